@@ -1,0 +1,36 @@
+package auth
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+)
+
+// Principal is the verified caller of a request.
+type Principal struct {
+	TenantID string    // tenant slug/id from the tenant_id claim
+	Subject  string    // canonical person TypeID ("per_…") from sub
+	PersonID uuid.UUID // the UUID behind Subject
+	AppID    string    // app_id claim; "" when absent
+	Role     Role      // role claim; learner when absent
+	Scopes   []string  // from the scope claim; [read write] when absent
+	KeyID    string    // API key id; "" for bearer JWTs
+	Surface  string    // SurfaceAPI or SurfaceMCP
+	TokenID  string    // jti; "" when absent
+}
+
+// HasScope reports whether p was granted scope s.
+func (p Principal) HasScope(s string) bool { return contains(p.Scopes, s) }
+
+type principalKey struct{}
+
+// WithPrincipal returns a copy of ctx carrying p.
+func WithPrincipal(ctx context.Context, p Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// FromContext returns the Principal stored by WithPrincipal.
+func FromContext(ctx context.Context) (Principal, bool) {
+	p, ok := ctx.Value(principalKey{}).(Principal)
+	return p, ok
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/server"
+	"github.com/learnd/learnd/server/explorer"
+	"github.com/learnd/learnd/store"
+)
+
+func serveCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the learnd API (migrating the database first unless LEARND_MIGRATE_ON_START=false)",
+		Long: `Serve the learnd API on LEARND_ADDR (default :8080): the REST API under /api,
+the explorer at /docs, /openapi.json, /healthz, /readyz and /metrics.
+Stops gracefully on SIGINT or SIGTERM.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			return serve(ctx, cfg)
+		},
+	}
+}
+
+func serve(ctx context.Context, cfg config) error {
+	log := cfg.logger()
+	if err := cfg.requireDatabase(); err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxOpenConns: cfg.DBMaxConns, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if cfg.MigrateOnStart {
+		applied, err := st.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		if len(applied) > 0 {
+			log.Info("migrated database", "versions", applied)
+		}
+	}
+	iss, err := auth.NewIssuer(cfg.authConfig())
+	if err != nil {
+		return fmt.Errorf("signing key: %w (set LEARND_SIGNING_KEY or LEARND_SIGNING_KEY_FILE, or LEARND_DEV=true to generate one)", err)
+	}
+	ver, err := auth.NewVerifier(ctx, cfg.authConfig(), iss)
+	if err != nil {
+		return err
+	}
+	defer ver.Close(context.Background())
+
+	scfg := server.Config{
+		Dev: cfg.Dev, PageTokenKey: cfg.pageTokenKey(iss), BodyLimit: cfg.BodyLimit,
+		TokenTTL: cfg.TokenTTL, Logger: log,
+	}
+	var demo []demoToken
+	if cfg.Dev {
+		if scfg.DevClientSecret, err = cfg.devClientSecret(); err != nil {
+			return err
+		}
+		if demo, err = demoTokens(iss, cfg.TokenTTL*24); err != nil {
+			return err
+		}
+		for _, d := range demo {
+			scfg.DemoTokens = append(scfg.DemoTokens, explorer.DemoToken{Label: d.label, Token: d.token})
+		}
+	}
+	e, err := server.New(scfg, st, iss, ver)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: cfg.ReadHeaderTimeout, ErrorLog: nil}
+	log.Info("serving", "addr", ln.Addr().String(), "dev", cfg.Dev)
+	if cfg.Dev {
+		printBanner(os.Stdout, publicURL(cfg, ln.Addr()), demo, scfg.DevClientSecret)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve: %w", err)
+		}
+		return nil
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func publicURL(cfg config, addr net.Addr) string {
+	if cfg.PublicURL != "" {
+		return cfg.PublicURL
+	}
+	if ta, ok := addr.(*net.TCPAddr); ok {
+		if ta.IP.IsUnspecified() {
+			return fmt.Sprintf("http://localhost:%d", ta.Port)
+		}
+		return fmt.Sprintf("http://%s", ta.String())
+	}
+	return "http://" + addr.String()
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+
+	"github.com/learnd/learnd/auth"
+)
+
+// config is every setting learnd reads, all from the environment.
+type config struct {
+	DatabaseURL       string        `env:"DATABASE_URL"`
+	Addr              string        `env:"LEARND_ADDR" envDefault:":8080"`
+	PublicURL         string        `env:"LEARND_PUBLIC_URL"`
+	Dev               bool          `env:"LEARND_DEV" envDefault:"false"`
+	DataDir           string        `env:"LEARND_DATA_DIR" envDefault:".data"`
+	Issuer            string        `env:"LEARND_JWT_ISSUER" envDefault:"learnd"`
+	Audience          string        `env:"LEARND_JWT_AUDIENCE" envDefault:"learnd-api"`
+	SigningKeyFile    string        `env:"LEARND_SIGNING_KEY_FILE"`
+	SigningKeyPEM     string        `env:"LEARND_SIGNING_KEY"`
+	JWKSURL           string        `env:"LEARND_JWKS_URL"`
+	PublicKeyFiles    []string      `env:"LEARND_JWT_PUBLIC_KEY_FILES" envSeparator:","`
+	PageTokenKey      string        `env:"LEARND_PAGE_TOKEN_KEY"`
+	DevClientSecret   string        `env:"LEARND_DEV_CLIENT_SECRET"`
+	TokenTTL          time.Duration `env:"LEARND_TOKEN_TTL" envDefault:"1h"`
+	BodyLimit         string        `env:"LEARND_BODY_LIMIT" envDefault:"1M"`
+	DBMaxConns        int           `env:"LEARND_DB_MAX_CONNS" envDefault:"20"`
+	MigrateOnStart    bool          `env:"LEARND_MIGRATE_ON_START" envDefault:"true"`
+	LogLevel          string        `env:"LEARND_LOG_LEVEL" envDefault:"info"`
+	LogFormat         string        `env:"LEARND_LOG_FORMAT" envDefault:"json"`
+	ShutdownTimeout   time.Duration `env:"LEARND_SHUTDOWN_TIMEOUT" envDefault:"15s"`
+	ReadHeaderTimeout time.Duration `env:"LEARND_READ_HEADER_TIMEOUT" envDefault:"10s"`
+}
+
+func loadConfig() (config, error) {
+	var c config
+	if err := env.Parse(&c); err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	if c.SigningKeyFile == "" {
+		c.SigningKeyFile = filepath.Join(c.DataDir, "signing-key.pem")
+	}
+	return c, nil
+}
+
+func (c config) requireDatabase() error {
+	if c.DatabaseURL == "" {
+		return errors.New("DATABASE_URL is not set (make run and make test find or start a PostgreSQL for you)")
+	}
+	return nil
+}
+
+// authConfig is the token configuration. Outside dev mode the signing key must already
+// exist (given inline or as a file); in dev mode it is generated once into the data dir.
+func (c config) authConfig() auth.Config {
+	return auth.Config{
+		Issuer: c.Issuer, Audience: c.Audience,
+		SigningKeyFile: c.SigningKeyFile, SigningKeyPEM: c.SigningKeyPEM,
+		GenerateIfMissing: c.Dev,
+		JWKSURL:           c.JWKSURL, PublicKeyFiles: c.PublicKeyFiles,
+	}
+}
+
+// pageTokenKey is LEARND_PAGE_TOKEN_KEY, or else derived from the signing key so every
+// replica sharing the key shares page tokens.
+func (c config) pageTokenKey(iss *auth.Issuer) []byte {
+	if c.PageTokenKey != "" {
+		sum := sha256.Sum256([]byte("learnd page tokens|" + c.PageTokenKey))
+		return sum[:]
+	}
+	sum := sha256.Sum256([]byte("learnd page tokens|" + iss.KeyID() + "|" + c.SigningKeyPEM + "|" + readFile(c.SigningKeyFile)))
+	return sum[:]
+}
+
+// devClientSecret is LEARND_DEV_CLIENT_SECRET, or one generated once into the data dir.
+func (c config) devClientSecret() (string, error) {
+	if c.DevClientSecret != "" {
+		return c.DevClientSecret, nil
+	}
+	path := filepath.Join(c.DataDir, "dev-client-secret")
+	if b, err := os.ReadFile(path); err == nil {
+		return strings.TrimSpace(string(b)), nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("dev client secret: %w", err)
+	}
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("dev client secret: %w", err)
+	}
+	secret := "dev_" + base64.RawURLEncoding.EncodeToString(b[:])
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return "", fmt.Errorf("dev client secret: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("dev client secret: %w", err)
+	}
+	return secret, nil
+}
+
+func (c config) logger() *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+}
+
+func readFile(p string) string {
+	b, _ := os.ReadFile(p)
+	return string(b)
+}

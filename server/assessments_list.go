@@ -1,0 +1,46 @@
+package server
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/typeid"
+)
+
+// ListAssessments lists the caller's assessments.
+func (s *Server) ListAssessments(ctx context.Context, req api.ListAssessmentsRequestObject) (api.ListAssessmentsResponseObject, error) {
+	pr := req.Params
+	lo, p := s.listOptions(ctx, listParams{
+		resource: "assessments", pageSize: pr.PageSize, pageToken: pr.PageToken, orderBy: string(deref(pr.OrderBy)),
+		showDeleted: pr.ShowDeleted, tags: pr.Tags, q: pr.Q, createdFrom: pr.CreatedAtFrom, createdTo: pr.CreatedAtTo,
+	})
+	if p != nil {
+		if p.Status == 403 {
+			return api.ListAssessments403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
+		}
+		return api.ListAssessments400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	}
+	q := store.AssessmentQuery{
+		ListOptions: lo,
+		Status:      string(deref(pr.Status)),
+		Kind:        string(deref(pr.Kind)),
+		DueDate:     store.TimeRange{From: pr.DueDateFrom, To: pr.DueDateTo},
+	}
+	var v store.ValidationError
+	q.TargetCohortID = idIn(typeid.Cohort, (*string)(pr.TargetCohortId), "", &v)
+	page, err := s.store.Assessments.List(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("list assessments: %w", err)
+	}
+	next, err := s.nextToken(ctx, "assessments", page.Next)
+	if err != nil {
+		return nil, fmt.Errorf("list assessments: %w", err)
+	}
+	out := api.AssessmentList{Data: make([]api.Assessment, len(page.Items)), NextPageToken: next, HasMore: next != nil}
+	for i := range page.Items {
+		out.Data[i] = toAPIAssessment(&page.Items[i])
+	}
+	return api.ListAssessments200JSONResponse(out), nil
+}

@@ -1,0 +1,46 @@
+package server
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/typeid"
+)
+
+// ListCohorts lists the caller's cohorts.
+func (s *Server) ListCohorts(ctx context.Context, req api.ListCohortsRequestObject) (api.ListCohortsResponseObject, error) {
+	pr := req.Params
+	lo, p := s.listOptions(ctx, listParams{
+		resource: "cohorts", pageSize: pr.PageSize, pageToken: pr.PageToken, orderBy: string(deref(pr.OrderBy)),
+		showDeleted: pr.ShowDeleted, tags: pr.Tags, q: pr.Q, createdFrom: pr.CreatedAtFrom, createdTo: pr.CreatedAtTo,
+	})
+	if p != nil {
+		if p.Status == 403 {
+			return api.ListCohorts403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
+		}
+		return api.ListCohorts400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	}
+	q := store.CohortQuery{
+		ListOptions: lo,
+		Status:      string(deref(pr.Status)),
+		ProgramID:   deref(pr.ProgramId),
+		StartDate:   store.TimeRange{From: pr.StartDateFrom, To: pr.StartDateTo},
+	}
+	var v store.ValidationError
+	q.GroupID = idIn(typeid.Group, (*string)(pr.GroupId), "", &v)
+	page, err := s.store.Cohorts.List(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("list cohorts: %w", err)
+	}
+	next, err := s.nextToken(ctx, "cohorts", page.Next)
+	if err != nil {
+		return nil, fmt.Errorf("list cohorts: %w", err)
+	}
+	out := api.CohortList{Data: make([]api.Cohort, len(page.Items)), NextPageToken: next, HasMore: next != nil}
+	for i := range page.Items {
+		out.Data[i] = toAPICohort(&page.Items[i])
+	}
+	return api.ListCohorts200JSONResponse(out), nil
+}

@@ -1,0 +1,160 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/learnd/learnd/auth"
+)
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyPath
+	keyQuery
+)
+
+func queryFrom(ctx context.Context) string {
+	s, _ := ctx.Value(keyQuery).(string)
+	return s
+}
+
+func requestIDFrom(ctx context.Context) string {
+	s, _ := ctx.Value(keyRequestID).(string)
+	return s
+}
+
+func pathFrom(ctx context.Context) string {
+	s, _ := ctx.Value(keyPath).(string)
+	return s
+}
+
+// requestID takes a well-formed X-Request-Id from the caller or makes one, echoes it in the
+// response and puts it (and the path) in the request context.
+func requestID() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			id := c.Request().Header.Get(echo.HeaderXRequestID)
+			if !validRequestID(id) {
+				var b [10]byte
+				_, _ = rand.Read(b[:])
+				id = hex.EncodeToString(b[:])
+			}
+			c.Response().Header().Set(echo.HeaderXRequestID, id)
+			ctx := context.WithValue(c.Request().Context(), keyRequestID, id)
+			ctx = context.WithValue(ctx, keyPath, c.Request().URL.Path)
+			ctx = context.WithValue(ctx, keyQuery, c.Request().URL.RawQuery)
+			c.SetRequest(c.Request().WithContext(ctx))
+			return next(c)
+		}
+	}
+}
+
+func validRequestID(s string) bool {
+	if len(s) == 0 || len(s) > 128 {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// accessLog writes one structured line per request.
+func (s *Server) accessLog() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+			req, res := c.Request(), c.Response()
+			attrs := []slog.Attr{
+				slog.String("request_id", requestIDFrom(req.Context())),
+				slog.String("method", req.Method),
+				slog.String("path", req.URL.Path),
+				slog.String("route", c.Path()),
+				slog.Int("status", res.Status),
+				slog.Int64("bytes", res.Size),
+				slog.Duration("duration", time.Since(start)),
+				slog.String("remote", c.RealIP()),
+			}
+			if p, ok := auth.FromContext(req.Context()); ok {
+				attrs = append(attrs, slog.String("tenant_id", p.TenantID), slog.String("sub", p.Subject))
+			}
+			level := slog.LevelInfo
+			if res.Status >= 500 {
+				level = slog.LevelError
+			}
+			s.log.LogAttrs(req.Context(), level, "http request", attrs...)
+			return nil
+		}
+	}
+}
+
+// recoverer turns a panic into a logged 500 problem.
+func (s *Server) recoverer() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					if r == http.ErrAbortHandler {
+						panic(r)
+					}
+					s.log.ErrorContext(c.Request().Context(), "panic", "request_id", requestIDFrom(c.Request().Context()), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+					err = fmt.Errorf("panic: %v", r)
+				}
+			}()
+			return next(c)
+		}
+	}
+}
+
+func bodyLimit(limit string) echo.MiddlewareFunc {
+	return middleware.BodyLimit(limit)
+}
+
+// authenticate verifies the bearer token of every /api request except the public ones and
+// puts the caller in the request context.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if publicPath(req.URL.Path) {
+			return next(c)
+		}
+		ctx := req.Context()
+		h := req.Header.Get(echo.HeaderAuthorization)
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+			return &problemError{problem: newProblem(ctx, kindUnauthorized, "send Authorization: Bearer <token>")}
+		}
+		p, err := s.verifier.Verify(ctx, strings.TrimSpace(token))
+		if err != nil {
+			detail := "the bearer token is invalid"
+			if errors.Is(err, auth.ErrInvalidToken) {
+				detail = err.Error()
+			}
+			return &problemError{problem: newProblem(ctx, kindUnauthorized, detail)}
+		}
+		if p.Surface == "" {
+			p.Surface = auth.SurfaceAPI
+		}
+		c.SetRequest(req.WithContext(auth.WithPrincipal(ctx, p)))
+		return next(c)
+	}
+}

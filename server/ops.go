@@ -1,0 +1,81 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"gopkg.in/yaml.v3"
+
+	"github.com/learnd/learnd/store"
+)
+
+// registerOps mounts the operational endpoints: health, readiness, metrics and the spec.
+func registerOps(e *echo.Echo, st *store.Store, reg *prometheus.Registry, spec *openapi3.T) {
+	e.GET("/healthz", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	})
+	e.GET("/readyz", func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+		defer cancel()
+		if err := st.Ping(ctx); err != nil {
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
+		}
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok", "database": "ok"})
+	})
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+
+	js, _ := json.MarshalIndent(spec, "", "  ")
+	var generic any
+	_ = json.Unmarshal(js, &generic)
+	ys, _ := yaml.Marshal(generic)
+	e.GET("/openapi.json", func(c echo.Context) error { return c.Blob(http.StatusOK, "application/json", js) })
+	e.GET("/openapi.yaml", func(c echo.Context) error { return c.Blob(http.StatusOK, "application/yaml", ys) })
+}
+
+// newMetrics counts requests and their latency by route and status.
+func newMetrics(reg *prometheus.Registry, st *store.Store) echo.MiddlewareFunc {
+	duration := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "learnd_http_request_duration_seconds",
+		Help:    "HTTP request latency by method, route and status.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+	}, []string{"method", "route", "status"})
+	inflight := prometheus.NewGauge(prometheus.GaugeOpts{Name: "learnd_http_requests_in_flight", Help: "Requests being served."})
+	reg.MustRegister(duration, inflight, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(st.DB(), "learnd"))
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			inflight.Inc()
+			err := next(c)
+			inflight.Dec()
+			route := c.Path()
+			if route == "" {
+				route = "unmatched"
+			}
+			status := c.Response().Status
+			if err != nil {
+				var he *echo.HTTPError
+				var pe *problemError
+				switch {
+				case errors.As(err, &he):
+					status = he.Code
+				case errors.As(err, &pe):
+					status = pe.problem.Status
+				default:
+					status = http.StatusInternalServerError
+				}
+			}
+			duration.WithLabelValues(c.Request().Method, route, strconv.Itoa(status)).Observe(time.Since(start).Seconds())
+			return err
+		}
+	}
+}

@@ -1,0 +1,95 @@
+// Package server is learnd's HTTP surface: the Echo application, its middleware (request
+// id, access log, recovery, metrics, body limit, authentication, OpenAPI request validation,
+// idempotency), the handlers implementing the generated strict server interface, and the
+// explorer. Handlers are thin: resolve the caller, build the store input, call the store,
+// convert to the generated response.
+package server
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/server/explorer"
+	"github.com/learnd/learnd/server/pagetoken"
+	"github.com/learnd/learnd/store"
+)
+
+// Config is what the HTTP surface needs to know.
+type Config struct {
+	Dev             bool   // development mode: dev client credentials, demo tokens in the explorer
+	DevClientSecret string // secret of the development OAuth client (dev mode only)
+	PageTokenKey    []byte // ≥ 32 bytes; signs page tokens
+	BodyLimit       string // e.g. "1M"
+	TokenTTL        time.Duration
+	DemoTokens      []explorer.DemoToken
+	Logger          *slog.Logger
+	Registry        *prometheus.Registry // nil: a private registry
+}
+
+// Server implements the generated strict server interface.
+type Server struct {
+	cfg      Config
+	store    *store.Store
+	issuer   *auth.Issuer
+	verifier *auth.Verifier
+	pages    *pagetoken.Codec
+	log      *slog.Logger
+}
+
+var _ api.StrictServerInterface = (*Server)(nil)
+
+// New builds the Echo application serving the whole API.
+func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*echo.Echo, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "1M"
+	}
+	if cfg.TokenTTL == 0 {
+		cfg.TokenTTL = time.Hour
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	pages, err := pagetoken.New(cfg.PageTokenKey)
+	if err != nil {
+		return nil, fmt.Errorf("new server: %w", err)
+	}
+	s := &Server{cfg: cfg, store: st, issuer: iss, verifier: ver, pages: pages, log: cfg.Logger}
+	spec, err := api.GetSpec()
+	if err != nil {
+		return nil, fmt.Errorf("new server: load spec: %w", err)
+	}
+	validator, err := newValidator(spec)
+	if err != nil {
+		return nil, fmt.Errorf("new server: %w", err)
+	}
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Binder = jsonBinder{}
+	e.Use(requestID(), s.accessLog(), s.recoverer(), newMetrics(cfg.Registry, st), bodyLimit(cfg.BodyLimit))
+	e.Use(s.authenticate, validator.middleware, s.idempotency)
+
+	registerOps(e, st, cfg.Registry, spec)
+	explorer.Register(e, explorer.Config{SpecURL: "/openapi.json", Title: "learnd API explorer", DemoTokens: cfg.DemoTokens})
+	api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
+	return e, nil
+}
+
+// publicPath reports whether a path needs no bearer token.
+func publicPath(path string) bool {
+	switch path {
+	case "/api/v1/auth/token", "/.well-known/jwks.json":
+		return true
+	}
+	return len(path) < 5 || path[:5] != "/api/"
+}

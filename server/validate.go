@@ -1,0 +1,192 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/labstack/echo/v4"
+
+	"github.com/learnd/learnd/gen/api"
+)
+
+// validator checks every request against the OpenAPI contract before a handler sees it.
+type validator struct {
+	router routers.Router
+}
+
+func init() {
+	// Problem details name the field and the rule, never dump the schema or the value.
+	openapi3.SchemaErrorDetailsDisabled = true
+}
+
+func newValidator(spec *openapi3.T) (*validator, error) {
+	spec.Servers = nil // match any host
+	r, err := gorillamux.NewRouter(spec)
+	if err != nil {
+		return nil, fmt.Errorf("openapi router: %w", err)
+	}
+	return &validator{router: r}, nil
+}
+
+func (v *validator) middleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		route, pathParams, err := v.router.FindRoute(req)
+		if err != nil {
+			return next(c) // unknown route or method: Echo answers 404/405
+		}
+		in := &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: pathParams, Route: route,
+			Options: &openapi3filter.Options{
+				MultiError:         true,
+				AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+				// Never write schema defaults into the request: a merge patch must change only
+				// what it names, and list filters must filter only on what was sent.
+				SkipSettingDefaults: true,
+			},
+		}
+		if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
+			return &problemError{problem: requestProblem(req.Context(), err)}
+		}
+		return next(c)
+	}
+}
+
+// requestProblem maps kin-openapi's validation errors to one problem: 400 for parameters
+// and unparseable bodies, 415 for a wrong content type, 413 for a body over the limit,
+// 422 for a body that breaks the schema (with a JSON Pointer per field).
+func requestProblem(ctx context.Context, err error) api.Problem {
+	var errs []error
+	var me openapi3.MultiError
+	if errors.As(err, &me) {
+		errs = flatten(me)
+	} else {
+		errs = []error{err}
+	}
+	status := http.StatusUnprocessableEntity
+	var fields []api.FieldError
+	for _, e := range errs {
+		f, st := fieldError(e)
+		fields = append(fields, f...)
+		if st < status {
+			status = st // the most basic failure decides the status
+		}
+	}
+	var p api.Problem
+	switch status {
+	case http.StatusBadRequest:
+		p = newProblem(ctx, kindBadRequest, "the request is malformed")
+	case http.StatusRequestEntityTooLarge:
+		p = newProblem(ctx, kindTooLarge, "the request body exceeds the size limit")
+	case http.StatusUnsupportedMediaType:
+		p = newProblem(ctx, kindMediaType, "the request body's content type is not accepted; send application/json")
+	default:
+		p = newProblem(ctx, kindValidation, "the request body is invalid")
+	}
+	if len(fields) > 0 && fields[0].Detail != "" && status != http.StatusUnprocessableEntity {
+		d := *p.Detail + ": " + fields[0].Detail
+		p.Detail = &d
+	}
+	return withFields(p, fields)
+}
+
+func flatten(me openapi3.MultiError) []error {
+	var out []error
+	for _, e := range me {
+		if inner, ok := e.(openapi3.MultiError); ok { // only a bare MultiError: a RequestError wrapping one keeps its context
+			out = append(out, flatten(inner)...)
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// fieldError describes one validation failure and the status it calls for.
+func fieldError(err error) ([]api.FieldError, int) {
+	var re *openapi3filter.RequestError
+	if !errors.As(err, &re) {
+		return []api.FieldError{{Detail: err.Error()}}, http.StatusBadRequest
+	}
+	if re.Parameter != nil {
+		name := re.Parameter.Name
+		return []api.FieldError{{Parameter: &name, Detail: paramDetail(re)}}, http.StatusBadRequest
+	}
+	// Request body.
+	if strings.HasPrefix(re.Reason, "header Content-Type has unexpected value") {
+		return []api.FieldError{{Detail: re.Reason}}, http.StatusUnsupportedMediaType
+	}
+	if errors.Is(re.Err, openapi3filter.ErrInvalidRequired) {
+		return []api.FieldError{{Detail: "a request body is required"}}, http.StatusBadRequest
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(re.Err, &tooLarge) || (re.Err != nil && strings.Contains(re.Err.Error(), "Request Entity Too Large")) {
+		return []api.FieldError{{Detail: "the request body exceeds the size limit"}}, http.StatusRequestEntityTooLarge
+	}
+	var inner openapi3.MultiError
+	if errors.As(re.Err, &inner) {
+		var fields []api.FieldError
+		for _, e := range flatten(inner) {
+			fields = append(fields, schemaField(e)...)
+		}
+		return fields, http.StatusUnprocessableEntity
+	}
+	var se *openapi3.SchemaError
+	if errors.As(re.Err, &se) {
+		return schemaField(se), http.StatusUnprocessableEntity
+	}
+	var pe *openapi3filter.ParseError
+	if errors.As(re.Err, &pe) {
+		return []api.FieldError{{Detail: "malformed JSON: " + pe.Error()}}, http.StatusBadRequest
+	}
+	return []api.FieldError{{Detail: re.Error()}}, http.StatusBadRequest
+}
+
+func schemaField(err error) []api.FieldError {
+	var se *openapi3.SchemaError
+	if !errors.As(err, &se) {
+		return []api.FieldError{{Detail: err.Error()}}
+	}
+	ptr := "/" + strings.Join(escapePointer(se.JSONPointer()), "/")
+	if ptr == "/" {
+		ptr = ""
+	}
+	// "property X is unsupported" names the member at the parent pointer.
+	if strings.HasPrefix(se.Reason, "property \"") && strings.HasSuffix(se.Reason, "\" is unsupported") {
+		name := strings.TrimSuffix(strings.TrimPrefix(se.Reason, "property \""), "\" is unsupported")
+		ptr = strings.TrimSuffix(ptr, "/") + "/" + escapePointer([]string{name})[0]
+		return []api.FieldError{{Pointer: &ptr, Detail: "unknown field"}}
+	}
+	if strings.HasPrefix(se.Reason, "property \"") && strings.HasSuffix(se.Reason, "\" is missing") {
+		name := strings.TrimSuffix(strings.TrimPrefix(se.Reason, "property \""), "\" is missing")
+		ptr = strings.TrimSuffix(ptr, "/") + "/" + escapePointer([]string{name})[0]
+		return []api.FieldError{{Pointer: &ptr, Detail: "is required"}}
+	}
+	return []api.FieldError{{Pointer: &ptr, Detail: se.Reason}}
+}
+
+func escapePointer(parts []string) []string {
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1")
+	}
+	return out
+}
+
+func paramDetail(re *openapi3filter.RequestError) string {
+	var se *openapi3.SchemaError
+	if errors.As(re.Err, &se) {
+		return se.Reason
+	}
+	if re.Err != nil {
+		return re.Err.Error()
+	}
+	return re.Reason
+}

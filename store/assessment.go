@@ -1,0 +1,191 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// AssessmentSchemaVersion is the schema version assessments are written with.
+const AssessmentSchemaVersion = 1
+
+// Assessment enumerations.
+var (
+	AssessmentKinds     = []string{"learning", "grc_self_assessment", "compliance_audit", "customer_satisfaction", "customer_health_check", "customer_onboarding", "skills", "general"}
+	AssessmentStatuses  = []string{"draft", "scheduled", "open", "closed", "archived"}
+	QuestionTypes       = []string{"single_choice", "multiple_choice", "text", "rating", "boolean"}
+	grcKinds            = []string{"grc_self_assessment", "compliance_audit"}
+	customerKinds       = []string{"customer_satisfaction", "customer_health_check", "customer_onboarding"}
+	choiceQuestionTypes = []string{"single_choice", "multiple_choice"}
+)
+
+// Question is an inline assessment question.
+type Question struct {
+	ID       string   `json:"id"`
+	Text     string   `json:"text"`
+	Type     string   `json:"type"`
+	Options  []string `json:"options,omitempty"`
+	Weight   *float64 `json:"weight,omitempty"`
+	Required bool     `json:"required"`
+}
+
+// Finding is a key finding of an assessment.
+type Finding struct {
+	Title    string  `json:"title"`
+	Detail   *string `json:"detail,omitempty"`
+	Severity *string `json:"severity,omitempty"`
+}
+
+// Recommendation arises from an assessment's findings.
+type Recommendation struct {
+	Title    string  `json:"title"`
+	Detail   *string `json:"detail,omitempty"`
+	Priority *string `json:"priority,omitempty"`
+}
+
+// Assessment is a test, quiz, or evaluation artifact (seed 000).
+type Assessment struct {
+	Envelope
+	Kind              string                 `gorm:"column:kind"`
+	Name              string                 `gorm:"column:name"`
+	Description       *string                `gorm:"column:description"`
+	ResponsibleUserID *uuid.UUID             `gorm:"column:responsible_user_id;type:uuid"`
+	TargetCohortID    *uuid.UUID             `gorm:"column:target_cohort_id;type:uuid"`
+	TargetGroupID     *uuid.UUID             `gorm:"column:target_group_id;type:uuid"`
+	TargetAccountID   *string                `gorm:"column:target_account_id"`
+	FrameworkIDs      JSON[[]string]         `gorm:"column:framework_ids;type:jsonb"`
+	ControlIDs        JSON[[]string]         `gorm:"column:control_ids;type:jsonb"`
+	Questions         JSON[[]Question]       `gorm:"column:questions;type:jsonb"`
+	QuestionBankID    *string                `gorm:"column:question_bank_id"`
+	Frequency         *string                `gorm:"column:frequency"`
+	DueDate           *time.Time             `gorm:"column:due_date"`
+	ScheduledStartAt  *time.Time             `gorm:"column:scheduled_start_at"`
+	Status            string                 `gorm:"column:status"`
+	ResponseCount     int                    `gorm:"column:response_count"`
+	CompletionPct     float64                `gorm:"column:completion_pct"`
+	Findings          JSON[[]Finding]        `gorm:"column:findings;type:jsonb"`
+	Recommendations   JSON[[]Recommendation] `gorm:"column:recommendations;type:jsonb"`
+	AssessmentTools   JSON[[]string]         `gorm:"column:assessment_tools;type:jsonb"`
+	OutputDocumentID  *string                `gorm:"column:output_document_id"`
+	Tags              JSON[[]string]         `gorm:"column:tags;type:jsonb"`
+}
+
+var assessmentTable = tableSpec[Assessment]{
+	name:          "assessments",
+	schemaVersion: AssessmentSchemaVersion,
+	orders: merge(envelopeOrders[Assessment](), map[string]ordering[Assessment]{
+		"name":     {expr: "name", cast: "text", key: func(a *Assessment) string { return a.Name }},
+		"due_date": {expr: "coalesce(due_date, 'infinity'::timestamptz)", cast: "timestamptz", key: func(a *Assessment) string { return optTimeKey(a.DueDate) }},
+	}),
+	fkPointers: map[string]FieldError{
+		"assessments_tenant_id_target_cohort_id_fkey": {Pointer: "/target_cohort_id", Detail: "no such cohort in this tenant"},
+	},
+}
+
+func (a *Assessment) validate() error {
+	var v ValidationError
+	if a.Name == "" {
+		v.add("/name", "must not be empty")
+	}
+	if !contains(AssessmentKinds, a.Kind) {
+		v.add("/kind", "must be one of %v", AssessmentKinds)
+	}
+	if a.Status == "" {
+		a.Status = "draft"
+	}
+	if !contains(AssessmentStatuses, a.Status) {
+		v.add("/status", "must be one of %v", AssessmentStatuses)
+	}
+	nonNil(&a.FrameworkIDs.V)
+	nonNil(&a.ControlIDs.V)
+	nonNil(&a.Questions.V)
+	nonNil(&a.Findings.V)
+	nonNil(&a.Recommendations.V)
+	nonNil(&a.AssessmentTools.V)
+	nonNil(&a.Tags.V)
+	a.validateKind(&v)
+	a.validateQuestions(&v)
+	return v.err()
+}
+
+// validateKind enforces which targeting fields each kind takes.
+func (a *Assessment) validateKind(v *ValidationError) {
+	grc, customer := contains(grcKinds, a.Kind), contains(customerKinds, a.Kind)
+	if a.TargetCohortID != nil && a.Kind != "learning" {
+		v.add("/target_cohort_id", "is only used when kind is learning (kind is %s)", a.Kind)
+	}
+	if !grc {
+		if len(a.FrameworkIDs.V) > 0 {
+			v.add("/framework_ids", "is only used when kind is grc_self_assessment or compliance_audit (kind is %s)", a.Kind)
+		}
+		if len(a.ControlIDs.V) > 0 {
+			v.add("/control_ids", "is only used when kind is grc_self_assessment or compliance_audit (kind is %s)", a.Kind)
+		}
+	} else if len(a.FrameworkIDs.V) == 0 {
+		v.add("/framework_ids", "needs at least one framework when kind is %s", a.Kind)
+	}
+	if customer && a.TargetAccountID == nil {
+		v.add("/target_account_id", "is required when kind is %s", a.Kind)
+	}
+	if !customer && a.TargetAccountID != nil {
+		v.add("/target_account_id", "is only used for customer kinds (kind is %s)", a.Kind)
+	}
+}
+
+// validateQuestions enforces the question rules: unique ids, options for choice types
+// only, and no inline questions next to a question bank.
+func (a *Assessment) validateQuestions(v *ValidationError) {
+	if a.QuestionBankID != nil && len(a.Questions.V) > 0 {
+		v.add("/question_bank_id", "questions and question_bank_id are mutually exclusive")
+	}
+	seen := map[string]bool{}
+	for i, q := range a.Questions.V {
+		p := "/questions/" + itoa(i)
+		if seen[q.ID] {
+			v.add(p+"/id", "duplicate question id %q", q.ID)
+		}
+		seen[q.ID] = true
+		switch {
+		case !contains(QuestionTypes, q.Type):
+			v.add(p+"/type", "must be one of %v", QuestionTypes)
+		case contains(choiceQuestionTypes, q.Type) && len(q.Options) < 2:
+			v.add(p+"/options", "a %s question needs at least two options", q.Type)
+		case (q.Type == "text" || q.Type == "boolean") && len(q.Options) > 0:
+			v.add(p+"/options", "a %s question takes no options", q.Type)
+		}
+		if q.Weight != nil && (*q.Weight < 0 || *q.Weight > 100) {
+			v.add(p+"/weight", "must be between 0 and 100")
+		}
+	}
+}
+
+// AssessmentRepo stores assessments.
+type AssessmentRepo struct {
+	repo[Assessment, *Assessment]
+}
+
+// AssessmentQuery filters an assessment list.
+type AssessmentQuery struct {
+	ListOptions
+	Status         string
+	Kind           string
+	TargetCohortID *uuid.UUID
+	DueDate        TimeRange
+}
+
+// List returns one page of assessments.
+func (r *AssessmentRepo) List(ctx context.Context, q AssessmentQuery) (Page[Assessment], error) {
+	var cs []cond
+	if q.Status != "" {
+		cs = append(cs, cond{"status = ?", []any{q.Status}})
+	}
+	if q.Kind != "" {
+		cs = append(cs, cond{"kind = ?", []any{q.Kind}})
+	}
+	if q.TargetCohortID != nil {
+		cs = append(cs, cond{"target_cohort_id = ?", []any{*q.TargetCohortID}})
+	}
+	cs = append(cs, rangeConds("due_date", q.DueDate)...)
+	return r.list(ctx, q.ListOptions, []string{"name", "description"}, cs)
+}

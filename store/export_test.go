@@ -1,0 +1,20 @@
+package store
+
+import "context"
+
+// CountUnscoped counts a table's rows inside a tenant transaction WITHOUT the tenant
+// filter, so only row-level security stands between the caller and other tenants.
+func CountUnscoped(ctx context.Context, s *Store, table string) (int64, error) {
+	var n int64
+	err := s.inTenant(ctx, func(t *tx) error {
+		return t.db.Raw("SELECT count(*) FROM " + table).Scan(&n).Error
+	})
+	return n, err
+}
+
+// InsertForeignTenant tries to write a cohort stamped with another tenant.
+func InsertForeignTenant(ctx context.Context, s *Store, tenant string) error {
+	return s.inTenant(ctx, func(t *tx) error {
+		return t.db.Exec(`INSERT INTO cohorts (tenant_id, id, created_at, updated_at, name) VALUES (?, gen_random_uuid(), now(), now(), 'intruder')`, tenant).Error
+	})
+}

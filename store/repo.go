@@ -1,0 +1,228 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// record is what a table row of the envelope kind must offer the generic repository.
+type record interface {
+	envelope() *Envelope
+	validate() error
+}
+
+type recordPtr[T any] interface {
+	*T
+	record
+}
+
+// tableSpec describes one envelope table to the generic repository.
+type tableSpec[T any] struct {
+	name          string
+	schemaVersion int
+	orders        map[string]ordering[T] // order_by whitelist
+	fkPointers    map[string]FieldError  // constraint name → field error
+}
+
+// repo implements get, create, update, delete, restore and list for an envelope table.
+type repo[T any, P recordPtr[T]] struct {
+	s    *Store
+	spec tableSpec[T]
+}
+
+func newRepo[T any, P recordPtr[T]](s *Store, spec tableSpec[T]) repo[T, P] {
+	return repo[T, P]{s: s, spec: spec}
+}
+
+// Get returns one record.
+func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) (*T, error) {
+	v := liveOnly
+	if includeDeleted {
+		v = withDeleted
+	}
+	var out T
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		res := t.table(r.spec.name, v).Where("id = ?", id).Limit(1).Find(&out)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", r.spec.name, err)
+	}
+	return &out, nil
+}
+
+// Create stamps the envelope on v, validates it and inserts it.
+func (r repo[T, P]) Create(ctx context.Context, v *T) error {
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		e := P(v).envelope()
+		ts := now()
+		person := t.p.PersonID
+		*e = Envelope{
+			TenantID: t.p.TenantID, ID: uuid.Must(uuid.NewV7()),
+			CreatedAt: ts, UpdatedAt: ts, CreatedBy: &person, UpdatedBy: &person,
+			Source: e.Source, SourceType: e.SourceType,
+			SchemaVersion: r.spec.schemaVersion, Version: 1,
+		}
+		if t.p.AppID != "" {
+			app := t.p.AppID
+			e.AppID = &app
+		}
+		if e.Source == "" {
+			e.Source = DefaultSource
+		}
+		if e.SourceType == "" {
+			e.SourceType = DefaultSourceType
+		}
+		if err := P(v).validate(); err != nil {
+			return err
+		}
+		return r.mapDBError(t.db.Table(r.spec.name).Create(v).Error)
+	})
+	if err != nil {
+		return fmt.Errorf("create %s: %w", r.spec.name, err)
+	}
+	return nil
+}
+
+// Update locks the record, checks the caller's version, applies mutate, validates the
+// result and writes it with the version bumped.
+func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, mutate func(cur *T) error) (*T, error) {
+	var cur T
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		if err := r.lock(t, id, liveOnly, &cur); err != nil {
+			return err
+		}
+		e := P(&cur).envelope()
+		if e.Version != expected {
+			return &VersionMismatchError{Expected: expected, Current: e.Version}
+		}
+		saved := *e
+		if err := mutate(&cur); err != nil {
+			return err
+		}
+		e = P(&cur).envelope()
+		src, srcType := e.Source, e.SourceType
+		*e = saved
+		if src != "" {
+			e.Source = src
+		}
+		if srcType != "" {
+			e.SourceType = srcType
+		}
+		if err := P(&cur).validate(); err != nil {
+			return err
+		}
+		r.touch(t, e)
+		return r.mapDBError(t.db.Table(r.spec.name).Where("tenant_id = ? AND id = ?", e.TenantID, e.ID).
+			Select("*").Omit(immutableColumns...).Updates(&cur).Error)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update %s: %w", r.spec.name, err)
+	}
+	return &cur, nil
+}
+
+// Delete soft-deletes the record.
+func (r repo[T, P]) Delete(ctx context.Context, id uuid.UUID, expected int) (*T, error) {
+	var cur T
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		if err := r.lock(t, id, liveOnly, &cur); err != nil {
+			return err
+		}
+		e := P(&cur).envelope()
+		if e.Version != expected {
+			return &VersionMismatchError{Expected: expected, Current: e.Version}
+		}
+		r.touch(t, e)
+		person := t.p.PersonID
+		e.IsDeleted, e.DeletedAt, e.DeletedBy = true, &e.UpdatedAt, &person
+		return r.writeEnvelope(t, e)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("delete %s: %w", r.spec.name, err)
+	}
+	return &cur, nil
+}
+
+// Restore undoes a soft delete. expected, when given, must match.
+func (r repo[T, P]) Restore(ctx context.Context, id uuid.UUID, expected *int) (*T, error) {
+	var cur T
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		if err := r.lock(t, id, withDeleted, &cur); err != nil {
+			return err
+		}
+		e := P(&cur).envelope()
+		if !e.IsDeleted {
+			return ErrNotDeleted
+		}
+		if expected != nil && e.Version != *expected {
+			return &VersionMismatchError{Expected: *expected, Current: e.Version}
+		}
+		r.touch(t, e)
+		e.IsDeleted, e.DeletedAt, e.DeletedBy = false, nil, nil
+		return r.writeEnvelope(t, e)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("restore %s: %w", r.spec.name, err)
+	}
+	return &cur, nil
+}
+
+func (r repo[T, P]) lock(t *tx, id uuid.UUID, v visibility, into *T) error {
+	res := t.table(r.spec.name, v).Where("id = ?", id).Clauses(clause.Locking{Strength: "UPDATE"}).Limit(1).Find(into)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// touch bumps the version and the update stamps.
+func (r repo[T, P]) touch(t *tx, e *Envelope) {
+	person := t.p.PersonID
+	e.Version++
+	e.UpdatedAt = now()
+	e.UpdatedBy = &person
+}
+
+func (r repo[T, P]) writeEnvelope(t *tx, e *Envelope) error {
+	return t.db.Table(r.spec.name).Where("tenant_id = ? AND id = ?", e.TenantID, e.ID).Updates(map[string]any{
+		"version": e.Version, "updated_at": e.UpdatedAt, "updated_by": e.UpdatedBy,
+		"is_deleted": e.IsDeleted, "deleted_at": e.DeletedAt, "deleted_by": e.DeletedBy,
+	}).Error
+}
+
+// mapDBError turns constraint violations the API can explain into validation errors.
+func (r repo[T, P]) mapDBError(err error) error {
+	var pg *pgconn.PgError
+	if err == nil || !errors.As(err, &pg) {
+		return err
+	}
+	if fe, ok := r.spec.fkPointers[pg.ConstraintName]; ok && pg.Code == "23503" {
+		return &ValidationError{Fields: []FieldError{fe}}
+	}
+	if pg.Code == "23514" { // check_violation: the API's own validation should have caught it
+		return &ValidationError{Fields: []FieldError{{Pointer: "", Detail: "violates " + strings.TrimPrefix(pg.ConstraintName, r.spec.name+"_")}}}
+	}
+	return err
+}
+
+// IsNotFound is a convenience for errors.Is(err, ErrNotFound).
+func IsNotFound(err error) bool {
+	return errors.Is(err, ErrNotFound) || errors.Is(err, gorm.ErrRecordNotFound)
+}

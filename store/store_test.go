@@ -1,0 +1,139 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/storetest"
+	"github.com/learnd/learnd/typeid"
+)
+
+func as(tenant, app string, role auth.Role) context.Context {
+	_, u := typeid.New(typeid.Person)
+	return auth.WithPrincipal(context.Background(), auth.Principal{
+		TenantID: tenant, AppID: app, Role: role, PersonID: u, Subject: typeid.Format(typeid.Person, u),
+		Scopes: []string{auth.ScopeRead, auth.ScopeWrite},
+	})
+}
+
+func mustCohort(t *testing.T, st *store.Store, ctx context.Context, name string) *store.Cohort {
+	t.Helper()
+	c := &store.Cohort{Name: name}
+	if err := st.Cohorts.Create(ctx, c); err != nil {
+		t.Fatalf("create %s: %v", name, err)
+	}
+	return c
+}
+
+func TestListPagesThroughEverything(t *testing.T) {
+	t.Parallel()
+	st := storetest.New(t)
+	ctx := as("t1", "", auth.RoleAdmin)
+	want := map[uuid.UUID]bool{}
+	for i := range 25 {
+		want[mustCohort(t, st, ctx, fmt.Sprintf("c%02d", i)).ID] = true
+	}
+	for _, order := range []string{"-created_at", "created_at", "name", "-name", "start_date", "-updated_at"} {
+		seen := map[uuid.UUID]bool{}
+		q := store.CohortQuery{ListOptions: store.ListOptions{PageSize: 10, OrderBy: order}}
+		pages := 0
+		for {
+			page, err := st.Cohorts.List(ctx, q)
+			if err != nil {
+				t.Fatalf("%s: %v", order, err)
+			}
+			pages++
+			for _, c := range page.Items {
+				if seen[c.ID] {
+					t.Fatalf("%s: %s seen twice", order, c.Name)
+				}
+				seen[c.ID] = true
+			}
+			if page.Next == nil {
+				break
+			}
+			q.After = page.Next
+		}
+		if len(seen) != len(want) || pages != 3 {
+			t.Fatalf("%s: saw %d records in %d pages, want %d in 3", order, len(seen), pages, len(want))
+		}
+	}
+}
+
+func TestRowLevelSecurityWithoutFilter(t *testing.T) {
+	t.Parallel()
+	st := storetest.New(t)
+	a, b := as("tenant-a", "", auth.RoleAdmin), as("tenant-b", "", auth.RoleAdmin)
+	for i := range 3 {
+		mustCohort(t, st, a, fmt.Sprintf("a%d", i))
+	}
+	mustCohort(t, st, b, "b0")
+	// An unfiltered query under the RLS role sees only the caller's tenant.
+	for _, tc := range []struct {
+		ctx  context.Context
+		want int64
+	}{{a, 3}, {b, 1}, {as("tenant-c", "", auth.RoleAdmin), 0}} {
+		n, err := store.CountUnscoped(tc.ctx, st, "cohorts")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != tc.want {
+			t.Errorf("unscoped count = %d, want %d", n, tc.want)
+		}
+	}
+	// An application's token sees only its application's rows, even unfiltered.
+	app := as("tenant-a", "app_hr", auth.RoleAdmin)
+	mustCohort(t, st, app, "from app")
+	if n, err := store.CountUnscoped(app, st, "cohorts"); err != nil || n != 1 {
+		t.Fatalf("app-scoped unscoped count = %d, %v; want 1", n, err)
+	}
+	// And writing a row for another tenant is refused by the policy.
+	if err := store.InsertForeignTenant(b, st, "tenant-a"); err == nil {
+		t.Fatal("insert into another tenant succeeded")
+	}
+}
+
+func TestVersionsAndSoftDelete(t *testing.T) {
+	t.Parallel()
+	st := storetest.New(t)
+	ctx := as("t1", "", auth.RoleAdmin)
+	c := mustCohort(t, st, ctx, "v")
+	if _, err := st.Cohorts.Update(ctx, c.ID, 2, func(*store.Cohort) error { return nil }); !errors.As(err, new(*store.VersionMismatchError)) {
+		t.Fatalf("stale update err = %v", err)
+	}
+	up, err := st.Cohorts.Update(ctx, c.ID, 1, func(x *store.Cohort) error { x.Name = "renamed"; return nil })
+	if err != nil || up.Version != 2 || up.Name != "renamed" {
+		t.Fatalf("update = %+v, %v", up, err)
+	}
+	del, err := st.Cohorts.Delete(ctx, c.ID, 2)
+	if err != nil || !del.IsDeleted || del.DeletedBy == nil || del.Version != 3 {
+		t.Fatalf("delete = %+v, %v", del, err)
+	}
+	if _, err := st.Cohorts.Get(ctx, c.ID, false); !store.IsNotFound(err) {
+		t.Fatalf("get deleted err = %v", err)
+	}
+	if _, err := st.Cohorts.Restore(ctx, c.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Cohorts.Restore(ctx, c.ID, nil); !errors.Is(err, store.ErrNotDeleted) {
+		t.Fatalf("second restore err = %v", err)
+	}
+	other := as("t2", "", auth.RoleAdmin)
+	if _, err := st.Cohorts.Get(other, c.ID, true); !store.IsNotFound(err) {
+		t.Fatalf("cross-tenant get err = %v", err)
+	}
+}
+
+func TestNoPrincipal(t *testing.T) {
+	t.Parallel()
+	st := storetest.New(t)
+	if _, err := st.Cohorts.Get(context.Background(), uuid.New(), false); !errors.Is(err, store.ErrNoPrincipal) {
+		t.Fatalf("err = %v", err)
+	}
+}
