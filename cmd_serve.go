@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -96,6 +98,7 @@ func serve(ctx context.Context, cfg config) error {
 	if cfg.Dev {
 		printBanner(os.Stdout, publicURL(cfg, ln.Addr()), demo, scfg.DevClientSecret)
 	}
+	go purgeLoop(ctx, st, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -113,6 +116,24 @@ func serve(ctx context.Context, cfg config) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// purgeLoop deletes expired idempotency keys every ten minutes until ctx ends.
+func purgeLoop(ctx context.Context, st *store.Store, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := st.Idempotency.PurgeExpired(ctx); err != nil {
+				log.Warn("purge idempotency keys", "err", err)
+			} else if n > 0 {
+				log.Info("purged expired idempotency keys", "count", n)
+			}
+		}
+	}
 }
 
 func publicURL(cfg config, addr net.Addr) string {

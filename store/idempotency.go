@@ -107,3 +107,12 @@ func (r *IdempotencyRepo) Release(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+// PurgeExpired deletes every tenant's expired idempotency keys and returns how many.
+func (r *IdempotencyRepo) PurgeExpired(ctx context.Context) (int64, error) {
+	res := r.s.db.WithContext(ctx).Exec(`DELETE FROM idempotency_keys WHERE expires_at < now()`)
+	if res.Error != nil {
+		return 0, fmt.Errorf("purge idempotency keys: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
