@@ -10,15 +10,16 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/labstack/echo/v4"
 
 	"github.com/learnd/learnd/gen/api"
 )
 
 // validator checks every request against the OpenAPI contract before a handler sees it.
+// Echo has already matched the route, so the contract's route is looked up by Echo's path
+// template ("/api/v1/learning/cohorts/:id") instead of being matched again.
 type validator struct {
-	router routers.Router
+	routes map[string]*routers.Route // "METHOD echo-path" → contract route
 }
 
 func init() {
@@ -27,20 +28,53 @@ func init() {
 }
 
 func newValidator(spec *openapi3.T) (*validator, error) {
-	spec.Servers = nil // match any host
-	r, err := gorillamux.NewRouter(spec)
-	if err != nil {
-		return nil, fmt.Errorf("openapi router: %w", err)
+	v := &validator{routes: map[string]*routers.Route{}}
+	for path, item := range spec.Paths.Map() {
+		for method, op := range item.Operations() {
+			key := method + " " + echoPath(path)
+			if _, dup := v.routes[key]; dup {
+				return nil, fmt.Errorf("openapi routes: %s defined twice", key)
+			}
+			v.routes[key] = &routers.Route{Spec: spec, Path: path, PathItem: item, Method: method, Operation: op}
+		}
 	}
-	return &validator{router: r}, nil
+	return v, nil
+}
+
+// echoPath turns "/a/{id}/b" into Echo's "/a/:id/b".
+func echoPath(p string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(p, '{')
+		if i < 0 {
+			b.WriteString(p)
+			return b.String()
+		}
+		j := strings.IndexByte(p[i:], '}')
+		if j < 0 {
+			b.WriteString(p)
+			return b.String()
+		}
+		b.WriteString(p[:i])
+		b.WriteByte(':')
+		b.WriteString(p[i+1 : i+j])
+		p = p[i+j+1:]
+	}
 }
 
 func (v *validator) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		route, pathParams, err := v.router.FindRoute(req)
-		if err != nil {
-			return next(c) // unknown route or method: Echo answers 404/405
+		route, ok := v.routes[req.Method+" "+c.Path()]
+		if !ok {
+			return next(c) // not an API operation (or unknown): Echo answers it
+		}
+		names, values := c.ParamNames(), c.ParamValues()
+		pathParams := make(map[string]string, len(names))
+		for i, n := range names {
+			if i < len(values) {
+				pathParams[n] = values[i]
+			}
 		}
 		in := &openapi3filter.RequestValidationInput{
 			Request: req, PathParams: pathParams, Route: route,

@@ -6,7 +6,12 @@
 //
 //	c, err := sdk.New("http://localhost:8080", sdk.WithToken(token))
 //	...
-//	for item, err := range c.<Group>.<Resource>.All(ctx, nil) { ... }
+//	for item, err := range c.Learning.Assessments.All(ctx, nil) {
+//		if err != nil {
+//			return err
+//		}
+//		...
+//	}
 //
 // The groups and their resources:
 //

@@ -19,6 +19,7 @@ type model struct {
 	ClientImport string
 	ClientPkg    string
 	Groups       []*group
+	Example      string // c.Learning.Cohorts.All, for the package doc; empty without iterators
 }
 
 type group struct {
@@ -251,6 +252,9 @@ func buildModel(doc *openapi3.T, gc *goClient, clientImport string) (*model, err
 				}
 				members[it.GoName] = meth.Name + " iterator"
 				r.Iterators = append(r.Iterators, it)
+				if m.Example == "" || it.GoName == "All" && !strings.HasSuffix(m.Example, ".All") {
+					m.Example = "c." + g.GoName + "." + r.GoName + "." + it.GoName
+				}
 				imports[`"iter"`] = true
 			}
 			for _, meth := range r.Methods {

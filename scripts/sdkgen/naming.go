@@ -31,7 +31,7 @@ func oapiCamel(s string) string {
 // initialisms are words written in capitals when they form a whole word of an SDK name.
 var initialisms = map[string]string{
 	"ai": "AI", "api": "API", "http": "HTTP", "id": "ID", "ids": "IDs", "json": "JSON",
-	"jwks": "JWKS", "mcp": "MCP", "sso": "SSO", "url": "URL",
+	"jwks": "JWKS", "lms": "LMS", "mcp": "MCP", "sso": "SSO", "url": "URL",
 }
 
 // exportedName turns an x-sdk-* value (learning, course_chains, courseChains,

@@ -64,6 +64,7 @@ func (tapTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestRetryAfter429ThenSuccessResendsBody(t *testing.T) {
+	t.Parallel()
 	for name, opts := range map[string][]sdk.Option{
 		"default transport":      nil,
 		"body-reading transport": {sdk.WithHTTPClient(&http.Client{Transport: tapTransport{}})},
@@ -127,7 +128,11 @@ func TestRateLimitedForeverGivesError(t *testing.T) {
 		writeJSON(w, "application/problem+json", 429, problem(429, "Too many requests", "rate_limited", "slow down"))
 	}, sdk.WithMaxRetries(2), sdk.WithMaxRetryWait(5*time.Millisecond))
 
+	start := time.Now()
 	_, err := c.Learning.Cohorts.List(context.Background(), nil)
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("took %s: the 7s Retry-After was not capped by WithMaxRetryWait(5ms)", elapsed)
+	}
 	var e *sdk.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("err = %v (%T), want *sdk.Error", err, err)
@@ -143,6 +148,25 @@ func TestRateLimitedForeverGivesError(t *testing.T) {
 	}
 	if got := n.Load(); got != 3 {
 		t.Errorf("server saw %d requests, want MaxRetries+1 = 3", got)
+	}
+}
+
+func TestRetryWithoutRetryAfterWaitsOneSecond(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int32
+	c := newSDK(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.WriteHeader(429)
+			return
+		}
+		writeJSON(w, "application/json", 200, cohort("coh_1"))
+	})
+	start := time.Now()
+	if _, err := c.Learning.Cohorts.Get(context.Background(), "coh_1", nil); err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	if elapsed := time.Since(start); elapsed < time.Second || n.Load() != 2 {
+		t.Errorf("%d requests in %s, want 2 after the default 1s wait", n.Load(), elapsed)
 	}
 }
 
@@ -301,7 +325,12 @@ func pager(t *testing.T, failOn string, seen *[]string) http.HandlerFunc {
 		tok := r.URL.Query().Get("page_token")
 		mu.Lock()
 		*seen = append(*seen, tok+"|"+r.URL.Query().Get("page_size")+"|"+r.URL.Query().Get("status"))
+		runaway := len(*seen) > 10
 		mu.Unlock()
+		if runaway {
+			writeJSON(w, "application/problem+json", 500, problem(500, "Runaway", "runaway", "the walk does not stop"))
+			return
+		}
 		if tok == failOn {
 			writeJSON(w, "application/problem+json", 400, problem(400, "Bad request", "bad_page_token", "page_token was modified"))
 			return
@@ -433,6 +462,13 @@ func TestTokenCreateIsFormEncoded(t *testing.T) {
 	}
 }
 
+type countingTransport struct{ n *atomic.Int32 }
+
+func (c countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
 func TestWithHTTPClientIsWrappedNotModified(t *testing.T) {
 	var n atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -444,7 +480,8 @@ func TestWithHTTPClientIsWrappedNotModified(t *testing.T) {
 		writeJSON(w, "application/json", 200, cohort("coh_1"))
 	}))
 	defer srv.Close()
-	hc := &http.Client{Timeout: 5 * time.Second}
+	var viaCaller atomic.Int32
+	hc := &http.Client{Timeout: 5 * time.Second, Transport: countingTransport{&viaCaller}}
 	c, err := sdk.New(srv.URL+"/", sdk.WithHTTPClient(hc))
 	if err != nil {
 		t.Fatal(err)
@@ -452,8 +489,9 @@ func TestWithHTTPClientIsWrappedNotModified(t *testing.T) {
 	if _, err := c.Learning.Cohorts.Get(context.Background(), "coh_1", nil); err != nil {
 		t.Fatalf("Get: %v", err)
 	}
-	if hc.Transport != nil || n.Load() != 2 {
-		t.Errorf("caller's client modified (%v) or no retry (%d requests)", hc.Transport, n.Load())
+	if _, ok := hc.Transport.(countingTransport); !ok || n.Load() != 2 || viaCaller.Load() != 2 {
+		t.Errorf("caller's client modified (%T), or %d requests (%d through the caller's transport), want 2",
+			hc.Transport, n.Load(), viaCaller.Load())
 	}
 	if c.Raw() == nil {
 		t.Error("Raw() is nil")
