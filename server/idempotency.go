@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
 )
 
@@ -37,6 +39,9 @@ func (s *Server) idempotency(next echo.HandlerFunc) echo.HandlerFunc {
 		h := sha256.New()
 		h.Write([]byte(req.Method + " " + req.URL.Path + "\n"))
 		h.Write(body)
+		// Keys are namespaced per caller: another application or person reusing the same key
+		// gets its own request, never someone else's stored response.
+		key = callerScope(ctx) + "|" + key
 		outcome, stored, err := s.store.Idempotency.Claim(ctx, key, h.Sum(nil), idempotencyTTL)
 		if err != nil {
 			return err
@@ -78,6 +83,12 @@ func (s *Server) idempotency(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return nil
 	}
+}
+
+// callerScope names the caller an idempotency key belongs to: application, key and person.
+func callerScope(ctx context.Context) string {
+	p, _ := auth.FromContext(ctx)
+	return p.AppID + "|" + p.KeyID + "|" + p.Subject
 }
 
 // recorder copies what is written to the client.

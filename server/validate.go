@@ -199,8 +199,7 @@ func schemaField(err error) []api.FieldError {
 		return []api.FieldError{{Pointer: &ptr, Detail: "unknown field"}}
 	}
 	if strings.HasPrefix(se.Reason, "property \"") && strings.HasSuffix(se.Reason, "\" is missing") {
-		name := strings.TrimSuffix(strings.TrimPrefix(se.Reason, "property \""), "\" is missing")
-		ptr = strings.TrimSuffix(ptr, "/") + "/" + escapePointer([]string{name})[0]
+		// kin-openapi's pointer already ends with the missing member's name.
 		return []api.FieldError{{Pointer: &ptr, Detail: "is required"}}
 	}
 	return []api.FieldError{{Pointer: &ptr, Detail: se.Reason}}

@@ -74,6 +74,7 @@ type Assessment struct {
 var assessmentTable = tableSpec[Assessment]{
 	name:          "assessments",
 	schemaVersion: AssessmentSchemaVersion,
+	computed:      []string{"response_count", "completion_pct"},
 	orders: merge(envelopeOrders[Assessment](), map[string]ordering[Assessment]{
 		"name":     {expr: "name", cast: "text", key: func(a *Assessment) string { return a.Name }},
 		"due_date": {expr: "coalesce(due_date, 'infinity'::timestamptz)", cast: "timestamptz", key: func(a *Assessment) string { return optTimeKey(a.DueDate) }},

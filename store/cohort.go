@@ -34,6 +34,7 @@ type Cohort struct {
 var cohortTable = tableSpec[Cohort]{
 	name:          "cohorts",
 	schemaVersion: CohortSchemaVersion,
+	computed:      []string{"current_completion_pct"},
 	orders: merge(envelopeOrders[Cohort](), map[string]ordering[Cohort]{
 		"name":       {expr: "name", cast: "text", key: func(c *Cohort) string { return c.Name }},
 		"start_date": {expr: "coalesce(start_date, 'infinity'::timestamptz)", cast: "timestamptz", key: func(c *Cohort) string { return optTimeKey(c.StartDate) }},

@@ -29,6 +29,7 @@ type tableSpec[T any] struct {
 	schemaVersion int
 	orders        map[string]ordering[T] // order_by whitelist
 	fkPointers    map[string]FieldError  // constraint name → field error
+	computed      []string               // columns the server computes; writes never set them
 }
 
 // repo implements get, create, update, delete, restore and list for an envelope table.
@@ -89,7 +90,9 @@ func (r repo[T, P]) Create(ctx context.Context, v *T) error {
 		if err := P(v).validate(); err != nil {
 			return err
 		}
-		return r.mapDBError(t.db.Table(r.spec.name).Create(v).Error)
+		// RETURNING refreshes v with what was stored (e.g. timestamps at the database's
+		// microsecond precision), so the response is exactly what a later read returns.
+		return r.mapDBError(t.db.Table(r.spec.name).Clauses(clause.Returning{}).Omit(r.spec.computed...).Create(v).Error)
 	})
 	if err != nil {
 		return fmt.Errorf("create %s: %w", r.spec.name, err)
@@ -126,8 +129,9 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 			return err
 		}
 		r.touch(t, e)
+		omit := append(append([]string{}, immutableColumns...), r.spec.computed...)
 		return r.mapDBError(t.db.Table(r.spec.name).Where("tenant_id = ? AND id = ?", e.TenantID, e.ID).
-			Select("*").Omit(immutableColumns...).Updates(&cur).Error)
+			Clauses(clause.Returning{}).Select("*").Omit(omit...).Updates(&cur).Error)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update %s: %w", r.spec.name, err)

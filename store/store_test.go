@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
@@ -135,5 +137,46 @@ func TestNoPrincipal(t *testing.T) {
 	st := storetest.New(t)
 	if _, err := st.Cohorts.Get(context.Background(), uuid.New(), false); !errors.Is(err, store.ErrNoPrincipal) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestUpdateKeepsComputedAndReturnsStored(t *testing.T) {
+	t.Parallel()
+	url := storetest.NewDatabase(t)
+	st, err := store.Open(context.Background(), url, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := as("t1", "", auth.RoleAdmin)
+	start := time.Date(2026, 3, 2, 9, 0, 0, 123456789, time.FixedZone("x", 3600))
+	c := &store.Cohort{Name: "computed", StartDate: &start}
+	if err := st.Cohorts.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if c.StartDate.Nanosecond() != 123456000 {
+		t.Fatalf("create returned %v, not the stored microsecond value", c.StartDate)
+	}
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), `UPDATE cohorts SET current_completion_pct = 42.5 WHERE id = $1`, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	up, err := st.Cohorts.Update(ctx, c.ID, 1, func(x *store.Cohort) error {
+		*x = store.Cohort{Name: "renamed", StartDate: x.StartDate} // a mutator that knows nothing of computed fields
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.CurrentCompletionPct == nil || *up.CurrentCompletionPct != 42.5 || up.Name != "renamed" {
+		t.Fatalf("update = name %q pct %v; want renamed, 42.5", up.Name, up.CurrentCompletionPct)
+	}
+	got, err := st.Cohorts.Get(ctx, c.ID, false)
+	if err != nil || got.CurrentCompletionPct == nil || *got.CurrentCompletionPct != 42.5 {
+		t.Fatalf("stored pct = %v, %v", got.CurrentCompletionPct, err)
 	}
 }

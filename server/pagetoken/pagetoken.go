@@ -55,11 +55,11 @@ func (c *Codec) Decode(scope, tok string, v any) error {
 	if !ok {
 		return ErrInvalid
 	}
-	got, err := base64.RawURLEncoding.DecodeString(sig)
+	got, err := base64.RawURLEncoding.Strict().DecodeString(sig)
 	if err != nil || !hmac.Equal(got, c.mac(scope, p)) {
 		return ErrInvalid
 	}
-	payload, err := base64.RawURLEncoding.DecodeString(p)
+	payload, err := base64.RawURLEncoding.Strict().DecodeString(p)
 	if err != nil {
 		return ErrInvalid
 	}
