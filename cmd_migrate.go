@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"github.com/learnd/learnd/store"
 )
 
 func migrateCmd() *cobra.Command {
@@ -14,14 +12,7 @@ func migrateCmd() *cobra.Command {
 		Short: "Apply the embedded SQL migrations to DATABASE_URL",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			if err := cfg.requireDatabase(); err != nil {
-				return err
-			}
-			st, err := store.Open(cmd.Context(), cfg.DatabaseURL, store.Options{MaxOpenConns: 2})
+			st, err := openStore(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -18,14 +18,7 @@ func seedCmd() *cobra.Command {
 		Short: "Load demo data into the demo tenant (idempotent: skipped when present)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			if err := cfg.requireDatabase(); err != nil {
-				return err
-			}
-			st, err := store.Open(cmd.Context(), cfg.DatabaseURL, store.Options{MaxOpenConns: 2})
+			st, err := openStore(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -16,6 +17,7 @@ import (
 	"github.com/caarlos0/env/v11"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/store"
 )
 
 // config is every setting learnd reads, all from the environment.
@@ -52,6 +54,18 @@ func loadConfig() (config, error) {
 		c.SigningKeyFile = filepath.Join(c.DataDir, "signing-key.pem")
 	}
 	return c, nil
+}
+
+// openStore loads the configuration and opens the database for a short-lived command.
+func openStore(ctx context.Context) (*store.Store, error) {
+	cfg, err := loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.requireDatabase(); err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, cfg.DatabaseURL, store.Options{MaxOpenConns: 2})
 }
 
 func (c config) requireDatabase() error {

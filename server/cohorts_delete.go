@@ -2,40 +2,29 @@ package server
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net/http"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
-	"github.com/learnd/learnd/typeid"
 )
 
 // DeleteCohort soft-deletes a cohort under an optimistic precondition.
 func (s *Server) DeleteCohort(ctx context.Context, req api.DeleteCohortRequestObject) (api.DeleteCohortResponseObject, error) {
-	if p := requireWriter(ctx); p != nil {
-		return api.DeleteCohort403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
+	o, err := s.cohorts.delete(ctx, req.Id, req.Params.IfMatch)
+	if err != nil {
+		return nil, err
 	}
-	id, p := parseID(ctx, typeid.Cohort, req.Id)
-	if p != nil {
-		return api.DeleteCohort400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	switch o.status() {
+	case 0:
+		return api.DeleteCohort200JSONResponse{Body: o.rec, Headers: api.DeleteCohort200ResponseHeaders{ETag: etag(o.version)}}, nil
+	case sBadRequest:
+		return api.DeleteCohort400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*o.problem)}, nil
+	case sForbidden:
+		return api.DeleteCohort403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*o.problem)}, nil
+	case sNotFound:
+		return api.DeleteCohort404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(*o.problem)}, nil
+	case sPrecondition:
+		return api.DeleteCohort412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: api.PreconditionFailedApplicationProblemPlusJSONResponse(*o.problem)}, nil
+	case sPreconditonR:
+		return api.DeleteCohort428ApplicationProblemPlusJSONResponse{PreconditionRequiredApplicationProblemPlusJSONResponse: api.PreconditionRequiredApplicationProblemPlusJSONResponse(*o.problem)}, nil
 	}
-	expected, p := precondition(ctx, req.Params.IfMatch, nil)
-	if p != nil {
-		if p.Status == http.StatusPreconditionRequired {
-			return api.DeleteCohort428ApplicationProblemPlusJSONResponse{PreconditionRequiredApplicationProblemPlusJSONResponse: api.PreconditionRequiredApplicationProblemPlusJSONResponse(*p)}, nil
-		}
-		return api.DeleteCohort400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
-	}
-	c, err := s.store.Cohorts.Delete(ctx, id, expected)
-	var vm *store.VersionMismatchError
-	switch {
-	case store.IsNotFound(err):
-		return api.DeleteCohort404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(notFound(ctx, "cohort", req.Id))}, nil
-	case errors.As(err, &vm):
-		return api.DeleteCohort412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: api.PreconditionFailedApplicationProblemPlusJSONResponse(staleVersion(ctx, vm.Expected, vm.Current))}, nil
-	case err != nil:
-		return nil, fmt.Errorf("delete cohort: %w", err)
-	}
-	return api.DeleteCohort200JSONResponse{Body: toAPICohort(c), Headers: api.DeleteCohort200ResponseHeaders{ETag: etag(c.Version)}}, nil
+	return nil, unexpectedStatus("delete cohort", o.status())
 }

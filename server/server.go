@@ -40,6 +40,9 @@ type Server struct {
 	verifier *auth.Verifier
 	pages    *pagetoken.Codec
 	log      *slog.Logger
+
+	cohorts     resource[store.Cohort, api.Cohort, api.CohortCreate]
+	assessments resource[store.Assessment, api.Assessment, api.AssessmentCreate]
 }
 
 var _ api.StrictServerInterface = (*Server)(nil)
@@ -62,7 +65,8 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	if err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
-	s := &Server{cfg: cfg, store: st, issuer: iss, verifier: ver, pages: pages, log: cfg.Logger}
+	s := &Server{cfg: cfg, store: st, issuer: iss, verifier: ver, pages: pages, log: cfg.Logger,
+		cohorts: cohortResource(st), assessments: assessmentResource(st)}
 	spec, err := api.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("new server: load spec: %w", err)

@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/storetest"
@@ -50,12 +48,7 @@ func TestIdempotencyClaims(t *testing.T) {
 
 func TestIdempotencyPurge(t *testing.T) {
 	t.Parallel()
-	url := storetest.NewDatabase(t)
-	st, err := store.Open(context.Background(), url, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, conn := openWithConn(t)
 	a, b := as("ta", "", auth.RoleAdmin), as("tb", "", auth.RoleAdmin)
 	for _, ctx := range []context.Context{a, b} {
 		if _, _, err := st.Idempotency.Claim(ctx, "old", []byte("x"), time.Hour); err != nil {
@@ -65,11 +58,6 @@ func TestIdempotencyPurge(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	conn, err := pgx.Connect(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
 	if _, err := conn.Exec(context.Background(), `UPDATE idempotency_keys SET expires_at = now() - interval '1 minute' WHERE key = 'old'`); err != nil {
 		t.Fatal(err)
 	}

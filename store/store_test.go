@@ -24,6 +24,24 @@ func as(tenant, app string, role auth.Role) context.Context {
 	})
 }
 
+// openWithConn opens a store on a fresh database plus a superuser connection to it (which
+// bypasses row-level security, for arranging and inspecting rows).
+func openWithConn(t *testing.T) (*store.Store, *pgx.Conn) {
+	t.Helper()
+	url := storetest.NewDatabase(t)
+	st, err := store.Open(context.Background(), url, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	return st, conn
+}
+
 func mustCohort(t *testing.T, st *store.Store, ctx context.Context, name string) *store.Cohort {
 	t.Helper()
 	c := &store.Cohort{Name: name}
@@ -142,12 +160,7 @@ func TestNoPrincipal(t *testing.T) {
 
 func TestUpdateKeepsComputedAndReturnsStored(t *testing.T) {
 	t.Parallel()
-	url := storetest.NewDatabase(t)
-	st, err := store.Open(context.Background(), url, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, conn := openWithConn(t)
 	ctx := as("t1", "", auth.RoleAdmin)
 	start := time.Date(2026, 3, 2, 9, 0, 0, 123456789, time.FixedZone("x", 3600))
 	c := &store.Cohort{Name: "computed", StartDate: &start}
@@ -157,11 +170,6 @@ func TestUpdateKeepsComputedAndReturnsStored(t *testing.T) {
 	if c.StartDate.Nanosecond() != 123456000 {
 		t.Fatalf("create returned %v, not the stored microsecond value", c.StartDate)
 	}
-	conn, err := pgx.Connect(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
 	if _, err := conn.Exec(context.Background(), `UPDATE cohorts SET current_completion_pct = 42.5 WHERE id = $1`, c.ID); err != nil {
 		t.Fatal(err)
 	}
