@@ -2,6 +2,8 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
+	"io"
 	"mime"
 	"net/http"
 	"strings"
@@ -23,8 +25,14 @@ func (jsonBinder) Bind(i any, c echo.Context) error {
 		if req.ContentLength == 0 {
 			return echo.NewHTTPError(http.StatusBadRequest, "a request body is required")
 		}
-		if err := json.NewDecoder(req.Body).Decode(i); err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "malformed JSON").SetInternal(err)
+		dec := json.NewDecoder(req.Body)
+		if err := dec.Decode(i); err != nil {
+			// The contract validated the body already, so this is a value JSON Schema allows
+			// but the field's Go type cannot hold (e.g. 1e3 for an integer).
+			return echo.NewHTTPError(http.StatusBadRequest, "the request body could not be decoded: a value does not fit its field's type").SetInternal(err)
+		}
+		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+			return echo.NewHTTPError(http.StatusBadRequest, "malformed JSON: data after the top-level value")
 		}
 		return nil
 	}

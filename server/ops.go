@@ -33,7 +33,11 @@ func registerOps(e *echo.Echo, st *store.Store, reg *prometheus.Registry, spec *
 	})
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 
-	js, _ := json.MarshalIndent(spec, "", "  ")
+	// Served with this server as its only server, so "Try it" in the explorer (and any
+	// client reading the spec from here) talks to the origin it came from.
+	served := *spec
+	served.Servers = openapi3.Servers{{URL: "/", Description: "This server"}}
+	js, _ := json.MarshalIndent(&served, "", "  ")
 	var generic any
 	_ = json.Unmarshal(js, &generic)
 	ys, _ := yaml.Marshal(generic)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -121,6 +120,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		p = newProblem(ctx, kindNotFound, "no such record")
 	case errors.As(err, &he):
 		p = httpErrorProblem(ctx, he)
+		if he.Internal != nil {
+			s.log.DebugContext(ctx, "request rejected", "request_id", requestIDFrom(ctx), "status", he.Code, "cause", he.Internal)
+		}
 		if he.Code >= 500 {
 			s.log.ErrorContext(ctx, "request failed", "request_id", requestIDFrom(ctx), "err", err)
 		}
@@ -159,10 +161,7 @@ func writeProblem(c echo.Context, p api.Problem) {
 // httpErrorProblem maps Echo's own errors (unknown route, wrong method, body limit,
 // binder failures) onto problem documents.
 func httpErrorProblem(ctx context.Context, he *echo.HTTPError) api.Problem {
-	msg := fmt.Sprint(he.Message)
-	if he.Internal != nil && he.Code == http.StatusBadRequest {
-		msg = strings.TrimSpace(msg + ": " + he.Internal.Error())
-	}
+	msg := fmt.Sprint(he.Message) // he.Internal is logged by the caller's access log, never sent
 	switch he.Code {
 	case http.StatusNotFound:
 		return newProblem(ctx, kindNotFound, "no route matches "+pathFrom(ctx))

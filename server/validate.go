@@ -1,11 +1,16 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -25,6 +30,13 @@ type validator struct {
 func init() {
 	// Problem details name the field and the rule, never dump the schema or the value.
 	openapi3.SchemaErrorDetailsDisabled = true
+	// date-time must be a real instant: kin-openapi's pattern accepts 2026-02-30.
+	openapi3.DefineStringFormatValidator("date-time", openapi3.NewCallbackValidator(func(v string) error {
+		if _, err := time.Parse(time.RFC3339Nano, v); err != nil {
+			return errors.New("must be an RFC 3339 date-time that exists, e.g. 2026-03-02T09:00:00Z")
+		}
+		return nil
+	}))
 }
 
 func newValidator(spec *openapi3.T) (*validator, error) {
@@ -88,6 +100,9 @@ func (v *validator) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
 			return &problemError{problem: requestProblem(req.Context(), err)}
+		}
+		if p := rejectNUL(req); p != nil {
+			return &problemError{problem: *p}
 		}
 		return next(c)
 	}
@@ -222,4 +237,62 @@ func paramDetail(re *openapi3filter.RequestError) string {
 		return re.Err.Error()
 	}
 	return re.Reason
+}
+
+// rejectNUL refuses U+0000 anywhere in the query or in a JSON body's strings: PostgreSQL
+// text cannot hold it, so it would otherwise surface as a 500.
+func rejectNUL(req *http.Request) *api.Problem {
+	ctx := req.Context()
+	if strings.Contains(req.URL.RawQuery, "%00") {
+		for name, vals := range req.URL.Query() {
+			for _, v := range vals {
+				if strings.ContainsRune(v, 0) {
+					p := withFields(newProblem(ctx, kindBadRequest, "the request is malformed: parameters must not contain NUL characters"),
+						[]api.FieldError{{Parameter: ptr(name), Detail: "must not contain NUL (U+0000)"}})
+					return &p
+				}
+			}
+		}
+	}
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil
+	}
+	body, err := io.ReadAll(req.Body)
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil || !bytes.Contains(bytes.ToLower(body), []byte(`\u0000`)) {
+		return nil
+	}
+	var doc any
+	if json.Unmarshal(body, &doc) != nil {
+		return nil
+	}
+	var fields []api.FieldError
+	walkNUL(doc, "", &fields)
+	if len(fields) == 0 {
+		return nil
+	}
+	p := withFields(newProblem(ctx, kindValidation, "the request body is invalid"), fields)
+	return &p
+}
+
+func walkNUL(v any, pointer string, out *[]api.FieldError) {
+	switch t := v.(type) {
+	case string:
+		if strings.ContainsRune(t, 0) {
+			ptr := pointer
+			*out = append(*out, api.FieldError{Pointer: &ptr, Detail: "must not contain NUL (U+0000)"})
+		}
+	case map[string]any:
+		for k, e := range t {
+			p := pointer + "/" + escapePointer([]string{k})[0]
+			if strings.ContainsRune(k, 0) {
+				*out = append(*out, api.FieldError{Pointer: &p, Detail: "member names must not contain NUL (U+0000)"})
+			}
+			walkNUL(e, p, out)
+		}
+	case []any:
+		for i, e := range t {
+			walkNUL(e, pointer+"/"+strconv.Itoa(i), out)
+		}
+	}
 }

@@ -77,7 +77,7 @@ var assessmentTable = tableSpec[Assessment]{
 	computed:      []string{"response_count", "completion_pct"},
 	orders: merge(envelopeOrders[Assessment](), map[string]ordering[Assessment]{
 		"name":     {expr: "name", cast: "text", key: func(a *Assessment) string { return a.Name }},
-		"due_date": {expr: "coalesce(due_date, 'infinity'::timestamptz)", cast: "timestamptz", key: func(a *Assessment) string { return optTimeKey(a.DueDate) }},
+		"due_date": {expr: "due_key", cast: "timestamptz", key: func(a *Assessment) string { return optTimeKey(a.DueDate) }},
 	}),
 	fkPointers: map[string]FieldError{
 		"assessments_tenant_id_target_cohort_id_fkey": {Pointer: "/target_cohort_id", Detail: "no such cohort in this tenant"},

@@ -37,7 +37,7 @@ var cohortTable = tableSpec[Cohort]{
 	computed:      []string{"current_completion_pct"},
 	orders: merge(envelopeOrders[Cohort](), map[string]ordering[Cohort]{
 		"name":       {expr: "name", cast: "text", key: func(c *Cohort) string { return c.Name }},
-		"start_date": {expr: "coalesce(start_date, 'infinity'::timestamptz)", cast: "timestamptz", key: func(c *Cohort) string { return optTimeKey(c.StartDate) }},
+		"start_date": {expr: "start_key", cast: "timestamptz", key: func(c *Cohort) string { return optTimeKey(c.StartDate) }},
 	}),
 }
 

@@ -530,8 +530,6 @@ type AssessmentCreate struct {
 	ResponseCount *IgnoredOnWrite `json:"response_count,omitempty"`
 
 	// ResponsibleUserId A person id (`per_…`); the legacy `per-<uuid>` form is accepted on input.
-	//
-	// Example: per_01jd8x4k2m3n5p6q7r8s9t0v1w
 	ResponsibleUserId *PersonID `json:"responsible_user_id,omitempty"`
 
 	// ScheduledStartAt Scheduled start time for the assessment.
@@ -558,13 +556,9 @@ type AssessmentCreate struct {
 	TargetAccountId *string `json:"target_account_id,omitempty"`
 
 	// TargetCohortId A cohort id (`coh_…`); `coh-<uuid>` is accepted on input.
-	//
-	// Example: coh_01jd8x4k2m3n5p6q7r8s9t0v1w
 	TargetCohortId *CohortID `json:"target_cohort_id,omitempty"`
 
 	// TargetGroupId A group id (`grp_…`); the seed's `grp-<uuid>` form is accepted on input.
-	//
-	// Example: grp_01jd8x4k2m3n5p6q7r8s9t0v1w
 	TargetGroupId *GroupID `json:"target_group_id,omitempty"`
 
 	// TenantId Server-stamped. Accepted on write for client convenience and ignored.
@@ -584,8 +578,6 @@ type AssessmentCreate struct {
 type AssessmentFrequency string
 
 // AssessmentID An assessment id (`asm_…`); the seed's `asm-<uuid>` form is accepted on input.
-//
-// Example: asm_01jd8x4k2m3n5p6q7r8s9t0v1w
 type AssessmentID = string
 
 // AssessmentKind Polymorphic kind of assessment. `learning` may target a cohort;
@@ -861,8 +853,6 @@ type CohortCreate struct {
 	FacilitatorIds *[]PersonID `json:"facilitator_ids,omitempty"`
 
 	// GroupId A group id (`grp_…`); the seed's `grp-<uuid>` form is accepted on input.
-	//
-	// Example: grp_01jd8x4k2m3n5p6q7r8s9t0v1w
 	GroupId *GroupID `json:"group_id,omitempty"`
 
 	// Id Server-stamped. Accepted on write for client convenience and ignored.
@@ -919,8 +909,6 @@ type CohortCreate struct {
 }
 
 // CohortID A cohort id (`coh_…`); `coh-<uuid>` is accepted on input.
-//
-// Example: coh_01jd8x4k2m3n5p6q7r8s9t0v1w
 type CohortID = string
 
 // CohortList defines model for CohortList.
@@ -1036,8 +1024,6 @@ type Finding struct {
 type FindingSeverity string
 
 // GroupID A group id (`grp_…`); the seed's `grp-<uuid>` form is accepted on input.
-//
-// Example: grp_01jd8x4k2m3n5p6q7r8s9t0v1w
 type GroupID = string
 
 // IgnoredOnWrite Server-stamped. Accepted on write for client convenience and ignored.
@@ -1063,8 +1049,6 @@ type JWKS_Keys_Item struct {
 type Metadata map[string]interface{}
 
 // PersonID A person id (`per_…`); the legacy `per-<uuid>` form is accepted on input.
-//
-// Example: per_01jd8x4k2m3n5p6q7r8s9t0v1w
 type PersonID = string
 
 // Problem An RFC 9457 problem document.
@@ -1184,13 +1168,9 @@ type TokenResponse struct {
 type TokenResponseTokenType string
 
 // AssessmentIDPath An assessment id (`asm_…`); the seed's `asm-<uuid>` form is accepted on input.
-//
-// Example: asm_01jd8x4k2m3n5p6q7r8s9t0v1w
 type AssessmentIDPath = AssessmentID
 
 // CohortIDPath A cohort id (`coh_…`); `coh-<uuid>` is accepted on input.
-//
-// Example: coh_01jd8x4k2m3n5p6q7r8s9t0v1w
 type CohortIDPath = CohortID
 
 // CreatedAtFrom defines model for CreatedAtFrom.
@@ -4970,184 +4950,183 @@ func (sh *strictHandler) RestoreCohort(ctx echo.Context, id CohortIDPath, params
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rcts4muiroHj2VNuzkizJl8R2bZ1yO/GM085lYmcyO3GOBJGQhDYFMABoWemTqvm1D7Bnn2HPe5xH",
-	"6SfZwgeABClKomwl6Z51VXfFkgjwA/Dhu19+CUI+STgjTMng6JdgTHBEBPz5/AqP9L8RkaGgiaKcBUfB",
-	"1ZggQUIuoh8kuiVCUs4QlggjqQRnI0SYomqGFB41EGmNWqh/HexeB/1W0AhkOCYTrCdVs4QER4FUgrJR",
-	"8OVLIziPyCThijD1liQxnpFo/uV9JVLSR9MxYUiNqUSCyIQzSdAU6w9mHBpygbD+SLAiEepnU4ez5k9k",
-	"thKUCx5i88aq1b97e4H4EKkxQaEwbzAbsmrat0SJ2clQETE/8SUJOYskUhxNMVVoQIZc6J1WYkbZqHJq",
-	"yhQZERF80ZMnWOAJUfbsTqQkUk4IU+fP3mA1rl4Jzp5CNEJbfSwnvV///p/9BuIC1icJ0cesf2hep+32",
-	"bpimNIK/SH9bA0X1XIl+QyNgeAJgRUEjEORTSoU+Q31kPvD/JMgwOAr+x06OeDvmV7njgw1bdsrHXCxd",
-	"QwhPGPhDPi7CH5MRDmdI//BN4HfgGtgNcpyoM8En88C/ZvHMIo7MEAkrDTrWOGIQnDKpMFMZqJ9SImY5",
-	"rHZcD6veUL/FB3TIxQSr4CiIsCJNRSckaFRgZQbmFa8JpMXNNeFT/D7QeVf3JzKbB/AEpYx+Sgm6ITO0",
-	"BfQGo3fvzp9tIzXGCk3wDZFADJSgJLJrQBIPSQtd4okZiFmEBjyaoV//7d8N4isu4F5b8kJz6nKMpB3W",
-	"QBEdDonQ9ycbvdftttBPZCYRFvqpRAE56u6hMU+F1BtF7vAkifVC94cHYYfsd5uHeG+3uRfuPm0e4t2o",
-	"2Rk8wZ1he7gbdjpuZw1lzre2RNQKmzvBdxeEjfSd6e7vN4IJZe5zp3KXhy+xChfcMEfkZzxFguCogYDW",
-	"qlQwEiHKUF9zir7dfUvtt1vorb1CKGUxkRL2FbYpxEJQIlHfztwvbgpMsHDVw6YBdcFyD/aWrO81LAvH",
-	"FXhuf0GJAEJM9ccjALnm8r/6Gt7gEbmkn8k88G/t/UyIQAkeEbQVkSFOY4W67Qaa4DvUabe3F11RPaIn",
-	"9cQ+OHaG4KjbbmjY6CSdBEeddhuQyX5qzHMiA+cVvyELuCdPsL6ufUbuVA/erfTDfcdSE0FuKU8lrKSF",
-	"YCZzlyQdMX39MJrwiA71bYah+nJitNduL10hPLpoxzvtbuWe/xkmmlvHKZakSZkkTFJFbwmS6cCMQpJg",
-	"EY4RvyUC6dcDafFGL4Lx08L7a7d86f29HPPpMxITVSU0nbMwTiOCJB+qZmSeymj6Fo4mVG8wixCfMiIk",
-	"4iyeLcQWOebTnp2kGmGGOJYkA3LAeUwwAyiv8Eie0bhS/ikyGixA6kHklogZ4oxY7JBEy5USbRnZziCM",
-	"E3y2zRVMYh4Rx7arlqBnKIBOFZnIiju4dNfhVpybkZ129jMWAs/0r1LNgBJoPgerd7wE3vQjjjR5JFLp",
-	"TyFnWu7Vf+IkiamRPncSwQcxmfzzz9KIohl50SMi2F0c9YSdpxFERGEaA8LbLUHX+fW+DtAklVqy1FLG",
-	"hEulyYLeMiG4lho//JLPwNLJgIgFA7LpC9Tjy0cjNRGpejQKjoIng3a4N2yTvcEB3gs7w0PcARqjsEpl",
-	"cLSnEVtRBbv0I9Yo6RZi93KsVCKPdnZiggWLWhG5dVsidwY4aroBX+qKZ2/MaCMwV6k1MJ+mJxMc64Mj",
-	"Edoa4Ai9uHz9qoH0X9nazUcaaXkNiC4QmO1WAFIrG8Y0fNjZhm4S72CdsCsR4wrl13C9fT/M9/00f0mN",
-	"Tc9A2vSOu4klmlI1hmud6ZgaboK2QKWz0lv2EEhiJUFI745UNI6RSBmjbGTO5IyLAY0iw5bufSjDbBbv",
-	"VEAQxqGeAjFCIiPqTAXVgmbIE7L2Ce3mJ3TmvbHGEeUAbuqMQhzHRPwgkeAxAcUKmC4sDEWcGFzEccyn",
-	"oBLAbp8zRQTD8XNNWx6049TO5G84Zihl5C4hoWZlQL8QD8NUCC0ffEq5IhaH7IWOjMlAkIQLpRkLVWue",
-	"yb5PrdzqkCRCM3qAoN75ZMvZxPGczO9DC5kzS43SEvPRCCTwiIjSljQQ0+w1E2Xh3F5xdcZTFj3oyBhX",
-	"vSHMMk+6tIre7vwcPb3bu+lOdtl+cvDpiXgqD1X7tjMFVHJD17sye/nxvPImqXEkjKumeXwTZ/KKI5mG",
-	"Y0u/tH4w46lAijDMlBZcjIjDh4irMXE/GAnXHcgtwTGJDN16g2cxx9EV5xdYjMiDDiYxc/UU570YZvMO",
-	"yGEGqGjkLgRC1mnvPd1/coAGM0XkumfS8ciYXQZSnCP36hpnYyFuKs6bZtimWU9huWAzohOq0FYHvaQ/",
-	"2iPwdMIzTGPysOthFcrehMqJVQOBdDHVsz8FR3vewTgFdNdwNhyTY2N8NIMyBZVKtLf2EXW9I/KWiYZm",
-	"nfUOyRvYtAM3dUy+9i3BUJntQb+0a30k8UwWtoYzMneCbzPL3kNukjdhL7MVeocmCYuQU/RzgWXemABy",
-	"jft6SEkMNMPZStY9z+7TBefpwbjuiWZDN0Qe+25b+shYRkD5ZDy3B/k7AOd3xflLzGZWZZIPOjqBFenB",
-	"JS+emP7eXn5DDrQsAfZ3DU6ni6Qx0a99JJ64fcU5mmA2c9RH1jsODVrTgbyJU3ibrZVELQR+iczoTJBV",
-	"/vjQLRmsXPBUE9wXYOzyPEXeT4uAsk/veD4QgOsdw6kac0E/P/BGpv5EvnAO0uoYS0TuEnsD1pMsOvn5",
-	"vSu+pMbRFcDaxNG9pFJSNmq45WgCQtktjikYtyPCFMWxLJ3Q+/fvmyepGutfQ6xg4xa7qszBJIKHREo8",
-	"iMlz8Ok9jOtpCOHhXsZbPA2qxJDBswBDFhgowDKhpcUBcf4IqbBQvUivrhEkHCTt4CjYISwy365toeh6",
-	"3PEvGfxr8cZ82ZvmjG6fpiSOm9ZY8eLy9Ss0SBW6pTzGihhuaCY0nGaQSsqIlEikMUFbFGyDWiNK2Q3j",
-	"U8uCZANoMkaCpJJEcyo28DNccn8YYekdk2mi1SwSvSQRxVewRw+62NmEvYmesQfbXlAtYGqkv0fXgSJ3",
-	"aieJMWXXgTOV4DAkiQLnjWbMPgTw5nXFpn2fJmTwIYAPWfhqUYdsbBPGNmHQ15Bxf5CosE+ljWmBjdLO",
-	"W/QgVzndFJGqgT6l9DNIMOQWx6m5HFgoOsQheAQTwRMiFDU2T5wksLtzsyWJsSa00KXCk4RE6PWri391",
-	"Xn7PAvHi/RU4+if6bjs3v0xISIc0RCf5oWrEVmQkzIeTN+fohszkdgudDECI1CPH6QSzZiqJQHqllDPZ",
-	"QsY8LUE2kwaCRBA9pgU4gqPXLJ456/KcSTh3qGsdK5YVLhD9NYJLpbg+kSgNjR3bc8YbT9qrCU4a6BWR",
-	"MpUNFBMcqTFpYmps885mPQdD2RCt0SYmQHiTsOIw3xAREqbwCIzsmTUhM1drTZbQWwLhDbnXlqeDmCze",
-	"EyNDmPczJXjco1HFdvzx7SmyD6DzZyBoWFR4p7cIDuCGsuhfRiLsSRIPe942cYFgcRSzkPRwGlG15tZk",
-	"3umqgAww7UiNkcWVe/7qlQjh3jCYVW681GpbhIaCT+YxfUumg+1aaGcNwdXrsFcKttJ3AR0jlsaxsUJM",
-	"qSQLF6kf00KAe31tcJYvejrmK+G5x6u9ly108npfO7djjlY/SJSkIuEGgvk3pMRIE3PTPyM4iikjQF3c",
-	"rWOj0vQLt3nuTUPKNGeuuDWaBbtfc+QpviO7Bcv4x5mZpOpuDAWekCkXN4svbvaIvrrf5sYOgaWxcFY/",
-	"kugsG/KlEVTxH3PTm1gaBzN6d3H+zGrsmlEmggzpnYstMRFS20Vvv/52sVGzzg2mMnOqzsOXXxI0jPGo",
-	"hZ7fgUfXEg7n7I+pVOhTSgQlcgnZyDyyjUCfU/2N/IkaE6lxo5ah/BOwU/1OfWF9bqafr7xKPFVJqnoR",
-	"D1NgmVWHc/7M3dAh1VfXjLGWfOSGVk4Pso9mewPMbionf0tAfA2J5sUYyTHWCpUbh/Q4CHAiONJQUAbX",
-	"2/0ul75VVjniC+P1wVFGzVToOQ7HSF8E0FVp1EBajm0ADjYQhzlkA00JHY1VI7Pn1L7qf7ZvrbpVgoR8",
-	"MiHMKCqyOsLEewBhQbUSWkV7MsJUG7Li5NXwGVmkF/K0Sh59lRksqqWWBTchi1rJ3kAHMelpkbASXd5p",
-	"WTFHSLNmLjRVG+KQxlRhxQXy5gJWYNyDBeI8hzV6L6I0JlHPaLGVnNw9YzRdpPmGfcH9GIw5gNzoPMfQ",
-	"7O1yCqR9sIV+TEGk0Hyc6QPFChYLHk9Zb8MlT0VICoEjAYkmQVmNeSP4LWEY7igeoV///h+O3kGs7A8k",
-	"mvxQvaPwAqMrrkDAS3j0ymleVsmrSxYvzfMabfFo5bgr/Qw8K0ZE9XAIKF2JbqepVHxCBLIPlREJCWJ1",
-	"fG6ZLwgedlTT/BoBM64mVRYG45mrBsE47covNp8Mt8xennN+0HRt0PKil44ET6vVwT/qX6peCYoBvLBy",
-	"XvCjVc54ZXxvxmOtMQinijelFYwrhe9aYneaRLXUh2Nkn9Q3xoQ0JViF4/urFe7NNdWKGEtlbuf6usVC",
-	"6qCl6QmVioZagzMel3CWuTIAZYmoQw2++OHWH0z8dX6cBTWtsOkZFSne9oI0VVCOCqrJHP3L12olIyvq",
-	"ZCShLBQXdVuf9XvC+zx3rTATzLG4ObXdUpeP2e7xwc/EROLkpMiEcoOtJTLOGxy/8WwwNjSvbMxhZOrz",
-	"D2QFYndBCLslsb46E6LZrHFVO7sR2AnpiHEriywy+Syjiedm+Gv2XqPoIjtKVZRep/t0jTC9/XKYXiMw",
-	"weP2d42dlQaT9YC/l8EDbVXpS3pzywqTF5+5gR2puSUFQ8ma21Ewgaw3tmjYuN/Y+713w2YE74T2296m",
-	"f2+7wrpWghx1uu32w40G3wvrayH9ZmwN6yFe0Q6w3thvq82vFaK+aV1/zaNfbQk4uZfyf08wVpsG5DGa",
-	"pCrFcQyxSXEq6a0Ney2v5V4GgBXXuMIecE9NfuWLyor9eii/QG1f6jID8fj82W9I615vzb7mfB9Neb0k",
-	"h/9WajTactqz0ZpzprPmTa/SrOvljVYqyMuGgrpsR/oq8HpIVVRl7zf2PoLWPW9BSWP0tbXlGtKZz9Pn",
-	"bJxGhyUo4/xw0TMq4SGNyeNk6US/njPQQaeE3MRamJhwpsbw16cUC0UE/C3JhGLGUghlt398rMCdQg70",
-	"PKNiC7O2t49X52zrBU3AfuP0NzDiJala06ORYKWI0BD9bywnW70P7eaTjx/azUPcHP98M2FJU902P3/8",
-	"pbv/5f80zffDk+bZx1+efil83FvnY6f7ZfufgqV79pMVgkq0kcezCRfJmIZwszVD9zXevjNZ9dEEz5C5",
-	"ggjb5PLja9avkFP7IKj2y5Jq36SveYKukWeNzkcjqadzdKYnsaJyaJJH+g2U/zAmOFbjXjgm4Y17k/uN",
-	"swHHIgJ4DfUCB8Y1C0u07hj15Q2NY2lnGBFGBI4diIzDbjSzEAoT/NO6Zh52u60JGkHFJjhLhbcBEM9c",
-	"sTz/e391/vf5yvSNAdD1ew3YK67LBTXZdEUTRIQVri3AeEEvFW6IMZa9CRcVvPf9mEAwP2YmqB8SwoY8",
-	"jvnUN716rrdS+msFymKpuRTq+zmyiiONmBCkSe4UvOcYYRPUwllu7IPk2cqEep9uwt5461pOO9+4FPG1",
-	"jEsQkvaSiBFBMAFcPVa8fSyNNU5qTJMII+f1twanR7PSo1np0axUz6xUDpj5dmamlW9+NDvdw+yE4/j1",
-	"ECKf1zZAfSyfyaNJ6vuZpFbeju9joqoN1qPJ6iubrOpd9Nx4VXW7v4U5ayXGPJq3/uHMWyvPvMrcVQ+h",
-	"c8NXFUJXmMLqTZsZxSpn/V2byVbX5zoG/SqGOgNQnUjxLBMVDnt5/aYlGuBlhvRFKC7okISzMIYcLJXK",
-	"ebG1hV6RaVbfx5AerdxGAg9VP6sQxuOoGADujBDwXOCRuKAR8ASKYoQxl/AZi3BMb0lUaSYwiFbFVQG7",
-	"NMRg6CAClCeMEsFHAk/+EdNYPDNfkvTGoidnLKyZ3gJBX57UXC1x5ygD4rYXLGbIk6EULXQGLMZFVaOt",
-	"KpvlvKmyGH39YZWx8uM9s2WcpaQ6bealuUUoH4CSPJPGjdUrTrAtfmdRygirGfxP21VpNfNpNL+PXJUc",
-	"txIiHhgU7/L7V2UwnfJJkmoEcWn/1WeCQ8GlRIQJHmsByN337DqlTNHYrA3w8wdpiQNkD5eH2SRIh9oh",
-	"T4U00a/3SJJ6zOBxr86ydaskQHN9EGERiqAq1Pnla/T0oN3ZXiP8JQ/VriZeNswbuJj3sKwO7LakrEiR",
-	"VuD+WhRpcaTsOxYREUOhPBM0CxgJIbglAjsSiSGwnoNoJJJ5WlvlGSrdaz3X0ns9n9zywKQbW9a3BMfy",
-	"SkK/3aSbCVHYOSWWSYEv3XN1LSK2wpKzhuQ7dZlAacpuu3uALkxNgDFNUHafqs7M8qpKvMsvYogVjvko",
-	"JYhC4YEhNeZ6jwuIUTPO3vltsxAyKDq1MhKM9LQox+SKKxwXSmMYYcvVKqlm7lBf56snP+TbbWbZqJrr",
-	"aiosQQMjz9+bItfTpY0Ef089euPJAZ4MHa4Xs/97zhbYpHS3gcSCdS74bzDJYC67oCSZLFa4PC6yJDHA",
-	"3JgHJAU4KeI3kRCwUc2zrgW62JBguXF4pdv36ymUaKv969//r6vyPa9/LCjg3V6pZ347n+xiZe/34du9",
-	"p95ybIsYlSoY/QbUmVr3w4+m9eth17sb94hx/NYezG8lra/pu3yYeL6mC/vBLp0NStY+JVtAy76ioP3t",
-	"nEv/cFL3f6d45IWByJm7q8IPUdXIaPt4Qe+iGiG8K+0jXghvyMffO4TXbM0GYjitp+cxftNHuQ3GbmZa",
-	"wbcM21wk/H9/IX4dYXuBI/1R+N6k8H3P6MR5MfobC8AbiGz4PQnHDxJ4HxivsnGBdplUugCaSin1u8iX",
-	"94zzehQff2NxOoW9rh2j47j55uNzcKhXlZcyWR2kc0ZJHGUtY0oyoK32Oy+6YagONIXms+BBpCVJeFWt",
-	"6Hlikze4mis1hieuGRniwyGBEHVwAM4aKMFqjLhwZe2zaUqmc6/h3vyrXd3q8otBFntjfkVbb89O0cFh",
-	"u7NtDJs+LEb6cjD6JYCLYOR1sVeKmWbrq6RLF6O/SrJcdJar62JIckuELT7usI2yIQ8aQcynYAmPaKpV",
-	"+jEdQS8NQRUNF2SL2aLNXp3p4M2YyjEkOghMmf6D3xIRpcYo1un+T7BJKDwcFg0Au3Ua8/nbaN5dtYuO",
-	"qS+MTgOl0Drxy3meVX782nmeK535npI4Esn3VhJLFHdRVIF1VLTQibd6048LkltiaqKE2C1hFDJ+C06L",
-	"L43gxfufLudp0A2ZFSXDapw3HLOk+8SjymiPG8Pe5r83GD/vy5Okurl0IR9azSrxrKgQlwfpxVWNeulJ",
-	"ecsWXEJdMaBKYDFDN2TWvMVxqhVDM5MJeUySPPGU3CnCpEtaKBSBl6oXElvL//S02Wnvda2w7YPgS9w5",
-	"6Jl0XnGzkszzudVPiPCvlmsbnRBx/6u10kPqXa2EiO99tVwp+aqMc81tDvf2nyBbuL6Q+FLEc1O0vyJ3",
-	"RWlpsoEmOBxTRnI7uOnepocVt6+qX8TCCMHFvmSG9jrdRrGjYKlxUuG9e1UC+iLZ48RG3+aLuUtizEy4",
-	"bobbzvVoO9SxsLRSx4fR2nKKa4xRhgvkqGZMbkmM8n00Wy3XKA6dSWMVxjTT+LsqU8PvPAASEazeoY7r",
-	"04dKGx/s4ITu3HZ2XL75jpFMZdXC/WYNy16vLzeOJXeuhP5fm7aHUPM86uftvY3AVgpxWNAEYokmNA/I",
-	"n66u3jiBew7HTX+ROWzLZJT5/C8uVKOMczKdTDSZzfonm33W8xbXs6SDSTn6cP7d796eI5GXSwah2/mU",
-	"5IoXr9cfZaUYZbtrwC5lu1/FuLL0sTXtnqycSddCp2NOQy/ZDfp8IqxQTLBUSE25K9F8DHWbbUd5MBd7",
-	"oxS+IYhBV7Iy4axCZbcAKAdt+9xrDcdiczFdK9/vT521XVUW+IJk/CE45UxSCW1fgkZwOsaCygkOGsEl",
-	"YZSDVP6xOjN2v4ZJxzfDVuXZ5W3ayr2lFxjv8/sMlBQzOSXCaoPzFnx9TEVN4P2YhmM0IGN8S3kq0CCl",
-	"cSSREnq2IZaKSPW/5ny1qxdax0DjjtqZaEyd78LiO425XD4OgZ3m2QdGflTHR91lnYGXXTDX48fpZ5Ky",
-	"UUx6IVwaDUQaK5r439iZBVam1Ic7lyqdrZSi+fVUzURYpPaWUqVj1lQsT8BtYWij0zEFGQoioe+n1dut",
-	"rgl63ldTMD3zX8EXjhMaVFwnQbwOxlzQEWVYmXAuty9DAc2ENJYMcHhj/jLtcPUfM6mI3i/9gqrtusJV",
-	"fS3OBCHQysp0eddawhAymfTWQXo+VmTEBZVYlQW3D0GhdgyZELyIOK3V271m1v4VvyHMa+lekopB45w3",
-	"Xnf3D1aCYsdKEgqiyojc6a4cPxKYqcxI7M7Pzup1jKs8J9O+el7PTnBImpIkWECkqkwHkigtgvS1XGIw",
-	"p39cCKKYjm3D/vydpmu0rIisWI7o3pIa3t6W96rqJthzMnxi/qC0Tidl7tOdF7mh657sUVZtYoV8aspc",
-	"50SP9fgGf7er82REv3jusH4kWBBRcUClfSlAX5isAPj8voCdLUw18bvUDMlsxgBee5Kqcf7pzHGYF++v",
-	"ggqP8fsrZCMuBzOTKhWhLUkI6u+0oFMddJnb+Xl6I1s/S87624gL/SyGJvB0lGrdwIiWanbNEsFvaURE",
-	"C53GmE7kEerLdNBHW7n6nmvvDdTPnAZ91zQDx6hvPM/9BuoLHpP+Ndvq8ykjQn+DowmF0lsTzPDIfGdz",
-	"vPrbpmwWnFcfbQFy698Nfm+bQlnAwkG4MMdU6PxmWrOBwXIOX+z2UIkwAhbZtF2inQrUxCxqRgSibSGk",
-	"NYmxAvp48ua8dc2u2R/QH/5wYZ/+wx/QVn9Oi4KNObJmfmna+uVl7LxW+gqzCIvIqsnXDOVxvr/+/T9A",
-	"rNcHIxuulzU2jfRM1Dq0pJR8qJDxJprdt2HcVtG2VFxPnWQBVy0TZUAlkgzfkF6IJWnphT2H0HenyYVY",
-	"CK1p9E9sO03gAEfIXA1krDQv3l9ZI42x41hAQz4hXp8kuBYNDYXpt539ADZyeDUoyhDWnJk++ou6FvZh",
-	"yAWVtol3mArJRTPBlmse2RAQST9rHHKJQ912A03wHeq02wbLMEM8wZ9S0rA3SEPoR48ce91N9Iv6v6AI",
-	"K9xApViUBnIBIeiLAQ6spdJobeEYsxHRbyN3+nRAKIFW5UalQX7v36O8We8Rug7MLtvTNDt9HfTRFhcI",
-	"A7RZA9+5RsbbLfSKM4J+/bd/R3vdpw3TxNl87HQBShOo7uxqqF9qOtk/MniKJwTduB6U2TfQDVOQJHYt",
-	"oKXiwuyh27Xj6raViJqGFmiv2zUXOqYhsdzBeKsDLWYKShQWM0/Ycxf45M25F9d/FHRa7VbbaFWEaQno",
-	"KNhttVu7xuY3BtpaTQ31LyOiqm0JcE/ekwH6iczQJVHGC/Rkv/NkO0tfj36QBr+bGof04d6QmWyhUxyO",
-	"CaLqGD4jwRVWBAksSAxuIc0DAbXPo+Ao+CNRYADPq50AzN12e0knz4oOnsZe/sFav4Pnl939A/DQ3Oo9",
-	"bZpPYAEPdm8+PZ296AzaVx3ov6Cl8OD5aWAt3oGkWqq7C46C4dPd1y92n3Xvzjo/jp7epoNDdUE6oz+9",
-	"/PyXJwfk6VUqD9M3f7p9+5fn74JGoKe56509//w2PZzsHvzp4lVPpeRg//DiVfLX9wfJ6exS0Zt//fmn",
-	"8/fn+7gdfPlYu/kmbNGCzpsaQSVR4EvYN9tWNVW2vTvnDPzAsbW3eQw5OPrwsRFYK4/et3QQ09CcI9zo",
-	"WyLocFY6f+kSQ44+BMDBPzaCu6aMbppG0zgKsP7WfTkhasz1OcRUquxbQVxogjlKDZZjMHr4TiYnJVxW",
-	"YO1r/WbUbbWty6XpiZsIhDjryXyyd4j+///ba+1tN8C83iQs5JHtTZ0Kpq+nFi30eq+ZSYoykXoZ4lqy",
-	"YWLuqpmEZoXANU89MDIrvuIRnhka47NcA3kjL+NglBwkUhOhHJFbNOER0TLFxfOTt6+e9Z49/8u/aLVA",
-	"891+Jp5CzGbfkNBMSjFE9Mh8m4k0hW+1xOJcD8A9+wUpF6a1QDvPlvkF+QD1Ti/On7+66l0+P337/Krf",
-	"QIkw1ScGs2vWn+AbolfU325lZSbQVj++MXIVmtI4RgM/yUeiMhgZPb54eYlCLsjxNfM90JrHZQYaOcYJ",
-	"gUCDmZ5LjclM8zQ4HY/7lv0NFuPBpGtKmOo3ZCjUBwt3Hyyt0LNc/9E3RL1I4QyvubKCsgXxRx4t63F9",
-	"15xOp6CeNlMRWwwt9yzOFb0gIhN+tNwLdATC55ziosfeNs2HphZPmvqAmiJlQVGfq1LjMvUiyFWx+h2F",
-	"C3rsl6KCYVXdh/GEooYVkNmL8eCPIX1NX5y9+3zeeUXP5flEJX87PT84p3vpBX1x2CKzF5+j9+f6oenf",
-	"/vpieEH30nPWboXdmBVVm6Pdg3a7cgeKupVTqdbdF6s3LqD6Zm2GAJcasAMDbp6aEp0VBvZ4qgWXPuNN",
-	"EFygw/7yBu17ddjKjzjKDlMP6awe8q7UsX6vs7t60Bs8izmOrji/wGJEzLj9Oi+r6BauB3e7dQbPt6iH",
-	"sYerx15x/hKzmd0c+RX49PM7K2q7cAOP6YD/mxXw5Z782kT9VnFsKwb4PDtTCj0NcKHIaTSaop8BosZm",
-	"PBVOtdrCppg2fOfdfMsvzaMaEDTF8pp5FY84I9tadZlq3jCkQioXZdbnIiKiN5j1kdSXIg84Q15Vhuia",
-	"+XBpbhGToUI8zSbSO6zpK8Lyxux5X4751MW7Gh5dxR300k+8LfIiwuTCCN38kZ03eEQu6WeNybWeNXxI",
-	"P1wuQiGU5sXHrh4G8Nh+E2IQoE6siflqob6WLwaC4BuJlC1FoclhAJFpLtf4KHBbW6AuuT24WciCzmyF",
-	"/pfNxYnSzcInm93ctP9mhWcbQTP7u8qiNe/Cj2cFFAStkkoUlyIaF605y6+uR+nna/bVgAmcr1RC8ZVF",
-	"cNguBetCYaqi1oBhWa5zBThzRfvqgpbX7KuB3ld4JE01sjqX4c8AYo0HjfwWnagzwSdrDbjiQY29jFKC",
-	"MPSrxkNFbG6sCXlYuKEOq3taYivsZp2EvJpA2biQteBR/F7QrNjRyzGfPrOZA18+PlQsNAFmH36pqNGu",
-	"2Wo5MaVdqocOz3jJM0G33T1otjvN9v5Vp33U1v/9LSgmyayO0PLTWVgax8UkFftNVlDbvnO32W1fdZ7k",
-	"78wLX2soS7Wq9VegLazsuOEnalhXpymv7HdosEf/kkdpTFAH3TA+jUmkpRDbasGr6PvBRB2YeIEsAqCu",
-	"27+oFzh/em0nukO4kqvY+b07BqVKRX0/fJwvwNuez+fo5DkVNt23kCph3Z4ubscVknTil1eu6GNVbdPV",
-	"mZVe5oIrD+NnJCxCTj/zYDVy5qvVW5XnNgJufFmfz0DqZYVic2KyIQsdU2Qr+JYaSLuGBnLGxYBGEchR",
-	"31wFyIR+vYn+PvlSvfftnHDvXeGaBjn/JZA3UGWAy0zqpYYbmnD0UURCGhGJpnBlDaJDV3foAmOqusQx",
-	"n5Lo6Jr1yxehD+WDjVidtc85Rv0Cgevv9D06nQ9Zs6POlgGxGHTFGcnL+m8f5yDm5ZI9GMHzXCx/7M9K",
-	"1XYL9TPi6Ext5dLlfdiV+ULnxyisHSHWumaLCup4O2+j0Y9RysBJ4P+21+220CtCIokEjwmynstrpuWV",
-	"Ab818ewQ8Gg8lbYw7UJD2Infz2c9Xcfz0vxEZlYSqGNOq7INzfN+62MJPpYZfnB62mntaf502m119e/l",
-	"KD6W4tiwPWM1dIp6nuhhZ5TWigxReXP8/LC5W+LnJQ4eSB4CAF7nhiDr9GV5dEWTJMurL1+fom4GXBNP",
-	"sSAM1Ff7XGXF+NX8IWNvfk6WI0YG5HtwCVtNqpZlsFPj9Nd9/yLTmxXsSjGRngHu+RUeLXqNfWwHnvnS",
-	"CDKcVs234FJcnBzrhuZDshFfGsEFD7OgtWWjs+e+rWVvfb7arsFXTzkbxtSE2zwaD+tKDuZiFTn1w6WH",
-	"xebBgvywwka48wuNvhjpQisgS6ullk2Gx6j/5vXlFfr17/+pdwKM22igtUyJqEIDHN44XpbFGvTnXdJG",
-	"03wInxrC1PdVVTdFp6wK521QwyWtSvMj5I5owUDem4L91onI3uoRr7g64ymzHoga9/mNF7ZyZjIJ4Do/",
-	"XW/oW8fTvictMMhepAVoS/Kh2n44SbB3eLVKUekVcP54LXx7wGUo7JLcKUN9jYz9Fjop2kmN396oyFac",
-	"be9VxqA84LZvwDi1qRu/AYnkH+0+f6979UeiNs1g9SWpoZ2vhbx+vaI3WBmelbgKTnNdR2JKID6mXKzJ",
-	"hIftHh5szzNYsGx78Xq2aMAWszF612w+SG+7hTQ+T/QrokIXYumyDE1kCEbTMY9JA1EWxmlkmwheM+i8",
-	"K9KYyAaS3EQi6h+tOWKCZ67MqSkq5dkibCQhhPqZasgVuuw7sJ9tTEa4pxJbNCveQ8Uytbo05vpvgm1v",
-	"wtr/ucp+7mNFtWW602529gua7MZA3VCYyKZIriug/Uh6NylK/f5Uud+j7GeI2KbZlLkRG9EDnRYHYZ8b",
-	"4GuVhut3LOLA1byUghY6iSaUmRwGSN8wHexaqNgUX9mKQIyrTN0yAd7tw3k5861ZzcO5huvf+73lTXs8",
-	"j9Svgvqtb756gOb5nQiIRWiEK2wNDyck7vLfh5K4gg6rI85cttJDos1se71rtpFoszyBygaaXbNNRZqd",
-	"ZnUuHqPMHhplVqiX0vQ+1Y40c+f8laPMioURV8DiossKldCrgPCqZPqArFXvfQEs+bUEm61J8ASogGgs",
-	"giircFp3Y7ICp/9YwWXuKAElIRFyzeiyHJc3Gl82B9caAWYeSL+3ELPqetKlSLNiqeen7e8VYpZXN7bv",
-	"PGh2D4ou6XL14jotCPPiw6vLANaLe6oIUfNLBC+s5eY84av71PllgOd7y1XFgRVL9Xa6dUPDsgK5WVhf",
-	"u3vVPqwwnlT51wtguVoUtcPCDq7aT492HxgW1i2GhZkgvbmy9QGZvRDnP3P68ueT2Svanr68bE9f/uXP",
-	"05fPuPn/jNOL0xcJPPPs+f7Lz3/uZLk3X9Zjd6tDzCw5egwvWxJe5tVFs9jmJMgNhJW5yVeHlGUNK5gv",
-	"oxsbcRbQtNU3ZRf8sgx5NQbj5mxcs8wQvQ2FAIgywoVLtjxGFIR+JAnENXGZhUq5zMGseid6Z+KlrpkX",
-	"MCXIzyTUUjyItgvCp9B9o6dsx4nvGTm1lGt9E/7RbHcO23g/6jRxeHjQfPJkb9AchCFpDnbb3fbhIX7a",
-	"3n8SfGuGUEH9vwJpX5MMfp8YKtcXZXn8VJ4z8hg79Rg79TuLnbLY+zDOuDhkKuONS4xb64dKmYFHiCoU",
-	"UYmTBNrpQFGa2BSVYREaESUbqJ9rCy5AOdcWTGiyDSlumEjqe0ReVXA5o4Ldl8t9i7ir5bStaMJ7jLd6",
-	"jLdaEG/lRNq5UKt7kJHFYVaeiL0yxMoCtCy86jQ3EtYPrbrnZf5mYVUrhJWHCSmP4VQbDKfaCM9dEEXl",
-	"K6Nr4alLUd5I9NSRa9Dnt7tOmanuEDXKffCuWbkRXpnJLimlVh2W5dVRu2ZZjBaqDNEqpRb5MM+lFPk/",
-	"mupnXoCXU++rg7sWx19tRE64b+xVSd/b83Q5245oTV3tXsFYvlJqTLhfD7BvGnq1nCy7sKtH8vwYcvV7",
-	"DLnaCCtbHGlVW328f4TVPN/bRHSVYwX3Cqx6GDv4NkFVy8laFlD1SNceg6k2QiOWBFHlRKJYWqxYjfvD",
-	"R30fjHPEXKdSJBUPcVwoY2mrVm55pR6DRpCK2NapPtrZifWgMZfq6Gn7aRtunF3jorZ0ruqsphWUQe1g",
-	"EHxaeYzAaSbCz0+iiFQN9Cmlnxta8CW3OE5tLU+h6BCHypvopJBRMVcfF6K+yF1W3dg4cJJ6tVL916RA",
-	"Ob/8VwAAAP//",
+	"7H39cts4lu+roHj3VtuzkizJH4nt2rrlduIZp52PiZ3J7MS5EkRCEtoUwACgZaVvquavfYC9+wx73+M+",
+	"Sj/JFg4AEqQoibKVpHvWVd0VSyJAfBycL/zOOb8EIZ8knBGmZHD0SzAmOCIC/nx+hUf634jIUNBEUc6C",
+	"o+BqTJAgIRfRDxLdEiEpZwhLhJFUgrMRIkxRNUMKjxqItEYt1L8Odq+DfitoBDIckwnWnapZQoKjQCpB",
+	"2Sj48qURnEdkknBFmHpLkhjPSDT/8r4SKemj6ZgwpMZUIkFkwpkkaIr1B9MODblAWH8kWJEI9bOuw1nz",
+	"JzJbOZQLHmLzxqrZv3t7gfgQqTFBoTBvMAuyqtu3RInZyVARMd/xJQk5iyRSHE0xVWhAhlzolVZiRtmo",
+	"smvKFBkREXzRnSdY4AlRdu9OpCRSTghT58/eYDWungnOnkI0Qlt9LCe9X//+n/0G4gLmJwnR26x/aF6n",
+	"7fZumKY0gr9If1sPitzhSRLr0ejG7c7P0dO7vZvuZJftJwefnoin8lC1bzvToBFQ/dpED6YRMDyBGURB",
+	"IxDkU0qF3m69u/48/0mQYXAU/I+dnEZ3zK9yx58hrO4pH3OxdLohPGGmGvJxcaoxGeFwhvQPK6eqG3/D",
+	"qbqZmWkakjtRZ4JP5uf5msUzS44yI0+s9CyxpjxzbCiTCjPVckP9lBIxy8dq2/Ww6g31W/yBDrmYYBUc",
+	"BRFWpKnohASNClrPhnnFaw7SUvya41P8PqPzGMJPZDY/wBOUMvopJeiGzNAWcDGM3r07f7aN1BgrNME3",
+	"RAKLUYKSyM4BSTwkLXSJJ6YhZhEa8GiGfv23fzfHSXEB3MIyLZrzrGMkbbMGiuhwSIQ+lVnrvW63hX4i",
+	"M4mw0E8lCphcdw+NeSpkkTz3hwdhh+x3m4d4b7e5F+4+bR7i3ajZGTzBnWF7uBt2Om5lDb/Pl7bEKguL",
+	"O8F3F4SN9PHq7u83ggll7nOncpWHL7EKFxxGJzpmPEWC4KiBgIOrVDASIcpQX8ufvl19K0O2W+itPUIo",
+	"ZTGREtYVlinEQlAiUd/23C8uCnSwcNbDphnqguke7C2Z32uYFo4r6Nz+ghIB7J3qj0cw5JrT/+pzeINH",
+	"5JJ+JvODf2vPZ0IESvCIoK2IDHEaK9RtN9AE36FOu7296IjqFj2pO/aHY3sIjrrthh4bnaST4KjTbgMx",
+	"2U+NeflmxnnFb8gCmcwTrI9rn5E71YN3K/1w3wnqRJBbylMJM2kh6MmcJUlHTB8/jCY8okN9mqGpPpwY",
+	"7bXbS2cIjy5a8U67W7nmf4aO5uZxiiVpUiYJk1TRW4JkOjCtkCRYhGPEb4lA+vXAWrzWi8b4aeH5tUu+",
+	"9Pxejvn0GYmJqlLFzlkYpxFBkg9VMzJPZTx9C0cTqheYRYhPGREScRbPFlKLHPNpz3ZSTTBDHEuSDXLA",
+	"eUwwg1Fe4ZE8o3GlVlUUNFiALoXILREzxBmx1CGJ1lYl2jIaoyEYp05Z0Z/EPCJObFdNQfdQGDpVZCIr",
+	"zuDSVYdTcW5adtrZz1gIPNO/SjUDTqDlHMzeyRJ404840uyRSKU/hZxpbVr/iZMkpkan3UkEH8Rk8s8/",
+	"S6PgZuxFt4hgdXHUE7afRhARhWkMBG+XBF3nx/s6QJNUan1VaxkTLpVmC3rJhOBaF/3wS94DSycDIhY0",
+	"yLovcI8vH43WRKTq0Sg4Cp4M2uHesE32Bgd4L+wMD3EHeIzCKpXB0Z4mbEUVrNKPWJOkm4hdy7FSiTza",
+	"2YkJFixqReTWLYncGeCo6Rp8qauevTGtjRpeZSxBf5qfTHCsN45EaGuAI/Ti8vWrBtJ/ZXM3H2mk9TVg",
+	"usBgtlsBKLhsGNPwYXsbuk68jXV6sUSMK5Qfw/XW/TBf99P8JTUWPRvSplfcdSzRlKoxHOvMctXjJmgL",
+	"DEWrvWUPgSZWUoT06khF4xiJlDHKRmZPzrgY0CgyYunemzLMevF2BRRhHOouECMkMqrOVFCtaIY8IWvv",
+	"0G6+Q2feG2tsUT7ATe1RiOOYiB8kEjwmYIOB0IWJoYgTQ4s4jvkUTAJY7XOmiGA4fq55y4NWnNqe/AXH",
+	"DKWM3CUk1KIM+BfiYZgKofWDTylXxNKQPdCRcUQIknChtGChas092fe5lZsdkkRoQQ8jqLc/2XQ2sT0n",
+	"8+vQQmbPUmO0xHw0Ag08IqK0JA3EtHjNVFnYt1dcnfGURQ/aMsZVbwi9zLOu5QY5kJJrut6R2cu355XX",
+	"SY0tYVw1zeOb2JNXHMk0HFv+pe2DGU8FUoRhprTiYlQcPkRcjYn7wWi4bkNuCY5JZPjWGzyLOY6uOL/A",
+	"YkQetDGJ6aunOO/F0Ju3QY4ywEQjdyEwsk577+n+kwM0mCki192TjsfG7DSQ4hy5V9fYGzvipuK8aZpt",
+	"WvQUpgvuJTqhCm110Ev6o90CzyY8wzQmDzse1qDsTaicWDMQWBdTPftTcLTnbYwzQHeNZMMxOTYuTdMo",
+	"M1CpRHtrb1HX2yJvmmho5llvk7yGTdtwU9vkW98S3J/ZGvRLq9ZHEs9kYWk4I3M7+Dbz7D3kJHkd9jJf",
+	"obdpkrAIOUM/V1jmnQmg17ivh5TEwDOcr2Td/ew+XbCf3hjX3dGs6YbYY98tSx8ZzwgYn4zn/iB/BWD/",
+	"rjh/idnMmkzyQVsnsCI9OOTFHdPf28Nv2IHWJcCrr4fT6SJpHP9rb4mnbl9xjiaYzRz3kfW2Qw+t6Ya8",
+	"iV14m82VRC0Etx2Z05kga/zxoZsyeLngqSZcioCzy7t/8n5aNCj79I53swLjesdwqsZc0M8PPJGp35Gv",
+	"nIO2OsYSkbvEnoD1NItOvn/vii+psXWFYW1i615SKSkbNdx0NAOh7BbHFJzbEWGK4liWduj9+/fNk1SN",
+	"9a8hVrBwiy/AzMYkgodESjyIyXO4KXyY1NMjhId7mWzxLKiSQIabBWiywEEBngmtLQ6Iu4+QCgvVi/Ts",
+	"GkHCQdMOjoIdwiLz7doeiq4nHf+SjX8t2ZhPe9OS0a3TlMRx0zorXly+foUGqUK3lMdYESMNTYdG0gxS",
+	"SRmREok0JmiLgm9QW0Qpu2F8akWQbABPxkiQVJJozsQGeYZL1x9GWXrHZJpoM4tEL0lE8RWs0YMOdtZh",
+	"b6J77MGyF0wL6Brp79F1oMid2kliTNl14FwlOAxJouDyRgtmfwTw5nXVpn2fJ2TjQzA+ZMdXiztkbZvQ",
+	"tgmNvoaO+4NEhXUqLUwLfJS23+K9dNWlmyJSNdCnlH4GDYbc4jg1hwMLRYc4hBvBRPCECEWNzxMnCazu",
+	"XG9JYrwJLXSp8CQhEXr96uJfHXbA80C8eH8F8IGJPtsOPCATEtIhDdFJvqmasBUZCfPh5M05uiEzud1C",
+	"JwNQInXLcTrBrJlKIpCeKeVMtpBxT0vQzaQZQSKIbtMCGsHRaxbPnHd5ziWcX9NrGyuWFVcg+msEh0px",
+	"vSNRGho/tnfFb27SXk1w0kCviJSpbKCY4EiNSRNT45t3Puu5MZQd0ZpsYgKMNwkrNvMNESFhCo/AyZ55",
+	"EzJ3tbZkCb0lAJrIb215OojJ4jUxOoR5P1OCxz0aVSzHH9+eIvsAOn8GioYlhXd6iWADbiiL/mUkwp4k",
+	"8bDnLRMXCCZHMQtJD6cRVWsuTXY7XQXzANeO1BRZnLl3X72SINwbBrPKhZfabIvQUPDJPKVvyXSwXYvs",
+	"rCO4eh72SMFS+ldAx4ilcWy8EFMqycJJ6se0EuBeX3s4yyc9HfOV47nHq72XLbzk9b521445Wf0gUZKK",
+	"hJsRzL8hJUabmOv+GcFRTBkB7uJOHRuVul+4zHNvGlKmJXPFqdEi2P2aE0/xHdkpWCY/zkwnVWdjKPCE",
+	"TLm4WXxws0f00f02J3YIIo2Fs/qgo7OsyZdGUCV/zElvYmkumNG7i/Nn1mLXgjIRZEjvHLbE4K7WBVSt",
+	"pFsqs0vV+fHlhwQNYzxqoed3cKNrGYe77I+pVOhTSgQlcgnbyG5kG4Hep/oL+RM1LlJzjVoe5Z9AnOp3",
+	"6gPrSzP9fOVR4qlKUtWLeJiCyKzanPNn7oQOqT66po315CPXtLJ70H202BtgdlPZ+VsC6mtItCzGSI6x",
+	"NqhcO6TbAcCJ4EiPgjI43u53ufStsuoivtBebxxl1HSFnuNwjPRBAFuVRg2k9dgG0GADcehDNtCU0NFY",
+	"NTJ/Tu2j/mf71qpTJUjIJxPCjKEiqxEm3gMIC6qN0CrekzGm2iMrdl49PqOL9EKeVumjrzKHRbXWsuAk",
+	"ZKiV7A10EJOeVgkryeWd1hVzgjRz5kJztSEOaUwVVlwgry8QBeZ6sMCc56hGr0WUxiTqGSu2UpK7Z4yl",
+	"i7TcsC+4n4AxG5A7necEmj1dzoC0D7bQjymoFFqOM72hWMFk4cZT1ltwyVMRkgJwJCDRJCibMW8EvyUM",
+	"wxnFI/Tr3//D8TtA4P5AoskP1SsKLzC24goCvIRHr5zlZY28umzx0jyvyRaPVra70s/As2JEVA+HQNKV",
+	"5HaaSsUnRCD7UJmQkCDWxudW+ILiYVs1za8RCONqVmXHYG7mqodgLu3KLzafjLTMXp5LfrB0LRR60UtH",
+	"gqfV5uAf9S9VrwTDAF5Y2S/co1X2eGXu3syNtaYgnCrelFYxrlS+a6ndaRLVMh+OkX1SnxgDaUqwCsf3",
+	"Nyvcm2uaFTGWypzO9W2LhdxBa9MTKhUNtQVnblzCWXaVASRLRB1u8MWHW38w+Ot8OwtmWmHRMy5SPO0F",
+	"bapgHBVMkzn+l8/VakZW1clYQlkpLtq2vuj3lPd56VrhJpgTcXNmu+UuH7PV44OfiUHi5KzIQLnB1xKZ",
+	"yxscv/F8MBaaV3bmMDL15QeyCrE7IITdklgfnQnRYtZcVTu/EfgJ6Yhxq4sscvks44nnpvlr9l6T6CI/",
+	"ShVKr9N9ugZMb78M02sEBjxuf9fUWekwWW/w93J4oK0qe0kvbtlg8vCZG1iRmktScJSsuRwFF8h6bYuO",
+	"jfu1vd97N+xG8HZov+0t+vf2K6zrJchJp9tuP9xp8L2ovhbRb8bXsB7hFf0A67X9ttb8WhD1Tdv6a279",
+	"ak/Ayb2M/3sOY7VrQB6jSapSHMeATYpTSW8t7LU8l3s5AFYc4wp/wD0t+ZUvKhv265H8ArN96ZUZqMfn",
+	"z35DVvd6c/Yt5/tYyusFOfy3MqPRlrOejdWcC501T3qVZV0vbrTSQF7WFMxl29I3gdcjqqIpe7+291G0",
+	"7nkKShajb60tt5DOfJk+5+M0NixBmeSHg55xCY9oTBwnSyf69ZyBDTol5CbWysSEMzWGvz6lWCgi4G9J",
+	"JhQzlgKU3f7xsYJ2CuHS84KKLYwF3z5eHQmuJzQB/42z38CJl6Tmvh4rRYR+zf/GcrLV+9BuPvn4od08",
+	"xM3xzzcTljTVbfPzx1+6+1/+T9N8Pzxpnn385emXwse9dT52ul+2/ylYuhA/Wc2mxPB4PJtwkYxpCMdV",
+	"S2nfjO07P1QfTfAMmXOFsA0uP75m/Qrlsw/aZ7+sfvZNTJqnvRol1RhyNJK6O8c8ehIrKocmIqTfQPkP",
+	"Y4JjNe6FYxLeuDe53zgbcCwiGK9hSXArcc3CEgM7Rn15Q+NY2h5GhBGBYzdExmE1mhkuwiB6WtfMI1m3",
+	"NEEjqFgE537wFgBAyhXT87/3Z+d/n89MHwMYun6vGfaKM3BBTYhc0a8QYYVrayUekqXibmGMZW/CRYVA",
+	"fT8mgNDHzCD1IcpryOOYT31/qnefVopprSBZLLXoQX0/8FVxpAkTkJfkTsF7jhE2SBXOcg8eRMRWRsn7",
+	"zBDWxpvXcob4xsV9r+UxApzZSyJGBEEHcPRY8fSxNNY0qSlNIozcVb71Ij36ih59RY++onq+ojIK5tv5",
+	"jla++dGXdA9fEo7j10OAM6/tVfpY3pNHP9P38zOtPB3fx+9Ue1iPfqiv7Ieqd9Bzj1TV6f4WPqqVFPPo",
+	"s/qH81mt3PMqH1Y9gs69WVUEXeHfqtdt5umq7PV37ftanXTrGOyrGJIHQMohxbPwUtjs5UmZlliAlxnR",
+	"F0dxQYcknIUxBFapVM6rrS30ikyzpD2G9WjjNhJ4qPpZ2i8eR0VUt3NCwHOBx+KCRsATyHQRxlzCZyzC",
+	"Mb0lUaWbwBBalVQF6tIjBkcHEWA8YZQIPhJ48o8Ym+KhkZOkNxY9OWNhzZgVQHJ5WnO1xp2TDKjbHgLM",
+	"sCfDKVroDESMg0qjrSpH5Lz/sQip/rAKU/3xniEwzlNSHQvz0pwilDdASR4e49rqGSfYZrSzJGWU1Wz8",
+	"T9tVsTLzsTG/jwCUnLYSIh6IdHdB+6vCkk75JEk1gbhY/uo9waHgUiLCBI+1AuTOe3acUqZobOYG9PmD",
+	"tMwBQoLLzWxkoyPtkKdCGkjrPSKfHsNy3KuzENwqDdAcH0RYhCJI9XR++Ro9PWh3ttfAtOT462rmZbHb",
+	"IMW8h2U1WtuysiJHWkH7a3GkxfDXdywiIobsdwYJCxQJuNoSgx2JxDBY79ZnJJJ5Xlt13VM617qvped6",
+	"PmLlgZE0Nq3vuvl6f6ORNBOisLuUWKYFvnTP1fWI2LRJzhuSr9RlAvkmu+3uAbowgf5jmqDsPFXtmZVV",
+	"lXSXH8QQKxzzUUoQhWwCQ2rc9Z4UEKNmnL3z24YWZKPo1AozMNrTosCRK65wXMh3YZQtl4CkWrhD0pyv",
+	"HtGQL7fpZaNmrkuUsIQMjD5/b45cz5Y2Gvw97eiNI/49HTpcD4j/ew4B2KR2t4FogXUO+G8wcmAuZKCk",
+	"mSw2uDwpsgTtb07MA5D+Tov4TaD8N2p51vVAFwsSLHcOr7z2/XoGJdpq//r3/+tSd8/bHwuycrdX2pnf",
+	"7k52sbH3+7jbvafdcmwzE5XSEv0GzJla58OHyPpJruudjXsAF7/1Dea30tbXvLt8mHq+5hX2g690NqhZ",
+	"+5xsAS/7ior2t7tc+ofTuv87gYwXoouz666Ke4iqQkbbxwtqF9XB5YZ8/L1xuWa+GwBm2uubR1CmT0cb",
+	"BGRmqv63xGIu0ui/v2a+jga94Hb8UaPepEZ9T8jhvG78jbXaDcAVfk8a74O02AeCUDaupS5TNReMplL1",
+	"/C5K4z3BW4864W8MfFNY69rAGyfNNw+6waGeVZ50ZDXy5oySOMqKu5R0QJuXd151w5DHZwrFZ+FakJag",
+	"K6uyOs8zm7wU1VxSMDxxZcMQHw4J4M7hVm/WQAlWY8SFS0CfdVPyh3ul8eZf7TJMl18Mutgb8yvaent2",
+	"ig4O251t4630x2K0LzdGP1lvcRh5BuuVaqZZ+irt0gHvV2mWi/ZydQYLSW6JsGnCHbVRNuRBI4j5FNzb",
+	"EU21nT6mI6h6Iaii4YIQMJte2csIHbwZUzmG6AWBKdN/8FsiotR4ujrd/wmOBoWHw6JVv1unhJ6/jObd",
+	"VavohPpCyBlYevZmvhyRWXU5Xz8icySS7235ldjoovt/e6XQQifelEw5LAhDianB87BbwigE3BauF740",
+	"ghfvf7qcZyw3ZFZU96oJ2YjBkkETjypxGTdGZs1/b8h4/tZNkuqK0YVwZDWrJJ6ilVtupCdX1eqlp7ot",
+	"m3CJHsWAKoHFDN2QWfMWx6m29kxPBpyYJHmIKLlThEkXXlDIwS5VLyQ2lf7pabPT3utaDdofgq9G50PP",
+	"VO6K45Jkd5Rb/YQI/7y4As8JEQ84LwkR3/u8uPTsVVHcWi4c7u0/QTYZfCHupEi8JhF+ReiI0npfA01w",
+	"OKaM5G5oUxFNNysKkqoaDAsBeouvchna63QbxSp9pWJEhffuVanSi7SEEwt+zSdzl8SYGbRsRrDu5s9W",
+	"fWNhaaZOYqK1NQpXbKI8LtB4mjG5JTHK19EstVwj4XKmN1W4vUwx7apACT+bP+guMHtHOq72HSotfLCD",
+	"E7pz29lx4d47RoeUVRP3CyAse70+sTiW3Hny+39t2ro8zfOon5fMNqpVCWGwoLDCEptlfiB/urp641Tj",
+	"ORo3NTvmqC3TJubDr7hQjTLNyXQy0bwzq0ls1ln3W5zPkqogZfDf/LvfvT1HIk9BDOqxu9KRK168Xs2R",
+	"lQqPrVgBq5StfpU0yqK31vRQsnIgWwudjjkNvVgzqJ2JsEIxwVIhNeUu7fEx5EK2VdrBseu1UviGIAaV",
+	"vsqMs4qU3QQgxbKtHa9tEUvNxWipfL0/dda+KbKDL+iwH4JTziSVUEolaASnYyyonOCgEVwSRjnozx+r",
+	"A1P3azhffIdpVZhbXvqsXK95gZs9P8/ASTGTUyKs3Tbva9fbVNTZ349pOEYDMsa3lKcCDVIaRxIpoXsb",
+	"YqmIVP9r7qp09UTruFLcVjtnismdXZh8pzEXSscBV2mefSDwohqedJdV2112wFzdHGdJScpGMemFcGj0",
+	"INJY0cT/xvYssDKZNty+VFlXpQjJr2cUJsIStTeVKmuwpgl4AhcMhjc6a1CQoSASamlaC9tahWCRfTVT",
+	"0HPUFa6icUKDiuMkiFcVmAs6ogwrg6Zy6zIUUKBHU8kAhzfmL1NiVv8xk4ro9dIvqFquK1xVK+JMEALl",
+	"oUzldK36DyGQSC8dRMdjRUZcUIlVWXH7EBRSt5AJwYuY01r10msGzUPtf69MekkrBjNy3s3c3T9YORTb",
+	"VpJQEFUm5E53ZfuRwExl7ly3f7ZXrwpb5T6ZktDzxnOCQ9KUJMECgKIyHUiitArS13qJoZz+cQHDMB3b",
+	"Ivj5O00lZlkBbFhO6N6UGt7alteq6iTYfTJyYn6jtKEmZX77Oq9yQyU72aOs2hkK4cyUuWqEnujxXfNu",
+	"VefZiH7x3Gb9SLAgomKDSutSGH2hs8LA59cFPGJhqpnfpRZIZjEG8NqTVI3zT2dOwrx4fxVU3O2+v0IW",
+	"8DiYmUilCG1JQlB/pwXV36By287P0xvZ+lly1t9GXOhnMRRWp6NU2wZGtVSza5YIfksjIlroNMZ0Io9Q",
+	"X6aDPtrKbfLcJG+gfube77tCFDhGfXNH3G+gvuAx6V+zrT6fMiL0NziaUMh8NcEMj8x3NsSqv22yVsF+",
+	"9dEWELf+3dD3tslTBSIclAuzTYVqaqbcGbgW5+jFLg+VCCMQkU1bedmZQE3MomZEAOwKiNIkxgr448mb",
+	"89Y1u2Z/QH/4w4V9+g9/QFv9OSsKFubIOuSlKZWXp4bzytMrzCIsImsmXzOUw2x//ft/gFqvN0Y2XH1o",
+	"bIrTGdA4lHmUfOgq/ZvVtyhqa2hbLq67TjK8U8vgAahEkuEb0guxJC09seeAPM+q7mMhtKXRP7ElKkEC",
+	"HCFzNJBxvbx4f2U9L8Y5Ywca8gnxag/BsWjoUZga1tkP4M2GV4OhDKjizPXRX1QJsA9NLqi0hbHDVEgu",
+	"mgm2UvPIgjUk/axpyMXtdNsNNMF3qNNuGyrDDPEEf0pJw54gPUIf53HsVQzRL+r/giKscAOVUCMN5KAb",
+	"6IsZHLhApbHawjFmI6LfRu707oBSAuW/jUmD/Hq6R3kB3CN0HZhVtrtpVvo66KMtLhCG0WZFceeKA2+3",
+	"0CvOCPr13/4d7XWfNkxhZPOx04VRGpy4c5ahfqmQY//I0CmeEHTj6jpm30CFSUGS2JVVlooLs4Zu1Y6r",
+	"S0EiaopEoL1u1xzomIbESgdzrxxoNVNQorCYecqeO8Anb849WP1R0Gm1W21jVRGmNaCjYLfVbu0an98Y",
+	"eGs1N9S/jIiq9iXAOXlPBugnMkOXRJn7mif7nSfbWfR49IM09N3UNKQ394bMZAud4nBMEFXH8BkJrrAi",
+	"SGBBYrjA0TIQSPs8Co70EMCrnScbgTF32+0l1TErqmIaJ/gH69IOnl929w/gLuVWr2nTfAK3drB78+np",
+	"7EVn0L7qQE0DrYUHz08D68YOJNVa3V1wFAyf7r5+sfuse3fW+XH09DYdHKoL0hn96eXnvzw5IE+vUnmY",
+	"vvnT7du/PH8XNALdzV3v7Pnnt+nhZPfgTxeveiolB/uHF6+Sv74/SE5nl4re/OvPP52/P9/H7eDLx9oF",
+	"LWGJFlSz1AQqiYILgn2zbFVdZcu7c87gxja2/jZPIAdHHz42Auvl0euWDmIamn2EE31LBB3OSvsvXVzG",
+	"0YcAJPjHRnDXlNFN01gaRwHW37ovJ0SNud6HmEqVfSuIAxGYrdTDcgJGN9/J9KSEywqqfa3fjLqttr1H",
+	"aXrqJgIlzt45Ptk7RP///+219rYb4DNvEhbyyNZ7TgXTx1OrFnq+18zEJBlMXUa4lm0YdFy1kNCiEKTm",
+	"qTeMzDWveIRnhsf4IteMvJFnUTBGDhKpAQhH5BZNeES0TnHx/OTtq2e9Z8//8i/aLNByt5+ppwCZ7BsW",
+	"mmkphokemW8zlabwrdZY3H0CSM9+QcuFbu2g3XWV+QX5A+qdXpw/f3XVu3x++vb5Vb+BEmGSPwxm16w/",
+	"wTdEz6i/3cqyPKCtfnxj9Co0pXGMBn6MjUTlYWT8+OLlJQq5IMfXzL8r1jIuc9DIMU4IQAJmui81JjMt",
+	"02B3POlbvm+wFA8uXZNBVL8hI6E+eLj74GmFOuD6j75h6kUOZ2BtV1ZRtkP8kUfL6kbfNafTKZinzVTE",
+	"lkLLdYBzQy+IyIQfLQ9TOwLlc85w0W1vm+ZDU6snTb1BTZGyoGjPVZlxmXkR5KZY/Sq9BTv2S9HAsKbu",
+	"w2RC0cIKyOzFePDHkL6mL87efT7vvKLn8nyikr+dnh+c0730gr44bJHZi8/R+3P90PRvf30xvKB76Tlr",
+	"t8JuzIqmzdHuQbtduQJF28qZVOuui7UbF3B9MzfDgEtFzUEAN09NhswKB3s81YpLn/EmKC5QtX550fO9",
+	"OmLlRxxlm6mbdFY3eVeqAr/X2V3d6A2exRxHV5xfYDEipt1+nZdVVODWjbvdOo3ny75D28PVba84f4nZ",
+	"zC6O/Apy+vmdVbUdhsATOnCpzQr0ck95bRhZlcS2aoAvszOj0LMAF6qcxqIp3jMAvmvGU+FMqy1sclnD",
+	"d97Jt/LSPKoHgqZYXjMv4RBnZFubLlMtG4ZUSOXwYH0uIiJ6g1kfSX0ocmgY8pIiRNfMH5eWFjEZKsTT",
+	"rCO9wpq/IixvzJr35ZhPHTLVyOgq6aCVoBNviTzsllyIpc0f2XmDR+SSftaUXOtZI4f0w+UcEEJpWXzs",
+	"0lGAjO03AVgAaVoNOquF+lq/GAiCbyRSNhOEZocBYMhcqO9R4Ja2wF1yf3CzEISc+Qr9L5uL45SbhU82",
+	"uLhp/83yvjaCZvZ3lUdr/go/nhVIEKxKKlFcwh4umnMW3lyP08+nzKsxJrh8pRJynywah838v+4oTFLS",
+	"GmNYFmpcMZy5nHl1h5anzKtB3ld4JE0ysDqH4c8wxBoPGl9BdKLOBJ+s1eCKBzXWMkoJwlADGg8VsaGp",
+	"BvKwcEEdVfe0xlZYzTrxcDUHZXEha41H8XuNZsWKXo759JnF+H/5+FC10KDGPvxSkSJdi9VyCEm7lI4c",
+	"nvHCXIJuu3vQbHea7f2rTvuorf/7W1AMZ1mdQsIPPGFpHBfDSew3WT5r+87dZrd91XmSvzPPO61HWUoV",
+	"rb8Ca2FlXW4/pMJedZrsxn6BBLv1L3mUxgR10A3j05hEWguxlQ68hLofDOrA4AUyBEDda/+iXeDu02tf",
+	"ojuCK10Vu3vvjiGpUk7dDx/n89+25yMvOnn0g422LQQ12GtPh9txeRyd+uVlC/pYlVp0deInL8bAZWfx",
+	"YwcWEacfI7CaOPPZ6qXKoxCBNr6sL2cgSLLCsDkxcYuFgiWyFXxLC6RdwwI542JAowj0qG9uAmRKv15E",
+	"f518rd77dk65945wTYec/xJA+Fc54DKXeqnehWYcfRSRkEZEoikcWUPoUCkdirCYpCpxzKckOrpm/fJB",
+	"6EP2XqNWZ9VrjlG/wOD6O32PT+dN1ixos2WGWARdcUbyrPrbx/kQ82zF3hjh5rmYfdjvlartFupnzNG5",
+	"2sqZw/uwKvN5xo9RWBsh1rpmi/LZeCtvIebHKGVwSeD/ttftttArQiKJBI8JsjeX10zrKwN+a0DqAHg0",
+	"N5U2L+xCR9iJX05nPVvHu6X5icysJlDHnVblG5qX/faOJfhYFvjB6Wmntafl02m31dW/l1F8LMWxEXvG",
+	"a+gM9Twkw/YorRcZUHlz8vywuVuS5yUJHkgewgC8wglBVj3LyuiKGkVWVl++PkXdbHBNPMWCMDBf7XOV",
+	"CdtXy4dMvPnRU44ZmSHfQ0rYZE61PIOdGru/7vsXud6sYlfCRHoOuOdXeLToNfaxHXjmSyPIaFo138KV",
+	"4uIwVtc0b5K1+NIILniYgdaWtc6e+7aevfXlaruGXD3lbBhTA7d5dB7W1RzMwSpK6odrD4vdgwX9YYWP",
+	"cOcXGn0x2oU2QJYmKy27DI9R/83ryyv069//U68EOLfRQFuZElGFBji8cbIswxr056+kTecPkVND6Pq+",
+	"puqm+JQ14bwFarjwUml+hNgRrRjIe3Ow3zoT2Vvd4hVXZzxl9gaixnl+48FWzkwkARznp+s1fetk2vfk",
+	"BcatUuQFaEvyodp+OEuwZ3i1SVF5K+Du47Xy7Q0uI2EXjk4Z6mti7LfQSdFPau7tjYls1dn2XiUG5QGn",
+	"fQPOqU2d+A1oJP9o5/l7nas/ErVpAasPSQ3rfC3i9TMLvcHKyKzE5VqaK/oRUwL4mHJaJQMP2z082J4X",
+	"sODZ9vB6Nrx/i1mM3jWbB+ltt5Cm54l+RVSo7CtdlKFBhmA0HfOYNBBlYZxGtobfNYPCtyKNiWwgyQ0S",
+	"Uf9o3RETPHNZRk36J88XYZGEAPUzyYgrbFnjP9uYjnBPI7boVryHiWWyamnK9d8Ey96Euf9zlf/cp4pq",
+	"z3Sn3ezsFyzZjQ11QzCRTbFcl7/6kfVuUpX6/Zlyv0fd7x3Q7qbFlDkRG7EDnRUHsM8NyLVKx/U7FnGQ",
+	"al5IQQudRBPKTAwDhG+YAnItVCw0r2zuHsZVZm4ZgHf7cF7PtLN5uNRw5XO/t75pJ/TI/Sq43/ruqwdY",
+	"nt+Jgbw1+49wha/h4YzEHf77cBKX0GE14sxFKz0EbWar212zjaDN8gAqCzS7ZptCmp1meS4eUWYPRZkV",
+	"8qU0vU+1kWZun78yyqyYwnDFWBy6rJCIvGoQXj5LfyBrpVtfMJb8WILP1gR4wqiAaSwaUZaLtO7CZKlI",
+	"/7HAZW4rgSQhEHJNdFlOyxvFl82Naw2AmTek3xvErDrzcwlpVkzK/LT9vSBmeR5i+86DZvegeCVdzjNc",
+	"pwJgniZ4dUm9erinCoian8x3YYI2dxO+ukycn7B3vrRbFQ6smFS3060LDctS2Wawvnb3qn1Y4Typul8v",
+	"DMvloqgNCzu4aj892n0gLKxbhIUZkN5cgvmAzF6I8585ffnzyewVbU9fXranL//y5+nLZ9z8f8bpxemL",
+	"BJ559nz/5ec/d7LYmy/ribvVEDPLjh7hZUvgZV5eNEttToPcAKzMdb4aUpbVi2C+jm58xBmgaatv0i74",
+	"aRnybAzmmrNxzTJH9DYkAiDKKBcu2PIYUVD6kSSAa+Iyg0q5yMEsJSd6Z/BS18wDTAnyMwm1Fg+q7QL4",
+	"FLovesrWhvieyKmlUuubyI9mu3PYxvtRp4nDw4Pmkyd7g+YgDElzsNvutg8P8dP2/pPgWwuECu7/FVj7",
+	"mmzw+2CoXAWT5fipPGbkETv1iJ36nWGnLPU+TDIuhkxlsnGJc2t9qJRpeISoQhGVOEmg8A0kpYlNUhkW",
+	"oRFRsoH6ubXgAMq5tWCgyRZS3DBI6nsgryqknHnHfaXct8BdLedtRRfeI97qEW+1AG/lVNo5qNU92Mhi",
+	"mJWnYq+EWNkBLYNXneZOwvrQqnse5m8Gq1qhrDxMSXmEU20QTrURmbsAReUbo2vRqQtR3gh66siV0vOr",
+	"TafMZHeIGuWKddesXLKuLGSXpFKrhmV5edSuWYbRQpUQrVJokT/muZAi/0eT/cwDeDnzvhrctRh/tRE9",
+	"4b7Yq5K9t+fZcrZw0Jq22r3AWL5Raly4X29g3xR6tZwtO9jVI3t+hFz9HiFXGxFli5FWtc3H+yOs5uXe",
+	"JtBVThTcC1j1MHHwbUBVy9laBqh65GuPYKqN8IglIKqcSRRTixWzcX/4qM+DuRwxx6mEpOIhjgtpLG3W",
+	"yi0v1WPQCFIR2zzVRzs7sW405lIdPW0/bcOJs3NcVEDOZZ3VvIIyyB0Mik8rxwicZir8fCeKSNVAn1L6",
+	"uaEVX3KL49Tm8hSKDnGovI5OChEV8yX8bwhD5C7LbmwucJJ6uVL916TAOb/8VwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -526,8 +526,6 @@ type AssessmentCreate struct {
 	ResponseCount *IgnoredOnWrite `json:"response_count,omitempty"`
 
 	// ResponsibleUserId A person id (`per_…`); the legacy `per-<uuid>` form is accepted on input.
-	//
-	// Example: per_01jd8x4k2m3n5p6q7r8s9t0v1w
 	ResponsibleUserId *PersonID `json:"responsible_user_id,omitempty"`
 
 	// ScheduledStartAt Scheduled start time for the assessment.
@@ -554,13 +552,9 @@ type AssessmentCreate struct {
 	TargetAccountId *string `json:"target_account_id,omitempty"`
 
 	// TargetCohortId A cohort id (`coh_…`); `coh-<uuid>` is accepted on input.
-	//
-	// Example: coh_01jd8x4k2m3n5p6q7r8s9t0v1w
 	TargetCohortId *CohortID `json:"target_cohort_id,omitempty"`
 
 	// TargetGroupId A group id (`grp_…`); the seed's `grp-<uuid>` form is accepted on input.
-	//
-	// Example: grp_01jd8x4k2m3n5p6q7r8s9t0v1w
 	TargetGroupId *GroupID `json:"target_group_id,omitempty"`
 
 	// TenantId Server-stamped. Accepted on write for client convenience and ignored.
@@ -580,8 +574,6 @@ type AssessmentCreate struct {
 type AssessmentFrequency string
 
 // AssessmentID An assessment id (`asm_…`); the seed's `asm-<uuid>` form is accepted on input.
-//
-// Example: asm_01jd8x4k2m3n5p6q7r8s9t0v1w
 type AssessmentID = string
 
 // AssessmentKind Polymorphic kind of assessment. `learning` may target a cohort;
@@ -857,8 +849,6 @@ type CohortCreate struct {
 	FacilitatorIds *[]PersonID `json:"facilitator_ids,omitempty"`
 
 	// GroupId A group id (`grp_…`); the seed's `grp-<uuid>` form is accepted on input.
-	//
-	// Example: grp_01jd8x4k2m3n5p6q7r8s9t0v1w
 	GroupId *GroupID `json:"group_id,omitempty"`
 
 	// Id Server-stamped. Accepted on write for client convenience and ignored.
@@ -915,8 +905,6 @@ type CohortCreate struct {
 }
 
 // CohortID A cohort id (`coh_…`); `coh-<uuid>` is accepted on input.
-//
-// Example: coh_01jd8x4k2m3n5p6q7r8s9t0v1w
 type CohortID = string
 
 // CohortList defines model for CohortList.
@@ -1032,8 +1020,6 @@ type Finding struct {
 type FindingSeverity string
 
 // GroupID A group id (`grp_…`); the seed's `grp-<uuid>` form is accepted on input.
-//
-// Example: grp_01jd8x4k2m3n5p6q7r8s9t0v1w
 type GroupID = string
 
 // IgnoredOnWrite Server-stamped. Accepted on write for client convenience and ignored.
@@ -1059,8 +1045,6 @@ type JWKS_Keys_Item struct {
 type Metadata map[string]interface{}
 
 // PersonID A person id (`per_…`); the legacy `per-<uuid>` form is accepted on input.
-//
-// Example: per_01jd8x4k2m3n5p6q7r8s9t0v1w
 type PersonID = string
 
 // Problem An RFC 9457 problem document.
@@ -1180,13 +1164,9 @@ type TokenResponse struct {
 type TokenResponseTokenType string
 
 // AssessmentIDPath An assessment id (`asm_…`); the seed's `asm-<uuid>` form is accepted on input.
-//
-// Example: asm_01jd8x4k2m3n5p6q7r8s9t0v1w
 type AssessmentIDPath = AssessmentID
 
 // CohortIDPath A cohort id (`coh_…`); `coh-<uuid>` is accepted on input.
-//
-// Example: coh_01jd8x4k2m3n5p6q7r8s9t0v1w
 type CohortIDPath = CohortID
 
 // CreatedAtFrom defines model for CreatedAtFrom.

@@ -1,0 +1,479 @@
+package store
+
+// This test lives inside package store (not store_test) so it can hook a GORM callback
+// into the repository's own *gorm.DB: every list query the repositories issue is captured
+// as it runs — the exact SQL text and bind values — and EXPLAINed on the same transaction,
+// i.e. as the row-level-security role with the caller's tenant set, exactly as the API
+// runs it. Nothing is replicated by hand, so a change to list.go is covered automatically.
+// (storetest cannot be imported from here: it imports store, an import cycle, so the
+// test makes its own migrated database the way storetest does.)
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"gorm.io/gorm"
+
+	"github.com/learnd/learnd/auth"
+)
+
+// explainSink collects the plans of the list queries run with its context.
+type explainSink struct {
+	plans []explainPlan
+	err   error
+}
+
+type explainPlan struct {
+	sql   string
+	lines []string
+}
+
+type explainSinkKey struct{}
+
+// explainAdminURL mirrors storetest.AdminURL.
+func explainAdminURL() string {
+	for _, k := range []string{"LEARND_TEST_DATABASE_URL", "DATABASE_URL"} {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
+	}
+	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+}
+
+// explainDatabase creates a fresh database, migrates it with the embedded migrations and
+// opens a Store on it; the database is dropped at cleanup.
+func explainDatabase(t *testing.T) (*Store, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "learnd_t_explain_" + hex.EncodeToString(b[:])
+	admin := explainAdminURL()
+	adminExec := func(ctx context.Context, sql string) error {
+		conn, err := pgx.Connect(ctx, admin)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, sql)
+		return err
+	}
+	if err := adminExec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("create database: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = adminExec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	})
+	dsn := admin + " dbname=" + name
+	if u, err := url.Parse(admin); err == nil && u.Scheme != "" {
+		u.Path = "/" + name
+		dsn = u.String()
+	}
+	s, err := Open(ctx, dsn, Options{MaxOpenConns: 4})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return s, dsn
+}
+
+// explainSeed fills cohorts and assessments with 4,000 rows per tenant across 5 tenants
+// (20,000 per table), with realistic spreads of every filtered column, then ANALYZEs.
+func explainSeed(t *testing.T, s *Store) {
+	t.Helper()
+	stmts := []string{
+		`INSERT INTO cohorts (tenant_id, id, created_at, updated_at, created_by, updated_by, source, source_type,
+		    is_deleted, deleted_at, schema_version, version, group_id, program_id, name, start_date, end_date,
+		    status, session_count, facilitator_ids, assigned_assessment_ids, completion_required_pct, metadata, tags)
+		 SELECT 't' || (i % 5), gen_random_uuid(),
+		        now() - i * interval '7 minutes', now() - (i % 997) * interval '3 minutes', gen_random_uuid(), gen_random_uuid(),
+		        'edm', 'api',
+		        (i / 5) % 20 = 0, CASE WHEN (i / 5) % 20 = 0 THEN now() END, 1, 1 + (i / 5) % 3,
+		        CASE WHEN (i / 5) % 4 = 0 THEN NULL ELSE gen_random_uuid() END,
+		        CASE WHEN (i / 5) % 3 = 0 THEN NULL ELSE 'prg-' || ((i / 5) % 40) END,
+		        'Cohort ' || md5(i::text) || ' ' || (ARRAY['leadership','onboarding','safety','sales','compliance'])[1 + (i / 5) % 5],
+		        CASE WHEN (i / 5) % 6 = 0 THEN NULL ELSE timestamptz '2026-01-01' + ((i / 5) % 500) * interval '1 day' END,
+		        CASE WHEN (i / 5) % 6 = 0 THEN NULL ELSE timestamptz '2026-01-01' + ((i / 5) % 500 + 90) * interval '1 day' END,
+		        (ARRAY['draft','scheduled','active','completed','archived'])[1 + (i / 5) % 5], i % 30,
+		        '[]', '[]', CASE WHEN (i / 5) % 2 = 0 THEN 80 END, jsonb_build_object('n', i),
+		        jsonb_build_array('tag' || ((i / 5) % 25), 'region' || ((i / 5) % 4))
+		 FROM generate_series(1, 20000) AS i`,
+		`INSERT INTO assessments (tenant_id, id, created_at, updated_at, created_by, updated_by, source, source_type,
+		    is_deleted, deleted_at, schema_version, version, kind, name, description, target_cohort_id,
+		    framework_ids, control_ids, questions, frequency, due_date, status, tags)
+		 SELECT c.tenant_id, gen_random_uuid(),
+		        now() - c.rn * interval '5 minutes', now() - (c.rn % 991) * interval '2 minutes', gen_random_uuid(), gen_random_uuid(),
+		        'edm', 'api',
+		        (c.rn / 5) % 25 = 0, CASE WHEN (c.rn / 5) % 25 = 0 THEN now() END, 1, 1,
+		        (ARRAY['learning','grc_self_assessment','compliance_audit','customer_satisfaction','customer_health_check','customer_onboarding','skills','general'])[1 + (c.rn / 5) % 8],
+		        'Assessment ' || md5(c.rn::text),
+		        CASE WHEN (c.rn / 5) % 2 = 0 THEN 'Checks ' || md5((c.rn * 7)::text) END,
+		        CASE WHEN (c.rn / 5) % 8 = 0 THEN c.id END,
+		        '[]', '[]', '[]',
+		        (ARRAY['once','weekly','monthly','quarterly','semiannual','annual'])[1 + (c.rn / 5) % 6],
+		        CASE WHEN (c.rn / 5) % 5 = 0 THEN NULL ELSE timestamptz '2026-01-01' + ((c.rn / 5) % 365) * interval '1 day' END,
+		        (ARRAY['draft','scheduled','open','closed','archived'])[1 + (c.rn / 5) % 5],
+		        jsonb_build_array('tag' || ((c.rn / 5) % 25))
+		 FROM (SELECT tenant_id, id, row_number() OVER (ORDER BY created_at) AS rn FROM cohorts) AS c`,
+		`ANALYZE cohorts`,
+		`ANALYZE assessments`,
+	}
+	for _, q := range stmts {
+		if err := s.db.Exec(q).Error; err != nil {
+			t.Fatalf("seed: %v\n%s", err, q)
+		}
+	}
+}
+
+// explainHook EXPLAINs every list query (a SELECT … ORDER BY … LIMIT on cohorts or
+// assessments) run with a context that carries a sink, on the query's own transaction.
+func explainHook(db *gorm.DB) {
+	sink, _ := db.Statement.Context.Value(explainSinkKey{}).(*explainSink)
+	if sink == nil || db.Error != nil {
+		return
+	}
+	sql := db.Statement.SQL.String()
+	if !strings.Contains(sql, "ORDER BY") || !strings.Contains(sql, "LIMIT") {
+		return // Get and lock, not a list
+	}
+	rows, err := db.Statement.ConnPool.QueryContext(db.Statement.Context, "EXPLAIN (ANALYZE, TIMING OFF, BUFFERS OFF) "+sql, db.Statement.Vars...)
+	if err != nil {
+		sink.err = fmt.Errorf("explain %s: %w", sql, err)
+		return
+	}
+	defer rows.Close()
+	p := explainPlan{sql: db.Dialector.Explain(sql, db.Statement.Vars...)}
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			sink.err = err
+			return
+		}
+		p.lines = append(p.lines, line)
+	}
+	if err := rows.Err(); err != nil {
+		sink.err = err
+		return
+	}
+	sink.plans = append(sink.plans, p)
+}
+
+// explainShape is one list call the API can make.
+type explainShape struct {
+	name    string
+	order   string
+	deleted bool
+	cursor  bool
+	filter  string
+}
+
+var (
+	explainIndexScan = regexp.MustCompile(`(?:Index Scan|Index Only Scan)(?: Backward)? using (\S+) on (?:cohorts|assessments)|Bitmap Index Scan on ((?:cohorts|assessments)_\S+)`)
+	explainRemoved   = regexp.MustCompile(`Rows Removed by Filter: (\d+)`)
+	explainNodeRows  = regexp.MustCompile(`\(actual rows=(\d+) loops=\d+\)`)
+)
+
+// explainMaxRowsRead bounds the rows an unfiltered page of 20 may touch when its order is
+// served by an index: the page, the look-ahead row and some soft-deleted rows.
+const explainMaxRowsRead = 200
+
+// explainCursorDepth is how deep into a tenant's list (of 4,000) the cursor shapes start:
+// a cursor that seeks reads one page from there, one that does not rescans the rows before.
+const explainCursorDepth = 2000
+
+// explainStats reads, from an EXPLAIN ANALYZE, the indexes used on the table, whether a
+// Sort node orders the result, and how many rows the busiest scan node touched (the rows
+// it returned plus those its filter removed).
+func explainStats(plan string) (indexes []string, sorted bool, rowsRead int) {
+	for _, m := range explainIndexScan.FindAllStringSubmatch(plan, -1) {
+		indexes = append(indexes, m[1]+m[2])
+	}
+	node := -1 // rows of the current scan node; -1 when the current node is not a scan
+	flush := func() { rowsRead = max(rowsRead, node) }
+	for _, line := range strings.Split(plan, "\n") {
+		if m := explainNodeRows.FindStringSubmatch(line); m != nil {
+			flush()
+			node = -1
+			if strings.Contains(line, "Scan") {
+				_, _ = fmt.Sscan(m[1], &node)
+			}
+			continue
+		}
+		if m := explainRemoved.FindStringSubmatch(line); m != nil && node >= 0 {
+			var n int
+			_, _ = fmt.Sscan(m[1], &n)
+			node += n
+		}
+	}
+	flush()
+	return indexes, strings.Contains(plan, "Sort Key:"), rowsRead
+}
+
+func TestExplainListQueriesUseIndexes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds 40,000 rows")
+	}
+	s, _ := explainDatabase(t)
+	if err := s.db.Callback().Query().After("gorm:query").Register("learnd:explain", explainHook); err != nil {
+		t.Fatal(err)
+	}
+	explainSeed(t, s)
+
+	base := auth.WithPrincipal(context.Background(), auth.Principal{
+		TenantID: "t2", PersonID: uuid.New(), Subject: "per_explain", Role: auth.RoleAdmin,
+		Scopes: []string{auth.ScopeRead, auth.ScopeWrite},
+	})
+
+	// Real filter values taken from the caller's tenant, so selectivities are realistic.
+	var groupS, cohortS, rareCohort, rareAssessment string
+	for q, into := range map[string]*string{
+		`SELECT group_id::text FROM cohorts WHERE tenant_id = 't2' AND group_id IS NOT NULL ORDER BY created_at LIMIT 1`:                     &groupS,
+		`SELECT target_cohort_id::text FROM assessments WHERE tenant_id = 't2' AND target_cohort_id IS NOT NULL ORDER BY created_at LIMIT 1`: &cohortS,
+		`SELECT substr(name, 8, 8) FROM cohorts WHERE tenant_id = 't2' ORDER BY created_at LIMIT 1`:                                          &rareCohort,
+		`SELECT substr(name, 12, 8) FROM assessments WHERE tenant_id = 't2' ORDER BY created_at LIMIT 1`:                                     &rareAssessment,
+	} {
+		if err := s.db.Raw(q).Row().Scan(into); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	groupID, cohortID := uuid.MustParse(groupS), uuid.MustParse(cohortS)
+	from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 1, 0)
+	createdFrom := time.Now().Add(-30 * 24 * time.Hour)
+	createdTo := time.Now().Add(-20 * 24 * time.Hour)
+
+	// "" is the unfiltered list; every other key is one filter parameter of the API.
+	cohortFilters := map[string]func(*CohortQuery){
+		"":                 func(*CohortQuery) {},
+		"status":           func(q *CohortQuery) { q.Status = "active" },
+		"program_id":       func(q *CohortQuery) { q.ProgramID = "prg-7" },
+		"group_id":         func(q *CohortQuery) { q.GroupID = &groupID },
+		"tags":             func(q *CohortQuery) { q.Tags = []string{"tag3"} },
+		"tags x2":          func(q *CohortQuery) { q.Tags = []string{"tag3", "region1"} },
+		"q":                func(q *CohortQuery) { q.Query = "safety" },
+		"q rare":           func(q *CohortQuery) { q.Query = rareCohort },
+		"created_at range": func(q *CohortQuery) { q.CreatedAt = TimeRange{From: &createdFrom, To: &createdTo} },
+		"start_date range": func(q *CohortQuery) { q.StartDate = TimeRange{From: &from, To: &to} },
+		"start_date from":  func(q *CohortQuery) { q.StartDate = TimeRange{From: &from} },
+	}
+	assessmentFilters := map[string]func(*AssessmentQuery){
+		"":                 func(*AssessmentQuery) {},
+		"status":           func(q *AssessmentQuery) { q.Status = "open" },
+		"kind":             func(q *AssessmentQuery) { q.Kind = "compliance_audit" },
+		"target_cohort_id": func(q *AssessmentQuery) { q.TargetCohortID = &cohortID },
+		"tags":             func(q *AssessmentQuery) { q.Tags = []string{"tag3"} },
+		"q":                func(q *AssessmentQuery) { q.Query = "checks" },
+		"q rare":           func(q *AssessmentQuery) { q.Query = rareAssessment },
+		"created_at range": func(q *AssessmentQuery) { q.CreatedAt = TimeRange{From: &createdFrom, To: &createdTo} },
+		"due_date range":   func(q *AssessmentQuery) { q.DueDate = TimeRange{From: &from, To: &to} },
+		"due_date from":    func(q *AssessmentQuery) { q.DueDate = TimeRange{From: &from} },
+	}
+
+	type shapeResult struct {
+		table, shape, indexes string
+		rowsRead              int
+		sorted                bool
+	}
+	var results []shapeResult
+	shapes := 0
+
+	// check runs one list shape with the capture on and judges the plan of its query.
+	check := func(t *testing.T, table string, sh explainShape, list func(ctx context.Context) error) {
+		t.Helper()
+		shapes++
+		sink := &explainSink{}
+		if err := list(context.WithValue(base, explainSinkKey{}, sink)); err != nil {
+			t.Fatalf("list: %v", err)
+		}
+		if sink.err != nil {
+			t.Fatal(sink.err)
+		}
+		if len(sink.plans) != 1 {
+			t.Fatalf("captured %d list queries, want 1", len(sink.plans))
+		}
+		p := sink.plans[0]
+		plan := strings.Join(p.lines, "\n")
+		indexes, sorted, rowsRead := explainStats(plan)
+		t.Logf("%s | index %s | rows read %d", strings.TrimSpace(p.lines[0]), strings.Join(indexes, "+"), rowsRead)
+		results = append(results, shapeResult{table: table, shape: sh.name, indexes: strings.Join(indexes, "+"), rowsRead: rowsRead, sorted: sorted})
+		if strings.Contains(plan, "Seq Scan on "+table) {
+			t.Errorf("sequential scan on %s\nSQL: %s\n%s", table, p.sql, plan)
+		}
+		if len(indexes) == 0 {
+			t.Errorf("no index scan on %s\nSQL: %s\n%s", table, p.sql, plan)
+		}
+		// An unfiltered page must come straight off the order_by's index (list.go: "a SQL
+		// expression (matching an index)"), not from sorting the whole tenant, and a cursor
+		// must seek, not rescan from the start.
+		if sh.filter == "" && (sorted || rowsRead > explainMaxRowsRead) {
+			t.Errorf("order_by=%s is not served by its index: sorted=%t, %d rows read for a page of 20\nSQL: %s\n%s",
+				sh.order, sorted, rowsRead, p.sql, plan)
+		}
+	}
+
+	// deepCursor returns a real cursor, as the repository makes it, from the middle of the
+	// unfiltered list of this order and visibility (cached: the shapes share them).
+	cursors := map[string]*Cursor{}
+	deepCursor := func(table string, lo ListOptions) (*Cursor, error) {
+		key := fmt.Sprintf("%s %s %t", table, lo.OrderBy, lo.IncludeDeleted)
+		if c := cursors[key]; c != nil {
+			return c, nil
+		}
+		var next *Cursor
+		var err error
+		if table == "cohorts" {
+			var p Page[Cohort]
+			p, err = s.Cohorts.List(base, CohortQuery{ListOptions: lo})
+			next = p.Next
+		} else {
+			var p Page[Assessment]
+			p, err = s.Assessments.List(base, AssessmentQuery{ListOptions: lo})
+			next = p.Next
+		}
+		if err != nil || next == nil {
+			return nil, fmt.Errorf("deep page: %v (next %v)", err, next)
+		}
+		cursors[key] = next
+		return next, nil
+	}
+
+	names := func(m map[string]bool) []string {
+		out := make([]string, 0, len(m))
+		for k := range m {
+			out = append(out, k)
+		}
+		sort.Strings(out)
+		return out
+	}
+	for _, table := range []string{"cohorts", "assessments"} {
+		t.Run(table, func(t *testing.T) {
+			extraOrder, filters := "start_date", map[string]bool{}
+			if table == "assessments" {
+				extraOrder = "due_date"
+				for k := range assessmentFilters {
+					filters[k] = true
+				}
+			} else {
+				for k := range cohortFilters {
+					filters[k] = true
+				}
+			}
+			for _, key := range []string{"created_at", "updated_at", "name", extraOrder} {
+				for _, order := range []string{"-" + key, key} {
+					for _, f := range names(filters) {
+						for _, deleted := range []bool{false, true} {
+							for _, cursor := range []bool{false, true} {
+								sh := explainShape{order: order, filter: f, deleted: deleted, cursor: cursor}
+								sh.name = fmt.Sprintf("order=%s filter=%s show_deleted=%t cursor=%t", order, f, deleted, cursor)
+								lo := ListOptions{PageSize: 20, OrderBy: order, IncludeDeleted: deleted}
+								deep := lo
+								deep.PageSize = explainCursorDepth
+								t.Run(sh.name, func(t *testing.T) {
+									check(t, table, sh, func(ctx context.Context) error {
+										if table == "cohorts" {
+											q := CohortQuery{ListOptions: lo}
+											if cursor {
+												c, err := deepCursor(table, deep)
+												if err != nil {
+													return err
+												}
+												q.After = c
+											}
+											cohortFilters[f](&q)
+											_, err := s.Cohorts.List(ctx, q)
+											return err
+										}
+										q := AssessmentQuery{ListOptions: lo}
+										if cursor {
+											c, err := deepCursor(table, deep)
+											if err != nil {
+												return err
+											}
+											q.After = c
+										}
+										assessmentFilters[f](&q)
+										_, err := s.Assessments.List(ctx, q)
+										return err
+									})
+								})
+							}
+						}
+					}
+				}
+			}
+		})
+	}
+
+	// An application's token adds app_id to the scope (a filter and the policy).
+	t.Run("app token", func(t *testing.T) {
+		p, _ := auth.FromContext(base)
+		p.AppID = "app_hr"
+		appBase := auth.WithPrincipal(context.Background(), p)
+		for _, table := range []string{"cohorts", "assessments"} {
+			sink := &explainSink{}
+			ctx := context.WithValue(appBase, explainSinkKey{}, sink)
+			var err error
+			if table == "cohorts" {
+				_, err = s.Cohorts.List(ctx, CohortQuery{ListOptions: ListOptions{PageSize: 20}})
+			} else {
+				_, err = s.Assessments.List(ctx, AssessmentQuery{ListOptions: ListOptions{PageSize: 20}})
+			}
+			if err != nil || sink.err != nil || len(sink.plans) != 1 {
+				t.Fatalf("%s: %v %v %d", table, err, sink.err, len(sink.plans))
+			}
+			plan := strings.Join(sink.plans[0].lines, "\n")
+			indexes, _, _ := explainStats(plan)
+			t.Logf("%s app-scoped: %s | index %s", table, strings.TrimSpace(sink.plans[0].lines[0]), strings.Join(indexes, "+"))
+			if strings.Contains(plan, "Seq Scan on "+table) || len(indexes) == 0 {
+				t.Errorf("%s app-scoped list does not use an index:\n%s", table, plan)
+			}
+		}
+	})
+
+	// Summary: per table and filter, which indexes serve it and the worst rows read.
+	type agg struct {
+		shapes, sorted, worst int
+		indexes               map[string]bool
+	}
+	sums := map[string]*agg{}
+	var keys []string
+	for _, r := range results {
+		f := r.shape[strings.Index(r.shape, "filter=")+len("filter=") : strings.Index(r.shape, " show_deleted")]
+		k := r.table + " filter=" + f
+		a := sums[k]
+		if a == nil {
+			a = &agg{indexes: map[string]bool{}}
+			sums[k] = a
+			keys = append(keys, k)
+		}
+		a.shapes++
+		if r.sorted {
+			a.sorted++
+		}
+		a.worst = max(a.worst, r.rowsRead)
+		a.indexes[r.indexes] = true
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		a := sums[k]
+		t.Logf("summary %-34s %3d shapes, %3d sorted, worst %4d rows read, indexes %v", k, a.shapes, a.sorted, a.worst, names(a.indexes))
+	}
+	t.Logf("%d list shapes explained", shapes)
+}
