@@ -53,8 +53,15 @@ func newMetrics(reg *prometheus.Registry, st *store.Store) echo.MiddlewareFunc {
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 	}, []string{"method", "route", "status"})
 	inflight := prometheus.NewGauge(prometheus.GaugeOpts{Name: "learnd_http_requests_in_flight", Help: "Requests being served."})
+	pool := func(name, help string, f func() float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "learnd_db_pool_" + name, Help: help}, f)
+	}
 	reg.MustRegister(duration, inflight, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collectors.NewDBStatsCollector(st.DB(), "learnd"))
+		pool("acquired_conns", "Connections in use.", func() float64 { return float64(st.PoolStats().AcquiredConns()) }),
+		pool("idle_conns", "Idle connections.", func() float64 { return float64(st.PoolStats().IdleConns()) }),
+		pool("total_conns", "Open connections.", func() float64 { return float64(st.PoolStats().TotalConns()) }),
+		pool("max_conns", "Pool size.", func() float64 { return float64(st.PoolStats().MaxConns()) }),
+		pool("acquire_wait_seconds_total", "Time spent waiting for a connection.", func() float64 { return st.PoolStats().AcquireDuration().Seconds() }))
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()

@@ -153,7 +153,12 @@ func explainHook(db *gorm.DB) {
 	if !strings.Contains(sql, "ORDER BY") || !strings.Contains(sql, "LIMIT") {
 		return // Get and lock, not a list
 	}
-	rows, err := db.Statement.ConnPool.QueryContext(db.Statement.Context, "EXPLAIN (ANALYZE, TIMING OFF, BUFFERS OFF) "+sql, db.Statement.Vars...)
+	ptx, ok := txFrom(db.Statement.Context)
+	if !ok {
+		sink.err = fmt.Errorf("explain %s: statement has no tenant transaction", sql)
+		return
+	}
+	rows, err := ptx.Query(db.Statement.Context, "EXPLAIN (ANALYZE, TIMING OFF, BUFFERS OFF) "+sql, db.Statement.Vars...)
 	if err != nil {
 		sink.err = fmt.Errorf("explain %s: %w", sql, err)
 		return

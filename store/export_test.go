@@ -7,7 +7,7 @@ import "context"
 func CountUnscoped(ctx context.Context, s *Store, table string) (int64, error) {
 	var n int64
 	err := s.inTenant(ctx, func(t *tx) error {
-		return t.db.Raw("SELECT count(*) FROM " + table).Scan(&n).Error
+		return t.pg.QueryRow(t.ctx, "SELECT count(*) FROM "+table).Scan(&n)
 	})
 	return n, err
 }
@@ -15,6 +15,7 @@ func CountUnscoped(ctx context.Context, s *Store, table string) (int64, error) {
 // InsertForeignTenant tries to write a cohort stamped with another tenant.
 func InsertForeignTenant(ctx context.Context, s *Store, tenant string) error {
 	return s.inTenant(ctx, func(t *tx) error {
-		return t.db.Exec(`INSERT INTO cohorts (tenant_id, id, created_at, updated_at, name) VALUES (?, gen_random_uuid(), now(), now(), 'intruder')`, tenant).Error
+		_, err := t.pg.Exec(t.ctx, `INSERT INTO cohorts (tenant_id, id, created_at, updated_at, name) VALUES ($1, gen_random_uuid(), now(), now(), 'intruder')`, tenant)
+		return err
 	})
 }

@@ -42,16 +42,14 @@ func (r *IdempotencyRepo) Claim(ctx context.Context, key string, fingerprint []b
 	)
 	err := r.s.inTenant(ctx, func(t *tx) error {
 		tenant := t.p.TenantID
-		if err := t.db.Exec(`DELETE FROM idempotency_keys WHERE tenant_id = ? AND key = ? AND (expires_at < now() OR (state = 'pending' AND created_at < now() - ?::interval))`,
-			tenant, key, fmt.Sprintf("%d seconds", int(pendingTimeout.Seconds()))).Error; err != nil {
+		if _, err := t.pg.Exec(t.ctx, idemDeleteStale, tenant, key, fmt.Sprintf("%d seconds", int(pendingTimeout.Seconds()))); err != nil {
 			return err
 		}
-		res := t.db.Exec(`INSERT INTO idempotency_keys (tenant_id, key, fingerprint, state, expires_at) VALUES (?, ?, ?, 'pending', now() + ?::interval) ON CONFLICT DO NOTHING`,
-			tenant, key, fingerprint, fmt.Sprintf("%d seconds", int(ttl.Seconds())))
-		if res.Error != nil {
-			return res.Error
+		tag, err := t.pg.Exec(t.ctx, idemInsert, tenant, key, fingerprint, fmt.Sprintf("%d seconds", int(ttl.Seconds())))
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 1 {
+		if tag.RowsAffected() == 1 {
 			outcome = ClaimNew
 			return nil
 		}
@@ -62,7 +60,7 @@ func (r *IdempotencyRepo) Claim(ctx context.Context, key string, fingerprint []b
 			Headers     JSON[map[string]string]
 			Body        []byte
 		}
-		if err := t.db.Raw(`SELECT fingerprint, state, status, headers, body FROM idempotency_keys WHERE tenant_id = ? AND key = ?`, tenant, key).Scan(&row).Error; err != nil {
+		if err := t.pg.QueryRow(t.ctx, idemSelect, tenant, key).Scan(&row.Fingerprint, &row.State, &row.Status, &row.Headers, &row.Body); err != nil {
 			return err
 		}
 		switch {
@@ -88,8 +86,8 @@ func (r *IdempotencyRepo) Claim(ctx context.Context, key string, fingerprint []b
 // Complete stores the response of a claimed key.
 func (r *IdempotencyRepo) Complete(ctx context.Context, key string, resp StoredResponse) error {
 	err := r.s.inTenant(ctx, func(t *tx) error {
-		return t.db.Exec(`UPDATE idempotency_keys SET state = 'done', status = ?, headers = ?, body = ? WHERE tenant_id = ? AND key = ?`,
-			resp.Status, JSON[map[string]string]{V: resp.Headers}, resp.Body, t.p.TenantID, key).Error
+		_, err := t.pg.Exec(t.ctx, idemComplete, resp.Status, JSON[map[string]string]{V: resp.Headers}, resp.Body, t.p.TenantID, key)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("complete idempotency key: %w", err)
@@ -100,7 +98,8 @@ func (r *IdempotencyRepo) Complete(ctx context.Context, key string, resp StoredR
 // Release forgets a claimed key whose request failed, so a retry can run it again.
 func (r *IdempotencyRepo) Release(ctx context.Context, key string) error {
 	err := r.s.inTenant(ctx, func(t *tx) error {
-		return t.db.Exec(`DELETE FROM idempotency_keys WHERE tenant_id = ? AND key = ? AND state = 'pending'`, t.p.TenantID, key).Error
+		_, err := t.pg.Exec(t.ctx, idemRelease, t.p.TenantID, key)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("release idempotency key: %w", err)

@@ -93,7 +93,9 @@ func (r repo[T, P]) list(ctx context.Context, o ListOptions, searchCols []string
 		if o.After != nil {
 			q = q.Where(fmt.Sprintf("(%s, id) %s (?::%s, ?)", ord.expr, cmp, ord.cast), o.After.Key, o.After.ID)
 		}
-		return q.Order(ord.expr + dir + ", id" + dir).Limit(o.PageSize + 1).Find(&rows).Error
+		var err error
+		rows, err = queryRows[T](t, q.Order(ord.expr+dir+", id"+dir).Limit(o.PageSize+1), o.PageSize+1)
+		return err
 	})
 	if err != nil {
 		return page, fmt.Errorf("list %s: %w", r.spec.name, err)

@@ -50,13 +50,14 @@ func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) 
 	}
 	var out T
 	err := r.s.inTenant(ctx, func(t *tx) error {
-		res := t.table(r.spec.name, v).Where("id = ?", id).Limit(1).Find(&out)
-		if res.Error != nil {
-			return res.Error
+		rows, err := queryRows[T](t, t.table(r.spec.name, v).Where("id = ?", id).Limit(1), 1)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if len(rows) == 0 {
 			return ErrNotFound
 		}
+		out = rows[0]
 		return nil
 	})
 	if err != nil {
@@ -92,7 +93,7 @@ func (r repo[T, P]) Create(ctx context.Context, v *T) error {
 		}
 		// RETURNING refreshes v with what was stored (e.g. timestamps at the database's
 		// microsecond precision), so the response is exactly what a later read returns.
-		return r.mapDBError(t.db.Table(r.spec.name).Clauses(clause.Returning{}).Omit(r.spec.computed...).Create(v).Error)
+		return r.mapDBError(execReturning(t, t.db.Table(r.spec.name).Clauses(clause.Returning{}).Omit(r.spec.computed...).Create(v), v))
 	})
 	if err != nil {
 		return fmt.Errorf("create %s: %w", r.spec.name, err)
@@ -130,8 +131,8 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 		}
 		r.touch(t, e)
 		omit := append(append([]string{}, immutableColumns...), r.spec.computed...)
-		return r.mapDBError(t.db.Table(r.spec.name).Where("tenant_id = ? AND id = ?", e.TenantID, e.ID).
-			Clauses(clause.Returning{}).Select("*").Omit(omit...).Updates(&cur).Error)
+		return r.mapDBError(execReturning(t, t.db.Table(r.spec.name).Where("tenant_id = ? AND id = ?", e.TenantID, e.ID).
+			Clauses(clause.Returning{}).Select("*").Omit(omit...).Updates(&cur), &cur))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update %s: %w", r.spec.name, err)
@@ -186,13 +187,14 @@ func (r repo[T, P]) Restore(ctx context.Context, id uuid.UUID, expected *int) (*
 }
 
 func (r repo[T, P]) lock(t *tx, id uuid.UUID, v visibility, into *T) error {
-	res := t.table(r.spec.name, v).Where("id = ?", id).Clauses(clause.Locking{Strength: "UPDATE"}).Limit(1).Find(into)
-	if res.Error != nil {
-		return res.Error
+	rows, err := queryRows[T](t, t.table(r.spec.name, v).Where("id = ?", id).Clauses(clause.Locking{Strength: "UPDATE"}).Limit(1), 1)
+	if err != nil {
+		return err
 	}
-	if res.RowsAffected == 0 {
+	if len(rows) == 0 {
 		return ErrNotFound
 	}
+	*into = rows[0]
 	return nil
 }
 
@@ -205,10 +207,11 @@ func (r repo[T, P]) touch(t *tx, e *Envelope) {
 }
 
 func (r repo[T, P]) writeEnvelope(t *tx, e *Envelope) error {
-	return t.db.Table(r.spec.name).Where("tenant_id = ? AND id = ?", e.TenantID, e.ID).Updates(map[string]any{
+	_, err := exec(t, t.db.Table(r.spec.name).Where("tenant_id = ? AND id = ?", e.TenantID, e.ID).Updates(map[string]any{
 		"version": e.Version, "updated_at": e.UpdatedAt, "updated_by": e.UpdatedBy,
 		"is_deleted": e.IsDeleted, "deleted_at": e.DeletedAt, "deleted_by": e.DeletedBy,
-	}).Error
+	}))
+	return err
 }
 
 // mapDBError turns constraint violations the API can explain into validation errors.

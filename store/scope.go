@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"github.com/learnd/learnd/auth"
@@ -14,13 +15,26 @@ import (
 // programming error, never a client's.
 var ErrNoPrincipal = errors.New("no principal in context")
 
-// tx is a tenant-scoped transaction. Repositories reach tables only through table(), which
-// adds the tenant, application and soft-delete filters; row-level security (switched on by
-// inTenant) is the second line of defence if a query ever slips past it.
+// tx is a tenant-scoped transaction. Repositories build statements only through table(),
+// which adds the tenant, application and soft-delete filters, and run them with query and
+// exec; row-level security (switched on by inTenant) is the second line of defence if a
+// statement ever slips past the filters.
 type tx struct {
-	db *gorm.DB
-	p  auth.Principal
+	db  *gorm.DB // a dry-run session: builds SQL, runs nothing
+	pg  pgx.Tx   // where the SQL runs
+	ctx context.Context
+	p   auth.Principal
 }
+
+type pgTxKey struct{}
+
+// txFrom returns the pgx transaction a dry-run statement belongs to (for test hooks).
+func txFrom(ctx context.Context) (pgx.Tx, bool) {
+	t, ok := ctx.Value(pgTxKey{}).(pgx.Tx)
+	return t, ok
+}
+
+const scopeSQL = `SELECT set_config('role', 'learnd_app', true), set_config('learnd.tenant_id', $1, true), set_config('learnd.app_id', $2, true)`
 
 // inTenant runs fn in one transaction as the row-level-security role with the caller's
 // tenant and application set for the policies.
@@ -29,12 +43,12 @@ func (s *Store) inTenant(ctx context.Context, fn func(t *tx) error) error {
 	if !ok {
 		return ErrNoPrincipal
 	}
-	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		if err := g.Exec(`SELECT set_config('role', 'learnd_app', true), set_config('learnd.tenant_id', ?, true), set_config('learnd.app_id', ?, true)`,
-			p.TenantID, p.AppID).Error; err != nil {
+	return pgx.BeginFunc(ctx, s.pool, func(ptx pgx.Tx) error {
+		if _, err := ptx.Exec(ctx, scopeSQL, p.TenantID, p.AppID); err != nil {
 			return fmt.Errorf("scope transaction: %w", err)
 		}
-		return fn(&tx{db: g, p: p})
+		g := s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: context.WithValue(ctx, pgTxKey{}, ptx)})
+		return fn(&tx{db: g, pg: ptx, ctx: ctx, p: p})
 	})
 }
 

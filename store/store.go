@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -19,53 +21,56 @@ import (
 // Options tune the connection pool.
 type Options struct {
 	MaxOpenConns int           // default 20
-	MaxIdleConns int           // default MaxOpenConns
 	ConnMaxLife  time.Duration // default 30m
 	Logger       *slog.Logger
 }
 
 // Store is the handle on the database and its repositories.
 type Store struct {
-	db    *gorm.DB
-	sqlDB *sql.DB
+	db    *gorm.DB      // builds SQL; runs only migrations and maintenance statements
+	sqlDB *sql.DB       // database/sql view of pool, for goose and GORM
+	pool  *pgxpool.Pool // runs every tenant transaction
 
 	Cohorts     *CohortRepo
 	Assessments *AssessmentRepo
 	Idempotency *IdempotencyRepo
 }
 
-// Open connects to PostgreSQL at dsn (a postgres:// URL or key=value string).
+// Open connects to PostgreSQL at dsn (a postgres:// URL or key=value string). One pgx pool
+// carries everything: tenant transactions run on it directly, and GORM (which builds the
+// repositories' SQL) and goose (migrations) see it through database/sql.
 func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	if o.MaxOpenConns == 0 {
 		o.MaxOpenConns = 20
 	}
-	if o.MaxIdleConns == 0 {
-		o.MaxIdleConns = o.MaxOpenConns
-	}
 	if o.ConnMaxLife == 0 {
 		o.ConnMaxLife = 30 * time.Minute
 	}
-	gdb, err := gorm.Open(postgres.New(postgres.Config{DSN: dsn}), &gorm.Config{
+	pc, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	pc.MaxConns = int32(o.MaxOpenConns)
+	pc.MaxConnLifetime = o.ConnMaxLife
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("ping database: %w", err)
+	}
+	sqlDB := stdlib.OpenDBFromPool(pool)
+	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
-		PrepareStmt:            false,
 		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 	})
 	if err != nil {
+		pool.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	sqlDB, err := gdb.DB()
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	sqlDB.SetMaxOpenConns(o.MaxOpenConns)
-	sqlDB.SetMaxIdleConns(o.MaxIdleConns)
-	sqlDB.SetConnMaxLifetime(o.ConnMaxLife)
-	if err := sqlDB.PingContext(ctx); err != nil {
-		_ = sqlDB.Close()
-		return nil, fmt.Errorf("ping database: %w", err)
-	}
-	s := &Store{db: gdb, sqlDB: sqlDB}
+	s := &Store{db: gdb, sqlDB: sqlDB, pool: pool}
 	s.Cohorts = &CohortRepo{repo: newRepo[Cohort](s, cohortTable)}
 	s.Assessments = &AssessmentRepo{repo: newRepo[Assessment](s, assessmentTable)}
 	s.Idempotency = &IdempotencyRepo{s: s}
@@ -73,18 +78,19 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 }
 
 // Close closes the pool.
-func (s *Store) Close() error { return s.sqlDB.Close() }
+func (s *Store) Close() error {
+	err := s.sqlDB.Close()
+	s.pool.Close()
+	return err
+}
 
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.sqlDB.PingContext(ctx); err != nil {
+	if err := s.pool.Ping(ctx); err != nil {
 		return fmt.Errorf("ping: %w", err)
 	}
 	return nil
 }
 
-// Stats exposes the pool statistics (for metrics).
-func (s *Store) Stats() sql.DBStats { return s.sqlDB.Stats() }
-
-// DB exposes the *sql.DB for pool metrics only.
-func (s *Store) DB() *sql.DB { return s.sqlDB }
+// PoolStats reports the connection pool's state (for metrics).
+func (s *Store) PoolStats() *pgxpool.Stat { return s.pool.Stat() }

@@ -1,0 +1,126 @@
+package store
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+	"gorm.io/gorm"
+)
+
+// columnIndex maps a record type's column names (from its gorm column tags, through
+// embedded structs) to field index paths; computed once per type.
+var columnIndex sync.Map // reflect.Type → map[string][]int
+
+func columnsOf(t reflect.Type) map[string][]int {
+	if m, ok := columnIndex.Load(t); ok {
+		return m.(map[string][]int)
+	}
+	m := map[string][]int{}
+	var walk func(t reflect.Type, prefix []int)
+	walk = func(t reflect.Type, prefix []int) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			idx := append(append([]int{}, prefix...), i)
+			if f.Anonymous && f.Type.Kind() == reflect.Struct {
+				walk(f.Type, idx)
+				continue
+			}
+			for _, part := range strings.Split(f.Tag.Get("gorm"), ";") {
+				if name, ok := strings.CutPrefix(part, "column:"); ok {
+					m[name] = idx
+				}
+			}
+		}
+	}
+	walk(t, nil)
+	columnIndex.Store(t, m)
+	return m
+}
+
+// scanTargets returns a destination per result column: the record's field, or a sink for
+// a column the record does not hold (e.g. a generated sort key).
+func scanTargets(rv reflect.Value, cols map[string][]int, fields []string, sink *any) []any {
+	out := make([]any, len(fields))
+	for i, name := range fields {
+		if idx, ok := cols[name]; ok {
+			out[i] = rv.FieldByIndex(idx).Addr().Interface()
+		} else {
+			out[i] = sink
+		}
+	}
+	return out
+}
+
+func fieldNames(rows pgx.Rows) []string {
+	fds := rows.FieldDescriptions()
+	names := make([]string, len(fds))
+	for i, fd := range fds {
+		names[i] = fd.Name
+	}
+	return names
+}
+
+// queryRows runs a SELECT that q describes (built, not run, by GORM) and scans the rows.
+func queryRows[T any](t *tx, q *gorm.DB, capHint int) ([]T, error) {
+	var probe []T
+	stmt := q.Find(&probe).Statement
+	if q.Error != nil {
+		return nil, q.Error
+	}
+	rows, err := t.pg.Query(t.ctx, stmt.SQL.String(), stmt.Vars...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]T, 0, capHint)
+	cols := columnsOf(reflect.TypeFor[T]())
+	names := fieldNames(rows)
+	var sink any
+	for rows.Next() {
+		out = append(out, *new(T))
+		if err := rows.Scan(scanTargets(reflect.ValueOf(&out[len(out)-1]).Elem(), cols, names, &sink)...); err != nil {
+			return nil, fmt.Errorf("scan: %w", err)
+		}
+	}
+	return out, rows.Err()
+}
+
+// execReturning runs a write q describes and scans its RETURNING row back into into.
+func execReturning(t *tx, q *gorm.DB, into any) error {
+	if q.Error != nil {
+		return q.Error
+	}
+	rows, err := t.pg.Query(t.ctx, q.Statement.SQL.String(), q.Statement.Vars...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return ErrNotFound
+	}
+	rv := reflect.ValueOf(into).Elem()
+	var sink any
+	if err := rows.Scan(scanTargets(rv, columnsOf(rv.Type()), fieldNames(rows), &sink)...); err != nil {
+		return fmt.Errorf("scan: %w", err)
+	}
+	rows.Close()
+	return rows.Err()
+}
+
+// exec runs a write q describes and returns the rows it affected.
+func exec(t *tx, q *gorm.DB) (int64, error) {
+	if q.Error != nil {
+		return 0, q.Error
+	}
+	tag, err := t.pg.Exec(t.ctx, q.Statement.SQL.String(), q.Statement.Vars...)
+	if err != nil {
+		return 0, err
+	}
+	return tag.RowsAffected(), nil
+}
