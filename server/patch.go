@@ -16,6 +16,11 @@ import (
 // absent members stay absent and explicit nulls stay null — to the current API
 // representation, and decodes the result as a create body of type C. Server-stamped members
 // on either side land in fields the create body ignores.
+//
+// A patch whose members are all scalars or arrays is applied by decoding the current
+// document and then the patch onto the same value (a member replaces, null clears); one
+// with an object member (metadata) goes through the full RFC 7396 merge, which also merges
+// inside objects.
 func mergeInto[C any](current, patch any) (C, error) {
 	var out C
 	doc, err := json.Marshal(current)
@@ -26,12 +31,26 @@ func mergeInto[C any](current, patch any) (C, error) {
 	if err != nil {
 		return out, fmt.Errorf("merge patch: %w", err)
 	}
-	merged, err := jsonpatch.MergePatch(doc, p)
-	if err != nil {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(p, &members); err != nil {
 		return out, fmt.Errorf("merge patch: %w", err)
 	}
-	if err := json.Unmarshal(merged, &out); err != nil {
+	for _, m := range members {
+		if len(m) > 0 && m[0] == '{' {
+			if doc, err = jsonpatch.MergePatch(doc, p); err != nil {
+				return out, fmt.Errorf("merge patch: %w", err)
+			}
+			p = nil
+			break
+		}
+	}
+	if err := json.Unmarshal(doc, &out); err != nil {
 		return out, fmt.Errorf("merge patch: %w", err)
+	}
+	if p != nil {
+		if err := json.Unmarshal(p, &out); err != nil {
+			return out, fmt.Errorf("merge patch: %w", err)
+		}
 	}
 	return out, nil
 }

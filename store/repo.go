@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/google/uuid"
@@ -34,12 +35,13 @@ type tableSpec[T any] struct {
 
 // repo implements get, create, update, delete, restore and list for an envelope table.
 type repo[T any, P recordPtr[T]] struct {
-	s    *Store
-	spec tableSpec[T]
+	s     *Store
+	spec  tableSpec[T]
+	write writeSQL
 }
 
 func newRepo[T any, P recordPtr[T]](s *Store, spec tableSpec[T]) repo[T, P] {
-	return repo[T, P]{s: s, spec: spec}
+	return repo[T, P]{s: s, spec: spec, write: buildWriteSQL(spec.name, reflect.TypeFor[T](), spec.computed)}
 }
 
 // Get returns one record.
@@ -93,7 +95,7 @@ func (r repo[T, P]) Create(ctx context.Context, v *T) error {
 		}
 		// RETURNING refreshes v with what was stored (e.g. timestamps at the database's
 		// microsecond precision), so the response is exactly what a later read returns.
-		return r.mapDBError(execReturning(t, t.db.Table(r.spec.name).Clauses(clause.Returning{}).Omit(r.spec.computed...).Create(v), v))
+		return r.mapDBError(execReturning(t, r.write.insert, bindArgs(reflect.ValueOf(v).Elem(), r.write.insertCols), v))
 	})
 	if err != nil {
 		return fmt.Errorf("create %s: %w", r.spec.name, err)
@@ -130,9 +132,8 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 			return err
 		}
 		r.touch(t, e)
-		omit := append(append([]string{}, immutableColumns...), r.spec.computed...)
-		return r.mapDBError(execReturning(t, t.db.Table(r.spec.name).Where("tenant_id = ? AND id = ?", e.TenantID, e.ID).
-			Clauses(clause.Returning{}).Select("*").Omit(omit...).Updates(&cur), &cur))
+		args := bindArgs(reflect.ValueOf(&cur).Elem(), r.write.updateCols, e.TenantID, e.ID)
+		return r.mapDBError(execReturning(t, r.write.update, args, &cur))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update %s: %w", r.spec.name, err)

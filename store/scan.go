@@ -10,15 +10,20 @@ import (
 	"gorm.io/gorm"
 )
 
-// columnIndex maps a record type's column names (from its gorm column tags, through
-// embedded structs) to field index paths; computed once per type.
-var columnIndex sync.Map // reflect.Type → map[string][]int
+// columns is a record type's column layout, from its gorm column tags (through embedded
+// structs), in field order; computed once per type.
+type columns struct {
+	byName  map[string][]int // column → field index path
+	ordered []string         // column names in field order
+}
 
-func columnsOf(t reflect.Type) map[string][]int {
-	if m, ok := columnIndex.Load(t); ok {
-		return m.(map[string][]int)
+var columnCache sync.Map // reflect.Type → *columns
+
+func columnsOf(t reflect.Type) *columns {
+	if c, ok := columnCache.Load(t); ok {
+		return c.(*columns)
 	}
-	m := map[string][]int{}
+	c := &columns{byName: map[string][]int{}}
 	var walk func(t reflect.Type, prefix []int)
 	walk = func(t reflect.Type, prefix []int) {
 		for i := 0; i < t.NumField(); i++ {
@@ -30,22 +35,23 @@ func columnsOf(t reflect.Type) map[string][]int {
 			}
 			for _, part := range strings.Split(f.Tag.Get("gorm"), ";") {
 				if name, ok := strings.CutPrefix(part, "column:"); ok {
-					m[name] = idx
+					c.byName[name] = idx
+					c.ordered = append(c.ordered, name)
 				}
 			}
 		}
 	}
 	walk(t, nil)
-	columnIndex.Store(t, m)
-	return m
+	columnCache.Store(t, c)
+	return c
 }
 
 // scanTargets returns a destination per result column: the record's field, or a sink for
 // a column the record does not hold (e.g. a generated sort key).
-func scanTargets(rv reflect.Value, cols map[string][]int, fields []string, sink *any) []any {
+func scanTargets(rv reflect.Value, cols *columns, fields []string, sink *any) []any {
 	out := make([]any, len(fields))
 	for i, name := range fields {
-		if idx, ok := cols[name]; ok {
+		if idx, ok := cols.byName[name]; ok {
 			out[i] = rv.FieldByIndex(idx).Addr().Interface()
 		} else {
 			out[i] = sink
@@ -88,12 +94,9 @@ func queryRows[T any](t *tx, q *gorm.DB, capHint int) ([]T, error) {
 	return out, rows.Err()
 }
 
-// execReturning runs a write q describes and scans its RETURNING row back into into.
-func execReturning(t *tx, q *gorm.DB, into any) error {
-	if q.Error != nil {
-		return q.Error
-	}
-	rows, err := t.pg.Query(t.ctx, q.Statement.SQL.String(), q.Statement.Vars...)
+// execReturning runs a write and scans its RETURNING row back into into.
+func execReturning(t *tx, sql string, args []any, into any) error {
+	rows, err := t.pg.Query(t.ctx, sql, args...)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# make bench: learnd against a minimal baseline (net/http + pgx + the same JWT check + the
+# same SQL, no framework — scripts/bench/), in one run, on one database.
+#
+#   1. find or start PostgreSQL (scripts/pg.sh), create a fresh database learnd_bench,
+#      `learnd migrate` it and seed BENCH_COHORTS cohorts across BENCH_TENANTS tenants;
+#   2. mint one admin token per tenant with `learnd token` (the signing key both servers use);
+#   3. start learnd (`learnd serve`, dev mode, LEARND_LOG_LEVEL=warn) and the baseline as
+#      separate processes;
+#   4. drive GET by id, list (page_size 50), create and PATCH at fixed concurrency, learnd and
+#      the baseline alternating, and print req/s, p50/p99, server CPU µs per request and the
+#      learnd ÷ baseline ratio;
+#   5. stop both servers and drop the database (also on failure or Ctrl-C).
+#
+# Knobs (environment): BENCH_CONCURRENCY (16), BENCH_DURATION measured per op per server
+# (10s, split over BENCH_SEGMENTS=8 alternating segments: L B B L L B B L …), BENCH_WARMUP before
+# each server's first segment of an op (1s), BENCH_OPS (get,list,create,patch), BENCH_TENANTS
+# (10), BENCH_COHORTS (100000), BENCH_DB_MAX_CONNS (20, both pools), BENCH_SYNCHRONOUS_COMMIT
+# (off: measure the servers, not the disk's fsync), BENCH_DB (learnd_bench), BENCH_KEEP=1 (keep
+# the database and the work directory), BENCH_LEARND_BIN (bin/learnd; e.g. a patched build to
+# compare), BENCH_BASELINE_JWT (verifier, the default: the very check learnd runs,
+# auth.Verifier.Verify, so the ratio measures the framework alone; parse: bare jwx jwt.Parse
+# with key set, issuer, audience, exp and leeway, ~50 µs slower, which flatters learnd).
+# A/B: BENCH_CANDIDATE_BIN=path starts that learnd build too (same environment, same database,
+# its own port) as a third server in the same alternation, named $BENCH_CANDIDATE_NAME
+# (candidate) in the table — far less noisy than comparing two separate runs.
+# Profiling: BENCH_PROFILE_DIR=dir saves a CPU profile of each server's first measured segment
+# per op (the baseline serves pprof itself; learnd only if the binary given in BENCH_LEARND_BIN
+# serves net/http/pprof on $BENCH_LEARND_PPROF_ADDR, which is passed to it as LEARND_PPROF_ADDR).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONCURRENCY=${BENCH_CONCURRENCY:-16}
+DURATION=${BENCH_DURATION:-10s}
+WARMUP=${BENCH_WARMUP:-1s}
+SEGMENTS=${BENCH_SEGMENTS:-8}
+LEARND_BIN=${BENCH_LEARND_BIN:-bin/learnd}
+OPS=${BENCH_OPS:-get,list,create,patch}
+TENANTS=${BENCH_TENANTS:-10}
+COHORTS=${BENCH_COHORTS:-100000}
+MAX_CONNS=${BENCH_DB_MAX_CONNS:-20}
+SYNC_COMMIT=${BENCH_SYNCHRONOUS_COMMIT:-off}
+DB=${BENCH_DB:-learnd_bench}
+
+source scripts/pg.sh
+pg_for_test
+# pg_for_test may have installed an EXIT trap (a throwaway cluster); keep it for the end.
+pg_trap=$(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT$/\1/")
+
+work=$(mktemp -d /tmp/learnd-bench.XXXXXX)
+learnd_pid= baseline_pid= candidate_pid= db_created=
+cleanup() {
+  local rc=$?
+  set +e
+  for pid in $learnd_pid $baseline_pid $candidate_pid; do
+    kill -TERM "$pid" 2>/dev/null
+  done
+  for pid in $learnd_pid $baseline_pid $candidate_pid; do
+    wait "$pid" 2>/dev/null
+  done
+  if [ "$rc" != 0 ]; then
+    for f in learnd.log baseline.log candidate.log; do
+      [ -s "$work/$f" ] && { echo "--- last lines of $f:" >&2; tail -n 20 "$work/$f" >&2; }
+    done
+  fi
+  if [ "${BENCH_KEEP:-}" = 1 ]; then
+    echo "kept database $DB and $work" >&2
+  else
+    [ -n "$db_created" ] && "$work/bench" drop -admin "$LEARND_TEST_DATABASE_URL" -db "$DB" >/dev/null 2>&1
+    rm -rf "$work"
+  fi
+  eval "$pg_trap"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[ -x "$LEARND_BIN" ] || go build -o bin/learnd .
+echo "building the benchmark (scripts/bench)…" >&2
+go build -o "$work/bench" ./scripts/bench
+
+echo "go: $(go version)"
+echo "learnd: $LEARND_BIN, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' + local changes')"
+
+bench_url=$("$work/bench" setup -admin "$LEARND_TEST_DATABASE_URL" -db "$DB" -synchronous-commit "$SYNC_COMMIT")
+db_created=1
+DATABASE_URL=$bench_url LEARND_LOG_LEVEL=warn "$LEARND_BIN" migrate >/dev/null
+"$work/bench" seed -db "$bench_url" -tenants "$TENANTS" -cohorts "$COHORTS"
+
+# One admin token per tenant, signed with the key both servers verify against.
+mkdir -p "$work/data"
+key=$work/data/signing-key.pem
+mapfile -t people < <("$work/bench" personids "$TENANTS")
+: >"$work/tokens"
+for i in $(seq 0 $((TENANTS - 1))); do
+  tenant=$(printf 't%02d' $((i + 1)))
+  tok=$(LEARND_DATA_DIR=$work/data LEARND_SIGNING_KEY_FILE=$key \
+    "$LEARND_BIN" token --tenant "$tenant" --sub "${people[$i]}" --role admin --ttl 2h)
+  echo "$tenant $tok" >>"$work/tokens"
+done
+
+learnd_port=$(pg_free_port 18080)
+baseline_port=$(pg_free_port $((learnd_port + 1)))
+prof_flags=() baseline_prof=() learnd_prof=()
+if [ -n "${BENCH_PROFILE_DIR:-}" ]; then
+  mkdir -p "$BENCH_PROFILE_DIR"
+  pprof_port=$(pg_free_port $((baseline_port + 1)))
+  baseline_prof=(-pprof "127.0.0.1:$pprof_port")
+  prof_flags=(-profile-dir "$BENCH_PROFILE_DIR" -baseline-pprof "http://127.0.0.1:$pprof_port")
+  if [ -n "${BENCH_LEARND_PPROF_ADDR:-}" ]; then
+    learnd_prof=(LEARND_PPROF_ADDR="$BENCH_LEARND_PPROF_ADDR")
+    prof_flags+=(-learnd-pprof "http://$BENCH_LEARND_PPROF_ADDR")
+  fi
+fi
+
+# learnd exactly as deployed, except: dev mode (generated secrets in a temp data dir) and
+# LEARND_LOG_LEVEL=warn, so the access log (info) does not write a line per request.
+# (env execs learnd, so $! is learnd's own pid.)
+env LEARND_DEV=true LEARND_DATA_DIR="$work/data" LEARND_SIGNING_KEY_FILE="$key" \
+  LEARND_ADDR=127.0.0.1:$learnd_port LEARND_LOG_LEVEL=warn LEARND_DB_MAX_CONNS=$MAX_CONNS \
+  LEARND_MIGRATE_ON_START=false DATABASE_URL="$bench_url" ${learnd_prof[@]+"${learnd_prof[@]}"} \
+  "$LEARND_BIN" serve >"$work/learnd.log" 2>&1 &
+learnd_pid=$!
+"$work/bench" baseline -addr "127.0.0.1:$baseline_port" -db "$bench_url" -signing-key "$key" \
+  -max-conns "$MAX_CONNS" -jwt "${BENCH_BASELINE_JWT:-verifier}" ${baseline_prof[@]+"${baseline_prof[@]}"} >"$work/baseline.log" 2>&1 &
+baseline_pid=$!
+cand_flags=()
+if [ -n "${BENCH_CANDIDATE_BIN:-}" ]; then
+  candidate_port=$(pg_free_port $((baseline_port + 10)))
+  env LEARND_DEV=true LEARND_DATA_DIR="$work/data" LEARND_SIGNING_KEY_FILE="$key" \
+    LEARND_ADDR=127.0.0.1:$candidate_port LEARND_LOG_LEVEL=warn LEARND_DB_MAX_CONNS=$MAX_CONNS \
+    LEARND_MIGRATE_ON_START=false DATABASE_URL="$bench_url" \
+    "$BENCH_CANDIDATE_BIN" serve >"$work/candidate.log" 2>&1 &
+  candidate_pid=$!
+  "$work/bench" wait "http://127.0.0.1:$candidate_port/healthz" 30s
+  cand_flags=(-candidate "http://127.0.0.1:$candidate_port" -candidate-pid "$candidate_pid"
+    -candidate-name "${BENCH_CANDIDATE_NAME:-candidate}")
+  echo "candidate: $BENCH_CANDIDATE_BIN, pid $candidate_pid on :$candidate_port"
+fi
+"$work/bench" wait "http://127.0.0.1:$learnd_port/healthz" 30s
+"$work/bench" wait "http://127.0.0.1:$baseline_port/healthz" 30s
+
+echo "pools: learnd database/sql over pgx/stdlib (GORM) MaxOpenConns=$MAX_CONNS MaxIdleConns=$MAX_CONNS ConnMaxLifetime=30m;"
+echo "       baseline pgxpool MaxConns=$MAX_CONNS MaxConnLifetime=30m; both pgx's default statement cache (prepared statements)"
+echo "servers: learnd pid $learnd_pid on :$learnd_port, baseline pid $baseline_pid on :$baseline_port (GOMAXPROCS default, $(nproc) CPUs)"
+echo "baseline: net/http ServeMux + pgxpool + token check $([ "${BENCH_BASELINE_JWT:-verifier}" = parse ] && echo 'jwx jwt.Parse(WithKeySet, issuer, audience, exp, leeway)' || echo "learnd's auth.Verifier.Verify") + the statements of learnd's store"
+
+"$work/bench" load \
+  -learnd "http://127.0.0.1:$learnd_port" -learnd-pid "$learnd_pid" \
+  -baseline "http://127.0.0.1:$baseline_port" -baseline-pid "$baseline_pid" \
+  -db "$bench_url" -tokens "$work/tokens" -c "$CONCURRENCY" -d "$DURATION" -warmup "$WARMUP" \
+  -segments "$SEGMENTS" -ops "$OPS" -page-size 50 -hz "$(getconf CLK_TCK)" ${prof_flags[@]+"${prof_flags[@]}"} \
+  ${cand_flags[@]+"${cand_flags[@]}"}
