@@ -84,6 +84,13 @@ func (s *Server) accessLog() echo.MiddlewareFunc {
 				c.Error(err)
 			}
 			req, res := c.Request(), c.Response()
+			level := slog.LevelInfo
+			if res.Status >= 500 {
+				level = slog.LevelError
+			}
+			if !s.log.Enabled(req.Context(), level) {
+				return nil
+			}
 			attrs := []slog.Attr{
 				slog.String("request_id", requestIDFrom(req.Context())),
 				slog.String("method", req.Method),
@@ -96,10 +103,6 @@ func (s *Server) accessLog() echo.MiddlewareFunc {
 			}
 			if p, ok := auth.FromContext(req.Context()); ok {
 				attrs = append(attrs, slog.String("tenant_id", p.TenantID), slog.String("sub", p.Subject))
-			}
-			level := slog.LevelInfo
-			if res.Status >= 500 {
-				level = slog.LevelError
 			}
 			s.log.LogAttrs(req.Context(), level, "http request", attrs...)
 			return nil

@@ -259,7 +259,8 @@ func rejectNUL(req *http.Request) *api.Problem {
 	}
 	body, err := io.ReadAll(req.Body)
 	req.Body = io.NopCloser(bytes.NewReader(body))
-	if err != nil || !bytes.Contains(bytes.ToLower(body), []byte(`\u0000`)) {
+	if err != nil || !bytes.Contains(body, []byte(`\u0000`)) { // a raw NUL byte is not valid JSON
+
 		return nil
 	}
 	var doc any
