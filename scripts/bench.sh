@@ -140,7 +140,7 @@ fi
 "$work/bench" wait "http://127.0.0.1:$learnd_port/healthz" 30s
 "$work/bench" wait "http://127.0.0.1:$baseline_port/healthz" 30s
 
-echo "pools: learnd database/sql over pgx/stdlib (GORM) MaxOpenConns=$MAX_CONNS MaxIdleConns=$MAX_CONNS ConnMaxLifetime=30m;"
+echo "pools: learnd pgxpool MaxConns=$MAX_CONNS MaxConnLifetime=30m (GORM builds its SQL, pgx runs it);"
 echo "       baseline pgxpool MaxConns=$MAX_CONNS MaxConnLifetime=30m; both pgx's default statement cache (prepared statements)"
 echo "servers: learnd pid $learnd_pid on :$learnd_port, baseline pid $baseline_pid on :$baseline_port (GOMAXPROCS default, $(nproc) CPUs)"
 echo "baseline: net/http ServeMux + pgxpool + token check $([ "${BENCH_BASELINE_JWT:-verifier}" = parse ] && echo 'jwx jwt.Parse(WithKeySet, issuer, audience, exp, leeway)' || echo "learnd's auth.Verifier.Verify") + the statements of learnd's store"
