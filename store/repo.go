@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // record is what a table row of the envelope kind must offer the generic repository.
@@ -37,11 +36,12 @@ type tableSpec[T any] struct {
 type repo[T any, P recordPtr[T]] struct {
 	s     *Store
 	spec  tableSpec[T]
+	read  readSQL
 	write writeSQL
 }
 
 func newRepo[T any, P recordPtr[T]](s *Store, spec tableSpec[T]) repo[T, P] {
-	return repo[T, P]{s: s, spec: spec, write: buildWriteSQL(spec.name, reflect.TypeFor[T](), spec.computed)}
+	return repo[T, P]{s: s, spec: spec, read: buildReadSQL(spec.name), write: buildWriteSQL(spec.name, reflect.TypeFor[T](), spec.computed)}
 }
 
 // Get returns one record.
@@ -52,15 +52,8 @@ func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) 
 	}
 	var out T
 	err := r.s.inTenant(ctx, func(t *tx) error {
-		rows, err := queryRows[T](t, t.table(r.spec.name, v).Where("id = ?", id).Limit(1), 1)
-		if err != nil {
-			return err
-		}
-		if len(rows) == 0 {
-			return ErrNotFound
-		}
-		out = rows[0]
-		return nil
+		q, args := r.read.byID(t, id, v, false)
+		return queryOne(t, q, args, &out)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", r.spec.name, err)
@@ -95,7 +88,7 @@ func (r repo[T, P]) Create(ctx context.Context, v *T) error {
 		}
 		// RETURNING refreshes v with what was stored (e.g. timestamps at the database's
 		// microsecond precision), so the response is exactly what a later read returns.
-		return r.mapDBError(execReturning(t, r.write.insert, bindArgs(reflect.ValueOf(v).Elem(), r.write.insertCols), v))
+		return r.mapDBError(queryOne(t, r.write.insert, bindArgs(reflect.ValueOf(v).Elem(), r.write.insertCols), v))
 	})
 	if err != nil {
 		return fmt.Errorf("create %s: %w", r.spec.name, err)
@@ -133,7 +126,7 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 		}
 		r.touch(t, e)
 		args := bindArgs(reflect.ValueOf(&cur).Elem(), r.write.updateCols, e.TenantID, e.ID)
-		return r.mapDBError(execReturning(t, r.write.update, args, &cur))
+		return r.mapDBError(queryOne(t, r.write.update, args, &cur))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update %s: %w", r.spec.name, err)
@@ -188,15 +181,8 @@ func (r repo[T, P]) Restore(ctx context.Context, id uuid.UUID, expected *int) (*
 }
 
 func (r repo[T, P]) lock(t *tx, id uuid.UUID, v visibility, into *T) error {
-	rows, err := queryRows[T](t, t.table(r.spec.name, v).Where("id = ?", id).Clauses(clause.Locking{Strength: "UPDATE"}).Limit(1), 1)
-	if err != nil {
-		return err
-	}
-	if len(rows) == 0 {
-		return ErrNotFound
-	}
-	*into = rows[0]
-	return nil
+	q, args := r.read.byID(t, id, v, true)
+	return queryOne(t, q, args, into)
 }
 
 // touch bumps the version and the update stamps.

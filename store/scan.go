@@ -94,8 +94,9 @@ func queryRows[T any](t *tx, q *gorm.DB, capHint int) ([]T, error) {
 	return out, rows.Err()
 }
 
-// execReturning runs a write and scans its RETURNING row back into into.
-func execReturning(t *tx, sql string, args []any, into any) error {
+// queryOne runs a statement that yields one row (a by-id read, or a write RETURNING the
+// stored row) and scans it into into; no row is ErrNotFound.
+func queryOne(t *tx, sql string, args []any, into any) error {
 	rows, err := t.pg.Query(t.ctx, sql, args...)
 	if err != nil {
 		return err
