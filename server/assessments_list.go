@@ -28,11 +28,12 @@ func (s *Server) ListAssessments(ctx context.Context, req api.ListAssessmentsReq
 		Kind:        string(deref(pr.Kind)),
 		DueDate:     store.TimeRange{From: pr.DueDateFrom, To: pr.DueDateTo},
 	}
-	var v store.ValidationError
-	q.TargetCohortID = idIn(typeid.Cohort, (*string)(pr.TargetCohortId), "", &v)
+	if q.TargetCohortID, p = filterID(ctx, typeid.Cohort, "target_cohort_id", (*string)(pr.TargetCohortId)); p != nil {
+		return api.ListAssessments400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	}
 	page, err := s.store.Assessments.List(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("list assessments: %w", err)
+		return nil, err // the store names the operation
 	}
 	next, err := s.nextToken(ctx, "assessments", page.Next)
 	if err != nil {

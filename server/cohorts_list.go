@@ -28,11 +28,12 @@ func (s *Server) ListCohorts(ctx context.Context, req api.ListCohortsRequestObje
 		ProgramID:   deref(pr.ProgramId),
 		StartDate:   store.TimeRange{From: pr.StartDateFrom, To: pr.StartDateTo},
 	}
-	var v store.ValidationError
-	q.GroupID = idIn(typeid.Group, (*string)(pr.GroupId), "", &v)
+	if q.GroupID, p = filterID(ctx, typeid.Group, "group_id", (*string)(pr.GroupId)); p != nil {
+		return api.ListCohorts400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	}
 	page, err := s.store.Cohorts.List(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("list cohorts: %w", err)
+		return nil, err // the store names the operation
 	}
 	next, err := s.nextToken(ctx, "cohorts", page.Next)
 	if err != nil {

@@ -7,8 +7,11 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/typeid"
 )
 
 // listParams are the list parameters every envelope resource shares.
@@ -38,6 +41,9 @@ func pageScope(ctx context.Context, resource string) string {
 // the admin-only show_deleted.
 func (s *Server) listOptions(ctx context.Context, lp listParams) (store.ListOptions, *api.Problem) {
 	o := store.ListOptions{PageSize: 20, OrderBy: lp.orderBy}
+	if p := requireReader(ctx); p != nil {
+		return o, p
+	}
 	if o.OrderBy == "" {
 		o.OrderBy = "-created_at"
 	}
@@ -79,4 +85,18 @@ func (s *Server) nextToken(ctx context.Context, resource string, next *store.Cur
 		return nil, err
 	}
 	return &tok, nil
+}
+
+// filterID parses an id-valued list filter; a malformed one is a 400, never a dropped filter.
+func filterID(ctx context.Context, prefix, name string, raw *string) (*uuid.UUID, *api.Problem) {
+	if raw == nil {
+		return nil, nil
+	}
+	u, err := typeid.Parse(prefix, *raw)
+	if err != nil {
+		p := withFields(newProblem(ctx, kindBadRequest, "the request is malformed: "+name+" is not a "+prefix+"_… id"),
+			[]api.FieldError{{Parameter: ptr(name), Detail: "must be a " + prefix + "_… id"}})
+		return nil, &p
+	}
+	return &u, nil
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"strings"
+	"sync"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/google/uuid"
@@ -17,10 +20,10 @@ import (
 // representation, and decodes the result as a create body of type C. Server-stamped members
 // on either side land in fields the create body ignores.
 //
-// A patch whose members are all scalars or arrays is applied by decoding the current
-// document and then the patch onto the same value (a member replaces, null clears); one
-// with an object member (metadata) goes through the full RFC 7396 merge, which also merges
-// inside objects.
+// A patch without object members is applied member by member: the current document and
+// the patch are decoded into two fresh values and each member the patch names is taken
+// whole from the patch's (null clears; an array replaces, items and all). A patch with an
+// object member (metadata) goes through the full RFC 7396 merge, which merges inside it.
 func mergeInto[C any](current, patch any) (C, error) {
 	var out C
 	doc, err := json.Marshal(current)
@@ -37,22 +40,49 @@ func mergeInto[C any](current, patch any) (C, error) {
 	}
 	for _, m := range members {
 		if len(m) > 0 && m[0] == '{' {
-			if doc, err = jsonpatch.MergePatch(doc, p); err != nil {
+			merged, err := jsonpatch.MergePatch(doc, p)
+			if err != nil {
 				return out, fmt.Errorf("merge patch: %w", err)
 			}
-			p = nil
-			break
+			if err := json.Unmarshal(merged, &out); err != nil {
+				return out, fmt.Errorf("merge patch: %w", err)
+			}
+			return out, nil
 		}
 	}
+	var changes C
 	if err := json.Unmarshal(doc, &out); err != nil {
 		return out, fmt.Errorf("merge patch: %w", err)
 	}
-	if p != nil {
-		if err := json.Unmarshal(p, &out); err != nil {
-			return out, fmt.Errorf("merge patch: %w", err)
+	if err := json.Unmarshal(p, &changes); err != nil {
+		return out, fmt.Errorf("merge patch: %w", err)
+	}
+	ov, cv := reflect.ValueOf(&out).Elem(), reflect.ValueOf(&changes).Elem()
+	fields := jsonFields(ov.Type())
+	for name := range members {
+		if i, ok := fields[name]; ok {
+			ov.Field(i).Set(cv.Field(i))
 		}
 	}
 	return out, nil
+}
+
+var jsonFieldCache sync.Map // reflect.Type → map[string]int
+
+// jsonFields maps a struct's JSON member names to its field indexes.
+func jsonFields(t reflect.Type) map[string]int {
+	if m, ok := jsonFieldCache.Load(t); ok {
+		return m.(map[string]int)
+	}
+	m := make(map[string]int, t.NumField())
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			m[name] = i
+		}
+	}
+	jsonFieldCache.Store(t, m)
+	return m
 }
 
 // parseID reads a path id; the contract's pattern has already checked its shape.

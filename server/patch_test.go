@@ -8,6 +8,28 @@ import (
 	"github.com/learnd/learnd/gen/api"
 )
 
+func TestMergeIntoReplacesArraysOfObjects(t *testing.T) {
+	t.Parallel()
+	w := 5.0
+	current := api.Assessment{Kind: "learning", Name: "A", Questions: []api.Question{
+		{Id: "q1", Text: "Old", Type: "single_choice", Options: &[]string{"a", "b"}, Weight: &w, Required: ptr(true)},
+	}}
+	got, err := mergeInto[api.AssessmentCreate](current, map[string]any{
+		"questions": []any{map[string]any{"id": "q2", "text": "New", "type": "text"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := (*got.Questions)[0]
+	if len(*got.Questions) != 1 || q.Id != "q2" || q.Options != nil || q.Weight != nil || q.Required != nil {
+		b, _ := json.Marshal(got.Questions)
+		t.Fatalf("the old question leaked into the new one: %s", b)
+	}
+	if got.Name != "A" || got.Kind != "learning" {
+		t.Fatalf("absent members changed: %+v", got)
+	}
+}
+
 func TestMergeInto(t *testing.T) {
 	t.Parallel()
 	prog, sessions := "prg-1", 4

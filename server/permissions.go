@@ -7,6 +7,16 @@ import (
 	"github.com/learnd/learnd/gen/api"
 )
 
+// requireReader allows any role holding the read scope.
+func requireReader(ctx context.Context) *api.Problem {
+	p, _ := auth.FromContext(ctx)
+	if !p.HasScope(auth.ScopeRead) {
+		pr := newProblem(ctx, kindForbidden, "this action needs the read scope")
+		return &pr
+	}
+	return nil
+}
+
 // requireWriter allows managers and above holding the write scope.
 func requireWriter(ctx context.Context) *api.Problem {
 	p, _ := auth.FromContext(ctx)

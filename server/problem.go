@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/labstack/echo/v4"
 
 	"github.com/learnd/learnd/gen/api"
@@ -118,6 +119,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		p = validationProblem(ctx, ve)
 	case errors.Is(err, store.ErrNotFound):
 		p = newProblem(ctx, kindNotFound, "no such record")
+	case isTextEncodingError(err):
+		// Backstop: text PostgreSQL cannot store is the client's input, not our failure.
+		p = newProblem(ctx, kindBadRequest, "the request contains text that is not valid UTF-8 or contains NUL")
 	case errors.As(err, &he):
 		p = httpErrorProblem(ctx, he)
 		if he.Internal != nil {
@@ -181,4 +185,11 @@ func httpErrorProblem(ctx context.Context, he *echo.HTTPError) api.Problem {
 	}
 	k := problemKind{he.Code, "http-" + fmt.Sprint(he.Code), http.StatusText(he.Code), "http_" + fmt.Sprint(he.Code)}
 	return newProblem(ctx, k, msg)
+}
+
+// isTextEncodingError reports PostgreSQL's invalid-byte-sequence and untranslatable-
+// character errors.
+func isTextEncodingError(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "22021" || pg.Code == "22P05")
 }

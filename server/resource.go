@@ -80,6 +80,9 @@ func (r resource[M, A, C]) mapErr(ctx context.Context, op, rawID string, err err
 }
 
 func (r resource[M, A, C]) get(ctx context.Context, rawID string, showDeleted bool) (outcome[A], error) {
+	if p := requireReader(ctx); p != nil {
+		return fail[A](*p), nil
+	}
 	id, p := parseID(ctx, r.prefix, rawID)
 	if p != nil {
 		return fail[A](*p), nil

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -239,18 +240,32 @@ func paramDetail(re *openapi3filter.RequestError) string {
 	return re.Reason
 }
 
-// rejectNUL refuses U+0000 anywhere in the query or in a JSON body's strings: PostgreSQL
-// text cannot hold it, so it would otherwise surface as a 500.
+// rejectNUL refuses text PostgreSQL cannot store — U+0000, and bytes that are not UTF-8 —
+// in query parameters, the Idempotency-Key header and a JSON body's strings, so it never
+// surfaces as a 500. (The JSON decoder already turns invalid UTF-8 in a body into U+FFFD.)
 func rejectNUL(req *http.Request) *api.Problem {
 	ctx := req.Context()
-	if strings.Contains(req.URL.RawQuery, "%00") {
+	badParam := func(name, detail string) *api.Problem {
+		p := withFields(newProblem(ctx, kindBadRequest, "the request is malformed: "+name+" "+detail),
+			[]api.FieldError{{Parameter: ptr(name), Detail: detail}})
+		return &p
+	}
+	if strings.Contains(req.URL.RawQuery, "%") {
 		for name, vals := range req.URL.Query() {
 			for _, v := range vals {
-				if strings.ContainsRune(v, 0) {
-					p := withFields(newProblem(ctx, kindBadRequest, "the request is malformed: parameters must not contain NUL characters"),
-						[]api.FieldError{{Parameter: ptr(name), Detail: "must not contain NUL (U+0000)"}})
-					return &p
+				if !utf8.ValidString(v) || !utf8.ValidString(name) {
+					return badParam(name, "must be valid UTF-8")
 				}
+				if strings.ContainsRune(v, 0) {
+					return badParam(name, "must not contain NUL (U+0000)")
+				}
+			}
+		}
+	}
+	if k := req.Header.Get("Idempotency-Key"); k != "" {
+		for i := 0; i < len(k); i++ {
+			if k[i] < 0x20 || k[i] > 0x7e {
+				return badParam("Idempotency-Key", "must be printable ASCII")
 			}
 		}
 	}

@@ -80,7 +80,17 @@ var assessmentTable = tableSpec[Assessment]{
 		"due_date": {expr: "due_key", cast: "timestamptz", key: func(a *Assessment) string { return optTimeKey(a.DueDate) }},
 	}),
 	fkPointers: map[string]FieldError{
-		"assessments_tenant_id_target_cohort_id_fkey": {Pointer: "/target_cohort_id", Detail: "no such cohort in this tenant"},
+		"assessments_tenant_id_target_cohort_id_fkey": {Pointer: "/target_cohort_id", Detail: "no such cohort"},
+	},
+	refs: func(t *tx, a *Assessment) error {
+		if a.TargetCohortID == nil {
+			return nil
+		}
+		ok, err := visible(t, cohortTable.name, *a.TargetCohortID)
+		if err != nil || ok {
+			return err
+		}
+		return &ValidationError{Fields: []FieldError{{Pointer: "/target_cohort_id", Detail: "no such cohort"}}}
 	},
 }
 

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // ClaimOutcome says what a create carrying an Idempotency-Key should do.
@@ -107,11 +109,20 @@ func (r *IdempotencyRepo) Release(ctx context.Context, key string) error {
 	return nil
 }
 
-// PurgeExpired deletes every tenant's expired idempotency keys and returns how many.
+// PurgeExpired deletes every tenant's expired idempotency keys and returns how many. It
+// runs as the connecting role in a transaction that switches on the purge policies.
 func (r *IdempotencyRepo) PurgeExpired(ctx context.Context) (int64, error) {
-	res := r.s.db.WithContext(ctx).Exec(`DELETE FROM idempotency_keys WHERE expires_at < now()`)
-	if res.Error != nil {
-		return 0, fmt.Errorf("purge idempotency keys: %w", res.Error)
+	var n int64
+	err := pgx.BeginFunc(ctx, r.s.pool, func(t pgx.Tx) error {
+		if _, err := t.Exec(ctx, idemPurgeOn); err != nil {
+			return err
+		}
+		tag, err := t.Exec(ctx, idemPurge)
+		n = tag.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("purge idempotency keys: %w", err)
 	}
-	return res.RowsAffected, nil
+	return n, nil
 }

@@ -7,4 +7,6 @@ const (
 	idemSelect      = `SELECT fingerprint, state, status, headers, body FROM idempotency_keys WHERE tenant_id = $1 AND key = $2`
 	idemComplete    = `UPDATE idempotency_keys SET state = 'done', status = $1, headers = $2, body = $3 WHERE tenant_id = $4 AND key = $5`
 	idemRelease     = `DELETE FROM idempotency_keys WHERE tenant_id = $1 AND key = $2 AND state = 'pending'`
+	idemPurgeOn     = `SELECT set_config('learnd.purge', 'on', true)`
+	idemPurge       = `DELETE FROM idempotency_keys WHERE expires_at < now()`
 )

@@ -53,12 +53,6 @@ type ListOptions struct {
 	CreatedAt      TimeRange
 }
 
-// OrderKnown reports whether orderBy is in the table's whitelist.
-func (r repo[T, P]) OrderKnown(orderBy string) bool {
-	_, ok := r.spec.orders[strings.TrimPrefix(orderBy, "-")]
-	return ok
-}
-
 func (r repo[T, P]) list(ctx context.Context, o ListOptions, searchCols []string, conds []cond) (Page[T], error) {
 	var page Page[T]
 	if o.OrderBy == "" {

@@ -30,6 +30,10 @@ type tableSpec[T any] struct {
 	orders        map[string]ordering[T] // order_by whitelist
 	fkPointers    map[string]FieldError  // constraint name → field error
 	computed      []string               // columns the server computes; writes never set them
+	// refs checks, in the write's transaction, that the record's references name records
+	// the caller can see (live, same tenant and application): the foreign keys alone
+	// cannot, as they see past row-level security and soft delete.
+	refs func(t *tx, v *T) error
 }
 
 // repo implements get, create, update, delete, restore and list for an envelope table.
@@ -83,7 +87,7 @@ func (r repo[T, P]) Create(ctx context.Context, v *T) error {
 		if e.SourceType == "" {
 			e.SourceType = DefaultSourceType
 		}
-		if err := P(v).validate(); err != nil {
+		if err := r.check(t, v); err != nil {
 			return err
 		}
 		// RETURNING refreshes v with what was stored (e.g. timestamps at the database's
@@ -121,7 +125,7 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 		if srcType != "" {
 			e.SourceType = srcType
 		}
-		if err := P(&cur).validate(); err != nil {
+		if err := r.check(t, &cur); err != nil {
 			return err
 		}
 		r.touch(t, e)
@@ -178,6 +182,25 @@ func (r repo[T, P]) Restore(ctx context.Context, id uuid.UUID, expected *int) (*
 		return nil, fmt.Errorf("restore %s: %w", r.spec.name, err)
 	}
 	return &cur, nil
+}
+
+// check validates v's fields and references.
+func (r repo[T, P]) check(t *tx, v *T) error {
+	if err := P(v).validate(); err != nil {
+		return err
+	}
+	if r.spec.refs != nil {
+		return r.spec.refs(t, v)
+	}
+	return nil
+}
+
+// visible reports whether a live record with this id exists for the caller in table.
+func visible(t *tx, table string, id uuid.UUID) (bool, error) {
+	rows, err := queryRows[struct {
+		ID uuid.UUID `gorm:"column:id"`
+	}](t, t.table(table, liveOnly).Select("id").Where("id = ?", id).Limit(1), 1)
+	return len(rows) == 1, err
 }
 
 func (r repo[T, P]) lock(t *tx, id uuid.UUID, v visibility, into *T) error {

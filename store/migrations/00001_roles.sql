@@ -1,7 +1,8 @@
 -- +goose Up
 -- learnd_app is the role every tenant-scoped transaction runs as (SET LOCAL ROLE). It owns
 -- nothing and cannot log in; row-level security applies to it. The connecting user is made
--- a member so it can switch to it. Roles are cluster-wide, so creation tolerates a race with
+-- a member so it can switch to it (as a superuser, or as a non-superuser owner with
+-- CREATEROLE; without either, an administrator creates and grants the role beforehand). Roles are cluster-wide, so creation tolerates a race with
 -- another database migrating at the same moment.
 -- +goose StatementBegin
 DO $$
@@ -12,10 +13,11 @@ BEGIN
     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
     END;
   END IF;
-  BEGIN
+  -- A superuser or a CREATEROLE owner can grant itself the role; otherwise an administrator
+  -- must have granted it already.
+  IF NOT pg_has_role(current_user, 'learnd_app', 'MEMBER') THEN
     EXECUTE format('GRANT learnd_app TO %I', current_user);
-  EXCEPTION WHEN duplicate_object OR unique_violation OR invalid_grant_operation THEN NULL;
-  END;
+  END IF;
 END
 $$;
 -- +goose StatementEnd

@@ -1,0 +1,93 @@
+package store_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/storetest"
+)
+
+// Production connects as a database owner that is not a superuser (superusers bypass
+// row-level security, so they would hide policy mistakes). Migrations, tenant isolation and
+// the idempotency purge must all work for such an owner.
+func TestNonSuperuserOwner(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, storetest.AdminURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	var b [5]byte
+	_, _ = rand.Read(b[:])
+	name := "learnd_owner_" + hex.EncodeToString(b[:])
+	for _, q := range []string{
+		`CREATE ROLE ` + name + ` LOGIN NOSUPERUSER CREATEROLE`,
+		`CREATE DATABASE ` + name + ` OWNER ` + name,
+	} {
+		if _, err := admin.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		_, _ = admin.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+		_, _ = admin.Exec(ctx, `DROP ROLE IF EXISTS `+name)
+	})
+	u, err := url.Parse(storetest.AdminURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User(name)
+	u.Path = "/" + name
+	st, err := store.Open(ctx, u.String(), store.Options{MaxOpenConns: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatalf("migrate as a non-superuser owner: %v", err)
+	}
+
+	a, other := as("ta", "", auth.RoleAdmin), as("tb", "", auth.RoleAdmin)
+	mustCohort(t, st, a, "a0")
+	if n, err := store.CountUnscoped(other, st, "cohorts"); err != nil || n != 0 {
+		t.Fatalf("another tenant counts %d, %v; want 0", n, err)
+	}
+	for _, ctx := range []context.Context{a, other} {
+		for _, k := range []string{"old", "live"} {
+			if _, _, err := st.Idempotency.Claim(ctx, k, []byte("x"), time.Hour); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Arrange expiry through a superuser connection to the same database.
+	su, err := pgx.Connect(ctx, (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/" + name, RawQuery: u.RawQuery, User: url.User("postgres")}).String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer su.Close(ctx)
+	if _, err := su.Exec(ctx, `UPDATE idempotency_keys SET expires_at = now() - interval '1 minute' WHERE key = 'old'`); err != nil {
+		t.Fatal(err)
+	}
+	n, err := st.Idempotency.PurgeExpired(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("purged %d, %v; want 2 (one per tenant)", n, err)
+	}
+	var left int
+	if err := su.QueryRow(ctx, `SELECT count(*) FROM idempotency_keys`).Scan(&left); err != nil || left != 2 {
+		t.Fatalf("%d keys left, %v; want the 2 live ones", left, err)
+	}
+	// Outside a purge, an expired key of another tenant is invisible to a tenant transaction.
+	if c, err := store.CountUnscoped(other, st, "idempotency_keys"); err != nil || c != 1 {
+		t.Fatalf("tenant b sees %d idempotency keys, %v; want its own 1", c, err)
+	}
+}
