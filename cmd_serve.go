@@ -72,6 +72,7 @@ func serve(ctx context.Context, cfg config) error {
 	scfg := server.Config{
 		Dev: cfg.Dev, PageTokenKey: cfg.pageTokenKey(iss), BodyLimit: cfg.BodyLimit,
 		TokenTTL: cfg.TokenTTL, Logger: log,
+		RateLimit: server.RateLimit{RPS: cfg.RateLimitRPS, Burst: cfg.RateLimitBurst},
 	}
 	var demo []demoToken
 	if cfg.Dev {

@@ -37,6 +37,8 @@ type config struct {
 	DevClientSecret   string        `env:"LEARND_DEV_CLIENT_SECRET"`
 	TokenTTL          time.Duration `env:"LEARND_TOKEN_TTL" envDefault:"1h"`
 	BodyLimit         string        `env:"LEARND_BODY_LIMIT" envDefault:"1M"`
+	RateLimitRPS      float64       `env:"LEARND_RATE_LIMIT_RPS" envDefault:"100"`
+	RateLimitBurst    int           `env:"LEARND_RATE_LIMIT_BURST" envDefault:"200"`
 	DBMaxConns        int           `env:"LEARND_DB_MAX_CONNS" envDefault:"20"`
 	MigrateOnStart    bool          `env:"LEARND_MIGRATE_ON_START" envDefault:"true"`
 	LogLevel          string        `env:"LEARND_LOG_LEVEL" envDefault:"info"`

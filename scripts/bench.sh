@@ -113,12 +113,14 @@ if [ -n "${BENCH_PROFILE_DIR:-}" ]; then
   fi
 fi
 
-# learnd exactly as deployed, except: dev mode (generated secrets in a temp data dir) and
-# LEARND_LOG_LEVEL=warn, so the access log (info) does not write a line per request.
+# learnd exactly as deployed, except: dev mode (generated secrets in a temp data dir),
+# LEARND_LOG_LEVEL=warn, so the access log (info) does not write a line per request, and a
+# per-caller rate limit far above what the load reaches (the limiter still runs on every
+# request, but never refuses one; the default, 100/s per caller, would).
 # (env execs learnd, so $! is learnd's own pid.)
 env LEARND_DEV=true LEARND_DATA_DIR="$work/data" LEARND_SIGNING_KEY_FILE="$key" \
   LEARND_ADDR=127.0.0.1:$learnd_port LEARND_LOG_LEVEL=warn LEARND_DB_MAX_CONNS=$MAX_CONNS \
-  LEARND_MIGRATE_ON_START=false DATABASE_URL="$bench_url" ${learnd_prof[@]+"${learnd_prof[@]}"} \
+  LEARND_MIGRATE_ON_START=false LEARND_RATE_LIMIT_RPS=1000000 LEARND_RATE_LIMIT_BURST=1000000 DATABASE_URL="$bench_url" ${learnd_prof[@]+"${learnd_prof[@]}"} \
   "$LEARND_BIN" serve >"$work/learnd.log" 2>&1 &
 learnd_pid=$!
 "$work/bench" baseline -addr "127.0.0.1:$baseline_port" -db "$bench_url" -signing-key "$key" \
@@ -129,7 +131,7 @@ if [ -n "${BENCH_CANDIDATE_BIN:-}" ]; then
   candidate_port=$(pg_free_port $((baseline_port + 10)))
   env LEARND_DEV=true LEARND_DATA_DIR="$work/data" LEARND_SIGNING_KEY_FILE="$key" \
     LEARND_ADDR=127.0.0.1:$candidate_port LEARND_LOG_LEVEL=warn LEARND_DB_MAX_CONNS=$MAX_CONNS \
-    LEARND_MIGRATE_ON_START=false DATABASE_URL="$bench_url" \
+    LEARND_MIGRATE_ON_START=false LEARND_RATE_LIMIT_RPS=1000000 LEARND_RATE_LIMIT_BURST=1000000 DATABASE_URL="$bench_url" \
     "$BENCH_CANDIDATE_BIN" serve >"$work/candidate.log" 2>&1 &
   candidate_pid=$!
   "$work/bench" wait "http://127.0.0.1:$candidate_port/healthz" 30s

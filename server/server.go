@@ -27,6 +27,7 @@ type Config struct {
 	PageTokenKey    []byte // ≥ 32 bytes; signs page tokens
 	BodyLimit       string // e.g. "1M"
 	TokenTTL        time.Duration
+	RateLimit       RateLimit // per caller on this instance; zero: off
 	DemoTokens      []explorer.DemoToken
 	Logger          *slog.Logger
 	Registry        *prometheus.Registry // nil: a private registry
@@ -81,7 +82,7 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	e.HTTPErrorHandler = s.handleError
 	e.Binder = jsonBinder{}
 	e.Use(requestID(), s.accessLog(), s.recoverer(), newMetrics(cfg.Registry, st), bodyLimit(cfg.BodyLimit))
-	e.Use(s.authenticate, validator.middleware, s.idempotency)
+	e.Use(s.authenticate, rateLimiter(cfg.RateLimit), validator.middleware, s.idempotency)
 
 	registerOps(e, st, cfg.Registry, spec)
 	explorer.Register(e, explorer.Config{SpecURL: "/openapi.json", Title: "learnd API explorer", DemoTokens: cfg.DemoTokens})

@@ -35,6 +35,7 @@ type Env struct {
 type Options struct {
 	BodyLimit string
 	Logger    *slog.Logger
+	RateLimit server.RateLimit // zero: off (tests drive one caller hard)
 }
 
 // Start runs a server for the test; it is stopped at cleanup.
@@ -65,7 +66,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 	}
 	e, err := server.New(server.Config{
 		Dev: true, DevClientSecret: DevClientSecret, PageTokenKey: []byte("servertest page token key, 32+ bytes long"),
-		BodyLimit: o.BodyLimit, Logger: o.Logger,
+		BodyLimit: o.BodyLimit, Logger: o.Logger, RateLimit: o.RateLimit,
 	}, st, iss, ver)
 	if err != nil {
 		t.Fatalf("servertest: server: %v", err)
