@@ -3,38 +3,55 @@ package server
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/base64"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 )
 
-// CreateToken exchanges client credentials for a JWT (OAuth 2.0 client credentials).
-// Today the development client is the only credential: client_id "<tenant>:<person>:<role>"
-// with the dev client secret, in dev mode. API keys arrive with the LMS core.
+// oauthProblem is a problem carrying an RFC 6749 §5.2 error code in both error and code.
+func oauthProblem(ctx context.Context, k problemKind, oauthCode, detail string) api.Problem {
+	p := withCode(newProblem(ctx, k, detail), oauthCode)
+	p.Error = &oauthCode
+	return p
+}
+
+// CreateToken exchanges client credentials for a JWT (OAuth 2.0 client credentials, RFC
+// 6749 §4.4), with the credentials in the form or in HTTP Basic authentication. Today the
+// development client is the only credential: client_id "<tenant>:<person>:<role>" with the
+// dev client secret, in dev mode. API keys arrive with the LMS core.
 func (s *Server) CreateToken(ctx context.Context, req api.CreateTokenRequestObject) (api.CreateTokenResponseObject, error) {
+	badRequest := func(code, detail string) api.CreateTokenResponseObject {
+		return api.CreateToken400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(oauthProblem(ctx, kindBadRequest, code, detail))}
+	}
 	invalidClient := func(detail string) api.CreateTokenResponseObject {
 		return api.CreateToken401ApplicationProblemPlusJSONResponse{UnauthorizedApplicationProblemPlusJSONResponse: api.UnauthorizedApplicationProblemPlusJSONResponse{
-			Body:    withCode(newProblem(ctx, kindUnauthorized, detail), "invalid_client"),
+			Body:    oauthProblem(ctx, kindUnauthorized, "invalid_client", detail),
 			Headers: api.UnauthorizedResponseHeaders{WWWAuthenticate: ptr(`Basic realm="learnd"`)},
 		}}
 	}
 	body := req.Body
 	if body == nil {
-		return api.CreateToken400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(withCode(newProblem(ctx, kindBadRequest, "send grant_type, client_id and client_secret form-encoded"), "invalid_request"))}, nil
+		return badRequest("invalid_request", "send grant_type=client_credentials and the client credentials form-encoded"), nil
+	}
+	if body.GrantType != "client_credentials" {
+		return badRequest("unsupported_grant_type", "only grant_type=client_credentials is supported"), nil
+	}
+	id, secret, ok := clientCredentials(deref(body.ClientId), deref(body.ClientSecret), basicAuthFrom(ctx))
+	if !ok {
+		return badRequest("invalid_request", "send the client credentials once: in the form or in HTTP Basic authentication"), nil
 	}
 	scopes, ok := parseScopes(deref(body.Scope))
 	if !ok {
-		return api.CreateToken400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(withCode(newProblem(ctx, kindBadRequest, "scope may only contain read and write"), "invalid_scope"))}, nil
+		return badRequest("invalid_scope", "scope may only contain read and write"), nil
 	}
-	if !s.cfg.Dev || s.cfg.DevClientSecret == "" {
+	if !s.cfg.Dev || s.cfg.DevClientSecret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(s.cfg.DevClientSecret)) != 1 {
 		return invalidClient("unknown client credentials"), nil
 	}
-	if subtle.ConstantTimeCompare([]byte(body.ClientSecret), []byte(s.cfg.DevClientSecret)) != 1 {
-		return invalidClient("unknown client credentials"), nil
-	}
-	parts := strings.Split(body.ClientId, ":")
+	parts := strings.Split(id, ":")
 	if len(parts) != 3 {
 		return invalidClient("the dev client_id is <tenant_id>:<person id>:<role>"), nil
 	}
@@ -54,6 +71,33 @@ func (s *Server) CreateToken(ctx context.Context, req api.CreateTokenRequestObje
 		},
 		Headers: api.CreateToken200ResponseHeaders{CacheControl: ptr("no-store")},
 	}, nil
+}
+
+// clientCredentials takes the client's id and secret from the form or from an HTTP Basic
+// Authorization header (whose parts are form-urlencoded, RFC 6749 §2.3.1), not both.
+func clientCredentials(formID, formSecret, authz string) (id, secret string, ok bool) {
+	scheme, enc, found := strings.Cut(authz, " ")
+	if !found || !strings.EqualFold(scheme, "Basic") {
+		return formID, formSecret, formID != "" && formSecret != ""
+	}
+	if formID != "" || formSecret != "" {
+		return "", "", false
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(enc))
+	if err != nil {
+		return "", "", false
+	}
+	u, p, found := strings.Cut(string(raw), ":")
+	if !found {
+		return "", "", false
+	}
+	if id, err = url.QueryUnescape(u); err != nil {
+		return "", "", false
+	}
+	if secret, err = url.QueryUnescape(p); err != nil {
+		return "", "", false
+	}
+	return id, secret, id != "" && secret != ""
 }
 
 // parseScopes reads an OAuth scope string; empty means read and write.

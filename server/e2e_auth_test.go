@@ -108,8 +108,8 @@ func TestE2EAuth(t *testing.T) {
 		ctx := e2eCtx(t)
 		per, _ := typeid.New(typeid.Person)
 		tr, err := anon.Auth.Tokens.Create(ctx, client.TokenRequest{
-			GrantType: client.TokenRequestGrantTypeClientCredentials,
-			ClientId:  "acme:" + per + ":admin", ClientSecret: servertest.DevClientSecret,
+			GrantType: "client_credentials",
+			ClientId:  e2ePtr("acme:" + per + ":admin"), ClientSecret: e2ePtr(servertest.DevClientSecret),
 		})
 		if err != nil {
 			t.Fatalf("token: %v", err)
@@ -141,8 +141,8 @@ func TestE2EAuth(t *testing.T) {
 		ctx := e2eCtx(t)
 		per, _ := typeid.New(typeid.Person)
 		tr, err := anon.Auth.Tokens.Create(ctx, client.TokenRequest{
-			GrantType: client.TokenRequestGrantTypeClientCredentials,
-			ClientId:  "acme:" + per + ":admin", ClientSecret: servertest.DevClientSecret, Scope: e2ePtr("read"),
+			GrantType: "client_credentials",
+			ClientId:  e2ePtr("acme:" + per + ":admin"), ClientSecret: e2ePtr(servertest.DevClientSecret), Scope: e2ePtr("read"),
 		})
 		if err != nil {
 			t.Fatalf("token: %v", err)
@@ -158,14 +158,14 @@ func TestE2EAuth(t *testing.T) {
 	t.Run("bad client credentials", func(t *testing.T) {
 		per, _ := typeid.New(typeid.Person)
 		for name, req := range map[string]client.TokenRequest{
-			"wrong secret":      {ClientId: "acme:" + per + ":admin", ClientSecret: servertest.DevClientSecret + "x"},
-			"empty secret":      {ClientId: "acme:" + per + ":admin", ClientSecret: ""},
-			"unknown role":      {ClientId: "acme:" + per + ":superuser", ClientSecret: servertest.DevClientSecret},
-			"malformed id":      {ClientId: "acme-" + per, ClientSecret: servertest.DevClientSecret},
-			"malformed subject": {ClientId: "acme:bob:admin", ClientSecret: servertest.DevClientSecret},
+			"wrong secret":      {ClientId: e2ePtr("acme:" + per + ":admin"), ClientSecret: e2ePtr(servertest.DevClientSecret + "x")},
+			"empty secret":      {ClientId: e2ePtr("acme:" + per + ":admin"), ClientSecret: e2ePtr("")},
+			"unknown role":      {ClientId: e2ePtr("acme:" + per + ":superuser"), ClientSecret: e2ePtr(servertest.DevClientSecret)},
+			"malformed id":      {ClientId: e2ePtr("acme-" + per), ClientSecret: e2ePtr(servertest.DevClientSecret)},
+			"malformed subject": {ClientId: e2ePtr("acme:bob:admin"), ClientSecret: e2ePtr(servertest.DevClientSecret)},
 		} {
 			t.Run(name, func(t *testing.T) {
-				req.GrantType = client.TokenRequestGrantTypeClientCredentials
+				req.GrantType = "client_credentials"
 				tr, err := anon.Auth.Tokens.Create(e2eCtx(t), req)
 				if err == nil {
 					t.Fatalf("token issued: %+v", tr)

@@ -1,12 +1,16 @@
 package server_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/client"
 	"github.com/learnd/learnd/server/servertest"
+	"github.com/learnd/learnd/typeid"
 )
 
 // A token granted only the write scope cannot read.
@@ -78,5 +82,49 @@ func TestE2EPatchReplacesQuestions(t *testing.T) {
 	q := got.Questions
 	if len(q) != 1 || q[0].Id != "q2" || q[0].Options != nil || *q[0].Weight != 1 || *q[0].Required {
 		t.Fatalf("questions after replace = %+v (old values leaked?)", q)
+	}
+}
+
+// The token endpoint speaks OAuth 2.0: client credentials in HTTP Basic work, an unsupported
+// grant is a 400 unsupported_grant_type, and errors carry the RFC 6749 error member.
+func TestE2ETokenEndpointOAuth(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	per, _ := typeid.New(typeid.Person)
+	post := func(form url.Values, user, pass string) (int, map[string]any) {
+		t.Helper()
+		req, err := http.NewRequestWithContext(e2eCtx(t), http.MethodPost, env.URL+"/api/v1/auth/token", strings.NewReader(form.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if user != "" {
+			req.SetBasicAuth(url.QueryEscape(user), url.QueryEscape(pass))
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var body map[string]any
+		_ = json.NewDecoder(res.Body).Decode(&body)
+		return res.StatusCode, body
+	}
+	id := "acme:" + per + ":admin"
+	st, body := post(url.Values{"grant_type": {"client_credentials"}}, id, servertest.DevClientSecret)
+	if st != http.StatusOK || body["access_token"] == nil {
+		t.Fatalf("basic auth: %d %v", st, body)
+	}
+	st, body = post(url.Values{"grant_type": {"password"}, "client_id": {id}, "client_secret": {servertest.DevClientSecret}}, "", "")
+	if st != http.StatusBadRequest || body["error"] != "unsupported_grant_type" {
+		t.Fatalf("password grant: %d %v", st, body)
+	}
+	st, body = post(url.Values{"grant_type": {"client_credentials"}}, id, "wrong")
+	if st != http.StatusUnauthorized || body["error"] != "invalid_client" {
+		t.Fatalf("wrong secret over basic: %d %v", st, body)
+	}
+	st, body = post(url.Values{"grant_type": {"client_credentials"}, "client_id": {id}}, id, servertest.DevClientSecret)
+	if st != http.StatusBadRequest || body["error"] != "invalid_request" {
+		t.Fatalf("credentials twice: %d %v", st, body)
 	}
 }

@@ -24,7 +24,15 @@ const (
 	keyRequestID ctxKey = iota
 	keyPath
 	keyQuery
+	keyBasicAuth
 )
+
+// basicAuthFrom is the Authorization header of a request to the token endpoint (where
+// HTTP Basic carries client credentials); "" elsewhere.
+func basicAuthFrom(ctx context.Context) string {
+	s, _ := ctx.Value(keyBasicAuth).(string)
+	return s
+}
 
 func queryFrom(ctx context.Context) string {
 	s, _ := ctx.Value(keyQuery).(string)
@@ -138,6 +146,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		if publicPath(req.URL.Path) {
+			if req.URL.Path == "/api/v1/auth/token" {
+				if h := req.Header.Get(echo.HeaderAuthorization); h != "" {
+					c.SetRequest(req.WithContext(context.WithValue(req.Context(), keyBasicAuth, h)))
+				}
+			}
 			return next(c)
 		}
 		ctx := req.Context()

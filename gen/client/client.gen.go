@@ -240,21 +240,6 @@ func (e SourceType) Valid() bool {
 	}
 }
 
-// Defines values for TokenRequestGrantType.
-const (
-	TokenRequestGrantTypeClientCredentials TokenRequestGrantType = "client_credentials"
-)
-
-// Valid indicates whether the value is a known member of the TokenRequestGrantType enum.
-func (e TokenRequestGrantType) Valid() bool {
-	switch e {
-	case TokenRequestGrantTypeClientCredentials:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for TokenResponseTokenType.
 const (
 	TokenResponseTokenTypeBearer TokenResponseTokenType = "Bearer"
@@ -1064,6 +1049,11 @@ type Problem struct {
 	// Example: end_date must not be before start_date
 	Detail *string `json:"detail,omitempty"`
 
+	// Error On the token endpoint, the RFC 6749 §5.2 error code (also in `code`).
+	//
+	// Example: invalid_client
+	Error *string `json:"error,omitempty"`
+
 	// Errors Field-level validation errors.
 	Errors *[]FieldError `json:"errors,omitempty"`
 
@@ -1139,16 +1129,18 @@ type Tags = []string
 
 // TokenRequest defines model for TokenRequest.
 type TokenRequest struct {
-	ClientId     string                `json:"client_id"`
-	ClientSecret string                `json:"client_secret"`
-	GrantType    TokenRequestGrantType `json:"grant_type"`
+	// ClientId The client id, unless sent with HTTP Basic authentication.
+	ClientId *string `json:"client_id,omitempty"`
+
+	// ClientSecret The client secret, unless sent with HTTP Basic authentication.
+	ClientSecret *string `json:"client_secret,omitempty"`
+
+	// GrantType Must be `client_credentials`; anything else is a 400 `unsupported_grant_type`.
+	GrantType string `json:"grant_type"`
 
 	// Scope Space-separated subset of `read write`; defaults to what the credential allows.
 	Scope *string `json:"scope,omitempty"`
 }
-
-// TokenRequestGrantType defines model for TokenRequest.GrantType.
-type TokenRequestGrantType string
 
 // TokenResponse defines model for TokenResponse.
 type TokenResponse struct {
@@ -1609,7 +1601,10 @@ type ClientInterface interface {
 	// `make run`). API keys (`lk_…`) will be accepted as `client_secret` with the LMS core;
 	// the request and response shapes stay as they are.
 	//
-	// Errors are problem documents that also carry the RFC 6749 `error` code in `code`.
+	// Client credentials go in the form or, as RFC 6749 §2.3.1 prefers, in an
+	// `Authorization: Basic` header. Errors are problem documents that also carry the RFC 6749
+	// `error` code (`invalid_request`, `invalid_client`, `unsupported_grant_type`,
+	// `invalid_scope`) in `error` and `code`, so OAuth client libraries read them.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1627,7 +1622,10 @@ type ClientInterface interface {
 	// `make run`). API keys (`lk_…`) will be accepted as `client_secret` with the LMS core;
 	// the request and response shapes stay as they are.
 	//
-	// Errors are problem documents that also carry the RFC 6749 `error` code in `code`.
+	// Client credentials go in the form or, as RFC 6749 §2.3.1 prefers, in an
+	// `Authorization: Basic` header. Errors are problem documents that also carry the RFC 6749
+	// `error` code (`invalid_request`, `invalid_client`, `unsupported_grant_type`,
+	// `invalid_scope`) in `error` and `code`, so OAuth client libraries read them.
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type.
 	//
@@ -1845,7 +1843,10 @@ func (c *Client) GetJWKS(ctx context.Context, reqEditors ...RequestEditorFn) (*h
 // `make run`). API keys (`lk_…`) will be accepted as `client_secret` with the LMS core;
 // the request and response shapes stay as they are.
 //
-// Errors are problem documents that also carry the RFC 6749 `error` code in `code`.
+// Client credentials go in the form or, as RFC 6749 §2.3.1 prefers, in an
+// `Authorization: Basic` header. Errors are problem documents that also carry the RFC 6749
+// `error` code (`invalid_request`, `invalid_client`, `unsupported_grant_type`,
+// `invalid_scope`) in `error` and `code`, so OAuth client libraries read them.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1873,7 +1874,10 @@ func (c *Client) CreateTokenWithBody(ctx context.Context, contentType string, bo
 // `make run`). API keys (`lk_…`) will be accepted as `client_secret` with the LMS core;
 // the request and response shapes stay as they are.
 //
-// Errors are problem documents that also carry the RFC 6749 `error` code in `code`.
+// Client credentials go in the form or, as RFC 6749 §2.3.1 prefers, in an
+// `Authorization: Basic` header. Errors are problem documents that also carry the RFC 6749
+// `error` code (`invalid_request`, `invalid_client`, `unsupported_grant_type`,
+// `invalid_scope`) in `error` and `code`, so OAuth client libraries read them.
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type.
 //
@@ -3353,7 +3357,10 @@ type ClientWithResponsesInterface interface {
 	// `make run`). API keys (`lk_…`) will be accepted as `client_secret` with the LMS core;
 	// the request and response shapes stay as they are.
 	//
-	// Errors are problem documents that also carry the RFC 6749 `error` code in `code`.
+	// Client credentials go in the form or, as RFC 6749 §2.3.1 prefers, in an
+	// `Authorization: Basic` header. Errors are problem documents that also carry the RFC 6749
+	// `error` code (`invalid_request`, `invalid_client`, `unsupported_grant_type`,
+	// `invalid_scope`) in `error` and `code`, so OAuth client libraries read them.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3371,7 +3378,10 @@ type ClientWithResponsesInterface interface {
 	// `make run`). API keys (`lk_…`) will be accepted as `client_secret` with the LMS core;
 	// the request and response shapes stay as they are.
 	//
-	// Errors are problem documents that also carry the RFC 6749 `error` code in `code`.
+	// Client credentials go in the form or, as RFC 6749 §2.3.1 prefers, in an
+	// `Authorization: Basic` header. Errors are problem documents that also carry the RFC 6749
+	// `error` code (`invalid_request`, `invalid_client`, `unsupported_grant_type`,
+	// `invalid_scope`) in `error` and `code`, so OAuth client libraries read them.
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5154,7 +5164,10 @@ func (c *ClientWithResponses) GetJWKSWithResponse(ctx context.Context, reqEditor
 // `make run`). API keys (`lk_…`) will be accepted as `client_secret` with the LMS core;
 // the request and response shapes stay as they are.
 //
-// Errors are problem documents that also carry the RFC 6749 `error` code in `code`.
+// Client credentials go in the form or, as RFC 6749 §2.3.1 prefers, in an
+// `Authorization: Basic` header. Errors are problem documents that also carry the RFC 6749
+// `error` code (`invalid_request`, `invalid_client`, `unsupported_grant_type`,
+// `invalid_scope`) in `error` and `code`, so OAuth client libraries read them.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5178,7 +5191,10 @@ func (c *ClientWithResponses) CreateTokenWithBodyWithResponse(ctx context.Contex
 // `make run`). API keys (`lk_…`) will be accepted as `client_secret` with the LMS core;
 // the request and response shapes stay as they are.
 //
-// Errors are problem documents that also carry the RFC 6749 `error` code in `code`.
+// Client credentials go in the form or, as RFC 6749 §2.3.1 prefers, in an
+// `Authorization: Basic` header. Errors are problem documents that also carry the RFC 6749
+// `error` code (`invalid_request`, `invalid_client`, `unsupported_grant_type`,
+// `invalid_scope`) in `error` and `code`, so OAuth client libraries read them.
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -67,7 +67,10 @@ type AuthTokens struct {
 // `make run`). API keys (`lk_…`) will be accepted as `client_secret` with the LMS core;
 // the request and response shapes stay as they are.
 //
-// Errors are problem documents that also carry the RFC 6749 `error` code in `code`.
+// Client credentials go in the form or, as RFC 6749 §2.3.1 prefers, in an
+// `Authorization: Basic` header. Errors are problem documents that also carry the RFC 6749
+// `error` code (`invalid_request`, `invalid_client`, `unsupported_grant_type`,
+// `invalid_scope`) in `error` and `code`, so OAuth client libraries read them.
 //
 // POST /api/v1/auth/token (operation createToken).
 func (rs *AuthTokens) Create(ctx context.Context, body client.TokenRequest) (*client.TokenResponse, error) {

@@ -455,7 +455,7 @@ func TestTokenCreateIsFormEncoded(t *testing.T) {
 		writeJSON(w, "application/json", 200, map[string]any{"access_token": "jwt", "token_type": "Bearer", "expires_in": 3600})
 	})
 	tok, err := c.Auth.Tokens.Create(context.Background(), client.TokenRequest{
-		GrantType: "client_credentials", ClientId: "demo:per_1:admin", ClientSecret: "s",
+		GrantType: "client_credentials", ClientId: ptr("demo:per_1:admin"), ClientSecret: ptr("s"),
 	})
 	if err != nil || tok.AccessToken != "jwt" || tok.ExpiresIn != 3600 {
 		t.Fatalf("Create token = %+v, %v", tok, err)
@@ -505,3 +505,5 @@ func TestWithHTTPClientIsWrappedNotModified(t *testing.T) {
 		t.Error("WithToken(\"\") accepted")
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
