@@ -128,3 +128,21 @@ func TestE2ETokenEndpointOAuth(t *testing.T) {
 		t.Fatalf("credentials twice: %d %v", st, body)
 	}
 }
+
+// HEAD is GET without the body.
+func TestE2EHead(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	a := e2eAdmin(t, env, "acme")
+	c, err := a.Client.Learning.Cohorts.Create(e2eCtx(t), nil, client.CohortCreate{Name: "head"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e2eDo(t, http.MethodHead, env.URL+"/api/v1/learning/cohorts/"+c.Id, a.Token, nil, nil)
+	if r.Status != http.StatusOK || r.Header.Get("ETag") != `"1"` || len(r.Body) != 0 {
+		t.Fatalf("HEAD: %d ETag=%q body=%d bytes", r.Status, r.Header.Get("ETag"), len(r.Body))
+	}
+	if r := e2eDo(t, http.MethodHead, env.URL+"/api/v1/learning/cohorts/coh_01jd8x4k2m3n5p6q7r8s9t0v1w", a.Token, nil, nil); r.Status != http.StatusNotFound {
+		t.Fatalf("HEAD of a missing cohort: %d", r.Status)
+	}
+}

@@ -80,6 +80,7 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	e.Pre(headAsGet)
 	e.Binder = jsonBinder{}
 	e.Use(requestID(), s.accessLog(), s.recoverer(), newMetrics(cfg.Registry, st), bodyLimit(cfg.BodyLimit))
 	e.Use(s.authenticate, rateLimiter(cfg.RateLimit), validator.middleware, s.idempotency)
