@@ -45,7 +45,7 @@ func serve(ctx context.Context, cfg config) error {
 	if err := cfg.requireDatabase(); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxOpenConns: cfg.DBMaxConns, Logger: log})
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxOpenConns: cfg.DBMaxConns})
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ func (s *Server) DeleteAssessment(ctx context.Context, req api.DeleteAssessmentR
 		return api.DeleteAssessment404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(*o.problem)}, nil
 	case sPrecondition:
 		return api.DeleteAssessment412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: api.PreconditionFailedApplicationProblemPlusJSONResponse(*o.problem)}, nil
-	case sPreconditonR:
+	case sPreconditionR:
 		return api.DeleteAssessment428ApplicationProblemPlusJSONResponse{PreconditionRequiredApplicationProblemPlusJSONResponse: api.PreconditionRequiredApplicationProblemPlusJSONResponse(*o.problem)}, nil
 	}
 	return nil, unexpectedStatus("delete assessment", o.status())

@@ -32,7 +32,7 @@ func (s *Server) UpdateAssessment(ctx context.Context, req api.UpdateAssessmentR
 		return api.UpdateAssessment412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: api.PreconditionFailedApplicationProblemPlusJSONResponse(*o.problem)}, nil
 	case sInvalid:
 		return api.UpdateAssessment422ApplicationProblemPlusJSONResponse{UnprocessableEntityApplicationProblemPlusJSONResponse: api.UnprocessableEntityApplicationProblemPlusJSONResponse(*o.problem)}, nil
-	case sPreconditonR:
+	case sPreconditionR:
 		return api.UpdateAssessment428ApplicationProblemPlusJSONResponse{PreconditionRequiredApplicationProblemPlusJSONResponse: api.PreconditionRequiredApplicationProblemPlusJSONResponse(*o.problem)}, nil
 	}
 	return nil, unexpectedStatus("update assessment", o.status())

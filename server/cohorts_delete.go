@@ -23,7 +23,7 @@ func (s *Server) DeleteCohort(ctx context.Context, req api.DeleteCohortRequestOb
 		return api.DeleteCohort404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(*o.problem)}, nil
 	case sPrecondition:
 		return api.DeleteCohort412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: api.PreconditionFailedApplicationProblemPlusJSONResponse(*o.problem)}, nil
-	case sPreconditonR:
+	case sPreconditionR:
 		return api.DeleteCohort428ApplicationProblemPlusJSONResponse{PreconditionRequiredApplicationProblemPlusJSONResponse: api.PreconditionRequiredApplicationProblemPlusJSONResponse(*o.problem)}, nil
 	}
 	return nil, unexpectedStatus("delete cohort", o.status())

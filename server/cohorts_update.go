@@ -32,7 +32,7 @@ func (s *Server) UpdateCohort(ctx context.Context, req api.UpdateCohortRequestOb
 		return api.UpdateCohort412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: api.PreconditionFailedApplicationProblemPlusJSONResponse(*o.problem)}, nil
 	case sInvalid:
 		return api.UpdateCohort422ApplicationProblemPlusJSONResponse{UnprocessableEntityApplicationProblemPlusJSONResponse: api.UnprocessableEntityApplicationProblemPlusJSONResponse(*o.problem)}, nil
-	case sPreconditonR:
+	case sPreconditionR:
 		return api.UpdateCohort428ApplicationProblemPlusJSONResponse{PreconditionRequiredApplicationProblemPlusJSONResponse: api.PreconditionRequiredApplicationProblemPlusJSONResponse(*o.problem)}, nil
 	}
 	return nil, unexpectedStatus("update cohort", o.status())

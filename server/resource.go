@@ -188,13 +188,13 @@ func (r resource[M, A, C]) restore(ctx context.Context, rawID string, ifMatch *s
 
 // Status shorthands for the handlers' switches.
 const (
-	sBadRequest   = http.StatusBadRequest
-	sForbidden    = http.StatusForbidden
-	sNotFound     = http.StatusNotFound
-	sConflict     = http.StatusConflict
-	sPrecondition = http.StatusPreconditionFailed
-	sInvalid      = http.StatusUnprocessableEntity
-	sPreconditonR = http.StatusPreconditionRequired
+	sBadRequest    = http.StatusBadRequest
+	sForbidden     = http.StatusForbidden
+	sNotFound      = http.StatusNotFound
+	sConflict      = http.StatusConflict
+	sPrecondition  = http.StatusPreconditionFailed
+	sInvalid       = http.StatusUnprocessableEntity
+	sPreconditionR = http.StatusPreconditionRequired
 )
 
 // unexpectedStatus guards the handlers' switches: a problem status an operation does not

@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
-	"gorm.io/gorm"
 )
 
 // record is what a table row of the envelope kind must offer the generic repository.
@@ -241,5 +240,5 @@ func (r repo[T, P]) mapDBError(err error) error {
 
 // IsNotFound is a convenience for errors.Is(err, ErrNotFound).
 func IsNotFound(err error) bool {
-	return errors.Is(err, ErrNotFound) || errors.Is(err, gorm.ErrRecordNotFound)
+	return errors.Is(err, ErrNotFound)
 }

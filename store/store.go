@@ -8,7 +8,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -22,7 +21,6 @@ import (
 type Options struct {
 	MaxOpenConns int           // default 20
 	ConnMaxLife  time.Duration // default 30m
-	Logger       *slog.Logger
 }
 
 // Store is the handle on the database and its repositories.
