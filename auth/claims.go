@@ -6,6 +6,7 @@ const (
 	ClaimAppID    = "app_id"
 	ClaimRole     = "role"
 	ClaimScope    = "scope"
+	ClaimKeyID    = "key_id" // the API key a token was exchanged for
 )
 
 // Claims is what Issuer.Mint puts into a token besides the registered
@@ -16,6 +17,7 @@ type Claims struct {
 	AppID    string   // optional; omitted from the token when ""
 	Role     Role     // learner when ""
 	Scopes   []string // read and/or write; [read write] when empty
+	KeyID    string   // optional API key TypeID (key_…); omitted when ""
 }
 
 const (

@@ -46,4 +46,5 @@ var (
 	errBadAppID      = invalid("bad app_id")
 	errBadRole       = invalid("bad role")
 	errBadScope      = invalid("bad scope")
+	errBadKeyID      = invalid("bad key_id")
 )

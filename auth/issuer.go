@@ -135,6 +135,12 @@ func (i *Issuer) Mint(c Claims, ttl time.Duration) (string, time.Time, error) {
 	if c.AppID != "" {
 		b = b.Claim(ClaimAppID, c.AppID)
 	}
+	if c.KeyID != "" {
+		if _, err := typeid.Parse(typeid.APIKey, c.KeyID); err != nil {
+			return "", time.Time{}, fmt.Errorf("mint: key id: %w", err)
+		}
+		b = b.Claim(ClaimKeyID, c.KeyID)
+	}
 	tok, err := b.Build()
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("mint: build: %w", err)

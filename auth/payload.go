@@ -15,6 +15,7 @@ import (
 type payload struct {
 	iss, sub, jti              optString
 	tenantID, appID, role, scp optString
+	keyID                      optString
 	aud                        []string
 	exp, nbf, iat              optNumber
 }
@@ -62,6 +63,7 @@ func decodePayload(b []byte) (*payload, error) {
 		{ClaimAppID, &c.appID, errBadAppID},
 		{ClaimRole, &c.role, errBadRole},
 		{ClaimScope, &c.scp, errBadScope},
+		{ClaimKeyID, &c.keyID, errBadKeyID},
 	}
 	for _, s := range strs {
 		f := o.Get(s.name)
@@ -168,6 +170,13 @@ func (c *payload) principal() (Principal, error) {
 			return Principal{}, errBadAppID
 		}
 		p.AppID = c.appID.v
+	}
+	if c.keyID.ok {
+		kid, err := typeid.Parse(typeid.APIKey, c.keyID.v)
+		if err != nil {
+			return Principal{}, errBadKeyID
+		}
+		p.KeyID = typeid.Format(typeid.APIKey, kid)
 	}
 	if c.role.ok {
 		if p.Role, err = ParseRole(c.role.v); err != nil {

@@ -17,6 +17,8 @@ type Principal struct {
 	KeyID    string    // API key id; "" for bearer JWTs
 	Surface  string    // SurfaceAPI or SurfaceMCP
 	TokenID  string    // jti; "" when absent
+	Licence  Licence   // the tenant's licence, set by the server from the database
+	Known    bool      // the person is a user of the tenant (role and status come from the database)
 }
 
 // HasScope reports whether p was granted scope s.

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+
+	"github.com/learnd/learnd/store"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -140,8 +142,11 @@ func bodyLimit(limit string) echo.MiddlewareFunc {
 	return middleware.BodyLimit(limit)
 }
 
-// authenticate verifies the bearer token of every /api request except the public ones and
-// puts the caller in the request context.
+// authenticate identifies the caller of every /api request except the public ones and
+// puts it in the request context: an API key (Authorization: Bearer lk_… or X-MCP-Key)
+// or a JWT. Either way the person is looked up: a banned user is refused at once, a
+// user's role is the one in the database (never more than a token claims), and the
+// tenant's licence comes along. Repeated failures from one address are rate limited.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
@@ -154,23 +159,83 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		ctx := req.Context()
-		h := req.Header.Get(echo.HeaderAuthorization)
-		scheme, token, ok := strings.Cut(h, " ")
-		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-			return &problemError{problem: newProblem(ctx, kindUnauthorized, "send Authorization: Bearer <token>")}
+		ip := c.RealIP()
+		if wait := s.authFailures.blocked(ip); wait > 0 {
+			return tooManyFailures(ctx, wait)
 		}
-		p, err := s.verifier.Verify(ctx, strings.TrimSpace(token))
+		p, detail, err := s.identify(ctx, req)
 		if err != nil {
-			detail := "the bearer token is invalid"
-			if errors.Is(err, auth.ErrInvalidToken) {
-				detail = err.Error()
-			}
+			return err
+		}
+		if detail != "" {
+			s.authFailures.fail(ip)
 			return &problemError{problem: newProblem(ctx, kindUnauthorized, detail)}
 		}
-		if p.Surface == "" {
-			p.Surface = auth.SurfaceAPI
+		if strings.EqualFold(req.Header.Get(HeaderSurface), auth.SurfaceMCP) {
+			p.Surface = auth.SurfaceMCP
 		}
-		c.SetRequest(req.WithContext(auth.WithPrincipal(ctx, p)))
+		ctx = store.WithRequestID(auth.WithPrincipal(ctx, p), requestIDFrom(ctx))
+		c.SetRequest(req.WithContext(ctx))
 		return next(c)
 	}
+}
+
+// HeaderSurface marks a request made on an agent's behalf by learnd's MCP server
+// ("mcp"), so the audit log can tell agents' writes from other API calls.
+const HeaderSurface = "X-Learnd-Surface"
+
+// identify returns the caller, or a reason (detail) to answer 401, or an unexpected error.
+func (s *Server) identify(ctx context.Context, req *http.Request) (auth.Principal, string, error) {
+	h := req.Header.Get(echo.HeaderAuthorization)
+	scheme, token, hasAuthz := strings.Cut(h, " ")
+	token = strings.TrimSpace(token)
+	bearer := hasAuthz && strings.EqualFold(scheme, "Bearer") && token != ""
+	secret := req.Header.Get("X-MCP-Key")
+	if bearer && strings.HasPrefix(token, store.APIKeyPrefix) {
+		secret = token
+	}
+	if secret != "" {
+		kc, err := s.store.AuthenticateKey(ctx, secret)
+		switch {
+		case errors.Is(err, store.ErrInvalidKey):
+			return auth.Principal{}, "the API key is invalid, expired or revoked", nil
+		case errors.Is(err, store.ErrBanned):
+			return auth.Principal{}, "this user is banned", nil
+		case err != nil:
+			return auth.Principal{}, "", err
+		}
+		return kc.Principal, "", nil
+	}
+	if !bearer {
+		return auth.Principal{}, "send Authorization: Bearer <token> (a JWT or an lk_ API key), or X-MCP-Key", nil
+	}
+	p, err := s.verifier.Verify(ctx, token)
+	if err != nil {
+		detail := "the bearer token is invalid"
+		if errors.Is(err, auth.ErrInvalidToken) {
+			detail = err.Error()
+		}
+		return auth.Principal{}, detail, nil
+	}
+	if p.Surface == "" {
+		p.Surface = auth.SurfaceAPI
+	}
+	cl, err := s.store.ResolveCaller(ctx, p.TenantID, p.PersonID, p.KeyID)
+	if err != nil {
+		return auth.Principal{}, "", err
+	}
+	switch {
+	case cl.Banned:
+		return auth.Principal{}, "this user is banned", nil
+	case p.KeyID != "" && !cl.KeyLive:
+		return auth.Principal{}, "the API key this token was issued for is revoked or expired", nil
+	}
+	p.Licence = cl.Licence
+	if cl.Known {
+		p.Known = true
+		if !cl.Role.AtLeast(p.Role) { // never more than the user now holds
+			p.Role = cl.Role
+		}
+	}
+	return p, "", nil
 }

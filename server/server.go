@@ -42,6 +42,9 @@ type Server struct {
 	pages    *pagetoken.Codec
 	log      *slog.Logger
 
+	authFailures *authFailures
+	keyLimits    *keyLimits
+
 	cohorts     resource[store.Cohort, api.Cohort, api.CohortCreate]
 	assessments resource[store.Assessment, api.Assessment, api.AssessmentCreate]
 }
@@ -67,6 +70,7 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 		return nil, fmt.Errorf("new server: %w", err)
 	}
 	s := &Server{cfg: cfg, store: st, issuer: iss, verifier: ver, pages: pages, log: cfg.Logger,
+		authFailures: newAuthFailures(), keyLimits: newKeyLimits(),
 		cohorts: cohortResource(st), assessments: assessmentResource(st)}
 	spec, err := api.GetSpec()
 	if err != nil {
@@ -83,7 +87,7 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	e.Pre(headAsGet)
 	e.Binder = jsonBinder{}
 	e.Use(requestID(), s.accessLog(), s.recoverer(), newMetrics(cfg.Registry, st), bodyLimit(cfg.BodyLimit))
-	e.Use(s.authenticate, rateLimiter(cfg.RateLimit), validator.middleware, s.idempotency)
+	e.Use(s.authenticate, rateLimiter(cfg.RateLimit), s.keyRateLimit, validator.middleware, s.idempotency)
 
 	registerOps(e, st, cfg.Registry, spec)
 	explorer.Register(e, explorer.Config{SpecURL: "/openapi.json", Title: "learnd API explorer", DemoTokens: cfg.DemoTokens})

@@ -24,6 +24,7 @@ type tx struct {
 	pg  pgx.Tx   // where the SQL runs
 	ctx context.Context
 	p   auth.Principal
+	s   *Store
 }
 
 type pgTxKey struct{}
@@ -48,7 +49,7 @@ func (s *Store) inTenant(ctx context.Context, fn func(t *tx) error) error {
 			return fmt.Errorf("scope transaction: %w", err)
 		}
 		g := s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: context.WithValue(ctx, pgTxKey{}, ptx)})
-		return fn(&tx{db: g, pg: ptx, ctx: ctx, p: p})
+		return fn(&tx{db: g, pg: ptx, ctx: ctx, p: p, s: s})
 	})
 }
 

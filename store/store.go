@@ -32,6 +32,8 @@ type Store struct {
 	Cohorts     *CohortRepo
 	Assessments *AssessmentRepo
 	Idempotency *IdempotencyRepo
+
+	mailEnqueuer MailEnqueuer
 }
 
 // Open connects to PostgreSQL at dsn (a postgres:// URL or key=value string). One pgx pool

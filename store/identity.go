@@ -1,0 +1,200 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/typeid"
+)
+
+// API key secrets: "lk_" and 43 base64url characters (32 random bytes).
+const (
+	APIKeyPrefix    = "lk_"
+	apiKeySecretLen = 43
+)
+
+// ErrInvalidKey means an API key is unknown, malformed, expired or revoked.
+var ErrInvalidKey = errors.New("invalid api key")
+
+// ErrBanned means the person is a banned user of the tenant.
+var ErrBanned = errors.New("user is banned")
+
+// NewAPIKeySecret returns a fresh key secret and the SHA-256 hash that is stored.
+func NewAPIKeySecret() (secret string, hash []byte) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Errorf("api key: %w", err)) // crypto/rand never fails on supported platforms
+	}
+	secret = APIKeyPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	h := sha256.Sum256([]byte(secret))
+	return secret, h[:]
+}
+
+// LooksLikeAPIKey reports whether s has the shape of a key secret.
+func LooksLikeAPIKey(s string) bool {
+	if len(s) != len(APIKeyPrefix)+apiKeySecretLen || !strings.HasPrefix(s, APIKeyPrefix) {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(s[len(APIKeyPrefix):])
+	return err == nil
+}
+
+func parseKeyID(s string) (uuid.UUID, error) { return typeid.Parse(typeid.APIKey, s) }
+
+// Caller is what the database says about an authenticated person of a tenant.
+type Caller struct {
+	Known   bool      // a user row exists
+	Role    auth.Role // the user's role (when Known)
+	Banned  bool
+	Licence auth.Licence
+	KeyLive bool // the API key a token was exchanged for is neither revoked nor expired
+}
+
+// scopedBatch runs the queries of b after switching to the row-level-security role with
+// tenant (and optionally extra settings) in one round trip: the statements of one batch
+// form one implicit transaction, so the local settings hold for all of them.
+func (s *Store) scopedBatch(ctx context.Context, tenant string, keyHash string, queue func(b *pgx.Batch)) error {
+	b := &pgx.Batch{}
+	b.Queue(`SELECT set_config('role', 'learnd_app', true), set_config('learnd.tenant_id', $1, true), set_config('learnd.app_id', '', true), set_config('learnd.key_hash', $2, true)`, tenant, keyHash)
+	queue(b)
+	return s.pool.SendBatch(ctx, b).Close()
+}
+
+const callerSQL = `SELECT u.role, u.status, t.tier, t.mcp_access, t.mcp_ai_access
+FROM (SELECT 1) one
+LEFT JOIN users u ON u.tenant_id = learnd_tenant() AND u.id = $1
+LEFT JOIN tenants t ON t.id = learnd_tenant()`
+
+func scanCaller(row pgx.Row, c *Caller) error {
+	var role, status, tier, mcp *string
+	var ai *bool
+	if err := row.Scan(&role, &status, &tier, &mcp, &ai); err != nil {
+		return err
+	}
+	c.Licence = auth.Licence{Tier: auth.TierStarter, MCPAccess: auth.MCPNone}
+	if tier != nil {
+		c.Licence = auth.Licence{Tier: *tier, MCPAccess: *mcp, MCPAIAccess: *ai}
+	}
+	if role != nil {
+		c.Known, c.Role, c.Banned = true, auth.Role(*role), *status == "banned"
+	}
+	return nil
+}
+
+// ResolveCaller looks up the person behind a verified token: their role and status when
+// they are a user of the tenant, and the tenant's licence; with keyID (a token exchanged
+// for an API key), whether that key is still live. One round trip.
+func (s *Store) ResolveCaller(ctx context.Context, tenant string, person uuid.UUID, keyID string) (Caller, error) {
+	var c Caller
+	var kid uuid.UUID
+	if keyID != "" {
+		var err error
+		if kid, err = parseKeyID(keyID); err != nil {
+			return c, nil
+		}
+	}
+	err := s.scopedBatch(ctx, tenant, "", func(b *pgx.Batch) {
+		b.Queue(callerSQL, person).QueryRow(func(row pgx.Row) error { return scanCaller(row, &c) })
+		if keyID != "" {
+			b.Queue(`SELECT revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) FROM api_keys WHERE tenant_id = learnd_tenant() AND id = $1 AND user_id = $2`, kid, person).
+				Query(func(rows pgx.Rows) error {
+					for rows.Next() {
+						if err := rows.Scan(&c.KeyLive); err != nil {
+							return err
+						}
+					}
+					return rows.Err()
+				})
+		}
+	})
+	if err != nil {
+		return Caller{}, fmt.Errorf("resolve caller: %w", err)
+	}
+	return c, nil
+}
+
+// KeyCaller is an authenticated API key: the principal it acts as and its user's state.
+type KeyCaller struct {
+	Principal auth.Principal
+	Caller    Caller
+}
+
+type keyRow struct {
+	tenant   string
+	id, user uuid.UUID
+	hash     []byte
+	scopes   []string
+	app      *string
+	expires  *time.Time
+	revoked  *time.Time
+	lastUsed *time.Time
+}
+
+// AuthenticateKey finds the key with this secret (by its SHA-256, compared in constant
+// time), checks it is live, and returns the principal it acts as: its user with the
+// user's current role, the key's scopes and application. last_used_at is refreshed at
+// most once a minute.
+func (s *Store) AuthenticateKey(ctx context.Context, secret string) (KeyCaller, error) {
+	if !LooksLikeAPIKey(secret) {
+		return KeyCaller{}, ErrInvalidKey
+	}
+	sum := sha256.Sum256([]byte(secret))
+	var k keyRow
+	found := false
+	err := s.scopedBatch(ctx, "", hex.EncodeToString(sum[:]), func(b *pgx.Batch) {
+		b.Queue(`SELECT tenant_id, id, user_id, hash, scopes, app_id, expires_at, revoked_at, last_used_at FROM api_keys WHERE hash = $1`, sum[:]).
+			Query(func(rows pgx.Rows) error {
+				for rows.Next() {
+					found = true
+					if err := rows.Scan(&k.tenant, &k.id, &k.user, &k.hash, &k.scopes, &k.app, &k.expires, &k.revoked, &k.lastUsed); err != nil {
+						return err
+					}
+				}
+				return rows.Err()
+			})
+	})
+	if err != nil {
+		return KeyCaller{}, fmt.Errorf("authenticate key: %w", err)
+	}
+	ts := time.Now()
+	if !found || subtle.ConstantTimeCompare(k.hash, sum[:]) != 1 || k.revoked != nil || (k.expires != nil && !ts.Before(*k.expires)) {
+		return KeyCaller{}, ErrInvalidKey
+	}
+	var c Caller
+	err = s.scopedBatch(ctx, k.tenant, "", func(b *pgx.Batch) {
+		b.Queue(callerSQL, k.user).QueryRow(func(row pgx.Row) error { return scanCaller(row, &c) })
+		if k.lastUsed == nil || ts.Sub(*k.lastUsed) > time.Minute {
+			b.Queue(`UPDATE api_keys SET last_used_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, k.id, now())
+		}
+	})
+	if err != nil {
+		return KeyCaller{}, fmt.Errorf("authenticate key: %w", err)
+	}
+	if !c.Known {
+		return KeyCaller{}, ErrInvalidKey
+	}
+	p := auth.Principal{
+		TenantID: k.tenant, Subject: typeid.Format(typeid.Person, k.user), PersonID: k.user,
+		Role: c.Role, Scopes: k.scopes, KeyID: typeid.Format(typeid.APIKey, k.id),
+		Surface: auth.SurfaceAPI, Licence: c.Licence, Known: true,
+	}
+	if k.app != nil {
+		p.AppID = *k.app
+	}
+	if c.Banned {
+		return KeyCaller{Principal: p, Caller: c}, ErrBanned
+	}
+	return KeyCaller{Principal: p, Caller: c}, nil
+}

@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"gorm.io/gorm"
+
+	"github.com/learnd/learnd/auth"
+)
+
+// lms returns a query on an LMS-core table (seed 003) scoped to the caller's tenant: the
+// one way to build a query on those tables. They are not application-scoped (an
+// Application's key acts as its user over the whole tenant; its app_id is recorded in the
+// audit log). Raw SQL that GORM cannot express filters every table by
+// tenant_id = learnd_tenant(), the function the row-level-security policies use.
+func (t *tx) lms(name string) *gorm.DB {
+	return t.db.Table(name).Where(name+".tenant_id = ?", t.p.TenantID)
+}
+
+// lmsLive is lms without soft-deleted rows (courses, course_chains).
+func (t *tx) lmsLive(name string) *gorm.DB {
+	return t.lms(name).Where("NOT " + name + ".is_deleted")
+}
+
+type requestIDKey struct{}
+
+// WithRequestID returns a copy of ctx carrying the request id the audit log records.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+func requestIDFrom(ctx context.Context) string {
+	s, _ := ctx.Value(requestIDKey{}).(string)
+	return s
+}
+
+// audit records a write in the audit log, in the write's own transaction: actor, app,
+// key, surface, action ("course.publish"), target and the before/after views (nil for
+// none; any value encoding/json can marshal).
+func (t *tx) audit(action, targetType, targetID string, before, after any) error {
+	b, err := auditJSON(before)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	a, err := auditJSON(after)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	var actor *uuid.UUID
+	if t.p.PersonID != uuid.Nil {
+		actor = &t.p.PersonID
+	}
+	var app, rid *string
+	if t.p.AppID != "" {
+		app = &t.p.AppID
+	}
+	var keyID *uuid.UUID
+	if t.p.KeyID != "" {
+		if u, err := parseKeyID(t.p.KeyID); err == nil {
+			keyID = &u
+		}
+	}
+	if r := requestIDFrom(t.ctx); r != "" {
+		rid = &r
+	}
+	surface := t.p.Surface
+	if surface == "" {
+		surface = auth.SurfaceAPI
+	}
+	_, err = t.pg.Exec(t.ctx, `INSERT INTO audit_log (tenant_id, id, created_at, actor_id, app_id, key_id, surface, action, target_type, target_id, before, after, request_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		t.p.TenantID, uuid.Must(uuid.NewV7()), now(), actor, app, keyID, surface, action, targetType, targetID, b, a, rid)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
+func auditJSON(v any) ([]byte, error) {
+	if v == nil {
+		return nil, nil
+	}
+	return json.Marshal(v)
+}
+
+// Mail is one outbound message.
+type Mail struct {
+	Kind    string // email_change, assignment, reminder
+	To      string
+	Subject string
+	Body    string
+}
+
+// MailEnqueuer queues the delivery of outbox message id in the caller's transaction (the
+// job queue's insert), so the message and its job commit or roll back with the change.
+type MailEnqueuer func(ctx context.Context, tx pgx.Tx, tenantID string, id uuid.UUID) error
+
+// SetMailEnqueuer installs the job queue's enqueuer. Without one, messages stay in the
+// outbox until a sweep delivers them.
+func (s *Store) SetMailEnqueuer(f MailEnqueuer) { s.mailEnqueuer = f }
+
+// enqueueMail writes m to the outbox in the current transaction and queues its delivery.
+func (t *tx) enqueueMail(m Mail) error {
+	id := uuid.Must(uuid.NewV7())
+	_, err := t.pg.Exec(t.ctx, `INSERT INTO mail_outbox (tenant_id, id, kind, to_addr, subject, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		t.p.TenantID, id, m.Kind, m.To, m.Subject, m.Body, now())
+	if err != nil {
+		return fmt.Errorf("enqueue mail: %w", err)
+	}
+	if t.s.mailEnqueuer != nil {
+		if err := t.s.mailEnqueuer(t.ctx, t.pg, t.p.TenantID, id); err != nil {
+			return fmt.Errorf("enqueue mail: %w", err)
+		}
+	}
+	return nil
+}
