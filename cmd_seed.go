@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
 	"github.com/learnd/learnd/auth"
@@ -43,6 +44,22 @@ func seedCmd() *cobra.Command {
 // seed writes the demo tenant's cohorts and assessments through the repositories, as the
 // demo manager, unless the tenant already has cohorts.
 func seed(ctx context.Context, st *store.Store) (int, error) {
+	people := make([]store.DemoPerson, len(demoUsers))
+	for i, u := range demoUsers {
+		people[i] = store.DemoPerson{ID: u.id, Name: u.name, Email: u.email, Role: u.role}
+	}
+	lms, err := st.SeedDemoLMS(ctx, store.DemoLMS{Tenant: demoTenant, Name: "Acme (demo)", People: people, Now: time.Now()})
+	if err != nil {
+		return 0, fmt.Errorf("seed: %w", err)
+	}
+	n, err := seedLearning(ctx, st, lms.CohortGroups)
+	return lms.Records + n, err
+}
+
+// seedLearning writes the demo tenant's cohorts and assessments through the repositories,
+// as the demo manager, unless the tenant already has cohorts. The first two cohorts are
+// backed by the LMS seed's cohort groups (when it just created them).
+func seedLearning(ctx context.Context, st *store.Store, cohortGroups []uuid.UUID) (int, error) {
 	manager := demoUsers[2]
 	ctx = auth.WithPrincipal(ctx, manager.principal())
 	page, err := st.Cohorts.List(ctx, store.CohortQuery{ListOptions: store.ListOptions{PageSize: 1, IncludeDeleted: true}})
@@ -67,6 +84,12 @@ func seed(ctx context.Context, st *store.Store) (int, error) {
 		{Name: "Warehouse safety refresher", ProgramID: str("prg-safety"), StartDate: day(-60), EndDate: day(-30), Status: "completed", SessionCount: count(3), CompletionRequiredPct: pct(90), Tags: store.JSON[[]string]{V: []string{"safety", "compliance"}}},
 		{Name: "Security awareness 2026", ProgramID: str("prg-security"), StartDate: day(14), EndDate: day(45), Status: "draft", SessionCount: count(4), CompletionRequiredPct: pct(95), Tags: store.JSON[[]string]{V: []string{"security", "soc2"}}},
 		{Name: "Sales enablement — EMEA", ProgramID: str("prg-sales"), StartDate: day(-10), EndDate: day(80), Status: "active", SessionCount: count(8), Tags: store.JSON[[]string]{V: []string{"sales", "emea"}}, Metadata: store.JSON[map[string]any]{V: map[string]any{"region": "EMEA"}}},
+	}
+	for i := range cohortGroups {
+		if i < 2 {
+			g := cohortGroups[i]
+			cohorts[i].GroupID = &g
+		}
 	}
 	n := 0
 	for i := range cohorts {

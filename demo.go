@@ -19,13 +19,15 @@ type demoUser struct {
 	label string
 	role  auth.Role
 	id    uuid.UUID
+	name  string
+	email string
 }
 
 var demoUsers = []demoUser{
-	{"owner (Olivia Owner)", auth.RoleOwner, uuid.MustParse("01936b2e-1f00-7a00-8000-000000000001")},
-	{"admin (Adam Admin)", auth.RoleAdmin, uuid.MustParse("01936b2e-1f00-7a00-8000-000000000002")},
-	{"manager (Maya Manager)", auth.RoleManager, uuid.MustParse("01936b2e-1f00-7a00-8000-000000000003")},
-	{"learner (Leo Learner)", auth.RoleLearner, uuid.MustParse("01936b2e-1f00-7a00-8000-000000000004")},
+	{"owner (Olivia Owner)", auth.RoleOwner, uuid.MustParse("01936b2e-1f00-7a00-8000-000000000001"), "Olivia Owner", "olivia.owner@acme.example"},
+	{"admin (Adam Admin)", auth.RoleAdmin, uuid.MustParse("01936b2e-1f00-7a00-8000-000000000002"), "Adam Admin", "adam.admin@acme.example"},
+	{"manager (Maya Manager)", auth.RoleManager, uuid.MustParse("01936b2e-1f00-7a00-8000-000000000003"), "Maya Manager", "maya.manager@acme.example"},
+	{"learner (Leo Learner)", auth.RoleLearner, uuid.MustParse("01936b2e-1f00-7a00-8000-000000000004"), "Leo Learner", "leo.learner@acme.example"},
 }
 
 func (u demoUser) personID() string { return typeid.Format(typeid.Person, u.id) }
