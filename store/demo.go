@@ -211,7 +211,7 @@ func (w *demoWriter) run(d DemoLMS) {
 	courseIDs := make([]uuid.UUID, len(demoCourses))
 	courseQuiz := make([][]uuid.UUID, len(demoCourses))  // quiz question ids
 	courseElems := make([][]uuid.UUID, len(demoCourses)) // element ids in order
-	owner := d.People[2].ID                               // the demo manager authors most courses
+	owner := d.People[2].ID                              // the demo manager authors most courses
 	for ci, c := range demoCourses {
 		cid := demoID("course", ci)
 		courseIDs[ci] = cid
