@@ -1,6 +1,12 @@
 package store
 
-import "context"
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+
+	"github.com/jackc/pgx/v5"
+)
 
 // CountUnscoped counts a table's rows inside a tenant transaction WITHOUT the tenant
 // filter, so only row-level security stands between the caller and other tenants.
@@ -18,4 +24,19 @@ func InsertForeignTenant(ctx context.Context, s *Store, tenant string) error {
 		_, err := t.pg.Exec(t.ctx, `INSERT INTO cohorts (tenant_id, id, created_at, updated_at, name) VALUES ($1, gen_random_uuid(), now(), now(), 'intruder')`, tenant)
 		return err
 	})
+}
+
+// CountVisibleKeys counts the api_keys rows a transaction with no tenant sees when it
+// presents secret's hash (the key-lookup policy).
+func CountVisibleKeys(ctx context.Context, s *Store, secret string) (int, error) {
+	hash := ""
+	if secret != "" {
+		sum := sha256.Sum256([]byte(secret))
+		hash = hex.EncodeToString(sum[:])
+	}
+	n := 0
+	err := s.scopedBatch(ctx, "", hash, func(b *pgx.Batch) {
+		b.Queue(`SELECT count(*) FROM api_keys`).QueryRow(func(r pgx.Row) error { return r.Scan(&n) })
+	})
+	return n, err
 }
