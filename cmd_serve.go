@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/jobs"
 	"github.com/learnd/learnd/server"
 	"github.com/learnd/learnd/server/explorer"
 	"github.com/learnd/learnd/store"
@@ -25,8 +26,10 @@ func serveCmd() *cobra.Command {
 		Use:   "serve",
 		Short: "Serve the learnd API (migrating the database first unless LEARND_MIGRATE_ON_START=false)",
 		Long: `Serve the learnd API on LEARND_ADDR (default :8080): the REST API under /api,
-the explorer at /docs, /openapi.json, /healthz, /readyz and /metrics.
-Stops gracefully on SIGINT or SIGTERM.`,
+the explorer at /docs, /openapi.json, /healthz, /readyz and /metrics, and the
+background job workers (mail delivery; LEARND_JOB_WORKERS, LEARND_SMTP_URL,
+LEARND_MAIL_FROM). Stops gracefully on SIGINT or SIGTERM: the HTTP server first,
+then the workers (each within LEARND_SHUTDOWN_TIMEOUT).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -59,6 +62,25 @@ func serve(ctx context.Context, cfg config) error {
 			log.Info("migrated database", "versions", applied)
 		}
 	}
+	// The job queue: the store queues mail deliveries through it in the transaction that
+	// writes them; its workers deliver them. Stopped after the HTTP server (deferred).
+	jr, err := jobs.New(ctx, st, cfg.jobsConfig(log))
+	if err != nil {
+		return err
+	}
+	st.SetMailEnqueuer(jr.EnqueueMail)
+	if err := jr.Start(ctx); err != nil {
+		_ = jr.Stop(context.Background())
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		defer cancel()
+		if err := jr.Stop(sctx); err != nil {
+			log.Warn("stop job workers", "err", err)
+		}
+	}()
+	log.Info("mail", "to", cfg.mailTarget(), "from", cfg.MailFrom, "job_workers", cfg.JobWorkers)
 	iss, err := auth.NewIssuer(cfg.authConfig())
 	if err != nil {
 		return fmt.Errorf("signing key: %w (set LEARND_SIGNING_KEY or LEARND_SIGNING_KEY_FILE, or LEARND_DEV=true to generate one)", err)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/caarlos0/env/v11"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/jobs"
 	"github.com/learnd/learnd/store"
 )
 
@@ -45,6 +47,12 @@ type config struct {
 	LogFormat         string        `env:"LEARND_LOG_FORMAT" envDefault:"json"`
 	ShutdownTimeout   time.Duration `env:"LEARND_SHUTDOWN_TIMEOUT" envDefault:"15s"`
 	ReadHeaderTimeout time.Duration `env:"LEARND_READ_HEADER_TIMEOUT" envDefault:"10s"`
+	// Mail and background jobs: SMTP server as smtp://[user:pass@]host[:port] (STARTTLS when
+	// offered) or smtps://…; unset, messages are written to the log. LEARND_JOB_WORKERS
+	// jobs of each queue run at once on this process; 0 queues jobs without working them.
+	SMTPURL    string `env:"LEARND_SMTP_URL"`
+	MailFrom   string `env:"LEARND_MAIL_FROM" envDefault:"learnd <no-reply@learnd.local>"`
+	JobWorkers int    `env:"LEARND_JOB_WORKERS" envDefault:"10"`
 }
 
 func loadConfig() (config, error) {
@@ -68,6 +76,26 @@ func openStore(ctx context.Context) (*store.Store, error) {
 		return nil, err
 	}
 	return store.Open(ctx, cfg.DatabaseURL, store.Options{MaxOpenConns: 2})
+}
+
+// jobsConfig is the job queue's configuration.
+func (c config) jobsConfig(log *slog.Logger) jobs.Config {
+	return jobs.Config{
+		DatabaseURL: c.DatabaseURL, SMTPURL: c.SMTPURL, From: c.MailFrom,
+		Workers: c.JobWorkers, Logger: log,
+	}
+}
+
+// mailTarget describes where mail goes, without credentials (for the log).
+func (c config) mailTarget() string {
+	if c.SMTPURL == "" {
+		return "log (LEARND_SMTP_URL is unset)"
+	}
+	u, err := url.Parse(c.SMTPURL)
+	if err != nil {
+		return "invalid LEARND_SMTP_URL"
+	}
+	return u.Redacted()
 }
 
 func (c config) requireDatabase() error {

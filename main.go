@@ -18,7 +18,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), migrateCmd(), tokenCmd(), seedCmd())
+	root.AddCommand(serveCmd(), migrateCmd(), tokenCmd(), seedCmd(), tenantCmd())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "learnd:", err)
 		os.Exit(1)

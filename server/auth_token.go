@@ -4,12 +4,16 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/typeid"
 )
 
 // oauthProblem is a problem carrying an RFC 6749 §5.2 error code in both error and code.
@@ -20,9 +24,10 @@ func oauthProblem(ctx context.Context, k problemKind, oauthCode, detail string) 
 }
 
 // CreateToken exchanges client credentials for a JWT (OAuth 2.0 client credentials, RFC
-// 6749 §4.4), with the credentials in the form or in HTTP Basic authentication. Today the
-// development client is the only credential: client_id "<tenant>:<person>:<role>" with the
-// dev client secret, in dev mode. API keys arrive with the LMS core.
+// 6749 §4.4), with the credentials in the form or in HTTP Basic authentication. Two kinds
+// of credentials: an API key (client_id the key's id, client_secret its lk_ secret), always;
+// and in dev mode the development client (client_id "<tenant>:<person>:<role>" with the dev
+// client secret).
 func (s *Server) CreateToken(ctx context.Context, req api.CreateTokenRequestObject) (api.CreateTokenResponseObject, error) {
 	badRequest := func(code, detail string) api.CreateTokenResponseObject {
 		return api.CreateToken400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(oauthProblem(ctx, kindBadRequest, code, detail))}
@@ -44,6 +49,9 @@ func (s *Server) CreateToken(ctx context.Context, req api.CreateTokenRequestObje
 	if !ok {
 		return badRequest("invalid_request", "send the client credentials once: in the form or in HTTP Basic authentication"), nil
 	}
+	if strings.HasPrefix(secret, store.APIKeyPrefix) {
+		return s.exchangeKey(ctx, id, secret, deref(body.Scope), badRequest, invalidClient)
+	}
 	scopes, ok := parseScopes(deref(body.Scope))
 	if !ok {
 		return badRequest("invalid_scope", "scope may only contain read and write"), nil
@@ -63,6 +71,51 @@ func (s *Server) CreateToken(ctx context.Context, req api.CreateTokenRequestObje
 	if err != nil {
 		// Mint rejects malformed tenant ids and subjects: the client's fault.
 		return invalidClient("client_id is malformed: " + err.Error()), nil
+	}
+	return api.CreateToken200JSONResponse{
+		Body: api.TokenResponse{
+			AccessToken: tok, TokenType: api.TokenResponseTokenTypeBearer, ExpiresIn: int(s.cfg.TokenTTL.Seconds()),
+			Scope: ptr(strings.Join(scopes, " ")),
+		},
+		Headers: api.CreateToken200ResponseHeaders{CacheControl: ptr("no-store")},
+	}, nil
+}
+
+// exchangeKey mints a token for an API key: the key's user with the user's current role,
+// the key's application and id, and the requested scopes (all of the key's when none are
+// asked for; more than the key's is invalid_scope). The token is refused from the moment
+// the key is revoked or expires or its user is banned (see authenticate).
+func (s *Server) exchangeKey(ctx context.Context, id, secret, scope string,
+	badRequest func(code, detail string) api.CreateTokenResponseObject,
+	invalidClient func(detail string) api.CreateTokenResponseObject) (api.CreateTokenResponseObject, error) {
+	kc, err := s.store.AuthenticateKey(ctx, secret)
+	switch {
+	case errors.Is(err, store.ErrInvalidKey):
+		return invalidClient("the API key is invalid, expired or revoked"), nil
+	case errors.Is(err, store.ErrBanned):
+		return invalidClient("the API key's user is banned"), nil
+	case err != nil:
+		return nil, fmt.Errorf("exchange api key: %w", err)
+	}
+	p := kc.Principal
+	if canon, err := typeid.Canonical(typeid.APIKey, id); err != nil || canon != p.KeyID {
+		return invalidClient("client_id is not the id (key_…) of the API key in client_secret"), nil
+	}
+	scopes := p.Scopes
+	if fields := strings.Fields(scope); len(fields) > 0 {
+		scopes = nil
+		for _, f := range fields {
+			if !slices.Contains(p.Scopes, f) {
+				return badRequest("invalid_scope", "scope may only contain the key's scopes: "+strings.Join(p.Scopes, " ")), nil
+			}
+			if !slices.Contains(scopes, f) {
+				scopes = append(scopes, f)
+			}
+		}
+	}
+	tok, _, err := s.issuer.Mint(auth.Claims{TenantID: p.TenantID, Subject: p.Subject, Role: p.Role, Scopes: scopes, AppID: p.AppID, KeyID: p.KeyID}, s.cfg.TokenTTL)
+	if err != nil {
+		return nil, fmt.Errorf("exchange api key: %w", err)
 	}
 	return api.CreateToken200JSONResponse{
 		Body: api.TokenResponse{

@@ -91,7 +91,10 @@ func (r repo[T, P]) Create(ctx context.Context, v *T) error {
 		}
 		// RETURNING refreshes v with what was stored (e.g. timestamps at the database's
 		// microsecond precision), so the response is exactly what a later read returns.
-		return r.mapDBError(queryOne(t, r.write.insert, bindArgs(reflect.ValueOf(v).Elem(), r.write.insertCols), v))
+		if err := r.mapDBError(queryOne(t, r.write.insert, bindArgs(reflect.ValueOf(v).Elem(), r.write.insertCols), v)); err != nil {
+			return err
+		}
+		return r.recordWrite(t, "create", nil, v)
 	})
 	if err != nil {
 		return fmt.Errorf("create %s: %w", r.spec.name, err)
@@ -111,6 +114,10 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 		if e.Version != expected {
 			return &VersionMismatchError{Expected: expected, Current: e.Version}
 		}
+		before, err := r.snapshot(t, &cur)
+		if err != nil {
+			return err
+		}
 		saved := *e
 		if err := mutate(&cur); err != nil {
 			return err
@@ -129,7 +136,10 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 		}
 		r.touch(t, e)
 		args := bindArgs(reflect.ValueOf(&cur).Elem(), r.write.updateCols, e.TenantID, e.ID)
-		return r.mapDBError(queryOne(t, r.write.update, args, &cur))
+		if err := r.mapDBError(queryOne(t, r.write.update, args, &cur)); err != nil {
+			return err
+		}
+		return r.recordWrite(t, "update", before, &cur)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update %s: %w", r.spec.name, err)
@@ -148,10 +158,17 @@ func (r repo[T, P]) Delete(ctx context.Context, id uuid.UUID, expected int) (*T,
 		if e.Version != expected {
 			return &VersionMismatchError{Expected: expected, Current: e.Version}
 		}
+		before, err := r.snapshot(t, &cur)
+		if err != nil {
+			return err
+		}
 		r.touch(t, e)
 		person := t.p.PersonID
 		e.IsDeleted, e.DeletedAt, e.DeletedBy = true, &e.UpdatedAt, &person
-		return r.writeEnvelope(t, e)
+		if err := r.writeEnvelope(t, e); err != nil {
+			return err
+		}
+		return r.recordWrite(t, "delete", before, &cur)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delete %s: %w", r.spec.name, err)
@@ -173,9 +190,16 @@ func (r repo[T, P]) Restore(ctx context.Context, id uuid.UUID, expected *int) (*
 		if expected != nil && e.Version != *expected {
 			return &VersionMismatchError{Expected: *expected, Current: e.Version}
 		}
+		before, err := r.snapshot(t, &cur)
+		if err != nil {
+			return err
+		}
 		r.touch(t, e)
 		e.IsDeleted, e.DeletedAt, e.DeletedBy = false, nil, nil
-		return r.writeEnvelope(t, e)
+		if err := r.writeEnvelope(t, e); err != nil {
+			return err
+		}
+		return r.recordWrite(t, "restore", before, &cur)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("restore %s: %w", r.spec.name, err)

@@ -20,7 +20,26 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
+
+// Defines values for APIKeyScope.
+const (
+	APIKeyScopeRead  APIKeyScope = "read"
+	APIKeyScopeWrite APIKeyScope = "write"
+)
+
+// Valid indicates whether the value is a known member of the APIKeyScope enum.
+func (e APIKeyScope) Valid() bool {
+	switch e {
+	case APIKeyScopeRead:
+		return true
+	case APIKeyScopeWrite:
+		return true
+	default:
+		return false
+	}
+}
 
 // Defines values for AssessmentFrequency.
 const (
@@ -115,6 +134,54 @@ func (e AssessmentStatus) Valid() bool {
 	}
 }
 
+// Defines values for AssignmentStatus.
+const (
+	AssignmentStatusAssigned   AssignmentStatus = "assigned"
+	AssignmentStatusCompleted  AssignmentStatus = "completed"
+	AssignmentStatusInProgress AssignmentStatus = "in_progress"
+	AssignmentStatusOverdue    AssignmentStatus = "overdue"
+	AssignmentStatusScheduled  AssignmentStatus = "scheduled"
+)
+
+// Valid indicates whether the value is a known member of the AssignmentStatus enum.
+func (e AssignmentStatus) Valid() bool {
+	switch e {
+	case AssignmentStatusAssigned:
+		return true
+	case AssignmentStatusCompleted:
+		return true
+	case AssignmentStatusInProgress:
+		return true
+	case AssignmentStatusOverdue:
+		return true
+	case AssignmentStatusScheduled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditSurface.
+const (
+	AuditSurfaceApi    AuditSurface = "api"
+	AuditSurfaceMcp    AuditSurface = "mcp"
+	AuditSurfaceSystem AuditSurface = "system"
+)
+
+// Valid indicates whether the value is a known member of the AuditSurface enum.
+func (e AuditSurface) Valid() bool {
+	switch e {
+	case AuditSurfaceApi:
+		return true
+	case AuditSurfaceMcp:
+		return true
+	case AuditSurfaceSystem:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CohortStatus.
 const (
 	CohortStatusActive    CohortStatus = "active"
@@ -136,6 +203,96 @@ func (e CohortStatus) Valid() bool {
 	case CohortStatusDraft:
 		return true
 	case CohortStatusScheduled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ComplianceStatus.
+const (
+	ComplianceStatusAssigned   ComplianceStatus = "assigned"
+	ComplianceStatusCompleted  ComplianceStatus = "completed"
+	ComplianceStatusInProgress ComplianceStatus = "in_progress"
+	ComplianceStatusOverdue    ComplianceStatus = "overdue"
+	ComplianceStatusScheduled  ComplianceStatus = "scheduled"
+)
+
+// Valid indicates whether the value is a known member of the ComplianceStatus enum.
+func (e ComplianceStatus) Valid() bool {
+	switch e {
+	case ComplianceStatusAssigned:
+		return true
+	case ComplianceStatusCompleted:
+		return true
+	case ComplianceStatusInProgress:
+		return true
+	case ComplianceStatusOverdue:
+		return true
+	case ComplianceStatusScheduled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CourseElementKind.
+const (
+	CourseElementKindLesson CourseElementKind = "lesson"
+	CourseElementKindQuiz   CourseElementKind = "quiz"
+	CourseElementKindSurvey CourseElementKind = "survey"
+)
+
+// Valid indicates whether the value is a known member of the CourseElementKind enum.
+func (e CourseElementKind) Valid() bool {
+	switch e {
+	case CourseElementKindLesson:
+		return true
+	case CourseElementKindQuiz:
+		return true
+	case CourseElementKindSurvey:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CourseStatus.
+const (
+	CourseStatusArchived  CourseStatus = "archived"
+	CourseStatusDraft     CourseStatus = "draft"
+	CourseStatusPublished CourseStatus = "published"
+)
+
+// Valid indicates whether the value is a known member of the CourseStatus enum.
+func (e CourseStatus) Valid() bool {
+	switch e {
+	case CourseStatusArchived:
+		return true
+	case CourseStatusDraft:
+		return true
+	case CourseStatusPublished:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ElementProgressKind.
+const (
+	ElementProgressKindLesson ElementProgressKind = "lesson"
+	ElementProgressKindQuiz   ElementProgressKind = "quiz"
+	ElementProgressKindSurvey ElementProgressKind = "survey"
+)
+
+// Valid indicates whether the value is a known member of the ElementProgressKind enum.
+func (e ElementProgressKind) Valid() bool {
+	switch e {
+	case ElementProgressKindLesson:
+		return true
+	case ElementProgressKindQuiz:
+		return true
+	case ElementProgressKindSurvey:
 		return true
 	default:
 		return false
@@ -169,6 +326,36 @@ func (e FindingSeverity) Valid() bool {
 	}
 }
 
+// Defines values for GroupKind.
+const (
+	GroupKindCohort     GroupKind = "cohort"
+	GroupKindDepartment GroupKind = "department"
+	GroupKindLocation   GroupKind = "location"
+	GroupKindOther      GroupKind = "other"
+	GroupKindProject    GroupKind = "project"
+	GroupKindTeam       GroupKind = "team"
+)
+
+// Valid indicates whether the value is a known member of the GroupKind enum.
+func (e GroupKind) Valid() bool {
+	switch e {
+	case GroupKindCohort:
+		return true
+	case GroupKindDepartment:
+		return true
+	case GroupKindLocation:
+		return true
+	case GroupKindOther:
+		return true
+	case GroupKindProject:
+		return true
+	case GroupKindTeam:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for QuestionType.
 const (
 	QuestionTypeBoolean        QuestionType = "boolean"
@@ -190,6 +377,24 @@ func (e QuestionType) Valid() bool {
 	case QuestionTypeSingleChoice:
 		return true
 	case QuestionTypeText:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QuizQuestionKind.
+const (
+	QuizQuestionKindMultiple QuizQuestionKind = "multiple"
+	QuizQuestionKindSingle   QuizQuestionKind = "single"
+)
+
+// Valid indicates whether the value is a known member of the QuizQuestionKind enum.
+func (e QuizQuestionKind) Valid() bool {
+	switch e {
+	case QuizQuestionKindMultiple:
+		return true
+	case QuizQuestionKindSingle:
 		return true
 	default:
 		return false
@@ -244,6 +449,48 @@ func (e SourceType) Valid() bool {
 	}
 }
 
+// Defines values for TenantLicenceMcpAccess.
+const (
+	TenantLicenceMcpAccessFull TenantLicenceMcpAccess = "full"
+	TenantLicenceMcpAccessNone TenantLicenceMcpAccess = "none"
+	TenantLicenceMcpAccessRead TenantLicenceMcpAccess = "read"
+)
+
+// Valid indicates whether the value is a known member of the TenantLicenceMcpAccess enum.
+func (e TenantLicenceMcpAccess) Valid() bool {
+	switch e {
+	case TenantLicenceMcpAccessFull:
+		return true
+	case TenantLicenceMcpAccessNone:
+		return true
+	case TenantLicenceMcpAccessRead:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TenantLicenceTier.
+const (
+	TenantLicenceTierBusiness   TenantLicenceTier = "business"
+	TenantLicenceTierEnterprise TenantLicenceTier = "enterprise"
+	TenantLicenceTierStarter    TenantLicenceTier = "starter"
+)
+
+// Valid indicates whether the value is a known member of the TenantLicenceTier enum.
+func (e TenantLicenceTier) Valid() bool {
+	switch e {
+	case TenantLicenceTierBusiness:
+		return true
+	case TenantLicenceTierEnterprise:
+		return true
+	case TenantLicenceTierStarter:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TokenResponseTokenType.
 const (
 	TokenResponseTokenTypeBearer TokenResponseTokenType = "Bearer"
@@ -253,6 +500,48 @@ const (
 func (e TokenResponseTokenType) Valid() bool {
 	switch e {
 	case TokenResponseTokenTypeBearer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserRole.
+const (
+	UserRoleAdmin   UserRole = "admin"
+	UserRoleLearner UserRole = "learner"
+	UserRoleManager UserRole = "manager"
+	UserRoleOwner   UserRole = "owner"
+)
+
+// Valid indicates whether the value is a known member of the UserRole enum.
+func (e UserRole) Valid() bool {
+	switch e {
+	case UserRoleAdmin:
+		return true
+	case UserRoleLearner:
+		return true
+	case UserRoleManager:
+		return true
+	case UserRoleOwner:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserStatus.
+const (
+	UserStatusActive UserStatus = "active"
+	UserStatusBanned UserStatus = "banned"
+)
+
+// Valid indicates whether the value is a known member of the UserStatus enum.
+func (e UserStatus) Valid() bool {
+	switch e {
+	case UserStatusActive:
+		return true
+	case UserStatusBanned:
 		return true
 	default:
 		return false
@@ -295,6 +584,30 @@ func (e ListAssessmentsParamsOrderBy) Valid() bool {
 	}
 }
 
+// Defines values for ListAssessmentResponsesParamsOrderBy.
+const (
+	ListAssessmentResponsesParamsOrderByCreatedAt      ListAssessmentResponsesParamsOrderBy = "created_at"
+	ListAssessmentResponsesParamsOrderByMinusCreatedAt ListAssessmentResponsesParamsOrderBy = "-created_at"
+	ListAssessmentResponsesParamsOrderByMinusScore     ListAssessmentResponsesParamsOrderBy = "-score"
+	ListAssessmentResponsesParamsOrderByScore          ListAssessmentResponsesParamsOrderBy = "score"
+)
+
+// Valid indicates whether the value is a known member of the ListAssessmentResponsesParamsOrderBy enum.
+func (e ListAssessmentResponsesParamsOrderBy) Valid() bool {
+	switch e {
+	case ListAssessmentResponsesParamsOrderByCreatedAt:
+		return true
+	case ListAssessmentResponsesParamsOrderByMinusCreatedAt:
+		return true
+	case ListAssessmentResponsesParamsOrderByMinusScore:
+		return true
+	case ListAssessmentResponsesParamsOrderByScore:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListCohortsParamsOrderBy.
 const (
 	ListCohortsParamsOrderByCreatedAt      ListCohortsParamsOrderBy = "created_at"
@@ -331,6 +644,95 @@ func (e ListCohortsParamsOrderBy) Valid() bool {
 	}
 }
 
+// APIKey An API key, without its secret.
+type APIKey struct {
+	// AppId The application tokens exchanged for this key carry.
+	AppId     nullable.Nullable[string]    `json:"appId"`
+	CreatedAt time.Time                    `json:"createdAt"`
+	ExpiresAt nullable.Nullable[time.Time] `json:"expiresAt"`
+
+	// Hint The last four characters of the secret, to tell keys apart.
+	Hint string `json:"hint"`
+
+	// Id An API key id (`key_…`).
+	Id APIKeyID `json:"id"`
+
+	// LastUsedAt Last authentication with the key (refreshed at most once a minute).
+	LastUsedAt nullable.Nullable[time.Time] `json:"lastUsedAt"`
+	Name       string                       `json:"name"`
+	RevokedAt  nullable.Nullable[time.Time] `json:"revokedAt"`
+	Scopes     []APIKeyScope                `json:"scopes"`
+
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId UserID `json:"userId"`
+}
+
+// APIKeyCreate defines model for APIKeyCreate.
+type APIKeyCreate struct {
+	// AppId An application id to stamp on tokens exchanged for the key.
+	AppId *string `json:"appId,omitempty"`
+
+	// ExpiresAt When the key stops working; must be in the future. Never, when absent.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+
+	// Name What the key is for, e.g. the agent or script using it.
+	Name string `json:"name"`
+
+	// Scopes Defaults to `[read]`. Cannot exceed the scopes of your own token.
+	Scopes *[]APIKeyScope `json:"scopes,omitempty"`
+}
+
+// APIKeyCreated A new key with its secret.
+type APIKeyCreated struct {
+	AppId     nullable.Nullable[string]    `json:"appId"`
+	CreatedAt time.Time                    `json:"createdAt"`
+	ExpiresAt nullable.Nullable[time.Time] `json:"expiresAt"`
+
+	// Hint The last four characters of the secret.
+	Hint string `json:"hint"`
+
+	// Id An API key id (`key_…`).
+	Id APIKeyID `json:"id"`
+
+	// Key The secret: `lk_` and 43 base64url characters. Shown once; store it safely.
+	Key    string        `json:"key"`
+	Name   string        `json:"name"`
+	Scopes []APIKeyScope `json:"scopes"`
+}
+
+// APIKeyID An API key id (`key_…`).
+type APIKeyID = string
+
+// APIKeyList defines model for APIKeyList.
+type APIKeyList struct {
+	Data []APIKey `json:"data"`
+
+	// HasMore Whether another page follows.
+	HasMore bool `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// APIKeyScope `read` allows reads; `write` allows writes.
+type APIKeyScope string
+
+// AnswerInput One answer to one of the assessment's inline questions.
+type AnswerInput struct {
+	// QuestionId The `id` of a question of the assessment.
+	//
+	// Example: q1
+	QuestionId string `json:"question_id"`
+
+	// Value The answer; its shape depends on the question's type: a string (`single_choice`,
+	// `text`, and `rating` with options), an array of strings (`multiple_choice`), a
+	// boolean (`boolean`) or a number from 1 to 5 (`rating` without options).
+	//
+	//
+	// Example: Consistency
+	Value interface{} `json:"value"`
+}
+
 // Assessment A test, quiz, or evaluation artifact.
 type Assessment struct {
 	// AppId App scope. Stamped ONLY when the caller's JWT was minted for a specific Application (integration API keys). Absent for human-user sessions. Filters reads when present.
@@ -339,7 +741,13 @@ type Assessment struct {
 	// AssessmentTools Tools used to conduct the assessment (e.g. Nmap, Nessus, leadthe-ai).
 	AssessmentTools []string `json:"assessment_tools"`
 
-	// CompletionPct Percentage of expected responses received.
+	// CompletionPct Percentage of expected responses received, rounded to one decimal and recomputed
+	// whenever a response is submitted (0 before the first). The expected respondents
+	// are the current members of the group behind `target_cohort_id` (the cohort's
+	// `group_id`), else of `target_group_id`: completion_pct = 100 × those members who
+	// have responded ÷ the members. With no such group (or an empty one) nobody in
+	// particular is expected, and completion_pct is the mean `score_pct` of the
+	// responses — how completely, by question weight, they were answered.
 	CompletionPct float64 `json:"completion_pct"`
 
 	// ControlIds GRC control IDs in scope. Used when kind=grc_self_assessment or compliance_audit.
@@ -401,7 +809,8 @@ type Assessment struct {
 	// Recommendations Recommendations arising from the assessment findings.
 	Recommendations []Recommendation `json:"recommendations"`
 
-	// ResponseCount Number of responses received.
+	// ResponseCount Number of responses received (one per respondent; a resubmission replaces its
+	// response and is not counted again). Maintained by `POST …/responses`.
 	ResponseCount int `json:"response_count"`
 
 	// ResponsibleUserId User ID of the assessor or facilitator responsible for this assessment.
@@ -684,8 +1093,347 @@ type AssessmentPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
+// AssessmentResponse One person's scored answers to an assessment.
+type AssessmentResponse struct {
+	// Answers The answers, in the order submitted, each with the score it earned.
+	Answers []ScoredAnswer `json:"answers"`
+
+	// AppId The application of the token that submitted it, when there was one.
+	AppId *string `json:"app_id,omitempty"`
+
+	// AssessmentId The assessment answered (`asm_…`).
+	//
+	// Example: asm_01jd8x4k2m3n5p6q7r8s9t0v1w
+	AssessmentId string `json:"assessment_id"`
+
+	// CreatedAt When the person first responded.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Id Server-assigned id (`rsp_…`); it stays the same when the response is replaced.
+	//
+	// Example: rsp_01jd8x4k2m3n5p6q7r8s9t0v1w
+	Id string `json:"id"`
+
+	// MaxScore Sum of the weights of all the assessment's questions when it was answered.
+	//
+	// Example: 5
+	MaxScore float64 `json:"max_score"`
+
+	// RespondentId The person who answered (`per_…`, the token's `sub`).
+	//
+	// Example: per_01jd8x4k2m3n5p6q7r8s9t0v1w
+	RespondentId string `json:"respondent_id"`
+
+	// Score Sum of the answers' scores.
+	//
+	// Example: 3.75
+	Score float64 `json:"score"`
+
+	// ScorePct 100 × score ÷ max_score, rounded to one decimal (100 when max_score is 0).
+	//
+	// Example: 75
+	ScorePct float64 `json:"score_pct"`
+
+	// SubmittedAt When these answers were submitted (the latest submission).
+	SubmittedAt time.Time `json:"submitted_at"`
+
+	// TenantId Tenant scope, from the caller's token.
+	//
+	// Example: acme
+	TenantId string `json:"tenant_id"`
+
+	// UpdatedAt When the response was last replaced.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Version 1 on the first submission, bumped each time the answers are replaced.
+	//
+	// Example: 1
+	Version int `json:"version"`
+}
+
+// AssessmentResponseList defines model for AssessmentResponseList.
+type AssessmentResponseList struct {
+	Data []AssessmentResponse `json:"data"`
+
+	// HasMore Whether another page follows.
+	HasMore bool `json:"has_more"`
+
+	// NextPageToken Pass as `page_token` to get the next page; absent on the last page.
+	NextPageToken *string `json:"next_page_token,omitempty"`
+}
+
+// AssessmentResponseSubmit Your answers to an assessment. Omit a question to leave it unanswered (only allowed for questions that are not `required`).
+type AssessmentResponseSubmit struct {
+	Answers []AnswerInput `json:"answers"`
+}
+
 // AssessmentStatus Lifecycle status of the assessment. New records start as `draft` unless told otherwise.
 type AssessmentStatus string
+
+// AssignChainRequest Who gets the chain; at least one of `users` and `groups`.
+type AssignChainRequest struct {
+	// DueAt The deadline of the whole chain, applied to each of its courses; omit for none.
+	DueAt *time.Time `json:"dueAt,omitempty"`
+
+	// Groups Group ids (`grp_…`); their members, now and later, get the chain.
+	Groups *[]GroupID `json:"groups,omitempty"`
+
+	// Users User ids (`per_…`).
+	Users *[]UserID `json:"users,omitempty"`
+}
+
+// AssignGroupsRequest The groups whose members get the course.
+type AssignGroupsRequest struct {
+	// DueAt The deadline applied to every assignment; omit for none.
+	DueAt *time.Time `json:"dueAt,omitempty"`
+
+	// Groups Group ids (`grp_…`).
+	Groups []GroupID `json:"groups"`
+
+	// StartAt Schedule the assignments to start at this instant; omit to start at once.
+	StartAt *time.Time `json:"startAt,omitempty"`
+}
+
+// AssignUserRequest One user to assign the course to.
+type AssignUserRequest struct {
+	// DueAt The deadline; omit for none.
+	DueAt *time.Time `json:"dueAt,omitempty"`
+
+	// StartAt Schedule the assignment to start at this instant; omit to start at once.
+	StartAt *time.Time `json:"startAt,omitempty"`
+
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId UserID `json:"userId"`
+}
+
+// Assignment A course assigned to a user.
+type Assignment struct {
+	// AssignedAt When the course was assigned.
+	AssignedAt time.Time `json:"assignedAt"`
+
+	// ChainId The course chain this assignment belongs to (`chn_…`); absent outside chains.
+	//
+	// Example: chn_01jd8x4k2m3n5p6q7r8s9t0v1w
+	ChainId *string `json:"chainId,omitempty"`
+
+	// ChainPosition The course's position in the chain, from 1.
+	//
+	// Example: 2
+	ChainPosition *int `json:"chainPosition,omitempty"`
+
+	// CompletedAt When the learner completed the course.
+	CompletedAt *time.Time `json:"completedAt,omitempty"`
+
+	// CourseId The assigned course (`crs_…`).
+	//
+	// Example: crs_01jd8x4k2m3n5p6q7r8s9t0v1w
+	CourseId string `json:"courseId"`
+
+	// CourseName The course's name.
+	//
+	// Example: OSHA Confined Spaces Refresher
+	CourseName string `json:"courseName"`
+
+	// DueAt The deadline; absent when there is none.
+	DueAt *time.Time `json:"dueAt,omitempty"`
+
+	// GroupId The group whose assignment created this one (`grp_…`); absent for individual assignments.
+	//
+	// Example: grp_01jd8x4k2m3n5p6q7r8s9t0v1w
+	GroupId *string `json:"groupId,omitempty"`
+
+	// Id The assignment id (`asg_…`).
+	//
+	// Example: asg_01jd8x4k2m3n5p6q7r8s9t0v1w
+	Id string `json:"id"`
+
+	// Locked A chain course whose predecessor in the chain the learner has not completed yet; no progress is accepted until it unlocks.
+	//
+	// Example: false
+	Locked bool `json:"locked"`
+
+	// PointsAwarded Points awarded on completion (the course's `points` setting).
+	//
+	// Example: 0
+	PointsAwarded int `json:"pointsAwarded"`
+
+	// ProgressPct Required elements completed, in percent.
+	//
+	// Example: 40
+	ProgressPct int `json:"progressPct"`
+
+	// Score On completion, the average of the learner's best quiz scores (0–100); absent for a course without quizzes.
+	//
+	// Example: 86.5
+	Score *float64 `json:"score,omitempty"`
+
+	// StartAt For a scheduled assignment, when it becomes active; absent when active at once.
+	StartAt *time.Time `json:"startAt,omitempty"`
+
+	// StartedAt When the learner first recorded progress.
+	StartedAt *time.Time `json:"startedAt,omitempty"`
+
+	// Status Computed on read: `scheduled` (the start is in the future), `completed`, `overdue`
+	// (the deadline passed before completion), `in_progress` (some progress recorded),
+	// else `assigned`.
+	Status AssignmentStatus `json:"status"`
+
+	// UserId The learner (`per_…`).
+	//
+	// Example: per_01jd8x4k2m3n5p6q7r8s9t0v1w
+	UserId string `json:"userId"`
+
+	// UserName The learner's name.
+	//
+	// Example: Jamie Park
+	UserName string `json:"userName"`
+}
+
+// AssignmentID An assignment id (`asg_…`).
+type AssignmentID = string
+
+// AssignmentList defines model for AssignmentList.
+type AssignmentList struct {
+	Data []Assignment `json:"data"`
+
+	// HasMore Whether another page follows.
+	HasMore bool `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// AssignmentStatus Computed on read: `scheduled` (the start is in the future), `completed`, `overdue`
+// (the deadline passed before completion), `in_progress` (some progress recorded),
+// else `assigned`.
+type AssignmentStatus string
+
+// AuditEntry One write recorded in the audit log.
+type AuditEntry struct {
+	// Action What was done, as `<target>.<verb>` (e.g. `user.ban`, `course.publish`).
+	Action string `json:"action"`
+
+	// ActorId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	ActorId *UserID `json:"actorId,omitempty"`
+
+	// After The target as it is after the write (absent for deletions).
+	After interface{} `json:"after,omitempty"`
+
+	// AppId The application the token or key was issued for (absent when none).
+	AppId *string `json:"appId,omitempty"`
+
+	// Before The target as it was before the write (absent for creations).
+	Before    interface{} `json:"before,omitempty"`
+	CreatedAt time.Time   `json:"createdAt"`
+
+	// Id An audit log entry id (`aud_…`).
+	Id AuditEntryID `json:"id"`
+
+	// KeyId An API key id (`key_…`).
+	KeyId *APIKeyID `json:"keyId,omitempty"`
+
+	// RequestId The id of the request that made the write.
+	RequestId *string `json:"requestId,omitempty"`
+
+	// Surface Where the write came from: the REST API, an MCP agent, or the system itself.
+	Surface AuditSurface `json:"surface"`
+
+	// TargetId The id of the record changed (absent when the write has no single target).
+	TargetId *string `json:"targetId,omitempty"`
+
+	// TargetType The kind of record changed (e.g. `user`, `course`, `assignment`).
+	TargetType string `json:"targetType"`
+}
+
+// AuditEntryID An audit log entry id (`aud_…`).
+type AuditEntryID = string
+
+// AuditLogPage defines model for AuditLogPage.
+type AuditLogPage struct {
+	Data    []AuditEntry `json:"data"`
+	HasMore bool         `json:"hasMore"`
+	Limit   int          `json:"limit"`
+	Offset  int          `json:"offset"`
+
+	// Total Matching entries in all.
+	Total int `json:"total"`
+}
+
+// AuditSurface Where the write came from: the REST API, an MCP agent, or the system itself.
+type AuditSurface string
+
+// Certificate A certificate of course completion.
+type Certificate struct {
+	// CourseId The completed course (`crs_…`).
+	//
+	// Example: crs_01jd8x4k2m3n5p6q7r8s9t0v1w
+	CourseId string `json:"courseId"`
+
+	// CourseName The course's name.
+	//
+	// Example: OSHA Confined Spaces Refresher
+	CourseName string `json:"courseName"`
+
+	// Expired Whether `expiresAt` has passed.
+	//
+	// Example: false
+	Expired bool `json:"expired"`
+
+	// ExpiresAt When it expires (issue plus the course's `certificateValidityMonths`); absent when it never does.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+
+	// Id The certificate id (`cer_…`).
+	//
+	// Example: cer_01jd8x4k2m3n5p6q7r8s9t0v1w
+	Id string `json:"id"`
+
+	// IssuedAt When it was issued (the course's completion).
+	IssuedAt time.Time `json:"issuedAt"`
+
+	// Number The certificate number, unique in the tenant.
+	//
+	// Example: CERT-2026-7Q2M9X4K1B
+	Number string `json:"number"`
+}
+
+// CertificateList defines model for CertificateList.
+type CertificateList struct {
+	Data []Certificate `json:"data"`
+}
+
+// ChainAssignmentResult defines model for ChainAssignmentResult.
+type ChainAssignmentResult struct {
+	// AlreadyAssigned Chain courses users already held, left unchanged.
+	//
+	// Example: 0
+	AlreadyAssigned int `json:"alreadyAssigned"`
+
+	// Assigned New assignments made (users × courses).
+	//
+	// Example: 2
+	Assigned int `json:"assigned"`
+
+	// ChainId The chain (`chn_…`).
+	//
+	// Example: chn_01jd8x4k2m3n5p6q7r8s9t0v1w
+	ChainId string `json:"chainId"`
+
+	// CourseIds The chain's courses, in order.
+	//
+	// Example: ["crs_01jd8x4k2m3n5p6q7r8s9t0v1w"]
+	CourseIds []string `json:"courseIds"`
+
+	// DueAt The deadline applied.
+	DueAt *time.Time `json:"dueAt,omitempty"`
+
+	// Users Every user reached (the users named and the groups' current members, banned ones left out).
+	//
+	// Example: ["per_01jd8x4k2m3n5p6q7r8s9t0v1w"]
+	Users []string `json:"users"`
+}
+
+// ChainID A course chain id (`chn_…`).
+type ChainID = string
 
 // Cohort A group of learners in a program.
 type Cohort struct {
@@ -712,7 +1460,11 @@ type Cohort struct {
 	// Example: per_01jd8x4k2m3n5p6q7r8s9t0v1w
 	CreatedBy *string `json:"created_by,omitempty"`
 
-	// CurrentCompletionPct Computed current completion percentage across enrolled learners. Absent until the cohort's group has enrolled learners with assigned courses.
+	// CurrentCompletionPct Computed current completion percentage across enrolled learners, on every read:
+	// 100 × completed ÷ all assignments that are not scheduled (`startAt` in the future)
+	// of the current members of the cohort's group (`group_id`) on the courses assigned
+	// to that group, rounded to one decimal. Absent when the cohort has no group or
+	// there are no such assignments.
 	CurrentCompletionPct *float64 `json:"current_completion_pct,omitempty"`
 
 	// DeletedAt Stamped when soft-deleted; null otherwise.
@@ -978,6 +1730,572 @@ type CohortPatch struct {
 // CohortStatus Lifecycle status of the cohort. New records start as `draft` unless told otherwise.
 type CohortStatus string
 
+// ComplianceReport defines model for ComplianceReport.
+type ComplianceReport struct {
+	// CompletionPct completed / assigned × 100, rounded to one decimal; 0 when nobody is assigned.
+	CompletionPct float64 `json:"completionPct"`
+
+	// CourseId A course id (`crs_…`).
+	CourseId   CourseID `json:"courseId"`
+	CourseName string   `json:"courseName"`
+
+	// GroupId A group id (`grp_…`); the seed's `grp-<uuid>` form is accepted on input.
+	GroupId *GroupID `json:"groupId,omitempty"`
+	HasMore bool     `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` for the next page of rows; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+
+	// Totals Assignments by status; `assigned` is their total and the rest split it.
+	Totals ComplianceTotals `json:"totals"`
+
+	// Users One page of per-user rows, by name then id.
+	Users []ComplianceUser `json:"users"`
+}
+
+// ComplianceStatus An assignment's computed status: `scheduled` (starts in the future), `completed`,
+// `overdue` (deadline passed, not completed), `in_progress` (started), `assigned` (not
+// started).
+type ComplianceStatus string
+
+// ComplianceTotals Assignments by status; `assigned` is their total and the rest split it.
+type ComplianceTotals struct {
+	// Assigned Every assignment in scope, scheduled ones included.
+	Assigned   int `json:"assigned"`
+	Completed  int `json:"completed"`
+	InProgress int `json:"inProgress"`
+
+	// NotStarted Active, not started and not overdue (status `assigned`).
+	NotStarted int `json:"notStarted"`
+	Overdue    int `json:"overdue"`
+	Scheduled  int `json:"scheduled"`
+}
+
+// ComplianceUser One assigned user's standing on the course.
+type ComplianceUser struct {
+	// AssignedAt When the assignment was made.
+	AssignedAt time.Time `json:"assignedAt"`
+
+	// AssignmentId An assignment id (`asg_…`).
+	AssignmentId AssignmentID `json:"assignmentId"`
+
+	// CompletedAt When the learner completed the course (absent until then).
+	CompletedAt *time.Time `json:"completedAt,omitempty"`
+
+	// DueAt The deadline (absent when none).
+	DueAt *time.Time `json:"dueAt,omitempty"`
+	Email string     `json:"email"`
+	Name  string     `json:"name"`
+
+	// Score The learner's score on the course (absent when none).
+	Score *float64 `json:"score,omitempty"`
+
+	// StartAt When a scheduled assignment becomes active (absent when immediate).
+	StartAt *time.Time `json:"startAt,omitempty"`
+
+	// StartedAt When the learner started (absent until then).
+	StartedAt *time.Time `json:"startedAt,omitempty"`
+
+	// Status An assignment's computed status: `scheduled` (starts in the future), `completed`,
+	// `overdue` (deadline passed, not completed), `in_progress` (started), `assigned` (not
+	// started).
+	Status ComplianceStatus `json:"status"`
+
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId UserID `json:"userId"`
+}
+
+// Course A course with its settings, shares and whole structure.
+type Course struct {
+	// Annotation A short description; absent when none.
+	Annotation *string `json:"annotation,omitempty"`
+
+	// CreatedAt When the course was created.
+	CreatedAt time.Time `json:"createdAt"`
+
+	// CreatedBy A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	CreatedBy *UserID `json:"createdBy,omitempty"`
+
+	// Id A course id (`crs_…`).
+	Id CourseID `json:"id"`
+
+	// Name The course's name.
+	//
+	// Example: Forklift Safety
+	Name string `json:"name"`
+
+	// OwnerId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	OwnerId UserID `json:"ownerId"`
+
+	// PublishedAt When the course was published; absent while it is not.
+	PublishedAt *time.Time `json:"publishedAt,omitempty"`
+
+	// Settings How the course is scored and rewarded.
+	Settings CourseSettings `json:"settings"`
+
+	// Shares Users the owner shared the course with (they may edit it).
+	Shares []CourseShare `json:"shares"`
+
+	// Status `draft` (being authored), `published` (assignable, visible to assigned learners) or `archived` (withdrawn).
+	Status CourseStatus `json:"status"`
+
+	// Structure Sections in order, each with its elements in order, and the transitions between elements.
+	Structure CourseStructure `json:"structure"`
+
+	// Tags The course's tags.
+	Tags []string `json:"tags"`
+
+	// UpdatedAt The last change to the course or its structure.
+	UpdatedAt time.Time `json:"updatedAt"`
+
+	// UpdatedBy A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UpdatedBy *UserID `json:"updatedBy,omitempty"`
+
+	// Version Bumped by every write to the course or its structure; also the `ETag`.
+	//
+	// Example: 7
+	Version int `json:"version"`
+}
+
+// CourseChain An ordered learning path of courses.
+type CourseChain struct {
+	// CourseIds The courses, in the order they unlock.
+	CourseIds []CourseID `json:"courseIds"`
+
+	// CreatedAt When the chain was created.
+	CreatedAt time.Time `json:"createdAt"`
+
+	// Description What the path is for; absent when none.
+	Description *string `json:"description,omitempty"`
+
+	// Id A course chain id (`chn_…`).
+	Id ChainID `json:"id"`
+
+	// Name The chain's name.
+	//
+	// Example: New-hire learning path
+	Name string `json:"name"`
+
+	// OwnerId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	OwnerId UserID `json:"ownerId"`
+
+	// UpdatedAt The chain's last change.
+	UpdatedAt time.Time `json:"updatedAt"`
+
+	// Version Bumped by every change; also the `ETag`.
+	//
+	// Example: 1
+	Version int `json:"version"`
+}
+
+// CourseChainCourseIDs 1–50 distinct courses, in the order they unlock.
+type CourseChainCourseIDs = []CourseID
+
+// CourseChainCreate A new course chain.
+type CourseChainCreate struct {
+	// CourseIds 1–50 distinct courses, in the order they unlock.
+	CourseIds CourseChainCourseIDs `json:"courseIds"`
+
+	// Description What the path is for.
+	Description *string `json:"description,omitempty"`
+
+	// Name The chain's name.
+	Name string `json:"name"`
+}
+
+// CourseChainList defines model for CourseChainList.
+type CourseChainList struct {
+	Data []CourseChain `json:"data"`
+
+	// HasMore Whether another page follows.
+	HasMore bool `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// CourseChainPatch A JSON Merge Patch of a course chain. `null` clears `description`.
+type CourseChainPatch struct {
+	// CourseIds 1–50 distinct courses, in the order they unlock.
+	CourseIds   *CourseChainCourseIDs     `json:"courseIds,omitempty"`
+	Description nullable.Nullable[string] `json:"description,omitempty"`
+	Name        *string                   `json:"name,omitempty"`
+}
+
+// CourseClone What to clone.
+type CourseClone struct {
+	// CourseId A course id (`crs_…`).
+	CourseId CourseID `json:"courseId"`
+
+	// Name The copy's name; default "<name> (copy)".
+	Name *string `json:"name,omitempty"`
+}
+
+// CourseCreate A new course.
+type CourseCreate struct {
+	// Annotation A short description.
+	Annotation *string `json:"annotation,omitempty"`
+
+	// Name The course's name.
+	Name string `json:"name"`
+
+	// Settings Course settings to set; absent members keep their value (or default).
+	Settings *CourseSettingsInput `json:"settings,omitempty"`
+
+	// Tags Free-form tags (1–64 characters each, at most 50).
+	//
+	// Example: ["safety","warehouse"]
+	Tags *CourseTags `json:"tags,omitempty"`
+}
+
+// CourseElement A lesson, quiz or survey.
+type CourseElement struct {
+	// Brief The brief that drives a lesson's content (what an editor or an AI writes the pages from).
+	Brief *LessonBrief `json:"brief,omitempty"`
+
+	// Id A course element id (`ele_…`): a lesson, quiz or survey.
+	Id ElementID `json:"id"`
+
+	// Kind `lesson` (a brief and pages), `quiz` (scored questions) or `survey`.
+	Kind CourseElementKind `json:"kind"`
+
+	// Pages The content pages, in order.
+	Pages []LessonPage `json:"pages"`
+
+	// Position 0-based position within its section.
+	Position int `json:"position"`
+
+	// Questions A quiz's questions in order (empty for other kinds).
+	Questions []QuizQuestion `json:"questions"`
+
+	// Required Whether completing the course needs this element.
+	Required bool `json:"required"`
+
+	// SectionId A course section id (`sec_…`).
+	SectionId SectionID `json:"sectionId"`
+
+	// Title The element's title.
+	//
+	// Example: Pre-shift inspection
+	Title string `json:"title"`
+}
+
+// CourseElementCreate A new lesson, quiz or survey.
+type CourseElementCreate struct {
+	// AutoLink Splice the element into the learning path (see the operation). Default true.
+	AutoLink *bool `json:"autoLink,omitempty"`
+
+	// Brief The brief that drives a lesson's content (what an editor or an AI writes the pages from).
+	Brief *LessonBrief `json:"brief,omitempty"`
+
+	// Kind `lesson` (a brief and pages), `quiz` (scored questions) or `survey`.
+	Kind CourseElementKind `json:"kind"`
+
+	// Pages Content pages, in order (at most 100).
+	Pages *LessonPages `json:"pages,omitempty"`
+
+	// Position 0-based position within the section; default (or beyond the end) the end.
+	Position *int `json:"position,omitempty"`
+
+	// Required Whether completing the course needs this element. Default true.
+	Required *bool `json:"required,omitempty"`
+
+	// SectionId A course section id (`sec_…`).
+	SectionId SectionID `json:"sectionId"`
+
+	// Title The element's title.
+	Title string `json:"title"`
+}
+
+// CourseElementKind `lesson` (a brief and pages), `quiz` (scored questions) or `survey`.
+type CourseElementKind string
+
+// CourseElementPatch A JSON Merge Patch of an element. `null` clears `brief`.
+type CourseElementPatch struct {
+	Brief nullable.Nullable[LessonBrief] `json:"brief,omitempty"`
+
+	// Pages Content pages, in order (at most 100).
+	Pages *LessonPages `json:"pages,omitempty"`
+
+	// Position Move the element to this 0-based position within its (new) section.
+	Position *int  `json:"position,omitempty"`
+	Required *bool `json:"required,omitempty"`
+
+	// SectionId A course section id (`sec_…`).
+	SectionId *SectionID `json:"sectionId,omitempty"`
+	Title     *string    `json:"title,omitempty"`
+}
+
+// CourseID A course id (`crs_…`).
+type CourseID = string
+
+// CourseList defines model for CourseList.
+type CourseList struct {
+	Data []CourseSummary `json:"data"`
+
+	// HasMore Whether another page follows.
+	HasMore bool `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// CoursePatch A JSON Merge Patch of a course. `null` clears `annotation`.
+type CoursePatch struct {
+	Annotation nullable.Nullable[string] `json:"annotation,omitempty"`
+	Name       *string                   `json:"name,omitempty"`
+
+	// Settings Course settings to set; absent members keep their value (or default).
+	Settings *CourseSettingsInput `json:"settings,omitempty"`
+
+	// Tags Free-form tags (1–64 characters each, at most 50).
+	//
+	// Example: ["safety","warehouse"]
+	Tags *CourseTags `json:"tags,omitempty"`
+}
+
+// CourseProgress A learner's progress on one course.
+type CourseProgress struct {
+	// Certificate A certificate of course completion.
+	Certificate *Certificate `json:"certificate,omitempty"`
+
+	// CompletedAt When the course was completed.
+	CompletedAt *time.Time `json:"completedAt,omitempty"`
+
+	// CompletedElements Required elements completed.
+	//
+	// Example: 2
+	CompletedElements int `json:"completedElements"`
+
+	// CourseId The course (`crs_…`).
+	//
+	// Example: crs_01jd8x4k2m3n5p6q7r8s9t0v1w
+	CourseId string `json:"courseId"`
+
+	// DueAt The assignment's deadline, when it has one.
+	DueAt *time.Time `json:"dueAt,omitempty"`
+
+	// Elements Every element of the course, in course order.
+	Elements []ElementProgress `json:"elements"`
+
+	// LastAttempt The outcome of the quiz attempt just recorded.
+	LastAttempt *QuizAttemptResult `json:"lastAttempt,omitempty"`
+
+	// Locked A chain course waiting for its predecessor's completion.
+	//
+	// Example: false
+	Locked bool `json:"locked"`
+
+	// PointsAwarded Points awarded on completion.
+	//
+	// Example: 50
+	PointsAwarded int `json:"pointsAwarded"`
+
+	// ProgressPct Required elements completed, in percent.
+	//
+	// Example: 66
+	ProgressPct int `json:"progressPct"`
+
+	// RequiredElements Required elements of the course.
+	//
+	// Example: 3
+	RequiredElements int `json:"requiredElements"`
+
+	// Score On completion, the average of the best scores of the course's required quizzes; absent before, or for a course without quizzes.
+	//
+	// Example: 90
+	Score *float64 `json:"score,omitempty"`
+
+	// StartedAt When the learner first recorded progress.
+	StartedAt *time.Time `json:"startedAt,omitempty"`
+
+	// Status Computed on read: `scheduled` (the start is in the future), `completed`, `overdue`
+	// (the deadline passed before completion), `in_progress` (some progress recorded),
+	// else `assigned`.
+	Status AssignmentStatus `json:"status"`
+
+	// UserId The learner (`per_…`).
+	//
+	// Example: per_01jd8x4k2m3n5p6q7r8s9t0v1w
+	UserId string `json:"userId"`
+}
+
+// CourseSection A section of a course, holding elements in order.
+type CourseSection struct {
+	Elements []CourseElement `json:"elements"`
+
+	// Id A course section id (`sec_…`).
+	Id SectionID `json:"id"`
+
+	// Position 0-based position among the course's sections.
+	Position int `json:"position"`
+
+	// Title The section's title.
+	//
+	// Example: Before you drive
+	Title string `json:"title"`
+}
+
+// CourseSectionCreate A new section.
+type CourseSectionCreate struct {
+	// Position 0-based position among the sections; default (or beyond the end) the end.
+	Position *int `json:"position,omitempty"`
+
+	// Title The section's title.
+	Title string `json:"title"`
+}
+
+// CourseSectionPatch A JSON Merge Patch of a section.
+type CourseSectionPatch struct {
+	// Position Move the section to this 0-based position (beyond the end means last).
+	Position *int    `json:"position,omitempty"`
+	Title    *string `json:"title,omitempty"`
+}
+
+// CourseSettings How the course is scored and rewarded.
+type CourseSettings struct {
+	// CertificateOnCompletion Whether completing the course issues a certificate.
+	CertificateOnCompletion bool `json:"certificateOnCompletion"`
+
+	// CertificateValidityMonths How long an issued certificate is valid; absent when it never expires.
+	//
+	// Example: 12
+	CertificateValidityMonths *int `json:"certificateValidityMonths,omitempty"`
+
+	// PassingScore The quiz score (percent) a learner needs to pass.
+	//
+	// Example: 70
+	PassingScore int `json:"passingScore"`
+
+	// Points Points awarded on completion.
+	//
+	// Example: 50
+	Points int `json:"points"`
+}
+
+// CourseSettingsInput Course settings to set; absent members keep their value (or default).
+type CourseSettingsInput struct {
+	// CertificateOnCompletion Whether completing the course issues a certificate. Default false.
+	CertificateOnCompletion *bool `json:"certificateOnCompletion,omitempty"`
+
+	// CertificateValidityMonths How long an issued certificate is valid (1–120 months); `null` or absent for no expiry.
+	CertificateValidityMonths nullable.Nullable[int] `json:"certificateValidityMonths,omitempty"`
+
+	// PassingScore The quiz score (percent) a learner needs to pass. Default 70.
+	PassingScore *int `json:"passingScore,omitempty"`
+
+	// Points Points awarded on completion. Default 0.
+	Points *int `json:"points,omitempty"`
+}
+
+// CourseShare A user who may edit the course besides its owner.
+type CourseShare struct {
+	// CreatedAt When the course was shared.
+	CreatedAt time.Time `json:"createdAt"`
+
+	// CreatedBy A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	CreatedBy *UserID `json:"createdBy,omitempty"`
+
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId UserID `json:"userId"`
+}
+
+// CourseStatus `draft` (being authored), `published` (assignable, visible to assigned learners) or `archived` (withdrawn).
+type CourseStatus string
+
+// CourseStructure Sections in order, each with its elements in order, and the transitions between elements.
+type CourseStructure struct {
+	Sections    []CourseSection    `json:"sections"`
+	Transitions []CourseTransition `json:"transitions"`
+}
+
+// CourseSummary A course as `find_course` returns it.
+type CourseSummary struct {
+	// Annotation A short description; absent when none.
+	Annotation *string `json:"annotation,omitempty"`
+
+	// Id A course id (`crs_…`).
+	Id CourseID `json:"id"`
+
+	// Name The course's name.
+	//
+	// Example: OSHA Refresher 2026
+	Name string `json:"name"`
+
+	// OwnerId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	OwnerId UserID `json:"ownerId"`
+
+	// Status `draft` (being authored), `published` (assignable, visible to assigned learners) or `archived` (withdrawn).
+	Status CourseStatus `json:"status"`
+
+	// Tags The course's tags.
+	Tags []string `json:"tags"`
+
+	// UpdatedAt The last change to the course or its structure.
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// CourseTags Free-form tags (1–64 characters each, at most 50).
+//
+// Example: ["safety","warehouse"]
+type CourseTags = []string
+
+// CourseTransition A learner who finishes `fromElementId` moves on to `toElementId`.
+type CourseTransition struct {
+	// FromElementId A course element id (`ele_…`): a lesson, quiz or survey.
+	FromElementId ElementID `json:"fromElementId"`
+
+	// ToElementId A course element id (`ele_…`): a lesson, quiz or survey.
+	ToElementId ElementID `json:"toElementId"`
+}
+
+// DeadlineExtension The new deadline.
+type DeadlineExtension struct {
+	// DueAt The new deadline; later than the current one and in the future.
+	DueAt time.Time `json:"dueAt"`
+}
+
+// ElementID A course element id (`ele_…`): a lesson, quiz or survey.
+type ElementID = string
+
+// ElementProgress defines model for ElementProgress.
+type ElementProgress struct {
+	// Attempts Quiz attempts recorded.
+	//
+	// Example: 2
+	Attempts int `json:"attempts"`
+
+	// BestScore A quiz's best score, 0–100.
+	//
+	// Example: 90
+	BestScore *float64 `json:"bestScore,omitempty"`
+
+	// Completed Lessons and surveys when marked done; quizzes when the best score reaches the passing score.
+	Completed bool `json:"completed"`
+
+	// CompletedAt When it was completed.
+	CompletedAt *time.Time `json:"completedAt,omitempty"`
+
+	// ElementId The element (`ele_…`).
+	//
+	// Example: ele_01jd8x4k2m3n5p6q7r8s9t0v1w
+	ElementId string `json:"elementId"`
+
+	// Kind lesson, quiz or survey.
+	Kind ElementProgressKind `json:"kind"`
+
+	// Required Whether completing the course needs this element.
+	Required bool `json:"required"`
+
+	// Title The element's title.
+	//
+	// Example: Hazards of confined spaces
+	Title string `json:"title"`
+}
+
+// ElementProgressKind lesson, quiz or survey.
+type ElementProgressKind string
+
 // FieldError defines model for FieldError.
 type FieldError struct {
 	// Detail What is wrong with it.
@@ -1008,8 +2326,170 @@ type Finding struct {
 // FindingSeverity defines model for Finding.Severity.
 type FindingSeverity string
 
+// Group A group of users.
+type Group struct {
+	CreatedAt   time.Time                 `json:"createdAt"`
+	Description nullable.Nullable[string] `json:"description"`
+
+	// Id A group id (`grp_…`); the seed's `grp-<uuid>` form is accepted on input.
+	Id GroupID `json:"id"`
+
+	// Kind What the group represents. A v1 cohort's `group_id` is a group of kind `cohort`.
+	Kind GroupKind `json:"kind"`
+
+	// MemberCount How many users belong to the group.
+	MemberCount int       `json:"memberCount"`
+	Name        string    `json:"name"`
+	UpdatedAt   time.Time `json:"updatedAt"`
+
+	// Version Bumped by every change; also the `ETag`.
+	Version int `json:"version"`
+}
+
+// GroupAssignmentCount defines model for GroupAssignmentCount.
+type GroupAssignmentCount struct {
+	// AlreadyAssigned Members who already held the course (from another group, individually, or an earlier call).
+	//
+	// Example: 1
+	AlreadyAssigned int `json:"alreadyAssigned"`
+
+	// Assigned Members who got a new assignment.
+	//
+	// Example: 11
+	Assigned int `json:"assigned"`
+
+	// GroupId The group (`grp_…`).
+	//
+	// Example: grp_01jd8x4k2m3n5p6q7r8s9t0v1w
+	GroupId string `json:"groupId"`
+
+	// Members The group's members now.
+	//
+	// Example: 12
+	Members int `json:"members"`
+
+	// Skipped Banned members, who were not assigned.
+	//
+	// Example: 0
+	Skipped int `json:"skipped"`
+}
+
+// GroupAssignmentResult defines model for GroupAssignmentResult.
+type GroupAssignmentResult struct {
+	// AlreadyAssigned Members (over all groups) who already held the course.
+	//
+	// Example: 1
+	AlreadyAssigned int `json:"alreadyAssigned"`
+
+	// Assigned New assignments made, over all groups.
+	//
+	// Example: 11
+	Assigned int `json:"assigned"`
+
+	// CourseId The assigned course (`crs_…`).
+	//
+	// Example: crs_01jd8x4k2m3n5p6q7r8s9t0v1w
+	CourseId string `json:"courseId"`
+
+	// DueAt The deadline applied.
+	DueAt  *time.Time             `json:"dueAt,omitempty"`
+	Groups []GroupAssignmentCount `json:"groups"`
+
+	// StartAt The scheduled start applied.
+	StartAt *time.Time `json:"startAt,omitempty"`
+}
+
+// GroupCreate defines model for GroupCreate.
+type GroupCreate struct {
+	// Description What the group is for.
+	Description *GroupDescription `json:"description,omitempty"`
+
+	// Kind What the group represents. A v1 cohort's `group_id` is a group of kind `cohort`.
+	Kind *GroupKind `json:"kind,omitempty"`
+
+	// Name The group's display name.
+	Name GroupName `json:"name"`
+}
+
+// GroupDescription What the group is for.
+type GroupDescription = string
+
 // GroupID A group id (`grp_…`); the seed's `grp-<uuid>` form is accepted on input.
 type GroupID = string
+
+// GroupKind What the group represents. A v1 cohort's `group_id` is a group of kind `cohort`.
+type GroupKind string
+
+// GroupList defines model for GroupList.
+type GroupList struct {
+	Data []Group `json:"data"`
+
+	// HasMore Whether another page follows.
+	HasMore bool `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// GroupMember A member of a group.
+type GroupMember struct {
+	// AddedAt When the user joined the group.
+	AddedAt time.Time `json:"addedAt"`
+	Email   string    `json:"email"`
+
+	// Id A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	Id   UserID `json:"id"`
+	Name string `json:"name"`
+
+	// Role A role within the tenant, highest first: owner › admin › manager › learner.
+	Role UserRole `json:"role"`
+
+	// Status `banned` users cannot sign in or use their keys; their history is kept.
+	Status UserStatus `json:"status"`
+}
+
+// GroupMemberList defines model for GroupMemberList.
+type GroupMemberList struct {
+	Data []GroupMember `json:"data"`
+
+	// HasMore Whether another page follows.
+	HasMore bool `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// GroupMembersAdd defines model for GroupMembersAdd.
+type GroupMembersAdd struct {
+	UserIds []UserID `json:"userIds"`
+}
+
+// GroupMembersAdded defines model for GroupMembersAdded.
+type GroupMembersAdded struct {
+	// Added Users who joined the group with this call.
+	Added []UserID `json:"added"`
+
+	// AlreadyMembers Users who already belonged (left unchanged).
+	AlreadyMembers []UserID `json:"alreadyMembers"`
+
+	// MemberCount The group's member count after the call.
+	MemberCount int `json:"memberCount"`
+}
+
+// GroupName The group's display name.
+type GroupName = string
+
+// GroupPatch defines model for GroupPatch.
+type GroupPatch struct {
+	// Description What the group is for; `null` clears it.
+	Description nullable.Nullable[string] `json:"description,omitempty"`
+
+	// Kind What the group represents. A v1 cohort's `group_id` is a group of kind `cohort`.
+	Kind *GroupKind `json:"kind,omitempty"`
+
+	// Name The group's display name.
+	Name *GroupName `json:"name,omitempty"`
+}
 
 // IgnoredOnWrite Server-stamped. Accepted on write for client convenience and ignored.
 type IgnoredOnWrite = interface{}
@@ -1027,6 +2507,63 @@ type JWKS_Keys_Item struct {
 	Use                  *string                `json:"use,omitempty"`
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
+
+// Leaderboard defines model for Leaderboard.
+type Leaderboard struct {
+	Data []LeaderboardEntry `json:"data"`
+
+	// Window The window the figures cover, both ends inclusive.
+	Window StatisticsWindow `json:"window"`
+}
+
+// LeaderboardEntry defines model for LeaderboardEntry.
+type LeaderboardEntry struct {
+	Completions int    `json:"completions"`
+	Name        string `json:"name"`
+	Points      int    `json:"points"`
+	Rank        int    `json:"rank"`
+
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId UserID `json:"userId"`
+}
+
+// LessonBrief The brief that drives a lesson's content (what an editor or an AI writes the pages from).
+type LessonBrief struct {
+	// Description What the lesson covers.
+	Description *string `json:"description,omitempty"`
+
+	// KeyPoints The points the lesson must make.
+	KeyPoints *[]string `json:"keyPoints,omitempty"`
+
+	// TargetAudience Who the lesson is for.
+	//
+	// Example: Warehouse operators
+	TargetAudience *string `json:"targetAudience,omitempty"`
+
+	// Title The lesson's working title.
+	//
+	// Example: Pre-shift inspection
+	Title *string `json:"title,omitempty"`
+
+	// Topic The subject.
+	//
+	// Example: Forklift inspection
+	Topic *string `json:"topic,omitempty"`
+}
+
+// LessonPage One page of content.
+type LessonPage struct {
+	// Body The page's content (Markdown).
+	Body string `json:"body"`
+
+	// Title The page's title.
+	//
+	// Example: The checklist
+	Title string `json:"title"`
+}
+
+// LessonPages Content pages, in order (at most 100).
+type LessonPages = []LessonPage
 
 // Metadata Arbitrary key-value metadata for app-specific extensions.
 //
@@ -1087,6 +2624,18 @@ type Problem struct {
 	Type string `json:"type"`
 }
 
+// ProgressRecord One element's progress; `completed` for a lesson or survey, `answers` for a quiz.
+type ProgressRecord struct {
+	// Answers A quiz attempt (or a survey's answers, recorded unscored); one entry per answered question.
+	Answers *[]QuizAnswer `json:"answers,omitempty"`
+
+	// Completed `true` completes a lesson or survey (`false` is refused).
+	Completed *bool `json:"completed,omitempty"`
+
+	// ElementId A course element id (`ele_…`): a lesson, quiz or survey.
+	ElementId ElementID `json:"elementId"`
+}
+
 // Question An inline question. Choice questions need at least two options; text and boolean questions take none.
 type Question struct {
 	// Id Question id, unique within the assessment.
@@ -1108,8 +2657,127 @@ type Question struct {
 	Weight *float64 `json:"weight,omitempty"`
 }
 
+// QuestionID A quiz question id (`qst_…`).
+type QuestionID = string
+
 // QuestionType defines model for QuestionType.
 type QuestionType string
+
+// QuizAnswer defines model for QuizAnswer.
+type QuizAnswer struct {
+	// OptionIds The options chosen (ids of the question's options); one for a single-choice question.
+	//
+	// Example: ["b"]
+	OptionIds []string `json:"optionIds"`
+
+	// QuestionId A quiz question id (`qst_…`).
+	QuestionId QuestionID `json:"questionId"`
+}
+
+// QuizAttemptResult The outcome of the quiz attempt just recorded.
+type QuizAttemptResult struct {
+	// ElementId The quiz (`ele_…`).
+	//
+	// Example: ele_01jd8x4k2m3n5p6q7r8s9t0v2x
+	ElementId string `json:"elementId"`
+
+	// Passed Whether the score reaches the course's passing score.
+	//
+	// Example: false
+	Passed bool `json:"passed"`
+
+	// Score This attempt's score, 0–100.
+	//
+	// Example: 60
+	Score float64 `json:"score"`
+}
+
+// QuizOption An answer option. `correct` is left out when a learner reads the course.
+type QuizOption struct {
+	// Correct Whether choosing this option is right.
+	Correct *bool `json:"correct,omitempty"`
+
+	// Id The option's id within its question (`o1`, `o2`, … in order).
+	//
+	// Example: o1
+	Id string `json:"id"`
+
+	// Text The option's text.
+	//
+	// Example: Before every shift
+	Text string `json:"text"`
+}
+
+// QuizOptionInput An answer option to store.
+type QuizOptionInput struct {
+	// Correct Whether choosing this option is right. Default false.
+	Correct *bool `json:"correct,omitempty"`
+
+	// Text The option's text.
+	Text string `json:"text"`
+}
+
+// QuizOptionsInput 2–10 options.
+type QuizOptionsInput = []QuizOptionInput
+
+// QuizQuestion A quiz question.
+type QuizQuestion struct {
+	// ElementId A course element id (`ele_…`): a lesson, quiz or survey.
+	ElementId ElementID `json:"elementId"`
+
+	// Id A quiz question id (`qst_…`).
+	Id QuestionID `json:"id"`
+
+	// Kind `single` (exactly one correct option) or `multiple` (one or more).
+	Kind    QuizQuestionKind `json:"kind"`
+	Options []QuizOption     `json:"options"`
+
+	// Position 0-based position within the quiz.
+	Position int `json:"position"`
+
+	// Text The question.
+	//
+	// Example: When do you inspect the forklift?
+	Text string `json:"text"`
+
+	// Weight The question's weight in the quiz score.
+	//
+	// Example: 1
+	Weight float64 `json:"weight"`
+}
+
+// QuizQuestionCreate A new quiz question.
+type QuizQuestionCreate struct {
+	// Kind `single` (exactly one correct option) or `multiple` (one or more).
+	Kind QuizQuestionKind `json:"kind"`
+
+	// Options 2–10 options.
+	Options QuizOptionsInput `json:"options"`
+
+	// Position 0-based position within the quiz; default (or beyond the end) the end.
+	Position *int `json:"position,omitempty"`
+
+	// Text The question.
+	Text string `json:"text"`
+
+	// Weight The question's weight in the quiz score. Default 1.
+	Weight *float64 `json:"weight,omitempty"`
+}
+
+// QuizQuestionKind `single` (exactly one correct option) or `multiple` (one or more).
+type QuizQuestionKind string
+
+// QuizQuestionPatch A JSON Merge Patch of a quiz question.
+type QuizQuestionPatch struct {
+	// Kind `single` (exactly one correct option) or `multiple` (one or more).
+	Kind *QuizQuestionKind `json:"kind,omitempty"`
+
+	// Options 2–10 options.
+	Options  *QuizOptionsInput `json:"options,omitempty"`
+	Position *int              `json:"position,omitempty"`
+	Text     *string           `json:"text,omitempty"`
+	Weight   *float64          `json:"weight,omitempty"`
+}
 
 // Recommendation defines model for Recommendation.
 type Recommendation struct {
@@ -1123,13 +2791,253 @@ type Recommendation struct {
 // RecommendationPriority defines model for Recommendation.Priority.
 type RecommendationPriority string
 
+// ReminderRequest Whom to remind; without `userIds`, every overdue learner of the course.
+type ReminderRequest struct {
+	// Message A note added to the reminder mail.
+	Message *string `json:"message,omitempty"`
+
+	// UserIds Users to remind (`per_…`); each must hold an uncompleted assignment of the course.
+	UserIds *[]UserID `json:"userIds,omitempty"`
+}
+
+// ReminderResult defines model for ReminderResult.
+type ReminderResult struct {
+	// CourseId The course (`crs_…`).
+	//
+	// Example: crs_01jd8x4k2m3n5p6q7r8s9t0v1w
+	CourseId string `json:"courseId"`
+
+	// Sent Reminders queued.
+	//
+	// Example: 2
+	Sent int `json:"sent"`
+
+	// UserIds The users reminded.
+	//
+	// Example: ["per_01jd8x4k2m3n5p6q7r8s9t0v1w"]
+	UserIds []string `json:"userIds"`
+}
+
+// ResponseID An assessment response id (`rsp_…`).
+type ResponseID = string
+
+// ScoredAnswer A stored answer with the score it earned.
+type ScoredAnswer struct {
+	// QuestionId The `id` of a question of the assessment.
+	//
+	// Example: q1
+	QuestionId string `json:"question_id"`
+
+	// Score What this answer earned, from 0 to the question's weight.
+	//
+	// Example: 1
+	Score float64 `json:"score"`
+
+	// Value The answer as submitted.
+	//
+	// Example: Consistency
+	Value interface{} `json:"value"`
+}
+
+// SectionID A course section id (`sec_…`).
+type SectionID = string
+
 // SourceType Where the write originated.
 type SourceType string
+
+// StatisticsActivity defines model for StatisticsActivity.
+type StatisticsActivity struct {
+	// ActiveLearners Distinct learners active at some point in the window.
+	ActiveLearners int                     `json:"activeLearners"`
+	Completions    int                     `json:"completions"`
+	PerDay         []StatisticsActivityDay `json:"perDay"`
+
+	// Window The window the figures cover, both ends inclusive.
+	Window StatisticsWindow `json:"window"`
+}
+
+// StatisticsActivityDay defines model for StatisticsActivityDay.
+type StatisticsActivityDay struct {
+	ActiveLearners int                `json:"activeLearners"`
+	Completions    int                `json:"completions"`
+	Date           openapi_types.Date `json:"date"`
+}
+
+// StatisticsCourseCompletion defines model for StatisticsCourseCompletion.
+type StatisticsCourseCompletion struct {
+	Assigned      int     `json:"assigned"`
+	Completed     int     `json:"completed"`
+	CompletionPct float64 `json:"completionPct"`
+
+	// CourseId A course id (`crs_…`).
+	CourseId CourseID `json:"courseId"`
+	Name     string   `json:"name"`
+}
+
+// StatisticsCourseCounts Live (not deleted) courses by status.
+type StatisticsCourseCounts struct {
+	Archived  int `json:"archived"`
+	Draft     int `json:"draft"`
+	Published int `json:"published"`
+	Total     int `json:"total"`
+}
+
+// StatisticsCourseCreation defines model for StatisticsCourseCreation.
+type StatisticsCourseCreation struct {
+	// ByOwner The ten owners who created the most courses in the window.
+	ByOwner []StatisticsOwnerCount `json:"byOwner"`
+	Created int                    `json:"created"`
+	PerDay  []StatisticsDayCount   `json:"perDay"`
+
+	// Window The window the figures cover, both ends inclusive.
+	Window StatisticsWindow `json:"window"`
+}
+
+// StatisticsDayCount defines model for StatisticsDayCount.
+type StatisticsDayCount struct {
+	Count int `json:"count"`
+
+	// Date A UTC day.
+	Date openapi_types.Date `json:"date"`
+}
+
+// StatisticsInsights defines model for StatisticsInsights.
+type StatisticsInsights struct {
+	// CertificatesExpiringSoon Certificates of active users expiring in the next 90 days.
+	CertificatesExpiringSoon int                          `json:"certificatesExpiringSoon"`
+	LowestCompletion         []StatisticsCourseCompletion `json:"lowestCompletion"`
+	MostOverdue              []StatisticsOverdueLearner   `json:"mostOverdue"`
+}
+
+// StatisticsOverdueLearner defines model for StatisticsOverdueLearner.
+type StatisticsOverdueLearner struct {
+	Email   string `json:"email"`
+	Name    string `json:"name"`
+	Overdue int    `json:"overdue"`
+
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId UserID `json:"userId"`
+}
+
+// StatisticsOverview defines model for StatisticsOverview.
+type StatisticsOverview struct {
+	// ActiveLearners Learners who recorded progress, started or completed a course in the window.
+	ActiveLearners int `json:"activeLearners"`
+
+	// Assignments Assignments by status; `assigned` is their total and the rest split it.
+	Assignments ComplianceTotals `json:"assignments"`
+
+	// AssignmentsCreated Assignments made in the window.
+	AssignmentsCreated int `json:"assignmentsCreated"`
+
+	// CertificatesIssued Certificates issued in the window.
+	CertificatesIssued int `json:"certificatesIssued"`
+
+	// CompletionRate All completed assignments over all assignments × 100, one decimal; 0 when none.
+	CompletionRate float64 `json:"completionRate"`
+
+	// Completions Assignments completed in the window.
+	Completions int `json:"completions"`
+
+	// Courses Live (not deleted) courses by status.
+	Courses StatisticsCourseCounts `json:"courses"`
+	Users   StatisticsUserCounts   `json:"users"`
+
+	// Window The window the figures cover, both ends inclusive.
+	Window StatisticsWindow `json:"window"`
+}
+
+// StatisticsOwnerCount defines model for StatisticsOwnerCount.
+type StatisticsOwnerCount struct {
+	Count int `json:"count"`
+
+	// Name The owner's name (empty when the owner is not a user of the tenant).
+	Name string `json:"name"`
+
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId UserID `json:"userId"`
+}
+
+// StatisticsPublishing defines model for StatisticsPublishing.
+type StatisticsPublishing struct {
+	CurrentlyPublished int                  `json:"currentlyPublished"`
+	PerDay             []StatisticsDayCount `json:"perDay"`
+
+	// Published Courses whose latest publication falls in the window.
+	Published int `json:"published"`
+
+	// Window The window the figures cover, both ends inclusive.
+	Window StatisticsWindow `json:"window"`
+}
+
+// StatisticsTag defines model for StatisticsTag.
+type StatisticsTag struct {
+	Assignments         int     `json:"assignments"`
+	CompletionPct       float64 `json:"completionPct"`
+	Completions         int     `json:"completions"`
+	CompletionsInWindow int     `json:"completionsInWindow"`
+	Courses             int     `json:"courses"`
+	Tag                 string  `json:"tag"`
+}
+
+// StatisticsTags defines model for StatisticsTags.
+type StatisticsTags struct {
+	Tags []StatisticsTag `json:"tags"`
+
+	// Window The window the figures cover, both ends inclusive.
+	Window StatisticsWindow `json:"window"`
+}
+
+// StatisticsUserCounts defines model for StatisticsUserCounts.
+type StatisticsUserCounts struct {
+	Active int `json:"active"`
+	Banned int `json:"banned"`
+	Total  int `json:"total"`
+}
+
+// StatisticsWindow The window the figures cover, both ends inclusive.
+type StatisticsWindow struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+}
 
 // Tags Free-form tags for filtering and categorisation.
 //
 // Example: ["onboarding","emea"]
 type Tags = []string
+
+// Tenant A tenant and its licence.
+type Tenant struct {
+	// Id The tenant id (the `tenant_id` of its tokens).
+	Id string `json:"id"`
+
+	// KeyLimits Requests each API key may make under the tenant's tier (429 with `Retry-After` beyond).
+	KeyLimits TenantKeyLimits `json:"keyLimits"`
+	Licence   TenantLicence   `json:"licence"`
+	Name      string          `json:"name"`
+}
+
+// TenantKeyLimits Requests each API key may make under the tenant's tier (429 with `Retry-After` beyond).
+type TenantKeyLimits struct {
+	PerDay    int `json:"perDay"`
+	PerMinute int `json:"perMinute"`
+}
+
+// TenantLicence defines model for TenantLicence.
+type TenantLicence struct {
+	// McpAccess `read`: the MCP read tools; `full`: read and write tools (Business and Enterprise).
+	McpAccess TenantLicenceMcpAccess `json:"mcpAccess"`
+
+	// McpAiAccess Whether the AI course-generation tools are available.
+	McpAiAccess bool              `json:"mcpAiAccess"`
+	Tier        TenantLicenceTier `json:"tier"`
+}
+
+// TenantLicenceMcpAccess `read`: the MCP read tools; `full`: read and write tools (Business and Enterprise).
+type TenantLicenceMcpAccess string
+
+// TenantLicenceTier defines model for TenantLicence.Tier.
+type TenantLicenceTier string
 
 // TokenRequest defines model for TokenRequest.
 type TokenRequest struct {
@@ -1142,7 +3050,7 @@ type TokenRequest struct {
 	// GrantType Must be `client_credentials`; anything else is a 400 `unsupported_grant_type`.
 	GrantType string `json:"grant_type"`
 
-	// Scope Space-separated subset of `read write`; defaults to what the credential allows.
+	// Scope Space-separated subset of `read write`; defaults to what the credential allows (an API key's scopes).
 	Scope *string `json:"scope,omitempty"`
 }
 
@@ -1159,11 +3067,114 @@ type TokenResponse struct {
 // TokenResponseTokenType defines model for TokenResponse.TokenType.
 type TokenResponseTokenType string
 
+// User A person of the tenant.
+type User struct {
+	// BannedAt When the user was banned; null unless `status` is `banned`.
+	BannedAt  nullable.Nullable[time.Time] `json:"bannedAt"`
+	CreatedAt time.Time                    `json:"createdAt"`
+	Email     string                       `json:"email"`
+
+	// Groups Group memberships, by group name.
+	Groups []UserGroup `json:"groups"`
+
+	// Id A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	Id   UserID `json:"id"`
+	Name string `json:"name"`
+
+	// Role A role within the tenant, highest first: owner › admin › manager › learner.
+	Role UserRole `json:"role"`
+
+	// Status `banned` users cannot sign in or use their keys; their history is kept.
+	Status    UserStatus `json:"status"`
+	UpdatedAt time.Time  `json:"updatedAt"`
+
+	// Version Bumped by every change; also the `ETag`.
+	Version int `json:"version"`
+}
+
+// UserBan defines model for UserBan.
+type UserBan struct {
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId UserID `json:"userId"`
+}
+
+// UserCreate defines model for UserCreate.
+type UserCreate struct {
+	// Email An email address, unique within the tenant (case-insensitively).
+	Email UserEmail `json:"email"`
+
+	// GroupIds Groups to add the user to (each group's courses are assigned).
+	GroupIds *[]GroupID `json:"groupIds,omitempty"`
+
+	// Name The person's display name.
+	Name UserName `json:"name"`
+
+	// Role A role within the tenant, highest first: owner › admin › manager › learner.
+	Role UserRole `json:"role"`
+}
+
+// UserEmail An email address, unique within the tenant (case-insensitively).
+type UserEmail = string
+
+// UserEmailChange defines model for UserEmailChange.
+type UserEmailChange struct {
+	// Email An email address, unique within the tenant (case-insensitively).
+	Email UserEmail `json:"email"`
+}
+
+// UserGroup A group the user belongs to.
+type UserGroup struct {
+	// Id A group id (`grp_…`); the seed's `grp-<uuid>` form is accepted on input.
+	Id GroupID `json:"id"`
+
+	// Kind What the group represents. A v1 cohort's `group_id` is a group of kind `cohort`.
+	Kind GroupKind `json:"kind"`
+	Name string    `json:"name"`
+}
+
+// UserID A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+type UserID = string
+
+// UserList defines model for UserList.
+type UserList struct {
+	Data []User `json:"data"`
+
+	// HasMore Whether another page follows.
+	HasMore bool `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// UserName The person's display name.
+type UserName = string
+
+// UserPatch defines model for UserPatch.
+type UserPatch struct {
+	// Name The person's display name.
+	Name *UserName `json:"name,omitempty"`
+
+	// Role A role within the tenant, highest first: owner › admin › manager › learner.
+	Role *UserRole `json:"role,omitempty"`
+}
+
+// UserRole A role within the tenant, highest first: owner › admin › manager › learner.
+type UserRole string
+
+// UserStatus `banned` users cannot sign in or use their keys; their history is kept.
+type UserStatus string
+
 // AssessmentIDPath An assessment id (`asm_…`); the seed's `asm-<uuid>` form is accepted on input.
 type AssessmentIDPath = AssessmentID
 
+// AssessmentResponseIDPath An assessment response id (`rsp_…`).
+type AssessmentResponseIDPath = ResponseID
+
 // CohortIDPath A cohort id (`coh_…`); `coh-<uuid>` is accepted on input.
 type CohortIDPath = CohortID
+
+// ComplianceCourseIDPath A course id (`crs_…`).
+type ComplianceCourseIDPath = CourseID
 
 // CreatedAtFrom defines model for CreatedAtFrom.
 type CreatedAtFrom = time.Time
@@ -1180,17 +3191,32 @@ type IfMatch = string
 // IfMatchOptional defines model for IfMatchOptional.
 type IfMatchOptional = string
 
+// Limit defines model for Limit.
+type Limit = int
+
 // PageSize defines model for PageSize.
 type PageSize = int
 
 // PageToken defines model for PageToken.
 type PageToken = string
 
+// PageTokenV2 defines model for PageTokenV2.
+type PageTokenV2 = string
+
 // Query defines model for Query.
 type Query = string
 
+// SearchQuery defines model for SearchQuery.
+type SearchQuery = string
+
 // ShowDeleted defines model for ShowDeleted.
 type ShowDeleted = bool
+
+// StatisticsFrom defines model for StatisticsFrom.
+type StatisticsFrom = string
+
+// StatisticsTo defines model for StatisticsTo.
+type StatisticsTo = string
 
 // TagsFilter defines model for TagsFilter.
 type TagsFilter = []string
@@ -1300,6 +3326,30 @@ type UpdateAssessmentParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// ListAssessmentResponsesParams defines parameters for ListAssessmentResponses.
+type ListAssessmentResponsesParams struct {
+	// PageSize Records per page (default 20, max 100).
+	PageSize *PageSize `form:"page_size,omitempty" json:"page_size,omitempty"`
+
+	// PageToken The opaque `next_page_token` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageToken `form:"page_token,omitempty" json:"page_token,omitempty"`
+
+	// OrderBy Sort key; prefix with `-` for descending. `id` breaks ties.
+	OrderBy *ListAssessmentResponsesParamsOrderBy `form:"order_by,omitempty" json:"order_by,omitempty"`
+
+	// RespondentId Only the response of this person.
+	RespondentId *PersonID `form:"respondent_id,omitempty" json:"respondent_id,omitempty"`
+}
+
+// ListAssessmentResponsesParamsOrderBy defines parameters for ListAssessmentResponses.
+type ListAssessmentResponsesParamsOrderBy string
+
+// SubmitAssessmentResponseParams defines parameters for SubmitAssessmentResponse.
+type SubmitAssessmentResponseParams struct {
+	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // RestoreAssessmentParams defines parameters for RestoreAssessment.
 type RestoreAssessmentParams struct {
 	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
@@ -1381,6 +3431,414 @@ type RestoreCohortParams struct {
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
 }
 
+// GetAuditLogParams defines parameters for GetAuditLog.
+type GetAuditLogParams struct {
+	// FieldsAuthor Only entries by this user (`per_…`).
+	FieldsAuthor *UserID `form:"fields[author],omitempty" json:"fields[author],omitempty"`
+
+	// FieldsCreatedAtFrom Only entries created at or after this instant or `YYYY-MM-DD` date.
+	FieldsCreatedAtFrom *string `form:"fields[createdAt][from],omitempty" json:"fields[createdAt][from],omitempty"`
+
+	// FieldsCreatedAtTo Only entries created at or before this instant, or on or before this `YYYY-MM-DD` date.
+	FieldsCreatedAtTo *string `form:"fields[createdAt][to],omitempty" json:"fields[createdAt][to],omitempty"`
+
+	// Limit Max results (default 50, max 250).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Entries to skip (pagination offset).
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// FindCourseChainsParams defines parameters for FindCourseChains.
+type FindCourseChainsParams struct {
+	// Query Case-insensitive substring to search for.
+	Query *SearchQuery `form:"query,omitempty" json:"query,omitempty"`
+
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
+// CreateCourseChainParams defines parameters for CreateCourseChain.
+type CreateCourseChainParams struct {
+	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteCourseChainParams defines parameters for DeleteCourseChain.
+type DeleteCourseChainParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// UpdateCourseChainParams defines parameters for UpdateCourseChain.
+type UpdateCourseChainParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// FindCoursesParams defines parameters for FindCourses.
+type FindCoursesParams struct {
+	// Query Case-insensitive substring to search for.
+	Query *SearchQuery `form:"query,omitempty" json:"query,omitempty"`
+
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Status Only courses in this status.
+	Status *CourseStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Tag Only courses carrying this tag.
+	Tag *string `form:"tag,omitempty" json:"tag,omitempty"`
+}
+
+// CreateCourseParams defines parameters for CreateCourse.
+type CreateCourseParams struct {
+	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListMyAssignmentsParams defines parameters for ListMyAssignments.
+type ListMyAssignmentsParams struct {
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Status Only assignments in this status.
+	Status *AssignmentStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// CloneCourseParams defines parameters for CloneCourse.
+type CloneCourseParams struct {
+	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteCourseParams defines parameters for DeleteCourse.
+type DeleteCourseParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// UpdateCourseParams defines parameters for UpdateCourse.
+type UpdateCourseParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// CreateCourseElementParams defines parameters for CreateCourseElement.
+type CreateCourseElementParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+
+	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteCourseElementParams defines parameters for DeleteCourseElement.
+type DeleteCourseElementParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// UpdateCourseElementParams defines parameters for UpdateCourseElement.
+type UpdateCourseElementParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// CreateQuizQuestionParams defines parameters for CreateQuizQuestion.
+type CreateQuizQuestionParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+
+	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// GetProgressParams defines parameters for GetProgress.
+type GetProgressParams struct {
+	// UserId Whose progress (`per_…`); needs `user_assign` unless it is the caller.
+	UserId *UserID `form:"userId,omitempty" json:"userId,omitempty"`
+}
+
+// PublishCourseParams defines parameters for PublishCourse.
+type PublishCourseParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// DeleteQuizQuestionParams defines parameters for DeleteQuizQuestion.
+type DeleteQuizQuestionParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// UpdateQuizQuestionParams defines parameters for UpdateQuizQuestion.
+type UpdateQuizQuestionParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// CreateCourseSectionParams defines parameters for CreateCourseSection.
+type CreateCourseSectionParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+
+	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteCourseSectionParams defines parameters for DeleteCourseSection.
+type DeleteCourseSectionParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// UpdateCourseSectionParams defines parameters for UpdateCourseSection.
+type UpdateCourseSectionParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// UnshareCourseParams defines parameters for UnshareCourse.
+type UnshareCourseParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// ShareCourseParams defines parameters for ShareCourse.
+type ShareCourseParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// GetComplianceStatusParams defines parameters for GetComplianceStatus.
+type GetComplianceStatusParams struct {
+	// GroupId Only the current members of this group.
+	GroupId *GroupID `form:"groupId,omitempty" json:"groupId,omitempty"`
+
+	// Status Only rows with this status (the totals are not filtered).
+	Status *ComplianceStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Limit Rows per page (default 50, max 250).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
+// DeleteCourseTransitionParams defines parameters for DeleteCourseTransition.
+type DeleteCourseTransitionParams struct {
+	// FromElementId The element the transition starts from.
+	FromElementId ElementID `form:"fromElementId" json:"fromElementId"`
+
+	// ToElementId The element the transition leads to.
+	ToElementId ElementID `form:"toElementId" json:"toElementId"`
+
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// CreateCourseTransitionParams defines parameters for CreateCourseTransition.
+type CreateCourseTransitionParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+
+	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UnpublishCourseParams defines parameters for UnpublishCourse.
+type UnpublishCourseParams struct {
+	// Archive Archive the course instead of returning it to draft.
+	Archive *bool `form:"archive,omitempty" json:"archive,omitempty"`
+
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// FindGroupsParams defines parameters for FindGroups.
+type FindGroupsParams struct {
+	// Query Case-insensitive substring to search for.
+	Query *SearchQuery `form:"query,omitempty" json:"query,omitempty"`
+
+	// Kind Only groups of this kind.
+	Kind *GroupKind `form:"kind,omitempty" json:"kind,omitempty"`
+
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
+// CreateGroupParams defines parameters for CreateGroup.
+type CreateGroupParams struct {
+	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteGroupParams defines parameters for DeleteGroup.
+type DeleteGroupParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// UpdateGroupParams defines parameters for UpdateGroup.
+type UpdateGroupParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// ListGroupAssignmentsParams defines parameters for ListGroupAssignments.
+type ListGroupAssignmentsParams struct {
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Status Only assignments in this status.
+	Status *AssignmentStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// ListGroupMembersParams defines parameters for ListGroupMembers.
+type ListGroupMembersParams struct {
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
+// ListKeysParams defines parameters for ListKeys.
+type ListKeysParams struct {
+	// UserId Whose keys to list (admins and owners); yours when absent.
+	UserId *UserID `form:"userId,omitempty" json:"userId,omitempty"`
+
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
+// GetStatisticsActivityParams defines parameters for GetStatisticsActivity.
+type GetStatisticsActivityParams struct {
+	// From Start of the window: an RFC 3339 instant or a `YYYY-MM-DD` date (UTC midnight). Default: 30 days before `to`.
+	From *StatisticsFrom `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the window, inclusive: an RFC 3339 instant or a `YYYY-MM-DD` date (the whole day, UTC). Default: now.
+	To *StatisticsTo `form:"to,omitempty" json:"to,omitempty"`
+}
+
+// GetStatisticsCourseCreationParams defines parameters for GetStatisticsCourseCreation.
+type GetStatisticsCourseCreationParams struct {
+	// From Start of the window: an RFC 3339 instant or a `YYYY-MM-DD` date (UTC midnight). Default: 30 days before `to`.
+	From *StatisticsFrom `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the window, inclusive: an RFC 3339 instant or a `YYYY-MM-DD` date (the whole day, UTC). Default: now.
+	To *StatisticsTo `form:"to,omitempty" json:"to,omitempty"`
+}
+
+// GetLeaderboardParams defines parameters for GetLeaderboard.
+type GetLeaderboardParams struct {
+	// Limit Top N learners (default 10, max 50).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// From Start of the window: an RFC 3339 instant or a `YYYY-MM-DD` date (UTC midnight). Default: 30 days before `to`.
+	From *StatisticsFrom `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the window, inclusive: an RFC 3339 instant or a `YYYY-MM-DD` date (the whole day, UTC). Default: now.
+	To *StatisticsTo `form:"to,omitempty" json:"to,omitempty"`
+}
+
+// GetStatisticsOverviewParams defines parameters for GetStatisticsOverview.
+type GetStatisticsOverviewParams struct {
+	// From Start of the window: an RFC 3339 instant or a `YYYY-MM-DD` date (UTC midnight). Default: 30 days before `to`.
+	From *StatisticsFrom `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the window, inclusive: an RFC 3339 instant or a `YYYY-MM-DD` date (the whole day, UTC). Default: now.
+	To *StatisticsTo `form:"to,omitempty" json:"to,omitempty"`
+}
+
+// GetStatisticsPublishingParams defines parameters for GetStatisticsPublishing.
+type GetStatisticsPublishingParams struct {
+	// From Start of the window: an RFC 3339 instant or a `YYYY-MM-DD` date (UTC midnight). Default: 30 days before `to`.
+	From *StatisticsFrom `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the window, inclusive: an RFC 3339 instant or a `YYYY-MM-DD` date (the whole day, UTC). Default: now.
+	To *StatisticsTo `form:"to,omitempty" json:"to,omitempty"`
+}
+
+// GetStatisticsTagsParams defines parameters for GetStatisticsTags.
+type GetStatisticsTagsParams struct {
+	// From Start of the window: an RFC 3339 instant or a `YYYY-MM-DD` date (UTC midnight). Default: 30 days before `to`.
+	From *StatisticsFrom `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the window, inclusive: an RFC 3339 instant or a `YYYY-MM-DD` date (the whole day, UTC). Default: now.
+	To *StatisticsTo `form:"to,omitempty" json:"to,omitempty"`
+}
+
+// FindUsersParams defines parameters for FindUsers.
+type FindUsersParams struct {
+	// Query Case-insensitive substring to search for.
+	Query *SearchQuery `form:"query,omitempty" json:"query,omitempty"`
+
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Role Only users with this role.
+	Role *UserRole `form:"role,omitempty" json:"role,omitempty"`
+
+	// Status Only users with this status.
+	Status *UserStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// GroupId Only members of this group.
+	GroupId *GroupID `form:"groupId,omitempty" json:"groupId,omitempty"`
+}
+
+// CreateUserParams defines parameters for CreateUser.
+type CreateUserParams struct {
+	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UpdateUserParams defines parameters for UpdateUser.
+type UpdateUserParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// ListUserCertificatesParams defines parameters for ListUserCertificates.
+type ListUserCertificatesParams struct {
+	// ExpiringWithin Only certificates expiring within this many days from now (and not expired yet).
+	ExpiringWithin *int `form:"expiringWithin,omitempty" json:"expiringWithin,omitempty"`
+}
+
+// ListUserAssignmentsParams defines parameters for ListUserAssignments.
+type ListUserAssignmentsParams struct {
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Status Only assignments in this status.
+	Status *AssignmentStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
 // CreateTokenFormdataRequestBody defines body for CreateToken for application/x-www-form-urlencoded ContentType.
 type CreateTokenFormdataRequestBody = TokenRequest
 
@@ -1393,6 +3851,9 @@ type UpdateAssessmentJSONRequestBody = AssessmentPatch
 // UpdateAssessmentApplicationMergePatchPlusJSONRequestBody defines body for UpdateAssessment for application/merge-patch+json ContentType.
 type UpdateAssessmentApplicationMergePatchPlusJSONRequestBody = AssessmentPatch
 
+// SubmitAssessmentResponseJSONRequestBody defines body for SubmitAssessmentResponse for application/json ContentType.
+type SubmitAssessmentResponseJSONRequestBody = AssessmentResponseSubmit
+
 // CreateCohortJSONRequestBody defines body for CreateCohort for application/json ContentType.
 type CreateCohortJSONRequestBody = CohortCreate
 
@@ -1401,6 +3862,105 @@ type UpdateCohortJSONRequestBody = CohortPatch
 
 // UpdateCohortApplicationMergePatchPlusJSONRequestBody defines body for UpdateCohort for application/merge-patch+json ContentType.
 type UpdateCohortApplicationMergePatchPlusJSONRequestBody = CohortPatch
+
+// ExtendAssignmentDeadlineJSONRequestBody defines body for ExtendAssignmentDeadline for application/json ContentType.
+type ExtendAssignmentDeadlineJSONRequestBody = DeadlineExtension
+
+// CreateCourseChainJSONRequestBody defines body for CreateCourseChain for application/json ContentType.
+type CreateCourseChainJSONRequestBody = CourseChainCreate
+
+// UpdateCourseChainJSONRequestBody defines body for UpdateCourseChain for application/json ContentType.
+type UpdateCourseChainJSONRequestBody = CourseChainPatch
+
+// UpdateCourseChainApplicationMergePatchPlusJSONRequestBody defines body for UpdateCourseChain for application/merge-patch+json ContentType.
+type UpdateCourseChainApplicationMergePatchPlusJSONRequestBody = CourseChainPatch
+
+// AssignCourseChainJSONRequestBody defines body for AssignCourseChain for application/json ContentType.
+type AssignCourseChainJSONRequestBody = AssignChainRequest
+
+// CreateCourseJSONRequestBody defines body for CreateCourse for application/json ContentType.
+type CreateCourseJSONRequestBody = CourseCreate
+
+// CloneCourseJSONRequestBody defines body for CloneCourse for application/json ContentType.
+type CloneCourseJSONRequestBody = CourseClone
+
+// UpdateCourseJSONRequestBody defines body for UpdateCourse for application/json ContentType.
+type UpdateCourseJSONRequestBody = CoursePatch
+
+// UpdateCourseApplicationMergePatchPlusJSONRequestBody defines body for UpdateCourse for application/merge-patch+json ContentType.
+type UpdateCourseApplicationMergePatchPlusJSONRequestBody = CoursePatch
+
+// AssignCourseToGroupsJSONRequestBody defines body for AssignCourseToGroups for application/json ContentType.
+type AssignCourseToGroupsJSONRequestBody = AssignGroupsRequest
+
+// AssignCourseToUserJSONRequestBody defines body for AssignCourseToUser for application/json ContentType.
+type AssignCourseToUserJSONRequestBody = AssignUserRequest
+
+// CreateCourseElementJSONRequestBody defines body for CreateCourseElement for application/json ContentType.
+type CreateCourseElementJSONRequestBody = CourseElementCreate
+
+// UpdateCourseElementJSONRequestBody defines body for UpdateCourseElement for application/json ContentType.
+type UpdateCourseElementJSONRequestBody = CourseElementPatch
+
+// UpdateCourseElementApplicationMergePatchPlusJSONRequestBody defines body for UpdateCourseElement for application/merge-patch+json ContentType.
+type UpdateCourseElementApplicationMergePatchPlusJSONRequestBody = CourseElementPatch
+
+// CreateQuizQuestionJSONRequestBody defines body for CreateQuizQuestion for application/json ContentType.
+type CreateQuizQuestionJSONRequestBody = QuizQuestionCreate
+
+// RecordProgressJSONRequestBody defines body for RecordProgress for application/json ContentType.
+type RecordProgressJSONRequestBody = ProgressRecord
+
+// UpdateQuizQuestionJSONRequestBody defines body for UpdateQuizQuestion for application/json ContentType.
+type UpdateQuizQuestionJSONRequestBody = QuizQuestionPatch
+
+// UpdateQuizQuestionApplicationMergePatchPlusJSONRequestBody defines body for UpdateQuizQuestion for application/merge-patch+json ContentType.
+type UpdateQuizQuestionApplicationMergePatchPlusJSONRequestBody = QuizQuestionPatch
+
+// SendCourseRemindersJSONRequestBody defines body for SendCourseReminders for application/json ContentType.
+type SendCourseRemindersJSONRequestBody = ReminderRequest
+
+// CreateCourseSectionJSONRequestBody defines body for CreateCourseSection for application/json ContentType.
+type CreateCourseSectionJSONRequestBody = CourseSectionCreate
+
+// UpdateCourseSectionJSONRequestBody defines body for UpdateCourseSection for application/json ContentType.
+type UpdateCourseSectionJSONRequestBody = CourseSectionPatch
+
+// UpdateCourseSectionApplicationMergePatchPlusJSONRequestBody defines body for UpdateCourseSection for application/merge-patch+json ContentType.
+type UpdateCourseSectionApplicationMergePatchPlusJSONRequestBody = CourseSectionPatch
+
+// CreateCourseTransitionJSONRequestBody defines body for CreateCourseTransition for application/json ContentType.
+type CreateCourseTransitionJSONRequestBody = CourseTransition
+
+// CreateGroupJSONRequestBody defines body for CreateGroup for application/json ContentType.
+type CreateGroupJSONRequestBody = GroupCreate
+
+// UpdateGroupJSONRequestBody defines body for UpdateGroup for application/json ContentType.
+type UpdateGroupJSONRequestBody = GroupPatch
+
+// UpdateGroupApplicationMergePatchPlusJSONRequestBody defines body for UpdateGroup for application/merge-patch+json ContentType.
+type UpdateGroupApplicationMergePatchPlusJSONRequestBody = GroupPatch
+
+// AddGroupMembersJSONRequestBody defines body for AddGroupMembers for application/json ContentType.
+type AddGroupMembersJSONRequestBody = GroupMembersAdd
+
+// CreateKeyJSONRequestBody defines body for CreateKey for application/json ContentType.
+type CreateKeyJSONRequestBody = APIKeyCreate
+
+// CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
+type CreateUserJSONRequestBody = UserCreate
+
+// BanUserJSONRequestBody defines body for BanUser for application/json ContentType.
+type BanUserJSONRequestBody = UserBan
+
+// UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
+type UpdateUserJSONRequestBody = UserPatch
+
+// UpdateUserApplicationMergePatchPlusJSONRequestBody defines body for UpdateUser for application/merge-patch+json ContentType.
+type UpdateUserApplicationMergePatchPlusJSONRequestBody = UserPatch
+
+// ChangeUserEmailJSONRequestBody defines body for ChangeUserEmail for application/json ContentType.
+type ChangeUserEmailJSONRequestBody = UserEmailChange
 
 // Getter for additional properties for JWKS_Keys_Item. Returns the specified
 // element and whether it was found
@@ -1536,6 +4096,15 @@ type ServerInterface interface {
 	// UpdateAssessment Update an assessment
 	// (PATCH /api/v1/learning/assessments/{id})
 	UpdateAssessment(ctx echo.Context, id AssessmentIDPath, params UpdateAssessmentParams) error
+	// ListAssessmentResponses List an assessment's responses
+	// (GET /api/v1/learning/assessments/{id}/responses)
+	ListAssessmentResponses(ctx echo.Context, id AssessmentIDPath, params ListAssessmentResponsesParams) error
+	// SubmitAssessmentResponse Submit a response to an assessment
+	// (POST /api/v1/learning/assessments/{id}/responses)
+	SubmitAssessmentResponse(ctx echo.Context, id AssessmentIDPath, params SubmitAssessmentResponseParams) error
+	// GetAssessmentResponse Get a response to an assessment
+	// (GET /api/v1/learning/assessments/{id}/responses/{response_id})
+	GetAssessmentResponse(ctx echo.Context, id AssessmentIDPath, responseId AssessmentResponseIDPath) error
 	// RestoreAssessment Restore a deleted assessment
 	// (POST /api/v1/learning/assessments/{id}/restore)
 	RestoreAssessment(ctx echo.Context, id AssessmentIDPath, params RestoreAssessmentParams) error
@@ -1557,6 +4126,201 @@ type ServerInterface interface {
 	// RestoreCohort Restore a deleted cohort
 	// (POST /api/v1/learning/cohorts/{id}/restore)
 	RestoreCohort(ctx echo.Context, id CohortIDPath, params RestoreCohortParams) error
+	// ExtendAssignmentDeadline Extend an assignment's deadline
+	// (POST /api/v2/assignments/{assignmentId}/deadline)
+	ExtendAssignmentDeadline(ctx echo.Context, assignmentId AssignmentID) error
+	// GetAuditLog Read the audit log
+	// (GET /api/v2/audit)
+	GetAuditLog(ctx echo.Context, params GetAuditLogParams) error
+	// FindCourseChains Find course chains
+	// (GET /api/v2/courseChains)
+	FindCourseChains(ctx echo.Context, params FindCourseChainsParams) error
+	// CreateCourseChain Create a course chain
+	// (POST /api/v2/courseChains)
+	CreateCourseChain(ctx echo.Context, params CreateCourseChainParams) error
+	// DeleteCourseChain Delete a course chain (soft)
+	// (DELETE /api/v2/courseChains/{chainId})
+	DeleteCourseChain(ctx echo.Context, chainId ChainID, params DeleteCourseChainParams) error
+	// GetCourseChain Get a course chain
+	// (GET /api/v2/courseChains/{chainId})
+	GetCourseChain(ctx echo.Context, chainId ChainID) error
+	// UpdateCourseChain Update a course chain
+	// (PATCH /api/v2/courseChains/{chainId})
+	UpdateCourseChain(ctx echo.Context, chainId ChainID, params UpdateCourseChainParams) error
+	// AssignCourseChain Assign a course chain
+	// (POST /api/v2/courseChains/{chainId}/assign)
+	AssignCourseChain(ctx echo.Context, chainId ChainID) error
+	// FindCourses Find courses
+	// (GET /api/v2/courses)
+	FindCourses(ctx echo.Context, params FindCoursesParams) error
+	// CreateCourse Create a course
+	// (POST /api/v2/courses)
+	CreateCourse(ctx echo.Context, params CreateCourseParams) error
+	// ListMyAssignments List my assignments
+	// (GET /api/v2/courses/assigned/me)
+	ListMyAssignments(ctx echo.Context, params ListMyAssignmentsParams) error
+	// CloneCourse Clone a course
+	// (POST /api/v2/courses/clone)
+	CloneCourse(ctx echo.Context, params CloneCourseParams) error
+	// DeleteCourse Delete a course (soft)
+	// (DELETE /api/v2/courses/{courseId})
+	DeleteCourse(ctx echo.Context, courseId CourseID, params DeleteCourseParams) error
+	// GetCourse Get a course
+	// (GET /api/v2/courses/{courseId})
+	GetCourse(ctx echo.Context, courseId CourseID) error
+	// UpdateCourse Update a course
+	// (PATCH /api/v2/courses/{courseId})
+	UpdateCourse(ctx echo.Context, courseId CourseID, params UpdateCourseParams) error
+	// AssignCourseToGroups Assign a course to groups
+	// (POST /api/v2/courses/{courseId}/assignments)
+	AssignCourseToGroups(ctx echo.Context, courseId CourseID) error
+	// AssignCourseToUser Assign a course to one user
+	// (POST /api/v2/courses/{courseId}/assignments/users)
+	AssignCourseToUser(ctx echo.Context, courseId CourseID) error
+	// CreateCourseElement Add an element (lesson, quiz or survey)
+	// (POST /api/v2/courses/{courseId}/elements)
+	CreateCourseElement(ctx echo.Context, courseId CourseID, params CreateCourseElementParams) error
+	// DeleteCourseElement Delete an element
+	// (DELETE /api/v2/courses/{courseId}/elements/{elementId})
+	DeleteCourseElement(ctx echo.Context, courseId CourseID, elementId ElementID, params DeleteCourseElementParams) error
+	// UpdateCourseElement Update an element
+	// (PATCH /api/v2/courses/{courseId}/elements/{elementId})
+	UpdateCourseElement(ctx echo.Context, courseId CourseID, elementId ElementID, params UpdateCourseElementParams) error
+	// CreateQuizQuestion Add a quiz question
+	// (POST /api/v2/courses/{courseId}/elements/{elementId}/questions)
+	CreateQuizQuestion(ctx echo.Context, courseId CourseID, elementId ElementID, params CreateQuizQuestionParams) error
+	// GetProgress Get progress on a course
+	// (GET /api/v2/courses/{courseId}/progress)
+	GetProgress(ctx echo.Context, courseId CourseID, params GetProgressParams) error
+	// RecordProgress Record progress on a course
+	// (POST /api/v2/courses/{courseId}/progress)
+	RecordProgress(ctx echo.Context, courseId CourseID) error
+	// PublishCourse Publish a course
+	// (POST /api/v2/courses/{courseId}/publish)
+	PublishCourse(ctx echo.Context, courseId CourseID, params PublishCourseParams) error
+	// DeleteQuizQuestion Delete a quiz question
+	// (DELETE /api/v2/courses/{courseId}/questions/{questionId})
+	DeleteQuizQuestion(ctx echo.Context, courseId CourseID, questionId QuestionID, params DeleteQuizQuestionParams) error
+	// UpdateQuizQuestion Update a quiz question
+	// (PATCH /api/v2/courses/{courseId}/questions/{questionId})
+	UpdateQuizQuestion(ctx echo.Context, courseId CourseID, questionId QuestionID, params UpdateQuizQuestionParams) error
+	// SendCourseReminders Remind learners of a course
+	// (POST /api/v2/courses/{courseId}/reminders)
+	SendCourseReminders(ctx echo.Context, courseId CourseID) error
+	// CreateCourseSection Add a section
+	// (POST /api/v2/courses/{courseId}/sections)
+	CreateCourseSection(ctx echo.Context, courseId CourseID, params CreateCourseSectionParams) error
+	// DeleteCourseSection Delete a section
+	// (DELETE /api/v2/courses/{courseId}/sections/{sectionId})
+	DeleteCourseSection(ctx echo.Context, courseId CourseID, sectionId SectionID, params DeleteCourseSectionParams) error
+	// UpdateCourseSection Update a section
+	// (PATCH /api/v2/courses/{courseId}/sections/{sectionId})
+	UpdateCourseSection(ctx echo.Context, courseId CourseID, sectionId SectionID, params UpdateCourseSectionParams) error
+	// UnshareCourse Stop sharing a course with a user
+	// (DELETE /api/v2/courses/{courseId}/shares/{userId})
+	UnshareCourse(ctx echo.Context, courseId CourseID, userId UserID, params UnshareCourseParams) error
+	// ShareCourse Share a course with a user
+	// (PUT /api/v2/courses/{courseId}/shares/{userId})
+	ShareCourse(ctx echo.Context, courseId CourseID, userId UserID, params ShareCourseParams) error
+	// GetComplianceStatus Compliance report for one course
+	// (GET /api/v2/courses/{courseId}/statistics/users)
+	GetComplianceStatus(ctx echo.Context, courseId ComplianceCourseIDPath, params GetComplianceStatusParams) error
+	// DeleteCourseTransition Remove a transition
+	// (DELETE /api/v2/courses/{courseId}/transitions)
+	DeleteCourseTransition(ctx echo.Context, courseId CourseID, params DeleteCourseTransitionParams) error
+	// CreateCourseTransition Add a transition
+	// (POST /api/v2/courses/{courseId}/transitions)
+	CreateCourseTransition(ctx echo.Context, courseId CourseID, params CreateCourseTransitionParams) error
+	// UnpublishCourse Unpublish a course
+	// (POST /api/v2/courses/{courseId}/unpublish)
+	UnpublishCourse(ctx echo.Context, courseId CourseID, params UnpublishCourseParams) error
+	// FindGroups Find groups
+	// (GET /api/v2/groups)
+	FindGroups(ctx echo.Context, params FindGroupsParams) error
+	// CreateGroup Create a group
+	// (POST /api/v2/groups)
+	CreateGroup(ctx echo.Context, params CreateGroupParams) error
+	// DeleteGroup Delete a group
+	// (DELETE /api/v2/groups/{groupId})
+	DeleteGroup(ctx echo.Context, groupId GroupID, params DeleteGroupParams) error
+	// GetGroup Get a group
+	// (GET /api/v2/groups/{groupId})
+	GetGroup(ctx echo.Context, groupId GroupID) error
+	// UpdateGroup Update a group
+	// (PATCH /api/v2/groups/{groupId})
+	UpdateGroup(ctx echo.Context, groupId GroupID, params UpdateGroupParams) error
+	// ListGroupAssignments List a group's assignments
+	// (GET /api/v2/groups/{groupId}/courses/assignments)
+	ListGroupAssignments(ctx echo.Context, groupId GroupID, params ListGroupAssignmentsParams) error
+	// ListGroupMembers List a group's members
+	// (GET /api/v2/groups/{groupId}/members)
+	ListGroupMembers(ctx echo.Context, groupId GroupID, params ListGroupMembersParams) error
+	// AddGroupMembers Add members to a group
+	// (POST /api/v2/groups/{groupId}/members)
+	AddGroupMembers(ctx echo.Context, groupId GroupID) error
+	// RemoveGroupMember Remove a member from a group
+	// (DELETE /api/v2/groups/{groupId}/members/{userId})
+	RemoveGroupMember(ctx echo.Context, groupId GroupID, userId UserID) error
+	// ListKeys List API keys
+	// (GET /api/v2/keys)
+	ListKeys(ctx echo.Context, params ListKeysParams) error
+	// CreateKey Create an API key
+	// (POST /api/v2/keys)
+	CreateKey(ctx echo.Context) error
+	// RevokeKey Revoke an API key
+	// (DELETE /api/v2/keys/{keyId})
+	RevokeKey(ctx echo.Context, keyId APIKeyID) error
+	// GetStatisticsActivity Learner activity per day
+	// (GET /api/v2/statistics/activity)
+	GetStatisticsActivity(ctx echo.Context, params GetStatisticsActivityParams) error
+	// GetStatisticsCourseCreation Course-creation activity
+	// (GET /api/v2/statistics/courseCreation)
+	GetStatisticsCourseCreation(ctx echo.Context, params GetStatisticsCourseCreationParams) error
+	// GetStatisticsInsights Where training needs attention
+	// (GET /api/v2/statistics/insights)
+	GetStatisticsInsights(ctx echo.Context) error
+	// GetLeaderboard Top learners of a period
+	// (GET /api/v2/statistics/leaders)
+	GetLeaderboard(ctx echo.Context, params GetLeaderboardParams) error
+	// GetStatisticsOverview Overall engagement
+	// (GET /api/v2/statistics/overview)
+	GetStatisticsOverview(ctx echo.Context, params GetStatisticsOverviewParams) error
+	// GetStatisticsPublishing Publishing rate
+	// (GET /api/v2/statistics/publishing)
+	GetStatisticsPublishing(ctx echo.Context, params GetStatisticsPublishingParams) error
+	// GetStatisticsTags Breakdown by course tag
+	// (GET /api/v2/statistics/tags)
+	GetStatisticsTags(ctx echo.Context, params GetStatisticsTagsParams) error
+	// GetTenant Get your tenant and its licence
+	// (GET /api/v2/tenant)
+	GetTenant(ctx echo.Context) error
+	// FindUsers Find users
+	// (GET /api/v2/users)
+	FindUsers(ctx echo.Context, params FindUsersParams) error
+	// CreateUser Create a user
+	// (POST /api/v2/users)
+	CreateUser(ctx echo.Context, params CreateUserParams) error
+	// BanUser Ban a user
+	// (POST /api/v2/users/banned)
+	BanUser(ctx echo.Context) error
+	// UnbanUser Unban a user
+	// (DELETE /api/v2/users/banned/{userId})
+	UnbanUser(ctx echo.Context, userId UserID) error
+	// GetUser Get a user
+	// (GET /api/v2/users/{userId})
+	GetUser(ctx echo.Context, userId UserID) error
+	// UpdateUser Update a user
+	// (PATCH /api/v2/users/{userId})
+	UpdateUser(ctx echo.Context, userId UserID, params UpdateUserParams) error
+	// ListUserCertificates List a user's certificates
+	// (GET /api/v2/users/{userId}/certificates)
+	ListUserCertificates(ctx echo.Context, userId UserID, params ListUserCertificatesParams) error
+	// ListUserAssignments List a user's assignments
+	// (GET /api/v2/users/{userId}/courses/assignments)
+	ListUserAssignments(ctx echo.Context, userId UserID, params ListUserAssignmentsParams) error
+	// ChangeUserEmail Change a user's email address
+	// (POST /api/v2/users/{userId}/email/change)
+	ChangeUserEmail(ctx echo.Context, userId UserID) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -1807,6 +4571,112 @@ func (w *ServerInterfaceWrapper) UpdateAssessment(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateAssessment(ctx, id, params)
+	return err
+}
+
+// ListAssessmentResponses converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAssessmentResponses(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id AssessmentIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAssessmentResponsesParams
+	// ------------- Optional query parameter "page_size" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page_size", ctx.QueryParams(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter page_size: %s", err))
+	}
+
+	// ------------- Optional query parameter "page_token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page_token", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter page_token: %s", err))
+	}
+
+	// ------------- Optional query parameter "order_by" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "order_by", ctx.QueryParams(), &params.OrderBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_by: %s", err))
+	}
+
+	// ------------- Optional query parameter "respondent_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "respondent_id", ctx.QueryParams(), &params.RespondentId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter respondent_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAssessmentResponses(ctx, id, params)
+	return err
+}
+
+// SubmitAssessmentResponse converts echo context to params.
+func (w *ServerInterfaceWrapper) SubmitAssessmentResponse(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id AssessmentIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SubmitAssessmentResponseParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SubmitAssessmentResponse(ctx, id, params)
+	return err
+}
+
+// GetAssessmentResponse converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAssessmentResponse(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id AssessmentIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// ------------- Path parameter "response_id" -------------
+	var responseId AssessmentResponseIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "response_id", ctx.Param("response_id"), &responseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter response_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAssessmentResponse(ctx, id, responseId)
 	return err
 }
 
@@ -2110,6 +4980,2021 @@ func (w *ServerInterfaceWrapper) RestoreCohort(ctx echo.Context) error {
 	return err
 }
 
+// ExtendAssignmentDeadline converts echo context to params.
+func (w *ServerInterfaceWrapper) ExtendAssignmentDeadline(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "assignmentId" -------------
+	var assignmentId AssignmentID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "assignmentId", ctx.Param("assignmentId"), &assignmentId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter assignmentId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExtendAssignmentDeadline(ctx, assignmentId)
+	return err
+}
+
+// GetAuditLog converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAuditLog(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetAuditLogParams
+	// ------------- Optional query parameter "fields[author]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "fields[author]", ctx.QueryParams(), &params.FieldsAuthor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fields[author]: %s", err))
+	}
+
+	// ------------- Optional query parameter "fields[createdAt][from]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "fields[createdAt][from]", ctx.QueryParams(), &params.FieldsCreatedAtFrom, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fields[createdAt][from]: %s", err))
+	}
+
+	// ------------- Optional query parameter "fields[createdAt][to]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "fields[createdAt][to]", ctx.QueryParams(), &params.FieldsCreatedAtTo, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fields[createdAt][to]: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAuditLog(ctx, params)
+	return err
+}
+
+// FindCourseChains converts echo context to params.
+func (w *ServerInterfaceWrapper) FindCourseChains(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FindCourseChainsParams
+	// ------------- Optional query parameter "query" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "query", ctx.QueryParams(), &params.Query, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter query: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.FindCourseChains(ctx, params)
+	return err
+}
+
+// CreateCourseChain converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateCourseChain(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateCourseChainParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateCourseChain(ctx, params)
+	return err
+}
+
+// DeleteCourseChain converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteCourseChain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "chainId" -------------
+	var chainId ChainID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "chainId", ctx.Param("chainId"), &chainId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter chainId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteCourseChainParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteCourseChain(ctx, chainId, params)
+	return err
+}
+
+// GetCourseChain converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCourseChain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "chainId" -------------
+	var chainId ChainID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "chainId", ctx.Param("chainId"), &chainId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter chainId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCourseChain(ctx, chainId)
+	return err
+}
+
+// UpdateCourseChain converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateCourseChain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "chainId" -------------
+	var chainId ChainID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "chainId", ctx.Param("chainId"), &chainId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter chainId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateCourseChainParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateCourseChain(ctx, chainId, params)
+	return err
+}
+
+// AssignCourseChain converts echo context to params.
+func (w *ServerInterfaceWrapper) AssignCourseChain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "chainId" -------------
+	var chainId ChainID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "chainId", ctx.Param("chainId"), &chainId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter chainId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AssignCourseChain(ctx, chainId)
+	return err
+}
+
+// FindCourses converts echo context to params.
+func (w *ServerInterfaceWrapper) FindCourses(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FindCoursesParams
+	// ------------- Optional query parameter "query" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "query", ctx.QueryParams(), &params.Query, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter query: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "tag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tag", ctx.QueryParams(), &params.Tag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tag: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.FindCourses(ctx, params)
+	return err
+}
+
+// CreateCourse converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateCourse(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateCourseParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateCourse(ctx, params)
+	return err
+}
+
+// ListMyAssignments converts echo context to params.
+func (w *ServerInterfaceWrapper) ListMyAssignments(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMyAssignmentsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListMyAssignments(ctx, params)
+	return err
+}
+
+// CloneCourse converts echo context to params.
+func (w *ServerInterfaceWrapper) CloneCourse(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CloneCourseParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CloneCourse(ctx, params)
+	return err
+}
+
+// DeleteCourse converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteCourse(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteCourseParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteCourse(ctx, courseId, params)
+	return err
+}
+
+// GetCourse converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCourse(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCourse(ctx, courseId)
+	return err
+}
+
+// UpdateCourse converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateCourse(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateCourseParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateCourse(ctx, courseId, params)
+	return err
+}
+
+// AssignCourseToGroups converts echo context to params.
+func (w *ServerInterfaceWrapper) AssignCourseToGroups(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AssignCourseToGroups(ctx, courseId)
+	return err
+}
+
+// AssignCourseToUser converts echo context to params.
+func (w *ServerInterfaceWrapper) AssignCourseToUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AssignCourseToUser(ctx, courseId)
+	return err
+}
+
+// CreateCourseElement converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateCourseElement(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateCourseElementParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateCourseElement(ctx, courseId, params)
+	return err
+}
+
+// DeleteCourseElement converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteCourseElement(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// ------------- Path parameter "elementId" -------------
+	var elementId ElementID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "elementId", ctx.Param("elementId"), &elementId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter elementId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteCourseElementParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteCourseElement(ctx, courseId, elementId, params)
+	return err
+}
+
+// UpdateCourseElement converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateCourseElement(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// ------------- Path parameter "elementId" -------------
+	var elementId ElementID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "elementId", ctx.Param("elementId"), &elementId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter elementId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateCourseElementParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateCourseElement(ctx, courseId, elementId, params)
+	return err
+}
+
+// CreateQuizQuestion converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateQuizQuestion(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// ------------- Path parameter "elementId" -------------
+	var elementId ElementID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "elementId", ctx.Param("elementId"), &elementId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter elementId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateQuizQuestionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateQuizQuestion(ctx, courseId, elementId, params)
+	return err
+}
+
+// GetProgress converts echo context to params.
+func (w *ServerInterfaceWrapper) GetProgress(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetProgressParams
+	// ------------- Optional query parameter "userId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "userId", ctx.QueryParams(), &params.UserId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetProgress(ctx, courseId, params)
+	return err
+}
+
+// RecordProgress converts echo context to params.
+func (w *ServerInterfaceWrapper) RecordProgress(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RecordProgress(ctx, courseId)
+	return err
+}
+
+// PublishCourse converts echo context to params.
+func (w *ServerInterfaceWrapper) PublishCourse(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublishCourseParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublishCourse(ctx, courseId, params)
+	return err
+}
+
+// DeleteQuizQuestion converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteQuizQuestion(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// ------------- Path parameter "questionId" -------------
+	var questionId QuestionID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "questionId", ctx.Param("questionId"), &questionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter questionId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteQuizQuestionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteQuizQuestion(ctx, courseId, questionId, params)
+	return err
+}
+
+// UpdateQuizQuestion converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateQuizQuestion(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// ------------- Path parameter "questionId" -------------
+	var questionId QuestionID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "questionId", ctx.Param("questionId"), &questionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter questionId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateQuizQuestionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateQuizQuestion(ctx, courseId, questionId, params)
+	return err
+}
+
+// SendCourseReminders converts echo context to params.
+func (w *ServerInterfaceWrapper) SendCourseReminders(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SendCourseReminders(ctx, courseId)
+	return err
+}
+
+// CreateCourseSection converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateCourseSection(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateCourseSectionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateCourseSection(ctx, courseId, params)
+	return err
+}
+
+// DeleteCourseSection converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteCourseSection(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// ------------- Path parameter "sectionId" -------------
+	var sectionId SectionID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "sectionId", ctx.Param("sectionId"), &sectionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sectionId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteCourseSectionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteCourseSection(ctx, courseId, sectionId, params)
+	return err
+}
+
+// UpdateCourseSection converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateCourseSection(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// ------------- Path parameter "sectionId" -------------
+	var sectionId SectionID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "sectionId", ctx.Param("sectionId"), &sectionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sectionId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateCourseSectionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateCourseSection(ctx, courseId, sectionId, params)
+	return err
+}
+
+// UnshareCourse converts echo context to params.
+func (w *ServerInterfaceWrapper) UnshareCourse(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UnshareCourseParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UnshareCourse(ctx, courseId, userId, params)
+	return err
+}
+
+// ShareCourse converts echo context to params.
+func (w *ServerInterfaceWrapper) ShareCourse(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ShareCourseParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ShareCourse(ctx, courseId, userId, params)
+	return err
+}
+
+// GetComplianceStatus converts echo context to params.
+func (w *ServerInterfaceWrapper) GetComplianceStatus(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId ComplianceCourseIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetComplianceStatusParams
+	// ------------- Optional query parameter "groupId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "groupId", ctx.QueryParams(), &params.GroupId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupId: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetComplianceStatus(ctx, courseId, params)
+	return err
+}
+
+// DeleteCourseTransition converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteCourseTransition(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteCourseTransitionParams
+	// ------------- Required query parameter "fromElementId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "fromElementId", ctx.QueryParams(), &params.FromElementId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fromElementId: %s", err))
+	}
+
+	// ------------- Required query parameter "toElementId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "toElementId", ctx.QueryParams(), &params.ToElementId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter toElementId: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteCourseTransition(ctx, courseId, params)
+	return err
+}
+
+// CreateCourseTransition converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateCourseTransition(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateCourseTransitionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateCourseTransition(ctx, courseId, params)
+	return err
+}
+
+// UnpublishCourse converts echo context to params.
+func (w *ServerInterfaceWrapper) UnpublishCourse(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UnpublishCourseParams
+	// ------------- Optional query parameter "archive" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "archive", ctx.QueryParams(), &params.Archive, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter archive: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UnpublishCourse(ctx, courseId, params)
+	return err
+}
+
+// FindGroups converts echo context to params.
+func (w *ServerInterfaceWrapper) FindGroups(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FindGroupsParams
+	// ------------- Optional query parameter "query" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "query", ctx.QueryParams(), &params.Query, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter query: %s", err))
+	}
+
+	// ------------- Optional query parameter "kind" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "kind", ctx.QueryParams(), &params.Kind, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter kind: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.FindGroups(ctx, params)
+	return err
+}
+
+// CreateGroup converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateGroup(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateGroupParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateGroup(ctx, params)
+	return err
+}
+
+// DeleteGroup converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteGroup(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "groupId" -------------
+	var groupId GroupID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "groupId", ctx.Param("groupId"), &groupId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteGroupParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteGroup(ctx, groupId, params)
+	return err
+}
+
+// GetGroup converts echo context to params.
+func (w *ServerInterfaceWrapper) GetGroup(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "groupId" -------------
+	var groupId GroupID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "groupId", ctx.Param("groupId"), &groupId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetGroup(ctx, groupId)
+	return err
+}
+
+// UpdateGroup converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateGroup(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "groupId" -------------
+	var groupId GroupID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "groupId", ctx.Param("groupId"), &groupId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateGroupParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateGroup(ctx, groupId, params)
+	return err
+}
+
+// ListGroupAssignments converts echo context to params.
+func (w *ServerInterfaceWrapper) ListGroupAssignments(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "groupId" -------------
+	var groupId GroupID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "groupId", ctx.Param("groupId"), &groupId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListGroupAssignmentsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListGroupAssignments(ctx, groupId, params)
+	return err
+}
+
+// ListGroupMembers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListGroupMembers(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "groupId" -------------
+	var groupId GroupID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "groupId", ctx.Param("groupId"), &groupId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListGroupMembersParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListGroupMembers(ctx, groupId, params)
+	return err
+}
+
+// AddGroupMembers converts echo context to params.
+func (w *ServerInterfaceWrapper) AddGroupMembers(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "groupId" -------------
+	var groupId GroupID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "groupId", ctx.Param("groupId"), &groupId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddGroupMembers(ctx, groupId)
+	return err
+}
+
+// RemoveGroupMember converts echo context to params.
+func (w *ServerInterfaceWrapper) RemoveGroupMember(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "groupId" -------------
+	var groupId GroupID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "groupId", ctx.Param("groupId"), &groupId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupId: %s", err))
+	}
+
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RemoveGroupMember(ctx, groupId, userId)
+	return err
+}
+
+// ListKeys converts echo context to params.
+func (w *ServerInterfaceWrapper) ListKeys(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListKeysParams
+	// ------------- Optional query parameter "userId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "userId", ctx.QueryParams(), &params.UserId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListKeys(ctx, params)
+	return err
+}
+
+// CreateKey converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateKey(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateKey(ctx)
+	return err
+}
+
+// RevokeKey converts echo context to params.
+func (w *ServerInterfaceWrapper) RevokeKey(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "keyId" -------------
+	var keyId APIKeyID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "keyId", ctx.Param("keyId"), &keyId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter keyId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RevokeKey(ctx, keyId)
+	return err
+}
+
+// GetStatisticsActivity converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStatisticsActivity(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetStatisticsActivityParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStatisticsActivity(ctx, params)
+	return err
+}
+
+// GetStatisticsCourseCreation converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStatisticsCourseCreation(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetStatisticsCourseCreationParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStatisticsCourseCreation(ctx, params)
+	return err
+}
+
+// GetStatisticsInsights converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStatisticsInsights(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStatisticsInsights(ctx)
+	return err
+}
+
+// GetLeaderboard converts echo context to params.
+func (w *ServerInterfaceWrapper) GetLeaderboard(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetLeaderboardParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetLeaderboard(ctx, params)
+	return err
+}
+
+// GetStatisticsOverview converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStatisticsOverview(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetStatisticsOverviewParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStatisticsOverview(ctx, params)
+	return err
+}
+
+// GetStatisticsPublishing converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStatisticsPublishing(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetStatisticsPublishingParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStatisticsPublishing(ctx, params)
+	return err
+}
+
+// GetStatisticsTags converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStatisticsTags(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetStatisticsTagsParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStatisticsTags(ctx, params)
+	return err
+}
+
+// GetTenant converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTenant(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTenant(ctx)
+	return err
+}
+
+// FindUsers converts echo context to params.
+func (w *ServerInterfaceWrapper) FindUsers(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FindUsersParams
+	// ------------- Optional query parameter "query" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "query", ctx.QueryParams(), &params.Query, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter query: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// ------------- Optional query parameter "role" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "role", ctx.QueryParams(), &params.Role, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter role: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "groupId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "groupId", ctx.QueryParams(), &params.GroupId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.FindUsers(ctx, params)
+	return err
+}
+
+// CreateUser converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateUser(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateUserParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateUser(ctx, params)
+	return err
+}
+
+// BanUser converts echo context to params.
+func (w *ServerInterfaceWrapper) BanUser(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.BanUser(ctx)
+	return err
+}
+
+// UnbanUser converts echo context to params.
+func (w *ServerInterfaceWrapper) UnbanUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UnbanUser(ctx, userId)
+	return err
+}
+
+// GetUser converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUser(ctx, userId)
+	return err
+}
+
+// UpdateUser converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateUserParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateUser(ctx, userId, params)
+	return err
+}
+
+// ListUserCertificates converts echo context to params.
+func (w *ServerInterfaceWrapper) ListUserCertificates(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListUserCertificatesParams
+	// ------------- Optional query parameter "expiringWithin" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "expiringWithin", ctx.QueryParams(), &params.ExpiringWithin, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter expiringWithin: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListUserCertificates(ctx, userId, params)
+	return err
+}
+
+// ListUserAssignments converts echo context to params.
+func (w *ServerInterfaceWrapper) ListUserAssignments(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListUserAssignmentsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListUserAssignments(ctx, userId, params)
+	return err
+}
+
+// ChangeUserEmail converts echo context to params.
+func (w *ServerInterfaceWrapper) ChangeUserEmail(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ChangeUserEmail(ctx, userId)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -2164,6 +7049,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.DELETE(options.BaseURL+"/api/v1/learning/assessments/:id", wrapper.DeleteAssessment, options.OperationMiddlewares["deleteAssessment"]...)
 	router.GET(options.BaseURL+"/api/v1/learning/assessments/:id", wrapper.GetAssessment, options.OperationMiddlewares["getAssessment"]...)
 	router.PATCH(options.BaseURL+"/api/v1/learning/assessments/:id", wrapper.UpdateAssessment, options.OperationMiddlewares["updateAssessment"]...)
+	router.GET(options.BaseURL+"/api/v1/learning/assessments/:id/responses", wrapper.ListAssessmentResponses, options.OperationMiddlewares["listAssessmentResponses"]...)
+	router.POST(options.BaseURL+"/api/v1/learning/assessments/:id/responses", wrapper.SubmitAssessmentResponse, options.OperationMiddlewares["submitAssessmentResponse"]...)
+	router.GET(options.BaseURL+"/api/v1/learning/assessments/:id/responses/:response_id", wrapper.GetAssessmentResponse, options.OperationMiddlewares["getAssessmentResponse"]...)
 	router.POST(options.BaseURL+"/api/v1/learning/assessments/:id/restore", wrapper.RestoreAssessment, options.OperationMiddlewares["restoreAssessment"]...)
 	router.GET(options.BaseURL+"/api/v1/learning/cohorts", wrapper.ListCohorts, options.OperationMiddlewares["listCohorts"]...)
 	router.POST(options.BaseURL+"/api/v1/learning/cohorts", wrapper.CreateCohort, options.OperationMiddlewares["createCohort"]...)
@@ -2171,6 +7059,71 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/learning/cohorts/:id", wrapper.GetCohort, options.OperationMiddlewares["getCohort"]...)
 	router.PATCH(options.BaseURL+"/api/v1/learning/cohorts/:id", wrapper.UpdateCohort, options.OperationMiddlewares["updateCohort"]...)
 	router.POST(options.BaseURL+"/api/v1/learning/cohorts/:id/restore", wrapper.RestoreCohort, options.OperationMiddlewares["restoreCohort"]...)
+	router.POST(options.BaseURL+"/api/v2/assignments/:assignmentId/deadline", wrapper.ExtendAssignmentDeadline, options.OperationMiddlewares["extendAssignmentDeadline"]...)
+	router.GET(options.BaseURL+"/api/v2/audit", wrapper.GetAuditLog, options.OperationMiddlewares["getAuditLog"]...)
+	router.GET(options.BaseURL+"/api/v2/courseChains", wrapper.FindCourseChains, options.OperationMiddlewares["findCourseChains"]...)
+	router.POST(options.BaseURL+"/api/v2/courseChains", wrapper.CreateCourseChain, options.OperationMiddlewares["createCourseChain"]...)
+	router.DELETE(options.BaseURL+"/api/v2/courseChains/:chainId", wrapper.DeleteCourseChain, options.OperationMiddlewares["deleteCourseChain"]...)
+	router.GET(options.BaseURL+"/api/v2/courseChains/:chainId", wrapper.GetCourseChain, options.OperationMiddlewares["getCourseChain"]...)
+	router.PATCH(options.BaseURL+"/api/v2/courseChains/:chainId", wrapper.UpdateCourseChain, options.OperationMiddlewares["updateCourseChain"]...)
+	router.POST(options.BaseURL+"/api/v2/courseChains/:chainId/assign", wrapper.AssignCourseChain, options.OperationMiddlewares["assignCourseChain"]...)
+	router.GET(options.BaseURL+"/api/v2/courses", wrapper.FindCourses, options.OperationMiddlewares["findCourses"]...)
+	router.POST(options.BaseURL+"/api/v2/courses", wrapper.CreateCourse, options.OperationMiddlewares["createCourse"]...)
+	router.DELETE(options.BaseURL+"/api/v2/courses/:courseId", wrapper.DeleteCourse, options.OperationMiddlewares["deleteCourse"]...)
+	router.GET(options.BaseURL+"/api/v2/courses/:courseId", wrapper.GetCourse, options.OperationMiddlewares["getCourse"]...)
+	router.PATCH(options.BaseURL+"/api/v2/courses/:courseId", wrapper.UpdateCourse, options.OperationMiddlewares["updateCourse"]...)
+	router.POST(options.BaseURL+"/api/v2/courses/:courseId/assignments", wrapper.AssignCourseToGroups, options.OperationMiddlewares["assignCourseToGroups"]...)
+	router.POST(options.BaseURL+"/api/v2/courses/:courseId/assignments/users", wrapper.AssignCourseToUser, options.OperationMiddlewares["assignCourseToUser"]...)
+	router.POST(options.BaseURL+"/api/v2/courses/:courseId/elements", wrapper.CreateCourseElement, options.OperationMiddlewares["createCourseElement"]...)
+	router.DELETE(options.BaseURL+"/api/v2/courses/:courseId/elements/:elementId", wrapper.DeleteCourseElement, options.OperationMiddlewares["deleteCourseElement"]...)
+	router.PATCH(options.BaseURL+"/api/v2/courses/:courseId/elements/:elementId", wrapper.UpdateCourseElement, options.OperationMiddlewares["updateCourseElement"]...)
+	router.POST(options.BaseURL+"/api/v2/courses/:courseId/elements/:elementId/questions", wrapper.CreateQuizQuestion, options.OperationMiddlewares["createQuizQuestion"]...)
+	router.GET(options.BaseURL+"/api/v2/courses/:courseId/progress", wrapper.GetProgress, options.OperationMiddlewares["getProgress"]...)
+	router.POST(options.BaseURL+"/api/v2/courses/:courseId/progress", wrapper.RecordProgress, options.OperationMiddlewares["recordProgress"]...)
+	router.POST(options.BaseURL+"/api/v2/courses/:courseId/publish", wrapper.PublishCourse, options.OperationMiddlewares["publishCourse"]...)
+	router.DELETE(options.BaseURL+"/api/v2/courses/:courseId/questions/:questionId", wrapper.DeleteQuizQuestion, options.OperationMiddlewares["deleteQuizQuestion"]...)
+	router.PATCH(options.BaseURL+"/api/v2/courses/:courseId/questions/:questionId", wrapper.UpdateQuizQuestion, options.OperationMiddlewares["updateQuizQuestion"]...)
+	router.POST(options.BaseURL+"/api/v2/courses/:courseId/reminders", wrapper.SendCourseReminders, options.OperationMiddlewares["sendCourseReminders"]...)
+	router.POST(options.BaseURL+"/api/v2/courses/:courseId/sections", wrapper.CreateCourseSection, options.OperationMiddlewares["createCourseSection"]...)
+	router.DELETE(options.BaseURL+"/api/v2/courses/:courseId/sections/:sectionId", wrapper.DeleteCourseSection, options.OperationMiddlewares["deleteCourseSection"]...)
+	router.PATCH(options.BaseURL+"/api/v2/courses/:courseId/sections/:sectionId", wrapper.UpdateCourseSection, options.OperationMiddlewares["updateCourseSection"]...)
+	router.DELETE(options.BaseURL+"/api/v2/courses/:courseId/shares/:userId", wrapper.UnshareCourse, options.OperationMiddlewares["unshareCourse"]...)
+	router.PUT(options.BaseURL+"/api/v2/courses/:courseId/shares/:userId", wrapper.ShareCourse, options.OperationMiddlewares["shareCourse"]...)
+	router.GET(options.BaseURL+"/api/v2/courses/:courseId/statistics/users", wrapper.GetComplianceStatus, options.OperationMiddlewares["getComplianceStatus"]...)
+	router.DELETE(options.BaseURL+"/api/v2/courses/:courseId/transitions", wrapper.DeleteCourseTransition, options.OperationMiddlewares["deleteCourseTransition"]...)
+	router.POST(options.BaseURL+"/api/v2/courses/:courseId/transitions", wrapper.CreateCourseTransition, options.OperationMiddlewares["createCourseTransition"]...)
+	router.POST(options.BaseURL+"/api/v2/courses/:courseId/unpublish", wrapper.UnpublishCourse, options.OperationMiddlewares["unpublishCourse"]...)
+	router.GET(options.BaseURL+"/api/v2/courses/assigned/me", wrapper.ListMyAssignments, options.OperationMiddlewares["listMyAssignments"]...)
+	router.POST(options.BaseURL+"/api/v2/courses/clone", wrapper.CloneCourse, options.OperationMiddlewares["cloneCourse"]...)
+	router.GET(options.BaseURL+"/api/v2/groups", wrapper.FindGroups, options.OperationMiddlewares["findGroups"]...)
+	router.POST(options.BaseURL+"/api/v2/groups", wrapper.CreateGroup, options.OperationMiddlewares["createGroup"]...)
+	router.DELETE(options.BaseURL+"/api/v2/groups/:groupId", wrapper.DeleteGroup, options.OperationMiddlewares["deleteGroup"]...)
+	router.GET(options.BaseURL+"/api/v2/groups/:groupId", wrapper.GetGroup, options.OperationMiddlewares["getGroup"]...)
+	router.PATCH(options.BaseURL+"/api/v2/groups/:groupId", wrapper.UpdateGroup, options.OperationMiddlewares["updateGroup"]...)
+	router.GET(options.BaseURL+"/api/v2/groups/:groupId/courses/assignments", wrapper.ListGroupAssignments, options.OperationMiddlewares["listGroupAssignments"]...)
+	router.GET(options.BaseURL+"/api/v2/groups/:groupId/members", wrapper.ListGroupMembers, options.OperationMiddlewares["listGroupMembers"]...)
+	router.POST(options.BaseURL+"/api/v2/groups/:groupId/members", wrapper.AddGroupMembers, options.OperationMiddlewares["addGroupMembers"]...)
+	router.DELETE(options.BaseURL+"/api/v2/groups/:groupId/members/:userId", wrapper.RemoveGroupMember, options.OperationMiddlewares["removeGroupMember"]...)
+	router.GET(options.BaseURL+"/api/v2/keys", wrapper.ListKeys, options.OperationMiddlewares["listKeys"]...)
+	router.POST(options.BaseURL+"/api/v2/keys", wrapper.CreateKey, options.OperationMiddlewares["createKey"]...)
+	router.DELETE(options.BaseURL+"/api/v2/keys/:keyId", wrapper.RevokeKey, options.OperationMiddlewares["revokeKey"]...)
+	router.GET(options.BaseURL+"/api/v2/statistics/activity", wrapper.GetStatisticsActivity, options.OperationMiddlewares["getStatisticsActivity"]...)
+	router.GET(options.BaseURL+"/api/v2/statistics/courseCreation", wrapper.GetStatisticsCourseCreation, options.OperationMiddlewares["getStatisticsCourseCreation"]...)
+	router.GET(options.BaseURL+"/api/v2/statistics/insights", wrapper.GetStatisticsInsights, options.OperationMiddlewares["getStatisticsInsights"]...)
+	router.GET(options.BaseURL+"/api/v2/statistics/leaders", wrapper.GetLeaderboard, options.OperationMiddlewares["getLeaderboard"]...)
+	router.GET(options.BaseURL+"/api/v2/statistics/overview", wrapper.GetStatisticsOverview, options.OperationMiddlewares["getStatisticsOverview"]...)
+	router.GET(options.BaseURL+"/api/v2/statistics/publishing", wrapper.GetStatisticsPublishing, options.OperationMiddlewares["getStatisticsPublishing"]...)
+	router.GET(options.BaseURL+"/api/v2/statistics/tags", wrapper.GetStatisticsTags, options.OperationMiddlewares["getStatisticsTags"]...)
+	router.GET(options.BaseURL+"/api/v2/tenant", wrapper.GetTenant, options.OperationMiddlewares["getTenant"]...)
+	router.GET(options.BaseURL+"/api/v2/users", wrapper.FindUsers, options.OperationMiddlewares["findUsers"]...)
+	router.POST(options.BaseURL+"/api/v2/users", wrapper.CreateUser, options.OperationMiddlewares["createUser"]...)
+	router.GET(options.BaseURL+"/api/v2/users/:userId", wrapper.GetUser, options.OperationMiddlewares["getUser"]...)
+	router.PATCH(options.BaseURL+"/api/v2/users/:userId", wrapper.UpdateUser, options.OperationMiddlewares["updateUser"]...)
+	router.GET(options.BaseURL+"/api/v2/users/:userId/certificates", wrapper.ListUserCertificates, options.OperationMiddlewares["listUserCertificates"]...)
+	router.GET(options.BaseURL+"/api/v2/users/:userId/courses/assignments", wrapper.ListUserAssignments, options.OperationMiddlewares["listUserAssignments"]...)
+	router.POST(options.BaseURL+"/api/v2/users/:userId/email/change", wrapper.ChangeUserEmail, options.OperationMiddlewares["changeUserEmail"]...)
+	router.POST(options.BaseURL+"/api/v2/users/banned", wrapper.BanUser, options.OperationMiddlewares["banUser"]...)
+	router.DELETE(options.BaseURL+"/api/v2/users/banned/:userId", wrapper.UnbanUser, options.OperationMiddlewares["unbanUser"]...)
 
 }
 
@@ -3206,6 +8159,446 @@ type UpdateAssessment500ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response UpdateAssessment500ApplicationProblemPlusJSONResponse) VisitUpdateAssessmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAssessmentResponsesRequestObject struct {
+	Id     AssessmentIDPath `json:"id"`
+	Params ListAssessmentResponsesParams
+}
+
+type ListAssessmentResponsesResponseObject interface {
+	VisitListAssessmentResponsesResponse(w http.ResponseWriter) error
+}
+
+type ListAssessmentResponses200JSONResponse AssessmentResponseList
+
+func (response ListAssessmentResponses200JSONResponse) VisitListAssessmentResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAssessmentResponses400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListAssessmentResponses400ApplicationProblemPlusJSONResponse) VisitListAssessmentResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAssessmentResponses401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListAssessmentResponses401ApplicationProblemPlusJSONResponse) VisitListAssessmentResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAssessmentResponses403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListAssessmentResponses403ApplicationProblemPlusJSONResponse) VisitListAssessmentResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAssessmentResponses404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListAssessmentResponses404ApplicationProblemPlusJSONResponse) VisitListAssessmentResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAssessmentResponses429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListAssessmentResponses429ApplicationProblemPlusJSONResponse) VisitListAssessmentResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAssessmentResponses500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListAssessmentResponses500ApplicationProblemPlusJSONResponse) VisitListAssessmentResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitAssessmentResponseRequestObject struct {
+	Id     AssessmentIDPath `json:"id"`
+	Params SubmitAssessmentResponseParams
+	Body   *SubmitAssessmentResponseJSONRequestBody
+}
+
+type SubmitAssessmentResponseResponseObject interface {
+	VisitSubmitAssessmentResponseResponse(w http.ResponseWriter) error
+}
+
+type SubmitAssessmentResponse200JSONResponse AssessmentResponse
+
+func (response SubmitAssessmentResponse200JSONResponse) VisitSubmitAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitAssessmentResponse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitAssessmentResponse400ApplicationProblemPlusJSONResponse) VisitSubmitAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitAssessmentResponse401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitAssessmentResponse401ApplicationProblemPlusJSONResponse) VisitSubmitAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitAssessmentResponse403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitAssessmentResponse403ApplicationProblemPlusJSONResponse) VisitSubmitAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitAssessmentResponse404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitAssessmentResponse404ApplicationProblemPlusJSONResponse) VisitSubmitAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitAssessmentResponse409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitAssessmentResponse409ApplicationProblemPlusJSONResponse) VisitSubmitAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitAssessmentResponse413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitAssessmentResponse413ApplicationProblemPlusJSONResponse) VisitSubmitAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitAssessmentResponse415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitAssessmentResponse415ApplicationProblemPlusJSONResponse) VisitSubmitAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitAssessmentResponse422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitAssessmentResponse422ApplicationProblemPlusJSONResponse) VisitSubmitAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitAssessmentResponse429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitAssessmentResponse429ApplicationProblemPlusJSONResponse) VisitSubmitAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitAssessmentResponse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitAssessmentResponse500ApplicationProblemPlusJSONResponse) VisitSubmitAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentResponseRequestObject struct {
+	Id         AssessmentIDPath         `json:"id"`
+	ResponseId AssessmentResponseIDPath `json:"response_id"`
+}
+
+type GetAssessmentResponseResponseObject interface {
+	VisitGetAssessmentResponseResponse(w http.ResponseWriter) error
+}
+
+type GetAssessmentResponse200JSONResponse AssessmentResponse
+
+func (response GetAssessmentResponse200JSONResponse) VisitGetAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentResponse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetAssessmentResponse400ApplicationProblemPlusJSONResponse) VisitGetAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentResponse401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetAssessmentResponse401ApplicationProblemPlusJSONResponse) VisitGetAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentResponse403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetAssessmentResponse403ApplicationProblemPlusJSONResponse) VisitGetAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentResponse404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetAssessmentResponse404ApplicationProblemPlusJSONResponse) VisitGetAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentResponse429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetAssessmentResponse429ApplicationProblemPlusJSONResponse) VisitGetAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentResponse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetAssessmentResponse500ApplicationProblemPlusJSONResponse) VisitGetAssessmentResponseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -4369,6 +9762,9949 @@ func (response RestoreCohort500ApplicationProblemPlusJSONResponse) VisitRestoreC
 	return err
 }
 
+type ExtendAssignmentDeadlineRequestObject struct {
+	AssignmentId AssignmentID `json:"assignmentId"`
+	Body         *ExtendAssignmentDeadlineJSONRequestBody
+}
+
+type ExtendAssignmentDeadlineResponseObject interface {
+	VisitExtendAssignmentDeadlineResponse(w http.ResponseWriter) error
+}
+
+type ExtendAssignmentDeadline200JSONResponse Assignment
+
+func (response ExtendAssignmentDeadline200JSONResponse) VisitExtendAssignmentDeadlineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendAssignmentDeadline400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ExtendAssignmentDeadline400ApplicationProblemPlusJSONResponse) VisitExtendAssignmentDeadlineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendAssignmentDeadline401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ExtendAssignmentDeadline401ApplicationProblemPlusJSONResponse) VisitExtendAssignmentDeadlineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendAssignmentDeadline403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ExtendAssignmentDeadline403ApplicationProblemPlusJSONResponse) VisitExtendAssignmentDeadlineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendAssignmentDeadline404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ExtendAssignmentDeadline404ApplicationProblemPlusJSONResponse) VisitExtendAssignmentDeadlineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendAssignmentDeadline409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response ExtendAssignmentDeadline409ApplicationProblemPlusJSONResponse) VisitExtendAssignmentDeadlineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendAssignmentDeadline413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ExtendAssignmentDeadline413ApplicationProblemPlusJSONResponse) VisitExtendAssignmentDeadlineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendAssignmentDeadline415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ExtendAssignmentDeadline415ApplicationProblemPlusJSONResponse) VisitExtendAssignmentDeadlineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendAssignmentDeadline422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response ExtendAssignmentDeadline422ApplicationProblemPlusJSONResponse) VisitExtendAssignmentDeadlineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendAssignmentDeadline429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ExtendAssignmentDeadline429ApplicationProblemPlusJSONResponse) VisitExtendAssignmentDeadlineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendAssignmentDeadline500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ExtendAssignmentDeadline500ApplicationProblemPlusJSONResponse) VisitExtendAssignmentDeadlineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditLogRequestObject struct {
+	Params GetAuditLogParams
+}
+
+type GetAuditLogResponseObject interface {
+	VisitGetAuditLogResponse(w http.ResponseWriter) error
+}
+
+type GetAuditLog200JSONResponse AuditLogPage
+
+func (response GetAuditLog200JSONResponse) VisitGetAuditLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditLog400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditLog400ApplicationProblemPlusJSONResponse) VisitGetAuditLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditLog401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditLog401ApplicationProblemPlusJSONResponse) VisitGetAuditLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditLog403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditLog403ApplicationProblemPlusJSONResponse) VisitGetAuditLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditLog429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditLog429ApplicationProblemPlusJSONResponse) VisitGetAuditLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditLog500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditLog500ApplicationProblemPlusJSONResponse) VisitGetAuditLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindCourseChainsRequestObject struct {
+	Params FindCourseChainsParams
+}
+
+type FindCourseChainsResponseObject interface {
+	VisitFindCourseChainsResponse(w http.ResponseWriter) error
+}
+
+type FindCourseChains200JSONResponse CourseChainList
+
+func (response FindCourseChains200JSONResponse) VisitFindCourseChainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindCourseChains400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response FindCourseChains400ApplicationProblemPlusJSONResponse) VisitFindCourseChainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindCourseChains401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response FindCourseChains401ApplicationProblemPlusJSONResponse) VisitFindCourseChainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindCourseChains403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response FindCourseChains403ApplicationProblemPlusJSONResponse) VisitFindCourseChainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindCourseChains429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response FindCourseChains429ApplicationProblemPlusJSONResponse) VisitFindCourseChainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindCourseChains500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response FindCourseChains500ApplicationProblemPlusJSONResponse) VisitFindCourseChainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseChainRequestObject struct {
+	Params CreateCourseChainParams
+	Body   *CreateCourseChainJSONRequestBody
+}
+
+type CreateCourseChainResponseObject interface {
+	VisitCreateCourseChainResponse(w http.ResponseWriter) error
+}
+
+type CreateCourseChain201ResponseHeaders struct {
+	ETag               *string
+	IdempotentReplayed *string
+	Location           *string
+}
+
+type CreateCourseChain201JSONResponse struct {
+	Body    CourseChain
+	Headers CreateCourseChain201ResponseHeaders
+}
+
+func (response CreateCourseChain201JSONResponse) VisitCreateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseChain400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseChain400ApplicationProblemPlusJSONResponse) VisitCreateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseChain401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseChain401ApplicationProblemPlusJSONResponse) VisitCreateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseChain403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseChain403ApplicationProblemPlusJSONResponse) VisitCreateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseChain409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseChain409ApplicationProblemPlusJSONResponse) VisitCreateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseChain413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseChain413ApplicationProblemPlusJSONResponse) VisitCreateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseChain415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseChain415ApplicationProblemPlusJSONResponse) VisitCreateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseChain422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseChain422ApplicationProblemPlusJSONResponse) VisitCreateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseChain429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseChain429ApplicationProblemPlusJSONResponse) VisitCreateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseChain500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseChain500ApplicationProblemPlusJSONResponse) VisitCreateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseChainRequestObject struct {
+	ChainId ChainID `json:"chainId"`
+	Params  DeleteCourseChainParams
+}
+
+type DeleteCourseChainResponseObject interface {
+	VisitDeleteCourseChainResponse(w http.ResponseWriter) error
+}
+
+type DeleteCourseChain204Response struct {
+}
+
+func (response DeleteCourseChain204Response) VisitDeleteCourseChainResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteCourseChain400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseChain400ApplicationProblemPlusJSONResponse) VisitDeleteCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseChain401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseChain401ApplicationProblemPlusJSONResponse) VisitDeleteCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseChain403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseChain403ApplicationProblemPlusJSONResponse) VisitDeleteCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseChain404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseChain404ApplicationProblemPlusJSONResponse) VisitDeleteCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseChain412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseChain412ApplicationProblemPlusJSONResponse) VisitDeleteCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseChain429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseChain429ApplicationProblemPlusJSONResponse) VisitDeleteCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseChain500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseChain500ApplicationProblemPlusJSONResponse) VisitDeleteCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseChainRequestObject struct {
+	ChainId ChainID `json:"chainId"`
+}
+
+type GetCourseChainResponseObject interface {
+	VisitGetCourseChainResponse(w http.ResponseWriter) error
+}
+
+type GetCourseChain200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetCourseChain200JSONResponse struct {
+	Body    CourseChain
+	Headers GetCourseChain200ResponseHeaders
+}
+
+func (response GetCourseChain200JSONResponse) VisitGetCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseChain400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourseChain400ApplicationProblemPlusJSONResponse) VisitGetCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseChain401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourseChain401ApplicationProblemPlusJSONResponse) VisitGetCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseChain403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourseChain403ApplicationProblemPlusJSONResponse) VisitGetCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseChain404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourseChain404ApplicationProblemPlusJSONResponse) VisitGetCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseChain429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourseChain429ApplicationProblemPlusJSONResponse) VisitGetCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseChain500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourseChain500ApplicationProblemPlusJSONResponse) VisitGetCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseChainRequestObject struct {
+	ChainId                           ChainID `json:"chainId"`
+	Params                            UpdateCourseChainParams
+	JSONBody                          *UpdateCourseChainJSONRequestBody
+	ApplicationMergePatchPlusJSONBody *UpdateCourseChainApplicationMergePatchPlusJSONRequestBody
+}
+
+type UpdateCourseChainResponseObject interface {
+	VisitUpdateCourseChainResponse(w http.ResponseWriter) error
+}
+
+type UpdateCourseChain200ResponseHeaders struct {
+	ETag *string
+}
+
+type UpdateCourseChain200JSONResponse struct {
+	Body    CourseChain
+	Headers UpdateCourseChain200ResponseHeaders
+}
+
+func (response UpdateCourseChain200JSONResponse) VisitUpdateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseChain400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseChain400ApplicationProblemPlusJSONResponse) VisitUpdateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseChain401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseChain401ApplicationProblemPlusJSONResponse) VisitUpdateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseChain403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseChain403ApplicationProblemPlusJSONResponse) VisitUpdateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseChain404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseChain404ApplicationProblemPlusJSONResponse) VisitUpdateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseChain412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseChain412ApplicationProblemPlusJSONResponse) VisitUpdateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseChain413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseChain413ApplicationProblemPlusJSONResponse) VisitUpdateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseChain415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseChain415ApplicationProblemPlusJSONResponse) VisitUpdateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseChain422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseChain422ApplicationProblemPlusJSONResponse) VisitUpdateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseChain429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseChain429ApplicationProblemPlusJSONResponse) VisitUpdateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseChain500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseChain500ApplicationProblemPlusJSONResponse) VisitUpdateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseChainRequestObject struct {
+	ChainId ChainID `json:"chainId"`
+	Body    *AssignCourseChainJSONRequestBody
+}
+
+type AssignCourseChainResponseObject interface {
+	VisitAssignCourseChainResponse(w http.ResponseWriter) error
+}
+
+type AssignCourseChain200JSONResponse ChainAssignmentResult
+
+func (response AssignCourseChain200JSONResponse) VisitAssignCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseChain400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseChain400ApplicationProblemPlusJSONResponse) VisitAssignCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseChain401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseChain401ApplicationProblemPlusJSONResponse) VisitAssignCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseChain403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseChain403ApplicationProblemPlusJSONResponse) VisitAssignCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseChain404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseChain404ApplicationProblemPlusJSONResponse) VisitAssignCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseChain413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseChain413ApplicationProblemPlusJSONResponse) VisitAssignCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseChain415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseChain415ApplicationProblemPlusJSONResponse) VisitAssignCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseChain422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseChain422ApplicationProblemPlusJSONResponse) VisitAssignCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseChain429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseChain429ApplicationProblemPlusJSONResponse) VisitAssignCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseChain500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseChain500ApplicationProblemPlusJSONResponse) VisitAssignCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindCoursesRequestObject struct {
+	Params FindCoursesParams
+}
+
+type FindCoursesResponseObject interface {
+	VisitFindCoursesResponse(w http.ResponseWriter) error
+}
+
+type FindCourses200JSONResponse CourseList
+
+func (response FindCourses200JSONResponse) VisitFindCoursesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindCourses400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response FindCourses400ApplicationProblemPlusJSONResponse) VisitFindCoursesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindCourses401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response FindCourses401ApplicationProblemPlusJSONResponse) VisitFindCoursesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindCourses403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response FindCourses403ApplicationProblemPlusJSONResponse) VisitFindCoursesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindCourses429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response FindCourses429ApplicationProblemPlusJSONResponse) VisitFindCoursesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindCourses500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response FindCourses500ApplicationProblemPlusJSONResponse) VisitFindCoursesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseRequestObject struct {
+	Params CreateCourseParams
+	Body   *CreateCourseJSONRequestBody
+}
+
+type CreateCourseResponseObject interface {
+	VisitCreateCourseResponse(w http.ResponseWriter) error
+}
+
+type CreateCourse201ResponseHeaders struct {
+	ETag               *string
+	IdempotentReplayed *string
+	Location           *string
+}
+
+type CreateCourse201JSONResponse struct {
+	Body    Course
+	Headers CreateCourse201ResponseHeaders
+}
+
+func (response CreateCourse201JSONResponse) VisitCreateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourse400ApplicationProblemPlusJSONResponse) VisitCreateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourse401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourse401ApplicationProblemPlusJSONResponse) VisitCreateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourse403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourse403ApplicationProblemPlusJSONResponse) VisitCreateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourse409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourse409ApplicationProblemPlusJSONResponse) VisitCreateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourse413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourse413ApplicationProblemPlusJSONResponse) VisitCreateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourse415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourse415ApplicationProblemPlusJSONResponse) VisitCreateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourse422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourse422ApplicationProblemPlusJSONResponse) VisitCreateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourse429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourse429ApplicationProblemPlusJSONResponse) VisitCreateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourse500ApplicationProblemPlusJSONResponse) VisitCreateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyAssignmentsRequestObject struct {
+	Params ListMyAssignmentsParams
+}
+
+type ListMyAssignmentsResponseObject interface {
+	VisitListMyAssignmentsResponse(w http.ResponseWriter) error
+}
+
+type ListMyAssignments200JSONResponse AssignmentList
+
+func (response ListMyAssignments200JSONResponse) VisitListMyAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyAssignments400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListMyAssignments400ApplicationProblemPlusJSONResponse) VisitListMyAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyAssignments401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListMyAssignments401ApplicationProblemPlusJSONResponse) VisitListMyAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyAssignments403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListMyAssignments403ApplicationProblemPlusJSONResponse) VisitListMyAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyAssignments429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListMyAssignments429ApplicationProblemPlusJSONResponse) VisitListMyAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyAssignments500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListMyAssignments500ApplicationProblemPlusJSONResponse) VisitListMyAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneCourseRequestObject struct {
+	Params CloneCourseParams
+	Body   *CloneCourseJSONRequestBody
+}
+
+type CloneCourseResponseObject interface {
+	VisitCloneCourseResponse(w http.ResponseWriter) error
+}
+
+type CloneCourse201ResponseHeaders struct {
+	ETag               *string
+	IdempotentReplayed *string
+	Location           *string
+}
+
+type CloneCourse201JSONResponse struct {
+	Body    Course
+	Headers CloneCourse201ResponseHeaders
+}
+
+func (response CloneCourse201JSONResponse) VisitCloneCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneCourse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CloneCourse400ApplicationProblemPlusJSONResponse) VisitCloneCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneCourse401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CloneCourse401ApplicationProblemPlusJSONResponse) VisitCloneCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneCourse403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CloneCourse403ApplicationProblemPlusJSONResponse) VisitCloneCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneCourse404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response CloneCourse404ApplicationProblemPlusJSONResponse) VisitCloneCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneCourse409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CloneCourse409ApplicationProblemPlusJSONResponse) VisitCloneCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneCourse413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CloneCourse413ApplicationProblemPlusJSONResponse) VisitCloneCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneCourse415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CloneCourse415ApplicationProblemPlusJSONResponse) VisitCloneCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneCourse422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CloneCourse422ApplicationProblemPlusJSONResponse) VisitCloneCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneCourse429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CloneCourse429ApplicationProblemPlusJSONResponse) VisitCloneCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneCourse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CloneCourse500ApplicationProblemPlusJSONResponse) VisitCloneCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseRequestObject struct {
+	CourseId CourseID `json:"courseId"`
+	Params   DeleteCourseParams
+}
+
+type DeleteCourseResponseObject interface {
+	VisitDeleteCourseResponse(w http.ResponseWriter) error
+}
+
+type DeleteCourse204Response struct {
+}
+
+func (response DeleteCourse204Response) VisitDeleteCourseResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteCourse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourse400ApplicationProblemPlusJSONResponse) VisitDeleteCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourse401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourse401ApplicationProblemPlusJSONResponse) VisitDeleteCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourse403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourse403ApplicationProblemPlusJSONResponse) VisitDeleteCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourse404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourse404ApplicationProblemPlusJSONResponse) VisitDeleteCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourse412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourse412ApplicationProblemPlusJSONResponse) VisitDeleteCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourse429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourse429ApplicationProblemPlusJSONResponse) VisitDeleteCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourse500ApplicationProblemPlusJSONResponse) VisitDeleteCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseRequestObject struct {
+	CourseId CourseID `json:"courseId"`
+}
+
+type GetCourseResponseObject interface {
+	VisitGetCourseResponse(w http.ResponseWriter) error
+}
+
+type GetCourse200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetCourse200JSONResponse struct {
+	Body    Course
+	Headers GetCourse200ResponseHeaders
+}
+
+func (response GetCourse200JSONResponse) VisitGetCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourse400ApplicationProblemPlusJSONResponse) VisitGetCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourse401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourse401ApplicationProblemPlusJSONResponse) VisitGetCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourse403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourse403ApplicationProblemPlusJSONResponse) VisitGetCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourse404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourse404ApplicationProblemPlusJSONResponse) VisitGetCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourse429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourse429ApplicationProblemPlusJSONResponse) VisitGetCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourse500ApplicationProblemPlusJSONResponse) VisitGetCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseRequestObject struct {
+	CourseId                          CourseID `json:"courseId"`
+	Params                            UpdateCourseParams
+	JSONBody                          *UpdateCourseJSONRequestBody
+	ApplicationMergePatchPlusJSONBody *UpdateCourseApplicationMergePatchPlusJSONRequestBody
+}
+
+type UpdateCourseResponseObject interface {
+	VisitUpdateCourseResponse(w http.ResponseWriter) error
+}
+
+type UpdateCourse200ResponseHeaders struct {
+	ETag *string
+}
+
+type UpdateCourse200JSONResponse struct {
+	Body    Course
+	Headers UpdateCourse200ResponseHeaders
+}
+
+func (response UpdateCourse200JSONResponse) VisitUpdateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourse400ApplicationProblemPlusJSONResponse) VisitUpdateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourse401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourse401ApplicationProblemPlusJSONResponse) VisitUpdateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourse403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourse403ApplicationProblemPlusJSONResponse) VisitUpdateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourse404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourse404ApplicationProblemPlusJSONResponse) VisitUpdateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourse412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourse412ApplicationProblemPlusJSONResponse) VisitUpdateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourse413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourse413ApplicationProblemPlusJSONResponse) VisitUpdateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourse415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourse415ApplicationProblemPlusJSONResponse) VisitUpdateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourse422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourse422ApplicationProblemPlusJSONResponse) VisitUpdateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourse429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourse429ApplicationProblemPlusJSONResponse) VisitUpdateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourse500ApplicationProblemPlusJSONResponse) VisitUpdateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToGroupsRequestObject struct {
+	CourseId CourseID `json:"courseId"`
+	Body     *AssignCourseToGroupsJSONRequestBody
+}
+
+type AssignCourseToGroupsResponseObject interface {
+	VisitAssignCourseToGroupsResponse(w http.ResponseWriter) error
+}
+
+type AssignCourseToGroups200JSONResponse GroupAssignmentResult
+
+func (response AssignCourseToGroups200JSONResponse) VisitAssignCourseToGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToGroups400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToGroups400ApplicationProblemPlusJSONResponse) VisitAssignCourseToGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToGroups401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToGroups401ApplicationProblemPlusJSONResponse) VisitAssignCourseToGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToGroups403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToGroups403ApplicationProblemPlusJSONResponse) VisitAssignCourseToGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToGroups404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToGroups404ApplicationProblemPlusJSONResponse) VisitAssignCourseToGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToGroups413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToGroups413ApplicationProblemPlusJSONResponse) VisitAssignCourseToGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToGroups415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToGroups415ApplicationProblemPlusJSONResponse) VisitAssignCourseToGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToGroups422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToGroups422ApplicationProblemPlusJSONResponse) VisitAssignCourseToGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToGroups429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToGroups429ApplicationProblemPlusJSONResponse) VisitAssignCourseToGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToGroups500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToGroups500ApplicationProblemPlusJSONResponse) VisitAssignCourseToGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToUserRequestObject struct {
+	CourseId CourseID `json:"courseId"`
+	Body     *AssignCourseToUserJSONRequestBody
+}
+
+type AssignCourseToUserResponseObject interface {
+	VisitAssignCourseToUserResponse(w http.ResponseWriter) error
+}
+
+type AssignCourseToUser200JSONResponse Assignment
+
+func (response AssignCourseToUser200JSONResponse) VisitAssignCourseToUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToUser201JSONResponse Assignment
+
+func (response AssignCourseToUser201JSONResponse) VisitAssignCourseToUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToUser400ApplicationProblemPlusJSONResponse) VisitAssignCourseToUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToUser401ApplicationProblemPlusJSONResponse) VisitAssignCourseToUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToUser403ApplicationProblemPlusJSONResponse) VisitAssignCourseToUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToUser404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToUser404ApplicationProblemPlusJSONResponse) VisitAssignCourseToUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToUser413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToUser413ApplicationProblemPlusJSONResponse) VisitAssignCourseToUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToUser415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToUser415ApplicationProblemPlusJSONResponse) VisitAssignCourseToUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToUser422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToUser422ApplicationProblemPlusJSONResponse) VisitAssignCourseToUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToUser429ApplicationProblemPlusJSONResponse) VisitAssignCourseToUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToUser500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToUser500ApplicationProblemPlusJSONResponse) VisitAssignCourseToUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseElementRequestObject struct {
+	CourseId CourseID `json:"courseId"`
+	Params   CreateCourseElementParams
+	Body     *CreateCourseElementJSONRequestBody
+}
+
+type CreateCourseElementResponseObject interface {
+	VisitCreateCourseElementResponse(w http.ResponseWriter) error
+}
+
+type CreateCourseElement201ResponseHeaders struct {
+	ETag               *string
+	IdempotentReplayed *string
+}
+
+type CreateCourseElement201JSONResponse struct {
+	Body    CourseElement
+	Headers CreateCourseElement201ResponseHeaders
+}
+
+func (response CreateCourseElement201JSONResponse) VisitCreateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseElement400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseElement400ApplicationProblemPlusJSONResponse) VisitCreateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseElement401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseElement401ApplicationProblemPlusJSONResponse) VisitCreateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseElement403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseElement403ApplicationProblemPlusJSONResponse) VisitCreateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseElement404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseElement404ApplicationProblemPlusJSONResponse) VisitCreateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseElement409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseElement409ApplicationProblemPlusJSONResponse) VisitCreateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseElement412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseElement412ApplicationProblemPlusJSONResponse) VisitCreateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseElement413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseElement413ApplicationProblemPlusJSONResponse) VisitCreateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseElement415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseElement415ApplicationProblemPlusJSONResponse) VisitCreateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseElement422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseElement422ApplicationProblemPlusJSONResponse) VisitCreateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseElement429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseElement429ApplicationProblemPlusJSONResponse) VisitCreateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseElement500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseElement500ApplicationProblemPlusJSONResponse) VisitCreateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseElementRequestObject struct {
+	CourseId  CourseID  `json:"courseId"`
+	ElementId ElementID `json:"elementId"`
+	Params    DeleteCourseElementParams
+}
+
+type DeleteCourseElementResponseObject interface {
+	VisitDeleteCourseElementResponse(w http.ResponseWriter) error
+}
+
+type DeleteCourseElement204ResponseHeaders struct {
+	ETag *string
+}
+
+type DeleteCourseElement204Response struct {
+	Headers DeleteCourseElement204ResponseHeaders
+}
+
+func (response DeleteCourseElement204Response) VisitDeleteCourseElementResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteCourseElement400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseElement400ApplicationProblemPlusJSONResponse) VisitDeleteCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseElement401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseElement401ApplicationProblemPlusJSONResponse) VisitDeleteCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseElement403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseElement403ApplicationProblemPlusJSONResponse) VisitDeleteCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseElement404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseElement404ApplicationProblemPlusJSONResponse) VisitDeleteCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseElement412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseElement412ApplicationProblemPlusJSONResponse) VisitDeleteCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseElement429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseElement429ApplicationProblemPlusJSONResponse) VisitDeleteCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseElement500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseElement500ApplicationProblemPlusJSONResponse) VisitDeleteCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseElementRequestObject struct {
+	CourseId                          CourseID  `json:"courseId"`
+	ElementId                         ElementID `json:"elementId"`
+	Params                            UpdateCourseElementParams
+	JSONBody                          *UpdateCourseElementJSONRequestBody
+	ApplicationMergePatchPlusJSONBody *UpdateCourseElementApplicationMergePatchPlusJSONRequestBody
+}
+
+type UpdateCourseElementResponseObject interface {
+	VisitUpdateCourseElementResponse(w http.ResponseWriter) error
+}
+
+type UpdateCourseElement200ResponseHeaders struct {
+	ETag *string
+}
+
+type UpdateCourseElement200JSONResponse struct {
+	Body    CourseElement
+	Headers UpdateCourseElement200ResponseHeaders
+}
+
+func (response UpdateCourseElement200JSONResponse) VisitUpdateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseElement400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseElement400ApplicationProblemPlusJSONResponse) VisitUpdateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseElement401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseElement401ApplicationProblemPlusJSONResponse) VisitUpdateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseElement403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseElement403ApplicationProblemPlusJSONResponse) VisitUpdateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseElement404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseElement404ApplicationProblemPlusJSONResponse) VisitUpdateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseElement412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseElement412ApplicationProblemPlusJSONResponse) VisitUpdateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseElement413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseElement413ApplicationProblemPlusJSONResponse) VisitUpdateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseElement415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseElement415ApplicationProblemPlusJSONResponse) VisitUpdateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseElement422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseElement422ApplicationProblemPlusJSONResponse) VisitUpdateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseElement429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseElement429ApplicationProblemPlusJSONResponse) VisitUpdateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseElement500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseElement500ApplicationProblemPlusJSONResponse) VisitUpdateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateQuizQuestionRequestObject struct {
+	CourseId  CourseID  `json:"courseId"`
+	ElementId ElementID `json:"elementId"`
+	Params    CreateQuizQuestionParams
+	Body      *CreateQuizQuestionJSONRequestBody
+}
+
+type CreateQuizQuestionResponseObject interface {
+	VisitCreateQuizQuestionResponse(w http.ResponseWriter) error
+}
+
+type CreateQuizQuestion201ResponseHeaders struct {
+	ETag               *string
+	IdempotentReplayed *string
+}
+
+type CreateQuizQuestion201JSONResponse struct {
+	Body    QuizQuestion
+	Headers CreateQuizQuestion201ResponseHeaders
+}
+
+func (response CreateQuizQuestion201JSONResponse) VisitCreateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateQuizQuestion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateQuizQuestion400ApplicationProblemPlusJSONResponse) VisitCreateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateQuizQuestion401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateQuizQuestion401ApplicationProblemPlusJSONResponse) VisitCreateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateQuizQuestion403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateQuizQuestion403ApplicationProblemPlusJSONResponse) VisitCreateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateQuizQuestion404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response CreateQuizQuestion404ApplicationProblemPlusJSONResponse) VisitCreateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateQuizQuestion409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateQuizQuestion409ApplicationProblemPlusJSONResponse) VisitCreateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateQuizQuestion412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateQuizQuestion412ApplicationProblemPlusJSONResponse) VisitCreateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateQuizQuestion413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateQuizQuestion413ApplicationProblemPlusJSONResponse) VisitCreateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateQuizQuestion415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateQuizQuestion415ApplicationProblemPlusJSONResponse) VisitCreateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateQuizQuestion422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateQuizQuestion422ApplicationProblemPlusJSONResponse) VisitCreateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateQuizQuestion429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateQuizQuestion429ApplicationProblemPlusJSONResponse) VisitCreateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateQuizQuestion500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateQuizQuestion500ApplicationProblemPlusJSONResponse) VisitCreateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProgressRequestObject struct {
+	CourseId CourseID `json:"courseId"`
+	Params   GetProgressParams
+}
+
+type GetProgressResponseObject interface {
+	VisitGetProgressResponse(w http.ResponseWriter) error
+}
+
+type GetProgress200JSONResponse CourseProgress
+
+func (response GetProgress200JSONResponse) VisitGetProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProgress400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetProgress400ApplicationProblemPlusJSONResponse) VisitGetProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProgress401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetProgress401ApplicationProblemPlusJSONResponse) VisitGetProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProgress403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetProgress403ApplicationProblemPlusJSONResponse) VisitGetProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProgress404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetProgress404ApplicationProblemPlusJSONResponse) VisitGetProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProgress429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetProgress429ApplicationProblemPlusJSONResponse) VisitGetProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProgress500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetProgress500ApplicationProblemPlusJSONResponse) VisitGetProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordProgressRequestObject struct {
+	CourseId CourseID `json:"courseId"`
+	Body     *RecordProgressJSONRequestBody
+}
+
+type RecordProgressResponseObject interface {
+	VisitRecordProgressResponse(w http.ResponseWriter) error
+}
+
+type RecordProgress200JSONResponse CourseProgress
+
+func (response RecordProgress200JSONResponse) VisitRecordProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordProgress400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RecordProgress400ApplicationProblemPlusJSONResponse) VisitRecordProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordProgress401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RecordProgress401ApplicationProblemPlusJSONResponse) VisitRecordProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordProgress403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RecordProgress403ApplicationProblemPlusJSONResponse) VisitRecordProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordProgress404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RecordProgress404ApplicationProblemPlusJSONResponse) VisitRecordProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordProgress409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response RecordProgress409ApplicationProblemPlusJSONResponse) VisitRecordProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordProgress413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response RecordProgress413ApplicationProblemPlusJSONResponse) VisitRecordProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordProgress415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response RecordProgress415ApplicationProblemPlusJSONResponse) VisitRecordProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordProgress422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response RecordProgress422ApplicationProblemPlusJSONResponse) VisitRecordProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordProgress429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RecordProgress429ApplicationProblemPlusJSONResponse) VisitRecordProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordProgress500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RecordProgress500ApplicationProblemPlusJSONResponse) VisitRecordProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCourseRequestObject struct {
+	CourseId CourseID `json:"courseId"`
+	Params   PublishCourseParams
+}
+
+type PublishCourseResponseObject interface {
+	VisitPublishCourseResponse(w http.ResponseWriter) error
+}
+
+type PublishCourse200ResponseHeaders struct {
+	ETag *string
+}
+
+type PublishCourse200JSONResponse struct {
+	Body    Course
+	Headers PublishCourse200ResponseHeaders
+}
+
+func (response PublishCourse200JSONResponse) VisitPublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCourse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response PublishCourse400ApplicationProblemPlusJSONResponse) VisitPublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCourse401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response PublishCourse401ApplicationProblemPlusJSONResponse) VisitPublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCourse403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response PublishCourse403ApplicationProblemPlusJSONResponse) VisitPublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCourse404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response PublishCourse404ApplicationProblemPlusJSONResponse) VisitPublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCourse409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response PublishCourse409ApplicationProblemPlusJSONResponse) VisitPublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCourse412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response PublishCourse412ApplicationProblemPlusJSONResponse) VisitPublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCourse422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response PublishCourse422ApplicationProblemPlusJSONResponse) VisitPublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCourse429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response PublishCourse429ApplicationProblemPlusJSONResponse) VisitPublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCourse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response PublishCourse500ApplicationProblemPlusJSONResponse) VisitPublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteQuizQuestionRequestObject struct {
+	CourseId   CourseID   `json:"courseId"`
+	QuestionId QuestionID `json:"questionId"`
+	Params     DeleteQuizQuestionParams
+}
+
+type DeleteQuizQuestionResponseObject interface {
+	VisitDeleteQuizQuestionResponse(w http.ResponseWriter) error
+}
+
+type DeleteQuizQuestion204ResponseHeaders struct {
+	ETag *string
+}
+
+type DeleteQuizQuestion204Response struct {
+	Headers DeleteQuizQuestion204ResponseHeaders
+}
+
+func (response DeleteQuizQuestion204Response) VisitDeleteQuizQuestionResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteQuizQuestion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteQuizQuestion400ApplicationProblemPlusJSONResponse) VisitDeleteQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteQuizQuestion401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteQuizQuestion401ApplicationProblemPlusJSONResponse) VisitDeleteQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteQuizQuestion403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteQuizQuestion403ApplicationProblemPlusJSONResponse) VisitDeleteQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteQuizQuestion404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteQuizQuestion404ApplicationProblemPlusJSONResponse) VisitDeleteQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteQuizQuestion412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteQuizQuestion412ApplicationProblemPlusJSONResponse) VisitDeleteQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteQuizQuestion429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteQuizQuestion429ApplicationProblemPlusJSONResponse) VisitDeleteQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteQuizQuestion500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteQuizQuestion500ApplicationProblemPlusJSONResponse) VisitDeleteQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateQuizQuestionRequestObject struct {
+	CourseId                          CourseID   `json:"courseId"`
+	QuestionId                        QuestionID `json:"questionId"`
+	Params                            UpdateQuizQuestionParams
+	JSONBody                          *UpdateQuizQuestionJSONRequestBody
+	ApplicationMergePatchPlusJSONBody *UpdateQuizQuestionApplicationMergePatchPlusJSONRequestBody
+}
+
+type UpdateQuizQuestionResponseObject interface {
+	VisitUpdateQuizQuestionResponse(w http.ResponseWriter) error
+}
+
+type UpdateQuizQuestion200ResponseHeaders struct {
+	ETag *string
+}
+
+type UpdateQuizQuestion200JSONResponse struct {
+	Body    QuizQuestion
+	Headers UpdateQuizQuestion200ResponseHeaders
+}
+
+func (response UpdateQuizQuestion200JSONResponse) VisitUpdateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateQuizQuestion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateQuizQuestion400ApplicationProblemPlusJSONResponse) VisitUpdateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateQuizQuestion401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateQuizQuestion401ApplicationProblemPlusJSONResponse) VisitUpdateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateQuizQuestion403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateQuizQuestion403ApplicationProblemPlusJSONResponse) VisitUpdateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateQuizQuestion404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateQuizQuestion404ApplicationProblemPlusJSONResponse) VisitUpdateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateQuizQuestion412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateQuizQuestion412ApplicationProblemPlusJSONResponse) VisitUpdateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateQuizQuestion413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateQuizQuestion413ApplicationProblemPlusJSONResponse) VisitUpdateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateQuizQuestion415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateQuizQuestion415ApplicationProblemPlusJSONResponse) VisitUpdateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateQuizQuestion422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateQuizQuestion422ApplicationProblemPlusJSONResponse) VisitUpdateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateQuizQuestion429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateQuizQuestion429ApplicationProblemPlusJSONResponse) VisitUpdateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateQuizQuestion500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateQuizQuestion500ApplicationProblemPlusJSONResponse) VisitUpdateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendCourseRemindersRequestObject struct {
+	CourseId CourseID `json:"courseId"`
+	Body     *SendCourseRemindersJSONRequestBody
+}
+
+type SendCourseRemindersResponseObject interface {
+	VisitSendCourseRemindersResponse(w http.ResponseWriter) error
+}
+
+type SendCourseReminders200JSONResponse ReminderResult
+
+func (response SendCourseReminders200JSONResponse) VisitSendCourseRemindersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendCourseReminders400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response SendCourseReminders400ApplicationProblemPlusJSONResponse) VisitSendCourseRemindersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendCourseReminders401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SendCourseReminders401ApplicationProblemPlusJSONResponse) VisitSendCourseRemindersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendCourseReminders403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response SendCourseReminders403ApplicationProblemPlusJSONResponse) VisitSendCourseRemindersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendCourseReminders404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response SendCourseReminders404ApplicationProblemPlusJSONResponse) VisitSendCourseRemindersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendCourseReminders413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response SendCourseReminders413ApplicationProblemPlusJSONResponse) VisitSendCourseRemindersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendCourseReminders415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response SendCourseReminders415ApplicationProblemPlusJSONResponse) VisitSendCourseRemindersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendCourseReminders422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response SendCourseReminders422ApplicationProblemPlusJSONResponse) VisitSendCourseRemindersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendCourseReminders429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response SendCourseReminders429ApplicationProblemPlusJSONResponse) VisitSendCourseRemindersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendCourseReminders500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SendCourseReminders500ApplicationProblemPlusJSONResponse) VisitSendCourseRemindersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseSectionRequestObject struct {
+	CourseId CourseID `json:"courseId"`
+	Params   CreateCourseSectionParams
+	Body     *CreateCourseSectionJSONRequestBody
+}
+
+type CreateCourseSectionResponseObject interface {
+	VisitCreateCourseSectionResponse(w http.ResponseWriter) error
+}
+
+type CreateCourseSection201ResponseHeaders struct {
+	ETag               *string
+	IdempotentReplayed *string
+}
+
+type CreateCourseSection201JSONResponse struct {
+	Body    CourseSection
+	Headers CreateCourseSection201ResponseHeaders
+}
+
+func (response CreateCourseSection201JSONResponse) VisitCreateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseSection400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseSection400ApplicationProblemPlusJSONResponse) VisitCreateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseSection401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseSection401ApplicationProblemPlusJSONResponse) VisitCreateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseSection403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseSection403ApplicationProblemPlusJSONResponse) VisitCreateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseSection404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseSection404ApplicationProblemPlusJSONResponse) VisitCreateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseSection409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseSection409ApplicationProblemPlusJSONResponse) VisitCreateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseSection412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseSection412ApplicationProblemPlusJSONResponse) VisitCreateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseSection413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseSection413ApplicationProblemPlusJSONResponse) VisitCreateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseSection415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseSection415ApplicationProblemPlusJSONResponse) VisitCreateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseSection422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseSection422ApplicationProblemPlusJSONResponse) VisitCreateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseSection429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseSection429ApplicationProblemPlusJSONResponse) VisitCreateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseSection500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseSection500ApplicationProblemPlusJSONResponse) VisitCreateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseSectionRequestObject struct {
+	CourseId  CourseID  `json:"courseId"`
+	SectionId SectionID `json:"sectionId"`
+	Params    DeleteCourseSectionParams
+}
+
+type DeleteCourseSectionResponseObject interface {
+	VisitDeleteCourseSectionResponse(w http.ResponseWriter) error
+}
+
+type DeleteCourseSection204ResponseHeaders struct {
+	ETag *string
+}
+
+type DeleteCourseSection204Response struct {
+	Headers DeleteCourseSection204ResponseHeaders
+}
+
+func (response DeleteCourseSection204Response) VisitDeleteCourseSectionResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteCourseSection400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseSection400ApplicationProblemPlusJSONResponse) VisitDeleteCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseSection401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseSection401ApplicationProblemPlusJSONResponse) VisitDeleteCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseSection403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseSection403ApplicationProblemPlusJSONResponse) VisitDeleteCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseSection404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseSection404ApplicationProblemPlusJSONResponse) VisitDeleteCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseSection412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseSection412ApplicationProblemPlusJSONResponse) VisitDeleteCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseSection429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseSection429ApplicationProblemPlusJSONResponse) VisitDeleteCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseSection500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseSection500ApplicationProblemPlusJSONResponse) VisitDeleteCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseSectionRequestObject struct {
+	CourseId                          CourseID  `json:"courseId"`
+	SectionId                         SectionID `json:"sectionId"`
+	Params                            UpdateCourseSectionParams
+	JSONBody                          *UpdateCourseSectionJSONRequestBody
+	ApplicationMergePatchPlusJSONBody *UpdateCourseSectionApplicationMergePatchPlusJSONRequestBody
+}
+
+type UpdateCourseSectionResponseObject interface {
+	VisitUpdateCourseSectionResponse(w http.ResponseWriter) error
+}
+
+type UpdateCourseSection200ResponseHeaders struct {
+	ETag *string
+}
+
+type UpdateCourseSection200JSONResponse struct {
+	Body    CourseSection
+	Headers UpdateCourseSection200ResponseHeaders
+}
+
+func (response UpdateCourseSection200JSONResponse) VisitUpdateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseSection400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseSection400ApplicationProblemPlusJSONResponse) VisitUpdateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseSection401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseSection401ApplicationProblemPlusJSONResponse) VisitUpdateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseSection403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseSection403ApplicationProblemPlusJSONResponse) VisitUpdateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseSection404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseSection404ApplicationProblemPlusJSONResponse) VisitUpdateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseSection412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseSection412ApplicationProblemPlusJSONResponse) VisitUpdateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseSection413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseSection413ApplicationProblemPlusJSONResponse) VisitUpdateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseSection415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseSection415ApplicationProblemPlusJSONResponse) VisitUpdateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseSection422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseSection422ApplicationProblemPlusJSONResponse) VisitUpdateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseSection429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseSection429ApplicationProblemPlusJSONResponse) VisitUpdateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseSection500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseSection500ApplicationProblemPlusJSONResponse) VisitUpdateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnshareCourseRequestObject struct {
+	CourseId CourseID `json:"courseId"`
+	UserId   UserID   `json:"userId"`
+	Params   UnshareCourseParams
+}
+
+type UnshareCourseResponseObject interface {
+	VisitUnshareCourseResponse(w http.ResponseWriter) error
+}
+
+type UnshareCourse204ResponseHeaders struct {
+	ETag *string
+}
+
+type UnshareCourse204Response struct {
+	Headers UnshareCourse204ResponseHeaders
+}
+
+func (response UnshareCourse204Response) VisitUnshareCourseResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type UnshareCourse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UnshareCourse400ApplicationProblemPlusJSONResponse) VisitUnshareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnshareCourse401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UnshareCourse401ApplicationProblemPlusJSONResponse) VisitUnshareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnshareCourse403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UnshareCourse403ApplicationProblemPlusJSONResponse) VisitUnshareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnshareCourse404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UnshareCourse404ApplicationProblemPlusJSONResponse) VisitUnshareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnshareCourse412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response UnshareCourse412ApplicationProblemPlusJSONResponse) VisitUnshareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnshareCourse429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UnshareCourse429ApplicationProblemPlusJSONResponse) VisitUnshareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnshareCourse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UnshareCourse500ApplicationProblemPlusJSONResponse) VisitUnshareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShareCourseRequestObject struct {
+	CourseId CourseID `json:"courseId"`
+	UserId   UserID   `json:"userId"`
+	Params   ShareCourseParams
+}
+
+type ShareCourseResponseObject interface {
+	VisitShareCourseResponse(w http.ResponseWriter) error
+}
+
+type ShareCourse200ResponseHeaders struct {
+	ETag *string
+}
+
+type ShareCourse200JSONResponse struct {
+	Body    CourseShare
+	Headers ShareCourse200ResponseHeaders
+}
+
+func (response ShareCourse200JSONResponse) VisitShareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShareCourse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ShareCourse400ApplicationProblemPlusJSONResponse) VisitShareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShareCourse401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ShareCourse401ApplicationProblemPlusJSONResponse) VisitShareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShareCourse403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ShareCourse403ApplicationProblemPlusJSONResponse) VisitShareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShareCourse404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ShareCourse404ApplicationProblemPlusJSONResponse) VisitShareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShareCourse412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response ShareCourse412ApplicationProblemPlusJSONResponse) VisitShareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShareCourse422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response ShareCourse422ApplicationProblemPlusJSONResponse) VisitShareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShareCourse429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ShareCourse429ApplicationProblemPlusJSONResponse) VisitShareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShareCourse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ShareCourse500ApplicationProblemPlusJSONResponse) VisitShareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetComplianceStatusRequestObject struct {
+	CourseId ComplianceCourseIDPath `json:"courseId"`
+	Params   GetComplianceStatusParams
+}
+
+type GetComplianceStatusResponseObject interface {
+	VisitGetComplianceStatusResponse(w http.ResponseWriter) error
+}
+
+type GetComplianceStatus200JSONResponse ComplianceReport
+
+func (response GetComplianceStatus200JSONResponse) VisitGetComplianceStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetComplianceStatus400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetComplianceStatus400ApplicationProblemPlusJSONResponse) VisitGetComplianceStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetComplianceStatus401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetComplianceStatus401ApplicationProblemPlusJSONResponse) VisitGetComplianceStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetComplianceStatus403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetComplianceStatus403ApplicationProblemPlusJSONResponse) VisitGetComplianceStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetComplianceStatus404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetComplianceStatus404ApplicationProblemPlusJSONResponse) VisitGetComplianceStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetComplianceStatus429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetComplianceStatus429ApplicationProblemPlusJSONResponse) VisitGetComplianceStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetComplianceStatus500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetComplianceStatus500ApplicationProblemPlusJSONResponse) VisitGetComplianceStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseTransitionRequestObject struct {
+	CourseId CourseID `json:"courseId"`
+	Params   DeleteCourseTransitionParams
+}
+
+type DeleteCourseTransitionResponseObject interface {
+	VisitDeleteCourseTransitionResponse(w http.ResponseWriter) error
+}
+
+type DeleteCourseTransition204ResponseHeaders struct {
+	ETag *string
+}
+
+type DeleteCourseTransition204Response struct {
+	Headers DeleteCourseTransition204ResponseHeaders
+}
+
+func (response DeleteCourseTransition204Response) VisitDeleteCourseTransitionResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteCourseTransition400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseTransition400ApplicationProblemPlusJSONResponse) VisitDeleteCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseTransition401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseTransition401ApplicationProblemPlusJSONResponse) VisitDeleteCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseTransition403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseTransition403ApplicationProblemPlusJSONResponse) VisitDeleteCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseTransition404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseTransition404ApplicationProblemPlusJSONResponse) VisitDeleteCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseTransition412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseTransition412ApplicationProblemPlusJSONResponse) VisitDeleteCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseTransition429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseTransition429ApplicationProblemPlusJSONResponse) VisitDeleteCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseTransition500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseTransition500ApplicationProblemPlusJSONResponse) VisitDeleteCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseTransitionRequestObject struct {
+	CourseId CourseID `json:"courseId"`
+	Params   CreateCourseTransitionParams
+	Body     *CreateCourseTransitionJSONRequestBody
+}
+
+type CreateCourseTransitionResponseObject interface {
+	VisitCreateCourseTransitionResponse(w http.ResponseWriter) error
+}
+
+type CreateCourseTransition201ResponseHeaders struct {
+	ETag               *string
+	IdempotentReplayed *string
+}
+
+type CreateCourseTransition201JSONResponse struct {
+	Body    CourseTransition
+	Headers CreateCourseTransition201ResponseHeaders
+}
+
+func (response CreateCourseTransition201JSONResponse) VisitCreateCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseTransition400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseTransition400ApplicationProblemPlusJSONResponse) VisitCreateCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseTransition401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseTransition401ApplicationProblemPlusJSONResponse) VisitCreateCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseTransition403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseTransition403ApplicationProblemPlusJSONResponse) VisitCreateCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseTransition404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseTransition404ApplicationProblemPlusJSONResponse) VisitCreateCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseTransition409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseTransition409ApplicationProblemPlusJSONResponse) VisitCreateCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseTransition412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseTransition412ApplicationProblemPlusJSONResponse) VisitCreateCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseTransition413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseTransition413ApplicationProblemPlusJSONResponse) VisitCreateCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseTransition415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseTransition415ApplicationProblemPlusJSONResponse) VisitCreateCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseTransition422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseTransition422ApplicationProblemPlusJSONResponse) VisitCreateCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseTransition429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseTransition429ApplicationProblemPlusJSONResponse) VisitCreateCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCourseTransition500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseTransition500ApplicationProblemPlusJSONResponse) VisitCreateCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnpublishCourseRequestObject struct {
+	CourseId CourseID `json:"courseId"`
+	Params   UnpublishCourseParams
+}
+
+type UnpublishCourseResponseObject interface {
+	VisitUnpublishCourseResponse(w http.ResponseWriter) error
+}
+
+type UnpublishCourse200ResponseHeaders struct {
+	ETag *string
+}
+
+type UnpublishCourse200JSONResponse struct {
+	Body    Course
+	Headers UnpublishCourse200ResponseHeaders
+}
+
+func (response UnpublishCourse200JSONResponse) VisitUnpublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnpublishCourse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UnpublishCourse400ApplicationProblemPlusJSONResponse) VisitUnpublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnpublishCourse401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UnpublishCourse401ApplicationProblemPlusJSONResponse) VisitUnpublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnpublishCourse403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UnpublishCourse403ApplicationProblemPlusJSONResponse) VisitUnpublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnpublishCourse404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UnpublishCourse404ApplicationProblemPlusJSONResponse) VisitUnpublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnpublishCourse409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UnpublishCourse409ApplicationProblemPlusJSONResponse) VisitUnpublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnpublishCourse412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response UnpublishCourse412ApplicationProblemPlusJSONResponse) VisitUnpublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnpublishCourse429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UnpublishCourse429ApplicationProblemPlusJSONResponse) VisitUnpublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnpublishCourse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UnpublishCourse500ApplicationProblemPlusJSONResponse) VisitUnpublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindGroupsRequestObject struct {
+	Params FindGroupsParams
+}
+
+type FindGroupsResponseObject interface {
+	VisitFindGroupsResponse(w http.ResponseWriter) error
+}
+
+type FindGroups200JSONResponse GroupList
+
+func (response FindGroups200JSONResponse) VisitFindGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindGroups400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response FindGroups400ApplicationProblemPlusJSONResponse) VisitFindGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindGroups401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response FindGroups401ApplicationProblemPlusJSONResponse) VisitFindGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindGroups403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response FindGroups403ApplicationProblemPlusJSONResponse) VisitFindGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindGroups429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response FindGroups429ApplicationProblemPlusJSONResponse) VisitFindGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindGroups500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response FindGroups500ApplicationProblemPlusJSONResponse) VisitFindGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGroupRequestObject struct {
+	Params CreateGroupParams
+	Body   *CreateGroupJSONRequestBody
+}
+
+type CreateGroupResponseObject interface {
+	VisitCreateGroupResponse(w http.ResponseWriter) error
+}
+
+type CreateGroup201ResponseHeaders struct {
+	ETag     *string
+	Location *string
+}
+
+type CreateGroup201JSONResponse struct {
+	Body    Group
+	Headers CreateGroup201ResponseHeaders
+}
+
+func (response CreateGroup201JSONResponse) VisitCreateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGroup400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateGroup400ApplicationProblemPlusJSONResponse) VisitCreateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGroup401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateGroup401ApplicationProblemPlusJSONResponse) VisitCreateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGroup403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateGroup403ApplicationProblemPlusJSONResponse) VisitCreateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGroup409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateGroup409ApplicationProblemPlusJSONResponse) VisitCreateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGroup413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateGroup413ApplicationProblemPlusJSONResponse) VisitCreateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGroup415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateGroup415ApplicationProblemPlusJSONResponse) VisitCreateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGroup422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateGroup422ApplicationProblemPlusJSONResponse) VisitCreateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGroup429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateGroup429ApplicationProblemPlusJSONResponse) VisitCreateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGroup500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateGroup500ApplicationProblemPlusJSONResponse) VisitCreateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGroupRequestObject struct {
+	GroupId GroupID `json:"groupId"`
+	Params  DeleteGroupParams
+}
+
+type DeleteGroupResponseObject interface {
+	VisitDeleteGroupResponse(w http.ResponseWriter) error
+}
+
+type DeleteGroup204Response struct {
+}
+
+func (response DeleteGroup204Response) VisitDeleteGroupResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteGroup400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteGroup400ApplicationProblemPlusJSONResponse) VisitDeleteGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGroup401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteGroup401ApplicationProblemPlusJSONResponse) VisitDeleteGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGroup403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteGroup403ApplicationProblemPlusJSONResponse) VisitDeleteGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGroup404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteGroup404ApplicationProblemPlusJSONResponse) VisitDeleteGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGroup412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteGroup412ApplicationProblemPlusJSONResponse) VisitDeleteGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGroup429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteGroup429ApplicationProblemPlusJSONResponse) VisitDeleteGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGroup500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteGroup500ApplicationProblemPlusJSONResponse) VisitDeleteGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGroupRequestObject struct {
+	GroupId GroupID `json:"groupId"`
+}
+
+type GetGroupResponseObject interface {
+	VisitGetGroupResponse(w http.ResponseWriter) error
+}
+
+type GetGroup200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetGroup200JSONResponse struct {
+	Body    Group
+	Headers GetGroup200ResponseHeaders
+}
+
+func (response GetGroup200JSONResponse) VisitGetGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGroup400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetGroup400ApplicationProblemPlusJSONResponse) VisitGetGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGroup401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetGroup401ApplicationProblemPlusJSONResponse) VisitGetGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGroup403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetGroup403ApplicationProblemPlusJSONResponse) VisitGetGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGroup404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetGroup404ApplicationProblemPlusJSONResponse) VisitGetGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGroup429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetGroup429ApplicationProblemPlusJSONResponse) VisitGetGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGroup500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetGroup500ApplicationProblemPlusJSONResponse) VisitGetGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGroupRequestObject struct {
+	GroupId                           GroupID `json:"groupId"`
+	Params                            UpdateGroupParams
+	JSONBody                          *UpdateGroupJSONRequestBody
+	ApplicationMergePatchPlusJSONBody *UpdateGroupApplicationMergePatchPlusJSONRequestBody
+}
+
+type UpdateGroupResponseObject interface {
+	VisitUpdateGroupResponse(w http.ResponseWriter) error
+}
+
+type UpdateGroup200ResponseHeaders struct {
+	ETag *string
+}
+
+type UpdateGroup200JSONResponse struct {
+	Body    Group
+	Headers UpdateGroup200ResponseHeaders
+}
+
+func (response UpdateGroup200JSONResponse) VisitUpdateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGroup400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateGroup400ApplicationProblemPlusJSONResponse) VisitUpdateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGroup401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateGroup401ApplicationProblemPlusJSONResponse) VisitUpdateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGroup403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateGroup403ApplicationProblemPlusJSONResponse) VisitUpdateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGroup404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateGroup404ApplicationProblemPlusJSONResponse) VisitUpdateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGroup412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateGroup412ApplicationProblemPlusJSONResponse) VisitUpdateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGroup413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateGroup413ApplicationProblemPlusJSONResponse) VisitUpdateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGroup415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateGroup415ApplicationProblemPlusJSONResponse) VisitUpdateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGroup422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateGroup422ApplicationProblemPlusJSONResponse) VisitUpdateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGroup429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateGroup429ApplicationProblemPlusJSONResponse) VisitUpdateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGroup500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateGroup500ApplicationProblemPlusJSONResponse) VisitUpdateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGroupAssignmentsRequestObject struct {
+	GroupId GroupID `json:"groupId"`
+	Params  ListGroupAssignmentsParams
+}
+
+type ListGroupAssignmentsResponseObject interface {
+	VisitListGroupAssignmentsResponse(w http.ResponseWriter) error
+}
+
+type ListGroupAssignments200JSONResponse AssignmentList
+
+func (response ListGroupAssignments200JSONResponse) VisitListGroupAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGroupAssignments400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListGroupAssignments400ApplicationProblemPlusJSONResponse) VisitListGroupAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGroupAssignments401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListGroupAssignments401ApplicationProblemPlusJSONResponse) VisitListGroupAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGroupAssignments403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListGroupAssignments403ApplicationProblemPlusJSONResponse) VisitListGroupAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGroupAssignments404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListGroupAssignments404ApplicationProblemPlusJSONResponse) VisitListGroupAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGroupAssignments429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListGroupAssignments429ApplicationProblemPlusJSONResponse) VisitListGroupAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGroupAssignments500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListGroupAssignments500ApplicationProblemPlusJSONResponse) VisitListGroupAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGroupMembersRequestObject struct {
+	GroupId GroupID `json:"groupId"`
+	Params  ListGroupMembersParams
+}
+
+type ListGroupMembersResponseObject interface {
+	VisitListGroupMembersResponse(w http.ResponseWriter) error
+}
+
+type ListGroupMembers200JSONResponse GroupMemberList
+
+func (response ListGroupMembers200JSONResponse) VisitListGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGroupMembers400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListGroupMembers400ApplicationProblemPlusJSONResponse) VisitListGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGroupMembers401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListGroupMembers401ApplicationProblemPlusJSONResponse) VisitListGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGroupMembers403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListGroupMembers403ApplicationProblemPlusJSONResponse) VisitListGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGroupMembers404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListGroupMembers404ApplicationProblemPlusJSONResponse) VisitListGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGroupMembers429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListGroupMembers429ApplicationProblemPlusJSONResponse) VisitListGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGroupMembers500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListGroupMembers500ApplicationProblemPlusJSONResponse) VisitListGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddGroupMembersRequestObject struct {
+	GroupId GroupID `json:"groupId"`
+	Body    *AddGroupMembersJSONRequestBody
+}
+
+type AddGroupMembersResponseObject interface {
+	VisitAddGroupMembersResponse(w http.ResponseWriter) error
+}
+
+type AddGroupMembers200JSONResponse GroupMembersAdded
+
+func (response AddGroupMembers200JSONResponse) VisitAddGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddGroupMembers400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AddGroupMembers400ApplicationProblemPlusJSONResponse) VisitAddGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddGroupMembers401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response AddGroupMembers401ApplicationProblemPlusJSONResponse) VisitAddGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddGroupMembers403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response AddGroupMembers403ApplicationProblemPlusJSONResponse) VisitAddGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddGroupMembers404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response AddGroupMembers404ApplicationProblemPlusJSONResponse) VisitAddGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddGroupMembers413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response AddGroupMembers413ApplicationProblemPlusJSONResponse) VisitAddGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddGroupMembers415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response AddGroupMembers415ApplicationProblemPlusJSONResponse) VisitAddGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddGroupMembers422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response AddGroupMembers422ApplicationProblemPlusJSONResponse) VisitAddGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddGroupMembers429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response AddGroupMembers429ApplicationProblemPlusJSONResponse) VisitAddGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddGroupMembers500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response AddGroupMembers500ApplicationProblemPlusJSONResponse) VisitAddGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveGroupMemberRequestObject struct {
+	GroupId GroupID `json:"groupId"`
+	UserId  UserID  `json:"userId"`
+}
+
+type RemoveGroupMemberResponseObject interface {
+	VisitRemoveGroupMemberResponse(w http.ResponseWriter) error
+}
+
+type RemoveGroupMember204Response struct {
+}
+
+func (response RemoveGroupMember204Response) VisitRemoveGroupMemberResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RemoveGroupMember400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveGroupMember400ApplicationProblemPlusJSONResponse) VisitRemoveGroupMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveGroupMember401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveGroupMember401ApplicationProblemPlusJSONResponse) VisitRemoveGroupMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveGroupMember403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveGroupMember403ApplicationProblemPlusJSONResponse) VisitRemoveGroupMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveGroupMember404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveGroupMember404ApplicationProblemPlusJSONResponse) VisitRemoveGroupMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveGroupMember429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveGroupMember429ApplicationProblemPlusJSONResponse) VisitRemoveGroupMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveGroupMember500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveGroupMember500ApplicationProblemPlusJSONResponse) VisitRemoveGroupMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListKeysRequestObject struct {
+	Params ListKeysParams
+}
+
+type ListKeysResponseObject interface {
+	VisitListKeysResponse(w http.ResponseWriter) error
+}
+
+type ListKeys200JSONResponse APIKeyList
+
+func (response ListKeys200JSONResponse) VisitListKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListKeys400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListKeys400ApplicationProblemPlusJSONResponse) VisitListKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListKeys401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListKeys401ApplicationProblemPlusJSONResponse) VisitListKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListKeys403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListKeys403ApplicationProblemPlusJSONResponse) VisitListKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListKeys429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListKeys429ApplicationProblemPlusJSONResponse) VisitListKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListKeys500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListKeys500ApplicationProblemPlusJSONResponse) VisitListKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateKeyRequestObject struct {
+	Body *CreateKeyJSONRequestBody
+}
+
+type CreateKeyResponseObject interface {
+	VisitCreateKeyResponse(w http.ResponseWriter) error
+}
+
+type CreateKey201ResponseHeaders struct {
+	CacheControl *string
+}
+
+type CreateKey201JSONResponse struct {
+	Body    APIKeyCreated
+	Headers CreateKey201ResponseHeaders
+}
+
+func (response CreateKey201JSONResponse) VisitCreateKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateKey400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateKey400ApplicationProblemPlusJSONResponse) VisitCreateKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateKey401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateKey401ApplicationProblemPlusJSONResponse) VisitCreateKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateKey403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateKey403ApplicationProblemPlusJSONResponse) VisitCreateKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateKey413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateKey413ApplicationProblemPlusJSONResponse) VisitCreateKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateKey415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateKey415ApplicationProblemPlusJSONResponse) VisitCreateKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateKey422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateKey422ApplicationProblemPlusJSONResponse) VisitCreateKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateKey429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateKey429ApplicationProblemPlusJSONResponse) VisitCreateKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateKey500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateKey500ApplicationProblemPlusJSONResponse) VisitCreateKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeKeyRequestObject struct {
+	KeyId APIKeyID `json:"keyId"`
+}
+
+type RevokeKeyResponseObject interface {
+	VisitRevokeKeyResponse(w http.ResponseWriter) error
+}
+
+type RevokeKey204Response struct {
+}
+
+func (response RevokeKey204Response) VisitRevokeKeyResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RevokeKey400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeKey400ApplicationProblemPlusJSONResponse) VisitRevokeKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeKey401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeKey401ApplicationProblemPlusJSONResponse) VisitRevokeKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeKey403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeKey403ApplicationProblemPlusJSONResponse) VisitRevokeKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeKey404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeKey404ApplicationProblemPlusJSONResponse) VisitRevokeKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeKey429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeKey429ApplicationProblemPlusJSONResponse) VisitRevokeKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeKey500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeKey500ApplicationProblemPlusJSONResponse) VisitRevokeKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsActivityRequestObject struct {
+	Params GetStatisticsActivityParams
+}
+
+type GetStatisticsActivityResponseObject interface {
+	VisitGetStatisticsActivityResponse(w http.ResponseWriter) error
+}
+
+type GetStatisticsActivity200JSONResponse StatisticsActivity
+
+func (response GetStatisticsActivity200JSONResponse) VisitGetStatisticsActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsActivity400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsActivity400ApplicationProblemPlusJSONResponse) VisitGetStatisticsActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsActivity401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsActivity401ApplicationProblemPlusJSONResponse) VisitGetStatisticsActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsActivity403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsActivity403ApplicationProblemPlusJSONResponse) VisitGetStatisticsActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsActivity429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsActivity429ApplicationProblemPlusJSONResponse) VisitGetStatisticsActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsActivity500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsActivity500ApplicationProblemPlusJSONResponse) VisitGetStatisticsActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsCourseCreationRequestObject struct {
+	Params GetStatisticsCourseCreationParams
+}
+
+type GetStatisticsCourseCreationResponseObject interface {
+	VisitGetStatisticsCourseCreationResponse(w http.ResponseWriter) error
+}
+
+type GetStatisticsCourseCreation200JSONResponse StatisticsCourseCreation
+
+func (response GetStatisticsCourseCreation200JSONResponse) VisitGetStatisticsCourseCreationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsCourseCreation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsCourseCreation400ApplicationProblemPlusJSONResponse) VisitGetStatisticsCourseCreationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsCourseCreation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsCourseCreation401ApplicationProblemPlusJSONResponse) VisitGetStatisticsCourseCreationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsCourseCreation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsCourseCreation403ApplicationProblemPlusJSONResponse) VisitGetStatisticsCourseCreationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsCourseCreation429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsCourseCreation429ApplicationProblemPlusJSONResponse) VisitGetStatisticsCourseCreationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsCourseCreation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsCourseCreation500ApplicationProblemPlusJSONResponse) VisitGetStatisticsCourseCreationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsInsightsRequestObject struct {
+}
+
+type GetStatisticsInsightsResponseObject interface {
+	VisitGetStatisticsInsightsResponse(w http.ResponseWriter) error
+}
+
+type GetStatisticsInsights200JSONResponse StatisticsInsights
+
+func (response GetStatisticsInsights200JSONResponse) VisitGetStatisticsInsightsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsInsights401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsInsights401ApplicationProblemPlusJSONResponse) VisitGetStatisticsInsightsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsInsights403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsInsights403ApplicationProblemPlusJSONResponse) VisitGetStatisticsInsightsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsInsights429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsInsights429ApplicationProblemPlusJSONResponse) VisitGetStatisticsInsightsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsInsights500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsInsights500ApplicationProblemPlusJSONResponse) VisitGetStatisticsInsightsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLeaderboardRequestObject struct {
+	Params GetLeaderboardParams
+}
+
+type GetLeaderboardResponseObject interface {
+	VisitGetLeaderboardResponse(w http.ResponseWriter) error
+}
+
+type GetLeaderboard200JSONResponse Leaderboard
+
+func (response GetLeaderboard200JSONResponse) VisitGetLeaderboardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLeaderboard400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetLeaderboard400ApplicationProblemPlusJSONResponse) VisitGetLeaderboardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLeaderboard401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetLeaderboard401ApplicationProblemPlusJSONResponse) VisitGetLeaderboardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLeaderboard403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetLeaderboard403ApplicationProblemPlusJSONResponse) VisitGetLeaderboardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLeaderboard429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetLeaderboard429ApplicationProblemPlusJSONResponse) VisitGetLeaderboardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLeaderboard500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetLeaderboard500ApplicationProblemPlusJSONResponse) VisitGetLeaderboardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsOverviewRequestObject struct {
+	Params GetStatisticsOverviewParams
+}
+
+type GetStatisticsOverviewResponseObject interface {
+	VisitGetStatisticsOverviewResponse(w http.ResponseWriter) error
+}
+
+type GetStatisticsOverview200JSONResponse StatisticsOverview
+
+func (response GetStatisticsOverview200JSONResponse) VisitGetStatisticsOverviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsOverview400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsOverview400ApplicationProblemPlusJSONResponse) VisitGetStatisticsOverviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsOverview401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsOverview401ApplicationProblemPlusJSONResponse) VisitGetStatisticsOverviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsOverview403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsOverview403ApplicationProblemPlusJSONResponse) VisitGetStatisticsOverviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsOverview429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsOverview429ApplicationProblemPlusJSONResponse) VisitGetStatisticsOverviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsOverview500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsOverview500ApplicationProblemPlusJSONResponse) VisitGetStatisticsOverviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsPublishingRequestObject struct {
+	Params GetStatisticsPublishingParams
+}
+
+type GetStatisticsPublishingResponseObject interface {
+	VisitGetStatisticsPublishingResponse(w http.ResponseWriter) error
+}
+
+type GetStatisticsPublishing200JSONResponse StatisticsPublishing
+
+func (response GetStatisticsPublishing200JSONResponse) VisitGetStatisticsPublishingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsPublishing400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsPublishing400ApplicationProblemPlusJSONResponse) VisitGetStatisticsPublishingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsPublishing401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsPublishing401ApplicationProblemPlusJSONResponse) VisitGetStatisticsPublishingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsPublishing403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsPublishing403ApplicationProblemPlusJSONResponse) VisitGetStatisticsPublishingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsPublishing429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsPublishing429ApplicationProblemPlusJSONResponse) VisitGetStatisticsPublishingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsPublishing500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsPublishing500ApplicationProblemPlusJSONResponse) VisitGetStatisticsPublishingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsTagsRequestObject struct {
+	Params GetStatisticsTagsParams
+}
+
+type GetStatisticsTagsResponseObject interface {
+	VisitGetStatisticsTagsResponse(w http.ResponseWriter) error
+}
+
+type GetStatisticsTags200JSONResponse StatisticsTags
+
+func (response GetStatisticsTags200JSONResponse) VisitGetStatisticsTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsTags400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsTags400ApplicationProblemPlusJSONResponse) VisitGetStatisticsTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsTags401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsTags401ApplicationProblemPlusJSONResponse) VisitGetStatisticsTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsTags403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsTags403ApplicationProblemPlusJSONResponse) VisitGetStatisticsTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsTags429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsTags429ApplicationProblemPlusJSONResponse) VisitGetStatisticsTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsTags500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsTags500ApplicationProblemPlusJSONResponse) VisitGetStatisticsTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantRequestObject struct {
+}
+
+type GetTenantResponseObject interface {
+	VisitGetTenantResponse(w http.ResponseWriter) error
+}
+
+type GetTenant200JSONResponse Tenant
+
+func (response GetTenant200JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetTenant401ApplicationProblemPlusJSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetTenant403ApplicationProblemPlusJSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetTenant429ApplicationProblemPlusJSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetTenant500ApplicationProblemPlusJSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindUsersRequestObject struct {
+	Params FindUsersParams
+}
+
+type FindUsersResponseObject interface {
+	VisitFindUsersResponse(w http.ResponseWriter) error
+}
+
+type FindUsers200JSONResponse UserList
+
+func (response FindUsers200JSONResponse) VisitFindUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindUsers400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response FindUsers400ApplicationProblemPlusJSONResponse) VisitFindUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindUsers401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response FindUsers401ApplicationProblemPlusJSONResponse) VisitFindUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindUsers403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response FindUsers403ApplicationProblemPlusJSONResponse) VisitFindUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindUsers429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response FindUsers429ApplicationProblemPlusJSONResponse) VisitFindUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindUsers500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response FindUsers500ApplicationProblemPlusJSONResponse) VisitFindUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUserRequestObject struct {
+	Params CreateUserParams
+	Body   *CreateUserJSONRequestBody
+}
+
+type CreateUserResponseObject interface {
+	VisitCreateUserResponse(w http.ResponseWriter) error
+}
+
+type CreateUser201ResponseHeaders struct {
+	ETag     *string
+	Location *string
+}
+
+type CreateUser201JSONResponse struct {
+	Body    User
+	Headers CreateUser201ResponseHeaders
+}
+
+func (response CreateUser201JSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser400ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser401ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser403ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser409ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser413ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser415ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser422ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser429ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser500ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanUserRequestObject struct {
+	Body *BanUserJSONRequestBody
+}
+
+type BanUserResponseObject interface {
+	VisitBanUserResponse(w http.ResponseWriter) error
+}
+
+type BanUser200ResponseHeaders struct {
+	ETag *string
+}
+
+type BanUser200JSONResponse struct {
+	Body    User
+	Headers BanUser200ResponseHeaders
+}
+
+func (response BanUser200JSONResponse) VisitBanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response BanUser400ApplicationProblemPlusJSONResponse) VisitBanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response BanUser401ApplicationProblemPlusJSONResponse) VisitBanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response BanUser403ApplicationProblemPlusJSONResponse) VisitBanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanUser404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response BanUser404ApplicationProblemPlusJSONResponse) VisitBanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanUser413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response BanUser413ApplicationProblemPlusJSONResponse) VisitBanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanUser415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response BanUser415ApplicationProblemPlusJSONResponse) VisitBanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanUser422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response BanUser422ApplicationProblemPlusJSONResponse) VisitBanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response BanUser429ApplicationProblemPlusJSONResponse) VisitBanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanUser500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response BanUser500ApplicationProblemPlusJSONResponse) VisitBanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanUserRequestObject struct {
+	UserId UserID `json:"userId"`
+}
+
+type UnbanUserResponseObject interface {
+	VisitUnbanUserResponse(w http.ResponseWriter) error
+}
+
+type UnbanUser200ResponseHeaders struct {
+	ETag *string
+}
+
+type UnbanUser200JSONResponse struct {
+	Body    User
+	Headers UnbanUser200ResponseHeaders
+}
+
+func (response UnbanUser200JSONResponse) VisitUnbanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UnbanUser400ApplicationProblemPlusJSONResponse) VisitUnbanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UnbanUser401ApplicationProblemPlusJSONResponse) VisitUnbanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UnbanUser403ApplicationProblemPlusJSONResponse) VisitUnbanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanUser404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UnbanUser404ApplicationProblemPlusJSONResponse) VisitUnbanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UnbanUser429ApplicationProblemPlusJSONResponse) VisitUnbanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanUser500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UnbanUser500ApplicationProblemPlusJSONResponse) VisitUnbanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserRequestObject struct {
+	UserId UserID `json:"userId"`
+}
+
+type GetUserResponseObject interface {
+	VisitGetUserResponse(w http.ResponseWriter) error
+}
+
+type GetUser200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetUser200JSONResponse struct {
+	Body    User
+	Headers GetUser200ResponseHeaders
+}
+
+func (response GetUser200JSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser400ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser401ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser403ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser404ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser429ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser500ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserRequestObject struct {
+	UserId                            UserID `json:"userId"`
+	Params                            UpdateUserParams
+	JSONBody                          *UpdateUserJSONRequestBody
+	ApplicationMergePatchPlusJSONBody *UpdateUserApplicationMergePatchPlusJSONRequestBody
+}
+
+type UpdateUserResponseObject interface {
+	VisitUpdateUserResponse(w http.ResponseWriter) error
+}
+
+type UpdateUser200ResponseHeaders struct {
+	ETag *string
+}
+
+type UpdateUser200JSONResponse struct {
+	Body    User
+	Headers UpdateUser200ResponseHeaders
+}
+
+func (response UpdateUser200JSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser400ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser401ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser403ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser404ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser412ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser413ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser415ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser422ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser429ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser500ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserCertificatesRequestObject struct {
+	UserId UserID `json:"userId"`
+	Params ListUserCertificatesParams
+}
+
+type ListUserCertificatesResponseObject interface {
+	VisitListUserCertificatesResponse(w http.ResponseWriter) error
+}
+
+type ListUserCertificates200JSONResponse CertificateList
+
+func (response ListUserCertificates200JSONResponse) VisitListUserCertificatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserCertificates400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListUserCertificates400ApplicationProblemPlusJSONResponse) VisitListUserCertificatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserCertificates401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListUserCertificates401ApplicationProblemPlusJSONResponse) VisitListUserCertificatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserCertificates403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListUserCertificates403ApplicationProblemPlusJSONResponse) VisitListUserCertificatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserCertificates404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListUserCertificates404ApplicationProblemPlusJSONResponse) VisitListUserCertificatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserCertificates429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListUserCertificates429ApplicationProblemPlusJSONResponse) VisitListUserCertificatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserCertificates500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListUserCertificates500ApplicationProblemPlusJSONResponse) VisitListUserCertificatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserAssignmentsRequestObject struct {
+	UserId UserID `json:"userId"`
+	Params ListUserAssignmentsParams
+}
+
+type ListUserAssignmentsResponseObject interface {
+	VisitListUserAssignmentsResponse(w http.ResponseWriter) error
+}
+
+type ListUserAssignments200JSONResponse AssignmentList
+
+func (response ListUserAssignments200JSONResponse) VisitListUserAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserAssignments400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListUserAssignments400ApplicationProblemPlusJSONResponse) VisitListUserAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserAssignments401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListUserAssignments401ApplicationProblemPlusJSONResponse) VisitListUserAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserAssignments403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListUserAssignments403ApplicationProblemPlusJSONResponse) VisitListUserAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserAssignments404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListUserAssignments404ApplicationProblemPlusJSONResponse) VisitListUserAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserAssignments429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListUserAssignments429ApplicationProblemPlusJSONResponse) VisitListUserAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserAssignments500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListUserAssignments500ApplicationProblemPlusJSONResponse) VisitListUserAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeUserEmailRequestObject struct {
+	UserId UserID `json:"userId"`
+	Body   *ChangeUserEmailJSONRequestBody
+}
+
+type ChangeUserEmailResponseObject interface {
+	VisitChangeUserEmailResponse(w http.ResponseWriter) error
+}
+
+type ChangeUserEmail200ResponseHeaders struct {
+	ETag *string
+}
+
+type ChangeUserEmail200JSONResponse struct {
+	Body    User
+	Headers ChangeUserEmail200ResponseHeaders
+}
+
+func (response ChangeUserEmail200JSONResponse) VisitChangeUserEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeUserEmail400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeUserEmail400ApplicationProblemPlusJSONResponse) VisitChangeUserEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeUserEmail401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeUserEmail401ApplicationProblemPlusJSONResponse) VisitChangeUserEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeUserEmail403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeUserEmail403ApplicationProblemPlusJSONResponse) VisitChangeUserEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeUserEmail404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeUserEmail404ApplicationProblemPlusJSONResponse) VisitChangeUserEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeUserEmail409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeUserEmail409ApplicationProblemPlusJSONResponse) VisitChangeUserEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeUserEmail413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeUserEmail413ApplicationProblemPlusJSONResponse) VisitChangeUserEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeUserEmail415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeUserEmail415ApplicationProblemPlusJSONResponse) VisitChangeUserEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeUserEmail422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeUserEmail422ApplicationProblemPlusJSONResponse) VisitChangeUserEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeUserEmail429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeUserEmail429ApplicationProblemPlusJSONResponse) VisitChangeUserEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeUserEmail500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeUserEmail500ApplicationProblemPlusJSONResponse) VisitChangeUserEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// GetJWKS Public keys that verify learnd's tokens
@@ -4392,6 +19728,15 @@ type StrictServerInterface interface {
 	// UpdateAssessment Update an assessment
 	// (PATCH /api/v1/learning/assessments/{id})
 	UpdateAssessment(ctx context.Context, request UpdateAssessmentRequestObject) (UpdateAssessmentResponseObject, error)
+	// ListAssessmentResponses List an assessment's responses
+	// (GET /api/v1/learning/assessments/{id}/responses)
+	ListAssessmentResponses(ctx context.Context, request ListAssessmentResponsesRequestObject) (ListAssessmentResponsesResponseObject, error)
+	// SubmitAssessmentResponse Submit a response to an assessment
+	// (POST /api/v1/learning/assessments/{id}/responses)
+	SubmitAssessmentResponse(ctx context.Context, request SubmitAssessmentResponseRequestObject) (SubmitAssessmentResponseResponseObject, error)
+	// GetAssessmentResponse Get a response to an assessment
+	// (GET /api/v1/learning/assessments/{id}/responses/{response_id})
+	GetAssessmentResponse(ctx context.Context, request GetAssessmentResponseRequestObject) (GetAssessmentResponseResponseObject, error)
 	// RestoreAssessment Restore a deleted assessment
 	// (POST /api/v1/learning/assessments/{id}/restore)
 	RestoreAssessment(ctx context.Context, request RestoreAssessmentRequestObject) (RestoreAssessmentResponseObject, error)
@@ -4413,6 +19758,201 @@ type StrictServerInterface interface {
 	// RestoreCohort Restore a deleted cohort
 	// (POST /api/v1/learning/cohorts/{id}/restore)
 	RestoreCohort(ctx context.Context, request RestoreCohortRequestObject) (RestoreCohortResponseObject, error)
+	// ExtendAssignmentDeadline Extend an assignment's deadline
+	// (POST /api/v2/assignments/{assignmentId}/deadline)
+	ExtendAssignmentDeadline(ctx context.Context, request ExtendAssignmentDeadlineRequestObject) (ExtendAssignmentDeadlineResponseObject, error)
+	// GetAuditLog Read the audit log
+	// (GET /api/v2/audit)
+	GetAuditLog(ctx context.Context, request GetAuditLogRequestObject) (GetAuditLogResponseObject, error)
+	// FindCourseChains Find course chains
+	// (GET /api/v2/courseChains)
+	FindCourseChains(ctx context.Context, request FindCourseChainsRequestObject) (FindCourseChainsResponseObject, error)
+	// CreateCourseChain Create a course chain
+	// (POST /api/v2/courseChains)
+	CreateCourseChain(ctx context.Context, request CreateCourseChainRequestObject) (CreateCourseChainResponseObject, error)
+	// DeleteCourseChain Delete a course chain (soft)
+	// (DELETE /api/v2/courseChains/{chainId})
+	DeleteCourseChain(ctx context.Context, request DeleteCourseChainRequestObject) (DeleteCourseChainResponseObject, error)
+	// GetCourseChain Get a course chain
+	// (GET /api/v2/courseChains/{chainId})
+	GetCourseChain(ctx context.Context, request GetCourseChainRequestObject) (GetCourseChainResponseObject, error)
+	// UpdateCourseChain Update a course chain
+	// (PATCH /api/v2/courseChains/{chainId})
+	UpdateCourseChain(ctx context.Context, request UpdateCourseChainRequestObject) (UpdateCourseChainResponseObject, error)
+	// AssignCourseChain Assign a course chain
+	// (POST /api/v2/courseChains/{chainId}/assign)
+	AssignCourseChain(ctx context.Context, request AssignCourseChainRequestObject) (AssignCourseChainResponseObject, error)
+	// FindCourses Find courses
+	// (GET /api/v2/courses)
+	FindCourses(ctx context.Context, request FindCoursesRequestObject) (FindCoursesResponseObject, error)
+	// CreateCourse Create a course
+	// (POST /api/v2/courses)
+	CreateCourse(ctx context.Context, request CreateCourseRequestObject) (CreateCourseResponseObject, error)
+	// ListMyAssignments List my assignments
+	// (GET /api/v2/courses/assigned/me)
+	ListMyAssignments(ctx context.Context, request ListMyAssignmentsRequestObject) (ListMyAssignmentsResponseObject, error)
+	// CloneCourse Clone a course
+	// (POST /api/v2/courses/clone)
+	CloneCourse(ctx context.Context, request CloneCourseRequestObject) (CloneCourseResponseObject, error)
+	// DeleteCourse Delete a course (soft)
+	// (DELETE /api/v2/courses/{courseId})
+	DeleteCourse(ctx context.Context, request DeleteCourseRequestObject) (DeleteCourseResponseObject, error)
+	// GetCourse Get a course
+	// (GET /api/v2/courses/{courseId})
+	GetCourse(ctx context.Context, request GetCourseRequestObject) (GetCourseResponseObject, error)
+	// UpdateCourse Update a course
+	// (PATCH /api/v2/courses/{courseId})
+	UpdateCourse(ctx context.Context, request UpdateCourseRequestObject) (UpdateCourseResponseObject, error)
+	// AssignCourseToGroups Assign a course to groups
+	// (POST /api/v2/courses/{courseId}/assignments)
+	AssignCourseToGroups(ctx context.Context, request AssignCourseToGroupsRequestObject) (AssignCourseToGroupsResponseObject, error)
+	// AssignCourseToUser Assign a course to one user
+	// (POST /api/v2/courses/{courseId}/assignments/users)
+	AssignCourseToUser(ctx context.Context, request AssignCourseToUserRequestObject) (AssignCourseToUserResponseObject, error)
+	// CreateCourseElement Add an element (lesson, quiz or survey)
+	// (POST /api/v2/courses/{courseId}/elements)
+	CreateCourseElement(ctx context.Context, request CreateCourseElementRequestObject) (CreateCourseElementResponseObject, error)
+	// DeleteCourseElement Delete an element
+	// (DELETE /api/v2/courses/{courseId}/elements/{elementId})
+	DeleteCourseElement(ctx context.Context, request DeleteCourseElementRequestObject) (DeleteCourseElementResponseObject, error)
+	// UpdateCourseElement Update an element
+	// (PATCH /api/v2/courses/{courseId}/elements/{elementId})
+	UpdateCourseElement(ctx context.Context, request UpdateCourseElementRequestObject) (UpdateCourseElementResponseObject, error)
+	// CreateQuizQuestion Add a quiz question
+	// (POST /api/v2/courses/{courseId}/elements/{elementId}/questions)
+	CreateQuizQuestion(ctx context.Context, request CreateQuizQuestionRequestObject) (CreateQuizQuestionResponseObject, error)
+	// GetProgress Get progress on a course
+	// (GET /api/v2/courses/{courseId}/progress)
+	GetProgress(ctx context.Context, request GetProgressRequestObject) (GetProgressResponseObject, error)
+	// RecordProgress Record progress on a course
+	// (POST /api/v2/courses/{courseId}/progress)
+	RecordProgress(ctx context.Context, request RecordProgressRequestObject) (RecordProgressResponseObject, error)
+	// PublishCourse Publish a course
+	// (POST /api/v2/courses/{courseId}/publish)
+	PublishCourse(ctx context.Context, request PublishCourseRequestObject) (PublishCourseResponseObject, error)
+	// DeleteQuizQuestion Delete a quiz question
+	// (DELETE /api/v2/courses/{courseId}/questions/{questionId})
+	DeleteQuizQuestion(ctx context.Context, request DeleteQuizQuestionRequestObject) (DeleteQuizQuestionResponseObject, error)
+	// UpdateQuizQuestion Update a quiz question
+	// (PATCH /api/v2/courses/{courseId}/questions/{questionId})
+	UpdateQuizQuestion(ctx context.Context, request UpdateQuizQuestionRequestObject) (UpdateQuizQuestionResponseObject, error)
+	// SendCourseReminders Remind learners of a course
+	// (POST /api/v2/courses/{courseId}/reminders)
+	SendCourseReminders(ctx context.Context, request SendCourseRemindersRequestObject) (SendCourseRemindersResponseObject, error)
+	// CreateCourseSection Add a section
+	// (POST /api/v2/courses/{courseId}/sections)
+	CreateCourseSection(ctx context.Context, request CreateCourseSectionRequestObject) (CreateCourseSectionResponseObject, error)
+	// DeleteCourseSection Delete a section
+	// (DELETE /api/v2/courses/{courseId}/sections/{sectionId})
+	DeleteCourseSection(ctx context.Context, request DeleteCourseSectionRequestObject) (DeleteCourseSectionResponseObject, error)
+	// UpdateCourseSection Update a section
+	// (PATCH /api/v2/courses/{courseId}/sections/{sectionId})
+	UpdateCourseSection(ctx context.Context, request UpdateCourseSectionRequestObject) (UpdateCourseSectionResponseObject, error)
+	// UnshareCourse Stop sharing a course with a user
+	// (DELETE /api/v2/courses/{courseId}/shares/{userId})
+	UnshareCourse(ctx context.Context, request UnshareCourseRequestObject) (UnshareCourseResponseObject, error)
+	// ShareCourse Share a course with a user
+	// (PUT /api/v2/courses/{courseId}/shares/{userId})
+	ShareCourse(ctx context.Context, request ShareCourseRequestObject) (ShareCourseResponseObject, error)
+	// GetComplianceStatus Compliance report for one course
+	// (GET /api/v2/courses/{courseId}/statistics/users)
+	GetComplianceStatus(ctx context.Context, request GetComplianceStatusRequestObject) (GetComplianceStatusResponseObject, error)
+	// DeleteCourseTransition Remove a transition
+	// (DELETE /api/v2/courses/{courseId}/transitions)
+	DeleteCourseTransition(ctx context.Context, request DeleteCourseTransitionRequestObject) (DeleteCourseTransitionResponseObject, error)
+	// CreateCourseTransition Add a transition
+	// (POST /api/v2/courses/{courseId}/transitions)
+	CreateCourseTransition(ctx context.Context, request CreateCourseTransitionRequestObject) (CreateCourseTransitionResponseObject, error)
+	// UnpublishCourse Unpublish a course
+	// (POST /api/v2/courses/{courseId}/unpublish)
+	UnpublishCourse(ctx context.Context, request UnpublishCourseRequestObject) (UnpublishCourseResponseObject, error)
+	// FindGroups Find groups
+	// (GET /api/v2/groups)
+	FindGroups(ctx context.Context, request FindGroupsRequestObject) (FindGroupsResponseObject, error)
+	// CreateGroup Create a group
+	// (POST /api/v2/groups)
+	CreateGroup(ctx context.Context, request CreateGroupRequestObject) (CreateGroupResponseObject, error)
+	// DeleteGroup Delete a group
+	// (DELETE /api/v2/groups/{groupId})
+	DeleteGroup(ctx context.Context, request DeleteGroupRequestObject) (DeleteGroupResponseObject, error)
+	// GetGroup Get a group
+	// (GET /api/v2/groups/{groupId})
+	GetGroup(ctx context.Context, request GetGroupRequestObject) (GetGroupResponseObject, error)
+	// UpdateGroup Update a group
+	// (PATCH /api/v2/groups/{groupId})
+	UpdateGroup(ctx context.Context, request UpdateGroupRequestObject) (UpdateGroupResponseObject, error)
+	// ListGroupAssignments List a group's assignments
+	// (GET /api/v2/groups/{groupId}/courses/assignments)
+	ListGroupAssignments(ctx context.Context, request ListGroupAssignmentsRequestObject) (ListGroupAssignmentsResponseObject, error)
+	// ListGroupMembers List a group's members
+	// (GET /api/v2/groups/{groupId}/members)
+	ListGroupMembers(ctx context.Context, request ListGroupMembersRequestObject) (ListGroupMembersResponseObject, error)
+	// AddGroupMembers Add members to a group
+	// (POST /api/v2/groups/{groupId}/members)
+	AddGroupMembers(ctx context.Context, request AddGroupMembersRequestObject) (AddGroupMembersResponseObject, error)
+	// RemoveGroupMember Remove a member from a group
+	// (DELETE /api/v2/groups/{groupId}/members/{userId})
+	RemoveGroupMember(ctx context.Context, request RemoveGroupMemberRequestObject) (RemoveGroupMemberResponseObject, error)
+	// ListKeys List API keys
+	// (GET /api/v2/keys)
+	ListKeys(ctx context.Context, request ListKeysRequestObject) (ListKeysResponseObject, error)
+	// CreateKey Create an API key
+	// (POST /api/v2/keys)
+	CreateKey(ctx context.Context, request CreateKeyRequestObject) (CreateKeyResponseObject, error)
+	// RevokeKey Revoke an API key
+	// (DELETE /api/v2/keys/{keyId})
+	RevokeKey(ctx context.Context, request RevokeKeyRequestObject) (RevokeKeyResponseObject, error)
+	// GetStatisticsActivity Learner activity per day
+	// (GET /api/v2/statistics/activity)
+	GetStatisticsActivity(ctx context.Context, request GetStatisticsActivityRequestObject) (GetStatisticsActivityResponseObject, error)
+	// GetStatisticsCourseCreation Course-creation activity
+	// (GET /api/v2/statistics/courseCreation)
+	GetStatisticsCourseCreation(ctx context.Context, request GetStatisticsCourseCreationRequestObject) (GetStatisticsCourseCreationResponseObject, error)
+	// GetStatisticsInsights Where training needs attention
+	// (GET /api/v2/statistics/insights)
+	GetStatisticsInsights(ctx context.Context, request GetStatisticsInsightsRequestObject) (GetStatisticsInsightsResponseObject, error)
+	// GetLeaderboard Top learners of a period
+	// (GET /api/v2/statistics/leaders)
+	GetLeaderboard(ctx context.Context, request GetLeaderboardRequestObject) (GetLeaderboardResponseObject, error)
+	// GetStatisticsOverview Overall engagement
+	// (GET /api/v2/statistics/overview)
+	GetStatisticsOverview(ctx context.Context, request GetStatisticsOverviewRequestObject) (GetStatisticsOverviewResponseObject, error)
+	// GetStatisticsPublishing Publishing rate
+	// (GET /api/v2/statistics/publishing)
+	GetStatisticsPublishing(ctx context.Context, request GetStatisticsPublishingRequestObject) (GetStatisticsPublishingResponseObject, error)
+	// GetStatisticsTags Breakdown by course tag
+	// (GET /api/v2/statistics/tags)
+	GetStatisticsTags(ctx context.Context, request GetStatisticsTagsRequestObject) (GetStatisticsTagsResponseObject, error)
+	// GetTenant Get your tenant and its licence
+	// (GET /api/v2/tenant)
+	GetTenant(ctx context.Context, request GetTenantRequestObject) (GetTenantResponseObject, error)
+	// FindUsers Find users
+	// (GET /api/v2/users)
+	FindUsers(ctx context.Context, request FindUsersRequestObject) (FindUsersResponseObject, error)
+	// CreateUser Create a user
+	// (POST /api/v2/users)
+	CreateUser(ctx context.Context, request CreateUserRequestObject) (CreateUserResponseObject, error)
+	// BanUser Ban a user
+	// (POST /api/v2/users/banned)
+	BanUser(ctx context.Context, request BanUserRequestObject) (BanUserResponseObject, error)
+	// UnbanUser Unban a user
+	// (DELETE /api/v2/users/banned/{userId})
+	UnbanUser(ctx context.Context, request UnbanUserRequestObject) (UnbanUserResponseObject, error)
+	// GetUser Get a user
+	// (GET /api/v2/users/{userId})
+	GetUser(ctx context.Context, request GetUserRequestObject) (GetUserResponseObject, error)
+	// UpdateUser Update a user
+	// (PATCH /api/v2/users/{userId})
+	UpdateUser(ctx context.Context, request UpdateUserRequestObject) (UpdateUserResponseObject, error)
+	// ListUserCertificates List a user's certificates
+	// (GET /api/v2/users/{userId}/certificates)
+	ListUserCertificates(ctx context.Context, request ListUserCertificatesRequestObject) (ListUserCertificatesResponseObject, error)
+	// ListUserAssignments List a user's assignments
+	// (GET /api/v2/users/{userId}/courses/assignments)
+	ListUserAssignments(ctx context.Context, request ListUserAssignmentsRequestObject) (ListUserAssignmentsResponseObject, error)
+	// ChangeUserEmail Change a user's email address
+	// (POST /api/v2/users/{userId}/email/change)
+	ChangeUserEmail(ctx context.Context, request ChangeUserEmailRequestObject) (ChangeUserEmailResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -4684,6 +20224,107 @@ func (sh *strictHandler) UpdateAssessment(ctx echo.Context, id AssessmentIDPath,
 	return nil
 }
 
+// ListAssessmentResponses operation middleware
+func (sh *strictHandler) ListAssessmentResponses(ctx echo.Context, id AssessmentIDPath, params ListAssessmentResponsesParams) error {
+	var request ListAssessmentResponsesRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAssessmentResponses(ctx.Request().Context(), request.(ListAssessmentResponsesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAssessmentResponses")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAssessmentResponsesResponseObject); ok {
+		return validResponse.VisitListAssessmentResponsesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SubmitAssessmentResponse operation middleware
+func (sh *strictHandler) SubmitAssessmentResponse(ctx echo.Context, id AssessmentIDPath, params SubmitAssessmentResponseParams) error {
+	var request SubmitAssessmentResponseRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body SubmitAssessmentResponseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SubmitAssessmentResponse(ctx.Request().Context(), request.(SubmitAssessmentResponseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SubmitAssessmentResponse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SubmitAssessmentResponseResponseObject); ok {
+		return validResponse.VisitSubmitAssessmentResponseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetAssessmentResponse operation middleware
+func (sh *strictHandler) GetAssessmentResponse(ctx echo.Context, id AssessmentIDPath, responseId AssessmentResponseIDPath) error {
+	var request GetAssessmentResponseRequestObject
+
+	request.Id = id
+	request.ResponseId = responseId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAssessmentResponse(ctx.Request().Context(), request.(GetAssessmentResponseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAssessmentResponse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetAssessmentResponseResponseObject); ok {
+		return validResponse.VisitGetAssessmentResponseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // RestoreAssessment operation middleware
 func (sh *strictHandler) RestoreAssessment(ctx echo.Context, id AssessmentIDPath, params RestoreAssessmentParams) error {
 	var request RestoreAssessmentRequestObject
@@ -4937,204 +20578,3089 @@ func (sh *strictHandler) RestoreCohort(ctx echo.Context, id CohortIDPath, params
 	return nil
 }
 
+// ExtendAssignmentDeadline operation middleware
+func (sh *strictHandler) ExtendAssignmentDeadline(ctx echo.Context, assignmentId AssignmentID) error {
+	var request ExtendAssignmentDeadlineRequestObject
+
+	request.AssignmentId = assignmentId
+
+	var body ExtendAssignmentDeadlineJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExtendAssignmentDeadline(ctx.Request().Context(), request.(ExtendAssignmentDeadlineRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExtendAssignmentDeadline")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExtendAssignmentDeadlineResponseObject); ok {
+		return validResponse.VisitExtendAssignmentDeadlineResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetAuditLog operation middleware
+func (sh *strictHandler) GetAuditLog(ctx echo.Context, params GetAuditLogParams) error {
+	var request GetAuditLogRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAuditLog(ctx.Request().Context(), request.(GetAuditLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAuditLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetAuditLogResponseObject); ok {
+		return validResponse.VisitGetAuditLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// FindCourseChains operation middleware
+func (sh *strictHandler) FindCourseChains(ctx echo.Context, params FindCourseChainsParams) error {
+	var request FindCourseChainsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FindCourseChains(ctx.Request().Context(), request.(FindCourseChainsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FindCourseChains")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(FindCourseChainsResponseObject); ok {
+		return validResponse.VisitFindCourseChainsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateCourseChain operation middleware
+func (sh *strictHandler) CreateCourseChain(ctx echo.Context, params CreateCourseChainParams) error {
+	var request CreateCourseChainRequestObject
+
+	request.Params = params
+
+	var body CreateCourseChainJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateCourseChain(ctx.Request().Context(), request.(CreateCourseChainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateCourseChain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateCourseChainResponseObject); ok {
+		return validResponse.VisitCreateCourseChainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteCourseChain operation middleware
+func (sh *strictHandler) DeleteCourseChain(ctx echo.Context, chainId ChainID, params DeleteCourseChainParams) error {
+	var request DeleteCourseChainRequestObject
+
+	request.ChainId = chainId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteCourseChain(ctx.Request().Context(), request.(DeleteCourseChainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteCourseChain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteCourseChainResponseObject); ok {
+		return validResponse.VisitDeleteCourseChainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCourseChain operation middleware
+func (sh *strictHandler) GetCourseChain(ctx echo.Context, chainId ChainID) error {
+	var request GetCourseChainRequestObject
+
+	request.ChainId = chainId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCourseChain(ctx.Request().Context(), request.(GetCourseChainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCourseChain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCourseChainResponseObject); ok {
+		return validResponse.VisitGetCourseChainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateCourseChain operation middleware
+func (sh *strictHandler) UpdateCourseChain(ctx echo.Context, chainId ChainID, params UpdateCourseChainParams) error {
+	var request UpdateCourseChainRequestObject
+
+	request.ChainId = chainId
+	request.Params = params
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body UpdateCourseChainJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/merge-patch+json") {
+		var body UpdateCourseChainApplicationMergePatchPlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationMergePatchPlusJSONBody = &body
+
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateCourseChain(ctx.Request().Context(), request.(UpdateCourseChainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateCourseChain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateCourseChainResponseObject); ok {
+		return validResponse.VisitUpdateCourseChainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AssignCourseChain operation middleware
+func (sh *strictHandler) AssignCourseChain(ctx echo.Context, chainId ChainID) error {
+	var request AssignCourseChainRequestObject
+
+	request.ChainId = chainId
+
+	var body AssignCourseChainJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AssignCourseChain(ctx.Request().Context(), request.(AssignCourseChainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AssignCourseChain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AssignCourseChainResponseObject); ok {
+		return validResponse.VisitAssignCourseChainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// FindCourses operation middleware
+func (sh *strictHandler) FindCourses(ctx echo.Context, params FindCoursesParams) error {
+	var request FindCoursesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FindCourses(ctx.Request().Context(), request.(FindCoursesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FindCourses")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(FindCoursesResponseObject); ok {
+		return validResponse.VisitFindCoursesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateCourse operation middleware
+func (sh *strictHandler) CreateCourse(ctx echo.Context, params CreateCourseParams) error {
+	var request CreateCourseRequestObject
+
+	request.Params = params
+
+	var body CreateCourseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateCourse(ctx.Request().Context(), request.(CreateCourseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateCourse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateCourseResponseObject); ok {
+		return validResponse.VisitCreateCourseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListMyAssignments operation middleware
+func (sh *strictHandler) ListMyAssignments(ctx echo.Context, params ListMyAssignmentsParams) error {
+	var request ListMyAssignmentsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMyAssignments(ctx.Request().Context(), request.(ListMyAssignmentsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMyAssignments")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListMyAssignmentsResponseObject); ok {
+		return validResponse.VisitListMyAssignmentsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CloneCourse operation middleware
+func (sh *strictHandler) CloneCourse(ctx echo.Context, params CloneCourseParams) error {
+	var request CloneCourseRequestObject
+
+	request.Params = params
+
+	var body CloneCourseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CloneCourse(ctx.Request().Context(), request.(CloneCourseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CloneCourse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CloneCourseResponseObject); ok {
+		return validResponse.VisitCloneCourseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteCourse operation middleware
+func (sh *strictHandler) DeleteCourse(ctx echo.Context, courseId CourseID, params DeleteCourseParams) error {
+	var request DeleteCourseRequestObject
+
+	request.CourseId = courseId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteCourse(ctx.Request().Context(), request.(DeleteCourseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteCourse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteCourseResponseObject); ok {
+		return validResponse.VisitDeleteCourseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCourse operation middleware
+func (sh *strictHandler) GetCourse(ctx echo.Context, courseId CourseID) error {
+	var request GetCourseRequestObject
+
+	request.CourseId = courseId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCourse(ctx.Request().Context(), request.(GetCourseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCourse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCourseResponseObject); ok {
+		return validResponse.VisitGetCourseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateCourse operation middleware
+func (sh *strictHandler) UpdateCourse(ctx echo.Context, courseId CourseID, params UpdateCourseParams) error {
+	var request UpdateCourseRequestObject
+
+	request.CourseId = courseId
+	request.Params = params
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body UpdateCourseJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/merge-patch+json") {
+		var body UpdateCourseApplicationMergePatchPlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationMergePatchPlusJSONBody = &body
+
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateCourse(ctx.Request().Context(), request.(UpdateCourseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateCourse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateCourseResponseObject); ok {
+		return validResponse.VisitUpdateCourseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AssignCourseToGroups operation middleware
+func (sh *strictHandler) AssignCourseToGroups(ctx echo.Context, courseId CourseID) error {
+	var request AssignCourseToGroupsRequestObject
+
+	request.CourseId = courseId
+
+	var body AssignCourseToGroupsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AssignCourseToGroups(ctx.Request().Context(), request.(AssignCourseToGroupsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AssignCourseToGroups")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AssignCourseToGroupsResponseObject); ok {
+		return validResponse.VisitAssignCourseToGroupsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AssignCourseToUser operation middleware
+func (sh *strictHandler) AssignCourseToUser(ctx echo.Context, courseId CourseID) error {
+	var request AssignCourseToUserRequestObject
+
+	request.CourseId = courseId
+
+	var body AssignCourseToUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AssignCourseToUser(ctx.Request().Context(), request.(AssignCourseToUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AssignCourseToUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AssignCourseToUserResponseObject); ok {
+		return validResponse.VisitAssignCourseToUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateCourseElement operation middleware
+func (sh *strictHandler) CreateCourseElement(ctx echo.Context, courseId CourseID, params CreateCourseElementParams) error {
+	var request CreateCourseElementRequestObject
+
+	request.CourseId = courseId
+	request.Params = params
+
+	var body CreateCourseElementJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateCourseElement(ctx.Request().Context(), request.(CreateCourseElementRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateCourseElement")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateCourseElementResponseObject); ok {
+		return validResponse.VisitCreateCourseElementResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteCourseElement operation middleware
+func (sh *strictHandler) DeleteCourseElement(ctx echo.Context, courseId CourseID, elementId ElementID, params DeleteCourseElementParams) error {
+	var request DeleteCourseElementRequestObject
+
+	request.CourseId = courseId
+	request.ElementId = elementId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteCourseElement(ctx.Request().Context(), request.(DeleteCourseElementRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteCourseElement")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteCourseElementResponseObject); ok {
+		return validResponse.VisitDeleteCourseElementResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateCourseElement operation middleware
+func (sh *strictHandler) UpdateCourseElement(ctx echo.Context, courseId CourseID, elementId ElementID, params UpdateCourseElementParams) error {
+	var request UpdateCourseElementRequestObject
+
+	request.CourseId = courseId
+	request.ElementId = elementId
+	request.Params = params
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body UpdateCourseElementJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/merge-patch+json") {
+		var body UpdateCourseElementApplicationMergePatchPlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationMergePatchPlusJSONBody = &body
+
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateCourseElement(ctx.Request().Context(), request.(UpdateCourseElementRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateCourseElement")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateCourseElementResponseObject); ok {
+		return validResponse.VisitUpdateCourseElementResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateQuizQuestion operation middleware
+func (sh *strictHandler) CreateQuizQuestion(ctx echo.Context, courseId CourseID, elementId ElementID, params CreateQuizQuestionParams) error {
+	var request CreateQuizQuestionRequestObject
+
+	request.CourseId = courseId
+	request.ElementId = elementId
+	request.Params = params
+
+	var body CreateQuizQuestionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateQuizQuestion(ctx.Request().Context(), request.(CreateQuizQuestionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateQuizQuestion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateQuizQuestionResponseObject); ok {
+		return validResponse.VisitCreateQuizQuestionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetProgress operation middleware
+func (sh *strictHandler) GetProgress(ctx echo.Context, courseId CourseID, params GetProgressParams) error {
+	var request GetProgressRequestObject
+
+	request.CourseId = courseId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetProgress(ctx.Request().Context(), request.(GetProgressRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetProgress")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetProgressResponseObject); ok {
+		return validResponse.VisitGetProgressResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RecordProgress operation middleware
+func (sh *strictHandler) RecordProgress(ctx echo.Context, courseId CourseID) error {
+	var request RecordProgressRequestObject
+
+	request.CourseId = courseId
+
+	var body RecordProgressJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RecordProgress(ctx.Request().Context(), request.(RecordProgressRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RecordProgress")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RecordProgressResponseObject); ok {
+		return validResponse.VisitRecordProgressResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublishCourse operation middleware
+func (sh *strictHandler) PublishCourse(ctx echo.Context, courseId CourseID, params PublishCourseParams) error {
+	var request PublishCourseRequestObject
+
+	request.CourseId = courseId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublishCourse(ctx.Request().Context(), request.(PublishCourseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublishCourse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublishCourseResponseObject); ok {
+		return validResponse.VisitPublishCourseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteQuizQuestion operation middleware
+func (sh *strictHandler) DeleteQuizQuestion(ctx echo.Context, courseId CourseID, questionId QuestionID, params DeleteQuizQuestionParams) error {
+	var request DeleteQuizQuestionRequestObject
+
+	request.CourseId = courseId
+	request.QuestionId = questionId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteQuizQuestion(ctx.Request().Context(), request.(DeleteQuizQuestionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteQuizQuestion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteQuizQuestionResponseObject); ok {
+		return validResponse.VisitDeleteQuizQuestionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateQuizQuestion operation middleware
+func (sh *strictHandler) UpdateQuizQuestion(ctx echo.Context, courseId CourseID, questionId QuestionID, params UpdateQuizQuestionParams) error {
+	var request UpdateQuizQuestionRequestObject
+
+	request.CourseId = courseId
+	request.QuestionId = questionId
+	request.Params = params
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body UpdateQuizQuestionJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/merge-patch+json") {
+		var body UpdateQuizQuestionApplicationMergePatchPlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationMergePatchPlusJSONBody = &body
+
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateQuizQuestion(ctx.Request().Context(), request.(UpdateQuizQuestionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateQuizQuestion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateQuizQuestionResponseObject); ok {
+		return validResponse.VisitUpdateQuizQuestionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SendCourseReminders operation middleware
+func (sh *strictHandler) SendCourseReminders(ctx echo.Context, courseId CourseID) error {
+	var request SendCourseRemindersRequestObject
+
+	request.CourseId = courseId
+
+	var body SendCourseRemindersJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SendCourseReminders(ctx.Request().Context(), request.(SendCourseRemindersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SendCourseReminders")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SendCourseRemindersResponseObject); ok {
+		return validResponse.VisitSendCourseRemindersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateCourseSection operation middleware
+func (sh *strictHandler) CreateCourseSection(ctx echo.Context, courseId CourseID, params CreateCourseSectionParams) error {
+	var request CreateCourseSectionRequestObject
+
+	request.CourseId = courseId
+	request.Params = params
+
+	var body CreateCourseSectionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateCourseSection(ctx.Request().Context(), request.(CreateCourseSectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateCourseSection")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateCourseSectionResponseObject); ok {
+		return validResponse.VisitCreateCourseSectionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteCourseSection operation middleware
+func (sh *strictHandler) DeleteCourseSection(ctx echo.Context, courseId CourseID, sectionId SectionID, params DeleteCourseSectionParams) error {
+	var request DeleteCourseSectionRequestObject
+
+	request.CourseId = courseId
+	request.SectionId = sectionId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteCourseSection(ctx.Request().Context(), request.(DeleteCourseSectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteCourseSection")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteCourseSectionResponseObject); ok {
+		return validResponse.VisitDeleteCourseSectionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateCourseSection operation middleware
+func (sh *strictHandler) UpdateCourseSection(ctx echo.Context, courseId CourseID, sectionId SectionID, params UpdateCourseSectionParams) error {
+	var request UpdateCourseSectionRequestObject
+
+	request.CourseId = courseId
+	request.SectionId = sectionId
+	request.Params = params
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body UpdateCourseSectionJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/merge-patch+json") {
+		var body UpdateCourseSectionApplicationMergePatchPlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationMergePatchPlusJSONBody = &body
+
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateCourseSection(ctx.Request().Context(), request.(UpdateCourseSectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateCourseSection")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateCourseSectionResponseObject); ok {
+		return validResponse.VisitUpdateCourseSectionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UnshareCourse operation middleware
+func (sh *strictHandler) UnshareCourse(ctx echo.Context, courseId CourseID, userId UserID, params UnshareCourseParams) error {
+	var request UnshareCourseRequestObject
+
+	request.CourseId = courseId
+	request.UserId = userId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnshareCourse(ctx.Request().Context(), request.(UnshareCourseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnshareCourse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UnshareCourseResponseObject); ok {
+		return validResponse.VisitUnshareCourseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ShareCourse operation middleware
+func (sh *strictHandler) ShareCourse(ctx echo.Context, courseId CourseID, userId UserID, params ShareCourseParams) error {
+	var request ShareCourseRequestObject
+
+	request.CourseId = courseId
+	request.UserId = userId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ShareCourse(ctx.Request().Context(), request.(ShareCourseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ShareCourse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ShareCourseResponseObject); ok {
+		return validResponse.VisitShareCourseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetComplianceStatus operation middleware
+func (sh *strictHandler) GetComplianceStatus(ctx echo.Context, courseId ComplianceCourseIDPath, params GetComplianceStatusParams) error {
+	var request GetComplianceStatusRequestObject
+
+	request.CourseId = courseId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetComplianceStatus(ctx.Request().Context(), request.(GetComplianceStatusRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetComplianceStatus")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetComplianceStatusResponseObject); ok {
+		return validResponse.VisitGetComplianceStatusResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteCourseTransition operation middleware
+func (sh *strictHandler) DeleteCourseTransition(ctx echo.Context, courseId CourseID, params DeleteCourseTransitionParams) error {
+	var request DeleteCourseTransitionRequestObject
+
+	request.CourseId = courseId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteCourseTransition(ctx.Request().Context(), request.(DeleteCourseTransitionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteCourseTransition")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteCourseTransitionResponseObject); ok {
+		return validResponse.VisitDeleteCourseTransitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateCourseTransition operation middleware
+func (sh *strictHandler) CreateCourseTransition(ctx echo.Context, courseId CourseID, params CreateCourseTransitionParams) error {
+	var request CreateCourseTransitionRequestObject
+
+	request.CourseId = courseId
+	request.Params = params
+
+	var body CreateCourseTransitionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateCourseTransition(ctx.Request().Context(), request.(CreateCourseTransitionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateCourseTransition")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateCourseTransitionResponseObject); ok {
+		return validResponse.VisitCreateCourseTransitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UnpublishCourse operation middleware
+func (sh *strictHandler) UnpublishCourse(ctx echo.Context, courseId CourseID, params UnpublishCourseParams) error {
+	var request UnpublishCourseRequestObject
+
+	request.CourseId = courseId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnpublishCourse(ctx.Request().Context(), request.(UnpublishCourseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnpublishCourse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UnpublishCourseResponseObject); ok {
+		return validResponse.VisitUnpublishCourseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// FindGroups operation middleware
+func (sh *strictHandler) FindGroups(ctx echo.Context, params FindGroupsParams) error {
+	var request FindGroupsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FindGroups(ctx.Request().Context(), request.(FindGroupsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FindGroups")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(FindGroupsResponseObject); ok {
+		return validResponse.VisitFindGroupsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateGroup operation middleware
+func (sh *strictHandler) CreateGroup(ctx echo.Context, params CreateGroupParams) error {
+	var request CreateGroupRequestObject
+
+	request.Params = params
+
+	var body CreateGroupJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateGroup(ctx.Request().Context(), request.(CreateGroupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateGroup")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateGroupResponseObject); ok {
+		return validResponse.VisitCreateGroupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteGroup operation middleware
+func (sh *strictHandler) DeleteGroup(ctx echo.Context, groupId GroupID, params DeleteGroupParams) error {
+	var request DeleteGroupRequestObject
+
+	request.GroupId = groupId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteGroup(ctx.Request().Context(), request.(DeleteGroupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteGroup")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteGroupResponseObject); ok {
+		return validResponse.VisitDeleteGroupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetGroup operation middleware
+func (sh *strictHandler) GetGroup(ctx echo.Context, groupId GroupID) error {
+	var request GetGroupRequestObject
+
+	request.GroupId = groupId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetGroup(ctx.Request().Context(), request.(GetGroupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetGroup")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetGroupResponseObject); ok {
+		return validResponse.VisitGetGroupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateGroup operation middleware
+func (sh *strictHandler) UpdateGroup(ctx echo.Context, groupId GroupID, params UpdateGroupParams) error {
+	var request UpdateGroupRequestObject
+
+	request.GroupId = groupId
+	request.Params = params
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body UpdateGroupJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/merge-patch+json") {
+		var body UpdateGroupApplicationMergePatchPlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationMergePatchPlusJSONBody = &body
+
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateGroup(ctx.Request().Context(), request.(UpdateGroupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateGroup")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateGroupResponseObject); ok {
+		return validResponse.VisitUpdateGroupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListGroupAssignments operation middleware
+func (sh *strictHandler) ListGroupAssignments(ctx echo.Context, groupId GroupID, params ListGroupAssignmentsParams) error {
+	var request ListGroupAssignmentsRequestObject
+
+	request.GroupId = groupId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListGroupAssignments(ctx.Request().Context(), request.(ListGroupAssignmentsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListGroupAssignments")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListGroupAssignmentsResponseObject); ok {
+		return validResponse.VisitListGroupAssignmentsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListGroupMembers operation middleware
+func (sh *strictHandler) ListGroupMembers(ctx echo.Context, groupId GroupID, params ListGroupMembersParams) error {
+	var request ListGroupMembersRequestObject
+
+	request.GroupId = groupId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListGroupMembers(ctx.Request().Context(), request.(ListGroupMembersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListGroupMembers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListGroupMembersResponseObject); ok {
+		return validResponse.VisitListGroupMembersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddGroupMembers operation middleware
+func (sh *strictHandler) AddGroupMembers(ctx echo.Context, groupId GroupID) error {
+	var request AddGroupMembersRequestObject
+
+	request.GroupId = groupId
+
+	var body AddGroupMembersJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddGroupMembers(ctx.Request().Context(), request.(AddGroupMembersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddGroupMembers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddGroupMembersResponseObject); ok {
+		return validResponse.VisitAddGroupMembersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RemoveGroupMember operation middleware
+func (sh *strictHandler) RemoveGroupMember(ctx echo.Context, groupId GroupID, userId UserID) error {
+	var request RemoveGroupMemberRequestObject
+
+	request.GroupId = groupId
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RemoveGroupMember(ctx.Request().Context(), request.(RemoveGroupMemberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemoveGroupMember")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RemoveGroupMemberResponseObject); ok {
+		return validResponse.VisitRemoveGroupMemberResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListKeys operation middleware
+func (sh *strictHandler) ListKeys(ctx echo.Context, params ListKeysParams) error {
+	var request ListKeysRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListKeys(ctx.Request().Context(), request.(ListKeysRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListKeys")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListKeysResponseObject); ok {
+		return validResponse.VisitListKeysResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateKey operation middleware
+func (sh *strictHandler) CreateKey(ctx echo.Context) error {
+	var request CreateKeyRequestObject
+
+	var body CreateKeyJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateKey(ctx.Request().Context(), request.(CreateKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateKey")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateKeyResponseObject); ok {
+		return validResponse.VisitCreateKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RevokeKey operation middleware
+func (sh *strictHandler) RevokeKey(ctx echo.Context, keyId APIKeyID) error {
+	var request RevokeKeyRequestObject
+
+	request.KeyId = keyId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RevokeKey(ctx.Request().Context(), request.(RevokeKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RevokeKey")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RevokeKeyResponseObject); ok {
+		return validResponse.VisitRevokeKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStatisticsActivity operation middleware
+func (sh *strictHandler) GetStatisticsActivity(ctx echo.Context, params GetStatisticsActivityParams) error {
+	var request GetStatisticsActivityRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStatisticsActivity(ctx.Request().Context(), request.(GetStatisticsActivityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStatisticsActivity")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStatisticsActivityResponseObject); ok {
+		return validResponse.VisitGetStatisticsActivityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStatisticsCourseCreation operation middleware
+func (sh *strictHandler) GetStatisticsCourseCreation(ctx echo.Context, params GetStatisticsCourseCreationParams) error {
+	var request GetStatisticsCourseCreationRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStatisticsCourseCreation(ctx.Request().Context(), request.(GetStatisticsCourseCreationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStatisticsCourseCreation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStatisticsCourseCreationResponseObject); ok {
+		return validResponse.VisitGetStatisticsCourseCreationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStatisticsInsights operation middleware
+func (sh *strictHandler) GetStatisticsInsights(ctx echo.Context) error {
+	var request GetStatisticsInsightsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStatisticsInsights(ctx.Request().Context(), request.(GetStatisticsInsightsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStatisticsInsights")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStatisticsInsightsResponseObject); ok {
+		return validResponse.VisitGetStatisticsInsightsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetLeaderboard operation middleware
+func (sh *strictHandler) GetLeaderboard(ctx echo.Context, params GetLeaderboardParams) error {
+	var request GetLeaderboardRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetLeaderboard(ctx.Request().Context(), request.(GetLeaderboardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetLeaderboard")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetLeaderboardResponseObject); ok {
+		return validResponse.VisitGetLeaderboardResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStatisticsOverview operation middleware
+func (sh *strictHandler) GetStatisticsOverview(ctx echo.Context, params GetStatisticsOverviewParams) error {
+	var request GetStatisticsOverviewRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStatisticsOverview(ctx.Request().Context(), request.(GetStatisticsOverviewRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStatisticsOverview")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStatisticsOverviewResponseObject); ok {
+		return validResponse.VisitGetStatisticsOverviewResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStatisticsPublishing operation middleware
+func (sh *strictHandler) GetStatisticsPublishing(ctx echo.Context, params GetStatisticsPublishingParams) error {
+	var request GetStatisticsPublishingRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStatisticsPublishing(ctx.Request().Context(), request.(GetStatisticsPublishingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStatisticsPublishing")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStatisticsPublishingResponseObject); ok {
+		return validResponse.VisitGetStatisticsPublishingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStatisticsTags operation middleware
+func (sh *strictHandler) GetStatisticsTags(ctx echo.Context, params GetStatisticsTagsParams) error {
+	var request GetStatisticsTagsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStatisticsTags(ctx.Request().Context(), request.(GetStatisticsTagsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStatisticsTags")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStatisticsTagsResponseObject); ok {
+		return validResponse.VisitGetStatisticsTagsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetTenant operation middleware
+func (sh *strictHandler) GetTenant(ctx echo.Context) error {
+	var request GetTenantRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTenant(ctx.Request().Context(), request.(GetTenantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTenant")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTenantResponseObject); ok {
+		return validResponse.VisitGetTenantResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// FindUsers operation middleware
+func (sh *strictHandler) FindUsers(ctx echo.Context, params FindUsersParams) error {
+	var request FindUsersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FindUsers(ctx.Request().Context(), request.(FindUsersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FindUsers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(FindUsersResponseObject); ok {
+		return validResponse.VisitFindUsersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateUser operation middleware
+func (sh *strictHandler) CreateUser(ctx echo.Context, params CreateUserParams) error {
+	var request CreateUserRequestObject
+
+	request.Params = params
+
+	var body CreateUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateUser(ctx.Request().Context(), request.(CreateUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateUserResponseObject); ok {
+		return validResponse.VisitCreateUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// BanUser operation middleware
+func (sh *strictHandler) BanUser(ctx echo.Context) error {
+	var request BanUserRequestObject
+
+	var body BanUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.BanUser(ctx.Request().Context(), request.(BanUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "BanUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(BanUserResponseObject); ok {
+		return validResponse.VisitBanUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UnbanUser operation middleware
+func (sh *strictHandler) UnbanUser(ctx echo.Context, userId UserID) error {
+	var request UnbanUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnbanUser(ctx.Request().Context(), request.(UnbanUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnbanUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UnbanUserResponseObject); ok {
+		return validResponse.VisitUnbanUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetUser operation middleware
+func (sh *strictHandler) GetUser(ctx echo.Context, userId UserID) error {
+	var request GetUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUser(ctx.Request().Context(), request.(GetUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUserResponseObject); ok {
+		return validResponse.VisitGetUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateUser operation middleware
+func (sh *strictHandler) UpdateUser(ctx echo.Context, userId UserID, params UpdateUserParams) error {
+	var request UpdateUserRequestObject
+
+	request.UserId = userId
+	request.Params = params
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body UpdateUserJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/merge-patch+json") {
+		var body UpdateUserApplicationMergePatchPlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationMergePatchPlusJSONBody = &body
+
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateUser(ctx.Request().Context(), request.(UpdateUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateUserResponseObject); ok {
+		return validResponse.VisitUpdateUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListUserCertificates operation middleware
+func (sh *strictHandler) ListUserCertificates(ctx echo.Context, userId UserID, params ListUserCertificatesParams) error {
+	var request ListUserCertificatesRequestObject
+
+	request.UserId = userId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUserCertificates(ctx.Request().Context(), request.(ListUserCertificatesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUserCertificates")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListUserCertificatesResponseObject); ok {
+		return validResponse.VisitListUserCertificatesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListUserAssignments operation middleware
+func (sh *strictHandler) ListUserAssignments(ctx echo.Context, userId UserID, params ListUserAssignmentsParams) error {
+	var request ListUserAssignmentsRequestObject
+
+	request.UserId = userId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUserAssignments(ctx.Request().Context(), request.(ListUserAssignmentsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUserAssignments")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListUserAssignmentsResponseObject); ok {
+		return validResponse.VisitListUserAssignmentsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ChangeUserEmail operation middleware
+func (sh *strictHandler) ChangeUserEmail(ctx echo.Context, userId UserID) error {
+	var request ChangeUserEmailRequestObject
+
+	request.UserId = userId
+
+	var body ChangeUserEmailJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ChangeUserEmail(ctx.Request().Context(), request.(ChangeUserEmailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ChangeUserEmail")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ChangeUserEmailResponseObject); ok {
+		return validResponse.VisitChangeUserEmailResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3tchs5kuCrIOr2oqVZkiIpyR9SbFyoZWtGbsvWWPJ4diwfC6wCSbSKQBlAiaL7FDG/9gH29hn23uMe",
-	"pZ9kAwmgCsUqfkm03T2riO6wSFYBiUQiv5H5SxDxccoZYUoGB78EI4JjIuDPl5d4qP+NiYwETRXlLDgI",
-	"LkcECRJxEf8g0Q0RknKGsEQYSSU4GyLCFFVTpPCwgUhr2ELhVbB7FYStoBHIaETGWA+qpikJDgKpBGXD",
-	"4O6uEZzGZJxyRZh6R9IET0lcnTxUIiMhmowIQ2pEJRJEppxJgiZYfzDvoQEXCOuPBCsSozAfOpo2fyLT",
-	"paC85hE2M9at/v2714gPkBoRFAkzg0HIsmHfESWmRwNFRHXgCxJxFkukOJpgqlCfDLjQmFZiStmwdmjK",
-	"FBkSEdzpwVMs8Jgou3dHUhIpx4Sp0xfnWI3qV4LzpxCN0VaI5bj369//M2wgLmB9khC9zfqH5lXWbu9G",
-	"WUZj+IuE2xoocovHaaKh0S+3Oz/Hz273rrvjXbafPvn8VDyTz1X7pjMJGgHV06YamEbA8BhWEAeNQJDP",
-	"GRV6u/Xu+uv8J0EGwUHwP3YKGt0xv8odf4WA3WM+4mLhciN4wiw14qPyUhMyxNEU6R+WLlW//A2X6lZm",
-	"lmlI7kidCD6urvMtS6aWHGVOnljpVWJNeebYUCYVZqrlQP2cETEtYLXv9bDqDfQsPqADLsZYBQdBjBVp",
-	"KjomQaOG1nMwL/mKQFqKXxM+xe8DnccQfiLTKoBHKGP0c0bQNZmiLeBiGL1/f/piG6kRVmiMr4kEFqME",
-	"JbFdA5J4QFroAo/Ni5jFqM/jKfr13/7dHCfFBXALy7RowbMOkbSvNVBMBwMi9KnM397rdlvoJzKVCAv9",
-	"VKqAyXX30IhnQpbJc3/wJOqQ/W7zOd7bbe5Fu8+az/Fu3Oz0n+LOoD3YjTodh1nD7wvUzrDKEnLH+PY1",
-	"YUN9vLr7+41gTJn73KnF8uAMq2jOYXSiY8ozJAiOGwg4uMoEIzGiDIVa/oQW+1aGbLfQO3uEUMYSIiXg",
-	"FdAUYSEokSi0I4dlpMAAc1c9aBpQ5yz3yd6C9b2FZeGkhs7tLygVwN6p/ngAIK+4/K++hnM8JBf0C6kC",
-	"/86ez5QIlOIhQVsxGeAsUajbbqAxvkWddnt73hHVb/SkHtgHx44QHHTbDQ0bHWfj4KDTbgMx2U+Nqnwz",
-	"cF7yazJHJvMU6+MaMnKrejC30g+HTlCngtxQnklYSQvBSOYsSTpk+vhhNOYxHejTDK/qw4nRXru9cIXw",
-	"6DyMd9rdWpz/GQaqrOMYS9KkTBImqaI3BMmsb95CkmARjRC/IQLp6YG1eG/Pg/Hz3PNrUb7w/F6M+OQF",
-	"SYiqU8VOWZRkMUGSD1QzNk/lPH0Lx2OqEcxixCeMCIk4S6ZzqUWO+KRnB6knmAFOJMmB7HOeEMwAyks8",
-	"lCc0qdWqyoIGC9ClELkhYoo4I5Y6JNHaqkRbRmM0BOPUKSv604THxIntuiXoEUqgU0XGsuYMLsQ6nIpT",
-	"82annf+MhcBT/atUU+AEWs7B6p0sgZl+xLFmj0Qq/SniTGvT+k+cpgk1Ou1OKng/IeN//lkaBTdnL/qN",
-	"GLCL456w4zSCmChMEyB4ixJ0VRzvqwCNM6n1Va1ljLlUmi1olAnBtS768ZdiBJaN+0TMeSEfvsQ97j4Z",
-	"rYlI1aNxcBA87bejvUGb7PWf4L2oM3iOO8BjFFaZDA72NGErqgBLP2JNkm4hFpcjpVJ5sLOTECxY3IrJ",
-	"jUOJ3OnjuOleuFtVPTs3bxs1vM5YgvE0PxnjRG8cidFWH8fo1cXbNw2k/8rXbj7SWOtrwHSBwWy3AlBw",
-	"2SCh0cP2NnKDeBvr9GKJGFeoOIbr4f15gffjYpIVkJ6DtGmMu4ElmlA1gmOdW64aboK2wFC02lv+EGhi",
-	"M4qQxo5UNEmQyBijbGj25ISLPo1jI5buvSmDfBRvV0ARxpEeAjFCYqPqTATVimbEU7L2Du0WO3TizbjC",
-	"FhUAbmqPIpwkRPwgkeAJARsMhC4sDMWcGFrEScInYBIAtk+ZIoLh5KXmLQ/COLUj+QjHDGWM3KYk0qIM",
-	"+BfiUZQJofWDzxlXxNKQPdCxcUQIknKhtGChas092fe5lVsdkkRoQQ8QrLY/+XI2sT1HVTy0kNmzzBgt",
-	"CR8OQQOPiZhBSQMxLV5zVRb27Q1XJzxj8YO2jHHVG8AoVda12CAHUnKvrndk9orteeMNssKWMK6a5vFN",
-	"7MkbjmQWjSz/0vbBlGcCKcIwU1pxMSoOHyCuRsT9YDRctyE3BCckNnzrHE8TjuNLzl9jMSQP2pjUjNVT",
-	"nPcSGM3bIEcZYKKR2wgYWae992z/6RPUnyoi192TjsfG7DKQ4hy5qVfYGwtxU3HeNK9tWvSUlgvuJTqm",
-	"Cm110Bn90W6BZxOeYJqQhx0Pa1D2xlSOrRkIrIupnv0pONjzNsYZoLtGsuGEHBqXpnkpN1CpRHtrb1HX",
-	"2yJvmWhg1rnaJnkvNu2Lm9om3/qW4P7McRDOYC1EEk9lCTWckcoOvss9ew85Sd6AvdxX6G2aJCxGztAv",
-	"FJaqMwH0Gvf1gJIEeIbzlay7n91nc/bTg3HdHc1f3RB7DB1aQmQ8I2B8Ml74g3wMwP5dcn6G2dSaTPJB",
-	"WyewIj045OUd09/bw2/YgdYlwKuvwel0kTSO/7W3xFO3LzlHY8ymjvvI1bZDg9Z0IG9iF97layVxC0G0",
-	"I3c6E2SNPz5wSwYvFzzVhKAIOLu8+JP30zyg7NM7XmQF4HrPcKZGXNAvDzyRmT+Qr5yDtjrCEpHb1J6A",
-	"9TSLTrF/78uTrLB1JbA2sXVnVErKhg23HM1AKLvBCQXndkyYojiRMzv04cOH5lGmRvrXCCtA3PwAmNmY",
-	"VPCISIn7CXkJkcKHST0NITzcy2WLZ0HNCGSILMArcxwU4JnQ2mKfuHiEVFioXqxX1whSDpp2cBDsEBab",
-	"b9f2UHQ96fiXHP61ZGOx7E1LRoenCUmSpnVWvLp4+wb1M4VuKE+wIkYamgGNpOlnkjIiJRJZQtAWBd+g",
-	"togyds34xIog2QCejJEgmSRxxcQGeYZnwh9GWXrPZJZqM4vEZySm+BJw9KCDnQ/YG+sRe4D2kmkBQyP9",
-	"PboKFLlVO2mCKbsKnKsERxFJFQRvtGD2IYCZ11Wb9n2ekMOHAD5k4VuJO+TvNuHdJrz0NXTcHyQq4WkG",
-	"MS3wUdpxy3HpuqCbIlI10OeMfgENhtzgJDOHAwtFBziCiGAqeEqEosbnidMUsFsZLU2NN6GFLhQepyRG",
-	"b9+8/leXO+B5IF59uIT0gbE+2y55QKYkogMaoaNiUzVhKzIU5sPR+Sm6JlO53UJHfVAi9ZujbIxZM5NE",
-	"IL1SyplsIeOelqCbSQNBKoh+pwU0guO3LJk673LFJVyE6bWNlciaEIj+GsGhUlzvSJxFxo/thfhNJO3N",
-	"GKcN9IZImckGSgiO1Yg0MTW+eeezrsAw64jWZJMQYLxpVLOZ50REhCk8BCd77k3I3dXakiX0hkDSRBG1",
-	"5Vk/IfNxYnQIMz9Tgic9Gteg44/vjpF9AJ2+AEXDksJ7jSLYgGvK4n8ZiqgnSTLoeWjiAsHiKGYR6eEs",
-	"pmpN1OTR6bo0D3DtSE2R5ZV78eqlBOFm6E9rES+12RajgeDjKqVvyay/vRLZWUdw/TrskQJU+iGgQ8Sy",
-	"JDFeiAmVZO4i9WNaCXDTrwzO4kVPRnwpPPeY2ptsbpDX+9qFHQuy+kGiNBMpNxBUZ8iI0SYqw78gOE4o",
-	"I8Bd3Kljw5nh56K5MtOAMi2Za06NFsHu14J4ynPkp2CR/Dgxg9SdjYHAYzLh4nr+wc0f0Uf325zYAYg0",
-	"Fk1XTzo6yV+5awR18sec9CaWJsCM3r8+fWEtdi0oU0EG9Nbllpi8q3UTqpbSLZV5ULUKX3FI0CDBwxZ6",
-	"eQsRXcs4XLA/oVKhzxkRlMgFbCOPyDYCvU+rI/InalykJow6C+WfQJzqOfWB9aWZfr72KPFMpZnqxTzK",
-	"QGTWbc7pC3dCB1QfXfOO9eQj92rt8KD7aLHXx+y6dvB3BNTXiGhZjJEcYW1QufeQfg8SnAiONRSUwfF2",
-	"v8uFs8q6QHzpfb1xlFEzFHqJoxHSBwFsVRo3kNZjG0CDDcRhDNlAE0KHI9XI/TkrH/U/21nrTpUgER+P",
-	"CTOGiqzPMPEeQFhQbYTW8Z6cMa0MWXnweviMLtKLeFanj77JHRb1Wsuck5BnreQz0H5CelolrCWX91pX",
-	"LAjSrJkLzdUGOKIJVVhxgbyxQBSY8GCJOVeoRuMizhIS94wVWyvJ3TPG0kVabtgJ7idgzAYUTueKQLOn",
-	"yxmQ9sEW+jEDlULLcaY3FCtYLEQ85WoIlzwTESkljgQkHgezZsy54DeEYTijeIh+/ft/OH4HGbg/kHj8",
-	"Qz1GYQJjKy4hwAt49NJZXtbIW5UtXpjnNdni4dL3LvUz8KwYEtXDEZB0LbkdZ1LxMRHIPjRLSEgQa+Nz",
-	"K3xB8bBvNc2vMQjjelZlYTCRuXoQTNBudmLzyUjLfPJC8oOla1Oh5006FDyrNwf/qH+pmxIMA5iwdlyI",
-	"o9WOeGlibyZirSkIZ4o3pVWMa5XvldTuLI1XMh8OkX1SnxiT0pRiFY3ub1a4mVc0KxIslTmd69sWc7mD",
-	"1qbHVCoaaQvORFyiaR7KAJIlYhVucOenW380+dfFdpbMtBLScy5SPu0lbapkHJVMkwr/K9ZqNSOr6uQs",
-	"YVYpLtu2vuj3lPeqdK1xE1REXMVst9zlU4493v+ZmEycghWZVG7wtcQmeIOTc88HY1PzZp05jEx8+YGs",
-	"QuwOCGE3JNFHZ0y0mDWhauc3Aj8hHTJudZF5Lp9FPPHUvP6WfdAkOs+PUpel1+k+WyNNb382Ta8RmORx",
-	"+7umzlqHyXrA38vhgbbq7CWN3FmDycvP3ABGVkRJyVGyJjpKLpD13i07Nu737v3m3bAbwduh/baH9O/t",
-	"V1jXS1CQTrfdfrjT4HtR/UpEvxlfw3qEV/YDrPfut7Xm10pR37Stv+bWL/cEHN3L+L8nGMtdA/IQjTOV",
-	"4SSB3KQkk/TGpr3OruVeDoAlx7jGH3BPS37pRLOG/XokP8dsXxgyA/X49MVvyOpeb82+5XwfS3m9Sw7/",
-	"rcxotOWsZ2M1F0JnzZNeZ1mvdm+01kBe9CqYy/ZN3wRej6jKpuz93r2PonXPUzBjMfrW2mIL6cSX6RUf",
-	"p7FhCcolPxz0nEt4RGPucbJsrKfnDGzQCSHXiVYmxpypEfz1OcNCEQF/SzKmmLEMUtntH59qaKd0Xboq",
-	"qNjcu+Dbh8tvgusFjcF/4+w3cOKlmYnXY6WI0NP8byzHW72P7ebTTx/bzee4Ofr5eszSprppfvn0S3f/",
-	"7v80zfeDo+bJp1+e3ZU+7q3zsdO92/6nYCEifrKazQzD48l0zEU6ohEcVy2lfTM2dH6oEI3xFJlzhbC9",
-	"XH54xcIa5TME7TOcVT9DcyfN016NkmoMORpLPZxjHj2JFZUDcyMkbKDihxHBiRr1ohGJrt1M7jfO+hyL",
-	"GOA1LAmiElcsmmFghyiU1zRJpB1hSBgROHEgMg7YaOZ5ESajp3XFPJJ1qAkaQQ0SnPvBQwAkKdcsz//e",
-	"X53/fbEyfQwAdD2vAXvJGXhNzRW5sl8hxgqvrJV4mSw1sYURlr0xFzUC9cOIQIY+ZiZTH255DXiS8Inv",
-	"T/XiaTN3WmtIFkstelDoX3xVHGnChMxLcqtgnkOETaYKZ4UHD27E1t6S95kh4MZb12KGeO7ufa/lMYI8",
-	"szMihgTBAHD0WPn0sSzRNKkpTSKMXCjfepEefUWPvqJHX9FqvqLZLJhv5ztaOvOjL+keviScJG8HkM68",
-	"tlfp0+yePPqZvp+faenp+D5+p5XBevRDfWU/1GoHvfBI1Z3ub+GjWkoxjz6rfzif1dI9r/NhrUbQhTer",
-	"jqBr/FurDZt7umpH/V37vpYX3ToE+yqB4gFQckjx/HopbPbiokwLLMCLnOjLULymAxJNowQuVqlMVtXW",
-	"FnpDJnnRHsN6tHEbCzxQYV72iydxOavbOSHgucBjcUEj4ClUuogSLuEzFtGI3pC41k1gCK1OqgJ1aYjB",
-	"0UEEGE8YpYIPBR7/I95N8bKR07Q3Ej05ZdGKd1Ygk8vTmus17oJkQN32MsAMezKcooVOQMS4VGm0VeeI",
-	"rPofyynVH5flVH+65xUY5ympvwtzZk4RKl5AaXE9xr2rV5xiW9HOkpRRVnP4n7Xr7spU78b8Pi6gFLSV",
-	"EvHATHd3aX/ZtaRjPk4zTSDuLn/9nuBIcCkRYYInWgFy5z0/ThlTNDFrA/r8QVrmAFeCZ1+zNxsdaUc8",
-	"E9KktN7j5tPjtRw3dX4Ft04DNMcHERajGEo9nV68Rc+etDvba+S0FPnX9czL5m6DFPMelvXZ2paVlTnS",
-	"EtpfiyPNT399z2IiEqh+ZzJhgSIhr3aGwQ5FahisF/UZirTKa+vCPTPnWo+18FxXb6w88CaNLeu7br3e",
-	"3+hNmjFR2AUlFmmBZ+65VT0itmyS84YUmLpIod5kt919gl6bi/4jmqL8PNXtmZVVtXRXHMQIK5zwYUYQ",
-	"hWoCA2rc9Z4UEMNmks/5ba8W5FB0VrpmYLSneRdHLrnCSanehVG2XAGSeuEORXO++o2GAt1mlI2aua5Q",
-	"wgIyMPr8vTnyara00eDvaUdvPOPf06Gj9RLxf89XADap3W3gtsA6B/w3eHOgcmVgRjOZb3B5UmRBtr85",
-	"MQ/I9HdaxG8iy3+jlueqHuhyQ4LFzuGlYd+vZ1Cirfavf/+/rnR31f6YU5W7vdTO/HYx2fnG3u8jtntP",
-	"u+XQViaaKUv0GzBnVjoffoqsX+R6tbNxj8TFbx3B/Fba+pqxy4ep52uGsB8c0tmgZu1zsjm87Csq2t8u",
-	"uPQPp3X/d0oynptdnIe7auIQdY2Mtg/n9C5aJS834qPvnZdr1ruBxEwbvnlMyvTpaIMJmbmq/y1zMedp",
-	"9N9fM19Hg54THX/UqDepUd8z5bCqG39jrXYD6Qq/J433QVrsA5NQNq6lLlI150BTq3p+F6Xxnslbjzrh",
-	"byz5poTrlRNvnDTffNINjvSqiqIjyzNvTihJ4ry5y4wOaOvyVlU3DHV8JtB8FsKCdCZ1ZVlV5yqzKVpR",
-	"VYqC4bFrG4b4YEAg7xyietMGSrEaIS5cAfp8mBl/uNcarzq1qzA9OzHoYufmV7T17uQYPXne7mwbb6UP",
-	"i9G+HIx+sd4yGEUF66VqpkF9nXbpEu+XaZbz9nJ5BQtJboiwZcIdtVE24EEjSPgE3NsxzbSdPqJD6Hoh",
-	"qKLRnCtgtryyVxE6OB9ROYLbCwJTpv/gN0TEmfF0dbr/ExwNCg8GZat+d5UWej4azdx1WHRCfW7KGVh6",
-	"NjI/eyOzLji/+o3MoUi/t+U3w0bnxf9tSKGFjrwlmXZYcA0loSafh90QRuHCbSm8cNcIXn346aLKWK7J",
-	"tKzu1ROyEYMzBk0yrM3LuDYyq/q9IeNq1E2S+o7RpevIalpLPGUrd/Ylvbi6t8481W3RgmfoUfSpElhM",
-	"0TWZNm9wkmlrz4xkkhPTtLgiSm4VYdJdLyjVYJeqFxFbSv/4uNlp73WtBu2D4KvRBei5yl1zXNI8RrkV",
-	"pkT458U1eE6JeMB5SYn43ufFlWevu8Wt5cLzvf2nyBaDL907KROvKYRfc3VEab2vgcY4GlFGCje06Yim",
-	"XysLkroeDHMT9OaHchna63Qb5S59M82ISvPu1anS87SEI5v8WizmNk0wM9myOcG6yJ/t+saimZU6iYnW",
-	"1iiIU2oqi9brNd1ECItB+hscgIR/uvcc/f//t9/qeshHWziRHJqn6I+zvcltg4ue4YdzYanREEH7aibk",
-	"hiSo2FMzs1yj+HOuw9W44Exj77pLG35nAdCjYCccGbs+fGiGCIIdnNKdm86Ou3q+Y/RZWbdwvxnDouk1",
-	"93A41lsR/rVpewQ1T+OwaN9t1LwZ/M9p8rDAfqoC8qfLy3OnplfOm+kfUqH8XLOpXgXjQjVm6V9m47Hm",
-	"43l/ZINnPW55PQs6lMwmIlbnfv/uFImiHDKo6i68JJdMvF7/k6XKl+2eAVjKsV8nGfObZGt6S9nspboW",
-	"Oh5xGnn33qCPJ8IKJQRLhdSEuxLMh1CX2XaMByez95bC1wQx6Do2y8TrSNktAMo92z722i6y1Fy+uVXg",
-	"+3Nn7aiVBb6kT38MjjmTVEJbl6ARHI+woHKMg0ZwQRjloMt/qr8ku7+CI8h33tZduSvasM32jp7j8i/O",
-	"M3B1zOSECGtDVv3+epvK9sOHEY1GqE9G+IbyTKB+RpNYIiX0aAMsFZHqf1XCtssXuopbx221c+yYOt6l",
-	"xXcalWt9HHI8zbMPTAKpT5W6zeXOogPmevg4q05SNkxIL4JDo4HIEkVT/xs7ssDKVP1w+1Jn6c3c1vx6",
-	"BmoqLFF7S6mzTFc0R48g2GF4o7NMBRkIIqGvp7X2rYUK1uFXM0s9p2EpLI5TGtQcJ0G8DsVc0CFlWJnM",
-	"LoeXgYBmQZpK+ji6Nn+Zdrf6j6lURONLT1CHrktc17fiRBACrapMF3dthgzgUpNGHdzUx4oMuaASq1kl",
-	"8mNQKiNDxgTPY05r9W5f8QL/pVb8vJbtMxo6qHBz1RVr8RouD/45CCOCCww0iB+xpBHCRYM2u3qfE+0/",
-	"WboqC4YkkSBqISjmkQeAs9/pLgVnKDBTvXqN48x2lg8tzF7ruvAQYTZVcJ5IYvoYY7TXbqPQ7wVWjB7W",
-	"ZHHURBJ4HRwXKY5IU5IUC0jPlVlfEqWVrVBrYOaMhIelzJGJ1o7AI5sDbfpfy+WAzBxpD0V159pSnZF6",
-	"VbLTJrCURVy7akBAj0DZo6zezQwXxSlzfR49QeoHPRzmqkxRT5xvsGMdPxIsiKhhCzNrL0FfGqwEeBUv",
-	"4GuMMs3KL7R4Ncjow7RHmRoVn06cvHz14TKoiZp/uEQ2lbQ/NXfAYrQlCUHhTgv66kFPvJ2fJ9ey9bPk",
-	"LNxGXOhnMbSsp8NMWzpGUVbTK5YKfkNjIlroOMF0LA9QKLN+iLYKb0fh7GigMA+chK7FB05QaKLvYQOF",
-	"gickvGJbIZ8wIvQ3OB5TqCk2xgwPzXf28lq4beqBwX6FaAsIWP9uaHi7dcWu2FF+5RRthck1QNJAsOTz",
-	"txeXyFhp3Z1rMpXhNhw9bV8VicDGGDDoNeawqSwGig6oYGb7S/3vCuYErKXGvNb7hrqttmNQZeZj3ejG",
-	"yO62dlud7QMUGjbVx5I82dvKREKYNsG2cma8fVD50vC97e2w4dfYKJ/lPEdNS6pWaWkAfGVl4yj9iUxr",
-	"vTwVXG+7wW3k4ez43C4ZusK10KlCOFLSIfqaTH+AXyA0oc+xbevpUs0Pgr82z47PmxqCQpKlVH+GtoDg",
-	"gq/AZokdWCuob03bodyZ503M4mZMICkcMq/TBCuQ3Ufnp0BKf0B/+MNr+/Qf/oC2woqFDws+sIEraVpK",
-	"FiUUi67IUmEWYxFbd9IVQ0U6+q9//w8wOfUxkw3XRx2bJo7mcgW0Q5V8oJCJj5uzZG8bWIeU1TD00Gme",
-	"F9gyeTNUIsnwNelFWJKWXdjZBYq4IN7Cum49ejdkw6h0spFf4W6466INFI0wZbJhM9VhtQ079VAQqZ/Q",
-	"XHwAvVjhRVehqAHeBADdIAwMQahalPBhAXCExyQ5xpIc6nElwSIaEWuAhtDZN0Rb7j5bt91AY3yL9tvb",
-	"LXROxJjaZMytEKqV3FAy0YwCPpCYqhCgNZ/7mOW/mfXojyYfovhslp6PZD+asaCc4piznl6aHRqWZB7f",
-	"1ssnxVUVzfQOEHA8SzOa50k04kms5ewhsrzPfFVAWlrGvUB1JFIC+LC4Haz5JGfJVMNJhYaxtMVz9teN",
-	"aoK4QCIzdxjIuIUgpmIdD+DLMmzblh/QVPkS7g0531eEhaBEovDINhgGTnmAjPhFxnH+6sOl9Zsb17o9",
-	"PhrhXuc4YOOwL4zcEFH8ALFImBpci3AnJHdch/P6uIbwymsqlXkjyoTkoplia2cc2FQ7Sb+QGirttNtG",
-	"kmGGeIo/Z/pQALJga7wsvUOv35OeKPwFxVjhBprJ+Wsgl3iH7gxwFtng54pGmA2Jno3c6oMHZpzmQ9YJ",
-	"hPxu6AdF+/IDdBUYLFseYzB9FYRoiwuEAdq8pXmltft2C73hjKBf/+3f0V73WcO0tTcfO12A0tzycaEO",
-	"FM604Q0PDPfEY5ATHj/V30B/YEHSxDXFl4oLg0OHtcP6Rr6IKqtzd7tGuCc0IlYDtUJHG+aCEoXF1DOP",
-	"nVg5Oj/1LkUdBJ1Wu9U2fijCtM14EOy22q1dE7EZgf5Wr3HpX4bzjBlghh9IH/1EpuiCKKMmPN3vPN3O",
-	"a3/EP0hD301NQ3pzNa9uoWMcjQii6hA+I8EVVgQJLEgC4XetZwNpn8bBgQYBYpJFqSiAudtuL+htXNPT",
-	"2IQwP9qAZPDyorv/BCLhNxqnTfMJgpLB7vXnZ9NXnX77sgMdadRUv3Ac2CBkIKm2g2+Dg2DwbPftq90X",
-	"3duTzo/DZzdZ/7l6TTrDP519+cvTJ+TZZSafZ+d/unn3l5fvg0agh7ntnbz88i57Pt598qfXb3oqI0/2",
-	"n79+k/71w5P0eHqh6PW//vzT6YfTfdwO7j6t3I4YUDSnF7EmUEkUhHf3DdrqhsrRu3PKIN8msREKT+kP",
-	"Dj5+agTWL67xlvUTGpl9hBN9QwQdTGf2X7pbdQcfA7ASPjWC26aMr5vGN3MQaJ0zcF+OiRpxvQ8JlSr/",
-	"VhCXAma2UoPl1B79+k5ui6VcquV6btNXO8EYLKm6e6297QbooU2jx5pu/Zlg+nhq80Wv94qZG6UmIzon",
-	"XMs2TG5zvZDQCg3ocsceGLmur3iMp4bH+IqggbxR1MAxbiEkMnO9IyY3aMxjou2W1y+P3r150Xvx8i//",
-	"okRGtPYU5vo5JLyHhoXmlpBhogfm29xsKn2rFQQXDQbRGpa0exjWAl32dyAfoN7x69OXby57Fy+P3728",
-	"DLXwNqV7+tMrFo61IiUyFm63cgXP1+InNElQn5QMo1kwcn7slMnDK+Zn+mgZl7u05QinBBK6plb3n2qZ",
-	"ZnbHZkz4tMJ9KwVxoZVNNGslQckFUFYpQ5hdsQodaIsmtMZIyxfzs2Fpe7TAGjSFpv3Y5xULIfoY2sBn",
-	"6IKbdq1a0SrHO0FRq3fnNK5Y/rAxZsFqcjPYAt0x0YYrR+ZI2X1OaF9gUIvAewOaFUiwMjs3GdiX1vNg",
-	"YfyRx9MF3Py2OZlMwHvZzM3KeLZlfeEHDGIy5geLb1QfgGYbVBx3QUxumuZDU+tiTU2NTZGxoOxUC6rO",
-	"syD31wSF/2r1hvIlN+dd2WNjPaEPE4Bll1VApq9G/T9G9C19dfL+y2nnDT2Vp2OV/u349Mkp3cte01fP",
-	"W2T66kv84VQ/NPnbX18NXtO97JS1W1E3YWVf0cHuk3a7FgNlZ5XzUa2LF+uImyPizNqsUyRoWEMd8ATa",
-	"RvPYFHOu8RQkE62lhYw3QUsLc7cDrks30tPvrSJDf8Rxvpn6lc7yV94zbFkEgbqte53d5S+d42nCcXzJ",
-	"+WsshsS8t7/KZDkDOCMxxS46ttftrvJyKrjGOO4n5CV44My7z5e/e8n5GWZTixy5GaXkl7vGL2U318dP",
-	"dyVN5eWtNTaiKkeHpCxWIqJ7aiyGu9XpLFYR8rWW3FnjeWbmKt3GpivHpiE/ecoz4YzLLWx6McB3Hjuw",
-	"GoN5FPJoJlheMa9gHmdkWxtvEy0dB1RI5QIUIRcxEb3+NERSn5QitRl5RX3iK+bDpcVYQgYK8SwfSGNY",
-	"M12E5bXBeShHfOJuVhgtpU5kaDXwyEORl3ss594FKR7ZOcdDckG/aPJe6VkjnPTDszWMhNLayKErpwRa",
-	"RtiExDgoM26yi1so1BpWXxB8LZGylYzAgQg50IX/0KG2xHKKGGKzVETDOflLXzbn19lolj7Z4hhN+29e",
-	"t7wRNPO/6+IG1WysZFoiQdCFqETJTO78vDXn5TlWY//Vkq8rwASOZSqhdtc8OGznmnWhMEW1V4BhUamM",
-	"GnAqNV9XBa0o+boCeV/ioTTFLFc5DH8GEFd40HhL4iN1Ivh4rRcuebACLuOMIKyQZtMDRWxpBZMmNxeh",
-	"jqp7Wo0rYXOV+9wrAmXzGteCR/F7QbMEoxcjPnlh76hpyfcwXdFkPX/8pabFx8dP1d4b7Zl2GvCMd00z",
-	"6La7T5rtTrO9f9lpH7T1f38Lytcxl5dA8i9OsixJytch7Td5PwY7526z277sPC3mLPomaChnWh3or8CE",
-	"WFIDtXwl0KbHmOr8foMfu/VnPM4SgjromvFJQmKthdhOPV5B+I8mU83kmOVZY6umipWNBZeDtXLilSO4",
-	"mfQilyvVMSQ1UxP+46dq/fZ29eZgp7i9Z6tFlC7l2VQZl+vp6hA79curdveprjT28sKF3h05V13Mv/s2",
-	"jzj9O27LibNYrUZVcYseaONufTkDl/xrrJ0jc+++1HBLtoJvaZa0VzBLTrjo0zgGPeqb2wW50q+R6OPJ",
-	"1+q9byvKvXeEV3RJ+pPADbU6F2QeVJjp16QZR4hiEtGYSDSBI2sInbKhbSJmioIlCZ+Q+OCKhbMHITTR",
-	"MVCr8+5rhygsMbhwJ/T4dPHKmg3ZtgyI5URdzkjRFWb7sACxqLbvwQgBuXL1fH9UqrZbKMyZo3M2zna+",
-	"CAEr1T4ZhyhaOau4dcXm1WPzMG+vSB2ijEGYxP9tr9ttoTeExBICqC5GesW0vtLnNySPJs8GFud4x478",
-	"dnDr2TpenArSED6t6mOrcxhVZb+NMgWfZgV+cHzcae1p+XTcbXX177MJGSzDiRF7xp3prPfiSqEdUVo/",
-	"OmRyV+T58+bujDyfkeCB5BEA4DX+CfLuj1ZG1/TYs7L64u0x6ubANfEEC8LAfLXP1TYcWS4fcvHm3/51",
-	"zMiAfA8pYYsRruQu7Kyw++vOP88fZxW7mTx6zyv38hIP501jH9uBZ+4aQU7TqvkOgqrzyzC4V4tX8jfu",
-	"GsFrHuWJzovezp/7tu6+9eVqewW5eszZIKEmqfHRo7iq5mAOVllSP1x7mO8eLOkPS3yEO7/Q+M5oF9oA",
-	"WVhse9ZleGiTDX/9+39qTIDHG/W1lSkRVaiPo2sny/Jsi7AalDeDP0RODWDo+5qqm+JT1oTzENRw5RGk",
-	"+RHuPmrFQN6bg/3Wmcje8jfecHXCM2bDEiuc53MvcefE3D6D4/xsvVffOZn2PXmBcauUeQHaknygth/O",
-	"EuwZXm5S1EYFXEaCVr494HISduVUKEOhJsawhY7KflKTuWBMZKvOtvdqs3AecNo34Jza1InfgEbyj3ae",
-	"v9e5+iNRmxaw+pCsYJ2vRbx+ZbxzrIzMSl2twErTqoQSyBCaLQtoEuR2nz/ZrgpY8Gx7GYu2PM0Ws1mK",
-	"V6yaprjdQpqex3qKuNSZXrqb6SY3BqPJiCekgSiLkiy2PWivGDRuF1lCJCRzQHhU/2jdEWM8dVWyTflC",
-	"zxdh818g2dEU06+xZY3/bGM6wj2N2LJb8R4mlqkKqSnXnwnQ3oS1/3Od/9yninrPdKfd7OyXLNmNgbqh",
-	"3JFNsVzXf+GR9W5Slfr9mXK/R93vPdDupsWUOREbsQOdFQeJrxuQa7WO6/cs5iDVvKs+LXRkLodAzom5",
-	"MsJZMm2ho5KirGztOcZVbm7Za6XPq3qmXc3DpYZr//699U27oEfuV8P91ndfPcDy/E4M5J3Zf4RrfA0P",
-	"ZyTu8N+Hk7giQMszztwtwodkm9nurFdsI9lmxcVGm2h2xTaVaXac10Z6zDJ7aJZZqd5X0/u0cqaZ2+ev",
-	"nGVWLsG7BBaXXVZqpFEHhFeP2QdkrXYhc2ApjiX4bM01eoAKmMY8iPJa2qsiJi+l/Y+VXOa2EkgSLiiv",
-	"mV1W0PJG88sqcK2RYOaB9HtLMavvXDCTaVZuKvCs/b1SzIo6+nbOJ83uk3JIerZO/iodbIsy98tbwq6W",
-	"91STouYXo59bYNRFwpe3OfULzldbk9blgZWLwne6q6aG5aXY87S+dvey/bzGeVIXXy+B5eoXrZwW9uSy",
-	"/exg94FpYd1yWphJ0qs0SAnI9JU4/ZnTs5+Ppm9oe3J20Z6c/eXPk7MX3Px/wunr41cpPPPi5f7Zlz93",
-	"8gs5d+uJu+UpZpYdPaaXLUgv82ppWmpzGuQG0src4MtTyvJ+R8zX0Y2POE9o2gpNcRu/+E1R88aEORtX",
-	"LHdEQxUaSZRRLtx100NEQelHkkBeE5d5qpS7O5mXlEbvTb7UFfMSpgT5mURaiwfVdk76FLpv9pTtbfQ9",
-	"M6cWSq1vIj+a7c7zNt6PO00cPX/SfPp0r9/sRxFp9nfb3fbz5/hZe/9p8K0FQg33/wqsfU02+H1yqFwH",
-	"rsX5U8Wdkcfcqcfcqd9Z7pSl3odJxvkpU7lsXODcWj9Vyrx4gKhCMZU4TaFxG5TlSUxZHRajIVGygcLC",
-	"WnAJyoW1YFKTbUpxw2RS3yPzqkbKmTnuK+W+Rd7VYt5WduE95ls95lvNybdyKm0l1eoebGR+mpWnYi9N",
-	"sbIALUqvOi6chKunVt3zMH+ztKolysrDlJTHdKoNplNtRObOyaLyjdG16NRdUd5I9tSBawVrkqTMwcqY",
-	"qe4QN2Y7rl6x2Zars0J2QTG5+rQsr5LcFctztFBtitbM1SIf5sqVIv9HU//NS/By5n19ctf8/KuN6An3",
-	"zb2asff2PFvONr5b01a7VzKWb5QaF+7XA+ybpl4tZssu7eqRPT+mXP0eU642IsrmZ1qtbD7eP8OqKvc2",
-	"kV3lRMG9EqseJg6+TVLVYraWJ1Q98rXHZKqN8IgFSVQFk5ipN1bqefDx013jl7wWva08BoqfOVwzeVU8",
-	"wkmprKet4rnllb4MGkEmElvp/mBnJ9EvjbhUB8/az9pw/uyK57VDdVV4NeegDGopgxrUKjIGjnOFvjqI",
-	"IlI10OeMfmloNZjc4CSztU2FogMcKW+go9L9ikq9YNO57zav9mzCOelqtWP9aTS2q+OfE54mecNhl5zm",
-	"SseH2w1bM1xwc9fB9IwDPx7UkT9EfcxcmXpExpgmtjK1P/l7qbezZnUEj2UDxSTFQtli5H7ZfeMFMDNp",
-	"GKGEvTcuZNjI2mUJCV0p6oqgDrhA5mEzy9nxOcJDUwukwJd9sQ7qHFM/SAQ1pk0fR/vmJfxU896xq7Nv",
-	"UCqVyCKVCYK2JImgnkIDJURK+ENTzxdAeSZuyFRuN5Ac4bzlEBAANG8q0SRMUJe4I2Ki+b47yNABUZow",
-	"NbxTGcU2A5i/jFKRLtgYjyz0nuI4ocyUkUeCjCmLy5t3VJSgrz1F9gT+IFEREiwgRiQhtlgYiwFbCCtF",
-	"xmlpF89tZfu6Zfil7qmUmenJakcvpvQx471SixhXGAEJotVR2UCEDfGQGE5V7ZBgAnDQH8qb5iJ/cA7x",
-	"5Y0VNDpMEWUI75aOe0xVcPfp7r8CAAD//w==",
+	"7L39chtHli/4KrnYuyGwB6BAipItMm7coClpmm59jUi32mNqWcmqBJBmIROuzCIFe7Xhv+4D3LkR8waz",
+	"j3Aj9s/tN/GTbOQ5mVlZQBZQACHJ7tHEdFhEfeXHyfN9fueXTionUymY0Kpz+EtnzGjGCvjn03M6Mv/N",
+	"mEoLPtVcis5h53zMSMFSWWT3FLlhheJSEKoIJUoXUowIE5rrGdF01CNsd7RLkovOg4tOstvpdVQ6ZhNq",
+	"XqpnU9Y57ChdcDHqfPjQ65xmbDKVmgn9hk1zOmPZ4scTXZQsIbdjJogec0UKpqZSKEZuqfkDnyNDWRBq",
+	"/mRUs4wk/tXprP8XNls5lOcypfjF2Oy/e/OcyCHRY0bSAr+AC7LqtW+YLmbHQ82KxRefsVSKTBEtyS3l",
+	"mlyxoSzMSutixsUo+mouNBuxovPBvHxKCzph2u7dsVJMqQkT+vTJa6rH8ZlQfxfhGekmVE0uf/v1P5Ie",
+	"kQXMTzFmttlc6F+Ug8GDtCx5Bv9iyY4ZFHtPJ9PcjMY8PNj7Mfv6/cH1/uSBeDh99NNXxdfqsR7c7N12",
+	"eh1uPjs1g+l1BJ3ADLJOr1Own0pemO02uxvO878UbNg57Pzv9ysavY9X1f1whrC61Q9vLFEsm7onHJh4",
+	"oaYw8bkpmZ/XnZJ78eUd5lZNAGZ2IseyWLqRKdyBc0nluL6JORvRdEbMhZWbaB7+hJvoZmanOZnmnIqU",
+	"nciyWL59KdxhTkvBpmbqUuzGR4d3nt5ljDgYHCMe+GP9rJCTxaG9EvnMMgPlmQPVZieoOffItLhQmgrt",
+	"B/xTyYpZMGJ87pLqy6H5SjjQoSwmVHcOOxnVrK/5hHV6EU7jh3kuWw7S8ps1x6flJqML2PFf2GxxgMek",
+	"FPynkpFrNiNdkCGUfPfd6ZMdosdUkwm9ZgoYvC44y+wciKJDtkvO6AQfpCIjVzKbkd/++/9AZqZlAbza",
+	"nfxKYhwRZR/rkYwPh6wwPNE/fbC/v0v+wmaK0MLcNdUgYvYPyNgQR/0IPRw+SvfYw/3+Y3rwoH+QPvi6",
+	"/5g+yPp7V1/RveFg+CDd23Mri9K2Wto5QVVb3Al9/5yJkTkR+w8f9joTLtzfe9FVHr6gOm04P05wz2RJ",
+	"CkazHgH5qctCsIxwQRIj/RO7+laC7+ySN/YIkVLkTClYV1imlBYFZ4ok9s1JfVHgBY2zHvZxqA3TfXSw",
+	"ZH6vYFo0j9C5vUKmBQhXbv48hCG3nP5Hn8NzPuF6ceQv6HtDpmWuFelmbEjLXJP9QY9M6HvycLDTdDJz",
+	"eF04Avtw53B/0DPD4ZNy0jl8OADywT8q4qn0iV7nNR2xM/4zWxzcG8s5pqwgUzpiiyPcGzQP0TxxqcyL",
+	"Vw9zb9BunOfymjXoanJKDSNJBHuvL+Hb2tycOAVuWrAbLksFM9kl8CY85YqPhGEMlExkxoeGz8Cjhm1Q",
+	"cjAYLJ0h3NpEC3uD/Sg1+Ln8dX/1bPzNH3su55tM5V/gPQuTOKGK9blQTCiu+Q0jqrzCp4hitEjHRN6w",
+	"gpivA/8Onm4a4k+NTNJSz1ImeQZfXX+0WroBD2XRODT75x2GN5a3T1jOdMwYOhVpXmaMKDnU/Qzv8nK9",
+	"S7MJN9svMiJvBSsUkSKfNZ5LNZa3l/Yl8aM5pLlifpBXUuaMChylpporzVMV14rONDUaGlLpLReZvD0k",
+	"VJA3z07IgwcPHjuFA9Qkknz//fff91+86D95khCjSJDud+cnZMIzwUdjvbNLnuCQDsmDAcnoTDnlJdFy",
+	"jmXvD/Yf9Qf7/cFew7QXFKxghw7mNmgQ3SE/95iq9dSsfjjvHuFm1xS/YestAbxiLHNmZtwj352fhAsh",
+	"5G184vtfN0x8TnNbd9rndKSe8Txqytb1S1qAAUvYDStmRApmF8Ro73SkSBfNdORgzoa1Vsk0lxlz2np0",
+	"FnSkavPgmk1URPQuPWggck7xyWC6tCjozFxVegaLatRbmL1TIeFL39DMaEVMgSBPpdBMwD/pdJpzdCTc",
+	"nxbyKmeTf/pRoVfB75R5IoMDRbPLwr6n18mYpjwHDmyXhFxUsvOiQyal0uSKGeNiIpU2MtcsWVHIQnUO",
+	"f/ileoMoJ1esaHjAv74mmj+8Q2OJKW3M2MPOV1eD9GA4YAdXj+hBujd8TPdAgGuqS2VIxqwa17BK31DD",
+	"hdxE7FqOtZ6qw/v3c0YLke1m7MYtibp/RbO+e+BDW6vsNT6Nvo+YeQ/vMwJuQnOzcSwj3SuakW/PXr3s",
+	"EfMvP3f8k2fm8IFGA8JxZ7cDRqkY5jy9296m7iXBxjqTXREhNak473rr/rha95PqIy0W3Q9p2yvuXqzI",
+	"LddjONbeXWjGzUgXeJw12vxNYIDN2T9mdZTmeU6KUgguRrgnz2RxxbMMdb6NN2Xo3xLsCti/NDWvIIKx",
+	"DC2c24Ib+zKVU7b2Dj2oduhZ8MUWW1QNcFt7lNI8Z8U9RQojSGRhtUCYGMkkQ1qkeS5vwRMAq30qNCsE",
+	"zZ8a3nKnFef2TeGCU0FKwd5PWWq0F+BfRKZpWRRGYf2plJpZGrIHOkPvL7p9jGABi2edPXkYcis3O6JY",
+	"YVRPGEG7/fHT2cb2HC+uwy7BPSvRV5HL0QgM74wVc0vSI8KIV2/Bwr69lPqZLEV2py0TUl8O4S2LrGu5",
+	"rxBIyT263pE5qLbnZfCSFlsipO7j7dvYk5eSqDIdW/5FOPgLCqKZMJpa16k4ckikHjN3AU0utyE3jOYs",
+	"Q771ms5ySbNzKZ/TYsTutDFTfNellvIyh7cFG+QoAzwz7H0KjGxvcPD1w68ekauZZmrdPdkL2JidBtFS",
+	"EvfpFntjR9zXUvbxsW2Lntp0wfPNJ1yT7h55wb+xWxC4gp5RnrO7HQ/rR7qccDWx3h9gXUJf2kudw4Ng",
+	"Y5zf6QFKNpqzI4wj4UPeL8UVOVh7i/aDLQqmSYY4z3abFDzYtw9ua5tCp5uCmJNfg2Ru1RKijF0XLo0U",
+	"bGEH33iH/l1OUvDCSx8iCDZNMZER59+rFJZFHyLoNe7nIWc58AznIl13P/e/btjPYIzr7qh/dEvsMXHL",
+	"khB0iIK/QcjKDRyuAOzfuZQvqJhZk0ndaesKqtklHPL6jpnf7eFHdmB0CQilmuHs7ROF0da1tyRQt8+l",
+	"JBMqZo77qHbbYYbWd0Pexi688XNl2S6BELOPNTFijT85dFMG5zbc1YdINDhMgqB/cKlpUPbu+0E4G8b1",
+	"naClHsuC/3zHE1mGLwqVc9BWx1QR9n5qT8B6msVetX/f1T/SYutqw9rG1r3gSnEx6rnpGAbCxQ3NOcS0",
+	"MiY0p7ma26G3b9/2j0s9NldTqmHhmrMOcGOmhUyZUvQqZ08hPeNuUs+MEG6+9LIlsKDmBDIEFOGRBgcF",
+	"eCaMtnjFnCdPaVroy8zMrteZStC0O4ed+0xk+OvaHor9QDr+1Y9/LdlYTXvbktGt0y3L8751Vnx79uol",
+	"uSo1ueEyp5qhNMQXoqS5KhUXTClSlDkjXXAsZsYiKsW1kLdWBKke8GRKClYqli2Y2CDP6FzUE5Wl74Qq",
+	"p8bMYtkLlnF6Dmt0p4PtX3g5MW+8hGWvmRbwamJ+Jxcdzd7r+9OccnHRca4SmqZsqiFmawRzOAL48rpq",
+	"08OQJ/jxERgfseNrxR38s314tg8PfQwd954itXWaW5hd8FHa90Iy0OvTeJxdkOPXpxj1NmQgS024VkZU",
+	"FAzC/9NCTlmhOXo66XR6mjVkElW7gE4Fw6PTMRUjm44FjpVrhoHimXm3KPPcMCTn311wyqYuiaFtagG4",
+	"jHnB1JJHVn51zIWOzzGnCozRgqRjWtBUQ1BlaBOlzJL1iJZEszw3M1WETmkBy7jwEZ6tTG+CPTt9Yu42",
+	"H/5OuZWoD+y5GRStxIHZAK+iQv5EwYYFU2NMRAHXrxQpI5RMuCg1A1f7ZkuFTvhfFi8U7EZeL925le8G",
+	"n5SqufRXL9cZeOg+LHrwS8WK05Vr/p2564n18DvL4gfMb7JvsJO2ZOKH2bNnI6TAkIBrexiuzzs/Vnn1",
+	"I0N3LM4FU3jg2GWovdP8dXAcbTiu1Qk9FrUDyjOIX2o6mZLm8wrkA0yAas0K857/84f/rf9/v/tlr7e3",
+	"//WH/7LyANYH8RaTNpEqlZZTRW5lcc3F6MgHJ6yxMCx1WbBd8pLdsKKHDj96ZWzGRmJtJM75QdhQ0zV6",
+	"l4eysFmq5kc6YhiCw0eIEbAjwuGra4VuQ/qtD8CG7CDRM/nB2I3vkl1yQoXh4GisWEFvnjfsBXxORpzD",
+	"PkH8doMTUUW49mHsLtw1d1Z6HUy9spfN4Zw/DrCwq+g2RoREsFtYd+BPrQTNP6CM2II8uI4J83P/hUOS",
+	"5NeXCah9Bw/IFVXs0UFZ5MGQdsnZ2JCUkQRHmBhHuIYMuny221mH12+TUccYr+W315ANtx7XbSbS0yfL",
+	"tCHMo71msyonOOCB12zWvfxh0P/q3Q+D/mPaH/94PRHTvr7p//zul/2HH/6vPv4+PO4/e/fL1x9qfx6s",
+	"8+fe/oedKJfFSTznGHKun52MarrmbsQk5piqF7KIclAGzm4q0OkNAdOhzHN5qwLK8fkhvU4tW2nxha+p",
+	"UoQqkkyrjCYtyYghozZPw0eOrAgAkeWOGqQ6RZNMQ0KCNanm1EwXSJeLZQeGTycYGFPg7FNHJIGooP8V",
+	"/sJUUFFOzFfNfZ1eBy4E3wy2UahbVpyKaalXyvn5FAtGKDxtlqpKqggy+u8ZszvnghEwHLgUapHRukuX",
+	"vEGvT3gG+WXUv2XxS/XMk5/26sKyRfbFDc1L1mBXwCSPUFqM6ZSRjE2ZyJSjAjesewpsoUOsQzFiu5sY",
+	"6Z2zy3QsecqS3oVIjD2ZoEGcFFRzMUpQGkn4qNox1wgcAvCZwZsU6SaTMtd8Wr3M3HghLJGTbmL/leyg",
+	"aW7dbsNCTsie2aKHpFv7oDG13Dd3L0RtBU+kUFyBhb5AyeGGuYWLkrPfnZgg1kzpHvmp5D+D05qZ96Bq",
+	"SAvNhzSNy+QolRxPp6is7JIzo1GyjLx6+fx7V6MTBJ2/fXsOZToTLrQv0lFTlvIhT8lxoKB2IcOzwD8s",
+	"U1Y7u+QYGYB5clxOqOgbrZyYmQJ5E8xIsicURzAtmNMbza+vRD5rFOsVSV9qKfOI9nZufibgR9HSGOFZ",
+	"meq542Bzpl9O6LRHXjKlStUjOaOZHrM+5Ts1DW5hDPN82DDtnMGWT9PIZr5mRcqENkxYDokPIPsMJVKw",
+	"lPEblvVIIUuR4cgNx8hYyic0h8NQMPOdUrPsQphlg+AlraXKq/JqwrV5d3dQVQswMuSF0jsYq577fGZk",
+	"zYWg9k4XyZkwczi8WjQqZDklV2zMzanUtBgxfYkh5kvDfSD1Df++py5EAvebKzs9wnIF83aP+WuHpL5w",
+	"5L+SvcGA/P3fiR5LxfwYbsfyQozpDfNDzsjf/xeMy96yS94aBiFsLBhHCyksgrDJVENO2w4REp144kIY",
+	"q5+nZU4Ls25uTZDrzI2KK/spKkiiUlkw87PL6L0Q1Tb+9uv/JGN5617A8lmPXM0qrnzL+Gise+axGbll",
+	"hWOdLEP2Uim6sjSqbeNxQNaFpCd0IfNLnkVOwj+/OSH2BnL6BMIKlgsYKxfP3jUX2X8dFemlYvnwMjgh",
+	"ssB5QLHPJS0zNLHWOBW+BCVWSQeJHGDeNpqLK3mB+8LVLHrmFJrRwOAXmFxXlVc7rTiOTfuKz8NyU1jK",
+	"MMf3iBgDBXMObrlirR04rYezfNK3Y7lyPBt8OvhYYyVH8HNU45mWxVQqFrVgspJh7CBik9MMNKWhI0wG",
+	"mUWLak47C3PIRWb0hsUv/YXNiLtaEU/9G60U92f4ktjZGBZ0wm5lcd18cP0t5uh+mhM7BAe2UWla13U+",
+	"8494Czl20vtUYX0D+e756RPr/JxNoR5iyN+7AjIsbV23ZnUl3XLls+YXx1cdEjLM6WiXPH0PKfuWcbi6",
+	"mZwrbTh5wdGAaPhoYFKZfWq/kH/hmBAVd4n9GTQp801zYENFxtwfPUqy1NNSX2YyLUFbim3O6RN3Qofc",
+	"HF18xpVrukejr/dK7hUV19GXv2EQrEqhApQay6BgWSUMzXOQUc8o5N/HDKHGr6pYpUXtebNxXHB8FXlK",
+	"0zExBwEi0zzrEWNl9IAGe07J73kB7bT51kf9X+xXY6cK9LYJExiWVPFireAGQgsOPs0I7/GMqfXI6i+P",
+	"j88WQ6eyjJkiL316wqLCSrpGS51CFp3TJo9QKTWqKOj8WMCZMmUMxEpdAlXLRsXgyywjdES52NklLygX",
+	"mnLDL65mJHn96uyc/Pbrf9z3A0hQYWo4hL72zE+OX+Xs0hgiUUr9zlgo1VnA5ZaFYahDmvKca6qlmyK8",
+	"qwqX1eVCxPM2ZlmZs+wSw+VRJcLdgyF1YkSW9+9vIttw76vstgVZag+2i1TbG3fJNyVoM0aFEIaWqIbJ",
+	"Vm6T1QuuZFmkrFaU1GHZpDPvHXldyBsmKLAHOgLVOQvc7vdYNrkXX1H4AAalV9D+Gdx67kK8NprcliOf",
+	"4f3mxNDRyufOzT1wLxg5NAWajpLbSam0nBjjDW+aJyRSMJtMIK3cB53HPtXHqxnoAXEuOW+fRYaA2cHz",
+	"H8a/UFD7j1dKB4TULdBF00eddRdRasAqi3wSbBL4YPS9kLAbd35hki+mxhsKoqWWfWV18qje30rjL6dZ",
+	"K8vliNg7zYnB2qkp1el4c4vGfbmlRQPuVTid65s1jdzBKPITKJczxiM6BNKZz5lEXl204QaxUEG1nTUL",
+	"sbbonovUT3tNkavZZTWraIH/VXO1SpkPWFiWMK+P183qUOsI7IZFwR5xTi1I1wVnkeUuy/2DLePMsVhe",
+	"ID+I1cXdAWHihuXm6DhHCy2YT1BB8TwS0qpBTY7GZTzxFB9/Jd6Ce73BexcrB9zb/3qNesCHgxYR0pib",
+	"br3Bb+RrId2YqebdTIGtFtT+bmFFWi5JzUez5nLUvC/rPVv3qWz27Gbf3bIHI9ihh4PB4Hfj0ljXQRGk",
+	"HgwGd/dXfC6qb0X023FzrEd4dRfEes9+WkfCmjk023UzrLn1q50Qxxv5HTYcxmqvhDoik1KXNM+hCApB",
+	"BtAdNj+XjXwPK45xxBWxoRNh5YfmfQrrkXyD2b40NxfUY0y++Z1Y3evNObScN7GU14vn/6cyo0nXWc9o",
+	"NVdCZ82THrOs22HnRQ3kZY+CuWyfDE3g9Yiqbspu9uwmitaGp2DOYgytteUW0rNQpi+4V9GGZcRLfjjo",
+	"nksERFNLDpICbNBbxq5zo0xMpNBj+NdPJS00K+Dfik04FaKEmnn7j2gmUQiGGU3/bUD63DlajfNpJjQB",
+	"/42z38CJNy31XGYcVZPPnhlX11UWGZ7MZxNZTMc8heMKuU2BGZs4P1RCJnRG8FwRavMPjiD9YEH5xFTL",
+	"ZF79TLDWIdBeUUlFQ45nyrzOMY9LRTVXQ4SeSHqkujBmNNfjy3TM0mv3JXdNiitJiwzGiywJAiIXIp1j",
+	"YEckUdc8z5V9w4gJVtDcDVFIWI2+z8bB0iGbmWRJ1i1Np9eJLIJzPwQLANXQkemFv4ezC3+vZmaOAQzd",
+	"fBeHveIMbCMxsppXPDnycrLF7MgAmW5FfqSDr/toCZI4r+UM8bXDlVzLYwQFbS9YMWIEXgBHT9RPnyhz",
+	"Q5OG0hSk0WEWgfUiffEVffEVffEVtfMVraxh+Gi+o5Vf/uJL2sCXRPP81RDqptf2Kr2b35MvfqbP52da",
+	"eTo+j9+p9bC++KE+sh+q3UGvPFKx0/0pfFQtKni/+Kz+wXxWK/c85sNqR9CVNytG0BH/VrvXek9X9K1/",
+	"aN/XalD/I7CvckApBPxqLT2OFWz2cmj1JRaga1ASA/+FnD0FFVlQ0ZDZSgQgvLrBt2jP4Z3LasFUz1WJ",
+	"yyJjRVWX0iOMhvhc8HHCNWEUMRFbypozGDTW5iGfjmaieDnQVBg1D4th1QcEMYI+FlVJDdc9XzBVYDMj",
+	"wDtbr2ipcRShaotFIaELcNsp0cuKMzwIANIIVg9VtTebZze1yQ+vt/o5gopn7XDmAH/WF60tNAlJcXBr",
+	"9AZaOeQJfX8JRBoZeTnxuOGQNwzVUjTPF41Ar3bh4LkG6vHFP+GYH25UBlRl3zYSmN3M27EMCWzKCtuI",
+	"yNP9PUUSVV7N05y5825ruXodLfe4h3yh3rPlwe5Xm62NL9la/LQtN0Mu9Pf/RfxuNxbidc0jsIn+XkN+",
+	"g/pibTpSx2uWHkvl1wlryIKiP/QoaqYs34L8653ND2zL3MteJNfSA2EEXCtdLwlyKW+qNZUDL2rIAjab",
+	"bqPg3nPuWmSF1dr2yBWmTINYA/U8oGNIqItypr27J0/WZco8C+h5Me3OXcjLwkMxR3bLsjLd+rxrpXds",
+	"1cPvlZkvnv6m9T6DbVzT5f+9LItm3Y+8mnAd4gpoSXJGb0BlK0UlR4xtgiALNlu9knigRQHastQkcdO0",
+	"iB1NimU76gigGVa5AuZW2H1q+cqeebNxDs+LD1k6S3PAQNSlisAtkJfs1vfXQOPdEE1W0KFOfGMumWf1",
+	"kkwXxoP7OoGToNPryCmA0qe5VPA3LdIxv2FZU6CNj8TJmHIRNL5YgzDejoGmLb6vec8RodrsPoCTYUV3",
+	"qVjho5XGilPJ4rZmJTtuQOLJnBfb6VHQPAW+1kO9HCUwcFc5BIQJ7BWojog0tGloTVg1vF2aDo6zqTyB",
+	"Z4p0k1ExDSLvvHAZ0j0i5C1M10jZoudPPQy5tfUSpHYscThbSDTVUK+EI3X6207rjzsAteUhoCbbko8E",
+	"jF5tRlXnDksAqvqDGn+/kLC7mxFRSDBQjIFGxQRq0j4FtdydAJpBv9CLVejjJW5Cx4TspJVFkDO8R9e6",
+	"RtrlCC9LkbZeljlmatfoXSPFGJLbjF5eCUYAP8SIJnhXQCW2YmhtQtmYGNbdgI+1/nfESrQPN+9XEySN",
+	"XfagRIxQ2J6ILLf3LAUZtO8DW9je334JgOU2QZ3aN8M93sfqduWK5VKM0MeapGPhWL3T10qteGYfnusb",
+	"au5eagTHh/laKt7cqxoHe0+Rqb3NOc+sIESEotpA9mOllw52ZPmiQ4YQ80FjC2VY8d2Wq+869jY5s5BC",
+	"7D50k7RQMUeW+XnN9YQ3vowGHWuL6eKM1cdenf35mJxIMYTC4rMp1CS/scirRQMcxWpmYskmcA1CVfPa",
+	"UqZpMRHNBsVlQMWuKTBQt1HIamoLrVCYuMj4Dc9Kmoeyob405sn19oEv3fowiXEU92CO1vxgLtPrOGQl",
+	"nnLHTGCdpgXLWIpV3OFhqp2AMXXV5+4kzJg+IkKSaSFHhdHQw4TKUmieo+FjxlJfwYbGixYYXR3f0iJj",
+	"0VxHDt1o8DqB+kqXeeRQlSxBJ/iqhCimNfbZCgYwiHEEN4/XMeeXbxPMcobqgl8IcN9PEbWq9pWD5tav",
+	"0QE0uPxehdNE1yO9YYUFyAr26J4iVwyAN/jP1ilIuoPffv23vcGgTuXUE4BFbjOP/DznQ/z60W7UM7fo",
+	"iWuS9M8QEC3MHLbk3vO+3SuWygnDFmU3cwwCf1tf4MOAWnJ25683xifLPDGv9bF24VI79SpcWuklEdhV",
+	"O7w5o2UND3NUDWoWBRUNLcqCb+mEM/KaFtcr1VssVa461AcSKICc9kPxnCooLw60ofqhnOcPy3Wy5rzx",
+	"ZpZbS/0e/Q5Sv+1Qt+MddMrqF3DUzsJxjIA+IHwgAUwWmh2SxDMyC+GH5ggYKgHI907PJs4b2ZD0SCJv",
+	"WJGVLLkQ8JS3wKdUKZY55MGKxZsXcHHpKD8hXSUnrBKzjlft9C4EwAUm7sQk9fT20B/mboHmuf7dnUAP",
+	"7vQ6dqRxH1mZcf1U6FhbaWN4YkdJz0ftkmCmYS5HEaMnjSv5AGhurJxMCgZt7BMs4MCUCSzh2MWfblhx",
+	"5Wo6bGN/sLCuKFYcoJ4+La9yrsZ4xBfDzamWa5iHvQ4dRpsEGybqqiuUkWxGHfJti3B5uoEMhsxDhEu1",
+	"QfdWrSh8wF0WCD1uPqZUaV3J3VB+Gr06PmkkuhaTMK8PsDEXpwGadTWNDeDLW0CFe9rzcOGna+GL214j",
+	"TQvMfU9r15QE/PATmgWzjuPrlMWQpqzVBM7svT77p81woE+ja2PQnbOe7Hagak4QHNhu384S2BnX9Wbx",
+	"y66AaP671dGqjpX5VyVMo4crqhsELSTc6vU6vowmGGGUb4eUEBXvjuEQJqA7Gsj4MovL+DL77DLejPe5",
+	"HBmJeVcJX3Ho5RJ+UWZDt7XgUmCUyOFQsYZrWmqaL24DpGNBh3ShC85APtI8DwikKW5rJTcOx3/bfWiF",
+	"SA/PWEyPqbGwlE4Y+IoO4cc3T8/OyfHrU0DLfnHyGhtnAJY0SPqZ0mxCuFYsH4ahJzrlnV5nkk4NNcNN",
+	"UeF5YrZ06JubLdjk1WVz+pw/zmsEi8JzuUepstH/4C4l1xWvUS1NfJ+EBNgg6lTtnA2rOrtAr0W4hXRB",
+	"wpJpXipSdzMEWwdN2LievZBCj1XgV3KmLoJQZ5KtYV02eY5CkgEel8bNxHRtMxGViWWrEqgcdadLoMOu",
+	"0dYG/QgrZ4n39QgWljgFE5M86nM+efrmvL8/2H/U/+pf9l88/tvBX/a+aSec7FiaLVi/OBVtxnhRcN63",
+	"YLqF3GNVhxF4cXRIY8pFZfa8YQrgBucHRnNj7MyOnbmwaBcF/kMAji8UsQ+RMcuzHsnZUJNSWOVhtd+N",
+	"Nn7rJUJy+QgdKGRd/Obf/90NYqeFs39p+ANmFAQ37hzFsMSjlnzvno/Ng/sQMn9r3/1hFW9+tw5Y8RoR",
+	"4fXiapE5PoVwMgQiC0aNDYpsAvfNiAXES/NQ+erePJJ+j1xRIcD4ZgoJSpZ6Z26BVrjA1liguUPkyCXc",
+	"Sjfdmik9f1oaD15UW60H3pCLhzQYaKrpWHxuTRXrGWLTwJiLHDofIip86LCgk3/ExhtBaGY6vRwXl2om",
+	"0pa57UApl7WExMghqvKqoKozjCJDDAsLUnbJMzipDgycdGN4F4swF/MnaUWK/LsN+3u4MxXPJ36BwZAw",
+	"hjOten+4Z82MjVaHOfZIUnOK5deDVmGKP0iLhW0mkbsm9Kt6rnhnp+PD8T2haSGVIkwUMs9Z5s97r4J0",
+	"BVfphbC54pUh8vf/Bcn+tXybMNexChJ1ExtPSub8qhfCekUa2q64jiquo0nQV8U5kZ3a4o7ThYDzRDU+",
+	"05TI7tlFxYkQEth6XiwDLC4EhrRxUtheJYwib9q35EtTDW8QunbZsSJKZA2EiYyYe0j39OwV+frRYG8N",
+	"aySAMI8zZgt/DlQX3KzigOeWTX8svcUmQ8Rx2kXGinzGxYhg/h3UkQE09ZzwsJkQNqiBwEmjYrooR2KI",
+	"STsfIzdinT4YqRxH+mCYX/+IfTAmTFNnHC6zCV+4+9qCCliOteiVOZtCczljL5Pn2JR/zKfEn6fYnlk5",
+	"HKW76iCmVNNcjoyxDp3/h3zOxulMi1E/99/8tOj865SX9DpWM2xq+3AuNc1dkzw59IqkE2FxxWVv/1M0",
+	"BaiWG9+y1UrxQq/kxxgm3Zgjt8uvQOtkw1L0rYPmb7eM64+Cor9NzXULgPvbrB/7DOD7C6j7c5pJszEZ",
+	"SJElgPl4Yu4Alu+0iN8FUP5WrerWHclDkMoVRVUrkdM+nrFcJQHuRu2PlTmKTTb0p4M1azZk/xjwaBva",
+	"LUdgG9v8i0ra/g7MmVbnI0SZrs7GXsuzsQH276cGAftU2vqa8F93U8/XRIG7MyrSFjXrkJO1yLfesqL9",
+	"6fCZ/uG07v9MON2NAN0eMSoaKgKGgEEi9HgkO0fE/DuCb90C2jqV499HRGkbAXIMTX1BOwjpaIuYxl7V",
+	"/5Rwxk0a/efXzNfRoBsA5r5o1NvUqDdE7V3UjT+xVrsFxL8/ksZ7Jy32jjiOW9dSl6maDaOJqp6fRWnc",
+	"EP/0i074O8OvrK11a+QdJ823j7qDBZtzVUVLoXdOPCr5GwCeXtQEKwEVLcytUgzuV/68v/87Mfy4IZx/",
+	"RAauPuZKZrOwkW/cQbYotIP06+VnAe57spg4vayqvaWzY2lG/wZVeA4q2aupUAkib9U66qrN1W/BJdy+",
+	"n+P9zfmEAMBqhzNlBWZqmXH1yNUMXCRmVIKsgb5dff07ZUsZluYDNmQD26n25mi0ShVcVq9QjaHp/Naq",
+	"VW16NWTp4HGeq0iEE7y8FvFC+GJE0p2rQ+zVq/sjRYhYVL3TC+oNSVdIfSHcpY9YfrhALzHfvk8tuprZ",
+	"NToKB8uVBaiCffM5qAUgQE5zrgnXzeAsTYmuYUGxcBCPVToTZLBygdkBsRKYcA2iVTZcvHbrFb0upJEA",
+	"RTRR4RgYMu6t3SWYt/nbLjfsrJEO1UrtxMfp9ic6imq3I5fnAeUqagj3P5hobVbVl8PPLD9TcK6jrMQL",
+	"CXNI74Hkg2Yc9RyxDUF6AmKA/FSareGsrx4+zdqXczvpclc4G19diNAdhqWu4S9sk2Aer01t9342oTyP",
+	"Ck7RJFEb4DTqYAcISlvb+pXjXB8IAzYgjoQxB4BR/zifTFjGqWY7Hwf8wrGEO219W7NgTtxtCZhr7tj4",
+	"uDkSTBxWIs46zN4vydKH9DOulUOUUT3sWqKAoSIYo9JFmRrBG8PrFFLTeMn7MVHg3Q1+rRePOYCkpozj",
+	"tsBh9vY1kKvwgW9m7cvj+VpasdikkPCZLK5zPtTkjA6ZnsUGLm8FW6uq34IEtF9L/0CwVTxntvJfyHWa",
+	"4VqKardwZ+5u8yRQYDysi1kAsBCuv044BUPOXT1mM+gLyTJQf3bWUKFhLOa9Mcd7W6YAL/EMwZ+ftg+6",
+	"2wM/wxJKMrfUJrgyvdZ6BppEG1hCWOiGOSR+eWWBvCJkCC2rqvCT6xy5Rh+ETYK8mtlUMax9Xj7SI0Jz",
+	"hXckT8/pKKmDtbfLnZpPXoLNqU6lJ9yA9uvQANXChzlRFX00s3Cot4oaU1Bk58oWjMY3pXpcFVyr5jLr",
+	"pYQ1378DzhTCnq15mmwD4/mCmjY8HkrINmLxSzv3ARgLhNnNUnFFhrJoKZpayAFbGbdcDNhqyUUp8JLd",
+	"9se8YPX93IowWHHs3ZiC499+vVsfVnzx8uO4t9ZxrI5fWNe46titOGqOdCNnZO+3X//t4YBkXGkuUv2R",
+	"zktbUOB4PCacyV1yIatKzhVsZPW05pZ1kzMa7aDZaDqtPnVrhW5i+Q4hya0gqK0kBFSS4AvaWbi4280K",
+	"CIh+LjcgCV6RfPwTsX632I2Ckh+aFzeXgq3dNYACrHWaWxnajPGyDXNqOrMH+sjXJ110MHfI/GprvLrm",
+	"xp2Lzl1PvR/9EoK8K7+9s5V9ZzY5b6OuGeLezPDzTTzahFbxUQywtk9EM888RaTb2ELmTCkpeog0Kwui",
+	"yuKGzRa346rgZmTLR/gcXvYN3NpKb7QDs1hwLfrw1ubjWvEa7tqo1wttmDHcUsfnaCV+cEYA6RWRPtNG",
+	"fPNB/4oqllXQ5sZI58J6nVJHsYvO9yW9bI9hk2pt1dx8SJdNpnoGgT+Ud9A7c2eNJrb857CR7WJDWUds",
+	"TYJ2rhm3lSiCsUxhxrmFW44LX7smq1nkmb0R7Suu84bzbL92TxG4qW5vvC5YX435UBMu1JR5xLrVsELV",
+	"OC29ukEExBA85mgz3NeVx/QOzLTtaaalls+5uI5UqE1zniK8ml1CwoV1M9St7a5ieJ95MUWoKPLEiiMj",
+	"quM7vQkjuTtnaHfG1WaHGoutU3T2OoHclQW5YjNpQ5NMZDvuH7X8kGg++xaPW4st+RSH7y4KSOOhW3mU",
+	"/mIJpz7EBI9JQrqUADmC3x9oZadHEnN4EtK1DWL9wd0xByrBE5WE6TP4Njjj/GfEwrxhs4bYdzC4LSrw",
+	"otruOeUd5pcskeftMhdrBzKWvbjdk/ZC3tR5kCvrWyZXu4Ld7oTStf0Z2/qZ2JItshRsCisIQjTIsCig",
+	"UJ+/KMAMc2s+gLNyMqErEVH/E3kBtu8AWOAelRGWrLLQPpHd/jksrab1D3J5Fs0ql5bgwd6lgMzFJns3",
+	"rQPLroEi2S5hJIwduwfW6XtkH7GyS63VV6VND6flKLjbxr5dkuRSS9RzGS9Vl5Nx1f+8Zb5L44ph1pkT",
+	"cT6l18wVTFUf1lvHYnXKhSPOCLs0zOhYa2MytrEL7a0WZ3SNlkSUg346tHHJoDlRDWH2ozcUqjca/zQd",
+	"gx49Wq9jkJMA65yvGsXUm4ZvtSkRtCKyXYhq37ynKrwC23fICz4sdQfc7dZ9ih4P2idnfWkK1MpnG7Tq",
+	"8SF836hnkatHCHF5556AvzVrKlZHjjpy8VKohfTIWOaQx+kpPfTb1cVmyF3XUCadRzTCHfl6Kv8a7gI6",
+	"kTVz/Z73Baq4M3CJiW0fjPu3vkGYiZksSVZgGUcL31bEkdV+b+/gtAostvrebrS0bkW35IlZbwvu4uVY",
+	"5dKwC71NrX+DlfeWuTu4jZZ5t77mZMKowESLnTWWfUuG9FlgNMzBdcjbUD/mNpEYk+sLhmxuqbr+Spx4",
+	"+bmuww5Q6JVhfdX74oZpY3uC+JRycx6ocOj+tSYDityYNzR0NbCdElrA202NqixGZ83Z2VX/QtK1WtIO",
+	"oV76WXclIh3Vk9PiWhqIni0rf3PHsDapXuM++8G8W0lzaHqud2LxDT5BGVomM+13zAFyXTM2tZUwNzQv",
+	"GfA6y/d2Pi3Rej8zzOdT0TDp7v3267/t7Q/IBF60c+RcGEbnrJDBhUS6ntWxZfYH9UrN1eW+W6Z5v2pf",
+	"DXY761kMGx0G/73BIsjOii8uYa6QOhxR7qC+73Ysq7zkgIqumOIZU2AaQjpbhF7Xy4nH1OiPmhK/nTqH",
+	"al5LuEdDKaGr6u1eMXMsaanHRlzt9Eji89gT0kUvhqHlHrnhCP7lm8kHgN8Y1XCFvQnpGvssK+gt1o3M",
+	"lwj7T6yuBq6ndUegMNN6DLtHGE3HVXHGgvLf83V+uqACtQxFrpi+ZcwHQCKpv04jXNffbI2WiIkQfH/N",
+	"l577J1eWqvph17+3hGKsg3xZB3uSDLnILm3fN1IwXRZmD/SnKnP5BDUl0JzKN6MCOOStpBJvVgjxj1HM",
+	"sFFlQDXKZqI9jy7Ps4KxvhkXrA0K+UcHZkoFTaGbh+EVPUI1mUilycPBfB8M5eqJbmnBxrJUrIbGvh5W",
+	"Rz0vuXUqcnDY17XXnLZghOeQC8Nyzdkt5MSlTGUJmcgbBnEFLUmiZXVl8TDXnlwrKyt47xrPzdFL/fP1",
+	"l8Zo44l1uz99r5lQ6y/gOcTibr37fnFBlgQAwgePSE6x8SsVtY4VUjBEwA2L9Dc8TTiW2DpUK9rM1H2a",
+	"Tka6CcsZehMPQeVszAaqAsUsZ587UDwfslhsZYYRiAij+BczNXfZu3lXx5uumNINOrxPs6vc3j1iYXc3",
+	"8VbXMAHmYF1gg7DsFDfHNiia0OKaZdA3+ch5yquWJdXAbFsuixKMpgleaTDAVoYKbVPADUKELGQTjTlB",
+	"IY3OQdrnbM0g3nU0u6eZ6jdI2PnYeY+bZjD+mf5Mi0xhyZttw6mgDedKbsMCPjyXwhjkLdZgf9zxi7Go",
+	"Z5zl2dOikEUky4NpW+sfSZfnitwWxsK3Gn99gpNSaQuZvIiaHG1kQQs6YdF+3i/pxMey5HDIECTip5IV",
+	"s56tHCzIGJpXEP+auXAMHbFLxX+Of9pY3LEPg9f1NV4l3TfPTsijx4O9HaeTVWNBf8586+ormc3qw7jv",
+	"sfJWyhRc+viOwUdXitSmvVydZq/YDSu4BlPEHTouhhJiT7eAap/xctLpdcZ8NAaDmGue0jx6Bv0ZCRJ4",
+	"x1xBX2JdUA4pqQ4CZSgLsrf/fwC+sKbDYd0p/2B7TnmAb1raQw+gg1Y4NTYq7FyZWbMW0nab5Fq43SXV",
+	"IrGexEGe/yxvyYSKme0RecXAiWcJHpYmHupqxP6omTqfri5zjVpMy0TDT9UXabPCTFjzKq7s13vNLq8v",
+	"rKvYWBJhd9caTAr0BHFJcraBmuESNzwraZ7PIIxPBWG0yLkRejTPd1aVry7rBxuOaiQ1oaB1V6k39XdH",
+	"Xx7ArC0Kz6px3DSma6zf28p63Jd87Z7ybnkhb9t0B7rm02lscb7Bjqm+g6pZpFtm2+uF+HbLuvHOEaxb",
+	"rWomS9ufVqNrQZobdyB2VNA13Bu6CmIX2Z1l1HoXsou1Ie6Rua+3oL3l6WreyfpJ89Y27/6L027tyYwy",
+	"pjhwSBxDCYLnHkDJ4lWuN+jmdJelRG1n2kjTLbMY5jWjmnReuXRPgvs3kb9OVK58ALANW5cKLoytuTwd",
+	"uWu0Pn0/rhE6faNRXwLvhefWRyRoYJjEOhgCyOWkDTz+qJh+bgdHtX2r1rRgtjex2iXH5GavaoVa9UCF",
+	"SVdqpqEf6B4gC12rS9GMYgeMKS00ZDsZxgX4+pADRl0gu5BAA70OyP+oDg4z2EIqP2rNX1L4cUFR/sUO",
+	"RWUQ0kprnpOuWbYiNArh1x8lOAdq6vddgfr4GlGTRsW+kDlr85o35r7W4RfzhAu+LNHZHaYcDCKElrOL",
+	"umLLtnUSLAF8OQ/h4qrjLFtTBGNkvb0KU5HnHOx/M+ZMPJiv2kwGNdHI6W1CezPa7/y5tU1zoXcXzfPW",
+	"9QDVVOdJzKpHL5osm2osThNHa55lpJuzoSalQAM629nCaJZ6FRaNLGwPSegQozPML8oqwNosC3XDF94Y",
+	"Cr/fuKcvG+PRbnQZV9OczjaFkYCvtEvxnADIrv91b4Va2kKVO5or/0Kf7IJyt9L99Ak02oXtmYPzb+pD",
+	"bVtb7pLjQGtELL2hLEiac+yZL26Y4EykrN7m8kOv8+3bv5wtHudrNqtzn/jW4YLNW8mjqHy85ln8d/Sr",
+	"LjrKVEzOzpG/eThG3UtZHUwu9hQ2mb6StMjuKA2DNz0VOl7lectFJm9XJudrqqGprHqL98/Pxr6mhwNc",
+	"MS0czJJOBk1I3k1aT5W1F6kBoojIsHjlTmln8NqgDsSqQHYkvdpk4stR1X6vH4bHAntt+A3UIigfmIYi",
+	"MIRn6d6a61RAkqAsrLfx+NQ2+bbhzRFT0L04ktnajtnhd0kqb6xnfnUo45rNXjckWprZ4SKGL4fA1YRe",
+	"s5pMrH9ojYSTB4NI+hktRkwflxlwqNh8ZTiiyk6vPE9vXVaMRe+QKAPnRtkciolVNNk9vZXFNYRmWuOu",
+	"zMvISCOKKU8b/Egl0GkDqvA6n/nQSPoA/7Me5YedLiyRRzAYZDZrICs6YuHxeEGL60zanMw5gbzuRtl3",
+	"R7YH4QJZep0b82Yb1Sw9nOO7pUsbOVoncdgm0nUJX64F8gYgTssafX3odV4EbbGWCfE5i7244rqgxYxc",
+	"s1kfc/Fdgy2sf5xO+4YW+ZCnhLm0prqv2cgVpS9ThtHkzslJf29wsG8HXVP2gpFXS+rbmUUcClPf/z0o",
+	"OTyybGJE0xkxP9/BzTZlxed2s70u5FXOJlHE4DfPTsjjg4dfkSneRDKZlpPosUxlFk0LUhrTqSc0HXPB",
+	"qha/rCiM7iizufMEFQrgZbscUo7tUxaT0G33vuY2+YIc7O33bGZAKovMcAabhmafqn33IBaxaErFOCbj",
+	"er9i9n6aUwGjJp5gXZGXTG2b/rmZurQEsnbaBnOZIwuThkRvec0EYSIDOYtrAGkUXx08Jv/f//Nwdz9Y",
+	"fNKFOC4XJDF/zgdbuID9uEQdv3EssWxUzvKsn7MblpNqT/HLqjUXChJlYlWnQmkalebnQUYIJKvATjgy",
+	"tjtijuVcqgid8vs3e/cdaNd9dP2qTkOWE1M62mU6/LzhHm6NIVz+t/4bvNQ/zRLXaJzZXJq59f/qapAe",
+	"DAfs4OoRPUj3ho/p3oqC68WB/Pn8/LVrgbZw3g7299eo4LQp7L15+leYRe9ycdw6m/fW5/PXihKaT7dr",
+	"7zf/7e/enJKCDRmcJdSOfetuteLDY62n6vA+7my2m7Gb+/Zmdb8iz37ToOYFtblapYDZ1Y9JbJef+QaY",
+	"0AYKUZXR5irKj8KmVhYnwGqtPnOvRxIq1C0rlLvjp5L/HKtXgJuaEjpdliiUyFH77nuK2Md6FUZAKbAC",
+	"dOcIsnyZMQGN/LS3Bphga8ErHsPTq1rYLk8YTYzukfjsTBVZLtJNYAMgTFSwYamsf27RMczuntjNlqZx",
+	"e0TJNdPfjYYBoWy/0ORkLHnKAuhLwVhGqCY5o0oTfSuJnNrCb83ea/Db2LkGT2l6zXxxSp1+YszPTYDw",
+	"rEcw0T8E/ataGtdP6E97a/eQt4Ovpbn9YPRgxZVmIp11ep2TMS24mtBOr3PGBJeQYvduG1bm/mAV5Kft",
+	"qt+AfmxDEpUEAD0Az4t1I0ZyX9l7XU/rezvm6ZhcsTG94bIsyFXJ80wRXZi3DanSTOn/FnNJrphomyar",
+	"bqtdm9VbxkdjXZv83vzEz1JpPkHw3nhrqZUlnS5TPArJYJbI3rnsgMV1fmB7P1UkTLrJT0pH4eJ+Uvpz",
+	"a++1DQgSRxUXo5xdpsAAzIKWuebT8Be7SgXV5lU9T2Pvol/xnHi9EBMe0MYGIvb8knQsFROkyzOPleN2",
+	"4J5yd1nJgtIM59dP6wxurpzp6uNULwWAw6ulQEBs88QavKQXrFScZOcRpeLrWepUVmnbNQn+YxlA+jRC",
+	"wjRlZ8GrNqpC2H8fTzxXalmBAGSyLBRr+OK/haqN1VBYje3wjJmOa+T64cUrVx61qVxZUjagLDiCnXrT",
+	"Nr9q8MceCycakFR2jRZYFCzVoLRAbFGWtpK0qpw3Krpa2tjRvmVJscZYSoWlGtydRtCTHP9eXOwmmwgf",
+	"vqcMXw1ASD277SZyL+mRRO4nPfLbr//hnVhzBCf3onaDlY1LvmtuicL+YG4z+FlbAv+Yjy3fxE0wLOa3",
+	"GUAstCy2v3FtsCfWWNG11Kh5c2r1WlaAIPWx7MNJdTJiLdsi3KQ5F2eY07C/yP5rwO+rdIgVvLZ1TSlf",
+	"S9a0CyiHE3Fx5UCpXnMpt4P27yRXA7pXI0VGlQDM68okwHrZwAbWntpox3+LMZJQjW36zD1lNVgSjDki",
+	"kPbWlxo8QIirVZyhyuY2yI8zWOWmQ+Q2+Q6IYyuIegvk1o7KKlTazWlrWzhnrYhxXcPrrtTnGfseEmKa",
+	"l4rfsBduKhiK2Z7RFafOVZTYgDKPin1Cuuw9TXU+s/C/IOksl0f0FWfRJKRrbpEFmciC1fBX8F2B9dNo",
+	"3LhBbRMn7vd9XtoR9uak+3HIboGi3rBUTiZMZLSVy2zz6sxpYV1HgZEdK8tsWYuJ5RXos3ZlmYVHX3Gl",
+	"rrY8E9LNPlpN5hs24SJjhQ1KrN3ES07MeAt4y5FHqk1sqmfSs6q1m4wzTBZweOt7M2FK2QyCBWEkNSOQ",
+	"kugWqrBTIBPK801YbpAKG20k7OZXjwMD9BI47cYyzwgVpBRVa/mgx/nCXDfOt324Ot92yQbHK84+NYy4",
+	"inbVcqMEa7BsA0fRuGnnNo1fOcLI5hxDK3CC37VHFWouqVIYL12W8fzGOn6jjkgROMorFzH4Iws1jfoj",
+	"C/XZi3YAHiSrfIWL6QAWJhRMXJud7Vw9XBNgDhH3lJOjjdHWhGeJk7vWmWBP3dJ4wyJxpg0FBJANx13o",
+	"yw60B6l1ZOAY0YJ6ttoUKBjNXol8NpcYXEGhQF5MQ80kjoUqosqrCdfzXQNqoZAm9+MlmBv4FTf/GLVW",
+	"AM7NsDoO3xbIVLE0SqaKpZ+dTGVZpOzcx5ltrKJDp7wTCdQUiN6LKc+y4CMuXJNppwsMC8i+Mkt5RdNr",
+	"/JeC/Gnzj5nSzOgI5gMxFaFKwD1ONb+xisZcrNZcYc8tBuHiLjxxfYYdTCHBJwjVRMmJzbt0BgNm9MaN",
+	"7JWZulNWPKGz1i6Cxdk9oZ8kW3luyeoz89OIUnt0yC32ZIPVzKxJXqswa1MfxFZNcfnMbBvSGqTt3PSC",
+	"ovDGia24bMyqdA6IYgnu0+ZNX1tXO9tc7qDoOQTuqQ+73QqW0Vzn5+bwdYXUJGPw9h3XApxczWxGTiQl",
+	"wyGExmkFMEXjh9LDjEYva6lpHrs0bynAfXXUUodkGkEvXbIsBaNxsrqavboVMQXBCDXNBELbYhmVRQEB",
+	"ngVZrG4JF/jYmqwIhtBYh28/u2X294TOGr+4bd7nZuCH2/Prvnz3/CBjloLQy3nYQs7W+QnJ6GyhgLYt",
+	"e0sba8uqAZ8KZXStCAZegH6tnr6fcvOlMxnzGAbtoSAGbUUnmhHMPupoDso7Hw/MxBqaUOTylildZ61r",
+	"0soCd47V/0mlX6FhvcEX7JNWdqw0bhbmVP9+r3m1l2/f3DAWNrG5pLqxYEhWa7LluqD5giBXE+2+uHqq",
+	"N5zdrq/cuSvAExc68/SIbe9DZEECF4QHn1+t8wUIL6uF72SacypSdm5khZp7/KRinXPcYA5EppUqGtDU",
+	"KUDarzi7Fvd+LS33TZx55TmJuXNUhX0T/vj3fyd7g0EPHNYZS/mE5kdkUEd2bo982dDNOvheNbRWcwWh",
+	"uT73Ac3GHpo1Hjenp3p426INB1PNqk69Czs7r/ZHaDVKaAvK9YrDXSkU60jOZrhu0IIsWrdrVu7xTOEi",
+	"4QrxrRC2wno8NBNU6J0olPhWmV8b4fwa1UiLnTi3KliQkc9eL1ddP4q+VVOXY41EgNcqBmDGShO4P3W5",
+	"63mu2py7bVN+qJRHVq+lSXtOR022nhcA27LnVti+wQ2n4q1fraUcLGLb0NFqC9Dc1IZnqAUjMD7MlWsc",
+	"UUgdsP2adGw27BOYDDC65dMKGHuDDhPfoSuA59uOZWq/41+6fMQVUS1yWJw5JoTwUVkwhXXOPXIl9Zgw",
+	"kZlTbiOZcYD49gibWra9NwIED/jv0Zm2agYwlAUZ8lwzMGOoyIgRdCNZcEUjmbNSQCE/ZgazCaOfsg/A",
+	"OYivmDGJgg3RJbQiOU9dVd3qqoRzLxjBOw2VWPj3pQ0dmFdC7ZyKi85rNnvOJ3y1fowT+Iu/3diDONR2",
+	"Tz63N7f2bYUgTe5L4XijZDM3yGjrVKY0do0gx69PyTWbQVOiCb1mpISAa6VuQHU0K0j3YP8xBnaSN0wX",
+	"s/7xULMisUk2ERSCSrhHBf8LLkrNWnCH6t6lUrC+xAs8bJJOj9M02qA6KRjNkkOY84uT15BaS7SUuToi",
+	"ybDM8+QQfzP0ibECuEq635SKC6YQs/6p0KyYFlzVk1WMiWDDQcZQKPM4rrMZH28aYZg9fXxqjb/+iAlW",
+	"UJtMasZDC0boDeUASNMEsY6WuE+lAfOyMDzXzgWG7mYSGepC/gE8XS1vfSrRnTJnMchKmNMdoSK1MR5o",
+	"QWmwBCk3a499dgxhQkHkN1TxFDpBMaGtXjefOvDw0UruZoehWFowvXQoeMsdhvNwb3/lcEaFYWjxAsoX",
+	"pYIS48SOOS0YVE/SXCVHhIqZHmP/WOzoSMnBYECSUqhyOpWFZtll9fZkd7FYKxZLjY3jbEpT1ldsSgvw",
+	"7KrySjFIkoAThkcn8Sl6kH5x69BIqkEbA1zeKtKlwnEnTOCfMrWzengLUL9+4ZbQIkbhY5qPoeJL7cDi",
+	"FquksT/kJRexMMGQGT3A2BOKpVJkDU5Fv54R1eKaCb/t7tB+w2gRhaach/cKR197WW3gsXUx6uAS5ISa",
+	"QRrB8gD9bTUc4y1VBO89IqLMc3eGEoyhQAFEgjckjVCNKxG4NsCYb3ZNVvDA9YkBIpdDqR7zqeqRq5kF",
+	"FHPwZ62zgxqBQf8gWJN/BKD6JtBLu8G9iog3Q6w36/ENFRthN97NjdM0mo3wnP1JWDWep3BjBUXfdEaA",
+	"7dMsq7iAlqQLuqiDDXSRQNBnbDC3PcBN0M1hebFfG6A9MzPE2Vv33MSQpueormmjnk7i6CSCwONm9TA4",
+	"sFiEbS2hbkoV63OhGPRcu2H5bAEt6WHdxHsQOZJ+MCdw5D4y6czX2E2aerZULLIRQdsTF6J0GqJrMic/",
+	"VmeQ9U08+ETThOP5WTDHOo4RGjIVxJG2/YWAU6ryKnHS2zx7z5nGvz8AIzPpLUALgybzBVO44zlZHAcN",
+	"yOXukK3mK9tBbP3o3Dm6Qm9kHB7HvH2Rz/bImI/GTGky5IXShzZ489uv/y+h2YQL+NeECjqyv9oMvtA/",
+	"AI8A2PaEIzAf3N7pdezNUXdBoG0t+jOsxmyTHFLoXUugLgHKbs3vtk/6NZupI/vvMVdaFjPDKq7ZVIdj",
+	"bHbMBvSoWFoWXM/OzGJbOwAMleNSj6u/njll8Nu3551Izc3bc2IbhlzNcL0y0lWMkeT+7i3L8/61kLfi",
+	"/o+312r3RyVFAmVDVzMIigv09mYWP0jPLsS0kDc8Y8UuOckpn6hDywS7FYeseGcv9B32bF0SzUlCp1P8",
+	"KTGUkFyIbgIbZ36BnTP/sFtn/mn3LtkB11ACFl5Cuuhq6pEEbeGd3QtxIY69nUu6SX4NI+kRmPLrV2fn",
+	"BMGr9u+bzUp2wIQ3mq/HoKPKNkI0y4vsfPdCQM6v2QnDq9Bg9Ls21npaOTnARRFBHTP7RvZ3B87RUXdi",
+	"2BZuiD22v/tgd2/nkCTo7riiij066JZFzkQqM9b1Tp2dw4Uf0X+ys5P0CBdKM5r5uorKkeFbi8pislub",
+	"Ggx+YWaTdPoXNovqUAtrveNebrvevTh5baeszFHZJaea0FQrt9DokDCHC3RS81p80knyw87f+i9OXvfN",
+	"CCrBM+Xm7w8fAN9sKGO9GoHYwUUDlW19q8051LI+FVk/Yzcsl1MoH5jmVEMs4Pj1KZDSn8if/vTc3v2n",
+	"P5FusgB8ZlUEi38G1Fkl0qsgc19TkdEiszkpF4IQJuDLjPz26/8EJC5zzFQv9N7T6ZQAqjQXox5RcuhS",
+	"JPEsTSBy43D6bMTCvNocUvOWlO1i1R1XRAl6zS6NIrtrJ/bijKSyYMHE9t18gNX1bM+inttj1XO2RM9Y",
+	"jVyoXpja0bOftqk2YaZAD9MwIBkGknBs0Ml3XadlxjXJ5agacEonLD+hih2Z9ypGCwS4oNeMJDmfcJ2Q",
+	"rqtP3R/0yIS+h2bN5DUrJlwBBibpQoXV5Q1nt4ZRwB8s4zqB0eLfV1T4azgf8yf2RKn+xqn7N9k/8V0A",
+	"NTaR4tJMzb4apoS37xDAG4EiCCjEkjk7dNmbsNGG5ylbH5XnR07K4U/VSGvT2GiojkRqAz6qcuENn5Qi",
+	"n1kpJm9FbYsb9te9tSrfUlWnKiz6mOyStwi4DOhaoD4j20ZnJFDlU/BIOEjAlBYFZ4okhnXKgv8MnPKQ",
+	"oMOOIJ7ot2/PLZzoUWiymQVX1YoDG4d9EeyGFdUF6IMJnwbERTCSPZ5nAp2jkEE7HLx/AikJjxh1Gp9I",
+	"y0LJoj+ltuThELVT6OoZodK9wQAlGRVETulPpTkUsFiwNfAojDg58jVN+KHkF2KU0x6ouZfVjT0ypupy",
+	"IgtGPuDg3jp0a+rbtVNB2HuofhhZPmSRzsi0AIcqx/VNTof9F0brPCQXHVxly2NwpS86CSLdwWjtpYQM",
+	"Oct9lpVZ151d8lIKRn777/+DHOx/DQc/t3/u7cMo0YniEGBJcpqxyVRCJY7h9zaMpOgE5ETAT80v5huk",
+	"YEbBVpbLygLX0K0aVloSSjI+BERE7HxKuLa++/19FO4QD0SftRU6Rp0uONPUIsZjdaoTK8evTwOP1WFn",
+	"b3ewO8DCYybolHcOOw92B7sP0A4cg/4W17jMlVFTUASY4Vt2Rf7CZuSMaVQTvnq499WOEes4GGd19g0N",
+	"mc01vHqXnNB0zAjXR/A3KaSmmpGCFiyHRGNE57bwTGYI0H7AWEKW4syQ9gcDTMwC0GQwQ4Iz4cYfwAxj",
+	"t4IfbO+BztOz/YePwOd3Y9a0j39B/4HOg+ufvp59u3c1ON8zWwDNBzpPTzq230BH8VGn13nfOewMv37w",
+	"6tsHT/bfP9v7ZvT1TXn1WD9ne6M/v/j5r189Yl+fl+px+frPN2/++vS7Tq9jXvP+8tnTn9+UjycPHv35",
+	"+ctLXbJHDx8/fzn929tH05PZmebX3//4l9O3pw/poPPh3QerAtFVJg8sESgdi3tlCFQxDZ0cHuKyxV7l",
+	"l/f+qdCsEDS3wK2B0t85/OFdr2PhQs26QVIV7iOc6BtW8OFsbv+Vy005/KEDVsK7Xud9X2XXfSyNPuwY",
+	"nbPjfpwwPZZmHywkN/5aMAVVX51D3EozLKf2mMfv++jNVCq9Ws/th2onhI9qqu7B7sFOD/TQPuqx2S55",
+	"w3RZCHM8jfli5nshbHU0uBA84Vq2ge6AuJAwCg3ocifBMJyuf+iUvEqPNdoQzW/pTBn92yvaiXP5oLYK",
+	"LqJrNrMKLxglNf07MUyIa2XDmW0skV1y7lGJ4/ox8DInZq27yYE1G5Wi5yVm9VxwWknX2V07Xu9y0zFv",
+	"xRmZyz2fO4JxQhA9QfdogARm0D2Uu9ruK0boRNpO5fBaeKcVfYeQB2wNEbh6BEAUQQTVYSijcVdbDqXl",
+	"1IP/m9dSRZQ0+++nioikN/Iak7ttPA56y3Jtl4+78NguORakFMCIeygu5p7MzDt7hOKrrdcvkwzzSCcA",
+	"X4FtBDFaDWh7+HL4Fmw/Tm2vmhqSSGIVcGysWZkfePVPf+qhAuZTWLE8khSlALstYzdkIjOGW/b86fGb",
+	"l08unzz9638F/NZFqk1QgntDHGX4If7qrfbar4aYHEa71xdr5O2OgxlMLXBfG9LlyfPTpy/PL8+enrx5",
+	"ep4Y7ZELDb4IeCdkyBSlsJb7ie2QEzIMGZqqRBbG4iDzprLRX4ZgsXBBqLgQC8zAmLWJtUh3Q11vHrLd",
+	"8ldwCZjTNKvhgl+IBJC5EwsK7nfWHgyjbc9tdq8xN6B3IeaJHgDG7ReQqciMGZ4hCfJVu9Y5vyoonHTM",
+	"rjHqNagxdZmOgbZzG7C2Y/zGdoZoEOnv+7e3t5AS1/e+hWxOxgdJJUZILAc2mEv96OTXl/86eXzz/eTZ",
+	"7PvJs0fp3/56kP7tr3vsn1/epJMs/9cH346zt+8H/7r/bJb+8/tOPVmjs5iU0fERf8wKai3La4kzH+o+",
+	"YJtjdzdVqJ7u0GGzb8dX/5zyV/zbZ9/9fLr3kp+q04me/uvJ6aNTflA+598+3mWzb3/O3p6am27/9W/f",
+	"Dp/zg/JUDHbT/VzU8wwOHzwaDOpzx5yQem7CoctvWHddbBJHg7KDc7PusU7PumxgnUDv7J9IoQsZi7uB",
+	"dCWJkH3Q1xPvgKKx+I75/EEbbeobmvnNNI/srX7kO0Etn2BANwd7D1Y/9JrOckmzcymf0wLbfhzsPWzz",
+	"Mc8FXrCMUwcGfLC/3+bhaSHNitOrnD0FXyw++3j1s+dSvqBi5hIVt6Oe/vKh90vd4fnDuw81nfXpe2t2",
+	"potsfYhNmEIi2lB3RRYX016tShzqr95tF/joGs0vtO7r0BhQ8ziTZeEjw4ZLu98CdtBD8Y23gg5zS9WF",
+	"mKD4M9OXgu0YM/7Wxzt8ug5AeV5ezRKizEkBpfeWK7ZLzuRQ922V9IUIx2VkmQc3tS8yKwxxE6qucc0T",
+	"NZa3l/YFqDDE5IYxCI6DJTI2bEEnTMMJ/yFOONUt91/TETvjPxvybnUvSihz81wKnCy00cCOQMDz9zZh",
+	"to9g/eZeJjIuRruIa3JVMHoN+bXKu5J/KlkxqzzJbmlrLKcCtujb1JRLqoN4Te3H+i02fcVeqv1lo9B9",
+	"+9+sZK5RSd//Oxb5WWxXks9qJAgKEVck50OWztKcBTXysTn7XJx27L/a+KrX7coxgWbPFTSMbhqHBcBb",
+	"dxSYANBiDHWHI1fWK980HOx0dok3IbpLu6GdwBOYMLSSvM/pSD2DioI2h+FfYIgtbjxxKVTPCjlZ64Fz",
+	"2WmxllkJeCiGTdsuqFwR7CPTuKCOqi9tIUa1mu2KOVoNyjb+WWs8Wm40mhUrejaWt0+Qk3aM5LubrohJ",
+	"GD9AfZmd8CWkoaMrqCqsupymGmD/UlSwLnnm7qkY02Fnf7D/qD/Y6w8enu8NDgfm//+1Sr0zHPBwFb6X",
+	"UftgevBGUeZ59Yt53v7ieJn75oP+/uB876vqm0MOTNqOcmgW0Jjy1cDBjqBqsnwwXDnB5ZMeMImo48R6",
+	"tfUvZFbmjOwRY+LnLBvZ5nOdCpMeBRl8GiCuPGBk284YdWPBgUG27jPhCG6uA4GDhtxDkgphG+1qOTq7",
+	"tMWyA0fbVZuvvV7Hq0Esg7MIf15WwdMqR/MQXNaB+pWjKj/mU5BP82zysJPK8QosO+drMN9K4XwForGR",
+	"ON097Yizmq1ZKhf+sLTxYX05A8lREWvn2DdbDHjRbudTmiWDFmbJM1lc8SwDPeqT2wVe6TeLGK5TqNUH",
+	"vy4o98ERbumcDj+CoK0RHd6Hl0KYwF2SGMaRAPxABvXL5sgioXMxwkCWzZfNc3kLjuJk/iAk6KYDtdoN",
+	"PzkiSY3BJfeTgE9Xj1yIZFSkl4rlw8tqZN7p42LllxBETkgXh1jvSwRtPtzHdo6qIdIUWEN9jBCaLZWW",
+	"E1aAmqZqb+V6Z5cknjlav5//4fKKimt4oVmVSalLmucz4uFrj0jauonS7oWod8yuUiGClbd9sY+cnza8",
+	"drC/v0teMpYpzCSz0fILYfSVK3nDvH97PsTc4CKraHNtWyeIWEJCyru2jraYw2hR9tt4Y+fdvMDvnJzs",
+	"7R4Y+XSyv7tvrs+n5oiS5ij20KfprHeiC8ohTmjfqGxEBTIUF+T54/6DOXk+J8E7SqYwgCFM3EjNww6F",
+	"z3e8jJ6n6UpWn706Ift+cH16SwuGVYD2Pst5+FXOLiHxAeTKSvngxZth9UYdyAJmhEPeQErYrP9W7sK9",
+	"Fru/7veb/HEO/6sO4xl45Z5aNIPYZ+xt95/aAnpP07r/BsLrLFv1aPWIf+JDr/Ncph7bbNnT/r5P6+5b",
+	"X64OWsjVEymGOcck2C8exbaaAx6suqS+u/bQ7B6s6Q8rfIT3f+HZB9QujAESqdWs/HLzLsMjG+z97df/",
+	"MCsBHm9yZaxMRbgmVzS9drLM590ki+kZ+PK7yKkhvHpTU3VbfMqacMEC9dCrx42Bz9DGxaRHtTEH+70z",
+	"kYPVT7yU+pkshQ1LtDjPr4MUrmfYnhWO89frPfrGybTPyQvQrVLnBaSr5FDv3J0l2DO82qSIRgVcbopR",
+	"voPBeRK2VikEcrGOkhzX/aSYw4ImslVnBwfRfKw7nPYtOKe2deK3oJH8o53nz3Wu/pnpbQtYc0haWOdr",
+	"EW81lNMnr6lGmTV1ZVBzZo6hXGhWvNBeBlMlHzx+tLMoYDFhp8pdxUpz0hU2X/VCLCas2pSkiflEKMAI",
+	"V651O5aPUHI7hnQswETKsLUcuxDGFCJFmTMFGR0QHjUXrTtiQjH1mReMpGbFA1+ETYKBtFdYiZgti/6z",
+	"rekIGxqxdbfiBiYWFrwZyg2/BMveh7n/U8x/HlJF3DO9N+jvPaxZslsb6pZyR7bFcq0j9Qvr3aoq9ccz",
+	"5f6Iut93QLvbFlN4IrZiB96vHewVqSNV9YaW9Tmtm/txIRYdnmTR3wkVkejuJN1aVU9V0OMGdSEwn+Kf",
+	"n3rz1G7QLz7IxLMPyQ7kywYCTw59Ober3MVyEBXkpxgVuWdko1FvVyaZvPGL+iXZpCnZxLVG7s93n1kR",
+	"Qw8J0WdqYOZv09Dx9sxmebYVjK/hnZAZscWAOHTvQVKo9TfCuK3tRLTnOwDVu/m864Ve9XaR5kgg/UF/",
+	"b3A+eHy499CqDvCmQk2Xv2lC319WA6wvahsXtn8U/oWhf+j/5xsZLR1kuzjswmPbjqy6s706wupJ5vce",
+	"X/3DmHwYkA259z1VLfOnCM9WnH1LhmA00vsG6hmVTcRElrEgc+8ZQyrnIghTGtE2c0J1Zp88QnsNEzcF",
+	"iN3FYCKpOzd8FUxijImEdL3oJgeDxxciCdiQkPoS7sJCHHgSiw3mhwewfcFHIJBXQjVoNDpr0SmuXNMz",
+	"lpExK9ihGQNJhLzED1xWgV4svXglAhExZYUDvKkXtB+6BmpQaz6iXJDbMc/ZnMubcHUhzPzIn/4E5Zkp",
+	"U3/6E27NtGA3XJbK71EXbFr/7QRhIbxh/k9kbwesZdgR28mNK5LsDwYJwg9rPmEKZvGUpmPX7c0IMmOK",
+	"J4HMSBab3R2B1y4B2ZGQjE0BzBghYy5E0KjOiNpDktTydRJwA9p3Jja8nZAuJSiRd46qBrzukQtBiZCi",
+	"jzj1gJ9j3pC5rmT+NUck0ey9Tkh4P773iCQWLychxtoksrgQwJ2PSGJULDFqGJovKvLt/3LQVaHxWRdb",
+	"l6BGutMDiEsYLuCUY830njlUD3dtpXbirN6keqGvBrMEeIQdPzGIbwZasCnGKmtbY2uoYCPcuG8LKUZE",
+	"jekUNUmo1wWaNNondJpRtugX9v8slWZ5DhGL14+IQ+2YddAmmGEVVGXvwTY5Se1Lm1Q5IXJ4IWieV+fx",
+	"nm1YqPD4+0/AGH35nZCOCqGKTCEbsutxIeaIqLdIJNC6GXfff8KwYAVTGJZ5bsdxBHzAE4O7B7NSIL+7",
+	"tlzwMxBKcmTOhqMVfA6W3LXLBqgXY5EiIC582PcJt5BKKqV5RTaDCr8HCrbCUe799uu/PQTquxA18htT",
+	"WC5LoDu75DvhOVfFBc343CRgp08Df5guqFAUOyrWD/c9ZSg0TJcLM2x8OiUktRi6ND+XhjK71mAKfPcE",
+	"9ZqqdBKhi6Hs0LaZsU66CssiYvUgA13UjT5v3slyFTuqWPcWbt2vbv0B9A5mVYZnjGVXNL3uvIs89aB6",
+	"Ch1nC3ccVHccfHh3B/3zDNb+45R6tTJS9luv5YOYZbNkfey9g92vHoaL9Xsxfh5ubvw8gCkF9g/8+YnM",
+	"n81prck1azv7en2nK9gtiD5UlAyTrutJWCcE88/+4ayiL+k0H8vuQ15HaEVp88bQ3W0/PIWtrb/1nKt1",
+	"H2SjqzWMx7sHdskLB58E9gt4SLseOyb0ke6Aa5QaE7BaJ1RRQhuBipn5AGC+K8bUPETSb7/+zwrg0mE/",
+	"Vt3IwQfauxBUoRYbOuPqjlTDCaA9d82TGsRxIipFLVMg0Cc+QQBqFbfzO/LFnbPFCP7HPNMr4/lbdef0",
+	"1njGfdi7gtryE21xaT+a7+k7AcggNETo2yXHiOkGBcKI9GaYxnwoxcEJB+2PHXDI48WkIDubu4f4X1ko",
+	"zs+dHGQn9CVUvRXl6A5pgp+Jn73B/Sc0khh6d2bmDv8mYV8L6dkixuvAP+8CDUAQGeBCbAUaoMIjtagA",
+	"F2JbsAAndlm+RGnvDgkA3aI8KEDwV+vIrtvnjwwJgJu+Ag4gOAYYYC7kqKAT26slMgh7w3yAOYBI39v/",
+	"egVE+pKIN44HEuwR/RpGBUyjaUSIo7pGwNs3NPjHQgJwWwkkCbGeNaEAKlreKhjAwrjWQAMIhvRHwwMA",
+	"VIvLmidvERbAOTTRSfb14HPhATCR1esHH/X3H9XrB2nKc66ploWrIFzx5Xe96miaU7rC8diuSD2CJzBh",
+	"mrpuGKlU+jKF3n2dw87JSX9vcLBfNSLpnE0hP9fMkTz3FfPkteN62B7FMTjD7Ub9oLI+XrTPALXaVfbv",
+	"7bet43eCo/JpDvbPB48jma6xYsjasFwb09Y1/I/OB18fPrhjDf9+PdMEERXmMI4RQq04/VHyFz8ez17y",
+	"we2Ls8Hti7/+y+2LJxL/90zy5yffTuGeJ08fvvj5X/Y8etqH9cTd6mwVy46+YAEsST1Jvb7oqM1pkFtI",
+	"MnEvX13/77QBLkIdHYO4vvq8a5MPwp4VVasKrEnrXQifnADNIxTTqFw4oM4jwkHpJ4pBpFAqX9eux2wW",
+	"Frfvku8wLn4hgur2gv3IUqPFg2rbUOtONi11x+X/rOHGpVLrk8iP/mDv8YA+zPb6NH38qP/VVwdX/as0",
+	"Zf2rB4P9wePH9OvBw686n1ogRLj/R2Dta7LBz1Pwbql0RbF7BfD1pdD9S6H7H6zQ3VLv3SRjc327l41L",
+	"nFvr17Xjg4eEa5JxRadTRgvbZgMTyYw0GjGteiSprAWHJlNZC4gjY/FfEG58kzL5iJTDb2wq5T5Fkfxy",
+	"3lZ34X0pjv9SHN9QHO9U2oW6+A3YSHNNfKBir4y/2wEtq4U/qZyE7evgNzzMn6wGfoWycjcl5Uvt+zYj",
+	"59uQuQ0h8tAYXYtOHZ7sVkrdD13XU9s7HQ5WKRCKO+uRRJR5nmB9ORQRuH7v9oEFIbukB1S8hj5oAHUh",
+	"fEE9idbTz+HAhWNewH8LL2LbpqAa35n38Ur85mL5regJmxbKz9l7B4EtZ1uErmmrbVQ5Hxql6ML9eAP7",
+	"pHXyy9myq5H/wp6/1Mf/EevjtyLKmsviW5uPm2dYLcq9bWRXOVGwUWLV3cTBp0mqWs7WfELVF772JZlq",
+	"KzxiSRLVIpPYvx90i73/S/XHafbhfsZolnMRYxVR2DD7qNHhFCPuaaIlYe81ExnpJlSNsAcf9Fd3Sk3H",
+	"/Lw8+Gs+M6XQUcb678Oxdhbh3VtnPLqXWBSEOFN7Xaqxx6W2T9xT1RyvaHpNuhhUYtk9RRKc8qW7wzXI",
+	"E+yWJFnJjnVyIVzpZU4xUYMKC/uMPQL926G7n22rVuqyYEf1kYAJL0tt7AP/EFbqYR2h34Jd8o3UY4TK",
+	"Nlr5EQgmCO9gLp97o2e9ZtQXwtfI2eo5103OTR/zOiB7f6grqwTiXGHzYzL1vZ4vROtIGI692qsnjjDv",
+	"oM3DHgRRmhpocmt12Y3kqRmh8oGCTwouZRdlCZ5fSCbg6TFU6DbvS5HSl1BIS4H1FNl4ExesJwA7qRKR",
+	"XRO1KLbwjAcnO5YC7N9Zk2CAO96U9/tUaKjxdkgCjpHNJewa3i3I1YzwbKdny5sBMn8IKYAuI5ERY1CL",
+	"0YWADqXdBPMAfkAqf5f0CCXJlBUg5My7kCeSJHVZfAm55SKTtxfCP+yvvfthWMiJeUvkkpbvkkOz9m+e",
+	"nZAHDx48dhl0Fssp+f7777/vv3jRf/IkIWBzcEG+Oz85QtQFwEkAgEPFb1jPjsvdl2iZWPhD14QcPDEX",
+	"IqOznV3ymo5cgsNCL/+Htkv6/kPbJT2Rw6FiGhARpKZ5QsAzoQg0Bb4Q0I7ViCUmdDHbJQADAf+2KBB2",
+	"nWXRw38GPXEp9vLGPq/a3MWyC6HHhSxH454FAiiGNGXQPpdDtX46xQp9NVOaTZKdnt9JKUiX7Y52UUrt",
+	"XlFhr14IbM6At6J8u48JlTec3SqfxuGa3/PMu+KAxrCbP+laawcCapDGrXaaisLMY8/laNGciaRWMkvW",
+	"Lk/WkqMjPatfTXOZ+fSsWJZlnXxb59F+p1hhFKZeR+kZaHBDWUya0lPdWD3mfUN2KuzRPBXXFUWfU/Fg",
+	"rfnNn7CmBOaDQT1/ebCQWHqXGUeyX6GUWIr5qx99FbT8mGvwgr43hm2ZaxVnE01Jv8Ba4on9DwdQoc4n",
+	"5aRzuP8QB4l/VWnmXGg2YkUsIdnJAS2JuuZT0p3SERfIVJBfNY4KL8eHFY5qbwD/F4xsEBnZFlONUzs3",
+	"x7s6vQ6wzdOVBfvvza1DSI0KEGCxIbbZYCTG2sXKk+zpqEaK53sHh4OHh4PHHnGAltlyq+6azU5X9iSe",
+	"VVo+3PzV1SA9GA7YwdUjepDuDR/TPSjOQK7fOexM0mnH9cFavRI/+3vPcafMYnZseuuLCketZ4kTCNFS",
+	"BOyvkXBrYQ9YNm9E6or+VaCrWF7yJWu1yYmCDbUrza7Wmdaohu0U0EZkNHhHqHCmsiwUOxlTLprrzc4Y",
+	"LdKxVWYwan5PEXyUpPCsEd6UpFSxPhfK2I/mhBFVXiGntTorR3Cs3oWA0idURc0vu+SttfsT4FiJ0Ygw",
+	"rQc0LfzMrtfYLNMCHrg/IN0JfX8hHg52jshQ5rm8JYlg77Wv5sISrYksmNdscPio2sS0mCEX2Um4Omvn",
+	"AMCqtS6meQ5Hcp0Stb/ub7PYA9fjFJNa00KtgmppvmH/feddjLMuVIDMSTWzz+jjoWDV39KCjWWpGBlz",
+	"o03Qa+bRyNHSmUihx7u+7GIslg/aysCX7LYPb3SOR2K9caDfnrZCiLEhvOMl5QgLBQYvNkCyDChwdVGA",
+	"N0bwTH5hs3E2+4yLrM69al7q8Pd27HaI3YUXfdT4kjYtAh07rJGk2VNALxtUGH04bu8D8BjIt8Lb9Rci",
+	"pXlubKjbsSQ0BzBksHfpfOSqB8iTtlk6R1sGXBPYlO/Yfs5YpVQTCIYJqQl7z5UmXVlA/bD1+O9UMHlT",
+	"yYUr3uN6nuWyjOtkDZepKx7wJ+EzVxBsl09ujwkuZ2+bsJzPlYBf7fSqLHzQCr4k4X9Jwv9DJuFXouaO",
+	"EmhJLr6VQQ06//1f4IbTdXPxzUOQip8zesMUGUJXV5eBD/9IqSBCklyKESsAldWWE+9eiMCnTmheMJrN",
+	"yIRmDNP5uYao3jWb6t2wcQ5X3pt9RKjN6JMCUK7ohTjY24+KGvRvSjMEP/Z7CiUgCDGPSiEL/HVnWXb/",
+	"HcTQ6lyNg8XFt3nE/3CxrT9glkOQ/16d0VgW/PoneEkavNciV2fBw3iWJcHHjN943ntI5nczMT+DZfn7",
+	"sAfrY9oA27ONJnQnDehLhv92M/y3JtCbEv0ri3JVEhPyAp6RbmIOwm+//gfinJu/+phVX5Y8w5T6+SSm",
+	"lUcnksRkFYmN85eAzH3q0tp1CFrWpDu4GUnwNOnW6w+43sFIpt21HExa2zMgw5DxUYX0Db3zCAV8fmRA",
+	"O426yYWYV07INnSTC2GVE7JcffIvAi3K2Ou2BGNZLcK2tZoNreulLJl0DWvd2ciU3ag+obXk2n+/QnIh",
+	"EsBCp8C7zOQTFzSslES+quGLRPrPWtTw+esStiaAl5QntLWobT5yq5TjmkGhpfPCVrL7dyegox5tFEw+",
+	"ZoeTAlBpayo1ubp3nPwe8RsmIAXI5iXJC4FvszV+1vGN98EWKtJ1BXq3Y0l+lFzYNOQR04RroqXc6ZFS",
+	"ZAwALi+EzVq26VpBVqnLCDbWkxWhIvO9Rw79POzMuCJJLtNrliUXohSa5zA2SGByqcgOvAAesIkxXGPS",
+	"GtS/MQVKBSX4puDd9EJA2vJ3ys3NCfuxzLP5wVwzNsV0t2BCvvxylxyDs0bpC2Hb80CemLJtSXAlQY8R",
+	"jGUsOwoDr+4bLst7Wl7lXI2DGskLIQuCSRfB7rkCSrtPPle7TVK1zV2rhQd6QexizKeOGKw7Snr8xZoa",
+	"Bc21XFTjQnRtFMSmCGaAoB6ku09Z0cdJV98x2l/UKYTvnbeWt5LHfTDfMhiWtQ3k0If1SgZg3F6WfowO",
+	"JUi1x9b/B7km1P+x3/OcqQVf23r45VOvOax2pcC/gdyymE711hxlXc96z/g/oB/wi5rTTs1BomlWc9ZP",
+	"VKfV+V8nS93GoDfKF1ozUwiS2S9EMuQiu8Q3JEae5zs9snYKETy+S5yleiESzAi0IlDTUWJz5BURtCjk",
+	"retfW+Z6ae4RCVKPLkRz7tETXxyHawEGuhkdDJRlG2Qn/U4Tk5pQdHHeDjR6y1DR5uUroaJxBNDzEurJ",
+	"zDg0HTUNQtNRU3rxo4NVENHbbEUspKZOzRaipDl5dfbnY6LokOkZKdiwYGrMCqC2KmtAaTocVilSqwSm",
+	"nTS8+Y1/pRGO6/nDfaqt1xQDRoVDNi9UYwB8XZlNdecMqnWSp5BCvmRPrcyeWsybunPGlH1Lm5Qp7Erq",
+	"rCVBkqygQ51YnlLLiCKYELVLzhg0kFWOh4N5ScnUSDoxwlZnhhi+GvSIkCRlheZDczyxIHSAmU1qlxxn",
+	"GVG6KFNdFoy4/k4XQjFIZFc9wnJmHbQibCfp2bgC+0Y4U2rLeVKfuadjwKte4RixA+h1zodaAc/KZy6N",
+	"yTOrIInpmb2XnDleoezWwVCqffn/2fvW5baNbN1X6eIfkymIJiXbsanadY7s2Bnv2IljO+OZCVxGC2iS",
+	"GIHdDBqUzLhclXc4u+q8wbzIeZM8yaleq28AAd5l2THnR8aSgEZf11q9Lt/3E39kIV2NO8P7899pliZp",
+	"MX8ueDGWiGyqV/sVkvzd76m9pla1Nbjb+1gjpWz/NgIwhRvhDeZPrQYwBWvokDt1yJ36YnOnttY/y7BL",
+	"tQZavO/cNj6L2xO2FjePtvH1WzZCqZNz1b8v2PyWJEKz8dzC2scKAU8QctAvpjRZZ1dZqWcUHjQYqXvE",
+	"u8n8nXd30xemLnllUJpDTv0IYs6cMww+pVuMLKxzZGpE05xEgAwN7lPLX6/eQupCn+Gwicjn+dy/qm6q",
+	"qfZ5H/Gn4VruJG6g9l7y9pNAKKw2eN1evCX9iTgYvks4BSalPbOT8wVOwob4AEYSxZnQWDa1VvJ3M9xA",
+	"mn4ALGQUD/Bi2ZEyINTazrGYzussZy2CbDaEs/ACdXeWATHmmeMoHwvggjI28p9//A+x1nHIjXkceLYx",
+	"vJpTjtEWGRCaZSiQOLsiaSK75NWY5sZvIgrV35QlGtgFOp9i6kdioSPVT5jkQtrqiU7YspRm6m8Q8oBo",
+	"EsozPV2epI4pJ5JBWQUn54zAHCZL0jnWMtZVI5+BrW786Rs4Byq2Oazsi7FgPH3vbPmNkzRgR39elrKY",
+	"zg/28QEG5y9tUKtjtwd7Gk7vhub0ByN7NuUBUG8tKT5oQ2YBy12It+MVJIR8sSIh0DJdWeLTGVD1UFNx",
+	"/Pg9lN6NfL0fuMg9phA6h4O0pQuESjJOZSHyudI8k2mWUh4zm2MgCzonKS9oXHROvZHdkiGHyS4lJmD6",
+	"IVD0TMQlS4gUGOyfMjHNmMt8oBhs1xkQiVB6MuQ5i1l6ycDLtG5FRXPSokBT2eROrqqWOBRKfO2FEg0l",
+	"EnsojnAO49rr+JNZlpGEFTTNEPmfs7JBPGJF1RzG1GHfxMVLnzZ1dRpuQCTYos70DawvVz3PAlt/0aaZ",
+	"FK4Ko2OtxJJ17JzHJNVZUgFhNB67gg7rUzYPKFknpXrF2OdpTs7zlA1RMKm7HpjY6e+/s9JDZasbhYDs",
+	"gC1neueZ4uScFVeMcWe3d8kjsI51o6WApbKWMeYKlaxdcka0SIZcnBEky9vAkM3ArjhKJkhjbFKewOug",
+	"RPUQsN+ta8KTkihGQ65Hc0v1Ks9ZXERkmNERyk9wumdsWBAxK9DkRzoIL+8K6CDqka2sRNsxJWYHF/na",
+	"9S/b2fObBfrsMi6DQvhkvns8kohnsXqWZnKNUR6/B/VTG9C05xcx9fH0wtfNMYEf4EAuyiZM8BEkHrP4",
+	"wqQGYqqCHKdDAFC+YPMXeoC/wkJp75+BLfjbPMnpLEtj9cPDHKrD1QNjkXOg0gQ4oLNZkjIOAvONjQzj",
+	"1hY5eDHSAtJKX+TsCL5NUi6nOCD1ZzFNY3+neH/9qHcby1jjHJ6cq6GkHNweILDAJBjppTqHW2vrDc0u",
+	"CM2V3tPyZxZf6OGqGYKSd5gCJQLinMYX4KYznceqFxZfAPyNTlJNcbJ7QctKPOSvXciBxfHAfpAsbt4P",
+	"dNV8fQw+rJ6SO7GbEiWevQkpdbxf7rjdWU/X+gB04zdZND51N3HdUAcrYyD03Oe0BLWQbOpB0VdTwN6r",
+	"o/VwYdvC+O1rGnAK3zt27/2kTGGK4AWLa6UfeqNkdSKA0lJPsN0Fah/+r1bQumLpaFy0Bv2P+1rUp3Yp",
+	"QXFC79K1WiiPQTenZ0iNIckBdkydS6dbYZqHuZg8XnNl4TQV4vH6G+Hj2xVxzc0Abb7d0LfT7GDZKQR5",
+	"KF7cf/Hi1iZ6IzORS+hYswYCSxZz6Zcs5nJ1yeIqa6euIsI4P7cuicAGti5adORJNjqofQA1t5CCjrS/",
+	"wTrb2/ZfUMlmaiTOTbXEaYV0KXLtGWJE00K30fKKOhv6DEK+xGng+W90gn6gWlGGG5Q1qJ/rMBlWFS/e",
+	"bN3iEuEagDzdOHdkq4JF/1qBhEoNPnud0ecb5mXT+tu7H7fs8A3UJa4mWjoomkNN4k3WJG6tV5fRJK3j",
+	"WvdJUTapRCzVIGpl/Blq3KVViJ6TyRuWLgbQxCSuqhBcbeg7R9fg+Sy7MHVpIS+EyCAiLFGNCXWBmVq/",
+	"ETr1fEaRqg8/IFIQr1Ax5DX++hEr/HrBQoiAlEPvunYRSxZsKk7IX7Ij/BZix2GjuHtUf4DGBv6tLs9I",
+	"vWJ6c+p3yzjcQg5Fhl5ndIEhS/OGCsOHWP7nsyXKi3Q6tRF6yuUVzhgGUdSAVT8RmZ6zq1JCjvFD1nSO",
+	"jBn2zYYgyI/2baYjJRMQW4QSLoo0Zl3yS6UaEWkDcjpE4MM8HqeXvj+ytloR2fwXyxXXD/37NYOvxffQ",
+	"mX2WDfb6pRI2HK2SPKN8us+6Qez5Jy0c7PuFg/1+sFH6wrrztM534WH0CS+f1KClty/6L/V5aA16H9ef",
+	"bpjoHUoGvZN2qB48VA9aTTgyomfXCkIrwzZOZKs3VG7rstuDuSLgZo2MKKBccJTvipymStPb3F6XOjQI",
+	"eV62BeD1KnxACZcAru5cHAmNIJBrUDn1CNMJEH7SMNokx70eadOK3sa2jnv9zimJBTd2FlpOE3qhGqRx",
+	"kc0RisG92LWmjQQISZvwfOrsHBv2k1Ux18YATci9pGWo4XGZGnHMpuo2aIEaOEAcV7o/gVCxat3ELGnI",
+	"0YIgbUmhZvBqzDhJC4xJygB/tt+FVhfMCj3VAaHcYSbAykA804NOsDjK66AkbGt2/CJZvk/Ouf69kjLV",
+	"C+azahy/7j3YMPbWv2ptaJOoYe3dItkXfR0sbtWC1fvitHTWStcGZ2Gr2Vgv/9E3orTh4q3G8dFxrxQJ",
+	"3cSMwmd/9ApFHwk+TNXufTWlMZOucHTB6FrYJ0iusooyE5FRbDAJQ75nVzRPNJqEOeQvYmQyWbn9bDjX",
+	"ntoN9iQ+qWfgFc3pmDxjbNOtumynlGXSwWg7GG0L9sAezDatA3Yx2lyew4evIcBTb78liVLYmNiAyVZq",
+	"UHKWX7I5WKam8MGW3RhToCCRiRlHpN07OqeSJVhsoTN/9JsdsBIKzALjSZdA+ZJJ/gIwA0JJBJkm0Smh",
+	"fG6SxciEzkOOT0SQYhB1yc86IUy7m0r5YJqAEL5eU7fcDXnIf9EFFHRWiGcpv4CoEEpn1GP626kkUikn",
+	"lpCU6whXGdLRJpYhl2s6Gp+rySEOc0onutUkx0Eq10JOXGegLDYXYAdzKklY4tAxTff+jXBWGpOLtEUe",
+	"WNsuFhNILc5lEejgnM1+wxeR9S8tOohKBS/6reuGMwal4jQdjQsT5dOPhBzaCNDoLnc5Z7mYKXPVXw+l",
+	"F/S7XfJKEDqdMp4A/6SZBrSqoWuUY2bb+SzNcIumnNEcJh6WcXWY7pSczyZT6cNJryo913kJu8fjgk9a",
+	"CPNXT9K6gfSrfaZUbSSv9Ra8yfJ7cwqWGHjmIN94idGhXOgQEL1+UzYBtm2jHNv15lJnx5J+p3y2jZca",
+	"RXr7g820XFqf9J0uTfLGZvP1y0n2pizpVgn3My0gOIbWUCpDPmY0Y8lAKxnTJlgIGSbHp2BYZSm/wJ/L",
+	"T6bmOe0+CvkeFLxfzrM3Bb9ZVc8heeNLrwayJ2THQqB1DvlfPt8wqBuSlQFqTCxjdXGQlanFNR13Sefb",
+	"9txkK+/C7+A20IBEYC9GAYlMf9S/8f7rqqIEz+anIV9gfgjMVbjK+KDvcpE1XaPb3g29EGQioIoy5G1z",
+	"leOJJWMEO95e9uFCCJjEXnMWbaCDYv8ixcpUqNJEP2+XvPYqrwzUQSFm8bgJdqBRpod8iVD30yf3K9S3",
+	"vIMt3Ekewc0Dbh2Bvk8FZGyvUwE5L9+mlt1HtrtDbJWG6Y6I9libPn1HUyjq2vFic4OplivuNSbjcte7",
+	"zUFrH24Y26Zc7m5m4C6+nrvEba+c68PBSPmsjZRl7n6zjOjgh1usvdtSW1QM6t3E8ztVjz/49BE3DZz6",
+	"x3/+8X/6PVONfUooibAoL3KfG1PpZ1AQXWmnXwoIDXk0mWVFOi29RjX7g3rHQGBb/z9JlUUh+sqEEsfw",
+	"35Pozz/+Y33q3ZBHWGgXkbbBTu13iIypycWwX9KBC5gRAFRtMlnUwLdzNP88S3//WX/vS/Mzb1BsubzE",
+	"sqmQcu3aybVtD3+6b8anWlrwJS5VswkPPtWDT/Vr8amipP3NicNd/KeeVN3W6DHOzUaI1JdecqEFoCxT",
+	"ITUgggQutmr9nd2Q/w3KBqW5hjemyk3oHKC+8Ql1GS8EyRlNbKRU/f6W7IbcUElQ7ucGlsL3mIGIFQ2p",
+	"BMiQMiAqWQcPdcSKF2bCVvis3kARh52odjRlOdpOp8DZJCsj1yiH6C32UNAbkE119tO6SuEX9fh314xn",
+	"qisLzQQ1SH4zJX+5PKmbrAivO5CecLFrslN5uJUV6/hrrTQwAE5fXKb3S688zEo+ccXXk34DErl7ZBBy",
+	"wzCXDAjYX5HHOWfSkVxk7bT0thZc8mOEtxOlQ0JOi4JNpkWAdjtgwFqzHs1/Sdre1QceQ5sd/+ySYLRZ",
+	"G/JYSS2kojXXFmDXK11bpGbaBf4FLa2mLI8ZLzy0YtXJWzLkhShopr/Y6ZLHYBjrvmPqjJpmltjc6HMm",
+	"C9f4BZsWp0ZvIoqdnkgs6lPd897IGbVkRrY6v8wY0Y784ukoCLm5I33b60Cmjc/xaBcJJgvNerPn/Mwp",
+	"b30j+++zIoI+S1YEJILPR2bG6CXLvelyYwDVqIZlP6MRwQK/hu6WVHfTFBDDofYNE2zVLAZuYfUo1DU0",
+	"asByiuAW6pNnpJKkUs5YQtrs/TQFnqeoGXDApFapV3RyPSvcREJSljszmIVfKQjokrNajDAMpKreg8dd",
+	"o4qROSsM8tcDVN6xSBiJuCje6Wei0yrj4pVWyCxhyigUOawM4hKbHVXXqKaMdIRVK6wMWzjpzAy7T8TQ",
+	"Gi82qxB39pVtHE66PfLAeeIl9rkG1GsafAGfRFpKFCReNeSClVNhaayzc/BMeqbOVhdoMDB0CpMyIhyO",
+	"qZ5w299W0Lqk2UxjHOvVMBJ9XQyl/hUoRkABKn3uTAsbnGr/W3rqQIWhbNNchedKU5ppf7oKlwkqHyot",
+	"0FbQijdqRWOXrTtc9fj6qA9mLVGpXUv9pychNsWq3qxKAYSSF6/Bn6WpIPj2qHd81O+97t8b3ClD7K0q",
+	"FECpVyq9qLTDZ5Nzlqst/Pjl6yN46Nufj58/+MedH/oPlV3kif7mVuxDj21C9slmZR0lxDqtTCUUUywc",
+	"n/oe9U5e9+4P+se6RxucscXkxKoJZuJnf6O/U2VAiSGJzXJKWE44Lq7bx0FLqT8NZvJg/VFU5nWDo1OF",
+	"c2saw5OU08whi2VUFlqcwO7f5IPK6vDtVD3Yj6sqZu5WS2b6vZ7rcGkLSTeDWg8uW3RbVuNm+xpKvda7",
+	"Fda6FjzFijYGuKBROf3lro8H2PTruiCjztvzHRl34fJr8grXG9YPf83FOC90CbWsg/awR58n6tYwmaob",
+	"jwOwjTAlRz+ELjVahNwGzozVjUlCeHMDW9uPrtnr8SnGAK9SyZTdjNYyDTkIY5YDKMM0F+cZm5A26466",
+	"JLptEWVvm3qX2z0XRj52weOo0yV6rFibvVg8bq4e66QM1ZnsusHrw3D/VDBg1Zk5ZKXcQFDnSxTz+oDt",
+	"juJlBPP2URV78G9/cNe/9RLTXVSUbFfw1ZANvt8o/CEZ/CujhthP2NJsxTXCll9nSrjLy1GD+k0WdRGT",
+	"lRDhNT33vFDb9t0s225Z4XaIAxKpK3gUkKhg7wvIY8LwwkKedxDynKHrhSWl1Kc///hPJyAm2ynw0rXQ",
+	"OoTUX8foTCYzWRBZpFkWckmLVA7nXgBEE/e0lf1nrUEN6cdFgYTjiO7RaeB/3qpeBzMYr0FC75b1ZBLT",
+	"dsl7qn/4TFc8z0kssiyVBohf//lH1comSeD+1G2VA+6nYcEe8ZOvyDkzSVks8VHsj3fq4CfNB18nJ8uk",
+	"g++cl3VQ3IfsqK0hePdjaRiRunOCVM4mKU82B7jD92wZKaHnYlZ8gVkQzwFhjRIzD3ogZaZayVhyS5JI",
+	"Mp68M09GHRcz1TlcMgpQQ4RcXLI8mTnctnIcFdy80ExC2lMqCwM3F5BSxBZ/RDi2zqkmvvU/ppMYEFIX",
+	"gAo1TZcYKttigtIewHMB6s22XALQK3eu7TxFEGMF9H+pc94oT6ytkEoiGS86XXLGDdEVzUg0UcduhKkA",
+	"CHaiy9MmNM265CfO3HRPWW7m6NRPYstSWciQX40FuaJutvaLQqfWEzfJS3sMdrAr9LhNhtAswWw3zt4X",
+	"5IqxCyA0m2aMSkaGKVeXeTCmzufkSZ4mdN5dP+xgOnydiLebROwkNHlsAiwg0lbzdS2nunq7xWw0o9FW",
+	"NtIBxuyrDZeUNZcY1rnUNocxU8LEFyO7IJk5+ravHsnMFDCXKGma0MpONXK9xeeCCulEXAFmWcg1IjXU",
+	"N23lfiRtTZu5CnjqlYVC+qIKgpp5wjZbWj38mwQ9MiuwpEJHb5NDgc6hQOerKdCRDqNth9IcJ962vXja",
+	"kPIHi0exZgTJQlosMBG3teXvQ0gGJergEvRRyCvZOJPOtlGpFShFe9MGh8DUVxaY2vW44i5c57h+nREp",
+	"I0xgTJLFdc6rlXCRNR13cJPb9lyv2Ypw1EuG3hkP1jcHqxdq7QCnCPPpa6zlawjyXIe42xa/x/Hfbme8",
+	"bhdpWTSgIVVV3ztGKd/Wlr5BnJ0VprQJrOxqTh/0zsGo3TqusquixE28B7sWWP9vf0A/6FKT9iVDQU11",
+	"qbcmni1547vkTFPmmAoq/ZROqLyj0dfLpXOGytbjraUcfwuF5zMOjdTKcfzT9SVa1hisv+A3DxbrF2yx",
+	"virEFLYm0jyZqkRIM65yRGx4MnF3HIzXeg6fQmiJ4IXwYNo9TIbyWFaEXWrHYgEZthuJD9AwndV4e58B",
+	"zZaHfEGUMVom6Taib5RTdduvv6MjDJX6Q8ghIcsQjkmGdaK1b7cpmVBOR/q7Zg9nGaOjmZKomli1G/JX",
+	"eo/rra29CbCTLNBGVRAb0K1Tj3DL0WuFHOT4S3Zkzo+jQHPinawt3WGWThHKC0Kg2oIvNbLElL9mBbBp",
+	"FBIcTn6lV/+od7fMGIWPPJyvS5e0sgLs+P3GVjrIqAYLGbXtQbslX2PiPuyM/arE1QpxhZFa0CKVRRp7",
+	"7Ja18EioOCfTLKU8ZuQ8Z/QiUcJLDD1JOyBjcaUE6BxzULA+XyOGBH46S8qd0xWTW3QhZ0BMxgzUQxmw",
+	"hEALLYPm4AFxhLztkCjIbYdQ8v/+L+n3ekq3c0YSFqcTmp2SHmI3cHEukjkIWP18R3Mv5+JKtW4SYwz/",
+	"oZHpaU6woBQeB/bqrmHAZEmkeaR1gqjHmBdyh/wgOJMk5XE2S1iC6S6o8ABEBOmJCpIWAC7xBnJ9NLcv",
+	"jEbrAfiVUkkl1nCJPcC8YN0eza7oXP3hUuk1TEzyyTE5psacunQaGal5wAUEsEUEXlFGAKRCcZImnYAM",
+	"06zQfwt5hPMS4QQDnjTmCU3piCU4gVGWTlIfr/FuLyAT+p4c3+3hAgAG9mtxwXjUDblhx26LnOD1Keno",
+	"zYYLMKvQZ+cML0PWoTWZCP5O9SxqQLp6ZLf1KywUXmFDOj1cmXe4r6XScBrXA1oZjuaNaJbrLT/oCKyS",
+	"3pupNFsTstXM4musbrNWnaauSTP8ddVdZd5quvhS9Q5KCumI1S96U29go5Q6o9/GSvEJfZ9OZpPW4Bh+",
+	"Sjn+1A9axXyq3k95wUYsx16tMFZemC339+N9GCpWSkEZ+93erlSWVVSBtZm+lQ0/pvI5VMsb1G/YFT4H",
+	"Z2twp4REcKwWxJYJqynloniF4hmwF7SEhj85qkpwr2ot8msDw2evXyK8dDLo6UrKzd9ba6IjVMk91Tc9",
+	"G5FNaJqp3U5zOu5mjP1vGk9Yt1DGkt18jj/TgQ0cd+82wg30e3uBG5hvhghvzt9LNhV5I/q5p7ZzePCA",
+	"SLcng+5RdWaBhMyZQ55Z98oaWuuG123bdeads9tqXB4rhJ3rtXErvKCA0rvcVPSi5+v4MpGszXIHAsth",
+	"pP5r4KwR6DIqhPvFKcwdYGElgmkwLGAf9ryc1xKXd9wWe0nUaoYXr0yLRglT89KkB0tzthcQ8U06mDGa",
+	"SFKIpt55y7cvgPPVbmLcYwcv8RfsJcYlJNTbazumNpSO8FfsIG7Mo32W8gtJiivh0bL6EaaBc2KSq7HQ",
+	"lQlMLohtFPCQihvykgDvkoeiGGOtyTmrfMfKZ7w4p8Mhyys1qJ1TQrkW+SkfVchn18YN2YIfds8K4BNm",
+	"6pb1wxokFb7IXv74nXhT56c3jTeS61v9fn26r9tWh4zfQ8bvV5PxuwdViyJzTVW7/D4x4wdgsNZrJIpb",
+	"hMk6p/EF3I8ALiwC/6f60YCGRdqdqn/+L9WxCByoIdeMghUQsWe2QtdD8E4LwgXJBB9BsQwQzs94kWYa",
+	"oN82EXI6oik/9Tza6Fm8YFOANbbAwBRrHUXhDaqivJeTv9Yno+wZ92vhDnSGE1kqzuWyYBSIFHNgh4CI",
+	"LCRTwqo03Yn0mpR8l9opeS5Exij/JAQFjVl6/AA99jlAj91UopxZ/t0BxJwIX1MNYJCmMcj4iEp2lHLJ",
+	"QLtcMiJn57KARAjJ1KkyYKnQjg5GRXD6ok5ATOE5cJAhEVnIDfhOYxCrS17QEZMN4aljHanQ0amQ++Ep",
+	"cxWB+vPLlF1FruR8BcPKMOXJ9zgbm8qyVzAVP4PMaQgK6WCYuXapKWgSVoCBs1Ew6gf1xjpRlWcQwfnk",
+	"4ZeEFhQBfFYnjJTnDjgbBGfkSuQXIOxxu70YC8bT97C4LxkX5IrmbCxmksmuAd1eGofx0KQTNqV5oSkc",
+	"MXL4SMzUwO4c20V5Y9onsqDDYSvQWalLx6Jvuq1BX81hOezzcaMVfpbK2mjCGYbxxFBvsM89kHBTIvZJ",
+	"yhM9RZ5s1cd9PdE6xGO5IFV1qx+bDEostEXi/8m00KKgqzHIiBZrEl3vjE6cEIMHLYqGlmNrcCjgKYPB",
+	"bW6W7dEPUkHczUUyiwtdacGUDgkIzTKSCWwCTm7dmdRH8LF7sbXZ6dl3rfNmKXDbTMOeBFivdvI2lV0b",
+	"zXVjzBMnyqVibOnkeaanadXz9rnP3iQ+oK9fVzAYthyhuOe2lfu4cZdJ/gVz+vYHnQ2yVtm0M5+ViE8L",
+	"adKXxulUBhqEXEyNmwCvvNKmXBWCcHYVcv1Sl3j4KDYRimbK+p2TnMUMEM6NoyAgVFpeKIBFGqeyEPm8",
+	"G/Lo6fAILukAF2Vs+YFhWuKFAUjPWEDu9I+XKy6D+RTyRsWFM7Wl4tqtHvsQf/xs6qp3Oq36sC2102pv",
+	"uj9xcwoteAEeHkzetGfToM2knCDeTM2ds0u+t9c9nUXKODX+uTu9O926rEez7689J780cD7Lsg3tjViM",
+	"Rb5ga/Tvu1ytKXgI1OeJfbjW5nhQb3Mc78fm2M3W+HjIydobS+iOp7qBFtS7eq2KVuDRhmCF2uY2WOFj",
+	"SI7y6cq4xcozUhO3cAnG24UtXMJxM9jAAuK1GJJIfT8KzE0TUrm9tyLSjtTpj4gOT6i58P7euQkTAKXE",
+	"Pk2A3ZCoM3uN2Gi1tgIoqJHLi7c30n78/PFZZ8v+fFKEgqWy2SATHGT0AZfghnAJdlJJuH+3vBba6LsP",
+	"PNkUg3mWykIG6pLHZIGktkGFxVYurT4CjOEhKjuDRCCrtNFaQ/75x/9Ayq8uuTI2sBLgBt8Rq6SUKDIf",
+	"uBqLkP9bQEGEocuz1jT1PgVFMFGWyuKd1/mIFEJkOtxjqqqU9lkNKLza0q7RMer78JqPJLqpstkulFIf",
+	"HPIXMuV+2dCeCoPcQG1h0HVGu93nVsctvLEfqiD2JOHUrBv5dkv6U7wTjK46N09Eboyz5Si6a9vkWP9f",
+	"kmUCMMY9U/3zMsKXCXYtEpdW7XrViXqRdg2Gh7yuVnOHYLgVkc/1eD6NeNxfpBnA7cu+hnulQjdTdPZv",
+	"OkmZKzozbWmXyErIAr27/lu1oqvTcgGbVCdu++VnNC4AsHfHYDCuyWrRajzCB7F6LWJ1Yo/GVgYkWEGu",
+	"jT07Nz47t0UzkDjiEpSs0PZsqn7R7/XACI1plnW65BfphzJSP/FIWXsZGxaESgBXmavfBERqZHKaZUCJ",
+	"QYeaIWXKaNElj2k8hvRzbeWmvlVssw6lhzvg97JLzqqIMYmFk6mycYA8csmWS90jzWKZJklFKm/t31if",
+	"DOLtNtJJniXXw/UPE7lOr4OW3ilmsga/vq26rB9sOzRTJ1DPZIHMKmpVr8bCbthzBlm9B36Lrzrp3xh/",
+	"AIC1kweCJsk6+mMNa3UjSMTCoJtBAbEvDcvuCC/YXIxzMRuNK/Ia8tRDfmZhwEyWOvXlcanEeEuxmUPX",
+	"vSPc2qim9WA+7bfAVK8u7J8dzwCurD4Gf3ErKmi+S96S1gDZClqwqfN7gxb0hNAFmzdfj/8pZjk5e/GU",
+	"qKeqPk/neMzZpbjQKpa9n6qeIYJTWzK43MKfz4ooCHmED8izIuogBJNkcc40/9cly4kcKwtOV9NE45QX",
+	"EO1KC0kyqj6vOhWPaU5jtX2UzEomqaYsAGw/CeB+UyqloYCLrBfDR068JWFgdXf6kDdluNfd6de9w/+g",
+	"JnvF3n8DDhjVL+d5odUBdk7JXFnDGPmj55Lxxmobu2s23CWff/46nQLED8bm1si0sFvPvKM2V2vQev/g",
+	"Z2pcDBdsvvxcqj34i6zJnLg3uGMQbvTMP8roLGHkOyYvCoG5JPokmA7AbgE5q3aPkrLr4eBc7eK1OHvx",
+	"9Ac2X+2wgLNxyGBvdj4Yyei7cc2v1vc61OlJaGKdHHb9PYgngURg2RDkBBbkodjUErYdXbB5FJAou0CN",
+	"RL75RvCYffPNKdQDhVw9/OpvZ0fHd+/BBb0QubomR7hNbXY8JMf/qnbsWzT7YsqVpcjex4wl0A8lp05B",
+	"ooY8gnMaBaRQIkCqx5A720TBYAQxzfM5lkd6579LzuCvNC4koVK1Hehm4TMAVKvJyop0AvsWaD1jmmWn",
+	"QAiqNBSyCwiAPAhQX2HiZsjb0XePnz1+/Zj4GvH2hws2f5p8jDqE8US9VRL1voWrQRFB4dMYstNOQ06J",
+	"dgUQtcUZL9R40KHsrVpb5PAbnJnKxAjOOnpmQ47SDY9kY43BD2y+iw/CE48o2PrHRyf918cng7sPBncf",
+	"LBNsFTkWtGCGNvBVoEy6xsqAHXRF02Ro7TGPv3+/tva4YEp6ZBfv/jV5cPnPyZP5PydP7sX/+Pud+B9/",
+	"77Pvf7yMJ0n2r5P/Hidv3vf+dfxEN/5J5j1pSg5RW9WmYaIwCbSZppGk42qJ7CMaj9nRI8GLXGQ1nkbE",
+	"24y4OAIhE3XrioGxtFH16vNWQgePy4YlAFYCbq85m+sAUHdWrjhGoC93qSjrTBqNNABdAXcagKqtk9Hq",
+	"CaCoHs6k+pXxwXD2vgi5lsRd8k8xgysJ2n9WQcJ4Twmtvb7oZymfw/lDJKKQY0JFl7w0Ooza6xdoUeic",
+	"NL7uRq1V75dR7RglstofA189+GP25o/R67372cCFXGpXrvK+GAsFXBhKq9W4MFYquxoXBpzCrT0YqK0W",
+	"fBgeSDfEdJWYa3JpnEHQ16Pjh1Qqg0eLWLy/vH5EEmrOHLlKeSKudLaU+YCx/sQw5CNWvHN96Cib1eCE",
+	"pZJgmJkITii0Cld245EVecIS4rMrAr4X4k8FBvPbYaKL3IGEe2CQdH6qu8YMjElkzWIxhTQzAN1WprFl",
+	"2ucxAzBxHOVYmdI41k3QoR1w55mZ+40L9m0TT3IxWceh4N54LfbgUSjPXGvQd3i/COd5DyjYv6Nz9DtU",
+	"Hn9Qefo4aEE2og/rC6Na+E6/8uadxTfRY4LrYuDMKoDBntlaiNK71l7tPoD//QuFznq0eosL22AfmjNB",
+	"hulolrOD06DJaaAPnp0vJWwSOt8FBpe6Q7cUBLdeXKJUAbNMF/HW447oJFVTNayD/UYwatx59PlC3F/M",
+	"ik7gy9LAhocKphlYZMivxsK2qf42EbIgbfivS6zlJgurA+mwIIXL/W6WxdsJskflWfnixNn5/Cc1wYjx",
+	"gbF1B53xHeWUPMpnv7c2cDYGtqG+beinCc3J32iS0PXxu9/D6PSStwYnJbHqulovPV0PPkMZWdkzjVDj",
+	"6qmjWD92EJir8MPL0+UJux1wwyuHewuxmXKZjsbF8rxS9TxyFOY0BS8kt1akacBJLlIWXKeAowbgd1yE",
+	"HLd2ZwDSb6jMSVM3YJm0MgHBOY8BJoe79kTwESkgqISEOoUyAGURcmU+eiQnbd2CL3lBFDt+mpI0Dlxn",
+	"jDWtOqq7A29aphovF6FtOqDUxSlpFPaoMcbiKuTAlxOzvEiH4EaVOspo9JC6bZMHPaVntpT4T82C7lzv",
+	"6/XysepkykevhHrsTtDCCX5kV6hEA9Ea3OmVWCbuBVWijP7dzYgyrMQvKJnm6SWN5+ScStjYb4OWmvqf",
+	"DFPFrx9sDu6E5rGoI314rv5AXgop05ZHcnGySdRqC9FqF6dBqJrD1P0aROKbMcuZJ1Jgs9NCbc8ybunG",
+	"gjF1Z2ALkZg532+jRLSXbmX3wb89s28qUltw40xLI+bcpVd1M2EkLToB5JZy14R3lSoLE5e/j5EuryfI",
+	"MeZJzZRrPkDsAc0ZySm/gDiYzvfXAB0y/d1y0J4LmieuEKDvcga65CXlFzLkqqV+QI4DcvLnH//BgdIC",
+	"Sw1Iu0gZVkmd5+KCcU35BWSvnU1k2jNYB+jOqkyD12JKfnRTUdv5zbmH+j730B6oh27cmnZwef5N/aSW",
+	"Cgc3cWtw0usFLbVtYNSbmdllR0KpouGJeO995Nh95HgzA7zRUj4+abKUgSZoB0vZ35cNcjxzjxwM4nrp",
+	"r46sPbBQsDRleSqSXeS+kdxbiX1lBFym7Gqp3MeYhbI8KRllQAeEZrB5u9EM7nQN215gLv0y0jijpZJV",
+	"/Og5Uzb2KYlwg0fmfqVBY9ilrukEDeKE/CDkvgu47ZurVvEog9T/Pd5hg7Jdmko5w0S4kNOKp7mNlRVK",
+	"9y04fp2nt+TgpR6bbuS6+JIWDLQQzTL/aa974NZVf/Z/iXyPpA24r5rvsdMlGnWpxBqIPI5VLGvj29nO",
+	"yP7J7JUv3j98cj9oVWrFnRnfr9jx93tlurjju2W+uOMSYVyvxBh392PpQyZOP7hzJyhdNZ7CvmsN+sf+",
+	"peEluEnuftutuplP+oGFH1Z915jp6FvJ6RC9MBYFGzzcQIunvuBI7MzEoJ4/p5xrdjz97F317FZemeP7",
+	"+/HK2C3XoHKMADrom3p9o+ZPSRHGR3TENKbl1ppGOAGwharR2zHlo5V+ag9Yv3ydOJ9ryZapU1OUKQAC",
+	"Q6BqJaGSdyFvcGZbJl8rN3Pmfdk5e1zHlwYNtxGpL9ycfHFCVeNiZPMXJTmz6BDur3AI92odwsEyh/JJ",
+	"C/n17YdPtnUfn+xHUHkL2SCq3C46eI2XCy03l+AC3UViTf3ztYXMwg9/aMY4NMAuBR2hPZ85525AlLii",
+	"Iy1GVFvNhvLAQclAJi2mtwZ1hlwl46GtBHyRWo+u+1vIHYl4sPDeghntsZyAW0Uy0B5qCNoClyGf8YTl",
+	"kIewncR7rWb0i5N1egN+KFuN93oLLt5797sn1ZyAsvX2lL/RggqNPW3FncAuL/OiQsqB/8GTxQ/e6VU+",
+	"VzYhvc+deF87Nl+TdMiK+fbht30ZerAtGiSnOkKWj/8gNOuF5kMzQUroGK4iOtpFeBZ4VNcVm+glWF6L",
+	"hs/ckujVVRIpS2PGYzYgUZGyPCLtCG/SeRSQ6HwmU84keA+YGvw0TyWLOkHIo0k8PYtj9UfSjrjgAM0I",
+	"NVwDov4PULAkuIsDEg1nWWb+AJXkeVowfMTwnqgGU9vk2VMziyPGtTTrBC5cN2X50QWbY5AO3KmWbVIN",
+	"JORt03lyr3d7knL4bD/o9Xq3wQR14yH3et4TvZ55BhLRtO9FfVfMCkJDrmeMCK79EIAlyYmdOOwkF+T5",
+	"oxeEwoC65IzPK6UMMc0yltsRhbxUAUd+AhkuckkkK8wy2SI7dZVOTOckK470A00K4DVujl3lcIopMxOG",
+	"qfhQwAYtGauz3+v1wAZ9nvKZshnv9T4GLd059aDdNq1BS22KVtDyFt6kM6olbA1aZgnVCdWO3LN4wsgj",
+	"kU9FviGSpZ6CJiGHecFfg6j6nhWYQm38ihoL2qySE1l6ynZCtS3MtDtJZd0f25M0gfz65huRf/MNgbhr",
+	"iaepjD4Vcg9+6o0+yPrpQCenQ/mRkR/Q4xLdE6d5Lq6wySgXGYNSXERC0lC0BulvI7qnUjGsQQjclu4J",
+	"AGV2Znv6hECB2qGLAjCVUIzWFDEDGKpNanBfqhc+rvnlvcITqq9bYML673uYafB9Cxtb93lXc78FUtGe",
+	"YnfonHSFt+tUgOl0CElzOu7GgnORV1HJDF/brx924IipclqBNb0R3hmGIB9BF9eBPGuAf7/3und/cFID",
+	"/759rbHaS6srjWE7HyzzJWRZM1nGNkNZuRtVFrb5cSkaGAQYJVCZN+mWlBfCEOq1/y0wL4UaZBm4fko0",
+	"EC0iLl4jNf4DZ1cGjQGqeYEcPaf8AiCarjTQQdsrjcLDG3IsnDo1VVPFmE0kyy61K9YkFp/PibC2aJ35",
+	"iQ8CxO1jUMU0SXImjUt3xtPfZgy9NHr0ag1pDjZwWddn8wGhkLfHoTojlcrivtN7gB+ORcJIBILlHTxU",
+	"QYVEtte1gXSw42or3CixWClvrJsLKdNaOanxzVbIyLcN6WYVobaRBLrGuuIdFMuq+dqTXikRtW2qWZau",
+	"wdqKZWcuM9jjK6jM1Ak6MJkdmMw+IZPZDEXvNkq5uX5Zq+XqffO2ia9/aNDXDymXBoiiLYZDSKRK+Qiz",
+	"xtPcwG8o9WIKSjG9sVK9nObl+uXAywjRdGSlHJnAS2PxkxICTWHGeJGnTHZIKkOOdOhVzA1/hBb+LiIz",
+	"ngjmo2+gmjynPApqGEw0FEehdiaaEMoUsVZElzzUcCC0BHJnESHh86aEOuQGL7R93Os5xx0CfUjkfw8I",
+	"F94o5506NX1OudbRO8KDrpNBuIFAfUj5p+YgWSbH9fTvJMY/HrA8v06R/JDy3eTxOeWbC+M1kToB4kTJ",
+	"Zm+L35LatW6kM3ufykKJmzoxfSXyC4TEI+0Zz5iUIbdIe7lBgOisEJNkLSkZ8l/4ea2g5KKoCEmypowM",
+	"+SohOeO+mLwB8aP6HJhifZjqgxS6YUgM2Ie7HWvYVsudH6ugMMqH9kvA9EQR5cum2kDFk1mWkYQVNM2Q",
+	"sYfjKRhA1CHAuEQATplAe5gD7dZZoMQF/846ZJwBoMRNC430xufqq4h3QxPPhWPw5cUw5GtTCY1Ysb0I",
+	"qb3U+0kM/W/dHXbf/uP9eHwnlNNR+WKubw11F/OFQdmL+cleLuYHS+6zofvcQYI2hEXXl5+fNxTyFhSe",
+	"GPiEKGqT+7bevALMylNCweW9xNdNJbliWebjhkG82AB8BuR8VoA1hmaYxsIUVxxDkGRzntCq49s0bLDi",
+	"oxc/vXpN6hXMbZB0t/GVqJlGdDtH9T5ZREvC87+7Rn5uJO224hKtyOetPvjZXNQNV+hBvh+oQm+GKnSX",
+	"C0EjUWjTVd+KOd+3uZweVCfleC+Ym/SYSl35XoXTR4BVKWd4QW9rWV109E1/ThIoMfRIO/0OIWtnp0sQ",
+	"YD/lozepupr/14NeRC4Ym2IqoyYd9WsWwRDXgBpX8M4CqAbWu9BLRhDmGR0Pc1YAItNQ5CHPmWtU3QGm",
+	"GboQSgiUXmKQIw09BYxLnU2otJ0aG9Tgp6DT3E1gM05RCPz5S7bCVoHElkWUEaW97bSkEkt+YFLAXw5l",
+	"Pppdyp+Zso3zoFefGlNeq1KGjK2hP7m3sop+nzXu68OL4LM/ajSoV387U/p0CLSzr6Y0ZpK8ZMOcyTEc",
+	"Vj03OoGkBmC5d/eo3wMYfXMfgRtRvNI6hNpH087dmnb4DPhIBq1Hj1++PoKPffvz8fMH/7jzQ//hJpgk",
+	"3nZqSmoxFu8tWdpLB5jU/bL+1UyxpxBKx343JP7SF9a+7iCLalnMWhrVL8p7tDk3ts/VV6K1Nv4lq/k8",
+	"8ClfCaLvIuTtyFZCRwGJTFPq3yl/Z2KOiAygq63VD7qWOuoEJGE0yVLOZKAuNCkPeSZidR8LiIxFjprW",
+	"gq+uQYet2WQ6nlYLeRMbdq1iI3vRaweq7L3wx+gdteAT87x416cQkxnzPnxSdcaZrNl1eK6gqkGOVhDX",
+	"iPjC07+IInN2RXNgcOwFLXMQbF2YxqQoT8/J6979Qd8w3Vg/o3ciNwCWxCd/9DFuXtD8Yid2mwPb+Wek",
+	"oPdMdq5dSDtznXtKup7q/MvS0b4DDhKENhg/8z1/Nq772Tpr6wmRdK+VAi+PB/ycQOFTICQnT2ie4ENH",
+	"OFh1c0tjYCI+FzqALbIk5CYPl7Mr2177txmbOVwJSScAxscljRGhVJs/0HLHMQw7//DmEXnSnms/sO7w",
+	"XMzyEHiOdbc6QH7sxuwo7so1QWQsskSStslfDvliAnPH8HwuyVl+bYZuPwmpCQuZU272DR9FXRYzvKUW",
+	"GZzQrf1kIqe0OxIT9ns54raR4xW6g1vrs3K/Sq/q0t+cB1+sVn2HzNdry3xFAWTVe0nYbpsJC22+Y/rw",
+	"N/plVUdYPMuB3ePXD61zRnOWn82KcWvw61t1QZnE0x/YHH56qx7OL+s14DMR04wk7JJlYgrXT3yWtKMJ",
+	"vWAkn/Goo2zTXAmTcVFMB7dvZ+qlsZDF4H7vfg8sVIvqULUvMUlCDB34W8oJxZsmnXQ9Qi8xFjmszWIj",
+	"BaTe/jZLfw+IyAm7pNlMw2DnRTqkceE1dCYlk9IYQItInz51kS0wAXSTWHONjmlBLlmeDjU6anJL6lQ0",
+	"/zNqthfbf8HENGMVXdOOtLUSdQwMSS4yJk0uCXQDEyAcUR/QLcGm0srE+/gvOuS8MDpGJ1Jd9k3tg7ru",
+	"48QiqRJoQ12h5KrNbLvfG1LixWHlUnCauTy8tuNOHIqc4MP4FSiWH+FVws2XIe6ppwu2cAa6dNl701R7",
+	"Bw0YV2ZKZZHP4mKWM9KWLNbYtxmTEv6hds/vMOWz/JLNZScATFkz0w7eprQnEeSj5sqv65Jhf6g2lJkH",
+	"U6rdPQutoNtFNg+j5CDCqla3LTwHjua0nKQ8KS/eWcnyXzxF+gTekj7Gr+0x0Uw72L6aLcBSnkxLq2ix",
+	"+2qGUYP+KLhp3X3Sn5myR3FxYgx+C8mZ0hsy8ODXiAPPsMe4hJvqMoQ8lI3azYcZmZkA4CEMWIFRWjru",
+	"SVq0Pr79+P8DAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -61,11 +61,20 @@ type AuthTokens struct {
 // OAuth 2.0 client-credentials grant (RFC 6749 §4.4), form-encoded. Returns a JWT that
 // every other operation accepts as `Authorization: Bearer …`.
 //
-// Credentials accepted today: the development client, when the server runs in dev mode
-// (`LEARND_DEV=true`): `client_id` is `<tenant_id>:<person id>:<role>` and
-// `client_secret` is the dev client secret (`LEARND_DEV_CLIENT_SECRET`, printed by
-// `make run`). API keys (`lk_…`) will be accepted as `client_secret` with the LMS core;
-// the request and response shapes stay as they are.
+// Credentials accepted:
+//
+//   - **An API key** (always): `client_id` is the key's id (`key_…`) and `client_secret`
+//     its secret (`lk_…`, see `POST /api/v2/keys`). The token acts as the key's user with
+//     the user's current role, carries the key's application (`app_id`) and the key's id
+//     (`key_id`), and its scopes are the requested ones, which must be among the key's
+//     (default: all of the key's; more is a 400 `invalid_scope`). The token stops working
+//     as soon as the key is revoked or expires, or its user is banned. An unknown,
+//     revoked or expired key, a key id that does not match the secret, or a banned user
+//     is a 401 `invalid_client`.
+//   - **The development client**, only when the server runs in dev mode
+//     (`LEARND_DEV=true`): `client_id` is `<tenant_id>:<person id>:<role>` and
+//     `client_secret` is the dev client secret (`LEARND_DEV_CLIENT_SECRET`, printed by
+//     `make run`).
 //
 // Client credentials go in the form or, as RFC 6749 §2.3.1 prefers, in an
 // `Authorization: Basic` header. Errors are problem documents that also carry the RFC 6749

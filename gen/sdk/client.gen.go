@@ -6,7 +6,7 @@
 //
 //	c, err := sdk.New("http://localhost:8080", sdk.WithToken(token))
 //	...
-//	for item, err := range c.Learning.Assessments.All(ctx, nil) {
+//	for item, err := range c.Learning.AssessmentResponses.All(ctx, nil) {
 //		if err != nil {
 //			return err
 //		}
@@ -16,7 +16,8 @@
 // The groups and their resources:
 //
 //   - Auth: Keys, Tokens
-//   - Learning: Assessments, Cohorts
+//   - Learning: AssessmentResponses, Assessments, Cohorts
+//   - LMS: Assignments, Audit, Certificates, Chains, Courses, Groups, Keys, Progress, Statistics, Tenant, Users
 //
 // A method returns the JSON body of the operation's first 2xx response (or only an error
 // when that response has no body). Any other status is an *Error, carrying the RFC 9457
@@ -51,6 +52,8 @@ type Client struct {
 	Auth *AuthGroup
 	// Learning holds the resources of the learning group.
 	Learning *LearningGroup
+	// LMS holds the resources of the lms group.
+	LMS *LMSGroup
 
 	raw *client.ClientWithResponses
 }
@@ -197,6 +200,7 @@ func New(server string, opts ...Option) (*Client, error) {
 	return &Client{
 		Auth:     newAuthGroup(raw),
 		Learning: newLearningGroup(raw),
+		LMS:      newLMSGroup(raw),
 		raw:      raw,
 	}, nil
 }

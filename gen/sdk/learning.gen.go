@@ -11,6 +11,8 @@ import (
 
 // LearningGroup holds the resources of the learning group.
 type LearningGroup struct {
+	// AssessmentResponses is the assessmentResponses resource.
+	AssessmentResponses *LearningAssessmentResponses
 	// Assessments is the assessments resource.
 	Assessments *LearningAssessments
 	// Cohorts is the cohorts resource.
@@ -19,8 +21,143 @@ type LearningGroup struct {
 
 func newLearningGroup(raw *client.ClientWithResponses) *LearningGroup {
 	return &LearningGroup{
-		Assessments: &LearningAssessments{raw: raw},
-		Cohorts:     &LearningCohorts{raw: raw},
+		AssessmentResponses: &LearningAssessmentResponses{raw: raw},
+		Assessments:         &LearningAssessments{raw: raw},
+		Cohorts:             &LearningCohorts{raw: raw},
+	}
+}
+
+// LearningAssessmentResponses is the assessmentResponses resource of the learning group: List, Get, Submit, All.
+type LearningAssessmentResponses struct {
+	raw *client.ClientWithResponses
+}
+
+// List — List an assessment's responses.
+//
+// Lists the responses to an assessment, newest first unless `order_by` says otherwise.
+// Needs role manager or above and the `read` scope (learners see their own response
+// with `GET …/responses/{response_id}`). An assessment of another tenant, or a
+// soft-deleted one, is 404.
+//
+// GET /api/v1/learning/assessments/{id}/responses (operation listAssessmentResponses).
+func (rs *LearningAssessmentResponses) List(ctx context.Context, id client.AssessmentIDPath, params *client.ListAssessmentResponsesParams) (*client.AssessmentResponseList, error) {
+	rsp, err := rs.raw.ListAssessmentResponses(ctx, id, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseListAssessmentResponsesResponse(rsp)
+	if err != nil {
+		return nil, decodeError("listAssessmentResponses", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("listAssessmentResponses", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// Get — Get a response to an assessment.
+//
+// Returns one response. Managers and above (with the `read` scope) see any response to
+// the assessment; anyone else sees only their own — another person's response is 404,
+// as is a response of another tenant or of a soft-deleted assessment.
+//
+// GET /api/v1/learning/assessments/{id}/responses/{response_id} (operation getAssessmentResponse).
+func (rs *LearningAssessmentResponses) Get(ctx context.Context, id client.AssessmentIDPath, responseId client.AssessmentResponseIDPath) (*client.AssessmentResponse, error) {
+	rsp, err := rs.raw.GetAssessmentResponse(ctx, id, responseId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseGetAssessmentResponseResponse(rsp)
+	if err != nil {
+		return nil, decodeError("getAssessmentResponse", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("getAssessmentResponse", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// Submit — Submit a response to an assessment.
+//
+// Records your answers to an assessment's inline questions. Any role may answer; the
+// token needs the `write` scope. The assessment must be `open` (otherwise 409
+// `assessment_not_open`) and must carry inline questions (an assessment that uses a
+// `question_bank_id` cannot be answered here: 409 `no_inline_questions`).
+//
+// One response per person and assessment: submitting again while the assessment is
+// open **replaces** your previous answers (same response `id`, `version` + 1), so the
+// answer is `200` both times.
+//
+// Each answer names a `question_id` of the assessment; its `value` depends on the
+// question's type: `single_choice` one of the `options` (a string); `multiple_choice`
+// a non-empty array of distinct `options`; `text` a non-empty string; `boolean` true or
+// false; `rating` one of the `options` when the question lists some (lowest first), else
+// a number from 1 to 5. Every `required` question must be answered; an unknown or
+// repeated `question_id`, or a value of the wrong shape, is a 422 and nothing is stored.
+//
+// Scoring: each question is worth its `weight` (default 1); `max_score` is the sum of
+// all questions' weights. The question shape carries no answer key, so an answered
+// `single_choice`, `multiple_choice` or `text` question earns its full weight; a
+// `boolean` earns it for `true` and nothing for `false`; a `rating` earns the weight in
+// proportion to its position on the scale (lowest 0, highest the full weight; 1–5 when
+// the question has no options). Unanswered questions earn nothing.
+//
+// In the same transaction the assessment's `response_count` and `completion_pct` are
+// recomputed (see the Assessment schema) and the write is recorded in the audit log.
+//
+// POST /api/v1/learning/assessments/{id}/responses (operation submitAssessmentResponse).
+func (rs *LearningAssessmentResponses) Submit(ctx context.Context, id client.AssessmentIDPath, params *client.SubmitAssessmentResponseParams, body client.AssessmentResponseSubmit) (*client.AssessmentResponse, error) {
+	rsp, err := rs.raw.SubmitAssessmentResponse(ctx, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseSubmitAssessmentResponseResponse(rsp)
+	if err != nil {
+		return nil, decodeError("submitAssessmentResponse", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("submitAssessmentResponse", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// All iterates over every item List returns, following next_page_token from page to page
+// (one request per page). params may be nil and is not modified; its page_token is where the
+// walk starts. The first error is yielded with the zero item and ends the walk.
+func (rs *LearningAssessmentResponses) All(ctx context.Context, id client.AssessmentIDPath, params *client.ListAssessmentResponsesParams) iter.Seq2[client.AssessmentResponse, error] {
+	return func(yield func(client.AssessmentResponse, error) bool) {
+		var p client.ListAssessmentResponsesParams
+		if params != nil {
+			p = *params
+		}
+		for {
+			page, err := rs.List(ctx, id, &p)
+			if err != nil {
+				var zero client.AssessmentResponse
+				yield(zero, err)
+				return
+			}
+			items := page.Data
+			for _, item := range items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			if page.NextPageToken == nil || *page.NextPageToken == "" {
+				return
+			}
+			tok := client.PageToken(*page.NextPageToken)
+			p.PageToken = &tok
+		}
 	}
 }
 

@@ -58,8 +58,9 @@ type method struct {
 	OperationID  string
 	HTTPMethod   string
 	Path         string
-	Result       string // *client.CohortList; empty when no 2xx body
-	ResultField  string // JSON200
+	Result       string   // *client.CohortList; empty when no 2xx body
+	ResultField  string   // JSON200
+	AltFields    []string // other 2xx bodies of the same type (201 created vs 200 existing)
 
 	op         *openapi3.Operation
 	params     []*openapi3.Parameter
@@ -406,6 +407,17 @@ func buildMethod(gc *goClient, clientImport string, r *resource, name, verb, pat
 			return nil, fmt.Errorf("%sResponse.%s is not a pointer", opGo, field)
 		}
 		meth.Result, meth.ResultField, meth.resultType, meth.resultSch = res, field, ft, sch
+		// Further 2xx codes whose body has the same Go type: whichever is set is the result.
+		for _, f := range st.Fields.List {
+			for _, n := range f.Names {
+				if n.Name == field || !strings.HasPrefix(n.Name, "JSON2") {
+					continue
+				}
+				if alt, err := gc.typeRef(f.Type, clientImport, map[string]bool{}); err == nil && alt == res {
+					meth.AltFields = append(meth.AltFields, n.Name)
+				}
+			}
+		}
 	}
 
 	meth.Doc = docLines(meth.GoName, op, verb, path)

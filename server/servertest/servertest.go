@@ -5,6 +5,7 @@ package servertest
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/jobs"
 	"github.com/learnd/learnd/server"
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/storetest"
@@ -29,6 +31,7 @@ type Env struct {
 	DBURL  string
 	Store  *store.Store
 	Issuer *auth.Issuer
+	Jobs   *jobs.Runner // nil unless Options.Jobs
 }
 
 // Options tweak the server.
@@ -36,6 +39,14 @@ type Options struct {
 	BodyLimit string
 	Logger    *slog.Logger
 	RateLimit server.RateLimit // zero: off (tests drive one caller hard)
+	// Jobs runs the job workers (mail delivery) against the test database, with the
+	// store queueing mail through them; off by default (mail then stays in the outbox).
+	// SMTPURL is where they send (smtptest.Server.URL; empty: the log), SMTPTLS verifies
+	// that server, MailFrom is the sender (jobs.DefaultFrom when empty).
+	Jobs     bool
+	SMTPURL  string
+	SMTPTLS  *tls.Config
+	MailFrom string
 }
 
 // Start runs a server for the test; it is stopped at cleanup.
@@ -55,6 +66,28 @@ func Start(t testing.TB, opts ...Options) *Env {
 		t.Fatalf("servertest: open store: %v", err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
+	var jr *jobs.Runner
+	if o.Jobs {
+		jr, err = jobs.New(ctx, st, jobs.Config{
+			DatabaseURL: dbURL, SMTPURL: o.SMTPURL, TLSConfig: o.SMTPTLS, From: o.MailFrom,
+			Workers: 4, Logger: o.Logger,
+		})
+		if err != nil {
+			t.Fatalf("servertest: jobs: %v", err)
+		}
+		st.SetMailEnqueuer(jr.EnqueueMail)
+		if err := jr.Start(ctx); err != nil {
+			t.Fatalf("servertest: start jobs: %v", err)
+		}
+		// Registered before the HTTP server's cleanup, so it runs after it.
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := jr.Stop(ctx); err != nil {
+				t.Errorf("servertest: stop jobs: %v", err)
+			}
+		})
+	}
 	acfg := auth.Config{SigningKeyFile: filepath.Join(t.TempDir(), "key.pem"), GenerateIfMissing: true}
 	iss, err := auth.NewIssuer(acfg)
 	if err != nil {
@@ -87,7 +120,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 		_ = srv.Shutdown(ctx)
 		ver.Close(ctx)
 	})
-	return &Env{URL: "http://" + ln.Addr().String(), DBURL: dbURL, Store: st, Issuer: iss}
+	return &Env{URL: "http://" + ln.Addr().String(), DBURL: dbURL, Store: st, Issuer: iss, Jobs: jr}
 }
 
 // Caller describes the token to mint; zero values mean a fresh person, role learner,

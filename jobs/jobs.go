@@ -1,0 +1,195 @@
+// Package jobs runs learnd's background work on a PostgreSQL-backed job queue
+// (riverqueue/river): jobs survive restarts and are shared by every replica.
+//
+// Today it delivers the mail outbox. A change that sends mail writes the message to
+// mail_outbox and, through the store's MailEnqueuer (Runner.EnqueueMail), inserts its
+// delivery job in the same tenant transaction, so message and job commit or roll back
+// with the change. The mail worker claims the message, sends it through SMTP (or, without
+// an SMTP URL, writes it to the log), and marks it sent; a failed attempt is recorded on
+// the message and retried by the queue with backoff. A periodic sweep queues messages
+// that were written without a queue.
+//
+// Jobs inserted from a tenant transaction (role learnd_app) must carry the tenant in a
+// "tenant_id" argument: row-level security on river_job admits only those.
+package jobs
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/learnd/learnd/store"
+)
+
+// Queue names.
+const (
+	QueueMail    = "mail"
+	QueueDefault = river.QueueDefault
+)
+
+// Defaults.
+const (
+	DefaultFrom          = "learnd <no-reply@learnd.local>"
+	DefaultSweepInterval = time.Minute
+	DefaultSweepAge      = 5 * time.Minute
+)
+
+// Config configures a Runner.
+type Config struct {
+	// DatabaseURL is the database holding the queue; the Runner opens its own pool on it.
+	DatabaseURL string
+	// SMTPURL is where mail goes: smtp://[user:pass@]host[:port] (port 587 by default;
+	// STARTTLS when the server offers it; the credentials only over TLS) or
+	// smtps://[user:pass@]host[:port] (implicit TLS, port 465 by default). Empty: messages
+	// are written to the log and marked sent (development).
+	SMTPURL string
+	// From is the sender of every message; DefaultFrom when empty.
+	From string
+	// TLSConfig verifies the SMTP server (nil: the system roots).
+	TLSConfig *tls.Config
+	// Workers is how many jobs of each queue this process works at once. Zero makes an
+	// insert-only Runner: it queues jobs (EnqueueMail) but works none, and Start does
+	// nothing; another process works them.
+	Workers int
+	// SweepInterval is how often the sweep looks for unqueued messages
+	// (DefaultSweepInterval when zero); SweepAge is how old such a message must be
+	// (DefaultSweepAge when zero).
+	SweepInterval time.Duration
+	SweepAge      time.Duration
+	// Logger receives the queue's and the workers' logs (and, without SMTPURL, the
+	// messages).
+	Logger *slog.Logger
+}
+
+// Runner is the job queue: its client, its connection pool and its workers.
+type Runner struct {
+	client  *river.Client[pgx.Tx]
+	pool    *pgxpool.Pool
+	log     *slog.Logger
+	working bool
+	started bool
+}
+
+// New prepares the queue on cfg.DatabaseURL (whose schema store.Migrate has migrated)
+// with workers delivering st's mail outbox. It starts nothing: install EnqueueMail with
+// st.SetMailEnqueuer, then Start.
+func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.From == "" {
+		cfg.From = DefaultFrom
+	}
+	if cfg.SweepInterval <= 0 {
+		cfg.SweepInterval = DefaultSweepInterval
+	}
+	if cfg.SweepAge <= 0 {
+		cfg.SweepAge = DefaultSweepAge
+	}
+	if cfg.Workers < 0 {
+		return nil, errors.New("jobs: workers must not be negative")
+	}
+	sender, err := NewSender(cfg.SMTPURL, cfg.From, cfg.TLSConfig, cfg.Logger)
+	if err != nil {
+		return nil, err
+	}
+	pc, err := pgxpool.ParseConfig(cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: database: %w", err)
+	}
+	// Each mail delivery holds a connection while it sends; the queue needs a few more
+	// (its listener, fetches, completions, maintenance).
+	pc.MaxConns = int32(2*cfg.Workers + 4)
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: database: %w", err)
+	}
+	rc := &river.Config{Logger: cfg.Logger}
+	if cfg.Workers > 0 {
+		workers := river.NewWorkers()
+		river.AddWorker(workers, &mailWorker{st: st, send: sender, log: cfg.Logger})
+		river.AddWorker(workers, &sweepWorker{st: st, age: cfg.SweepAge, log: cfg.Logger})
+		rc.Workers = workers
+		rc.Queues = map[string]river.QueueConfig{
+			QueueMail:    {MaxWorkers: cfg.Workers},
+			QueueDefault: {MaxWorkers: cfg.Workers},
+		}
+		rc.PeriodicJobs = []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return SweepMailArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "mail_sweep", RunOnStart: true}),
+		}
+	}
+	client, err := river.NewClient(riverpgxv5.New(pool), rc)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	return &Runner{client: client, pool: pool, log: cfg.Logger, working: cfg.Workers > 0}, nil
+}
+
+// EnqueueMail queues the delivery of outbox message id in tx, the transaction that wrote
+// it (a store.MailEnqueuer: install it with store.SetMailEnqueuer).
+func (r *Runner) EnqueueMail(ctx context.Context, tx pgx.Tx, tenantID string, id uuid.UUID) error {
+	if _, err := r.client.InsertTx(ctx, tx, MailArgs{TenantID: tenantID, ID: id}, nil); err != nil {
+		return fmt.Errorf("queue mail: %w", err)
+	}
+	return nil
+}
+
+var _ store.MailEnqueuer = (*Runner)(nil).EnqueueMail
+
+// Start starts working jobs in the background (nothing for an insert-only Runner). The
+// workers run until Stop; ctx only bounds starting.
+func (r *Runner) Start(ctx context.Context) error {
+	if !r.working {
+		return nil
+	}
+	// Cancelling the context given to river's Start would stop it hard (cancelling jobs
+	// mid-send); Stop stops it gracefully instead.
+	if err := r.client.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("jobs: start: %w", err)
+	}
+	r.started = true
+	r.log.Info("job workers started", "queues", []string{QueueMail, QueueDefault})
+	return nil
+}
+
+// Stop stops fetching jobs and waits for running ones to finish; when ctx ends first, it
+// cancels them and waits a little more. Then it closes the Runner's pool.
+func (r *Runner) Stop(ctx context.Context) error {
+	defer r.pool.Close()
+	if !r.started {
+		return nil
+	}
+	err := r.client.Stop(ctx)
+	if err != nil && ctx.Err() != nil {
+		r.log.Warn("job workers did not stop in time; cancelling running jobs")
+		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		err = r.client.StopAndCancel(hctx)
+	}
+	if err != nil {
+		return fmt.Errorf("jobs: stop: %w", err)
+	}
+	r.log.Info("job workers stopped")
+	return nil
+}
+
+// checkFrom validates a sender address.
+func checkFrom(from string) error {
+	if _, err := mail.ParseAddress(from); err != nil {
+		return fmt.Errorf("jobs: mail sender %q: %w", from, err)
+	}
+	return nil
+}

@@ -1,0 +1,46 @@
+package server
+
+import (
+	"context"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/typeid"
+)
+
+const auditDefaultLimit = 50
+
+// GetAuditLog reads the audit log, newest first, filtered by author and createdAt window.
+func (s *Server) GetAuditLog(ctx context.Context, req api.GetAuditLogRequestObject) (api.GetAuditLogResponseObject, error) {
+	bad := func(p *api.Problem) (api.GetAuditLogResponseObject, error) {
+		return api.GetAuditLog400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	}
+	if p := needPerm(ctx, auth.PermAuditView, false); p != nil {
+		return api.GetAuditLog403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
+	}
+	author, p := filterID(ctx, typeid.Person, "fields[author]", req.Params.FieldsAuthor)
+	if p != nil {
+		return bad(p)
+	}
+	from, p := rptTimeParam(ctx, "fields[createdAt][from]", req.Params.FieldsCreatedAtFrom, false)
+	if p != nil {
+		return bad(p)
+	}
+	to, p := rptTimeParam(ctx, "fields[createdAt][to]", req.Params.FieldsCreatedAtTo, true)
+	if p != nil {
+		return bad(p)
+	}
+	if from != nil && to != nil && from.After(*to) {
+		return bad(rptBadParam(ctx, "fields[createdAt][from]", "must not be after fields[createdAt][to]"))
+	}
+	q := store.AuditQuery{Author: author, From: from, To: to, Limit: auditDefaultLimit, Offset: deref(req.Params.Offset)}
+	if req.Params.Limit != nil {
+		q.Limit = *req.Params.Limit
+	}
+	page, err := s.store.AuditLog(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetAuditLog200JSONResponse(toAPIAuditLogPage(page, q.Limit, q.Offset)), nil
+}

@@ -1,0 +1,85 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/url"
+
+	"github.com/google/uuid"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/typeid"
+)
+
+const (
+	complianceDefaultLimit = 50
+)
+
+// compliancePageScope binds a compliance page token to the course and every filter of the
+// request (not the page size), so it cannot be replayed against another report.
+func compliancePageScope(ctx context.Context, course uuid.UUID) string {
+	vals, _ := url.ParseQuery(queryFrom(ctx))
+	vals.Del("pageToken")
+	vals.Del("limit")
+	sum := sha256.Sum256([]byte(vals.Encode()))
+	return "compliance|" + course.String() + "|" + hex.EncodeToString(sum[:8])
+}
+
+// GetComplianceStatus reports one course's compliance, optionally for one group.
+func (s *Server) GetComplianceStatus(ctx context.Context, req api.GetComplianceStatusRequestObject) (api.GetComplianceStatusResponseObject, error) {
+	bad := func(p *api.Problem) (api.GetComplianceStatusResponseObject, error) {
+		return api.GetComplianceStatus400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	}
+	if p := needPerm(ctx, auth.PermCommonStat, false); p != nil {
+		return api.GetComplianceStatus403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
+	}
+	course, err := typeid.Parse(typeid.Course, req.CourseId)
+	if err != nil {
+		return bad(rptBadParam(ctx, "courseId", "must be a crs_… id"))
+	}
+	group, p := filterID(ctx, typeid.Group, "groupId", req.Params.GroupId)
+	if p != nil {
+		return bad(p)
+	}
+	q := store.ComplianceQuery{CourseID: course, GroupID: group, Limit: complianceDefaultLimit}
+	if req.Params.Limit != nil {
+		q.Limit = *req.Params.Limit
+	}
+	if req.Params.Status != nil {
+		q.Status = string(*req.Params.Status)
+	}
+	scope := compliancePageScope(ctx, course)
+	if req.Params.PageToken != nil {
+		var c store.ComplianceCursor
+		if err := s.pages.Decode(scope, *req.Params.PageToken, &c); err != nil {
+			return bad(rptBadParam(ctx, "pageToken", "is not a token this report issued for these filters"))
+		}
+		q.After = &c
+	}
+	r, err := s.store.Compliance(ctx, q)
+	var nf *store.ReportNotFoundError
+	if errors.As(err, &nf) {
+		what := "course " + req.CourseId
+		if nf.What == "group" {
+			what = "group " + deref(req.Params.GroupId)
+		}
+		p := newProblem(ctx, kindNotFound, what+" not found")
+		return api.GetComplianceStatus404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var next *string
+	if r.Next != nil {
+		tok, err := s.pages.Encode(scope, r.Next)
+		if err != nil {
+			return nil, err
+		}
+		next = &tok
+	}
+	return api.GetComplianceStatus200JSONResponse(toAPIComplianceReport(r, next)), nil
+}

@@ -1,0 +1,68 @@
+package server
+
+import (
+	"time"
+
+	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/typeid"
+)
+
+// toAPIAssignment is the API view of an assignment.
+func toAPIAssignment(a store.Assignment) api.Assignment {
+	return api.Assignment{
+		Id:            typeid.Format(typeid.Assignment, a.ID),
+		CourseId:      typeid.Format(typeid.Course, a.CourseID),
+		CourseName:    a.CourseName,
+		UserId:        typeid.Format(typeid.Person, a.UserID),
+		UserName:      a.UserName,
+		GroupId:       idOut(typeid.Group, a.GroupID),
+		ChainId:       idOut(typeid.Chain, a.ChainID),
+		ChainPosition: a.ChainPosition,
+		Locked:        a.Locked,
+		Status:        api.AssignmentStatus(a.Status),
+		AssignedAt:    a.AssignedAt,
+		StartAt:       a.StartAt,
+		DueAt:         a.DueAt,
+		StartedAt:     a.StartedAt,
+		CompletedAt:   a.CompletedAt,
+		Score:         a.Score,
+		ProgressPct:   a.ProgressPct,
+		PointsAwarded: a.PointsAwarded,
+	}
+}
+
+// toAPIAssignments converts a page of assignments.
+func toAPIAssignments(in []store.Assignment) []api.Assignment {
+	out := make([]api.Assignment, len(in))
+	for i, a := range in {
+		out[i] = toAPIAssignment(a)
+	}
+	return out
+}
+
+// toAPIGroupAssignment is the API view of a group assignment's counts.
+func toAPIGroupAssignment(course string, dueAt, startAt *time.Time, counts []store.GroupAssignCount) api.GroupAssignmentResult {
+	out := api.GroupAssignmentResult{CourseId: course, DueAt: dueAt, StartAt: startAt, Groups: make([]api.GroupAssignmentCount, len(counts))}
+	for i, c := range counts {
+		out.Groups[i] = api.GroupAssignmentCount{GroupId: typeid.Format(typeid.Group, c.GroupID), Members: c.Members,
+			Assigned: c.Assigned, AlreadyAssigned: c.AlreadyAssigned, Skipped: c.Skipped}
+		out.Assigned += c.Assigned
+		out.AlreadyAssigned += c.AlreadyAssigned
+	}
+	return out
+}
+
+// toAPIChainAssignment is the API view of a chain assignment.
+func toAPIChainAssignment(r store.ChainAssignResult, dueAt *time.Time) api.ChainAssignmentResult {
+	out := api.ChainAssignmentResult{ChainId: typeid.Format(typeid.Chain, r.ChainID), DueAt: dueAt,
+		CourseIds: make([]string, len(r.CourseIDs)), Users: make([]string, len(r.Users)),
+		Assigned: r.Assigned, AlreadyAssigned: r.AlreadyAssigned}
+	for i, c := range r.CourseIDs {
+		out.CourseIds[i] = typeid.Format(typeid.Course, c)
+	}
+	for i, u := range r.Users {
+		out.Users[i] = typeid.Format(typeid.Person, u)
+	}
+	return out
+}

@@ -1,0 +1,38 @@
+package server
+
+import (
+	"time"
+
+	"github.com/oapi-codegen/nullable"
+
+	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/typeid"
+)
+
+// toAPIUser is the v2 view of a user.
+func toAPIUser(u *store.User) api.User {
+	out := api.User{
+		Id: typeid.Format(typeid.Person, u.ID), Name: u.Name, Email: u.Email,
+		Role: api.UserRole(u.Role), Status: api.UserStatus(u.Status),
+		Groups:    make([]api.UserGroup, len(u.Groups)),
+		BannedAt:  nullable.NewNullNullable[time.Time](),
+		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Version: u.Version,
+	}
+	for i, g := range u.Groups {
+		out.Groups[i] = api.UserGroup{Id: typeid.Format(typeid.Group, g.ID), Name: g.Name, Kind: api.GroupKind(g.Kind)}
+	}
+	if u.BannedAt != nil {
+		out.BannedAt = nullable.NewNullableWithValue(*u.BannedAt)
+	}
+	return out
+}
+
+// toAPIUsers converts a page of users.
+func toAPIUsers(us []store.User) []api.User {
+	out := make([]api.User, len(us))
+	for i := range us {
+		out[i] = toAPIUser(&us[i])
+	}
+	return out
+}

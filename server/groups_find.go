@@ -1,0 +1,34 @@
+package server
+
+import (
+	"context"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/store"
+)
+
+// FindGroups searches groups by a case-insensitive substring of the name.
+func (s *Server) FindGroups(ctx context.Context, req api.FindGroupsRequestObject) (api.FindGroupsResponseObject, error) {
+	if pr := needPerm(ctx, auth.PermUserView, false); pr != nil {
+		return api.FindGroups403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*pr)}, nil
+	}
+	q := store.GroupQuery{Query: deref(req.Params.Query), Limit: peopleLimit(req.Params.Limit)}
+	if req.Params.Kind != nil {
+		q.Kind = string(*req.Params.Kind)
+	}
+	const resource = "groups"
+	var pr *api.Problem
+	if q.After, pr = peopleCursor[store.PeopleCursor](ctx, s, resource, req.Params.PageToken); pr != nil {
+		return api.FindGroups400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*pr)}, nil
+	}
+	page, err := s.store.Groups().Find(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	next, err := peopleNextToken(ctx, s, resource, page.Next)
+	if err != nil {
+		return nil, err
+	}
+	return api.FindGroups200JSONResponse{Data: toAPIGroups(page.Items), NextPageToken: next, HasMore: next != nil}, nil
+}

@@ -1,0 +1,25 @@
+package server
+
+import (
+	"context"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/gen/api"
+)
+
+// GetStatisticsActivity returns the activity scope: active learners and completions per day of
+// the window.
+func (s *Server) GetStatisticsActivity(ctx context.Context, req api.GetStatisticsActivityRequestObject) (api.GetStatisticsActivityResponseObject, error) {
+	if p := needPerm(ctx, auth.PermCommonStat, false); p != nil {
+		return api.GetStatisticsActivity403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
+	}
+	w, p := rptWindow(ctx, req.Params.From, req.Params.To)
+	if p != nil {
+		return api.GetStatisticsActivity400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	}
+	r, err := s.store.StatisticsActivity(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetStatisticsActivity200JSONResponse(toAPIStatActivity(w, r)), nil
+}

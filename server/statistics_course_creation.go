@@ -1,0 +1,25 @@
+package server
+
+import (
+	"context"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/gen/api"
+)
+
+// GetStatisticsCourseCreation returns the courseCreation scope: courses created in the window,
+// per day and by owner.
+func (s *Server) GetStatisticsCourseCreation(ctx context.Context, req api.GetStatisticsCourseCreationRequestObject) (api.GetStatisticsCourseCreationResponseObject, error) {
+	if p := needPerm(ctx, auth.PermCommonStat, false); p != nil {
+		return api.GetStatisticsCourseCreation403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
+	}
+	w, p := rptWindow(ctx, req.Params.From, req.Params.To)
+	if p != nil {
+		return api.GetStatisticsCourseCreation400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	}
+	r, err := s.store.StatisticsCourseCreation(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetStatisticsCourseCreation200JSONResponse(toAPIStatCourseCreation(w, r)), nil
+}

@@ -1,0 +1,30 @@
+package server
+
+import (
+	"context"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/gen/api"
+)
+
+const leaderboardDefaultLimit = 10
+
+// GetLeaderboard ranks the learners of the window by points, then completions, then name.
+func (s *Server) GetLeaderboard(ctx context.Context, req api.GetLeaderboardRequestObject) (api.GetLeaderboardResponseObject, error) {
+	if p := needPerm(ctx, auth.PermCommonStat, false); p != nil {
+		return api.GetLeaderboard403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
+	}
+	w, p := rptWindow(ctx, req.Params.From, req.Params.To)
+	if p != nil {
+		return api.GetLeaderboard400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	}
+	limit := leaderboardDefaultLimit
+	if req.Params.Limit != nil {
+		limit = *req.Params.Limit
+	}
+	leaders, err := s.store.Leaderboard(ctx, w, limit)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetLeaderboard200JSONResponse(toAPILeaderboard(w, leaders)), nil
+}

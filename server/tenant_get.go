@@ -1,0 +1,24 @@
+package server
+
+import (
+	"context"
+
+	"github.com/learnd/learnd/gen/api"
+)
+
+// GetTenant returns the caller's tenant, its licence and the per-key limits of its tier.
+func (s *Server) GetTenant(ctx context.Context, _ api.GetTenantRequestObject) (api.GetTenantResponseObject, error) {
+	if pr := needScope(ctx, false); pr != nil {
+		return api.GetTenant403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*pr)}, nil
+	}
+	t, err := s.store.Tenants().Current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lim := tierLimits[t.Licence.Tier] // the tenants table admits only the tiers listed there
+	return api.GetTenant200JSONResponse{
+		Id: t.ID, Name: t.Name,
+		Licence:   api.TenantLicence{Tier: api.TenantLicenceTier(t.Licence.Tier), McpAccess: api.TenantLicenceMcpAccess(t.Licence.MCPAccess), McpAiAccess: t.Licence.MCPAIAccess},
+		KeyLimits: api.TenantKeyLimits{PerMinute: lim.PerMinute, PerDay: lim.PerDay},
+	}, nil
+}

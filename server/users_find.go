@@ -1,0 +1,45 @@
+package server
+
+import (
+	"context"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/typeid"
+)
+
+// FindUsers searches users by a case-insensitive substring of name or email (find_user).
+func (s *Server) FindUsers(ctx context.Context, req api.FindUsersRequestObject) (api.FindUsersResponseObject, error) {
+	if pr := needPerm(ctx, auth.PermUserView, false); pr != nil {
+		return api.FindUsers403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*pr)}, nil
+	}
+	badRequest := func(p *api.Problem) api.FindUsersResponseObject {
+		return api.FindUsers400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}
+	}
+	q := store.UserQuery{Query: deref(req.Params.Query), Limit: peopleLimit(req.Params.Limit)}
+	if req.Params.Role != nil {
+		q.Role = string(*req.Params.Role)
+	}
+	if req.Params.Status != nil {
+		q.Status = string(*req.Params.Status)
+	}
+	gid, pr := filterID(ctx, typeid.Group, "groupId", req.Params.GroupId)
+	if pr != nil {
+		return badRequest(pr), nil
+	}
+	q.GroupID = gid
+	const resource = "users"
+	if q.After, pr = peopleCursor[store.PeopleCursor](ctx, s, resource, req.Params.PageToken); pr != nil {
+		return badRequest(pr), nil
+	}
+	page, err := s.store.Users().Find(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	next, err := peopleNextToken(ctx, s, resource, page.Next)
+	if err != nil {
+		return nil, err
+	}
+	return api.FindUsers200JSONResponse{Data: toAPIUsers(page.Items), NextPageToken: next, HasMore: next != nil}, nil
+}

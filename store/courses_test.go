@@ -1,0 +1,169 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/store"
+)
+
+// coursesDraft is a two-section course: Basics (a lesson, then a quiz of one question)
+// and Practice (a survey).
+func coursesDraft(chunk uuid.UUID) store.CourseDraft {
+	return store.CourseDraft{
+		Name: "Generated", Tags: []string{"ai"},
+		Sections: []store.SectionDraft{
+			{Title: "Basics", Elements: []store.ElementDraft{
+				{Kind: store.ElementLesson, Title: "Intro", Brief: &store.LessonBrief{Topic: "Safety", KeyPoints: []string{"One"}},
+					Pages: []store.LessonPage{{Title: "P1", Body: "Body"}}},
+				{Kind: store.ElementQuiz, Title: "Check", Questions: []store.QuestionDraft{
+					{Kind: store.QuestionSingle, Text: "Q1", Options: []store.OptionDraft{{Text: "A", Correct: true}, {Text: "B"}}, SourceChunkID: &chunk},
+				}},
+			}},
+			{Title: "Practice", Elements: []store.ElementDraft{{Kind: store.ElementSurvey, Title: "Feedback"}}},
+		},
+		Transitions: []store.TransitionDraft{{From: store.ElementRef{Section: 0, Element: 0}, To: store.ElementRef{Section: 1, Element: 0}}},
+		LinkInOrder: true,
+	}
+}
+
+func coursesEdgeSet(c *store.Course) map[[2]string]bool {
+	title := map[uuid.UUID]string{}
+	for _, s := range c.Sections {
+		for _, e := range s.Elements {
+			title[e.ID] = e.Title
+		}
+	}
+	out := map[[2]string]bool{}
+	for _, tr := range c.Transitions {
+		out[[2]string{title[tr.From], title[tr.To]}] = true
+	}
+	return out
+}
+
+// TestCoursesCreateWithStructure: a draft becomes a course with its whole structure in
+// one transaction (the entry point of course generation); a draft breaking a rule is a
+// ValidationError pointing into it and stores nothing; learners cannot create.
+func TestCoursesCreateWithStructure(t *testing.T) {
+	t.Parallel()
+	st, conn := openWithConn(t)
+	ctx := as("t1", "", auth.RoleManager)
+	chunk := uuid.New()
+	c, err := st.Courses().CreateWithStructure(ctx, coursesDraft(chunk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Courses().Get(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := auth.FromContext(ctx)
+	if got.Status != store.CourseStatusDraft || got.OwnerID != p.PersonID || got.Version != 1 || got.Settings != store.DefaultCourseSettings() {
+		t.Errorf("course = %+v", got)
+	}
+	if len(got.Sections) != 2 || len(got.Sections[0].Elements) != 2 || got.Sections[1].Elements[0].Title != "Feedback" || got.Sections[1].Position != 1 {
+		t.Fatalf("sections = %+v", got.Sections)
+	}
+	lesson, quiz := got.Sections[0].Elements[0], got.Sections[0].Elements[1]
+	if lesson.Brief == nil || lesson.Brief.Topic != "Safety" || !lesson.Required || len(lesson.Pages) != 1 || quiz.Position != 1 {
+		t.Errorf("elements = %+v %+v", lesson, quiz)
+	}
+	q := quiz.Questions[0]
+	if q.Weight != 1 || q.SourceChunkID == nil || *q.SourceChunkID != chunk ||
+		!reflect.DeepEqual(q.Options, []store.QuizOption{{ID: "o1", Text: "A", Correct: true}, {ID: "o2", Text: "B"}}) {
+		t.Errorf("question = %+v", q)
+	}
+	want := map[[2]string]bool{{"Intro", "Check"}: true, {"Check", "Feedback"}: true, {"Intro", "Feedback"}: true}
+	if e := coursesEdgeSet(got); !reflect.DeepEqual(e, want) {
+		t.Errorf("transitions = %v, want %v", e, want)
+	}
+	var n int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE tenant_id = 't1' AND action = 'course.create'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("audit entries = %d (%v)", n, err)
+	}
+
+	bad := coursesDraft(chunk)
+	bad.Sections[0].Elements[1].Questions[0].Options[1].Correct = true
+	bad.Sections[0].Elements[1].Brief = &store.LessonBrief{Topic: "x"}
+	bad.Sections[1].Elements[0].Questions = bad.Sections[0].Elements[1].Questions
+	bad.Transitions = append(bad.Transitions, store.TransitionDraft{From: store.ElementRef{Section: 0, Element: 0}, To: store.ElementRef{Section: 5, Element: 0}})
+	_, err = st.Courses().CreateWithStructure(ctx, bad)
+	var ve *store.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("bad draft: %v", err)
+	}
+	pointers := map[string]bool{}
+	for _, f := range ve.Fields {
+		pointers[f.Pointer] = true
+	}
+	for _, ptr := range []string{"/sections/0/elements/1/questions/0/options", "/sections/0/elements/1/brief", "/sections/1/elements/0/questions", "/transitions/1/to"} {
+		if !pointers[ptr] {
+			t.Errorf("no error at %s: %v", ptr, ve.Fields)
+		}
+	}
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM courses`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("courses after a refused draft = %d (%v)", n, err)
+	}
+	if _, err := st.Courses().CreateWithStructure(as("t1", "", auth.RoleLearner), coursesDraft(chunk)); !errors.Is(err, store.ErrCourseAccess) {
+		t.Errorf("learner create: %v", err)
+	}
+}
+
+// TestCoursesAppendSections: refinement appends sections after the existing ones and
+// continues the path from the last element; nothing existing changes; only editors of
+// the course may append.
+func TestCoursesAppendSections(t *testing.T) {
+	t.Parallel()
+	st := coursesStore(t)
+	ctx := as("t1", "", auth.RoleManager)
+	c, err := st.Courses().CreateWithStructure(ctx, coursesDraft(uuid.New()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.Courses().AppendSections(ctx, c.ID, &c.Version, []store.SectionDraft{{Title: "Emergencies", Elements: []store.ElementDraft{
+		{Kind: store.ElementLesson, Title: "Rescue"},
+		{Kind: store.ElementQuiz, Title: "Rescue quiz", Questions: []store.QuestionDraft{
+			{Kind: store.QuestionMultiple, Text: "Q", Options: []store.OptionDraft{{Text: "A", Correct: true}, {Text: "B", Correct: true}}}}},
+	}}}, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ElementsAdded != 2 || res.TransitionsAdded != 2 || res.Course.Version != 2 {
+		t.Errorf("append result = %d elements, %d transitions, version %d", res.ElementsAdded, res.TransitionsAdded, res.Course.Version)
+	}
+	got, err := st.Courses().Get(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Sections) != 3 || got.Sections[2].Title != "Emergencies" || got.Sections[2].Position != 2 || got.Sections[0].Elements[0].ID != c.Sections[0].Elements[0].ID {
+		t.Errorf("sections after append = %+v", got.Sections)
+	}
+	e := coursesEdgeSet(got)
+	for _, w := range [][2]string{{"Feedback", "Rescue"}, {"Rescue", "Rescue quiz"}, {"Intro", "Check"}} {
+		if !e[w] {
+			t.Errorf("no transition %v in %v", w, e)
+		}
+	}
+	stale := 1
+	if _, err := st.Courses().AppendSections(ctx, c.ID, &stale, []store.SectionDraft{{Title: "Late"}}, nil, false); err == nil {
+		t.Error("append with a stale version succeeded")
+	}
+	other := as("t1", "", auth.RoleManager)
+	if _, err := st.Courses().AppendSections(other, c.ID, nil, []store.SectionDraft{{Title: "Not mine"}}, nil, false); !errors.Is(err, store.ErrCourseAccess) {
+		t.Errorf("another manager appends: %v", err)
+	}
+	if _, err := st.Courses().AppendSections(as("t2", "", auth.RoleOwner), c.ID, nil, []store.SectionDraft{{Title: "Foreign"}}, nil, false); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("another tenant appends: %v", err)
+	}
+}
+
+func coursesStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, _ := openWithConn(t)
+	return st
+}

@@ -1,0 +1,443 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/learnd/learnd/typeid"
+)
+
+// GroupKinds are the kinds a group may have.
+var GroupKinds = []string{"team", "department", "cohort", "location", "project", "other"}
+
+// Group is a group of users: a team, department, cohort, location or project.
+type Group struct {
+	ID          uuid.UUID  `gorm:"column:id"`
+	Name        string     `gorm:"column:name"`
+	Kind        string     `gorm:"column:kind"`
+	Description *string    `gorm:"column:description"`
+	MemberCount int        `gorm:"column:member_count"`
+	CreatedAt   time.Time  `gorm:"column:created_at"`
+	UpdatedAt   time.Time  `gorm:"column:updated_at"`
+	CreatedBy   *uuid.UUID `gorm:"column:created_by"`
+	UpdatedBy   *uuid.UUID `gorm:"column:updated_by"`
+	Version     int        `gorm:"column:version"`
+}
+
+type groupRow struct {
+	Group
+	SortKey string `gorm:"column:sort_key"`
+}
+
+const groupCols = `groups.id, groups.name, groups.kind, groups.description, groups.created_at, groups.updated_at, groups.created_by, groups.updated_by, groups.version,
+(SELECT count(*) FROM group_members gm WHERE gm.tenant_id = groups.tenant_id AND gm.group_id = groups.id)::int AS member_count`
+
+// GroupQuery selects a page of groups.
+type GroupQuery struct {
+	Query string // case-insensitive substring of the name
+	Kind  string
+	Limit int
+	After *PeopleCursor
+}
+
+// GroupPage is one page of groups; Next is nil on the last page.
+type GroupPage struct {
+	Items []Group
+	Next  *PeopleCursor
+}
+
+// NewGroup is what creating a group takes; Kind defaults to team.
+type NewGroup struct {
+	Name        string
+	Kind        string
+	Description *string
+}
+
+// GroupChange is a merge patch of a group: nil members stay; SetDescription with a nil
+// Description clears it.
+type GroupChange struct {
+	Name           *string
+	Kind           *string
+	SetDescription bool
+	Description    *string
+}
+
+// GroupMember is a user in a group.
+type GroupMember struct {
+	ID      uuid.UUID `gorm:"column:id"`
+	Name    string    `gorm:"column:name"`
+	Email   string    `gorm:"column:email"`
+	Role    string    `gorm:"column:role"`
+	Status  string    `gorm:"column:status"`
+	AddedAt time.Time `gorm:"column:added_at"`
+	SortKey string    `gorm:"column:sort_key"`
+}
+
+// MemberPage is one page of a group's members.
+type MemberPage struct {
+	Items []GroupMember
+	Next  *PeopleCursor
+}
+
+// MembersAdded reports an AddMembers call.
+type MembersAdded struct {
+	Added          []uuid.UUID // joined with this call
+	AlreadyMembers []uuid.UUID // were members already
+	MemberCount    int
+}
+
+// GroupRepo reads and writes groups and their members.
+type GroupRepo struct{ s *Store }
+
+// Groups returns the group repository.
+func (s *Store) Groups() *GroupRepo { return &GroupRepo{s: s} }
+
+type groupAudit struct {
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	Kind        string  `json:"kind"`
+	Description *string `json:"description"`
+	Version     int     `json:"version"`
+}
+
+func auditGroup(g *Group) groupAudit {
+	return groupAudit{ID: typeid.Format(typeid.Group, g.ID), Name: g.Name, Kind: g.Kind, Description: g.Description, Version: g.Version}
+}
+
+func getGroup(t *tx, id uuid.UUID, lock bool) (*Group, error) {
+	sql := `SELECT ` + groupCols + ` FROM groups WHERE groups.tenant_id = learnd_tenant() AND groups.id = $1`
+	if lock {
+		sql += ` FOR UPDATE`
+	}
+	var g Group
+	if err := queryOne(t, sql, []any{id}, &g); err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+func checkGroupKind(v *ValidationError, pointer, kind string) {
+	for _, k := range GroupKinds {
+		if k == kind {
+			return
+		}
+	}
+	v.add(pointer, "must be one of %s", strings.Join(GroupKinds, ", "))
+}
+
+func groupDescription(v *ValidationError, d *string) *string {
+	if d == nil {
+		return nil
+	}
+	s := strings.TrimSpace(*d)
+	if utf8.RuneCountInString(s) > 2000 {
+		v.add("/description", "must be at most 2000 characters")
+	}
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// Find returns a page of groups ordered by lower(name), then id.
+func (r *GroupRepo) Find(ctx context.Context, q GroupQuery) (GroupPage, error) {
+	var page GroupPage
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		b := t.lms("groups").Select(groupCols + ", lower(groups.name) AS sort_key")
+		if q.Query != "" {
+			b = b.Where("lower(groups.name) LIKE lower(?)", likeContains(q.Query))
+		}
+		if q.Kind != "" {
+			b = b.Where("groups.kind = ?", q.Kind)
+		}
+		if q.After != nil {
+			b = b.Where("(lower(groups.name), groups.id) > (?, ?)", q.After.Name, q.After.ID)
+		}
+		b = b.Order("lower(groups.name), groups.id").Limit(q.Limit + 1)
+		rows, err := queryRows[groupRow](t, b, q.Limit+1)
+		if err != nil {
+			return err
+		}
+		if len(rows) > q.Limit {
+			rows = rows[:q.Limit]
+			last := rows[len(rows)-1]
+			page.Next = &PeopleCursor{Name: last.SortKey, ID: last.ID}
+		}
+		page.Items = make([]Group, len(rows))
+		for i := range rows {
+			page.Items[i] = rows[i].Group
+		}
+		return nil
+	})
+	if err != nil {
+		return GroupPage{}, fmt.Errorf("find groups: %w", err)
+	}
+	return page, nil
+}
+
+// Get returns one group.
+func (r *GroupRepo) Get(ctx context.Context, id uuid.UUID) (*Group, error) {
+	var g *Group
+	err := r.s.inTenant(ctx, func(t *tx) (err error) {
+		g, err = getGroup(t, id, false)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get group: %w", err)
+	}
+	return g, nil
+}
+
+// Create adds an empty group.
+func (r *GroupRepo) Create(ctx context.Context, in NewGroup) (*Group, error) {
+	var g *Group
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		v := &ValidationError{}
+		in.Name = personName(v, "/name", in.Name)
+		if in.Kind == "" {
+			in.Kind = "team"
+		}
+		checkGroupKind(v, "/kind", in.Kind)
+		in.Description = groupDescription(v, in.Description)
+		if err := v.err(); err != nil {
+			return err
+		}
+		id, ts, by := uuid.Must(uuid.NewV7()), now(), t.actorID()
+		_, err := t.pg.Exec(t.ctx, `INSERT INTO groups (tenant_id, id, name, kind, description, created_at, updated_at, created_by, updated_by, version)
+VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $7, 1)`, t.p.TenantID, id, in.Name, in.Kind, in.Description, ts, by)
+		if err != nil {
+			return err
+		}
+		if g, err = getGroup(t, id, false); err != nil {
+			return err
+		}
+		return t.audit("group.create", "group", typeid.Format(typeid.Group, id), nil, auditGroup(g))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create group: %w", err)
+	}
+	return g, nil
+}
+
+// Update applies a merge patch. expected (optional) is the version the caller read. A
+// patch that changes nothing returns the group as it is (changed false, no audit entry).
+func (r *GroupRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch GroupChange) (*Group, bool, error) {
+	var g *Group
+	changed := false
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		cur, err := getGroup(t, id, true)
+		if err != nil {
+			return err
+		}
+		if expected != nil && *expected != cur.Version {
+			return &VersionMismatchError{Expected: *expected, Current: cur.Version}
+		}
+		v := &ValidationError{}
+		next := *cur
+		if ch.Name != nil {
+			next.Name = personName(v, "/name", *ch.Name)
+		}
+		if ch.Kind != nil {
+			next.Kind = *ch.Kind
+			checkGroupKind(v, "/kind", next.Kind)
+		}
+		if ch.SetDescription {
+			next.Description = groupDescription(v, ch.Description)
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		if next.Name == cur.Name && next.Kind == cur.Kind && equalStrPtr(next.Description, cur.Description) {
+			g = cur
+			return nil
+		}
+		_, err = t.pg.Exec(t.ctx, `UPDATE groups SET name = $3, kind = $4, description = $5, updated_at = $6, updated_by = $7, version = version + 1
+WHERE tenant_id = learnd_tenant() AND id = $1 AND version = $2`, id, cur.Version, next.Name, next.Kind, next.Description, now(), t.actorID())
+		if err != nil {
+			return err
+		}
+		if g, err = getGroup(t, id, false); err != nil {
+			return err
+		}
+		changed = true
+		return t.audit("group.update", "group", typeid.Format(typeid.Group, id), auditGroup(cur), auditGroup(g))
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("update group: %w", err)
+	}
+	return g, changed, nil
+}
+
+func equalStrPtr(a, b *string) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// Delete removes a group with its memberships and group course assignments; assignments
+// its members received stay.
+func (r *GroupRepo) Delete(ctx context.Context, id uuid.UUID, expected *int) error {
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		cur, err := getGroup(t, id, true)
+		if err != nil {
+			return err
+		}
+		if expected != nil && *expected != cur.Version {
+			return &VersionMismatchError{Expected: *expected, Current: cur.Version}
+		}
+		if _, err := t.pg.Exec(t.ctx, `DELETE FROM groups WHERE tenant_id = learnd_tenant() AND id = $1`, id); err != nil {
+			return err
+		}
+		before := struct {
+			groupAudit
+			MemberCount int `json:"memberCount"`
+		}{auditGroup(cur), cur.MemberCount}
+		return t.audit("group.delete", "group", typeid.Format(typeid.Group, id), before, nil)
+	})
+	if err != nil {
+		return fmt.Errorf("delete group: %w", err)
+	}
+	return nil
+}
+
+// Members returns a page of a group's members ordered by lower(name), then id. An unknown
+// group is ErrNotFound.
+func (r *GroupRepo) Members(ctx context.Context, groupID uuid.UUID, limit int, after *PeopleCursor) (MemberPage, error) {
+	var page MemberPage
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		if _, err := getGroup(t, groupID, false); err != nil {
+			return err
+		}
+		b := t.lms("users").
+			Select("users.id, users.name, users.email, users.role, users.status, gm.added_at, lower(users.name) AS sort_key").
+			Joins("JOIN group_members gm ON gm.tenant_id = users.tenant_id AND gm.user_id = users.id").
+			Where("gm.group_id = ?", groupID)
+		if after != nil {
+			b = b.Where("(lower(users.name), users.id) > (?, ?)", after.Name, after.ID)
+		}
+		b = b.Order("lower(users.name), users.id").Limit(limit + 1)
+		rows, err := queryRows[GroupMember](t, b, limit+1)
+		if err != nil {
+			return err
+		}
+		if len(rows) > limit {
+			rows = rows[:limit]
+			last := rows[len(rows)-1]
+			page.Next = &PeopleCursor{Name: last.SortKey, ID: last.ID}
+		}
+		page.Items = rows
+		return nil
+	})
+	if err != nil {
+		return MemberPage{}, fmt.Errorf("group members: %w", err)
+	}
+	return page, nil
+}
+
+// AddMembers adds users to a group; members already in it stay as they are. Each new
+// member gets the group's courses (the group_members trigger). An unknown user is a
+// validation error naming /userIds/<i>, and nothing is added.
+func (r *GroupRepo) AddMembers(ctx context.Context, groupID uuid.UUID, userIDs []uuid.UUID) (MembersAdded, error) {
+	var out MembersAdded
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		if _, err := getGroup(t, groupID, true); err != nil {
+			return err
+		}
+		ids := dedupeIDs(userIDs)
+		missing, err := missingIDs(t, "users", ids)
+		if err != nil {
+			return err
+		}
+		v := &ValidationError{}
+		for i, id := range userIDs {
+			if missing[id] {
+				v.add("/userIds/"+itoa(i), "no such user")
+			}
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		rows, err := t.pg.Query(t.ctx, `INSERT INTO group_members (tenant_id, group_id, user_id, added_at, added_by)
+SELECT $1, $2, u, $3, $4 FROM unnest($5::uuid[]) AS u
+ON CONFLICT (tenant_id, group_id, user_id) DO NOTHING RETURNING user_id`, t.p.TenantID, groupID, now(), t.actorID(), ids)
+		if err != nil {
+			return err
+		}
+		added := map[uuid.UUID]bool{}
+		for rows.Next() {
+			var id uuid.UUID
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			added[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		out.Added, out.AlreadyMembers = []uuid.UUID{}, []uuid.UUID{}
+		for _, id := range ids {
+			if added[id] {
+				out.Added = append(out.Added, id)
+			} else {
+				out.AlreadyMembers = append(out.AlreadyMembers, id)
+			}
+		}
+		if err := t.pg.QueryRow(t.ctx, `SELECT count(*) FROM group_members WHERE tenant_id = learnd_tenant() AND group_id = $1`, groupID).Scan(&out.MemberCount); err != nil {
+			return err
+		}
+		if len(out.Added) == 0 {
+			return nil
+		}
+		after := struct {
+			GroupID string   `json:"groupId"`
+			UserIDs []string `json:"userIds"`
+		}{typeid.Format(typeid.Group, groupID), peopleIDStrings(typeid.Person, out.Added)}
+		return t.audit("group.members.add", "group", after.GroupID, nil, after)
+	})
+	if err != nil {
+		return MembersAdded{}, fmt.Errorf("add group members: %w", err)
+	}
+	return out, nil
+}
+
+func peopleIDStrings(prefix string, ids []uuid.UUID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = typeid.Format(prefix, id)
+	}
+	return out
+}
+
+// RemoveMember takes a user out of a group; assignments received through the group stay.
+// An unknown group, or a user who is not a member, is ErrNotFound.
+func (r *GroupRepo) RemoveMember(ctx context.Context, groupID, userID uuid.UUID) error {
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		var addedAt time.Time
+		err := t.pg.QueryRow(t.ctx, `DELETE FROM group_members WHERE tenant_id = learnd_tenant() AND group_id = $1 AND user_id = $2 RETURNING added_at`, groupID, userID).Scan(&addedAt)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		before := struct {
+			GroupID string    `json:"groupId"`
+			UserID  string    `json:"userId"`
+			AddedAt time.Time `json:"addedAt"`
+		}{typeid.Format(typeid.Group, groupID), typeid.Format(typeid.Person, userID), addedAt}
+		return t.audit("group.members.remove", "group", before.GroupID, before, nil)
+	})
+	if err != nil {
+		return fmt.Errorf("remove group member: %w", err)
+	}
+	return nil
+}

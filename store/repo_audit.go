@@ -1,0 +1,106 @@
+package store
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"reflect"
+
+	"github.com/google/uuid"
+
+	"github.com/learnd/learnd/typeid"
+)
+
+// auditTarget is how the audit log names an envelope table's records: the target type
+// (also the action's prefix, "cohort.update") and the TypeID prefix of their ids.
+type auditTarget struct {
+	kind, prefix string
+}
+
+var auditTargets = map[string]auditTarget{
+	"cohorts":     {kind: "cohort", prefix: typeid.Cohort},
+	"assessments": {kind: "assessment", prefix: typeid.Assessment},
+}
+
+// auditIDColumns are the uuid columns holding ids of a known type; the audit views show
+// them as TypeIDs, as the API does. A record's own "id" takes its table's prefix.
+var auditIDColumns = map[string]string{
+	"created_by": typeid.Person, "updated_by": typeid.Person, "deleted_by": typeid.Person,
+	"responsible_user_id": typeid.Person, "respondent_id": typeid.Person,
+	"group_id": typeid.Group, "target_group_id": typeid.Group,
+	"target_cohort_id": typeid.Cohort, "assessment_id": typeid.Assessment,
+}
+
+// auditView renders a record for the audit log's before/after: an object of its columns
+// (the gorm column tags, snake_case like the v1 API) → values, with ids as TypeIDs (the
+// record's own id with idPrefix) and jsonb columns as the JSON they hold.
+func auditView(v any, idPrefix string) map[string]any {
+	rv := reflect.ValueOf(v).Elem()
+	cols := columnsOf(rv.Type())
+	out := make(map[string]any, len(cols.ordered))
+	for _, name := range cols.ordered {
+		prefix := auditIDColumns[name]
+		if name == "id" {
+			prefix = idPrefix
+		}
+		out[name] = auditValue(rv.FieldByIndex(cols.byName[name]).Interface(), prefix)
+	}
+	return out
+}
+
+func auditValue(v any, prefix string) any {
+	switch x := v.(type) {
+	case uuid.UUID:
+		return formatID(prefix, x)
+	case *uuid.UUID:
+		if x == nil {
+			return nil
+		}
+		return formatID(prefix, *x)
+	case driver.Valuer: // the jsonb columns (JSON[T])
+		dv, err := x.Value()
+		if s, ok := dv.(string); ok && err == nil && json.Valid([]byte(s)) {
+			return json.RawMessage(s)
+		}
+	}
+	return v
+}
+
+func formatID(prefix string, u uuid.UUID) string {
+	if prefix == "" {
+		return u.String()
+	}
+	return typeid.Format(prefix, u)
+}
+
+// snapshot returns the audit view of v as it stands, after filling the fields the store
+// computes on read (a cohort's current_completion_pct), so v carries them too.
+func (r repo[T, P]) snapshot(t *tx, v *T) (map[string]any, error) {
+	if err := completeRecords(t, v); err != nil {
+		return nil, err
+	}
+	return auditView(v, r.target().prefix), nil
+}
+
+// target names this table's records in the audit log.
+func (r repo[T, P]) target() auditTarget {
+	if tg, ok := auditTargets[r.spec.name]; ok {
+		return tg
+	}
+	return auditTarget{kind: r.spec.name}
+}
+
+// recordWrite writes the audit entry of a write on this table ("cohort.update"): before
+// is the snapshot taken before the change (nil on create); after is the record as stored,
+// which gets its read-time computed fields filled (so the write's result carries them).
+func (r repo[T, P]) recordWrite(t *tx, op string, before map[string]any, after *T) error {
+	view, err := r.snapshot(t, after)
+	if err != nil {
+		return err
+	}
+	tg := r.target()
+	var b any // a nil map would be recorded as JSON null, not as no before
+	if before != nil {
+		b = before
+	}
+	return t.audit(tg.kind+"."+op, tg.kind, formatID(tg.prefix, P(after).envelope().ID), b, view)
+}

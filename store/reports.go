@@ -1,0 +1,180 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// Reports (seed 003's get_compliance_status, get_statistics, get_leaderboard) read the LMS
+// tables with raw SQL: every statement filters each table by tenant_id = learnd_tenant()
+// (row-level security is the second line of defence). Two rules hold for every report:
+//   - an assignment's status is computed at read time (rptStatusSQL), in the order
+//     scheduled, completed, overdue, in_progress, assigned;
+//   - banned users are left out of every figure about learners and assignments (their
+//     history is kept; offboarded people do not count).
+
+// rptStatusSQL computes the status of the assignment aliased a at the instant $1.
+const rptStatusSQL = `CASE WHEN a.start_at > $1 THEN 'scheduled'
+  WHEN a.completed_at IS NOT NULL THEN 'completed'
+  WHEN a.due_at < $1 THEN 'overdue'
+  WHEN a.started_at IS NOT NULL THEN 'in_progress'
+  ELSE 'assigned' END`
+
+// rptTotalsSQL aggregates assignments aliased a by status at the instant $1 (the columns
+// ReportTotals scans).
+const rptTotalsSQL = `count(*),
+  count(*) FILTER (WHERE a.start_at > $1),
+  count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NOT NULL),
+  count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NULL AND a.due_at < $1),
+  count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NULL AND NOT coalesce(a.due_at < $1, false) AND a.started_at IS NOT NULL),
+  count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NULL AND NOT coalesce(a.due_at < $1, false) AND a.started_at IS NULL)`
+
+// ReportTotals counts assignments by computed status; Assigned is their total and the
+// others split it.
+type ReportTotals struct {
+	Assigned, Scheduled, Completed, Overdue, InProgress, NotStarted int
+}
+
+func (a *ReportTotals) targets() []any {
+	return []any{&a.Assigned, &a.Scheduled, &a.Completed, &a.Overdue, &a.InProgress, &a.NotStarted}
+}
+
+// ReportPct is part/whole × 100 rounded to one decimal, 0 when whole is 0.
+func ReportPct(part, whole int) float64 {
+	if whole <= 0 {
+		return 0
+	}
+	return math.Round(float64(part)*1000/float64(whole)) / 10
+}
+
+// ReportNotFoundError names what a report could not find (a course or a group); it is an
+// ErrNotFound.
+type ReportNotFoundError struct{ What string }
+
+func (e *ReportNotFoundError) Error() string { return e.What + " not found" }
+
+// Is makes errors.Is(err, ErrNotFound) hold.
+func (e *ReportNotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// ComplianceCursor is the position after the last row of a compliance page (rows are
+// ordered by lower(name), then user id).
+type ComplianceCursor struct {
+	Name string    `json:"n"`
+	ID   uuid.UUID `json:"i"`
+}
+
+// ComplianceQuery asks for one course's compliance.
+type ComplianceQuery struct {
+	CourseID uuid.UUID
+	GroupID  *uuid.UUID // only the group's current members
+	Status   string     // rows with this status only; "" for all
+	Limit    int
+	After    *ComplianceCursor
+}
+
+// ComplianceRow is one assigned user's standing.
+type ComplianceRow struct {
+	UserID       uuid.UUID
+	AssignmentID uuid.UUID
+	Name, Email  string
+	Status       string
+	AssignedAt   time.Time
+	StartAt      *time.Time
+	DueAt        *time.Time
+	StartedAt    *time.Time
+	CompletedAt  *time.Time
+	Score        *float64
+}
+
+// ComplianceReport is a course's compliance breakdown and one page of rows.
+type ComplianceReport struct {
+	CourseID   uuid.UUID
+	CourseName string
+	GroupID    *uuid.UUID
+	Totals     ReportTotals
+	Rows       []ComplianceRow
+	Next       *ComplianceCursor // nil on the last page
+}
+
+// rptScopeSQL restricts assignments a (joined to their users u) to the course $2, active
+// users and, when $3 is not null, the current members of group $3.
+const rptScopeSQL = `FROM assignments a
+JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id AND u.status = 'active'
+WHERE a.tenant_id = learnd_tenant() AND a.course_id = $2
+  AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM group_members gm
+    WHERE gm.tenant_id = learnd_tenant() AND gm.group_id = $3 AND gm.user_id = a.user_id))`
+
+// Compliance reports one course's compliance, optionally for one group's members. An
+// unknown or deleted course, or an unknown group, is a ReportNotFoundError.
+func (s *Store) Compliance(ctx context.Context, q ComplianceQuery) (ComplianceReport, error) {
+	r := ComplianceReport{CourseID: q.CourseID, GroupID: q.GroupID}
+	at := now()
+	err := s.inTenant(ctx, func(t *tx) error {
+		err := t.pg.QueryRow(t.ctx, `SELECT name FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, q.CourseID).Scan(&r.CourseName)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return &ReportNotFoundError{What: "course"}
+		}
+		if err != nil {
+			return err
+		}
+		if q.GroupID != nil {
+			var one int
+			err := t.pg.QueryRow(t.ctx, `SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = $1`, *q.GroupID).Scan(&one)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return &ReportNotFoundError{What: "group"}
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if err := t.pg.QueryRow(t.ctx, `SELECT `+rptTotalsSQL+` `+rptScopeSQL, at, q.CourseID, q.GroupID).
+			Scan(r.Totals.targets()...); err != nil {
+			return fmt.Errorf("totals: %w", err)
+		}
+		var afterName *string
+		var afterID *uuid.UUID
+		if q.After != nil {
+			afterName, afterID = &q.After.Name, &q.After.ID
+		}
+		var status *string
+		if q.Status != "" {
+			status = &q.Status
+		}
+		rows, err := t.pg.Query(t.ctx, `SELECT * FROM (
+SELECT u.id AS user_id, a.id AS assignment_id, u.name, u.email, `+rptStatusSQL+` AS status, a.created_at, a.start_at, a.due_at, a.started_at, a.completed_at, a.score, lower(u.name) AS sort_name
+`+rptScopeSQL+`) r
+WHERE ($4::text IS NULL OR r.status = $4)
+  AND ($5::text IS NULL OR (r.sort_name, r.user_id) > ($5, $6::uuid))
+ORDER BY r.sort_name, r.user_id
+LIMIT $7`, at, q.CourseID, q.GroupID, status, afterName, afterID, q.Limit+1)
+		if err != nil {
+			return fmt.Errorf("rows: %w", err)
+		}
+		defer rows.Close()
+		var sortName, lastSort string
+		for rows.Next() {
+			var c ComplianceRow
+			if err := rows.Scan(&c.UserID, &c.AssignmentID, &c.Name, &c.Email, &c.Status, &c.AssignedAt, &c.StartAt, &c.DueAt,
+				&c.StartedAt, &c.CompletedAt, &c.Score, &sortName); err != nil {
+				return fmt.Errorf("rows: %w", err)
+			}
+			if len(r.Rows) == q.Limit {
+				r.Next = &ComplianceCursor{Name: lastSort, ID: r.Rows[len(r.Rows)-1].UserID}
+				break
+			}
+			r.Rows = append(r.Rows, c)
+			lastSort = sortName
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return ComplianceReport{}, fmt.Errorf("compliance: %w", err)
+	}
+	return r, nil
+}

@@ -1,0 +1,427 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// StatWindow is a report's time window, both ends inclusive.
+type StatWindow struct {
+	From, To time.Time
+}
+
+// Days lists the UTC days the window touches, oldest first.
+func (w StatWindow) Days() []time.Time {
+	first := rptDay(w.From)
+	last := rptDay(w.To)
+	var out []time.Time
+	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
+		out = append(out, d)
+	}
+	return out
+}
+
+// rptDay is the UTC midnight of t's UTC day.
+func rptDay(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// StatDayCount is a count for one UTC day.
+type StatDayCount struct {
+	Day   time.Time
+	Count int
+}
+
+// rptLiveSQL is the assignments a of active users (u) on live courses (c) of the tenant.
+const rptLiveSQL = `assignments a
+JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id AND u.status = 'active'
+JOIN courses c ON c.tenant_id = a.tenant_id AND c.id = a.course_id AND NOT c.is_deleted
+WHERE a.tenant_id = learnd_tenant()`
+
+// rptPerDay runs sql (yielding a UTC date and a count per row) and spreads the counts over
+// every day of w, zero-filled.
+func rptPerDay(t *tx, w StatWindow, sql string, args ...any) ([]StatDayCount, error) {
+	rows, err := t.pg.Query(t.ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	got, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (StatDayCount, error) {
+		var d StatDayCount
+		err := row.Scan(&d.Day, &d.Count)
+		return d, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	byDay := make(map[time.Time]int, len(got))
+	for _, d := range got {
+		byDay[rptDay(d.Day)] += d.Count
+	}
+	days := w.Days()
+	out := make([]StatDayCount, len(days))
+	for i, d := range days {
+		out[i] = StatDayCount{Day: d, Count: byDay[d]}
+	}
+	return out, nil
+}
+
+// StatOverview is the tenant at a glance: users, courses and assignments now, and events in
+// the window.
+type StatOverview struct {
+	Users          struct{ Total, Active, Banned int }
+	Courses        struct{ Total, Published, Draft, Archived int }
+	Assignments    ReportTotals
+	CompletionRate float64 // all completed over all assignments, × 100
+
+	// In the window.
+	Completions        int
+	AssignmentsCreated int
+	CertificatesIssued int
+	ActiveLearners     int
+}
+
+// rptActiveSQL yields the distinct active users (user_id) with an event in [$1, $2] and the
+// instant (at) of each event: element progress recorded, a course started or completed.
+const rptActiveSQL = `SELECT p.user_id, p.updated_at AS at FROM element_progress p
+JOIN users u ON u.tenant_id = p.tenant_id AND u.id = p.user_id AND u.status = 'active'
+JOIN courses c ON c.tenant_id = p.tenant_id AND c.id = p.course_id AND NOT c.is_deleted
+WHERE p.tenant_id = learnd_tenant() AND p.updated_at BETWEEN $1 AND $2
+UNION ALL
+SELECT a.user_id, a.started_at FROM ` + rptLiveSQL + ` AND a.started_at BETWEEN $1 AND $2
+UNION ALL
+SELECT a.user_id, a.completed_at FROM ` + rptLiveSQL + ` AND a.completed_at BETWEEN $1 AND $2`
+
+// StatisticsOverview computes the overview scope.
+func (s *Store) StatisticsOverview(ctx context.Context, w StatWindow) (StatOverview, error) {
+	var o StatOverview
+	at := now()
+	err := s.inTenant(ctx, func(t *tx) error {
+		if err := t.pg.QueryRow(t.ctx, `SELECT count(*), count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'banned')
+FROM users WHERE tenant_id = learnd_tenant()`).Scan(&o.Users.Total, &o.Users.Active, &o.Users.Banned); err != nil {
+			return fmt.Errorf("users: %w", err)
+		}
+		if err := t.pg.QueryRow(t.ctx, `SELECT count(*), count(*) FILTER (WHERE status = 'published'), count(*) FILTER (WHERE status = 'draft'),
+  count(*) FILTER (WHERE status = 'archived')
+FROM courses WHERE tenant_id = learnd_tenant() AND NOT is_deleted`).Scan(&o.Courses.Total, &o.Courses.Published, &o.Courses.Draft, &o.Courses.Archived); err != nil {
+			return fmt.Errorf("courses: %w", err)
+		}
+		if err := t.pg.QueryRow(t.ctx, `SELECT `+rptTotalsSQL+` FROM `+rptLiveSQL, at).Scan(o.Assignments.targets()...); err != nil {
+			return fmt.Errorf("assignments: %w", err)
+		}
+		o.CompletionRate = ReportPct(o.Assignments.Completed, o.Assignments.Assigned)
+		if err := t.pg.QueryRow(t.ctx, `SELECT count(*) FILTER (WHERE a.completed_at BETWEEN $1 AND $2),
+  count(*) FILTER (WHERE a.created_at BETWEEN $1 AND $2)
+FROM `+rptLiveSQL, w.From, w.To).Scan(&o.Completions, &o.AssignmentsCreated); err != nil {
+			return fmt.Errorf("window: %w", err)
+		}
+		if err := t.pg.QueryRow(t.ctx, `SELECT count(*) FROM certificates ce
+JOIN users u ON u.tenant_id = ce.tenant_id AND u.id = ce.user_id AND u.status = 'active'
+WHERE ce.tenant_id = learnd_tenant() AND ce.issued_at BETWEEN $1 AND $2`, w.From, w.To).Scan(&o.CertificatesIssued); err != nil {
+			return fmt.Errorf("certificates: %w", err)
+		}
+		if err := t.pg.QueryRow(t.ctx, `SELECT count(DISTINCT user_id) FROM (`+rptActiveSQL+`) ev`, w.From, w.To).Scan(&o.ActiveLearners); err != nil {
+			return fmt.Errorf("active learners: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return StatOverview{}, fmt.Errorf("statistics overview: %w", err)
+	}
+	return o, nil
+}
+
+// StatPublishing is the publishing scope.
+type StatPublishing struct {
+	Published, CurrentlyPublished int
+	PerDay                        []StatDayCount
+}
+
+// StatisticsPublishing computes the publishing scope: live courses whose latest publication
+// falls in the window, per day, and the courses published now.
+func (s *Store) StatisticsPublishing(ctx context.Context, w StatWindow) (StatPublishing, error) {
+	var p StatPublishing
+	err := s.inTenant(ctx, func(t *tx) error {
+		if err := t.pg.QueryRow(t.ctx, `SELECT count(*) FILTER (WHERE status = 'published') FROM courses
+WHERE tenant_id = learnd_tenant() AND NOT is_deleted`).Scan(&p.CurrentlyPublished); err != nil {
+			return fmt.Errorf("published: %w", err)
+		}
+		var err error
+		p.PerDay, err = rptPerDay(t, w, `SELECT (published_at AT TIME ZONE 'UTC')::date, count(*) FROM courses
+WHERE tenant_id = learnd_tenant() AND NOT is_deleted AND published_at BETWEEN $1 AND $2 GROUP BY 1`, w.From, w.To)
+		if err != nil {
+			return fmt.Errorf("per day: %w", err)
+		}
+		for _, d := range p.PerDay {
+			p.Published += d.Count
+		}
+		return nil
+	})
+	if err != nil {
+		return StatPublishing{}, fmt.Errorf("statistics publishing: %w", err)
+	}
+	return p, nil
+}
+
+// StatOwnerCount is how many courses one owner created.
+type StatOwnerCount struct {
+	UserID uuid.UUID
+	Name   string // empty when the owner is not a user of the tenant
+	Count  int
+}
+
+// StatCourseCreation is the courseCreation scope.
+type StatCourseCreation struct {
+	Created int
+	PerDay  []StatDayCount
+	ByOwner []StatOwnerCount // the top ten
+}
+
+// StatisticsCourseCreation computes the courseCreation scope: live courses created in the
+// window, per day, and the ten owners who created the most (most first, then by name).
+func (s *Store) StatisticsCourseCreation(ctx context.Context, w StatWindow) (StatCourseCreation, error) {
+	var c StatCourseCreation
+	err := s.inTenant(ctx, func(t *tx) error {
+		var err error
+		c.PerDay, err = rptPerDay(t, w, `SELECT (created_at AT TIME ZONE 'UTC')::date, count(*) FROM courses
+WHERE tenant_id = learnd_tenant() AND NOT is_deleted AND created_at BETWEEN $1 AND $2 GROUP BY 1`, w.From, w.To)
+		if err != nil {
+			return fmt.Errorf("per day: %w", err)
+		}
+		for _, d := range c.PerDay {
+			c.Created += d.Count
+		}
+		rows, err := t.pg.Query(t.ctx, `SELECT c.owner_id, coalesce(u.name, ''), count(*) FROM courses c
+LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.owner_id
+WHERE c.tenant_id = learnd_tenant() AND NOT c.is_deleted AND c.created_at BETWEEN $1 AND $2
+GROUP BY c.owner_id, u.name
+ORDER BY count(*) DESC, lower(coalesce(u.name, '')), c.owner_id
+LIMIT 10`, w.From, w.To)
+		if err != nil {
+			return fmt.Errorf("by owner: %w", err)
+		}
+		c.ByOwner, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (StatOwnerCount, error) {
+			var o StatOwnerCount
+			err := row.Scan(&o.UserID, &o.Name, &o.Count)
+			return o, err
+		})
+		if err != nil {
+			return fmt.Errorf("by owner: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return StatCourseCreation{}, fmt.Errorf("statistics course creation: %w", err)
+	}
+	return c, nil
+}
+
+// StatActivityDay is one day of the activity scope.
+type StatActivityDay struct {
+	Day                         time.Time
+	ActiveLearners, Completions int
+}
+
+// StatActivity is the activity scope.
+type StatActivity struct {
+	ActiveLearners, Completions int
+	PerDay                      []StatActivityDay
+}
+
+// StatisticsActivity computes the activity scope: per UTC day, the learners who recorded
+// progress, started or completed a course, and the completions.
+func (s *Store) StatisticsActivity(ctx context.Context, w StatWindow) (StatActivity, error) {
+	var a StatActivity
+	err := s.inTenant(ctx, func(t *tx) error {
+		if err := t.pg.QueryRow(t.ctx, `SELECT count(DISTINCT user_id) FROM (`+rptActiveSQL+`) ev`, w.From, w.To).Scan(&a.ActiveLearners); err != nil {
+			return fmt.Errorf("active learners: %w", err)
+		}
+		active, err := rptPerDay(t, w, `SELECT (at AT TIME ZONE 'UTC')::date, count(DISTINCT user_id) FROM (`+rptActiveSQL+`) ev GROUP BY 1`, w.From, w.To)
+		if err != nil {
+			return fmt.Errorf("active per day: %w", err)
+		}
+		done, err := rptPerDay(t, w, `SELECT (a.completed_at AT TIME ZONE 'UTC')::date, count(*) FROM `+rptLiveSQL+`
+  AND a.completed_at BETWEEN $1 AND $2 GROUP BY 1`, w.From, w.To)
+		if err != nil {
+			return fmt.Errorf("completions per day: %w", err)
+		}
+		a.PerDay = make([]StatActivityDay, len(active))
+		for i := range active {
+			a.PerDay[i] = StatActivityDay{Day: active[i].Day, ActiveLearners: active[i].Count, Completions: done[i].Count}
+			a.Completions += done[i].Count
+		}
+		return nil
+	})
+	if err != nil {
+		return StatActivity{}, fmt.Errorf("statistics activity: %w", err)
+	}
+	return a, nil
+}
+
+// StatCourseCompletion is one course's completion.
+type StatCourseCompletion struct {
+	CourseID            uuid.UUID
+	Name                string
+	Assigned, Completed int
+	CompletionPct       float64
+}
+
+// StatOverdueLearner is a learner's count of overdue assignments.
+type StatOverdueLearner struct {
+	UserID      uuid.UUID
+	Name, Email string
+	Overdue     int
+}
+
+// StatInsights is the insights scope.
+type StatInsights struct {
+	LowestCompletion         []StatCourseCompletion
+	MostOverdue              []StatOverdueLearner
+	CertificatesExpiringSoon int
+}
+
+// rptInsightsTop is how many courses and learners insights name.
+const rptInsightsTop = 5
+
+// StatisticsInsights computes the insights scope (the state now): the courses with the
+// lowest completion rate, the learners with the most overdue assignments, and the
+// certificates expiring in the next 90 days.
+func (s *Store) StatisticsInsights(ctx context.Context) (StatInsights, error) {
+	var in StatInsights
+	at := now()
+	err := s.inTenant(ctx, func(t *tx) error {
+		rows, err := t.pg.Query(t.ctx, `SELECT c.id, c.name, count(*) AS assigned,
+  count(*) FILTER (WHERE `+rptStatusSQL+` = 'completed') AS completed
+FROM `+rptLiveSQL+`
+GROUP BY c.id, c.name
+ORDER BY count(*) FILTER (WHERE `+rptStatusSQL+` = 'completed')::float8 / count(*), count(*) DESC, lower(c.name), c.id
+LIMIT $2`, at, rptInsightsTop)
+		if err != nil {
+			return fmt.Errorf("lowest completion: %w", err)
+		}
+		in.LowestCompletion, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (StatCourseCompletion, error) {
+			var c StatCourseCompletion
+			err := row.Scan(&c.CourseID, &c.Name, &c.Assigned, &c.Completed)
+			c.CompletionPct = ReportPct(c.Completed, c.Assigned)
+			return c, err
+		})
+		if err != nil {
+			return fmt.Errorf("lowest completion: %w", err)
+		}
+		rows, err = t.pg.Query(t.ctx, `SELECT u.id, u.name, u.email, count(*) FROM `+rptLiveSQL+`
+  AND `+rptStatusSQL+` = 'overdue'
+GROUP BY u.id, u.name, u.email
+ORDER BY count(*) DESC, lower(u.name), u.id
+LIMIT $2`, at, rptInsightsTop)
+		if err != nil {
+			return fmt.Errorf("most overdue: %w", err)
+		}
+		in.MostOverdue, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (StatOverdueLearner, error) {
+			var l StatOverdueLearner
+			err := row.Scan(&l.UserID, &l.Name, &l.Email, &l.Overdue)
+			return l, err
+		})
+		if err != nil {
+			return fmt.Errorf("most overdue: %w", err)
+		}
+		if err := t.pg.QueryRow(t.ctx, `SELECT count(*) FROM certificates ce
+JOIN users u ON u.tenant_id = ce.tenant_id AND u.id = ce.user_id AND u.status = 'active'
+WHERE ce.tenant_id = learnd_tenant() AND ce.expires_at > $1 AND ce.expires_at <= $2`,
+			at, at.AddDate(0, 0, 90)).Scan(&in.CertificatesExpiringSoon); err != nil {
+			return fmt.Errorf("expiring certificates: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return StatInsights{}, fmt.Errorf("statistics insights: %w", err)
+	}
+	return in, nil
+}
+
+// StatTag is one tag's figures.
+type StatTag struct {
+	Tag                                         string
+	Courses, Assignments, Completions, InWindow int
+	CompletionPct                               float64
+}
+
+// StatisticsTags computes the tags scope: per tag of a live course, the courses carrying it,
+// their assignments and completions (all time), and completions inside the window.
+func (s *Store) StatisticsTags(ctx context.Context, w StatWindow) ([]StatTag, error) {
+	var out []StatTag
+	at := now()
+	err := s.inTenant(ctx, func(t *tx) error {
+		rows, err := t.pg.Query(t.ctx, `WITH tagged AS (
+  SELECT DISTINCT unnest(c.tags) AS tag, c.id AS course_id FROM courses c
+  WHERE c.tenant_id = learnd_tenant() AND NOT c.is_deleted
+), live AS (
+  SELECT a.course_id, a.start_at, a.completed_at FROM assignments a
+  JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id AND u.status = 'active'
+  WHERE a.tenant_id = learnd_tenant()
+)
+SELECT tg.tag, count(DISTINCT tg.course_id), count(a.course_id),
+  count(*) FILTER (WHERE a.completed_at IS NOT NULL AND NOT coalesce(a.start_at > $1, false)),
+  count(*) FILTER (WHERE a.completed_at BETWEEN $2 AND $3)
+FROM tagged tg LEFT JOIN live a ON a.course_id = tg.course_id
+GROUP BY tg.tag
+ORDER BY tg.tag`, at, w.From, w.To)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (StatTag, error) {
+			var g StatTag
+			err := row.Scan(&g.Tag, &g.Courses, &g.Assignments, &g.Completions, &g.InWindow)
+			g.CompletionPct = ReportPct(g.Completions, g.Assignments)
+			return g, err
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("statistics tags: %w", err)
+	}
+	return out, nil
+}
+
+// StatLeader is one learner on the leaderboard.
+type StatLeader struct {
+	Rank              int
+	UserID            uuid.UUID
+	Name              string
+	Points, Completed int
+}
+
+// Leaderboard ranks the learners who completed courses in the window: most points, then
+// most completions, then by name (then id); at most limit of them.
+func (s *Store) Leaderboard(ctx context.Context, w StatWindow, limit int) ([]StatLeader, error) {
+	var out []StatLeader
+	err := s.inTenant(ctx, func(t *tx) error {
+		rows, err := t.pg.Query(t.ctx, `SELECT u.id, u.name, coalesce(sum(a.points_awarded), 0)::int, count(*)::int FROM `+rptLiveSQL+`
+  AND a.completed_at BETWEEN $1 AND $2
+GROUP BY u.id, u.name
+ORDER BY 3 DESC, 4 DESC, lower(u.name), u.name, u.id
+LIMIT $3`, w.From, w.To, limit)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (StatLeader, error) {
+			var l StatLeader
+			err := row.Scan(&l.UserID, &l.Name, &l.Points, &l.Completed)
+			return l, err
+		})
+		if err != nil {
+			return err
+		}
+		for i := range out {
+			out[i].Rank = i + 1
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("leaderboard: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,563 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/typeid"
+)
+
+// ErrEmailTaken means another user of the tenant holds the email address (compared
+// case-insensitively).
+var ErrEmailTaken = errors.New("email address is taken")
+
+// User statuses.
+const (
+	UserActive = "active"
+	UserBanned = "banned"
+)
+
+// User is a person of a tenant (seed 003): the person id that is their tokens' sub.
+type User struct {
+	ID        uuid.UUID   `gorm:"column:id"`
+	Name      string      `gorm:"column:name"`
+	Email     string      `gorm:"column:email"`
+	Role      string      `gorm:"column:role"`
+	Status    string      `gorm:"column:status"`
+	BannedAt  *time.Time  `gorm:"column:banned_at"`
+	BannedBy  *uuid.UUID  `gorm:"column:banned_by"`
+	CreatedAt time.Time   `gorm:"column:created_at"`
+	UpdatedAt time.Time   `gorm:"column:updated_at"`
+	CreatedBy *uuid.UUID  `gorm:"column:created_by"`
+	UpdatedBy *uuid.UUID  `gorm:"column:updated_by"`
+	Version   int         `gorm:"column:version"`
+	Groups    []UserGroup `gorm:"-"` // memberships, by group name
+}
+
+// UserGroup is a group a user belongs to.
+type UserGroup struct {
+	ID   uuid.UUID
+	Name string
+	Kind string
+}
+
+// userRow is a user with its sort key, as lists read it.
+type userRow struct {
+	User
+	SortKey string `gorm:"column:sort_key"`
+}
+
+const userCols = "users.id, users.name, users.email, users.role, users.status, users.banned_at, users.banned_by, users.created_at, users.updated_at, users.created_by, users.updated_by, users.version"
+
+// PeopleCursor is the keyset position of a list ordered by lower(name), then id (users,
+// groups, group members).
+type PeopleCursor struct {
+	Name string    `json:"n"`
+	ID   uuid.UUID `json:"i"`
+}
+
+// UserQuery selects a page of users.
+type UserQuery struct {
+	Query   string // case-insensitive substring of name or email
+	Role    string
+	Status  string
+	GroupID *uuid.UUID
+	Limit   int
+	After   *PeopleCursor
+}
+
+// UserPage is one page of users; Next is nil on the last page.
+type UserPage struct {
+	Items []User
+	Next  *PeopleCursor
+}
+
+// NewUser is what creating a user takes.
+type NewUser struct {
+	Name     string
+	Email    string
+	Role     string
+	GroupIDs []uuid.UUID
+}
+
+// UserChange is a merge patch of a user: nil members stay as they are.
+type UserChange struct {
+	Name *string
+	Role *string
+}
+
+// UserCheck vets the stored user before a change (the caller's role hierarchy); an error
+// it returns aborts the change and comes back wrapped.
+type UserCheck func(current *User) error
+
+// UserRepo reads and writes users.
+type UserRepo struct{ s *Store }
+
+// Users returns the user repository.
+func (s *Store) Users() *UserRepo { return &UserRepo{s: s} }
+
+// userAudit is a user as the audit log records it.
+type userAudit struct {
+	ID       string     `json:"id"`
+	Name     string     `json:"name"`
+	Email    string     `json:"email"`
+	Role     string     `json:"role"`
+	Status   string     `json:"status"`
+	BannedAt *time.Time `json:"bannedAt"`
+	GroupIDs []string   `json:"groupIds,omitempty"`
+	Version  int        `json:"version"`
+}
+
+func auditUser(u *User) userAudit {
+	a := userAudit{ID: typeid.Format(typeid.Person, u.ID), Name: u.Name, Email: u.Email, Role: u.Role,
+		Status: u.Status, BannedAt: u.BannedAt, Version: u.Version}
+	for _, g := range u.Groups {
+		a.GroupIDs = append(a.GroupIDs, typeid.Format(typeid.Group, g.ID))
+	}
+	return a
+}
+
+// likeContains is a LIKE pattern matching s anywhere, with LIKE's wildcards in s escaped.
+func likeContains(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}
+
+// userEmailOK is the basic syntax check of an email address: one @, a non-empty local
+// part, a dotted domain, no spaces or control characters.
+func userEmailOK(s string) bool {
+	if len(s) < 3 || len(s) > 254 || !utf8.ValidString(s) {
+		return false
+	}
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || len(local) > 64 || strings.Contains(domain, "@") {
+		return false
+	}
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
+		return false
+	}
+	for _, r := range s {
+		if r <= ' ' || r == 0x7f || r == '<' || r == '>' || r == ',' || r == ';' || r == '"' || r == '(' || r == ')' || r == '[' || r == ']' || r == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// personName trims a display name and checks its length (1..200 characters).
+func personName(v *ValidationError, pointer, s string) string {
+	s = strings.TrimSpace(s)
+	if n := utf8.RuneCountInString(s); n < 1 || n > 200 {
+		v.add(pointer, "must be 1 to 200 characters (not only spaces)")
+	}
+	return s
+}
+
+func checkRole(v *ValidationError, pointer, role string) {
+	if !auth.Role(role).Valid() {
+		v.add(pointer, "must be one of owner, admin, manager, learner")
+	}
+}
+
+// actorID is the caller's person id for the *_by stamps; nil when the caller has none.
+func (t *tx) actorID() *uuid.UUID {
+	if t.p.PersonID == uuid.Nil {
+		return nil
+	}
+	id := t.p.PersonID
+	return &id
+}
+
+// loadUserGroups fills in the group memberships of users.
+func loadUserGroups(t *tx, users []User) error {
+	if len(users) == 0 {
+		return nil
+	}
+	ids := make([]uuid.UUID, len(users))
+	at := make(map[uuid.UUID]int, len(users))
+	for i := range users {
+		ids[i] = users[i].ID
+		at[users[i].ID] = i
+		users[i].Groups = []UserGroup{}
+	}
+	rows, err := t.pg.Query(t.ctx, `SELECT gm.user_id, g.id, g.name, g.kind
+FROM group_members gm JOIN groups g ON g.tenant_id = gm.tenant_id AND g.id = gm.group_id
+WHERE gm.tenant_id = learnd_tenant() AND g.tenant_id = learnd_tenant() AND gm.user_id = ANY($1)
+ORDER BY lower(g.name), g.id`, ids)
+	if err != nil {
+		return fmt.Errorf("user groups: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var uid uuid.UUID
+		var g UserGroup
+		if err := rows.Scan(&uid, &g.ID, &g.Name, &g.Kind); err != nil {
+			return fmt.Errorf("user groups: %w", err)
+		}
+		i := at[uid]
+		users[i].Groups = append(users[i].Groups, g)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("user groups: %w", err)
+	}
+	return nil
+}
+
+// getUser reads one user with its groups; lock takes a row lock for a change.
+func getUser(t *tx, id uuid.UUID, lock bool) (*User, error) {
+	sql := `SELECT ` + userCols + ` FROM users WHERE users.tenant_id = learnd_tenant() AND users.id = $1`
+	if lock {
+		sql += ` FOR UPDATE`
+	}
+	var u User
+	if err := queryOne(t, sql, []any{id}, &u); err != nil {
+		return nil, err
+	}
+	us := []User{u}
+	if err := loadUserGroups(t, us); err != nil {
+		return nil, err
+	}
+	return &us[0], nil
+}
+
+// emailTaken reports whether a user other than self holds email (case-insensitively).
+func emailTaken(t *tx, email string, self uuid.UUID) (bool, error) {
+	var taken bool
+	err := t.pg.QueryRow(t.ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND lower(email) = lower($1) AND id <> $2)`, email, self).Scan(&taken)
+	if err != nil {
+		return false, fmt.Errorf("email taken: %w", err)
+	}
+	return taken, nil
+}
+
+// isEmailConflict reports the unique violation of users_email (a concurrent writer won).
+func isEmailConflict(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && pg.Code == "23505" && pg.ConstraintName == "users_email"
+}
+
+// Find returns a page of users ordered by lower(name), then id.
+func (r *UserRepo) Find(ctx context.Context, q UserQuery) (UserPage, error) {
+	var page UserPage
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		b := t.lms("users").Select(userCols + ", lower(users.name) AS sort_key")
+		if q.Query != "" {
+			pat := likeContains(q.Query)
+			b = b.Where("(lower(users.name) LIKE lower(?) OR lower(users.email) LIKE lower(?))", pat, pat)
+		}
+		if q.Role != "" {
+			b = b.Where("users.role = ?", q.Role)
+		}
+		if q.Status != "" {
+			b = b.Where("users.status = ?", q.Status)
+		}
+		if q.GroupID != nil {
+			b = b.Where("EXISTS (SELECT 1 FROM group_members gm WHERE gm.tenant_id = users.tenant_id AND gm.group_id = ? AND gm.user_id = users.id)", *q.GroupID)
+		}
+		if q.After != nil {
+			b = b.Where("(lower(users.name), users.id) > (?, ?)", q.After.Name, q.After.ID)
+		}
+		b = b.Order("lower(users.name), users.id").Limit(q.Limit + 1)
+		rows, err := queryRows[userRow](t, b, q.Limit+1)
+		if err != nil {
+			return err
+		}
+		if len(rows) > q.Limit {
+			rows = rows[:q.Limit]
+			last := rows[len(rows)-1]
+			page.Next = &PeopleCursor{Name: last.SortKey, ID: last.ID}
+		}
+		page.Items = make([]User, len(rows))
+		for i := range rows {
+			page.Items[i] = rows[i].User
+		}
+		return loadUserGroups(t, page.Items)
+	})
+	if err != nil {
+		return UserPage{}, fmt.Errorf("find users: %w", err)
+	}
+	return page, nil
+}
+
+// Get returns one user with its groups.
+func (r *UserRepo) Get(ctx context.Context, id uuid.UUID) (*User, error) {
+	var u *User
+	err := r.s.inTenant(ctx, func(t *tx) (err error) {
+		u, err = getUser(t, id, false)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get user: %w", err)
+	}
+	return u, nil
+}
+
+// Create adds a user (and their group memberships, which assign the groups' courses).
+func (r *UserRepo) Create(ctx context.Context, in NewUser) (*User, error) {
+	var u *User
+	err := r.s.inTenant(ctx, func(t *tx) (err error) {
+		u, err = createUser(t, in)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create user: %w", err)
+	}
+	return u, nil
+}
+
+func createUser(t *tx, in NewUser) (*User, error) {
+	v := &ValidationError{}
+	in.Name = personName(v, "/name", in.Name)
+	in.Email = strings.TrimSpace(in.Email)
+	if !userEmailOK(in.Email) {
+		v.add("/email", "must be an email address like name@example.com")
+	}
+	checkRole(v, "/role", in.Role)
+	groups := dedupeIDs(in.GroupIDs)
+	if len(groups) > 0 {
+		missing, err := missingIDs(t, "groups", groups)
+		if err != nil {
+			return nil, err
+		}
+		for i, id := range in.GroupIDs {
+			if missing[id] {
+				v.add("/groupIds/"+itoa(i), "no such group")
+			}
+		}
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	id := uuid.Must(uuid.NewV7())
+	if taken, err := emailTaken(t, in.Email, id); err != nil {
+		return nil, err
+	} else if taken {
+		return nil, ErrEmailTaken
+	}
+	ts, by := now(), t.actorID()
+	_, err := t.pg.Exec(t.ctx, `INSERT INTO users (tenant_id, id, name, email, role, status, created_at, updated_at, created_by, updated_by, version)
+VALUES ($1, $2, $3, $4, $5, 'active', $6, $6, $7, $7, 1)`, t.p.TenantID, id, in.Name, in.Email, in.Role, ts, by)
+	if err != nil {
+		if isEmailConflict(err) {
+			return nil, ErrEmailTaken
+		}
+		return nil, err
+	}
+	if len(groups) > 0 {
+		_, err := t.pg.Exec(t.ctx, `INSERT INTO group_members (tenant_id, group_id, user_id, added_at, added_by)
+SELECT $1, g, $2, $3, $4 FROM unnest($5::uuid[]) AS g`, t.p.TenantID, id, ts, by, groups)
+		if err != nil {
+			return nil, fmt.Errorf("join groups: %w", err)
+		}
+	}
+	u, err := getUser(t, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.audit("user.create", "user", typeid.Format(typeid.Person, id), nil, auditUser(u)); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// dedupeIDs drops repeated ids, keeping the first occurrence's order.
+func dedupeIDs(ids []uuid.UUID) []uuid.UUID {
+	out := make([]uuid.UUID, 0, len(ids))
+	seen := make(map[uuid.UUID]bool, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// missingIDs returns which of ids have no row in table (users or groups) of the tenant.
+func missingIDs(t *tx, table string, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	rows, err := t.pg.Query(t.ctx, `SELECT id FROM `+pgx.Identifier{table}.Sanitize()+` WHERE tenant_id = learnd_tenant() AND id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("check %s: %w", table, err)
+	}
+	found, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return nil, fmt.Errorf("check %s: %w", table, err)
+	}
+	missing := make(map[uuid.UUID]bool, len(ids))
+	for _, id := range ids {
+		missing[id] = true
+	}
+	for _, id := range found {
+		delete(missing, id)
+	}
+	return missing, nil
+}
+
+// changeUser runs one change of a stored user: lock, check, precondition, then apply
+// (which returns the new row, or nil when nothing changed).
+func (r *UserRepo) changeUser(ctx context.Context, op string, id uuid.UUID, expected *int, check UserCheck,
+	apply func(t *tx, cur *User) (*User, error)) (*User, bool, error) {
+	var out *User
+	changed := false
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		cur, err := getUser(t, id, true)
+		if err != nil {
+			return err
+		}
+		if check != nil {
+			if err := check(cur); err != nil {
+				return err
+			}
+		}
+		if expected != nil && *expected != cur.Version {
+			return &VersionMismatchError{Expected: *expected, Current: cur.Version}
+		}
+		next, err := apply(t, cur)
+		if err != nil {
+			return err
+		}
+		if next == nil {
+			out = cur
+			return nil
+		}
+		out, changed = next, true
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", op, err)
+	}
+	return out, changed, nil
+}
+
+// updateUserRow writes the columns set lists (a SET clause that may use $2, the actor,
+// $3, now, and its own arguments from $4) with the usual stamps and returns the stored user
+// with its groups.
+func updateUserRow(t *tx, id uuid.UUID, set string, args ...any) (*User, error) {
+	all := append([]any{id, t.actorID(), now()}, args...)
+	_, err := t.pg.Exec(t.ctx, `UPDATE users SET `+set+`, updated_at = $3, updated_by = $2, version = version + 1
+WHERE tenant_id = learnd_tenant() AND id = $1`, all...)
+	if err != nil {
+		if isEmailConflict(err) {
+			return nil, ErrEmailTaken
+		}
+		return nil, err
+	}
+	return getUser(t, id, false)
+}
+
+// Update applies a merge patch of name and role. expected (optional) is the version the
+// caller read. A patch that changes nothing returns the user as it is (no new version,
+// no audit entry); changed says which happened.
+func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, expected *int, check UserCheck, ch UserChange) (*User, bool, error) {
+	return r.changeUser(ctx, "update user", id, expected, check, func(t *tx, cur *User) (*User, error) {
+		v := &ValidationError{}
+		name, role := cur.Name, cur.Role
+		if ch.Name != nil {
+			name = personName(v, "/name", *ch.Name)
+		}
+		if ch.Role != nil {
+			role = *ch.Role
+			checkRole(v, "/role", role)
+		}
+		if err := v.err(); err != nil {
+			return nil, err
+		}
+		if name == cur.Name && role == cur.Role {
+			return nil, nil
+		}
+		u, err := updateUserRow(t, cur.ID, "name = $4, role = $5", name, role)
+		if err != nil {
+			return nil, err
+		}
+		return u, t.audit("user.update", "user", typeid.Format(typeid.Person, cur.ID), auditUser(cur), auditUser(u))
+	})
+}
+
+// Ban bans a user: their tokens and keys are refused from their next request. Banning a
+// banned user changes nothing (changed is false).
+func (r *UserRepo) Ban(ctx context.Context, id uuid.UUID, check UserCheck) (*User, bool, error) {
+	return r.changeUser(ctx, "ban user", id, nil, check, func(t *tx, cur *User) (*User, error) {
+		if cur.Status == UserBanned {
+			return nil, nil
+		}
+		u, err := updateUserRow(t, cur.ID, "status = 'banned', banned_at = $3, banned_by = $2")
+		if err != nil {
+			return nil, err
+		}
+		return u, t.audit("user.ban", "user", typeid.Format(typeid.Person, cur.ID), auditUser(cur), auditUser(u))
+	})
+}
+
+// Unban restores a banned user. Unbanning an active user changes nothing.
+func (r *UserRepo) Unban(ctx context.Context, id uuid.UUID, check UserCheck) (*User, bool, error) {
+	return r.changeUser(ctx, "unban user", id, nil, check, func(t *tx, cur *User) (*User, error) {
+		if cur.Status != UserBanned {
+			return nil, nil
+		}
+		u, err := updateUserRow(t, cur.ID, "status = 'active', banned_at = NULL, banned_by = NULL")
+		if err != nil {
+			return nil, err
+		}
+		return u, t.audit("user.unban", "user", typeid.Format(typeid.Person, cur.ID), auditUser(cur), auditUser(u))
+	})
+}
+
+// ChangeEmail changes a user's email address and queues the email-change notice to the old
+// and the new address in the same transaction. The same address again changes nothing.
+func (r *UserRepo) ChangeEmail(ctx context.Context, id uuid.UUID, email string, check UserCheck) (*User, bool, error) {
+	email = strings.TrimSpace(email)
+	if !userEmailOK(email) {
+		v := &ValidationError{}
+		v.add("/email", "must be an email address like name@example.com")
+		return nil, false, fmt.Errorf("change user email: %w", v)
+	}
+	return r.changeUser(ctx, "change user email", id, nil, check, func(t *tx, cur *User) (*User, error) {
+		if email == cur.Email {
+			return nil, nil
+		}
+		if taken, err := emailTaken(t, email, cur.ID); err != nil {
+			return nil, err
+		} else if taken {
+			return nil, ErrEmailTaken
+		}
+		u, err := updateUserRow(t, cur.ID, "email = $4", email)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.audit("user.email_change", "user", typeid.Format(typeid.Person, cur.ID), auditUser(cur), auditUser(u)); err != nil {
+			return nil, err
+		}
+		to := []string{cur.Email}
+		if !strings.EqualFold(cur.Email, email) {
+			to = append(to, email)
+		}
+		for _, addr := range to {
+			if err := t.enqueueMail(emailChangeMail(addr, u.Name, cur.Email, email)); err != nil {
+				return nil, err
+			}
+		}
+		return u, nil
+	})
+}
+
+// emailChangeMail is the standard email-change notice.
+func emailChangeMail(to, name, from, into string) Mail {
+	return Mail{
+		Kind:    "email_change",
+		To:      to,
+		Subject: "Your learnd email address was changed",
+		Body: "Hello " + name + ",\n\n" +
+			"the email address of your learnd account was changed from " + from + " to " + into + ".\n" +
+			"From now on, learnd writes to " + into + ".\n\n" +
+			"If you did not expect this change, contact your administrator.\n",
+	}
+}
