@@ -21,11 +21,6 @@ func (t *tx) lms(name string) *gorm.DB {
 	return t.db.Table(name).Where(name+".tenant_id = ?", t.p.TenantID)
 }
 
-// lmsLive is lms without soft-deleted rows (courses, course_chains).
-func (t *tx) lmsLive(name string) *gorm.DB {
-	return t.lms(name).Where("NOT " + name + ".is_deleted")
-}
-
 type requestIDKey struct{}
 
 // WithRequestID returns a copy of ctx carrying the request id the audit log records.
