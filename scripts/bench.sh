@@ -1,26 +1,56 @@
 #!/usr/bin/env bash
 # make bench: learnd against a minimal baseline (net/http + pgx + the same JWT check + the
-# same SQL, no framework — scripts/bench/), in one run, on one database.
+# same caller lookup + the same SQL, no framework — scripts/bench/), in one run, on one
+# database.
 #
 #   1. find or start PostgreSQL (scripts/pg.sh), create a fresh database learnd_bench,
-#      `learnd migrate` it and seed BENCH_COHORTS cohorts across BENCH_TENANTS tenants;
-#   2. mint one admin token per tenant with `learnd token` (the signing key both servers use);
+#      `learnd migrate` it and seed it (`bench seed`): BENCH_COHORTS cohorts across
+#      BENCH_TENANTS tenants, and per tenant the LMS core's dataset (seed 003, /api/v2):
+#      the tenant's licence, BENCH_USERS users with searchable names and emails (a few
+#      managers and admins, ~1% banned), 20 groups, BENCH_COURSES courses (3 sections, 10
+#      elements, 5 quiz questions, transitions; some shared, 2% deleted), chains, ~20
+#      assignments per user in a mix of statuses and element progress for the started ones;
+#   2. mint one admin token per tenant with `learnd token` (the signing key both servers
+#      use); its subject is a real admin user of the tenant (seeded in step 1), so the caller
+#      lookup finds them;
 #   3. start learnd (`learnd serve`, dev mode, LEARND_LOG_LEVEL=warn) and the baseline as
 #      separate processes;
-#   4. drive GET by id, list (page_size 50), create and PATCH at fixed concurrency, learnd and
-#      the baseline alternating, and print req/s, p50/p99, server CPU µs per request and the
-#      learnd ÷ baseline ratio;
+#   4. for each operation, first send the same read requests to both servers and compare
+#      the JSON answers (response parity), then drive it at fixed concurrency, learnd and
+#      the baseline alternating, and print req/s, p50/p99, server CPU µs per request and
+#      the learnd ÷ baseline ratio, and whether both sent the same SQL (SQL parity);
 #   5. stop both servers and drop the database (also on failure or Ctrl-C).
 #
+# Operations (BENCH_OPS, comma-separated, in order; default all):
+#   get, list, create, patch   v1 cohorts: GET by id, list (page_size 50), POST, PATCH (If-Match)
+#   find_user                  GET /api/v2/users?query=<name or email fragment>&limit=20
+#   get_course                 GET /api/v2/courses/{courseId} (the course with its structure)
+#   list_assignments           GET /api/v2/users/{userId}/courses/assignments?limit=20
+#   compliance                 GET /api/v2/courses/{courseId}/statistics/users (default page, 50 rows)
+#
+# Parity: the baseline does per request what learnd does besides its framework. Every
+# request, v1 and v2, after the token check runs learnd's caller lookup (store.ResolveCaller:
+# one pgx batch = the set_config scope statement + callerSQL, one round trip; a banned
+# user is refused and the role is capped by the user row's), then one transaction with
+# the statements of learnd's store for that operation (scripts/bench/sql.go for cohorts,
+# incl. the group completion query on reads and writes and the audit entry of writes;
+# scripts/bench/lms_sql.go for the caller lookup and /api/v2), and answers the same JSON
+# (learnd's API types, member for member). The ratio therefore measures the framework
+# alone: routing, OpenAPI validation, middleware, strict handlers, GORM building SQL.
+#
 # Knobs (environment): BENCH_CONCURRENCY (16), BENCH_DURATION measured per op per server
-# (10s, split over BENCH_SEGMENTS=8 alternating segments: L B B L L B B L …), BENCH_WARMUP before
-# each server's first segment of an op (1s), BENCH_OPS (get,list,create,patch), BENCH_TENANTS
-# (10), BENCH_COHORTS (100000), BENCH_DB_MAX_CONNS (20, both pools), BENCH_SYNCHRONOUS_COMMIT
+# (8s, split over BENCH_SEGMENTS=8 alternating segments: L B B L L B B L …), BENCH_WARMUP before
+# each server's first segment of an op (1s), BENCH_OPS (all, see above), BENCH_TENANTS
+# (10), BENCH_COHORTS (100000), BENCH_USERS (2000 per tenant), BENCH_COURSES (200 per
+# tenant; seeding the defaults takes ~35 s on 2 cores), BENCH_PARITY_REQUESTS (20 per read
+# op; 0 skips the response check), BENCH_DB_MAX_CONNS (20, both pools), BENCH_SYNCHRONOUS_COMMIT
 # (off: measure the servers, not the disk's fsync), BENCH_DB (learnd_bench), BENCH_KEEP=1 (keep
 # the database and the work directory), BENCH_LEARND_BIN (bin/learnd; e.g. a patched build to
 # compare), BENCH_BASELINE_JWT (verifier, the default: the very check learnd runs,
 # auth.Verifier.Verify, so the ratio measures the framework alone; parse: bare jwx jwt.Parse
 # with key set, issuer, audience, exp and leeway, ~50 µs slower, which flatters learnd).
+# With the defaults a run takes 3½–5 minutes on 2 cores (8 ops × 2 servers × 8 s, warm-ups,
+# ~35 s of seeding).
 # A/B: BENCH_CANDIDATE_BIN=path starts that learnd build too (same environment, same database,
 # its own port) as a third server in the same alternation, named $BENCH_CANDIDATE_NAME
 # (candidate) in the table — far less noisy than comparing two separate runs.
@@ -31,13 +61,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CONCURRENCY=${BENCH_CONCURRENCY:-16}
-DURATION=${BENCH_DURATION:-10s}
+DURATION=${BENCH_DURATION:-8s}
 WARMUP=${BENCH_WARMUP:-1s}
 SEGMENTS=${BENCH_SEGMENTS:-8}
 LEARND_BIN=${BENCH_LEARND_BIN:-bin/learnd}
-OPS=${BENCH_OPS:-get,list,create,patch}
+OPS=${BENCH_OPS:-get,list,create,patch,find_user,get_course,list_assignments,compliance}
 TENANTS=${BENCH_TENANTS:-10}
 COHORTS=${BENCH_COHORTS:-100000}
+USERS=${BENCH_USERS:-2000}
+COURSES=${BENCH_COURSES:-200}
+PARITY=${BENCH_PARITY_REQUESTS:-20}
 MAX_CONNS=${BENCH_DB_MAX_CONNS:-20}
 SYNC_COMMIT=${BENCH_SYNCHRONOUS_COMMIT:-off}
 DB=${BENCH_DB:-learnd_bench}
@@ -85,12 +118,14 @@ echo "learnd: $LEARND_BIN, commit $(git rev-parse --short HEAD 2>/dev/null || ec
 bench_url=$("$work/bench" setup -admin "$LEARND_TEST_DATABASE_URL" -db "$DB" -synchronous-commit "$SYNC_COMMIT")
 db_created=1
 DATABASE_URL=$bench_url LEARND_LOG_LEVEL=warn "$LEARND_BIN" migrate >/dev/null
-"$work/bench" seed -db "$bench_url" -tenants "$TENANTS" -cohorts "$COHORTS"
+# One admin per tenant: the subject of the tenant's token, seeded as an admin user.
+mapfile -t people < <("$work/bench" personids "$TENANTS")
+"$work/bench" seed -db "$bench_url" -tenants "$TENANTS" -cohorts "$COHORTS" \
+  -users "$USERS" -courses "$COURSES" -admins "$(IFS=,; echo "${people[*]}")"
 
 # One admin token per tenant, signed with the key both servers verify against.
 mkdir -p "$work/data"
 key=$work/data/signing-key.pem
-mapfile -t people < <("$work/bench" personids "$TENANTS")
 : >"$work/tokens"
 for i in $(seq 0 $((TENANTS - 1))); do
   tenant=$(printf 't%02d' $((i + 1)))
@@ -145,11 +180,12 @@ fi
 echo "pools: learnd pgxpool MaxConns=$MAX_CONNS MaxConnLifetime=30m (GORM builds its SQL, pgx runs it);"
 echo "       baseline pgxpool MaxConns=$MAX_CONNS MaxConnLifetime=30m; both pgx's default statement cache (prepared statements)"
 echo "servers: learnd pid $learnd_pid on :$learnd_port, baseline pid $baseline_pid on :$baseline_port (GOMAXPROCS default, $(nproc) CPUs)"
-echo "baseline: net/http ServeMux + pgxpool + token check $([ "${BENCH_BASELINE_JWT:-verifier}" = parse ] && echo 'jwx jwt.Parse(WithKeySet, issuer, audience, exp, leeway)' || echo "learnd's auth.Verifier.Verify") + the statements of learnd's store"
+echo "baseline: net/http ServeMux + pgxpool + token check $([ "${BENCH_BASELINE_JWT:-verifier}" = parse ] && echo 'jwx jwt.Parse(WithKeySet, issuer, audience, exp, leeway)' || echo "learnd's auth.Verifier.Verify")"
+echo "          + learnd's caller lookup (one batch: scope + callerSQL) + the statements of learnd's store + the same JSON"
 
 "$work/bench" load \
   -learnd "http://127.0.0.1:$learnd_port" -learnd-pid "$learnd_pid" \
   -baseline "http://127.0.0.1:$baseline_port" -baseline-pid "$baseline_pid" \
   -db "$bench_url" -tokens "$work/tokens" -c "$CONCURRENCY" -d "$DURATION" -warmup "$WARMUP" \
-  -segments "$SEGMENTS" -ops "$OPS" -page-size 50 -hz "$(getconf CLK_TCK)" ${prof_flags[@]+"${prof_flags[@]}"} \
+  -segments "$SEGMENTS" -ops "$OPS" -page-size 50 -parity-requests "$PARITY" -hz "$(getconf CLK_TCK)" ${prof_flags[@]+"${prof_flags[@]}"} \
   ${cand_flags[@]+"${cand_flags[@]}"}

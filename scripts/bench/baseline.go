@@ -1,14 +1,20 @@
 package main
 
 // The baseline: what learnd does per request with no framework. net/http's ServeMux, the
-// JWT check done with bare jwx v3 (jwt.Parse with the same public keys, issuer, audience,
-// required exp and leeway), pgx's own pool, and — per request — one transaction with the
-// statements learnd's store sends (copied from what GORM puts on the wire; see sql.go).
-// Bodies are decoded with encoding/json and checked minimally: learnd additionally validates
-// every request against the OpenAPI contract.
+// token check (-jwt verifier: learnd's auth.Verifier.Verify; -jwt parse: bare jwx v3
+// jwt.Parse with the same public keys, issuer, audience, required exp and leeway), then
+// learnd's caller lookup (store.ResolveCaller: one pgx batch, the scope statement and
+// callerSQL, in one round trip; banned users refused, the role capped by the user row's),
+// pgx's own pool, and — per request — the transaction(s) with the statements learnd's
+// store sends (copied from what GORM or the store puts on the wire; see sql.go and
+// lms_sql.go), answering the JSON of learnd's API types (lms.go for /api/v2). Bodies are
+// decoded with encoding/json and checked minimally: learnd additionally validates every
+// request against the OpenAPI contract.
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -75,6 +81,8 @@ func baselineCmd(ctx context.Context, args []string) error {
 		return fmt.Errorf("database URL: %w", err)
 	}
 	pcfg.MaxConns = int32(*maxConns)
+	// Only tags the connections for the load generator's SQL sampler (pg_stat_activity).
+	pcfg.ConnConfig.RuntimeParams["application_name"] = baselineAppName
 	pcfg.MaxConnLifetime = 30 * time.Minute // learnd: ConnMaxLife 30m
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
@@ -106,6 +114,10 @@ func baselineCmd(ctx context.Context, args []string) error {
 	mux.HandleFunc("PATCH /api/v1/learning/cohorts/{id}", b.authed(b.patchCohort))
 	mux.HandleFunc("GET /api/v1/learning/cohorts", b.authed(b.listCohorts))
 	mux.HandleFunc("POST /api/v1/learning/cohorts", b.authed(b.createCohort))
+	mux.HandleFunc("GET /api/v2/users", b.authed(b.findUsers))
+	mux.HandleFunc("GET /api/v2/users/{userId}/courses/assignments", b.authed(b.listUserAssignments))
+	mux.HandleFunc("GET /api/v2/courses/{courseId}/statistics/users", b.authed(b.compliance))
+	mux.HandleFunc("GET /api/v2/courses/{courseId}", b.authed(b.getCourse))
 
 	if *pprofAddr != "" {
 		go func() { log.Println(http.ListenAndServe(*pprofAddr, nil)) }() // DefaultServeMux: pprof only
@@ -165,7 +177,7 @@ func (b *baseline) authed(h func(http.ResponseWriter, *http.Request, principal))
 				problem(w, http.StatusUnauthorized, "the bearer token is invalid")
 				return
 			}
-			h(w, r, principal{tenant: ap.TenantID, appID: ap.AppID, personID: ap.PersonID, role: string(ap.Role), scopes: ap.Scopes})
+			b.identified(w, r, principal{tenant: ap.TenantID, appID: ap.AppID, personID: ap.PersonID, role: string(ap.Role), scopes: ap.Scopes}, h)
 			return
 		}
 		t, err := jwt.Parse([]byte(strings.TrimSpace(tok)),
@@ -192,8 +204,31 @@ func (b *baseline) authed(h func(http.ResponseWriter, *http.Request, principal))
 		scope := "read write"
 		_ = t.Get(auth.ClaimScope, &scope)
 		p.scopes = strings.Fields(strings.ReplaceAll(scope, ",", " "))
-		h(w, r, p)
+		b.identified(w, r, p, h)
 	}
+}
+
+// identified is learnd's identity step after the token check (server.identify →
+// store.ResolveCaller): one pgx batch, in one round trip, switches to the
+// row-level-security role with the tenant and reads the caller's user row and the tenant's
+// licence; a banned user is refused, and the role is never more than the user now holds.
+func (b *baseline) identified(w http.ResponseWriter, r *http.Request, p principal, h func(http.ResponseWriter, *http.Request, principal)) {
+	var c caller
+	bt := &pgx.Batch{}
+	bt.Queue(sqlCallerScope, p.tenant, "")
+	bt.Queue(sqlCaller, p.personID).QueryRow(func(row pgx.Row) error { return c.scan(row) })
+	if err := b.pool.SendBatch(r.Context(), bt).Close(); err != nil {
+		serverError(w, fmt.Errorf("resolve caller: %w", err))
+		return
+	}
+	if c.banned {
+		problem(w, http.StatusUnauthorized, "this user is banned")
+		return
+	}
+	if c.known && !auth.Role(c.role).AtLeast(auth.Role(p.role)) {
+		p.role = c.role
+	}
+	h(w, r, p)
 }
 
 // inTenant is learnd's store.inTenant: one transaction, scoped for row-level security.
@@ -214,7 +249,10 @@ func (b *baseline) getCohort(w http.ResponseWriter, r *http.Request, p principal
 	}
 	var c cohortRow
 	err = b.inTenant(r.Context(), p, func(tx pgx.Tx) error {
-		return queryCohort(r.Context(), tx, &c, sqlFor(sqlGet, p), getArgs(p, id)...)
+		if err := queryCohort(r.Context(), tx, &c, sqlFor(sqlGet, p), getArgs(p, id)...); err != nil {
+			return err
+		}
+		return fillCompletion(r.Context(), tx, p.tenant, []*cohortRow{&c})
 	})
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
@@ -264,6 +302,7 @@ func (b *baseline) listCohorts(w http.ResponseWriter, r *http.Request, p princip
 		after = &c
 	}
 	rows := make([]cohortRow, 0, size+1)
+	more := false
 	err := b.inTenant(r.Context(), p, func(tx pgx.Tx) error {
 		var res pgx.Rows
 		var err error
@@ -282,15 +321,32 @@ func (b *baseline) listCohorts(w http.ResponseWriter, r *http.Request, p princip
 				return err
 			}
 		}
+		more = len(rows) > size
 		return res.Err()
 	})
 	if err != nil {
 		serverError(w, err)
 		return
 	}
-	out := cohortList{Data: make([]cohortOut, 0, size)}
 	if len(rows) > size {
 		rows = rows[:size]
+	}
+	// learnd's CohortRepo.List fills the completion of the page in a second transaction,
+	// only when some cohort of the page has a group.
+	cs := make([]*cohortRow, 0, len(rows))
+	grouped := false
+	for i := range rows {
+		cs = append(cs, &rows[i])
+		grouped = grouped || rows[i].GroupID != nil
+	}
+	if grouped {
+		if err := b.inTenant(r.Context(), p, func(tx pgx.Tx) error { return fillCompletion(r.Context(), tx, p.tenant, cs) }); err != nil {
+			serverError(w, err)
+			return
+		}
+	}
+	out := cohortList{Data: make([]cohortOut, 0, size)}
+	if more {
 		last := rows[size-1]
 		tok, err := b.pages.Encode("cohorts", cursor{Order: order, Key: last.CreatedAt.UTC().Format(time.RFC3339Nano), ID: last.ID})
 		if err != nil {
@@ -352,7 +408,13 @@ func (b *baseline) createCohort(w http.ResponseWriter, r *http.Request, p princi
 		return
 	}
 	err := b.inTenant(r.Context(), p, func(tx pgx.Tx) error {
-		return queryCohort(r.Context(), tx, &c, sqlInsert, c.insertArgs()...)
+		if err := queryCohort(r.Context(), tx, &c, sqlInsert, c.insertArgs()...); err != nil {
+			return err
+		}
+		if err := fillCompletion(r.Context(), tx, p.tenant, []*cohortRow{&c}); err != nil {
+			return err
+		}
+		return audit(r.Context(), tx, p, requestID(r), "cohort.create", nil, &c)
 	})
 	if err != nil {
 		serverError(w, err)
@@ -447,13 +509,23 @@ func (b *baseline) patchCohort(w http.ResponseWriter, r *http.Request, p princip
 			stale = fmt.Errorf("version %d is stale; the current version is %d", expected, c.Version)
 			return stale
 		}
+		if err := fillCompletion(r.Context(), tx, p.tenant, []*cohortRow{&c}); err != nil {
+			return err
+		}
+		before := c.auditView()
 		if invalid = c.merge(patch); invalid != nil {
 			return invalid
 		}
 		c.Version++
 		c.UpdatedAt = time.Now().UTC().Truncate(time.Microsecond)
 		c.UpdatedBy = &p.personID
-		return queryCohort(r.Context(), tx, &c, sqlUpdate, c.updateArgs()...)
+		if err := queryCohort(r.Context(), tx, &c, sqlUpdate, c.updateArgs()...); err != nil {
+			return err
+		}
+		if err := fillCompletion(r.Context(), tx, p.tenant, []*cohortRow{&c}); err != nil {
+			return err
+		}
+		return audit(r.Context(), tx, p, requestID(r), "cohort.update", before, &c)
 	})
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
@@ -552,6 +624,17 @@ func (c *cohortRow) merge(patch map[string]json.RawMessage) error {
 		return errors.New("name must not be empty")
 	}
 	return nil
+}
+
+// requestID is the caller's X-Request-Id or a fresh one, as learnd's middleware makes it
+// (the audit log records it).
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 128 {
+		return id
+	}
+	var b [10]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 func etag(v int) string { return `"` + strconv.Itoa(v) + `"` }

@@ -134,17 +134,41 @@ FROM (SELECT i, date_trunc('milliseconds', now()) - i * interval '1 hour' - (ran
 LATERAL (SELECT overlay(uuid_send(gen_random_uuid())
                  PLACING substring(int8send((extract(epoch FROM g.ts) * 1000)::bigint) FROM 3) FROM 1 FOR 6) AS b) AS r`
 
-// seedCmd loads the cohorts, one INSERT … SELECT generate_series per tenant, then ANALYZE.
+// seedCmd loads the cohorts, one INSERT … SELECT generate_series per tenant, and the LMS
+// core's dataset (seed_lms.go), then ANALYZE.
 func seedCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	dsn := fs.String("db", "", "benchmark database URL")
 	tenants := fs.Int("tenants", 10, "tenants (t01, t02, …)")
 	cohorts := fs.Int("cohorts", 100000, "cohorts in all")
+	admins := fs.String("admins", "", "comma-separated per_… ids, one per tenant: the token subjects, seeded as admin users")
+	users := fs.Int("users", 2000, "LMS users per tenant (besides the admins), at least 100")
+	courses := fs.Int("courses", 200, "LMS courses per tenant, at least 20")
+	groups := fs.Int("groups", 20, "LMS groups per tenant")
+	perUser := fs.Int("assignments-per-user", 20, "assignments per LMS user (at most the number of courses)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *tenants < 1 || *cohorts < *tenants {
 		return fmt.Errorf("need at least one cohort per tenant")
+	}
+	if *users < 100 || *courses < 20 || *groups < 1 || *perUser < 0 || *perUser > *courses {
+		return fmt.Errorf("need -users ≥ 100, -courses ≥ 20, -groups ≥ 1 and 0 ≤ -assignments-per-user ≤ -courses")
+	}
+	var adminIDs []uuid.UUID
+	for _, s := range strings.Split(*admins, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		id, err := typeid.Parse(typeid.Person, s)
+		if err != nil {
+			return fmt.Errorf("-admins: %w", err)
+		}
+		adminIDs = append(adminIDs, id)
+	}
+	for len(adminIDs) < *tenants {
+		_, id := typeid.New(typeid.Person)
+		adminIDs = append(adminIDs, id)
 	}
 	start := time.Now()
 	conn, err := pgx.Connect(ctx, *dsn)
@@ -152,12 +176,26 @@ func seedCmd(ctx context.Context, args []string) error {
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close(ctx)
+	// Skip foreign-key and trigger work while loading (consistent by construction); only
+	// a superuser may, otherwise the checks simply run.
+	fastLoad := ""
+	if _, err := conn.Exec(ctx, `SET session_replication_role = replica`); err == nil {
+		fastLoad = ", foreign-key checks off while loading"
+	}
+	for _, f := range lmsSeedFuncs {
+		if _, err := conn.Exec(ctx, f); err != nil {
+			return fmt.Errorf("seed helpers: %w", err)
+		}
+	}
 	people := make([]uuid.UUID, 64)
 	peopleIDs := make([]string, len(people))
 	for i := range people {
 		peopleIDs[i], people[i] = typeid.New(typeid.Person)
 	}
+	anchor := time.Now().UTC().Truncate(time.Second)
+	sz := lmsSizes{users: *users, courses: *courses, groups: *groups, perUser: *perUser}
 	per := *cohorts / *tenants
+	var cohortTime, lmsTime time.Duration
 	for t := range *tenants {
 		n := per
 		if t == *tenants-1 {
@@ -169,19 +207,35 @@ func seedCmd(ctx context.Context, args []string) error {
 			if _, err := tx.Exec(ctx, `SELECT set_config('learnd.tenant_id', $1, true)`, tenantName(t)); err != nil {
 				return err
 			}
-			_, err := tx.Exec(ctx, seedSQL, tenantName(t), people, n, peopleIDs)
+			t0 := time.Now()
+			if _, err := tx.Exec(ctx, seedSQL, tenantName(t), people, n, peopleIDs); err != nil {
+				return fmt.Errorf("cohorts: %w", err)
+			}
+			t1 := time.Now()
+			err := seedLMS(ctx, tx, tenantName(t), anchor, adminIDs[t:t+1], sz)
+			cohortTime, lmsTime = cohortTime+t1.Sub(t0), lmsTime+time.Since(t1)
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("seed %s: %w", tenantName(t), err)
 		}
 	}
+	t0 := time.Now()
 	if _, err := conn.Exec(ctx, `ANALYZE`); err != nil {
 		return fmt.Errorf("analyze: %w", err)
 	}
-	var size string
-	_ = conn.QueryRow(ctx, `SELECT pg_size_pretty(pg_total_relation_size('cohorts'))`).Scan(&size)
+	var size, lmsSize string
+	var nAsg, nProg int64
+	_ = conn.QueryRow(ctx, `SELECT pg_size_pretty(pg_total_relation_size('cohorts')),
+		pg_size_pretty(pg_total_relation_size('users') + pg_total_relation_size('courses') + pg_total_relation_size('course_elements')
+		  + pg_total_relation_size('quiz_questions') + pg_total_relation_size('assignments') + pg_total_relation_size('element_progress')
+		  + pg_total_relation_size('group_members')),
+		(SELECT count(*) FROM assignments), (SELECT count(*) FROM element_progress)`).Scan(&size, &lmsSize, &nAsg, &nProg)
 	fmt.Printf("seeded %d cohorts across %d tenants in %s (table with indexes: %s)\n",
-		*cohorts, *tenants, time.Since(start).Round(100*time.Millisecond), size)
+		*cohorts, *tenants, cohortTime.Round(100*time.Millisecond), size)
+	fmt.Printf("seeded per tenant %d users + 1 admin, %d groups, %d courses (3 sections, 10 elements, 5 questions each), "+
+		"%d assignments and %d element progress rows in all, in %s (LMS tables with indexes: %s%s); ANALYZE %s; total %s\n",
+		*users, *groups, *courses, nAsg, nProg, lmsTime.Round(100*time.Millisecond), lmsSize, fastLoad,
+		time.Since(t0).Round(100*time.Millisecond), time.Since(start).Round(100*time.Millisecond))
 	return nil
 }

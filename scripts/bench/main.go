@@ -1,14 +1,16 @@
 // Command bench is the workhorse of `make bench` (scripts/bench.sh drives it). It compares
-// learnd against a minimal baseline — net/http + pgx + the same JWT check + the same SQL,
-// no framework — on the same database in the same run:
+// learnd against a minimal baseline — net/http + pgx + the same JWT check + the same caller
+// lookup + the same SQL, no framework — on the same database in the same run:
 //
 //	bench setup    -admin URL -db NAME       drop and create the benchmark database; print its URL
 //	bench drop     -admin URL -db NAME       drop it
-//	bench seed     -db URL -tenants N -cohorts N   load N cohorts spread over the tenants; ANALYZE
-//	bench personids N                        print N fresh per_… ids (token subjects)
+//	bench seed     -db URL -tenants N -cohorts N -users N -courses N -admins IDS
+//	                                         load N cohorts spread over the tenants and per tenant
+//	                                         the LMS core's dataset (seed_lms.go); ANALYZE
+//	bench personids N                        print N fresh per_… ids (token subjects, seeded as admins)
 //	bench baseline -addr A -db URL -signing-key FILE   serve the baseline
 //	bench wait     URL TIMEOUT               wait until URL answers 200
-//	bench load     …                         drive both servers, measure, print the table
+//	bench load     …                         compare answers, drive both servers, measure, print the table
 //
 // Everything lives in this directory so the benchmark never touches learnd's packages
 // beyond reading them (auth for the key set, typeid for id formatting, pagetoken for the
