@@ -2,11 +2,8 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
-	"net/url"
 
 	"github.com/google/uuid"
 
@@ -113,28 +110,19 @@ func asgIsSelf(ctx context.Context, id uuid.UUID) bool {
 	return p.PersonID != uuid.Nil && p.PersonID == id
 }
 
-// asgPageScope binds a v2 page token to the list (resource, including its path ids) and
-// every filter of the request except pageToken and limit.
-func asgPageScope(ctx context.Context, resource string) string {
-	vals, _ := url.ParseQuery(queryFrom(ctx))
-	vals.Del("pageToken")
-	vals.Del("limit")
-	sum := sha256.Sum256([]byte(vals.Encode()))
-	return resource + "|" + hex.EncodeToString(sum[:8])
-}
-
 const asgPageOrder = "-id"
 
 // asgPageIn decodes a pageToken into the last id of the previous page.
 func (s *Server) asgPageIn(ctx context.Context, resource string, tok *string) (*uuid.UUID, *asgFailure) {
-	if tok == nil {
-		return nil, nil
+	c, p := v2PageCursor[store.Cursor](ctx, s, resource, tok)
+	if p == nil && c != nil && c.Order != asgPageOrder {
+		p = badPageToken(ctx)
 	}
-	var c store.Cursor
-	if err := s.pages.Decode(asgPageScope(ctx, resource), *tok, &c); err != nil || c.Order != asgPageOrder {
-		p := withFields(newProblem(ctx, kindBadRequest, "pageToken is invalid, or was issued for another list or other filters"),
-			[]api.FieldError{{Parameter: ptr("pageToken"), Detail: "not a token this list issued"}})
-		return nil, asgFail(http.StatusBadRequest, p)
+	switch {
+	case p != nil:
+		return nil, asgFail(http.StatusBadRequest, *p)
+	case c == nil:
+		return nil, nil
 	}
 	return &c.ID, nil
 }
@@ -144,9 +132,5 @@ func (s *Server) asgPageOut(ctx context.Context, resource string, next *uuid.UUI
 	if next == nil {
 		return nil, nil
 	}
-	tok, err := s.pages.Encode(asgPageScope(ctx, resource), store.Cursor{Order: asgPageOrder, ID: *next})
-	if err != nil {
-		return nil, err
-	}
-	return &tok, nil
+	return v2PageToken(ctx, s, resource, &store.Cursor{Order: asgPageOrder, ID: *next})
 }

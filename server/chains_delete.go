@@ -13,7 +13,7 @@ func (s *Server) DeleteCourseChain(ctx context.Context, req api.DeleteCourseChai
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return deleteCourseChainProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Chain, "chainId", req.ChainId)
+	id, p := pathID(ctx, typeid.Chain, "chainId", req.ChainId)
 	if p != nil {
 		return deleteCourseChainProblem(p)
 	}

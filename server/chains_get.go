@@ -13,7 +13,7 @@ func (s *Server) GetCourseChain(ctx context.Context, req api.GetCourseChainReque
 	if p := needPerm(ctx, auth.PermCourseView, false); p != nil {
 		return getCourseChainProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Chain, "chainId", req.ChainId)
+	id, p := pathID(ctx, typeid.Chain, "chainId", req.ChainId)
 	if p != nil {
 		return getCourseChainProblem(p)
 	}

@@ -15,7 +15,7 @@ func (s *Server) UpdateCourseChain(ctx context.Context, req api.UpdateCourseChai
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return updateCourseChainProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Chain, "chainId", req.ChainId)
+	id, p := pathID(ctx, typeid.Chain, "chainId", req.ChainId)
 	if p != nil {
 		return updateCourseChainProblem(p)
 	}

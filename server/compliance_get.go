@@ -2,12 +2,7 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"net/url"
-
-	"github.com/google/uuid"
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
@@ -18,16 +13,6 @@ import (
 const (
 	complianceDefaultLimit = 50
 )
-
-// compliancePageScope binds a compliance page token to the course and every filter of the
-// request (not the page size), so it cannot be replayed against another report.
-func compliancePageScope(ctx context.Context, course uuid.UUID) string {
-	vals, _ := url.ParseQuery(queryFrom(ctx))
-	vals.Del("pageToken")
-	vals.Del("limit")
-	sum := sha256.Sum256([]byte(vals.Encode()))
-	return "compliance|" + course.String() + "|" + hex.EncodeToString(sum[:8])
-}
 
 // GetComplianceStatus reports one course's compliance, optionally for one group.
 func (s *Server) GetComplianceStatus(ctx context.Context, req api.GetComplianceStatusRequestObject) (api.GetComplianceStatusResponseObject, error) {
@@ -52,13 +37,10 @@ func (s *Server) GetComplianceStatus(ctx context.Context, req api.GetComplianceS
 	if req.Params.Status != nil {
 		q.Status = string(*req.Params.Status)
 	}
-	scope := compliancePageScope(ctx, course)
-	if req.Params.PageToken != nil {
-		var c store.ComplianceCursor
-		if err := s.pages.Decode(scope, *req.Params.PageToken, &c); err != nil {
-			return bad(rptBadParam(ctx, "pageToken", "is not a token this report issued for these filters"))
-		}
-		q.After = &c
+	// The token binds the course and every filter (not the page size).
+	resource := "compliance|" + course.String()
+	if q.After, p = v2PageCursor[store.NameCursor](ctx, s, resource, req.Params.PageToken); p != nil {
+		return bad(rptBadParam(ctx, "pageToken", "is not a token this report issued for these filters"))
 	}
 	r, err := s.store.Compliance(ctx, q)
 	var nf *store.ReportNotFoundError
@@ -73,13 +55,9 @@ func (s *Server) GetComplianceStatus(ctx context.Context, req api.GetComplianceS
 	if err != nil {
 		return nil, err
 	}
-	var next *string
-	if r.Next != nil {
-		tok, err := s.pages.Encode(scope, r.Next)
-		if err != nil {
-			return nil, err
-		}
-		next = &tok
+	next, err := v2PageToken(ctx, s, resource, r.Next)
+	if err != nil {
+		return nil, err
 	}
 	return api.GetComplianceStatus200JSONResponse(toAPIComplianceReport(r, next)), nil
 }

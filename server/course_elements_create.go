@@ -14,7 +14,7 @@ func (s *Server) CreateCourseElement(ctx context.Context, req api.CreateCourseEl
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return createCourseElementProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return createCourseElementProblem(p)
 	}

@@ -13,7 +13,7 @@ func (s *Server) DeleteCourseElement(ctx context.Context, req api.DeleteCourseEl
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return deleteCourseElementProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return deleteCourseElementProblem(p)
 	}
@@ -21,7 +21,7 @@ func (s *Server) DeleteCourseElement(ctx context.Context, req api.DeleteCourseEl
 	if p != nil {
 		return deleteCourseElementProblem(p)
 	}
-	element, p := coursePathID(ctx, typeid.Element, "elementId", req.ElementId)
+	element, p := pathID(ctx, typeid.Element, "elementId", req.ElementId)
 	if p != nil {
 		return deleteCourseElementProblem(p)
 	}

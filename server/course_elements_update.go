@@ -15,7 +15,7 @@ func (s *Server) UpdateCourseElement(ctx context.Context, req api.UpdateCourseEl
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return updateCourseElementProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return updateCourseElementProblem(p)
 	}
@@ -23,7 +23,7 @@ func (s *Server) UpdateCourseElement(ctx context.Context, req api.UpdateCourseEl
 	if p != nil {
 		return updateCourseElementProblem(p)
 	}
-	element, p := coursePathID(ctx, typeid.Element, "elementId", req.ElementId)
+	element, p := pathID(ctx, typeid.Element, "elementId", req.ElementId)
 	if p != nil {
 		return updateCourseElementProblem(p)
 	}

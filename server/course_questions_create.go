@@ -13,7 +13,7 @@ func (s *Server) CreateQuizQuestion(ctx context.Context, req api.CreateQuizQuest
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return createQuizQuestionProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return createQuizQuestionProblem(p)
 	}
@@ -21,7 +21,7 @@ func (s *Server) CreateQuizQuestion(ctx context.Context, req api.CreateQuizQuest
 	if p != nil {
 		return createQuizQuestionProblem(p)
 	}
-	element, p := coursePathID(ctx, typeid.Element, "elementId", req.ElementId)
+	element, p := pathID(ctx, typeid.Element, "elementId", req.ElementId)
 	if p != nil {
 		return createQuizQuestionProblem(p)
 	}

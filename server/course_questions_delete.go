@@ -13,7 +13,7 @@ func (s *Server) DeleteQuizQuestion(ctx context.Context, req api.DeleteQuizQuest
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return deleteQuizQuestionProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return deleteQuizQuestionProblem(p)
 	}
@@ -21,7 +21,7 @@ func (s *Server) DeleteQuizQuestion(ctx context.Context, req api.DeleteQuizQuest
 	if p != nil {
 		return deleteQuizQuestionProblem(p)
 	}
-	question, p := coursePathID(ctx, typeid.Question, "questionId", req.QuestionId)
+	question, p := pathID(ctx, typeid.Question, "questionId", req.QuestionId)
 	if p != nil {
 		return deleteQuizQuestionProblem(p)
 	}

@@ -13,7 +13,7 @@ func (s *Server) UpdateQuizQuestion(ctx context.Context, req api.UpdateQuizQuest
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return updateQuizQuestionProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return updateQuizQuestionProblem(p)
 	}
@@ -21,7 +21,7 @@ func (s *Server) UpdateQuizQuestion(ctx context.Context, req api.UpdateQuizQuest
 	if p != nil {
 		return updateQuizQuestionProblem(p)
 	}
-	question, p := coursePathID(ctx, typeid.Question, "questionId", req.QuestionId)
+	question, p := pathID(ctx, typeid.Question, "questionId", req.QuestionId)
 	if p != nil {
 		return updateQuizQuestionProblem(p)
 	}

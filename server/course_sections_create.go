@@ -14,7 +14,7 @@ func (s *Server) CreateCourseSection(ctx context.Context, req api.CreateCourseSe
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return createCourseSectionProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return createCourseSectionProblem(p)
 	}

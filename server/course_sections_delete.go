@@ -13,7 +13,7 @@ func (s *Server) DeleteCourseSection(ctx context.Context, req api.DeleteCourseSe
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return deleteCourseSectionProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return deleteCourseSectionProblem(p)
 	}
@@ -21,7 +21,7 @@ func (s *Server) DeleteCourseSection(ctx context.Context, req api.DeleteCourseSe
 	if p != nil {
 		return deleteCourseSectionProblem(p)
 	}
-	section, p := coursePathID(ctx, typeid.Section, "sectionId", req.SectionId)
+	section, p := pathID(ctx, typeid.Section, "sectionId", req.SectionId)
 	if p != nil {
 		return deleteCourseSectionProblem(p)
 	}

@@ -14,7 +14,7 @@ func (s *Server) UpdateCourseSection(ctx context.Context, req api.UpdateCourseSe
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return updateCourseSectionProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return updateCourseSectionProblem(p)
 	}
@@ -22,7 +22,7 @@ func (s *Server) UpdateCourseSection(ctx context.Context, req api.UpdateCourseSe
 	if p != nil {
 		return updateCourseSectionProblem(p)
 	}
-	section, p := coursePathID(ctx, typeid.Section, "sectionId", req.SectionId)
+	section, p := pathID(ctx, typeid.Section, "sectionId", req.SectionId)
 	if p != nil {
 		return updateCourseSectionProblem(p)
 	}

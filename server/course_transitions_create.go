@@ -14,7 +14,7 @@ func (s *Server) CreateCourseTransition(ctx context.Context, req api.CreateCours
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return createCourseTransitionProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return createCourseTransitionProblem(p)
 	}

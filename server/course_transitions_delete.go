@@ -14,7 +14,7 @@ func (s *Server) DeleteCourseTransition(ctx context.Context, req api.DeleteCours
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return deleteCourseTransitionProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return deleteCourseTransitionProblem(p)
 	}
@@ -22,11 +22,11 @@ func (s *Server) DeleteCourseTransition(ctx context.Context, req api.DeleteCours
 	if p != nil {
 		return deleteCourseTransitionProblem(p)
 	}
-	from, p := coursePathID(ctx, typeid.Element, "fromElementId", req.Params.FromElementId)
+	from, p := pathID(ctx, typeid.Element, "fromElementId", req.Params.FromElementId)
 	if p != nil {
 		return deleteCourseTransitionProblem(p)
 	}
-	to, p := coursePathID(ctx, typeid.Element, "toElementId", req.Params.ToElementId)
+	to, p := pathID(ctx, typeid.Element, "toElementId", req.Params.ToElementId)
 	if p != nil {
 		return deleteCourseTransitionProblem(p)
 	}

@@ -14,7 +14,7 @@ func (s *Server) DeleteCourse(ctx context.Context, req api.DeleteCourseRequestOb
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return deleteCourseProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return deleteCourseProblem(p)
 	}

@@ -16,7 +16,7 @@ func (s *Server) GetCourse(ctx context.Context, req api.GetCourseRequestObject) 
 	if p := needScope(ctx, false); p != nil {
 		return api.GetCourse403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: courseForbidden(p)}, nil
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return api.GetCourse400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: courseBadRequest(p)}, nil
 	}

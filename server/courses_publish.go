@@ -13,7 +13,7 @@ func (s *Server) PublishCourse(ctx context.Context, req api.PublishCourseRequest
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return publishCourseProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return publishCourseProblem(p)
 	}

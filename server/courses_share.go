@@ -14,7 +14,7 @@ func (s *Server) ShareCourse(ctx context.Context, req api.ShareCourseRequestObje
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return shareCourseProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return shareCourseProblem(p)
 	}
@@ -22,7 +22,7 @@ func (s *Server) ShareCourse(ctx context.Context, req api.ShareCourseRequestObje
 	if p != nil {
 		return shareCourseProblem(p)
 	}
-	user, p := coursePathID(ctx, typeid.Person, "userId", req.UserId)
+	user, p := pathID(ctx, typeid.Person, "userId", req.UserId)
 	if p != nil {
 		return shareCourseProblem(p)
 	}

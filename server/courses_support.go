@@ -5,10 +5,7 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"net/url"
 
 	"github.com/google/uuid"
 
@@ -16,18 +13,6 @@ import (
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
-
-// coursePathID parses a path id (either TypeID form); a malformed one is a 400 naming the
-// parameter. (The contract's patterns catch these first; this guards the handler.)
-func coursePathID(ctx context.Context, prefix, param, raw string) (uuid.UUID, *api.Problem) {
-	u, err := typeid.Parse(prefix, raw)
-	if err != nil {
-		p := withFields(newProblem(ctx, kindBadRequest, "the request is malformed: "+param+" is not a "+prefix+"_… id"),
-			[]api.FieldError{{Parameter: ptr(param), Detail: "must be a " + prefix + "_… id"}})
-		return uuid.Nil, &p
-	}
-	return u, nil
-}
 
 // courseBodyID parses an id in the body; a malformed one is a 422 pointing at it.
 func courseBodyID(ctx context.Context, prefix, pointer, raw string) (uuid.UUID, *api.Problem) {
@@ -109,40 +94,15 @@ func courseInvalid(p *api.Problem) api.UnprocessableEntityApplicationProblemPlus
 	return api.UnprocessableEntityApplicationProblemPlusJSONResponse(*p)
 }
 
-// coursePageScope binds a v2 page token to the resource and every filter of the request
-// (all query parameters but pageToken and limit).
-func coursePageScope(ctx context.Context, resource string) string {
-	vals, _ := url.ParseQuery(queryFrom(ctx))
-	vals.Del("pageToken")
-	vals.Del("limit")
-	sum := sha256.Sum256([]byte(vals.Encode()))
-	return resource + "|v2|" + hex.EncodeToString(sum[:8])
+// coursePageCursor decodes a course list's pageToken; a token this list did not issue is
+// a 400. (Course lists mark their token scope "|v2".)
+func (s *Server) coursePageCursor(ctx context.Context, resource string, tok *string) (*store.NameCursor, *api.Problem) {
+	return v2PageCursor[store.NameCursor](ctx, s, resource+"|v2", tok)
 }
 
-// coursePageCursor decodes a pageToken; a token this list did not issue is a 400.
-func (s *Server) coursePageCursor(ctx context.Context, resource string, tok *string) (*store.CourseCursor, *api.Problem) {
-	if tok == nil {
-		return nil, nil
-	}
-	var c store.CourseCursor
-	if err := s.pages.Decode(coursePageScope(ctx, resource), *tok, &c); err != nil {
-		p := withFields(newProblem(ctx, kindBadRequest, "pageToken is invalid, or was issued for another list or other filters"),
-			[]api.FieldError{{Parameter: ptr("pageToken"), Detail: "not a token this list issued"}})
-		return nil, &p
-	}
-	return &c, nil
-}
-
-// coursePageToken signs the cursor of the next page, if any.
-func (s *Server) coursePageToken(ctx context.Context, resource string, next *store.CourseCursor) (*string, error) {
-	if next == nil {
-		return nil, nil
-	}
-	tok, err := s.pages.Encode(coursePageScope(ctx, resource), next)
-	if err != nil {
-		return nil, err
-	}
-	return &tok, nil
+// coursePageToken signs the cursor of a course list's next page, if any.
+func (s *Server) coursePageToken(ctx context.Context, resource string, next *store.NameCursor) (*string, error) {
+	return v2PageToken(ctx, s, resource+"|v2", next)
 }
 
 // courseLimit is the v2 limit: default 20, at most 50 (the contract enforces the range).

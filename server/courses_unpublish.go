@@ -13,7 +13,7 @@ func (s *Server) UnpublishCourse(ctx context.Context, req api.UnpublishCourseReq
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return unpublishCourseProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return unpublishCourseProblem(p)
 	}

@@ -13,7 +13,7 @@ func (s *Server) UnshareCourse(ctx context.Context, req api.UnshareCourseRequest
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return unshareCourseProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return unshareCourseProblem(p)
 	}
@@ -21,7 +21,7 @@ func (s *Server) UnshareCourse(ctx context.Context, req api.UnshareCourseRequest
 	if p != nil {
 		return unshareCourseProblem(p)
 	}
-	user, p := coursePathID(ctx, typeid.Person, "userId", req.UserId)
+	user, p := pathID(ctx, typeid.Person, "userId", req.UserId)
 	if p != nil {
 		return unshareCourseProblem(p)
 	}

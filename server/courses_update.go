@@ -13,7 +13,7 @@ func (s *Server) UpdateCourse(ctx context.Context, req api.UpdateCourseRequestOb
 	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
 		return updateCourseProblem(p)
 	}
-	id, p := coursePathID(ctx, typeid.Course, "courseId", req.CourseId)
+	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if p != nil {
 		return updateCourseProblem(p)
 	}

@@ -10,11 +10,7 @@ import (
 
 // DeleteGroup deletes a group and its memberships; assignments its members received stay.
 func (s *Server) DeleteGroup(ctx context.Context, req api.DeleteGroupRequestObject) (api.DeleteGroupResponseObject, error) {
-	pr := needPerm(ctx, auth.PermGroupAssign, true)
-	id, pr2 := pathID(ctx, typeid.Group, "groupId", req.GroupId)
-	if pr == nil {
-		pr = pr2
-	}
+	id, pr := permittedID(ctx, auth.PermGroupAssign, true, typeid.Group, "groupId", req.GroupId)
 	var expected *int
 	if pr == nil {
 		expected, pr = optionalPrecondition(ctx, req.Params.IfMatch)

@@ -19,14 +19,14 @@ func (s *Server) FindGroups(ctx context.Context, req api.FindGroupsRequestObject
 	}
 	const resource = "groups"
 	var pr *api.Problem
-	if q.After, pr = peopleCursor[store.PeopleCursor](ctx, s, resource, req.Params.PageToken); pr != nil {
+	if q.After, pr = v2PageCursor[store.NameCursor](ctx, s, resource, req.Params.PageToken); pr != nil {
 		return api.FindGroups400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*pr)}, nil
 	}
 	page, err := s.store.Groups().Find(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	next, err := peopleNextToken(ctx, s, resource, page.Next)
+	next, err := v2PageToken(ctx, s, resource, page.Next)
 	if err != nil {
 		return nil, err
 	}

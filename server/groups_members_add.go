@@ -14,11 +14,7 @@ import (
 // AddGroupMembers adds users to a group (repeating is safe); each new member is assigned
 // the group's courses.
 func (s *Server) AddGroupMembers(ctx context.Context, req api.AddGroupMembersRequestObject) (api.AddGroupMembersResponseObject, error) {
-	pr := needPerm(ctx, auth.PermGroupAssign, true)
-	id, pr2 := pathID(ctx, typeid.Group, "groupId", req.GroupId)
-	if pr == nil {
-		pr = pr2
-	}
+	id, pr := permittedID(ctx, auth.PermGroupAssign, true, typeid.Group, "groupId", req.GroupId)
 	if pr == nil && req.Body == nil {
 		q := newProblem(ctx, kindBadRequest, "a request body is required")
 		pr = &q

@@ -11,20 +11,16 @@ import (
 
 // ListGroupMembers lists a group's members by name.
 func (s *Server) ListGroupMembers(ctx context.Context, req api.ListGroupMembersRequestObject) (api.ListGroupMembersResponseObject, error) {
-	pr := needPerm(ctx, auth.PermUserView, false)
-	id, pr2 := pathID(ctx, typeid.Group, "groupId", req.GroupId)
-	if pr == nil {
-		pr = pr2
-	}
+	id, pr := permittedID(ctx, auth.PermUserView, false, typeid.Group, "groupId", req.GroupId)
 	resource := "group-members:" + typeid.Format(typeid.Group, id)
-	var after *store.PeopleCursor
+	var after *store.NameCursor
 	if pr == nil {
-		after, pr = peopleCursor[store.PeopleCursor](ctx, s, resource, req.Params.PageToken)
+		after, pr = v2PageCursor[store.NameCursor](ctx, s, resource, req.Params.PageToken)
 	}
 	if pr == nil {
 		page, err := s.store.Groups().Members(ctx, id, peopleLimit(req.Params.Limit), after)
 		if err == nil {
-			next, err := peopleNextToken(ctx, s, resource, page.Next)
+			next, err := v2PageToken(ctx, s, resource, page.Next)
 			if err != nil {
 				return nil, err
 			}

@@ -14,11 +14,7 @@ func (s *Server) UpdateGroup(ctx context.Context, req api.UpdateGroupRequestObje
 	if body == nil {
 		body = req.JSONBody
 	}
-	pr := needPerm(ctx, auth.PermGroupAssign, true)
-	id, pr2 := pathID(ctx, typeid.Group, "groupId", req.GroupId)
-	if pr == nil {
-		pr = pr2
-	}
+	id, pr := permittedID(ctx, auth.PermGroupAssign, true, typeid.Group, "groupId", req.GroupId)
 	if pr == nil && body == nil {
 		q := newProblem(ctx, kindBadRequest, "a request body is required")
 		pr = &q

@@ -31,7 +31,7 @@ func (s *Server) ListKeys(ctx context.Context, req api.ListKeysRequestObject) (a
 		user = *uid
 	}
 	resource := "keys:" + typeid.Format(typeid.Person, user)
-	after, pr := peopleCursor[store.KeyCursor](ctx, s, resource, req.Params.PageToken)
+	after, pr := v2PageCursor[store.KeyCursor](ctx, s, resource, req.Params.PageToken)
 	if pr != nil {
 		return badRequest(pr), nil
 	}
@@ -39,7 +39,7 @@ func (s *Server) ListKeys(ctx context.Context, req api.ListKeysRequestObject) (a
 	if err != nil {
 		return nil, err
 	}
-	next, err := peopleNextToken(ctx, s, resource, page.Next)
+	next, err := v2PageToken(ctx, s, resource, page.Next)
 	if err != nil {
 		return nil, err
 	}

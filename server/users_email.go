@@ -14,11 +14,7 @@ import (
 // caller, who may also change their own address.
 func (s *Server) ChangeUserEmail(ctx context.Context, req api.ChangeUserEmailRequestObject) (api.ChangeUserEmailResponseObject, error) {
 	p, _ := auth.FromContext(ctx)
-	pr := needPerm(ctx, auth.PermUserEdit, true)
-	id, pr2 := pathID(ctx, typeid.Person, "userId", req.UserId)
-	if pr == nil {
-		pr = pr2
-	}
+	id, pr := permittedID(ctx, auth.PermUserEdit, true, typeid.Person, "userId", req.UserId)
 	if pr == nil && req.Body == nil {
 		q := newProblem(ctx, kindBadRequest, "a request body is required")
 		pr = &q

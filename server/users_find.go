@@ -30,14 +30,14 @@ func (s *Server) FindUsers(ctx context.Context, req api.FindUsersRequestObject) 
 	}
 	q.GroupID = gid
 	const resource = "users"
-	if q.After, pr = peopleCursor[store.PeopleCursor](ctx, s, resource, req.Params.PageToken); pr != nil {
+	if q.After, pr = v2PageCursor[store.NameCursor](ctx, s, resource, req.Params.PageToken); pr != nil {
 		return badRequest(pr), nil
 	}
 	page, err := s.store.Users().Find(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	next, err := peopleNextToken(ctx, s, resource, page.Next)
+	next, err := v2PageToken(ctx, s, resource, page.Next)
 	if err != nil {
 		return nil, err
 	}

@@ -18,11 +18,7 @@ func (s *Server) UpdateUser(ctx context.Context, req api.UpdateUserRequestObject
 		body = req.JSONBody
 	}
 	p, _ := auth.FromContext(ctx)
-	pr := needPerm(ctx, auth.PermUserEdit, true)
-	id, pr2 := pathID(ctx, typeid.Person, "userId", req.UserId)
-	if pr == nil {
-		pr = pr2
-	}
+	id, pr := permittedID(ctx, auth.PermUserEdit, true, typeid.Person, "userId", req.UserId)
 	if pr == nil && body == nil {
 		q := newProblem(ctx, kindBadRequest, "a request body is required")
 		pr = &q

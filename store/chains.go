@@ -40,13 +40,13 @@ type Chain struct {
 type ChainQuery struct {
 	Query string // case-insensitive substring of the name
 	Limit int
-	After *CourseCursor
+	After *NameCursor
 }
 
 // ChainPage is one page of chains; Next is nil on the last page.
 type ChainPage struct {
 	Items []Chain
-	Next  *CourseCursor
+	Next  *NameCursor
 }
 
 // NewChain is what creating a chain takes.
@@ -117,29 +117,13 @@ func (r *ChainRepo) Find(ctx context.Context, q ChainQuery) (ChainPage, error) {
 		}
 		args = append(args, q.Limit+1)
 		sql += fmt.Sprintf(` ORDER BY lower(name), id LIMIT $%d`, len(args))
-		rows, err := t.pg.Query(t.ctx, sql, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		var keys []string
-		for rows.Next() {
-			var c Chain
+		var err error
+		page.Items, page.Next, err = keysetPage(t, q.Limit, sql, args, func(rows pgx.Rows, c *Chain) (NameCursor, error) {
 			var key string
-			if err := scanChain(rows, &c, &key); err != nil {
-				return fmt.Errorf("scan: %w", err)
-			}
-			page.Items = append(page.Items, c)
-			keys = append(keys, key)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(page.Items) > q.Limit {
-			page.Items = page.Items[:q.Limit]
-			page.Next = &CourseCursor{Name: keys[q.Limit-1], ID: page.Items[q.Limit-1].ID}
-		}
-		return nil
+			err := scanChain(rows, c, &key)
+			return NameCursor{Name: key, ID: c.ID}, err
+		})
+		return err
 	})
 	if err != nil {
 		return ChainPage{}, fmt.Errorf("find course chains: %w", err)

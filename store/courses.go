@@ -118,27 +118,20 @@ type CourseShare struct {
 	CreatedBy *uuid.UUID
 }
 
-// CourseCursor is the keyset position of a list ordered by lower(name), then id (courses
-// and course chains).
-type CourseCursor struct {
-	Name string    `json:"n"`
-	ID   uuid.UUID `json:"i"`
-}
-
 // CourseQuery selects a page of courses (find_course).
 type CourseQuery struct {
 	Query  string // case-insensitive substring of the name
 	Status string
 	Tag    string
 	Limit  int
-	After  *CourseCursor
+	After  *NameCursor
 }
 
 // CoursePage is one page of courses (without shares or structure); Next is nil on the
 // last page.
 type CoursePage struct {
 	Items []Course
-	Next  *CourseCursor
+	Next  *NameCursor
 }
 
 // CourseChange is a merge patch of a course: nil members stay as they are.
@@ -252,29 +245,13 @@ func (r *CourseRepo) Find(ctx context.Context, q CourseQuery) (CoursePage, error
 			sql += ` AND (lower(name), id) > (` + arg(q.After.Name) + `, ` + arg(q.After.ID) + `)`
 		}
 		sql += ` ORDER BY lower(name), id LIMIT ` + arg(q.Limit+1)
-		rows, err := t.pg.Query(t.ctx, sql, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		var keys []string
-		for rows.Next() {
-			var c Course
+		var err error
+		page.Items, page.Next, err = keysetPage(t, q.Limit, sql, args, func(rows pgx.Rows, c *Course) (NameCursor, error) {
 			var key string
-			if err := scanCourse(rows, &c, &key); err != nil {
-				return fmt.Errorf("scan: %w", err)
-			}
-			page.Items = append(page.Items, c)
-			keys = append(keys, key)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(page.Items) > q.Limit {
-			page.Items = page.Items[:q.Limit]
-			page.Next = &CourseCursor{Name: keys[q.Limit-1], ID: page.Items[q.Limit-1].ID}
-		}
-		return nil
+			err := scanCourse(rows, c, &key)
+			return NameCursor{Name: key, ID: c.ID}, err
+		})
+		return err
 	})
 	if err != nil {
 		return CoursePage{}, fmt.Errorf("find courses: %w", err)

@@ -36,6 +36,8 @@ type groupRow struct {
 	SortKey string `gorm:"column:sort_key"`
 }
 
+func (r *groupRow) position() NameCursor { return NameCursor{Name: r.SortKey, ID: r.ID} }
+
 const groupCols = `groups.id, groups.name, groups.kind, groups.description, groups.created_at, groups.updated_at, groups.created_by, groups.updated_by, groups.version,
 (SELECT count(*) FROM group_members gm WHERE gm.tenant_id = groups.tenant_id AND gm.group_id = groups.id)::int AS member_count`
 
@@ -44,13 +46,13 @@ type GroupQuery struct {
 	Query string // case-insensitive substring of the name
 	Kind  string
 	Limit int
-	After *PeopleCursor
+	After *NameCursor
 }
 
 // GroupPage is one page of groups; Next is nil on the last page.
 type GroupPage struct {
 	Items []Group
-	Next  *PeopleCursor
+	Next  *NameCursor
 }
 
 // NewGroup is what creating a group takes; Kind defaults to team.
@@ -80,10 +82,12 @@ type GroupMember struct {
 	SortKey string    `gorm:"column:sort_key"`
 }
 
+func (m *GroupMember) position() NameCursor { return NameCursor{Name: m.SortKey, ID: m.ID} }
+
 // MemberPage is one page of a group's members.
 type MemberPage struct {
 	Items []GroupMember
-	Next  *PeopleCursor
+	Next  *NameCursor
 }
 
 // MembersAdded reports an AddMembers call.
@@ -121,6 +125,19 @@ func getGroup(t *tx, id uuid.UUID, lock bool) (*Group, error) {
 		return nil, err
 	}
 	return &g, nil
+}
+
+// editGroup reads a group for a write, locking it, and checks the version the caller read
+// (expected, optional).
+func editGroup(t *tx, id uuid.UUID, expected *int) (*Group, error) {
+	g, err := getGroup(t, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if expected != nil && *expected != g.Version {
+		return nil, &VersionMismatchError{Expected: *expected, Current: g.Version}
+	}
+	return g, nil
 }
 
 func checkGroupKind(v *ValidationError, pointer, kind string) {
@@ -161,15 +178,11 @@ func (r *GroupRepo) Find(ctx context.Context, q GroupQuery) (GroupPage, error) {
 			b = b.Where("(lower(groups.name), groups.id) > (?, ?)", q.After.Name, q.After.ID)
 		}
 		b = b.Order("lower(groups.name), groups.id").Limit(q.Limit + 1)
-		rows, err := queryRows[groupRow](t, b, q.Limit+1)
+		rows, next, err := keysetRecords(t, q.Limit, b, (*groupRow).position)
 		if err != nil {
 			return err
 		}
-		if len(rows) > q.Limit {
-			rows = rows[:q.Limit]
-			last := rows[len(rows)-1]
-			page.Next = &PeopleCursor{Name: last.SortKey, ID: last.ID}
-		}
+		page.Next = next
 		page.Items = make([]Group, len(rows))
 		for i := range rows {
 			page.Items[i] = rows[i].Group
@@ -232,12 +245,9 @@ func (r *GroupRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch 
 	var g *Group
 	changed := false
 	err := r.s.inTenant(ctx, func(t *tx) error {
-		cur, err := getGroup(t, id, true)
+		cur, err := editGroup(t, id, expected)
 		if err != nil {
 			return err
-		}
-		if expected != nil && *expected != cur.Version {
-			return &VersionMismatchError{Expected: *expected, Current: cur.Version}
 		}
 		v := &ValidationError{}
 		next := *cur
@@ -286,12 +296,9 @@ func equalStrPtr(a, b *string) bool {
 // its members received stay.
 func (r *GroupRepo) Delete(ctx context.Context, id uuid.UUID, expected *int) error {
 	err := r.s.inTenant(ctx, func(t *tx) error {
-		cur, err := getGroup(t, id, true)
+		cur, err := editGroup(t, id, expected)
 		if err != nil {
 			return err
-		}
-		if expected != nil && *expected != cur.Version {
-			return &VersionMismatchError{Expected: *expected, Current: cur.Version}
 		}
 		if _, err := t.pg.Exec(t.ctx, `DELETE FROM groups WHERE tenant_id = learnd_tenant() AND id = $1`, id); err != nil {
 			return err
@@ -310,9 +317,9 @@ func (r *GroupRepo) Delete(ctx context.Context, id uuid.UUID, expected *int) err
 
 // Members returns a page of a group's members ordered by lower(name), then id. An unknown
 // group is ErrNotFound.
-func (r *GroupRepo) Members(ctx context.Context, groupID uuid.UUID, limit int, after *PeopleCursor) (MemberPage, error) {
+func (r *GroupRepo) Members(ctx context.Context, groupID uuid.UUID, limit int, after *NameCursor) (MemberPage, error) {
 	var page MemberPage
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.inTenant(ctx, func(t *tx) (err error) {
 		if _, err := getGroup(t, groupID, false); err != nil {
 			return err
 		}
@@ -324,17 +331,8 @@ func (r *GroupRepo) Members(ctx context.Context, groupID uuid.UUID, limit int, a
 			b = b.Where("(lower(users.name), users.id) > (?, ?)", after.Name, after.ID)
 		}
 		b = b.Order("lower(users.name), users.id").Limit(limit + 1)
-		rows, err := queryRows[GroupMember](t, b, limit+1)
-		if err != nil {
-			return err
-		}
-		if len(rows) > limit {
-			rows = rows[:limit]
-			last := rows[len(rows)-1]
-			page.Next = &PeopleCursor{Name: last.SortKey, ID: last.ID}
-		}
-		page.Items = rows
-		return nil
+		page.Items, page.Next, err = keysetRecords(t, limit, b, (*GroupMember).position)
+		return err
 	})
 	if err != nil {
 		return MemberPage{}, fmt.Errorf("group members: %w", err)

@@ -175,21 +175,12 @@ func (r *KeyRepo) List(ctx context.Context, user uuid.UUID, limit int, after *Ke
 			args = append(args, after.CreatedAt, after.ID)
 		}
 		sql += ` ORDER BY api_keys.created_at DESC, api_keys.id DESC LIMIT $2`
-		pgRows, err := t.pg.Query(t.ctx, sql, args...)
-		if err != nil {
-			return err
-		}
-		rows, err := pgx.CollectRows(pgRows, pgx.RowToStructByPos[APIKey]) // keyCols is in field order
-		if err != nil {
-			return err
-		}
-		if len(rows) > limit {
-			rows = rows[:limit]
-			last := rows[len(rows)-1]
-			page.Next = &KeyCursor{CreatedAt: last.CreatedAt, ID: last.ID}
-		}
-		page.Items = rows
-		return nil
+		var err error
+		page.Items, page.Next, err = keysetPage(t, limit, sql, args, func(rows pgx.Rows, k *APIKey) (_ KeyCursor, err error) {
+			*k, err = pgx.RowToStructByPos[APIKey](rows) // keyCols is in field order
+			return KeyCursor{CreatedAt: k.CreatedAt, ID: k.ID}, err
+		})
+		return err
 	})
 	if err != nil {
 		return KeyPage{}, fmt.Errorf("list api keys: %w", err)

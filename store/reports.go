@@ -62,20 +62,13 @@ func (e *ReportNotFoundError) Error() string { return e.What + " not found" }
 // Is makes errors.Is(err, ErrNotFound) hold.
 func (e *ReportNotFoundError) Is(target error) bool { return target == ErrNotFound }
 
-// ComplianceCursor is the position after the last row of a compliance page (rows are
-// ordered by lower(name), then user id).
-type ComplianceCursor struct {
-	Name string    `json:"n"`
-	ID   uuid.UUID `json:"i"`
-}
-
 // ComplianceQuery asks for one course's compliance.
 type ComplianceQuery struct {
 	CourseID uuid.UUID
 	GroupID  *uuid.UUID // only the group's current members
 	Status   string     // rows with this status only; "" for all
 	Limit    int
-	After    *ComplianceCursor
+	After    *NameCursor // rows are ordered by lower(name), then user id
 }
 
 // ComplianceRow is one assigned user's standing.
@@ -99,7 +92,7 @@ type ComplianceReport struct {
 	GroupID    *uuid.UUID
 	Totals     ReportTotals
 	Rows       []ComplianceRow
-	Next       *ComplianceCursor // nil on the last page
+	Next       *NameCursor // nil on the last page
 }
 
 // rptScopeSQL restricts assignments a (joined to their users u) to the course $2, active
@@ -146,32 +139,23 @@ func (s *Store) Compliance(ctx context.Context, q ComplianceQuery) (ComplianceRe
 		if q.Status != "" {
 			status = &q.Status
 		}
-		rows, err := t.pg.Query(t.ctx, `SELECT * FROM (
+		r.Rows, r.Next, err = keysetPage(t, q.Limit, `SELECT * FROM (
 SELECT u.id AS user_id, a.id AS assignment_id, u.name, u.email, `+rptStatusSQL+` AS status, a.created_at, a.start_at, a.due_at, a.started_at, a.completed_at, a.score, lower(u.name) AS sort_name
 `+rptScopeSQL+`) r
 WHERE ($4::text IS NULL OR r.status = $4)
   AND ($5::text IS NULL OR (r.sort_name, r.user_id) > ($5, $6::uuid))
 ORDER BY r.sort_name, r.user_id
-LIMIT $7`, at, q.CourseID, q.GroupID, status, afterName, afterID, q.Limit+1)
+LIMIT $7`, []any{at, q.CourseID, q.GroupID, status, afterName, afterID, q.Limit + 1},
+			func(rows pgx.Rows, c *ComplianceRow) (NameCursor, error) {
+				var sortName string
+				err := rows.Scan(&c.UserID, &c.AssignmentID, &c.Name, &c.Email, &c.Status, &c.AssignedAt, &c.StartAt, &c.DueAt,
+					&c.StartedAt, &c.CompletedAt, &c.Score, &sortName)
+				return NameCursor{Name: sortName, ID: c.UserID}, err
+			})
 		if err != nil {
 			return fmt.Errorf("rows: %w", err)
 		}
-		defer rows.Close()
-		var sortName, lastSort string
-		for rows.Next() {
-			var c ComplianceRow
-			if err := rows.Scan(&c.UserID, &c.AssignmentID, &c.Name, &c.Email, &c.Status, &c.AssignedAt, &c.StartAt, &c.DueAt,
-				&c.StartedAt, &c.CompletedAt, &c.Score, &sortName); err != nil {
-				return fmt.Errorf("rows: %w", err)
-			}
-			if len(r.Rows) == q.Limit {
-				r.Next = &ComplianceCursor{Name: lastSort, ID: r.Rows[len(r.Rows)-1].UserID}
-				break
-			}
-			r.Rows = append(r.Rows, c)
-			lastSort = sortName
-		}
-		return rows.Err()
+		return nil
 	})
 	if err != nil {
 		return ComplianceReport{}, fmt.Errorf("compliance: %w", err)

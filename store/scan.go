@@ -69,25 +69,48 @@ func fieldNames(rows pgx.Rows) []string {
 	return names
 }
 
-// queryRows runs a SELECT that q describes (built, not run, by GORM) and scans the rows.
-func queryRows[T any](t *tx, q *gorm.DB, capHint int) ([]T, error) {
+// builtSQL returns the SELECT that q describes (built, not run, by GORM) for records of
+// type T, with its arguments.
+func builtSQL[T any](q *gorm.DB) (string, []any, error) {
 	var probe []T
 	stmt := q.Find(&probe).Statement
 	if q.Error != nil {
-		return nil, q.Error
+		return "", nil, q.Error
 	}
-	rows, err := t.pg.Query(t.ctx, stmt.SQL.String(), stmt.Vars...)
+	return stmt.SQL.String(), stmt.Vars, nil
+}
+
+// recordScanner returns a scan of the current row into a record of type T by its gorm
+// column tags (a column the record does not hold is dropped); it reads the result's
+// column names once, on its first row.
+func recordScanner[T any]() func(pgx.Rows, *T) error {
+	cols := columnsOf(reflect.TypeFor[T]())
+	var names []string
+	var sink any
+	return func(rows pgx.Rows, rec *T) error {
+		if names == nil {
+			names = fieldNames(rows)
+		}
+		return rows.Scan(scanTargets(reflect.ValueOf(rec).Elem(), cols, names, &sink)...)
+	}
+}
+
+// queryRows runs a SELECT that q describes (built, not run, by GORM) and scans the rows.
+func queryRows[T any](t *tx, q *gorm.DB, capHint int) ([]T, error) {
+	sql, args, err := builtSQL[T](q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.pg.Query(t.ctx, sql, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := make([]T, 0, capHint)
-	cols := columnsOf(reflect.TypeFor[T]())
-	names := fieldNames(rows)
-	var sink any
+	scan := recordScanner[T]()
 	for rows.Next() {
 		out = append(out, *new(T))
-		if err := rows.Scan(scanTargets(reflect.ValueOf(&out[len(out)-1]).Elem(), cols, names, &sink)...); err != nil {
+		if err := scan(rows, &out[len(out)-1]); err != nil {
 			return nil, fmt.Errorf("scan: %w", err)
 		}
 	}

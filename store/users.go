@@ -56,14 +56,9 @@ type userRow struct {
 	SortKey string `gorm:"column:sort_key"`
 }
 
-const userCols = "users.id, users.name, users.email, users.role, users.status, users.banned_at, users.banned_by, users.created_at, users.updated_at, users.created_by, users.updated_by, users.version"
+func (r *userRow) position() NameCursor { return NameCursor{Name: r.SortKey, ID: r.ID} }
 
-// PeopleCursor is the keyset position of a list ordered by lower(name), then id (users,
-// groups, group members).
-type PeopleCursor struct {
-	Name string    `json:"n"`
-	ID   uuid.UUID `json:"i"`
-}
+const userCols = "users.id, users.name, users.email, users.role, users.status, users.banned_at, users.banned_by, users.created_at, users.updated_at, users.created_by, users.updated_by, users.version"
 
 // UserQuery selects a page of users.
 type UserQuery struct {
@@ -72,13 +67,13 @@ type UserQuery struct {
 	Status  string
 	GroupID *uuid.UUID
 	Limit   int
-	After   *PeopleCursor
+	After   *NameCursor
 }
 
 // UserPage is one page of users; Next is nil on the last page.
 type UserPage struct {
 	Items []User
-	Next  *PeopleCursor
+	Next  *NameCursor
 }
 
 // NewUser is what creating a user takes.
@@ -267,15 +262,11 @@ func (r *UserRepo) Find(ctx context.Context, q UserQuery) (UserPage, error) {
 			b = b.Where("(lower(users.name), users.id) > (?, ?)", q.After.Name, q.After.ID)
 		}
 		b = b.Order("lower(users.name), users.id").Limit(q.Limit + 1)
-		rows, err := queryRows[userRow](t, b, q.Limit+1)
+		rows, next, err := keysetRecords(t, q.Limit, b, (*userRow).position)
 		if err != nil {
 			return err
 		}
-		if len(rows) > q.Limit {
-			rows = rows[:q.Limit]
-			last := rows[len(rows)-1]
-			page.Next = &PeopleCursor{Name: last.SortKey, ID: last.ID}
-		}
+		page.Next = next
 		page.Items = make([]User, len(rows))
 		for i := range rows {
 			page.Items[i] = rows[i].User

@@ -1,0 +1,58 @@
+package store
+
+import (
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"gorm.io/gorm"
+)
+
+// NameCursor is the keyset position of a list ordered by lower(name), then id: users,
+// groups, group members, courses, course chains and compliance rows. Page tokens carry
+// it as {"n": name, "i": id}.
+type NameCursor struct {
+	Name string    `json:"n"`
+	ID   uuid.UUID `json:"i"`
+}
+
+// keysetPage runs a page query that asks for limit+1 rows in keyset order and scans each
+// row with scan, which fills the item and returns the row's position (its sort key and
+// id). It returns at most limit items (never nil) and, when the query found more, the
+// position of the last item returned: the next page starts after it.
+func keysetPage[T, C any](t *tx, limit int, sql string, args []any, scan func(pgx.Rows, *T) (C, error)) ([]T, *C, error) {
+	rows, err := t.pg.Query(t.ctx, sql, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	items := make([]T, 0, limit)
+	var last C
+	for rows.Next() {
+		if len(items) == limit {
+			rows.Close()
+			return items, &last, rows.Err()
+		}
+		items = append(items, *new(T))
+		if last, err = scan(rows, &items[len(items)-1]); err != nil {
+			return nil, nil, fmt.Errorf("scan: %w", err)
+		}
+	}
+	return items, nil, rows.Err()
+}
+
+// keysetRecords is keysetPage for a query GORM built (see queryRows): each row fills a
+// record by its gorm column tags, and pos gives the record's position.
+func keysetRecords[T, C any](t *tx, limit int, q *gorm.DB, pos func(*T) C) ([]T, *C, error) {
+	sql, args, err := builtSQL[T](q)
+	if err != nil {
+		return nil, nil, err
+	}
+	scan := recordScanner[T]()
+	return keysetPage(t, limit, sql, args, func(rows pgx.Rows, rec *T) (C, error) {
+		if err := scan(rows, rec); err != nil {
+			return *new(C), err
+		}
+		return pos(rec), nil
+	})
+}
