@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/learnd/learnd/ai/provider"
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/jobs"
 	"github.com/learnd/learnd/server"
@@ -28,8 +29,11 @@ func serveCmd() *cobra.Command {
 		Long: `Serve the learnd API on LEARND_ADDR (default :8080): the REST API under /api,
 the explorer at /docs, /openapi.json, /healthz, /readyz and /metrics, and the
 background job workers (mail delivery; LEARND_JOB_WORKERS, LEARND_SMTP_URL,
-LEARND_MAIL_FROM). Stops gracefully on SIGINT or SIGTERM: the HTTP server first,
-then the workers (each within LEARND_SHUTDOWN_TIMEOUT).`,
+LEARND_MAIL_FROM; AI course generation: LEARND_LLM_URL, LEARND_LLM_MODEL,
+LEARND_LLM_API_KEY, LEARND_AI_JOB_TIMEOUT, LEARND_JOB_RESCUE_AFTER; source-material
+embeddings: LEARND_EMBEDDINGS_URL, LEARND_EMBEDDINGS_MODEL, LEARND_EMBEDDINGS_API_KEY).
+Stops gracefully on SIGINT or SIGTERM: the HTTP server first, then the workers (each
+within LEARND_SHUTDOWN_TIMEOUT).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -62,9 +66,27 @@ func serve(ctx context.Context, cfg config) error {
 			log.Info("migrated database", "versions", applied)
 		}
 	}
+	// Source-material embeddings: the OpenAI-compatible endpoint LEARND_EMBEDDINGS_URL when
+	// set, else the built-in local embedder.
+	emb, err := cfg.embedder()
+	if err != nil {
+		return err
+	}
+	st.SetEmbedder(emb)
+	// The course generator: an OpenAI-compatible model when LEARND_LLM_URL is set, else the
+	// built-in offline generator. The AI endpoints call it for refinements and
+	// regenerations; the job workers run generation jobs with it.
+	gen, err := provider.New(cfg.aiConfig())
+	if err != nil {
+		return fmt.Errorf("course generator: %w", err)
+	}
+	log.Info("course generator", "generator", cfg.aiConfig().Describe(), "job_timeout", cfg.AIJobTimeout, "rescue_after", cfg.JobRescueAfter)
 	// The job queue: the store queues mail deliveries through it in the transaction that
-	// writes them; its workers deliver them. Stopped after the HTTP server (deferred).
-	jr, err := jobs.New(ctx, st, cfg.jobsConfig(log))
+	// writes them, the API queues generation jobs the same way; its workers deliver and
+	// generate. Stopped after the HTTP server (deferred).
+	jcfg := cfg.jobsConfig(log)
+	jcfg.Generator, jcfg.Materials = gen, st.Materials()
+	jr, err := jobs.New(ctx, st, jcfg)
 	if err != nil {
 		return err
 	}
@@ -95,6 +117,7 @@ func serve(ctx context.Context, cfg config) error {
 		Dev: cfg.Dev, PageTokenKey: cfg.pageTokenKey(iss), BodyLimit: cfg.BodyLimit,
 		TokenTTL: cfg.TokenTTL, Logger: log,
 		RateLimit: server.RateLimit{RPS: cfg.RateLimitRPS, Burst: cfg.RateLimitBurst},
+		Generator: gen, EnqueueGeneration: jr.EnqueueGeneration,
 	}
 	var demo []demoToken
 	if cfg.Dev {

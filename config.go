@@ -17,6 +17,8 @@ import (
 
 	"github.com/caarlos0/env/v11"
 
+	"github.com/learnd/learnd/ai"
+	"github.com/learnd/learnd/ai/embed"
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/jobs"
 	"github.com/learnd/learnd/store"
@@ -53,6 +55,26 @@ type config struct {
 	SMTPURL    string `env:"LEARND_SMTP_URL"`
 	MailFrom   string `env:"LEARND_MAIL_FROM" envDefault:"learnd <no-reply@learnd.local>"`
 	JobWorkers int    `env:"LEARND_JOB_WORKERS" envDefault:"10"`
+	// AI course authoring: an OpenAI-compatible chat-completions endpoint (OpenAI,
+	// Ollama, vLLM; a base URL with or without /v1), its model and API key. Unset, the
+	// built-in offline generator writes courses without a model.
+	LLMURL    string `env:"LEARND_LLM_URL"`
+	LLMModel  string `env:"LEARND_LLM_MODEL"`
+	LLMAPIKey string `env:"LEARND_LLM_API_KEY"`
+	// Course generation jobs: one attempt may run LEARND_AI_JOB_TIMEOUT; a job whose
+	// process died (a killed or crashed replica) is run again by any replica once it has
+	// been running longer than both LEARND_AI_JOB_TIMEOUT and LEARND_JOB_RESCUE_AFTER
+	// (plus up to 30 s until the queue's rescuer next looks). LEARND_JOB_RESCUE_AFTER
+	// applies to every job (mail too, whose attempts run at most two minutes) and must
+	// exceed LEARND_AI_JOB_TIMEOUT.
+	AIJobTimeout   time.Duration `env:"LEARND_AI_JOB_TIMEOUT" envDefault:"5m"`
+	JobRescueAfter time.Duration `env:"LEARND_JOB_RESCUE_AFTER" envDefault:"6m"`
+	// Source-material embeddings: an OpenAI-compatible /v1/embeddings endpoint (a base URL
+	// such as https://api.openai.com/v1 or http://127.0.0.1:11434/v1), its model and API
+	// key. Unset, the built-in local embedder (hashed word and phrase vectors) is used.
+	EmbeddingsURL    string `env:"LEARND_EMBEDDINGS_URL"`
+	EmbeddingsModel  string `env:"LEARND_EMBEDDINGS_MODEL"`
+	EmbeddingsAPIKey string `env:"LEARND_EMBEDDINGS_API_KEY"`
 }
 
 func loadConfig() (config, error) {
@@ -63,7 +85,16 @@ func loadConfig() (config, error) {
 	if c.SigningKeyFile == "" {
 		c.SigningKeyFile = filepath.Join(c.DataDir, "signing-key.pem")
 	}
+	if _, err := c.embedder(); err != nil { // LEARND_EMBEDDINGS_URL without a model
+		return c, fmt.Errorf("config: %w", err)
+	}
 	return c, nil
+}
+
+// embedder embeds source-material chunks and retrieval queries (store.SetEmbedder): the
+// OpenAI-compatible endpoint LEARND_EMBEDDINGS_URL when set, else the local embedder.
+func (c config) embedder() (embed.Embedder, error) {
+	return embed.New(c.EmbeddingsURL, c.EmbeddingsModel, c.EmbeddingsAPIKey)
 }
 
 // openStore loads the configuration and opens the database for a short-lived command.
@@ -83,7 +114,13 @@ func (c config) jobsConfig(log *slog.Logger) jobs.Config {
 	return jobs.Config{
 		DatabaseURL: c.DatabaseURL, SMTPURL: c.SMTPURL, From: c.MailFrom,
 		Workers: c.JobWorkers, Logger: log,
+		GenerationTimeout: c.AIJobTimeout, RescueStuckJobsAfter: c.JobRescueAfter,
 	}
+}
+
+// aiConfig is the course generator's configuration (provider.New turns it into one).
+func (c config) aiConfig() ai.Config {
+	return ai.Config{URL: c.LLMURL, Model: c.LLMModel, APIKey: c.LLMAPIKey}
 }
 
 // mailTarget describes where mail goes, without credentials (for the log).

@@ -1,13 +1,13 @@
 // Package jobs runs learnd's background work on a PostgreSQL-backed job queue
 // (riverqueue/river): jobs survive restarts and are shared by every replica.
 //
-// Today it delivers the mail outbox. A change that sends mail writes the message to
-// mail_outbox and, through the store's MailEnqueuer (Runner.EnqueueMail), inserts its
-// delivery job in the same tenant transaction, so message and job commit or roll back
-// with the change. The mail worker claims the message, sends it through SMTP (or, without
-// an SMTP URL, writes it to the log), and marks it sent; a failed attempt is recorded on
-// the message and retried by the queue with backoff. A periodic sweep queues messages
-// that were written without a queue.
+// It delivers the mail outbox and runs AI course generation (generate.go). A change that
+// sends mail writes the message to mail_outbox and, through the store's MailEnqueuer
+// (Runner.EnqueueMail), inserts its delivery job in the same tenant transaction, so
+// message and job commit or roll back with the change. The mail worker claims the
+// message, sends it through SMTP (or, without an SMTP URL, writes it to the log), and
+// marks it sent; a failed attempt is recorded on the message and retried by the queue
+// with backoff. A periodic sweep queues messages that were written without a queue.
 //
 // Jobs inserted from a tenant transaction (role learnd_app) must carry the tenant in a
 // "tenant_id" argument: row-level security on river_job admits only those.
@@ -28,6 +28,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"github.com/learnd/learnd/ai"
 	"github.com/learnd/learnd/store"
 )
 
@@ -69,15 +70,29 @@ type Config struct {
 	// Logger receives the queue's and the workers' logs (and, without SMTPURL, the
 	// messages).
 	Logger *slog.Logger
+	// Generator writes the courses of generation jobs; nil: this process works no
+	// generation jobs (it still queues them; another replica works them). Materials
+	// gives them their source-material sessions' chunks.
+	Generator ai.Generator
+	Materials Materials
+	// GenerationTimeout bounds one attempt of a generation job (DefaultGenerationTimeout
+	// when zero).
+	GenerationTimeout time.Duration
+	// RescueStuckJobsAfter is how long a job may run before the queue considers its worker
+	// dead (a killed process) and runs it again; a job is rescued only once it has also
+	// run longer than its own timeout (mail two minutes, generation GenerationTimeout).
+	// DefaultRescueAfter when zero.
+	RescueStuckJobsAfter time.Duration
 }
 
 // Runner is the job queue: its client, its connection pool and its workers.
 type Runner struct {
-	client  *river.Client[pgx.Tx]
-	pool    *pgxpool.Pool
-	log     *slog.Logger
-	working bool
-	started bool
+	client     *river.Client[pgx.Tx]
+	pool       *pgxpool.Pool
+	log        *slog.Logger
+	working    bool
+	generating bool
+	started    bool
 }
 
 // New prepares the queue on cfg.DatabaseURL (whose schema store.Migrate has migrated)
@@ -96,8 +111,17 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 	if cfg.SweepAge <= 0 {
 		cfg.SweepAge = DefaultSweepAge
 	}
+	if cfg.GenerationTimeout <= 0 {
+		cfg.GenerationTimeout = DefaultGenerationTimeout
+	}
+	if cfg.RescueStuckJobsAfter <= 0 {
+		cfg.RescueStuckJobsAfter = DefaultRescueAfter
+	}
 	if cfg.Workers < 0 {
 		return nil, errors.New("jobs: workers must not be negative")
+	}
+	if cfg.Generator != nil && cfg.RescueStuckJobsAfter <= cfg.GenerationTimeout {
+		return nil, fmt.Errorf("jobs: the rescue delay (%s) must exceed the generation timeout (%s)", cfg.RescueStuckJobsAfter, cfg.GenerationTimeout)
 	}
 	sender, err := NewSender(cfg.SMTPURL, cfg.From, cfg.TLSConfig, cfg.Logger)
 	if err != nil {
@@ -114,7 +138,10 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: database: %w", err)
 	}
-	rc := &river.Config{Logger: cfg.Logger}
+	// The default timeout of a job whose worker sets none (the sweep); river requires it not
+	// to exceed the rescue delay.
+	rc := &river.Config{Logger: cfg.Logger, RescueStuckJobsAfter: cfg.RescueStuckJobsAfter,
+		JobTimeout: min(river.JobTimeoutDefault, cfg.RescueStuckJobsAfter)}
 	if cfg.Workers > 0 {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &mailWorker{st: st, send: sender, log: cfg.Logger})
@@ -123,6 +150,11 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 		rc.Queues = map[string]river.QueueConfig{
 			QueueMail:    {MaxWorkers: cfg.Workers},
 			QueueDefault: {MaxWorkers: cfg.Workers},
+		}
+		if cfg.Generator != nil {
+			river.AddWorker(workers, &generateWorker{st: st, gen: cfg.Generator, materials: cfg.Materials,
+				timeout: cfg.GenerationTimeout, log: cfg.Logger})
+			rc.Queues[QueueAI] = river.QueueConfig{MaxWorkers: cfg.Workers}
 		}
 		rc.PeriodicJobs = []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
@@ -135,7 +167,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 		pool.Close()
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	return &Runner{client: client, pool: pool, log: cfg.Logger, working: cfg.Workers > 0}, nil
+	return &Runner{client: client, pool: pool, log: cfg.Logger, working: cfg.Workers > 0, generating: cfg.Workers > 0 && cfg.Generator != nil}, nil
 }
 
 // EnqueueMail queues the delivery of outbox message id in tx, the transaction that wrote
@@ -161,7 +193,11 @@ func (r *Runner) Start(ctx context.Context) error {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
 	r.started = true
-	r.log.Info("job workers started", "queues", []string{QueueMail, QueueDefault})
+	queues := []string{QueueMail, QueueDefault}
+	if r.generating {
+		queues = append(queues, QueueAI)
+	}
+	r.log.Info("job workers started", "queues", queues)
 	return nil
 }
 

@@ -38,7 +38,7 @@
 # (learnd's API types, member for member). The ratio therefore measures the framework
 # alone: routing, OpenAPI validation, middleware, strict handlers, GORM building SQL.
 #
-# Knobs (environment): BENCH_CONCURRENCY (16), BENCH_DURATION measured per op per server
+# Knobs (environment): BENCH_AI (1; 0 skips the offline AI generation timing), BENCH_CONCURRENCY (16), BENCH_DURATION measured per op per server
 # (8s, split over BENCH_SEGMENTS=8 alternating segments: L B B L L B B L …), BENCH_WARMUP before
 # each server's first segment of an op (1s), BENCH_OPS (all, see above), BENCH_TENANTS
 # (10), BENCH_COHORTS (100000), BENCH_USERS (2000 per tenant), BENCH_COURSES (200 per
@@ -109,6 +109,16 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 [ -x "$LEARND_BIN" ] || go build -o bin/learnd .
+
+# AI authoring, offline (no model, no database): generation from a 20-page document's
+# chunks, and the whole upload path of a 20-page PDF (extract, chunk, embed) plus generation.
+# Target: under 2 s. BENCH_AI=0 skips it.
+if [ "${BENCH_AI:-1}" != 0 ]; then
+  echo "AI authoring, offline generator (target < 2 s for a 20-page document):"
+  go test -run '^$' -bench 'BenchmarkOffline20Pages|BenchmarkPipeline20PagePDF' -benchtime 20x -benchmem ./ai/offline |
+    awk '/^Benchmark/ { printf "  %-32s %8.1f ms/op  %s words  %s B/op\n", $1, $3/1e6, $5, $7 }'
+  echo
+fi
 echo "building the benchmark (scripts/bench)…" >&2
 go build -o "$work/bench" ./scripts/bench
 

@@ -29,6 +29,7 @@ type matrixRule struct {
 	write bool
 	self  bool   // the fixture points it at the caller's own records; every role may
 	admin bool   // needs admin or owner beyond perm (e.g. revoking another user's key)
+	ai    bool   // an AI authoring operation: the fixture tenant gets an AI licence
 	skip  string // why the matrix does not drive it (covered elsewhere)
 }
 
@@ -134,6 +135,16 @@ INSERT INTO api_keys (tenant_id, id, user_id, name, hash, hint, scopes, created_
 			t.Fatalf("matrix fixture: %v\n%s", err, stmt)
 		}
 	}
+	// An AI licence and a finished generation job of actor (AI operations).
+	if _, err := db.Exec(ctx, `INSERT INTO tenants (id, name, tier, mcp_access, mcp_ai_access) VALUES ($1, $1, 'enterprise', 'full', true) ON CONFLICT (id) DO NOTHING`, actor.Tenant); err != nil {
+		t.Fatal(err)
+	}
+	jobID, jobU := typeid.New(store.GenerationJobPrefix)
+	ids["gen"] = jobID
+	if _, err := db.Exec(ctx, `INSERT INTO generation_jobs (tenant_id, id, status, prompt, requested_by, role, course_id, created_at, finished_at) VALUES ($1, $2, 'completed', 'matrix', $3, $4, $5, now(), now())`,
+		actor.Tenant, jobU, actorU, string(actor.Role), course); err != nil {
+		t.Fatal(err)
+	}
 	var asg string
 	if err := db.QueryRow(ctx, `SELECT id::text FROM assignments WHERE tenant_id = $1 AND user_id = $2`, actor.Tenant, targetU).Scan(&asg); err != nil {
 		t.Fatal(err)
@@ -163,7 +174,7 @@ func newKeyHash() (string, []byte) {
 var matrixParam = map[string]string{
 	"userId": "per", "courseId": "crs", "groupId": "grp", "chainId": "chn", "assignmentId": "asg",
 	"elementId": "ele", "lessonId": "ele", "questionId": "qst", "sectionId": "sec", "keyId": "key",
-	"certificateId": "cer",
+	"certificateId": "cer", "jobId": "gen",
 }
 
 // matrixURL fills an operation's path parameters with the fixture's ids.
@@ -198,6 +209,10 @@ func matrixURL(t *testing.T, base string, op matrixOp, ids matrixFixture) string
 
 // matrixQuery supplies required query parameters.
 var matrixQuery = map[string]func(matrixFixture) string{
+	"listSourceMaterials": func(matrixFixture) string {
+		id, _ := typeid.New(store.MaterialSessionPrefix)
+		return "sessionId=" + id
+	},
 	"deleteCourseTransition": func(ids matrixFixture) string {
 		return "fromElementId=" + ids["ele"] + "&toElementId=" + ids["quiz"]
 	},
@@ -208,6 +223,8 @@ func matrixOverride(op string, body any, ids matrixFixture) any {
 	switch op {
 	case "createCourseChain":
 		return map[string]any{"name": "Matrix chain 2", "courseIds": []string{ids["crs"]}}
+	case "generateCourse":
+		return map[string]any{"prompt": "A short course on fire safety for office staff"}
 	case "extendAssignmentDeadline":
 		return map[string]any{"dueAt": time.Now().AddDate(0, 2, 0).UTC().Format(time.RFC3339)}
 	case "createCourseTransition":
@@ -316,6 +333,11 @@ func TestE2EPermissionMatrix(t *testing.T) {
 			continue
 		}
 		intruder := matrixUser(t, env, db, fmt.Sprintf("mxi%d", ti), auth.RoleOwner, nil)
+		if rule.ai {
+			if _, err := db.Exec(context.Background(), `INSERT INTO tenants (id, name, tier, mcp_access, mcp_ai_access) VALUES ($1, $1, 'enterprise', 'full', true)`, intruder.Tenant); err != nil {
+				t.Fatal(err)
+			}
+		}
 		var body any
 		if op.body != nil {
 			body = matrixBody(matrixRoundTrip(t, op.body), ids)
@@ -408,4 +430,13 @@ var matrixRules = map[string]matrixRule{
 	"getStatisticsTags":           {perm: auth.PermCommonStat},
 	"getLeaderboard":              {perm: auth.PermCommonStat},
 	"getAuditLog":                 {perm: auth.PermAuditView},
+	// AI authoring (licence: the fixture tenant holds full MCP access with AI).
+	"generateCourse":        {perm: auth.PermCourseEdit, write: true, ai: true},
+	"getCourseGeneration":   {perm: auth.PermCourseEdit, ai: true},
+	"refineCourse":          {perm: auth.PermCourseEdit, write: true, ai: true},
+	"regenerateQuestion":    {perm: auth.PermCourseEdit, write: true, ai: true},
+	"regenerateLesson":      {perm: auth.PermCourseEdit, write: true, ai: true},
+	"processSourceMaterial": {perm: auth.PermCourseEdit, write: true, ai: true},
+	"listSourceMaterials":   {perm: auth.PermCourseEdit, ai: true},
+	"uploadSourceMaterial":  {skip: "multipart/form-data: TestE2EMaterialsAccess drives its licence, role, scope and tenant cases"},
 }

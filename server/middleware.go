@@ -138,8 +138,24 @@ func (s *Server) recoverer() echo.MiddlewareFunc {
 	}
 }
 
+// bodyLimit caps request bodies at limit, except the source-material upload's: one file of
+// up to 20 MB plus its multipart envelope (uploadBodyLimit, materials_support.go).
 func bodyLimit(limit string) echo.MiddlewareFunc {
-	return middleware.BodyLimit(limit)
+	def := middleware.BodyLimit(limit)
+	upload := middleware.BodyLimit(uploadBodyLimit)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		d, u := def(next), upload(next)
+		return func(c echo.Context) error {
+			req := c.Request()
+			if req.Method != http.MethodPost || req.URL.Path != sourceMaterialUploadPath {
+				return d(c)
+			}
+			if req.ContentLength > uploadBodyBytes {
+				return &problemError{problem: withCode(newProblem(req.Context(), kindTooLarge, sourceMaterialTooLarge), "file_too_large")}
+			}
+			return u(c)
+		}
+	}
 }
 
 // authenticate identifies the caller of every /api request except the public ones and

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/learnd/learnd/ai"
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/server/explorer"
@@ -31,6 +32,11 @@ type Config struct {
 	DemoTokens      []explorer.DemoToken
 	Logger          *slog.Logger
 	Registry        *prometheus.Registry // nil: a private registry
+	// Generator writes AI-authored content (refine, regenerate); EnqueueGeneration queues
+	// course generation jobs on the job queue (jobs.Runner.EnqueueGeneration), whose
+	// workers run the generator. Without them the AI endpoints answer 500.
+	Generator         ai.Generator
+	EnqueueGeneration store.GenerationEnqueuer
 }
 
 // Server implements the generated strict server interface.
@@ -44,6 +50,9 @@ type Server struct {
 
 	authFailures *authFailures
 	keyLimits    *keyLimits
+
+	gen        ai.Generator
+	enqueueGen store.GenerationEnqueuer
 
 	cohorts     resource[store.Cohort, api.Cohort, api.CohortCreate]
 	assessments resource[store.Assessment, api.Assessment, api.AssessmentCreate]
@@ -70,7 +79,7 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 		return nil, fmt.Errorf("new server: %w", err)
 	}
 	s := &Server{cfg: cfg, store: st, issuer: iss, verifier: ver, pages: pages, log: cfg.Logger,
-		authFailures: newAuthFailures(), keyLimits: newKeyLimits(),
+		authFailures: newAuthFailures(), keyLimits: newKeyLimits(), gen: cfg.Generator, enqueueGen: cfg.EnqueueGeneration,
 		cohorts: cohortResource(st), assessments: assessmentResource(st)}
 	spec, err := api.GetSpec()
 	if err != nil {

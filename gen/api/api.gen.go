@@ -9,7 +9,10 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path"
@@ -257,6 +260,30 @@ func (e CourseElementKind) Valid() bool {
 	}
 }
 
+// Defines values for CourseGenerationStatus.
+const (
+	CourseGenerationStatusCompleted CourseGenerationStatus = "completed"
+	CourseGenerationStatusFailed    CourseGenerationStatus = "failed"
+	CourseGenerationStatusQueued    CourseGenerationStatus = "queued"
+	CourseGenerationStatusRunning   CourseGenerationStatus = "running"
+)
+
+// Valid indicates whether the value is a known member of the CourseGenerationStatus enum.
+func (e CourseGenerationStatus) Valid() bool {
+	switch e {
+	case CourseGenerationStatusCompleted:
+		return true
+	case CourseGenerationStatusFailed:
+		return true
+	case CourseGenerationStatusQueued:
+		return true
+	case CourseGenerationStatusRunning:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CourseStatus.
 const (
 	CourseStatusArchived  CourseStatus = "archived"
@@ -416,6 +443,39 @@ func (e RecommendationPriority) Valid() bool {
 	case RecommendationPriorityLow:
 		return true
 	case RecommendationPriorityMedium:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SourceMaterialKind.
+const (
+	SourceMaterialKindDoc  SourceMaterialKind = "doc"
+	SourceMaterialKindDocx SourceMaterialKind = "docx"
+	SourceMaterialKindGif  SourceMaterialKind = "gif"
+	SourceMaterialKindJpeg SourceMaterialKind = "jpeg"
+	SourceMaterialKindPdf  SourceMaterialKind = "pdf"
+	SourceMaterialKindPng  SourceMaterialKind = "png"
+	SourceMaterialKindWebp SourceMaterialKind = "webp"
+)
+
+// Valid indicates whether the value is a known member of the SourceMaterialKind enum.
+func (e SourceMaterialKind) Valid() bool {
+	switch e {
+	case SourceMaterialKindDoc:
+		return true
+	case SourceMaterialKindDocx:
+		return true
+	case SourceMaterialKindGif:
+		return true
+	case SourceMaterialKindJpeg:
+		return true
+	case SourceMaterialKindPdf:
+		return true
+	case SourceMaterialKindPng:
+		return true
+	case SourceMaterialKindWebp:
 		return true
 	default:
 		return false
@@ -2026,6 +2086,94 @@ type CourseElementPatch struct {
 	Title     *string    `json:"title,omitempty"`
 }
 
+// CourseGenerationError Why a job failed.
+type CourseGenerationError struct {
+	// Message Why the generation failed.
+	Message string `json:"message"`
+}
+
+// CourseGenerationJob A generation job and its outcome.
+type CourseGenerationJob struct {
+	// CreatedAt When the job was queued.
+	CreatedAt time.Time `json:"createdAt"`
+
+	// Error Why a job failed.
+	Error *CourseGenerationError `json:"error,omitempty"`
+
+	// FinishedAt When it completed or failed.
+	FinishedAt *time.Time `json:"finishedAt,omitempty"`
+
+	// JobId A course generation job id (`gen_…`).
+	JobId GenerationJobID `json:"jobId"`
+
+	// Message What the status means and what to do next, for an agent.
+	Message string `json:"message"`
+
+	// Result The outcome of a completed job.
+	Result *CourseGenerationResult `json:"result,omitempty"`
+
+	// StartedAt When a worker first started it.
+	StartedAt *time.Time `json:"startedAt,omitempty"`
+
+	// Status `queued` (waiting for a worker), `running`, `completed` (`result.courseId` is set) or `failed` (`error.message` says why).
+	Status CourseGenerationStatus `json:"status"`
+}
+
+// CourseGenerationOptions Generation options.
+type CourseGenerationOptions struct {
+	// Language ISO 639-1 code (`en`, `es`, `fr`, …). Default the language of the prompt or the documents.
+	//
+	// Example: en
+	Language *string `json:"language,omitempty"`
+
+	// Modules Target number of modules (sections). Default 6.
+	//
+	// Example: 6
+	Modules *int `json:"modules,omitempty"`
+
+	// Title Overrides the generated title.
+	//
+	// Example: Confined-space safety
+	Title *string `json:"title,omitempty"`
+}
+
+// CourseGenerationQueued A queued generation job.
+type CourseGenerationQueued struct {
+	// JobId A course generation job id (`gen_…`).
+	JobId GenerationJobID `json:"jobId"`
+
+	// Message What to do next, for an agent.
+	Message string `json:"message"`
+
+	// Status `queued` (waiting for a worker), `running`, `completed` (`result.courseId` is set) or `failed` (`error.message` says why).
+	Status CourseGenerationStatus `json:"status"`
+}
+
+// CourseGenerationRequest What to generate.
+type CourseGenerationRequest struct {
+	// Options Generation options.
+	Options *CourseGenerationOptions `json:"options,omitempty"`
+
+	// Prompt Plain-English description of the course — topic, audience, scope. With a `sessionId`, the uploaded files are the primary source and the prompt sets tone, audience and scope.
+	//
+	// Example: Build a compliance course on confined-space safety for warehouse staff.
+	Prompt string `json:"prompt"`
+
+	// SessionId The `sessionId` returned by the source-material upload; the course is grounded in that session's files.
+	//
+	// Example: ses_01jd8x4k2m3n5p6q7r8s9t0v1w
+	SessionId *string `json:"sessionId,omitempty"`
+}
+
+// CourseGenerationResult The outcome of a completed job.
+type CourseGenerationResult struct {
+	// CourseId A course id (`crs_…`).
+	CourseId CourseID `json:"courseId"`
+}
+
+// CourseGenerationStatus `queued` (waiting for a worker), `running`, `completed` (`result.courseId` is set) or `failed` (`error.message` says why).
+type CourseGenerationStatus string
+
 // CourseID A course id (`crs_…`).
 type CourseID = string
 
@@ -2118,6 +2266,29 @@ type CourseProgress struct {
 	//
 	// Example: per_01jd8x4k2m3n5p6q7r8s9t0v1w
 	UserId string `json:"userId"`
+}
+
+// CourseRefineRequest What to add.
+type CourseRefineRequest struct {
+	// Feedback Plain-English description of what to add.
+	//
+	// Example: Add a section on emergency procedures.
+	Feedback string `json:"feedback"`
+}
+
+// CourseRefineResult What a refinement added.
+type CourseRefineResult struct {
+	// CourseId A course id (`crs_…`).
+	CourseId CourseID `json:"courseId"`
+
+	// ElementsAdded New lessons, quizzes and surveys.
+	ElementsAdded int `json:"elementsAdded"`
+
+	// Message A summary of the change.
+	Message string `json:"message"`
+
+	// TransitionsAdded New transitions.
+	TransitionsAdded int `json:"transitionsAdded"`
 }
 
 // CourseSection A section of a course, holding elements in order.
@@ -2325,6 +2496,9 @@ type Finding struct {
 
 // FindingSeverity defines model for Finding.Severity.
 type FindingSeverity string
+
+// GenerationJobID A course generation job id (`gen_…`).
+type GenerationJobID = string
 
 // Group A group of users.
 type Group struct {
@@ -2791,6 +2965,38 @@ type Recommendation struct {
 // RecommendationPriority defines model for Recommendation.Priority.
 type RecommendationPriority string
 
+// RegenerateRequest How to improve the content (optional).
+type RegenerateRequest struct {
+	// Feedback What is wrong and how to improve it; omit for a generic clearer version.
+	//
+	// Example: Reword for clarity.
+	Feedback *string `json:"feedback,omitempty"`
+}
+
+// RegeneratedLesson The lesson's new brief.
+type RegeneratedLesson struct {
+	// Brief The brief that drives a lesson's content (what an editor or an AI writes the pages from).
+	Brief LessonBrief `json:"brief"`
+
+	// LessonId A course element id (`ele_…`): a lesson, quiz or survey.
+	LessonId ElementID `json:"lessonId"`
+}
+
+// RegeneratedQuestion The rewritten question.
+type RegeneratedQuestion struct {
+	// Message A summary of the change.
+	Message string `json:"message"`
+
+	// Options The new options.
+	Options []QuizOption `json:"options"`
+
+	// QuestionId A quiz question id (`qst_…`).
+	QuestionId QuestionID `json:"questionId"`
+
+	// Text The new question text.
+	Text string `json:"text"`
+}
+
 // ReminderRequest Whom to remind; without `userIds`, every overdue learner of the course.
 type ReminderRequest struct {
 	// Message A note added to the reminder mail.
@@ -2841,6 +3047,110 @@ type ScoredAnswer struct {
 
 // SectionID A course section id (`sec_…`).
 type SectionID = string
+
+// SourceFileID An uploaded source file id (`src_…`).
+type SourceFileID = string
+
+// SourceMaterialFile A file of a session.
+type SourceMaterialFile struct {
+	ChunkCount int       `json:"chunkCount"`
+	CreatedAt  time.Time `json:"createdAt"`
+
+	// Embedder The embedder of the file's chunks (`local-hash-v1/384`, or `openai:<model>`).
+	Embedder string `json:"embedder"`
+	Filename string `json:"filename"`
+
+	// Headings The file's headings as extracted, in order (at most 50).
+	Headings []string `json:"headings"`
+
+	// Id An uploaded source file id (`src_…`).
+	Id SourceFileID `json:"id"`
+
+	// Kind The file type detected from the content.
+	Kind        SourceMaterialKind `json:"kind"`
+	MediaType   string             `json:"mediaType"`
+	ProcessedAt time.Time          `json:"processedAt"`
+
+	// Sha256 The SHA-256 of the file's bytes, in hex.
+	Sha256    string `json:"sha256"`
+	SizeBytes int    `json:"sizeBytes"`
+
+	// TextChars Characters of extracted text.
+	TextChars int `json:"textChars"`
+}
+
+// SourceMaterialKind The file type detected from the content.
+type SourceMaterialKind string
+
+// SourceMaterialList A session's files.
+type SourceMaterialList struct {
+	ChunkCount int                  `json:"chunkCount"`
+	Data       []SourceMaterialFile `json:"data"`
+	FileCount  int                  `json:"fileCount"`
+
+	// SessionId A source-material upload session id (`ses_…`).
+	SessionId SourceSessionID `json:"sessionId"`
+}
+
+// SourceMaterialProcess Which session (and file) to process.
+type SourceMaterialProcess struct {
+	// FileId An uploaded source file id (`src_…`).
+	FileId *SourceFileID `json:"fileId,omitempty"`
+
+	// SessionId A source-material upload session id (`ses_…`).
+	SessionId SourceSessionID `json:"sessionId"`
+}
+
+// SourceMaterialResult One file of a session, after upload or process: the seed's `{ sessionId, filename, chunkCount, message }` and more.
+type SourceMaterialResult struct {
+	// ChunkCount The file's stored chunks.
+	ChunkCount int `json:"chunkCount"`
+
+	// FileId An uploaded source file id (`src_…`).
+	FileId SourceFileID `json:"fileId"`
+
+	// Filename The uploaded file's name (its last path element).
+	Filename string `json:"filename"`
+
+	// Headings The file's headings as extracted, in order (at most 50), which become the course's sections.
+	Headings []string `json:"headings"`
+
+	// Kind The file type detected from the content.
+	Kind SourceMaterialKind `json:"kind"`
+
+	// MediaType The detected type's media type.
+	MediaType string `json:"mediaType"`
+
+	// Message What happened and what to do next, for an agent or a person.
+	Message string `json:"message"`
+
+	// Processed `process` only: whether the file was (re)processed by this call.
+	Processed *bool `json:"processed,omitempty"`
+
+	// SessionChunkCount The chunks of all the session's files.
+	SessionChunkCount int `json:"sessionChunkCount"`
+
+	// SessionFileCount The files in the session.
+	SessionFileCount int `json:"sessionFileCount"`
+
+	// SessionId A source-material upload session id (`ses_…`).
+	SessionId SourceSessionID `json:"sessionId"`
+
+	// SizeBytes The file's size in bytes.
+	SizeBytes int `json:"sizeBytes"`
+}
+
+// SourceMaterialUpload The multipart form of an upload.
+type SourceMaterialUpload struct {
+	// File The file, at most 20 MB; its part's filename is kept as the file's name.
+	File openapi_types.File `json:"file"`
+
+	// SessionId A source-material upload session id (`ses_…`).
+	SessionId *SourceSessionID `json:"sessionId,omitempty"`
+}
+
+// SourceSessionID A source-material upload session id (`ses_…`).
+type SourceSessionID = string
 
 // SourceType Where the write originated.
 type SourceType string
@@ -3230,6 +3540,9 @@ type Conflict = Problem
 // Forbidden An RFC 9457 problem document.
 type Forbidden = Problem
 
+// GeneratorFailed An RFC 9457 problem document.
+type GeneratorFailed = Problem
+
 // InternalError An RFC 9457 problem document.
 type InternalError = Problem
 
@@ -3244,6 +3557,9 @@ type PreconditionFailed = Problem
 
 // PreconditionRequired An RFC 9457 problem document.
 type PreconditionRequired = Problem
+
+// SourceMaterialUnavailable An RFC 9457 problem document.
+type SourceMaterialUnavailable = Problem
 
 // TooManyRequests An RFC 9457 problem document.
 type TooManyRequests = Problem
@@ -3431,6 +3747,12 @@ type RestoreCohortParams struct {
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
 }
 
+// GenerateCourseParams defines parameters for GenerateCourse.
+type GenerateCourseParams struct {
+	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // GetAuditLogParams defines parameters for GetAuditLog.
 type GetAuditLogParams struct {
 	// FieldsAuthor Only entries by this user (`per_…`).
@@ -3447,6 +3769,18 @@ type GetAuditLogParams struct {
 
 	// Offset Entries to skip (pagination offset).
 	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListSourceMaterialsParams defines parameters for ListSourceMaterials.
+type ListSourceMaterialsParams struct {
+	// SessionId The session (`ses_…`) an upload returned.
+	SessionId SourceSessionID `form:"sessionId" json:"sessionId"`
+}
+
+// UploadSourceMaterialParams defines parameters for UploadSourceMaterial.
+type UploadSourceMaterialParams struct {
+	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // FindCourseChainsParams defines parameters for FindCourseChains.
@@ -3863,8 +4197,26 @@ type UpdateCohortJSONRequestBody = CohortPatch
 // UpdateCohortApplicationMergePatchPlusJSONRequestBody defines body for UpdateCohort for application/merge-patch+json ContentType.
 type UpdateCohortApplicationMergePatchPlusJSONRequestBody = CohortPatch
 
+// GenerateCourseJSONRequestBody defines body for GenerateCourse for application/json ContentType.
+type GenerateCourseJSONRequestBody = CourseGenerationRequest
+
+// RefineCourseJSONRequestBody defines body for RefineCourse for application/json ContentType.
+type RefineCourseJSONRequestBody = CourseRefineRequest
+
+// RegenerateLessonJSONRequestBody defines body for RegenerateLesson for application/json ContentType.
+type RegenerateLessonJSONRequestBody = RegenerateRequest
+
+// RegenerateQuestionJSONRequestBody defines body for RegenerateQuestion for application/json ContentType.
+type RegenerateQuestionJSONRequestBody = RegenerateRequest
+
 // ExtendAssignmentDeadlineJSONRequestBody defines body for ExtendAssignmentDeadline for application/json ContentType.
 type ExtendAssignmentDeadlineJSONRequestBody = DeadlineExtension
+
+// ProcessSourceMaterialJSONRequestBody defines body for ProcessSourceMaterial for application/json ContentType.
+type ProcessSourceMaterialJSONRequestBody = SourceMaterialProcess
+
+// UploadSourceMaterialMultipartRequestBody defines body for UploadSourceMaterial for multipart/form-data ContentType.
+type UploadSourceMaterialMultipartRequestBody = SourceMaterialUpload
 
 // CreateCourseChainJSONRequestBody defines body for CreateCourseChain for application/json ContentType.
 type CreateCourseChainJSONRequestBody = CourseChainCreate
@@ -4126,12 +4478,36 @@ type ServerInterface interface {
 	// RestoreCohort Restore a deleted cohort
 	// (POST /api/v1/learning/cohorts/{id}/restore)
 	RestoreCohort(ctx echo.Context, id CohortIDPath, params RestoreCohortParams) error
+	// GenerateCourse Generate a course
+	// (POST /api/v2/ai/courses/generate)
+	GenerateCourse(ctx echo.Context, params GenerateCourseParams) error
+	// GetCourseGeneration Get a course generation job
+	// (GET /api/v2/ai/courses/generate/{jobId})
+	GetCourseGeneration(ctx echo.Context, jobId GenerationJobID) error
+	// RefineCourse Refine a course
+	// (POST /api/v2/ai/courses/{courseId}/refine)
+	RefineCourse(ctx echo.Context, courseId CourseID) error
+	// RegenerateLesson Regenerate a lesson brief
+	// (POST /api/v2/ai/lessons/{lessonId}/regenerate)
+	RegenerateLesson(ctx echo.Context, lessonId ElementID) error
+	// RegenerateQuestion Regenerate a quiz question
+	// (POST /api/v2/ai/questions/{questionId}/regenerate)
+	RegenerateQuestion(ctx echo.Context, questionId QuestionID) error
 	// ExtendAssignmentDeadline Extend an assignment's deadline
 	// (POST /api/v2/assignments/{assignmentId}/deadline)
 	ExtendAssignmentDeadline(ctx echo.Context, assignmentId AssignmentID) error
 	// GetAuditLog Read the audit log
 	// (GET /api/v2/audit)
 	GetAuditLog(ctx echo.Context, params GetAuditLogParams) error
+	// ListSourceMaterials List a session's source materials
+	// (GET /api/v2/chat/source-materials)
+	ListSourceMaterials(ctx echo.Context, params ListSourceMaterialsParams) error
+	// ProcessSourceMaterial Process source materials
+	// (POST /api/v2/chat/source-materials/process)
+	ProcessSourceMaterial(ctx echo.Context) error
+	// UploadSourceMaterial Upload a source material
+	// (POST /api/v2/chat/source-materials/upload)
+	UploadSourceMaterial(ctx echo.Context, params UploadSourceMaterialParams) error
 	// FindCourseChains Find course chains
 	// (GET /api/v2/courseChains)
 	FindCourseChains(ctx echo.Context, params FindCourseChainsParams) error
@@ -4980,6 +5356,99 @@ func (w *ServerInterfaceWrapper) RestoreCohort(ctx echo.Context) error {
 	return err
 }
 
+// GenerateCourse converts echo context to params.
+func (w *ServerInterfaceWrapper) GenerateCourse(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GenerateCourseParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GenerateCourse(ctx, params)
+	return err
+}
+
+// GetCourseGeneration converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCourseGeneration(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "jobId" -------------
+	var jobId GenerationJobID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "jobId", ctx.Param("jobId"), &jobId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter jobId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCourseGeneration(ctx, jobId)
+	return err
+}
+
+// RefineCourse converts echo context to params.
+func (w *ServerInterfaceWrapper) RefineCourse(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "courseId" -------------
+	var courseId CourseID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "courseId", ctx.Param("courseId"), &courseId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RefineCourse(ctx, courseId)
+	return err
+}
+
+// RegenerateLesson converts echo context to params.
+func (w *ServerInterfaceWrapper) RegenerateLesson(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "lessonId" -------------
+	var lessonId ElementID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "lessonId", ctx.Param("lessonId"), &lessonId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lessonId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RegenerateLesson(ctx, lessonId)
+	return err
+}
+
+// RegenerateQuestion converts echo context to params.
+func (w *ServerInterfaceWrapper) RegenerateQuestion(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "questionId" -------------
+	var questionId QuestionID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "questionId", ctx.Param("questionId"), &questionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter questionId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RegenerateQuestion(ctx, questionId)
+	return err
+}
+
 // ExtendAssignmentDeadline converts echo context to params.
 func (w *ServerInterfaceWrapper) ExtendAssignmentDeadline(ctx echo.Context) error {
 	var err error
@@ -5039,6 +5508,62 @@ func (w *ServerInterfaceWrapper) GetAuditLog(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetAuditLog(ctx, params)
+	return err
+}
+
+// ListSourceMaterials converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSourceMaterials(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSourceMaterialsParams
+	// ------------- Required query parameter "sessionId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "sessionId", ctx.QueryParams(), &params.SessionId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sessionId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSourceMaterials(ctx, params)
+	return err
+}
+
+// ProcessSourceMaterial converts echo context to params.
+func (w *ServerInterfaceWrapper) ProcessSourceMaterial(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ProcessSourceMaterial(ctx)
+	return err
+}
+
+// UploadSourceMaterial converts echo context to params.
+func (w *ServerInterfaceWrapper) UploadSourceMaterial(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UploadSourceMaterialParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UploadSourceMaterial(ctx, params)
 	return err
 }
 
@@ -7059,8 +7584,16 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/learning/cohorts/:id", wrapper.GetCohort, options.OperationMiddlewares["getCohort"]...)
 	router.PATCH(options.BaseURL+"/api/v1/learning/cohorts/:id", wrapper.UpdateCohort, options.OperationMiddlewares["updateCohort"]...)
 	router.POST(options.BaseURL+"/api/v1/learning/cohorts/:id/restore", wrapper.RestoreCohort, options.OperationMiddlewares["restoreCohort"]...)
+	router.POST(options.BaseURL+"/api/v2/ai/courses/:courseId/refine", wrapper.RefineCourse, options.OperationMiddlewares["refineCourse"]...)
+	router.POST(options.BaseURL+"/api/v2/ai/courses/generate", wrapper.GenerateCourse, options.OperationMiddlewares["generateCourse"]...)
+	router.GET(options.BaseURL+"/api/v2/ai/courses/generate/:jobId", wrapper.GetCourseGeneration, options.OperationMiddlewares["getCourseGeneration"]...)
+	router.POST(options.BaseURL+"/api/v2/ai/lessons/:lessonId/regenerate", wrapper.RegenerateLesson, options.OperationMiddlewares["regenerateLesson"]...)
+	router.POST(options.BaseURL+"/api/v2/ai/questions/:questionId/regenerate", wrapper.RegenerateQuestion, options.OperationMiddlewares["regenerateQuestion"]...)
 	router.POST(options.BaseURL+"/api/v2/assignments/:assignmentId/deadline", wrapper.ExtendAssignmentDeadline, options.OperationMiddlewares["extendAssignmentDeadline"]...)
 	router.GET(options.BaseURL+"/api/v2/audit", wrapper.GetAuditLog, options.OperationMiddlewares["getAuditLog"]...)
+	router.GET(options.BaseURL+"/api/v2/chat/source-materials", wrapper.ListSourceMaterials, options.OperationMiddlewares["listSourceMaterials"]...)
+	router.POST(options.BaseURL+"/api/v2/chat/source-materials/process", wrapper.ProcessSourceMaterial, options.OperationMiddlewares["processSourceMaterial"]...)
+	router.POST(options.BaseURL+"/api/v2/chat/source-materials/upload", wrapper.UploadSourceMaterial, options.OperationMiddlewares["uploadSourceMaterial"]...)
 	router.GET(options.BaseURL+"/api/v2/courseChains", wrapper.FindCourseChains, options.OperationMiddlewares["findCourseChains"]...)
 	router.POST(options.BaseURL+"/api/v2/courseChains", wrapper.CreateCourseChain, options.OperationMiddlewares["createCourseChain"]...)
 	router.DELETE(options.BaseURL+"/api/v2/courseChains/:chainId", wrapper.DeleteCourseChain, options.OperationMiddlewares["deleteCourseChain"]...)
@@ -7133,6 +7666,8 @@ type ConflictApplicationProblemPlusJSONResponse Problem
 
 type ForbiddenApplicationProblemPlusJSONResponse Problem
 
+type GeneratorFailedApplicationProblemPlusJSONResponse Problem
+
 type InternalErrorApplicationProblemPlusJSONResponse Problem
 
 type NotFoundApplicationProblemPlusJSONResponse Problem
@@ -7142,6 +7677,8 @@ type PayloadTooLargeApplicationProblemPlusJSONResponse Problem
 type PreconditionFailedApplicationProblemPlusJSONResponse Problem
 
 type PreconditionRequiredApplicationProblemPlusJSONResponse Problem
+
+type SourceMaterialUnavailableApplicationProblemPlusJSONResponse Problem
 
 type TooManyRequestsResponseHeaders struct {
 	RetryAfter *int
@@ -9762,6 +10299,948 @@ func (response RestoreCohort500ApplicationProblemPlusJSONResponse) VisitRestoreC
 	return err
 }
 
+type GenerateCourseRequestObject struct {
+	Params GenerateCourseParams
+	Body   *GenerateCourseJSONRequestBody
+}
+
+type GenerateCourseResponseObject interface {
+	VisitGenerateCourseResponse(w http.ResponseWriter) error
+}
+
+type GenerateCourse202ResponseHeaders struct {
+	IdempotentReplayed *string
+	Location           *string
+}
+
+type GenerateCourse202JSONResponse struct {
+	Body    CourseGenerationQueued
+	Headers GenerateCourse202ResponseHeaders
+}
+
+func (response GenerateCourse202JSONResponse) VisitGenerateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateCourse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateCourse400ApplicationProblemPlusJSONResponse) VisitGenerateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateCourse401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateCourse401ApplicationProblemPlusJSONResponse) VisitGenerateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateCourse403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateCourse403ApplicationProblemPlusJSONResponse) VisitGenerateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateCourse404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateCourse404ApplicationProblemPlusJSONResponse) VisitGenerateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateCourse409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateCourse409ApplicationProblemPlusJSONResponse) VisitGenerateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateCourse413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateCourse413ApplicationProblemPlusJSONResponse) VisitGenerateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateCourse415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateCourse415ApplicationProblemPlusJSONResponse) VisitGenerateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateCourse422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateCourse422ApplicationProblemPlusJSONResponse) VisitGenerateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateCourse429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateCourse429ApplicationProblemPlusJSONResponse) VisitGenerateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateCourse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateCourse500ApplicationProblemPlusJSONResponse) VisitGenerateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseGenerationRequestObject struct {
+	JobId GenerationJobID `json:"jobId"`
+}
+
+type GetCourseGenerationResponseObject interface {
+	VisitGetCourseGenerationResponse(w http.ResponseWriter) error
+}
+
+type GetCourseGeneration200JSONResponse CourseGenerationJob
+
+func (response GetCourseGeneration200JSONResponse) VisitGetCourseGenerationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseGeneration400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourseGeneration400ApplicationProblemPlusJSONResponse) VisitGetCourseGenerationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseGeneration401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourseGeneration401ApplicationProblemPlusJSONResponse) VisitGetCourseGenerationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseGeneration403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourseGeneration403ApplicationProblemPlusJSONResponse) VisitGetCourseGenerationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseGeneration404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourseGeneration404ApplicationProblemPlusJSONResponse) VisitGetCourseGenerationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseGeneration429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourseGeneration429ApplicationProblemPlusJSONResponse) VisitGetCourseGenerationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseGeneration500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourseGeneration500ApplicationProblemPlusJSONResponse) VisitGetCourseGenerationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefineCourseRequestObject struct {
+	CourseId CourseID `json:"courseId"`
+	Body     *RefineCourseJSONRequestBody
+}
+
+type RefineCourseResponseObject interface {
+	VisitRefineCourseResponse(w http.ResponseWriter) error
+}
+
+type RefineCourse200JSONResponse CourseRefineResult
+
+func (response RefineCourse200JSONResponse) VisitRefineCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefineCourse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RefineCourse400ApplicationProblemPlusJSONResponse) VisitRefineCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefineCourse401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RefineCourse401ApplicationProblemPlusJSONResponse) VisitRefineCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefineCourse403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RefineCourse403ApplicationProblemPlusJSONResponse) VisitRefineCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefineCourse404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RefineCourse404ApplicationProblemPlusJSONResponse) VisitRefineCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefineCourse409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response RefineCourse409ApplicationProblemPlusJSONResponse) VisitRefineCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefineCourse413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response RefineCourse413ApplicationProblemPlusJSONResponse) VisitRefineCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefineCourse415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response RefineCourse415ApplicationProblemPlusJSONResponse) VisitRefineCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefineCourse422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response RefineCourse422ApplicationProblemPlusJSONResponse) VisitRefineCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefineCourse429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RefineCourse429ApplicationProblemPlusJSONResponse) VisitRefineCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefineCourse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RefineCourse500ApplicationProblemPlusJSONResponse) VisitRefineCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefineCourse502ApplicationProblemPlusJSONResponse struct {
+	GeneratorFailedApplicationProblemPlusJSONResponse
+}
+
+func (response RefineCourse502ApplicationProblemPlusJSONResponse) VisitRefineCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateLessonRequestObject struct {
+	LessonId ElementID `json:"lessonId"`
+	Body     *RegenerateLessonJSONRequestBody
+}
+
+type RegenerateLessonResponseObject interface {
+	VisitRegenerateLessonResponse(w http.ResponseWriter) error
+}
+
+type RegenerateLesson200JSONResponse RegeneratedLesson
+
+func (response RegenerateLesson200JSONResponse) VisitRegenerateLessonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateLesson400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateLesson400ApplicationProblemPlusJSONResponse) VisitRegenerateLessonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateLesson401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateLesson401ApplicationProblemPlusJSONResponse) VisitRegenerateLessonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateLesson403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateLesson403ApplicationProblemPlusJSONResponse) VisitRegenerateLessonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateLesson404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateLesson404ApplicationProblemPlusJSONResponse) VisitRegenerateLessonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateLesson409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateLesson409ApplicationProblemPlusJSONResponse) VisitRegenerateLessonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateLesson413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateLesson413ApplicationProblemPlusJSONResponse) VisitRegenerateLessonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateLesson415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateLesson415ApplicationProblemPlusJSONResponse) VisitRegenerateLessonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateLesson422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateLesson422ApplicationProblemPlusJSONResponse) VisitRegenerateLessonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateLesson429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateLesson429ApplicationProblemPlusJSONResponse) VisitRegenerateLessonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateLesson500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateLesson500ApplicationProblemPlusJSONResponse) VisitRegenerateLessonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateLesson502ApplicationProblemPlusJSONResponse struct {
+	GeneratorFailedApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateLesson502ApplicationProblemPlusJSONResponse) VisitRegenerateLessonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateQuestionRequestObject struct {
+	QuestionId QuestionID `json:"questionId"`
+	Body       *RegenerateQuestionJSONRequestBody
+}
+
+type RegenerateQuestionResponseObject interface {
+	VisitRegenerateQuestionResponse(w http.ResponseWriter) error
+}
+
+type RegenerateQuestion200JSONResponse RegeneratedQuestion
+
+func (response RegenerateQuestion200JSONResponse) VisitRegenerateQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateQuestion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateQuestion400ApplicationProblemPlusJSONResponse) VisitRegenerateQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateQuestion401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateQuestion401ApplicationProblemPlusJSONResponse) VisitRegenerateQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateQuestion403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateQuestion403ApplicationProblemPlusJSONResponse) VisitRegenerateQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateQuestion404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateQuestion404ApplicationProblemPlusJSONResponse) VisitRegenerateQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateQuestion409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateQuestion409ApplicationProblemPlusJSONResponse) VisitRegenerateQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateQuestion413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateQuestion413ApplicationProblemPlusJSONResponse) VisitRegenerateQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateQuestion415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateQuestion415ApplicationProblemPlusJSONResponse) VisitRegenerateQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateQuestion422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateQuestion422ApplicationProblemPlusJSONResponse) VisitRegenerateQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateQuestion429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateQuestion429ApplicationProblemPlusJSONResponse) VisitRegenerateQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateQuestion500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateQuestion500ApplicationProblemPlusJSONResponse) VisitRegenerateQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateQuestion502ApplicationProblemPlusJSONResponse struct {
+	GeneratorFailedApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateQuestion502ApplicationProblemPlusJSONResponse) VisitRegenerateQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ExtendAssignmentDeadlineRequestObject struct {
 	AssignmentId AssignmentID `json:"assignmentId"`
 	Body         *ExtendAssignmentDeadlineJSONRequestBody
@@ -10055,6 +11534,533 @@ func (response GetAuditLog500ApplicationProblemPlusJSONResponse) VisitGetAuditLo
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSourceMaterialsRequestObject struct {
+	Params ListSourceMaterialsParams
+}
+
+type ListSourceMaterialsResponseObject interface {
+	VisitListSourceMaterialsResponse(w http.ResponseWriter) error
+}
+
+type ListSourceMaterials200JSONResponse SourceMaterialList
+
+func (response ListSourceMaterials200JSONResponse) VisitListSourceMaterialsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSourceMaterials400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListSourceMaterials400ApplicationProblemPlusJSONResponse) VisitListSourceMaterialsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSourceMaterials401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListSourceMaterials401ApplicationProblemPlusJSONResponse) VisitListSourceMaterialsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSourceMaterials403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListSourceMaterials403ApplicationProblemPlusJSONResponse) VisitListSourceMaterialsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSourceMaterials404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListSourceMaterials404ApplicationProblemPlusJSONResponse) VisitListSourceMaterialsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSourceMaterials429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListSourceMaterials429ApplicationProblemPlusJSONResponse) VisitListSourceMaterialsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSourceMaterials500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListSourceMaterials500ApplicationProblemPlusJSONResponse) VisitListSourceMaterialsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProcessSourceMaterialRequestObject struct {
+	Body *ProcessSourceMaterialJSONRequestBody
+}
+
+type ProcessSourceMaterialResponseObject interface {
+	VisitProcessSourceMaterialResponse(w http.ResponseWriter) error
+}
+
+type ProcessSourceMaterial200JSONResponse SourceMaterialResult
+
+func (response ProcessSourceMaterial200JSONResponse) VisitProcessSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProcessSourceMaterial400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ProcessSourceMaterial400ApplicationProblemPlusJSONResponse) VisitProcessSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProcessSourceMaterial401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ProcessSourceMaterial401ApplicationProblemPlusJSONResponse) VisitProcessSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProcessSourceMaterial403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ProcessSourceMaterial403ApplicationProblemPlusJSONResponse) VisitProcessSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProcessSourceMaterial404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ProcessSourceMaterial404ApplicationProblemPlusJSONResponse) VisitProcessSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProcessSourceMaterial413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ProcessSourceMaterial413ApplicationProblemPlusJSONResponse) VisitProcessSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProcessSourceMaterial415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ProcessSourceMaterial415ApplicationProblemPlusJSONResponse) VisitProcessSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProcessSourceMaterial422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response ProcessSourceMaterial422ApplicationProblemPlusJSONResponse) VisitProcessSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProcessSourceMaterial429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ProcessSourceMaterial429ApplicationProblemPlusJSONResponse) VisitProcessSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProcessSourceMaterial500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ProcessSourceMaterial500ApplicationProblemPlusJSONResponse) VisitProcessSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProcessSourceMaterial503ApplicationProblemPlusJSONResponse struct {
+	SourceMaterialUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ProcessSourceMaterial503ApplicationProblemPlusJSONResponse) VisitProcessSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadSourceMaterialRequestObject struct {
+	Params UploadSourceMaterialParams
+	Body   *multipart.Reader
+}
+
+type UploadSourceMaterialResponseObject interface {
+	VisitUploadSourceMaterialResponse(w http.ResponseWriter) error
+}
+
+type UploadSourceMaterial201ResponseHeaders struct {
+	IdempotentReplayed *string
+}
+
+type UploadSourceMaterial201JSONResponse struct {
+	Body    SourceMaterialResult
+	Headers UploadSourceMaterial201ResponseHeaders
+}
+
+func (response UploadSourceMaterial201JSONResponse) VisitUploadSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadSourceMaterial400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UploadSourceMaterial400ApplicationProblemPlusJSONResponse) VisitUploadSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadSourceMaterial401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UploadSourceMaterial401ApplicationProblemPlusJSONResponse) VisitUploadSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadSourceMaterial403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UploadSourceMaterial403ApplicationProblemPlusJSONResponse) VisitUploadSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadSourceMaterial404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UploadSourceMaterial404ApplicationProblemPlusJSONResponse) VisitUploadSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadSourceMaterial409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UploadSourceMaterial409ApplicationProblemPlusJSONResponse) VisitUploadSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadSourceMaterial413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UploadSourceMaterial413ApplicationProblemPlusJSONResponse) VisitUploadSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadSourceMaterial415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UploadSourceMaterial415ApplicationProblemPlusJSONResponse) VisitUploadSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadSourceMaterial422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UploadSourceMaterial422ApplicationProblemPlusJSONResponse) VisitUploadSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadSourceMaterial429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UploadSourceMaterial429ApplicationProblemPlusJSONResponse) VisitUploadSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadSourceMaterial500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UploadSourceMaterial500ApplicationProblemPlusJSONResponse) VisitUploadSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadSourceMaterial503ApplicationProblemPlusJSONResponse struct {
+	SourceMaterialUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UploadSourceMaterial503ApplicationProblemPlusJSONResponse) VisitUploadSourceMaterialResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19758,12 +21764,36 @@ type StrictServerInterface interface {
 	// RestoreCohort Restore a deleted cohort
 	// (POST /api/v1/learning/cohorts/{id}/restore)
 	RestoreCohort(ctx context.Context, request RestoreCohortRequestObject) (RestoreCohortResponseObject, error)
+	// GenerateCourse Generate a course
+	// (POST /api/v2/ai/courses/generate)
+	GenerateCourse(ctx context.Context, request GenerateCourseRequestObject) (GenerateCourseResponseObject, error)
+	// GetCourseGeneration Get a course generation job
+	// (GET /api/v2/ai/courses/generate/{jobId})
+	GetCourseGeneration(ctx context.Context, request GetCourseGenerationRequestObject) (GetCourseGenerationResponseObject, error)
+	// RefineCourse Refine a course
+	// (POST /api/v2/ai/courses/{courseId}/refine)
+	RefineCourse(ctx context.Context, request RefineCourseRequestObject) (RefineCourseResponseObject, error)
+	// RegenerateLesson Regenerate a lesson brief
+	// (POST /api/v2/ai/lessons/{lessonId}/regenerate)
+	RegenerateLesson(ctx context.Context, request RegenerateLessonRequestObject) (RegenerateLessonResponseObject, error)
+	// RegenerateQuestion Regenerate a quiz question
+	// (POST /api/v2/ai/questions/{questionId}/regenerate)
+	RegenerateQuestion(ctx context.Context, request RegenerateQuestionRequestObject) (RegenerateQuestionResponseObject, error)
 	// ExtendAssignmentDeadline Extend an assignment's deadline
 	// (POST /api/v2/assignments/{assignmentId}/deadline)
 	ExtendAssignmentDeadline(ctx context.Context, request ExtendAssignmentDeadlineRequestObject) (ExtendAssignmentDeadlineResponseObject, error)
 	// GetAuditLog Read the audit log
 	// (GET /api/v2/audit)
 	GetAuditLog(ctx context.Context, request GetAuditLogRequestObject) (GetAuditLogResponseObject, error)
+	// ListSourceMaterials List a session's source materials
+	// (GET /api/v2/chat/source-materials)
+	ListSourceMaterials(ctx context.Context, request ListSourceMaterialsRequestObject) (ListSourceMaterialsResponseObject, error)
+	// ProcessSourceMaterial Process source materials
+	// (POST /api/v2/chat/source-materials/process)
+	ProcessSourceMaterial(ctx context.Context, request ProcessSourceMaterialRequestObject) (ProcessSourceMaterialResponseObject, error)
+	// UploadSourceMaterial Upload a source material
+	// (POST /api/v2/chat/source-materials/upload)
+	UploadSourceMaterial(ctx context.Context, request UploadSourceMaterialRequestObject) (UploadSourceMaterialResponseObject, error)
 	// FindCourseChains Find course chains
 	// (GET /api/v2/courseChains)
 	FindCourseChains(ctx context.Context, request FindCourseChainsRequestObject) (FindCourseChainsResponseObject, error)
@@ -20578,6 +22608,229 @@ func (sh *strictHandler) RestoreCohort(ctx echo.Context, id CohortIDPath, params
 	return nil
 }
 
+// GenerateCourse operation middleware
+func (sh *strictHandler) GenerateCourse(ctx echo.Context, params GenerateCourseParams) error {
+	var request GenerateCourseRequestObject
+
+	request.Params = params
+
+	var body GenerateCourseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GenerateCourse(ctx.Request().Context(), request.(GenerateCourseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GenerateCourse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GenerateCourseResponseObject); ok {
+		return validResponse.VisitGenerateCourseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCourseGeneration operation middleware
+func (sh *strictHandler) GetCourseGeneration(ctx echo.Context, jobId GenerationJobID) error {
+	var request GetCourseGenerationRequestObject
+
+	request.JobId = jobId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCourseGeneration(ctx.Request().Context(), request.(GetCourseGenerationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCourseGeneration")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCourseGenerationResponseObject); ok {
+		return validResponse.VisitGetCourseGenerationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RefineCourse operation middleware
+func (sh *strictHandler) RefineCourse(ctx echo.Context, courseId CourseID) error {
+	var request RefineCourseRequestObject
+
+	request.CourseId = courseId
+
+	var body RefineCourseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RefineCourse(ctx.Request().Context(), request.(RefineCourseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RefineCourse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RefineCourseResponseObject); ok {
+		return validResponse.VisitRefineCourseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RegenerateLesson operation middleware
+func (sh *strictHandler) RegenerateLesson(ctx echo.Context, lessonId ElementID) error {
+	var request RegenerateLessonRequestObject
+
+	request.LessonId = lessonId
+
+	var body RegenerateLessonJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			return err
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RegenerateLesson(ctx.Request().Context(), request.(RegenerateLessonRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RegenerateLesson")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RegenerateLessonResponseObject); ok {
+		return validResponse.VisitRegenerateLessonResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RegenerateQuestion operation middleware
+func (sh *strictHandler) RegenerateQuestion(ctx echo.Context, questionId QuestionID) error {
+	var request RegenerateQuestionRequestObject
+
+	request.QuestionId = questionId
+
+	var body RegenerateQuestionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			return err
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RegenerateQuestion(ctx.Request().Context(), request.(RegenerateQuestionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RegenerateQuestion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RegenerateQuestionResponseObject); ok {
+		return validResponse.VisitRegenerateQuestionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ExtendAssignmentDeadline operation middleware
 func (sh *strictHandler) ExtendAssignmentDeadline(ctx echo.Context, assignmentId AssignmentID) error {
 	var request ExtendAssignmentDeadlineRequestObject
@@ -20645,6 +22898,108 @@ func (sh *strictHandler) GetAuditLog(ctx echo.Context, params GetAuditLogParams)
 		return err
 	} else if validResponse, ok := response.(GetAuditLogResponseObject); ok {
 		return validResponse.VisitGetAuditLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSourceMaterials operation middleware
+func (sh *strictHandler) ListSourceMaterials(ctx echo.Context, params ListSourceMaterialsParams) error {
+	var request ListSourceMaterialsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSourceMaterials(ctx.Request().Context(), request.(ListSourceMaterialsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSourceMaterials")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSourceMaterialsResponseObject); ok {
+		return validResponse.VisitListSourceMaterialsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ProcessSourceMaterial operation middleware
+func (sh *strictHandler) ProcessSourceMaterial(ctx echo.Context) error {
+	var request ProcessSourceMaterialRequestObject
+
+	var body ProcessSourceMaterialJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ProcessSourceMaterial(ctx.Request().Context(), request.(ProcessSourceMaterialRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ProcessSourceMaterial")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ProcessSourceMaterialResponseObject); ok {
+		return validResponse.VisitProcessSourceMaterialResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UploadSourceMaterial operation middleware
+func (sh *strictHandler) UploadSourceMaterial(ctx echo.Context, params UploadSourceMaterialParams) error {
+	var request UploadSourceMaterialRequestObject
+
+	request.Params = params
+
+	if reader, err := ctx.Request().MultipartReader(); err != nil {
+		return err
+	} else {
+		request.Body = reader
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UploadSourceMaterial(ctx.Request().Context(), request.(UploadSourceMaterialRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UploadSourceMaterial")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UploadSourceMaterialResponseObject); ok {
+		return validResponse.VisitUploadSourceMaterialResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -23025,642 +25380,741 @@ func (sh *strictHandler) ChangeUserEmail(ctx echo.Context, userId UserID) error 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L39chtHli/4KrnYuyGwB6BAipItMm7coClpmm59jUi32mNqWcmqBJBmIROuzCIFe7Xhv+4D3LkR8waz",
-	"j3Aj9s/tN/GTbOQ5mVlZQBZQACHJ7tHEdFhEfeXHyfN9fueXTionUymY0Kpz+EtnzGjGCvjn03M6Mv/N",
-	"mEoLPtVcis5h53zMSMFSWWT3FLlhheJSEKoIJUoXUowIE5rrGdF01CNsd7RLkovOg4tOstvpdVQ6ZhNq",
-	"XqpnU9Y57ChdcDHqfPjQ65xmbDKVmgn9hk1zOmPZ4scTXZQsIbdjJogec0UKpqZSKEZuqfkDnyNDWRBq",
-	"/mRUs4wk/tXprP8XNls5lOcypfjF2Oy/e/OcyCHRY0bSAr+AC7LqtW+YLmbHQ82KxRefsVSKTBEtyS3l",
-	"mlyxoSzMSutixsUo+mouNBuxovPBvHxKCzph2u7dsVJMqQkT+vTJa6rH8ZlQfxfhGekmVE0uf/v1P5Ie",
-	"kQXMTzFmttlc6F+Ug8GDtCx5Bv9iyY4ZFHtPJ9PcjMY8PNj7Mfv6/cH1/uSBeDh99NNXxdfqsR7c7N12",
-	"eh1uPjs1g+l1BJ3ADLJOr1Own0pemO02uxvO878UbNg57Pzv9ysavY9X1f1whrC61Q9vLFEsm7onHJh4",
-	"oaYw8bkpmZ/XnZJ78eUd5lZNAGZ2IseyWLqRKdyBc0nluL6JORvRdEbMhZWbaB7+hJvoZmanOZnmnIqU",
-	"nciyWL59KdxhTkvBpmbqUuzGR4d3nt5ljDgYHCMe+GP9rJCTxaG9EvnMMgPlmQPVZieoOffItLhQmgrt",
-	"B/xTyYpZMGJ87pLqy6H5SjjQoSwmVHcOOxnVrK/5hHV6EU7jh3kuWw7S8ps1x6flJqML2PFf2GxxgMek",
-	"FPynkpFrNiNdkCGUfPfd6ZMdosdUkwm9ZgoYvC44y+wciKJDtkvO6AQfpCIjVzKbkd/++/9AZqZlAbza",
-	"nfxKYhwRZR/rkYwPh6wwPNE/fbC/v0v+wmaK0MLcNdUgYvYPyNgQR/0IPRw+SvfYw/3+Y3rwoH+QPvi6",
-	"/5g+yPp7V1/RveFg+CDd23Mri9K2Wto5QVVb3Al9/5yJkTkR+w8f9joTLtzfe9FVHr6gOm04P05wz2RJ",
-	"CkazHgH5qctCsIxwQRIj/RO7+laC7+ySN/YIkVLkTClYV1imlBYFZ4ok9s1JfVHgBY2zHvZxqA3TfXSw",
-	"ZH6vYFo0j9C5vUKmBQhXbv48hCG3nP5Hn8NzPuF6ceQv6HtDpmWuFelmbEjLXJP9QY9M6HvycLDTdDJz",
-	"eF04Avtw53B/0DPD4ZNy0jl8OADywT8q4qn0iV7nNR2xM/4zWxzcG8s5pqwgUzpiiyPcGzQP0TxxqcyL",
-	"Vw9zb9BunOfymjXoanJKDSNJBHuvL+Hb2tycOAVuWrAbLksFM9kl8CY85YqPhGEMlExkxoeGz8Cjhm1Q",
-	"cjAYLJ0h3NpEC3uD/Sg1+Ln8dX/1bPzNH3su55tM5V/gPQuTOKGK9blQTCiu+Q0jqrzCp4hitEjHRN6w",
-	"gpivA/8Onm4a4k+NTNJSz1ImeQZfXX+0WroBD2XRODT75x2GN5a3T1jOdMwYOhVpXmaMKDnU/Qzv8nK9",
-	"S7MJN9svMiJvBSsUkSKfNZ5LNZa3l/Yl8aM5pLlifpBXUuaMChylpporzVMV14rONDUaGlLpLReZvD0k",
-	"VJA3z07IgwcPHjuFA9Qkknz//fff91+86D95khCjSJDud+cnZMIzwUdjvbNLnuCQDsmDAcnoTDnlJdFy",
-	"jmXvD/Yf9Qf7/cFew7QXFKxghw7mNmgQ3SE/95iq9dSsfjjvHuFm1xS/YestAbxiLHNmZtwj352fhAsh",
-	"5G184vtfN0x8TnNbd9rndKSe8Txqytb1S1qAAUvYDStmRApmF8Ro73SkSBfNdORgzoa1Vsk0lxlz2np0",
-	"FnSkavPgmk1URPQuPWggck7xyWC6tCjozFxVegaLatRbmL1TIeFL39DMaEVMgSBPpdBMwD/pdJpzdCTc",
-	"nxbyKmeTf/pRoVfB75R5IoMDRbPLwr6n18mYpjwHDmyXhFxUsvOiQyal0uSKGeNiIpU2MtcsWVHIQnUO",
-	"f/ileoMoJ1esaHjAv74mmj+8Q2OJKW3M2MPOV1eD9GA4YAdXj+hBujd8TPdAgGuqS2VIxqwa17BK31DD",
-	"hdxE7FqOtZ6qw/v3c0YLke1m7MYtibp/RbO+e+BDW6vsNT6Nvo+YeQ/vMwJuQnOzcSwj3SuakW/PXr3s",
-	"EfMvP3f8k2fm8IFGA8JxZ7cDRqkY5jy9296m7iXBxjqTXREhNak473rr/rha95PqIy0W3Q9p2yvuXqzI",
-	"LddjONbeXWjGzUgXeJw12vxNYIDN2T9mdZTmeU6KUgguRrgnz2RxxbMMdb6NN2Xo3xLsCti/NDWvIIKx",
-	"DC2c24Ib+zKVU7b2Dj2oduhZ8MUWW1QNcFt7lNI8Z8U9RQojSGRhtUCYGMkkQ1qkeS5vwRMAq30qNCsE",
-	"zZ8a3nKnFef2TeGCU0FKwd5PWWq0F+BfRKZpWRRGYf2plJpZGrIHOkPvL7p9jGABi2edPXkYcis3O6JY",
-	"YVRPGEG7/fHT2cb2HC+uwy7BPSvRV5HL0QgM74wVc0vSI8KIV2/Bwr69lPqZLEV2py0TUl8O4S2LrGu5",
-	"rxBIyT263pE5qLbnZfCSFlsipO7j7dvYk5eSqDIdW/5FOPgLCqKZMJpa16k4ckikHjN3AU0utyE3jOYs",
-	"Q771ms5ySbNzKZ/TYsTutDFTfNellvIyh7cFG+QoAzwz7H0KjGxvcPD1w68ekauZZmrdPdkL2JidBtFS",
-	"EvfpFntjR9zXUvbxsW2Lntp0wfPNJ1yT7h55wb+xWxC4gp5RnrO7HQ/rR7qccDWx3h9gXUJf2kudw4Ng",
-	"Y5zf6QFKNpqzI4wj4UPeL8UVOVh7i/aDLQqmSYY4z3abFDzYtw9ua5tCp5uCmJNfg2Ru1RKijF0XLo0U",
-	"bGEH33iH/l1OUvDCSx8iCDZNMZER59+rFJZFHyLoNe7nIWc58AznIl13P/e/btjPYIzr7qh/dEvsMXHL",
-	"khB0iIK/QcjKDRyuAOzfuZQvqJhZk0ndaesKqtklHPL6jpnf7eFHdmB0CQilmuHs7ROF0da1tyRQt8+l",
-	"JBMqZo77qHbbYYbWd0Pexi688XNl2S6BELOPNTFijT85dFMG5zbc1YdINDhMgqB/cKlpUPbu+0E4G8b1",
-	"naClHsuC/3zHE1mGLwqVc9BWx1QR9n5qT8B6msVetX/f1T/SYutqw9rG1r3gSnEx6rnpGAbCxQ3NOcS0",
-	"MiY0p7ma26G3b9/2j0s9NldTqmHhmrMOcGOmhUyZUvQqZ08hPeNuUs+MEG6+9LIlsKDmBDIEFOGRBgcF",
-	"eCaMtnjFnCdPaVroy8zMrteZStC0O4ed+0xk+OvaHor9QDr+1Y9/LdlYTXvbktGt0y3L8751Vnx79uol",
-	"uSo1ueEyp5qhNMQXoqS5KhUXTClSlDkjXXAsZsYiKsW1kLdWBKke8GRKClYqli2Y2CDP6FzUE5Wl74Qq",
-	"p8bMYtkLlnF6Dmt0p4PtX3g5MW+8hGWvmRbwamJ+Jxcdzd7r+9OccnHRca4SmqZsqiFmawRzOAL48rpq",
-	"08OQJ/jxERgfseNrxR38s314tg8PfQwd954itXWaW5hd8FHa90Iy0OvTeJxdkOPXpxj1NmQgS024VkZU",
-	"FAzC/9NCTlmhOXo66XR6mjVkElW7gE4Fw6PTMRUjm44FjpVrhoHimXm3KPPcMCTn311wyqYuiaFtagG4",
-	"jHnB1JJHVn51zIWOzzGnCozRgqRjWtBUQ1BlaBOlzJL1iJZEszw3M1WETmkBy7jwEZ6tTG+CPTt9Yu42",
-	"H/5OuZWoD+y5GRStxIHZAK+iQv5EwYYFU2NMRAHXrxQpI5RMuCg1A1f7ZkuFTvhfFi8U7EZeL925le8G",
-	"n5SqufRXL9cZeOg+LHrwS8WK05Vr/p2564n18DvL4gfMb7JvsJO2ZOKH2bNnI6TAkIBrexiuzzs/Vnn1",
-	"I0N3LM4FU3jg2GWovdP8dXAcbTiu1Qk9FrUDyjOIX2o6mZLm8wrkA0yAas0K857/84f/rf9/v/tlr7e3",
-	"//WH/7LyANYH8RaTNpEqlZZTRW5lcc3F6MgHJ6yxMCx1WbBd8pLdsKKHDj96ZWzGRmJtJM75QdhQ0zV6",
-	"l4eysFmq5kc6YhiCw0eIEbAjwuGra4VuQ/qtD8CG7CDRM/nB2I3vkl1yQoXh4GisWEFvnjfsBXxORpzD",
-	"PkH8doMTUUW49mHsLtw1d1Z6HUy9spfN4Zw/DrCwq+g2RoREsFtYd+BPrQTNP6CM2II8uI4J83P/hUOS",
-	"5NeXCah9Bw/IFVXs0UFZ5MGQdsnZ2JCUkQRHmBhHuIYMuny221mH12+TUccYr+W315ANtx7XbSbS0yfL",
-	"tCHMo71msyonOOCB12zWvfxh0P/q3Q+D/mPaH/94PRHTvr7p//zul/2HH/6vPv4+PO4/e/fL1x9qfx6s",
-	"8+fe/oedKJfFSTznGHKun52MarrmbsQk5piqF7KIclAGzm4q0OkNAdOhzHN5qwLK8fkhvU4tW2nxha+p",
-	"UoQqkkyrjCYtyYghozZPw0eOrAgAkeWOGqQ6RZNMQ0KCNanm1EwXSJeLZQeGTycYGFPg7FNHJIGooP8V",
-	"/sJUUFFOzFfNfZ1eBy4E3wy2UahbVpyKaalXyvn5FAtGKDxtlqpKqggy+u8ZszvnghEwHLgUapHRukuX",
-	"vEGvT3gG+WXUv2XxS/XMk5/26sKyRfbFDc1L1mBXwCSPUFqM6ZSRjE2ZyJSjAjesewpsoUOsQzFiu5sY",
-	"6Z2zy3QsecqS3oVIjD2ZoEGcFFRzMUpQGkn4qNox1wgcAvCZwZsU6SaTMtd8Wr3M3HghLJGTbmL/leyg",
-	"aW7dbsNCTsie2aKHpFv7oDG13Dd3L0RtBU+kUFyBhb5AyeGGuYWLkrPfnZgg1kzpHvmp5D+D05qZ96Bq",
-	"SAvNhzSNy+QolRxPp6is7JIzo1GyjLx6+fx7V6MTBJ2/fXsOZToTLrQv0lFTlvIhT8lxoKB2IcOzwD8s",
-	"U1Y7u+QYGYB5clxOqOgbrZyYmQJ5E8xIsicURzAtmNMbza+vRD5rFOsVSV9qKfOI9nZufibgR9HSGOFZ",
-	"meq542Bzpl9O6LRHXjKlStUjOaOZHrM+5Ts1DW5hDPN82DDtnMGWT9PIZr5mRcqENkxYDokPIPsMJVKw",
-	"lPEblvVIIUuR4cgNx8hYyic0h8NQMPOdUrPsQphlg+AlraXKq/JqwrV5d3dQVQswMuSF0jsYq577fGZk",
-	"zYWg9k4XyZkwczi8WjQqZDklV2zMzanUtBgxfYkh5kvDfSD1Df++py5EAvebKzs9wnIF83aP+WuHpL5w",
-	"5L+SvcGA/P3fiR5LxfwYbsfyQozpDfNDzsjf/xeMy96yS94aBiFsLBhHCyksgrDJVENO2w4REp144kIY",
-	"q5+nZU4Ls25uTZDrzI2KK/spKkiiUlkw87PL6L0Q1Tb+9uv/JGN5617A8lmPXM0qrnzL+Gise+axGbll",
-	"hWOdLEP2Uim6sjSqbeNxQNaFpCd0IfNLnkVOwj+/OSH2BnL6BMIKlgsYKxfP3jUX2X8dFemlYvnwMjgh",
-	"ssB5QLHPJS0zNLHWOBW+BCVWSQeJHGDeNpqLK3mB+8LVLHrmFJrRwOAXmFxXlVc7rTiOTfuKz8NyU1jK",
-	"MMf3iBgDBXMObrlirR04rYezfNK3Y7lyPBt8OvhYYyVH8HNU45mWxVQqFrVgspJh7CBik9MMNKWhI0wG",
-	"mUWLak47C3PIRWb0hsUv/YXNiLtaEU/9G60U92f4ktjZGBZ0wm5lcd18cP0t5uh+mhM7BAe2UWla13U+",
-	"8494Czl20vtUYX0D+e756RPr/JxNoR5iyN+7AjIsbV23ZnUl3XLls+YXx1cdEjLM6WiXPH0PKfuWcbi6",
-	"mZwrbTh5wdGAaPhoYFKZfWq/kH/hmBAVd4n9GTQp801zYENFxtwfPUqy1NNSX2YyLUFbim3O6RN3Qofc",
-	"HF18xpVrukejr/dK7hUV19GXv2EQrEqhApQay6BgWSUMzXOQUc8o5N/HDKHGr6pYpUXtebNxXHB8FXlK",
-	"0zExBwEi0zzrEWNl9IAGe07J73kB7bT51kf9X+xXY6cK9LYJExiWVPFireAGQgsOPs0I7/GMqfXI6i+P",
-	"j88WQ6eyjJkiL316wqLCSrpGS51CFp3TJo9QKTWqKOj8WMCZMmUMxEpdAlXLRsXgyywjdES52NklLygX",
-	"mnLDL65mJHn96uyc/Pbrf9z3A0hQYWo4hL72zE+OX+Xs0hgiUUr9zlgo1VnA5ZaFYahDmvKca6qlmyK8",
-	"qwqX1eVCxPM2ZlmZs+wSw+VRJcLdgyF1YkSW9+9vIttw76vstgVZag+2i1TbG3fJNyVoM0aFEIaWqIbJ",
-	"Vm6T1QuuZFmkrFaU1GHZpDPvHXldyBsmKLAHOgLVOQvc7vdYNrkXX1H4AAalV9D+Gdx67kK8NprcliOf",
-	"4f3mxNDRyufOzT1wLxg5NAWajpLbSam0nBjjDW+aJyRSMJtMIK3cB53HPtXHqxnoAXEuOW+fRYaA2cHz",
-	"H8a/UFD7j1dKB4TULdBF00eddRdRasAqi3wSbBL4YPS9kLAbd35hki+mxhsKoqWWfWV18qje30rjL6dZ",
-	"K8vliNg7zYnB2qkp1el4c4vGfbmlRQPuVTid65s1jdzBKPITKJczxiM6BNKZz5lEXl204QaxUEG1nTUL",
-	"sbbonovUT3tNkavZZTWraIH/VXO1SpkPWFiWMK+P183qUOsI7IZFwR5xTi1I1wVnkeUuy/2DLePMsVhe",
-	"ID+I1cXdAWHihuXm6DhHCy2YT1BB8TwS0qpBTY7GZTzxFB9/Jd6Ce73BexcrB9zb/3qNesCHgxYR0pib",
-	"br3Bb+RrId2YqebdTIGtFtT+bmFFWi5JzUez5nLUvC/rPVv3qWz27Gbf3bIHI9ihh4PB4Hfj0ljXQRGk",
-	"HgwGd/dXfC6qb0X023FzrEd4dRfEes9+WkfCmjk023UzrLn1q50Qxxv5HTYcxmqvhDoik1KXNM+hCApB",
-	"BtAdNj+XjXwPK45xxBWxoRNh5YfmfQrrkXyD2b40NxfUY0y++Z1Y3evNObScN7GU14vn/6cyo0nXWc9o",
-	"NVdCZ82THrOs22HnRQ3kZY+CuWyfDE3g9Yiqbspu9uwmitaGp2DOYgytteUW0rNQpi+4V9GGZcRLfjjo",
-	"nksERFNLDpICbNBbxq5zo0xMpNBj+NdPJS00K+Dfik04FaKEmnn7j2gmUQiGGU3/bUD63DlajfNpJjQB",
-	"/42z38CJNy31XGYcVZPPnhlX11UWGZ7MZxNZTMc8heMKuU2BGZs4P1RCJnRG8FwRavMPjiD9YEH5xFTL",
-	"ZF79TLDWIdBeUUlFQ45nyrzOMY9LRTVXQ4SeSHqkujBmNNfjy3TM0mv3JXdNiitJiwzGiywJAiIXIp1j",
-	"YEckUdc8z5V9w4gJVtDcDVFIWI2+z8bB0iGbmWRJ1i1Np9eJLIJzPwQLANXQkemFv4ezC3+vZmaOAQzd",
-	"fBeHveIMbCMxsppXPDnycrLF7MgAmW5FfqSDr/toCZI4r+UM8bXDlVzLYwQFbS9YMWIEXgBHT9RPnyhz",
-	"Q5OG0hSk0WEWgfUiffEVffEVffEVtfMVraxh+Gi+o5Vf/uJL2sCXRPP81RDqptf2Kr2b35MvfqbP52da",
-	"eTo+j9+p9bC++KE+sh+q3UGvPFKx0/0pfFQtKni/+Kz+wXxWK/c85sNqR9CVNytG0BH/VrvXek9X9K1/",
-	"aN/XalD/I7CvckApBPxqLT2OFWz2cmj1JRaga1ASA/+FnD0FFVlQ0ZDZSgQgvLrBt2jP4Z3LasFUz1WJ",
-	"yyJjRVWX0iOMhvhc8HHCNWEUMRFbypozGDTW5iGfjmaieDnQVBg1D4th1QcEMYI+FlVJDdc9XzBVYDMj",
-	"wDtbr2ipcRShaotFIaELcNsp0cuKMzwIANIIVg9VtTebZze1yQ+vt/o5gopn7XDmAH/WF60tNAlJcXBr",
-	"9AZaOeQJfX8JRBoZeTnxuOGQNwzVUjTPF41Ar3bh4LkG6vHFP+GYH25UBlRl3zYSmN3M27EMCWzKCtuI",
-	"yNP9PUUSVV7N05y5825ruXodLfe4h3yh3rPlwe5Xm62NL9la/LQtN0Mu9Pf/RfxuNxbidc0jsIn+XkN+",
-	"g/pibTpSx2uWHkvl1wlryIKiP/QoaqYs34L8653ND2zL3MteJNfSA2EEXCtdLwlyKW+qNZUDL2rIAjab",
-	"bqPg3nPuWmSF1dr2yBWmTINYA/U8oGNIqItypr27J0/WZco8C+h5Me3OXcjLwkMxR3bLsjLd+rxrpXds",
-	"1cPvlZkvnv6m9T6DbVzT5f+9LItm3Y+8mnAd4gpoSXJGb0BlK0UlR4xtgiALNlu9knigRQHastQkcdO0",
-	"iB1NimU76gigGVa5AuZW2H1q+cqeebNxDs+LD1k6S3PAQNSlisAtkJfs1vfXQOPdEE1W0KFOfGMumWf1",
-	"kkwXxoP7OoGToNPryCmA0qe5VPA3LdIxv2FZU6CNj8TJmHIRNL5YgzDejoGmLb6vec8RodrsPoCTYUV3",
-	"qVjho5XGilPJ4rZmJTtuQOLJnBfb6VHQPAW+1kO9HCUwcFc5BIQJ7BWojog0tGloTVg1vF2aDo6zqTyB",
-	"Z4p0k1ExDSLvvHAZ0j0i5C1M10jZoudPPQy5tfUSpHYscThbSDTVUK+EI3X6207rjzsAteUhoCbbko8E",
-	"jF5tRlXnDksAqvqDGn+/kLC7mxFRSDBQjIFGxQRq0j4FtdydAJpBv9CLVejjJW5Cx4TspJVFkDO8R9e6",
-	"RtrlCC9LkbZeljlmatfoXSPFGJLbjF5eCUYAP8SIJnhXQCW2YmhtQtmYGNbdgI+1/nfESrQPN+9XEySN",
-	"XfagRIxQ2J6ILLf3LAUZtO8DW9je334JgOU2QZ3aN8M93sfqduWK5VKM0MeapGPhWL3T10qteGYfnusb",
-	"au5eagTHh/laKt7cqxoHe0+Rqb3NOc+sIESEotpA9mOllw52ZPmiQ4YQ80FjC2VY8d2Wq+869jY5s5BC",
-	"7D50k7RQMUeW+XnN9YQ3vowGHWuL6eKM1cdenf35mJxIMYTC4rMp1CS/scirRQMcxWpmYskmcA1CVfPa",
-	"UqZpMRHNBsVlQMWuKTBQt1HIamoLrVCYuMj4Dc9Kmoeyob405sn19oEv3fowiXEU92CO1vxgLtPrOGQl",
-	"nnLHTGCdpgXLWIpV3OFhqp2AMXXV5+4kzJg+IkKSaSFHhdHQw4TKUmieo+FjxlJfwYbGixYYXR3f0iJj",
-	"0VxHDt1o8DqB+kqXeeRQlSxBJ/iqhCimNfbZCgYwiHEEN4/XMeeXbxPMcobqgl8IcN9PEbWq9pWD5tav",
-	"0QE0uPxehdNE1yO9YYUFyAr26J4iVwyAN/jP1ilIuoPffv23vcGgTuXUE4BFbjOP/DznQ/z60W7UM7fo",
-	"iWuS9M8QEC3MHLbk3vO+3SuWygnDFmU3cwwCf1tf4MOAWnJ25683xifLPDGv9bF24VI79SpcWuklEdhV",
-	"O7w5o2UND3NUDWoWBRUNLcqCb+mEM/KaFtcr1VssVa461AcSKICc9kPxnCooLw60ofqhnOcPy3Wy5rzx",
-	"ZpZbS/0e/Q5Sv+1Qt+MddMrqF3DUzsJxjIA+IHwgAUwWmh2SxDMyC+GH5ggYKgHI907PJs4b2ZD0SCJv",
-	"WJGVLLkQ8JS3wKdUKZY55MGKxZsXcHHpKD8hXSUnrBKzjlft9C4EwAUm7sQk9fT20B/mboHmuf7dnUAP",
-	"7vQ6dqRxH1mZcf1U6FhbaWN4YkdJz0ftkmCmYS5HEaMnjSv5AGhurJxMCgZt7BMs4MCUCSzh2MWfblhx",
-	"5Wo6bGN/sLCuKFYcoJ4+La9yrsZ4xBfDzamWa5iHvQ4dRpsEGybqqiuUkWxGHfJti3B5uoEMhsxDhEu1",
-	"QfdWrSh8wF0WCD1uPqZUaV3J3VB+Gr06PmkkuhaTMK8PsDEXpwGadTWNDeDLW0CFe9rzcOGna+GL214j",
-	"TQvMfU9r15QE/PATmgWzjuPrlMWQpqzVBM7svT77p81woE+ja2PQnbOe7Hagak4QHNhu384S2BnX9Wbx",
-	"y66AaP671dGqjpX5VyVMo4crqhsELSTc6vU6vowmGGGUb4eUEBXvjuEQJqA7Gsj4MovL+DL77DLejPe5",
-	"HBmJeVcJX3Ho5RJ+UWZDt7XgUmCUyOFQsYZrWmqaL24DpGNBh3ShC85APtI8DwikKW5rJTcOx3/bfWiF",
-	"SA/PWEyPqbGwlE4Y+IoO4cc3T8/OyfHrU0DLfnHyGhtnAJY0SPqZ0mxCuFYsH4ahJzrlnV5nkk4NNcNN",
-	"UeF5YrZ06JubLdjk1WVz+pw/zmsEi8JzuUepstH/4C4l1xWvUS1NfJ+EBNgg6lTtnA2rOrtAr0W4hXRB",
-	"wpJpXipSdzMEWwdN2LievZBCj1XgV3KmLoJQZ5KtYV02eY5CkgEel8bNxHRtMxGViWWrEqgcdadLoMOu",
-	"0dYG/QgrZ4n39QgWljgFE5M86nM+efrmvL8/2H/U/+pf9l88/tvBX/a+aSec7FiaLVi/OBVtxnhRcN63",
-	"YLqF3GNVhxF4cXRIY8pFZfa8YQrgBucHRnNj7MyOnbmwaBcF/kMAji8UsQ+RMcuzHsnZUJNSWOVhtd+N",
-	"Nn7rJUJy+QgdKGRd/Obf/90NYqeFs39p+ANmFAQ37hzFsMSjlnzvno/Ng/sQMn9r3/1hFW9+tw5Y8RoR",
-	"4fXiapE5PoVwMgQiC0aNDYpsAvfNiAXES/NQ+erePJJ+j1xRIcD4ZgoJSpZ6Z26BVrjA1liguUPkyCXc",
-	"Sjfdmik9f1oaD15UW60H3pCLhzQYaKrpWHxuTRXrGWLTwJiLHDofIip86LCgk3/ExhtBaGY6vRwXl2om",
-	"0pa57UApl7WExMghqvKqoKozjCJDDAsLUnbJMzipDgycdGN4F4swF/MnaUWK/LsN+3u4MxXPJ36BwZAw",
-	"hjOten+4Z82MjVaHOfZIUnOK5deDVmGKP0iLhW0mkbsm9Kt6rnhnp+PD8T2haSGVIkwUMs9Z5s97r4J0",
-	"BVfphbC54pUh8vf/Bcn+tXybMNexChJ1ExtPSub8qhfCekUa2q64jiquo0nQV8U5kZ3a4o7ThYDzRDU+",
-	"05TI7tlFxYkQEth6XiwDLC4EhrRxUtheJYwib9q35EtTDW8QunbZsSJKZA2EiYyYe0j39OwV+frRYG8N",
-	"aySAMI8zZgt/DlQX3KzigOeWTX8svcUmQ8Rx2kXGinzGxYhg/h3UkQE09ZzwsJkQNqiBwEmjYrooR2KI",
-	"STsfIzdinT4YqRxH+mCYX/+IfTAmTFNnHC6zCV+4+9qCCliOteiVOZtCczljL5Pn2JR/zKfEn6fYnlk5",
-	"HKW76iCmVNNcjoyxDp3/h3zOxulMi1E/99/8tOj865SX9DpWM2xq+3AuNc1dkzw59IqkE2FxxWVv/1M0",
-	"BaiWG9+y1UrxQq/kxxgm3Zgjt8uvQOtkw1L0rYPmb7eM64+Cor9NzXULgPvbrB/7DOD7C6j7c5pJszEZ",
-	"SJElgPl4Yu4Alu+0iN8FUP5WrerWHclDkMoVRVUrkdM+nrFcJQHuRu2PlTmKTTb0p4M1azZk/xjwaBva",
-	"LUdgG9v8i0ra/g7MmVbnI0SZrs7GXsuzsQH276cGAftU2vqa8F93U8/XRIG7MyrSFjXrkJO1yLfesqL9",
-	"6fCZ/uG07v9MON2NAN0eMSoaKgKGgEEi9HgkO0fE/DuCb90C2jqV499HRGkbAXIMTX1BOwjpaIuYxl7V",
-	"/5Rwxk0a/efXzNfRoBsA5r5o1NvUqDdE7V3UjT+xVrsFxL8/ksZ7Jy32jjiOW9dSl6maDaOJqp6fRWnc",
-	"EP/0i074O8OvrK11a+QdJ823j7qDBZtzVUVLoXdOPCr5GwCeXtQEKwEVLcytUgzuV/68v/87Mfy4IZx/",
-	"RAauPuZKZrOwkW/cQbYotIP06+VnAe57spg4vayqvaWzY2lG/wZVeA4q2aupUAkib9U66qrN1W/BJdy+",
-	"n+P9zfmEAMBqhzNlBWZqmXH1yNUMXCRmVIKsgb5dff07ZUsZluYDNmQD26n25mi0ShVcVq9QjaHp/Naq",
-	"VW16NWTp4HGeq0iEE7y8FvFC+GJE0p2rQ+zVq/sjRYhYVL3TC+oNSVdIfSHcpY9YfrhALzHfvk8tuprZ",
-	"NToKB8uVBaiCffM5qAUgQE5zrgnXzeAsTYmuYUGxcBCPVToTZLBygdkBsRKYcA2iVTZcvHbrFb0upJEA",
-	"RTRR4RgYMu6t3SWYt/nbLjfsrJEO1UrtxMfp9ic6imq3I5fnAeUqagj3P5hobVbVl8PPLD9TcK6jrMQL",
-	"CXNI74Hkg2Yc9RyxDUF6AmKA/FSareGsrx4+zdqXczvpclc4G19diNAdhqWu4S9sk2Aer01t9342oTyP",
-	"Ck7RJFEb4DTqYAcISlvb+pXjXB8IAzYgjoQxB4BR/zifTFjGqWY7Hwf8wrGEO219W7NgTtxtCZhr7tj4",
-	"uDkSTBxWIs46zN4vydKH9DOulUOUUT3sWqKAoSIYo9JFmRrBG8PrFFLTeMn7MVHg3Q1+rRePOYCkpozj",
-	"tsBh9vY1kKvwgW9m7cvj+VpasdikkPCZLK5zPtTkjA6ZnsUGLm8FW6uq34IEtF9L/0CwVTxntvJfyHWa",
-	"4VqKardwZ+5u8yRQYDysi1kAsBCuv044BUPOXT1mM+gLyTJQf3bWUKFhLOa9Mcd7W6YAL/EMwZ+ftg+6",
-	"2wM/wxJKMrfUJrgyvdZ6BppEG1hCWOiGOSR+eWWBvCJkCC2rqvCT6xy5Rh+ETYK8mtlUMax9Xj7SI0Jz",
-	"hXckT8/pKKmDtbfLnZpPXoLNqU6lJ9yA9uvQANXChzlRFX00s3Cot4oaU1Bk58oWjMY3pXpcFVyr5jLr",
-	"pYQ1378DzhTCnq15mmwD4/mCmjY8HkrINmLxSzv3ARgLhNnNUnFFhrJoKZpayAFbGbdcDNhqyUUp8JLd",
-	"9se8YPX93IowWHHs3ZiC499+vVsfVnzx8uO4t9ZxrI5fWNe46titOGqOdCNnZO+3X//t4YBkXGkuUv2R",
-	"zktbUOB4PCacyV1yIatKzhVsZPW05pZ1kzMa7aDZaDqtPnVrhW5i+Q4hya0gqK0kBFSS4AvaWbi4280K",
-	"CIh+LjcgCV6RfPwTsX632I2Ckh+aFzeXgq3dNYACrHWaWxnajPGyDXNqOrMH+sjXJ110MHfI/GprvLrm",
-	"xp2Lzl1PvR/9EoK8K7+9s5V9ZzY5b6OuGeLezPDzTTzahFbxUQywtk9EM888RaTb2ELmTCkpeog0Kwui",
-	"yuKGzRa346rgZmTLR/gcXvYN3NpKb7QDs1hwLfrw1ubjWvEa7tqo1wttmDHcUsfnaCV+cEYA6RWRPtNG",
-	"fPNB/4oqllXQ5sZI58J6nVJHsYvO9yW9bI9hk2pt1dx8SJdNpnoGgT+Ud9A7c2eNJrb857CR7WJDWUds",
-	"TYJ2rhm3lSiCsUxhxrmFW44LX7smq1nkmb0R7Suu84bzbL92TxG4qW5vvC5YX435UBMu1JR5xLrVsELV",
-	"OC29ukEExBA85mgz3NeVx/QOzLTtaaalls+5uI5UqE1zniK8ml1CwoV1M9St7a5ieJ95MUWoKPLEiiMj",
-	"quM7vQkjuTtnaHfG1WaHGoutU3T2OoHclQW5YjNpQ5NMZDvuH7X8kGg++xaPW4st+RSH7y4KSOOhW3mU",
-	"/mIJpz7EBI9JQrqUADmC3x9oZadHEnN4EtK1DWL9wd0xByrBE5WE6TP4Njjj/GfEwrxhs4bYdzC4LSrw",
-	"otruOeUd5pcskeftMhdrBzKWvbjdk/ZC3tR5kCvrWyZXu4Ld7oTStf0Z2/qZ2JItshRsCisIQjTIsCig",
-	"UJ+/KMAMc2s+gLNyMqErEVH/E3kBtu8AWOAelRGWrLLQPpHd/jksrab1D3J5Fs0ql5bgwd6lgMzFJns3",
-	"rQPLroEi2S5hJIwduwfW6XtkH7GyS63VV6VND6flKLjbxr5dkuRSS9RzGS9Vl5Nx1f+8Zb5L44ph1pkT",
-	"cT6l18wVTFUf1lvHYnXKhSPOCLs0zOhYa2MytrEL7a0WZ3SNlkSUg346tHHJoDlRDWH2ozcUqjca/zQd",
-	"gx49Wq9jkJMA65yvGsXUm4ZvtSkRtCKyXYhq37ynKrwC23fICz4sdQfc7dZ9ih4P2idnfWkK1MpnG7Tq",
-	"8SF836hnkatHCHF5556AvzVrKlZHjjpy8VKohfTIWOaQx+kpPfTb1cVmyF3XUCadRzTCHfl6Kv8a7gI6",
-	"kTVz/Z73Baq4M3CJiW0fjPu3vkGYiZksSVZgGUcL31bEkdV+b+/gtAostvrebrS0bkW35IlZbwvu4uVY",
-	"5dKwC71NrX+DlfeWuTu4jZZ5t77mZMKowESLnTWWfUuG9FlgNMzBdcjbUD/mNpEYk+sLhmxuqbr+Spx4",
-	"+bmuww5Q6JVhfdX74oZpY3uC+JRycx6ocOj+tSYDityYNzR0NbCdElrA202NqixGZ83Z2VX/QtK1WtIO",
-	"oV76WXclIh3Vk9PiWhqIni0rf3PHsDapXuM++8G8W0lzaHqud2LxDT5BGVomM+13zAFyXTM2tZUwNzQv",
-	"GfA6y/d2Pi3Rej8zzOdT0TDp7v3267/t7Q/IBF60c+RcGEbnrJDBhUS6ntWxZfYH9UrN1eW+W6Z5v2pf",
-	"DXY761kMGx0G/73BIsjOii8uYa6QOhxR7qC+73Ysq7zkgIqumOIZU2AaQjpbhF7Xy4nH1OiPmhK/nTqH",
-	"al5LuEdDKaGr6u1eMXMsaanHRlzt9Eji89gT0kUvhqHlHrnhCP7lm8kHgN8Y1XCFvQnpGvssK+gt1o3M",
-	"lwj7T6yuBq6ndUegMNN6DLtHGE3HVXHGgvLf83V+uqACtQxFrpi+ZcwHQCKpv04jXNffbI2WiIkQfH/N",
-	"l577J1eWqvph17+3hGKsg3xZB3uSDLnILm3fN1IwXRZmD/SnKnP5BDUl0JzKN6MCOOStpBJvVgjxj1HM",
-	"sFFlQDXKZqI9jy7Ps4KxvhkXrA0K+UcHZkoFTaGbh+EVPUI1mUilycPBfB8M5eqJbmnBxrJUrIbGvh5W",
-	"Rz0vuXUqcnDY17XXnLZghOeQC8Nyzdkt5MSlTGUJmcgbBnEFLUmiZXVl8TDXnlwrKyt47xrPzdFL/fP1",
-	"l8Zo44l1uz99r5lQ6y/gOcTibr37fnFBlgQAwgePSE6x8SsVtY4VUjBEwA2L9Dc8TTiW2DpUK9rM1H2a",
-	"Tka6CcsZehMPQeVszAaqAsUsZ587UDwfslhsZYYRiAij+BczNXfZu3lXx5uumNINOrxPs6vc3j1iYXc3",
-	"8VbXMAHmYF1gg7DsFDfHNiia0OKaZdA3+ch5yquWJdXAbFsuixKMpgleaTDAVoYKbVPADUKELGQTjTlB",
-	"IY3OQdrnbM0g3nU0u6eZ6jdI2PnYeY+bZjD+mf5Mi0xhyZttw6mgDedKbsMCPjyXwhjkLdZgf9zxi7Go",
-	"Z5zl2dOikEUky4NpW+sfSZfnitwWxsK3Gn99gpNSaQuZvIiaHG1kQQs6YdF+3i/pxMey5HDIECTip5IV",
-	"s56tHCzIGJpXEP+auXAMHbFLxX+Of9pY3LEPg9f1NV4l3TfPTsijx4O9HaeTVWNBf8586+ormc3qw7jv",
-	"sfJWyhRc+viOwUdXitSmvVydZq/YDSu4BlPEHTouhhJiT7eAap/xctLpdcZ8NAaDmGue0jx6Bv0ZCRJ4",
-	"x1xBX2JdUA4pqQ4CZSgLsrf/fwC+sKbDYd0p/2B7TnmAb1raQw+gg1Y4NTYq7FyZWbMW0nab5Fq43SXV",
-	"IrGexEGe/yxvyYSKme0RecXAiWcJHpYmHupqxP6omTqfri5zjVpMy0TDT9UXabPCTFjzKq7s13vNLq8v",
-	"rKvYWBJhd9caTAr0BHFJcraBmuESNzwraZ7PIIxPBWG0yLkRejTPd1aVry7rBxuOaiQ1oaB1V6k39XdH",
-	"Xx7ArC0Kz6px3DSma6zf28p63Jd87Z7ybnkhb9t0B7rm02lscb7Bjqm+g6pZpFtm2+uF+HbLuvHOEaxb",
-	"rWomS9ufVqNrQZobdyB2VNA13Bu6CmIX2Z1l1HoXsou1Ie6Rua+3oL3l6WreyfpJ89Y27/6L027tyYwy",
-	"pjhwSBxDCYLnHkDJ4lWuN+jmdJelRG1n2kjTLbMY5jWjmnReuXRPgvs3kb9OVK58ALANW5cKLoytuTwd",
-	"uWu0Pn0/rhE6faNRXwLvhefWRyRoYJjEOhgCyOWkDTz+qJh+bgdHtX2r1rRgtjex2iXH5GavaoVa9UCF",
-	"SVdqpqEf6B4gC12rS9GMYgeMKS00ZDsZxgX4+pADRl0gu5BAA70OyP+oDg4z2EIqP2rNX1L4cUFR/sUO",
-	"RWUQ0kprnpOuWbYiNArh1x8lOAdq6vddgfr4GlGTRsW+kDlr85o35r7W4RfzhAu+LNHZHaYcDCKElrOL",
-	"umLLtnUSLAF8OQ/h4qrjLFtTBGNkvb0KU5HnHOx/M+ZMPJiv2kwGNdHI6W1CezPa7/y5tU1zoXcXzfPW",
-	"9QDVVOdJzKpHL5osm2osThNHa55lpJuzoSalQAM629nCaJZ6FRaNLGwPSegQozPML8oqwNosC3XDF94Y",
-	"Cr/fuKcvG+PRbnQZV9OczjaFkYCvtEvxnADIrv91b4Va2kKVO5or/0Kf7IJyt9L99Ak02oXtmYPzb+pD",
-	"bVtb7pLjQGtELL2hLEiac+yZL26Y4EykrN7m8kOv8+3bv5wtHudrNqtzn/jW4YLNW8mjqHy85ln8d/Sr",
-	"LjrKVEzOzpG/eThG3UtZHUwu9hQ2mb6StMjuKA2DNz0VOl7lectFJm9XJudrqqGprHqL98/Pxr6mhwNc",
-	"MS0czJJOBk1I3k1aT5W1F6kBoojIsHjlTmln8NqgDsSqQHYkvdpk4stR1X6vH4bHAntt+A3UIigfmIYi",
-	"MIRn6d6a61RAkqAsrLfx+NQ2+bbhzRFT0L04ktnajtnhd0kqb6xnfnUo45rNXjckWprZ4SKGL4fA1YRe",
-	"s5pMrH9ojYSTB4NI+hktRkwflxlwqNh8ZTiiyk6vPE9vXVaMRe+QKAPnRtkciolVNNk9vZXFNYRmWuOu",
-	"zMvISCOKKU8b/Egl0GkDqvA6n/nQSPoA/7Me5YedLiyRRzAYZDZrICs6YuHxeEGL60zanMw5gbzuRtl3",
-	"R7YH4QJZep0b82Yb1Sw9nOO7pUsbOVoncdgm0nUJX64F8gYgTssafX3odV4EbbGWCfE5i7244rqgxYxc",
-	"s1kfc/Fdgy2sf5xO+4YW+ZCnhLm0prqv2cgVpS9ThtHkzslJf29wsG8HXVP2gpFXS+rbmUUcClPf/z0o",
-	"OTyybGJE0xkxP9/BzTZlxed2s70u5FXOJlHE4DfPTsjjg4dfkSneRDKZlpPosUxlFk0LUhrTqSc0HXPB",
-	"qha/rCiM7iizufMEFQrgZbscUo7tUxaT0G33vuY2+YIc7O33bGZAKovMcAabhmafqn33IBaxaErFOCbj",
-	"er9i9n6aUwGjJp5gXZGXTG2b/rmZurQEsnbaBnOZIwuThkRvec0EYSIDOYtrAGkUXx08Jv/f//Nwdz9Y",
-	"fNKFOC4XJDF/zgdbuID9uEQdv3EssWxUzvKsn7MblpNqT/HLqjUXChJlYlWnQmkalebnQUYIJKvATjgy",
-	"tjtijuVcqgid8vs3e/cdaNd9dP2qTkOWE1M62mU6/LzhHm6NIVz+t/4bvNQ/zRLXaJzZXJq59f/qapAe",
-	"DAfs4OoRPUj3ho/p3oqC68WB/Pn8/LVrgbZw3g7299eo4LQp7L15+leYRe9ycdw6m/fW5/PXihKaT7dr",
-	"7zf/7e/enJKCDRmcJdSOfetuteLDY62n6vA+7my2m7Gb+/Zmdb8iz37ToOYFtblapYDZ1Y9JbJef+QaY",
-	"0AYKUZXR5irKj8KmVhYnwGqtPnOvRxIq1C0rlLvjp5L/HKtXgJuaEjpdliiUyFH77nuK2Md6FUZAKbAC",
-	"dOcIsnyZMQGN/LS3Bphga8ErHsPTq1rYLk8YTYzukfjsTBVZLtJNYAMgTFSwYamsf27RMczuntjNlqZx",
-	"e0TJNdPfjYYBoWy/0ORkLHnKAuhLwVhGqCY5o0oTfSuJnNrCb83ea/Db2LkGT2l6zXxxSp1+YszPTYDw",
-	"rEcw0T8E/ataGtdP6E97a/eQt4Ovpbn9YPRgxZVmIp11ep2TMS24mtBOr3PGBJeQYvduG1bm/mAV5Kft",
-	"qt+AfmxDEpUEAD0Az4t1I0ZyX9l7XU/rezvm6ZhcsTG94bIsyFXJ80wRXZi3DanSTOn/FnNJrphomyar",
-	"bqtdm9VbxkdjXZv83vzEz1JpPkHw3nhrqZUlnS5TPArJYJbI3rnsgMV1fmB7P1UkTLrJT0pH4eJ+Uvpz",
-	"a++1DQgSRxUXo5xdpsAAzIKWuebT8Be7SgXV5lU9T2Pvol/xnHi9EBMe0MYGIvb8knQsFROkyzOPleN2",
-	"4J5yd1nJgtIM59dP6wxurpzp6uNULwWAw6ulQEBs88QavKQXrFScZOcRpeLrWepUVmnbNQn+YxlA+jRC",
-	"wjRlZ8GrNqpC2H8fTzxXalmBAGSyLBRr+OK/haqN1VBYje3wjJmOa+T64cUrVx61qVxZUjagLDiCnXrT",
-	"Nr9q8MceCycakFR2jRZYFCzVoLRAbFGWtpK0qpw3Krpa2tjRvmVJscZYSoWlGtydRtCTHP9eXOwmmwgf",
-	"vqcMXw1ASD277SZyL+mRRO4nPfLbr//hnVhzBCf3onaDlY1LvmtuicL+YG4z+FlbAv+Yjy3fxE0wLOa3",
-	"GUAstCy2v3FtsCfWWNG11Kh5c2r1WlaAIPWx7MNJdTJiLdsi3KQ5F2eY07C/yP5rwO+rdIgVvLZ1TSlf",
-	"S9a0CyiHE3Fx5UCpXnMpt4P27yRXA7pXI0VGlQDM68okwHrZwAbWntpox3+LMZJQjW36zD1lNVgSjDki",
-	"kPbWlxo8QIirVZyhyuY2yI8zWOWmQ+Q2+Q6IYyuIegvk1o7KKlTazWlrWzhnrYhxXcPrrtTnGfseEmKa",
-	"l4rfsBduKhiK2Z7RFafOVZTYgDKPin1Cuuw9TXU+s/C/IOksl0f0FWfRJKRrbpEFmciC1fBX8F2B9dNo",
-	"3LhBbRMn7vd9XtoR9uak+3HIboGi3rBUTiZMZLSVy2zz6sxpYV1HgZEdK8tsWYuJ5RXos3ZlmYVHX3Gl",
-	"rrY8E9LNPlpN5hs24SJjhQ1KrN3ES07MeAt4y5FHqk1sqmfSs6q1m4wzTBZweOt7M2FK2QyCBWEkNSOQ",
-	"kugWqrBTIBPK801YbpAKG20k7OZXjwMD9BI47cYyzwgVpBRVa/mgx/nCXDfOt324Ot92yQbHK84+NYy4",
-	"inbVcqMEa7BsA0fRuGnnNo1fOcLI5hxDK3CC37VHFWouqVIYL12W8fzGOn6jjkgROMorFzH4Iws1jfoj",
-	"C/XZi3YAHiSrfIWL6QAWJhRMXJud7Vw9XBNgDhH3lJOjjdHWhGeJk7vWmWBP3dJ4wyJxpg0FBJANx13o",
-	"yw60B6l1ZOAY0YJ6ttoUKBjNXol8NpcYXEGhQF5MQ80kjoUqosqrCdfzXQNqoZAm9+MlmBv4FTf/GLVW",
-	"AM7NsDoO3xbIVLE0SqaKpZ+dTGVZpOzcx5ltrKJDp7wTCdQUiN6LKc+y4CMuXJNppwsMC8i+Mkt5RdNr",
-	"/JeC/Gnzj5nSzOgI5gMxFaFKwD1ONb+xisZcrNZcYc8tBuHiLjxxfYYdTCHBJwjVRMmJzbt0BgNm9MaN",
-	"7JWZulNWPKGz1i6Cxdk9oZ8kW3luyeoz89OIUnt0yC32ZIPVzKxJXqswa1MfxFZNcfnMbBvSGqTt3PSC",
-	"ovDGia24bMyqdA6IYgnu0+ZNX1tXO9tc7qDoOQTuqQ+73QqW0Vzn5+bwdYXUJGPw9h3XApxczWxGTiQl",
-	"wyGExmkFMEXjh9LDjEYva6lpHrs0bynAfXXUUodkGkEvXbIsBaNxsrqavboVMQXBCDXNBELbYhmVRQEB",
-	"ngVZrG4JF/jYmqwIhtBYh28/u2X294TOGr+4bd7nZuCH2/Prvnz3/CBjloLQy3nYQs7W+QnJ6GyhgLYt",
-	"e0sba8uqAZ8KZXStCAZegH6tnr6fcvOlMxnzGAbtoSAGbUUnmhHMPupoDso7Hw/MxBqaUOTylildZ61r",
-	"0soCd47V/0mlX6FhvcEX7JNWdqw0bhbmVP9+r3m1l2/f3DAWNrG5pLqxYEhWa7LluqD5giBXE+2+uHqq",
-	"N5zdrq/cuSvAExc68/SIbe9DZEECF4QHn1+t8wUIL6uF72SacypSdm5khZp7/KRinXPcYA5EppUqGtDU",
-	"KUDarzi7Fvd+LS33TZx55TmJuXNUhX0T/vj3fyd7g0EPHNYZS/mE5kdkUEd2bo982dDNOvheNbRWcwWh",
-	"uT73Ac3GHpo1Hjenp3p426INB1PNqk69Czs7r/ZHaDVKaAvK9YrDXSkU60jOZrhu0IIsWrdrVu7xTOEi",
-	"4QrxrRC2wno8NBNU6J0olPhWmV8b4fwa1UiLnTi3KliQkc9eL1ddP4q+VVOXY41EgNcqBmDGShO4P3W5",
-	"63mu2py7bVN+qJRHVq+lSXtOR022nhcA27LnVti+wQ2n4q1fraUcLGLb0NFqC9Dc1IZnqAUjMD7MlWsc",
-	"UUgdsP2adGw27BOYDDC65dMKGHuDDhPfoSuA59uOZWq/41+6fMQVUS1yWJw5JoTwUVkwhXXOPXIl9Zgw",
-	"kZlTbiOZcYD49gibWra9NwIED/jv0Zm2agYwlAUZ8lwzMGOoyIgRdCNZcEUjmbNSQCE/ZgazCaOfsg/A",
-	"OYivmDGJgg3RJbQiOU9dVd3qqoRzLxjBOw2VWPj3pQ0dmFdC7ZyKi85rNnvOJ3y1fowT+Iu/3diDONR2",
-	"Tz63N7f2bYUgTe5L4XijZDM3yGjrVKY0do0gx69PyTWbQVOiCb1mpISAa6VuQHU0K0j3YP8xBnaSN0wX",
-	"s/7xULMisUk2ERSCSrhHBf8LLkrNWnCH6t6lUrC+xAs8bJJOj9M02qA6KRjNkkOY84uT15BaS7SUuToi",
-	"ybDM8+QQfzP0ibECuEq635SKC6YQs/6p0KyYFlzVk1WMiWDDQcZQKPM4rrMZH28aYZg9fXxqjb/+iAlW",
-	"UJtMasZDC0boDeUASNMEsY6WuE+lAfOyMDzXzgWG7mYSGepC/gE8XS1vfSrRnTJnMchKmNMdoSK1MR5o",
-	"QWmwBCk3a499dgxhQkHkN1TxFDpBMaGtXjefOvDw0UruZoehWFowvXQoeMsdhvNwb3/lcEaFYWjxAsoX",
-	"pYIS48SOOS0YVE/SXCVHhIqZHmP/WOzoSMnBYECSUqhyOpWFZtll9fZkd7FYKxZLjY3jbEpT1ldsSgvw",
-	"7KrySjFIkoAThkcn8Sl6kH5x69BIqkEbA1zeKtKlwnEnTOCfMrWzengLUL9+4ZbQIkbhY5qPoeJL7cDi",
-	"FquksT/kJRexMMGQGT3A2BOKpVJkDU5Fv54R1eKaCb/t7tB+w2gRhaach/cKR197WW3gsXUx6uAS5ISa",
-	"QRrB8gD9bTUc4y1VBO89IqLMc3eGEoyhQAFEgjckjVCNKxG4NsCYb3ZNVvDA9YkBIpdDqR7zqeqRq5kF",
-	"FHPwZ62zgxqBQf8gWJN/BKD6JtBLu8G9iog3Q6w36/ENFRthN97NjdM0mo3wnP1JWDWep3BjBUXfdEaA",
-	"7dMsq7iAlqQLuqiDDXSRQNBnbDC3PcBN0M1hebFfG6A9MzPE2Vv33MSQpueormmjnk7i6CSCwONm9TA4",
-	"sFiEbS2hbkoV63OhGPRcu2H5bAEt6WHdxHsQOZJ+MCdw5D4y6czX2E2aerZULLIRQdsTF6J0GqJrMic/",
-	"VmeQ9U08+ETThOP5WTDHOo4RGjIVxJG2/YWAU6ryKnHS2zx7z5nGvz8AIzPpLUALgybzBVO44zlZHAcN",
-	"yOXukK3mK9tBbP3o3Dm6Qm9kHB7HvH2Rz/bImI/GTGky5IXShzZ489uv/y+h2YQL+NeECjqyv9oMvtA/",
-	"AI8A2PaEIzAf3N7pdezNUXdBoG0t+jOsxmyTHFLoXUugLgHKbs3vtk/6NZupI/vvMVdaFjPDKq7ZVIdj",
-	"bHbMBvSoWFoWXM/OzGJbOwAMleNSj6u/njll8Nu3551Izc3bc2IbhlzNcL0y0lWMkeT+7i3L8/61kLfi",
-	"/o+312r3RyVFAmVDVzMIigv09mYWP0jPLsS0kDc8Y8UuOckpn6hDywS7FYeseGcv9B32bF0SzUlCp1P8",
-	"KTGUkFyIbgIbZ36BnTP/sFtn/mn3LtkB11ACFl5Cuuhq6pEEbeGd3QtxIY69nUu6SX4NI+kRmPLrV2fn",
-	"BMGr9u+bzUp2wIQ3mq/HoKPKNkI0y4vsfPdCQM6v2QnDq9Bg9Ls21npaOTnARRFBHTP7RvZ3B87RUXdi",
-	"2BZuiD22v/tgd2/nkCTo7riiij066JZFzkQqM9b1Tp2dw4Uf0X+ys5P0CBdKM5r5uorKkeFbi8pislub",
-	"Ggx+YWaTdPoXNovqUAtrveNebrvevTh5baeszFHZJaea0FQrt9DokDCHC3RS81p80knyw87f+i9OXvfN",
-	"CCrBM+Xm7w8fAN9sKGO9GoHYwUUDlW19q8051LI+FVk/Yzcsl1MoH5jmVEMs4Pj1KZDSn8if/vTc3v2n",
-	"P5FusgB8ZlUEi38G1Fkl0qsgc19TkdEiszkpF4IQJuDLjPz26/8EJC5zzFQv9N7T6ZQAqjQXox5RcuhS",
-	"JPEsTSBy43D6bMTCvNocUvOWlO1i1R1XRAl6zS6NIrtrJ/bijKSyYMHE9t18gNX1bM+inttj1XO2RM9Y",
-	"jVyoXpja0bOftqk2YaZAD9MwIBkGknBs0Ml3XadlxjXJ5agacEonLD+hih2Z9ypGCwS4oNeMJDmfcJ2Q",
-	"rqtP3R/0yIS+h2bN5DUrJlwBBibpQoXV5Q1nt4ZRwB8s4zqB0eLfV1T4azgf8yf2RKn+xqn7N9k/8V0A",
-	"NTaR4tJMzb4apoS37xDAG4EiCCjEkjk7dNmbsNGG5ylbH5XnR07K4U/VSGvT2GiojkRqAz6qcuENn5Qi",
-	"n1kpJm9FbYsb9te9tSrfUlWnKiz6mOyStwi4DOhaoD4j20ZnJFDlU/BIOEjAlBYFZ4okhnXKgv8MnPKQ",
-	"oMOOIJ7ot2/PLZzoUWiymQVX1YoDG4d9EeyGFdUF6IMJnwbERTCSPZ5nAp2jkEE7HLx/AikJjxh1Gp9I",
-	"y0LJoj+ltuThELVT6OoZodK9wQAlGRVETulPpTkUsFiwNfAojDg58jVN+KHkF2KU0x6ouZfVjT0ypupy",
-	"IgtGPuDg3jp0a+rbtVNB2HuofhhZPmSRzsi0AIcqx/VNTof9F0brPCQXHVxly2NwpS86CSLdwWjtpYQM",
-	"Oct9lpVZ151d8lIKRn777/+DHOx/DQc/t3/u7cMo0YniEGBJcpqxyVRCJY7h9zaMpOgE5ETAT80v5huk",
-	"YEbBVpbLygLX0K0aVloSSjI+BERE7HxKuLa++/19FO4QD0SftRU6Rp0uONPUIsZjdaoTK8evTwOP1WFn",
-	"b3ewO8DCYybolHcOOw92B7sP0A4cg/4W17jMlVFTUASY4Vt2Rf7CZuSMaVQTvnq499WOEes4GGd19g0N",
-	"mc01vHqXnNB0zAjXR/A3KaSmmpGCFiyHRGNE57bwTGYI0H7AWEKW4syQ9gcDTMwC0GQwQ4Iz4cYfwAxj",
-	"t4IfbO+BztOz/YePwOd3Y9a0j39B/4HOg+ufvp59u3c1ON8zWwDNBzpPTzq230BH8VGn13nfOewMv37w",
-	"6tsHT/bfP9v7ZvT1TXn1WD9ne6M/v/j5r189Yl+fl+px+frPN2/++vS7Tq9jXvP+8tnTn9+UjycPHv35",
-	"+ctLXbJHDx8/fzn929tH05PZmebX3//4l9O3pw/poPPh3QerAtFVJg8sESgdi3tlCFQxDZ0cHuKyxV7l",
-	"l/f+qdCsEDS3wK2B0t85/OFdr2PhQs26QVIV7iOc6BtW8OFsbv+Vy005/KEDVsK7Xud9X2XXfSyNPuwY",
-	"nbPjfpwwPZZmHywkN/5aMAVVX51D3EozLKf2mMfv++jNVCq9Ws/th2onhI9qqu7B7sFOD/TQPuqx2S55",
-	"w3RZCHM8jfli5nshbHU0uBA84Vq2ge6AuJAwCg3ocifBMJyuf+iUvEqPNdoQzW/pTBn92yvaiXP5oLYK",
-	"LqJrNrMKLxglNf07MUyIa2XDmW0skV1y7lGJ4/ox8DInZq27yYE1G5Wi5yVm9VxwWknX2V07Xu9y0zFv",
-	"xRmZyz2fO4JxQhA9QfdogARm0D2Uu9ruK0boRNpO5fBaeKcVfYeQB2wNEbh6BEAUQQTVYSijcVdbDqXl",
-	"1IP/m9dSRZQ0+++nioikN/Iak7ttPA56y3Jtl4+78NguORakFMCIeygu5p7MzDt7hOKrrdcvkwzzSCcA",
-	"X4FtBDFaDWh7+HL4Fmw/Tm2vmhqSSGIVcGysWZkfePVPf+qhAuZTWLE8khSlALstYzdkIjOGW/b86fGb",
-	"l08unzz9638F/NZFqk1QgntDHGX4If7qrfbar4aYHEa71xdr5O2OgxlMLXBfG9LlyfPTpy/PL8+enrx5",
-	"ep4Y7ZELDb4IeCdkyBSlsJb7ie2QEzIMGZqqRBbG4iDzprLRX4ZgsXBBqLgQC8zAmLWJtUh3Q11vHrLd",
-	"8ldwCZjTNKvhgl+IBJC5EwsK7nfWHgyjbc9tdq8xN6B3IeaJHgDG7ReQqciMGZ4hCfJVu9Y5vyoonHTM",
-	"rjHqNagxdZmOgbZzG7C2Y/zGdoZoEOnv+7e3t5AS1/e+hWxOxgdJJUZILAc2mEv96OTXl/86eXzz/eTZ",
-	"7PvJs0fp3/56kP7tr3vsn1/epJMs/9cH346zt+8H/7r/bJb+8/tOPVmjs5iU0fERf8wKai3La4kzH+o+",
-	"YJtjdzdVqJ7u0GGzb8dX/5zyV/zbZ9/9fLr3kp+q04me/uvJ6aNTflA+598+3mWzb3/O3p6am27/9W/f",
-	"Dp/zg/JUDHbT/VzU8wwOHzwaDOpzx5yQem7CoctvWHddbBJHg7KDc7PusU7PumxgnUDv7J9IoQsZi7uB",
-	"dCWJkH3Q1xPvgKKx+I75/EEbbeobmvnNNI/srX7kO0Etn2BANwd7D1Y/9JrOckmzcymf0wLbfhzsPWzz",
-	"Mc8FXrCMUwcGfLC/3+bhaSHNitOrnD0FXyw++3j1s+dSvqBi5hIVt6Oe/vKh90vd4fnDuw81nfXpe2t2",
-	"potsfYhNmEIi2lB3RRYX016tShzqr95tF/joGs0vtO7r0BhQ8ziTZeEjw4ZLu98CdtBD8Y23gg5zS9WF",
-	"mKD4M9OXgu0YM/7Wxzt8ug5AeV5ezRKizEkBpfeWK7ZLzuRQ922V9IUIx2VkmQc3tS8yKwxxE6qucc0T",
-	"NZa3l/YFqDDE5IYxCI6DJTI2bEEnTMMJ/yFOONUt91/TETvjPxvybnUvSihz81wKnCy00cCOQMDz9zZh",
-	"to9g/eZeJjIuRruIa3JVMHoN+bXKu5J/KlkxqzzJbmlrLKcCtujb1JRLqoN4Te3H+i02fcVeqv1lo9B9",
-	"+9+sZK5RSd//Oxb5WWxXks9qJAgKEVck50OWztKcBTXysTn7XJx27L/a+KrX7coxgWbPFTSMbhqHBcBb",
-	"dxSYANBiDHWHI1fWK980HOx0dok3IbpLu6GdwBOYMLSSvM/pSD2DioI2h+FfYIgtbjxxKVTPCjlZ64Fz",
-	"2WmxllkJeCiGTdsuqFwR7CPTuKCOqi9tIUa1mu2KOVoNyjb+WWs8Wm40mhUrejaWt0+Qk3aM5LubrohJ",
-	"GD9AfZmd8CWkoaMrqCqsupymGmD/UlSwLnnm7qkY02Fnf7D/qD/Y6w8enu8NDgfm//+1Sr0zHPBwFb6X",
-	"UftgevBGUeZ59Yt53v7ieJn75oP+/uB876vqm0MOTNqOcmgW0Jjy1cDBjqBqsnwwXDnB5ZMeMImo48R6",
-	"tfUvZFbmjOwRY+LnLBvZ5nOdCpMeBRl8GiCuPGBk284YdWPBgUG27jPhCG6uA4GDhtxDkgphG+1qOTq7",
-	"tMWyA0fbVZuvvV7Hq0Esg7MIf15WwdMqR/MQXNaB+pWjKj/mU5BP82zysJPK8QosO+drMN9K4XwForGR",
-	"ON097Yizmq1ZKhf+sLTxYX05A8lREWvn2DdbDHjRbudTmiWDFmbJM1lc8SwDPeqT2wVe6TeLGK5TqNUH",
-	"vy4o98ERbumcDj+CoK0RHd6Hl0KYwF2SGMaRAPxABvXL5sgioXMxwkCWzZfNc3kLjuJk/iAk6KYDtdoN",
-	"PzkiSY3BJfeTgE9Xj1yIZFSkl4rlw8tqZN7p42LllxBETkgXh1jvSwRtPtzHdo6qIdIUWEN9jBCaLZWW",
-	"E1aAmqZqb+V6Z5cknjlav5//4fKKimt4oVmVSalLmucz4uFrj0jauonS7oWod8yuUiGClbd9sY+cnza8",
-	"drC/v0teMpYpzCSz0fILYfSVK3nDvH97PsTc4CKraHNtWyeIWEJCyru2jraYw2hR9tt4Y+fdvMDvnJzs",
-	"7R4Y+XSyv7tvrs+n5oiS5ij20KfprHeiC8ohTmjfqGxEBTIUF+T54/6DOXk+J8E7SqYwgCFM3EjNww6F",
-	"z3e8jJ6n6UpWn706Ift+cH16SwuGVYD2Pst5+FXOLiHxAeTKSvngxZth9UYdyAJmhEPeQErYrP9W7sK9",
-	"Fru/7veb/HEO/6sO4xl45Z5aNIPYZ+xt95/aAnpP07r/BsLrLFv1aPWIf+JDr/Ncph7bbNnT/r5P6+5b",
-	"X64OWsjVEymGOcck2C8exbaaAx6suqS+u/bQ7B6s6Q8rfIT3f+HZB9QujAESqdWs/HLzLsMjG+z97df/",
-	"MCsBHm9yZaxMRbgmVzS9drLM590ki+kZ+PK7yKkhvHpTU3VbfMqacMEC9dCrx42Bz9DGxaRHtTEH+70z",
-	"kYPVT7yU+pkshQ1LtDjPr4MUrmfYnhWO89frPfrGybTPyQvQrVLnBaSr5FDv3J0l2DO82qSIRgVcbopR",
-	"voPBeRK2VikEcrGOkhzX/aSYw4ImslVnBwfRfKw7nPYtOKe2deK3oJH8o53nz3Wu/pnpbQtYc0haWOdr",
-	"EW81lNMnr6lGmTV1ZVBzZo6hXGhWvNBeBlMlHzx+tLMoYDFhp8pdxUpz0hU2X/VCLCas2pSkiflEKMAI",
-	"V651O5aPUHI7hnQswETKsLUcuxDGFCJFmTMFGR0QHjUXrTtiQjH1mReMpGbFA1+ETYKBtFdYiZgti/6z",
-	"rekIGxqxdbfiBiYWFrwZyg2/BMveh7n/U8x/HlJF3DO9N+jvPaxZslsb6pZyR7bFcq0j9Qvr3aoq9ccz",
-	"5f6Iut93QLvbFlN4IrZiB96vHewVqSNV9YaW9Tmtm/txIRYdnmTR3wkVkejuJN1aVU9V0OMGdSEwn+Kf",
-	"n3rz1G7QLz7IxLMPyQ7kywYCTw59Ober3MVyEBXkpxgVuWdko1FvVyaZvPGL+iXZpCnZxLVG7s93n1kR",
-	"Qw8J0WdqYOZv09Dx9sxmebYVjK/hnZAZscWAOHTvQVKo9TfCuK3tRLTnOwDVu/m864Ve9XaR5kgg/UF/",
-	"b3A+eHy499CqDvCmQk2Xv2lC319WA6wvahsXtn8U/oWhf+j/5xsZLR1kuzjswmPbjqy6s706wupJ5vce",
-	"X/3DmHwYkA259z1VLfOnCM9WnH1LhmA00vsG6hmVTcRElrEgc+8ZQyrnIghTGtE2c0J1Zp88QnsNEzcF",
-	"iN3FYCKpOzd8FUxijImEdL3oJgeDxxciCdiQkPoS7sJCHHgSiw3mhwewfcFHIJBXQjVoNDpr0SmuXNMz",
-	"lpExK9ihGQNJhLzED1xWgV4svXglAhExZYUDvKkXtB+6BmpQaz6iXJDbMc/ZnMubcHUhzPzIn/4E5Zkp",
-	"U3/6E27NtGA3XJbK71EXbFr/7QRhIbxh/k9kbwesZdgR28mNK5LsDwYJwg9rPmEKZvGUpmPX7c0IMmOK",
-	"J4HMSBab3R2B1y4B2ZGQjE0BzBghYy5E0KjOiNpDktTydRJwA9p3Jja8nZAuJSiRd46qBrzukQtBiZCi",
-	"jzj1gJ9j3pC5rmT+NUck0ey9Tkh4P773iCQWLychxtoksrgQwJ2PSGJULDFqGJovKvLt/3LQVaHxWRdb",
-	"l6BGutMDiEsYLuCUY830njlUD3dtpXbirN6keqGvBrMEeIQdPzGIbwZasCnGKmtbY2uoYCPcuG8LKUZE",
-	"jekUNUmo1wWaNNondJpRtugX9v8slWZ5DhGL14+IQ+2YddAmmGEVVGXvwTY5Se1Lm1Q5IXJ4IWieV+fx",
-	"nm1YqPD4+0/AGH35nZCOCqGKTCEbsutxIeaIqLdIJNC6GXfff8KwYAVTGJZ5bsdxBHzAE4O7B7NSIL+7",
-	"tlzwMxBKcmTOhqMVfA6W3LXLBqgXY5EiIC582PcJt5BKKqV5RTaDCr8HCrbCUe799uu/PQTquxA18htT",
-	"WC5LoDu75DvhOVfFBc343CRgp08Df5guqFAUOyrWD/c9ZSg0TJcLM2x8OiUktRi6ND+XhjK71mAKfPcE",
-	"9ZqqdBKhi6Hs0LaZsU66CssiYvUgA13UjT5v3slyFTuqWPcWbt2vbv0B9A5mVYZnjGVXNL3uvIs89aB6",
-	"Ch1nC3ccVHccfHh3B/3zDNb+45R6tTJS9luv5YOYZbNkfey9g92vHoaL9Xsxfh5ubvw8gCkF9g/8+YnM",
-	"n81prck1azv7en2nK9gtiD5UlAyTrutJWCcE88/+4ayiL+k0H8vuQ15HaEVp88bQ3W0/PIWtrb/1nKt1",
-	"H2SjqzWMx7sHdskLB58E9gt4SLseOyb0ke6Aa5QaE7BaJ1RRQhuBipn5AGC+K8bUPETSb7/+zwrg0mE/",
-	"Vt3IwQfauxBUoRYbOuPqjlTDCaA9d82TGsRxIipFLVMg0Cc+QQBqFbfzO/LFnbPFCP7HPNMr4/lbdef0",
-	"1njGfdi7gtryE21xaT+a7+k7AcggNETo2yXHiOkGBcKI9GaYxnwoxcEJB+2PHXDI48WkIDubu4f4X1ko",
-	"zs+dHGQn9CVUvRXl6A5pgp+Jn73B/Sc0khh6d2bmDv8mYV8L6dkixuvAP+8CDUAQGeBCbAUaoMIjtagA",
-	"F2JbsAAndlm+RGnvDgkA3aI8KEDwV+vIrtvnjwwJgJu+Ag4gOAYYYC7kqKAT26slMgh7w3yAOYBI39v/",
-	"egVE+pKIN44HEuwR/RpGBUyjaUSIo7pGwNs3NPjHQgJwWwkkCbGeNaEAKlreKhjAwrjWQAMIhvRHwwMA",
-	"VIvLmidvERbAOTTRSfb14HPhATCR1esHH/X3H9XrB2nKc66ploWrIFzx5Xe96miaU7rC8diuSD2CJzBh",
-	"mrpuGKlU+jKF3n2dw87JSX9vcLBfNSLpnE0hP9fMkTz3FfPkteN62B7FMTjD7Ub9oLI+XrTPALXaVfbv",
-	"7bet43eCo/JpDvbPB48jma6xYsjasFwb09Y1/I/OB18fPrhjDf9+PdMEERXmMI4RQq04/VHyFz8ez17y",
-	"we2Ls8Hti7/+y+2LJxL/90zy5yffTuGeJ08fvvj5X/Y8etqH9cTd6mwVy46+YAEsST1Jvb7oqM1pkFtI",
-	"MnEvX13/77QBLkIdHYO4vvq8a5MPwp4VVasKrEnrXQifnADNIxTTqFw4oM4jwkHpJ4pBpFAqX9eux2wW",
-	"Frfvku8wLn4hgur2gv3IUqPFg2rbUOtONi11x+X/rOHGpVLrk8iP/mDv8YA+zPb6NH38qP/VVwdX/as0",
-	"Zf2rB4P9wePH9OvBw686n1ogRLj/R2Dta7LBz1Pwbql0RbF7BfD1pdD9S6H7H6zQ3VLv3SRjc327l41L",
-	"nFvr17Xjg4eEa5JxRadTRgvbZgMTyYw0GjGteiSprAWHJlNZC4gjY/FfEG58kzL5iJTDb2wq5T5Fkfxy",
-	"3lZ34X0pjv9SHN9QHO9U2oW6+A3YSHNNfKBir4y/2wEtq4U/qZyE7evgNzzMn6wGfoWycjcl5Uvt+zYj",
-	"59uQuQ0h8tAYXYtOHZ7sVkrdD13XU9s7HQ5WKRCKO+uRRJR5nmB9ORQRuH7v9oEFIbukB1S8hj5oAHUh",
-	"fEE9idbTz+HAhWNewH8LL2LbpqAa35n38Ur85mL5regJmxbKz9l7B4EtZ1uErmmrbVQ5Hxql6ML9eAP7",
-	"pHXyy9myq5H/wp6/1Mf/EevjtyLKmsviW5uPm2dYLcq9bWRXOVGwUWLV3cTBp0mqWs7WfELVF772JZlq",
-	"KzxiSRLVIpPYvx90i73/S/XHafbhfsZolnMRYxVR2DD7qNHhFCPuaaIlYe81ExnpJlSNsAcf9Fd3Sk3H",
-	"/Lw8+Gs+M6XQUcb678Oxdhbh3VtnPLqXWBSEOFN7Xaqxx6W2T9xT1RyvaHpNuhhUYtk9RRKc8qW7wzXI",
-	"E+yWJFnJjnVyIVzpZU4xUYMKC/uMPQL926G7n22rVuqyYEf1kYAJL0tt7AP/EFbqYR2h34Jd8o3UY4TK",
-	"Nlr5EQgmCO9gLp97o2e9ZtQXwtfI2eo5103OTR/zOiB7f6grqwTiXGHzYzL1vZ4vROtIGI692qsnjjDv",
-	"oM3DHgRRmhpocmt12Y3kqRmh8oGCTwouZRdlCZ5fSCbg6TFU6DbvS5HSl1BIS4H1FNl4ExesJwA7qRKR",
-	"XRO1KLbwjAcnO5YC7N9Zk2CAO96U9/tUaKjxdkgCjpHNJewa3i3I1YzwbKdny5sBMn8IKYAuI5ERY1CL",
-	"0YWADqXdBPMAfkAqf5f0CCXJlBUg5My7kCeSJHVZfAm55SKTtxfCP+yvvfthWMiJeUvkkpbvkkOz9m+e",
-	"nZAHDx48dhl0Fssp+f7777/vv3jRf/IkIWBzcEG+Oz85QtQFwEkAgEPFb1jPjsvdl2iZWPhD14QcPDEX",
-	"IqOznV3ymo5cgsNCL/+Htkv6/kPbJT2Rw6FiGhARpKZ5QsAzoQg0Bb4Q0I7ViCUmdDHbJQADAf+2KBB2",
-	"nWXRw38GPXEp9vLGPq/a3MWyC6HHhSxH454FAiiGNGXQPpdDtX46xQp9NVOaTZKdnt9JKUiX7Y52UUrt",
-	"XlFhr14IbM6At6J8u48JlTec3SqfxuGa3/PMu+KAxrCbP+laawcCapDGrXaaisLMY8/laNGciaRWMkvW",
-	"Lk/WkqMjPatfTXOZ+fSsWJZlnXxb59F+p1hhFKZeR+kZaHBDWUya0lPdWD3mfUN2KuzRPBXXFUWfU/Fg",
-	"rfnNn7CmBOaDQT1/ebCQWHqXGUeyX6GUWIr5qx99FbT8mGvwgr43hm2ZaxVnE01Jv8Ba4on9DwdQoc4n",
-	"5aRzuP8QB4l/VWnmXGg2YkUsIdnJAS2JuuZT0p3SERfIVJBfNY4KL8eHFY5qbwD/F4xsEBnZFlONUzs3",
-	"x7s6vQ6wzdOVBfvvza1DSI0KEGCxIbbZYCTG2sXKk+zpqEaK53sHh4OHh4PHHnGAltlyq+6azU5X9iSe",
-	"VVo+3PzV1SA9GA7YwdUjepDuDR/TPSjOQK7fOexM0mnH9cFavRI/+3vPcafMYnZseuuLCketZ4kTCNFS",
-	"BOyvkXBrYQ9YNm9E6or+VaCrWF7yJWu1yYmCDbUrza7Wmdaohu0U0EZkNHhHqHCmsiwUOxlTLprrzc4Y",
-	"LdKxVWYwan5PEXyUpPCsEd6UpFSxPhfK2I/mhBFVXiGntTorR3Cs3oWA0idURc0vu+SttfsT4FiJ0Ygw",
-	"rQc0LfzMrtfYLNMCHrg/IN0JfX8hHg52jshQ5rm8JYlg77Wv5sISrYksmNdscPio2sS0mCEX2Um4Omvn",
-	"AMCqtS6meQ5Hcp0Stb/ub7PYA9fjFJNa00KtgmppvmH/feddjLMuVIDMSTWzz+jjoWDV39KCjWWpGBlz",
-	"o03Qa+bRyNHSmUihx7u+7GIslg/aysCX7LYPb3SOR2K9caDfnrZCiLEhvOMl5QgLBQYvNkCyDChwdVGA",
-	"N0bwTH5hs3E2+4yLrM69al7q8Pd27HaI3YUXfdT4kjYtAh07rJGk2VNALxtUGH04bu8D8BjIt8Lb9Rci",
-	"pXlubKjbsSQ0BzBksHfpfOSqB8iTtlk6R1sGXBPYlO/Yfs5YpVQTCIYJqQl7z5UmXVlA/bD1+O9UMHlT",
-	"yYUr3uN6nuWyjOtkDZepKx7wJ+EzVxBsl09ujwkuZ2+bsJzPlYBf7fSqLHzQCr4k4X9Jwv9DJuFXouaO",
-	"EmhJLr6VQQ06//1f4IbTdXPxzUOQip8zesMUGUJXV5eBD/9IqSBCklyKESsAldWWE+9eiMCnTmheMJrN",
-	"yIRmDNP5uYao3jWb6t2wcQ5X3pt9RKjN6JMCUK7ohTjY24+KGvRvSjMEP/Z7CiUgCDGPSiEL/HVnWXb/",
-	"HcTQ6lyNg8XFt3nE/3CxrT9glkOQ/16d0VgW/PoneEkavNciV2fBw3iWJcHHjN943ntI5nczMT+DZfn7",
-	"sAfrY9oA27ONJnQnDehLhv92M/y3JtCbEv0ri3JVEhPyAp6RbmIOwm+//gfinJu/+phVX5Y8w5T6+SSm",
-	"lUcnksRkFYmN85eAzH3q0tp1CFrWpDu4GUnwNOnW6w+43sFIpt21HExa2zMgw5DxUYX0Db3zCAV8fmRA",
-	"O426yYWYV07INnSTC2GVE7JcffIvAi3K2Ou2BGNZLcK2tZoNreulLJl0DWvd2ciU3ag+obXk2n+/QnIh",
-	"EsBCp8C7zOQTFzSslES+quGLRPrPWtTw+esStiaAl5QntLWobT5yq5TjmkGhpfPCVrL7dyegox5tFEw+",
-	"ZoeTAlBpayo1ubp3nPwe8RsmIAXI5iXJC4FvszV+1vGN98EWKtJ1BXq3Y0l+lFzYNOQR04RroqXc6ZFS",
-	"ZAwALi+EzVq26VpBVqnLCDbWkxWhIvO9Rw79POzMuCJJLtNrliUXohSa5zA2SGByqcgOvAAesIkxXGPS",
-	"GtS/MQVKBSX4puDd9EJA2vJ3ys3NCfuxzLP5wVwzNsV0t2BCvvxylxyDs0bpC2Hb80CemLJtSXAlQY8R",
-	"jGUsOwoDr+4bLst7Wl7lXI2DGskLIQuCSRfB7rkCSrtPPle7TVK1zV2rhQd6QexizKeOGKw7Snr8xZoa",
-	"Bc21XFTjQnRtFMSmCGaAoB6ku09Z0cdJV98x2l/UKYTvnbeWt5LHfTDfMhiWtQ3k0If1SgZg3F6WfowO",
-	"JUi1x9b/B7km1P+x3/OcqQVf23r45VOvOax2pcC/gdyymE711hxlXc96z/g/oB/wi5rTTs1BomlWc9ZP",
-	"VKfV+V8nS93GoDfKF1ozUwiS2S9EMuQiu8Q3JEae5zs9snYKETy+S5yleiESzAi0IlDTUWJz5BURtCjk",
-	"retfW+Z6ae4RCVKPLkRz7tETXxyHawEGuhkdDJRlG2Qn/U4Tk5pQdHHeDjR6y1DR5uUroaJxBNDzEurJ",
-	"zDg0HTUNQtNRU3rxo4NVENHbbEUspKZOzRaipDl5dfbnY6LokOkZKdiwYGrMCqC2KmtAaTocVilSqwSm",
-	"nTS8+Y1/pRGO6/nDfaqt1xQDRoVDNi9UYwB8XZlNdecMqnWSp5BCvmRPrcyeWsybunPGlH1Lm5Qp7Erq",
-	"rCVBkqygQ51YnlLLiCKYELVLzhg0kFWOh4N5ScnUSDoxwlZnhhi+GvSIkCRlheZDczyxIHSAmU1qlxxn",
-	"GVG6KFNdFoy4/k4XQjFIZFc9wnJmHbQibCfp2bgC+0Y4U2rLeVKfuadjwKte4RixA+h1zodaAc/KZy6N",
-	"yTOrIInpmb2XnDleoezWwVCqffn/2fvW5baNbN1X6eIfkymIJiXbsanadY7s2Bnv2IljO+OZCVxGC2iS",
-	"GIHdDBqUzLhclXc4u+q8wbzIeZM8yaleq28AAd5l2THnR8aSgEZf11q9Lt/3E39kIV2NO8P7899pliZp",
-	"MX8ueDGWiGyqV/sVkvzd76m9pla1Nbjb+1gjpWz/NgIwhRvhDeZPrQYwBWvokDt1yJ36YnOnttY/y7BL",
-	"tQZavO/cNj6L2xO2FjePtvH1WzZCqZNz1b8v2PyWJEKz8dzC2scKAU8QctAvpjRZZ1dZqWcUHjQYqXvE",
-	"u8n8nXd30xemLnllUJpDTv0IYs6cMww+pVuMLKxzZGpE05xEgAwN7lPLX6/eQupCn+Gwicjn+dy/qm6q",
-	"qfZ5H/Gn4VruJG6g9l7y9pNAKKw2eN1evCX9iTgYvks4BSalPbOT8wVOwob4AEYSxZnQWDa1VvJ3M9xA",
-	"mn4ALGQUD/Bi2ZEyINTazrGYzussZy2CbDaEs/ACdXeWATHmmeMoHwvggjI28p9//A+x1nHIjXkceLYx",
-	"vJpTjtEWGRCaZSiQOLsiaSK75NWY5sZvIgrV35QlGtgFOp9i6kdioSPVT5jkQtrqiU7YspRm6m8Q8oBo",
-	"EsozPV2epI4pJ5JBWQUn54zAHCZL0jnWMtZVI5+BrW786Rs4Byq2Oazsi7FgPH3vbPmNkzRgR39elrKY",
-	"zg/28QEG5y9tUKtjtwd7Gk7vhub0ByN7NuUBUG8tKT5oQ2YBy12It+MVJIR8sSIh0DJdWeLTGVD1UFNx",
-	"/Pg9lN6NfL0fuMg9phA6h4O0pQuESjJOZSHyudI8k2mWUh4zm2MgCzonKS9oXHROvZHdkiGHyS4lJmD6",
-	"IVD0TMQlS4gUGOyfMjHNmMt8oBhs1xkQiVB6MuQ5i1l6ycDLtG5FRXPSokBT2eROrqqWOBRKfO2FEg0l",
-	"EnsojnAO49rr+JNZlpGEFTTNEPmfs7JBPGJF1RzG1GHfxMVLnzZ1dRpuQCTYos70DawvVz3PAlt/0aaZ",
-	"FK4Ko2OtxJJ17JzHJNVZUgFhNB67gg7rUzYPKFknpXrF2OdpTs7zlA1RMKm7HpjY6e+/s9JDZasbhYDs",
-	"gC1neueZ4uScFVeMcWe3d8kjsI51o6WApbKWMeYKlaxdcka0SIZcnBEky9vAkM3ArjhKJkhjbFKewOug",
-	"RPUQsN+ta8KTkihGQ65Hc0v1Ks9ZXERkmNERyk9wumdsWBAxK9DkRzoIL+8K6CDqka2sRNsxJWYHF/na",
-	"9S/b2fObBfrsMi6DQvhkvns8kohnsXqWZnKNUR6/B/VTG9C05xcx9fH0wtfNMYEf4EAuyiZM8BEkHrP4",
-	"wqQGYqqCHKdDAFC+YPMXeoC/wkJp75+BLfjbPMnpLEtj9cPDHKrD1QNjkXOg0gQ4oLNZkjIOAvONjQzj",
-	"1hY5eDHSAtJKX+TsCL5NUi6nOCD1ZzFNY3+neH/9qHcby1jjHJ6cq6GkHNweILDAJBjppTqHW2vrDc0u",
-	"CM2V3tPyZxZf6OGqGYKSd5gCJQLinMYX4KYznceqFxZfAPyNTlJNcbJ7QctKPOSvXciBxfHAfpAsbt4P",
-	"dNV8fQw+rJ6SO7GbEiWevQkpdbxf7rjdWU/X+gB04zdZND51N3HdUAcrYyD03Oe0BLWQbOpB0VdTwN6r",
-	"o/VwYdvC+O1rGnAK3zt27/2kTGGK4AWLa6UfeqNkdSKA0lJPsN0Fah/+r1bQumLpaFy0Bv2P+1rUp3Yp",
-	"QXFC79K1WiiPQTenZ0iNIckBdkydS6dbYZqHuZg8XnNl4TQV4vH6G+Hj2xVxzc0Abb7d0LfT7GDZKQR5",
-	"KF7cf/Hi1iZ6IzORS+hYswYCSxZz6Zcs5nJ1yeIqa6euIsI4P7cuicAGti5adORJNjqofQA1t5CCjrS/",
-	"wTrb2/ZfUMlmaiTOTbXEaYV0KXLtGWJE00K30fKKOhv6DEK+xGng+W90gn6gWlGGG5Q1qJ/rMBlWFS/e",
-	"bN3iEuEagDzdOHdkq4JF/1qBhEoNPnud0ecb5mXT+tu7H7fs8A3UJa4mWjoomkNN4k3WJG6tV5fRJK3j",
-	"WvdJUTapRCzVIGpl/Blq3KVViJ6TyRuWLgbQxCSuqhBcbeg7R9fg+Sy7MHVpIS+EyCAiLFGNCXWBmVq/",
-	"ETr1fEaRqg8/IFIQr1Ax5DX++hEr/HrBQoiAlEPvunYRSxZsKk7IX7Ij/BZix2GjuHtUf4DGBv6tLs9I",
-	"vWJ6c+p3yzjcQg5Fhl5ndIEhS/OGCsOHWP7nsyXKi3Q6tRF6yuUVzhgGUdSAVT8RmZ6zq1JCjvFD1nSO",
-	"jBn2zYYgyI/2baYjJRMQW4QSLoo0Zl3yS6UaEWkDcjpE4MM8HqeXvj+ytloR2fwXyxXXD/37NYOvxffQ",
-	"mX2WDfb6pRI2HK2SPKN8us+6Qez5Jy0c7PuFg/1+sFH6wrrztM534WH0CS+f1KClty/6L/V5aA16H9ef",
-	"bpjoHUoGvZN2qB48VA9aTTgyomfXCkIrwzZOZKs3VG7rstuDuSLgZo2MKKBccJTvipymStPb3F6XOjQI",
-	"eV62BeD1KnxACZcAru5cHAmNIJBrUDn1CNMJEH7SMNokx70eadOK3sa2jnv9zimJBTd2FlpOE3qhGqRx",
-	"kc0RisG92LWmjQQISZvwfOrsHBv2k1Ux18YATci9pGWo4XGZGnHMpuo2aIEaOEAcV7o/gVCxat3ELGnI",
-	"0YIgbUmhZvBqzDhJC4xJygB/tt+FVhfMCj3VAaHcYSbAykA804NOsDjK66AkbGt2/CJZvk/Ouf69kjLV",
-	"C+azahy/7j3YMPbWv2ptaJOoYe3dItkXfR0sbtWC1fvitHTWStcGZ2Gr2Vgv/9E3orTh4q3G8dFxrxQJ",
-	"3cSMwmd/9ApFHwk+TNXufTWlMZOucHTB6FrYJ0iusooyE5FRbDAJQ75nVzRPNJqEOeQvYmQyWbn9bDjX",
-	"ntoN9iQ+qWfgFc3pmDxjbNOtumynlGXSwWg7GG0L9sAezDatA3Yx2lyew4evIcBTb78liVLYmNiAyVZq",
-	"UHKWX7I5WKam8MGW3RhToCCRiRlHpN07OqeSJVhsoTN/9JsdsBIKzALjSZdA+ZJJ/gIwA0JJBJkm0Smh",
-	"fG6SxciEzkOOT0SQYhB1yc86IUy7m0r5YJqAEL5eU7fcDXnIf9EFFHRWiGcpv4CoEEpn1GP626kkUikn",
-	"lpCU6whXGdLRJpYhl2s6Gp+rySEOc0onutUkx0Eq10JOXGegLDYXYAdzKklY4tAxTff+jXBWGpOLtEUe",
-	"WNsuFhNILc5lEejgnM1+wxeR9S8tOohKBS/6reuGMwal4jQdjQsT5dOPhBzaCNDoLnc5Z7mYKXPVXw+l",
-	"F/S7XfJKEDqdMp4A/6SZBrSqoWuUY2bb+SzNcIumnNEcJh6WcXWY7pSczyZT6cNJryo913kJu8fjgk9a",
-	"CPNXT9K6gfSrfaZUbSSv9Ra8yfJ7cwqWGHjmIN94idGhXOgQEL1+UzYBtm2jHNv15lJnx5J+p3y2jZca",
-	"RXr7g820XFqf9J0uTfLGZvP1y0n2pizpVgn3My0gOIbWUCpDPmY0Y8lAKxnTJlgIGSbHp2BYZSm/wJ/L",
-	"T6bmOe0+CvkeFLxfzrM3Bb9ZVc8heeNLrwayJ2THQqB1DvlfPt8wqBuSlQFqTCxjdXGQlanFNR13Sefb",
-	"9txkK+/C7+A20IBEYC9GAYlMf9S/8f7rqqIEz+anIV9gfgjMVbjK+KDvcpE1XaPb3g29EGQioIoy5G1z",
-	"leOJJWMEO95e9uFCCJjEXnMWbaCDYv8ixcpUqNJEP2+XvPYqrwzUQSFm8bgJdqBRpod8iVD30yf3K9S3",
-	"vIMt3Ekewc0Dbh2Bvk8FZGyvUwE5L9+mlt1HtrtDbJWG6Y6I9libPn1HUyjq2vFic4OplivuNSbjcte7",
-	"zUFrH24Y26Zc7m5m4C6+nrvEba+c68PBSPmsjZRl7n6zjOjgh1usvdtSW1QM6t3E8ztVjz/49BE3DZz6",
-	"x3/+8X/6PVONfUooibAoL3KfG1PpZ1AQXWmnXwoIDXk0mWVFOi29RjX7g3rHQGBb/z9JlUUh+sqEEsfw",
-	"35Pozz/+Y33q3ZBHWGgXkbbBTu13iIypycWwX9KBC5gRAFRtMlnUwLdzNP88S3//WX/vS/Mzb1BsubzE",
-	"sqmQcu3aybVtD3+6b8anWlrwJS5VswkPPtWDT/Vr8amipP3NicNd/KeeVN3W6DHOzUaI1JdecqEFoCxT",
-	"ITUgggQutmr9nd2Q/w3KBqW5hjemyk3oHKC+8Ql1GS8EyRlNbKRU/f6W7IbcUElQ7ucGlsL3mIGIFQ2p",
-	"BMiQMiAqWQcPdcSKF2bCVvis3kARh52odjRlOdpOp8DZJCsj1yiH6C32UNAbkE119tO6SuEX9fh314xn",
-	"qisLzQQ1SH4zJX+5PKmbrAivO5CecLFrslN5uJUV6/hrrTQwAE5fXKb3S688zEo+ccXXk34DErl7ZBBy",
-	"wzCXDAjYX5HHOWfSkVxk7bT0thZc8mOEtxOlQ0JOi4JNpkWAdjtgwFqzHs1/Sdre1QceQ5sd/+ySYLRZ",
-	"G/JYSS2kojXXFmDXK11bpGbaBf4FLa2mLI8ZLzy0YtXJWzLkhShopr/Y6ZLHYBjrvmPqjJpmltjc6HMm",
-	"C9f4BZsWp0ZvIoqdnkgs6lPd897IGbVkRrY6v8wY0Y784ukoCLm5I33b60Cmjc/xaBcJJgvNerPn/Mwp",
-	"b30j+++zIoI+S1YEJILPR2bG6CXLvelyYwDVqIZlP6MRwQK/hu6WVHfTFBDDofYNE2zVLAZuYfUo1DU0",
-	"asByiuAW6pNnpJKkUs5YQtrs/TQFnqeoGXDApFapV3RyPSvcREJSljszmIVfKQjokrNajDAMpKreg8dd",
-	"o4qROSsM8tcDVN6xSBiJuCje6Wei0yrj4pVWyCxhyigUOawM4hKbHVXXqKaMdIRVK6wMWzjpzAy7T8TQ",
-	"Gi82qxB39pVtHE66PfLAeeIl9rkG1GsafAGfRFpKFCReNeSClVNhaayzc/BMeqbOVhdoMDB0CpMyIhyO",
-	"qZ5w299W0Lqk2UxjHOvVMBJ9XQyl/hUoRkABKn3uTAsbnGr/W3rqQIWhbNNchedKU5ppf7oKlwkqHyot",
-	"0FbQijdqRWOXrTtc9fj6qA9mLVGpXUv9pychNsWq3qxKAYSSF6/Bn6WpIPj2qHd81O+97t8b3ClD7K0q",
-	"FECpVyq9qLTDZ5Nzlqst/Pjl6yN46Nufj58/+MedH/oPlV3kif7mVuxDj21C9slmZR0lxDqtTCUUUywc",
-	"n/oe9U5e9+4P+se6RxucscXkxKoJZuJnf6O/U2VAiSGJzXJKWE44Lq7bx0FLqT8NZvJg/VFU5nWDo1OF",
-	"c2saw5OU08whi2VUFlqcwO7f5IPK6vDtVD3Yj6sqZu5WS2b6vZ7rcGkLSTeDWg8uW3RbVuNm+xpKvda7",
-	"Fda6FjzFijYGuKBROf3lro8H2PTruiCjztvzHRl34fJr8grXG9YPf83FOC90CbWsg/awR58n6tYwmaob",
-	"jwOwjTAlRz+ELjVahNwGzozVjUlCeHMDW9uPrtnr8SnGAK9SyZTdjNYyDTkIY5YDKMM0F+cZm5A26466",
-	"JLptEWVvm3qX2z0XRj52weOo0yV6rFibvVg8bq4e66QM1ZnsusHrw3D/VDBg1Zk5ZKXcQFDnSxTz+oDt",
-	"juJlBPP2URV78G9/cNe/9RLTXVSUbFfw1ZANvt8o/CEZ/CujhthP2NJsxTXCll9nSrjLy1GD+k0WdRGT",
-	"lRDhNT33vFDb9t0s225Z4XaIAxKpK3gUkKhg7wvIY8LwwkKedxDynKHrhSWl1Kc///hPJyAm2ynw0rXQ",
-	"OoTUX8foTCYzWRBZpFkWckmLVA7nXgBEE/e0lf1nrUEN6cdFgYTjiO7RaeB/3qpeBzMYr0FC75b1ZBLT",
-	"dsl7qn/4TFc8z0kssiyVBohf//lH1comSeD+1G2VA+6nYcEe8ZOvyDkzSVks8VHsj3fq4CfNB18nJ8uk",
-	"g++cl3VQ3IfsqK0hePdjaRiRunOCVM4mKU82B7jD92wZKaHnYlZ8gVkQzwFhjRIzD3ogZaZayVhyS5JI",
-	"Mp68M09GHRcz1TlcMgpQQ4RcXLI8mTnctnIcFdy80ExC2lMqCwM3F5BSxBZ/RDi2zqkmvvU/ppMYEFIX",
-	"gAo1TZcYKttigtIewHMB6s22XALQK3eu7TxFEGMF9H+pc94oT6ytkEoiGS86XXLGDdEVzUg0UcduhKkA",
-	"CHaiy9MmNM265CfO3HRPWW7m6NRPYstSWciQX40FuaJutvaLQqfWEzfJS3sMdrAr9LhNhtAswWw3zt4X",
-	"5IqxCyA0m2aMSkaGKVeXeTCmzufkSZ4mdN5dP+xgOnydiLebROwkNHlsAiwg0lbzdS2nunq7xWw0o9FW",
-	"NtIBxuyrDZeUNZcY1rnUNocxU8LEFyO7IJk5+ravHsnMFDCXKGma0MpONXK9xeeCCulEXAFmWcg1IjXU",
-	"N23lfiRtTZu5CnjqlYVC+qIKgpp5wjZbWj38mwQ9MiuwpEJHb5NDgc6hQOerKdCRDqNth9IcJ962vXja",
-	"kPIHi0exZgTJQlosMBG3teXvQ0gGJergEvRRyCvZOJPOtlGpFShFe9MGh8DUVxaY2vW44i5c57h+nREp",
-	"I0xgTJLFdc6rlXCRNR13cJPb9lyv2Ypw1EuG3hkP1jcHqxdq7QCnCPPpa6zlawjyXIe42xa/x/Hfbme8",
-	"bhdpWTSgIVVV3ztGKd/Wlr5BnJ0VprQJrOxqTh/0zsGo3TqusquixE28B7sWWP9vf0A/6FKT9iVDQU11",
-	"qbcmni1547vkTFPmmAoq/ZROqLyj0dfLpXOGytbjraUcfwuF5zMOjdTKcfzT9SVa1hisv+A3DxbrF2yx",
-	"virEFLYm0jyZqkRIM65yRGx4MnF3HIzXeg6fQmiJ4IXwYNo9TIbyWFaEXWrHYgEZthuJD9AwndV4e58B",
-	"zZaHfEGUMVom6Taib5RTdduvv6MjDJX6Q8ghIcsQjkmGdaK1b7cpmVBOR/q7Zg9nGaOjmZKomli1G/JX",
-	"eo/rra29CbCTLNBGVRAb0K1Tj3DL0WuFHOT4S3Zkzo+jQHPinawt3WGWThHKC0Kg2oIvNbLElL9mBbBp",
-	"FBIcTn6lV/+od7fMGIWPPJyvS5e0sgLs+P3GVjrIqAYLGbXtQbslX2PiPuyM/arE1QpxhZFa0CKVRRp7",
-	"7Ja18EioOCfTLKU8ZuQ8Z/QiUcJLDD1JOyBjcaUE6BxzULA+XyOGBH46S8qd0xWTW3QhZ0BMxgzUQxmw",
-	"hEALLYPm4AFxhLztkCjIbYdQ8v/+L+n3ekq3c0YSFqcTmp2SHmI3cHEukjkIWP18R3Mv5+JKtW4SYwz/",
-	"oZHpaU6woBQeB/bqrmHAZEmkeaR1gqjHmBdyh/wgOJMk5XE2S1iC6S6o8ABEBOmJCpIWAC7xBnJ9NLcv",
-	"jEbrAfiVUkkl1nCJPcC8YN0eza7oXP3hUuk1TEzyyTE5psacunQaGal5wAUEsEUEXlFGAKRCcZImnYAM",
-	"06zQfwt5hPMS4QQDnjTmCU3piCU4gVGWTlIfr/FuLyAT+p4c3+3hAgAG9mtxwXjUDblhx26LnOD1Keno",
-	"zYYLMKvQZ+cML0PWoTWZCP5O9SxqQLp6ZLf1KywUXmFDOj1cmXe4r6XScBrXA1oZjuaNaJbrLT/oCKyS",
-	"3pupNFsTstXM4musbrNWnaauSTP8ddVdZd5quvhS9Q5KCumI1S96U29go5Q6o9/GSvEJfZ9OZpPW4Bh+",
-	"Sjn+1A9axXyq3k95wUYsx16tMFZemC339+N9GCpWSkEZ+93erlSWVVSBtZm+lQ0/pvI5VMsb1G/YFT4H",
-	"Z2twp4REcKwWxJYJqynloniF4hmwF7SEhj85qkpwr2ot8msDw2evXyK8dDLo6UrKzd9ba6IjVMk91Tc9",
-	"G5FNaJqp3U5zOu5mjP1vGk9Yt1DGkt18jj/TgQ0cd+82wg30e3uBG5hvhghvzt9LNhV5I/q5p7ZzePCA",
-	"SLcng+5RdWaBhMyZQ55Z98oaWuuG123bdeads9tqXB4rhJ3rtXErvKCA0rvcVPSi5+v4MpGszXIHAsth",
-	"pP5r4KwR6DIqhPvFKcwdYGElgmkwLGAf9ryc1xKXd9wWe0nUaoYXr0yLRglT89KkB0tzthcQ8U06mDGa",
-	"SFKIpt55y7cvgPPVbmLcYwcv8RfsJcYlJNTbazumNpSO8FfsIG7Mo32W8gtJiivh0bL6EaaBc2KSq7HQ",
-	"lQlMLohtFPCQihvykgDvkoeiGGOtyTmrfMfKZ7w4p8Mhyys1qJ1TQrkW+SkfVchn18YN2YIfds8K4BNm",
-	"6pb1wxokFb7IXv74nXhT56c3jTeS61v9fn26r9tWh4zfQ8bvV5PxuwdViyJzTVW7/D4x4wdgsNZrJIpb",
-	"hMk6p/EF3I8ALiwC/6f60YCGRdqdqn/+L9WxCByoIdeMghUQsWe2QtdD8E4LwgXJBB9BsQwQzs94kWYa",
-	"oN82EXI6oik/9Tza6Fm8YFOANbbAwBRrHUXhDaqivJeTv9Yno+wZ92vhDnSGE1kqzuWyYBSIFHNgh4CI",
-	"LCRTwqo03Yn0mpR8l9opeS5Exij/JAQFjVl6/AA99jlAj91UopxZ/t0BxJwIX1MNYJCmMcj4iEp2lHLJ",
-	"QLtcMiJn57KARAjJ1KkyYKnQjg5GRXD6ok5ATOE5cJAhEVnIDfhOYxCrS17QEZMN4aljHanQ0amQ++Ep",
-	"cxWB+vPLlF1FruR8BcPKMOXJ9zgbm8qyVzAVP4PMaQgK6WCYuXapKWgSVoCBs1Ew6gf1xjpRlWcQwfnk",
-	"4ZeEFhQBfFYnjJTnDjgbBGfkSuQXIOxxu70YC8bT97C4LxkX5IrmbCxmksmuAd1eGofx0KQTNqV5oSkc",
-	"MXL4SMzUwO4c20V5Y9onsqDDYSvQWalLx6Jvuq1BX81hOezzcaMVfpbK2mjCGYbxxFBvsM89kHBTIvZJ",
-	"yhM9RZ5s1cd9PdE6xGO5IFV1qx+bDEostEXi/8m00KKgqzHIiBZrEl3vjE6cEIMHLYqGlmNrcCjgKYPB",
-	"bW6W7dEPUkHczUUyiwtdacGUDgkIzTKSCWwCTm7dmdRH8LF7sbXZ6dl3rfNmKXDbTMOeBFivdvI2lV0b",
-	"zXVjzBMnyqVibOnkeaanadXz9rnP3iQ+oK9fVzAYthyhuOe2lfu4cZdJ/gVz+vYHnQ2yVtm0M5+ViE8L",
-	"adKXxulUBhqEXEyNmwCvvNKmXBWCcHYVcv1Sl3j4KDYRimbK+p2TnMUMEM6NoyAgVFpeKIBFGqeyEPm8",
-	"G/Lo6fAILukAF2Vs+YFhWuKFAUjPWEDu9I+XKy6D+RTyRsWFM7Wl4tqtHvsQf/xs6qp3Oq36sC2102pv",
-	"uj9xcwoteAEeHkzetGfToM2knCDeTM2ds0u+t9c9nUXKODX+uTu9O926rEez7689J780cD7Lsg3tjViM",
-	"Rb5ga/Tvu1ytKXgI1OeJfbjW5nhQb3Mc78fm2M3W+HjIydobS+iOp7qBFtS7eq2KVuDRhmCF2uY2WOFj",
-	"SI7y6cq4xcozUhO3cAnG24UtXMJxM9jAAuK1GJJIfT8KzE0TUrm9tyLSjtTpj4gOT6i58P7euQkTAKXE",
-	"Pk2A3ZCoM3uN2Gi1tgIoqJHLi7c30n78/PFZZ8v+fFKEgqWy2SATHGT0AZfghnAJdlJJuH+3vBba6LsP",
-	"PNkUg3mWykIG6pLHZIGktkGFxVYurT4CjOEhKjuDRCCrtNFaQ/75x/9Ayq8uuTI2sBLgBt8Rq6SUKDIf",
-	"uBqLkP9bQEGEocuz1jT1PgVFMFGWyuKd1/mIFEJkOtxjqqqU9lkNKLza0q7RMer78JqPJLqpstkulFIf",
-	"HPIXMuV+2dCeCoPcQG1h0HVGu93nVsctvLEfqiD2JOHUrBv5dkv6U7wTjK46N09Eboyz5Si6a9vkWP9f",
-	"kmUCMMY9U/3zMsKXCXYtEpdW7XrViXqRdg2Gh7yuVnOHYLgVkc/1eD6NeNxfpBnA7cu+hnulQjdTdPZv",
-	"OkmZKzozbWmXyErIAr27/lu1oqvTcgGbVCdu++VnNC4AsHfHYDCuyWrRajzCB7F6LWJ1Yo/GVgYkWEGu",
-	"jT07Nz47t0UzkDjiEpSs0PZsqn7R7/XACI1plnW65BfphzJSP/FIWXsZGxaESgBXmavfBERqZHKaZUCJ",
-	"QYeaIWXKaNElj2k8hvRzbeWmvlVssw6lhzvg97JLzqqIMYmFk6mycYA8csmWS90jzWKZJklFKm/t31if",
-	"DOLtNtJJniXXw/UPE7lOr4OW3ilmsga/vq26rB9sOzRTJ1DPZIHMKmpVr8bCbthzBlm9B36Lrzrp3xh/",
-	"AIC1kweCJsk6+mMNa3UjSMTCoJtBAbEvDcvuCC/YXIxzMRuNK/Ia8tRDfmZhwEyWOvXlcanEeEuxmUPX",
-	"vSPc2qim9WA+7bfAVK8u7J8dzwCurD4Gf3ErKmi+S96S1gDZClqwqfN7gxb0hNAFmzdfj/8pZjk5e/GU",
-	"qKeqPk/neMzZpbjQKpa9n6qeIYJTWzK43MKfz4ooCHmED8izIuogBJNkcc40/9cly4kcKwtOV9NE45QX",
-	"EO1KC0kyqj6vOhWPaU5jtX2UzEomqaYsAGw/CeB+UyqloYCLrBfDR068JWFgdXf6kDdluNfd6de9w/+g",
-	"JnvF3n8DDhjVL+d5odUBdk7JXFnDGPmj55Lxxmobu2s23CWff/46nQLED8bm1si0sFvPvKM2V2vQev/g",
-	"Z2pcDBdsvvxcqj34i6zJnLg3uGMQbvTMP8roLGHkOyYvCoG5JPokmA7AbgE5q3aPkrLr4eBc7eK1OHvx",
-	"9Ac2X+2wgLNxyGBvdj4Yyei7cc2v1vc61OlJaGKdHHb9PYgngURg2RDkBBbkodjUErYdXbB5FJAou0CN",
-	"RL75RvCYffPNKdQDhVw9/OpvZ0fHd+/BBb0QubomR7hNbXY8JMf/qnbsWzT7YsqVpcjex4wl0A8lp05B",
-	"ooY8gnMaBaRQIkCqx5A720TBYAQxzfM5lkd6579LzuCvNC4koVK1Hehm4TMAVKvJyop0AvsWaD1jmmWn",
-	"QAiqNBSyCwiAPAhQX2HiZsjb0XePnz1+/Zj4GvH2hws2f5p8jDqE8US9VRL1voWrQRFB4dMYstNOQ06J",
-	"dgUQtcUZL9R40KHsrVpb5PAbnJnKxAjOOnpmQ47SDY9kY43BD2y+iw/CE48o2PrHRyf918cng7sPBncf",
-	"LBNsFTkWtGCGNvBVoEy6xsqAHXRF02Ro7TGPv3+/tva4YEp6ZBfv/jV5cPnPyZP5PydP7sX/+Pud+B9/",
-	"77Pvf7yMJ0n2r5P/Hidv3vf+dfxEN/5J5j1pSg5RW9WmYaIwCbSZppGk42qJ7CMaj9nRI8GLXGQ1nkbE",
-	"24y4OAIhE3XrioGxtFH16vNWQgePy4YlAFYCbq85m+sAUHdWrjhGoC93qSjrTBqNNABdAXcagKqtk9Hq",
-	"CaCoHs6k+pXxwXD2vgi5lsRd8k8xgysJ2n9WQcJ4Twmtvb7oZymfw/lDJKKQY0JFl7w0Ooza6xdoUeic",
-	"NL7uRq1V75dR7RglstofA189+GP25o/R67372cCFXGpXrvK+GAsFXBhKq9W4MFYquxoXBpzCrT0YqK0W",
-	"fBgeSDfEdJWYa3JpnEHQ16Pjh1Qqg0eLWLy/vH5EEmrOHLlKeSKudLaU+YCx/sQw5CNWvHN96Cib1eCE",
-	"pZJgmJkITii0Cld245EVecIS4rMrAr4X4k8FBvPbYaKL3IGEe2CQdH6qu8YMjElkzWIxhTQzAN1WprFl",
-	"2ucxAzBxHOVYmdI41k3QoR1w55mZ+40L9m0TT3IxWceh4N54LfbgUSjPXGvQd3i/COd5DyjYv6Nz9DtU",
-	"Hn9Qefo4aEE2og/rC6Na+E6/8uadxTfRY4LrYuDMKoDBntlaiNK71l7tPoD//QuFznq0eosL22AfmjNB",
-	"hulolrOD06DJaaAPnp0vJWwSOt8FBpe6Q7cUBLdeXKJUAbNMF/HW447oJFVTNayD/UYwatx59PlC3F/M",
-	"ik7gy9LAhocKphlYZMivxsK2qf42EbIgbfivS6zlJgurA+mwIIXL/W6WxdsJskflWfnixNn5/Cc1wYjx",
-	"gbF1B53xHeWUPMpnv7c2cDYGtqG+beinCc3J32iS0PXxu9/D6PSStwYnJbHqulovPV0PPkMZWdkzjVDj",
-	"6qmjWD92EJir8MPL0+UJux1wwyuHewuxmXKZjsbF8rxS9TxyFOY0BS8kt1akacBJLlIWXKeAowbgd1yE",
-	"HLd2ZwDSb6jMSVM3YJm0MgHBOY8BJoe79kTwESkgqISEOoUyAGURcmU+eiQnbd2CL3lBFDt+mpI0Dlxn",
-	"jDWtOqq7A29aphovF6FtOqDUxSlpFPaoMcbiKuTAlxOzvEiH4EaVOspo9JC6bZMHPaVntpT4T82C7lzv",
-	"6/XysepkykevhHrsTtDCCX5kV6hEA9Ea3OmVWCbuBVWijP7dzYgyrMQvKJnm6SWN5+ScStjYb4OWmvqf",
-	"DFPFrx9sDu6E5rGoI314rv5AXgop05ZHcnGySdRqC9FqF6dBqJrD1P0aROKbMcuZJ1Jgs9NCbc8ybunG",
-	"gjF1Z2ALkZg532+jRLSXbmX3wb89s28qUltw40xLI+bcpVd1M2EkLToB5JZy14R3lSoLE5e/j5EuryfI",
-	"MeZJzZRrPkDsAc0ZySm/gDiYzvfXAB0y/d1y0J4LmieuEKDvcga65CXlFzLkqqV+QI4DcvLnH//BgdIC",
-	"Sw1Iu0gZVkmd5+KCcU35BWSvnU1k2jNYB+jOqkyD12JKfnRTUdv5zbmH+j730B6oh27cmnZwef5N/aSW",
-	"Cgc3cWtw0usFLbVtYNSbmdllR0KpouGJeO995Nh95HgzA7zRUj4+abKUgSZoB0vZ35cNcjxzjxwM4nrp",
-	"r46sPbBQsDRleSqSXeS+kdxbiX1lBFym7Gqp3MeYhbI8KRllQAeEZrB5u9EM7nQN215gLv0y0jijpZJV",
-	"/Og5Uzb2KYlwg0fmfqVBY9ilrukEDeKE/CDkvgu47ZurVvEog9T/Pd5hg7Jdmko5w0S4kNOKp7mNlRVK",
-	"9y04fp2nt+TgpR6bbuS6+JIWDLQQzTL/aa974NZVf/Z/iXyPpA24r5rvsdMlGnWpxBqIPI5VLGvj29nO",
-	"yP7J7JUv3j98cj9oVWrFnRnfr9jx93tlurjju2W+uOMSYVyvxBh392PpQyZOP7hzJyhdNZ7CvmsN+sf+",
-	"peEluEnuftutuplP+oGFH1Z915jp6FvJ6RC9MBYFGzzcQIunvuBI7MzEoJ4/p5xrdjz97F317FZemeP7",
-	"+/HK2C3XoHKMADrom3p9o+ZPSRHGR3TENKbl1ppGOAGwharR2zHlo5V+ag9Yv3ydOJ9ryZapU1OUKQAC",
-	"Q6BqJaGSdyFvcGZbJl8rN3Pmfdk5e1zHlwYNtxGpL9ycfHFCVeNiZPMXJTmz6BDur3AI92odwsEyh/JJ",
-	"C/n17YdPtnUfn+xHUHkL2SCq3C46eI2XCy03l+AC3UViTf3ztYXMwg9/aMY4NMAuBR2hPZ85525AlLii",
-	"Iy1GVFvNhvLAQclAJi2mtwZ1hlwl46GtBHyRWo+u+1vIHYl4sPDeghntsZyAW0Uy0B5qCNoClyGf8YTl",
-	"kIewncR7rWb0i5N1egN+KFuN93oLLt5797sn1ZyAsvX2lL/RggqNPW3FncAuL/OiQsqB/8GTxQ/e6VU+",
-	"VzYhvc+deF87Nl+TdMiK+fbht30ZerAtGiSnOkKWj/8gNOuF5kMzQUroGK4iOtpFeBZ4VNcVm+glWF6L",
-	"hs/ckujVVRIpS2PGYzYgUZGyPCLtCG/SeRSQ6HwmU84keA+YGvw0TyWLOkHIo0k8PYtj9UfSjrjgAM0I",
-	"NVwDov4PULAkuIsDEg1nWWb+AJXkeVowfMTwnqgGU9vk2VMziyPGtTTrBC5cN2X50QWbY5AO3KmWbVIN",
-	"JORt03lyr3d7knL4bD/o9Xq3wQR14yH3et4TvZ55BhLRtO9FfVfMCkJDrmeMCK79EIAlyYmdOOwkF+T5",
-	"oxeEwoC65IzPK6UMMc0yltsRhbxUAUd+AhkuckkkK8wy2SI7dZVOTOckK470A00K4DVujl3lcIopMxOG",
-	"qfhQwAYtGauz3+v1wAZ9nvKZshnv9T4GLd059aDdNq1BS22KVtDyFt6kM6olbA1aZgnVCdWO3LN4wsgj",
-	"kU9FviGSpZ6CJiGHecFfg6j6nhWYQm38ihoL2qySE1l6ynZCtS3MtDtJZd0f25M0gfz65huRf/MNgbhr",
-	"iaepjD4Vcg9+6o0+yPrpQCenQ/mRkR/Q4xLdE6d5Lq6wySgXGYNSXERC0lC0BulvI7qnUjGsQQjclu4J",
-	"AGV2Znv6hECB2qGLAjCVUIzWFDEDGKpNanBfqhc+rvnlvcITqq9bYML673uYafB9Cxtb93lXc78FUtGe",
-	"YnfonHSFt+tUgOl0CElzOu7GgnORV1HJDF/brx924IipclqBNb0R3hmGIB9BF9eBPGuAf7/3und/cFID",
-	"/759rbHaS6srjWE7HyzzJWRZM1nGNkNZuRtVFrb5cSkaGAQYJVCZN+mWlBfCEOq1/y0wL4UaZBm4fko0",
-	"EC0iLl4jNf4DZ1cGjQGqeYEcPaf8AiCarjTQQdsrjcLDG3IsnDo1VVPFmE0kyy61K9YkFp/PibC2aJ35",
-	"iQ8CxO1jUMU0SXImjUt3xtPfZgy9NHr0ag1pDjZwWddn8wGhkLfHoTojlcrivtN7gB+ORcJIBILlHTxU",
-	"QYVEtte1gXSw42or3CixWClvrJsLKdNaOanxzVbIyLcN6WYVobaRBLrGuuIdFMuq+dqTXikRtW2qWZau",
-	"wdqKZWcuM9jjK6jM1Ak6MJkdmMw+IZPZDEXvNkq5uX5Zq+XqffO2ia9/aNDXDymXBoiiLYZDSKRK+Qiz",
-	"xtPcwG8o9WIKSjG9sVK9nObl+uXAywjRdGSlHJnAS2PxkxICTWHGeJGnTHZIKkOOdOhVzA1/hBb+LiIz",
-	"ngjmo2+gmjynPApqGEw0FEehdiaaEMoUsVZElzzUcCC0BHJnESHh86aEOuQGL7R93Os5xx0CfUjkfw8I",
-	"F94o5506NX1OudbRO8KDrpNBuIFAfUj5p+YgWSbH9fTvJMY/HrA8v06R/JDy3eTxOeWbC+M1kToB4kTJ",
-	"Zm+L35LatW6kM3ufykKJmzoxfSXyC4TEI+0Zz5iUIbdIe7lBgOisEJNkLSkZ8l/4ea2g5KKoCEmypowM",
-	"+SohOeO+mLwB8aP6HJhifZjqgxS6YUgM2Ie7HWvYVsudH6ugMMqH9kvA9EQR5cum2kDFk1mWkYQVNM2Q",
-	"sYfjKRhA1CHAuEQATplAe5gD7dZZoMQF/846ZJwBoMRNC430xufqq4h3QxPPhWPw5cUw5GtTCY1Ysb0I",
-	"qb3U+0kM/W/dHXbf/uP9eHwnlNNR+WKubw11F/OFQdmL+cleLuYHS+6zofvcQYI2hEXXl5+fNxTyFhSe",
-	"GPiEKGqT+7bevALMylNCweW9xNdNJbliWebjhkG82AB8BuR8VoA1hmaYxsIUVxxDkGRzntCq49s0bLDi",
-	"oxc/vXpN6hXMbZB0t/GVqJlGdDtH9T5ZREvC87+7Rn5uJO224hKtyOetPvjZXNQNV+hBvh+oQm+GKnSX",
-	"C0EjUWjTVd+KOd+3uZweVCfleC+Ym/SYSl35XoXTR4BVKWd4QW9rWV109E1/ThIoMfRIO/0OIWtnp0sQ",
-	"YD/lozepupr/14NeRC4Ym2IqoyYd9WsWwRDXgBpX8M4CqAbWu9BLRhDmGR0Pc1YAItNQ5CHPmWtU3QGm",
-	"GboQSgiUXmKQIw09BYxLnU2otJ0aG9Tgp6DT3E1gM05RCPz5S7bCVoHElkWUEaW97bSkEkt+YFLAXw5l",
-	"Pppdyp+Zso3zoFefGlNeq1KGjK2hP7m3sop+nzXu68OL4LM/ajSoV387U/p0CLSzr6Y0ZpK8ZMOcyTEc",
-	"Vj03OoGkBmC5d/eo3wMYfXMfgRtRvNI6hNpH087dmnb4DPhIBq1Hj1++PoKPffvz8fMH/7jzQ//hJpgk",
-	"3nZqSmoxFu8tWdpLB5jU/bL+1UyxpxBKx343JP7SF9a+7iCLalnMWhrVL8p7tDk3ts/VV6K1Nv4lq/k8",
-	"8ClfCaLvIuTtyFZCRwGJTFPq3yl/Z2KOiAygq63VD7qWOuoEJGE0yVLOZKAuNCkPeSZidR8LiIxFjprW",
-	"gq+uQYet2WQ6nlYLeRMbdq1iI3vRaweq7L3wx+gdteAT87x416cQkxnzPnxSdcaZrNl1eK6gqkGOVhDX",
-	"iPjC07+IInN2RXNgcOwFLXMQbF2YxqQoT8/J6979Qd8w3Vg/o3ciNwCWxCd/9DFuXtD8Yid2mwPb+Wek",
-	"oPdMdq5dSDtznXtKup7q/MvS0b4DDhKENhg/8z1/Nq772Tpr6wmRdK+VAi+PB/ycQOFTICQnT2ie4ENH",
-	"OFh1c0tjYCI+FzqALbIk5CYPl7Mr2177txmbOVwJSScAxscljRGhVJs/0HLHMQw7//DmEXnSnms/sO7w",
-	"XMzyEHiOdbc6QH7sxuwo7so1QWQsskSStslfDvliAnPH8HwuyVl+bYZuPwmpCQuZU272DR9FXRYzvKUW",
-	"GZzQrf1kIqe0OxIT9ns54raR4xW6g1vrs3K/Sq/q0t+cB1+sVn2HzNdry3xFAWTVe0nYbpsJC22+Y/rw",
-	"N/plVUdYPMuB3ePXD61zRnOWn82KcWvw61t1QZnE0x/YHH56qx7OL+s14DMR04wk7JJlYgrXT3yWtKMJ",
-	"vWAkn/Goo2zTXAmTcVFMB7dvZ+qlsZDF4H7vfg8sVIvqULUvMUlCDB34W8oJxZsmnXQ9Qi8xFjmszWIj",
-	"BaTe/jZLfw+IyAm7pNlMw2DnRTqkceE1dCYlk9IYQItInz51kS0wAXSTWHONjmlBLlmeDjU6anJL6lQ0",
-	"/zNqthfbf8HENGMVXdOOtLUSdQwMSS4yJk0uCXQDEyAcUR/QLcGm0srE+/gvOuS8MDpGJ1Jd9k3tg7ru",
-	"48QiqRJoQ12h5KrNbLvfG1LixWHlUnCauTy8tuNOHIqc4MP4FSiWH+FVws2XIe6ppwu2cAa6dNl701R7",
-	"Bw0YV2ZKZZHP4mKWM9KWLNbYtxmTEv6hds/vMOWz/JLNZScATFkz0w7eprQnEeSj5sqv65Jhf6g2lJkH",
-	"U6rdPQutoNtFNg+j5CDCqla3LTwHjua0nKQ8KS/eWcnyXzxF+gTekj7Gr+0x0Uw72L6aLcBSnkxLq2ix",
-	"+2qGUYP+KLhp3X3Sn5myR3FxYgx+C8mZ0hsy8ODXiAPPsMe4hJvqMoQ8lI3azYcZmZkA4CEMWIFRWjru",
-	"SVq0Pr79+P8DAAD//w==",
+	"7L3tchs5lij4Klju3TDVQ8qULLvKUty4oZLtblX7qy1Vu3tKXiWYCZIoJQFWAimaVeuN+nUf4M5EzBvc",
+	"fYSJ2J/bb1JPsoFzgEwkiSQzKdqu6uuImS6LmYmPg4Pz/fFzJ5bTmRRMaNU5/rkzYTRhGfzz6SUdm/8m",
+	"TMUZn2kuRee4czlhJGOxzJJ7ityyTHEpCFWEEqUzKcaECc31gmg67hG2P94n0VXnwVUn2u/0OiqesCk1",
+	"g+rFjHWOO0pnXIw7Hz70OucJm86kZkK/YbOULliyOnmks5xFZD5hgugJVyRjaiaFYmROzR/4HRnJjFDz",
+	"J6OaJSQqho4X/T+zxcalPJcxxRlDu//uzXMiR0RPGIkznAEBsmnYN0xni9ORZtnqwBcsliJRREsyp1yT",
+	"IRvJzEBaZwsuxsGhudBszLLOBzP4jGZ0yrQ9u1OlmFJTJvT5k9dUT8I7ocVbhCekG1E1vf71l/8Z9YjM",
+	"YH+KMXPM5kH/Kh8MHsR5zhP4F4v2zKLYezqdpWY15uPBwQ/J1++Pbg6nD8TD2aMfv8q+Vo/14PZg3ul1",
+	"uJl2ZhbT6wg6hR0knV4nYz/mPDPHbU7X3+d/ydioc9z53++XOHofn6r7/g4BuuUPbyxSrNt6gTiw8UzN",
+	"YONLWzI/t92SG/j6DnsrNwA7O5MTma09yBjewL3EclI9xJSNabwg5sHGQzQff8JDdDuz25zOUk5FzM5k",
+	"nq0/vhjeMLclYzOzdSn2w6vDN8/vskZcDK4RL/ypfpbJ6erSXol0YYmBKogD1eYkqLn3SLS4UJoKXSz4",
+	"x5xlC2/F+N011dcjM4u/0JHMplR3jjsJ1ayv+ZR1egFKUyzzUjZcpKU3Lden5Tar88jxn9lidYGnJBf8",
+	"x5yRG7YgXeAhlHz33fmTPaInVJMpvWEKCLzOOEvsHoiiI7ZPLugUP6QiIUOZLMiv//1/IDHTMgNa7W5+",
+	"yTFOiLKf9UjCRyOWGZpYfH10eLhP/swWitDMvDXTwGIOj8jEIEf1Cj0cPYoP2MPD/mN69KB/FD/4uv+Y",
+	"Pkj6B8Ov6MFoMHoQHxw4yCK3LUG7xKgqwJ3S98+ZGJsbcfjwYa8z5cL9fRCE8ugF1XHN/XGMeyFzkjGa",
+	"9AjwT51ngiWECxIZ7h9Z6FsOvrdP3tgrRHKRMqUArgCmmGYZZ4pEduSoChQYoHbXoz4utWa7j47W7O8V",
+	"bIumATy3T8gsA+bKzZ/HsOSG2//oe3jOp1yvrvwFfW/QNE+1It2EjWieanI46JEpfU8eDvbqbmYKw/kr",
+	"sB93jg8HPbMcPs2nneOHA0Af/KNEnlKe6HVe0zG74D+x1cW9sZRjxjIyo2O2usKDQf0SzRfXygy8eZkH",
+	"g2brvJQ3rEZWkzNqCEkk2Ht9DXNr83LkBLhZxm65zBXsZJ/ASHjLFR8LQxgomcqEjwydgU8N2aDkaDBY",
+	"u0N4tQ4XDgaHQWwo9vLXw827KV7+2Hu53GYrf4FxVjZxRhXrc6GYUFzzW0ZUPsSviGI0iydE3rKMmNmB",
+	"fntf1y3xx1oiabFnLZG8gFnbr1ZLt+CRzGqXZv+8w/Imcv6EpUyHlKFzEad5woiSI91P8K2Cr3dpMuXm",
+	"+EVC5FywTBEp0kXtvVQTOb+2g4Sv5oimihWLHEqZMipwlZpqrjSPVVgqutDUSGiIpXMuEjk/JlSQN8/O",
+	"yIMHDx47gQPEJBL9/e9//3v/xYv+kycRMYIE6X53eUamPBF8PNF7++QJLumYPBiQhC6UE14iLZdI9uHg",
+	"8FF/cNgfHNRse0XA8k7oaOmABsETKvYeErWeGuj7++4Rbk5N8VvWDgQwxESmzOy4R767PPMBIeQ8vPHD",
+	"r2s2viS5td32JR2rZzwNqrJV+ZJmoMASdsuyBZGCWYAY6Z2OFemimo4UzOmwViuZpTJhTloP7oKOVWUf",
+	"XLOpCrDetRcNWM45fultl2YZXZinSi8AqEa8hd07ERJm+oYmRipiChh5LIVmAv5JZ7OUoyHh/iyTw5RN",
+	"/+UHhVaF4qTMFwlcKJpcZ3acXidhmvIUKLAFCbkqeedVh0xzpcmQGeViKpU2PNeALMtkpjrH3/9cjiDy",
+	"6ZBlNR8Uw1dY84d3qCwxpY0ae9z5ajiIj0YDdjR8RI/ig9FjegAMXFOdK4MyBmpcA5S+oYYKuY1YWE60",
+	"nqnj+/dTRjOR7Cfs1oFE3R/SpO8++NBUK3uNX6PtI6Tew3iGwU1pag6OJaQ7pAn59uLVyx4x/yr2jn/y",
+	"xFw+kGiAOe7td0ApFaOUx3c729gN4h2sU9kVEVKTkvK2g/vjEu5n5SQNgF4sadcQdwMrMud6Ate6MBea",
+	"dTPSBRpnlbbiJVDAlvQfAx2leZqSLBeCizGeyTOZDXmSoMy39aGMilG8UwH9l8ZmCCIYS1DDmWfc6Jex",
+	"nLHWJ/SgPKFn3owNjqhc4K7OKKZpyrJ7imSGkcjMSoGwMZJIhrhI01TOwRIA0P4jEyyjWmbPKE9RDtka",
+	"5mM31vUIB6uAvjDrFK8RfA2VtqlMWEqYSGaSC02oUHNmVNGHgwctT+Xh4LBKr8ZUszldNDuXYnV9u4md",
+	"Hc/y7rsIEzHi49zstAqBPQsdc5CF7pqLXNFhCp+ZMzoxRzoxDHhOFYknVIxZYvR4nS1ISjXL4JDPhWaZ",
+	"oOlTw0DudMTcjuQfLRUkF+z9jMVGRAUmRWQc51lmtJIfc6mZJRSWaido4kfbnlk8qLXtjthjSW53RLHM",
+	"6BewgmaHXWxnF4d8ugqHfYIXM0eDVCrHYzjFhGVLIOkRYWSo4qjh3F5K/Uzm4m63Ukh9PYJRVvnTeoMw",
+	"0Av3aTu6eFQez0tvkAZHIqTu4+u7OJOXkqg8nlgmRTgYhTKimTDieNfJsXJEpJ4w9wD1ancgt4ymLEHm",
+	"9JouUkmTSymf02zM7nQwMxzrWkt5ncJo3gE5zADzG3sfA7c6GBx9/fCrR2S40Ey1PZMDj1fZbRAtJXFT",
+	"Nzgbu+K+lrKPn+1avqhsF9wbfMo16R6QF/wbewSevW8HTMsaC6+nXE2tiQ9Il9DX9lHn+Mg7GGdcfIDi",
+	"C03ZCToL8aPC+MgVOWp9RB7j8rdJCn7a5JC8D3fNw3zLqgLHYgGDaAlqEVFGefdBIwVbOcE3hdfmLjfJ",
+	"G/C68AN5h6aYSIgz4pZS6aqhGIRX9/OIsxRohrODtz3Pw69rztNbY9sTLT7dEXmMHFgiglZvMCoJWdr6",
+	"fQjA+V3IPIvZCyNecJp+J+gt5akRS+50iOy9zmhspMfcG7FCEmlipAVK3hpa/vir/uFg8IAkMs7Byd19",
+	"8upsz5PrZ5kcZ3RKrjpUaD6XWXLV6ZH5hMcTp5iBXSYFKcuGHFgZovuEDTkVZEbjG6MzuhH2WgsqHtW9",
+	"YNktjxmp7q8BAhSg6fuf7upS2y3HVBiQGCgjKMzCDGcc8ZQRIeekSwuYcm0BvQzIPaSGeGhg6lWEa0Cb",
+	"SylfULGw5hR1J2TJqGbXwBuqF938bnkGchEjgkKYhcHig0OiMBKj9U32VPFLKcmUioVjWqrZIZql9d2S",
+	"d3F2b4q9ljK/80MzYg1DcuS2DI4veKsPUSpgTPUCgrxHdYuyb9/3Ql1gXd8JmuuJzPhPdyTkuT+Qrz2C",
+	"JjuhirD3M0s42wmkB+X5fVedpMHRVZa1i6N7wZXiYtxz2zF8h4tbmnLwdydMaE5TtXRCb9++7Z/memKe",
+	"xlQD4OojkvBgZpmMmQKl8SmEbt1NWDIrhJdrVPyKHAfBBvBJjfESrJaGfAyZs/IrTTN9nZjd9TqgCIP1",
+	"8j4TCf7a2np56AlVfy3W30qkKre9a4HKwWnO0rRvDZnfXrx6SYa5JrdcGh0euRkOiALKMFdcMKVIlqeM",
+	"dMHpAKwxFzdCzq3konrAyinJWK5YsmJ+AzGILkVEoIz9nVD5zGjnLHnBEk4vAUZ3utjFgNdTM+I1gL2i",
+	"kcLQyHWuOpq91/dnKeXiquOYDI1jNtMQz2HkOX8FMHNbafuhTxOK9RFYH7Hra0Qdim/78G0fPvoYqtE9",
+	"RSpwWgLMPvgv7LgQKPj6PByDI8jp63OMiDFoIHNNuDbST5wxCA2aZXLGMs3RC0Jns/OkJsqwPAU0OBoa",
+	"bS1REEcDssQNwyCShRlb5KkVF9H3s+KwiV2AU9OwI3An8YypNZ9snHXChQ7vMaUKbBgZiSfUSGLgcB3Z",
+	"IEoDsh7RkmiWpmanitAZzQCMK5PwZGPoI5zZ+RPztpn4O+UgUV3Yc7MoWrIDcwCFZgOxVRkbZUxNMEgN",
+	"3EJSxIxQMuUi1wzccNuBCh10P68+yNitvFl7chvHBnu1qrj7NoPrAqz3H1a9e7li2flGmH9n3npivX9O",
+	"If0eYx/tCHbTFk2KZfbs3fAx0Efgyhn68HlXrFUOf2DoqsG9YHgfXLsElT6avvauo3XVN7qhp6JyQXkC",
+	"sQ2aTmek/r4C+gARoFqzzIzzf37/v/X/73c/H/QODr/+8F82XsDqIt5iQDdipdJypshcZjdcjE8Kx6XV",
+	"MUe5zjO2T16yW5b10E5Mh4phvGIzUuCQc3kR1g19g56nkcxsBLv5kY4ZuufxE2IY7BgUl167sA4ff6sL",
+	"sO58CAKPvjdq1rton5yh1oXKimX05ntDXsBUadg5nBPEdmxxI0rv9yGs3bnCl+5Kr4NhmfaxuZzL1wEA",
+	"uwlvQ0hIBJsD3IE+NWI0/4Q8Ygf84CbEzC+LGY5JlN5cRyD2HT0gQ6rYo6M8S70l7ZOLiUEpwwlOMGjW",
+	"KPOKjli62O+0ofW7JNQhwmvp7Q1EyrajuvVIev5knTSEMfY3bFHmC3g08IYtutffD/pfvft+0H9M+5Mf",
+	"bqZi1te3/Z/e/Xz48MP/1cffR6f9Z+9+/vpD5c+jNn8eHH7YC1JZ3MRzjuEo1buTUE1bnkaIY06oeiGz",
+	"IAVl4COhAn0lEEwxkmkq58rDnCJ2rNepRDKuDviaKkWoItGsjHbUkowZEmrzNUxyYlkAGunsVYMwyGAA",
+	"uo9IAJNyT/V4gXi5mpJk6HSETnMFtjF1QiKIGCh+hb8wTFzkUzOrea/T68ADb07vGMG7fS5mud7I55fD",
+	"r5j1jRtQlQFXXrbPPaN2p1wwAooDl0KtElr36JrXyPURTyD2lBajrM5UjUr78aDKLBtEZt3SNGc1egVs",
+	"8gS5xYTOGEnYjIlEOSxwy7qHlspjzFEzbLsbGe6dsut4InnMot6ViIw+GaFCHGVUczGOkBtJmFTtmWcE",
+	"LgHYzGAkRbrRNE81n5WDmRevhEVy0o3sv6I9VM2t2W2UySk5MEf0kHQrExpVy825fyUqEDyTQnEFGvoK",
+	"JvsH5gAXROfidEKMWDOle+THnP8Evg5mxkHRkGaaj2gc5slBLDmdzVBY2ScXRqJkCXn18vnfXf6eF5Dy",
+	"7dtLCFCYcqGLBD41YzEf8ZicegJqF6K/M/zDEmW1t09OkQCYLyf5lIq+kcqJ2SmgN8FoRXtDcQWzjDm5",
+	"0fz6SqSLWrZeovS1ljINSG+X5mcCdhQtjRKe5LFeug42n+LllM565CVTKlc9kjKa6AnrU75XkeBW1rBM",
+	"hw3RThkc+SwOHOZrlsVMaEOE5YgUcQdF9CLJWMz4LUt6JJO5SHDlhmIkLOZTmsJlyJiZJ9csuRIGbODz",
+	"ppU0GpUPp1ybsbuDMpOIkRHPlN7DEIel6RPDa64EtW86B+CUmctRiEXjTOYzMmQTbm6lptmY6WuMTLg2",
+	"1McGyJi/76krEcH75slej7BUwb7dZ8WzY1IFHPmv5GAwIP/4D6InUrFiDfOJvBITesuKJSfkH/+JoUj4",
+	"yj55awiEsCEEuFoIbxOETWca4l33iJBoxBNXwmj9PM5Tmhm4OZgg1VlaFVd2KipIpGKZMfOzi/a/EuUx",
+	"/vrLv5OJnLsBWLrokeGipMpzxscT3TOfLcicZayInULyUgq6MkePU811QNKFqCd0JtNrngRuwh/fnBH7",
+	"Ajl/Am4FSwWMlot374aL5L+Os/hasXR07d0QmeE+IBHwmuYJqlgtbkWRnhbKsgVHFqi3teriRlrgZhgu",
+	"gndOoRoNBH6FyHVVPtxrRHFsSGh4H5aaAij9+P8TYhQUDFWZc8UaG3AaL2f9pucTuXE9W0ztTVab5eX9",
+	"HJR4Znk2k4oFNZgkZ+g7COjkNAFJaeQQk0FA2qqY00zDHHGRGLlhdaY/swVxT0vkqc7RSHB/hoOE7sYo",
+	"o1M2l9lN/cUtXjFX99Pc2BEYsI1I0zjn+1nxSaEhh256nyrMfSLfPT9/Yo2fixnkSo34e5dcimnvbfPZ",
+	"N+ItV0VGzer6yktCRikd75On7yGdxxIOl1OXcqUNJc84KhA1k3oqlTmn5oD8M8c4urBJ7E8gSZk5IabU",
+	"O3TzfvAqyVzPcn3tYi6CcuH5E3dDR9xcXfzGpXK7T4PDF0LukIqb4OBvGDirYsgOp0YzyFhSMkPzHQQj",
+	"MAq5OSFFqHZWFcrCqnxvDo4LjkORpzSeEHMRwDPNkx4xWkYPcLDnhPxewaCdNN/4qv/Fzhq6VSC3TZlA",
+	"t6QKJ3J6LxCacbBpBmhPQZgar6w6eHh9tlBCLPOQKvKyCE9YFVhJ10ipMwi+dNLkCQqlRhQFmR+Tu2OI",
+	"LlGluASilvWKwcwsIXRMudjbJy8oF5pyQy+GCxK9fnVxSX795X/eLxYQocBUcwmLvNRic3yYsmujiAQx",
+	"9TujoZR3AcEtMwJx7zFPuYYocG+s0l1W5QsBy9uEJXnKkmt0lweFCPcOutSJYVmFfX8b3oZnXwZFrvBS",
+	"F4dlPdX2xX3yTQ7SjBEhhMElqmGzpdlkM8AVRJxVEhY7LJl2lq0jrzN5ywQF8kDHIDonntn9Hkum98IQ",
+	"hQnQKb0B9zH67dK5eK03uSlFvsD3zY2h443fXZp34F1QcmgMOB1Et7NcaTk1yhu+tIxIJGM2mEBavg8y",
+	"j/2qj08TkAPCVHJZPwssAYPKlyfGv5BRF5OXQge41G0RnLpJnXYXEGpAKwtMCToJTBgcF+K8w8YvjA3H",
+	"tBmDQTTXsq+sTB6U+xtJ/PksaaS5nBD7prkxmFc5ozqebK/RuJkbajRgXoXb2V6tqaUORpCfQiqtUR7R",
+	"IBAvilBbpNVZE2oQchWUx1nRECtAL6hI9bZXBLmKXlbRilboX7lXK5QVDgtLEpbl8apa7Usdnt6wytgD",
+	"xqkV7rpiLLLUZb19sKGfOeTL8/gHsbK4uyBM3LLUXB1naKEZKwJUkD2PhbRiUJ2hcR1NPMfPX4m3YF6v",
+	"sd6FUoUPDr9ukSv8cNDAQxoy07Vb/Fa2FtINqWqFmcnT1by6ADuASEOQVGw0LcFRsb60+7ZqU9nu2+3m",
+	"3bEFwzuhh4PB4Ddj0mhroPBCDwaDu9srPhfWN0L63Zg52iFe1QTR7ttPa0hoGUOzWzNDy6PfbIQ43cru",
+	"sOUyNlsl1AmZ5jqnaQq5c1iABM1hy3vZyvaw4RoHTBFbGhE2TrRsU2iH8jVq+9rYXBCPMfjmN6J1t9uz",
+	"rzlvoym38+f/L6VGk67TnlFrLplOy5se0qyb1dUMKsjrPgV12X7pq8DtkKqqym737TaC1pa3YElj9LW1",
+	"9RrSM5+nr5hXUYdlpOD8cNELKuEhTSU4SArQQeeM3aRGmJhKoSfwrx9zmmmWwb8Vm3IqRA6lFuw/gpFE",
+	"fqHcYPhvTRVgm6i3tgaw2dAU7DdOfwMj3izXS5FxVE0/e2RcVVZZJXgyXUxlNpvwGK4rxDZ5amzk7FAR",
+	"mdIFwXtFqI0/OIHwgxXhE0Mto2XxM8JcB096RSEVFTmeKDOcIx7XimquRliWJuqR8sGE0VRPruMJi2/c",
+	"TO6ZFENJswTWiyQJHCJXIl4iYCckUjc8TZUdAeuPpG6JQgI0+kU0DqYO2cgki7IONJ1eJwAEZ37wAABJ",
+	"9IHt+b/7u/N/L3dmrgEs3cyLy95wB3YRGFnuKxwceT3dYXSkV7VyQ3ykK2350QIkcV/rCeJrV3O2lcUI",
+	"EtpesGzMCAwAV09Ub5/IU4OTBtMUhNFhFIG1In2xFX2xFX2xFTWzFW3MYfhotqONM3+xJW1hS6Jp+moE",
+	"edOtrUrvls/ki53p89mZNt6Oz2N3arysL3aoj2yHanbRS4tU6HZ/ChtVgwzeLzarfzKb1cYzD9mwmiF0",
+	"ac0KIXTAvtVs2MLSFRz1d2372tzw4wT0qxSKW0Jtey2L8mdw2OvbLqzRAF3zolBhcIjZU5CRBRkNic1E",
+	"AMSrKnyr+hy+uS4XTPVclrjMEpaVeSk9wqhf1g0mJ1wTRrGUZkNecwGLxtw8pNPBSJSCD9QlRi2XxbDi",
+	"AxYxgh43ZUoN170iYSrDRmdQJq9d0lLtKnzR1hbU9UyAuw6JXpecURQBQBzB7KEy92b76KYm8eHVNmAn",
+	"kPGsXXlCqE1dJK2tNBCKcXEt+oZtXPKUvr8GJA2sPJ8WPQUgbhiypWiariqBhdiFi+casKdI/vHX/HCr",
+	"NKAy+rYWwexhzifSR7AZy2yTsgLv7ykSqXy4jHPmzbvBcjMcLfW4h3Sh2s/pwf5X28GmSNlandqmmyEV",
+	"+sd/kuK0axPxuuYTOMTiXYN+gyqwtl2pozVrr6Uq4IQ5ZF7SH1oUNVOWbkH89d72F7Zh7GUvEGtZFMLw",
+	"qFbcLghyLW2qNJwEK6pPArbbbi3jPnDmWiSFJWx7ZIgh08DWQDz38BgC6oKU6eDuwZNVnrJMAnoFm3b3",
+	"zqdl/qVYQrt1UZkOPu8ayR07tfAXwswXS38dvC/gGFua/P8u86xe9iOvplz7dQW0JCmjtyCy5aLkI0Y3",
+	"wSILNlq95HggRUGRbqlJ5LZpK3bUCZbNsMMrzbDJFLAEYTfVesheFGrjUj0vPmLxIk6hBqLOVaDcAnnJ",
+	"5kXvHVTeDdIkGR3pqGjaJ9OkmpLp3HjwXsczEnR6HTmDhhVxKhX8TbN4wm9ZUudo42NxNqFceE1xWiDG",
+	"2wngtC0LbcY5IVSb04fiZJjRnSuWFd5Ko8WpaPVYk5yd1lTiSZwV28lR0FgJZuuhXI4cGKirHEGFCWzO",
+	"oE6INLhpcE1YMbxZmA6usy49gSeKdKNxNvM87zxzEdI9KK5rtgsdG3rFrYclN9ZevNCONQZnWxJN1eQr",
+	"4Uqd/LbXeHJXQG29C6hOt+RjAatX22HVpaslAFn9Xo5/AUg43e2QyEcYSMZApWIKOWmfAlvujgD1Rb/Q",
+	"ipXp0zVmQkeE7KaVrSBnaI+udJS14PAfSxE3BssSMbUweleLMQbltsOXV4IRqB9iWBOM5WGJzRhqjShb",
+	"I0PbA/hY8L9jrUT7cf151ZWksWD3UsQIheMJ8HL7ztoig3Y80IXt+81BACS3rtSpHRneKWys7lSGLJVi",
+	"jDbWKJ4IR+qdvJZrxRP78VJPYfP2WiU4vMzXUvH6Pva42HuKzOxrznhmGSFWKKos5DCUeunKjqwHOkQI",
+	"scJpbEsZlnS3IfRdN+86YxZiiD2HbhRnKmTIMj+3hCeM+DLodKwA0/kZy8leXfzplJxJMYLE4osZ5CS/",
+	"sZVXs5pyFJuJiUUbzzQIWc2tuUwdMLGaDbJLD4tdw3DAbiOQVcQWWlZh4iLhtzzJaerzhipozJftzoGv",
+	"PXo/iHEctmCOW06YyvgmXLISb7kjJgCnWcYSFmMWt3+ZKjdgQl32ubsJCwZ9urB3gpHQ/YDKXGieouJj",
+	"1lKFYE1TVlsYXZ3OaZawYKwjhyZG+JxAfqWLPHJVlSxCRzhURBTTGnvweQsYhCiC28frkPGraCHOUobi",
+	"QgEIMN/PsGpVZZaj+rbQwQXUmPxe+dtE0yO9ZZktkOWd0T1FhgwKb/CfrFGQdAe//vJvB4NBFctpgQC2",
+	"cpv55KclG+LXj/aDlrlVS1wdp3+GBdH8yGGL7r3CtjtksZwybF94u0Qg8Lf2DB8W1JCyO3u9UT5ZUiBz",
+	"q8mauUvt1kt3aSmXBMqu2uUtKS0tLMxBMaieFZQ4tMoLvqVTzshrmt1sFG8xVdnxuwoH8kpOF0spKJWX",
+	"XuxJQ9VLuUwf1stk9XHj9SS3Evo9/g2Eftul7sY66ITVL8VROyvXMVD0AcsHEqjJQpNjEhWEzJbwQ3UE",
+	"FBWvyPdezwbOG94Q9Ugkb1mW5Cy6El3ta+AzqhRLXOXBksSbAbi4dpgfka6SU1ayWUer9npXAsoFRu7G",
+	"RNXwdt8e5l6BxtrF2B1PDu70OnalYRtZnnD9VOhQy3mjeGK32YKOWpBgpGEqxwGlJw4L+VDQ3Gg5iRSs",
+	"B6iCCRwYMoEpHPv40y3Lhi6nA6tigZVtf0gx4wDl9Fk+TLma4BVfdTfHWrZQD3sdOgo2EDdE1GVXKMPZ",
+	"jDhUtC1C8HQ9HgyRh1gu1TrdG7WiKBzuMsPS42YypXJrSu76/NPI1eFNI9I12IQZ3quNuboNkKzLbWxR",
+	"vrxBqfAC94py4eet6ovbXiN1AOZFv3vXlATs8FOaeLsO19fJsxGNWaMNXNh3i+ifJsuB9p6ujUF3SXuy",
+	"x4GiOcHiwPb49taUnXFdb1ZndglEy/OWV6u8VuZfJTMNXq6gbOC1kHDQ63WKNBpvhUG67WNCkL07gkOY",
+	"gO5owOPzJMzj8+Sz83iz3udybDjmXTl8SaHXc/hVng3d1rxHnlIiRyPFap5pqWm6egwQjsUFHgFnwB9p",
+	"mnoIUue3tZwbl1PM7SbawNL9OxaSYyokLKZTBrYi7NL95unFJTl9fQ7Vsl+cvcbGGVBLGjj9Qmk2JVwr",
+	"lo581xOd8U6vM41nBpvhpSDzPDNHOiqam63o5OVjc/ucPa6QCFaZ53qLUqmj/85NSq4rXq1YGhV9EiIg",
+	"gyhTNTM2bOrsAr0W4RXSBQ5LZmmuSNXM4B0dNGHjevFCCj1Rnl3JqbpYhDqRrIV2WWc58lEGaFwcVhPj",
+	"1moiChProOKJHFWjiyfDtmhrg3aEjbvE93oEE0ucgIlBHtU9nz19c9k/HBw+6n/1l8MXj/929OeDb5ox",
+	"J7uWeg22AE6JmyFa5N33HahuPvXY1GEEBg4uaUK5KNWeN0xBucHlhdHUKDuLU6curOpFnv0QCsdnitiP",
+	"yISlSY+kbKRJLlzX/o12N1o710ssyVV46EAg6+Kc//gPt4i9Bsb+te4P2JHn3LizF8Mij1oz373CNw/m",
+	"Q4j8rcz7/Sba/K5NseIWHuF2frXAHp+COxkckRmjRgdFMoHnZtgC1ksrSuWre8uV9HtkSIUA5ZspRCiZ",
+	"670lAG0wgbUA0NIlcujiH6XbbkWVXr4ttRcvKK1WHW9IxX0c9CTVeCI+t6SK+QyhbaDPRY6cDREFPtdT",
+	"+Z+x8YbnmpnNrifZtVqIuGFsO2DKdSUgMXCJyrgqyOr0vcjgw8KElH3yDG6qKwZOuqF6F6tlLpZv0oYQ",
+	"+Xdb9vdwdyocT/wCnSG+D2dW9v5w35odG6nOb32+JFh+PWjkpvidtFjYZRC5JavXm3quFMZOR4fDZ0Lj",
+	"TCpFmMgkNJd3971XlnQFU+mVsLHipSLyj/+EYP9KvI0f61g6ibqR9SdFS3bVK2GtIjVtV1xHFdfRxOur",
+	"4ozITmxx1+lKwH2iGr+pC2QvyEVJibAksLW8WAKYXQl0aeOmsL2K70Xetm/Jl6YahULo2mWHkiiRNBAm",
+	"EmLeId3zi1fk60eDgxbaiFfCPEyYbflzwDrvZRUueG7J9MeSW2wwRLhOu0hYli64GBOMv4M8MihNvcQ8",
+	"bCSEdWpg4aRxNlvlI6GKSXsfIzaiTR+MWE4CfTDMr7/HPhhTpqlTDtfphC/ce02LCliKtWqVuZhBczmj",
+	"L5Pn2JR/wmekuE+hM7N8OIh35UWMqaapHBtlHTr/j/iSjtOZZeN+Wsz5aavzt0kv6XWsZFjX9uFSapq6",
+	"JnlyVAiSjoWFBZeDw0/RFKAEN46y00zxTG+kx+gm3ZoiN4uvQO1ky1T0nRfN320a1++liv4uJdcdFNzf",
+	"Zf7YZyi+v1J1f0kyqVcmPS6ypmA+3pg7FMt3UsRvolD+TrXqxh3J/SKVG5KqNlZO+3jKchkEuB/UPzbG",
+	"KNbp0J+urFm9Ivv7KI+2pd5yArqxjb8oue1vQJ1pdD/8KtPl3ThoeDe2qP37qYuAfSppvWX5r7uJ5y2r",
+	"wN25KtIOJWufkjWIt96xoP3p6jP900nd/yvV6a4t0F1UjAq6ioAgoJMILR7R3gkx/w7Ut25Q2jqWk9+G",
+	"R2kXDnJ0TX2pduDj0Q5rGhei/qcsZ1wn0X9+ybyNBF1TYO6LRL1LiXrLqr2rsvEnlmp3UPHv9yTx3kmK",
+	"vWMdx51LqetEzZrVBEXPzyI0bln/9ItM+BurX1mBdePKO46b777qDiZsLmUVrS29c1ZUJX8DhadXJcGS",
+	"QQUTc8sQg/ulPe8f/0EMPa5x55+QgcuPGcpk4TfyDRvIVpm2F369/i7Ae09WA6fXZbU3NHasjejfIgvP",
+	"lUouxFTIBJFz1UZctbH6DaiEO/dLfL8+nhAKsNrlzFiGkVpmXT0yXICJxKxKkBbVt8vZv1M2lWFtPGBN",
+	"NLDdam8JR8tQwXX5CuUa6u5vJVvVhldDlA5e56WMRLjB63MRr0SRjEi6S3mIvWp2fyAJEZOq93peviHp",
+	"CqmvhHv0EdMPV/AlZNsvQouGCwujE3+xXNkCVXBuRQxqBhUgZynXhOv64ix1ga5+QrFwJR7LcCaIYOUC",
+	"owNCKTA+DIJZNly8dvAKPhfScIAsGKhwCgQZz9aeEuzb/G3BDSdruEMJqb3wOt35BFdRnnbg8XJBuRIb",
+	"/PP3NlrZVTmzP836OwX3OkhKCiZhLuk94HzQjKMaI7ZlkR4PGSA+lSYtjPXlx+dJ83Rux13uWs6myC7E",
+	"0h2GpLawFzYJMA/npjYbn00pT4OMU9Rx1JpyGtViB1iUtnL0G9fZvhAGHEC4EsZSAYzq5Hw6ZQmnmu19",
+	"nOIXjiTc6eibqgVL7G5HhbmWrk3hN0eECZeVCJMOc/ZrovQh/Ixr5SrKqB52LVFAULEYo9JZHhvGG6rX",
+	"KaSm4ZT3U6LAuuv9Wk0ecwWS6iKOmxYOs6+3qFyFH3yzaJ4ez1tJxWKbRMJnMrtJ+UiTCzpiehFauJwL",
+	"1iqr3xYJaA7L4gPvqHjKbOa/kG2a4VqMaga4C/e2+RIwMOzWxSgAAITrr+NvwaBzV0/YAvpCsgTEn70W",
+	"IjSsxYwbMrw3JQowSEEQivvT9EP3umdnWINJ5pXKBjeG11rLQB1rA00IE90whqQAr8yQVvgEoWFWFU7Z",
+	"5srV2iBsEORwYUPFMPd5/UpPCE0VvhE9vaTjqFqsvVns1HLwEhxOeSsLxPVwv1oaoAS8HxNV4kc9CYd8",
+	"q6AyBUl2Lm3BSHwzqidlwrWqT7Nei1jL/TvgTmHZs5a3yTYwXk6oaULjIYVsKxK/tnMfFGMBN7sBFVdk",
+	"JLOGrKkBH7CZcevZgM2WXOUCL9m8P+EZq57nTpjBhmvv1uRd/+bwbnxZceD11/Gg1XUsr5+f17jp2m24",
+	"ag51A3fk4Ndf/u3hgCRcaS5i/ZHuS9OiwGF/jL+Tu8RClpmcG8jI5m0tgXWbOxrsoFmrOm2+da1cN6F4",
+	"Bx/lNiDUTgICSk7wpdqZD9zdRgV4SL8UGxB5Q0Qf/0a07xa7lVPyQz1wUylY664BFMpax6nlofU1Xnah",
+	"Ts0W9kKfFPlJVx2MHTK/2hyvrnlx76pz11tfrH4NQt6V3t5Zy74zmVzWUVu6uLdT/IomHk1cq/gpOlib",
+	"B6KZb55ipdsQIFOmlBQ9rDQrM6Ly7JYtVo9jmHGzsvUrfA6DfQOvNpIb7cJsLbgGfXgr+3GteA11rZXr",
+	"hTbEGF6p1udoxH5wR1DSK8B9ZrX1zQf9IVUsKUubGyWdC2t1ih3Grhrf1/SyPYVDqrRVc/shXTad6QU4",
+	"/pDfQe/MvRZNbPlPfiPb1YayDtnqGO1SM27LUQRjicKIc1tuOcx8LUw2k8gL+yLqV1ynNffZznZPEXip",
+	"qm+8zlhfTfhIEy7UjBUV6zaXFSrXafHVLcJDBu8zh5v+uW68pncgpk1vM821fM7FTSBDbZbyGMurWRAS",
+	"LqyZoaptdxXD98zAFEtFkSeWHRlWHT7pbQjJ3SlDszuutrvUmGwdo7HXMeSuzMiQLaR1TTKR7Ll/VOJD",
+	"gvHsO7xuDY7kU1y+uwggtZdu41X6s0Wc6hIjvCYR6VIC6Ah2f8CVvR6JzOWJSNc2iC0u7p65UBHeqMgP",
+	"n8HR4I7zn7AW5i1b1Pi+vcXtUIAX5XEvCe+wv2gNP28WuVi5kKHoxd3etBfytkqDXFrfOr7aFWy+53PX",
+	"5nds53diR7rIH5mwtPVplsksRA4WhJIf5JCMKE9DmZhTppStSLr6KRTuKubwxlh/Id2Y7xos/Fs5DFaa",
+	"Kmc1q4dkUq2IzHUspyEVqoHp1Aw0pyAf5W3spszBdjN/WT6QD73OiIv13ibut9qQmQflZsv7QQ4bRJP5",
+	"ALfWtPqTt2YmGy4yZVQ43yfqsYkEg0YP63EJrKEatA1nRfXBNsCzNQsb+Lgpmcvspuju4NzcXO/eq11d",
+	"onNlLaE+HobnD/Ftrm3uxatZIea3oP/l90TiAKtXJaVinAcP/vziFXn04HH/gMQyYaQbMSiuzpT531EW",
+	"9QiUXylFBrBf4Wgu5HSWyelMu3K6iS3asdRXBzo2eilK31PIRfoQTB6ayiRPgwocli8vMwbtm0b0jG2l",
+	"8mKtjyoreORlchwO1ofj1ooyr25ZlvGEKZ9OsiSkUbhauH01ozEjynmzd84H/gK0LawcmidLhHUVOz4S",
+	"NWlDMz7uhWxzCbftEYo7dhixCmRZXu42W3Q0AVMmprMAUXydUi76T8U45WriG8DKkHDQBH795d+JljMe",
+	"96CQOhMxxDJCSca3XE8IJZHNhDhPbBv0fJZKCpWPuLll1JbZnmV8SrMFwYyFItjSEgIFzVKxwYOdCF7B",
+	"uSqX5JucpwlYm10AUeG5FiQO3SDApTnN2ETmCvjVaLSc2Fwkbaw3z9mthhUWDxQkYzrPBLrvgEnCtvtT",
+	"qlnGaWqhdOIDm2OlOlG0y6DaZTffUwjNKiQU21Csu7rBduqSRZ1m+O+49ypMrCjmHAROgAkSlfYG7vY2",
+	"5hVKsKrXIQmMSHdOOajGWE4UJQij2mW5EFyMo0owNelGKMXsu1VAgLFiGlU+lNfMayAo7lsCExFFF4rM",
+	"J4s9XxvENXR6HTvXUmQsDrZGOVxbXxaThv0C8H4ecKY+fx6wWebO3H4X+dRQni+OPwfZ3fv8VgwGpd8l",
+	"2uSU+USuus/hXKmDvxe+v+pJcZHIRX8nw5VFfRx6XO0l0aJwfLMYcT9c1H3QptWp/cSaq1SrVopN2rau",
+	"b3yx63YXa+LaK7k5Lsi9bGw4odBptIVBoRZimGjirFoVkQ28U0UkXxsnlbMnOuQMkEtDjE61Zlam3OQK",
+	"sq+WanrTLqQe3+Va+f1IK00lPnoP0coEDz9Nk9BHj9o1CXUcoM39qmBMZfYHO+1DCt1HbePRypz3VFmi",
+	"zLYaLRgfVreCVjuNW5M+HjTPx/jSB7RRmIbXnbNQiovenKtUPYCI65t1evStXlJ5w4w2dzf9miYBe/aI",
+	"sWRI45uWqvG8OmYJ9dPEqKTWoASlOKdGUhLxwmBOzJI8Q5RdkXba6GTFqjdDLKyRAUwoyeAlYB40SUL2",
+	"/m1ijdx5niZJXfMWdHKpnrvEqOODp0uFIxlqDUanRKFcX1CWIu52NYo/owI9PesW573VoDWZd1GqGw9M",
+	"18ScZD1AwY06tCoF7h6ZyBSyFAui7kelVA/TFyRa6E0u3icgCPB2Dq0WznA6lRVn9L0i0qUGQdY4kO2H",
+	"4eiNb7CI4kLmJMmwSEGDyI1AmEYDMmaBcYeQDM8fWT3brUDrILqjOIN2R3AXH/4mh70F9C4V3C0gX/id",
+	"3cWt9Tt3qzC3PjQjZu+1APuO3AMXnn68VIxSzpcMlTaswZDvjCFHX6uZvhJnhajYNhwFeqwpQ/rK8cI2",
+	"mNrme+EtpeY+UOF611Va6Clya0ao6dln+wA2KN4+M1qhGF/U5x6X3flJ1yoEe4QWgp4NxsE6vtXUq7BC",
+	"AlLWjvWcZduwv6le7TkXi3m3EefQytLuxuIIRfqtgZFiujgxV276hrGZrfNwS9OcAa2zdG/v0yJt4WaE",
+	"/XwqHCbdg19/+beDwwGZwkB7J85aZ9Srsu+VkIjXi2rl1GXH5+ZiVjvG+QJqXw32O+2U460uQzHfYLWE",
+	"7IYZ1xBXSIwNCHdQvWY+kWXWrYdFQ6bAcwxBLXMREu5aZnxj4u9HTfjeTRZ/ua811KPOhWNrVnWHzFxL",
+	"muuJYVd7PRIVWdoR6aLBzuByj9xyLG1tlDtXEMS1s0IHjitbFZHunOtJktG52AsVwCqm2Fzrqpq0HGj0",
+	"EFcjtHuE0XhSlh5YEf57hWPVU0LIkOk5Y0V4XyDaw0mEbV0rVmkJqAje/C0HvSy+3FiIqVh2db41GGN9",
+	"QfXOMapINOIiubZdza0nV4VrAX2UIg6foGICtF4uWi1Ds5+dJMpul+b/z5Gqv1Xee7nKeqS9DILnWcZY",
+	"36wLYINM/tGR2VJGY+hVaWhFj1BNplJp8nCw3OWxiC8qYiMqvcbaVaKsZt02TrT1Lntbfc1JC4Z52vBJ",
+	"c3czOXUJQUlEpvKWgQtNSxJpWT4J2AT9L1vlHHnjtvhu2bhXmb46aAg3nlgP09P3mgnVHoCX4HaeF56q",
+	"VYCs8XX5H56QlGrI26ai0o9RCgziqZSg2/I24VpCcCghWk/UiySUhHQjljI0nB+DyFmb61LGRLCUfe6Y",
+	"iGXv3GqjbnS2BQjFX8zW3OPCo7HZtTpkStfI8EUSWenh6RHbVGYbx0yl4t1S0VI0GfuWYmSfU5rdsIQk",
+	"0mCgsycXDTnLhdmm07YHDqom+KRGAdvoFbct77fwhjOfTNRmvPg4uhQRm7KW/uqbYO5KPdZvkY7ysbP6",
+	"ts3P+xP9iWaJwoIuGBZIICxQbaQ2zKPDSwl6XlZepaitu34hEvWMszQpci+WiCzTtpJdwFXDFZlnRsO3",
+	"En91g9NcadsQaLUnULBNI83olOlQJcSXdFq4beVoxLAE4o85yxY9WxcnIxNozUiKYZY8j3TMrhX/KTy1",
+	"0bhDE4PV9TU+Jd03z87Io8eDgz0nk5VrQXuOW2OGPkEylMmiuoz7RSX4jTwFQR8+MZh0I0utO8vNSeSK",
+	"3bKMa1BF3KXjYiTBzQrBmyzh+bTT60z4eAIKMdc8pmnwDhZ3xEtPnXA1gSuXUQ4Jl67A50hm5ODw/4Du",
+	"OZqORlWj/IPdGeWXA8DrGfRSIg/w6TEL974fs8/e+x6qLq9tfQ8VfzdYa7aqx7QxOq5Vg6wmObHwusuF",
+	"xVt4Fu7N9Cc5J1MqFrh7MmRgnbQ3GUAT9uHVluys6HCfrpxSixJKljv4U1WBtF09JYB5GRtSwHtJ5ksz",
+	"RpPFaW1F4hfWBm5UJPsymbC0WuYVWnm6QFfb99yQv1ue5DRNFxCKQwVhNEu54eY0Tfc2VZ3qramT7K9q",
+	"LDWhoE6U4XPVsYODe9XRV6WCst/7LCREtW9JbV0Ja2a7pwp/g5DzJk19b/hsFgLON1QYQcWO1gMgzZnt",
+	"iu+XpS8m2OyvcdAqd1KpwL2MRuXqGqBmGWqyJW52DVsiNE0RkmpvHbbeBe1eVpAMizH3yNLsDXBvfchp",
+	"YT3+pLGnRU1lOpulvI1KgttubKINEqZwvc9w6WOICijqHts2E+0WXR+Jsxap7U5rcbpheMayyFfhzhtB",
+	"98R7fxv+61jlxg+gJUHjCj8ra6tP90XqGiwrdxgWdZ28USsvobjnqPWJjZ1gyT1FzM+BhnZg92zQ1W6c",
+	"zX4TsmK4hMQSTDM2y5gCBw05JbcHtjELQgG7RGErv1LMNPgDTf9kpivlJDSj2LhyRjMNYVyGcEFbPIjj",
+	"pM5Dn0nAgV4H+H9QuYAd7CAdB6XmL2k4CFDkf6FLUWq6tJSal7hrkmzw+YJf+QcJVo+K+H3X+vq8hTuo",
+	"VrDPZMqaDPPGvNfYr2S+qEnw5YFS8LAIvyK8BeqGI9vVTbAI8OU++MBVp0nSkgVjyEBzEaZEz6VuffWl",
+	"YsNRCqrJZlASDdzeuiLtRvpdvrdo/8OW2zRNG+f0lFtdRjErHr2o02zKtThJHLV5lpBuykaa5AIV6GRv",
+	"B6tZa1VYVbIIdN0jdIRuJ1YAZVOfGRuNvbT56vy1Z/qy1tHuVpdwNUvpYtvqjzBLs9jVKfTGKX492CCW",
+	"NhDlTpZSONHYvCLcbTQ/fQKJduV4lrrwBeJosluW9ZWm0xlL9smpJzViCfyRzEicckPhYilumShLEHAc",
+	"fN9M9O3bP1+sXucbtqhSn/DRIcCWteRxkD/e8CT8OxqMVw1lKsRnl9DffBzC7rWkDjYX+uo5OAOGkmbJ",
+	"HbmhN9JTocOZ2nMuEjnfmHWgqeZK81i9xfeXd2OH6eECN2wLF7OmAWFdA646qacMRwzk8VEspLj65E7x",
+	"dDCsl8tlRSC7kl5lM2FwlCXb2scXYF08qGQBSRaq8LhDIidWVe1CVhUVEP0oM2ttPD3Hq+n8tmOmyCiT",
+	"00DIbjNih/OSWN5ay/xmH80NW7yuiSA1u0Mg+oODR25Kb1iFJ1YnahFJ82AQiKuDckantkhKaL/SX1Gp",
+	"p5eWp7dFKRQsuimRBy6tst7HFMpKtGc6l9kN+Jwal0td5pGB/pEzHtfYkXLA05pmQG2m+VCL+q9t9lkL",
+	"zPcbVFokD5ROlMmiBq3omPnX4wXNbhJpg02XGHLbg7JjB44Hq/yz+CY16s0u0nR6uMd3a0EbuFpn4WrL",
+	"pOsi2Q4Gg70tay+v68/9odd54XWzXsfElzT2bMh1RrMFuWGLPiYZuL7YmMM8m/UNLvIRjwlz8VpVW7Ph",
+	"K0pfxwzd5J2zs/7B4OjQLroi7HkrL0FadCEPGBRm8AzNbEXa8IklE2MaL4j5+Q5mthnLPreZ7XUmhymb",
+	"Bhv9vHl2Rh4fPfyKzPClouBcKPE1CSebaowTn9J4wgXrGwXC/EKgmg9UwqveJ0i9ACvbta3WE4qut033",
+	"a52WrwQ5Ojjs2ZCHWGaJoQw2vs5+VZn3KOSxqIsxOSWTfEqFt5n3s5QK9MMXCOuy12SME8dsuUwfxluQ",
+	"1vEoLFyO9BXaGLS8YYIwkQCfRRhAfMhXR4/J//f/PNw/9IBPuuDH5YJE5s9lZwsXcB7XKOPXriUUZstZ",
+	"mvRTdstSUp4pzqwaUyEvAiiUTiuUpkFufumFukAUDpyEQ2N7IuZaLsXA0Bm/f3tw39Xavo+mX9WpCd9i",
+	"yjVZr5/eUA8HY3CX/61vE/P7WPBMzaRQzAYJLcH/q+EgPhoN2NHwET2KD0aP6cGGogmrC/nT5eVrV2x0",
+	"5b4dHR62SE21sfm9ZfxfSil3cDbjVvfz1xIT6m+368q/PPd3b85JxkYM7hJKxzxhQvMRd+Ju7cQTrWfq",
+	"+D6ebLKfsNv79mV1v0TPft2ilhm1eVrGtlnohzi2Czx9A0RoC4GoDNVzVSFOKuXTsNaHlVqLkMQeiahQ",
+	"c5Yp98aPOf8plIgBL9VFqrrwV8j9o3bse4rYz3plnY9cYGrr3gmELzOjAhr+aV/1Snm36opwCl9XJZDD",
+	"kASyJhI2MrJHVISdqgC4SDeCAwA3UcZGubL2uVXDMLt7xDpbG59eNIJoGddvJAxwZReAJmcTyWPmdawQ",
+	"jCWEapIyqjTRc+nq2J4Qzd5rsNvYvXpfaXrDiqybKv6EiJ/bAOFJj2AGg1+rnyrFlFqJV+n8eFCVnhvk",
+	"TniFPr30jDMpFFeaiXjR6XXOJjTjako7vc4FE1xC7OC7XWiZh4NNnTogHbK2zIp1SZQcAOQAvC/WjBgI",
+	"6mXvdTVe8e2ExxMyZBN6y2WekWHO00QRnZnRRlRppvR/C5kkN2zUUeH1VxSP+tK8+6HXmTM+nujK5g+W",
+	"N34RSzMFwXfDHaE35qq6EPhgrQkDIvvmugsWlvmB7P1YojDpRj8qHQyo/FHpzy29Vw7Ai4hVXIxTdh0D",
+	"ATAAzVPNZ/4vFkoZ1Vgm0+HYu+AsBSVu52LCC1rb99PeXxJPpGKCdHlS1LtyJ3BPubcsZ0Fuhvvrx1UC",
+	"t5SnNfw4aVlen6DNXMBDtmVk9QbpeZAKo+xyVbhNRWO1yxZ3HPyH3CvLVVvrpi46C4baKr3i8H04ol6p",
+	"dZkPEMmykoVSZDWupKNsLmdX28XeqOkII9fGPpyS86hJSs6afAhlqz7Yrdcd86sae+ypcKwBUWXfSIFZ",
+	"xmINQgv4FmVuU2TLkgBGRFdLgYDLmjuMsiYLZSKlwhwU7m4jyEmOfq8Cu04nwo/vKUNXvd4hBbntRvIg",
+	"6pFIHmI1/MKItYRw8iCoN1jeuGZe80qwnhHGNoOdtWFFIzPZ+kPcpjjH8jFDdQ4ts90fXJOiGi0g2kqM",
+	"WlanNsOyrHRSXcsh3FS/HUNj3cI/pCUTpx/TcLhK/iv92jbJEBtobeNkWd6K1zRzKPsbcX5lT6huCcrd",
+	"NOlznKumbFktRgaFAIzrSiTUK7OODUyqtd6O/xYiJL4YWzfNPWUlWOKtOcCQDtpzDe4Vx6uk0qHI5g6o",
+	"WKcH5bpL5A75DqXUNiD1DtCtGZaVlaW3x61dFXBrhIxtFa+7Yl9B2A8QEeM0V/yWvXBbQVfM7pSuMHZu",
+	"wsSa5nAo2Eeky97TWKcLW8IbOJ2l8lhWxmk0EemaV2RGpjJjlcIyOJan/dQqN25RuyyA99u+L80Qe3vU",
+	"/Thot4JRb1gsp1MmEtrIZLZ92ukss6YjT8kO5Zs2TDLF9Aq0Wbt806woK+NyeG3eKYSbfbRk0zfMddLZ",
+	"rl4wFDmUhE9nmavfWLjgEVlputemknA1g5uKhEyqU3B9QuSUa2sLgOXzGAPwWBZ073XesLnMEhuvRs1J",
+	"Ngll+bAWXgn6yDeEdhjeCfE8u2nrjOPexfxcjODawa7HiqRe0kU31zzjWjOxhtbtpBixR/jCdVW21wFC",
+	"gut2Jp51MgEKUVbTdWrT+ltbMRGtiH/riiO/YVMuEpZtWwNcTs2Ny2CUk6KGfGQDuKOeVZgdiXLmhpUK",
+	"+Y0RQUjNsKq2I3+Z3QKZUp5uI0h5Ae6hIO1if9XoDqgUB6b4iUwTQgXJRdmAqUyEXN3r1lH0DzdH0a85",
+	"4HAe6adu8KGCLe7dKv22oOur59Qe2qVNzlEOMZIlc++GCv7vmhdBq0+UVBgFsS6P4Y115wTdC8Jzf5WO",
+	"H/AyZGoW9DJk6rOn4kE1o6T0AKwG+diqxmC4sjkXzoDLNQHiEDA6O/JWG0MR8SRy0rQlnPbWrfUiriJn",
+	"XJMWBDGu3Dm07UJ7EDBLBo4QrShdmxX8jNHklUgXS+H+ZeUmiHaryYTGtVBFVD6cGt6arLS7LBycdRzj",
+	"GowIOIvbfwhby3rz9UVGXDluQFPF4iCaKhZ/djSFXoHPeFp394oWi7aZ4oin9vKprGZX2W9kVy9sA0Sz",
+	"u9BRwVZs4XWlglJYPMnFTZErFMjPb19jhU2HLElCRAGqTNmn7s6aNd5TBNahSDdKZUzT/oSqSf/24P6D",
+	"r48iKJkRyRkTlB9jWOVUJiy1cZV7QcHQDFubOjBhNAkXZ78sV+ReMneOvddQBzIJRdA+XAqg3VhMs0HD",
+	"Bx9pG5ptqyhRlphJOHWO4IACK2OmVLvzVRN6+PBRGHYXfzrtHz58tHS4w4W2wccT9j7cf5b/xL4xb4Wx",
+	"0Ei5ZxMaikk6K0t0ylF5UMuy9NryMwWyFFbVEmz+2oq9+yvq+XfIwy3vIlTL1vhAD1Lf1YOsxVMIaiMJ",
+	"0ww2DSzKU7Z9w9csGXV6nUTG+L/vzUrAyf/DjJn/jPkIrMfDWdBeUV2VS9td7a6y0mK1Hb1plesUoIKB",
+	"62ZWsmbGSh/azbNd2NefBOonu4H8OZfQozZVqrqX14gjrTU0Hk/cGZAuFdg3GOq/WawL2FwMlWlNkT4C",
+	"1DZDpS7M4ZVgq7yuZ1Nakb8bHmJBcFwpifEzKVbQI44Q9Eh5aD1iFVTyIQLD0zTseK0gdi1XsVIxsruw",
+	"N2u7A/EZXkBH8vtI2yLWpMu1csnneuKCSsP8dOcss0fmNkYNolNqmxQ1Z6s7YpKhekCWvJoZIW864bQI",
+	"Jw4UuFrXln1CZzMmbLuX+bpG7ZC7Z9NNghMVjCTgMrHPIiJFujgmcy+EBm7KnCrSzdheMQb21vZy4gPR",
+	"MnhRzjZguhXlzF1MU3vXVrhCLR1+5lPrMKYp59/ypNpd0vUlcaT+LvOfmFkKiDcNZI1lBnHeTvao8JEV",
+	"aIWOpyKNrDMMVq/Fd0AswltHrxnNNKYzmUN2KlSYtdRDsKymfjggL745wfakFGr0OKgQrsgNm2lDUTyB",
+	"0tUEKATWIRc0W3Q2tZm/C6OCzdQDr/wwJBYFG9YXnNrq0KpGh1a/DW2zJJA2irdDZ7wTCGHOkJxjMQCZ",
+	"8TEX1NkrrDA6ykBABXcDjW/wXwoqC5h/LJRm004PJggKo0Vq+mms+a11wS1lMZgn7LltO7J6Kk/MACLW",
+	"RWcSgl8YrFSGJUGmlCM1mOsepjQbc9hnLHtCF83F2pXdPaGfJI9/CWTVnRXbCN6B4JIbnMkW0ExssEpF",
+	"W21SOYdt2uL6nWGPhWoXq6XteeUSaze24TGXwrY/blTqvX1n0RqrSL1523InrxygX6u7uuxmEMyDVQCe",
+	"m8vXFVKThMHoe1YiVEY2wXSqQLKSawoUxhVoIxS+lEVnobDJQWqahh4t+9DhvWqjIte8KNCwaA1YMkbD",
+	"aDVcvJqLOnuaZgK7WWGBIWtoAJoFvNWBcIWOtSRFsITaCpV22h2Tvyd0UTvjrmmf20Gx3F4B9/WnVywy",
+	"5G1bY+YIZzNenpGELlZKyzUlb3Ft1aVywedC8fFEB9peeA3v1NP3M25mupAhJ/+Z9yYIgcg60RXH7KcO",
+	"56Dw2eOB2ViN7J/KOVO6Slpb4soKdQ5VxpJKv0Ln9BYz2C8t79joIFzZU3X+Xj201x/f0jJWDrG+2GCt",
+	"PVyWMNlxxZzlUjmuWqCbcfNWbzmbtxfu3BOgiSt953vENq8nMiOeG7/oN7lZ5vNqH29mvtNZyqmI2aXh",
+	"FWrp87OSdC5Rg6Xyyo1EUQ+nzqGL5Ya7a1tdtpJy34SJV5qSUEiEKqtC+z/+4z/IwWDQg1DOhMV8StMT",
+	"Mqg2c2ve7CYcBORDsFxao70C02xPfUCysZemxefm9pQf75q14WLKXVWxd+Vkl8X+AK4GEW1FuN5wuUuB",
+	"og3nrLdxghRU2DbZdKYXZQsjeEi4wsrvWNDVOqk0E7TO7LlT4teEOb9GMdK2S1mCCpYqSRev14uuH0Xe",
+	"qojLod7BQGsVg/5lShN4P3ZVHdJUNbl3u8Z8XygPQK+hSntJx3W6XsEAdqXPbdB9vRfOxdsCWmspWEC3",
+	"oePNGqB5qQnNUCtKYHiZG2EcEEhdL8uWeGwO7BOoDLC69dvyCHuNDBM+oSE0rtiNZmrnKQZdv+ISqVYp",
+	"LO7cGmLHecYUVgDskaHUE8JEYm65jfEP94RsHmagZdN3A70foeVjcKeN+n+OZEZGPNUM1BgqEmIY3Vhm",
+	"XNFATrkUUOISc+bZlNFP2frzEthXSJlExoZ1V7UiKY9dvanN9TouC8YI1mmoUYR/X9vwOzMkVJVSYdZ5",
+	"wxbP+ZRvlo9xA38uXjf6IC612ZfP7cuNbVt++XI3k7/eINosLTIQ1ApRdtgolpy+Pic3bAF9yKf0hpEc",
+	"gpZLcQPqBrKMdI8OH2NwZPSG6WzRPx1plkU2/SyQIlEy9yDjf8FFrlkD6lC+u5YLVkG8QsOm8ew0dpEK",
+	"Sy7IjNEkQmf7i7PXkHROtJSpOiHRKE/T6Bh/A0co+ArgKel+kysumMI2lU+FZtks46qaxmVUBBtSaRSF",
+	"PA23cjPr43Ur9OsKnJ5b5a/vdU/D9dCMEXpLOZRqruuqiJp4kWQG6mVmaK7dCyzd7SSw1JXMHPi6BG91",
+	"K8GTMnfRi+xfkh2hVlttTK0t14zFeVIDe2ytbRATSoV9QxWPofk7E9rKdcvh9w8fbaRudhmKxRnTa5eC",
+	"r9xhOQ8PDjcuZ5wZghYuLfYiV1B8L7JrjjMGdcVoqqITQsVCQ4IWSxXDPiJHgwGJcqHy2UxmmiXX5ejR",
+	"/moZo1A8cmgdFzMas75iMwqJN0TlQ8Ug0QBuGF6dqEhehRSGuavTWy7aKOByrkiXCkedsLTFjKm9zctb",
+	"aYJVAG4NLmIke0jyMVh8rV0bhdUQ0vcznjF1zUXITTBiRg4w+oRisRRJXUCBg2dAtLhhojh2d2m/gUyx",
+	"zXezsvrKYJWFh+BixME1NUUrCmkgMwzkt82NSuZUEXz3hIg8Td0ditCHAqVBInwhqm1isrE2/VaRwXWm",
+	"ybJxVnVjUKve9W+b8JnqkeHCltp3QQCNM2xqW+b8Trqw/B5aONa1g7EH3CuReLtejgYe31CxVVeTu5lx",
+	"6lazVaez4iZsWs9TeLFs0lh3R4Ds0yQpqYCWpAuyqGuo4TyBIM9YZ27z0s9en9P1ZbCatKAwO8MOFG3v",
+	"TagH2xLW1R3U02m4bq8g8LmBHjoHVssTWk2oG1PF+lwoJhQ3SnW6WKkj/rCq4j0IXMliMWdw5T4y6ixX",
+	"n5rWtWkuSWRtb7kCubB/jUG6OnXyY/XMba/iwRR1Gw7Ha8EeqxW+UZEpi39rm5AOlFLlw8hxb/PtPaca",
+	"//ZKe5tN76DpFkgyX7ptdQpKFu4QAOhy92ZGZpbd9DL66NQ5CKE3MpygZkZfpbM9MuHjCVOajHim9LF1",
+	"3vz6y/9LaDLlAv41pYKO7a82gs+3D8An0IZuyrFlBbze6XXsy0FzgSdtrdozrMRsgxxiKoTUBCp2QIC7",
+	"+d1sgmdGt1In9t8TrrTMFi6Q1V9jvWHWw0fF4jzjenFhgG31AFBUTnM9Kf965oTBb99edgLVaN5eEttK",
+	"d7hAeCWkqxgj0f39OUvT/o2Qc3H/h/mN2v9BSRFBQZ3hApziAq29ia2srRdXYpbJW56wbJ+cpZRP1bEl",
+	"gt2SQpa0s+fbDnvEFQAhEZ3N8KfIYEJ0JboRHJz5BU7O/MMenfmnPbtoD0xDEWh4EemiqalHItSF9/av",
+	"xJU4LfRc0o3SG1hJj8CWX7+6uCRY1v3wvjmsaA9UeCP5Ft0ZbMQxghfJ+f6VgLxZcxKGVqHCWJzaROtZ",
+	"aeQAE0UgV8WcGzncHzhDR9WIQbpeVf7D/Qf7B3vHJEJzx5Aq9uiom2cpE7FMWLcw6uwdr/yI9pO9vahH",
+	"uFCa0aSoTVAaMpxPzqgS+5WtweJXdjaNZ39mi6AMtQLrPTc41rAHGyCuTZmrsk/ONaGxVg7QaJAwlwtk",
+	"UjMsfuk4+XHnb/0XZ6/7ZgUl45lx8/eHD1D5fyRX12aRHUw0EL3et9Kcq+ffpyLpJ+yWpXIGKfizlGrw",
+	"BZy+PgdU+gP5wx+e27f/8AfSjVZaAlgRwXYGAOwsk9GVl/2uqUholtiYlCtBCBMwMyO//vLvkFRirpnq",
+	"+dZ7OpsR6LfGxbhHlBy5EEm8S1Pw3LgSN9ZjYYaGyjiCipjtYz0qrogS9IZdG0F2327sxQWJZca8jR26",
+	"/QCp69lu3j13xqrndIme0Rq5UD0/tKNnp7ahNn6kQA/DMCAYBoJwrNMJdgkZ/HnCNUnluFxwTKcsPaOK",
+	"nZhxFaMZln6lN4xEKZ9yHZGuq9x2OOiRKX0PObnkNcumHCLsFelClZLrW87mhlDAHyzhOoLV4t9DKopn",
+	"uB/zJ3YLLv/GrRcj2T9xLCjCP5Xi2mzNDg1bwtf3COQ6FVmahugdu+hNOGhD85StMZKmJ47L4U/lSivb",
+	"2GqpDkUqCz4pY+ENnZQiXVguJueicsQ15+tGLbO5VNnDHQsnTPfJW2xFBnXnQXxGso3GSMDKp2CRcM0y",
+	"YpplnCkSGdIpM/4TUMpjggY7ginh3769tAnhJ77KZgCuSogDGYdzEeyWZeWDoUwWODX0IgElueh0E0FP",
+	"dSTQrkPEvwCXhE+MOI1fxHmmZNafUZvycIzS6bXiP7EAlh4MBsjJqCByRn/MzaUAYMHRwKew4uikqAuC",
+	"E0U/EyOc9kDMvS5f7JEJVddTmTHyARf31vV9o9qaeKA73HvIfhhbOmR7AJBZBgZVjvCNzkf9F0bqPCZX",
+	"HYSypTEI6atOhD0gYLX2UURGnKVFlJWB694+eSkFI7/+9/9Bjg6/houf2j8PDmGVaERxvZFIdJ6w6UxC",
+	"NQtD760bSdEp8AmPnppfzBwkY0bAVpbKygxh6KCG1YoIJQkfQa8QjV9xbW33h4fI3MEfiDZry3SMOJ1x",
+	"pqntpYh12xxbOX197lmsjjsH+4P9AVamYoLOeOe482B/sP8A9cAJyG9hics8Gdc5RYAYvmVD8me2IBdM",
+	"o5jw1cODr/YMW8fFOK2zb3DIHK6h1fvkjMYTrI9m/iaZ1FQzktGMpRBojH3rbI6UWQI05jSakMU4s6TD",
+	"wQADsyCvHNQQ70649XsNuLCP5/e2K2fn6QXmzcfZrYFpH/+CzpydBzc/fr349mA4uDwwRwBtOTtPzzq2",
+	"E2dH8XGn13nfOe6Mvn7w6tsHTw7fPzv4Zvz1bT58rJ+zg/GfXvz0168esa8vc/U4f/2n2zd/ffpdp9cx",
+	"w7y/fvb0pzf54+mDR396/vJa5+zRw8fPX87+9vbR7GxxofnN33/48/nb84d00Pnw7oMVgegmlQdABELH",
+	"6lkZBFVMQ4/Thwi20FAFeO+fC80yQVPb0sgT+jvH37/rdWw5NAM3CKrCc4QbfcsyPlosnb9ysSnH33dA",
+	"S3jX67zvq+Smj0UDjztG5uy4H6dMT6Q5B9usDn/NGCatdY7xKM2ynNhjPr9feG9mMlQLYFnO7ftiJ7iP",
+	"KqLu0f7RHqS/Tvsoxyb75A3TeSbM9TTqi9nvlbAVxsCEUCCuJRtoDggzCSPQgCx35i3DyfrHTsgr5Vgj",
+	"DdF0ThfKyN+FoB05kw9Kq2AiumELK/CCUlKRvyNDhLhW1p3ZRBPZJ5dFv66wfAy0zLFZa25ybcyMSNEr",
+	"OGb5nXdbSdfpXXuF3OW2Y0bFHZnHvSJ2BP2EwHp02cYKmmUZqQ5TuafWY0qnEuqL22FhTMv6jiEO2Coi",
+	"8PQE8uk9D6rrLobKXQUcSstZ0RbTDEsVUdKcf7FV7NVzK28wuNv646CEDNcWfNy5x/bJqSC5AELcQ3ax",
+	"9GVixuwRikNbq18iGcaRTqGwK2Yio7caUrZxcJgLjh+3dlBuDVEksgI4ppiX6gc+/cMfeiiAFSGsmB5J",
+	"slyA3pawWzKVCcMje/709M3LJ9dPnv71v0Jno1WsjZCDF4o48nBbUKfQ2iu/GmRy3QsLebGC3u46mMVU",
+	"HPeVJV2fPT9/+vLy+uLp2Zunl5GRHrnQYIuAMSFCJsuF1dzPbO9on2BIX1UlMjMaB1lWlY38MgKNhQtC",
+	"xZVYIQZGrY2sRrrvy3rLzQwtfQWTgLlNi0rHvCsRQc+6yLbLK07WXgwjbS8ddq82NqB3JZaRHlrv2RmQ",
+	"qMiEGZohCdJVC+uUDzMKNx2ja4x4DWJMlaejo+3SOqztGr+xPVNrWPr7/nw+h5C4fmFbSJZ4vBdUYpjE",
+	"+uKAS6EfnfTm+l+nj2//Pn22+Pv02aP4b389iv/21wP2x5e38TRJ//XBt5Pk7fvBvx4+W8R/fN+pBmt0",
+	"VoMyOoXHH6OCGvPySuDMh6oN2MbY3U0UqoY7dNji28nwjzF/xb999t1P5wcv+bk6n+rZv56dPzrnR/lz",
+	"/u3jfbb49qfk7bl5af6vf/t29Jwf5edisB8fpqIaZ3D84NFgUN07xoRUYxOOXXxDW7jYII4aYQf3Zs1j",
+	"tuCATX0AubN/JoXOZMjvBtyVREL2QV6PCgMUDfl3zPRHTaSpb2hSHKb55GDzJ98JaukEA7w5Oniw+aPX",
+	"dJFKmlxK+Zxm2BD36OBhk8kKKvCiqPRgPj48bPKxLdhBhyl7CrZY/Pbx5m8vpXxBxcIFKu5GPP35Q+/n",
+	"qsHz+3cfKjLr0/dW7YxXybord+Ih0ZayK5K4kPRqRWJffi3Mdp6Nrlb9Qu2+Wl4Sch4XMs8Kz7Ch0u43",
+	"jxz0kH3jqyDDzKm6ElNkf2b7UrA9o8bPC39HEa4DRXOuh4uIKHNTQOidc8X2yYUc6b7Nkr4S/roMLyva",
+	"/tiBDITBb0LVDcI8UhM5v7YDoMAQ4htGITj1QGR02IxOmYYb/n0YccpX7r+mY3bBfzLo3ehd5FDm5aUQ",
+	"OJlpI4GdAIPn723AbB/bWJp3mUi4GO9jbdBhxugNxNeqwpT8Y86gPohV6h1oKySnLGzRt6Ep11R7/prK",
+	"j9VXbPiKfVT5y3qh+/a/Sc5cC99+8e+Q52e1yFW6qKAgCERckZSPWLyIU+blyIf2XMTiNCP/5cG7+KMG",
+	"awLJnityw7FVRmgdtsxN21VgAECDNVQNjlxZq3zdcrSh3voaX8IKqc2WdgZfYMDQRvS+pGP1DDIKmlyG",
+	"v8ASG7x45kKonmVy2uqDS9lpAMskh3oohkxDMTWAJ3ZYrgWow+prm4hRQrNZMkejRdmW2K3Wo+VWq9kA",
+	"0YuJnD9BStoxnO9usiIGYXwP+WV2w9cQho6moDKx6noWa2iIEaOAdc0T905JmI47h4PDR/3BQX/w8PJg",
+	"cDww//evZeidoYDHm2pkG7EPtgcjijxNy1/M9/YXR8vcnA/6h4PLg6/KOUdc2BJyZpUjA0CjypcLBz2C",
+	"qun6xXDlGFcR9IBBRB3H1sujfyGTPGXkgBgVP2WJkUImLL7plKX8kZHB1FAmuugo0LRnbFVZcLX+G3dg",
+	"dQi31JvTNU05QJTyG5pYaDk8u7bJsgOH22UD/INepxCDWAJ3Ef68Lp2nZYzmMZisPfErRVF+wrEg6DKZ",
+	"PO7EcrKhHryzNZi5YrhfHmusRU73TjPkLHdrQOXcHxY3PrTnMxAcFdB2TjFkSY58WrTf+ZRqyaCBWvJM",
+	"ZkOeJCBHfXK9oBD6DRB9OPlSvffrinDvXeGGxml/EmxnFJDhC/eSX2p/n0SGcERQfiCB/GVzZRHRuRij",
+	"I8vGy6apnIOhOFq+CFhiEcVqt/zohEQVAhfdjzw6XX5yJaJxFl8rlo6uy5UVRh/nK78GJ3JEurjEasdu",
+	"aIDrJts7KZdIYyAN1TWCazZXWk5ZBmKaqozK9d4+iQriaO1+xQ/XQypuYEADlWmuc5qmC1I0djohceP2",
+	"4vtX4gJMmn2IbWBJGQrhQZ6PhcxYcuLstP6zo8PDffKSsURhJJn1ll8JI68M5S0r7NvLLuYaE1mJm611",
+	"Hc9jCQEp75oa2kIGo1Xeb/2NnXfLDL9zdnawf2T409nh/qF5vhyaI3KaIttDm6bT3onOKAc/oR1RWY8K",
+	"RCiu8PPH/QdL/HyJg3eUjGEBI9i44ZrHHQrTdwoevYzTJa++eHVGDovF9emcZgyzAO17lvLwYcquIfAB",
+	"+MpG/lCwN0PqjTiQeMQIl7wFl7BR/43MhQcNTr/t/HX2OFf/q9oKw7PKPbXVDELT2NfuP7UJ9AVO6/4b",
+	"cK+zZNOn5SfFFx96necyLmqbrfu6eO/Tmvva89VBA756JsUo5RgE+8Wi2FRywItV5dR3lx7qzYMV+WGD",
+	"jfD+zzz5gNKFUUACuZqlXW7ZZHhinb2//vI/DSTA4k2GGZTL5poMaXzjeFkRdxOthmfg4HfhUyMYeltV",
+	"dVd0yqpwHoB6aNXjRsFnqONi0KPamoL91onI0eYvXkr9TObCuiUa3OfXXgjXM8pTu7rDr9t9+sbxtM9J",
+	"C9CsUqUFpKvkSO/dnSTYO7xZpQh6BVxsihG+vcUVKGy1UnDkYh4lOa3aSTGGBVVkK84OjoLxWHe47Tsw",
+	"Tu3qxu9AIvlnu8+f6179keldM1hzSRpo562Qt1zK+ZPXVCPPmrk0qCU1x2Aug1ix5cbLGCr54PGjvVUG",
+	"iwE7ZewqZpqTrrDxqldiNWDVhiRNzRQ+AyNcEYjisAI4oWQ+gXAsqImUcAyKuhJGFSJZnjIFER3gHjUP",
+	"rTliSjH0mWcM29d6tgjX+IBOGQFIhHRZtJ/tTEbYUomtmhW3ULEw4c1grj8TgL0Pe/+XkP3cx4qwZfpg",
+	"0D94WNFkd7bUHcWO7IrkWkPqF9K7U1Hq96fK/R5lv+8Ad3fNpvBG7EQPvF+52BtCR8rsDS2re2ob+3El",
+	"Vg2eZNXeCRmRaO4k3UpWT5nQ4xZ1JTCe4o9PC/XUHtDPhZOJJx+iPYiX9RgedH/x5VgMgL0SyotPMSJy",
+	"z/BGI95uDDJ5UwD1S7BJXbAJNm7tdfrLHVw3+NB9RCwiNcr+UqGl4+uJjfJsyhhfw5gQGbFDhzh0wEVU",
+	"qPQIRr+t7eZ7UHTRrXbEfdfzrerNPM0BR/qD/sHgcvD4+OChFR1gpEzN1o80pe+vywVWgdrEhF18Cv9C",
+	"1/8BRH26ZsBrF9nMD7vy2a49q+5ub/awFijzW/ev/m5UPnTI+tT7nirB/CncsyVl35EiGPT0voF8RmUD",
+	"MZFkrPDce0aRSrnw3JSGtS0cU13YL09QX8PATQFsd9WZSKrGjSILBjoWR6RbsG5yNHh8JSKPDAmpr+Et",
+	"TMSBLzHZYHl5ULbPmwQceTlkgwa9s7Y6xdA1DmcJmbCMHZs1kEjIa5zgunT0YurFK+GxiBnLXMGbakL7",
+	"sWtCDrnmY8oFmU+gG20VFFxdCbM/8oc/QHpmzNQf/oBHM8vYLZe5Ks6oCzptMXeEZSEKxfxfyMEeaMtw",
+	"IrYbOlckOhwMIiw/rPmUKdjFUxpPXMd0w8iMKh55PCNabRiP3eci4B0RSdgMihljyZgr4TV7N6z2mESV",
+	"eJ0IzIB2zMi6tyPSpQQ58t4JibBxXvnJlaBESNHHOvVQP8eMkLiuZMUwJyTS7L2OiP8+jntCIlsvJyJG",
+	"2yQyuxJAnU9IZEQsMa5ZWpFUVLTQT0FWhcZnXWxdghLpXg9KXMJyoU455kwfmEv1cN9makdO643KAYts",
+	"MIuAJ9Ap0DrxzUIzNkNfZeVobA4VHIRb9zyTYkzUhM5QkoR8XcBJI31CpxnXWRXO/yKWBjzHWIu3WBGH",
+	"3DFroI0wwsrLyj6AY3KcukhtUvmUyNGVoGla3sd7tum/wutfTAFrLNLvhHRYCFlkCsmQhceVWEKi3iqS",
+	"QOdzPP1iCkOCFWxhlKepXccJ0IECGdw7GJUC8d0VcMHPgCjRibkbDlfwOwA5DEu4gFIvRiPFgrjYpFEq",
+	"UBRdSSUV07REm0FZvwcStvxVHvz6y789BOy7EhX0m1AAl0XQvX3ynSgoV0kFzfrcJuCkzz17mM6oUDTG",
+	"hVYu9z1lMNQPl/MjbIpwSghqMXhpfs4NZnatwuTZ7gnKNWXqJJYuhrRD22bGGunKWhYBrQcJ6Kps9Hnj",
+	"TtaL2EHBurfy6mH56vcgdzArMjxjLBnS+KbzLvDVg/IrNJytvHFUvnH04d0d5M8LgP3HSfVqpKQcNobl",
+	"g5BmswY+9t3B/lcPfWD9VpSfh9srPw9gS57+A39+IvVne1yrM83aPuCFvNMVbA6sDwUlQ6SrchLmCcH+",
+	"k386rehLOM3H0vuQ1hFaYtqyMnR33Q9vYWPtr51xtWqDrDW1+v5498E+eeHKJ4H+AhbSblE7xreR7oFp",
+	"lBoVsIQTiii+jkDFwkwANd8VY2q5RNKvv/x7WeDS1X4sRkQbaO9KUIVSrG+MqxpSDSUwP5KKJdXz4wRE",
+	"ikqkgCdPfAIH1CZqV5zIF3PODj34H/NOb/Tn79Sc02vxjZu4MAU1pSfa1qX9aLan7wRUBqF+hb59coo1",
+	"3SBBGCu9GaKx7Epx5YS99seucMjj1aAgu5u7u/hf2VKcnzs4yG7oi6t6J8LRHcIEPxM9e4PnT2ggMPTu",
+	"xMxd/m3cvrakZwMfryv+eZfSAAQrA1yJnZQGKOuR2qoAV2JXZQHOLFi+eGnvXhIAukUVRQG8vxp7dt05",
+	"f+SSAHjoG8oBeNcAHcyZHGd0anu1BBZhX1h2MHsl0g8Ov95QIn2NxxvXAwH2WP0aVgVEo25FWEe1hcO7",
+	"aGjwz1UJwB0loCT4elqWAihxeafFAFbW1aIagLek31s9AKhqcV2x5K2WBXAGTTSSfT34XPUAmEiq+YOP",
+	"+oePqvmDNOYp11TLzGUQbpj5Xa+8muaWbjA8NktSD9QTmDJNXTeMWCp9HUPvvs5x5+ysfzA4OiwbkXQu",
+	"ZhCfa/ZInhcZ8+S1o3rYHsUROEPtxn0vsz6ctM+garXL7D84bJrH7xhHadMcHF4OHgciXUPJkJVluTam",
+	"jXP4H10Ovj5+cMcc/sNqpAlWVFiqcYwl1LLzHyR/8cPp4iUfzF9cDOYv/vqX+YsnEv//meTPz76dwTtP",
+	"nj588dNfDorqaR/asbvN0SqWHH2pBbAm9CQu5EWHbU6C3EGQiRt8c/6/kwa48GV0dOIW2eddG3zg96wo",
+	"W1VgTlrvShTBCdA8QjGNwoUr1HlCOAj9RDHwFEpV5LXrCVv4ye375Dv0i18JL7s9Yz+w2EjxINrW5LqT",
+	"bVPdEfyf1d24lmt9Ev7RHxw8HtCHyUGfxo8f9b/66mjYH8Yx6w8fDA4Hjx/TrwcPv+p8aoYQoP4fgbS3",
+	"JIOfJ+HdYumGZPeywNeXRPcvie6/s0R3i71344z1+e0Fb1xj3Gqf144fHhOuScIVnc0YzWybDQwkM9xo",
+	"zLTqkajUFlw1mVJbwDoytv4LlhvfJk0+wOVwjm253KdIkl9P26omvC/J8V+S42uS451Iu5IXvwUZqc+J",
+	"90Tsjf53u6B1ufBnpZGweR78lpf5k+XAbxBW7iakfMl936XnfBc8t8ZF7iujrfDU1ZPdSar7set6anun",
+	"w8XKBZbiTnokEnmaRphfDkkErt+7/WCFya7pARXOofcaQF2JIqGeBPPpl+rA+Wteqf/mP8S2TV42vlPv",
+	"w5n49cnyO5ETtk2UX9L3jjxdzrYIbamrbZU57yulaML9eAv7pHny68myy5H/Qp6/5Mf/HvPjd8LK6tPi",
+	"G6uP20dYrfK9XURXOVawVWDV3djBpwmqWk/WioCqL3TtSzDVTmjEmiCqVSJxeJ/y+7YD7P0xE1BWtr5Z",
+	"4F9yllvLkn0ZsstGQN7ASeD6yWKXZK5T1iNTqO6uSFexGNPGeiRlSkmhbIu8YcbZyEZ/kxEXNCU/5vwn",
+	"GASMVZTMUspF/6kYp1xNyCyT05km3QgNate2Za559xqfRXtXQma9sgVpZMWkc0wrzWeGsbGEIHTIlGqW",
+	"cZraNsqiTBCbXongPCOeMhXZ5EXc4z1VbMzspUyIM0JwktG5KDrZXompVJpkLGW30AB3kosbhaY1bJ5Y",
+	"5NxlNlcaDHrmNcI1tFuGwfa8Boz6SkgRMxtkhULgsRkoZ0lkwRv9IIfnSXRCZjJNsZjIGly4/zO8/iFy",
+	"LR0fQGaggoukSC40T4v8PDNJFxpbRRlTear3cbjzBNvURyO4dPYl15xtf2pY/bjoIWgRqEgVRcUgSjI6",
+	"0hFwj8R58GKapizDjGjMSDwmkUU3L2P0UY9QTQDeh4O9HolSKsa5mZJ0zy9ekUcPHvcPTkjR+xCOx73j",
+	"klstytnS3EX/OWiab/A8Il15y7IMSpR7NwQrq+ztX4lv5VCRLC/TMUGbuqfID3KIh3SMLkeVZ7f8lmHk",
+	"uKYZdhe3X2LyA3Aj2PjLIt/99JxAW9yYBZpIr/ocTwgoDNYWRNMUU8SVxnyKhPJ0Ycb8MZeaki79/9l7",
+	"8yW3cWR99FUQ+sfSBEuWanHbVfGLe6u99HjG7nZ7mZ45zQ4TRUISpyhAQ1BVVjscMe9wTsR9g/Mi903m",
+	"SX6BzAQISqR2b23NHz2uKi4glswPiczvw2tyMZhq0kTCpnCtpH0U1Xx2jGP3Fxz0KI4WS1IocKUVaJ38",
+	"aX2pBHbhQ/iYz3YICr7YrLUnKf1QGvEmw1AWQb4vtSreO1niH8Xt0SjNBdN8IBDf4gRb/FvJ/33FNcwm",
+	"051asBePnugADSOzszVg/d6RsxylKe2WB5ZY1yr0shNY4yHMt7ygNq34Ymp6/SfbprXOW6BbQeuzdX7P",
+	"/+jvp2mWWD8CxOPWEMDskoNUiuRIT3js+sVMwVuei5GaajicGAy67F7FAvNKFwBKWhe1mXf/4JzcRrqD",
+	"x5sFFsDC4mxfUaGJhhLKUaFrPCeMRr7LXhirvsqoL38Ta7b06FJA7t+a/MDMRonClnNWv+sfd2MDW1uP",
+	"wM90fz2ONiY01bYXqij6o5wa1zbhjrY99Oblsy9IJ/FQGvoVH0DTEsAYAvlBV2jxlNFQy2HNJmGs68Lh",
+	"cz51sdYiXbVDsKhwqRY+rQTYHXiGyqzUdoTSLOBByr+9xVtAFJlAa8CifCpBqyUIZQVogtlZAJpEJGMQ",
+	"jBS3DFAj9dscBi2A3WIOg2Kdxu1o1umyMjUdgMsdDbWj/zQozuD5mxQ0LqDalE7HUoQzoTR4BkyxcduA",
+	"nC1CIoxlARuAKxvEXwriQllHGthQYDpvPFu75DdrLwkMTaeXHeF+7Tn/2KasNycyD1KZ6lHTNf1Tc80W",
+	"frG6fzD9NMPtA8wDs1MyiJPOPH0vaWd4nC/DRV3sR6g0MV2Ccw4w0XI4RalhjX3Sr2SGlX0NOAwjFZVu",
+	"p+jFZn0OMx1KNlx/xQs4At8GGxGQLc+YkMlEpbIoKarOeifmk5aN4fH5aW/LMXzY0KYLqP2uLNdua7OO",
+	"pa7cAQf+RV0tgSCHuuk9n/7Oz4R/qqtdvV+dbax1gQu7zcUhp1gKyyEAg3EJzIta4jxBLcTB/9UrA6pj",
+	"JhzUlCl3FVfVoqbhmlVQ/mxG9s96d//eWrgPd3NhNmA1hwZ1CRQwaoVi4l0hZAJROv32P//+36hT/fQV",
+	"VrP2053R3fbrcfgt6Wl9nPNygrxyBkHoIp/GxTS31fviHVC/De13QkCvGp0cEIFSKNsRdhxhHYNswtZl",
+	"YjamFAw121sBR74ynjFAnsk0FzpsBXRpcavYWOWCTXIeF2kMPHfp77/719h9rp7mN2IWtroMP+EIiC+u",
+	"ZiwROh3Kc/wiCsO62Giah1JkAiUv2pXIZQdl9ZIExeEKyL9PbEyMusDckaXy2lwDNWdpoUOZcV0weuyF",
+	"ozSDcx7oQ9hGjlWSDlKRMKgGBafXZa9mMh7lSqqpvvDec0eH0uUoaXY1hSQEi4pIvRzYvDBoSPCp60aw",
+	"y6FToiVxs4UomSUg86JpSlq9YvPLczMvrgR+M5xtBeY3IwXhDD0y/acGLEXSZbzWlfSqHI/DuuxhfSwO",
+	"I2fVWFwd5sNp5jD91kkOduqaRTA/TeeiMLnQ8VR4UxbC9cdz8ReKvGy2Ol/C12wUc+ltWtOwLnYLWnZp",
+	"XJpV0Do/8cEK/I71XTfBkjphbjWZTjhByrsUFx2oXdesonKJOAtzyzVNawhpeE+xTdmyXwHB1sCYX8zi",
+	"NG+FBX+grzrEKJrxmrlrjZYS2FC5PXCdOwI1E3JPkY05G7hGXINM1d33+A8EOpVj0FVgB29kt1A2BseY",
+	"ZoHnAtkm25HIRB3yMb/eFPnYNm6NfB6jUVoOfV5i061nPMJBMNAWPk4NwEXRZxt4Y7vrLf4u6uDRr5qk",
+	"cUAnwKH03hGwazFjsKNE84gquOC4jQ/GQ1+VZeqWlHiIbZRnLLLuKQplO2y9FMk0Blx24j0UUdFrfKqe",
+	"TkR+k2qV6wBOnazGQti6AGOtpgX4Zs7ijOdpMQvlhGvd6bJXfCAMdIqVRASRKon7YvzSOxoqSzV9ZXly",
+	"S1Y8M8goFxj+CWWhpvHIoJvLRYRC7qKL+T1ReWgNIEImANtgAICPiC4PpZ80w+2gWOLdfaAc71upqaFc",
+	"glTYOkDFTphn8OQ9gZXn/NpAMIuReYZ9GCsZ56IQzIayNoAiL11LPSCyM/CAUazZcfgt59n1EYckBAsR",
+	"zPy7LukTBNHMZOkAUoauxewFzH1jOZ+o/BpXVjwyI9MKWn+eJTmfZmlspv+1+c33Ob8WeNVI5bJUjr+k",
+	"ZWjQgDtbwyFUOdQF0wnmazgTF0d6lA4Kv83mGrP6W+fQFNNGlko9QYRk+t9ZspWGcIvBSmheNURpypV0",
+	"QDcHdPOx0c2wPLsh64zrf0ecs2BC18A6bkt/97395xZ4B9KyXH5BBer8Sxd1UMf8elOoUzZwa7Dzs33E",
+	"emjHeDOkeT9yyvjel97RrBDvMA+HUhtcFg8fC/AzYlJgwMchInt31AlWIxrWDp0XG/E8ETkBGQgApLow",
+	"/kFRQUWhFFNXwDhcB2QEz0Vu67k6XfYTnE5V0tFCOS0hCdlyZDBe+FBd8NkCWTprW/BiH2vRC8lUWfji",
+	"JovBO+jByoQkY41RmpVFEDoC8Spm+fVpLEphhz2DG2949w5v7ATcE8CBWtPmWfDZcU0ZEvm5zFs0o1AI",
+	"WbdULiipjiadF9dboOWHTqZ0ol9Nm/JcxIU1B0DOoPrAH/6uMD0lMHoCVU1zMOdD4N1PLEL4gOPyAS/F",
+	"YCrw6NZhryV3npR3vkqH0t52K8R1Bql6kP79W+BbtTXMIj3yl1Eaj1g8EvE1Cc+osahHgsREbPDY/7MV",
+	"cnJTdgl2cqv9AJ8O8OkTwqeKO94XfvJs9EoEBbxuxFRc/mAgVCJ4kq17OlbeSkEje3flwIzrYR2WMr/e",
+	"FEv5bd0aTV2WD1mKp15M9UhoIrmmO+7o8huNM4PMG6aFSO5oFuEnv7VX2CRwY2qiZCouiyiUVqIo40ho",
+	"yNFDxNM8N/3onm7MPHmPwbSY5pCbU+lxwkk8lO4mVLShwyk7BF32vSpGePZl4MaFV+GQ+E90JUoMcFoJ",
+	"j/yk/fLz0WzDyYhBO37iTzTVIn+Lj47YROTjFNJ1vbyfVYxR2PZyrB7ZibkDBIEx8NiMTnoeudPaTsa2",
+	"5LFpoXYu5pOKMFOnLNG996cJMCJABhk1/eDwDg5vzeyVx2jGm6xglSjbepU1nReucW9l11Flu2dWPJix",
+	"TY0Zm49lAVpoVnHPGrI5YmvMuryasTTpBG4bm83YAKhyy9IcHhsQHkpj1Vg7Qr68X3GW/xaZbWo0ETk4",
+	"OfMsW5zk0tgidpvKRN2aLTXd7P7226+DXI3NU2r+VKjfonPT9y+fPGQnJycPLNMsaR5H//jHP/5x9Pz5",
+	"0aNHEYPa3FSyN68fXqA6IeR9pDLOpjq9EQG1y14XFSrCv2KVDy+QsSCUCZ91uuwFH1oiwChLx6mvW3fW",
+	"C9iYv2PHZz383EgNBloUoByoCp5FNkcUThFCOeZFjEcJsshnXQZyifBvL8kVtoO46fWsIzz/8sVTOBZJ",
+	"C3OVSEJZjHI1HY4CEszLBzwWBm1MUlC1iyeoZKdnuhDjqBO4kVSStUV32EUv1b3ikv4aSgwb46Xo3+5i",
+	"EshNKm612+mTA2Jp4igrYI69NZdFrE1VwUA8BbkRutMknmJue6aGrRUJWpC+K2haWz5pmo526hG+mmQq",
+	"cTSmdWzE1em7Nt/0Gy1yA5iCli5mgOAGKh830Tjbtlq6vCYWZxij+VlcBYqOe/Bko++bX2FNRN+nvSrP",
+	"d2+BgHmXL65hiYbcGSXn//rRe6FQH7MPnvN3VDKj681EEzk2mJZ6AvyzHii5pePpuHV+fIaNxJ9KOvZU",
+	"FmIo8jribusHCsX0dTph7QkfptIW+hp71dgq/HN9s/xW9XvwP69lvZqW7ZGSO6Zvs7arFbTAbD5dKWz3",
+	"zlw6AArR92Ua8RWXEnEaTsbKH0vGlcWUbDMVX/dPz3tn570HTpmPT5Plu7prMYOmXotZ84WzEuXDxd9d",
+	"9eLTQU+cXt3jp3F/8ID3QcQArX7rvDWOJy176re6J353177GkTKd2SIa6Oel3nhAkxMmIs0IGF/j4TbS",
+	"6CMzb1zqcl5nxCpkSw7szk1kAzypIjsfhgI0XA+ANiqIwzN8wBmPeHEX/37kyuuXlgxB5azNMbFaLFQn",
+	"TNWrOjA4jH4HWiABVuB7xIuFILgzm4iA6fR3EVDhPAAsDAcLnqRySBX3GJGAF9wxtq/gme6yS/s7yObE",
+	"+nqqIsemWqVrINOERAwo9TETM1mrqAfxznxRzwXkXeKby/ojVzgNUt3LyqZNa15Bvz933b5GNrt9ZTvS",
+	"gvK1QQsa+9rmuFdd7Io64gZtB1eIvG08Cr/uFT3n0T7cBUyQh0ihdfJdULqP+T+sU2kzvhJJAsTTmYp5",
+	"djTienR00797cv8Uip8yYX2mHvGjamKt7k6SAVWwmhmKPCB4BcMrWkHrz/x3nifmX49hRwABIyBufwl5",
+	"uWY1g3fRebzcv12nEqw/vHTsNt/nlQ7Dv9I2u/Hjj6HaZsSPz+61zlsPBvfvJb37/fv3T+PvkntnD/jx",
+	"QHDei8/OeNLrn/GTq8HpoH91fNW7un98HCf9s+Re3D+76g16Pd67b56V/i6+nxVmSE/vH/f7J3gu8nDE",
+	"zSw+Oesf98zImw6lEepvVue+2YSzy6lJa+B1xYyAiTiUBO1TnoB73TtP3LLboUCTW9NzdnSlg7tLi6SZ",
+	"Rec5nEnqKQSX56YLhJzFOzjmFQm5LapyIKtC/Mt4sAgH1efoQswDWGT+6+pgA8tXUr4m44XZh6NV77I3",
+	"8P/4Xre8S+X3GeN5DoEQ8HSQa5iPIeIDpSW2Fe3I3XzOULG+cwFlKZmggw5kuAnlrTCfSN9iNuZWUtVa",
+	"zTLC7xhSbKjf4IK25rMAt8WhjJ49vnz546O3j59///jRo6c//vDq7ZuXzyKbNt/BMtAj16PUdUfu/ZWG",
+	"g5Rah6gqI+yit6ThYgc4YoVSGfhkoLq2+3NBXXphfllX8ouDtFHNbxNxSwkPVB5K6OManLAGwQp9e9W6",
+	"tXYnyfyItvcFLa+PUhUy5+pxLa3jRD+VS9/AWZcZGU0tYij7Rmu+/eLRk4CdfEcLtXPhGw5CwH1c0FDV",
+	"Yi/ssjfaXfcUgPoychHMy21gzen6IMPtKOnZD+dGh379ZFvnXwMvtpyTzRU1dldDzCB/vFOkw6HQ8iyI",
+	"NbqnOpfeSH7DU+B4nkNAZPn2DHwsXNkL9kGX0wx9LNowfhwsSRtT/Xhe3B2ofHxkdl3nCGKiwEuTLLnE",
+	"OkjoQJ0wMA7w8uliqTimERSzCTBB2JiAo99j5BSwKARSEflYnDOwgY9+ehiE8tFPD/8esBc//hCwv7x4",
+	"/EPAfnj6BCzfL+LqBaYGxLGYFAjI/KoPm6Rongl1fCNOhZzwzam+sJEOgxKOe+z59zbVoH/SZT9SNkLJ",
+	"gJdKJlLASDGHJEVEKJCpmeoSL4INhzaaxjPJi/RGZDP4IjS8XBbprcqTgKVjPhRUA/zTw5edIJTXQkxs",
+	"+poluLujvVBJPC1YKgtFlh+Cb1dqWrD7vd5//v3f/eNezyAvaEyuMTBD6aB4nM5zgz3pgUEF1aIof5ZV",
+	"AvxEOQf0hgaChjIqfXRkvh3PlnjG5BTozNXAdpr1TpcEQk0rpMJOa3OmY4jihhKGnLOrjMtr7JVOOYKa",
+	"z0yPaHWBMsAlKmUZj6/NZUTIzTjONmlgXSjbZU8XxpuZPumY95z1Tuj4Li2QuXCcFlWyPIUhHk7V2hSV",
+	"MT2IBDM2QxL4ODoXbMI1QNFCMZ4k3kyDWlNelM8oaRBxBna67CHHVEeLgyNEtLcGigRmrcHjloPhRAkI",
+	"pJn26DLVU4/4RLikG0DDoE5q8HD3S2UurOWeN9++AJI/IhlhjVVcP9dlzp+gSd6bINgfHy6/sdSwjbh5",
+	"HirvEwLDlp22bkD7gK7C5dTjyrKv8ngdv2Z4XPq6+pDHx2H0O3DwHcD7pwLvaFRK4Dou/cgO4J3w9qbY",
+	"HWzOQ6wObTqPeyV4Ho8oywhln1yZDFWWQvAOIOlRKrUAcoobwfT0ClMgKJkszQHwBKGE8zoM+pnfdNkv",
+	"hA0iOCGKDIhBXTqkIIXXdF0qFWUTQHLCcY+1x/xdKM96nQuqrmKRFO+KF3woXqtrISNw9caGupQjsraQ",
+	"c1Tn6QepTB76vbOxiBX02tpq8M/grHyNC91H/e14n2rllgYF5t9KIpRlFxy/M1N2jbOxuXSTsmAe4W5J",
+	"6AsUyAXEym1SN6QgjpUsRl2nGz5aQZ9FMMORKlvmfEZp8pB4tjr/4bYUy75coqe9oJDtpUZsSNYCM3C1",
+	"qrXLEsQ1ech/qD8+epLKpGq9KjIL/u/XM73GVNSKLOBDVmtcS2bNYWVKmjHt/+ff/33Wg3q/VMaWv9Ql",
+	"56I1Dipc+I5evX07UoxnSgoSP+Dz0isBG/OZ5ctKMckQcoZZWnRQksW8juglQM1FKiLtYm0g3daWrMvb",
+	"KgP7Bizkwmxt50zuPIfpuurXbiV8Zgns/drJ/RnB5eZtG5PzuRSky5FeJSMNqOCgIn1Qkf4qVaRLV7Oj",
+	"B1oiJk0+qAHz330PFzzdVEza3ARa0pngN0Iz4wJLCWmknOGSScUyJYciB6pD8Cwi6YbSK3ZhPENy5jFP",
+	"iEIzLSAGfi0mRdfTjDb+xR4DwME3SFIqKSzTdv+41tVg5BDYFl3bkcHb+EgIAc5xMHaWyVPv4IZWi42d",
+	"LnY+CeH+8Y4Lvz6ZLk/AuVyjdTLOm6/gJTrODkWulnGG9ixTca7b/Dazxttpvh+CzU+4s/wy9oPVNrn9",
+	"YH8bKNaIhHZCQAeJ6o9AUr4Ph96kVF3uKFdyb4MtSIFzeyQhhxvOE8xPRygLPZ2mCWpCL9BxjzZnIicg",
+	"sT0bN9xvOQU2FtImMl3r3SHMyLy7WbsqoJ0WHUy5p1GDvP12bjB9DGmPKhMX5TFLDrqFHLie0AB1GrFJ",
+	"KOfBCdsHNiFOabMvXwqf3IOQc1IVjjl4iZj2vlHNlrvrpSaZtY1p7Wy1ld1KYHttz3X8boXn6t8u7PXN",
+	"bNzlSz6xIvdKT+RkuQ8e6VtV5f78wtp7c8BL9LXX3VETUdAmShlotgtlo7Cl7/7iHHS9WgY0253ZkWoj",
+	"iALjVqkp1N2x/nuY3ggJtflEGKCs3OxY2Kyu8joYQs3a+DdtvDb7pwIRzELkbCgKTIZSnYBNZWJulyKU",
+	"RCdEPAoe3Yul6jG7J3KhMmEThVz75+47SmGpKFPxtUgiIFFMM8z+15DxjxxB2pfHoIQ2IGc0D87VMBca",
+	"QAVn+CTv2aAe9gAySujbrLMnSYlKY66FmGCOl/dBU2l9P7uEYI0GYWAYFCBw0AhBIuzJCCsXRSKSC//g",
+	"1b7D0i9NplcZCD5dsKm8NrgklCpnWA3tjR790Y6TI1Fah+2ISCUqxwOBd3YxSidONgHDUcqptFVg1JjP",
+	"ylONULbpFIS4OzDb0OOhmoj8CD+6fI9Bf7VBIXzu/G55LwRLp0f9M49gKYAya7BnK3ajv33YjMsL2v0x",
+	"FTZo1l5S/A+KwLn74ThwlmkNu7b345dP3efQ2yWAX6HAUVTpqJI0OZQNfKswBydNM8zZnEGKl+t/E/oo",
+	"OoPeKl9ow0whYJkKZTRIZWKVsyDRuBOwjVOIkNeX2Z1qKEkXn1xgwYcRkVdpJnmeq1vKKQdd0WW5R8xL",
+	"PQplc+4RxfJdXzhRCGhoyRSwQXbSF5qYVM/yY787Jd0s7P8mFhkiUtlsj/wKb/qwogUxz/MZVjikmhV8",
+	"2NSIgg+beH/unVZ5fxZof/bJXCOlKriF2VJOecZ+evXnS6uAnotBLvRI5LVa6C4kvsph0kfDk1+6Rxrn",
+	"uFk83HHgOKToGSoSug8g4duYqpXZVDtnUG2SPIUz5JA9tTJ7ajFvaueMKXrKOilTYjwp3B4zlSwCYd/I",
+	"iU17GVFUDt1lr0RRpHKorQ2H7SWHqhmo7YkVSvR91wuYVCwWeZEOzPLEQtce6Qp12WWSeHKQNiM/lFZQ",
+	"MajqvpV8+86Ma1LLpwWy5zypz5oiVbFVP2Eb5dAYJpCA0WCzMick4IyVl8Tk5GJeWVuhaeigKeW4/CRJ",
+	"dxrehuEM789/41mapMXsuZLFSLfO+8emY2C0X8VgTe73zFxDxZyz3ocaK+XatwnKxx3hZ8yfWpk6hWjo",
+	"kDt1yJ36anOntvY/S/KlrAda3O/ctTGLu2PRuPd5BhuOMuSnXdqTO6Gk5Fzz72sxu6NRDPZayDtIStqp",
+	"Eu0GVDZrOYMpu8pZPevw4IGR2Ue8Hc/eens32jB12at4JJJpJpJQcv8EMRdlMAxeRU+MtL3BVV+mOYtA",
+	"Zh3Cp5dyxnJFFbWL5GVNhGTPZ/5WdVNPtc/9iN8NH2VPUn6o25f89km4zVcD3nIu3tF+RxyA7xLWqXFl",
+	"zuwUfIGVsCFxt7VEcaZIZKIWJT+a4gSCTAlCyGge4MZqIOWccYedYzWZ1SFnT8gJsiFKhBeYvbMOmIVn",
+	"rkwbEig8jPyff/+PkxsPSpHxwNeiMreWysYBcABgsb64ZWmiu+zViOc2bqIK096UVKtCCY1PMfUjYWEL",
+	"k1zMT5jkwtrmik7YYlOZCa1ZZP4GRx5wmoT2zGrWl5Y65pJpAWUVkl0JBn2YLEnnWAusm4d8AVh9E/Xr",
+	"emwOI/tipIRM35VYfuMkDZjRXxZSVpPZAR8fqpn/0IA6U3IfeBpW74Zw+r21PRvWHsBdS4oP2lbY2aHa",
+	"jleQEMrFioSAbLpB4hMgtrGH61322Erwez45KE/uMYWwDDhoV7rAuGajVBcqnxnPM55kKZexcDkGpKVY",
+	"8LgggjX8sjs6lNDZlcSEqWWEzMVY3YgESRh5wSZCTZBYETMfOB62UwZEooyfDGUuYpHeCIgyrVtR0Zy0",
+	"qBAq29zJVdUSh0KJb71QoqFEYg/FEWXAuHY7/mSaZSwRBU8zxyZeAcRDUczDYUwd9iEubvoI6lIabsA0",
+	"YNES+gYulgv8foGrv2jzTKuyCqNT8oz76LgMHrNU1vOZu5iyvcDYOq3NLRafpznJ84NhIlX6f03T338X",
+	"lYuqqJtENVGw37bOg+LsShS3QsgStyNbFOQlgcSNf2Bp0LKnf99ll1ZrH3JxQOK/TCFyGdhzgZIxa4Pi",
+	"DqU8QdTBmGogbWIuNOFZSTSjoaSvuWNaBTKdERtkfEhKqSMhWSYGBVPTAiE/cs56eVdNHKmuMGbnmphd",
+	"QuRr179sh+c3O+hzw7iMCuGTxe5xSSKfxepemuo1vvL4Hbif2gNNt36R7zYulWntMoEfGoT+McFHkaIr",
+	"pQZiqgIot24k578fJf8XTsXfk+lfKeKfrpLvP7kqyeUzK1QOtgn7B3atrV94ds14bvxeqbZLn2t6CEre",
+	"oQuMCYhzHl9DmM42HqteRHwNBN6UpJpiZ/dKzV3zzt9qcmDxe4gOq5m07Jiv6q8PwfvVXXIal11izLPX",
+	"IZWG96sNdzPr6VovSFfpC58lZTNQ9HxDieXvF6btesrKPxkozJG8YHGsnOKxkAbCztTUdrCbBRloGwet",
+	"W5EOR0XrvP9hX4P61A0lOE5oXbrWE6rfQI+jHjLfkOSgB2TWZelboZsHuRo/XnNkYTUV6vH6E+HDbyvO",
+	"NTcjtPluw9hOc4BlpyPIQ/Hi/osXt4boTQWLXkLHmjUQWLKYa79kMderSxZzvXlFhA1+bl0SgQ/Yumix",
+	"/fLJQ/bdyYN7rv7BxgBqdiEFH1K8wQXb2+5fUMlmaySubLXEBasWPUbl80hwKLJP6DYir6izYczA8rnW",
+	"Bg28+A0l6AcgVW+w+UhlsOup42RYVbz4eesWlxjXAOzpxrkjWxUs+tsKM/CNMXvK6POBeRVaf3f2YcsG",
+	"f4a6xJUliQdHc6hJ/Kw1iVv71SV1iGuF1u/6R8kbVCJWahDJGX+BHndpFaIXZPI+i4oBSEaorCqEUBvG",
+	"zjE0eDXNrm1dWig9qR9wY8psYCYubtQhOaFS6n8+hg+6SV6hYihr4vVDUfj1goVSwRzfM9UuYsmCS8UJ",
+	"5UtxhO9C7jh8KM4e0x6lBcN/m83zYApRR2rNhd8sG3ALJRQZeo2hAkOR5g0Vht9j+Z99mPHo+jqdTNwJ",
+	"PdLCE896AL0H7UTJaCluKwk5Ng5Z0zg2Ehmx29uqjh/d3YJOSsZgthhnUhVpLLrszVw1Iup553yAxId5",
+	"PEpv/HhkbbUi3FxTrrj+0b9fM/ha/QCN2WfZYK9fKWHDrzWWZ5hP9lk3iC3/pIWDfb9wsN8PNkpfWLef",
+	"1nkvXIwx4eWdGrRo+mL8ktZD67z3Yf3uho7eoWTQW2mH6sFD9aDzhENrenatIHQ2bONEtnqgcpfKbg9w",
+	"RcHOGggFEJTgV74tcp4aT+9ye8vUofNQ5lUsALfP0wdUeAlg6y7VkSIGAdLZgUsEJUD4ScOISY57Pdbm",
+	"c34bn3Xc63cuWKykxVmInMb82jyQxwWoRgr/mV0HbTRQSLqE54sS57hjPz1v5tp4QBNKL2kZanjKTA2S",
+	"aGKOqEECxfFc88dwVAxKznRmyUOJCAL0JlHFSUiWFngmqQP82b0XnroAK6irA9BRtpwJMDJwnulRJzge",
+	"5XVYEraFHW+0yPcHOk6O+vcqzpQGzJe7P37de7Dh2dsm0pC4isxn7R2RbJp73RiOMIM7j2BpXlxU1lpl",
+	"21AibNMbG0vzWODijcbx0XGvchK6CYzCa3/0CkWdIM8r0MUpC0cXQNfCPElxZg6XvxKZUdxhEh75Xt7y",
+	"PCE2CbvIX8QF/Lxy+rnjXLdqN5iTeCX1wCue8xF7JsSmU3XZTKnapANoO4C2BTywB9hGPmAX0FbmObz/",
+	"Fg546vFbkhiHjYkNmGxlPkpP8xsxA2RqCx9c2Y2FAgWL7JlxxNq9oyuuRYLFFqlVGIQ7O4ASCswCk0mX",
+	"QfmSTf4CMgPGWQSZJtEFiNrR0LAxn4USr4ggxSDqsp8pIYzCTZV8sGKUq+kQI041dcsgVPiGCij4tFDP",
+	"UnkNp0JondGP0btTzbRxTiBcSSdcVUpHl1iGqpDpcHRlOoeVnFOU6FaTHAepXAs5cZ1zg9jKA3aAUyAr",
+	"6dgxbfP+iXRWxMnF2ioPHLaL1RhSi3NdBHQ457Lf8EaU+05By1EmpSikvYgenAkoFefpcFTYUz66JJTw",
+	"jABBd7XJucjV1MBVfzyMX6B7u+yVYnwyETJBtVHqBkTV0DSrpn41TTOcoqkUPIeOh2FcfUx3wa6m44n2",
+	"6aRXlZ5TXsLu53HBJy2E+aMnaX2G9Kt9plRtZK9pCn7O8nu7CpYAPLuQP3uJ0aFc6HAg+vGhbJIAaws5",
+	"x3Y9XOrsWNJfOp9tz0utI7373mVaLq1PekSlSd63uXz9apK9LUu6U+H9TAvUJwc0lOpQjgTPRHJOTsY+",
+	"ExBChsnxKQCrLAVtVHei6TCXvY7CR6Hcg4P3y3n25uA3q+o5JG987dVAboXsWAi0ziL/w+cbBnWf5GyA",
+	"+SaRibpzkJWpxTUNL5POt225zVbeRd+hnEDnLAK8GAUssu0x/8b9b1kVpWQ2uwjlgvJDYLfC84oPtJeL",
+	"HHSN7no79EKxsYIqylC27VZOJk6MEXC82+zDhhA4ib3HObaBDpr96xQrU6FKE+O8Xfbaq7yyVAeFmsaj",
+	"JtqBRpseyiVG3U+f3K9R33IPtrAneQg7D9h1BLSfCtjIbacCdlXdTS3bj2y3h9gqDbNcIhSxtm16xFMo",
+	"6tpxY/MZUy1X7GtsxuWue5uD1z7sMLZNudwdZuAs/jh7ibteOdf7A0j5okHKsnC/HUYM8MMu1u1tuSsq",
+	"Bvduz/M78xF/iOkjbxoE9Y//8+//7vdsNfYF4yzCoryofN2Iaz+DglGlHd0UMB7KaDzNinRSuY2T+oO5",
+	"x1Jgu/g/Sw2iUH0DodQx/Pck+s+//9fF1LuhjLDQLmJty53a7zAdc5uL4d5EBxfQI0Co2gRZzIdvF2j+",
+	"eZr+/jO972uLM29QbLm8xLKpkHLt2sm1sYff3Z8nploZ8CUhVTsJDzHVQ0z1W4mpoqX9V2kOd4mfelZ1",
+	"W9Bjg5uNFKkvveRCR0BZlUJqYAQJyrNVF+/shvLPUDao7Ta8MVVuzGdA9Y1XmM14oVgueOJOSs3v7+hu",
+	"KK2UBJd+bmDl+B4zELGiIdVAGVIlRGXr8KEORfHCdtiKmNUvUMThOqodTUSO2OkCNJv03JcTyyFGiz0W",
+	"9AZmU8p+WtcpvDGXP/rIfKZUWWg7qMHy2y75w+VJfc6K8LoF6RkXNyY7lYc7W7FOvNZZA0vg9NVler/0",
+	"ysOc5VO3cj3rd86ich8ZhNIqzCXnDPBX5GnO2XSk8mTtonI3GS79IcLdifEhoeRFIcaTIkDcDhywDtYj",
+	"/Nes7W194DLE7PjnMgmGYG0oY2O1UIrWbltAXa+ybdGktAv6C2StJiKPhSw8tmLTyDs6lIUqeEZv7HTZ",
+	"YwDG1HZMnTHdLBKXG30ldFE+/FpMigvrN5HFjjoSi/pM87w7csGdmJGrzq8qRrQjv3g6CkJp90jf9TqQ",
+	"aeNrPLpBgs5CWG/nnJ855Y1v5P59WUTQZi2KgEXw+sj2GL8Ruddd5TeAazSf5V5DjGCBX0N3R5u9aQqM",
+	"4VD7hgm2pheDcmDpK8w2NGrgcopgF+qLZ6SapVpPRcLa4t0kBZ2nqJlwwKZWmVsouV4UZUdCUla5ZjAL",
+	"f64goMsuaznC8CDVtB4i7sQqxmaisMxfD9B5xyoRLJKqeEvXRBfziou35JBFIgwoVDmMDPIS2xlV91CS",
+	"jCwFq1agDFc4WcIMN0/UwIEXl1WIM/vWPRxWulvyoHniJfaVDzC3EfkCXomylGhIvGrIBZQzp9JYh3Nw",
+	"TXpQZ6sNNAAMSmEyIKLkMaUOd+1tBa0bnk2J45hGw1r0dTmU+rfgGIEFqPK6SzI22NX+u6jrwIWhbSOt",
+	"wivjKW23P13FywSVD3NP4K2gFW/0FOIuW/dzzeXrsz7YsUSn9lHqPz0LsSlX9WZVCmCUvPMa/FnbCoLv",
+	"jnrHR/3e6/6989Mqxd6qQgG0epXSi7nnyOn4SuRmCj9++foILvru5+PnD/5++tf+9wYXeaa/+Snuoscu",
+	"Iftks7KOCmMdOVMNxRQLy6e+Rb2T17375/1jatEGa2wxOXEegtnzsz/z37kBUGrAYjucGoYTlkvZ7OOg",
+	"ZdwfkZk8WP8r5vp1g6UzT+fW9A1PUsmzklks47ogcwKzf5MXGtTh41T62A+rKmbO5ktm+r1e2eDKFNJl",
+	"D5IfXDborqym7O2PUOq13q6wNrTgOVbEGBCCRuf0h9s+HmjTP9YGGX3envfIOAuXb5NXhN6wfvhbLsZ5",
+	"QSXUuo7awy19mZhdw3hidjwlgW2EKTl0EYbUeBFKd3BmUTcmCeHODbC2f7rmtscXeAZ4m2phcDOiZR5K",
+	"MMYiB1KGSa6uMjFmbdEddll01zHK3rX1Lnd75THycXl4HHW6jL4Va7MXi8ft1mOdlKE6yE4P/Hgc7p+K",
+	"Bmy+Zw5ZKZ/hUOdrNPO0wHZn8bKGeftTFbfw774vt3/rJaaXp6Jsu4Kvhmzw/Z7CH5LBvzFpiP0cW9qp",
+	"uMax5beZEl7m5ZiP+pcu6k5MVlKE17Tci0Jt23Y7bLtlhbtPPGeR2YJHAYsK8a6APCY8XljI8w5CmQsM",
+	"vYikkvr0n3//bydgNtsp8NK1EB1C6m+p6MzGU10wXaRZFkrNi1QPZt4BCAn3tA3+c2iQKP2kKlBwHNk9",
+	"Og36z1vV62AG40ew0LtlPdnEtF3ynuovvqSK5xmLVZal2hLx059/NE/ZJAnc77qtcsD9NCyYI37yFbsS",
+	"NilLJD6L/fFODfyk+eDr5GTZdPCd87IOjvuQHbU1Be9+kIY1qTsnSOVinMpkc4I7vM+VkTJ+pabFV5gF",
+	"8RwY1jiz/UAfUlWq1UIkdzSLtJDJW3tl1CnPTCmHS0cBeohQqhuRJ9OSt616jgphXnhMwtoTrgtLNxew",
+	"yokt/oh0bJ0LEr71X0ZJDEipC0SFJNOlBgZbjNHaA3kuUL25J1cI9KqNa5eRIjhjBfZ/TTlvXCYOK6Sa",
+	"aSGLTpddSit0xTMWjc2yG2IqAJKdUHnamKdZl/0kRdndE5HbPrrwk9iyVBc6lLcjxW552Vv7ZaEz44mT",
+	"5KVbBjvgCvpumyE0TTDbTYp3BbsV4hoEzSaZ4FqwQSrNZh7A1NWMPcnThM+66x872AZ/TMbbTU7sNDzy",
+	"2B6wgElbrde1XOrqty16o5mNdm4iHWjMvtnjkqrnUoO6kNrmNGbGmPhmZBcms1K+7ZtnMrMFzBVJmia2",
+	"sgtirnf8XFAhnahb4CwLJTFSQ33TVuFH1ibZzFXEU68cFdJXVRDUrBO22dDS539O0iM7AksqdGiaHAp0",
+	"DgU630yBji452nYozSnN27YbT3ek/N7xUax5guQoLRaUiNuE/H0KyaAiHVyhPgrlXDbOuLPtqdQKlqK9",
+	"eYPDwdQ3djC163LFWbjOcv02T6SsMYFv0iKuC16tpIusaXhJN7lty2nMVhxHvRQYnfFofXNAvVBrBzxF",
+	"mE9fg5Y/wiHPxzB32/L3lPq324HX7U5aFgE0pKrSvmOYym2x9Gfk2VkBpe3Byq5w+uB3DqB263OVXR0l",
+	"TuI94FpQ/b/7HuOgSyHtS4GGmlOpNwnPVqLxXXZJkjm2goquooTKU2Jfr5bOWSlbT7eWS/wtFJ5PJTyk",
+	"1o7jnz5eomUNYH2D7zwg1q8Ysb4q1ASmJso82apESDOe14jYcGXi7DiA13oNn0KRRfCO8KDbPU6G6res",
+	"OHap/RZHyLDdl/gEDZNpTbT3GchsecwXzIDRqki3NX3DnJvdfv0eHWmozB9CCQlZVnBMC6wTrb27zdmY",
+	"Sz6k99o5nGWCD6fGopKwajeUr2iO09SmaALMJEe0MW+ILenWhSe4VcprhRLs+EtxZNdPKYFWmne2tnWH",
+	"XrpAKi84AiUEX3nIEij/kR3ApqeQEHDyK736R72zqmIUXvL9bF25pJUVYMfvNkbpYKMaEDJ624N3S77F",
+	"xH2YGft1iasd4gqQWvAi1UUae+qWtfRI6DjHkyzlMhbsKhf8OjHGSw08S3vORurWGNAZ5qBgfT4xhgR+",
+	"Oksqy6ArJrdQIWfAbMYM1ENZsoSAjJZlc/CIOELZLpko2N2SoeT///9Yv9czvl0Klog4HfPsgvWQu0Gq",
+	"K5XMwMDS9R3SXs7VrXm6TYyx+ofWpqc5w4JSuBzUq7tWAVMkEelIU4Kop5gXypL5QUmhWSrjbJqIBNNd",
+	"0OEBiQjKExUsLYBc4hfI9SFtX/ga8gPwK+OSKqrhGluAecH0PJ7d8pn5w43xa5iY5ItjSkyNuSjTaXRk",
+	"+gEHEMgWkXjFgABIhZIsTToBG6RZQX8LZYT9EmEHA5805glN+FAk2IFRlo5Tn6/xrBewMX/Hjs96OADA",
+	"gf1aXQsZdUNp1bHbKme4fUo6NNlwAKZz8tm5wM2QC2iNx0q+NS2LGpiuHrpp/QoLhVdgyNIPz/U77NdS",
+	"bTWN6wmtrEbzRjLL9cgPGgKjRHMz1XZqQraaHXzi6rZj1Wlqmrafv667m+u3mia+NK2DkkI+FPWD3tQa",
+	"mCiVxtDdWCk+5u/S8XTcOj+Gn1KJP/WDVjGbmPtTWYihyLFVK8DKCzvl/na8D6DirBSUsZ/1dpWynGcV",
+	"WFvp22D4EdfPoVresn7DrPA1OFvnpxUmgmMzIK5M2HSpVMUrNM/AvUAWGv5USlVCeJW8yK8NCp+9fkXw",
+	"srRBT1dKbv7eWpMdYV7c07zTw4hizNPMzHae81E3E+L/5fFYdAsDltzkK/UzS7KB4+5ZI91Av7cXuoHZ",
+	"Zozwdv29FBOVN7Kfe247hwsPjHR7AnQP53sWRMhKOOTBulcOaK17vO6eXQfvStxWE/JYYezKVtuwwgsO",
+	"LL3LoaJ3er5OLBPF2px2IKgcRua/ls4aiS6jQpW/uIC+Ay6sRAkiwwL1YS/K+VHO5Utti70kajXTi891",
+	"C7GEmX5p8oOVPtsLifgmDcwETzQrVFPrvOHbF8H56jAxzrFDlPgrjhLjEDLuzbUdUxsqS/gbDhA35tE+",
+	"S+W1ZsWt8mRZ/ROm8zKIyW5HiioThF4w22jgIRU3lBUD3mXfq2KEtSZXYu49zj7jxjkdDEQ+V4PauWBc",
+	"kslP5XBOfHZt3pAt9GH37AA+YaZu1T+sIVLhm+zll5/GmwY/vW78LLm+8++vT/ctp9Uh4/eQ8fvNZPzu",
+	"wdWiyVzT1S7fT0zlgRis9RqF4hZpsq54fA37I6ALiyD+aX60pGERhVPp5/9jGhZBADWUpCg4RyL2zFXo",
+	"egzeacGkYpmSQyiWAcH5qSzSjAj63SNCyYc8lRdeRBsji9diArTGjhiYY62jKryPmnPey8Vf65NR9sz7",
+	"tbAHusSOrBTnSl0IDkKKOahDwIksJFPCqDTtiWhMKrFLCkpeKZUJLj+JQEFjlp48UI99CdRjnytRzg7/",
+	"7gRipQlf0w3gIU3jIeNDrsVRKrUA73IjmJ5e6QISIbQwq8qSpcJz6DAqgtUXdQJmC89BgwyFyEJpyXca",
+	"D7G67AUfCt1wPHVMJxV0OhVK/3jKbkWg/vwmFbdRWXK+QmFlkMrkB+yNTW3ZK+iKn8HmNBwK0WGY3XaZ",
+	"LmgyVsCBs9Fh1F/NHeucqjyDE5xPfvyS8IIjgc/qhJFq34Fmg5KC3ar8Gow9TrcXIyVk+g4G96WQit3y",
+	"XIzUVAvdtaTbS89hPDbpREx4XpCEI54cPlRT82Gnx25QfrHPZ7rgg0EroKzUpd9CO93Wed/0YfXY58NG",
+	"I/ws1bWnCZd4jKcGNMG+9IOEz2Vin6QyoS7ybCst9/VM6wCX5YJVpad+aAKUWGiLwv/jSUGmoEscZIzM",
+	"msbQu+Dj0ojBhY5Fg+zYGhoKuMrg4zaHZXuMg8wx7uYqmcYFVVoI40MCxrOMZQofASu3bk3SEnxc3tja",
+	"bPXsu9Z5sxS4bbphTwasV9t5m9qujfq68cwTO6pMxdgyyPOMumnV9e66Lx4SH9jXP9ZhMEw5xnHObWv3",
+	"ceIus/wLcPrue8oGWatsuoTPxsSnhbbpS6N0ogMiIVcTGybALa92KVeFYlLchpJu6jKPH8UlQvHMoN8Z",
+	"y0UsgOHcBgoCxrXThQJapFGqC5XPuqGMng6OYJMOdFEWy59bpSVZWIL0TATstH+83HFZzqdQNjou7Kkt",
+	"Hddu9diH88cvpq56p9VKi20pTqvd6f4k7Sp05AW4eDB5061NyzaTSoZ8MzV7zi77wW33KItUSG7jc6e9",
+	"025d1qOd9x89J7/y4XKaZRvijViNVL6ANfr3y1ytCUQIzOuZu7gWczyoxxzH+8Ecu2GND4ecrL2phO64",
+	"qhtkQb2t16rTClzacFhhprk7rPA5JIf5ZOW5xco1UnNuUSYYb3dsUSYcN5MNLDBeqwGLzPujwO40IZXb",
+	"uyti7cis/ojR8YTpC+/vnc8BAdBK7BMC7MZEnbltxEajtRVBQY1dXty9sfbj548vO1u255MyFCy1zZaZ",
+	"4GCjD7wEn4mXYCeXhPN3y22hO333iSebzmCepbrQgdnkCV2gqG0wp2Krl1YfAcfwAJ2dZSLQ87LR5CH/",
+	"8+//gZRfKrmyGNgYcMvviFVSxhTZF9yOVCj/qaAgwsrlOTTNvVdBEUyUpbp46zU+YoVSGR332Koq431W",
+	"EwqvRto1Psa8H27zmUQ3dTbbHaXUHw75A5lKv2xoT4VB5Ye6wqCPedpdvm71uYX37YcqiD1ZONPr1r7d",
+	"0X4X70Sja9bNE5VbcLacRXdtTI71/xVbpoBj3IPqXxYIX2bYySQurdr1qhNpkHY9DA9lXa3mDofhzkQ+",
+	"p+/5NOZxfyfNQG5fjTXcqxS62aKzf/JxKsqiM/ssComspCyg2fUX8xSqTssVTFJK3PbLz3hcAGHvjofB",
+	"OCarTauNCB/M6kcxq2O3NLYCkICCymfsObjxxYUtmonEkZeggkLb04n5Rb/XAxAa8yzrdNkb7R9lpH7i",
+	"kUF7mRgUjGsgV5mZ3wRMEzM5zzKQxOADUkiZCF502WMejyD9nFBu6qNil3WoPd4Bv5VddjnPGJM4Opl5",
+	"NQ6wR2Wy5dLwSLNZ5kkyZ5W3jm+sLwbx2zbWSV8mH0frHzpynVYHLZoptrPOf/1tPmT9YNtPs3UC9UoW",
+	"qKxiRvV2pNyEvRKQ1XvQt/imk/4t+AMCrJ0iEDxJ1vEfa6DVjSgRC8tuBgXEvjWshiO8w+ZilKvpcDRn",
+	"ryFPPZSXjgbMZqlz3x5XSoy3NJs5NN1bwq2NaloP8Gm/BaY0ujB/dlwDOLK0DP7gKCpo3kve0Q6AbEUt",
+	"2NT4vVELekboWsyat8f/UNOcXb54ysxV8zHPMvCYixt1TS5WvJuYliGDU1sL2NzCny+LKAhlhBfoyyLq",
+	"IAWTFnEuSP/rRuRMjwyCo2qaaJTKAk670kKzjJvXm0bFI57z2EwfY7OScUqSBcDtp4Hcb8K1thJwkYti",
+	"+MyJdzR8WN2ePpRNGe51e/p19/B/NZ29Yu7/AgEY064y8sLnP7BzwWYGDePJH7/SQjZW27hZs+Es+fLz",
+	"1/kEKH7wbG6NTAs39ew9ZnK1zlvvHvzMbYjhWsyWr0szB9/omsyJe+enluGGev5hxqeJYI+Evi4U5pLQ",
+	"SrANgNkCdtbMHmNl1+PBud0lanH54ulfxWx1wALWxiGDvTn4YC2jH8a1v1o/6lDnJ+ER6+Sw0/vgPAks",
+	"gsgGYCewIA/NJlnYdnQtZlHAouwaPRL705+UjMWf/nQB9UChNBe/+vPl0fHZPdigFyo32+QIp6nLjofk",
+	"+F/NjP0NYV/MpUGK4l0sRALtMHbqAixqKCNYp1HACmMCtLkMtbPtKRh8QczzfIblkd7677JL+CuPC824",
+	"Ns8O6LHwGiCqJbGyIh3DvAVZz5hn2QUIghoPheoCCigPAvRXmLgZynb06PGzx68fM98j3n1/LWZPkw9R",
+	"hwmZmLsqpt5HuESKCA6fx5CddhFKzigUwMwUF7Iw34MBZW/U2iqH32DPzHWMkqJDPRtKtG64JBtrDP4q",
+	"ZrvEIDzziIatf3x00n99fHJ+9uD87MEywzZnx4IW9NAGsQq0SR+xMmAHX9HUGeQ9ZvEP79b2HtfCWI/s",
+	"+u1/jR/c/GP8ZPaP8ZN78d//dhr//W998cOPN/E4yf7r5C+j5Jd3vf86fkIP/yT9njQlh5ip6tIw0ZgE",
+	"BNOISTqeL5F9yOOROHqoZJGrrCbSiHybkVRHYGSibl0xMJY2mlZ92U7oEHHZsATAWcDtPWdzHQD6zrkt",
+	"jjXoy0MqBp1p65HOwVfAngaoautstLkCJKoHU21+ZWMwUrwrQkmWuMv+oaawJUH85xwkfO8F47XbF7qW",
+	"yxmsP2QiCiUmVHTZS+vDuNt+gReFxmkb6270WvVxGfMc60RWx2PgrYd4zN7iMTTeu68NHMiluHJV9MUi",
+	"FAhhGK9WE8JY6exqQhiwCreOYKC3WohheCTdcKZrzFxTSOMSDn09OX5IpbJ8tMjF++b1Q5Zwu+bYbSoT",
+	"dUvZUvYFFv2pQSiHonhbtqFjMKvlCUs1w2NmpiTj8FTYstuIrMoTkTBfXRH4vZB/KrCc3yUnuspLknCP",
+	"DJLPLqhpwtKYRA4WqwmkmQHptoHGTmlfxgLIxPErRwZK47duwg5dEnde2r7fuGDfPeJJrsbrBBTKO16r",
+	"PUQUqj3XOu+XfL9I53kPJNgf8RnGHeYufzB39XHQgmxEn9YXvmrhPf25O08X78SICY6LpTObIwz2YGuh",
+	"Kvc6vNp9AP/7LzQ668nqLQ5sAz60a4IN0uE0F4egQVPQgBae6y9jbBI+24UGl5eLbikJbr25RKsCsIyK",
+	"eOt5RyhJ1VYN02G/NYzEO48xXzj3V9OiE/i2NHDHQ4UgBRYdytuRcs80fxsrXbA2/LdMrJU2C6sD6bBg",
+	"havtbrbF2xmyh9Ve+erM2dXsJ9PByPGBZ+sldcYjLjl7mE9/b20QbAzcg/ruQT+Nec7+zJOEr8/f/Q6+",
+	"joa8dX5SMatlU+utZ9mCL9BGzs2ZRqpxc9VRTJcdDOYq/vBqd3nGbgfe8LnFvYXZTKVOh6NieV6puR41",
+	"CnOeQhRSOhRpH1BaLlY1XBfAowbkd1KFEqd25xys38DASVs34JS0MgWHc54CTA577bGSQ1bAoRIK6hQG",
+	"AOoilAY+eiInbXqCb3nBFJf6NBVrHJSNsWjaNJSaA3c6pRovF6FtG2DcxQVrNPboMUbqNpSglxOLvEgH",
+	"EEbVdMpo/ZDZbbMHPeNntrT4T+2A7lzv67XysWlkKoevlLnsNGhhBz90I1SRgWidn/YqKhP3gnmhjP7Z",
+	"ZkIZzuIXnE3y9IbHM3bFNUzs34KW6fqfrFLFr+9dDu6Y57GqE314bv7AXiqt05YncnGyyanVFqbVDU6D",
+	"UbWLqfstmMRfRiIXnkmByc4LMz2rvKUbG8a0XANbmMSsjP02WkS36Ta4D/7twb6JSl3BTQktrZkrN72m",
+	"mYlgadEJILdUlo/wtlJVY1Lm7+NJl9cS1BjzrGYqSQ8QW8BzwXIur+EcjPL9iaBDp787DdorxfOkLATo",
+	"lzkDXfaSy2sdSvOkfsCOA3byn3//L34oL7DUgLWLVGCV1FWuroUkyS8Qe+1sYtOewThAc1ZlGrxWE/Zj",
+	"2RW1jd9ce6jvaw/tQXros6Ppki7P36mf1Erh4CRunZ/0ekHLTBv46s1gdjWQUKloeKLeeS85Ll9yvBkA",
+	"b0TKxydNSBlkgnZAyv68bLDjWXnJARDXW3+zZN2ChYKlichTlexi963l3srsGxBwk4rbpXYfzywM8uRs",
+	"mIEcEMJge3cjDO50rdpeYDf9OiKe0UrJKr70ShiMfcEinOCR3V8RaYy4oZpO8CClkT8PpR8Cbvtw1Tke",
+	"A0j93+MeNqji0lTrKSbChZLPRZrbWFlhfN9C4LeM9FYCvNxT043KJr7khQAvxLPMv9prHoR1zZ/9X6Le",
+	"I2sD7yvpPXa6jFiXKqqBqOM4z2VtYzvbgeyf7Fz56uPDJ/eD1lyteAnj+3M4/n6vKhd3fFbVizuuCMb1",
+	"KopxZx8qL7Ln9Oenp0Flq/EU5l3rvH/sbxpeQpjk7LvufJj5pB84+mHTduJMx9hKzgcYhXEs2BDhBlk8",
+	"84ZSxM52DPr5Ky4lqePRtWfm2q2iMsf39xOVcVOuweVYA3TwN/X+xvSfsSJCDvlQEKfl1p5GlQZgC1dD",
+	"0zGVw5Vxao9Yv7qduJqRZcvMqimqEgCBFVB1ltDYu1A2BLOdkq+zm7nw3lwGe8qGLz003Makvij75Ksz",
+	"qsSLkc1eVOzMYkC4vyIg3KsNCAfLAsonLdTXdy8+2TZ8fLIfQ+UNZIOpKmfRIWq83GiVfQkh0F0s1sRf",
+	"X1vYLHzx+2aOQ0vsUvAh4vmsDO4GzJgrPiQzYp7VDJTPSyoZyKTF9NagDsjNZTy0jYEvUhfRLf8WylJE",
+	"PFi4bwFGeyonEFbRAryH+QRC4DqUU5mIHPIQtrN4r02PfnW2jibg+ypqvNdbCPHeu989mc8JqKK3p/IX",
+	"MlQI9gjFncAsr+qiQsqB/8KTxRee9uZeV4WQ3utOvLcd27dpPhDFbPvjt30BPZgWDZbTLCGnx38wmvVG",
+	"83vbQcboWK0iPtzFeBa4VNc1mxglWF6Lhtfc0RjVNRYpS2MhY3HOoiIVecTaEe6k8yhg0dVUp1JoiB4I",
+	"8/GTPNUi6gShjMbx5DKOzR9ZO5JKAjUj1HCdM/N/wIKlIVwcsGgwzTL7B6gkz9NC4CVW98Q8MHWPvHxq",
+	"e3EoJFmzTlAe101EfnQtZnhIB+FUpzZpPiSUbdt4dq93d5xKeG0/6PV6dwGClt/D7vW8K3o9ew0kolHs",
+	"xbxXTQvGQ0k9xpSkOARwSUrmOg4bKRV7/vAF4/BBXXYpZ3OlDDHPMpG7LwplpQKO/QQ2XOWaaVHYYXJF",
+	"dmYrndjGaVEc0QVNDuA1To5d7XCKKTNjgan4UMAGT7Kos9/r9QCDPk/l1GDGe70PQYsaZy5006Z13jKT",
+	"ohW0vIG36YxmCFvnLTuEZoVSIPcyHgv2UOUTlW/IZEld0GTkMC/4WzBVP4gCU6htXJG4oO0olSaLumwn",
+	"VtvCdntpqVz4Y3uRJrBff/qTyv/0JwbnrhWdpir7VCg9+qlfaCHT1QElp0P5kbUf0OKK3JPkea5u8ZFR",
+	"rjIBpbjIhERUtJbpbyO5p0oxrGUI3FbuCQhldlZ7+oREgRTQRQOYaihGazoxAxqqTWpwX5obPqz55r3S",
+	"E5q3O2LC+vd7nGnwfkcbW/f6suZ+C6aiPZ3dYXCyLLxdpwKM0iE0z/moGyspVT7PSmb12n59v4NGzLym",
+	"FaDpjfjO8AjyITRxHcqzBvr3e697989Paujft681NnNpdaUxTOcDMl8iljXVVW4ztJW7SWXhMz8sZQOD",
+	"A0YNUuZNviWVhbKCeu1/KsxL4ZZZBrafGgGiY8TFbSTxP0hxa9kYoJoXxNFzLq+BoumWiA7aXmkULt5Q",
+	"YuHUha2aKkZirEV2Q6FYm1h8NWPKYdE6+IkXAsXtY3DFPElyoW1IdyrTf00FRmno680Y8hwwcNXXZ7Nz",
+	"xiFvT0J1RqoN4j7tPcAXxyoRLALD8hYummOFRLXXtYl0sOFmKnxWYbFK3lg3V1qntXaS+M1W2MjfGtLN",
+	"5ozaRhboI9YV7+BYVvXXnvxKRahtU8+ydAzWdiw7a5nBHF8hZWZW0EHJ7KBk9gmVzKZoerdxys31y+SW",
+	"5/ebd+35+vsGf/09l9oSUbTVYACJVKkcYtZ4mlv6DeNebEEppjfOVS+nebV+OfAyQkiOrJIjE3hpLH5S",
+	"QkASZkIWeSp0h6U6lCiHPs+54X+ho7+L2FQmSvjsG+gmr7iMghoFE6LiKMzMRAhhoIhDEV32PdGB8ArJ",
+	"nWOEhNfbEupQWr7Q9nGvVwbukOhDo/57wKTyvnLWqXPTV1ySj96RHnSdDMINDOr3XH5qDZJldpy6fycz",
+	"/uHA5fltmuTvudzNHl9xubkxXpOpEyhOjG32pvgdTaF1a53Fu1QXxtzUmelblV8jJR5rT2UmtA6lY9rL",
+	"LQNEZ4WZZGtZyVC+kVe1hlKqYs5IsjVtZChXGcmp9M3kZzA/ps2BLdaHrj5Yoc9MiQHzcLdlDdNqefBj",
+	"FRVGddF+DZyeaKJ821R7UPFkmmUsEQVPM1TskbgKzuHUIcBziQCCMgFFmAMK6yxI4kJ8Zx0xzgBY4iYF",
+	"Mb3JmXkr8t3wxAvhWH55NQjl2lJCQ1Fsb0JqN/V+EkP/u3IPu+/48X4ivmMu+bC6MaddQ93GfOGj3Mb8",
+	"ZC8b8wOS+2LkPnewoA3Houvbzy+bCnkLCU88+IRT1KbwbT28As7KC8Yh5L0k1s01uxVZ5vOGwXmxJfgM",
+	"2NW0ADSGMIy4MNWtxCNItrlO6Hzg2z7YcsVHL3569ZrVO5i7YOnu4i1Rs4zodoHqfaqIVoznX7rWfm5k",
+	"7bbSEp2zz1u98IvZqFut0IN9P0iFfh6p0F02BI1CoU1bfWfm/NjmcnlQSsrxbrA76RHXVPk+T6ePBKta",
+	"T3GD3iZbXXRopz9jCZQYeqKdfoNQtbPTZUiwn8rhL6nZmv+fB72IXQsxwVRGEh31axYBiBOhxi3cs0Cq",
+	"gfUu/EYwpHnGwMNMFMDINFB5KHNRPtTsASYZhhAqDJReYlApGnoBHJeUTWi8nfk2qMFPwaeVO4HNNEXh",
+	"4M8fshVYBRJbFllGjPd23ZJqLPmBToF4OZT5kLqU3zNVjPOgV58aUx2rSoaMq6E/ubeyin6fNe7r04vg",
+	"tT8SG9SrP18afzoA2dlXEx4LzV6KQS70CBYr9Q0lkNQQLPfOjvo9oNG3+xHYEcUr0SHUPtrnnNU8R05B",
+	"j+S89fDxy9dH8LLvfj5+/uDvp3/tf78JJ4k3nZqSWizivaMrc+lAk7pf1b+aLvYcQmXZ78bEX3nD2tsd",
+	"VFGtmlkno/pVRY8218b2tfoqstY2vuQ8n0c+5TtBjF2Esh25SugoYJF9lPl3Kt/aM0dkBqBqa/MD1VJH",
+	"nYAlgidZKoUOzIYmlaHMVGz2YwHTscrR0zry1TXksElNpuN5tVA2qWHXOja2F792kMrei34MzaiFmJgX",
+	"xft4DjGZCu/FJ/PBOJs1u47OFVQ16OEK4RoVX3v+F1lkLm95DgqOvaBlF4KrCyNOimr3nLzu3T/vW6Ub",
+	"F2f0VuQGxJJ45Y8+x80Lnl/vpG5zUDv/ghz0nsXOKYS0s9a556Trpc6/Lh/tB+AgQWiD7xd+5M+d636x",
+	"wdp6QSRqtXHg1e+BOCdI+BRIySkTnid40RF+rNm5pTEoEV8pOsBWWRJKm4crxa17XvtfUzEteSU0HwMZ",
+	"n9Q8RoZSgj/w5E6pMFzGhzc/kWftGcWBqcEzNc1D0DmmZnVA/Lj85lLirloTxEYqSzRr2/zlUC4mMHes",
+	"zueSnOXX9tPdKyE1YSFzqux9q0dRl8UMd5lBhiB0az+ZyCnvDtVY/F49cdso8ArNwan1RYVftVd16U/O",
+	"QyyWXN8h8/WjZb6iAXLuvWJst82EhWe+FbT4G+OypiEinuag7vHr+9aV4LnIL6fFqHX+629mgzKOJ38V",
+	"M/jpN3NxflPvAZ+pmGcsETciUxPYfuK1rB2N+bVg+VRGHYNNc2NMRkUxOb97NzM3jZQuzu/37vcAoTpW",
+	"h3l8iUkSalCSv6WScdxp8nHXE/RSI5XD2Cw+pIDU239N098DpnImbng2JRrsvEgHPC68B11qLbS2AGiR",
+	"6dOXLnIFJsBuEpPW6IgX7Ebk6YDYUZM7mlLR/NeY3l58/guhJpmY8zXtiNBK1LE0JLnKhLa5JNAMTIAo",
+	"hfpAbgkmFTkT7+Vv6Mh54esEH2uz2be1D2a7jx2LokrgDalCqaw2c8/9wYoSL35WrpXkWZmH1y61Ewcq",
+	"Z3gxvgWK5Ye4lSj7ywr31MsFOzoDKl327rTV3kEDx5XtUl3k07iY5oK1tYiJ+zYTWsM/zOz5Hbp8mt+I",
+	"me4EwClre7qkt6nMSST5qNnyU10yzA/zDAPzoEsp3LPwFAy76ObPqASIsKq1nBZeAIc0LcepTKqDd1lB",
+	"/ouriFbgHe1z/LoWM1Laweeb3gIu5fGkMoqOu6/mM2rYH5W0Ty9f6fdMNaK42DGWv4XlwvgNHXj0a6wk",
+	"z3DLuMKbWmYIeSwbtZMPMzIzBcRDeGAFoLSy3JO0bg6+AtvMxrwQecozzdrTiXGOASvEu4KJd0WOeDhg",
+	"8WgqrzWt6yuRJKkcmmmYTHPj06inQlmyZLB/qisdsFwMUilo3OmvwsbduF0xCIQG0yzz2CpqCDkwS40o",
+	"RBGId9nPU1Xwc3YGMTqUfrKqnFj1iDXuZz2v+M/8M5SOCA4ZmtnVjNkesE1t+IILNlFZBuxMmg1yQYV9",
+	"tsOfMoJLUKz14f8GAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -253,6 +253,30 @@ func (e CourseElementKind) Valid() bool {
 	}
 }
 
+// Defines values for CourseGenerationStatus.
+const (
+	CourseGenerationStatusCompleted CourseGenerationStatus = "completed"
+	CourseGenerationStatusFailed    CourseGenerationStatus = "failed"
+	CourseGenerationStatusQueued    CourseGenerationStatus = "queued"
+	CourseGenerationStatusRunning   CourseGenerationStatus = "running"
+)
+
+// Valid indicates whether the value is a known member of the CourseGenerationStatus enum.
+func (e CourseGenerationStatus) Valid() bool {
+	switch e {
+	case CourseGenerationStatusCompleted:
+		return true
+	case CourseGenerationStatusFailed:
+		return true
+	case CourseGenerationStatusQueued:
+		return true
+	case CourseGenerationStatusRunning:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CourseStatus.
 const (
 	CourseStatusArchived  CourseStatus = "archived"
@@ -412,6 +436,39 @@ func (e RecommendationPriority) Valid() bool {
 	case RecommendationPriorityLow:
 		return true
 	case RecommendationPriorityMedium:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SourceMaterialKind.
+const (
+	SourceMaterialKindDoc  SourceMaterialKind = "doc"
+	SourceMaterialKindDocx SourceMaterialKind = "docx"
+	SourceMaterialKindGif  SourceMaterialKind = "gif"
+	SourceMaterialKindJpeg SourceMaterialKind = "jpeg"
+	SourceMaterialKindPdf  SourceMaterialKind = "pdf"
+	SourceMaterialKindPng  SourceMaterialKind = "png"
+	SourceMaterialKindWebp SourceMaterialKind = "webp"
+)
+
+// Valid indicates whether the value is a known member of the SourceMaterialKind enum.
+func (e SourceMaterialKind) Valid() bool {
+	switch e {
+	case SourceMaterialKindDoc:
+		return true
+	case SourceMaterialKindDocx:
+		return true
+	case SourceMaterialKindGif:
+		return true
+	case SourceMaterialKindJpeg:
+		return true
+	case SourceMaterialKindPdf:
+		return true
+	case SourceMaterialKindPng:
+		return true
+	case SourceMaterialKindWebp:
 		return true
 	default:
 		return false
@@ -2022,6 +2079,94 @@ type CourseElementPatch struct {
 	Title     *string    `json:"title,omitempty"`
 }
 
+// CourseGenerationError Why a job failed.
+type CourseGenerationError struct {
+	// Message Why the generation failed.
+	Message string `json:"message"`
+}
+
+// CourseGenerationJob A generation job and its outcome.
+type CourseGenerationJob struct {
+	// CreatedAt When the job was queued.
+	CreatedAt time.Time `json:"createdAt"`
+
+	// Error Why a job failed.
+	Error *CourseGenerationError `json:"error,omitempty"`
+
+	// FinishedAt When it completed or failed.
+	FinishedAt *time.Time `json:"finishedAt,omitempty"`
+
+	// JobId A course generation job id (`gen_…`).
+	JobId GenerationJobID `json:"jobId"`
+
+	// Message What the status means and what to do next, for an agent.
+	Message string `json:"message"`
+
+	// Result The outcome of a completed job.
+	Result *CourseGenerationResult `json:"result,omitempty"`
+
+	// StartedAt When a worker first started it.
+	StartedAt *time.Time `json:"startedAt,omitempty"`
+
+	// Status `queued` (waiting for a worker), `running`, `completed` (`result.courseId` is set) or `failed` (`error.message` says why).
+	Status CourseGenerationStatus `json:"status"`
+}
+
+// CourseGenerationOptions Generation options.
+type CourseGenerationOptions struct {
+	// Language ISO 639-1 code (`en`, `es`, `fr`, …). Default the language of the prompt or the documents.
+	//
+	// Example: en
+	Language *string `json:"language,omitempty"`
+
+	// Modules Target number of modules (sections). Default 6.
+	//
+	// Example: 6
+	Modules *int `json:"modules,omitempty"`
+
+	// Title Overrides the generated title.
+	//
+	// Example: Confined-space safety
+	Title *string `json:"title,omitempty"`
+}
+
+// CourseGenerationQueued A queued generation job.
+type CourseGenerationQueued struct {
+	// JobId A course generation job id (`gen_…`).
+	JobId GenerationJobID `json:"jobId"`
+
+	// Message What to do next, for an agent.
+	Message string `json:"message"`
+
+	// Status `queued` (waiting for a worker), `running`, `completed` (`result.courseId` is set) or `failed` (`error.message` says why).
+	Status CourseGenerationStatus `json:"status"`
+}
+
+// CourseGenerationRequest What to generate.
+type CourseGenerationRequest struct {
+	// Options Generation options.
+	Options *CourseGenerationOptions `json:"options,omitempty"`
+
+	// Prompt Plain-English description of the course — topic, audience, scope. With a `sessionId`, the uploaded files are the primary source and the prompt sets tone, audience and scope.
+	//
+	// Example: Build a compliance course on confined-space safety for warehouse staff.
+	Prompt string `json:"prompt"`
+
+	// SessionId The `sessionId` returned by the source-material upload; the course is grounded in that session's files.
+	//
+	// Example: ses_01jd8x4k2m3n5p6q7r8s9t0v1w
+	SessionId *string `json:"sessionId,omitempty"`
+}
+
+// CourseGenerationResult The outcome of a completed job.
+type CourseGenerationResult struct {
+	// CourseId A course id (`crs_…`).
+	CourseId CourseID `json:"courseId"`
+}
+
+// CourseGenerationStatus `queued` (waiting for a worker), `running`, `completed` (`result.courseId` is set) or `failed` (`error.message` says why).
+type CourseGenerationStatus string
+
 // CourseID A course id (`crs_…`).
 type CourseID = string
 
@@ -2114,6 +2259,29 @@ type CourseProgress struct {
 	//
 	// Example: per_01jd8x4k2m3n5p6q7r8s9t0v1w
 	UserId string `json:"userId"`
+}
+
+// CourseRefineRequest What to add.
+type CourseRefineRequest struct {
+	// Feedback Plain-English description of what to add.
+	//
+	// Example: Add a section on emergency procedures.
+	Feedback string `json:"feedback"`
+}
+
+// CourseRefineResult What a refinement added.
+type CourseRefineResult struct {
+	// CourseId A course id (`crs_…`).
+	CourseId CourseID `json:"courseId"`
+
+	// ElementsAdded New lessons, quizzes and surveys.
+	ElementsAdded int `json:"elementsAdded"`
+
+	// Message A summary of the change.
+	Message string `json:"message"`
+
+	// TransitionsAdded New transitions.
+	TransitionsAdded int `json:"transitionsAdded"`
 }
 
 // CourseSection A section of a course, holding elements in order.
@@ -2321,6 +2489,9 @@ type Finding struct {
 
 // FindingSeverity defines model for Finding.Severity.
 type FindingSeverity string
+
+// GenerationJobID A course generation job id (`gen_…`).
+type GenerationJobID = string
 
 // Group A group of users.
 type Group struct {
@@ -2787,6 +2958,38 @@ type Recommendation struct {
 // RecommendationPriority defines model for Recommendation.Priority.
 type RecommendationPriority string
 
+// RegenerateRequest How to improve the content (optional).
+type RegenerateRequest struct {
+	// Feedback What is wrong and how to improve it; omit for a generic clearer version.
+	//
+	// Example: Reword for clarity.
+	Feedback *string `json:"feedback,omitempty"`
+}
+
+// RegeneratedLesson The lesson's new brief.
+type RegeneratedLesson struct {
+	// Brief The brief that drives a lesson's content (what an editor or an AI writes the pages from).
+	Brief LessonBrief `json:"brief"`
+
+	// LessonId A course element id (`ele_…`): a lesson, quiz or survey.
+	LessonId ElementID `json:"lessonId"`
+}
+
+// RegeneratedQuestion The rewritten question.
+type RegeneratedQuestion struct {
+	// Message A summary of the change.
+	Message string `json:"message"`
+
+	// Options The new options.
+	Options []QuizOption `json:"options"`
+
+	// QuestionId A quiz question id (`qst_…`).
+	QuestionId QuestionID `json:"questionId"`
+
+	// Text The new question text.
+	Text string `json:"text"`
+}
+
 // ReminderRequest Whom to remind; without `userIds`, every overdue learner of the course.
 type ReminderRequest struct {
 	// Message A note added to the reminder mail.
@@ -2837,6 +3040,110 @@ type ScoredAnswer struct {
 
 // SectionID A course section id (`sec_…`).
 type SectionID = string
+
+// SourceFileID An uploaded source file id (`src_…`).
+type SourceFileID = string
+
+// SourceMaterialFile A file of a session.
+type SourceMaterialFile struct {
+	ChunkCount int       `json:"chunkCount"`
+	CreatedAt  time.Time `json:"createdAt"`
+
+	// Embedder The embedder of the file's chunks (`local-hash-v1/384`, or `openai:<model>`).
+	Embedder string `json:"embedder"`
+	Filename string `json:"filename"`
+
+	// Headings The file's headings as extracted, in order (at most 50).
+	Headings []string `json:"headings"`
+
+	// Id An uploaded source file id (`src_…`).
+	Id SourceFileID `json:"id"`
+
+	// Kind The file type detected from the content.
+	Kind        SourceMaterialKind `json:"kind"`
+	MediaType   string             `json:"mediaType"`
+	ProcessedAt time.Time          `json:"processedAt"`
+
+	// Sha256 The SHA-256 of the file's bytes, in hex.
+	Sha256    string `json:"sha256"`
+	SizeBytes int    `json:"sizeBytes"`
+
+	// TextChars Characters of extracted text.
+	TextChars int `json:"textChars"`
+}
+
+// SourceMaterialKind The file type detected from the content.
+type SourceMaterialKind string
+
+// SourceMaterialList A session's files.
+type SourceMaterialList struct {
+	ChunkCount int                  `json:"chunkCount"`
+	Data       []SourceMaterialFile `json:"data"`
+	FileCount  int                  `json:"fileCount"`
+
+	// SessionId A source-material upload session id (`ses_…`).
+	SessionId SourceSessionID `json:"sessionId"`
+}
+
+// SourceMaterialProcess Which session (and file) to process.
+type SourceMaterialProcess struct {
+	// FileId An uploaded source file id (`src_…`).
+	FileId *SourceFileID `json:"fileId,omitempty"`
+
+	// SessionId A source-material upload session id (`ses_…`).
+	SessionId SourceSessionID `json:"sessionId"`
+}
+
+// SourceMaterialResult One file of a session, after upload or process: the seed's `{ sessionId, filename, chunkCount, message }` and more.
+type SourceMaterialResult struct {
+	// ChunkCount The file's stored chunks.
+	ChunkCount int `json:"chunkCount"`
+
+	// FileId An uploaded source file id (`src_…`).
+	FileId SourceFileID `json:"fileId"`
+
+	// Filename The uploaded file's name (its last path element).
+	Filename string `json:"filename"`
+
+	// Headings The file's headings as extracted, in order (at most 50), which become the course's sections.
+	Headings []string `json:"headings"`
+
+	// Kind The file type detected from the content.
+	Kind SourceMaterialKind `json:"kind"`
+
+	// MediaType The detected type's media type.
+	MediaType string `json:"mediaType"`
+
+	// Message What happened and what to do next, for an agent or a person.
+	Message string `json:"message"`
+
+	// Processed `process` only: whether the file was (re)processed by this call.
+	Processed *bool `json:"processed,omitempty"`
+
+	// SessionChunkCount The chunks of all the session's files.
+	SessionChunkCount int `json:"sessionChunkCount"`
+
+	// SessionFileCount The files in the session.
+	SessionFileCount int `json:"sessionFileCount"`
+
+	// SessionId A source-material upload session id (`ses_…`).
+	SessionId SourceSessionID `json:"sessionId"`
+
+	// SizeBytes The file's size in bytes.
+	SizeBytes int `json:"sizeBytes"`
+}
+
+// SourceMaterialUpload The multipart form of an upload.
+type SourceMaterialUpload struct {
+	// File The file, at most 20 MB; its part's filename is kept as the file's name.
+	File openapi_types.File `json:"file"`
+
+	// SessionId A source-material upload session id (`ses_…`).
+	SessionId *SourceSessionID `json:"sessionId,omitempty"`
+}
+
+// SourceSessionID A source-material upload session id (`ses_…`).
+type SourceSessionID = string
 
 // SourceType Where the write originated.
 type SourceType string
@@ -3226,6 +3533,9 @@ type Conflict = Problem
 // Forbidden An RFC 9457 problem document.
 type Forbidden = Problem
 
+// GeneratorFailed An RFC 9457 problem document.
+type GeneratorFailed = Problem
+
 // InternalError An RFC 9457 problem document.
 type InternalError = Problem
 
@@ -3240,6 +3550,9 @@ type PreconditionFailed = Problem
 
 // PreconditionRequired An RFC 9457 problem document.
 type PreconditionRequired = Problem
+
+// SourceMaterialUnavailable An RFC 9457 problem document.
+type SourceMaterialUnavailable = Problem
 
 // TooManyRequests An RFC 9457 problem document.
 type TooManyRequests = Problem
@@ -3427,6 +3740,12 @@ type RestoreCohortParams struct {
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
 }
 
+// GenerateCourseParams defines parameters for GenerateCourse.
+type GenerateCourseParams struct {
+	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // GetAuditLogParams defines parameters for GetAuditLog.
 type GetAuditLogParams struct {
 	// FieldsAuthor Only entries by this user (`per_…`).
@@ -3443,6 +3762,18 @@ type GetAuditLogParams struct {
 
 	// Offset Entries to skip (pagination offset).
 	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListSourceMaterialsParams defines parameters for ListSourceMaterials.
+type ListSourceMaterialsParams struct {
+	// SessionId The session (`ses_…`) an upload returned.
+	SessionId SourceSessionID `form:"sessionId" json:"sessionId"`
+}
+
+// UploadSourceMaterialParams defines parameters for UploadSourceMaterial.
+type UploadSourceMaterialParams struct {
+	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // FindCourseChainsParams defines parameters for FindCourseChains.
@@ -3859,8 +4190,26 @@ type UpdateCohortJSONRequestBody = CohortPatch
 // UpdateCohortApplicationMergePatchPlusJSONRequestBody defines body for UpdateCohort for application/merge-patch+json ContentType.
 type UpdateCohortApplicationMergePatchPlusJSONRequestBody = CohortPatch
 
+// GenerateCourseJSONRequestBody defines body for GenerateCourse for application/json ContentType.
+type GenerateCourseJSONRequestBody = CourseGenerationRequest
+
+// RefineCourseJSONRequestBody defines body for RefineCourse for application/json ContentType.
+type RefineCourseJSONRequestBody = CourseRefineRequest
+
+// RegenerateLessonJSONRequestBody defines body for RegenerateLesson for application/json ContentType.
+type RegenerateLessonJSONRequestBody = RegenerateRequest
+
+// RegenerateQuestionJSONRequestBody defines body for RegenerateQuestion for application/json ContentType.
+type RegenerateQuestionJSONRequestBody = RegenerateRequest
+
 // ExtendAssignmentDeadlineJSONRequestBody defines body for ExtendAssignmentDeadline for application/json ContentType.
 type ExtendAssignmentDeadlineJSONRequestBody = DeadlineExtension
+
+// ProcessSourceMaterialJSONRequestBody defines body for ProcessSourceMaterial for application/json ContentType.
+type ProcessSourceMaterialJSONRequestBody = SourceMaterialProcess
+
+// UploadSourceMaterialMultipartRequestBody defines body for UploadSourceMaterial for multipart/form-data ContentType.
+type UploadSourceMaterialMultipartRequestBody = SourceMaterialUpload
 
 // CreateCourseChainJSONRequestBody defines body for CreateCourseChain for application/json ContentType.
 type CreateCourseChainJSONRequestBody = CourseChainCreate
@@ -4477,6 +4826,169 @@ type ClientInterface interface {
 	// Corresponds with POST /api/v1/learning/cohorts/{id}/restore (the `RestoreCohort` operationId).
 	RestoreCohort(ctx context.Context, id CohortIDPath, params *RestoreCohortParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GenerateCourseWithBody Generate a course
+	//
+	// Queues the generation of a complete course — title, modules (sections), lessons with
+	// briefs and a final quiz — from a plain-English prompt (`create_course_from_prompt`)
+	// or, with the `sessionId` of uploaded source materials, grounded in them
+	// (`create_course_from_files`: each module's lessons and questions are drawn from the
+	// most relevant chunks, and every question records the chunk it came from). Returns at
+	// once with `status: queued` and a `jobId`; poll `GET /api/v2/ai/courses/generate/{jobId}`
+	// every 3–5 seconds until `completed` (read `result.courseId`) or `failed` (read
+	// `error.message`). The course is stored as a `draft` owned by the caller.
+	//
+	// Options: `modules` (default 6, at most 20), `language` (ISO 639-1; default: the
+	// language of the prompt or the documents), `title` (overrides the generated one).
+	// Jobs run on the server's job queue: they survive a restart and run on any replica.
+	//
+	// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
+	// the daily AI quota (a call refused for any reason counts nothing). A `sessionId` the
+	// caller did not upload is a 404.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v2/ai/courses/generate (the `GenerateCourse` operationId).
+	GenerateCourseWithBody(ctx context.Context, params *GenerateCourseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GenerateCourse Generate a course
+	//
+	// Queues the generation of a complete course — title, modules (sections), lessons with
+	// briefs and a final quiz — from a plain-English prompt (`create_course_from_prompt`)
+	// or, with the `sessionId` of uploaded source materials, grounded in them
+	// (`create_course_from_files`: each module's lessons and questions are drawn from the
+	// most relevant chunks, and every question records the chunk it came from). Returns at
+	// once with `status: queued` and a `jobId`; poll `GET /api/v2/ai/courses/generate/{jobId}`
+	// every 3–5 seconds until `completed` (read `result.courseId`) or `failed` (read
+	// `error.message`). The course is stored as a `draft` owned by the caller.
+	//
+	// Options: `modules` (default 6, at most 20), `language` (ISO 639-1; default: the
+	// language of the prompt or the documents), `title` (overrides the generated one).
+	// Jobs run on the server's job queue: they survive a restart and run on any replica.
+	//
+	// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
+	// the daily AI quota (a call refused for any reason counts nothing). A `sessionId` the
+	// caller did not upload is a 404.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v2/ai/courses/generate (the `GenerateCourse` operationId).
+	GenerateCourse(ctx context.Context, params *GenerateCourseParams, body GenerateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCourseGeneration Get a course generation job
+	//
+	// The status of a generation job (`get_course_generation_status`): `queued`, `running`,
+	// `completed` (then `result.courseId` names the new draft course) or `failed` (then
+	// `error.message` says why). Only the caller's own jobs are visible; any other id is a
+	// 404. Polling never counts against the AI quota. Needs the AI licence, `course_edit`
+	// and the `read` scope.
+	//
+	// Corresponds with GET /api/v2/ai/courses/generate/{jobId} (the `GetCourseGeneration` operationId).
+	GetCourseGeneration(ctx context.Context, jobId GenerationJobID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RefineCourseWithBody Refine a course
+	//
+	// Appends new structure to an existing course from plain-English feedback
+	// (`refine_course`): "Add a section on emergency procedures", "Add two more practice
+	// quizzes", "Add a final survey". Append-only by design: new sections with their
+	// elements (and questions) are added at the end of the course and linked after its
+	// last element; nothing that exists is modified or deleted. Synchronous; the course's
+	// version is bumped and the change audited as `course.structure.append`.
+	//
+	// Needs the AI licence, the `write` scope and `course_edit` on this course: to be its
+	// owner, to hold a share of it, or to be an admin or owner. Counts one call against the
+	// daily AI quota.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v2/ai/courses/{courseId}/refine (the `RefineCourse` operationId).
+	RefineCourseWithBody(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RefineCourse Refine a course
+	//
+	// Appends new structure to an existing course from plain-English feedback
+	// (`refine_course`): "Add a section on emergency procedures", "Add two more practice
+	// quizzes", "Add a final survey". Append-only by design: new sections with their
+	// elements (and questions) are added at the end of the course and linked after its
+	// last element; nothing that exists is modified or deleted. Synchronous; the course's
+	// version is bumped and the change audited as `course.structure.append`.
+	//
+	// Needs the AI licence, the `write` scope and `course_edit` on this course: to be its
+	// owner, to hold a share of it, or to be an admin or owner. Counts one call against the
+	// daily AI quota.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v2/ai/courses/{courseId}/refine (the `RefineCourse` operationId).
+	RefineCourse(ctx context.Context, courseId CourseID, body RefineCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RegenerateLessonWithBody Regenerate a lesson brief
+	//
+	// Rewrites the AI-authored brief of one lesson (`regenerate_lesson`) — topic, title,
+	// description, key points and target audience — following the optional `feedback`
+	// ("Reduce to 3 key points", "Target supervisors, not learners"; without it, a clarity
+	// pass). Safe by construction: the lesson's pages, title and everything else are never
+	// touched. Audited as `course.element.update` with the old and new brief. An element
+	// that is not a lesson is a 422.
+	//
+	// Needs the AI licence, the `write` scope and `course_edit` on the lesson's course.
+	// Counts one call against the daily AI quota.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v2/ai/lessons/{lessonId}/regenerate (the `RegenerateLesson` operationId).
+	RegenerateLessonWithBody(ctx context.Context, lessonId ElementID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RegenerateLesson Regenerate a lesson brief
+	//
+	// Rewrites the AI-authored brief of one lesson (`regenerate_lesson`) — topic, title,
+	// description, key points and target audience — following the optional `feedback`
+	// ("Reduce to 3 key points", "Target supervisors, not learners"; without it, a clarity
+	// pass). Safe by construction: the lesson's pages, title and everything else are never
+	// touched. Audited as `course.element.update` with the old and new brief. An element
+	// that is not a lesson is a 422.
+	//
+	// Needs the AI licence, the `write` scope and `course_edit` on the lesson's course.
+	// Counts one call against the daily AI quota.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v2/ai/lessons/{lessonId}/regenerate (the `RegenerateLesson` operationId).
+	RegenerateLesson(ctx context.Context, lessonId ElementID, body RegenerateLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RegenerateQuestionWithBody Regenerate a quiz question
+	//
+	// Rewrites one single-choice quiz question's text and options on the same concept
+	// (`regenerate_question`), following the optional `feedback` ("Make it harder", "The
+	// distractors are too obvious"; without it, a clearer version). Other questions are
+	// untouched. The previous text and options stay in the audit log (`course.question.update`
+	// with the old question as `before` and the new one as `after`). A multiple-choice
+	// question is a 422.
+	//
+	// Needs the AI licence, the `write` scope and `course_edit` on the question's course.
+	// Counts one call against the daily AI quota.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v2/ai/questions/{questionId}/regenerate (the `RegenerateQuestion` operationId).
+	RegenerateQuestionWithBody(ctx context.Context, questionId QuestionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RegenerateQuestion Regenerate a quiz question
+	//
+	// Rewrites one single-choice quiz question's text and options on the same concept
+	// (`regenerate_question`), following the optional `feedback` ("Make it harder", "The
+	// distractors are too obvious"; without it, a clearer version). Other questions are
+	// untouched. The previous text and options stay in the audit log (`course.question.update`
+	// with the old question as `before` and the new one as `after`). A multiple-choice
+	// question is a 422.
+	//
+	// Needs the AI licence, the `write` scope and `course_edit` on the question's course.
+	// Counts one call against the daily AI quota.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v2/ai/questions/{questionId}/regenerate (the `RegenerateQuestion` operationId).
+	RegenerateQuestion(ctx context.Context, questionId QuestionID, body RegenerateQuestionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ExtendAssignmentDeadlineWithBody Extend an assignment's deadline
 	//
 	// Pushes an assignment's deadline back (the seed's `extend_deadline`). The new `dueAt`
@@ -4517,6 +5029,73 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/v2/audit (the `GetAuditLog` operationId).
 	GetAuditLog(ctx context.Context, params *GetAuditLogParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSourceMaterials List a session's source materials
+	//
+	// The files of one of your upload sessions, in upload order, each with its detected
+	// type, size, chunk count and headings, and the session's totals. A session holds at
+	// most 20 files, so the list is never paged. Needs the AI licence, `course_edit` and
+	// the `read` scope; a session the caller did not open is a 404.
+	//
+	// Corresponds with GET /api/v2/chat/source-materials (the `ListSourceMaterials` operationId).
+	ListSourceMaterials(ctx context.Context, params *ListSourceMaterialsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProcessSourceMaterialWithBody Process source materials
+	//
+	// Makes sure a session's files are extracted, chunked and embedded, and reports one:
+	// the file `fileId` names, or the session's latest upload. Uploads are processed when
+	// they arrive, so this normally only reports (`processed: false`); a file whose chunks
+	// were embedded by another embedder than the server's current one (say, after
+	// `LEARND_EMBEDDINGS_URL` changed) is re-extracted and re-embedded (`processed: true`).
+	// The `upload_source_material` tool calls it after the upload; it never counts against
+	// the AI quota. Needs the AI licence, `course_edit` and the `write` scope; a session or
+	// file the caller did not upload is a 404.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v2/chat/source-materials/process (the `ProcessSourceMaterial` operationId).
+	ProcessSourceMaterialWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProcessSourceMaterial Process source materials
+	//
+	// Makes sure a session's files are extracted, chunked and embedded, and reports one:
+	// the file `fileId` names, or the session's latest upload. Uploads are processed when
+	// they arrive, so this normally only reports (`processed: false`); a file whose chunks
+	// were embedded by another embedder than the server's current one (say, after
+	// `LEARND_EMBEDDINGS_URL` changed) is re-extracted and re-embedded (`processed: true`).
+	// The `upload_source_material` tool calls it after the upload; it never counts against
+	// the AI quota. Needs the AI licence, `course_edit` and the `write` scope; a session or
+	// file the caller did not upload is a 404.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v2/chat/source-materials/process (the `ProcessSourceMaterial` operationId).
+	ProcessSourceMaterial(ctx context.Context, body ProcessSourceMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UploadSourceMaterialWithBody Upload a source material
+	//
+	// Uploads one file (multipart/form-data: `file`, optional `sessionId`) as a source for
+	// AI course generation. The type is detected from the content, not the name: PDF, DOC,
+	// DOCX, PNG, JPEG, GIF and WebP are accepted, anything else is a 422 naming what the
+	// file is; files over 20 MB are a 413. Nothing is stored in either case.
+	//
+	// The text is extracted (PDF and DOCX natively, DOC with antiword, images with OCR),
+	// keeping the document's headings, cut into chunks of about 800–1200 characters, each
+	// with its nearest heading, and embedded — all before this call returns, so
+	// `chunkCount` is the real number of stored chunks. A file with no text (a scanned
+	// PDF, a blank image) is a 422 saying so; when the server lacks a program a type needs
+	// (antiword, tesseract), a 503 names it.
+	//
+	// Omit `sessionId` to open a new session (its id is in the answer); pass it to add the
+	// file to that session (at most 20 files). Calling `process` afterwards, as the
+	// `upload_source_material` tool does, answers the same shape without counting again.
+	// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
+	// the daily AI quota (a call refused for any reason counts nothing).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v2/chat/source-materials/upload (the `UploadSourceMaterial` operationId).
+	UploadSourceMaterialWithBody(ctx context.Context, params *UploadSourceMaterialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// FindCourseChains Find course chains
 	//
@@ -6233,6 +6812,259 @@ func (c *Client) RestoreCohort(ctx context.Context, id CohortIDPath, params *Res
 	return c.Client.Do(req)
 }
 
+// GenerateCourseWithBody Generate a course
+//
+// Queues the generation of a complete course — title, modules (sections), lessons with
+// briefs and a final quiz — from a plain-English prompt (`create_course_from_prompt`)
+// or, with the `sessionId` of uploaded source materials, grounded in them
+// (`create_course_from_files`: each module's lessons and questions are drawn from the
+// most relevant chunks, and every question records the chunk it came from). Returns at
+// once with `status: queued` and a `jobId`; poll `GET /api/v2/ai/courses/generate/{jobId}`
+// every 3–5 seconds until `completed` (read `result.courseId`) or `failed` (read
+// `error.message`). The course is stored as a `draft` owned by the caller.
+//
+// Options: `modules` (default 6, at most 20), `language` (ISO 639-1; default: the
+// language of the prompt or the documents), `title` (overrides the generated one).
+// Jobs run on the server's job queue: they survive a restart and run on any replica.
+//
+// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
+// the daily AI quota (a call refused for any reason counts nothing). A `sessionId` the
+// caller did not upload is a 404.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v2/ai/courses/generate (the `GenerateCourse` operationId).
+func (c *Client) GenerateCourseWithBody(ctx context.Context, params *GenerateCourseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGenerateCourseRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GenerateCourse Generate a course
+//
+// Queues the generation of a complete course — title, modules (sections), lessons with
+// briefs and a final quiz — from a plain-English prompt (`create_course_from_prompt`)
+// or, with the `sessionId` of uploaded source materials, grounded in them
+// (`create_course_from_files`: each module's lessons and questions are drawn from the
+// most relevant chunks, and every question records the chunk it came from). Returns at
+// once with `status: queued` and a `jobId`; poll `GET /api/v2/ai/courses/generate/{jobId}`
+// every 3–5 seconds until `completed` (read `result.courseId`) or `failed` (read
+// `error.message`). The course is stored as a `draft` owned by the caller.
+//
+// Options: `modules` (default 6, at most 20), `language` (ISO 639-1; default: the
+// language of the prompt or the documents), `title` (overrides the generated one).
+// Jobs run on the server's job queue: they survive a restart and run on any replica.
+//
+// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
+// the daily AI quota (a call refused for any reason counts nothing). A `sessionId` the
+// caller did not upload is a 404.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v2/ai/courses/generate (the `GenerateCourse` operationId).
+func (c *Client) GenerateCourse(ctx context.Context, params *GenerateCourseParams, body GenerateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGenerateCourseRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCourseGeneration Get a course generation job
+//
+// The status of a generation job (`get_course_generation_status`): `queued`, `running`,
+// `completed` (then `result.courseId` names the new draft course) or `failed` (then
+// `error.message` says why). Only the caller's own jobs are visible; any other id is a
+// 404. Polling never counts against the AI quota. Needs the AI licence, `course_edit`
+// and the `read` scope.
+//
+// Corresponds with GET /api/v2/ai/courses/generate/{jobId} (the `GetCourseGeneration` operationId).
+func (c *Client) GetCourseGeneration(ctx context.Context, jobId GenerationJobID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCourseGenerationRequest(c.Server, jobId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RefineCourseWithBody Refine a course
+//
+// Appends new structure to an existing course from plain-English feedback
+// (`refine_course`): "Add a section on emergency procedures", "Add two more practice
+// quizzes", "Add a final survey". Append-only by design: new sections with their
+// elements (and questions) are added at the end of the course and linked after its
+// last element; nothing that exists is modified or deleted. Synchronous; the course's
+// version is bumped and the change audited as `course.structure.append`.
+//
+// Needs the AI licence, the `write` scope and `course_edit` on this course: to be its
+// owner, to hold a share of it, or to be an admin or owner. Counts one call against the
+// daily AI quota.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v2/ai/courses/{courseId}/refine (the `RefineCourse` operationId).
+func (c *Client) RefineCourseWithBody(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRefineCourseRequestWithBody(c.Server, courseId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RefineCourse Refine a course
+//
+// Appends new structure to an existing course from plain-English feedback
+// (`refine_course`): "Add a section on emergency procedures", "Add two more practice
+// quizzes", "Add a final survey". Append-only by design: new sections with their
+// elements (and questions) are added at the end of the course and linked after its
+// last element; nothing that exists is modified or deleted. Synchronous; the course's
+// version is bumped and the change audited as `course.structure.append`.
+//
+// Needs the AI licence, the `write` scope and `course_edit` on this course: to be its
+// owner, to hold a share of it, or to be an admin or owner. Counts one call against the
+// daily AI quota.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v2/ai/courses/{courseId}/refine (the `RefineCourse` operationId).
+func (c *Client) RefineCourse(ctx context.Context, courseId CourseID, body RefineCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRefineCourseRequest(c.Server, courseId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RegenerateLessonWithBody Regenerate a lesson brief
+//
+// Rewrites the AI-authored brief of one lesson (`regenerate_lesson`) — topic, title,
+// description, key points and target audience — following the optional `feedback`
+// ("Reduce to 3 key points", "Target supervisors, not learners"; without it, a clarity
+// pass). Safe by construction: the lesson's pages, title and everything else are never
+// touched. Audited as `course.element.update` with the old and new brief. An element
+// that is not a lesson is a 422.
+//
+// Needs the AI licence, the `write` scope and `course_edit` on the lesson's course.
+// Counts one call against the daily AI quota.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v2/ai/lessons/{lessonId}/regenerate (the `RegenerateLesson` operationId).
+func (c *Client) RegenerateLessonWithBody(ctx context.Context, lessonId ElementID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRegenerateLessonRequestWithBody(c.Server, lessonId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RegenerateLesson Regenerate a lesson brief
+//
+// Rewrites the AI-authored brief of one lesson (`regenerate_lesson`) — topic, title,
+// description, key points and target audience — following the optional `feedback`
+// ("Reduce to 3 key points", "Target supervisors, not learners"; without it, a clarity
+// pass). Safe by construction: the lesson's pages, title and everything else are never
+// touched. Audited as `course.element.update` with the old and new brief. An element
+// that is not a lesson is a 422.
+//
+// Needs the AI licence, the `write` scope and `course_edit` on the lesson's course.
+// Counts one call against the daily AI quota.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v2/ai/lessons/{lessonId}/regenerate (the `RegenerateLesson` operationId).
+func (c *Client) RegenerateLesson(ctx context.Context, lessonId ElementID, body RegenerateLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRegenerateLessonRequest(c.Server, lessonId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RegenerateQuestionWithBody Regenerate a quiz question
+//
+// Rewrites one single-choice quiz question's text and options on the same concept
+// (`regenerate_question`), following the optional `feedback` ("Make it harder", "The
+// distractors are too obvious"; without it, a clearer version). Other questions are
+// untouched. The previous text and options stay in the audit log (`course.question.update`
+// with the old question as `before` and the new one as `after`). A multiple-choice
+// question is a 422.
+//
+// Needs the AI licence, the `write` scope and `course_edit` on the question's course.
+// Counts one call against the daily AI quota.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v2/ai/questions/{questionId}/regenerate (the `RegenerateQuestion` operationId).
+func (c *Client) RegenerateQuestionWithBody(ctx context.Context, questionId QuestionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRegenerateQuestionRequestWithBody(c.Server, questionId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RegenerateQuestion Regenerate a quiz question
+//
+// Rewrites one single-choice quiz question's text and options on the same concept
+// (`regenerate_question`), following the optional `feedback` ("Make it harder", "The
+// distractors are too obvious"; without it, a clearer version). Other questions are
+// untouched. The previous text and options stay in the audit log (`course.question.update`
+// with the old question as `before` and the new one as `after`). A multiple-choice
+// question is a 422.
+//
+// Needs the AI licence, the `write` scope and `course_edit` on the question's course.
+// Counts one call against the daily AI quota.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v2/ai/questions/{questionId}/regenerate (the `RegenerateQuestion` operationId).
+func (c *Client) RegenerateQuestion(ctx context.Context, questionId QuestionID, body RegenerateQuestionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRegenerateQuestionRequest(c.Server, questionId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ExtendAssignmentDeadlineWithBody Extend an assignment's deadline
 //
 // Pushes an assignment's deadline back (the seed's `extend_deadline`). The new `dueAt`
@@ -6294,6 +7126,113 @@ func (c *Client) ExtendAssignmentDeadline(ctx context.Context, assignmentId Assi
 // Corresponds with GET /api/v2/audit (the `GetAuditLog` operationId).
 func (c *Client) GetAuditLog(ctx context.Context, params *GetAuditLogParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAuditLogRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSourceMaterials List a session's source materials
+//
+// The files of one of your upload sessions, in upload order, each with its detected
+// type, size, chunk count and headings, and the session's totals. A session holds at
+// most 20 files, so the list is never paged. Needs the AI licence, `course_edit` and
+// the `read` scope; a session the caller did not open is a 404.
+//
+// Corresponds with GET /api/v2/chat/source-materials (the `ListSourceMaterials` operationId).
+func (c *Client) ListSourceMaterials(ctx context.Context, params *ListSourceMaterialsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSourceMaterialsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProcessSourceMaterialWithBody Process source materials
+//
+// Makes sure a session's files are extracted, chunked and embedded, and reports one:
+// the file `fileId` names, or the session's latest upload. Uploads are processed when
+// they arrive, so this normally only reports (`processed: false`); a file whose chunks
+// were embedded by another embedder than the server's current one (say, after
+// `LEARND_EMBEDDINGS_URL` changed) is re-extracted and re-embedded (`processed: true`).
+// The `upload_source_material` tool calls it after the upload; it never counts against
+// the AI quota. Needs the AI licence, `course_edit` and the `write` scope; a session or
+// file the caller did not upload is a 404.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v2/chat/source-materials/process (the `ProcessSourceMaterial` operationId).
+func (c *Client) ProcessSourceMaterialWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProcessSourceMaterialRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProcessSourceMaterial Process source materials
+//
+// Makes sure a session's files are extracted, chunked and embedded, and reports one:
+// the file `fileId` names, or the session's latest upload. Uploads are processed when
+// they arrive, so this normally only reports (`processed: false`); a file whose chunks
+// were embedded by another embedder than the server's current one (say, after
+// `LEARND_EMBEDDINGS_URL` changed) is re-extracted and re-embedded (`processed: true`).
+// The `upload_source_material` tool calls it after the upload; it never counts against
+// the AI quota. Needs the AI licence, `course_edit` and the `write` scope; a session or
+// file the caller did not upload is a 404.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v2/chat/source-materials/process (the `ProcessSourceMaterial` operationId).
+func (c *Client) ProcessSourceMaterial(ctx context.Context, body ProcessSourceMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProcessSourceMaterialRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UploadSourceMaterialWithBody Upload a source material
+//
+// Uploads one file (multipart/form-data: `file`, optional `sessionId`) as a source for
+// AI course generation. The type is detected from the content, not the name: PDF, DOC,
+// DOCX, PNG, JPEG, GIF and WebP are accepted, anything else is a 422 naming what the
+// file is; files over 20 MB are a 413. Nothing is stored in either case.
+//
+// The text is extracted (PDF and DOCX natively, DOC with antiword, images with OCR),
+// keeping the document's headings, cut into chunks of about 800–1200 characters, each
+// with its nearest heading, and embedded — all before this call returns, so
+// `chunkCount` is the real number of stored chunks. A file with no text (a scanned
+// PDF, a blank image) is a 422 saying so; when the server lacks a program a type needs
+// (antiword, tesseract), a 503 names it.
+//
+// Omit `sessionId` to open a new session (its id is in the answer); pass it to add the
+// file to that session (at most 20 files). Calling `process` afterwards, as the
+// `upload_source_material` tool does, answers the same shape without counting again.
+// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
+// the daily AI quota (a call refused for any reason counts nothing).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v2/chat/source-materials/upload (the `UploadSourceMaterial` operationId).
+func (c *Client) UploadSourceMaterialWithBody(ctx context.Context, params *UploadSourceMaterialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUploadSourceMaterialRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9621,6 +10560,236 @@ func NewRestoreCohortRequest(server string, id CohortIDPath, params *RestoreCoho
 	return req, nil
 }
 
+// NewGenerateCourseRequest calls the generic GenerateCourse builder with application/json body
+func NewGenerateCourseRequest(server string, params *GenerateCourseParams, body GenerateCourseJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGenerateCourseRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewGenerateCourseRequestWithBody constructs an http.Request for the GenerateCourse method, with any body, and a specified content type
+func NewGenerateCourseRequestWithBody(server string, params *GenerateCourseParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/ai/courses/generate")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetCourseGenerationRequest constructs an http.Request for the GetCourseGeneration method
+func NewGetCourseGenerationRequest(server string, jobId GenerationJobID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/ai/courses/generate/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRefineCourseRequest calls the generic RefineCourse builder with application/json body
+func NewRefineCourseRequest(server string, courseId CourseID, body RefineCourseJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRefineCourseRequestWithBody(server, courseId, "application/json", bodyReader)
+}
+
+// NewRefineCourseRequestWithBody constructs an http.Request for the RefineCourse method, with any body, and a specified content type
+func NewRefineCourseRequestWithBody(server string, courseId CourseID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "courseId", courseId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/ai/courses/%s/refine", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRegenerateLessonRequest calls the generic RegenerateLesson builder with application/json body
+func NewRegenerateLessonRequest(server string, lessonId ElementID, body RegenerateLessonJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRegenerateLessonRequestWithBody(server, lessonId, "application/json", bodyReader)
+}
+
+// NewRegenerateLessonRequestWithBody constructs an http.Request for the RegenerateLesson method, with any body, and a specified content type
+func NewRegenerateLessonRequestWithBody(server string, lessonId ElementID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "lessonId", lessonId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/ai/lessons/%s/regenerate", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRegenerateQuestionRequest calls the generic RegenerateQuestion builder with application/json body
+func NewRegenerateQuestionRequest(server string, questionId QuestionID, body RegenerateQuestionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRegenerateQuestionRequestWithBody(server, questionId, "application/json", bodyReader)
+}
+
+// NewRegenerateQuestionRequestWithBody constructs an http.Request for the RegenerateQuestion method, with any body, and a specified content type
+func NewRegenerateQuestionRequestWithBody(server string, questionId QuestionID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "questionId", questionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/ai/questions/%s/regenerate", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewExtendAssignmentDeadlineRequest calls the generic ExtendAssignmentDeadline builder with application/json body
 func NewExtendAssignmentDeadlineRequest(server string, assignmentId AssignmentID, body ExtendAssignmentDeadlineJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -9765,6 +10934,140 @@ func NewGetAuditLogRequest(server string, params *GetAuditLogParams) (*http.Requ
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListSourceMaterialsRequest constructs an http.Request for the ListSourceMaterials method
+func NewListSourceMaterialsRequest(server string, params *ListSourceMaterialsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/chat/source-materials")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sessionId", params.SessionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewProcessSourceMaterialRequest calls the generic ProcessSourceMaterial builder with application/json body
+func NewProcessSourceMaterialRequest(server string, body ProcessSourceMaterialJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewProcessSourceMaterialRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewProcessSourceMaterialRequestWithBody constructs an http.Request for the ProcessSourceMaterial method, with any body, and a specified content type
+func NewProcessSourceMaterialRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/chat/source-materials/process")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUploadSourceMaterialRequestWithBody constructs an http.Request for the UploadSourceMaterial method, with any body, and a specified content type
+func NewUploadSourceMaterialRequestWithBody(server string, params *UploadSourceMaterialParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/chat/source-materials/upload")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -14026,6 +15329,171 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/v1/learning/cohorts/{id}/restore (the `RestoreCohort` operationId).
 	RestoreCohortWithResponse(ctx context.Context, id CohortIDPath, params *RestoreCohortParams, reqEditors ...RequestEditorFn) (*RestoreCohortResponse, error)
 
+	// GenerateCourseWithBodyWithResponse Generate a course
+	//
+	// Queues the generation of a complete course — title, modules (sections), lessons with
+	// briefs and a final quiz — from a plain-English prompt (`create_course_from_prompt`)
+	// or, with the `sessionId` of uploaded source materials, grounded in them
+	// (`create_course_from_files`: each module's lessons and questions are drawn from the
+	// most relevant chunks, and every question records the chunk it came from). Returns at
+	// once with `status: queued` and a `jobId`; poll `GET /api/v2/ai/courses/generate/{jobId}`
+	// every 3–5 seconds until `completed` (read `result.courseId`) or `failed` (read
+	// `error.message`). The course is stored as a `draft` owned by the caller.
+	//
+	// Options: `modules` (default 6, at most 20), `language` (ISO 639-1; default: the
+	// language of the prompt or the documents), `title` (overrides the generated one).
+	// Jobs run on the server's job queue: they survive a restart and run on any replica.
+	//
+	// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
+	// the daily AI quota (a call refused for any reason counts nothing). A `sessionId` the
+	// caller did not upload is a 404.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/ai/courses/generate (the `GenerateCourse` operationId).
+	GenerateCourseWithBodyWithResponse(ctx context.Context, params *GenerateCourseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GenerateCourseResponse, error)
+
+	// GenerateCourseWithResponse Generate a course
+	//
+	// Queues the generation of a complete course — title, modules (sections), lessons with
+	// briefs and a final quiz — from a plain-English prompt (`create_course_from_prompt`)
+	// or, with the `sessionId` of uploaded source materials, grounded in them
+	// (`create_course_from_files`: each module's lessons and questions are drawn from the
+	// most relevant chunks, and every question records the chunk it came from). Returns at
+	// once with `status: queued` and a `jobId`; poll `GET /api/v2/ai/courses/generate/{jobId}`
+	// every 3–5 seconds until `completed` (read `result.courseId`) or `failed` (read
+	// `error.message`). The course is stored as a `draft` owned by the caller.
+	//
+	// Options: `modules` (default 6, at most 20), `language` (ISO 639-1; default: the
+	// language of the prompt or the documents), `title` (overrides the generated one).
+	// Jobs run on the server's job queue: they survive a restart and run on any replica.
+	//
+	// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
+	// the daily AI quota (a call refused for any reason counts nothing). A `sessionId` the
+	// caller did not upload is a 404.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/ai/courses/generate (the `GenerateCourse` operationId).
+	GenerateCourseWithResponse(ctx context.Context, params *GenerateCourseParams, body GenerateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*GenerateCourseResponse, error)
+
+	// GetCourseGenerationWithResponse Get a course generation job
+	//
+	// The status of a generation job (`get_course_generation_status`): `queued`, `running`,
+	// `completed` (then `result.courseId` names the new draft course) or `failed` (then
+	// `error.message` says why). Only the caller's own jobs are visible; any other id is a
+	// 404. Polling never counts against the AI quota. Needs the AI licence, `course_edit`
+	// and the `read` scope.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/ai/courses/generate/{jobId} (the `GetCourseGeneration` operationId).
+	GetCourseGenerationWithResponse(ctx context.Context, jobId GenerationJobID, reqEditors ...RequestEditorFn) (*GetCourseGenerationResponse, error)
+
+	// RefineCourseWithBodyWithResponse Refine a course
+	//
+	// Appends new structure to an existing course from plain-English feedback
+	// (`refine_course`): "Add a section on emergency procedures", "Add two more practice
+	// quizzes", "Add a final survey". Append-only by design: new sections with their
+	// elements (and questions) are added at the end of the course and linked after its
+	// last element; nothing that exists is modified or deleted. Synchronous; the course's
+	// version is bumped and the change audited as `course.structure.append`.
+	//
+	// Needs the AI licence, the `write` scope and `course_edit` on this course: to be its
+	// owner, to hold a share of it, or to be an admin or owner. Counts one call against the
+	// daily AI quota.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/ai/courses/{courseId}/refine (the `RefineCourse` operationId).
+	RefineCourseWithBodyWithResponse(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RefineCourseResponse, error)
+
+	// RefineCourseWithResponse Refine a course
+	//
+	// Appends new structure to an existing course from plain-English feedback
+	// (`refine_course`): "Add a section on emergency procedures", "Add two more practice
+	// quizzes", "Add a final survey". Append-only by design: new sections with their
+	// elements (and questions) are added at the end of the course and linked after its
+	// last element; nothing that exists is modified or deleted. Synchronous; the course's
+	// version is bumped and the change audited as `course.structure.append`.
+	//
+	// Needs the AI licence, the `write` scope and `course_edit` on this course: to be its
+	// owner, to hold a share of it, or to be an admin or owner. Counts one call against the
+	// daily AI quota.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/ai/courses/{courseId}/refine (the `RefineCourse` operationId).
+	RefineCourseWithResponse(ctx context.Context, courseId CourseID, body RefineCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*RefineCourseResponse, error)
+
+	// RegenerateLessonWithBodyWithResponse Regenerate a lesson brief
+	//
+	// Rewrites the AI-authored brief of one lesson (`regenerate_lesson`) — topic, title,
+	// description, key points and target audience — following the optional `feedback`
+	// ("Reduce to 3 key points", "Target supervisors, not learners"; without it, a clarity
+	// pass). Safe by construction: the lesson's pages, title and everything else are never
+	// touched. Audited as `course.element.update` with the old and new brief. An element
+	// that is not a lesson is a 422.
+	//
+	// Needs the AI licence, the `write` scope and `course_edit` on the lesson's course.
+	// Counts one call against the daily AI quota.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/ai/lessons/{lessonId}/regenerate (the `RegenerateLesson` operationId).
+	RegenerateLessonWithBodyWithResponse(ctx context.Context, lessonId ElementID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RegenerateLessonResponse, error)
+
+	// RegenerateLessonWithResponse Regenerate a lesson brief
+	//
+	// Rewrites the AI-authored brief of one lesson (`regenerate_lesson`) — topic, title,
+	// description, key points and target audience — following the optional `feedback`
+	// ("Reduce to 3 key points", "Target supervisors, not learners"; without it, a clarity
+	// pass). Safe by construction: the lesson's pages, title and everything else are never
+	// touched. Audited as `course.element.update` with the old and new brief. An element
+	// that is not a lesson is a 422.
+	//
+	// Needs the AI licence, the `write` scope and `course_edit` on the lesson's course.
+	// Counts one call against the daily AI quota.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/ai/lessons/{lessonId}/regenerate (the `RegenerateLesson` operationId).
+	RegenerateLessonWithResponse(ctx context.Context, lessonId ElementID, body RegenerateLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*RegenerateLessonResponse, error)
+
+	// RegenerateQuestionWithBodyWithResponse Regenerate a quiz question
+	//
+	// Rewrites one single-choice quiz question's text and options on the same concept
+	// (`regenerate_question`), following the optional `feedback` ("Make it harder", "The
+	// distractors are too obvious"; without it, a clearer version). Other questions are
+	// untouched. The previous text and options stay in the audit log (`course.question.update`
+	// with the old question as `before` and the new one as `after`). A multiple-choice
+	// question is a 422.
+	//
+	// Needs the AI licence, the `write` scope and `course_edit` on the question's course.
+	// Counts one call against the daily AI quota.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/ai/questions/{questionId}/regenerate (the `RegenerateQuestion` operationId).
+	RegenerateQuestionWithBodyWithResponse(ctx context.Context, questionId QuestionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RegenerateQuestionResponse, error)
+
+	// RegenerateQuestionWithResponse Regenerate a quiz question
+	//
+	// Rewrites one single-choice quiz question's text and options on the same concept
+	// (`regenerate_question`), following the optional `feedback` ("Make it harder", "The
+	// distractors are too obvious"; without it, a clearer version). Other questions are
+	// untouched. The previous text and options stay in the audit log (`course.question.update`
+	// with the old question as `before` and the new one as `after`). A multiple-choice
+	// question is a 422.
+	//
+	// Needs the AI licence, the `write` scope and `course_edit` on the question's course.
+	// Counts one call against the daily AI quota.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/ai/questions/{questionId}/regenerate (the `RegenerateQuestion` operationId).
+	RegenerateQuestionWithResponse(ctx context.Context, questionId QuestionID, body RegenerateQuestionJSONRequestBody, reqEditors ...RequestEditorFn) (*RegenerateQuestionResponse, error)
+
 	// ExtendAssignmentDeadlineWithBodyWithResponse Extend an assignment's deadline
 	//
 	// Pushes an assignment's deadline back (the seed's `extend_deadline`). The new `dueAt`
@@ -14068,6 +15536,75 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/v2/audit (the `GetAuditLog` operationId).
 	GetAuditLogWithResponse(ctx context.Context, params *GetAuditLogParams, reqEditors ...RequestEditorFn) (*GetAuditLogResponse, error)
+
+	// ListSourceMaterialsWithResponse List a session's source materials
+	//
+	// The files of one of your upload sessions, in upload order, each with its detected
+	// type, size, chunk count and headings, and the session's totals. A session holds at
+	// most 20 files, so the list is never paged. Needs the AI licence, `course_edit` and
+	// the `read` scope; a session the caller did not open is a 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/chat/source-materials (the `ListSourceMaterials` operationId).
+	ListSourceMaterialsWithResponse(ctx context.Context, params *ListSourceMaterialsParams, reqEditors ...RequestEditorFn) (*ListSourceMaterialsResponse, error)
+
+	// ProcessSourceMaterialWithBodyWithResponse Process source materials
+	//
+	// Makes sure a session's files are extracted, chunked and embedded, and reports one:
+	// the file `fileId` names, or the session's latest upload. Uploads are processed when
+	// they arrive, so this normally only reports (`processed: false`); a file whose chunks
+	// were embedded by another embedder than the server's current one (say, after
+	// `LEARND_EMBEDDINGS_URL` changed) is re-extracted and re-embedded (`processed: true`).
+	// The `upload_source_material` tool calls it after the upload; it never counts against
+	// the AI quota. Needs the AI licence, `course_edit` and the `write` scope; a session or
+	// file the caller did not upload is a 404.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/chat/source-materials/process (the `ProcessSourceMaterial` operationId).
+	ProcessSourceMaterialWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ProcessSourceMaterialResponse, error)
+
+	// ProcessSourceMaterialWithResponse Process source materials
+	//
+	// Makes sure a session's files are extracted, chunked and embedded, and reports one:
+	// the file `fileId` names, or the session's latest upload. Uploads are processed when
+	// they arrive, so this normally only reports (`processed: false`); a file whose chunks
+	// were embedded by another embedder than the server's current one (say, after
+	// `LEARND_EMBEDDINGS_URL` changed) is re-extracted and re-embedded (`processed: true`).
+	// The `upload_source_material` tool calls it after the upload; it never counts against
+	// the AI quota. Needs the AI licence, `course_edit` and the `write` scope; a session or
+	// file the caller did not upload is a 404.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/chat/source-materials/process (the `ProcessSourceMaterial` operationId).
+	ProcessSourceMaterialWithResponse(ctx context.Context, body ProcessSourceMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*ProcessSourceMaterialResponse, error)
+
+	// UploadSourceMaterialWithBodyWithResponse Upload a source material
+	//
+	// Uploads one file (multipart/form-data: `file`, optional `sessionId`) as a source for
+	// AI course generation. The type is detected from the content, not the name: PDF, DOC,
+	// DOCX, PNG, JPEG, GIF and WebP are accepted, anything else is a 422 naming what the
+	// file is; files over 20 MB are a 413. Nothing is stored in either case.
+	//
+	// The text is extracted (PDF and DOCX natively, DOC with antiword, images with OCR),
+	// keeping the document's headings, cut into chunks of about 800–1200 characters, each
+	// with its nearest heading, and embedded — all before this call returns, so
+	// `chunkCount` is the real number of stored chunks. A file with no text (a scanned
+	// PDF, a blank image) is a 422 saying so; when the server lacks a program a type needs
+	// (antiword, tesseract), a 503 names it.
+	//
+	// Omit `sessionId` to open a new session (its id is in the answer); pass it to add the
+	// file to that session (at most 20 files). Calling `process` afterwards, as the
+	// `upload_source_material` tool does, answers the same shape without counting again.
+	// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
+	// the daily AI quota (a call refused for any reason counts nothing).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/chat/source-materials/upload (the `UploadSourceMaterial` operationId).
+	UploadSourceMaterialWithBodyWithResponse(ctx context.Context, params *UploadSourceMaterialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadSourceMaterialResponse, error)
 
 	// FindCourseChainsWithResponse Find course chains
 	//
@@ -17146,6 +18683,632 @@ func (r RestoreCohortResponse) ContentType() string {
 	return ""
 }
 
+// GenerateCourseResponse202Headers the declared response headers of an HTTP 202 response for GenerateCourse
+type GenerateCourseResponse202Headers struct {
+	IdempotentReplayed *string
+	Location           *string
+}
+
+// GenerateCourseResponse401Headers the declared response headers of an HTTP 401 response for GenerateCourse
+type GenerateCourseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GenerateCourseResponse429Headers the declared response headers of an HTTP 429 response for GenerateCourse
+type GenerateCourseResponse429Headers struct {
+	RetryAfter *int
+}
+
+type GenerateCourseResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *CourseGenerationQueued
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *UnprocessableEntity
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *GenerateCourseResponse202Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GenerateCourseResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GenerateCourseResponse429Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r GenerateCourseResponse) GetJSON202() *CourseGenerationQueued {
+	return r.JSON202
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GenerateCourseResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GenerateCourseResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GenerateCourseResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GenerateCourseResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r GenerateCourseResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GenerateCourseResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r GenerateCourseResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GenerateCourseResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GenerateCourseResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GenerateCourseResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GenerateCourseResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GenerateCourseResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GenerateCourseResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GenerateCourseResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCourseGenerationResponse401Headers the declared response headers of an HTTP 401 response for GetCourseGeneration
+type GetCourseGenerationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetCourseGenerationResponse429Headers the declared response headers of an HTTP 429 response for GetCourseGeneration
+type GetCourseGenerationResponse429Headers struct {
+	RetryAfter *int
+}
+
+type GetCourseGenerationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CourseGenerationJob
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCourseGenerationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetCourseGenerationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCourseGenerationResponse) GetJSON200() *CourseGenerationJob {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetCourseGenerationResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetCourseGenerationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetCourseGenerationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCourseGenerationResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetCourseGenerationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetCourseGenerationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCourseGenerationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCourseGenerationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCourseGenerationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCourseGenerationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RefineCourseResponse401Headers the declared response headers of an HTTP 401 response for RefineCourse
+type RefineCourseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RefineCourseResponse429Headers the declared response headers of an HTTP 429 response for RefineCourse
+type RefineCourseResponse429Headers struct {
+	RetryAfter *int
+}
+
+type RefineCourseResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CourseRefineResult
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *UnprocessableEntity
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GeneratorFailed
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RefineCourseResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RefineCourseResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RefineCourseResponse) GetJSON200() *CourseRefineResult {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RefineCourseResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RefineCourseResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RefineCourseResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RefineCourseResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RefineCourseResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RefineCourseResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r RefineCourseResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RefineCourseResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RefineCourseResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RefineCourseResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r RefineCourseResponse) GetApplicationproblemJSON502() *GeneratorFailed {
+	return r.ApplicationproblemJSON502
+}
+
+// GetBody returns the raw response body bytes
+func (r RefineCourseResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RefineCourseResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RefineCourseResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RefineCourseResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RegenerateLessonResponse401Headers the declared response headers of an HTTP 401 response for RegenerateLesson
+type RegenerateLessonResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RegenerateLessonResponse429Headers the declared response headers of an HTTP 429 response for RegenerateLesson
+type RegenerateLessonResponse429Headers struct {
+	RetryAfter *int
+}
+
+type RegenerateLessonResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RegeneratedLesson
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *UnprocessableEntity
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GeneratorFailed
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RegenerateLessonResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RegenerateLessonResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RegenerateLessonResponse) GetJSON200() *RegeneratedLesson {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RegenerateLessonResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RegenerateLessonResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RegenerateLessonResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RegenerateLessonResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RegenerateLessonResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RegenerateLessonResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r RegenerateLessonResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RegenerateLessonResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RegenerateLessonResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RegenerateLessonResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r RegenerateLessonResponse) GetApplicationproblemJSON502() *GeneratorFailed {
+	return r.ApplicationproblemJSON502
+}
+
+// GetBody returns the raw response body bytes
+func (r RegenerateLessonResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RegenerateLessonResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RegenerateLessonResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RegenerateLessonResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RegenerateQuestionResponse401Headers the declared response headers of an HTTP 401 response for RegenerateQuestion
+type RegenerateQuestionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RegenerateQuestionResponse429Headers the declared response headers of an HTTP 429 response for RegenerateQuestion
+type RegenerateQuestionResponse429Headers struct {
+	RetryAfter *int
+}
+
+type RegenerateQuestionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RegeneratedQuestion
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *UnprocessableEntity
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GeneratorFailed
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RegenerateQuestionResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RegenerateQuestionResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RegenerateQuestionResponse) GetJSON200() *RegeneratedQuestion {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RegenerateQuestionResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RegenerateQuestionResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RegenerateQuestionResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RegenerateQuestionResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RegenerateQuestionResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RegenerateQuestionResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r RegenerateQuestionResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RegenerateQuestionResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RegenerateQuestionResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RegenerateQuestionResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r RegenerateQuestionResponse) GetApplicationproblemJSON502() *GeneratorFailed {
+	return r.ApplicationproblemJSON502
+}
+
+// GetBody returns the raw response body bytes
+func (r RegenerateQuestionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RegenerateQuestionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RegenerateQuestionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RegenerateQuestionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ExtendAssignmentDeadlineResponse401Headers the declared response headers of an HTTP 401 response for ExtendAssignmentDeadline
 type ExtendAssignmentDeadlineResponse401Headers struct {
 	WWWAuthenticate *string
@@ -17355,6 +19518,367 @@ func (r GetAuditLogResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetAuditLogResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListSourceMaterialsResponse401Headers the declared response headers of an HTTP 401 response for ListSourceMaterials
+type ListSourceMaterialsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListSourceMaterialsResponse429Headers the declared response headers of an HTTP 429 response for ListSourceMaterials
+type ListSourceMaterialsResponse429Headers struct {
+	RetryAfter *int
+}
+
+type ListSourceMaterialsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SourceMaterialList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSourceMaterialsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListSourceMaterialsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSourceMaterialsResponse) GetJSON200() *SourceMaterialList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListSourceMaterialsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListSourceMaterialsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListSourceMaterialsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListSourceMaterialsResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListSourceMaterialsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListSourceMaterialsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSourceMaterialsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSourceMaterialsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSourceMaterialsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSourceMaterialsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ProcessSourceMaterialResponse401Headers the declared response headers of an HTTP 401 response for ProcessSourceMaterial
+type ProcessSourceMaterialResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ProcessSourceMaterialResponse429Headers the declared response headers of an HTTP 429 response for ProcessSourceMaterial
+type ProcessSourceMaterialResponse429Headers struct {
+	RetryAfter *int
+}
+
+type ProcessSourceMaterialResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SourceMaterialResult
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *UnprocessableEntity
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *SourceMaterialUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ProcessSourceMaterialResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ProcessSourceMaterialResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProcessSourceMaterialResponse) GetJSON200() *SourceMaterialResult {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ProcessSourceMaterialResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ProcessSourceMaterialResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ProcessSourceMaterialResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ProcessSourceMaterialResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ProcessSourceMaterialResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ProcessSourceMaterialResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ProcessSourceMaterialResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ProcessSourceMaterialResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ProcessSourceMaterialResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ProcessSourceMaterialResponse) GetApplicationproblemJSON503() *SourceMaterialUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ProcessSourceMaterialResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProcessSourceMaterialResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProcessSourceMaterialResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProcessSourceMaterialResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UploadSourceMaterialResponse201Headers the declared response headers of an HTTP 201 response for UploadSourceMaterial
+type UploadSourceMaterialResponse201Headers struct {
+	IdempotentReplayed *string
+}
+
+// UploadSourceMaterialResponse401Headers the declared response headers of an HTTP 401 response for UploadSourceMaterial
+type UploadSourceMaterialResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UploadSourceMaterialResponse429Headers the declared response headers of an HTTP 429 response for UploadSourceMaterial
+type UploadSourceMaterialResponse429Headers struct {
+	RetryAfter *int
+}
+
+type UploadSourceMaterialResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *SourceMaterialResult
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *UnprocessableEntity
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *SourceMaterialUnavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *UploadSourceMaterialResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UploadSourceMaterialResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UploadSourceMaterialResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r UploadSourceMaterialResponse) GetJSON201() *SourceMaterialResult {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UploadSourceMaterialResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UploadSourceMaterialResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r UploadSourceMaterialResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r UploadSourceMaterialResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r UploadSourceMaterialResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r UploadSourceMaterialResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r UploadSourceMaterialResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r UploadSourceMaterialResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r UploadSourceMaterialResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r UploadSourceMaterialResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r UploadSourceMaterialResponse) GetApplicationproblemJSON503() *SourceMaterialUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UploadSourceMaterialResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UploadSourceMaterialResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UploadSourceMaterialResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UploadSourceMaterialResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -24788,6 +27312,225 @@ func (c *ClientWithResponses) RestoreCohortWithResponse(ctx context.Context, id 
 	return ParseRestoreCohortResponse(rsp)
 }
 
+// GenerateCourseWithBodyWithResponse Generate a course
+//
+// Queues the generation of a complete course — title, modules (sections), lessons with
+// briefs and a final quiz — from a plain-English prompt (`create_course_from_prompt`)
+// or, with the `sessionId` of uploaded source materials, grounded in them
+// (`create_course_from_files`: each module's lessons and questions are drawn from the
+// most relevant chunks, and every question records the chunk it came from). Returns at
+// once with `status: queued` and a `jobId`; poll `GET /api/v2/ai/courses/generate/{jobId}`
+// every 3–5 seconds until `completed` (read `result.courseId`) or `failed` (read
+// `error.message`). The course is stored as a `draft` owned by the caller.
+//
+// Options: `modules` (default 6, at most 20), `language` (ISO 639-1; default: the
+// language of the prompt or the documents), `title` (overrides the generated one).
+// Jobs run on the server's job queue: they survive a restart and run on any replica.
+//
+// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
+// the daily AI quota (a call refused for any reason counts nothing). A `sessionId` the
+// caller did not upload is a 404.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/ai/courses/generate (the `GenerateCourse` operationId).
+func (c *ClientWithResponses) GenerateCourseWithBodyWithResponse(ctx context.Context, params *GenerateCourseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GenerateCourseResponse, error) {
+	rsp, err := c.GenerateCourseWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGenerateCourseResponse(rsp)
+}
+
+// GenerateCourseWithResponse Generate a course
+//
+// Queues the generation of a complete course — title, modules (sections), lessons with
+// briefs and a final quiz — from a plain-English prompt (`create_course_from_prompt`)
+// or, with the `sessionId` of uploaded source materials, grounded in them
+// (`create_course_from_files`: each module's lessons and questions are drawn from the
+// most relevant chunks, and every question records the chunk it came from). Returns at
+// once with `status: queued` and a `jobId`; poll `GET /api/v2/ai/courses/generate/{jobId}`
+// every 3–5 seconds until `completed` (read `result.courseId`) or `failed` (read
+// `error.message`). The course is stored as a `draft` owned by the caller.
+//
+// Options: `modules` (default 6, at most 20), `language` (ISO 639-1; default: the
+// language of the prompt or the documents), `title` (overrides the generated one).
+// Jobs run on the server's job queue: they survive a restart and run on any replica.
+//
+// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
+// the daily AI quota (a call refused for any reason counts nothing). A `sessionId` the
+// caller did not upload is a 404.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/ai/courses/generate (the `GenerateCourse` operationId).
+func (c *ClientWithResponses) GenerateCourseWithResponse(ctx context.Context, params *GenerateCourseParams, body GenerateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*GenerateCourseResponse, error) {
+	rsp, err := c.GenerateCourse(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGenerateCourseResponse(rsp)
+}
+
+// GetCourseGenerationWithResponse Get a course generation job
+//
+// The status of a generation job (`get_course_generation_status`): `queued`, `running`,
+// `completed` (then `result.courseId` names the new draft course) or `failed` (then
+// `error.message` says why). Only the caller's own jobs are visible; any other id is a
+// 404. Polling never counts against the AI quota. Needs the AI licence, `course_edit`
+// and the `read` scope.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/ai/courses/generate/{jobId} (the `GetCourseGeneration` operationId).
+func (c *ClientWithResponses) GetCourseGenerationWithResponse(ctx context.Context, jobId GenerationJobID, reqEditors ...RequestEditorFn) (*GetCourseGenerationResponse, error) {
+	rsp, err := c.GetCourseGeneration(ctx, jobId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCourseGenerationResponse(rsp)
+}
+
+// RefineCourseWithBodyWithResponse Refine a course
+//
+// Appends new structure to an existing course from plain-English feedback
+// (`refine_course`): "Add a section on emergency procedures", "Add two more practice
+// quizzes", "Add a final survey". Append-only by design: new sections with their
+// elements (and questions) are added at the end of the course and linked after its
+// last element; nothing that exists is modified or deleted. Synchronous; the course's
+// version is bumped and the change audited as `course.structure.append`.
+//
+// Needs the AI licence, the `write` scope and `course_edit` on this course: to be its
+// owner, to hold a share of it, or to be an admin or owner. Counts one call against the
+// daily AI quota.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/ai/courses/{courseId}/refine (the `RefineCourse` operationId).
+func (c *ClientWithResponses) RefineCourseWithBodyWithResponse(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RefineCourseResponse, error) {
+	rsp, err := c.RefineCourseWithBody(ctx, courseId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRefineCourseResponse(rsp)
+}
+
+// RefineCourseWithResponse Refine a course
+//
+// Appends new structure to an existing course from plain-English feedback
+// (`refine_course`): "Add a section on emergency procedures", "Add two more practice
+// quizzes", "Add a final survey". Append-only by design: new sections with their
+// elements (and questions) are added at the end of the course and linked after its
+// last element; nothing that exists is modified or deleted. Synchronous; the course's
+// version is bumped and the change audited as `course.structure.append`.
+//
+// Needs the AI licence, the `write` scope and `course_edit` on this course: to be its
+// owner, to hold a share of it, or to be an admin or owner. Counts one call against the
+// daily AI quota.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/ai/courses/{courseId}/refine (the `RefineCourse` operationId).
+func (c *ClientWithResponses) RefineCourseWithResponse(ctx context.Context, courseId CourseID, body RefineCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*RefineCourseResponse, error) {
+	rsp, err := c.RefineCourse(ctx, courseId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRefineCourseResponse(rsp)
+}
+
+// RegenerateLessonWithBodyWithResponse Regenerate a lesson brief
+//
+// Rewrites the AI-authored brief of one lesson (`regenerate_lesson`) — topic, title,
+// description, key points and target audience — following the optional `feedback`
+// ("Reduce to 3 key points", "Target supervisors, not learners"; without it, a clarity
+// pass). Safe by construction: the lesson's pages, title and everything else are never
+// touched. Audited as `course.element.update` with the old and new brief. An element
+// that is not a lesson is a 422.
+//
+// Needs the AI licence, the `write` scope and `course_edit` on the lesson's course.
+// Counts one call against the daily AI quota.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/ai/lessons/{lessonId}/regenerate (the `RegenerateLesson` operationId).
+func (c *ClientWithResponses) RegenerateLessonWithBodyWithResponse(ctx context.Context, lessonId ElementID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RegenerateLessonResponse, error) {
+	rsp, err := c.RegenerateLessonWithBody(ctx, lessonId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRegenerateLessonResponse(rsp)
+}
+
+// RegenerateLessonWithResponse Regenerate a lesson brief
+//
+// Rewrites the AI-authored brief of one lesson (`regenerate_lesson`) — topic, title,
+// description, key points and target audience — following the optional `feedback`
+// ("Reduce to 3 key points", "Target supervisors, not learners"; without it, a clarity
+// pass). Safe by construction: the lesson's pages, title and everything else are never
+// touched. Audited as `course.element.update` with the old and new brief. An element
+// that is not a lesson is a 422.
+//
+// Needs the AI licence, the `write` scope and `course_edit` on the lesson's course.
+// Counts one call against the daily AI quota.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/ai/lessons/{lessonId}/regenerate (the `RegenerateLesson` operationId).
+func (c *ClientWithResponses) RegenerateLessonWithResponse(ctx context.Context, lessonId ElementID, body RegenerateLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*RegenerateLessonResponse, error) {
+	rsp, err := c.RegenerateLesson(ctx, lessonId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRegenerateLessonResponse(rsp)
+}
+
+// RegenerateQuestionWithBodyWithResponse Regenerate a quiz question
+//
+// Rewrites one single-choice quiz question's text and options on the same concept
+// (`regenerate_question`), following the optional `feedback` ("Make it harder", "The
+// distractors are too obvious"; without it, a clearer version). Other questions are
+// untouched. The previous text and options stay in the audit log (`course.question.update`
+// with the old question as `before` and the new one as `after`). A multiple-choice
+// question is a 422.
+//
+// Needs the AI licence, the `write` scope and `course_edit` on the question's course.
+// Counts one call against the daily AI quota.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/ai/questions/{questionId}/regenerate (the `RegenerateQuestion` operationId).
+func (c *ClientWithResponses) RegenerateQuestionWithBodyWithResponse(ctx context.Context, questionId QuestionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RegenerateQuestionResponse, error) {
+	rsp, err := c.RegenerateQuestionWithBody(ctx, questionId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRegenerateQuestionResponse(rsp)
+}
+
+// RegenerateQuestionWithResponse Regenerate a quiz question
+//
+// Rewrites one single-choice quiz question's text and options on the same concept
+// (`regenerate_question`), following the optional `feedback` ("Make it harder", "The
+// distractors are too obvious"; without it, a clearer version). Other questions are
+// untouched. The previous text and options stay in the audit log (`course.question.update`
+// with the old question as `before` and the new one as `after`). A multiple-choice
+// question is a 422.
+//
+// Needs the AI licence, the `write` scope and `course_edit` on the question's course.
+// Counts one call against the daily AI quota.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/ai/questions/{questionId}/regenerate (the `RegenerateQuestion` operationId).
+func (c *ClientWithResponses) RegenerateQuestionWithResponse(ctx context.Context, questionId QuestionID, body RegenerateQuestionJSONRequestBody, reqEditors ...RequestEditorFn) (*RegenerateQuestionResponse, error) {
+	rsp, err := c.RegenerateQuestion(ctx, questionId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRegenerateQuestionResponse(rsp)
+}
+
 // ExtendAssignmentDeadlineWithBodyWithResponse Extend an assignment's deadline
 //
 // Pushes an assignment's deadline back (the seed's `extend_deadline`). The new `dueAt`
@@ -24847,6 +27590,99 @@ func (c *ClientWithResponses) GetAuditLogWithResponse(ctx context.Context, param
 		return nil, err
 	}
 	return ParseGetAuditLogResponse(rsp)
+}
+
+// ListSourceMaterialsWithResponse List a session's source materials
+//
+// The files of one of your upload sessions, in upload order, each with its detected
+// type, size, chunk count and headings, and the session's totals. A session holds at
+// most 20 files, so the list is never paged. Needs the AI licence, `course_edit` and
+// the `read` scope; a session the caller did not open is a 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/chat/source-materials (the `ListSourceMaterials` operationId).
+func (c *ClientWithResponses) ListSourceMaterialsWithResponse(ctx context.Context, params *ListSourceMaterialsParams, reqEditors ...RequestEditorFn) (*ListSourceMaterialsResponse, error) {
+	rsp, err := c.ListSourceMaterials(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSourceMaterialsResponse(rsp)
+}
+
+// ProcessSourceMaterialWithBodyWithResponse Process source materials
+//
+// Makes sure a session's files are extracted, chunked and embedded, and reports one:
+// the file `fileId` names, or the session's latest upload. Uploads are processed when
+// they arrive, so this normally only reports (`processed: false`); a file whose chunks
+// were embedded by another embedder than the server's current one (say, after
+// `LEARND_EMBEDDINGS_URL` changed) is re-extracted and re-embedded (`processed: true`).
+// The `upload_source_material` tool calls it after the upload; it never counts against
+// the AI quota. Needs the AI licence, `course_edit` and the `write` scope; a session or
+// file the caller did not upload is a 404.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/chat/source-materials/process (the `ProcessSourceMaterial` operationId).
+func (c *ClientWithResponses) ProcessSourceMaterialWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ProcessSourceMaterialResponse, error) {
+	rsp, err := c.ProcessSourceMaterialWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProcessSourceMaterialResponse(rsp)
+}
+
+// ProcessSourceMaterialWithResponse Process source materials
+//
+// Makes sure a session's files are extracted, chunked and embedded, and reports one:
+// the file `fileId` names, or the session's latest upload. Uploads are processed when
+// they arrive, so this normally only reports (`processed: false`); a file whose chunks
+// were embedded by another embedder than the server's current one (say, after
+// `LEARND_EMBEDDINGS_URL` changed) is re-extracted and re-embedded (`processed: true`).
+// The `upload_source_material` tool calls it after the upload; it never counts against
+// the AI quota. Needs the AI licence, `course_edit` and the `write` scope; a session or
+// file the caller did not upload is a 404.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/chat/source-materials/process (the `ProcessSourceMaterial` operationId).
+func (c *ClientWithResponses) ProcessSourceMaterialWithResponse(ctx context.Context, body ProcessSourceMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*ProcessSourceMaterialResponse, error) {
+	rsp, err := c.ProcessSourceMaterial(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProcessSourceMaterialResponse(rsp)
+}
+
+// UploadSourceMaterialWithBodyWithResponse Upload a source material
+//
+// Uploads one file (multipart/form-data: `file`, optional `sessionId`) as a source for
+// AI course generation. The type is detected from the content, not the name: PDF, DOC,
+// DOCX, PNG, JPEG, GIF and WebP are accepted, anything else is a 422 naming what the
+// file is; files over 20 MB are a 413. Nothing is stored in either case.
+//
+// The text is extracted (PDF and DOCX natively, DOC with antiword, images with OCR),
+// keeping the document's headings, cut into chunks of about 800–1200 characters, each
+// with its nearest heading, and embedded — all before this call returns, so
+// `chunkCount` is the real number of stored chunks. A file with no text (a scanned
+// PDF, a blank image) is a 422 saying so; when the server lacks a program a type needs
+// (antiword, tesseract), a 503 names it.
+//
+// Omit `sessionId` to open a new session (its id is in the answer); pass it to add the
+// file to that session (at most 20 files). Calling `process` afterwards, as the
+// `upload_source_material` tool does, answers the same shape without counting again.
+// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
+// the daily AI quota (a call refused for any reason counts nothing).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/chat/source-materials/upload (the `UploadSourceMaterial` operationId).
+func (c *ClientWithResponses) UploadSourceMaterialWithBodyWithResponse(ctx context.Context, params *UploadSourceMaterialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadSourceMaterialResponse, error) {
+	rsp, err := c.UploadSourceMaterialWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUploadSourceMaterialResponse(rsp)
 }
 
 // FindCourseChainsWithResponse Find course chains
@@ -28441,6 +31277,611 @@ func ParseRestoreCohortResponse(rsp *http.Response) (*RestoreCohortResponse, err
 	return response, nil
 }
 
+// ParseGenerateCourseResponse parses an HTTP response from a GenerateCourseWithResponse call
+func ParseGenerateCourseResponse(rsp *http.Response) (*GenerateCourseResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GenerateCourseResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest CourseGenerationQueued
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		var headers GenerateCourseResponse202Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers202 = &headers
+	case rsp.StatusCode == 401:
+		var headers GenerateCourseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GenerateCourseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCourseGenerationResponse parses an HTTP response from a GetCourseGenerationWithResponse call
+func ParseGetCourseGenerationResponse(rsp *http.Response) (*GetCourseGenerationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCourseGenerationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CourseGenerationJob
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetCourseGenerationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetCourseGenerationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRefineCourseResponse parses an HTTP response from a RefineCourseWithResponse call
+func ParseRefineCourseResponse(rsp *http.Response) (*RefineCourseResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RefineCourseResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CourseRefineResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GeneratorFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RefineCourseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers RefineCourseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRegenerateLessonResponse parses an HTTP response from a RegenerateLessonWithResponse call
+func ParseRegenerateLessonResponse(rsp *http.Response) (*RegenerateLessonResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RegenerateLessonResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RegeneratedLesson
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GeneratorFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RegenerateLessonResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers RegenerateLessonResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRegenerateQuestionResponse parses an HTTP response from a RegenerateQuestionWithResponse call
+func ParseRegenerateQuestionResponse(rsp *http.Response) (*RegenerateQuestionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RegenerateQuestionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RegeneratedQuestion
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GeneratorFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RegenerateQuestionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers RegenerateQuestionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseExtendAssignmentDeadlineResponse parses an HTTP response from a ExtendAssignmentDeadlineWithResponse call
 func ParseExtendAssignmentDeadlineResponse(rsp *http.Response) (*ExtendAssignmentDeadlineResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -28631,6 +32072,352 @@ func ParseGetAuditLogResponse(rsp *http.Response) (*GetAuditLogResponse, error) 
 		response.Headers401 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetAuditLogResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListSourceMaterialsResponse parses an HTTP response from a ListSourceMaterialsWithResponse call
+func ParseListSourceMaterialsResponse(rsp *http.Response) (*ListSourceMaterialsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSourceMaterialsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SourceMaterialList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListSourceMaterialsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListSourceMaterialsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseProcessSourceMaterialResponse parses an HTTP response from a ProcessSourceMaterialWithResponse call
+func ParseProcessSourceMaterialResponse(rsp *http.Response) (*ProcessSourceMaterialResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProcessSourceMaterialResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SourceMaterialResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest SourceMaterialUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ProcessSourceMaterialResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ProcessSourceMaterialResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUploadSourceMaterialResponse parses an HTTP response from a UploadSourceMaterialWithResponse call
+func ParseUploadSourceMaterialResponse(rsp *http.Response) (*UploadSourceMaterialResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UploadSourceMaterialResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest SourceMaterialResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest SourceMaterialUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers UploadSourceMaterialResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers UploadSourceMaterialResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UploadSourceMaterialResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -17,7 +17,7 @@
 //
 //   - Auth: Keys, Tokens
 //   - Learning: AssessmentResponses, Assessments, Cohorts
-//   - LMS: Assignments, Audit, Certificates, Chains, Courses, Groups, Keys, Progress, Statistics, Tenant, Users
+//   - LMS: AI, Assignments, Audit, Certificates, Chains, Courses, Groups, Keys, Progress, SourceMaterials, Statistics, Tenant, Users
 //
 // A method returns the JSON body of the operation's first 2xx response (or only an error
 // when that response has no body). Any other status is an *Error, carrying the RFC 9457
@@ -41,7 +41,8 @@ const (
 	DefaultUserAgent = "learnd-sdk-go/1.0.0"
 	// DefaultMaxRetries is how often a request answered with 429 is retried.
 	DefaultMaxRetries = 3
-	// DefaultMaxRetryWait caps the wait before each retry, whatever Retry-After says.
+	// DefaultMaxRetryWait is the longest Retry-After the SDK waits for before retrying; a
+	// longer one (e.g. a daily quota) returns the 429 error at once.
 	DefaultMaxRetryWait = 30 * time.Second
 )
 
@@ -111,7 +112,8 @@ func WithMaxRetries(n int) Option {
 	}
 }
 
-// WithMaxRetryWait caps the wait before a retry (default DefaultMaxRetryWait).
+// WithMaxRetryWait sets the longest Retry-After waited for before a retry (default
+// DefaultMaxRetryWait); a 429 asking for longer is returned at once.
 func WithMaxRetryWait(d time.Duration) Option {
 	return func(o *options) error {
 		if d < 0 {

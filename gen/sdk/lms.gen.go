@@ -4,6 +4,7 @@ package sdk
 
 import (
 	"context"
+	"io"
 	"iter"
 
 	"github.com/learnd/learnd/gen/client"
@@ -11,6 +12,8 @@ import (
 
 // LMSGroup holds the resources of the lms group.
 type LMSGroup struct {
+	// AI is the ai resource.
+	AI *LMSAI
 	// Assignments is the assignments resource.
 	Assignments *LMSAssignments
 	// Audit is the audit resource.
@@ -27,6 +30,8 @@ type LMSGroup struct {
 	Keys *LMSKeys
 	// Progress is the progress resource.
 	Progress *LMSProgress
+	// SourceMaterials is the sourceMaterials resource.
+	SourceMaterials *LMSSourceMaterials
 	// Statistics is the statistics resource.
 	Statistics *LMSStatistics
 	// Tenant is the tenant resource.
@@ -37,18 +42,184 @@ type LMSGroup struct {
 
 func newLMSGroup(raw *client.ClientWithResponses) *LMSGroup {
 	return &LMSGroup{
-		Assignments:  &LMSAssignments{raw: raw},
-		Audit:        &LMSAudit{raw: raw},
-		Certificates: &LMSCertificates{raw: raw},
-		Chains:       &LMSChains{raw: raw},
-		Courses:      &LMSCourses{raw: raw},
-		Groups:       &LMSGroups{raw: raw},
-		Keys:         &LMSKeys{raw: raw},
-		Progress:     &LMSProgress{raw: raw},
-		Statistics:   &LMSStatistics{raw: raw},
-		Tenant:       &LMSTenant{raw: raw},
-		Users:        &LMSUsers{raw: raw},
+		AI:              &LMSAI{raw: raw},
+		Assignments:     &LMSAssignments{raw: raw},
+		Audit:           &LMSAudit{raw: raw},
+		Certificates:    &LMSCertificates{raw: raw},
+		Chains:          &LMSChains{raw: raw},
+		Courses:         &LMSCourses{raw: raw},
+		Groups:          &LMSGroups{raw: raw},
+		Keys:            &LMSKeys{raw: raw},
+		Progress:        &LMSProgress{raw: raw},
+		SourceMaterials: &LMSSourceMaterials{raw: raw},
+		Statistics:      &LMSStatistics{raw: raw},
+		Tenant:          &LMSTenant{raw: raw},
+		Users:           &LMSUsers{raw: raw},
 	}
+}
+
+// LMSAI is the ai resource of the lms group: GenerateCourse, GetCourseGeneration, RefineCourse, RegenerateLesson, RegenerateQuestion.
+type LMSAI struct {
+	raw *client.ClientWithResponses
+}
+
+// GenerateCourse — Generate a course.
+//
+// Queues the generation of a complete course — title, modules (sections), lessons with
+// briefs and a final quiz — from a plain-English prompt (`create_course_from_prompt`)
+// or, with the `sessionId` of uploaded source materials, grounded in them
+// (`create_course_from_files`: each module's lessons and questions are drawn from the
+// most relevant chunks, and every question records the chunk it came from). Returns at
+// once with `status: queued` and a `jobId`; poll `GET /api/v2/ai/courses/generate/{jobId}`
+// every 3–5 seconds until `completed` (read `result.courseId`) or `failed` (read
+// `error.message`). The course is stored as a `draft` owned by the caller.
+//
+// Options: `modules` (default 6, at most 20), `language` (ISO 639-1; default: the
+// language of the prompt or the documents), `title` (overrides the generated one).
+// Jobs run on the server's job queue: they survive a restart and run on any replica.
+//
+// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
+// the daily AI quota (a call refused for any reason counts nothing). A `sessionId` the
+// caller did not upload is a 404.
+//
+// POST /api/v2/ai/courses/generate (operation generateCourse).
+func (rs *LMSAI) GenerateCourse(ctx context.Context, params *client.GenerateCourseParams, body client.CourseGenerationRequest) (*client.CourseGenerationQueued, error) {
+	rsp, err := rs.raw.GenerateCourse(ctx, params, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseGenerateCourseResponse(rsp)
+	if err != nil {
+		return nil, decodeError("generateCourse", err)
+	}
+	if res.JSON202 == nil {
+		return nil, unexpectedResponse("generateCourse", res.HTTPResponse)
+	}
+	return res.JSON202, nil
+}
+
+// GetCourseGeneration — Get a course generation job.
+//
+// The status of a generation job (`get_course_generation_status`): `queued`, `running`,
+// `completed` (then `result.courseId` names the new draft course) or `failed` (then
+// `error.message` says why). Only the caller's own jobs are visible; any other id is a
+// 404. Polling never counts against the AI quota. Needs the AI licence, `course_edit`
+// and the `read` scope.
+//
+// GET /api/v2/ai/courses/generate/{jobId} (operation getCourseGeneration).
+func (rs *LMSAI) GetCourseGeneration(ctx context.Context, jobId client.GenerationJobID) (*client.CourseGenerationJob, error) {
+	rsp, err := rs.raw.GetCourseGeneration(ctx, jobId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseGetCourseGenerationResponse(rsp)
+	if err != nil {
+		return nil, decodeError("getCourseGeneration", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("getCourseGeneration", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// RefineCourse — Refine a course.
+//
+// Appends new structure to an existing course from plain-English feedback
+// (`refine_course`): "Add a section on emergency procedures", "Add two more practice
+// quizzes", "Add a final survey". Append-only by design: new sections with their
+// elements (and questions) are added at the end of the course and linked after its
+// last element; nothing that exists is modified or deleted. Synchronous; the course's
+// version is bumped and the change audited as `course.structure.append`.
+//
+// Needs the AI licence, the `write` scope and `course_edit` on this course: to be its
+// owner, to hold a share of it, or to be an admin or owner. Counts one call against the
+// daily AI quota.
+//
+// POST /api/v2/ai/courses/{courseId}/refine (operation refineCourse).
+func (rs *LMSAI) RefineCourse(ctx context.Context, courseId client.CourseID, body client.CourseRefineRequest) (*client.CourseRefineResult, error) {
+	rsp, err := rs.raw.RefineCourse(ctx, courseId, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseRefineCourseResponse(rsp)
+	if err != nil {
+		return nil, decodeError("refineCourse", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("refineCourse", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// RegenerateLesson — Regenerate a lesson brief.
+//
+// Rewrites the AI-authored brief of one lesson (`regenerate_lesson`) — topic, title,
+// description, key points and target audience — following the optional `feedback`
+// ("Reduce to 3 key points", "Target supervisors, not learners"; without it, a clarity
+// pass). Safe by construction: the lesson's pages, title and everything else are never
+// touched. Audited as `course.element.update` with the old and new brief. An element
+// that is not a lesson is a 422.
+//
+// Needs the AI licence, the `write` scope and `course_edit` on the lesson's course.
+// Counts one call against the daily AI quota.
+//
+// POST /api/v2/ai/lessons/{lessonId}/regenerate (operation regenerateLesson).
+func (rs *LMSAI) RegenerateLesson(ctx context.Context, lessonId client.ElementID, body client.RegenerateRequest) (*client.RegeneratedLesson, error) {
+	rsp, err := rs.raw.RegenerateLesson(ctx, lessonId, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseRegenerateLessonResponse(rsp)
+	if err != nil {
+		return nil, decodeError("regenerateLesson", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("regenerateLesson", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// RegenerateQuestion — Regenerate a quiz question.
+//
+// Rewrites one single-choice quiz question's text and options on the same concept
+// (`regenerate_question`), following the optional `feedback` ("Make it harder", "The
+// distractors are too obvious"; without it, a clearer version). Other questions are
+// untouched. The previous text and options stay in the audit log (`course.question.update`
+// with the old question as `before` and the new one as `after`). A multiple-choice
+// question is a 422.
+//
+// Needs the AI licence, the `write` scope and `course_edit` on the question's course.
+// Counts one call against the daily AI quota.
+//
+// POST /api/v2/ai/questions/{questionId}/regenerate (operation regenerateQuestion).
+func (rs *LMSAI) RegenerateQuestion(ctx context.Context, questionId client.QuestionID, body client.RegenerateRequest) (*client.RegeneratedQuestion, error) {
+	rsp, err := rs.raw.RegenerateQuestion(ctx, questionId, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseRegenerateQuestionResponse(rsp)
+	if err != nil {
+		return nil, decodeError("regenerateQuestion", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("regenerateQuestion", res.HTTPResponse)
+	}
+	return res.JSON200, nil
 }
 
 // LMSAssignments is the assignments resource of the lms group: AssignChain, AssignGroups, AssignUser, ExtendDeadline, ListForGroup, ListForUser, ListMine, SendReminders, ListForGroupAll, ListForUserAll, ListMineAll.
@@ -1610,6 +1781,106 @@ func (rs *LMSProgress) Record(ctx context.Context, courseId client.CourseID, bod
 		return nil, unexpectedResponse("recordProgress", res.HTTPResponse)
 	}
 	return res.JSON200, nil
+}
+
+// LMSSourceMaterials is the sourceMaterials resource of the lms group: List, Process, Upload.
+type LMSSourceMaterials struct {
+	raw *client.ClientWithResponses
+}
+
+// List — List a session's source materials.
+//
+// The files of one of your upload sessions, in upload order, each with its detected
+// type, size, chunk count and headings, and the session's totals. A session holds at
+// most 20 files, so the list is never paged. Needs the AI licence, `course_edit` and
+// the `read` scope; a session the caller did not open is a 404.
+//
+// GET /api/v2/chat/source-materials (operation listSourceMaterials).
+func (rs *LMSSourceMaterials) List(ctx context.Context, params *client.ListSourceMaterialsParams) (*client.SourceMaterialList, error) {
+	rsp, err := rs.raw.ListSourceMaterials(ctx, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseListSourceMaterialsResponse(rsp)
+	if err != nil {
+		return nil, decodeError("listSourceMaterials", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("listSourceMaterials", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// Process — Process source materials.
+//
+// Makes sure a session's files are extracted, chunked and embedded, and reports one:
+// the file `fileId` names, or the session's latest upload. Uploads are processed when
+// they arrive, so this normally only reports (`processed: false`); a file whose chunks
+// were embedded by another embedder than the server's current one (say, after
+// `LEARND_EMBEDDINGS_URL` changed) is re-extracted and re-embedded (`processed: true`).
+// The `upload_source_material` tool calls it after the upload; it never counts against
+// the AI quota. Needs the AI licence, `course_edit` and the `write` scope; a session or
+// file the caller did not upload is a 404.
+//
+// POST /api/v2/chat/source-materials/process (operation processSourceMaterial).
+func (rs *LMSSourceMaterials) Process(ctx context.Context, body client.SourceMaterialProcess) (*client.SourceMaterialResult, error) {
+	rsp, err := rs.raw.ProcessSourceMaterial(ctx, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseProcessSourceMaterialResponse(rsp)
+	if err != nil {
+		return nil, decodeError("processSourceMaterial", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("processSourceMaterial", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// Upload — Upload a source material.
+//
+// Uploads one file (multipart/form-data: `file`, optional `sessionId`) as a source for
+// AI course generation. The type is detected from the content, not the name: PDF, DOC,
+// DOCX, PNG, JPEG, GIF and WebP are accepted, anything else is a 422 naming what the
+// file is; files over 20 MB are a 413. Nothing is stored in either case.
+//
+// The text is extracted (PDF and DOCX natively, DOC with antiword, images with OCR),
+// keeping the document's headings, cut into chunks of about 800–1200 characters, each
+// with its nearest heading, and embedded — all before this call returns, so
+// `chunkCount` is the real number of stored chunks. A file with no text (a scanned
+// PDF, a blank image) is a 422 saying so; when the server lacks a program a type needs
+// (antiword, tesseract), a 503 names it.
+//
+// Omit `sessionId` to open a new session (its id is in the answer); pass it to add the
+// file to that session (at most 20 files). Calling `process` afterwards, as the
+// `upload_source_material` tool does, answers the same shape without counting again.
+// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
+// the daily AI quota (a call refused for any reason counts nothing).
+//
+// POST /api/v2/chat/source-materials/upload (operation uploadSourceMaterial).
+func (rs *LMSSourceMaterials) Upload(ctx context.Context, params *client.UploadSourceMaterialParams, contentType string, body io.Reader) (*client.SourceMaterialResult, error) {
+	rsp, err := rs.raw.UploadSourceMaterialWithBody(ctx, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseUploadSourceMaterialResponse(rsp)
+	if err != nil {
+		return nil, decodeError("uploadSourceMaterial", err)
+	}
+	if res.JSON201 == nil {
+		return nil, unexpectedResponse("uploadSourceMaterial", res.HTTPResponse)
+	}
+	return res.JSON201, nil
 }
 
 // LMSStatistics is the statistics resource of the lms group: Activity, Compliance, CourseCreation, Insights, Leaders, Overview, Publishing, Tags.

@@ -12,7 +12,9 @@ import (
 
 // RetryTransport is the http.RoundTripper New installs: a request answered with 429 Too
 // Many Requests is sent again after the response's Retry-After (delta-seconds or an
-// HTTP-date; 1s when absent), each wait capped by MaxWait, at most MaxRetries times. The
+// HTTP-date; 1s when absent), at most MaxRetries times. A Retry-After longer than MaxWait
+// (e.g. a daily quota renewing at midnight) is not waited for: the 429 is returned at once,
+// since retrying sooner than the server asks cannot succeed. The
 // request body is rewound with Request.GetBody (a body without GetBody is not retried).
 // The wait ends early when the request's context is done, with the context's error. Any
 // other status, and any network error, is returned as it is.
@@ -21,7 +23,7 @@ type RetryTransport struct {
 	Base http.RoundTripper
 	// MaxRetries is how often one request may be retried.
 	MaxRetries int
-	// MaxWait caps each wait.
+	// MaxWait is the longest Retry-After waited for; a longer one returns the 429.
 	MaxWait time.Duration
 }
 
@@ -53,7 +55,9 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if !ok {
 			wait = time.Second
 		}
-		wait = min(wait, t.MaxWait)
+		if wait > t.MaxWait {
+			return rsp, nil
+		}
 		_, _ = io.Copy(io.Discard, io.LimitReader(rsp.Body, 64<<10))
 		_ = rsp.Body.Close()
 		if err := sleep(req.Context(), wait); err != nil {

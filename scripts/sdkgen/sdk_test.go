@@ -131,7 +131,7 @@ func TestRateLimitedForeverGivesError(t *testing.T) {
 	start := time.Now()
 	_, err := c.Learning.Cohorts.List(context.Background(), nil)
 	if elapsed := time.Since(start); elapsed > 2*time.Second {
-		t.Errorf("took %s: the 7s Retry-After was not capped by WithMaxRetryWait(5ms)", elapsed)
+		t.Errorf("took %s: a 7s Retry-After beyond WithMaxRetryWait(5ms) was waited for", elapsed)
 	}
 	var e *sdk.Error
 	if !errors.As(err, &e) {
@@ -145,6 +145,22 @@ func TestRateLimitedForeverGivesError(t *testing.T) {
 	}
 	if e.Problem == nil || e.Problem.Code == nil || *e.Problem.Code != "rate_limited" {
 		t.Errorf("Problem = %+v", e.Problem)
+	}
+	if got := n.Load(); got != 1 {
+		t.Errorf("server saw %d requests, want 1: a Retry-After beyond the max wait is not retried early", got)
+	}
+}
+
+func TestRateLimitedRetriesUpToMaxRetries(t *testing.T) {
+	var n atomic.Int32
+	c := newSDK(t, func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Retry-After", "0")
+		writeJSON(w, "application/problem+json", 429, problem(429, "Too many requests", "rate_limited", "slow down"))
+	}, sdk.WithMaxRetries(2), sdk.WithMaxRetryWait(time.Second))
+	_, err := c.Learning.Cohorts.List(context.Background(), nil)
+	if !sdk.IsRateLimited(err) {
+		t.Fatalf("err = %v, want a 429 error", err)
 	}
 	if got := n.Load(); got != 3 {
 		t.Errorf("server saw %d requests, want MaxRetries+1 = 3", got)

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/learnd/learnd/ai"
+	"github.com/learnd/learnd/ai/offline"
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/jobs"
 	"github.com/learnd/learnd/server"
@@ -47,6 +49,12 @@ type Options struct {
 	SMTPURL  string
 	SMTPTLS  *tls.Config
 	MailFrom string
+	// Generator writes AI-authored content: the refine and regenerate endpoints call it,
+	// and (with Jobs) the job workers run course generation jobs with it. nil: the
+	// built-in offline generator. GenerationTimeout bounds one generation attempt
+	// (jobs.DefaultGenerationTimeout when zero).
+	Generator         ai.Generator
+	GenerationTimeout time.Duration
 }
 
 // Start runs a server for the test; it is stopped at cleanup.
@@ -59,6 +67,9 @@ func Start(t testing.TB, opts ...Options) *Env {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Generator == nil {
+		o.Generator = offline.New()
+	}
 	ctx := context.Background()
 	dbURL := storetest.NewDatabase(t)
 	st, err := store.Open(ctx, dbURL, store.Options{MaxOpenConns: 40})
@@ -67,15 +78,17 @@ func Start(t testing.TB, opts ...Options) *Env {
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	var jr *jobs.Runner
+	var enqueueGen store.GenerationEnqueuer
 	if o.Jobs {
 		jr, err = jobs.New(ctx, st, jobs.Config{
 			DatabaseURL: dbURL, SMTPURL: o.SMTPURL, TLSConfig: o.SMTPTLS, From: o.MailFrom,
-			Workers: 4, Logger: o.Logger,
+			Workers: 4, Logger: o.Logger, Generator: o.Generator, Materials: st.Materials(), GenerationTimeout: o.GenerationTimeout,
 		})
 		if err != nil {
 			t.Fatalf("servertest: jobs: %v", err)
 		}
 		st.SetMailEnqueuer(jr.EnqueueMail)
+		enqueueGen = jr.EnqueueGeneration
 		if err := jr.Start(ctx); err != nil {
 			t.Fatalf("servertest: start jobs: %v", err)
 		}
@@ -86,6 +99,19 @@ func Start(t testing.TB, opts ...Options) *Env {
 			if err := jr.Stop(ctx); err != nil {
 				t.Errorf("servertest: stop jobs: %v", err)
 			}
+		})
+	} else {
+		// Without workers, generation requests are still queued (as on an API-only
+		// replica); nothing runs them.
+		jr, err = jobs.New(ctx, st, jobs.Config{DatabaseURL: dbURL, Workers: 0, Logger: o.Logger})
+		if err != nil {
+			t.Fatalf("servertest: jobs: %v", err)
+		}
+		enqueueGen = jr.EnqueueGeneration
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = jr.Stop(ctx)
 		})
 	}
 	acfg := auth.Config{SigningKeyFile: filepath.Join(t.TempDir(), "key.pem"), GenerateIfMissing: true}
@@ -100,6 +126,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 	e, err := server.New(server.Config{
 		Dev: true, DevClientSecret: DevClientSecret, PageTokenKey: []byte("servertest page token key, 32+ bytes long"),
 		BodyLimit: o.BodyLimit, Logger: o.Logger, RateLimit: o.RateLimit,
+		Generator: o.Generator, EnqueueGeneration: enqueueGen,
 	}, st, iss, ver)
 	if err != nil {
 		t.Fatalf("servertest: server: %v", err)

@@ -1,0 +1,745 @@
+package offline
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"path"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/learnd/learnd/ai"
+)
+
+// module is a section of a course built from a document: its sentences (indices into
+// doc.sents, in document order) and where its title comes from.
+type module struct {
+	origins []origin // the document headings merged into it (one unless merged)
+	part    bool     // one of the parts a heading was split into
+	sents   []int
+	title   string
+	boost   map[int]float64 // chunk index → relevance to the module (from the retriever)
+	outline *outlineModule  // the outline module, for prompt-driven modules
+}
+
+type origin struct {
+	heading string
+	words   int
+}
+
+func (m *module) heading() string {
+	best := origin{}
+	for _, o := range m.origins {
+		if o.heading != "" && o.words > best.words {
+			best = o
+		}
+	}
+	return best.heading
+}
+
+// errTooShort is returned when the source materials hold too little text for a course.
+var errTooShort = errors.New("the source materials hold too little text to build a course (a few sentences at least are needed)")
+
+// fromChunks builds a course from a document: sections from its headings, lesson briefs
+// from its most central sentences, a final quiz from its facts.
+func (g *Generator) fromChunks(ctx context.Context, req ai.CourseRequest) (ai.Course, error) {
+	chunks := slices.Clone(req.Chunks)
+	slices.SortStableFunc(chunks, func(a, b ai.Chunk) int { return cmp.Compare(a.Ordinal, b.Ordinal) })
+	d := analyse(chunks, normLanguage(req.Options.Language))
+	if len(d.sents) < 3 {
+		return ai.Course{}, errTooShort
+	}
+	r := parsePrompt(req.Prompt)
+	n := moduleCount(req.Options.Modules, r)
+	mods := d.fit(d.byHeading(), n)
+	for _, m := range mods {
+		m.title = d.moduleTitle(m)
+	}
+	uniqueTitles(mods)
+	if req.Retrieve != nil {
+		if err := d.relevance(ctx, req.Retrieve, mods, r.topic); err != nil {
+			return ai.Course{}, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return ai.Course{}, err
+	}
+	audience := r.audience
+	if audience == "" {
+		audience = label(d.lang, lAllLearners)
+	}
+	lessons := lessonsPerModule(r, len(mods))
+	course := ai.Course{Title: req.Options.Title}
+	if course.Title == "" {
+		course.Title = d.courseTitle(r)
+	}
+	for _, m := range mods {
+		course.Sections = append(course.Sections, ai.Section{Title: m.title, Elements: d.lessons(m, lessons, audience, true)})
+	}
+	questions := r.questions
+	if questions == 0 {
+		questions = defaultQuestions
+	}
+	qs := d.quiz(mods, questions, nil)
+	if len(qs) == 0 {
+		qs = outlineQuestions(d.lang, course.Sections, questions)
+	}
+	if len(qs) == 0 {
+		return ai.Course{}, errTooShort
+	}
+	course.Sections = append(course.Sections, finalQuiz(d.lang, qs))
+	course.Annotation = d.annotation(chunks, course)
+	course.Tags = d.tags()
+	course.Title = truncate(course.Title, ai.MaxTitle)
+	return course, nil
+}
+
+// defaultQuestions is the final quiz's length when the prompt does not say.
+const defaultQuestions = 10
+
+func finalQuiz(lang string, qs []ai.Question) ai.Section {
+	return ai.Section{Title: label(lang, lFinalQuiz), Elements: []ai.Element{{Kind: ai.KindQuiz, Title: label(lang, lFinalQuizTitle), Questions: qs}}}
+}
+
+// byHeading groups the sentences by (source, heading): a new group wherever either changes.
+func (d *doc) byHeading() []*module {
+	var out []*module
+	prevKey := "\x00"
+	for i := range d.sents {
+		c := d.chunks[d.sents[i].chunk]
+		key := c.Source + "\x00" + normalize(c.Heading)
+		if key != prevKey {
+			out = append(out, &module{origins: []origin{{heading: normalize(c.Heading)}}})
+			prevKey = key
+		}
+		m := out[len(out)-1]
+		m.sents = append(m.sents, i)
+		m.origins[0].words += d.sents[i].words
+	}
+	return out
+}
+
+// fit merges or splits modules to approach n: too many, adjacent ones are merged into
+// n contiguous groups of about equal words (the partition whose largest group is
+// smallest); too few, the largest module is split in two (at the chunk boundary nearest
+// its middle) while one is large enough.
+func (d *doc) fit(mods []*module, n int) []*module {
+	if len(mods) > n && n > 0 {
+		mods = d.merge(mods, n)
+	}
+	const minPart = 3 // sentences on each side of a split
+	for len(mods) < n {
+		best, bestW := -1, 0
+		for i, m := range mods {
+			if w := d.wordsOf(m.sents); len(m.sents) >= 2*minPart && w > bestW {
+				best, bestW = i, w
+			}
+		}
+		if best < 0 {
+			break
+		}
+		m := mods[best]
+		cut := d.splitPoint(m.sents, minPart)
+		left := &module{origins: m.origins, part: true, sents: m.sents[:cut:cut]}
+		right := &module{origins: m.origins, part: true, sents: slices.Clone(m.sents[cut:])}
+		mods = slices.Replace(mods, best, best+1, left, right)
+	}
+	return mods
+}
+
+// merge groups modules into n contiguous runs, minimising the largest run's words.
+func (d *doc) merge(mods []*module, n int) []*module {
+	g := len(mods)
+	prefix := make([]int, g+1)
+	for i, m := range mods {
+		prefix[i+1] = prefix[i] + d.wordsOf(m.sents)
+	}
+	// cost[j][i]: the least possible largest run when the first i modules form j runs;
+	// cut[j][i]: where the last of those runs starts.
+	cost := make([][]int, n+1)
+	cut := make([][]int, n+1)
+	for j := range cost {
+		cost[j] = make([]int, g+1)
+		cut[j] = make([]int, g+1)
+		for i := range cost[j] {
+			cost[j][i] = -1
+		}
+	}
+	cost[0][0] = 0
+	for j := 1; j <= n; j++ {
+		for i := j; i <= g; i++ {
+			for p := j - 1; p < i; p++ {
+				if cost[j-1][p] < 0 {
+					continue
+				}
+				c := max(cost[j-1][p], prefix[i]-prefix[p])
+				if cost[j][i] < 0 || c < cost[j][i] {
+					cost[j][i], cut[j][i] = c, p
+				}
+			}
+		}
+	}
+	out := make([]*module, n)
+	end := g
+	for j := n; j >= 1; j-- {
+		start := cut[j][end]
+		m := &module{}
+		for _, x := range mods[start:end] {
+			m.origins = append(m.origins, x.origins...)
+			m.part = m.part || x.part
+			m.sents = append(m.sents, x.sents...)
+		}
+		out[j-1] = m
+		end = start
+	}
+	return out
+}
+
+// splitPoint is where to cut sentences in two: the chunk boundary nearest the middle (by
+// words) when one lies in the middle half, else the middle sentence; each side keeps at
+// least min sentences.
+func (d *doc) splitPoint(sents []int, minSide int) int {
+	total := d.wordsOf(sents)
+	half, acc := total/2, 0
+	mid := len(sents) / 2
+	for i, si := range sents {
+		acc += d.sents[si].words
+		if acc >= half {
+			mid = i + 1
+			break
+		}
+	}
+	mid = min(max(mid, minSide), len(sents)-minSide)
+	best, bestDist := mid, len(sents)
+	for i := minSide; i <= len(sents)-minSide; i++ {
+		if d.sents[sents[i]].chunk != d.sents[sents[i-1]].chunk {
+			if dist := abs(i - mid); dist < bestDist && dist <= len(sents)/4 {
+				best, bestDist = i, dist
+			}
+		}
+	}
+	return best
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// moduleTitle names a module: its heading; two merged headings joined by "and", else the
+// heading with the most text; a part of a split heading adds its own key term; without a
+// heading, its key term.
+func (d *doc) moduleTitle(m *module) string {
+	h := m.heading()
+	if len(m.origins) > 1 {
+		var hs []string
+		for _, o := range m.origins {
+			if o.heading != "" && !slices.Contains(hs, o.heading) {
+				hs = append(hs, o.heading)
+			}
+		}
+		and := " " + label(d.lang, lAnd) + " "
+		total := 0
+		for i, x := range hs {
+			total += len(x)
+			if i > 0 {
+				hs[i] = lowerFirst(x)
+			}
+			if strings.Contains(x, and) {
+				and = ", "
+			}
+		}
+		if len(hs) > 1 && total <= 90 {
+			h = strings.Join(hs[:len(hs)-1], ", ") + and + hs[len(hs)-1]
+		}
+	}
+	if h != "" && !m.part {
+		return truncate(h, ai.MaxTitle)
+	}
+	hs := map[string]bool{}
+	for _, t := range tokenize(h, d.stop) {
+		hs[stem(t.lower)] = true
+	}
+	kp := ""
+	for _, k := range d.keyphrases(m.sents, 8) {
+		overlap := false
+		for _, w := range strings.Fields(k.key) {
+			if hs[w] {
+				overlap = true
+			}
+		}
+		if !overlap {
+			kp = k.surface
+			break
+		}
+	}
+	switch {
+	case h == "" && kp != "":
+		return truncate(capitalize(kp), ai.MaxTitle)
+	case h == "":
+		return label(d.lang, lPart)
+	case kp != "":
+		return truncate(h+": "+lowerFirst(kp), ai.MaxTitle)
+	}
+	return truncate(h, ai.MaxTitle)
+}
+
+// lowerFirst lower-cases the first letter of a phrase joined into a title, unless the
+// phrase starts with an acronym or a name (two capitalised words).
+func lowerFirst(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 || isAcronym(f[0]) || len(f) > 1 && isCapitalized(f[1]) {
+		return s
+	}
+	r, w := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[w:]
+}
+
+// uniqueTitles numbers repeated titles: "Ventilation", "Ventilation (2)".
+func uniqueTitles(mods []*module) {
+	seen := map[string]int{}
+	for _, m := range mods {
+		k := strings.ToLower(m.title)
+		seen[k]++
+		if seen[k] > 1 {
+			m.title = truncate(fmt.Sprintf("%s (%d)", m.title, seen[k]), ai.MaxTitle)
+		}
+	}
+}
+
+// relevance asks the retriever for the chunks most relevant to each module (its title and
+// the prompt's topic) and boosts their sentences when lessons and questions are chosen.
+func (d *doc) relevance(ctx context.Context, retrieve ai.Retriever, mods []*module, topic string) error {
+	index := map[uuid.UUID]int{}
+	for i, c := range d.chunks {
+		index[c.ID] = i
+	}
+	for _, m := range mods {
+		q := m.title
+		if topic != "" {
+			q += " " + topic
+		}
+		const k = 8
+		found, err := retrieve(ctx, q, k)
+		if err != nil {
+			return fmt.Errorf("retrieve chunks for %q: %w", m.title, err)
+		}
+		m.boost = map[int]float64{}
+		for rank, c := range found {
+			if ci, ok := index[c.ID]; ok {
+				m.boost[ci] = max(m.boost[ci], 1+0.5*float64(k-rank)/k)
+			}
+		}
+	}
+	return nil
+}
+
+// lessons builds a module's lessons: count lessons (0: one per ~800 words, 1–3), each
+// from a contiguous part of the module's sentences, with a brief from the part's most
+// central sentences and, when pages is set, one page of the part's text.
+func (d *doc) lessons(m *module, count int, audience string, pages bool) []ai.Element {
+	n := count
+	if n <= 0 {
+		n = min(max((d.wordsOf(m.sents)+400)/800, 1), 3)
+	}
+	n = max(min(n, len(m.sents)/4), 1)
+	parts := d.splitEven(m.sents, n)
+	var out []ai.Element
+	used := map[string]bool{strings.ToLower(m.title): true}
+	for i, part := range parts {
+		title := m.title
+		if len(parts) > 1 {
+			title = ""
+			for _, k := range d.keyphrases(part, 6) {
+				t := capitalize(k.surface)
+				if !used[strings.ToLower(t)] && k.words > 0 {
+					title = t
+					break
+				}
+			}
+			if title == "" {
+				title = fmt.Sprintf("%s (%d)", m.title, i+1)
+			}
+		}
+		used[strings.ToLower(title)] = true
+		title = truncate(title, ai.MaxTitle)
+		b := d.brief(part, m, title, audience)
+		e := ai.Element{Kind: ai.KindLesson, Title: title, Brief: &b}
+		if pages {
+			e.Pages = []ai.Page{{Title: title, Body: d.pageBody(part)}}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// splitEven cuts sentences into n contiguous parts of about equal words.
+func (d *doc) splitEven(sents []int, n int) [][]int {
+	if n <= 1 {
+		return [][]int{sents}
+	}
+	total := d.wordsOf(sents)
+	var out [][]int
+	start, acc := 0, 0
+	for i, si := range sents {
+		acc += d.sents[si].words
+		if len(out) < n-1 && acc >= total*(len(out)+1)/n && i+1 < len(sents) {
+			out = append(out, sents[start:i+1:i+1])
+			start = i + 1
+		}
+	}
+	return append(out, sents[start:])
+}
+
+// rank weighs sentences by centrality (TextRank within the part) × how well each
+// stands alone × the retriever's relevance; it stores the weight on the sentences and
+// returns the indices best first.
+func (d *doc) rank(part []int, m *module) []int {
+	pr := d.centrality(part)
+	top := 0.0
+	for _, p := range pr {
+		top = max(top, p)
+	}
+	for i, si := range part {
+		s := &d.sents[si]
+		w := pr[i] / top * d.quality(s)
+		if m != nil && m.boost != nil {
+			if b, ok := m.boost[s.chunk]; ok {
+				w *= b
+			}
+		}
+		s.weight = w
+	}
+	order := slices.Clone(part)
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(d.sents[b].weight, d.sents[a].weight) })
+	return order
+}
+
+// pick chooses up to n of the ranked sentences, skipping any too similar to one chosen.
+func (d *doc) pick(ranked []int, n int) []int {
+	var out []int
+	for _, si := range ranked {
+		similar := false
+		for _, o := range out {
+			if cosine(d.sents[si].vec, d.sents[o].vec) > 0.5 {
+				similar = true
+				break
+			}
+		}
+		if !similar && d.sents[si].words >= 5 {
+			out = append(out, si)
+			if len(out) == n {
+				break
+			}
+		}
+	}
+	if len(out) == 0 && len(ranked) > 0 {
+		out = append(out, ranked[0])
+	}
+	return out
+}
+
+// brief writes a lesson brief from the part's sentences: the description is its most
+// central sentence and its key terms; the key points are the next most central
+// sentences (not too alike), in document order.
+func (d *doc) brief(part []int, m *module, title, audience string) ai.Brief {
+	ranked := d.rank(part, m)
+	chosen := d.pick(ranked, 5)
+	desc := d.sents[chosen[0]].norm
+	points := chosen
+	if len(chosen) >= 4 {
+		points = chosen[1:]
+	}
+	points = slices.Clone(points)
+	slices.Sort(points)
+	var kps []string
+	for _, si := range points {
+		kps = append(kps, truncate(d.sents[si].norm, ai.MaxKeyPoint))
+	}
+	var terms []string
+	for _, k := range d.keyphrases(part, 3) {
+		terms = append(terms, k.surface)
+	}
+	if len(terms) > 0 {
+		desc += " " + label(d.lang, lKeyTerms) + ": " + strings.Join(terms, ", ") + "."
+	}
+	topic := m.title
+	if m.outline != nil {
+		topic = m.outline.title
+	}
+	return ai.Brief{Topic: truncate(topic, ai.MaxTitle), Title: title, Description: truncate(desc, ai.MaxDescription),
+		KeyPoints: kps, TargetAudience: truncate(audience, ai.MaxAudience)}
+}
+
+// pageBody is the part's text, one paragraph per chunk.
+func (d *doc) pageBody(part []int) string {
+	var b strings.Builder
+	prev := -1
+	for _, si := range part {
+		s := &d.sents[si]
+		switch {
+		case prev < 0:
+		case s.chunk != prev:
+			b.WriteString("\n\n")
+		default:
+			b.WriteByte(' ')
+		}
+		b.WriteString(s.norm)
+		prev = s.chunk
+		if b.Len() > 20000 {
+			break
+		}
+	}
+	return truncate(b.String(), 20000)
+}
+
+// quiz picks n questions from the modules' facts, taking turns across the modules so the
+// quiz covers the whole course; within a module the facts of the most central sentences
+// come first. avoid holds answers and question texts not to reuse (lowercase).
+func (d *doc) quiz(mods []*module, n int, avoid map[string]bool) []ai.Question {
+	var all []int
+	for _, m := range mods {
+		all = append(all, m.sents...)
+	}
+	terms := map[string]keyphrase{}
+	for _, k := range d.keyphrases(all, 60) {
+		terms[k.key] = k
+	}
+	perModule := make([][]fact, len(mods))
+	var every []fact
+	for i, m := range mods {
+		fs := d.extractFacts(m.sents, terms)
+		for j := range fs {
+			fs[j].weight *= 0.2 + d.sents[fs[j].sent].weight
+		}
+		slices.SortStableFunc(fs, func(a, b fact) int { return cmp.Compare(b.weight, a.weight) })
+		perModule[i] = fs
+		every = append(every, fs...)
+	}
+	pool := makePools(every)
+	if avoid == nil {
+		avoid = map[string]bool{}
+	}
+	usedSent := map[int]bool{}
+	kinds := map[string]int{} // questions per kind of fact so far, to vary the quiz
+	var out []ai.Question
+	done := make([][]bool, len(mods))
+	for i := range mods {
+		done[i] = make([]bool, len(perModule[i]))
+	}
+	for progress := true; progress && len(out) < n; {
+		progress = false
+		for i := range mods {
+			for len(out) < n {
+				best, bestW := -1, 0.0
+				for j, f := range perModule[i] {
+					if done[i][j] {
+						continue
+					}
+					if w := f.weight * math.Pow(0.55, float64(kinds[factKind(f.class)])); best < 0 || w > bestW {
+						best, bestW = j, w
+					}
+				}
+				if best < 0 {
+					break
+				}
+				done[i][best] = true
+				f := perModule[i][best]
+				if usedSent[f.sent] || avoid[strings.ToLower(f.answer)] {
+					continue
+				}
+				q, ok := d.question(f, pool, label(d.lang, lFillBlank), 3, nil, 0.15)
+				if !ok || avoid[strings.ToLower(q.Text)] {
+					continue
+				}
+				usedSent[f.sent] = true
+				avoid[strings.ToLower(f.answer)] = true
+				kinds[factKind(f.class)]++
+				out = append(out, q)
+				progress = true
+				break
+			}
+		}
+	}
+	return out
+}
+
+// factKind groups fact classes: numbers, definitions, names and acronyms, terms.
+func factKind(class string) string {
+	switch class {
+	case classDefinition, classTerm:
+		return class
+	case classAcronym, className:
+		return "name"
+	}
+	return "number"
+}
+
+// outlineQuestions are conceptual questions about a course's outline, for when the text
+// offers no facts (or there is no text): which key point belongs to a lesson, which
+// module covers a key point. Options are the course's own key points and titles.
+func outlineQuestions(lang string, secs []ai.Section, n int) []ai.Question {
+	return outlineQuestionsOn(lang, secs, n, nil, nil)
+}
+
+// outlineQuestionsOn asks only about the sections focus accepts (nil: all), and skips
+// question texts in avoid (lowercase).
+func outlineQuestionsOn(lang string, secs []ai.Section, n int, focus func(sec int) bool, avoid map[string]bool) []ai.Question {
+	type lesson struct {
+		sec    int
+		title  string
+		points []string
+	}
+	var ls []lesson
+	for si, s := range secs {
+		for _, e := range s.Elements {
+			if e.Kind == ai.KindLesson && e.Brief != nil {
+				var pts []string
+				for _, p := range e.Brief.KeyPoints {
+					if !strings.HasPrefix(p, label(lang, lKeyTerms)) {
+						pts = append(pts, p)
+					}
+				}
+				ls = append(ls, lesson{si, e.Title, pts})
+			}
+		}
+	}
+	var out []ai.Question
+	seen := map[string]bool{}
+	for round := 0; len(out) < n && round < 6; round++ {
+		added := false
+		for li, l := range ls {
+			if len(out) >= n || round >= len(l.points) || focus != nil && !focus(l.sec) {
+				continue
+			}
+			point := l.points[round]
+			var q ai.Question
+			if (li+round)%2 == 0 {
+				// Which of these is a key point of lesson X?
+				opts := []ai.Option{{Text: truncate(point, ai.MaxOption), Correct: true}}
+				for k := 1; k < len(ls) && len(opts) < 4; k++ {
+					o := ls[(li+k)%len(ls)]
+					if o.sec == l.sec || len(o.points) == 0 {
+						continue
+					}
+					opts = append(opts, ai.Option{Text: truncate(o.points[(round+k)%len(o.points)], ai.MaxOption)})
+				}
+				q = ai.Question{Kind: ai.QuestionSingle, Text: truncate(fmt.Sprintf(label(lang, lKeyPointOf), l.title), ai.MaxQuestion), Options: opts}
+			} else {
+				// Which module covers this key point?
+				opts := []ai.Option{{Text: secs[l.sec].Title, Correct: true}}
+				for k := 1; k < len(secs) && len(opts) < 4; k++ {
+					o := secs[(l.sec+k)%len(secs)]
+					opts = append(opts, ai.Option{Text: o.Title})
+				}
+				q = ai.Question{Kind: ai.QuestionSingle, Text: truncate(fmt.Sprintf(label(lang, lWhichModule), point), ai.MaxQuestion), Options: opts}
+			}
+			if len(q.Options) < 2 || seen[q.Text] || avoid[strings.ToLower(q.Text)] || ai.ValidateQuestion(q) != nil {
+				continue
+			}
+			seen[q.Text] = true
+			shuffle(q.Options, q.Text)
+			out = append(out, q)
+			added = true
+		}
+		if !added && round > 0 {
+			break
+		}
+	}
+	return out
+}
+
+// courseTitle: the prompt's topic, else the file's name, else the document's key term.
+func (d *doc) courseTitle(r request) string {
+	if r.topic != "" {
+		return capitalize(r.topic)
+	}
+	sources := map[string]bool{}
+	for _, c := range d.chunks {
+		sources[c.Source] = true
+	}
+	if len(sources) == 1 {
+		for s := range sources {
+			if t := prettyName(s); t != "" {
+				return t
+			}
+		}
+	}
+	var all []int
+	for i := range d.sents {
+		all = append(all, i)
+	}
+	if k := d.keyphrases(all, 1); len(k) > 0 {
+		return capitalize(k[0].surface)
+	}
+	return label(d.lang, lCourse)
+}
+
+// prettyName turns a file name into a title: "confined_spaces-2024.pdf" → "Confined
+// spaces 2024"; "" when nothing readable is left.
+func prettyName(name string) string {
+	base := path.Base(strings.ReplaceAll(name, "\\", "/"))
+	base = strings.TrimSuffix(base, path.Ext(base))
+	base = strings.NewReplacer("_", " ", "-", " ", ".", " ").Replace(base)
+	base = normalize(base)
+	if !hasLetter(base) || len(base) < 3 {
+		return ""
+	}
+	return truncate(capitalize(base), ai.MaxTitle)
+}
+
+func (d *doc) annotation(chunks []ai.Chunk, c ai.Course) string {
+	var names []string
+	seen := map[string]bool{}
+	for _, ch := range chunks {
+		if ch.Source != "" && !seen[ch.Source] {
+			seen[ch.Source] = true
+			names = append(names, path.Base(strings.ReplaceAll(ch.Source, "\\", "/")))
+		}
+	}
+	var b strings.Builder
+	if len(names) > 0 {
+		b.WriteString(fmt.Sprintf(label(d.lang, lAnnotationDoc), strings.Join(names[:min(len(names), 5)], ", ")))
+	}
+	for _, s := range c.Sections {
+		for _, e := range s.Elements {
+			if e.Brief != nil && b.Len() < 1500 {
+				if b.Len() > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(strings.SplitN(e.Brief.Description, " "+label(d.lang, lKeyTerms)+":", 2)[0])
+				break
+			}
+		}
+		if b.Len() >= 600 {
+			break
+		}
+	}
+	return truncate(b.String(), ai.MaxAnnotation)
+}
+
+// tags are the document's top key terms, lower case.
+func (d *doc) tags() []string {
+	var all []int
+	for i := range d.sents {
+		all = append(all, i)
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, k := range d.keyphrases(all, 8) {
+		t := strings.ToLower(truncate(k.surface, ai.MaxTag))
+		if !seen[t] && len(out) < 5 {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}

@@ -1,0 +1,507 @@
+package offline
+
+import (
+	"cmp"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/learnd/learnd/ai"
+)
+
+// A fact is a span of a sentence that a quiz question can ask for: a number (with its
+// unit), the term a definition defines, an acronym, a proper name or a key term of the
+// document. The answer is the span exactly as written, so it appears verbatim in the
+// sentence's chunk.
+type fact struct {
+	sent       int // index into doc.sents
+	class      string
+	start, end int // the answer's byte range in the sentence's text
+	answer     string
+	value      float64 // numbers only
+	weight     float64 // how good a question this kind of fact makes
+}
+
+// Fact classes; distractors are drawn from facts of the same class.
+const (
+	classDefinition = "def"
+	classAcronym    = "acr"
+	className       = "name"
+	classTerm       = "term"
+)
+
+var (
+	numberRe = regexp.MustCompile(`[$€£]?\d[\d,]*(?:\.\d+)?`)
+	// definitionRe: "A confined space is a space that …", "Ventilation means …".
+	definitionRe = regexp.MustCompile(`^(?:(?:A|An|The|El|La|Los|Las|Le|Les|Un|Une|Der|Die|Das|Ein|Eine)\s+)?` +
+		`(\p{L}[\p{L}\p{N}'’\-]*(?: [\p{L}\p{N}][\p{L}\p{N}'’\-]*){0,4}?)` +
+		`(?:\s+(?:is|are|es|son|est|sont|ist|sind)\s+(?:(?:defined|called)\s+as\s+)?(?:a|an|the|any|un|una|une|el|la|le|ein|eine|einen)\s+\S` +
+		`|\s+(?:means|refers to|is defined as|denotes|se define como|désigne|bezeichnet)\s+\S)`)
+	// referenceWords precede numbers that name a part of a document, not a quantity.
+	referenceWords = set(`section chapter figure fig table page pages step part article appendix annex item line
+paragraph para version rule no number clause sección capítulo tabla página paso artículo chapitre tableau
+étape abschnitt kapitel tabelle seite schritt`)
+	romanNumerals = set(`ii iii iv vi vii viii ix xi xii`)
+)
+
+// extractFacts finds every fact of the sentences idx.
+func (d *doc) extractFacts(idx []int, terms map[string]keyphrase) []fact {
+	var out []fact
+	for _, si := range idx {
+		s := &d.sents[si]
+		if s.words < 6 || s.words > 55 || upperShare(s.norm) > 0.5 || strings.HasSuffix(s.norm, "?") {
+			continue
+		}
+		out = append(out, d.numberFacts(si)...)
+		if f, ok := d.definitionFact(si); ok {
+			out = append(out, f)
+		}
+		out = append(out, d.nameFacts(si)...)
+		if f, ok := d.termFact(si, terms); ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (d *doc) numberFacts(si int) []fact {
+	s := &d.sents[si]
+	t := s.text
+	var out []fact
+	for _, m := range numberRe.FindAllStringIndex(t, -1) {
+		a, b := m[0], m[1]
+		for b > a && t[b-1] == ',' {
+			b--
+		}
+		if a > 0 {
+			prev, _ := utf8.DecodeLastRuneInString(t[:a])
+			if unicode.IsLetter(prev) || unicode.IsDigit(prev) || prev == '.' || prev == '-' || prev == '/' || prev == '_' {
+				continue
+			}
+		}
+		if b < len(t) {
+			next, _ := utf8.DecodeRuneInString(t[b:])
+			if unicode.IsLetter(next) || next == '-' || next == '/' || next == '_' || (next == '.' && b+1 < len(t) && unicode.IsDigit(rune(t[b+1]))) {
+				continue
+			}
+		}
+		if w := prevWord(t[:a]); referenceWords[w] {
+			continue
+		}
+		num := strings.TrimLeft(t[a:b], "$€£")
+		v, err := strconv.ParseFloat(strings.ReplaceAll(num, ",", ""), 64)
+		if err != nil {
+			continue
+		}
+		end, unit := numberUnit(t, b, d.stop)
+		class := ""
+		switch {
+		case unit != "":
+			class = "u:" + unit
+		case len(num) == 4 && v >= 1800 && v <= 2100 && !strings.ContainsAny(num, ".,"):
+			class = "year"
+		default:
+			digits := len(strings.SplitN(strings.ReplaceAll(num, ",", ""), ".", 2)[0])
+			class = "n:" + strconv.Itoa(min(digits, 4)) + strconv.FormatBool(strings.Contains(num, "."))
+		}
+		if a < len(t) && strings.ContainsRune("$€£", rune(t[a])) {
+			class = "cur" + class
+		}
+		weight := 1.2
+		if unit == "" {
+			weight = 0.8
+		}
+		out = append(out, fact{sent: si, class: class, start: a, end: end, answer: t[a:end], value: v, weight: weight})
+	}
+	return out
+}
+
+// numberUnit extends a number ending at b with its unit: "%", "percent", "°C", or the
+// next word when it is a content word ("15 minutes", "3 workers"). It returns the span's
+// end and the unit's class ("" when none).
+func numberUnit(t string, b int, stop map[string]bool) (int, string) {
+	rest := t[b:]
+	switch {
+	case strings.HasPrefix(rest, "%"):
+		return b + 1, "%"
+	case strings.HasPrefix(rest, "°"):
+		e := b + len("°")
+		if e < len(t) && (t[e] == 'C' || t[e] == 'F') {
+			return e + 1, "°" + string(t[e])
+		}
+		return e, "°"
+	case strings.HasPrefix(rest, " %"):
+		return b + 2, "%"
+	case !strings.HasPrefix(rest, " "):
+		return b, ""
+	}
+	e := b + 1
+	for e < len(t) {
+		r, w := utf8.DecodeRuneInString(t[e:])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		e += w
+	}
+	word := strings.ToLower(t[b+1 : e])
+	switch {
+	case word == "percent" || word == "por" && strings.HasPrefix(t[e:], " ciento") || word == "pour" && strings.HasPrefix(t[e:], " cent") || word == "prozent":
+		if word == "por" {
+			e += len(" ciento")
+		}
+		if word == "pour" {
+			e += len(" cent")
+		}
+		return e, "%"
+	case word == "per" && strings.HasPrefix(t[e:], " cent"):
+		return e + len(" cent"), "%"
+	case word == "" || stop[word] || utf8.RuneCountInString(word) > 14:
+		return b, ""
+	}
+	if e < len(t) {
+		if r, _ := utf8.DecodeRuneInString(t[e:]); r == '-' || unicode.IsDigit(r) {
+			return b, "" // "3 high-risk …": the word is not a unit
+		}
+	}
+	return e, stem(word)
+}
+
+// prevWord is the lowercase word just before the end of s (skipping spaces and a period).
+func prevWord(s string) string {
+	s = strings.TrimRight(s, " .")
+	k := len(s)
+	for k > 0 {
+		r, w := utf8.DecodeLastRuneInString(s[:k])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		k -= w
+	}
+	return strings.ToLower(s[k:])
+}
+
+func (d *doc) definitionFact(si int) (fact, bool) {
+	s := &d.sents[si]
+	m := definitionRe.FindStringSubmatchIndex(s.text)
+	if m == nil {
+		return fact{}, false
+	}
+	a, b := m[2], m[3]
+	term := s.text[a:b]
+	toks := tokenize(term, d.stop)
+	if len(toks) == 0 || dangling[toks[0].lower] || d.stop[toks[0].lower] || romanNumerals[toks[0].lower] {
+		return fact{}, false
+	}
+	content := 0
+	for _, t := range toks {
+		if !t.stop {
+			content++
+		}
+	}
+	if content == 0 {
+		return fact{}, false
+	}
+	return fact{sent: si, class: classDefinition, start: a, end: b, answer: term, weight: 1.4}, true
+}
+
+// nameFacts finds acronyms (OSHA, PPE) and multi-word proper names (Occupational Safety
+// and Health Administration) inside a sentence.
+func (d *doc) nameFacts(si int) []fact {
+	s := &d.sents[si]
+	var out []fact
+	seen := map[string]bool{}
+	toks := s.toks
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if isAcronym(t.surface) && !seen[t.surface] {
+			seen[t.surface] = true
+			out = append(out, fact{sent: si, class: classAcronym, start: t.start, end: t.end, answer: t.surface, weight: 1.0})
+			continue
+		}
+		if i == 0 || !isCapitalized(t.surface) {
+			continue
+		}
+		j := i + 1
+		last := i
+		for j < len(toks) {
+			gap := s.text[toks[j-1].end:toks[j].start]
+			if gap != " " {
+				break
+			}
+			if isCapitalized(toks[j].surface) {
+				last = j
+			} else if !nameJoiners[toks[j].lower] {
+				break
+			}
+			j++
+		}
+		if last > i {
+			name := s.text[t.start:toks[last].end]
+			if !seen[name] {
+				seen[name] = true
+				out = append(out, fact{sent: si, class: className, start: t.start, end: toks[last].end, answer: name, weight: 1.0})
+			}
+			i = last
+		}
+	}
+	return out
+}
+
+var nameJoiners = set(`of and for the de del la le du des von der und y et`)
+
+func isAcronym(w string) bool {
+	n := utf8.RuneCountInString(w)
+	if n < 2 || n > 6 || romanNumerals[strings.ToLower(w)] {
+		return false
+	}
+	letters := 0
+	for _, r := range w {
+		if unicode.IsLetter(r) {
+			if !unicode.IsUpper(r) {
+				return false
+			}
+			letters++
+		}
+	}
+	return letters >= 2
+}
+
+func isCapitalized(w string) bool {
+	r, size := utf8.DecodeRuneInString(w)
+	if !unicode.IsUpper(r) || size == len(w) {
+		return false
+	}
+	rest, _ := utf8.DecodeRuneInString(w[size:])
+	return unicode.IsLower(rest)
+}
+
+// termFact blanks the best key term of the document that the sentence contains.
+func (d *doc) termFact(si int, terms map[string]keyphrase) (fact, bool) {
+	if len(terms) == 0 {
+		return fact{}, false
+	}
+	s := &d.sents[si]
+	best := fact{}
+	bestScore := 0.0
+	toks := s.toks
+	joined := func(i, j int) bool { // tokens i and j (= i+1) form one phrase
+		return i >= 0 && j < len(toks) && !toks[i].stop && !toks[j].stop && s.text[toks[i].end:toks[j].start] == " "
+	}
+	for a := 1; a < len(toks); a++ {
+		if toks[a].stop || joined(a-1, a) {
+			continue // a term starts a run of content words
+		}
+		parts := []string{}
+		for b := a; b < len(toks) && b-a < 3; b++ {
+			if b > a && !joined(b-1, b) {
+				break
+			}
+			parts = append(parts, stem(toks[b].lower))
+			if joined(b, b+1) {
+				continue // and ends it: never blank part of a longer phrase
+			}
+			k, ok := terms[strings.Join(parts, " ")]
+			if ok && k.score > bestScore && nounLike(toks[a:b+1], d.textLang) {
+				bestScore = k.score
+				best = fact{sent: si, class: classTerm, start: toks[a].start, end: toks[b].end, answer: s.text[toks[a].start:toks[b].end], weight: 0.7}
+			}
+		}
+	}
+	return best, bestScore > 0
+}
+
+// nounLike rejects English phrases that look like verbs, adverbs or adjectives
+// ("inspected together", "carefully", "continuous"): a word ending in -ed or -ly, or a
+// single word ending in -ing, -ous, -ful, -ive, -able, -ible or -less.
+func nounLike(toks []token, lang string) bool {
+	if lang != "en" {
+		return true
+	}
+	for _, t := range toks {
+		if len(t.lower) > 4 && (strings.HasSuffix(t.lower, "ed") || strings.HasSuffix(t.lower, "ly")) {
+			return false
+		}
+	}
+	if len(toks) == 1 {
+		w := toks[0].lower
+		for _, suf := range []string{"ing", "ous", "ful", "ive", "able", "ible", "less"} {
+			if strings.HasSuffix(w, suf) && len(w) > len(suf)+2 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// pools indexes the answers of all facts by class, for distractors.
+type pools map[string][]fact
+
+func makePools(facts []fact) pools {
+	p := pools{}
+	seen := map[string]bool{}
+	for _, f := range facts {
+		k := f.class + "|" + strings.ToLower(f.answer)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		p[f.class] = append(p[f.class], f)
+	}
+	return p
+}
+
+// distractors picks up to n wrong answers for f from the same text: facts of the same
+// class with a different value or term, not overlapping the answer and not already in
+// the question's stem. Numbers closest to the answer come first; terms of a similar
+// length. avoid lists texts not to use (lowercase). Numbers keep a relative gap of at
+// least minGap from the answer and from each other (years: two years) while the text
+// offers enough; 0 allows the closest values (harder questions).
+func (p pools) distractors(f fact, stem string, n int, avoid map[string]bool, minGap float64) []string {
+	ans := strings.ToLower(f.answer)
+	lowStem := strings.ToLower(stem)
+	var cands []fact
+	add := func(class string) {
+		for _, c := range p[class] {
+			lc := strings.ToLower(c.answer)
+			if lc == ans || avoid[lc] || strings.Contains(lc, ans) || strings.Contains(ans, lc) || strings.Contains(lowStem, lc) {
+				continue
+			}
+			if strings.HasPrefix(f.class, "u:") || strings.HasPrefix(f.class, "n:") || f.class == "year" || strings.HasPrefix(f.class, "cur") {
+				if c.value == f.value {
+					continue
+				}
+			}
+			cands = append(cands, c)
+		}
+	}
+	add(f.class)
+	if f.class == classDefinition && len(cands) < n {
+		add(className)
+		add(classTerm)
+	}
+	if f.class == className && len(cands) < n {
+		add(classDefinition)
+	}
+	numeric := f.class != classDefinition && f.class != classAcronym && f.class != className && f.class != classTerm
+	aw := wordCount(f.answer)
+	dist := func(c fact) float64 {
+		if numeric {
+			return math.Abs(math.Log1p(math.Abs(c.value)) - math.Log1p(math.Abs(f.value)))
+		}
+		return math.Abs(float64(wordCount(c.answer) - aw))
+	}
+	slices.SortStableFunc(cands, func(a, b fact) int {
+		if c := cmp.Compare(dist(a), dist(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(strings.ToLower(a.answer), strings.ToLower(b.answer))
+	})
+	var out []string
+	used := map[string]bool{}
+	values := []float64{f.value}
+	farEnough := func(v, gap float64) bool {
+		for _, x := range values {
+			if f.class == "year" && math.Abs(v-x) < 2*min(gap/0.15, 1) || f.class != "year" && relDiff(v, x) < gap || v == x {
+				return false
+			}
+		}
+		return true
+	}
+	for _, gap := range []float64{minGap, 0} {
+		for _, c := range cands {
+			lc := strings.ToLower(c.answer)
+			if used[lc] || numeric && !farEnough(c.value, gap) {
+				continue
+			}
+			used[lc] = true
+			values = append(values, c.value)
+			out = append(out, matchCase(c.answer, f.answer, c.class))
+			if len(out) == n {
+				return out
+			}
+		}
+		if gap == 0 {
+			break
+		}
+	}
+	return out
+}
+
+// relDiff is the difference of two numbers relative to the larger.
+func relDiff(a, b float64) float64 {
+	m := max(math.Abs(a), math.Abs(b))
+	if m == 0 {
+		return 0
+	}
+	return math.Abs(a-b) / m
+}
+
+// matchCase gives a distractor the answer's initial case, so capitals give nothing away
+// (acronyms and names keep theirs).
+func matchCase(s, answer, class string) string {
+	if class == classAcronym || class == className || isAcronym(firstWord(s)) {
+		return s
+	}
+	ar, _ := utf8.DecodeRuneInString(answer)
+	r, w := utf8.DecodeRuneInString(s)
+	switch {
+	case unicode.IsUpper(ar) && unicode.IsLower(r):
+		return string(unicode.ToUpper(r)) + s[w:]
+	case unicode.IsLower(ar) && unicode.IsUpper(r):
+		return string(unicode.ToLower(r)) + s[w:]
+	}
+	return s
+}
+
+func firstWord(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+// blank replaces the fact's span in its sentence with a gap.
+func (d *doc) blank(f fact) string {
+	t := d.sents[f.sent].text
+	return normalize(t[:f.start] + "_____" + t[f.end:])
+}
+
+// question builds a single-choice question from a fact: the sentence with the answer
+// blanked, the answer and 2–3 distractors from the same text, shuffled deterministically.
+// ok is false when the text offers too few distractors or the answer shows in the stem.
+func (d *doc) question(f fact, p pools, prefix string, distractors int, avoid map[string]bool, minGap float64) (ai.Question, bool) {
+	stemText := d.blank(f)
+	if strings.Contains(strings.ToLower(stemText), strings.ToLower(f.answer)) {
+		return ai.Question{}, false // the answer appears twice in the sentence
+	}
+	if strings.ContainsAny(f.answer, "\n\t") || utf8.RuneCountInString(f.answer) > ai.MaxOption {
+		return ai.Question{}, false
+	}
+	ds := p.distractors(f, stemText, distractors, avoid, minGap)
+	if len(ds) < 2 {
+		return ai.Question{}, false
+	}
+	text := truncate(prefix+" "+stemText, ai.MaxQuestion)
+	opts := []ai.Option{{Text: f.answer, Correct: true}}
+	for _, x := range ds {
+		opts = append(opts, ai.Option{Text: x})
+	}
+	shuffle(opts, text)
+	id := d.chunks[d.sents[f.sent].chunk].ID
+	return ai.Question{Kind: ai.QuestionSingle, Text: text, Options: opts, SourceChunkID: &id}, true
+}
+
+// shuffle orders options deterministically from a seed text.
+func shuffle(opts []ai.Option, seed string) {
+	h := fnv.New64a()
+	h.Write([]byte(seed))
+	s := h.Sum64()
+	r := rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15))
+	r.Shuffle(len(opts), func(i, j int) { opts[i], opts[j] = opts[j], opts[i] })
+}

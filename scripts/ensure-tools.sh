@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# ensure-tools.sh — make sure the programs learnd calls to read source materials (and the
+# tests that upload them) are installed: Debian's tesseract-ocr with its English data
+# (OCR of PNG, JPEG, GIF and WebP uploads) and antiword (legacy Word .doc).
+#
+# Idempotent and quiet when everything is already present; otherwise prints one line
+# saying what it installed. Runs as root (apt-get needs it). Without apt-get (not Debian),
+# it names what is missing and exits 1.
+#
+#   LEARND_SKIP_TOOLS=1  do nothing (the material tests then report the missing programs)
+set -euo pipefail
+
+if [[ "${LEARND_SKIP_TOOLS:-}" == 1 ]]; then
+	exit 0
+fi
+
+# program → Debian package(s)
+declare -A want=(
+	[tesseract]="tesseract-ocr tesseract-ocr-eng"
+	[antiword]="antiword"
+)
+pkgs=()
+for prog in "${!want[@]}"; do
+	if ! command -v "$prog" >/dev/null 2>&1; then
+		read -r -a p <<<"${want[$prog]}"
+		pkgs+=("${p[@]}")
+	fi
+done
+# The English OCR data can be missing even where the program is present.
+if command -v tesseract >/dev/null 2>&1 && ! tesseract --list-langs 2>/dev/null | grep -qx eng; then
+	pkgs+=(tesseract-ocr-eng)
+fi
+if ((${#pkgs[@]} == 0)); then
+	exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "ensure-tools: missing ${pkgs[*]} and no apt-get to install them; install them by hand" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+if ! { apt-get update && apt-get install -y --no-install-recommends "${pkgs[@]}"; } >"$log" 2>&1; then
+	cat "$log" >&2
+	echo "ensure-tools: installing ${pkgs[*]} failed" >&2
+	exit 1
+fi
+msg=""
+for p in "${pkgs[@]}"; do
+	msg+="${msg:+, }$p $(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || echo '?')"
+done
+echo "ensure-tools: installed $msg"

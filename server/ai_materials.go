@@ -1,0 +1,92 @@
+package server
+
+// Source materials in the AI endpoints: the session a generation names (the caller's own),
+// and the chunks that ground a refinement or a regeneration of a course generated from
+// files (any co-editor of the course may ask for those, so they are read tenant-wide, once
+// the caller's right to edit the course has been checked).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/learnd/learnd/ai"
+	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/typeid"
+)
+
+// aiContextChunks is how many chunks ground a regenerated question or lesson brief.
+const aiContextChunks = 4
+
+// aiSession parses a generation's sessionId and checks the caller owns that session: 404
+// otherwise (also for a malformed id, another person's session and another tenant's).
+func (s *Server) aiSession(ctx context.Context, raw string) (*uuid.UUID, *api.Problem, error) {
+	notFound := func() (*uuid.UUID, *api.Problem, error) {
+		p := withCode(newProblem(ctx, kindNotFound, "source-material session "+raw+" not found: upload a file first and use the sessionId it returns"), "session_not_found")
+		return nil, &p, nil
+	}
+	id, err := typeid.Parse(store.MaterialSessionPrefix, raw)
+	if err != nil {
+		return notFound()
+	}
+	if err := s.store.Materials().CheckSession(ctx, id); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return notFound()
+		}
+		return nil, nil, err
+	}
+	return &id, nil, nil
+}
+
+// aiRetriever is a retriever over the session course was generated from (nil when it was
+// generated from a prompt alone, or not generated).
+func (s *Server) aiRetriever(ctx context.Context, course uuid.UUID) (ai.Retriever, error) {
+	session, err := s.store.Generations().SessionOf(ctx, course)
+	if err != nil || session == nil {
+		return nil, err
+	}
+	return s.store.Materials().TenantRetriever(*session), nil
+}
+
+// aiQuestionContext grounds a question's rewrite: the chunk it was drawn from, when it
+// records one, else the session's chunks most relevant to it.
+func (s *Server) aiQuestionContext(ctx context.Context, course uuid.UUID, q *store.QuizQuestion) ([]ai.Chunk, error) {
+	if q.SourceChunkID != nil {
+		chunks, err := s.store.Materials().ChunksByID(ctx, []uuid.UUID{*q.SourceChunkID})
+		if err != nil || len(chunks) > 0 {
+			return chunks, err
+		}
+	}
+	var b strings.Builder
+	b.WriteString(q.Text)
+	for _, o := range q.Options {
+		if o.Correct {
+			b.WriteString(" " + o.Text)
+		}
+	}
+	return s.aiRetrieve(ctx, course, b.String())
+}
+
+// aiLessonContext grounds a brief's rewrite: the session's chunks most relevant to it.
+func (s *Server) aiLessonContext(ctx context.Context, course uuid.UUID, b ai.Brief) ([]ai.Chunk, error) {
+	return s.aiRetrieve(ctx, course, strings.Join(append([]string{b.Topic, b.Title, b.Description}, b.KeyPoints...), " "))
+}
+
+func (s *Server) aiRetrieve(ctx context.Context, course uuid.UUID, query string) ([]ai.Chunk, error) {
+	retrieve, err := s.aiRetriever(ctx, course)
+	if err != nil || retrieve == nil {
+		return nil, err
+	}
+	chunks, err := retrieve(ctx, query, aiContextChunks)
+	if errors.Is(err, store.ErrNotFound) { // the session is gone: no grounding
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("retrieve source chunks: %w", err)
+	}
+	return chunks, nil
+}

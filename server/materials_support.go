@@ -1,0 +1,169 @@
+package server
+
+// Shared pieces of the source-material handlers (upload_source_material): the upload's
+// limits, the extraction pipeline (detect → extract → chunk), and the mapping of its
+// failures to problems.
+//
+// Quota: an upload counts ONE call against the daily AI quota (the seed's
+// upload_source_material = upload then process is one tool call). It is taken after every
+// check that can refuse the upload — licence, permission, size, type, session, extraction —
+// so a refused upload counts nothing. process and the listing never count.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/learnd/learnd/ai/chunk"
+	"github.com/learnd/learnd/ai/extract"
+	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/typeid"
+)
+
+const (
+	// sourceMaterialUploadPath is the upload route, which has its own body limit.
+	sourceMaterialUploadPath = "/api/v2/chat/source-materials/upload"
+	// uploadBodyBytes is that limit: one file of store.MaxMaterialBytes plus the multipart
+	// envelope (boundaries, part headers, the sessionId field).
+	uploadBodyBytes = store.MaxMaterialBytes + 256<<10
+	// sourceMaterialTooLarge is the 413's detail.
+	sourceMaterialTooLarge = "the file exceeds the 20 MB (20,971,520 bytes) limit of a source material; nothing was stored"
+)
+
+// uploadBodyLimit is uploadBodyBytes in the notation of Echo's body limit.
+var uploadBodyLimit = fmt.Sprintf("%dKiB", uploadBodyBytes>>10)
+
+// kindUnavailable is a 503: the server cannot read this kind of file now.
+var kindUnavailable = problemKind{503, "extractor-unavailable", "Service unavailable", "extractor_unavailable"}
+
+// materialExtractor reads uploads; antiword and tesseract are found on PATH when needed.
+var materialExtractor = extract.Extractor{}
+
+// acceptedTypes names the accepted types for problem details.
+const acceptedTypes = "PDF, DOC, DOCX, PNG, JPEG, GIF or WebP"
+
+// materialResponses are a source-material operation's typed problem responses.
+type materialResponses[R any] = problemResponses[R]
+
+// materialID parses a ses_/src_ id of a request; a malformed one is a 400 naming field.
+func materialID(ctx context.Context, prefix, field, raw string) (uuid.UUID, *api.Problem) {
+	u, err := typeid.Parse(prefix, raw)
+	if err != nil {
+		p := withFields(newProblem(ctx, kindBadRequest, field+" must be a "+prefix+"_… id"),
+			[]api.FieldError{{Pointer: ptr("/" + field), Detail: "must be a " + prefix + "_… id"}})
+		return uuid.Nil, &p
+	}
+	return u, nil
+}
+
+func sessionNotFound(ctx context.Context, session uuid.UUID) *api.Problem {
+	p := newProblem(ctx, kindNotFound, "source-material session "+typeid.Format(store.MaterialSessionPrefix, session)+" not found (a session belongs to the person who uploaded into it)")
+	return &p
+}
+
+// materialStoreProblem maps the store's expected outcomes; nil means unexpected.
+func materialStoreProblem(ctx context.Context, session uuid.UUID, err error) *api.Problem {
+	var p api.Problem
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return sessionNotFound(ctx, session)
+	case errors.Is(err, store.ErrSessionFull):
+		p = withCode(newProblem(ctx, kindValidation, fmt.Sprintf("the session already holds %d files, the most one session takes; start a new session (omit sessionId)", store.MaxSessionFiles)), "session_full")
+	case errors.Is(err, store.ErrTooMuchText):
+		p = withCode(newProblem(ctx, kindValidation, err.Error()+"; split the document and upload its parts"), "too_much_text")
+	default:
+		return nil
+	}
+	return &p
+}
+
+// extracted is a file read by the pipeline.
+type extracted struct {
+	kind   extract.Kind
+	chunks []chunk.Chunk
+	chars  int
+}
+
+// extractMaterial detects data's type by its content, reads its text and chunks it. A
+// refused type is a 422 naming what the file is; a file without text or that cannot be
+// read a 422 saying why; a missing program a 503 naming it.
+func extractMaterial(ctx context.Context, data []byte) (extracted, *api.Problem, error) {
+	kind, what := extract.Detect(data)
+	if kind == "" {
+		p := withCode(newProblem(ctx, kindValidation, "the file is "+what+"; a source material must be a "+acceptedTypes+
+			" file (the type is detected from the content, not the name); nothing was stored"), "unsupported_file_type")
+		p = withFields(p, []api.FieldError{{Pointer: ptr("/file"), Detail: "detected " + what}})
+		return extracted{}, &p, nil
+	}
+	doc, err := materialExtractor.Extract(ctx, kind, data)
+	if err != nil {
+		var (
+			missing    *extract.MissingProgramError
+			noText     *extract.NoTextError
+			unreadable *extract.UnreadableError
+			p          api.Problem
+		)
+		switch {
+		case errors.As(err, &missing):
+			p = newProblem(ctx, kindUnavailable, missing.Error()+"; ask the operator to install it; nothing was stored")
+		case errors.As(err, &noText):
+			p = withCode(newProblem(ctx, kindValidation, noText.Error()+"; nothing was stored"), "no_text")
+		case errors.As(err, &unreadable):
+			p = withCode(newProblem(ctx, kindValidation, unreadable.Error()+"; nothing was stored"), "unreadable_file")
+		default:
+			return extracted{}, nil, err
+		}
+		return extracted{}, &p, nil
+	}
+	chunks := chunk.Split(doc.Blocks)
+	if len(chunks) == 0 {
+		p := withCode(newProblem(ctx, kindValidation, "the "+kind.Label()+" contains no text; nothing was stored"), "no_text")
+		return extracted{}, &p, nil
+	}
+	if len(chunks) > store.MaxMaterialChunks {
+		p := withCode(newProblem(ctx, kindValidation, store.ErrTooMuchText.Error()+"; split the document and upload its parts"), "too_much_text")
+		return extracted{}, &p, nil
+	}
+	chars := 0
+	for _, c := range chunks {
+		chars += len([]rune(c.Text))
+	}
+	return extracted{kind: kind, chunks: chunks, chars: chars}, nil, nil
+}
+
+// sessionTotals counts a session's files and chunks.
+func sessionTotals(files []store.MaterialFile) (int, int) {
+	n := 0
+	for _, f := range files {
+		n += f.Chunks
+	}
+	return len(files), n
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// materialMessage is the result's message: what the file gave and what to do next.
+func materialMessage(verb string, f store.MaterialFile, files []store.MaterialFile) string {
+	nf, nc := sessionTotals(files)
+	session := typeid.Format(store.MaterialSessionPrefix, f.SessionID)
+	heads := ""
+	if len(f.Headings) > 0 {
+		h := f.Headings
+		if len(h) > 5 {
+			h = append(append([]string{}, h[:5]...), "…")
+		}
+		heads = "; sections: " + strings.Join(h, ", ")
+	}
+	return fmt.Sprintf("%s %s (%s, %s%s); the session holds %s and %s. Use sessionId %s with create_course_from_files (POST /api/v2/ai/courses/generate), or upload more files with the same sessionId.",
+		verb, f.Filename, extract.Kind(f.Kind).Label(), plural(f.Chunks, "chunk", "chunks"), heads,
+		plural(nf, "file", "files"), plural(nc, "chunk", "chunks"), session)
+}

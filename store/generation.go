@@ -1,0 +1,565 @@
+package store
+
+// AI course generation jobs (issue 4) and the store side of AI authoring: the durable job
+// row the API writes with its queue job in one transaction, the transitions the worker
+// makes (running, completed with the course it stored, failed), and the mapping between a
+// generated outline (package ai) and the course structure the store keeps.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/learnd/learnd/ai"
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/typeid"
+)
+
+// GenerationJobPrefix is the TypeID prefix of generation job ids (gen_…).
+const GenerationJobPrefix = "gen"
+
+// Generation job statuses.
+const (
+	GenerationQueued    = "queued"
+	GenerationRunning   = "running"
+	GenerationCompleted = "completed"
+	GenerationFailed    = "failed"
+)
+
+// Limits of a generation request.
+const (
+	MaxGenerationPrompt  = 10000
+	MaxGenerationModules = 20
+)
+
+// ErrGenerationFinished means a worker picked up a job that is already completed or
+// failed (a duplicate run after a rescue): there is nothing left to do.
+var ErrGenerationFinished = errors.New("generation job is already finished")
+
+// GenerationOptions are the seed's options of a generation request, as stored.
+type GenerationOptions struct {
+	Modules  int    `json:"modules,omitempty"`
+	Language string `json:"language,omitempty"`
+	Title    string `json:"title,omitempty"`
+}
+
+// GenerationJob is one course generation request and its outcome.
+type GenerationJob struct {
+	ID        uuid.UUID
+	Status    string
+	Prompt    string
+	SessionID *uuid.UUID
+	Options   GenerationOptions
+	// The principal of the request, which the worker acts as.
+	RequestedBy uuid.UUID
+	Role        auth.Role
+	KeyID       *uuid.UUID
+	AppID       *string
+	Surface     string
+	RequestID   *string
+
+	CourseID   *uuid.UUID
+	Error      *string
+	Attempts   int
+	CreatedAt  time.Time
+	StartedAt  *time.Time
+	FinishedAt *time.Time
+}
+
+// NewGenerationJob is a generation request to queue.
+type NewGenerationJob struct {
+	Prompt    string
+	SessionID *uuid.UUID
+	Options   GenerationOptions
+}
+
+// GenerationEnqueuer queues the work of generation job id in tx, the transaction that
+// writes the job's row (the job queue's insert), so the row and its queue job commit or
+// roll back together.
+type GenerationEnqueuer func(ctx context.Context, tx pgx.Tx, tenantID string, id uuid.UUID) error
+
+// GenerationRepo reads and writes generation jobs.
+type GenerationRepo struct{ s *Store }
+
+// Generations returns the generation job repository.
+func (s *Store) Generations() *GenerationRepo { return &GenerationRepo{s: s} }
+
+const generationCols = `id, status, prompt, session_id, options, requested_by, role, key_id, app_id, surface, request_id,
+course_id, error, attempts, created_at, started_at, finished_at`
+
+func scanGeneration(row pgx.Row) (GenerationJob, error) {
+	var j GenerationJob
+	var opts JSON[GenerationOptions]
+	var role string
+	err := row.Scan(&j.ID, &j.Status, &j.Prompt, &j.SessionID, &opts, &j.RequestedBy, &role, &j.KeyID, &j.AppID, &j.Surface,
+		&j.RequestID, &j.CourseID, &j.Error, &j.Attempts, &j.CreatedAt, &j.StartedAt, &j.FinishedAt)
+	if err != nil {
+		return GenerationJob{}, err
+	}
+	j.Options, j.Role = opts.V, auth.Role(role)
+	return j, nil
+}
+
+var languageRE = regexp.MustCompile(`^[a-z]{2}$`)
+
+// ValidateGeneration checks a generation request (the API schema checks the same); a
+// ValidationError points at what is wrong.
+func ValidateGeneration(in NewGenerationJob) error {
+	var v ValidationError
+	if n := utf8.RuneCountInString(strings.TrimSpace(in.Prompt)); n < 1 || n > MaxGenerationPrompt {
+		v.add("/prompt", "must be 1–%d characters", MaxGenerationPrompt)
+	}
+	if m := in.Options.Modules; m < 0 || m > MaxGenerationModules {
+		v.add("/options/modules", "must be 1–%d", MaxGenerationModules)
+	}
+	if l := in.Options.Language; l != "" && !languageRE.MatchString(l) {
+		v.add("/options/language", "must be an ISO 639-1 code such as en, es or fr")
+	}
+	if n := utf8.RuneCountInString(in.Options.Title); in.Options.Title != "" && (strings.TrimSpace(in.Options.Title) == "" || n > 200) {
+		v.add("/options/title", "must be 1–200 characters")
+	}
+	return v.err()
+}
+
+// Create records a generation request of the caller (who needs course_edit) and queues
+// its work with enqueue in the same transaction. Audited as course.generate.queue.
+func (r *GenerationRepo) Create(ctx context.Context, in NewGenerationJob, enqueue GenerationEnqueuer) (GenerationJob, error) {
+	if enqueue == nil {
+		return GenerationJob{}, errors.New("create generation job: no job queue")
+	}
+	if err := ValidateGeneration(in); err != nil {
+		return GenerationJob{}, fmt.Errorf("create generation job: %w", err)
+	}
+	var out GenerationJob
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		if !t.p.Can(auth.PermCourseEdit) {
+			return ErrCourseAccess
+		}
+		j := GenerationJob{ID: uuid.Must(uuid.NewV7()), Status: GenerationQueued, Prompt: strings.TrimSpace(in.Prompt), SessionID: in.SessionID,
+			Options: in.Options, RequestedBy: t.p.PersonID, Role: t.p.Role, Surface: t.p.Surface, CreatedAt: now()}
+		if j.Surface == "" {
+			j.Surface = auth.SurfaceAPI
+		}
+		if t.p.KeyID != "" {
+			if k, err := parseKeyID(t.p.KeyID); err == nil {
+				j.KeyID = &k
+			}
+		}
+		if t.p.AppID != "" {
+			app := t.p.AppID
+			j.AppID = &app
+		}
+		if rid := requestIDFrom(t.ctx); rid != "" {
+			j.RequestID = &rid
+		}
+		if _, err := t.pg.Exec(t.ctx, `INSERT INTO generation_jobs (tenant_id, id, status, prompt, session_id, options, requested_by, role, key_id, app_id, surface, request_id, created_at)
+VALUES (learnd_tenant(), $1, 'queued', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			j.ID, j.Prompt, j.SessionID, JSON[GenerationOptions]{V: j.Options}, j.RequestedBy, string(j.Role), j.KeyID, j.AppID, j.Surface, j.RequestID, j.CreatedAt); err != nil {
+			return err
+		}
+		if err := enqueue(t.ctx, t.pg, t.p.TenantID, j.ID); err != nil {
+			return fmt.Errorf("queue: %w", err)
+		}
+		out = j
+		return t.audit("course.generate.queue", "generation_job", typeid.Format(GenerationJobPrefix, j.ID), nil, generationAudit(j))
+	})
+	if err != nil {
+		return GenerationJob{}, fmt.Errorf("create generation job: %w", err)
+	}
+	return out, nil
+}
+
+// Get returns one of the caller's own generation jobs; ErrNotFound for anyone else's.
+func (r *GenerationRepo) Get(ctx context.Context, id uuid.UUID) (GenerationJob, error) {
+	var out GenerationJob
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		j, err := scanGeneration(t.pg.QueryRow(t.ctx, `SELECT `+generationCols+` FROM generation_jobs
+WHERE tenant_id = learnd_tenant() AND id = $1 AND requested_by = $2`, id, t.p.PersonID))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if j.Status == GenerationQueued || j.Status == GenerationRunning {
+			// The queue gave up on a job whose worker died on its last attempt (river's rescuer
+			// discards it without running it again): report it failed.
+			var abandoned bool
+			key := JSON[map[string]string]{V: map[string]string{"tenant_id": t.p.TenantID, "id": j.ID.String()}}
+			if err := t.pg.QueryRow(t.ctx, `SELECT EXISTS (SELECT 1 FROM river_job WHERE kind = '`+GenerationJobKind+`' AND args @> $1::jsonb
+  AND state IN ('discarded', 'cancelled'))`, key).Scan(&abandoned); err != nil {
+				return err
+			}
+			if abandoned {
+				msg := "course generation was abandoned: its worker stopped before finishing, on every attempt"
+				j.Status, j.Error = GenerationFailed, &msg
+			}
+		}
+		out = j
+		return nil
+	})
+	if err != nil {
+		return GenerationJob{}, fmt.Errorf("get generation job: %w", err)
+	}
+	return out, nil
+}
+
+// GenerationJobKind is the kind of the queue's generation jobs (jobs.GenerateCourseArgs).
+const GenerationJobKind = "generate_course"
+
+// Principal returns the principal a generation job of tenant runs as: its requester, with
+// the role, key, application and surface of the request, the role capped at the one the
+// user holds now (a token caller without a user row keeps the role of the request); a
+// requester who has since been banned is refused (ErrCourseAccess). The job is returned
+// too.
+func (r *GenerationRepo) Principal(ctx context.Context, tenant string, id uuid.UUID) (auth.Principal, GenerationJob, error) {
+	var j GenerationJob
+	err := r.s.inTenant(auth.WithPrincipal(ctx, auth.Principal{TenantID: tenant}), func(t *tx) error {
+		var err error
+		j, err = scanGeneration(t.pg.QueryRow(t.ctx, `SELECT `+generationCols+` FROM generation_jobs WHERE tenant_id = learnd_tenant() AND id = $1`, id))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		return err
+	})
+	if err != nil {
+		return auth.Principal{}, GenerationJob{}, fmt.Errorf("load generation job: %w", err)
+	}
+	p := auth.Principal{TenantID: tenant, Subject: typeid.Format(typeid.Person, j.RequestedBy), PersonID: j.RequestedBy,
+		Role: j.Role, Scopes: []string{auth.ScopeRead, auth.ScopeWrite}, Surface: j.Surface}
+	if j.KeyID != nil {
+		p.KeyID = typeid.Format(typeid.APIKey, *j.KeyID)
+	}
+	if j.AppID != nil {
+		p.AppID = *j.AppID
+	}
+	c, err := r.s.ResolveCaller(ctx, tenant, j.RequestedBy, "")
+	if err != nil {
+		return auth.Principal{}, GenerationJob{}, fmt.Errorf("load generation job: %w", err)
+	}
+	p.Licence = c.Licence
+	if c.Known {
+		if c.Banned {
+			return auth.Principal{}, j, fmt.Errorf("load generation job: the requester is banned: %w", ErrCourseAccess)
+		}
+		p.Known = true
+		if !c.Role.AtLeast(p.Role) {
+			p.Role = c.Role
+		}
+	}
+	return p, j, nil
+}
+
+// Start marks the caller's job running (attempt n of the queue); ErrGenerationFinished
+// when it is already completed or failed.
+func (r *GenerationRepo) Start(ctx context.Context, id uuid.UUID, attempt int) (GenerationJob, error) {
+	var out GenerationJob
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		j, err := scanGeneration(t.pg.QueryRow(t.ctx, `UPDATE generation_jobs SET status = 'running', attempts = $2, started_at = coalesce(started_at, $3)
+WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running') RETURNING `+generationCols, id, attempt, now()))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return t.finishedOrMissing(id)
+		}
+		out = j
+		return err
+	})
+	if err != nil {
+		return GenerationJob{}, fmt.Errorf("start generation job: %w", err)
+	}
+	return out, nil
+}
+
+func (t *tx) finishedOrMissing(id uuid.UUID) error {
+	var ok bool
+	if err := t.pg.QueryRow(t.ctx, `SELECT EXISTS (SELECT 1 FROM generation_jobs WHERE tenant_id = learnd_tenant() AND id = $1)`, id).Scan(&ok); err != nil {
+		return err
+	}
+	if ok {
+		return ErrGenerationFinished
+	}
+	return ErrNotFound
+}
+
+// Complete stores d as a new draft course owned by the caller (the requester) and marks
+// the job completed with it, in one transaction, so a job never yields two courses; the
+// course is audited as course.generate. ErrGenerationFinished when the job is already
+// finished; a draft that breaks a rule is a ValidationError pointing into it.
+func (r *GenerationRepo) Complete(ctx context.Context, id uuid.UUID, d CourseDraft) (*Course, error) {
+	var out *Course
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		var status string
+		err := t.pg.QueryRow(t.ctx, `SELECT status FROM generation_jobs WHERE tenant_id = learnd_tenant() AND id = $1 FOR UPDATE`, id).Scan(&status)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if status == GenerationCompleted || status == GenerationFailed {
+			return ErrGenerationFinished
+		}
+		if !t.p.Can(auth.PermCourseEdit) {
+			return ErrCourseAccess
+		}
+		c, err := t.createCourse(d, "course.generate", uuid.Nil)
+		if err != nil {
+			return err
+		}
+		if _, err := t.pg.Exec(t.ctx, `UPDATE generation_jobs SET status = 'completed', course_id = $2, error = NULL, finished_at = $3
+WHERE tenant_id = learnd_tenant() AND id = $1`, id, c.ID, now()); err != nil {
+			return err
+		}
+		out = c
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("complete generation job: %w", err)
+	}
+	return out, nil
+}
+
+// Fail marks the caller's job failed with message (shown to the requester as
+// error.message); a job already finished stays as it is.
+func (r *GenerationRepo) Fail(ctx context.Context, id uuid.UUID, message string) error {
+	if message == "" {
+		message = "course generation failed"
+	}
+	if utf8.RuneCountInString(message) > 2000 {
+		message = string([]rune(message)[:2000])
+	}
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		_, err := t.pg.Exec(t.ctx, `UPDATE generation_jobs SET status = 'failed', error = $2, finished_at = $3
+WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running')`, id, message, now())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("fail generation job: %w", err)
+	}
+	return nil
+}
+
+// SessionOf returns the source-material session course was generated from, or nil when it
+// was generated from a prompt alone or not generated at all.
+func (r *GenerationRepo) SessionOf(ctx context.Context, course uuid.UUID) (*uuid.UUID, error) {
+	var out *uuid.UUID
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		err := t.pg.QueryRow(t.ctx, `SELECT session_id FROM generation_jobs WHERE tenant_id = learnd_tenant() AND course_id = $1 AND status = 'completed'
+ORDER BY finished_at DESC LIMIT 1`, course).Scan(&out)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("session of course: %w", err)
+	}
+	return out, nil
+}
+
+// generationAuditView is a generation request as the audit log records it.
+type generationAuditView struct {
+	ID        string            `json:"id"`
+	Prompt    string            `json:"prompt"`
+	SessionID *string           `json:"sessionId,omitempty"`
+	Options   GenerationOptions `json:"options"`
+	Status    string            `json:"status"`
+}
+
+func generationAudit(j GenerationJob) generationAuditView {
+	a := generationAuditView{ID: typeid.Format(GenerationJobPrefix, j.ID), Prompt: j.Prompt, Options: j.Options, Status: j.Status}
+	if j.SessionID != nil {
+		s := j.SessionID.String()
+		a.SessionID = &s
+	}
+	return a
+}
+
+// Courses the AI endpoints work on.
+
+// Editable returns a live course the caller may edit (course_edit on it: owner, share
+// holder, admin or owner role), with its structure: ErrNotFound, or ErrCourseAccess.
+func (r *CourseRepo) Editable(ctx context.Context, id uuid.UUID) (*Course, error) {
+	var c *Course
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		var err error
+		if c, err = t.loadCourse(id, false); err != nil {
+			return err
+		}
+		return t.mayEdit(c, accessEdit)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get course to edit: %w", err)
+	}
+	return c, nil
+}
+
+// EditableByQuestion is Editable for the course holding quiz question id (ErrNotFound
+// when there is no such question in a live course).
+func (r *CourseRepo) EditableByQuestion(ctx context.Context, id uuid.UUID) (*Course, error) {
+	return r.editableBy(ctx, `SELECT course_id FROM quiz_questions WHERE tenant_id = learnd_tenant() AND id = $1`, id)
+}
+
+// EditableByElement is Editable for the course holding element id.
+func (r *CourseRepo) EditableByElement(ctx context.Context, id uuid.UUID) (*Course, error) {
+	return r.editableBy(ctx, `SELECT course_id FROM course_elements WHERE tenant_id = learnd_tenant() AND id = $1`, id)
+}
+
+func (r *CourseRepo) editableBy(ctx context.Context, sql string, id uuid.UUID) (*Course, error) {
+	var c *Course
+	err := r.s.inTenant(ctx, func(t *tx) error {
+		var course uuid.UUID
+		err := t.pg.QueryRow(t.ctx, sql, id).Scan(&course)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if c, err = t.loadCourse(course, false); err != nil {
+			return err
+		}
+		return t.mayEdit(c, accessEdit)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get course to edit: %w", err)
+	}
+	return c, nil
+}
+
+// Mapping between generated outlines (package ai) and course structure.
+
+// CourseDraftFromAI is the draft of a generated course: its sections, lessons with
+// briefs and pages, quizzes with questions (each naming the chunk it came from), linked
+// in course order. title overrides the generated title when set. Text is trimmed and
+// titles are cut to the store's limits; what remains is validated when stored.
+func CourseDraftFromAI(c ai.Course, title string) CourseDraft {
+	name := clip(c.Title, 200)
+	if t := clip(title, 200); t != "" {
+		name = t
+	}
+	d := CourseDraft{Name: name, Tags: []string{}, Sections: SectionDraftsFromAI(c.Sections), LinkInOrder: true}
+	if a := clip(c.Annotation, 5000); a != "" {
+		d.Annotation = &a
+	}
+	seen := map[string]bool{}
+	for _, tag := range c.Tags {
+		tag = clip(strings.ToLower(tag), 64)
+		if tag != "" && !seen[tag] && len(d.Tags) < 20 {
+			seen[tag] = true
+			d.Tags = append(d.Tags, tag)
+		}
+	}
+	return d
+}
+
+// SectionDraftsFromAI is the drafts of generated sections.
+func SectionDraftsFromAI(in []ai.Section) []SectionDraft {
+	out := make([]SectionDraft, 0, len(in))
+	for _, s := range in {
+		sd := SectionDraft{Title: clip(s.Title, 200)}
+		for _, e := range s.Elements {
+			ed := ElementDraft{Kind: e.Kind, Title: clip(e.Title, 200), Brief: BriefFromAI(e.Brief)}
+			if e.Kind != ElementLesson {
+				ed.Brief = nil
+			}
+			for _, p := range e.Pages {
+				ed.Pages = append(ed.Pages, LessonPage{Title: clip(p.Title, 200), Body: p.Body})
+			}
+			for _, q := range e.Questions {
+				ed.Questions = append(ed.Questions, QuestionDraftFromAI(q))
+			}
+			sd.Elements = append(sd.Elements, ed)
+		}
+		out = append(out, sd)
+	}
+	return out
+}
+
+// QuestionDraftFromAI is the draft of a generated question.
+func QuestionDraftFromAI(q ai.Question) QuestionDraft {
+	d := QuestionDraft{Kind: q.Kind, Text: strings.TrimSpace(q.Text), SourceChunkID: q.SourceChunkID}
+	if d.Kind == "" {
+		d.Kind = QuestionSingle
+	}
+	for _, o := range q.Options {
+		d.Options = append(d.Options, OptionDraft{Text: clip(o.Text, 500), Correct: o.Correct})
+	}
+	return d
+}
+
+// BriefFromAI is the stored form of a generated brief (nil for nil); key points are
+// trimmed, empty ones dropped.
+func BriefFromAI(b *ai.Brief) *LessonBrief {
+	if b == nil {
+		return nil
+	}
+	out := &LessonBrief{Topic: clip(b.Topic, 200), Title: clip(b.Title, 200), Description: clip(b.Description, 5000),
+		TargetAudience: clip(b.TargetAudience, 500)}
+	for _, k := range b.KeyPoints {
+		if k = clip(k, 500); k != "" && len(out.KeyPoints) < 30 {
+			out.KeyPoints = append(out.KeyPoints, k)
+		}
+	}
+	return out
+}
+
+// AIBrief is a stored brief as the generator sees it.
+func AIBrief(b *LessonBrief) ai.Brief {
+	if b == nil {
+		return ai.Brief{KeyPoints: []string{}}
+	}
+	kp := append([]string{}, b.KeyPoints...)
+	return ai.Brief{Topic: b.Topic, Title: b.Title, Description: b.Description, KeyPoints: kp, TargetAudience: b.TargetAudience}
+}
+
+// AIQuestion is a stored question as the generator sees it.
+func AIQuestion(q QuizQuestion) ai.Question {
+	out := ai.Question{Kind: q.Kind, Text: q.Text, SourceChunkID: q.SourceChunkID}
+	for _, o := range q.Options {
+		out.Options = append(out.Options, ai.Option{Text: o.Text, Correct: o.Correct})
+	}
+	return out
+}
+
+// AICourse is a stored course as the generator sees it (titles, briefs, pages, questions).
+func AICourse(c *Course) ai.Course {
+	out := ai.Course{Title: c.Name, Tags: append([]string{}, c.Tags...)}
+	if c.Annotation != nil {
+		out.Annotation = *c.Annotation
+	}
+	for _, s := range c.Sections {
+		as := ai.Section{Title: s.Title}
+		for _, e := range s.Elements {
+			ae := ai.Element{Kind: e.Kind, Title: e.Title}
+			if e.Brief != nil {
+				b := AIBrief(e.Brief)
+				ae.Brief = &b
+			}
+			for _, p := range e.Pages {
+				ae.Pages = append(ae.Pages, ai.Page{Title: p.Title, Body: p.Body})
+			}
+			for _, q := range e.Questions {
+				ae.Questions = append(ae.Questions, AIQuestion(q))
+			}
+			as.Elements = append(as.Elements, ae)
+		}
+		out.Sections = append(out.Sections, as)
+	}
+	return out
+}
+
+// clip trims s and cuts it to at most n runes.
+func clip(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return strings.TrimSpace(string([]rune(s)[:n]))
+}

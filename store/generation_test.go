@@ -1,0 +1,265 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/learnd/learnd/ai"
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/typeid"
+)
+
+// genEnqueued records what a GenerationEnqueuer was asked to queue; with fail set it
+// refuses, which must roll the job's row back.
+type genEnqueued struct {
+	tenant string
+	id     uuid.UUID
+	fail   error
+}
+
+func (g *genEnqueued) enqueue(ctx context.Context, tx pgx.Tx, tenant string, id uuid.UUID) error {
+	g.tenant, g.id = tenant, id
+	return g.fail
+}
+
+// genOutline is a small valid generated course.
+func genOutline(chunk *uuid.UUID) ai.Course {
+	return ai.Course{Title: "  Generated course  ", Annotation: "About it.", Tags: []string{"Safety", "safety", " "}, Sections: []ai.Section{
+		{Title: "Module 1", Elements: []ai.Element{
+			{Kind: ai.KindLesson, Title: "Lesson 1", Brief: &ai.Brief{Topic: "T", Title: "Lesson 1", Description: "D", KeyPoints: []string{" one ", ""}, TargetAudience: "All"},
+				Pages: []ai.Page{{Title: "Page", Body: "Body"}}},
+		}},
+		{Title: "Final", Elements: []ai.Element{
+			{Kind: ai.KindQuiz, Title: "Final quiz", Questions: []ai.Question{
+				{Kind: ai.QuestionSingle, Text: "Q?", Options: []ai.Option{{Text: "A", Correct: true}, {Text: "B"}}, SourceChunkID: chunk},
+			}},
+		}},
+	}}
+}
+
+// TestGenerationLifecycle: a request is stored with its queue job in one transaction (a
+// failing enqueue stores nothing), is visible to its requester only, and runs as the
+// requester: start, complete (the course stored once, as a draft owned by the requester,
+// audited course.generate), and a second completion or a late failure changes nothing.
+func TestGenerationLifecycle(t *testing.T) {
+	t.Parallel()
+	st, conn := openWithConn(t)
+	ctx := as("t1", "", auth.RoleManager)
+	gens := st.Generations()
+	in := store.NewGenerationJob{Prompt: " Ladder safety ", Options: store.GenerationOptions{Modules: 2, Language: "en"}}
+
+	bad := &genEnqueued{fail: errors.New("queue down")}
+	if _, err := gens.Create(ctx, in, bad.enqueue); err == nil {
+		t.Fatal("create with a failing queue succeeded")
+	}
+	var rows int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM generation_jobs`).Scan(&rows); err != nil || rows != 0 {
+		t.Fatalf("rows after a failed enqueue = %d (%v), want 0", rows, err)
+	}
+
+	q := &genEnqueued{}
+	j, err := gens.Create(ctx, in, q.enqueue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := auth.FromContext(ctx)
+	if j.Status != store.GenerationQueued || j.Prompt != "Ladder safety" || j.RequestedBy != p.PersonID || j.Role != auth.RoleManager || q.tenant != "t1" || q.id != j.ID {
+		t.Fatalf("job = %+v, enqueued %s/%s", j, q.tenant, q.id)
+	}
+	if _, err := gens.Get(as("t1", "", auth.RoleAdmin), j.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("another user's get: %v, want ErrNotFound", err)
+	}
+	got, err := gens.Get(ctx, j.ID)
+	if err != nil || got.Options != in.Options {
+		t.Fatalf("get = %+v, %v", got, err)
+	}
+
+	// The worker: the requester's principal, capped at the role the user now holds.
+	if _, err := conn.Exec(context.Background(), `INSERT INTO users (tenant_id, id, name, email, role, status, created_at, updated_at)
+VALUES ('t1', $1, 'M', 'm@example.test', 'manager', 'active', now(), now())`, p.PersonID); err != nil {
+		t.Fatal(err)
+	}
+	wp, wj, err := gens.Principal(context.Background(), "t1", j.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wp.PersonID != p.PersonID || wp.Role != auth.RoleManager || !wp.Known || !wp.HasScope(auth.ScopeWrite) || wp.Surface != auth.SurfaceAPI || wj.ID != j.ID {
+		t.Errorf("worker principal = %+v", wp)
+	}
+	wctx := auth.WithPrincipal(context.Background(), wp)
+	started, err := gens.Start(wctx, j.ID, 1)
+	if err != nil || started.Status != store.GenerationRunning || started.StartedAt == nil || started.Attempts != 1 {
+		t.Fatalf("start = %+v, %v", started, err)
+	}
+	chunk := uuid.New()
+	c, err := gens.Complete(wctx, j.ID, store.CourseDraftFromAI(genOutline(&chunk), ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.OwnerID != p.PersonID || c.Status != store.CourseStatusDraft || c.Name != "Generated course" || len(c.Sections) != 2 {
+		t.Errorf("course = %+v", c)
+	}
+	if q := c.Sections[1].Elements[0].Questions[0]; q.SourceChunkID == nil || *q.SourceChunkID != chunk {
+		t.Errorf("question source = %v, want %s", q.SourceChunkID, chunk)
+	}
+	if len(c.Transitions) != 1 {
+		t.Errorf("transitions = %d, want 1 (linked in order)", len(c.Transitions))
+	}
+	done, err := gens.Get(ctx, j.ID)
+	if err != nil || done.Status != store.GenerationCompleted || done.CourseID == nil || *done.CourseID != c.ID || done.FinishedAt == nil {
+		t.Fatalf("completed job = %+v, %v", done, err)
+	}
+	var audits int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'course.generate' AND target_id = $1 AND actor_id = $2`,
+		typeid.Format(typeid.Course, c.ID), p.PersonID).Scan(&audits); err != nil || audits != 1 {
+		t.Errorf("course.generate audits = %d (%v)", audits, err)
+	}
+	if _, err := gens.Complete(wctx, j.ID, store.CourseDraftFromAI(genOutline(nil), "")); !errors.Is(err, store.ErrGenerationFinished) {
+		t.Errorf("second complete: %v, want ErrGenerationFinished", err)
+	}
+	if _, err := gens.Start(wctx, j.ID, 2); !errors.Is(err, store.ErrGenerationFinished) {
+		t.Errorf("start after completion: %v, want ErrGenerationFinished", err)
+	}
+	if err := gens.Fail(wctx, j.ID, "late"); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := gens.Get(ctx, j.ID); after.Status != store.GenerationCompleted || after.Error != nil {
+		t.Errorf("a late failure changed the completed job: %+v", after)
+	}
+	var courses int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM courses WHERE tenant_id = 't1'`).Scan(&courses); err != nil || courses != 1 {
+		t.Errorf("courses = %d (%v), want 1", courses, err)
+	}
+	if s, err := gens.SessionOf(ctx, c.ID); err != nil || s != nil {
+		t.Errorf("session of a prompt-only course = %v, %v", s, err)
+	}
+}
+
+// TestGenerationFailures: an invalid generated course is a ValidationError and stores
+// nothing; a failed job records its message; a banned requester's job cannot run; another
+// tenant cannot see or run the job.
+func TestGenerationFailures(t *testing.T) {
+	t.Parallel()
+	st, conn := openWithConn(t)
+	ctx := as("t1", "", auth.RoleAdmin)
+	gens := st.Generations()
+	q := &genEnqueued{}
+	j, err := gens.Create(ctx, store.NewGenerationJob{Prompt: "x"}, q.enqueue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := genOutline(nil)
+	bad.Sections[0].Elements[0].Questions = []ai.Question{{Kind: ai.QuestionSingle, Text: "Q", Options: []ai.Option{{Text: "only"}}}}
+	var ve *store.ValidationError
+	if _, err := gens.Complete(ctx, j.ID, store.CourseDraftFromAI(bad, "")); !errors.As(err, &ve) {
+		t.Fatalf("invalid draft: %v, want ValidationError", err)
+	}
+	if err := gens.Fail(ctx, j.ID, "the model is down"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := gens.Get(ctx, j.ID)
+	if err != nil || f.Status != store.GenerationFailed || f.Error == nil || *f.Error != "the model is down" || f.CourseID != nil {
+		t.Fatalf("failed job = %+v, %v", f, err)
+	}
+	var courses int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM courses`).Scan(&courses); err != nil || courses != 0 {
+		t.Errorf("courses = %d (%v), want 0", courses, err)
+	}
+
+	// A job the queue gave up on (its worker died on the last attempt) reads as failed.
+	j3, err := gens.Create(ctx, store.NewGenerationJob{Prompt: "abandoned"}, q.enqueue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gens.Start(ctx, j3.ID, 3); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := gens.Get(ctx, j3.ID); got.Status != store.GenerationRunning {
+		t.Fatalf("running job = %+v", got)
+	}
+	if _, err := conn.Exec(context.Background(), `INSERT INTO river_job (state, attempt, max_attempts, attempted_at, finalized_at, args, kind, queue)
+VALUES ('discarded', 3, 3, now(), now(), $1, 'generate_course', 'ai')`, `{"tenant_id":"t1","id":"`+j3.ID.String()+`"}`); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := gens.Get(ctx, j3.ID); got.Status != store.GenerationFailed || got.Error == nil || !strings.Contains(*got.Error, "abandoned") {
+		t.Errorf("abandoned job = %+v", got)
+	}
+
+	// A banned requester.
+	j2, err := gens.Create(ctx, store.NewGenerationJob{Prompt: "y"}, q.enqueue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := auth.FromContext(ctx)
+	if _, err := conn.Exec(context.Background(), `INSERT INTO users (tenant_id, id, name, email, role, status, banned_at, created_at, updated_at)
+VALUES ('t1', $1, 'B', 'b@example.test', 'admin', 'banned', now(), now(), now())`, p.PersonID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := gens.Principal(context.Background(), "t1", j2.ID); !errors.Is(err, store.ErrCourseAccess) {
+		t.Errorf("banned requester: %v, want ErrCourseAccess", err)
+	}
+	// Another tenant.
+	if _, _, err := gens.Principal(context.Background(), "t2", j2.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("other tenant: %v, want ErrNotFound", err)
+	}
+	if _, err := gens.Get(as("t2", "", auth.RoleOwner), j2.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("other tenant's get: %v, want ErrNotFound", err)
+	}
+	// Learners cannot queue.
+	if _, err := gens.Create(as("t1", "", auth.RoleLearner), store.NewGenerationJob{Prompt: "z"}, q.enqueue); !errors.Is(err, store.ErrCourseAccess) {
+		t.Errorf("learner create: %v, want ErrCourseAccess", err)
+	}
+}
+
+// TestGenerationValidate: the request rules.
+func TestGenerationValidate(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		in  store.NewGenerationJob
+		ptr string
+	}{
+		{store.NewGenerationJob{Prompt: " "}, "/prompt"},
+		{store.NewGenerationJob{Prompt: strings.Repeat("x", store.MaxGenerationPrompt+1)}, "/prompt"},
+		{store.NewGenerationJob{Prompt: "x", Options: store.GenerationOptions{Modules: 21}}, "/options/modules"},
+		{store.NewGenerationJob{Prompt: "x", Options: store.GenerationOptions{Language: "EN"}}, "/options/language"},
+		{store.NewGenerationJob{Prompt: "x", Options: store.GenerationOptions{Title: "  "}}, "/options/title"},
+	} {
+		var ve *store.ValidationError
+		if err := store.ValidateGeneration(c.in); !errors.As(err, &ve) || ve.Fields[0].Pointer != c.ptr {
+			t.Errorf("%+v: %v, want a ValidationError at %s", c.in.Options, err, c.ptr)
+		}
+	}
+	if err := store.ValidateGeneration(store.NewGenerationJob{Prompt: "ok", Options: store.GenerationOptions{Modules: 20, Language: "fr", Title: "T"}}); err != nil {
+		t.Errorf("valid request: %v", err)
+	}
+}
+
+// TestGenerationMapping: a generated outline maps to a draft (title override, trimmed and
+// de-duplicated tags, empty key points dropped) and a stored course back to an outline.
+func TestGenerationMapping(t *testing.T) {
+	t.Parallel()
+	d := store.CourseDraftFromAI(genOutline(nil), "Override")
+	if d.Name != "Override" || strings.Join(d.Tags, ",") != "safety" || !d.LinkInOrder || d.Annotation == nil || *d.Annotation != "About it." {
+		t.Errorf("draft = %+v", d)
+	}
+	if b := d.Sections[0].Elements[0].Brief; b == nil || strings.Join(b.KeyPoints, "|") != "one" {
+		t.Errorf("brief = %+v", b)
+	}
+	if d := store.CourseDraftFromAI(genOutline(nil), ""); d.Name != "Generated course" {
+		t.Errorf("name without override = %q", d.Name)
+	}
+	c := &store.Course{Name: "C", Tags: []string{"a"}, Sections: []store.CourseSection{{Title: "S", Elements: []store.CourseElement{
+		{Kind: store.ElementLesson, Title: "L", Brief: &store.LessonBrief{Topic: "T", KeyPoints: []string{"k"}}},
+		{Kind: store.ElementQuiz, Title: "Q", Questions: []store.QuizQuestion{{Kind: store.QuestionSingle, Text: "?", Options: []store.QuizOption{{ID: "o1", Text: "A", Correct: true}}}}},
+	}}}}
+	o := store.AICourse(c)
+	if o.Title != "C" || len(o.Sections) != 1 || o.Sections[0].Elements[0].Brief.Topic != "T" || !o.Sections[0].Elements[1].Questions[0].Options[0].Correct {
+		t.Errorf("outline = %+v", o)
+	}
+}
