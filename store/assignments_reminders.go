@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/learnd/learnd/typeid"
+)
+
+// asgReminderAudit is a reminder in the audit log.
+type asgReminderAudit struct {
+	CourseID    string   `json:"courseId"`
+	OverdueOnly bool     `json:"overdueOnly"`
+	UserIDs     []string `json:"userIds"`
+	Message     string   `json:"message,omitempty"`
+}
+
+// SendReminders mails a reminder about a course: with userIDs nil, to every active learner
+// whose assignment is overdue; otherwise to exactly those users, each of whom must hold an
+// uncompleted assignment of the course (a validation error names the others). It returns
+// the users reminded, and is audited.
+func (s *Store) SendReminders(ctx context.Context, courseID uuid.UUID, userIDs []uuid.UUID, message string) ([]uuid.UUID, error) {
+	var out []uuid.UUID
+	err := s.inTenant(ctx, func(t *tx) error {
+		var course string
+		err := t.pg.QueryRow(t.ctx, `SELECT name FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, courseID).Scan(&course)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		type target struct {
+			asgUser
+			due       *time.Time
+			completed bool
+		}
+		q := `SELECT u.id, u.name, u.email, u.status = 'banned', a.due_at, a.completed_at IS NOT NULL FROM assignments a
+JOIN users u ON u.tenant_id = learnd_tenant() AND u.id = a.user_id
+WHERE a.tenant_id = learnd_tenant() AND a.course_id = @course`
+		args := pgx.NamedArgs{"course": courseID, "now": now()}
+		if userIDs == nil {
+			q += ` AND a.completed_at IS NULL AND a.due_at < @now AND NOT coalesce(a.start_at > @now, false) AND u.status = 'active' ORDER BY lower(u.name), u.id`
+		} else {
+			q += ` AND a.user_id = ANY(@users)`
+			args["users"] = userIDs
+		}
+		rows, err := t.pg.Query(t.ctx, q, args)
+		if err != nil {
+			return err
+		}
+		var found []target
+		var r target
+		if _, err := pgx.ForEachRow(rows, []any{&r.ID, &r.Name, &r.Email, &r.Banned, &r.due, &r.completed}, func() error {
+			found = append(found, r)
+			return nil
+		}); err != nil {
+			return err
+		}
+		targets := found
+		if userIDs != nil {
+			byID := make(map[uuid.UUID]target, len(found))
+			for _, f := range found {
+				byID[f.ID] = f
+			}
+			v := &ValidationError{}
+			targets = targets[:0:0]
+			for i, id := range userIDs {
+				f, ok := byID[id]
+				switch {
+				case !ok:
+					v.add("/userIds/"+itoa(i), "the user is not assigned this course")
+				case f.completed:
+					v.add("/userIds/"+itoa(i), "the user has completed this course")
+				case f.Banned:
+					v.add("/userIds/"+itoa(i), "the user is banned")
+				default:
+					targets = append(targets, f)
+				}
+			}
+			if err := v.err(); err != nil {
+				return err
+			}
+		}
+		for _, tg := range targets {
+			if err := t.enqueueMail(asgReminderMail(tg.asgUser, course, tg.due, message)); err != nil {
+				return err
+			}
+			out = append(out, tg.ID)
+		}
+		return t.audit("course.remind", "course", typeid.Format(typeid.Course, courseID), nil,
+			asgReminderAudit{CourseID: typeid.Format(typeid.Course, courseID), OverdueOnly: userIDs == nil, UserIDs: asgFormatIDs(typeid.Person, out), Message: message})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("send reminders: %w", err)
+	}
+	return out, nil
+}
+
+func asgReminderMail(u asgUser, course string, dueAt *time.Time, message string) Mail {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello %s,\n\nThis is a reminder to complete the course %q.\n", u.Name, course)
+	if dueAt != nil {
+		if dueAt.Before(now()) {
+			fmt.Fprintf(&b, "It was due on %s.\n", asgMailDate(*dueAt))
+		} else {
+			fmt.Fprintf(&b, "It is due by %s.\n", asgMailDate(*dueAt))
+		}
+	}
+	if message != "" {
+		fmt.Fprintf(&b, "\n%s\n", message)
+	}
+	return Mail{Kind: "reminder", To: u.Email, Subject: "Reminder: " + course, Body: b.String()}
+}

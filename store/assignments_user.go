@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/learnd/learnd/typeid"
+)
+
+// AssignInput assigns one course to one user.
+type AssignInput struct {
+	CourseID, UserID uuid.UUID
+	DueAt, StartAt   *time.Time
+}
+
+func asgCheckDates(v *ValidationError, startAt, dueAt *time.Time) {
+	if startAt != nil && dueAt != nil && !dueAt.After(*startAt) {
+		v.add("/dueAt", "must be later than startAt")
+	}
+}
+
+// AssignUser assigns a published course to an active user. Assigning again is a no-op that
+// returns the existing assignment with created false. A new assignment is audited and
+// mails the learner a notice.
+func (s *Store) AssignUser(ctx context.Context, in AssignInput) (Assignment, bool, error) {
+	var out Assignment
+	created := false
+	err := s.inTenant(ctx, func(t *tx) error {
+		c, err := t.asgCourseToAssign(in.CourseID)
+		if err != nil {
+			return err
+		}
+		users, err := t.asgUsers([]uuid.UUID{in.UserID})
+		if err != nil {
+			return err
+		}
+		v := &ValidationError{}
+		asgCheckUsers(v, users, []uuid.UUID{in.UserID}, func(int) string { return "/userId" })
+		asgCheckDates(v, in.StartAt, in.DueAt)
+		if err := v.err(); err != nil {
+			return err
+		}
+		n := asgNew{id: uuid.Must(uuid.NewV7()), user: in.UserID, course: in.CourseID, startAt: in.StartAt, dueAt: in.DueAt}
+		ts := now()
+		tag, err := t.pg.Exec(t.ctx, `INSERT INTO assignments (tenant_id, id, user_id, course_id, due_at, start_at, assigned_by, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (tenant_id, user_id, course_id) DO NOTHING`,
+			t.p.TenantID, n.id, n.user, n.course, n.dueAt, n.startAt, t.asgActor(), ts)
+		if err != nil {
+			return err
+		}
+		if created = tag.RowsAffected() == 1; created {
+			if err := t.audit("assignment.create", "assignment", typeid.Format(typeid.Assignment, n.id), nil, n.audit()); err != nil {
+				return err
+			}
+			if err := t.enqueueMail(asgNoticeMail(users[in.UserID], c.Name, in.StartAt, in.DueAt)); err != nil {
+				return err
+			}
+		}
+		list, err := t.asgQuery("AND a.user_id = @user AND a.course_id = @course", pgx.NamedArgs{"user": in.UserID, "course": in.CourseID})
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			return fmt.Errorf("assignment of %s to %s vanished", in.CourseID, in.UserID)
+		}
+		out = list[0]
+		return nil
+	})
+	if err != nil {
+		return Assignment{}, false, fmt.Errorf("assign user: %w", err)
+	}
+	return out, created, nil
+}
+
+// actor is the caller's person id for *_by columns (nil when unknown).
+func (t *tx) asgActor() *uuid.UUID {
+	if t.p.PersonID == uuid.Nil {
+		return nil
+	}
+	id := t.p.PersonID
+	return &id
+}
