@@ -20,6 +20,7 @@ import (
 	"github.com/learnd/learnd/server"
 	"github.com/learnd/learnd/server/explorer"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/tools"
 )
 
 func serveCmd() *cobra.Command {
@@ -27,11 +28,13 @@ func serveCmd() *cobra.Command {
 		Use:   "serve",
 		Short: "Serve the learnd API (migrating the database first unless LEARND_MIGRATE_ON_START=false)",
 		Long: `Serve the learnd API on LEARND_ADDR (default :8080): the REST API under /api,
-the explorer at /docs, /openapi.json, /healthz, /readyz and /metrics, and the
-background job workers (mail delivery; LEARND_JOB_WORKERS, LEARND_SMTP_URL,
-LEARND_MAIL_FROM; AI course generation: LEARND_LLM_URL, LEARND_LLM_MODEL,
-LEARND_LLM_API_KEY, LEARND_AI_JOB_TIMEOUT, LEARND_JOB_RESCUE_AFTER; source-material
-embeddings: LEARND_EMBEDDINGS_URL, LEARND_EMBEDDINGS_MODEL, LEARND_EMBEDDINGS_API_KEY).
+MCP over streamable HTTP at /mcp (authenticated by an API key: X-MCP-Key or
+Authorization: Bearer lk_…), the explorer at /docs, /openapi.json, /healthz, /readyz
+and /metrics, and the background job workers (mail delivery; LEARND_JOB_WORKERS,
+LEARND_SMTP_URL, LEARND_MAIL_FROM; AI course generation: LEARND_LLM_URL,
+LEARND_LLM_MODEL, LEARND_LLM_API_KEY, LEARND_AI_JOB_TIMEOUT, LEARND_JOB_RESCUE_AFTER;
+source-material embeddings: LEARND_EMBEDDINGS_URL, LEARND_EMBEDDINGS_MODEL,
+LEARND_EMBEDDINGS_API_KEY).
 Stops gracefully on SIGINT or SIGTERM: the HTTP server first, then the workers (each
 within LEARND_SHUTDOWN_TIMEOUT).`,
 		Args: cobra.NoArgs,
@@ -119,6 +122,12 @@ func serve(ctx context.Context, cfg config) error {
 		RateLimit: server.RateLimit{RPS: cfg.RateLimitRPS, Burst: cfg.RateLimitBurst},
 		Generator: gen, EnqueueGeneration: jr.EnqueueGeneration,
 	}
+	// MCP over streamable HTTP at /mcp: its tools call this same API in-process.
+	var mcpHandler *tools.HTTPHandler
+	scfg.MCP = func(api http.Handler) http.Handler {
+		mcpHandler = tools.NewHTTPHandler(tools.HTTPConfig{API: api, Version: buildVersion(), Logger: log})
+		return mcpHandler
+	}
 	var demo []demoToken
 	if cfg.Dev {
 		if scfg.DevClientSecret, err = cfg.devClientSecret(); err != nil {
@@ -140,6 +149,9 @@ func serve(ctx context.Context, cfg config) error {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: cfg.ReadHeaderTimeout, ErrorLog: nil}
+	if mcpHandler != nil {
+		srv.RegisterOnShutdown(mcpHandler.Close) // MCP event streams would hold Shutdown up
+	}
 	log.Info("serving", "addr", ln.Addr().String(), "dev", cfg.Dev)
 	if cfg.Dev {
 		printBanner(os.Stdout, publicURL(cfg, ln.Addr()), demo, scfg.DevClientSecret)

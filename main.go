@@ -1,6 +1,7 @@
 // Command learnd is the learnd multi-tenant learning-and-development platform API:
 // `learnd serve` runs the HTTP API, `learnd migrate` applies the database migrations,
-// `learnd token` mints a development JWT, `learnd seed` loads the demo tenant.
+// `learnd token` mints a development JWT, `learnd seed` loads the demo tenant, `learnd mcp`
+// serves the MCP tools over stdio for desktop agents.
 package main
 
 import (
@@ -18,7 +19,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), migrateCmd(), tokenCmd(), seedCmd(), tenantCmd())
+	root.AddCommand(serveCmd(), migrateCmd(), tokenCmd(), seedCmd(), tenantCmd(), mcpCmd())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "learnd:", err)
 		os.Exit(1)

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # make test: every test against a throwaway PostgreSQL (found or started like make run),
 # with the headless browser the explorer test drives and the programs the source-material
-# tests run (antiword, tesseract).
+# tests run (antiword, tesseract), and the MCP Inspector CLI the MCP test drives.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pg.sh
 pg_for_test
 bash scripts/ensure-browser.sh
 bash scripts/ensure-tools.sh
+bash scripts/ensure-inspector.sh
 mkdir -p .artifacts
 export LEARND_ARTIFACTS="$(pwd)/.artifacts"
 go test -count=1 -timeout 20m ./... "$@"

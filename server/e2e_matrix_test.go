@@ -381,6 +381,7 @@ var matrixRules = map[string]matrixRule{
 	"createKey": {write: true, self: true},
 	"revokeKey": {write: true, self: true},
 	"getTenant": {self: true},
+	"getMe":     {self: true},
 	// Courses, structure, chains.
 	"findCourses":            {perm: auth.PermCourseView},
 	"getCourse":              {self: true}, // course_view, or assigned to the caller (the fixture assigns it)

@@ -37,6 +37,9 @@ type Config struct {
 	// workers run the generator. Without them the AI endpoints answer 500.
 	Generator         ai.Generator
 	EnqueueGeneration store.GenerationEnqueuer
+	// MCP, when set, serves MCP over streamable HTTP at MCPPath with the handler it builds
+	// (mcp.go); learnd serve sets it to the tools package's handler.
+	MCP MCPMount
 }
 
 // Server implements the generated strict server interface.
@@ -95,16 +98,19 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(headAsGet)
 	e.Binder = jsonBinder{}
-	e.Use(requestID(), s.accessLog(), s.recoverer(), newMetrics(cfg.Registry, st), bodyLimit(cfg.BodyLimit))
-	e.Use(s.authenticate, rateLimiter(cfg.RateLimit), s.keyRateLimit, validator.middleware, s.idempotency)
+	e.Use(requestID(), s.accessLog(), s.recoverer(), newMetrics(cfg.Registry, st), bodyLimits(cfg.BodyLimit))
+	e.Use(apiOnly(s.authenticate, rateLimiter(cfg.RateLimit), s.keyRateLimit, validator.middleware, s.idempotency)...)
 
 	registerOps(e, st, cfg.Registry, spec)
 	explorer.Register(e, explorer.Config{SpecURL: "/openapi.json", Title: "learnd API explorer", DemoTokens: cfg.DemoTokens})
 	api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
+	mountMCP(e, cfg.MCP)
 	return e, nil
 }
 
-// publicPath reports whether a path needs no bearer token.
+// publicPath reports whether a path needs no bearer token. Everything outside /api is
+// public here, /mcp included: it authenticates API keys itself (and the API middleware
+// skips it anyway, see apiOnly).
 func publicPath(path string) bool {
 	switch path {
 	case "/api/v1/auth/token", "/.well-known/jwks.json":

@@ -1,4 +1,11 @@
-// Package tools will hold learnd's MCP server: one tool per tool of seed 003, each a thin
-// call through the generated SDK (gen/sdk), never touching the store. It arrives with the
-// MCP issue; the directory exists now so the layout of DESIGN.md is stable.
+// Package tools is learnd's MCP server: one tool per tool of seed 003, each a thin call
+// through the generated SDK (gen/sdk) to the /api/v2 endpoint the seed names, never
+// touching the store. The API enforces permissions; this package adds only what is
+// MCP-specific: which tools a key sees (its licence and scopes, from GET /api/v2/me),
+// input checks before any call, the seed's error strings, compact structured results
+// with a text rendering, and the X-Learnd-Surface: mcp header that marks every request
+// so the audit log says surface mcp.
+//
+// Tools register themselves from init functions with Register; New builds the server a
+// key gets, with exactly the tools that key may call.
 package tools

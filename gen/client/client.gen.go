@@ -376,6 +376,45 @@ func (e GroupKind) Valid() bool {
 	}
 }
 
+// Defines values for Permission.
+const (
+	PermissionAuditView   Permission = "audit_view"
+	PermissionCommonStat  Permission = "common_stat"
+	PermissionCourseEdit  Permission = "course_edit"
+	PermissionCourseView  Permission = "course_view"
+	PermissionGroupAssign Permission = "group_assign"
+	PermissionUserAssign  Permission = "user_assign"
+	PermissionUserBan     Permission = "user_ban"
+	PermissionUserEdit    Permission = "user_edit"
+	PermissionUserView    Permission = "user_view"
+)
+
+// Valid indicates whether the value is a known member of the Permission enum.
+func (e Permission) Valid() bool {
+	switch e {
+	case PermissionAuditView:
+		return true
+	case PermissionCommonStat:
+		return true
+	case PermissionCourseEdit:
+		return true
+	case PermissionCourseView:
+		return true
+	case PermissionGroupAssign:
+		return true
+	case PermissionUserAssign:
+		return true
+	case PermissionUserBan:
+		return true
+	case PermissionUserEdit:
+		return true
+	case PermissionUserView:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for QuestionType.
 const (
 	QuestionTypeBoolean        QuestionType = "boolean"
@@ -2732,10 +2771,44 @@ type LessonPage struct {
 // LessonPages Content pages, in order (at most 100).
 type LessonPages = []LessonPage
 
+// Me The authenticated caller, its licence and permissions.
+type Me struct {
+	// AppId The application id of the token or key; null when none.
+	AppId nullable.Nullable[string] `json:"appId"`
+
+	// Email Your email address; null without a user row.
+	Email nullable.Nullable[string] `json:"email"`
+
+	// KeyId The API key the request was made with (`key_…`); null for a JWT not exchanged for a key.
+	KeyId   nullable.Nullable[string] `json:"keyId"`
+	Licence TenantLicence             `json:"licence"`
+
+	// Name Your name; null without a user row.
+	Name nullable.Nullable[string] `json:"name"`
+
+	// Permissions The permissions your role grants, in the order of the permission list.
+	Permissions []Permission `json:"permissions"`
+
+	// Role A role within the tenant, highest first: owner › admin › manager › learner.
+	Role UserRole `json:"role"`
+
+	// Scopes The scopes granted to the request.
+	Scopes []APIKeyScope `json:"scopes"`
+
+	// TenantId Your tenant's id.
+	TenantId string `json:"tenantId"`
+
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId UserID `json:"userId"`
+}
+
 // Metadata Arbitrary key-value metadata for app-specific extensions.
 //
 // Example: {"cost_center":"CC-1042"}
 type Metadata map[string]interface{}
+
+// Permission A permission a role grants.
+type Permission string
 
 // PersonID A person id (`per_…`); the legacy `per-<uuid>` form is accepted on input.
 type PersonID = string
@@ -5978,6 +6051,20 @@ type ClientInterface interface {
 	// Corresponds with DELETE /api/v2/keys/{keyId} (the `RevokeKey` operationId).
 	RevokeKey(ctx context.Context, keyId APIKeyID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetMe Get the caller
+	//
+	// Who the request is authenticated as: your user (`userId`, `name`, `email`; name and
+	// email are null for a caller without a user row, such as an external identity
+	// provider's token), your `role`, `tenantId`, the API key (`keyId`, null for a JWT not
+	// exchanged for a key), the `scopes` granted, the `appId` of the token, your tenant's
+	// `licence` (`tier`, `mcpAccess`, `mcpAiAccess`) and the `permissions` your role grants
+	// (owners and admins: all nine; managers: `user_view`, `user_assign`, `group_assign`,
+	// `course_view`, `course_edit`, `common_stat`; learners: none). Any authenticated
+	// caller with the `read` scope.
+	//
+	// Corresponds with GET /api/v2/me (the `GetMe` operationId).
+	GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetStatisticsActivity Learner activity per day
 	//
 	// Active learners and completions per UTC day of the window (the `activity` scope of
@@ -8844,6 +8931,30 @@ func (c *Client) CreateKey(ctx context.Context, body CreateKeyJSONRequestBody, r
 // Corresponds with DELETE /api/v2/keys/{keyId} (the `RevokeKey` operationId).
 func (c *Client) RevokeKey(ctx context.Context, keyId APIKeyID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRevokeKeyRequest(c.Server, keyId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMe Get the caller
+//
+// Who the request is authenticated as: your user (`userId`, `name`, `email`; name and
+// email are null for a caller without a user row, such as an external identity
+// provider's token), your `role`, `tenantId`, the API key (`keyId`, null for a JWT not
+// exchanged for a key), the `scopes` granted, the `appId` of the token, your tenant's
+// `licence` (`tier`, `mcpAccess`, `mcpAiAccess`) and the `permissions` your role grants
+// (owners and admins: all nine; managers: `user_view`, `user_assign`, `group_assign`,
+// `course_view`, `course_edit`, `common_stat`; learners: none). Any authenticated
+// caller with the `read` scope.
+//
+// Corresponds with GET /api/v2/me (the `GetMe` operationId).
+func (c *Client) GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMeRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -13924,6 +14035,33 @@ func NewRevokeKeyRequest(server string, keyId APIKeyID) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetMeRequest constructs an http.Request for the GetMe method
+func NewGetMeRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/me")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetStatisticsActivityRequest constructs an http.Request for the GetStatisticsActivity method
 func NewGetStatisticsActivityRequest(server string, params *GetStatisticsActivityParams) (*http.Request, error) {
 	var err error
@@ -16536,6 +16674,22 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with DELETE /api/v2/keys/{keyId} (the `RevokeKey` operationId).
 	RevokeKeyWithResponse(ctx context.Context, keyId APIKeyID, reqEditors ...RequestEditorFn) (*RevokeKeyResponse, error)
+
+	// GetMeWithResponse Get the caller
+	//
+	// Who the request is authenticated as: your user (`userId`, `name`, `email`; name and
+	// email are null for a caller without a user row, such as an external identity
+	// provider's token), your `role`, `tenantId`, the API key (`keyId`, null for a JWT not
+	// exchanged for a key), the `scopes` granted, the `appId` of the token, your tenant's
+	// `licence` (`tier`, `mcpAccess`, `mcpAiAccess`) and the `permissions` your role grants
+	// (owners and admins: all nine; managers: `user_view`, `user_assign`, `group_assign`,
+	// `course_view`, `course_edit`, `common_stat`; learners: none). Any authenticated
+	// caller with the `read` scope.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/me (the `GetMe` operationId).
+	GetMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMeResponse, error)
 
 	// GetStatisticsActivityWithResponse Learner activity per day
 	//
@@ -25093,6 +25247,89 @@ func (r RevokeKeyResponse) ContentType() string {
 	return ""
 }
 
+// GetMeResponse401Headers the declared response headers of an HTTP 401 response for GetMe
+type GetMeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetMeResponse429Headers the declared response headers of an HTTP 429 response for GetMe
+type GetMeResponse429Headers struct {
+	RetryAfter *int
+}
+
+type GetMeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Me
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetMeResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetMeResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMeResponse) GetJSON200() *Me {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetMeResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetMeResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetMeResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetMeResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetStatisticsActivityResponse401Headers the declared response headers of an HTTP 401 response for GetStatisticsActivity
 type GetStatisticsActivityResponse401Headers struct {
 	WWWAuthenticate *string
@@ -29052,6 +29289,28 @@ func (c *ClientWithResponses) RevokeKeyWithResponse(ctx context.Context, keyId A
 		return nil, err
 	}
 	return ParseRevokeKeyResponse(rsp)
+}
+
+// GetMeWithResponse Get the caller
+//
+// Who the request is authenticated as: your user (`userId`, `name`, `email`; name and
+// email are null for a caller without a user row, such as an external identity
+// provider's token), your `role`, `tenantId`, the API key (`keyId`, null for a JWT not
+// exchanged for a key), the `scopes` granted, the `appId` of the token, your tenant's
+// `licence` (`tier`, `mcpAccess`, `mcpAiAccess`) and the `permissions` your role grants
+// (owners and admins: all nine; managers: `user_view`, `user_assign`, `group_assign`,
+// `course_view`, `course_edit`, `common_stat`; learners: none). Any authenticated
+// caller with the `read` scope.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/me (the `GetMe` operationId).
+func (c *ClientWithResponses) GetMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMeResponse, error) {
+	rsp, err := c.GetMe(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMeResponse(rsp)
 }
 
 // GetStatisticsActivityWithResponse Learner activity per day
@@ -37524,6 +37783,83 @@ func ParseRevokeKeyResponse(rsp *http.Response) (*RevokeKeyResponse, error) {
 		response.Headers401 = &headers
 	case rsp.StatusCode == 429:
 		var headers RevokeKeyResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetMeResponse parses an HTTP response from a GetMeWithResponse call
+func ParseGetMeResponse(rsp *http.Response) (*GetMeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Me
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetMeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetMeResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -28,6 +28,8 @@ type LMSGroup struct {
 	Groups *LMSGroups
 	// Keys is the keys resource.
 	Keys *LMSKeys
+	// Me is the me resource.
+	Me *LMSMe
 	// Progress is the progress resource.
 	Progress *LMSProgress
 	// SourceMaterials is the sourceMaterials resource.
@@ -50,6 +52,7 @@ func newLMSGroup(raw *client.ClientWithResponses) *LMSGroup {
 		Courses:         &LMSCourses{raw: raw},
 		Groups:          &LMSGroups{raw: raw},
 		Keys:            &LMSKeys{raw: raw},
+		Me:              &LMSMe{raw: raw},
 		Progress:        &LMSProgress{raw: raw},
 		SourceMaterials: &LMSSourceMaterials{raw: raw},
 		Statistics:      &LMSStatistics{raw: raw},
@@ -1710,6 +1713,41 @@ func (rs *LMSKeys) All(ctx context.Context, params *client.ListKeysParams) iter.
 			p.PageToken = &tok
 		}
 	}
+}
+
+// LMSMe is the me resource of the lms group: Get.
+type LMSMe struct {
+	raw *client.ClientWithResponses
+}
+
+// Get — Get the caller.
+//
+// Who the request is authenticated as: your user (`userId`, `name`, `email`; name and
+// email are null for a caller without a user row, such as an external identity
+// provider's token), your `role`, `tenantId`, the API key (`keyId`, null for a JWT not
+// exchanged for a key), the `scopes` granted, the `appId` of the token, your tenant's
+// `licence` (`tier`, `mcpAccess`, `mcpAiAccess`) and the `permissions` your role grants
+// (owners and admins: all nine; managers: `user_view`, `user_assign`, `group_assign`,
+// `course_view`, `course_edit`, `common_stat`; learners: none). Any authenticated
+// caller with the `read` scope.
+//
+// GET /api/v2/me (operation getMe).
+func (rs *LMSMe) Get(ctx context.Context) (*client.Me, error) {
+	rsp, err := rs.raw.GetMe(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseGetMeResponse(rsp)
+	if err != nil {
+		return nil, decodeError("getMe", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("getMe", res.HTTPResponse)
+	}
+	return res.JSON200, nil
 }
 
 // LMSProgress is the progress resource of the lms group: Get, Record.

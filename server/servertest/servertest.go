@@ -55,6 +55,9 @@ type Options struct {
 	// (jobs.DefaultGenerationTimeout when zero).
 	Generator         ai.Generator
 	GenerationTimeout time.Duration
+	// MCP serves MCP at /mcp (server.Config.MCP), e.g. tools.Mount(tools.HTTPConfig{});
+	// nil: no /mcp.
+	MCP server.MCPMount
 }
 
 // Start runs a server for the test; it is stopped at cleanup.
@@ -126,7 +129,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 	e, err := server.New(server.Config{
 		Dev: true, DevClientSecret: DevClientSecret, PageTokenKey: []byte("servertest page token key, 32+ bytes long"),
 		BodyLimit: o.BodyLimit, Logger: o.Logger, RateLimit: o.RateLimit,
-		Generator: o.Generator, EnqueueGeneration: enqueueGen,
+		Generator: o.Generator, EnqueueGeneration: enqueueGen, MCP: o.MCP,
 	}, st, iss, ver)
 	if err != nil {
 		t.Fatalf("servertest: server: %v", err)

@@ -1,0 +1,443 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/jsonschema-go/jsonschema"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/learnd/learnd/gen/client"
+	"github.com/learnd/learnd/typeid"
+)
+
+// Limits of the report tools (seed 003 and the API).
+const (
+	complianceDefault  = 50
+	complianceMax      = 250
+	leaderboardDefault = 10
+	leaderboardMax     = 50
+	auditDefault       = 50
+	auditMax           = 250
+	certificatesMax    = 100
+)
+
+func init() {
+	Register(Spec{
+		Kind: KindRead,
+		Tool: mcp.Tool{
+			Name: "get_compliance_status",
+			Description: "The flagship audit tool. Returns compliance breakdown for one course: who's assigned, who's done, " +
+				"who's overdue, completion percentages. Optionally scoped to one group. Totals cover everyone; the user " +
+				"rows are paged (pass nextPageToken as pageToken). Needs common_stat.",
+			Annotations: ReadOnly("Get compliance status"),
+		},
+		Schema: func(s *jsonschema.Schema) {
+			SetRange(s, "limit", 1, complianceMax)
+			SetDefault(s, "limit", complianceDefault)
+			SetEnum(s, "status", assignmentStatuses...)
+		},
+	}, getComplianceStatus)
+	Register(Spec{
+		Kind: KindRead,
+		Tool: mcp.Tool{
+			Name: "list_certificates",
+			Description: "All certificates earned by one user, with issue dates and (when set) expiry dates. Useful for " +
+				"recertification planning: expiringWithin keeps those expiring within that many days. Needs user_view " +
+				"(anyone may list their own).",
+			Annotations: ReadOnly("List certificates"),
+		},
+		Schema: func(s *jsonschema.Schema) { SetRange(s, "expiringWithin", 1, 3650) },
+	}, listCertificates)
+	Register(Spec{
+		Kind: KindRead,
+		Tool: mcp.Tool{
+			Name: "get_statistics",
+			Description: "High-level analytics — overall engagement, publishing rate, course-creation activity, insights, " +
+				"tag breakdowns. The window defaults to the last 30 days (insights are always current). For per-course " +
+				"or per-user numbers prefer get_compliance_status or list_assignments. Needs common_stat.",
+			Annotations: ReadOnly("Get statistics"),
+		},
+		Schema: func(s *jsonschema.Schema) {
+			SetEnum(s, "scope", statisticsScopes...)
+		},
+	}, getStatistics)
+	Register(Spec{
+		Kind: KindRead,
+		Tool: mcp.Tool{
+			Name:        "get_leaderboard",
+			Description: "Top learners by points/completion this period (the last 30 days unless from/to are given). Needs common_stat.",
+			Annotations: ReadOnly("Get the leaderboard"),
+		},
+		Schema: func(s *jsonschema.Schema) {
+			SetRange(s, "limit", 1, leaderboardMax)
+			SetDefault(s, "limit", leaderboardDefault)
+		},
+	}, getLeaderboard)
+	Register(Spec{
+		Kind: KindRead,
+		Tool: mcp.Tool{
+			Name: "get_audit_log",
+			Description: "Read the platform audit log with optional filters, newest first. Use for security investigations, " +
+				"compliance questions, and inspecting actions taken by other MCP agents (surface \"mcp\"). Pages with " +
+				"limit and offset. Needs audit_view (owners and admins).",
+			Annotations: ReadOnly("Read the audit log"),
+		},
+		Schema: func(s *jsonschema.Schema) {
+			SetRange(s, "limit", 1, auditMax)
+			SetDefault(s, "limit", auditDefault)
+			SetRange(s, "offset", 0, 1_000_000)
+		},
+	}, getAuditLog)
+}
+
+// dateInput checks an optional "ISO date or YYYY-MM-DD" input and returns it for the API
+// (nil when absent).
+func dateInput(field string, v *string) (*string, error) {
+	if v == nil || strings.TrimSpace(*v) == "" {
+		return nil, nil
+	}
+	s := strings.TrimSpace(*v)
+	if _, err := time.Parse(time.DateOnly, s); err == nil {
+		return &s, nil
+	}
+	if _, err := time.Parse(time.RFC3339, s); err == nil {
+		return &s, nil
+	}
+	return nil, Invalid("%s must be an ISO date-time (2026-03-01T09:00:00Z) or a date YYYY-MM-DD (got %q)", field, clip(s, 40))
+}
+
+// window is a statistics window.
+type window struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+func toWindow(w client.StatisticsWindow) window { return window{From: Time(w.From), To: Time(w.To)} }
+
+func (w window) String() string { return w.From + " – " + w.To }
+
+// --- get_compliance_status
+
+type complianceIn struct {
+	CourseID  string  `json:"courseId" jsonschema:"Course to check compliance against (crs_…, e.g. the OSHA refresher; from find_course)."`
+	GroupID   *string `json:"groupId,omitempty" jsonschema:"Optional: scope to one group of users (grp_…)."`
+	Status    *string `json:"status,omitempty" jsonschema:"Optional. Only users in this status: scheduled, assigned, in_progress, completed or overdue."`
+	Limit     int     `json:"limit,omitempty" jsonschema:"Max user rows (default 50, max 250)."`
+	PageToken *string `json:"pageToken,omitempty" jsonschema:"Optional. The nextPageToken of a previous call, for more user rows."`
+}
+
+type complianceTotals struct {
+	Assigned   int `json:"assigned"`
+	Completed  int `json:"completed"`
+	InProgress int `json:"inProgress"`
+	NotStarted int `json:"notStarted"`
+	Overdue    int `json:"overdue"`
+	Scheduled  int `json:"scheduled"`
+}
+
+func toTotals(t client.ComplianceTotals) complianceTotals {
+	return complianceTotals{Assigned: t.Assigned, Completed: t.Completed, InProgress: t.InProgress,
+		NotStarted: t.NotStarted, Overdue: t.Overdue, Scheduled: t.Scheduled}
+}
+
+type complianceUser struct {
+	UserID      string   `json:"userId"`
+	Name        string   `json:"name"`
+	Email       string   `json:"email"`
+	Status      string   `json:"status"`
+	DueAt       *string  `json:"dueAt,omitempty"`
+	CompletedAt *string  `json:"completedAt,omitempty"`
+	Score       *float64 `json:"score,omitempty"`
+}
+
+type complianceOut struct {
+	CourseID      string           `json:"courseId"`
+	CourseName    string           `json:"courseName"`
+	GroupID       *string          `json:"groupId,omitempty"`
+	CompletionPct float64          `json:"completionPct"`
+	Totals        complianceTotals `json:"totals"`
+	Users         []complianceUser `json:"users"`
+	NextPageToken *string          `json:"nextPageToken,omitempty"`
+}
+
+func (c complianceOut) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Compliance for %s (%s)", c.CourseName, c.CourseID)
+	if c.GroupID != nil {
+		fmt.Fprintf(&b, ", group %s", *c.GroupID)
+	}
+	t := c.Totals
+	fmt.Fprintf(&b, ": %.1f%% complete — %d assigned: %d completed, %d in progress, %d not started, %d overdue, %d scheduled",
+		c.CompletionPct, t.Assigned, t.Completed, t.InProgress, t.NotStarted, t.Overdue, t.Scheduled)
+	for _, u := range c.Users {
+		fmt.Fprintf(&b, "\n- %s <%s> (%s): %s", u.Name, u.Email, u.UserID, u.Status)
+		if u.DueAt != nil {
+			b.WriteString(", due " + *u.DueAt)
+		}
+		if u.CompletedAt != nil {
+			b.WriteString(", completed " + *u.CompletedAt)
+		}
+		if u.Score != nil {
+			fmt.Fprintf(&b, ", score %.0f", *u.Score)
+		}
+	}
+	writeMore(&b, c.NextPageToken)
+	return b.String()
+}
+
+func getComplianceStatus(ctx context.Context, env *Env, in complianceIn) (complianceOut, error) {
+	courseID, err := ID("courseId", typeid.Course, in.CourseID)
+	if err != nil {
+		return complianceOut{}, err
+	}
+	p := &client.GetComplianceStatusParams{Limit: &in.Limit}
+	if in.GroupID != nil && *in.GroupID != "" {
+		g, err := ID("groupId", typeid.Group, *in.GroupID)
+		if err != nil {
+			return complianceOut{}, err
+		}
+		p.GroupId = &g
+	}
+	if in.Status != nil {
+		p.Status = Ptr(client.ComplianceStatus(*in.Status))
+	}
+	if p.PageToken, err = pageToken(in.PageToken); err != nil {
+		return complianceOut{}, err
+	}
+	r, err := env.API.LMS.Statistics.Compliance(ctx, courseID, p)
+	if err != nil {
+		return complianceOut{}, err
+	}
+	out := complianceOut{
+		CourseID: r.CourseId, CourseName: r.CourseName, GroupID: r.GroupId, CompletionPct: r.CompletionPct,
+		Totals: toTotals(r.Totals), Users: make([]complianceUser, 0, len(r.Users)),
+	}
+	for _, u := range r.Users {
+		out.Users = append(out.Users, complianceUser{
+			UserID: u.UserId, Name: u.Name, Email: u.Email, Status: string(u.Status),
+			DueAt: TimePtr(u.DueAt), CompletedAt: TimePtr(u.CompletedAt), Score: u.Score,
+		})
+	}
+	if r.HasMore {
+		out.NextPageToken = r.NextPageToken
+	}
+	return out, nil
+}
+
+// --- list_certificates
+
+type certificatesIn struct {
+	UserID         string `json:"userId" jsonschema:"User whose certificates to list (per_…)."`
+	ExpiringWithin *int   `json:"expiringWithin,omitempty" jsonschema:"Optional. Only certificates expiring within this many days from now (and not expired yet), e.g. 90."`
+}
+
+type certificateBrief struct {
+	ID         string  `json:"id"`
+	Number     string  `json:"number"`
+	CourseID   string  `json:"courseId"`
+	CourseName string  `json:"courseName"`
+	IssuedAt   string  `json:"issuedAt"`
+	ExpiresAt  *string `json:"expiresAt,omitempty"`
+	Expired    bool    `json:"expired"`
+}
+
+type certificateList struct {
+	UserID       string             `json:"userId"`
+	Certificates []certificateBrief `json:"certificates"`
+	// Omitted counts the certificates beyond the first 100 (newest first as the API lists them).
+	Omitted int `json:"omitted,omitempty"`
+}
+
+func (l certificateList) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %s for %s", len(l.Certificates)+l.Omitted, plural(len(l.Certificates)+l.Omitted, "certificate", "certificates"), l.UserID)
+	for _, c := range l.Certificates {
+		fmt.Fprintf(&b, "\n- %s (%s): no. %s, issued %s", c.CourseName, c.CourseID, c.Number, c.IssuedAt)
+		switch {
+		case c.Expired:
+			b.WriteString(", EXPIRED " + *c.ExpiresAt)
+		case c.ExpiresAt != nil:
+			b.WriteString(", expires " + *c.ExpiresAt)
+		default:
+			b.WriteString(", no expiry")
+		}
+	}
+	if l.Omitted > 0 {
+		fmt.Fprintf(&b, "\n(%d more not shown; narrow with expiringWithin)", l.Omitted)
+	}
+	return b.String()
+}
+
+func listCertificates(ctx context.Context, env *Env, in certificatesIn) (certificateList, error) {
+	id, err := ID("userId", typeid.Person, in.UserID)
+	if err != nil {
+		return certificateList{}, err
+	}
+	r, err := env.API.LMS.Certificates.List(ctx, id, &client.ListUserCertificatesParams{ExpiringWithin: in.ExpiringWithin})
+	if err != nil {
+		return certificateList{}, err
+	}
+	out := certificateList{UserID: id, Certificates: make([]certificateBrief, 0, min(len(r.Data), certificatesMax))}
+	for i, c := range r.Data {
+		if i == certificatesMax {
+			out.Omitted = len(r.Data) - certificatesMax
+			break
+		}
+		cb := certificateBrief{ID: c.Id, Number: c.Number, CourseID: c.CourseId, CourseName: c.CourseName,
+			IssuedAt: Time(c.IssuedAt), ExpiresAt: TimePtr(c.ExpiresAt), Expired: c.Expired}
+		if cb.Expired && cb.ExpiresAt == nil { // not expected; keep the text honest
+			cb.ExpiresAt = Ptr("unknown date")
+		}
+		out.Certificates = append(out.Certificates, cb)
+	}
+	return out, nil
+}
+
+// --- get_leaderboard
+
+type leaderboardIn struct {
+	Limit int     `json:"limit,omitempty" jsonschema:"Top N learners (default 10, max 50)."`
+	From  *string `json:"from,omitempty" jsonschema:"Optional. ISO date or YYYY-MM-DD — start of the period (default: 30 days before to)."`
+	To    *string `json:"to,omitempty" jsonschema:"Optional. ISO date or YYYY-MM-DD — end of the period, inclusive (default: now)."`
+}
+
+type leader struct {
+	Rank        int    `json:"rank"`
+	UserID      string `json:"userId"`
+	Name        string `json:"name"`
+	Points      int    `json:"points"`
+	Completions int    `json:"completions"`
+}
+
+type leaderboardOut struct {
+	Window  window   `json:"window"`
+	Leaders []leader `json:"leaders"`
+}
+
+func (l leaderboardOut) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Top %d %s, %s", len(l.Leaders), plural(len(l.Leaders), "learner", "learners"), l.Window)
+	for _, e := range l.Leaders {
+		fmt.Fprintf(&b, "\n%d. %s (%s): %d points, %d %s", e.Rank, e.Name, e.UserID, e.Points, e.Completions, plural(e.Completions, "completion", "completions"))
+	}
+	return b.String()
+}
+
+func getLeaderboard(ctx context.Context, env *Env, in leaderboardIn) (leaderboardOut, error) {
+	from, err := dateInput("from", in.From)
+	if err != nil {
+		return leaderboardOut{}, err
+	}
+	to, err := dateInput("to", in.To)
+	if err != nil {
+		return leaderboardOut{}, err
+	}
+	r, err := env.API.LMS.Statistics.Leaders(ctx, &client.GetLeaderboardParams{Limit: &in.Limit, From: from, To: to})
+	if err != nil {
+		return leaderboardOut{}, err
+	}
+	out := leaderboardOut{Window: toWindow(r.Window), Leaders: make([]leader, 0, len(r.Data))}
+	for _, e := range r.Data {
+		out.Leaders = append(out.Leaders, leader{Rank: e.Rank, UserID: e.UserId, Name: e.Name, Points: e.Points, Completions: e.Completions})
+	}
+	return out, nil
+}
+
+// --- get_audit_log
+
+type auditIn struct {
+	Author         *string `json:"author,omitempty" jsonschema:"Optional. Filter by acting user (per_…)."`
+	From           *string `json:"from,omitempty" jsonschema:"Optional. ISO date or YYYY-MM-DD — start of window."`
+	To             *string `json:"to,omitempty" jsonschema:"Optional. ISO date or YYYY-MM-DD — end of window (a date includes that whole day)."`
+	Limit          int     `json:"limit,omitempty" jsonschema:"Max results (default 50, max 250)."`
+	Offset         int     `json:"offset,omitempty" jsonschema:"Pagination offset (default 0)."`
+	IncludeChanges bool    `json:"includeChanges,omitempty" jsonschema:"Optional. Include each entry's before/after values (larger output)."`
+}
+
+type auditEntry struct {
+	ID         string  `json:"id"`
+	CreatedAt  string  `json:"createdAt"`
+	Action     string  `json:"action"`
+	Surface    string  `json:"surface"`
+	ActorID    *string `json:"actorId,omitempty"`
+	KeyID      *string `json:"keyId,omitempty"`
+	AppID      *string `json:"appId,omitempty"`
+	TargetType string  `json:"targetType"`
+	TargetID   *string `json:"targetId,omitempty"`
+	Before     any     `json:"before,omitempty"`
+	After      any     `json:"after,omitempty"`
+}
+
+type auditOut struct {
+	Entries []auditEntry `json:"entries"`
+	Total   int          `json:"total"`
+	Offset  int          `json:"offset"`
+	// NextOffset is the offset of the next page, when there is one.
+	NextOffset *int `json:"nextOffset,omitempty"`
+}
+
+func (a auditOut) Text() string {
+	var b strings.Builder
+	if len(a.Entries) == 0 {
+		fmt.Fprintf(&b, "No audit entries (of %d matching)", a.Total)
+	} else {
+		fmt.Fprintf(&b, "Audit entries %d–%d of %d", a.Offset+1, a.Offset+len(a.Entries), a.Total)
+	}
+	for _, e := range a.Entries {
+		fmt.Fprintf(&b, "\n- %s %s via %s", e.CreatedAt, e.Action, e.Surface)
+		if e.ActorID != nil {
+			b.WriteString(" by " + *e.ActorID)
+		}
+		if e.KeyID != nil {
+			b.WriteString(" (key " + *e.KeyID + ")")
+		}
+		b.WriteString(" on " + e.TargetType)
+		if e.TargetID != nil {
+			b.WriteString(" " + *e.TargetID)
+		}
+	}
+	if a.NextOffset != nil {
+		fmt.Fprintf(&b, "\nMore: pass offset %d.", *a.NextOffset)
+	}
+	return b.String()
+}
+
+func getAuditLog(ctx context.Context, env *Env, in auditIn) (auditOut, error) {
+	p := &client.GetAuditLogParams{Limit: &in.Limit, Offset: &in.Offset}
+	if in.Author != nil && *in.Author != "" {
+		id, err := ID("author", typeid.Person, *in.Author)
+		if err != nil {
+			return auditOut{}, err
+		}
+		p.FieldsAuthor = &id
+	}
+	var err error
+	if p.FieldsCreatedAtFrom, err = dateInput("from", in.From); err != nil {
+		return auditOut{}, err
+	}
+	if p.FieldsCreatedAtTo, err = dateInput("to", in.To); err != nil {
+		return auditOut{}, err
+	}
+	r, err := env.API.LMS.Audit.List(ctx, p)
+	if err != nil {
+		return auditOut{}, err
+	}
+	out := auditOut{Entries: make([]auditEntry, 0, len(r.Data)), Total: r.Total, Offset: r.Offset}
+	for _, e := range r.Data {
+		ae := auditEntry{
+			ID: e.Id, CreatedAt: Time(e.CreatedAt), Action: e.Action, Surface: string(e.Surface),
+			ActorID: e.ActorId, KeyID: e.KeyId, AppID: e.AppId, TargetType: e.TargetType, TargetID: e.TargetId,
+		}
+		if in.IncludeChanges {
+			ae.Before, ae.After = e.Before, e.After
+		}
+		out.Entries = append(out.Entries, ae)
+	}
+	if r.HasMore {
+		out.NextOffset = Ptr(r.Offset + len(r.Data))
+	}
+	return out, nil
+}

@@ -1,0 +1,132 @@
+package tools
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// ServeStdio serves the MCP server of cfg.Key over stdin and stdout (newline-delimited
+// JSON-RPC) until the client closes stdin or ctx ends; nothing else may write to stdout.
+// Desktop agents start it as `learnd mcp`, with LocalFiles true: there the server runs
+// on the user's machine, so upload_source_material reads the path the user names. A key
+// the API refuses, or a licence with mcpAccess none, is an *AccessError before the
+// protocol starts. log (nil: none) says when serving starts; it must not write to stdout.
+func ServeStdio(ctx context.Context, cfg Config, log *slog.Logger) error {
+	srv, err := New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if log != nil {
+		log.Info("mcp: serving over stdio", "url", cfg.APIURL, "version", cfg.Version)
+	}
+	err = srv.Run(ctx, &mcp.StdioTransport{})
+	if errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
+		return nil
+	}
+	return err
+}
+
+// inProcessURL is the API's base URL for an inProcessClient: requests never leave the
+// process, so the host only has to be well formed.
+const inProcessURL = "http://learnd.internal"
+
+// inProcessClient returns an http.Client whose requests api serves in this process, as
+// if they had arrived over the network: learnd serve hands its MCP tools' API calls to
+// its own Echo application this way, so each call runs the API's whole middleware chain
+// (request id, access log, authentication, rate limits, validation, idempotency) and is
+// audited like any other request. from is the MCP client's request: its remote address
+// and forwarding headers go with every call, so the API's logs and per-address limits
+// see the real client.
+func inProcessClient(api http.Handler, from *http.Request) *http.Client {
+	t := &inProcess{api: api, remoteAddr: "127.0.0.1:0"}
+	if from != nil {
+		t.remoteAddr = from.RemoteAddr
+		for _, h := range []string{"X-Forwarded-For", "X-Real-Ip"} {
+			if v := from.Header.Values(h); len(v) > 0 {
+				if t.forwarded == nil {
+					t.forwarded = http.Header{}
+				}
+				t.forwarded[h] = append([]string(nil), v...)
+			}
+		}
+	}
+	return &http.Client{Transport: t}
+}
+
+// inProcess is an http.RoundTripper serving requests with a handler.
+type inProcess struct {
+	api        http.Handler
+	remoteAddr string
+	forwarded  http.Header
+}
+
+func (t *inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		defer req.Body.Close()
+	}
+	if err := req.Context().Err(); err != nil {
+		return nil, err
+	}
+	r := req.Clone(req.Context())
+	if r.Body == nil {
+		r.Body = http.NoBody
+	}
+	r.RemoteAddr = t.remoteAddr
+	r.RequestURI = r.URL.RequestURI()
+	if r.Host == "" {
+		r.Host = r.URL.Host
+	}
+	r.Proto, r.ProtoMajor, r.ProtoMinor = "HTTP/1.1", 1, 1
+	for k, v := range t.forwarded {
+		r.Header[k] = append([]string(nil), v...)
+	}
+	w := &recorder{header: http.Header{}}
+	t.api.ServeHTTP(w, r)
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	return &http.Response{
+		Status:     fmt.Sprintf("%d %s", w.status, http.StatusText(w.status)),
+		StatusCode: w.status,
+		Proto:      "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:        w.sent,
+		Body:          io.NopCloser(bytes.NewReader(w.body.Bytes())),
+		ContentLength: int64(w.body.Len()),
+		Request:       req,
+	}, nil
+}
+
+// recorder is the http.ResponseWriter of an in-process request: it keeps the status, the
+// headers as they were when it was written, and the body.
+type recorder struct {
+	header http.Header
+	sent   http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (w *recorder) Header() http.Header { return w.header }
+
+func (w *recorder) WriteHeader(status int) {
+	if w.status != 0 {
+		return
+	}
+	w.status, w.sent = status, w.header.Clone()
+}
+
+func (w *recorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.body.Write(b)
+}
+
+// Flush lets handlers that flush (streaming responses) write here too.
+func (w *recorder) Flush() {}

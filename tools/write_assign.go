@@ -1,0 +1,373 @@
+package tools
+
+// The assignment write tools of seed 003: assign_training (one course to one learner),
+// bulk_assign (courses to a group, one API call per course) and assign_chain (a learning
+// path to users and groups).
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/jsonschema-go/jsonschema"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/learnd/learnd/gen/client"
+	"github.com/learnd/learnd/gen/sdk"
+	"github.com/learnd/learnd/typeid"
+)
+
+// Bounds of the list inputs of the assignment tools (the API's own limits).
+const (
+	bulkMaxCourses = 50
+	chainMaxUsers  = 500
+	chainMaxGroups = 50
+)
+
+func init() {
+	Register(Spec{
+		Kind: KindWrite,
+		Tool: mcp.Tool{
+			Name: "assign_training",
+			Description: "Assign one course to one learner. Idempotent — re-assigning the same user is a no-op " +
+				"(the result says alreadyAssigned). For bulk operations use bulk_assign instead. The course must be " +
+				"published. Needs user_assign.",
+			Annotations: Additive("Assign training", true),
+		},
+	}, assignTraining)
+	Register(Spec{
+		Kind: KindWrite,
+		Tool: mcp.Tool{
+			Name: "bulk_assign",
+			Description: "Assign multiple courses to a whole group at once. Use for onboarding bundles or compliance " +
+				"pushes. Members who join the group later get the courses too; members who already hold a course keep " +
+				"their assignment. Reports the outcome per course. Needs group_assign.",
+			Annotations: Additive("Assign courses to a group", true),
+		},
+		Schema: func(s *jsonschema.Schema) { SetItems(s, "courseIds", 1, bulkMaxCourses) },
+	}, bulkAssign)
+	Register(Spec{
+		Kind: KindWrite,
+		Tool: mcp.Tool{
+			Name: "assign_chain",
+			Description: "Assign an entire course chain (an ordered learning path) to users or groups. The caller must " +
+				"own the chain (per-chain ownership rule). Give userIds, groupIds or both. Each chain course unlocks " +
+				"when the one before it is completed. Needs user_assign and ownership of the chain.",
+			Annotations: Additive("Assign a learning path", true),
+		},
+		Schema: func(s *jsonschema.Schema) {
+			SetItems(s, "userIds", 0, chainMaxUsers)
+			SetItems(s, "groupIds", 0, chainMaxGroups)
+		},
+	}, assignChain)
+}
+
+// assignmentOut is one assignment, as assign_training and extend_deadline report it.
+type assignmentOut struct {
+	ID         string  `json:"id"`
+	CourseID   string  `json:"courseId"`
+	CourseName string  `json:"courseName"`
+	UserID     string  `json:"userId"`
+	UserName   string  `json:"userName"`
+	Status     string  `json:"status"`
+	AssignedAt string  `json:"assignedAt"`
+	DueAt      *string `json:"dueAt,omitempty"`
+	StartAt    *string `json:"startAt,omitempty"`
+	ChainID    *string `json:"chainId,omitempty"`
+	// AlreadyAssigned: assign_training found the user already holding the course and
+	// changed nothing.
+	AlreadyAssigned bool   `json:"alreadyAssigned"`
+	Message         string `json:"message"`
+}
+
+func toAssignmentOut(a *client.Assignment) assignmentOut {
+	return assignmentOut{ID: a.Id, CourseID: a.CourseId, CourseName: a.CourseName, UserID: a.UserId, UserName: a.UserName,
+		Status: string(a.Status), AssignedAt: Time(a.AssignedAt), DueAt: TimePtr(a.DueAt), StartAt: TimePtr(a.StartAt), ChainID: a.ChainId}
+}
+
+func (o assignmentOut) Text() string {
+	var b strings.Builder
+	b.WriteString(o.Message)
+	fmt.Fprintf(&b, "\n%s: “%s” (%s) for %s (%s), status %s", o.ID, o.CourseName, o.CourseID, o.UserName, o.UserID, o.Status)
+	if o.DueAt != nil {
+		b.WriteString(", due " + *o.DueAt)
+	} else {
+		b.WriteString(", no deadline")
+	}
+	if o.StartAt != nil {
+		b.WriteString(", starts " + *o.StartAt)
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+type assignTrainingIn struct {
+	CourseID string `json:"courseId" jsonschema:"Course to assign."`
+	UserID   string `json:"userId" jsonschema:"Learner to assign to."`
+	DueAt    *int64 `json:"dueAt,omitempty" jsonschema:"Unix timestamp (seconds) when the assignment is due. Omit for no deadline."`
+	StartAt  *int64 `json:"startAt,omitempty" jsonschema:"Unix timestamp for scheduled future assignment. Omit to assign immediately."`
+}
+
+func assignTraining(ctx context.Context, env *Env, in assignTrainingIn) (assignmentOut, error) {
+	courseID, err := ID("courseId", typeid.Course, in.CourseID)
+	if err != nil {
+		return assignmentOut{}, err
+	}
+	userID, err := ID("userId", typeid.Person, in.UserID)
+	if err != nil {
+		return assignmentOut{}, err
+	}
+	due, err := UnixTimePtr("dueAt", in.DueAt)
+	if err != nil {
+		return assignmentOut{}, err
+	}
+	start, err := UnixTimePtr("startAt", in.StartAt)
+	if err != nil {
+		return assignmentOut{}, err
+	}
+	if due != nil && start != nil && !due.After(*start) {
+		return assignmentOut{}, Invalid("dueAt must be later than startAt")
+	}
+	// The raw client, because the status tells a new assignment (201) from one the user
+	// already held (200), which the SDK method returns alike.
+	rsp, err := env.API.Raw().AssignCourseToUser(ctx, courseID, client.AssignUserRequest{UserId: userID, DueAt: due, StartAt: start})
+	if err != nil {
+		return assignmentOut{}, err
+	}
+	res, err := client.ParseAssignCourseToUserResponse(rsp)
+	if err != nil {
+		return assignmentOut{}, fmt.Errorf("assign training: read the answer: %w", err)
+	}
+	var a *client.Assignment
+	switch rsp.StatusCode {
+	case http.StatusCreated:
+		a = res.JSON201
+	case http.StatusOK:
+		a = res.JSON200
+	default:
+		return assignmentOut{}, rawAPIError(rsp, res.Body)
+	}
+	if a == nil {
+		return assignmentOut{}, fmt.Errorf("assign training: %d answer without an assignment", rsp.StatusCode)
+	}
+	out := toAssignmentOut(a)
+	if rsp.StatusCode == http.StatusOK {
+		out.AlreadyAssigned = true
+		out.Message = fmt.Sprintf("Already assigned: %s already holds this course; nothing changed.", a.UserName)
+		if due != nil || start != nil {
+			out.Message += " The existing assignment keeps its dates (use extend_deadline to push its deadline back)."
+		}
+	} else {
+		out.Message = fmt.Sprintf("Assigned “%s” to %s; they were mailed a notice.", a.CourseName, a.UserName)
+	}
+	return out, nil
+}
+
+// rawAPIError is the *sdk.Error of a non-2xx answer read through the raw client (body is
+// the answer's body, already read), so that the core maps it like the SDK's own errors.
+func rawAPIError(rsp *http.Response, body []byte) error {
+	e := &sdk.Error{StatusCode: rsp.StatusCode, Body: body, Header: rsp.Header}
+	if v := strings.TrimSpace(rsp.Header.Get("Retry-After")); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
+			e.RetryAfter = time.Duration(n) * time.Second
+		} else if t, err := http.ParseTime(v); err == nil {
+			e.RetryAfter = max(time.Until(t), 0)
+		}
+	}
+	if mt, _, err := mime.ParseMediaType(rsp.Header.Get("Content-Type")); err == nil && mt == "application/problem+json" {
+		var p client.Problem
+		if json.Unmarshal(body, &p) == nil {
+			e.Problem = &p
+		}
+	}
+	return e
+}
+
+type bulkAssignIn struct {
+	GroupID   string   `json:"groupId" jsonschema:"Group whose members get the assignments."`
+	CourseIDs []string `json:"courseIds" jsonschema:"One or more courses to assign."`
+	DueAt     *int64   `json:"dueAt,omitempty" jsonschema:"Unix-timestamp deadline applied to ALL assignments."`
+}
+
+// bulkCourseOut is the outcome of one course of a bulk_assign.
+type bulkCourseOut struct {
+	CourseID        string  `json:"courseId"`
+	Assigned        int     `json:"assigned"`
+	AlreadyAssigned int     `json:"alreadyAssigned"`
+	Skipped         int     `json:"skipped,omitempty"`
+	Error           *string `json:"error,omitempty"`
+}
+
+type bulkAssignOut struct {
+	GroupID         string          `json:"groupId"`
+	DueAt           *string         `json:"dueAt,omitempty"`
+	Assigned        int             `json:"assigned"`
+	AlreadyAssigned int             `json:"alreadyAssigned"`
+	Failed          int             `json:"failed"`
+	Courses         []bulkCourseOut `json:"courses"`
+}
+
+func (o bulkAssignOut) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Group %s: %d new %s, %d already held", o.GroupID, o.Assigned, plural(o.Assigned, "assignment", "assignments"), o.AlreadyAssigned)
+	if o.DueAt != nil {
+		b.WriteString(", due " + *o.DueAt)
+	}
+	if o.Failed > 0 {
+		fmt.Fprintf(&b, "; %d of %d %s failed", o.Failed, len(o.Courses), plural(len(o.Courses), "course", "courses"))
+	}
+	b.WriteString(".")
+	for _, c := range o.Courses {
+		if c.Error != nil {
+			fmt.Fprintf(&b, "\n- %s: failed — %s", c.CourseID, *c.Error)
+			continue
+		}
+		fmt.Fprintf(&b, "\n- %s: %d assigned, %d already held", c.CourseID, c.Assigned, c.AlreadyAssigned)
+		if c.Skipped > 0 {
+			fmt.Fprintf(&b, ", %d banned skipped", c.Skipped)
+		}
+	}
+	return b.String()
+}
+
+func bulkAssign(ctx context.Context, env *Env, in bulkAssignIn) (bulkAssignOut, error) {
+	groupID, err := ID("groupId", typeid.Group, in.GroupID)
+	if err != nil {
+		return bulkAssignOut{}, err
+	}
+	courses, err := IDs("courseIds", typeid.Course, in.CourseIDs, 1)
+	if err != nil {
+		return bulkAssignOut{}, err
+	}
+	if err := distinctIDs("courseIds", courses); err != nil {
+		return bulkAssignOut{}, err
+	}
+	due, err := UnixTimePtr("dueAt", in.DueAt)
+	if err != nil {
+		return bulkAssignOut{}, err
+	}
+	out := bulkAssignOut{GroupID: groupID, DueAt: TimePtr(due), Courses: make([]bulkCourseOut, 0, len(courses))}
+	var errs []error
+	for _, c := range courses {
+		if err := ctx.Err(); err != nil {
+			return bulkAssignOut{}, err
+		}
+		res, err := env.API.LMS.Assignments.AssignGroups(ctx, c, client.AssignGroupsRequest{Groups: []client.GroupID{groupID}, DueAt: due})
+		if err != nil {
+			errs = append(errs, err)
+			out.Courses = append(out.Courses, bulkCourseOut{CourseID: c, Error: Ptr(ErrorText(err))})
+			out.Failed++
+			continue
+		}
+		co := bulkCourseOut{CourseID: c, Assigned: res.Assigned, AlreadyAssigned: res.AlreadyAssigned}
+		for _, g := range res.Groups {
+			co.Skipped += g.Skipped
+		}
+		out.Courses = append(out.Courses, co)
+		out.Assigned += res.Assigned
+		out.AlreadyAssigned += res.AlreadyAssigned
+	}
+	// Every course failed the same way (no permission, an unknown group): one tool error
+	// says it best. Mixed outcomes are reported per course.
+	if len(errs) == len(courses) && sameErrorText(errs) {
+		return bulkAssignOut{}, errs[0]
+	}
+	return out, nil
+}
+
+// sameErrorText reports whether every error maps to the same tool error text.
+func sameErrorText(errs []error) bool {
+	for _, err := range errs[1:] {
+		if ErrorText(err) != ErrorText(errs[0]) {
+			return false
+		}
+	}
+	return true
+}
+
+// distinctIDs rejects a list of ids naming one twice.
+func distinctIDs(field string, ids []string) error {
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if seen[id] {
+			return Invalid("%s lists %s more than once", field, id)
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+type assignChainIn struct {
+	ChainID  string   `json:"chainId" jsonschema:"Course-chain ID."`
+	UserIDs  []string `json:"userIds,omitempty" jsonschema:"Users to assign the chain to."`
+	GroupIDs []string `json:"groupIds,omitempty" jsonschema:"Groups to assign the chain to."`
+	DueAt    *int64   `json:"dueAt,omitempty" jsonschema:"Unix-timestamp deadline for the whole chain."`
+}
+
+type assignChainOut struct {
+	ChainID         string   `json:"chainId"`
+	CourseIDs       []string `json:"courseIds"`
+	UsersReached    int      `json:"usersReached"`
+	Assigned        int      `json:"assigned"`
+	AlreadyAssigned int      `json:"alreadyAssigned"`
+	DueAt           *string  `json:"dueAt,omitempty"`
+}
+
+func (o assignChainOut) Text() string {
+	s := fmt.Sprintf("Chain %s (%d %s) assigned to %d %s: %d new %s, %d already held",
+		o.ChainID, len(o.CourseIDs), plural(len(o.CourseIDs), "course", "courses"), o.UsersReached, plural(o.UsersReached, "user", "users"),
+		o.Assigned, plural(o.Assigned, "assignment", "assignments"), o.AlreadyAssigned)
+	if o.DueAt != nil {
+		s += ", due " + *o.DueAt
+	}
+	return s + ". Each course unlocks when the one before it is completed."
+}
+
+func assignChain(ctx context.Context, env *Env, in assignChainIn) (assignChainOut, error) {
+	chainID, err := ID("chainId", typeid.Chain, in.ChainID)
+	if err != nil {
+		return assignChainOut{}, err
+	}
+	if len(in.UserIDs) == 0 && len(in.GroupIDs) == 0 {
+		return assignChainOut{}, Invalid("give userIds, groupIds or both: whom to assign the chain to")
+	}
+	users, err := IDs("userIds", typeid.Person, in.UserIDs, 0)
+	if err != nil {
+		return assignChainOut{}, err
+	}
+	groups, err := IDs("groupIds", typeid.Group, in.GroupIDs, 0)
+	if err != nil {
+		return assignChainOut{}, err
+	}
+	if err := distinctIDs("userIds", users); err != nil {
+		return assignChainOut{}, err
+	}
+	if err := distinctIDs("groupIds", groups); err != nil {
+		return assignChainOut{}, err
+	}
+	due, err := UnixTimePtr("dueAt", in.DueAt)
+	if err != nil {
+		return assignChainOut{}, err
+	}
+	body := client.AssignChainRequest{DueAt: due}
+	if len(users) > 0 {
+		body.Users = &users
+	}
+	if len(groups) > 0 {
+		body.Groups = &groups
+	}
+	res, err := env.API.LMS.Assignments.AssignChain(ctx, chainID, body)
+	if err != nil {
+		return assignChainOut{}, err
+	}
+	if res.CourseIds == nil {
+		res.CourseIds = []string{}
+	}
+	return assignChainOut{ChainID: res.ChainId, CourseIDs: res.CourseIds, UsersReached: len(res.Users), Assigned: res.Assigned,
+		AlreadyAssigned: res.AlreadyAssigned, DueAt: TimePtr(res.DueAt)}, nil
+}
