@@ -627,7 +627,8 @@ func outlineQuestionsOn(lang string, secs []ai.Section, n int, focus func(sec in
 				opts := []ai.Option{{Text: truncate(point, ai.MaxOption), Correct: true}}
 				for k := 1; k < len(ls) && len(opts) < 4; k++ {
 					o := ls[(li+k)%len(ls)]
-					if o.sec == l.sec || len(o.points) == 0 {
+					// Distractors come from other modules; a one-module outline uses its other lessons.
+					if o.sec == l.sec && len(secs) > 1 || len(o.points) == 0 {
 						continue
 					}
 					opts = append(opts, ai.Option{Text: truncate(o.points[(round+k)%len(o.points)], ai.MaxOption)})

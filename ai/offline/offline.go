@@ -94,7 +94,10 @@ func (g *Generator) fromPrompt(ctx context.Context, req ai.CourseRequest) (ai.Co
 	}
 	outl := outline(r, lang, n, tmplAudience)
 	perModule := lessonsPerModule(r, len(outl))
-	if perModule == 0 {
+	switch {
+	case perModule == 0 && len(outl) == 1:
+		perModule = 2 // a one-module outline needs two lessons for a quiz to ask about
+	case perModule == 0:
 		perModule = 1
 	}
 

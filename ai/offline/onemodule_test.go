@@ -1,0 +1,23 @@
+package offline_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/learnd/learnd/ai"
+	"github.com/learnd/learnd/ai/offline"
+)
+
+func TestOfflineOneModuleOutline(t *testing.T) {
+	t.Parallel()
+	c, err := offline.New().Course(context.Background(), ai.CourseRequest{Prompt: "Fire safety basics for office staff", Options: ai.Options{Modules: 1}})
+	if err != nil {
+		t.Fatalf("one module: %v", err)
+	}
+	if err := ai.ValidateCourse(c); err != nil {
+		t.Fatalf("invalid course: %v", err)
+	}
+	if len(c.Sections) != 2 || len(c.Sections[1].Elements) != 1 || len(c.Sections[1].Elements[0].Questions) == 0 {
+		t.Fatalf("want 1 module and a final quiz with questions, got %+v", c.Sections)
+	}
+}
