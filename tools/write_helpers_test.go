@@ -178,25 +178,13 @@ func (w *wrWorld) count(query string, args ...any) int {
 // wrCall calls a tool; a protocol error fails the test.
 func wrCall(t *testing.T, cs *mcp.ClientSession, name string, args map[string]any) *mcp.CallToolResult {
 	t.Helper()
-	res, err := cs.CallTool(wrCtx(t), &mcp.CallToolParams{Name: name, Arguments: args})
-	if err != nil {
-		t.Fatalf("call %s: %v", name, err)
-	}
-	return res
+	return coreCall(t, cs, name, args)
 }
 
 // wrText is a result's text content.
 func wrText(t *testing.T, res *mcp.CallToolResult) string {
 	t.Helper()
-	var b strings.Builder
-	for _, c := range res.Content {
-		tc, ok := c.(*mcp.TextContent)
-		if !ok {
-			t.Fatalf("content %T, want text", c)
-		}
-		b.WriteString(tc.Text)
-	}
-	return b.String()
+	return coreText(t, res)
 }
 
 // wrOK calls a tool that must succeed and decodes its structured content into a T; it
