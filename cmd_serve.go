@@ -116,8 +116,13 @@ func serve(ctx context.Context, cfg config) error {
 	}
 	defer ver.Close(context.Background())
 
+	proxies, err := cfg.trustedProxies()
+	if err != nil {
+		return err
+	}
 	scfg := server.Config{
-		Dev: cfg.Dev, PageTokenKey: cfg.pageTokenKey(iss), BodyLimit: cfg.BodyLimit,
+		TrustedProxies: proxies,
+		Dev:            cfg.Dev, PageTokenKey: cfg.pageTokenKey(iss), BodyLimit: cfg.BodyLimit,
 		TokenTTL: cfg.TokenTTL, Logger: log,
 		RateLimit: server.RateLimit{RPS: cfg.RateLimitRPS, Burst: cfg.RateLimitBurst},
 		Generator: gen, EnqueueGeneration: jr.EnqueueGeneration,

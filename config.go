@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -43,6 +44,7 @@ type config struct {
 	BodyLimit         string        `env:"LEARND_BODY_LIMIT" envDefault:"1M"`
 	RateLimitRPS      float64       `env:"LEARND_RATE_LIMIT_RPS" envDefault:"100"`
 	RateLimitBurst    int           `env:"LEARND_RATE_LIMIT_BURST" envDefault:"200"`
+	TrustedProxies    []string      `env:"LEARND_TRUSTED_PROXIES" envSeparator:","`
 	DBMaxConns        int           `env:"LEARND_DB_MAX_CONNS" envDefault:"20"`
 	MigrateOnStart    bool          `env:"LEARND_MIGRATE_ON_START" envDefault:"true"`
 	LogLevel          string        `env:"LEARND_LOG_LEVEL" envDefault:"info"`
@@ -93,6 +95,31 @@ func loadConfig() (config, error) {
 
 // embedder embeds source-material chunks and retrieval queries (store.SetEmbedder): the
 // OpenAI-compatible endpoint LEARND_EMBEDDINGS_URL when set, else the local embedder.
+// trustedProxies parses LEARND_TRUSTED_PROXIES: CIDRs (or single addresses) of the proxies
+// whose X-Forwarded-For names the client.
+func (c config) trustedProxies() ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, s := range c.TrustedProxies {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if !strings.Contains(s, "/") {
+			if ip := net.ParseIP(s); ip != nil && ip.To4() != nil {
+				s += "/32"
+			} else {
+				s += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(s)
+		if err != nil {
+			return nil, fmt.Errorf("LEARND_TRUSTED_PROXIES: %q is not a CIDR or an address", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
 func (c config) embedder() (embed.Embedder, error) {
 	return embed.New(c.EmbeddingsURL, c.EmbeddingsModel, c.EmbeddingsAPIKey)
 }

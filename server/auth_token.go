@@ -33,6 +33,7 @@ func (s *Server) CreateToken(ctx context.Context, req api.CreateTokenRequestObje
 		return api.CreateToken400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(oauthProblem(ctx, kindBadRequest, code, detail))}
 	}
 	invalidClient := func(detail string) api.CreateTokenResponseObject {
+		s.authFailures.fail(clientIPFrom(ctx))
 		return api.CreateToken401ApplicationProblemPlusJSONResponse{UnauthorizedApplicationProblemPlusJSONResponse: api.UnauthorizedApplicationProblemPlusJSONResponse{
 			Body:    oauthProblem(ctx, kindUnauthorized, "invalid_client", detail),
 			Headers: api.UnauthorizedResponseHeaders{WWWAuthenticate: ptr(`Basic realm="learnd"`)},

@@ -28,6 +28,7 @@ type failBucket struct {
 }
 
 const (
+	maxFailAddrs      = 100000
 	failuresPerMinute = 10
 	failureBurst      = 20
 )
@@ -69,6 +70,9 @@ func (a *authFailures) fail(addr string) {
 	}
 	b := a.byAddr[addr]
 	if b == nil {
+		if len(a.byAddr) >= maxFailAddrs {
+			return // under a flood of addresses, stop tracking new ones rather than grow
+		}
 		b = &failBucket{lim: rate.NewLimiter(rate.Limit(a.perMin/60), a.burst)}
 		a.byAddr[addr] = b
 	}

@@ -18,6 +18,7 @@ import (
 func TestE2EAuditSurface(t *testing.T) {
 	t.Parallel()
 	env := servertest.Start(t)
+	env.Licence(t, "surf", auth.TierEnterprise, auth.MCPFull, false)
 	admin := env.User(t, servertest.UserSpec{Tenant: "surf", Role: auth.RoleAdmin})
 	ctx := e2eCtx(t)
 	jwtClient, err := sdk.New(env.URL, sdk.WithToken(admin.Token), sdk.WithMaxRetries(0))

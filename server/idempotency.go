@@ -17,6 +17,10 @@ import (
 // idempotencyTTL is how long a key's response is kept for replay.
 const idempotencyTTL = 24 * time.Hour
 
+// noStoredResponse are the creates whose responses must never be stored for replay: a new
+// API key's response is the only place its secret appears.
+var noStoredResponse = map[string]bool{"/api/v2/keys": true}
+
 // replayedHeaders are the response headers kept with a stored response.
 var replayedHeaders = []string{echo.HeaderContentType, echo.HeaderLocation, "ETag"}
 
@@ -31,6 +35,9 @@ func (s *Server) idempotency(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		ctx := req.Context()
+		if noStoredResponse[req.URL.Path] {
+			return &problemError{problem: withCode(newProblem(ctx, kindValidation, "Idempotency-Key is not supported here: the response carries a secret that learnd never stores"), "idempotency_not_supported")}
+		}
 		body, err := io.ReadAll(req.Body)
 		if err != nil {
 			return err

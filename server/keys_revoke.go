@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
@@ -9,8 +10,12 @@ import (
 	"github.com/learnd/learnd/typeid"
 )
 
-// RevokeKey revokes an API key: the caller's own, or (admins and owners) any key of the
-// tenant. Another user's key is a 404 to everyone else, as if it did not exist.
+// RevokeKey revokes an API key: the caller's own, or (admins and owners) the key of a user
+// ranking below them (the role hierarchy of ban and email changes). Another user's key is
+// a 404 to everyone else, as if it did not exist.
+// errKeyOwnerOutranks: the key's user does not rank below the caller.
+var errKeyOwnerOutranks = errors.New("the key's user does not rank below the caller")
+
 func (s *Server) RevokeKey(ctx context.Context, req api.RevokeKeyRequestObject) (api.RevokeKeyResponseObject, error) {
 	p, _ := auth.FromContext(ctx)
 	pr := needScope(ctx, true)
@@ -20,15 +25,22 @@ func (s *Server) RevokeKey(ctx context.Context, req api.RevokeKeyRequestObject) 
 	}
 	if pr == nil {
 		_, _, err := s.store.Keys().Revoke(ctx, id, func(k *store.APIKey) error {
-			if k.UserID != p.PersonID && !p.Role.AtLeast(auth.RoleAdmin) {
+			switch {
+			case k.UserID == p.PersonID:
+				return nil
+			case !p.Role.AtLeast(auth.RoleAdmin):
 				return store.ErrNotFound
+			case !p.Role.Above(k.OwnerRole):
+				return errKeyOwnerOutranks
 			}
 			return nil
 		})
 		if err == nil {
 			return api.RevokeKey204Response{}, nil
 		}
-		if pr, err = peopleProblem(ctx, err, "key", req.KeyId); err != nil {
+		if errors.Is(err, errKeyOwnerOutranks) {
+			pr = outranks(ctx, auth.RoleOwner, "revoking another user's key")
+		} else if pr, err = peopleProblem(ctx, err, "key", req.KeyId); err != nil {
 			return nil, err
 		}
 	}

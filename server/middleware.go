@@ -27,7 +27,15 @@ const (
 	keyPath
 	keyQuery
 	keyBasicAuth
+	keyClientIP
 )
+
+// clientIPFrom is the client address of a request to the token endpoint (for counting
+// failed client authentications); "" elsewhere.
+func clientIPFrom(ctx context.Context) string {
+	s, _ := ctx.Value(keyClientIP).(string)
+	return s
+}
 
 // basicAuthFrom is the Authorization header of a request to the token endpoint (where
 // HTTP Basic carries client credentials); "" elsewhere.
@@ -168,9 +176,16 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		req := c.Request()
 		if publicPath(req.URL.Path) {
 			if req.URL.Path == "/api/v1/auth/token" {
-				if h := req.Header.Get(echo.HeaderAuthorization); h != "" {
-					c.SetRequest(req.WithContext(context.WithValue(req.Context(), keyBasicAuth, h)))
+				// Client credentials are checked by the handler; failures count per address.
+				ip := c.RealIP()
+				if wait := s.authFailures.blocked(ip); wait > 0 {
+					return tooManyFailures(req.Context(), wait)
 				}
+				ctx := context.WithValue(req.Context(), keyClientIP, ip)
+				if h := req.Header.Get(echo.HeaderAuthorization); h != "" {
+					ctx = context.WithValue(ctx, keyBasicAuth, h)
+				}
+				c.SetRequest(req.WithContext(ctx))
 			}
 			return next(c)
 		}
@@ -189,6 +204,14 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if strings.EqualFold(req.Header.Get(HeaderSurface), auth.SurfaceMCP) {
 			p.Surface = auth.SurfaceMCP
+			// The licence is re-read on every call: an MCP session opened before a
+			// downgrade loses what the licence no longer allows at its next call.
+			switch {
+			case p.Licence.MCPAccess == auth.MCPNone:
+				return &problemError{problem: withCode(newProblem(ctx, kindUnauthorized, "your licence has no MCP access (mcpAccess: none)"), "mcp_access_none")}
+			case p.Licence.MCPAccess == auth.MCPRead && req.Method != http.MethodGet && req.Method != http.MethodHead:
+				return &problemError{problem: withCode(newProblem(ctx, kindForbidden, "your licence gives MCP read access only (mcpAccess: read)"), "mcp_read_only")}
+			}
 		}
 		ctx = store.WithRequestID(auth.WithPrincipal(ctx, p), requestIDFrom(ctx))
 		c.SetRequest(req.WithContext(ctx))

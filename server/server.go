@@ -8,6 +8,7 @@ package server
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -40,6 +41,9 @@ type Config struct {
 	// MCP, when set, serves MCP over streamable HTTP at MCPPath with the handler it builds
 	// (mcp.go); learnd serve sets it to the tools package's handler.
 	MCP MCPMount
+	// TrustedProxies are the networks whose X-Forwarded-For is believed for the client's
+	// address (per-address limits, logs). Empty: the connection's address, always.
+	TrustedProxies []*net.IPNet
 }
 
 // Server implements the generated strict server interface.
@@ -95,6 +99,7 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(headAsGet)
 	e.Binder = jsonBinder{}

@@ -43,6 +43,17 @@ const (
 // failed (a duplicate run after a rescue): there is nothing left to do.
 var ErrGenerationFinished = errors.New("generation job is already finished")
 
+// GenerationRefusedError means a job's requester may no longer have the course made: the
+// user was banned or lost course_edit, the API key of the request was revoked or expired,
+// or the tenant's licence lost AI authoring. The job has been marked failed with Reason,
+// and nothing was created. It wraps ErrCourseAccess.
+type GenerationRefusedError struct{ Reason string }
+
+func (e *GenerationRefusedError) Error() string { return e.Reason }
+
+// Unwrap makes the refusal an ErrCourseAccess.
+func (e *GenerationRefusedError) Unwrap() error { return ErrCourseAccess }
+
 // GenerationOptions are the seed's options of a generation request, as stored.
 type GenerationOptions struct {
 	Modules  int    `json:"modules,omitempty"`
@@ -216,45 +227,104 @@ const GenerationJobKind = "generate_course"
 
 // Principal returns the principal a generation job of tenant runs as: its requester, with
 // the role, key, application and surface of the request, the role capped at the one the
-// user holds now (a token caller without a user row keeps the role of the request); a
-// requester who has since been banned is refused (ErrCourseAccess). The job is returned
-// too.
+// user holds now (a token caller without a user row keeps the role of the request). The
+// job is returned too. When the requester may no longer have the course made (banned, the
+// request's API key revoked or expired, the licence without AI authoring, no course_edit)
+// the job is marked failed saying why and a *GenerationRefusedError (an ErrCourseAccess)
+// is returned.
 func (r *GenerationRepo) Principal(ctx context.Context, tenant string, id uuid.UUID) (auth.Principal, GenerationJob, error) {
-	var j GenerationJob
+	var (
+		j       GenerationJob
+		c       Caller
+		refused *GenerationRefusedError
+	)
 	err := r.s.inTenant(auth.WithPrincipal(ctx, auth.Principal{TenantID: tenant}), func(t *tx) error {
 		var err error
 		j, err = scanGeneration(t.pg.QueryRow(t.ctx, `SELECT `+generationCols+` FROM generation_jobs WHERE tenant_id = learnd_tenant() AND id = $1`, id))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		var reason string
+		if c, reason, err = t.generationRefusal(j.RequestedBy, j.Role, j.KeyID); err != nil || reason == "" {
+			return err
+		}
+		refused = &GenerationRefusedError{Reason: reason}
+		return t.failGeneration(id, reason)
 	})
 	if err != nil {
 		return auth.Principal{}, GenerationJob{}, fmt.Errorf("load generation job: %w", err)
 	}
+	if refused != nil {
+		return auth.Principal{}, j, fmt.Errorf("load generation job: %w", refused)
+	}
 	p := auth.Principal{TenantID: tenant, Subject: typeid.Format(typeid.Person, j.RequestedBy), PersonID: j.RequestedBy,
-		Role: j.Role, Scopes: []string{auth.ScopeRead, auth.ScopeWrite}, Surface: j.Surface}
+		Role: j.Role, Scopes: []string{auth.ScopeRead, auth.ScopeWrite}, Surface: j.Surface, Licence: c.Licence}
 	if j.KeyID != nil {
 		p.KeyID = typeid.Format(typeid.APIKey, *j.KeyID)
 	}
 	if j.AppID != nil {
 		p.AppID = *j.AppID
 	}
-	c, err := r.s.ResolveCaller(ctx, tenant, j.RequestedBy, "")
-	if err != nil {
-		return auth.Principal{}, GenerationJob{}, fmt.Errorf("load generation job: %w", err)
-	}
-	p.Licence = c.Licence
 	if c.Known {
-		if c.Banned {
-			return auth.Principal{}, j, fmt.Errorf("load generation job: the requester is banned: %w", ErrCourseAccess)
-		}
 		p.Known = true
 		if !c.Role.AtLeast(p.Role) {
 			p.Role = c.Role
 		}
 	}
 	return p, j, nil
+}
+
+// generationRefusal re-reads in t what lets a generation job's requester (person, with
+// the role and API key of the request) have its course made, as the API's authentication
+// and AI gate check it (ResolveCaller, aiGate): the user is not banned and still holds
+// course_edit (a requester without a user row keeps the role of the request), the key is
+// neither revoked nor expired, and the tenant's licence includes AI authoring (mcpAccess
+// full and mcpAiAccess). It returns the caller as read and why the job may not go on, or
+// "" when it may.
+func (t *tx) generationRefusal(person uuid.UUID, role auth.Role, key *uuid.UUID) (Caller, string, error) {
+	var c Caller
+	if err := scanCaller(t.pg.QueryRow(t.ctx, callerSQL, person), &c); err != nil {
+		return Caller{}, "", err
+	}
+	if c.Known && c.Banned {
+		return c, "the requesting user is banned", nil
+	}
+	if key != nil {
+		var revoked, expired bool
+		err := t.pg.QueryRow(t.ctx, `SELECT revoked_at IS NOT NULL, expires_at IS NOT NULL AND expires_at <= now()
+FROM api_keys WHERE tenant_id = learnd_tenant() AND id = $1 AND user_id = $2`, *key, person).Scan(&revoked, &expired)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return c, "the API key of the request no longer exists", nil
+		case err != nil:
+			return Caller{}, "", err
+		case revoked:
+			return c, "the API key was revoked", nil
+		case expired:
+			return c, "the API key has expired", nil
+		}
+	}
+	if c.Licence.MCPAccess != auth.MCPFull || !c.Licence.MCPAIAccess {
+		return c, fmt.Sprintf("the licence no longer includes AI authoring (it needs mcpAccess \"full\" and mcpAiAccess; the tenant has mcpAccess %q and mcpAiAccess %t)",
+			c.Licence.MCPAccess, c.Licence.MCPAIAccess), nil
+	}
+	if c.Known && !c.Role.AtLeast(role) {
+		role = c.Role
+	}
+	if !role.Can(auth.PermCourseEdit) {
+		return c, "the requesting user may no longer create courses (their role is " + string(role) + ")", nil
+	}
+	return c, "", nil
+}
+
+// failGeneration marks job id failed with message unless it is already finished.
+func (t *tx) failGeneration(id uuid.UUID, message string) error {
+	_, err := t.pg.Exec(t.ctx, `UPDATE generation_jobs SET status = 'failed', error = $2, finished_at = $3
+WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running')`, id, message, now())
+	return err
 }
 
 // Start marks the caller's job running (attempt n of the queue); ErrGenerationFinished
@@ -290,12 +360,24 @@ func (t *tx) finishedOrMissing(id uuid.UUID) error {
 // Complete stores d as a new draft course owned by the caller (the requester) and marks
 // the job completed with it, in one transaction, so a job never yields two courses; the
 // course is audited as course.generate. ErrGenerationFinished when the job is already
-// finished; a draft that breaks a rule is a ValidationError pointing into it.
+// finished; a draft that breaks a rule is a ValidationError pointing into it. Before the
+// course is made, the requester's standing is read again in the same transaction (a ban,
+// a revoked or expired key, a licence without AI authoring, a role without course_edit,
+// any of which may have come while the model ran): then the job is marked failed saying
+// why, nothing is created, and a *GenerationRefusedError (an ErrCourseAccess) is returned.
 func (r *GenerationRepo) Complete(ctx context.Context, id uuid.UUID, d CourseDraft) (*Course, error) {
-	var out *Course
+	var (
+		out     *Course
+		refused *GenerationRefusedError
+	)
 	err := r.s.inTenant(ctx, func(t *tx) error {
-		var status string
-		err := t.pg.QueryRow(t.ctx, `SELECT status FROM generation_jobs WHERE tenant_id = learnd_tenant() AND id = $1 FOR UPDATE`, id).Scan(&status)
+		var (
+			status, role string
+			person       uuid.UUID
+			key          *uuid.UUID
+		)
+		err := t.pg.QueryRow(t.ctx, `SELECT status, requested_by, role, key_id FROM generation_jobs WHERE tenant_id = learnd_tenant() AND id = $1 FOR UPDATE`, id).
+			Scan(&status, &person, &role, &key)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -304,6 +386,14 @@ func (r *GenerationRepo) Complete(ctx context.Context, id uuid.UUID, d CourseDra
 		}
 		if status == GenerationCompleted || status == GenerationFailed {
 			return ErrGenerationFinished
+		}
+		_, reason, err := t.generationRefusal(person, auth.Role(role), key)
+		if err != nil {
+			return err
+		}
+		if reason != "" {
+			refused = &GenerationRefusedError{Reason: reason}
+			return t.failGeneration(id, reason)
 		}
 		if !t.p.Can(auth.PermCourseEdit) {
 			return ErrCourseAccess
@@ -319,6 +409,9 @@ WHERE tenant_id = learnd_tenant() AND id = $1`, id, c.ID, now()); err != nil {
 		out = c
 		return nil
 	})
+	if err == nil && refused != nil {
+		err = refused
+	}
 	if err != nil {
 		return nil, fmt.Errorf("complete generation job: %w", err)
 	}
@@ -334,11 +427,7 @@ func (r *GenerationRepo) Fail(ctx context.Context, id uuid.UUID, message string)
 	if utf8.RuneCountInString(message) > 2000 {
 		message = string([]rune(message)[:2000])
 	}
-	err := r.s.inTenant(ctx, func(t *tx) error {
-		_, err := t.pg.Exec(t.ctx, `UPDATE generation_jobs SET status = 'failed', error = $2, finished_at = $3
-WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running')`, id, message, now())
-		return err
-	})
+	err := r.s.inTenant(ctx, func(t *tx) error { return t.failGeneration(id, message) })
 	if err != nil {
 		return fmt.Errorf("fail generation job: %w", err)
 	}

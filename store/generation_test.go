@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -43,6 +44,15 @@ func genOutline(chunk *uuid.UUID) ai.Course {
 	}}
 }
 
+// genTenant inserts tenant with a licence that includes AI authoring (mcpAccess full and
+// mcpAiAccess), which a generation job needs when it starts and when it completes.
+func genTenant(t *testing.T, conn *pgx.Conn, tenant string) {
+	t.Helper()
+	if _, err := conn.Exec(context.Background(), `INSERT INTO tenants (id, name, tier, mcp_access, mcp_ai_access) VALUES ($1, $1, 'business', 'full', true)`, tenant); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestGenerationLifecycle: a request is stored with its queue job in one transaction (a
 // failing enqueue stores nothing), is visible to its requester only, and runs as the
 // requester: start, complete (the course stored once, as a draft owned by the requester,
@@ -50,6 +60,7 @@ func genOutline(chunk *uuid.UUID) ai.Course {
 func TestGenerationLifecycle(t *testing.T) {
 	t.Parallel()
 	st, conn := openWithConn(t)
+	genTenant(t, conn, "t1")
 	ctx := as("t1", "", auth.RoleManager)
 	gens := st.Generations()
 	in := store.NewGenerationJob{Prompt: " Ladder safety ", Options: store.GenerationOptions{Modules: 2, Language: "en"}}
@@ -147,6 +158,7 @@ VALUES ('t1', $1, 'M', 'm@example.test', 'manager', 'active', now(), now())`, p.
 func TestGenerationFailures(t *testing.T) {
 	t.Parallel()
 	st, conn := openWithConn(t)
+	genTenant(t, conn, "t1")
 	ctx := as("t1", "", auth.RoleAdmin)
 	gens := st.Generations()
 	q := &genEnqueued{}
@@ -204,6 +216,11 @@ VALUES ('t1', $1, 'B', 'b@example.test', 'admin', 'banned', now(), now(), now())
 	if _, _, err := gens.Principal(context.Background(), "t1", j2.ID); !errors.Is(err, store.ErrCourseAccess) {
 		t.Errorf("banned requester: %v, want ErrCourseAccess", err)
 	}
+	var status, message string
+	if err := conn.QueryRow(context.Background(), `SELECT status, error FROM generation_jobs WHERE id = $1`, j2.ID).Scan(&status, &message); err != nil ||
+		status != store.GenerationFailed || message != "the requesting user is banned" {
+		t.Errorf("banned requester's job: %s %q (%v), want failed saying the user is banned", status, message, err)
+	}
 	// Another tenant.
 	if _, _, err := gens.Principal(context.Background(), "t2", j2.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("other tenant: %v, want ErrNotFound", err)
@@ -214,6 +231,108 @@ VALUES ('t1', $1, 'B', 'b@example.test', 'admin', 'banned', now(), now(), now())
 	// Learners cannot queue.
 	if _, err := gens.Create(as("t1", "", auth.RoleLearner), store.NewGenerationJob{Prompt: "z"}, q.enqueue); !errors.Is(err, store.ErrCourseAccess) {
 		t.Errorf("learner create: %v, want ErrCourseAccess", err)
+	}
+}
+
+// TestGenerationRevoked: the requester's standing is read again when the course is stored,
+// in the completing transaction: a user banned or demoted, the request's API key revoked or
+// expired, or the licence losing AI authoring while the model ran fails the job saying why
+// and creates no course; with nothing changed the course is stored. The same checks refuse
+// an attempt that starts after the change.
+func TestGenerationRevoked(t *testing.T) {
+	t.Parallel()
+	st, conn := openWithConn(t)
+	gens := st.Generations()
+	bg := context.Background()
+	cases := []struct {
+		name   string
+		change string // SQL run between start and complete; $1 tenant, $2 user, $3 key
+		reason string // "" means the course is stored
+	}{
+		{"unchanged", `SELECT $1::text, $2::uuid, $3::uuid`, ""},
+		{"banned", `UPDATE users SET status = 'banned', banned_at = now() WHERE tenant_id = $1 AND id = $2 AND $3::uuid IS NOT NULL`,
+			"the requesting user is banned"},
+		{"key revoked", `UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND user_id = $2 AND id = $3`, "the API key was revoked"},
+		{"key expired", `UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE tenant_id = $1 AND user_id = $2 AND id = $3`,
+			"the API key has expired"},
+		{"licence", `UPDATE tenants SET mcp_ai_access = false WHERE id = $1 AND $2::uuid IS NOT NULL AND $3::uuid IS NOT NULL`,
+			"the licence no longer includes AI authoring"},
+		{"demoted", `UPDATE users SET role = 'learner' WHERE tenant_id = $1 AND id = $2 AND $3::uuid IS NOT NULL`,
+			"the requesting user may no longer create courses (their role is learner)"},
+	}
+	for i, c := range cases {
+		tenant := fmt.Sprintf("revoked-%d", i)
+		genTenant(t, conn, tenant)
+		user, key := uuid.New(), uuid.New()
+		if _, err := conn.Exec(bg, `INSERT INTO users (tenant_id, id, name, email, role, status, created_at, updated_at)
+VALUES ($1, $2, 'M', 'm@example.test', 'manager', 'active', now(), now())`, tenant, user); err != nil {
+			t.Fatal(err)
+		}
+		_, hash := store.NewAPIKeySecret()
+		if _, err := conn.Exec(bg, `INSERT INTO api_keys (tenant_id, id, user_id, name, hash, hint, scopes, created_at)
+VALUES ($1, $2, $3, 'k', $4, 'lk_…abcd', ARRAY['read','write'], now())`, tenant, key, user, hash); err != nil {
+			t.Fatal(err)
+		}
+		ctx := auth.WithPrincipal(bg, auth.Principal{TenantID: tenant, PersonID: user, Subject: typeid.Format(typeid.Person, user), Role: auth.RoleManager,
+			Scopes: []string{auth.ScopeRead, auth.ScopeWrite}, KeyID: typeid.Format(typeid.APIKey, key), Known: true})
+
+		// Changed while the model ran: between the attempt's start and the completion.
+		j, err := gens.Create(ctx, store.NewGenerationJob{Prompt: "Ladders"}, (&genEnqueued{}).enqueue)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.KeyID == nil || *j.KeyID != key {
+			t.Fatalf("%s: job key = %v, want %s", c.name, j.KeyID, key)
+		}
+		wp, _, err := gens.Principal(bg, tenant, j.ID)
+		if err != nil {
+			t.Fatalf("%s: principal: %v", c.name, err)
+		}
+		wctx := auth.WithPrincipal(bg, wp)
+		if _, err := gens.Start(wctx, j.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(bg, c.change, tenant, user, key); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		course, err := gens.Complete(wctx, j.ID, store.CourseDraftFromAI(genOutline(nil), ""))
+		var courses int
+		if err := conn.QueryRow(bg, `SELECT count(*) FROM courses WHERE tenant_id = $1`, tenant).Scan(&courses); err != nil {
+			t.Fatal(err)
+		}
+		got, gerr := gens.Get(ctx, j.ID)
+		if gerr != nil {
+			t.Fatal(gerr)
+		}
+		if c.reason == "" {
+			if err != nil || course == nil || courses != 1 || got.Status != store.GenerationCompleted {
+				t.Errorf("%s: complete = %t, %v; %d courses, job %s", c.name, course != nil, err, courses, got.Status)
+			}
+			continue
+		}
+		var refused *store.GenerationRefusedError
+		if !errors.As(err, &refused) || !errors.Is(err, store.ErrCourseAccess) || !strings.HasPrefix(refused.Reason, c.reason) {
+			t.Errorf("%s: complete err = %v, want a GenerationRefusedError saying %q", c.name, err, c.reason)
+		}
+		if course != nil || courses != 0 {
+			t.Errorf("%s: a course was created (%t, %d in the tenant)", c.name, course != nil, courses)
+		}
+		if got.Status != store.GenerationFailed || got.Error == nil || !strings.HasPrefix(*got.Error, c.reason) || got.CourseID != nil || got.FinishedAt == nil {
+			t.Errorf("%s: job = %s %v, want failed saying %q", c.name, got.Status, got.Error, c.reason)
+		}
+
+		// Changed before an attempt starts: the worker's principal is refused, and the job
+		// fails saying why.
+		j2, err := gens.Create(wctx, store.NewGenerationJob{Prompt: "Scaffolds"}, (&genEnqueued{}).enqueue)
+		if err != nil {
+			t.Fatalf("%s: create: %v", c.name, err)
+		}
+		if _, _, err := gens.Principal(bg, tenant, j2.ID); !errors.As(err, &refused) || !errors.Is(err, store.ErrCourseAccess) || !strings.HasPrefix(refused.Reason, c.reason) {
+			t.Errorf("%s: principal err = %v, want a GenerationRefusedError saying %q", c.name, err, c.reason)
+		}
+		if got, _ := gens.Get(ctx, j2.ID); got.Status != store.GenerationFailed || got.Error == nil || !strings.HasPrefix(*got.Error, c.reason) {
+			t.Errorf("%s: job refused at start = %s %v", c.name, got.Status, got.Error)
+		}
 	}
 }
 

@@ -24,6 +24,9 @@ type APIKey struct {
 	RevokedAt  *time.Time `gorm:"column:revoked_at"`
 	LastUsedAt *time.Time `gorm:"column:last_used_at"`
 	CreatedAt  time.Time  `gorm:"column:created_at"`
+	// OwnerRole is the key's user's current role (set by Revoke for its check; not a
+	// column).
+	OwnerRole auth.Role `db:"-"`
 }
 
 const keyCols = "api_keys.id, api_keys.user_id, api_keys.name, api_keys.hint, api_keys.scopes, api_keys.app_id, api_keys.expires_at, api_keys.revoked_at, api_keys.last_used_at, api_keys.created_at"
@@ -198,6 +201,11 @@ func (r *KeyRepo) Revoke(ctx context.Context, id uuid.UUID, check KeyCheck) (*AP
 		if err != nil {
 			return err
 		}
+		var role string
+		if err := t.pg.QueryRow(t.ctx, `SELECT role FROM users WHERE tenant_id = learnd_tenant() AND id = $1`, cur.UserID).Scan(&role); err != nil {
+			return err
+		}
+		cur.OwnerRole = auth.Role(role)
 		if check != nil {
 			if err := check(cur); err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"sort"
@@ -27,10 +28,28 @@ type pdfLine struct {
 	last  bool // last line of its page
 }
 
+// Limits of a PDF's page content, so a small file whose compressed content streams
+// inflate hugely (a "PDF bomb") cannot exhaust memory: the library keeps one pdf.Text
+// per glyph of a page, and inflates streams without bound.
+const (
+	// MaxPDFContentBytes bounds the decompressed content streams of all pages together
+	// (a stream shared by several pages counts once per page).
+	MaxPDFContentBytes = 64 << 20
+	// MaxPDFGlyphs bounds the glyphs read from a document, about as many characters as
+	// a source material may hold (store.MaxMaterialChunks chunks of about 1,000).
+	MaxPDFGlyphs = 3_000_000
+	// MaxPDFPageTextBytes bounds the bytes of the string operands (the shown text) of
+	// one page's content, measured before the page is read: a page's glyphs are held
+	// in memory at once. Dense print holds some 10,000 characters a page.
+	MaxPDFPageTextBytes = 400_000
+)
+
 // extractPDF reads the glyphs of every page (with their fonts, sizes and positions),
 // rebuilds lines, drops page furniture (page numbers, running headers and footers),
 // groups lines into paragraphs by line spacing and takes as headings the lines set
-// larger than the body text, and numbered or bold stand-alone lines.
+// larger than the body text, and numbered or bold stand-alone lines. The pages' content
+// streams are measured first (MaxPDFContentBytes, MaxPDFPageTextBytes) and the glyphs
+// counted as pages are read (MaxPDFGlyphs); a document over a limit is refused.
 func extractPDF(ctx context.Context, data []byte) ([]chunk.Block, error) {
 	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -43,6 +62,10 @@ func extractPDF(ctx context.Context, data []byte) ([]chunk.Block, error) {
 	if pages == 0 {
 		return nil, &UnreadableError{Kind: PDF, Detail: "it has no pages"}
 	}
+	damaged, err := measurePages(ctx, r, pages)
+	if err != nil {
+		return nil, err
+	}
 	var lines []pdfLine
 	glyphs := 0
 	var firstErr error
@@ -50,7 +73,11 @@ func extractPDF(ctx context.Context, data []byte) ([]chunk.Block, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		texts, err := pageTexts(r, i)
+		err := damaged[i]
+		var texts []pdf.Text
+		if err == nil {
+			texts, err = pageTexts(r, i)
+		}
 		if err != nil { // a damaged page is skipped; the others still count
 			if firstErr == nil {
 				firstErr = fmt.Errorf("page %d: %w", i, err)
@@ -58,6 +85,10 @@ func extractPDF(ctx context.Context, data []byte) ([]chunk.Block, error) {
 			continue
 		}
 		glyphs += len(texts)
+		if glyphs > MaxPDFGlyphs {
+			return nil, &UnreadableError{Kind: PDF, Detail: fmt.Sprintf("it is too large: it holds more than %s characters of text "+
+				"(the most a source material takes); split the document and upload its parts", thousands(MaxPDFGlyphs))}
+		}
 		lines = append(lines, pageLines(i, texts)...)
 	}
 	if glyphs == 0 && firstErr != nil {
@@ -69,6 +100,162 @@ func extractPDF(ctx context.Context, data []byte) ([]chunk.Block, error) {
 	}
 	body := bodySize(lines)
 	return pdfBlocks(dropFurniture(lines, body), body), nil
+}
+
+// measurePages streams every page's decompressed content through a bounded reader,
+// without keeping it, before any page is interpreted. It refuses the document (an
+// *UnreadableError) when the pages' content together exceeds MaxPDFContentBytes or a
+// page shows more than MaxPDFPageTextBytes of text, and returns the pages whose content
+// cannot be read (they are skipped, as damaged pages are).
+func measurePages(ctx context.Context, r *pdf.Reader, pages int) (map[int]error, error) {
+	damaged := map[int]error{}
+	var total int64
+	for i := 1; i <= pages; i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n, text, err := measurePage(r, i, MaxPDFContentBytes-total)
+		if err != nil {
+			damaged[i] = err
+			continue
+		}
+		total += n
+		if total > MaxPDFContentBytes {
+			return nil, &UnreadableError{Kind: PDF, Detail: fmt.Sprintf("it is too large: its page content is over %d MB uncompressed "+
+				"(the most a PDF may hold); split the document and upload its parts",
+				MaxPDFContentBytes>>20)}
+		}
+		if text > MaxPDFPageTextBytes {
+			return nil, &UnreadableError{Kind: PDF, Detail: fmt.Sprintf("it is too large: page %d shows more than %s bytes of text, "+
+				"far more than a printed page holds (the most one page may show)", i, thousands(MaxPDFPageTextBytes))}
+		}
+	}
+	return damaged, nil
+}
+
+// measurePage returns the decompressed size of page i's content streams (the page's
+// "Contents": a stream or an array of streams), reading at most budget+1 bytes, and the
+// bytes of the string operands in them. The library panics on some malformed objects.
+func measurePage(r *pdf.Reader, i int, budget int64) (n, text int64, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			n, text, err = 0, 0, fmt.Errorf("malformed page content: %v", x)
+		}
+	}()
+	p := r.Page(i)
+	if p.V.IsNull() {
+		return 0, 0, nil
+	}
+	contents := p.V.Key("Contents")
+	var streams []pdf.Value
+	switch contents.Kind() {
+	case pdf.Stream:
+		streams = []pdf.Value{contents}
+	case pdf.Array:
+		for j := 0; j < contents.Len(); j++ {
+			streams = append(streams, contents.Index(j))
+		}
+	}
+	var count textCounter
+	for _, s := range streams {
+		if s.Kind() != pdf.Stream {
+			continue
+		}
+		rc := s.Reader()
+		// A read error (a damaged stream) ends the measure of this stream; reading the
+		// page reports it, as before.
+		m, _ := io.Copy(&count, io.LimitReader(rc, budget-n+1))
+		_ = rc.Close()
+		n += m
+		if n > budget {
+			break
+		}
+	}
+	return n, count.bytes(), nil
+}
+
+// textCounter counts the bytes of the string operands in content-stream data written to
+// it: literal strings "(…)" (an escape counts once) and hexadecimal strings "<…>" (two
+// digits a byte); comments and dictionaries "<<…>>" are not strings. Each shown glyph
+// takes at least one such byte (two in most CID fonts), so this bounds a page's glyphs.
+type textCounter struct {
+	n       int64 // string bytes so far
+	nibbles int64 // hexadecimal digits so far
+	depth   int   // nesting of parentheses in a literal string; 0 outside one
+	escape  bool  // after a backslash in a literal string
+	octal   int   // octal digits of an escape still allowed
+	hex     bool  // in a hexadecimal string
+	lt      bool  // after a '<' outside strings
+	comment bool  // in a comment, up to the end of the line
+}
+
+func (c *textCounter) bytes() int64 { return c.n + (c.nibbles+1)/2 }
+
+func (c *textCounter) Write(p []byte) (int, error) {
+	for _, b := range p {
+		if c.lt {
+			c.lt = false
+			if b == '<' { // a dictionary
+				continue
+			}
+			c.hex = true
+		}
+		if c.octal > 0 {
+			if b >= '0' && b <= '7' {
+				c.octal--
+				continue
+			}
+			c.octal = 0
+		}
+		switch {
+		case c.comment:
+			c.comment = b != '\n' && b != '\r'
+		case c.escape:
+			c.escape = false
+			if b >= '0' && b <= '7' {
+				c.octal = 2
+			}
+		case c.depth > 0:
+			switch b {
+			case '\\':
+				c.escape = true
+				c.n++
+			case '(':
+				c.depth++
+				c.n++
+			case ')':
+				c.depth--
+				if c.depth > 0 {
+					c.n++
+				}
+			default:
+				c.n++
+			}
+		case c.hex:
+			switch {
+			case b == '>':
+				c.hex = false
+			case b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F':
+				c.nibbles++
+			}
+		case b == '%':
+			c.comment = true
+		case b == '(':
+			c.depth = 1
+		case b == '<':
+			c.lt = true
+		}
+	}
+	return len(p), nil
+}
+
+// thousands formats n with comma separators ("3,000,000").
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // pageTexts returns the glyphs of page i; the library panics on some malformed content.

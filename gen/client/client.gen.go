@@ -6016,7 +6016,9 @@ type ClientInterface interface {
 	//
 	// Creates an API key for yourself and returns its secret (`key`, `lk_…`) **once**; only
 	// its SHA-256 is stored. `scopes` default to `[read]` and cannot exceed your own; with
-	// `appId`, tokens exchanged for the key carry that application. A key acts as you, with
+	// `appId`, tokens exchanged for the key carry that application (and see only its
+	// records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
+	// holds the secret, which learnd never stores. A key acts as you, with
 	// your role at the time of each call; banning you stops it, revoking it
 	// (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
 	// a request authenticated by an API key (or by a token exchanged for one) cannot
@@ -6031,7 +6033,9 @@ type ClientInterface interface {
 	//
 	// Creates an API key for yourself and returns its secret (`key`, `lk_…`) **once**; only
 	// its SHA-256 is stored. `scopes` default to `[read]` and cannot exceed your own; with
-	// `appId`, tokens exchanged for the key carry that application. A key acts as you, with
+	// `appId`, tokens exchanged for the key carry that application (and see only its
+	// records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
+	// holds the secret, which learnd never stores. A key acts as you, with
 	// your role at the time of each call; banning you stops it, revoking it
 	// (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
 	// a request authenticated by an API key (or by a token exchanged for one) cannot
@@ -8876,7 +8880,9 @@ func (c *Client) ListKeys(ctx context.Context, params *ListKeysParams, reqEditor
 //
 // Creates an API key for yourself and returns its secret (`key`, `lk_…`) **once**; only
 // its SHA-256 is stored. `scopes` default to `[read]` and cannot exceed your own; with
-// `appId`, tokens exchanged for the key carry that application. A key acts as you, with
+// `appId`, tokens exchanged for the key carry that application (and see only its
+// records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
+// holds the secret, which learnd never stores. A key acts as you, with
 // your role at the time of each call; banning you stops it, revoking it
 // (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
 // a request authenticated by an API key (or by a token exchanged for one) cannot
@@ -8901,7 +8907,9 @@ func (c *Client) CreateKeyWithBody(ctx context.Context, contentType string, body
 //
 // Creates an API key for yourself and returns its secret (`key`, `lk_…`) **once**; only
 // its SHA-256 is stored. `scopes` default to `[read]` and cannot exceed your own; with
-// `appId`, tokens exchanged for the key carry that application. A key acts as you, with
+// `appId`, tokens exchanged for the key carry that application (and see only its
+// records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
+// holds the secret, which learnd never stores. A key acts as you, with
 // your role at the time of each call; banning you stops it, revoking it
 // (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
 // a request authenticated by an API key (or by a token exchanged for one) cannot
@@ -16638,7 +16646,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates an API key for yourself and returns its secret (`key`, `lk_…`) **once**; only
 	// its SHA-256 is stored. `scopes` default to `[read]` and cannot exceed your own; with
-	// `appId`, tokens exchanged for the key carry that application. A key acts as you, with
+	// `appId`, tokens exchanged for the key carry that application (and see only its
+	// records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
+	// holds the secret, which learnd never stores. A key acts as you, with
 	// your role at the time of each call; banning you stops it, revoking it
 	// (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
 	// a request authenticated by an API key (or by a token exchanged for one) cannot
@@ -16653,7 +16663,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates an API key for yourself and returns its secret (`key`, `lk_…`) **once**; only
 	// its SHA-256 is stored. `scopes` default to `[read]` and cannot exceed your own; with
-	// `appId`, tokens exchanged for the key carry that application. A key acts as you, with
+	// `appId`, tokens exchanged for the key carry that application (and see only its
+	// records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
+	// holds the secret, which learnd never stores. A key acts as you, with
 	// your role at the time of each call; banning you stops it, revoking it
 	// (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
 	// a request authenticated by an API key (or by a token exchanged for one) cannot
@@ -29236,7 +29248,9 @@ func (c *ClientWithResponses) ListKeysWithResponse(ctx context.Context, params *
 //
 // Creates an API key for yourself and returns its secret (`key`, `lk_…`) **once**; only
 // its SHA-256 is stored. `scopes` default to `[read]` and cannot exceed your own; with
-// `appId`, tokens exchanged for the key carry that application. A key acts as you, with
+// `appId`, tokens exchanged for the key carry that application (and see only its
+// records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
+// holds the secret, which learnd never stores. A key acts as you, with
 // your role at the time of each call; banning you stops it, revoking it
 // (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
 // a request authenticated by an API key (or by a token exchanged for one) cannot
@@ -29257,7 +29271,9 @@ func (c *ClientWithResponses) CreateKeyWithBodyWithResponse(ctx context.Context,
 //
 // Creates an API key for yourself and returns its secret (`key`, `lk_…`) **once**; only
 // its SHA-256 is stored. `scopes` default to `[read]` and cannot exceed your own; with
-// `appId`, tokens exchanged for the key carry that application. A key acts as you, with
+// `appId`, tokens exchanged for the key carry that application (and see only its
+// records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
+// holds the secret, which learnd never stores. A key acts as you, with
 // your role at the time of each call; banning you stops it, revoking it
 // (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
 // a request authenticated by an API key (or by a token exchanged for one) cannot

@@ -1641,7 +1641,9 @@ func (rs *LMSKeys) List(ctx context.Context, params *client.ListKeysParams) (*cl
 //
 // Creates an API key for yourself and returns its secret (`key`, `lk_…`) **once**; only
 // its SHA-256 is stored. `scopes` default to `[read]` and cannot exceed your own; with
-// `appId`, tokens exchanged for the key carry that application. A key acts as you, with
+// `appId`, tokens exchanged for the key carry that application (and see only its
+// records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
+// holds the secret, which learnd never stores. A key acts as you, with
 // your role at the time of each call; banning you stops it, revoking it
 // (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
 // a request authenticated by an API key (or by a token exchanged for one) cannot
