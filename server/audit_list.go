@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"net/url"
+	"strings"
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
@@ -18,6 +20,9 @@ func (s *Server) GetAuditLog(ctx context.Context, req api.GetAuditLogRequestObje
 	}
 	if p := needPerm(ctx, auth.PermAuditView, false); p != nil {
 		return api.GetAuditLog403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
+	}
+	if p := unknownAuditFilter(ctx); p != nil {
+		return bad(p)
 	}
 	author, p := filterID(ctx, typeid.Person, "fields[author]", req.Params.FieldsAuthor)
 	if p != nil {
@@ -43,4 +48,24 @@ func (s *Server) GetAuditLog(ctx context.Context, req api.GetAuditLogRequestObje
 		return nil, err
 	}
 	return api.GetAuditLog200JSONResponse(toAPIAuditLogPage(page, q.Limit, q.Offset)), nil
+}
+
+// auditFilters are the fields[…] filters the audit log knows (seed 003).
+var auditFilters = map[string]bool{"fields[author]": true, "fields[createdAt][from]": true, "fields[createdAt][to]": true}
+
+// unknownAuditFilter answers 400 for a fields[…] filter the audit log does not know: a
+// mistyped filter must not silently return the unfiltered log to an investigator.
+func unknownAuditFilter(ctx context.Context) *api.Problem {
+	vals, err := url.ParseQuery(queryFrom(ctx))
+	if err != nil {
+		return nil // the validator has already refused a malformed query
+	}
+	for name := range vals {
+		if strings.HasPrefix(name, "fields[") && !auditFilters[name] {
+			pr := withFields(newProblem(ctx, kindBadRequest, "unknown audit filter "+name+"; use fields[author], fields[createdAt][from] or fields[createdAt][to]"),
+				[]api.FieldError{{Parameter: &name, Detail: "unknown filter"}})
+			return &pr
+		}
+	}
+	return nil
 }

@@ -140,3 +140,38 @@ func TestE2EHardeningKeys(t *testing.T) {
 		t.Errorf("owner revoking an admin's key: %d, want 204", r.Status)
 	}
 }
+
+// TestE2EHardeningAuditUnknownFilter: a mistyped audit filter is a 400 naming it, never the
+// unfiltered log.
+func TestE2EHardeningAuditUnknownFilter(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	admin := env.User(t, servertest.UserSpec{Tenant: "aud", Role: auth.RoleAdmin})
+	r := e2eDo(t, http.MethodGet, env.URL+"/api/v2/audit?fields%5Bactor%5D=per_01jdnjw7r0f808000000000001", admin.Token, nil, nil)
+	if r.Status != http.StatusBadRequest {
+		t.Fatalf("unknown filter: %d, want 400: %s", r.Status, r.Body)
+	}
+	if p := e2eProblem(t, r); p.Errors == nil || len(*p.Errors) != 1 || (*p.Errors)[0].Parameter == nil || *(*p.Errors)[0].Parameter != "fields[actor]" {
+		t.Errorf("problem = %+v, want the parameter fields[actor] named", p)
+	}
+	if r := e2eDo(t, http.MethodGet, env.URL+"/api/v2/audit?fields%5Bauthor%5D="+admin.ID, admin.Token, nil, nil); r.Status != http.StatusOK {
+		t.Errorf("known filter: %d, want 200", r.Status)
+	}
+}
+
+// TestE2EHardeningMessages: a malformed id says which id it must be (not the pattern), and
+// a wrong body type says which type to send.
+func TestE2EHardeningMessages(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	env.Licence(t, "msg", auth.TierBusiness, auth.MCPFull, true)
+	admin := env.User(t, servertest.UserSpec{Tenant: "msg", Role: auth.RoleAdmin})
+	r := e2eDo(t, http.MethodGet, env.URL+"/api/v2/users/42", admin.Token, nil, nil)
+	if p := e2eProblem(t, r); r.Status != http.StatusBadRequest || p.Detail == nil || !strings.Contains(*p.Detail, "must be a per_… id") {
+		t.Errorf("GET /users/42: %d %s", r.Status, r.Body)
+	}
+	r = e2eDo(t, http.MethodPost, env.URL+"/api/v2/chat/source-materials/upload", admin.Token, map[string]any{"file": "x"}, nil)
+	if p := e2eProblem(t, r); r.Status != http.StatusUnsupportedMediaType || p.Detail == nil || !strings.Contains(*p.Detail, "send multipart/form-data") {
+		t.Errorf("JSON upload: %d %s", r.Status, r.Body)
+	}
+}

@@ -208,7 +208,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			// downgrade loses what the licence no longer allows at its next call.
 			switch {
 			case p.Licence.MCPAccess == auth.MCPNone:
-				return &problemError{problem: withCode(newProblem(ctx, kindUnauthorized, "your licence has no MCP access (mcpAccess: none)"), "mcp_access_none")}
+				return &problemError{problem: withCode(newProblem(ctx, kindUnauthorized, "your licence has no MCP access (mcpAccess: none); ask your administrator to upgrade"), "mcp_access_none")}
 			case p.Licence.MCPAccess == auth.MCPRead && req.Method != http.MethodGet && req.Method != http.MethodHead:
 				return &problemError{problem: withCode(newProblem(ctx, kindForbidden, "your licence gives MCP read access only (mcpAccess: read)"), "mcp_read_only")}
 			}

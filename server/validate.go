@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -136,7 +138,7 @@ func requestProblem(ctx context.Context, err error) api.Problem {
 	case http.StatusRequestEntityTooLarge:
 		p = newProblem(ctx, kindTooLarge, "the request body exceeds the size limit")
 	case http.StatusUnsupportedMediaType:
-		p = newProblem(ctx, kindMediaType, "the request body's content type is not accepted; send application/json")
+		p = newProblem(ctx, kindMediaType, "the request body's content type is not accepted")
 	default:
 		p = newProblem(ctx, kindValidation, "the request body is invalid")
 	}
@@ -171,7 +173,16 @@ func fieldError(err error) ([]api.FieldError, int) {
 	}
 	// Request body.
 	if strings.HasPrefix(re.Reason, "header Content-Type has unexpected value") {
-		return []api.FieldError{{Detail: re.Reason}}, http.StatusUnsupportedMediaType
+		detail := re.Reason
+		if re.RequestBody != nil && len(re.RequestBody.Content) > 0 {
+			types := make([]string, 0, len(re.RequestBody.Content))
+			for ct := range re.RequestBody.Content {
+				types = append(types, ct)
+			}
+			sort.Strings(types)
+			detail = "send " + strings.Join(types, " or ")
+		}
+		return []api.FieldError{{Detail: detail}}, http.StatusUnsupportedMediaType
 	}
 	if errors.Is(re.Err, openapi3filter.ErrInvalidRequired) {
 		return []api.FieldError{{Detail: "a request body is required"}}, http.StatusBadRequest
@@ -218,7 +229,21 @@ func schemaField(err error) []api.FieldError {
 		// kin-openapi's pointer already ends with the missing member's name.
 		return []api.FieldError{{Pointer: &ptr, Detail: "is required"}}
 	}
-	return []api.FieldError{{Pointer: &ptr, Detail: se.Reason}}
+	return []api.FieldError{{Pointer: &ptr, Detail: schemaReason(se)}}
+}
+
+// typeIDPattern recognises the pattern of a TypeID schema (^per(_…|-<uuid>)$) and its prefix.
+var typeIDPattern = regexp.MustCompile(`^\^([a-z]{2,8})\(_\[0-7\]`)
+
+// schemaReason is a schema failure in words: a TypeID that does not match its pattern says
+// which id it must be, instead of quoting the regular expression.
+func schemaReason(se *openapi3.SchemaError) string {
+	if se.SchemaField == "pattern" && se.Schema != nil {
+		if m := typeIDPattern.FindStringSubmatch(se.Schema.Pattern); m != nil {
+			return "must be a " + m[1] + "_… id"
+		}
+	}
+	return se.Reason
 }
 
 func escapePointer(parts []string) []string {
@@ -232,7 +257,7 @@ func escapePointer(parts []string) []string {
 func paramDetail(re *openapi3filter.RequestError) string {
 	var se *openapi3.SchemaError
 	if errors.As(re.Err, &se) {
-		return se.Reason
+		return schemaReason(se)
 	}
 	if re.Err != nil {
 		return re.Err.Error()

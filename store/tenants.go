@@ -125,6 +125,14 @@ func checkLicence(v *ValidationError, l auth.Licence) {
 	default:
 		v.add("mcp-access", "must be none, read or full")
 	}
+	// Seed 003: write tools need full access and AI tools mcpAiAccess, both Business or
+	// Enterprise.
+	if l.Tier == auth.TierStarter && l.MCPAccess == auth.MCPFull {
+		v.add("mcp-access", "full MCP access needs the business or enterprise tier")
+	}
+	if l.Tier == auth.TierStarter && l.MCPAIAccess {
+		v.add("mcp-ai", "AI course authoring (mcpAiAccess) needs the business or enterprise tier")
+	}
 }
 
 // CreateTenant records a tenant with its licence and, when asked, its first owner (an

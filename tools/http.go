@@ -145,8 +145,12 @@ func (h *HTTPHandler) refuse(w http.ResponseWriter, r *http.Request, err error) 
 	switch {
 	case errors.As(err, &ae):
 		code := "unauthorized"
-		if ae.Err == nil {
+		var se *sdk.Error
+		switch {
+		case ae.Err == nil:
 			code = "mcp_access_none"
+		case errors.As(ae.Err, &se) && se.Problem != nil && se.Problem.Code != nil:
+			code = *se.Problem.Code // e.g. the API's own mcp_access_none
 		}
 		writeProblem(w, r, http.StatusUnauthorized, code, ae.Reason, 0)
 	case sdk.StatusCode(err) == http.StatusTooManyRequests:
