@@ -4,7 +4,7 @@
 # (OCR of PNG, JPEG, GIF and WebP uploads) and antiword (legacy Word .doc).
 #
 # Idempotent and quiet when everything is already present; otherwise prints one line
-# saying what it installed. Runs as root (apt-get needs it). Without apt-get (not Debian),
+# saying what it installed. apt-get runs as root, through sudo when not root. Without apt-get (not Debian),
 # it names what is missing and exits 1.
 #
 #   LEARND_SKIP_TOOLS=1  do nothing (the material tests then report the missing programs)
@@ -39,9 +39,17 @@ if ! command -v apt-get >/dev/null 2>&1; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+as_root=()
+if [[ $(id -u) != 0 ]]; then
+	if ! command -v sudo >/dev/null 2>&1; then
+		echo "ensure-tools: missing ${pkgs[*]}; run as root or install sudo (apt-get install ${pkgs[*]})" >&2
+		exit 1
+	fi
+	as_root=(sudo -E)
+fi
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-if ! { apt-get update && apt-get install -y --no-install-recommends "${pkgs[@]}"; } >"$log" 2>&1; then
+if ! { "${as_root[@]}" apt-get update && "${as_root[@]}" apt-get install -y --no-install-recommends "${pkgs[@]}"; } >"$log" 2>&1; then
 	cat "$log" >&2
 	echo "ensure-tools: installing ${pkgs[*]} failed" >&2
 	exit 1

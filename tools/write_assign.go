@@ -6,13 +6,9 @@ package tools
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"mime"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -139,18 +135,16 @@ func assignTraining(ctx context.Context, env *Env, in assignTrainingIn) (assignm
 	if err != nil {
 		return assignmentOut{}, err
 	}
+	if err := sdk.CheckResponse(rsp); err != nil {
+		return assignmentOut{}, err
+	}
 	res, err := client.ParseAssignCourseToUserResponse(rsp)
 	if err != nil {
 		return assignmentOut{}, fmt.Errorf("assign training: read the answer: %w", err)
 	}
-	var a *client.Assignment
-	switch rsp.StatusCode {
-	case http.StatusCreated:
-		a = res.JSON201
-	case http.StatusOK:
+	a := res.JSON201
+	if rsp.StatusCode == http.StatusOK {
 		a = res.JSON200
-	default:
-		return assignmentOut{}, rawAPIError(rsp, res.Body)
 	}
 	if a == nil {
 		return assignmentOut{}, fmt.Errorf("assign training: %d answer without an assignment", rsp.StatusCode)
@@ -166,26 +160,6 @@ func assignTraining(ctx context.Context, env *Env, in assignTrainingIn) (assignm
 		out.Message = fmt.Sprintf("Assigned “%s” to %s; they were mailed a notice.", a.CourseName, a.UserName)
 	}
 	return out, nil
-}
-
-// rawAPIError is the *sdk.Error of a non-2xx answer read through the raw client (body is
-// the answer's body, already read), so that the core maps it like the SDK's own errors.
-func rawAPIError(rsp *http.Response, body []byte) error {
-	e := &sdk.Error{StatusCode: rsp.StatusCode, Body: body, Header: rsp.Header}
-	if v := strings.TrimSpace(rsp.Header.Get("Retry-After")); v != "" {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
-			e.RetryAfter = time.Duration(n) * time.Second
-		} else if t, err := http.ParseTime(v); err == nil {
-			e.RetryAfter = max(time.Until(t), 0)
-		}
-	}
-	if mt, _, err := mime.ParseMediaType(rsp.Header.Get("Content-Type")); err == nil && mt == "application/problem+json" {
-		var p client.Problem
-		if json.Unmarshal(body, &p) == nil {
-			e.Problem = &p
-		}
-	}
-	return e
 }
 
 type bulkAssignIn struct {

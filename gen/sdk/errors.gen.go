@@ -101,6 +101,10 @@ func IsPreconditionFailed(err error) bool { return StatusCode(err) == http.Statu
 // IsRateLimited reports whether err is a 429 response (after the retries).
 func IsRateLimited(err error) bool { return StatusCode(err) == http.StatusTooManyRequests }
 
+// CheckResponse returns nil for a 2xx response; otherwise it consumes and closes the body
+// and returns the *Error the SDK's own methods return. For calls made through c.Raw().
+func CheckResponse(rsp *http.Response) error { return checkResponse(rsp) }
+
 // checkResponse returns nil for a 2xx response; otherwise it consumes and closes the body
 // and returns an *Error.
 func checkResponse(rsp *http.Response) error {
