@@ -126,6 +126,7 @@ func serve(ctx context.Context, cfg config) error {
 		TokenTTL: cfg.TokenTTL, Logger: log,
 		RateLimit: server.RateLimit{RPS: cfg.RateLimitRPS, Burst: cfg.RateLimitBurst},
 		Generator: gen, EnqueueGeneration: jr.EnqueueGeneration,
+		Extractor: cfg.extractor(),
 	}
 	// MCP over streamable HTTP at /mcp: its tools call this same API in-process.
 	var mcpHandler *tools.HTTPHandler

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/learnd/learnd/ai/extract"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -77,6 +78,24 @@ type config struct {
 	EmbeddingsURL    string `env:"LEARND_EMBEDDINGS_URL"`
 	EmbeddingsModel  string `env:"LEARND_EMBEDDINGS_MODEL"`
 	EmbeddingsAPIKey string `env:"LEARND_EMBEDDINGS_API_KEY"`
+	// Reading uploaded source materials: each file's programs (poppler, antiword,
+	// tesseract, unzip) run in a sandbox. LEARND_EXTRACT_TIMEOUT bounds one file's
+	// extraction (wall clock), LEARND_EXTRACT_CPU and LEARND_EXTRACT_MEMORY_MB one
+	// program run; LEARND_EXTRACT_CONCURRENCY files are read at once (0: half the CPUs),
+	// and an upload waits at most LEARND_EXTRACT_QUEUE_WAIT for its turn (then 503).
+	ExtractTimeout     time.Duration `env:"LEARND_EXTRACT_TIMEOUT" envDefault:"60s"`
+	ExtractCPU         time.Duration `env:"LEARND_EXTRACT_CPU" envDefault:"45s"`
+	ExtractMemoryMB    int64         `env:"LEARND_EXTRACT_MEMORY_MB" envDefault:"1024"`
+	ExtractConcurrency int           `env:"LEARND_EXTRACT_CONCURRENCY" envDefault:"0"`
+	ExtractQueueWait   time.Duration `env:"LEARND_EXTRACT_QUEUE_WAIT" envDefault:"20s"`
+}
+
+// extractor is the source-material reader with the configured sandbox limits.
+func (c config) extractor() extract.Extractor {
+	return extract.Extractor{Limits: extract.Limits{
+		Deadline: c.ExtractTimeout, CPU: c.ExtractCPU, Memory: c.ExtractMemoryMB << 20,
+		Concurrent: c.ExtractConcurrency, QueueWait: c.ExtractQueueWait,
+	}}
 }
 
 func loadConfig() (config, error) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # ensure-tools.sh — make sure the programs learnd calls to read source materials (and the
-# tests that upload them) are installed: Debian's tesseract-ocr with its English data
-# (OCR of PNG, JPEG, GIF and WebP uploads) and antiword (legacy Word .doc).
+# tests that upload them) are installed: Debian's poppler-utils (pdfinfo, pdftohtml,
+# pdftoppm: PDF), tesseract-ocr with its English data (OCR of images and scanned pages),
+# antiword (legacy Word .doc), unzip (the parts of a .docx) and util-linux's prlimit (the
+# sandbox's limits).
 #
 # Idempotent and quiet when everything is already present; otherwise prints one line
 # saying what it installed. apt-get runs as root, through sudo when not root. Without apt-get (not Debian),
@@ -18,12 +20,19 @@ fi
 declare -A want=(
 	[tesseract]="tesseract-ocr tesseract-ocr-eng"
 	[antiword]="antiword"
+	[pdftohtml]="poppler-utils"
+	[pdfinfo]="poppler-utils"
+	[pdftoppm]="poppler-utils"
+	[unzip]="unzip"
+	[prlimit]="util-linux"
 )
 pkgs=()
 for prog in "${!want[@]}"; do
 	if ! command -v "$prog" >/dev/null 2>&1; then
 		read -r -a p <<<"${want[$prog]}"
-		pkgs+=("${p[@]}")
+		for q in "${p[@]}"; do
+			[[ " ${pkgs[*]:-} " == *" $q "* ]] || pkgs+=("$q")
+		done
 	fi
 done
 # The English OCR data can be missing even where the program is present.

@@ -1,7 +1,7 @@
 package server
 
 // The gate of every AI authoring endpoint (issue 4): course generation, refinement,
-// regeneration and source-material uploads.
+// regeneration and source-material uploads (which pass the gate but take no quota).
 //
 //	if p := aiGate(ctx, true); p != nil { … 403 … }            // licence, course_edit, scope
 //	…validate the request, find what it names (400/404/422)…
@@ -13,8 +13,10 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
@@ -60,9 +62,23 @@ func (s *Server) aiQuota(ctx context.Context) (*api.Problem, int, error) {
 	} else if p, _ := auth.FromContext(ctx); p.KeyID == "" {
 		who = "your"
 	}
-	pr := withCode(newProblem(ctx, kindRateLimited, who+" daily AI quota of "+strconv.Itoa(q.Limit)+" calls (generate, refine, regenerate and uploads; 5 per key and 50 per tenant per UTC day) is used up; it renews at midnight UTC, in "+
-		strconv.Itoa(secs)+" seconds"), code)
+	resets := time.Now().UTC().Add(time.Duration(secs) * time.Second).Truncate(time.Minute)
+	pr := withCode(newProblem(ctx, kindRateLimited, who+" daily AI quota of "+strconv.Itoa(q.Limit)+" calls (course generation, refine and regenerate; "+
+		"5 per API key and 50 per tenant per UTC day; uploads do not count) is used up; it resets at midnight UTC ("+resets.Format(time.RFC3339)+"), in "+
+		humanDuration(secs)), code)
 	return &pr, secs, nil
+}
+
+// humanDuration says secs as hours and minutes ("23 h 46 min (85,609 seconds)").
+func humanDuration(secs int) string {
+	h, m := secs/3600, (secs%3600)/60
+	switch {
+	case h > 0:
+		return fmt.Sprintf("%d h %d min (%d seconds)", h, m, secs)
+	case m > 0:
+		return fmt.Sprintf("%d min (%d seconds)", m, secs)
+	}
+	return fmt.Sprintf("%d seconds", secs)
 }
 
 // aiTooMany is the typed body of a quota refusal.

@@ -42,8 +42,9 @@ func aiQuotaRefused(t *testing.T, err error, scope, what string) {
 		t.Errorf("%s: code %v, want ai_%s_quota_exceeded", what, e.Problem.Code, scope)
 	}
 	limit := map[string]string{"key": "5", "tenant": "50"}[scope]
-	if d := *e.Problem.Detail; !strings.Contains(d, scope) || !strings.Contains(d, "quota of "+limit+" calls") {
-		t.Errorf("%s: detail %q does not name the %s quota of %s", what, d, scope, limit)
+	if d := *e.Problem.Detail; !strings.Contains(d, scope) || !strings.Contains(d, "daily AI quota of "+limit+" calls") ||
+		!strings.Contains(d, "resets at midnight UTC ("+midnight.Format(time.RFC3339)+")") {
+		t.Errorf("%s: detail %q does not name the daily %s quota of %s and when it resets (%s)", what, d, scope, limit, midnight.Format(time.RFC3339))
 	}
 }
 

@@ -80,7 +80,7 @@ func (s *Server) ProcessSourceMaterial(ctx context.Context, req api.ProcessSourc
 			}
 			return nil, err
 		}
-		ex, p, err := extractMaterial(ctx, data)
+		ex, p, err := s.extractMaterial(ctx, data)
 		if err != nil {
 			return nil, err
 		}

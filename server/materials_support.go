@@ -4,10 +4,9 @@ package server
 // limits, the extraction pipeline (detect → extract → chunk), and the mapping of its
 // failures to problems.
 //
-// Quota: an upload counts ONE call against the daily AI quota (the seed's
-// upload_source_material = upload then process is one tool call). It is taken after every
-// check that can refuse the upload — licence, permission, size, type, session, extraction —
-// so a refused upload counts nothing. process and the listing never count.
+// Quota: uploads, process and the listing do not count against the daily AI quota (only
+// generate, refine and the two regenerates do); an upload is bounded by its size, the
+// per-caller rate limits and the sandbox's cap on concurrent extractions.
 
 import (
 	"context"
@@ -39,9 +38,6 @@ var uploadBodyLimit = fmt.Sprintf("%dKiB", uploadBodyBytes>>10)
 
 // kindUnavailable is a 503: the server cannot read this kind of file now.
 var kindUnavailable = problemKind{503, "extractor-unavailable", "Service unavailable", "extractor_unavailable"}
-
-// materialExtractor reads uploads; antiword and tesseract are found on PATH when needed.
-var materialExtractor = extract.Extractor{}
 
 // acceptedTypes names the accepted types for problem details.
 const acceptedTypes = "PDF, DOC, DOCX, PNG, JPEG, GIF or WebP"
@@ -91,7 +87,7 @@ type extracted struct {
 // extractMaterial detects data's type by its content, reads its text and chunks it. A
 // refused type is a 422 naming what the file is; a file without text or that cannot be
 // read a 422 saying why; a missing program a 503 naming it.
-func extractMaterial(ctx context.Context, data []byte) (extracted, *api.Problem, error) {
+func (s *Server) extractMaterial(ctx context.Context, data []byte) (extracted, *api.Problem, error) {
 	kind, what := extract.Detect(data)
 	if kind == "" {
 		p := withCode(newProblem(ctx, kindValidation, "the file is "+what+"; a source material must be a "+acceptedTypes+
@@ -99,15 +95,18 @@ func extractMaterial(ctx context.Context, data []byte) (extracted, *api.Problem,
 		p = withFields(p, []api.FieldError{{Pointer: ptr("/file"), Detail: "detected " + what}})
 		return extracted{}, &p, nil
 	}
-	doc, err := materialExtractor.Extract(ctx, kind, data)
+	doc, err := s.cfg.Extractor.Extract(ctx, kind, data)
 	if err != nil {
 		var (
 			missing    *extract.MissingProgramError
 			noText     *extract.NoTextError
 			unreadable *extract.UnreadableError
+			busy       *extract.BusyError
 			p          api.Problem
 		)
 		switch {
+		case errors.As(err, &busy):
+			p = withCode(newProblem(ctx, kindUnavailable, busy.Error()+"; nothing was stored"), "extraction_busy")
 		case errors.As(err, &missing):
 			p = newProblem(ctx, kindUnavailable, missing.Error()+"; ask the operator to install it; nothing was stored")
 		case errors.As(err, &noText):

@@ -77,19 +77,12 @@ func (s *Server) UploadSourceMaterial(ctx context.Context, req api.UploadSourceM
 			return uploadResponses.problem(materialStoreProblem(ctx, *form.session, store.ErrSessionFull), 0)
 		}
 	}
-	ex, p, err := extractMaterial(ctx, form.data)
+	ex, p, err := s.extractMaterial(ctx, form.data)
 	if err != nil {
 		return nil, err
 	}
 	if p != nil {
 		return uploadResponses.problem(p, 0)
-	}
-	p, secs, err := s.aiQuota(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if p != nil {
-		return uploadResponses.problem(p, secs)
 	}
 	f, err := mat.Upload(ctx, store.MaterialUpload{
 		Session: form.session, Filename: form.filename, Kind: string(ex.kind), MediaType: ex.kind.MediaType(),

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/learnd/learnd/ai"
+	"github.com/learnd/learnd/ai/extract"
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/server/explorer"
@@ -38,6 +39,10 @@ type Config struct {
 	// workers run the generator. Without them the AI endpoints answer 500.
 	Generator         ai.Generator
 	EnqueueGeneration store.GenerationEnqueuer
+	// Extractor reads uploaded source materials in its sandbox (its Limits: deadline,
+	// CPU, memory, concurrent extractions). The zero value finds the programs on PATH
+	// and applies the default limits.
+	Extractor extract.Extractor
 	// MCP, when set, serves MCP over streamable HTTP at MCPPath with the handler it builds
 	// (mcp.go); learnd serve sets it to the tools package's handler.
 	MCP MCPMount

@@ -47,7 +47,7 @@ func init() {
 			Name: "upload_source_material",
 			Description: "Read a local file off the user’s machine and upload it as a course source. " + uploadDescription +
 				"Give filePath (an absolute path), or the file's bytes as contentBase64 with a filename. Needs course_edit " +
-				"and the AI licence; counts one call against the daily AI quota.",
+				"and the AI licence; does not count against the daily AI quota.",
 			Annotations: Additive("Upload source material", false),
 		},
 		Schema:  func(s *jsonschema.Schema) { uploadSchema(s, true) },
@@ -59,7 +59,7 @@ func init() {
 			Name: "upload_source_material",
 			Description: uploadDescription + "This server is reached over HTTP and cannot read files on your machine: send " +
 				"the file's bytes base64-encoded as contentBase64, with its filename. Needs course_edit and the AI licence; " +
-				"counts one call against the daily AI quota.",
+				"does not count against the daily AI quota.",
 			Annotations: Additive("Upload source material", false),
 		},
 		Schema:  func(s *jsonschema.Schema) { uploadSchema(s, false) },

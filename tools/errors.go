@@ -41,7 +41,8 @@ func Invalid(format string, args ...any) error {
 //   - *InvalidError, API 400 and 422: "Invalid arguments: " + the detail and field errors
 //   - API 403: MsgPermissionDenied
 //   - API 404: MsgNotFound
-//   - API 429: MsgRateLimited + " Retry after N seconds." when the API gave Retry-After
+//   - API 429: MsgRateLimited + " Retry after N seconds." when the API gave Retry-After,
+//     then, for a used-up daily quota, the problem's detail (which quota, when it resets)
 //   - API 5xx, network errors, anything else: "Error: " + the message
 //   - other API statuses (401, 409, 412, 413, 415 …): the problem's detail (else title)
 func ErrorText(err error) string {
@@ -61,11 +62,17 @@ func ErrorText(err error) string {
 	case http.StatusBadRequest, http.StatusUnprocessableEntity:
 		return MsgInvalidArguments + problemText(se)
 	case http.StatusTooManyRequests:
+		msg := MsgRateLimited
 		if se.RetryAfter > 0 {
 			secs := int64(math.Ceil(se.RetryAfter.Seconds()))
-			return fmt.Sprintf("%s Retry after %d seconds.", MsgRateLimited, secs)
+			msg = fmt.Sprintf("%s Retry after %d seconds.", MsgRateLimited, secs)
 		}
-		return MsgRateLimited
+		// A used-up daily quota is not a burst to wait out: say which quota and when it
+		// resets, after the seed's string.
+		if p := se.Problem; p != nil && p.Code != nil && strings.Contains(*p.Code, "quota") && p.Detail != nil && *p.Detail != "" {
+			msg += " " + strings.ToUpper((*p.Detail)[:1]) + (*p.Detail)[1:] + "."
+		}
+		return msg
 	}
 	if se.StatusCode >= 500 {
 		return "Error: " + problemText(se)

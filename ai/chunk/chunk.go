@@ -46,12 +46,15 @@ func Split(blocks []Block) []Chunk {
 		}
 		if b.Heading && utf8.RuneCountInString(text) <= MaxHeadingChars {
 			s.flush()
-			s.heading = text
+			s.section()
+			s.heading, s.filled = text, false
 			continue
 		}
 		s.paragraph(text)
+		s.filled = true
 	}
 	s.flush()
+	s.section()
 	return s.out
 }
 
@@ -60,6 +63,17 @@ type splitter struct {
 	cur     strings.Builder
 	curLen  int // runes in cur
 	out     []Chunk
+	filled  bool // the current heading has text under it
+}
+
+// section keeps a heading that has no text of its own (a chapter opening straight into
+// its first section) as a chunk holding just the heading, so no section of the outline
+// disappears.
+func (s *splitter) section() {
+	if s.heading != "" && !s.filled {
+		s.out = append(s.out, Chunk{Ordinal: len(s.out), Heading: s.heading, Text: s.heading})
+		s.filled = true
+	}
 }
 
 func (s *splitter) flush() {

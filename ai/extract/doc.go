@@ -15,18 +15,25 @@ import (
 // chapter/sect1…sect5 titles; a document without heading styles gets the plain-text
 // heading heuristic on its paragraphs. Should the DocBook conversion fail, the plain text
 // output (-w 0: a paragraph a line) is used instead.
-func (x Extractor) extractDOC(ctx context.Context, data []byte) ([]chunk.Block, error) {
-	out, err := x.run(ctx, DOC, "antiword", "antiword", x.Antiword, "upload.doc", data, "-x", "db", "{}")
+func (x Extractor) extractDOC(ctx context.Context, w *workdir, data []byte) ([]chunk.Block, error) {
+	path, err := program(DOC, "antiword", "antiword", x.Antiword)
+	if err != nil {
+		return nil, err
+	}
+	file, err := w.write("upload.doc", data)
+	if err != nil {
+		return nil, err
+	}
+	out, err := x.sandboxRun(ctx, DOC, "antiword", path, w.dir, "-x", "db", file)
 	if err == nil {
 		if blocks, ok := docbookBlocks(out); ok {
 			return blocks, nil
 		}
 	}
-	var missing *MissingProgramError
-	if errors.As(err, &missing) || (err != nil && ctx.Err() != nil) {
+	if err != nil && ctx.Err() != nil {
 		return nil, err
 	}
-	out, err = x.run(ctx, DOC, "antiword", "antiword", x.Antiword, "upload.doc", data, "-w", "0", "-m", "UTF-8.txt", "{}")
+	out, err = x.sandboxRun(ctx, DOC, "antiword", path, w.dir, "-w", "0", "-m", "UTF-8.txt", file)
 	if err != nil {
 		return nil, err
 	}
@@ -53,6 +60,7 @@ func docbookBlocks(b []byte) ([]chunk.Block, bool) {
 		stack  []string
 		text   strings.Builder
 		titles int
+		row    []string
 	)
 	level := func() int {
 		for i := len(stack) - 1; i >= 0; i-- {
@@ -88,6 +96,9 @@ func docbookBlocks(b []byte) ([]chunk.Block, bool) {
 			if t.Name.Local == "title" || t.Name.Local == "para" || t.Name.Local == "entry" {
 				text.Reset()
 			}
+			if t.Name.Local == "row" {
+				row = row[:0]
+			}
 		case xml.EndElement:
 			if len(stack) == 0 {
 				return nil, false
@@ -100,9 +111,18 @@ func docbookBlocks(b []byte) ([]chunk.Block, bool) {
 			case name == "title" && level() > 0:
 				out = append(out, chunk.Block{Heading: true, Level: level(), Text: s})
 				titles++
-			case name == "para" || name == "entry":
+			case name == "entry" || (name == "para" && inside("entry")):
+				row = append(row, s)
+			case name == "para":
 				out = append(out, chunk.Block{Text: s})
 				paras = append(paras, s)
+			}
+			if name == "row" && len(row) > 0 {
+				// A table row is one paragraph, its cells apart: "cell | cell".
+				r := strings.Join(row, " | ")
+				out = append(out, chunk.Block{Text: r})
+				paras = append(paras, r)
+				row = row[:0]
 			}
 			if name == "title" || name == "para" || name == "entry" {
 				text.Reset()

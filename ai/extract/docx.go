@@ -1,8 +1,8 @@
 package extract
 
 import (
-	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -20,53 +20,41 @@ const maxXMLPart = 64 << 20
 // when its style is a heading ("heading 1"…"heading 9", "Title"; by name or by id) or
 // carries an outline level (on the paragraph or its style, followed through basedOn).
 // Text runs (w:t), tabs and breaks count; deleted text, field codes, footnotes and
-// headers do not. Table cells' paragraphs are paragraphs.
-func extractDOCX(data []byte) ([]chunk.Block, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, &UnreadableError{Kind: DOCX, Detail: "not a valid ZIP package"}
-	}
-	var doc, styles *zip.File
-	for _, f := range zr.File {
-		switch f.Name {
-		case "word/document.xml":
-			doc = f
-		case "word/styles.xml":
-			styles = f
-		}
-	}
-	if doc == nil {
-		return nil, &UnreadableError{Kind: DOCX, Detail: "word/document.xml is missing"}
-	}
-	levels := map[string]int{}
-	if styles != nil {
-		b, err := readPart(styles)
-		if err != nil {
-			return nil, err
-		}
-		levels = styleLevels(b)
-	}
-	b, err := readPart(doc)
+// headers do not. A table row is one paragraph, "cell | cell". The parts are taken out
+// of the ZIP package by unzip in the sandbox, at most maxXMLPart each.
+func (x Extractor) extractDOCX(ctx context.Context, w *workdir, data []byte) ([]chunk.Block, error) {
+	path, err := program(DOCX, "unzip", "unzip", x.Unzip)
 	if err != nil {
 		return nil, err
 	}
-	return docxBlocks(b, levels)
-}
-
-func readPart(f *zip.File) ([]byte, error) {
-	rc, err := f.Open()
+	file, err := w.write("upload.docx", data)
 	if err != nil {
-		return nil, &UnreadableError{Kind: DOCX, Detail: f.Name + ": " + err.Error()}
+		return nil, err
 	}
-	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, maxXMLPart+1))
+	part := func(name string) ([]byte, error) {
+		lim := x
+		lim.Limits.Output = maxXMLPart
+		b, err := lim.sandboxRun(ctx, DOCX, "unzip", path, w.dir, "-p", "-qq", file, name)
+		var unreadable *UnreadableError
+		if errors.As(err, &unreadable) && strings.Contains(unreadable.Detail, "more than") {
+			return nil, &UnreadableError{Kind: DOCX, Detail: name + " is larger than 64 MB uncompressed"}
+		}
+		return b, err
+	}
+	doc, err := part("word/document.xml")
 	if err != nil {
-		return nil, &UnreadableError{Kind: DOCX, Detail: f.Name + ": " + err.Error()}
+		return nil, err
 	}
-	if len(b) > maxXMLPart {
-		return nil, &UnreadableError{Kind: DOCX, Detail: f.Name + " is larger than 64 MB uncompressed"}
+	if len(bytes.TrimSpace(doc)) == 0 {
+		return nil, &UnreadableError{Kind: DOCX, Detail: "word/document.xml is missing"}
 	}
-	return b, nil
+	levels := map[string]int{}
+	if styles, err := part("word/styles.xml"); err == nil {
+		levels = styleLevels(styles)
+	} else if ctx.Err() != nil {
+		return nil, err
+	}
+	return docxBlocks(doc, levels)
 }
 
 func attr(e xml.StartElement, local string) string {
@@ -171,6 +159,8 @@ func docxBlocks(b []byte, levels map[string]int) ([]chunk.Block, error) {
 		inText   bool
 		skip     int // depth inside deleted text, field codes and other ignored parts
 		paraSeen bool
+		rows     [][]string // the open table rows (tables nest)
+		cell     []string   // the paragraphs of the open cell
 	)
 	top := func() *para {
 		if len(stack) == 0 {
@@ -197,6 +187,10 @@ func docxBlocks(b []byte, levels map[string]int) ([]chunk.Block, error) {
 			case "p":
 				stack = append(stack, &para{})
 				paraSeen = true
+			case "tr":
+				rows = append(rows, nil)
+			case "tc":
+				cell = cell[:0]
 			case "pStyle":
 				if p != nil {
 					id := attr(t, "val")
@@ -236,8 +230,30 @@ func docxBlocks(b []byte, levels map[string]int) ([]chunk.Block, error) {
 			case "p":
 				if p := top(); p != nil {
 					stack = stack[:len(stack)-1]
-					if s := strings.TrimSpace(p.text.String()); s != "" {
+					s := strings.TrimSpace(p.text.String())
+					switch {
+					case s == "":
+					case len(rows) > 0:
+						cell = append(cell, s)
+					default:
 						out = append(out, chunk.Block{Heading: p.level > 0, Level: p.level, Text: s})
+					}
+				}
+			case "tc":
+				if n := len(rows); n > 0 {
+					rows[n-1] = append(rows[n-1], strings.Join(cell, " "))
+					cell = cell[:0]
+				}
+			case "tr":
+				if n := len(rows); n > 0 {
+					row := rows[n-1]
+					rows = rows[:n-1]
+					if r := strings.Join(row, " | "); strings.Trim(r, " |") != "" {
+						if len(rows) > 0 { // a table inside a cell: its row joins the cell
+							cell = append(cell, r)
+						} else {
+							out = append(out, chunk.Block{Text: r})
+						}
 					}
 				}
 			}

@@ -1,27 +1,29 @@
-// Package extract reads the text of uploaded source materials, keeping their headings:
-// PDF (github.com/ledongthuc/pdf; headings from larger fonts and numbered lines), DOCX
-// (archive/zip + encoding/xml; headings from the Heading/Title styles and outline
-// levels), legacy Word DOC (Debian's antiword, run as a program; headings from its
-// DocBook output) and images — PNG, JPEG, GIF, WebP — through OCR (Debian's tesseract,
-// run as a program). Kinds are detected from the content, never from a file name.
+// Package extract reads the text of uploaded source materials, keeping their headings,
+// lists and tables. Every file is parsed by a kept program run in a sandbox (sandbox.go:
+// a child process under CPU, memory and output limits, killed at the deadline or when the
+// caller goes away, with a cap on concurrent extractions):
+//
+//   - PDF: poppler (pdfinfo; pdftohtml -xml for text with fonts, positions and the
+//     outline; pdftoppm + tesseract for pages without a text layer);
+//   - DOCX: Info-ZIP unzip pulls document.xml and styles.xml, read with encoding/xml
+//     (headings from styles and outline levels, tables as "cell | cell" rows);
+//   - DOC: antiword's DocBook output;
+//   - PNG, JPEG, GIF, WebP: tesseract, small screenshots upscaled and greyed first.
+//
+// Text is normalised (Unicode NFKC, no private-use or replacement characters). Kinds are
+// detected from the content, never from a file name.
 //
 // Failures are typed: *MissingProgramError (a program the kind needs is not installed),
-// *NoTextError (the file holds no text: a scanned PDF, a blank image) and *UnreadableError
-// (damaged or encrypted). An Extract that succeeds returns at least one non-empty block.
+// *NoTextError (the file holds no text), *UnreadableError (damaged, encrypted, or over a
+// limit) and *BusyError (no extraction slot). An Extract that succeeds returns at least
+// one non-empty block.
 package extract
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -57,13 +59,17 @@ func (d Document) Headings() []string {
 	return out
 }
 
-// Extractor reads documents. The zero value finds antiword and tesseract on PATH when
-// they are needed, OCRs English and allows each program two minutes.
+// Extractor reads documents. The zero value finds the programs on PATH when they are
+// needed, OCRs English and applies the default Limits.
 type Extractor struct {
-	Antiword     string        // path or name of antiword; "" means "antiword" on PATH
-	Tesseract    string        // path or name of tesseract; "" means "tesseract" on PATH
-	OCRLanguages string        // tesseract -l value; "" means "eng"
-	Timeout      time.Duration // per program run; 0 means 2 minutes
+	Antiword     string // path or name of antiword; "" means "antiword" on PATH
+	Tesseract    string // tesseract; "" means "tesseract" on PATH
+	Pdfinfo      string // poppler's pdfinfo; "" means on PATH
+	Pdftohtml    string // poppler's pdftohtml; "" means on PATH
+	Pdftoppm     string // poppler's pdftoppm; "" means on PATH
+	Unzip        string // Info-ZIP unzip (DOCX parts); "" means on PATH
+	OCRLanguages string // tesseract -l value; "" means "eng"
+	Limits       Limits
 }
 
 // MissingProgramError means the program needed to read a kind is not installed.
@@ -95,21 +101,32 @@ func (e *UnreadableError) Error() string {
 	return fmt.Sprintf("the %s cannot be read: %s", e.Kind.Label(), e.Detail)
 }
 
-// Extract reads data, which must be of kind (see Detect).
+// Extract reads data, which must be of kind (see Detect). It waits for an extraction
+// slot (a *BusyError when none frees up in time), and everything it runs is bounded by
+// x.Limits and ends with ctx.
 func (x Extractor) Extract(ctx context.Context, kind Kind, data []byte) (Document, error) {
-	var (
-		blocks []chunk.Block
-		err    error
-	)
+	release, err := x.Limits.acquire(ctx)
+	if err != nil {
+		return Document{}, err
+	}
+	defer release()
+	ctx, cancel := context.WithTimeout(ctx, x.Limits.deadline())
+	defer cancel()
+	w, err := newWorkdir()
+	if err != nil {
+		return Document{}, err
+	}
+	defer w.remove()
+	var blocks []chunk.Block
 	switch kind {
 	case PDF:
-		blocks, err = extractPDF(ctx, data)
+		blocks, err = x.extractPDF(ctx, w, data)
 	case DOCX:
-		blocks, err = extractDOCX(data)
+		blocks, err = x.extractDOCX(ctx, w, data)
 	case DOC:
-		blocks, err = x.extractDOC(ctx, data)
+		blocks, err = x.extractDOC(ctx, w, data)
 	case PNG, JPEG, GIF, WebP:
-		blocks, err = x.extractImage(ctx, kind, data)
+		blocks, err = x.extractImage(ctx, w, kind, data)
 	default:
 		return Document{}, fmt.Errorf("extract: unsupported kind %q", kind)
 	}
@@ -132,7 +149,7 @@ func (x Extractor) Extract(ctx context.Context, kind Kind, data []byte) (Documen
 func clean(blocks []chunk.Block) []chunk.Block {
 	out := blocks[:0]
 	for _, b := range blocks {
-		b.Text = strings.Join(strings.Fields(strings.ToValidUTF8(strings.ReplaceAll(b.Text, "\x00", ""), "")), " ")
+		b.Text = normalizeText(strings.ToValidUTF8(b.Text, ""))
 		if !strings.ContainsFunc(b.Text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 			continue
 		}
@@ -146,72 +163,6 @@ func clean(blocks []chunk.Block) []chunk.Block {
 		out = append(out, b)
 	}
 	return out
-}
-
-// programSlots bounds the external programs running at once on this process, so a burst
-// of uploads cannot take every core.
-var programSlots = make(chan struct{}, max(1, runtime.NumCPU()/2))
-
-// run runs a program on input (written to a private temporary file named name) with args
-// (the literal "{}" is replaced by the file's path) and returns its standard output.
-func (x Extractor) run(ctx context.Context, kind Kind, program, pkg, configured, name string, input []byte, args ...string) ([]byte, error) {
-	if configured == "" {
-		configured = program
-	}
-	path, err := exec.LookPath(configured)
-	if err != nil {
-		return nil, &MissingProgramError{Kind: kind, Program: program, Package: pkg}
-	}
-	dir, err := os.MkdirTemp("", "learnd-extract-")
-	if err != nil {
-		return nil, fmt.Errorf("extract: %w", err)
-	}
-	defer os.RemoveAll(dir)
-	file := filepath.Join(dir, name)
-	if err := os.WriteFile(file, input, 0o600); err != nil {
-		return nil, fmt.Errorf("extract: %w", err)
-	}
-	for i, a := range args {
-		if a == "{}" {
-			args[i] = file
-		}
-	}
-	select {
-	case programSlots <- struct{}{}:
-		defer func() { <-programSlots }()
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	timeout := x.Timeout
-	if timeout <= 0 {
-		timeout = 2 * time.Minute
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, path, args...)
-	cmd.Dir = dir
-	// One thread per OCR run: parallelism comes from concurrent uploads, not from one
-	// upload taking every core.
-	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1", "HOME="+dir)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return nil, &UnreadableError{Kind: kind, Detail: fmt.Sprintf("%s did not finish within %s", program, timeout)}
-			}
-			return nil, ctx.Err()
-		}
-		msg := strings.TrimSpace(stderr.String())
-		if len(msg) > 300 {
-			msg = msg[:300] + "…"
-		}
-		if msg == "" {
-			msg = err.Error()
-		}
-		return nil, &UnreadableError{Kind: kind, Detail: program + ": " + msg}
-	}
-	return stdout.Bytes(), nil
 }
 
 var (

@@ -20,20 +20,37 @@ import (
 // declare an enormous one.
 const MaxImagePixels = 50_000_000
 
-// extractImage runs tesseract (page segmentation 3: fully automatic, one thread) and turns
-// its paragraphs — separated by blank lines, wrapped at line ends — into blocks, with the
-// plain-text heading heuristic. An image larger than MaxImagePixels (by the dimensions in
-// its header) or whose header cannot be read is refused before tesseract runs.
-func (x Extractor) extractImage(ctx context.Context, kind Kind, data []byte) ([]chunk.Block, error) {
+// extractImage prepares the image for OCR (prepareForOCR) and reads it with tesseract.
+// An image larger than MaxImagePixels (by the dimensions in its header) or whose header
+// cannot be read is refused before anything decodes it.
+func (x Extractor) extractImage(ctx context.Context, w *workdir, kind Kind, data []byte) ([]chunk.Block, error) {
 	if err := checkImageSize(kind, data); err != nil {
+		return nil, err
+	}
+	name := "upload." + string(kind)
+	if prepared, ok := prepareForOCR(data); ok {
+		data, name = prepared, "prepared.png"
+	}
+	file, err := w.write(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return x.tesseract(ctx, w, kind, file)
+}
+
+// tesseract reads an image file (page segmentation 3: fully automatic, one thread) and
+// turns its paragraphs — separated by blank lines, wrapped at line ends — into blocks,
+// with the plain-text heading heuristic.
+func (x Extractor) tesseract(ctx context.Context, w *workdir, kind Kind, file string) ([]chunk.Block, error) {
+	path, err := program(kind, "tesseract", "tesseract-ocr", x.Tesseract)
+	if err != nil {
 		return nil, err
 	}
 	lang := x.OCRLanguages
 	if lang == "" {
 		lang = "eng"
 	}
-	out, err := x.run(ctx, kind, "tesseract", "tesseract-ocr", x.Tesseract, "upload."+string(kind), data,
-		"{}", "stdout", "-l", lang, "--psm", "3")
+	out, err := x.sandboxRun(ctx, kind, "tesseract", path, w.dir, file, "stdout", "-l", lang, "--psm", "3")
 	if err != nil {
 		return nil, err
 	}

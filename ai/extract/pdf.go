@@ -3,250 +3,168 @@ package extract
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
-	"math"
 	"regexp"
-	"sort"
+	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
-
-	"github.com/ledongthuc/pdf"
 
 	"github.com/learnd/learnd/ai/chunk"
 )
 
-// pdfLine is one line of a page: its glyphs on one baseline, in content order.
-type pdfLine struct {
-	page  int
-	x, y  float64 // start of the baseline, in points (y grows upwards)
-	size  float64 // the largest glyph size on the line
-	bold  bool    // every glyph in a bold/black/heavy font
-	text  string
-	first bool // first line of its page
-	last  bool // last line of its page
-}
-
-// Limits of a PDF's page content, so a small file whose compressed content streams
-// inflate hugely (a "PDF bomb") cannot exhaust memory: the library keeps one pdf.Text
-// per glyph of a page, and inflates streams without bound.
+// Limits of a PDF, beyond the sandbox's.
 const (
-	// MaxPDFContentBytes bounds the decompressed content streams of all pages together
-	// (a stream shared by several pages counts once per page).
-	MaxPDFContentBytes = 64 << 20
-	// MaxPDFGlyphs bounds the glyphs read from a document, about as many characters as
-	// a source material may hold (store.MaxMaterialChunks chunks of about 1,000).
-	MaxPDFGlyphs = 3_000_000
-	// MaxPDFPageTextBytes bounds the bytes of the string operands (the shown text) of
-	// one page's content, measured before the page is read: a page's glyphs are held
-	// in memory at once. Dense print holds some 10,000 characters a page.
-	MaxPDFPageTextBytes = 400_000
+	// MaxPDFPages is the most pages a PDF source material may have (a 1,000-page manual
+	// is some 3,000,000 characters, the most a source material holds).
+	MaxPDFPages = 2000
+	// MaxOCRPages is the most pages without a text layer (scans) read by OCR in one PDF;
+	// each takes a few seconds of CPU.
+	MaxOCRPages = 20
+	// ocrDPI is the resolution scanned pages are rendered at for OCR.
+	ocrDPI = 300
 )
 
-// extractPDF reads the glyphs of every page (with their fonts, sizes and positions),
-// rebuilds lines, drops page furniture (page numbers, running headers and footers),
-// groups lines into paragraphs by line spacing and takes as headings the lines set
-// larger than the body text, and numbered or bold stand-alone lines. The pages' content
-// streams are measured first (MaxPDFContentBytes, MaxPDFPageTextBytes) and the glyphs
-// counted as pages are read (MaxPDFGlyphs); a document over a limit is refused.
-func extractPDF(ctx context.Context, data []byte) ([]chunk.Block, error) {
-	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		if strings.Contains(strings.ToLower(err.Error()), "encrypt") || strings.Contains(err.Error(), "password") {
-			return nil, &UnreadableError{Kind: PDF, Detail: "it is encrypted (password-protected); upload an unprotected copy"}
-		}
-		return nil, &UnreadableError{Kind: PDF, Detail: err.Error()}
-	}
-	pages := r.NumPage()
-	if pages == 0 {
-		return nil, &UnreadableError{Kind: PDF, Detail: "it has no pages"}
-	}
-	damaged, err := measurePages(ctx, r, pages)
+// pdfLine is one line of a page: its text fragments on one baseline, in reading order.
+type pdfLine struct {
+	page   int
+	x, y   float64 // left edge and baseline, in poppler's pixels (y grows upwards)
+	right  float64
+	size   float64 // the largest font size on the line
+	bold   bool    // every fragment bold
+	text   string
+	first  bool    // first line of its page
+	last   bool    // last line of its page
+	maxGap float64 // the widest gap between two fragments, in font sizes
+	zone   bool    // in the top or bottom 8% of its page
+}
+
+// pdfDoc is what poppler's pdftohtml -xml says of a document: its lines, its pages'
+// heights, its outline (bookmarks) and the pages that hold no text.
+type pdfDoc struct {
+	pages   int
+	lines   []pdfLine
+	outline []outlineItem
+	textual map[int]bool // pages with at least one letter or digit
+}
+
+type outlineItem struct {
+	page  int
+	depth int // 1 for the outermost
+	title string
+}
+
+// extractPDF reads a PDF with poppler: pdfinfo first (page count, encryption, a damaged
+// page tree), then pdftohtml -xml (text fragments with fonts, sizes and positions, and the
+// outline), then pages without a text layer are rendered (pdftoppm) and read by OCR.
+func (x Extractor) extractPDF(ctx context.Context, w *workdir, data []byte) ([]chunk.Block, error) {
+	file, err := w.write("upload.pdf", data)
 	if err != nil {
 		return nil, err
 	}
-	var lines []pdfLine
-	glyphs := 0
-	var firstErr error
-	for i := 1; i <= pages; i++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		err := damaged[i]
-		var texts []pdf.Text
-		if err == nil {
-			texts, err = pageTexts(r, i)
-		}
-		if err != nil { // a damaged page is skipped; the others still count
-			if firstErr == nil {
-				firstErr = fmt.Errorf("page %d: %w", i, err)
-			}
-			continue
-		}
-		glyphs += len(texts)
-		if glyphs > MaxPDFGlyphs {
-			return nil, &UnreadableError{Kind: PDF, Detail: fmt.Sprintf("it is too large: it holds more than %s characters of text "+
-				"(the most a source material takes); split the document and upload its parts", thousands(MaxPDFGlyphs))}
-		}
-		lines = append(lines, pageLines(i, texts)...)
+	pages, err := x.pdfInfo(ctx, w, file)
+	if err != nil {
+		return nil, err
 	}
-	if glyphs == 0 && firstErr != nil {
-		return nil, &UnreadableError{Kind: PDF, Detail: firstErr.Error()}
+	html, err := program(PDF, "pdftohtml", "poppler-utils", x.Pdftohtml)
+	if err != nil {
+		return nil, err
 	}
-	if glyphs == 0 || len(lines) == 0 {
-		return nil, &NoTextError{Kind: PDF, Reason: fmt.Sprintf("the PDF has no text layer: its %d page(s) are images, as in a scanned document. "+
-			"Upload the pages as PNG or JPEG images (they are read with OCR), or upload the original document", pages)}
+	out, err := x.sandboxRun(ctx, PDF, "pdftohtml", html, w.dir, "-xml", "-i", "-hidden", "-nodrm", "-q", "-stdout", "-enc", "UTF-8", "-l", strconv.Itoa(pages), file)
+	if err != nil {
+		return nil, err
 	}
-	body := bodySize(lines)
-	return pdfBlocks(dropFurniture(lines, body), body), nil
-}
-
-// measurePages streams every page's decompressed content through a bounded reader,
-// without keeping it, before any page is interpreted. It refuses the document (an
-// *UnreadableError) when the pages' content together exceeds MaxPDFContentBytes or a
-// page shows more than MaxPDFPageTextBytes of text, and returns the pages whose content
-// cannot be read (they are skipped, as damaged pages are).
-func measurePages(ctx context.Context, r *pdf.Reader, pages int) (map[int]error, error) {
-	damaged := map[int]error{}
-	var total int64
-	for i := 1; i <= pages; i++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	doc, err := parsePDFXML(out)
+	if err != nil {
+		return nil, &UnreadableError{Kind: PDF, Detail: "poppler's output cannot be read: " + err.Error()}
+	}
+	doc.pages = max(doc.pages, pages)
+	blocks := pdfTextBlocks(doc)
+	var scanned []int
+	for p := 1; p <= doc.pages; p++ {
+		if !doc.textual[p] {
+			scanned = append(scanned, p)
 		}
-		n, text, err := measurePage(r, i, MaxPDFContentBytes-total)
+	}
+	if len(scanned) == 0 {
+		return flatten(blocks), nil
+	}
+	if len(scanned) > MaxOCRPages {
+		if len(blocks) == 0 {
+			return nil, &NoTextError{Kind: PDF, Reason: fmt.Sprintf("the PDF has no text layer on %d of its %d pages (a scan); text recognition reads at most %d scanned pages of one PDF: "+
+				"split it, or upload the original document", len(scanned), doc.pages, MaxOCRPages)}
+		}
+		scanned = scanned[:MaxOCRPages]
+	}
+	for _, p := range scanned {
+		ocr, err := x.ocrPDFPage(ctx, w, file, p)
 		if err != nil {
-			damaged[i] = err
-			continue
+			return nil, err
 		}
-		total += n
-		if total > MaxPDFContentBytes {
-			return nil, &UnreadableError{Kind: PDF, Detail: fmt.Sprintf("it is too large: its page content is over %d MB uncompressed "+
-				"(the most a PDF may hold); split the document and upload its parts",
-				MaxPDFContentBytes>>20)}
-		}
-		if text > MaxPDFPageTextBytes {
-			return nil, &UnreadableError{Kind: PDF, Detail: fmt.Sprintf("it is too large: page %d shows more than %s bytes of text, "+
-				"far more than a printed page holds (the most one page may show)", i, thousands(MaxPDFPageTextBytes))}
-		}
+		blocks = append(blocks, pageBlocks{page: p, blocks: ocr})
 	}
-	return damaged, nil
+	sortPages(blocks)
+	return flatten(blocks), nil
 }
 
-// measurePage returns the decompressed size of page i's content streams (the page's
-// "Contents": a stream or an array of streams), reading at most budget+1 bytes, and the
-// bytes of the string operands in them. The library panics on some malformed objects.
-func measurePage(r *pdf.Reader, i int, budget int64) (n, text int64, err error) {
-	defer func() {
-		if x := recover(); x != nil {
-			n, text, err = 0, 0, fmt.Errorf("malformed page content: %v", x)
-		}
-	}()
-	p := r.Page(i)
-	if p.V.IsNull() {
-		return 0, 0, nil
+// pdfInfo runs pdfinfo: the page count, refusing an encrypted document, a damaged page
+// tree (a loop, or a page count larger than the file can hold) and too many pages.
+func (x Extractor) pdfInfo(ctx context.Context, w *workdir, file string) (int, error) {
+	info, err := program(PDF, "pdfinfo", "poppler-utils", x.Pdfinfo)
+	if err != nil {
+		return 0, err
 	}
-	contents := p.V.Key("Contents")
-	var streams []pdf.Value
-	switch contents.Kind() {
-	case pdf.Stream:
-		streams = []pdf.Value{contents}
-	case pdf.Array:
-		for j := 0; j < contents.Len(); j++ {
-			streams = append(streams, contents.Index(j))
-		}
+	// poppler recovers from a damaged page tree with a warning, and may then walk the
+	// same pages again and again or trust a page count the file cannot hold: such a
+	// file is refused.
+	out, stderr, runErr := x.sandboxRunStderr(ctx, PDF, "pdfinfo", info, w.dir, file)
+	var unreadable *UnreadableError
+	if runErr != nil && !errors.As(runErr, &unreadable) {
+		return 0, runErr
 	}
-	var count textCounter
-	for _, s := range streams {
-		if s.Kind() != pdf.Stream {
-			continue
-		}
-		rc := s.Reader()
-		// A read error (a damaged stream) ends the measure of this stream; reading the
-		// page reports it, as before.
-		m, _ := io.Copy(&count, io.LimitReader(rc, budget-n+1))
-		_ = rc.Close()
-		n += m
-		if n > budget {
-			break
+	detail := stderr
+	if unreadable != nil {
+		detail = unreadable.Detail + "\n" + stderr
+	}
+	switch low := strings.ToLower(detail); {
+	case strings.Contains(low, "incorrect password") || strings.Contains(low, "encrypt"):
+		return 0, &UnreadableError{Kind: PDF, Detail: "it is encrypted (password-protected); upload an unprotected copy"}
+	case strings.Contains(low, "loop in pages tree") || strings.Contains(low, "page count") || strings.Contains(low, "pages tree"):
+		return 0, &UnreadableError{Kind: PDF, Detail: "its page tree is damaged (" + pageTreeError(detail) + "); re-save or re-export it and upload it again"}
+	case runErr != nil:
+		return 0, runErr
+	}
+	pages := 0
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(line, "Pages:"); ok {
+			pages, _ = strconv.Atoi(strings.TrimSpace(v))
 		}
 	}
-	return n, count.bytes(), nil
+	switch {
+	case pages <= 0:
+		return 0, &UnreadableError{Kind: PDF, Detail: "it has no pages"}
+	case pages > MaxPDFPages:
+		return 0, &UnreadableError{Kind: PDF, Detail: fmt.Sprintf("it has %s pages, more than the %s a source material may have; split the document and upload its parts", thousands(pages), thousands(MaxPDFPages))}
+	}
+	return pages, nil
 }
 
-// textCounter counts the bytes of the string operands in content-stream data written to
-// it: literal strings "(…)" (an escape counts once) and hexadecimal strings "<…>" (two
-// digits a byte); comments and dictionaries "<<…>>" are not strings. Each shown glyph
-// takes at least one such byte (two in most CID fonts), so this bounds a page's glyphs.
-type textCounter struct {
-	n       int64 // string bytes so far
-	nibbles int64 // hexadecimal digits so far
-	depth   int   // nesting of parentheses in a literal string; 0 outside one
-	escape  bool  // after a backslash in a literal string
-	octal   int   // octal digits of an escape still allowed
-	hex     bool  // in a hexadecimal string
-	lt      bool  // after a '<' outside strings
-	comment bool  // in a comment, up to the end of the line
-}
-
-func (c *textCounter) bytes() int64 { return c.n + (c.nibbles+1)/2 }
-
-func (c *textCounter) Write(p []byte) (int, error) {
-	for _, b := range p {
-		if c.lt {
-			c.lt = false
-			if b == '<' { // a dictionary
-				continue
+// pageTreeError is poppler's message about the page tree, without its "Syntax Error: ".
+func pageTreeError(s string) string {
+	for _, line := range strings.Split(s, "\n") {
+		low := strings.ToLower(line)
+		if strings.Contains(low, "pages tree") || strings.Contains(low, "page count") {
+			line = strings.TrimSpace(line)
+			_, after, ok := strings.Cut(line, "Error: ")
+			if ok {
+				line = after
 			}
-			c.hex = true
-		}
-		if c.octal > 0 {
-			if b >= '0' && b <= '7' {
-				c.octal--
-				continue
-			}
-			c.octal = 0
-		}
-		switch {
-		case c.comment:
-			c.comment = b != '\n' && b != '\r'
-		case c.escape:
-			c.escape = false
-			if b >= '0' && b <= '7' {
-				c.octal = 2
-			}
-		case c.depth > 0:
-			switch b {
-			case '\\':
-				c.escape = true
-				c.n++
-			case '(':
-				c.depth++
-				c.n++
-			case ')':
-				c.depth--
-				if c.depth > 0 {
-					c.n++
-				}
-			default:
-				c.n++
-			}
-		case c.hex:
-			switch {
-			case b == '>':
-				c.hex = false
-			case b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F':
-				c.nibbles++
-			}
-		case b == '%':
-			c.comment = true
-		case b == '(':
-			c.depth = 1
-		case b == '<':
-			c.lt = true
+			return line
 		}
 	}
-	return len(p), nil
+	return "poppler could not follow it"
 }
 
 // thousands formats n with comma separators ("3,000,000").
@@ -258,86 +176,173 @@ func thousands(n int) string {
 	return s
 }
 
-// pageTexts returns the glyphs of page i; the library panics on some malformed content.
-func pageTexts(r *pdf.Reader, i int) (texts []pdf.Text, err error) {
-	defer func() {
-		if x := recover(); x != nil {
-			texts, err = nil, fmt.Errorf("malformed page content: %v", x)
-		}
-	}()
-	p := r.Page(i)
-	if p.V.IsNull() {
-		return nil, nil
+// ocrPDFPage renders page p in grey at ocrDPI and reads it with tesseract.
+func (x Extractor) ocrPDFPage(ctx context.Context, w *workdir, file string, p int) ([]chunk.Block, error) {
+	ppm, err := program(PDF, "pdftoppm", "poppler-utils", x.Pdftoppm)
+	if err != nil {
+		return nil, err
 	}
-	return p.Content().Text, nil
+	n := strconv.Itoa(p)
+	prefix := w.path("page-" + n)
+	if _, err := x.sandboxRun(ctx, PDF, "pdftoppm", ppm, w.dir, "-r", strconv.Itoa(ocrDPI), "-gray", "-png", "-singlefile", "-f", n, "-l", n, file, prefix); err != nil {
+		return nil, err
+	}
+	return x.tesseract(ctx, w, PDF, prefix+".png")
 }
 
-func boldFont(name string) bool {
-	n := strings.ToLower(name)
-	return strings.Contains(n, "bold") || strings.Contains(n, "black") || strings.Contains(n, "heavy") || strings.Contains(n, "semibold")
+// xmlFragment is one <text> element of pdftohtml's XML.
+type xmlFragment struct {
+	page                     int
+	top, left, width, height float64
+	font                     string
+	bold                     bool
+	text                     string
 }
 
-// pageLines groups a page's glyphs into lines: a new line starts where the baseline moves
-// by more than a third of the glyph size, or the text jumps back to the left. Spaces are
-// the space glyphs, plus gaps wider than a fifth of the size between glyphs of known width
-// (a whole size where the font has no widths).
-func pageLines(page int, texts []pdf.Text) []pdfLine {
-	var out []pdfLine
+// parsePDFXML reads pdftohtml -xml output into lines.
+func parsePDFXML(b []byte) (pdfDoc, error) {
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	dec.Strict = false
+	dec.Entity = xml.HTMLEntity
+	doc := pdfDoc{textual: map[int]bool{}}
+	sizes := map[string]float64{}
 	var (
-		cur     *pdfLine
-		b       strings.Builder
-		lastX   float64
-		lastEnd float64
-		allBold bool
+		page       int
+		pageHeight float64
+		frags      []xmlFragment
+		cur        *xmlFragment
+		text       strings.Builder
+		boldChars  int
+		allChars   int
+		inBold     int
+		depth      int // outline nesting
+		item       *outlineItem
 	)
-	flush := func() {
-		if cur == nil {
-			return
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
 		}
-		cur.text = strings.TrimSpace(b.String())
-		cur.bold = allBold
-		if cur.text != "" {
-			out = append(out, *cur)
+		if err != nil {
+			return doc, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "page":
+				page = atoi(xmlAttr(t, "number"))
+				pageHeight = atof(xmlAttr(t, "height"))
+				doc.pages = max(doc.pages, page)
+				frags = frags[:0]
+			case "fontspec":
+				sizes[xmlAttr(t, "id")] = atof(xmlAttr(t, "size"))
+			case "text":
+				cur = &xmlFragment{page: page, top: atof(xmlAttr(t, "top")), left: atof(xmlAttr(t, "left")),
+					width: atof(xmlAttr(t, "width")), height: atof(xmlAttr(t, "height")), font: xmlAttr(t, "font")}
+				text.Reset()
+				boldChars, allChars, inBold = 0, 0, 0
+			case "b":
+				inBold++
+			case "outline":
+				depth++
+			case "item":
+				item = &outlineItem{page: atoi(xmlAttr(t, "page")), depth: depth}
+				text.Reset()
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "b":
+				inBold--
+			case "text":
+				if cur != nil {
+					cur.text = text.String()
+					cur.bold = allChars > 0 && boldChars == allChars
+					frags = append(frags, *cur)
+					cur = nil
+				}
+			case "page":
+				doc.lines = append(doc.lines, fragmentLines(frags, sizes, pageHeight, doc.textual)...)
+			case "outline":
+				depth--
+			case "item":
+				if item != nil {
+					item.title = normalizeText(text.String())
+					if item.title != "" {
+						doc.outline = append(doc.outline, *item)
+					}
+					item = nil
+				}
+			}
+		case xml.CharData:
+			if cur != nil || item != nil {
+				text.Write(t)
+				n := len(strings.TrimSpace(string(t)))
+				allChars += n
+				if inBold > 0 {
+					boldChars += n
+				}
+			}
+		}
+	}
+	return doc, nil
+}
+
+// fragmentLines joins a page's fragments on one baseline into lines, keeping poppler's
+// reading order (so columns stay apart). Spaces go where fragments are apart by more than
+// a fifth of the font size and neither side has one already.
+func fragmentLines(frags []xmlFragment, sizes map[string]float64, pageHeight float64, textual map[int]bool) []pdfLine {
+	var out []pdfLine
+	var cur *pdfLine
+	var b strings.Builder
+	var lastBottom, lastRight float64
+	flush := func() {
+		if cur != nil {
+			cur.text = normalizeText(b.String())
+			if cur.text != "" {
+				if strings.ContainsFunc(cur.text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+					textual[cur.page] = true
+				}
+				out = append(out, *cur)
+			}
 		}
 		cur = nil
 		b.Reset()
 	}
-	for _, t := range texts {
-		size := math.Abs(t.FontSize)
-		if size < 0.5 {
-			size = 0.5
-		}
-		if t.S == "" {
+	for _, f := range frags {
+		if strings.TrimSpace(f.text) == "" {
 			continue
 		}
-		newLine := cur == nil || math.Abs(t.Y-cur.y) > 0.35*math.Max(size, cur.size) || t.X < lastX-2*size
-		if newLine {
-			flush()
-			cur = &pdfLine{page: page, x: t.X, y: t.Y, size: 0}
-			allBold = true
-		} else if t.S != " " && !strings.HasSuffix(b.String(), " ") {
-			gap := t.X - lastEnd
-			if lastEnd == lastX { // no width known
-				gap = t.X - lastX - size
-			}
-			if gap > 0.2*size {
-				b.WriteByte(' ')
-			}
+		size := sizes[f.font]
+		if size <= 0 {
+			size = f.height
 		}
-		if t.S == " " {
-			if b.Len() > 0 && !strings.HasSuffix(b.String(), " ") {
-				b.WriteByte(' ')
+		bottom := f.top + f.height
+		if r := []rune(strings.TrimSpace(f.text)); len(r) == 1 && r[0] >= 0xE000 && r[0] <= 0xF8FF {
+			// A symbol font's glyph alone in its fragment: in practice a list bullet.
+			f.text = "• "
+		}
+		same := cur != nil && abs(bottom-lastBottom) <= 0.45*min(f.height, cur.size*1.3+1) && f.left >= lastRight-0.5*size
+		if !same {
+			flush()
+			cur = &pdfLine{page: f.page, x: f.left, y: pageHeight - bottom, size: size, bold: f.bold}
+			if pageHeight > 0 && (f.top < 0.08*pageHeight || bottom > 0.92*pageHeight) {
+				cur.zone = true
 			}
 		} else {
-			b.WriteString(t.S)
-			if size > cur.size {
-				cur.size = size
+			gap := f.left - lastRight
+			if gap/size > cur.maxGap {
+				cur.maxGap = gap / size
 			}
-			if !boldFont(t.Font) {
-				allBold = false
+			s := b.String()
+			if gap > 0.2*size && !strings.HasSuffix(s, " ") && !strings.HasPrefix(f.text, " ") {
+				b.WriteByte(' ')
 			}
+			cur.size = max(cur.size, size)
+			cur.bold = cur.bold && f.bold
 		}
-		lastX, lastEnd = t.X, t.X+t.W
+		b.WriteString(f.text)
+		lastBottom, lastRight = bottom, f.left+f.width
+		cur.right = lastRight
 	}
 	flush()
 	if len(out) > 0 {
@@ -347,182 +352,31 @@ func pageLines(page int, texts []pdf.Text) []pdfLine {
 	return out
 }
 
-var pageNumber = regexp.MustCompile(`(?i)^(?:page\s*)?(?:\d+|c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))(?:\s*(?:/|of)\s*\d+)?$|^[-–—]\s*\d+\s*[-–—]$`)
-
-// dropFurniture removes page numbers and the running headers and footers: a line set no
-// larger than the body text and not bold that is the first or last of its page with the
-// same text (digits ignored) on at least three pages and half of them. (Headings that open
-// every page, "2. Permits", "3. Rescue", are larger or bold, and stay.)
-func dropFurniture(lines []pdfLine, body float64) []pdfLine {
-	pages := map[int]bool{}
-	edge := map[string]map[int]bool{}
-	key := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			if unicode.IsDigit(r) {
-				return -1
-			}
-			return unicode.ToLower(r)
-		}, s)
-	}
-	for _, l := range lines {
-		pages[l.page] = true
-		if l.first || l.last {
-			k := key(l.text)
-			if edge[k] == nil {
-				edge[k] = map[int]bool{}
-			}
-			edge[k][l.page] = true
+func xmlAttr(e xml.StartElement, name string) string {
+	for _, a := range e.Attr {
+		if a.Name.Local == name {
+			return a.Value
 		}
 	}
-	out := lines[:0]
-	for _, l := range lines {
-		if pageNumber.MatchString(strings.TrimSpace(l.text)) {
-			continue
-		}
-		if (l.first || l.last) && len(pages) >= 3 && !l.bold && roundSize(l.size) <= body {
-			if n := len(edge[key(l.text)]); n >= 3 && 2*n >= len(pages) {
-				continue
-			}
-		}
-		out = append(out, l)
-	}
-	return out
+	return ""
 }
 
-func roundSize(s float64) float64 { return math.Round(s*2) / 2 }
-
-// bodySize is the size most characters are set in (rounded to half a point).
-func bodySize(lines []pdfLine) float64 {
-	bySize := map[float64]int{}
-	for _, l := range lines {
-		bySize[roundSize(l.size)] += utf8.RuneCountInString(l.text)
-	}
-	body, most := 0.0, -1
-	for s, n := range bySize {
-		if n > most || (n == most && s < body) {
-			body, most = s, n
-		}
-	}
-	return body
+func atoi(s string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(s))
+	return n
 }
 
-// pdfBlocks turns lines into headings and paragraphs; body is the body text's size.
-func pdfBlocks(lines []pdfLine, body float64) []chunk.Block {
-	if len(lines) == 0 {
-		return nil
-	}
-	// The usual distance between body lines on a page.
-	var gaps []float64
-	for i := 1; i < len(lines); i++ {
-		a, b := lines[i-1], lines[i]
-		if a.page == b.page && roundSize(a.size) == body && roundSize(b.size) == body {
-			if g := a.y - b.y; g > 0 && g < 4*body {
-				gaps = append(gaps, g)
-			}
-		}
-	}
-	leading := 1.2 * body
-	if len(gaps) > 0 {
-		sort.Float64s(gaps)
-		leading = gaps[len(gaps)/2]
-	}
-
-	large := func(l pdfLine) bool { return l.size >= 1.15*body && body > 0 }
-	headingLine := func(i int) bool {
-		l := lines[i]
-		words := len(strings.Fields(l.text))
-		if words == 0 || utf8.RuneCountInString(l.text) > 150 {
-			return false
-		}
-		last, _ := utf8.DecodeLastRuneInString(l.text)
-		sentence := strings.ContainsRune(".,;", last)
-		switch {
-		case large(l) && words <= 20:
-			return true
-		case numberedLevel(l.text) > 0 && words <= 15 && !sentence && (l.bold || l.size > 1.05*body):
-			return true
-		case l.bold && words <= 12 && !sentence:
-			// A bold line standing alone: the next line is not bold too (a bold paragraph).
-			return i+1 >= len(lines) || !lines[i+1].bold
-		}
-		return false
-	}
-	// Heading levels by size: the largest heading size is level 1.
-	var sizes []float64
-	seen := map[float64]bool{}
-	isHeading := make([]bool, len(lines))
-	for i, l := range lines {
-		isHeading[i] = headingLine(i)
-		if isHeading[i] && large(l) && !seen[roundSize(l.size)] {
-			seen[roundSize(l.size)] = true
-			sizes = append(sizes, roundSize(l.size))
-		}
-	}
-	sort.Sort(sort.Reverse(sort.Float64Slice(sizes)))
-	levelOf := func(l pdfLine) int {
-		if large(l) {
-			for i, s := range sizes {
-				if roundSize(l.size) == s {
-					if n := numberedLevel(l.text); n > i+1 {
-						return n
-					}
-					return i + 1
-				}
-			}
-		}
-		if n := numberedLevel(l.text); n > 0 {
-			return n
-		}
-		return len(sizes) + 1
-	}
-
-	var out []chunk.Block
-	var para strings.Builder
-	flush := func() {
-		if s := strings.TrimSpace(para.String()); s != "" {
-			out = append(out, chunk.Block{Text: s})
-		}
-		para.Reset()
-	}
-	for i, l := range lines {
-		if isHeading[i] {
-			flush()
-			// A heading set on two lines continues the previous heading block.
-			if n := len(out); n > 0 && i > 0 && isHeading[i-1] && out[n-1].Heading &&
-				lines[i-1].page == l.page && roundSize(lines[i-1].size) == roundSize(l.size) &&
-				lines[i-1].y-l.y < 1.6*l.size && numberedLevel(l.text) == 0 {
-				out[n-1].Text += " " + l.text
-				continue
-			}
-			out = append(out, chunk.Block{Heading: true, Level: levelOf(l), Text: l.text})
-			continue
-		}
-		if para.Len() > 0 && i > 0 {
-			prev := lines[i-1]
-			prevText := strings.TrimSpace(prev.text)
-			ends := strings.HasSuffix(prevText, ".") || strings.HasSuffix(prevText, "!") || strings.HasSuffix(prevText, "?") || strings.HasSuffix(prevText, ":")
-			gap := prev.y - l.y
-			switch {
-			case isHeading[i-1]:
-			case prev.page != l.page && ends:
-				flush()
-			case prev.page == l.page && (gap > 1.45*leading || gap < -0.5*leading):
-				flush()
-			case prev.page == l.page && ends && l.x > prev.x+1.5*l.size:
-				flush() // first-line indent
-			}
-		}
-		if para.Len() > 0 {
-			s := para.String()
-			if r, _ := utf8.DecodeRuneInString(l.text); strings.HasSuffix(s, "-") && len(s) > 1 && unicode.IsLetter(rune(s[len(s)-2])) && unicode.IsLower(r) {
-				para.Reset()
-				para.WriteString(s[:len(s)-1])
-			} else {
-				para.WriteByte(' ')
-			}
-		}
-		para.WriteString(l.text)
-	}
-	flush()
-	return out
+func atof(s string) float64 {
+	f, _ := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return f
 }
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+// leaders are a table of contents' dot leaders (". . . . 12", "......12").
+var leaders = regexp.MustCompile(`(?:\s?\.){4,}\s*(?:\d+|[ivxlc]+)?\s*$|(?:\s?\.){6,}`)

@@ -5152,18 +5152,22 @@ type ClientInterface interface {
 	// DOCX, PNG, JPEG, GIF and WebP are accepted, anything else is a 422 naming what the
 	// file is; files over 20 MB are a 413. Nothing is stored in either case.
 	//
-	// The text is extracted (PDF and DOCX natively, DOC with antiword, images with OCR),
-	// keeping the document's headings, cut into chunks of about 800–1200 characters, each
-	// with its nearest heading, and embedded — all before this call returns, so
-	// `chunkCount` is the real number of stored chunks. A file with no text (a scanned
-	// PDF, a blank image) is a 422 saying so; when the server lacks a program a type needs
-	// (antiword, tesseract), a 503 names it.
+	// The text is extracted by kept programs run in a sandbox with a deadline, CPU and
+	// memory limits (PDF with poppler, scanned pages and images with tesseract OCR, DOC
+	// with antiword, DOCX parts with unzip), keeping the document's headings, lists and
+	// table rows, cut into chunks of about 800–1200 characters, each with its nearest
+	// heading, and embedded — all before this call returns, so `chunkCount` is the real
+	// number of stored chunks. A file with no text (a blank image) is a 422 saying so; a
+	// damaged, encrypted or hostile file, or one whose reading passes a limit (time, CPU,
+	// memory, 2,000 pages), is a 422 `unreadable_file` saying why. When the server lacks a
+	// program a type needs, a 503 names it; when every extraction slot stays busy, a 503
+	// `extraction_busy` asks to retry shortly.
 	//
 	// Omit `sessionId` to open a new session (its id is in the answer); pass it to add the
 	// file to that session (at most 20 files). Calling `process` afterwards, as the
 	// `upload_source_material` tool does, answers the same shape without counting again.
-	// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
-	// the daily AI quota (a call refused for any reason counts nothing).
+	// Needs the AI licence, `course_edit` and the `write` scope; does not count against the
+	// daily AI quota.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -7306,18 +7310,22 @@ func (c *Client) ProcessSourceMaterial(ctx context.Context, body ProcessSourceMa
 // DOCX, PNG, JPEG, GIF and WebP are accepted, anything else is a 422 naming what the
 // file is; files over 20 MB are a 413. Nothing is stored in either case.
 //
-// The text is extracted (PDF and DOCX natively, DOC with antiword, images with OCR),
-// keeping the document's headings, cut into chunks of about 800–1200 characters, each
-// with its nearest heading, and embedded — all before this call returns, so
-// `chunkCount` is the real number of stored chunks. A file with no text (a scanned
-// PDF, a blank image) is a 422 saying so; when the server lacks a program a type needs
-// (antiword, tesseract), a 503 names it.
+// The text is extracted by kept programs run in a sandbox with a deadline, CPU and
+// memory limits (PDF with poppler, scanned pages and images with tesseract OCR, DOC
+// with antiword, DOCX parts with unzip), keeping the document's headings, lists and
+// table rows, cut into chunks of about 800–1200 characters, each with its nearest
+// heading, and embedded — all before this call returns, so `chunkCount` is the real
+// number of stored chunks. A file with no text (a blank image) is a 422 saying so; a
+// damaged, encrypted or hostile file, or one whose reading passes a limit (time, CPU,
+// memory, 2,000 pages), is a 422 `unreadable_file` saying why. When the server lacks a
+// program a type needs, a 503 names it; when every extraction slot stays busy, a 503
+// `extraction_busy` asks to retry shortly.
 //
 // Omit `sessionId` to open a new session (its id is in the answer); pass it to add the
 // file to that session (at most 20 files). Calling `process` afterwards, as the
 // `upload_source_material` tool does, answers the same shape without counting again.
-// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
-// the daily AI quota (a call refused for any reason counts nothing).
+// Needs the AI licence, `course_edit` and the `write` scope; does not count against the
+// daily AI quota.
 //
 // Takes any type of body and a specified content type.
 //
@@ -15734,18 +15742,22 @@ type ClientWithResponsesInterface interface {
 	// DOCX, PNG, JPEG, GIF and WebP are accepted, anything else is a 422 naming what the
 	// file is; files over 20 MB are a 413. Nothing is stored in either case.
 	//
-	// The text is extracted (PDF and DOCX natively, DOC with antiword, images with OCR),
-	// keeping the document's headings, cut into chunks of about 800–1200 characters, each
-	// with its nearest heading, and embedded — all before this call returns, so
-	// `chunkCount` is the real number of stored chunks. A file with no text (a scanned
-	// PDF, a blank image) is a 422 saying so; when the server lacks a program a type needs
-	// (antiword, tesseract), a 503 names it.
+	// The text is extracted by kept programs run in a sandbox with a deadline, CPU and
+	// memory limits (PDF with poppler, scanned pages and images with tesseract OCR, DOC
+	// with antiword, DOCX parts with unzip), keeping the document's headings, lists and
+	// table rows, cut into chunks of about 800–1200 characters, each with its nearest
+	// heading, and embedded — all before this call returns, so `chunkCount` is the real
+	// number of stored chunks. A file with no text (a blank image) is a 422 saying so; a
+	// damaged, encrypted or hostile file, or one whose reading passes a limit (time, CPU,
+	// memory, 2,000 pages), is a 422 `unreadable_file` saying why. When the server lacks a
+	// program a type needs, a 503 names it; when every extraction slot stays busy, a 503
+	// `extraction_busy` asks to retry shortly.
 	//
 	// Omit `sessionId` to open a new session (its id is in the answer); pass it to add the
 	// file to that session (at most 20 files). Calling `process` afterwards, as the
 	// `upload_source_material` tool does, answers the same shape without counting again.
-	// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
-	// the daily AI quota (a call refused for any reason counts nothing).
+	// Needs the AI licence, `course_edit` and the `write` scope; does not count against the
+	// daily AI quota.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -27910,18 +27922,22 @@ func (c *ClientWithResponses) ProcessSourceMaterialWithResponse(ctx context.Cont
 // DOCX, PNG, JPEG, GIF and WebP are accepted, anything else is a 422 naming what the
 // file is; files over 20 MB are a 413. Nothing is stored in either case.
 //
-// The text is extracted (PDF and DOCX natively, DOC with antiword, images with OCR),
-// keeping the document's headings, cut into chunks of about 800–1200 characters, each
-// with its nearest heading, and embedded — all before this call returns, so
-// `chunkCount` is the real number of stored chunks. A file with no text (a scanned
-// PDF, a blank image) is a 422 saying so; when the server lacks a program a type needs
-// (antiword, tesseract), a 503 names it.
+// The text is extracted by kept programs run in a sandbox with a deadline, CPU and
+// memory limits (PDF with poppler, scanned pages and images with tesseract OCR, DOC
+// with antiword, DOCX parts with unzip), keeping the document's headings, lists and
+// table rows, cut into chunks of about 800–1200 characters, each with its nearest
+// heading, and embedded — all before this call returns, so `chunkCount` is the real
+// number of stored chunks. A file with no text (a blank image) is a 422 saying so; a
+// damaged, encrypted or hostile file, or one whose reading passes a limit (time, CPU,
+// memory, 2,000 pages), is a 422 `unreadable_file` saying why. When the server lacks a
+// program a type needs, a 503 names it; when every extraction slot stays busy, a 503
+// `extraction_busy` asks to retry shortly.
 //
 // Omit `sessionId` to open a new session (its id is in the answer); pass it to add the
 // file to that session (at most 20 files). Calling `process` afterwards, as the
 // `upload_source_material` tool does, answers the same shape without counting again.
-// Needs the AI licence, `course_edit` and the `write` scope; counts one call against
-// the daily AI quota (a call refused for any reason counts nothing).
+// Needs the AI licence, `course_edit` and the `write` scope; does not count against the
+// daily AI quota.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"github.com/learnd/learnd/ai/extract"
 	"log/slog"
 	"net"
 	"net/http"
@@ -58,6 +59,8 @@ type Options struct {
 	// MCP serves MCP at /mcp (server.Config.MCP), e.g. tools.Mount(tools.HTTPConfig{});
 	// nil: no /mcp.
 	MCP server.MCPMount
+	// Extractor reads uploads (server.Config.Extractor); zero: the default limits.
+	Extractor extract.Extractor
 }
 
 // Start runs a server for the test; it is stopped at cleanup.
@@ -129,7 +132,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 	e, err := server.New(server.Config{
 		Dev: true, DevClientSecret: DevClientSecret, PageTokenKey: []byte("servertest page token key, 32+ bytes long"),
 		BodyLimit: o.BodyLimit, Logger: o.Logger, RateLimit: o.RateLimit,
-		Generator: o.Generator, EnqueueGeneration: enqueueGen, MCP: o.MCP,
+		Generator: o.Generator, EnqueueGeneration: enqueueGen, MCP: o.MCP, Extractor: o.Extractor,
 	}, st, iss, ver)
 	if err != nil {
 		t.Fatalf("servertest: server: %v", err)

@@ -1,0 +1,148 @@
+package extract_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/learnd/learnd/ai/extract"
+	"github.com/learnd/learnd/ai/extract/extracttest"
+)
+
+// corpusDir is ../shared/corpus; the test fails (not skips) without it.
+func corpusDir(t *testing.T) string {
+	t.Helper()
+	d, err := extracttest.CorpusDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestExtractCorpus reads every real document of the corpus and holds the text to its
+// reference: ≥ 99% of the reference's words, stray single letters ≤ 0.1% of words, no
+// Ω, U+FFFD, private-use characters or ligatures, no dot leaders, and every heading the
+// document really has.
+func TestExtractCorpus(t *testing.T) {
+	t.Parallel()
+	for _, p := range []string{"pdftohtml", "pdfinfo", "antiword", "tesseract", "unzip"} {
+		needProgram(t, p)
+	}
+	dir := corpusDir(t)
+	for _, c := range extracttest.Corpus {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			data, err := os.ReadFile(filepath.Join(dir, c.Name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			kind, what := extract.Detect(data)
+			if kind == "" {
+				t.Fatalf("detected as %s", what)
+			}
+			doc, err := extract.Extractor{}.Extract(context.Background(), kind, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := doc.Text()
+			if os.Getenv("LEARND_DUMP_CORPUS") != "" {
+				_ = os.WriteFile(filepath.Join(os.TempDir(), c.Name+".extracted.txt"), []byte(dumpBlocks(doc)), 0o644)
+			}
+			ref := ""
+			if c.Reference != "" {
+				b, err := os.ReadFile(filepath.Join(dir, c.Reference))
+				if err != nil {
+					t.Fatal(err)
+				}
+				ref = string(b)
+			}
+			q := extracttest.Measure(text, ref)
+			t.Logf("%s: %s", c.Name, q)
+			if ref != "" && q.Coverage < 0.99 {
+				t.Errorf("coverage %.2f%% < 99%%: %s", 100*q.Coverage, q)
+			}
+			if q.StrayRatio > 0.001 {
+				t.Errorf("stray single letters %.3f%% > 0.1%%: %s", 100*q.StrayRatio, q)
+			}
+			if len(q.BadChars) > 0 || q.LeaderLines > 0 {
+				t.Errorf("bad characters or dot leaders: %s", q)
+			}
+			for _, h := range c.Headings {
+				if !hasHeading(doc.Headings(), h) {
+					t.Errorf("heading %q missing; headings: %q", h, doc.Headings())
+				}
+			}
+			if c.Name == "pg-auth-password-screenshot.png" {
+				// The term md5 appears 10 times on the page (corpus README).
+				if n := strings.Count(strings.ToLower(text), "md5"); n < 9 {
+					t.Errorf("OCR read md5 %d times, want at least 9 of 10:\n%s", n, text)
+				}
+				if !strings.Contains(text, "scram-sha-256") {
+					t.Errorf("OCR lacks scram-sha-256:\n%s", text)
+				}
+			}
+		})
+	}
+}
+
+// hasHeading: a heading equal to want, or want with its section number ("2.1 Naming"
+// for "Naming"), ignoring case.
+func hasHeading(got []string, want string) bool {
+	w := strings.ToLower(want)
+	for _, h := range got {
+		h = strings.ToLower(h)
+		if h == w || strings.HasSuffix(h, " "+w) {
+			return true
+		}
+	}
+	return false
+}
+
+func dumpBlocks(d extract.Document) string {
+	var b strings.Builder
+	for _, bl := range d.Blocks {
+		if bl.Heading {
+			b.WriteString(strings.Repeat("#", bl.Level) + " ")
+		}
+		b.WriteString(bl.Text + "\n\n")
+	}
+	return b.String()
+}
+
+// TestExtractHostile: every hostile file of the corpus is refused (an *UnreadableError,
+// a 422 to the API) within the deadline, and leaves no program running.
+func TestExtractHostile(t *testing.T) {
+	t.Parallel()
+	files, err := extracttest.Hostile(corpusDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := extract.Extractor{Limits: extract.Limits{Deadline: 10 * time.Second}}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			t.Parallel()
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kind, what := extract.Detect(data)
+			if kind == "" {
+				t.Fatalf("detected as %s", what)
+			}
+			start := time.Now()
+			_, err = x.Extract(context.Background(), kind, data)
+			var unreadable *extract.UnreadableError
+			if !errors.As(err, &unreadable) {
+				t.Fatalf("err = %v, want an UnreadableError", err)
+			}
+			if d := time.Since(start); d > 10*time.Second+2*time.Second {
+				t.Errorf("took %s, past the 10 s deadline", d)
+			}
+			t.Logf("%s: %v (%s)", filepath.Base(f), err, time.Since(start).Round(time.Millisecond))
+		})
+	}
+}
