@@ -115,8 +115,12 @@ trap 'exit 130' INT TERM
 # Target: under 2 s. BENCH_AI=0 skips it.
 if [ "${BENCH_AI:-1}" != 0 ]; then
   echo "AI authoring, offline generator (target < 2 s for a 20-page document):"
-  go test -run '^$' -bench 'BenchmarkOffline20Pages|BenchmarkPipeline20PagePDF' -benchtime 20x -benchmem ./ai/offline |
+  go test -run '^$' -bench 'BenchmarkOffline20Pages|BenchmarkPipeline20PagePDF|BenchmarkPipelineCorpusPDF' -benchtime 20x -benchmem ./ai/offline |
     awk '/^Benchmark/ { printf "  %-32s %8.1f ms/op  %s words  %s B/op\n", $1, $3/1e6, $5, $7 }'
+  echo "  (BenchmarkPipelineCorpusPDF: the corpus's real 23-page PDF, extract in the sandbox + chunk + embed + generate)"
+  echo "Extraction per corpus file (sandboxed programs included):"
+  go test -run '^$' -bench 'BenchmarkExtractCorpus' -benchtime 5x ./ai/extract |
+    awk '/^Benchmark/ { sub(/^BenchmarkExtractCorpus\//, "", $1); sub(/-[0-9]+$/, "", $1); printf "  %-40s %8.1f ms\n", $1, $3/1e6 }'
   echo
 fi
 echo "building the benchmark (scripts/bench)…" >&2

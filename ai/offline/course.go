@@ -59,7 +59,7 @@ func (g *Generator) fromChunks(ctx context.Context, req ai.CourseRequest) (ai.Co
 	n := moduleCount(req.Options.Modules, r)
 	mods := d.fit(d.byHeading(), n)
 	for _, m := range mods {
-		m.title = d.moduleTitle(m)
+		m.title = stripNumber(d.moduleTitle(m))
 	}
 	uniqueTitles(mods)
 	if req.Retrieve != nil {
@@ -86,9 +86,21 @@ func (g *Generator) fromChunks(ctx context.Context, req ai.CourseRequest) (ai.Co
 	if questions == 0 {
 		questions = defaultQuestions
 	}
-	qs := d.quiz(mods, questions, nil)
-	if len(qs) == 0 {
-		qs = outlineQuestions(d.lang, course.Sections, questions)
+	// Three times the candidates, then the quality gate (ai.Gate) against each
+	// question's source chunk: only questions that pass are kept.
+	sources := make(map[uuid.UUID]string, len(chunks))
+	for _, c := range chunks {
+		sources[c.ID] = c.Text
+	}
+	var qs []ai.Question
+	for _, q := range d.quiz(mods, 3*questions, nil) {
+		src := ""
+		if q.SourceChunkID != nil {
+			src = sources[*q.SourceChunkID]
+		}
+		if ai.Gate(q, src) == "" && len(qs) < questions {
+			qs = append(qs, q)
+		}
 	}
 	if len(qs) == 0 {
 		return ai.Course{}, errTooShort
@@ -357,14 +369,7 @@ func (d *doc) lessons(m *module, count int, audience string, pages bool) []ai.El
 	for i, part := range parts {
 		title := m.title
 		if len(parts) > 1 {
-			title = ""
-			for _, k := range d.keyphrases(part, 6) {
-				t := capitalize(k.surface)
-				if !used[strings.ToLower(t)] && k.words > 0 {
-					title = t
-					break
-				}
-			}
+			title = lessonTitle(m.title, d.keyphrases(part, 6), used)
 			if title == "" {
 				title = fmt.Sprintf("%s (%d)", m.title, i+1)
 			}
@@ -454,6 +459,13 @@ func (d *doc) brief(part []int, m *module, title, audience string) ai.Brief {
 	ranked := d.rank(part, m)
 	chosen := d.pick(ranked, 5)
 	desc := d.sents[chosen[0]].norm
+	// The description opens with the best-ranked whole sentence of the part.
+	for _, si := range ranked {
+		if wholeSentence(d.sents[si].norm) {
+			desc = d.sents[si].norm
+			break
+		}
+	}
 	points := chosen
 	if len(chosen) >= 4 {
 		points = chosen[1:]

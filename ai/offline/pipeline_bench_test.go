@@ -2,6 +2,8 @@ package offline_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -31,11 +33,27 @@ func twentyPagePDF(tb testing.TB) []byte {
 	return extracttest.PDF("Confined space safety manual", secs)
 }
 
-// BenchmarkPipeline20PagePDF is what an upload plus an offline generation cost without the
-// database: extract a 20-page PDF's text, chunk it, embed the chunks (local embedder) and
+// BenchmarkPipeline20PagePDF: the pipeline on a generated 20-page PDF.
+func BenchmarkPipeline20PagePDF(b *testing.B) { benchPipeline(b, twentyPagePDF(b)) }
+
+// BenchmarkPipelineCorpusPDF: the pipeline on the corpus's real 23-page PDF (the
+// PostgreSQL manual's "Backup and Restore" chapter exported by LibreOffice).
+func BenchmarkPipelineCorpusPDF(b *testing.B) {
+	dir, err := extracttest.CorpusDir()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pdf, err := os.ReadFile(filepath.Join(dir, "pg-backup-libreoffice.pdf"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchPipeline(b, pdf)
+}
+
+// benchPipeline is what an upload plus an offline generation cost without the
+// database: extract a PDF's text, chunk it, embed the chunks (local embedder) and
 // generate the course from them with retrieval.
-func BenchmarkPipeline20PagePDF(b *testing.B) {
-	pdf := twentyPagePDF(b)
+func benchPipeline(b *testing.B, pdf []byte) {
 	ctx := context.Background()
 	gen := offline.New()
 	var words int

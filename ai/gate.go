@@ -1,0 +1,208 @@
+package ai
+
+import (
+	"github.com/google/uuid"
+
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The question quality gate: what every generator's questions must pass before they
+// are stored. A deterministic generator (and a model) can produce questions that look
+// well-formed but teach nothing or are wrong; Gate names the first defect found.
+//
+//   - a blank inside a token ("pg_____stop", "passwd(_____)"): the answer is part of an
+//     identifier, not a fact;
+//   - a section, list, page or man-page number as the answer ("5" for "passwd(5)",
+//     "26.3.1"), or an answer that is only punctuation or a single character;
+//   - options of mixed kinds (a number beside a word, "14PM" beside "SQL");
+//   - duplicate or near-duplicate options (equal ignoring case, punctuation and spaces,
+//     or one a prefix of another with a symbol: "DER" and "DERΩ");
+//   - a correct answer that its cited source text does not state (when the source is
+//     known).
+
+// blankInToken is a run of underscores glued to a letter, digit or bracket on either side.
+var blankInToken = regexp.MustCompile(`[\p{L}\p{N}(\[/.\-]_{3,}|_{3,}[\p{L}\p{N})\]/\-]`)
+
+// sectionNumber is an answer that is a section or list number: "5", "26.3", "4.1.2", "(3)",
+// "iv".
+var sectionNumber = regexp.MustCompile(`^\(?(?:\d{1,3}(?:\.\d{1,3})*\.?|[ivxlc]{1,5}\.?)\)?$`)
+
+// Gate returns "" when q passes, else why it fails. source is the text of the chunk the
+// question cites ("" when unknown).
+func Gate(q Question, source string) string {
+	if blankInToken.MatchString(q.Text) {
+		return "blank inside a token"
+	}
+	var correct []string
+	kinds := map[string]bool{}
+	seen := map[string]string{}
+	for _, o := range q.Options {
+		t := strings.TrimSpace(o.Text)
+		if t == "" {
+			return "empty option"
+		}
+		k := optionKey(t)
+		if k == "" {
+			return "option without letters or digits: " + t
+		}
+		if prev, ok := seen[k]; ok {
+			return "duplicate options: " + prev + " / " + t
+		}
+		for sk, prev := range seen {
+			if nearDuplicate(k, sk) {
+				return "near-duplicate options: " + prev + " / " + t
+			}
+		}
+		seen[k] = t
+		kinds[optionKind(t)] = true
+		if o.Correct {
+			correct = append(correct, t)
+		}
+	}
+	if len(kinds) > 1 {
+		return "options of mixed kinds"
+	}
+	for _, c := range correct {
+		if sectionNumber.MatchString(strings.ToLower(c)) && !quantityStem(q.Text) {
+			return "a section, list or page number as the answer: " + c
+		}
+		if utf8.RuneCountInString(optionKey(c)) < 2 && !unicode.IsDigit([]rune(optionKey(c))[0]) {
+			return "a single character as the answer: " + c
+		}
+		if source != "" && !stated(c, source) {
+			return "the answer is not stated in its source: " + c
+		}
+	}
+	return ""
+}
+
+// quantityStem: the stem asks for an amount ("how many", "what percentage", a blank
+// followed by a unit), so a plain number is a fact, not a section number.
+func quantityStem(stem string) bool {
+	s := strings.ToLower(stem)
+	for _, w := range []string{"how many", "how much", "how long", "how often", "what number", "percentage", "cuántos", "wie viele"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return unitAfterBlank.MatchString(s)
+}
+
+var unitAfterBlank = regexp.MustCompile(`_{3,}\s*(?:%|percent|seconds?|minutes?|hours?|days?|weeks?|months?|years?|[kmg]i?b|bytes?|metres?|meters?|m|kg|°c|times)\b`)
+
+// optionKey is an option's text for comparing: lower case, letters and digits only.
+func optionKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, s)
+}
+
+// nearDuplicate: one key is the other plus at most two characters ("der" / "der2"), or
+// they differ in one character and are short.
+func nearDuplicate(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if a == "" {
+		return false
+	}
+	if strings.HasPrefix(b, a) && len(b)-len(a) <= 1 && len(a) >= 3 {
+		return true
+	}
+	return false
+}
+
+// optionKind classes an option: a number (with or without a unit), a date or time, a
+// code-like token, or words.
+func optionKind(s string) string {
+	t := strings.TrimSpace(s)
+	digits, letters := 0, 0
+	for _, r := range t {
+		switch {
+		case unicode.IsDigit(r):
+			digits++
+		case unicode.IsLetter(r):
+			letters++
+		}
+	}
+	switch {
+	case digits > 0 && letters <= 6 && digits >= letters:
+		return "number"
+	case digits == 0 && letters > 0:
+		return "words"
+	}
+	return "mixed"
+}
+
+// stated: the answer occurs in the source (ignoring case, and spacing and punctuation
+// around it), or every word of it of three letters or more does.
+func stated(answer, source string) bool {
+	src := " " + strings.Join(strings.FieldsFunc(strings.ToLower(source), notWordRune), " ") + " "
+	ans := strings.Join(strings.FieldsFunc(strings.ToLower(answer), notWordRune), " ")
+	if ans == "" {
+		return false
+	}
+	if strings.Contains(src, " "+ans+" ") {
+		return true
+	}
+	words := strings.Fields(ans)
+	n := 0
+	for _, w := range words {
+		if utf8.RuneCountInString(w) < 3 {
+			continue
+		}
+		n++
+		if !strings.Contains(src, " "+w+" ") {
+			return false
+		}
+	}
+	return n > 0
+}
+
+func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// GateCourse drops from c every question that fails Gate (sources maps a chunk id to its
+// text, for the questions that cite one) and every quiz left without questions; it
+// returns one line per dropped question saying why.
+func GateCourse(c *Course, sources map[uuid.UUID]string) []string {
+	var dropped []string
+	for si := range c.Sections {
+		els := c.Sections[si].Elements[:0]
+		for _, e := range c.Sections[si].Elements {
+			if e.Kind == "quiz" {
+				qs := e.Questions[:0]
+				for _, q := range e.Questions {
+					src := ""
+					if q.SourceChunkID != nil {
+						src = sources[*q.SourceChunkID]
+					}
+					if why := Gate(q, src); why != "" {
+						dropped = append(dropped, why+": "+q.Text)
+						continue
+					}
+					qs = append(qs, q)
+				}
+				e.Questions = qs
+				if len(qs) == 0 {
+					continue
+				}
+			}
+			els = append(els, e)
+		}
+		c.Sections[si].Elements = els
+	}
+	secs := c.Sections[:0]
+	for _, s := range c.Sections {
+		if len(s.Elements) > 0 {
+			secs = append(secs, s)
+		}
+	}
+	c.Sections = secs
+	return dropped
+}

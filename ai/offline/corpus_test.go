@@ -1,0 +1,135 @@
+package offline_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/google/uuid"
+
+	"github.com/learnd/learnd/ai"
+	"github.com/learnd/learnd/ai/chunk"
+	"github.com/learnd/learnd/ai/extract"
+	"github.com/learnd/learnd/ai/extract/extracttest"
+	"github.com/learnd/learnd/ai/offline"
+)
+
+// TestCorpusCourses generates a course offline from each real document of the corpus and
+// holds it to what a training manager would ship: every question passes the quality gate
+// against its cited chunk, lesson titles are phrases (one word only where that is the
+// document's own heading), briefs open with whole sentences, and the course has a quiz. LEARND_DUMP_COURSES=1 writes each course to
+// the temporary folder as text.
+func TestCorpusCourses(t *testing.T) {
+	t.Parallel()
+	dir, err := extracttest.CorpusDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range extracttest.Corpus {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			data, err := os.ReadFile(filepath.Join(dir, c.Name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			kind, _ := extract.Detect(data)
+			doc, err := extract.Extractor{}.Extract(context.Background(), kind, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var in []ai.Chunk
+			sources := map[uuid.UUID]string{}
+			for _, ch := range chunk.Split(doc.Blocks) {
+				id := uuid.New()
+				in = append(in, ai.Chunk{ID: id, Source: c.Name, Ordinal: ch.Ordinal, Heading: ch.Heading, Text: ch.Text})
+				sources[id] = ch.Text
+			}
+			course, err := offline.New().Course(context.Background(), ai.CourseRequest{Prompt: "A course from this document", Chunks: in})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if os.Getenv("LEARND_DUMP_COURSES") != "" {
+				_ = os.WriteFile(filepath.Join(os.TempDir(), c.Name+".course.txt"), []byte(courseText(course)), 0o644)
+			}
+			questions := 0
+			for _, s := range course.Sections {
+				for _, e := range s.Elements {
+					switch e.Kind {
+					case "quiz":
+						for _, q := range e.Questions {
+							questions++
+							src := ""
+							if q.SourceChunkID != nil {
+								src = sources[*q.SourceChunkID]
+							}
+							if why := ai.Gate(q, src); why != "" {
+								t.Errorf("question fails the gate (%s): %s %v", why, q.Text, q.Options)
+							}
+						}
+					case "lesson":
+						if len(strings.Fields(e.Title)) < 2 && !isHeading(doc, e.Title) {
+							t.Errorf("lesson title %q is a single word that is not one of the document's headings", e.Title)
+						}
+						if e.Brief == nil || !sentence(e.Brief.Description) {
+							t.Errorf("lesson %q: brief %+v is not a whole sentence", e.Title, e.Brief)
+						}
+					}
+				}
+			}
+			if questions == 0 {
+				t.Errorf("no quiz questions")
+			}
+		})
+	}
+}
+
+// isHeading: title is one of the document's headings, without its section number
+// ("Timelines" for "26.3.5. Timelines").
+func isHeading(doc extract.Document, title string) bool {
+	for _, h := range doc.Headings() {
+		if strings.EqualFold(h, title) || strings.HasSuffix(strings.ToLower(h), " "+strings.ToLower(title)) {
+			return true
+		}
+	}
+	return false
+}
+
+// sentence: starts with a capital letter or digit, ends with . ! ? or :, has a verb-like
+// length (at least five words), and does not end in a dangling "the following:".
+func sentence(s string) bool {
+	s = strings.TrimSpace(s)
+	if len(strings.Fields(s)) < 5 || strings.HasSuffix(strings.ToLower(s), "following:") {
+		return false
+	}
+	r := []rune(s)
+	return (unicode.IsUpper(r[0]) || unicode.IsDigit(r[0])) && strings.ContainsRune(".!?", r[len(r)-1])
+}
+
+func courseText(c ai.Course) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n%s\n", c.Title, c.Annotation)
+	for _, s := range c.Sections {
+		fmt.Fprintf(&b, "\n## %s\n", s.Title)
+		for _, e := range s.Elements {
+			fmt.Fprintf(&b, "### [%s] %s\n", e.Kind, e.Title)
+			if e.Brief != nil {
+				fmt.Fprintf(&b, "  brief: %s\n  key points: %q\n", e.Brief.Description, e.Brief.KeyPoints)
+			}
+			for _, q := range e.Questions {
+				fmt.Fprintf(&b, "  Q: %s\n", q.Text)
+				for _, o := range q.Options {
+					mark := " "
+					if o.Correct {
+						mark = "*"
+					}
+					fmt.Fprintf(&b, "    %s %s\n", mark, o.Text)
+				}
+			}
+		}
+	}
+	return b.String()
+}
