@@ -3,17 +3,17 @@ package extract_test
 import (
 	"archive/zip"
 	"bytes"
-	"io"
 	"compress/zlib"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
-	"time"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/learnd/learnd/ai/extract"
 )
