@@ -1,8 +1,6 @@
 package ai
 
 import (
-	"github.com/google/uuid"
-
 	"regexp"
 	"strings"
 	"unicode"
@@ -103,8 +101,8 @@ func optionKey(s string) string {
 	}, s)
 }
 
-// nearDuplicate: one key is the other plus at most two characters ("der" / "der2"), or
-// they differ in one character and are short.
+// nearDuplicate: one key is the other plus one character ("der" / "derω"), the shorter
+// having at least three.
 func nearDuplicate(a, b string) bool {
 	if len(a) > len(b) {
 		a, b = b, a
@@ -112,10 +110,8 @@ func nearDuplicate(a, b string) bool {
 	if a == "" {
 		return false
 	}
-	if strings.HasPrefix(b, a) && len(b)-len(a) <= 1 && len(a) >= 3 {
-		return true
-	}
-	return false
+	la, lb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
+	return strings.HasPrefix(b, a) && lb-la <= 1 && la >= 3
 }
 
 // optionKind classes an option: a number (with or without a unit), a date or time, a
@@ -141,7 +137,7 @@ func optionKind(s string) string {
 }
 
 // stated: the answer occurs in the source (ignoring case, and spacing and punctuation
-// around it), or every word of it of three letters or more does.
+// around it), or every number and every word of three letters or more of it does.
 func stated(answer, source string) bool {
 	src := " " + strings.Join(strings.FieldsFunc(strings.ToLower(source), notWordRune), " ") + " "
 	ans := strings.Join(strings.FieldsFunc(strings.ToLower(answer), notWordRune), " ")
@@ -154,8 +150,8 @@ func stated(answer, source string) bool {
 	words := strings.Fields(ans)
 	n := 0
 	for _, w := range words {
-		if utf8.RuneCountInString(w) < 3 {
-			continue
+		if utf8.RuneCountInString(w) < 3 && !strings.ContainsFunc(w, unicode.IsDigit) {
+			continue // short words ("of", "a") may be phrased differently; numbers may not
 		}
 		n++
 		if !strings.Contains(src, " "+w+" ") {
@@ -166,43 +162,3 @@ func stated(answer, source string) bool {
 }
 
 func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
-
-// GateCourse drops from c every question that fails Gate (sources maps a chunk id to its
-// text, for the questions that cite one) and every quiz left without questions; it
-// returns one line per dropped question saying why.
-func GateCourse(c *Course, sources map[uuid.UUID]string) []string {
-	var dropped []string
-	for si := range c.Sections {
-		els := c.Sections[si].Elements[:0]
-		for _, e := range c.Sections[si].Elements {
-			if e.Kind == "quiz" {
-				qs := e.Questions[:0]
-				for _, q := range e.Questions {
-					src := ""
-					if q.SourceChunkID != nil {
-						src = sources[*q.SourceChunkID]
-					}
-					if why := Gate(q, src); why != "" {
-						dropped = append(dropped, why+": "+q.Text)
-						continue
-					}
-					qs = append(qs, q)
-				}
-				e.Questions = qs
-				if len(qs) == 0 {
-					continue
-				}
-			}
-			els = append(els, e)
-		}
-		c.Sections[si].Elements = els
-	}
-	secs := c.Sections[:0]
-	for _, s := range c.Sections {
-		if len(s.Elements) > 0 {
-			secs = append(secs, s)
-		}
-	}
-	c.Sections = secs
-	return dropped
-}

@@ -425,7 +425,9 @@ func TestJobsMailNonSuperuserOwner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer admin.Close(ctx)
+	// Closed after the drop below (cleanups run last-registered first): a deferred Close
+	// would run before it and leave the database and role behind.
+	t.Cleanup(func() { _ = admin.Close(context.Background()) })
 	var b [5]byte
 	_, _ = rand.Read(b[:])
 	name := "learnd_jobowner_" + hex.EncodeToString(b[:])
@@ -439,8 +441,12 @@ func TestJobsMailNonSuperuserOwner(t *testing.T) {
 	}
 	t.Cleanup(func() {
 		ctx := context.Background()
-		_, _ = admin.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
-		_, _ = admin.Exec(ctx, `DROP ROLE IF EXISTS `+name)
+		if _, err := admin.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
+			t.Errorf("drop the test database %s: %v", name, err)
+		}
+		if _, err := admin.Exec(ctx, `DROP ROLE IF EXISTS `+name); err != nil {
+			t.Errorf("drop the test role %s: %v", name, err)
+		}
 	})
 	u, err := url.Parse(storetest.AdminURL())
 	if err != nil {

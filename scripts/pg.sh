@@ -122,3 +122,19 @@ pg_for_test() {
   export LEARND_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
   pg_log "started a throwaway PostgreSQL on 127.0.0.1:$port"
 }
+
+# pg_drop_test_leftovers: on a shared server (not a throwaway cluster), drop the migrated
+# template databases the test packages share (learnd_tpl_*, made by store/storetest) and
+# the learnd_app role once every package is done; tests drop their own databases.
+pg_drop_test_leftovers() {
+  [ -n "${PG_TEST_DIR:-}" ] && return 0
+  command -v psql >/dev/null || return 0
+  local db
+  for db in $(psql "$LEARND_TEST_DATABASE_URL" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'learnd\_tpl\_%'" 2>/dev/null); do
+    psql "$LEARND_TEST_DATABASE_URL" -qc "ALTER DATABASE $db WITH IS_TEMPLATE false" >/dev/null 2>&1 || true
+    psql "$LEARND_TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  done
+  # The role the migrations create for row-level security; it stays while a database
+  # (make run's learnd, say) still grants it something.
+  psql "$LEARND_TEST_DATABASE_URL" -qc "DROP ROLE IF EXISTS learnd_app" >/dev/null 2>&1 || true
+}

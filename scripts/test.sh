@@ -11,4 +11,7 @@ bash scripts/ensure-tools.sh
 bash scripts/ensure-inspector.sh
 mkdir -p .artifacts
 export LEARND_ARTIFACTS="$(pwd)/.artifacts"
-go test -count=1 -timeout 20m ./... "$@"
+rc=0
+go test -count=1 -timeout 20m ./... "$@" || rc=$?
+pg_drop_test_leftovers
+exit $rc

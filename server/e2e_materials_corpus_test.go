@@ -34,7 +34,7 @@ func TestE2EMaterialsCorpus(t *testing.T) {
 	e2eMatTenant(t, env, tenant)
 	u := e2eMatUserOf(t, env, tenant, auth.RoleOwner)
 	for _, c := range extracttest.Corpus {
-		data, err := os.ReadFile(filepath.Join(dir, c.Name))
+		data, ref, err := c.Read(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,33 +44,8 @@ func TestE2EMaterialsCorpus(t *testing.T) {
 			continue
 		}
 		text, headings := e2eMatChunks(t, env, res.FileId)
-		ref := ""
-		if c.Reference != "" {
-			b, err := os.ReadFile(filepath.Join(dir, c.Reference))
-			if err != nil {
-				t.Fatal(err)
-			}
-			ref = string(b)
-		}
-		q := extracttest.Measure(text, ref)
-		t.Logf("%s: %d chunks; %s", c.Name, res.ChunkCount, q)
-		if ref != "" && q.Coverage < 0.99 {
-			t.Errorf("%s: coverage below 99%%: %s", c.Name, q)
-		}
-		if q.StrayRatio > 0.001 || len(q.BadChars) > 0 || q.LeaderLines > 0 {
-			t.Errorf("%s: damaged text: %s", c.Name, q)
-		}
-		for _, h := range c.Headings {
-			found := false
-			for _, g := range headings {
-				if strings.EqualFold(g, h) || strings.HasSuffix(strings.ToLower(g), " "+strings.ToLower(h)) {
-					found = true
-				}
-			}
-			if !found {
-				t.Errorf("%s: heading %q not among the chunks' headings %q", c.Name, h, headings)
-			}
-		}
+		t.Logf("%s: %d chunks", c.Name, res.ChunkCount)
+		c.Check(t, text, headings, ref)
 	}
 }
 
@@ -150,7 +125,7 @@ func TestE2EMaterialsHostile(t *testing.T) {
 	if used > 200*time.Millisecond {
 		t.Errorf("the server used %s of CPU in an idle second after the hostile uploads", used)
 	}
-	for pid, comm := range childProcesses(t) {
+	for pid, comm := range extracttest.Children() {
 		t.Errorf("child process %d (%s) still running", pid, comm)
 	}
 }
@@ -166,28 +141,4 @@ func selfCPU(t *testing.T) time.Duration {
 	ut, _ := strconv.ParseInt(f[11], 10, 64) // utime is field 14; f[0] is field 3
 	st, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(ut+st) * time.Second / 100 // USER_HZ is 100 on Linux
-}
-
-// childProcesses lists this process's live children (pid → command), from /proc.
-func childProcesses(t *testing.T) map[int]string {
-	t.Helper()
-	out := map[int]string{}
-	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	me := os.Getpid()
-	for _, s := range stats {
-		b, err := os.ReadFile(s)
-		if err != nil {
-			continue
-		}
-		i := strings.LastIndexByte(string(b), ')')
-		f := strings.Fields(string(b[i+1:]))
-		if len(f) < 2 {
-			continue
-		}
-		if ppid, _ := strconv.Atoi(f[1]); ppid == me {
-			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(s)))
-			out[pid] = string(b[strings.IndexByte(string(b), '(')+1 : i])
-		}
-	}
-	return out
 }

@@ -25,7 +25,9 @@ func TestNonSuperuserOwner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer admin.Close(ctx)
+	// Closed after the drop below (cleanups run last-registered first): a deferred Close
+	// would run before it and leave the database and role behind.
+	t.Cleanup(func() { _ = admin.Close(context.Background()) })
 	var b [5]byte
 	_, _ = rand.Read(b[:])
 	name := "learnd_owner_" + hex.EncodeToString(b[:])
@@ -39,8 +41,12 @@ func TestNonSuperuserOwner(t *testing.T) {
 	}
 	t.Cleanup(func() {
 		ctx := context.Background()
-		_, _ = admin.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
-		_, _ = admin.Exec(ctx, `DROP ROLE IF EXISTS `+name)
+		if _, err := admin.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
+			t.Errorf("drop the test database %s: %v", name, err)
+		}
+		if _, err := admin.Exec(ctx, `DROP ROLE IF EXISTS `+name); err != nil {
+			t.Errorf("drop the test role %s: %v", name, err)
+		}
 	})
 	u, err := url.Parse(storetest.AdminURL())
 	if err != nil {

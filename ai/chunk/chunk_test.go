@@ -122,3 +122,29 @@ func TestChunkSentences(t *testing.T) {
 		t.Errorf("Split(nil) = %v", got)
 	}
 }
+
+// TestSplitKeepsEmptySections: a heading with no text of its own (a chapter opening
+// straight into its first section, a heading at the very end) is kept as a chunk holding
+// the heading, so no section of the outline disappears.
+func TestSplitKeepsEmptySections(t *testing.T) {
+	t.Parallel()
+	got := Split([]Block{
+		{Heading: true, Level: 1, Text: "2 ASN.1 structure handling"},
+		{Heading: true, Level: 2, Text: "2.1 ASN.1 syntax"},
+		{Text: "The syntax follows X.680."},
+		{Heading: true, Level: 1, Text: "END OF TERMS AND CONDITIONS"},
+	})
+	want := []Chunk{
+		{Ordinal: 0, Heading: "2 ASN.1 structure handling", Text: "2 ASN.1 structure handling"},
+		{Ordinal: 1, Heading: "2.1 ASN.1 syntax", Text: "The syntax follows X.680."},
+		{Ordinal: 2, Heading: "END OF TERMS AND CONDITIONS", Text: "END OF TERMS AND CONDITIONS"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("chunks = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("chunk %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

@@ -36,7 +36,7 @@ func TestExtractCorpus(t *testing.T) {
 	for _, c := range extracttest.Corpus {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
-			data, err := os.ReadFile(filepath.Join(dir, c.Name))
+			data, ref, err := c.Read(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,30 +52,7 @@ func TestExtractCorpus(t *testing.T) {
 			if os.Getenv("LEARND_DUMP_CORPUS") != "" {
 				_ = os.WriteFile(filepath.Join(os.TempDir(), c.Name+".extracted.txt"), []byte(dumpBlocks(doc)), 0o644)
 			}
-			ref := ""
-			if c.Reference != "" {
-				b, err := os.ReadFile(filepath.Join(dir, c.Reference))
-				if err != nil {
-					t.Fatal(err)
-				}
-				ref = string(b)
-			}
-			q := extracttest.Measure(text, ref)
-			t.Logf("%s: %s", c.Name, q)
-			if ref != "" && q.Coverage < 0.99 {
-				t.Errorf("coverage %.2f%% < 99%%: %s", 100*q.Coverage, q)
-			}
-			if q.StrayRatio > 0.001 {
-				t.Errorf("stray single letters %.3f%% > 0.1%%: %s", 100*q.StrayRatio, q)
-			}
-			if len(q.BadChars) > 0 || q.LeaderLines > 0 {
-				t.Errorf("bad characters or dot leaders: %s", q)
-			}
-			for _, h := range c.Headings {
-				if !hasHeading(doc.Headings(), h) {
-					t.Errorf("heading %q missing; headings: %q", h, doc.Headings())
-				}
-			}
+			c.Check(t, text, doc.Headings(), ref)
 			if c.Name == "pg-auth-password-screenshot.png" {
 				// The term md5 appears 10 times on the page (corpus README).
 				if n := strings.Count(strings.ToLower(text), "md5"); n < 9 {
@@ -87,19 +64,6 @@ func TestExtractCorpus(t *testing.T) {
 			}
 		})
 	}
-}
-
-// hasHeading: a heading equal to want, or want with its section number ("2.1 Naming"
-// for "Naming"), ignoring case.
-func hasHeading(got []string, want string) bool {
-	w := strings.ToLower(want)
-	for _, h := range got {
-		h = strings.ToLower(h)
-		if h == w || strings.HasSuffix(h, " "+w) {
-			return true
-		}
-	}
-	return false
 }
 
 func dumpBlocks(d extract.Document) string {

@@ -230,15 +230,15 @@ func parsePDFXML(b []byte) (pdfDoc, error) {
 		case xml.StartElement:
 			switch t.Name.Local {
 			case "page":
-				page = atoi(xmlAttr(t, "number"))
-				pageHeight = atof(xmlAttr(t, "height"))
+				page = atoi(attr(t, "number"))
+				pageHeight = atof(attr(t, "height"))
 				doc.pages = max(doc.pages, page)
 				frags = frags[:0]
 			case "fontspec":
-				sizes[xmlAttr(t, "id")] = atof(xmlAttr(t, "size"))
+				sizes[attr(t, "id")] = atof(attr(t, "size"))
 			case "text":
-				cur = &xmlFragment{page: page, top: atof(xmlAttr(t, "top")), left: atof(xmlAttr(t, "left")),
-					width: atof(xmlAttr(t, "width")), height: atof(xmlAttr(t, "height")), font: xmlAttr(t, "font")}
+				cur = &xmlFragment{page: page, top: atof(attr(t, "top")), left: atof(attr(t, "left")),
+					width: atof(attr(t, "width")), height: atof(attr(t, "height")), font: attr(t, "font")}
 				text.Reset()
 				boldChars, allChars, inBold = 0, 0, 0
 			case "b":
@@ -246,7 +246,7 @@ func parsePDFXML(b []byte) (pdfDoc, error) {
 			case "outline":
 				depth++
 			case "item":
-				item = &outlineItem{page: atoi(xmlAttr(t, "page")), depth: depth}
+				item = &outlineItem{page: atoi(attr(t, "page")), depth: depth}
 				text.Reset()
 			}
 		case xml.EndElement:
@@ -350,15 +350,6 @@ func fragmentLines(frags []xmlFragment, sizes map[string]float64, pageHeight flo
 		out[len(out)-1].last = true
 	}
 	return out
-}
-
-func xmlAttr(e xml.StartElement, name string) string {
-	for _, a := range e.Attr {
-		if a.Name.Local == name {
-			return a.Value
-		}
-	}
-	return ""
 }
 
 func atoi(s string) int {

@@ -8,14 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/learnd/learnd/ai/extract"
+	"github.com/learnd/learnd/ai/extract/extracttest"
 )
 
 // bombPDF returns a minimal PDF (hand-written objects, a correct cross-reference table)
@@ -71,41 +69,13 @@ func bombPDF(t *testing.T, pages int, op string, times int) []byte {
 	return b.Bytes()
 }
 
-// children lists this process's live child processes (pid → command), from /proc.
-func children(t *testing.T) map[int]string {
-	t.Helper()
-	out := map[int]string{}
-	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	me := os.Getpid()
-	for _, s := range stats {
-		b, err := os.ReadFile(s)
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid …; comm may hold spaces, so read after the last ')'.
-		i := strings.LastIndexByte(string(b), ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(string(b[i+1:]))
-		if len(f) < 2 {
-			continue
-		}
-		if ppid, _ := strconv.Atoi(f[1]); ppid == me {
-			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(s)))
-			out[pid] = string(b[strings.IndexByte(string(b), '(')+1 : i])
-		}
-	}
-	return out
-}
-
 // noChildrenLeft fails when a program started for extraction still runs a second later.
 func noChildrenLeft(t *testing.T) {
 	t.Helper()
 	deadline := time.Now().Add(time.Second)
 	for {
 		left := map[int]string{}
-		for pid, comm := range children(t) {
+		for pid, comm := range extracttest.Children() {
 			switch comm {
 			case "pdftohtml", "pdfinfo", "pdftoppm", "tesseract", "antiword", "unzip", "prlimit":
 				left[pid] = comm

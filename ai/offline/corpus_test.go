@@ -32,7 +32,7 @@ func TestCorpusCourses(t *testing.T) {
 	for _, c := range extracttest.Corpus {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
-			data, err := os.ReadFile(filepath.Join(dir, c.Name))
+			data, _, err := c.Read(dir)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -354,7 +354,7 @@ func convertSections(p *problems, base string, in []wireSection, chunks []ai.Chu
 
 // convertQuestion maps the cited chunk number to its id. With chunks, a question must
 // cite one (1–N); when its correct answer is not in the cited chunk but is, verbatim, in
-// another, the citation moves there.
+// another, the citation moves there; and it must pass ai.Gate against that chunk.
 func convertQuestion(p *problems, path string, w wireQuestion, chunks []ai.Chunk) ai.Question {
 	q := ai.Question{Kind: w.Kind, Text: strings.TrimSpace(w.Text), Options: w.Options}
 	switch {
@@ -373,6 +373,11 @@ func convertQuestion(p *problems, path string, w wireQuestion, chunks []ai.Chunk
 		}
 		id := cited.ID
 		q.SourceChunkID = &id
+		// The quality gate against the cited chunk: a failing question goes back to the
+		// model with the reason, and the reply is written again.
+		if why := ai.Gate(q, cited.Text); why != "" {
+			p.add(path, "fails the quality check (%s); ask about a fact its cited chunk states, with options of one kind", why)
+		}
 	}
 	return q
 }

@@ -287,11 +287,15 @@ func TestOpenAIGrounding(t *testing.T) {
 		replies   []reply
 		wantCalls int
 		want      uuid.UUID
+		problem   string // in the retry's message; "" means "sourceChunk"
 	}{
 		{name: "cited chunk", replies: []reply{{content: courseJSON(2, "15 minutes")}}, wantCalls: 1, want: chunks[1].ID},
 		{name: "answer found in another chunk", replies: []reply{{content: courseJSON(1, "15 minutes")}}, wantCalls: 1, want: chunks[1].ID},
 		{name: "no citation then cited", replies: []reply{{content: courseJSON(0, "15 minutes")}, {content: courseJSON(2, "15 minutes")}}, wantCalls: 2, want: chunks[1].ID},
 		{name: "citation out of range then cited", replies: []reply{{content: courseJSON(7, "15 minutes")}, {content: courseJSON(2, "15 minutes")}}, wantCalls: 2, want: chunks[1].ID},
+		// An answer no chunk states (a wrong citation) fails the quality gate: the reply is
+		// written again with the reason.
+		{name: "unsupported answer then supported", replies: []reply{{content: courseJSON(1, "20 minutes")}, {content: courseJSON(2, "15 minutes")}}, wantCalls: 2, want: chunks[1].ID, problem: "not stated in its source"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -306,8 +310,12 @@ func TestOpenAIGrounding(t *testing.T) {
 			if len(reqs) != tc.wantCalls {
 				t.Errorf("%d calls, want %d", len(reqs), tc.wantCalls)
 			}
-			if tc.wantCalls == 2 && !strings.Contains(reqs[1].body.Messages[3].Content, "sourceChunk") {
-				t.Errorf("retry lacks the citation problem: %q", reqs[1].body.Messages[3].Content)
+			problem := tc.problem
+			if problem == "" {
+				problem = "sourceChunk"
+			}
+			if tc.wantCalls == 2 && !strings.Contains(reqs[1].body.Messages[3].Content, problem) {
+				t.Errorf("retry lacks the problem %q: %q", problem, reqs[1].body.Messages[3].Content)
 			}
 			if h := reqs[0].header.Get("Authorization"); h != "" {
 				t.Errorf("Authorization %q sent without a key", h)

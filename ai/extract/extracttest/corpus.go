@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"testing"
 	"unicode"
 )
 
@@ -185,4 +186,52 @@ func Measure(text, ref string) Quality {
 	}
 	q.LeaderLines = strings.Count(text, ".....") + strings.Count(text, ". . . . .") + strings.Count(text, ":::::")
 	return q
+}
+
+// Read returns the file's content and its reference text ("" when it has none).
+func (c CorpusFile) Read(dir string) (data []byte, ref string, err error) {
+	data, err = os.ReadFile(filepath.Join(dir, c.Name))
+	if err != nil || c.Reference == "" {
+		return data, "", err
+	}
+	b, err := os.ReadFile(filepath.Join(dir, c.Reference))
+	return data, string(b), err
+}
+
+// Check holds extracted text and headings to the corpus's bar, reporting through t:
+// ≥ 99% of the reference's words, stray single letters ≤ 0.1% of words, no Ω, U+FFFD,
+// private-use characters, ligatures or dot leaders, and every heading the document
+// really has (equal, or with its section number: "2.2 Naming" for "Naming").
+func (c CorpusFile) Check(t testing.TB, text string, headings []string, ref string) Quality {
+	t.Helper()
+	q := Measure(text, ref)
+	t.Logf("%s: %s", c.Name, q)
+	if ref != "" && q.Coverage < 0.99 {
+		t.Errorf("%s: coverage %.2f%% < 99%%: %s", c.Name, 100*q.Coverage, q)
+	}
+	if q.StrayRatio > 0.001 {
+		t.Errorf("%s: stray single letters %.3f%% > 0.1%%: %s", c.Name, 100*q.StrayRatio, q)
+	}
+	if len(q.BadChars) > 0 || q.LeaderLines > 0 {
+		t.Errorf("%s: bad characters or dot leaders: %s", c.Name, q)
+	}
+	for _, want := range c.Headings {
+		if !HasHeading(headings, want) {
+			t.Errorf("%s: heading %q missing; headings: %q", c.Name, want, headings)
+		}
+	}
+	return q
+}
+
+// HasHeading: a heading equal to want, or want with its section number before it,
+// ignoring case.
+func HasHeading(got []string, want string) bool {
+	w := strings.ToLower(want)
+	for _, h := range got {
+		h = strings.ToLower(h)
+		if h == w || strings.HasSuffix(h, " "+w) {
+			return true
+		}
+	}
+	return false
 }
