@@ -98,6 +98,10 @@ type Course struct {
 	Annotation string    `json:"annotation"`
 	Tags       []string  `json:"tags"`
 	Sections   []Section `json:"sections"`
+	// Warnings say what the generator could not do (a prompt-only course offline has no
+	// subject content, a question kind the text did not support, …); the generation job's
+	// result carries them. Never sent to a model.
+	Warnings []string `json:"-"`
 }
 
 // RefineRequest asks for sections to append to an existing course.
@@ -105,6 +109,8 @@ type RefineRequest struct {
 	Course   Course // the course as it is (titles, briefs, questions)
 	Feedback string // what to add, in plain English
 	Retrieve Retriever
+	// Language is the course's language (ISO 639-1); "" means detect it from the course.
+	Language string
 }
 
 // QuestionRequest asks for a rewrite of one single-choice question on the same concept.
@@ -114,6 +120,7 @@ type QuestionRequest struct {
 	Question    Question
 	Feedback    string // "" means a generic clearer version
 	Context     []Chunk
+	Language    string // the course's language (ISO 639-1); "" means detect it
 }
 
 // BriefRequest asks for a rewrite of one lesson's brief.
@@ -122,6 +129,7 @@ type BriefRequest struct {
 	Brief       Brief
 	Feedback    string // "" means a generic clarity pass
 	Context     []Chunk
+	Language    string // the course's language (ISO 639-1); "" means detect it
 }
 
 // Generator writes course content.

@@ -17,6 +17,10 @@ type Config struct {
 	// Timeout bounds one chat-completions call (0: two minutes); the caller's context
 	// bounds the whole generation.
 	Timeout time.Duration
+	// ContextTokens is the model's context window in tokens (LEARND_LLM_CONTEXT_TOKENS; 0:
+	// 16384). Source text, instructions and the reply of one call are kept within it, so
+	// a local 8k-token model works as well as a 128k one.
+	ContextTokens int
 }
 
 // Describe names the configured generator for logs, without credentials.

@@ -19,7 +19,8 @@ import (
 //   - duplicate or near-duplicate options (equal ignoring case, punctuation and spaces,
 //     or one a prefix of another with a symbol: "DER" and "DERΩ");
 //   - a correct answer that its cited source text does not state (when the source is
-//     known).
+//     known); for a true-or-false question, a statement whose words the source does not
+//     mostly hold (a false statement differs from its source by the swapped fact only).
 
 // blankInToken is a run of underscores glued to a letter, digit or bracket on either side.
 var blankInToken = regexp.MustCompile(`[\p{L}\p{N}(\[/.\-]_{3,}|_{3,}[\p{L}\p{N})\]/\-]`)
@@ -62,6 +63,15 @@ func Gate(q Question, source string) string {
 	}
 	if len(kinds) > 1 {
 		return "options of mixed kinds"
+	}
+	if trueFalse(q.Options) {
+		if len(correct) != 1 {
+			return "a true-or-false question needs exactly one correct option"
+		}
+		if source != "" && !grounded(q.Text, source) {
+			return "the statement is not taken from its source"
+		}
+		return ""
 	}
 	for _, c := range correct {
 		if sectionNumber.MatchString(strings.ToLower(c)) && !quantityStem(q.Text) {
@@ -162,3 +172,29 @@ func stated(answer, source string) bool {
 }
 
 func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// truthWords are the options of a true-or-false question, in the languages learnd labels.
+var truthWords = map[string]bool{"true": true, "false": true, "verdadero": true, "falso": true,
+	"vrai": true, "faux": true, "richtig": true, "falsch": true, "wahr": true}
+
+// trueFalse: the question's two options are "True" and "False" (in some language).
+func trueFalse(opts []Option) bool {
+	return len(opts) == 2 && truthWords[optionKey(opts[0].Text)] && truthWords[optionKey(opts[1].Text)]
+}
+
+// grounded: at least 70% of the statement's words of four letters or more (and all but
+// one of at least four) occur in the source.
+func grounded(statement, source string) bool {
+	src := " " + strings.Join(strings.FieldsFunc(strings.ToLower(source), notWordRune), " ") + " "
+	n, found := 0, 0
+	for _, w := range strings.FieldsFunc(strings.ToLower(statement), notWordRune) {
+		if utf8.RuneCountInString(w) < 4 || truthWords[w] {
+			continue
+		}
+		n++
+		if strings.Contains(src, " "+w+" ") {
+			found++
+		}
+	}
+	return n >= 3 && found >= n-max(1, n*3/10)
+}

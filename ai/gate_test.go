@@ -39,6 +39,10 @@ func TestGate(t *testing.T) {
 		{"a term stated in the source", single("Fill in the blank: _____ is the Distinguished Encoding Rules.", "DER", "BER", "PER"), src, ""},
 		{"an amount the stem asks for", single("How many MB is a WAL segment file by default?", "16", "32", "64"), src, ""},
 		{"a number with its unit", single("The default port is _____.", "5432", "5433", "8080"), src, ""},
+		{"true: a statement of the source", single("True or false? WAL segment files are 16 MB by default.", "True", "False"), src, ""},
+		{"false: one fact swapped", single("True or false? WAL segment files are 64 MB by default.", "False", "True"), src, ""},
+		{"true or false on something the source never says", single("True or false? Logical replication slots survive a crash of the primary server.", "True", "False"), src, "not taken from its source"},
+		{"true or false with both correct", ai.Question{Kind: "single", Text: "True or false? The default port is 5432.", Options: []ai.Option{{Text: "True", Correct: true}, {Text: "False", Correct: true}}}, src, "exactly one correct"},
 	}
 	for _, c := range cases {
 		got := ai.Gate(c.q, c.source)

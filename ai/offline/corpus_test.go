@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 
@@ -29,6 +30,15 @@ func TestCorpusCourses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var mu sync.Mutex
+	kinds := map[string]int{} // question kinds over the whole corpus
+	t.Cleanup(func() {
+		for _, k := range []string{"fill in the blank", "true or false", "procedure", "table"} {
+			if kinds[k] == 0 {
+				t.Errorf("no %q question in any corpus course (kinds: %v)", k, kinds)
+			}
+		}
+	})
 	for _, c := range extracttest.Corpus {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
@@ -56,12 +66,24 @@ func TestCorpusCourses(t *testing.T) {
 				_ = os.WriteFile(filepath.Join(os.TempDir(), c.Name+".course.txt"), []byte(courseText(course)), 0o644)
 			}
 			questions := 0
+			own := map[string]bool{}
+			defer func() {
+				mu.Lock()
+				defer mu.Unlock()
+				for k := range own {
+					kinds[k]++
+				}
+				if questions > 0 && len(own) < 2 {
+					t.Errorf("the quiz asks only one kind of question: %v", own)
+				}
+			}()
 			for _, s := range course.Sections {
 				for _, e := range s.Elements {
 					switch e.Kind {
 					case "quiz":
 						for _, q := range e.Questions {
 							questions++
+							own[questionKind(q.Text)] = true
 							src := ""
 							if q.SourceChunkID != nil {
 								src = sources[*q.SourceChunkID]
@@ -132,4 +154,21 @@ func courseText(c ai.Course) string {
 		}
 	}
 	return b.String()
+}
+
+// questionKind names an English question's kind from its stem.
+func questionKind(text string) string {
+	switch {
+	case strings.HasPrefix(text, "Fill in the blank:"):
+		return "fill in the blank"
+	case strings.HasPrefix(text, "True or false?"):
+		return "true or false"
+	case strings.Contains(text, "step of the procedure") || strings.Contains(text, "which step comes right after"):
+		return "procedure"
+	case strings.HasPrefix(text, "Which ") && strings.Contains(text, " matches this "):
+		return "table"
+	case strings.HasPrefix(text, "Which of these describes"):
+		return "definition"
+	}
+	return "other: " + text
 }

@@ -55,7 +55,7 @@ func (d *doc) extractFacts(idx []int, terms map[string]keyphrase) []fact {
 	var out []fact
 	for _, si := range idx {
 		s := &d.sents[si]
-		if s.words < 6 || s.words > 55 || upperShare(s.norm) > 0.5 || strings.HasSuffix(s.norm, "?") {
+		if s.words < 6 || s.words > 55 || upperShare(s.norm) > 0.5 || strings.HasSuffix(s.norm, "?") || !statement(s.norm) {
 			continue
 		}
 		out = append(out, d.numberFacts(si)...)
@@ -261,12 +261,15 @@ func isAcronym(w string) bool {
 		return false
 	}
 	letters := 0
-	for _, r := range w {
-		if unicode.IsLetter(r) {
+	for i, r := range w {
+		switch {
+		case unicode.IsLetter(r):
 			if !unicode.IsUpper(r) {
 				return false
 			}
 			letters++
+		case i == 0:
+			return false // "14PM" is a time, not an acronym
 		}
 	}
 	return letters >= 2
@@ -307,7 +310,7 @@ func (d *doc) termFact(si int, terms map[string]keyphrase) (fact, bool) {
 				continue // and ends it: never blank part of a longer phrase
 			}
 			k, ok := terms[strings.Join(parts, " ")]
-			if ok && k.score > bestScore && nounLike(toks[a:b+1], d.textLang) {
+			if ok && k.score > bestScore && nounLike(toks[a:b+1], d.textLang) && !(a == b && verbSlot(toks, a, d.textLang)) {
 				bestScore = k.score
 				best = fact{sent: si, class: classTerm, start: toks[a].start, end: toks[b].end, answer: s.text[toks[a].start:toks[b].end], weight: 0.7}
 			}
@@ -315,6 +318,34 @@ func (d *doc) termFact(si int, terms map[string]keyphrase) (fact, bool) {
 	}
 	return best, bestScore > 0
 }
+
+// statement: a sentence that can carry a fact — it ends with . ! : or ;, is not a table
+// row, and does not open with a lone upper-case word glued to the next sentence ("END
+// The notation …", the rest of a definition list).
+func statement(s string) bool {
+	if strings.Contains(s, " | ") || !strings.ContainsAny(s[len(s)-1:], ".!:;") {
+		return false
+	}
+	f := strings.Fields(s)
+	return len(f) < 2 || !(isAcronym(f[0]) && isCapitalized(f[1]))
+}
+
+// verbSlot: in English, the word at toks[i] follows a subject pronoun, "to", "not" or a
+// modal, so it is a verb ("you _____ a backup"), whatever its form.
+func verbSlot(toks []token, i int, lang string) bool {
+	if lang != "en" || i < 0 || i >= len(toks) {
+		return false
+	}
+	return commonVerbs[toks[i].lower] || i > 0 && verbBefore[toks[i-1].lower]
+}
+
+var (
+	verbBefore  = set(`i you we they he she it to not will can may must should would could might shall cannot does do did also then`)
+	commonVerbs = set(`contain contains include includes provide provides require requires allow allows need needs want wants
+make makes create creates run runs convey conveys specify specifies ensure ensures support supports perform performs
+cause causes become becomes describe describes enable enables prevent prevents keep keeps give gives take takes
+get gets set sets show shows mean means seem seems apply applies consider considers remain remains`)
+)
 
 // nounLike rejects English phrases that look like verbs, adverbs or adjectives
 // ("inspected together", "carefully", "continuous"): a word ending in -ed or -ly, or a
@@ -390,11 +421,18 @@ func (p pools) distractors(f fact, stem string, n int, avoid map[string]bool, mi
 	}
 	numeric := f.class != classDefinition && f.class != classAcronym && f.class != className && f.class != classTerm
 	aw := wordCount(f.answer)
+	plural := strings.HasSuffix(ans, "s")
 	dist := func(c fact) float64 {
 		if numeric {
 			return math.Abs(math.Log1p(math.Abs(c.value)) - math.Log1p(math.Abs(f.value)))
 		}
-		return math.Abs(float64(wordCount(c.answer) - aw))
+		// Terms: the same number of words, the same number (singular or plural), from a
+		// sentence close by (the same part of the text) first.
+		x := math.Abs(float64(wordCount(c.answer) - aw))
+		if strings.HasSuffix(strings.ToLower(c.answer), "s") != plural {
+			x += 0.5
+		}
+		return x + math.Min(math.Abs(float64(c.sent-f.sent))/200, 1)
 	}
 	slices.SortStableFunc(cands, func(a, b fact) int {
 		if c := cmp.Compare(dist(a), dist(b)); c != 0 {

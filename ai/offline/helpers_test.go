@@ -104,8 +104,10 @@ func questionsOf(secs []ai.Section) []ai.Question {
 }
 
 // checkGrounded asserts that each question is single-choice with one correct option
-// that appears verbatim in the chunk it cites, and distractors that differ from the
-// answer and occur in the document; it returns the grounded share.
+// that appears verbatim (ignoring the case of its first letter) in the chunk it cites,
+// and distractors that differ from the answer and occur in the document; a true-or-false
+// question's statement is in its chunk exactly when "True" is correct. It returns the
+// grounded share.
 func checkGrounded(t *testing.T, qs []ai.Question, chunks []ai.Chunk) float64 {
 	t.Helper()
 	byID := map[uuid.UUID]ai.Chunk{}
@@ -128,6 +130,23 @@ func checkGrounded(t *testing.T, qs []ai.Question, chunks []ai.Chunk) float64 {
 				correct++
 				answer = o.Text
 			}
+		}
+		if tf, lang := trueFalseStatement(q); tf != "" {
+			if correct != 1 || q.SourceChunkID == nil {
+				t.Errorf("question %d: true-or-false with %d correct options, cited %v", i, correct, q.SourceChunkID)
+				continue
+			}
+			inChunk := strings.Contains(normalize(byID[*q.SourceChunkID].Text), tf)
+			if inChunk != (answer == label(lang, lTrue)) {
+				t.Errorf("question %d: %q is %q but the statement is in its chunk: %v", i, q.Text, answer, inChunk)
+				continue
+			}
+			if why := ai.Gate(q, byID[*q.SourceChunkID].Text); why != "" {
+				t.Errorf("question %d: %q fails the gate: %s", i, q.Text, why)
+				continue
+			}
+			grounded++
+			continue
 		}
 		if correct != 1 {
 			t.Errorf("question %d: %d correct options", i, correct)
@@ -153,7 +172,7 @@ func checkGrounded(t *testing.T, qs []ai.Question, chunks []ai.Chunk) float64 {
 			t.Errorf("question %d cites an unknown chunk %s", i, q.SourceChunkID)
 			continue
 		}
-		if strings.Contains(c.Text, answer) {
+		if strings.Contains(c.Text, answer) || strings.Contains(strings.ToLower(c.Text), strings.ToLower(answer)) {
 			grounded++
 		} else {
 			t.Errorf("question %d: answer %q is not in its chunk %q", i, answer, c.Text)
@@ -173,4 +192,16 @@ func normalizedText(chunks []ai.Chunk) string {
 		b.WriteByte(' ')
 	}
 	return b.String()
+}
+
+// trueFalseStatement is the statement of a true-or-false question and the language of
+// its labels ("" for other questions).
+func trueFalseStatement(q ai.Question) (string, string) {
+	for _, lang := range languages {
+		prefix := label(lang, lTrueFalse) + " "
+		if len(q.Options) == 2 && strings.HasPrefix(q.Text, prefix) {
+			return strings.TrimPrefix(q.Text, prefix), lang
+		}
+	}
+	return "", ""
 }

@@ -128,11 +128,21 @@ const (
 	lQuizOn          = "quizOn"
 	lPracticalNote   = "practicalNote"
 	lWorkedExample   = "workedExample"
+	lTrueFalse       = "trueFalse"
+	lTrue            = "true"
+	lFalse           = "false"
+	lFirstStep       = "firstStep"
+	lNextStep        = "nextStep"
+	lTableMatch      = "tableMatch"
+	lWhatIs          = "whatIs"
 )
 
 // labels localises the generator's fixed texts. %s stands for the topic (or the title).
 var labels = map[string]map[string]string{
 	"en": {
+		lTrueFalse: "True or false?", lTrue: "True", lFalse: "False",
+		lFirstStep: "What is the first step of the procedure in “%s”?", lNextStep: "In the procedure in “%s”, which step comes right after “%s”?",
+		lTableMatch: "Which %s matches this %s: “%s”?", lWhatIs: "Which of these describes “%s”?",
 		lQuizOn: "Quiz: %s", lPracticalNote: "The lesson is practical: each point comes with a concrete example from work.", lWorkedExample: "Worked example: %s",
 		lFinalQuiz: "Final quiz", lFinalQuizTitle: "Final quiz", lFillBlank: "Fill in the blank:",
 		lCompletes: "Which option correctly completes this statement?", lChooseCorrect: "Choose the correct answer:",
@@ -148,6 +158,9 @@ var labels = map[string]map[string]string{
 		lSelectOne: "(Select one answer.)",
 	},
 	"es": {
+		lTrueFalse: "¿Verdadero o falso?", lTrue: "Verdadero", lFalse: "Falso",
+		lFirstStep: "¿Cuál es el primer paso del procedimiento de «%s»?", lNextStep: "En el procedimiento de «%s», ¿qué paso viene justo después de «%s»?",
+		lTableMatch: "¿Qué %s corresponde a este %s: «%s»?", lWhatIs: "¿Cuál de estas opciones describe «%s»?",
 		lQuizOn: "Cuestionario: %s", lPracticalNote: "La lección es práctica: cada punto viene con un ejemplo concreto del trabajo.", lWorkedExample: "Ejemplo práctico: %s",
 		lFinalQuiz: "Evaluación final", lFinalQuizTitle: "Evaluación final", lFillBlank: "Completa la frase:",
 		lCompletes: "¿Qué opción completa correctamente esta afirmación?", lChooseCorrect: "Elige la respuesta correcta:",
@@ -163,6 +176,9 @@ var labels = map[string]map[string]string{
 		lSelectOne: "(Elige una respuesta.)",
 	},
 	"fr": {
+		lTrueFalse: "Vrai ou faux ?", lTrue: "Vrai", lFalse: "Faux",
+		lFirstStep: "Quelle est la première étape de la procédure « %s » ?", lNextStep: "Dans la procédure « %s », quelle étape vient juste après « %s » ?",
+		lTableMatch: "Quel %s correspond à ce %s : « %s » ?", lWhatIs: "Laquelle de ces propositions décrit « %s » ?",
 		lQuizOn: "Quiz : %s", lPracticalNote: "La leçon est pratique : chaque point s’accompagne d’un exemple concret tiré du travail.", lWorkedExample: "Exemple concret : %s",
 		lFinalQuiz: "Quiz final", lFinalQuizTitle: "Quiz final", lFillBlank: "Complétez la phrase :",
 		lCompletes: "Quelle option complète correctement cette affirmation ?", lChooseCorrect: "Choisissez la bonne réponse :",
@@ -178,6 +194,9 @@ var labels = map[string]map[string]string{
 		lSelectOne: "(Une seule réponse.)",
 	},
 	"de": {
+		lTrueFalse: "Richtig oder falsch?", lTrue: "Richtig", lFalse: "Falsch",
+		lFirstStep: "Was ist der erste Schritt des Verfahrens in „%s“?", lNextStep: "Welcher Schritt folgt im Verfahren in „%s“ direkt auf „%s“?",
+		lTableMatch: "Welcher Wert der Spalte „%s“ gehört zu %s „%s“?", lWhatIs: "Was davon beschreibt „%s“?",
 		lQuizOn: "Quiz: %s", lPracticalNote: "Die Lektion ist praxisnah: Zu jedem Punkt gibt es ein konkretes Beispiel aus der Arbeit.", lWorkedExample: "Praxisbeispiel: %s",
 		lFinalQuiz: "Abschlussquiz", lFinalQuizTitle: "Abschlussquiz", lFillBlank: "Ergänzen Sie den Satz:",
 		lCompletes: "Welche Option ergänzt diese Aussage richtig?", lChooseCorrect: "Wählen Sie die richtige Antwort:",
