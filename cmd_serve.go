@@ -32,7 +32,8 @@ MCP over streamable HTTP at /mcp (authenticated by an API key: X-MCP-Key or
 Authorization: Bearer lk_…), the explorer at /docs, /openapi.json, /healthz, /readyz
 and /metrics, and the background job workers (mail delivery; LEARND_JOB_WORKERS,
 LEARND_SMTP_URL, LEARND_MAIL_FROM; AI course generation: LEARND_LLM_URL,
-LEARND_LLM_MODEL, LEARND_LLM_API_KEY, LEARND_AI_JOB_TIMEOUT, LEARND_JOB_RESCUE_AFTER;
+LEARND_LLM_MODEL, LEARND_LLM_API_KEY, LEARND_LLM_CONTEXT_TOKENS (the model's context
+window, default 16384, at least 8192), LEARND_AI_JOB_TIMEOUT, LEARND_JOB_RESCUE_AFTER;
 source-material embeddings: LEARND_EMBEDDINGS_URL, LEARND_EMBEDDINGS_MODEL,
 LEARND_EMBEDDINGS_API_KEY).
 Stops gracefully on SIGINT or SIGTERM: the HTTP server first, then the workers (each

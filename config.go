@@ -60,10 +60,13 @@ type config struct {
 	JobWorkers int    `env:"LEARND_JOB_WORKERS" envDefault:"10"`
 	// AI course authoring: an OpenAI-compatible chat-completions endpoint (OpenAI,
 	// Ollama, vLLM; a base URL with or without /v1), its model and API key. Unset, the
-	// built-in offline generator writes courses without a model.
-	LLMURL    string `env:"LEARND_LLM_URL"`
-	LLMModel  string `env:"LEARND_LLM_MODEL"`
-	LLMAPIKey string `env:"LEARND_LLM_API_KEY"`
+	// built-in offline generator writes courses without a model. LEARND_LLM_CONTEXT_TOKENS
+	// is the model's context window (at least 8192): every call, its source text and its
+	// reply stay within it.
+	LLMURL           string `env:"LEARND_LLM_URL"`
+	LLMModel         string `env:"LEARND_LLM_MODEL"`
+	LLMAPIKey        string `env:"LEARND_LLM_API_KEY"`
+	LLMContextTokens int    `env:"LEARND_LLM_CONTEXT_TOKENS" envDefault:"16384"`
 	// Course generation jobs: one attempt may run LEARND_AI_JOB_TIMEOUT; a job whose
 	// process died (a killed or crashed replica) is run again by any replica once it has
 	// been running longer than both LEARND_AI_JOB_TIMEOUT and LEARND_JOB_RESCUE_AFTER
@@ -166,7 +169,7 @@ func (c config) jobsConfig(log *slog.Logger) jobs.Config {
 
 // aiConfig is the course generator's configuration (provider.New turns it into one).
 func (c config) aiConfig() ai.Config {
-	return ai.Config{URL: c.LLMURL, Model: c.LLMModel, APIKey: c.LLMAPIKey}
+	return ai.Config{URL: c.LLMURL, Model: c.LLMModel, APIKey: c.LLMAPIKey, ContextTokens: c.LLMContextTokens}
 }
 
 // mailTarget describes where mail goes, without credentials (for the log).

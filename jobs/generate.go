@@ -162,7 +162,7 @@ func (w *generateWorker) Work(ctx context.Context, job *river.Job[GenerateCourse
 	if err := ai.ValidateCourse(course); err != nil {
 		return w.permanent(ctx, job, "the generated course was invalid: "+err.Error())
 	}
-	c, err := gens.Complete(ctx, j.ID, store.CourseDraftFromAI(course, j.Options.Title))
+	c, err := gens.Complete(ctx, j.ID, store.CourseDraftFromAI(course, j.Options.Title), course.Warnings)
 	var sve *store.ValidationError
 	switch {
 	case err == nil:

@@ -42,19 +42,29 @@ func (s *Server) aiSession(ctx context.Context, raw string) (*uuid.UUID, *api.Pr
 	return &id, nil, nil
 }
 
-// aiRetriever is a retriever over the session course was generated from (nil when it was
-// generated from a prompt alone, or not generated).
-func (s *Server) aiRetriever(ctx context.Context, course uuid.UUID) (ai.Retriever, error) {
-	session, err := s.store.Generations().SessionOf(ctx, course)
-	if err != nil || session == nil {
-		return nil, err
-	}
-	return s.store.Materials().TenantRetriever(*session), nil
+// aiSource is what grounds a refinement or a regeneration of a course: a retriever over
+// the session it was generated from (nil when it was generated from a prompt alone, or
+// not generated) and the language its generation asked for ("" when none was asked).
+type aiSource struct {
+	retrieve ai.Retriever
+	language string
 }
 
-// aiQuestionContext grounds a question's rewrite: the chunk it was drawn from, when it
+func (s *Server) aiSource(ctx context.Context, course uuid.UUID) (aiSource, error) {
+	o, err := s.store.Generations().OriginOf(ctx, course)
+	if err != nil {
+		return aiSource{}, err
+	}
+	src := aiSource{language: o.Language}
+	if o.Session != nil {
+		src.retrieve = s.store.Materials().TenantRetriever(*o.Session)
+	}
+	return src, nil
+}
+
+// questionContext grounds a question's rewrite: the chunk it was drawn from, when it
 // records one, else the session's chunks most relevant to it.
-func (s *Server) aiQuestionContext(ctx context.Context, course uuid.UUID, q *store.QuizQuestion) ([]ai.Chunk, error) {
+func (s *Server) questionContext(ctx context.Context, src aiSource, q *store.QuizQuestion) ([]ai.Chunk, error) {
 	if q.SourceChunkID != nil {
 		chunks, err := s.store.Materials().ChunksByID(ctx, []uuid.UUID{*q.SourceChunkID})
 		if err != nil || len(chunks) > 0 {
@@ -68,20 +78,19 @@ func (s *Server) aiQuestionContext(ctx context.Context, course uuid.UUID, q *sto
 			b.WriteString(" " + o.Text)
 		}
 	}
-	return s.aiRetrieve(ctx, course, b.String())
+	return src.chunks(ctx, b.String())
 }
 
-// aiLessonContext grounds a brief's rewrite: the session's chunks most relevant to it.
-func (s *Server) aiLessonContext(ctx context.Context, course uuid.UUID, b ai.Brief) ([]ai.Chunk, error) {
-	return s.aiRetrieve(ctx, course, strings.Join(append([]string{b.Topic, b.Title, b.Description}, b.KeyPoints...), " "))
+// lessonContext grounds a brief's rewrite: the session's chunks most relevant to it.
+func (src aiSource) lessonContext(ctx context.Context, b ai.Brief) ([]ai.Chunk, error) {
+	return src.chunks(ctx, strings.Join(append([]string{b.Topic, b.Title, b.Description}, b.KeyPoints...), " "))
 }
 
-func (s *Server) aiRetrieve(ctx context.Context, course uuid.UUID, query string) ([]ai.Chunk, error) {
-	retrieve, err := s.aiRetriever(ctx, course)
-	if err != nil || retrieve == nil {
-		return nil, err
+func (src aiSource) chunks(ctx context.Context, query string) ([]ai.Chunk, error) {
+	if src.retrieve == nil {
+		return nil, nil
 	}
-	chunks, err := retrieve(ctx, query, aiContextChunks)
+	chunks, err := src.retrieve(ctx, query, aiContextChunks)
 	if errors.Is(err, store.ErrNotFound) { // the session is gone: no grounding
 		return nil, nil
 	}

@@ -67,7 +67,7 @@ func (s *Server) RefineCourse(ctx context.Context, req api.RefineCourseRequestOb
 	if s.gen == nil {
 		return nil, errNoGenerator
 	}
-	retrieve, err := s.aiRetriever(ctx, c.ID)
+	src, err := s.aiSource(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func (s *Server) RefineCourse(ctx context.Context, req api.RefineCourseRequestOb
 		}
 		return nil, err
 	}
-	secs, err := s.gen.Refine(ctx, ai.RefineRequest{Course: store.AICourse(c), Feedback: feedback, Retrieve: retrieve})
+	secs, err := s.gen.Refine(ctx, ai.RefineRequest{Course: store.AICourse(c), Feedback: feedback, Retrieve: src.retrieve, Language: src.language})
 	if err == nil {
 		err = ai.ValidateSections(secs)
 	}
@@ -88,7 +88,8 @@ func (s *Server) RefineCourse(ctx context.Context, req api.RefineCourseRequestOb
 		}
 		return nil, err
 	}
-	out, err := s.store.Courses().AppendSections(ctx, c.ID, &c.Version, store.SectionDraftsFromAI(secs), nil, true)
+	out, err := s.store.Courses().AppendSections(ctx, c.ID, &c.Version, store.SectionDraftsFromAI(secs), nil,
+		store.AppendMode{LinkInOrder: true, BeforeFinalQuiz: true})
 	if err != nil {
 		if _, ok := asValidation(err); ok { // the generator's sections break a store rule
 			p, err := s.generatorProblem(ctx, "refine", err)

@@ -75,7 +75,11 @@ func (s *Server) RegenerateLesson(ctx context.Context, req api.RegenerateLessonR
 	if e.Brief == nil { // a lesson written by hand: start from its title
 		brief.Title, brief.Topic = e.Title, e.Title
 	}
-	chunks, err := s.aiLessonContext(ctx, c.ID, brief)
+	src, err := s.aiSource(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	chunks, err := src.lessonContext(ctx, brief)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +93,7 @@ func (s *Server) RegenerateLesson(ctx context.Context, req api.RegenerateLessonR
 	if req.Body != nil && req.Body.Feedback != nil {
 		feedback = strings.TrimSpace(*req.Body.Feedback)
 	}
-	nb, err := s.gen.Brief(ctx, ai.BriefRequest{CourseTitle: c.Name, Brief: brief, Feedback: feedback, Context: chunks})
+	nb, err := s.gen.Brief(ctx, ai.BriefRequest{CourseTitle: c.Name, Brief: brief, Feedback: feedback, Context: chunks, Language: src.language})
 	if err == nil {
 		err = ai.ValidateBrief(nb)
 	}

@@ -71,7 +71,11 @@ func (s *Server) RegenerateQuestion(ctx context.Context, req api.RegenerateQuest
 	if s.gen == nil {
 		return nil, errNoGenerator
 	}
-	chunks, err := s.aiQuestionContext(ctx, c.ID, q)
+	src, err := s.aiSource(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	chunks, err := s.questionContext(ctx, src, q)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +90,7 @@ func (s *Server) RegenerateQuestion(ctx context.Context, req api.RegenerateQuest
 		feedback = strings.TrimSpace(*req.Body.Feedback)
 	}
 	nq, err := s.gen.Question(ctx, ai.QuestionRequest{CourseTitle: c.Name, LessonTitle: quiz.Title, Question: store.AIQuestion(*q),
-		Feedback: feedback, Context: chunks})
+		Feedback: feedback, Context: chunks, Language: src.language})
 	if err == nil {
 		nq.Kind = store.QuestionSingle
 		err = ai.ValidateQuestion(nq)

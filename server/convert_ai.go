@@ -47,8 +47,15 @@ func toAPIGenerationJob(j store.GenerationJob) api.CourseGenerationJob {
 	case store.GenerationCompleted:
 		if j.CourseID != nil {
 			cid := typeid.Format(typeid.Course, *j.CourseID)
-			out.Result = &api.CourseGenerationResult{CourseId: cid}
+			warnings := j.Warnings
+			if warnings == nil {
+				warnings = []string{}
+			}
+			out.Result = &api.CourseGenerationResult{CourseId: cid, Warnings: warnings}
 			out.Message = "The course is ready as a draft owned by you. Read it with GET /api/v2/courses/" + cid + "."
+			if len(warnings) > 0 {
+				out.Message += " Some of what was asked could not be generated; see result.warnings."
+			}
 		}
 	case store.GenerationFailed:
 		msg := "course generation failed"

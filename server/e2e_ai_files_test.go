@@ -72,6 +72,15 @@ func aiChunkTexts(t *testing.T, db *pgx.Conn, session string) map[uuid.UUID]stri
 func aiGrounded(q client.QuizQuestion, chunk string) bool {
 	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 	text := norm(chunk)
+	if statement, ok := strings.CutPrefix(q.Text, "True or false? "); ok && len(q.Options) == 2 {
+		// A true statement is the chunk's own sentence; a false one is not in it.
+		for _, o := range q.Options {
+			if o.Correct != nil && *o.Correct {
+				return strings.Contains(text, norm(statement)) == (o.Text == "True")
+			}
+		}
+		return false
+	}
 	found := false
 	for _, o := range q.Options {
 		if o.Correct != nil && *o.Correct {

@@ -53,6 +53,13 @@ func aiPoll(t *testing.T, ctx context.Context, c *sdk.Client, jobID string, with
 // aiGenerate queues a course and waits for it; it fails the test unless it completes.
 func aiGenerate(t *testing.T, ctx context.Context, c *sdk.Client, body client.CourseGenerationRequest) *client.Course {
 	t.Helper()
+	course, _ := aiGenerateJob(t, ctx, c, body)
+	return course
+}
+
+// aiGenerateJob is aiGenerate that also returns the completed job (its result's warnings).
+func aiGenerateJob(t *testing.T, ctx context.Context, c *sdk.Client, body client.CourseGenerationRequest) (*client.Course, *client.CourseGenerationJob) {
+	t.Helper()
 	q, err := c.LMS.AI.GenerateCourse(ctx, nil, body)
 	if err != nil {
 		t.Fatalf("generate: %v", err)
@@ -65,7 +72,7 @@ func aiGenerate(t *testing.T, ctx context.Context, c *sdk.Client, body client.Co
 	if err != nil {
 		t.Fatalf("get generated course: %v", err)
 	}
-	return course
+	return course, j
 }
 
 // aiQuestionSources reads the source chunk of each question of a course (the API does not

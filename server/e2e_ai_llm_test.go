@@ -1,8 +1,9 @@
 package server_test
 
 // aiFakeLLM is an OpenAI-compatible chat-completions server for the tests: it answers each
-// kind of request learnd's generator makes (a course, sections to append, a question, a
-// brief — told apart by the response_format schema name) with valid JSON, and misbehaves
+// kind of request learnd's generator makes (a course's outline, one module, sections to
+// append, a question, a brief — told apart by the response_format schema name) with valid
+// JSON, and misbehaves
 // on request when the user message carries a marker:
 //
 //	MALFORMED    the first reply of the conversation is not JSON (the retry gets valid JSON)
@@ -23,7 +24,7 @@ import (
 )
 
 type aiLLMRequest struct {
-	Kind     string // course, sections, question, brief
+	Kind     string // outline, module, sections, question, brief
 	Model    string
 	Auth     string
 	User     string // the first user message
@@ -56,7 +57,10 @@ func (f *aiFakeLLM) Requests() []aiLLMRequest {
 	return append([]aiLLMRequest(nil), f.requests...)
 }
 
-var aiModulesRE = regexp.MustCompile(`Modules: (\d+) content sections`)
+var (
+	aiPlanRE   = regexp.MustCompile(`Plan exactly (\d+) modules`)
+	aiModuleRE = regexp.MustCompile(`Write module (\d+): `)
+)
 
 func (f *aiFakeLLM) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost || r.URL.Path != "/v1/chat/completions" {
@@ -132,6 +136,10 @@ func aiLLMBrief(topic string) map[string]any {
 		"keyPoints": []string{"Why " + topic + " matters", "How to apply " + topic}, "targetAudience": "Warehouse staff"}
 }
 
+func aiLLMPage(topic string) map[string]any {
+	return map[string]any{"title": "About " + topic, "body": strings.Repeat("What to know about "+topic+", and how to apply it on every shift. ", 5)}
+}
+
 func aiLLMQuestion(text, correct string) map[string]any {
 	return map[string]any{"kind": "single", "text": text, "sourceChunk": 0, "options": []any{
 		map[string]any{"text": correct, "correct": true},
@@ -144,25 +152,31 @@ func aiLLMQuestion(text, correct string) map[string]any {
 func aiLLMReply(rec aiLLMRequest) string {
 	var v any
 	switch rec.Kind {
-	case "course":
+	case "outline":
 		n := 3
-		if m := aiModulesRE.FindStringSubmatch(rec.User); m != nil {
+		if m := aiPlanRE.FindStringSubmatch(rec.User); m != nil {
 			n, _ = strconv.Atoi(m[1])
 		}
-		var secs, quiz []any
+		var mods []any
 		for i := range n {
-			topic := fmt.Sprintf("LLM topic %d", i+1)
-			secs = append(secs, map[string]any{"title": "LLM module " + strconv.Itoa(i+1), "elements": []any{
-				map[string]any{"kind": "lesson", "title": "LLM lesson " + strconv.Itoa(i+1), "brief": aiLLMBrief(topic), "questions": []any{}}}})
-			quiz = append(quiz, aiLLMQuestion(fmt.Sprintf("When does %s apply?", topic), "Always, for "+topic))
+			mods = append(mods, map[string]any{"title": "LLM module " + strconv.Itoa(i+1), "scope": fmt.Sprintf("What LLM topic %d covers.", i+1)})
 		}
-		secs = append(secs, map[string]any{"title": "LLM final quiz", "elements": []any{
-			map[string]any{"kind": "quiz", "title": "Final quiz", "brief": nil, "questions": quiz}}})
-		v = map[string]any{"title": "LLM course", "annotation": "Written by the fake model.", "tags": []string{"llm"}, "sections": secs}
+		v = map[string]any{"title": "LLM course", "annotation": "Written by the fake model.", "tags": []string{"llm"},
+			"finalQuizTitle": "Final quiz", "modules": mods}
+	case "module":
+		i := 1
+		if m := aiModuleRE.FindStringSubmatch(rec.User); m != nil {
+			i, _ = strconv.Atoi(m[1])
+		}
+		topic := fmt.Sprintf("LLM topic %d", i)
+		v = map[string]any{
+			"lessons":   []any{map[string]any{"title": "LLM lesson " + strconv.Itoa(i), "brief": aiLLMBrief(topic), "pages": []any{aiLLMPage(topic)}}},
+			"questions": []any{aiLLMQuestion(fmt.Sprintf("When does %s apply?", topic), "Always, for "+topic)},
+		}
 	case "sections":
 		v = map[string]any{"sections": []any{map[string]any{"title": "LLM added section", "elements": []any{
-			map[string]any{"kind": "lesson", "title": "LLM added lesson", "brief": aiLLMBrief("emergencies"), "questions": []any{}},
-			map[string]any{"kind": "quiz", "title": "LLM added quiz", "brief": nil, "questions": []any{aiLLMQuestion("Who do you call first?", "The site supervisor")}},
+			map[string]any{"kind": "lesson", "title": "LLM added lesson", "brief": aiLLMBrief("emergencies"), "pages": []any{aiLLMPage("emergencies")}, "questions": []any{}},
+			map[string]any{"kind": "quiz", "title": "LLM added quiz", "brief": nil, "pages": []any{}, "questions": []any{aiLLMQuestion("Who do you call first?", "The site supervisor")}},
 		}}}}
 	case "question":
 		v = aiLLMQuestion("LLM: how often is the inspection due?", "Before every shift")

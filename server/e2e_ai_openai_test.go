@@ -41,9 +41,13 @@ func TestE2EAIOpenAICompatible(t *testing.T) {
 		t.Errorf("final quiz = %s", e2eJSON(fq))
 	}
 	reqs := llm.Requests()
-	if len(reqs) != 1 || reqs[0].Kind != "course" || reqs[0].Model != "fake-model" || reqs[0].Auth != "Bearer sk-test-secret" ||
-		!strings.Contains(reqs[0].User, "Warehouse safety for new staff") || !strings.Contains(reqs[0].User, "Modules: 2") {
+	// One call plans the course, then one call per module.
+	if len(reqs) != 3 || reqs[0].Kind != "outline" || reqs[1].Kind != "module" || reqs[2].Kind != "module" || reqs[0].Model != "fake-model" ||
+		reqs[0].Auth != "Bearer sk-test-secret" || !strings.Contains(reqs[0].User, "Warehouse safety for new staff") || !strings.Contains(reqs[0].User, "Plan exactly 2 modules") {
 		t.Fatalf("requests = %+v", reqs)
+	}
+	if l := c.Structure.Sections[0].Elements[0]; len(l.Pages) != 1 || !strings.Contains(l.Pages[0].Body, "LLM topic 1") {
+		t.Errorf("lesson pages = %s", e2eJSON(l.Pages))
 	}
 
 	// Malformed, then valid.
@@ -51,8 +55,9 @@ func TestE2EAIOpenAICompatible(t *testing.T) {
 	if len(c2.Structure.Sections) != 2 || c2.Name != "LLM course" {
 		t.Errorf("course after a retry = %s", e2eJSON(c2.Structure))
 	}
-	reqs = llm.Requests()[1:]
-	if len(reqs) != 2 || reqs[0].Messages != 2 || reqs[1].Messages != 4 || !strings.Contains(reqs[1].Retry, "not valid") {
+	reqs = llm.Requests()[3:] // the outline's and the module's conversations, each retried once
+	if len(reqs) != 4 || reqs[0].Kind != "outline" || reqs[0].Messages != 2 || reqs[1].Messages != 4 || !strings.Contains(reqs[1].Retry, "not valid") ||
+		reqs[2].Kind != "module" || reqs[3].Messages != 4 {
 		t.Errorf("malformed conversation = %+v", reqs)
 	}
 
@@ -103,7 +108,7 @@ func TestE2EAIOpenAICompatible(t *testing.T) {
 			t.Errorf("feedback sent with a %s request", r.Kind)
 		}
 	}
-	if got := strings.Join(kinds, ","); got != "course,course,course,course,sections,question,brief" {
+	if got := strings.Join(kinds, ","); got != "outline,module,module,outline,outline,module,module,outline,sections,question,brief" {
 		t.Errorf("request kinds = %s", got)
 	}
 

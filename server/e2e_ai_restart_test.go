@@ -228,7 +228,7 @@ VALUES ('acme', $1, 'Maria', 'maria@example.test', 'manager', 'active', now(), n
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM courses WHERE tenant_id = 'acme'`).Scan(&courses); err != nil || courses != 1 {
 		t.Errorf("courses = %d, %v; want exactly 1", courses, err)
 	}
-	if n := len(llm.Requests()); n != 2 {
-		t.Errorf("model calls = %d, want 2 (the stalled one and the rescued run)", n)
+	if n := len(llm.Requests()); n != 4 {
+		t.Errorf("model calls = %d, want 4 (the stalled outline, then the rescued run's outline and two modules)", n)
 	}
 }

@@ -59,7 +59,7 @@ func (t *tx) createCourse(d CourseDraft, action string, source uuid.UUID) (*Cour
 VALUES (learnd_tenant(), $1, $2, $3, 'draft', $4, $5, $6, $7, $7, $8, $8)`, c.ID, c.Name, c.Annotation, c.Tags, c.OwnerID, c.Settings, ts, c.CreatedBy); err != nil {
 		return nil, err
 	}
-	added, err := t.insertSections(c, 0, d.Sections, ts)
+	added, err := t.insertSections(c, 0, 0, d.Sections, ts)
 	if err != nil {
 		return nil, err
 	}
@@ -76,12 +76,13 @@ VALUES (learnd_tenant(), $1, $2, $3, 'draft', $4, $5, $6, $7, $7, $8, $8)`, c.ID
 	return c, nil
 }
 
-// insertSections inserts drafted sections from section position first on (the course's
-// sections must end there), appending them to c.Sections; it returns the new elements by
-// draft position.
-func (t *tx) insertSections(c *Course, first int, secs []SectionDraft, ts time.Time) ([][]uuid.UUID, error) {
+// insertSections inserts drafted sections with positions first, first+1, … (the caller
+// has made room), and into c.Sections at index at; it returns the new elements by draft
+// position.
+func (t *tx) insertSections(c *Course, at, first int, secs []SectionDraft, ts time.Time) ([][]uuid.UUID, error) {
 	added := make([][]uuid.UUID, len(secs))
 	b := &pgx.Batch{}
+	var made []CourseSection
 	for si, sd := range secs {
 		sec := CourseSection{ID: uuid.Must(uuid.NewV7()), Title: sd.Title, Position: first + si, Elements: []CourseElement{}}
 		b.Queue(`INSERT INTO course_sections (tenant_id, id, course_id, title, position) VALUES (learnd_tenant(), $1, $2, $3, $4)`, sec.ID, c.ID, sec.Title, sec.Position)
@@ -96,8 +97,9 @@ func (t *tx) insertSections(c *Course, first int, secs []SectionDraft, ts time.T
 			sec.Elements = append(sec.Elements, e)
 			added[si] = append(added[si], e.ID)
 		}
-		c.Sections = append(c.Sections, sec)
+		made = append(made, sec)
 	}
+	c.Sections = slices.Insert(c.Sections, at, made...)
 	if b.Len() == 0 {
 		return added, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/google/uuid"
@@ -129,7 +130,7 @@ func TestCoursesAppendSections(t *testing.T) {
 		{Kind: store.ElementLesson, Title: "Rescue"},
 		{Kind: store.ElementQuiz, Title: "Rescue quiz", Questions: []store.QuestionDraft{
 			{Kind: store.QuestionMultiple, Text: "Q", Options: []store.OptionDraft{{Text: "A", Correct: true}, {Text: "B", Correct: true}}}}},
-	}}}, nil, true)
+	}}}, nil, store.AppendMode{LinkInOrder: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,14 +151,14 @@ func TestCoursesAppendSections(t *testing.T) {
 		}
 	}
 	stale := 1
-	if _, err := st.Courses().AppendSections(ctx, c.ID, &stale, []store.SectionDraft{{Title: "Late"}}, nil, false); err == nil {
+	if _, err := st.Courses().AppendSections(ctx, c.ID, &stale, []store.SectionDraft{{Title: "Late"}}, nil, store.AppendMode{}); err == nil {
 		t.Error("append with a stale version succeeded")
 	}
 	other := as("t1", "", auth.RoleManager)
-	if _, err := st.Courses().AppendSections(other, c.ID, nil, []store.SectionDraft{{Title: "Not mine"}}, nil, false); !errors.Is(err, store.ErrCourseAccess) {
+	if _, err := st.Courses().AppendSections(other, c.ID, nil, []store.SectionDraft{{Title: "Not mine"}}, nil, store.AppendMode{}); !errors.Is(err, store.ErrCourseAccess) {
 		t.Errorf("another manager appends: %v", err)
 	}
-	if _, err := st.Courses().AppendSections(as("t2", "", auth.RoleOwner), c.ID, nil, []store.SectionDraft{{Title: "Foreign"}}, nil, false); !errors.Is(err, store.ErrNotFound) {
+	if _, err := st.Courses().AppendSections(as("t2", "", auth.RoleOwner), c.ID, nil, []store.SectionDraft{{Title: "Foreign"}}, nil, store.AppendMode{}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("another tenant appends: %v", err)
 	}
 }
@@ -166,4 +167,67 @@ func coursesStore(t *testing.T) *store.Store {
 	t.Helper()
 	st, _ := openWithConn(t)
 	return st
+}
+
+// TestCoursesAppendBeforeFinalQuiz: sections a refinement adds go before a course's final
+// quiz and into the learner's path (the link that skipped them is gone); a closing survey
+// goes after the quiz; a course whose last section is not a quiz gets them at the end.
+func TestCoursesAppendBeforeFinalQuiz(t *testing.T) {
+	t.Parallel()
+	st := coursesStore(t)
+	ctx := as("t1", "", auth.RoleManager)
+	q := []store.QuestionDraft{{Kind: store.QuestionSingle, Text: "Q1", Options: []store.OptionDraft{{Text: "A", Correct: true}, {Text: "B"}}}}
+	c, err := st.Courses().CreateWithStructure(ctx, store.CourseDraft{Name: "With a final quiz", Sections: []store.SectionDraft{
+		{Title: "Basics", Elements: []store.ElementDraft{{Kind: store.ElementLesson, Title: "Intro"}}},
+		{Title: "Final quiz", Elements: []store.ElementDraft{{Kind: store.ElementQuiz, Title: "Final", Questions: q}}},
+	}, LinkInOrder: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mode := store.AppendMode{LinkInOrder: true, BeforeFinalQuiz: true}
+	res, err := st.Courses().AppendSections(ctx, c.ID, &c.Version, []store.SectionDraft{{Title: "Emergencies", Elements: []store.ElementDraft{
+		{Kind: store.ElementLesson, Title: "Rescue"}, {Kind: store.ElementLesson, Title: "Evacuation"}}}}, nil, mode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Courses().Get(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for i, s := range got.Sections {
+		titles = append(titles, s.Title)
+		if s.Position != i {
+			t.Errorf("section %q at position %d, want %d", s.Title, s.Position, i)
+		}
+	}
+	if !slices.Equal(titles, []string{"Basics", "Emergencies", "Final quiz"}) {
+		t.Errorf("sections %q, want the new one before the final quiz", titles)
+	}
+	e := coursesEdgeSet(got)
+	for _, w := range [][2]string{{"Intro", "Rescue"}, {"Rescue", "Evacuation"}, {"Evacuation", "Final"}} {
+		if !e[w] {
+			t.Errorf("no transition %v in %v", w, e)
+		}
+	}
+	if e[[2]string{"Intro", "Final"}] || len(got.Transitions) != 3 || res.TransitionsAdded != 3 {
+		t.Errorf("transitions %v (%d added): the path should run through the new section only", e, res.TransitionsAdded)
+	}
+	if got.Sections[2].Elements[0].ID != c.Sections[1].Elements[0].ID || got.Sections[0].Elements[0].ID != c.Sections[0].Elements[0].ID {
+		t.Error("existing elements changed")
+	}
+	// A closing survey goes after the final quiz.
+	if _, err := st.Courses().AppendSections(ctx, c.ID, nil, []store.SectionDraft{{Title: "Feedback", Elements: []store.ElementDraft{{Kind: store.ElementSurvey, Title: "Survey"}}}}, nil, mode); err != nil {
+		t.Fatal(err)
+	}
+	got, err = st.Courses().Get(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(got.Sections); n != 4 || got.Sections[n-1].Title != "Feedback" || got.Sections[n-2].Title != "Final quiz" {
+		t.Errorf("survey placed at %+v", got.Sections)
+	}
+	if !coursesEdgeSet(got)[[2]string{"Final", "Survey"}] {
+		t.Error("the survey does not follow the final quiz")
+	}
 }

@@ -77,6 +77,7 @@ type GenerationJob struct {
 	RequestID   *string
 
 	CourseID   *uuid.UUID
+	Warnings   []string // what the generator could not do (completed jobs)
 	Error      *string
 	Attempts   int
 	CreatedAt  time.Time
@@ -103,14 +104,14 @@ type GenerationRepo struct{ s *Store }
 func (s *Store) Generations() *GenerationRepo { return &GenerationRepo{s: s} }
 
 const generationCols = `id, status, prompt, session_id, options, requested_by, role, key_id, app_id, surface, request_id,
-course_id, error, attempts, created_at, started_at, finished_at`
+course_id, warnings, error, attempts, created_at, started_at, finished_at`
 
 func scanGeneration(row pgx.Row) (GenerationJob, error) {
 	var j GenerationJob
 	var opts JSON[GenerationOptions]
 	var role string
 	err := row.Scan(&j.ID, &j.Status, &j.Prompt, &j.SessionID, &opts, &j.RequestedBy, &role, &j.KeyID, &j.AppID, &j.Surface,
-		&j.RequestID, &j.CourseID, &j.Error, &j.Attempts, &j.CreatedAt, &j.StartedAt, &j.FinishedAt)
+		&j.RequestID, &j.CourseID, &j.Warnings, &j.Error, &j.Attempts, &j.CreatedAt, &j.StartedAt, &j.FinishedAt)
 	if err != nil {
 		return GenerationJob{}, err
 	}
@@ -358,14 +359,14 @@ func (t *tx) finishedOrMissing(id uuid.UUID) error {
 }
 
 // Complete stores d as a new draft course owned by the caller (the requester) and marks
-// the job completed with it, in one transaction, so a job never yields two courses; the
+// the job completed with it and the generator's warnings, in one transaction, so a job never yields two courses; the
 // course is audited as course.generate. ErrGenerationFinished when the job is already
 // finished; a draft that breaks a rule is a ValidationError pointing into it. Before the
 // course is made, the requester's standing is read again in the same transaction (a ban,
 // a revoked or expired key, a licence without AI authoring, a role without course_edit,
 // any of which may have come while the model ran): then the job is marked failed saying
 // why, nothing is created, and a *GenerationRefusedError (an ErrCourseAccess) is returned.
-func (r *GenerationRepo) Complete(ctx context.Context, id uuid.UUID, d CourseDraft) (*Course, error) {
+func (r *GenerationRepo) Complete(ctx context.Context, id uuid.UUID, d CourseDraft, warnings []string) (*Course, error) {
 	var (
 		out     *Course
 		refused *GenerationRefusedError
@@ -402,8 +403,11 @@ func (r *GenerationRepo) Complete(ctx context.Context, id uuid.UUID, d CourseDra
 		if err != nil {
 			return err
 		}
-		if _, err := t.pg.Exec(t.ctx, `UPDATE generation_jobs SET status = 'completed', course_id = $2, error = NULL, finished_at = $3
-WHERE tenant_id = learnd_tenant() AND id = $1`, id, c.ID, now()); err != nil {
+		if warnings == nil {
+			warnings = []string{}
+		}
+		if _, err := t.pg.Exec(t.ctx, `UPDATE generation_jobs SET status = 'completed', course_id = $2, warnings = $4, error = NULL, finished_at = $3
+WHERE tenant_id = learnd_tenant() AND id = $1`, id, c.ID, now(), warnings); err != nil {
 			return err
 		}
 		out = c
@@ -434,20 +438,26 @@ func (r *GenerationRepo) Fail(ctx context.Context, id uuid.UUID, message string)
 	return nil
 }
 
-// SessionOf returns the source-material session course was generated from, or nil when it
-// was generated from a prompt alone or not generated at all.
-func (r *GenerationRepo) SessionOf(ctx context.Context, course uuid.UUID) (*uuid.UUID, error) {
-	var out *uuid.UUID
+// GenerationOrigin is how a course was generated: the source-material session (nil for a
+// prompt-only course) and the language asked for ("" when the generator chose).
+type GenerationOrigin struct {
+	Session  *uuid.UUID
+	Language string
+}
+
+// OriginOf returns how course was generated (the zero value when it was not generated).
+func (r *GenerationRepo) OriginOf(ctx context.Context, course uuid.UUID) (GenerationOrigin, error) {
+	var out GenerationOrigin
 	err := r.s.inTenant(ctx, func(t *tx) error {
-		err := t.pg.QueryRow(t.ctx, `SELECT session_id FROM generation_jobs WHERE tenant_id = learnd_tenant() AND course_id = $1 AND status = 'completed'
-ORDER BY finished_at DESC LIMIT 1`, course).Scan(&out)
+		err := t.pg.QueryRow(t.ctx, `SELECT session_id, coalesce(options->>'language', '') FROM generation_jobs
+WHERE tenant_id = learnd_tenant() AND course_id = $1 AND status = 'completed' ORDER BY finished_at DESC LIMIT 1`, course).Scan(&out.Session, &out.Language)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("session of course: %w", err)
+		return GenerationOrigin{}, fmt.Errorf("origin of course: %w", err)
 	}
 	return out, nil
 }

@@ -109,7 +109,7 @@ VALUES ('t1', $1, 'M', 'm@example.test', 'manager', 'active', now(), now())`, p.
 		t.Fatalf("start = %+v, %v", started, err)
 	}
 	chunk := uuid.New()
-	c, err := gens.Complete(wctx, j.ID, store.CourseDraftFromAI(genOutline(&chunk), ""))
+	c, err := gens.Complete(wctx, j.ID, store.CourseDraftFromAI(genOutline(&chunk), ""), []string{"The final quiz has 1 of the 10 questions asked for."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,12 +126,15 @@ VALUES ('t1', $1, 'M', 'm@example.test', 'manager', 'active', now(), now())`, p.
 	if err != nil || done.Status != store.GenerationCompleted || done.CourseID == nil || *done.CourseID != c.ID || done.FinishedAt == nil {
 		t.Fatalf("completed job = %+v, %v", done, err)
 	}
+	if len(done.Warnings) != 1 || done.Warnings[0] != "The final quiz has 1 of the 10 questions asked for." {
+		t.Errorf("warnings = %q, want the generator's", done.Warnings)
+	}
 	var audits int
 	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'course.generate' AND target_id = $1 AND actor_id = $2`,
 		typeid.Format(typeid.Course, c.ID), p.PersonID).Scan(&audits); err != nil || audits != 1 {
 		t.Errorf("course.generate audits = %d (%v)", audits, err)
 	}
-	if _, err := gens.Complete(wctx, j.ID, store.CourseDraftFromAI(genOutline(nil), "")); !errors.Is(err, store.ErrGenerationFinished) {
+	if _, err := gens.Complete(wctx, j.ID, store.CourseDraftFromAI(genOutline(nil), ""), nil); !errors.Is(err, store.ErrGenerationFinished) {
 		t.Errorf("second complete: %v, want ErrGenerationFinished", err)
 	}
 	if _, err := gens.Start(wctx, j.ID, 2); !errors.Is(err, store.ErrGenerationFinished) {
@@ -147,8 +150,8 @@ VALUES ('t1', $1, 'M', 'm@example.test', 'manager', 'active', now(), now())`, p.
 	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM courses WHERE tenant_id = 't1'`).Scan(&courses); err != nil || courses != 1 {
 		t.Errorf("courses = %d (%v), want 1", courses, err)
 	}
-	if s, err := gens.SessionOf(ctx, c.ID); err != nil || s != nil {
-		t.Errorf("session of a prompt-only course = %v, %v", s, err)
+	if o, err := gens.OriginOf(ctx, c.ID); err != nil || o.Session != nil || o.Language != "" {
+		t.Errorf("origin of a prompt-only course without a language = %+v, %v", o, err)
 	}
 }
 
@@ -169,7 +172,7 @@ func TestGenerationFailures(t *testing.T) {
 	bad := genOutline(nil)
 	bad.Sections[0].Elements[0].Questions = []ai.Question{{Kind: ai.QuestionSingle, Text: "Q", Options: []ai.Option{{Text: "only"}}}}
 	var ve *store.ValidationError
-	if _, err := gens.Complete(ctx, j.ID, store.CourseDraftFromAI(bad, "")); !errors.As(err, &ve) {
+	if _, err := gens.Complete(ctx, j.ID, store.CourseDraftFromAI(bad, ""), nil); !errors.As(err, &ve) {
 		t.Fatalf("invalid draft: %v, want ValidationError", err)
 	}
 	if err := gens.Fail(ctx, j.ID, "the model is down"); err != nil {
@@ -295,7 +298,7 @@ VALUES ($1, $2, $3, 'k', $4, 'lk_…abcd', ARRAY['read','write'], now())`, tenan
 		if _, err := conn.Exec(bg, c.change, tenant, user, key); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		course, err := gens.Complete(wctx, j.ID, store.CourseDraftFromAI(genOutline(nil), ""))
+		course, err := gens.Complete(wctx, j.ID, store.CourseDraftFromAI(genOutline(nil), ""), nil)
 		var courses int
 		if err := conn.QueryRow(bg, `SELECT count(*) FROM courses WHERE tenant_id = $1`, tenant).Scan(&courses); err != nil {
 			t.Fatal(err)

@@ -163,7 +163,8 @@ type generationStatusIn struct {
 }
 
 type generationResultOut struct {
-	CourseID string `json:"courseId"`
+	CourseID string   `json:"courseId"`
+	Warnings []string `json:"warnings" jsonschema:"What the generator could not do (for example an offline outline whose lessons need content, or no quiz); empty when everything asked for was generated."`
 }
 
 type generationErrorOut struct {
@@ -185,6 +186,9 @@ func (o generationStatusOut) Text() string {
 	s := fmt.Sprintf("Job %s: %s.", o.JobID, o.Status)
 	if o.Result != nil {
 		s += " result.courseId: " + o.Result.CourseID + "."
+		for _, w := range o.Result.Warnings {
+			s += " Warning: " + w
+		}
 	}
 	if o.Error != nil {
 		s += " error.message: " + o.Error.Message
@@ -207,7 +211,10 @@ func getCourseGenerationStatus(ctx context.Context, env *Env, in generationStatu
 	out := generationStatusOut{JobID: j.JobId, Status: string(j.Status), Message: generationMessage(j), CreatedAt: Time(j.CreatedAt),
 		StartedAt: TimePtr(j.StartedAt), FinishedAt: TimePtr(j.FinishedAt)}
 	if j.Result != nil {
-		out.Result = &generationResultOut{CourseID: j.Result.CourseId}
+		out.Result = &generationResultOut{CourseID: j.Result.CourseId, Warnings: j.Result.Warnings}
+		if out.Result.Warnings == nil {
+			out.Result.Warnings = []string{}
+		}
 	}
 	if j.Error != nil {
 		out.Error = &generationErrorOut{Message: j.Error.Message}

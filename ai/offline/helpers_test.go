@@ -3,6 +3,7 @@ package offline
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -159,7 +160,7 @@ func checkGrounded(t *testing.T, qs []ai.Question, chunks []ai.Chunk) float64 {
 			if strings.EqualFold(o.Text, answer) {
 				t.Errorf("question %d: distractor %q equals the answer", i, o.Text)
 			}
-			if !strings.Contains(doc, strings.ToLower(o.Text)) {
+			if !strings.Contains(doc, strings.ToLower(o.Text)) && !sameUnit(o.Text, answer) && !oneSwap(q, o.Text, answer) {
 				t.Errorf("question %d: distractor %q is not from the text", i, o.Text)
 			}
 		}
@@ -204,4 +205,29 @@ func trueFalseStatement(q ai.Question) (string, string) {
 		}
 	}
 	return "", ""
+}
+
+// sameUnit: a distractor is the answer's unit with another number ("30 minutes" for "15
+// minutes"), which the generator may write when the text offers too few values.
+func sameUnit(distractor, answer string) bool {
+	num := regexp.MustCompile(`[\d.,]+`)
+	d, a := num.ReplaceAllString(distractor, "#"), num.ReplaceAllString(answer, "#")
+	return d == a && strings.Contains(d, "#") && distractor != answer
+}
+
+// oneSwap: in a "which statement is correct" question, a wrong statement is the correct
+// one with one span changed.
+func oneSwap(q ai.Question, wrong, right string) bool {
+	if !strings.HasSuffix(q.Text, label(detectLanguage(q.Text), lWhichStatement)) && q.Text != label("en", lWhichStatement) {
+		return false
+	}
+	i := 0
+	for i < len(wrong) && i < len(right) && wrong[i] == right[i] {
+		i++
+	}
+	j := 0
+	for j < len(wrong)-i && j < len(right)-i && wrong[len(wrong)-1-j] == right[len(right)-1-j] {
+		j++
+	}
+	return i+j >= len(right)/2
 }

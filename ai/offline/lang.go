@@ -3,8 +3,8 @@ package offline
 import "strings"
 
 // The offline generator has no model, so it writes no new prose in other languages: it
-// keeps the source text's own sentences and localises only its fixed labels (module names
-// of a prompt outline, "Final quiz", question stems, …) for the languages below. Any other
+// keeps the source text's own sentences and localises what it writes itself (labels here,
+// outline objectives and points in outline_text.go) for the languages below. Any other
 // language gets the English labels around text in its own language.
 
 // stopwords per language (short lists: enough for term weighting and language detection).
@@ -46,6 +46,14 @@ func set(words string) map[string]bool {
 
 // languages are the languages the offline generator labels itself (and detects).
 var languages = []string{"en", "es", "fr", "de"}
+
+// orDetect is the language asked for (ISO 639-1), else the one text is written in.
+func orDetect(lang, text string) string {
+	if l := normLanguage(lang); l != "" {
+		return l
+	}
+	return detectLanguage(text)
+}
 
 // detectLanguage guesses the language of text from its stopwords; "en" when unsure.
 func detectLanguage(text string) string {
@@ -90,57 +98,68 @@ func stopwordsFor(lang string) map[string]bool {
 
 // label keys.
 const (
-	lFinalQuiz       = "finalQuiz"
-	lFinalQuizTitle  = "finalQuizTitle"
-	lFillBlank       = "fillBlank"
-	lCompletes       = "completes"
-	lChooseCorrect   = "chooseCorrect"
-	lKeyTerms        = "keyTerms"
-	lAllLearners     = "allLearners"
-	lAnd             = "and"
-	lPart            = "part"
-	lBasedOn         = "basedOn"
-	lKeyPointOf      = "keyPointOf"
-	lWhichModule     = "whichModule"
-	lCourse          = "course"
-	lPractice        = "practice"
-	lPracticeQuiz    = "practiceQuiz"
-	lFeedback        = "feedback"
-	lFeedbackSurvey  = "feedbackSurvey"
-	lIntroduction    = "introduction"
-	lCoreConcepts    = "coreConcepts"
-	lProcedures      = "procedures"
-	lRisks           = "risks"
-	lPracticeModule  = "practiceModule"
-	lReview          = "review"
-	lRegulations     = "regulations"
-	lRoles           = "roles"
-	lTools           = "tools"
-	lCaseStudies     = "caseStudies"
-	lCommunication   = "communication"
-	lMeasuring       = "measuring"
-	lAdvanced        = "advanced"
-	lOverview        = "overview"
-	lInPractice      = "inPractice"
-	lAnnotationDoc   = "annotationDoc"
-	lAnnotationTopic = "annotationTopic"
-	lSelectOne       = "selectOne"
-	lQuizOn          = "quizOn"
-	lPracticalNote   = "practicalNote"
-	lWorkedExample   = "workedExample"
-	lTrueFalse       = "trueFalse"
-	lTrue            = "true"
-	lFalse           = "false"
-	lFirstStep       = "firstStep"
-	lNextStep        = "nextStep"
-	lTableMatch      = "tableMatch"
-	lWhatIs          = "whatIs"
+	lFinalQuiz         = "finalQuiz"
+	lFinalQuizTitle    = "finalQuizTitle"
+	lFillBlank         = "fillBlank"
+	lCompletes         = "completes"
+	lChooseCorrect     = "chooseCorrect"
+	lKeyTerms          = "keyTerms"
+	lAllLearners       = "allLearners"
+	lAnd               = "and"
+	lPart              = "part"
+	lBasedOn           = "basedOn"
+	lKeyPointOf        = "keyPointOf"
+	lWhichModule       = "whichModule"
+	lCourse            = "course"
+	lPractice          = "practice"
+	lPracticeQuiz      = "practiceQuiz"
+	lFeedback          = "feedback"
+	lFeedbackSurvey    = "feedbackSurvey"
+	lIntroduction      = "introduction"
+	lCoreConcepts      = "coreConcepts"
+	lProcedures        = "procedures"
+	lRisks             = "risks"
+	lPracticeModule    = "practiceModule"
+	lReview            = "review"
+	lRegulations       = "regulations"
+	lRoles             = "roles"
+	lTools             = "tools"
+	lCaseStudies       = "caseStudies"
+	lCommunication     = "communication"
+	lMeasuring         = "measuring"
+	lAdvanced          = "advanced"
+	lOverview          = "overview"
+	lInPractice        = "inPractice"
+	lAnnotationDoc     = "annotationDoc"
+	lAnnotationTopic   = "annotationTopic"
+	lSelectOne         = "selectOne"
+	lQuizOn            = "quizOn"
+	lPracticalNote     = "practicalNote"
+	lWorkedExample     = "workedExample"
+	lTrueFalse         = "trueFalse"
+	lTrue              = "true"
+	lFalse             = "false"
+	lFirstStep         = "firstStep"
+	lNextStep          = "nextStep"
+	lTableMatch        = "tableMatch"
+	lWhatIs            = "whatIs"
+	lWhichStatement    = "whichStatement"
+	lLearners          = "learners"
+	lContentNeeded     = "contentNeeded"
+	lMustCover         = "mustCover"
+	lAnnotationOutline = "annotationOutline"
+	lTermPoint         = "termPoint"
 )
 
 // labels localises the generator's fixed texts. %s stands for the topic (or the title).
 var labels = map[string]map[string]string{
 	"en": {
-		lTrueFalse: "True or false?", lTrue: "True", lFalse: "False",
+		lTermPoint:         "%s: what it is and why it matters",
+		lAnnotationOutline: "An outline of a course on %s for %s: %d modules whose lessons say what they must cover, ready for content.",
+		lLearners:          "learners", lContentNeeded: "Content needed", lMustCover: "This lesson needs content: no language model wrote it, and there were no source materials to take it from. Objective: %s It must cover:",
+		"audience-lead": "For %s: what to check, enforce and record so that the team applies this lesson.", "audience-novice": "For %s: the essential terms and steps, from the start.", "audience-expert": "For %s: the technical details, settings and exceptions.",
+		lWhichStatement: "Which of these statements is correct?",
+		lTrueFalse:      "True or false?", lTrue: "True", lFalse: "False",
 		lFirstStep: "What is the first step of the procedure in “%s”?", lNextStep: "In the procedure in “%s”, which step comes right after “%s”?",
 		lTableMatch: "Which %s matches this %s: “%s”?", lWhatIs: "Which of these describes “%s”?",
 		lQuizOn: "Quiz: %s", lPracticalNote: "The lesson is practical: each point comes with a concrete example from work.", lWorkedExample: "Worked example: %s",
@@ -158,7 +177,12 @@ var labels = map[string]map[string]string{
 		lSelectOne: "(Select one answer.)",
 	},
 	"es": {
-		lTrueFalse: "¿Verdadero o falso?", lTrue: "Verdadero", lFalse: "Falso",
+		lTermPoint:         "%s: qué es y por qué importa",
+		lAnnotationOutline: "Esquema de un curso sobre %s para %s: %d módulos cuyas lecciones indican qué deben tratar, listos para el contenido.",
+		lLearners:          "los participantes", lContentNeeded: "Contenido pendiente", lMustCover: "Esta lección necesita contenido: ningún modelo de lenguaje la redactó y no había materiales de origen de los que tomarlo. Objetivo: %s Debe tratar:",
+		"audience-lead": "Para %s: qué comprobar, exigir y registrar para que el equipo aplique esta lección.", "audience-novice": "Para %s: los términos y pasos esenciales, desde el principio.", "audience-expert": "Para %s: los detalles técnicos, ajustes y excepciones.",
+		lWhichStatement: "¿Cuál de estas afirmaciones es correcta?",
+		lTrueFalse:      "¿Verdadero o falso?", lTrue: "Verdadero", lFalse: "Falso",
 		lFirstStep: "¿Cuál es el primer paso del procedimiento de «%s»?", lNextStep: "En el procedimiento de «%s», ¿qué paso viene justo después de «%s»?",
 		lTableMatch: "¿Qué %s corresponde a este %s: «%s»?", lWhatIs: "¿Cuál de estas opciones describe «%s»?",
 		lQuizOn: "Cuestionario: %s", lPracticalNote: "La lección es práctica: cada punto viene con un ejemplo concreto del trabajo.", lWorkedExample: "Ejemplo práctico: %s",
@@ -176,7 +200,12 @@ var labels = map[string]map[string]string{
 		lSelectOne: "(Elige una respuesta.)",
 	},
 	"fr": {
-		lTrueFalse: "Vrai ou faux ?", lTrue: "Vrai", lFalse: "Faux",
+		lTermPoint:         "%s : ce que c’est et pourquoi c’est important",
+		lAnnotationOutline: "Plan d’un cours sur %s pour %s : %d modules dont les leçons indiquent ce qu’elles doivent couvrir, prêts à être rédigés.",
+		lLearners:          "les apprenants", lContentNeeded: "Contenu à rédiger", lMustCover: "Cette leçon doit être rédigée : aucun modèle de langage ne l’a écrite et aucun document source ne la fournissait. Objectif : %s Elle doit couvrir :",
+		"audience-lead": "Pour %s : ce qu’il faut vérifier, faire respecter et consigner pour que l’équipe applique cette leçon.", "audience-novice": "Pour %s : les termes et étapes essentiels, depuis le début.", "audience-expert": "Pour %s : les détails techniques, réglages et exceptions.",
+		lWhichStatement: "Laquelle de ces affirmations est correcte ?",
+		lTrueFalse:      "Vrai ou faux ?", lTrue: "Vrai", lFalse: "Faux",
 		lFirstStep: "Quelle est la première étape de la procédure « %s » ?", lNextStep: "Dans la procédure « %s », quelle étape vient juste après « %s » ?",
 		lTableMatch: "Quel %s correspond à ce %s : « %s » ?", lWhatIs: "Laquelle de ces propositions décrit « %s » ?",
 		lQuizOn: "Quiz : %s", lPracticalNote: "La leçon est pratique : chaque point s’accompagne d’un exemple concret tiré du travail.", lWorkedExample: "Exemple concret : %s",
@@ -194,7 +223,12 @@ var labels = map[string]map[string]string{
 		lSelectOne: "(Une seule réponse.)",
 	},
 	"de": {
-		lTrueFalse: "Richtig oder falsch?", lTrue: "Richtig", lFalse: "Falsch",
+		lTermPoint:         "%s: was es ist und warum es wichtig ist",
+		lAnnotationOutline: "Gliederung eines Kurses zu %s für %s: %d Module, deren Lektionen angeben, was sie behandeln müssen, bereit für Inhalte.",
+		lLearners:          "Lernende", lContentNeeded: "Inhalt fehlt", lMustCover: "Diese Lektion braucht Inhalt: Kein Sprachmodell hat sie geschrieben, und es gab keine Quellmaterialien dafür. Ziel: %s Sie muss behandeln:",
+		"audience-lead": "Für %s: was zu prüfen, durchzusetzen und zu dokumentieren ist, damit das Team diese Lektion anwendet.", "audience-novice": "Für %s: die wichtigsten Begriffe und Schritte, von Anfang an.", "audience-expert": "Für %s: die technischen Details, Einstellungen und Ausnahmen.",
+		lWhichStatement: "Welche dieser Aussagen ist richtig?",
+		lTrueFalse:      "Richtig oder falsch?", lTrue: "Richtig", lFalse: "Falsch",
 		lFirstStep: "Was ist der erste Schritt des Verfahrens in „%s“?", lNextStep: "Welcher Schritt folgt im Verfahren in „%s“ direkt auf „%s“?",
 		lTableMatch: "Welcher Wert der Spalte „%s“ gehört zu %s „%s“?", lWhatIs: "Was davon beschreibt „%s“?",
 		lQuizOn: "Quiz: %s", lPracticalNote: "Die Lektion ist praxisnah: Zu jedem Punkt gibt es ein konkretes Beispiel aus der Arbeit.", lWorkedExample: "Praxisbeispiel: %s",

@@ -11,15 +11,23 @@
 // the sentence's fact blanked, the fact as the correct answer (verbatim from the chunk
 // the question cites) and distractors of the same kind from the same text.
 //
-// From a prompt alone it writes a structured outline of the topic for the audience asked
+// From a prompt alone it writes an honest outline of the topic for the audience asked
 // (introduction, core concepts or the subtopics listed, procedures, risks and mistakes,
-// practice, review, …) with template briefs and conceptual questions about the outline;
-// with a retriever and no chunks, each module is grounded in the chunks retrieved for it.
+// practice, review, …): each lesson states its objective and what it must cover and has
+// a page marking it as needing content; there is no quiz, and Course.Warnings say so.
+// With a retriever and no chunks, each module is grounded in the chunks retrieved for it
+// (and the quiz written from them).
+//
+// Quiz questions (quiz.go, facts.go, kinds.go) are of the kinds a deterministic generator
+// does well — a blanked fact, true or false on a stated fact, the order of a numbered
+// procedure, a table row, a term's definition — and each must pass ai.Gate against the
+// chunk it cites.
 //
 // Language: the generator writes no new prose in another language. It keeps the source
-// text's sentences and localises only its fixed labels (module names of an outline,
-// "Final quiz", question stems, …) for en, es, fr and de; other languages get English
-// labels. Outline descriptions and key points are English templates.
+// text's sentences and localises everything it writes itself (titles of an outline,
+// objectives and points, "Final quiz", question stems, …) for en, es, fr and de; other
+// languages get English labels. Refine and the rewrites use the course's language when
+// the request names it, else the one its text is written in.
 package offline
 
 import (
@@ -90,7 +98,7 @@ func (g *Generator) fromPrompt(ctx context.Context, req ai.CourseRequest) (ai.Co
 	}
 	tmplAudience := r.audience
 	if tmplAudience == "" {
-		tmplAudience = "learners"
+		tmplAudience = label(lang, lLearners)
 	}
 	outl := outline(r, lang, n, tmplAudience)
 	perModule := lessonsPerModule(r, len(outl))
@@ -118,6 +126,7 @@ func (g *Generator) fromPrompt(ctx context.Context, req ai.CourseRequest) (ai.Co
 	if course.Title == "" {
 		course.Title = truncate(capitalize(r.topic), ai.MaxTitle)
 	}
+	outlineOnly := 0 // modules without source text
 	for i := range outl {
 		om := &outl[i]
 		var elems []ai.Element
@@ -129,8 +138,16 @@ func (g *Generator) fromPrompt(ctx context.Context, req ai.CourseRequest) (ai.Co
 			}
 		} else {
 			elems = outlineLessons(lang, om, r.topic, tmplAudience, audience, perModule)
+			for j := range elems {
+				elems[j].Pages = []ai.Page{contentNeeded(lang, elems[j].Brief)}
+			}
+			outlineOnly++
 		}
 		course.Sections = append(course.Sections, ai.Section{Title: om.title, Elements: elems})
+	}
+	if outlineOnly > 0 {
+		course.Warnings = append(course.Warnings, fmt.Sprintf("No language model is configured (LEARND_LLM_URL) and no source materials cover %d of the %d modules, "+
+			"so their lessons are an outline: each says its objective and what it must cover, and is marked as needing content.", outlineOnly, len(outl)))
 	}
 	questions := r.questions
 	if questions == 0 {
@@ -140,16 +157,34 @@ func (g *Generator) fromPrompt(ctx context.Context, req ai.CourseRequest) (ai.Co
 	if d != nil {
 		qs = d.quiz(mods, questions, nil)
 	}
-	if len(qs) < questions {
-		qs = append(qs, outlineQuestions(lang, course.Sections, questions-len(qs))...)
-	}
 	if len(qs) == 0 {
-		return ai.Course{}, errors.New("the outline is too small for a quiz; ask for at least two modules")
+		// No made-up questions about the outline itself: the course has no quiz until
+		// someone writes one (or a model generates it).
+		course.Warnings = append(course.Warnings, "The course has no quiz: without a language model, questions are only written from source materials. "+
+			"Add a quiz by hand, upload source materials, or configure a model and refine the course.")
+	} else {
+		if len(qs) < questions {
+			course.Warnings = append(course.Warnings, fmt.Sprintf("The final quiz has %d of the %d questions asked for: the source materials support no more.", len(qs), questions))
+		}
+		course.Sections = append(course.Sections, finalQuiz(lang, qs))
 	}
-	course.Sections = append(course.Sections, finalQuiz(lang, qs))
 	course.Annotation = truncate(fmt.Sprintf(label(lang, lAnnotationTopic), r.topic, tmplAudience, len(outl)), ai.MaxAnnotation)
+	if len(qs) == 0 {
+		course.Annotation = truncate(fmt.Sprintf(label(lang, lAnnotationOutline), r.topic, tmplAudience, len(outl)), ai.MaxAnnotation)
+	}
 	course.Tags = promptTags(r)
 	return course, nil
+}
+
+// contentNeeded is the page of an outline lesson: marked as needing content, with the
+// lesson's objective and what it must cover.
+func contentNeeded(lang string, b *ai.Brief) ai.Page {
+	var body strings.Builder
+	body.WriteString(fmt.Sprintf(label(lang, lMustCover), b.Description))
+	for _, p := range b.KeyPoints {
+		body.WriteString("\n- " + p)
+	}
+	return ai.Page{Title: label(lang, lContentNeeded), Body: body.String()}
 }
 
 // outlineLessons writes a module's lessons from its outline templates: one lesson, or an
@@ -164,11 +199,12 @@ func outlineLessons(lang string, om *outlineModule, topic, tmplAudience, audienc
 			title = fmt.Sprintf(label(lang, lOverview), om.title)
 		case i == 1:
 			title = fmt.Sprintf(label(lang, lInPractice), om.title)
-			desc = fmt.Sprintf("How %s apply %s in their daily work, with worked examples.", tmplAudience, lowerFirst(om.title))
+			text := outlineTextFor(lang, "lesson2")
+			desc = capitalize(fill(text.desc, topic, tmplAudience, lowerFirst(om.title)))
 			points = points[:0]
 			for _, p := range om.points {
 				if !strings.HasPrefix(p, label(lang, lKeyTerms)) {
-					points = append(points, "Worked example: "+lowerFirst(p))
+					points = append(points, capitalize(fill(text.points[0], topic, tmplAudience, lowerFirst(p))))
 				}
 			}
 		default:

@@ -161,6 +161,10 @@ func TestOfflineDeterministic(t *testing.T) {
 	}
 }
 
+// TestOfflinePromptOutline: a prompt-only course offline is an honest outline — modules
+// with lessons that state their objective and what they must cover, each marked as
+// needing content on its page, in the requested language, with no quiz made up about the
+// outline, and warnings that say so.
 func TestOfflinePromptOutline(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -171,23 +175,24 @@ func TestOfflinePromptOutline(t *testing.T) {
 		wantModules  int
 		wantSections []string // some titles that must be there
 		wantAudience string
-		wantQuiz     string
-		wantQs       int
+		lang         string
 	}{
 		{name: "seed example", prompt: "Build a compliance course on confined-space safety for warehouse staff. 6 lessons + a final quiz.",
 			wantTitle: "Confined-space safety", wantModules: 6,
 			wantSections: []string{"Introduction to confined-space safety", "Rules, regulations and standards", "Procedures and best practices", "Review and next steps"},
-			wantAudience: "warehouse staff", wantQuiz: "Final quiz"},
+			wantAudience: "warehouse staff", lang: "en"},
 		{name: "subtopics", prompt: "Create a training about customer service for retail staff covering greetings, complaints and refunds.",
 			wantTitle: "Customer service", wantModules: 6, wantSections: []string{"Greetings", "Complaints", "Refunds", "Introduction to customer service"},
-			wantAudience: "retail staff", wantQuiz: "Final quiz"},
+			wantAudience: "retail staff", lang: "en"},
 		{name: "modules and title options", prompt: "An introduction to Python programming for data analysts, with a 5-question quiz",
 			opts: ai.Options{Modules: 3, Title: "Python for analysts"}, wantTitle: "Python for analysts", wantModules: 3,
-			wantSections: []string{"Introduction to Python programming"}, wantAudience: "data analysts", wantQuiz: "Final quiz", wantQs: 5},
+			wantSections: []string{"Introduction to Python programming"}, wantAudience: "data analysts", lang: "en"},
 		{name: "language option", prompt: "Course on food hygiene for kitchen staff", opts: ai.Options{Language: "es", Modules: 4},
-			wantTitle: "Food hygiene", wantModules: 4, wantSections: []string{"Introducción a food hygiene"}, wantAudience: "kitchen staff", wantQuiz: "Evaluación final"},
+			wantTitle: "Food hygiene", wantModules: 4, wantSections: []string{"Introducción a food hygiene"}, wantAudience: "kitchen staff", lang: "es"},
+		{name: "spanish prompt", prompt: "Crea un curso sobre seguridad contra incendios para personal de oficina", opts: ai.Options{Modules: 3},
+			wantTitle: "Seguridad contra incendios", wantModules: 3, wantSections: []string{"Introducción a seguridad contra incendios"}, wantAudience: "personal de oficina", lang: "es"},
 		{name: "no audience", prompt: "Make a course about time management", wantTitle: "Time management", wantModules: 6,
-			wantSections: []string{"Introduction to time management"}, wantAudience: "All learners", wantQuiz: "Final quiz"},
+			wantSections: []string{"Introduction to time management"}, wantAudience: "All learners", lang: "en"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -199,7 +204,7 @@ func TestOfflinePromptOutline(t *testing.T) {
 			if c.Title != tc.wantTitle {
 				t.Errorf("title %q, want %q", c.Title, tc.wantTitle)
 			}
-			if n := len(c.Sections) - 1; n != tc.wantModules {
+			if n := len(c.Sections); n != tc.wantModules {
 				t.Errorf("%d modules, want %d", n, tc.wantModules)
 			}
 			var titles []string
@@ -211,27 +216,28 @@ func TestOfflinePromptOutline(t *testing.T) {
 					t.Errorf("no section %q in %q", w, titles)
 				}
 			}
-			if last := c.Sections[len(c.Sections)-1]; last.Title != tc.wantQuiz {
-				t.Errorf("last section %q, want %q", last.Title, tc.wantQuiz)
+			if qs := questionsOf(c.Sections); len(qs) != 0 {
+				t.Errorf("%d questions made up without a source: %q", len(qs), qs[0].Text)
 			}
-			for _, s := range c.Sections[:len(c.Sections)-1] {
+			if len(c.Warnings) < 2 || !strings.Contains(c.Warnings[0], "outline") || !strings.Contains(c.Warnings[1], "no quiz") {
+				t.Errorf("warnings %q: want the outline and the missing quiz explained", c.Warnings)
+			}
+			for _, s := range c.Sections {
 				for _, e := range s.Elements {
-					if e.Brief == nil || e.Brief.TargetAudience != tc.wantAudience || len(e.Brief.KeyPoints) < 3 {
-						t.Errorf("lesson %q: brief %+v", e.Title, e.Brief)
+					if e.Kind != ai.KindLesson || e.Brief == nil || e.Brief.TargetAudience != tc.wantAudience || len(e.Brief.KeyPoints) < 1 {
+						t.Errorf("element %q: brief %+v", e.Title, e.Brief)
+						continue
+					}
+					if len(e.Pages) != 1 || e.Pages[0].Title != label(tc.lang, lContentNeeded) || !strings.Contains(e.Pages[0].Body, e.Brief.KeyPoints[0]) {
+						t.Errorf("lesson %q is not marked as needing content in %s: %+v", e.Title, tc.lang, e.Pages)
+					}
+					if got := detectLanguage(e.Brief.Description + " " + strings.Join(e.Brief.KeyPoints, " ")); got != tc.lang {
+						t.Errorf("lesson %q is written in %s, want %s: %q %q", e.Title, got, tc.lang, e.Brief.Description, e.Brief.KeyPoints)
 					}
 				}
 			}
-			qs := questionsOf(c.Sections)
-			if tc.wantQs > 0 && len(qs) != tc.wantQs {
-				t.Errorf("%d questions, want %d", len(qs), tc.wantQs)
-			}
-			if len(qs) < 3 {
-				t.Errorf("only %d questions", len(qs))
-			}
-			for _, q := range qs {
-				if err := ai.ValidateQuestion(q); err != nil || q.Kind != ai.QuestionSingle {
-					t.Errorf("question %+v: %v", q, err)
-				}
+			if err := ai.ValidateCourse(c); err != nil {
+				t.Errorf("invalid: %v", err)
 			}
 		})
 	}

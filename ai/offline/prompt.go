@@ -64,7 +64,10 @@ var generic = set(`build create make generate write design develop prepare produ
 training lesson lessons module modules section sections unit units chapter chapters quiz quizzes final test tests
 question questions plain language learners learner staff employees people please based pdf pdfs file files document
 documents source sources material materials new use using add include including cover covering about short long
-simple clear practical hands lesson minutes hour hours day days week weeks`)
+simple clear practical hands lesson minutes hour hours day days week weeks
+crea crear haz curso cursos formación lección lecciones módulo módulos cuestionario evaluación preguntas
+créez crée créer cours formation leçon leçons modules questionnaire erstelle erstellen kurs kurse schulung
+lektion lektionen modul module fragen`)
 
 // parsePrompt reads what a prompt asks for. Unknown parts stay empty.
 func parsePrompt(prompt string) request {

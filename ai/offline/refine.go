@@ -39,7 +39,7 @@ func (g *Generator) refine(ctx context.Context, req ai.RefineRequest) ([]ai.Sect
 	c := req.Course
 	feedback := positionRe.ReplaceAllString(req.Feedback, " ")
 	r := parsePrompt(feedback)
-	lang := detectLanguage(courseText(c) + " " + req.Feedback)
+	lang := orDetect(req.Language, courseText(c)+" "+req.Feedback)
 	existing := existingTexts(c)
 	audience := r.audience
 	if audience == "" || r.survey {
@@ -47,7 +47,7 @@ func (g *Generator) refine(ctx context.Context, req ai.RefineRequest) ([]ai.Sect
 	}
 	tmplAudience := audience
 	if audience == label(lang, lAllLearners) {
-		tmplAudience = "learners"
+		tmplAudience = label(lang, lLearners)
 	}
 	low := strings.ToLower(feedback)
 	practice := containsAny(low, "practice", "práctica", "pratique", "übung")
@@ -96,10 +96,11 @@ func (g *Generator) topicSection(ctx context.Context, req ai.RefineRequest, r re
 		m *module
 	)
 	if req.Retrieve != nil {
-		found, err := req.Retrieve(ctx, r.topic, 6)
+		found, err := req.Retrieve(ctx, r.topic, 12)
 		if err != nil {
 			return ai.Section{}, fmt.Errorf("retrieve chunks for %q: %w", r.topic, err)
 		}
+		found = aboutTopic(found, r.topic, lang)
 		if len(found) > 0 {
 			found = slices.Clone(found)
 			slices.SortStableFunc(found, func(a, b ai.Chunk) int { return cmp.Compare(a.Ordinal, b.Ordinal) })
@@ -116,13 +117,11 @@ func (g *Generator) topicSection(ctx context.Context, req ai.RefineRequest, r re
 	if d != nil {
 		sec.Elements = d.lessons(m, lessons, audience, true)
 	} else {
-		om := outlineModule{title: title,
-			desc: fmt.Sprintf("What %[1]s involves in %[2]s, and how %[3]s apply it.", r.topic, req.Course.Title, tmplAudience),
-			points: []string{
-				capitalize(fmt.Sprintf("What %s is and why it matters", r.topic)),
-				capitalize(fmt.Sprintf("How %s deal with %s in practice", tmplAudience, r.topic)),
-				capitalize(fmt.Sprintf("Common questions and mistakes about %s", r.topic)),
-			}}
+		text := outlineTextFor(lang, "refine")
+		om := outlineModule{title: title, desc: capitalize(fill(text.desc, r.topic, tmplAudience, req.Course.Title))}
+		for _, p := range text.points {
+			om.points = append(om.points, capitalize(fill(p, r.topic, tmplAudience, req.Course.Title)))
+		}
 		sec.Elements = outlineLessons(lang, &om, req.Course.Title, tmplAudience, audience, lessons)
 	}
 	if r.quiz {
@@ -140,6 +139,43 @@ func (g *Generator) topicSection(ctx context.Context, req ai.RefineRequest, r re
 		}
 	}
 	return sec, nil
+}
+
+// aboutTopic keeps the retrieved chunks that are about topic: the chunk's heading or text
+// holds the topic's content words (by stem; both of two, at least half of more), so
+// "emergency procedures" does not take a chunk that merely mentions "procedures".
+func aboutTopic(found []ai.Chunk, topic, lang string) []ai.Chunk {
+	stop := stopwordsFor(lang)
+	var words []string
+	for _, t := range tokenize(strings.ReplaceAll(topic, "-", " "), stop) {
+		if !t.stop && !generic[t.lower] {
+			words = append(words, stem(t.lower))
+		}
+	}
+	need := len(words)
+	if need > 2 {
+		need = (need + 1) / 2
+	}
+	if len(words) == 0 {
+		return found
+	}
+	var out []ai.Chunk
+	for _, c := range found {
+		have := map[string]bool{}
+		for _, t := range tokenize(strings.ReplaceAll(c.Heading+" "+c.Text, "-", " "), stop) {
+			have[stem(t.lower)] = true
+		}
+		n := 0
+		for _, w := range words {
+			if have[w] {
+				n++
+			}
+		}
+		if n >= need {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // practiceSection is a section of practice quizzes (as many as the feedback asks for,

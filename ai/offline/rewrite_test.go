@@ -195,8 +195,8 @@ func TestOfflineQuestion(t *testing.T) {
 		{name: "reword", q: numeric, feedback: "Reword for clarity"},
 		{name: "harder with context", q: term, feedback: "Make it harder", context: chunks, wantOptions: 5},
 		{name: "obvious distractors", q: term, feedback: "The distractors are too obvious", context: contextOf(term), wantOptions: 5},
-		// The text has only four percentages: harder keeps them all, none to add.
-		{name: "harder, all numbers used", q: numeric, feedback: "Make it harder", context: chunks, wantOptions: 4},
+		// The text has only four percentages: harder adds a fifth of the same unit.
+		{name: "harder, all numbers used", q: numeric, feedback: "Make it harder", context: chunks, wantOptions: 5},
 		{name: "easier", q: numeric, feedback: "Make it easier", context: chunks, wantOptions: 3},
 	}
 	for _, tc := range cases {
@@ -210,13 +210,22 @@ func TestOfflineQuestion(t *testing.T) {
 			if err := ai.ValidateQuestion(got); err != nil || got.Kind != ai.QuestionSingle {
 				t.Fatalf("invalid rewrite %+v: %v", got, err)
 			}
-			if correctOf(got) != correctOf(old) {
+			statements := got.Text == label("en", lWhichStatement)
+			switch {
+			case statements && !strings.Contains(correctOf(got), correctOf(old)):
+				t.Errorf("correct statement %q does not state the concept %q", correctOf(got), correctOf(old))
+			case !statements && correctOf(got) != correctOf(old):
 				t.Errorf("correct answer %q, want the same concept %q", correctOf(got), correctOf(old))
+			}
+			// With the whole text as context, "harder" asks for whole statements that differ in
+			// the term only; without "harder" the question stays a completion.
+			if harder := tc.feedback == "Make it harder" || tc.feedback == "The distractors are too obvious"; tc.q == term && (harder && tc.name == "harder with context" && !statements || !harder && statements) {
+				t.Errorf("harder: %v, but the rewrite asks %q", statements, got.Text)
 			}
 			if got.Text == old.Text {
 				t.Errorf("text not reworded: %q", got.Text)
 			}
-			if !strings.Contains(got.Text, "_____") {
+			if !strings.Contains(got.Text, "_____") && !statements {
 				t.Errorf("the statement is lost: %q", got.Text)
 			}
 			want := tc.wantOptions
@@ -295,6 +304,16 @@ func TestOfflineBrief(t *testing.T) {
 		{name: "target audience", brief: base, feedback: "Target supervisors, not learners", check: func(t *testing.T, b ai.Brief) {
 			if b.TargetAudience != "Supervisors" || !strings.Contains(b.Description, "supervisors") || strings.Contains(b.Description, "learners") {
 				t.Errorf("brief %+v", b)
+			}
+			// Written for supervisors: the lead says what they check and enforce, and the
+			// duty ("Record every reading.") comes first.
+			if !strings.HasPrefix(b.Description, "For supervisors: what to check, enforce and record") || b.KeyPoints[0] != "Record every reading." {
+				t.Errorf("brief not written for supervisors: %+v", b)
+			}
+		}},
+		{name: "supervisors with the source", brief: base, feedback: "Rewrite for site supervisors", context: chunks, check: func(t *testing.T, b ai.Brief) {
+			if !strings.HasPrefix(b.Description, "For site supervisors:") || !audienceSentence("lead", b.KeyPoints[0]) || !strings.Contains(normalizedText(chunks), b.KeyPoints[0]) {
+				t.Errorf("brief not written for supervisors from the source: %+v", b)
 			}
 		}},
 		{name: "add a section", brief: base, feedback: "Add a section on the LEL", context: chunks[2:4], check: func(t *testing.T, b ai.Brief) {

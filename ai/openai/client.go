@@ -1,14 +1,31 @@
 // Package openai is the ai.Generator for any OpenAI-compatible chat-completions endpoint:
 // OpenAI, Ollama, vLLM, and the many servers that speak the same API.
 //
-// Each call POSTs {URL}/chat/completions with the model, a system message (the rules and
-// the JSON schema of the reply) and a user message (the request and, when grounded, the
-// numbered source chunks with their ids), asking for JSON through response_format
+// Each call POSTs {URL}/chat/completions with the model, a system message (the rules, the
+// language to write in and the JSON schema of the reply) and a user message (the request
+// and, when grounded, the numbered source chunks), asking for JSON through response_format
 // (json_schema; when the server rejects that, json_object from then on, the schema
-// staying in the system message). The reply is checked against the schema and the
-// package ai validation rules; when it is malformed or invalid the conversation is sent
-// again ONCE with the reply and the validation error appended, and a second bad reply is
-// an error wrapping ErrInvalidReply. Cited chunk numbers become Question.SourceChunkID.
+// staying in the system message) and for at most max_tokens of reply. The reply is checked
+// against the schema and the package ai validation rules, and every quiz question against
+// its cited chunk (ai.Gate). When it is malformed or invalid the conversation is sent
+// again ONCE with the reply and the reasons appended; a reply cut off at the token limit
+// (finish_reason "length", or JSON that stops mid-value) is asked for again, shorter. A
+// second bad reply is an error wrapping ErrInvalidReply. Cited chunk numbers become
+// Question.SourceChunkID.
+//
+// A course is written in steps, so that each call fits a small model's context: one call
+// plans the course (title, annotation, tags and one title and scope per module) from the
+// whole document when it fits, else from its headings and evenly spread excerpts; then
+// one call per module (a few at a time) writes its lessons (briefs and pages of teaching
+// text) and quiz questions from that module's own chunks (retrieved with the module's
+// title and scope; without a retriever, the chunks under a matching heading, else an even
+// share of the document); the final quiz is assembled from the modules' questions.
+//
+// Budget: Config.ContextTokens (LEARND_LLM_CONTEXT_TOKENS) is the model's context
+// window. A quarter of it (at most 4096 tokens) is the reply's max_tokens; as much again is
+// kept for a retry's appended reply; the system prompt, the request and the source text
+// share the rest, counted at 3 bytes a token (conservative for English, and for scripts
+// whose characters take several bytes). Source chunks that do not fit are left out.
 //
 // URL: a base URL ending in a version segment (https://api.openai.com/v1,
 // http://vllm:8000/v1, https://generativelanguage.googleapis.com/v1beta/openai) gets
@@ -22,12 +39,9 @@
 package openai
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -47,9 +61,12 @@ type Config struct {
 	Timeout time.Duration
 	// HTTPClient is the client to use (nil: a default one).
 	HTTPClient *http.Client
-	// MaxContextChars bounds the source text put into one prompt (0: 60000 characters,
-	// about 15k tokens); beyond it the chunks most relevant to the prompt are chosen.
-	MaxContextChars int
+	// ContextTokens is the model's context window in tokens (0: 16384; at least 8192).
+	// Every request's messages plus its max_tokens stay within it.
+	ContextTokens int
+	// ReplyTokens overrides the max_tokens asked for (0: a quarter of ContextTokens, at most
+	// 4096), for servers with a lower output limit.
+	ReplyTokens int
 	// JSONObjectOnly skips json_schema and asks for json_object from the start (for
 	// servers known not to support structured outputs).
 	JSONObjectOnly bool
@@ -58,16 +75,20 @@ type Config struct {
 // Client is the OpenAI-compatible ai.Generator.
 type Client struct {
 	cfg      Config
+	budget   budget
 	endpoint string
 	host     string // scheme://host, for errors
 	http     *http.Client
 	noSchema atomic.Bool // the server rejected json_schema: use json_object
+	// The server rejected max_tokens and asked for max_completion_tokens (OpenAI's
+	// reasoning models).
+	completionTokens atomic.Bool
 }
 
 var _ ai.Generator = (*Client)(nil)
 
-// ErrInvalidReply is wrapped by the error returned when the model's reply is malformed
-// or invalid twice (the first reply and the retry).
+// ErrInvalidReply is wrapped by the error returned when the model's reply is malformed,
+// invalid or cut off twice (the first reply and the retry).
 var ErrInvalidReply = errors.New("the model's reply was not valid")
 
 // StatusError is an error status from the endpoint.
@@ -96,14 +117,15 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 2 * time.Minute
 	}
-	if cfg.MaxContextChars <= 0 {
-		cfg.MaxContextChars = 60000
+	b, err := newBudget(cfg.ContextTokens, cfg.ReplyTokens)
+	if err != nil {
+		return nil, err
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{}
 	}
-	c := &Client{cfg: cfg, endpoint: endpoint, host: host, http: hc}
+	c := &Client{cfg: cfg, budget: b, endpoint: endpoint, host: host, http: hc}
 	c.noSchema.Store(cfg.JSONObjectOnly)
 	return c, nil
 }
@@ -143,137 +165,6 @@ func hasVersionSegment(p string) bool {
 // String describes the client without secrets.
 func (c *Client) String() string { return "openai-compatible " + c.host + " model " + c.cfg.Model }
 
-// message is one chat message.
-type message struct {
-	Role    string `json:"role"`
-	Content string `json:"content"`
-}
-
-type chatRequest struct {
-	Model          string         `json:"model"`
-	Messages       []message      `json:"messages"`
-	Temperature    float64        `json:"temperature"`
-	ResponseFormat map[string]any `json:"response_format"`
-}
-
-type chatResponse struct {
-	Choices []struct {
-		Message struct {
-			Content *string `json:"content"`
-			Refusal *string `json:"refusal"`
-		} `json:"message"`
-		FinishReason string `json:"finish_reason"`
-	} `json:"choices"`
-	Error json.RawMessage `json:"error"`
-}
-
-// generate runs the conversation for one reply of kind k: the first call, and one retry
-// with the validation error when the reply is malformed or fails check.
-func (c *Client) generate(ctx context.Context, k schemaKind, system, user string, check func(raw []byte) error) error {
-	msgs := []message{{Role: "system", Content: system}, {Role: "user", Content: user}}
-	for attempt := 1; ; attempt++ {
-		content, err := c.call(ctx, k, msgs)
-		if err != nil {
-			return err
-		}
-		raw := extractJSON(content)
-		verr := validateJSON(k, raw)
-		if verr == nil {
-			verr = check(raw)
-		}
-		if verr == nil {
-			return nil
-		}
-		if attempt == 2 {
-			return fmt.Errorf("%w (after one retry): %v", ErrInvalidReply, verr)
-		}
-		msgs = append(msgs,
-			message{Role: "assistant", Content: content},
-			message{Role: "user", Content: "Your reply was not valid: " + verr.Error() +
-				"\nReply again with only the corrected JSON object, matching the schema and the rules."})
-	}
-}
-
-// call makes one chat-completions request and returns the reply's content.
-func (c *Client) call(ctx context.Context, k schemaKind, msgs []message) (string, error) {
-	content, err := c.post(ctx, k, msgs, c.noSchema.Load())
-	var se *StatusError
-	if err != nil && !c.noSchema.Load() && errors.As(err, &se) && se.StatusCode >= 400 && se.StatusCode < 500 &&
-		se.StatusCode != http.StatusUnauthorized && se.StatusCode != http.StatusForbidden && se.StatusCode != http.StatusTooManyRequests &&
-		mentionsFormat(se.Message) {
-		// The server does not do structured outputs: ask for a JSON object instead.
-		c.noSchema.Store(true)
-		return c.post(ctx, k, msgs, true)
-	}
-	return content, err
-}
-
-func mentionsFormat(msg string) bool {
-	m := strings.ToLower(msg)
-	return strings.Contains(m, "response_format") || strings.Contains(m, "json_schema") || strings.Contains(m, "response format") ||
-		strings.Contains(m, "structured output") || strings.Contains(m, "schema")
-}
-
-func (c *Client) post(ctx context.Context, k schemaKind, msgs []message, jsonObject bool) (string, error) {
-	rf := map[string]any{"type": "json_object"}
-	if !jsonObject {
-		rf = map[string]any{"type": "json_schema", "json_schema": map[string]any{
-			"name": "learnd_" + string(k), "strict": true, "schema": requestSchema(k)}}
-	}
-	body, err := json.Marshal(chatRequest{Model: c.cfg.Model, Messages: msgs, Temperature: 0.2, ResponseFormat: rf})
-	if err != nil {
-		return "", fmt.Errorf("llm request: %w", err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
-	if err != nil {
-		return "", fmt.Errorf("llm request: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "learnd")
-	if c.cfg.APIKey != "" {
-		req.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // its text holds the full URL
-		}
-		return "", fmt.Errorf("llm endpoint %s: %w", c.host, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return "", fmt.Errorf("llm endpoint %s: read reply: %w", c.host, err)
-	}
-	if resp.StatusCode >= 400 {
-		return "", &StatusError{StatusCode: resp.StatusCode, Message: c.redact(errorMessage(data))}
-	}
-	var cr chatResponse
-	if err := json.Unmarshal(data, &cr); err != nil {
-		return "", fmt.Errorf("llm endpoint %s: the reply is not a chat completion: %v", c.host, err)
-	}
-	if len(cr.Error) > 0 && string(cr.Error) != "null" {
-		return "", &StatusError{StatusCode: resp.StatusCode, Message: c.redact(errorMessage(data))}
-	}
-	if len(cr.Choices) == 0 {
-		return "", fmt.Errorf("llm endpoint %s: the reply has no choices", c.host)
-	}
-	ch := cr.Choices[0]
-	if ch.Message.Refusal != nil && *ch.Message.Refusal != "" {
-		return "", fmt.Errorf("llm endpoint %s: the model refused: %s", c.host, truncate(*ch.Message.Refusal, 300))
-	}
-	if ch.Message.Content == nil {
-		return "", fmt.Errorf("llm endpoint %s: the reply has no content", c.host)
-	}
-	// A reply cut off at the token limit (finish_reason "length") is incomplete JSON:
-	// validation reports it and the retry asks again.
-	return *ch.Message.Content, nil
-}
-
 // errorMessage finds the message in an error body: OpenAI's {"error":{"message":…}},
 // Ollama's {"error":"…"}, FastAPI's {"detail":…}, else the start of the body.
 func errorMessage(body []byte) string {
@@ -312,26 +203,6 @@ func (c *Client) redact(s string) string {
 		}
 	}
 	return s
-}
-
-// extractJSON takes the JSON object out of a reply: as is, or inside a Markdown fence,
-// or from the first "{" to the last "}".
-func extractJSON(content string) []byte {
-	s := strings.TrimSpace(content)
-	if strings.HasPrefix(s, "```") {
-		s = strings.TrimPrefix(s, "```")
-		if i := strings.IndexByte(s, '\n'); i >= 0 {
-			s = s[i+1:]
-		}
-		s = strings.TrimSuffix(strings.TrimSpace(s), "```")
-		s = strings.TrimSpace(s)
-	}
-	if !json.Valid([]byte(s)) {
-		if i, j := strings.IndexByte(s, '{'), strings.LastIndexByte(s, '}'); i >= 0 && j > i && json.Valid([]byte(s[i:j+1])) {
-			s = s[i : j+1]
-		}
-	}
-	return []byte(s)
 }
 
 func truncate(s string, n int) string {

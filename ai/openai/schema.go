@@ -14,15 +14,30 @@ import (
 
 // The JSON schemas a reply must match. Each exists twice: the full schema (with lengths
 // and counts) validates the reply here; a copy without those keywords is sent as the
-// response_format, since strict structured-output modes reject some of them.
+// response_format, since strict structured-output modes reject some of them. A schema
+// carries only the definitions it uses, so the system prompt stays short.
 
 type schemaKind string
 
 const (
-	schemaCourse   schemaKind = "course"
-	schemaSections schemaKind = "sections"
+	schemaOutline  schemaKind = "outline"  // a course's title, annotation, tags and module plan
+	schemaModule   schemaKind = "module"   // one module's lessons and quiz questions
+	schemaSections schemaKind = "sections" // sections to append to a course (refine)
 	schemaQuestion schemaKind = "question"
 	schemaBrief    schemaKind = "brief"
+)
+
+var schemaKinds = []schemaKind{schemaOutline, schemaModule, schemaSections, schemaQuestion, schemaBrief}
+
+// Page and module limits the model is held to (ai.MaxPages and ai.MaxPageBody are the
+// store's far larger limits).
+const (
+	minPageBody   = 200
+	maxPageBody   = 3000
+	maxLessonPage = 3 // pages per lesson
+	maxModuleLess = 3 // lessons per module
+	maxModuleQs   = 3 // quiz questions per module
+	maxScope      = 300
 )
 
 type obj = map[string]any
@@ -32,11 +47,7 @@ func str(minLen, maxLen int) obj {
 }
 
 func object(props obj) obj {
-	req := make([]string, 0, len(props))
-	for k := range props {
-		req = append(req, k)
-	}
-	slices.Sort(req)
+	req := slices.Sorted(maps.Keys(props))
 	return obj{"type": "object", "additionalProperties": false, "required": req, "properties": props}
 }
 
@@ -48,7 +59,9 @@ func array(items obj, minItems, maxItems int) obj {
 	return a
 }
 
-func defs() obj {
+func ref(name string) obj { return obj{"$ref": "#/$defs/" + name} }
+
+func allDefs() obj {
 	return obj{
 		"brief": object(obj{
 			"topic":          str(1, ai.MaxTitle),
@@ -57,6 +70,10 @@ func defs() obj {
 			"keyPoints":      array(str(1, ai.MaxKeyPoint), 1, ai.MaxKeyPoints),
 			"targetAudience": str(1, ai.MaxAudience),
 		}),
+		"page": object(obj{
+			"title": str(1, ai.MaxTitle),
+			"body":  str(minPageBody, maxPageBody),
+		}),
 		"option": object(obj{
 			"text":    str(1, ai.MaxOption),
 			"correct": obj{"type": "boolean"},
@@ -64,18 +81,30 @@ func defs() obj {
 		"question": object(obj{
 			"kind":        obj{"type": "string", "enum": []any{ai.QuestionSingle, ai.QuestionMultiple}},
 			"text":        str(1, ai.MaxQuestion),
-			"options":     array(obj{"$ref": "#/$defs/option"}, ai.MinOptions, ai.MaxOptions),
+			"options":     array(ref("option"), ai.MinOptions, ai.MaxOptions),
 			"sourceChunk": obj{"type": "integer", "minimum": 0},
 		}),
+		// A module's lesson: a brief and its pages.
+		"lesson": object(obj{
+			"title": str(1, ai.MaxTitle),
+			"brief": ref("brief"),
+			"pages": array(ref("page"), 1, maxLessonPage),
+		}),
+		// An element of a section (refine): a lesson has a brief and pages, a quiz questions.
 		"element": object(obj{
 			"kind":      obj{"type": "string", "enum": []any{ai.KindLesson, ai.KindQuiz, ai.KindSurvey}},
 			"title":     str(1, ai.MaxTitle),
-			"brief":     obj{"anyOf": []any{obj{"$ref": "#/$defs/brief"}, obj{"type": "null"}}},
-			"questions": array(obj{"$ref": "#/$defs/question"}, 0, 0),
+			"brief":     obj{"anyOf": []any{ref("brief"), obj{"type": "null"}}},
+			"pages":     array(ref("page"), 0, maxLessonPage),
+			"questions": array(ref("question"), 0, 0),
 		}),
 		"section": object(obj{
 			"title":    str(1, ai.MaxTitle),
-			"elements": array(obj{"$ref": "#/$defs/element"}, 1, 0),
+			"elements": array(ref("element"), 1, 0),
+		}),
+		"module": object(obj{
+			"title": str(1, ai.MaxTitle),
+			"scope": str(1, maxScope),
 		}),
 	}
 }
@@ -84,22 +113,51 @@ func defs() obj {
 func fullSchema(k schemaKind) obj {
 	var root obj
 	switch k {
-	case schemaCourse:
+	case schemaOutline:
 		root = object(obj{
-			"title":      str(1, ai.MaxTitle),
-			"annotation": obj{"type": "string", "maxLength": ai.MaxAnnotation},
-			"tags":       array(str(1, ai.MaxTag), 0, 10),
-			"sections":   array(obj{"$ref": "#/$defs/section"}, 1, 0),
+			"title":          str(1, ai.MaxTitle),
+			"annotation":     obj{"type": "string", "maxLength": ai.MaxAnnotation},
+			"tags":           array(str(1, ai.MaxTag), 0, 10),
+			"finalQuizTitle": str(1, ai.MaxTitle),
+			"modules":        array(ref("module"), 1, 0),
+		})
+	case schemaModule:
+		root = object(obj{
+			"lessons":   array(ref("lesson"), 1, maxModuleLess),
+			"questions": array(ref("question"), 1, maxModuleQs),
 		})
 	case schemaSections:
-		root = object(obj{"sections": array(obj{"$ref": "#/$defs/section"}, 1, 0)})
+		root = object(obj{"sections": array(ref("section"), 1, 0)})
 	case schemaQuestion:
-		root = obj{"$ref": "#/$defs/question"}
+		root = ref("question")
 	case schemaBrief:
-		root = obj{"$ref": "#/$defs/brief"}
+		root = ref("brief")
 	}
 	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-	root["$defs"] = defs()
+	all := allDefs()
+	used := obj{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case obj:
+			if r, ok := x["$ref"].(string); ok {
+				name := strings.TrimPrefix(r, "#/$defs/")
+				if _, seen := used[name]; !seen {
+					used[name] = all[name]
+					walk(all[name])
+				}
+			}
+			for _, val := range x {
+				walk(val)
+			}
+		case []any:
+			for _, val := range x {
+				walk(val)
+			}
+		}
+	}
+	walk(root)
+	root["$defs"] = used
 	return root
 }
 
@@ -145,7 +203,7 @@ func strip(v any) any {
 // compiled are the full schemas, compiled once.
 var compiled = func() map[schemaKind]*jsonschema.Schema {
 	out := map[schemaKind]*jsonschema.Schema{}
-	for _, k := range []schemaKind{schemaCourse, schemaSections, schemaQuestion, schemaBrief} {
+	for _, k := range schemaKinds {
 		// Round-trip through JSON so the compiler sees plain JSON values.
 		b, err := json.Marshal(fullSchema(k))
 		if err != nil {

@@ -10,11 +10,13 @@ import (
 )
 
 // New returns the generator cfg describes: with cfg.URL set (LEARND_LLM_URL), the
-// OpenAI-compatible generator, which then needs cfg.Model (LEARND_LLM_MODEL); without,
-// the offline one.
+// OpenAI-compatible generator, which then needs cfg.Model (LEARND_LLM_MODEL) and keeps
+// every call within cfg.ContextTokens (LEARND_LLM_CONTEXT_TOKENS; 0: 16384, at least
+// 8192); without, the offline one.
 func New(cfg ai.Config) (ai.Generator, error) {
 	if cfg.URL == "" {
 		return offline.New(), nil
 	}
-	return openai.New(openai.Config{URL: cfg.URL, Model: cfg.Model, APIKey: cfg.APIKey, Timeout: cfg.Timeout})
+	return openai.New(openai.Config{URL: cfg.URL, Model: cfg.Model, APIKey: cfg.APIKey, Timeout: cfg.Timeout,
+		ContextTokens: cfg.ContextTokens})
 }

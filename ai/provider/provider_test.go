@@ -20,6 +20,8 @@ func TestProviderNew(t *testing.T) {
 		{"openai", ai.Config{URL: "http://localhost:11434", Model: "llama3.1", APIKey: "sk-secret"}, "openai", "openai-compatible http://localhost:11434 model llama3.1"},
 		{"model missing", ai.Config{URL: "https://api.openai.com/v1"}, "error", ""},
 		{"bad url", ai.Config{URL: "localhost", Model: "m"}, "error", ""},
+		{"local 8k model", ai.Config{URL: "http://localhost:11434", Model: "llama3.1:8b", ContextTokens: 8192}, "openai", "openai-compatible http://localhost:11434 model llama3.1:8b"},
+		{"context too small", ai.Config{URL: "http://localhost:11434", Model: "llama3.1:8b", ContextTokens: 2048}, "error", ""},
 	}
 	for _, tc := range cases {
 		g, err := New(tc.cfg)

@@ -2201,6 +2201,11 @@ type CourseGenerationRequest struct {
 type CourseGenerationResult struct {
 	// CourseId A course id (`crs_…`).
 	CourseId CourseID `json:"courseId"`
+
+	// Warnings What the generator could not do, for the author to finish by hand: without a language model (`LEARND_LLM_URL`) a prompt-only course is an outline whose lessons are marked as needing content and which has no quiz; a final quiz may have fewer questions than asked when the source materials support no more. Empty when everything asked for was generated.
+	//
+	// Example: ["The course has no quiz: without a language model, questions are only written from source materials."]
+	Warnings []string `json:"warnings"`
 }
 
 // CourseGenerationStatus `queued` (waiting for a worker), `running`, `completed` (`result.courseId` is set) or `failed` (`error.message` says why).
