@@ -65,6 +65,9 @@ func TestCorpusCourses(t *testing.T) {
 			if os.Getenv("LEARND_DUMP_COURSES") != "" {
 				_ = os.WriteFile(filepath.Join(os.TempDir(), c.Name+".course.txt"), []byte(courseText(course)), 0o644)
 			}
+			if fileName := strings.NewReplacer("-", " ", "_", " ").Replace(strings.TrimSuffix(c.Name, filepath.Ext(c.Name))); strings.EqualFold(course.Title, fileName) {
+				t.Errorf("course title %q is the file's name, not the document's title", course.Title)
+			}
 			questions := 0
 			own := map[string]bool{}
 			defer func() {

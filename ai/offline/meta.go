@@ -3,12 +3,16 @@ package offline
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/learnd/learnd/ai"
 )
 
-// courseTitle: the prompt's topic, else the file's name, else the document's key term.
+// courseTitle: the prompt's topic, else the document's own title (one document: the
+// heading it opens with, else its first line when that reads as a title), else the file's
+// name, else the document's key term.
 func (d *doc) courseTitle(r request) string {
 	if r.topic != "" {
 		return capitalize(r.topic)
@@ -18,6 +22,9 @@ func (d *doc) courseTitle(r request) string {
 		sources[c.Source] = true
 	}
 	if len(sources) == 1 {
+		if t := d.documentTitle(); t != "" {
+			return t
+		}
 		for s := range sources {
 			if t := prettyName(s); t != "" {
 				return t
@@ -93,4 +100,37 @@ func (d *doc) tags() []string {
 		}
 	}
 	return out
+}
+
+// chapterLabel is "Chapter 26. ", "Part II: ", "Capítulo 3. " before a heading.
+var chapterLabel = regexp.MustCompile(`(?i)^(?:chapter|part|section|appendix|capítulo|parte|chapitre|partie|kapitel|teil)\s+[\divxlc]+[.:]?\s+`)
+
+// documentTitle is the title a document gives itself: the heading of its first chunk
+// without chapter label or section number, else its first line when short and without a
+// final period (upper-case words longer than four letters lose their capitals: "GNU
+// GENERAL PUBLIC LICENSE" → "GNU General Public License"); "" when neither.
+func (d *doc) documentTitle() string {
+	if len(d.chunks) == 0 {
+		return ""
+	}
+	first := d.chunks[0]
+	t := stripNumber(chapterLabel.ReplaceAllString(strings.TrimSpace(first.Heading), ""))
+	if t == "" {
+		line, _, _ := strings.Cut(strings.TrimSpace(first.Text), "\n")
+		line = normalize(line)
+		if n := wordCount(line); n == 0 || n > 10 || strings.ContainsAny(line[len(line)-1:], ".:;,") || !hasLetter(line) {
+			return ""
+		}
+		t = line
+	}
+	if generic := strings.ToLower(t); generic == "contents" || generic == "table of contents" || generic == "preface" || generic == "introduction" {
+		return ""
+	}
+	words := strings.Fields(t)
+	for i, w := range words {
+		if utf8.RuneCountInString(w) > 4 && upperShare(w) == 1 {
+			words[i] = capitalize(strings.ToLower(w))
+		}
+	}
+	return truncate(strings.Join(words, " "), ai.MaxTitle)
 }

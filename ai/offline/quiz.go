@@ -129,15 +129,10 @@ func factKind(class string) string {
 	return "number"
 }
 
-// outlineQuestions are conceptual questions about a course's outline, for when the text
-// offers no facts (or there is no text): which key point belongs to a lesson, which
-// module covers a key point. Options are the course's own key points and titles.
-func outlineQuestions(lang string, secs []ai.Section, n int) []ai.Question {
-	return outlineQuestionsOn(lang, secs, n, nil, nil)
-}
-
-// outlineQuestionsOn asks only about the sections focus accepts (nil: all), and skips
-// question texts in avoid (lowercase).
+// outlineQuestionsOn are conceptual questions about a course's outline, for a refinement
+// when the text offers no facts: which key point belongs to a lesson, which module covers
+// a key point (options are the course's own key points and titles). It asks only about
+// the sections focus accepts (nil: all), and skips question texts in avoid (lowercase).
 func outlineQuestionsOn(lang string, secs []ai.Section, n int, focus func(sec int) bool, avoid map[string]bool) []ai.Question {
 	type lesson struct {
 		sec    int
