@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -174,4 +175,107 @@ func questionKind(text string) string {
 		return "definition"
 	}
 	return "other: " + text
+}
+
+// TestCorpusRefine: refining a course built from the corpus's PostgreSQL backup chapter.
+// A section on a topic the document covers (WAL archiving) is built from the chunks about
+// it, with a quiz whose questions pass the gate; a section on a topic it does not cover
+// (emergency procedures — the chapter's procedures are recovery steps) is an outline marked
+// as needing content, not lessons built from chunks that merely say "procedure".
+func TestCorpusRefine(t *testing.T) {
+	t.Parallel()
+	dir, err := extracttest.CorpusDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file extracttest.CorpusFile
+	for _, c := range extracttest.Corpus {
+		if c.Name == "pg-backup-libreoffice.pdf" {
+			file = c
+		}
+	}
+	data, _, err := file.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kind, _ := extract.Detect(data)
+	doc, err := extract.Extractor{}.Extract(context.Background(), kind, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var chunks []ai.Chunk
+	for _, ch := range chunk.Split(doc.Blocks) {
+		chunks = append(chunks, ai.Chunk{ID: uuid.New(), Source: file.Name, Ordinal: ch.Ordinal, Heading: ch.Heading, Text: ch.Text})
+	}
+	// A keyword retriever: chunks holding any word of the query, most matches first.
+	retrieve := func(_ context.Context, query string, k int) ([]ai.Chunk, error) {
+		type hit struct {
+			c ai.Chunk
+			n int
+		}
+		var hits []hit
+		for _, c := range chunks {
+			n := 0
+			for _, w := range strings.Fields(strings.ToLower(query)) {
+				if len(w) > 3 && strings.Contains(strings.ToLower(c.Heading+" "+c.Text), strings.TrimSuffix(w, "s")) {
+					n++
+				}
+			}
+			if n > 0 {
+				hits = append(hits, hit{c, n})
+			}
+		}
+		sort.SliceStable(hits, func(i, j int) bool { return hits[i].n > hits[j].n })
+		var out []ai.Chunk
+		for _, h := range hits[:min(k, len(hits))] {
+			out = append(out, h.c)
+		}
+		return out, nil
+	}
+	course, err := offline.New().Course(context.Background(), ai.CourseRequest{Prompt: "A course from this document", Chunks: chunks})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := map[uuid.UUID]string{}
+	all := ""
+	for _, c := range chunks {
+		text[c.ID] = c.Text
+		all += " " + strings.Join(strings.Fields(c.Text), " ")
+	}
+
+	secs, err := offline.New().Refine(context.Background(), ai.RefineRequest{Course: course, Feedback: "Add a section on WAL archiving with 2 lessons and a quiz", Retrieve: retrieve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(secs) != 1 || len(secs[0].Elements) != 3 || secs[0].Elements[2].Kind != ai.KindQuiz {
+		t.Fatalf("WAL archiving: sections %s", courseText(ai.Course{Sections: secs}))
+	}
+	for _, e := range secs[0].Elements[:2] {
+		if e.Brief == nil || !strings.Contains(all, e.Brief.KeyPoints[0]) || len(e.Pages) == 0 || e.Pages[0].Title == "Content needed" {
+			t.Errorf("WAL archiving lesson %q is not built from the document: %+v", e.Title, e.Brief)
+		}
+	}
+	for _, q := range secs[0].Elements[2].Questions {
+		if q.SourceChunkID == nil || ai.Gate(q, text[*q.SourceChunkID]) != "" {
+			t.Errorf("WAL archiving question fails the gate: %s %v", q.Text, q.Options)
+		}
+	}
+
+	secs, err = offline.New().Refine(context.Background(), ai.RefineRequest{Course: course, Feedback: "Add a section on emergency procedures", Retrieve: retrieve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(secs) != 1 || secs[0].Title != "Emergency procedures" {
+		t.Fatalf("emergency procedures: sections %s", courseText(ai.Course{Sections: secs}))
+	}
+	for _, e := range secs[0].Elements {
+		if len(e.Pages) != 1 || e.Pages[0].Title != "Content needed" {
+			t.Errorf("lesson %q of an uncovered topic is not an outline marked as needing content: %+v", e.Title, e.Pages)
+		}
+		for _, k := range e.Brief.KeyPoints {
+			if strings.Contains(all, k) {
+				t.Errorf("lesson %q takes %q from a chunk that is not about emergencies", e.Title, k)
+			}
+		}
+	}
 }

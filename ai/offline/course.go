@@ -41,6 +41,35 @@ func (m *module) heading() string {
 	return best.heading
 }
 
+// biggest are the two distinct headings of a merged module with the most text, in
+// document order.
+func (m *module) biggest() (string, string) {
+	words := map[string]int{}
+	var order []string
+	for _, o := range m.origins {
+		if o.heading == "" {
+			continue
+		}
+		if _, ok := words[o.heading]; !ok {
+			order = append(order, o.heading)
+		}
+		words[o.heading] += o.words
+	}
+	ranked := slices.Clone(order)
+	slices.SortStableFunc(ranked, func(a, b string) int { return cmp.Compare(words[b], words[a]) })
+	top := ranked[:min(2, len(ranked))]
+	var out []string
+	for _, h := range order {
+		if slices.Contains(top, h) {
+			out = append(out, h)
+		}
+	}
+	if len(out) < 2 {
+		return out[0], ""
+	}
+	return out[0], out[1]
+}
+
 // errTooShort is returned when the source materials hold too little text for a course.
 var errTooShort = errors.New("the source materials hold too little text to build a course (a few sentences at least are needed)")
 
@@ -229,8 +258,8 @@ func abs(x int) int {
 	return x
 }
 
-// moduleTitle names a module: its heading; two merged headings joined by "and", else the
-// heading with the most text; a part of a split heading adds its own key term; without a
+// moduleTitle names a module: its heading; merged headings joined by "and" when short
+// enough, else the first two and how many more; a part of a split heading adds its own key term; without a
 // heading, its key term.
 func (d *doc) moduleTitle(m *module) string {
 	h := m.heading()
@@ -252,8 +281,14 @@ func (d *doc) moduleTitle(m *module) string {
 				and = ", "
 			}
 		}
-		if len(hs) > 1 && total <= 90 {
+		switch {
+		case len(hs) > 1 && total <= 90:
 			h = strings.Join(hs[:len(hs)-1], ", ") + and + hs[len(hs)-1]
+		case len(hs) > 2:
+			// Too many to list: the two with the most text (in document order), and how
+			// many more, so the title does not name one heading's part for the whole.
+			a, b := m.biggest()
+			h = fmt.Sprintf(label(d.lang, lAndMore), stripNumber(a)+", "+stripNumber(b), len(hs)-2)
 		}
 	}
 	if h != "" && !m.part {

@@ -149,11 +149,13 @@ const (
 	lMustCover         = "mustCover"
 	lAnnotationOutline = "annotationOutline"
 	lTermPoint         = "termPoint"
+	lAndMore           = "andMore"
 )
 
 // labels localises the generator's fixed texts. %s stands for the topic (or the title).
 var labels = map[string]map[string]string{
 	"en": {
+		lAndMore:           "%s and %d more",
 		lTermPoint:         "%s: what it is and why it matters",
 		lAnnotationOutline: "An outline of a course on %s for %s: %d modules whose lessons say what they must cover, ready for content.",
 		lLearners:          "learners", lContentNeeded: "Content needed", lMustCover: "This lesson needs content: no language model wrote it, and there were no source materials to take it from. Objective: %s It must cover:",
@@ -177,6 +179,7 @@ var labels = map[string]map[string]string{
 		lSelectOne: "(Select one answer.)",
 	},
 	"es": {
+		lAndMore:           "%s y %d más",
 		lTermPoint:         "%s: qué es y por qué importa",
 		lAnnotationOutline: "Esquema de un curso sobre %s para %s: %d módulos cuyas lecciones indican qué deben tratar, listos para el contenido.",
 		lLearners:          "los participantes", lContentNeeded: "Contenido pendiente", lMustCover: "Esta lección necesita contenido: ningún modelo de lenguaje la redactó y no había materiales de origen de los que tomarlo. Objetivo: %s Debe tratar:",
@@ -200,6 +203,7 @@ var labels = map[string]map[string]string{
 		lSelectOne: "(Elige una respuesta.)",
 	},
 	"fr": {
+		lAndMore:           "%s et %d autres",
 		lTermPoint:         "%s : ce que c’est et pourquoi c’est important",
 		lAnnotationOutline: "Plan d’un cours sur %s pour %s : %d modules dont les leçons indiquent ce qu’elles doivent couvrir, prêts à être rédigés.",
 		lLearners:          "les apprenants", lContentNeeded: "Contenu à rédiger", lMustCover: "Cette leçon doit être rédigée : aucun modèle de langage ne l’a écrite et aucun document source ne la fournissait. Objectif : %s Elle doit couvrir :",
@@ -223,6 +227,7 @@ var labels = map[string]map[string]string{
 		lSelectOne: "(Une seule réponse.)",
 	},
 	"de": {
+		lAndMore:           "%s und %d weitere",
 		lTermPoint:         "%s: was es ist und warum es wichtig ist",
 		lAnnotationOutline: "Gliederung eines Kurses zu %s für %s: %d Module, deren Lektionen angeben, was sie behandeln müssen, bereit für Inhalte.",
 		lLearners:          "Lernende", lContentNeeded: "Inhalt fehlt", lMustCover: "Diese Lektion braucht Inhalt: Kein Sprachmodell hat sie geschrieben, und es gab keine Quellmaterialien dafür. Ziel: %s Sie muss behandeln:",

@@ -123,6 +123,9 @@ func (g *Generator) topicSection(ctx context.Context, req ai.RefineRequest, r re
 			om.points = append(om.points, capitalize(fill(p, r.topic, tmplAudience, req.Course.Title)))
 		}
 		sec.Elements = outlineLessons(lang, &om, req.Course.Title, tmplAudience, audience, lessons)
+		for j := range sec.Elements {
+			sec.Elements[j].Pages = []ai.Page{contentNeeded(lang, sec.Elements[j].Brief)}
+		}
 	}
 	if r.quiz {
 		var qs []ai.Question
