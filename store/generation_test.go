@@ -150,8 +150,8 @@ VALUES ('t1', $1, 'M', 'm@example.test', 'manager', 'active', now(), now())`, p.
 	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM courses WHERE tenant_id = 't1'`).Scan(&courses); err != nil || courses != 1 {
 		t.Errorf("courses = %d (%v), want 1", courses, err)
 	}
-	if o, err := gens.OriginOf(ctx, c.ID); err != nil || o.Session != nil || o.Language != "" {
-		t.Errorf("origin of a prompt-only course without a language = %+v, %v", o, err)
+	if o, err := gens.OriginOf(ctx, c.ID); err != nil || o.Session != nil || o.Language != "en" {
+		t.Errorf("origin of a prompt-only course asked in English = %+v, %v, want no session and en", o, err)
 	}
 }
 
