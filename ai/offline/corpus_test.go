@@ -69,6 +69,24 @@ func TestCorpusCourses(t *testing.T) {
 			if fileName := strings.NewReplacer("-", " ", "_", " ").Replace(strings.TrimSuffix(c.Name, filepath.Ext(c.Name))); strings.EqualFold(course.Title, fileName) {
 				t.Errorf("course title %q is the file's name, not the document's title", course.Title)
 			}
+			// Pages keep the document's numbered lists and table rows as lines.
+			var pages strings.Builder
+			for _, s := range course.Sections {
+				for _, e := range s.Elements {
+					for _, p := range e.Pages {
+						pages.WriteString("\n" + p.Body + "\n")
+					}
+				}
+			}
+			for _, shape := range []struct{ name, line string }{{"numbered list", "\n1. "}, {"table row", " | "}} {
+				inDoc := false
+				for _, ch := range in {
+					inDoc = inDoc || strings.Contains("\n"+ch.Text, shape.line)
+				}
+				if inDoc && !strings.Contains(pages.String(), shape.line) {
+					t.Errorf("the document has a %s but no lesson page keeps one", shape.name)
+				}
+			}
 			questions := 0
 			own := map[string]bool{}
 			defer func() {

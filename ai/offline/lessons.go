@@ -149,24 +149,60 @@ func (d *doc) brief(part []int, m *module, title, audience string) ai.Brief {
 		KeyPoints: kps, TargetAudience: truncate(audience, ai.MaxAudience)}
 }
 
-// pageBody is the part's text, one paragraph per chunk.
+// pageBody is the part's source text as written: each chunk whose first sentence is in
+// the part, whole, so its lists, table rows and short lines stay (a chunk split between two
+// lessons goes to the one it starts in); at most 20,000 characters.
 func (d *doc) pageBody(part []int) string {
-	var b strings.Builder
-	prev := -1
+	in := map[int]bool{}
 	for _, si := range part {
-		s := &d.sents[si]
-		switch {
-		case prev < 0:
-		case s.chunk != prev:
-			b.WriteString("\n\n")
-		default:
-			b.WriteByte(' ')
+		in[si] = true
+	}
+	var b strings.Builder
+	seen := map[int]bool{}
+	for si := range d.sents {
+		ci := d.sents[si].chunk
+		if seen[ci] {
+			continue
 		}
-		b.WriteString(s.norm)
-		prev = s.chunk
+		seen[ci] = true // si is the chunk's first sentence
+		if !in[si] {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(tidyLines(d.chunks[ci].Text))
 		if b.Len() > 20000 {
 			break
 		}
 	}
+	if b.Len() == 0 { // the part starts no chunk: its sentences
+		for i, si := range part {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(d.sents[si].norm)
+		}
+	}
 	return truncate(b.String(), 20000)
+}
+
+// tidyLines collapses the spaces inside each line and runs of blank lines, keeping the
+// line breaks that make lists and table rows.
+func tidyLines(text string) string {
+	var out []string
+	blank := false
+	for _, l := range strings.Split(text, "\n") {
+		l = normalize(l)
+		if l == "" {
+			blank = len(out) > 0
+			continue
+		}
+		if blank {
+			out = append(out, "")
+			blank = false
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
 }
