@@ -59,6 +59,9 @@ type Brief struct {
 type Option struct {
 	Text    string `json:"text"`
 	Correct bool   `json:"correct"`
+	// Feedback is shown to a learner after choosing the option: why it is right or
+	// wrong, citing the source where there is one ("" when none).
+	Feedback string `json:"feedback,omitempty"`
 }
 
 // Question is a quiz question. Kind is "single" (exactly one correct option) or

@@ -74,6 +74,9 @@ func toAPIRegeneratedQuestion(q store.QuizQuestion) api.RegeneratedQuestion {
 		Message: "Question rewritten on the same concept; the previous text and options are kept in the audit log (course.question.update)."}
 	for i, o := range q.Options {
 		out.Options[i] = api.QuizOption{Id: o.ID, Text: o.Text, Correct: ptr(o.Correct)}
+		if o.Feedback != "" {
+			out.Options[i].Feedback = ptr(o.Feedback)
+		}
 	}
 	return out
 }

@@ -141,6 +141,9 @@ func toAPIQuizQuestion(q *store.QuizQuestion, a courseAnswers) api.QuizQuestion 
 		out.Options[i] = api.QuizOption{Id: o.ID, Text: o.Text}
 		if a == courseWithAnswers {
 			out.Options[i].Correct = ptr(o.Correct)
+			if o.Feedback != "" {
+				out.Options[i].Feedback = ptr(o.Feedback)
+			}
 		}
 	}
 	return out
@@ -261,7 +264,7 @@ func toModelElementChange(in api.CourseElementPatch, section *uuid.UUID) store.E
 func toModelOptions(in []api.QuizOptionInput) []store.OptionDraft {
 	out := make([]store.OptionDraft, len(in))
 	for i, o := range in {
-		out[i] = store.OptionDraft{Text: o.Text, Correct: deref(o.Correct)}
+		out[i] = store.OptionDraft{Text: o.Text, Correct: deref(o.Correct), Feedback: deref(o.Feedback)}
 	}
 	return out
 }

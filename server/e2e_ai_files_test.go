@@ -174,6 +174,11 @@ func TestE2EAIGenerateFromFiles(t *testing.T) {
 					t.Errorf("question %q: correct answer not in its chunk %q", q.Text, text)
 				default:
 					grounded++
+					for _, o := range q.Options { // the editor's view carries each option's feedback
+						if o.Feedback == nil || !strings.Contains(*o.Feedback, "the source says") {
+							t.Errorf("question %q: option %q has feedback %v, want one quoting the source", q.Text, o.Text, o.Feedback)
+						}
+					}
 					if regen == nil && q.Kind == client.QuizQuestionKindSingle {
 						regen = &q
 					}

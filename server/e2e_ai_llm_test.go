@@ -142,9 +142,9 @@ func aiLLMPage(topic string) map[string]any {
 
 func aiLLMQuestion(text, correct string) map[string]any {
 	return map[string]any{"kind": "single", "text": text, "sourceChunk": 0, "options": []any{
-		map[string]any{"text": correct, "correct": true},
-		map[string]any{"text": "Only on weekends", "correct": false},
-		map[string]any{"text": "Never", "correct": false},
+		map[string]any{"text": correct, "correct": true, "feedback": "Right: the source says so."},
+		map[string]any{"text": "Only on weekends", "correct": false, "feedback": "No: the source says otherwise."},
+		map[string]any{"text": "Never", "correct": false, "feedback": "No: the source says otherwise."},
 	}}
 }
 

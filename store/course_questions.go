@@ -81,9 +81,7 @@ func (r *CourseRepo) UpdateQuestion(ctx context.Context, course, question uuid.U
 		q := e.Questions[i]
 		before := auditQuestion(c, &q)
 		d := QuestionDraft{Kind: q.Kind, Text: q.Text, Weight: q.Weight, SourceChunkID: q.SourceChunkID}
-		for _, o := range q.Options {
-			d.Options = append(d.Options, OptionDraft{Text: o.Text, Correct: o.Correct})
-		}
+		d.Options = optionDrafts(q.Options)
 		if ch.Kind != nil {
 			d.Kind = *ch.Kind
 		}

@@ -88,6 +88,8 @@ type QuizOption struct {
 	ID      string `json:"id"`
 	Text    string `json:"text"`
 	Correct bool   `json:"correct"`
+	// Feedback is shown to a learner after choosing the option ("" when none).
+	Feedback string `json:"feedback,omitempty"`
 }
 
 // CourseTransition links two elements: a learner who finishes From moves on to To.
@@ -140,8 +142,18 @@ type QuestionDraft struct {
 
 // OptionDraft is an answer option to store.
 type OptionDraft struct {
-	Text    string
-	Correct bool
+	Text     string
+	Correct  bool
+	Feedback string
+}
+
+// optionDrafts are stored options as a draft again (to re-validate or copy them).
+func optionDrafts(in []QuizOption) []OptionDraft {
+	out := make([]OptionDraft, len(in))
+	for i, o := range in {
+		out[i] = OptionDraft{Text: o.Text, Correct: o.Correct, Feedback: o.Feedback}
+	}
+	return out
 }
 
 // ElementRef names an element of a draft by position: Sections[Section].Elements[Element].

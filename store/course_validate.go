@@ -75,6 +75,9 @@ func validateQuestion(v *ValidationError, ptr string, q QuestionDraft) {
 		if n := utf8.RuneCountInString(o.Text); n < 1 || n > 500 {
 			v.add(ptr+"/options/"+itoa(i)+"/text", "must be 1–500 characters")
 		}
+		if utf8.RuneCountInString(o.Feedback) > 1000 {
+			v.add(ptr+"/options/"+itoa(i)+"/feedback", "must be at most 1000 characters")
+		}
 		if o.Correct {
 			correct++
 		}
@@ -94,7 +97,7 @@ func validateQuestion(v *ValidationError, ptr string, q QuestionDraft) {
 func questionOptions(in []OptionDraft) []QuizOption {
 	out := make([]QuizOption, len(in))
 	for i, o := range in {
-		out[i] = QuizOption{ID: "o" + itoa(i+1), Text: o.Text, Correct: o.Correct}
+		out[i] = QuizOption{ID: "o" + itoa(i+1), Text: o.Text, Correct: o.Correct, Feedback: o.Feedback}
 	}
 	return out
 }

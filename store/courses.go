@@ -653,9 +653,7 @@ func draftOf(c *Course) CourseDraft {
 			ed := ElementDraft{Kind: e.Kind, Title: e.Title, Required: &req, Brief: e.Brief, Pages: slices.Clone(e.Pages)}
 			for _, q := range e.Questions {
 				qd := QuestionDraft{Kind: q.Kind, Text: q.Text, Weight: q.Weight, SourceChunkID: q.SourceChunkID}
-				for _, o := range q.Options {
-					qd.Options = append(qd.Options, OptionDraft{Text: o.Text, Correct: o.Correct})
-				}
+				qd.Options = optionDrafts(q.Options)
 				ed.Questions = append(ed.Questions, qd)
 			}
 			sd.Elements = append(sd.Elements, ed)

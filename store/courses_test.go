@@ -23,7 +23,7 @@ func coursesDraft(chunk uuid.UUID) store.CourseDraft {
 				{Kind: store.ElementLesson, Title: "Intro", Brief: &store.LessonBrief{Topic: "Safety", KeyPoints: []string{"One"}},
 					Pages: []store.LessonPage{{Title: "P1", Body: "Body"}}},
 				{Kind: store.ElementQuiz, Title: "Check", Questions: []store.QuestionDraft{
-					{Kind: store.QuestionSingle, Text: "Q1", Options: []store.OptionDraft{{Text: "A", Correct: true}, {Text: "B"}}, SourceChunkID: &chunk},
+					{Kind: store.QuestionSingle, Text: "Q1", Options: []store.OptionDraft{{Text: "A", Correct: true, Feedback: "Right: the text says A."}, {Text: "B"}}, SourceChunkID: &chunk},
 				}},
 			}},
 			{Title: "Practice", Elements: []store.ElementDraft{{Kind: store.ElementSurvey, Title: "Feedback"}}},
@@ -76,7 +76,7 @@ func TestCoursesCreateWithStructure(t *testing.T) {
 	}
 	q := quiz.Questions[0]
 	if q.Weight != 1 || q.SourceChunkID == nil || *q.SourceChunkID != chunk ||
-		!reflect.DeepEqual(q.Options, []store.QuizOption{{ID: "o1", Text: "A", Correct: true}, {ID: "o2", Text: "B"}}) {
+		!reflect.DeepEqual(q.Options, []store.QuizOption{{ID: "o1", Text: "A", Correct: true, Feedback: "Right: the text says A."}, {ID: "o2", Text: "B"}}) {
 		t.Errorf("question = %+v", q)
 	}
 	want := map[[2]string]bool{{"Intro", "Check"}: true, {"Check", "Feedback"}: true, {"Intro", "Feedback"}: true}

@@ -588,7 +588,7 @@ func QuestionDraftFromAI(q ai.Question) QuestionDraft {
 		d.Kind = QuestionSingle
 	}
 	for _, o := range q.Options {
-		d.Options = append(d.Options, OptionDraft{Text: clip(o.Text, 500), Correct: o.Correct})
+		d.Options = append(d.Options, OptionDraft{Text: clip(o.Text, 500), Correct: o.Correct, Feedback: clip(o.Feedback, 1000)})
 	}
 	return d
 }
@@ -622,7 +622,7 @@ func AIBrief(b *LessonBrief) ai.Brief {
 func AIQuestion(q QuizQuestion) ai.Question {
 	out := ai.Question{Kind: q.Kind, Text: q.Text, SourceChunkID: q.SourceChunkID}
 	for _, o := range q.Options {
-		out.Options = append(out.Options, ai.Option{Text: o.Text, Correct: o.Correct})
+		out.Options = append(out.Options, ai.Option{Text: o.Text, Correct: o.Correct, Feedback: o.Feedback})
 	}
 	return out
 }

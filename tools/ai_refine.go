@@ -107,9 +107,10 @@ type regenerateQuestionIn struct {
 }
 
 type optionOut struct {
-	ID      string `json:"id"`
-	Text    string `json:"text"`
-	Correct bool   `json:"correct"`
+	ID       string `json:"id"`
+	Text     string `json:"text"`
+	Correct  bool   `json:"correct"`
+	Feedback string `json:"feedback,omitempty" jsonschema:"Shown to the learner after choosing this option, when there is any."`
 }
 
 type regenerateQuestionOut struct {
@@ -128,6 +129,9 @@ func (o regenerateQuestionOut) Text() string {
 			mark = "✓"
 		}
 		fmt.Fprintf(&b, "\n%s %s) %s", mark, op.ID, op.Text)
+		if op.Feedback != "" {
+			fmt.Fprintf(&b, " — feedback: %s", op.Feedback)
+		}
 	}
 	if o.Message != "" {
 		b.WriteString("\n" + o.Message)
@@ -146,7 +150,7 @@ func regenerateQuestion(ctx context.Context, env *Env, in regenerateQuestionIn) 
 	}
 	out := regenerateQuestionOut{QuestionID: q.QuestionId, NewText: q.Text, Options: make([]optionOut, 0, len(q.Options)), Message: q.Message}
 	for _, o := range q.Options {
-		out.Options = append(out.Options, optionOut{ID: o.Id, Text: o.Text, Correct: o.Correct != nil && *o.Correct})
+		out.Options = append(out.Options, optionOut{ID: o.Id, Text: o.Text, Correct: o.Correct != nil && *o.Correct, Feedback: briefField(o.Feedback)})
 	}
 	return out, nil
 }
@@ -196,7 +200,7 @@ func regenerateLesson(ctx context.Context, env *Env, in regenerateLessonIn) (reg
 	return out, nil
 }
 
-// briefField is a brief member, "" when absent.
+// briefField is an optional member of a brief or an option, "" when absent.
 func briefField(s *string) string {
 	if s == nil {
 		return ""

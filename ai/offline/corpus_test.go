@@ -113,6 +113,18 @@ func TestCorpusCourses(t *testing.T) {
 							if why := ai.Gate(q, src); why != "" {
 								t.Errorf("question fails the gate (%s): %s %v", why, q.Text, q.Options)
 							}
+							// Feedback for each option quotes the source that answers it.
+							for _, o := range q.Options {
+								quote, ok := strings.CutPrefix(o.Feedback, "Right: the source says “")
+								if !o.Correct {
+									quote, ok = strings.CutPrefix(o.Feedback, "Not quite: the source says “")
+								}
+								words := strings.Fields(strings.TrimSuffix(quote, "”"))
+								start := strings.Join(words[:min(len(words), 6)], " ")
+								if !ok || len(words) < 3 || !strings.Contains(strings.Join(strings.Fields(src), " "), start) {
+									t.Errorf("question %q: option %q has feedback %q, want a quote of its source", q.Text, o.Text, o.Feedback)
+								}
+							}
 						}
 					case "lesson":
 						if len(strings.Fields(e.Title)) < 2 && !isHeading(doc, e.Title) {

@@ -401,6 +401,7 @@ func (d *doc) question(f fact, p pools, prefix string, distractors int, avoid ma
 		opts = append(opts, ai.Option{Text: x})
 	}
 	shuffle(opts, text)
+	cite(opts, d.lang, d.sents[f.sent].norm)
 	id := d.chunks[d.sents[f.sent].chunk].ID
 	return ai.Question{Kind: ai.QuestionSingle, Text: text, Options: opts, SourceChunkID: &id}, true
 }

@@ -131,6 +131,7 @@ func (d *doc) procedureQuestions(m *module) []candidate {
 				return
 			}
 			shuffle(opts, text)
+			cite(opts, d.lang, fmt.Sprintf("%d. %s", p.steps[correct].n, p.steps[correct].text))
 			id := p.steps[correct].chunk
 			out = append(out, candidate{q: ai.Question{Kind: ai.QuestionSingle, Text: truncate(text, ai.MaxQuestion), Options: opts, SourceChunkID: &id},
 				kind: "procedure", weight: 1.3, answer: strings.ToLower(p.steps[correct].text)})
@@ -190,6 +191,7 @@ func (d *doc) tableQuestions(m *module) []candidate {
 				opts = append(opts, ai.Option{Text: body[(i+k)%len(body)][0]})
 			}
 			shuffle(opts, text)
+			cite(opts, d.lang, strings.Join(r, " | "))
 			id := ids[i]
 			out = append(out, candidate{q: ai.Question{Kind: ai.QuestionSingle, Text: truncate(text, ai.MaxQuestion), Options: opts, SourceChunkID: &id},
 				kind: "table", weight: 1.2, answer: strings.ToLower(r[0])})
@@ -267,6 +269,7 @@ func (d *doc) definitionQuestions(facts []fact) []candidate {
 			opts = append(opts, ai.Option{Text: capitalize(defs[(i+k)%len(defs)].body)})
 		}
 		shuffle(opts, text)
+		cite(opts, d.lang, d.sents[df.f.sent].norm)
 		id := d.chunks[d.sents[df.f.sent].chunk].ID
 		out = append(out, candidate{q: ai.Question{Kind: ai.QuestionSingle, Text: truncate(text, ai.MaxQuestion), Options: opts, SourceChunkID: &id},
 			kind: "definition", weight: 1.4 * (0.2 + d.sents[df.f.sent].weight), answer: strings.ToLower(df.body)})
@@ -296,6 +299,7 @@ func (d *doc) trueFalse(f fact, p pools, avoid map[string]bool) (candidate, bool
 	}
 	text := truncate(label(d.lang, lTrueFalse)+" "+statement, ai.MaxQuestion)
 	opts := []ai.Option{{Text: label(d.lang, lTrue), Correct: isTrue}, {Text: label(d.lang, lFalse), Correct: !isTrue}}
+	cite(opts, d.lang, s.norm)
 	id := d.chunks[s.chunk].ID
 	return candidate{q: ai.Question{Kind: ai.QuestionSingle, Text: text, Options: opts, SourceChunkID: &id},
 		kind: "truefalse", weight: 0.6 * f.weight, answer: strings.ToLower(s.text)}, true
@@ -322,4 +326,17 @@ func tokenAt(toks []token, off int) int {
 		}
 	}
 	return -1
+}
+
+// cite gives every option feedback quoting the source that answers the question: "Right:"
+// or "Not quite:" and the sentence (or step, or table row) the correct answer comes from.
+func cite(opts []ai.Option, lang, quote string) {
+	quote = truncate(normalize(quote), 400)
+	for i := range opts {
+		key := lWrongFeedback
+		if opts[i].Correct {
+			key = lRightFeedback
+		}
+		opts[i].Feedback = truncate(fmt.Sprintf(label(lang, key), quote), 1000)
+	}
 }

@@ -150,11 +150,14 @@ const (
 	lAnnotationOutline = "annotationOutline"
 	lTermPoint         = "termPoint"
 	lAndMore           = "andMore"
+	lRightFeedback     = "rightFeedback"
+	lWrongFeedback     = "wrongFeedback"
 )
 
 // labels localises the generator's fixed texts. %s stands for the topic (or the title).
 var labels = map[string]map[string]string{
 	"en": {
+		lRightFeedback: "Right: the source says “%s”", lWrongFeedback: "Not quite: the source says “%s”",
 		lAndMore:           "%s and %d more",
 		lTermPoint:         "%s: what it is and why it matters",
 		lAnnotationOutline: "An outline of a course on %s for %s: %d modules whose lessons say what they must cover, ready for content.",
@@ -179,6 +182,7 @@ var labels = map[string]map[string]string{
 		lSelectOne: "(Select one answer.)",
 	},
 	"es": {
+		lRightFeedback: "Correcto: el texto dice «%s»", lWrongFeedback: "No exactamente: el texto dice «%s»",
 		lAndMore:           "%s y %d más",
 		lTermPoint:         "%s: qué es y por qué importa",
 		lAnnotationOutline: "Esquema de un curso sobre %s para %s: %d módulos cuyas lecciones indican qué deben tratar, listos para el contenido.",
@@ -203,6 +207,7 @@ var labels = map[string]map[string]string{
 		lSelectOne: "(Elige una respuesta.)",
 	},
 	"fr": {
+		lRightFeedback: "Exact : le texte dit « %s »", lWrongFeedback: "Pas tout à fait : le texte dit « %s »",
 		lAndMore:           "%s et %d autres",
 		lTermPoint:         "%s : ce que c’est et pourquoi c’est important",
 		lAnnotationOutline: "Plan d’un cours sur %s pour %s : %d modules dont les leçons indiquent ce qu’elles doivent couvrir, prêts à être rédigés.",
@@ -227,6 +232,7 @@ var labels = map[string]map[string]string{
 		lSelectOne: "(Une seule réponse.)",
 	},
 	"de": {
+		lRightFeedback: "Richtig: Im Text steht „%s“", lWrongFeedback: "Nicht ganz: Im Text steht „%s“",
 		lAndMore:           "%s und %d weitere",
 		lTermPoint:         "%s: was es ist und warum es wichtig ist",
 		lAnnotationOutline: "Gliederung eines Kurses zu %s für %s: %d Module, deren Lektionen angeben, was sie behandeln müssen, bereit für Inhalte.",

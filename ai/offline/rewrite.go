@@ -104,6 +104,11 @@ func (g *Generator) Question(ctx context.Context, req ai.QuestionRequest) (ai.Qu
 			text, opts = label(lang, lWhichStatement), stmts
 		}
 	}
+	if quote := sourceSentence(req.Context, answer, lang); quote != "" {
+		cite(opts, lang, quote)
+	} else {
+		keepFeedback(opts, old.Options)
+	}
 	shuffle(opts, text+"|rewrite")
 	if sameOrder(opts, old.Options) && len(opts) > 1 {
 		opts = append(opts[1:], opts[0])
@@ -278,4 +283,30 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// sourceSentence is the sentence of the chunks that states answer ("" when none does).
+func sourceSentence(chunks []ai.Chunk, answer, lang string) string {
+	if len(chunks) == 0 || answer == "" {
+		return ""
+	}
+	low := strings.ToLower(answer)
+	for _, s := range analyse(chunks, lang).sents {
+		if strings.Contains(strings.ToLower(s.norm), low) {
+			return s.norm
+		}
+	}
+	return ""
+}
+
+// keepFeedback gives options the feedback the question's old options of the same text
+// had (none for an option that is new).
+func keepFeedback(opts, old []ai.Option) {
+	byText := map[string]string{}
+	for _, o := range old {
+		byText[strings.ToLower(o.Text)] = o.Feedback
+	}
+	for i := range opts {
+		opts[i].Feedback = byText[strings.ToLower(opts[i].Text)]
+	}
 }

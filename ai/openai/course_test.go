@@ -74,6 +74,18 @@ func TestOpenAICourseFromDocument(t *testing.T) {
 			if err := ai.ValidateCourse(course); err != nil {
 				t.Fatal(err)
 			}
+			// Every option carries the model's feedback for the learner who picks it.
+			for _, sec := range course.Sections {
+				for _, e := range sec.Elements {
+					for _, q := range e.Questions {
+						for _, o := range q.Options {
+							if o.Feedback == "" {
+								t.Errorf("question %q: option %q has no feedback", q.Text, o.Text)
+							}
+						}
+					}
+				}
+			}
 			all := s.requests("")
 			checkBudget(t, all, 8192)
 			if len(all) != 1+6+2 {

@@ -52,7 +52,8 @@ func systemPrompt(k schemaKind, lang string, grounded bool, replyChars int) stri
 		brief = "- A lesson has a brief (topic, title, description, 3–6 keyPoints, targetAudience) and 1–3 pages of teaching text: " +
 			"each page a title and a body of 200–3000 characters that explains the subject (what, why, how, an example), not a summary of the brief.\n"
 		question = "- Questions are single-choice (kind \"single\") with 3–5 distinct options of one kind (all numbers, or all phrases) " +
-			"and exactly one correct option; wrong options are plausible. Ask about facts and ideas, never about section or page numbers.\n"
+			"and exactly one correct option; wrong options are plausible. Ask about facts and ideas, never about section or page numbers. " +
+			"Every option has feedback for the learner who picks it: one sentence saying why it is right or wrong, from the source.\n"
 	)
 	switch k {
 	case schemaOutline:

@@ -23,7 +23,7 @@ func sectionsJSON(title string) string {
 
 // questionJSON is a question reply whose correct option is answer.
 func questionJSON(text, answer string, sourceChunk int) string {
-	return fmt.Sprintf(`{"kind":"single","text":%q,"options":[{"text":%q,"correct":true},{"text":"2 minutes","correct":false},{"text":"1 hour","correct":false}],"sourceChunk":%d}`,
+	return fmt.Sprintf(`{"kind":"single","text":%q,"options":[{"text":%q,"correct":true,"feedback":"Right: the source says so."},{"text":"2 minutes","correct":false,"feedback":"No: the source says otherwise."},{"text":"1 hour","correct":false,"feedback":"No: the source says otherwise."}],"sourceChunk":%d}`,
 		text, answer, sourceChunk)
 }
 
@@ -88,7 +88,7 @@ func TestOpenAIRefineQuestionBrief(t *testing.T) {
 	page := strings.TrimSpace(sectionPage)
 	section := sectionsJSON
 	question := func(text string) string {
-		return `{"kind":"single","text":"` + text + `","options":[{"text":"15 minutes","correct":true},{"text":"5 minutes","correct":false},{"text":"1 hour","correct":false}],"sourceChunk":0}`
+		return `{"kind":"single","text":"` + text + `","options":[{"text":"15 minutes","correct":true,"feedback":"Right: the source says so."},{"text":"5 minutes","correct":false,"feedback":"No: the source says otherwise."},{"text":"1 hour","correct":false,"feedback":"No: the source says otherwise."}],"sourceChunk":0}`
 	}
 	cases := []struct {
 		name      string
@@ -206,7 +206,7 @@ func TestOpenAIRewriteLanguage(t *testing.T) {
 	brief := ai.Brief{Topic: "Supervision", Title: "Who supervises", Description: "Who supervises which station.", KeyPoints: []string{"Ask."}, TargetAudience: "Entrants"}
 	course := ai.Course{Title: "Confined spaces", Sections: []ai.Section{{Title: "Supervision", Elements: []ai.Element{{Kind: ai.KindLesson, Title: "Who supervises", Brief: &brief}}}}}
 	old := ai.Question{Kind: ai.QuestionSingle, Text: "Who watches station 0?", Options: []ai.Option{{Text: supervisor(0), Correct: true}, {Text: supervisor(1)}}}
-	station := fmt.Sprintf(`{"kind":"single","text":"Who supervises station 0?","options":[{"text":%q,"correct":true},{"text":%q,"correct":false},{"text":%q,"correct":false}],"sourceChunk":1}`,
+	station := fmt.Sprintf(`{"kind":"single","text":"Who supervises station 0?","options":[{"text":%q,"correct":true,"feedback":"Right: the source says so."},{"text":%q,"correct":false,"feedback":"No: the source says otherwise."},{"text":%q,"correct":false,"feedback":"No: the source says otherwise."}],"sourceChunk":1}`,
 		supervisor(0), supervisor(1), supervisor(2))
 	calls := map[string]func(c *Client, lang string) error{
 		"sections": func(c *Client, lang string) error {

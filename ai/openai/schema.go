@@ -38,6 +38,7 @@ const (
 	maxModuleLess = 3 // lessons per module
 	maxModuleQs   = 3 // quiz questions per module
 	maxScope      = 300
+	maxFeedback   = 300 // an option's feedback (the store keeps up to 1000)
 )
 
 type obj = map[string]any
@@ -75,8 +76,9 @@ func allDefs() obj {
 			"body":  str(minPageBody, maxPageBody),
 		}),
 		"option": object(obj{
-			"text":    str(1, ai.MaxOption),
-			"correct": obj{"type": "boolean"},
+			"text":     str(1, ai.MaxOption),
+			"correct":  obj{"type": "boolean"},
+			"feedback": str(1, maxFeedback),
 		}),
 		"question": object(obj{
 			"kind":        obj{"type": "string", "enum": []any{ai.QuestionSingle, ai.QuestionMultiple}},

@@ -132,8 +132,8 @@ func moduleReply(r recorded, wrongCitation bool) string {
 	chunks := sentChunks(r.user())
 	for i := range nq {
 		q := map[string]any{"kind": "single", "text": fmt.Sprintf("Which step comes %d?", i+1),
-			"options": []any{map[string]any{"text": "Check the permit", "correct": true}, map[string]any{"text": "Open the hatch", "correct": false},
-				map[string]any{"text": "Call the office", "correct": false}}, "sourceChunk": 0}
+			"options": []any{map[string]any{"text": "Check the permit", "correct": true, "feedback": "Right: the source says so."}, map[string]any{"text": "Open the hatch", "correct": false, "feedback": "No: the source says otherwise."},
+				map[string]any{"text": "Call the office", "correct": false, "feedback": "No: the source says otherwise."}}, "sourceChunk": 0}
 		if i < len(chunks) {
 			ch := chunks[i]
 			answer, cite := supervisor(ch.station), ch.n
@@ -141,8 +141,8 @@ func moduleReply(r recorded, wrongCitation bool) string {
 				answer, cite = strings.ToLower(answer), chunks[1].n
 			}
 			q = map[string]any{"kind": "single", "text": fmt.Sprintf("Who supervises station %d?", ch.station),
-				"options": []any{map[string]any{"text": answer, "correct": true}, map[string]any{"text": supervisor(ch.station + 1), "correct": false},
-					map[string]any{"text": supervisor(ch.station + 2), "correct": false}}, "sourceChunk": cite}
+				"options": []any{map[string]any{"text": answer, "correct": true, "feedback": "Right: the source says so."}, map[string]any{"text": supervisor(ch.station + 1), "correct": false, "feedback": "No: the source says otherwise."},
+					map[string]any{"text": supervisor(ch.station + 2), "correct": false, "feedback": "No: the source says otherwise."}}, "sourceChunk": cite}
 		}
 		qs = append(qs, q)
 	}

@@ -2942,6 +2942,11 @@ type QuizOption struct {
 	// Correct Whether choosing this option is right.
 	Correct *bool `json:"correct,omitempty"`
 
+	// Feedback Shown to the learner after choosing this option: why it is right or wrong (generated courses cite the source text). Left out, like `correct`, when a learner reads the course, and when the option has none.
+	//
+	// Example: Right: the manual says the forks are checked before every shift.
+	Feedback *string `json:"feedback,omitempty"`
+
 	// Id The option's id within its question (`o1`, `o2`, … in order).
 	//
 	// Example: o1
@@ -2957,6 +2962,9 @@ type QuizOption struct {
 type QuizOptionInput struct {
 	// Correct Whether choosing this option is right. Default false.
 	Correct *bool `json:"correct,omitempty"`
+
+	// Feedback Shown to the learner after choosing this option (optional).
+	Feedback *string `json:"feedback,omitempty"`
 
 	// Text The option's text.
 	Text string `json:"text"`
