@@ -41,6 +41,32 @@ func (m *module) heading() string {
 	return best.heading
 }
 
+// parentHeading is the heading among hs whose section number starts every other
+// numbered one's ("26.1." of "26.1.1.", "26.1.2."), "" when there is none.
+func parentHeading(hs []string) string {
+	num := func(h string) string {
+		return strings.TrimSuffix(strings.TrimSpace(leadingNumber.FindString(h)), ".")
+	}
+	for _, p := range hs {
+		pn := num(p)
+		if pn == "" {
+			continue
+		}
+		all := true
+		for _, h := range hs {
+			// Unnumbered headings (a chapter's own title before its first section) do not count.
+			if h != p && num(h) != "" && !strings.HasPrefix(num(h), pn+".") {
+				all = false
+				break
+			}
+		}
+		if all {
+			return p
+		}
+	}
+	return ""
+}
+
 // biggest are the two distinct headings of a merged module with the most text, in
 // document order.
 func (m *module) biggest() (string, string) {
@@ -285,6 +311,10 @@ func (d *doc) moduleTitle(m *module) string {
 		case len(hs) > 1 && total <= 90:
 			h = strings.Join(hs[:len(hs)-1], ", ") + and + hs[len(hs)-1]
 		case len(hs) > 2:
+			if p := parentHeading(hs); p != "" {
+				h = p // "26.1. SQL Dump" with its subsections 26.1.1, 26.1.2, …
+				break
+			}
 			// Too many to list: the two with the most text (in document order), and how
 			// many more, so the title does not name one heading's part for the whole.
 			a, b := m.biggest()
