@@ -26,7 +26,8 @@ import (
 type Issuer struct {
 	issuer   string
 	audience string
-	key      jwk.Key    // private key with kid and alg
+	key      jwk.Key // private key with kid and alg
+	ecPub    *ecdsa.PublicKey
 	pub      *verifyKey // its public half, for the Verifier
 	jwks     []byte
 	now      func() time.Time
@@ -71,6 +72,7 @@ func NewIssuer(cfg Config) (*Issuer, error) {
 		issuer:   cfg.Issuer,
 		audience: cfg.Audience,
 		key:      key,
+		ecPub:    &priv.PublicKey,
 		pub:      pub,
 		jwks:     doc,
 		now:      time.Now,
@@ -150,7 +152,7 @@ func (i *Issuer) Mint(c Claims, ttl time.Duration) (string, time.Time, error) {
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("mint: sign: %w", err)
 	}
-	return string(signed), exp, nil
+	return string(canonicalES(i.ecPub, signed)), exp, nil
 }
 
 // loadSigningKey returns the key from cfg.SigningKeyPEM, else from

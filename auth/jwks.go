@@ -97,6 +97,7 @@ func (r *remoteKeys) ring() *keyring {
 			if err != nil {
 				continue // not a key we may verify with (alg, type, use)
 			}
+			vk.anyS = true         // an external provider's signer may emit either S (lows.go)
 			_ = ring.add(vk, true) // a kid clashing with a static key is skipped
 		}
 	}

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"crypto/ecdsa"
 	"errors"
 	"fmt"
 
@@ -90,6 +91,11 @@ func (r *keyring) verify(buf []byte, kid string, alg jwa.SignatureAlgorithm) ([]
 }
 
 func verifyWith(k *verifyKey, buf []byte) ([]byte, error) {
+	if ec, ok := k.raw.(*ecdsa.PublicKey); ok && !k.anyS {
+		if _, sig, ok := sigParts(buf); ok && !lowS(ec, sig) {
+			return nil, errBadSignature
+		}
+	}
 	payload, err := jws.VerifyCompactFast(k.raw, buf, k.alg)
 	if err != nil {
 		if errors.Is(err, jws.ErrCritPresent()) || errors.Is(err, jws.ErrB64Present()) {

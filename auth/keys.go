@@ -27,6 +27,8 @@ type verifyKey struct {
 	alg jwa.SignatureAlgorithm
 	raw any     // *ecdsa.PublicKey, *rsa.PublicKey or ed25519.PublicKey
 	pub jwk.Key // public JWK with kid, alg and use=sig
+	// anyS accepts high-S ECDSA signatures: keys of an external JWKS URL only (lows.go).
+	anyS bool
 }
 
 // allowedAlg maps a JOSE alg name to one of the accepted algorithms.
