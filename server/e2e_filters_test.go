@@ -45,6 +45,9 @@ func TestE2EFilters(t *testing.T) {
 	other := e2eNewCaller(t, env, servertest.Caller{Tenant: "globex", Role: auth.RoleManager})
 	lbl := e2eLabels{}
 	grp := uuid.New()
+	db := e2eOpenDB(t, env)
+	e2eSeedRefs(t, db, "acme", "", []uuid.UUID{grp}, nil, nil)
+	e2eSeedRefs(t, db, "globex", "", []uuid.UUID{grp}, nil, nil) // the same id in another tenant
 
 	type cohortIn struct {
 		label   string

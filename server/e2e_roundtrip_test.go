@@ -22,12 +22,14 @@ import (
 func TestE2ERoundTripCohort(t *testing.T) {
 	t.Parallel()
 	env := servertest.Start(t)
+	db := e2eOpenDB(t, env)
 	for _, tc := range []struct{ name, appID string }{{"human token", ""}, {"app token", "app_hr_sync"}} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := e2eCtx(t)
 			who := e2eNewCaller(t, env, servertest.Caller{Tenant: "acme", Role: auth.RoleManager, AppID: tc.appID})
 			grp, asm1, asm2, fac := uuid.New(), uuid.New(), uuid.New(), uuid.New()
-			facCanon, _ := typeid.New(typeid.Person)
+			facCanon, facCanonID := typeid.New(typeid.Person)
+			e2eSeedRefs(t, db, "acme", tc.appID, []uuid.UUID{grp}, []uuid.UUID{fac, facCanonID}, []uuid.UUID{asm1, asm2})
 			start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 			end := time.Date(2026, 6, 26, 17, 0, 0, 250000000, time.FixedZone("CEST", 2*3600))
 			meta := client.Metadata{

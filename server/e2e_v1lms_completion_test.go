@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"net/http"
 	"context"
 	"testing"
 	"time"
@@ -196,13 +197,14 @@ func TestE2EV1LMSCohortCompletion(t *testing.T) {
 		t.Errorf("update back: pct %v, want 71.4", pctOf(up))
 	}
 
-	// Another tenant's identical group id sees nothing of this tenant's data.
+	// Another tenant cannot name this tenant's group: 422 on /group_id, nothing stored.
 	other := e2eNewCaller(t, env, servertest.Caller{Tenant: "pct-other", Role: auth.RoleManager})
-	foreign, err := other.Client.Learning.Cohorts.Create(ctx, nil, client.CohortCreate{Name: "same group id", GroupId: &gID})
-	if err != nil {
-		t.Fatal(err)
+	_, err = other.Client.Learning.Cohorts.Create(ctx, nil, client.CohortCreate{Name: "same group id", GroupId: &gID})
+	if e := e2eSdkErr(t, err, http.StatusUnprocessableEntity, "another tenant's group"); e.Problem.Errors == nil || len(*e.Problem.Errors) != 1 ||
+		(*e.Problem.Errors)[0].Pointer == nil || *(*e.Problem.Errors)[0].Pointer != "/group_id" {
+		t.Errorf("another tenant's group: %s", e.Body)
 	}
-	if foreign.CurrentCompletionPct != nil {
-		t.Errorf("other tenant: pct %v, want absent", *foreign.CurrentCompletionPct)
+	if list, err := other.Client.Learning.Cohorts.List(ctx, nil); err != nil || len(list.Data) != 0 {
+		t.Errorf("other tenant's cohorts after the refusal: %v, %v", list, err)
 	}
 }

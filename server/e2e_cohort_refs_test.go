@@ -1,0 +1,65 @@
+package server_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/gen/client"
+	"github.com/learnd/learnd/server/servertest"
+	"github.com/learnd/learnd/typeid"
+)
+
+// TestE2ECohortReferences: a v1 cohort's group, facilitators and assessments must exist in
+// the caller's tenant (and, for assessments, be live): a reference to nothing, to another
+// tenant's record or to a deleted assessment is a 422 naming the field, and nothing is
+// stored; the same cohort with references that exist is created.
+func TestE2ECohortReferences(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	db := e2eOpenDB(t, env)
+	ctx := e2eCtx(t)
+	mgr := e2eNewCaller(t, env, servertest.Caller{Tenant: "acme", Role: auth.RoleManager})
+	grp, user, asm, deleted := uuid.New(), uuid.New(), uuid.New(), uuid.New()
+	foreignGrp, foreignUser, foreignAsm := uuid.New(), uuid.New(), uuid.New()
+	e2eSeedRefs(t, db, "acme", "", []uuid.UUID{grp}, []uuid.UUID{user}, []uuid.UUID{asm, deleted})
+	e2eSeedRefs(t, db, "globex", "", []uuid.UUID{foreignGrp}, []uuid.UUID{foreignUser}, []uuid.UUID{foreignAsm})
+	if _, err := db.Exec(ctx, `UPDATE assessments SET is_deleted = true, deleted_at = now() WHERE id = $1`, deleted); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(prefix string, us ...uuid.UUID) *[]string {
+		out := []string{}
+		for _, u := range us {
+			out = append(out, typeid.Format(prefix, u))
+		}
+		return &out
+	}
+	for _, tc := range []struct {
+		name    string
+		body    client.CohortCreate
+		pointer string
+	}{
+		{"a group that does not exist", client.CohortCreate{Name: "c", GroupId: e2ePtr(typeid.Format(typeid.Group, uuid.New()))}, "/group_id"},
+		{"another tenant's group", client.CohortCreate{Name: "c", GroupId: e2ePtr(typeid.Format(typeid.Group, foreignGrp))}, "/group_id"},
+		{"another tenant's user", client.CohortCreate{Name: "c", FacilitatorIds: ids(typeid.Person, user, foreignUser)}, "/facilitator_ids"},
+		{"an assessment that does not exist", client.CohortCreate{Name: "c", AssignedAssessmentIds: ids(typeid.Assessment, uuid.New())}, "/assigned_assessment_ids"},
+		{"another tenant's assessment", client.CohortCreate{Name: "c", AssignedAssessmentIds: ids(typeid.Assessment, foreignAsm)}, "/assigned_assessment_ids"},
+		{"a deleted assessment", client.CohortCreate{Name: "c", AssignedAssessmentIds: ids(typeid.Assessment, asm, deleted)}, "/assigned_assessment_ids"},
+	} {
+		_, err := mgr.Client.Learning.Cohorts.Create(ctx, nil, tc.body)
+		e := e2eSdkErr(t, err, http.StatusUnprocessableEntity, tc.name)
+		if e.Problem.Errors == nil || len(*e.Problem.Errors) != 1 || (*e.Problem.Errors)[0].Pointer == nil || *(*e.Problem.Errors)[0].Pointer != tc.pointer {
+			t.Errorf("%s: %s, want one error on %s", tc.name, e.Body, tc.pointer)
+		}
+	}
+	if n := e2eCount(t, db, `SELECT count(*) FROM cohorts`); n != 0 {
+		t.Errorf("%d cohorts stored by refused requests", n)
+	}
+	c, err := mgr.Client.Learning.Cohorts.Create(ctx, nil, client.CohortCreate{Name: "ok", GroupId: e2ePtr(typeid.Format(typeid.Group, grp)),
+		FacilitatorIds: ids(typeid.Person, user), AssignedAssessmentIds: ids(typeid.Assessment, asm)})
+	if err != nil || c.GroupId == nil || *c.GroupId != typeid.Format(typeid.Group, grp) {
+		t.Fatalf("references that exist: %v, %v", c, err)
+	}
+}

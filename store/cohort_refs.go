@@ -1,0 +1,61 @@
+package store
+
+import (
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/learnd/learnd/typeid"
+)
+
+// cohortRefs checks, in the write's transaction and in one statement, that a cohort's
+// references name records of the caller's tenant: its group, its facilitators (users)
+// and its assessments (live ones the caller can see; row-level security keeps another
+// application's out). Foreign keys cannot say this for
+// the two id lists (they are JSON arrays), and the group's key sees past row-level
+// security; a missing one is a 422 naming the field and the id.
+func cohortRefs(t *tx, c *Cohort) error {
+	var v ValidationError
+	people := refIDs(typeid.Person, c.FacilitatorIDs.V, "/facilitator_ids", &v)
+	assessments := refIDs(typeid.Assessment, c.AssignedAssessmentIDs.V, "/assigned_assessment_ids", &v)
+	if err := v.err(); err != nil {
+		return err
+	}
+	var (
+		groupOK                    bool
+		missingPeople, missingAsms []uuid.UUID
+	)
+	err := t.pg.QueryRow(t.ctx, `SELECT
+  ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = $1)),
+  ARRAY(SELECT x FROM unnest($2::uuid[]) AS x WHERE NOT EXISTS (SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND id = x)),
+  ARRAY(SELECT x FROM unnest($3::uuid[]) AS x WHERE NOT EXISTS (SELECT 1 FROM assessments
+    WHERE tenant_id = learnd_tenant() AND id = x AND NOT is_deleted))`,
+		c.GroupID, people, assessments).Scan(&groupOK, &missingPeople, &missingAsms)
+	if err != nil {
+		return fmt.Errorf("cohort references: %w", err)
+	}
+	if !groupOK {
+		v.add("/group_id", "no such group")
+	}
+	for _, id := range missingPeople {
+		v.add("/facilitator_ids", "no such user: %s", typeid.Format(typeid.Person, id))
+	}
+	for _, id := range missingAsms {
+		v.add("/assigned_assessment_ids", "no such assessment: %s", typeid.Format(typeid.Assessment, id))
+	}
+	return v.err()
+}
+
+// refIDs parses canonical ids of one kind (the API layer has checked their form).
+func refIDs(prefix string, ids []string, pointer string, v *ValidationError) []uuid.UUID {
+	out := make([]uuid.UUID, 0, len(ids))
+	for _, s := range ids {
+		id, err := typeid.Parse(prefix, s)
+		if err != nil {
+			v.add(pointer, "not a %s id: %s", prefix, s)
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
+}
