@@ -40,3 +40,11 @@ func CountVisibleKeys(ctx context.Context, s *Store, secret string) (int, error)
 	})
 	return n, err
 }
+
+// ScopeSettings returns the role, tenant and application a tenant transaction runs with.
+func ScopeSettings(ctx context.Context, s *Store) (role, tenant, app string, err error) {
+	err = s.inTenant(ctx, func(t *tx) error {
+		return t.pg.QueryRow(t.ctx, `SELECT current_user, current_setting('learnd.tenant_id'), current_setting('learnd.app_id')`).Scan(&role, &tenant, &app)
+	})
+	return role, tenant, app, err
+}

@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
@@ -35,8 +35,6 @@ func txFrom(ctx context.Context) (pgx.Tx, bool) {
 	return t, ok
 }
 
-const scopeSQL = `SELECT set_config('role', 'learnd_app', true), set_config('learnd.tenant_id', $1, true), set_config('learnd.app_id', $2, true)`
-
 // inTenant runs fn in one transaction as the row-level-security role with the caller's
 // tenant and application set for the policies.
 func (s *Store) inTenant(ctx context.Context, fn func(t *tx) error) error {
@@ -44,14 +42,30 @@ func (s *Store) inTenant(ctx context.Context, fn func(t *tx) error) error {
 	if !ok {
 		return ErrNoPrincipal
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(ptx pgx.Tx) error {
-		if _, err := ptx.Exec(ctx, scopeSQL, p.TenantID, p.AppID); err != nil {
-			return fmt.Errorf("scope transaction: %w", err)
-		}
+	begin, err := scopedBegin(p)
+	if err != nil {
+		return err
+	}
+	return pgx.BeginTxFunc(ctx, s.pool, begin, func(ptx pgx.Tx) error {
 		g := s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: context.WithValue(ctx, pgTxKey{}, ptx)})
 		return fn(&tx{db: g, pg: ptx, ctx: ctx, p: p, s: s})
 	})
 }
+
+// scopedBegin opens the transaction and sets the scope in ONE round trip: BEGIN and the
+// scope statement travel together as one simple-protocol query (which takes no
+// parameters, so the tenant and application are written as literals; connections run
+// with standard_conforming_strings on, so doubling quotes is the whole escape).
+func scopedBegin(p auth.Principal) (pgx.TxOptions, error) {
+	if strings.ContainsRune(p.TenantID, 0) || strings.ContainsRune(p.AppID, 0) {
+		return pgx.TxOptions{}, errors.New("scope transaction: a NUL byte in the tenant or application id")
+	}
+	return pgx.TxOptions{BeginQuery: "BEGIN; SELECT set_config('role', 'learnd_app', true), set_config('learnd.tenant_id', " +
+		sqlLiteral(p.TenantID) + ", true), set_config('learnd.app_id', " + sqlLiteral(p.AppID) + ", true)"}, nil
+}
+
+// sqlLiteral quotes s as a standard SQL string literal.
+func sqlLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // visibility says whether soft-deleted rows are included.
 type visibility int

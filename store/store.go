@@ -51,6 +51,9 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	pc.MaxConns = int32(o.MaxOpenConns)
+	// The scope of a tenant transaction is sent as literals (scope.go): make sure a
+	// backslash in them is just a backslash, whatever the server's default.
+	pc.ConnConfig.RuntimeParams["standard_conforming_strings"] = "on"
 	pc.MaxConnLifetime = o.ConnMaxLife
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
