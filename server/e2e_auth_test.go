@@ -89,7 +89,7 @@ func e2eCraftToken(t *testing.T, s e2eTokenSpec) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(signed)
+	return e2eLowS(&s.key.PublicKey, string(signed))
 }
 
 // TestE2EAuth: the client-credentials token endpoint and the JWKS through the SDK, and

@@ -428,7 +428,7 @@ func biExpiredToken(t *testing.T, env *servertest.Env) string {
 	sig := make([]byte, 64)
 	r.FillBytes(sig[:32])
 	s.FillBytes(sig[32:])
-	tok := signing + "." + base64.RawURLEncoding.EncodeToString(sig)
+	tok := e2eLowS(&key.PublicKey, signing+"."+base64.RawURLEncoding.EncodeToString(sig))
 
 	// The same key and claims with a future exp must be accepted, or the 401 of the
 	// expired token proves nothing.
@@ -440,7 +440,7 @@ func biExpiredToken(t *testing.T, env *servertest.Env) string {
 	sig2 := make([]byte, 64)
 	r2.FillBytes(sig2[:32])
 	s2.FillBytes(sig2[32:])
-	valid := signing2 + "." + base64.RawURLEncoding.EncodeToString(sig2)
+	valid := e2eLowS(&key.PublicKey, signing2+"."+base64.RawURLEncoding.EncodeToString(sig2))
 	req, _ := http.NewRequest(http.MethodGet, env.URL+"/api/v1/learning/cohorts", nil)
 	req.Header.Set("Authorization", "Bearer "+valid)
 	res, err := http.DefaultClient.Do(req)

@@ -95,8 +95,18 @@ func scanCaller(row pgx.Row, c *Caller) error {
 
 // ResolveCaller looks up the person behind a verified token: their role and status when
 // they are a user of the tenant, and the tenant's licence; with keyID (a token exchanged
-// for an API key), whether that key is still live. One round trip.
+// for an API key), whether that key is still live. From the process's caller cache when
+// it holds the answer (callers.go), else one round trip.
 func (s *Store) ResolveCaller(ctx context.Context, tenant string, person uuid.UUID, keyID string) (Caller, error) {
+	k := callerKey{tenant: tenant, person: person, key: keyID}
+	now := time.Now()
+	var epoch uint64
+	if s.callers != nil {
+		if c, ok := s.callers.get(k, now); ok {
+			return c, nil
+		}
+		epoch = s.callers.snapshot()
+	}
 	var c Caller
 	var kid uuid.UUID
 	if keyID != "" {
@@ -105,13 +115,18 @@ func (s *Store) ResolveCaller(ctx context.Context, tenant string, person uuid.UU
 			return c, nil
 		}
 	}
+	var (
+		keyFound, keyRevoked bool
+		keyExp               *time.Time
+	)
 	err := s.scopedBatch(ctx, tenant, "", func(b *pgx.Batch) {
 		b.Queue(callerSQL, person).QueryRow(func(row pgx.Row) error { return scanCaller(row, &c) })
 		if keyID != "" {
-			b.Queue(`SELECT revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) FROM api_keys WHERE tenant_id = learnd_tenant() AND id = $1 AND user_id = $2`, kid, person).
+			b.Queue(`SELECT revoked_at IS NOT NULL, expires_at FROM api_keys WHERE tenant_id = learnd_tenant() AND id = $1 AND user_id = $2`, kid, person).
 				Query(func(rows pgx.Rows) error {
 					for rows.Next() {
-						if err := rows.Scan(&c.KeyLive); err != nil {
+						keyFound = true
+						if err := rows.Scan(&keyRevoked, &keyExp); err != nil {
 							return err
 						}
 					}
@@ -121,6 +136,10 @@ func (s *Store) ResolveCaller(ctx context.Context, tenant string, person uuid.UU
 	})
 	if err != nil {
 		return Caller{}, fmt.Errorf("resolve caller: %w", err)
+	}
+	c.KeyLive = keyFound && !keyRevoked && (keyExp == nil || now.Before(*keyExp))
+	if s.callers != nil {
+		s.callers.put(k, callerEntry{c: c, keyExp: keyExp, fetched: now}, epoch)
 	}
 	return c, nil
 }

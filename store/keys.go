@@ -215,6 +215,7 @@ func (r *KeyRepo) Revoke(ctx context.Context, id uuid.UUID, check KeyCheck) (*AP
 			k = cur
 			return nil
 		}
+		t.changesCallers()
 		if _, err := t.pg.Exec(t.ctx, `UPDATE api_keys SET revoked_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, id, now()); err != nil {
 			return err
 		}

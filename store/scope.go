@@ -25,6 +25,8 @@ type tx struct {
 	ctx context.Context
 	p   auth.Principal
 	s   *Store
+
+	callersChanged bool // see changesCallers
 }
 
 type pgTxKey struct{}
@@ -46,11 +48,28 @@ func (s *Store) inTenant(ctx context.Context, fn func(t *tx) error) error {
 	if err != nil {
 		return err
 	}
-	return pgx.BeginTxFunc(ctx, s.pool, begin, func(ptx pgx.Tx) error {
+	var t *tx
+	err = pgx.BeginTxFunc(ctx, s.pool, begin, func(ptx pgx.Tx) error {
 		g := s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: context.WithValue(ctx, pgTxKey{}, ptx)})
-		return fn(&tx{db: g, pg: ptx, ctx: ctx, p: p, s: s})
+		t = &tx{db: g, pg: ptx, ctx: ctx, p: p, s: s}
+		return fn(t)
 	})
+	s.committed(t, err)
+	return err
 }
+
+// committed drops this process's cached callers of the transaction's tenant when it
+// changed who they are (changesCallers); other replicas hear of it from the triggers'
+// notification, this one knows before the response leaves.
+func (s *Store) committed(t *tx, err error) {
+	if err == nil && t != nil && t.callersChanged && s.callers != nil {
+		s.callers.forget(t.p.TenantID)
+	}
+}
+
+// changesCallers marks the transaction as changing a user's role or status, an API key's
+// liveness or the tenant's licence.
+func (t *tx) changesCallers() { t.callersChanged = true }
 
 // scopedBegin opens the transaction and sets the scope in ONE round trip: BEGIN and the
 // scope statement travel together as one simple-protocol query (which takes no

@@ -5,6 +5,7 @@
 package store
 
 import (
+	"log/slog"
 	"context"
 	"database/sql"
 	"fmt"
@@ -21,6 +22,9 @@ import (
 type Options struct {
 	MaxOpenConns int           // default 20
 	ConnMaxLife  time.Duration // default 30m
+	// NoCallerCache resolves every caller from the database (callers.go); migrations and
+	// one-shot commands set it, servers leave it off.
+	NoCallerCache bool
 }
 
 // Store is the handle on the database and its repositories.
@@ -34,6 +38,7 @@ type Store struct {
 	Idempotency *IdempotencyRepo
 
 	mailEnqueuer MailEnqueuer
+	callers      *callerCache // nil with Options.NoCallerCache
 }
 
 // Open connects to PostgreSQL at dsn (a postgres:// URL or key=value string). One pgx pool
@@ -77,11 +82,15 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	s.Cohorts = &CohortRepo{repo: newRepo[Cohort](s, cohortTable)}
 	s.Assessments = &AssessmentRepo{repo: newRepo[Assessment](s, assessmentTable)}
 	s.Idempotency = &IdempotencyRepo{s: s}
+	if !o.NoCallerCache {
+		s.startCallerCache(slog.Default())
+	}
 	return s, nil
 }
 
 // Close closes the pool.
 func (s *Store) Close() error {
+	s.stopCallerCache()
 	err := s.sqlDB.Close()
 	s.pool.Close()
 	return err

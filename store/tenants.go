@@ -103,13 +103,17 @@ func (r *TenantRepo) Current(ctx context.Context) (Tenant, error) {
 // policies admit exactly that tenant's rows. Audit entries it writes are marked system.
 func (s *Store) asOperator(ctx context.Context, tenant string, fn func(t *tx) error) error {
 	p := auth.Principal{TenantID: tenant, Surface: surfaceSystem}
-	return pgx.BeginFunc(ctx, s.pool, func(ptx pgx.Tx) error {
+	var t *tx
+	err := pgx.BeginFunc(ctx, s.pool, func(ptx pgx.Tx) error {
 		if _, err := ptx.Exec(ctx, `SELECT set_config('learnd.tenant_id', $1, true), set_config('learnd.app_id', '', true)`, tenant); err != nil {
 			return fmt.Errorf("scope transaction: %w", err)
 		}
 		g := s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: context.WithValue(ctx, pgTxKey{}, ptx)})
-		return fn(&tx{db: g, pg: ptx, ctx: ctx, p: p, s: s})
+		t = &tx{db: g, pg: ptx, ctx: ctx, p: p, s: s}
+		return fn(t)
 	})
+	s.committed(t, err)
+	return err
 }
 
 var tenantIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -163,6 +167,7 @@ func (r *TenantRepo) CreateTenant(ctx context.Context, in NewTenant) (Tenant, *U
 	var out Tenant
 	var owner *User
 	err := r.s.asOperator(ctx, in.ID, func(t *tx) error {
+		t.changesCallers()
 		_, err := t.pg.Exec(t.ctx, `INSERT INTO tenants (id, name, tier, mcp_access, mcp_ai_access) VALUES ($1, $2, $3, $4, $5)`,
 			in.ID, in.Name, in.Licence.Tier, in.Licence.MCPAccess, in.Licence.MCPAIAccess)
 		var pg *pgconn.PgError
@@ -218,6 +223,7 @@ func (r *TenantRepo) SetLicence(ctx context.Context, id string, ch LicenceChange
 		if err := v.err(); err != nil {
 			return err
 		}
+		t.changesCallers()
 		_, err = t.pg.Exec(t.ctx, `INSERT INTO tenants (id, name, tier, mcp_access, mcp_ai_access) VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (id) DO UPDATE SET tier = $3, mcp_access = $4, mcp_ai_access = $5, updated_at = now()`,
 			id, next.Name, next.Licence.Tier, next.Licence.MCPAccess, next.Licence.MCPAIAccess)
