@@ -5,10 +5,10 @@
 package store
 
 import (
-	"log/slog"
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
