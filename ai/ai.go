@@ -9,6 +9,7 @@ package ai
 
 import (
 	"context"
+	"errors"
 
 	"github.com/google/uuid"
 )
@@ -145,4 +146,17 @@ type Generator interface {
 	Question(ctx context.Context, req QuestionRequest) (Question, error)
 	// Brief rewrites one lesson brief.
 	Brief(ctx context.Context, req BriefRequest) (Brief, error)
+}
+
+// Permanent reports whether a generator's error cannot go away by trying again: invalid
+// generated content (a *ValidationError), or an error that says so itself through a
+// Permanent() bool method (a model endpoint refusing the request: a bad key, an unknown
+// model). Timeouts, rate limits and server errors are not permanent.
+func Permanent(err error) bool {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return true
+	}
+	var p interface{ Permanent() bool }
+	return errors.As(err, &p) && p.Permanent()
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/google/uuid"
@@ -13,7 +12,6 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/learnd/learnd/ai"
-	"github.com/learnd/learnd/ai/openai"
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
 )
@@ -148,14 +146,13 @@ func (w *generateWorker) Work(ctx context.Context, job *river.Job[GenerateCourse
 	course, err := w.gen.Course(ctx, req)
 	if err != nil {
 		var ve *ai.ValidationError
-		var se *openai.StatusError
 		switch {
 		case errors.As(err, &ve):
 			return w.permanent(ctx, job, "the generated course was invalid: "+err.Error())
-		case errors.As(err, &se) && se.StatusCode >= 400 && se.StatusCode < 500 && se.StatusCode != http.StatusRequestTimeout && se.StatusCode != http.StatusTooManyRequests:
+		case ai.Permanent(err):
 			// The model endpoint refuses the request (a bad key, an unknown model): retrying
 			// cannot help.
-			return w.permanent(ctx, job, "course generation failed: "+se.Error())
+			return w.permanent(ctx, job, "course generation failed: "+err.Error())
 		}
 		return w.retry(ctx, job, fmt.Errorf("the generator failed: %w", err))
 	}

@@ -105,6 +105,13 @@ func (e *StatusError) Error() string {
 	return fmt.Sprintf("llm endpoint answered %d: %s", e.StatusCode, msg)
 }
 
+// Permanent: the endpoint refuses the request itself (a bad key, an unknown model, a
+// request it cannot take), so trying again cannot help; timeouts (408), rate limits (429)
+// and server errors can pass (see ai.Permanent).
+func (e *StatusError) Permanent() bool {
+	return e.StatusCode >= 400 && e.StatusCode < 500 && e.StatusCode != http.StatusRequestTimeout && e.StatusCode != http.StatusTooManyRequests
+}
+
 // New checks the configuration and returns a client.
 func New(cfg Config) (*Client, error) {
 	if cfg.Model == "" {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -364,5 +365,20 @@ func TestOpenAIEndpoint(t *testing.T) {
 	}
 	if _, err := New(Config{URL: "http://localhost:11434"}); err == nil {
 		t.Error("New without a model: no error")
+	}
+}
+
+// TestPermanent: whether a generation job should stop is asked of package ai; an
+// endpoint's refusal is permanent, its timeouts, rate limits and server errors are not.
+func TestPermanent(t *testing.T) {
+	t.Parallel()
+	for status, want := range map[int]bool{400: true, 401: true, 404: true, 408: false, 429: false, 500: false, 503: false} {
+		err := fmt.Errorf("openai generator: course: %w", &StatusError{StatusCode: status})
+		if got := ai.Permanent(err); got != want {
+			t.Errorf("status %d: permanent %v, want %v", status, got, want)
+		}
+	}
+	if !ai.Permanent(&ai.ValidationError{}) || ai.Permanent(errors.New("connection reset")) {
+		t.Error("a validation error is permanent, a connection reset is not")
 	}
 }
