@@ -36,6 +36,9 @@ LEARND_LLM_MODEL, LEARND_LLM_API_KEY, LEARND_LLM_CONTEXT_TOKENS (the model's con
 window, default 16384, at least 8192), LEARND_AI_JOB_TIMEOUT, LEARND_JOB_RESCUE_AFTER;
 source-material embeddings: LEARND_EMBEDDINGS_URL, LEARND_EMBEDDINGS_MODEL,
 LEARND_EMBEDDINGS_API_KEY).
+HTTP deadlines: LEARND_READ_HEADER_TIMEOUT, LEARND_HTTP_READ_TIMEOUT,
+LEARND_HTTP_WRITE_TIMEOUT, LEARND_HTTP_IDLE_TIMEOUT and, for uploads and the AI calls
+that wait for the model, LEARND_HTTP_LONG_TIMEOUT.
 Stops gracefully on SIGINT or SIGTERM: the HTTP server first, then the workers (each
 within LEARND_SHUTDOWN_TIMEOUT).`,
 		Args: cobra.NoArgs,
@@ -128,6 +131,10 @@ func serve(ctx context.Context, cfg config) error {
 		RateLimit: server.RateLimit{RPS: cfg.RateLimitRPS, Burst: cfg.RateLimitBurst},
 		Generator: gen, EnqueueGeneration: jr.EnqueueGeneration,
 		Extractor: cfg.extractor(),
+		Timeouts: server.Timeouts{
+			ReadHeader: cfg.ReadHeaderTimeout, Read: cfg.HTTPReadTimeout, Write: cfg.HTTPWriteTimeout,
+			Idle: cfg.HTTPIdleTimeout, Long: cfg.HTTPLongTimeout,
+		},
 	}
 	// MCP over streamable HTTP at /mcp: its tools call this same API in-process.
 	var mcpHandler *tools.HTTPHandler
@@ -147,6 +154,12 @@ func serve(ctx context.Context, cfg config) error {
 			scfg.DemoTokens = append(scfg.DemoTokens, explorer.DemoToken{Label: d.label, Token: d.token})
 		}
 	}
+	lim, closeLimiter, err := cfg.limiter(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer closeLimiter()
+	scfg.Limiter = lim
 	e, err := server.New(scfg, st, iss, ver)
 	if err != nil {
 		return err
@@ -155,7 +168,7 @@ func serve(ctx context.Context, cfg config) error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: cfg.ReadHeaderTimeout, ErrorLog: nil}
+	srv := server.NewHTTPServer(e, scfg.Timeouts)
 	if mcpHandler != nil {
 		srv.RegisterOnShutdown(mcpHandler.Close) // MCP event streams would hold Shutdown up
 	}

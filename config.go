@@ -22,6 +22,7 @@ import (
 	"github.com/learnd/learnd/ai"
 	"github.com/learnd/learnd/ai/embed"
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/internal/limits"
 	"github.com/learnd/learnd/jobs"
 	"github.com/learnd/learnd/store"
 )
@@ -52,6 +53,15 @@ type config struct {
 	LogFormat         string        `env:"LEARND_LOG_FORMAT" envDefault:"json"`
 	ShutdownTimeout   time.Duration `env:"LEARND_SHUTDOWN_TIMEOUT" envDefault:"15s"`
 	ReadHeaderTimeout time.Duration `env:"LEARND_READ_HEADER_TIMEOUT" envDefault:"10s"`
+	// HTTP deadlines: the whole request (LEARND_HTTP_READ_TIMEOUT), the response
+	// (LEARND_HTTP_WRITE_TIMEOUT), a keep-alive connection between requests
+	// (LEARND_HTTP_IDLE_TIMEOUT), and both read and write on the slow routes — the
+	// source-material upload and processing, the AI calls that wait for the model — and
+	// reads of /mcp (LEARND_HTTP_LONG_TIMEOUT).
+	HTTPReadTimeout  time.Duration `env:"LEARND_HTTP_READ_TIMEOUT" envDefault:"30s"`
+	HTTPWriteTimeout time.Duration `env:"LEARND_HTTP_WRITE_TIMEOUT" envDefault:"60s"`
+	HTTPIdleTimeout  time.Duration `env:"LEARND_HTTP_IDLE_TIMEOUT" envDefault:"120s"`
+	HTTPLongTimeout  time.Duration `env:"LEARND_HTTP_LONG_TIMEOUT" envDefault:"10m"`
 	// Mail and background jobs: SMTP server as smtp://[user:pass@]host[:port] (STARTTLS when
 	// offered) or smtps://…; unset, messages are written to the log. LEARND_JOB_WORKERS
 	// jobs of each queue run at once on this process; 0 queues jobs without working them.
@@ -91,6 +101,37 @@ type config struct {
 	ExtractMemoryMB    int64         `env:"LEARND_EXTRACT_MEMORY_MB" envDefault:"1024"`
 	ExtractConcurrency int           `env:"LEARND_EXTRACT_CONCURRENCY" envDefault:"0"`
 	ExtractQueueWait   time.Duration `env:"LEARND_EXTRACT_QUEUE_WAIT" envDefault:"20s"`
+	// Shared limits: the Redis (redis://[user:password@]host:port/db, or rediss://…) where
+	// every replica counts the rate limits, API keys' licence limits and failed
+	// authentications. Unset, each process counts its own.
+	RedisURL string `env:"LEARND_REDIS_URL"`
+}
+
+// limiter counts the rate limits: in the Redis at LEARND_REDIS_URL, shared by every
+// replica, or else in this process. A Redis that does not answer at start is a warning,
+// not an error: requests are then counted in this process until it answers.
+func (c config) limiter(ctx context.Context, log *slog.Logger) (limits.Limiter, func(), error) {
+	if c.RedisURL == "" {
+		log.Info("limits", "counted_in", "this process (LEARND_REDIS_URL is unset)")
+		return limits.NewMemory(), func() {}, nil
+	}
+	target := "invalid URL"
+	if u, err := url.Parse(c.RedisURL); err == nil {
+		target = u.Redacted()
+	}
+	limits.LogRedisTo(log)
+	r, err := limits.OpenRedis(c.RedisURL, limits.DefaultPrefix, log)
+	if err != nil {
+		return nil, nil, fmt.Errorf("LEARND_REDIS_URL: %w", err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := r.Ping(pctx); err != nil {
+		log.Warn("limits: Redis does not answer; counting in this process until it does", "redis", target, "err", err)
+	} else {
+		log.Info("limits", "counted_in", "redis", "redis", target)
+	}
+	return r, func() { _ = r.Close() }, nil
 }
 
 // extractor is the source-material reader with the configured sandbox limits.

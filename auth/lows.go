@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/ecdsa"
 	"encoding/base64"
-	"errors"
 	"math/big"
 )
 
@@ -14,8 +13,6 @@ import (
 // high-s signature from any key it does not fetch from an external JWKS URL — an external
 // identity provider's library may emit either form, and refusing half its tokens would
 // break sign-in without protecting anything: neither form lets anyone change a claim.
-
-var errHighS = errors.New("auth: ECDSA signature is not in low-S form")
 
 // sigParts splits a compact JWS into its signing input and decoded signature.
 func sigParts(token []byte) (input, sig []byte, ok bool) {

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # make test: every test against a throwaway PostgreSQL (found or started like make run),
-# with the headless browser the explorer test drives and the programs the source-material
-# tests run (antiword, tesseract), and the MCP Inspector CLI the MCP test drives.
+# with a Redis for the shared limits (the one on 127.0.0.1:6379, or a throwaway
+# redis-server: scripts/redis.sh), the headless browser the explorer test drives and the
+# programs the source-material tests run (antiword, tesseract), and the MCP Inspector CLI
+# the MCP test drives.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pg.sh
 pg_for_test
+source scripts/redis.sh
+redis_for_test
 bash scripts/ensure-browser.sh
 bash scripts/ensure-tools.sh
 bash scripts/ensure-inspector.sh

@@ -2,82 +2,55 @@ package server
 
 import (
 	"context"
+	"log/slog"
 	"math"
 	"strconv"
-	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/learnd/learnd/internal/limits"
 )
 
-// authFailures limits failed authentications per client address on this instance:
-// failuresPerMinute on average, in bursts of failureBurst. Once an address has used them
-// up, every request from it is refused with 429 until the bucket refills, whatever
-// credentials it sends, so keys and tokens cannot be guessed at speed.
+// authFailures limits failed authentications per client address: failuresPerMinute on
+// average, in bursts of failureBurst, counted by the server's limiter (in this process, or
+// in Redis across replicas). Once an address has used them up, every request from it is
+// refused with 429 until the bucket refills, whatever credentials it sends, so keys and
+// tokens cannot be guessed at speed.
 type authFailures struct {
-	mu     sync.Mutex
-	byAddr map[string]*failBucket
-	swept  time.Time
-	perMin float64
-	burst  int
-}
-
-type failBucket struct {
-	lim  *rate.Limiter
-	seen time.Time
+	lim  limits.Limiter
+	rate limits.Rate
+	log  *slog.Logger
 }
 
 const (
-	maxFailAddrs      = 100000
 	failuresPerMinute = 10
 	failureBurst      = 20
+	// limiterTimeout bounds one limiter call made outside a request's context.
+	limiterTimeout = 2 * time.Second
 )
 
-func newAuthFailures() *authFailures {
-	return &authFailures{byAddr: map[string]*failBucket{}, perMin: failuresPerMinute, burst: failureBurst}
+func newAuthFailures(lim limits.Limiter, log *slog.Logger) *authFailures {
+	return &authFailures{lim: lim, rate: limits.Rate{Every: time.Minute / failuresPerMinute, Burst: failureBurst}, log: log}
 }
 
-// blocked returns how long addr must wait, or 0.
+// blocked returns how long addr must wait, or 0. A limiter that fails lets it through.
 func (a *authFailures) blocked(addr string) time.Duration {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	b := a.byAddr[addr]
-	if b == nil {
+	ctx, cancel := context.WithTimeout(context.Background(), limiterTimeout)
+	defer cancel()
+	d, err := a.lim.Wait(ctx, "authfail:"+addr, a.rate)
+	if err != nil {
+		a.log.Warn("failed-authentication limit unchecked", "err", err)
 		return 0
 	}
-	now := time.Now()
-	if b.lim.TokensAt(now) >= 1 {
-		return 0
-	}
-	r := b.lim.ReserveN(now, 1)
-	d := r.DelayFrom(now)
-	r.CancelAt(now)
 	return d
 }
 
 // fail records one failed authentication from addr.
 func (a *authFailures) fail(addr string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	now := time.Now()
-	if now.Sub(a.swept) > 5*time.Minute {
-		for k, b := range a.byAddr {
-			if now.Sub(b.seen) > 5*time.Minute {
-				delete(a.byAddr, k)
-			}
-		}
-		a.swept = now
+	ctx, cancel := context.WithTimeout(context.Background(), limiterTimeout)
+	defer cancel()
+	if _, err := a.lim.Take(ctx, "authfail:"+addr, a.rate); err != nil {
+		a.log.Warn("failed authentication not counted", "err", err)
 	}
-	b := a.byAddr[addr]
-	if b == nil {
-		if len(a.byAddr) >= maxFailAddrs {
-			return // under a flood of addresses, stop tracking new ones rather than grow
-		}
-		b = &failBucket{lim: rate.NewLimiter(rate.Limit(a.perMin/60), a.burst)}
-		a.byAddr[addr] = b
-	}
-	b.seen = now
-	b.lim.AllowN(now, 1)
 }
 
 func tooManyFailures(ctx context.Context, wait time.Duration) error {

@@ -1,8 +1,8 @@
 package server_test
 
 import (
-	"net/http"
 	"context"
+	"net/http"
 	"testing"
 	"time"
 

@@ -5,7 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/labstack/echo/v4"
@@ -38,7 +42,11 @@ var (
 	kindValidation    = problemKind{422, "validation-failed", "Validation failed", "validation_failed"}
 	kindPreconditionR = problemKind{428, "precondition-required", "Precondition required", "precondition_required"}
 	kindInternal      = problemKind{500, "internal", "Internal server error", "internal"}
+	kindDBUnavailable = problemKind{503, "database-unavailable", "Service unavailable", "database_unavailable"}
 )
+
+// dbRetryAfter is the Retry-After (seconds) of a 503 database_unavailable.
+const dbRetryAfter = "5"
 
 // newProblem builds a problem document for the request in ctx.
 func newProblem(ctx context.Context, k problemKind, detail string) api.Problem {
@@ -122,6 +130,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case isTextEncodingError(err):
 		// Backstop: text PostgreSQL cannot store is the client's input, not our failure.
 		p = newProblem(ctx, kindBadRequest, "the request contains text that is not valid UTF-8 or contains NUL")
+	case databaseUnavailable(ctx, err):
+		// The database cannot be reached (down, restarting, refusing connections, or not
+		// answering within the request's deadline): nothing the client did; retry.
+		s.log.WarnContext(ctx, "database unavailable", "request_id", requestIDFrom(ctx), "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		p = newProblem(ctx, kindDBUnavailable, "the database is unavailable; retry in a few seconds")
+		headers["Retry-After"] = dbRetryAfter
 	case errors.As(err, &he):
 		p = httpErrorProblem(ctx, he)
 		if he.Internal != nil {
@@ -192,4 +206,34 @@ func httpErrorProblem(ctx context.Context, he *echo.HTTPError) api.Problem {
 func isTextEncodingError(err error) bool {
 	var pg *pgconn.PgError
 	return errors.As(err, &pg) && (pg.Code == "22021" || pg.Code == "22P05")
+}
+
+// databaseUnavailable reports errors that say the database cannot be reached, rather than
+// that a statement failed: a failed connection attempt (whatever the server answered), a
+// connection broken or closed
+// under the request (a network error, the server going away mid-statement), PostgreSQL's
+// connection exceptions (class 08), admin or crash shutdown and "cannot connect now"
+// (57P01-57P03), too many connections (53300), and the request's deadline passing while
+// it waited for a connection or a statement. Network errors of outgoing HTTP calls (the
+// model, embeddings) are not the database's.
+func databaseUnavailable(ctx context.Context, err error) bool {
+	var (
+		pg *pgconn.PgError
+		ce *pgconn.ConnectError
+		ne *net.OpError
+		ue *url.Error
+	)
+	switch {
+	case errors.As(err, &ce), errors.Is(err, pgconn.ErrConnClosed):
+		return true
+	case errors.As(err, &pg):
+		return strings.HasPrefix(pg.Code, "08") || pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03" || pg.Code == "53300"
+	case errors.As(err, &ue):
+		return false
+	case errors.As(err, &ne), errors.Is(err, io.ErrUnexpectedEOF):
+		return true
+	case errors.Is(err, context.DeadlineExceeded):
+		return errors.Is(ctx.Err(), context.DeadlineExceeded)
+	}
+	return false
 }

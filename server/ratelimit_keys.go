@@ -1,15 +1,16 @@
 package server
 
 import (
+	"context"
+	"log/slog"
 	"math"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/time/rate"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/internal/limits"
 )
 
 // tierLimit is an API key's allowance under its tenant's licence tier.
@@ -26,62 +27,36 @@ var tierLimits = map[string]tierLimit{
 	auth.TierEnterprise: {PerMinute: 600, PerDay: 100000},
 }
 
-// keyLimits counts each API key's requests on this instance (calls made with the key or
-// with a token exchanged for it): a per-minute token bucket and a per-UTC-day counter.
+// keyLimits counts each API key's requests (calls made with the key or with a token
+// exchanged for it) with the server's limiter, in this process or in Redis across
+// replicas: a per-minute token bucket and a per-UTC-day allowance.
 type keyLimits struct {
-	mu    sync.Mutex
-	byKey map[string]*keyCounter
-	now   func() time.Time
+	lim limits.Limiter
+	log *slog.Logger
 }
 
-type keyCounter struct {
-	tier   string
-	minute *rate.Limiter
-	day    string
-	count  int
-}
-
-func newKeyLimits() *keyLimits {
-	return &keyLimits{byKey: map[string]*keyCounter{}, now: time.Now}
+func newKeyLimits(lim limits.Limiter, log *slog.Logger) *keyLimits {
+	return &keyLimits{lim: lim, log: log}
 }
 
 // take counts one request of key under tier; when refused it returns the wait and the
-// limit that was hit.
-func (k *keyLimits) take(key, tier string) (time.Duration, string, tierLimit) {
+// limit that was hit. A limiter that fails lets the request through.
+func (k *keyLimits) take(ctx context.Context, key, tier string) (time.Duration, string, tierLimit) {
 	lim, ok := tierLimits[tier]
 	if !ok {
 		lim = tierLimits[auth.TierStarter]
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	now := k.now().UTC()
-	day := now.Format(time.DateOnly)
-	c := k.byKey[key]
-	if c == nil || c.tier != tier {
-		c = &keyCounter{tier: tier, minute: rate.NewLimiter(rate.Limit(float64(lim.PerMinute)/60), lim.PerMinute)}
-		k.byKey[key] = c
+	wait, daily, err := k.lim.TakeDaily(ctx, "key:"+key, limits.PerMinute(lim.PerMinute), lim.PerDay)
+	switch {
+	case err != nil:
+		k.log.Warn("API key limit unchecked", "err", err)
+		return 0, "", lim
+	case wait == 0:
+		return 0, "", lim
+	case daily:
+		return wait, "day", lim
 	}
-	if c.day != day {
-		c.day, c.count = day, 0
-		if len(k.byKey) > 100000 { // forget yesterday's keys now and then
-			for id, o := range k.byKey {
-				if o.day != day && id != key {
-					delete(k.byKey, id)
-				}
-			}
-		}
-	}
-	if c.count >= lim.PerDay {
-		midnight := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
-		return midnight.Sub(now), "day", lim
-	}
-	r := c.minute.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return d, "minute", lim
-	}
-	c.count++
-	return 0, "", lim
+	return wait, "minute", lim
 }
 
 // keyRateLimit enforces the per-key limits of the tenant's licence tier.
@@ -92,7 +67,7 @@ func (s *Server) keyRateLimit(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok || p.KeyID == "" {
 			return next(c)
 		}
-		wait, window, lim := s.keyLimits.take(p.TenantID+"|"+p.KeyID, p.Licence.Tier)
+		wait, window, lim := s.keyLimits.take(ctx, p.TenantID+"|"+p.KeyID, p.Licence.Tier)
 		h := c.Response().Header()
 		h.Set("RateLimit-Policy", strconv.Itoa(lim.PerMinute)+";w=60, "+strconv.Itoa(lim.PerDay)+";w=86400")
 		if wait == 0 {

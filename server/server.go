@@ -18,6 +18,7 @@ import (
 	"github.com/learnd/learnd/ai/extract"
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/internal/limits"
 	"github.com/learnd/learnd/server/explorer"
 	"github.com/learnd/learnd/server/pagetoken"
 	"github.com/learnd/learnd/store"
@@ -30,7 +31,8 @@ type Config struct {
 	PageTokenKey    []byte // ≥ 32 bytes; signs page tokens
 	BodyLimit       string // e.g. "1M"
 	TokenTTL        time.Duration
-	RateLimit       RateLimit // per caller on this instance; zero: off
+	RateLimit       RateLimit      // per caller; zero: off
+	Limiter         limits.Limiter // counts RateLimit, API keys' licence limits, failed authentications; a *limits.Redis shares them across replicas; nil: in this process
 	DemoTokens      []explorer.DemoToken
 	Logger          *slog.Logger
 	Registry        *prometheus.Registry // nil: a private registry
@@ -49,6 +51,9 @@ type Config struct {
 	// TrustedProxies are the networks whose X-Forwarded-For is believed for the client's
 	// address (per-address limits, logs). Empty: the connection's address, always.
 	TrustedProxies []*net.IPNet
+	// Timeouts are the HTTP server's deadlines (NewHTTPServer); the application moves them
+	// per request on the slow routes and ends each request's context with them.
+	Timeouts Timeouts
 }
 
 // Server implements the generated strict server interface.
@@ -83,15 +88,19 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	if cfg.TokenTTL == 0 {
 		cfg.TokenTTL = time.Hour
 	}
+	cfg.Timeouts = cfg.Timeouts.WithDefaults()
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.Limiter == nil {
+		cfg.Limiter = limits.NewMemory()
 	}
 	pages, err := pagetoken.New(cfg.PageTokenKey)
 	if err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
 	s := &Server{cfg: cfg, store: st, issuer: iss, verifier: ver, pages: pages, log: cfg.Logger,
-		authFailures: newAuthFailures(), keyLimits: newKeyLimits(), gen: cfg.Generator, enqueueGen: cfg.EnqueueGeneration,
+		authFailures: newAuthFailures(cfg.Limiter, cfg.Logger), keyLimits: newKeyLimits(cfg.Limiter, cfg.Logger), gen: cfg.Generator, enqueueGen: cfg.EnqueueGeneration,
 		cohorts: cohortResource(st), assessments: assessmentResource(st)}
 	spec, err := api.GetSpec()
 	if err != nil {
@@ -108,8 +117,8 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(headAsGet)
 	e.Binder = jsonBinder{}
-	e.Use(requestID(), s.accessLog(), s.recoverer(), newMetrics(cfg.Registry, st), bodyLimits(cfg.BodyLimit))
-	e.Use(apiOnly(s.authenticate, rateLimiter(cfg.RateLimit), s.keyRateLimit, validator.middleware, s.idempotency)...)
+	e.Use(s.deadlines, requestID(), s.accessLog(), s.recoverer(), newMetrics(cfg.Registry, st), bodyLimits(cfg.BodyLimit))
+	e.Use(apiOnly(s.authenticate, rateLimiter(cfg.RateLimit, cfg.Limiter, cfg.Logger), s.keyRateLimit, validator.middleware, s.idempotency)...)
 
 	registerOps(e, st, cfg.Registry, spec)
 	explorer.Register(e, explorer.Config{SpecURL: "/openapi.json", Title: "learnd API explorer", DemoTokens: cfg.DemoTokens})

@@ -91,6 +91,18 @@ func (v *validator) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 				pathParams[n] = values[i]
 			}
 		}
+		// The body is read once, here, before anything decodes it: a body that does not
+		// arrive is a problem of its own, and a JSON string holding bytes that are not
+		// UTF-8 is refused by its pointer instead of being decoded into U+FFFD.
+		body, err := readBody(req)
+		if err != nil {
+			return err
+		}
+		if jsonBody(req) {
+			if fields := invalidUTF8(body); len(fields) > 0 {
+				return &problemError{problem: withFields(newProblem(req.Context(), kindValidation, "the request body is invalid"), fields)}
+			}
+		}
 		in := &openapi3filter.RequestValidationInput{
 			Request: req, PathParams: pathParams, Route: route,
 			Options: &openapi3filter.Options{
@@ -267,7 +279,7 @@ func paramDetail(re *openapi3filter.RequestError) string {
 
 // rejectNUL refuses text PostgreSQL cannot store — U+0000, and bytes that are not UTF-8 —
 // in query parameters, the Idempotency-Key header and a JSON body's strings, so it never
-// surfaces as a 500. (The JSON decoder already turns invalid UTF-8 in a body into U+FFFD.)
+// surfaces as a 500. (A body's strings were checked for UTF-8 before decoding: body.go.)
 func rejectNUL(req *http.Request) *api.Problem {
 	ctx := req.Context()
 	badParam := func(name, detail string) *api.Problem {

@@ -17,7 +17,7 @@ const (
 	ClaimNew      ClaimOutcome = iota // first use of the key: run the request, then Complete or Release
 	ClaimReplay                       // seen with the same request: replay the stored response
 	ClaimMismatch                     // seen with a different request: 422
-	ClaimInFlight                     // the first request with this key is still running: 409
+	ClaimInFlight                     // the first request with this key is still running: 409, retry shortly
 )
 
 // StoredResponse is a response kept for replay.
@@ -32,22 +32,27 @@ type IdempotencyRepo struct {
 	s *Store
 }
 
-// pendingTimeout is how long a claim may stay pending before another request may take it
-// over (the first one crashed).
-const pendingTimeout = time.Minute
+// idemInterval is d in PostgreSQL's interval notation (to the millisecond).
+func idemInterval(d time.Duration) string {
+	return fmt.Sprintf("%d milliseconds", d.Milliseconds())
+}
 
-// Claim records the caller's use of key for a request with the given fingerprint.
-func (r *IdempotencyRepo) Claim(ctx context.Context, key string, fingerprint []byte, ttl time.Duration) (ClaimOutcome, *StoredResponse, error) {
+// Claim records the caller's use of key for a request with the given fingerprint. A new
+// claim stays pending for pendingFor at most (the request's remaining time and a little
+// more): a later request that finds it pending past then takes it over, since the request
+// that claimed it is over, whether it finished, failed without releasing the claim (the
+// database was unreachable) or died with its process.
+func (r *IdempotencyRepo) Claim(ctx context.Context, key string, fingerprint []byte, pendingFor time.Duration) (ClaimOutcome, *StoredResponse, error) {
 	var (
 		outcome ClaimOutcome
 		stored  *StoredResponse
 	)
 	err := r.s.inTenant(ctx, func(t *tx) error {
 		tenant := t.p.TenantID
-		if _, err := t.pg.Exec(t.ctx, idemDeleteStale, tenant, key, fmt.Sprintf("%d seconds", int(pendingTimeout.Seconds()))); err != nil {
+		if _, err := t.pg.Exec(t.ctx, idemDeleteStale, tenant, key); err != nil {
 			return err
 		}
-		tag, err := t.pg.Exec(t.ctx, idemInsert, tenant, key, fingerprint, fmt.Sprintf("%d seconds", int(ttl.Seconds())))
+		tag, err := t.pg.Exec(t.ctx, idemInsert, tenant, key, fingerprint, idemInterval(pendingFor))
 		if err != nil {
 			return err
 		}
@@ -85,10 +90,13 @@ func (r *IdempotencyRepo) Claim(ctx context.Context, key string, fingerprint []b
 	return outcome, stored, nil
 }
 
-// Complete stores the response of a claimed key.
-func (r *IdempotencyRepo) Complete(ctx context.Context, key string, resp StoredResponse) error {
+// Complete stores the response of a claimed key, to be replayed for ttl.
+func (r *IdempotencyRepo) Complete(ctx context.Context, key string, resp StoredResponse, ttl time.Duration) error {
+	if resp.Headers == nil {
+		resp.Headers = map[string]string{} // an object, never JSON null
+	}
 	err := r.s.inTenant(ctx, func(t *tx) error {
-		_, err := t.pg.Exec(t.ctx, idemComplete, resp.Status, JSON[map[string]string]{V: resp.Headers}, resp.Body, t.p.TenantID, key)
+		_, err := t.pg.Exec(t.ctx, idemComplete, resp.Status, JSON[map[string]string]{V: resp.Headers}, resp.Body, t.p.TenantID, key, idemInterval(ttl))
 		return err
 	})
 	if err != nil {

@@ -3623,6 +3623,9 @@ type BadRequest = Problem
 // Conflict An RFC 9457 problem document.
 type Conflict = Problem
 
+// DatabaseUnavailable An RFC 9457 problem document.
+type DatabaseUnavailable = Problem
+
 // Forbidden An RFC 9457 problem document.
 type Forbidden = Problem
 
@@ -7763,6 +7766,15 @@ type BadRequestApplicationProblemPlusJSONResponse Problem
 
 type ConflictApplicationProblemPlusJSONResponse Problem
 
+type DatabaseUnavailableResponseHeaders struct {
+	RetryAfter *int
+}
+type DatabaseUnavailableApplicationProblemPlusJSONResponse struct {
+	Body Problem
+
+	Headers DatabaseUnavailableResponseHeaders
+}
+
 type ForbiddenApplicationProblemPlusJSONResponse Problem
 
 type GeneratorFailedApplicationProblemPlusJSONResponse Problem
@@ -7834,6 +7846,25 @@ func (response GetJWKS500ApplicationProblemPlusJSONResponse) VisitGetJWKSRespons
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetJWKS503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetJWKS503ApplicationProblemPlusJSONResponse) VisitGetJWKSResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7988,6 +8019,25 @@ func (response CreateToken500ApplicationProblemPlusJSONResponse) VisitCreateToke
 	return err
 }
 
+type CreateToken503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateToken503ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListAssessmentsRequestObject struct {
 	Params ListAssessmentsParams
 }
@@ -8092,6 +8142,25 @@ func (response ListAssessments500ApplicationProblemPlusJSONResponse) VisitListAs
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAssessments503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListAssessments503ApplicationProblemPlusJSONResponse) VisitListAssessmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8287,6 +8356,25 @@ func (response CreateAssessment500ApplicationProblemPlusJSONResponse) VisitCreat
 	return err
 }
 
+type CreateAssessment503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateAssessment503ApplicationProblemPlusJSONResponse) VisitCreateAssessmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteAssessmentRequestObject struct {
 	Id     AssessmentIDPath `json:"id"`
 	Params DeleteAssessmentParams
@@ -8454,6 +8542,25 @@ func (response DeleteAssessment500ApplicationProblemPlusJSONResponse) VisitDelet
 	return err
 }
 
+type DeleteAssessment503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteAssessment503ApplicationProblemPlusJSONResponse) VisitDeleteAssessmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetAssessmentRequestObject struct {
 	Id     AssessmentIDPath `json:"id"`
 	Params GetAssessmentParams
@@ -8585,6 +8692,25 @@ func (response GetAssessment500ApplicationProblemPlusJSONResponse) VisitGetAsses
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessment503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetAssessment503ApplicationProblemPlusJSONResponse) VisitGetAssessmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8806,6 +8932,25 @@ func (response UpdateAssessment500ApplicationProblemPlusJSONResponse) VisitUpdat
 	return err
 }
 
+type UpdateAssessment503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAssessment503ApplicationProblemPlusJSONResponse) VisitUpdateAssessmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListAssessmentResponsesRequestObject struct {
 	Id     AssessmentIDPath `json:"id"`
 	Params ListAssessmentResponsesParams
@@ -8927,6 +9072,25 @@ func (response ListAssessmentResponses500ApplicationProblemPlusJSONResponse) Vis
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAssessmentResponses503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListAssessmentResponses503ApplicationProblemPlusJSONResponse) VisitListAssessmentResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9121,6 +9285,25 @@ func (response SubmitAssessmentResponse500ApplicationProblemPlusJSONResponse) Vi
 	return err
 }
 
+type SubmitAssessmentResponse503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitAssessmentResponse503ApplicationProblemPlusJSONResponse) VisitSubmitAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetAssessmentResponseRequestObject struct {
 	Id         AssessmentIDPath         `json:"id"`
 	ResponseId AssessmentResponseIDPath `json:"response_id"`
@@ -9242,6 +9425,25 @@ func (response GetAssessmentResponse500ApplicationProblemPlusJSONResponse) Visit
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentResponse503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetAssessmentResponse503ApplicationProblemPlusJSONResponse) VisitGetAssessmentResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9413,6 +9615,25 @@ func (response RestoreAssessment500ApplicationProblemPlusJSONResponse) VisitRest
 	return err
 }
 
+type RestoreAssessment503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreAssessment503ApplicationProblemPlusJSONResponse) VisitRestoreAssessmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListCohortsRequestObject struct {
 	Params ListCohortsParams
 }
@@ -9517,6 +9738,25 @@ func (response ListCohorts500ApplicationProblemPlusJSONResponse) VisitListCohort
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCohorts503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListCohorts503ApplicationProblemPlusJSONResponse) VisitListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9712,6 +9952,25 @@ func (response CreateCohort500ApplicationProblemPlusJSONResponse) VisitCreateCoh
 	return err
 }
 
+type CreateCohort503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCohort503ApplicationProblemPlusJSONResponse) VisitCreateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteCohortRequestObject struct {
 	Id     CohortIDPath `json:"id"`
 	Params DeleteCohortParams
@@ -9879,6 +10138,25 @@ func (response DeleteCohort500ApplicationProblemPlusJSONResponse) VisitDeleteCoh
 	return err
 }
 
+type DeleteCohort503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCohort503ApplicationProblemPlusJSONResponse) VisitDeleteCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetCohortRequestObject struct {
 	Id     CohortIDPath `json:"id"`
 	Params GetCohortParams
@@ -10010,6 +10288,25 @@ func (response GetCohort500ApplicationProblemPlusJSONResponse) VisitGetCohortRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCohort503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetCohort503ApplicationProblemPlusJSONResponse) VisitGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10231,6 +10528,25 @@ func (response UpdateCohort500ApplicationProblemPlusJSONResponse) VisitUpdateCoh
 	return err
 }
 
+type UpdateCohort503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCohort503ApplicationProblemPlusJSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RestoreCohortRequestObject struct {
 	Id     CohortIDPath `json:"id"`
 	Params RestoreCohortParams
@@ -10394,6 +10710,25 @@ func (response RestoreCohort500ApplicationProblemPlusJSONResponse) VisitRestoreC
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreCohort503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreCohort503ApplicationProblemPlusJSONResponse) VisitRestoreCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10601,6 +10936,25 @@ func (response GenerateCourse500ApplicationProblemPlusJSONResponse) VisitGenerat
 	return err
 }
 
+type GenerateCourse503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateCourse503ApplicationProblemPlusJSONResponse) VisitGenerateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetCourseGenerationRequestObject struct {
 	JobId GenerationJobID `json:"jobId"`
 }
@@ -10721,6 +11075,25 @@ func (response GetCourseGeneration500ApplicationProblemPlusJSONResponse) VisitGe
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseGeneration503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourseGeneration503ApplicationProblemPlusJSONResponse) VisitGetCourseGenerationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10930,6 +11303,25 @@ func (response RefineCourse502ApplicationProblemPlusJSONResponse) VisitRefineCou
 	return err
 }
 
+type RefineCourse503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RefineCourse503ApplicationProblemPlusJSONResponse) VisitRefineCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RegenerateLessonRequestObject struct {
 	LessonId ElementID `json:"lessonId"`
 	Body     *RegenerateLessonJSONRequestBody
@@ -11131,6 +11523,25 @@ func (response RegenerateLesson502ApplicationProblemPlusJSONResponse) VisitRegen
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegenerateLesson503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateLesson503ApplicationProblemPlusJSONResponse) VisitRegenerateLessonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11340,6 +11751,25 @@ func (response RegenerateQuestion502ApplicationProblemPlusJSONResponse) VisitReg
 	return err
 }
 
+type RegenerateQuestion503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RegenerateQuestion503ApplicationProblemPlusJSONResponse) VisitRegenerateQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ExtendAssignmentDeadlineRequestObject struct {
 	AssignmentId AssignmentID `json:"assignmentId"`
 	Body         *ExtendAssignmentDeadlineJSONRequestBody
@@ -11529,6 +11959,25 @@ func (response ExtendAssignmentDeadline500ApplicationProblemPlusJSONResponse) Vi
 	return err
 }
 
+type ExtendAssignmentDeadline503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ExtendAssignmentDeadline503ApplicationProblemPlusJSONResponse) VisitExtendAssignmentDeadlineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetAuditLogRequestObject struct {
 	Params GetAuditLogParams
 }
@@ -11633,6 +12082,25 @@ func (response GetAuditLog500ApplicationProblemPlusJSONResponse) VisitGetAuditLo
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditLog503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditLog503ApplicationProblemPlusJSONResponse) VisitGetAuditLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11757,6 +12225,25 @@ func (response ListSourceMaterials500ApplicationProblemPlusJSONResponse) VisitLi
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSourceMaterials503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListSourceMaterials503ApplicationProblemPlusJSONResponse) VisitListSourceMaterialsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12272,6 +12759,25 @@ func (response FindCourseChains500ApplicationProblemPlusJSONResponse) VisitFindC
 	return err
 }
 
+type FindCourseChains503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response FindCourseChains503ApplicationProblemPlusJSONResponse) VisitFindCourseChainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateCourseChainRequestObject struct {
 	Params CreateCourseChainParams
 	Body   *CreateCourseChainJSONRequestBody
@@ -12463,6 +12969,25 @@ func (response CreateCourseChain500ApplicationProblemPlusJSONResponse) VisitCrea
 	return err
 }
 
+type CreateCourseChain503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseChain503ApplicationProblemPlusJSONResponse) VisitCreateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteCourseChainRequestObject struct {
 	ChainId ChainID `json:"chainId"`
 	Params  DeleteCourseChainParams
@@ -12598,6 +13123,25 @@ func (response DeleteCourseChain500ApplicationProblemPlusJSONResponse) VisitDele
 	return err
 }
 
+type DeleteCourseChain503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseChain503ApplicationProblemPlusJSONResponse) VisitDeleteCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetCourseChainRequestObject struct {
 	ChainId ChainID `json:"chainId"`
 }
@@ -12728,6 +13272,25 @@ func (response GetCourseChain500ApplicationProblemPlusJSONResponse) VisitGetCour
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourseChain503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourseChain503ApplicationProblemPlusJSONResponse) VisitGetCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12933,6 +13496,25 @@ func (response UpdateCourseChain500ApplicationProblemPlusJSONResponse) VisitUpda
 	return err
 }
 
+type UpdateCourseChain503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseChain503ApplicationProblemPlusJSONResponse) VisitUpdateCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AssignCourseChainRequestObject struct {
 	ChainId ChainID `json:"chainId"`
 	Body    *AssignCourseChainJSONRequestBody
@@ -13106,6 +13688,25 @@ func (response AssignCourseChain500ApplicationProblemPlusJSONResponse) VisitAssi
 	return err
 }
 
+type AssignCourseChain503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseChain503ApplicationProblemPlusJSONResponse) VisitAssignCourseChainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type FindCoursesRequestObject struct {
 	Params FindCoursesParams
 }
@@ -13210,6 +13811,25 @@ func (response FindCourses500ApplicationProblemPlusJSONResponse) VisitFindCourse
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindCourses503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response FindCourses503ApplicationProblemPlusJSONResponse) VisitFindCoursesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13405,6 +14025,25 @@ func (response CreateCourse500ApplicationProblemPlusJSONResponse) VisitCreateCou
 	return err
 }
 
+type CreateCourse503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourse503ApplicationProblemPlusJSONResponse) VisitCreateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListMyAssignmentsRequestObject struct {
 	Params ListMyAssignmentsParams
 }
@@ -13509,6 +14148,25 @@ func (response ListMyAssignments500ApplicationProblemPlusJSONResponse) VisitList
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyAssignments503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListMyAssignments503ApplicationProblemPlusJSONResponse) VisitListMyAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13720,6 +14378,25 @@ func (response CloneCourse500ApplicationProblemPlusJSONResponse) VisitCloneCours
 	return err
 }
 
+type CloneCourse503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CloneCourse503ApplicationProblemPlusJSONResponse) VisitCloneCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteCourseRequestObject struct {
 	CourseId CourseID `json:"courseId"`
 	Params   DeleteCourseParams
@@ -13855,6 +14532,25 @@ func (response DeleteCourse500ApplicationProblemPlusJSONResponse) VisitDeleteCou
 	return err
 }
 
+type DeleteCourse503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourse503ApplicationProblemPlusJSONResponse) VisitDeleteCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetCourseRequestObject struct {
 	CourseId CourseID `json:"courseId"`
 }
@@ -13985,6 +14681,25 @@ func (response GetCourse500ApplicationProblemPlusJSONResponse) VisitGetCourseRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCourse503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetCourse503ApplicationProblemPlusJSONResponse) VisitGetCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14190,6 +14905,25 @@ func (response UpdateCourse500ApplicationProblemPlusJSONResponse) VisitUpdateCou
 	return err
 }
 
+type UpdateCourse503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourse503ApplicationProblemPlusJSONResponse) VisitUpdateCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AssignCourseToGroupsRequestObject struct {
 	CourseId CourseID `json:"courseId"`
 	Body     *AssignCourseToGroupsJSONRequestBody
@@ -14359,6 +15093,25 @@ func (response AssignCourseToGroups500ApplicationProblemPlusJSONResponse) VisitA
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToGroups503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToGroups503ApplicationProblemPlusJSONResponse) VisitAssignCourseToGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14546,6 +15299,25 @@ func (response AssignCourseToUser500ApplicationProblemPlusJSONResponse) VisitAss
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCourseToUser503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response AssignCourseToUser503ApplicationProblemPlusJSONResponse) VisitAssignCourseToUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14770,6 +15542,25 @@ func (response CreateCourseElement500ApplicationProblemPlusJSONResponse) VisitCr
 	return err
 }
 
+type CreateCourseElement503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseElement503ApplicationProblemPlusJSONResponse) VisitCreateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteCourseElementRequestObject struct {
 	CourseId  CourseID  `json:"courseId"`
 	ElementId ElementID `json:"elementId"`
@@ -14910,6 +15701,25 @@ func (response DeleteCourseElement500ApplicationProblemPlusJSONResponse) VisitDe
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseElement503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseElement503ApplicationProblemPlusJSONResponse) VisitDeleteCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15112,6 +15922,25 @@ func (response UpdateCourseElement500ApplicationProblemPlusJSONResponse) VisitUp
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCourseElement503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseElement503ApplicationProblemPlusJSONResponse) VisitUpdateCourseElementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15337,6 +16166,25 @@ func (response CreateQuizQuestion500ApplicationProblemPlusJSONResponse) VisitCre
 	return err
 }
 
+type CreateQuizQuestion503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateQuizQuestion503ApplicationProblemPlusJSONResponse) VisitCreateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetProgressRequestObject struct {
 	CourseId CourseID `json:"courseId"`
 	Params   GetProgressParams
@@ -15458,6 +16306,25 @@ func (response GetProgress500ApplicationProblemPlusJSONResponse) VisitGetProgres
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProgress503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetProgress503ApplicationProblemPlusJSONResponse) VisitGetProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15651,6 +16518,25 @@ func (response RecordProgress500ApplicationProblemPlusJSONResponse) VisitRecordP
 	return err
 }
 
+type RecordProgress503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RecordProgress503ApplicationProblemPlusJSONResponse) VisitRecordProgressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublishCourseRequestObject struct {
 	CourseId CourseID `json:"courseId"`
 	Params   PublishCourseParams
@@ -15834,6 +16720,25 @@ func (response PublishCourse500ApplicationProblemPlusJSONResponse) VisitPublishC
 	return err
 }
 
+type PublishCourse503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response PublishCourse503ApplicationProblemPlusJSONResponse) VisitPublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteQuizQuestionRequestObject struct {
 	CourseId   CourseID   `json:"courseId"`
 	QuestionId QuestionID `json:"questionId"`
@@ -15974,6 +16879,25 @@ func (response DeleteQuizQuestion500ApplicationProblemPlusJSONResponse) VisitDel
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteQuizQuestion503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteQuizQuestion503ApplicationProblemPlusJSONResponse) VisitDeleteQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -16180,6 +17104,25 @@ func (response UpdateQuizQuestion500ApplicationProblemPlusJSONResponse) VisitUpd
 	return err
 }
 
+type UpdateQuizQuestion503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateQuizQuestion503ApplicationProblemPlusJSONResponse) VisitUpdateQuizQuestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SendCourseRemindersRequestObject struct {
 	CourseId CourseID `json:"courseId"`
 	Body     *SendCourseRemindersJSONRequestBody
@@ -16349,6 +17292,25 @@ func (response SendCourseReminders500ApplicationProblemPlusJSONResponse) VisitSe
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendCourseReminders503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response SendCourseReminders503ApplicationProblemPlusJSONResponse) VisitSendCourseRemindersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -16573,6 +17535,25 @@ func (response CreateCourseSection500ApplicationProblemPlusJSONResponse) VisitCr
 	return err
 }
 
+type CreateCourseSection503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseSection503ApplicationProblemPlusJSONResponse) VisitCreateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteCourseSectionRequestObject struct {
 	CourseId  CourseID  `json:"courseId"`
 	SectionId SectionID `json:"sectionId"`
@@ -16713,6 +17694,25 @@ func (response DeleteCourseSection500ApplicationProblemPlusJSONResponse) VisitDe
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseSection503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseSection503ApplicationProblemPlusJSONResponse) VisitDeleteCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -16919,6 +17919,25 @@ func (response UpdateCourseSection500ApplicationProblemPlusJSONResponse) VisitUp
 	return err
 }
 
+type UpdateCourseSection503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCourseSection503ApplicationProblemPlusJSONResponse) VisitUpdateCourseSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UnshareCourseRequestObject struct {
 	CourseId CourseID `json:"courseId"`
 	UserId   UserID   `json:"userId"`
@@ -17059,6 +18078,25 @@ func (response UnshareCourse500ApplicationProblemPlusJSONResponse) VisitUnshareC
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnshareCourse503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UnshareCourse503ApplicationProblemPlusJSONResponse) VisitUnshareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -17231,6 +18269,25 @@ func (response ShareCourse500ApplicationProblemPlusJSONResponse) VisitShareCours
 	return err
 }
 
+type ShareCourse503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ShareCourse503ApplicationProblemPlusJSONResponse) VisitShareCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetComplianceStatusRequestObject struct {
 	CourseId ComplianceCourseIDPath `json:"courseId"`
 	Params   GetComplianceStatusParams
@@ -17352,6 +18409,25 @@ func (response GetComplianceStatus500ApplicationProblemPlusJSONResponse) VisitGe
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetComplianceStatus503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetComplianceStatus503ApplicationProblemPlusJSONResponse) VisitGetComplianceStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -17495,6 +18571,25 @@ func (response DeleteCourseTransition500ApplicationProblemPlusJSONResponse) Visi
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCourseTransition503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteCourseTransition503ApplicationProblemPlusJSONResponse) VisitDeleteCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -17719,6 +18814,25 @@ func (response CreateCourseTransition500ApplicationProblemPlusJSONResponse) Visi
 	return err
 }
 
+type CreateCourseTransition503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCourseTransition503ApplicationProblemPlusJSONResponse) VisitCreateCourseTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UnpublishCourseRequestObject struct {
 	CourseId CourseID `json:"courseId"`
 	Params   UnpublishCourseParams
@@ -17886,6 +19000,25 @@ func (response UnpublishCourse500ApplicationProblemPlusJSONResponse) VisitUnpubl
 	return err
 }
 
+type UnpublishCourse503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UnpublishCourse503ApplicationProblemPlusJSONResponse) VisitUnpublishCourseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type FindGroupsRequestObject struct {
 	Params FindGroupsParams
 }
@@ -17990,6 +19123,25 @@ func (response FindGroups500ApplicationProblemPlusJSONResponse) VisitFindGroupsR
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindGroups503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response FindGroups503ApplicationProblemPlusJSONResponse) VisitFindGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -18181,6 +19333,25 @@ func (response CreateGroup500ApplicationProblemPlusJSONResponse) VisitCreateGrou
 	return err
 }
 
+type CreateGroup503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateGroup503ApplicationProblemPlusJSONResponse) VisitCreateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteGroupRequestObject struct {
 	GroupId GroupID `json:"groupId"`
 	Params  DeleteGroupParams
@@ -18316,6 +19487,25 @@ func (response DeleteGroup500ApplicationProblemPlusJSONResponse) VisitDeleteGrou
 	return err
 }
 
+type DeleteGroup503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteGroup503ApplicationProblemPlusJSONResponse) VisitDeleteGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetGroupRequestObject struct {
 	GroupId GroupID `json:"groupId"`
 }
@@ -18446,6 +19636,25 @@ func (response GetGroup500ApplicationProblemPlusJSONResponse) VisitGetGroupRespo
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGroup503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetGroup503ApplicationProblemPlusJSONResponse) VisitGetGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -18651,6 +19860,25 @@ func (response UpdateGroup500ApplicationProblemPlusJSONResponse) VisitUpdateGrou
 	return err
 }
 
+type UpdateGroup503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateGroup503ApplicationProblemPlusJSONResponse) VisitUpdateGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListGroupAssignmentsRequestObject struct {
 	GroupId GroupID `json:"groupId"`
 	Params  ListGroupAssignmentsParams
@@ -18776,6 +20004,25 @@ func (response ListGroupAssignments500ApplicationProblemPlusJSONResponse) VisitL
 	return err
 }
 
+type ListGroupAssignments503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListGroupAssignments503ApplicationProblemPlusJSONResponse) VisitListGroupAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListGroupMembersRequestObject struct {
 	GroupId GroupID `json:"groupId"`
 	Params  ListGroupMembersParams
@@ -18897,6 +20144,25 @@ func (response ListGroupMembers500ApplicationProblemPlusJSONResponse) VisitListG
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGroupMembers503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListGroupMembers503ApplicationProblemPlusJSONResponse) VisitListGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19074,6 +20340,25 @@ func (response AddGroupMembers500ApplicationProblemPlusJSONResponse) VisitAddGro
 	return err
 }
 
+type AddGroupMembers503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response AddGroupMembers503ApplicationProblemPlusJSONResponse) VisitAddGroupMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RemoveGroupMemberRequestObject struct {
 	GroupId GroupID `json:"groupId"`
 	UserId  UserID  `json:"userId"`
@@ -19193,6 +20478,25 @@ func (response RemoveGroupMember500ApplicationProblemPlusJSONResponse) VisitRemo
 	return err
 }
 
+type RemoveGroupMember503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveGroupMember503ApplicationProblemPlusJSONResponse) VisitRemoveGroupMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListKeysRequestObject struct {
 	Params ListKeysParams
 }
@@ -19297,6 +20601,25 @@ func (response ListKeys500ApplicationProblemPlusJSONResponse) VisitListKeysRespo
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListKeys503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListKeys503ApplicationProblemPlusJSONResponse) VisitListKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19467,6 +20790,25 @@ func (response CreateKey500ApplicationProblemPlusJSONResponse) VisitCreateKeyRes
 	return err
 }
 
+type CreateKey503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateKey503ApplicationProblemPlusJSONResponse) VisitCreateKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RevokeKeyRequestObject struct {
 	KeyId APIKeyID `json:"keyId"`
 }
@@ -19585,6 +20927,25 @@ func (response RevokeKey500ApplicationProblemPlusJSONResponse) VisitRevokeKeyRes
 	return err
 }
 
+type RevokeKey503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeKey503ApplicationProblemPlusJSONResponse) VisitRevokeKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetMeRequestObject struct {
 }
 
@@ -19672,6 +21033,25 @@ func (response GetMe500ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMe503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetMe503ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19784,6 +21164,25 @@ func (response GetStatisticsActivity500ApplicationProblemPlusJSONResponse) Visit
 	return err
 }
 
+type GetStatisticsActivity503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsActivity503ApplicationProblemPlusJSONResponse) VisitGetStatisticsActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetStatisticsCourseCreationRequestObject struct {
 	Params GetStatisticsCourseCreationParams
 }
@@ -19892,6 +21291,25 @@ func (response GetStatisticsCourseCreation500ApplicationProblemPlusJSONResponse)
 	return err
 }
 
+type GetStatisticsCourseCreation503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsCourseCreation503ApplicationProblemPlusJSONResponse) VisitGetStatisticsCourseCreationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetStatisticsInsightsRequestObject struct {
 }
 
@@ -19979,6 +21397,25 @@ func (response GetStatisticsInsights500ApplicationProblemPlusJSONResponse) Visit
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsInsights503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsInsights503ApplicationProblemPlusJSONResponse) VisitGetStatisticsInsightsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -20091,6 +21528,25 @@ func (response GetLeaderboard500ApplicationProblemPlusJSONResponse) VisitGetLead
 	return err
 }
 
+type GetLeaderboard503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetLeaderboard503ApplicationProblemPlusJSONResponse) VisitGetLeaderboardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetStatisticsOverviewRequestObject struct {
 	Params GetStatisticsOverviewParams
 }
@@ -20195,6 +21651,25 @@ func (response GetStatisticsOverview500ApplicationProblemPlusJSONResponse) Visit
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatisticsOverview503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsOverview503ApplicationProblemPlusJSONResponse) VisitGetStatisticsOverviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -20307,6 +21782,25 @@ func (response GetStatisticsPublishing500ApplicationProblemPlusJSONResponse) Vis
 	return err
 }
 
+type GetStatisticsPublishing503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsPublishing503ApplicationProblemPlusJSONResponse) VisitGetStatisticsPublishingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetStatisticsTagsRequestObject struct {
 	Params GetStatisticsTagsParams
 }
@@ -20415,6 +21909,25 @@ func (response GetStatisticsTags500ApplicationProblemPlusJSONResponse) VisitGetS
 	return err
 }
 
+type GetStatisticsTags503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatisticsTags503ApplicationProblemPlusJSONResponse) VisitGetStatisticsTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetTenantRequestObject struct {
 }
 
@@ -20502,6 +22015,25 @@ func (response GetTenant500ApplicationProblemPlusJSONResponse) VisitGetTenantRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetTenant503ApplicationProblemPlusJSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -20610,6 +22142,25 @@ func (response FindUsers500ApplicationProblemPlusJSONResponse) VisitFindUsersRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindUsers503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response FindUsers503ApplicationProblemPlusJSONResponse) VisitFindUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -20801,6 +22352,25 @@ func (response CreateUser500ApplicationProblemPlusJSONResponse) VisitCreateUserR
 	return err
 }
 
+type CreateUser503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser503ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type BanUserRequestObject struct {
 	Body *BanUserJSONRequestBody
 }
@@ -20983,6 +22553,25 @@ func (response BanUser500ApplicationProblemPlusJSONResponse) VisitBanUserRespons
 	return err
 }
 
+type BanUser503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response BanUser503ApplicationProblemPlusJSONResponse) VisitBanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UnbanUserRequestObject struct {
 	UserId UserID `json:"userId"`
 }
@@ -21117,6 +22706,25 @@ func (response UnbanUser500ApplicationProblemPlusJSONResponse) VisitUnbanUserRes
 	return err
 }
 
+type UnbanUser503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UnbanUser503ApplicationProblemPlusJSONResponse) VisitUnbanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUserRequestObject struct {
 	UserId UserID `json:"userId"`
 }
@@ -21247,6 +22855,25 @@ func (response GetUser500ApplicationProblemPlusJSONResponse) VisitGetUserRespons
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser503ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -21452,6 +23079,25 @@ func (response UpdateUser500ApplicationProblemPlusJSONResponse) VisitUpdateUserR
 	return err
 }
 
+type UpdateUser503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser503ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListUserCertificatesRequestObject struct {
 	UserId UserID `json:"userId"`
 	Params ListUserCertificatesParams
@@ -21577,6 +23223,25 @@ func (response ListUserCertificates500ApplicationProblemPlusJSONResponse) VisitL
 	return err
 }
 
+type ListUserCertificates503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListUserCertificates503ApplicationProblemPlusJSONResponse) VisitListUserCertificatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListUserAssignmentsRequestObject struct {
 	UserId UserID `json:"userId"`
 	Params ListUserAssignmentsParams
@@ -21698,6 +23363,25 @@ func (response ListUserAssignments500ApplicationProblemPlusJSONResponse) VisitLi
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserAssignments503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListUserAssignments503ApplicationProblemPlusJSONResponse) VisitListUserAssignmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -21897,6 +23581,25 @@ func (response ChangeUserEmail500ApplicationProblemPlusJSONResponse) VisitChange
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeUserEmail503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeUserEmail503ApplicationProblemPlusJSONResponse) VisitChangeUserEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -25596,762 +27299,767 @@ func (sh *strictHandler) ChangeUserEmail(ctx echo.Context, userId UserID) error 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P39chs5tiCIvwp+/M2Gqb6kTMmyqyzFxIZKtrtV5a+2VO3uLnmVYCZIopQEWAmkaFatN/qveYC5N+K+",
-	"wewjTMT+uf0m9SQbOAfIRCaRZJKi7aoeR3SXRTITOAAOzvfHL51YTmdSMKFV5/iXzoTRhGXw59NLOjb/",
-	"JkzFGZ9pLkXnuHM5YSRjscySe4rcskxxKQhVhBKlMynGhAnN9YJoOu4Rtj/eJ9FV58FVJ9rv9DoqnrAp",
-	"NYPqxYx1jjtKZ1yMOx8+9DrnCZvOpGZCv2GzlC5Ysjx5pLOcRWQ+YYLoCVckY2omhWJkTs0HfI+MZEao",
-	"+cioZgmJiqHjRf87tlgLynMZU5wxtPrv3zwnckT0hJE4wxlwQ9YN+4bpbHE60ixbHviCxVIkimhJ5pRr",
-	"MmQjmZmd1tmCi3FwaC40G7Os88EMPqMZnTJtz+5UKabUlAl9/uQ11ZPwSmjxFOEJ6UZUTa9//cf/iHpE",
-	"ZrA+xZg5ZvND/yofDB7Eec4T+ItFewYo9p5OZ6mBxrw8OPgx+fr90c3h9IF4OHv001fZ1+qxHtwezDu9",
-	"DjfTzgwwvY6gU1hB0ul1MvZTzjNz3OZ0/XX+l4yNOsed///9Ekfv46/qvr9C2N3yizcWKVYtvUAcWHim",
-	"ZrDw2pLM15suyQ18fYe1lQuAlZ3JicxWHmQMT+BaYjmpHmLKxjReEPPD2kM0L3/CQ3Qrs8uczlJORczO",
-	"ZJ6tPr4YnjC3JWMzs3Qp9sPQ4ZPnd4ERgUEY8cKf6meZnC6D9kqkC0sMVEEcqDYnQc29R6LFhdJU6ALg",
-	"n3KWLTyI8b1rqq9HZhYf0JHMplR3jjsJ1ayv+ZR1egFKU4B5KVsCaenNhvBpuQ10Hjn+ji2WATwlueA/",
-	"5YzcsAXpAg+h5Pvvz5/sET2hmkzpDVNA4HXGWWLXQBQdsX1yQaf4IhUJGcpkQX79b/8diZmWGdBqd/NL",
-	"jnFClH2tRxI+GrHM0MTi7aPDw33yHVsoQjPz1EwDizk8IhODHNUr9HD0KD5gDw/7j+nRg/5R/ODr/mP6",
-	"IOkfDL+iB6PB6EF8cOB2FrltubU1RlXZ3Cl9/5yJsbkRhw8f9jpTLtzng+Auj15QHTfcH8e4FzInGaNJ",
-	"jwD/1HkmWEK4IJHh/pHdfcvB9/bJG3uFSC5SphTsK2xTTLOMM0UiO3JU3RQYoHHVoz6C2rDcR0cr1vcK",
-	"lkXTAJ7bX8gsA+bKzcdjALnl8j/6Gp7zKdfLkL+g7w2a5qlWpJuwEc1TTQ4HPTKl78nDwV7TzUxhOB8C",
-	"+3Ln+HDQM+DwaT7tHD8cAPrghxJ5Snmi13lNx+yC/8yWgXtjKceMZWRGx2wZwoNBM4jmjWtlBl4P5sGg",
-	"HZyX8oY1yGpyRg0hiQR7r69hbm0ejpwAN8vYLZe5gpXsExgJb7niY2EIAyVTmfCRoTPwqiEblBwNBitX",
-	"CI824cLB4DCIDcVa/nK4fjXFwx97LZfbLOXPMM7SIs6oYn0uFBOKa37LiMqH+BZRjGbxhMhblhEzO9Bv",
-	"7+0mEH9qJJIWe1YSyQuYdXNotXQAj2TWCJr9eAfwJnL+hKVMh5ShcxGnecKIkiPdT/Cpgq93aTLl5vhF",
-	"QuRcsEwRKdJF471UEzm/toOEr+aIpooVQA6lTBkVCKWmmivNYxWWii40NRIaYumci0TOjwkV5M2zM/Lg",
-	"wYPHTuAAMYlEf/vb3/7Wf/Gi/+RJRIwgQbrfX56RKU8EH0/03j55giAdkwcDktCFcsJLpGWNZB8ODh/1",
-	"B4f9wUHDspcELO+EjmoHNAieULH2kKj11Oy+v+4e4ebUFL9lm20BDDGRKTMr7pHvL8/8jRByHl744dcN",
-	"C69Jbpsu+5KO1TOeBlXZqnxJM1BgCbtl2YJIweyGGOmdjhXpopqOFMzpsFYrmaUyYU5aD66CjlVlHVyz",
-	"qQqw3pUXDVjOOb7pLZdmGV2YX5VewKYa8RZW70RImOkbmhipiClg5LEUmgn4k85mKUdDwv1ZJocpm/7b",
-	"jwqtCsVJmTcSuFA0uc7sOL1OwjTlKVBguyXkquSdVx0yzZUmQ2aUi6lU2vBcs2VZJjPVOf7hl3IEkU+H",
-	"LGt4oRi+wpo/vENliSlt1NjjzlfDQXw0GrCj4SN6FB+MHtMDYOCa6lwZlDG7xjXs0jfUUCG3ELuXE61n",
-	"6vj+/ZTRTCT7Cbt1W6LuD2nSdy98aKuVvca30fYRUu9hPMPgpjQ1B8cS0h3ShHx78eplj5i/irXjR56Y",
-	"ywcSDTDHvf0OKKVilPL4bmcbu0G8g3UquyJCalJS3s32/XG572flJC02vQBp1zvuBlZkzvUErnVhLjRw",
-	"M9IFGmeVtuIhUMBq+o/ZHaV5mpIsF4KLMZ7JM5kNeZKgzLf1oYyKUbxTAf2XxmYIIhhLUMOZZ9zol7Gc",
-	"sY1P6EF5Qs+8GVscUQngrs4opmnKsnuKZIaRyMxKgbAwkkiGuEjTVM7BEgC7/UcmWEa1zJ5RnqIcsvWe",
-	"j91Y1yMcrLL1hVmneIzgY6i0TWXCUsJEMpNcaEKFmjOjij4cPNjwVB4ODqv0akw1m9NFu3MpoOvbRezs",
-	"eOqr7+KeiBEf52al1R3Ys7tjDrLQXXORKzpM4TVzRifmSCeGAc+pIvGEijFLjB6vswVJqWYZHPK50CwT",
-	"NH1qGMidjpjbkfyjpYLkgr2fsdiIqMCkiIzjPMuMVvJTLjWzhMJS7QRN/GjbM8CDWrvZEXssya2OKJYZ",
-	"/QIgaHfYxXJ2cciny/uwT/Bi5miQSuV4DKeYsKy2JT0ijAxVHDWc20upn8lc3O1WCqmvRzDKMn9abRAG",
-	"euFe3YwuHpXH89IbpMWRCKn7+PguzuSlJCqPJ5ZJEQ5GoYxoJow43nVyrBwRqSfM/YB6tTuQW0ZTliBz",
-	"ek0XqaTJpZTPaTZmdzqYGY51raW8TmE074AcZoD5jb2PgVsdDI6+fvjVIzJcaKY2PZMDj1fZZRAtJXFT",
-	"tzgbC3FfS9nH13YtX1SWC+4NPuWadA/IC/6NPQLP3rcDpmWNhddTrqbWxAekS+hr+1Pn+Mg7GGdcfIDi",
-	"C03ZCToL8aXC+MgVOdr4iDzG5S+TFPy0zSF5L+6ah/mWVQWOxWIPotquRUQZ5d3fGinY0gm+Kbw2d7lJ",
-	"3oDXhR/IOzTFREKcEbeUSpcNxSC8uq9HnKVAM5wdfNPzPPy64Tw9GDc90eLVHZHHyG1LRNDqDUYlIUtb",
-	"v78DcH4XMs9i9sKIF5ym3wt6S3lqxJI7HSJ7rzMaG+kx90askESaGGmBkreGlj/+qn84GDwgiYxzcHJ3",
-	"n7w62/Pk+lkmxxmdkqsOFZrPZZZcdXpkPuHxxClmYJdJQcqyIQdWhug+YUNOBZnR+MbojG6EvY0FFY/q",
-	"XrDslseMVNfXAgGKren7r+7qUtslx1SYLTG7jFthADOcccRTRoScky4t9pRru9H1jdxDaoiHBqZeRbgG",
-	"tLmU8gUVC2tOUXdCloxqdg28oXrRzfeWZyAXMSIohFkYLD44JAojMTa+yZ4qfiklmVKxcExLtTtEA1rf",
-	"gbyLs3tTrLWU+Z0fmhFrGJIjt2RwfMFTfYhSAWOqFxDk/dQElH36vhfqAnB9L2iuJzLjP9+RkOf+QL72",
-	"CJrshCrC3s8s4dxMID0oz+/76iQtjq4C1i6O7gVXiotxzy3H8B0ubmnKwd+dMKE5TVXthN6+fds/zfXE",
-	"/BpTDRvXHJGEBzPLZMwUKI1PIXTrbsKSgRAeblDxK3IcBBvAKw3GS7BaGvIxZM7KrzTN9HViVtfrgCIM",
-	"1sv7TCT47cbWy0NPqPpLAf9GIlW57F0LVG6f5ixN+9aQ+e3Fq5dkmGtyy6XR4ZGb4YAooAxzxQVTimR5",
-	"ykgXnA7AGnNxI+TcSi6qB6yckozliiVL5jcQg2gtIgJl7O+FymdGO2fJC5Zwegl7dKeLXQx4PTUjXsO2",
-	"VzRSGBq5zlVHs/f6/iylXFx1HJOhccxmGuI5jDznQwAzbyptP/RpQgEfAfiIha8VdSje7cO7fXjpY6hG",
-	"9xSp7FNtY/bBf2HHhUDB1+fhGBxBTl+fY0SMQQOZa8K1kX7ijEFo0CyTM5Zpjl4QOpudJw1RhuUpoMHR",
-	"0GhriYI4GpAlbhgGkSzM2CJPrbiIvp8lh03sApzahh2BO4lnTK14Ze2sEy50eI0pVWDDyEg8oUYSA4fr",
-	"yAZRmi3rES2JZmlqVqoIndEMtnFpEp6sDX2EMzt/Yp42E3+v3E5UAXtugKIlOzAHUGg2EFuVsVHG1ASD",
-	"1MAtJEXMCCVTLnLNwA233Vahg+6X5R8yditvVp7c2rHBXq0q7r7123UB1vsPy969XLHsfO2ef2+eemK9",
-	"f04h/QFjH+0IdtEWTQowe/Zu+BjoI3DlDP39eVfAKoc/MnTV4FowvA+uXYJKH01fe9fRuupb3dBTUbmg",
-	"PIHYBk2nM9J8XwF9gAhQrVlmxvk/fvj/9f+vd78c9A4Ov/7wX9ZewCoQbzGgG7FSaTlTZC6zGy7GJ4Xj",
-	"0uqYo1znGdsnL9kty3poJ6ZDxTBesR0pcMhZB8K6oW/Q8zSSmY1gN1/SMUP3PL5CDIMdg+LS2yysw8ff",
-	"KgDWnQ9B4NEPRs16F+2TM9S6UFmxjN68b8gLmCoNO4dzgtiOLW5E6f0+BNidK7x2V3odDMu0P5vLWb8O",
-	"sLHr8DaEhESwOew70KdWjOZfkEfsgB/chJj5ZTHDMYnSm+sIxL6jB2RIFXt0lGepB9I+uZgYlDKc4ASD",
-	"Zo0yr+iIpYv9zia0fpeEOkR4Lb29gUjZzahuM5KeP1klDWGM/Q1blPkCHg28YYvu9Q+D/lfvfhj0H9P+",
-	"5MebqZj19W3/53e/HD788H/28fvRaf/Zu1++/lD5eLTJx4PDD3tBKouLeM4xHKV6dxKq6YanEeKYE6pe",
-	"yCxIQRn4SKhAXwkEU4xkmsq58jCniB3rdSqRjMsDvqZKEapINCujHbUkY4aE2rwNk5xYFoBGOnvVIAwy",
-	"GIDuIxLsSbmmZrxAvFxOSTJ0OkKnuQLbmDohEUQMFN/CJwwTF/nUzGqe6/Q68IM3p3eM4N0+F7Ncr+Xz",
-	"9fArZn3jZqvKgCsv2+eeUbtTLhgBxYFLoZYJrfvpmjfI9RFPIPaUFqMsz1SNSvvpoMosW0Rm3dI0Zw16",
-	"BSzyBLnFhM4YSdiMiUQ5LHBg3UNL5THmqBm23Y0M907ZdTyRPGZR70pERp+MUCGOMqq5GEfIjSRMqvbM",
-	"bwQuAdjMYCRFutE0TzWflYOZB6+ERXLSjexf0R6q5tbsNsrklByYI3pIupUJjarl5ty/EpUdPJNCcQUa",
-	"+hIm+wfmNi6IzsXphBixZkr3yE85/xl8HcyMg6IhzTQf0TjMk4NYcjqbobCyTy6MRMkS8url87+5/D0v",
-	"IOXbt5cQoDDlQhcJfGrGYj7iMTn1BNQuRH9n+MESZbW3T06RAJg3J/mUir6RyolZKaA3wWhFe0MRglnG",
-	"nNxovn0l0kUjWy9R+lpLmQakt0vzNQE7ipZGCU/yWNeug82neDmlsx55yZTKVY+kjCZ6wvqU71UkuCUY",
-	"6nTYEO2UwZHP4sBhvmZZzIQ2RFiOSBF3UEQvkozFjN+ypEcymYsEITcUI2Exn9IULkPGzDy5ZsmVMNsG",
-	"Pm9aSaNR+XDKtRm7OygziRgZ8UzpPQxxqE2fGF5zJah90jkAp8xcjkIsGmcyn5Ehm3BzKzXNxkxfY2TC",
-	"taE+NkDGfL6nrkQEz5tf9nqEpQrW7V4rfjsm1Y0j/5UcDAbkn/9J9EQqVsAwn8grMaG3rAA5If/8nxiK",
-	"hI/sk7eGQAgbQoDQQnibIGw60xDvukeERCOeuBJG6+dxntLM7JvbE6Q6Nai4slNRQSIVy4yZr120/5Uo",
-	"j/HXf/wHmci5G4Clix4ZLkqqPGd8PNE989qCzFnGitgpJC+loCtz9Dg1XAckXYh6QmcyveZJ4Cb88c0Z",
-	"sQ+Q8yfgVrBUwGi5ePduuEj+6ziLrxVLR9feDZEZrgMSAa9pnqCKtcGtKNLTQlm24MgC9bZRXVxLC9wM",
-	"w0XwzilUo4HALxG5rsqHe60ojg0JDa/DUlPYSj/+/4QYBQVDVeZcsdYGnNbgrF70fCLXwrPF1N5kjVle",
-	"3tdBiWeWZzOpWFCDSXKGvoOATk4TkJRGDjEZBKQtizntNMwRF4mRG5Zn+o4tiPu1RJ7qHK0E92c4SOhu",
-	"jDI6ZXOZ3TRf3OIRc3U/zY0dgQHbiDStc76fFa8UGnLopvepwtwn8v3z8yfW+LmYQa7UiL93yaWY9r5p",
-	"PvtavOWqyKhZhq+8JGSU0vE+efoe0nks4XA5dSlX2lDyjKMC0TCpp1KZc2q/kd9xjKMLm8T+BJKUmRNi",
-	"Sr1DN88Hr5LM9SzX1y7mIigXnj9xN3TEzdXFd1wqt3s1OHwh5A6puAkO/oaBsyqG7HBqNIOMJSUzNO9B",
-	"MAKjkJsTUoQaZ1WhLKzK++bguOA4FHlK4wkxFwE80zzpEaNl9AAHe07I7xUM2knzra/6n+2soVsFctuU",
-	"CXRLqnAip/cAoRkHm2aA9hSEqTVk1cHD8NlCCbHMQ6rIyyI8YVlgJV0jpc4g+NJJkycolBpRFGR+TO6O",
-	"IbpEleISiFrWKwYzs4TQMeVib5+8oFxoyg29GC5I9PrVxSX59R//434BQIQCU8MlLPJSi8XxYcqujSIS",
-	"xNTvjYZS3gXcbpkRiHuPeco1RIF7Y5XusipfCFjeJizJU5Zco7s8KES4Z9ClTgzLKuz72/A2PPsyKHKJ",
-	"l7o4LOuptg/uk29ykGaMCCEMLlENiy3NJus3XEHEWSVhscOSaaduHXmdyVsmKJAHOgbROfHM7vdYMr0X",
-	"3lGYAJ3Sa3Afo98unYvXepPbUuQLfN7cGDpe+96leQaeBSWHxoDTQXQ7y5WWU6O84UN1RCIZs8EE0vJ9",
-	"kHnsW338NQE5IEwl6/pZAAQMKq9PjJ+QUReTl0IHuNRtEZymSZ12FxBqQCsLTAk6CUwYHBfivMPGL4wN",
-	"x7QZg0E017KvrEwelPtbSfz5LGmluZwQ+6S5MZhXOaM6nmyv0biZW2o0YF6F27m5WtNIHYwgP4VUWqM8",
-	"okEgXhShtkirszbUIOQqKI+zoiFWNr2gItXbXhHkKnpZRStaon/lWq1QVjgsLEmoy+NVtdqXOjy9YZmx",
-	"B4xTS9x1yVhkqctq+2BLP3PIl+fxD2JlcXdBmLhlqbk6ztBCM1YEqCB7HgtpxaAmQ+MqmniOr78Sb8G8",
-	"3mC9C6UKHxx+vUGu8MNBCw9pyEy3GfBb2VpIN6SqFWYmT1fz6gLsYEdabknFRrPhdlSsL5u9W7WpbPfu",
-	"dvPu2ILhndDDwWDwmzFpbGqg8EIPBoO72ys+F9a3QvrdmDk2Q7yqCWKzdz+tIWHDGJrdmhk2PPr1RojT",
-	"rewOW4Kx3iqhTsg01zlNU8idwwIkaA6rr2Ur28OaaxwwRWxpRFg7Ud2msBnKN6jtK2NzQTzG4JvfiNa9",
-	"2Zp9zXkbTXkzf/7/Umo06TrtGbXmkulseNNDmnW7uppBBXnVq6Au2zd9FXgzpKqqstu9u42gteUtqGmM",
-	"vra2WkN65vP0JfMq6rCMFJwfLnpBJTykqQQHSQE66Jyxm9QIE1Mp9AT++imnmWYZ/K3YlFMhcii1YP8I",
-	"RhL5hXKD4b8NVYBtot7KGsBmQVOw3zj9DYx4s1zXIuOomn72yLiqrLJM8GS6mMpsNuExXFeIbfLU2MjZ",
-	"oSIypQuC94pQG39wAuEHS8InhlpGdfEzwlwHT3pFIRUVOZ4oM5wjHteKaq5GWJYm6pHyhwmjqZ5cxxMW",
-	"37iZ3G9SDCXNEoAXSRI4RK5EXCNgJyRSNzxNlR0B64+kDkQhYTf6RTQOpg7ZyCSLsm5rOr1OYBOc+cHb",
-	"AEiiDyzP/95fnf99uTJzDQB0My+CveYO7CIwslxXODjyerrD6EivauWa+EhX2vKjBUjiulYTxNeu5uxG",
-	"FiNIaHvBsjEjMABcPVG9fSJPDU4aTFMQRodRBNaK9MVW9MVW9MVW1M5WtDaH4aPZjtbO/MWWtIUtiabp",
-	"qxHkTW9sVXpXP5MvdqbPZ2daezs+j92pNVhf7FAf2Q7V7qKXFqnQ7f4UNqoWGbxfbFb/YjartWcesmG1",
-	"Q+jSmhVC6IB9q92whaUrOOrv2va1vuHHCehXKRS3hNr2Whblz+CwV7ddWKEBuuZFocLgELOnICMLMhoS",
-	"m4kAiFdV+Jb1OXxyVS6Y6rkscZklLCvzUnqEUb+sG0xOuCaMYinNlrzmAoDG3Dyk08FIlIIPNCVG1cti",
-	"WPEBixhBj5sypYbrXpEwlWGjMyiTt1nSUiMUvmhrC+p6JsBdh0SvSs4oigAgjmD2UJl7s310U5v48Gob",
-	"sBPIeNauPCHUpi6S1pYaCMUI3AZ9w9aCPKXvrwFJA5Dn06KnAMQNQ7YUTdNlJbAQuxB4rgF7iuQfH+aH",
-	"W6UBldG3jQhmD3M+kT6CzVhmm5QVeH9PkUjlwzrOmSfvtpfr99FSj3tIF6r9nB7sf7Xd3hQpW8tT23Qz",
-	"pEL//J+kOO3GRLyueQUOsXjWoN+gulnbQupozcprqYp9whwyL+kPLYqaKUu3IP56b/sL2zL2sheItSwK",
-	"YXhUK94sCHIlbao0nAQrqk8CtltuI+M+cOZaJIXl3vbIEEOmga2BeO7hMQTUBSnTwd2DJ6s8pU4CegWb",
-	"dvfOp2X+paih3aqoTLc/71rJHTu18BfCzBdLf9N+X8Axbmjy/5vMs2bZj7yacu3XFdCSpIzegsiWi5KP",
-	"GN0EiyzYaPWS44EUBUW6pSaRW6at2NEkWLbDDq80wzpTQG2H3VSrd/aiUBtr9bz4iMWLOIUaiDpXgXIL",
-	"5CWbF713UHk3SJNkdKSjommfTJNqSqZz48FzHc9I0Ol15AwaVsSpVPCZZvGE37KkydHGx+JsQrnwmuJs",
-	"gBhvJ4DTtiy0GeeEUG1OH4qTYUZ3rlhWeCuNFqei5WNNcnbaUIkncVZsJ0dBYyWYrYdyOXJgoK5yBBUm",
-	"sDmDOiHS4KbBNWHF8HZhOghnU3oCTxTpRuNs5nneeeYipHtQXNcsFzo29IpbDyC31l680I4VBmdbEk01",
-	"5CshpE5+22s9uSugttoF1KRb8rEA6NV2WHXpaglAVr+X419sJJzudkjkIwwkY6BSMYWctE+BLXdHgOai",
-	"X2jFyvTpCjOhI0J20cpWkDO0R1c6ytrt8H+WIm69LTViavfoXSPGGJTbDl9eCUagfohhTTCWhyU2Y2hj",
-	"RNkaGTY9gI+1/3eslWhfbj6vppI0dtu9FDFC4XgCvNw+s7LIoB0PdGH7fPstAJLbVOrUjgzPFDZWdypD",
-	"lkoxRhtrFE+EI/VOXsu14ol9udZT2Dy9UgkOg/laKt7cxx6BvafIzD7mjGeWEWKFogogh6HUS1d2ZPWm",
-	"Q4QQK5zGtpRhSXdb7r7r5t1kzEIMsefQjeJMhQxZ5usN9xNGfBl0OlY20/kZy8leXfzplJxJMYLE4osZ",
-	"5CS/sZVXs4ZyFOuJiUUbzzQIWc0bc5mmzcRqNsguPSx2DcMBu41AVhFbaFmFiYuE3/Ikp6nPG6pbY97c",
-	"7Bz4yqP3gxjHYQvmeMMJUxnfhEtW4i13xAT2aZaxhMWYxe1fpsoNmFCXfe5uwoJBny7snWAkdD+gMhea",
-	"p6j4GFiqO9jQlNUWRlenc5olLBjryKGJEf5OIL/SRR65qkoWoSMcKiKKaY09+DwABiGK4NbxOmT8KlqI",
-	"s5ShuFBsBJjvZ1i1qjLLUXNb6CAADSa/V/4y0fRIb1lmC2R5Z3RPkSGDwhv8Z2sUJN3Br//494PBoIrl",
-	"tEAAW7nNvPJzzYb49aP9oGVu2RLXxOmfYUE0P3LYonuvsO0OWSynDNsX3tYIBH63OcMHgFpSdmevN8on",
-	"Swpk3miydu5Su/TSXVrKJYGyqxa8mtKygYU5KAY1s4ISh5Z5wbd0yhl5TbObteItpio7flfhQF7J6QKU",
-	"glJ56cWeNFS9lHX6sFoma44bbya5ldDv8W8g9NuCuhvroBNWvxRH7Sxdx0DRBywfSKAmC02OSVQQMlvC",
-	"D9URUFS8It97PRs4b3hD1CORvGVZkrPoSnS1r4HPqFIscZUHSxJvBuDi2mF+RLpKTlnJZh2t2utdCSgX",
-	"GLkbE1XD2317mHsEGmsXY3c8ObjT61hIwzayPOH6qdChlvNG8cRuswUdtVuCkYapHAeUnjgs5ENBc6Pl",
-	"JFKwHqAKJnBgyASmcOzjV7csG7qcDqyKBVa2/SHFjAOU02f5MOVqgld82d0ca7mBetjr0FGwgbghoi67",
-	"QhnOZsShom0Rbk/X48EQeYjlUq3TvVUrisLhLjMsPW4mUyq3puSuzz+NXB1eNCJdi0WY4b3amMvLAMm6",
-	"XMYW5ctblAovcK8oF36+UX1x22ukaYN50e/eNSUBO/yUJt6qw/V18mxEY9ZqARf22SL6pw040N7TtTHo",
-	"1rQnexwomhMsDmyPb29F2RnX9WZ5ZpdAVJ+3vFrltTJ/lcw0eLmCsoHXQsLtXq9TpNF4EAbpto8JQfbu",
-	"CA5hArqjAY/PkzCPz5PPzuMNvM/l2HDMu3L4kkKv5vDLPBu6rXk/eUqJHI0Ua/hNS03T5WOAcCwu8Ag4",
-	"A/5I09RDkCa/reXcCE4xt5toDUv371hIjqmQsJhOGdiKsEv3m6cXl+T09TlUy35x9hobZ0AtaeD0C6XZ",
-	"lHCtWDryXU90xju9zjSeGWyGh4LM88wc6ahobrakk5c/m9vn7HGFRLDMPFdblEod/XduUnJd8RrF0qjo",
-	"kxABGUSZqp2xYV1nF+i1CI+QLnBYMktzRapmBu/ooAkb14sXUuiJ8uxKTtXFItSJZBtol02WIx9lgMbF",
-	"YTUx3lhNRGFi1a54IkfV6OLJsBu0tUE7wtpV4nM9goklTsDEII/qms+evrnsHw4OH/W/+vPhi8d/Pfru",
-	"4Jt2zMnC0qzBFptT4maIFnn3fQeqm0891nUYgYGDIE0oF6Xa84YpKDdYB4ymRtlZnDp1YVkv8uyHUDg+",
-	"U8S+RCYsTXokZSNNcuG69q+1u9HGuV5iSa7CQwcCWRfn/Od/OiD2Whj7V7o/YEWec+POXgyLPGrFfPcK",
-	"3zyYDyHytzLvD+to87tNihVv4BHezK8WWONTcCeDIzJj1OigSCbw3AxbwHppRal8da9eSb9HhlQIUL6Z",
-	"QoSSud6rbdAaE9gGG1S7RA5d/KN0y62o0vXb0njxgtJq1fGGVNzHQU9SjSfic0uqmM8QWgb6XOTI2RBR",
-	"4HM9lf8VG294rpnZ7HqSXauFiFvGtgOmXFcCEgOXqIyrgqxO34sMPixMSNknz+CmumLgpBuqd7Fc5qJ+",
-	"k9aEyL/bsr+Hu1PheOIX6AzxfTizsveHe9es2Eh1fuvzmmD59aCVm+J30mJhl0Hklqxer+u5Uhg7HR0O",
-	"nwmNM6kUYSKT0Fze3fdeWdIVTKVXwsaKl4rIP/8nBPtX4m38WMfSSdSNrD8pqtlVr4S1ijS0XXEdVVxH",
-	"E6+vijMiO7HFXacrAfeJanynKZC9IBclJcKSwNbyYglgdiXQpY2LwvYqvhd5274lX5pqFAqha5cdSqJE",
-	"0kCYSIh5hnTPL16Rrx8NDjbQRrwS5mHCbMufA9Z5D6twwXNLpj+W3GKDIcJ12kXCsnTBxZhg/B3kkUFp",
-	"6hrzsJEQ1qmBhZPG2WyZj4QqJu19jNiITfpgxHIS6INhvv099sGYMk2dcrhKJ3zhnmtbVMBSrGWrzMUM",
-	"mssZfZk8x6b8Ez4jxX0KnZnlw0G8Ky9iTDVN5dgo69D5f8RrOk5nlo37aTHnp63Ov0l6Sa9jJcOmtg+X",
-	"UtPUNcmTo0KQdCwsLLgcHH6KpgDlduMoO80Uz/Raeoxu0q0pcrv4CtROtkxF33nR/N2mcf1equjvUnLd",
-	"QcH9XeaPfYbi+0tV92uSSbMy6XGRFQXz8cbcoVi+kyJ+E4Xyd6pVt+5I7hepXJNUtbZy2sdTlssgwP2g",
-	"/rE2RrFJh/50Zc2aFdnfR3m0LfWWE9CNbfxFyW1/A+pMq/vhV5ku78ZBy7uxRe3fT10E7FNJ6xuW/7qb",
-	"eL5hFbg7V0XaoWTtU7IW8dY7FrQ/XX2mfzmp+3+lOt2NBbqLilFBVxEQBHQSocUj2jsh5u9AfesWpa1j",
-	"OflteJR24SBH19SXagc+Hu2wpnEh6n/KcsZNEv3nl8w3kaAbCsx9kah3KVFvWbV3WTb+xFLtDir+/Z4k",
-	"3jtJsXes47hzKXWVqNkATVD0/CxC45b1T7/IhL+x+pWVvW5decdx891X3cGEzVpW0crSO2dFVfI3UHh6",
-	"WRIsGVQwMbcMMbhf2vP++Z/E0OMGd/4JGbj8mKFMFn4j37CBbJlpe+HXq+8CPPdkOXB6VVZ7S2PHyoj+",
-	"LbLwXKnkQkyFTBA5V5uIqzZWvwWVcOd+ic83xxNCAVYLzoxlGKll4OqR4QJMJAYqQTaovl3O/r2yqQwr",
-	"4wEbooHtUns1HC1DBVflK5QwNN3fSraqDa+GKB28zrWMRLjBq3MRr0SRjEi6tTzEXjW7P5CEiEnVez0v",
-	"35B0hdRXwv30EdMPl/AlZNsvQouGC7tHJz6wXNkCVXBuRQxqBhUgZynXhOvm4ixNga5+QrFwJR7LcCaI",
-	"YOUCowNCKTD+HgSzbLh47fYr+LuQhgNkwUCFUyDIeLb2lGDd5rPdbjhZwx3KndoLw+nOJwhFedqBn+sF",
-	"5Ups8M/fW2hlVeXM/jSr7xTc6yApKZiEuaT3gPNBM45qjNiWRXo8ZID4VJpsYKwvXz5P2qdzO+5y13I2",
-	"RXYhlu4wJHUDe2GbAPNwbmq78dmU8jTIOEUTR20op1EtdoBFaStHvxbOzQthwAGEK2HUCmBUJ+fTKUs4",
-	"1Wzv4xS/cCThTkffVi2osbsdFeaqXZvCb44IEy4rESYd5uxXROlD+BnXylWUUT3sWqKAoGIxRqWzPDaM",
-	"N1SvU0hNwynvp0SBddf7tpo85gokNUUcty0cZh/foHIVvvDNon16PN9IKhbbJBI+k9lNykeaXNAR04sQ",
-	"4HIu2EZZ/bZIQPu9LF7wjoqnzGb+C7lJM1yLUe027sI9bd4EDAy7dTEKADbC9dfxl2DQuasnbAF9IVkC",
-	"4s/eBiI0wGLGDRne2xIFGKQgCMX9afuie9yzM6zAJPNIZYFrw2utZaCJtYEmhIluGENSbK/MkFb4BKFl",
-	"VhVOucmVa7RB2CDI4cKGimHu82pITwhNFT4RPb2k46harL1d7FQ9eAkOp7yVBeJ6uF8tDVBuvB8TVeJH",
-	"MwmHfKugMgVJdi5twUh8M6onZcK1ak6zXolY9f4dcKew7NmGt8k2MK4n1LSh8ZBCthWJX9m5D4qxgJvd",
-	"bBVXZCSzlqypBR+wmXGr2YDNllzmAi/ZvD/hGaue506YwZpr72Dyrn/7/W59WXHg1dfxYKPrWF4/P69x",
-	"3bVbc9Uc6gbuyMGv//j3hwOScKW5iPVHui9tiwKH/TH+Su4SC1lmcq4hI+uXVdvWbe5osINmo+q0/tZt",
-	"5LoJxTv4KLcGoXYSEFBygi/VzvzN3W1UgIf0tdiAyBsi+vg3YvNusVs5JT80b24qBdu4awCFstZxanlo",
-	"c42XXahTs4W90CdFftJVB2OHzLc2x6trHty76tz11hfQr0DIu9LbO2vZdyaTdR11Qxf3dopf0cSjjWsV",
-	"X0UHa/tANPPOU6x0G9rIlCklRQ8rzcqMqDy7ZYvl4xhm3EC2GsLnMNg38GgrudECZmvBtejDW1mPa8Vr",
-	"qGujXC+0IcbwSLU+Ryv2gyuCkl4B7jNrrG8+6A+pYklZ2two6VxYq1PsMHbZ+L6il+0pHFKlrZpbD+my",
-	"6UwvwPGH/A56Z+5t0MSW/+w3sl1uKOuQrYnR1ppxW44iGEsURpzbcsth5mv3ZD2JvLAPon7Fddpwn+1s",
-	"9xSBh6r6xuuM9dWEjzThQs1YUbFufVmhEk6Lrw4IDxm81xxu+ue69pregZi2vc001/I5FzeBDLVZymMs",
-	"r2a3kHBhzQxVbburGD5nBqZYKoo8sezIsOrwSW9DSO5OGdrdcbXdpcZk6xiNvY4hd2VGhmwhrWuSiWTP",
-	"/VGJDwnGs+/wurU4kk9x+e4igDReurVX6TuLOFUQI7wmEelSAugIdn/Alb0eiczliUjXNogtLu6euVAR",
-	"3qjID5/B0eCO85+xFuYtWzT4vj3gdijAi/K4a8I7rC9awc/bRS5WLmQoenG3N+2FvK3SIJfWt4qvdgWb",
-	"7/nctf0d2/md2JEu8kcmLG19mmUyC5GDBaHkRzkkI8rTUCbmlCllK5IuvwqFu4o5vDFWX0g35rsWgH8r",
-	"h8FKU+WsBnpIJtWKyFzHchpSoVqYTs1AcwryUb6J3ZS5vV3PX+oH8qHXGXGx2tvE/VYbMvN2uR14P8ph",
-	"i2gyf8OtNa355K2ZyYaLTBkVzveJemwiwaDRw3pcAmuoBm3DWVF9cJPNszULW/i4KZnL7Kbo7uDc3Fzv",
-	"3qtdBdG5smqoj4fh+UN8m+sm9+LVrBDzN6D/5ftE4gDLVyWlYpwHD/784hV59OBx/4DEMmGkGzEors6U",
-	"+e8oi3oEyq+UIgPYr3A0F3I6y+R0pl053cQW7aj11YGOjV6K0g8UcpE+BJOHpjLJ06ACh+XLy4xB+6QR",
-	"PWNbqbyA9VEFgkdeJsfhYHU4bqMo8+qWZRlPmPLpJEtCGoWrhdtXMxozopw3e+d84M9A28LKofmlRliX",
-	"seMjUZNNaMbHvZCbXMJte4Tiih1GLG+yLC/3Jkt0NAFTJqazAFF8nVIu+k/FOOVq4hvAypBw0AR+/cd/",
-	"EC1nPO5BIXUmYohlhJKMb7meEEoimwlxntg26PkslRQqH3Fzy6gtsz3L+JRmC4IZC0WwpSUECpqlYoMH",
-	"OxE8gnNVLsk3OU8TsDa7AKLCcy1IHLpBgEtzmrGJzBXwq9GonthcJG2sNs/ZpYYVFm8rSMZ0ngl03wGT",
-	"hGX3p1SzjNPU7tKJv9kcK9WJol0G1S67+Z7C3azuhGJrinVXF7iZumRRpx3+O+69vCdWFHMOAifABInK",
-	"NgbuORoT1Ar5xF4wadTdPMVY10T2ivh2muuJhCaZKISZI5tQkRwX3bBoyb+mMmEp6UbPn56+efnk+vnz",
-	"F9ffv3ke7WF90+lM96Gbc3mkVJg9gHhH7K6Gih5ejCnNbiD6D3Ruo4Y7UyPKUTyeuJqCRi08IdTASFM0",
-	"zUypAfSWkRGbs1rXaEGounFlAEsEJA4BFVH5bAY1BSSZyoztk6dg/IMXwOGsoWY/DoM3SJXsq1bCzmsb",
-	"6cHbvIM9D1oKAZcpRqNoJrC2UB3e/bvU7y3j9Qt8aYPYTYH4EXLJiHTnlIP1BCvOopBptP8sF2aaqBJv",
-	"T7oRCrr7DiCIQVdMo1UARXrzGOgS+5YHRUTRhSLzyWLPNxggDJ1ex85VC57GwVbYD1aWIMa8cr9HgJ8q",
-	"nqnPnypuwNyZZ/ginxrm9MU37HZ2927hJZtS6ZqL1vntPpE393P435r238vwWHa2uWD1ogWYEdxEc6pC",
-	"XG03skFvgXZpBH5EsXthk2649hVr0VQbddts09l3dW+UXXdEWZH6UEnfcnkQZe9Lwzo3an3LGncMc5Gc",
-	"4bMi1YMDswj23MSP6UzODjkD5NIQo1OtmVU71nkL7aOlJadto1qP73Kt/Ja1lb4jH73NbGWCh5+mj+yj",
-	"R5v1kXUcYJP7VcGYyuwPdtqqFhrU2t60lTnvqbKKne1GWzA+LIAG3Zhad699PGifsvOlVWyrSB6vgWth",
-	"Nynaty5T9QAiru7n6tG3ZknlDTMK/91MMDQJuDxGjCVDGt9saD2ZV8csd/00SQh1jiWo1jo1kpKIFwZz",
-	"YpbkGaLskrSzidpeQL1+x8JKO+wJJRk8BMyDJknIJbSNtu7O8zRJmvr7WPW45y4xmoHAGarCwS6NNsVT",
-	"olCuLyhLEZq9rD9mVKAzcBVw3lMtutd5F6W68MB0bSyO1kkYXKhDq1Lg7pGJTMGmUBB1P3Cpepi+ILGB",
-	"3uRCwgKCAN/M57lBvASdykq8wr0iGKoBQVbEGNgXwwE+32CdzYXMSZJhHYsWwT2BSJ4WZMxuxh2idjyX",
-	"dfVst9pat6M7CkXZ7AjuEuaxLqbDbvQuFdwtdr4ITXAXtzE0oVvdc+tmNWL23gbbviMP0oWnH9fqlcp5",
-	"zZZtI18M+c4YcvSVmukrcVaIiptGLEEbPmVIXzle2AbT2J8xvKTU3AcqXHvDSpdFRW7NCA1tHW2ryBb1",
-	"/WdGKxTji+b0dLD2YmZ61yoEe4QWgp6N18JSz9XsvLBCAlLWjvWcuvvAX1Sv8ZwLYN6txTm0smx2Y3GE",
-	"IkPb7JFiujgxV5H8hrGZLQVyS9OcAa2zdG/v0yJt4YmG9XwqHCbdg1//8e8HhwMyhYH2Tpy1zqhXZWs0",
-	"IRGvF9XiunXf+Pp6ZzvG+WLXvhrsdzZTjre6DMV8g+Uqw2tmXEFcIXc6INxBgaP5RJaJ2R4WDZmC4AKI",
-	"e5qLkHC3YVEAzA3/qDUBdlPooVzXCurR5MKxZc26QwZeLvABYjWjIpE/Il002Blc7pFbjtXPjXLnasa4",
-	"jmfowHGVzSLSnXM9STI6F3uhGmnFFOvLoVXz2gO9QOJqEH+PMBpPyuoUS8J/r/C9e0oIGTI9Z6yIAA0E",
-	"BDmJcFPXilVaAiqCN/+Gg14Wb671/RVgV+dbgTHWF9TsHKOKRCMukmvb+N46+1W4XNRHqfPxCYpqQHfu",
-	"ohs39IPaSS71dpUg/jWqOWxVGqGEshlpL4Pb8yxjrG/ggr1BJv/oyCwpozG0MzW0okeoJlOpNHk4qDcC",
-	"LULQivCZiht+s2Kl1cTs1rnY3mXfVF9z0oJhnjbC1tzdTE5dzlgSkam8ZeBC05JEWpa/BGyC/psbpaV5",
-	"427wXt24V5m+OmgIN55YD9PT95oJtfkGXoLbeV54qpY3ZIWvy3/xhKRUQ2o/FZWWnVJgnFelSuGWtwlh",
-	"Ce1DuaPNRL3IU0pIN2IpQ8P5MYicjelQZUwES9nnjomoe+eWe7mjsy1AKP5sluZ+Ljwa612rQ6Z0gwxf",
-	"5BmWHp4esX2HtnHMVIoi1urauoiq0lKM7NOGVyXSYKCzJxcRUSVgti+5bZOEqgn+0qCArfWKc72tN5z5",
-	"ZKIxKcrH0VrQdMo29FffBNObmrF+i4ylj534uW0K55/ozzRLFNb8wchRApGjai21YR4druVweomblbrH",
-	"7vqFSNQzztKkSM+pEVmmbbHDgKuGKzLPjIZvJf7qAqe50rZn1HLbqGAnT5rRKdOhYpkv6bRw28rRiGGV",
-	"zJ9yli16tnRSRibQvZMUw9Q8j3TMrhX/OTy10bhDE4PV9TX+Srpvnp2RR48HB3tOJithQXuOgzFDnyAZ",
-	"ymRRBeN+0SxgLU/BrQ+fGEy6lqU2neX6OgOK3bKMa1BF3KXjYiTBzQrxvSzh+bTT60z4eAIKMdc8pmnw",
-	"DhZ3xMtgnnAFQZ46oxxycl0N2JHMyMHh/wYNljQdjapG+Qe7M8rXcwSaGXQt1wv49JiJYITimInPzY2h",
-	"MHcwZw2bg4/ArKPWWGu2Ktm1Njpuox5qbdKm4XGXLo238CzcvutPck6mVCxw9WTIwDppbzJsTdiH11jV",
-	"taLDfbqKWxtU2bLcwZ+quknbldyCPS9jQ4r9rsl8acZosjhtLFr9wtrAjYpkHyYTllYrAUNEtgt0ta3x",
-	"Dfm75UlO03QBoThUEEazlBtuTtN0b11hst6KUto+VGOpCQV1ogyfq44dHNwroL8sFeAl7Ea21Xl0567l",
-	"1pWwYrZ7qvA3CDlv0/f5hs9moc35hgojqNjRerBJc5YxYPR+54JigvX+Grdb5UoqRdrraFRC1wI1y1CT",
-	"LXGza9gSoWmKO6n2VmHrXdDuZQXJsF53j9Rmb4F7q0NOC+vxJ409Lcpu09ks5ZuoJLjs1ibaIGEKl4QN",
-	"V8eGqICiNLbtRLIZ0M2ROCuR2q60EadbhmfURb4Kd167dU+857fhv45Vrn0Bula0LgK1BNuKjCugrsHK",
-	"g4dhUdfJG43yEop7jlqf2NgJltxTxHwd6HkIds8WjQ/H2ew3ISuGq4zU9jRjs4wpcNCQU3J7YHv34C5g",
-	"IzHs9liKmQZ/oC+kzHSl4ohmFHubzmimIYzLEC7onAhxnNR56DMJONDrAP8PKhewgh2k46DU/CUNBzcU",
-	"+V/oUpSaLi2l5hp3TZI1Pl/wK/8owepREb/v2oKBb+AOahTsM5myNsO8Mc+19iuZNxpywHmgWwAA4TcN",
-	"sJu65sh2dRMsAny5D/7mqtMk2ZAFY8hAexGmRM9aQ8fmasLhKAXVZjEoiQZub1MdfyP91u8t2v+wKztN",
-	"09Y5PeVS6yhmxaMXTZpNCYuTxFGbZwnppmykSS5QgU72dgDNSqvCspJFoDEjoSN0O7FiU9a1IrLR2LXF",
-	"V+dvPNOXjY52B13C1Syli20LhMIs7WJXp9A+qfj2YI1Y2kKUO6mlcKKxeUm4W2t++gQS7dLx1Bo1BuJo",
-	"sluW9ZWm0xlL9smpJzVil4SRzEicckPhYilumSirVHAcfN9M9O3b7y6Wr/MNW1SpT/jocMPqWvI4yB9v",
-	"eBL+Hg3Gy4YyFeKzNfQ3L4eweyWpg8WF3noOzoChpFlyR27ojfRU6HCm9pyLRM7XZh1oqrnSPFZv8fn6",
-	"auwwPQRwzbIQmBU9Kpt6tDVJPWU4YiCPj2KtzeVf7hRPB8N6uVxWBLKQ9CqLCW9HWdVv8/gCLJ0IxU4g",
-	"yUIVHndI5MRqGF3IqqICoh9lZq2Np+d4NZ3fdswU1I4IhOy2I3Y4L4nlrbXMr/fR3LDF64YIUrM63ER/",
-	"cPDITekNq/DE6kQbRNI8GATi6qDi1amtoxNar/QhKvX00vL0tqiWg3VZJfLAGpTNPqZQVqI907nMbsDn",
-	"1Lqibp1HBlqMznjcYEfKAU8b+kVtMs2HRtR/bbPPNsB8v4epRfJAdU2ZLBrQio6Zfz1e0OwmkTbYtMaQ",
-	"Nz0oO3bgeLARBItvUqPe7CJNp4drfLdyawNX6yxckJt0XSTbwWCwt2V57lUt3D/0Oi8ato3mesKEhrj6",
-	"BKRNlvUgSjDlcSEpzFg25VDSKeD5o7NGfwWYP9EiQ3jiPNzaaGOGGN6wxQkxclc1bHStJFao8NUZ/ybz",
-	"jMBvhCZJxpRyoxflfFzT3VbT3LBF08JOX58b6CsOe9cp0/Yki27Ywpn9AArM+f727SU4PNh7q2XY728w",
-	"SmUtUPZY1rYihxbkz+3DjcG0sGXYTOEuO+XhR8PtLB8gCzNnJlMjpVOh6310XKnF4g1i7m3rW/G6eC9Y",
-	"yn1T60wsZ03l9fE3XAQ25/awoTW8p6/Pv2OLCzNWMNgczjGEhnB0+PM9ZbtGh6TnHWQshK1LBWjuphTb",
-	"1bM0ocTWKoqECOcLpqmTrVdpGTWTYjbkOqPZwtyfPmZBTe1IeLFms75hlnzEY8JcQGnVGWYEX6WvY4Zx",
-	"PJ2zs/7B4OjQUtWKNuqR1hJ0D+UCNk8PkamP9r5N2+z09S1ncyvQXhuB0f09pML9iV4g5/EpP6KjyI1g",
-	"P9kxYjmdSnGtNDWfaJ5wjQ+GDOKvWaYgtzm8EIV03CvRcGJFsjGNF8R8fQeXxoxln9ul8TqTw5RNg333",
-	"3jw7I4+PHn5FZvhQUf81VGQgCSf2a8zJmdJ4wgXrZ4wm5hsCldOgMG1VdoE0N+Cf17YyWiiTCaOSrxsD",
-	"RF4JcnRw2LP0KZZZYqQwG8ts36rMexTyDjfF852SST6lwlvM+1lKBXL94u65TGEZ48Qxq1fNxdg2snHs",
-	"HwtXB38lPGGDiQR0GtwDiMX76ugx+X//74f7h97mky7EzHBBIvOx7tjmAs7jGu0pjbCEUho4S5N+ym5Z",
-	"SsozxZlVa17hRVuGShcIpWlQc7r0pBSIeISTcGhsT8Rcy1q8IZ3x+7cH913ri/voZlOdhlBZpvQ1T1ZP",
-	"b6iH22MITfpr3xZB6WP9UTWTQjEbkFnb/6+Gg/hoNGBHw0f0KD4YPaYHawrULAPyp8vL167299J9Ozo8",
-	"3KAMgM2D6tXxv1a+w+2zGbe6nr+UmNB8u/GL5bm/f3NOMjZicJfQEsETI8qPuDMtNE480Xqmju/jySb7",
-	"Cbu9bx9W90v07DcBVVeKzK9lHLHd/RCTd0H+b4AIbaF8lmHRrgLPSaVUJcrS1kJQhH/3SESFmrNMuSd+",
-	"yvnPoaQ3eKgpK8ClGkCeNbVj31PEvtYrayrlAssI7J1AqggTOlsY/mkf9TprbNSk6BTermp7hyFtb0XW",
-	"QWTEqKgI8VeB7SLdCA4AXPIZG+XK+kKWnXDs7tlBbGUuUNGXacMcKiNhQNhQsdHkbCJ5zLwKroKxhFBN",
-	"UkaVJnouXVn5E6LZeyxma9fqV6mlN6xQVav4EyJ+bgGEJz2C2WJ+6xyqFFNqKTaw89NB1VLRIk/Nq7vt",
-	"pcKdSaG40kzEi06vczahGVdT2ul1LpjgEuK03+3Conc4WNc4C1LPG0taWfdvyQFADsD7Yl02gQQK9l5X",
-	"Y8PfQvHhIZvQW24UpGHO00QRnZnRRlRppvT/HnL/rFmoo8Krryge9eUCdbk54+OJriz+oL7wi1iaKQg+",
-	"W41icElFa+sCuHSjYF0fs0X2yVUXLCzzA9n7qURh0o1+UjoYvP6T0p9beq8cgJd9oLgYp+w6BgJgNjRP",
-	"NZ/539hdyqjGksQOx94FZyko8WbufLygjW247f0l8UQqJkiXJ0VtQXcC95R7ynIW5Ga4vn5cJXC1nNjh",
-	"x0mB9dr2recCHrLVkdUbpOftVBhl6xU419Vw164yh+PgP+ZeCcTGumJN1j8YaqtUtsP34ewlpVZlmWm0",
-	"NtUy/ooM8qXUv/WlQ1VTBROjpuMe3VOr0h8ftUl/XJF7pmyFHbv0pmN+1eD7OhWONSCq7BspMMtYrEFo",
-	"gTgOmdtyBGX5FSOiq1rQdV1zh1FWZPxNpFSY78fdbQQ5ydHv5c1uLsl4MZFzQfwOg4YHQvBHaJ5jMp8s",
-	"CNfFfEZmwzS6btmhxbYnJzHXzK+hb2jc3j55bvemR1J+w8p9663brJ6t7m/D8OzSsW6+qCkYbwx0x/Dc",
-	"lIqcplgMHpKlZXaD1fPBKcMSp+Vj8go40lYUj2iim2AD9TuiFVyrG8mDqEcieYg9fgq/S+3eyoOg+mVF",
-	"jBXzmkeCJfi8FbUswmcmW30XtqknVb8tUFBKW2KxU/xvUwdqZ9eBdPFfmu4F+qLc7Sw3koPr+vD6UyzL",
-	"glVhOQRS67e3aq0c+uhR8wf6AYCHy/y70v92nRC4hlm2rizBNxIW2kVf+QtxQVieVrThVu6m6bETPRpq",
-	"fDZiZFCKwyDoREJxTxsFUBDVlI9AtVlCe18PaZrmnrIqCPFgDkgUB5uzfe5Vkq3knaPM7Q6ogNPb5aZL",
-	"5A75DnVH1yD1DtCtHZaVbRi2x61dVTtthYybas53xb6CpRwgIsZprvgte+GWgm7B3WnNYexch4kNzXZR",
-	"M4tIl72nsU4Xtt8F8FhL5bEGm1NJI9I1j8gMuhtVqrDhWJ762qidOqB2WS32t31f2iH29qj7cdBuCaPe",
-	"sFhOp0wktJXNc/saDbPM2v48K0moOEPLigyYi4hOB1ecIStqsLmCF7ZIA/iuP1plhjfMaULbFdeHisCS",
-	"8Oksc8WOi3i1irjZtux+tdyJUaEm1Sm4PiFyyrU15gD4PMZodZYF/bOdN2wus8QGd1Nzkm3iPj+s3K8E",
-	"A8rWxEEa3gnBryvaam/Q3R7HvYv/oBjBtddfjRVJs6SLfkrXzq2Z1u2kcr9H+MJFyLbXAUKC63Y2ulUy",
-	"AQpRVsd2atPqW1ux8S2Jf6s6CbxhUy4Slm3bMENOzY3LYJSTIsotstlOUc+q6o5EOd1zqZ1Ma0QQUjNs",
-	"QVEGhuESyJTydBtByssGC2U0FeurhudAWVXwpUxkmhAqSC7KhpZl1YDltW6dcvZwfcrZigMOF1341N2w",
-	"FBPBtkcIpd9mfXWpucZDu7SZrMohRr035Zp2NztpK6kwjGVV0t8b648L+oeE578sPXfgJsrULOgmytRn",
-	"z1uH0n9J6cJZjtKyLQDAZGYTFJ0FnmsCxCHgNXDkrTEIJuJJ5KRpSzjtrVvpBl5GzrghhxYSQriLSLCA",
-	"9rAz6cARoiWla72CnzGavBLpohYAXJY5hMjLhhhwhIUqovLh1PDWZKl9eOGhbuIY12BEwFnc+kPYWjZn",
-	"aa7I5XpXAJoqFgfRVLH4s6MpmO2f8bTp7hUtq62Bf8RTe/lU1rCq7Deyqhe2P65ZXeioYCm2S4lSQSks",
-	"nuTipkisDRSz2bwgGZsOWZKEiAKUZLS/ujtrYLynCMChSDdKZUzT/oSqSf/24P6Dr48iqC8VyRkTlB9j",
-	"XCy0EbaBsXtBwdAM25hnN2E0CXcyuSwhcg+ZO8feayianITSTR7Wsk3WVp5u0R3JR9qWZtsqSpT12BJO",
-	"nSc/oMDKmCm12fmqCT18+Ci8dxd/Ou0fPnxUO9zhQttMnQl7H+7nz39m35inwlhopNyzCQ0FlZ2V9azl",
-	"qDyouiy9slZbgSyFVbXcNh+2Yu0+RD3/Dnm45V2Eao03f9OD1Hf5IBvxFKISScI0g0UDi/KUbd/wNUtG",
-	"nV4nkTH+972BBKI0fpwx88+Yj8B6PJwF7RVVqFyNi+VWZEst6zejNxslBgeoYOC6GUhWzFjp679+tgv7",
-	"+JNAswE3kD9nDT0a84qra3mNOLKxhsbjiTsD0qUigWOAYqkW6wI2F0NlNqZIH2HX1u9KU5zKK8GWeV3P",
-	"+jyRvxseYrfguFI/6hdSQNAjjhD0SHloPWIVVPIhAsPTNOzyrSB2I1exUjGyu7A3a7sD8RleQEdyQo4F",
-	"wzxJupCgSF04u3Uuhfnpzllmj8xtkCGEFzV29GvPVnfEJEPF8yx5NTNCkZGE0yIePFANssGeAZrFhM5m",
-	"TNjeaK5faCKhlE4PjZeC0DHYEjJCbb5QcKKCkQRcJva3iEiRLo7J3IuBgpsyp4p0M7ZXjEGGi2oBmUC4",
-	"E16UszWYbkU5cxfT1N61Ja7QSIef+dQ6jGnK+bc8qXaXdL0mjjTfZf4zM6CAeNNC1qgziPPNZI8KH1na",
-	"rdDxVKSRVYbB6rX4HohFeOnoNaOZxnw0c8hOhQqzluYdLFuPHA7Ii29OsJc3hYJ2blcIV+SGzbShKJ5A",
-	"6QroFALrkAuaLcImqB0xKlhM8+aVL4bEInikP7Ub7HiS49RWh1YNOrT6bWibJYG0YdgdOuOdQAx6huQc",
-	"K+fIjI+5oM5eYYXRUQYCKrgbaHyDfykow2P+WCjNppAAy8PCaFHH5TTW/Na64GppKOYX9tz26Fo+lSdm",
-	"ABHroo0XwTcMVirDkiDVzZEaLAwTpjRrC77MWPaELtqLtUure0I/SdGb2pZVV1YsI3gHgiC3OJMtdjOx",
-	"wSoVbbVNmTm2bomrV4YNiaotH2vL82oLNy5szc9citdxTRtf0Rdl8zbcDVaRZvO25U5e7Vy/sUUV7HY7",
-	"mAdL5jw3l68rpCYJg9H3iiDc4cImGwayzVwHvTCuQM+98KUs2vCFTQ5S0zT0U92HDs9Vu/q5Tn+B7n4r",
-	"tiVjNIxWw8WruWiyp2kmsPUjVuOzhgaMGTa81W3hEh3bkBQBCI3lnO20OyZ/T+iiccZd0z63ggLcXrHv",
-	"q0+vADLkbVth5gino16ekYQuluqwtiVvcWOJwhLgc6H4eKIDPaK87rDq6fsZNzNdyJCT/8x7EoRAZJ3o",
-	"imP2VYdzUCX08cAsrEH2T+WcKV0lrRviyhJ1DpWRlEq/Quf0FjPYNy3vWOsgXFpTdf5e826vPr4aGEuH",
-	"2FyZt9EeLss92XF5uabiJ27G9UuFIhsbC3fuF6CJRUKxy3buYS0EBlYhz41fNGdeL/N5jQLWM9/pLOVU",
-	"xOzS8ApVe/2sJJ01alDrRdBKFPVw6hxaPq+5u7Yv9EZS7psw8UpTEgqJUGULBf/Lf/4nORgMehDKmbCY",
-	"T2l6QgbVElbtO8OFg4D8HSxBa7VWYJqbUx+QbOyl2eB1c3vKl3fN2hCYclVV7F062brYH8DVIKItCddr",
-	"LncpUGzCOZttnCAFFbZNNp3phZdnZX4kXGGbFKzL5QqpQQWmvY9f+akNc36NYqTtLVbbFaw1ky5erxZd",
-	"P4q8VRGXQ432gdYqBs0+lSbwfOzKcqSpanPvdo35vlAe2L2WKu0lHTfpegUD2JU+t0b39R44F2+L3VpJ",
-	"wQK6DR2v1wDNQ21ohlpSAsNgrt3jgEDqGj9viMfmwD6BygDQrV6WR9gbZJjwCQ2hy9NuNFM7TzHoaohL",
-	"pFqmsLhya4gd5xlTWC63R4ZSTwgTibnlNsY/3EC5fZiBlm2fDTRKhv7IwZW2apY9khkZ8VQzUGOoSIhh",
-	"dGOZcUUDRQGkgHrQWPSATRn9lH2ysUZlSJlExoZFystSpO0KrlwWjBGs01BkCj9f2/A7MySUBVNh1nnD",
-	"Fs/5lK+Xj3EB3xWP76A8Z/vO62VpxRLeINrUgAwEtUKUHXZVLyqbTukC6j2THIKWS3EDiuyyjHSPDh9j",
-	"cGT0huls0T8daZZFNv0skCJRMvcg43/BRa5ZC+pQPruSC1a3eImGTePZaewiFWouyIzRJEJn+4uz15AI",
-	"T7SUqToh0ShP0+gYvwNHKPgK4FfS/SZXXDCFPZ2fCs2yWcZVNY3LqAg2pNIoCnka7ntq4ONNEPqFIU7P",
-	"rfLX91qNIjw0Y4TeUg7FW5taEKMmXiSZgXqZGZpr1wKgu5UEQF3KzIG3y+2tLiV4UuYuepH9NdkRiu01",
-	"xtTa3gZYXSk1ew/dXAAxodbbN1Tx2K9zHMhjfPhoLXWzYCgWZ0yvBAUfuQM4Dw8O14IDNUSvw7XhXuQK",
-	"qidGFuY4Y1AYjqYqOiFULDQkaLFUMWy6dTQYkCgXKp/NZKZZcl2OHu0v16EKxSOH4LiY0Zj1FZtRLEyh",
-	"8qFikGgANwyvTlQkr0IKw9wVtS+BNgq4nCvSpcJRJ6xNMmNqbz14Sx0ji41bgYsYyR6SfAwWX2vXc2g5",
-	"hPT9jGdMXXMRchOMmJEDjD6hWCxF0hRQ4PYzIFrcMFEcu7u030Cm2Pq7WYG+MlgF8NC+GHFwRVHYikIa",
-	"yAwD+W19V685VQSftfWo7R2K0IcCtV0ifCBq7Pi1tlr1VpHBTabJsstkdWHQ2MU1O53wmeqR4cL2pXFB",
-	"AK0zbBr7y/1OWpb9HvodN/VOswfcK5F4u8bHZj++oWKrFmB3M+M0QbNVW9DiJqyD5yk8WHY0brojQPZp",
-	"kpRUQEvSBVnUdZ9ynkCQZ6wzt32fBK8p+Oo6Zm36NZmVYbumTe9NqGFpDeuaDuppuN/Bqah2OwjVl7Sa",
-	"UDemivW5UEwobpTqdLHUdONhVcV7ELiSBTBncOU+MurUy4fBt017tKZxfYFc2OzNIF2TOvmxGsxvruLB",
-	"FE0LDsdrwRqrJdqPXT8FW71d24R0oJQqH0aOe5t37znV+LdXm90segcdKkGS+dKaslNQsqaGHZjvf8fO",
-	"f2aW3TT+++jUObhDb2Q4QQ0aOSzR2R6Z8PGEKU1GPFP62Dpvfv3H/0NoMuUC/ppSQcf2WxvB59sH4BXo",
-	"2Trl2N8JHu/0OvbhoLnAk7aW7RlWYrZBDjEVQmoCFTsgwN18bxbBoSOPOrF/T7jSMlu4QFYfxmbDrIeP",
-	"isV5xvXiwmy21QNAUTnN9aT89MwJg9++vewEqtG8vSS27/xwgfuVkK5ijET39+csTfs3Qs7F/R/nN2r/",
-	"RyVFBAV1hgtwigu09ia2NLpeXIlZJm95wrJ9cpZSPlXHlgh2SwpZ0s6ebzvsEVcAhER0NsOvIoMJ0ZXo",
-	"RnBw5hs4OfOHPTrzpz27aA9MQxFoeBHpoqmpRyLUhff2r8SVOC30XNKN0huApEdgya9fXVwSrMt/eN8c",
-	"VrQHKryRfIv2GjbiGLcXyfn+lYC8WXMShlahwlic2kTrWWnkABNFIFfFnBs53B84Q0fViEG6XluFw/0H",
-	"+wd7xyRCc8eQKvboqJtnKROxTFi3MOrsHS99ifaTvb2oR7hQmtGicZRnyHA+OaNK7FeWBsAvrWwaz75j",
-	"i6AMtbTXe25wbEIANkCETZmrsk/ONaGxVm6j0SBhLhfIpGZYfNNx8uPOX/svzl73DQQl45lx8/nDB2jd",
-	"MJLLsFlkBxMNRK/3rTTnGjL0qUj6CbtlqZxBCv4spRp8AaevzwGV/kD+8Ifn9uk//IF0o6WeDlZEsK0d",
-	"ADvLZHTlZb9rKhKaJTYm5UoQwgTMzMiv//gPSCox10z1fOs9nc0INCflYtwjSo5ciCTepSl4blyJG+ux",
-	"MENDZRxBRcz2sR4VV0QJesOujSC7bxf24oLEMmPewg7deoDU9VD4Uz13xqrndIme0Rq5UD0/tKNnp7ah",
-	"Nn6kQA/DMCAYBoJwrNMJVgkZ/HnCNUnluAQ4plOWnlHFTsy4itEMa/fSG0ailE+5jkjXVW47HPTIlL6H",
-	"nFzy2muX1Y2K7kCGUBTtgSKANnItgorfcD3mo98kyHz2ugR5H3Es6KLg+gTZocteQdEegVynIkvTEL1j",
-	"F70JB21onrI1RtL0xHE5/KqEtLKMrUB1KFIB+KSMhTd0Uop0YbmYnIvKETecrxu1zOZShappCydM98lb",
-	"7NsJjQNAfEayjcZIwMqnYJFw3U5immWcKRIZ0ikz/jPFMr5osCOYEv7t20ubEH7iq2xmw1W540DG4VwE",
-	"u2VZ+cNQJgucGprJgJJctCqKvA58rsXHvwGXhFeMOG1r8eaZkll/Rm3KwzFKp9eK/8wCWHowGCAno4LI",
-	"Gf0pN5cCNguOBl4FiKOToi4IThT9Qoxw2gMx97p8sEcmVF1PZcbIBwTurWuSSrU18UAr1feQ/TC2dMg2",
-	"cSCzDAyqHPc3Oh/1Xxip85hcdXCXLY3Bnb7qRNjEA6C1P0VkxFlaRFmZfd3bJy+lYOTX//bfydHh13Dx",
-	"U/vx4BCgRCOKa25FovOETWcSqlkYem/dSIpOgU949NR8Y+YgGTMCtrJUVma4h27XsFoRoSThI2j2ovEt",
-	"rAJNydHhITJ38AeizdoyHSNOZ5xpahsPY902x1ZOX597FqvjzsH+YH+AlamYoDPeOe482B/sP0A9cALy",
-	"W1jiMr+Mm5wiQAzfsiH5ji3IBdMoJnz18OCrPcPWERindfYNDpnDNbR6n5zReIL10cxnkklNNSMZzVgK",
-	"gcbY5NXmSBkQoIu10YQsxhmQDgcDDMyCvHLbsLK4Ew5+rxkcNr3+wbaw7jy9wLz5OLs1e9rHT9DGuvPg",
-	"5qevF98eDAeXB+YIoId15+lZx7at7ig+7vQ67zvHndHXD159++DJ4ftnB9+Mv77Nh4/1c3Yw/tOLn//y",
-	"1SP29WWuHuev/3T75i9Pv+/0OmaY99fPnv78Jn88ffDoT89fXuucPXr4+PnL2V/fPpqdLS40v/nbj9+d",
-	"vz1/SAedD+8+WBGIrlN5YItA6Fg+K4OgimloCP4Qty00VLG998+FZpmgqe1J5Qn9neMf3vU6thya2TcI",
-	"qsJzhBt9yzI+WtTOX7nYlOMfOqAlvOt13vdVctPHooHHHSNzdtyXU6Yn0pyD7eyK32YMk9Y6x3iUBiwn",
-	"9pjX7xfem5kM1QKoy7l9X+wE91FF1D3aP9qD9NdpH+XYZJ+8YTrPhLLtPs16r4StMAYmhAJxLdlAc0CY",
-	"SRiBBmS5Mw8MJ+sfOyGvlGONNETTOV0oI38XgnbkTD4orYKJqOhQikpJRf6ODBHiWll3ZhtNZJ9cFg3X",
-	"wvIx0DLHZq25yfWhMyJFr+CY5Xt+D9mu07v2CrnLLceMiisyP/eK2BHbpZPa1D7LmaHbmZHqMJV7aj2m",
-	"dCqhxLgdFsa0rO8Y4oCtIgK/nkA+vedBde3hULmrbIfSclb0kDbDUkWUNOdfLBWbLd3KGwzutv44KCHD",
-	"td0+7txj++RUkFwAIe4hu6i9mZgxe9hYtrD6JZJhHOkUCrtiJjJ6qyFlGweHueD4cWkH5dIQRSIrgGOK",
-	"eal+4K9/+EMPBbAihBXTI0mWC9DbEnZLpjJheGTPn56+efnk+snTv/xXaE21jLURcvBCEUcebgvqFFp7",
-	"5VuDTK79ZCEvVtDbXQcDTMVxXwHp+uz5+dOXl9cXT8/ePL2MjPTIodvrcAFjQoRMlguruZ/hQBWCIX1V",
-	"lcjMaBykriob+WUEGgsXhIorsUQMjFobWY1035f16t0oLX0Fk4C5TYtKy8MrEUHTwcj2OyxO1l4MI23X",
-	"DrvXGBvQuxJ1pIfeiXYGJCoyYYZmSIJ01e51yocZhZuO0TVGvAYxpsrT0dF2aR3WFsZvbIPxBpb+vj+f",
-	"zyEkrl/YFpIaj/eCSgyTWF0csBb60Ulvrv8+fXz7t+mzxd+mzx7Ff/3LUfzXvxywP768jadJ+vcH306S",
-	"t+8Hfz98toj/+L5TDdboLAdldAqPP0YFtebllcCZD1UbsI2xu5soVA136LDFt5PhH2P+in/77Pufzw9e",
-	"8nN1PtWzv5+dPzrnR/lz/u3jfbb49ufk7bl5aP73v347es6P8nMx2I8PU1GNMzh+8GgwqK4dY0KqsQnH",
-	"Lr5h032xQRwNwg6uzZrHbMEBm/oAcmf/TAqdyZDfDbgriYTsg7weFQYoGvLvmOmP2khT39CkOEzzysH6",
-	"V74X1NIJBnhzdPBg/Uuv6SKVNLmU8jnNsHv80cHDNpMVVOBFUenBvHx42OZlW7CDDlP2FGyx+O7j9e9e",
-	"SvmCioULVNyNePrLh94vVYPnD+8+VGTWp7ZFu6NZPll35U48JNpSdkUSF5JerUjsy6+F2c6z0TWqX6jd",
-	"V8tLQs7jomwdjrWW3HceObDtgPBRkGHmVF2JKbI/s3wp2J5R4+eFv6MI14GiOdfDRYRtf0DonXPF9smF",
-	"HOm+zZK+Ej5chpcVfZvsQGaHwW9C1Q3ueaQmcn5tB0CBIcQ3jEJw6m2R0WEzOmUabvgPYcQpH7n/mo7Z",
-	"Bf/ZoHerZ5FDmYdrIXAy00YCOwEGz9/bgNk+9iE1zzKRcDHex9qgw4zRG4ivVYUp+aecQX0Qq9S7ra2Q",
-	"nLKwRd+GplxDt2/nr6l8WX3Ehq/YnyqfrBe6b/9NcuZ6MPeLv0Oen+UiV+migoIgEHFFUj5i8SJOmZcj",
-	"H1pzEYvTjvyXB+/ij1rABJI9V+SGY6uMEBy2zM2mUGAAQAsYqgZHrqxVvgkcbai3vsaHsEJqO9DO4A0M",
-	"GFqL3pd0rJ5BRkGby/BnALHFg2cuhOpZJqcbvXApOy32MsmhHop0DaRgP7FFduOGOqy+tokY5W62S+Zo",
-	"BZTtdrYRPFpuBc2aHb2YyPkTpKQdw/nuJitiEMYPkF9mF3wNYehoCioTq65nsYaGGDEKWNc8cc+UhOm4",
-	"czg4fNQfHPQHDy8PBscD87+/l6F3hgIer6uRbcQ+WB6MKPI0Lb8x79tvHC1zcz7oHw4uD74q5xxxYUvI",
-	"GShHZgONKl8CDnoEVdPVwHDlGFcR9IBBRB3H1sujfyGTPGXkgBgVP2XJ2LbL65Sl/JGRwdRQJrroKNC2",
-	"6W9VWXC1/lu30HUIV2uu6pqmHCBK+Q1N7G45PLu2ybIDh9vXhTX6oNcpxCCWwF2Ej9el87SM0TwGk7Un",
-	"fqUoyk84FgStk8njTiwna+rBO1uDmSuG++WxxkbkdM+0Q85ytWarnPvD4saHzfkMBEcFtJ1TDFmSI58W",
-	"7Xc+pVoyaKGWPJPZkCcJyFGfXC8ohH6zif4++VK99+2ScO9d4ZbGaX8SbGcUkOEL95Jfan+fRIZwRFB+",
-	"IIH8ZXNlEdG5GKMjy8bLpqmcg6E4ql8ELLGIYrUDPzohUYXARfcjj06Xr1yJaJzF14qlo+sSssLo43zl",
-	"1+BEjkgXQay2XIcOxm6yvZMSRBoDaajCCK7ZXGk5ZRmIaaoyKtd7+yQqiKO1+xVfXA+puIEBza5Mc53T",
-	"NF2QorHTCYlb94ffvxIXYNLsQ2wDS8pQCG/n+VjIjCUnzk7r/3Z0eLhPXjKWKIwks97yK2HklaG8ZYV9",
-	"u+5ibjCRlbi5sa7jeSwhIOVdW0NbyGC0zPutv7Hzrs7wO2dnB/tHhj+dHe4fmt/roTnQOBbYHto0nfZO",
-	"dEY5+AntiMp6VCBCcYmfP+4/qPHzGgfvKBkDACNYuOGaxx0K03cKHl3H6ZJXX7w6I4cFcH06pxnDLED7",
-	"nKU8fJiyawh8AL6ylj8U7M2QeiMOJB4xQpC34BI26r+VufCgxelvOn+TPc7V/6q2wvCsck9tNYPQNPax",
-	"+09tAn2B07r/BtzrLFn3avlK8caHXue5jIvaZqveLp77tOa+zfnqoAVfPZNilHIMgv1iUWwrOeDFqnLq",
-	"u0sPzebBivywxkZ4/xeefEDpwigggVzN0i5XNxmeWGfvr//4H2YnwOJNhhmUy+aaDGl843hZEXcTLYdn",
-	"4OB34VMjGHpbVXVXdMqqcN4G9dCqx42Cz1DHxaBHtTUF+60TkaP1b7yU+pnMhXVLtLjPr70QrmeUpxa6",
-	"w683e/WN42mfkxagWaVKC0hXyZHeuztJsHd4vUoR9Aq42BQjfHvAFShstVJw5GIeJTmt2kkxhgVVZCvO",
-	"Do6C8Vh3uO07ME7t6sbvQCL5V7vPn+te/ZHpXTNYc0laaOcbIW8JyvmT11Qjz5q5NKiammMwl0GsWL3x",
-	"MoZKPnj8aG+ZwWLAThm7ipnmpCtsvOqVWA5YtSFJUzOFz8AIVwSiOKwATiiZTyAcC2oiJRyDoq6EUYVI",
-	"lqdMQUQHuEfNj9YcMaUY+swzhu1rPVuEa3xAp4zAToR0WbSf7UxG2FKJrZoVt1CxMOHNYK4/E2x7H9b+",
-	"byH7uY8VYcv0waB/8LCiye4M1B3FjuyK5FpD6hfSu1NR6venyv0eZb/vAXd3zabwRuxED7xfudhrQkfK",
-	"7A0tq2vaNPbjSiwbPMmyvRMyItHcSbqVrJ4yoccBdSUwnuKPTwv11B7QL4WTiScfoj2Il/UYHnR/8eVY",
-	"DIC9EsqLTzEics/wRiPerg0yeVNs6pdgk6ZgE2zc2uv06x1c1/jQfUQsIjXK/lIh0PHxxEZ5tmWMr2FM",
-	"iIzYoUMcOuAiKlR6BKPf1nbzPSi66FY74r7r+Vb1dp7mgCP9Qf9gcDl4fHzw0IoOMFKmZqtHmtL31yWA",
-	"1U1tY8IuXoW/0PV/AFGfrhnwSiDb+WGXXtu1Z9Xd7fUe1gJlfuv+1d+NyocOWZ9631PlNn8K92xJ2Xek",
-	"CAY9vW8gn1HZQEwkGUs8955RpFIuPDelYW0Lx1QX9s0T1NcwcFMA2112JpKqcaPIgoGOxRHpFqybHA0e",
-	"X4nII0NC6mt4ChNx4E1MNqiDB2X7vEnAkZdDNmjQO2urUwxd43CWkAnL2LGBgURCXuME16WjF1MvXgmP",
-	"RcxY5greVBPaj10Tcsg1H1MuyHwC3WirW8HVlTDrI3/4A6Rnxkz94Q94NLOM3XKZq+KMuqDTFnNHWBai",
-	"UMz/jRzsgbYMJ2K7oXNFosPBIMLyw5pPmYJVPKXxxHVMN4zMqOKRxzOi5Ybx2H0uAt4RkYTNoJgxloy5",
-	"El6zd8Nqj0lUideJwAxox4ysezsiXUqQI++dkAgb55WvXAlKhBR9rFMP9XPMCInrSlYMc0Iizd7riPjP",
-	"47gnJLL1ciJitE0isysB1PmEREbEEuMG0IqkoqKFfgqyKjQ+62LrEpRI93pQ4hLAhTrlmDN9YC7Vw32b",
-	"qR05rTcqByyywSwCnkCnQOvEN4BmbIa+ysrR2BwqOAgH9zyTYkzUhM5QkoR8XcBJI31CpxnXWRXO/yKW",
-	"ZnuOsRZvARGH3DFroI0wwsrLyj6AY3KcukhtUvmUyNGVoGla3sd7tum/wutfTAEwFul3QjoshCwyhWTI",
-	"7seVqCFRbxlJoPM5nn4xhSHBCpYwytPUwnECdKBABvcMRqVAfHdlu+BrQJToxNwNhyv4Hmw5DEu4gFIv",
-	"RiPFgrjYpFEqUBRdSSUV07REm0FZvwcStnwoD379x78/BOy7EhX0m1DYLouge/vke1FQrpIKGvjcIuCk",
-	"zz17mM6oUDRGQCuX+54yGOqHy/kRNkU4JQS1GLw0X+cGM7tWYfJs9wTlmjJ1EksXQ9qhbTNjjXRlLYuA",
-	"1oMEdFk2+rxxJ6tF7KBg3Vt69LB89AeQO5gVGZ4xlgxpfNN5F3jrQfkWGs6Wnjgqnzj68O4O8ucF7P3H",
-	"SfVqpaQctt7LByHNZsX+2GcH+1899Dfrt6L8PNxe+XkAS/L0H/j4idSf7XGtyTRr+4AX8k5XsDmwPhSU",
-	"DJGuykmYJwTrT/7ltKIv4TQfS+9DWkdoiWl1Zejuuh/ewtba32bG1aoNstHU6vvj3Qv75IUrnwT6C1hI",
-	"u0XtGN9GugemUWpUwHKfUETxdQQqFmYCqPmuGFP1Ekm//uM/ygKXrvZjMSLaQHtXgiqUYn1jXNWQaiiB",
-	"+ZJULKmeHycgUlQiBTx54hM4oNZRu+JEvphzdujB/5h3eq0/f6fmnN4G77iJC1NQW3qibV3aj2Z7+l5A",
-	"ZRDqV+jbJ6dY0w0ShLHSmyEadVeKKyfstT92hUMeLwcF2dXc3cX/ypbi/NzBQXZBX1zVOxGO7hAm+Jno",
-	"2Rs8f0IDgaF3J2bu8m/j9rUlPVv4eF3xz7uUBiBYGeBK7KQ0QFmP1FYFuBK7KgtwZrfli5f27iUBoFtU",
-	"URTA+9Tas+vO+SOXBMBDX1MOwLsG6GDO5DijU9urJQCEfaDuYPZKpB8cfr2mRPoKjzfCAwH2WP0aoAKi",
-	"0QQR1lHdwOFdNDT416oE4I4SUBJ8PRuWAihxeafFAJbg2qAagAfS760eAFS1uK5Y8pbLAjiDJhrJvh58",
-	"rnoATCTV/MFH/cNH1fxBGvOUa6pl5jII18z8rldeTXNL1xge2yWpB+oJTJmmrhtGLJW+jqF3X+e4c3bW",
-	"PxgcHZaNSDoXM4jPNWskz4uMefLaUT1sj+IInKF2476XWR9O2mdQtdpl9h8cts3jd4yjtGkODi8HjwOR",
-	"rqFkyApYro1p6xz+R5eDr48f3DGH/7AaaYIVFWo1jrGEWnb+o+QvfjxdvOSD+YuLwfzFX/48f/FE4v+f",
-	"Sf787NsZPPPk6cMXP//5oKie9mEzdrc+WsWSoy+1AFaEnsSFvOiwzUmQOwgycYOvz/930gAXvoyOTtwi",
-	"+7xrgw/8nhVlqwrMSetdiSI4AZpHKKZRuHCFOk8IB6GfKAaeQqmKvHY9YQs/uX2ffI9+8SvhZbdn7EcW",
-	"GykeRNuGXHeybao7bv9ndTeu5FqfhH/0BwePB/RhctCn8eNH/a++Ohr2h3HM+sMHg8PB48f068HDrzqf",
-	"miEEqP9HIO0bksHPk/BusXRNsntZ4OtLovuXRPffWaK7xd67ccbm/PaCN64wbm2e144vHhOuScIVnc0Y",
-	"zWybDQwkM9xozLTqkajUFlw1mVJbwDoytv4LlhvfJk0+wOVwjm253KdIkl9N26omvC/J8V+S4xuS451I",
-	"u5QXvwUZac6J90Tstf53C9CqXPiz0kjYPg9+y8v8yXLg1wgrdxNSvuS+79Jzvgue2+Ai95XRjfDU1ZPd",
-	"Sar7set6anunw8XKBZbiTnokEnmaRphfDkkErt+7fWGJya7oARXOofcaQF2JIqGeBPPpa3XgfJiX6r/5",
-	"P2LbJi8b36n34Uz85mT5ncgJ2ybK1/S9I0+Xsy1CN9TVtsqc95VSNOF+PMA+aZ78arLscuS/kOcv+fG/",
-	"x/z4nbCy5rT41urj9hFWy3xvF9FVjhVsFVh1N3bwaYKqVpO1IqDqC137Eky1ExqxIohqmUgc3qf8vu0A",
-	"e3/MBJSVbW4W+Oec5dayZB+G7LIRkDdwErh+stglmeuU9cgUqrsr0lUsxrSxHkmZUlIo2yJvmHE2stHf",
-	"ZMQFTclPOf8ZBgFjFSX/H3vvutw2kmyNvkoF/5icgGhSsty2FF+cI996PGN3u30Zz+xGh1ECiiRaYBUH",
-	"BUpmOxwx77B3xHmD/SLnTeZJvqjMrEKBBHj3bcz50WNJuBTqkrkqK3OtScZTefRYDrNUj9gkV+NJwdoR",
-	"BtTekWSuufYd/i3qhFLlQSlBGhFMeoplpdOJcWwiYdg7bMwLkac8IxllWRaIjUNZ+55BmgkdUfEifuMt",
-	"7T7MfEtZEGdAcJLzG+mUbEM5VrpgucjENQjgjqbySmNoDcUTXc1dTrXSENAzl7G0ALlleFjHE2AsQqlk",
-	"LCjJCkHgmXnQVCQRdW/0u7p8mkTnbKKyDMlElsyF2x/g8o+RlXQ8gcpADQtJs6ks0szV55mXtEHYKsqF",
-	"nmZFFx/3NEGZ+mgAi44usuJs3bFx9UOnIUgTyJWK4sYgSnI+KCLwHok9wYt5lokcK6KxIvGMRTTdvIrR",
-	"uwHjBYP+Pu51AhZlXA6n5pWs/fTVz+zuyf2j/jlz2ocwPPYaW9xKU46ouZ3+HIjmm3kesba6FnkOFOXe",
-	"CkFmlU43lH9Rl5rl07IcE3ZTtzT7XV3iIJ3hkaOe5tfptcDM8YLnqC5Od2LxA3gj+PCfXL37xVMGsrix",
-	"qBGRXjxzPGewYaBYEM8yLBHXBdZTJDzNZuaZ/5yqgrM2x2tyMZhq0kTCpnCtpH0U1Xx2jGP3Fxz0KI4W",
-	"S1IocKUVaJ38nfpSCezCh/AxX+wQFHyxWWtPUvqhNOJNhqEsgvxQalV8cLLEP4mbo1GaC6b5QCC+xQm2",
-	"+LeS//uSa5hNpju1YC8ePdEBGkZmZ2vA+r0jZzlKU9otDyyxrlXoZSewxkOYb3lBbVrxxdT0+k+2TWud",
-	"tUC3gtZn6+yu/9EPpmmWWD8CxOPWEMDskoNUiuRIT3js+sVMwRuei5GaajicGAy67G7FAvNKFwBKWhe1",
-	"mXf/6JzcRrqDx5sFFsDC4mxfUaGJhhLKUaFrPCeMRr7LXhirvsqoL38Ta7b06FJA7t+a/MDMRonClnNW",
-	"v+sfd2MDW1uPwC90fz2ONiY01bYXqij6k5wa1zbhlrY99Obls69IJ/FQGvoNH0DTEsAYAvlBV2jxlNFQ",
-	"y2HNJmGs68Lhcz51sdYiXbVDsKhwqRY+rQTYHXiGyqzUdoTSLOBByr+9w1tAFJlAa8CifCpBqyUIZQVo",
-	"gtlZAJpEJGMQjBQ3DFAj9dscBi2A3WIOg2Kdxs1o1umyMjUdgMstDbWjvxsUZ/D8dQoaF1BtSqdjKcKZ",
-	"UBo8A6bYuG1AzhYhEcaygA3AlQ3iLwVxoawjDWwoMJ03nq1d8pu1lwSGptPLjnC/9px/bFPWmxOZB6lM",
-	"9ajpmv4dc80WfrG6fzD9NMPtA8wDs1MyiJPOPH0vaWd4nC/DRV3sR6g0MV2Ccw4wkV7exBvcrkMe+EdK",
-	"FGvsoX4lT6zseUBlGLeoDALFMjYbAZj3UMDhei9eQBX4NtiWgIh5xoRMJiqVRUlYddo7MXZu2Ygen93p",
-	"bTmiDxvadA6V4JXF221t1rHUlTugwr+oyyWA5FBFveez4PmZ8Lu63NUX1lnKWoe4sPdcHHKKrLAcwjEY",
-	"pcAsqSWuFLRD3GZg9cqAWpkJB21lymTFVbWocLhmTZQ/m5ELtN75f7D27uPtXJjtWM0RQl06BYxaoZh4",
-	"XwiZQMxOv/v3v/436lQ/faUNrfl0Z4K3/XocfkuBWh/1vJggy5zBE7rIp3ExzW0tv3gPRHBD+50Q3qvG",
-	"KgdEpxTKdoQdR8jH4JywdZGYbSqFRs1mV8ABsIxnDHBoMs2FDlsBXVrcKDZWuWCTnMdFGgPrXfrHH/41",
-	"dterp/m1mIWtLsNPOAIajMsZS4ROh/IMv4iCsi5SmuahFJlAAYx2JY7ZQZG9JEGpuAKy8RMbIaMuMHdk",
-	"qbwy10AFWlroUGZcF4wee+4IzuDUB/oQNpVjlaSDVCQMakPB6XXZq5mMR7mSaqrPvffc0qF0GUuaXU4h",
-	"JcFiJNIyB24vDCESmOq6Eexy6JRoSRRtIWZm6ci82JqSVr3Y/PLMzItLgd8MJ12B+c1IQXBDj0z/qQFL",
-	"kYIZr3UFvirHw7Eue1gfmcM4WjUyV4cAcZo5hL91yoOdumYRzE/TuZhMLnQ8Fd6UheD98Vw0huIwm63O",
-	"l/A1G0VgeptWOKyP5OzSuDCroHV24oMV+B3ru26CJXXC3GoynXCCBHgpLjrQvq5ZReUScRbmhmua1hDg",
-	"8J5im7JlvwKerYExb83iNG+FBX8gszpELJrxmrlrjZYS2FC5PX6dOxA1E3JPcY45G7hGlINM1e0P+A8E",
-	"OpVD0VVgB29kN1BEBoeaZoHnArkn25HIRB3yMb/eFPnYNm6NfB6jUVoOfV5i061nPMJBMNAWPk4NwEXR",
-	"Zxt4Y7vrHf4u6uBBsJqkcUDnwaH03hGwKzFjsKNE84iauOC4jQ/GI2CVZeqGdHmIe5RnLLLuKQplO2y9",
-	"FMk0Blx24j0UUdFrfKqeTkR+nWqV6wDOoKziQtg6B2OtpgX4Zs7ijOdpMQvlhGvd6bJXfCAMdIqVRASR",
-	"Kon7YvzSWxrqTDV9ZXmOS1Y8M8goFxgMCmWhpvHIoJuLRYRC7qKL2T5ReYQNIEImANtgAICdiC4PpZ9C",
-	"w+2gWBrefaAc71upqaFcglTYOkDFTphn8OQ9gZXn/MpAMIuReYZ9GCsZ56IQzAa2NoAiL11LPSCyM/CA",
-	"UazZcfgt59nVEYeUBAsRzPy7KskUBJHOZOkAEoiuxOwFzH1jOZ+o/ApXVjwyI9MKWn+eJTmfZmlspv+V",
-	"+c2DnF8JvGqkclnqyF/QMjRowJ204RCqHKqE6TzzNZyQiyM9SgeF32ZzjVn9rTNoimkjS6WeIEIy/e8s",
-	"2UpDuMVgJTSvGqI05Uo6oJsDuvnU6GZYnuSQdcb1vyPOWTCha2Adt6W//cH+cwu8A0laLtugAnX+qYs6",
-	"qGN+vSnUKRu4Ndj5xT5iPbRjvBmSvh85nXzvS29pVoj3mJVDiQ4up4ePBfgZMSkw4OMQkb076gSrEQ1r",
-	"h86LjXieiJyADAQAUl0Y/6CovKJQiqlL4B+uAzKC5yK31V2dLvsZzqoqyWmhnJaQhGw58hkvfKgu+GyB",
-	"Op21LXixj7XohUSrLHxxk8XgHfRgZXqSscYo1MoiCB2BlBWzbPs0FqXMw57BjTe8e4c3dgLuCeBA5Wnz",
-	"LPjiuKYMifxSZjGaUSiErFsq55RiR5POi+stkPRDJ1Ny0a+mTXku4sKaA6BqUH1gE39fmJ4SGD2BGqc5",
-	"mPMx8O4nTiF8wHH5gJdiMBV4kOuw15I7T8o7X6VDaW+7EeIqg8Q9SAb/LfCt2hpmkR75dpTGIxaPRHxF",
-	"MjRqLOqRIPESGzz2/2yFnNyUXYKd3Go/wKcDfPqM8KnijveFnzwbvRJBAcsb8RaXPxgIlQieZOuejpW3",
-	"UtDI3l05MON6WIelzK83xVJ+W7dGUxflQ5biqRdTPRKaKK/pjlu6/EbjzCAPh2khkluaRfjJ7+wVNiXc",
-	"mJoomYqLIgqlFSzKONIbcvQQ8TTPTT+6pxszT95jMC2mOWTqVHqccBIPpbsJ9W3ocMoOQZc9UMUIz74M",
-	"3Dj36h0S/4muYIkBTivhkZ/CX34+mm04GTFox08DiqZa5O/w0RGbiHycQvKulwW0ij8K216O1SM7MXeA",
-	"IDAGHrfRSc+jelrbydiWPDYt1M7FfFZJZuqUJSr4/jQBfgTIJ6OmHxzeweGtmb3yGM14kxWs0mZbr7Km",
-	"88I17q3sOuJs98yKBzO2qTF/87EsQBnN6u9ZQzZHc405mJczliadwG1jsxkbAHFuWajDYwPCQ2msGmtH",
-	"yJ73K87y3yKzTY0mIgcnZ55lS5VcGlvEblKZqBuzpaab3d9++3WQq7F5Ss2fCvVbdGb6/uWTh+zk5OS+",
-	"5Z0lBeToH//4xz+Onj8/evQoYlCpm0r25vXDc9QqhLyPVMbZVKfXIqB22euiQkX4V6z54QXyF4Qy4bNO",
-	"l73gQ0sLGGXpOPVV7E57ARvz9+z4tIefG6nBQIsCdARVwbPIZozCKUIox7yI8ShBFvmsy0A8Ef7tpbzC",
-	"dhA3vZ51hOdfvHgKxyJpYa4SSSiLUa6mw1FA8nn5gMfCoI1JChp38QR17fRMF2IcdQI3kkqytugOu+il",
-	"updc0l9DiWFjvBT9221MArlOxY12O31yQCxNHIEFzLF35rKItalGGGioIDdCd5qkVMxtz9SwtSJBC5J5",
-	"BU1ryy5N09FOPcJXk0wljtS0jpu4On3XZp9+o0VuAFPQ0sUMENxA5eMmUmfbVkue18TpDGM0P4urQNEx",
-	"EZ5s9H3zK6yJ9vtOr8r63VugY97li2s4oyF3Rsn5v37yXijUp+yD5/w9FdDoejPRRJUNpqWeDv+0B7pu",
-	"6Xg6bp0dn2Ij8aeSnD2VhRiKvI7G2/qBQjF9lU5Ye8KHqbRlv8ZeNbYK/1zfLL9V/R78z2tZr6ZleyTo",
-	"junbrO1qBS0wm09Xyty9N5cOgFD0Q5lGfMmlRJyGk7Hyx5J/ZTEl20zF1/07Z73Ts959p9PHp8nyXd2V",
-	"mEFTr8Ss+cJZifLh4h8ue/GdQU/cubzL78T9wX3eB0kDtPqts9Y4nrTsqd/qnvjDXfsaR8p0ZotIoZ+X",
-	"6uMBTU6YiDQjYHyNh9tIsY/MvHGpy1meEauQLTlwPTdRD/Ckiux8GArQcD0A2qgnDs/wAWc84sVt/PuR",
-	"K7ZfWkAEdbQ2x8Qqs1DVMNWy6sDgMPodKIMEWI/v0TAWguDObCICptM/REBl9ACwMBwseJLKIdXfY0QC",
-	"XnDL2L6CZ7rLLuzvIJsTq+2pphybanWvgVoTEjGg8MdMzGStEh/EO/MlPueQd4lvLquRXBk1CHcvK6I2",
-	"rXkF/f7cdfsa2ez2le1IC8rXBmVo7Gub4151sSuqihuUHlxZ8rbxKPy6V/ScR/twFzBBHiKh1skPQek+",
-	"5v+wTqXN+FIkCdBQZyrm2dGI69HRdf/2yb07UAqVCesz9YgfVRNrdXeSDKielQqIWg/pCoZXtILWn/kf",
-	"PE/Mvx7DjgACRkDj/hLycs1qBu+i83i5f7tKJVh/eOnYbb7PKh2Gf6VtduPHH0O1zYgfn95tnbXuD+7d",
-	"TXr3+vfu3Yl/SO6e3ufHA8F5Lz495Umvf8pPLgd3Bv3L48ve5b3j4zjpnyZ34/7pZW/Q6/HePfOs9A/x",
-	"YFaYIb1z77jfP8FzkYcjbmbxyWn/uGdG3nQojVB/s6r3zSacXU5NygOvK2YETMShJGifYgXc6955Gpfd",
-	"DgWa3Jqes6MrHdxtWiTNnDrP4UxSTyG4PDddIOQs3sMxr0jIbVGVA1kVYmPGg0U4qD5DF2IewCLzX1cV",
-	"G1j2kvI1GS/MPhytepe9gf/H97rlXerAzxjPcwiEgKeDXMN8DBEfKC2xrWhH7uYzhvr1nXMoS8kEHXQg",
-	"300ob4T5RPoWszG3AqvWapYRfseXYkP9Bhe0NZ8FuC0OZfTs8cXLnx69e/z8weNHj57+9OOrd29ePots",
-	"2nwHi0KPXI9S1x2591caDsJqHSKujLCL3pGiix3giBVKZeCTgfja7s8Fdem5+WVdATAO0kYVwE00LiU8",
-	"UHkooY9rcMIadCv07VXr1tqdMvMT2t4XtLw+SVXInKvHtbSOE/1cLn0DZ11mZDS1iKEIHK359otHTwJ2",
-	"8gMt1M65bzgIAfdxQUNVi72wy95od91TAOrLqEYwL7eBQ6frgwy3o6RnP5wbHfr1k22dfw282HJONlfU",
-	"2F0N8YT8550iHQ6FlmdBrNE91bn0RvJrngLj8xwCIsu3Z+Bj4cpesA+6nGboY9GG8eNgSdqY6sfz4vZA",
-	"5eMjs+s6QxATBV6aZMks1kF6B+qEgXGAF08XS8UxjaCYTYAXwsYEHBkfI6eARSGQisjH4oyBDXz088Mg",
-	"lI9+fvj3gL346ceA/eXF4x8D9uPTJ2D53orLF5gaEMdiUiAg86s+bJKieSbU8Y04FXLCN6f63EY6DEo4",
-	"7rHnD2yqQf+ky36ibISSDy+VTKSAkWIOSYqIUCBTM9UlXjRo6kpMCivtieRzqTT9xWVyqUiNlbuzyIA9",
-	"fPEGoxBjMVb5jEH4ToM3wIsnajLJRB4wHUPcE6teMNliDP/EfE9js00z2M8PX0IfUiIol0V6o/IEfvd3",
-	"ZsaabpnKP9JJJ2BXQkxs2pyl2bulvRCNUy4JZQFU6Lm60QGLpwVLZaHIEUEs8FJNC3av1/v3v/67f9zr",
-	"GSAIfZPr+TiRFDwXBpbRe4IKyIYyJJ5llfMG4sMD7kVAxFGJGCIzEnjSxbNQyilwrauBHUPrLC8IE5tm",
-	"SIVj2ObsMuPyCju0U04gzWemY7Q6h5wVbv6cBEzIOJ9NCiybHildmCeax9I5iYXcOX4Zm4A0JeM4uKxd",
-	"pGMc+cAOe8COg16vh2PbCcoWRFNpnmJ6HVx0ZNt0M5p12duR8JE6y3h8BXQ4NAEZxyUoDdYNGGenvRM6",
-	"vEyLc9RZRu4xmsMgn5KpApKONbuc6hndFsqovOad+UOE+siQhG7wkh6pvMhmSA5pvrPCR6gwbsapBJ5C",
-	"XWYiIIePTTsFkpPOOfSZgfKFYjxJvOULBby8KJ9RMk3isu502UOO+aN2cxHhNuHG4LvAGDB43PIdRqIE",
-	"RCdNe3SZP6tHfCJcJhNsMUAA1mwyujuRQwKLszGHFCXdrAIdv2VhJ/EJ+RtrXMf6CUFzThf91t401P7z",
-	"9xRvLJtu4+Zifj+xz30C2Dna3wI3BvpTV3iAK8W+yqPC/Jb3ECUgqI8LfRoSxANt4WGH87l2OGhUSnQ/",
-	"Lv3IDjsc2pRsusEBm/MQS2ibDi1fCZ7HI0rFQqUsV0tE5bcQ4QTcfpRKLYDB41owPb3EPBHKuEtzwEVB",
-	"KOFQE7G8+U2XvSVfH8ExWmRACQJiRE7wmq7LN6OUC8BFxz3WHvP3oTztdc6pBI1FUrwvXvCheK2uhIyA",
-	"VNfYUJeXRdYWErPqPP0glclDv3c21v2CXltbQP8ZJBSscaH7qL8d71Pg3XLFwPxbyRaz7ILj92bKrnGA",
-	"OJeTU7IKIHwtOZCBNbqAAwWb+Q55mmMli1HXSa2PVnCMEcxwPNRWbIBRLQFk561OErkp9cUvlkiQL4iK",
-	"e/kjGzLawAxcLQTuUilxTR6SROrP2J6kMqlar4oyhf/79UyvMRW1uhT4kNWy4JJZc1iZkmZM+//+13+f",
-	"9qAoMpWxpXx1GcxojYOKfIBjpG/fjBTjmZKC9CL4vFpNwMZ8ZknFUszEhMRqlhYdVLExryMODrd1Au4m",
-	"1gaecm0ZzbwNPVCUwEIuWFrMm9x52td1BcPdSvjCquH7tZP7M4LLzds2JudLiW6XI71KeRtQwUF4+yC8",
-	"/U0Kb5euZkcPtER/m3xQA+a//QEueLqp/ra5CeS3M8GvhWbGBZaq28jLwyWTimVKDkUOfJDgWUTSDaVX",
-	"EcR4hnzWY54Qz2hawEHBlZgUXU9m2/gXe1YC2QGg4qmksOTk/eNaV4ORQKCkdG1H0nPjI0HvZY6osrNM",
-	"0XsHN7Ran+3OYueTdvB/3pnqt6ds5mlel2u0Tvl68xW8RPraocjVytfQnmXC13Wb32aifTvN98NC+hl3",
-	"ll/HfrDaJrcf7G8DxRqR0E4I6KDq/QmY3Pfh0JvEvcsd5UqCcrAFKRCTjyQkusN5gvnpCJW0p9M0QRnt",
-	"Bc7y0eZ07QQktqcsh/st8cLG2uPEOGy9O4QZmXc3a1c1x9Oig2ftNGpQ3NDODaaPITdUZeK8PGbJQeqR",
-	"AyEWGqBOIzYJ5Tw4YfvAJkS8bfblS+GTexASc6rC0Ssv0R/fN6rZcne91CSztjGtna22sltpkq/tuY7f",
-	"r/Bc/ZuFvb6Zjbt8yWcWMV/piZyS+cEjfa9C5l9ei3xvDniJJPm6O2piU9pETgTNdqFsFLb03V+dg66X",
-	"FIFmuzM7EroEHWXcKjWFujvWfw/TayGBwIBYFZRV6B0Lm2tWXgdDqFkb/6aN12a/K9ANLUTOhqLA5CbV",
-	"CdhUJgLSxkJJnEtENuFx4lg+I7N7IhcqEzZRKEhw5r6j1OKKMhVfiSQCpsk0wxIJDWURSKSkfQ0RSrMD",
-	"Bkvz4FwNc6EBVHCGT/KeDYJr9yGjhL7NOnvS3ag05kqICeZseR80ldb3swsI1mjQUoZBAZYLjRAkwp6M",
-	"sLxTJCI59w9e7TssR9VkepmBKtY5m8org0tCqXKGJePe6NEf7Tg5pql1KKGIeaNyPBB4ZxejdOK0JTAc",
-	"pZywXQVGjfmsPNUIZZtOQYjgBHMgPbKuiciP8KPL9xj0VxsUwufO75b3wkJ156h/6rFQBVCLDvZsxW70",
-	"t4+bEZ5Buz+lDAnN2guK/0GlPHc/HAfOMq1h1/Z+/PK5+xx6uwTwK2RKiipnV5Imh9qK7xXm4KRphjmb",
-	"02zxcv1vwrFFZ9Bb5QttmCkEVFyhjAapTKy8GCQOdwK2cQoRkh8zu1MNZUTCrOgCCz6MiOFLM8nzXN1Q",
-	"qjtIsS7LPWJe6lEom3OPKJbv+sIpZ0BDSzqFDbKTvtLEpHoqJPvdKYmLYf83Ue0Q28xme+RXeNPHFS2I",
-	"eZ7PsBwj1azgw6ZGFHzYRI50906VHGmBG2mf9D5SqoJbmC3llGfs51d/vrCi8bkY5EKPRF4rH+9C4qsc",
-	"Jn00PPmle6RxjpvFwx1RkEOKnqHCJpsH6hE3pmplNtXOGVSbJE/hDDlkT63MnlrMm9o5Y4qesk7KlBhP",
-	"CrfHTCWLQAs5cvrcXkYU1Yx32StRFKkcamvDYXvJoQoGKpBihTqGP/QCJhWLRV6kA7M8sRq4R+JLXXaR",
-	"JJ5mps3ID6VVnQyq4nilKIEz4xr2N9JupfacJ/VFU6QqtupnbKMcGsMEOjkabFbm1BacsfKSmJymzitr",
-	"KzQNHTSlHJefJUl1w9swnOH9+W88S5O0mD1Xshjp1ln/2HQMjParGKzJvZ6ZaygrdNr7WGOlXPs2Qfm4",
-	"I/yC+VMrU6cQDR1ypw65U99s7tTW/mdJvpT1QIv7nds2ZnF7LBr3Ps9gw1GG/LRLe3InlJSca/59JWa3",
-	"NCrmXgl5C5lbO1U24oAqjG0xM2VXOatnHR48MDL7iHfj2Ttv70Ybpi57FY9EMs1EEkrunyDmogyGwavo",
-	"iZG2N7hqyjRnEWjRQ/j0Qs5YrqjOd5HhrYm17fnM36pu6qn2uR/xu+GT7EnKD3X7kt8+CwH8asBbzsVb",
-	"2u+IA/BdQs01rsyZnYIvsBI2ZDe3lijOFClx1KLkR1OcQJApQQgZzQPcWA2knDHusHOsJrM65OypXUE2",
-	"RInwArN31gGz8MyVXUMChYeR//2v/3Ga7EGpxB74gl3m1lL+OQBmAqQQEDcsTXSXvRrx3MZNoIZ7kpK0",
-	"Vyih8SmmfiQsbGGSi/kJk1xY21zRCVtsKjOhNYvM3+DIA06T0J5ZYf/SUsdcMi2grEKyS8GgD5Ml6Rxr",
-	"gXXzkK8Aq28iEV6PzWFkX4yUkOn7EstvnKQBM/rrQspqMjvg40M18380oM6U3AeehtW7IZz+YG3PhrUH",
-	"cNeS4oO2Vb92qLbjFSSEcrEiISCbbpD4BOh27OF6lz1+n6LSnueTg/LkHlMIy4CDdqULjGs2SnWh8pnx",
-	"PONJlnIZC5djQIKTBY8LYqHDL7ulQwmdXUlMmFrazFyM1bVIkKmSF2wi1ATZJzHzgeNhO2VAJMr4yVDm",
-	"IhbptYAo07oVFc1Jiwqhss2dXFUtcSiU+N4LJRpKJPZQHFEGjGu340+mWcYSUfA0c5TrFUA8FMU8HMbU",
-	"YR/i4qaPoC6l4QZMAxYtoW/gYrlAghi4+os2z7QqqzA6JRm7j47L4DFLZT3pu4sp2wuMrdPa3GLxeZqj",
-	"+DIaJpLu/+c0/eMPUbmoirpJebSDfGDUOg+Ks0tR3AghS9yO7E+QlwQ6QP6BpUHLeOYKlaxddsHIJEMu",
-	"zhCS5d3BkMvAnguUjFkbZIko5QmiDsZUD1RuTJUNTXhWEs1oKOlrbplWgZZpxAYZH5Kc7EhIlolBwdS0",
-	"QMiPxLxe3lUTkawrjNm5JmaXEPna9S/b4fnNDvrcMC6jQvhssXtckshnsbqXpnqNrzx+D+6n9kDTrV8k",
-	"BY5L+V67TOAHVENfsE2Y4KNI9pZSAzFVAeRtuyiK8oI+8FcYKIr+WdqCP8+SnE+zNDY/PJjTAf7Niplc",
-	"TJNUSDCYb93JME5tlUMUIy0grfRFLo7g3SyVeoIfZP6sJmnszxTvrx9ptolMNPbhyWXJwJ9ZNXewTdg/",
-	"sGttveXZFeO58XulJDF9rukhKHmHLjAmIM55fAVhOtt4rHoR8RWwnFOSaoqd3SuFic07f6vJgcXvITqs",
-	"ZtKyY76qvz4GH1Z3yZ247BJjnr0OqTS8X224m1lP13pBukqE+TQpm4HK8BvqUD9YmLbryU//bKAwR/KC",
-	"xbFystBCGgg7U1PbwW4WZCAAHbRuRDocFa2z/sd9DepTN5TgOKF16VpPqH4DPY56yHxDkoNoklmXpW+F",
-	"bh7kavx4zZGF1VSox+tPhI+/rTjX3IzQ5ocNYzvNAZadjiAPxYv7L17cGqI3FSx6CR1r1kBgyWKu/ZLF",
-	"XK8uWcz15hURNvi5dUkEPmDrosX2yycP2Q8n9++6+gcbA6jZhRR8SPEGF2xvu39BJZutkbi01RLnrFr0",
-	"GJXPI1WmyD6h24i8os6GMQPLz1obNPDiN5SgH4Cev8HmI5XBrqeOk2FV8eKXrVtcYlwDsKcb545sVbDo",
-	"byvMwDfG7CmjzwfmVWj9w+nHLRv8BeoSV5YkHhzNoSbxi9Ykbu1Xl9QhrhVav+0fJW9QiVipQSRn/BV6",
-	"3KVViF6QyfssKgYgraWyqhBCbRg7x9Dg5TS7snVpofT0kMCNKbOBmbi4UYc0lzC2DxWKczF8oNL3ChVD",
-	"WROvH4rCrxcslArm+J6pdhFLFlwqTihfiiN8F3LH4UNx9pj2KC0Y/ttsngdTiDpSa879ZtmAWyihyNBr",
-	"DBUYijRvqDB8gOV/9mHGo+urdDJxJ/RI806KUQH0HrQTdbWluKkk5Ng4ZE3j2EhkxFZvqzp+cncLOikZ",
-	"g9linElVpLHosjdz1Ygoep7zARIf5vEovfbjkbXVinBzTbni+kf/fs3ga/UjNGafZYO9fqWEDb/WWJ5h",
-	"Ptln3SC2/LMWDvb9wsF+P9gofWHdflrnvXAxxoSXd2rQoumL8UtaD62z3sf1uxs6eoeSQW+lHaoHD9WD",
-	"zhMOrenZtYLQ2bCNE9nqgcptKrs9wBUFO2sgFEBQgl/5rsh5ajy9y+0tU4fOQplXsQDcPk8fUOElgK27",
-	"VEeKGARI/QcuEZQA4ScNIyY57vVYm8/5bXzWca/fOWexkhZnIXIa8yvzQB4XIK0p/Gd2HbTRQCHpEp7P",
-	"S5zjjv30vJlr4wFNKL2kZajhKTM1SMeKOaIGCRTHc80fw1ExyF3TmSUPJSIIEOVEVSAhWVrgmaQO8Gf3",
-	"XnjqAqygrg5AbNpyJsDIwHmmR53geJTXYUnYFna80SLfH+g4OerfrThTGjDvgt7x6979Dc/eNtHPxFVk",
-	"PmvviGTT3OvGcIQZ3HkES/PivLLWKtuGEmGb3thYmscCF280jo+Oe5WT0E1gFF77k1co6gR5XoEuTlk4",
-	"ugC6FuZJijNzuPyVyIziDpPwyPfihucJsUnYRf4iLuDnldPPHee6VbvBnMQrqQde8ZyP2DMhNp2qy2ZK",
-	"1SYdQNsBtC3ggT3ANvIBu4C2Ms/hw/dwwFOP35IEVAchsQGTrcxH6Wl+LWaATG3hgyu7sVCgYJE9M45Y",
-	"u3d0ybVIsNgitZKDcGcHUEKBWWAy6TIoX7LJX0BmwDiLINMkOmdczmyyGBvzWSjxighSDKIu+4USwijc",
-	"VMkHK0a5mg4x4lRTtwzCg2+ogIJPC/UslVdwKoTWGf0YvTvVTBvnBOqedMJVpXR0iWUoVpkOR5emc1jJ",
-	"OUWJbjXJcZDKtZAT1zkziK08YAc4BWKXjh3TNu93pLMiTi7WVnngsF2sxpBanOsioMM5l/2GN6Imelp0",
-	"kJXqxqpE2ovowZmAUnGeDkeFPeWjS0IJzwgQdFebnItcTQ1c9cfD+AW6t8teKcYnEyETlGSlbkBUDU2z",
-	"kvOX0zTDKZpKwXPoeBjG1cd05+xyOp5on056Vek55SXsfh4XfNZCmP/0JK0vkH61z5Sqjew1TcEvWX5v",
-	"V8ESgGcX8hcvMTqUCx0ORD89lE0SYG0h59iuh0udHUv6S+ez7XmpdaS3P7hMy6X1SY+oNMn7NpevX02y",
-	"t2VJtyq8n2mBIu6AhlINQt2ZSM6sYjQ9ExBChsnxKQCrLAVtVHei6TCXvY7CR6Hcg4P3y3n25uA3q+o5",
-	"JG9869VAboXsWAi0ziL/j883DOo+ydkA800iE3XnICtTi2saXiadb9tym628i75DOYHOWAR4MQpYZNtj",
-	"/o3737IqSslsdh7KBeWHwG6F5xUfaC8XOega3fZ26IViYwVVlKFs262cTJwYI+B4t9mHDSFwEnuPc2wD",
-	"HTT7VylWpkKVJsZ5u+y1V3llqQ4KNY1HTbQDjTY9lEuMup8+uV+jvuUebGFP8hB2HrDrCGg/FbCR204F",
-	"7LK6m1q2H9luD7FVGma5RChibdv0iKdQ1LXjxuYLplqu2NfYjMtd9zYHr33YYWybcrk7zMBZ/Gn2Ere9",
-	"cq4PB5DyVYOUZeF+O4wY4IddrNvbcldUDO7dnud35iP+ENNH3jQI6h//+1//3e/ZauxzxlmERXlR+boR",
-	"134GBaNKO7opYDyU0XiaFemkchsn9Qdzj6XAdvF/lhpEofoGQqlj+O9J9O9//a+LqXdDGWGhXcTalju1",
-	"32E65jYXw72JDi6gR4BQtQmymA/fLtD8yzT94xd637cWZ96g2HJ5iWVTIeXatZNrYw+/u79MTLUy4EtC",
-	"qnYSHmKqh5jq9xJTRUv7z9Ic7hI/9azqtqDHBjcbKVJfesmFjoCyKoXUwAgSlGerLt7ZDeWfoWxQ2214",
-	"Y6rcmM+A6huvMJvxQrFc8MSdlJrf39LdUFopCS793MDK8T1mIGJFQ6qBMqRKiMrW4UMdiuKF7bAVMau3",
-	"UMThOqodTUSO2OkcNJv03JcTyyFGiz0W9AZmU8p+WtcpvDGXP/rEfKZUWWg7qMHy2y75j8uT+pIV4XUL",
-	"0jMubkx2Kg93tmKdeK2zBpbA6ZvL9H7plYc5y6du5HrW74xF5T4yCKVVmEvOGOCvyNOcs+lI5cnaeeVu",
-	"Mlz6Y4S7E+NDQsmLQownRYC4HThgHaxH+K9Z29v6wGWI2fHPZRIMwdpQxsZqoRSt3baAul5l26JJaRf0",
-	"F8haTUQeC1l4bMWmkbd0KAtV8Ize2OmyxwCMqe2YOmO6WSQuN/pS6KJ8+JWYFOfWbyKLHXUkFvWZ5nl3",
-	"5II7MSNXnV9VjGhHfvF0FITS7pF+6HUg08bXeHSDBJ2FsN7OOT9zyhvfyP37ooigzVoUAYvg9ZHtMX4t",
-	"cq+7ym8A12g+y72GGMECv4buljZ70xQYw6H2DRNsTS8G5cDSV5htaNTA5RTBLtQXz0g1S7WeioS1xftJ",
-	"CjpPUTPhgE2tMrdQcr0oyo6EpKxyzWAW/lxBQJdd1HKE4UGqaT1E3IlVjM1EYZm/7qPzjlUiWCRV8Y6u",
-	"ic7nFRdvyCGLRBhQqHIYGeQltjOq7qEkGVkKVq1AGa5wsoQZbp6ogQMvLqsQZ/aNezisdLfkQfPES+wr",
-	"H2BuI/IFvBJlKdGQeNWQCyhnTqWxDufgmvSgzlYbaAAYlMJkQETJY0od7trbClrXPJsSxzGNhrXo63Io",
-	"9W/AMQILUOV1F2RssKv9d1HXgQtD20ZahZfGU9puf7qKlwkqH+aewFtBK97oKcRdtu7nmsvXZ32wY4lO",
-	"7ZPUf3oWYlOu6s2qFMAoeec1+LO2FQQ/HPWOj/q91/27Z3eqFHurCgXQ6lVKL+aeI6fjS5GbKfz45esj",
-	"uOiHX46f3//7nb/2Hxhc5Jn+5qe4ix67hOyTzco6Kox15Ew1FFMsLJ/6FvVOXvfunfWPqUUbrLHF5MR5",
-	"CGbPz/7M/+AGQKkBi+1wahhOWC5ls4+DlnF/RGZyf/2vmOvXDZbOPJ1b0zc8SSXPSmaxjOuCzAnM/k1e",
-	"aFCHj1PpYz+uqpg5nS+Z6fd6ZYMrU0iXPUh+cNmgu7Kasrc/QanXervC2tCC51gRY0AIGp3Tf9z28UCb",
-	"/qk2yOjz9rxHxlm4fJu8IvSG9cPfczHOCyqh1nXUHm7py8TsGsYTs+MpCWwjTMmhizCkxotQuoMzi7ox",
-	"SQh3boC1/dM1tz0+xzPAm1QLg5sRLfNQgjEWOZAyTHJ1mYkxa4vusMui245R9ratd7ndK4+Rj8vD46jT",
-	"ZfStWJu9WDxutx7rpAzVQXZ64KfjcP9cNGDzPXPISvkChzrfopmnBbY7i5c1zNufqriFf/tDuf1bLzG9",
-	"PBVl2xV8NWSD7/cU/pAM/p1JQ+zn2NJOxTWOLb/PlPAyL8d81D91UXdispIivKblXhRq27bbYdstK9x9",
-	"4hmLzBY8ClhUiPcF5DHh8cJCnncQylxg6EUkldSnf//rfzsBs9lOgZeuhegQUn9LRWc2nuqC6SLNslBq",
-	"XqR6MPMOQEi4p23wn0ODROknVYGC48ju0WnQf96qXgczGD+Bhd4t68kmpu2S91R/8QVVPM9YrLIs1ZaI",
-	"n/78k3nKJkngftdtlQPup2HBHPGTr9ilsElZIvFZ7I93auBnzQdfJyfLpoPvnJd1cNyH7KitKXj3gzSs",
-	"Sd05QSoX41QmmxPc4X2ujJTxSzUtvsEsiOfAsMaZ7Qf6kKpSrRYiuaVZpIVM3tkro055Zko5XDoK0EOE",
-	"Ul2LPJmWvG3Vc1QI88JjEtaecF1YurmAVU5s8UekY+uck/Ct/zJKYkBKXSAqJJkuNTDYYozWHshzgerN",
-	"PblCoFdtXLuMFMEZK7D/a8p54zJxWCHVTAtZdLrsQlqhK56xaGyW3RBTAZDshMrTxjzNuuxnKcrunojc",
-	"9tG5n8SWpbrQobwZKXbDy97aLwudGU+cJC/dMtgBV9B32wyhaYLZblK8L9iNEFcgaDbJBNeCDVJpNvMA",
-	"pi5n7EmeJnzWXf/YwTb4UzLebnJip+GRx/aABUzaar2u5VJXv23RG81stHMT6UBj9t0el1Q9lxrUhdQ2",
-	"pzEzxsQ3I7swmZXybd89k5ktYK5I0jSxlZ0Tc73j54IK6UTdAGdZKImRGuqbtgo/sjbJZq4innrlqJC+",
-	"qYKgZp2wzYaWPv9Lkh7ZEVhSoUPT5FCgcyjQ+W4KdHTJ0bZDaU5p3rbdeLoj5Q+Oj2LNEyRHabGgRNwm",
-	"5O9TSAYV6eAK9VEo57Jxxp1tT6VWsBTtzRscDqa+s4OpXZcrzsJ1luv3eSJljQl8kxZxXfBqJV1kTcNL",
-	"usltW05jtuI46qXA6IxH65sD6oVaO+Apwnz6GrT8CQ55PoW525a/p9S/3Q68bnfSsgigIVWV9h3DVG6L",
-	"pb8gz84KKG0PVnaF0we/cwC1W5+r7OoocRLvAdeC6v/tDxgHXQppXwo01JxKvUl4thKN77ILksyxFVR0",
-	"FSVU3iH29WrpnJWy9XRrucTfQuH5VMJDau04/unTJVrWANY3+M4DYv2GEeurQk1gaqLMk61KhDTjeY2I",
-	"DVcmzo4DeK3X8CkUWQTvCA+63eNkqH7LimOX2m9xhAzbfYlP0DCZ1kR7n4HMlsd8wQwYrYp0W9M3zLnZ",
-	"7dfv0ZGGyvwhlJCQZQXHtMA60dq725yNueRDeq+dw1km+HBqLCoJq3ZD+YrmOE1tiibATHJEG/OG2JJu",
-	"nXuCW6W8VijBjr8UR3b9lBJopXlna1t36KVzpPKCI1BC8JWHLIHyn9gBbHoKCQEnv9Krf9Q7rSpG4SUP",
-	"ZuvKJa2sADt+vzFKBxvVgJDR2x68W/I9Ju7DzNivS1ztEFeA1IIXqS7S2FO3rKVHQsc5nmQpl7Fgl7ng",
-	"V4kxXmrgWdozNlI3xoDOMAcF6/OJMSTw01lSWQZdMbmFCjkDZjNmoB7KkiUEZLQsm4NHxBHKdslEwW6X",
-	"DCX////H+r2e8e1SsETE6Zhn56yH3A1SXapkBgaWru+Q9nKubszTbWKM1T+0Nj3NGRaUwuWgXt21Cpgi",
-	"iUhHmhJEPcW8UJbMD0oKzVIZZ9NEJJjugg4PSERQnqhgaQHkEm8h14e0feFryA/Ar4xLqqiGa2wB5gXT",
-	"83h2w2fmD9fGr2Fiki+OKTE15rxMp9GR6QccQCBbROIVAwIgFUqyNOkEbJBmBf0tlBH2S4QdDHzSmCc0",
-	"4UORYAdGWTpOfb7G017Axvw9Oz7t4QAAB/ZrdSVk1A2lVcduq5zh9inp0GTDAZjOyWfnAjdDLqA1Hiv5",
-	"zrQsamC6euim9SssFF6BIUs/PNfvsF9LtdU0rie0shrNG8ks1yM/aAiMEs3NVNupCdlqdvCJq9uOVaep",
-	"adp+/rrubq7fapr40rQOSgr5UNQPelNrYKJUGkN3Y6X4mL9Px9Nx6+wYfkol/tQPWsVsYu5PZSGGIsdW",
-	"rQArL+yU+9vxPoCKs1JQxn7a21XKcp5VYG2lb4PhR1w/h2p5y/oNs8LX4Gyd3akwERybAXFlwqZLpSpe",
-	"oXkG7gWy0PCnUqoSwqvkRX5tUPjs9SuCl6UNerpScvOP1prsCPPinuadHkYUY55mZrbznI+6mRD/L4/H",
-	"olsYsOQmX6mfWZINHHdPG+kG+r290A3MNmOEt+vvpZiovJH93HPbOVx4YKTbE6B7ON+zIEJWwiEP1r1y",
-	"QGvd43X37Dp4V+K2mpDHCmNXttqGFV5wYOldDhW90/N1Ypko1ua0A0HlMDL/tXTWSHQZFar8xTn0HXBh",
-	"JUoQGRaoD3tRzk9yLl9qW+wlUauZXnyuW4glzPRLkx+s9NleSMQ3aWAmeKJZoZpa5w3fvgjOV4eJcY4d",
-	"osTfcJQYh5Bxb67tmNpQWcLfcYC4MY/2WSqvNCtulCfL6p8wnZVBTHYzUlSZIPSC2UYDD6m4oawY8C57",
-	"oIoR1ppcirn3OPuMG+d0MBD5XA1q55xxSSY/lcM58dm1eUO20IfdswP4jJm6Vf+whkiFb7KXX34n3jT4",
-	"6XXjF8n1nX9/fbpvOa0OGb+HjN/vJuN3D64WTeaarnb5fmIqD8RgrdcoFLdIk3XJ4yvYHwFdWATxT/Oj",
-	"JQ2LKJxKP/8f07AIAqihJEXBORKxZ65C12PwTgsmFcuUHEKxDAjOT2WRZkTQ7x4RSj7kqTz3ItoYWbwS",
-	"E6A1dsTAHGsdVeF91JzzXi7+Wp+Msmfer4U90AV2ZKU4V+pCcBBSzEEdAk5kIZkSRqVpT0RjUoldUlDy",
-	"UqlMcPlZBAoas/TkgXrsa6Ae+1KJcnb4dycQK034mm4AD2kaDxkfci2OUqkFeJdrwfT0UheQCKGFWVWW",
-	"LBWeQ4dREay+qBMwW3gOGmQoRBZKS77TeIjVZS/4UOiG46ljOqmg06lQ+sdTdisC9efXqbiJypLzFQor",
-	"g1QmP2JvbGrLXkFX/AI2p+FQiA7D7LbLdEGTsQIOnI0Oo/5q7ljnVOUZnOB89uOXhBccCXxWJ4xU+w40",
-	"G5QU7EblV2Dscbq9GCkh0/cwuC+FVOyG52KkplroriXdXnoO47FJJ2LC84IkHPHk8KGamg+7c+wG5a19",
-	"PtMFHwxaAWWlLv0W2um2zvqmD6vHPh83GuFnqa49TbjAYzw1oAn2tR8kfCkT+ySVCXWRZ1tpua9nWge4",
-	"LBesKj31YxOgxEJbFP4fTwoyBV3iIGNk1jSG3gUfl0YMLnQsGmTH1tBQwFUGH7c5LNtjHGSOcTdXyTQu",
-	"qNJCGB8SMJ5lLFP4CFi5dWuSluDj8sbWZqtn37XOm6XAbdMNezJgvdrO29R2bdTXjWee2FFlKsaWQZ5n",
-	"1E2rrnfXffWQ+MC+/qkOg2HKMY5zblu7jxN3meVfgNO3P1A2yFpl0yV8NiY+LbRNXxqlEx0QCbma2DAB",
-	"bnm1S7kqFJPiJpR0U5d5/CguEYpnBv3OWC5iAQznNlAQMK6dLhTQIo1SXah81g1l9HRwBJt0oIuyWP7M",
-	"Ki3JwhKkZyJgd/rHyx2X5XwKZaPjwp7a0nHtVo99OH/8auqqd1qttNiW4rTane7P0q5CR16AiweTN93a",
-	"tGwzqWTIN1Oz5+yyH912j7JIheQ2Pnend6dbl/Vo5/0nz8mvfLicZtmGeCNWI5UvYI3+vTJXawIRAvN6",
-	"5i6uxRz36zHH8X4wx25Y4+MhJ2tvKqE7ruoGWVBv67XqtAKXNhxWmGnuDit8DslhPll5brFyjdScW5QJ",
-	"xtsdW5QJx81kAwuM12rAIvP+KLA7TUjl9u6KWDsyqz9idDxh+sL7e+dLQAC0EvuEALsxUWduG7HRaG1F",
-	"UFBjlxd3b6z9+Pnji86W7fmsDAVLbbNlJjjY6AMvwRfiJdjJJeH83XJb6E7ffeLJpjOYZ6kudGA2eUIX",
-	"KGobzKnY6qXVR8AxPEBnZ5kI9LxsNHnIf//rfyDll0quLAY2BtzyO2KVlDFF9gU3IxXK3xUURFi5PIem",
-	"ufcqKIKJslQX77zGR6xQKqPjHltVZbzPakLh1Ui7xseY98NtPpPops5mu6OU+sMhfyBT6ZcN7akwqPxQ",
-	"Vxj0KU+7y9etPrfwvv1QBbEnC2d63dq3W9rv4p1odM26eaJyC86Ws+iujcmx/r9iyxRwjHtQ/esC4csM",
-	"O5nEpVW7XnUiDdKuh+GhrKvV3OEw3JnI5/Q9n8c87u+kGcjtq7GGu5VCN1t09jsfp6IsOrPPopDISsoC",
-	"ml1/MU+h6rRcwSSlxG2//IzHBRD27ngYjGOy2rTaiPDBrH4Sszp2S2MrAAkoqHzGnoMbX13YoplIHHkJ",
-	"Kii0PZ2YX/R7PQChMc+yTpe90f5RRuonHhm0l4lBwbgGcpWZ+U3ANDGT8ywDSQw+IIWUieBFlz3m8QjS",
-	"zwnlpj4qdlmH2uMd8FvZZRfzjDGJo5OZV+MAe1QmWy4NjzSbZZ4kc1Z56/jG+mIQv21jnfRF8mm0/qEj",
-	"12l10KKZYjvr7Nff5kPW97f9NFsnUK9kgcoqZlRvRspN2EsBWb0HfYvvOunfgj8gwNopAsGTZB3/sQZa",
-	"3YgSsbDsZlBA7FvDajjCO2wuRrmaDkdz9hry1EN54WjAbJY69+1xpcR4S7OZQ9O9JdzaqKb1AJ/2W2BK",
-	"owvzZ8c1gCNLy+A/HEUFzXvJW9oBkK2oBZsavzdqQc8IXYlZ8/b4H2qas4sXT5m5aj7mWQYec3GtrsjF",
-	"ivcT0zJkcGprAZtb+PNFEQWhjPACfVFEHaRg0iLOBel/XYuc6ZFBcFRNE41SWcBpV1polnHzetOoeMRz",
-	"HpvpY2xWMk5JsgC4/TSQ+0241lYCLnJRDJ858ZaGD6vb04eyKcO9bk+/7h7+r6azV8z9txCAMe0qIy98",
-	"/gM752xm0DCe/PFLLWRjtY2bNRvOkq8/f51PgOIHz+bWyLRwU8/eYyZX66z1/v4v3IYYrsRs+bo0c/CN",
-	"rsmcuHt2xzLcUM8/zPg0EeyR0FeFwlwSWgm2ATBbwM6a2WOs7Ho8ODe7RC0uXjz9q5itDljA2jhksDcH",
-	"H6xl9MO49lfrRx3q/CQ8Yp0cdnofnCeBRRDZAOwEFuSh2SQL246uxCwKWJRdoUdif/qTkrH405/OoR4o",
-	"lObiV3++ODo+vQsb9ELlZpsc4TR12fGQHP+rmbG/IeyLuTRIUbyPhUigHcZOnYNFDWUE6zQKWGFMgDaX",
-	"oXa2PQWDL4h5ns+wPNJb/6hUY9wIVCylhQ5lLmKVJ1aKhl33mZDJRKWy0J0ui7yc+aO/ilmEGqKDqRYJ",
-	"sCl02Ejk4gzutYMdypHKyJBjbwXsZpTGIyR8SKxrMh2iu+wCWszjQjOuzfcG9Knw6UCeSwJqRTqGtQRS",
-	"ozHPsnMQKTVeExUPFNAwBOhDMZk0lO3o0eNnj18/Zr6Xvv3hSsyeJh+jjvlec1fF/fiom4gaAYTwGDLm",
-	"zkPJGYUnmFl2QhamjzHI7c2ktsrhNzhac4OlpOjQaIcSLS6aica6h7+K2S5xEc9ko7HtHx+d9F8fn5yd",
-	"3j87vb/M2M7Z1qAFPbRB/ATt5CesVtjBfzV1Bnm0Wfzj+7U92pUwFi27evdf4/vX/xg/mf1j/ORu/Pe/",
-	"3Yn//re++PGn63icZP918pdR8vZ977+On9DDP0u/J00JK2aqutRQu2QROhK7dTxftvuQxyNx9FDJIldZ",
-	"TfQTOUAjqY5gnUfdugJlLLc0rfq6HeMhCrRhWYKzgNt78+baBPTnc9sua9CXh3kMYtTWS56Br4B9FtDn",
-	"1tloc4Xn8lxcSIr3hXGe0Hdd9g81hW0SYlLntOF7zxmv3VLRtVzOYP0hO1IoMcmjy15aH8bdlhA8OzRO",
-	"2/h7o9eqjxWZ51gnsjpGBG89xIj2FiOi8d59beBALsW6qyJCFqFAWMV4tZqwykpnVxNWgVW4dVQFvdVC",
-	"XGUsGqMqb0eKwCeisVTPATKuz3A9AoBr2xhGUKYQw3F5dI7JCVB2D79BKuNploEh4AA4K4o48MBc3QRM",
-	"T+ORAa/cmA+cASxNBNhjYB6/ThOIkICJ6QTYoMhgW9MAXPKI6r2hgXGB33qt+Mvb15ap0rdT3NzRwfvd",
-	"DgM0JyybOW0cLAsbtIQagu+/pUMZZWksZCwi1o6KVOSmdeN4chEbH2N/SOnHThmlLrPWdMRK3I6iF6Fs",
-	"k9kDJA3G8AzqQmUqxbmVwNBnfjpHUM2LC+YC5EHJ6mIv90legioX97lT3zxj0sDuLruQs+pECaU3wGsF",
-	"oYaieC52Lmqp4NYGuuAycwOX1zqRFRxI8wY3gK2z1mCaZa2g5Q1jSdWcirx11rqc6lSa33+s5Sf2RtoY",
-	"LjdgxDpM42NJo8sfvcEqfzJjhUTLdqiMAaQkE5oWS0Bw0LIrBxJQxqK1QchnXZP0vJHaBudL93uI0Pwo",
-	"CpdtUBGQgLyF3SpdxqIC5jyRCMgpMpC2yfhfQNJRKaqPqbyWDx254N+8fsgSbvEVu0llom4oW9e+wO70",
-	"1SCUQ1G8K9tgLIXjqTS+Bd+oJOPwVAgZ2xNBlSciYb66L/BLIv9hYDUnSk0OlZciFR4ZMZ+dU9OEpdGK",
-	"XAhETSDNGUQfuA2piBy2aCBmgV85MuYXv3UTdYKSOPrC9v3GhDHuEU9yNV4noF3e8VrtIaJd7bnWWb/k",
-	"m0erdRes2CM+w7j33OX3564+DlqQDe/TysNXLbynP3fnncU7MWKP42LpNOcI670QRaEq97rYRPc+/O+/",
-	"cJGuJ+u6OLANVs2uCTZIh9NcHILWTUFrWniuv4yxSfhsFxp2Xi66pSTs9eYSrQpswYlEop73iookLGsF",
-	"JZtZw0i6J3jmCHlnalp0At+WBg74FYIUwHQob0bKPdP8bax0wdrw37KwQ9os4A6UY4AVrra72RZvZ8ge",
-	"VnvlmzNnl7OfTQcjxxTmdpXUTY+45OxhPv1jI+TjHtR3D/p5zHP2Z54kfH39iPfwdTTkrbOTilktm1pv",
-	"PcsWfIU2cm7ONEpdmKuOYrrsYDBX6VdUu8szdjvoVswt7i3MZip1OhwVy+sazPWokZvzFE6cpEOR9gGl",
-	"5WJVw3UOPJ5AvipVKHFqd/DQbGDgpK1bc1vPTEFyiKdAlkNcdazkkBWQ1ICCboUBgLoIza7WKzRhbXqC",
-	"b3nBFJf6aBVrHJSNsWjaNJSaA3c6pTQvF65tG2DcxTlrNPboMUbqJpSg1xaLvEgHsPHWlOVi/ZAU7wt2",
-	"v2f8zJYW/6kd0J35JrxWPjaNTOXwlTKX3Qla2MEP3QhVZIhaZ3d6FZWju8G8UFP/dDOhJmfxC84meXrN",
-	"4xm75Bom9m9By3T9z1Yp6dcPLpIw5nms6kSHnps/sJdK67TliSydbJI1sYVpdYPTYFTtYvouttVvRyIX",
-	"nkmByc4LMz2rvNkbG8a0XANbmMSsPOdrtIhu021wH/zbg32YQDAPLa2ZKze9ppmJYGnRCaC2QZaP8LZS",
-	"VWNS1o9hpoXXEtS49KxmKkmPFlvAc8FyLq8gD4PqzYggSqd/OA30S8XzpCxE65c5a132kssrHUrzpH7A",
-	"jgN28u9//S9+KC+w1I21i1Rgle5ljmFWkJwEsfHOJjbtGYwDNGdVpttrNWE/lV1R2/jNte/6vvbdHqTv",
-	"vjiaLula/Z36SX2oEyZx6+yk1wtaZtrAV28Gs6uBhEpF3RP13nvJcfmS480AeCNSPj5pQsogU7cDUvbn",
-	"ZYMdz8pLDoC43vqbJesWLBTMTkSeqmQXu28t91Zm34AACNAvs/sYcjfIk7NhBnJ0CIPt3Y0wuNO1aq/u",
-	"tEZHxHNdoUzAl14Kg7HPWYQTPLL7KyItE9fEKQAepDTyZ6H0Q8BtH646x2MAqf973MMGVVyaaj3FROxQ",
-	"8rlIcxsr+4zvWwj8lpHeSoCXe2ruUdnEl7wQ4IV4lvlXe82DsK75s/9L1BtmbeAdJ73hTpcR619FtRZ1",
-	"hOe1FGxsZzuQ/bOdK998fPjkXtCa4yopYXx/Dsff61XlSo9Pq3qlxxXB0l5FsfT0Y+VFNifr7M6doLLV",
-	"eArzrnXWP/Y3DS8hTHL6Q3c+zHzSDxz9vWk7aXZgbCXnA4zCOBUGiHCDLKt5QymiajsG/fwll5LUWena",
-	"U3PtVlGZ43v7icq4KdfgcqwBOviben9j+s9YESGHfCiIU3lrT6NKA7CFq6HpmMrhyji1J+xS3U5czsiy",
-	"ZWbVFFUJmsAKeDtLaOxdKBuC2U5J3tnNXHhvLoM9ZcOXHhpuY1JflH3yzRlV4mXKZi8qdmYxINxfERDu",
-	"1QaEg2UB5RNov2fgTrYNH5/sx1B5A9lgqspZdIgaLzdaZV9CCHQXizXx19cWNgtf/KGZY9cSixV8iHg+",
-	"K4O7ATPmig/JjJhnNQPls5LKDCo5sJQhqANycxkPbWPgi9RFdMu/hXIi8ljIgg9FsHDfAoz2VLYgrKIF",
-	"eA/zCYTAdSinMhE55CFsZ/Femx795mwdTcAPVdR4t7cQ4r17r3synxNQRW9P5VsyVAj2CMWdwCyv6nJD",
-	"yoH/wpPFF97pzb2uCiG91514bzu2b9N8IIrZ9sdv+wJ6MC0aLKdZQpe54FeJupEHo1lvNB/YDjJGx2rl",
-	"8eEuxrPApbqu2cQowfJaaJt26hJvGSUtnjFMPmXtCHfSkIdqExMhZdd8/CRPtYg6QSi9HFXWjqSSkFYL",
-	"6ZtnzPwfsDBqCBcHLBpMs8z+AZhM8rQQeInV3fLzXFn74qntxaGQZM06QXlcNxH50ZWY4SEdhFOd2rH5",
-	"kFC2bePZ3d7tcSrhtf2g1+vdBghafg+72/Ou6PXsNZCIRrEXl4IcSuoxpiTFIYDLWDLXcdhIqdjzhy8Y",
-	"hw+qSX5lc7mvoawkv7KfwYarXDMtCjtMrsgbq/qocVoURzaLuMEBvMbJsasdTr20zysxgwJqeJJFnf1e",
-	"rwcY9HkqpwYz3u193CgzFlPXmxNjL+KxYA9VPlH5hkzK1AVNRg5rQL6XzFIvCd1pEdhRKk0WddlOuaaF",
-	"7fbSUrnwx/YigWC//vQnlf/pTwxLB3ydwCr7YSg9+sO3tJDp6oAKkaCwwNoPaHFFblDyPFc3+EiqIQhl",
-	"hEx8RIVumWY3khuskDFYhtpt5QYxMXhXtcHPSFRLAV00gKmGAoamEzPIUN+EA+KlueHjmm/eKz2uebsj",
-	"xq1/v8fZCe93tOV1ry85X7ZgytvT2R0GJ0vih3WqfSuFFbGSUuXztRVWL/TXDztolM1rKgKa3ohvE48g",
-	"H0IT16HcbJAfufu6d+/spEZ+ZHuuCzOXVjNdwHQ+IPMlYo1TXeXW3KSIokmqEZ/5cSkbJRwwaiUt1WON",
-	"b0lloayga/t3hXkp3DKbwfZTI0B0jOy4jST+ISluLBsQVICNp7qAlAugCLwhop22VwaLizeUWBd2bitk",
-	"i5EYa5FdUyjWJhZfzphyWLQOfuKFQLH+GKv4kiQX2oZ0pzL951RglIa+3owhzwEDV319NjtjHPL2JFRn",
-	"pNog7ju9+/jiWCWCigffwUVzrMSoNr42kRs23EyFLypsWckb6+ZK67TWThK/5gob+VtDutmcUdvIAn1C",
-	"DokdHMuq/tqTX6kIhW7qWZaOwdqOZWctTZjjK6Q0zQo6KGkelDQ/o5LmVG9d2djMVUFueX6/eduer39o",
-	"8NcPuNS2xLytBgNIpErlELPG09zSPxn3YskDML1xjqkizatcFYGXEUJymJUcmcBLY/GTEgKS0BSyyFOh",
-	"OyzVoQSaUzbPr+R/oaNfjdhUJkr4TEvoJi+5pLr3qoIW0S4VZmYihDBQxKGILntA1E+8QrLqGInh9ZYu",
-	"I5SWr7p93OuVgTskdTKNYqkOmFTeV846dW76kkvy0TvSU++xRNk06AGXn1sDa5kdp+7fyYx/PHBJf58m",
-	"+QGXu9njSy43N8ZrMkUjbR3j/hS/pSm0bq2zeJ/qwpibOjN9o/IrpGRl7anMhNahdEyvuWX76awwk2wt",
-	"KxnKN/Ky1lBKVcwZSbamjQzlKiM5lb6Z/ALmx7Q5sMX60NUHK/SF6Y9gHu62rGFaLQ9+rKI9qi7ab4FT",
-	"Gk2Ub5tqDyqeTLOMJaLgaYaKcRJXwRmcOgR4LhFAUCagCHNAYZ0FSXaI76wjBh0AS+mkIKZROTNvRW4z",
-	"nnghHKtvogahXFvKbiiK7U1I7abeT2Lo/1DuYfcdP95PxNfjv7Ebc9o11G3MFz7KbcxP9rIxPyC5r0Zu",
-	"egcL2nAsur79/Lqp+LeQkMaDTzhFbQrf1sMr4Cc+ZxxC3kti3VyzG5FlPkcknBdbgumAXU4LQGMIw4j3",
-	"WN1IPIJkm+tUzwe+7YOtVkn04udXr1m9g7kNlu423hI1y1hvF6jep4p1xXj+pWvt50bWbist6zn7vNUL",
-	"v5qNutWqPtj3g1T1l5Gq3mVD0ChU3bTVd2bOj20ul6empBzvBruTHnFNle/zci5Ipq31FDfobbLVRYd2",
-	"+jOWQImhJxrtNwhVoztdhgIvqRy+Tc3W/P/c70XsSogJpjKS6LVfswhAnAg1buCeBVINrHfh14KhzAAG",
-	"HmaiAEamgcpBFMA91OwBJhmGECpsw15iUEkKeQ58xpRNaLyd+TaowU/Bp5U7gc00reHgzx+yFVgFElsW",
-	"WUaM93bdkmos+YFOgXg5lPmQuqHfM1WMc79XnxpTHatKhoyroT+5u7KKfp817uvTi+C1PxEb1Ks/Xxh/",
-	"OgDZ81cTHgvNXopBLvQIFiv1jeMOXSDT750e9Xsg42L3I7AjileiQ6h9tM85rXmOnIIe1lnr4eOXr4/g",
-	"ZT/8cvz8/t/v/LX/YBNOEm86NSW1WMR7S1fm0oESe7+qszVd7DmEyrLfTQmm8oa1tzuo4l01s07G+5uK",
-	"HhFFoL49V++8xPl5WrHMl4q18SXn+TzyKd8JYuwilO3IVUJHAYvso8y/U/nOnjkScTNWW5sfqJY66gQs",
-	"ETzJUil0YDY0qQxlpmKzHwuYjlWOntaRr3qetcItYBwrJQ4RE3jH82qhrLBOr3JsbC9+7aKiYf85tMjr",
-	"80D9ujLrIPeai1p+qMtI3aN+Gc2ohZiYF8X7dA4xmQrvxSfzwTibNbuOziJUNejhCnpvFV95/hdZZC5u",
-	"eA4Kwr2gZReCqwsjTopq95y87t0761ulNRdn9FbkBsSSeOVPPsfNC55f7aSu5mbM6rxTb/oeHPQncdC8",
-	"YqicdoX32/Xd8xOVUwhpwUv7r9nQSfsm7Fv10X4ADhKENvh+4Uf+3LnuVxusrRfko1YbB179HlSvk1Za",
-	"ruAy4XmCFx3hx5qdWxqDEv6logNslSWhtHm4Uty457X/ORXTkldC8zGQ8UnNY2QoJfgDT+6UCvdlfHjz",
-	"E3nWnlEcmBo8U9M8BJ19ahaIU3jfXEqsVmuCGKrstW3+cigXE5g7Vmd6Sc7ya/vp7pWQmrCQOVX2vtUe",
-	"qstihrvMIEMQurWfTOSUd4dqLP6onrhtFHiF5uDU+qrCr9pXHPEm5yEWS67vkPn6yTJf0QA5914xtttm",
-	"wsIz3wla/I1xWdMQEU9zUPf49UPrUvBc5BfTYtQ6+/U3s0EZx5O/ihn89Ju5OL+u94DPVMwzlohrkakJ",
-	"bD/xWtaOxvxKsHwqo47BprkxJqOimJzdvp2Zm0ZKF2f3evd6gFAdq8M8vsQkCTUoyd9SyTjuNPm464k3",
-	"qpHKYWwWH1JA6u0/p+kfAVM5E9c8mxINdl6kAx4X3oMutBZaWwC0yPTpy9S5AhNgN4lJ63rEC3Yt8nRA",
-	"7KiJ1Z7S/mtMby8+/4VQk0zM+Zp2RGgl6lgaklxlQttcEmgGJkCUoqwgrQeTipyJ9/I3dOS88HWCj7XZ",
-	"7NvaB7Pdx45FAT3whlShVFabuef+aEXxFz8r10ryrMzDa5favQOVM7wY3wLF8kPcSpT9ZUXa6uXqHZ0B",
-	"lS57d9pq76CB48p2qS7yaVxMc8HaWsTEfZsJreEfZvb8AV0+za/FTHcC4JS1PV3S21TmJJJ81Gz5qS4Z",
-	"5od5hoF50KUU7ll4CoZddPNnVAJEWNVaTgsvgEOayuNUJtXBu6gg/8VVRCvwlvY5fl2LGSnt4PNNbwGX",
-	"8nhSGUXH3VfzGTXsj0rap5ev9HumGlFc7BjL38JyYfyGDjz6NVaSZ7hlXOFNLTOEPJaN2smHGZmZAuIh",
-	"PLACUFpZ7klaNwdfgW1mY16IPOWZZu3pxDjHgBXifcHE+yJHPByweDSVV5rW9aVIklQOzTRMprnxadRT",
-	"oSxZMtjv6lIHLBeDVAoad/qrsHE3blcMAqHBNMs8tooaQg7MUqsIvnXZL1NV8DN2CjE6lH6yCsxY9Yg1",
-	"7qc9r/jP/DOUjggOGZrZ5czSfIiGlp8z7CLsionKMliEuWCDXFB1n+31p4wwE1Rsffy/AQAA//8=",
+	"7P3rchtHti+Iv0r+8T8TAnsDFEhRskXGiQmakrpp69Yi3erepoaVqEoAaRYy4cosQrBHE/3pPMDZO2K/",
+	"wZlH2BHzcfpN/CQTuVZmVVYhCyiAkGT3VkS3RQB1ycvKdV+/9UsnltOZFExo1Tn+pTNhNGEZ/Pn0ko7N",
+	"vwlTccZnmkvROe5cThjJWCyz5J4ityxTXApCFaFE6UyKMWFCc70gmo57hO2P90l01Xlw1Yn2O72Oiids",
+	"Ss1D9WLGOscdpTMuxp0PH3qd84RNZ1Izod+wWUoXLFl+eaSznEVkPmGC6AlXJGNqJoViZE7NB7yPjGRG",
+	"qPnIqGYJiYpHx4v+d2yxdijPZUzxjaHZf//mOZEjoieMxBm+ARdk3WPfMJ0tTkeaZcsPvmCxFIkiWpI5",
+	"5ZoM2UhmZqV1tuBiHHw0F5qNWdb5YB4+oxmdMm337lQpptSUCX3+5DXVk/BMaHEV4QnpRlRNr3/9+/+K",
+	"ekRmMD/FmNlm80P/Kh8MHsR5zhP4i0V7ZlDsPZ3OUjMac/Pg4Mfk6/dHN4fTB+Lh7NFPX2Vfq8d6cHsw",
+	"7/Q63Lx2ZgbT6wg6hRkknV4nYz/lPDPbbXbXn+d/y9ioc9z5/98vafQ+/qru+zOE1S2/eGOJYtXUC8KB",
+	"iWdqBhOvTcl8vemU3IOv7zC3cgIwszM5kdnKjYzhCpxLLCfVTUzZmMYLYn5Yu4nm5k+4iW5mdprTWcqp",
+	"iNmZzLPV2xfDFea0ZGxmpi7Ffnh0eOX5XcaIg8Ex4oE/1c8yOV0e2iuRLiwzUAVzoNrsBDXnHpkWF0pT",
+	"oYsB/5SzbOGNGO+7pvp6ZN7iD3QksynVneNOQjXraz5lnV6A0xTDvJQtB2n5zYbj03Kb0Xns+Du2WB7g",
+	"KckF/yln5IYtSBdkCCXff3/+ZI/oCdVkSm+YAgavM84SOwei6Ijtkws6xRupSMhQJgvy6//4n8jMtMyA",
+	"V7uTX0qME6LsbT2S8NGIZYYnFncfHR7uk+/YQhGamatmGkTM4RGZGOKoHqGHo0fxAXt42H9Mjx70j+IH",
+	"X/cf0wdJ/2D4FT0YDUYP4oMDt7IobculrQmqyuJO6fvnTIzNiTh8+LDXmXLhPh8EV3n0guq44fw4wb2Q",
+	"OckYTXoE5KfOM8ESwgWJjPSP7OpbCb63T97YI0RykTKlYF1hmWKaZZwpEtknR9VFgQc0znrUx6E2TPfR",
+	"0Yr5vYJp0TRA5/YXMstAuHLz8RiG3HL6H30Oz/mU6+WRv6DvDZnmqVakm7ARzVNNDgc9MqXvycPBXtPJ",
+	"TOFx/gjszZ3jw0HPDIdP82nn+OEAyAc/lMRT6hO9zms6Zhf8Z7Y8uDeWc8xYRmZ0zJZHeDBoHqK541qZ",
+	"B68f5sGg3Tgv5Q1r0NXkjBpGEgn2Xl/Du7W5OHIK3Cxjt1zmCmayT+BJeMoVHwvDGCiZyoSPDJ+BWw3b",
+	"oORoMFg5Q7i0iRYOBodBaijm8pfD9bMpLv7Yc7ncZip/hucsTeKMKtbnQjGhuOa3jKh8iHcRxWgWT4i8",
+	"ZRkxbwf+7d3dNMSfGpmkpZ6VTPIC3rr5aLV0Ax7JrHFo9uMdhjeR8ycsZTpkDJ2LOM0TRpQc6X6CVxVy",
+	"vUuTKTfbLxIi54JlikiRLhrPpZrI+bV9SPhojmiqWDHIoZQpowJHqanmSvNYhbWiC02NhoZUOucikfNj",
+	"QgV58+yMPHjw4LFTOEBNItHf/va3v/VfvOg/eRIRo0iQ7veXZ2TKE8HHE723T57gkI7JgwFJ6EI55SXS",
+	"ssayDweHj/qDw/7goGHaSwqWt0NHtQ0aBHeomHtI1XpqVt+fd49ws2uK37LNlgAeMZEpMzPuke8vz/yF",
+	"EHIenvjh1w0Tr2lum077ko7VM54GTdmqfkkzMGAJu2XZgkjB7IIY7Z2OFemimY4czNmw1iqZpTJhTlsP",
+	"zoKOVWUeXLOpCojelQcNRM453ulNl2YZXZhflV7Aohr1FmbvVEh40zc0MVoRUyDIYyk0E/Annc1Sjo6E",
+	"+7NMDlM2/ZcfFXoVip0ydyRwoGhyndnn9DoJ05SnwIHtkpCrUnZedcg0V5oMmTEuplJpI3PNkmWZzFTn",
+	"+IdfyieIfDpkWcMNxeMrovnDOzSWmNLGjD3ufDUcxEejATsaPqJH8cHoMT0AAa6pzpUhGbNqXMMqfUMN",
+	"F3ITsWs50Xqmju/fTxnNRLKfsFu3JOr+kCZ9d8OHtlbZa7wbfR8h8x6eZwTclKZm41hCukOakG8vXr3s",
+	"EfNXMXf8yBNz+ECjAeG4t98Bo1SMUh7fbW9j9xBvY53JroiQmpScd7N1f1yu+1n5khaLXgxp1yvuHqzI",
+	"nOsJHOvCXWjGzUgXeJw12oqLwACr2T9mdZTmaUqyXAguxrgnT6imQ6rY94LeUp7SoVvsLbcnsc+7zr0H",
+	"eltlhueuMUPyLjtBD50xGSgZsTlR6MfbcCMfDh6UG3nBslseM1IdTYs9dWPs+3fuan+LBYipMBQ7NPtK",
+	"4wlLjPQh3UTORc9YLUbYczE2f49yZVh/LIVgsXmWAqeUuZ0KNWegSnFBNJ+yvX3yUuqJ+WZOFYknVIyN",
+	"zorr67wnjFh2JkduqcFcA9dqH3yroAJ4bmzvp6YlsFff9xy0sArPZDbkSYLGxdbkNSqeUqEpo3vDohDB",
+	"WIKm9DzjmhEVyxnbmBV4FPTMe2MLuikHuCtiiWmasuyeIpnRWGRmzQ2YGEkkQ6ZH01TOweUEx/qPTLCM",
+	"apk9ozxFhXfrNR+7Z12P8GG142z9h8VlBC9D78BUJiwlTCQzyYUjVZaQh4MHG5/rw6pgHFPN5nTRbl+K",
+	"0fXtJHa2PfXZd3FNxIiPczPT6grs2dUxG1k4SXKRK8NgiN2jE7Ol9eO7T+BIkZRqlsEmnwvNMkHTp0ZT",
+	"udMWc/skf2upILlg72csNrYQaENExnGeZYaV/JRLzaxEsupBgrEkdCIDN9Ibb7Gn+7jZEcUyY8jCCNpt",
+	"djGdXWzy6fI67BM8mDnKsFSOx7CLieWr5ZL0iDDKerHVsG8vpX4mc3G3Uymkvh7BU5YVodWRB+AX7tbN",
+	"+OJRuT0vvYe02BIhdR8v38WevJRE5fHEakNGai1knhHNhLH7us5gkiMi9YS5H9CB4zbkltGUJagFvaaL",
+	"VNLkUsrnNBvfTQOa4bOutZTXKTzN2yBHGeDnZe9jkFYHg6OvH371iAwXmm2q7RwdeLLKToNoKYl7dYu9",
+	"sSPuayn7eNuuFdnKdCGOxqdck+4BecG/sVvgOZZ3ILSsV/p6ytXU+pKBdQl9bX/qHB95G+O82A9QT6ZG",
+	"HQVGjjcVXm6uyNHGW+QJLn+apJCnbTbJu3HXMsx34SuIYBdrENVWLSKKLlRlaaRgSzv4pggP3uUkeQ+8",
+	"LgKO3qYpJhLiogWl+bMckQAryX094iwFnuECLpvu5+HXDfvpjXHTHS1u3RF7jNyyRAQ1cvBeClkGlfwV",
+	"gP27kHkWsxdGveA03ZVByN7rjMZGe2ywCM0OGW2BkreGlz/+qn84GDwgiYxzyKboPnl1tufp9bNMjjM6",
+	"JVcdKjSfyyy56vTIfMLjifMAgAMwBS3L5rZYHaL7hA05FWRG4xs6ZsQ9Ye+z2JjF0nwUI9NO2ZqYZpVx",
+	"KczAjGQc8ZShuUmLNeXaLnR9IZEZ4p5BSEERrvfwYKUpsTMxZ0ClUgP3WLCEDHO1IN2o/PnafBPtFfkU",
+	"KyzhbhTyJUQ9POcVKxUlyKWUL6hYWAeiuhPVZlSzaxBSVY5jvrfCC8VZaVZzQQ4Ot/RZHB16zqdLKcmU",
+	"ioWTnqodNZmh9d2Qd0FEb4q5lsbH5/EdfC9oricy4z/fUaLk/oN8MxZM6glVhL2fWQ6+mWZ8UO7f99WX",
+	"tNi6yrB2sXUvuFLgN7LTMceNi1uacsjwSJjQnKaqtkNv377tn+Z6Yn6NqYaFa87Bw42ZZTJmCqzXp5Cs",
+	"eDetzYwQLm7wNVQUSkivgVsa3PXgp7dsxca1wKV2nZjZ9TpgkYO//j4TCX67sb/+0NPu/lKMfyPdrpz2",
+	"rjU7t05zlqZ967r/9uLVSzLMNbnlMqWaoVjFB6KmNMwVF0wpkuUpI10Is4GMzsWNkHOrQqke6BSUZCxX",
+	"LFlyOAOfprUcIGTV3wuVz2Yy0yx5wRJOL2GN7nSwiwdeT80Tr2HZK6YxPBrF31VHs/f6/iylXFx1nLSj",
+	"ccxmGjKYjGLpjwDevKna/9DnCcX4CIyP2PG14g7FvX24tw83fQwb7Z4ilXWqLcw+ROzscyE19vV5OOtM",
+	"kNPX55gDZshA5ppwoxawOGOQDDfL5IxlmmPcj85m50lDXm25C+j5NDzausQgcwyUmhuGaVML82yRp1Zv",
+	"xWjnUogydil9bRPtIIDKM6ZW3LL2rRMudHiOKVXgTMlIPKFGU4IUg5FNGzZL1iNaEs3S1MxUETqjGSzj",
+	"0kt4sjbZF/bs/Im52rz4e+VWojqw52ZQtBQHZgMKEwuyCTM2ypiaYFomBEKliBmhZMpFrhkEnrdbKgxJ",
+	"/7L8Q8Zu5c3KnVv7bHCcq0qAe/1yXUAY4cNyPDtXLDtfu+bfm6ue2Hi3s4x/wGxf+wQ7aUsmxTB79mz4",
+	"FOgTcGUP/fV5V4xVDn9kGJzEuWBCKxy7BK1Pmr72jqNNTml1Qk9F5YDyBLJ5NJ3OSPN5BfIBJkC1Zpl5",
+	"zv/xw/+v/3+9++Wgd3D49Yf/tvYAVgfxFksYkCqVljNF5jK74WJ8UoTqrbE7ynWesX3ykt2yrIcOazpU",
+	"DDN027ECR5z1QdjEixuMtY5kZms2zJd0zDAhBW8hGMzj8NaNEpl8+q0OwCawQNlD9IOx995F++QM7So0",
+	"VqygN/cb9gI+UyPOYZ8gm2mLE1HmexzC2F3yR+2s9DqYiGx/NoezfhxgYdfRbYgIiWBzWHfgT60EzT+h",
+	"jNiBPLgJCfPL4g3HJEpvriNQ+44eEGObPzrKs9Qb0j65mBiSMpLgBNPECdeQT54u9jub8PpdMuoQ47X8",
+	"9gZywzfjus1Eev5klTaEVSU3bFFWyHg88IYtutc/DPpfvfth0H9M+5Mfb6Zi1te3/Z/f/XL48MP/2cfv",
+	"R6f9Z+9++fpD5ePRJh8PDj/sBbksTuI5xwSs6tlJqKYb7kZIYk6oeiGzIAdlEKyhAoM2kD40kmkq58qj",
+	"nCJbstep5O4uP/A1VYpQRaJZmd+rJRkzZNTmbnjJiRUB6C20Rw0Sf4MlFz4hwZqUc2qmC6TL5SI8w6cj",
+	"jN4rcNKpExJB6kLxLXzCwgiRT81bzXWdXgd+8N7pbSOE2c/FLNdr5Xw94ZDZIL1ZqjLF0Ktvu2fM7pQL",
+	"RsBw4FKoZUbrfrrmDXp9xBPItqbFU5bfVM3D/OmgKixb5CLe0jRnDXYFTPIEpcWEzhhJ2IyJRDkqcMO6",
+	"hy7TY6zKNGK7GxnpnbLreCJ5zKLelYiMPRmhQRxlVHMxjlAaSXip2jO/ETgE4DODJynSjaZ5qvmsfJi5",
+	"8EpYIifdyP4V7aFpbt1uo0xOyYHZooekW3mhMbXcO/evRGUFz6RQXIGFvkTJ/oa5hQuSc7E7IUGsmdI9",
+	"8lPOfwYXLzPPQdWQZpqPaByWyUEqOZ3NUFnZJxdGo2QJefXy+d9cxaqXGfPt20vIlJhyoYuSVTVjMR/x",
+	"mJx6CmoX6h0y/GCZstrbJ6fIAMydk3xKRd9o5cTMFMibYH6uPaE4glnGnN5ovn0l0kWjWC9J+lpLmQa0",
+	"t0vzNQE/ipbGCE/yWNeOg60gejmlsx55yZTKVY+kjCZ6wvqU71U0uKUx1PmwYdopgy2fxYHNfM2ymAlt",
+	"mLAckSIBosjXJRmLGb9lSY9kMhcJjtxwjITFfEpTOAwZM+/JNUuuhFk2CL7TSuGYyodTrs2zu4Oydo6R",
+	"Ec+U3sNci9rrEyNrrgS1V7pI5JSZw1GoReNM5jMyZBNuTqWm2Zjpa0yRuDbcx2bqmM/31JWI4Hrzy16P",
+	"sFTBvN1txW/HpLpw5L+Tg8GA/OM/iJ5IxYoxzCfySkzoLSuGnJB//CfmROEl++StYRDC5jLgaCGhUxA2",
+	"nWnI8N4jQqITT1wJY/XzOE9pZtbNrQlyndqouLKvooJEKpYZM1+7+pYrUW7jr3//dzKRc/cAli56ZLgo",
+	"ufKc8fFE98xtCzJnGSuSuJC9lIquzDH01XAckHUh6QmdyfSaJ4GT8Mc3Z8ReQM6fQFjBcgFj5eLZu+Ei",
+	"+e/jLL5WLB1deydEZjgPKH29pnmCJtYGp6IoyAzVlUNEDczbRnNxLS9wbxgugmdOoRkNDH6JyXVVPtxr",
+	"xXFsEnR4HpabwlL6FS8nxBgomDMz54q1duC0Hs7qSc8ncu14tni197LGukbv66DGM8uzmVQsaMEkOcPY",
+	"QcAmpwloSiNHmAwy45bVnHYW5oiLxOgNy2/6ji2I+7Uknuo7Winuz/AhobMxyuiUzWV203xwi0vM0f00",
+	"J3YEDmyj0rRGOXhW3FJYyKGT3qcKq/3I98/Pn1jn52IG1YEj/t6VUyPQw6YIDmvplquihmx5fOUhIaOU",
+	"jvfJ0/dQwGYZh6siTbnShpNnHA2Ihpd6JpXZp/YL+R3HhL6wS+xPoEmZd0Jyq7fp5vrgUZK5nuX62iV/",
+	"BPXC8yfuhI64Obp4jwMvcLcGH18ouUMqboIPf8MgWBUDHgI1lkHGklIYmvsgK4JRqEYLGUKNb1WhusPK",
+	"/WbjuOD4KPKUxhNiDgJEpnnSI8bK6AEN9pyS3ysEtNPmWx/1P9u3hk4V6G1TJjAsqcKly94FhGYcfJoB",
+	"3lMwptYjqz48PD4LDRLLPGSKvCzSE5YVVtI1WuoMskCdNnmCSqlRRUHnRziDGPJcVKkugaplo2LwZpYQ",
+	"OqZc7O2TF5QLTbnhF8MFiV6/urgkv/79f90vBhChwtRwCItK7GJyfJiya2OIBCn1e2OhlGcBl1tmBBLw",
+	"Y55yDeno3rPKcFlVLgQ8bxOW5ClLrjFcHlQi3DUYUoe6k8K/v41sw70vszOXZKlLCLORanvhPvkmB23G",
+	"qBDC0BLVMNnSbbJ+wRWkvlVKdDssmXbq3pHXmbxlggJ7oGNQnRPP7X6PJdN74RWFF2BQeg3tYxrepQvx",
+	"2mhyW458gdebE0PHa++7NNfAtWDk0BhoOkhuZ7nScmqMN7yoTkgkYzaZQFq5DzqPvauPvyagB4S5ZN0+",
+	"CwwBs9vrL8ZPKKiLl5dKB4TULexT00uddRdQasAqC7wSbBJ4YfC5kHAedn5hkjrW7xgKormWfWV18qDe",
+	"30rjz2dJK8vlhNgrzYnBSuIZ1fFke4vGvbmlRQPuVTidm5s1jdzBKPJTKB43xiM6BOJFkfOLvDprww1C",
+	"oYJyOysWYmXRCy5SPe0VRa5il1WsoiX+V87VKmVFwMKyhLo+XjWrfa3DsxuWBXvAObUkXZecRZa7rPYP",
+	"towzh2J5nvwgVhd3B4SJW5aao+McLTRjRYIKiuexkFYNanI0ruKJ53j7K/EW3OsN3rtQcfzB4dcbVMc/",
+	"HLSIkIbcdJsNfitfC+mGTLXCzeTZah4Sxg5WpOWSVHw0Gy5Hxfuy2b1Vn8p292733h17MLwdejgYDH4z",
+	"Lo1NHRRe6sFgcHd/xeei+lZEvxs3x2aEV3VBbHbvp3UkbJhDs1s3w4Zbv94JcbqV32HLYaz3SqgTMs11",
+	"TtMUivgQcgfdYfW5bOV7WHOMA66ILZ0Ia19U9ylsRvINZvvK3FxQjzH55jdidW82Z99y3sZS3iye/1/K",
+	"jCZdZz2j1VwKnQ1PesiybockGzSQV90K5rK90zeBNyOqqim73b3bKFpbnoKaxehba6stpGe+TF9yr6IN",
+	"y0gh+eGgF1zCI5pKcpAUYIPOGbtJjTIxlUJP4K+fcppplsHfik05FSIHzAf7RzCTyIeGDqb/NuBe752s",
+	"R702E5qC/8bZb+DEm+W6lhlH1fSzZ8ZVdZVlhifTxVRmswmP4bhCbpNnxkbODxWRKV0QPFeE2vyDE0g/",
+	"WFI+MdUyqqufEdY6eNorKqloyPFEmcc55nGtqOZqhPWXUY+UP0wYTfXkOp6w+Ma9yf0mxVDSLIHxIkuC",
+	"gMiViGsM7IRE6oanqbJPQCCU1A1RSFiNfpGNg6VDNjPJkqxbmk6vE1gE537wFgCq+QPT87/3Z+d/X87M",
+	"HAMYunkvDnvNGdhFYmQ5r3By5PV0h9mRHk7rmvxIB+b60RIkcV6rGeJrh7K8kccICtpesGzMCDwAjp6o",
+	"nj6Rp4YmDaUpSKPDLALrRfriK/riK/riK2rnK1pbw/DRfEdr3/zFl7SFL4mm6asR1E1v7FV6V9+TL36m",
+	"z+dnWns6Po/fqfWwvvihPrIfqt1BLz1SodP9KXxULSp4v/is/sl8Vmv3POTDakfQpTcrRNAB/1a7xxae",
+	"ruBTf9e+r/Utbk7AvkoBZRO6OWhZ4LDBZq9uNLLCAnTtukJQ+JCzp6AiCyoaEluJAIRXNfiW7Tm8clUt",
+	"mOq5KnGZJSwr61J6hFEfXw5eTrgmjCKmZ0tZcwGDxto85NPBTJRCDjQVRtVhMaz6gCBG0NWpLKnhulcU",
+	"TGXY2g/w+jYrWmocha/aWmRfzwW465ToVcUZBQgA0ghWD5W1N9tnN7XJD682vjuBimftcBIBjb0oWltq",
+	"mRXj4DbolLd2yFP6/hqINDDyfFp00YC8YaiWomm6bAQWahcOnmugnqL4xx/zw63KgMrs20YCs5s5n0if",
+	"wGYss235Crq/p0ik8mGd5syVd1vL9etoucc95AvVDmYP9r/abm2Kkq3lV9tyM+RC//hPUux2YyFe19wC",
+	"m1hca8hvUF2sbUfqeM3KY6mKdcIaMq/oDz2KminLtyD/em/7A9sy97IXyLUsgDA8rhVvlgS5kjdVWqyC",
+	"F9VnAdtNt1FwHzh3LbLCcm17ZIgp0yDWQD336BgS6oKc6eDuyZNVmVJnAb1CTLtz5/My/1DUyG5VVqZb",
+	"n3et9I6devgLZeaLp79pvS9gGzd0+f9N5lmz7kdeTbn2cQW0JCmjt6Cy5aKUI8Y2QZAFm61eSjzQogAt",
+	"XGoSuWlaxI4mxbIddXjQDOtcAbUVdq9avbIXhdlYw/PiIxYv4hQwEHWuAnAL5CWbF92m0Hg3RJNkdKSj",
+	"ok2lTJNqSaYL48F1Hc9J0Ol15Aw6Z8SpVPCZZvGE37KkKdDGx+JsQrnw2kBtQBhvJ0DTFp/aPOeEUG12",
+	"H8DJsKI7VywropXGilPR8rYmOTttQOJJnBfb6VHQSgze1kO9HCUwcFc5AoQJ7BKhTog0tDmCxi2CtU/T",
+	"wXE2lSfwRJFuNM5mXuSdZy5Dugcov2a60DqiV5x6GHJr68VL7VjhcLaQaKqhXglH6vS3vdYvdwBqq0NA",
+	"TbYlHwsYvdqOqi4dlgBU9Xs1/sVCwu5uR0Q+wUAxBhoVU6hJ+xTUcncCaAb9Qi9Wpk9XuAkdE7KTVhZB",
+	"zvAeXemhbJfD/1mKuPWy1JipXaN3jRRjSG47enklGAH8ECOa4FkeldiKoY0JZWti2HQDPtb63xEr0d7c",
+	"vF9NkDR22b0SMUJhewKy3F6zEmTQPg9sYXt9+yUAltsEdWqfDNcUPla3K0OWSjFGH2sUT4Rj9U5fy7Xi",
+	"ib251kXbXL3SCA4P87VUXDe6BHGw9xSZ2cuc88wKQkQoqgzkMFR66WBHVi86ZAixImhsoQxLvtty9V3/",
+	"+iZnFlKI3YduFGcq5MgyX2+4nvDEl8GgY2UxXZyxfNmriz+dkjMpRlBYfDGDmuQ3Fnk1a4CjWM9MLNl4",
+	"rkGoat5YyjQtJqLZoLj0qNi1yAfqNgpZRW2hJQoTFwm/5UlOU182VJfG3LnZPvCVW+8nMY7DHszxhi9M",
+	"ZXwThqzEU+6YCazTLGMJi7GK2z9MlRMwoa763J2EBYOGYdjEwWjofkJlLjRP0fAxY6muYEMbYguMrk7n",
+	"NEtYMNeRQzcl/J1AfaXLPHKoSpagI3xURBTTGrtOegMYhDiCm8frkPOraJrPUobqQrEQ4L6fIWpV5S1H",
+	"zY3QgwNocPm98qeJrkd6yzILkOXt0T1FhgyAN/jP1ilIuoNf//5vB4NBlcppQQAWuc3c8nPNh/j1o/2g",
+	"Z27ZE9ck6Z8hIJqfOWzJvVf4docsllOGfRRvawwCv9tc4MOAWnJ25683xidLCmLe6GXtwqV26mW4tNRL",
+	"ArCrdng1o2UDD3NQDWoWBSUNLcuCb+mUM/KaZjdr1VssVXbyriKBPMjpYigFp/LKiz1tqHoo6/xhtU7W",
+	"nDfezHIrqd/j30Dqtx3qbryDTln9Ao7aWTqOAdAHhA8kgMlCk2MSFYzMQvihOQKGigfyvdezifNGNkQ9",
+	"EslbliU5i65EV/sW+IwqxRKHPFiyePMALq4d5Uekq+SUlWLW8aq93pUAuMDInZiomt7u+8PcJdBKvnh2",
+	"x9ODO72OHWnYR5YnXD8VOluEQ+TY9rbgo3ZJMNMwleOA0ROHlXwANDdWTiIF6wGpYAEHpkxgCcc+fnXL",
+	"sqGr6UBULPCy7Q8pVhygnj7LhylXEzziy+HmWMsNzMNeh46CLfMNE3XVFcpINqMOFW2LcHm6ngyGzEOE",
+	"S7VB91atKIqAu8wQety8TKncupK7vvw0enV40kh0LSZhHu9hYy5PAzTrchpbwJe3gAovaK+ACz/fCF/c",
+	"9hppWmCeOE3KNSUBP/yUJt6sw/g6eTaiMWs1gQt7bZH902Y40GfUtTHo1qwnux2omhMEB7bbt7cCdsZ1",
+	"vVl+sysgqr+3PFrlsTJ/lcI0eLiCuoHXQsKtXq9TlNF4IwzybZ8SguLdMRzCBHRHAxmfJ2EZnyefXcab",
+	"8T6XYyMx7yrhSw69WsIvy2zotub95BklcjRSrOE3LTVNl7cB0rG4wC3gDOQjTVOPQJritlZy43CKd7sX",
+	"rRHp/hkL6TEVFhbTKQNfEbYLf/P04pKcvj4HtOwXZ6+xcUbRLlAtlGZTwrVi6cgPPdEZ7/Q603hmqBku",
+	"CgrPM7Olo6K52ZJNXv5sTp/zxxUawbLwXO1RKm3037lLyXXFa1RLo6JPQgRsEHWqds6GdZ1doNciXEK6",
+	"IGHJLM0VqboZvK2DJmxcL15IoSfK8ys5UxdBqBPJNrAumzxHPskAj4vDZmK8sZmIysSqVfFUjqrTxdNh",
+	"N2hrg36EtbPE63oEC0ucgolJHtU5nz19c9k/HBw+6n/158MXj/969N3BN+2Ekx1LswVbLE5JmyFe5J33",
+	"HZhuPvdY12EEHhwc0oRyUZo9b5gCuMH6wGhqjJ3FqTMXlu0iz38IwPGZIvYmMmFp0iMpG2mSC6s8rPe7",
+	"0cZ3vURIriJCBwpZF9/5j/9wg9hr4exfGf6AGXnBjTtHMSzxqBXvu1fE5sF9CJm/lff+sI43v9sErHiD",
+	"iPBmcbXAHJ9COBkCkUVPXXNUcd+MWEC8tAIqX92rI+n3yJAKAcY3U0hQMtd7tQVa4wLbYIFqh8iRi7+V",
+	"broVU7p+WhoPXlBbrQbekIv7NOhpqvFEfG5NFesZQtPAmIscOR8iKnyuufM/Y+MNLzQzm11Psmu1EHHL",
+	"3HaglOtKQmLgEJV5VVDV6UeRIYaFBSn75BmcVAcGTrohvItlmIv6SVqTIv9uy/4e7kyF84lfYDDEj+HM",
+	"yt4f7l4zY6PV+T3Ya4rl14NWYYrfSYuFXSaRW7Z6va7nSuHsdHw4vCc0zqRShIlMQpd7d957JaQruEqv",
+	"hM0VLw2Rf/wnJPtX8m38XMcySNSNbDwpqvlVr4T1ijS0XXEdVVxHE6+vinMiO7XFHacrAeeJarynKZG9",
+	"YBclJ0JIYOt5sQwwuxIY0sZJYXsVP4q8bd+SL001CoPQtcsOFVEiayBMJMRcQ7rnF6/I148GBxtYIx6E",
+	"eZgxW/hzoDrvYhUGPLds+mPpLTYZIozTLhKWpQsuxgTz76CODKCpa8LDZkLYoAYCJ42z2bIcCSEm7X2M",
+	"3IhN+mDEchLog2G+/T32wZgyTZ1xuMomfOGuawsqYDnWslfmYgbN5Yy9TJ5jU/4Jn5HiPIX2zMrhIN2V",
+	"BzGmmqZybIx16Pw/4jUbpzPLxv20eOenReffpLyk17GaYVPbh0upaeqa5MlRoUg6ERZWXA4OP0VTgHK5",
+	"8Sk7rRTP9Fp+jGHSrTlyu/wKtE62LEXfOWj+bsu4fi8o+rvUXHcAuL/L+rHPAL6/hLpf00yajUlPiqwA",
+	"zMcTcwewfKdF/CaA8ndqVbfuSO6DVK4pqlqLnPbxjOUyCXA/aH+szVFssqE/HaxZsyH7+4BH29JuOQHb",
+	"2OZflNL2N2DOtDofPsp0eTYOWp6NLbB/PzUI2KfS1jeE/7qber4hCtydUZF2qFn7nKxFvvWOFe1Ph8/0",
+	"T6d1/1fC6W4E6C4Qo4KhImAIGCRCj0e0d0LM3wF86xbQ1rGc/DYiSrsIkGNo6gvagU9HO8Q0LlT9Twln",
+	"3KTRf37NfBMNugFg7otGvUuNekvU3mXd+BNrtTtA/Ps9abx30mLviOO4cy11larZMJqg6vlZlMYt8U+/",
+	"6IS/MfzKylq3Rt5x0nz3qDtYsFmrKloJvXNWoJK/AeDpZU2wFFDBwtwyxeB+6c/7x38Qw48bwvknZODq",
+	"Y4YyWfiNfMMOsmWh7aVfrz4LcN2T5cTpVVXtLZ0dKzP6t6jCc1DJhZoKlSByrjZRV22ufgsu4fb9Eq9v",
+	"zicEAFY7nBnLMFPLjKtHhgtwkZhRCbIB+nb59u+VLWVYmQ/YkA1sp9qr0WiZKriqXqEcQ9P5rVSr2vRq",
+	"yNLB41yrSIQTvLoW8UoUxYikW6tD7FWr+wNFiFhUvdfz6g1JV0h9JdxPH7H8cIleQr79IrVouLBrdOIP",
+	"lisLUAX7VuSgZoAAOUu5Jlw3g7M0Jbr6BcXCQTyW6UyQwcoFZgeESmD8NQhW2XDx2q1X8HchjQTIgokK",
+	"p8CQcW/tLsG8zWe73LCzRjqUK7UXHqfbn+Aoyt0O/FwHlCupwd9/b6KVWZVv9l+z+kzBuQ6ykkJImEN6",
+	"DyQfNOOo5ohtCdLjEQPkp9JkA2d9efN50r6c20mXu8LZFNWFCN1hWOoG/sI2Cebh2tR2z2dTytOg4BRN",
+	"ErUBTqMKdoCgtJWtXzvOzYEwYAPCSBg1AIzqy/l0yhJONdv7OOAXjiXcaevbmgU1cbcjYK7asSni5kgw",
+	"YViJMOswe78iSx/Sz7hWDlFG9bBriQKGimCMSmd5bARvCK9TSE3DJe+nRIF31/u2WjzmAJKaMo7bAofZ",
+	"yzdArsIbvlm0L4/nG2nFYptCwmcyu0n5SJMLOmJ6ERq4nAu2UVW/BQlov5bFDd5W8ZTZyn8hN2mGaymq",
+	"3cJduKvNnUCB4bAuZgHAQrj+Ov4UDDl39YQtoC8kS0D92dtAhYaxmOeGHO9tmQI8pGAIxflpe6O73PMz",
+	"rKAkc0llgmvTa61noEm0gSWEhW6YQ1Isr8yQV/gMoWVVFb5ykyPX6IOwSZDDhU0Vw9rn1SM9ITRVeEX0",
+	"9JKOoypYe7vcqXryEmxOeSoLwvVovwoNUC68nxNV0kczC4d6q6AxBUV2rmzBaHwzqidlwbVqLrNeSVj1",
+	"/h1wphD2bMPTZBsY1wtq2vB4KCHbisWv7NwHYCwQZjdLxRUZyaylaGohB2xl3GoxYKsll6XASzbvT3jG",
+	"qvu5E2Gw5ti7MXnHv/16tz6s+ODVx/Fgo+NYHj+/rnHdsVtz1BzpBs7Iwa9//7eHA5JwpbmI9Uc6L21B",
+	"gcPxGH8md8mFLCs517CR9dOqLes2ZzTYQbPRdFp/6jYK3YTyHXySW0NQO0kIKCXBF7Qzf3F3mxXgEX0t",
+	"NyDyHhF9/BOxebfYrYKSH5oXN5WCbdw1gAKsdZxaGdqM8bILc2q2sAf6pKhPuupg7pD51tZ4dc2Fe1ed",
+	"u576YvQrCPKu/PbOVvad2WTdRt0wxL2d4Vc08WgTWsVbMcDaPhHN3PMUkW5DC5kypaToIdKszIjKs1u2",
+	"WN6OYcbNyFaP8Dk87Bu4tJXeaAdmseBa9OGtzMe14jXctVGvF9owY7ikis/RSvzgjADSKyB9Zo345oP+",
+	"kCqWlNDmxkjnwnqdYkexy873Fb1sT2GTKm3V3HxIl01negGBP5R30Dtzb4Mmtvxnv5HtckNZR2xNgrbW",
+	"jNtKFMFYojDj3MIth4WvXZP1LPLCXoj2Fddpw3m2b7unCFxUtTdeZ6yvJnykCRdqxgrEuvWwQuU4Lb26",
+	"QXjE4N3maNPf17XH9A7MtO1pprmWz7m4CVSozVIeI7yaXULChXUzVK3trmJ4nXkwRago8sSKIyOqwzu9",
+	"DSO5O2dod8bVdocai61jdPY6gdyVGRmyhbShSSaSPfdHJT8kmM++w+PWYks+xeG7iwLSeOjWHqXvLOFU",
+	"hxjhMYlIlxIgR/D7A63s9UhkDk9EurZBbHFw98yBivBERX76DD4Nzjj/GbEwb9miIfbtDW6HCrwot7um",
+	"vMP8ohXyvF3mYuVAhrIXd3vSXsjbKg9yZX2r5GpXsPmeL13bn7Gdn4kd2SJ/ZMLy1qdZJrMQO1gQSn6U",
+	"QzKiPA1VYk6ZUhaRdPlWAO4q3uE9Y/WBdM9812Lg38phEGmqfKsZPRSTakVkrmM5DZlQLVyn5kFzCvpR",
+	"vonflLm1XS9f6hvyodcZcbE62sT9Vhsy81a53fB+lMMW2WT+gltvWvPOWzeTTReZMipc7BPt2ESCQ6OH",
+	"eFwCMVSDvuGsQB/cZPEsZmGLGDclc5ndFN0dXJib691HtatDdKGsGunjZnjxEN/nusm5eDUr1PwN+H95",
+	"P5H4gOWjklIxzoMbf37xijx68Lh/QGKZMNKNGICrM2X+O8qiHgH4lVJlAP8VPs2lnM4yOZ1pB6ebWNCO",
+	"Wl8d6NjolSj9QKEW6UOweGgqkzwNGnAIX15WDNorjeoZW6TyYqyPKiN45FVyHA5Wp+M2qjKvblmW8YQp",
+	"n0+yJGRROCzcvprRmBHlotk7lwN/Bt4WNg7NLzXGukwdH4mbbMIzPu6B3OQQbtsjFGfsKGJ5kWV5uDeZ",
+	"ouMJWDIxnQWY4uuUctF/KsYpVxPfAVamhIMl8Ovf/51oOeNxD4DUmYghlxEgGd9yPSGURLYS4jyxbdDz",
+	"WSopIB9xc8qohdmeZXxKswXBioUi2dIyAgXNUrHBg30RXILvqhySb3KeJuBtdglEReRakDh0goCW5jRj",
+	"E5krkFejUb2wuSjaWO2es1MNGyzeUpCM6TwTGL4DIQnT7k+pZhmnqV2lE3+xOSLViaJdBtWuuvmewtWs",
+	"roRia8C6qxPczFyypNOO/p30Xl4Tq4q5AIFTYIJMZRsH9xydCWqFfmIPmDTmbp5irmsie0V+O831REKT",
+	"TFTCzJZNqEiOi25YtJRfU5mwlHSj509P37x8cv38+Yvr7988j/YQ33Q6033o5lxuKRVmDSDfEburoaGH",
+	"B2NKsxvI/gOb25jhztWIehSPJw5T0JiFJ4SaMdIUXTNTagZ6y8iIzVmta7QgVN04GMCSAIkjQEVUPpsB",
+	"poAkU5mxffIUnH9wAwScNWD242PwBKlSfNUg7Ly2kd54m1ew542WQsJlitkomgnEFqqPd/8u+L1lvn5B",
+	"L20IuykRP0IpGZHunHLwniDiLCqZxvrPcmFeE1Xy7Uk3QkV33w0IctAV0+gVQJXeXAa2xL6VQRFRdKHI",
+	"fLLY8x0GOIZOr2PfVUuexoet8B+shCDGunK/R4BfKp6pz18qboa5s8jwRT41wulLbNit7O7Dwks+pTI0",
+	"F62L232iaO7niL81rb9X4bEcbHPJ6kULMKO4ieZShbjabmSD3gLtygj8jGJ3wybdcO0t1qOpNuq22aaz",
+	"7+reKLvuiLKi9KFSvuXqIMrel0Z0btT6ljWuGNYiOcdnRauHAGaR7LlJHNO5nB1xBtilYUanWjNrdqyL",
+	"FtpLS09O20a1ntzlWvktayt9Rz56m9nKCx5+mj6yjx5t1kfWSYBNzleFYipvf7DTVrXQoNb2pq28854q",
+	"UexsN9pC8CEAGnRjat299vGgfcnOl1axrTJ5vAauhd+kaN+6zNUDhLi6n6vH35o1lTfMGPx3c8HQJBDy",
+	"GDGWDGl8s6H3ZF59Zrnqp0lCqAssAVrr1GhKIl4YyolZkmdIskvaziZmezHq9SsWNtphTSjJ4CIQHjRJ",
+	"QiGhbax1t5+nSdLU38eaxz13iNENBMFQFU52afQpnhKFen3BWYrU7GX7MaMCg4GrBudd1aJ7nXdQqhMP",
+	"vK6Nx9EGCYMTdWRVKtw9MpEp+BQKpu4nLlU301ckNrCbXEpYQBHgm8U8N8iXoFNZyVe4VyRDNRDIihwD",
+	"e2M4wecbxNlcyJwkGeJYtEjuCWTytGBjdjHukLXjhayre7vV0roV3VEqymZbcJc0j3U5HXahd2ngbrHy",
+	"RWqCO7iNqQnd6prbMKtRs/c2WPYdRZAuPPu4hlcq5zVfts18Mew7YyjRV1qmr8RZoSpumrEEbfiUYX3l",
+	"88I+mMb+jOEppeY8UOHaG1a6LCpya57Q0NbRtopsge8/M1ahGF80l6eDtxcr07vWINgjtFD0bL4WQj1X",
+	"q/PCBgloWTu2c+rhA39SvcZ9Lgbzbi3NoZdlsxOLTygqtM0aKaaLHXOI5DeMzSwUyC1Ncwa8zvK9vU9L",
+	"tEUkGubzqWiYdA9+/fu/HRwOyBQetHfivHXGvCpbowmJdL2oguvWY+Pr8c52TPPFqn012O9sZhxvdRiK",
+	"9w2WUYbXvHEFc4Xa6YByBwBH84ksC7M9KhoyBckFkPc0FyHlbkNQAKwN/6iYALsBeijntYJ7NIVwLKxZ",
+	"d8ggygUxQEQzKgr5I9JFh52h5R655Yh+bow7hxnjOp5hAMchm0WkO+d6kmR0LvZCGGnFK9bDoVXr2gO9",
+	"QOJqEn+PMBpPSnSKJeW/V8TePSOEDJmeM1ZkgAYSgpxGuGloxRotARPBe/+GD70s7lwb+yuGXX3fCoqx",
+	"saDm4BhVJBpxkVzbxvc22K/CcFEfBefjE4BqQHfuohs39IPaSS31dkgQ/xxoDltBI5SjbCbay+DyPMsY",
+	"65txwdqgkH90ZKaU0RjamRpe0SNUk6lUmjwc1BuBFiloRfpMJQy/GVhptTC7dS22d9g3tdectmCEp82w",
+	"NWc3k1NXM5ZEZCpvGYTQtCSRluUvAZ+gf+dGZWnecze4r+7cq7y++tAQbTyxEaan7zUTavMFvISw87yI",
+	"VC0vyIpYl3/jCUmphtJ+KiotO6XAPK8KSuGWpwnHElqHckWbmXpRp5SQbsRSho7zY1A5G8uhypwIlrLP",
+	"nRNRj84t93LHYFuAUfzZTM39XEQ01odWh0zpBh2+qDMsIzw9YvsObROYqYAi1nBtXUZV6SlG8WnTqxJp",
+	"KND5k4uMqHJgti+5bZOEpgn+0mCArY2Kc71tNJz5bKKxKMqn0VrSdMo2jFffBMubmql+i4qlj134uW0J",
+	"55/ozzRLFGL+YOYogcxRtZbbMI8P12o4vcLNCu6xO34hFvWMszQpynNqTJZpC3YYCNVwReaZsfCtxl+d",
+	"4DRX2vaMWm4bFezkSTM6ZToElvmSTouwrRyNGKJk/pSzbNGz0EkZmUD3TlI8phZ5pGN2rfjP4Vcbizv0",
+	"YvC6vsZfSffNszPy6PHgYM/pZOVY0J/jxphhTJAMZbKoDuN+0SxgrUzBpQ/vGLx0rUht2sv1OAOK3bKM",
+	"azBF3KHjYiQhzAr5vSzh+bTT60z4eAIGMdc8pmnwDBZnxKtgnnAFSZ46oxxqch0G7Ehm5ODwf4MGS5qO",
+	"RlWn/IPdOeXrNQLNArpW6wVyesxEMENxzMTnlsYAzB2sWcPm4CNw66g13pqtILvWZsdt1EOtTdk0XO7K",
+	"pfEUnoXbd/1JzsmUigXOngwZeCftSYalCcfwGlFdKzbcp0Pc2gBly0oH/1XVRdoOcgvWvMwNKda7pvOl",
+	"GaPJ4rQRtPqF9YEbE8leTCYsrSIBQ0a2S3S1rfEN+7vlSU7TdAGpOFQQRrOUG2lO03RvHTBZbwWUtj+q",
+	"sdSEgjlRps9Vnx18uAegv6wV4CHsRrbVeXTnruU2lLDibfdUEW8Qct6m7/MNn81Ci/MNFUZRsU/rwSLN",
+	"WcZA0PudC4oXrI/XuNUqZ1IBaa+TUTm6FqRZpppsSZtdI5YITVNcSbW3ilrvQnYvK0SGeN09Unt7C9pb",
+	"nXJaeI8/ae5pAbtNZ7OUb2KS4LRbu2iDjCkMCRtGx4asgAIa23Yi2WzQzZk4K4nazrSRplumZ9RVvop0",
+	"Xrt0T7zrt5G/TlSuvQG6VrQGgVoa24qKK+CuQeTBw7Cq6/SNRn0J1T3HrU9s7gRL7ilivg70PAS/Z4vG",
+	"h+Ns9pvQFcMoI7U1zdgsYwoCNOSU3B7Y3j24CthIDLs9lmqmoR/oCykzXUEc0Yxib9MZzTSkcRnGBZ0T",
+	"IY+Tugh9JoEGeh2Q/0HjAmawg3Ic1Jq/lOHggqL8Cx2K0tKlpdZck65JsibmC3HlHyV4PSrq911bMPAN",
+	"wkGNin0mU9bmMW/Mda3jSuaOhhpwHugWAIPwmwbYRV2zZbs6CZYAvpwHf3HVaZJsKIIxZaC9ClOSZ62h",
+	"YzOacDhLQbWZDGqigdPbhONvtN/6uUX/H3Zlp2nauqannGqdxKx69KLJsinH4jRxtOZZQropG2mSCzSg",
+	"k70djGalV2HZyCLQmJHQEYadWLEo61oR2Wzs2uSr72/c05eNgXY3uoSrWUoX2wKEwlva5a5OoX1S8e3B",
+	"GrW0hSp3UivhRGfzknK31v30CTTape2pNWoM5NFktyzrK02nM5bsk1NPa8QuCSOZkTjlhsPFUtwyUaJU",
+	"cHz4vnnRt2+/u1g+zjdsUeU+4a3DBatbyeOgfLzhSfh7dBgvO8pUSM7WyN/cHKLulawOJhe66zkEA4aS",
+	"ZskdpaH3pKdChyu151wkcr626kBTzZXmsXqL19dnYx/TwwGumRYOZkWPyqYebU1aT5mOGKjjo4i1ufzL",
+	"nfLp4LFeLZdVgexIepXJhJejRPXbPL8AoRMB7ASKLFQRcYdCTkTD6EJVFRWQ/Sgz6208Pcej6eK2Y6YA",
+	"OyKQstuO2eF7SSxvrWd+fYzmhi1eN2SQmtnhIvoPh4jclN6wikysvmiDTJoHg0BeHSBenVocndB8pT+i",
+	"0k4vPU9vC7QcxGWVKANro2yOMYWqEu2ezmV2AzGn1oi6dRkZaDE643GDHykHOm3oF7XJaz40kv5rW322",
+	"AeX7PUwtkQfQNWWyaCArOmb+8XhBs5tE2mTTmkDedKPsswPbg40gWHyTGvNmF2U6PZzju5VLGzhaZ2FA",
+	"btJ1mWwHg8HelvDcq1q4f+h1XjQsG831hAkNefUJaJss60GWYMrjQlOYsWzKAdIpEPmjs8Z4Bbg/0SND",
+	"eOIi3NpYY4YZ3rDFCTF6VzVtdK0mVpjw1Tf+TeYZgd8ITZKMKeWeXsD5uKa7rV5zwxZNEzt9fW5GXwnY",
+	"u06ZtidZdMMWzu0Ho8Ca72/fXkLAg723Vob9/gazVNYOym7L2lbk0IL8ub24MZkWlgybKdxlpTz6aDid",
+	"5QVkYd6ZydRo6VToeh8dB7VY3EHMuW19Kl4X9wWh3Df1zsRy1gSvj7/hJLA5t0cNrcd7+vr8O7a4MM8K",
+	"JpvDPobIELYOf76nbNfokPa8g4qFsHepGJo7KcVy9SxPKKm1SiIhxvmCaep061VWRs2lmA25zmi2MOen",
+	"j1VQU/skPFizWd8ISz7iMWEuobQaDDOKr9LXMcM8ns7ZWf9gcHRouWrFGvVYazl0j+QCPk+PkKlP9r5P",
+	"26z09S1nc6vQXhuF0f09pML9iVEgF/EpP2KgyD3BfrLPiOV0KsW10tR8onnCNV4Ycoi/ZpmC2ubwRBTy",
+	"cQ+i4cSqZGMaL4j5+g4hjRnLPndI43UmhymbBvvuvXl2Rh4fPfyKzPCiAv81BDKQhAv7NdbkTGk84YL1",
+	"M0YT8w0B5DQApq3qLlDmBvLz2iKjhSqZMCv5ujFB5JUgRweHPcufYpklRguzucz2rsp7j0LR4aZ8vlMy",
+	"yadUeJN5P0upQKlfnD1XKSxjfHHM6qi5mNtGNs79Y2F08FfCUzaYSMCmwTWAXLyvjh6T//f/frh/6C0+",
+	"6ULODBckMh/rgW0uYD+u0Z/SOJZQSQNnadJP2S1LSbmn+GbVWlZ42ZYh6AKhNA1aTpeelgIZj7ATjozt",
+	"jphjWcs3pDN+//bgvmt9cR/DbKrTkCrLlL7myerXG+7h1hhSk/7atyAofcQfVTMpFLMJmbX1/2o4iI9G",
+	"A3Y0fESP4oPRY3qwBqBmeSB/urx87bC/l87b0eHhBjAAtg6qV6f/GnyHW2fz3Op8/lJSQvPpxi+W3/39",
+	"m3OSsRGDs4SeCJ4YVX7EnWuh8cUTrWfq+D7ubLKfsNv79mJ1vyTPftOg6kaR+bXMI7arHxLyLsn/DTCh",
+	"LYzPMi3aIfCcVKAqUZe2HoIi/btHIirUnGXKXfFTzn8OFb3BRU1VAa7UAOqsqX32PUXsbb0SUykXCCOw",
+	"dwKlIkzobGHkp73U66yxUZOiU7i7au0dhqy9FVUHkVGjoiLFXwWWi3Qj2AAIyWdslCsbC1kOwrG7Vwex",
+	"lbVARV+mDWuojIYBaUPFQpOzieQx8xBcBWMJoZqkjCpN9Fw6WPkTotl7BLO1c/VRaukNK0zVKv2EmJ+b",
+	"AOFJj2C1mN86hyrFlFrKDez8dFD1VLSoU/Nwt71SuDMpFFeaiXjR6XXOJjTjako7vc4FE1xCnva7XXj0",
+	"DgfrGmdB6XkjpJUN/5YSAPQAPC82ZBMooGDvdTU3/C2ADw/ZhN5yYyANc54miujMPG1ElWZK/++h8M+a",
+	"iTouvPqI4lZfLtCWmzM+nujK5A/qE7+IpXkFwWurWQyuqGgtLoArNwri+pglsleuOmBhnR/Y3k8lCZNu",
+	"9JPSweT1n5T+3Np7ZQO86gPFxThl1zEwALOgear5zP/GrlJGNUISOxp7F3xLwYk3C+fjAW1sw23PL4kn",
+	"UjFBujwpsAXdDtxT7iorWVCa4fz6cZXB1Wpihx+nBNZr27deCnjEVidW7yE9b6XCJFtH4FyH4a4dMoeT",
+	"4D/mHgRiI65Yk/cPHrVVKdvh+3D1klKrqsw0eptqFX9FBflS6d966FDVhGBizHRco3tqVfnjozbljytq",
+	"z5RF2LFTb9rmVw2xr1PhRAOSyr7RArOMxRqUFsjjkLmFIyjhV4yKrmpJ13XLHZ6youJvIqXCej/uTiPo",
+	"SY5/Ly92MyTjxUTOBfE7DBoZCMkfofcck/lkQbgu3md0Niyj65YdWmx7chJzzXwMfcPj9vbJc7s2PZLy",
+	"G1auW2/dYvUsur9Nw7NTR9x8UTMw3pjRHcN1UypymiIYPBRLy+wG0fMhKMMSZ+Vj8QoE0laARzTxTfCB",
+	"+h3RCqnVjeRB1CORPMQeP0XcpXZu5UHQ/LIqxor3mkuCEHzejFqC8JmXrT4L2+BJ1U8LAEppyyx2Sv9t",
+	"cKB2dhxIF/+l6V6gL8rd9nIjPbhuD6/fxRIWrDqWQ2C1fnur1sahTx61eKCfAHi4LL8r/W/XKYFrhGVr",
+	"ZAm+kbLQLvvKn4hLwvKsog2XcjdNj53q0YDx2UiRQS0Ok6ATCeCeNgugYKopH4Fps0T2vh3S9Jp7ypog",
+	"xBtzQKM42Fzscw9JtlJ3jjq326BinN4qNx0it8l3wB1dQ9Q7ILd2VFa2YdietnaFdtqKGDe1nO9KfYVI",
+	"OUBCjNNc8Vv2wk0Fw4K7s5rD1LmOEhua7aJlFpEue09jnS5svwuQsZbLIwabM0kj0jWXyAy6G1VQ2PBZ",
+	"nvnaaJ26Qe0SLfa3fV7aEfb2pPtxyG6Jot6wWE6nTCS0lc9ze4yGWWZ9f56XJATO0BKRAWsRMejgwBmy",
+	"AoPNAV5YkAaIXX80ZIY3zFlC24HrAyKwJHw6yxzYcZGvVlE328LuV+FOjAk1qb6C6xMip1xbZw4Mn8eY",
+	"rc6yYHy284bNZZbY5G5qdrJN3ueHleuVYELZmjxIIzsh+XVFW+0Nutvjc+8SPyie4Nrrr6aKpFnTxTil",
+	"a+fWzOt2gtzvMb4wCNn2NkBIcd3OR7dKJ0AlytrYzmxafWorPr4l9W9VJ4E3bMpFwrJtG2bIqTlxGTzl",
+	"pMhyi2y1U9SzprpjUc72XGon05oQhNQMW1CUiWE4BTKlPN1GkfKqwUIVTcX8quk5AKsKsZSJTBNCBclF",
+	"2dCyRA1YnuvWJWcP15ecrdjgMOjCp+6GpZgItj3CUfpt1ldDzTVu2qWtZFWOMOq9Kde0u9lJW0mFaSyr",
+	"iv7e2HhcMD4kvPhlGbmDMFGmZsEwUaY+e906QP8lZQhnOUvLtgAAl5ktUHQeeK4JMIdA1MCxt8YkmIgn",
+	"kdOmLeO0p25lGHiZOOOGGlooCOEuI8EOtIedSQeOES0ZXesN/IzR5JVIF7UE4BLmEDIvG3LAcSxUEZUP",
+	"p0a2Jkvtw4sIdZPEuAYnAr7FzT9ErWVzlmZELte7AshUsThIporFn51MwW3/jKdNZ69oWW0d/COe2sOn",
+	"soZZZb+RWb2w/XHN7EJbBVOxXUqUCmph8SQXN0VhbQDMZnNAMjYdsiQJMQWAZLS/ujNrxnhPERiHIt0o",
+	"lTFN+xOqJv3bg/sPvj6KAF8qkjMmKD/GvFhoI2wTY/eCiqF5bGOd3YTRJNzJ5LIckbvInDn2XgNochIq",
+	"N3lYqzZZizzdojuST7Qt3bZVkijx2BJOXSQ/YMDKmCm12f6qCT18+Ci8dhd/Ou0fPnxU29zhQttKnQl7",
+	"H+7nz39m35irwlRotNyzCQ0llZ2VeNZyVG5UXZdeidVWEEvhVS2XzR9bMXd/RD3/DHm05R2EKsabv+hB",
+	"7ru8kY10ClmJJGGawaRBRHnGtu/4miWjTq+TyBj/+96MBLI0fpwx88+Yj8B7PJwF/RXVUTmMi+VWZEst",
+	"6zfjNxsVBge4YOC4mZGseGOlr//6t13Yy58Emg24B/nvrJFHY11xdS6vkUY2ttB4PHF7QLpUJLANAJZq",
+	"qS7gczFcZmOO9BFWbf2qNOWpvBJsWdb1bMwT5buRIXYJjiv4Ub+QYgQ94hhBj5Sb1iPWQCUfInA8TcMh",
+	"3wphN0oVqxWjuAtHs7bbEF/gBWwkp+TYYZgrSRcKFKlLZ7fBpbA83bnI7JG5TTKE9KLGjn7txeqOhGQI",
+	"PM+yV/NGABlJOC3ywQNokA3+DLAsJnQ2Y8L2RnP9QhMJUDo9dF4KQsfgS8gItfVCwRcVgiQQMrG/RUSK",
+	"dHFM5l4OFJyUOVWkm7G94hlkuKgCyATSnfCgnK2hdKvKmbOYpvasLUmFRj78zOfWYUpTLr7labW75Os1",
+	"daT5LPOfmRkKqDctdI26gDjfTPeoyJGl1QptT0UbWeUYrB6L74FZhKeOUTOaaaxHM5vsTKiwaGlewbL1",
+	"yOGAvPjmBHt5UwC0c6tCuCI3bKYNR/EUSgegUyisQy5otgi7oHYkqGAyzYtX3hhSi+CS/tQusJNJTlJb",
+	"G1o12NDqt2FtlgzSpmF36Ix3AjnoGbJzRM6RGR9zQZ2/wiqjowwUVAg30PgG/1IAw2P+WCjNplAAy8PK",
+	"aIHjchprfmtDcLUyFPMLe257dC3vyhPzABHroo0XwTsMVSojkqDUzbEaBIYJc5q1gC8zlj2hi/Zq7dLs",
+	"ntBPAnpTW7LqzIppBM9AcMgt9mSL1UxsskrFWm0DM8fWTXH1zLAhUbXlY216HrZw48TW/MyleB3XrPEV",
+	"fVE2b8Pd4BVpdm9b6eRh5/qNLarDbreCeRAy57k5fF0hNUkYPH2vSMIdLmyxYaDazHXQC9MK9NwLH8qi",
+	"DV/Y5SA1TUM/1WPocF21q5/r9Bfo7rdiWTJGw2Q1XLyaiyZ/mmYCWz8iGp91NGDOsJGtbgmX+NiGrAiG",
+	"0AjnbF+7Y/b3hC4a37hr3udmUAy3V6z76t0rBhmKtq1wc4TLUS/PSEIXSzisbdlb3AhRWA74XCg+nuhA",
+	"jyivO6x6+n7GzZsuZCjIf+ZdCUogik4MxTF7q6M5QAl9PDATa9D9UzlnSldZ64a0ssSdQzCSUulXGJze",
+	"4g32Tis71gYIl+ZUfX+vebVXb19tGEub2IzM2+gPl+Wa7Bhergn8xL1x/VQBZGNj5c79AjyxKCh21c49",
+	"xEJg4BXywvhFc+b1Op/XKGC98J3OUk5FzC6NrFC1289K1lnjBrVeBK1UUY+mzqHl85qza/tCb6Tlvgkz",
+	"rzQloZQIVbZQ8L/8x3+Qg8GgB6mcCYv5lKYnZFCFsGrfGS6cBOSvYDm0VnMFobk59wHNxh6aDW43p6e8",
+	"edeiDQdTzqpKvUs7W1f7A7QaJLQl5XrN4S4Vik0kZ7OPE7SgwrfJpjO98OqszI+EK2yTgrhcDkgNEJj2",
+	"Pj7yUxvh/BrVSNtbrLYqiDWTLl6vVl0/ir5VUZdDjfaB1yoGzT6VJnB97GA50lS1OXe7pnxfKQ+sXkuT",
+	"9pKOm2y9QgDsyp5bY/t6F5yLt8VqreRgAduGjtdbgOaiNjxDLRmB4WGuXeOAQuoaP29Ix2bDPoHJAKNb",
+	"PS2PsTfoMOEdGkKXp91YpvY9xUNXj7gkqmUOizO3jthxnjGFcLk9MpR6QphIzCm3Of7hBsrt0wy0bHtt",
+	"oFEy9EcOzrRVs+yRzMiIp5qBGUNFQoygG8uMKxoABZAC8KAR9IBNGf2UfbIRozJkTKJgQ5DyEoq0HeDK",
+	"ZSEYwTsNIFP4+dqm35lHAiyYCovOG7Z4zqd8vX6ME/iuuHwH8JztO6+X0IrleINkUxtkIKkVsuywq3qB",
+	"bDqlC8B7JjkkLZfqBoDssox0jw4fY3Jk9IbpbNE/HWmWRbb8LFAiUQr3oOB/wUWuWQvuUF67UgpWl3iJ",
+	"h03j2WnsMhVqIciM0STCYPuLs9dQCE+0lKk6IdEoT9PoGL+DQCjECuBX0v0mV1wwhT2dnwrNslnGVbWM",
+	"y5gINqXSGAp5Gu57asbHm0boA0Ocnlvjr++1GsXx0IwReks5gLc2tSBGS7woMgPzMjM8184Fhu5mEhjq",
+	"UmUO3F0ub3UqwZ0yZ9HL7K/pjgC215hTa3sbILpSatYeurkAYQLW2zdU8djHOQ7UMT58tJa72WEoFmdM",
+	"rxwKXnKH4Tw8OFw7HMAQvQ5jw73IFaAnRnbMccYAGI6mKjohVCw0FGixVDFsunU0GJAoFyqfzWSmWXJd",
+	"Pj3aX8ahCuUjh8ZxMaMx6ys2owhMofKhYlBoACcMj05UFK9CCcPcgdqXgzYGuJwr0qXCcSfEJpkxtbd+",
+	"eEsdI4uFW0GLmMke0nwMFV9r13NoOYX0/YxnTF1zEQoTjJjRA4w9oVgsRdKUUODWM6Ba3DBRbLs7tN9A",
+	"pdj6s1kZfeVhlYGH1sWogytAYSsGaaAyDPS39V295lQRvNbiUdszFGEMBbBdIrwgauz4tRateqvM4CbX",
+	"ZNllsjoxaOzimp1O+Ez1yHBh+9K4JIDWFTaN/eV+Jy3Lfg/9jpt6p9kN7pVEvF3jY7Me31CxVQuwu7lx",
+	"mkazVVvQ4iSsG89TuLDsaNx0RoDt0yQpuYCWpAu6qOs+5SKBoM/YYG77PgleU/DVOGZt+jWZmWG7pk3P",
+	"TahhaY3qmjbqabjfwamodjsI4UtaS6gbU8X6XCgmFDdGdbpYarrxsGriPQgcyWIwZ3DkPjLp1OHD4Num",
+	"NVrTuL4gLmz2ZoiuyZz8WA3mNzfx4BVNEw7na8EcqxDtx66fgkVv17YgHTilyoeRk97m3nvONP7tYbOb",
+	"Se+gQyVoMl9aU3YKTtbUsAPr/e/Y+c+8ZTeN/z46dw6u0BsZLlCDRg5LfLZHJnw8YUqTEc+UPrbBm1//",
+	"/v8Qmky5gL+mVNCx/dZm8Pn+AbgFerZOOfZ3gss7vY69OOgu8LStZX+G1ZhtkkNMhZCaAGIHJLib780k",
+	"OHTkUSf27wlXWmYLl8jqj7HZMevRo2JxnnG9uDCLbe0AMFROcz0pPz1zyuC3by87ATSat5fE9p0fLnC9",
+	"EtJVjJHo/v6cpWn/Rsi5uP/j/Ebt/6ikiABQZ7iAoLhAb29iodH14krMMnnLE5btk7OU8qk6tkywW3LI",
+	"knf2fN9hjzgAEBLR2Qy/igwlRFeiG8HGmW9g58wfduvMn3bvoj1wDUVg4UWki66mHonQFt7bvxJX4rSw",
+	"c0k3Sm9gJD0CU3796uKSIC7/4X2zWdEemPBG8y3aa9iMY1xeZOf7VwLqZs1OGF6FBmOxaxOtZ6WTA1wU",
+	"gVoVs2/kcH/gHB1VJwbpem0VDvcf7B/sHZMI3R1Dqtijo26epUzEMmHdwqmzd7z0JfpP9vaiHuFCaUaL",
+	"xlGeI8PF5IwpsV+ZGgx+aWbTePYdWwR1qKW13nMPxyYE4APEsSlzVPbJuSY01sotNDokzOECndQ8Fu90",
+	"kvy489f+i7PXfTOCUvDMuPn84QO0bhjJ5bFZYgcXDWSv96025xoy9KlI+gm7ZamcQQn+LKUaYgGnr8+B",
+	"lP5A/vCH5/bqP/yBdKOlng5WRbCtHYA6y2J05VW/ayoSmiU2J+VKEMIEvJmRX//+71BUYo6Z6vneezqb",
+	"EWhOysW4R5QcuRRJPEtTiNw4iBsbsTCPBmQcQUXM9hGPiiuiBL1h10aR3bcTe3FBYpkxb2KHbj7A6nqo",
+	"/Kme22PVc7ZEz1iNXKien9rRs6+2qTZ+pkAP0zAgGQaScGzQCWYJFfx5wjVJ5bgccEynLD2jip2Y5ypG",
+	"M8TupTeMRCmfch2RrkNuOxz0yJS+h5pc8tprl9WNiu5AhlEU7YEiGG3kWgQVv+F8zEe/SZD57HUJ8j7i",
+	"s6CLgusTZB9d9gqK9gjUOhVVmobpHbvsTdhow/OUxRhJ0xMn5fCrcqSVaWw1VEcilQGflLnwhk9KkS6s",
+	"FJNzUdnihv11Ty2ruVRhalrghOk+eYt9O6FxAKjPyLbRGQlU+RQ8Eq7bSUyzjDNFIsM6ZcZ/pgjjiw47",
+	"giXh3769tAXhJ77JZhZclSsObBz2RbBblpU/DGWywFdDMxkwkotWRZHXgc+1+PgXkJJwi1GnLRZvnimZ",
+	"9WfUljwco3Z6rfjPLEClB4MBSjIqiJzRn3JzKGCxYGvgVhhxdFLgguCLol+IUU57oOZelxf2yISq66nM",
+	"GPmAg3vrmqRSbV080Er1PVQ/jC0fsk0cyCwDhyrH9Y3OR/0XRus8JlcdXGXLY3ClrzoRNvGA0dqfIjLi",
+	"LC2yrMy67u2Tl1Iw8uv/+J/k6PBrOPip/XhwCKNEJ4prbkWi84RNZxLQLAy/t2EkRacgJzx+ar4x7yAZ",
+	"Mwq2slxWZriGbtUQrYhQkvARNHvReBeiQFNydHiIwh3igeiztkLHqNMZZ5raxsOI2+bEyunrc89jddw5",
+	"2B/sDxCZigk6453jzoP9wf4DtAMnoL+FNS7zy7gpKALM8C0bku/YglwwjWrCVw8PvtozYh0H46zOvqEh",
+	"s7mGV++TMxpPEB/NfCaZ1FQzktGMpZBojE1ebY2UGQJ0sTaWkKU4M6TDwQATs6Cu3DasLM6EG7/XDA6b",
+	"Xv9gW1h3nl5g3Xyc3Zo17eMnaGPdeXDz09eLbw+Gg8sDswXQw7rz9Kxj21Z3FB93ep33nePO6OsHr759",
+	"8OTw/bODb8Zf3+bDx/o5Oxj/6cXPf/nqEfv6MleP89d/un3zl6ffd3od85j318+e/vwmfzx98OhPz19e",
+	"65w9evj4+cvZX98+mp0tLjS/+duP352/PX9IB50P7z5YFYiuM3lgiUDpWN4rQ6CKaWgI/hCXLfSoYnnv",
+	"nwvNMkHToifVw8GD9Xc9oZoajfB7UQQnKwZD5/iHd72OhVIzaw4JWUgDwA1uWcZHixrtKJfXcvxDByyM",
+	"d73O+75KbvoIOHjcMfpqx305ZXoizR7arrD4bcaw4K1zjGRghuVUJnP7/SLyM5MhHIG6jtz3VVYIPVXU",
+	"5KP9oz0onZ32UQdO9skbpvNMKNsq1Mz3Slh0MnA/FERvWQ66EsICxihDoAeeecNwdsKxUxBLHdhoUjSd",
+	"04UyunuhpEfOXYSaLriXiu6maNBUdPfIMDCulQ2FtrFi9sll0awtrFsDH3Qi2rqqXA87o470Cmlb3uf3",
+	"n+06m22v0NncdMxTcUbm516Rd2I7fFJbFmilOnRKMxohloFPbbSVTiXAk9vHwjOt2DyGHGJrxMCvJ1CL",
+	"70VfXWs5NAwry6G0nBX9p81jqSJKmv0vpoqNmm7lDSaG21gewM9wbZePu9DaPjkVJBfAxHsoamp3JuaZ",
+	"PWxKW3gME8kwB3UKoLBYxYyRbij3xofDu2D7cWoH5dSQRCKrvGN5emm64K9/+EMPlbci/RVLK0mWC7D5",
+	"EnZLpjJhuGXPn56+efnk+snTv/x3aGu1TLURSv/CiEf5b8F4Cou/8q0hJte6stA1K+TtjoMZTCXoXxnS",
+	"9dnz86cvL68vnp69eXoZGc2TQ6fY4QKeCdk1WS6s1X+GD6owDOmbuURmxlohdTPb6D4jsHa4IFRciSVm",
+	"YEziyFqz+76eWO9kafkruBPMaVpU2iVeiQgaFka2V2Kxs/ZgGE29ttm9xryC3pWoEz30XbRvQKYiE2Z4",
+	"hiTIV+1ap3yYUTjpmJljVHNQgar6AAbpLm2w247xG9ucvEEdeN+fz+eQTtcv/BJJTT/wElKMkFgNLFhL",
+	"G+mkN9f/On18+7fps8Xfps8exX/9y1H8178csD++vI2nSfqvD76dJG/fD/718Nki/uP7TjXRo7Oc0NEp",
+	"sgUwo6i1HlBJuvlQ9R/b/Ly7qVHVVIkOW3w7Gf4x5q/4t8++//n84CU/V+dTPfvXs/NH5/wof86/fbzP",
+	"Ft/+nLw9NxfN//Wv346e86P8XAz248NUVHMUjh88Ggyqc8d8kmpew7HLjdh0XWwCSIOihHOzrjULVmDL",
+	"JkBn7Z9JoTMZitmBdCWRkH3Q9aPCeUVDsSHz+qM2mtg3NCk209xysP6W7wW1fIIB3RwdtNDdXtNFKmly",
+	"KeVzmmHn+aODh21eVnCBFwVKhLn58LDNzRbsw6iKT8GPi/c+Xn/vpZQvqFi4JMfPr9r+8qH3S9XR+sO7",
+	"DxV996ltDe/4nS8SHMyKR4Bb6r3IHkOar1Wnfd23cBd6vsFGsw+9ClVYS6i1XJQtyxHjyX3nsRLbhggv",
+	"Bf1nTtWVmKLoNNOXgu31iGDzIs5SpAkBWM/1cBFhuyFQmOdcsX1yIUe6b6uzr4Q/LiMHi35R9kFmhSFe",
+	"Q9UNrnmkJnJ+bR+AykZI5hhj4tRbImM7Z3TKNHCHH8LkU15y/zUdswv+szkara5F6WYurqXeyUwb7e0E",
+	"lAP+3ibq9rH/qbmWiYSL8T5ikg4zRm8gr1cVLuyfcga4JNaZ4Ja2wq5KQI2+TYm5hi7jLk5U+bJ6iU2b",
+	"sT9VPtnod9/+m+TM9X7uF3+HIk7L4FrpokKCoExxRVI+YvEiTplXmx+ac5ED1E50lBvv8p5ajAmsAq7I",
+	"DccWHaFxWHidTUeBiQctxlB1dHJlowFNw9GG8+trvAiRWdsN7QzuwESlteR9ScfqGVQytDkMf4Yhtrjw",
+	"zKVuPcvkdKMbLmWnxVomOeCwSNe4CtYTW3M3Lqij6mtbAFKuZrsiklaDsl3WNhqPlluNZs2KXkzk/Aly",
+	"0o6RfHfTMzH54weoa7MTvob0d3QjlQVd17NYQyOOGJWza564a0rGdNw5HBw+6g8O+oOHlweD44H537+W",
+	"KX+GAx6vw+Y2KiNMD54o8jQtvzH3228cL3PvfNA/HFwefFW+c8SFha4zoxyZBZzL7KYcONggVE1XD4Yr",
+	"J7iKZAtMXuo4sV5u/QuZ5CkjB+RGyHnKkrFt09cpWwigIINXAzx10cmgbbPhqqHhegy0bt3rCK7W1NU1",
+	"azlAkvIbqdjVcnR2bYt0B462rwsv+EGvU6hBLIGzCB+vy6BtmRt6DK5yT/1K0QyYcAQirbPJ404sJ2tw",
+	"6J2fwrwrhvPlicZG4nTXtCPOcrZmqVzYxdLGh83lDCRlBSylU0yVkiOfF+13PqVJ00ZnfyazIU8S0KN+",
+	"VzZFYTCYDfDX2LcIvG+XDAPv+Ld0ivsvwRZMAf2/CIn57QH2SWSYTgSQCQnUXJvjjoeEizEG32yOb5rK",
+	"OTioo/ohQlhIVMnd8KMTElWYY3Q/8nh8ecuViMZZfK1YOrouR1Y4m1x8/xoC3xHp4hCrbeKh67J72d5J",
+	"OUQaA1upjhHCybnScsoyUPFU5alc7+2TqGCs1t9YfHE9pOIGHmhWZZrrnKbpghTNqE5I3Lqn/f6VuABX",
+	"ah/yMVhSpm94K8/HQmYsOXH+Yf+3o8PDffKSsURh9puN8F8Jo+sM5S0r/Or1sHiDa66kzY3tJC/KCkk0",
+	"79o6+EKOqmW9wcZIO+/qykLn7Oxg/8jItrPD/UPzez2dCJrdgshEX6qz/InOKIfYpn2ispEcyKpc0gUe",
+	"9x/UdIGa9O8oGcMARjBxI3GPOxRe3ynke52mSzl/8eqMHBaD69M5zRhWLtrrLP/hw5RdQ7IGyKS1sqUQ",
+	"jUZMGFUi8ZgRDnkLCWMrFVq5KQ9a7P6m72/yAzrMsmr7Ds8b+NQiMIReYy+7/9QW/Rc0rftvICWAJetu",
+	"LW8p7vjQ6zyXcYHHturu4rpP62bcXCYPWsjkMylGKcfE3S+ezE+hdeChrEr5u2sezW7Jiu6xxjd5/xee",
+	"fEDNxBg+gdrU0h9Yd1We2AD1r3//X2Y9wEtPhhnAg3NNhjS+cXKwyDOKltNR8OF3kXEjePS2JvKueJw1",
+	"Hb0F6qE3kWuFP3IpMMlTbc39fusM6Gj9HS+lfiZzYUMpLXjBay9l7RnlqR3d4deb3frGycPfKx9BV1CV",
+	"j5CukiO9d3d2Ys//elMmGMlwuThG6fcGV5C/taQhcI01p+S06tvFnB00660aPTgK5q7dgVPswKG2K26x",
+	"A03on40X/B7P5B+Z3rVgNweshUdhI8Ivh3L+5DXVKCtnrtysZpoZqmeQV1dvcI0pqQ8eP9pbFuyY3FTm",
+	"CGNFP+kKmxd8JZYTg2361tS8whechCsCGS/WaCCUzCeQugbYUwnHBLIrYcw3kuUpU5D9AuFg86N1oUwp",
+	"ppjzjGGbYM9/4hpM0CkjsBIh+xv9hTvTTbY0vKtu1C3MQiwsNJTrvwmWvQ9z/5dQvMCnirAn/mDQP3hY",
+	"sb53NtQd5dnsil1bx/EXtr1TFe73Z37+V9M5vwe637WIw9O0E9v1foUprEmzKStstKzOadM8mSux7OAl",
+	"y/5dqFpF9y7pViqvyqIrN6grgbknf3xamNR2m34pAnI8+RDtQV6yJyyhQ4+vP2Oi8ZVQXi6PUc17Rq4a",
+	"tXptQs6bYlG/JOY0JeZgc91ep1/vsrsm38AnxCKrpewBFho6Xp7YbNq2QvU1PBOySHaYPABdipEUKn2c",
+	"McZtOy4fFJ2Oq12L3/X8KEK7qHwg6eBB/2BwOXh8fPDQqh3wpEzNVj9pSt9flwOsLmobl31xK/yFaRIH",
+	"kF3rGjavHGS7mPXSbbuOQruzvT4aXZDMbz0W/V/C1MTgtc/576lyiz5FKLuUCjsyQINR8TdQr6pswiuy",
+	"myV5fc8YcCkXXkjXiMWFE8gLe+cJ2omYICtAZC8HXknVIVNUKkFH6oh0C7FPjgaPr0TksTAh9TVchcVS",
+	"cCcWhNSHB7CM3ksg6JlDtW8wkm3RR4auMTxLyIRl7NiMgURCXuMLrsugOJbHvBKeeJmxzAEaVQELjl2T",
+	"ecASGFMuyHwC3YarS8HVlTDzI3/4A5Tfxkz94Q+4NbOM3XKZq2KPumBLF++OEPajcAj8CznYAysddsR2",
+	"u+eKRIeDQYTw0ppPmYJZPKXxxHXEN0JQEVrG/x0+cT0cwbUiEcidiCRsBmDVCAl0Jbxm/kZMH5OokhcV",
+	"gevSPjOyqQAR6VKC0nzvhETYGLG85UpQIqToYx8CwEcyT0hc17niMSck0uy9joh/PT73hEQWDykixsol",
+	"MrsSwNlPSGTUMzFuGFpR+OVmRlLQc6GxXRdb06A2u9cDCFMYLuDQY038gTlUD/dtJX7krO2ofGBRsWcJ",
+	"8AQ6QdqEBzPQjM0wrlvZGlvnBhvhxj3PpBgTNaEz1EKhHhto0miu0EnIdc6F/b+IpVmeY8RaLkbEob7P",
+	"OpUjzGTzqu4PYJuclC/Kz1Q+JXJ0JWialufxHsHbFR7/4hUwxqJEUkhHhVDpp5AN2fW4EjUi6i0TCXS2",
+	"x90vXmFYsIIpjPI0teM4AT5QEIO7BjN4II++slzwNRBKdGLOhqMVvA+WHB5LuAAoH2MJI+AxNuGUCgxU",
+	"B5mlYpqWZDMo8ZmgqM4f5cGvf/+3h0B9V6JCfhMKy2UJdG+ffC8KzlVyQTM+NwnY6XPPD6czKhSNcaCV",
+	"w31PGQr10xL9bKQibRUSgAxdmq9zQ5lda2x58QaCOlFZ3orQ1FAaatsIWedgiVUSsJiQgS7rVZ83R2e1",
+	"eh5UyntLlx6Wl/4AegezKsMzxpIhjW867wJ3PSjvQofd0hVH5RVHH97dQXe9gLX/OOV4rQycw9Zr+SBk",
+	"Fa1YH3vtYP+rh/5i/VYMp4fbG04PYEqe7QQfP5HptD2tNbmEbZ/3Qt/pCjYH0YeKkmHSVT0J67Fg/sk/",
+	"nUX1JfXot2gzIp8ktKTSuiF1d7sRT3Bry3Ezp27V99no4vXzD9wN++SFg9YC2wc8s90CV8j3ze6BS5Ya",
+	"87FcJ1RvfPuCioV5AfQDUIypOnzWr3//9xL81OGCFk9E32vvSlCFGrDvBKw6cA0XMV+SigfXiz0F1JFK",
+	"ZoSni3yCoNk6TlnsyBc30m8kY+Fj8oO1+Qs7dSP1NrjHvbhwQbXlRdriHX80n9f3AlBjqI/8uE9OESsQ",
+	"CsARQdAwnHr4x8FUe221HajM4+UEKjubu6c0vLIQr587kcpO6EtofidK2R3SMX+HvPAN0g6hgeTduzNC",
+	"xzi2CXNbmNkWMW0HSHsX2AiCqBFXYiewESVGrkWMuBK7gow4s8vyJSp9d7gI6GBWAEZ4n1pHst0+f2S4",
+	"CNz0NVAR3jHAgHomxxmd2v5BgUHYC+oBdQ+2/+Dw6zWw/Ssi/DgeKIJARHYYFTCNphEhtu8GAf6iycY/",
+	"F0qE20ogSYhPbQgTUdLyToEilsa1AVKEN6TfG1YEIJ5cV7yPy5ARzgmLjr2vB58LK4KJpFof+qh/+Kha",
+	"H0pjnnJNtcxcheiaN7/rlUfTnNI1ztJ2AAYBrIkp09R1aIml0tcx9JPsHHfOzvoHg6PDsjlO52IGucxm",
+	"juR5gaZAXjuuhy17HIMz3G7c91AXwoAODJDUHerDwWFbjAcnOEo/7ODwcvA4kBUcKnatDMu11m2N7/Do",
+	"cvD18YM74jscVjNrEG2jhruN0HzZ+Y+Sv/jxdPGSD+YvLgbzF3/58/zFE4n/fyb587NvZ3DNk6cPX/z8",
+	"54MCle/DZuJufXaOZUdfcCI+UqpNXOiajlKd9rmDpBr38PXYEE6T4MLX7zFoXSATdG2yhd+DpWy9gjWH",
+	"vStRJGNAMxTFNComDjz2hHAwGIhiEBmVqsA80BO28IEP9sn3mAdwJTzkg4z9yGJjAYBa3ICDQLaFQcDl",
+	"/6zh1ZUS75PInv7g4PGAPkwO+jR+/Kj/1VdHw/4wjll/+GBwOHj8mH49ePhV51MLk4Dk+AhiYUMW+nnA",
+	"ECyVrgFCKIHjvoAgfAFB+C8EgmAp/25StRn7oJCrK5xqm2Me4I3HhGuScEVnM0Yz23IGk+6MJBszrXok",
+	"Kq0Uh1JUWimIT2RxhRA+fxsIhYCExHdsKyE/BYDCar5YdR1+AU74ApzwEYATnCq9hJmwBQtqxkvwVPu1",
+	"uQp2QKtwEs5Kx2Z7jIQtGcEnw0dYoyTdTTn6govwW8ky2IWsb0gn8A3ojWjcYSvvBAbh2HUeRrQDPJS5",
+	"QFj6/4+9f11y20jWRuFbqeAfkRNoiuxWy1J3vPF9bR08mpFsWZKXZ5bhEIpAkYQbrOKgwG7RCkXMPaw3",
+	"Yt/BupF9J3MlOyozq1AgAZ51sjk/PGoSLNQxMysPz5MELJKzLIsQewAKPczfZrroB0vKfQUPWz2+gkfC",
+	"FkoHtsBqsRYWcA39Pi/hGfpfInWah9RgXRL1KA3NQAoHsU92BVFYuKPe8+6fRNO75f1yJ1QF/yKNLuuP",
+	"17FPiqGwWqRb/ISjaD9iJ/zZsBMOogabIRM2vvLunsm2rDMPkcVm1chOCWz7qZJPk7y2WiS6xLWjTDwm",
+	"re2VtHYI+bIiWW1ZwJze5eldYn++OxIS4JmbyT5/nIkZedLoYag8HIJohICK5ZJGhvS0yETAJsCwoFlb",
+	"ixhLCgOWCa2V1ERxOchTMaTsfjZMJc/Yv2bp79AIOOc4m2Y8lSdP5ChL9ZhNczWZFqwdoQPxLdFlm2ff",
+	"4ndRJ5QqD0r64YjMs2dYcjybGoUqEoazwya8EHnKM6JQl2Xx4CSUte8ZppnQERW24hjvaDcwM5ayWNIY",
+	"30nOb6VjsQ7lROmC5SITN0B+PZ7Ja42uRCQ/dfWYOdXRgwPTPMbSAqjWobGOR6BahFLJWFAyGxqfF6ah",
+	"mUgimt7oNzV4lkSXbKqyDEFqVuyFu+/h8Q+RpWQ9g6pRDYdQs5ks0szVbpqXtIGYLsqFnmVFF5t7lkQd",
+	"hmWu5sDSQ5ZcsTsxJsbIcYDSBnJlxHghiZKcD4sINE9io50xzzKRY7U8VqtesIi2m1dNfD9gvGAw36e9",
+	"TsCijMvRzLyStZ+9/oHdP3t40r9kjrsUlsc+YwufacsRxL3jjzTNwT6PWFvdiDwHqH/vhCBiT6cbyr+p",
+	"gWb5rCzVhVvcHc1+UwNcpAsMz+pZfpPeCMzuL3hewNLRL7G4BTQZDPx7h4Vw9YwBJXYsagjkl+Ozlwwu",
+	"KuS/4lmG8AG6wHqZhKfZ3LT5r5kqOGtzfCYXw5kmXjLsCtdK2qaoHrhjjAL/wMGM4mqxJIXiZzqB1kC4",
+	"V18Kg1P4CAbz2QLGoMfNWXua0h+lEG8SDGWB7PuSL+a9oyT/XtyejNNcMM2HAu1q3GDL35U4+kadJLR7",
+	"tGAvHz/VAQpGZndrwPq9Eyc5SlHaLYO7WPMs9KpotdEQZiwvqU9rRkxdrx+y7VrrogXcMXQ+Wxf3/UF/",
+	"O0uzxOoRAPC3ggB2lxymUiQnespjNy9mC97yXIzVTEMwZjjssvsVCcwrUwAW1qYWn3n3d07JbcUberqd",
+	"QwMkLO72NdW7KCihVBmmxlPCKOS77KWR6uuE+uo3sWZJjyqFAWEaifzA7EaJxLQLUr/rpwZgB1s7r8CP",
+	"9Pt6G9yI0FTbWaha4B8lwl7bhTvaztBPr55/QTynx7LhP2mwno4P+i5Ih7pimGeMtokc1VwwJrrOhb+g",
+	"j5frYdJ1twtrUTZWxGBJPpwiuFl4Qs6c8naE9Eigfcrv3uJPgBCdDN6ARflMAl9SEMqKkQoia8lIJYAi",
+	"Y/1IccvA4qR5W7BfC0BNWbBfsZbmdjzvdFlZPgBGzx0NdcW/GQvQ3AVuUuCZgUpkigamaAqF0thCIMaN",
+	"yger21pXZJ9ZYw8MMxt4WGkAhrIOyLKh+HhR8Lb2yUHXXrIdil0vk8R97BkOsS0raE42H6Yy1eOmZ/r3",
+	"zDM76NTq3cPM0xyvHrAPzC3LWKsU4/U1rN3hcb7KpuriPEI1kJkS3HNgT+nVXbzFqz7k6n+ghLzGGepX",
+	"8vHKmQeLDv0llUUgH8p2KwD7Hops3OzFSxYJvg2uNOZ6LDImZDJVqSxKIDQj5j6sXtHTi3u9HVf0UUOf",
+	"LgEloHJ4u63tJpamcg+L8m9qsMKYOVbYf0Gx78Vd9Jsa7KtH66RsrTJduvMubxfy6LAc3EDoHcFstBVq",
+	"GPh73CVk/amCWqgpB151yjbGE7nMbrphzZt/EhDbtt5weG9l5Ye7uTDXwJqwR13qCaxaoZh4VwiZgK9Q",
+	"v/3Pv/836lSHvlb+1gzdie9dR4/LbyF9672tV1NEPjS2iC7yWVzMcovzIN4BOOHIjhPcilUf6ZAgvkLZ",
+	"jnDiyGoyNlLYukrM9ZhcsuaSLSDgLeM5A/s3meVCh62AHi1uFZuoXLBpzuMijQGJMf39d/8Ze9vWs/xG",
+	"zMNWl+EQTgBeZTBnidDpSF7giMgZ7Dy0aR5KkQkkkmlX/KcdJMlMEqR6LKBiIrGeOZoC84ssldfmGagw",
+	"TAsdyozrglGzlw50DyJVMIdwmZ2oJB2mImFQ+wsKs8tez2U8zpVUM33pveeODqXL7tJsMIMUDGtfYcII",
+	"4s2h65IMsa5bwS6HSYlWeO+WfHUWIs/z6SlpmcvNhxdmXwwEjhmic4H5ZKzAqaLHZv7UkKUIKY7PugJu",
+	"lWNAr8se1XsE0X9X9QjWWY+4zdztYOcUD7t1zSFY3KYLvqBc6HgmvC0LQYPTBS8Q+X+2O52vYDRbeX56",
+	"21ahbG4F2qNxZU5B6+LMN3TgM9Z30wRH6oy502Qm4QxBGVM8dMB7X3OKyiPiJMwt17StwbHitWK7suO8",
+	"gi1cYwL9bA6neSsc+CPA2tFTstrW26CnZGyovAwZHyyIazbzgfwrC/JzA+8Kibm77/EfaCRVArnrDCX8",
+	"IbuFIkEIxBrhkAvEUm1HIhN1VpP5eFuryfZxZ6vpCQq01WbTK+y61aonuAjGLIbBqSGoNxq2MY3sdL3F",
+	"z6IOBq/VNI0DimGH0ntHwK7FnMFNFkUr8mGD0jf6G8PWKsvULfFbEZYuz1hkVVsUynbYeiWSWQw23ZnX",
+	"KFpUb7BVPZuK/CbVKtcBxM0s+0jYugRBr2YF6HXO4oznaTEP5ZRr3emy13wojNkVK4nWR6ok3sdxpHc0",
+	"1CBrGmUZeyYNkBmrKhfohAploWbx2FhGV8vWDamaLmY3RWXYHQwQmYDJBwsAqFf0eCj9lCFuF8XCSh/C",
+	"QvLGSl0N5Qorh21i5NgN8xxaPpCh84JfG/PN2tc8wzmMlYxzUQhmHWpbmDGvXE89I2ZvowVWsea24vec",
+	"Z9cnHNIorHlh9t91CbQhCJAoS4eQMHUt5i9h7xvJ+VTl13iy4rFZmVbQ+us8yfksS2Oz/a/NJ9/m/Frg",
+	"U2OVS8AagBNzRcfQWBIuOohLqHKoAqcY7BuI6osTPU6Hhd9n84w5/a0L6IrpI0ulnqJ1ZebfSbK1gnCH",
+	"xUpoXzV4h8qTdLSMjpbRl2wZjcroE0l2lB172khL4ncDO8m5Eu6+t//cwVaCpDSXXVExk/6lizozyXy8",
+	"rZlUdnBnQ+lH28RmlpLRhEiAcIJsB9WR3tGsEO8wC4kSO1wOE58I0FFiWqCjyVlT9tdRJ1hvDbF26DTg",
+	"mOeJyMkIAsdDqgujWxSVsRRKMTUALO46I0jwXOS2Aq/TZT9AfK2SjBfKWWnOkB5AbO+lgeqCz5doBFjb",
+	"Gj62WWv5EPmbNX3cZjG2Emq/Mh3LSHIkWmYRuKyAEo5Z5glai5Ly5MCGkbe8BzeN7AY8kHEElcXNu+Cz",
+	"20SlK+bHMmvTrEIhZN1RuaSUQtp0nj9xibACJpmSqX4xfcpzERdWHACMh+oDsv67wsyUQK8N1JItmEgf",
+	"Au/3hFWFDZyWDbwSw5nA4LOz21b88qz85et0JO3PboW4ziBRERLnfw18qbaBWKQmfx6n8ZjFYxFfEyWT",
+	"moh6K5Jwto0t9//byepyW3aF3eVO+9H0OppeX4npVVHlh7K9PPm+1voC5EHC4S7/MOZXIniSbRrRK39K",
+	"zir760qQj+tRnR1mPt7WDvP7urMldlU2stIWeznTY6EJwp1+cUeXYzSKEPKOmBYiuaNZhEN+a5+w6fNG",
+	"TEXJTFwVUSgt8VfGEXKTo3aJZ3lu5tG1blQEaZ7hrJjlkJlUmXGysXgo3Y+QJ4oCanYJuuxbVYwxXmdM",
+	"lUuvNiTxW3SFYQxsvNK08ssdyuGjyIdojrGU/LSnaKZF/habjthU5JMUEp29rKd1uGTY93KtHtuNuYf5",
+	"AmvgYWad9TwIsY0VlO3JE9ND7dTTJ6VUp0lpUowL2wTwLyB/jrp+VJZHZfkJsnWeoApokqBVGHirkTZU",
+	"fCgfPKlQBwTv2qxoPyPXGnNdn8gC2AktB6YVgguw7ZivOpizNOkE7vqczdkQgKDLgigeG+M/lEYisnaE",
+	"iI6/4An5NTLX42gqclCQpi1bEuZS/iJ2m8pE3ZqrPP3YfffrL8NcTUwrNV8V6tfowsz9q6eP2NnZ2UOL",
+	"o0wM5tE///nPf568eHHy+HHEoJo6leynN48ukS8U8lxSGWcznd6IgPpln4sKFeG3WFvFC8SnCGXC550u",
+	"e8lHFqoyytJJ6jNJnvcCNuHv2Ol5D4cbqeFQiwK4PFXBs8hm10LkI5QTXsQY/pBFPu8yIDCFf3vpwXAN",
+	"xcu2J1mh/auXzyCUkxbmKZGEshjnajYaB0RhmQ95LIylMk2BZzKeIreknutCTKJO4FZSSdYW3VEXNVx3",
+	"wCV9G0p0deOjqBvvYtLLTSputfMwkPJiaeIASmCPvTWPRaxNddwAbwa5ILrTRElkfvZcjVprEtIg8VnQ",
+	"trZo6bQd7dYj22yaqcSB9NZhbVe378Zo6j9pkRtjK2jpYg7W31DlkyaQcttXC+jYhFEOa7S4i6tGpkPH",
+	"PNtqfIsnrAnG/l6vimLfW4IX32fENRjokCuk5OK3H30WCvUx5+AFf0eFSrpeTDRBv4Noqad3OO8Bt2I6",
+	"mU1aF6fn2En8qyQbSGUhRiKvg6W3eqBQTF+nU9ae8lEqbXm1kVeNvcKv67vl96rfg/95PevV9OyAgPMx",
+	"jc3KrlbQArH5bC3V5Dvz6BBAbt+XKdcDLiXaeLgZK1+W+DrL6etmK77p37vonV/0HjquTD5LVt8Ir8Uc",
+	"unot5s0PzssbAjz8zaAX3xv2xL3BfX4v7g8f8j5QdKDUb120JvG0ZSOV62fid/fsG1wpM5ktAjl/AZNA",
+	"3jjcnLARaUfA+hoNtxVrJol5o1JXo5ajrUKy5Ihd/jHgIXhStQp9ExbMys2M1ybocjRNfWM1HvPiLn5/",
+	"4gARVhZqQa2zzamxLEVU2U31xjowNhx9Biw5AWImeNCghSBTaT4VAdPp7yIgqAMwztCFLXiSyhFhJKAn",
+	"BF5wx8jNgme6y67sZ5D5iogIVPePXbW89QD3CoknUGBlNnWyUSkV2kqLpVSXkKOKby6rvlypOxDvryp0",
+	"N715DfP+wk37Bpn/9pXtSAvKbQdmd5xrWw9QVc9rKr8bWE9c6fiufjAc3Wtq5/EhVA1skEcItnb2TVCq",
+	"nsUvNqlomgxEkgCseqZinp2MuR6f3PTvnj24ByVnmbD6Vo/5STUJWXenyZBqjqlQq/WInmD4RCto/ZX/",
+	"zvPE/OsJ3CbAUQW0BK8gh9mcZtBMOo9X68brVILmgJdO3KX/ojJh+C1d7xsHfwpVTWN+en6/ddF6OHxw",
+	"P+k96D94cC/+Jrl//pCfDgXnvfj8nCe9/jk/GwzvDfuD00Fv8OD0NE7658n9uH8+6A17Pd57YNpKfxff",
+	"zguzpPcenPb7ZxjLeTTmZhefnfdPe2blzYTSCvW3QybYbsPZ49TEwvGmIkZARBxLr74U4g7uLc0iTM9+",
+	"gYwmlagXZPBa5XiXDlgzZtILiMHqGTjEF7YauMnFOwhri4RUHlWTkEQidHEMpEJg/gLVj2mARea/rnI5",
+	"sOg05WsyXpj7P2qELvsJ/h/f60QDEAlCo3PG8xwcMKAlIS8zn4CnCUp4bC/akfvxBQMDNOpcQvlPJig4",
+	"g3hGobwVZog0FjaYO4JkK3HLqITDw7HhCWNTtDWfB3gdD2X0/MnVq+8fv33y4tsnjx8/+/67129/evU8",
+	"suUJHSzcPXEzSlN34t5f6TgQFHYIEDXCKXpLzEh2gSNWKJWBPgcgd+sXEDSll+bDuiJtXKStqrSbYHpK",
+	"00LloYQ5rrExNoDTobFXJWNrfyjWjyi3X9Lx+ijVNwtmAp6lTRTwpzIHtlD0ZQZKU48YkinSmW+/fPw0",
+	"YGff0EHtXPqCg6znPh5oqB6yD3bZT9o99wyM/FVQMpjD3ICR1PUNFHeTpbYfLawOffx0V8OhxjTZcU82",
+	"Vy7ZGxHhwPzxIl/HQNbetk91LzVbQCT5Dmz4WHPlILYPqpxm08daG0aPgyRpY2ojz4u7Q5VPTsyN7QKN",
+	"mCjw0kJL5LgOQnDQJAyNArx6tlySj6kPxXwK2B3Wn+DAFhkpBSyggdRLPhEXDGTg4x8eBaF8/MOjfwTs",
+	"5fffBexvL598F7Dvnj0FyfezGLzEdIY4FtMCDTK/QsYmZZo2oV5yzKlgFsac6kvrJTFWwmmPvfjWpkf0",
+	"z7rse8qgKPEOU8lECjZSzCEpEy0UyExNdWkvGmvqWkwLS5GL4IKpNPPFZTJQxGrMXQw0YI9e/oQejImY",
+	"qHzOwG2oQRvgw1M1nWYiD5iOwd+KFUKYIDKBf2J+q5HZphvsh0evYA4p8ZXLIr1VeQKf/YOZtaafzOTv",
+	"6bQTsGshpjZN0MIo3tGee8cx8YSyAIj9XN3qgMWzgqWyUKSIwAc5ULOCPej1/vPv/+mf9nrGEIS5yfWi",
+	"j0kKngtjltF7goqRDSVbPMsqcQ7COwRsTbCIo9JiiMxKYISNZ6GUM8DwV0O7hlZZXpFNbLohFa5hm7NB",
+	"xuU1Tmin3ECaz83EaHUJeTbcfJ0ETMg4n08LLE8fK12YFk2zFJ+xJneOI2NToHhlHBeXtYt0gisf2GUP",
+	"2GnQ6/VwbTtB2YNoJk0rZtZBRUe2T7fjeZf9PBa+pc4yHl8DZBFtQMbxCEpj6waMs/PeGQVN0+IS+coR",
+	"W472MNABZaqAJGvNBjM9p5+FMiqfeWu+iJBnHJLujb2kxyovsjmCf5pxVvAmFfrcOEENkJvMbATEWbJp",
+	"tgBE07mEOTOmfKEYTxLv+EKhNC/KNkokUTzWnS57xDFf1l4uIrwm3Br7LjACDJpbfcNIlADPpumPLvOF",
+	"9ZhPhcu+gisGECmbS0Z3L/BPQPg24pA8rNtV+uNYlm4SHxGfs0Z1bJ7EtKB0UW8djE/wj3+n+MmiJTde",
+	"LhbvE4e8J4Cco/stYJCgPnWFFnhS7Ks8qNOv+Q5RGgT1fqGPA3J5hKU83nA+1Q0HhUpp3U9KPbLHDYcu",
+	"JdtecEDmPMJy46aA52vB83hMKWDI3uZqp6hUGTycYLefpFILQEq5EUzPBpifQpl+aQ52URBKCIiiLW8+",
+	"6bKfSddHEIKLjFGCBjFaTvCarstzo1QPsItOe6w94e9Ced7rXFLJHYukeFe85CPxRl0LGQFospGhLh+M",
+	"pC0khNVp+mEqk0f+7GzNRQez9iMEFD8Eax9/DokMGzzoBvVfp60D5q1YTB7Yf2tReVY9cPrObNkNgo8L",
+	"uUAlAgOaryXGNaCCFxBQsNn6kB86UbIYd21mSzxeg+VGZobDGbdkEozqHyArcH1yym3J03+1gsp/iZzf",
+	"y1vZEjkIduB6Qn2Xwoln8piccvj43NNUJlXJV2Et8T/fTGwbMVPLWYKNrKfXl8yK0sp2Nvuh/59//895",
+	"DwpIUxlbSF+XdY2SPKhQSzi2gvbtWDGeKSmIS4QvsiAFbMLnFvgtxexRSAZnadFBdiTzOsI6cdcuwNdi",
+	"bcCw1xZ1znMGABQMCIGCpcWiuF6E9d2UeN+dos/Mvn9YGXs4AbpaNO4irj4XeX250usY7MGiOBLYHwns",
+	"/3QE9qWa2lN7reCxJ/3VcNe4+x4eeLYtj735EdDYZ4LfCM2M+izZ6xE7iUsmFcuUHIkc8D5BK4mkG0qv",
+	"AorxDLHOJzwhHNm0gADFtZgWXY+u3ugmG6OBrARgpVVSWOD6/mmtmkIPJECOur4jIL7Rr8AjtABE2lnF",
+	"jL+HClvPGXhvefKJR/uPF8v9c7Htedzx5fmuY5Df/vSvoJB31ut6BnnozyoC+boLezOBgz0ih0Go/YS3",
+	"4S/jDlvtk7vD9ncxARstsL0sryM7/hfGEHAIQ6KJJL+8Ba8Fvgc5kgLg/VhCUQDET8xfJ8hIP5ulCdLR",
+	"L2Hhj7enASADZncofPi9BcfYmsOfkKytVQFuVeb9mrWr3P1p0cHcAlo1KARp5+YeEkMurMrEZRlWyoG6",
+	"lAPgGQqvTqNNFMpFo4gdwiYiQPdOl60221xDCNqqCgfbvYLH/9DW1I4egZXinLWNWO7sdP3eidt/Y613",
+	"+m6N1uvfLvknzG7cZySfFP1jAy1G6vOozQ5lXR+9AJ+W0/9gynsFtf+mXgBCy9qG4gZFfqGs17nU+1+c",
+	"cq+nuYFuu/gmkb4Cpzhe0Zpc+x2r+0fpjZAAMkHIF8qyVU+Ezcsrn4Ml1KyN32mj8dlvCjh0C5GzkSgw",
+	"EUx1AjaTiYAUu1ASphYBgniYRxavytzaSP3KhE0VkmRcuHGU3HJRpuJrkUSAQppmWE6ioYQEgbK0z2tD",
+	"KYmAbmoaztUoFxoMEs6wJa9tIBB8CNk3NDZrKBAXTKUz10JMMb/NG9BMWruBXYGDSQOvOCwKIJFoNF8i",
+	"nMkIy2hFIpJLP0ht32ExyKazQQYsb5dsJq+NTRNKlTMs6/dWj7606+SQxDaB/CJ0lEo4JPBiNeN06vhO",
+	"0IWmHFFjxQSb8HkZxQllm6I+BEKD+aIeGNtU5Cc46PI9xnKsdWRhu4u39IOgjN076Z97KGMB4AWAPFtz",
+	"C/71w3aAdtDvj0mNQ7v2inyWgGbA3R+ngZNMG8i1g4ebPvWcw2yXxv8a6pyiismWpMmxDuVoIm1vIuGG",
+	"azaRtodR46Xs2AZDjeL1O+VlbZmRBVBroYyGqUwsXR4kaHcCtnWqFoJqM3tDDmVEJMWoPgs+igjBTTPJ",
+	"81zdUkkB0BKvyvFiXopXKJtzvCh24ebCsblAR0vIiy2ywL7QBLB6qCs77pTI8nD+m6CUCE1ou7v5a/zR",
+	"hzU9iHmez7HsJdWs4KOmThR81AR+df9eFfxqCfvqkPBNUqqCWxNdyhnP2A+v/3rFNB+KYs5yMcyFHosc",
+	"dluZYaELPhyWqWjrlC0NGlp+5Zo0inU7H74DgnJWpieosMumQT3mRlStzVrbO1NtmyQ13CHHLLWPmqW2",
+	"nJ+2d2YatbJJapqYTAt3t00li4BTPHI8917mGdX1d9lrURSpHGkr/+Fay6FSCarEYoWcnt/0AiYVi0Ve",
+	"pENztLFiu0dkYl12lSQef6ytmgilZWANqkSRJVGGUwEa7lXSXuEOnI/2WVPRKnLuB+yjHBmhBrxPGuRd",
+	"5hhAnKDzksUcR9RrK2c0LR10pVyXHyRR3sPb0I3iff1fPEuTtJi/ULIY69ZF/9RMDKz26xgk0YOe2WtI",
+	"k3Xe+1Aj4Vz/trld4E30M+aprU1RQ0vqmKN2zFH7U+ao7ay7VuSlWe21fM+6a/0sdyei8c71HC46pZtS",
+	"u/QyF5GlBGrz72sxv6ORefpayDuICNypolwHVEFui9Upi81JTKssocHI3F/eTuZvvTsjXdS67HU8Fsks",
+	"E0kouR8xzUXpwINXUYuRtj9w1bJpzsxlLS/A5Xsl5yxXVMe9jP7XhOj3Yu5fkbfVcoe8B/nT8FHuQuVA",
+	"3X3o109CSrDe0C734h3tT8TR4P5IsG2Tyn7by2EEp2hLxH0rxeJMEbNMrXX+eIabD7JKyDJH0QI/rDp/",
+	"Lhh3NnuspvM6i91jfoPMkdKyDMx9XwfMmoWuJB+STTzb/D///r/MWeWhtGZ54JPXmZ+WFOwBoFYgvIS4",
+	"ZWmiu+z1mOfW1wP1/dOUaO5CCZ1PMU0mYWELE4LMX5gQxNrmiU7YYjOZCa1ZZL6DEA9Ez1AW0nR5Uj7m",
+	"kmkBZTOSDQSDOUxWpL5sdEkwjXwBd4RtaPrr7wSwsi/HSsj0XXmH2DqhBXb0l2Whq+n8aJcfK92PhnyD",
+	"IZ8Bwefedjyc/C3N+PdWbm1ZWwK/WlFc0rYM9M6a7ngFJ6FcrjgJSB+YG8AUYJxsIkKXPXmXImOlp8+D",
+	"MssBUzVLJ4l2pSmMazZOdaHyudFak2mWchkLl49BxK0FjwtCN8SR3dGhhMmuJHHMLBxrLibqRiSIgMoL",
+	"NhVqiqimmCXCMTGBskUSZXRsKHMRi/RGgGds04qZ5uRQhSa6zVFdVw1zLIQ5FsLsXgjTUAJzgOKX0kFe",
+	"60J4OssyloiCp5mjEKgY4iNRLJrhmN7tm9Z4USUTm1KlA6bBBi5N7sD5rgGYM3D1NW2eaVVW2XRKcgHf",
+	"Ki+d5SyV9SQGzoduHzByUmvzE3svSHMkQEehBuBrAdBz/i4qD1WtfWL/7SBGHfXOuwKwgShuhZDlfQER",
+	"ySD/Czix/OCusdIxPg0V0l12xUicQ87TCAoaXBDNZckvOHcmrA0UXZRaBp4SI+aHKjdizrpTPAmLIjiU",
+	"NJo7plfAJxyxYcZHROk8FpJlYlgwNSvwqoFg0V5+WxO4sSt82rvmaZ+QwMb1TbvdI7YLirplXAXP8cli",
+	"FXgkEWNl/SzN9AajPH0Hqqs2+OvOLwJVxyWFtj0m8AccyGXZhIlUiqinKQUT0zqAYrqLBEEvaYC/wEKR",
+	"x9LCYfx1nuR8lqWx+ePbBS7uXy2xz9UsSYUEgfmzi6Lj1lY5eE/SAtJ3X+biBN7NUqmnOCDztZqmsb9T",
+	"vG8/0G4TmWicw7NBySiBAgvMiREt1QBuy62feXbNeG50ZkkLTsM1MwRQCjAFRgTEOY+vwbVoO4+VSSK+",
+	"BuR9SgZOcbJ7JTm4eeevNbnGOB6CaGsG0jvl6+brQ/B+/ZTci8spMeLZm5BKx/vVjrud9WyjF6TriNDP",
+	"k7Ib5mBlYksu+G+Xtu1mFPA/GDOaIyjG8lo5anYhjfk7VzM7wW4XZEDCHrRuRToaF62L/odDLeozt5Sg",
+	"OKF36UYtVMdAzdEMmTEkORCImXNZ6laY5mGuJk82XFk4TYV6svlG+PDrmjjudiBL32zpU2p27OwVcj0W",
+	"p35Zxak7m/dNBale8suGdSpYkpprvyQ11+tLUnO9fdWKddjuXLaCDexclNp+9fQR++bs4X1Xo2J9DzU3",
+	"mIKPyM/hAgRt9y+oVLR1LANb0XLJqkWtUdkeMZRFtoVuo9UWdbb0VVi84Vpnhec3oiKKwLRijD4oPTF/",
+	"12F9rCtO/bx1qSsEcwCyeOs8m50KUv0riVn4xjgDZU76Rn3VLP/m/MOOHf4MdadrS06PSupYc/rV1pzu",
+	"rJNX1JluFA6464fOt6g0rdSYkiL/ArX1yipTz7nlDYsKNoh3rKwaBRcf+vvRJTmYZde27jCUHjcYqEBl",
+	"Lk5T56/qEP8YxiOgAnUh7gC0El4haihrYgwjUfj1oIVSwQL2OdWmYlmJS1sK5Stxgu9CLERsFHeP6Y/S",
+	"guG/zaV9OANvJ/Xm0u+WdfSFEopIvc5QAalI84YK0m+xvNM2ZqwBfZ1Opy4jASkPiD0tgNmDfiK3vRS3",
+	"leQl6/+s6Rwbi4yYG2zlzffu14KiOxMQeYwzqYo0Fl3200K1qTRfQqYHWCt5PE5vfD9obTUq/LimHHXz",
+	"VAe/JvSN+g46c8iy0F6/UqKIozWSZ5RPD1kXij3/pIWhfb8wtN8PtkrX2HSeNnkvPIy+6NWTGrRo+6Lf",
+	"lM5D66L3YfPphoneoyTUO2nH6tCjMbN/dWihSIYeoELUyb+tk/7qjZy7VJJ9NHUU3OgBbAINGhzl2yLn",
+	"qbESXA51mWZ1Ecq8akfAzxehJSqYFeAykOpEEboEsWjBI4ISPvzkbLRnTns91uYLOh/bOu31O5csVtLa",
+	"aGh1Tfi1aZDHBVDUCr/NrjOLNECiusTyy9JGcqFKvSgi2xhUCqWXHA51VmVmCvHBMQfiIQHue6H7Ewhv",
+	"A+U8xVl5KNH6AHJbZNcSkqUFxlF1gH+790KrSyYJTXUAhO8WTwNWBmKwHqyGwxTfBEFjV5PlJy3ywxks",
+	"Zyf9+xVFTAvmPdA7fdN7uGW8cBseWjxFZlgHt2a2zXFvdIOYxV20fmlfXFbOWuXKUVrnZja2priyRo+3",
+	"Gqcnp71K9HYbEwyf/d4rBHbEVq+BX6osDF4y2Jb2SYo7c7T6lYia4wJgGKa+uuV5Qkgj9pC/jAv4e+32",
+	"cyFod2q32JP4JM3Aa57zMXsuxLZbddVOqcqko8F3NPgOYvBZW+IAJh/pj30MvjKv4/2fIShVb/slCTB/",
+	"QiIHJpeZQelZfiPmYNXaAhNXGmXNiIJFNkYesXbvxOyGBItaUkv7Cb/sgIVRYNabTLoMSsxsshsAXTDO",
+	"IsisiS4Zl3ObHMcmfB5KfCKClIqoy36kBDhyc1Xy34pxrmYj9HTV1KUD+edPVKjCZ4V6nspriGShZEcd",
+	"SO9ONdNGsQHDLkXlqjCjLpEOCWPT0XhgJoeVWGaU2FeTDAipa0s5gJ0LY+2VCQVgigHhrENstd37DWHS",
+	"COuNtVUeOLswVhNIw851EVBA0WX74Q+BcJSlRQfRzm4tU6t9iBrOBEAB8HQ0Lmxkkh4JJbQRoMFe7XIu",
+	"cjUzpq6/Hkan0G+77LVifDoVMkFaZJoGtMiha1xiJt9glma4RVMpeA4TD8u4PrR4yQazyVT78OjroAUo",
+	"D2P/GGLwSQuO/uhJaZ8h3eyQKWRbyWvagp8TXsGeghXGoT3In72U61iWdQziftlmcJIAog8p1na9qdXZ",
+	"E7KhVFy7xnitEr773mWlrqwDe0wlYN7YXG1DtSDBln/dqWDRpgUE9NCSSjUQ7WciubCM79QmWBcZFhKk",
+	"YJRlKXAbuyiss9fsc+S2CuUBjAO/bOpgxsF21VPHZJU/c9WVO117FlxtIiD+8LmZQd2QnPwwYxKZqIvd",
+	"rE3hrul4mdy/a89tVvg+XCflBrpgEdipUcAi2x/zb7x3l9VnSmbzy1AusaAE9gq+yH5Cd8jImczRXc8z",
+	"UCg2UVDpGsq2vULKxJGpwv3BORngIgoY215zDk2igyrjOsXqYaikRd90l73xKtwslEWhZvG4CVaiUR+E",
+	"coVC8FNND6sQdrz7Ld2FHsGNB247Ad3jAjZ217iADaq3uFX3oN3uLjulrJZHhLzstk+PeQrFc3teqD5j",
+	"Wuqa+5TNTt33TnXU+MebzedIT93fRMET8HHuMHe9krv3RwPnizZwVoUo7DJiUAJuz+5OzV3hN5gGNn+h",
+	"sxilgDgE4vFBIOL0P//+n37PVsxfMs4iLJyMyteNufYzRhhVQ9KPAsZDGU1mWZFOKz/jxIRifmMh3V3M",
+	"gqXGGlF9Y36pU/jvWfSff/+viwN0QxlhMWTE2hbPt99hOuY298S9iYItMCMA8ttk7piB7+Yc/3GW/v4j",
+	"ve9r841vURC7ugy2qdh14/rWje0Wf7o/jx+4suAr3MB2Ex79wEc/8NFaWu8HRin9r1KU7uPz9STyrgaT",
+	"dcg2wva+8hIxHShqlVKsAfElKGPJzkfbDeVfobRT2+t/Y1rhhM8Buh6feJaAIyEXPHGRYfP5Hd0NpaVV",
+	"4dLPo6ykK2C2JlaOpBogYaogvWwTjN6RKF7aCVvjK/sZimXcRLWjqcjR7roE7jO9MHJCz0QPt4fq34C2",
+	"S5limyqUn8zjjz8yxi5Vf9oJatAadkr+cDllX2vFf91h9gSTW8+9yv+dnNnEx+wkiQX3+uoy6l95JXxO",
+	"aqpbuZnkvGBReX8NQmlZHpMLBnZf5PE+2tStMpJ4Wfk1CT39IcJbkdE/oeRFISbTIsD7AuASu+sEXjs0",
+	"a3tXLngM7wr4dZkwROZ0KGMj8ZBK2l6XgOGycl3SxJQNXCQk6aYij4UsPPRt08k7OpSFKnhGb+x02RMw",
+	"yKnvmGZkplkkLgd9IHRRNn4tpsWl1bmIjkgTiYWXpnveL3LBHSmYQ1+osqe0I784PgpCae9m3/Q6kJXk",
+	"86y6RYLJwuuE3XN+lpm3vpH791URQZ+1KAIWwesjO2P8RuTedJVjALVqhuVeQ2hxgV/neEebO3EKCPhQ",
+	"n4iJzGYWg3JhaRTm+hs14HxFcPv1iWRSzVKtZyJhbfFumgJfWtQMKGHT0MxPqIhBFOVEQgJbeWaw2mGh",
+	"8KLLrmrx4zBwbHoPUQJCnGNzUVhUuIeo+GOVCBZJVbylZ6LLRdbTW1LmIhHGGFU5rAxiZdsdVdco0baW",
+	"xG9rLBRX3FqaKG6fqKEzfFwGJu7sW9c4nHR35IH/x0uCLBswPyNwDXwSqWFRkHgVq0sW0gJTap2NhGfS",
+	"M5N2uriDcULpXsYAKfFxacJdf1tB64ZnM8LdptWwEn1TfK3+LShGQIiqvO6KhA1Otf8umjpQYSjbiC90",
+	"YDSlnfZn6zC7oMJkoQXeClrxVq0Qrt2mwzWPb47qYdcSldpHqdH1JMS2+OnbVYOAUPJiTPi3tpUa35z0",
+	"Tk/6vTf9+xf3qvCL6woyUOpVSlwW2pGzyUDkZgs/efXmBB765sfTFw//ce/v/W+NXeSJ/uZW3ENPXPL6",
+	"2XblMxU0Q1KmGopWlo5PfY96Z296Dy76p9SjLc7YciLnoglmY35/5b9zY0CpIYvtcmpYTjguZbdPg5ZR",
+	"fwRW83DzUSzM6xZHZxHqr2kMT1PJsxJ1LuO6IHECu3+bFxqrw7dTabAf1lUmnS+WJvV7vbLDlS2kyxkk",
+	"Pbhq0V35UjnbH6GkbrMbZa1bwlOsaGOA6xuV0x/u6nmE8v8SL9eoLw98v8YdvPqKvcblhzXef+aip5dU",
+	"5q7roFuc2JCJuXFMpua2VAIjR5iCRA+hK48XoXTBPmuxY1IU3vrATvcjgu5qfYlxy9tUC2Nzo6XNQwmC",
+	"XOQAujHN1SATE9YW3VGXRXcdUvFdW1d0t1eGvk/LgHfU6TIaK9bPLxf422vLJilSdeY+NfjxeAU+FUTc",
+	"4swcs3A+QyDqz6Yi6HDuj/BmhfrukSAnNO6+L6+dmxUAlFFgtltRXkPW/WGzDo5J98ek+42pTg4TprXb",
+	"eIMw7Z8z9b7MYTKD+pcu6qI8ayHva3ruec527btdtv2y790QL1h0nUpIuC/EuwJyvjAkspRPH4QyF+gu",
+	"EkklTew///7fTsBsZljgpbahVQop1iUjO5vMdMF0kWZZKDUvUj2ce0EbIrFqG7vTWaEEFSkV0L0wQn7p",
+	"NPC371RThdmeH0G675chZpP49skRq3/4iira5yxWWZZqSyxBX39vWtkm2d6fup1y7f2UNdgjfqIaGwib",
+	"wCYSn5XhdK8OftK8+03y12za/d45bEelf8wk+yyw0IexUqw43juZLBeTVCbbAyfi71yZMOMDNSu+wqyP",
+	"F4Dcx5mdBxpIlS1aC5Hc0SzSQiZv7ZNRp4wRU76bjgLULqFUNyJPZiUeYDVuDG5taCZh7SnXhYUxDFgl",
+	"Qo1/Isxf55LIp/2XUdIGwjwDACZR1qmhsUsmqCkA0BkgBF3LFWDGaufapXcLYsrAZqEpP5DLxNkZqWZa",
+	"yKLTZVfSkr7xjEUTc2RHmPqAQDhUQjjhadZlP0hRTvdU5HaOLv2EvyzVhQ7l7VixW17O1mHRDc164iZ5",
+	"5Y7BHjYJjdtmRM0SzAyU4l3BboW4BnK/aSa4FmyYylSP0RAbzNnTPE34vLt5mMV2+GOiMG8TodTQ5KkN",
+	"KIFIW89dt5r27dcdZqMZIXlhIx3h8Y5afIfwUFXrqWGdG3B7eDwjiHwRtA9CXkmD+KdHyLMF6hV6piYU",
+	"vEtiYnC4b1ABn6hbwMILJSGsQw3aTi5T1ib62XWAZq8dxNZXVbTVzLe33dLS8D8nmJZdgRVVVLRNjkVU",
+	"xyKqo9LcoIhKl7iBe5RPlaJx1wuvC7+/d1glG0bMHNzJEht4m24cPqxpUKHvrkBqhXIh62nS2TUKtwb9",
+	"6mCa5BiIOwbiNg7E7XvUcQdvctT/nBE4K4hgTFrEdQ63tfCnNR0v4VN37Tmt2Zrw2yuBHiUPpjoHaxtq",
+	"KQH/Cmseaqz0jxDU+hiicldcqJK/ejejebfI0rLhDunEdN8ZpXJXG/4z4jetMeFtIGlfM/6os47G9GeJ",
+	"I+2rZPEAHMCeHvPcfIJ+35Wm9CuBQp4TDAARR1eiD112RdRTtkKOnqKk13vERFAtjbRU1B7vNJf4KYAS",
+	"zCQ0UqsD8KuPlwxbYyj/hO88Wsp/Ukv5daGmsK2Ras1WrEIa+SLXypanGnfW0Wiu59EqFEkTL9wJ0+5h",
+	"fVTHsiZEVTsWB/Sx20h84I/prMa7/Ryo7jxEFWaM4CpBvxWbo5zLosmvgNBo5otQQuKbJf3TAmuIa3/d",
+	"5mzCJR/Re+0ezjLBRzMjjYkYuRvK17THaWuTBwR2kgNwWRTiFgju0iO9KynuQgk64JU4seenpCEsVQPb",
+	"WDPALF0ivByEi+nmUGlkxRXiIyuPbSO24CTzqwD7J73zKmsbPvLtfFPKsrXVgafvtr4dgIxqsMxRUx81",
+	"Y3IszNhSq44RBuGA6nS9Ml1jHBe8SHWRxh47bS1kFyrdyTRLuYwFG+SCXydG8KmhJ6Uv2FjdGuE7x1wf",
+	"xH0gJJrATxtKZelkxiQiKhAOmM1Mglo5C8IRkMCzKCEewEso2yXCCbtbIt/8v/8P6/d6xi6QgiUiTic8",
+	"u2Q9xASRaqCSOQhner5DvOu5ujWt2wQky19q9UGaMyxUhseBub5rGWxFEhGHPCXxeoyXoSwRRZQUmqUy",
+	"zmaJSDCtCJUlgNMgRVjB0gJAS36GnCri9YbRkA6Bj4w6IzZaS0cPPcDcbWqPZ7d8br64MToRE8B8cluJ",
+	"KUiXZdqSjsw84AICeCgC+hgDAlLOJEuTTsCGaVbQd6GMcF4inGDAVsd8rCkfiQQnMMrSSerjj573Ajbh",
+	"79jpeQ8XAPDg36hrIaNuKC0zflvlDK9tSYc2Gy7AbIE6Pxd4CXNOuMlEybemZ1ED+tojt61fYwH6Gvuz",
+	"1OEL8w73xFRbPvN6kDXLz74VxXq91QgdgVWivZlquzUhK9AuPuHW27XqNHVN2+FvqioX5q2mi69M76Dc",
+	"lI9E/aI39QY2SqUz9GtEIJjwd+lkNmldnMJfqcS/+kGrmE/N71NZiJHIsVdrDJ2Xdsv91+khjBwnpQAe",
+	"4by3LxXtIlrFxiz/xv4fc/0CUBgsAj7sCp9Dt3Vxr4JwcWoWxJWQmymVqniN4hkwPUhCw1cl1Sy4hEmL",
+	"/NLA0NvrVwhrSxn0bC1l7u+tDVE3Fsl5zTs9+1JMeJqZ3c5zPu5mQvz/eTwR3cIYWm7zlfy3JYjFafe8",
+	"Ecai3zsIjMV8O3YEe/5eianKG5kAPLWdw4NHlMQvwBh8tLgqQCJYmlKeSfjaGWmbpiK4tutMw9Lmq3G1",
+	"rBGUZa+tO+MlB8Tq1Waml2mwif8VyRYd9yewlEbmvxbaHYFbo0KVH1zC3AE+W6IEAbQB87jnmf0oOQwl",
+	"R8xBEuKaofYXpoWQ68y8NOnQypwdBFB/mw5mgieaFaqpd97yHQrsf71rG/fY0bP9J/Vs4/Iz7u3TPdNA",
+	"Ksf/T+zUbsx1fp7Ka82KW+VRMvsRtYvS8cpux4oqT4ReEvmoHCBdOpQV4d9l36pijLVEA7HwHifb8cKe",
+	"DociX6hP7lwyLkldpHK0QDy9MZbNDtzQB1YenzCbuqpbNiB78cX96sfvxds6bL1p/Cz52Ivvr0/JLrfV",
+	"MSv7mJV9TCTZICv7AGoaxe2Ganr1PWYmj0B3rTdI9LgM+zbg8TXcywD+LgKfrfnTguBF5AKmv/+P6VgE",
+	"Tt9QEiPoAijec1e97aHZpwWTimVKjqAYSpgPZrJIMyK6cE2Eko94Ki89Lzx6Q6/FFCC+HUg2xzpYVXiD",
+	"WlD8q4mf6xN3Doxjt3T3usKJrBRuS10IDkSoObCsQAQaklZhVZruYrQmFX8rOVIHSmWCy09C9NGYDSmP",
+	"UHpfApTe15iQaLfO/oB4pfjfUIVgUKoxqPqIa3GSSi1AM90IpmcDXUDSiBbmRFrQYWiHgm8RnNyoEzAL",
+	"aAAcgkgkGEoLCNUYtOuyl3wkdEM47pQiMxSNC6UfjrNXIMA1uEnFbVRCGaxhORqmMvkOZ2NbOfgapuJH",
+	"kFcNQTAK/tnrnpmCJkEHuExbBd/+bn6xSRTpOUSsPnm4KeEFR1Cp9ck11bkD7hMlBbtV+TUoCtxuL8dK",
+	"yPQdLO4rIRW75bkYq5kWumvB61fGnTxU9kRMeV4QBStGSh+pmRnYvVO3KD/b9pku+HDYCij7d+VY6Ibd",
+	"uuibOayGuT5stcLPU10bPbnCsKUa0gb70gMnX6N4fprKhKbXk8skKjYTy0M80ksSmVr90GTIYgG3Bq7h",
+	"ybQgMdIlTD1GIlFjqEHwSSkA4UGH7EIycAMeEzyhMLjtzcED+m4WkKtzlczigipphNE/AeNZxjKFTcCp",
+	"rzvPdHyflD9sbXfyDl1Dv12q4S7TcCDh16udvG3l3lZz3Rgfxokq01Z2dEw9p2la97x77os3xY8MCF9i",
+	"4By2K+O4X3fVGbjpV2mNJTP+7nvKutmoHL802416SAtt08TG6VQHRASgpta1gdd07VLbCsWkuA0l/ajL",
+	"PMwel3DGM2N1z1kuYgEsA9a5ETCuHa8bwHyNU12ofN4NZfRseAKOBYA/s3eIC8uUJgtLUpCJgN3rn65W",
+	"ehbDLJSNSg9nakelt1+d/zFW+4eo19/rpNNBXWkf1t7Of5D2BDtADTx4mGDrzrVFT0olQ/ykmntyl33n",
+	"rqiU6Sskt/7Ie7173brMVHtmPnrNRWXgcpZlW9o5sRqrfMnG6T8o8+mm4NUwr2fu4Vpb52G9rXN6GFtn",
+	"PxvnwzFv7otgF95TIjTQCXvXxXWRHRQLENgxR8QFdnws1lE+XRvjWXu+amI8ZQL5biGeMqG8GQBjCXVe",
+	"DVlk3h8F9nYMqfreryLWjozkiBiFcsxceN93PofpgRLmkKbHfmjwmbv6bLVaO4Fm1Mj05Rsnaz958eSq",
+	"s2N/Pilqxkq5btEyjvL9iJXxFWJl7KXOcO/veJV1WQ4+gGtTvOp5qgsdmIup0AUSaQcLzNl6ZWUa4HwP",
+	"UVFadAy9SFVP2vU///6/kNJN5XjW9jbC3+KkYgWdEWP2BbdjFcrfFBTLWIpOZ8Vz71VQIBVlqS7eep2P",
+	"WKFURqExW3FnNNd6UO/1Fn6NfjLvh5/5iLzbKqrdwk71gTR/IVPpl5QdqGisHKgrGvuYWQXl69bHeLyx",
+	"HytkvgDpaFbMysY72l+evaCszZl7qnJrFK5Gst74LoCYFBU5qIAjwLsifFnG/yqlQOJ0ZTW4V/VKi7Rv",
+	"0kEo62qA90g6cOL1BY3n04jWw0X0gZyi6h+5XymgtMWMv/FJKspiRtsWuXHWwmjQ7vqbaYWqHnMFm5QS",
+	"8/2yRh4XAJq9Z9Ad12S9WLYe8KNI/uJE8sQdq50MV7C+yjYO7JD54lwtzUQAiJVRsX7bs6n5oN/rgfEb",
+	"8yzrdNlP2g/7pH5ymLEyMzEsGNcAFjQ3nwRME7MAzzKgw+FDYkeaCl502RMej6E0gazr1LfGXVap9rAw",
+	"/F522dUiAlLi4JEWmXhAlpXJtCtdOs0inSfJgkTf2SezORHMr7tINn2VJB+F9QYmcpNeBy3aKXayLn75",
+	"ddFF/3DXodkaknoWG2RVMqt6O1Zuww4EZG0fuW2O3pIdC0Ks0QlgcHt5TXiSbKJ7NrCSt4IWLSzSHxS1",
+	"+5K06kLxgvrFOFez0XhB1kMNQyivHCSerWDgviyvlL3vKHJz6Lp3/Ftb1VkfzbYvp+iZdgbsvT3PD+4K",
+	"OkJ/cOstaL7/3tHO8NkJorOp8weD6PQE2LWYN1/p/6lmObt6+YyZpxZ9vKWjNRc36ppUu3g3NT1DNLO2",
+	"FnAhh6+viigIZYQP6Ksi6iAcmRZxLohz8EbkTI+N5UhVWtE4lQVEBtNCs4yb15tOxWOe89hsHyPvkklK",
+	"dCWAkakBJHPKtba0k5HzvPgIpHc0DKzODxHKpuqHOj/Epn6Hv5vJXrP3fwankelX6S3iiwPsXLK5scIx",
+	"SsoHWsjGKi63a7bcJV9+bQOfAtwVxjE3yGhxW8/+xmyu1kXr3cMfuXWLXIv56nNp9uBPuiZD5f7FPYv2",
+	"RDP/KOOzRLDHQl8XCnN26CTYDsBuATlrdo+RspthQt3u42m5evns72K+3skCZ+NY3fBxHCZWqvpua/vR",
+	"5p6SOh0LTWxS30Dvg9gbSBORDUHGYJEoilySzu3oWsyjgEXZNWoz9pe/KBmLv/zlEurMQmkefv3Xq5PT",
+	"8/vgVChUbq72EW5xVzkBhRO/mN3+K5qbMZfGQhXvYiES6IeRcZcgjUMZwRmPAlYY8aHNY2Nuros2Yggj",
+	"iHmez7Fk15MdyHBlVBBUwqWFDmUuYpUnlsKK3fSZkMlUpbLQnS6LvHqKk7+LeYScx8OZFgmgg3TYWOTi",
+	"An5rlzyUY5WREsDZCtjtOI3HCGCSWLVmJkR32RX0mMeFZlyb8QY0VBg6AFgTaWORTuAcAjVyzLPsEkiV",
+	"jcZFthMFsCIB6l9MFg5lO3r85PmTN0+Yr+Hvvr8W82fJh6hjxmt+VVFdvrVPgKdgwPAYshovQ8kZuVSY",
+	"ObJCFmaO0anv7aS2yuETXK2FxVJSdGi1Q4nSGkVMY03M38V8H1+OJ+5RUPdPT876b07PLs4fXpw/XCWo",
+	"F+Ry0IIZ2sLngzL2I1ay7KH7miaDtOE8/u7dxtrwWhiJll2//e/Jw5t/Tp7O/zl5ej/+x3/di//xX33x",
+	"3fc38STJ/vvsb+Pk53e9/z59So1/knlPmhKDzFZ16bv2yKLZSQjz8WIp+SMej8XJIyWLXGU1HlvE0o2k",
+	"OoFzHnXriuaxjNf06stWqkfP1ScsWXHSc3dLoLluBW2BheueVQarXVPGUtVWw16AnoH7HUBY18l384Sn",
+	"Lp0vS4p3hVG8MO9d9k81g+sZ2sJO4cN4LxmvvcrRs1zO4ewiUlgoMZmmy15Z/cfdVRSsAuictvGGRo1X",
+	"798y7VgFtN6vBW89+rW+CL8W7ZX9zxVugpU29jovlrWMwBVktGmNK2itkq1xBcEJ3tkThFpyyRc0EY2e",
+	"oJ/HioxetAJTvWAIcn2BZxkMx7b1uwRlijikJUSXmAQCMBLwCUKRz7IMhAgHQ7fCpAUN5uo2YHoWj43R",
+	"zI3owd3D0kSAHgDmgJs0Aa8OiKdOgB2KjE1tOoDiAm8T3tLAusCnXi/+9vMbixbryzhuftHB37ubDfDN",
+	"WDYCurBYNEPoCXUE339HhzLK0ljIWESsHRWpyE3vJvH0Kja6zf6R0p+d0itfZhbqiJX3BSS8CWWbRCZY",
+	"8CBIL6BWWaZSXFr6G33hp80E1dzFYCEgEJQIR/ZxH/AoqGLpXzq24AsmjbnfZVdyXt0oofQWeCPH2UgU",
+	"L8TeBU8Ve7kB7rvMkMHjtYk3CBfSvMEtYOuiNZxlWStoectYQq2nIm9dtAYznUrz+YdafHFvpY3gcgtG",
+	"qOG0Phb0vfzTW6zyL7NWCJRul8oIQErmoW2xwvgOWvbkQKLPRLS2cFNtKpJeNMI84X7pHr1K62ugCjdd",
+	"ntKD/JD9qqAmomJEegQxkPdlzPAmxXEFiWFOMFCqtuVCQB6In948Ygm3dh27TWWibikb277AeifUMJQj",
+	"Ubwt+2CkjMOKNXoJ36gk49AquMht9FTliUiYz2QOGK+IQRpYvpmSj0flJUGNBybO55fUNWHh6CLntlFT",
+	"SGMHwhdu3UAih2slENngKMdGdONYt2EmKYHfr+zcbw2e5Jp4mqvJJg788hdv1AE8+NWZa130S64JlHj3",
+	"QQI+5nP08y88/nDh6dOgBdUOPqUEjGrpPf2FX95b/iVGKHBdLKTtAlmF51YpVOW3zp/SfQj/+288pJvR",
+	"UC8vbINEtGeCDdPRLBdHJ/3HcNLToXVzbQRVwuf7UDDw8sCuJGCoF7UokcBtQIAq9fhxVEBjEVwoIdAK",
+	"VeJLwvgs5AaqWdEJfDkcOIOzEMQ6qEN5O1auTfPdROmCteG/ZdGPtFneHSjVAQle7XezHN9NCD6qzspX",
+	"JwoH8x/MBCNWG+bflRBoj7nk7FE++30ri8s11HcN/TDhOfsrTxK+Oe/MOxgdLXnr4qwiksuu1kvesgdf",
+	"oHxd2DONFDnmqZOYHjsK24/Je1Odak9Q7sF3syAYdhC5qdTpaFysrnkxzyMfeM5TiM5JZ73aBkqpx6pC",
+	"7xJweAE8WapQ4rHoYIBxaMxYWw/prsuZgiQcj/UwBz/yRMkRKyB5BEkkC2N46iI0N3GvCIm1qQVfaoMY",
+	"LzkZK5I8KDtjrXjTUeoO/NKxM3r5im3bAaNqLlmjokBtM1a3oQSOyFjkRToEZ4GmbCKrw6R4V7CHPaOj",
+	"dtQWz+yC7o2f4vXyielkKkevlXnsXtDCCX7kVqhCfda6uNerMKvdDxbJ4frn25HDOW1RcDbN0xsez9mA",
+	"a9jYvwYtM/U/WHa2X94778eE57GqIzp7Yb5gr5TWacsjdjvbJjtlB7HsFqdBINvDdHQFrBGnP49FLjxx",
+	"BAeFF2ZrVzHztxaqaXl+dhCnWRlPbZSmzlFg7E34t2duYqLGoklrRWR5UTfdTARLi04AdS+ybMK7/lUF",
+	"UVmXiBktXk+Qk9eTuKkk7m3sAc8Fy7m8hnwXqmMkoDWd/i6sX2OgeJ6UBY79Mq+wy15xea1DaVrqB+w0",
+	"YGf/+ff/4kB5gSWUrF2kAivHBzm6lYEid8yBv3MLefgc1gG6sy4b8Y2asu/Lqajt/PZcnX2fq/MAVJ2f",
+	"3Yov4ZZ978JZvWsXNnHr4qzXC1pm28CotzPvq86PSqXmU/XOe8lp+ZLT7Qz/Rgv99KzJQgdazT0sdH9f",
+	"NuiArHzkaIgfXnOY4+4OOxRxT0WeqmQfnWGl/k4qwxgfEMxYpTMwPGEsXs5GGdBnovltf91ofne6ltna",
+	"RbZ0RBj3FQgQfOlAGNv+kkV4OCJ7JyTwP3FDGBmgfUoFcRFK3+Xd9s1kp7SMIex/jvfuoGoPp1rPMNE+",
+	"lHzBs97GilGjN5cc3aVnu+LQtm5uwOEqu/iKFwI0GM8y/2mve+DGNl/7HyK3OmsD5wBxq3e6jJA3Kwzd",
+	"yJm+yMFi/VG7Gfc/2L3y1fvDzx4ErQXsnfL60F+4PzzoVamZT8+r3MynFXLmXoWd+fxD5UU2b+7i3r2g",
+	"csV5BvuuddE/9S8rr8C1c/5Nd9GtftYPHPWF6Ttx/aA/KOdD9Bw59hbw6AMFtXlDSRhtJwZthAGXkpio",
+	"6dlz8+xOnqTTB4fxJLkt16CurAA66qrD6yoz90YCCTniI0F46jtrKVUKjx3UFG3lVI7W+uU9MqnqNWYw",
+	"J6mYmRNXVGmvApYsSFEjK0PZ4Lwfq1uG3hQrc3Phvbl0UJUdXxlg3UUcvyzn5KsTyIRRls1fVmTUsgO8",
+	"v8YB3qt1gAerHOhn0H9POJ7t6i4/O4yQ8xayQcyVu+joJf94Aq9cB3D57iPtpv7Z3EHe4YvfN2NkW4C+",
+	"go/wHpGVzuyAGVHHRySCTFvNBvpFCQkIVT5Y5hLUGZALmSVtoxyK1Hmwy+9CORV5LGTBRyJY+t2S+e6x",
+	"AoIrSAvQPGYIZPnrUM5kInLI99hNWr4xM/rVyUnagO+r1ur93pJL+/6D7tli7kXVanwmfyYhh0YmWY9n",
+	"sMshnjOZZqm53GFqh//Cs+UX3ustvK5qunqvO/PedmrfpvlQFPPdQ5WHMjBhWzRIXXOEBrng14m6lUeB",
+	"e3iB+62dXCOwLC8oH+0jeAs85puKXPRsrK7Pt2nFLrGaUVLqBcPkYtaO8PYPecY28RRSss3ETfNUi6gT",
+	"hNLLQWbtSCoJadOQnnvBzP8BEqoG93jAouEsy+wXgOqTp4XARyxPoJ/HzNpXz+wsjoQkSdgJytDmVOQn",
+	"12KOAU1wHztWeDOQULZt59n93t1JKuG1/aDX690F07ccD7vf857o9ewzkCxI/iKXYh5KmjGmJPlOAItc",
+	"Mjdx2Emp2ItHLxmHAdUkN7OF3OZQVpKb2Q8g/1WumRaFXSYHPIDVotQ5LYoTmyXeoDze4ObYV4anXlrv",
+	"tZhDUT+0ZK3dfq/XA9v3RSpnxla93/uwVeYzliY0Jz5fxRPBHql8qvItkdBpCpoEJNYHHcXc+sxhr0DB",
+	"cZjYFS7FHU33XrnEhV2yUso5d8/uhKgg+/7yF5X/5S8My0p8TtQqAmkoPQjSn0kI0NMBFbhB0YmVPdDj",
+	"CrWq5HmubrFJqi8JZYRomESDYJGit6JWrYCLWITpXalVMfF7X2bVTwg0TQ5sFJ6phuKWpugiVC9sg2ny",
+	"SuHG3+jNB4W3Nm93wNb17/dwc+H9jrKg7vUlhtEOiJMHinOiM7YEMtmkAr1SdBMrKVW+WHdjuZF/eb8H",
+	"p+IifyxY8Vth3mK49hF0cRPY2wbaovtveg8uzmpoi3bHbjF7aT1yC2zn443gIxHTznQV33abApsmWlps",
+	"88NKRFgIxmolLdxqjV5KZaEs8XX7N4X5P9wiBMKVWaNh6tgY8OpLWFxS3FpkLKgsnMx0AaktANN5S6BT",
+	"ba80Gw9+KLHe8NJWbRdjMdEiuyHXs00cH8yZcjZwndmLDwK9whOsDk2SXGjrwp7J9F8zgZ4lGr1ZSZ6D",
+	"7V21E7L5BeOQWymhcifVxtK/13uIL45VIqgo9S08tIAqDgWOmwMiYsfNVvisJL6V3L5urrROa2UsYdyu",
+	"ka+/NqQELgjEraTXR8RE2UMprZuvA+mkCinytlpp5RpsrJT25g2GPb6GNticoCNr8JE1+CthDZ7pnStm",
+	"m7FXSKUv3nPv2jyG9w26/lsutYU9aKvhEJLdUjnCqoA0t1BoRjVZQAtMQV1AXknzKvZK4GXeEPVvJRcp",
+	"8NKF/OSPgOiChSzyVOgOS3UoAWqYLWKN+SN0EMgRm8lECR91DFXsgEvCYqiy9hEEWWF2NZofxoxxFkiX",
+	"fUswaLwCdOwQxeH1Fv4llBZvvn3a65XORgQ4M51iqQ6YVN4o5506FT/gkvT7nvDyByybNx36lstPzbu3",
+	"SgfQ9O+lAj4cseCP4nzrcA2X+8nyAZfbC/INkd4R/pFx/3jc0RRKsJJdvEt1YURVnYi/Vfk1wiKz9kxm",
+	"QutQOrTl3CJfddaIWLaRhA3lT3JQK2SlKhYELNtQvoZynYCdSV/EfgbRZfocWAAJmOqjBPuKocBgD+8n",
+	"EmBLrnbYrIMAqx74rwETHsWbL9dqAzNPZ1nGElHwNEOGS4kn6AKiLAHGYQJwJAXkUQ/IFUX+7nE61c4q",
+	"DeUmpPkBIAVPC0L7lXPzVsQI5InndrK8SGoYyo2pN0ei2F381Doi/GSR/jflvfvQ/vLDeLg9LCjrTKDb",
+	"Sp0zYWlQzplwdhBnwtGC/EPQ8u8hfRtCyJvL3i+bhmMHqn0MEkPEucldXW/WAb74JePg4l/h2+ea3Yos",
+	"83FaIbZuAeIDNpgVYAWi+Ue45epWYriWbc/nv+jotw1bjqPo5Q+v37B65XQXpORd/EnUTPe/m2P+kGz/",
+	"FcH7t66VvVtJyp04/xdk+04v/GKcC5bT/6gbjpT+Xx+l/z4XkUZC/yb3hBORvi93NY0/JT95P7C3/zHX",
+	"hMawSAOFQPpaz9Cp0CY5X3TIOzFnCZSueuT6foeQXb/TZUgMlcrRz2kxTuX/ediL2LUQU0w3xQtCpRYW",
+	"LgAEEHMLv1kCicFaKH4jGFKMoLNkLgpAJxuqHAhBXKPm7jHN0O1RQQv3ErBKYNZLwCOnjE+jKc3YABci",
+	"BX1Y3kC24/6HIKm/ZGvsHEggWkbNMZrfTUuqsRwMJgXiA1ACRmys/sxU7aOHvfoUpOpaVTKRHK7D2f21",
+	"yA6HxF3YHC4Hn/2ekNFe//XK6OJhai7pr6c8Fpq9EsNc6DEcVpobh9+7RKTROz/p94D+yd6D4CYWr7Us",
+	"oabWtnNe046cAY/eRevRk1dvTuBl3/x4+uLhP+79vf/tNhg73nZqSh6y1vIdXdlLR0j7L4dhu2Z5PGVS",
+	"ERn7MUhV3rDxNesWsMeqItoS2H1dHi+C2tR3F2rwVyhOjxeb+bTY1ifmtKYHxOYrUPS3hLIduer8KGCR",
+	"bcr8O5VvbXyWgNcRAcD8QfX9USdgieBJlkqhA3ORSmUoMxWbe2DAdKxy1NIOANnTyhW8C6OUKUGLkPw7",
+	"nkYMZQU1fp1SZAfRiR4Z7tY3uUNmKfs1h1a5HjRfuByoyxo+IGci7aglP57nefx4yjSZCe/FZ4sORJvZ",
+	"vAm3K1St6NEaeH4VX3u6G1GRrm55DmzpvaBlD4KrGSSclOr0nL3pPbjoW3ZH5xv1TuQWAK345Pc+ZtNL",
+	"nl/vxejodsz63GBv+x6V+xen3HlFyDneGu/TzVX7U5WT22tJw/uv2VLB++Lva9XvvtMQErG2GL/wvZUu",
+	"Bv7FOpjrSUCp10b5V8eDjJnS0lkWXCY8T/ChExysuTGmsTCLP1AU7FdZEkqbKy3FrWuv/a+ZmJVYJ5pP",
+	"AJhSah4j0i+ZTtCyNTGseUEcM9tmL7D2nHzX1OG5muWhBFZp7BYQ03hjLimhqzVfDJk92zbHPJTLSeYd",
+	"y6m/Iq/8jR26eyWkcSxlqJWzbznL6jLN4VdmkcFx3jpMtnjKuyM1Eb9XI4xbOYuhO7i1viiXsfbZhrzN",
+	"efQfk9o8Zid/kdnJKLycaVAR1LtmK0ObbwUJjkZfsumIiGc5MPv88r41EDwX+dWsGLcufvnVXIwm8fTv",
+	"Yg5//Woezm/qtedzFfOMJeJGZGoK1158lrWjCb8WLJ/JqGNs4twIonFRTC/u3s3Mj8ZKFxcPeg96YBk7",
+	"pJFFuxYTStSwBEJMJeN4w+WTrkc2q8Yqh3VdbqSA9Oh/zdLfA6ZyJm54NiMo+rxIhzwuvIautBZaW+Np",
+	"GTHXp8Z0BUSAuBMTr/+YF+xG5OmQUIYTy1mn/deY2V5u/6VQ00ws6Kl2RJZO1LHQOLnKhLZ5N9ANTBYp",
+	"SaSBzhM2FSki7+U/UYh9aXSCT3TAytoWHbAYJxZJO0GTUgVaWYno2v0OE1bqhpVrJXlW5ju2S67xocoZ",
+	"PoxvARCGEV5hyvmy5I41vXYzdceVtXu/tCgCQQNmm51SXeSzuJjlgrW1iAlDOhNawz/M7vkdpnyW34i5",
+	"7gSAzWxnuoRcquxJBJ6pcTVQzTrsD9OGMRFhSsnNtNQKunt08zAqjimseC63hec4Ig74SSqT6uJdVW4N",
+	"y6eITuAd7WNlux4zYtnC9s1sASb5ZFpZRYdjWTOMGiRUJW3r5Sv9mal6MpcnxmIKsVwYnaMDD06QlaAs",
+	"7hhX8IfLbCoPvaV282Hma6YADAuDbGDQVo57ktbtwdcgm9mEFyJPeaZZezY1ijVghXhXMPGuyNGWDlg8",
+	"nslrTed6IJIklSOzDZNZbvQLzVQoS/QV9psa6IDlYphKQetO3wrr7+P2xKARNZxlmYeCUgP0ghl9FaLI",
+	"Lvtxpgp+wc7BN4i0b5YxHqtaEf/gvOcVd5p/htIBGyLSORvMLXyMaOj5JcMpwqmYqiyDQ5gLNswFVW/a",
+	"WX/GyN6CirwP/18AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

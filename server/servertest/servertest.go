@@ -18,6 +18,7 @@ import (
 	"github.com/learnd/learnd/ai"
 	"github.com/learnd/learnd/ai/offline"
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/internal/limits"
 	"github.com/learnd/learnd/jobs"
 	"github.com/learnd/learnd/server"
 	"github.com/learnd/learnd/store"
@@ -61,6 +62,15 @@ type Options struct {
 	MCP server.MCPMount
 	// Extractor reads uploads (server.Config.Extractor); zero: the default limits.
 	Extractor extract.Extractor
+	// Timeouts are the HTTP server's deadlines (server.NewHTTPServer, server.Config.Timeouts);
+	// zero fields: the defaults.
+	Timeouts server.Timeouts
+	// Limiter counts the rate limits (server.Config.Limiter), e.g. limitstest.New's Redis
+	// limiter shared by several servers; nil: in this process.
+	Limiter limits.Limiter
+	// DatabaseURL serves an existing database (another Env's DBURL: a second replica)
+	// instead of a fresh one.
+	DatabaseURL string
 }
 
 // Start runs a server for the test; it is stopped at cleanup.
@@ -77,7 +87,10 @@ func Start(t testing.TB, opts ...Options) *Env {
 		o.Generator = offline.New()
 	}
 	ctx := context.Background()
-	dbURL := storetest.NewDatabase(t)
+	dbURL := o.DatabaseURL
+	if dbURL == "" {
+		dbURL = storetest.NewDatabase(t)
+	}
 	st, err := store.Open(ctx, dbURL, store.Options{MaxOpenConns: 40})
 	if err != nil {
 		t.Fatalf("servertest: open store: %v", err)
@@ -131,8 +144,9 @@ func Start(t testing.TB, opts ...Options) *Env {
 	}
 	e, err := server.New(server.Config{
 		Dev: true, DevClientSecret: DevClientSecret, PageTokenKey: []byte("servertest page token key, 32+ bytes long"),
-		BodyLimit: o.BodyLimit, Logger: o.Logger, RateLimit: o.RateLimit,
+		BodyLimit: o.BodyLimit, Logger: o.Logger, RateLimit: o.RateLimit, Limiter: o.Limiter,
 		Generator: o.Generator, EnqueueGeneration: enqueueGen, MCP: o.MCP, Extractor: o.Extractor,
+		Timeouts: o.Timeouts,
 	}, st, iss, ver)
 	if err != nil {
 		t.Fatalf("servertest: server: %v", err)
@@ -141,7 +155,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 	if err != nil {
 		t.Fatalf("servertest: listen: %v", err)
 	}
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	srv := server.NewHTTPServer(e, o.Timeouts)
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			t.Errorf("servertest: serve: %v", err)
