@@ -12,6 +12,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/internal/wire"
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
@@ -50,7 +51,7 @@ func (s *Server) CreateToken(ctx context.Context, req api.CreateTokenRequestObje
 	if !ok {
 		return badRequest("invalid_request", "send the client credentials once: in the form or in HTTP Basic authentication"), nil
 	}
-	if strings.HasPrefix(secret, store.APIKeyPrefix) {
+	if strings.HasPrefix(secret, wire.APIKeyPrefix) {
 		return s.exchangeKey(ctx, id, secret, deref(body.Scope), badRequest, invalidClient)
 	}
 	scopes, ok := parseScopes(deref(body.Scope))

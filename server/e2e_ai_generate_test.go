@@ -9,7 +9,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/client"
-	"github.com/learnd/learnd/server"
+	"github.com/learnd/learnd/internal/wire"
 	"github.com/learnd/learnd/server/servertest"
 	"github.com/learnd/learnd/typeid"
 )
@@ -81,7 +81,7 @@ func TestE2EAIGenerateJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw := e2eDo(t, http.MethodPost, env.URL+"/api/v2/ai/courses/generate", "", map[string]any{"prompt": "Stacking pallets"},
-		map[string]string{"X-MCP-Key": key.Key, server.HeaderSurface: "mcp"})
+		map[string]string{"X-MCP-Key": key.Key, wire.HeaderSurface: "mcp"})
 	var queued client.CourseGenerationQueued
 	if err := json.Unmarshal(raw.Body, &queued); err != nil || raw.Status != http.StatusAccepted || raw.Header.Get("Location") != "/api/v2/ai/courses/generate/"+queued.JobId {
 		t.Fatalf("agent generate: %d %s (Location %q)", raw.Status, raw.Body, raw.Header.Get("Location"))

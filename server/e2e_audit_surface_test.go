@@ -7,7 +7,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/client"
 	"github.com/learnd/learnd/gen/sdk"
-	"github.com/learnd/learnd/server"
+	"github.com/learnd/learnd/internal/wire"
 	"github.com/learnd/learnd/server/servertest"
 	"github.com/learnd/learnd/typeid"
 )
@@ -29,7 +29,7 @@ func TestE2EAuditSurface(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create key: %v", err)
 	}
-	mcpClient, err := sdk.New(env.URL, sdk.WithHeader("X-MCP-Key", key.Key), sdk.WithHeader(server.HeaderSurface, "mcp"), sdk.WithMaxRetries(0))
+	mcpClient, err := sdk.New(env.URL, sdk.WithHeader("X-MCP-Key", key.Key), sdk.WithHeader(wire.HeaderSurface, "mcp"), sdk.WithMaxRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}

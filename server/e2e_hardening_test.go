@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/learnd/learnd/auth"
-	"github.com/learnd/learnd/server"
+	"github.com/learnd/learnd/internal/wire"
 	"github.com/learnd/learnd/server/servertest"
 	"github.com/learnd/learnd/store"
 )
@@ -86,7 +86,7 @@ func TestE2EHardeningMCPLicence(t *testing.T) {
 		tenant := "mcp-" + c.access
 		env.Licence(t, tenant, auth.TierBusiness, c.access, false)
 		admin := env.User(t, servertest.UserSpec{Tenant: tenant, Role: auth.RoleAdmin})
-		h := map[string]string{server.HeaderSurface: "mcp"}
+		h := map[string]string{wire.HeaderSurface: "mcp"}
 		if r := e2eDo(t, http.MethodGet, env.URL+"/api/v2/users?query=a", admin.Token, nil, h); r.Status != c.read {
 			t.Errorf("%s: read %d, want %d: %s", c.access, r.Status, c.read, r.Body)
 		} else if c.readCode != "" {

@@ -6,15 +6,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/learnd/learnd/internal/wire"
 )
 
 // MCPPath is where learnd serves MCP over streamable HTTP (Config.MCP).
 const MCPPath = "/mcp"
-
-// MCPMaxBodyBytes caps one request to /mcp: a tool call carrying a source material's
-// content (upload_source_material over HTTP takes the file itself, up to 20 MB, base64
-// in the JSON arguments: about 26.7 MB) with room for its envelope.
-const MCPMaxBodyBytes = 32 << 20
 
 // MCPMount builds the /mcp handler. api is the whole API (the Echo application itself):
 // the MCP server's tools call the API through it in-process, so every call runs the
@@ -24,7 +20,7 @@ type MCPMount func(api http.Handler) http.Handler
 
 // mountMCP serves /mcp with the handler cfg.MCP builds, when set. The route runs the
 // common middleware (request id, access log, recovery, metrics, body limit at
-// MCPMaxBodyBytes) but not the API's own (apiOnly): the handler authenticates the API key
+// wire.MCPMaxBodyBytes) but not the API's own (apiOnly): the handler authenticates the API key
 // itself, and the API calls its tools make are authenticated and limited as they arrive.
 func mountMCP(e *echo.Echo, mount MCPMount) {
 	if mount == nil {
@@ -51,11 +47,11 @@ func apiOnly(mws ...echo.MiddlewareFunc) []echo.MiddlewareFunc {
 	return out
 }
 
-// bodyLimits caps request bodies: /mcp at MCPMaxBodyBytes, everything else as bodyLimit
+// bodyLimits caps request bodies: /mcp at wire.MCPMaxBodyBytes, everything else as bodyLimit
 // says (limit, or the upload's own for source materials).
 func bodyLimits(limit string) echo.MiddlewareFunc {
 	api := bodyLimit(limit)
-	mcp := middleware.BodyLimit(strconv.Itoa(MCPMaxBodyBytes/(1<<20)) + "M")
+	mcp := middleware.BodyLimit(strconv.Itoa(wire.MCPMaxBodyBytes/(1<<20)) + "M")
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		a, m := api(next), mcp(next)
 		return func(c echo.Context) error {

@@ -9,10 +9,12 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/learnd/learnd/store"
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/learnd/learnd/internal/wire"
+	"github.com/learnd/learnd/store"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -202,7 +204,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			s.authFailures.fail(ip)
 			return &problemError{problem: newProblem(ctx, kindUnauthorized, detail)}
 		}
-		if strings.EqualFold(req.Header.Get(HeaderSurface), auth.SurfaceMCP) {
+		if strings.EqualFold(req.Header.Get(wire.HeaderSurface), auth.SurfaceMCP) {
 			p.Surface = auth.SurfaceMCP
 			// The licence is re-read on every call: an MCP session opened before a
 			// downgrade loses what the licence no longer allows at its next call.
@@ -219,10 +221,6 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// HeaderSurface marks a request made on an agent's behalf by learnd's MCP server
-// ("mcp"), so the audit log can tell agents' writes from other API calls.
-const HeaderSurface = "X-Learnd-Surface"
-
 // identify returns the caller, or a reason (detail) to answer 401, or an unexpected error.
 func (s *Server) identify(ctx context.Context, req *http.Request) (auth.Principal, string, error) {
 	h := req.Header.Get(echo.HeaderAuthorization)
@@ -230,7 +228,7 @@ func (s *Server) identify(ctx context.Context, req *http.Request) (auth.Principa
 	token = strings.TrimSpace(token)
 	bearer := hasAuthz && strings.EqualFold(scheme, "Bearer") && token != ""
 	secret := req.Header.Get("X-MCP-Key")
-	if bearer && strings.HasPrefix(token, store.APIKeyPrefix) {
+	if bearer && strings.HasPrefix(token, wire.APIKeyPrefix) {
 		secret = token
 	}
 	if secret != "" {

@@ -16,14 +16,12 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/internal/wire"
 	"github.com/learnd/learnd/typeid"
 )
 
-// API key secrets: "lk_" and 43 base64url characters (32 random bytes).
-const (
-	APIKeyPrefix    = "lk_"
-	apiKeySecretLen = 43
-)
+// API key secrets: wire.APIKeyPrefix and 43 base64url characters (32 random bytes).
+const apiKeySecretLen = 43
 
 // ErrInvalidKey means an API key is unknown, malformed, expired or revoked.
 var ErrInvalidKey = errors.New("invalid api key")
@@ -37,17 +35,17 @@ func NewAPIKeySecret() (secret string, hash []byte) {
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(fmt.Errorf("api key: %w", err)) // crypto/rand never fails on supported platforms
 	}
-	secret = APIKeyPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	secret = wire.APIKeyPrefix + base64.RawURLEncoding.EncodeToString(b[:])
 	h := sha256.Sum256([]byte(secret))
 	return secret, h[:]
 }
 
 // LooksLikeAPIKey reports whether s has the shape of a key secret.
 func LooksLikeAPIKey(s string) bool {
-	if len(s) != len(APIKeyPrefix)+apiKeySecretLen || !strings.HasPrefix(s, APIKeyPrefix) {
+	if len(s) != len(wire.APIKeyPrefix)+apiKeySecretLen || !strings.HasPrefix(s, wire.APIKeyPrefix) {
 		return false
 	}
-	_, err := base64.RawURLEncoding.DecodeString(s[len(APIKeyPrefix):])
+	_, err := base64.RawURLEncoding.DecodeString(s[len(wire.APIKeyPrefix):])
 	return err == nil
 }
 

@@ -16,7 +16,7 @@ import (
 
 	"github.com/learnd/learnd/gen/client"
 	"github.com/learnd/learnd/gen/sdk"
-	"github.com/learnd/learnd/server"
+	"github.com/learnd/learnd/internal/wire"
 )
 
 // Config configures the MCP server of one key.
@@ -272,7 +272,7 @@ func NewClient(cfg Config) (*sdk.Client, error) {
 	}
 	opts := []sdk.Option{
 		sdk.WithToken(cfg.Key),
-		sdk.WithHeader(server.HeaderSurface, "mcp"),
+		sdk.WithHeader(wire.HeaderSurface, "mcp"),
 		sdk.WithMaxRetries(max(retries, 0)),
 		sdk.WithMaxRetryWait(defaultMaxRetryWait),
 		sdk.WithUserAgent(ua),

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/learnd/learnd/gen/client"
-	"github.com/learnd/learnd/server"
+	"github.com/learnd/learnd/internal/wire"
 	"github.com/learnd/learnd/server/servertest"
 	"github.com/learnd/learnd/tools"
 )
@@ -135,7 +135,7 @@ func TestE2EMCPHTTP(t *testing.T) {
 
 	t.Run("body limits", func(t *testing.T) {
 		// /mcp takes tool calls far beyond the API's 1 MB (a source material's content) up
-		// to server.MCPMaxBodyBytes, and refuses more with a 413 problem.
+		// to wire.MCPMaxBodyBytes, and refuses more with a 413 problem.
 		key := mcpE2EKey(t, env.URL, full.Admin.Token, rw...).Secret
 		init := mcpE2EPost(t, endpoint, mcpE2EInitialize, "X-MCP-Key", key)
 		sid := init.Header.Get("Mcp-Session-Id")
@@ -150,7 +150,7 @@ func TestE2EMCPHTTP(t *testing.T) {
 		if r.Status != http.StatusOK || !strings.Contains(r.Body, `"isError":true`) || !strings.Contains(r.Body, tools.MsgInvalidArguments) {
 			t.Errorf("a 3 MB tool call: %d %s, want the tool's invalid-arguments error", r.Status, mcpE2EShort(r.Body))
 		}
-		r = mcpE2EPost(t, endpoint, call(server.MCPMaxBodyBytes), "X-MCP-Key", key, "Mcp-Session-Id", sid)
+		r = mcpE2EPost(t, endpoint, call(wire.MCPMaxBodyBytes), "X-MCP-Key", key, "Mcp-Session-Id", sid)
 		mcpE2EProblem(t, r, http.StatusRequestEntityTooLarge)
 	})
 

@@ -18,8 +18,7 @@ import (
 
 	"github.com/learnd/learnd/gen/client"
 	"github.com/learnd/learnd/gen/sdk"
-	"github.com/learnd/learnd/server"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/internal/wire"
 )
 
 // DefaultSessionTimeout is how long an idle MCP session over HTTP lives.
@@ -52,9 +51,9 @@ type HTTPHandler struct {
 	close    context.CancelFunc
 }
 
-// Mount returns the server.MCPMount that serves /mcp with an HTTPHandler whose API is the
+// Mount returns the mount (server.Config.MCP) that serves /mcp with an HTTPHandler whose API is the
 // handler the server passes (cfg.API is ignored). Use it in server.Config.MCP.
-func Mount(cfg HTTPConfig) server.MCPMount {
+func Mount(cfg HTTPConfig) func(api http.Handler) http.Handler {
 	return func(api http.Handler) http.Handler {
 		cfg.API = api
 		return NewHTTPHandler(cfg)
@@ -74,7 +73,7 @@ func NewHTTPHandler(cfg HTTPConfig) *HTTPHandler {
 	sdkHandler := mcp.NewStreamableHTTPHandler(serverFrom, &mcp.StreamableHTTPOptions{
 		Logger:              cfg.Logger,
 		SessionTimeout:      cfg.SessionTimeout,
-		MaxRequestBodyBytes: server.MCPMaxBodyBytes,
+		MaxRequestBodyBytes: wire.MCPMaxBodyBytes,
 		// Every request carries an API key, which a DNS-rebinding page cannot know; and
 		// behind a reverse proxy on the same host, requests arrive on a loopback address
 		// with the public Host, which the SDK's localhost check would refuse.
@@ -169,11 +168,11 @@ func (h *HTTPHandler) refuse(w http.ResponseWriter, r *http.Request, err error) 
 func requestKey(r *http.Request) (string, bool) {
 	key := strings.TrimSpace(r.Header.Get("X-MCP-Key"))
 	if scheme, token, found := strings.Cut(r.Header.Get("Authorization"), " "); found && strings.EqualFold(scheme, "Bearer") {
-		if token = strings.TrimSpace(token); strings.HasPrefix(token, store.APIKeyPrefix) {
+		if token = strings.TrimSpace(token); strings.HasPrefix(token, wire.APIKeyPrefix) {
 			key = token
 		}
 	}
-	if !strings.HasPrefix(key, store.APIKeyPrefix) || strings.ContainsAny(key, " \t") {
+	if !strings.HasPrefix(key, wire.APIKeyPrefix) || strings.ContainsAny(key, " \t") {
 		return "", false
 	}
 	return key, true
