@@ -92,7 +92,7 @@ func TestE2EMaterialsHostile(t *testing.T) {
 		t.Fatal(err)
 	}
 	const deadline = 10 * time.Second
-	env := servertest.Start(t, servertest.Options{Extractor: extract.Extractor{Limits: extract.Limits{Deadline: deadline}}})
+	env := servertest.Start(t, servertest.Options{Extractor: extract.Extractor{Limits: extract.Limits{Deadline: deadline, QueueWait: 5 * time.Minute}}})
 	ctx := e2eCtx(t)
 	const tenant = "mat-hostile"
 	e2eMatTenant(t, env, tenant)

@@ -63,7 +63,7 @@ func TestExtractDetect(t *testing.T) {
 
 func TestExtractPDF(t *testing.T) {
 	t.Parallel()
-	doc, err := extract.Extractor{}.Extract(context.Background(), extract.PDF, extracttest.PDF("Working Safely in Confined Spaces", extracttest.Safety))
+	doc, err := extracttest.Extractor.Extract(context.Background(), extract.PDF, extracttest.PDF("Working Safely in Confined Spaces", extracttest.Safety))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestExtractPDFFurniture(t *testing.T) {
 		sections = append(sections, extracttest.Section{Heading: h, Paragraphs: []string{
 			fmt.Sprintf("Step %d explains how the crew checks ventilation before the work begins.", i)}})
 	}
-	doc, err := extract.Extractor{}.Extract(context.Background(), extract.PDF, extracttest.ManualPDF("Safety Manual", sections))
+	doc, err := extracttest.Extractor.Extract(context.Background(), extract.PDF, extracttest.ManualPDF("Safety Manual", sections))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestExtractPDFFurniture(t *testing.T) {
 // TestExtractScannedPDF: a page without a text layer is rendered and read by OCR.
 func TestExtractScannedPDF(t *testing.T) {
 	t.Parallel()
-	doc, err := extract.Extractor{}.Extract(context.Background(), extract.PDF, extracttest.ScannedPDF())
+	doc, err := extracttest.Extractor.Extract(context.Background(), extract.PDF, extracttest.ScannedPDF())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestExtractScannedPDF(t *testing.T) {
 
 func TestExtractDOCX(t *testing.T) {
 	t.Parallel()
-	doc, err := extract.Extractor{}.Extract(context.Background(), extract.DOCX, extracttest.DOCX("Working Safely in Confined Spaces", extracttest.Safety))
+	doc, err := extracttest.Extractor.Extract(context.Background(), extract.DOCX, extracttest.DOCX("Working Safely in Confined Spaces", extracttest.Safety))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestExtractDOCX(t *testing.T) {
 	if strings.Contains(text, "REMOVEDWORD") {
 		t.Error("deleted text was extracted")
 	}
-	if _, err := (extract.Extractor{}).Extract(context.Background(), extract.DOCX, extracttest.ZIP()); err == nil {
+	if _, err := extracttest.Extractor.Extract(context.Background(), extract.DOCX, extracttest.ZIP()); err == nil {
 		t.Error("a ZIP without word/document.xml should not extract")
 	}
 }
@@ -157,7 +157,7 @@ func TestExtractDOC(t *testing.T) {
 	t.Parallel()
 	needProgram(t, "antiword")
 	// Heading styles (istd 1) become headings through antiword's DocBook.
-	doc, err := extract.Extractor{}.Extract(context.Background(), extract.DOC, extracttest.DOC(extracttest.Safety))
+	doc, err := extracttest.Extractor.Extract(context.Background(), extract.DOC, extracttest.DOC(extracttest.Safety))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestExtractDOC(t *testing.T) {
 		}
 	}
 	// Without styles, headings are guessed from short title-like paragraphs.
-	doc, err = extract.Extractor{}.Extract(context.Background(), extract.DOC, extracttest.PlainDOC([]string{
+	doc, err = extracttest.Extractor.Extract(context.Background(), extract.DOC, extracttest.PlainDOC([]string{
 		"Fire Safety Basics",
 		"Every warehouse keeps extinguishers near the loading dock and checks them monthly.",
 		"Evacuation Routes",
@@ -203,7 +203,7 @@ func TestExtractOCR(t *testing.T) {
 		{extract.GIF, extracttest.GIF(lines)},
 	}
 	for _, c := range cases {
-		doc, err := extract.Extractor{}.Extract(context.Background(), c.kind, c.data)
+		doc, err := extracttest.Extractor.Extract(context.Background(), c.kind, c.data)
 		if err != nil {
 			t.Errorf("%s: %v", c.kind, err)
 			continue
@@ -219,7 +219,7 @@ func TestExtractOCR(t *testing.T) {
 		}
 	}
 	// A blank image has no text: a clear error, never an empty document.
-	_, err := extract.Extractor{}.Extract(context.Background(), extract.PNG, extracttest.PNG([]string{""}))
+	_, err := extracttest.Extractor.Extract(context.Background(), extract.PNG, extracttest.PNG([]string{""}))
 	var nt *extract.NoTextError
 	if !errors.As(err, &nt) || !strings.Contains(err.Error(), "no text was recognised") {
 		t.Errorf("blank image: err = %v", err)
@@ -251,7 +251,7 @@ func TestExtractMissingProgram(t *testing.T) {
 // carries its section's heading.
 func TestExtractChunksKeepHeadings(t *testing.T) {
 	t.Parallel()
-	doc, err := extract.Extractor{}.Extract(context.Background(), extract.PDF, extracttest.PDF("Working Safely", extracttest.Safety))
+	doc, err := extracttest.Extractor.Extract(context.Background(), extract.PDF, extracttest.PDF("Working Safely", extracttest.Safety))
 	if err != nil {
 		t.Fatal(err)
 	}

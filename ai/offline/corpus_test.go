@@ -48,7 +48,7 @@ func TestCorpusCourses(t *testing.T) {
 				t.Fatal(err)
 			}
 			kind, _ := extract.Detect(data)
-			doc, err := extract.Extractor{}.Extract(context.Background(), kind, data)
+			doc, err := extracttest.Extractor.Extract(context.Background(), kind, data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -229,7 +229,7 @@ func TestCorpusRefine(t *testing.T) {
 		t.Fatal(err)
 	}
 	kind, _ := extract.Detect(data)
-	doc, err := extract.Extractor{}.Extract(context.Background(), kind, data)
+	doc, err := extracttest.Extractor.Extract(context.Background(), kind, data)
 	if err != nil {
 		t.Fatal(err)
 	}

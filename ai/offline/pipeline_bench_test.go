@@ -58,7 +58,7 @@ func benchPipeline(b *testing.B, pdf []byte) {
 	gen := offline.New()
 	var words int
 	for b.Loop() {
-		doc, err := extract.Extractor{}.Extract(ctx, extract.PDF, pdf)
+		doc, err := extracttest.Extractor.Extract(ctx, extract.PDF, pdf)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func benchPipeline(b *testing.B, pdf []byte) {
 func TestTwentyPagePDFIsTwentyPages(t *testing.T) {
 	t.Parallel()
 	pdf := twentyPagePDF(t)
-	doc, err := extract.Extractor{}.Extract(context.Background(), extract.PDF, pdf)
+	doc, err := extracttest.Extractor.Extract(context.Background(), extract.PDF, pdf)
 	if err != nil {
 		t.Fatal(err)
 	}
