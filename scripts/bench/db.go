@@ -93,7 +93,9 @@ func tenantName(i int) string { return fmt.Sprintf("t%02d", i+1) }
 // seedSQL inserts $3 cohorts for tenant $1 in one statement. created_at runs back about an
 // hour per row (so the newest-first list walks an index, not a sort), ids are UUIDv7 built
 // from created_at plus random bits, and the other columns cycle through realistic values.
-// $2 are person UUIDs (created_by) and $4 the same people as per_… ids (facilitators).
+// $2 are UUIDs of the tenant's users (created_by), $4 the same people as per_… ids
+// (facilitators) and $5 the tenant's groups (every other cohort's group_id): learnd checks
+// that a cohort's references exist in its tenant on every write.
 const seedSQL = `
 INSERT INTO cohorts (tenant_id, id, app_id, created_at, updated_at, created_by, updated_by, source, source_type,
   is_deleted, deleted_at, deleted_by, schema_version, version, group_id, program_id, name, start_date, end_date,
@@ -113,7 +115,7 @@ SELECT $1,
   CASE WHEN g.i % 100 = 0 THEN ($2::uuid[])[1] END,
   1,
   1 + g.i % 3,
-  CASE WHEN g.i % 2 = 0 THEN gen_random_uuid() END,
+  CASE WHEN g.i % 2 = 0 THEN ($5::uuid[])[1 + (g.i / 2) % cardinality($5::uuid[])] END,
   'prg-' || (ARRAY['leadership','onboarding','sales','compliance','engineering','management'])[1 + g.i % 6] || '-' || (g.i % 7),
   (ARRAY['Spring','Summer','Autumn','Winter'])[1 + g.i % 4] || ' ' || (2024 + g.i % 3) || ' ' ||
     (ARRAY['Leadership Programme','Onboarding Cohort','Sales Academy','Compliance Bootcamp','Engineering Ramp-up','New Manager Track'])[1 + (g.i / 4) % 6] ||
@@ -187,11 +189,6 @@ func seedCmd(ctx context.Context, args []string) error {
 			return fmt.Errorf("seed helpers: %w", err)
 		}
 	}
-	people := make([]uuid.UUID, 64)
-	peopleIDs := make([]string, len(people))
-	for i := range people {
-		peopleIDs[i], people[i] = typeid.New(typeid.Person)
-	}
 	anchor := time.Now().UTC().Truncate(time.Second)
 	sz := lmsSizes{users: *users, courses: *courses, groups: *groups, perUser: *perUser}
 	per := *cohorts / *tenants
@@ -208,13 +205,19 @@ func seedCmd(ctx context.Context, args []string) error {
 				return err
 			}
 			t0 := time.Now()
-			if _, err := tx.Exec(ctx, seedSQL, tenantName(t), people, n, peopleIDs); err != nil {
-				return fmt.Errorf("cohorts: %w", err)
+			if err := seedLMS(ctx, tx, tenantName(t), anchor, adminIDs[t:t+1], sz); err != nil {
+				return err
 			}
 			t1 := time.Now()
-			err := seedLMS(ctx, tx, tenantName(t), anchor, adminIDs[t:t+1], sz)
-			cohortTime, lmsTime = cohortTime+t1.Sub(t0), lmsTime+time.Since(t1)
-			return err
+			people, peopleIDs, groups, err := cohortRefs(ctx, tx, tenantName(t))
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, seedSQL, tenantName(t), people, n, peopleIDs, groups); err != nil {
+				return fmt.Errorf("cohorts: %w", err)
+			}
+			lmsTime, cohortTime = lmsTime+t1.Sub(t0), cohortTime+time.Since(t1)
+			return nil
 		})
 		if err != nil {
 			return fmt.Errorf("seed %s: %w", tenantName(t), err)
@@ -238,4 +241,32 @@ func seedCmd(ctx context.Context, args []string) error {
 		*users, *groups, *courses, nAsg, nProg, lmsTime.Round(100*time.Millisecond), lmsSize, fastLoad,
 		time.Since(t0).Round(100*time.Millisecond), time.Since(start).Round(100*time.Millisecond))
 	return nil
+}
+
+// cohortRefs reads what seeded cohorts and the create bodies may reference in a tenant:
+// up to 64 of its users (as UUIDs and per_… ids) and its groups.
+func cohortRefs(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, tenant string) (people []uuid.UUID, peopleIDs []string, groups []uuid.UUID, err error) {
+	rows, err := q.Query(ctx, `SELECT id FROM users WHERE tenant_id = $1 ORDER BY id LIMIT 64`, tenant)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if people, err = pgx.CollectRows(rows, pgx.RowTo[uuid.UUID]); err != nil {
+		return nil, nil, nil, err
+	}
+	for _, id := range people {
+		peopleIDs = append(peopleIDs, typeid.Format(typeid.Person, id))
+	}
+	rows, err = q.Query(ctx, `SELECT id FROM groups WHERE tenant_id = $1 ORDER BY id`, tenant)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if groups, err = pgx.CollectRows(rows, pgx.RowTo[uuid.UUID]); err != nil {
+		return nil, nil, nil, err
+	}
+	if len(people) == 0 || len(groups) == 0 {
+		return nil, nil, nil, fmt.Errorf("tenant %s has no users or no groups to reference", tenant)
+	}
+	return people, peopleIDs, groups, nil
 }

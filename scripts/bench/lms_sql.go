@@ -4,7 +4,7 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// The statements learnd sends for the caller lookup of every request and for the LMS
+// The statements learnd sends for the caller lookup (on a cache miss) and for the LMS
 // core's hot paths (/api/v2), copied byte for byte from store/identity.go, store/users.go
 // (as GORM renders its builder), store/courses.go + store/course_structure.go,
 // store/assignments.go and store/reports.go. `bench load -check-sql` compares them with

@@ -298,7 +298,11 @@ func reportParity(specs []opSpec, parity map[string]map[string]*parityResult) in
 		for _, s := range servers {
 			pr := parity[name][s]
 			if pr.differ == 0 {
-				ok = append(ok, fmt.Sprintf("%s %d/%d", name, pr.compared, pr.compared))
+				label := name
+				if s != "baseline" {
+					label += " (" + s + ")"
+				}
+				ok = append(ok, fmt.Sprintf("%s %d/%d", label, pr.compared, pr.compared))
 				continue
 			}
 			bad += pr.differ

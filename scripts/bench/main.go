@@ -1,6 +1,7 @@
 // Command bench is the workhorse of `make bench` (scripts/bench.sh drives it). It compares
 // learnd against a minimal baseline — net/http + pgx + the same JWT check + the same caller
-// lookup + the same SQL, no framework — on the same database in the same run:
+// lookup + the same SQL, no framework — and against a bare one (one statement per request,
+// no caller lookup, no RLS), on the same database in the same run:
 //
 //	bench setup    -admin URL -db NAME       drop and create the benchmark database; print its URL
 //	bench drop     -admin URL -db NAME       drop it
@@ -9,6 +10,7 @@
 //	                                         the LMS core's dataset (seed_lms.go); ANALYZE
 //	bench personids N                        print N fresh per_… ids (token subjects, seeded as admins)
 //	bench baseline -addr A -db URL -signing-key FILE   serve the baseline
+//	                                         (-mode bare: the bare baseline, bare.go)
 //	bench wait     URL TIMEOUT               wait until URL answers 200
 //	bench load     …                         compare answers, drive both servers, measure, print the table
 //

@@ -18,9 +18,6 @@ import (
 // with pg_stat_activity at run time). Both sides go through pgx's default statement cache
 // (prepared statements), learnd via database/sql + pgx/stdlib, the baseline via pgxpool.
 const (
-	// store.inTenant, first statement of every transaction.
-	sqlScope = `SELECT set_config('role', 'learnd_app', true), set_config('learnd.tenant_id', $1, true), set_config('learnd.app_id', $2, true)`
-
 	// repo.Get (and repo.lock with FOR UPDATE): tx.table() filters, then id, Limit(1).
 	sqlGet     = `SELECT * FROM "cohorts" WHERE cohorts.tenant_id = $1 AND NOT cohorts.is_deleted AND id = $2 LIMIT $3`
 	sqlGetApp  = `SELECT * FROM "cohorts" WHERE cohorts.tenant_id = $1 AND cohorts.app_id = $2 AND NOT cohorts.is_deleted AND id = $3 LIMIT $4`
