@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -98,34 +97,7 @@ func (r *CohortRepo) List(ctx context.Context, q CohortQuery) (Page[Cohort], err
 		cs = append(cs, cond{"group_id = ?", []any{*q.GroupID}})
 	}
 	cs = append(cs, rangeConds("start_date", q.StartDate)...)
-	page, err := r.list(ctx, q.ListOptions, []string{"name"}, cs)
-	if err != nil {
-		return page, err
-	}
-	if err := r.completePage(ctx, page.Items); err != nil {
-		return page, fmt.Errorf("list cohorts: %w", err)
-	}
-	return page, nil
-}
-
-// Get returns one cohort with its current completion, in one transaction.
-func (r *CohortRepo) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) (*Cohort, error) {
-	v := liveOnly
-	if includeDeleted {
-		v = withDeleted
-	}
-	var out Cohort
-	err := r.s.inTenant(ctx, func(t *tx) error {
-		q, args := r.read.byID(t, id, v, false)
-		if err := queryOne(t, q, args, &out); err != nil {
-			return err
-		}
-		return fillCompletion(t, []*Cohort{&out})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("get cohorts: %w", err)
-	}
-	return &out, nil
+	return r.list(ctx, q.ListOptions, []string{"name"}, cs)
 }
 
 func merge[T any](a, b map[string]ordering[T]) map[string]ordering[T] {

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"fmt"
 	"math"
 
@@ -83,22 +82,6 @@ func completeRecords(t *tx, recs ...any) error {
 		}
 	}
 	return fillCompletion(t, cs)
-}
-
-// completePage fills the completion of a page of cohorts in one query, in its own
-// transaction (the page was read by the generic list); nothing runs when no cohort of the
-// page has a group.
-func (r *CohortRepo) completePage(ctx context.Context, items []Cohort) error {
-	cs := make([]*Cohort, 0, len(items))
-	grouped := false
-	for i := range items {
-		cs = append(cs, &items[i])
-		grouped = grouped || items[i].GroupID != nil
-	}
-	if !grouped {
-		return nil
-	}
-	return r.s.inTenant(ctx, func(t *tx) error { return fillCompletion(t, cs) })
 }
 
 // roundPct is 100 × part ÷ whole rounded to one decimal (whole > 0).

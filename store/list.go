@@ -88,8 +88,15 @@ func (r repo[T, P]) list(ctx context.Context, o ListOptions, searchCols []string
 			q = q.Where(fmt.Sprintf("(%s, id) %s (?::%s, ?)", ord.expr, cmp, ord.cast), o.After.Key, o.After.ID)
 		}
 		var err error
-		rows, err = queryRows[T](t, q.Order(ord.expr+dir+", id"+dir).Limit(o.PageSize+1), o.PageSize+1)
-		return err
+		if rows, err = queryRows[T](t, q.Order(ord.expr+dir+", id"+dir).Limit(o.PageSize+1), o.PageSize+1); err != nil {
+			return err
+		}
+		// The fields the store computes on read, for the page, in the same transaction.
+		recs := make([]any, 0, min(len(rows), o.PageSize))
+		for i := range rows[:min(len(rows), o.PageSize)] {
+			recs = append(recs, &rows[i])
+		}
+		return completeRecords(t, recs...)
 	})
 	if err != nil {
 		return page, fmt.Errorf("list %s: %w", r.spec.name, err)

@@ -47,7 +47,7 @@ func newRepo[T any, P recordPtr[T]](s *Store, spec tableSpec[T]) repo[T, P] {
 	return repo[T, P]{s: s, spec: spec, read: buildReadSQL(spec.name), write: buildWriteSQL(spec.name, reflect.TypeFor[T](), spec.computed)}
 }
 
-// Get returns one record.
+// Get returns one record, with the fields the store computes on read, in one transaction.
 func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) (*T, error) {
 	v := liveOnly
 	if includeDeleted {
@@ -56,7 +56,10 @@ func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) 
 	var out T
 	err := r.s.inTenant(ctx, func(t *tx) error {
 		q, args := r.read.byID(t, id, v, false)
-		return queryOne(t, q, args, &out)
+		if err := queryOne(t, q, args, &out); err != nil {
+			return err
+		}
+		return completeRecords(t, &out)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", r.spec.name, err)

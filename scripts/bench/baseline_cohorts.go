@@ -91,15 +91,25 @@ func (b *baseline) listCohorts(w http.ResponseWriter, r *http.Request, p princip
 		if err != nil {
 			return err
 		}
-		defer res.Close()
 		for res.Next() {
 			rows = append(rows, cohortRow{})
 			if err := scanCohort(res, &rows[len(rows)-1]); err != nil {
+				res.Close()
 				return err
 			}
 		}
+		res.Close()
+		if err := res.Err(); err != nil {
+			return err
+		}
 		more = len(rows) > size
-		return res.Err()
+		// learnd's generic list fills the page's completion in the same transaction, only
+		// when some cohort of the page has a group.
+		cs := make([]*cohortRow, 0, size)
+		for i := range rows[:min(len(rows), size)] {
+			cs = append(cs, &rows[i])
+		}
+		return fillCompletion(r.Context(), tx, p.tenant, cs)
 	})
 	if err != nil {
 		serverError(w, err)
@@ -107,20 +117,6 @@ func (b *baseline) listCohorts(w http.ResponseWriter, r *http.Request, p princip
 	}
 	if len(rows) > size {
 		rows = rows[:size]
-	}
-	// learnd's CohortRepo.List fills the completion of the page in a second transaction,
-	// only when some cohort of the page has a group.
-	cs := make([]*cohortRow, 0, len(rows))
-	grouped := false
-	for i := range rows {
-		cs = append(cs, &rows[i])
-		grouped = grouped || rows[i].GroupID != nil
-	}
-	if grouped {
-		if err := b.inTenant(r.Context(), p, func(tx pgx.Tx) error { return fillCompletion(r.Context(), tx, p.tenant, cs) }); err != nil {
-			serverError(w, err)
-			return
-		}
 	}
 	out := cohortList{Data: make([]cohortOut, 0, size)}
 	if more {
