@@ -196,7 +196,7 @@ func openStore(ctx context.Context) (*store.Store, error) {
 	if err := cfg.requireDatabase(); err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, cfg.DatabaseURL, store.Options{MaxOpenConns: 2})
+	return store.Open(ctx, cfg.DatabaseURL, store.Options{MaxOpenConns: 2, NoCallerCache: true})
 }
 
 // jobsConfig is the job queue's configuration.

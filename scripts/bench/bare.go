@@ -15,7 +15,6 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -175,19 +174,5 @@ func (b *baseline) bareListCohorts(w http.ResponseWriter, r *http.Request, p pri
 		serverError(w, err)
 		return
 	}
-	out := cohortList{Data: make([]cohortOut, 0, size)}
-	if len(list) > size {
-		list = list[:size]
-		last := list[size-1]
-		tok, err := b.pages.Encode("cohorts", cursor{Order: order, Key: last.CreatedAt.UTC().Format(time.RFC3339Nano), ID: last.ID})
-		if err != nil {
-			serverError(w, err)
-			return
-		}
-		out.NextPageToken, out.HasMore = &tok, true
-	}
-	for i := range list {
-		out.Data = append(out.Data, list[i].out())
-	}
-	writeJSON(w, http.StatusOK, out)
+	b.writeCohortPage(w, list, size)
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -50,18 +49,14 @@ type (
 // bareGetCourse serves a course with its shares and structure in one statement (the
 // children as JSON arrays), to course_view holders as the mirrored baseline does.
 func (b *baseline) bareGetCourse(w http.ResponseWriter, r *http.Request, p principal) {
-	if !bareTenantOnly(w, p) || !needScope(w, p, false) {
+	if !bareTenantOnly(w, p) {
 		return
 	}
-	id, err := typeid.Parse(typeid.Course, r.PathValue("courseId"))
-	if err != nil {
-		problem(w, http.StatusBadRequest, "courseId must be a crs_… id")
+	id, ok := courseRequest(w, r, p)
+	if !ok {
 		return
 	}
-	if !auth.Role(p.role).Can(auth.PermCourseView) {
-		problem(w, http.StatusForbidden, "the baseline serves course_view holders only")
-		return
-	}
+	var err error
 	c := courseOut{Shares: []courseShareOut{}}
 	c.Structure.Transitions = []courseTransitionOut{}
 	var cid, owner uuid.UUID

@@ -103,23 +103,12 @@ func (b *baseline) bareListUserAssignments(w http.ResponseWriter, r *http.Reques
 	if !bareTenantOnly(w, p) {
 		return
 	}
-	user, err := typeid.Parse(typeid.Person, r.PathValue("userId"))
-	if err != nil {
-		problem(w, http.StatusBadRequest, "userId is not a per_… id")
-		return
-	}
-	if p.personID == user {
-		if !needScope(w, p, false) {
-			return
-		}
-	} else if !needPerm(w, p, auth.PermUserAssign, false) {
-		return
-	}
-	q := r.URL.Query()
-	limit, ok := v2Limit(w, q, 20)
+	user, limit, ok := userAssignmentsRequest(w, r, p)
 	if !ok {
 		return
 	}
+	var err error
+	q := r.URL.Query()
 	resource := "assignments:user:" + user.String()
 	args := pgx.NamedArgs{"tenant": p.tenant, "limit": limit + 1, "user": user, "now": time.Now().UTC().Truncate(time.Microsecond)}
 	sql := bareUserAssignments
@@ -197,20 +186,15 @@ type bareComplianceRow struct {
 }
 
 func (b *baseline) bareCompliance(w http.ResponseWriter, r *http.Request, p principal) {
-	if !bareTenantOnly(w, p) || !needPerm(w, p, auth.PermCommonStat, false) {
+	if !bareTenantOnly(w, p) {
 		return
 	}
-	course, err := typeid.Parse(typeid.Course, r.PathValue("courseId"))
-	if err != nil {
-		problem(w, http.StatusBadRequest, "courseId must be a crs_… id")
-		return
-	}
-	q := r.URL.Query()
-	limit, ok := v2Limit(w, q, 50)
+	course, limit, scope, ok := complianceRequest(w, r, p)
 	if !ok {
 		return
 	}
-	scope := "compliance|" + course.String() + "|" + pageScope(r, "")[1:]
+	var err error
+	q := r.URL.Query()
 	at := time.Now().UTC().Truncate(time.Microsecond)
 	sql, args := bareComplianceHead, []any{at, course, p.tenant, limit + 1}
 	if tok := q.Get("pageToken"); tok != "" {

@@ -92,35 +92,8 @@ func (b *baseline) barePatchCohort(w http.ResponseWriter, r *http.Request, p pri
 	if !bareTenantOnly(w, p) {
 		return
 	}
-	if !p.canWrite() {
-		problem(w, http.StatusForbidden, "this action needs the write scope and the manager role or above")
-		return
-	}
-	id, err := typeid.Parse(typeid.Cohort, r.PathValue("id"))
-	if err != nil {
-		problem(w, http.StatusBadRequest, "the id is malformed")
-		return
-	}
-	var patch map[string]json.RawMessage
-	if err := json.NewDecoder(r.Body).Decode(&patch); err != nil {
-		problem(w, http.StatusBadRequest, "malformed JSON")
-		return
-	}
-	expected := 0
-	if im := r.Header.Get("If-Match"); im != "" {
-		v, err := strconv.Atoi(strings.Trim(strings.TrimSpace(im), `"`))
-		if err != nil || v < 1 {
-			problem(w, http.StatusBadRequest, "If-Match must be one version as returned in ETag")
-			return
-		}
-		expected = v
-	} else if raw, ok := patch["version"]; ok {
-		if err := json.Unmarshal(raw, &expected); err != nil {
-			problem(w, http.StatusBadRequest, "version must be an integer")
-			return
-		}
-	} else {
-		problem(w, http.StatusPreconditionRequired, "send If-Match with the version you read, or a version field in the body")
+	id, patch, expected, ok := cohortPatchRequest(w, r, p)
+	if !ok {
 		return
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -79,7 +78,6 @@ func (b *baseline) listCohorts(w http.ResponseWriter, r *http.Request, p princip
 		after = &c
 	}
 	rows := make([]cohortRow, 0, size+1)
-	more := false
 	err := b.inTenant(r.Context(), p, func(tx pgx.Tx) error {
 		var res pgx.Rows
 		var err error
@@ -102,7 +100,6 @@ func (b *baseline) listCohorts(w http.ResponseWriter, r *http.Request, p princip
 		if err := res.Err(); err != nil {
 			return err
 		}
-		more = len(rows) > size
 		// learnd's generic list fills the page's completion in the same transaction, only
 		// when some cohort of the page has a group.
 		cs := make([]*cohortRow, 0, size)
@@ -115,23 +112,7 @@ func (b *baseline) listCohorts(w http.ResponseWriter, r *http.Request, p princip
 		serverError(w, err)
 		return
 	}
-	if len(rows) > size {
-		rows = rows[:size]
-	}
-	out := cohortList{Data: make([]cohortOut, 0, size)}
-	if more {
-		last := rows[size-1]
-		tok, err := b.pages.Encode("cohorts", cursor{Order: order, Key: last.CreatedAt.UTC().Format(time.RFC3339Nano), ID: last.ID})
-		if err != nil {
-			serverError(w, err)
-			return
-		}
-		out.NextPageToken, out.HasMore = &tok, true
-	}
-	for i := range rows {
-		out.Data = append(out.Data, rows[i].out())
-	}
-	writeJSON(w, http.StatusOK, out)
+	b.writeCohortPage(w, rows, size)
 }
 
 func (b *baseline) createCohort(w http.ResponseWriter, r *http.Request, p principal) {
@@ -192,40 +173,13 @@ func (b *baseline) createCohort(w http.ResponseWriter, r *http.Request, p princi
 // patchCohort applies a JSON Merge Patch under If-Match: lock, check the version, merge,
 // write every writable column with the version bumped.
 func (b *baseline) patchCohort(w http.ResponseWriter, r *http.Request, p principal) {
-	if !p.canWrite() {
-		problem(w, http.StatusForbidden, "this action needs the write scope and the manager role or above")
-		return
-	}
-	id, err := typeid.Parse(typeid.Cohort, r.PathValue("id"))
-	if err != nil {
-		problem(w, http.StatusBadRequest, "the id is malformed")
-		return
-	}
-	var patch map[string]json.RawMessage
-	if err := json.NewDecoder(r.Body).Decode(&patch); err != nil {
-		problem(w, http.StatusBadRequest, "malformed JSON")
-		return
-	}
-	expected := 0
-	if im := r.Header.Get("If-Match"); im != "" {
-		v, err := strconv.Atoi(strings.Trim(strings.TrimSpace(im), `"`))
-		if err != nil || v < 1 {
-			problem(w, http.StatusBadRequest, "If-Match must be one version as returned in ETag")
-			return
-		}
-		expected = v
-	} else if raw, ok := patch["version"]; ok {
-		if err := json.Unmarshal(raw, &expected); err != nil {
-			problem(w, http.StatusBadRequest, "version must be an integer")
-			return
-		}
-	} else {
-		problem(w, http.StatusPreconditionRequired, "send If-Match with the version you read, or a version field in the body")
+	id, patch, expected, ok := cohortPatchRequest(w, r, p)
+	if !ok {
 		return
 	}
 	var c cohortRow
 	var stale, invalid error
-	err = b.inTenant(r.Context(), p, func(tx pgx.Tx) error {
+	err := b.inTenant(r.Context(), p, func(tx pgx.Tx) error {
 		if err := queryCohort(r.Context(), tx, &c, sqlFor(sqlLock, p), getArgs(p, id)...); err != nil {
 			return err
 		}

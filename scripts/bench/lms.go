@@ -264,23 +264,12 @@ type idCursor struct {
 }
 
 func (b *baseline) listUserAssignments(w http.ResponseWriter, r *http.Request, p principal) {
-	user, err := typeid.Parse(typeid.Person, r.PathValue("userId"))
-	if err != nil {
-		problem(w, http.StatusBadRequest, "userId is not a per_… id")
-		return
-	}
-	if p.personID == user {
-		if !needScope(w, p, false) {
-			return
-		}
-	} else if !needPerm(w, p, auth.PermUserAssign, false) {
-		return
-	}
-	q := r.URL.Query()
-	limit, ok := v2Limit(w, q, 20)
+	user, limit, ok := userAssignmentsRequest(w, r, p)
 	if !ok {
 		return
 	}
+	var err error
+	q := r.URL.Query()
 	resource := "assignments:user:" + user.String()
 	var after *uuid.UUID
 	if tok := q.Get("pageToken"); tok != "" {

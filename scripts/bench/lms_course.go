@@ -8,7 +8,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -114,18 +113,11 @@ type storedOption struct {
 // benchmark's admins); a learner's path (published and assigned only) is not part of the
 // benchmark and answers 403 here.
 func (b *baseline) getCourse(w http.ResponseWriter, r *http.Request, p principal) {
-	if !needScope(w, p, false) {
+	id, ok := courseRequest(w, r, p)
+	if !ok {
 		return
 	}
-	id, err := typeid.Parse(typeid.Course, r.PathValue("courseId"))
-	if err != nil {
-		problem(w, http.StatusBadRequest, "courseId must be a crs_… id")
-		return
-	}
-	if !auth.Role(p.role).Can(auth.PermCourseView) {
-		problem(w, http.StatusForbidden, "the baseline serves course_view holders only")
-		return
-	}
+	var err error
 	c := courseOut{Shares: []courseShareOut{}}
 	found := false
 	var (

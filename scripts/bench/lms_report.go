@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -50,20 +49,12 @@ type complianceReport struct {
 }
 
 func (b *baseline) compliance(w http.ResponseWriter, r *http.Request, p principal) {
-	if !needPerm(w, p, auth.PermCommonStat, false) {
-		return
-	}
-	course, err := typeid.Parse(typeid.Course, r.PathValue("courseId"))
-	if err != nil {
-		problem(w, http.StatusBadRequest, "courseId must be a crs_… id")
-		return
-	}
-	q := r.URL.Query()
-	limit, ok := v2Limit(w, q, 50)
+	course, limit, scope, ok := complianceRequest(w, r, p)
 	if !ok {
 		return
 	}
-	scope := "compliance|" + course.String() + "|" + pageScope(r, "")[1:]
+	var err error
+	q := r.URL.Query()
 	var afterName *string
 	var afterID *uuid.UUID
 	if tok := q.Get("pageToken"); tok != "" {

@@ -113,7 +113,7 @@ func ensureTemplate(ctx context.Context) (string, error) {
 	if _, err := conn.Exec(ctx, fmt.Sprintf(`CREATE DATABASE %s`, name)); err != nil {
 		return "", err
 	}
-	st, err := store.Open(ctx, withDatabase(AdminURL(), name), store.Options{MaxOpenConns: 2})
+	st, err := store.Open(ctx, withDatabase(AdminURL(), name), store.Options{MaxOpenConns: 2, NoCallerCache: true}) // it becomes a template: no connection may stay
 	if err != nil {
 		return "", err
 	}
