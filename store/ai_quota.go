@@ -43,7 +43,7 @@ var errQuotaRollback = errors.New("quota exceeded")
 // *QuotaExceededError and counts nothing. Concurrent calls serialise on the counters' rows.
 func (s *Store) TakeAIQuota(ctx context.Context, q AIQuota) error {
 	var exceeded *QuotaExceededError
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		ts := time.Now().UTC()
 		day := ts.Format(time.DateOnly)
 		subject := "person:" + t.p.PersonID.String()

@@ -82,7 +82,7 @@ var assessmentTable = tableSpec[Assessment]{
 	fkPointers: map[string]FieldError{
 		"assessments_tenant_id_target_cohort_id_fkey": {Pointer: "/target_cohort_id", Detail: "no such cohort"},
 	},
-	refs: func(t *tx, a *Assessment) error {
+	refs: func(t *Tx, a *Assessment) error {
 		if a.TargetCohortID == nil {
 			return nil
 		}

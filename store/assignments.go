@@ -110,7 +110,7 @@ JOIN users u ON u.tenant_id = learnd_tenant() AND u.id = a.user_id
 WHERE a.tenant_id = learnd_tenant()`
 
 // asgQuery runs asgSelectSQL with extra conditions (and a trailing ORDER/LIMIT).
-func (t *tx) asgQuery(where string, args pgx.NamedArgs) ([]Assignment, error) {
+func (t *Tx) asgQuery(where string, args pgx.NamedArgs) ([]Assignment, error) {
 	if args == nil {
 		args = pgx.NamedArgs{}
 	}
@@ -125,7 +125,7 @@ func (t *tx) asgQuery(where string, args pgx.NamedArgs) ([]Assignment, error) {
 }
 
 // assignment reads one assignment by id.
-func (t *tx) asgByID(id uuid.UUID) (Assignment, error) {
+func (t *Tx) asgByID(id uuid.UUID) (Assignment, error) {
 	out, err := t.asgQuery("AND a.id = @id", pgx.NamedArgs{"id": id})
 	if err != nil {
 		return Assignment{}, err
@@ -189,7 +189,7 @@ type asgCourse struct {
 }
 
 // asgCourseToAssign reads a live course; unless published it is a validation error.
-func (t *tx) asgCourseToAssign(id uuid.UUID) (asgCourse, error) {
+func (t *Tx) asgCourseToAssign(id uuid.UUID) (asgCourse, error) {
 	c := asgCourse{ID: id}
 	err := t.pg.QueryRow(t.ctx, `SELECT name, status FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, id).
 		Scan(&c.Name, &c.Status)
@@ -214,7 +214,7 @@ type asgUser struct {
 }
 
 // asgUsers reads the users with these ids (missing ones are absent from the map).
-func (t *tx) asgUsers(ids []uuid.UUID) (map[uuid.UUID]asgUser, error) {
+func (t *Tx) asgUsers(ids []uuid.UUID) (map[uuid.UUID]asgUser, error) {
 	rows, err := t.pg.Query(t.ctx, `SELECT id, name, email, status = 'banned' FROM users WHERE tenant_id = learnd_tenant() AND id = ANY($1)`, ids)
 	if err != nil {
 		return nil, err
@@ -242,7 +242,7 @@ func asgCheckUsers(v *ValidationError, found map[uuid.UUID]asgUser, ids []uuid.U
 }
 
 // asgGroups reports which of ids are groups of the tenant.
-func (t *tx) asgGroups(ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+func (t *Tx) asgGroups(ids []uuid.UUID) (map[uuid.UUID]bool, error) {
 	rows, err := t.pg.Query(t.ctx, `SELECT id FROM groups WHERE tenant_id = learnd_tenant() AND id = ANY($1)`, ids)
 	if err != nil {
 		return nil, err

@@ -44,7 +44,7 @@ type asgChainAudit struct {
 // the chain's owner may do it (ErrNotChainOwner); every chain course must be published.
 func (s *Store) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssignResult, error) {
 	res := ChainAssignResult{ChainID: in.ChainID}
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		var owner uuid.UUID
 		var name string
 		err := t.pg.QueryRow(t.ctx, `SELECT owner_id, name, course_ids FROM course_chains WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, in.ChainID).
@@ -144,7 +144,7 @@ func (s *Store) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssi
 
 // asgChainCourses records a field error per chain course that cannot be assigned and
 // returns the course names in chain order.
-func (t *tx) asgChainCourses(v *ValidationError, ids []uuid.UUID) ([]string, error) {
+func (t *Tx) asgChainCourses(v *ValidationError, ids []uuid.UUID) ([]string, error) {
 	rows, err := t.pg.Query(t.ctx, `SELECT id, name, status, is_deleted FROM courses WHERE tenant_id = learnd_tenant() AND id = ANY($1)`, ids)
 	if err != nil {
 		return nil, err

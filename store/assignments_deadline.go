@@ -22,7 +22,7 @@ type asgDeadlineAudit struct {
 // (ErrAssignmentCompleted), cannot be extended. Audited with the deadline before and after.
 func (s *Store) ExtendDeadline(ctx context.Context, id uuid.UUID, dueAt time.Time) (Assignment, error) {
 	var out Assignment
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		var cur, completed *time.Time
 		err := t.pg.QueryRow(t.ctx, `SELECT a.due_at, a.completed_at FROM assignments a
 JOIN courses c ON c.tenant_id = learnd_tenant() AND c.id = a.course_id AND NOT c.is_deleted

@@ -40,7 +40,7 @@ type asgGroupCourseAudit struct {
 
 // asgUpsertGroupCourse records (or updates the dates and chain of) a group's course
 // assignment, audited with before and after.
-func (t *tx) asgUpsertGroupCourse(group, course uuid.UUID, chain *uuid.UUID, chainPos *int, startAt, dueAt *time.Time) error {
+func (t *Tx) asgUpsertGroupCourse(group, course uuid.UUID, chain *uuid.UUID, chainPos *int, startAt, dueAt *time.Time) error {
 	var before *asgGroupCourseAudit
 	var bChain *uuid.UUID
 	var bPos *int
@@ -75,7 +75,7 @@ ON CONFLICT (tenant_id, group_id, course_id) DO UPDATE SET chain_id = EXCLUDED.c
 }
 
 // asgGroupMembers reads a group's members.
-func (t *tx) asgGroupMembers(group uuid.UUID) ([]asgUser, error) {
+func (t *Tx) asgGroupMembers(group uuid.UUID) ([]asgUser, error) {
 	rows, err := t.pg.Query(t.ctx, `SELECT u.id, u.name, u.email, u.status = 'banned' FROM group_members gm
 JOIN users u ON u.tenant_id = learnd_tenant() AND u.id = gm.user_id
 WHERE gm.tenant_id = learnd_tenant() AND gm.group_id = $1 ORDER BY u.id`, group)
@@ -93,7 +93,7 @@ WHERE gm.tenant_id = learnd_tenant() AND gm.group_id = $1 ORDER BY u.id`, group)
 
 // asgInsert assigns (course, chain position) pairs to users in one statement, ON
 // CONFLICT DO NOTHING, auditing each new row; it returns the new rows.
-func (t *tx) asgInsert(users []uuid.UUID, courses []uuid.UUID, group, chain *uuid.UUID, startAt, dueAt *time.Time) ([]asgNew, error) {
+func (t *Tx) asgInsert(users []uuid.UUID, courses []uuid.UUID, group, chain *uuid.UUID, startAt, dueAt *time.Time) ([]asgNew, error) {
 	if len(users) == 0 || len(courses) == 0 {
 		return nil, nil
 	}
@@ -137,7 +137,7 @@ RETURNING id, user_id, course_id, chain_position`,
 // records the group assignment (members who join later get it through the trigger).
 func (s *Store) AssignGroups(ctx context.Context, in GroupAssignInput) ([]GroupAssignCount, error) {
 	var out []GroupAssignCount
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		c, err := t.asgCourseToAssign(in.CourseID)
 		if err != nil {
 			return err

@@ -29,7 +29,7 @@ func (s *Store) ListAssignments(ctx context.Context, f AssignmentFilter) (items 
 	if f.Limit <= 0 {
 		f.Limit = 20
 	}
-	err = s.inTenant(ctx, func(t *tx) error {
+	err = s.InTenant(ctx, func(t *Tx) error {
 		args := pgx.NamedArgs{"limit": f.Limit + 1}
 		var where strings.Builder
 		switch {
@@ -76,7 +76,7 @@ func (s *Store) ListAssignments(ctx context.Context, f AssignmentFilter) (items 
 }
 
 // exists runs a query for one row; none is ErrNotFound.
-func (t *tx) asgExists(sql string, args ...any) error {
+func (t *Tx) asgExists(sql string, args ...any) error {
 	var one int
 	err := t.pg.QueryRow(t.ctx, sql, args...).Scan(&one)
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -27,7 +27,7 @@ type asgReminderAudit struct {
 // the users reminded, and is audited.
 func (s *Store) SendReminders(ctx context.Context, courseID uuid.UUID, userIDs []uuid.UUID, message string) ([]uuid.UUID, error) {
 	var out []uuid.UUID
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		var course string
 		err := t.pg.QueryRow(t.ctx, `SELECT name FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, courseID).Scan(&course)
 		if errors.Is(err, pgx.ErrNoRows) {

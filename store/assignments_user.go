@@ -29,7 +29,7 @@ func asgCheckDates(v *ValidationError, startAt, dueAt *time.Time) {
 func (s *Store) AssignUser(ctx context.Context, in AssignInput) (Assignment, bool, error) {
 	var out Assignment
 	created := false
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		c, err := t.asgCourseToAssign(in.CourseID)
 		if err != nil {
 			return err
@@ -77,7 +77,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (tenant_id, user_id, cou
 }
 
 // actor is the caller's person id for *_by columns (nil when unknown).
-func (t *tx) asgActor() *uuid.UUID {
+func (t *Tx) asgActor() *uuid.UUID {
 	if t.p.PersonID == uuid.Nil {
 		return nil
 	}

@@ -49,7 +49,7 @@ WHERE tenant_id = learnd_tenant()
 // AuditLog reads the caller's tenant's audit log, newest first (then by id descending).
 func (s *Store) AuditLog(ctx context.Context, q AuditQuery) (AuditLogPage, error) {
 	var p AuditLogPage
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		if err := t.pg.QueryRow(t.ctx, `SELECT count(*) `+rptAuditFilterSQL, q.Author, q.From, q.To).Scan(&p.Total); err != nil {
 			return fmt.Errorf("count: %w", err)
 		}

@@ -46,7 +46,7 @@ func certNumber(id uuid.UUID, issued time.Time) string {
 }
 
 // certIssue issues a certificate of course to user at ts, audited.
-func (t *tx) certIssue(user, course uuid.UUID, courseName string, validityMonths *int, ts time.Time) error {
+func (t *Tx) certIssue(user, course uuid.UUID, courseName string, validityMonths *int, ts time.Time) error {
 	id := uuid.Must(uuid.NewV7())
 	c := certAudit{ID: typeid.Format(typeid.Certificate, id), Number: certNumber(id, ts), UserID: typeid.Format(typeid.Person, user),
 		CourseID: typeid.Format(typeid.Course, course), IssuedAt: ts}
@@ -64,7 +64,7 @@ func (t *tx) certIssue(user, course uuid.UUID, courseName string, validityMonths
 
 // certList reads a user's certificates, newest first: of one course when course is set;
 // expiring within the next withinDays days (and not expired yet) when withinDays is set.
-func (t *tx) certList(user uuid.UUID, course *uuid.UUID, withinDays *int) ([]Certificate, error) {
+func (t *Tx) certList(user uuid.UUID, course *uuid.UUID, withinDays *int) ([]Certificate, error) {
 	ts := now()
 	args := pgx.NamedArgs{"user": user, "now": ts}
 	q := `SELECT cer.id, cer.number, cer.user_id, cer.course_id, c.name, cer.issued_at, cer.expires_at FROM certificates cer
@@ -99,7 +99,7 @@ WHERE cer.tenant_id = learnd_tenant() AND cer.user_id = @user`
 // ErrNotFound.
 func (s *Store) ListCertificates(ctx context.Context, user uuid.UUID, withinDays *int) ([]Certificate, error) {
 	var out []Certificate
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		if err := t.asgExists(`SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND id = $1`, user); err != nil {
 			return err
 		}

@@ -104,7 +104,7 @@ func (r *ChainRepo) Find(ctx context.Context, q ChainQuery) (ChainPage, error) {
 	if q.Limit <= 0 {
 		q.Limit = 20
 	}
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		sql := `SELECT ` + chainCols + `, lower(name) FROM course_chains WHERE tenant_id = learnd_tenant() AND NOT is_deleted`
 		args := []any{}
 		if q.Query != "" {
@@ -132,7 +132,7 @@ func (r *ChainRepo) Find(ctx context.Context, q ChainQuery) (ChainPage, error) {
 }
 
 // getChain reads a live chain, locking it FOR UPDATE when lock.
-func (t *tx) getChain(id uuid.UUID, lock bool) (*Chain, error) {
+func (t *Tx) getChain(id uuid.UUID, lock bool) (*Chain, error) {
 	q := `SELECT ` + chainCols + ` FROM course_chains WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`
 	if lock {
 		q += ` FOR UPDATE`
@@ -150,7 +150,7 @@ func (t *tx) getChain(id uuid.UUID, lock bool) (*Chain, error) {
 // Get returns a live chain.
 func (r *ChainRepo) Get(ctx context.Context, id uuid.UUID) (*Chain, error) {
 	var c *Chain
-	err := r.s.inTenant(ctx, func(t *tx) (err error) {
+	err := r.s.InTenant(ctx, func(t *Tx) (err error) {
 		c, err = t.getChain(id, false)
 		return err
 	})
@@ -162,7 +162,7 @@ func (r *ChainRepo) Get(ctx context.Context, id uuid.UUID) (*Chain, error) {
 
 // validateChain checks a chain's fields, and that its courses are distinct live courses of
 // the tenant (pointing at each one that is not).
-func (t *tx) validateChain(name string, description *string, courses []uuid.UUID) error {
+func (t *Tx) validateChain(name string, description *string, courses []uuid.UUID) error {
 	var v ValidationError
 	if n := utf8.RuneCountInString(name); n < 1 || n > 200 {
 		v.add("/name", "must be 1–200 characters")
@@ -206,7 +206,7 @@ func (t *tx) validateChain(name string, description *string, courses []uuid.UUID
 // Create creates a chain owned by the caller.
 func (r *ChainRepo) Create(ctx context.Context, in NewChain) (*Chain, error) {
 	var out *Chain
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		if !t.p.Can(auth.PermCourseEdit) {
 			return ErrChainAccess
 		}
@@ -230,7 +230,7 @@ VALUES (learnd_tenant(), $1, $2, $3, $4, $5, $6, $6, $7, $7)`, c.ID, c.Name, c.D
 }
 
 // editChain locks a live chain for a change by its owner (or an admin or owner).
-func (t *tx) editChain(id uuid.UUID, expected *int) (*Chain, error) {
+func (t *Tx) editChain(id uuid.UUID, expected *int) (*Chain, error) {
 	c, err := t.getChain(id, true)
 	if err != nil {
 		return nil, err
@@ -247,7 +247,7 @@ func (t *tx) editChain(id uuid.UUID, expected *int) (*Chain, error) {
 // Update applies a merge patch to a chain; a new course list is checked like on create.
 func (r *ChainRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch ChainChange) (*Chain, error) {
 	var out *Chain
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		c, err := t.editChain(id, expected)
 		if err != nil {
 			return err
@@ -292,7 +292,7 @@ WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at, upd
 
 // Delete soft-deletes a chain; assignments made from it are kept.
 func (r *ChainRepo) Delete(ctx context.Context, id uuid.UUID, expected *int) error {
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		c, err := t.editChain(id, expected)
 		if err != nil {
 			return err

@@ -30,7 +30,7 @@ const completionSQL = `SELECT m.group_id,
 // to the group, rounded to one decimal. One query for all of them; none when no cohort
 // has a group. A cohort without a group, or whose group has no such assignments, keeps
 // the stored column, which the API never writes (so the field is absent).
-func fillCompletion(t *tx, cs []*Cohort) error {
+func fillCompletion(t *Tx, cs []*Cohort) error {
 	var groups []uuid.UUID
 	seen := map[uuid.UUID]bool{}
 	for _, c := range cs {
@@ -74,7 +74,7 @@ func fillCompletion(t *tx, cs []*Cohort) error {
 
 // completeRecords fills the fields the store computes on read, for the records among recs
 // that have any (cohorts); others are left alone.
-func completeRecords(t *tx, recs ...any) error {
+func completeRecords(t *Tx, recs ...any) error {
 	var cs []*Cohort
 	for _, r := range recs {
 		if c, ok := r.(*Cohort); ok {

@@ -14,7 +14,7 @@ import (
 // application's out). Foreign keys cannot say this for
 // the two id lists (they are JSON arrays), and the group's key sees past row-level
 // security; a missing one is a 422 naming the field and the id.
-func cohortRefs(t *tx, c *Cohort) error {
+func cohortRefs(t *Tx, c *Cohort) error {
 	var v ValidationError
 	people := refIDs(typeid.Person, c.FacilitatorIDs.V, "/facilitator_ids", &v)
 	assessments := refIDs(typeid.Assessment, c.AssignedAssessmentIDs.V, "/assigned_assessment_ids", &v)

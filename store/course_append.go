@@ -37,7 +37,7 @@ type AppendMode struct {
 // the version is bumped.
 func (r *CourseRepo) AppendSections(ctx context.Context, course uuid.UUID, expected *int, secs []SectionDraft, trs []TransitionDraft, mode AppendMode) (AppendResult, error) {
 	var res AppendResult
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		c, err := t.editCourse(course, expected, accessEdit)
 		if err != nil {
 			return err
@@ -120,7 +120,7 @@ func onlySurveys(secs []SectionDraft) bool {
 // linkThrough links the last new element on to the first element of next (the final
 // quiz) and removes the link that went from the element before the new ones straight to
 // it, so the learner's path runs through the new sections. It returns the links added.
-func (t *tx) linkThrough(c *Course, added [][]uuid.UUID, next []CourseElement) (int, error) {
+func (t *Tx) linkThrough(c *Course, added [][]uuid.UUID, next []CourseElement) (int, error) {
 	var flat []uuid.UUID
 	for _, s := range added {
 		flat = append(flat, s...)

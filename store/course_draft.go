@@ -18,7 +18,7 @@ import (
 // draft that breaks a rule is a ValidationError pointing into it (/sections/0/title, …).
 func (r *CourseRepo) CreateWithStructure(ctx context.Context, d CourseDraft) (*Course, error) {
 	var out *Course
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		if !t.p.Can(auth.PermCourseEdit) {
 			return ErrCourseAccess
 		}
@@ -39,7 +39,7 @@ func (r *CourseRepo) Create(ctx context.Context, name string, annotation *string
 
 // createCourse inserts a draft as a new course owned by the caller and audits it under
 // action (course.create, course.clone with the source's id).
-func (t *tx) createCourse(d CourseDraft, action string, source uuid.UUID) (*Course, error) {
+func (t *Tx) createCourse(d CourseDraft, action string, source uuid.UUID) (*Course, error) {
 	if err := validateDraft(&d); err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ VALUES (learnd_tenant(), $1, $2, $3, 'draft', $4, $5, $6, $7, $7, $8, $8)`, c.ID
 // insertSections inserts drafted sections with positions first, first+1, … (the caller
 // has made room), and into c.Sections at index at; it returns the new elements by draft
 // position.
-func (t *tx) insertSections(c *Course, at, first int, secs []SectionDraft, ts time.Time) ([][]uuid.UUID, error) {
+func (t *Tx) insertSections(c *Course, at, first int, secs []SectionDraft, ts time.Time) ([][]uuid.UUID, error) {
 	added := make([][]uuid.UUID, len(secs))
 	b := &pgx.Batch{}
 	var made []CourseSection
@@ -112,7 +112,7 @@ func (t *tx) insertSections(c *Course, at, first int, secs []SectionDraft, ts ti
 // linkDraft inserts a draft's transitions (and, with inOrder, one between consecutive new
 // elements in order, starting from the element before the first new one when there is
 // one), skipping duplicates; it returns how many it added.
-func (t *tx) linkDraft(c *Course, added [][]uuid.UUID, trs []TransitionDraft, inOrder bool) (int, error) {
+func (t *Tx) linkDraft(c *Course, added [][]uuid.UUID, trs []TransitionDraft, inOrder bool) (int, error) {
 	var links []CourseTransition
 	have := map[CourseTransition]bool{}
 	for _, tr := range c.Transitions {
@@ -155,7 +155,7 @@ func (t *tx) linkDraft(c *Course, added [][]uuid.UUID, trs []TransitionDraft, in
 	return len(links), nil
 }
 
-func (t *tx) insertTransitions(course uuid.UUID, links []CourseTransition) error {
+func (t *Tx) insertTransitions(course uuid.UUID, links []CourseTransition) error {
 	from := make([]uuid.UUID, len(links))
 	to := make([]uuid.UUID, len(links))
 	for i, l := range links {
@@ -207,7 +207,7 @@ VALUES (learnd_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
 }
 
 // renumber stores positions 0..n-1 for ids, in that order.
-func (t *tx) renumber(table string, ids []uuid.UUID) error {
+func (t *Tx) renumber(table string, ids []uuid.UUID) error {
 	if len(ids) == 0 {
 		return nil
 	}

@@ -15,7 +15,7 @@ import (
 // holder, admin or owner role), with its structure: ErrNotFound, or ErrCourseAccess.
 func (r *CourseRepo) Editable(ctx context.Context, id uuid.UUID) (*Course, error) {
 	var c *Course
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		var err error
 		if c, err = t.loadCourse(id, false); err != nil {
 			return err
@@ -41,7 +41,7 @@ func (r *CourseRepo) EditableByElement(ctx context.Context, id uuid.UUID) (*Cour
 
 func (r *CourseRepo) editableBy(ctx context.Context, sql string, id uuid.UUID) (*Course, error) {
 	var c *Course
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		var course uuid.UUID
 		err := t.pg.QueryRow(t.ctx, sql, id).Scan(&course)
 		if errors.Is(err, pgx.ErrNoRows) {

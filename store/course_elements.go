@@ -37,7 +37,7 @@ type ElementChange struct {
 // AddElement adds a lesson, quiz or survey to a section.
 func (r *CourseRepo) AddElement(ctx context.Context, course uuid.UUID, expected *int, in NewElement) (CourseElement, int, error) {
 	var out CourseElement
-	v, err := r.structureWrite(ctx, "add element", course, expected, func(t *tx, c *Course) (string, string, string, any, any, error) {
+	v, err := r.structureWrite(ctx, "add element", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
 		var v ValidationError
 		si, ok := findSection(c, in.SectionID)
 		if !ok {
@@ -77,7 +77,7 @@ func (r *CourseRepo) AddElement(ctx context.Context, course uuid.UUID, expected 
 // splice links a new element into the path between its neighbours in course order: from
 // the one before it (or, when it is first, to the one after it); a transition from the
 // one before straight to the one after is rerouted through it.
-func (t *tx) splice(c *Course, id uuid.UUID) error {
+func (t *Tx) splice(c *Course, id uuid.UUID) error {
 	order := courseOrder(c)
 	i := slices.IndexFunc(order, func(e *CourseElement) bool { return e.ID == id })
 	var prev, next *CourseElement
@@ -110,7 +110,7 @@ func (t *tx) splice(c *Course, id uuid.UUID) error {
 // UpdateElement changes an element's title, required flag, brief and pages, or moves it.
 func (r *CourseRepo) UpdateElement(ctx context.Context, course, element uuid.UUID, expected *int, ch ElementChange) (CourseElement, int, error) {
 	var out CourseElement
-	v, err := r.structureWrite(ctx, "update element", course, expected, func(t *tx, c *Course) (string, string, string, any, any, error) {
+	v, err := r.structureWrite(ctx, "update element", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
 		cur, ok := findElement(c, element)
 		if !ok {
 			return "", "", "", nil, nil, &PartNotFoundError{What: "element"}
@@ -176,7 +176,7 @@ WHERE tenant_id = learnd_tenant() AND id = $1`, e.ID, e.Title, e.Required, brief
 
 // DeleteElement deletes an element, healing the path around it.
 func (r *CourseRepo) DeleteElement(ctx context.Context, course, element uuid.UUID, expected *int) (int, error) {
-	return r.structureWrite(ctx, "delete element", course, expected, func(t *tx, c *Course) (string, string, string, any, any, error) {
+	return r.structureWrite(ctx, "delete element", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
 		e, ok := findElement(c, element)
 		if !ok {
 			return "", "", "", nil, nil, &PartNotFoundError{What: "element"}
@@ -199,7 +199,7 @@ func (r *CourseRepo) DeleteElement(ctx context.Context, course, element uuid.UUI
 
 // AddTransition links two elements of the course; ErrTransitionExists when linked.
 func (r *CourseRepo) AddTransition(ctx context.Context, course uuid.UUID, expected *int, tr CourseTransition) (int, error) {
-	return r.structureWrite(ctx, "add transition", course, expected, func(t *tx, c *Course) (string, string, string, any, any, error) {
+	return r.structureWrite(ctx, "add transition", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
 		var v ValidationError
 		if _, ok := findElement(c, tr.From); !ok {
 			v.add("/fromElementId", "is not an element of this course")
@@ -225,7 +225,7 @@ func (r *CourseRepo) AddTransition(ctx context.Context, course uuid.UUID, expect
 
 // DeleteTransition removes a transition; ErrNotFound when there is none.
 func (r *CourseRepo) DeleteTransition(ctx context.Context, course uuid.UUID, expected *int, tr CourseTransition) (int, error) {
-	return r.structureWrite(ctx, "delete transition", course, expected, func(t *tx, c *Course) (string, string, string, any, any, error) {
+	return r.structureWrite(ctx, "delete transition", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
 		tag, err := t.pg.Exec(t.ctx, `DELETE FROM course_transitions WHERE tenant_id = learnd_tenant() AND course_id = $1 AND from_element_id = $2 AND to_element_id = $3`,
 			c.ID, tr.From, tr.To)
 		if err != nil {

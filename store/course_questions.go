@@ -33,7 +33,7 @@ var ErrNotAQuiz = errors.New("only quiz elements carry questions")
 // AddQuestion adds a question to a quiz element.
 func (r *CourseRepo) AddQuestion(ctx context.Context, course, element uuid.UUID, expected *int, in NewQuestion) (QuizQuestion, int, error) {
 	var out QuizQuestion
-	v, err := r.structureWrite(ctx, "add question", course, expected, func(t *tx, c *Course) (string, string, string, any, any, error) {
+	v, err := r.structureWrite(ctx, "add question", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
 		e, ok := findElement(c, element)
 		if !ok {
 			return "", "", "", nil, nil, &PartNotFoundError{What: "element"}
@@ -73,7 +73,7 @@ func (r *CourseRepo) AddQuestion(ctx context.Context, course, element uuid.UUID,
 // satisfy the option rules.
 func (r *CourseRepo) UpdateQuestion(ctx context.Context, course, question uuid.UUID, expected *int, ch QuestionChange) (QuizQuestion, int, error) {
 	var out QuizQuestion
-	v, err := r.structureWrite(ctx, "update question", course, expected, func(t *tx, c *Course) (string, string, string, any, any, error) {
+	v, err := r.structureWrite(ctx, "update question", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
 		e, i, ok := findQuestion(c, question)
 		if !ok {
 			return "", "", "", nil, nil, &PartNotFoundError{What: "question"}
@@ -130,7 +130,7 @@ WHERE tenant_id = learnd_tenant() AND id = $1`, q.ID, q.Kind, q.Text, JSON[[]Qui
 
 // DeleteQuestion deletes a question.
 func (r *CourseRepo) DeleteQuestion(ctx context.Context, course, question uuid.UUID, expected *int) (int, error) {
-	return r.structureWrite(ctx, "delete question", course, expected, func(t *tx, c *Course) (string, string, string, any, any, error) {
+	return r.structureWrite(ctx, "delete question", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
 		e, i, ok := findQuestion(c, question)
 		if !ok {
 			return "", "", "", nil, nil, &PartNotFoundError{What: "question"}

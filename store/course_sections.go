@@ -25,7 +25,7 @@ type SectionChange struct {
 // AddSection adds an empty section to a course.
 func (r *CourseRepo) AddSection(ctx context.Context, course uuid.UUID, expected *int, in NewSection) (CourseSection, int, error) {
 	var out CourseSection
-	v, err := r.structureWrite(ctx, "add section", course, expected, func(t *tx, c *Course) (string, string, string, any, any, error) {
+	v, err := r.structureWrite(ctx, "add section", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
 		var v ValidationError
 		validateSectionTitle(&v, "/title", in.Title)
 		if err := v.err(); err != nil {
@@ -52,7 +52,7 @@ func (r *CourseRepo) AddSection(ctx context.Context, course uuid.UUID, expected 
 // UpdateSection renames or moves a section.
 func (r *CourseRepo) UpdateSection(ctx context.Context, course, section uuid.UUID, expected *int, ch SectionChange) (CourseSection, int, error) {
 	var out CourseSection
-	v, err := r.structureWrite(ctx, "update section", course, expected, func(t *tx, c *Course) (string, string, string, any, any, error) {
+	v, err := r.structureWrite(ctx, "update section", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
 		i, ok := findSection(c, section)
 		if !ok {
 			return "", "", "", nil, nil, &PartNotFoundError{What: "section"}
@@ -88,7 +88,7 @@ func (r *CourseRepo) UpdateSection(ctx context.Context, course, section uuid.UUI
 
 // DeleteSection deletes a section with its elements, healing the path around them.
 func (r *CourseRepo) DeleteSection(ctx context.Context, course, section uuid.UUID, expected *int) (int, error) {
-	return r.structureWrite(ctx, "delete section", course, expected, func(t *tx, c *Course) (string, string, string, any, any, error) {
+	return r.structureWrite(ctx, "delete section", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
 		i, ok := findSection(c, section)
 		if !ok {
 			return "", "", "", nil, nil, &PartNotFoundError{What: "section"}
@@ -109,7 +109,7 @@ func (r *CourseRepo) DeleteSection(ctx context.Context, course, section uuid.UUI
 
 // healAround links, before the elements gone are deleted, every element outside gone that
 // led into them to every element outside gone they led to (through any path inside gone).
-func (t *tx) healAround(c *Course, gone []uuid.UUID) error {
+func (t *Tx) healAround(c *Course, gone []uuid.UUID) error {
 	in := map[uuid.UUID]bool{}
 	for _, id := range gone {
 		in[id] = true

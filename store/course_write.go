@@ -13,9 +13,9 @@ import (
 // version and audit action on target with fn's before/after views. It returns the new
 // course version.
 func (r *CourseRepo) structureWrite(ctx context.Context, op string, course uuid.UUID, expected *int,
-	fn func(t *tx, c *Course) (action, targetType, targetID string, before, after any, err error)) (int, error) {
+	fn func(t *Tx, c *Course) (action, targetType, targetID string, before, after any, err error)) (int, error) {
 	var version int
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		c, err := t.editCourse(course, expected, accessEdit)
 		if err != nil {
 			return err

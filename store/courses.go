@@ -208,7 +208,7 @@ func auditCourse(c *Course) courseAudit {
 }
 
 // actor is the caller's person id, or nil (a NULL column) when the token names none.
-func (t *tx) actor() *uuid.UUID {
+func (t *Tx) actor() *uuid.UUID {
 	if t.p.PersonID == uuid.Nil {
 		return nil
 	}
@@ -225,7 +225,7 @@ func (r *CourseRepo) Find(ctx context.Context, q CourseQuery) (CoursePage, error
 	if q.Limit <= 0 {
 		q.Limit = 20
 	}
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		sql := `SELECT ` + courseCols + `, lower(name) FROM courses WHERE tenant_id = learnd_tenant() AND NOT is_deleted`
 		var args []any
 		arg := func(v any) string {
@@ -262,7 +262,7 @@ func (r *CourseRepo) Find(ctx context.Context, q CourseQuery) (CoursePage, error
 // Get returns a live course with its shares and structure.
 func (r *CourseRepo) Get(ctx context.Context, id uuid.UUID) (*Course, error) {
 	var c *Course
-	err := r.s.inTenant(ctx, func(t *tx) (err error) {
+	err := r.s.InTenant(ctx, func(t *Tx) (err error) {
 		c, err = t.loadCourse(id, false)
 		return err
 	})
@@ -277,7 +277,7 @@ func (r *CourseRepo) Get(ctx context.Context, id uuid.UUID) (*Course, error) {
 // the past); ErrNotFound otherwise. The answers are still in it: the API leaves them out.
 func (r *CourseRepo) GetAssigned(ctx context.Context, id uuid.UUID) (*Course, error) {
 	var c *Course
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		var ok bool
 		err := t.pg.QueryRow(t.ctx, `SELECT EXISTS (SELECT 1 FROM courses c JOIN assignments a ON a.tenant_id = c.tenant_id AND a.course_id = c.id
 WHERE c.tenant_id = learnd_tenant() AND c.id = $1 AND NOT c.is_deleted AND c.status = 'published'
@@ -299,7 +299,7 @@ WHERE c.tenant_id = learnd_tenant() AND c.id = $1 AND NOT c.is_deleted AND c.sta
 
 // loadCourse reads a live course (locking it FOR UPDATE when lock) with its shares and
 // structure, in one round trip.
-func (t *tx) loadCourse(id uuid.UUID, lock bool) (*Course, error) {
+func (t *Tx) loadCourse(id uuid.UUID, lock bool) (*Course, error) {
 	c := &Course{}
 	found := false
 	q := `SELECT ` + courseCols + ` FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`
@@ -353,7 +353,7 @@ const (
 // editCourse locks a live course for a write: ErrNotFound when there is none,
 // ErrCourseAccess when the caller may not make it, a VersionMismatchError when expected
 // is stale. The course comes with its structure.
-func (t *tx) editCourse(id uuid.UUID, expected *int, need courseAccess) (*Course, error) {
+func (t *Tx) editCourse(id uuid.UUID, expected *int, need courseAccess) (*Course, error) {
 	c, err := t.loadCourse(id, true)
 	if err != nil {
 		return nil, err
@@ -367,7 +367,7 @@ func (t *tx) editCourse(id uuid.UUID, expected *int, need courseAccess) (*Course
 	return c, nil
 }
 
-func (t *tx) mayEdit(c *Course, need courseAccess) error {
+func (t *Tx) mayEdit(c *Course, need courseAccess) error {
 	if !t.p.Can(auth.PermCourseEdit) {
 		return ErrCourseAccess
 	}
@@ -385,7 +385,7 @@ func (t *tx) mayEdit(c *Course, need courseAccess) error {
 }
 
 // bumpCourse records a write to a course: version, updated_at, updated_by.
-func (t *tx) bumpCourse(c *Course) error {
+func (t *Tx) bumpCourse(c *Course) error {
 	err := t.pg.QueryRow(t.ctx, `UPDATE courses SET version = version + 1, updated_at = $2, updated_by = $3
 WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at, updated_by`, c.ID, now(), t.actor()).
 		Scan(&c.Version, &c.UpdatedAt, &c.UpdatedBy)
@@ -431,7 +431,7 @@ func validateCourseFields(v *ValidationError, prefix, name string, annotation *s
 // Update applies a merge patch to a course's name, annotation, tags and settings.
 func (r *CourseRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch CourseChange) (*Course, error) {
 	var out *Course
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		c, err := t.editCourse(id, expected, accessEdit)
 		if err != nil {
 			return err
@@ -489,7 +489,7 @@ WHERE tenant_id = learnd_tenant() AND id = $1`, c.ID, c.Name, c.Annotation, c.Ta
 // history; its group assignment rules are removed so people who join a group later do
 // not receive it.
 func (r *CourseRepo) Delete(ctx context.Context, id uuid.UUID, expected *int) error {
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		c, err := t.editCourse(id, expected, accessEdit)
 		if err != nil {
 			return err
@@ -519,7 +519,7 @@ func (r *CourseRepo) Delete(ctx context.Context, id uuid.UUID, expected *int) er
 // quiz at least one question (a ValidationError with a pointer per problem otherwise).
 func (r *CourseRepo) Publish(ctx context.Context, id uuid.UUID, expected *int) (*Course, error) {
 	var out *Course
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		c, err := t.editCourse(id, expected, accessEdit)
 		if err != nil {
 			return err
@@ -569,7 +569,7 @@ func publishable(c *Course) error {
 // Unpublish takes a published course back to draft, or to archived.
 func (r *CourseRepo) Unpublish(ctx context.Context, id uuid.UUID, expected *int, archive bool) (*Course, error) {
 	var out *Course
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		c, err := t.editCourse(id, expected, accessEdit)
 		if err != nil {
 			return err
@@ -603,7 +603,7 @@ func (r *CourseRepo) Unpublish(ctx context.Context, id uuid.UUID, expected *int,
 // The copy is named name, or "<name> (copy)" (cut to fit) when name is nil.
 func (r *CourseRepo) Clone(ctx context.Context, sourceID uuid.UUID, name *string) (*Course, error) {
 	var out *Course
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		if !t.p.Can(auth.PermCourseEdit) {
 			return ErrCourseAccess
 		}
@@ -673,7 +673,7 @@ func draftOf(c *Course) CourseDraft {
 // Share lets a user whose role grants course_edit edit the course. Re-sharing is a no-op
 // (no version bump, no audit entry); created says whether the share is new.
 func (r *CourseRepo) Share(ctx context.Context, id, userID uuid.UUID, expected *int) (share CourseShare, version int, created bool, err error) {
-	err = r.s.inTenant(ctx, func(t *tx) error {
+	err = r.s.InTenant(ctx, func(t *Tx) error {
 		c, err := t.editCourse(id, expected, accessManage)
 		if err != nil {
 			return err
@@ -722,7 +722,7 @@ type shareAudit struct {
 
 // Unshare removes a user's share; ErrNotFound when there is none.
 func (r *CourseRepo) Unshare(ctx context.Context, id, userID uuid.UUID, expected *int) (version int, err error) {
-	err = r.s.inTenant(ctx, func(t *tx) error {
+	err = r.s.InTenant(ctx, func(t *Tx) error {
 		c, err := t.editCourse(id, expected, accessManage)
 		if err != nil {
 			return err

@@ -12,7 +12,7 @@ import (
 // filter, so only row-level security stands between the caller and other tenants.
 func CountUnscoped(ctx context.Context, s *Store, table string) (int64, error) {
 	var n int64
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		return t.pg.QueryRow(t.ctx, "SELECT count(*) FROM "+table).Scan(&n)
 	})
 	return n, err
@@ -20,7 +20,7 @@ func CountUnscoped(ctx context.Context, s *Store, table string) (int64, error) {
 
 // InsertForeignTenant tries to write a cohort stamped with another tenant.
 func InsertForeignTenant(ctx context.Context, s *Store, tenant string) error {
-	return s.inTenant(ctx, func(t *tx) error {
+	return s.InTenant(ctx, func(t *Tx) error {
 		_, err := t.pg.Exec(t.ctx, `INSERT INTO cohorts (tenant_id, id, created_at, updated_at, name) VALUES ($1, gen_random_uuid(), now(), now(), 'intruder')`, tenant)
 		return err
 	})
@@ -43,7 +43,7 @@ func CountVisibleKeys(ctx context.Context, s *Store, secret string) (int, error)
 
 // ScopeSettings returns the role, tenant and application a tenant transaction runs with.
 func ScopeSettings(ctx context.Context, s *Store) (role, tenant, app string, err error) {
-	err = s.inTenant(ctx, func(t *tx) error {
+	err = s.InTenant(ctx, func(t *Tx) error {
 		return t.pg.QueryRow(t.ctx, `SELECT current_user, current_setting('learnd.tenant_id'), current_setting('learnd.app_id')`).Scan(&role, &tenant, &app)
 	})
 	return role, tenant, app, err

@@ -149,7 +149,7 @@ func (r *GenerationRepo) Create(ctx context.Context, in NewGenerationJob, enqueu
 		return GenerationJob{}, fmt.Errorf("create generation job: %w", err)
 	}
 	var out GenerationJob
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		if !t.p.Can(auth.PermCourseEdit) {
 			return ErrCourseAccess
 		}
@@ -190,7 +190,7 @@ VALUES (learnd_tenant(), $1, 'queued', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 // Get returns one of the caller's own generation jobs; ErrNotFound for anyone else's.
 func (r *GenerationRepo) Get(ctx context.Context, id uuid.UUID) (GenerationJob, error) {
 	var out GenerationJob
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		j, err := scanGeneration(t.pg.QueryRow(t.ctx, `SELECT `+generationCols+` FROM generation_jobs
 WHERE tenant_id = learnd_tenant() AND id = $1 AND requested_by = $2`, id, t.p.PersonID))
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -238,7 +238,7 @@ func (r *GenerationRepo) Principal(ctx context.Context, tenant string, id uuid.U
 		c       Caller
 		refused *GenerationRefusedError
 	)
-	err := r.s.inTenant(auth.WithPrincipal(ctx, auth.Principal{TenantID: tenant}), func(t *tx) error {
+	err := r.s.InTenant(auth.WithPrincipal(ctx, auth.Principal{TenantID: tenant}), func(t *Tx) error {
 		var err error
 		j, err = scanGeneration(t.pg.QueryRow(t.ctx, `SELECT `+generationCols+` FROM generation_jobs WHERE tenant_id = learnd_tenant() AND id = $1`, id))
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -284,7 +284,7 @@ func (r *GenerationRepo) Principal(ctx context.Context, tenant string, id uuid.U
 // neither revoked nor expired, and the tenant's licence includes AI authoring (mcpAccess
 // full and mcpAiAccess). It returns the caller as read and why the job may not go on, or
 // "" when it may.
-func (t *tx) generationRefusal(person uuid.UUID, role auth.Role, key *uuid.UUID) (Caller, string, error) {
+func (t *Tx) generationRefusal(person uuid.UUID, role auth.Role, key *uuid.UUID) (Caller, string, error) {
 	var c Caller
 	if err := scanCaller(t.pg.QueryRow(t.ctx, callerSQL, person), &c); err != nil {
 		return Caller{}, "", err
@@ -321,7 +321,7 @@ FROM api_keys WHERE tenant_id = learnd_tenant() AND id = $1 AND user_id = $2`, *
 }
 
 // failGeneration marks job id failed with message unless it is already finished.
-func (t *tx) failGeneration(id uuid.UUID, message string) error {
+func (t *Tx) failGeneration(id uuid.UUID, message string) error {
 	_, err := t.pg.Exec(t.ctx, `UPDATE generation_jobs SET status = 'failed', error = $2, finished_at = $3
 WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running')`, id, message, now())
 	return err
@@ -331,7 +331,7 @@ WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running'
 // when it is already completed or failed.
 func (r *GenerationRepo) Start(ctx context.Context, id uuid.UUID, attempt int) (GenerationJob, error) {
 	var out GenerationJob
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		j, err := scanGeneration(t.pg.QueryRow(t.ctx, `UPDATE generation_jobs SET status = 'running', attempts = $2, started_at = coalesce(started_at, $3)
 WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running') RETURNING `+generationCols, id, attempt, now()))
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -346,7 +346,7 @@ WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running'
 	return out, nil
 }
 
-func (t *tx) finishedOrMissing(id uuid.UUID) error {
+func (t *Tx) finishedOrMissing(id uuid.UUID) error {
 	var ok bool
 	if err := t.pg.QueryRow(t.ctx, `SELECT EXISTS (SELECT 1 FROM generation_jobs WHERE tenant_id = learnd_tenant() AND id = $1)`, id).Scan(&ok); err != nil {
 		return err
@@ -370,7 +370,7 @@ func (r *GenerationRepo) Complete(ctx context.Context, id uuid.UUID, d CourseDra
 		out     *Course
 		refused *GenerationRefusedError
 	)
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		var (
 			status, role string
 			person       uuid.UUID
@@ -430,7 +430,7 @@ func (r *GenerationRepo) Fail(ctx context.Context, id uuid.UUID, message string)
 	if utf8.RuneCountInString(message) > 2000 {
 		message = string([]rune(message)[:2000])
 	}
-	err := r.s.inTenant(ctx, func(t *tx) error { return t.failGeneration(id, message) })
+	err := r.s.InTenant(ctx, func(t *Tx) error { return t.failGeneration(id, message) })
 	if err != nil {
 		return fmt.Errorf("fail generation job: %w", err)
 	}
@@ -447,7 +447,7 @@ type GenerationOrigin struct {
 // OriginOf returns how course was generated (the zero value when it was not generated).
 func (r *GenerationRepo) OriginOf(ctx context.Context, course uuid.UUID) (GenerationOrigin, error) {
 	var out GenerationOrigin
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		err := t.pg.QueryRow(t.ctx, `SELECT session_id, coalesce(options->>'language', '') FROM generation_jobs
 WHERE tenant_id = learnd_tenant() AND course_id = $1 AND status = 'completed' ORDER BY finished_at DESC LIMIT 1`, course).Scan(&out.Session, &out.Language)
 		if errors.Is(err, pgx.ErrNoRows) {

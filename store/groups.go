@@ -115,7 +115,7 @@ func auditGroup(g *Group) groupAudit {
 	return groupAudit{ID: typeid.Format(typeid.Group, g.ID), Name: g.Name, Kind: g.Kind, Description: g.Description, Version: g.Version}
 }
 
-func getGroup(t *tx, id uuid.UUID, lock bool) (*Group, error) {
+func getGroup(t *Tx, id uuid.UUID, lock bool) (*Group, error) {
 	sql := `SELECT ` + groupCols + ` FROM groups WHERE groups.tenant_id = learnd_tenant() AND groups.id = $1`
 	if lock {
 		sql += ` FOR UPDATE`
@@ -129,7 +129,7 @@ func getGroup(t *tx, id uuid.UUID, lock bool) (*Group, error) {
 
 // editGroup reads a group for a write, locking it, and checks the version the caller read
 // (expected, optional).
-func editGroup(t *tx, id uuid.UUID, expected *int) (*Group, error) {
+func editGroup(t *Tx, id uuid.UUID, expected *int) (*Group, error) {
 	g, err := getGroup(t, id, true)
 	if err != nil {
 		return nil, err
@@ -166,7 +166,7 @@ func groupDescription(v *ValidationError, d *string) *string {
 // Find returns a page of groups ordered by lower(name), then id.
 func (r *GroupRepo) Find(ctx context.Context, q GroupQuery) (GroupPage, error) {
 	var page GroupPage
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		b := t.lms("groups").Select(groupCols + ", lower(groups.name) AS sort_key")
 		if q.Query != "" {
 			b = b.Where("lower(groups.name) LIKE lower(?)", likeContains(q.Query))
@@ -198,7 +198,7 @@ func (r *GroupRepo) Find(ctx context.Context, q GroupQuery) (GroupPage, error) {
 // Get returns one group.
 func (r *GroupRepo) Get(ctx context.Context, id uuid.UUID) (*Group, error) {
 	var g *Group
-	err := r.s.inTenant(ctx, func(t *tx) (err error) {
+	err := r.s.InTenant(ctx, func(t *Tx) (err error) {
 		g, err = getGroup(t, id, false)
 		return err
 	})
@@ -211,7 +211,7 @@ func (r *GroupRepo) Get(ctx context.Context, id uuid.UUID) (*Group, error) {
 // Create adds an empty group.
 func (r *GroupRepo) Create(ctx context.Context, in NewGroup) (*Group, error) {
 	var g *Group
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		v := &ValidationError{}
 		in.Name = personName(v, "/name", in.Name)
 		if in.Kind == "" {
@@ -244,7 +244,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $7, 1)`, t.p.TenantID, id, in.Name, in.K
 func (r *GroupRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch GroupChange) (*Group, bool, error) {
 	var g *Group
 	changed := false
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		cur, err := editGroup(t, id, expected)
 		if err != nil {
 			return err
@@ -295,7 +295,7 @@ func equalStrPtr(a, b *string) bool {
 // Delete removes a group with its memberships and group course assignments; assignments
 // its members received stay.
 func (r *GroupRepo) Delete(ctx context.Context, id uuid.UUID, expected *int) error {
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		cur, err := editGroup(t, id, expected)
 		if err != nil {
 			return err
@@ -319,7 +319,7 @@ func (r *GroupRepo) Delete(ctx context.Context, id uuid.UUID, expected *int) err
 // group is ErrNotFound.
 func (r *GroupRepo) Members(ctx context.Context, groupID uuid.UUID, limit int, after *NameCursor) (MemberPage, error) {
 	var page MemberPage
-	err := r.s.inTenant(ctx, func(t *tx) (err error) {
+	err := r.s.InTenant(ctx, func(t *Tx) (err error) {
 		if _, err := getGroup(t, groupID, false); err != nil {
 			return err
 		}
@@ -345,7 +345,7 @@ func (r *GroupRepo) Members(ctx context.Context, groupID uuid.UUID, limit int, a
 // validation error naming /userIds/<i>, and nothing is added.
 func (r *GroupRepo) AddMembers(ctx context.Context, groupID uuid.UUID, userIDs []uuid.UUID) (MembersAdded, error) {
 	var out MembersAdded
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		if _, err := getGroup(t, groupID, true); err != nil {
 			return err
 		}
@@ -419,7 +419,7 @@ func peopleIDStrings(prefix string, ids []uuid.UUID) []string {
 // RemoveMember takes a user out of a group; assignments received through the group stay.
 // An unknown group, or a user who is not a member, is ErrNotFound.
 func (r *GroupRepo) RemoveMember(ctx context.Context, groupID, userID uuid.UUID) error {
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		var addedAt time.Time
 		err := t.pg.QueryRow(t.ctx, `DELETE FROM group_members WHERE tenant_id = learnd_tenant() AND group_id = $1 AND user_id = $2 RETURNING added_at`, groupID, userID).Scan(&addedAt)
 		if errors.Is(err, pgx.ErrNoRows) {

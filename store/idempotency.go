@@ -47,7 +47,7 @@ func (r *IdempotencyRepo) Claim(ctx context.Context, key string, fingerprint []b
 		outcome ClaimOutcome
 		stored  *StoredResponse
 	)
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		tenant := t.p.TenantID
 		if _, err := t.pg.Exec(t.ctx, idemDeleteStale, tenant, key); err != nil {
 			return err
@@ -95,7 +95,7 @@ func (r *IdempotencyRepo) Complete(ctx context.Context, key string, resp StoredR
 	if resp.Headers == nil {
 		resp.Headers = map[string]string{} // an object, never JSON null
 	}
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		_, err := t.pg.Exec(t.ctx, idemComplete, resp.Status, JSON[map[string]string]{V: resp.Headers}, resp.Body, t.p.TenantID, key, idemInterval(ttl))
 		return err
 	})
@@ -107,7 +107,7 @@ func (r *IdempotencyRepo) Complete(ctx context.Context, key string, resp StoredR
 
 // Release forgets a claimed key whose request failed, so a retry can run it again.
 func (r *IdempotencyRepo) Release(ctx context.Context, key string) error {
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		_, err := t.pg.Exec(t.ctx, idemRelease, t.p.TenantID, key)
 		return err
 	})

@@ -120,7 +120,7 @@ func validAppID(s string) bool {
 func (r *KeyRepo) Create(ctx context.Context, user uuid.UUID, in NewAPIKey) (*APIKey, string, error) {
 	var k *APIKey
 	secret, hash := NewAPIKeySecret()
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		v := &ValidationError{}
 		in.Name = personName(v, "/name", in.Name)
 		in.Scopes = keyScopes(v, in.Scopes)
@@ -155,7 +155,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+keyCols,
 	return k, secret, nil
 }
 
-func getKey(t *tx, id uuid.UUID, lock bool) (*APIKey, error) {
+func getKey(t *Tx, id uuid.UUID, lock bool) (*APIKey, error) {
 	sql := `SELECT ` + keyCols + ` FROM api_keys WHERE api_keys.tenant_id = learnd_tenant() AND api_keys.id = $1`
 	if lock {
 		sql += ` FOR UPDATE`
@@ -170,7 +170,7 @@ func getKey(t *tx, id uuid.UUID, lock bool) (*APIKey, error) {
 // List returns a page of user's keys, newest first, revoked and expired ones included.
 func (r *KeyRepo) List(ctx context.Context, user uuid.UUID, limit int, after *KeyCursor) (KeyPage, error) {
 	var page KeyPage
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		sql := `SELECT ` + keyCols + ` FROM api_keys WHERE api_keys.tenant_id = learnd_tenant() AND api_keys.user_id = $1`
 		args := []any{user, limit + 1}
 		if after != nil {
@@ -196,7 +196,7 @@ func (r *KeyRepo) List(ctx context.Context, user uuid.UUID, limit int, after *Ke
 func (r *KeyRepo) Revoke(ctx context.Context, id uuid.UUID, check KeyCheck) (*APIKey, bool, error) {
 	var k *APIKey
 	changed := false
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		cur, err := getKey(t, id, true)
 		if err != nil {
 			return err
@@ -215,7 +215,7 @@ func (r *KeyRepo) Revoke(ctx context.Context, id uuid.UUID, check KeyCheck) (*AP
 			k = cur
 			return nil
 		}
-		t.changesCallers()
+		t.ChangesCallers()
 		if _, err := t.pg.Exec(t.ctx, `UPDATE api_keys SET revoked_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, id, now()); err != nil {
 			return err
 		}

@@ -20,7 +20,7 @@ type NameCursor struct {
 // row with scan, which fills the item and returns the row's position (its sort key and
 // id). It returns at most limit items (never nil) and, when the query found more, the
 // position of the last item returned: the next page starts after it.
-func keysetPage[T, C any](t *tx, limit int, sql string, args []any, scan func(pgx.Rows, *T) (C, error)) ([]T, *C, error) {
+func keysetPage[T, C any](t *Tx, limit int, sql string, args []any, scan func(pgx.Rows, *T) (C, error)) ([]T, *C, error) {
 	rows, err := t.pg.Query(t.ctx, sql, args...)
 	if err != nil {
 		return nil, nil, err
@@ -43,7 +43,7 @@ func keysetPage[T, C any](t *tx, limit int, sql string, args []any, scan func(pg
 
 // keysetRecords is keysetPage for a query GORM built (see queryRows): each row fills a
 // record by its gorm column tags, and pos gives the record's position.
-func keysetRecords[T, C any](t *tx, limit int, q *gorm.DB, pos func(*T) C) ([]T, *C, error) {
+func keysetRecords[T, C any](t *Tx, limit int, q *gorm.DB, pos func(*T) C) ([]T, *C, error) {
 	sql, args, err := builtSQL[T](q)
 	if err != nil {
 		return nil, nil, err

@@ -75,7 +75,7 @@ func (r repo[T, P]) list(ctx context.Context, o ListOptions, searchCols []string
 		v = withDeleted
 	}
 	var rows []T
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		q := t.table(r.spec.name, v)
 		for _, c := range conds {
 			q = q.Where(c.sql, c.args...)

@@ -17,7 +17,7 @@ import (
 // Application's key acts as its user over the whole tenant; its app_id is recorded in the
 // audit log). Raw SQL that GORM cannot express filters every table by
 // tenant_id = learnd_tenant(), the function the row-level-security policies use.
-func (t *tx) lms(name string) *gorm.DB {
+func (t *Tx) lms(name string) *gorm.DB {
 	return t.db.Table(name).Where(name+".tenant_id = ?", t.p.TenantID)
 }
 
@@ -36,7 +36,7 @@ func requestIDFrom(ctx context.Context) string {
 // audit records a write in the audit log, in the write's own transaction: actor, app,
 // key, surface, action ("course.publish"), target and the before/after views (nil for
 // none; any value encoding/json can marshal).
-func (t *tx) audit(action, targetType, targetID string, before, after any) error {
+func (t *Tx) audit(action, targetType, targetID string, before, after any) error {
 	b, err := auditJSON(before)
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
@@ -99,7 +99,7 @@ type MailEnqueuer func(ctx context.Context, tx pgx.Tx, tenantID string, id uuid.
 func (s *Store) SetMailEnqueuer(f MailEnqueuer) { s.mailEnqueuer = f }
 
 // enqueueMail writes m to the outbox in the current transaction and queues its delivery.
-func (t *tx) enqueueMail(m Mail) error {
+func (t *Tx) enqueueMail(m Mail) error {
 	id := uuid.Must(uuid.NewV7())
 	_, err := t.pg.Exec(t.ctx, `INSERT INTO mail_outbox (tenant_id, id, kind, to_addr, subject, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		t.p.TenantID, id, m.Kind, m.To, m.Subject, m.Body, now())

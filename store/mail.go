@@ -156,7 +156,7 @@ func (s *Store) SendMail(ctx context.Context, m Mail) error {
 	if m.Kind == "" {
 		m.Kind = "message"
 	}
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		if err := t.enqueueMail(m); err != nil {
 			return err
 		}

@@ -193,7 +193,7 @@ func (r *MaterialRepo) Upload(ctx context.Context, in MaterialUpload) (MaterialF
 		SizeBytes: len(in.Content), SHA256: hex.EncodeToString(sum[:]), TextChars: in.TextChars,
 		Chunks: len(in.Chunks), Headings: chunkHeadings(in.Chunks), Embedder: name, CreatedAt: ts, ProcessedAt: ts,
 	}
-	err = r.s.inTenant(ctx, func(t *tx) error {
+	err = r.s.InTenant(ctx, func(t *Tx) error {
 		if in.Session == nil {
 			f.SessionID = uuid.Must(uuid.NewV7())
 			if _, err := t.pg.Exec(t.ctx, `INSERT INTO material_sessions (tenant_id, id, owner_id, created_at) VALUES ($1, $2, $3, $4)`,
@@ -235,7 +235,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 	return f, nil
 }
 
-func (t *tx) insertChunks(f MaterialFile, chunks []chunk.Chunk, vecs [][]float32) error {
+func (t *Tx) insertChunks(f MaterialFile, chunks []chunk.Chunk, vecs [][]float32) error {
 	b := &pgx.Batch{}
 	for i, c := range chunks {
 		b.Queue(`INSERT INTO material_chunks (tenant_id, id, session_id, file_id, ordinal, heading, body, embedder, embedding) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -286,7 +286,7 @@ func (r *MaterialRepo) Reprocess(ctx context.Context, session, file uuid.UUID, t
 		return MaterialFile{}, fmt.Errorf("reprocess material: %w", err)
 	}
 	var f MaterialFile
-	err = r.s.inTenant(ctx, func(t *tx) error {
+	err = r.s.InTenant(ctx, func(t *Tx) error {
 		files, err := t.materialFiles(session, &file, true)
 		if err != nil {
 			return err
@@ -315,14 +315,14 @@ func (r *MaterialRepo) Reprocess(ctx context.Context, session, file uuid.UUID, t
 // CheckSession answers nil when session exists and belongs to the caller, else
 // ErrNotFound (also for another person's session and across tenants).
 func (r *MaterialRepo) CheckSession(ctx context.Context, session uuid.UUID) error {
-	err := r.s.inTenant(ctx, func(t *tx) error { return t.ownSession(session) })
+	err := r.s.InTenant(ctx, func(t *Tx) error { return t.ownSession(session) })
 	if err != nil {
 		return fmt.Errorf("check material session: %w", err)
 	}
 	return nil
 }
 
-func (t *tx) ownSession(session uuid.UUID) error {
+func (t *Tx) ownSession(session uuid.UUID) error {
 	var one int
 	err := t.pg.QueryRow(t.ctx, `SELECT 1 FROM material_sessions WHERE tenant_id = learnd_tenant() AND id = $1 AND owner_id = $2`, session, t.p.PersonID).Scan(&one)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -334,7 +334,7 @@ func (t *tx) ownSession(session uuid.UUID) error {
 // Files lists the files of the caller's session in upload order, with their chunk counts.
 func (r *MaterialRepo) Files(ctx context.Context, session uuid.UUID) ([]MaterialFile, error) {
 	var out []MaterialFile
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		var err error
 		out, err = t.materialFiles(session, nil, false)
 		return err
@@ -352,7 +352,7 @@ func (r *MaterialRepo) Content(ctx context.Context, session, file uuid.UUID) (Ma
 		f    MaterialFile
 		data []byte
 	)
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		files, err := t.materialFiles(session, &file, false)
 		if err != nil {
 			return err
@@ -368,7 +368,7 @@ func (r *MaterialRepo) Content(ctx context.Context, session, file uuid.UUID) (Ma
 
 // materialFiles reads the files of the caller's session (one when file is set: then
 // ErrNotFound when absent; lock takes it FOR UPDATE).
-func (t *tx) materialFiles(session uuid.UUID, file *uuid.UUID, lock bool) ([]MaterialFile, error) {
+func (t *Tx) materialFiles(session uuid.UUID, file *uuid.UUID, lock bool) ([]MaterialFile, error) {
 	if err := t.ownSession(session); err != nil {
 		return nil, err
 	}
@@ -548,7 +548,7 @@ func tsQuery(q string) string {
 // (and their vectors when withVectors).
 func (r *MaterialRepo) load(ctx context.Context, session uuid.UUID, query string, ownerOnly, withVectors bool) ([]scoredChunk, error) {
 	var out []scoredChunk
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		if ownerOnly {
 			if err := t.ownSession(session); err != nil {
 				return err
@@ -602,7 +602,7 @@ func (r *MaterialRepo) ChunksByID(ctx context.Context, ids []uuid.UUID) ([]ai.Ch
 		return nil, nil
 	}
 	byID := map[uuid.UUID]ai.Chunk{}
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		rows, err := t.pg.Query(t.ctx, `SELECT id, filename, heading, body, ord FROM (
   SELECT c.id, f.filename, c.heading, c.body, c.session_id,
     (row_number() OVER (PARTITION BY c.session_id ORDER BY f.created_at, f.id, c.ordinal) - 1)::int AS ord

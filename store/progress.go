@@ -112,7 +112,7 @@ type progAssignment struct {
 }
 
 // progLoad reads (and, with lock, locks) the user's assignment of a live course.
-func (t *tx) progLoad(course, user uuid.UUID, lock bool) (progAssignment, error) {
+func (t *Tx) progLoad(course, user uuid.UUID, lock bool) (progAssignment, error) {
 	var a progAssignment
 	var settings []byte
 	q := `SELECT a.id, a.start_at, a.due_at, a.started_at, a.completed_at, a.score, a.points_awarded, ` + asgLockedSQL + `, c.name, c.settings
@@ -159,7 +159,7 @@ func progOptionKey(raw json.RawMessage) string {
 	return string(raw) // a numeric id
 }
 
-func (t *tx) progQuestions(element uuid.UUID) ([]progQuestion, error) {
+func (t *Tx) progQuestions(element uuid.UUID) ([]progQuestion, error) {
 	rows, err := t.pg.Query(t.ctx, `SELECT id, kind, weight, options FROM quiz_questions WHERE tenant_id = learnd_tenant() AND element_id = $1 ORDER BY position, id`, element)
 	if err != nil {
 		return nil, err
@@ -262,7 +262,7 @@ type progAssignmentAudit struct {
 // progress after the record.
 func (s *Store) RecordProgress(ctx context.Context, in ProgressInput) (Progress, error) {
 	var out Progress
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		user := t.p.PersonID
 		a, err := t.progLoad(in.CourseID, user, true)
 		if err != nil {
@@ -363,7 +363,7 @@ func (s *Store) RecordProgress(ctx context.Context, in ProgressInput) (Progress,
 }
 
 // progWriteElement upserts the element's progress, audited with before and after.
-func (t *tx) progWriteElement(user uuid.UUID, in ProgressInput, attempt *ProgressAttempt, passing float64, ts time.Time) error {
+func (t *Tx) progWriteElement(user uuid.UUID, in ProgressInput, attempt *ProgressAttempt, passing float64, ts time.Time) error {
 	before := progElementAudit{ElementID: typeid.Format(typeid.Element, in.ElementID), UserID: typeid.Format(typeid.Person, user)}
 	existed := true
 	err := t.pg.QueryRow(t.ctx, `SELECT completed_at, best_score, attempts FROM element_progress WHERE tenant_id = learnd_tenant() AND user_id = $1 AND element_id = $2 FOR UPDATE`,
@@ -414,7 +414,7 @@ ON CONFLICT (tenant_id, user_id, element_id) DO UPDATE SET completed_at = EXCLUD
 // progMaybeComplete completes the assignment when every required element is completed:
 // score (average best score of the required quizzes), points, and a certificate when the
 // course issues them.
-func (t *tx) progMaybeComplete(a *progAssignment, course, user uuid.UUID, ts time.Time) error {
+func (t *Tx) progMaybeComplete(a *progAssignment, course, user uuid.UUID, ts time.Time) error {
 	rows, err := t.pg.Query(t.ctx, `SELECT e.kind, ep.completed_at IS NOT NULL, ep.best_score FROM course_elements e
 LEFT JOIN element_progress ep ON ep.tenant_id = learnd_tenant() AND ep.user_id = $2 AND ep.element_id = e.id
 WHERE e.tenant_id = learnd_tenant() AND e.course_id = $1 AND e.required`, course, user)
@@ -465,7 +465,7 @@ WHERE e.tenant_id = learnd_tenant() AND e.course_id = $1 AND e.required`, course
 }
 
 // progRead reads a user's progress on a course (ErrNotFound without an assignment).
-func (t *tx) progRead(course, user uuid.UUID) (Progress, error) {
+func (t *Tx) progRead(course, user uuid.UUID) (Progress, error) {
 	a, err := t.progLoad(course, user, false)
 	if err != nil {
 		return Progress{}, err
@@ -521,7 +521,7 @@ ORDER BY s.position NULLS LAST, e.position, e.id`, course, user)
 // assigned to them.
 func (s *Store) GetProgress(ctx context.Context, course, user uuid.UUID) (Progress, error) {
 	var out Progress
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		var err error
 		out, err = t.progRead(course, user)
 		return err

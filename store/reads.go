@@ -31,7 +31,7 @@ func buildReadSQL(table string) readSQL {
 }
 
 // byID returns the statement and arguments that read one record for the caller.
-func (r readSQL) byID(t *tx, id any, v visibility, lock bool) (string, []any) {
+func (r readSQL) byID(t *Tx, id any, v visibility, lock bool) (string, []any) {
 	app, del, lk := 0, 0, 0
 	args := []any{t.p.TenantID}
 	if t.p.AppID != "" {

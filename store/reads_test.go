@@ -24,7 +24,7 @@ func TestReadSQLMatchesGORM(t *testing.T) {
 		for _, app := range []string{"", "app1"} {
 			for _, v := range []visibility{liveOnly, withDeleted} {
 				for _, lock := range []bool{false, true} {
-					x := &tx{db: g.Session(&gorm.Session{DryRun: true, NewDB: true}), p: auth.Principal{TenantID: "t1", AppID: app}}
+					x := &Tx{db: g.Session(&gorm.Session{DryRun: true, NewDB: true}), p: auth.Principal{TenantID: "t1", AppID: app}}
 					q := x.table(table, v).Where("id = ?", id)
 					if lock {
 						q = q.Clauses(clause.Locking{Strength: "UPDATE"})

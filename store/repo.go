@@ -32,7 +32,7 @@ type tableSpec[T any] struct {
 	// refs checks, in the write's transaction, that the record's references name records
 	// the caller can see (live, same tenant and application): the foreign keys alone
 	// cannot, as they see past row-level security and soft delete.
-	refs func(t *tx, v *T) error
+	refs func(t *Tx, v *T) error
 }
 
 // repo implements get, create, update, delete, restore and list for an envelope table.
@@ -54,7 +54,7 @@ func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) 
 		v = withDeleted
 	}
 	var out T
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		q, args := r.read.byID(t, id, v, false)
 		if err := queryOne(t, q, args, &out); err != nil {
 			return err
@@ -69,7 +69,7 @@ func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) 
 
 // Create stamps the envelope on v, validates it and inserts it.
 func (r repo[T, P]) Create(ctx context.Context, v *T) error {
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		e := P(v).envelope()
 		ts := now()
 		person := t.p.PersonID
@@ -109,7 +109,7 @@ func (r repo[T, P]) Create(ctx context.Context, v *T) error {
 // result and writes it with the version bumped.
 func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, mutate func(cur *T) error) (*T, error) {
 	var cur T
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		if err := r.lock(t, id, liveOnly, &cur); err != nil {
 			return err
 		}
@@ -153,7 +153,7 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 // Delete soft-deletes the record.
 func (r repo[T, P]) Delete(ctx context.Context, id uuid.UUID, expected int) (*T, error) {
 	var cur T
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		if err := r.lock(t, id, liveOnly, &cur); err != nil {
 			return err
 		}
@@ -182,7 +182,7 @@ func (r repo[T, P]) Delete(ctx context.Context, id uuid.UUID, expected int) (*T,
 // Restore undoes a soft delete. expected, when given, must match.
 func (r repo[T, P]) Restore(ctx context.Context, id uuid.UUID, expected *int) (*T, error) {
 	var cur T
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		if err := r.lock(t, id, withDeleted, &cur); err != nil {
 			return err
 		}
@@ -211,7 +211,7 @@ func (r repo[T, P]) Restore(ctx context.Context, id uuid.UUID, expected *int) (*
 }
 
 // check validates v's fields and references.
-func (r repo[T, P]) check(t *tx, v *T) error {
+func (r repo[T, P]) check(t *Tx, v *T) error {
 	if err := P(v).validate(); err != nil {
 		return err
 	}
@@ -222,27 +222,27 @@ func (r repo[T, P]) check(t *tx, v *T) error {
 }
 
 // visible reports whether a live record with this id exists for the caller in table.
-func visible(t *tx, table string, id uuid.UUID) (bool, error) {
+func visible(t *Tx, table string, id uuid.UUID) (bool, error) {
 	rows, err := queryRows[struct {
 		ID uuid.UUID `gorm:"column:id"`
 	}](t, t.table(table, liveOnly).Select("id").Where("id = ?", id).Limit(1), 1)
 	return len(rows) == 1, err
 }
 
-func (r repo[T, P]) lock(t *tx, id uuid.UUID, v visibility, into *T) error {
+func (r repo[T, P]) lock(t *Tx, id uuid.UUID, v visibility, into *T) error {
 	q, args := r.read.byID(t, id, v, true)
 	return queryOne(t, q, args, into)
 }
 
 // touch bumps the version and the update stamps.
-func (r repo[T, P]) touch(t *tx, e *Envelope) {
+func (r repo[T, P]) touch(t *Tx, e *Envelope) {
 	person := t.p.PersonID
 	e.Version++
 	e.UpdatedAt = now()
 	e.UpdatedBy = &person
 }
 
-func (r repo[T, P]) writeEnvelope(t *tx, e *Envelope) error {
+func (r repo[T, P]) writeEnvelope(t *Tx, e *Envelope) error {
 	_, err := exec(t, t.db.Table(r.spec.name).Where("tenant_id = ? AND id = ?", e.TenantID, e.ID).Updates(map[string]any{
 		"version": e.Version, "updated_at": e.UpdatedAt, "updated_by": e.UpdatedBy,
 		"is_deleted": e.IsDeleted, "deleted_at": e.DeletedAt, "deleted_by": e.DeletedBy,

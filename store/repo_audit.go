@@ -74,7 +74,7 @@ func formatID(prefix string, u uuid.UUID) string {
 
 // snapshot returns the audit view of v as it stands, after filling the fields the store
 // computes on read (a cohort's current_completion_pct), so v carries them too.
-func (r repo[T, P]) snapshot(t *tx, v *T) (map[string]any, error) {
+func (r repo[T, P]) snapshot(t *Tx, v *T) (map[string]any, error) {
 	if err := completeRecords(t, v); err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (r repo[T, P]) target() auditTarget {
 // recordWrite writes the audit entry of a write on this table ("cohort.update"): before
 // is the snapshot taken before the change (nil on create); after is the record as stored,
 // which gets its read-time computed fields filled (so the write's result carries them).
-func (r repo[T, P]) recordWrite(t *tx, op string, before map[string]any, after *T) error {
+func (r repo[T, P]) recordWrite(t *Tx, op string, before map[string]any, after *T) error {
 	view, err := r.snapshot(t, after)
 	if err != nil {
 		return err

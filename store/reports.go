@@ -108,7 +108,7 @@ WHERE a.tenant_id = learnd_tenant() AND a.course_id = $2
 func (s *Store) Compliance(ctx context.Context, q ComplianceQuery) (ComplianceReport, error) {
 	r := ComplianceReport{CourseID: q.CourseID, GroupID: q.GroupID}
 	at := now()
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		err := t.pg.QueryRow(t.ctx, `SELECT name FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, q.CourseID).Scan(&r.CourseName)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return &ReportNotFoundError{What: "course"}

@@ -107,7 +107,7 @@ SELECT count(*),
 // replaced reports whether a previous response was replaced.
 func (r *AssessmentRepo) SubmitResponse(ctx context.Context, assessmentID uuid.UUID, answers []AnswerInput) (resp *AssessmentResponse, replaced bool, err error) {
 	var out AssessmentResponse
-	err = r.s.inTenant(ctx, func(t *tx) error {
+	err = r.s.InTenant(ctx, func(t *Tx) error {
 		// The lock serialises submissions to one assessment, so the one-per-person lookup
 		// below and the counts cannot race.
 		var a Assessment
@@ -168,7 +168,7 @@ func (r *AssessmentRepo) SubmitResponse(ctx context.Context, assessmentID uuid.U
 // 100 × members who responded ÷ members; without, the mean score percentage of the
 // responses. The assessment's version is not bumped: these are computed fields, and a
 // learner answering must not make a manager's If-Match stale.
-func updateResponseStats(t *tx, a *Assessment) error {
+func updateResponseStats(t *Tx, a *Assessment) error {
 	var count, responded, members int64
 	var mean float64
 	err := t.pg.QueryRow(t.ctx, responseStatsSQL, t.p.TenantID, a.ID, a.TargetCohortID, a.TargetGroupID).Scan(&count, &mean, &responded, &members)
@@ -364,7 +364,7 @@ func (r *AssessmentRepo) ListResponses(ctx context.Context, assessmentID uuid.UU
 		q.PageSize = 20
 	}
 	var rows []AssessmentResponse
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		if ok, err := visible(t, assessmentTable.name, assessmentID); err != nil || !ok {
 			if err == nil {
 				err = ErrNotFound
@@ -402,7 +402,7 @@ func (r *AssessmentRepo) ListResponses(ctx context.Context, assessmentID uuid.UU
 // onlyRespondent, another person's response is ErrNotFound.
 func (r *AssessmentRepo) GetResponse(ctx context.Context, assessmentID, responseID uuid.UUID, onlyRespondent *uuid.UUID) (*AssessmentResponse, error) {
 	var out *AssessmentResponse
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		if ok, err := visible(t, assessmentTable.name, assessmentID); err != nil || !ok {
 			if err == nil {
 				err = ErrNotFound

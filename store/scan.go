@@ -96,7 +96,7 @@ func recordScanner[T any]() func(pgx.Rows, *T) error {
 }
 
 // queryRows runs a SELECT that q describes (built, not run, by GORM) and scans the rows.
-func queryRows[T any](t *tx, q *gorm.DB, capHint int) ([]T, error) {
+func queryRows[T any](t *Tx, q *gorm.DB, capHint int) ([]T, error) {
 	sql, args, err := builtSQL[T](q)
 	if err != nil {
 		return nil, err
@@ -119,7 +119,7 @@ func queryRows[T any](t *tx, q *gorm.DB, capHint int) ([]T, error) {
 
 // queryOne runs a statement that yields one row (a by-id read, or a write RETURNING the
 // stored row) and scans it into into; no row is ErrNotFound.
-func queryOne(t *tx, sql string, args []any, into any) error {
+func queryOne(t *Tx, sql string, args []any, into any) error {
 	rows, err := t.pg.Query(t.ctx, sql, args...)
 	if err != nil {
 		return err
@@ -141,7 +141,7 @@ func queryOne(t *tx, sql string, args []any, into any) error {
 }
 
 // exec runs a write q describes and returns the rows it affected.
-func exec(t *tx, q *gorm.DB) (int64, error) {
+func exec(t *Tx, q *gorm.DB) (int64, error) {
 	if q.Error != nil {
 		return 0, q.Error
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"github.com/learnd/learnd/auth"
@@ -15,11 +16,12 @@ import (
 // programming error, never a client's.
 var ErrNoPrincipal = errors.New("no principal in context")
 
-// tx is a tenant-scoped transaction. Repositories build statements only through table(),
-// which adds the tenant, application and soft-delete filters, and run them with query and
-// exec; row-level security (switched on by inTenant) is the second line of defence if a
-// statement ever slips past the filters.
-type tx struct {
+// Tx is a tenant-scoped transaction: the one way every domain package reaches the
+// database. It runs as the row-level-security role with the caller's tenant and
+// application set for the policies (InTenant); statements built with Table also carry the
+// tenant, application and soft-delete filters, so RLS is the second line of defence if a
+// statement ever slips past them.
+type Tx struct {
 	db  *gorm.DB // a dry-run session: builds SQL, runs nothing
 	pg  pgx.Tx   // where the SQL runs
 	ctx context.Context
@@ -31,45 +33,84 @@ type tx struct {
 
 type pgTxKey struct{}
 
+// txKey carries the open *Tx in its own context, so a nested InTenant joins it.
+type txKey struct{}
+
 // txFrom returns the pgx transaction a dry-run statement belongs to (for test hooks).
 func txFrom(ctx context.Context) (pgx.Tx, bool) {
 	t, ok := ctx.Value(pgTxKey{}).(pgx.Tx)
 	return t, ok
 }
 
-// inTenant runs fn in one transaction as the row-level-security role with the caller's
-// tenant and application set for the policies.
-func (s *Store) inTenant(ctx context.Context, fn func(t *tx) error) error {
+// InTenant runs fn in one transaction as the row-level-security role with the caller's
+// tenant and application set for the policies. Transactions compose: called with the
+// context of an open Tx of this store (Tx.Ctx), fn joins that transaction instead of
+// opening another, so a domain can call another domain's operation inside its own write.
+func (s *Store) InTenant(ctx context.Context, fn func(t *Tx) error) error {
 	p, ok := auth.FromContext(ctx)
 	if !ok {
 		return ErrNoPrincipal
+	}
+	if open, ok := ctx.Value(txKey{}).(*Tx); ok && open.s == s && sameScope(open.p, p) {
+		return fn(open)
 	}
 	begin, err := scopedBegin(p)
 	if err != nil {
 		return err
 	}
-	var t *tx
+	var t *Tx
 	err = pgx.BeginTxFunc(ctx, s.pool, begin, func(ptx pgx.Tx) error {
 		g := s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: context.WithValue(ctx, pgTxKey{}, ptx)})
-		t = &tx{db: g, pg: ptx, ctx: ctx, p: p, s: s}
+		t = &Tx{db: g, pg: ptx, p: p, s: s}
+		t.ctx = context.WithValue(ctx, txKey{}, t)
 		return fn(t)
 	})
 	s.committed(t, err)
 	return err
 }
 
+// sameScope reports whether two callers see the same rows (a nested call with another
+// caller opens a transaction of its own).
+func sameScope(a, b auth.Principal) bool {
+	return a.TenantID == b.TenantID && a.AppID == b.AppID && a.Subject == b.Subject && a.Role == b.Role
+}
+
+// Ctx is the transaction's context: pass it to another domain's operation to run that
+// operation inside this transaction.
+func (t *Tx) Ctx() context.Context { return t.ctx }
+
+// Caller is the principal the transaction is scoped to.
+func (t *Tx) Caller() auth.Principal { return t.p }
+
+// Query runs a statement that returns rows.
+func (t *Tx) Query(sql string, args ...any) (pgx.Rows, error) { return t.pg.Query(t.ctx, sql, args...) }
+
+// QueryRow runs a statement that returns at most one row.
+func (t *Tx) QueryRow(sql string, args ...any) pgx.Row { return t.pg.QueryRow(t.ctx, sql, args...) }
+
+// Exec runs a statement that returns no rows.
+func (t *Tx) Exec(sql string, args ...any) (pgconn.CommandTag, error) {
+	return t.pg.Exec(t.ctx, sql, args...)
+}
+
+// SendBatch sends queued statements in one round trip.
+func (t *Tx) SendBatch(b *pgx.Batch) pgx.BatchResults { return t.pg.SendBatch(t.ctx, b) }
+
+// PG is the underlying pgx transaction, for libraries that take one (River's InsertTx).
+func (t *Tx) PG() pgx.Tx { return t.pg }
+
 // committed drops this process's cached callers of the transaction's tenant when it
 // changed who they are (changesCallers); other replicas hear of it from the triggers'
 // notification, this one knows before the response leaves.
-func (s *Store) committed(t *tx, err error) {
+func (s *Store) committed(t *Tx, err error) {
 	if err == nil && t != nil && t.callersChanged && s.callers != nil {
 		s.callers.forget(t.p.TenantID)
 	}
 }
 
-// changesCallers marks the transaction as changing a user's role or status, an API key's
+// ChangesCallers marks the transaction as changing a user's role or status, an API key's
 // liveness or the tenant's licence.
-func (t *tx) changesCallers() { t.callersChanged = true }
+func (t *Tx) ChangesCallers() { t.callersChanged = true }
 
 // scopedBegin opens the transaction and sets the scope in ONE round trip: BEGIN and the
 // scope statement travel together as one simple-protocol query (which takes no
@@ -96,7 +137,7 @@ const (
 
 // table is the one way to query a tenant table: tenant, application and (unless asked)
 // soft-delete filters are always applied.
-func (t *tx) table(name string, v visibility) *gorm.DB {
+func (t *Tx) table(name string, v visibility) *gorm.DB {
 	q := t.db.Table(name).Where(name+".tenant_id = ?", t.p.TenantID)
 	if t.p.AppID != "" {
 		q = q.Where(name+".app_id = ?", t.p.AppID)

@@ -45,7 +45,7 @@ WHERE a.tenant_id = learnd_tenant()`
 
 // rptPerDay runs sql (yielding a UTC date and a count per row) and spreads the counts over
 // every day of w, zero-filled.
-func rptPerDay(t *tx, w StatWindow, sql string, args ...any) ([]StatDayCount, error) {
+func rptPerDay(t *Tx, w StatWindow, sql string, args ...any) ([]StatDayCount, error) {
 	rows, err := t.pg.Query(t.ctx, sql, args...)
 	if err != nil {
 		return nil, err
@@ -100,7 +100,7 @@ SELECT a.user_id, a.completed_at FROM ` + rptLiveSQL + ` AND a.completed_at BETW
 func (s *Store) StatisticsOverview(ctx context.Context, w StatWindow) (StatOverview, error) {
 	var o StatOverview
 	at := now()
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		if err := t.pg.QueryRow(t.ctx, `SELECT count(*), count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'banned')
 FROM users WHERE tenant_id = learnd_tenant()`).Scan(&o.Users.Total, &o.Users.Active, &o.Users.Banned); err != nil {
 			return fmt.Errorf("users: %w", err)
@@ -145,7 +145,7 @@ type StatPublishing struct {
 // falls in the window, per day, and the courses published now.
 func (s *Store) StatisticsPublishing(ctx context.Context, w StatWindow) (StatPublishing, error) {
 	var p StatPublishing
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		if err := t.pg.QueryRow(t.ctx, `SELECT count(*) FILTER (WHERE status = 'published') FROM courses
 WHERE tenant_id = learnd_tenant() AND NOT is_deleted`).Scan(&p.CurrentlyPublished); err != nil {
 			return fmt.Errorf("published: %w", err)
@@ -185,7 +185,7 @@ type StatCourseCreation struct {
 // window, per day, and the ten owners who created the most (most first, then by name).
 func (s *Store) StatisticsCourseCreation(ctx context.Context, w StatWindow) (StatCourseCreation, error) {
 	var c StatCourseCreation
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		var err error
 		c.PerDay, err = rptPerDay(t, w, `SELECT (created_at AT TIME ZONE 'UTC')::date, count(*) FROM courses
 WHERE tenant_id = learnd_tenant() AND NOT is_deleted AND created_at BETWEEN $1 AND $2 GROUP BY 1`, w.From, w.To)
@@ -236,7 +236,7 @@ type StatActivity struct {
 // progress, started or completed a course, and the completions.
 func (s *Store) StatisticsActivity(ctx context.Context, w StatWindow) (StatActivity, error) {
 	var a StatActivity
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		if err := t.pg.QueryRow(t.ctx, `SELECT count(DISTINCT user_id) FROM (`+rptActiveSQL+`) ev`, w.From, w.To).Scan(&a.ActiveLearners); err != nil {
 			return fmt.Errorf("active learners: %w", err)
 		}
@@ -293,7 +293,7 @@ const rptInsightsTop = 5
 func (s *Store) StatisticsInsights(ctx context.Context) (StatInsights, error) {
 	var in StatInsights
 	at := now()
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		rows, err := t.pg.Query(t.ctx, `SELECT c.id, c.name, count(*) AS assigned,
   count(*) FILTER (WHERE `+rptStatusSQL+` = 'completed') AS completed
 FROM `+rptLiveSQL+`
@@ -354,7 +354,7 @@ type StatTag struct {
 func (s *Store) StatisticsTags(ctx context.Context, w StatWindow) ([]StatTag, error) {
 	var out []StatTag
 	at := now()
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		rows, err := t.pg.Query(t.ctx, `WITH tagged AS (
   SELECT DISTINCT unnest(c.tags) AS tag, c.id AS course_id FROM courses c
   WHERE c.tenant_id = learnd_tenant() AND NOT c.is_deleted
@@ -398,7 +398,7 @@ type StatLeader struct {
 // most completions, then by name (then id); at most limit of them.
 func (s *Store) Leaderboard(ctx context.Context, w StatWindow, limit int) ([]StatLeader, error) {
 	var out []StatLeader
-	err := s.inTenant(ctx, func(t *tx) error {
+	err := s.InTenant(ctx, func(t *Tx) error {
 		rows, err := t.pg.Query(t.ctx, `SELECT u.id, u.name, coalesce(sum(a.points_awarded), 0)::int, count(*)::int FROM `+rptLiveSQL+`
   AND a.completed_at BETWEEN $1 AND $2
 GROUP BY u.id, u.name

@@ -67,7 +67,7 @@ func auditTenant(t Tenant) tenantAudit {
 
 // readTenant reads the tenant of the transaction; without a row, the defaults: starter,
 // no MCP access, named after its id.
-func readTenant(t *tx, lock bool) (Tenant, error) {
+func readTenant(t *Tx, lock bool) (Tenant, error) {
 	out := Tenant{ID: t.p.TenantID, Name: t.p.TenantID, Licence: auth.Licence{Tier: auth.TierStarter, MCPAccess: auth.MCPNone}}
 	sql := `SELECT name, tier, mcp_access, mcp_ai_access, created_at, updated_at FROM tenants WHERE id = learnd_tenant()`
 	if lock {
@@ -88,7 +88,7 @@ func readTenant(t *tx, lock bool) (Tenant, error) {
 // Current returns the caller's tenant and licence.
 func (r *TenantRepo) Current(ctx context.Context) (Tenant, error) {
 	var out Tenant
-	err := r.s.inTenant(ctx, func(t *tx) (err error) {
+	err := r.s.InTenant(ctx, func(t *Tx) (err error) {
 		out, err = readTenant(t, false)
 		return err
 	})
@@ -101,15 +101,15 @@ func (r *TenantRepo) Current(ctx context.Context) (Tenant, error) {
 // asOperator runs fn in one transaction as the connecting role (which owns the tables
 // and may write tenants) with learnd.tenant_id set to tenant, so the row-level-security
 // policies admit exactly that tenant's rows. Audit entries it writes are marked system.
-func (s *Store) asOperator(ctx context.Context, tenant string, fn func(t *tx) error) error {
+func (s *Store) asOperator(ctx context.Context, tenant string, fn func(t *Tx) error) error {
 	p := auth.Principal{TenantID: tenant, Surface: surfaceSystem}
-	var t *tx
+	var t *Tx
 	err := pgx.BeginFunc(ctx, s.pool, func(ptx pgx.Tx) error {
 		if _, err := ptx.Exec(ctx, `SELECT set_config('learnd.tenant_id', $1, true), set_config('learnd.app_id', '', true)`, tenant); err != nil {
 			return fmt.Errorf("scope transaction: %w", err)
 		}
 		g := s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: context.WithValue(ctx, pgTxKey{}, ptx)})
-		t = &tx{db: g, pg: ptx, ctx: ctx, p: p, s: s}
+		t = &Tx{db: g, pg: ptx, ctx: ctx, p: p, s: s}
 		return fn(t)
 	})
 	s.committed(t, err)
@@ -166,8 +166,8 @@ func (r *TenantRepo) CreateTenant(ctx context.Context, in NewTenant) (Tenant, *U
 	}
 	var out Tenant
 	var owner *User
-	err := r.s.asOperator(ctx, in.ID, func(t *tx) error {
-		t.changesCallers()
+	err := r.s.asOperator(ctx, in.ID, func(t *Tx) error {
+		t.ChangesCallers()
 		_, err := t.pg.Exec(t.ctx, `INSERT INTO tenants (id, name, tier, mcp_access, mcp_ai_access) VALUES ($1, $2, $3, $4, $5)`,
 			in.ID, in.Name, in.Licence.Tier, in.Licence.MCPAccess, in.Licence.MCPAIAccess)
 		var pg *pgconn.PgError
@@ -203,7 +203,7 @@ func (r *TenantRepo) SetLicence(ctx context.Context, id string, ch LicenceChange
 		return Tenant{}, fmt.Errorf("set licence: %w", v)
 	}
 	var out Tenant
-	err := r.s.asOperator(ctx, id, func(t *tx) error {
+	err := r.s.asOperator(ctx, id, func(t *Tx) error {
 		cur, err := readTenant(t, true)
 		if err != nil {
 			return err
@@ -223,7 +223,7 @@ func (r *TenantRepo) SetLicence(ctx context.Context, id string, ch LicenceChange
 		if err := v.err(); err != nil {
 			return err
 		}
-		t.changesCallers()
+		t.ChangesCallers()
 		_, err = t.pg.Exec(t.ctx, `INSERT INTO tenants (id, name, tier, mcp_access, mcp_ai_access) VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (id) DO UPDATE SET tier = $3, mcp_access = $4, mcp_ai_access = $5, updated_at = now()`,
 			id, next.Name, next.Licence.Tier, next.Licence.MCPAccess, next.Licence.MCPAIAccess)

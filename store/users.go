@@ -164,7 +164,7 @@ func checkRole(v *ValidationError, pointer, role string) {
 }
 
 // actorID is the caller's person id for the *_by stamps; nil when the caller has none.
-func (t *tx) actorID() *uuid.UUID {
+func (t *Tx) actorID() *uuid.UUID {
 	if t.p.PersonID == uuid.Nil {
 		return nil
 	}
@@ -173,7 +173,7 @@ func (t *tx) actorID() *uuid.UUID {
 }
 
 // loadUserGroups fills in the group memberships of users.
-func loadUserGroups(t *tx, users []User) error {
+func loadUserGroups(t *Tx, users []User) error {
 	if len(users) == 0 {
 		return nil
 	}
@@ -208,7 +208,7 @@ ORDER BY lower(g.name), g.id`, ids)
 }
 
 // getUser reads one user with its groups; lock takes a row lock for a change.
-func getUser(t *tx, id uuid.UUID, lock bool) (*User, error) {
+func getUser(t *Tx, id uuid.UUID, lock bool) (*User, error) {
 	sql := `SELECT ` + userCols + ` FROM users WHERE users.tenant_id = learnd_tenant() AND users.id = $1`
 	if lock {
 		sql += ` FOR UPDATE`
@@ -225,7 +225,7 @@ func getUser(t *tx, id uuid.UUID, lock bool) (*User, error) {
 }
 
 // emailTaken reports whether a user other than self holds email (case-insensitively).
-func emailTaken(t *tx, email string, self uuid.UUID) (bool, error) {
+func emailTaken(t *Tx, email string, self uuid.UUID) (bool, error) {
 	var taken bool
 	err := t.pg.QueryRow(t.ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND lower(email) = lower($1) AND id <> $2)`, email, self).Scan(&taken)
 	if err != nil {
@@ -243,7 +243,7 @@ func isEmailConflict(err error) bool {
 // Find returns a page of users ordered by lower(name), then id.
 func (r *UserRepo) Find(ctx context.Context, q UserQuery) (UserPage, error) {
 	var page UserPage
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		b := t.lms("users").Select(userCols + ", lower(users.name) AS sort_key")
 		if q.Query != "" {
 			pat := likeContains(q.Query)
@@ -282,7 +282,7 @@ func (r *UserRepo) Find(ctx context.Context, q UserQuery) (UserPage, error) {
 // Get returns one user with its groups.
 func (r *UserRepo) Get(ctx context.Context, id uuid.UUID) (*User, error) {
 	var u *User
-	err := r.s.inTenant(ctx, func(t *tx) (err error) {
+	err := r.s.InTenant(ctx, func(t *Tx) (err error) {
 		u, err = getUser(t, id, false)
 		return err
 	})
@@ -295,7 +295,7 @@ func (r *UserRepo) Get(ctx context.Context, id uuid.UUID) (*User, error) {
 // Create adds a user (and their group memberships, which assign the groups' courses).
 func (r *UserRepo) Create(ctx context.Context, in NewUser) (*User, error) {
 	var u *User
-	err := r.s.inTenant(ctx, func(t *tx) (err error) {
+	err := r.s.InTenant(ctx, func(t *Tx) (err error) {
 		u, err = createUser(t, in)
 		return err
 	})
@@ -305,7 +305,7 @@ func (r *UserRepo) Create(ctx context.Context, in NewUser) (*User, error) {
 	return u, nil
 }
 
-func createUser(t *tx, in NewUser) (*User, error) {
+func createUser(t *Tx, in NewUser) (*User, error) {
 	v := &ValidationError{}
 	in.Name = personName(v, "/name", in.Name)
 	in.Email = strings.TrimSpace(in.Email)
@@ -335,7 +335,7 @@ func createUser(t *tx, in NewUser) (*User, error) {
 		return nil, ErrEmailTaken
 	}
 	ts, by := now(), t.actorID()
-	t.changesCallers() // a token's person may just have become a user
+	t.ChangesCallers() // a token's person may just have become a user
 	_, err := t.pg.Exec(t.ctx, `INSERT INTO users (tenant_id, id, name, email, role, status, created_at, updated_at, created_by, updated_by, version)
 VALUES ($1, $2, $3, $4, $5, 'active', $6, $6, $7, $7, 1)`, t.p.TenantID, id, in.Name, in.Email, in.Role, ts, by)
 	if err != nil {
@@ -375,7 +375,7 @@ func dedupeIDs(ids []uuid.UUID) []uuid.UUID {
 }
 
 // missingIDs returns which of ids have no row in table (users or groups) of the tenant.
-func missingIDs(t *tx, table string, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+func missingIDs(t *Tx, table string, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
 	rows, err := t.pg.Query(t.ctx, `SELECT id FROM `+pgx.Identifier{table}.Sanitize()+` WHERE tenant_id = learnd_tenant() AND id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("check %s: %w", table, err)
@@ -397,10 +397,10 @@ func missingIDs(t *tx, table string, ids []uuid.UUID) (map[uuid.UUID]bool, error
 // changeUser runs one change of a stored user: lock, check, precondition, then apply
 // (which returns the new row, or nil when nothing changed).
 func (r *UserRepo) changeUser(ctx context.Context, op string, id uuid.UUID, expected *int, check UserCheck,
-	apply func(t *tx, cur *User) (*User, error)) (*User, bool, error) {
+	apply func(t *Tx, cur *User) (*User, error)) (*User, bool, error) {
 	var out *User
 	changed := false
-	err := r.s.inTenant(ctx, func(t *tx) error {
+	err := r.s.InTenant(ctx, func(t *Tx) error {
 		cur, err := getUser(t, id, true)
 		if err != nil {
 			return err
@@ -433,9 +433,9 @@ func (r *UserRepo) changeUser(ctx context.Context, op string, id uuid.UUID, expe
 // updateUserRow writes the columns set lists (a SET clause that may use $2, the actor,
 // $3, now, and its own arguments from $4) with the usual stamps and returns the stored user
 // with its groups.
-func updateUserRow(t *tx, id uuid.UUID, set string, args ...any) (*User, error) {
+func updateUserRow(t *Tx, id uuid.UUID, set string, args ...any) (*User, error) {
 	all := append([]any{id, t.actorID(), now()}, args...)
-	t.changesCallers()
+	t.ChangesCallers()
 	_, err := t.pg.Exec(t.ctx, `UPDATE users SET `+set+`, updated_at = $3, updated_by = $2, version = version + 1
 WHERE tenant_id = learnd_tenant() AND id = $1`, all...)
 	if err != nil {
@@ -451,7 +451,7 @@ WHERE tenant_id = learnd_tenant() AND id = $1`, all...)
 // caller read. A patch that changes nothing returns the user as it is (no new version,
 // no audit entry); changed says which happened.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, expected *int, check UserCheck, ch UserChange) (*User, bool, error) {
-	return r.changeUser(ctx, "update user", id, expected, check, func(t *tx, cur *User) (*User, error) {
+	return r.changeUser(ctx, "update user", id, expected, check, func(t *Tx, cur *User) (*User, error) {
 		v := &ValidationError{}
 		name, role := cur.Name, cur.Role
 		if ch.Name != nil {
@@ -478,7 +478,7 @@ func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, expected *int, chec
 // Ban bans a user: their tokens and keys are refused from their next request. Banning a
 // banned user changes nothing (changed is false).
 func (r *UserRepo) Ban(ctx context.Context, id uuid.UUID, check UserCheck) (*User, bool, error) {
-	return r.changeUser(ctx, "ban user", id, nil, check, func(t *tx, cur *User) (*User, error) {
+	return r.changeUser(ctx, "ban user", id, nil, check, func(t *Tx, cur *User) (*User, error) {
 		if cur.Status == UserBanned {
 			return nil, nil
 		}
@@ -492,7 +492,7 @@ func (r *UserRepo) Ban(ctx context.Context, id uuid.UUID, check UserCheck) (*Use
 
 // Unban restores a banned user. Unbanning an active user changes nothing.
 func (r *UserRepo) Unban(ctx context.Context, id uuid.UUID, check UserCheck) (*User, bool, error) {
-	return r.changeUser(ctx, "unban user", id, nil, check, func(t *tx, cur *User) (*User, error) {
+	return r.changeUser(ctx, "unban user", id, nil, check, func(t *Tx, cur *User) (*User, error) {
 		if cur.Status != UserBanned {
 			return nil, nil
 		}
@@ -513,7 +513,7 @@ func (r *UserRepo) ChangeEmail(ctx context.Context, id uuid.UUID, email string, 
 		v.add("/email", "must be an email address like name@example.com")
 		return nil, false, fmt.Errorf("change user email: %w", v)
 	}
-	return r.changeUser(ctx, "change user email", id, nil, check, func(t *tx, cur *User) (*User, error) {
+	return r.changeUser(ctx, "change user email", id, nil, check, func(t *Tx, cur *User) (*User, error) {
 		if email == cur.Email {
 			return nil, nil
 		}
