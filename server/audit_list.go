@@ -7,7 +7,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/reports"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -39,11 +39,11 @@ func (s *Server) GetAuditLog(ctx context.Context, req api.GetAuditLogRequestObje
 	if from != nil && to != nil && from.After(*to) {
 		return bad(rptBadParam(ctx, "fields[createdAt][from]", "must not be after fields[createdAt][to]"))
 	}
-	q := store.AuditQuery{Author: author, From: from, To: to, Limit: auditDefaultLimit, Offset: deref(req.Params.Offset)}
+	q := reports.AuditQuery{Author: author, From: from, To: to, Limit: auditDefaultLimit, Offset: deref(req.Params.Offset)}
 	if req.Params.Limit != nil {
 		q.Limit = *req.Params.Limit
 	}
-	page, err := s.store.AuditLog(ctx, q)
+	page, err := s.reports.AuditLog(ctx, q)
 	if err != nil {
 		return nil, err
 	}

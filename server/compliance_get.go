@@ -7,6 +7,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/reports"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -30,7 +31,7 @@ func (s *Server) GetComplianceStatus(ctx context.Context, req api.GetComplianceS
 	if p != nil {
 		return bad(p)
 	}
-	q := store.ComplianceQuery{CourseID: course, GroupID: group, Limit: complianceDefaultLimit}
+	q := reports.ComplianceQuery{CourseID: course, GroupID: group, Limit: complianceDefaultLimit}
 	if req.Params.Limit != nil {
 		q.Limit = *req.Params.Limit
 	}
@@ -42,8 +43,8 @@ func (s *Server) GetComplianceStatus(ctx context.Context, req api.GetComplianceS
 	if q.After, p = v2PageCursor[store.NameCursor](ctx, s, resource, req.Params.PageToken); p != nil {
 		return bad(rptBadParam(ctx, "pageToken", "is not a token this report issued for these filters"))
 	}
-	r, err := s.store.Compliance(ctx, q)
-	var nf *store.ReportNotFoundError
+	r, err := s.reports.Compliance(ctx, q)
+	var nf *reports.NotFoundError
 	if errors.As(err, &nf) {
 		what := "course " + req.CourseId
 		if nf.What == "group" {

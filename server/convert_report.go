@@ -6,24 +6,24 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/reports"
 	"github.com/learnd/learnd/typeid"
 )
 
 // Converters of the reports: compliance, statistics, leaderboard and audit log.
 
-func toAPIComplianceTotals(t store.ReportTotals) api.ComplianceTotals {
+func toAPIComplianceTotals(t reports.Totals) api.ComplianceTotals {
 	return api.ComplianceTotals{Assigned: t.Assigned, Completed: t.Completed, InProgress: t.InProgress,
 		NotStarted: t.NotStarted, Overdue: t.Overdue, Scheduled: t.Scheduled}
 }
 
-func toAPIComplianceReport(r store.ComplianceReport, next *string) api.ComplianceReport {
+func toAPIComplianceReport(r reports.ComplianceReport, next *string) api.ComplianceReport {
 	out := api.ComplianceReport{
 		CourseId:      typeid.Format(typeid.Course, r.CourseID),
 		CourseName:    r.CourseName,
 		GroupId:       idOut(typeid.Group, r.GroupID),
 		Totals:        toAPIComplianceTotals(r.Totals),
-		CompletionPct: store.ReportPct(r.Totals.Completed, r.Totals.Assigned),
+		CompletionPct: reports.Pct(r.Totals.Completed, r.Totals.Assigned),
 		Users:         make([]api.ComplianceUser, len(r.Rows)),
 		NextPageToken: next,
 		HasMore:       next != nil,
@@ -46,13 +46,13 @@ func toAPIComplianceReport(r store.ComplianceReport, next *string) api.Complianc
 	return out
 }
 
-func toAPIStatWindow(w store.StatWindow) api.StatisticsWindow {
+func toAPIStatWindow(w reports.StatWindow) api.StatisticsWindow {
 	return api.StatisticsWindow{From: w.From, To: w.To}
 }
 
 func toAPIDate(t time.Time) openapi_types.Date { return openapi_types.Date{Time: t} }
 
-func toAPIDayCounts(days []store.StatDayCount) []api.StatisticsDayCount {
+func toAPIDayCounts(days []reports.StatDayCount) []api.StatisticsDayCount {
 	out := make([]api.StatisticsDayCount, len(days))
 	for i, d := range days {
 		out[i] = api.StatisticsDayCount{Date: toAPIDate(d.Day), Count: d.Count}
@@ -60,7 +60,7 @@ func toAPIDayCounts(days []store.StatDayCount) []api.StatisticsDayCount {
 	return out
 }
 
-func toAPIStatOverview(w store.StatWindow, o store.StatOverview) api.StatisticsOverview {
+func toAPIStatOverview(w reports.StatWindow, o reports.StatOverview) api.StatisticsOverview {
 	return api.StatisticsOverview{
 		Window: toAPIStatWindow(w),
 		Users:  api.StatisticsUserCounts{Total: o.Users.Total, Active: o.Users.Active, Banned: o.Users.Banned},
@@ -75,12 +75,12 @@ func toAPIStatOverview(w store.StatWindow, o store.StatOverview) api.StatisticsO
 	}
 }
 
-func toAPIStatPublishing(w store.StatWindow, p store.StatPublishing) api.StatisticsPublishing {
+func toAPIStatPublishing(w reports.StatWindow, p reports.StatPublishing) api.StatisticsPublishing {
 	return api.StatisticsPublishing{Window: toAPIStatWindow(w), Published: p.Published,
 		CurrentlyPublished: p.CurrentlyPublished, PerDay: toAPIDayCounts(p.PerDay)}
 }
 
-func toAPIStatCourseCreation(w store.StatWindow, c store.StatCourseCreation) api.StatisticsCourseCreation {
+func toAPIStatCourseCreation(w reports.StatWindow, c reports.StatCourseCreation) api.StatisticsCourseCreation {
 	out := api.StatisticsCourseCreation{Window: toAPIStatWindow(w), Created: c.Created, PerDay: toAPIDayCounts(c.PerDay),
 		ByOwner: make([]api.StatisticsOwnerCount, len(c.ByOwner))}
 	for i, o := range c.ByOwner {
@@ -89,7 +89,7 @@ func toAPIStatCourseCreation(w store.StatWindow, c store.StatCourseCreation) api
 	return out
 }
 
-func toAPIStatActivity(w store.StatWindow, a store.StatActivity) api.StatisticsActivity {
+func toAPIStatActivity(w reports.StatWindow, a reports.StatActivity) api.StatisticsActivity {
 	out := api.StatisticsActivity{Window: toAPIStatWindow(w), ActiveLearners: a.ActiveLearners, Completions: a.Completions,
 		PerDay: make([]api.StatisticsActivityDay, len(a.PerDay))}
 	for i, d := range a.PerDay {
@@ -98,7 +98,7 @@ func toAPIStatActivity(w store.StatWindow, a store.StatActivity) api.StatisticsA
 	return out
 }
 
-func toAPIStatInsights(in store.StatInsights) api.StatisticsInsights {
+func toAPIStatInsights(in reports.StatInsights) api.StatisticsInsights {
 	out := api.StatisticsInsights{
 		LowestCompletion:         make([]api.StatisticsCourseCompletion, len(in.LowestCompletion)),
 		MostOverdue:              make([]api.StatisticsOverdueLearner, len(in.MostOverdue)),
@@ -115,7 +115,7 @@ func toAPIStatInsights(in store.StatInsights) api.StatisticsInsights {
 	return out
 }
 
-func toAPIStatTags(w store.StatWindow, tags []store.StatTag) api.StatisticsTags {
+func toAPIStatTags(w reports.StatWindow, tags []reports.StatTag) api.StatisticsTags {
 	out := api.StatisticsTags{Window: toAPIStatWindow(w), Tags: make([]api.StatisticsTag, len(tags))}
 	for i, g := range tags {
 		out.Tags[i] = api.StatisticsTag{Tag: g.Tag, Courses: g.Courses, Assignments: g.Assignments, Completions: g.Completions,
@@ -124,7 +124,7 @@ func toAPIStatTags(w store.StatWindow, tags []store.StatTag) api.StatisticsTags 
 	return out
 }
 
-func toAPILeaderboard(w store.StatWindow, leaders []store.StatLeader) api.Leaderboard {
+func toAPILeaderboard(w reports.StatWindow, leaders []reports.StatLeader) api.Leaderboard {
 	out := api.Leaderboard{Window: toAPIStatWindow(w), Data: make([]api.LeaderboardEntry, len(leaders))}
 	for i, l := range leaders {
 		out.Data[i] = api.LeaderboardEntry{Rank: l.Rank, UserId: typeid.Format(typeid.Person, l.UserID), Name: l.Name,
@@ -133,7 +133,7 @@ func toAPILeaderboard(w store.StatWindow, leaders []store.StatLeader) api.Leader
 	return out
 }
 
-func toAPIAuditEntry(e store.AuditLogEntry) api.AuditEntry {
+func toAPIAuditEntry(e reports.AuditLogEntry) api.AuditEntry {
 	out := api.AuditEntry{
 		Id:         typeid.Format(typeid.Audit, e.ID),
 		CreatedAt:  e.CreatedAt,
@@ -156,7 +156,7 @@ func toAPIAuditEntry(e store.AuditLogEntry) api.AuditEntry {
 	return out
 }
 
-func toAPIAuditLogPage(p store.AuditLogPage, limit, offset int) api.AuditLogPage {
+func toAPIAuditLogPage(p reports.AuditLogPage, limit, offset int) api.AuditLogPage {
 	out := api.AuditLogPage{Data: make([]api.AuditEntry, len(p.Entries)), Limit: limit, Offset: offset, Total: p.Total,
 		HasMore: offset+len(p.Entries) < p.Total}
 	for i, e := range p.Entries {

@@ -22,6 +22,7 @@ import (
 	"github.com/learnd/learnd/server/explorer"
 	"github.com/learnd/learnd/server/pagetoken"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/reports"
 )
 
 // Config is what the HTTP surface needs to know.
@@ -71,6 +72,8 @@ type Server struct {
 	gen        ai.Generator
 	enqueueGen store.GenerationEnqueuer
 
+	reports *reports.Repo
+
 	cohorts     resource[store.Cohort, api.Cohort, api.CohortCreate]
 	assessments resource[store.Assessment, api.Assessment, api.AssessmentCreate]
 }
@@ -101,6 +104,7 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	}
 	s := &Server{cfg: cfg, store: st, issuer: iss, verifier: ver, pages: pages, log: cfg.Logger,
 		authFailures: newAuthFailures(cfg.Limiter, cfg.Logger), keyLimits: newKeyLimits(cfg.Limiter, cfg.Logger), gen: cfg.Generator, enqueueGen: cfg.EnqueueGeneration,
+		reports: reports.New(st),
 		cohorts: cohortResource(st), assessments: assessmentResource(st)}
 	spec, err := api.GetSpec()
 	if err != nil {

@@ -17,7 +17,7 @@ func (s *Server) GetStatisticsActivity(ctx context.Context, req api.GetStatistic
 	if p != nil {
 		return api.GetStatisticsActivity400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
 	}
-	r, err := s.store.StatisticsActivity(ctx, w)
+	r, err := s.reports.StatisticsActivity(ctx, w)
 	if err != nil {
 		return nil, err
 	}

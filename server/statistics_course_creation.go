@@ -17,7 +17,7 @@ func (s *Server) GetStatisticsCourseCreation(ctx context.Context, req api.GetSta
 	if p != nil {
 		return api.GetStatisticsCourseCreation400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
 	}
-	r, err := s.store.StatisticsCourseCreation(ctx, w)
+	r, err := s.reports.StatisticsCourseCreation(ctx, w)
 	if err != nil {
 		return nil, err
 	}

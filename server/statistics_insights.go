@@ -13,7 +13,7 @@ func (s *Server) GetStatisticsInsights(ctx context.Context, _ api.GetStatisticsI
 	if p := needPerm(ctx, auth.PermCommonStat, false); p != nil {
 		return api.GetStatisticsInsights403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
 	}
-	in, err := s.store.StatisticsInsights(ctx)
+	in, err := s.reports.StatisticsInsights(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ func (s *Server) GetLeaderboard(ctx context.Context, req api.GetLeaderboardReque
 	if req.Params.Limit != nil {
 		limit = *req.Params.Limit
 	}
-	leaders, err := s.store.Leaderboard(ctx, w, limit)
+	leaders, err := s.reports.Leaderboard(ctx, w, limit)
 	if err != nil {
 		return nil, err
 	}

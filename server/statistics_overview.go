@@ -17,7 +17,7 @@ func (s *Server) GetStatisticsOverview(ctx context.Context, req api.GetStatistic
 	if p != nil {
 		return api.GetStatisticsOverview400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
 	}
-	r, err := s.store.StatisticsOverview(ctx, w)
+	r, err := s.reports.StatisticsOverview(ctx, w)
 	if err != nil {
 		return nil, err
 	}

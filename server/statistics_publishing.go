@@ -17,7 +17,7 @@ func (s *Server) GetStatisticsPublishing(ctx context.Context, req api.GetStatist
 	if p != nil {
 		return api.GetStatisticsPublishing400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
 	}
-	r, err := s.store.StatisticsPublishing(ctx, w)
+	r, err := s.reports.StatisticsPublishing(ctx, w)
 	if err != nil {
 		return nil, err
 	}

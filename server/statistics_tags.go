@@ -17,7 +17,7 @@ func (s *Server) GetStatisticsTags(ctx context.Context, req api.GetStatisticsTag
 	if p != nil {
 		return api.GetStatisticsTags400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
 	}
-	r, err := s.store.StatisticsTags(ctx, w)
+	r, err := s.reports.StatisticsTags(ctx, w)
 	if err != nil {
 		return nil, err
 	}

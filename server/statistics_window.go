@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/reports"
 )
 
 // Report windows: an RFC 3339 instant or a YYYY-MM-DD date (UTC) at each end, both ends
@@ -56,16 +56,16 @@ func rptTimeParam(ctx context.Context, name string, raw *string, end bool) (*tim
 
 // rptWindow resolves a statistics window from its optional ends: by default the 30 days up
 // to now; at most 366 days; from not after to.
-func rptWindow(ctx context.Context, from, to *string) (store.StatWindow, *api.Problem) {
+func rptWindow(ctx context.Context, from, to *string) (reports.StatWindow, *api.Problem) {
 	f, p := rptTimeParam(ctx, "from", from, false)
 	if p != nil {
-		return store.StatWindow{}, p
+		return reports.StatWindow{}, p
 	}
 	t, p := rptTimeParam(ctx, "to", to, true)
 	if p != nil {
-		return store.StatWindow{}, p
+		return reports.StatWindow{}, p
 	}
-	w := store.StatWindow{}
+	w := reports.StatWindow{}
 	if t != nil {
 		w.To = *t
 	} else {

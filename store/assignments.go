@@ -115,7 +115,7 @@ func (t *Tx) asgQuery(where string, args pgx.NamedArgs) ([]Assignment, error) {
 		args = pgx.NamedArgs{}
 	}
 	if _, ok := args["now"]; !ok {
-		args["now"] = now()
+		args["now"] = Now()
 	}
 	rows, err := t.pg.Query(t.ctx, asgSelectSQL+" "+where, args)
 	if err != nil {
@@ -263,7 +263,7 @@ func asgMailDate(ts time.Time) string { return ts.UTC().Format("Mon 2 Jan 2006, 
 func asgNoticeMail(u asgUser, course string, startAt, dueAt *time.Time) Mail {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Hello %s,\n\nYou have been assigned the course %q.\n", u.Name, course)
-	if startAt != nil && startAt.After(now()) {
+	if startAt != nil && startAt.After(Now()) {
 		fmt.Fprintf(&b, "It starts on %s; you can begin from then.\n", asgMailDate(*startAt))
 	}
 	if dueAt != nil {

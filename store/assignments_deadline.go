@@ -36,7 +36,7 @@ WHERE a.tenant_id = learnd_tenant() AND a.id = $1 FOR UPDATE OF a`, id).Scan(&cu
 		if completed != nil {
 			return ErrAssignmentCompleted
 		}
-		ts := now()
+		ts := Now()
 		v := &ValidationError{}
 		switch {
 		case cur == nil:

@@ -61,7 +61,7 @@ WHERE tenant_id = learnd_tenant() AND group_id = $1 AND course_id = $2 FOR UPDAT
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (tenant_id, group_id, course_id) DO UPDATE SET chain_id = EXCLUDED.chain_id, chain_position = EXCLUDED.chain_position,
   due_at = EXCLUDED.due_at, start_at = EXCLUDED.start_at, assigned_by = EXCLUDED.assigned_by`,
-		t.p.TenantID, group, course, chain, chainPos, dueAt, startAt, t.asgActor(), now())
+		t.p.TenantID, group, course, chain, chainPos, dueAt, startAt, t.asgActor(), Now())
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (t *Tx) asgInsert(users []uuid.UUID, courses []uuid.UUID, group, chain *uui
 	if len(users) == 0 || len(courses) == 0 {
 		return nil, nil
 	}
-	ts := now()
+	ts := Now()
 	rows, err := t.pg.Query(t.ctx, `INSERT INTO assignments (tenant_id, id, user_id, course_id, group_id, chain_id, chain_position, due_at, start_at, assigned_by, created_at, updated_at)
 SELECT $1, learnd_uuidv7(), u.id, c.id, $4, $5, CASE WHEN $5::uuid IS NULL THEN NULL ELSE c.pos END, $6, $7, $8, $9, $9
   FROM unnest($2::uuid[]) WITH ORDINALITY AS u(id, n)

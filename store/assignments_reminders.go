@@ -44,7 +44,7 @@ func (s *Store) SendReminders(ctx context.Context, courseID uuid.UUID, userIDs [
 		q := `SELECT u.id, u.name, u.email, u.status = 'banned', a.due_at, a.completed_at IS NOT NULL FROM assignments a
 JOIN users u ON u.tenant_id = learnd_tenant() AND u.id = a.user_id
 WHERE a.tenant_id = learnd_tenant() AND a.course_id = @course`
-		args := pgx.NamedArgs{"course": courseID, "now": now()}
+		args := pgx.NamedArgs{"course": courseID, "now": Now()}
 		if userIDs == nil {
 			q += ` AND a.completed_at IS NULL AND a.due_at < @now AND NOT coalesce(a.start_at > @now, false) AND u.status = 'active' ORDER BY lower(u.name), u.id`
 		} else {
@@ -107,7 +107,7 @@ func asgReminderMail(u asgUser, course string, dueAt *time.Time, message string)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Hello %s,\n\nThis is a reminder to complete the course %q.\n", u.Name, course)
 	if dueAt != nil {
-		if dueAt.Before(now()) {
+		if dueAt.Before(Now()) {
 			fmt.Fprintf(&b, "It was due on %s.\n", asgMailDate(*dueAt))
 		} else {
 			fmt.Fprintf(&b, "It is due by %s.\n", asgMailDate(*dueAt))

@@ -45,7 +45,7 @@ func (s *Store) AssignUser(ctx context.Context, in AssignInput) (Assignment, boo
 			return err
 		}
 		n := asgNew{id: uuid.Must(uuid.NewV7()), user: in.UserID, course: in.CourseID, startAt: in.StartAt, dueAt: in.DueAt}
-		ts := now()
+		ts := Now()
 		tag, err := t.pg.Exec(t.ctx, `INSERT INTO assignments (tenant_id, id, user_id, course_id, due_at, start_at, assigned_by, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (tenant_id, user_id, course_id) DO NOTHING`,
 			t.p.TenantID, n.id, n.user, n.course, n.dueAt, n.startAt, t.asgActor(), ts)

@@ -65,7 +65,7 @@ func (t *Tx) certIssue(user, course uuid.UUID, courseName string, validityMonths
 // certList reads a user's certificates, newest first: of one course when course is set;
 // expiring within the next withinDays days (and not expired yet) when withinDays is set.
 func (t *Tx) certList(user uuid.UUID, course *uuid.UUID, withinDays *int) ([]Certificate, error) {
-	ts := now()
+	ts := Now()
 	args := pgx.NamedArgs{"user": user, "now": ts}
 	q := `SELECT cer.id, cer.number, cer.user_id, cer.course_id, c.name, cer.issued_at, cer.expires_at FROM certificates cer
 JOIN courses c ON c.tenant_id = learnd_tenant() AND c.id = cer.course_id

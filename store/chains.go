@@ -118,7 +118,7 @@ func (r *ChainRepo) Find(ctx context.Context, q ChainQuery) (ChainPage, error) {
 		args = append(args, q.Limit+1)
 		sql += fmt.Sprintf(` ORDER BY lower(name), id LIMIT $%d`, len(args))
 		var err error
-		page.Items, page.Next, err = keysetPage(t, q.Limit, sql, args, func(rows pgx.Rows, c *Chain) (NameCursor, error) {
+		page.Items, page.Next, err = KeysetPage(t, q.Limit, sql, args, func(rows pgx.Rows, c *Chain) (NameCursor, error) {
 			var key string
 			err := scanChain(rows, c, &key)
 			return NameCursor{Name: key, ID: c.ID}, err
@@ -213,7 +213,7 @@ func (r *ChainRepo) Create(ctx context.Context, in NewChain) (*Chain, error) {
 		if err := t.validateChain(in.Name, in.Description, in.CourseIDs); err != nil {
 			return err
 		}
-		ts := now()
+		ts := Now()
 		c := &Chain{ID: uuid.Must(uuid.NewV7()), Name: in.Name, Description: in.Description, OwnerID: t.p.PersonID,
 			CourseIDs: slices.Clone(in.CourseIDs), CreatedAt: ts, UpdatedAt: ts, CreatedBy: t.actor(), UpdatedBy: t.actor(), Version: 1}
 		if _, err := t.pg.Exec(t.ctx, `INSERT INTO course_chains (tenant_id, id, name, description, owner_id, course_ids, created_at, updated_at, created_by, updated_by)
@@ -276,7 +276,7 @@ func (r *ChainRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch 
 			}
 		}
 		err = t.pg.QueryRow(t.ctx, `UPDATE course_chains SET name = $2, description = $3, course_ids = $4, version = version + 1, updated_at = $5, updated_by = $6
-WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at, updated_by`, c.ID, c.Name, c.Description, c.CourseIDs, now(), t.actor()).
+WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at, updated_by`, c.ID, c.Name, c.Description, c.CourseIDs, Now(), t.actor()).
 			Scan(&c.Version, &c.UpdatedAt, &c.UpdatedBy)
 		if err != nil {
 			return err
@@ -298,7 +298,7 @@ func (r *ChainRepo) Delete(ctx context.Context, id uuid.UUID, expected *int) err
 			return err
 		}
 		before := auditChain(c)
-		ts := now()
+		ts := Now()
 		err = t.pg.QueryRow(t.ctx, `UPDATE course_chains SET is_deleted = true, deleted_at = $2, deleted_by = $3, version = version + 1, updated_at = $2, updated_by = $3
 WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at`, c.ID, ts, t.actor()).Scan(&c.Version, &c.UpdatedAt)
 		if err != nil {

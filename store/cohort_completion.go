@@ -42,7 +42,7 @@ func fillCompletion(t *Tx, cs []*Cohort) error {
 	if len(groups) == 0 {
 		return nil
 	}
-	rows, err := t.pg.Query(t.ctx, completionSQL, t.p.TenantID, groups, now())
+	rows, err := t.pg.Query(t.ctx, completionSQL, t.p.TenantID, groups, Now())
 	if err != nil {
 		return fmt.Errorf("cohort completion: %w", err)
 	}

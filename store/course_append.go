@@ -62,7 +62,7 @@ WHERE tenant_id = learnd_tenant() AND course_id = $1 AND position >= $2`, c.ID, 
 		if at < len(c.Sections) {
 			first = c.Sections[at].Position - len(secs)
 		}
-		added, err := t.insertSections(c, at, first, secs, now())
+		added, err := t.insertSections(c, at, first, secs, Now())
 		if err != nil {
 			return err
 		}

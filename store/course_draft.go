@@ -43,7 +43,7 @@ func (t *Tx) createCourse(d CourseDraft, action string, source uuid.UUID) (*Cour
 	if err := validateDraft(&d); err != nil {
 		return nil, err
 	}
-	ts := now()
+	ts := Now()
 	s := DefaultCourseSettings()
 	if d.Settings != nil {
 		s = *d.Settings

@@ -48,7 +48,7 @@ func (r *CourseRepo) AddElement(ctx context.Context, course uuid.UUID, expected 
 			return "", "", "", nil, nil, err
 		}
 		sec := &c.Sections[si]
-		e := newElement(sec.ID, 0, in.Kind, in.Title, in.Required, in.Brief, in.Pages, now())
+		e := newElement(sec.ID, 0, in.Kind, in.Title, in.Required, in.Brief, in.Pages, Now())
 		ids, at := insertAt(elementIDs(sec), e.ID, in.Position)
 		e.Position = at
 		b := &pgx.Batch{}
@@ -146,7 +146,7 @@ func (r *CourseRepo) UpdateElement(ctx context.Context, course, element uuid.UUI
 		if err := v.err(); err != nil {
 			return "", "", "", nil, nil, err
 		}
-		e.UpdatedAt = now()
+		e.UpdatedAt = Now()
 		if _, err := t.pg.Exec(t.ctx, `UPDATE course_elements SET title = $2, required = $3, brief = $4, pages = $5, section_id = $6, updated_at = $7
 WHERE tenant_id = learnd_tenant() AND id = $1`, e.ID, e.Title, e.Required, briefArg(e.Brief), JSON[[]LessonPage]{V: e.Pages}, target, e.UpdatedAt); err != nil {
 			return "", "", "", nil, nil, err

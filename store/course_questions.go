@@ -53,7 +53,7 @@ func (r *CourseRepo) AddQuestion(ctx context.Context, course, element uuid.UUID,
 		}
 		ids, q.Position = insertAt(ids, q.ID, in.Position)
 		b := &pgx.Batch{}
-		queueInsertQuestion(b, c.ID, &q, now())
+		queueInsertQuestion(b, c.ID, &q, Now())
 		if err := t.pg.SendBatch(t.ctx, b).Close(); err != nil {
 			return "", "", "", nil, nil, err
 		}
@@ -104,7 +104,7 @@ func (r *CourseRepo) UpdateQuestion(ctx context.Context, course, question uuid.U
 		}
 		q.Kind, q.Text, q.Options, q.Weight = d.Kind, d.Text, questionOptions(d.Options), d.Weight
 		if _, err := t.pg.Exec(t.ctx, `UPDATE quiz_questions SET kind = $2, text = $3, options = $4, weight = $5, updated_at = $6
-WHERE tenant_id = learnd_tenant() AND id = $1`, q.ID, q.Kind, q.Text, JSON[[]QuizOption]{V: q.Options}, q.Weight, now()); err != nil {
+WHERE tenant_id = learnd_tenant() AND id = $1`, q.ID, q.Kind, q.Text, JSON[[]QuizOption]{V: q.Options}, q.Weight, Now()); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		if ch.Position != nil {

@@ -246,7 +246,7 @@ func (r *CourseRepo) Find(ctx context.Context, q CourseQuery) (CoursePage, error
 		}
 		sql += ` ORDER BY lower(name), id LIMIT ` + arg(q.Limit+1)
 		var err error
-		page.Items, page.Next, err = keysetPage(t, q.Limit, sql, args, func(rows pgx.Rows, c *Course) (NameCursor, error) {
+		page.Items, page.Next, err = KeysetPage(t, q.Limit, sql, args, func(rows pgx.Rows, c *Course) (NameCursor, error) {
 			var key string
 			err := scanCourse(rows, c, &key)
 			return NameCursor{Name: key, ID: c.ID}, err
@@ -387,7 +387,7 @@ func (t *Tx) mayEdit(c *Course, need courseAccess) error {
 // bumpCourse records a write to a course: version, updated_at, updated_by.
 func (t *Tx) bumpCourse(c *Course) error {
 	err := t.pg.QueryRow(t.ctx, `UPDATE courses SET version = version + 1, updated_at = $2, updated_by = $3
-WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at, updated_by`, c.ID, now(), t.actor()).
+WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at, updated_by`, c.ID, Now(), t.actor()).
 		Scan(&c.Version, &c.UpdatedAt, &c.UpdatedBy)
 	if err != nil {
 		return fmt.Errorf("bump course: %w", err)
@@ -495,7 +495,7 @@ func (r *CourseRepo) Delete(ctx context.Context, id uuid.UUID, expected *int) er
 			return err
 		}
 		before := auditCourse(c)
-		ts := now()
+		ts := Now()
 		if _, err := t.pg.Exec(t.ctx, `UPDATE courses SET is_deleted = true, deleted_at = $2, deleted_by = $3 WHERE tenant_id = learnd_tenant() AND id = $1`,
 			c.ID, ts, t.actor()); err != nil {
 			return err
@@ -531,7 +531,7 @@ func (r *CourseRepo) Publish(ctx context.Context, id uuid.UUID, expected *int) (
 			return err
 		}
 		before := auditCourse(c)
-		ts := now()
+		ts := Now()
 		if _, err := t.pg.Exec(t.ctx, `UPDATE courses SET status = 'published', published_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, c.ID, ts); err != nil {
 			return err
 		}
@@ -698,7 +698,7 @@ func (r *CourseRepo) Share(ctx context.Context, id, userID uuid.UUID, expected *
 		if !auth.Role(role).Can(auth.PermCourseEdit) {
 			return ErrShareRole
 		}
-		share = CourseShare{UserID: userID, CreatedAt: now(), CreatedBy: t.actor()}
+		share = CourseShare{UserID: userID, CreatedAt: Now(), CreatedBy: t.actor()}
 		if _, err := t.pg.Exec(t.ctx, `INSERT INTO course_shares (tenant_id, course_id, user_id, created_at, created_by) VALUES (learnd_tenant(), $1, $2, $3, $4)`,
 			c.ID, userID, share.CreatedAt, share.CreatedBy); err != nil {
 			return err

@@ -33,8 +33,8 @@ const (
 	DefaultSourceType = "api"
 )
 
-// now is the server clock at the database's precision.
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+// Now is the server clock at the database's precision.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // Columns a write never changes after creation.
 var immutableColumns = []string{"tenant_id", "id", "app_id", "created_at", "created_by"}

@@ -154,7 +154,7 @@ func (r *GenerationRepo) Create(ctx context.Context, in NewGenerationJob, enqueu
 			return ErrCourseAccess
 		}
 		j := GenerationJob{ID: uuid.Must(uuid.NewV7()), Status: GenerationQueued, Prompt: strings.TrimSpace(in.Prompt), SessionID: in.SessionID,
-			Options: in.Options, RequestedBy: t.p.PersonID, Role: t.p.Role, Surface: t.p.Surface, CreatedAt: now()}
+			Options: in.Options, RequestedBy: t.p.PersonID, Role: t.p.Role, Surface: t.p.Surface, CreatedAt: Now()}
 		if j.Surface == "" {
 			j.Surface = auth.SurfaceAPI
 		}
@@ -323,7 +323,7 @@ FROM api_keys WHERE tenant_id = learnd_tenant() AND id = $1 AND user_id = $2`, *
 // failGeneration marks job id failed with message unless it is already finished.
 func (t *Tx) failGeneration(id uuid.UUID, message string) error {
 	_, err := t.pg.Exec(t.ctx, `UPDATE generation_jobs SET status = 'failed', error = $2, finished_at = $3
-WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running')`, id, message, now())
+WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running')`, id, message, Now())
 	return err
 }
 
@@ -333,7 +333,7 @@ func (r *GenerationRepo) Start(ctx context.Context, id uuid.UUID, attempt int) (
 	var out GenerationJob
 	err := r.s.InTenant(ctx, func(t *Tx) error {
 		j, err := scanGeneration(t.pg.QueryRow(t.ctx, `UPDATE generation_jobs SET status = 'running', attempts = $2, started_at = coalesce(started_at, $3)
-WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running') RETURNING `+generationCols, id, attempt, now()))
+WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running') RETURNING `+generationCols, id, attempt, Now()))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return t.finishedOrMissing(id)
 		}
@@ -406,7 +406,7 @@ func (r *GenerationRepo) Complete(ctx context.Context, id uuid.UUID, d CourseDra
 			warnings = []string{}
 		}
 		if _, err := t.pg.Exec(t.ctx, `UPDATE generation_jobs SET status = 'completed', course_id = $2, warnings = $4, error = NULL, finished_at = $3
-WHERE tenant_id = learnd_tenant() AND id = $1`, id, c.ID, now(), warnings); err != nil {
+WHERE tenant_id = learnd_tenant() AND id = $1`, id, c.ID, Now(), warnings); err != nil {
 			return err
 		}
 		out = c

@@ -222,7 +222,7 @@ func (r *GroupRepo) Create(ctx context.Context, in NewGroup) (*Group, error) {
 		if err := v.err(); err != nil {
 			return err
 		}
-		id, ts, by := uuid.Must(uuid.NewV7()), now(), t.actorID()
+		id, ts, by := uuid.Must(uuid.NewV7()), Now(), t.actorID()
 		_, err := t.pg.Exec(t.ctx, `INSERT INTO groups (tenant_id, id, name, kind, description, created_at, updated_at, created_by, updated_by, version)
 VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $7, 1)`, t.p.TenantID, id, in.Name, in.Kind, in.Description, ts, by)
 		if err != nil {
@@ -269,7 +269,7 @@ func (r *GroupRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch 
 			return nil
 		}
 		_, err = t.pg.Exec(t.ctx, `UPDATE groups SET name = $3, kind = $4, description = $5, updated_at = $6, updated_by = $7, version = version + 1
-WHERE tenant_id = learnd_tenant() AND id = $1 AND version = $2`, id, cur.Version, next.Name, next.Kind, next.Description, now(), t.actorID())
+WHERE tenant_id = learnd_tenant() AND id = $1 AND version = $2`, id, cur.Version, next.Name, next.Kind, next.Description, Now(), t.actorID())
 		if err != nil {
 			return err
 		}
@@ -365,7 +365,7 @@ func (r *GroupRepo) AddMembers(ctx context.Context, groupID uuid.UUID, userIDs [
 		}
 		rows, err := t.pg.Query(t.ctx, `INSERT INTO group_members (tenant_id, group_id, user_id, added_at, added_by)
 SELECT $1, $2, u, $3, $4 FROM unnest($5::uuid[]) AS u
-ON CONFLICT (tenant_id, group_id, user_id) DO NOTHING RETURNING user_id`, t.p.TenantID, groupID, now(), t.actorID(), ids)
+ON CONFLICT (tenant_id, group_id, user_id) DO NOTHING RETURNING user_id`, t.p.TenantID, groupID, Now(), t.actorID(), ids)
 		if err != nil {
 			return err
 		}

@@ -193,7 +193,7 @@ func (s *Store) AuthenticateKey(ctx context.Context, secret string) (KeyCaller, 
 	err = s.scopedBatch(ctx, k.tenant, "", func(b *pgx.Batch) {
 		b.Queue(callerSQL, k.user).QueryRow(func(row pgx.Row) error { return scanCaller(row, &c) })
 		if k.lastUsed == nil || ts.Sub(*k.lastUsed) > time.Minute {
-			b.Queue(`UPDATE api_keys SET last_used_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, k.id, now())
+			b.Queue(`UPDATE api_keys SET last_used_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, k.id, Now())
 		}
 	})
 	if err != nil {

@@ -142,7 +142,7 @@ func (r *KeyRepo) Create(ctx context.Context, user uuid.UUID, in NewAPIKey) (*AP
 		var row APIKey
 		err := queryOne(t, `INSERT INTO api_keys (tenant_id, id, user_id, name, hash, hint, scopes, app_id, expires_at, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+keyCols,
-			[]any{t.p.TenantID, id, user, in.Name, hash, secret[len(secret)-4:], in.Scopes, in.AppID, expires, now()}, &row)
+			[]any{t.p.TenantID, id, user, in.Name, hash, secret[len(secret)-4:], in.Scopes, in.AppID, expires, Now()}, &row)
 		if err != nil {
 			return err
 		}
@@ -179,7 +179,7 @@ func (r *KeyRepo) List(ctx context.Context, user uuid.UUID, limit int, after *Ke
 		}
 		sql += ` ORDER BY api_keys.created_at DESC, api_keys.id DESC LIMIT $2`
 		var err error
-		page.Items, page.Next, err = keysetPage(t, limit, sql, args, func(rows pgx.Rows, k *APIKey) (_ KeyCursor, err error) {
+		page.Items, page.Next, err = KeysetPage(t, limit, sql, args, func(rows pgx.Rows, k *APIKey) (_ KeyCursor, err error) {
 			*k, err = pgx.RowToStructByPos[APIKey](rows) // keyCols is in field order
 			return KeyCursor{CreatedAt: k.CreatedAt, ID: k.ID}, err
 		})
@@ -216,7 +216,7 @@ func (r *KeyRepo) Revoke(ctx context.Context, id uuid.UUID, check KeyCheck) (*AP
 			return nil
 		}
 		t.ChangesCallers()
-		if _, err := t.pg.Exec(t.ctx, `UPDATE api_keys SET revoked_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, id, now()); err != nil {
+		if _, err := t.pg.Exec(t.ctx, `UPDATE api_keys SET revoked_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, id, Now()); err != nil {
 			return err
 		}
 		if k, err = getKey(t, id, false); err != nil {

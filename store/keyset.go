@@ -16,11 +16,11 @@ type NameCursor struct {
 	ID   uuid.UUID `json:"i"`
 }
 
-// keysetPage runs a page query that asks for limit+1 rows in keyset order and scans each
+// KeysetPage runs a page query that asks for limit+1 rows in keyset order and scans each
 // row with scan, which fills the item and returns the row's position (its sort key and
 // id). It returns at most limit items (never nil) and, when the query found more, the
 // position of the last item returned: the next page starts after it.
-func keysetPage[T, C any](t *Tx, limit int, sql string, args []any, scan func(pgx.Rows, *T) (C, error)) ([]T, *C, error) {
+func KeysetPage[T, C any](t *Tx, limit int, sql string, args []any, scan func(pgx.Rows, *T) (C, error)) ([]T, *C, error) {
 	rows, err := t.pg.Query(t.ctx, sql, args...)
 	if err != nil {
 		return nil, nil, err
@@ -49,7 +49,7 @@ func keysetRecords[T, C any](t *Tx, limit int, q *gorm.DB, pos func(*T) C) ([]T,
 		return nil, nil, err
 	}
 	scan := recordScanner[T]()
-	return keysetPage(t, limit, sql, args, func(rows pgx.Rows, rec *T) (C, error) {
+	return KeysetPage(t, limit, sql, args, func(rows pgx.Rows, rec *T) (C, error) {
 		if err := scan(rows, rec); err != nil {
 			return *new(C), err
 		}

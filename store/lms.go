@@ -68,7 +68,7 @@ func (t *Tx) audit(action, targetType, targetID string, before, after any) error
 	}
 	_, err = t.pg.Exec(t.ctx, `INSERT INTO audit_log (tenant_id, id, created_at, actor_id, app_id, key_id, surface, action, target_type, target_id, before, after, request_id)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		t.p.TenantID, uuid.Must(uuid.NewV7()), now(), actor, app, keyID, surface, action, targetType, targetID, b, a, rid)
+		t.p.TenantID, uuid.Must(uuid.NewV7()), Now(), actor, app, keyID, surface, action, targetType, targetID, b, a, rid)
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
@@ -102,7 +102,7 @@ func (s *Store) SetMailEnqueuer(f MailEnqueuer) { s.mailEnqueuer = f }
 func (t *Tx) enqueueMail(m Mail) error {
 	id := uuid.Must(uuid.NewV7())
 	_, err := t.pg.Exec(t.ctx, `INSERT INTO mail_outbox (tenant_id, id, kind, to_addr, subject, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		t.p.TenantID, id, m.Kind, m.To, m.Subject, m.Body, now())
+		t.p.TenantID, id, m.Kind, m.To, m.Subject, m.Body, Now())
 	if err != nil {
 		return fmt.Errorf("enqueue mail: %w", err)
 	}

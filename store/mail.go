@@ -79,7 +79,7 @@ WHERE tenant_id = $1 AND id = $2 AND sent_at IS NULL FOR UPDATE SKIP LOCKED`, te
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE mail_outbox SET attempts = attempts + 1, last_error = NULL, sent_at = $3 WHERE tenant_id = $1 AND id = $2`,
-			tenantID, id, now())
+			tenantID, id, Now())
 		return err
 	})
 	if err != nil {

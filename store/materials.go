@@ -187,7 +187,7 @@ func (r *MaterialRepo) Upload(ctx context.Context, in MaterialUpload) (MaterialF
 		return MaterialFile{}, fmt.Errorf("upload material: %w", err)
 	}
 	sum := sha256.Sum256(in.Content)
-	ts := now()
+	ts := Now()
 	f := MaterialFile{
 		ID: uuid.Must(uuid.NewV7()), Filename: cleanFilename(in.Filename), Kind: in.Kind, MediaType: in.MediaType,
 		SizeBytes: len(in.Content), SHA256: hex.EncodeToString(sum[:]), TextChars: in.TextChars,
@@ -293,7 +293,7 @@ func (r *MaterialRepo) Reprocess(ctx context.Context, session, file uuid.UUID, t
 		}
 		before := files[0]
 		f = before
-		f.TextChars, f.Chunks, f.Headings, f.Embedder, f.ProcessedAt = textChars, len(chunks), chunkHeadings(chunks), name, now()
+		f.TextChars, f.Chunks, f.Headings, f.Embedder, f.ProcessedAt = textChars, len(chunks), chunkHeadings(chunks), name, Now()
 		if _, err := t.pg.Exec(t.ctx, `DELETE FROM material_chunks WHERE tenant_id = learnd_tenant() AND file_id = $1`, file); err != nil {
 			return err
 		}

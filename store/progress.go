@@ -268,7 +268,7 @@ func (s *Store) RecordProgress(ctx context.Context, in ProgressInput) (Progress,
 		if err != nil {
 			return err
 		}
-		ts := now()
+		ts := Now()
 		if a.startAt != nil && a.startAt.After(ts) {
 			return &ProgressStateError{Code: "not_started", Detail: "this assignment is scheduled to start at " + a.startAt.UTC().Format(time.RFC3339)}
 		}
@@ -470,7 +470,7 @@ func (t *Tx) progRead(course, user uuid.UUID) (Progress, error) {
 	if err != nil {
 		return Progress{}, err
 	}
-	ts := now()
+	ts := Now()
 	p := Progress{CourseID: course, UserID: user, Locked: a.locked, Score: a.score, StartedAt: a.startedAt,
 		CompletedAt: a.completedAt, DueAt: a.dueAt, PointsAwarded: a.points,
 		Status: asgStatus(ts, a.startAt, a.dueAt, a.startedAt, a.completedAt)}

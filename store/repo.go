@@ -71,7 +71,7 @@ func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) 
 func (r repo[T, P]) Create(ctx context.Context, v *T) error {
 	err := r.s.InTenant(ctx, func(t *Tx) error {
 		e := P(v).envelope()
-		ts := now()
+		ts := Now()
 		person := t.p.PersonID
 		*e = Envelope{
 			TenantID: t.p.TenantID, ID: uuid.Must(uuid.NewV7()),
@@ -238,7 +238,7 @@ func (r repo[T, P]) lock(t *Tx, id uuid.UUID, v visibility, into *T) error {
 func (r repo[T, P]) touch(t *Tx, e *Envelope) {
 	person := t.p.PersonID
 	e.Version++
-	e.UpdatedAt = now()
+	e.UpdatedAt = Now()
 	e.UpdatedBy = &person
 }
 

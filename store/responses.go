@@ -129,7 +129,7 @@ func (r *AssessmentRepo) SubmitResponse(ctx context.Context, assessmentID uuid.U
 		if t.p.AppID != "" {
 			app = &t.p.AppID
 		}
-		ts := now()
+		ts := Now()
 		var prev AssessmentResponse
 		switch err := queryOne(t, responseMineSQL, []any{t.p.TenantID, a.ID, t.p.PersonID}, &prev); {
 		case err == nil:

@@ -334,7 +334,7 @@ func createUser(t *Tx, in NewUser) (*User, error) {
 	} else if taken {
 		return nil, ErrEmailTaken
 	}
-	ts, by := now(), t.actorID()
+	ts, by := Now(), t.actorID()
 	t.ChangesCallers() // a token's person may just have become a user
 	_, err := t.pg.Exec(t.ctx, `INSERT INTO users (tenant_id, id, name, email, role, status, created_at, updated_at, created_by, updated_by, version)
 VALUES ($1, $2, $3, $4, $5, 'active', $6, $6, $7, $7, 1)`, t.p.TenantID, id, in.Name, in.Email, in.Role, ts, by)
@@ -434,7 +434,7 @@ func (r *UserRepo) changeUser(ctx context.Context, op string, id uuid.UUID, expe
 // $3, now, and its own arguments from $4) with the usual stamps and returns the stored user
 // with its groups.
 func updateUserRow(t *Tx, id uuid.UUID, set string, args ...any) (*User, error) {
-	all := append([]any{id, t.actorID(), now()}, args...)
+	all := append([]any{id, t.actorID(), Now()}, args...)
 	t.ChangesCallers()
 	_, err := t.pg.Exec(t.ctx, `UPDATE users SET `+set+`, updated_at = $3, updated_by = $2, version = version + 1
 WHERE tenant_id = learnd_tenant() AND id = $1`, all...)

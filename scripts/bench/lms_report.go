@@ -131,7 +131,7 @@ func (b *baseline) compliance(w http.ResponseWriter, r *http.Request, p principa
 	writeJSON(w, http.StatusOK, out)
 }
 
-// reportPct is store.ReportPct.
+// reportPct is reports.Pct.
 func reportPct(part, whole int) float64 {
 	if whole <= 0 {
 		return 0

@@ -1,4 +1,4 @@
-package store
+package reports
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/learnd/learnd/store"
 )
 
 // StatWindow is a report's time window, both ends inclusive.
@@ -16,8 +17,8 @@ type StatWindow struct {
 
 // Days lists the UTC days the window touches, oldest first.
 func (w StatWindow) Days() []time.Time {
-	first := rptDay(w.From)
-	last := rptDay(w.To)
+	first := utcDay(w.From)
+	last := utcDay(w.To)
 	var out []time.Time
 	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
 		out = append(out, d)
@@ -25,8 +26,8 @@ func (w StatWindow) Days() []time.Time {
 	return out
 }
 
-// rptDay is the UTC midnight of t's UTC day.
-func rptDay(t time.Time) time.Time {
+// utcDay is the UTC midnight of t's UTC day.
+func utcDay(t time.Time) time.Time {
 	y, m, d := t.UTC().Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
@@ -37,16 +38,16 @@ type StatDayCount struct {
 	Count int
 }
 
-// rptLiveSQL is the assignments a of active users (u) on live courses (c) of the tenant.
-const rptLiveSQL = `assignments a
+// liveSQL is the assignments a of active users (u) on live courses (c) of the tenant.
+const liveSQL = `assignments a
 JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id AND u.status = 'active'
 JOIN courses c ON c.tenant_id = a.tenant_id AND c.id = a.course_id AND NOT c.is_deleted
 WHERE a.tenant_id = learnd_tenant()`
 
-// rptPerDay runs sql (yielding a UTC date and a count per row) and spreads the counts over
+// perDay runs sql (yielding a UTC date and a count per row) and spreads the counts over
 // every day of w, zero-filled.
-func rptPerDay(t *Tx, w StatWindow, sql string, args ...any) ([]StatDayCount, error) {
-	rows, err := t.pg.Query(t.ctx, sql, args...)
+func perDay(t *store.Tx, w StatWindow, sql string, args ...any) ([]StatDayCount, error) {
+	rows, err := t.Query(sql, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +61,7 @@ func rptPerDay(t *Tx, w StatWindow, sql string, args ...any) ([]StatDayCount, er
 	}
 	byDay := make(map[time.Time]int, len(got))
 	for _, d := range got {
-		byDay[rptDay(d.Day)] += d.Count
+		byDay[utcDay(d.Day)] += d.Count
 	}
 	days := w.Days()
 	out := make([]StatDayCount, len(days))
@@ -75,7 +76,7 @@ func rptPerDay(t *Tx, w StatWindow, sql string, args ...any) ([]StatDayCount, er
 type StatOverview struct {
 	Users          struct{ Total, Active, Banned int }
 	Courses        struct{ Total, Published, Draft, Archived int }
-	Assignments    ReportTotals
+	Assignments    Totals
 	CompletionRate float64 // all completed over all assignments, × 100
 
 	// In the window.
@@ -85,46 +86,46 @@ type StatOverview struct {
 	ActiveLearners     int
 }
 
-// rptActiveSQL yields the distinct active users (user_id) with an event in [$1, $2] and the
+// activeSQL yields the distinct active users (user_id) with an event in [$1, $2] and the
 // instant (at) of each event: element progress recorded, a course started or completed.
-const rptActiveSQL = `SELECT p.user_id, p.updated_at AS at FROM element_progress p
+const activeSQL = `SELECT p.user_id, p.updated_at AS at FROM element_progress p
 JOIN users u ON u.tenant_id = p.tenant_id AND u.id = p.user_id AND u.status = 'active'
 JOIN courses c ON c.tenant_id = p.tenant_id AND c.id = p.course_id AND NOT c.is_deleted
 WHERE p.tenant_id = learnd_tenant() AND p.updated_at BETWEEN $1 AND $2
 UNION ALL
-SELECT a.user_id, a.started_at FROM ` + rptLiveSQL + ` AND a.started_at BETWEEN $1 AND $2
+SELECT a.user_id, a.started_at FROM ` + liveSQL + ` AND a.started_at BETWEEN $1 AND $2
 UNION ALL
-SELECT a.user_id, a.completed_at FROM ` + rptLiveSQL + ` AND a.completed_at BETWEEN $1 AND $2`
+SELECT a.user_id, a.completed_at FROM ` + liveSQL + ` AND a.completed_at BETWEEN $1 AND $2`
 
 // StatisticsOverview computes the overview scope.
-func (s *Store) StatisticsOverview(ctx context.Context, w StatWindow) (StatOverview, error) {
+func (s *Repo) StatisticsOverview(ctx context.Context, w StatWindow) (StatOverview, error) {
 	var o StatOverview
-	at := now()
-	err := s.InTenant(ctx, func(t *Tx) error {
-		if err := t.pg.QueryRow(t.ctx, `SELECT count(*), count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'banned')
+	at := store.Now()
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+		if err := t.QueryRow(`SELECT count(*), count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'banned')
 FROM users WHERE tenant_id = learnd_tenant()`).Scan(&o.Users.Total, &o.Users.Active, &o.Users.Banned); err != nil {
 			return fmt.Errorf("users: %w", err)
 		}
-		if err := t.pg.QueryRow(t.ctx, `SELECT count(*), count(*) FILTER (WHERE status = 'published'), count(*) FILTER (WHERE status = 'draft'),
+		if err := t.QueryRow(`SELECT count(*), count(*) FILTER (WHERE status = 'published'), count(*) FILTER (WHERE status = 'draft'),
   count(*) FILTER (WHERE status = 'archived')
 FROM courses WHERE tenant_id = learnd_tenant() AND NOT is_deleted`).Scan(&o.Courses.Total, &o.Courses.Published, &o.Courses.Draft, &o.Courses.Archived); err != nil {
 			return fmt.Errorf("courses: %w", err)
 		}
-		if err := t.pg.QueryRow(t.ctx, `SELECT `+rptTotalsSQL+` FROM `+rptLiveSQL, at).Scan(o.Assignments.targets()...); err != nil {
+		if err := t.QueryRow(`SELECT `+totalsSQL+` FROM `+liveSQL, at).Scan(o.Assignments.targets()...); err != nil {
 			return fmt.Errorf("assignments: %w", err)
 		}
-		o.CompletionRate = ReportPct(o.Assignments.Completed, o.Assignments.Assigned)
-		if err := t.pg.QueryRow(t.ctx, `SELECT count(*) FILTER (WHERE a.completed_at BETWEEN $1 AND $2),
+		o.CompletionRate = Pct(o.Assignments.Completed, o.Assignments.Assigned)
+		if err := t.QueryRow(`SELECT count(*) FILTER (WHERE a.completed_at BETWEEN $1 AND $2),
   count(*) FILTER (WHERE a.created_at BETWEEN $1 AND $2)
-FROM `+rptLiveSQL, w.From, w.To).Scan(&o.Completions, &o.AssignmentsCreated); err != nil {
+FROM `+liveSQL, w.From, w.To).Scan(&o.Completions, &o.AssignmentsCreated); err != nil {
 			return fmt.Errorf("window: %w", err)
 		}
-		if err := t.pg.QueryRow(t.ctx, `SELECT count(*) FROM certificates ce
+		if err := t.QueryRow(`SELECT count(*) FROM certificates ce
 JOIN users u ON u.tenant_id = ce.tenant_id AND u.id = ce.user_id AND u.status = 'active'
 WHERE ce.tenant_id = learnd_tenant() AND ce.issued_at BETWEEN $1 AND $2`, w.From, w.To).Scan(&o.CertificatesIssued); err != nil {
 			return fmt.Errorf("certificates: %w", err)
 		}
-		if err := t.pg.QueryRow(t.ctx, `SELECT count(DISTINCT user_id) FROM (`+rptActiveSQL+`) ev`, w.From, w.To).Scan(&o.ActiveLearners); err != nil {
+		if err := t.QueryRow(`SELECT count(DISTINCT user_id) FROM (`+activeSQL+`) ev`, w.From, w.To).Scan(&o.ActiveLearners); err != nil {
 			return fmt.Errorf("active learners: %w", err)
 		}
 		return nil
@@ -143,15 +144,15 @@ type StatPublishing struct {
 
 // StatisticsPublishing computes the publishing scope: live courses whose latest publication
 // falls in the window, per day, and the courses published now.
-func (s *Store) StatisticsPublishing(ctx context.Context, w StatWindow) (StatPublishing, error) {
+func (s *Repo) StatisticsPublishing(ctx context.Context, w StatWindow) (StatPublishing, error) {
 	var p StatPublishing
-	err := s.InTenant(ctx, func(t *Tx) error {
-		if err := t.pg.QueryRow(t.ctx, `SELECT count(*) FILTER (WHERE status = 'published') FROM courses
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+		if err := t.QueryRow(`SELECT count(*) FILTER (WHERE status = 'published') FROM courses
 WHERE tenant_id = learnd_tenant() AND NOT is_deleted`).Scan(&p.CurrentlyPublished); err != nil {
 			return fmt.Errorf("published: %w", err)
 		}
 		var err error
-		p.PerDay, err = rptPerDay(t, w, `SELECT (published_at AT TIME ZONE 'UTC')::date, count(*) FROM courses
+		p.PerDay, err = perDay(t, w, `SELECT (published_at AT TIME ZONE 'UTC')::date, count(*) FROM courses
 WHERE tenant_id = learnd_tenant() AND NOT is_deleted AND published_at BETWEEN $1 AND $2 GROUP BY 1`, w.From, w.To)
 		if err != nil {
 			return fmt.Errorf("per day: %w", err)
@@ -183,11 +184,11 @@ type StatCourseCreation struct {
 
 // StatisticsCourseCreation computes the courseCreation scope: live courses created in the
 // window, per day, and the ten owners who created the most (most first, then by name).
-func (s *Store) StatisticsCourseCreation(ctx context.Context, w StatWindow) (StatCourseCreation, error) {
+func (s *Repo) StatisticsCourseCreation(ctx context.Context, w StatWindow) (StatCourseCreation, error) {
 	var c StatCourseCreation
-	err := s.InTenant(ctx, func(t *Tx) error {
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
 		var err error
-		c.PerDay, err = rptPerDay(t, w, `SELECT (created_at AT TIME ZONE 'UTC')::date, count(*) FROM courses
+		c.PerDay, err = perDay(t, w, `SELECT (created_at AT TIME ZONE 'UTC')::date, count(*) FROM courses
 WHERE tenant_id = learnd_tenant() AND NOT is_deleted AND created_at BETWEEN $1 AND $2 GROUP BY 1`, w.From, w.To)
 		if err != nil {
 			return fmt.Errorf("per day: %w", err)
@@ -195,7 +196,7 @@ WHERE tenant_id = learnd_tenant() AND NOT is_deleted AND created_at BETWEEN $1 A
 		for _, d := range c.PerDay {
 			c.Created += d.Count
 		}
-		rows, err := t.pg.Query(t.ctx, `SELECT c.owner_id, coalesce(u.name, ''), count(*) FROM courses c
+		rows, err := t.Query(`SELECT c.owner_id, coalesce(u.name, ''), count(*) FROM courses c
 LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.owner_id
 WHERE c.tenant_id = learnd_tenant() AND NOT c.is_deleted AND c.created_at BETWEEN $1 AND $2
 GROUP BY c.owner_id, u.name
@@ -234,17 +235,17 @@ type StatActivity struct {
 
 // StatisticsActivity computes the activity scope: per UTC day, the learners who recorded
 // progress, started or completed a course, and the completions.
-func (s *Store) StatisticsActivity(ctx context.Context, w StatWindow) (StatActivity, error) {
+func (s *Repo) StatisticsActivity(ctx context.Context, w StatWindow) (StatActivity, error) {
 	var a StatActivity
-	err := s.InTenant(ctx, func(t *Tx) error {
-		if err := t.pg.QueryRow(t.ctx, `SELECT count(DISTINCT user_id) FROM (`+rptActiveSQL+`) ev`, w.From, w.To).Scan(&a.ActiveLearners); err != nil {
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+		if err := t.QueryRow(`SELECT count(DISTINCT user_id) FROM (`+activeSQL+`) ev`, w.From, w.To).Scan(&a.ActiveLearners); err != nil {
 			return fmt.Errorf("active learners: %w", err)
 		}
-		active, err := rptPerDay(t, w, `SELECT (at AT TIME ZONE 'UTC')::date, count(DISTINCT user_id) FROM (`+rptActiveSQL+`) ev GROUP BY 1`, w.From, w.To)
+		active, err := perDay(t, w, `SELECT (at AT TIME ZONE 'UTC')::date, count(DISTINCT user_id) FROM (`+activeSQL+`) ev GROUP BY 1`, w.From, w.To)
 		if err != nil {
 			return fmt.Errorf("active per day: %w", err)
 		}
-		done, err := rptPerDay(t, w, `SELECT (a.completed_at AT TIME ZONE 'UTC')::date, count(*) FROM `+rptLiveSQL+`
+		done, err := perDay(t, w, `SELECT (a.completed_at AT TIME ZONE 'UTC')::date, count(*) FROM `+liveSQL+`
   AND a.completed_at BETWEEN $1 AND $2 GROUP BY 1`, w.From, w.To)
 		if err != nil {
 			return fmt.Errorf("completions per day: %w", err)
@@ -284,39 +285,39 @@ type StatInsights struct {
 	CertificatesExpiringSoon int
 }
 
-// rptInsightsTop is how many courses and learners insights name.
-const rptInsightsTop = 5
+// insightsTop is how many courses and learners insights name.
+const insightsTop = 5
 
 // StatisticsInsights computes the insights scope (the state now): the courses with the
 // lowest completion rate, the learners with the most overdue assignments, and the
 // certificates expiring in the next 90 days.
-func (s *Store) StatisticsInsights(ctx context.Context) (StatInsights, error) {
+func (s *Repo) StatisticsInsights(ctx context.Context) (StatInsights, error) {
 	var in StatInsights
-	at := now()
-	err := s.InTenant(ctx, func(t *Tx) error {
-		rows, err := t.pg.Query(t.ctx, `SELECT c.id, c.name, count(*) AS assigned,
-  count(*) FILTER (WHERE `+rptStatusSQL+` = 'completed') AS completed
-FROM `+rptLiveSQL+`
+	at := store.Now()
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+		rows, err := t.Query(`SELECT c.id, c.name, count(*) AS assigned,
+  count(*) FILTER (WHERE `+statusSQL+` = 'completed') AS completed
+FROM `+liveSQL+`
 GROUP BY c.id, c.name
-ORDER BY count(*) FILTER (WHERE `+rptStatusSQL+` = 'completed')::float8 / count(*), count(*) DESC, lower(c.name), c.id
-LIMIT $2`, at, rptInsightsTop)
+ORDER BY count(*) FILTER (WHERE `+statusSQL+` = 'completed')::float8 / count(*), count(*) DESC, lower(c.name), c.id
+LIMIT $2`, at, insightsTop)
 		if err != nil {
 			return fmt.Errorf("lowest completion: %w", err)
 		}
 		in.LowestCompletion, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (StatCourseCompletion, error) {
 			var c StatCourseCompletion
 			err := row.Scan(&c.CourseID, &c.Name, &c.Assigned, &c.Completed)
-			c.CompletionPct = ReportPct(c.Completed, c.Assigned)
+			c.CompletionPct = Pct(c.Completed, c.Assigned)
 			return c, err
 		})
 		if err != nil {
 			return fmt.Errorf("lowest completion: %w", err)
 		}
-		rows, err = t.pg.Query(t.ctx, `SELECT u.id, u.name, u.email, count(*) FROM `+rptLiveSQL+`
-  AND `+rptStatusSQL+` = 'overdue'
+		rows, err = t.Query(`SELECT u.id, u.name, u.email, count(*) FROM `+liveSQL+`
+  AND `+statusSQL+` = 'overdue'
 GROUP BY u.id, u.name, u.email
 ORDER BY count(*) DESC, lower(u.name), u.id
-LIMIT $2`, at, rptInsightsTop)
+LIMIT $2`, at, insightsTop)
 		if err != nil {
 			return fmt.Errorf("most overdue: %w", err)
 		}
@@ -328,7 +329,7 @@ LIMIT $2`, at, rptInsightsTop)
 		if err != nil {
 			return fmt.Errorf("most overdue: %w", err)
 		}
-		if err := t.pg.QueryRow(t.ctx, `SELECT count(*) FROM certificates ce
+		if err := t.QueryRow(`SELECT count(*) FROM certificates ce
 JOIN users u ON u.tenant_id = ce.tenant_id AND u.id = ce.user_id AND u.status = 'active'
 WHERE ce.tenant_id = learnd_tenant() AND ce.expires_at > $1 AND ce.expires_at <= $2`,
 			at, at.AddDate(0, 0, 90)).Scan(&in.CertificatesExpiringSoon); err != nil {
@@ -351,11 +352,11 @@ type StatTag struct {
 
 // StatisticsTags computes the tags scope: per tag of a live course, the courses carrying it,
 // their assignments and completions (all time), and completions inside the window.
-func (s *Store) StatisticsTags(ctx context.Context, w StatWindow) ([]StatTag, error) {
+func (s *Repo) StatisticsTags(ctx context.Context, w StatWindow) ([]StatTag, error) {
 	var out []StatTag
-	at := now()
-	err := s.InTenant(ctx, func(t *Tx) error {
-		rows, err := t.pg.Query(t.ctx, `WITH tagged AS (
+	at := store.Now()
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+		rows, err := t.Query(`WITH tagged AS (
   SELECT DISTINCT unnest(c.tags) AS tag, c.id AS course_id FROM courses c
   WHERE c.tenant_id = learnd_tenant() AND NOT c.is_deleted
 ), live AS (
@@ -375,7 +376,7 @@ ORDER BY tg.tag`, at, w.From, w.To)
 		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (StatTag, error) {
 			var g StatTag
 			err := row.Scan(&g.Tag, &g.Courses, &g.Assignments, &g.Completions, &g.InWindow)
-			g.CompletionPct = ReportPct(g.Completions, g.Assignments)
+			g.CompletionPct = Pct(g.Completions, g.Assignments)
 			return g, err
 		})
 		return err
@@ -396,10 +397,10 @@ type StatLeader struct {
 
 // Leaderboard ranks the learners who completed courses in the window: most points, then
 // most completions, then by name (then id); at most limit of them.
-func (s *Store) Leaderboard(ctx context.Context, w StatWindow, limit int) ([]StatLeader, error) {
+func (s *Repo) Leaderboard(ctx context.Context, w StatWindow, limit int) ([]StatLeader, error) {
 	var out []StatLeader
-	err := s.InTenant(ctx, func(t *Tx) error {
-		rows, err := t.pg.Query(t.ctx, `SELECT u.id, u.name, coalesce(sum(a.points_awarded), 0)::int, count(*)::int FROM `+rptLiveSQL+`
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+		rows, err := t.Query(`SELECT u.id, u.name, coalesce(sum(a.points_awarded), 0)::int, count(*)::int FROM `+liveSQL+`
   AND a.completed_at BETWEEN $1 AND $2
 GROUP BY u.id, u.name
 ORDER BY 3 DESC, 4 DESC, lower(u.name), u.name, u.id

@@ -1,13 +1,13 @@
-package store_test
+package reports_test
 
 import (
 	"testing"
 	"time"
 
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/reports"
 )
 
-func TestReportPct(t *testing.T) {
+func TestPct(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
 		part, whole int
@@ -15,8 +15,8 @@ func TestReportPct(t *testing.T) {
 	}{
 		{0, 0, 0}, {3, 0, 0}, {0, 7, 0}, {3, 7, 42.9}, {1, 3, 33.3}, {2, 3, 66.7}, {1, 8, 12.5}, {7, 7, 100}, {1, 2000, 0.1}, {1, 20001, 0},
 	} {
-		if got := store.ReportPct(c.part, c.whole); got != c.want {
-			t.Errorf("ReportPct(%d, %d) = %v, want %v", c.part, c.whole, got, c.want)
+		if got := reports.Pct(c.part, c.whole); got != c.want {
+			t.Errorf("Pct(%d, %d) = %v, want %v", c.part, c.whole, got, c.want)
 		}
 	}
 }
@@ -41,7 +41,7 @@ func TestStatWindowDays(t *testing.T) {
 		{"2025-03-01T23:30:00-02:00", "2025-03-03T00:30:00+02:00", []string{"2025-03-02"}},
 		{"2024-12-31T00:00:00Z", "2025-01-01T00:00:00Z", []string{"2024-12-31", "2025-01-01"}},
 	} {
-		days := store.StatWindow{From: at(c.from), To: at(c.to)}.Days()
+		days := reports.StatWindow{From: at(c.from), To: at(c.to)}.Days()
 		got := make([]string, len(days))
 		for i, d := range days {
 			got[i] = d.Format(time.DateOnly)

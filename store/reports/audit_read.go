@@ -1,4 +1,4 @@
-package store
+package reports
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/learnd/learnd/store"
 )
 
 // AuditQuery filters and pages the audit log (seed 003's get_audit_log).
@@ -40,21 +41,21 @@ type AuditLogPage struct {
 	Total   int
 }
 
-const rptAuditFilterSQL = `FROM audit_log
+const auditFilterSQL = `FROM audit_log
 WHERE tenant_id = learnd_tenant()
   AND ($1::uuid IS NULL OR actor_id = $1)
   AND ($2::timestamptz IS NULL OR created_at >= $2)
   AND ($3::timestamptz IS NULL OR created_at <= $3)`
 
 // AuditLog reads the caller's tenant's audit log, newest first (then by id descending).
-func (s *Store) AuditLog(ctx context.Context, q AuditQuery) (AuditLogPage, error) {
+func (s *Repo) AuditLog(ctx context.Context, q AuditQuery) (AuditLogPage, error) {
 	var p AuditLogPage
-	err := s.InTenant(ctx, func(t *Tx) error {
-		if err := t.pg.QueryRow(t.ctx, `SELECT count(*) `+rptAuditFilterSQL, q.Author, q.From, q.To).Scan(&p.Total); err != nil {
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+		if err := t.QueryRow(`SELECT count(*) `+auditFilterSQL, q.Author, q.From, q.To).Scan(&p.Total); err != nil {
 			return fmt.Errorf("count: %w", err)
 		}
-		rows, err := t.pg.Query(t.ctx, `SELECT id, created_at, actor_id, app_id, key_id, surface, action, target_type, target_id, before, after, request_id
-`+rptAuditFilterSQL+`
+		rows, err := t.Query(`SELECT id, created_at, actor_id, app_id, key_id, surface, action, target_type, target_id, before, after, request_id
+`+auditFilterSQL+`
 ORDER BY created_at DESC, id DESC
 LIMIT $4 OFFSET $5`, q.Author, q.From, q.To, q.Limit, q.Offset)
 		if err != nil {

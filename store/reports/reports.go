@@ -1,4 +1,4 @@
-package store
+package reports
 
 import (
 	"context"
@@ -9,58 +9,59 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/learnd/learnd/store"
 )
 
 // Reports (seed 003's get_compliance_status, get_statistics, get_leaderboard) read the LMS
 // tables with raw SQL: every statement filters each table by tenant_id = learnd_tenant()
 // (row-level security is the second line of defence). Two rules hold for every report:
-//   - an assignment's status is computed at read time (rptStatusSQL), in the order
+//   - an assignment's status is computed at read time (statusSQL), in the order
 //     scheduled, completed, overdue, in_progress, assigned;
 //   - banned users are left out of every figure about learners and assignments (their
 //     history is kept; offboarded people do not count).
 
-// rptStatusSQL computes the status of the assignment aliased a at the instant $1.
-const rptStatusSQL = `CASE WHEN a.start_at > $1 THEN 'scheduled'
+// statusSQL computes the status of the assignment aliased a at the instant $1.
+const statusSQL = `CASE WHEN a.start_at > $1 THEN 'scheduled'
   WHEN a.completed_at IS NOT NULL THEN 'completed'
   WHEN a.due_at < $1 THEN 'overdue'
   WHEN a.started_at IS NOT NULL THEN 'in_progress'
   ELSE 'assigned' END`
 
-// rptTotalsSQL aggregates assignments aliased a by status at the instant $1 (the columns
-// ReportTotals scans).
-const rptTotalsSQL = `count(*),
+// totalsSQL aggregates assignments aliased a by status at the instant $1 (the columns
+// Totals scans).
+const totalsSQL = `count(*),
   count(*) FILTER (WHERE a.start_at > $1),
   count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NOT NULL),
   count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NULL AND a.due_at < $1),
   count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NULL AND NOT coalesce(a.due_at < $1, false) AND a.started_at IS NOT NULL),
   count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NULL AND NOT coalesce(a.due_at < $1, false) AND a.started_at IS NULL)`
 
-// ReportTotals counts assignments by computed status; Assigned is their total and the
+// Totals counts assignments by computed status; Assigned is their total and the
 // others split it.
-type ReportTotals struct {
+type Totals struct {
 	Assigned, Scheduled, Completed, Overdue, InProgress, NotStarted int
 }
 
-func (a *ReportTotals) targets() []any {
+func (a *Totals) targets() []any {
 	return []any{&a.Assigned, &a.Scheduled, &a.Completed, &a.Overdue, &a.InProgress, &a.NotStarted}
 }
 
-// ReportPct is part/whole × 100 rounded to one decimal, 0 when whole is 0.
-func ReportPct(part, whole int) float64 {
+// Pct is part/whole × 100 rounded to one decimal, 0 when whole is 0.
+func Pct(part, whole int) float64 {
 	if whole <= 0 {
 		return 0
 	}
 	return math.Round(float64(part)*1000/float64(whole)) / 10
 }
 
-// ReportNotFoundError names what a report could not find (a course or a group); it is an
+// NotFoundError names what a report could not find (a course or a group); it is an
 // ErrNotFound.
-type ReportNotFoundError struct{ What string }
+type NotFoundError struct{ What string }
 
-func (e *ReportNotFoundError) Error() string { return e.What + " not found" }
+func (e *NotFoundError) Error() string { return e.What + " not found" }
 
 // Is makes errors.Is(err, ErrNotFound) hold.
-func (e *ReportNotFoundError) Is(target error) bool { return target == ErrNotFound }
+func (e *NotFoundError) Is(target error) bool { return target == store.ErrNotFound }
 
 // ComplianceQuery asks for one course's compliance.
 type ComplianceQuery struct {
@@ -68,7 +69,7 @@ type ComplianceQuery struct {
 	GroupID  *uuid.UUID // only the group's current members
 	Status   string     // rows with this status only; "" for all
 	Limit    int
-	After    *NameCursor // rows are ordered by lower(name), then user id
+	After    *store.NameCursor // rows are ordered by lower(name), then user id
 }
 
 // ComplianceRow is one assigned user's standing.
@@ -90,43 +91,43 @@ type ComplianceReport struct {
 	CourseID   uuid.UUID
 	CourseName string
 	GroupID    *uuid.UUID
-	Totals     ReportTotals
+	Totals     Totals
 	Rows       []ComplianceRow
-	Next       *NameCursor // nil on the last page
+	Next       *store.NameCursor // nil on the last page
 }
 
-// rptScopeSQL restricts assignments a (joined to their users u) to the course $2, active
+// scopeSQL restricts assignments a (joined to their users u) to the course $2, active
 // users and, when $3 is not null, the current members of group $3.
-const rptScopeSQL = `FROM assignments a
+const scopeSQL = `FROM assignments a
 JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id AND u.status = 'active'
 WHERE a.tenant_id = learnd_tenant() AND a.course_id = $2
   AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM group_members gm
     WHERE gm.tenant_id = learnd_tenant() AND gm.group_id = $3 AND gm.user_id = a.user_id))`
 
 // Compliance reports one course's compliance, optionally for one group's members. An
-// unknown or deleted course, or an unknown group, is a ReportNotFoundError.
-func (s *Store) Compliance(ctx context.Context, q ComplianceQuery) (ComplianceReport, error) {
+// unknown or deleted course, or an unknown group, is a NotFoundError.
+func (s *Repo) Compliance(ctx context.Context, q ComplianceQuery) (ComplianceReport, error) {
 	r := ComplianceReport{CourseID: q.CourseID, GroupID: q.GroupID}
-	at := now()
-	err := s.InTenant(ctx, func(t *Tx) error {
-		err := t.pg.QueryRow(t.ctx, `SELECT name FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, q.CourseID).Scan(&r.CourseName)
+	at := store.Now()
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+		err := t.QueryRow(`SELECT name FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, q.CourseID).Scan(&r.CourseName)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return &ReportNotFoundError{What: "course"}
+			return &NotFoundError{What: "course"}
 		}
 		if err != nil {
 			return err
 		}
 		if q.GroupID != nil {
 			var one int
-			err := t.pg.QueryRow(t.ctx, `SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = $1`, *q.GroupID).Scan(&one)
+			err := t.QueryRow(`SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = $1`, *q.GroupID).Scan(&one)
 			if errors.Is(err, pgx.ErrNoRows) {
-				return &ReportNotFoundError{What: "group"}
+				return &NotFoundError{What: "group"}
 			}
 			if err != nil {
 				return err
 			}
 		}
-		if err := t.pg.QueryRow(t.ctx, `SELECT `+rptTotalsSQL+` `+rptScopeSQL, at, q.CourseID, q.GroupID).
+		if err := t.QueryRow(`SELECT `+totalsSQL+` `+scopeSQL, at, q.CourseID, q.GroupID).
 			Scan(r.Totals.targets()...); err != nil {
 			return fmt.Errorf("totals: %w", err)
 		}
@@ -139,18 +140,18 @@ func (s *Store) Compliance(ctx context.Context, q ComplianceQuery) (ComplianceRe
 		if q.Status != "" {
 			status = &q.Status
 		}
-		r.Rows, r.Next, err = keysetPage(t, q.Limit, `SELECT * FROM (
-SELECT u.id AS user_id, a.id AS assignment_id, u.name, u.email, `+rptStatusSQL+` AS status, a.created_at, a.start_at, a.due_at, a.started_at, a.completed_at, a.score, lower(u.name) AS sort_name
-`+rptScopeSQL+`) r
+		r.Rows, r.Next, err = store.KeysetPage(t, q.Limit, `SELECT * FROM (
+SELECT u.id AS user_id, a.id AS assignment_id, u.name, u.email, `+statusSQL+` AS status, a.created_at, a.start_at, a.due_at, a.started_at, a.completed_at, a.score, lower(u.name) AS sort_name
+`+scopeSQL+`) r
 WHERE ($4::text IS NULL OR r.status = $4)
   AND ($5::text IS NULL OR (r.sort_name, r.user_id) > ($5, $6::uuid))
 ORDER BY r.sort_name, r.user_id
 LIMIT $7`, []any{at, q.CourseID, q.GroupID, status, afterName, afterID, q.Limit + 1},
-			func(rows pgx.Rows, c *ComplianceRow) (NameCursor, error) {
+			func(rows pgx.Rows, c *ComplianceRow) (store.NameCursor, error) {
 				var sortName string
 				err := rows.Scan(&c.UserID, &c.AssignmentID, &c.Name, &c.Email, &c.Status, &c.AssignedAt, &c.StartAt, &c.DueAt,
 					&c.StartedAt, &c.CompletedAt, &c.Score, &sortName)
-				return NameCursor{Name: sortName, ID: c.UserID}, err
+				return store.NameCursor{Name: sortName, ID: c.UserID}, err
 			})
 		if err != nil {
 			return fmt.Errorf("rows: %w", err)
