@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/learnd/learnd/auth"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -44,7 +44,7 @@ Example:
 				return err
 			}
 			defer st.Close()
-			t, owner, err := st.Tenants().CreateTenant(cmd.Context(), store.NewTenant{
+			t, owner, err := people.New(st).Tenants().CreateTenant(cmd.Context(), people.NewTenant{
 				ID: id, Name: name, Licence: auth.Licence{Tier: tier, MCPAccess: access, MCPAIAccess: ai},
 				OwnerEmail: ownerEmail, OwnerName: ownerName,
 			})
@@ -86,7 +86,7 @@ Example:
   learnd tenant set-licence --id acme --tier enterprise --mcp-access read --mcp-ai=false`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var ch store.LicenceChange
+			var ch people.LicenceChange
 			f := cmd.Flags()
 			if f.Changed("tier") {
 				ch.Tier = &tier
@@ -97,7 +97,7 @@ Example:
 			if f.Changed("mcp-ai") {
 				ch.MCPAIAccess = &ai
 			}
-			if ch == (store.LicenceChange{}) {
+			if ch == (people.LicenceChange{}) {
 				return fmt.Errorf("nothing to change: give --tier, --mcp-access or --mcp-ai")
 			}
 			st, err := openStore(cmd.Context())
@@ -105,7 +105,7 @@ Example:
 				return err
 			}
 			defer st.Close()
-			t, err := st.Tenants().SetLicence(cmd.Context(), id, ch)
+			t, err := people.New(st).Tenants().SetLicence(cmd.Context(), id, ch)
 			if err != nil {
 				return err
 			}

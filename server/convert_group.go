@@ -5,12 +5,12 @@ import (
 	"github.com/oapi-codegen/nullable"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/typeid"
 )
 
 // toAPIGroup is the v2 view of a group.
-func toAPIGroup(g *store.Group) api.Group {
+func toAPIGroup(g *people.Group) api.Group {
 	out := api.Group{
 		Id: typeid.Format(typeid.Group, g.ID), Name: g.Name, Kind: api.GroupKind(g.Kind),
 		Description: nullable.NewNullNullable[string](), MemberCount: g.MemberCount,
@@ -23,7 +23,7 @@ func toAPIGroup(g *store.Group) api.Group {
 }
 
 // toAPIGroups converts a page of groups.
-func toAPIGroups(gs []store.Group) []api.Group {
+func toAPIGroups(gs []people.Group) []api.Group {
 	out := make([]api.Group, len(gs))
 	for i := range gs {
 		out[i] = toAPIGroup(&gs[i])
@@ -32,15 +32,15 @@ func toAPIGroups(gs []store.Group) []api.Group {
 }
 
 // toAPIGroupMember is the v2 view of a member of a group.
-func toAPIGroupMember(m *store.GroupMember) api.GroupMember {
+func toAPIGroupMember(m *people.GroupMember) api.GroupMember {
 	return api.GroupMember{Id: typeid.Format(typeid.Person, m.ID), Name: m.Name, Email: m.Email,
 		Role: api.UserRole(m.Role), Status: api.UserStatus(m.Status), AddedAt: m.AddedAt}
 }
 
 // toModelGroupChange reads a group merge patch: absent members stay, a null description
 // clears it.
-func toModelGroupChange(p *api.GroupPatch) store.GroupChange {
-	ch := store.GroupChange{Name: p.Name}
+func toModelGroupChange(p *api.GroupPatch) people.GroupChange {
+	ch := people.GroupChange{Name: p.Name}
 	if p.Kind != nil {
 		k := string(*p.Kind)
 		ch.Kind = &k

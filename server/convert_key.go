@@ -4,7 +4,7 @@ import (
 	"github.com/oapi-codegen/nullable"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -24,7 +24,7 @@ func toAPIKeyScopes(s []string) []api.APIKeyScope {
 }
 
 // toAPIKey is the v2 view of an API key, without its secret.
-func toAPIKey(k *store.APIKey) api.APIKey {
+func toAPIKey(k *people.APIKey) api.APIKey {
 	return api.APIKey{
 		Id: typeid.Format(typeid.APIKey, k.ID), UserId: typeid.Format(typeid.Person, k.UserID),
 		Name: k.Name, Hint: k.Hint, Scopes: toAPIKeyScopes(k.Scopes), AppId: keyNullable(k.AppID),
@@ -34,7 +34,7 @@ func toAPIKey(k *store.APIKey) api.APIKey {
 }
 
 // toAPIKeyCreated is a new key with its secret, shown once.
-func toAPIKeyCreated(k *store.APIKey, secret string) api.APIKeyCreated {
+func toAPIKeyCreated(k *people.APIKey, secret string) api.APIKeyCreated {
 	return api.APIKeyCreated{
 		Id: typeid.Format(typeid.APIKey, k.ID), Name: k.Name, Key: secret, Hint: k.Hint,
 		Scopes: toAPIKeyScopes(k.Scopes), AppId: keyNullable(k.AppID), ExpiresAt: keyNullable(k.ExpiresAt),
@@ -43,8 +43,8 @@ func toAPIKeyCreated(k *store.APIKey, secret string) api.APIKeyCreated {
 }
 
 // toModelNewKey reads a key create body.
-func toModelNewKey(b *api.APIKeyCreate) store.NewAPIKey {
-	in := store.NewAPIKey{Name: b.Name, AppID: b.AppId}
+func toModelNewKey(b *api.APIKeyCreate) people.NewAPIKey {
+	in := people.NewAPIKey{Name: b.Name, AppID: b.AppId}
 	if b.Scopes != nil {
 		for _, s := range *b.Scopes {
 			in.Scopes = append(in.Scopes, string(s))

@@ -5,11 +5,11 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 )
 
 // toAPIMe is the v2 view of the caller p; u is its user row, nil when it has none.
-func toAPIMe(p auth.Principal, u *store.User) api.Me {
+func toAPIMe(p auth.Principal, u *people.User) api.Me {
 	out := api.Me{
 		UserId: p.Subject, Role: api.UserRole(p.Role), TenantId: p.TenantID,
 		Name: nullable.NewNullNullable[string](), Email: nullable.NewNullNullable[string](),

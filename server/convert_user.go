@@ -6,12 +6,12 @@ import (
 	"github.com/oapi-codegen/nullable"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/typeid"
 )
 
 // toAPIUser is the v2 view of a user.
-func toAPIUser(u *store.User) api.User {
+func toAPIUser(u *people.User) api.User {
 	out := api.User{
 		Id: typeid.Format(typeid.Person, u.ID), Name: u.Name, Email: u.Email,
 		Role: api.UserRole(u.Role), Status: api.UserStatus(u.Status),
@@ -29,7 +29,7 @@ func toAPIUser(u *store.User) api.User {
 }
 
 // toAPIUsers converts a page of users.
-func toAPIUsers(us []store.User) []api.User {
+func toAPIUsers(us []people.User) []api.User {
 	out := make([]api.User, len(us))
 	for i := range us {
 		out[i] = toAPIUser(&us[i])

@@ -5,7 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -17,11 +17,11 @@ func (s *Server) CreateGroup(ctx context.Context, req api.CreateGroupRequestObje
 		pr = &q
 	}
 	if pr == nil {
-		in := store.NewGroup{Name: req.Body.Name, Description: req.Body.Description}
+		in := people.NewGroup{Name: req.Body.Name, Description: req.Body.Description}
 		if req.Body.Kind != nil {
 			in.Kind = string(*req.Body.Kind)
 		}
-		g, err := s.store.Groups().Create(ctx, in)
+		g, err := s.people.Groups().Create(ctx, in)
 		if err == nil {
 			return api.CreateGroup201JSONResponse{Body: toAPIGroup(g), Headers: api.CreateGroup201ResponseHeaders{
 				ETag: etag(g.Version), Location: ptr("/api/v2/groups/" + typeid.Format(typeid.Group, g.ID))}}, nil

@@ -16,7 +16,7 @@ func (s *Server) DeleteGroup(ctx context.Context, req api.DeleteGroupRequestObje
 		expected, pr = optionalPrecondition(ctx, req.Params.IfMatch)
 	}
 	if pr == nil {
-		err := s.store.Groups().Delete(ctx, id, expected)
+		err := s.people.Groups().Delete(ctx, id, expected)
 		if err == nil {
 			return api.DeleteGroup204Response{}, nil
 		}

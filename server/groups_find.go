@@ -6,6 +6,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 )
 
 // FindGroups searches groups by a case-insensitive substring of the name.
@@ -13,7 +14,7 @@ func (s *Server) FindGroups(ctx context.Context, req api.FindGroupsRequestObject
 	if pr := needPerm(ctx, auth.PermUserView, false); pr != nil {
 		return api.FindGroups403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*pr)}, nil
 	}
-	q := store.GroupQuery{Query: deref(req.Params.Query), Limit: peopleLimit(req.Params.Limit)}
+	q := people.GroupQuery{Query: deref(req.Params.Query), Limit: peopleLimit(req.Params.Limit)}
 	if req.Params.Kind != nil {
 		q.Kind = string(*req.Params.Kind)
 	}
@@ -22,7 +23,7 @@ func (s *Server) FindGroups(ctx context.Context, req api.FindGroupsRequestObject
 	if q.After, pr = v2PageCursor[store.NameCursor](ctx, s, resource, req.Params.PageToken); pr != nil {
 		return api.FindGroups400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*pr)}, nil
 	}
-	page, err := s.store.Groups().Find(ctx, q)
+	page, err := s.people.Groups().Find(ctx, q)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ func (s *Server) GetGroup(ctx context.Context, req api.GetGroupRequestObject) (a
 	if pr == nil {
 		id, ipr := pathID(ctx, typeid.Group, "groupId", req.GroupId)
 		if pr = ipr; pr == nil {
-			g, err := s.store.Groups().Get(ctx, id)
+			g, err := s.people.Groups().Get(ctx, id)
 			if err == nil {
 				return api.GetGroup200JSONResponse{Body: toAPIGroup(g), Headers: api.GetGroup200ResponseHeaders{ETag: etag(g.Version)}}, nil
 			}

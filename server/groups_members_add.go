@@ -8,6 +8,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -31,8 +32,8 @@ func (s *Server) AddGroupMembers(ctx context.Context, req api.AddGroupMembersReq
 		if len(v.Fields) > 0 {
 			err = v
 		} else {
-			var out store.MembersAdded
-			if out, err = s.store.Groups().AddMembers(ctx, id, users); err == nil {
+			var out people.MembersAdded
+			if out, err = s.people.Groups().AddMembers(ctx, id, users); err == nil {
 				return api.AddGroupMembers200JSONResponse{Added: toAPIPersonIDs(out.Added), AlreadyMembers: toAPIPersonIDs(out.AlreadyMembers), MemberCount: out.MemberCount}, nil
 			}
 		}

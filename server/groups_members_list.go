@@ -18,7 +18,7 @@ func (s *Server) ListGroupMembers(ctx context.Context, req api.ListGroupMembersR
 		after, pr = v2PageCursor[store.NameCursor](ctx, s, resource, req.Params.PageToken)
 	}
 	if pr == nil {
-		page, err := s.store.Groups().Members(ctx, id, peopleLimit(req.Params.Limit), after)
+		page, err := s.people.Groups().Members(ctx, id, peopleLimit(req.Params.Limit), after)
 		if err == nil {
 			next, err := v2PageToken(ctx, s, resource, page.Next)
 			if err != nil {

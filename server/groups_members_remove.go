@@ -19,7 +19,7 @@ func (s *Server) RemoveGroupMember(ctx context.Context, req api.RemoveGroupMembe
 		}
 	}
 	if pr == nil {
-		err := s.store.Groups().RemoveMember(ctx, gid, uid)
+		err := s.people.Groups().RemoveMember(ctx, gid, uid)
 		if err == nil {
 			return api.RemoveGroupMember204Response{}, nil
 		}

@@ -24,7 +24,7 @@ func (s *Server) UpdateGroup(ctx context.Context, req api.UpdateGroupRequestObje
 		expected, pr = optionalPrecondition(ctx, req.Params.IfMatch)
 	}
 	if pr == nil {
-		g, _, err := s.store.Groups().Update(ctx, id, expected, toModelGroupChange(body))
+		g, _, err := s.people.Groups().Update(ctx, id, expected, toModelGroupChange(body))
 		if err == nil {
 			return api.UpdateGroup200JSONResponse{Body: toAPIGroup(g), Headers: api.UpdateGroup200ResponseHeaders{ETag: etag(g.Version)}}, nil
 		}

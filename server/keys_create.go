@@ -34,7 +34,7 @@ func (s *Server) CreateKey(ctx context.Context, req api.CreateKeyRequestObject) 
 			return forbidden("a key cannot have the " + sc + " scope, which your token does not hold"), nil
 		}
 	}
-	k, secret, err := s.store.Keys().Create(ctx, p.PersonID, in)
+	k, secret, err := s.people.Keys().Create(ctx, p.PersonID, in)
 	if err != nil {
 		pr, err := peopleProblem(ctx, err, "key", "")
 		if err != nil {

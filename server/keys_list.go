@@ -5,7 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -31,11 +31,11 @@ func (s *Server) ListKeys(ctx context.Context, req api.ListKeysRequestObject) (a
 		user = *uid
 	}
 	resource := "keys:" + typeid.Format(typeid.Person, user)
-	after, pr := v2PageCursor[store.KeyCursor](ctx, s, resource, req.Params.PageToken)
+	after, pr := v2PageCursor[people.KeyCursor](ctx, s, resource, req.Params.PageToken)
 	if pr != nil {
 		return badRequest(pr), nil
 	}
-	page, err := s.store.Keys().List(ctx, user, peopleLimit(req.Params.Limit), after)
+	page, err := s.people.Keys().List(ctx, user, peopleLimit(req.Params.Limit), after)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -24,7 +25,7 @@ func (s *Server) RevokeKey(ctx context.Context, req api.RevokeKeyRequestObject) 
 		pr = pr2
 	}
 	if pr == nil {
-		_, _, err := s.store.Keys().Revoke(ctx, id, func(k *store.APIKey) error {
+		_, _, err := s.people.Keys().Revoke(ctx, id, func(k *people.APIKey) error {
 			switch {
 			case k.UserID == p.PersonID:
 				return nil

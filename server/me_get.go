@@ -7,6 +7,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 )
 
 // GetMe returns the caller: user, role, tenant, key, scopes, licence and the role's
@@ -17,10 +18,10 @@ func (s *Server) GetMe(ctx context.Context, _ api.GetMeRequestObject) (api.GetMe
 		return api.GetMe403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*pr)}, nil
 	}
 	p, _ := auth.FromContext(ctx)
-	var u *store.User
+	var u *people.User
 	if p.Known {
 		var err error
-		u, err = s.store.Users().Get(ctx, p.PersonID)
+		u, err = s.people.Users().Get(ctx, p.PersonID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) { // deleted since authentication: answer as unknown
 			return nil, err
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/learnd/learnd/server/explorer"
 	"github.com/learnd/learnd/server/pagetoken"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/store/reports"
 )
 
@@ -72,6 +73,7 @@ type Server struct {
 	gen        ai.Generator
 	enqueueGen store.GenerationEnqueuer
 
+	people  *people.Repo
 	reports *reports.Repo
 
 	cohorts     resource[store.Cohort, api.Cohort, api.CohortCreate]
@@ -104,7 +106,7 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	}
 	s := &Server{cfg: cfg, store: st, issuer: iss, verifier: ver, pages: pages, log: cfg.Logger,
 		authFailures: newAuthFailures(cfg.Limiter, cfg.Logger), keyLimits: newKeyLimits(cfg.Limiter, cfg.Logger), gen: cfg.Generator, enqueueGen: cfg.EnqueueGeneration,
-		reports: reports.New(st),
+		people: people.New(st), reports: reports.New(st),
 		cohorts: cohortResource(st), assessments: assessmentResource(st)}
 	spec, err := api.GetSpec()
 	if err != nil {

@@ -11,7 +11,7 @@ func (s *Server) GetTenant(ctx context.Context, _ api.GetTenantRequestObject) (a
 	if pr := needScope(ctx, false); pr != nil {
 		return api.GetTenant403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*pr)}, nil
 	}
-	t, err := s.store.Tenants().Current(ctx)
+	t, err := s.people.Tenants().Current(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ func (s *Server) BanUser(ctx context.Context, req api.BanUserRequestObject) (api
 		id, vpr := bodyUserID(ctx, req.Body.UserId)
 		pr = vpr
 		if pr == nil {
-			u, _, err := s.store.Users().Ban(ctx, id, targetBelow(ctx, "banning this user"))
+			u, _, err := s.people.Users().Ban(ctx, id, targetBelow(ctx, "banning this user"))
 			if err == nil {
 				return api.BanUser200JSONResponse{Body: toAPIUser(u), Headers: api.BanUser200ResponseHeaders{ETag: etag(u.Version)}}, nil
 			}

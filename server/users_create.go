@@ -8,6 +8,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -27,8 +28,8 @@ func (s *Server) CreateUser(ctx context.Context, req api.CreateUserRequestObject
 		if v.Fields != nil {
 			err = v
 		} else {
-			var u *store.User
-			if u, err = s.store.Users().Create(ctx, in); err == nil {
+			var u *people.User
+			if u, err = s.people.Users().Create(ctx, in); err == nil {
 				id := typeid.Format(typeid.Person, u.ID)
 				return api.CreateUser201JSONResponse{Body: toAPIUser(u), Headers: api.CreateUser201ResponseHeaders{
 					ETag: etag(u.Version), Location: ptr("/api/v2/users/" + id)}}, nil
@@ -52,9 +53,9 @@ func (s *Server) CreateUser(ctx context.Context, req api.CreateUserRequestObject
 }
 
 // toModelNewUser reads a user create body; malformed group ids are field errors.
-func toModelNewUser(b *api.UserCreate) (store.NewUser, *store.ValidationError) {
+func toModelNewUser(b *api.UserCreate) (people.NewUser, *store.ValidationError) {
 	v := &store.ValidationError{}
-	in := store.NewUser{Name: b.Name, Email: b.Email, Role: string(b.Role)}
+	in := people.NewUser{Name: b.Name, Email: b.Email, Role: string(b.Role)}
 	for i, raw := range orEmpty(b.GroupIds) {
 		if id := idIn(typeid.Group, &raw, "/groupIds/"+itoa(i), v); id != nil {
 			in.GroupIDs = append(in.GroupIDs, *id)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -20,11 +20,11 @@ func (s *Server) ChangeUserEmail(ctx context.Context, req api.ChangeUserEmailReq
 		pr = &q
 	}
 	if pr == nil {
-		var check store.UserCheck
+		var check people.UserCheck
 		if id != p.PersonID {
 			check = targetBelow(ctx, "changing this user's email address")
 		}
-		u, _, err := s.store.Users().ChangeEmail(ctx, id, req.Body.Email, check)
+		u, _, err := s.people.Users().ChangeEmail(ctx, id, req.Body.Email, check)
 		if err == nil {
 			return api.ChangeUserEmail200JSONResponse{Body: toAPIUser(u), Headers: api.ChangeUserEmail200ResponseHeaders{ETag: etag(u.Version)}}, nil
 		}

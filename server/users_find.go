@@ -6,6 +6,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -17,7 +18,7 @@ func (s *Server) FindUsers(ctx context.Context, req api.FindUsersRequestObject) 
 	badRequest := func(p *api.Problem) api.FindUsersResponseObject {
 		return api.FindUsers400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}
 	}
-	q := store.UserQuery{Query: deref(req.Params.Query), Limit: peopleLimit(req.Params.Limit)}
+	q := people.UserQuery{Query: deref(req.Params.Query), Limit: peopleLimit(req.Params.Limit)}
 	if req.Params.Role != nil {
 		q.Role = string(*req.Params.Role)
 	}
@@ -33,7 +34,7 @@ func (s *Server) FindUsers(ctx context.Context, req api.FindUsersRequestObject) 
 	if q.After, pr = v2PageCursor[store.NameCursor](ctx, s, resource, req.Params.PageToken); pr != nil {
 		return badRequest(pr), nil
 	}
-	page, err := s.store.Users().Find(ctx, q)
+	page, err := s.people.Users().Find(ctx, q)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ func (s *Server) GetUser(ctx context.Context, req api.GetUserRequestObject) (api
 		}
 	}
 	if pr == nil {
-		u, err := s.store.Users().Get(ctx, id)
+		u, err := s.people.Users().Get(ctx, id)
 		if err == nil {
 			return api.GetUser200JSONResponse{Body: toAPIUser(u), Headers: api.GetUser200ResponseHeaders{ETag: etag(u.Version)}}, nil
 		}

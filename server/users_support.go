@@ -9,6 +9,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -26,8 +27,8 @@ func peopleLimit(l *int) int {
 
 // targetBelow is the role-hierarchy check of ban, unban, email and role changes, run on
 // the stored user inside the change's transaction: the target must rank below the caller.
-func targetBelow(ctx context.Context, what string) store.UserCheck {
-	return func(cur *store.User) error {
+func targetBelow(ctx context.Context, what string) people.UserCheck {
+	return func(cur *people.User) error {
 		if pr := outranks(ctx, auth.Role(cur.Role), what); pr != nil {
 			return &problemError{problem: *pr}
 		}
@@ -49,7 +50,7 @@ func peopleProblem(ctx context.Context, err error, what, rawID string) (*api.Pro
 		p = pe.problem
 	case store.IsNotFound(err):
 		p = notFound(ctx, what, rawID)
-	case errors.Is(err, store.ErrEmailTaken):
+	case errors.Is(err, people.ErrEmailTaken):
 		p = withCode(newProblem(ctx, kindConflict, "another user of this tenant has this email address"), "email_taken")
 	case errors.As(err, &vm):
 		p = staleVersion(ctx, vm.Expected, vm.Current)

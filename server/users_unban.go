@@ -17,7 +17,7 @@ func (s *Server) UnbanUser(ctx context.Context, req api.UnbanUserRequestObject) 
 	if pr == nil {
 		var id uuid.UUID
 		if id, pr = pathID(ctx, typeid.Person, "userId", req.UserId); pr == nil {
-			u, _, err := s.store.Users().Unban(ctx, id, targetBelow(ctx, "unbanning this user"))
+			u, _, err := s.people.Users().Unban(ctx, id, targetBelow(ctx, "unbanning this user"))
 			if err == nil {
 				return api.UnbanUser200JSONResponse{Body: toAPIUser(u), Headers: api.UnbanUser200ResponseHeaders{ETag: etag(u.Version)}}, nil
 			}

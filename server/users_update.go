@@ -5,7 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -27,7 +27,7 @@ func (s *Server) UpdateUser(ctx context.Context, req api.UpdateUserRequestObject
 	if pr == nil {
 		expected, pr = optionalPrecondition(ctx, req.Params.IfMatch)
 	}
-	ch := store.UserChange{}
+	ch := people.UserChange{}
 	if pr == nil {
 		ch.Name = body.Name
 		if body.Role != nil {
@@ -39,14 +39,14 @@ func (s *Server) UpdateUser(ctx context.Context, req api.UpdateUserRequestObject
 	if pr == nil {
 		check := targetBelow(ctx, "changing this user")
 		if id == p.PersonID {
-			check = func(cur *store.User) error {
+			check = func(cur *people.User) error {
 				if ch.Role != nil && *ch.Role != cur.Role {
 					return &problemError{problem: newProblem(ctx, kindForbidden, "you cannot change your own role")}
 				}
 				return nil
 			}
 		}
-		u, _, err := s.store.Users().Update(ctx, id, expected, check, ch)
+		u, _, err := s.people.Users().Update(ctx, id, expected, check, ch)
 		if err == nil {
 			return api.UpdateUser200JSONResponse{Body: toAPIUser(u), Headers: api.UpdateUser200ResponseHeaders{ETag: etag(u.Version)}}, nil
 		}

@@ -7,16 +7,17 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/storetest"
 	"github.com/learnd/learnd/typeid"
 )
 
 func TestTakeAIQuota(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
+	st, conn := storetest.OpenWithConn(t)
 	q := store.AIQuota{PerKey: 3, PerTenant: 7}
 	ctx := context.Background()
 	keyCtx := func(tenant string) context.Context {
-		c := as(tenant, "", auth.RoleManager)
+		c := storetest.As(tenant, "", auth.RoleManager)
 		p, _ := auth.FromContext(c)
 		p.KeyID, _ = typeid.New(typeid.APIKey)
 		return auth.WithPrincipal(c, p)
@@ -46,7 +47,7 @@ func TestTakeAIQuota(t *testing.T) {
 		t.Fatalf("tenant counter = %d (%v), want 7", n, err)
 	}
 	// Another tenant is unaffected; a token caller without a key is counted per person.
-	b := as("quota-b", "", auth.RoleManager)
+	b := storetest.As("quota-b", "", auth.RoleManager)
 	for i := range 3 {
 		if err := st.TakeAIQuota(b, q); err != nil {
 			t.Fatalf("person call %d: %v", i+1, err)

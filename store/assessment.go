@@ -97,16 +97,16 @@ var assessmentTable = tableSpec[Assessment]{
 func (a *Assessment) validate() error {
 	var v ValidationError
 	if a.Name == "" {
-		v.add("/name", "must not be empty")
+		v.Add("/name", "must not be empty")
 	}
 	if !contains(AssessmentKinds, a.Kind) {
-		v.add("/kind", "must be one of %v", AssessmentKinds)
+		v.Add("/kind", "must be one of %v", AssessmentKinds)
 	}
 	if a.Status == "" {
 		a.Status = "draft"
 	}
 	if !contains(AssessmentStatuses, a.Status) {
-		v.add("/status", "must be one of %v", AssessmentStatuses)
+		v.Add("/status", "must be one of %v", AssessmentStatuses)
 	}
 	nonNil(&a.FrameworkIDs.V)
 	nonNil(&a.ControlIDs.V)
@@ -117,30 +117,30 @@ func (a *Assessment) validate() error {
 	nonNil(&a.Tags.V)
 	a.validateKind(&v)
 	a.validateQuestions(&v)
-	return v.err()
+	return v.Err()
 }
 
 // validateKind enforces which targeting fields each kind takes.
 func (a *Assessment) validateKind(v *ValidationError) {
 	grc, customer := contains(grcKinds, a.Kind), contains(customerKinds, a.Kind)
 	if a.TargetCohortID != nil && a.Kind != "learning" {
-		v.add("/target_cohort_id", "is only used when kind is learning (kind is %s)", a.Kind)
+		v.Add("/target_cohort_id", "is only used when kind is learning (kind is %s)", a.Kind)
 	}
 	if !grc {
 		if len(a.FrameworkIDs.V) > 0 {
-			v.add("/framework_ids", "is only used when kind is grc_self_assessment or compliance_audit (kind is %s)", a.Kind)
+			v.Add("/framework_ids", "is only used when kind is grc_self_assessment or compliance_audit (kind is %s)", a.Kind)
 		}
 		if len(a.ControlIDs.V) > 0 {
-			v.add("/control_ids", "is only used when kind is grc_self_assessment or compliance_audit (kind is %s)", a.Kind)
+			v.Add("/control_ids", "is only used when kind is grc_self_assessment or compliance_audit (kind is %s)", a.Kind)
 		}
 	} else if len(a.FrameworkIDs.V) == 0 {
-		v.add("/framework_ids", "needs at least one framework when kind is %s", a.Kind)
+		v.Add("/framework_ids", "needs at least one framework when kind is %s", a.Kind)
 	}
 	if customer && a.TargetAccountID == nil {
-		v.add("/target_account_id", "is required when kind is %s", a.Kind)
+		v.Add("/target_account_id", "is required when kind is %s", a.Kind)
 	}
 	if !customer && a.TargetAccountID != nil {
-		v.add("/target_account_id", "is only used for customer kinds (kind is %s)", a.Kind)
+		v.Add("/target_account_id", "is only used for customer kinds (kind is %s)", a.Kind)
 	}
 }
 
@@ -148,25 +148,25 @@ func (a *Assessment) validateKind(v *ValidationError) {
 // only, and no inline questions next to a question bank.
 func (a *Assessment) validateQuestions(v *ValidationError) {
 	if a.QuestionBankID != nil && len(a.Questions.V) > 0 {
-		v.add("/question_bank_id", "questions and question_bank_id are mutually exclusive")
+		v.Add("/question_bank_id", "questions and question_bank_id are mutually exclusive")
 	}
 	seen := map[string]bool{}
 	for i, q := range a.Questions.V {
 		p := "/questions/" + itoa(i)
 		if seen[q.ID] {
-			v.add(p+"/id", "duplicate question id %q", q.ID)
+			v.Add(p+"/id", "duplicate question id %q", q.ID)
 		}
 		seen[q.ID] = true
 		switch {
 		case !contains(QuestionTypes, q.Type):
-			v.add(p+"/type", "must be one of %v", QuestionTypes)
+			v.Add(p+"/type", "must be one of %v", QuestionTypes)
 		case contains(choiceQuestionTypes, q.Type) && len(q.Options) < 2:
-			v.add(p+"/options", "a %s question needs at least two options", q.Type)
+			v.Add(p+"/options", "a %s question needs at least two options", q.Type)
 		case (q.Type == "text" || q.Type == "boolean") && len(q.Options) > 0:
-			v.add(p+"/options", "a %s question takes no options", q.Type)
+			v.Add(p+"/options", "a %s question takes no options", q.Type)
 		}
 		if q.Weight != nil && (*q.Weight < 0 || *q.Weight > 100) {
-			v.add(p+"/weight", "must be between 0 and 100")
+			v.Add(p+"/weight", "must be between 0 and 100")
 		}
 	}
 }

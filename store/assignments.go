@@ -234,9 +234,9 @@ func asgCheckUsers(v *ValidationError, found map[uuid.UUID]asgUser, ids []uuid.U
 		u, ok := found[id]
 		switch {
 		case !ok:
-			v.add(pointer(i), "no such user")
+			v.Add(pointer(i), "no such user")
 		case u.Banned:
-			v.add(pointer(i), "the user is banned")
+			v.Add(pointer(i), "the user is banned")
 		}
 	}
 }

@@ -74,10 +74,10 @@ func (s *Store) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssi
 		}
 		for i, g := range in.GroupIDs {
 			if !groups[g] {
-				v.add("/groups/"+itoa(i), "no such group")
+				v.Add("/groups/"+itoa(i), "no such group")
 			}
 		}
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return err
 		}
 
@@ -127,14 +127,14 @@ func (s *Store) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssi
 		res.AlreadyAssigned = len(res.Users)*len(res.CourseIDs) - res.Assigned
 		for _, u := range res.Users {
 			if newFor[u] > 0 {
-				if err := t.enqueueMail(asgChainMail(users[u], name, names, in.DueAt)); err != nil {
+				if err := t.EnqueueMail(asgChainMail(users[u], name, names, in.DueAt)); err != nil {
 					return err
 				}
 			}
 		}
 		after := asgChainAudit{ChainID: typeid.Format(typeid.Chain, in.ChainID), Users: asgFormatIDs(typeid.Person, in.UserIDs),
 			Groups: asgFormatIDs(typeid.Group, in.GroupIDs), DueAt: asgUTC(in.DueAt), Assigned: res.Assigned}
-		return t.audit("chain.assign", "course_chain", after.ChainID, nil, after)
+		return t.Audit("chain.assign", "course_chain", after.ChainID, nil, after)
 	})
 	if err != nil {
 		return ChainAssignResult{}, fmt.Errorf("assign chain: %w", err)
@@ -167,9 +167,9 @@ func (t *Tx) asgChainCourses(v *ValidationError, ids []uuid.UUID) ([]string, err
 		c, ok := found[id]
 		switch {
 		case !ok || c.deleted:
-			v.add("", "chain course %s no longer exists", typeid.Format(typeid.Course, id))
+			v.Add("", "chain course %s no longer exists", typeid.Format(typeid.Course, id))
 		case c.status != "published":
-			v.add("", "chain course %s is %s; only published courses can be assigned", typeid.Format(typeid.Course, id), c.status)
+			v.Add("", "chain course %s is %s; only published courses can be assigned", typeid.Format(typeid.Course, id), c.status)
 		}
 		names[i] = c.name
 	}

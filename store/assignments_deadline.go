@@ -40,19 +40,19 @@ WHERE a.tenant_id = learnd_tenant() AND a.id = $1 FOR UPDATE OF a`, id).Scan(&cu
 		v := &ValidationError{}
 		switch {
 		case cur == nil:
-			v.add("/dueAt", "the assignment has no deadline to extend")
+			v.Add("/dueAt", "the assignment has no deadline to extend")
 		case !dueAt.After(*cur):
-			v.add("/dueAt", "must be later than the current deadline, %s", cur.UTC().Format(time.RFC3339))
+			v.Add("/dueAt", "must be later than the current deadline, %s", cur.UTC().Format(time.RFC3339))
 		case !dueAt.After(ts):
-			v.add("/dueAt", "must be in the future")
+			v.Add("/dueAt", "must be in the future")
 		}
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return err
 		}
 		if _, err := t.pg.Exec(t.ctx, `UPDATE assignments SET due_at = $2, updated_at = $3 WHERE tenant_id = learnd_tenant() AND id = $1`, id, dueAt, ts); err != nil {
 			return err
 		}
-		if err := t.audit("assignment.extend_deadline", "assignment", typeid.Format(typeid.Assignment, id), asgDeadlineAudit{DueAt: asgUTC(cur)}, asgDeadlineAudit{DueAt: asgUTC(&dueAt)}); err != nil {
+		if err := t.Audit("assignment.extend_deadline", "assignment", typeid.Format(typeid.Assignment, id), asgDeadlineAudit{DueAt: asgUTC(cur)}, asgDeadlineAudit{DueAt: asgUTC(&dueAt)}); err != nil {
 			return err
 		}
 		out, err = t.asgByID(id)

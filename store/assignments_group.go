@@ -71,7 +71,7 @@ ON CONFLICT (tenant_id, group_id, course_id) DO UPDATE SET chain_id = EXCLUDED.c
 	if before != nil {
 		b = before
 	}
-	return t.audit("group.assign_course", "group", typeid.Format(typeid.Group, group), b, after)
+	return t.Audit("group.assign_course", "group", typeid.Format(typeid.Group, group), b, after)
 }
 
 // asgGroupMembers reads a group's members.
@@ -126,7 +126,7 @@ RETURNING id, user_id, course_id, chain_position`,
 		return nil, err
 	}
 	for _, a := range out {
-		if err := t.audit("assignment.create", "assignment", typeid.Format(typeid.Assignment, a.id), nil, a.audit()); err != nil {
+		if err := t.Audit("assignment.create", "assignment", typeid.Format(typeid.Assignment, a.id), nil, a.audit()); err != nil {
 			return nil, err
 		}
 	}
@@ -149,11 +149,11 @@ func (s *Store) AssignGroups(ctx context.Context, in GroupAssignInput) ([]GroupA
 		v := &ValidationError{}
 		for i, g := range in.GroupIDs {
 			if !found[g] {
-				v.add("/groups/"+itoa(i), "no such group")
+				v.Add("/groups/"+itoa(i), "no such group")
 			}
 		}
 		asgCheckDates(v, in.StartAt, in.DueAt)
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return err
 		}
 		for _, g := range in.GroupIDs {
@@ -180,7 +180,7 @@ func (s *Store) AssignGroups(ctx context.Context, in GroupAssignInput) ([]GroupA
 				return err
 			}
 			for _, a := range made {
-				if err := t.enqueueMail(asgNoticeMail(byID[a.user], c.Name, in.StartAt, in.DueAt)); err != nil {
+				if err := t.EnqueueMail(asgNoticeMail(byID[a.user], c.Name, in.StartAt, in.DueAt)); err != nil {
 					return err
 				}
 			}

@@ -75,26 +75,26 @@ WHERE a.tenant_id = learnd_tenant() AND a.course_id = @course`
 				f, ok := byID[id]
 				switch {
 				case !ok:
-					v.add("/userIds/"+itoa(i), "the user is not assigned this course")
+					v.Add("/userIds/"+itoa(i), "the user is not assigned this course")
 				case f.completed:
-					v.add("/userIds/"+itoa(i), "the user has completed this course")
+					v.Add("/userIds/"+itoa(i), "the user has completed this course")
 				case f.Banned:
-					v.add("/userIds/"+itoa(i), "the user is banned")
+					v.Add("/userIds/"+itoa(i), "the user is banned")
 				default:
 					targets = append(targets, f)
 				}
 			}
-			if err := v.err(); err != nil {
+			if err := v.Err(); err != nil {
 				return err
 			}
 		}
 		for _, tg := range targets {
-			if err := t.enqueueMail(asgReminderMail(tg.asgUser, course, tg.due, message)); err != nil {
+			if err := t.EnqueueMail(asgReminderMail(tg.asgUser, course, tg.due, message)); err != nil {
 				return err
 			}
 			out = append(out, tg.ID)
 		}
-		return t.audit("course.remind", "course", typeid.Format(typeid.Course, courseID), nil,
+		return t.Audit("course.remind", "course", typeid.Format(typeid.Course, courseID), nil,
 			asgReminderAudit{CourseID: typeid.Format(typeid.Course, courseID), OverdueOnly: userIDs == nil, UserIDs: asgFormatIDs(typeid.Person, out), Message: message})
 	})
 	if err != nil {

@@ -19,7 +19,7 @@ type AssignInput struct {
 
 func asgCheckDates(v *ValidationError, startAt, dueAt *time.Time) {
 	if startAt != nil && dueAt != nil && !dueAt.After(*startAt) {
-		v.add("/dueAt", "must be later than startAt")
+		v.Add("/dueAt", "must be later than startAt")
 	}
 }
 
@@ -41,7 +41,7 @@ func (s *Store) AssignUser(ctx context.Context, in AssignInput) (Assignment, boo
 		v := &ValidationError{}
 		asgCheckUsers(v, users, []uuid.UUID{in.UserID}, func(int) string { return "/userId" })
 		asgCheckDates(v, in.StartAt, in.DueAt)
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return err
 		}
 		n := asgNew{id: uuid.Must(uuid.NewV7()), user: in.UserID, course: in.CourseID, startAt: in.StartAt, dueAt: in.DueAt}
@@ -53,10 +53,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (tenant_id, user_id, cou
 			return err
 		}
 		if created = tag.RowsAffected() == 1; created {
-			if err := t.audit("assignment.create", "assignment", typeid.Format(typeid.Assignment, n.id), nil, n.audit()); err != nil {
+			if err := t.Audit("assignment.create", "assignment", typeid.Format(typeid.Assignment, n.id), nil, n.audit()); err != nil {
 				return err
 			}
-			if err := t.enqueueMail(asgNoticeMail(users[in.UserID], c.Name, in.StartAt, in.DueAt)); err != nil {
+			if err := t.EnqueueMail(asgNoticeMail(users[in.UserID], c.Name, in.StartAt, in.DueAt)); err != nil {
 				return err
 			}
 		}

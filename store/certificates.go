@@ -59,7 +59,7 @@ func (t *Tx) certIssue(user, course uuid.UUID, courseName string, validityMonths
 	if err != nil {
 		return fmt.Errorf("issue certificate: %w", err)
 	}
-	return t.audit("certificate.issue", "certificate", c.ID, nil, c)
+	return t.Audit("certificate.issue", "certificate", c.ID, nil, c)
 }
 
 // certList reads a user's certificates, newest first: of one course when course is set;

@@ -165,13 +165,13 @@ func (r *ChainRepo) Get(ctx context.Context, id uuid.UUID) (*Chain, error) {
 func (t *Tx) validateChain(name string, description *string, courses []uuid.UUID) error {
 	var v ValidationError
 	if n := utf8.RuneCountInString(name); n < 1 || n > 200 {
-		v.add("/name", "must be 1–200 characters")
+		v.Add("/name", "must be 1–200 characters")
 	}
 	if description != nil && utf8.RuneCountInString(*description) > 5000 {
-		v.add("/description", "must be at most 5000 characters")
+		v.Add("/description", "must be at most 5000 characters")
 	}
 	if n := len(courses); n < 1 || n > 50 {
-		v.add("/courseIds", "a chain holds 1–50 courses")
+		v.Add("/courseIds", "a chain holds 1–50 courses")
 	}
 	live := map[uuid.UUID]bool{}
 	rows, err := t.pg.Query(t.ctx, `SELECT id FROM courses WHERE tenant_id = learnd_tenant() AND id = ANY($1) AND NOT is_deleted`, courses)
@@ -194,13 +194,13 @@ func (t *Tx) validateChain(name string, description *string, courses []uuid.UUID
 	for i, id := range courses {
 		switch {
 		case seen[id]:
-			v.add("/courseIds/"+itoa(i), "the course appears twice")
+			v.Add("/courseIds/"+itoa(i), "the course appears twice")
 		case !live[id]:
-			v.add("/courseIds/"+itoa(i), "no such course")
+			v.Add("/courseIds/"+itoa(i), "no such course")
 		}
 		seen[id] = true
 	}
-	return v.err()
+	return v.Err()
 }
 
 // Create creates a chain owned by the caller.
@@ -221,7 +221,7 @@ VALUES (learnd_tenant(), $1, $2, $3, $4, $5, $6, $6, $7, $7)`, c.ID, c.Name, c.D
 			return err
 		}
 		out = c
-		return t.audit("chain.create", "course_chain", typeid.Format(typeid.Chain, c.ID), nil, auditChain(c))
+		return t.Audit("chain.create", "course_chain", typeid.Format(typeid.Chain, c.ID), nil, auditChain(c))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create course chain: %w", err)
@@ -269,9 +269,9 @@ func (r *ChainRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch 
 		} else {
 			var v ValidationError
 			if n := utf8.RuneCountInString(c.Name); n < 1 || n > 200 {
-				v.add("/name", "must be 1–200 characters")
+				v.Add("/name", "must be 1–200 characters")
 			}
-			if err := v.err(); err != nil {
+			if err := v.Err(); err != nil {
 				return err
 			}
 		}
@@ -282,7 +282,7 @@ WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at, upd
 			return err
 		}
 		out = c
-		return t.audit("chain.update", "course_chain", typeid.Format(typeid.Chain, c.ID), before, auditChain(c))
+		return t.Audit("chain.update", "course_chain", typeid.Format(typeid.Chain, c.ID), before, auditChain(c))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update course chain: %w", err)
@@ -305,7 +305,7 @@ WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at`, c.
 			return err
 		}
 		c.IsDeleted, c.DeletedAt, c.DeletedBy = true, &ts, t.actor()
-		return t.audit("chain.delete", "course_chain", typeid.Format(typeid.Chain, c.ID), before, auditChain(c))
+		return t.Audit("chain.delete", "course_chain", typeid.Format(typeid.Chain, c.ID), before, auditChain(c))
 	})
 	if err != nil {
 		return fmt.Errorf("delete course chain: %w", err)

@@ -45,20 +45,20 @@ var cohortTable = tableSpec[Cohort]{
 func (c *Cohort) validate() error {
 	var v ValidationError
 	if c.Name == "" {
-		v.add("/name", "must not be empty")
+		v.Add("/name", "must not be empty")
 	}
 	if c.Status == "" {
 		c.Status = "draft"
 	}
 	if !contains(CohortStatuses, c.Status) {
-		v.add("/status", "must be one of %v", CohortStatuses)
+		v.Add("/status", "must be one of %v", CohortStatuses)
 	}
 	if c.StartDate != nil && c.EndDate != nil && c.EndDate.Before(*c.StartDate) {
-		v.add("/end_date", "must not be before start_date")
+		v.Add("/end_date", "must not be before start_date")
 	}
 	pct("/completion_required_pct", c.CompletionRequiredPct, &v)
 	if c.SessionCount != nil && *c.SessionCount < 0 {
-		v.add("/session_count", "must not be negative")
+		v.Add("/session_count", "must not be negative")
 	}
 	nonNil(&c.FacilitatorIDs.V)
 	nonNil(&c.AssignedAssessmentIDs.V)
@@ -66,7 +66,7 @@ func (c *Cohort) validate() error {
 	if c.Metadata.V == nil {
 		c.Metadata.V = map[string]any{}
 	}
-	return v.err()
+	return v.Err()
 }
 
 // CohortRepo stores cohorts. Reads and writes fill current_completion_pct from the
@@ -118,7 +118,7 @@ func contains(list []string, s string) bool {
 
 func pct(pointer string, p *float64, v *ValidationError) {
 	if p != nil && (*p < 0 || *p > 100) {
-		v.add(pointer, "must be between 0 and 100")
+		v.Add(pointer, "must be between 0 and 100")
 	}
 }
 

@@ -18,7 +18,7 @@ func cohortRefs(t *Tx, c *Cohort) error {
 	var v ValidationError
 	people := refIDs(typeid.Person, c.FacilitatorIDs.V, "/facilitator_ids", &v)
 	assessments := refIDs(typeid.Assessment, c.AssignedAssessmentIDs.V, "/assigned_assessment_ids", &v)
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return err
 	}
 	var (
@@ -35,15 +35,15 @@ func cohortRefs(t *Tx, c *Cohort) error {
 		return fmt.Errorf("cohort references: %w", err)
 	}
 	if !groupOK {
-		v.add("/group_id", "no such group")
+		v.Add("/group_id", "no such group")
 	}
 	for _, id := range missingPeople {
-		v.add("/facilitator_ids", "no such user: %s", typeid.Format(typeid.Person, id))
+		v.Add("/facilitator_ids", "no such user: %s", typeid.Format(typeid.Person, id))
 	}
 	for _, id := range missingAsms {
-		v.add("/assigned_assessment_ids", "no such assessment: %s", typeid.Format(typeid.Assessment, id))
+		v.Add("/assigned_assessment_ids", "no such assessment: %s", typeid.Format(typeid.Assessment, id))
 	}
-	return v.err()
+	return v.Err()
 }
 
 // refIDs parses canonical ids of one kind (the API layer has checked their form).
@@ -52,7 +52,7 @@ func refIDs(prefix string, ids []string, pointer string, v *ValidationError) []u
 	for _, s := range ids {
 		id, err := typeid.Parse(prefix, s)
 		if err != nil {
-			v.add(pointer, "not a %s id: %s", prefix, s)
+			v.Add(pointer, "not a %s id: %s", prefix, s)
 			continue
 		}
 		out = append(out, id)

@@ -85,7 +85,7 @@ WHERE tenant_id = learnd_tenant() AND course_id = $1 AND position >= $2`, c.ID, 
 			return err
 		}
 		res.Course = c
-		return t.audit("course.structure.append", "course", typeid.Format(typeid.Course, c.ID), before, auditCourse(c))
+		return t.Audit("course.structure.append", "course", typeid.Format(typeid.Course, c.ID), before, auditCourse(c))
 	})
 	if err != nil {
 		return AppendResult{}, fmt.Errorf("append to course: %w", err)

@@ -70,7 +70,7 @@ VALUES (learnd_tenant(), $1, $2, $3, 'draft', $4, $5, $6, $7, $7, $8, $8)`, c.ID
 	if source != uuid.Nil {
 		a.ClonedFrom = typeid.Format(typeid.Course, source)
 	}
-	if err := t.audit(action, "course", typeid.Format(typeid.Course, c.ID), nil, a); err != nil {
+	if err := t.Audit(action, "course", typeid.Format(typeid.Course, c.ID), nil, a); err != nil {
 		return nil, err
 	}
 	return c, nil

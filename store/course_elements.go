@@ -41,10 +41,10 @@ func (r *CourseRepo) AddElement(ctx context.Context, course uuid.UUID, expected 
 		var v ValidationError
 		si, ok := findSection(c, in.SectionID)
 		if !ok {
-			v.add("/sectionId", "is not a section of this course")
+			v.Add("/sectionId", "is not a section of this course")
 		}
 		validateElement(&v, "", in.Kind, in.Title, in.Brief, in.Pages)
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		sec := &c.Sections[si]
@@ -140,10 +140,10 @@ func (r *CourseRepo) UpdateElement(ctx context.Context, course, element uuid.UUI
 		if ch.SectionID != nil {
 			target = *ch.SectionID
 			if _, ok := findSection(c, target); !ok {
-				v.add("/sectionId", "is not a section of this course")
+				v.Add("/sectionId", "is not a section of this course")
 			}
 		}
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		e.UpdatedAt = Now()
@@ -202,15 +202,15 @@ func (r *CourseRepo) AddTransition(ctx context.Context, course uuid.UUID, expect
 	return r.structureWrite(ctx, "add transition", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
 		var v ValidationError
 		if _, ok := findElement(c, tr.From); !ok {
-			v.add("/fromElementId", "is not an element of this course")
+			v.Add("/fromElementId", "is not an element of this course")
 		}
 		if _, ok := findElement(c, tr.To); !ok {
-			v.add("/toElementId", "is not an element of this course")
+			v.Add("/toElementId", "is not an element of this course")
 		}
 		if tr.From == tr.To {
-			v.add("/toElementId", "must differ from fromElementId")
+			v.Add("/toElementId", "must differ from fromElementId")
 		}
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		if slices.Contains(c.Transitions, tr) {

@@ -43,7 +43,7 @@ func (r *CourseRepo) AddQuestion(ctx context.Context, course, element uuid.UUID,
 		}
 		var v ValidationError
 		validateQuestion(&v, "", in.QuestionDraft)
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		q := newQuestion(e.ID, 0, in.QuestionDraft)
@@ -96,7 +96,7 @@ func (r *CourseRepo) UpdateQuestion(ctx context.Context, course, question uuid.U
 		}
 		var v ValidationError
 		validateQuestion(&v, "", d)
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		if d.Weight == 0 {

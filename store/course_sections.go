@@ -28,7 +28,7 @@ func (r *CourseRepo) AddSection(ctx context.Context, course uuid.UUID, expected 
 	v, err := r.structureWrite(ctx, "add section", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
 		var v ValidationError
 		validateSectionTitle(&v, "/title", in.Title)
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		id := uuid.Must(uuid.NewV7())
@@ -62,7 +62,7 @@ func (r *CourseRepo) UpdateSection(ctx context.Context, course, section uuid.UUI
 		if ch.Title != nil {
 			var v ValidationError
 			validateSectionTitle(&v, "/title", *ch.Title)
-			if err := v.err(); err != nil {
+			if err := v.Err(); err != nil {
 				return "", "", "", nil, nil, err
 			}
 			s.Title = *ch.Title

@@ -10,7 +10,7 @@ import (
 
 func validateSectionTitle(v *ValidationError, ptr, title string) {
 	if n := utf8.RuneCountInString(title); n < 1 || n > 200 {
-		v.add(ptr, "must be 1–200 characters")
+		v.Add(ptr, "must be 1–200 characters")
 	}
 }
 
@@ -18,14 +18,14 @@ func validateElement(v *ValidationError, ptr, kind, title string, brief *LessonB
 	switch kind {
 	case ElementLesson, ElementQuiz, ElementSurvey:
 	default:
-		v.add(ptr+"/kind", "must be lesson, quiz or survey")
+		v.Add(ptr+"/kind", "must be lesson, quiz or survey")
 	}
 	if n := utf8.RuneCountInString(title); n < 1 || n > 200 {
-		v.add(ptr+"/title", "must be 1–200 characters")
+		v.Add(ptr+"/title", "must be 1–200 characters")
 	}
 	if brief != nil {
 		if kind != ElementLesson {
-			v.add(ptr+"/brief", "only lessons carry a brief")
+			v.Add(ptr+"/brief", "only lessons carry a brief")
 		}
 		for _, f := range []struct {
 			name string
@@ -33,27 +33,27 @@ func validateElement(v *ValidationError, ptr, kind, title string, brief *LessonB
 			max  int
 		}{{"topic", brief.Topic, 200}, {"title", brief.Title, 200}, {"description", brief.Description, 5000}, {"targetAudience", brief.TargetAudience, 500}} {
 			if utf8.RuneCountInString(f.s) > f.max {
-				v.add(ptr+"/brief/"+f.name, "must be at most %d characters", f.max)
+				v.Add(ptr+"/brief/"+f.name, "must be at most %d characters", f.max)
 			}
 		}
 		if len(brief.KeyPoints) > 30 {
-			v.add(ptr+"/brief/keyPoints", "at most 30 key points")
+			v.Add(ptr+"/brief/keyPoints", "at most 30 key points")
 		}
 		for i, k := range brief.KeyPoints {
 			if n := utf8.RuneCountInString(k); n < 1 || n > 500 {
-				v.add(ptr+"/brief/keyPoints/"+itoa(i), "must be 1–500 characters")
+				v.Add(ptr+"/brief/keyPoints/"+itoa(i), "must be 1–500 characters")
 			}
 		}
 	}
 	if len(pages) > 100 {
-		v.add(ptr+"/pages", "at most 100 pages")
+		v.Add(ptr+"/pages", "at most 100 pages")
 	}
 	for i, p := range pages {
 		if n := utf8.RuneCountInString(p.Title); n < 1 || n > 200 {
-			v.add(ptr+"/pages/"+itoa(i)+"/title", "must be 1–200 characters")
+			v.Add(ptr+"/pages/"+itoa(i)+"/title", "must be 1–200 characters")
 		}
 		if utf8.RuneCountInString(p.Body) > 200000 {
-			v.add(ptr+"/pages/"+itoa(i)+"/body", "must be at most 200000 characters")
+			v.Add(ptr+"/pages/"+itoa(i)+"/body", "must be at most 200000 characters")
 		}
 	}
 }
@@ -62,21 +62,21 @@ func validateElement(v *ValidationError, ptr, kind, title string, brief *LessonB
 // exactly one correct option for single, at least one for multiple, weight in (0, 100].
 func validateQuestion(v *ValidationError, ptr string, q QuestionDraft) {
 	if q.Kind != QuestionSingle && q.Kind != QuestionMultiple {
-		v.add(ptr+"/kind", "must be single or multiple")
+		v.Add(ptr+"/kind", "must be single or multiple")
 	}
 	if n := utf8.RuneCountInString(q.Text); n < 1 || n > 2000 {
-		v.add(ptr+"/text", "must be 1–2000 characters")
+		v.Add(ptr+"/text", "must be 1–2000 characters")
 	}
 	if n := len(q.Options); n < 2 || n > 10 {
-		v.add(ptr+"/options", "a question needs 2–10 options")
+		v.Add(ptr+"/options", "a question needs 2–10 options")
 	}
 	correct := 0
 	for i, o := range q.Options {
 		if n := utf8.RuneCountInString(o.Text); n < 1 || n > 500 {
-			v.add(ptr+"/options/"+itoa(i)+"/text", "must be 1–500 characters")
+			v.Add(ptr+"/options/"+itoa(i)+"/text", "must be 1–500 characters")
 		}
 		if utf8.RuneCountInString(o.Feedback) > 1000 {
-			v.add(ptr+"/options/"+itoa(i)+"/feedback", "must be at most 1000 characters")
+			v.Add(ptr+"/options/"+itoa(i)+"/feedback", "must be at most 1000 characters")
 		}
 		if o.Correct {
 			correct++
@@ -84,12 +84,12 @@ func validateQuestion(v *ValidationError, ptr string, q QuestionDraft) {
 	}
 	switch {
 	case q.Kind == QuestionSingle && correct != 1:
-		v.add(ptr+"/options", "a single-choice question needs exactly one correct option (it has %d)", correct)
+		v.Add(ptr+"/options", "a single-choice question needs exactly one correct option (it has %d)", correct)
 	case q.Kind == QuestionMultiple && correct < 1:
-		v.add(ptr+"/options", "a multiple-choice question needs at least one correct option")
+		v.Add(ptr+"/options", "a multiple-choice question needs at least one correct option")
 	}
 	if q.Weight < 0 || q.Weight > 100 { // 0 means the default, 1
-		v.add(ptr+"/weight", "must be more than 0 and at most 100")
+		v.Add(ptr+"/weight", "must be more than 0 and at most 100")
 	}
 }
 
@@ -116,7 +116,7 @@ func validateDraft(d *CourseDraft) error {
 			ep := fmt.Sprintf("%s/elements/%d", sp, ei)
 			validateElement(&v, ep, e.Kind, e.Title, e.Brief, e.Pages)
 			if len(e.Questions) > 0 && e.Kind != ElementQuiz {
-				v.add(ep+"/questions", "only quizzes carry questions")
+				v.Add(ep+"/questions", "only quizzes carry questions")
 			}
 			for qi, q := range e.Questions {
 				validateQuestion(&v, fmt.Sprintf("%s/questions/%d", ep, qi), q)
@@ -129,14 +129,14 @@ func validateDraft(d *CourseDraft) error {
 	for i, tr := range d.Transitions {
 		p := fmt.Sprintf("/transitions/%d", i)
 		if !valid(tr.From) {
-			v.add(p+"/from", "names no element of the draft")
+			v.Add(p+"/from", "names no element of the draft")
 		}
 		if !valid(tr.To) {
-			v.add(p+"/to", "names no element of the draft")
+			v.Add(p+"/to", "names no element of the draft")
 		}
 		if tr.From == tr.To {
-			v.add(p, "a transition joins two different elements")
+			v.Add(p, "a transition joins two different elements")
 		}
 	}
-	return v.err()
+	return v.Err()
 }

@@ -28,7 +28,7 @@ func (r *CourseRepo) structureWrite(ctx context.Context, op string, course uuid.
 			return err
 		}
 		version = c.Version
-		return t.audit(action, tt, tid, before, after)
+		return t.Audit(action, tt, tid, before, after)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", op, err)

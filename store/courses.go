@@ -399,32 +399,32 @@ WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at, upd
 // the API (course generation).
 func validateCourseFields(v *ValidationError, prefix, name string, annotation *string, tags []string, s CourseSettings) {
 	if n := utf8.RuneCountInString(name); n < 1 || n > 200 {
-		v.add(prefix+"/name", "must be 1–200 characters")
+		v.Add(prefix+"/name", "must be 1–200 characters")
 	}
 	if annotation != nil && utf8.RuneCountInString(*annotation) > 5000 {
-		v.add(prefix+"/annotation", "must be at most 5000 characters")
+		v.Add(prefix+"/annotation", "must be at most 5000 characters")
 	}
 	if len(tags) > 50 {
-		v.add(prefix+"/tags", "at most 50 tags")
+		v.Add(prefix+"/tags", "at most 50 tags")
 	}
 	seen := map[string]bool{}
 	for i, tg := range tags {
 		if n := utf8.RuneCountInString(tg); n < 1 || n > 64 {
-			v.add(prefix+"/tags/"+itoa(i), "must be 1–64 characters")
+			v.Add(prefix+"/tags/"+itoa(i), "must be 1–64 characters")
 		}
 		if seen[tg] {
-			v.add(prefix+"/tags/"+itoa(i), "appears twice")
+			v.Add(prefix+"/tags/"+itoa(i), "appears twice")
 		}
 		seen[tg] = true
 	}
 	if s.PassingScore < 0 || s.PassingScore > 100 {
-		v.add(prefix+"/settings/passingScore", "must be 0–100")
+		v.Add(prefix+"/settings/passingScore", "must be 0–100")
 	}
 	if m := s.CertificateValidityMonths; m != nil && (*m < 1 || *m > 120) {
-		v.add(prefix+"/settings/certificateValidityMonths", "must be 1–120")
+		v.Add(prefix+"/settings/certificateValidityMonths", "must be 1–120")
 	}
 	if s.Points < 0 || s.Points > 100000 {
-		v.add(prefix+"/settings/points", "must be 0–100000")
+		v.Add(prefix+"/settings/points", "must be 0–100000")
 	}
 }
 
@@ -466,7 +466,7 @@ func (r *CourseRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch
 		}
 		var v ValidationError
 		validateCourseFields(&v, "", c.Name, c.Annotation, c.Tags, c.Settings)
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return err
 		}
 		if _, err := t.pg.Exec(t.ctx, `UPDATE courses SET name = $2, annotation = $3, tags = $4, settings = $5
@@ -477,7 +477,7 @@ WHERE tenant_id = learnd_tenant() AND id = $1`, c.ID, c.Name, c.Annotation, c.Ta
 			return err
 		}
 		out = c
-		return t.audit("course.update", "course", typeid.Format(typeid.Course, c.ID), before, auditCourse(c))
+		return t.Audit("course.update", "course", typeid.Format(typeid.Course, c.ID), before, auditCourse(c))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update course: %w", err)
@@ -507,7 +507,7 @@ func (r *CourseRepo) Delete(ctx context.Context, id uuid.UUID, expected *int) er
 			return err
 		}
 		c.IsDeleted, c.DeletedAt, c.DeletedBy = true, &ts, t.actor()
-		return t.audit("course.delete", "course", typeid.Format(typeid.Course, c.ID), before, auditCourse(c))
+		return t.Audit("course.delete", "course", typeid.Format(typeid.Course, c.ID), before, auditCourse(c))
 	})
 	if err != nil {
 		return fmt.Errorf("delete course: %w", err)
@@ -540,7 +540,7 @@ func (r *CourseRepo) Publish(ctx context.Context, id uuid.UUID, expected *int) (
 		}
 		c.Status, c.PublishedAt = CourseStatusPublished, &ts
 		out = c
-		return t.audit("course.publish", "course", typeid.Format(typeid.Course, c.ID), before, auditCourse(c))
+		return t.Audit("course.publish", "course", typeid.Format(typeid.Course, c.ID), before, auditCourse(c))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("publish course: %w", err)
@@ -556,14 +556,14 @@ func publishable(c *Course) error {
 		for ei, e := range s.Elements {
 			n++
 			if e.Kind == ElementQuiz && len(e.Questions) == 0 {
-				v.add(fmt.Sprintf("/structure/sections/%d/elements/%d/questions", si, ei), "the quiz %q needs at least one question", e.Title)
+				v.Add(fmt.Sprintf("/structure/sections/%d/elements/%d/questions", si, ei), "the quiz %q needs at least one question", e.Title)
 			}
 		}
 	}
 	if n == 0 {
-		v.add("/structure/sections", "a course needs at least one element (lesson, quiz or survey) to be published")
+		v.Add("/structure/sections", "a course needs at least one element (lesson, quiz or survey) to be published")
 	}
-	return v.err()
+	return v.Err()
 }
 
 // Unpublish takes a published course back to draft, or to archived.
@@ -590,7 +590,7 @@ func (r *CourseRepo) Unpublish(ctx context.Context, id uuid.UUID, expected *int,
 		}
 		c.Status, c.PublishedAt = status, nil
 		out = c
-		return t.audit("course.unpublish", "course", typeid.Format(typeid.Course, c.ID), before, auditCourse(c))
+		return t.Audit("course.unpublish", "course", typeid.Format(typeid.Course, c.ID), before, auditCourse(c))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("unpublish course: %w", err)
@@ -707,7 +707,7 @@ func (r *CourseRepo) Share(ctx context.Context, id, userID uuid.UUID, expected *
 			return err
 		}
 		version, created = c.Version, true
-		return t.audit("course.share", "course", typeid.Format(typeid.Course, c.ID), nil, shareAudit{UserID: typeid.Format(typeid.Person, userID), Version: c.Version})
+		return t.Audit("course.share", "course", typeid.Format(typeid.Course, c.ID), nil, shareAudit{UserID: typeid.Format(typeid.Person, userID), Version: c.Version})
 	})
 	if err != nil {
 		return CourseShare{}, 0, false, fmt.Errorf("share course: %w", err)
@@ -739,7 +739,7 @@ func (r *CourseRepo) Unshare(ctx context.Context, id, userID uuid.UUID, expected
 			return err
 		}
 		version = c.Version
-		return t.audit("course.unshare", "course", typeid.Format(typeid.Course, c.ID), before, nil)
+		return t.Audit("course.unshare", "course", typeid.Format(typeid.Course, c.ID), before, nil)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("unshare course: %w", err)

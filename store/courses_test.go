@@ -11,6 +11,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/storetest"
 )
 
 // coursesDraft is a two-section course: Basics (a lesson, then a quiz of one question)
@@ -52,8 +53,8 @@ func coursesEdgeSet(c *store.Course) map[[2]string]bool {
 // ValidationError pointing into it and stores nothing; learners cannot create.
 func TestCoursesCreateWithStructure(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
-	ctx := as("t1", "", auth.RoleManager)
+	st, conn := storetest.OpenWithConn(t)
+	ctx := storetest.As("t1", "", auth.RoleManager)
 	chunk := uuid.New()
 	c, err := st.Courses().CreateWithStructure(ctx, coursesDraft(chunk))
 	if err != nil {
@@ -110,7 +111,7 @@ func TestCoursesCreateWithStructure(t *testing.T) {
 	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM courses`).Scan(&n); err != nil || n != 1 {
 		t.Errorf("courses after a refused draft = %d (%v)", n, err)
 	}
-	if _, err := st.Courses().CreateWithStructure(as("t1", "", auth.RoleLearner), coursesDraft(chunk)); !errors.Is(err, store.ErrCourseAccess) {
+	if _, err := st.Courses().CreateWithStructure(storetest.As("t1", "", auth.RoleLearner), coursesDraft(chunk)); !errors.Is(err, store.ErrCourseAccess) {
 		t.Errorf("learner create: %v", err)
 	}
 }
@@ -121,7 +122,7 @@ func TestCoursesCreateWithStructure(t *testing.T) {
 func TestCoursesAppendSections(t *testing.T) {
 	t.Parallel()
 	st := coursesStore(t)
-	ctx := as("t1", "", auth.RoleManager)
+	ctx := storetest.As("t1", "", auth.RoleManager)
 	c, err := st.Courses().CreateWithStructure(ctx, coursesDraft(uuid.New()))
 	if err != nil {
 		t.Fatal(err)
@@ -154,18 +155,18 @@ func TestCoursesAppendSections(t *testing.T) {
 	if _, err := st.Courses().AppendSections(ctx, c.ID, &stale, []store.SectionDraft{{Title: "Late"}}, nil, store.AppendMode{}); err == nil {
 		t.Error("append with a stale version succeeded")
 	}
-	other := as("t1", "", auth.RoleManager)
+	other := storetest.As("t1", "", auth.RoleManager)
 	if _, err := st.Courses().AppendSections(other, c.ID, nil, []store.SectionDraft{{Title: "Not mine"}}, nil, store.AppendMode{}); !errors.Is(err, store.ErrCourseAccess) {
 		t.Errorf("another manager appends: %v", err)
 	}
-	if _, err := st.Courses().AppendSections(as("t2", "", auth.RoleOwner), c.ID, nil, []store.SectionDraft{{Title: "Foreign"}}, nil, store.AppendMode{}); !errors.Is(err, store.ErrNotFound) {
+	if _, err := st.Courses().AppendSections(storetest.As("t2", "", auth.RoleOwner), c.ID, nil, []store.SectionDraft{{Title: "Foreign"}}, nil, store.AppendMode{}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("another tenant appends: %v", err)
 	}
 }
 
 func coursesStore(t *testing.T) *store.Store {
 	t.Helper()
-	st, _ := openWithConn(t)
+	st, _ := storetest.OpenWithConn(t)
 	return st
 }
 
@@ -175,7 +176,7 @@ func coursesStore(t *testing.T) *store.Store {
 func TestCoursesAppendBeforeFinalQuiz(t *testing.T) {
 	t.Parallel()
 	st := coursesStore(t)
-	ctx := as("t1", "", auth.RoleManager)
+	ctx := storetest.As("t1", "", auth.RoleManager)
 	q := []store.QuestionDraft{{Kind: store.QuestionSingle, Text: "Q1", Options: []store.OptionDraft{{Text: "A", Correct: true}, {Text: "B"}}}}
 	c, err := st.Courses().CreateWithStructure(ctx, store.CourseDraft{Name: "With a final quiz", Sections: []store.SectionDraft{
 		{Title: "Basics", Elements: []store.ElementDraft{{Kind: store.ElementLesson, Title: "Intro"}}},

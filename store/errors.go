@@ -40,13 +40,13 @@ func (e *ValidationError) Error() string {
 	return "invalid record: " + strings.Join(parts, "; ")
 }
 
-// add records a violation.
-func (e *ValidationError) add(pointer, format string, args ...any) {
+// Add records a violation.
+func (e *ValidationError) Add(pointer, format string, args ...any) {
 	e.Fields = append(e.Fields, FieldError{Pointer: pointer, Detail: fmt.Sprintf(format, args...)})
 }
 
-// err returns e, or nil when nothing was recorded.
-func (e *ValidationError) err() error {
+// Err returns e, or nil when nothing was recorded.
+func (e *ValidationError) Err() error {
 	if len(e.Fields) == 0 {
 		return nil
 	}

@@ -125,18 +125,18 @@ var languageRE = regexp.MustCompile(`^[a-z]{2}$`)
 func ValidateGeneration(in NewGenerationJob) error {
 	var v ValidationError
 	if n := utf8.RuneCountInString(strings.TrimSpace(in.Prompt)); n < 1 || n > MaxGenerationPrompt {
-		v.add("/prompt", "must be 1–%d characters", MaxGenerationPrompt)
+		v.Add("/prompt", "must be 1–%d characters", MaxGenerationPrompt)
 	}
 	if m := in.Options.Modules; m < 0 || m > MaxGenerationModules {
-		v.add("/options/modules", "must be 1–%d", MaxGenerationModules)
+		v.Add("/options/modules", "must be 1–%d", MaxGenerationModules)
 	}
 	if l := in.Options.Language; l != "" && !languageRE.MatchString(l) {
-		v.add("/options/language", "must be an ISO 639-1 code such as en, es or fr")
+		v.Add("/options/language", "must be an ISO 639-1 code such as en, es or fr")
 	}
 	if n := utf8.RuneCountInString(in.Options.Title); in.Options.Title != "" && (strings.TrimSpace(in.Options.Title) == "" || n > 200) {
-		v.add("/options/title", "must be 1–200 characters")
+		v.Add("/options/title", "must be 1–200 characters")
 	}
-	return v.err()
+	return v.Err()
 }
 
 // Create records a generation request of the caller (who needs course_edit) and queues
@@ -179,7 +179,7 @@ VALUES (learnd_tenant(), $1, 'queued', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 			return fmt.Errorf("queue: %w", err)
 		}
 		out = j
-		return t.audit("course.generate.queue", "generation_job", typeid.Format(GenerationJobPrefix, j.ID), nil, generationAudit(j))
+		return t.Audit("course.generate.queue", "generation_job", typeid.Format(GenerationJobPrefix, j.ID), nil, generationAudit(j))
 	})
 	if err != nil {
 		return GenerationJob{}, fmt.Errorf("create generation job: %w", err)

@@ -13,6 +13,7 @@ import (
 	"github.com/learnd/learnd/ai"
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/storetest"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -59,9 +60,9 @@ func genTenant(t *testing.T, conn *pgx.Conn, tenant string) {
 // audited course.generate), and a second completion or a late failure changes nothing.
 func TestGenerationLifecycle(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
+	st, conn := storetest.OpenWithConn(t)
 	genTenant(t, conn, "t1")
-	ctx := as("t1", "", auth.RoleManager)
+	ctx := storetest.As("t1", "", auth.RoleManager)
 	gens := st.Generations()
 	in := store.NewGenerationJob{Prompt: " Ladder safety ", Options: store.GenerationOptions{Modules: 2, Language: "en"}}
 
@@ -83,7 +84,7 @@ func TestGenerationLifecycle(t *testing.T) {
 	if j.Status != store.GenerationQueued || j.Prompt != "Ladder safety" || j.RequestedBy != p.PersonID || j.Role != auth.RoleManager || q.tenant != "t1" || q.id != j.ID {
 		t.Fatalf("job = %+v, enqueued %s/%s", j, q.tenant, q.id)
 	}
-	if _, err := gens.Get(as("t1", "", auth.RoleAdmin), j.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := gens.Get(storetest.As("t1", "", auth.RoleAdmin), j.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("another user's get: %v, want ErrNotFound", err)
 	}
 	got, err := gens.Get(ctx, j.ID)
@@ -160,9 +161,9 @@ VALUES ('t1', $1, 'M', 'm@example.test', 'manager', 'active', now(), now())`, p.
 // tenant cannot see or run the job.
 func TestGenerationFailures(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
+	st, conn := storetest.OpenWithConn(t)
 	genTenant(t, conn, "t1")
-	ctx := as("t1", "", auth.RoleAdmin)
+	ctx := storetest.As("t1", "", auth.RoleAdmin)
 	gens := st.Generations()
 	q := &genEnqueued{}
 	j, err := gens.Create(ctx, store.NewGenerationJob{Prompt: "x"}, q.enqueue)
@@ -228,11 +229,11 @@ VALUES ('t1', $1, 'B', 'b@example.test', 'admin', 'banned', now(), now(), now())
 	if _, _, err := gens.Principal(context.Background(), "t2", j2.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("other tenant: %v, want ErrNotFound", err)
 	}
-	if _, err := gens.Get(as("t2", "", auth.RoleOwner), j2.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := gens.Get(storetest.As("t2", "", auth.RoleOwner), j2.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("other tenant's get: %v, want ErrNotFound", err)
 	}
 	// Learners cannot queue.
-	if _, err := gens.Create(as("t1", "", auth.RoleLearner), store.NewGenerationJob{Prompt: "z"}, q.enqueue); !errors.Is(err, store.ErrCourseAccess) {
+	if _, err := gens.Create(storetest.As("t1", "", auth.RoleLearner), store.NewGenerationJob{Prompt: "z"}, q.enqueue); !errors.Is(err, store.ErrCourseAccess) {
 		t.Errorf("learner create: %v, want ErrCourseAccess", err)
 	}
 }
@@ -244,7 +245,7 @@ VALUES ('t1', $1, 'B', 'b@example.test', 'admin', 'banned', now(), now(), now())
 // an attempt that starts after the change.
 func TestGenerationRevoked(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
+	st, conn := storetest.OpenWithConn(t)
 	gens := st.Generations()
 	bg := context.Background()
 	cases := []struct {

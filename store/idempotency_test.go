@@ -13,7 +13,7 @@ import (
 func TestIdempotencyClaims(t *testing.T) {
 	t.Parallel()
 	st := storetest.New(t)
-	a, b := as("ta", "", auth.RoleAdmin), as("tb", "", auth.RoleAdmin)
+	a, b := storetest.As("ta", "", auth.RoleAdmin), storetest.As("tb", "", auth.RoleAdmin)
 	fp := []byte("fingerprint")
 	steps := []struct {
 		ctx  context.Context
@@ -48,8 +48,8 @@ func TestIdempotencyClaims(t *testing.T) {
 
 func TestIdempotencyPurge(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
-	a, b := as("ta", "", auth.RoleAdmin), as("tb", "", auth.RoleAdmin)
+	st, conn := storetest.OpenWithConn(t)
+	a, b := storetest.As("ta", "", auth.RoleAdmin), storetest.As("tb", "", auth.RoleAdmin)
 	for _, ctx := range []context.Context{a, b} {
 		if _, _, err := st.Idempotency.Claim(ctx, "old", []byte("x"), time.Hour); err != nil {
 			t.Fatal(err)
@@ -76,8 +76,8 @@ func TestIdempotencyPurge(t *testing.T) {
 // within it is in flight; a stored response lives for its ttl, not for the claim's time.
 func TestIdempotencyClaimExpiry(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
-	a := as("ta", "", auth.RoleAdmin)
+	st, conn := storetest.OpenWithConn(t)
+	a := storetest.As("ta", "", auth.RoleAdmin)
 	if got, _, err := st.Idempotency.Claim(a, "k", []byte("x"), 300*time.Millisecond); err != nil || got != store.ClaimNew {
 		t.Fatalf("first claim %v, %v", got, err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/storetest"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -60,7 +61,7 @@ func TestAPIKeySecretShape(t *testing.T) {
 
 func TestAuthenticateKey(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
+	st, conn := storetest.OpenWithConn(t)
 	ctx := context.Background()
 	if _, err := conn.Exec(ctx, `INSERT INTO tenants (id, name, tier, mcp_access, mcp_ai_access) VALUES ('keys-a', 'A', 'business', 'read', true)`); err != nil {
 		t.Fatal(err)
@@ -124,7 +125,7 @@ func TestAuthenticateKey(t *testing.T) {
 // other, whatever tenant; without a tenant nothing else is visible.
 func TestKeyLookupPolicy(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
+	st, conn := storetest.OpenWithConn(t)
 	ctx := context.Background()
 	_, secretA, _ := identityFixture(t, conn, "look-a", auth.RoleAdmin, nil)
 	identityFixture(t, conn, "look-b", auth.RoleAdmin, nil)
@@ -138,7 +139,7 @@ func TestKeyLookupPolicy(t *testing.T) {
 
 func TestResolveCaller(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
+	st, conn := storetest.OpenWithConn(t)
 	ctx := context.Background()
 	user, _, kid := identityFixture(t, conn, "res-a", auth.RoleAdmin, nil)
 
@@ -174,7 +175,7 @@ func TestResolveCaller(t *testing.T) {
 
 func TestUUIDv7SQL(t *testing.T) {
 	t.Parallel()
-	_, conn := openWithConn(t)
+	_, conn := storetest.OpenWithConn(t)
 	var a, b uuid.UUID
 	if err := conn.QueryRow(context.Background(), `SELECT learnd_uuidv7(), learnd_uuidv7()`).Scan(&a, &b); err != nil {
 		t.Fatal(err)

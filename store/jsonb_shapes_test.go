@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/learnd/learnd/store/storetest"
 )
 
 // TestJSONBShapes: another program writing straight to the database cannot store a JSON
@@ -14,7 +15,7 @@ import (
 // and a well-formed write passes.
 func TestJSONBShapes(t *testing.T) {
 	t.Parallel()
-	_, conn := openWithConn(t)
+	_, conn := storetest.OpenWithConn(t)
 	ctx := context.Background()
 	if _, err := conn.Exec(ctx, `INSERT INTO cohorts (tenant_id, id, name, created_at, updated_at) VALUES ('t1', gen_random_uuid(), 'C', now(), now())`); err != nil {
 		t.Fatal(err)

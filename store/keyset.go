@@ -41,9 +41,9 @@ func KeysetPage[T, C any](t *Tx, limit int, sql string, args []any, scan func(pg
 	return items, nil, rows.Err()
 }
 
-// keysetRecords is keysetPage for a query GORM built (see queryRows): each row fills a
+// KeysetRecords is keysetPage for a query GORM built (see queryRows): each row fills a
 // record by its gorm column tags, and pos gives the record's position.
-func keysetRecords[T, C any](t *Tx, limit int, q *gorm.DB, pos func(*T) C) ([]T, *C, error) {
+func KeysetRecords[T, C any](t *Tx, limit int, q *gorm.DB, pos func(*T) C) ([]T, *C, error) {
 	sql, args, err := builtSQL[T](q)
 	if err != nil {
 		return nil, nil, err

@@ -70,13 +70,13 @@ func (r repo[T, P]) list(ctx context.Context, o ListOptions, searchCols []string
 		o.PageSize = 20
 	}
 	conds = append(conds, commonConds(o, searchCols)...)
-	v := liveOnly
+	v := LiveOnly
 	if o.IncludeDeleted {
-		v = withDeleted
+		v = WithDeleted
 	}
 	var rows []T
 	err := r.s.InTenant(ctx, func(t *Tx) error {
-		q := t.table(r.spec.name, v)
+		q := t.Table(r.spec.name, v)
 		for _, c := range conds {
 			q = q.Where(c.sql, c.args...)
 		}

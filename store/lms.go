@@ -12,12 +12,12 @@ import (
 	"github.com/learnd/learnd/auth"
 )
 
-// lms returns a query on an LMS-core table (seed 003) scoped to the caller's tenant: the
+// TenantTable returns a query on an LMS-core table (seed 003) scoped to the caller's tenant: the
 // one way to build a query on those tables. They are not application-scoped (an
 // Application's key acts as its user over the whole tenant; its app_id is recorded in the
 // audit log). Raw SQL that GORM cannot express filters every table by
 // tenant_id = learnd_tenant(), the function the row-level-security policies use.
-func (t *Tx) lms(name string) *gorm.DB {
+func (t *Tx) TenantTable(name string) *gorm.DB {
 	return t.db.Table(name).Where(name+".tenant_id = ?", t.p.TenantID)
 }
 
@@ -33,10 +33,10 @@ func requestIDFrom(ctx context.Context) string {
 	return s
 }
 
-// audit records a write in the audit log, in the write's own transaction: actor, app,
+// Audit records a write in the Audit log, in the write's own transaction: actor, app,
 // key, surface, action ("course.publish"), target and the before/after views (nil for
 // none; any value encoding/json can marshal).
-func (t *Tx) audit(action, targetType, targetID string, before, after any) error {
+func (t *Tx) Audit(action, targetType, targetID string, before, after any) error {
 	b, err := auditJSON(before)
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
@@ -98,8 +98,8 @@ type MailEnqueuer func(ctx context.Context, tx pgx.Tx, tenantID string, id uuid.
 // outbox until a sweep delivers them.
 func (s *Store) SetMailEnqueuer(f MailEnqueuer) { s.mailEnqueuer = f }
 
-// enqueueMail writes m to the outbox in the current transaction and queues its delivery.
-func (t *Tx) enqueueMail(m Mail) error {
+// EnqueueMail writes m to the outbox in the current transaction and queues its delivery.
+func (t *Tx) EnqueueMail(m Mail) error {
 	id := uuid.Must(uuid.NewV7())
 	_, err := t.pg.Exec(t.ctx, `INSERT INTO mail_outbox (tenant_id, id, kind, to_addr, subject, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		t.p.TenantID, id, m.Kind, m.To, m.Subject, m.Body, Now())

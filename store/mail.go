@@ -157,10 +157,10 @@ func (s *Store) SendMail(ctx context.Context, m Mail) error {
 		m.Kind = "message"
 	}
 	err := s.InTenant(ctx, func(t *Tx) error {
-		if err := t.enqueueMail(m); err != nil {
+		if err := t.EnqueueMail(m); err != nil {
 			return err
 		}
-		return t.audit("mail.send", "mail", m.To, nil, mailView{Kind: m.Kind, To: m.To, Subject: m.Subject})
+		return t.Audit("mail.send", "mail", m.To, nil, mailView{Kind: m.Kind, To: m.To, Subject: m.Subject})
 	})
 	if err != nil {
 		return fmt.Errorf("send mail: %w", err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/storetest"
 )
 
 // mailRow is one mail_outbox row as stored.
@@ -43,7 +44,7 @@ func mailRows(t *testing.T, conn *pgx.Conn, to string) []mailRow {
 // queue writes one message to tenant's outbox and returns its row.
 func queue(t *testing.T, st *store.Store, conn *pgx.Conn, tenant, to string) mailRow {
 	t.Helper()
-	if err := st.SendMail(as(tenant, "", auth.RoleAdmin), store.Mail{Kind: "test", To: to, Subject: "Subject " + to, Body: "Body " + to}); err != nil {
+	if err := st.SendMail(storetest.As(tenant, "", auth.RoleAdmin), store.Mail{Kind: "test", To: to, Subject: "Subject " + to, Body: "Body " + to}); err != nil {
 		t.Fatal(err)
 	}
 	rows := mailRows(t, conn, to)
@@ -55,7 +56,7 @@ func queue(t *testing.T, st *store.Store, conn *pgx.Conn, tenant, to string) mai
 
 func TestMailDeliverMarksSentOnce(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
+	st, conn := storetest.OpenWithConn(t)
 	ctx := context.Background()
 	row := queue(t, st, conn, "acme", "a@example.test")
 
@@ -90,7 +91,7 @@ func TestMailDeliverMarksSentOnce(t *testing.T) {
 
 func TestMailDeliverFailureRecorded(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
+	st, conn := storetest.OpenWithConn(t)
 	ctx := context.Background()
 	row := queue(t, st, conn, "acme", "f@example.test")
 
@@ -116,7 +117,7 @@ func TestMailDeliverFailureRecorded(t *testing.T) {
 // While one delivery holds a message, another gets ErrMailBusy and sends nothing.
 func TestMailDeliverClaimIsExclusive(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
+	st, conn := storetest.OpenWithConn(t)
 	ctx := context.Background()
 	row := queue(t, st, conn, "acme", "c@example.test")
 
@@ -137,7 +138,7 @@ func TestMailDeliverClaimIsExclusive(t *testing.T) {
 
 func TestMailUnattempted(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
+	st, conn := storetest.OpenWithConn(t)
 	ctx := context.Background()
 	a := queue(t, st, conn, "acme", "u1@example.test")
 	b := queue(t, st, conn, "other", "u2@example.test")
@@ -167,8 +168,8 @@ func TestMailUnattempted(t *testing.T) {
 
 func TestMailSendValidatesAndAudits(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
-	ctx := as("acme", "", auth.RoleAdmin)
+	st, conn := storetest.OpenWithConn(t)
+	ctx := storetest.As("acme", "", auth.RoleAdmin)
 	for _, tc := range []struct {
 		m       store.Mail
 		pointer string

@@ -227,7 +227,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		if err := t.insertChunks(f, in.Chunks, vecs); err != nil {
 			return err
 		}
-		return t.audit("material.upload", "material", typeid.Format(MaterialFilePrefix, f.ID), nil, auditMaterial(f))
+		return t.Audit("material.upload", "material", typeid.Format(MaterialFilePrefix, f.ID), nil, auditMaterial(f))
 	})
 	if err != nil {
 		return MaterialFile{}, fmt.Errorf("upload material: %w", err)
@@ -304,7 +304,7 @@ func (r *MaterialRepo) Reprocess(ctx context.Context, session, file uuid.UUID, t
 		if err := t.insertChunks(f, chunks, vecs); err != nil {
 			return err
 		}
-		return t.audit("material.process", "material", typeid.Format(MaterialFilePrefix, f.ID), auditMaterial(before), auditMaterial(f))
+		return t.Audit("material.process", "material", typeid.Format(MaterialFilePrefix, f.ID), auditMaterial(before), auditMaterial(f))
 	})
 	if err != nil {
 		return MaterialFile{}, fmt.Errorf("reprocess material: %w", err)

@@ -12,6 +12,7 @@ import (
 	"github.com/learnd/learnd/ai/embed"
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/storetest"
 )
 
 // renamedEmbedder is the local embedder under another name (another vector space).
@@ -31,10 +32,10 @@ func upload(t *testing.T, st *store.Store, ctx context.Context, session *uuid.UU
 
 func TestMaterialsStore(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
-	ctx := as("mat-a", "", auth.RoleManager)
-	other := as("mat-a", "", auth.RoleAdmin) // same tenant, another person
-	foreign := as("mat-b", "", auth.RoleOwner)
+	st, conn := storetest.OpenWithConn(t)
+	ctx := storetest.As("mat-a", "", auth.RoleManager)
+	other := storetest.As("mat-a", "", auth.RoleAdmin) // same tenant, another person
+	foreign := storetest.As("mat-b", "", auth.RoleOwner)
 
 	a := upload(t, st, ctx, nil, "../secret/dir/hazards.pdf",
 		chunk.Chunk{Heading: "Hazards", Text: "Oxygen deficiency causes asphyxiation. Test the atmosphere before entry."},
@@ -151,8 +152,8 @@ func TestMaterialsStore(t *testing.T) {
 
 func TestMaterialsStoreSessionFull(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
-	ctx := as("mat-full", "", auth.RoleManager)
+	st, conn := storetest.OpenWithConn(t)
+	ctx := storetest.As("mat-full", "", auth.RoleManager)
 	first := upload(t, st, ctx, nil, "f0.pdf", chunk.Chunk{Text: "zero"})
 	for i := 1; i < store.MaxSessionFiles; i++ {
 		upload(t, st, ctx, &first.SessionID, "f.pdf", chunk.Chunk{Text: "more"})

@@ -63,7 +63,7 @@ func TestNonSuperuserOwner(t *testing.T) {
 		t.Fatalf("migrate as a non-superuser owner: %v", err)
 	}
 
-	a, other := as("ta", "", auth.RoleAdmin), as("tb", "", auth.RoleAdmin)
+	a, other := storetest.As("ta", "", auth.RoleAdmin), storetest.As("tb", "", auth.RoleAdmin)
 	mustCohort(t, st, a, "a0")
 	if n, err := store.CountUnscoped(other, st, "cohorts"); err != nil || n != 0 {
 		t.Fatalf("another tenant counts %d, %v; want 0", n, err)

@@ -198,11 +198,11 @@ func progScoreQuiz(questions []progQuestion, answers []ProgressAnswer, v *Valida
 		ptr := "/answers/" + itoa(i)
 		q, ok := byID[a.QuestionID]
 		if !ok {
-			v.add(ptr+"/questionId", "not a question of this quiz")
+			v.Add(ptr+"/questionId", "not a question of this quiz")
 			continue
 		}
 		if seen[a.QuestionID] {
-			v.add(ptr+"/questionId", "answered twice")
+			v.Add(ptr+"/questionId", "answered twice")
 			continue
 		}
 		seen[a.QuestionID] = true
@@ -210,13 +210,13 @@ func progScoreQuiz(questions []progQuestion, answers []ProgressAnswer, v *Valida
 		bad := false
 		for j, o := range a.OptionIDs {
 			if _, ok := q.options[o]; !ok {
-				v.add(ptr+"/optionIds/"+itoa(j), "not an option of this question")
+				v.Add(ptr+"/optionIds/"+itoa(j), "not an option of this question")
 				bad = true
 			}
 			chosen[o] = true
 		}
 		if q.kind == "single" && len(chosen) > 1 {
-			v.add(ptr+"/optionIds", "a single-choice question takes one option")
+			v.Add(ptr+"/optionIds", "a single-choice question takes one option")
 			bad = true
 		}
 		if bad {
@@ -288,24 +288,24 @@ func (s *Store) RecordProgress(ctx context.Context, in ProgressInput) (Progress,
 		switch kind {
 		case "lesson":
 			if in.Answers != nil {
-				v.add("/answers", "a lesson takes completed: true, not answers")
+				v.Add("/answers", "a lesson takes completed: true, not answers")
 			}
 			if in.Completed == nil || !*in.Completed {
-				v.add("/completed", "must be true to complete a lesson")
+				v.Add("/completed", "must be true to complete a lesson")
 			}
 		case "survey":
 			if in.Completed != nil && !*in.Completed {
-				v.add("/completed", "must be true to complete a survey")
+				v.Add("/completed", "must be true to complete a survey")
 			}
 			if in.Completed == nil && in.Answers == nil {
-				v.add("/completed", "send completed: true or the survey's answers")
+				v.Add("/completed", "send completed: true or the survey's answers")
 			}
 		case "quiz":
 			if in.Completed != nil {
-				v.add("/completed", "a quiz is completed by answering it: send answers")
+				v.Add("/completed", "a quiz is completed by answering it: send answers")
 			}
 			if in.Answers == nil {
-				v.add("/answers", "a quiz attempt needs answers")
+				v.Add("/answers", "a quiz attempt needs answers")
 				break
 			}
 			qs, err := t.progQuestions(in.ElementID)
@@ -313,7 +313,7 @@ func (s *Store) RecordProgress(ctx context.Context, in ProgressInput) (Progress,
 				return err
 			}
 			if len(qs) == 0 {
-				v.add("/elementId", "this quiz has no questions yet")
+				v.Add("/elementId", "this quiz has no questions yet")
 				break
 			}
 			score := progScoreQuiz(qs, in.Answers, v)
@@ -326,7 +326,7 @@ func (s *Store) RecordProgress(ctx context.Context, in ProgressInput) (Progress,
 			}
 			progScoreQuiz(qs, in.Answers, v) // checks the questions and options; surveys are not scored
 		}
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return err
 		}
 		if err := t.progWriteElement(user, in, attempt, a.settings.passing(), ts); err != nil {
@@ -340,7 +340,7 @@ func (s *Store) RecordProgress(ctx context.Context, in ProgressInput) (Progress,
 			a.startedAt = &ts
 			after := before
 			after.StartedAt = &ts
-			if err := t.audit("assignment.start", "assignment", typeid.Format(typeid.Assignment, a.id), before, after); err != nil {
+			if err := t.Audit("assignment.start", "assignment", typeid.Format(typeid.Assignment, a.id), before, after); err != nil {
 				return err
 			}
 		}
@@ -408,7 +408,7 @@ ON CONFLICT (tenant_id, user_id, element_id) DO UPDATE SET completed_at = EXCLUD
 	if existed {
 		b = before
 	}
-	return t.audit("progress.record", "element", before.ElementID, b, after)
+	return t.Audit("progress.record", "element", before.ElementID, b, after)
 }
 
 // progMaybeComplete completes the assignment when every required element is completed:
@@ -455,7 +455,7 @@ WHERE e.tenant_id = learnd_tenant() AND e.course_id = $1 AND e.required`, course
 	}
 	a.completedAt, a.score, a.points = &ts, score, points
 	after := progAssignmentAudit{StartedAt: asgUTC(a.startedAt), CompletedAt: &ts, Score: score, PointsAwarded: points}
-	if err := t.audit("assignment.complete", "assignment", typeid.Format(typeid.Assignment, a.id), before, after); err != nil {
+	if err := t.Audit("assignment.complete", "assignment", typeid.Format(typeid.Assignment, a.id), before, after); err != nil {
 		return err
 	}
 	if !a.settings.CertificateOnCompletion {

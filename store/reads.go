@@ -31,14 +31,14 @@ func buildReadSQL(table string) readSQL {
 }
 
 // byID returns the statement and arguments that read one record for the caller.
-func (r readSQL) byID(t *Tx, id any, v visibility, lock bool) (string, []any) {
+func (r readSQL) byID(t *Tx, id any, v Visibility, lock bool) (string, []any) {
 	app, del, lk := 0, 0, 0
 	args := []any{t.p.TenantID}
 	if t.p.AppID != "" {
 		app = 1
 		args = append(args, t.p.AppID)
 	}
-	if v == withDeleted {
+	if v == WithDeleted {
 		del = 1
 	}
 	if lock {

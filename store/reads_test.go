@@ -22,10 +22,10 @@ func TestReadSQLMatchesGORM(t *testing.T) {
 	for _, table := range []string{"cohorts", "assessments"} {
 		pre := buildReadSQL(table)
 		for _, app := range []string{"", "app1"} {
-			for _, v := range []visibility{liveOnly, withDeleted} {
+			for _, v := range []Visibility{LiveOnly, WithDeleted} {
 				for _, lock := range []bool{false, true} {
 					x := &Tx{db: g.Session(&gorm.Session{DryRun: true, NewDB: true}), p: auth.Principal{TenantID: "t1", AppID: app}}
-					q := x.table(table, v).Where("id = ?", id)
+					q := x.Table(table, v).Where("id = ?", id)
 					if lock {
 						q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 					}

@@ -49,14 +49,14 @@ func newRepo[T any, P recordPtr[T]](s *Store, spec tableSpec[T]) repo[T, P] {
 
 // Get returns one record, with the fields the store computes on read, in one transaction.
 func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) (*T, error) {
-	v := liveOnly
+	v := LiveOnly
 	if includeDeleted {
-		v = withDeleted
+		v = WithDeleted
 	}
 	var out T
 	err := r.s.InTenant(ctx, func(t *Tx) error {
 		q, args := r.read.byID(t, id, v, false)
-		if err := queryOne(t, q, args, &out); err != nil {
+		if err := QueryOne(t, q, args, &out); err != nil {
 			return err
 		}
 		return completeRecords(t, &out)
@@ -94,7 +94,7 @@ func (r repo[T, P]) Create(ctx context.Context, v *T) error {
 		}
 		// RETURNING refreshes v with what was stored (e.g. timestamps at the database's
 		// microsecond precision), so the response is exactly what a later read returns.
-		if err := r.mapDBError(queryOne(t, r.write.insert, bindArgs(reflect.ValueOf(v).Elem(), r.write.insertCols), v)); err != nil {
+		if err := r.mapDBError(QueryOne(t, r.write.insert, bindArgs(reflect.ValueOf(v).Elem(), r.write.insertCols), v)); err != nil {
 			return err
 		}
 		return r.recordWrite(t, "create", nil, v)
@@ -110,7 +110,7 @@ func (r repo[T, P]) Create(ctx context.Context, v *T) error {
 func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, mutate func(cur *T) error) (*T, error) {
 	var cur T
 	err := r.s.InTenant(ctx, func(t *Tx) error {
-		if err := r.lock(t, id, liveOnly, &cur); err != nil {
+		if err := r.lock(t, id, LiveOnly, &cur); err != nil {
 			return err
 		}
 		e := P(&cur).envelope()
@@ -139,7 +139,7 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 		}
 		r.touch(t, e)
 		args := bindArgs(reflect.ValueOf(&cur).Elem(), r.write.updateCols, e.TenantID, e.ID)
-		if err := r.mapDBError(queryOne(t, r.write.update, args, &cur)); err != nil {
+		if err := r.mapDBError(QueryOne(t, r.write.update, args, &cur)); err != nil {
 			return err
 		}
 		return r.recordWrite(t, "update", before, &cur)
@@ -154,7 +154,7 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 func (r repo[T, P]) Delete(ctx context.Context, id uuid.UUID, expected int) (*T, error) {
 	var cur T
 	err := r.s.InTenant(ctx, func(t *Tx) error {
-		if err := r.lock(t, id, liveOnly, &cur); err != nil {
+		if err := r.lock(t, id, LiveOnly, &cur); err != nil {
 			return err
 		}
 		e := P(&cur).envelope()
@@ -183,7 +183,7 @@ func (r repo[T, P]) Delete(ctx context.Context, id uuid.UUID, expected int) (*T,
 func (r repo[T, P]) Restore(ctx context.Context, id uuid.UUID, expected *int) (*T, error) {
 	var cur T
 	err := r.s.InTenant(ctx, func(t *Tx) error {
-		if err := r.lock(t, id, withDeleted, &cur); err != nil {
+		if err := r.lock(t, id, WithDeleted, &cur); err != nil {
 			return err
 		}
 		e := P(&cur).envelope()
@@ -225,13 +225,13 @@ func (r repo[T, P]) check(t *Tx, v *T) error {
 func visible(t *Tx, table string, id uuid.UUID) (bool, error) {
 	rows, err := queryRows[struct {
 		ID uuid.UUID `gorm:"column:id"`
-	}](t, t.table(table, liveOnly).Select("id").Where("id = ?", id).Limit(1), 1)
+	}](t, t.Table(table, LiveOnly).Select("id").Where("id = ?", id).Limit(1), 1)
 	return len(rows) == 1, err
 }
 
-func (r repo[T, P]) lock(t *Tx, id uuid.UUID, v visibility, into *T) error {
+func (r repo[T, P]) lock(t *Tx, id uuid.UUID, v Visibility, into *T) error {
 	q, args := r.read.byID(t, id, v, true)
-	return queryOne(t, q, args, into)
+	return QueryOne(t, q, args, into)
 }
 
 // touch bumps the version and the update stamps.

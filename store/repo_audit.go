@@ -102,5 +102,5 @@ func (r repo[T, P]) recordWrite(t *Tx, op string, before map[string]any, after *
 	if before != nil {
 		b = before
 	}
-	return t.audit(tg.kind+"."+op, tg.kind, formatID(tg.prefix, P(after).envelope().ID), b, view)
+	return t.Audit(tg.kind+"."+op, tg.kind, formatID(tg.prefix, P(after).envelope().ID), b, view)
 }

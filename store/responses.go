@@ -111,8 +111,8 @@ func (r *AssessmentRepo) SubmitResponse(ctx context.Context, assessmentID uuid.U
 		// The lock serialises submissions to one assessment, so the one-per-person lookup
 		// below and the counts cannot race.
 		var a Assessment
-		q, args := r.read.byID(t, assessmentID, liveOnly, true)
-		if err := queryOne(t, q, args, &a); err != nil {
+		q, args := r.read.byID(t, assessmentID, LiveOnly, true)
+		if err := QueryOne(t, q, args, &a); err != nil {
 			return err
 		}
 		if a.Status != "open" {
@@ -131,15 +131,15 @@ func (r *AssessmentRepo) SubmitResponse(ctx context.Context, assessmentID uuid.U
 		}
 		ts := Now()
 		var prev AssessmentResponse
-		switch err := queryOne(t, responseMineSQL, []any{t.p.TenantID, a.ID, t.p.PersonID}, &prev); {
+		switch err := QueryOne(t, responseMineSQL, []any{t.p.TenantID, a.ID, t.p.PersonID}, &prev); {
 		case err == nil:
 			replaced = true
-			err = queryOne(t, responseReplaceSQL, []any{t.p.TenantID, prev.ID, app, JSON[[]ScoredAnswer]{V: scored}, score, maxScore, ts}, &out)
+			err = QueryOne(t, responseReplaceSQL, []any{t.p.TenantID, prev.ID, app, JSON[[]ScoredAnswer]{V: scored}, score, maxScore, ts}, &out)
 			if err != nil {
 				return err
 			}
 		case errors.Is(err, ErrNotFound):
-			err = queryOne(t, responseInsertSQL, []any{t.p.TenantID, uuid.Must(uuid.NewV7()), a.ID, t.p.PersonID, app,
+			err = QueryOne(t, responseInsertSQL, []any{t.p.TenantID, uuid.Must(uuid.NewV7()), a.ID, t.p.PersonID, app,
 				JSON[[]ScoredAnswer]{V: scored}, score, maxScore, ts}, &out)
 			if err != nil {
 				return err
@@ -155,7 +155,7 @@ func (r *AssessmentRepo) SubmitResponse(ctx context.Context, assessmentID uuid.U
 		if replaced {
 			before, action = auditView(&prev, typeid.Response), "assessment_response.update"
 		}
-		return t.audit(action, "assessment_response", typeid.Format(typeid.Response, out.ID), before, auditView(&out, typeid.Response))
+		return t.Audit(action, "assessment_response", typeid.Format(typeid.Response, out.ID), before, auditView(&out, typeid.Response))
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("submit assessment response: %w", err)
@@ -204,16 +204,16 @@ func scoreAnswers(qs []Question, in []AnswerInput) (out []ScoredAnswer, score, m
 		qi, ok := index[a.QuestionID]
 		switch {
 		case !ok:
-			v.add(p+"/question_id", "the assessment has no question %q", a.QuestionID)
+			v.Add(p+"/question_id", "the assessment has no question %q", a.QuestionID)
 			continue
 		case answered[qi]:
-			v.add(p+"/question_id", "question %q is answered more than once", a.QuestionID)
+			v.Add(p+"/question_id", "question %q is answered more than once", a.QuestionID)
 			continue
 		}
 		answered[qi] = true
 		c, problem := answerCredit(qs[qi], a.Value)
 		if problem != "" {
-			v.add(p+"/value", "%s", problem)
+			v.Add(p+"/value", "%s", problem)
 			continue
 		}
 		credit[qi] = c
@@ -221,10 +221,10 @@ func scoreAnswers(qs []Question, in []AnswerInput) (out []ScoredAnswer, score, m
 	}
 	for i, q := range qs {
 		if q.Required && !answered[i] {
-			v.add("/answers", "question %q is required", q.ID)
+			v.Add("/answers", "question %q is required", q.ID)
 		}
 	}
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return nil, 0, 0, err
 	}
 	// One pass in question order: every term of score is at most the matching term of
@@ -371,7 +371,7 @@ func (r *AssessmentRepo) ListResponses(ctx context.Context, assessmentID uuid.UU
 			}
 			return err
 		}
-		sq := t.lms(responsesTable).Where("assessment_id = ?", assessmentID)
+		sq := t.TenantTable(responsesTable).Where("assessment_id = ?", assessmentID)
 		if q.RespondentID != nil {
 			sq = sq.Where("respondent_id = ?", *q.RespondentID)
 		}
@@ -409,7 +409,7 @@ func (r *AssessmentRepo) GetResponse(ctx context.Context, assessmentID, response
 			}
 			return err
 		}
-		sq := t.lms(responsesTable).Where("assessment_id = ? AND id = ?", assessmentID, responseID)
+		sq := t.TenantTable(responsesTable).Where("assessment_id = ? AND id = ?", assessmentID, responseID)
 		if onlyRespondent != nil {
 			sq = sq.Where("respondent_id = ?", *onlyRespondent)
 		}

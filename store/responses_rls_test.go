@@ -13,7 +13,7 @@ import (
 func TestResponsesRowLevelSecurity(t *testing.T) {
 	t.Parallel()
 	st := storetest.New(t)
-	a, b := as("rsp-a", "", auth.RoleLearner), as("rsp-b", "", auth.RoleLearner)
+	a, b := storetest.As("rsp-a", "", auth.RoleLearner), storetest.As("rsp-b", "", auth.RoleLearner)
 	asm := &store.Assessment{Kind: "general", Name: "rls", Status: "open",
 		Questions: store.JSON[[]store.Question]{V: []store.Question{{ID: "q1", Type: "boolean", Text: "ok?"}}}}
 	if err := st.Assessments.Create(a, asm); err != nil {

@@ -117,9 +117,9 @@ func queryRows[T any](t *Tx, q *gorm.DB, capHint int) ([]T, error) {
 	return out, rows.Err()
 }
 
-// queryOne runs a statement that yields one row (a by-id read, or a write RETURNING the
+// QueryOne runs a statement that yields one row (a by-id read, or a write RETURNING the
 // stored row) and scans it into into; no row is ErrNotFound.
-func queryOne(t *Tx, sql string, args []any, into any) error {
+func QueryOne(t *Tx, sql string, args []any, into any) error {
 	rows, err := t.pg.Query(t.ctx, sql, args...)
 	if err != nil {
 		return err

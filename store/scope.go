@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -69,10 +70,31 @@ func (s *Store) InTenant(ctx context.Context, fn func(t *Tx) error) error {
 	return err
 }
 
+// surfaceSystem marks audit entries written by operators (the learnd command), not a request.
+const surfaceSystem = "system"
+
 // sameScope reports whether two callers see the same rows (a nested call with another
 // caller opens a transaction of its own).
 func sameScope(a, b auth.Principal) bool {
 	return a.TenantID == b.TenantID && a.AppID == b.AppID && a.Subject == b.Subject && a.Role == b.Role
+}
+
+// AsOperator runs fn in one transaction as the connecting role (which owns the tables
+// and may write tenants) with learnd.tenant_id set to tenant, so the row-level-security
+// policies admit exactly that tenant's rows. Audit entries it writes are marked system.
+func (s *Store) AsOperator(ctx context.Context, tenant string, fn func(t *Tx) error) error {
+	p := auth.Principal{TenantID: tenant, Surface: surfaceSystem}
+	var t *Tx
+	err := pgx.BeginFunc(ctx, s.pool, func(ptx pgx.Tx) error {
+		if _, err := ptx.Exec(ctx, `SELECT set_config('learnd.tenant_id', $1, true), set_config('learnd.app_id', '', true)`, tenant); err != nil {
+			return fmt.Errorf("scope transaction: %w", err)
+		}
+		g := s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: context.WithValue(ctx, pgTxKey{}, ptx)})
+		t = &Tx{db: g, pg: ptx, ctx: ctx, p: p, s: s}
+		return fn(t)
+	})
+	s.committed(t, err)
+	return err
 }
 
 // Ctx is the transaction's context: pass it to another domain's operation to run that
@@ -127,22 +149,22 @@ func scopedBegin(p auth.Principal) (pgx.TxOptions, error) {
 // sqlLiteral quotes s as a standard SQL string literal.
 func sqlLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-// visibility says whether soft-deleted rows are included.
-type visibility int
+// Visibility says whether soft-deleted rows are included.
+type Visibility int
 
 const (
-	liveOnly visibility = iota
-	withDeleted
+	LiveOnly Visibility = iota
+	WithDeleted
 )
 
-// table is the one way to query a tenant table: tenant, application and (unless asked)
+// Table is the one way to query a tenant Table: tenant, application and (unless asked)
 // soft-delete filters are always applied.
-func (t *Tx) table(name string, v visibility) *gorm.DB {
+func (t *Tx) Table(name string, v Visibility) *gorm.DB {
 	q := t.db.Table(name).Where(name+".tenant_id = ?", t.p.TenantID)
 	if t.p.AppID != "" {
 		q = q.Where(name+".app_id = ?", t.p.AppID)
 	}
-	if v == liveOnly {
+	if v == LiveOnly {
 		q = q.Where("NOT " + name + ".is_deleted")
 	}
 	return q

@@ -5,6 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/storetest"
 )
 
 // TestScopedBegin: the transaction's scope, sent with BEGIN as literals in one round trip,
@@ -13,7 +14,7 @@ import (
 // refused.
 func TestScopedBegin(t *testing.T) {
 	t.Parallel()
-	st, _ := openWithConn(t)
+	st, _ := storetest.OpenWithConn(t)
 	for _, app := range []string{"", "app_hr_sync", `x'); SELECT set_config('learnd.tenant_id', 'other', true); --`, `back\slash\'`} {
 		ctx := auth.WithPrincipal(t.Context(), auth.Principal{TenantID: "t1", AppID: app, Role: auth.RoleManager})
 		role, tenant, gotApp, err := store.ScopeSettings(ctx, st)

@@ -8,39 +8,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/storetest"
-	"github.com/learnd/learnd/typeid"
 )
-
-func as(tenant, app string, role auth.Role) context.Context {
-	_, u := typeid.New(typeid.Person)
-	return auth.WithPrincipal(context.Background(), auth.Principal{
-		TenantID: tenant, AppID: app, Role: role, PersonID: u, Subject: typeid.Format(typeid.Person, u),
-		Scopes: []string{auth.ScopeRead, auth.ScopeWrite},
-	})
-}
-
-// openWithConn opens a store on a fresh database plus a superuser connection to it (which
-// bypasses row-level security, for arranging and inspecting rows).
-func openWithConn(t *testing.T) (*store.Store, *pgx.Conn) {
-	t.Helper()
-	url := storetest.NewDatabase(t)
-	st, err := store.Open(context.Background(), url, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	conn, err := pgx.Connect(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close(context.Background()) })
-	return st, conn
-}
 
 func mustCohort(t *testing.T, st *store.Store, ctx context.Context, name string) *store.Cohort {
 	t.Helper()
@@ -54,7 +26,7 @@ func mustCohort(t *testing.T, st *store.Store, ctx context.Context, name string)
 func TestListPagesThroughEverything(t *testing.T) {
 	t.Parallel()
 	st := storetest.New(t)
-	ctx := as("t1", "", auth.RoleAdmin)
+	ctx := storetest.As("t1", "", auth.RoleAdmin)
 	want := map[uuid.UUID]bool{}
 	for i := range 25 {
 		want[mustCohort(t, st, ctx, fmt.Sprintf("c%02d", i)).ID] = true
@@ -89,7 +61,7 @@ func TestListPagesThroughEverything(t *testing.T) {
 func TestRowLevelSecurityWithoutFilter(t *testing.T) {
 	t.Parallel()
 	st := storetest.New(t)
-	a, b := as("tenant-a", "", auth.RoleAdmin), as("tenant-b", "", auth.RoleAdmin)
+	a, b := storetest.As("tenant-a", "", auth.RoleAdmin), storetest.As("tenant-b", "", auth.RoleAdmin)
 	for i := range 3 {
 		mustCohort(t, st, a, fmt.Sprintf("a%d", i))
 	}
@@ -98,7 +70,7 @@ func TestRowLevelSecurityWithoutFilter(t *testing.T) {
 	for _, tc := range []struct {
 		ctx  context.Context
 		want int64
-	}{{a, 3}, {b, 1}, {as("tenant-c", "", auth.RoleAdmin), 0}} {
+	}{{a, 3}, {b, 1}, {storetest.As("tenant-c", "", auth.RoleAdmin), 0}} {
 		n, err := store.CountUnscoped(tc.ctx, st, "cohorts")
 		if err != nil {
 			t.Fatal(err)
@@ -108,7 +80,7 @@ func TestRowLevelSecurityWithoutFilter(t *testing.T) {
 		}
 	}
 	// An application's token sees only its application's rows, even unfiltered.
-	app := as("tenant-a", "app_hr", auth.RoleAdmin)
+	app := storetest.As("tenant-a", "app_hr", auth.RoleAdmin)
 	mustCohort(t, st, app, "from app")
 	if n, err := store.CountUnscoped(app, st, "cohorts"); err != nil || n != 1 {
 		t.Fatalf("app-scoped unscoped count = %d, %v; want 1", n, err)
@@ -122,7 +94,7 @@ func TestRowLevelSecurityWithoutFilter(t *testing.T) {
 func TestVersionsAndSoftDelete(t *testing.T) {
 	t.Parallel()
 	st := storetest.New(t)
-	ctx := as("t1", "", auth.RoleAdmin)
+	ctx := storetest.As("t1", "", auth.RoleAdmin)
 	c := mustCohort(t, st, ctx, "v")
 	if _, err := st.Cohorts.Update(ctx, c.ID, 2, func(*store.Cohort) error { return nil }); !errors.As(err, new(*store.VersionMismatchError)) {
 		t.Fatalf("stale update err = %v", err)
@@ -144,7 +116,7 @@ func TestVersionsAndSoftDelete(t *testing.T) {
 	if _, err := st.Cohorts.Restore(ctx, c.ID, nil); !errors.Is(err, store.ErrNotDeleted) {
 		t.Fatalf("second restore err = %v", err)
 	}
-	other := as("t2", "", auth.RoleAdmin)
+	other := storetest.As("t2", "", auth.RoleAdmin)
 	if _, err := st.Cohorts.Get(other, c.ID, true); !store.IsNotFound(err) {
 		t.Fatalf("cross-tenant get err = %v", err)
 	}
@@ -160,8 +132,8 @@ func TestNoPrincipal(t *testing.T) {
 
 func TestUpdateKeepsComputedAndReturnsStored(t *testing.T) {
 	t.Parallel()
-	st, conn := openWithConn(t)
-	ctx := as("t1", "", auth.RoleAdmin)
+	st, conn := storetest.OpenWithConn(t)
+	ctx := storetest.As("t1", "", auth.RoleAdmin)
 	start := time.Date(2026, 3, 2, 9, 0, 0, 123456789, time.FixedZone("x", 3600))
 	c := &store.Cohort{Name: "computed", StartDate: &start}
 	if err := st.Cohorts.Create(ctx, c); err != nil {

@@ -20,7 +20,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/typeid"
 )
 
 // AdminURL is the URL of the server's maintenance database used to create test databases.
@@ -145,4 +147,32 @@ func withDatabase(raw, name string) string {
 	}
 	u.Path = "/" + name
 	return u.String()
+}
+
+// As is a context whose caller is a new person of tenant (and app) with role, granted read
+// and write.
+func As(tenant, app string, role auth.Role) context.Context {
+	_, u := typeid.New(typeid.Person)
+	return auth.WithPrincipal(context.Background(), auth.Principal{
+		TenantID: tenant, AppID: app, Role: role, PersonID: u, Subject: typeid.Format(typeid.Person, u),
+		Scopes: []string{auth.ScopeRead, auth.ScopeWrite},
+	})
+}
+
+// OpenWithConn opens a store on a fresh database plus a superuser connection to it (which
+// bypasses row-level security, for arranging and inspecting rows).
+func OpenWithConn(t *testing.T) (*store.Store, *pgx.Conn) {
+	t.Helper()
+	url := NewDatabase(t)
+	st, err := store.Open(context.Background(), url, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	return st, conn
 }

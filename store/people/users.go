@@ -1,9 +1,10 @@
-package store
+package people
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -13,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -56,7 +58,7 @@ type userRow struct {
 	SortKey string `gorm:"column:sort_key"`
 }
 
-func (r *userRow) position() NameCursor { return NameCursor{Name: r.SortKey, ID: r.ID} }
+func (r *userRow) position() store.NameCursor { return store.NameCursor{Name: r.SortKey, ID: r.ID} }
 
 const userCols = "users.id, users.name, users.email, users.role, users.status, users.banned_at, users.banned_by, users.created_at, users.updated_at, users.created_by, users.updated_by, users.version"
 
@@ -67,13 +69,13 @@ type UserQuery struct {
 	Status  string
 	GroupID *uuid.UUID
 	Limit   int
-	After   *NameCursor
+	After   *store.NameCursor
 }
 
 // UserPage is one page of users; Next is nil on the last page.
 type UserPage struct {
 	Items []User
-	Next  *NameCursor
+	Next  *store.NameCursor
 }
 
 // NewUser is what creating a user takes.
@@ -95,10 +97,10 @@ type UserChange struct {
 type UserCheck func(current *User) error
 
 // UserRepo reads and writes users.
-type UserRepo struct{ s *Store }
+type UserRepo struct{ st *store.Store }
 
 // Users returns the user repository.
-func (s *Store) Users() *UserRepo { return &UserRepo{s: s} }
+func (s *Repo) Users() *UserRepo { return &UserRepo{st: s.st} }
 
 // userAudit is a user as the audit log records it.
 type userAudit struct {
@@ -149,31 +151,31 @@ func userEmailOK(s string) bool {
 }
 
 // personName trims a display name and checks its length (1..200 characters).
-func personName(v *ValidationError, pointer, s string) string {
+func personName(v *store.ValidationError, pointer, s string) string {
 	s = strings.TrimSpace(s)
 	if n := utf8.RuneCountInString(s); n < 1 || n > 200 {
-		v.add(pointer, "must be 1 to 200 characters (not only spaces)")
+		v.Add(pointer, "must be 1 to 200 characters (not only spaces)")
 	}
 	return s
 }
 
-func checkRole(v *ValidationError, pointer, role string) {
+func checkRole(v *store.ValidationError, pointer, role string) {
 	if !auth.Role(role).Valid() {
-		v.add(pointer, "must be one of owner, admin, manager, learner")
+		v.Add(pointer, "must be one of owner, admin, manager, learner")
 	}
 }
 
 // actorID is the caller's person id for the *_by stamps; nil when the caller has none.
-func (t *Tx) actorID() *uuid.UUID {
-	if t.p.PersonID == uuid.Nil {
+func actorID(t *store.Tx) *uuid.UUID {
+	if t.Caller().PersonID == uuid.Nil {
 		return nil
 	}
-	id := t.p.PersonID
+	id := t.Caller().PersonID
 	return &id
 }
 
 // loadUserGroups fills in the group memberships of users.
-func loadUserGroups(t *Tx, users []User) error {
+func loadUserGroups(t *store.Tx, users []User) error {
 	if len(users) == 0 {
 		return nil
 	}
@@ -184,7 +186,7 @@ func loadUserGroups(t *Tx, users []User) error {
 		at[users[i].ID] = i
 		users[i].Groups = []UserGroup{}
 	}
-	rows, err := t.pg.Query(t.ctx, `SELECT gm.user_id, g.id, g.name, g.kind
+	rows, err := t.Query(`SELECT gm.user_id, g.id, g.name, g.kind
 FROM group_members gm JOIN groups g ON g.tenant_id = gm.tenant_id AND g.id = gm.group_id
 WHERE gm.tenant_id = learnd_tenant() AND g.tenant_id = learnd_tenant() AND gm.user_id = ANY($1)
 ORDER BY lower(g.name), g.id`, ids)
@@ -208,13 +210,13 @@ ORDER BY lower(g.name), g.id`, ids)
 }
 
 // getUser reads one user with its groups; lock takes a row lock for a change.
-func getUser(t *Tx, id uuid.UUID, lock bool) (*User, error) {
+func getUser(t *store.Tx, id uuid.UUID, lock bool) (*User, error) {
 	sql := `SELECT ` + userCols + ` FROM users WHERE users.tenant_id = learnd_tenant() AND users.id = $1`
 	if lock {
 		sql += ` FOR UPDATE`
 	}
 	var u User
-	if err := queryOne(t, sql, []any{id}, &u); err != nil {
+	if err := store.QueryOne(t, sql, []any{id}, &u); err != nil {
 		return nil, err
 	}
 	us := []User{u}
@@ -225,9 +227,9 @@ func getUser(t *Tx, id uuid.UUID, lock bool) (*User, error) {
 }
 
 // emailTaken reports whether a user other than self holds email (case-insensitively).
-func emailTaken(t *Tx, email string, self uuid.UUID) (bool, error) {
+func emailTaken(t *store.Tx, email string, self uuid.UUID) (bool, error) {
 	var taken bool
-	err := t.pg.QueryRow(t.ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND lower(email) = lower($1) AND id <> $2)`, email, self).Scan(&taken)
+	err := t.QueryRow(`SELECT EXISTS (SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND lower(email) = lower($1) AND id <> $2)`, email, self).Scan(&taken)
 	if err != nil {
 		return false, fmt.Errorf("email taken: %w", err)
 	}
@@ -243,8 +245,8 @@ func isEmailConflict(err error) bool {
 // Find returns a page of users ordered by lower(name), then id.
 func (r *UserRepo) Find(ctx context.Context, q UserQuery) (UserPage, error) {
 	var page UserPage
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		b := t.lms("users").Select(userCols + ", lower(users.name) AS sort_key")
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		b := t.TenantTable("users").Select(userCols + ", lower(users.name) AS sort_key")
 		if q.Query != "" {
 			pat := likeContains(q.Query)
 			b = b.Where("(lower(users.name) LIKE lower(?) OR lower(users.email) LIKE lower(?))", pat, pat)
@@ -262,7 +264,7 @@ func (r *UserRepo) Find(ctx context.Context, q UserQuery) (UserPage, error) {
 			b = b.Where("(lower(users.name), users.id) > (?, ?)", q.After.Name, q.After.ID)
 		}
 		b = b.Order("lower(users.name), users.id").Limit(q.Limit + 1)
-		rows, next, err := keysetRecords(t, q.Limit, b, (*userRow).position)
+		rows, next, err := store.KeysetRecords(t, q.Limit, b, (*userRow).position)
 		if err != nil {
 			return err
 		}
@@ -282,7 +284,7 @@ func (r *UserRepo) Find(ctx context.Context, q UserQuery) (UserPage, error) {
 // Get returns one user with its groups.
 func (r *UserRepo) Get(ctx context.Context, id uuid.UUID) (*User, error) {
 	var u *User
-	err := r.s.InTenant(ctx, func(t *Tx) (err error) {
+	err := r.st.InTenant(ctx, func(t *store.Tx) (err error) {
 		u, err = getUser(t, id, false)
 		return err
 	})
@@ -295,7 +297,7 @@ func (r *UserRepo) Get(ctx context.Context, id uuid.UUID) (*User, error) {
 // Create adds a user (and their group memberships, which assign the groups' courses).
 func (r *UserRepo) Create(ctx context.Context, in NewUser) (*User, error) {
 	var u *User
-	err := r.s.InTenant(ctx, func(t *Tx) (err error) {
+	err := r.st.InTenant(ctx, func(t *store.Tx) (err error) {
 		u, err = createUser(t, in)
 		return err
 	})
@@ -305,12 +307,12 @@ func (r *UserRepo) Create(ctx context.Context, in NewUser) (*User, error) {
 	return u, nil
 }
 
-func createUser(t *Tx, in NewUser) (*User, error) {
-	v := &ValidationError{}
+func createUser(t *store.Tx, in NewUser) (*User, error) {
+	v := &store.ValidationError{}
 	in.Name = personName(v, "/name", in.Name)
 	in.Email = strings.TrimSpace(in.Email)
 	if !userEmailOK(in.Email) {
-		v.add("/email", "must be an email address like name@example.com")
+		v.Add("/email", "must be an email address like name@example.com")
 	}
 	checkRole(v, "/role", in.Role)
 	groups := dedupeIDs(in.GroupIDs)
@@ -321,11 +323,11 @@ func createUser(t *Tx, in NewUser) (*User, error) {
 		}
 		for i, id := range in.GroupIDs {
 			if missing[id] {
-				v.add("/groupIds/"+itoa(i), "no such group")
+				v.Add("/groupIds/"+strconv.Itoa(i), "no such group")
 			}
 		}
 	}
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	id := uuid.Must(uuid.NewV7())
@@ -334,10 +336,10 @@ func createUser(t *Tx, in NewUser) (*User, error) {
 	} else if taken {
 		return nil, ErrEmailTaken
 	}
-	ts, by := Now(), t.actorID()
+	ts, by := store.Now(), actorID(t)
 	t.ChangesCallers() // a token's person may just have become a user
-	_, err := t.pg.Exec(t.ctx, `INSERT INTO users (tenant_id, id, name, email, role, status, created_at, updated_at, created_by, updated_by, version)
-VALUES ($1, $2, $3, $4, $5, 'active', $6, $6, $7, $7, 1)`, t.p.TenantID, id, in.Name, in.Email, in.Role, ts, by)
+	_, err := t.Exec(`INSERT INTO users (tenant_id, id, name, email, role, status, created_at, updated_at, created_by, updated_by, version)
+VALUES ($1, $2, $3, $4, $5, 'active', $6, $6, $7, $7, 1)`, t.Caller().TenantID, id, in.Name, in.Email, in.Role, ts, by)
 	if err != nil {
 		if isEmailConflict(err) {
 			return nil, ErrEmailTaken
@@ -345,8 +347,8 @@ VALUES ($1, $2, $3, $4, $5, 'active', $6, $6, $7, $7, 1)`, t.p.TenantID, id, in.
 		return nil, err
 	}
 	if len(groups) > 0 {
-		_, err := t.pg.Exec(t.ctx, `INSERT INTO group_members (tenant_id, group_id, user_id, added_at, added_by)
-SELECT $1, g, $2, $3, $4 FROM unnest($5::uuid[]) AS g`, t.p.TenantID, id, ts, by, groups)
+		_, err := t.Exec(`INSERT INTO group_members (tenant_id, group_id, user_id, added_at, added_by)
+SELECT $1, g, $2, $3, $4 FROM unnest($5::uuid[]) AS g`, t.Caller().TenantID, id, ts, by, groups)
 		if err != nil {
 			return nil, fmt.Errorf("join groups: %w", err)
 		}
@@ -355,7 +357,7 @@ SELECT $1, g, $2, $3, $4 FROM unnest($5::uuid[]) AS g`, t.p.TenantID, id, ts, by
 	if err != nil {
 		return nil, err
 	}
-	if err := t.audit("user.create", "user", typeid.Format(typeid.Person, id), nil, auditUser(u)); err != nil {
+	if err := t.Audit("user.create", "user", typeid.Format(typeid.Person, id), nil, auditUser(u)); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -375,8 +377,8 @@ func dedupeIDs(ids []uuid.UUID) []uuid.UUID {
 }
 
 // missingIDs returns which of ids have no row in table (users or groups) of the tenant.
-func missingIDs(t *Tx, table string, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
-	rows, err := t.pg.Query(t.ctx, `SELECT id FROM `+pgx.Identifier{table}.Sanitize()+` WHERE tenant_id = learnd_tenant() AND id = ANY($1)`, ids)
+func missingIDs(t *store.Tx, table string, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	rows, err := t.Query(`SELECT id FROM `+pgx.Identifier{table}.Sanitize()+` WHERE tenant_id = learnd_tenant() AND id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("check %s: %w", table, err)
 	}
@@ -397,10 +399,10 @@ func missingIDs(t *Tx, table string, ids []uuid.UUID) (map[uuid.UUID]bool, error
 // changeUser runs one change of a stored user: lock, check, precondition, then apply
 // (which returns the new row, or nil when nothing changed).
 func (r *UserRepo) changeUser(ctx context.Context, op string, id uuid.UUID, expected *int, check UserCheck,
-	apply func(t *Tx, cur *User) (*User, error)) (*User, bool, error) {
+	apply func(t *store.Tx, cur *User) (*User, error)) (*User, bool, error) {
 	var out *User
 	changed := false
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		cur, err := getUser(t, id, true)
 		if err != nil {
 			return err
@@ -411,7 +413,7 @@ func (r *UserRepo) changeUser(ctx context.Context, op string, id uuid.UUID, expe
 			}
 		}
 		if expected != nil && *expected != cur.Version {
-			return &VersionMismatchError{Expected: *expected, Current: cur.Version}
+			return &store.VersionMismatchError{Expected: *expected, Current: cur.Version}
 		}
 		next, err := apply(t, cur)
 		if err != nil {
@@ -433,10 +435,10 @@ func (r *UserRepo) changeUser(ctx context.Context, op string, id uuid.UUID, expe
 // updateUserRow writes the columns set lists (a SET clause that may use $2, the actor,
 // $3, now, and its own arguments from $4) with the usual stamps and returns the stored user
 // with its groups.
-func updateUserRow(t *Tx, id uuid.UUID, set string, args ...any) (*User, error) {
-	all := append([]any{id, t.actorID(), Now()}, args...)
+func updateUserRow(t *store.Tx, id uuid.UUID, set string, args ...any) (*User, error) {
+	all := append([]any{id, actorID(t), store.Now()}, args...)
 	t.ChangesCallers()
-	_, err := t.pg.Exec(t.ctx, `UPDATE users SET `+set+`, updated_at = $3, updated_by = $2, version = version + 1
+	_, err := t.Exec(`UPDATE users SET `+set+`, updated_at = $3, updated_by = $2, version = version + 1
 WHERE tenant_id = learnd_tenant() AND id = $1`, all...)
 	if err != nil {
 		if isEmailConflict(err) {
@@ -451,8 +453,8 @@ WHERE tenant_id = learnd_tenant() AND id = $1`, all...)
 // caller read. A patch that changes nothing returns the user as it is (no new version,
 // no audit entry); changed says which happened.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, expected *int, check UserCheck, ch UserChange) (*User, bool, error) {
-	return r.changeUser(ctx, "update user", id, expected, check, func(t *Tx, cur *User) (*User, error) {
-		v := &ValidationError{}
+	return r.changeUser(ctx, "update user", id, expected, check, func(t *store.Tx, cur *User) (*User, error) {
+		v := &store.ValidationError{}
 		name, role := cur.Name, cur.Role
 		if ch.Name != nil {
 			name = personName(v, "/name", *ch.Name)
@@ -461,7 +463,7 @@ func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, expected *int, chec
 			role = *ch.Role
 			checkRole(v, "/role", role)
 		}
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return nil, err
 		}
 		if name == cur.Name && role == cur.Role {
@@ -471,14 +473,14 @@ func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, expected *int, chec
 		if err != nil {
 			return nil, err
 		}
-		return u, t.audit("user.update", "user", typeid.Format(typeid.Person, cur.ID), auditUser(cur), auditUser(u))
+		return u, t.Audit("user.update", "user", typeid.Format(typeid.Person, cur.ID), auditUser(cur), auditUser(u))
 	})
 }
 
 // Ban bans a user: their tokens and keys are refused from their next request. Banning a
 // banned user changes nothing (changed is false).
 func (r *UserRepo) Ban(ctx context.Context, id uuid.UUID, check UserCheck) (*User, bool, error) {
-	return r.changeUser(ctx, "ban user", id, nil, check, func(t *Tx, cur *User) (*User, error) {
+	return r.changeUser(ctx, "ban user", id, nil, check, func(t *store.Tx, cur *User) (*User, error) {
 		if cur.Status == UserBanned {
 			return nil, nil
 		}
@@ -486,13 +488,13 @@ func (r *UserRepo) Ban(ctx context.Context, id uuid.UUID, check UserCheck) (*Use
 		if err != nil {
 			return nil, err
 		}
-		return u, t.audit("user.ban", "user", typeid.Format(typeid.Person, cur.ID), auditUser(cur), auditUser(u))
+		return u, t.Audit("user.ban", "user", typeid.Format(typeid.Person, cur.ID), auditUser(cur), auditUser(u))
 	})
 }
 
 // Unban restores a banned user. Unbanning an active user changes nothing.
 func (r *UserRepo) Unban(ctx context.Context, id uuid.UUID, check UserCheck) (*User, bool, error) {
-	return r.changeUser(ctx, "unban user", id, nil, check, func(t *Tx, cur *User) (*User, error) {
+	return r.changeUser(ctx, "unban user", id, nil, check, func(t *store.Tx, cur *User) (*User, error) {
 		if cur.Status != UserBanned {
 			return nil, nil
 		}
@@ -500,7 +502,7 @@ func (r *UserRepo) Unban(ctx context.Context, id uuid.UUID, check UserCheck) (*U
 		if err != nil {
 			return nil, err
 		}
-		return u, t.audit("user.unban", "user", typeid.Format(typeid.Person, cur.ID), auditUser(cur), auditUser(u))
+		return u, t.Audit("user.unban", "user", typeid.Format(typeid.Person, cur.ID), auditUser(cur), auditUser(u))
 	})
 }
 
@@ -509,11 +511,11 @@ func (r *UserRepo) Unban(ctx context.Context, id uuid.UUID, check UserCheck) (*U
 func (r *UserRepo) ChangeEmail(ctx context.Context, id uuid.UUID, email string, check UserCheck) (*User, bool, error) {
 	email = strings.TrimSpace(email)
 	if !userEmailOK(email) {
-		v := &ValidationError{}
-		v.add("/email", "must be an email address like name@example.com")
+		v := &store.ValidationError{}
+		v.Add("/email", "must be an email address like name@example.com")
 		return nil, false, fmt.Errorf("change user email: %w", v)
 	}
-	return r.changeUser(ctx, "change user email", id, nil, check, func(t *Tx, cur *User) (*User, error) {
+	return r.changeUser(ctx, "change user email", id, nil, check, func(t *store.Tx, cur *User) (*User, error) {
 		if email == cur.Email {
 			return nil, nil
 		}
@@ -526,7 +528,7 @@ func (r *UserRepo) ChangeEmail(ctx context.Context, id uuid.UUID, email string, 
 		if err != nil {
 			return nil, err
 		}
-		if err := t.audit("user.email_change", "user", typeid.Format(typeid.Person, cur.ID), auditUser(cur), auditUser(u)); err != nil {
+		if err := t.Audit("user.email_change", "user", typeid.Format(typeid.Person, cur.ID), auditUser(cur), auditUser(u)); err != nil {
 			return nil, err
 		}
 		to := []string{cur.Email}
@@ -534,7 +536,7 @@ func (r *UserRepo) ChangeEmail(ctx context.Context, id uuid.UUID, email string, 
 			to = append(to, email)
 		}
 		for _, addr := range to {
-			if err := t.enqueueMail(emailChangeMail(addr, u.Name, cur.Email, email)); err != nil {
+			if err := t.EnqueueMail(emailChangeMail(addr, u.Name, cur.Email, email)); err != nil {
 				return nil, err
 			}
 		}
@@ -543,8 +545,8 @@ func (r *UserRepo) ChangeEmail(ctx context.Context, id uuid.UUID, email string, 
 }
 
 // emailChangeMail is the standard email-change notice.
-func emailChangeMail(to, name, from, into string) Mail {
-	return Mail{
+func emailChangeMail(to, name, from, into string) store.Mail {
+	return store.Mail{
 		Kind:    "email_change",
 		To:      to,
 		Subject: "Your learnd email address was changed",

@@ -1,14 +1,16 @@
-package store
+package people
 
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -55,10 +57,10 @@ type KeyPage struct {
 type KeyCheck func(k *APIKey) error
 
 // KeyRepo reads and writes API keys.
-type KeyRepo struct{ s *Store }
+type KeyRepo struct{ st *store.Store }
 
 // Keys returns the API key repository.
-func (s *Store) Keys() *KeyRepo { return &KeyRepo{s: s} }
+func (s *Repo) Keys() *KeyRepo { return &KeyRepo{st: s.st} }
 
 // keyAudit is a key as the audit log records it: never the secret or its hash.
 type keyAudit struct {
@@ -78,7 +80,7 @@ func auditKey(k *APIKey) keyAudit {
 }
 
 // keyScopes validates and orders requested scopes (read before write, no repeats).
-func keyScopes(v *ValidationError, in []string) []string {
+func keyScopes(v *store.ValidationError, in []string) []string {
 	if len(in) == 0 {
 		return []string{auth.ScopeRead}
 	}
@@ -90,7 +92,7 @@ func keyScopes(v *ValidationError, in []string) []string {
 		case auth.ScopeWrite:
 			write = true
 		default:
-			v.add("/scopes/"+itoa(i), "must be read or write")
+			v.Add("/scopes/"+strconv.Itoa(i), "must be read or write")
 		}
 	}
 	var out []string
@@ -119,18 +121,18 @@ func validAppID(s string) bool {
 // SHA-256 is stored).
 func (r *KeyRepo) Create(ctx context.Context, user uuid.UUID, in NewAPIKey) (*APIKey, string, error) {
 	var k *APIKey
-	secret, hash := NewAPIKeySecret()
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		v := &ValidationError{}
+	secret, hash := store.NewAPIKeySecret()
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		v := &store.ValidationError{}
 		in.Name = personName(v, "/name", in.Name)
 		in.Scopes = keyScopes(v, in.Scopes)
 		if in.AppID != nil && !validAppID(*in.AppID) {
-			v.add("/appId", "must be 1 to 128 visible ASCII characters")
+			v.Add("/appId", "must be 1 to 128 visible ASCII characters")
 		}
 		if in.ExpiresAt != nil && !in.ExpiresAt.After(time.Now()) {
-			v.add("/expiresAt", "must be in the future")
+			v.Add("/expiresAt", "must be in the future")
 		}
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return err
 		}
 		var expires *time.Time
@@ -140,14 +142,14 @@ func (r *KeyRepo) Create(ctx context.Context, user uuid.UUID, in NewAPIKey) (*AP
 		}
 		id := uuid.Must(uuid.NewV7())
 		var row APIKey
-		err := queryOne(t, `INSERT INTO api_keys (tenant_id, id, user_id, name, hash, hint, scopes, app_id, expires_at, created_at)
+		err := store.QueryOne(t, `INSERT INTO api_keys (tenant_id, id, user_id, name, hash, hint, scopes, app_id, expires_at, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+keyCols,
-			[]any{t.p.TenantID, id, user, in.Name, hash, secret[len(secret)-4:], in.Scopes, in.AppID, expires, Now()}, &row)
+			[]any{t.Caller().TenantID, id, user, in.Name, hash, secret[len(secret)-4:], in.Scopes, in.AppID, expires, store.Now()}, &row)
 		if err != nil {
 			return err
 		}
 		k = &row
-		return t.audit("api_key.create", "api_key", typeid.Format(typeid.APIKey, id), nil, auditKey(k))
+		return t.Audit("api_key.create", "api_key", typeid.Format(typeid.APIKey, id), nil, auditKey(k))
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("create api key: %w", err)
@@ -155,13 +157,13 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+keyCols,
 	return k, secret, nil
 }
 
-func getKey(t *Tx, id uuid.UUID, lock bool) (*APIKey, error) {
+func getKey(t *store.Tx, id uuid.UUID, lock bool) (*APIKey, error) {
 	sql := `SELECT ` + keyCols + ` FROM api_keys WHERE api_keys.tenant_id = learnd_tenant() AND api_keys.id = $1`
 	if lock {
 		sql += ` FOR UPDATE`
 	}
 	var k APIKey
-	if err := queryOne(t, sql, []any{id}, &k); err != nil {
+	if err := store.QueryOne(t, sql, []any{id}, &k); err != nil {
 		return nil, err
 	}
 	return &k, nil
@@ -170,7 +172,7 @@ func getKey(t *Tx, id uuid.UUID, lock bool) (*APIKey, error) {
 // List returns a page of user's keys, newest first, revoked and expired ones included.
 func (r *KeyRepo) List(ctx context.Context, user uuid.UUID, limit int, after *KeyCursor) (KeyPage, error) {
 	var page KeyPage
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		sql := `SELECT ` + keyCols + ` FROM api_keys WHERE api_keys.tenant_id = learnd_tenant() AND api_keys.user_id = $1`
 		args := []any{user, limit + 1}
 		if after != nil {
@@ -179,7 +181,7 @@ func (r *KeyRepo) List(ctx context.Context, user uuid.UUID, limit int, after *Ke
 		}
 		sql += ` ORDER BY api_keys.created_at DESC, api_keys.id DESC LIMIT $2`
 		var err error
-		page.Items, page.Next, err = KeysetPage(t, limit, sql, args, func(rows pgx.Rows, k *APIKey) (_ KeyCursor, err error) {
+		page.Items, page.Next, err = store.KeysetPage(t, limit, sql, args, func(rows pgx.Rows, k *APIKey) (_ KeyCursor, err error) {
 			*k, err = pgx.RowToStructByPos[APIKey](rows) // keyCols is in field order
 			return KeyCursor{CreatedAt: k.CreatedAt, ID: k.ID}, err
 		})
@@ -196,13 +198,13 @@ func (r *KeyRepo) List(ctx context.Context, user uuid.UUID, limit int, after *Ke
 func (r *KeyRepo) Revoke(ctx context.Context, id uuid.UUID, check KeyCheck) (*APIKey, bool, error) {
 	var k *APIKey
 	changed := false
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		cur, err := getKey(t, id, true)
 		if err != nil {
 			return err
 		}
 		var role string
-		if err := t.pg.QueryRow(t.ctx, `SELECT role FROM users WHERE tenant_id = learnd_tenant() AND id = $1`, cur.UserID).Scan(&role); err != nil {
+		if err := t.QueryRow(`SELECT role FROM users WHERE tenant_id = learnd_tenant() AND id = $1`, cur.UserID).Scan(&role); err != nil {
 			return err
 		}
 		cur.OwnerRole = auth.Role(role)
@@ -216,14 +218,14 @@ func (r *KeyRepo) Revoke(ctx context.Context, id uuid.UUID, check KeyCheck) (*AP
 			return nil
 		}
 		t.ChangesCallers()
-		if _, err := t.pg.Exec(t.ctx, `UPDATE api_keys SET revoked_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, id, Now()); err != nil {
+		if _, err := t.Exec(`UPDATE api_keys SET revoked_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, id, store.Now()); err != nil {
 			return err
 		}
 		if k, err = getKey(t, id, false); err != nil {
 			return err
 		}
 		changed = true
-		return t.audit("api_key.revoke", "api_key", typeid.Format(typeid.APIKey, id), auditKey(cur), auditKey(k))
+		return t.Audit("api_key.revoke", "api_key", typeid.Format(typeid.APIKey, id), auditKey(cur), auditKey(k))
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("revoke api key: %w", err)

@@ -1,9 +1,10 @@
-package store
+package people
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -36,7 +38,7 @@ type groupRow struct {
 	SortKey string `gorm:"column:sort_key"`
 }
 
-func (r *groupRow) position() NameCursor { return NameCursor{Name: r.SortKey, ID: r.ID} }
+func (r *groupRow) position() store.NameCursor { return store.NameCursor{Name: r.SortKey, ID: r.ID} }
 
 const groupCols = `groups.id, groups.name, groups.kind, groups.description, groups.created_at, groups.updated_at, groups.created_by, groups.updated_by, groups.version,
 (SELECT count(*) FROM group_members gm WHERE gm.tenant_id = groups.tenant_id AND gm.group_id = groups.id)::int AS member_count`
@@ -46,13 +48,13 @@ type GroupQuery struct {
 	Query string // case-insensitive substring of the name
 	Kind  string
 	Limit int
-	After *NameCursor
+	After *store.NameCursor
 }
 
 // GroupPage is one page of groups; Next is nil on the last page.
 type GroupPage struct {
 	Items []Group
-	Next  *NameCursor
+	Next  *store.NameCursor
 }
 
 // NewGroup is what creating a group takes; Kind defaults to team.
@@ -82,12 +84,12 @@ type GroupMember struct {
 	SortKey string    `gorm:"column:sort_key"`
 }
 
-func (m *GroupMember) position() NameCursor { return NameCursor{Name: m.SortKey, ID: m.ID} }
+func (m *GroupMember) position() store.NameCursor { return store.NameCursor{Name: m.SortKey, ID: m.ID} }
 
 // MemberPage is one page of a group's members.
 type MemberPage struct {
 	Items []GroupMember
-	Next  *NameCursor
+	Next  *store.NameCursor
 }
 
 // MembersAdded reports an AddMembers call.
@@ -98,10 +100,10 @@ type MembersAdded struct {
 }
 
 // GroupRepo reads and writes groups and their members.
-type GroupRepo struct{ s *Store }
+type GroupRepo struct{ st *store.Store }
 
 // Groups returns the group repository.
-func (s *Store) Groups() *GroupRepo { return &GroupRepo{s: s} }
+func (s *Repo) Groups() *GroupRepo { return &GroupRepo{st: s.st} }
 
 type groupAudit struct {
 	ID          string  `json:"id"`
@@ -115,13 +117,13 @@ func auditGroup(g *Group) groupAudit {
 	return groupAudit{ID: typeid.Format(typeid.Group, g.ID), Name: g.Name, Kind: g.Kind, Description: g.Description, Version: g.Version}
 }
 
-func getGroup(t *Tx, id uuid.UUID, lock bool) (*Group, error) {
+func getGroup(t *store.Tx, id uuid.UUID, lock bool) (*Group, error) {
 	sql := `SELECT ` + groupCols + ` FROM groups WHERE groups.tenant_id = learnd_tenant() AND groups.id = $1`
 	if lock {
 		sql += ` FOR UPDATE`
 	}
 	var g Group
-	if err := queryOne(t, sql, []any{id}, &g); err != nil {
+	if err := store.QueryOne(t, sql, []any{id}, &g); err != nil {
 		return nil, err
 	}
 	return &g, nil
@@ -129,33 +131,33 @@ func getGroup(t *Tx, id uuid.UUID, lock bool) (*Group, error) {
 
 // editGroup reads a group for a write, locking it, and checks the version the caller read
 // (expected, optional).
-func editGroup(t *Tx, id uuid.UUID, expected *int) (*Group, error) {
+func editGroup(t *store.Tx, id uuid.UUID, expected *int) (*Group, error) {
 	g, err := getGroup(t, id, true)
 	if err != nil {
 		return nil, err
 	}
 	if expected != nil && *expected != g.Version {
-		return nil, &VersionMismatchError{Expected: *expected, Current: g.Version}
+		return nil, &store.VersionMismatchError{Expected: *expected, Current: g.Version}
 	}
 	return g, nil
 }
 
-func checkGroupKind(v *ValidationError, pointer, kind string) {
+func checkGroupKind(v *store.ValidationError, pointer, kind string) {
 	for _, k := range GroupKinds {
 		if k == kind {
 			return
 		}
 	}
-	v.add(pointer, "must be one of %s", strings.Join(GroupKinds, ", "))
+	v.Add(pointer, "must be one of %s", strings.Join(GroupKinds, ", "))
 }
 
-func groupDescription(v *ValidationError, d *string) *string {
+func groupDescription(v *store.ValidationError, d *string) *string {
 	if d == nil {
 		return nil
 	}
 	s := strings.TrimSpace(*d)
 	if utf8.RuneCountInString(s) > 2000 {
-		v.add("/description", "must be at most 2000 characters")
+		v.Add("/description", "must be at most 2000 characters")
 	}
 	if s == "" {
 		return nil
@@ -166,8 +168,8 @@ func groupDescription(v *ValidationError, d *string) *string {
 // Find returns a page of groups ordered by lower(name), then id.
 func (r *GroupRepo) Find(ctx context.Context, q GroupQuery) (GroupPage, error) {
 	var page GroupPage
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		b := t.lms("groups").Select(groupCols + ", lower(groups.name) AS sort_key")
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		b := t.TenantTable("groups").Select(groupCols + ", lower(groups.name) AS sort_key")
 		if q.Query != "" {
 			b = b.Where("lower(groups.name) LIKE lower(?)", likeContains(q.Query))
 		}
@@ -178,7 +180,7 @@ func (r *GroupRepo) Find(ctx context.Context, q GroupQuery) (GroupPage, error) {
 			b = b.Where("(lower(groups.name), groups.id) > (?, ?)", q.After.Name, q.After.ID)
 		}
 		b = b.Order("lower(groups.name), groups.id").Limit(q.Limit + 1)
-		rows, next, err := keysetRecords(t, q.Limit, b, (*groupRow).position)
+		rows, next, err := store.KeysetRecords(t, q.Limit, b, (*groupRow).position)
 		if err != nil {
 			return err
 		}
@@ -198,7 +200,7 @@ func (r *GroupRepo) Find(ctx context.Context, q GroupQuery) (GroupPage, error) {
 // Get returns one group.
 func (r *GroupRepo) Get(ctx context.Context, id uuid.UUID) (*Group, error) {
 	var g *Group
-	err := r.s.InTenant(ctx, func(t *Tx) (err error) {
+	err := r.st.InTenant(ctx, func(t *store.Tx) (err error) {
 		g, err = getGroup(t, id, false)
 		return err
 	})
@@ -211,27 +213,27 @@ func (r *GroupRepo) Get(ctx context.Context, id uuid.UUID) (*Group, error) {
 // Create adds an empty group.
 func (r *GroupRepo) Create(ctx context.Context, in NewGroup) (*Group, error) {
 	var g *Group
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		v := &ValidationError{}
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		v := &store.ValidationError{}
 		in.Name = personName(v, "/name", in.Name)
 		if in.Kind == "" {
 			in.Kind = "team"
 		}
 		checkGroupKind(v, "/kind", in.Kind)
 		in.Description = groupDescription(v, in.Description)
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return err
 		}
-		id, ts, by := uuid.Must(uuid.NewV7()), Now(), t.actorID()
-		_, err := t.pg.Exec(t.ctx, `INSERT INTO groups (tenant_id, id, name, kind, description, created_at, updated_at, created_by, updated_by, version)
-VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $7, 1)`, t.p.TenantID, id, in.Name, in.Kind, in.Description, ts, by)
+		id, ts, by := uuid.Must(uuid.NewV7()), store.Now(), actorID(t)
+		_, err := t.Exec(`INSERT INTO groups (tenant_id, id, name, kind, description, created_at, updated_at, created_by, updated_by, version)
+VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $7, 1)`, t.Caller().TenantID, id, in.Name, in.Kind, in.Description, ts, by)
 		if err != nil {
 			return err
 		}
 		if g, err = getGroup(t, id, false); err != nil {
 			return err
 		}
-		return t.audit("group.create", "group", typeid.Format(typeid.Group, id), nil, auditGroup(g))
+		return t.Audit("group.create", "group", typeid.Format(typeid.Group, id), nil, auditGroup(g))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create group: %w", err)
@@ -244,12 +246,12 @@ VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $7, 1)`, t.p.TenantID, id, in.Name, in.K
 func (r *GroupRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch GroupChange) (*Group, bool, error) {
 	var g *Group
 	changed := false
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		cur, err := editGroup(t, id, expected)
 		if err != nil {
 			return err
 		}
-		v := &ValidationError{}
+		v := &store.ValidationError{}
 		next := *cur
 		if ch.Name != nil {
 			next.Name = personName(v, "/name", *ch.Name)
@@ -261,15 +263,15 @@ func (r *GroupRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch 
 		if ch.SetDescription {
 			next.Description = groupDescription(v, ch.Description)
 		}
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return err
 		}
 		if next.Name == cur.Name && next.Kind == cur.Kind && equalStrPtr(next.Description, cur.Description) {
 			g = cur
 			return nil
 		}
-		_, err = t.pg.Exec(t.ctx, `UPDATE groups SET name = $3, kind = $4, description = $5, updated_at = $6, updated_by = $7, version = version + 1
-WHERE tenant_id = learnd_tenant() AND id = $1 AND version = $2`, id, cur.Version, next.Name, next.Kind, next.Description, Now(), t.actorID())
+		_, err = t.Exec(`UPDATE groups SET name = $3, kind = $4, description = $5, updated_at = $6, updated_by = $7, version = version + 1
+WHERE tenant_id = learnd_tenant() AND id = $1 AND version = $2`, id, cur.Version, next.Name, next.Kind, next.Description, store.Now(), actorID(t))
 		if err != nil {
 			return err
 		}
@@ -277,7 +279,7 @@ WHERE tenant_id = learnd_tenant() AND id = $1 AND version = $2`, id, cur.Version
 			return err
 		}
 		changed = true
-		return t.audit("group.update", "group", typeid.Format(typeid.Group, id), auditGroup(cur), auditGroup(g))
+		return t.Audit("group.update", "group", typeid.Format(typeid.Group, id), auditGroup(cur), auditGroup(g))
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("update group: %w", err)
@@ -295,19 +297,19 @@ func equalStrPtr(a, b *string) bool {
 // Delete removes a group with its memberships and group course assignments; assignments
 // its members received stay.
 func (r *GroupRepo) Delete(ctx context.Context, id uuid.UUID, expected *int) error {
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		cur, err := editGroup(t, id, expected)
 		if err != nil {
 			return err
 		}
-		if _, err := t.pg.Exec(t.ctx, `DELETE FROM groups WHERE tenant_id = learnd_tenant() AND id = $1`, id); err != nil {
+		if _, err := t.Exec(`DELETE FROM groups WHERE tenant_id = learnd_tenant() AND id = $1`, id); err != nil {
 			return err
 		}
 		before := struct {
 			groupAudit
 			MemberCount int `json:"memberCount"`
 		}{auditGroup(cur), cur.MemberCount}
-		return t.audit("group.delete", "group", typeid.Format(typeid.Group, id), before, nil)
+		return t.Audit("group.delete", "group", typeid.Format(typeid.Group, id), before, nil)
 	})
 	if err != nil {
 		return fmt.Errorf("delete group: %w", err)
@@ -317,13 +319,13 @@ func (r *GroupRepo) Delete(ctx context.Context, id uuid.UUID, expected *int) err
 
 // Members returns a page of a group's members ordered by lower(name), then id. An unknown
 // group is ErrNotFound.
-func (r *GroupRepo) Members(ctx context.Context, groupID uuid.UUID, limit int, after *NameCursor) (MemberPage, error) {
+func (r *GroupRepo) Members(ctx context.Context, groupID uuid.UUID, limit int, after *store.NameCursor) (MemberPage, error) {
 	var page MemberPage
-	err := r.s.InTenant(ctx, func(t *Tx) (err error) {
+	err := r.st.InTenant(ctx, func(t *store.Tx) (err error) {
 		if _, err := getGroup(t, groupID, false); err != nil {
 			return err
 		}
-		b := t.lms("users").
+		b := t.TenantTable("users").
 			Select("users.id, users.name, users.email, users.role, users.status, gm.added_at, lower(users.name) AS sort_key").
 			Joins("JOIN group_members gm ON gm.tenant_id = users.tenant_id AND gm.user_id = users.id").
 			Where("gm.group_id = ?", groupID)
@@ -331,7 +333,7 @@ func (r *GroupRepo) Members(ctx context.Context, groupID uuid.UUID, limit int, a
 			b = b.Where("(lower(users.name), users.id) > (?, ?)", after.Name, after.ID)
 		}
 		b = b.Order("lower(users.name), users.id").Limit(limit + 1)
-		page.Items, page.Next, err = keysetRecords(t, limit, b, (*GroupMember).position)
+		page.Items, page.Next, err = store.KeysetRecords(t, limit, b, (*GroupMember).position)
 		return err
 	})
 	if err != nil {
@@ -345,7 +347,7 @@ func (r *GroupRepo) Members(ctx context.Context, groupID uuid.UUID, limit int, a
 // validation error naming /userIds/<i>, and nothing is added.
 func (r *GroupRepo) AddMembers(ctx context.Context, groupID uuid.UUID, userIDs []uuid.UUID) (MembersAdded, error) {
 	var out MembersAdded
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		if _, err := getGroup(t, groupID, true); err != nil {
 			return err
 		}
@@ -354,18 +356,18 @@ func (r *GroupRepo) AddMembers(ctx context.Context, groupID uuid.UUID, userIDs [
 		if err != nil {
 			return err
 		}
-		v := &ValidationError{}
+		v := &store.ValidationError{}
 		for i, id := range userIDs {
 			if missing[id] {
-				v.add("/userIds/"+itoa(i), "no such user")
+				v.Add("/userIds/"+strconv.Itoa(i), "no such user")
 			}
 		}
-		if err := v.err(); err != nil {
+		if err := v.Err(); err != nil {
 			return err
 		}
-		rows, err := t.pg.Query(t.ctx, `INSERT INTO group_members (tenant_id, group_id, user_id, added_at, added_by)
+		rows, err := t.Query(`INSERT INTO group_members (tenant_id, group_id, user_id, added_at, added_by)
 SELECT $1, $2, u, $3, $4 FROM unnest($5::uuid[]) AS u
-ON CONFLICT (tenant_id, group_id, user_id) DO NOTHING RETURNING user_id`, t.p.TenantID, groupID, Now(), t.actorID(), ids)
+ON CONFLICT (tenant_id, group_id, user_id) DO NOTHING RETURNING user_id`, t.Caller().TenantID, groupID, store.Now(), actorID(t), ids)
 		if err != nil {
 			return err
 		}
@@ -390,7 +392,7 @@ ON CONFLICT (tenant_id, group_id, user_id) DO NOTHING RETURNING user_id`, t.p.Te
 				out.AlreadyMembers = append(out.AlreadyMembers, id)
 			}
 		}
-		if err := t.pg.QueryRow(t.ctx, `SELECT count(*) FROM group_members WHERE tenant_id = learnd_tenant() AND group_id = $1`, groupID).Scan(&out.MemberCount); err != nil {
+		if err := t.QueryRow(`SELECT count(*) FROM group_members WHERE tenant_id = learnd_tenant() AND group_id = $1`, groupID).Scan(&out.MemberCount); err != nil {
 			return err
 		}
 		if len(out.Added) == 0 {
@@ -400,7 +402,7 @@ ON CONFLICT (tenant_id, group_id, user_id) DO NOTHING RETURNING user_id`, t.p.Te
 			GroupID string   `json:"groupId"`
 			UserIDs []string `json:"userIds"`
 		}{typeid.Format(typeid.Group, groupID), peopleIDStrings(typeid.Person, out.Added)}
-		return t.audit("group.members.add", "group", after.GroupID, nil, after)
+		return t.Audit("group.members.add", "group", after.GroupID, nil, after)
 	})
 	if err != nil {
 		return MembersAdded{}, fmt.Errorf("add group members: %w", err)
@@ -419,11 +421,11 @@ func peopleIDStrings(prefix string, ids []uuid.UUID) []string {
 // RemoveMember takes a user out of a group; assignments received through the group stay.
 // An unknown group, or a user who is not a member, is ErrNotFound.
 func (r *GroupRepo) RemoveMember(ctx context.Context, groupID, userID uuid.UUID) error {
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		var addedAt time.Time
-		err := t.pg.QueryRow(t.ctx, `DELETE FROM group_members WHERE tenant_id = learnd_tenant() AND group_id = $1 AND user_id = $2 RETURNING added_at`, groupID, userID).Scan(&addedAt)
+		err := t.QueryRow(`DELETE FROM group_members WHERE tenant_id = learnd_tenant() AND group_id = $1 AND user_id = $2 RETURNING added_at`, groupID, userID).Scan(&addedAt)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
+			return store.ErrNotFound
 		} else if err != nil {
 			return err
 		}
@@ -432,7 +434,7 @@ func (r *GroupRepo) RemoveMember(ctx context.Context, groupID, userID uuid.UUID)
 			UserID  string    `json:"userId"`
 			AddedAt time.Time `json:"addedAt"`
 		}{typeid.Format(typeid.Group, groupID), typeid.Format(typeid.Person, userID), addedAt}
-		return t.audit("group.members.remove", "group", before.GroupID, before, nil)
+		return t.Audit("group.members.remove", "group", before.GroupID, before, nil)
 	})
 	if err != nil {
 		return fmt.Errorf("remove group member: %w", err)

@@ -1,4 +1,4 @@
-package store_test
+package people_test
 
 import (
 	"context"
@@ -13,19 +13,21 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
+	"github.com/learnd/learnd/store/storetest"
 	"github.com/learnd/learnd/typeid"
 )
 
-func usersMust(t *testing.T, st *store.Store, ctx context.Context, name, email, role string) *store.User {
+func usersMust(t *testing.T, st *store.Store, ctx context.Context, name, email, role string) *people.User {
 	t.Helper()
-	u, err := st.Users().Create(ctx, store.NewUser{Name: name, Email: email, Role: role})
+	u, err := people.New(st).Users().Create(ctx, people.NewUser{Name: name, Email: email, Role: role})
 	if err != nil {
 		t.Fatalf("create %s: %v", name, err)
 	}
 	return u
 }
 
-func usersNames(us []store.User) string {
+func usersNames(us []people.User) string {
 	names := make([]string, len(us))
 	for i, u := range us {
 		names[i] = u.Name
@@ -35,15 +37,15 @@ func usersNames(us []store.User) string {
 
 func TestUsersFindSubstringAndPaging(t *testing.T) {
 	t.Parallel()
-	st, _ := openWithConn(t)
-	ctx := as("acme", "", auth.RoleAdmin)
+	st, _ := storetest.OpenWithConn(t)
+	ctx := storetest.As("acme", "", auth.RoleAdmin)
 	for _, u := range [][2]string{
 		{"Sarah Connor", "sarah@acme.example"}, {"John Connor", "jc@skynet.example"}, {"Kyle Reese", "kyle.SARAH@acme.example"},
 		{"Miles Dyson", "miles@cyberdyne.example"}, {"percent 100%", "p@acme.example"}, {"under_score", "u@acme.example"},
 	} {
 		usersMust(t, st, ctx, u[0], u[1], "learner")
 	}
-	usersMust(t, st, as("other", "", auth.RoleAdmin), "Sarah Other", "sarah@other.example", "learner")
+	usersMust(t, st, storetest.As("other", "", auth.RoleAdmin), "Sarah Other", "sarah@other.example", "learner")
 
 	cases := []struct{ query, want string }{
 		{"sarah", "Kyle Reese,Sarah Connor"}, // name or email, case-insensitively; ordered by name
@@ -54,7 +56,7 @@ func TestUsersFindSubstringAndPaging(t *testing.T) {
 		{"nobody", ""},
 	}
 	for _, c := range cases {
-		page, err := st.Users().Find(ctx, store.UserQuery{Query: c.query, Limit: 20})
+		page, err := people.New(st).Users().Find(ctx, people.UserQuery{Query: c.query, Limit: 20})
 		if err != nil {
 			t.Fatalf("find %q: %v", c.query, err)
 		}
@@ -67,9 +69,9 @@ func TestUsersFindSubstringAndPaging(t *testing.T) {
 	}
 
 	var all []string
-	q := store.UserQuery{Limit: 4}
+	q := people.UserQuery{Limit: 4}
 	for pages := 0; ; pages++ {
-		page, err := st.Users().Find(ctx, q)
+		page, err := people.New(st).Users().Find(ctx, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,27 +91,27 @@ func TestUsersFindSubstringAndPaging(t *testing.T) {
 
 func TestUsersCreateRulesAndAudit(t *testing.T) {
 	t.Parallel()
-	st, db := openWithConn(t)
-	ctx := as("acme", "", auth.RoleAdmin)
-	g, err := st.Groups().Create(ctx, store.NewGroup{Name: "Warehouse", Kind: "department"})
+	st, db := storetest.OpenWithConn(t)
+	ctx := storetest.As("acme", "", auth.RoleAdmin)
+	g, err := people.New(st).Groups().Create(ctx, people.NewGroup{Name: "Warehouse", Kind: "department"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := st.Users().Create(ctx, store.NewUser{Name: "  Ada  ", Email: "Ada@Acme.example", Role: "manager", GroupIDs: []uuid.UUID{g.ID}})
+	u, err := people.New(st).Users().Create(ctx, people.NewUser{Name: "  Ada  ", Email: "Ada@Acme.example", Role: "manager", GroupIDs: []uuid.UUID{g.ID}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Name != "Ada" || u.Status != store.UserActive || u.Version != 1 || len(u.Groups) != 1 || u.Groups[0].Name != "Warehouse" {
+	if u.Name != "Ada" || u.Status != people.UserActive || u.Version != 1 || len(u.Groups) != 1 || u.Groups[0].Name != "Warehouse" {
 		t.Errorf("created %+v", u)
 	}
-	if _, err := st.Users().Create(ctx, store.NewUser{Name: "Ada 2", Email: "ada@ACME.example", Role: "learner"}); !errors.Is(err, store.ErrEmailTaken) {
+	if _, err := people.New(st).Users().Create(ctx, people.NewUser{Name: "Ada 2", Email: "ada@ACME.example", Role: "learner"}); !errors.Is(err, people.ErrEmailTaken) {
 		t.Errorf("same email in other case: %v, want ErrEmailTaken", err)
 	}
-	if _, err := st.Users().Create(as("other", "", auth.RoleAdmin), store.NewUser{Name: "Ada", Email: "ada@acme.example", Role: "learner"}); err != nil {
+	if _, err := people.New(st).Users().Create(storetest.As("other", "", auth.RoleAdmin), people.NewUser{Name: "Ada", Email: "ada@acme.example", Role: "learner"}); err != nil {
 		t.Errorf("same email in another tenant: %v", err)
 	}
 	var ve *store.ValidationError
-	_, err = st.Users().Create(ctx, store.NewUser{Name: " ", Email: "not-an-email", Role: "learner", GroupIDs: []uuid.UUID{uuid.Must(uuid.NewV7())}})
+	_, err = people.New(st).Users().Create(ctx, people.NewUser{Name: " ", Email: "not-an-email", Role: "learner", GroupIDs: []uuid.UUID{uuid.Must(uuid.NewV7())}})
 	if !errors.As(err, &ve) || len(ve.Fields) != 3 {
 		t.Fatalf("invalid create: %v", err)
 	}
@@ -148,19 +150,19 @@ func TestUsersCreateRulesAndAudit(t *testing.T) {
 
 func TestUsersBanUnbanEmailChange(t *testing.T) {
 	t.Parallel()
-	st, db := openWithConn(t)
-	ctx := as("acme", "", auth.RoleAdmin)
+	st, db := storetest.OpenWithConn(t)
+	ctx := storetest.As("acme", "", auth.RoleAdmin)
 	u := usersMust(t, st, ctx, "Marco", "marco@acme.example", "learner")
 
 	refuse := errors.New("refused")
-	if _, _, err := st.Users().Ban(ctx, u.ID, func(*store.User) error { return refuse }); !errors.Is(err, refuse) {
+	if _, _, err := people.New(st).Users().Ban(ctx, u.ID, func(*people.User) error { return refuse }); !errors.Is(err, refuse) {
 		t.Fatalf("check error = %v, want it back", err)
 	}
-	banned, changed, err := st.Users().Ban(ctx, u.ID, nil)
-	if err != nil || !changed || banned.Status != store.UserBanned || banned.BannedAt == nil || banned.Version != 2 {
+	banned, changed, err := people.New(st).Users().Ban(ctx, u.ID, nil)
+	if err != nil || !changed || banned.Status != people.UserBanned || banned.BannedAt == nil || banned.Version != 2 {
 		t.Fatalf("ban: %+v %v %v", banned, changed, err)
 	}
-	again, changed, err := st.Users().Ban(ctx, u.ID, nil)
+	again, changed, err := people.New(st).Users().Ban(ctx, u.ID, nil)
 	if err != nil || changed || again.Version != 2 {
 		t.Errorf("ban again: changed %v version %d %v", changed, again.Version, err)
 	}
@@ -168,19 +170,19 @@ func TestUsersBanUnbanEmailChange(t *testing.T) {
 	if err != nil || !c.Banned {
 		t.Errorf("resolve banned caller: %+v %v", c, err)
 	}
-	active, changed, err := st.Users().Unban(ctx, u.ID, nil)
-	if err != nil || !changed || active.Status != store.UserActive || active.BannedAt != nil || active.Version != 3 {
+	active, changed, err := people.New(st).Users().Unban(ctx, u.ID, nil)
+	if err != nil || !changed || active.Status != people.UserActive || active.BannedAt != nil || active.Version != 3 {
 		t.Fatalf("unban: %+v %v %v", active, changed, err)
 	}
-	if _, changed, _ := st.Users().Unban(ctx, u.ID, nil); changed {
+	if _, changed, _ := people.New(st).Users().Unban(ctx, u.ID, nil); changed {
 		t.Error("unbanning an active user changed it")
 	}
 
 	usersMust(t, st, ctx, "Maria", "maria@acme.example", "learner")
-	if _, _, err := st.Users().ChangeEmail(ctx, u.ID, "MARIA@acme.example", nil); !errors.Is(err, store.ErrEmailTaken) {
+	if _, _, err := people.New(st).Users().ChangeEmail(ctx, u.ID, "MARIA@acme.example", nil); !errors.Is(err, people.ErrEmailTaken) {
 		t.Errorf("taken email: %v", err)
 	}
-	moved, changed, err := st.Users().ChangeEmail(ctx, u.ID, "marco.rossi@acme.example", nil)
+	moved, changed, err := people.New(st).Users().ChangeEmail(ctx, u.ID, "marco.rossi@acme.example", nil)
 	if err != nil || !changed || moved.Email != "marco.rossi@acme.example" {
 		t.Fatalf("change email: %+v %v", moved, err)
 	}
@@ -199,7 +201,7 @@ func TestUsersBanUnbanEmailChange(t *testing.T) {
 	if got := strings.Join(mails, ","); got != "email_change:marco.rossi@acme.example,email_change:marco@acme.example" {
 		t.Errorf("outbox = %s", got)
 	}
-	if _, changed, _ := st.Users().ChangeEmail(ctx, u.ID, "marco.rossi@acme.example", nil); changed {
+	if _, changed, _ := people.New(st).Users().ChangeEmail(ctx, u.ID, "marco.rossi@acme.example", nil); changed {
 		t.Error("the same address again changed something")
 	}
 
@@ -218,9 +220,9 @@ func TestUsersBanUnbanEmailChange(t *testing.T) {
 
 func TestUsersTenantOperator(t *testing.T) {
 	t.Parallel()
-	st, db := openWithConn(t)
+	st, db := storetest.OpenWithConn(t)
 	ctx := context.Background()
-	tn, owner, err := st.Tenants().CreateTenant(ctx, store.NewTenant{ID: "globex", Name: "Globex",
+	tn, owner, err := people.New(st).Tenants().CreateTenant(ctx, people.NewTenant{ID: "globex", Name: "Globex",
 		Licence:    auth.Licence{Tier: auth.TierBusiness, MCPAccess: auth.MCPFull, MCPAIAccess: true},
 		OwnerEmail: "hank@globex.example", OwnerName: "Hank Scorpio"})
 	if err != nil {
@@ -229,23 +231,23 @@ func TestUsersTenantOperator(t *testing.T) {
 	if tn.Name != "Globex" || tn.Licence != (auth.Licence{Tier: auth.TierBusiness, MCPAccess: auth.MCPFull, MCPAIAccess: true}) || owner == nil || owner.Role != "owner" {
 		t.Fatalf("created %+v owner %+v", tn, owner)
 	}
-	if _, _, err := st.Tenants().CreateTenant(ctx, store.NewTenant{ID: "globex"}); !errors.Is(err, store.ErrTenantExists) {
+	if _, _, err := people.New(st).Tenants().CreateTenant(ctx, people.NewTenant{ID: "globex"}); !errors.Is(err, people.ErrTenantExists) {
 		t.Errorf("second create: %v", err)
 	}
 	var ve *store.ValidationError
-	if _, _, err := st.Tenants().CreateTenant(ctx, store.NewTenant{ID: "bad id", Licence: auth.Licence{Tier: "gold"}}); !errors.As(err, &ve) || len(ve.Fields) != 2 {
+	if _, _, err := people.New(st).Tenants().CreateTenant(ctx, people.NewTenant{ID: "bad id", Licence: auth.Licence{Tier: "gold"}}); !errors.As(err, &ve) || len(ve.Fields) != 2 {
 		t.Errorf("invalid create: %v", err)
 	}
 	ent, none := auth.TierEnterprise, false
-	tn, err = st.Tenants().SetLicence(ctx, "globex", store.LicenceChange{Tier: &ent, MCPAIAccess: &none})
+	tn, err = people.New(st).Tenants().SetLicence(ctx, "globex", people.LicenceChange{Tier: &ent, MCPAIAccess: &none})
 	if err != nil || tn.Licence != (auth.Licence{Tier: auth.TierEnterprise, MCPAccess: auth.MCPFull}) {
 		t.Fatalf("set licence: %+v %v", tn, err)
 	}
-	got, err := st.Tenants().Current(as("globex", "", auth.RoleLearner))
+	got, err := people.New(st).Tenants().Current(storetest.As("globex", "", auth.RoleLearner))
 	if err != nil || got.Licence.Tier != auth.TierEnterprise || got.Name != "Globex" {
 		t.Errorf("current: %+v %v", got, err)
 	}
-	fresh, err := st.Tenants().Current(as("initech", "", auth.RoleLearner))
+	fresh, err := people.New(st).Tenants().Current(storetest.As("initech", "", auth.RoleLearner))
 	if err != nil || fresh.Name != "initech" || fresh.Licence != (auth.Licence{Tier: auth.TierStarter, MCPAccess: auth.MCPNone}) || fresh.CreatedAt != nil {
 		t.Errorf("tenant without a row: %+v %v", fresh, err)
 	}
@@ -269,10 +271,10 @@ func TestUsersTenantOperator(t *testing.T) {
 
 func TestUsersKeysLifecycle(t *testing.T) {
 	t.Parallel()
-	st, db := openWithConn(t)
-	ctx := as("acme", "", auth.RoleAdmin)
+	st, db := storetest.OpenWithConn(t)
+	ctx := storetest.As("acme", "", auth.RoleAdmin)
 	u := usersMust(t, st, ctx, "Key Owner", "keys@acme.example", "manager")
-	k, secret, err := st.Keys().Create(ctx, u.ID, store.NewAPIKey{Name: "agent", Scopes: []string{"write", "read", "write"}})
+	k, secret, err := people.New(st).Keys().Create(ctx, u.ID, people.NewAPIKey{Name: "agent", Scopes: []string{"write", "read", "write"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,37 +286,37 @@ func TestUsersKeysLifecycle(t *testing.T) {
 		t.Fatalf("authenticate: %+v %v", kc.Principal, err)
 	}
 	for i := range 3 {
-		if _, _, err := st.Keys().Create(ctx, u.ID, store.NewAPIKey{Name: fmt.Sprint("more ", i)}); err != nil {
+		if _, _, err := people.New(st).Keys().Create(ctx, u.ID, people.NewAPIKey{Name: fmt.Sprint("more ", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	page, err := st.Keys().List(ctx, u.ID, 3, nil)
+	page, err := people.New(st).Keys().List(ctx, u.ID, 3, nil)
 	if err != nil || len(page.Items) != 3 || page.Next == nil || page.Items[0].Name != "more 2" {
 		t.Fatalf("list: %+v %v", page, err)
 	}
-	page, err = st.Keys().List(ctx, u.ID, 3, page.Next)
+	page, err = people.New(st).Keys().List(ctx, u.ID, 3, page.Next)
 	if err != nil || len(page.Items) != 1 || page.Next != nil || page.Items[0].ID != k.ID || page.Items[0].LastUsedAt == nil {
 		t.Fatalf("list page 2: %+v %v", page, err)
 	}
-	if _, _, err := st.Users().Ban(ctx, u.ID, nil); err != nil {
+	if _, _, err := people.New(st).Users().Ban(ctx, u.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.AuthenticateKey(context.Background(), secret); !errors.Is(err, store.ErrBanned) {
 		t.Errorf("banned user's key: %v", err)
 	}
-	if _, _, err := st.Users().Unban(ctx, u.ID, nil); err != nil {
+	if _, _, err := people.New(st).Users().Unban(ctx, u.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, changed, err := st.Keys().Revoke(ctx, k.ID, nil); err != nil || !changed {
+	if _, changed, err := people.New(st).Keys().Revoke(ctx, k.ID, nil); err != nil || !changed {
 		t.Fatalf("revoke: %v %v", changed, err)
 	}
-	if _, changed, err := st.Keys().Revoke(ctx, k.ID, nil); err != nil || changed {
+	if _, changed, err := people.New(st).Keys().Revoke(ctx, k.ID, nil); err != nil || changed {
 		t.Errorf("revoke again: %v %v", changed, err)
 	}
 	if _, err := st.AuthenticateKey(context.Background(), secret); !errors.Is(err, store.ErrInvalidKey) {
 		t.Errorf("revoked key: %v", err)
 	}
-	if _, _, err := st.Keys().Revoke(as("other", "", auth.RoleOwner), k.ID, nil); !store.IsNotFound(err) {
+	if _, _, err := people.New(st).Keys().Revoke(storetest.As("other", "", auth.RoleOwner), k.ID, nil); !store.IsNotFound(err) {
 		t.Errorf("revoke across tenants: %v", err)
 	}
 	var audit string
@@ -327,58 +329,58 @@ func TestUsersKeysLifecycle(t *testing.T) {
 		t.Errorf("audit:\n%s", audit)
 	}
 	var ve *store.ValidationError
-	if _, _, err := st.Keys().Create(ctx, u.ID, store.NewAPIKey{Name: "x", Scopes: []string{"admin"}, AppID: new(string)}); !errors.As(err, &ve) || len(ve.Fields) != 2 {
+	if _, _, err := people.New(st).Keys().Create(ctx, u.ID, people.NewAPIKey{Name: "x", Scopes: []string{"admin"}, AppID: new(string)}); !errors.As(err, &ve) || len(ve.Fields) != 2 {
 		t.Errorf("invalid key: %v", err)
 	}
 }
 
 func TestUsersGroupMembers(t *testing.T) {
 	t.Parallel()
-	st, db := openWithConn(t)
-	ctx := as("acme", "", auth.RoleManager)
-	g, err := st.Groups().Create(ctx, store.NewGroup{Name: "Team A"})
+	st, db := storetest.OpenWithConn(t)
+	ctx := storetest.As("acme", "", auth.RoleManager)
+	g, err := people.New(st).Groups().Create(ctx, people.NewGroup{Name: "Team A"})
 	if err != nil || g.Kind != "team" {
 		t.Fatalf("create: %+v %v", g, err)
 	}
 	a := usersMust(t, st, ctx, "Bea", "bea@acme.example", "learner")
 	b := usersMust(t, st, ctx, "al", "al@acme.example", "learner")
-	res, err := st.Groups().AddMembers(ctx, g.ID, []uuid.UUID{a.ID, b.ID, a.ID})
+	res, err := people.New(st).Groups().AddMembers(ctx, g.ID, []uuid.UUID{a.ID, b.ID, a.ID})
 	if err != nil || len(res.Added) != 2 || len(res.AlreadyMembers) != 0 || res.MemberCount != 2 {
 		t.Fatalf("add: %+v %v", res, err)
 	}
-	res, err = st.Groups().AddMembers(ctx, g.ID, []uuid.UUID{a.ID})
+	res, err = people.New(st).Groups().AddMembers(ctx, g.ID, []uuid.UUID{a.ID})
 	if err != nil || len(res.Added) != 0 || len(res.AlreadyMembers) != 1 || res.MemberCount != 2 {
 		t.Fatalf("add again: %+v %v", res, err)
 	}
 	var ve *store.ValidationError
-	if _, err := st.Groups().AddMembers(ctx, g.ID, []uuid.UUID{a.ID, uuid.Must(uuid.NewV7())}); !errors.As(err, &ve) || ve.Fields[0].Pointer != "/userIds/1" {
+	if _, err := people.New(st).Groups().AddMembers(ctx, g.ID, []uuid.UUID{a.ID, uuid.Must(uuid.NewV7())}); !errors.As(err, &ve) || ve.Fields[0].Pointer != "/userIds/1" {
 		t.Errorf("unknown user: %v", err)
 	}
-	page, err := st.Groups().Members(ctx, g.ID, 1, nil)
+	page, err := people.New(st).Groups().Members(ctx, g.ID, 1, nil)
 	if err != nil || len(page.Items) != 1 || page.Items[0].Name != "al" || page.Next == nil {
 		t.Fatalf("members: %+v %v", page, err)
 	}
-	page, err = st.Groups().Members(ctx, g.ID, 1, page.Next)
+	page, err = people.New(st).Groups().Members(ctx, g.ID, 1, page.Next)
 	if err != nil || len(page.Items) != 1 || page.Items[0].Name != "Bea" || page.Next != nil {
 		t.Fatalf("members page 2: %+v %v", page, err)
 	}
-	if err := st.Groups().RemoveMember(ctx, g.ID, b.ID); err != nil {
+	if err := people.New(st).Groups().RemoveMember(ctx, g.ID, b.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Groups().RemoveMember(ctx, g.ID, b.ID); !store.IsNotFound(err) {
+	if err := people.New(st).Groups().RemoveMember(ctx, g.ID, b.ID); !store.IsNotFound(err) {
 		t.Errorf("remove again: %v", err)
 	}
-	if err := st.Groups().Delete(ctx, g.ID, new(int)); err == nil {
+	if err := people.New(st).Groups().Delete(ctx, g.ID, new(int)); err == nil {
 		t.Error("delete with a stale version succeeded")
 	}
-	if err := st.Groups().Delete(ctx, g.ID, nil); err != nil {
+	if err := people.New(st).Groups().Delete(ctx, g.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	var n int
 	if err := db.QueryRow(context.Background(), `SELECT count(*) FROM group_members WHERE group_id = $1`, g.ID).Scan(&n); err != nil || n != 0 {
 		t.Errorf("memberships left: %d %v", n, err)
 	}
-	if _, err := st.Groups().Members(ctx, g.ID, 10, nil); !store.IsNotFound(err) {
+	if _, err := people.New(st).Groups().Members(ctx, g.ID, 10, nil); !store.IsNotFound(err) {
 		t.Errorf("members of a deleted group: %v", err)
 	}
 }
