@@ -20,6 +20,7 @@ import (
 	"github.com/learnd/learnd/server"
 	"github.com/learnd/learnd/server/explorer"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/tools"
 )
 
@@ -79,7 +80,7 @@ func serve(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
-	st.SetEmbedder(emb)
+	materials.New(st).SetEmbedder(emb)
 	// The course generator: an OpenAI-compatible model when LEARND_LLM_URL is set, else the
 	// built-in offline generator. The AI endpoints call it for refinements and
 	// regenerations; the job workers run generation jobs with it.
@@ -92,7 +93,7 @@ func serve(ctx context.Context, cfg config) error {
 	// writes them, the API queues generation jobs the same way; its workers deliver and
 	// generate. Stopped after the HTTP server (deferred).
 	jcfg := cfg.jobsConfig(log)
-	jcfg.Generator, jcfg.Materials = gen, st.Materials()
+	jcfg.Generator, jcfg.Materials = gen, materials.New(st).Materials()
 	jr, err := jobs.New(ctx, st, jcfg)
 	if err != nil {
 		return err

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// Element kinds and question kinds, as stored (store.ElementLesson, store.QuestionSingle, …).
+// Element kinds and question kinds, as stored (courses.ElementLesson, courses.QuestionSingle, …).
 const (
 	KindLesson = "lesson"
 	KindQuiz   = "quiz"

@@ -14,6 +14,8 @@ import (
 	"github.com/learnd/learnd/ai"
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
+	"github.com/learnd/learnd/store/materials"
 )
 
 // Course generation (issue 4). POST /api/v2/ai/courses/generate writes a generation_jobs
@@ -51,7 +53,7 @@ type GenerateCourseArgs struct {
 }
 
 // Kind implements river.JobArgs.
-func (GenerateCourseArgs) Kind() string { return store.GenerationJobKind }
+func (GenerateCourseArgs) Kind() string { return materials.GenerationJobKind }
 
 // InsertOpts implements river.JobArgsWithInsertOpts.
 func (GenerateCourseArgs) InsertOpts() river.InsertOpts {
@@ -67,7 +69,7 @@ type Materials interface {
 }
 
 // EnqueueGeneration queues generation job id in tx, the transaction that wrote its row (a
-// store.GenerationEnqueuer).
+// materials.GenerationEnqueuer).
 func (r *Runner) EnqueueGeneration(ctx context.Context, tx pgx.Tx, tenantID string, id uuid.UUID) error {
 	if _, err := r.client.InsertTx(ctx, tx, GenerateCourseArgs{TenantID: tenantID, ID: id}, nil); err != nil {
 		return fmt.Errorf("queue generation: %w", err)
@@ -75,7 +77,7 @@ func (r *Runner) EnqueueGeneration(ctx context.Context, tx pgx.Tx, tenantID stri
 	return nil
 }
 
-var _ store.GenerationEnqueuer = (*Runner)(nil).EnqueueGeneration
+var _ materials.GenerationEnqueuer = (*Runner)(nil).EnqueueGeneration
 
 // generateWorker runs one generation job.
 type generateWorker struct {
@@ -96,13 +98,13 @@ func (w *generateWorker) Timeout(*river.Job[GenerateCourseArgs]) time.Duration {
 // and mark it failed on the last attempt.
 func (w *generateWorker) Work(ctx context.Context, job *river.Job[GenerateCourseArgs]) error {
 	a := job.Args
-	gens := w.st.Generations()
+	gens := materials.New(w.st).Generations()
 	p, j, err := gens.Principal(ctx, a.TenantID, a.ID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		w.log.Warn("generation job does not exist", "tenant", a.TenantID, "job_id", a.ID)
 		return river.JobCancel(err)
-	case errors.Is(err, store.ErrCourseAccess):
+	case errors.Is(err, courses.ErrCourseAccess):
 		w.fail(auth.WithPrincipal(ctx, auth.Principal{TenantID: a.TenantID}), a, "the requester may no longer create courses")
 		return river.JobCancel(err)
 	case err != nil:
@@ -113,7 +115,7 @@ func (w *generateWorker) Work(ctx context.Context, job *river.Job[GenerateCourse
 		ctx = store.WithRequestID(ctx, *j.RequestID)
 	}
 	if _, err := gens.Start(ctx, j.ID, job.Attempt); err != nil {
-		if errors.Is(err, store.ErrGenerationFinished) {
+		if errors.Is(err, materials.ErrGenerationFinished) {
 			return nil // a duplicate run after a rescue: the job is done
 		}
 		return w.retry(ctx, job, err)
@@ -159,15 +161,15 @@ func (w *generateWorker) Work(ctx context.Context, job *river.Job[GenerateCourse
 	if err := ai.ValidateCourse(course); err != nil {
 		return w.permanent(ctx, job, "the generated course was invalid: "+err.Error())
 	}
-	c, err := gens.Complete(ctx, j.ID, store.CourseDraftFromAI(course, j.Options.Title), course.Warnings)
+	c, err := gens.Complete(ctx, j.ID, materials.CourseDraftFromAI(course, j.Options.Title), course.Warnings)
 	var sve *store.ValidationError
 	switch {
 	case err == nil:
-	case errors.Is(err, store.ErrGenerationFinished):
+	case errors.Is(err, materials.ErrGenerationFinished):
 		return nil
 	case errors.As(err, &sve):
 		return w.permanent(ctx, job, "the generated course could not be stored: "+sve.Error())
-	case errors.Is(err, store.ErrCourseAccess):
+	case errors.Is(err, courses.ErrCourseAccess):
 		return w.permanent(ctx, job, "the requester may no longer create courses")
 	default:
 		return w.retry(ctx, job, err)
@@ -208,7 +210,7 @@ func (w *generateWorker) fail(ctx context.Context, a GenerateCourseArgs, message
 	if ctx.Err() != nil {
 		ctx = context.WithoutCancel(ctx)
 	}
-	if err := w.st.Generations().Fail(ctx, a.ID, message); err != nil {
+	if err := materials.New(w.st).Generations().Fail(ctx, a.ID, message); err != nil {
 		w.log.Error("mark generation job failed", "tenant", a.TenantID, "job_id", a.ID, "err", err)
 		return
 	}

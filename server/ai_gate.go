@@ -20,11 +20,11 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 )
 
 // aiQuota is the daily AI quota the endpoints enforce.
-var aiQuota = store.DefaultAIQuota
+var aiQuota = materials.DefaultAIQuota
 
 // aiGate admits a call to an AI authoring endpoint: the tenant's licence must include AI
 // authoring (mcpAccess full and mcpAiAccess: Business and Enterprise), and the caller needs
@@ -46,11 +46,11 @@ func aiGate(ctx context.Context, write bool) *api.Problem {
 // until it renews at the next UTC midnight (the Retry-After header); nothing is counted
 // then. Unexpected failures are an error.
 func (s *Server) aiQuota(ctx context.Context) (*api.Problem, int, error) {
-	err := s.store.TakeAIQuota(ctx, aiQuota)
+	err := s.materials.TakeAIQuota(ctx, aiQuota)
 	if err == nil {
 		return nil, 0, nil
 	}
-	q, ok := store.IsQuotaExceeded(err)
+	q, ok := materials.IsQuotaExceeded(err)
 	if !ok {
 		return nil, 0, err
 	}

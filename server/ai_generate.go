@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 )
 
 var generateCourseResponses = aiResponses[api.GenerateCourseResponseObject]{
@@ -38,8 +38,8 @@ func (s *Server) GenerateCourse(ctx context.Context, req api.GenerateCourseReque
 		p := newProblem(ctx, kindBadRequest, "a request body is required")
 		return res.problem(&p, 0)
 	}
-	in := store.NewGenerationJob{Prompt: req.Body.Prompt, Options: toModelGenerationOptions(req.Body.Options)}
-	if err := store.ValidateGeneration(in); err != nil {
+	in := materials.NewGenerationJob{Prompt: req.Body.Prompt, Options: toModelGenerationOptions(req.Body.Options)}
+	if err := materials.ValidateGeneration(in); err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return res.problem(p, 0)
 		}
@@ -64,7 +64,7 @@ func (s *Server) GenerateCourse(ctx context.Context, req api.GenerateCourseReque
 		}
 		return nil, err
 	}
-	j, err := s.store.Generations().Create(ctx, in, s.enqueueGen)
+	j, err := s.materials.Generations().Create(ctx, in, s.enqueueGen)
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return res.problem(p, 0)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -32,11 +33,11 @@ func (s *Server) GetCourseGeneration(ctx context.Context, req api.GetCourseGener
 		p := newProblem(ctx, kindNotFound, "generation job "+req.JobId+" not found")
 		return getCourseGenerationResponses.problem(&p, 0)
 	}
-	id, err := typeid.Parse(store.GenerationJobPrefix, req.JobId)
+	id, err := typeid.Parse(materials.GenerationJobPrefix, req.JobId)
 	if err != nil {
 		return notFound()
 	}
-	j, err := s.store.Generations().Get(ctx, id)
+	j, err := s.materials.Generations().Get(ctx, id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return notFound()

@@ -16,6 +16,8 @@ import (
 	"github.com/learnd/learnd/ai"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -29,11 +31,11 @@ func (s *Server) aiSession(ctx context.Context, raw string) (*uuid.UUID, *api.Pr
 		p := withCode(newProblem(ctx, kindNotFound, "source-material session "+raw+" not found: upload a file first and use the sessionId it returns"), "session_not_found")
 		return nil, &p, nil
 	}
-	id, err := typeid.Parse(store.MaterialSessionPrefix, raw)
+	id, err := typeid.Parse(materials.MaterialSessionPrefix, raw)
 	if err != nil {
 		return notFound()
 	}
-	if err := s.store.Materials().CheckSession(ctx, id); err != nil {
+	if err := s.materials.Materials().CheckSession(ctx, id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return notFound()
 		}
@@ -51,22 +53,22 @@ type aiSource struct {
 }
 
 func (s *Server) aiSource(ctx context.Context, course uuid.UUID) (aiSource, error) {
-	o, err := s.store.Generations().OriginOf(ctx, course)
+	o, err := s.materials.Generations().OriginOf(ctx, course)
 	if err != nil {
 		return aiSource{}, err
 	}
 	src := aiSource{language: o.Language}
 	if o.Session != nil {
-		src.retrieve = s.store.Materials().TenantRetriever(*o.Session)
+		src.retrieve = s.materials.Materials().TenantRetriever(*o.Session)
 	}
 	return src, nil
 }
 
 // questionContext grounds a question's rewrite: the chunk it was drawn from, when it
 // records one, else the session's chunks most relevant to it.
-func (s *Server) questionContext(ctx context.Context, src aiSource, q *store.QuizQuestion) ([]ai.Chunk, error) {
+func (s *Server) questionContext(ctx context.Context, src aiSource, q *courses.QuizQuestion) ([]ai.Chunk, error) {
 	if q.SourceChunkID != nil {
-		chunks, err := s.store.Materials().ChunksByID(ctx, []uuid.UUID{*q.SourceChunkID})
+		chunks, err := s.materials.Materials().ChunksByID(ctx, []uuid.UUID{*q.SourceChunkID})
 		if err != nil || len(chunks) > 0 {
 			return chunks, err
 		}

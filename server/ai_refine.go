@@ -7,6 +7,8 @@ import (
 	"github.com/learnd/learnd/ai"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -51,12 +53,12 @@ func (s *Server) RefineCourse(ctx context.Context, req api.RefineCourseRequestOb
 		p := withFields(newProblem(ctx, kindValidation, "the request body is invalid"), []api.FieldError{{Pointer: ptr("/feedback"), Detail: "must not be blank"}})
 		return res.problem(&p, 0)
 	}
-	c, p, err := s.aiEditableCourse(ctx, "course "+req.CourseId, func() (*store.Course, error) {
+	c, p, err := s.aiEditableCourse(ctx, "course "+req.CourseId, func() (*courses.Course, error) {
 		id, err := typeid.Parse(typeid.Course, req.CourseId)
 		if err != nil {
 			return nil, store.ErrNotFound
 		}
-		return s.store.Courses().Editable(ctx, id)
+		return s.courses.Courses().Editable(ctx, id)
 	})
 	if err != nil || p != nil {
 		if p != nil {
@@ -77,7 +79,7 @@ func (s *Server) RefineCourse(ctx context.Context, req api.RefineCourseRequestOb
 		}
 		return nil, err
 	}
-	secs, err := s.gen.Refine(ctx, ai.RefineRequest{Course: store.AICourse(c), Feedback: feedback, Retrieve: src.retrieve, Language: src.language})
+	secs, err := s.gen.Refine(ctx, ai.RefineRequest{Course: materials.AICourse(c), Feedback: feedback, Retrieve: src.retrieve, Language: src.language})
 	if err == nil {
 		err = ai.ValidateSections(secs)
 	}
@@ -88,8 +90,8 @@ func (s *Server) RefineCourse(ctx context.Context, req api.RefineCourseRequestOb
 		}
 		return nil, err
 	}
-	out, err := s.store.Courses().AppendSections(ctx, c.ID, &c.Version, store.SectionDraftsFromAI(secs), nil,
-		store.AppendMode{LinkInOrder: true, BeforeFinalQuiz: true})
+	out, err := s.courses.Courses().AppendSections(ctx, c.ID, &c.Version, materials.SectionDraftsFromAI(secs), nil,
+		courses.AppendMode{LinkInOrder: true, BeforeFinalQuiz: true})
 	if err != nil {
 		if _, ok := asValidation(err); ok { // the generator's sections break a store rule
 			p, err := s.generatorProblem(ctx, "refine", err)

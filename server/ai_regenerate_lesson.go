@@ -9,6 +9,8 @@ import (
 	"github.com/learnd/learnd/ai"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -45,13 +47,13 @@ func (s *Server) RegenerateLesson(ctx context.Context, req api.RegenerateLessonR
 		return res.problem(p, 0)
 	}
 	var eid uuid.UUID
-	c, p, err := s.aiEditableCourse(ctx, "lesson "+req.LessonId, func() (*store.Course, error) {
+	c, p, err := s.aiEditableCourse(ctx, "lesson "+req.LessonId, func() (*courses.Course, error) {
 		id, err := typeid.Parse(typeid.Element, req.LessonId)
 		if err != nil {
 			return nil, store.ErrNotFound
 		}
 		eid = id
-		return s.store.Courses().EditableByElement(ctx, id)
+		return s.courses.Courses().EditableByElement(ctx, id)
 	})
 	if err != nil || p != nil {
 		if p != nil {
@@ -64,14 +66,14 @@ func (s *Server) RegenerateLesson(ctx context.Context, req api.RegenerateLessonR
 		p := newProblem(ctx, kindNotFound, "lesson "+req.LessonId+" not found")
 		return res.problem(&p, 0)
 	}
-	if e.Kind != store.ElementLesson {
+	if e.Kind != courses.ElementLesson {
 		p := withCode(newProblem(ctx, kindValidation, "only lessons carry a brief; this element is a "+e.Kind), "not_a_lesson")
 		return res.problem(&p, 0)
 	}
 	if s.gen == nil {
 		return nil, errNoGenerator
 	}
-	brief := store.AIBrief(e.Brief)
+	brief := materials.AIBrief(e.Brief)
 	if e.Brief == nil { // a lesson written by hand: start from its title
 		brief.Title, brief.Topic = e.Title, e.Title
 	}
@@ -104,7 +106,7 @@ func (s *Server) RegenerateLesson(ctx context.Context, req api.RegenerateLessonR
 		}
 		return nil, err
 	}
-	out, _, err := s.store.Courses().UpdateElement(ctx, c.ID, eid, &c.Version, store.ElementChange{Brief: store.BriefFromAI(&nb)})
+	out, _, err := s.courses.Courses().UpdateElement(ctx, c.ID, eid, &c.Version, courses.ElementChange{Brief: materials.BriefFromAI(&nb)})
 	if err != nil {
 		if _, ok := asValidation(err); ok {
 			p, err := s.generatorProblem(ctx, "regenerate lesson", err)
@@ -122,7 +124,7 @@ func (s *Server) RegenerateLesson(ctx context.Context, req api.RegenerateLessonR
 }
 
 // findAIElement finds element id in c.
-func findAIElement(c *store.Course, id uuid.UUID) *store.CourseElement {
+func findAIElement(c *courses.Course, id uuid.UUID) *courses.CourseElement {
 	for si := range c.Sections {
 		for ei := range c.Sections[si].Elements {
 			if e := &c.Sections[si].Elements[ei]; e.ID == id {

@@ -9,6 +9,8 @@ import (
 	"github.com/learnd/learnd/ai"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -45,13 +47,13 @@ func (s *Server) RegenerateQuestion(ctx context.Context, req api.RegenerateQuest
 		return res.problem(p, 0)
 	}
 	var qid uuid.UUID
-	c, p, err := s.aiEditableCourse(ctx, "question "+req.QuestionId, func() (*store.Course, error) {
+	c, p, err := s.aiEditableCourse(ctx, "question "+req.QuestionId, func() (*courses.Course, error) {
 		id, err := typeid.Parse(typeid.Question, req.QuestionId)
 		if err != nil {
 			return nil, store.ErrNotFound
 		}
 		qid = id
-		return s.store.Courses().EditableByQuestion(ctx, id)
+		return s.courses.Courses().EditableByQuestion(ctx, id)
 	})
 	if err != nil || p != nil {
 		if p != nil {
@@ -64,7 +66,7 @@ func (s *Server) RegenerateQuestion(ctx context.Context, req api.RegenerateQuest
 		p := newProblem(ctx, kindNotFound, "question "+req.QuestionId+" not found")
 		return res.problem(&p, 0)
 	}
-	if q.Kind != store.QuestionSingle {
+	if q.Kind != courses.QuestionSingle {
 		p := withCode(newProblem(ctx, kindValidation, "only single-choice questions can be regenerated; this one is "+q.Kind+"-choice"), "not_single_choice")
 		return res.problem(&p, 0)
 	}
@@ -89,10 +91,10 @@ func (s *Server) RegenerateQuestion(ctx context.Context, req api.RegenerateQuest
 	if req.Body != nil && req.Body.Feedback != nil {
 		feedback = strings.TrimSpace(*req.Body.Feedback)
 	}
-	nq, err := s.gen.Question(ctx, ai.QuestionRequest{CourseTitle: c.Name, LessonTitle: quiz.Title, Question: store.AIQuestion(*q),
+	nq, err := s.gen.Question(ctx, ai.QuestionRequest{CourseTitle: c.Name, LessonTitle: quiz.Title, Question: materials.AIQuestion(*q),
 		Feedback: feedback, Context: chunks, Language: src.language})
 	if err == nil {
-		nq.Kind = store.QuestionSingle
+		nq.Kind = courses.QuestionSingle
 		err = ai.ValidateQuestion(nq)
 	}
 	if err != nil {
@@ -102,9 +104,9 @@ func (s *Server) RegenerateQuestion(ctx context.Context, req api.RegenerateQuest
 		}
 		return nil, err
 	}
-	d := store.QuestionDraftFromAI(nq)
-	kind := store.QuestionSingle
-	out, _, err := s.store.Courses().UpdateQuestion(ctx, c.ID, qid, &c.Version, store.QuestionChange{Kind: &kind, Text: &d.Text, Options: &d.Options})
+	d := materials.QuestionDraftFromAI(nq)
+	kind := courses.QuestionSingle
+	out, _, err := s.courses.Courses().UpdateQuestion(ctx, c.ID, qid, &c.Version, courses.QuestionChange{Kind: &kind, Text: &d.Text, Options: &d.Options})
 	if err != nil {
 		if _, ok := asValidation(err); ok {
 			p, err := s.generatorProblem(ctx, "regenerate question", err)
@@ -122,7 +124,7 @@ func (s *Server) RegenerateQuestion(ctx context.Context, req api.RegenerateQuest
 }
 
 // findAIQuestion finds question id in c, with the quiz holding it.
-func findAIQuestion(c *store.Course, id uuid.UUID) (*store.CourseElement, *store.QuizQuestion) {
+func findAIQuestion(c *courses.Course, id uuid.UUID) (*courses.CourseElement, *courses.QuizQuestion) {
 	for si := range c.Sections {
 		for ei := range c.Sections[si].Elements {
 			e := &c.Sections[si].Elements[ei]

@@ -10,6 +10,7 @@ import (
 	"github.com/learnd/learnd/ai"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
 )
 
 var kindGeneratorFailed = problemKind{502, "generator-failed", "Bad gateway", "generator_failed"}
@@ -62,7 +63,7 @@ func asValidation(err error) (error, bool) {
 
 // aiEditableCourse loads the course an AI write works on with load, answering 404 when it
 // does not exist (or is another tenant's) and 403 when the caller may not edit it.
-func (s *Server) aiEditableCourse(ctx context.Context, what string, load func() (*store.Course, error)) (*store.Course, *api.Problem, error) {
+func (s *Server) aiEditableCourse(ctx context.Context, what string, load func() (*courses.Course, error)) (*courses.Course, *api.Problem, error) {
 	c, err := load()
 	if err == nil {
 		return c, nil, nil

@@ -7,6 +7,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/assignments"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -47,7 +48,7 @@ func (s *Server) assignGroups(ctx context.Context, req api.AssignCourseToGroupsR
 	if f := asgInvalid(ctx, v); f != nil {
 		return zero, f, nil
 	}
-	counts, err := s.store.AssignGroups(ctx, store.GroupAssignInput{CourseID: course, GroupIDs: groups, DueAt: req.Body.DueAt, StartAt: req.Body.StartAt})
+	counts, err := s.assignments.AssignGroups(ctx, assignments.GroupAssignInput{CourseID: course, GroupIDs: groups, DueAt: req.Body.DueAt, StartAt: req.Body.StartAt})
 	if err != nil {
 		f, err := asgClassify(ctx, err, "course "+req.CourseId+" not found")
 		return zero, f, err

@@ -7,6 +7,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/assignments"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -36,23 +37,23 @@ func (s *Server) AssignCourseToUser(ctx context.Context, req api.AssignCourseToU
 	return nil, fmt.Errorf("assign course to user: unexpected status %d", f.status)
 }
 
-func (s *Server) assignUser(ctx context.Context, req api.AssignCourseToUserRequestObject) (store.Assignment, bool, *asgFailure, error) {
+func (s *Server) assignUser(ctx context.Context, req api.AssignCourseToUserRequestObject) (assignments.Assignment, bool, *asgFailure, error) {
 	if f := asgDenied(needPerm(ctx, auth.PermUserAssign, true)); f != nil {
-		return store.Assignment{}, false, f, nil
+		return assignments.Assignment{}, false, f, nil
 	}
 	course, f := asgPathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if f != nil {
-		return store.Assignment{}, false, f, nil
+		return assignments.Assignment{}, false, f, nil
 	}
 	v := &store.ValidationError{}
 	user := idIn(typeid.Person, &req.Body.UserId, "/userId", v)
 	if f := asgInvalid(ctx, v); f != nil {
-		return store.Assignment{}, false, f, nil
+		return assignments.Assignment{}, false, f, nil
 	}
-	out, created, err := s.store.AssignUser(ctx, store.AssignInput{CourseID: course, UserID: *user, DueAt: req.Body.DueAt, StartAt: req.Body.StartAt})
+	out, created, err := s.assignments.AssignUser(ctx, assignments.AssignInput{CourseID: course, UserID: *user, DueAt: req.Body.DueAt, StartAt: req.Body.StartAt})
 	if err != nil {
 		f, err := asgClassify(ctx, err, "course "+req.CourseId+" not found")
-		return store.Assignment{}, false, f, err
+		return assignments.Assignment{}, false, f, err
 	}
 	return out, created, nil, nil
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/assignments"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -35,18 +35,18 @@ func (s *Server) ExtendAssignmentDeadline(ctx context.Context, req api.ExtendAss
 	return nil, fmt.Errorf("extend assignment deadline: unexpected status %d", f.status)
 }
 
-func (s *Server) extendDeadline(ctx context.Context, req api.ExtendAssignmentDeadlineRequestObject) (store.Assignment, *asgFailure, error) {
+func (s *Server) extendDeadline(ctx context.Context, req api.ExtendAssignmentDeadlineRequestObject) (assignments.Assignment, *asgFailure, error) {
 	if f := asgDenied(needPerm(ctx, auth.PermUserAssign, true)); f != nil {
-		return store.Assignment{}, f, nil
+		return assignments.Assignment{}, f, nil
 	}
 	id, f := asgPathID(ctx, typeid.Assignment, "assignmentId", req.AssignmentId)
 	if f != nil {
-		return store.Assignment{}, f, nil
+		return assignments.Assignment{}, f, nil
 	}
-	out, err := s.store.ExtendDeadline(ctx, id, req.Body.DueAt)
+	out, err := s.assignments.ExtendDeadline(ctx, id, req.Body.DueAt)
 	if err != nil {
 		f, err := asgClassify(ctx, err, "assignment "+req.AssignmentId+" not found")
-		return store.Assignment{}, f, err
+		return assignments.Assignment{}, f, err
 	}
 	return out, nil, nil
 }

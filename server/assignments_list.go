@@ -4,12 +4,12 @@ import (
 	"context"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/assignments"
 )
 
 // asgList runs one page of an assignment list: limit (default 20), pageToken and status
 // on top of the user or group filter f; notFound is the detail of a 404.
-func (s *Server) asgList(ctx context.Context, resource, notFound string, f store.AssignmentFilter, limit *int, tok *string, status *api.AssignmentStatus) (api.AssignmentList, *asgFailure, error) {
+func (s *Server) asgList(ctx context.Context, resource, notFound string, f assignments.AssignmentFilter, limit *int, tok *string, status *api.AssignmentStatus) (api.AssignmentList, *asgFailure, error) {
 	var zero api.AssignmentList
 	after, fail := s.asgPageIn(ctx, resource, tok)
 	if fail != nil {
@@ -22,7 +22,7 @@ func (s *Server) asgList(ctx context.Context, resource, notFound string, f store
 	if status != nil {
 		f.Status = string(*status)
 	}
-	items, next, err := s.store.ListAssignments(ctx, f)
+	items, next, err := s.assignments.ListAssignments(ctx, f)
 	if err != nil {
 		fail, err := asgClassify(ctx, err, notFound)
 		return zero, fail, err

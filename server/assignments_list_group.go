@@ -6,7 +6,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/assignments"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -40,6 +40,6 @@ func (s *Server) listGroupAssignments(ctx context.Context, req api.ListGroupAssi
 		return api.AssignmentList{}, f, nil
 	}
 	resource := "assignments:group:" + group.String()
-	return s.asgList(ctx, resource, "group "+req.GroupId+" not found", store.AssignmentFilter{GroupID: &group},
+	return s.asgList(ctx, resource, "group "+req.GroupId+" not found", assignments.AssignmentFilter{GroupID: &group},
 		req.Params.Limit, req.Params.PageToken, req.Params.Status)
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/assignments"
 )
 
 // ListMyAssignments lists the caller's own assignments (list_my_assignments): any role
@@ -35,6 +35,6 @@ func (s *Server) listMyAssignments(ctx context.Context, req api.ListMyAssignment
 	p, _ := auth.FromContext(ctx)
 	me := p.PersonID
 	resource := "assignments:me:" + me.String()
-	return s.asgList(ctx, resource, "user not found", store.AssignmentFilter{UserID: &me, Self: true},
+	return s.asgList(ctx, resource, "user not found", assignments.AssignmentFilter{UserID: &me, Self: true},
 		req.Params.Limit, req.Params.PageToken, req.Params.Status)
 }

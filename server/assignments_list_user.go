@@ -6,7 +6,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/assignments"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -45,6 +45,6 @@ func (s *Server) listUserAssignments(ctx context.Context, req api.ListUserAssign
 		return api.AssignmentList{}, f, nil
 	}
 	resource := "assignments:user:" + user.String()
-	return s.asgList(ctx, resource, "user "+req.UserId+" not found", store.AssignmentFilter{UserID: &user},
+	return s.asgList(ctx, resource, "user "+req.UserId+" not found", assignments.AssignmentFilter{UserID: &user},
 		req.Params.Limit, req.Params.PageToken, req.Params.Status)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/assignments"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -37,13 +38,13 @@ func asgDenied(p *api.Problem) *asgFailure {
 // 404); any other error is returned as unexpected.
 func asgClassify(ctx context.Context, err error, notFound string) (*asgFailure, error) {
 	var ve *store.ValidationError
-	var pe *store.ProgressStateError
+	var pe *assignments.ProgressStateError
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return asgFail(http.StatusNotFound, newProblem(ctx, kindNotFound, notFound)), nil
-	case errors.Is(err, store.ErrNotChainOwner):
+	case errors.Is(err, assignments.ErrNotChainOwner):
 		return asgFail(http.StatusForbidden, newProblem(ctx, kindForbidden, "only the chain's owner may assign it (the per-chain ownership rule)")), nil
-	case errors.Is(err, store.ErrAssignmentCompleted):
+	case errors.Is(err, assignments.ErrAssignmentCompleted):
 		return asgFail(http.StatusConflict, withCode(newProblem(ctx, kindConflict, "the assignment is completed; its deadline cannot change"), "completed")), nil
 	case errors.As(err, &pe):
 		return asgFail(http.StatusConflict, withCode(newProblem(ctx, kindConflict, pe.Detail), pe.Code)), nil

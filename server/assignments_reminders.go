@@ -52,7 +52,7 @@ func (s *Server) sendReminders(ctx context.Context, req api.SendCourseRemindersR
 	if f := asgInvalid(ctx, v); f != nil {
 		return zero, f, nil
 	}
-	sent, err := s.store.SendReminders(ctx, course, ids, deref(req.Body.Message))
+	sent, err := s.assignments.SendReminders(ctx, course, ids, deref(req.Body.Message))
 	if err != nil {
 		f, err := asgClassify(ctx, err, "course "+req.CourseId+" not found")
 		return zero, f, err

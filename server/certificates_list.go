@@ -44,7 +44,7 @@ func (s *Server) listCertificates(ctx context.Context, req api.ListUserCertifica
 	if f != nil {
 		return zero, f, nil
 	}
-	certs, err := s.store.ListCertificates(ctx, user, req.Params.ExpiringWithin)
+	certs, err := s.assignments.ListCertificates(ctx, user, req.Params.ExpiringWithin)
 	if err != nil {
 		f, err := asgClassify(ctx, err, "user "+req.UserId+" not found")
 		return zero, f, err

@@ -7,6 +7,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/assignments"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -51,7 +52,7 @@ func (s *Server) assignChain(ctx context.Context, req api.AssignCourseChainReque
 	if f := asgInvalid(ctx, v); f != nil {
 		return zero, f, nil
 	}
-	res, err := s.store.AssignChain(ctx, store.ChainAssignInput{ChainID: chain, UserIDs: users, GroupIDs: groups, DueAt: req.Body.DueAt})
+	res, err := s.assignments.AssignChain(ctx, assignments.ChainAssignInput{ChainID: chain, UserIDs: users, GroupIDs: groups, DueAt: req.Body.DueAt})
 	if err != nil {
 		f, err := asgClassify(ctx, err, "course chain "+req.ChainId+" not found")
 		return zero, f, err

@@ -5,7 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
 )
 
 // CreateCourseChain creates a course chain owned by the caller.
@@ -19,8 +19,8 @@ func (s *Server) CreateCourseChain(ctx context.Context, req api.CreateCourseChai
 	}
 	in, err := toModelNewChain(*req.Body)
 	if err == nil {
-		var c *store.Chain
-		if c, err = s.store.Chains().Create(ctx, in); err == nil {
+		var c *courses.Chain
+		if c, err = s.courses.Chains().Create(ctx, in); err == nil {
 			out := toAPICourseChain(c)
 			return api.CreateCourseChain201JSONResponse{Body: out, Headers: api.CreateCourseChain201ResponseHeaders{ETag: etag(c.Version), Location: ptr("/api/v2/courseChains/" + out.Id)}}, nil
 		}

@@ -21,7 +21,7 @@ func (s *Server) DeleteCourseChain(ctx context.Context, req api.DeleteCourseChai
 	if p != nil {
 		return deleteCourseChainProblem(p)
 	}
-	err := s.store.Chains().Delete(ctx, id, expected)
+	err := s.courses.Chains().Delete(ctx, id, expected)
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return deleteCourseChainProblem(p)

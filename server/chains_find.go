@@ -5,7 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
 )
 
 // FindCourseChains searches course chains by name.
@@ -17,7 +17,7 @@ func (s *Server) FindCourseChains(ctx context.Context, req api.FindCourseChainsR
 	if p != nil {
 		return findCourseChainsProblem(p)
 	}
-	page, err := s.store.Chains().Find(ctx, store.ChainQuery{Query: deref(req.Params.Query), Limit: courseLimit(req.Params.Limit), After: after})
+	page, err := s.courses.Chains().Find(ctx, courses.ChainQuery{Query: deref(req.Params.Query), Limit: courseLimit(req.Params.Limit), After: after})
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ func (s *Server) GetCourseChain(ctx context.Context, req api.GetCourseChainReque
 	if p != nil {
 		return getCourseChainProblem(p)
 	}
-	c, err := s.store.Chains().Get(ctx, id)
+	c, err := s.courses.Chains().Get(ctx, id)
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			if p.Status == sNotFound {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -33,8 +33,8 @@ func (s *Server) UpdateCourseChain(ctx context.Context, req api.UpdateCourseChai
 	}
 	ch, err := toModelChainChange(*body)
 	if err == nil {
-		var c *store.Chain
-		if c, err = s.store.Chains().Update(ctx, id, expected, ch); err == nil {
+		var c *courses.Chain
+		if c, err = s.courses.Chains().Update(ctx, id, expected, ch); err == nil {
 			return api.UpdateCourseChain200JSONResponse{Body: toAPICourseChain(c), Headers: api.UpdateCourseChain200ResponseHeaders{ETag: etag(c.Version)}}, nil
 		}
 	}

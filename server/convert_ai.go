@@ -4,14 +4,15 @@ import (
 	"strconv"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/typeid"
 )
 
 // Converters of the AI authoring endpoints.
 
-func toModelGenerationOptions(in *api.CourseGenerationOptions) store.GenerationOptions {
-	var out store.GenerationOptions
+func toModelGenerationOptions(in *api.CourseGenerationOptions) materials.GenerationOptions {
+	var out materials.GenerationOptions
 	if in == nil {
 		return out
 	}
@@ -29,22 +30,22 @@ func toModelGenerationOptions(in *api.CourseGenerationOptions) store.GenerationO
 
 func generationJobURL(id string) string { return "/api/v2/ai/courses/generate/" + id }
 
-func toAPIGenerationQueued(j store.GenerationJob) api.CourseGenerationQueued {
-	id := typeid.Format(store.GenerationJobPrefix, j.ID)
+func toAPIGenerationQueued(j materials.GenerationJob) api.CourseGenerationQueued {
+	id := typeid.Format(materials.GenerationJobPrefix, j.ID)
 	return api.CourseGenerationQueued{JobId: id, Status: api.CourseGenerationStatus(j.Status),
 		Message: "Course generation queued. Poll GET " + generationJobURL(id) + " every 3–5 seconds until status is completed, then read result.courseId (or, when failed, error.message)."}
 }
 
-func toAPIGenerationJob(j store.GenerationJob) api.CourseGenerationJob {
-	id := typeid.Format(store.GenerationJobPrefix, j.ID)
+func toAPIGenerationJob(j materials.GenerationJob) api.CourseGenerationJob {
+	id := typeid.Format(materials.GenerationJobPrefix, j.ID)
 	out := api.CourseGenerationJob{JobId: id, Status: api.CourseGenerationStatus(j.Status), CreatedAt: j.CreatedAt,
 		StartedAt: j.StartedAt, FinishedAt: j.FinishedAt}
 	switch j.Status {
-	case store.GenerationQueued:
+	case materials.GenerationQueued:
 		out.Message = "Queued, waiting for a worker. Poll again in 3–5 seconds."
-	case store.GenerationRunning:
+	case materials.GenerationRunning:
 		out.Message = "Generating the course (attempt " + strconv.Itoa(max(j.Attempts, 1)) + "). Poll again in 3–5 seconds."
-	case store.GenerationCompleted:
+	case materials.GenerationCompleted:
 		if j.CourseID != nil {
 			cid := typeid.Format(typeid.Course, *j.CourseID)
 			warnings := j.Warnings
@@ -57,7 +58,7 @@ func toAPIGenerationJob(j store.GenerationJob) api.CourseGenerationJob {
 				out.Message += " Some of what was asked could not be generated; see result.warnings."
 			}
 		}
-	case store.GenerationFailed:
+	case materials.GenerationFailed:
 		msg := "course generation failed"
 		if j.Error != nil {
 			msg = *j.Error
@@ -68,7 +69,7 @@ func toAPIGenerationJob(j store.GenerationJob) api.CourseGenerationJob {
 	return out
 }
 
-func toAPIRegeneratedQuestion(q store.QuizQuestion) api.RegeneratedQuestion {
+func toAPIRegeneratedQuestion(q courses.QuizQuestion) api.RegeneratedQuestion {
 	out := api.RegeneratedQuestion{QuestionId: typeid.Format(typeid.Question, q.ID), Text: q.Text,
 		Options: make([]api.QuizOption, len(q.Options)),
 		Message: "Question rewritten on the same concept; the previous text and options are kept in the audit log (course.question.update)."}
@@ -81,7 +82,7 @@ func toAPIRegeneratedQuestion(q store.QuizQuestion) api.RegeneratedQuestion {
 	return out
 }
 
-func toAPIRegeneratedLesson(e store.CourseElement) api.RegeneratedLesson {
+func toAPIRegeneratedLesson(e courses.CourseElement) api.RegeneratedLesson {
 	out := api.RegeneratedLesson{LessonId: typeid.Format(typeid.Element, e.ID)}
 	if b := toAPILessonBrief(e.Brief); b != nil {
 		out.Brief = *b
@@ -89,7 +90,7 @@ func toAPIRegeneratedLesson(e store.CourseElement) api.RegeneratedLesson {
 	return out
 }
 
-func toAPIRefineResult(course string, r store.AppendResult, sections int) api.CourseRefineResult {
+func toAPIRefineResult(course string, r courses.AppendResult, sections int) api.CourseRefineResult {
 	return api.CourseRefineResult{CourseId: course, ElementsAdded: r.ElementsAdded, TransitionsAdded: r.TransitionsAdded,
 		Message: "Added " + aiPlural(sections, "section") + " with " + aiPlural(r.ElementsAdded, "element") + " and " +
 			aiPlural(r.TransitionsAdded, "transition") + " at the end of the course; nothing that existed was changed."}

@@ -4,12 +4,12 @@ import (
 	"time"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/assignments"
 	"github.com/learnd/learnd/typeid"
 )
 
 // toAPIAssignment is the API view of an assignment.
-func toAPIAssignment(a store.Assignment) api.Assignment {
+func toAPIAssignment(a assignments.Assignment) api.Assignment {
 	return api.Assignment{
 		Id:            typeid.Format(typeid.Assignment, a.ID),
 		CourseId:      typeid.Format(typeid.Course, a.CourseID),
@@ -33,7 +33,7 @@ func toAPIAssignment(a store.Assignment) api.Assignment {
 }
 
 // toAPIAssignments converts a page of assignments.
-func toAPIAssignments(in []store.Assignment) []api.Assignment {
+func toAPIAssignments(in []assignments.Assignment) []api.Assignment {
 	out := make([]api.Assignment, len(in))
 	for i, a := range in {
 		out[i] = toAPIAssignment(a)
@@ -42,7 +42,7 @@ func toAPIAssignments(in []store.Assignment) []api.Assignment {
 }
 
 // toAPIGroupAssignment is the API view of a group assignment's counts.
-func toAPIGroupAssignment(course string, dueAt, startAt *time.Time, counts []store.GroupAssignCount) api.GroupAssignmentResult {
+func toAPIGroupAssignment(course string, dueAt, startAt *time.Time, counts []assignments.GroupAssignCount) api.GroupAssignmentResult {
 	out := api.GroupAssignmentResult{CourseId: course, DueAt: dueAt, StartAt: startAt, Groups: make([]api.GroupAssignmentCount, len(counts))}
 	for i, c := range counts {
 		out.Groups[i] = api.GroupAssignmentCount{GroupId: typeid.Format(typeid.Group, c.GroupID), Members: c.Members,
@@ -54,7 +54,7 @@ func toAPIGroupAssignment(course string, dueAt, startAt *time.Time, counts []sto
 }
 
 // toAPIChainAssignment is the API view of a chain assignment.
-func toAPIChainAssignment(r store.ChainAssignResult, dueAt *time.Time) api.ChainAssignmentResult {
+func toAPIChainAssignment(r assignments.ChainAssignResult, dueAt *time.Time) api.ChainAssignmentResult {
 	out := api.ChainAssignmentResult{ChainId: typeid.Format(typeid.Chain, r.ChainID), DueAt: dueAt,
 		CourseIds: make([]string, len(r.CourseIDs)), Users: make([]string, len(r.Users)),
 		Assigned: r.Assigned, AlreadyAssigned: r.AlreadyAssigned}

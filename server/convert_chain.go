@@ -5,11 +5,12 @@ import (
 
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
 	"github.com/learnd/learnd/typeid"
 )
 
 // toAPICourseChain converts a stored course chain.
-func toAPICourseChain(c *store.Chain) api.CourseChain {
+func toAPICourseChain(c *courses.Chain) api.CourseChain {
 	out := api.CourseChain{
 		Id:          typeid.Format(typeid.Chain, c.ID),
 		Name:        c.Name,
@@ -42,9 +43,9 @@ func toModelChainCourses(in []api.CourseID, v *store.ValidationError) []uuid.UUI
 }
 
 // toModelNewChain converts a chain create body.
-func toModelNewChain(in api.CourseChainCreate) (store.NewChain, error) {
+func toModelNewChain(in api.CourseChainCreate) (courses.NewChain, error) {
 	var v store.ValidationError
-	c := store.NewChain{Name: in.Name, Description: in.Description, CourseIDs: toModelChainCourses(in.CourseIds, &v)}
+	c := courses.NewChain{Name: in.Name, Description: in.Description, CourseIDs: toModelChainCourses(in.CourseIds, &v)}
 	if len(v.Fields) > 0 {
 		return c, &v
 	}
@@ -52,9 +53,9 @@ func toModelNewChain(in api.CourseChainCreate) (store.NewChain, error) {
 }
 
 // toModelChainChange converts a merge patch of a chain.
-func toModelChainChange(in api.CourseChainPatch) (store.ChainChange, error) {
+func toModelChainChange(in api.CourseChainPatch) (courses.ChainChange, error) {
 	var v store.ValidationError
-	ch := store.ChainChange{Name: in.Name}
+	ch := courses.ChainChange{Name: in.Name}
 	ch.Description, ch.ClearDescription = courseNullable(in.Description)
 	if in.CourseIds != nil {
 		ids := toModelChainCourses(*in.CourseIds, &v)

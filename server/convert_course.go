@@ -5,7 +5,7 @@ import (
 	"github.com/oapi-codegen/nullable"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -19,7 +19,7 @@ const (
 )
 
 // toAPICourse converts a stored course with its shares and structure.
-func toAPICourse(c *store.Course, a courseAnswers) api.Course {
+func toAPICourse(c *courses.Course, a courseAnswers) api.Course {
 	out := api.Course{
 		Id:          typeid.Format(typeid.Course, c.ID),
 		Name:        c.Name,
@@ -53,7 +53,7 @@ func toAPICourse(c *store.Course, a courseAnswers) api.Course {
 }
 
 // toAPICourseSummary converts a course as find_course lists it.
-func toAPICourseSummary(c *store.Course) api.CourseSummary {
+func toAPICourseSummary(c *courses.Course) api.CourseSummary {
 	return api.CourseSummary{
 		Id:         typeid.Format(typeid.Course, c.ID),
 		Name:       c.Name,
@@ -65,16 +65,16 @@ func toAPICourseSummary(c *store.Course) api.CourseSummary {
 	}
 }
 
-func toAPICourseSettings(s store.CourseSettings) api.CourseSettings {
+func toAPICourseSettings(s courses.CourseSettings) api.CourseSettings {
 	return api.CourseSettings{PassingScore: s.PassingScore, CertificateOnCompletion: s.CertificateOnCompletion,
 		CertificateValidityMonths: s.CertificateValidityMonths, Points: s.Points}
 }
 
-func toAPICourseShare(s store.CourseShare) api.CourseShare {
+func toAPICourseShare(s courses.CourseShare) api.CourseShare {
 	return api.CourseShare{UserId: typeid.Format(typeid.Person, s.UserID), CreatedAt: s.CreatedAt, CreatedBy: idOut(typeid.Person, s.CreatedBy)}
 }
 
-func toAPICourseSection(s *store.CourseSection, a courseAnswers) api.CourseSection {
+func toAPICourseSection(s *courses.CourseSection, a courseAnswers) api.CourseSection {
 	out := api.CourseSection{Id: typeid.Format(typeid.Section, s.ID), Title: s.Title, Position: s.Position,
 		Elements: make([]api.CourseElement, len(s.Elements))}
 	for i := range s.Elements {
@@ -83,7 +83,7 @@ func toAPICourseSection(s *store.CourseSection, a courseAnswers) api.CourseSecti
 	return out
 }
 
-func toAPICourseElement(e *store.CourseElement, a courseAnswers) api.CourseElement {
+func toAPICourseElement(e *courses.CourseElement, a courseAnswers) api.CourseElement {
 	out := api.CourseElement{
 		Id:        typeid.Format(typeid.Element, e.ID),
 		SectionId: typeid.Format(typeid.Section, e.SectionID),
@@ -104,7 +104,7 @@ func toAPICourseElement(e *store.CourseElement, a courseAnswers) api.CourseEleme
 	return out
 }
 
-func toAPILessonBrief(b *store.LessonBrief) *api.LessonBrief {
+func toAPILessonBrief(b *courses.LessonBrief) *api.LessonBrief {
 	if b == nil {
 		return nil
 	}
@@ -127,7 +127,7 @@ func toAPILessonBrief(b *store.LessonBrief) *api.LessonBrief {
 	return &out
 }
 
-func toAPIQuizQuestion(q *store.QuizQuestion, a courseAnswers) api.QuizQuestion {
+func toAPIQuizQuestion(q *courses.QuizQuestion, a courseAnswers) api.QuizQuestion {
 	out := api.QuizQuestion{
 		Id:        typeid.Format(typeid.Question, q.ID),
 		ElementId: typeid.Format(typeid.Element, q.ElementID),
@@ -149,14 +149,14 @@ func toAPIQuizQuestion(q *store.QuizQuestion, a courseAnswers) api.QuizQuestion 
 	return out
 }
 
-func toAPICourseTransition(tr store.CourseTransition) api.CourseTransition {
+func toAPICourseTransition(tr courses.CourseTransition) api.CourseTransition {
 	return api.CourseTransition{FromElementId: typeid.Format(typeid.Element, tr.From), ToElementId: typeid.Format(typeid.Element, tr.To)}
 }
 
 // Inputs.
 
 // toModelCourseSettings applies settings input over base.
-func toModelCourseSettings(base store.CourseSettings, in *api.CourseSettingsInput) store.CourseSettings {
+func toModelCourseSettings(base courses.CourseSettings, in *api.CourseSettingsInput) courses.CourseSettings {
 	if in == nil {
 		return base
 	}
@@ -176,11 +176,11 @@ func toModelCourseSettings(base store.CourseSettings, in *api.CourseSettingsInpu
 	return base
 }
 
-func toModelCourseSettingsChange(in *api.CourseSettingsInput) *store.CourseSettingsChange {
+func toModelCourseSettingsChange(in *api.CourseSettingsInput) *courses.CourseSettingsChange {
 	if in == nil {
 		return nil
 	}
-	ch := &store.CourseSettingsChange{PassingScore: in.PassingScore, CertificateOnCompletion: in.CertificateOnCompletion, Points: in.Points}
+	ch := &courses.CourseSettingsChange{PassingScore: in.PassingScore, CertificateOnCompletion: in.CertificateOnCompletion, Points: in.Points}
 	if in.CertificateValidityMonths.IsSpecified() {
 		if in.CertificateValidityMonths.IsNull() {
 			ch.ClearCertificateValidity = true
@@ -192,18 +192,18 @@ func toModelCourseSettingsChange(in *api.CourseSettingsInput) *store.CourseSetti
 }
 
 // toModelCourseDraft converts a create body to an (empty) course draft.
-func toModelCourseDraft(in api.CourseCreate) store.CourseDraft {
-	s := toModelCourseSettings(store.DefaultCourseSettings(), in.Settings)
+func toModelCourseDraft(in api.CourseCreate) courses.CourseDraft {
+	s := toModelCourseSettings(courses.DefaultCourseSettings(), in.Settings)
 	var tags []string
 	if in.Tags != nil {
 		tags = *in.Tags
 	}
-	return store.CourseDraft{Name: in.Name, Annotation: in.Annotation, Tags: tags, Settings: &s}
+	return courses.CourseDraft{Name: in.Name, Annotation: in.Annotation, Tags: tags, Settings: &s}
 }
 
 // toModelCourseChange converts a merge patch of a course.
-func toModelCourseChange(in api.CoursePatch) store.CourseChange {
-	ch := store.CourseChange{Name: in.Name, Tags: in.Tags, Settings: toModelCourseSettingsChange(in.Settings)}
+func toModelCourseChange(in api.CoursePatch) courses.CourseChange {
+	ch := courses.CourseChange{Name: in.Name, Tags: in.Tags, Settings: toModelCourseSettingsChange(in.Settings)}
 	ch.Annotation, ch.ClearAnnotation = courseNullable(in.Annotation)
 	return ch
 }
@@ -220,38 +220,38 @@ func courseNullable[T any](n nullable.Nullable[T]) (*T, bool) {
 	return ptr(n.MustGet()), false
 }
 
-func toModelLessonBrief(in *api.LessonBrief) *store.LessonBrief {
+func toModelLessonBrief(in *api.LessonBrief) *courses.LessonBrief {
 	if in == nil {
 		return nil
 	}
-	return &store.LessonBrief{Topic: deref(in.Topic), Title: deref(in.Title), Description: deref(in.Description),
+	return &courses.LessonBrief{Topic: deref(in.Topic), Title: deref(in.Title), Description: deref(in.Description),
 		KeyPoints: deref(in.KeyPoints), TargetAudience: deref(in.TargetAudience)}
 }
 
-func toModelLessonPages(in *api.LessonPages) []store.LessonPage {
+func toModelLessonPages(in *api.LessonPages) []courses.LessonPage {
 	if in == nil {
 		return nil
 	}
-	out := make([]store.LessonPage, len(*in))
+	out := make([]courses.LessonPage, len(*in))
 	for i, p := range *in {
-		out[i] = store.LessonPage{Title: p.Title, Body: p.Body}
+		out[i] = courses.LessonPage{Title: p.Title, Body: p.Body}
 	}
 	return out
 }
 
 // toModelNewElement converts an element create body (sectionID already parsed).
-func toModelNewElement(in api.CourseElementCreate, section uuid.UUID) store.NewElement {
+func toModelNewElement(in api.CourseElementCreate, section uuid.UUID) courses.NewElement {
 	link := true
 	if in.AutoLink != nil {
 		link = *in.AutoLink
 	}
-	return store.NewElement{SectionID: section, Kind: string(in.Kind), Title: in.Title, Required: in.Required,
+	return courses.NewElement{SectionID: section, Kind: string(in.Kind), Title: in.Title, Required: in.Required,
 		Brief: toModelLessonBrief(in.Brief), Pages: toModelLessonPages(in.Pages), Position: in.Position, AutoLink: link}
 }
 
 // toModelElementChange converts a merge patch of an element (sectionID already parsed).
-func toModelElementChange(in api.CourseElementPatch, section *uuid.UUID) store.ElementChange {
-	ch := store.ElementChange{Title: in.Title, Required: in.Required, SectionID: section, Position: in.Position}
+func toModelElementChange(in api.CourseElementPatch, section *uuid.UUID) courses.ElementChange {
+	ch := courses.ElementChange{Title: in.Title, Required: in.Required, SectionID: section, Position: in.Position}
 	b, clear := courseNullable(in.Brief)
 	ch.Brief, ch.ClearBrief = toModelLessonBrief(b), clear
 	if in.Pages != nil {
@@ -261,21 +261,21 @@ func toModelElementChange(in api.CourseElementPatch, section *uuid.UUID) store.E
 	return ch
 }
 
-func toModelOptions(in []api.QuizOptionInput) []store.OptionDraft {
-	out := make([]store.OptionDraft, len(in))
+func toModelOptions(in []api.QuizOptionInput) []courses.OptionDraft {
+	out := make([]courses.OptionDraft, len(in))
 	for i, o := range in {
-		out[i] = store.OptionDraft{Text: o.Text, Correct: deref(o.Correct), Feedback: deref(o.Feedback)}
+		out[i] = courses.OptionDraft{Text: o.Text, Correct: deref(o.Correct), Feedback: deref(o.Feedback)}
 	}
 	return out
 }
 
-func toModelNewQuestion(in api.QuizQuestionCreate) store.NewQuestion {
-	return store.NewQuestion{QuestionDraft: store.QuestionDraft{Kind: string(in.Kind), Text: in.Text,
+func toModelNewQuestion(in api.QuizQuestionCreate) courses.NewQuestion {
+	return courses.NewQuestion{QuestionDraft: courses.QuestionDraft{Kind: string(in.Kind), Text: in.Text,
 		Options: toModelOptions(in.Options), Weight: deref(in.Weight)}, Position: in.Position}
 }
 
-func toModelQuestionChange(in api.QuizQuestionPatch) store.QuestionChange {
-	ch := store.QuestionChange{Text: in.Text, Weight: in.Weight, Position: in.Position}
+func toModelQuestionChange(in api.QuizQuestionPatch) courses.QuestionChange {
+	ch := courses.QuestionChange{Text: in.Text, Weight: in.Weight, Position: in.Position}
 	if in.Kind != nil {
 		ch.Kind = ptr(string(*in.Kind))
 	}

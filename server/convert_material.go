@@ -2,17 +2,17 @@ package server
 
 import (
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/typeid"
 )
 
 // toAPISourceMaterialResult is the answer of an upload or a process: file f of a session
 // whose files are files (f included, in its current state).
-func toAPISourceMaterialResult(f store.MaterialFile, files []store.MaterialFile, processed *bool, message string) api.SourceMaterialResult {
+func toAPISourceMaterialResult(f materials.MaterialFile, files []materials.MaterialFile, processed *bool, message string) api.SourceMaterialResult {
 	nf, nc := sessionTotals(files)
 	return api.SourceMaterialResult{
-		SessionId:         typeid.Format(store.MaterialSessionPrefix, f.SessionID),
-		FileId:            typeid.Format(store.MaterialFilePrefix, f.ID),
+		SessionId:         typeid.Format(materials.MaterialSessionPrefix, f.SessionID),
+		FileId:            typeid.Format(materials.MaterialFilePrefix, f.ID),
 		Filename:          f.Filename,
 		Kind:              api.SourceMaterialKind(f.Kind),
 		MediaType:         f.MediaType,
@@ -27,9 +27,9 @@ func toAPISourceMaterialResult(f store.MaterialFile, files []store.MaterialFile,
 }
 
 // toAPISourceMaterialFile is a file of a session's listing.
-func toAPISourceMaterialFile(f store.MaterialFile) api.SourceMaterialFile {
+func toAPISourceMaterialFile(f materials.MaterialFile) api.SourceMaterialFile {
 	return api.SourceMaterialFile{
-		Id:          typeid.Format(store.MaterialFilePrefix, f.ID),
+		Id:          typeid.Format(materials.MaterialFilePrefix, f.ID),
 		Filename:    f.Filename,
 		Kind:        api.SourceMaterialKind(f.Kind),
 		MediaType:   f.MediaType,
@@ -45,7 +45,7 @@ func toAPISourceMaterialFile(f store.MaterialFile) api.SourceMaterialFile {
 }
 
 // headingsOf is f's headings, never null in JSON.
-func headingsOf(f store.MaterialFile) []string {
+func headingsOf(f materials.MaterialFile) []string {
 	if f.Headings == nil {
 		return []string{}
 	}

@@ -5,11 +5,12 @@ import (
 
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/assignments"
 	"github.com/learnd/learnd/typeid"
 )
 
 // toAPIProgress is the API view of a learner's progress on a course.
-func toAPIProgress(p store.Progress) api.CourseProgress {
+func toAPIProgress(p assignments.Progress) api.CourseProgress {
 	out := api.CourseProgress{
 		CourseId:          typeid.Format(typeid.Course, p.CourseID),
 		UserId:            typeid.Format(typeid.Person, p.UserID),
@@ -41,26 +42,26 @@ func toAPIProgress(p store.Progress) api.CourseProgress {
 }
 
 // toModelProgress builds a progress record from the request body, recording malformed ids.
-func toModelProgress(course uuid.UUID, body api.ProgressRecord, v *store.ValidationError) store.ProgressInput {
-	in := store.ProgressInput{CourseID: course, Completed: body.Completed}
+func toModelProgress(course uuid.UUID, body api.ProgressRecord, v *store.ValidationError) assignments.ProgressInput {
+	in := assignments.ProgressInput{CourseID: course, Completed: body.Completed}
 	if e := idIn(typeid.Element, &body.ElementId, "/elementId", v); e != nil {
 		in.ElementID = *e
 	}
 	if body.Answers != nil {
-		in.Answers = make([]store.ProgressAnswer, 0, len(*body.Answers))
+		in.Answers = make([]assignments.ProgressAnswer, 0, len(*body.Answers))
 		for i, a := range *body.Answers {
 			q := idIn(typeid.Question, &a.QuestionId, "/answers/"+itoa(i)+"/questionId", v)
 			if q == nil {
 				continue
 			}
-			in.Answers = append(in.Answers, store.ProgressAnswer{QuestionID: *q, OptionIDs: a.OptionIds})
+			in.Answers = append(in.Answers, assignments.ProgressAnswer{QuestionID: *q, OptionIDs: a.OptionIds})
 		}
 	}
 	return in
 }
 
 // toAPICertificate is the API view of a certificate.
-func toAPICertificate(c store.Certificate) api.Certificate {
+func toAPICertificate(c assignments.Certificate) api.Certificate {
 	return api.Certificate{
 		Id:         typeid.Format(typeid.Certificate, c.ID),
 		Number:     c.Number,

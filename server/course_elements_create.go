@@ -30,7 +30,7 @@ func (s *Server) CreateCourseElement(ctx context.Context, req api.CreateCourseEl
 	if p != nil {
 		return createCourseElementProblem(p)
 	}
-	e, version, err := s.store.Courses().AddElement(ctx, id, expected, toModelNewElement(*req.Body, section))
+	e, version, err := s.courses.Courses().AddElement(ctx, id, expected, toModelNewElement(*req.Body, section))
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return createCourseElementProblem(p)

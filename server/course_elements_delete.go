@@ -25,7 +25,7 @@ func (s *Server) DeleteCourseElement(ctx context.Context, req api.DeleteCourseEl
 	if p != nil {
 		return deleteCourseElementProblem(p)
 	}
-	version, err := s.store.Courses().DeleteElement(ctx, id, element, expected)
+	version, err := s.courses.Courses().DeleteElement(ctx, id, element, expected)
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return deleteCourseElementProblem(p)

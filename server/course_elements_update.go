@@ -43,7 +43,7 @@ func (s *Server) UpdateCourseElement(ctx context.Context, req api.UpdateCourseEl
 		}
 		section = &u
 	}
-	e, version, err := s.store.Courses().UpdateElement(ctx, id, element, expected, toModelElementChange(*body, section))
+	e, version, err := s.courses.Courses().UpdateElement(ctx, id, element, expected, toModelElementChange(*body, section))
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return updateCourseElementProblem(p)

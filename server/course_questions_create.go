@@ -29,7 +29,7 @@ func (s *Server) CreateQuizQuestion(ctx context.Context, req api.CreateQuizQuest
 		p := newProblem(ctx, kindBadRequest, "a request body is required")
 		return createQuizQuestionProblem(&p)
 	}
-	q, version, err := s.store.Courses().AddQuestion(ctx, id, element, expected, toModelNewQuestion(*req.Body))
+	q, version, err := s.courses.Courses().AddQuestion(ctx, id, element, expected, toModelNewQuestion(*req.Body))
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return createQuizQuestionProblem(p)

@@ -25,7 +25,7 @@ func (s *Server) DeleteQuizQuestion(ctx context.Context, req api.DeleteQuizQuest
 	if p != nil {
 		return deleteQuizQuestionProblem(p)
 	}
-	version, err := s.store.Courses().DeleteQuestion(ctx, id, question, expected)
+	version, err := s.courses.Courses().DeleteQuestion(ctx, id, question, expected)
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return deleteQuizQuestionProblem(p)

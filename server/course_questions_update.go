@@ -33,7 +33,7 @@ func (s *Server) UpdateQuizQuestion(ctx context.Context, req api.UpdateQuizQuest
 		p := newProblem(ctx, kindBadRequest, "a request body is required")
 		return updateQuizQuestionProblem(&p)
 	}
-	q, version, err := s.store.Courses().UpdateQuestion(ctx, id, question, expected, toModelQuestionChange(*body))
+	q, version, err := s.courses.Courses().UpdateQuestion(ctx, id, question, expected, toModelQuestionChange(*body))
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return updateQuizQuestionProblem(p)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -26,7 +26,7 @@ func (s *Server) CreateCourseSection(ctx context.Context, req api.CreateCourseSe
 		p := newProblem(ctx, kindBadRequest, "a request body is required")
 		return createCourseSectionProblem(&p)
 	}
-	sec, version, err := s.store.Courses().AddSection(ctx, id, expected, store.NewSection{Title: req.Body.Title, Position: req.Body.Position})
+	sec, version, err := s.courses.Courses().AddSection(ctx, id, expected, courses.NewSection{Title: req.Body.Title, Position: req.Body.Position})
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return createCourseSectionProblem(p)

@@ -25,7 +25,7 @@ func (s *Server) DeleteCourseSection(ctx context.Context, req api.DeleteCourseSe
 	if p != nil {
 		return deleteCourseSectionProblem(p)
 	}
-	version, err := s.store.Courses().DeleteSection(ctx, id, section, expected)
+	version, err := s.courses.Courses().DeleteSection(ctx, id, section, expected)
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return deleteCourseSectionProblem(p)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -34,7 +34,7 @@ func (s *Server) UpdateCourseSection(ctx context.Context, req api.UpdateCourseSe
 		p := newProblem(ctx, kindBadRequest, "a request body is required")
 		return updateCourseSectionProblem(&p)
 	}
-	sec, version, err := s.store.Courses().UpdateSection(ctx, id, section, expected, store.SectionChange{Title: body.Title, Position: body.Position})
+	sec, version, err := s.courses.Courses().UpdateSection(ctx, id, section, expected, courses.SectionChange{Title: body.Title, Position: body.Position})
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return updateCourseSectionProblem(p)

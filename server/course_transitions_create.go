@@ -5,7 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -34,8 +34,8 @@ func (s *Server) CreateCourseTransition(ctx context.Context, req api.CreateCours
 	if p != nil {
 		return createCourseTransitionProblem(p)
 	}
-	tr := store.CourseTransition{From: from, To: to}
-	version, err := s.store.Courses().AddTransition(ctx, id, expected, tr)
+	tr := courses.CourseTransition{From: from, To: to}
+	version, err := s.courses.Courses().AddTransition(ctx, id, expected, tr)
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return createCourseTransitionProblem(p)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -30,7 +30,7 @@ func (s *Server) DeleteCourseTransition(ctx context.Context, req api.DeleteCours
 	if p != nil {
 		return deleteCourseTransitionProblem(p)
 	}
-	version, err := s.store.Courses().DeleteTransition(ctx, id, expected, store.CourseTransition{From: from, To: to})
+	version, err := s.courses.Courses().DeleteTransition(ctx, id, expected, courses.CourseTransition{From: from, To: to})
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return deleteCourseTransitionProblem(p)

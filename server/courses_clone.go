@@ -22,7 +22,7 @@ func (s *Server) CloneCourse(ctx context.Context, req api.CloneCourseRequestObje
 	if p != nil {
 		return cloneCourseProblem(p)
 	}
-	c, err := s.store.Courses().Clone(ctx, id, req.Body.Name)
+	c, err := s.courses.Courses().Clone(ctx, id, req.Body.Name)
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			if p.Status == sNotFound {

@@ -16,7 +16,7 @@ func (s *Server) CreateCourse(ctx context.Context, req api.CreateCourseRequestOb
 		p := newProblem(ctx, kindBadRequest, "a request body is required")
 		return api.CreateCourse400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: courseBadRequest(&p)}, nil
 	}
-	c, err := s.store.Courses().CreateWithStructure(ctx, toModelCourseDraft(*req.Body))
+	c, err := s.courses.Courses().CreateWithStructure(ctx, toModelCourseDraft(*req.Body))
 	if err != nil {
 		p := courseProblem(ctx, err)
 		switch {

@@ -22,7 +22,7 @@ func (s *Server) DeleteCourse(ctx context.Context, req api.DeleteCourseRequestOb
 	if p != nil {
 		return deleteCourseProblem(p)
 	}
-	err := s.store.Courses().Delete(ctx, id, expected)
+	err := s.courses.Courses().Delete(ctx, id, expected)
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return deleteCourseProblem(p)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
 )
 
 // FindCourses searches courses by name (find_course).
@@ -17,11 +17,11 @@ func (s *Server) FindCourses(ctx context.Context, req api.FindCoursesRequestObje
 	if p != nil {
 		return api.FindCourses400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: courseBadRequest(p)}, nil
 	}
-	q := store.CourseQuery{Query: deref(req.Params.Query), Tag: deref(req.Params.Tag), Limit: courseLimit(req.Params.Limit), After: after}
+	q := courses.CourseQuery{Query: deref(req.Params.Query), Tag: deref(req.Params.Tag), Limit: courseLimit(req.Params.Limit), After: after}
 	if req.Params.Status != nil {
 		q.Status = string(*req.Params.Status)
 	}
-	page, err := s.store.Courses().Find(ctx, q)
+	page, err := s.courses.Courses().Find(ctx, q)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -22,14 +22,14 @@ func (s *Server) GetCourse(ctx context.Context, req api.GetCourseRequestObject) 
 	}
 	caller, _ := auth.FromContext(ctx)
 	var (
-		c   *store.Course
+		c   *courses.Course
 		err error
 		a   = courseWithAnswers
 	)
 	if caller.Can(auth.PermCourseView) {
-		c, err = s.store.Courses().Get(ctx, id)
+		c, err = s.courses.Courses().Get(ctx, id)
 	} else {
-		c, err = s.store.Courses().GetAssigned(ctx, id)
+		c, err = s.courses.Courses().GetAssigned(ctx, id)
 		a = courseWithoutAnswers
 	}
 	if err != nil {

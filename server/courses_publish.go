@@ -21,7 +21,7 @@ func (s *Server) PublishCourse(ctx context.Context, req api.PublishCourseRequest
 	if p != nil {
 		return publishCourseProblem(p)
 	}
-	c, err := s.store.Courses().Publish(ctx, id, expected)
+	c, err := s.courses.Courses().Publish(ctx, id, expected)
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return publishCourseProblem(p)

@@ -26,7 +26,7 @@ func (s *Server) ShareCourse(ctx context.Context, req api.ShareCourseRequestObje
 	if p != nil {
 		return shareCourseProblem(p)
 	}
-	sh, version, _, err := s.store.Courses().Share(ctx, id, user, expected)
+	sh, version, _, err := s.courses.Courses().Share(ctx, id, user, expected)
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return shareCourseProblem(p)

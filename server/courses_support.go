@@ -11,6 +11,7 @@ import (
 
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -31,7 +32,7 @@ func courseProblem(ctx context.Context, err error) *api.Problem {
 	var (
 		ve   *store.ValidationError
 		vm   *store.VersionMismatchError
-		part *store.PartNotFoundError
+		part *courses.PartNotFoundError
 		p    api.Problem
 	)
 	switch {
@@ -45,22 +46,22 @@ func courseProblem(ctx context.Context, err error) *api.Problem {
 		p = newProblem(ctx, kindNotFound, "no such "+part.What+" in this course")
 	case errors.Is(err, store.ErrNotFound):
 		p = newProblem(ctx, kindNotFound, "no such record")
-	case errors.Is(err, store.ErrCourseAccess):
+	case errors.Is(err, courses.ErrCourseAccess):
 		p = withCode(newProblem(ctx, kindForbidden, "changing this course needs course_edit on it: to be its owner, a user it is shared with, or an admin or owner (sharing: its owner, an admin or an owner)"), "not_course_editor")
-	case errors.Is(err, store.ErrChainAccess):
+	case errors.Is(err, courses.ErrChainAccess):
 		p = withCode(newProblem(ctx, kindForbidden, "changing this course chain needs to be its owner, an admin or an owner"), "not_chain_owner")
-	case errors.Is(err, store.ErrAlreadyPublished):
+	case errors.Is(err, courses.ErrAlreadyPublished):
 		p = withCode(newProblem(ctx, kindConflict, "the course is already published"), "already_published")
-	case errors.Is(err, store.ErrNotPublished):
+	case errors.Is(err, courses.ErrNotPublished):
 		p = withCode(newProblem(ctx, kindConflict, "the course is not published"), "not_published")
-	case errors.Is(err, store.ErrTransitionExists):
+	case errors.Is(err, courses.ErrTransitionExists):
 		p = withCode(newProblem(ctx, kindConflict, "the transition already exists"), "transition_exists")
-	case errors.Is(err, store.ErrNotAQuiz):
+	case errors.Is(err, courses.ErrNotAQuiz):
 		p = withCode(newProblem(ctx, kindValidation, "only quiz elements carry questions; this element is a lesson or survey"), "not_a_quiz")
-	case errors.Is(err, store.ErrShareOwner):
+	case errors.Is(err, courses.ErrShareOwner):
 		p = withFields(newProblem(ctx, kindValidation, "the user owns the course already"),
 			[]api.FieldError{{Parameter: ptr("userId"), Detail: "is the course's owner"}})
-	case errors.Is(err, store.ErrShareRole):
+	case errors.Is(err, courses.ErrShareRole):
 		p = withFields(newProblem(ctx, kindValidation, "a share grants course_edit on the course, which needs a role that grants course_edit (manager or above); the user is a learner"),
 			[]api.FieldError{{Parameter: ptr("userId"), Detail: "the user's role does not grant course_edit"}})
 	default:

@@ -21,7 +21,7 @@ func (s *Server) UnpublishCourse(ctx context.Context, req api.UnpublishCourseReq
 	if p != nil {
 		return unpublishCourseProblem(p)
 	}
-	c, err := s.store.Courses().Unpublish(ctx, id, expected, deref(req.Params.Archive))
+	c, err := s.courses.Courses().Unpublish(ctx, id, expected, deref(req.Params.Archive))
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return unpublishCourseProblem(p)

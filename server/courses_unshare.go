@@ -25,7 +25,7 @@ func (s *Server) UnshareCourse(ctx context.Context, req api.UnshareCourseRequest
 	if p != nil {
 		return unshareCourseProblem(p)
 	}
-	version, err := s.store.Courses().Unshare(ctx, id, user, expected)
+	version, err := s.courses.Courses().Unshare(ctx, id, user, expected)
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return unshareCourseProblem(p)

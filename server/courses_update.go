@@ -29,7 +29,7 @@ func (s *Server) UpdateCourse(ctx context.Context, req api.UpdateCourseRequestOb
 		p := newProblem(ctx, kindBadRequest, "a request body is required")
 		return updateCourseProblem(&p)
 	}
-	c, err := s.store.Courses().Update(ctx, id, expected, toModelCourseChange(*body))
+	c, err := s.courses.Courses().Update(ctx, id, expected, toModelCourseChange(*body))
 	if err != nil {
 		if p := courseProblem(ctx, err); p != nil {
 			return updateCourseProblem(p)

@@ -13,7 +13,7 @@ import (
 	"github.com/learnd/learnd/ai/extract/extracttest"
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/server/servertest"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -52,7 +52,7 @@ func TestE2EMaterialsCorpus(t *testing.T) {
 // e2eMatChunks is a stored file's chunk bodies in order and its distinct chunk headings.
 func e2eMatChunks(t *testing.T, env *servertest.Env, fileID string) (string, []string) {
 	t.Helper()
-	id, err := typeid.Parse(store.MaterialFilePrefix, fileID)
+	id, err := typeid.Parse(materials.MaterialFilePrefix, fileID)
 	if err != nil {
 		t.Fatalf("file id %q: %v", fileID, err)
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/learnd/learnd/gen/client"
 	"github.com/learnd/learnd/gen/sdk"
 	"github.com/learnd/learnd/server/servertest"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -89,7 +89,7 @@ func e2eMatFileText(t *testing.T, env *servertest.Env, fileID string) (string, i
 	db := env.DB(t)
 	var text string
 	var n int
-	id, err := typeid.Parse(store.MaterialFilePrefix, fileID)
+	id, err := typeid.Parse(materials.MaterialFilePrefix, fileID)
 	if err != nil {
 		t.Fatalf("file id %q: %v", fileID, err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/client"
 	"github.com/learnd/learnd/server/servertest"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 )
 
 // TestE2EMaterialsRejects: a file that is not an accepted type — whatever its name says —
@@ -26,7 +26,7 @@ func TestE2EMaterialsRejects(t *testing.T) {
 	e2eMatTenant(t, env, tenant)
 	u := e2eMatUserOf(t, env, tenant, auth.RoleManager)
 
-	oversize := append(extracttest.PDF("Big", extracttest.Safety), bytes.Repeat([]byte{' '}, store.MaxMaterialBytes)...)
+	oversize := append(extracttest.PDF("Big", extracttest.Safety), bytes.Repeat([]byte{' '}, materials.MaxMaterialBytes)...)
 	cases := []struct {
 		name   string
 		file   string

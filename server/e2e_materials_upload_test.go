@@ -13,7 +13,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/client"
 	"github.com/learnd/learnd/server/servertest"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -115,7 +115,7 @@ func TestE2EMaterialsUploadEveryType(t *testing.T) {
 	}
 
 	// The store's API for generation sees the same chunks, in document order.
-	sid, _ := typeid.Parse(store.MaterialSessionPrefix, session)
+	sid, _ := typeid.Parse(materials.MaterialSessionPrefix, session)
 	pid, _ := typeid.Parse(typeid.Person, u.ID)
 	owner := auth.WithPrincipal(context.Background(), auth.Principal{TenantID: tenant, PersonID: pid, Subject: u.ID, Role: auth.RoleManager})
 	chunks, err := env.Store.Materials().SessionChunks(owner, sid)
@@ -184,6 +184,6 @@ func TestE2EMaterialsProcessReembeds(t *testing.T) {
 		t.Errorf("AI calls counted = %d, want 0 (uploads and process do not count)", got)
 	}
 	// Unknown file in the session: 404.
-	_, err = u.Client.LMS.SourceMaterials.Process(ctx, client.SourceMaterialProcess{SessionId: res.SessionId, FileId: e2ePtr(typeid.Format(store.MaterialFilePrefix, uuid.Must(uuid.NewV7())))})
+	_, err = u.Client.LMS.SourceMaterials.Process(ctx, client.SourceMaterialProcess{SessionId: res.SessionId, FileId: e2ePtr(typeid.Format(materials.MaterialFilePrefix, uuid.Must(uuid.NewV7())))})
 	e2eMatProblem(t, err, 404, "process an unknown file", "not found")
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/server/servertest"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -139,7 +140,7 @@ INSERT INTO api_keys (tenant_id, id, user_id, name, hash, hint, scopes, created_
 	if _, err := db.Exec(ctx, `INSERT INTO tenants (id, name, tier, mcp_access, mcp_ai_access) VALUES ($1, $1, 'enterprise', 'full', true) ON CONFLICT (id) DO NOTHING`, actor.Tenant); err != nil {
 		t.Fatal(err)
 	}
-	jobID, jobU := typeid.New(store.GenerationJobPrefix)
+	jobID, jobU := typeid.New(materials.GenerationJobPrefix)
 	ids["gen"] = jobID
 	if _, err := db.Exec(ctx, `INSERT INTO generation_jobs (tenant_id, id, status, prompt, requested_by, role, course_id, created_at, finished_at) VALUES ($1, $2, 'completed', 'matrix', $3, $4, $5, now(), now())`,
 		actor.Tenant, jobU, actorU, string(actor.Role), course); err != nil {
@@ -210,7 +211,7 @@ func matrixURL(t *testing.T, base string, op matrixOp, ids matrixFixture) string
 // matrixQuery supplies required query parameters.
 var matrixQuery = map[string]func(matrixFixture) string{
 	"listSourceMaterials": func(matrixFixture) string {
-		id, _ := typeid.New(store.MaterialSessionPrefix)
+		id, _ := typeid.New(materials.MaterialSessionPrefix)
 		return "sessionId=" + id
 	},
 	"deleteCourseTransition": func(ids matrixFixture) string {

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -27,11 +27,11 @@ func (s *Server) ListSourceMaterials(ctx context.Context, req api.ListSourceMate
 	if p := aiGate(ctx, false); p != nil {
 		return listMaterialResponses.problem(p, 0)
 	}
-	session, p := materialID(ctx, store.MaterialSessionPrefix, "sessionId", req.Params.SessionId)
+	session, p := materialID(ctx, materials.MaterialSessionPrefix, "sessionId", req.Params.SessionId)
 	if p != nil {
 		return listMaterialResponses.problem(p, 0)
 	}
-	files, err := s.store.Materials().Files(ctx, session)
+	files, err := s.materials.Materials().Files(ctx, session)
 	if err != nil {
 		if p := materialStoreProblem(ctx, session, err); p != nil {
 			return listMaterialResponses.problem(p, 0)
@@ -40,7 +40,7 @@ func (s *Server) ListSourceMaterials(ctx context.Context, req api.ListSourceMate
 	}
 	nf, nc := sessionTotals(files)
 	out := api.ListSourceMaterials200JSONResponse{
-		SessionId: typeid.Format(store.MaterialSessionPrefix, session), FileCount: nf, ChunkCount: nc,
+		SessionId: typeid.Format(materials.MaterialSessionPrefix, session), FileCount: nf, ChunkCount: nc,
 		Data: make([]api.SourceMaterialFile, len(files)),
 	}
 	for i, f := range files {

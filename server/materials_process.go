@@ -6,7 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 )
 
 var processResponses = materialResponses[api.ProcessSourceMaterialResponseObject]{
@@ -37,19 +37,19 @@ func (s *Server) ProcessSourceMaterial(ctx context.Context, req api.ProcessSourc
 	if p := aiGate(ctx, true); p != nil {
 		return processResponses.problem(p, 0)
 	}
-	session, p := materialID(ctx, store.MaterialSessionPrefix, "sessionId", req.Body.SessionId)
+	session, p := materialID(ctx, materials.MaterialSessionPrefix, "sessionId", req.Body.SessionId)
 	if p != nil {
 		return processResponses.problem(p, 0)
 	}
 	var fileID *uuid.UUID
 	if req.Body.FileId != nil {
-		id, p := materialID(ctx, store.MaterialFilePrefix, "fileId", *req.Body.FileId)
+		id, p := materialID(ctx, materials.MaterialFilePrefix, "fileId", *req.Body.FileId)
 		if p != nil {
 			return processResponses.problem(p, 0)
 		}
 		fileID = &id
 	}
-	mat := s.store.Materials()
+	mat := s.materials.Materials()
 	files, err := mat.Files(ctx, session)
 	if err != nil {
 		if p := materialStoreProblem(ctx, session, err); p != nil {
@@ -67,7 +67,7 @@ func (s *Server) ProcessSourceMaterial(ctx context.Context, req api.ProcessSourc
 		p := newProblem(ctx, kindNotFound, "file "+*req.Body.FileId+" not found in session "+req.Body.SessionId)
 		return processResponses.problem(&p, 0)
 	}
-	current := s.store.Embedder().Name()
+	current := s.materials.Embedder().Name()
 	processed := false
 	for i, f := range files {
 		if (fileID != nil && i != target) || (f.Chunks > 0 && f.Embedder == current) {

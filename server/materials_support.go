@@ -20,15 +20,16 @@ import (
 	"github.com/learnd/learnd/ai/extract"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/typeid"
 )
 
 const (
 	// sourceMaterialUploadPath is the upload route, which has its own body limit.
 	sourceMaterialUploadPath = "/api/v2/chat/source-materials/upload"
-	// uploadBodyBytes is that limit: one file of store.MaxMaterialBytes plus the multipart
+	// uploadBodyBytes is that limit: one file of materials.MaxMaterialBytes plus the multipart
 	// envelope (boundaries, part headers, the sessionId field).
-	uploadBodyBytes = store.MaxMaterialBytes + 256<<10
+	uploadBodyBytes = materials.MaxMaterialBytes + 256<<10
 	// sourceMaterialTooLarge is the 413's detail.
 	sourceMaterialTooLarge = "the file exceeds the 20 MB (20,971,520 bytes) limit of a source material; nothing was stored"
 )
@@ -57,7 +58,7 @@ func materialID(ctx context.Context, prefix, field, raw string) (uuid.UUID, *api
 }
 
 func sessionNotFound(ctx context.Context, session uuid.UUID) *api.Problem {
-	p := newProblem(ctx, kindNotFound, "source-material session "+typeid.Format(store.MaterialSessionPrefix, session)+" not found (a session belongs to the person who uploaded into it)")
+	p := newProblem(ctx, kindNotFound, "source-material session "+typeid.Format(materials.MaterialSessionPrefix, session)+" not found (a session belongs to the person who uploaded into it)")
 	return &p
 }
 
@@ -67,9 +68,9 @@ func materialStoreProblem(ctx context.Context, session uuid.UUID, err error) *ap
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return sessionNotFound(ctx, session)
-	case errors.Is(err, store.ErrSessionFull):
-		p = withCode(newProblem(ctx, kindValidation, fmt.Sprintf("the session already holds %d files, the most one session takes; start a new session (omit sessionId)", store.MaxSessionFiles)), "session_full")
-	case errors.Is(err, store.ErrTooMuchText):
+	case errors.Is(err, materials.ErrSessionFull):
+		p = withCode(newProblem(ctx, kindValidation, fmt.Sprintf("the session already holds %d files, the most one session takes; start a new session (omit sessionId)", materials.MaxSessionFiles)), "session_full")
+	case errors.Is(err, materials.ErrTooMuchText):
 		p = withCode(newProblem(ctx, kindValidation, err.Error()+"; split the document and upload its parts"), "too_much_text")
 	default:
 		return nil
@@ -123,8 +124,8 @@ func (s *Server) extractMaterial(ctx context.Context, data []byte) (extracted, *
 		p := withCode(newProblem(ctx, kindValidation, "the "+kind.Label()+" contains no text; nothing was stored"), "no_text")
 		return extracted{}, &p, nil
 	}
-	if len(chunks) > store.MaxMaterialChunks {
-		p := withCode(newProblem(ctx, kindValidation, store.ErrTooMuchText.Error()+"; split the document and upload its parts"), "too_much_text")
+	if len(chunks) > materials.MaxMaterialChunks {
+		p := withCode(newProblem(ctx, kindValidation, materials.ErrTooMuchText.Error()+"; split the document and upload its parts"), "too_much_text")
 		return extracted{}, &p, nil
 	}
 	chars := 0
@@ -135,7 +136,7 @@ func (s *Server) extractMaterial(ctx context.Context, data []byte) (extracted, *
 }
 
 // sessionTotals counts a session's files and chunks.
-func sessionTotals(files []store.MaterialFile) (int, int) {
+func sessionTotals(files []materials.MaterialFile) (int, int) {
 	n := 0
 	for _, f := range files {
 		n += f.Chunks
@@ -151,9 +152,9 @@ func plural(n int, one, many string) string {
 }
 
 // materialMessage is the result's message: what the file gave and what to do next.
-func materialMessage(verb string, f store.MaterialFile, files []store.MaterialFile) string {
+func materialMessage(verb string, f materials.MaterialFile, files []materials.MaterialFile) string {
 	nf, nc := sessionTotals(files)
-	session := typeid.Format(store.MaterialSessionPrefix, f.SessionID)
+	session := typeid.Format(materials.MaterialSessionPrefix, f.SessionID)
 	heads := ""
 	if len(f.Headings) > 0 {
 		h := f.Headings

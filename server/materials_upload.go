@@ -14,7 +14,7 @@ import (
 
 	"github.com/learnd/learnd/ai/extract"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 )
 
 var uploadResponses = materialResponses[api.UploadSourceMaterialResponseObject]{
@@ -64,7 +64,7 @@ func (s *Server) UploadSourceMaterial(ctx context.Context, req api.UploadSourceM
 	if p != nil {
 		return uploadResponses.problem(p, 0)
 	}
-	mat := s.store.Materials()
+	mat := s.materials.Materials()
 	if form.session != nil {
 		files, err := mat.Files(ctx, *form.session)
 		if err != nil {
@@ -73,8 +73,8 @@ func (s *Server) UploadSourceMaterial(ctx context.Context, req api.UploadSourceM
 			}
 			return nil, err
 		}
-		if len(files) >= store.MaxSessionFiles {
-			return uploadResponses.problem(materialStoreProblem(ctx, *form.session, store.ErrSessionFull), 0)
+		if len(files) >= materials.MaxSessionFiles {
+			return uploadResponses.problem(materialStoreProblem(ctx, *form.session, materials.ErrSessionFull), 0)
 		}
 	}
 	ex, p, err := s.extractMaterial(ctx, form.data)
@@ -84,7 +84,7 @@ func (s *Server) UploadSourceMaterial(ctx context.Context, req api.UploadSourceM
 	if p != nil {
 		return uploadResponses.problem(p, 0)
 	}
-	f, err := mat.Upload(ctx, store.MaterialUpload{
+	f, err := mat.Upload(ctx, materials.MaterialUpload{
 		Session: form.session, Filename: form.filename, Kind: string(ex.kind), MediaType: ex.kind.MediaType(),
 		Content: form.data, TextChars: ex.chars, Chunks: ex.chunks,
 	})
@@ -137,7 +137,7 @@ func readUploadForm(ctx context.Context, r *multipart.Reader) (uploadForm, *api.
 			}
 			seenFile = true
 			form.filename = part.FileName()
-			form.data, err = io.ReadAll(io.LimitReader(part, store.MaxMaterialBytes+1))
+			form.data, err = io.ReadAll(io.LimitReader(part, materials.MaxMaterialBytes+1))
 			if err != nil {
 				if isTooLarge(err) {
 					p := withCode(newProblem(ctx, kindTooLarge, sourceMaterialTooLarge), "file_too_large")
@@ -146,7 +146,7 @@ func readUploadForm(ctx context.Context, r *multipart.Reader) (uploadForm, *api.
 				p := newProblem(ctx, kindBadRequest, "the multipart form is malformed: "+err.Error())
 				return uploadForm{}, &p, nil
 			}
-			if len(form.data) > store.MaxMaterialBytes {
+			if len(form.data) > materials.MaxMaterialBytes {
 				p := withCode(newProblem(ctx, kindTooLarge, sourceMaterialTooLarge), "file_too_large")
 				return uploadForm{}, &p, nil
 			}
@@ -157,7 +157,7 @@ func readUploadForm(ctx context.Context, r *multipart.Reader) (uploadForm, *api.
 				return uploadForm{}, &p, nil
 			}
 			if raw := strings.TrimSpace(string(b)); raw != "" {
-				id, p := materialID(ctx, store.MaterialSessionPrefix, "sessionId", raw)
+				id, p := materialID(ctx, materials.MaterialSessionPrefix, "sessionId", raw)
 				if p != nil {
 					return uploadForm{}, p, nil
 				}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/assignments"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -31,9 +31,9 @@ func (s *Server) GetProgress(ctx context.Context, req api.GetProgressRequestObje
 	return nil, fmt.Errorf("get progress: unexpected status %d", f.status)
 }
 
-func (s *Server) getProgress(ctx context.Context, req api.GetProgressRequestObject) (store.Progress, *asgFailure, error) {
+func (s *Server) getProgress(ctx context.Context, req api.GetProgressRequestObject) (assignments.Progress, *asgFailure, error) {
 	if f := asgDenied(needScope(ctx, false)); f != nil {
-		return store.Progress{}, f, nil
+		return assignments.Progress{}, f, nil
 	}
 	p, _ := auth.FromContext(ctx)
 	user := p.PersonID
@@ -41,23 +41,23 @@ func (s *Server) getProgress(ctx context.Context, req api.GetProgressRequestObje
 		u, err := typeid.Parse(typeid.Person, *req.Params.UserId)
 		if err != nil {
 			pr := withFields(newProblem(ctx, kindBadRequest, "userId is not a per_… id"), []api.FieldError{{Parameter: ptr("userId"), Detail: "must be a per_… id"}})
-			return store.Progress{}, asgFail(400, pr), nil
+			return assignments.Progress{}, asgFail(400, pr), nil
 		}
 		if !asgIsSelf(ctx, u) {
 			if f := asgDenied(needPerm(ctx, auth.PermUserAssign, false)); f != nil {
-				return store.Progress{}, f, nil
+				return assignments.Progress{}, f, nil
 			}
 		}
 		user = u
 	}
 	course, f := asgPathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if f != nil {
-		return store.Progress{}, f, nil
+		return assignments.Progress{}, f, nil
 	}
-	out, err := s.store.GetProgress(ctx, course, user)
+	out, err := s.assignments.GetProgress(ctx, course, user)
 	if err != nil {
 		f, err := asgClassify(ctx, err, "course "+req.CourseId+" is not assigned to this user")
-		return store.Progress{}, f, err
+		return assignments.Progress{}, f, err
 	}
 	return out, nil, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/assignments"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -34,23 +35,23 @@ func (s *Server) RecordProgress(ctx context.Context, req api.RecordProgressReque
 	return nil, fmt.Errorf("record progress: unexpected status %d", f.status)
 }
 
-func (s *Server) recordProgress(ctx context.Context, req api.RecordProgressRequestObject) (store.Progress, *asgFailure, error) {
+func (s *Server) recordProgress(ctx context.Context, req api.RecordProgressRequestObject) (assignments.Progress, *asgFailure, error) {
 	if f := asgDenied(needScope(ctx, true)); f != nil {
-		return store.Progress{}, f, nil
+		return assignments.Progress{}, f, nil
 	}
 	course, f := asgPathID(ctx, typeid.Course, "courseId", req.CourseId)
 	if f != nil {
-		return store.Progress{}, f, nil
+		return assignments.Progress{}, f, nil
 	}
 	v := &store.ValidationError{}
 	in := toModelProgress(course, *req.Body, v)
 	if f := asgInvalid(ctx, v); f != nil {
-		return store.Progress{}, f, nil
+		return assignments.Progress{}, f, nil
 	}
-	out, err := s.store.RecordProgress(ctx, in)
+	out, err := s.assignments.RecordProgress(ctx, in)
 	if err != nil {
 		f, err := asgClassify(ctx, err, "course "+req.CourseId+" is not assigned to you")
-		return store.Progress{}, f, err
+		return assignments.Progress{}, f, err
 	}
 	return out, nil, nil
 }

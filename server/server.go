@@ -22,6 +22,9 @@ import (
 	"github.com/learnd/learnd/server/explorer"
 	"github.com/learnd/learnd/server/pagetoken"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/assignments"
+	"github.com/learnd/learnd/store/courses"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/store/reports"
 )
@@ -42,7 +45,7 @@ type Config struct {
 	// course generation jobs on the job queue (jobs.Runner.EnqueueGeneration), whose
 	// workers run the generator. Without them the AI endpoints answer 500.
 	Generator         ai.Generator
-	EnqueueGeneration store.GenerationEnqueuer
+	EnqueueGeneration materials.GenerationEnqueuer
 	// Extractor reads uploaded source materials in its sandbox (its Limits: deadline,
 	// CPU, memory, concurrent extractions). The zero value finds the programs on PATH
 	// and applies the default limits.
@@ -71,10 +74,13 @@ type Server struct {
 	keyLimits    *keyLimits
 
 	gen        ai.Generator
-	enqueueGen store.GenerationEnqueuer
+	enqueueGen materials.GenerationEnqueuer
 
-	people  *people.Repo
-	reports *reports.Repo
+	people      *people.Repo
+	courses     *courses.Repo
+	assignments *assignments.Repo
+	materials   *materials.Repo
+	reports     *reports.Repo
 
 	cohorts     resource[store.Cohort, api.Cohort, api.CohortCreate]
 	assessments resource[store.Assessment, api.Assessment, api.AssessmentCreate]
@@ -106,7 +112,7 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	}
 	s := &Server{cfg: cfg, store: st, issuer: iss, verifier: ver, pages: pages, log: cfg.Logger,
 		authFailures: newAuthFailures(cfg.Limiter, cfg.Logger), keyLimits: newKeyLimits(cfg.Limiter, cfg.Logger), gen: cfg.Generator, enqueueGen: cfg.EnqueueGeneration,
-		people: people.New(st), reports: reports.New(st),
+		people: people.New(st), courses: courses.New(st), assignments: assignments.New(st), materials: materials.New(st), reports: reports.New(st),
 		cohorts: cohortResource(st), assessments: assessmentResource(st)}
 	spec, err := api.GetSpec()
 	if err != nil {

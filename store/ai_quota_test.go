@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/learnd/learnd/auth"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/store/storetest"
 	"github.com/learnd/learnd/typeid"
 )
@@ -14,7 +14,7 @@ import (
 func TestTakeAIQuota(t *testing.T) {
 	t.Parallel()
 	st, conn := storetest.OpenWithConn(t)
-	q := store.AIQuota{PerKey: 3, PerTenant: 7}
+	q := materials.AIQuota{PerKey: 3, PerTenant: 7}
 	ctx := context.Background()
 	keyCtx := func(tenant string) context.Context {
 		c := storetest.As(tenant, "", auth.RoleManager)
@@ -29,7 +29,7 @@ func TestTakeAIQuota(t *testing.T) {
 		}
 	}
 	err := st.TakeAIQuota(a, q)
-	e, ok := store.IsQuotaExceeded(err)
+	e, ok := materials.IsQuotaExceeded(err)
 	if !ok || e.Scope != "key" || e.Limit != 3 || e.RetryAfter <= 0 || e.RetryAfter > 24*time.Hour {
 		t.Fatalf("4th call of a key: %v, want the key quota refused with a wait until midnight", err)
 	}
@@ -39,7 +39,7 @@ func TestTakeAIQuota(t *testing.T) {
 			t.Fatalf("another key, call %d: %v", i+1, err)
 		}
 	}
-	if _, ok := store.IsQuotaExceeded(st.TakeAIQuota(keyCtx("quota-a"), q)); !ok {
+	if _, ok := materials.IsQuotaExceeded(st.TakeAIQuota(keyCtx("quota-a"), q)); !ok {
 		t.Fatal("8th call of the tenant was allowed")
 	}
 	var n int
@@ -53,7 +53,7 @@ func TestTakeAIQuota(t *testing.T) {
 			t.Fatalf("person call %d: %v", i+1, err)
 		}
 	}
-	if e, ok := store.IsQuotaExceeded(st.TakeAIQuota(b, q)); !ok || e.Scope != "key" {
+	if e, ok := materials.IsQuotaExceeded(st.TakeAIQuota(b, q)); !ok || e.Scope != "key" {
 		t.Fatalf("4th call of a person: %v", e)
 	}
 }

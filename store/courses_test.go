@@ -11,30 +11,31 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
 	"github.com/learnd/learnd/store/storetest"
 )
 
 // coursesDraft is a two-section course: Basics (a lesson, then a quiz of one question)
 // and Practice (a survey).
-func coursesDraft(chunk uuid.UUID) store.CourseDraft {
-	return store.CourseDraft{
+func coursesDraft(chunk uuid.UUID) courses.CourseDraft {
+	return courses.CourseDraft{
 		Name: "Generated", Tags: []string{"ai"},
-		Sections: []store.SectionDraft{
-			{Title: "Basics", Elements: []store.ElementDraft{
-				{Kind: store.ElementLesson, Title: "Intro", Brief: &store.LessonBrief{Topic: "Safety", KeyPoints: []string{"One"}},
-					Pages: []store.LessonPage{{Title: "P1", Body: "Body"}}},
-				{Kind: store.ElementQuiz, Title: "Check", Questions: []store.QuestionDraft{
-					{Kind: store.QuestionSingle, Text: "Q1", Options: []store.OptionDraft{{Text: "A", Correct: true, Feedback: "Right: the text says A."}, {Text: "B"}}, SourceChunkID: &chunk},
+		Sections: []courses.SectionDraft{
+			{Title: "Basics", Elements: []courses.ElementDraft{
+				{Kind: courses.ElementLesson, Title: "Intro", Brief: &courses.LessonBrief{Topic: "Safety", KeyPoints: []string{"One"}},
+					Pages: []courses.LessonPage{{Title: "P1", Body: "Body"}}},
+				{Kind: courses.ElementQuiz, Title: "Check", Questions: []courses.QuestionDraft{
+					{Kind: courses.QuestionSingle, Text: "Q1", Options: []courses.OptionDraft{{Text: "A", Correct: true, Feedback: "Right: the text says A."}, {Text: "B"}}, SourceChunkID: &chunk},
 				}},
 			}},
-			{Title: "Practice", Elements: []store.ElementDraft{{Kind: store.ElementSurvey, Title: "Feedback"}}},
+			{Title: "Practice", Elements: []courses.ElementDraft{{Kind: courses.ElementSurvey, Title: "Feedback"}}},
 		},
-		Transitions: []store.TransitionDraft{{From: store.ElementRef{Section: 0, Element: 0}, To: store.ElementRef{Section: 1, Element: 0}}},
+		Transitions: []courses.TransitionDraft{{From: courses.ElementRef{Section: 0, Element: 0}, To: courses.ElementRef{Section: 1, Element: 0}}},
 		LinkInOrder: true,
 	}
 }
 
-func coursesEdgeSet(c *store.Course) map[[2]string]bool {
+func coursesEdgeSet(c *courses.Course) map[[2]string]bool {
 	title := map[uuid.UUID]string{}
 	for _, s := range c.Sections {
 		for _, e := range s.Elements {
@@ -65,7 +66,7 @@ func TestCoursesCreateWithStructure(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, _ := auth.FromContext(ctx)
-	if got.Status != store.CourseStatusDraft || got.OwnerID != p.PersonID || got.Version != 1 || got.Settings != store.DefaultCourseSettings() {
+	if got.Status != courses.CourseStatusDraft || got.OwnerID != p.PersonID || got.Version != 1 || got.Settings != courses.DefaultCourseSettings() {
 		t.Errorf("course = %+v", got)
 	}
 	if len(got.Sections) != 2 || len(got.Sections[0].Elements) != 2 || got.Sections[1].Elements[0].Title != "Feedback" || got.Sections[1].Position != 1 {
@@ -77,7 +78,7 @@ func TestCoursesCreateWithStructure(t *testing.T) {
 	}
 	q := quiz.Questions[0]
 	if q.Weight != 1 || q.SourceChunkID == nil || *q.SourceChunkID != chunk ||
-		!reflect.DeepEqual(q.Options, []store.QuizOption{{ID: "o1", Text: "A", Correct: true, Feedback: "Right: the text says A."}, {ID: "o2", Text: "B"}}) {
+		!reflect.DeepEqual(q.Options, []courses.QuizOption{{ID: "o1", Text: "A", Correct: true, Feedback: "Right: the text says A."}, {ID: "o2", Text: "B"}}) {
 		t.Errorf("question = %+v", q)
 	}
 	want := map[[2]string]bool{{"Intro", "Check"}: true, {"Check", "Feedback"}: true, {"Intro", "Feedback"}: true}
@@ -91,9 +92,9 @@ func TestCoursesCreateWithStructure(t *testing.T) {
 
 	bad := coursesDraft(chunk)
 	bad.Sections[0].Elements[1].Questions[0].Options[1].Correct = true
-	bad.Sections[0].Elements[1].Brief = &store.LessonBrief{Topic: "x"}
+	bad.Sections[0].Elements[1].Brief = &courses.LessonBrief{Topic: "x"}
 	bad.Sections[1].Elements[0].Questions = bad.Sections[0].Elements[1].Questions
-	bad.Transitions = append(bad.Transitions, store.TransitionDraft{From: store.ElementRef{Section: 0, Element: 0}, To: store.ElementRef{Section: 5, Element: 0}})
+	bad.Transitions = append(bad.Transitions, courses.TransitionDraft{From: courses.ElementRef{Section: 0, Element: 0}, To: courses.ElementRef{Section: 5, Element: 0}})
 	_, err = st.Courses().CreateWithStructure(ctx, bad)
 	var ve *store.ValidationError
 	if !errors.As(err, &ve) {
@@ -111,7 +112,7 @@ func TestCoursesCreateWithStructure(t *testing.T) {
 	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM courses`).Scan(&n); err != nil || n != 1 {
 		t.Errorf("courses after a refused draft = %d (%v)", n, err)
 	}
-	if _, err := st.Courses().CreateWithStructure(storetest.As("t1", "", auth.RoleLearner), coursesDraft(chunk)); !errors.Is(err, store.ErrCourseAccess) {
+	if _, err := st.Courses().CreateWithStructure(storetest.As("t1", "", auth.RoleLearner), coursesDraft(chunk)); !errors.Is(err, courses.ErrCourseAccess) {
 		t.Errorf("learner create: %v", err)
 	}
 }
@@ -127,11 +128,11 @@ func TestCoursesAppendSections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := st.Courses().AppendSections(ctx, c.ID, &c.Version, []store.SectionDraft{{Title: "Emergencies", Elements: []store.ElementDraft{
-		{Kind: store.ElementLesson, Title: "Rescue"},
-		{Kind: store.ElementQuiz, Title: "Rescue quiz", Questions: []store.QuestionDraft{
-			{Kind: store.QuestionMultiple, Text: "Q", Options: []store.OptionDraft{{Text: "A", Correct: true}, {Text: "B", Correct: true}}}}},
-	}}}, nil, store.AppendMode{LinkInOrder: true})
+	res, err := st.Courses().AppendSections(ctx, c.ID, &c.Version, []courses.SectionDraft{{Title: "Emergencies", Elements: []courses.ElementDraft{
+		{Kind: courses.ElementLesson, Title: "Rescue"},
+		{Kind: courses.ElementQuiz, Title: "Rescue quiz", Questions: []courses.QuestionDraft{
+			{Kind: courses.QuestionMultiple, Text: "Q", Options: []courses.OptionDraft{{Text: "A", Correct: true}, {Text: "B", Correct: true}}}}},
+	}}}, nil, courses.AppendMode{LinkInOrder: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,14 +153,14 @@ func TestCoursesAppendSections(t *testing.T) {
 		}
 	}
 	stale := 1
-	if _, err := st.Courses().AppendSections(ctx, c.ID, &stale, []store.SectionDraft{{Title: "Late"}}, nil, store.AppendMode{}); err == nil {
+	if _, err := st.Courses().AppendSections(ctx, c.ID, &stale, []courses.SectionDraft{{Title: "Late"}}, nil, courses.AppendMode{}); err == nil {
 		t.Error("append with a stale version succeeded")
 	}
 	other := storetest.As("t1", "", auth.RoleManager)
-	if _, err := st.Courses().AppendSections(other, c.ID, nil, []store.SectionDraft{{Title: "Not mine"}}, nil, store.AppendMode{}); !errors.Is(err, store.ErrCourseAccess) {
+	if _, err := st.Courses().AppendSections(other, c.ID, nil, []courses.SectionDraft{{Title: "Not mine"}}, nil, courses.AppendMode{}); !errors.Is(err, courses.ErrCourseAccess) {
 		t.Errorf("another manager appends: %v", err)
 	}
-	if _, err := st.Courses().AppendSections(storetest.As("t2", "", auth.RoleOwner), c.ID, nil, []store.SectionDraft{{Title: "Foreign"}}, nil, store.AppendMode{}); !errors.Is(err, store.ErrNotFound) {
+	if _, err := st.Courses().AppendSections(storetest.As("t2", "", auth.RoleOwner), c.ID, nil, []courses.SectionDraft{{Title: "Foreign"}}, nil, courses.AppendMode{}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("another tenant appends: %v", err)
 	}
 }
@@ -177,17 +178,17 @@ func TestCoursesAppendBeforeFinalQuiz(t *testing.T) {
 	t.Parallel()
 	st := coursesStore(t)
 	ctx := storetest.As("t1", "", auth.RoleManager)
-	q := []store.QuestionDraft{{Kind: store.QuestionSingle, Text: "Q1", Options: []store.OptionDraft{{Text: "A", Correct: true}, {Text: "B"}}}}
-	c, err := st.Courses().CreateWithStructure(ctx, store.CourseDraft{Name: "With a final quiz", Sections: []store.SectionDraft{
-		{Title: "Basics", Elements: []store.ElementDraft{{Kind: store.ElementLesson, Title: "Intro"}}},
-		{Title: "Final quiz", Elements: []store.ElementDraft{{Kind: store.ElementQuiz, Title: "Final", Questions: q}}},
+	q := []courses.QuestionDraft{{Kind: courses.QuestionSingle, Text: "Q1", Options: []courses.OptionDraft{{Text: "A", Correct: true}, {Text: "B"}}}}
+	c, err := st.Courses().CreateWithStructure(ctx, courses.CourseDraft{Name: "With a final quiz", Sections: []courses.SectionDraft{
+		{Title: "Basics", Elements: []courses.ElementDraft{{Kind: courses.ElementLesson, Title: "Intro"}}},
+		{Title: "Final quiz", Elements: []courses.ElementDraft{{Kind: courses.ElementQuiz, Title: "Final", Questions: q}}},
 	}, LinkInOrder: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mode := store.AppendMode{LinkInOrder: true, BeforeFinalQuiz: true}
-	res, err := st.Courses().AppendSections(ctx, c.ID, &c.Version, []store.SectionDraft{{Title: "Emergencies", Elements: []store.ElementDraft{
-		{Kind: store.ElementLesson, Title: "Rescue"}, {Kind: store.ElementLesson, Title: "Evacuation"}}}}, nil, mode)
+	mode := courses.AppendMode{LinkInOrder: true, BeforeFinalQuiz: true}
+	res, err := st.Courses().AppendSections(ctx, c.ID, &c.Version, []courses.SectionDraft{{Title: "Emergencies", Elements: []courses.ElementDraft{
+		{Kind: courses.ElementLesson, Title: "Rescue"}, {Kind: courses.ElementLesson, Title: "Evacuation"}}}}, nil, mode)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +219,7 @@ func TestCoursesAppendBeforeFinalQuiz(t *testing.T) {
 		t.Error("existing elements changed")
 	}
 	// A closing survey goes after the final quiz.
-	if _, err := st.Courses().AppendSections(ctx, c.ID, nil, []store.SectionDraft{{Title: "Feedback", Elements: []store.ElementDraft{{Kind: store.ElementSurvey, Title: "Survey"}}}}, nil, mode); err != nil {
+	if _, err := st.Courses().AppendSections(ctx, c.ID, nil, []courses.SectionDraft{{Title: "Feedback", Elements: []courses.ElementDraft{{Kind: courses.ElementSurvey, Title: "Survey"}}}}, nil, mode); err != nil {
 		t.Fatal(err)
 	}
 	got, err = st.Courses().Get(ctx, c.ID)

@@ -13,6 +13,8 @@ import (
 	"github.com/learnd/learnd/ai"
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/store/storetest"
 	"github.com/learnd/learnd/typeid"
 )
@@ -64,7 +66,7 @@ func TestGenerationLifecycle(t *testing.T) {
 	genTenant(t, conn, "t1")
 	ctx := storetest.As("t1", "", auth.RoleManager)
 	gens := st.Generations()
-	in := store.NewGenerationJob{Prompt: " Ladder safety ", Options: store.GenerationOptions{Modules: 2, Language: "en"}}
+	in := materials.NewGenerationJob{Prompt: " Ladder safety ", Options: materials.GenerationOptions{Modules: 2, Language: "en"}}
 
 	bad := &genEnqueued{fail: errors.New("queue down")}
 	if _, err := gens.Create(ctx, in, bad.enqueue); err == nil {
@@ -81,7 +83,7 @@ func TestGenerationLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, _ := auth.FromContext(ctx)
-	if j.Status != store.GenerationQueued || j.Prompt != "Ladder safety" || j.RequestedBy != p.PersonID || j.Role != auth.RoleManager || q.tenant != "t1" || q.id != j.ID {
+	if j.Status != materials.GenerationQueued || j.Prompt != "Ladder safety" || j.RequestedBy != p.PersonID || j.Role != auth.RoleManager || q.tenant != "t1" || q.id != j.ID {
 		t.Fatalf("job = %+v, enqueued %s/%s", j, q.tenant, q.id)
 	}
 	if _, err := gens.Get(storetest.As("t1", "", auth.RoleAdmin), j.ID); !errors.Is(err, store.ErrNotFound) {
@@ -106,15 +108,15 @@ VALUES ('t1', $1, 'M', 'm@example.test', 'manager', 'active', now(), now())`, p.
 	}
 	wctx := auth.WithPrincipal(context.Background(), wp)
 	started, err := gens.Start(wctx, j.ID, 1)
-	if err != nil || started.Status != store.GenerationRunning || started.StartedAt == nil || started.Attempts != 1 {
+	if err != nil || started.Status != materials.GenerationRunning || started.StartedAt == nil || started.Attempts != 1 {
 		t.Fatalf("start = %+v, %v", started, err)
 	}
 	chunk := uuid.New()
-	c, err := gens.Complete(wctx, j.ID, store.CourseDraftFromAI(genOutline(&chunk), ""), []string{"The final quiz has 1 of the 10 questions asked for."})
+	c, err := gens.Complete(wctx, j.ID, materials.CourseDraftFromAI(genOutline(&chunk), ""), []string{"The final quiz has 1 of the 10 questions asked for."})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.OwnerID != p.PersonID || c.Status != store.CourseStatusDraft || c.Name != "Generated course" || len(c.Sections) != 2 {
+	if c.OwnerID != p.PersonID || c.Status != courses.CourseStatusDraft || c.Name != "Generated course" || len(c.Sections) != 2 {
 		t.Errorf("course = %+v", c)
 	}
 	if q := c.Sections[1].Elements[0].Questions[0]; q.SourceChunkID == nil || *q.SourceChunkID != chunk {
@@ -124,7 +126,7 @@ VALUES ('t1', $1, 'M', 'm@example.test', 'manager', 'active', now(), now())`, p.
 		t.Errorf("transitions = %d, want 1 (linked in order)", len(c.Transitions))
 	}
 	done, err := gens.Get(ctx, j.ID)
-	if err != nil || done.Status != store.GenerationCompleted || done.CourseID == nil || *done.CourseID != c.ID || done.FinishedAt == nil {
+	if err != nil || done.Status != materials.GenerationCompleted || done.CourseID == nil || *done.CourseID != c.ID || done.FinishedAt == nil {
 		t.Fatalf("completed job = %+v, %v", done, err)
 	}
 	if len(done.Warnings) != 1 || done.Warnings[0] != "The final quiz has 1 of the 10 questions asked for." {
@@ -135,16 +137,16 @@ VALUES ('t1', $1, 'M', 'm@example.test', 'manager', 'active', now(), now())`, p.
 		typeid.Format(typeid.Course, c.ID), p.PersonID).Scan(&audits); err != nil || audits != 1 {
 		t.Errorf("course.generate audits = %d (%v)", audits, err)
 	}
-	if _, err := gens.Complete(wctx, j.ID, store.CourseDraftFromAI(genOutline(nil), ""), nil); !errors.Is(err, store.ErrGenerationFinished) {
+	if _, err := gens.Complete(wctx, j.ID, materials.CourseDraftFromAI(genOutline(nil), ""), nil); !errors.Is(err, materials.ErrGenerationFinished) {
 		t.Errorf("second complete: %v, want ErrGenerationFinished", err)
 	}
-	if _, err := gens.Start(wctx, j.ID, 2); !errors.Is(err, store.ErrGenerationFinished) {
+	if _, err := gens.Start(wctx, j.ID, 2); !errors.Is(err, materials.ErrGenerationFinished) {
 		t.Errorf("start after completion: %v, want ErrGenerationFinished", err)
 	}
 	if err := gens.Fail(wctx, j.ID, "late"); err != nil {
 		t.Fatal(err)
 	}
-	if after, _ := gens.Get(ctx, j.ID); after.Status != store.GenerationCompleted || after.Error != nil {
+	if after, _ := gens.Get(ctx, j.ID); after.Status != materials.GenerationCompleted || after.Error != nil {
 		t.Errorf("a late failure changed the completed job: %+v", after)
 	}
 	var courses int
@@ -166,21 +168,21 @@ func TestGenerationFailures(t *testing.T) {
 	ctx := storetest.As("t1", "", auth.RoleAdmin)
 	gens := st.Generations()
 	q := &genEnqueued{}
-	j, err := gens.Create(ctx, store.NewGenerationJob{Prompt: "x"}, q.enqueue)
+	j, err := gens.Create(ctx, materials.NewGenerationJob{Prompt: "x"}, q.enqueue)
 	if err != nil {
 		t.Fatal(err)
 	}
 	bad := genOutline(nil)
 	bad.Sections[0].Elements[0].Questions = []ai.Question{{Kind: ai.QuestionSingle, Text: "Q", Options: []ai.Option{{Text: "only"}}}}
 	var ve *store.ValidationError
-	if _, err := gens.Complete(ctx, j.ID, store.CourseDraftFromAI(bad, ""), nil); !errors.As(err, &ve) {
+	if _, err := gens.Complete(ctx, j.ID, materials.CourseDraftFromAI(bad, ""), nil); !errors.As(err, &ve) {
 		t.Fatalf("invalid draft: %v, want ValidationError", err)
 	}
 	if err := gens.Fail(ctx, j.ID, "the model is down"); err != nil {
 		t.Fatal(err)
 	}
 	f, err := gens.Get(ctx, j.ID)
-	if err != nil || f.Status != store.GenerationFailed || f.Error == nil || *f.Error != "the model is down" || f.CourseID != nil {
+	if err != nil || f.Status != materials.GenerationFailed || f.Error == nil || *f.Error != "the model is down" || f.CourseID != nil {
 		t.Fatalf("failed job = %+v, %v", f, err)
 	}
 	var courses int
@@ -189,26 +191,26 @@ func TestGenerationFailures(t *testing.T) {
 	}
 
 	// A job the queue gave up on (its worker died on the last attempt) reads as failed.
-	j3, err := gens.Create(ctx, store.NewGenerationJob{Prompt: "abandoned"}, q.enqueue)
+	j3, err := gens.Create(ctx, materials.NewGenerationJob{Prompt: "abandoned"}, q.enqueue)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := gens.Start(ctx, j3.ID, 3); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := gens.Get(ctx, j3.ID); got.Status != store.GenerationRunning {
+	if got, _ := gens.Get(ctx, j3.ID); got.Status != materials.GenerationRunning {
 		t.Fatalf("running job = %+v", got)
 	}
 	if _, err := conn.Exec(context.Background(), `INSERT INTO river_job (state, attempt, max_attempts, attempted_at, finalized_at, args, kind, queue)
 VALUES ('discarded', 3, 3, now(), now(), $1, 'generate_course', 'ai')`, `{"tenant_id":"t1","id":"`+j3.ID.String()+`"}`); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := gens.Get(ctx, j3.ID); got.Status != store.GenerationFailed || got.Error == nil || !strings.Contains(*got.Error, "abandoned") {
+	if got, _ := gens.Get(ctx, j3.ID); got.Status != materials.GenerationFailed || got.Error == nil || !strings.Contains(*got.Error, "abandoned") {
 		t.Errorf("abandoned job = %+v", got)
 	}
 
 	// A banned requester.
-	j2, err := gens.Create(ctx, store.NewGenerationJob{Prompt: "y"}, q.enqueue)
+	j2, err := gens.Create(ctx, materials.NewGenerationJob{Prompt: "y"}, q.enqueue)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,12 +219,12 @@ VALUES ('discarded', 3, 3, now(), now(), $1, 'generate_course', 'ai')`, `{"tenan
 VALUES ('t1', $1, 'B', 'b@example.test', 'admin', 'banned', now(), now(), now())`, p.PersonID); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := gens.Principal(context.Background(), "t1", j2.ID); !errors.Is(err, store.ErrCourseAccess) {
+	if _, _, err := gens.Principal(context.Background(), "t1", j2.ID); !errors.Is(err, courses.ErrCourseAccess) {
 		t.Errorf("banned requester: %v, want ErrCourseAccess", err)
 	}
 	var status, message string
 	if err := conn.QueryRow(context.Background(), `SELECT status, error FROM generation_jobs WHERE id = $1`, j2.ID).Scan(&status, &message); err != nil ||
-		status != store.GenerationFailed || message != "the requesting user is banned" {
+		status != materials.GenerationFailed || message != "the requesting user is banned" {
 		t.Errorf("banned requester's job: %s %q (%v), want failed saying the user is banned", status, message, err)
 	}
 	// Another tenant.
@@ -233,7 +235,7 @@ VALUES ('t1', $1, 'B', 'b@example.test', 'admin', 'banned', now(), now(), now())
 		t.Errorf("other tenant's get: %v, want ErrNotFound", err)
 	}
 	// Learners cannot queue.
-	if _, err := gens.Create(storetest.As("t1", "", auth.RoleLearner), store.NewGenerationJob{Prompt: "z"}, q.enqueue); !errors.Is(err, store.ErrCourseAccess) {
+	if _, err := gens.Create(storetest.As("t1", "", auth.RoleLearner), materials.NewGenerationJob{Prompt: "z"}, q.enqueue); !errors.Is(err, courses.ErrCourseAccess) {
 		t.Errorf("learner create: %v, want ErrCourseAccess", err)
 	}
 }
@@ -281,7 +283,7 @@ VALUES ($1, $2, $3, 'k', $4, 'lk_…abcd', ARRAY['read','write'], now())`, tenan
 			Scopes: []string{auth.ScopeRead, auth.ScopeWrite}, KeyID: typeid.Format(typeid.APIKey, key), Known: true})
 
 		// Changed while the model ran: between the attempt's start and the completion.
-		j, err := gens.Create(ctx, store.NewGenerationJob{Prompt: "Ladders"}, (&genEnqueued{}).enqueue)
+		j, err := gens.Create(ctx, materials.NewGenerationJob{Prompt: "Ladders"}, (&genEnqueued{}).enqueue)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -299,7 +301,7 @@ VALUES ($1, $2, $3, 'k', $4, 'lk_…abcd', ARRAY['read','write'], now())`, tenan
 		if _, err := conn.Exec(bg, c.change, tenant, user, key); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		course, err := gens.Complete(wctx, j.ID, store.CourseDraftFromAI(genOutline(nil), ""), nil)
+		course, err := gens.Complete(wctx, j.ID, materials.CourseDraftFromAI(genOutline(nil), ""), nil)
 		var courses int
 		if err := conn.QueryRow(bg, `SELECT count(*) FROM courses WHERE tenant_id = $1`, tenant).Scan(&courses); err != nil {
 			t.Fatal(err)
@@ -309,32 +311,32 @@ VALUES ($1, $2, $3, 'k', $4, 'lk_…abcd', ARRAY['read','write'], now())`, tenan
 			t.Fatal(gerr)
 		}
 		if c.reason == "" {
-			if err != nil || course == nil || courses != 1 || got.Status != store.GenerationCompleted {
+			if err != nil || course == nil || courses != 1 || got.Status != materials.GenerationCompleted {
 				t.Errorf("%s: complete = %t, %v; %d courses, job %s", c.name, course != nil, err, courses, got.Status)
 			}
 			continue
 		}
-		var refused *store.GenerationRefusedError
-		if !errors.As(err, &refused) || !errors.Is(err, store.ErrCourseAccess) || !strings.HasPrefix(refused.Reason, c.reason) {
+		var refused *materials.GenerationRefusedError
+		if !errors.As(err, &refused) || !errors.Is(err, courses.ErrCourseAccess) || !strings.HasPrefix(refused.Reason, c.reason) {
 			t.Errorf("%s: complete err = %v, want a GenerationRefusedError saying %q", c.name, err, c.reason)
 		}
 		if course != nil || courses != 0 {
 			t.Errorf("%s: a course was created (%t, %d in the tenant)", c.name, course != nil, courses)
 		}
-		if got.Status != store.GenerationFailed || got.Error == nil || !strings.HasPrefix(*got.Error, c.reason) || got.CourseID != nil || got.FinishedAt == nil {
+		if got.Status != materials.GenerationFailed || got.Error == nil || !strings.HasPrefix(*got.Error, c.reason) || got.CourseID != nil || got.FinishedAt == nil {
 			t.Errorf("%s: job = %s %v, want failed saying %q", c.name, got.Status, got.Error, c.reason)
 		}
 
 		// Changed before an attempt starts: the worker's principal is refused, and the job
 		// fails saying why.
-		j2, err := gens.Create(wctx, store.NewGenerationJob{Prompt: "Scaffolds"}, (&genEnqueued{}).enqueue)
+		j2, err := gens.Create(wctx, materials.NewGenerationJob{Prompt: "Scaffolds"}, (&genEnqueued{}).enqueue)
 		if err != nil {
 			t.Fatalf("%s: create: %v", c.name, err)
 		}
-		if _, _, err := gens.Principal(bg, tenant, j2.ID); !errors.As(err, &refused) || !errors.Is(err, store.ErrCourseAccess) || !strings.HasPrefix(refused.Reason, c.reason) {
+		if _, _, err := gens.Principal(bg, tenant, j2.ID); !errors.As(err, &refused) || !errors.Is(err, courses.ErrCourseAccess) || !strings.HasPrefix(refused.Reason, c.reason) {
 			t.Errorf("%s: principal err = %v, want a GenerationRefusedError saying %q", c.name, err, c.reason)
 		}
-		if got, _ := gens.Get(ctx, j2.ID); got.Status != store.GenerationFailed || got.Error == nil || !strings.HasPrefix(*got.Error, c.reason) {
+		if got, _ := gens.Get(ctx, j2.ID); got.Status != materials.GenerationFailed || got.Error == nil || !strings.HasPrefix(*got.Error, c.reason) {
 			t.Errorf("%s: job refused at start = %s %v", c.name, got.Status, got.Error)
 		}
 	}
@@ -344,21 +346,21 @@ VALUES ($1, $2, $3, 'k', $4, 'lk_…abcd', ARRAY['read','write'], now())`, tenan
 func TestGenerationValidate(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
-		in  store.NewGenerationJob
+		in  materials.NewGenerationJob
 		ptr string
 	}{
-		{store.NewGenerationJob{Prompt: " "}, "/prompt"},
-		{store.NewGenerationJob{Prompt: strings.Repeat("x", store.MaxGenerationPrompt+1)}, "/prompt"},
-		{store.NewGenerationJob{Prompt: "x", Options: store.GenerationOptions{Modules: 21}}, "/options/modules"},
-		{store.NewGenerationJob{Prompt: "x", Options: store.GenerationOptions{Language: "EN"}}, "/options/language"},
-		{store.NewGenerationJob{Prompt: "x", Options: store.GenerationOptions{Title: "  "}}, "/options/title"},
+		{materials.NewGenerationJob{Prompt: " "}, "/prompt"},
+		{materials.NewGenerationJob{Prompt: strings.Repeat("x", materials.MaxGenerationPrompt+1)}, "/prompt"},
+		{materials.NewGenerationJob{Prompt: "x", Options: materials.GenerationOptions{Modules: 21}}, "/options/modules"},
+		{materials.NewGenerationJob{Prompt: "x", Options: materials.GenerationOptions{Language: "EN"}}, "/options/language"},
+		{materials.NewGenerationJob{Prompt: "x", Options: materials.GenerationOptions{Title: "  "}}, "/options/title"},
 	} {
 		var ve *store.ValidationError
-		if err := store.ValidateGeneration(c.in); !errors.As(err, &ve) || ve.Fields[0].Pointer != c.ptr {
+		if err := materials.ValidateGeneration(c.in); !errors.As(err, &ve) || ve.Fields[0].Pointer != c.ptr {
 			t.Errorf("%+v: %v, want a ValidationError at %s", c.in.Options, err, c.ptr)
 		}
 	}
-	if err := store.ValidateGeneration(store.NewGenerationJob{Prompt: "ok", Options: store.GenerationOptions{Modules: 20, Language: "fr", Title: "T"}}); err != nil {
+	if err := materials.ValidateGeneration(materials.NewGenerationJob{Prompt: "ok", Options: materials.GenerationOptions{Modules: 20, Language: "fr", Title: "T"}}); err != nil {
 		t.Errorf("valid request: %v", err)
 	}
 }
@@ -367,21 +369,21 @@ func TestGenerationValidate(t *testing.T) {
 // de-duplicated tags, empty key points dropped) and a stored course back to an outline.
 func TestGenerationMapping(t *testing.T) {
 	t.Parallel()
-	d := store.CourseDraftFromAI(genOutline(nil), "Override")
+	d := materials.CourseDraftFromAI(genOutline(nil), "Override")
 	if d.Name != "Override" || strings.Join(d.Tags, ",") != "safety" || !d.LinkInOrder || d.Annotation == nil || *d.Annotation != "About it." {
 		t.Errorf("draft = %+v", d)
 	}
 	if b := d.Sections[0].Elements[0].Brief; b == nil || strings.Join(b.KeyPoints, "|") != "one" {
 		t.Errorf("brief = %+v", b)
 	}
-	if d := store.CourseDraftFromAI(genOutline(nil), ""); d.Name != "Generated course" {
+	if d := materials.CourseDraftFromAI(genOutline(nil), ""); d.Name != "Generated course" {
 		t.Errorf("name without override = %q", d.Name)
 	}
-	c := &store.Course{Name: "C", Tags: []string{"a"}, Sections: []store.CourseSection{{Title: "S", Elements: []store.CourseElement{
-		{Kind: store.ElementLesson, Title: "L", Brief: &store.LessonBrief{Topic: "T", KeyPoints: []string{"k"}}},
-		{Kind: store.ElementQuiz, Title: "Q", Questions: []store.QuizQuestion{{Kind: store.QuestionSingle, Text: "?", Options: []store.QuizOption{{ID: "o1", Text: "A", Correct: true}}}}},
+	c := &courses.Course{Name: "C", Tags: []string{"a"}, Sections: []courses.CourseSection{{Title: "S", Elements: []courses.CourseElement{
+		{Kind: courses.ElementLesson, Title: "L", Brief: &courses.LessonBrief{Topic: "T", KeyPoints: []string{"k"}}},
+		{Kind: courses.ElementQuiz, Title: "Q", Questions: []courses.QuizQuestion{{Kind: courses.QuestionSingle, Text: "?", Options: []courses.QuizOption{{ID: "o1", Text: "A", Correct: true}}}}},
 	}}}}
-	o := store.AICourse(c)
+	o := materials.AICourse(c)
 	if o.Title != "C" || len(o.Sections) != 1 || o.Sections[0].Elements[0].Brief.Topic != "T" || !o.Sections[0].Elements[1].Questions[0].Options[0].Correct {
 		t.Errorf("outline = %+v", o)
 	}

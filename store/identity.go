@@ -49,7 +49,7 @@ func LooksLikeAPIKey(s string) bool {
 	return err == nil
 }
 
-func parseKeyID(s string) (uuid.UUID, error) { return typeid.Parse(typeid.APIKey, s) }
+func ParseKeyID(s string) (uuid.UUID, error) { return typeid.Parse(typeid.APIKey, s) }
 
 // Caller is what the database says about an authenticated person of a tenant.
 type Caller struct {
@@ -109,7 +109,7 @@ func (s *Store) ResolveCaller(ctx context.Context, tenant string, person uuid.UU
 	var kid uuid.UUID
 	if keyID != "" {
 		var err error
-		if kid, err = parseKeyID(keyID); err != nil {
+		if kid, err = ParseKeyID(keyID); err != nil {
 			return c, nil
 		}
 	}
@@ -214,4 +214,14 @@ func (s *Store) AuthenticateKey(ctx context.Context, secret string) (KeyCaller, 
 		return KeyCaller{Principal: p, Caller: c}, ErrBanned
 	}
 	return KeyCaller{Principal: p, Caller: c}, nil
+}
+
+// CallerIn reads person's role, status and the tenant's licence in t, as ResolveCaller
+// does for a request.
+func CallerIn(t *Tx, person uuid.UUID) (Caller, error) {
+	var c Caller
+	if err := scanCaller(t.QueryRow(callerSQL, person), &c); err != nil {
+		return Caller{}, err
+	}
+	return c, nil
 }

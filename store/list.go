@@ -88,7 +88,7 @@ func (r repo[T, P]) list(ctx context.Context, o ListOptions, searchCols []string
 			q = q.Where(fmt.Sprintf("(%s, id) %s (?::%s, ?)", ord.expr, cmp, ord.cast), o.After.Key, o.After.ID)
 		}
 		var err error
-		if rows, err = queryRows[T](t, q.Order(ord.expr+dir+", id"+dir).Limit(o.PageSize+1), o.PageSize+1); err != nil {
+		if rows, err = QueryRows[T](t, q.Order(ord.expr+dir+", id"+dir).Limit(o.PageSize+1), o.PageSize+1); err != nil {
 			return err
 		}
 		// The fields the store computes on read, for the page, in the same transaction.
@@ -116,7 +116,7 @@ func commonConds(o ListOptions, searchCols []string) []cond {
 		cs = append(cs, cond{"tags @> ?::jsonb", []any{JSON[[]string]{V: o.Tags}}})
 	}
 	if o.Query != "" && len(searchCols) > 0 {
-		pattern := "%" + escapeLike(o.Query) + "%"
+		pattern := "%" + EscapeLike(o.Query) + "%"
 		parts := make([]string, len(searchCols))
 		args := make([]any, len(searchCols))
 		for i, c := range searchCols {
@@ -140,7 +140,7 @@ func rangeConds(col string, r TimeRange) []cond {
 	return cs
 }
 
-func escapeLike(s string) string {
+func EscapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 

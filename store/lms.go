@@ -28,7 +28,7 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, requestIDKey{}, id)
 }
 
-func requestIDFrom(ctx context.Context) string {
+func RequestIDFrom(ctx context.Context) string {
 	s, _ := ctx.Value(requestIDKey{}).(string)
 	return s
 }
@@ -55,11 +55,11 @@ func (t *Tx) Audit(action, targetType, targetID string, before, after any) error
 	}
 	var keyID *uuid.UUID
 	if t.p.KeyID != "" {
-		if u, err := parseKeyID(t.p.KeyID); err == nil {
+		if u, err := ParseKeyID(t.p.KeyID); err == nil {
 			keyID = &u
 		}
 	}
-	if r := requestIDFrom(t.ctx); r != "" {
+	if r := RequestIDFrom(t.ctx); r != "" {
 		rid = &r
 	}
 	surface := t.p.Surface

@@ -12,6 +12,7 @@ import (
 	"github.com/learnd/learnd/ai/embed"
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/store/storetest"
 )
 
@@ -20,9 +21,9 @@ type renamedEmbedder struct{ embed.Local }
 
 func (renamedEmbedder) Name() string { return "test-renamed/384" }
 
-func upload(t *testing.T, st *store.Store, ctx context.Context, session *uuid.UUID, name string, chunks ...chunk.Chunk) store.MaterialFile {
+func upload(t *testing.T, st *store.Store, ctx context.Context, session *uuid.UUID, name string, chunks ...chunk.Chunk) materials.MaterialFile {
 	t.Helper()
-	f, err := st.Materials().Upload(ctx, store.MaterialUpload{Session: session, Filename: name, Kind: "pdf", MediaType: "application/pdf",
+	f, err := st.Materials().Upload(ctx, materials.MaterialUpload{Session: session, Filename: name, Kind: "pdf", MediaType: "application/pdf",
 		Content: []byte("%PDF-1.4 " + name), TextChars: 100, Chunks: chunks})
 	if err != nil {
 		t.Fatalf("upload %s: %v", name, err)
@@ -85,7 +86,7 @@ func TestMaterialsStore(t *testing.T) {
 		if _, err := st.Materials().Retrieve(c, a.SessionID, "permit", 3); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("%s: Retrieve = %v", name, err)
 		}
-		_, err := st.Materials().Upload(c, store.MaterialUpload{Session: &a.SessionID, Filename: "x.pdf", Kind: "pdf", MediaType: "application/pdf",
+		_, err := st.Materials().Upload(c, materials.MaterialUpload{Session: &a.SessionID, Filename: "x.pdf", Kind: "pdf", MediaType: "application/pdf",
 			Content: []byte("%PDF-1.4"), Chunks: []chunk.Chunk{{Text: "x"}}})
 		if !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("%s: upload into the session = %v", name, err)
@@ -155,20 +156,20 @@ func TestMaterialsStoreSessionFull(t *testing.T) {
 	st, conn := storetest.OpenWithConn(t)
 	ctx := storetest.As("mat-full", "", auth.RoleManager)
 	first := upload(t, st, ctx, nil, "f0.pdf", chunk.Chunk{Text: "zero"})
-	for i := 1; i < store.MaxSessionFiles; i++ {
+	for i := 1; i < materials.MaxSessionFiles; i++ {
 		upload(t, st, ctx, &first.SessionID, "f.pdf", chunk.Chunk{Text: "more"})
 	}
-	_, err := st.Materials().Upload(ctx, store.MaterialUpload{Session: &first.SessionID, Filename: "x.pdf", Kind: "pdf", MediaType: "application/pdf",
+	_, err := st.Materials().Upload(ctx, materials.MaterialUpload{Session: &first.SessionID, Filename: "x.pdf", Kind: "pdf", MediaType: "application/pdf",
 		Content: []byte("%PDF-1.4"), Chunks: []chunk.Chunk{{Text: "x"}}})
-	if !errors.Is(err, store.ErrSessionFull) {
-		t.Fatalf("upload %d = %v, want ErrSessionFull", store.MaxSessionFiles+1, err)
+	if !errors.Is(err, materials.ErrSessionFull) {
+		t.Fatalf("upload %d = %v, want ErrSessionFull", materials.MaxSessionFiles+1, err)
 	}
 	var n int
-	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM material_files WHERE session_id = $1`, first.SessionID).Scan(&n); err != nil || n != store.MaxSessionFiles {
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM material_files WHERE session_id = $1`, first.SessionID).Scan(&n); err != nil || n != materials.MaxSessionFiles {
 		t.Errorf("files = %d (%v)", n, err)
 	}
 	// Nothing empty is ever stored.
-	if _, err := st.Materials().Upload(ctx, store.MaterialUpload{Filename: "e.pdf", Kind: "pdf", MediaType: "application/pdf", Content: []byte("%PDF")}); err == nil {
+	if _, err := st.Materials().Upload(ctx, materials.MaterialUpload{Filename: "e.pdf", Kind: "pdf", MediaType: "application/pdf", Content: []byte("%PDF")}); err == nil {
 		t.Error("an upload without chunks was stored")
 	}
 }

@@ -223,7 +223,7 @@ func (r repo[T, P]) check(t *Tx, v *T) error {
 
 // visible reports whether a live record with this id exists for the caller in table.
 func visible(t *Tx, table string, id uuid.UUID) (bool, error) {
-	rows, err := queryRows[struct {
+	rows, err := QueryRows[struct {
 		ID uuid.UUID `gorm:"column:id"`
 	}](t, t.Table(table, LiveOnly).Select("id").Where("id = ?", id).Limit(1), 1)
 	return len(rows) == 1, err
@@ -243,7 +243,7 @@ func (r repo[T, P]) touch(t *Tx, e *Envelope) {
 }
 
 func (r repo[T, P]) writeEnvelope(t *Tx, e *Envelope) error {
-	_, err := exec(t, t.db.Table(r.spec.name).Where("tenant_id = ? AND id = ?", e.TenantID, e.ID).Updates(map[string]any{
+	_, err := ExecBuilt(t, t.db.Table(r.spec.name).Where("tenant_id = ? AND id = ?", e.TenantID, e.ID).Updates(map[string]any{
 		"version": e.Version, "updated_at": e.UpdatedAt, "updated_by": e.UpdatedBy,
 		"is_deleted": e.IsDeleted, "deleted_at": e.DeletedAt, "deleted_by": e.DeletedBy,
 	}))

@@ -35,7 +35,7 @@ var auditIDColumns = map[string]string{
 // record's own id with idPrefix) and jsonb columns as the JSON they hold.
 func auditView(v any, idPrefix string) map[string]any {
 	rv := reflect.ValueOf(v).Elem()
-	cols := columnsOf(rv.Type())
+	cols := ColumnsOf(rv.Type())
 	out := make(map[string]any, len(cols.ordered))
 	for _, name := range cols.ordered {
 		prefix := auditIDColumns[name]

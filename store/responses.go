@@ -383,7 +383,7 @@ func (r *AssessmentRepo) ListResponses(ctx context.Context, assessmentID uuid.UU
 			sq = sq.Where(fmt.Sprintf("(%s, id) %s (?::%s, ?)", ord.expr, cmp, ord.cast), q.After.Key, q.After.ID)
 		}
 		var err error
-		rows, err = queryRows[AssessmentResponse](t, sq.Order(ord.expr+dir+", id"+dir).Limit(q.PageSize+1), q.PageSize+1)
+		rows, err = QueryRows[AssessmentResponse](t, sq.Order(ord.expr+dir+", id"+dir).Limit(q.PageSize+1), q.PageSize+1)
 		return err
 	})
 	if err != nil {
@@ -413,7 +413,7 @@ func (r *AssessmentRepo) GetResponse(ctx context.Context, assessmentID, response
 		if onlyRespondent != nil {
 			sq = sq.Where("respondent_id = ?", *onlyRespondent)
 		}
-		rows, err := queryRows[AssessmentResponse](t, sq.Limit(1), 1)
+		rows, err := QueryRows[AssessmentResponse](t, sq.Limit(1), 1)
 		if err != nil {
 			return err
 		}

@@ -19,7 +19,7 @@ type columns struct {
 
 var columnCache sync.Map // reflect.Type → *columns
 
-func columnsOf(t reflect.Type) *columns {
+func ColumnsOf(t reflect.Type) *columns {
 	if c, ok := columnCache.Load(t); ok {
 		return c.(*columns)
 	}
@@ -84,7 +84,7 @@ func builtSQL[T any](q *gorm.DB) (string, []any, error) {
 // column tags (a column the record does not hold is dropped); it reads the result's
 // column names once, on its first row.
 func recordScanner[T any]() func(pgx.Rows, *T) error {
-	cols := columnsOf(reflect.TypeFor[T]())
+	cols := ColumnsOf(reflect.TypeFor[T]())
 	var names []string
 	var sink any
 	return func(rows pgx.Rows, rec *T) error {
@@ -95,8 +95,8 @@ func recordScanner[T any]() func(pgx.Rows, *T) error {
 	}
 }
 
-// queryRows runs a SELECT that q describes (built, not run, by GORM) and scans the rows.
-func queryRows[T any](t *Tx, q *gorm.DB, capHint int) ([]T, error) {
+// QueryRows runs a SELECT that q describes (built, not run, by GORM) and scans the rows.
+func QueryRows[T any](t *Tx, q *gorm.DB, capHint int) ([]T, error) {
 	sql, args, err := builtSQL[T](q)
 	if err != nil {
 		return nil, err
@@ -133,15 +133,15 @@ func QueryOne(t *Tx, sql string, args []any, into any) error {
 	}
 	rv := reflect.ValueOf(into).Elem()
 	var sink any
-	if err := rows.Scan(scanTargets(rv, columnsOf(rv.Type()), fieldNames(rows), &sink)...); err != nil {
+	if err := rows.Scan(scanTargets(rv, ColumnsOf(rv.Type()), fieldNames(rows), &sink)...); err != nil {
 		return fmt.Errorf("scan: %w", err)
 	}
 	rows.Close()
 	return rows.Err()
 }
 
-// exec runs a write q describes and returns the rows it affected.
-func exec(t *Tx, q *gorm.DB) (int64, error) {
+// ExecBuilt runs a write q describes and returns the rows it affected.
+func ExecBuilt(t *Tx, q *gorm.DB) (int64, error) {
 	if q.Error != nil {
 		return 0, q.Error
 	}

@@ -19,7 +19,7 @@ type writeSQL struct {
 // UPDATE sets every column but the immutable and computed ones, keyed by tenant and id.
 // Both return the stored row.
 func buildWriteSQL(table string, t reflect.Type, computed []string) writeSQL {
-	cols := columnsOf(t)
+	cols := ColumnsOf(t)
 	var w writeSQL
 	var ins, set []string
 	for _, c := range cols.ordered {

@@ -88,7 +88,7 @@ func bareFillCourse(c *courseOut, cid, owner uuid.UUID, createdBy, updatedBy *uu
 	if c.Tags == nil {
 		c.Tags = []string{}
 	}
-	c.Settings = courseSettingsOut{PassingScore: 70} // store.DefaultCourseSettings under the stored members
+	c.Settings = courseSettingsOut{PassingScore: 70} // courses.DefaultCourseSettings under the stored members
 	if settings != nil {
 		if err := json.Unmarshal(settings, &c.Settings); err != nil {
 			return err

@@ -146,7 +146,7 @@ func (b *baseline) getCourse(w http.ResponseWriter, r *http.Request, p principal
 				if c.Tags == nil {
 					c.Tags = []string{}
 				}
-				c.Settings = courseSettingsOut{PassingScore: 70} // store.DefaultCourseSettings under the stored members
+				c.Settings = courseSettingsOut{PassingScore: 70} // courses.DefaultCourseSettings under the stored members
 				if settings != nil {
 					if err := json.Unmarshal(settings, &c.Settings); err != nil {
 						return err

@@ -7,13 +7,14 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"github.com/learnd/learnd/ai/extract"
 	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/learnd/learnd/ai/extract"
 
 	"github.com/learnd/learnd/ai"
 	"github.com/learnd/learnd/ai/offline"
@@ -22,6 +23,7 @@ import (
 	"github.com/learnd/learnd/jobs"
 	"github.com/learnd/learnd/server"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/store/storetest"
 	"github.com/learnd/learnd/typeid"
 )
@@ -97,11 +99,11 @@ func Start(t testing.TB, opts ...Options) *Env {
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	var jr *jobs.Runner
-	var enqueueGen store.GenerationEnqueuer
+	var enqueueGen materials.GenerationEnqueuer
 	if o.Jobs {
 		jr, err = jobs.New(ctx, st, jobs.Config{
 			DatabaseURL: dbURL, SMTPURL: o.SMTPURL, TLSConfig: o.SMTPTLS, From: o.MailFrom,
-			Workers: 4, Logger: o.Logger, Generator: o.Generator, Materials: st.Materials(), GenerationTimeout: o.GenerationTimeout,
+			Workers: 4, Logger: o.Logger, Generator: o.Generator, Materials: materials.New(st).Materials(), GenerationTimeout: o.GenerationTimeout,
 		})
 		if err != nil {
 			t.Fatalf("servertest: jobs: %v", err)

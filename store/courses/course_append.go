@@ -1,4 +1,4 @@
-package store
+package courses
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -37,8 +38,8 @@ type AppendMode struct {
 // the version is bumped.
 func (r *CourseRepo) AppendSections(ctx context.Context, course uuid.UUID, expected *int, secs []SectionDraft, trs []TransitionDraft, mode AppendMode) (AppendResult, error) {
 	var res AppendResult
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		c, err := t.editCourse(course, expected, accessEdit)
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		c, err := editCourse(t, course, expected, accessEdit)
 		if err != nil {
 			return err
 		}
@@ -50,7 +51,7 @@ func (r *CourseRepo) AppendSections(ctx context.Context, course uuid.UUID, expec
 		at := len(c.Sections)
 		if mode.BeforeFinalQuiz && finalQuizSection(c) && !onlySurveys(secs) {
 			at = len(c.Sections) - 1
-			if _, err := t.pg.Exec(t.ctx, `UPDATE course_sections SET position = position + $3
+			if _, err := t.Exec(`UPDATE course_sections SET position = position + $3
 WHERE tenant_id = learnd_tenant() AND course_id = $1 AND position >= $2`, c.ID, c.Sections[at].Position, len(secs)); err != nil {
 				return err
 			}
@@ -62,16 +63,16 @@ WHERE tenant_id = learnd_tenant() AND course_id = $1 AND position >= $2`, c.ID, 
 		if at < len(c.Sections) {
 			first = c.Sections[at].Position - len(secs)
 		}
-		added, err := t.insertSections(c, at, first, secs, Now())
+		added, err := insertSections(t, c, at, first, secs, store.Now())
 		if err != nil {
 			return err
 		}
-		n, err := t.linkDraft(c, added, trs, mode.LinkInOrder)
+		n, err := linkDraft(t, c, added, trs, mode.LinkInOrder)
 		if err != nil {
 			return err
 		}
 		if mode.LinkInOrder && at < len(c.Sections)-len(secs) {
-			m, err := t.linkThrough(c, added, c.Sections[at+len(secs)].Elements)
+			m, err := linkThrough(t, c, added, c.Sections[at+len(secs)].Elements)
 			if err != nil {
 				return err
 			}
@@ -81,7 +82,7 @@ WHERE tenant_id = learnd_tenant() AND course_id = $1 AND position >= $2`, c.ID, 
 			res.ElementsAdded += len(s)
 		}
 		res.TransitionsAdded = n
-		if err := t.bumpCourse(c); err != nil {
+		if err := bumpCourse(t, c); err != nil {
 			return err
 		}
 		res.Course = c
@@ -120,7 +121,7 @@ func onlySurveys(secs []SectionDraft) bool {
 // linkThrough links the last new element on to the first element of next (the final
 // quiz) and removes the link that went from the element before the new ones straight to
 // it, so the learner's path runs through the new sections. It returns the links added.
-func (t *Tx) linkThrough(c *Course, added [][]uuid.UUID, next []CourseElement) (int, error) {
+func linkThrough(t *store.Tx, c *Course, added [][]uuid.UUID, next []CourseElement) (int, error) {
 	var flat []uuid.UUID
 	for _, s := range added {
 		flat = append(flat, s...)
@@ -137,7 +138,7 @@ func (t *Tx) linkThrough(c *Course, added [][]uuid.UUID, next []CourseElement) (
 		}
 	}
 	if prev != uuid.Nil {
-		if _, err := t.pg.Exec(t.ctx, `DELETE FROM course_transitions WHERE tenant_id = learnd_tenant() AND course_id = $1
+		if _, err := t.Exec(`DELETE FROM course_transitions WHERE tenant_id = learnd_tenant() AND course_id = $1
 AND from_element_id = $2 AND to_element_id = $3`, c.ID, prev, quiz); err != nil {
 			return 0, err
 		}
@@ -147,7 +148,7 @@ AND from_element_id = $2 AND to_element_id = $3`, c.ID, prev, quiz); err != nil 
 	if slices.Contains(c.Transitions, link) {
 		return 0, nil
 	}
-	if err := t.insertTransitions(c.ID, []CourseTransition{link}); err != nil {
+	if err := insertTransitions(t, c.ID, []CourseTransition{link}); err != nil {
 		return 0, err
 	}
 	c.Transitions = append(c.Transitions, link)

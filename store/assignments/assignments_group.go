@@ -1,14 +1,16 @@
-package store
+package assignments
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -40,12 +42,12 @@ type asgGroupCourseAudit struct {
 
 // asgUpsertGroupCourse records (or updates the dates and chain of) a group's course
 // assignment, audited with before and after.
-func (t *Tx) asgUpsertGroupCourse(group, course uuid.UUID, chain *uuid.UUID, chainPos *int, startAt, dueAt *time.Time) error {
+func asgUpsertGroupCourse(t *store.Tx, group, course uuid.UUID, chain *uuid.UUID, chainPos *int, startAt, dueAt *time.Time) error {
 	var before *asgGroupCourseAudit
 	var bChain *uuid.UUID
 	var bPos *int
 	var bStart, bDue *time.Time
-	err := t.pg.QueryRow(t.ctx, `SELECT chain_id, chain_position, start_at, due_at FROM group_course_assignments
+	err := t.QueryRow(`SELECT chain_id, chain_position, start_at, due_at FROM group_course_assignments
 WHERE tenant_id = learnd_tenant() AND group_id = $1 AND course_id = $2 FOR UPDATE`, group, course).Scan(&bChain, &bPos, &bStart, &bDue)
 	switch {
 	case err == nil:
@@ -57,11 +59,11 @@ WHERE tenant_id = learnd_tenant() AND group_id = $1 AND course_id = $2 FOR UPDAT
 	if chain == nil && before != nil { // a plain group assignment keeps the chain it was part of
 		chain, chainPos = bChain, bPos
 	}
-	_, err = t.pg.Exec(t.ctx, `INSERT INTO group_course_assignments (tenant_id, group_id, course_id, chain_id, chain_position, due_at, start_at, assigned_by, created_at)
+	_, err = t.Exec(`INSERT INTO group_course_assignments (tenant_id, group_id, course_id, chain_id, chain_position, due_at, start_at, assigned_by, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (tenant_id, group_id, course_id) DO UPDATE SET chain_id = EXCLUDED.chain_id, chain_position = EXCLUDED.chain_position,
   due_at = EXCLUDED.due_at, start_at = EXCLUDED.start_at, assigned_by = EXCLUDED.assigned_by`,
-		t.p.TenantID, group, course, chain, chainPos, dueAt, startAt, t.asgActor(), Now())
+		t.Caller().TenantID, group, course, chain, chainPos, dueAt, startAt, asgActor(t), store.Now())
 	if err != nil {
 		return err
 	}
@@ -75,8 +77,8 @@ ON CONFLICT (tenant_id, group_id, course_id) DO UPDATE SET chain_id = EXCLUDED.c
 }
 
 // asgGroupMembers reads a group's members.
-func (t *Tx) asgGroupMembers(group uuid.UUID) ([]asgUser, error) {
-	rows, err := t.pg.Query(t.ctx, `SELECT u.id, u.name, u.email, u.status = 'banned' FROM group_members gm
+func asgGroupMembers(t *store.Tx, group uuid.UUID) ([]asgUser, error) {
+	rows, err := t.Query(`SELECT u.id, u.name, u.email, u.status = 'banned' FROM group_members gm
 JOIN users u ON u.tenant_id = learnd_tenant() AND u.id = gm.user_id
 WHERE gm.tenant_id = learnd_tenant() AND gm.group_id = $1 ORDER BY u.id`, group)
 	if err != nil {
@@ -93,19 +95,19 @@ WHERE gm.tenant_id = learnd_tenant() AND gm.group_id = $1 ORDER BY u.id`, group)
 
 // asgInsert assigns (course, chain position) pairs to users in one statement, ON
 // CONFLICT DO NOTHING, auditing each new row; it returns the new rows.
-func (t *Tx) asgInsert(users []uuid.UUID, courses []uuid.UUID, group, chain *uuid.UUID, startAt, dueAt *time.Time) ([]asgNew, error) {
+func asgInsert(t *store.Tx, users []uuid.UUID, courses []uuid.UUID, group, chain *uuid.UUID, startAt, dueAt *time.Time) ([]asgNew, error) {
 	if len(users) == 0 || len(courses) == 0 {
 		return nil, nil
 	}
-	ts := Now()
-	rows, err := t.pg.Query(t.ctx, `INSERT INTO assignments (tenant_id, id, user_id, course_id, group_id, chain_id, chain_position, due_at, start_at, assigned_by, created_at, updated_at)
+	ts := store.Now()
+	rows, err := t.Query(`INSERT INTO assignments (tenant_id, id, user_id, course_id, group_id, chain_id, chain_position, due_at, start_at, assigned_by, created_at, updated_at)
 SELECT $1, learnd_uuidv7(), u.id, c.id, $4, $5, CASE WHEN $5::uuid IS NULL THEN NULL ELSE c.pos END, $6, $7, $8, $9, $9
   FROM unnest($2::uuid[]) WITH ORDINALITY AS u(id, n)
   CROSS JOIN unnest($3::uuid[]) WITH ORDINALITY AS c(id, pos)
  ORDER BY u.n, c.pos
 ON CONFLICT (tenant_id, user_id, course_id) DO NOTHING
 RETURNING id, user_id, course_id, chain_position`,
-		t.p.TenantID, users, courses, group, chain, dueAt, startAt, t.asgActor(), ts)
+		t.Caller().TenantID, users, courses, group, chain, dueAt, startAt, asgActor(t), ts)
 	if err != nil {
 		return nil, err
 	}
@@ -135,21 +137,21 @@ RETURNING id, user_id, course_id, chain_position`,
 
 // AssignGroups assigns a published course to every active member of each group and
 // records the group assignment (members who join later get it through the trigger).
-func (s *Store) AssignGroups(ctx context.Context, in GroupAssignInput) ([]GroupAssignCount, error) {
+func (s *Repo) AssignGroups(ctx context.Context, in GroupAssignInput) ([]GroupAssignCount, error) {
 	var out []GroupAssignCount
-	err := s.InTenant(ctx, func(t *Tx) error {
-		c, err := t.asgCourseToAssign(in.CourseID)
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+		c, err := asgCourseToAssign(t, in.CourseID)
 		if err != nil {
 			return err
 		}
-		found, err := t.asgGroups(in.GroupIDs)
+		found, err := asgGroups(t, in.GroupIDs)
 		if err != nil {
 			return err
 		}
-		v := &ValidationError{}
+		v := &store.ValidationError{}
 		for i, g := range in.GroupIDs {
 			if !found[g] {
-				v.Add("/groups/"+itoa(i), "no such group")
+				v.Add("/groups/"+strconv.Itoa(i), "no such group")
 			}
 		}
 		asgCheckDates(v, in.StartAt, in.DueAt)
@@ -157,10 +159,10 @@ func (s *Store) AssignGroups(ctx context.Context, in GroupAssignInput) ([]GroupA
 			return err
 		}
 		for _, g := range in.GroupIDs {
-			if err := t.asgUpsertGroupCourse(g, in.CourseID, nil, nil, in.StartAt, in.DueAt); err != nil {
+			if err := asgUpsertGroupCourse(t, g, in.CourseID, nil, nil, in.StartAt, in.DueAt); err != nil {
 				return err
 			}
-			members, err := t.asgGroupMembers(g)
+			members, err := asgGroupMembers(t, g)
 			if err != nil {
 				return err
 			}
@@ -175,7 +177,7 @@ func (s *Store) AssignGroups(ctx context.Context, in GroupAssignInput) ([]GroupA
 				active = append(active, m.ID)
 				byID[m.ID] = m
 			}
-			made, err := t.asgInsert(active, []uuid.UUID{in.CourseID}, &g, nil, in.StartAt, in.DueAt)
+			made, err := asgInsert(t, active, []uuid.UUID{in.CourseID}, &g, nil, in.StartAt, in.DueAt)
 			if err != nil {
 				return err
 			}

@@ -1,4 +1,4 @@
-package store
+package courses
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/learnd/learnd/store"
 )
 
 // Element and question kinds.
@@ -29,7 +30,7 @@ type PartNotFoundError struct {
 func (e *PartNotFoundError) Error() string { return "no such " + e.What }
 
 // Is makes errors.Is(err, ErrNotFound) hold.
-func (e *PartNotFoundError) Is(target error) bool { return target == ErrNotFound }
+func (e *PartNotFoundError) Is(target error) bool { return target == store.ErrNotFound }
 
 // CourseSection is a section of a course with its elements in order. Position is its
 // 0-based index among the course's sections.
@@ -195,8 +196,8 @@ WHERE tenant_id = learnd_tenant() AND course_id = $1 ORDER BY position, id`, id)
 		Query(func(rows pgx.Rows) error {
 			for rows.Next() {
 				var e CourseElement
-				var brief JSON[*LessonBrief]
-				var pages JSON[[]LessonPage]
+				var brief store.JSON[*LessonBrief]
+				var pages store.JSON[[]LessonPage]
 				if err := rows.Scan(&e.ID, &e.SectionID, &e.Kind, &e.Title, &e.Required, &brief, &pages, &e.CreatedAt, &e.UpdatedAt); err != nil {
 					return err
 				}
@@ -214,7 +215,7 @@ WHERE tenant_id = learnd_tenant() AND course_id = $1 ORDER BY position, id`, id)
 		Query(func(rows pgx.Rows) error {
 			for rows.Next() {
 				var q QuizQuestion
-				var opts JSON[[]QuizOption]
+				var opts store.JSON[[]QuizOption]
 				if err := rows.Scan(&q.ID, &q.ElementID, &q.Kind, &q.Text, &opts, &q.Weight, &q.SourceChunkID); err != nil {
 					return err
 				}

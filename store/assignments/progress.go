@@ -1,4 +1,4 @@
-package store
+package assignments
 
 import (
 	"context"
@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -112,7 +114,7 @@ type progAssignment struct {
 }
 
 // progLoad reads (and, with lock, locks) the user's assignment of a live course.
-func (t *Tx) progLoad(course, user uuid.UUID, lock bool) (progAssignment, error) {
+func progLoad(t *store.Tx, course, user uuid.UUID, lock bool) (progAssignment, error) {
 	var a progAssignment
 	var settings []byte
 	q := `SELECT a.id, a.start_at, a.due_at, a.started_at, a.completed_at, a.score, a.points_awarded, ` + asgLockedSQL + `, c.name, c.settings
@@ -122,9 +124,9 @@ WHERE a.tenant_id = learnd_tenant() AND a.course_id = $1 AND a.user_id = $2`
 	if lock {
 		q += " FOR UPDATE OF a"
 	}
-	err := t.pg.QueryRow(t.ctx, q, course, user).Scan(&a.id, &a.startAt, &a.dueAt, &a.startedAt, &a.completedAt, &a.score, &a.points, &a.locked, &a.courseName, &settings)
+	err := t.QueryRow(q, course, user).Scan(&a.id, &a.startAt, &a.dueAt, &a.startedAt, &a.completedAt, &a.score, &a.points, &a.locked, &a.courseName, &settings)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return a, ErrNotFound
+		return a, store.ErrNotFound
 	}
 	if err != nil {
 		return a, err
@@ -159,8 +161,8 @@ func progOptionKey(raw json.RawMessage) string {
 	return string(raw) // a numeric id
 }
 
-func (t *Tx) progQuestions(element uuid.UUID) ([]progQuestion, error) {
-	rows, err := t.pg.Query(t.ctx, `SELECT id, kind, weight, options FROM quiz_questions WHERE tenant_id = learnd_tenant() AND element_id = $1 ORDER BY position, id`, element)
+func progQuestions(t *store.Tx, element uuid.UUID) ([]progQuestion, error) {
+	rows, err := t.Query(`SELECT id, kind, weight, options FROM quiz_questions WHERE tenant_id = learnd_tenant() AND element_id = $1 ORDER BY position, id`, element)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +187,7 @@ func (t *Tx) progQuestions(element uuid.UUID) ([]progQuestion, error) {
 
 // progScoreQuiz checks the answers against the quiz's questions and returns the score in
 // percent of the total weight (two decimals).
-func progScoreQuiz(questions []progQuestion, answers []ProgressAnswer, v *ValidationError) float64 {
+func progScoreQuiz(questions []progQuestion, answers []ProgressAnswer, v *store.ValidationError) float64 {
 	byID := make(map[uuid.UUID]progQuestion, len(questions))
 	var total float64
 	for _, q := range questions {
@@ -195,7 +197,7 @@ func progScoreQuiz(questions []progQuestion, answers []ProgressAnswer, v *Valida
 	seen := map[uuid.UUID]bool{}
 	var got float64
 	for i, a := range answers {
-		ptr := "/answers/" + itoa(i)
+		ptr := "/answers/" + strconv.Itoa(i)
 		q, ok := byID[a.QuestionID]
 		if !ok {
 			v.Add(ptr+"/questionId", "not a question of this quiz")
@@ -210,7 +212,7 @@ func progScoreQuiz(questions []progQuestion, answers []ProgressAnswer, v *Valida
 		bad := false
 		for j, o := range a.OptionIDs {
 			if _, ok := q.options[o]; !ok {
-				v.Add(ptr+"/optionIds/"+itoa(j), "not an option of this question")
+				v.Add(ptr+"/optionIds/"+strconv.Itoa(j), "not an option of this question")
 				bad = true
 			}
 			chosen[o] = true
@@ -260,15 +262,15 @@ type progAssignmentAudit struct {
 // RecordProgress records the caller's progress on an element of a course assigned to
 // them and completes the course when that was the last thing missing. It returns the
 // progress after the record.
-func (s *Store) RecordProgress(ctx context.Context, in ProgressInput) (Progress, error) {
+func (s *Repo) RecordProgress(ctx context.Context, in ProgressInput) (Progress, error) {
 	var out Progress
-	err := s.InTenant(ctx, func(t *Tx) error {
-		user := t.p.PersonID
-		a, err := t.progLoad(in.CourseID, user, true)
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+		user := t.Caller().PersonID
+		a, err := progLoad(t, in.CourseID, user, true)
 		if err != nil {
 			return err
 		}
-		ts := Now()
+		ts := store.Now()
 		if a.startAt != nil && a.startAt.After(ts) {
 			return &ProgressStateError{Code: "not_started", Detail: "this assignment is scheduled to start at " + a.startAt.UTC().Format(time.RFC3339)}
 		}
@@ -276,14 +278,14 @@ func (s *Store) RecordProgress(ctx context.Context, in ProgressInput) (Progress,
 			return &ProgressStateError{Code: "locked", Detail: "this course is locked until you complete the course before it in the learning path"}
 		}
 		var kind string
-		err = t.pg.QueryRow(t.ctx, `SELECT kind FROM course_elements WHERE tenant_id = learnd_tenant() AND id = $1 AND course_id = $2`, in.ElementID, in.CourseID).Scan(&kind)
+		err = t.QueryRow(`SELECT kind FROM course_elements WHERE tenant_id = learnd_tenant() AND id = $1 AND course_id = $2`, in.ElementID, in.CourseID).Scan(&kind)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return &ValidationError{Fields: []FieldError{{Pointer: "/elementId", Detail: "not an element of this course"}}}
+			return &store.ValidationError{Fields: []store.FieldError{{Pointer: "/elementId", Detail: "not an element of this course"}}}
 		}
 		if err != nil {
 			return err
 		}
-		v := &ValidationError{}
+		v := &store.ValidationError{}
 		var attempt *ProgressAttempt
 		switch kind {
 		case "lesson":
@@ -308,7 +310,7 @@ func (s *Store) RecordProgress(ctx context.Context, in ProgressInput) (Progress,
 				v.Add("/answers", "a quiz attempt needs answers")
 				break
 			}
-			qs, err := t.progQuestions(in.ElementID)
+			qs, err := progQuestions(t, in.ElementID)
 			if err != nil {
 				return err
 			}
@@ -320,7 +322,7 @@ func (s *Store) RecordProgress(ctx context.Context, in ProgressInput) (Progress,
 			attempt = &ProgressAttempt{ElementID: in.ElementID, Score: score, Passed: score >= a.settings.passing()}
 		}
 		if kind == "survey" && in.Answers != nil {
-			qs, err := t.progQuestions(in.ElementID)
+			qs, err := progQuestions(t, in.ElementID)
 			if err != nil {
 				return err
 			}
@@ -329,12 +331,12 @@ func (s *Store) RecordProgress(ctx context.Context, in ProgressInput) (Progress,
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if err := t.progWriteElement(user, in, attempt, a.settings.passing(), ts); err != nil {
+		if err := progWriteElement(t, user, in, attempt, a.settings.passing(), ts); err != nil {
 			return err
 		}
 		if a.startedAt == nil {
 			before := progAssignmentAudit{PointsAwarded: a.points}
-			if _, err := t.pg.Exec(t.ctx, `UPDATE assignments SET started_at = $2, updated_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, a.id, ts); err != nil {
+			if _, err := t.Exec(`UPDATE assignments SET started_at = $2, updated_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, a.id, ts); err != nil {
 				return err
 			}
 			a.startedAt = &ts
@@ -345,11 +347,11 @@ func (s *Store) RecordProgress(ctx context.Context, in ProgressInput) (Progress,
 			}
 		}
 		if a.completedAt == nil {
-			if err := t.progMaybeComplete(&a, in.CourseID, user, ts); err != nil {
+			if err := progMaybeComplete(t, &a, in.CourseID, user, ts); err != nil {
 				return err
 			}
 		}
-		out, err = t.progRead(in.CourseID, user)
+		out, err = progRead(t, in.CourseID, user)
 		if err != nil {
 			return err
 		}
@@ -363,10 +365,10 @@ func (s *Store) RecordProgress(ctx context.Context, in ProgressInput) (Progress,
 }
 
 // progWriteElement upserts the element's progress, audited with before and after.
-func (t *Tx) progWriteElement(user uuid.UUID, in ProgressInput, attempt *ProgressAttempt, passing float64, ts time.Time) error {
+func progWriteElement(t *store.Tx, user uuid.UUID, in ProgressInput, attempt *ProgressAttempt, passing float64, ts time.Time) error {
 	before := progElementAudit{ElementID: typeid.Format(typeid.Element, in.ElementID), UserID: typeid.Format(typeid.Person, user)}
 	existed := true
-	err := t.pg.QueryRow(t.ctx, `SELECT completed_at, best_score, attempts FROM element_progress WHERE tenant_id = learnd_tenant() AND user_id = $1 AND element_id = $2 FOR UPDATE`,
+	err := t.QueryRow(`SELECT completed_at, best_score, attempts FROM element_progress WHERE tenant_id = learnd_tenant() AND user_id = $1 AND element_id = $2 FOR UPDATE`,
 		user, in.ElementID).Scan(&before.CompletedAt, &before.BestScore, &before.Attempts)
 	if errors.Is(err, pgx.ErrNoRows) {
 		existed = false
@@ -396,11 +398,11 @@ func (t *Tx) progWriteElement(user uuid.UUID, in ProgressInput, attempt *Progres
 	} else if after.CompletedAt == nil {
 		after.CompletedAt = &ts
 	}
-	_, err = t.pg.Exec(t.ctx, `INSERT INTO element_progress (tenant_id, user_id, course_id, element_id, completed_at, best_score, attempts, last_answers, updated_at)
+	_, err = t.Exec(`INSERT INTO element_progress (tenant_id, user_id, course_id, element_id, completed_at, best_score, attempts, last_answers, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)
 ON CONFLICT (tenant_id, user_id, element_id) DO UPDATE SET completed_at = EXCLUDED.completed_at, best_score = EXCLUDED.best_score,
   attempts = EXCLUDED.attempts, last_answers = coalesce(EXCLUDED.last_answers, element_progress.last_answers), updated_at = EXCLUDED.updated_at`,
-		t.p.TenantID, user, in.CourseID, in.ElementID, after.CompletedAt, after.BestScore, after.Attempts, answers, ts)
+		t.Caller().TenantID, user, in.CourseID, in.ElementID, after.CompletedAt, after.BestScore, after.Attempts, answers, ts)
 	if err != nil {
 		return err
 	}
@@ -414,8 +416,8 @@ ON CONFLICT (tenant_id, user_id, element_id) DO UPDATE SET completed_at = EXCLUD
 // progMaybeComplete completes the assignment when every required element is completed:
 // score (average best score of the required quizzes), points, and a certificate when the
 // course issues them.
-func (t *Tx) progMaybeComplete(a *progAssignment, course, user uuid.UUID, ts time.Time) error {
-	rows, err := t.pg.Query(t.ctx, `SELECT e.kind, ep.completed_at IS NOT NULL, ep.best_score FROM course_elements e
+func progMaybeComplete(t *store.Tx, a *progAssignment, course, user uuid.UUID, ts time.Time) error {
+	rows, err := t.Query(`SELECT e.kind, ep.completed_at IS NOT NULL, ep.best_score FROM course_elements e
 LEFT JOIN element_progress ep ON ep.tenant_id = learnd_tenant() AND ep.user_id = $2 AND ep.element_id = e.id
 WHERE e.tenant_id = learnd_tenant() AND e.course_id = $1 AND e.required`, course, user)
 	if err != nil {
@@ -449,7 +451,7 @@ WHERE e.tenant_id = learnd_tenant() AND e.course_id = $1 AND e.required`, course
 	}
 	before := progAssignmentAudit{StartedAt: asgUTC(a.startedAt), PointsAwarded: a.points}
 	points := max(a.settings.Points, 0)
-	if _, err := t.pg.Exec(t.ctx, `UPDATE assignments SET completed_at = $2, score = $3, points_awarded = $4, updated_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`,
+	if _, err := t.Exec(`UPDATE assignments SET completed_at = $2, score = $3, points_awarded = $4, updated_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`,
 		a.id, ts, score, points); err != nil {
 		return err
 	}
@@ -461,20 +463,20 @@ WHERE e.tenant_id = learnd_tenant() AND e.course_id = $1 AND e.required`, course
 	if !a.settings.CertificateOnCompletion {
 		return nil
 	}
-	return t.certIssue(user, course, a.courseName, a.settings.CertificateValidityMonths, ts)
+	return certIssue(t, user, course, a.courseName, a.settings.CertificateValidityMonths, ts)
 }
 
 // progRead reads a user's progress on a course (ErrNotFound without an assignment).
-func (t *Tx) progRead(course, user uuid.UUID) (Progress, error) {
-	a, err := t.progLoad(course, user, false)
+func progRead(t *store.Tx, course, user uuid.UUID) (Progress, error) {
+	a, err := progLoad(t, course, user, false)
 	if err != nil {
 		return Progress{}, err
 	}
-	ts := Now()
+	ts := store.Now()
 	p := Progress{CourseID: course, UserID: user, Locked: a.locked, Score: a.score, StartedAt: a.startedAt,
 		CompletedAt: a.completedAt, DueAt: a.dueAt, PointsAwarded: a.points,
 		Status: asgStatus(ts, a.startAt, a.dueAt, a.startedAt, a.completedAt)}
-	rows, err := t.pg.Query(t.ctx, `SELECT e.id, e.kind, e.title, e.required, ep.completed_at, ep.best_score, coalesce(ep.attempts, 0)
+	rows, err := t.Query(`SELECT e.id, e.kind, e.title, e.required, ep.completed_at, ep.best_score, coalesce(ep.attempts, 0)
 FROM course_elements e
 LEFT JOIN course_sections s ON s.tenant_id = learnd_tenant() AND s.id = e.section_id
 LEFT JOIN element_progress ep ON ep.tenant_id = learnd_tenant() AND ep.user_id = $2 AND ep.element_id = e.id
@@ -504,7 +506,7 @@ ORDER BY s.position NULLS LAST, e.position, e.id`, course, user)
 	case p.RequiredElements > 0:
 		p.ProgressPct = 100 * p.CompletedElements / p.RequiredElements
 	}
-	certs, err := t.certList(user, &course, nil)
+	certs, err := certList(t, user, &course, nil)
 	if err != nil {
 		return Progress{}, err
 	}
@@ -519,11 +521,11 @@ ORDER BY s.position NULLS LAST, e.position, e.id`, course, user)
 
 // GetProgress returns a user's progress on a course; ErrNotFound when the course is not
 // assigned to them.
-func (s *Store) GetProgress(ctx context.Context, course, user uuid.UUID) (Progress, error) {
+func (s *Repo) GetProgress(ctx context.Context, course, user uuid.UUID) (Progress, error) {
 	var out Progress
-	err := s.InTenant(ctx, func(t *Tx) error {
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
 		var err error
-		out, err = t.progRead(course, user)
+		out, err = progRead(t, course, user)
 		return err
 	})
 	if err != nil {

@@ -1,4 +1,4 @@
-package store
+package assignments
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -110,14 +111,14 @@ JOIN users u ON u.tenant_id = learnd_tenant() AND u.id = a.user_id
 WHERE a.tenant_id = learnd_tenant()`
 
 // asgQuery runs asgSelectSQL with extra conditions (and a trailing ORDER/LIMIT).
-func (t *Tx) asgQuery(where string, args pgx.NamedArgs) ([]Assignment, error) {
+func asgQuery(t *store.Tx, where string, args pgx.NamedArgs) ([]Assignment, error) {
 	if args == nil {
 		args = pgx.NamedArgs{}
 	}
 	if _, ok := args["now"]; !ok {
-		args["now"] = Now()
+		args["now"] = store.Now()
 	}
-	rows, err := t.pg.Query(t.ctx, asgSelectSQL+" "+where, args)
+	rows, err := t.Query(asgSelectSQL+" "+where, args)
 	if err != nil {
 		return nil, err
 	}
@@ -125,13 +126,13 @@ func (t *Tx) asgQuery(where string, args pgx.NamedArgs) ([]Assignment, error) {
 }
 
 // assignment reads one assignment by id.
-func (t *Tx) asgByID(id uuid.UUID) (Assignment, error) {
-	out, err := t.asgQuery("AND a.id = @id", pgx.NamedArgs{"id": id})
+func asgByID(t *store.Tx, id uuid.UUID) (Assignment, error) {
+	out, err := asgQuery(t, "AND a.id = @id", pgx.NamedArgs{"id": id})
 	if err != nil {
 		return Assignment{}, err
 	}
 	if len(out) == 0 {
-		return Assignment{}, ErrNotFound
+		return Assignment{}, store.ErrNotFound
 	}
 	return out[0], nil
 }
@@ -189,18 +190,18 @@ type asgCourse struct {
 }
 
 // asgCourseToAssign reads a live course; unless published it is a validation error.
-func (t *Tx) asgCourseToAssign(id uuid.UUID) (asgCourse, error) {
+func asgCourseToAssign(t *store.Tx, id uuid.UUID) (asgCourse, error) {
 	c := asgCourse{ID: id}
-	err := t.pg.QueryRow(t.ctx, `SELECT name, status FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, id).
+	err := t.QueryRow(`SELECT name, status FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, id).
 		Scan(&c.Name, &c.Status)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return c, ErrNotFound
+		return c, store.ErrNotFound
 	}
 	if err != nil {
 		return c, err
 	}
 	if c.Status != "published" {
-		return c, &ValidationError{Fields: []FieldError{{Detail: "the course is " + c.Status + "; only published courses can be assigned"}}}
+		return c, &store.ValidationError{Fields: []store.FieldError{{Detail: "the course is " + c.Status + "; only published courses can be assigned"}}}
 	}
 	return c, nil
 }
@@ -214,8 +215,8 @@ type asgUser struct {
 }
 
 // asgUsers reads the users with these ids (missing ones are absent from the map).
-func (t *Tx) asgUsers(ids []uuid.UUID) (map[uuid.UUID]asgUser, error) {
-	rows, err := t.pg.Query(t.ctx, `SELECT id, name, email, status = 'banned' FROM users WHERE tenant_id = learnd_tenant() AND id = ANY($1)`, ids)
+func asgUsers(t *store.Tx, ids []uuid.UUID) (map[uuid.UUID]asgUser, error) {
+	rows, err := t.Query(`SELECT id, name, email, status = 'banned' FROM users WHERE tenant_id = learnd_tenant() AND id = ANY($1)`, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +230,7 @@ func (t *Tx) asgUsers(ids []uuid.UUID) (map[uuid.UUID]asgUser, error) {
 }
 
 // asgCheckUsers records a field error per unknown or banned user.
-func asgCheckUsers(v *ValidationError, found map[uuid.UUID]asgUser, ids []uuid.UUID, pointer func(i int) string) {
+func asgCheckUsers(v *store.ValidationError, found map[uuid.UUID]asgUser, ids []uuid.UUID, pointer func(i int) string) {
 	for i, id := range ids {
 		u, ok := found[id]
 		switch {
@@ -242,8 +243,8 @@ func asgCheckUsers(v *ValidationError, found map[uuid.UUID]asgUser, ids []uuid.U
 }
 
 // asgGroups reports which of ids are groups of the tenant.
-func (t *Tx) asgGroups(ids []uuid.UUID) (map[uuid.UUID]bool, error) {
-	rows, err := t.pg.Query(t.ctx, `SELECT id FROM groups WHERE tenant_id = learnd_tenant() AND id = ANY($1)`, ids)
+func asgGroups(t *store.Tx, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	rows, err := t.Query(`SELECT id FROM groups WHERE tenant_id = learnd_tenant() AND id = ANY($1)`, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -260,14 +261,14 @@ func (t *Tx) asgGroups(ids []uuid.UUID) (map[uuid.UUID]bool, error) {
 func asgMailDate(ts time.Time) string { return ts.UTC().Format("Mon 2 Jan 2006, 15:04 MST") }
 
 // asgNoticeMail is the notice a learner gets for a new assignment.
-func asgNoticeMail(u asgUser, course string, startAt, dueAt *time.Time) Mail {
+func asgNoticeMail(u asgUser, course string, startAt, dueAt *time.Time) store.Mail {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Hello %s,\n\nYou have been assigned the course %q.\n", u.Name, course)
-	if startAt != nil && startAt.After(Now()) {
+	if startAt != nil && startAt.After(store.Now()) {
 		fmt.Fprintf(&b, "It starts on %s; you can begin from then.\n", asgMailDate(*startAt))
 	}
 	if dueAt != nil {
 		fmt.Fprintf(&b, "Please complete it by %s.\n", asgMailDate(*dueAt))
 	}
-	return Mail{Kind: "assignment", To: u.Email, Subject: "New training assigned: " + course, Body: b.String()}
+	return store.Mail{Kind: "assignment", To: u.Email, Subject: "New training assigned: " + course, Body: b.String()}
 }

@@ -1,20 +1,23 @@
-package store
+package courses
 
 import (
 	"fmt"
+	"strconv"
 	"unicode/utf8"
+
+	"github.com/learnd/learnd/store"
 )
 
 // Validation of structure parts (the API schema checks the same; drafts from course
 // generation are checked here).
 
-func validateSectionTitle(v *ValidationError, ptr, title string) {
+func validateSectionTitle(v *store.ValidationError, ptr, title string) {
 	if n := utf8.RuneCountInString(title); n < 1 || n > 200 {
 		v.Add(ptr, "must be 1–200 characters")
 	}
 }
 
-func validateElement(v *ValidationError, ptr, kind, title string, brief *LessonBrief, pages []LessonPage) {
+func validateElement(v *store.ValidationError, ptr, kind, title string, brief *LessonBrief, pages []LessonPage) {
 	switch kind {
 	case ElementLesson, ElementQuiz, ElementSurvey:
 	default:
@@ -41,7 +44,7 @@ func validateElement(v *ValidationError, ptr, kind, title string, brief *LessonB
 		}
 		for i, k := range brief.KeyPoints {
 			if n := utf8.RuneCountInString(k); n < 1 || n > 500 {
-				v.Add(ptr+"/brief/keyPoints/"+itoa(i), "must be 1–500 characters")
+				v.Add(ptr+"/brief/keyPoints/"+strconv.Itoa(i), "must be 1–500 characters")
 			}
 		}
 	}
@@ -50,17 +53,17 @@ func validateElement(v *ValidationError, ptr, kind, title string, brief *LessonB
 	}
 	for i, p := range pages {
 		if n := utf8.RuneCountInString(p.Title); n < 1 || n > 200 {
-			v.Add(ptr+"/pages/"+itoa(i)+"/title", "must be 1–200 characters")
+			v.Add(ptr+"/pages/"+strconv.Itoa(i)+"/title", "must be 1–200 characters")
 		}
 		if utf8.RuneCountInString(p.Body) > 200000 {
-			v.Add(ptr+"/pages/"+itoa(i)+"/body", "must be at most 200000 characters")
+			v.Add(ptr+"/pages/"+strconv.Itoa(i)+"/body", "must be at most 200000 characters")
 		}
 	}
 }
 
 // validateQuestion checks a question: kind, text, 2–10 options of 1–500 characters,
 // exactly one correct option for single, at least one for multiple, weight in (0, 100].
-func validateQuestion(v *ValidationError, ptr string, q QuestionDraft) {
+func validateQuestion(v *store.ValidationError, ptr string, q QuestionDraft) {
 	if q.Kind != QuestionSingle && q.Kind != QuestionMultiple {
 		v.Add(ptr+"/kind", "must be single or multiple")
 	}
@@ -73,10 +76,10 @@ func validateQuestion(v *ValidationError, ptr string, q QuestionDraft) {
 	correct := 0
 	for i, o := range q.Options {
 		if n := utf8.RuneCountInString(o.Text); n < 1 || n > 500 {
-			v.Add(ptr+"/options/"+itoa(i)+"/text", "must be 1–500 characters")
+			v.Add(ptr+"/options/"+strconv.Itoa(i)+"/text", "must be 1–500 characters")
 		}
 		if utf8.RuneCountInString(o.Feedback) > 1000 {
-			v.Add(ptr+"/options/"+itoa(i)+"/feedback", "must be at most 1000 characters")
+			v.Add(ptr+"/options/"+strconv.Itoa(i)+"/feedback", "must be at most 1000 characters")
 		}
 		if o.Correct {
 			correct++
@@ -97,13 +100,13 @@ func validateQuestion(v *ValidationError, ptr string, q QuestionDraft) {
 func questionOptions(in []OptionDraft) []QuizOption {
 	out := make([]QuizOption, len(in))
 	for i, o := range in {
-		out[i] = QuizOption{ID: "o" + itoa(i+1), Text: o.Text, Correct: o.Correct, Feedback: o.Feedback}
+		out[i] = QuizOption{ID: "o" + strconv.Itoa(i+1), Text: o.Text, Correct: o.Correct, Feedback: o.Feedback}
 	}
 	return out
 }
 
 func validateDraft(d *CourseDraft) error {
-	var v ValidationError
+	var v store.ValidationError
 	s := DefaultCourseSettings()
 	if d.Settings != nil {
 		s = *d.Settings

@@ -1,4 +1,4 @@
-package store
+package assignments
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -20,15 +21,15 @@ type asgDeadlineAudit struct {
 // ExtendDeadline moves an assignment's deadline later: the new one must be later than the
 // current one and in the future; an assignment without a deadline, or a completed one
 // (ErrAssignmentCompleted), cannot be extended. Audited with the deadline before and after.
-func (s *Store) ExtendDeadline(ctx context.Context, id uuid.UUID, dueAt time.Time) (Assignment, error) {
+func (s *Repo) ExtendDeadline(ctx context.Context, id uuid.UUID, dueAt time.Time) (Assignment, error) {
 	var out Assignment
-	err := s.InTenant(ctx, func(t *Tx) error {
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
 		var cur, completed *time.Time
-		err := t.pg.QueryRow(t.ctx, `SELECT a.due_at, a.completed_at FROM assignments a
+		err := t.QueryRow(`SELECT a.due_at, a.completed_at FROM assignments a
 JOIN courses c ON c.tenant_id = learnd_tenant() AND c.id = a.course_id AND NOT c.is_deleted
 WHERE a.tenant_id = learnd_tenant() AND a.id = $1 FOR UPDATE OF a`, id).Scan(&cur, &completed)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
+			return store.ErrNotFound
 		}
 		if err != nil {
 			return err
@@ -36,8 +37,8 @@ WHERE a.tenant_id = learnd_tenant() AND a.id = $1 FOR UPDATE OF a`, id).Scan(&cu
 		if completed != nil {
 			return ErrAssignmentCompleted
 		}
-		ts := Now()
-		v := &ValidationError{}
+		ts := store.Now()
+		v := &store.ValidationError{}
 		switch {
 		case cur == nil:
 			v.Add("/dueAt", "the assignment has no deadline to extend")
@@ -49,13 +50,13 @@ WHERE a.tenant_id = learnd_tenant() AND a.id = $1 FOR UPDATE OF a`, id).Scan(&cu
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if _, err := t.pg.Exec(t.ctx, `UPDATE assignments SET due_at = $2, updated_at = $3 WHERE tenant_id = learnd_tenant() AND id = $1`, id, dueAt, ts); err != nil {
+		if _, err := t.Exec(`UPDATE assignments SET due_at = $2, updated_at = $3 WHERE tenant_id = learnd_tenant() AND id = $1`, id, dueAt, ts); err != nil {
 			return err
 		}
 		if err := t.Audit("assignment.extend_deadline", "assignment", typeid.Format(typeid.Assignment, id), asgDeadlineAudit{DueAt: asgUTC(cur)}, asgDeadlineAudit{DueAt: asgUTC(&dueAt)}); err != nil {
 			return err
 		}
-		out, err = t.asgByID(id)
+		out, err = asgByID(t, id)
 		return err
 	})
 	if err != nil {

@@ -1,4 +1,4 @@
-package store
+package materials
 
 // Source materials for AI course authoring (issue 4): upload sessions, their files and the
 // chunks of the files' text with embeddings.
@@ -41,6 +41,7 @@ import (
 	"github.com/learnd/learnd/ai"
 	"github.com/learnd/learnd/ai/chunk"
 	"github.com/learnd/learnd/ai/embed"
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -66,34 +67,36 @@ var ErrSessionFull = fmt.Errorf("the session already holds %d files", MaxSession
 // ErrTooMuchText means a file's text makes more than MaxMaterialChunks chunks.
 var ErrTooMuchText = fmt.Errorf("the document's text is too long (more than %d chunks, about %d characters)", MaxMaterialChunks, MaxMaterialChunks*1000)
 
-// embedders holds each Store's embedder (SetEmbedder); a Store without one uses the
+// embedders holds each store.Store's embedder (SetEmbedder); a Store without one uses the
 // built-in local embedder.
-var embedders sync.Map // *Store → embed.Embedder
+var embedders sync.Map // *store.Store → embed.Embedder
 
 // SetEmbedder sets the embedder of chunks and retrieval queries (the OpenAI-compatible
 // client when LEARND_EMBEDDINGS_URL is set). Chunks embedded before keep their vectors:
 // they are compared only with vectors of the same embedder, until reprocessed.
-func (s *Store) SetEmbedder(e embed.Embedder) {
+func (s *Repo) SetEmbedder(e embed.Embedder) {
 	if e == nil {
-		embedders.Delete(s)
+		embedders.Delete(s.st)
 		return
 	}
-	embedders.Store(s, e)
+	embedders.Store(s.st, e)
 }
 
 // Embedder is the store's embedder (embed.Local unless SetEmbedder chose another).
-func (s *Store) Embedder() embed.Embedder {
-	if e, ok := embedders.Load(s); ok {
+func (s *Repo) Embedder() embed.Embedder { return embedderOf(s.st) }
+
+func embedderOf(st *store.Store) embed.Embedder {
+	if e, ok := embedders.Load(st); ok {
 		return e.(embed.Embedder)
 	}
 	return embed.Local{}
 }
 
 // MaterialRepo stores source materials.
-type MaterialRepo struct{ s *Store }
+type MaterialRepo struct{ st *store.Store }
 
 // Materials returns the source-material repository.
-func (s *Store) Materials() *MaterialRepo { return &MaterialRepo{s: s} }
+func (s *Repo) Materials() *MaterialRepo { return &MaterialRepo{st: s.st} }
 
 // MaterialFile is an uploaded file, without its bytes.
 type MaterialFile struct {
@@ -154,7 +157,7 @@ func (r *MaterialRepo) embedChunks(ctx context.Context, chunks []chunk.Chunk) (s
 	if len(chunks) > MaxMaterialChunks {
 		return "", nil, ErrTooMuchText
 	}
-	e := r.s.Embedder()
+	e := embedderOf(r.st)
 	texts := make([]string, len(chunks))
 	for i, c := range chunks {
 		texts[i] = strings.TrimSpace(c.Heading + "\n" + c.Text)
@@ -187,26 +190,26 @@ func (r *MaterialRepo) Upload(ctx context.Context, in MaterialUpload) (MaterialF
 		return MaterialFile{}, fmt.Errorf("upload material: %w", err)
 	}
 	sum := sha256.Sum256(in.Content)
-	ts := Now()
+	ts := store.Now()
 	f := MaterialFile{
 		ID: uuid.Must(uuid.NewV7()), Filename: cleanFilename(in.Filename), Kind: in.Kind, MediaType: in.MediaType,
 		SizeBytes: len(in.Content), SHA256: hex.EncodeToString(sum[:]), TextChars: in.TextChars,
 		Chunks: len(in.Chunks), Headings: chunkHeadings(in.Chunks), Embedder: name, CreatedAt: ts, ProcessedAt: ts,
 	}
-	err = r.s.InTenant(ctx, func(t *Tx) error {
+	err = r.st.InTenant(ctx, func(t *store.Tx) error {
 		if in.Session == nil {
 			f.SessionID = uuid.Must(uuid.NewV7())
-			if _, err := t.pg.Exec(t.ctx, `INSERT INTO material_sessions (tenant_id, id, owner_id, created_at) VALUES ($1, $2, $3, $4)`,
-				t.p.TenantID, f.SessionID, t.p.PersonID, ts); err != nil {
+			if _, err := t.Exec(`INSERT INTO material_sessions (tenant_id, id, owner_id, created_at) VALUES ($1, $2, $3, $4)`,
+				t.Caller().TenantID, f.SessionID, t.Caller().PersonID, ts); err != nil {
 				return err
 			}
 		} else {
 			f.SessionID = *in.Session
 			var files int
-			err := t.pg.QueryRow(t.ctx, `SELECT (SELECT count(*) FROM material_files f WHERE f.tenant_id = s.tenant_id AND f.session_id = s.id)
-FROM material_sessions s WHERE s.tenant_id = learnd_tenant() AND s.id = $1 AND s.owner_id = $2 FOR UPDATE`, f.SessionID, t.p.PersonID).Scan(&files)
+			err := t.QueryRow(`SELECT (SELECT count(*) FROM material_files f WHERE f.tenant_id = s.tenant_id AND f.session_id = s.id)
+FROM material_sessions s WHERE s.tenant_id = learnd_tenant() AND s.id = $1 AND s.owner_id = $2 FOR UPDATE`, f.SessionID, t.Caller().PersonID).Scan(&files)
 			if errors.Is(err, pgx.ErrNoRows) {
-				return ErrNotFound
+				return store.ErrNotFound
 			}
 			if err != nil {
 				return err
@@ -216,15 +219,15 @@ FROM material_sessions s WHERE s.tenant_id = learnd_tenant() AND s.id = $1 AND s
 			}
 		}
 		var by *uuid.UUID
-		if t.p.PersonID != uuid.Nil {
-			by = &t.p.PersonID
+		if p := t.Caller(); p.PersonID != uuid.Nil {
+			by = &p.PersonID
 		}
-		if _, err := t.pg.Exec(t.ctx, `INSERT INTO material_files (tenant_id, id, session_id, filename, kind, media_type, size_bytes, sha256, content, text_chars, embedder, created_at, created_by, processed_at)
+		if _, err := t.Exec(`INSERT INTO material_files (tenant_id, id, session_id, filename, kind, media_type, size_bytes, sha256, content, text_chars, embedder, created_at, created_by, processed_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-			t.p.TenantID, f.ID, f.SessionID, f.Filename, f.Kind, f.MediaType, f.SizeBytes, sum[:], in.Content, f.TextChars, f.Embedder, ts, by, ts); err != nil {
+			t.Caller().TenantID, f.ID, f.SessionID, f.Filename, f.Kind, f.MediaType, f.SizeBytes, sum[:], in.Content, f.TextChars, f.Embedder, ts, by, ts); err != nil {
 			return err
 		}
-		if err := t.insertChunks(f, in.Chunks, vecs); err != nil {
+		if err := insertChunks(t, f, in.Chunks, vecs); err != nil {
 			return err
 		}
 		return t.Audit("material.upload", "material", typeid.Format(MaterialFilePrefix, f.ID), nil, auditMaterial(f))
@@ -235,13 +238,13 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 	return f, nil
 }
 
-func (t *Tx) insertChunks(f MaterialFile, chunks []chunk.Chunk, vecs [][]float32) error {
+func insertChunks(t *store.Tx, f MaterialFile, chunks []chunk.Chunk, vecs [][]float32) error {
 	b := &pgx.Batch{}
 	for i, c := range chunks {
 		b.Queue(`INSERT INTO material_chunks (tenant_id, id, session_id, file_id, ordinal, heading, body, embedder, embedding) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			t.p.TenantID, uuid.Must(uuid.NewV7()), f.SessionID, f.ID, i, c.Heading, c.Text, f.Embedder, vecs[i])
+			t.Caller().TenantID, uuid.Must(uuid.NewV7()), f.SessionID, f.ID, i, c.Heading, c.Text, f.Embedder, vecs[i])
 	}
-	return t.pg.SendBatch(t.ctx, b).Close()
+	return t.SendBatch(b).Close()
 }
 
 // chunkHeadings lists the distinct non-empty headings of chunks in order, at most 50.
@@ -286,22 +289,22 @@ func (r *MaterialRepo) Reprocess(ctx context.Context, session, file uuid.UUID, t
 		return MaterialFile{}, fmt.Errorf("reprocess material: %w", err)
 	}
 	var f MaterialFile
-	err = r.s.InTenant(ctx, func(t *Tx) error {
-		files, err := t.materialFiles(session, &file, true)
+	err = r.st.InTenant(ctx, func(t *store.Tx) error {
+		files, err := materialFiles(t, session, &file, true)
 		if err != nil {
 			return err
 		}
 		before := files[0]
 		f = before
-		f.TextChars, f.Chunks, f.Headings, f.Embedder, f.ProcessedAt = textChars, len(chunks), chunkHeadings(chunks), name, Now()
-		if _, err := t.pg.Exec(t.ctx, `DELETE FROM material_chunks WHERE tenant_id = learnd_tenant() AND file_id = $1`, file); err != nil {
+		f.TextChars, f.Chunks, f.Headings, f.Embedder, f.ProcessedAt = textChars, len(chunks), chunkHeadings(chunks), name, store.Now()
+		if _, err := t.Exec(`DELETE FROM material_chunks WHERE tenant_id = learnd_tenant() AND file_id = $1`, file); err != nil {
 			return err
 		}
-		if _, err := t.pg.Exec(t.ctx, `UPDATE material_files SET text_chars = $2, embedder = $3, processed_at = $4 WHERE tenant_id = learnd_tenant() AND id = $1`,
+		if _, err := t.Exec(`UPDATE material_files SET text_chars = $2, embedder = $3, processed_at = $4 WHERE tenant_id = learnd_tenant() AND id = $1`,
 			file, f.TextChars, f.Embedder, f.ProcessedAt); err != nil {
 			return err
 		}
-		if err := t.insertChunks(f, chunks, vecs); err != nil {
+		if err := insertChunks(t, f, chunks, vecs); err != nil {
 			return err
 		}
 		return t.Audit("material.process", "material", typeid.Format(MaterialFilePrefix, f.ID), auditMaterial(before), auditMaterial(f))
@@ -315,18 +318,18 @@ func (r *MaterialRepo) Reprocess(ctx context.Context, session, file uuid.UUID, t
 // CheckSession answers nil when session exists and belongs to the caller, else
 // ErrNotFound (also for another person's session and across tenants).
 func (r *MaterialRepo) CheckSession(ctx context.Context, session uuid.UUID) error {
-	err := r.s.InTenant(ctx, func(t *Tx) error { return t.ownSession(session) })
+	err := r.st.InTenant(ctx, func(t *store.Tx) error { return ownSession(t, session) })
 	if err != nil {
 		return fmt.Errorf("check material session: %w", err)
 	}
 	return nil
 }
 
-func (t *Tx) ownSession(session uuid.UUID) error {
+func ownSession(t *store.Tx, session uuid.UUID) error {
 	var one int
-	err := t.pg.QueryRow(t.ctx, `SELECT 1 FROM material_sessions WHERE tenant_id = learnd_tenant() AND id = $1 AND owner_id = $2`, session, t.p.PersonID).Scan(&one)
+	err := t.QueryRow(`SELECT 1 FROM material_sessions WHERE tenant_id = learnd_tenant() AND id = $1 AND owner_id = $2`, session, t.Caller().PersonID).Scan(&one)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return ErrNotFound
+		return store.ErrNotFound
 	}
 	return err
 }
@@ -334,9 +337,9 @@ func (t *Tx) ownSession(session uuid.UUID) error {
 // Files lists the files of the caller's session in upload order, with their chunk counts.
 func (r *MaterialRepo) Files(ctx context.Context, session uuid.UUID) ([]MaterialFile, error) {
 	var out []MaterialFile
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		var err error
-		out, err = t.materialFiles(session, nil, false)
+		out, err = materialFiles(t, session, nil, false)
 		return err
 	})
 	if err != nil {
@@ -352,13 +355,13 @@ func (r *MaterialRepo) Content(ctx context.Context, session, file uuid.UUID) (Ma
 		f    MaterialFile
 		data []byte
 	)
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		files, err := t.materialFiles(session, &file, false)
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		files, err := materialFiles(t, session, &file, false)
 		if err != nil {
 			return err
 		}
 		f = files[0]
-		return t.pg.QueryRow(t.ctx, `SELECT content FROM material_files WHERE tenant_id = learnd_tenant() AND id = $1`, file).Scan(&data)
+		return t.QueryRow(`SELECT content FROM material_files WHERE tenant_id = learnd_tenant() AND id = $1`, file).Scan(&data)
 	})
 	if err != nil {
 		return MaterialFile{}, nil, fmt.Errorf("get material: %w", err)
@@ -368,8 +371,8 @@ func (r *MaterialRepo) Content(ctx context.Context, session, file uuid.UUID) (Ma
 
 // materialFiles reads the files of the caller's session (one when file is set: then
 // ErrNotFound when absent; lock takes it FOR UPDATE).
-func (t *Tx) materialFiles(session uuid.UUID, file *uuid.UUID, lock bool) ([]MaterialFile, error) {
-	if err := t.ownSession(session); err != nil {
+func materialFiles(t *store.Tx, session uuid.UUID, file *uuid.UUID, lock bool) ([]MaterialFile, error) {
+	if err := ownSession(t, session); err != nil {
 		return nil, err
 	}
 	sql := `SELECT f.id, f.session_id, f.filename, f.kind, f.media_type, f.size_bytes, f.sha256, f.text_chars, f.embedder, f.created_at, f.processed_at,
@@ -388,7 +391,7 @@ FROM material_files f WHERE f.tenant_id = learnd_tenant() AND f.session_id = $1`
 	if lock {
 		sql += ` FOR UPDATE OF f`
 	}
-	rows, err := t.pg.Query(t.ctx, sql, args...)
+	rows, err := t.Query(sql, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -409,7 +412,7 @@ FROM material_files f WHERE f.tenant_id = learnd_tenant() AND f.session_id = $1`
 		return nil, err
 	}
 	if file != nil && len(out) == 0 {
-		return nil, ErrNotFound
+		return nil, store.ErrNotFound
 	}
 	return out, nil
 }
@@ -469,7 +472,7 @@ func (r *MaterialRepo) retrieve(ctx context.Context, session uuid.UUID, query st
 	if k <= 0 {
 		k = defaultRetrieveLimit
 	}
-	e := r.s.Embedder()
+	e := embedderOf(r.st)
 	var qv []float32
 	if strings.TrimSpace(query) != "" {
 		vecs, err := e.Embed(ctx, []string{query})
@@ -548,16 +551,16 @@ func tsQuery(q string) string {
 // (and their vectors when withVectors).
 func (r *MaterialRepo) load(ctx context.Context, session uuid.UUID, query string, ownerOnly, withVectors bool) ([]scoredChunk, error) {
 	var out []scoredChunk
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		if ownerOnly {
-			if err := t.ownSession(session); err != nil {
+			if err := ownSession(t, session); err != nil {
 				return err
 			}
 		} else {
 			var one int
-			err := t.pg.QueryRow(t.ctx, `SELECT 1 FROM material_sessions WHERE tenant_id = learnd_tenant() AND id = $1`, session).Scan(&one)
+			err := t.QueryRow(`SELECT 1 FROM material_sessions WHERE tenant_id = learnd_tenant() AND id = $1`, session).Scan(&one)
 			if errors.Is(err, pgx.ErrNoRows) {
-				return ErrNotFound
+				return store.ErrNotFound
 			}
 			if err != nil {
 				return err
@@ -573,7 +576,7 @@ func (r *MaterialRepo) load(ctx context.Context, session uuid.UUID, query string
 			rankSQL = `ts_rank_cd(c.tsv, to_tsquery('english'::regconfig, $2))::float8`
 			args = append(args, q)
 		}
-		rows, err := t.pg.Query(t.ctx, `SELECT c.id, f.filename, c.heading, c.body, c.embedder, `+vec+`, `+rankSQL+`
+		rows, err := t.Query(`SELECT c.id, f.filename, c.heading, c.body, c.embedder, `+vec+`, `+rankSQL+`
 FROM material_chunks c JOIN material_files f ON f.tenant_id = c.tenant_id AND f.id = c.file_id
 WHERE c.tenant_id = learnd_tenant() AND c.session_id = $1
 ORDER BY f.created_at, f.id, c.ordinal`, args...)
@@ -602,8 +605,8 @@ func (r *MaterialRepo) ChunksByID(ctx context.Context, ids []uuid.UUID) ([]ai.Ch
 		return nil, nil
 	}
 	byID := map[uuid.UUID]ai.Chunk{}
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		rows, err := t.pg.Query(t.ctx, `SELECT id, filename, heading, body, ord FROM (
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		rows, err := t.Query(`SELECT id, filename, heading, body, ord FROM (
   SELECT c.id, f.filename, c.heading, c.body, c.session_id,
     (row_number() OVER (PARTITION BY c.session_id ORDER BY f.created_at, f.id, c.ordinal) - 1)::int AS ord
   FROM material_chunks c JOIN material_files f ON f.tenant_id = c.tenant_id AND f.id = c.file_id

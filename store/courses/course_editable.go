@@ -1,4 +1,4 @@
-package store
+package courses
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/learnd/learnd/store"
 )
 
 // The courses an AI refinement or regeneration may change: ones the caller may edit.
@@ -15,12 +16,12 @@ import (
 // holder, admin or owner role), with its structure: ErrNotFound, or ErrCourseAccess.
 func (r *CourseRepo) Editable(ctx context.Context, id uuid.UUID) (*Course, error) {
 	var c *Course
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		var err error
-		if c, err = t.loadCourse(id, false); err != nil {
+		if c, err = loadCourse(t, id, false); err != nil {
 			return err
 		}
-		return t.mayEdit(c, accessEdit)
+		return mayEdit(t, c, accessEdit)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("get course to edit: %w", err)
@@ -41,19 +42,19 @@ func (r *CourseRepo) EditableByElement(ctx context.Context, id uuid.UUID) (*Cour
 
 func (r *CourseRepo) editableBy(ctx context.Context, sql string, id uuid.UUID) (*Course, error) {
 	var c *Course
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		var course uuid.UUID
-		err := t.pg.QueryRow(t.ctx, sql, id).Scan(&course)
+		err := t.QueryRow(sql, id).Scan(&course)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
+			return store.ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
-		if c, err = t.loadCourse(course, false); err != nil {
+		if c, err = loadCourse(t, course, false); err != nil {
 			return err
 		}
-		return t.mayEdit(c, accessEdit)
+		return mayEdit(t, c, accessEdit)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("get course to edit: %w", err)

@@ -1,15 +1,17 @@
-package store
+package assignments
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -42,39 +44,39 @@ type asgChainAudit struct {
 // AssignChain assigns every course of a chain, in order, to the users and to the active
 // members of the groups (recording each group's chain courses for later members). Only
 // the chain's owner may do it (ErrNotChainOwner); every chain course must be published.
-func (s *Store) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssignResult, error) {
+func (s *Repo) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssignResult, error) {
 	res := ChainAssignResult{ChainID: in.ChainID}
-	err := s.InTenant(ctx, func(t *Tx) error {
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
 		var owner uuid.UUID
 		var name string
-		err := t.pg.QueryRow(t.ctx, `SELECT owner_id, name, course_ids FROM course_chains WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, in.ChainID).
+		err := t.QueryRow(`SELECT owner_id, name, course_ids FROM course_chains WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, in.ChainID).
 			Scan(&owner, &name, &res.CourseIDs)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
+			return store.ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
-		if owner != t.p.PersonID {
+		if owner != t.Caller().PersonID {
 			return ErrNotChainOwner
 		}
-		v := &ValidationError{}
-		names, err := t.asgChainCourses(v, res.CourseIDs)
+		v := &store.ValidationError{}
+		names, err := asgChainCourses(t, v, res.CourseIDs)
 		if err != nil {
 			return err
 		}
-		users, err := t.asgUsers(in.UserIDs)
+		users, err := asgUsers(t, in.UserIDs)
 		if err != nil {
 			return err
 		}
-		asgCheckUsers(v, users, in.UserIDs, func(i int) string { return "/users/" + itoa(i) })
-		groups, err := t.asgGroups(in.GroupIDs)
+		asgCheckUsers(v, users, in.UserIDs, func(i int) string { return "/users/" + strconv.Itoa(i) })
+		groups, err := asgGroups(t, in.GroupIDs)
 		if err != nil {
 			return err
 		}
 		for i, g := range in.GroupIDs {
 			if !groups[g] {
-				v.Add("/groups/"+itoa(i), "no such group")
+				v.Add("/groups/"+strconv.Itoa(i), "no such group")
 			}
 		}
 		if err := v.Err(); err != nil {
@@ -95,7 +97,7 @@ func (s *Store) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssi
 			}
 			res.Assigned += len(made)
 		}
-		made, err := t.asgInsert(in.UserIDs, res.CourseIDs, nil, &in.ChainID, nil, in.DueAt)
+		made, err := asgInsert(t, in.UserIDs, res.CourseIDs, nil, &in.ChainID, nil, in.DueAt)
 		if err != nil {
 			return err
 		}
@@ -103,11 +105,11 @@ func (s *Store) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssi
 		for _, g := range in.GroupIDs {
 			for i, c := range res.CourseIDs {
 				pos := i + 1
-				if err := t.asgUpsertGroupCourse(g, c, &in.ChainID, &pos, nil, in.DueAt); err != nil {
+				if err := asgUpsertGroupCourse(t, g, c, &in.ChainID, &pos, nil, in.DueAt); err != nil {
 					return err
 				}
 			}
-			members, err := t.asgGroupMembers(g)
+			members, err := asgGroupMembers(t, g)
 			if err != nil {
 				return err
 			}
@@ -118,7 +120,7 @@ func (s *Store) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssi
 					users[m.ID] = m
 				}
 			}
-			made, err := t.asgInsert(active, res.CourseIDs, &g, &in.ChainID, nil, in.DueAt)
+			made, err := asgInsert(t, active, res.CourseIDs, &g, &in.ChainID, nil, in.DueAt)
 			if err != nil {
 				return err
 			}
@@ -144,8 +146,8 @@ func (s *Store) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssi
 
 // asgChainCourses records a field error per chain course that cannot be assigned and
 // returns the course names in chain order.
-func (t *Tx) asgChainCourses(v *ValidationError, ids []uuid.UUID) ([]string, error) {
-	rows, err := t.pg.Query(t.ctx, `SELECT id, name, status, is_deleted FROM courses WHERE tenant_id = learnd_tenant() AND id = ANY($1)`, ids)
+func asgChainCourses(t *store.Tx, v *store.ValidationError, ids []uuid.UUID) ([]string, error) {
+	rows, err := t.Query(`SELECT id, name, status, is_deleted FROM courses WHERE tenant_id = learnd_tenant() AND id = ANY($1)`, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +178,7 @@ func (t *Tx) asgChainCourses(v *ValidationError, ids []uuid.UUID) ([]string, err
 	return names, nil
 }
 
-func asgChainMail(u asgUser, chain string, courses []string, dueAt *time.Time) Mail {
+func asgChainMail(u asgUser, chain string, courses []string, dueAt *time.Time) store.Mail {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Hello %s,\n\nYou have been assigned the learning path %q. Take its courses in this order:\n", u.Name, chain)
 	for i, c := range courses {
@@ -185,7 +187,7 @@ func asgChainMail(u asgUser, chain string, courses []string, dueAt *time.Time) M
 	if dueAt != nil {
 		fmt.Fprintf(&b, "Please complete it by %s.\n", asgMailDate(*dueAt))
 	}
-	return Mail{Kind: "assignment", To: u.Email, Subject: "New learning path assigned: " + chain, Body: b.String()}
+	return store.Mail{Kind: "assignment", To: u.Email, Subject: "New learning path assigned: " + chain, Body: b.String()}
 }
 
 func asgFormatIDs(prefix string, ids []uuid.UUID) []string {

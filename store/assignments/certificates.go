@@ -1,4 +1,4 @@
-package store
+package assignments
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -46,7 +47,7 @@ func certNumber(id uuid.UUID, issued time.Time) string {
 }
 
 // certIssue issues a certificate of course to user at ts, audited.
-func (t *Tx) certIssue(user, course uuid.UUID, courseName string, validityMonths *int, ts time.Time) error {
+func certIssue(t *store.Tx, user, course uuid.UUID, courseName string, validityMonths *int, ts time.Time) error {
 	id := uuid.Must(uuid.NewV7())
 	c := certAudit{ID: typeid.Format(typeid.Certificate, id), Number: certNumber(id, ts), UserID: typeid.Format(typeid.Person, user),
 		CourseID: typeid.Format(typeid.Course, course), IssuedAt: ts}
@@ -54,8 +55,8 @@ func (t *Tx) certIssue(user, course uuid.UUID, courseName string, validityMonths
 		exp := ts.AddDate(0, *validityMonths, 0)
 		c.ExpiresAt = &exp
 	}
-	_, err := t.pg.Exec(t.ctx, `INSERT INTO certificates (tenant_id, id, user_id, course_id, number, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		t.p.TenantID, id, user, course, c.Number, ts, c.ExpiresAt)
+	_, err := t.Exec(`INSERT INTO certificates (tenant_id, id, user_id, course_id, number, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		t.Caller().TenantID, id, user, course, c.Number, ts, c.ExpiresAt)
 	if err != nil {
 		return fmt.Errorf("issue certificate: %w", err)
 	}
@@ -64,8 +65,8 @@ func (t *Tx) certIssue(user, course uuid.UUID, courseName string, validityMonths
 
 // certList reads a user's certificates, newest first: of one course when course is set;
 // expiring within the next withinDays days (and not expired yet) when withinDays is set.
-func (t *Tx) certList(user uuid.UUID, course *uuid.UUID, withinDays *int) ([]Certificate, error) {
-	ts := Now()
+func certList(t *store.Tx, user uuid.UUID, course *uuid.UUID, withinDays *int) ([]Certificate, error) {
+	ts := store.Now()
 	args := pgx.NamedArgs{"user": user, "now": ts}
 	q := `SELECT cer.id, cer.number, cer.user_id, cer.course_id, c.name, cer.issued_at, cer.expires_at FROM certificates cer
 JOIN courses c ON c.tenant_id = learnd_tenant() AND c.id = cer.course_id
@@ -79,7 +80,7 @@ WHERE cer.tenant_id = learnd_tenant() AND cer.user_id = @user`
 		args["until"] = ts.AddDate(0, 0, *withinDays)
 	}
 	q += " ORDER BY cer.issued_at DESC, cer.id DESC"
-	rows, err := t.pg.Query(t.ctx, q, args)
+	rows, err := t.Query(q, args)
 	if err != nil {
 		return nil, err
 	}
@@ -97,14 +98,14 @@ WHERE cer.tenant_id = learnd_tenant() AND cer.user_id = @user`
 // ListCertificates lists a user's certificates, newest first; with withinDays, only those
 // expiring within that many days from now and not expired yet. An unknown user is
 // ErrNotFound.
-func (s *Store) ListCertificates(ctx context.Context, user uuid.UUID, withinDays *int) ([]Certificate, error) {
+func (s *Repo) ListCertificates(ctx context.Context, user uuid.UUID, withinDays *int) ([]Certificate, error) {
 	var out []Certificate
-	err := s.InTenant(ctx, func(t *Tx) error {
-		if err := t.asgExists(`SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND id = $1`, user); err != nil {
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+		if err := asgExists(t, `SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND id = $1`, user); err != nil {
 			return err
 		}
 		var err error
-		out, err = t.certList(user, nil, withinDays)
+		out, err = certList(t, user, nil, withinDays)
 		return err
 	})
 	if err != nil {

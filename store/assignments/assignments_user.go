@@ -1,4 +1,4 @@
-package store
+package assignments
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -17,7 +18,7 @@ type AssignInput struct {
 	DueAt, StartAt   *time.Time
 }
 
-func asgCheckDates(v *ValidationError, startAt, dueAt *time.Time) {
+func asgCheckDates(v *store.ValidationError, startAt, dueAt *time.Time) {
 	if startAt != nil && dueAt != nil && !dueAt.After(*startAt) {
 		v.Add("/dueAt", "must be later than startAt")
 	}
@@ -26,29 +27,29 @@ func asgCheckDates(v *ValidationError, startAt, dueAt *time.Time) {
 // AssignUser assigns a published course to an active user. Assigning again is a no-op that
 // returns the existing assignment with created false. A new assignment is audited and
 // mails the learner a notice.
-func (s *Store) AssignUser(ctx context.Context, in AssignInput) (Assignment, bool, error) {
+func (s *Repo) AssignUser(ctx context.Context, in AssignInput) (Assignment, bool, error) {
 	var out Assignment
 	created := false
-	err := s.InTenant(ctx, func(t *Tx) error {
-		c, err := t.asgCourseToAssign(in.CourseID)
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+		c, err := asgCourseToAssign(t, in.CourseID)
 		if err != nil {
 			return err
 		}
-		users, err := t.asgUsers([]uuid.UUID{in.UserID})
+		users, err := asgUsers(t, []uuid.UUID{in.UserID})
 		if err != nil {
 			return err
 		}
-		v := &ValidationError{}
+		v := &store.ValidationError{}
 		asgCheckUsers(v, users, []uuid.UUID{in.UserID}, func(int) string { return "/userId" })
 		asgCheckDates(v, in.StartAt, in.DueAt)
 		if err := v.Err(); err != nil {
 			return err
 		}
 		n := asgNew{id: uuid.Must(uuid.NewV7()), user: in.UserID, course: in.CourseID, startAt: in.StartAt, dueAt: in.DueAt}
-		ts := Now()
-		tag, err := t.pg.Exec(t.ctx, `INSERT INTO assignments (tenant_id, id, user_id, course_id, due_at, start_at, assigned_by, created_at, updated_at)
+		ts := store.Now()
+		tag, err := t.Exec(`INSERT INTO assignments (tenant_id, id, user_id, course_id, due_at, start_at, assigned_by, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (tenant_id, user_id, course_id) DO NOTHING`,
-			t.p.TenantID, n.id, n.user, n.course, n.dueAt, n.startAt, t.asgActor(), ts)
+			t.Caller().TenantID, n.id, n.user, n.course, n.dueAt, n.startAt, asgActor(t), ts)
 		if err != nil {
 			return err
 		}
@@ -60,7 +61,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (tenant_id, user_id, cou
 				return err
 			}
 		}
-		list, err := t.asgQuery("AND a.user_id = @user AND a.course_id = @course", pgx.NamedArgs{"user": in.UserID, "course": in.CourseID})
+		list, err := asgQuery(t, "AND a.user_id = @user AND a.course_id = @course", pgx.NamedArgs{"user": in.UserID, "course": in.CourseID})
 		if err != nil {
 			return err
 		}
@@ -77,10 +78,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (tenant_id, user_id, cou
 }
 
 // actor is the caller's person id for *_by columns (nil when unknown).
-func (t *Tx) asgActor() *uuid.UUID {
-	if t.p.PersonID == uuid.Nil {
+func asgActor(t *store.Tx) *uuid.UUID {
+	if t.Caller().PersonID == uuid.Nil {
 		return nil
 	}
-	id := t.p.PersonID
+	id := t.Caller().PersonID
 	return &id
 }

@@ -1,15 +1,17 @@
-package store
+package assignments
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -25,13 +27,13 @@ type asgReminderAudit struct {
 // whose assignment is overdue; otherwise to exactly those users, each of whom must hold an
 // uncompleted assignment of the course (a validation error names the others). It returns
 // the users reminded, and is audited.
-func (s *Store) SendReminders(ctx context.Context, courseID uuid.UUID, userIDs []uuid.UUID, message string) ([]uuid.UUID, error) {
+func (s *Repo) SendReminders(ctx context.Context, courseID uuid.UUID, userIDs []uuid.UUID, message string) ([]uuid.UUID, error) {
 	var out []uuid.UUID
-	err := s.InTenant(ctx, func(t *Tx) error {
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
 		var course string
-		err := t.pg.QueryRow(t.ctx, `SELECT name FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, courseID).Scan(&course)
+		err := t.QueryRow(`SELECT name FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, courseID).Scan(&course)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
+			return store.ErrNotFound
 		}
 		if err != nil {
 			return err
@@ -44,14 +46,14 @@ func (s *Store) SendReminders(ctx context.Context, courseID uuid.UUID, userIDs [
 		q := `SELECT u.id, u.name, u.email, u.status = 'banned', a.due_at, a.completed_at IS NOT NULL FROM assignments a
 JOIN users u ON u.tenant_id = learnd_tenant() AND u.id = a.user_id
 WHERE a.tenant_id = learnd_tenant() AND a.course_id = @course`
-		args := pgx.NamedArgs{"course": courseID, "now": Now()}
+		args := pgx.NamedArgs{"course": courseID, "now": store.Now()}
 		if userIDs == nil {
 			q += ` AND a.completed_at IS NULL AND a.due_at < @now AND NOT coalesce(a.start_at > @now, false) AND u.status = 'active' ORDER BY lower(u.name), u.id`
 		} else {
 			q += ` AND a.user_id = ANY(@users)`
 			args["users"] = userIDs
 		}
-		rows, err := t.pg.Query(t.ctx, q, args)
+		rows, err := t.Query(q, args)
 		if err != nil {
 			return err
 		}
@@ -69,17 +71,17 @@ WHERE a.tenant_id = learnd_tenant() AND a.course_id = @course`
 			for _, f := range found {
 				byID[f.ID] = f
 			}
-			v := &ValidationError{}
+			v := &store.ValidationError{}
 			targets = targets[:0:0]
 			for i, id := range userIDs {
 				f, ok := byID[id]
 				switch {
 				case !ok:
-					v.Add("/userIds/"+itoa(i), "the user is not assigned this course")
+					v.Add("/userIds/"+strconv.Itoa(i), "the user is not assigned this course")
 				case f.completed:
-					v.Add("/userIds/"+itoa(i), "the user has completed this course")
+					v.Add("/userIds/"+strconv.Itoa(i), "the user has completed this course")
 				case f.Banned:
-					v.Add("/userIds/"+itoa(i), "the user is banned")
+					v.Add("/userIds/"+strconv.Itoa(i), "the user is banned")
 				default:
 					targets = append(targets, f)
 				}
@@ -103,11 +105,11 @@ WHERE a.tenant_id = learnd_tenant() AND a.course_id = @course`
 	return out, nil
 }
 
-func asgReminderMail(u asgUser, course string, dueAt *time.Time, message string) Mail {
+func asgReminderMail(u asgUser, course string, dueAt *time.Time, message string) store.Mail {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Hello %s,\n\nThis is a reminder to complete the course %q.\n", u.Name, course)
 	if dueAt != nil {
-		if dueAt.Before(Now()) {
+		if dueAt.Before(store.Now()) {
 			fmt.Fprintf(&b, "It was due on %s.\n", asgMailDate(*dueAt))
 		} else {
 			fmt.Fprintf(&b, "It is due by %s.\n", asgMailDate(*dueAt))
@@ -116,5 +118,5 @@ func asgReminderMail(u asgUser, course string, dueAt *time.Time, message string)
 	if message != "" {
 		fmt.Fprintf(&b, "\n%s\n", message)
 	}
-	return Mail{Kind: "reminder", To: u.Email, Subject: "Reminder: " + course, Body: b.String()}
+	return store.Mail{Kind: "reminder", To: u.Email, Subject: "Reminder: " + course, Body: b.String()}
 }

@@ -1,4 +1,4 @@
-package store
+package courses
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -18,12 +19,12 @@ import (
 // draft that breaks a rule is a ValidationError pointing into it (/sections/0/title, …).
 func (r *CourseRepo) CreateWithStructure(ctx context.Context, d CourseDraft) (*Course, error) {
 	var out *Course
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		if !t.p.Can(auth.PermCourseEdit) {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		if !t.Caller().Can(auth.PermCourseEdit) {
 			return ErrCourseAccess
 		}
 		var err error
-		out, err = t.createCourse(d, "course.create", uuid.Nil)
+		out, err = Insert(t, d, "course.create", uuid.Nil)
 		return err
 	})
 	if err != nil {
@@ -37,13 +38,13 @@ func (r *CourseRepo) Create(ctx context.Context, name string, annotation *string
 	return r.CreateWithStructure(ctx, CourseDraft{Name: name, Annotation: annotation, Tags: tags, Settings: settings})
 }
 
-// createCourse inserts a draft as a new course owned by the caller and audits it under
+// Insert inserts a draft as a new course owned by the caller and audits it under
 // action (course.create, course.clone with the source's id).
-func (t *Tx) createCourse(d CourseDraft, action string, source uuid.UUID) (*Course, error) {
+func Insert(t *store.Tx, d CourseDraft, action string, source uuid.UUID) (*Course, error) {
 	if err := validateDraft(&d); err != nil {
 		return nil, err
 	}
-	ts := Now()
+	ts := store.Now()
 	s := DefaultCourseSettings()
 	if d.Settings != nil {
 		s = *d.Settings
@@ -53,17 +54,17 @@ func (t *Tx) createCourse(d CourseDraft, action string, source uuid.UUID) (*Cour
 		tags = []string{}
 	}
 	c := &Course{ID: uuid.Must(uuid.NewV7()), Name: d.Name, Annotation: d.Annotation, Status: CourseStatusDraft, Tags: tags,
-		OwnerID: t.p.PersonID, Settings: s, CreatedAt: ts, UpdatedAt: ts, CreatedBy: t.actor(), UpdatedBy: t.actor(), Version: 1,
+		OwnerID: t.Caller().PersonID, Settings: s, CreatedAt: ts, UpdatedAt: ts, CreatedBy: actor(t), UpdatedBy: actor(t), Version: 1,
 		Shares: []CourseShare{}}
-	if _, err := t.pg.Exec(t.ctx, `INSERT INTO courses (tenant_id, id, name, annotation, status, tags, owner_id, settings, created_at, updated_at, created_by, updated_by)
+	if _, err := t.Exec(`INSERT INTO courses (tenant_id, id, name, annotation, status, tags, owner_id, settings, created_at, updated_at, created_by, updated_by)
 VALUES (learnd_tenant(), $1, $2, $3, 'draft', $4, $5, $6, $7, $7, $8, $8)`, c.ID, c.Name, c.Annotation, c.Tags, c.OwnerID, c.Settings, ts, c.CreatedBy); err != nil {
 		return nil, err
 	}
-	added, err := t.insertSections(c, 0, 0, d.Sections, ts)
+	added, err := insertSections(t, c, 0, 0, d.Sections, ts)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := t.linkDraft(c, added, d.Transitions, d.LinkInOrder); err != nil {
+	if _, err := linkDraft(t, c, added, d.Transitions, d.LinkInOrder); err != nil {
 		return nil, err
 	}
 	a := auditCourse(c)
@@ -79,7 +80,7 @@ VALUES (learnd_tenant(), $1, $2, $3, 'draft', $4, $5, $6, $7, $7, $8, $8)`, c.ID
 // insertSections inserts drafted sections with positions first, first+1, … (the caller
 // has made room), and into c.Sections at index at; it returns the new elements by draft
 // position.
-func (t *Tx) insertSections(c *Course, at, first int, secs []SectionDraft, ts time.Time) ([][]uuid.UUID, error) {
+func insertSections(t *store.Tx, c *Course, at, first int, secs []SectionDraft, ts time.Time) ([][]uuid.UUID, error) {
 	added := make([][]uuid.UUID, len(secs))
 	b := &pgx.Batch{}
 	var made []CourseSection
@@ -103,7 +104,7 @@ func (t *Tx) insertSections(c *Course, at, first int, secs []SectionDraft, ts ti
 	if b.Len() == 0 {
 		return added, nil
 	}
-	if err := t.pg.SendBatch(t.ctx, b).Close(); err != nil {
+	if err := t.SendBatch(b).Close(); err != nil {
 		return nil, err
 	}
 	return added, nil
@@ -112,7 +113,7 @@ func (t *Tx) insertSections(c *Course, at, first int, secs []SectionDraft, ts ti
 // linkDraft inserts a draft's transitions (and, with inOrder, one between consecutive new
 // elements in order, starting from the element before the first new one when there is
 // one), skipping duplicates; it returns how many it added.
-func (t *Tx) linkDraft(c *Course, added [][]uuid.UUID, trs []TransitionDraft, inOrder bool) (int, error) {
+func linkDraft(t *store.Tx, c *Course, added [][]uuid.UUID, trs []TransitionDraft, inOrder bool) (int, error) {
 	var links []CourseTransition
 	have := map[CourseTransition]bool{}
 	for _, tr := range c.Transitions {
@@ -148,20 +149,20 @@ func (t *Tx) linkDraft(c *Course, added [][]uuid.UUID, trs []TransitionDraft, in
 	if len(links) == 0 {
 		return 0, nil
 	}
-	if err := t.insertTransitions(c.ID, links); err != nil {
+	if err := insertTransitions(t, c.ID, links); err != nil {
 		return 0, err
 	}
 	c.Transitions = append(c.Transitions, links...)
 	return len(links), nil
 }
 
-func (t *Tx) insertTransitions(course uuid.UUID, links []CourseTransition) error {
+func insertTransitions(t *store.Tx, course uuid.UUID, links []CourseTransition) error {
 	from := make([]uuid.UUID, len(links))
 	to := make([]uuid.UUID, len(links))
 	for i, l := range links {
 		from[i], to[i] = l.From, l.To
 	}
-	_, err := t.pg.Exec(t.ctx, `INSERT INTO course_transitions (tenant_id, course_id, from_element_id, to_element_id)
+	_, err := t.Exec(`INSERT INTO course_transitions (tenant_id, course_id, from_element_id, to_element_id)
 SELECT learnd_tenant(), $1, f, t FROM unnest($2::uuid[], $3::uuid[]) AS x(f, t) ON CONFLICT DO NOTHING`, course, from, to)
 	return err
 }
@@ -182,13 +183,13 @@ func briefArg(b *LessonBrief) any {
 	if b == nil {
 		return nil
 	}
-	return JSON[*LessonBrief]{V: b}
+	return store.JSON[*LessonBrief]{V: b}
 }
 
 func queueInsertElement(b *pgx.Batch, course uuid.UUID, e *CourseElement) {
 	b.Queue(`INSERT INTO course_elements (tenant_id, id, course_id, section_id, kind, title, position, required, brief, pages, created_at, updated_at)
 VALUES (learnd_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
-		e.ID, course, e.SectionID, e.Kind, e.Title, e.Position, e.Required, briefArg(e.Brief), JSON[[]LessonPage]{V: e.Pages}, e.CreatedAt)
+		e.ID, course, e.SectionID, e.Kind, e.Title, e.Position, e.Required, briefArg(e.Brief), store.JSON[[]LessonPage]{V: e.Pages}, e.CreatedAt)
 }
 
 func newQuestion(element uuid.UUID, pos int, d QuestionDraft) QuizQuestion {
@@ -203,15 +204,15 @@ func newQuestion(element uuid.UUID, pos int, d QuestionDraft) QuizQuestion {
 func queueInsertQuestion(b *pgx.Batch, course uuid.UUID, q *QuizQuestion, ts time.Time) {
 	b.Queue(`INSERT INTO quiz_questions (tenant_id, id, course_id, element_id, kind, text, options, weight, position, source_chunk_id, created_at, updated_at)
 VALUES (learnd_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
-		q.ID, course, q.ElementID, q.Kind, q.Text, JSON[[]QuizOption]{V: q.Options}, q.Weight, q.Position, q.SourceChunkID, ts)
+		q.ID, course, q.ElementID, q.Kind, q.Text, store.JSON[[]QuizOption]{V: q.Options}, q.Weight, q.Position, q.SourceChunkID, ts)
 }
 
 // renumber stores positions 0..n-1 for ids, in that order.
-func (t *Tx) renumber(table string, ids []uuid.UUID) error {
+func renumber(t *store.Tx, table string, ids []uuid.UUID) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := t.pg.Exec(t.ctx, `UPDATE `+table+` AS x SET position = o.n - 1 FROM unnest($1::uuid[]) WITH ORDINALITY AS o(id, n)
+	_, err := t.Exec(`UPDATE `+table+` AS x SET position = o.n - 1 FROM unnest($1::uuid[]) WITH ORDINALITY AS o(id, n)
 WHERE x.tenant_id = learnd_tenant() AND x.id = o.id AND x.position IS DISTINCT FROM o.n - 1`, ids)
 	return err
 }
@@ -224,10 +225,6 @@ func insertAt(ids []uuid.UUID, id uuid.UUID, pos *int) ([]uuid.UUID, int) {
 		at = *pos
 	}
 	return slices.Insert(slices.Clone(ids), at, id), at
-}
-
-func without(ids []uuid.UUID, id uuid.UUID) []uuid.UUID {
-	return slices.DeleteFunc(slices.Clone(ids), func(x uuid.UUID) bool { return x == id })
 }
 
 func sectionIDs(c *Course) []uuid.UUID {

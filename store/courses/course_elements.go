@@ -1,4 +1,4 @@
-package store
+package courses
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -37,8 +38,8 @@ type ElementChange struct {
 // AddElement adds a lesson, quiz or survey to a section.
 func (r *CourseRepo) AddElement(ctx context.Context, course uuid.UUID, expected *int, in NewElement) (CourseElement, int, error) {
 	var out CourseElement
-	v, err := r.structureWrite(ctx, "add element", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
-		var v ValidationError
+	v, err := r.structureWrite(ctx, "add element", course, expected, func(t *store.Tx, c *Course) (string, string, string, any, any, error) {
+		var v store.ValidationError
 		si, ok := findSection(c, in.SectionID)
 		if !ok {
 			v.Add("/sectionId", "is not a section of this course")
@@ -48,20 +49,20 @@ func (r *CourseRepo) AddElement(ctx context.Context, course uuid.UUID, expected 
 			return "", "", "", nil, nil, err
 		}
 		sec := &c.Sections[si]
-		e := newElement(sec.ID, 0, in.Kind, in.Title, in.Required, in.Brief, in.Pages, Now())
+		e := newElement(sec.ID, 0, in.Kind, in.Title, in.Required, in.Brief, in.Pages, store.Now())
 		ids, at := insertAt(elementIDs(sec), e.ID, in.Position)
 		e.Position = at
 		b := &pgx.Batch{}
 		queueInsertElement(b, c.ID, &e)
-		if err := t.pg.SendBatch(t.ctx, b).Close(); err != nil {
+		if err := t.SendBatch(b).Close(); err != nil {
 			return "", "", "", nil, nil, err
 		}
-		if err := t.renumber("course_elements", ids); err != nil {
+		if err := renumber(t, "course_elements", ids); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		sec.Elements = slices.Insert(sec.Elements, at, e)
 		if in.AutoLink {
-			if err := t.splice(c, e.ID); err != nil {
+			if err := splice(t, c, e.ID); err != nil {
 				return "", "", "", nil, nil, err
 			}
 		}
@@ -77,7 +78,7 @@ func (r *CourseRepo) AddElement(ctx context.Context, course uuid.UUID, expected 
 // splice links a new element into the path between its neighbours in course order: from
 // the one before it (or, when it is first, to the one after it); a transition from the
 // one before straight to the one after is rerouted through it.
-func (t *Tx) splice(c *Course, id uuid.UUID) error {
+func splice(t *store.Tx, c *Course, id uuid.UUID) error {
 	order := courseOrder(c)
 	i := slices.IndexFunc(order, func(e *CourseElement) bool { return e.ID == id })
 	var prev, next *CourseElement
@@ -92,7 +93,7 @@ func (t *Tx) splice(c *Course, id uuid.UUID) error {
 	case prev != nil:
 		links = append(links, CourseTransition{From: prev.ID, To: id})
 		if next != nil && slices.Contains(c.Transitions, CourseTransition{From: prev.ID, To: next.ID}) {
-			if _, err := t.pg.Exec(t.ctx, `DELETE FROM course_transitions WHERE tenant_id = learnd_tenant() AND course_id = $1 AND from_element_id = $2 AND to_element_id = $3`,
+			if _, err := t.Exec(`DELETE FROM course_transitions WHERE tenant_id = learnd_tenant() AND course_id = $1 AND from_element_id = $2 AND to_element_id = $3`,
 				c.ID, prev.ID, next.ID); err != nil {
 				return err
 			}
@@ -104,13 +105,13 @@ func (t *Tx) splice(c *Course, id uuid.UUID) error {
 	if len(links) == 0 {
 		return nil
 	}
-	return t.insertTransitions(c.ID, links)
+	return insertTransitions(t, c.ID, links)
 }
 
 // UpdateElement changes an element's title, required flag, brief and pages, or moves it.
 func (r *CourseRepo) UpdateElement(ctx context.Context, course, element uuid.UUID, expected *int, ch ElementChange) (CourseElement, int, error) {
 	var out CourseElement
-	v, err := r.structureWrite(ctx, "update element", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
+	v, err := r.structureWrite(ctx, "update element", course, expected, func(t *store.Tx, c *Course) (string, string, string, any, any, error) {
 		cur, ok := findElement(c, element)
 		if !ok {
 			return "", "", "", nil, nil, &PartNotFoundError{What: "element"}
@@ -134,7 +135,7 @@ func (r *CourseRepo) UpdateElement(ctx context.Context, course, element uuid.UUI
 				e.Pages = []LessonPage{}
 			}
 		}
-		var v ValidationError
+		var v store.ValidationError
 		validateElement(&v, "", e.Kind, e.Title, e.Brief, e.Pages)
 		target := e.SectionID
 		if ch.SectionID != nil {
@@ -146,21 +147,21 @@ func (r *CourseRepo) UpdateElement(ctx context.Context, course, element uuid.UUI
 		if err := v.Err(); err != nil {
 			return "", "", "", nil, nil, err
 		}
-		e.UpdatedAt = Now()
-		if _, err := t.pg.Exec(t.ctx, `UPDATE course_elements SET title = $2, required = $3, brief = $4, pages = $5, section_id = $6, updated_at = $7
-WHERE tenant_id = learnd_tenant() AND id = $1`, e.ID, e.Title, e.Required, briefArg(e.Brief), JSON[[]LessonPage]{V: e.Pages}, target, e.UpdatedAt); err != nil {
+		e.UpdatedAt = store.Now()
+		if _, err := t.Exec(`UPDATE course_elements SET title = $2, required = $3, brief = $4, pages = $5, section_id = $6, updated_at = $7
+WHERE tenant_id = learnd_tenant() AND id = $1`, e.ID, e.Title, e.Required, briefArg(e.Brief), store.JSON[[]LessonPage]{V: e.Pages}, target, e.UpdatedAt); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		if target != e.SectionID || ch.Position != nil {
 			oi, _ := findSection(c, e.SectionID)
 			ti, _ := findSection(c, target)
 			if oi != ti {
-				if err := t.renumber("course_elements", without(elementIDs(&c.Sections[oi]), e.ID)); err != nil {
+				if err := renumber(t, "course_elements", store.Without(elementIDs(&c.Sections[oi]), e.ID)); err != nil {
 					return "", "", "", nil, nil, err
 				}
 			}
-			ids, at := insertAt(without(elementIDs(&c.Sections[ti]), e.ID), e.ID, ch.Position)
-			if err := t.renumber("course_elements", ids); err != nil {
+			ids, at := insertAt(store.Without(elementIDs(&c.Sections[ti]), e.ID), e.ID, ch.Position)
+			if err := renumber(t, "course_elements", ids); err != nil {
 				return "", "", "", nil, nil, err
 			}
 			e.SectionID, e.Position = target, at
@@ -176,19 +177,19 @@ WHERE tenant_id = learnd_tenant() AND id = $1`, e.ID, e.Title, e.Required, brief
 
 // DeleteElement deletes an element, healing the path around it.
 func (r *CourseRepo) DeleteElement(ctx context.Context, course, element uuid.UUID, expected *int) (int, error) {
-	return r.structureWrite(ctx, "delete element", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
+	return r.structureWrite(ctx, "delete element", course, expected, func(t *store.Tx, c *Course) (string, string, string, any, any, error) {
 		e, ok := findElement(c, element)
 		if !ok {
 			return "", "", "", nil, nil, &PartNotFoundError{What: "element"}
 		}
-		if err := t.healAround(c, []uuid.UUID{e.ID}); err != nil {
+		if err := healAround(t, c, []uuid.UUID{e.ID}); err != nil {
 			return "", "", "", nil, nil, err
 		}
-		if _, err := t.pg.Exec(t.ctx, `DELETE FROM course_elements WHERE tenant_id = learnd_tenant() AND id = $1`, e.ID); err != nil {
+		if _, err := t.Exec(`DELETE FROM course_elements WHERE tenant_id = learnd_tenant() AND id = $1`, e.ID); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		si, _ := findSection(c, e.SectionID)
-		if err := t.renumber("course_elements", without(elementIDs(&c.Sections[si]), e.ID)); err != nil {
+		if err := renumber(t, "course_elements", store.Without(elementIDs(&c.Sections[si]), e.ID)); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		return "course.element.delete", "course_element", typeid.Format(typeid.Element, e.ID), auditElement(c, e), nil, nil
@@ -199,8 +200,8 @@ func (r *CourseRepo) DeleteElement(ctx context.Context, course, element uuid.UUI
 
 // AddTransition links two elements of the course; ErrTransitionExists when linked.
 func (r *CourseRepo) AddTransition(ctx context.Context, course uuid.UUID, expected *int, tr CourseTransition) (int, error) {
-	return r.structureWrite(ctx, "add transition", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
-		var v ValidationError
+	return r.structureWrite(ctx, "add transition", course, expected, func(t *store.Tx, c *Course) (string, string, string, any, any, error) {
+		var v store.ValidationError
 		if _, ok := findElement(c, tr.From); !ok {
 			v.Add("/fromElementId", "is not an element of this course")
 		}
@@ -216,7 +217,7 @@ func (r *CourseRepo) AddTransition(ctx context.Context, course uuid.UUID, expect
 		if slices.Contains(c.Transitions, tr) {
 			return "", "", "", nil, nil, ErrTransitionExists
 		}
-		if err := t.insertTransitions(c.ID, []CourseTransition{tr}); err != nil {
+		if err := insertTransitions(t, c.ID, []CourseTransition{tr}); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		return "course.transition.create", "course_transition", transitionTarget(tr), nil, auditTransition(c, tr), nil
@@ -225,8 +226,8 @@ func (r *CourseRepo) AddTransition(ctx context.Context, course uuid.UUID, expect
 
 // DeleteTransition removes a transition; ErrNotFound when there is none.
 func (r *CourseRepo) DeleteTransition(ctx context.Context, course uuid.UUID, expected *int, tr CourseTransition) (int, error) {
-	return r.structureWrite(ctx, "delete transition", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
-		tag, err := t.pg.Exec(t.ctx, `DELETE FROM course_transitions WHERE tenant_id = learnd_tenant() AND course_id = $1 AND from_element_id = $2 AND to_element_id = $3`,
+	return r.structureWrite(ctx, "delete transition", course, expected, func(t *store.Tx, c *Course) (string, string, string, any, any, error) {
+		tag, err := t.Exec(`DELETE FROM course_transitions WHERE tenant_id = learnd_tenant() AND course_id = $1 AND from_element_id = $2 AND to_element_id = $3`,
 			c.ID, tr.From, tr.To)
 		if err != nil {
 			return "", "", "", nil, nil, err

@@ -1,10 +1,11 @@
-package store
+package courses
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -40,13 +42,13 @@ type Chain struct {
 type ChainQuery struct {
 	Query string // case-insensitive substring of the name
 	Limit int
-	After *NameCursor
+	After *store.NameCursor
 }
 
 // ChainPage is one page of chains; Next is nil on the last page.
 type ChainPage struct {
 	Items []Chain
-	Next  *NameCursor
+	Next  *store.NameCursor
 }
 
 // NewChain is what creating a chain takes.
@@ -65,10 +67,10 @@ type ChainChange struct {
 }
 
 // ChainRepo reads and writes course chains.
-type ChainRepo struct{ s *Store }
+type ChainRepo struct{ st *store.Store }
 
 // Chains returns the course chain repository.
-func (s *Store) Chains() *ChainRepo { return &ChainRepo{s: s} }
+func (s *Repo) Chains() *ChainRepo { return &ChainRepo{st: s.st} }
 
 const chainCols = `id, name, description, owner_id, course_ids, created_at, updated_at, created_by, updated_by, version, is_deleted, deleted_at, deleted_by`
 
@@ -104,7 +106,7 @@ func (r *ChainRepo) Find(ctx context.Context, q ChainQuery) (ChainPage, error) {
 	if q.Limit <= 0 {
 		q.Limit = 20
 	}
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		sql := `SELECT ` + chainCols + `, lower(name) FROM course_chains WHERE tenant_id = learnd_tenant() AND NOT is_deleted`
 		args := []any{}
 		if q.Query != "" {
@@ -118,10 +120,10 @@ func (r *ChainRepo) Find(ctx context.Context, q ChainQuery) (ChainPage, error) {
 		args = append(args, q.Limit+1)
 		sql += fmt.Sprintf(` ORDER BY lower(name), id LIMIT $%d`, len(args))
 		var err error
-		page.Items, page.Next, err = KeysetPage(t, q.Limit, sql, args, func(rows pgx.Rows, c *Chain) (NameCursor, error) {
+		page.Items, page.Next, err = store.KeysetPage(t, q.Limit, sql, args, func(rows pgx.Rows, c *Chain) (store.NameCursor, error) {
 			var key string
 			err := scanChain(rows, c, &key)
-			return NameCursor{Name: key, ID: c.ID}, err
+			return store.NameCursor{Name: key, ID: c.ID}, err
 		})
 		return err
 	})
@@ -132,15 +134,15 @@ func (r *ChainRepo) Find(ctx context.Context, q ChainQuery) (ChainPage, error) {
 }
 
 // getChain reads a live chain, locking it FOR UPDATE when lock.
-func (t *Tx) getChain(id uuid.UUID, lock bool) (*Chain, error) {
+func getChain(t *store.Tx, id uuid.UUID, lock bool) (*Chain, error) {
 	q := `SELECT ` + chainCols + ` FROM course_chains WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`
 	if lock {
 		q += ` FOR UPDATE`
 	}
 	var c Chain
-	if err := scanChain(t.pg.QueryRow(t.ctx, q, id), &c); err != nil {
+	if err := scanChain(t.QueryRow(q, id), &c); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
-			return nil, ErrNotFound
+			return nil, store.ErrNotFound
 		}
 		return nil, err
 	}
@@ -150,8 +152,8 @@ func (t *Tx) getChain(id uuid.UUID, lock bool) (*Chain, error) {
 // Get returns a live chain.
 func (r *ChainRepo) Get(ctx context.Context, id uuid.UUID) (*Chain, error) {
 	var c *Chain
-	err := r.s.InTenant(ctx, func(t *Tx) (err error) {
-		c, err = t.getChain(id, false)
+	err := r.st.InTenant(ctx, func(t *store.Tx) (err error) {
+		c, err = getChain(t, id, false)
 		return err
 	})
 	if err != nil {
@@ -162,8 +164,8 @@ func (r *ChainRepo) Get(ctx context.Context, id uuid.UUID) (*Chain, error) {
 
 // validateChain checks a chain's fields, and that its courses are distinct live courses of
 // the tenant (pointing at each one that is not).
-func (t *Tx) validateChain(name string, description *string, courses []uuid.UUID) error {
-	var v ValidationError
+func validateChain(t *store.Tx, name string, description *string, courses []uuid.UUID) error {
+	var v store.ValidationError
 	if n := utf8.RuneCountInString(name); n < 1 || n > 200 {
 		v.Add("/name", "must be 1–200 characters")
 	}
@@ -174,7 +176,7 @@ func (t *Tx) validateChain(name string, description *string, courses []uuid.UUID
 		v.Add("/courseIds", "a chain holds 1–50 courses")
 	}
 	live := map[uuid.UUID]bool{}
-	rows, err := t.pg.Query(t.ctx, `SELECT id FROM courses WHERE tenant_id = learnd_tenant() AND id = ANY($1) AND NOT is_deleted`, courses)
+	rows, err := t.Query(`SELECT id FROM courses WHERE tenant_id = learnd_tenant() AND id = ANY($1) AND NOT is_deleted`, courses)
 	if err != nil {
 		return err
 	}
@@ -194,9 +196,9 @@ func (t *Tx) validateChain(name string, description *string, courses []uuid.UUID
 	for i, id := range courses {
 		switch {
 		case seen[id]:
-			v.Add("/courseIds/"+itoa(i), "the course appears twice")
+			v.Add("/courseIds/"+strconv.Itoa(i), "the course appears twice")
 		case !live[id]:
-			v.Add("/courseIds/"+itoa(i), "no such course")
+			v.Add("/courseIds/"+strconv.Itoa(i), "no such course")
 		}
 		seen[id] = true
 	}
@@ -206,17 +208,17 @@ func (t *Tx) validateChain(name string, description *string, courses []uuid.UUID
 // Create creates a chain owned by the caller.
 func (r *ChainRepo) Create(ctx context.Context, in NewChain) (*Chain, error) {
 	var out *Chain
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		if !t.p.Can(auth.PermCourseEdit) {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		if !t.Caller().Can(auth.PermCourseEdit) {
 			return ErrChainAccess
 		}
-		if err := t.validateChain(in.Name, in.Description, in.CourseIDs); err != nil {
+		if err := validateChain(t, in.Name, in.Description, in.CourseIDs); err != nil {
 			return err
 		}
-		ts := Now()
-		c := &Chain{ID: uuid.Must(uuid.NewV7()), Name: in.Name, Description: in.Description, OwnerID: t.p.PersonID,
-			CourseIDs: slices.Clone(in.CourseIDs), CreatedAt: ts, UpdatedAt: ts, CreatedBy: t.actor(), UpdatedBy: t.actor(), Version: 1}
-		if _, err := t.pg.Exec(t.ctx, `INSERT INTO course_chains (tenant_id, id, name, description, owner_id, course_ids, created_at, updated_at, created_by, updated_by)
+		ts := store.Now()
+		c := &Chain{ID: uuid.Must(uuid.NewV7()), Name: in.Name, Description: in.Description, OwnerID: t.Caller().PersonID,
+			CourseIDs: slices.Clone(in.CourseIDs), CreatedAt: ts, UpdatedAt: ts, CreatedBy: actor(t), UpdatedBy: actor(t), Version: 1}
+		if _, err := t.Exec(`INSERT INTO course_chains (tenant_id, id, name, description, owner_id, course_ids, created_at, updated_at, created_by, updated_by)
 VALUES (learnd_tenant(), $1, $2, $3, $4, $5, $6, $6, $7, $7)`, c.ID, c.Name, c.Description, c.OwnerID, c.CourseIDs, ts, c.CreatedBy); err != nil {
 			return err
 		}
@@ -230,16 +232,16 @@ VALUES (learnd_tenant(), $1, $2, $3, $4, $5, $6, $6, $7, $7)`, c.ID, c.Name, c.D
 }
 
 // editChain locks a live chain for a change by its owner (or an admin or owner).
-func (t *Tx) editChain(id uuid.UUID, expected *int) (*Chain, error) {
-	c, err := t.getChain(id, true)
+func editChain(t *store.Tx, id uuid.UUID, expected *int) (*Chain, error) {
+	c, err := getChain(t, id, true)
 	if err != nil {
 		return nil, err
 	}
-	if !t.p.Can(auth.PermCourseEdit) || !(t.p.Role.AtLeast(auth.RoleAdmin) || (t.p.PersonID != uuid.Nil && c.OwnerID == t.p.PersonID)) {
+	if !t.Caller().Can(auth.PermCourseEdit) || !(t.Caller().Role.AtLeast(auth.RoleAdmin) || (t.Caller().PersonID != uuid.Nil && c.OwnerID == t.Caller().PersonID)) {
 		return nil, ErrChainAccess
 	}
 	if expected != nil && *expected != c.Version {
-		return nil, &VersionMismatchError{Expected: *expected, Current: c.Version}
+		return nil, &store.VersionMismatchError{Expected: *expected, Current: c.Version}
 	}
 	return c, nil
 }
@@ -247,8 +249,8 @@ func (t *Tx) editChain(id uuid.UUID, expected *int) (*Chain, error) {
 // Update applies a merge patch to a chain; a new course list is checked like on create.
 func (r *ChainRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch ChainChange) (*Chain, error) {
 	var out *Chain
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		c, err := t.editChain(id, expected)
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		c, err := editChain(t, id, expected)
 		if err != nil {
 			return err
 		}
@@ -263,11 +265,11 @@ func (r *ChainRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch 
 		}
 		if ch.CourseIDs != nil {
 			c.CourseIDs = slices.Clone(*ch.CourseIDs)
-			if err := t.validateChain(c.Name, c.Description, c.CourseIDs); err != nil {
+			if err := validateChain(t, c.Name, c.Description, c.CourseIDs); err != nil {
 				return err
 			}
 		} else {
-			var v ValidationError
+			var v store.ValidationError
 			if n := utf8.RuneCountInString(c.Name); n < 1 || n > 200 {
 				v.Add("/name", "must be 1–200 characters")
 			}
@@ -275,8 +277,8 @@ func (r *ChainRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch 
 				return err
 			}
 		}
-		err = t.pg.QueryRow(t.ctx, `UPDATE course_chains SET name = $2, description = $3, course_ids = $4, version = version + 1, updated_at = $5, updated_by = $6
-WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at, updated_by`, c.ID, c.Name, c.Description, c.CourseIDs, Now(), t.actor()).
+		err = t.QueryRow(`UPDATE course_chains SET name = $2, description = $3, course_ids = $4, version = version + 1, updated_at = $5, updated_by = $6
+WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at, updated_by`, c.ID, c.Name, c.Description, c.CourseIDs, store.Now(), actor(t)).
 			Scan(&c.Version, &c.UpdatedAt, &c.UpdatedBy)
 		if err != nil {
 			return err
@@ -292,19 +294,19 @@ WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at, upd
 
 // Delete soft-deletes a chain; assignments made from it are kept.
 func (r *ChainRepo) Delete(ctx context.Context, id uuid.UUID, expected *int) error {
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		c, err := t.editChain(id, expected)
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		c, err := editChain(t, id, expected)
 		if err != nil {
 			return err
 		}
 		before := auditChain(c)
-		ts := Now()
-		err = t.pg.QueryRow(t.ctx, `UPDATE course_chains SET is_deleted = true, deleted_at = $2, deleted_by = $3, version = version + 1, updated_at = $2, updated_by = $3
-WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at`, c.ID, ts, t.actor()).Scan(&c.Version, &c.UpdatedAt)
+		ts := store.Now()
+		err = t.QueryRow(`UPDATE course_chains SET is_deleted = true, deleted_at = $2, deleted_by = $3, version = version + 1, updated_at = $2, updated_by = $3
+WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at`, c.ID, ts, actor(t)).Scan(&c.Version, &c.UpdatedAt)
 		if err != nil {
 			return err
 		}
-		c.IsDeleted, c.DeletedAt, c.DeletedBy = true, &ts, t.actor()
+		c.IsDeleted, c.DeletedAt, c.DeletedBy = true, &ts, actor(t)
 		return t.Audit("chain.delete", "course_chain", typeid.Format(typeid.Chain, c.ID), before, auditChain(c))
 	})
 	if err != nil {

@@ -1,10 +1,11 @@
-package store
+package courses
 
 import (
 	"context"
 
 	"github.com/google/uuid"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -25,19 +26,19 @@ type SectionChange struct {
 // AddSection adds an empty section to a course.
 func (r *CourseRepo) AddSection(ctx context.Context, course uuid.UUID, expected *int, in NewSection) (CourseSection, int, error) {
 	var out CourseSection
-	v, err := r.structureWrite(ctx, "add section", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
-		var v ValidationError
+	v, err := r.structureWrite(ctx, "add section", course, expected, func(t *store.Tx, c *Course) (string, string, string, any, any, error) {
+		var v store.ValidationError
 		validateSectionTitle(&v, "/title", in.Title)
 		if err := v.Err(); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		id := uuid.Must(uuid.NewV7())
 		ids, at := insertAt(sectionIDs(c), id, in.Position)
-		if _, err := t.pg.Exec(t.ctx, `INSERT INTO course_sections (tenant_id, id, course_id, title, position) VALUES (learnd_tenant(), $1, $2, $3, $4)`,
+		if _, err := t.Exec(`INSERT INTO course_sections (tenant_id, id, course_id, title, position) VALUES (learnd_tenant(), $1, $2, $3, $4)`,
 			id, c.ID, in.Title, at); err != nil {
 			return "", "", "", nil, nil, err
 		}
-		if err := t.renumber("course_sections", ids); err != nil {
+		if err := renumber(t, "course_sections", ids); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		out = CourseSection{ID: id, Title: in.Title, Position: at, Elements: []CourseElement{}}
@@ -52,7 +53,7 @@ func (r *CourseRepo) AddSection(ctx context.Context, course uuid.UUID, expected 
 // UpdateSection renames or moves a section.
 func (r *CourseRepo) UpdateSection(ctx context.Context, course, section uuid.UUID, expected *int, ch SectionChange) (CourseSection, int, error) {
 	var out CourseSection
-	v, err := r.structureWrite(ctx, "update section", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
+	v, err := r.structureWrite(ctx, "update section", course, expected, func(t *store.Tx, c *Course) (string, string, string, any, any, error) {
 		i, ok := findSection(c, section)
 		if !ok {
 			return "", "", "", nil, nil, &PartNotFoundError{What: "section"}
@@ -60,19 +61,19 @@ func (r *CourseRepo) UpdateSection(ctx context.Context, course, section uuid.UUI
 		s := c.Sections[i]
 		before := auditSection(c, &s)
 		if ch.Title != nil {
-			var v ValidationError
+			var v store.ValidationError
 			validateSectionTitle(&v, "/title", *ch.Title)
 			if err := v.Err(); err != nil {
 				return "", "", "", nil, nil, err
 			}
 			s.Title = *ch.Title
-			if _, err := t.pg.Exec(t.ctx, `UPDATE course_sections SET title = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, s.ID, s.Title); err != nil {
+			if _, err := t.Exec(`UPDATE course_sections SET title = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, s.ID, s.Title); err != nil {
 				return "", "", "", nil, nil, err
 			}
 		}
 		if ch.Position != nil {
-			ids, at := insertAt(without(sectionIDs(c), s.ID), s.ID, ch.Position)
-			if err := t.renumber("course_sections", ids); err != nil {
+			ids, at := insertAt(store.Without(sectionIDs(c), s.ID), s.ID, ch.Position)
+			if err := renumber(t, "course_sections", ids); err != nil {
 				return "", "", "", nil, nil, err
 			}
 			s.Position = at
@@ -88,19 +89,19 @@ func (r *CourseRepo) UpdateSection(ctx context.Context, course, section uuid.UUI
 
 // DeleteSection deletes a section with its elements, healing the path around them.
 func (r *CourseRepo) DeleteSection(ctx context.Context, course, section uuid.UUID, expected *int) (int, error) {
-	return r.structureWrite(ctx, "delete section", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
+	return r.structureWrite(ctx, "delete section", course, expected, func(t *store.Tx, c *Course) (string, string, string, any, any, error) {
 		i, ok := findSection(c, section)
 		if !ok {
 			return "", "", "", nil, nil, &PartNotFoundError{What: "section"}
 		}
 		s := c.Sections[i]
-		if err := t.healAround(c, elementIDs(&s)); err != nil {
+		if err := healAround(t, c, elementIDs(&s)); err != nil {
 			return "", "", "", nil, nil, err
 		}
-		if _, err := t.pg.Exec(t.ctx, `DELETE FROM course_sections WHERE tenant_id = learnd_tenant() AND id = $1`, s.ID); err != nil {
+		if _, err := t.Exec(`DELETE FROM course_sections WHERE tenant_id = learnd_tenant() AND id = $1`, s.ID); err != nil {
 			return "", "", "", nil, nil, err
 		}
-		if err := t.renumber("course_sections", without(sectionIDs(c), s.ID)); err != nil {
+		if err := renumber(t, "course_sections", store.Without(sectionIDs(c), s.ID)); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		return "course.section.delete", "course_section", typeid.Format(typeid.Section, s.ID), auditSection(c, &s), nil, nil
@@ -109,7 +110,7 @@ func (r *CourseRepo) DeleteSection(ctx context.Context, course, section uuid.UUI
 
 // healAround links, before the elements gone are deleted, every element outside gone that
 // led into them to every element outside gone they led to (through any path inside gone).
-func (t *Tx) healAround(c *Course, gone []uuid.UUID) error {
+func healAround(t *store.Tx, c *Course, gone []uuid.UUID) error {
 	in := map[uuid.UUID]bool{}
 	for _, id := range gone {
 		in[id] = true
@@ -153,7 +154,7 @@ func (t *Tx) healAround(c *Course, gone []uuid.UUID) error {
 	if len(links) == 0 {
 		return nil
 	}
-	return t.insertTransitions(c.ID, links)
+	return insertTransitions(t, c.ID, links)
 }
 
 // Elements.

@@ -1,10 +1,12 @@
-package store
+package materials
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/learnd/learnd/store"
 )
 
 // AIQuota is the AI-authoring allowance per UTC day (seed 003): PerKey calls for each API
@@ -41,19 +43,19 @@ var errQuotaRollback = errors.New("quota exceeded")
 
 // TakeAIQuota counts one AI call of the caller against q, or refuses it with a
 // *QuotaExceededError and counts nothing. Concurrent calls serialise on the counters' rows.
-func (s *Store) TakeAIQuota(ctx context.Context, q AIQuota) error {
+func (s *Repo) TakeAIQuota(ctx context.Context, q AIQuota) error {
 	var exceeded *QuotaExceededError
-	err := s.InTenant(ctx, func(t *Tx) error {
+	err := s.st.InTenant(ctx, func(t *store.Tx) error {
 		ts := time.Now().UTC()
 		day := ts.Format(time.DateOnly)
-		subject := "person:" + t.p.PersonID.String()
-		if t.p.KeyID != "" {
-			if id, err := parseKeyID(t.p.KeyID); err == nil {
+		subject := "person:" + t.Caller().PersonID.String()
+		if t.Caller().KeyID != "" {
+			if id, err := store.ParseKeyID(t.Caller().KeyID); err == nil {
 				subject = "key:" + id.String()
 			}
 		}
-		rows, err := t.pg.Query(t.ctx, `INSERT INTO ai_usage (tenant_id, day, subject, count) VALUES ($1, $2, 'tenant', 1), ($1, $2, $3, 1)
-ON CONFLICT (tenant_id, day, subject) DO UPDATE SET count = ai_usage.count + 1 RETURNING subject, count`, t.p.TenantID, day, subject)
+		rows, err := t.Query(`INSERT INTO ai_usage (tenant_id, day, subject, count) VALUES ($1, $2, 'tenant', 1), ($1, $2, $3, 1)
+ON CONFLICT (tenant_id, day, subject) DO UPDATE SET count = ai_usage.count + 1 RETURNING subject, count`, t.Caller().TenantID, day, subject)
 		if err != nil {
 			return err
 		}

@@ -1,10 +1,11 @@
-package store
+package materials
 
 import (
 	"strings"
 	"unicode/utf8"
 
 	"github.com/learnd/learnd/ai"
+	"github.com/learnd/learnd/store/courses"
 )
 
 // Mapping between the course generator's shapes (package ai) and the store's drafts and
@@ -14,12 +15,12 @@ import (
 // briefs and pages, quizzes with questions (each naming the chunk it came from), linked
 // in course order. title overrides the generated title when set. Text is trimmed and
 // titles are cut to the store's limits; what remains is validated when stored.
-func CourseDraftFromAI(c ai.Course, title string) CourseDraft {
+func CourseDraftFromAI(c ai.Course, title string) courses.CourseDraft {
 	name := clip(c.Title, 200)
 	if t := clip(title, 200); t != "" {
 		name = t
 	}
-	d := CourseDraft{Name: name, Tags: []string{}, Sections: SectionDraftsFromAI(c.Sections), LinkInOrder: true}
+	d := courses.CourseDraft{Name: name, Tags: []string{}, Sections: SectionDraftsFromAI(c.Sections), LinkInOrder: true}
 	if a := clip(c.Annotation, 5000); a != "" {
 		d.Annotation = &a
 	}
@@ -35,17 +36,17 @@ func CourseDraftFromAI(c ai.Course, title string) CourseDraft {
 }
 
 // SectionDraftsFromAI is the drafts of generated sections.
-func SectionDraftsFromAI(in []ai.Section) []SectionDraft {
-	out := make([]SectionDraft, 0, len(in))
+func SectionDraftsFromAI(in []ai.Section) []courses.SectionDraft {
+	out := make([]courses.SectionDraft, 0, len(in))
 	for _, s := range in {
-		sd := SectionDraft{Title: clip(s.Title, 200)}
+		sd := courses.SectionDraft{Title: clip(s.Title, 200)}
 		for _, e := range s.Elements {
-			ed := ElementDraft{Kind: e.Kind, Title: clip(e.Title, 200), Brief: BriefFromAI(e.Brief)}
-			if e.Kind != ElementLesson {
+			ed := courses.ElementDraft{Kind: e.Kind, Title: clip(e.Title, 200), Brief: BriefFromAI(e.Brief)}
+			if e.Kind != courses.ElementLesson {
 				ed.Brief = nil
 			}
 			for _, p := range e.Pages {
-				ed.Pages = append(ed.Pages, LessonPage{Title: clip(p.Title, 200), Body: p.Body})
+				ed.Pages = append(ed.Pages, courses.LessonPage{Title: clip(p.Title, 200), Body: p.Body})
 			}
 			for _, q := range e.Questions {
 				ed.Questions = append(ed.Questions, QuestionDraftFromAI(q))
@@ -58,24 +59,24 @@ func SectionDraftsFromAI(in []ai.Section) []SectionDraft {
 }
 
 // QuestionDraftFromAI is the draft of a generated question.
-func QuestionDraftFromAI(q ai.Question) QuestionDraft {
-	d := QuestionDraft{Kind: q.Kind, Text: strings.TrimSpace(q.Text), SourceChunkID: q.SourceChunkID}
+func QuestionDraftFromAI(q ai.Question) courses.QuestionDraft {
+	d := courses.QuestionDraft{Kind: q.Kind, Text: strings.TrimSpace(q.Text), SourceChunkID: q.SourceChunkID}
 	if d.Kind == "" {
-		d.Kind = QuestionSingle
+		d.Kind = courses.QuestionSingle
 	}
 	for _, o := range q.Options {
-		d.Options = append(d.Options, OptionDraft{Text: clip(o.Text, 500), Correct: o.Correct, Feedback: clip(o.Feedback, 1000)})
+		d.Options = append(d.Options, courses.OptionDraft{Text: clip(o.Text, 500), Correct: o.Correct, Feedback: clip(o.Feedback, 1000)})
 	}
 	return d
 }
 
 // BriefFromAI is the stored form of a generated brief (nil for nil); key points are
 // trimmed, empty ones dropped.
-func BriefFromAI(b *ai.Brief) *LessonBrief {
+func BriefFromAI(b *ai.Brief) *courses.LessonBrief {
 	if b == nil {
 		return nil
 	}
-	out := &LessonBrief{Topic: clip(b.Topic, 200), Title: clip(b.Title, 200), Description: clip(b.Description, 5000),
+	out := &courses.LessonBrief{Topic: clip(b.Topic, 200), Title: clip(b.Title, 200), Description: clip(b.Description, 5000),
 		TargetAudience: clip(b.TargetAudience, 500)}
 	for _, k := range b.KeyPoints {
 		if k = clip(k, 500); k != "" && len(out.KeyPoints) < 30 {
@@ -86,7 +87,7 @@ func BriefFromAI(b *ai.Brief) *LessonBrief {
 }
 
 // AIBrief is a stored brief as the generator sees it.
-func AIBrief(b *LessonBrief) ai.Brief {
+func AIBrief(b *courses.LessonBrief) ai.Brief {
 	if b == nil {
 		return ai.Brief{KeyPoints: []string{}}
 	}
@@ -95,7 +96,7 @@ func AIBrief(b *LessonBrief) ai.Brief {
 }
 
 // AIQuestion is a stored question as the generator sees it.
-func AIQuestion(q QuizQuestion) ai.Question {
+func AIQuestion(q courses.QuizQuestion) ai.Question {
 	out := ai.Question{Kind: q.Kind, Text: q.Text, SourceChunkID: q.SourceChunkID}
 	for _, o := range q.Options {
 		out.Options = append(out.Options, ai.Option{Text: o.Text, Correct: o.Correct, Feedback: o.Feedback})
@@ -104,7 +105,7 @@ func AIQuestion(q QuizQuestion) ai.Question {
 }
 
 // AICourse is a stored course as the generator sees it (titles, briefs, pages, questions).
-func AICourse(c *Course) ai.Course {
+func AICourse(c *courses.Course) ai.Course {
 	out := ai.Course{Title: c.Name, Tags: append([]string{}, c.Tags...)}
 	if c.Annotation != nil {
 		out.Annotation = *c.Annotation

@@ -1,4 +1,4 @@
-package store
+package assignments
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/learnd/learnd/store"
 )
 
 // AssignmentFilter selects assignments to list: of one user or of one group (exactly one),
@@ -25,24 +26,24 @@ type AssignmentFilter struct {
 // ListAssignments lists the assignments of a user (all of them) or of a group (its
 // current members' assignments of the courses assigned to the group). An unknown user or
 // group is ErrNotFound. next is the last id of a full page when more follow.
-func (s *Store) ListAssignments(ctx context.Context, f AssignmentFilter) (items []Assignment, next *uuid.UUID, err error) {
+func (s *Repo) ListAssignments(ctx context.Context, f AssignmentFilter) (items []Assignment, next *uuid.UUID, err error) {
 	if f.Limit <= 0 {
 		f.Limit = 20
 	}
-	err = s.InTenant(ctx, func(t *Tx) error {
+	err = s.st.InTenant(ctx, func(t *store.Tx) error {
 		args := pgx.NamedArgs{"limit": f.Limit + 1}
 		var where strings.Builder
 		switch {
 		case f.UserID != nil:
 			if !f.Self {
-				if err := t.asgExists(`SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND id = $1`, *f.UserID); err != nil {
+				if err := asgExists(t, `SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND id = $1`, *f.UserID); err != nil {
 					return err
 				}
 			}
 			where.WriteString(" AND a.user_id = @user")
 			args["user"] = *f.UserID
 		case f.GroupID != nil:
-			if err := t.asgExists(`SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = $1`, *f.GroupID); err != nil {
+			if err := asgExists(t, `SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = $1`, *f.GroupID); err != nil {
 				return err
 			}
 			where.WriteString(` AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.tenant_id = learnd_tenant() AND gm.group_id = @group AND gm.user_id = a.user_id)
@@ -61,7 +62,7 @@ func (s *Store) ListAssignments(ctx context.Context, f AssignmentFilter) (items 
 		}
 		where.WriteString(" ORDER BY a.id DESC LIMIT @limit")
 		var err error
-		items, err = t.asgQuery(where.String(), args)
+		items, err = asgQuery(t, where.String(), args)
 		return err
 	})
 	if err != nil {
@@ -76,11 +77,11 @@ func (s *Store) ListAssignments(ctx context.Context, f AssignmentFilter) (items 
 }
 
 // exists runs a query for one row; none is ErrNotFound.
-func (t *Tx) asgExists(sql string, args ...any) error {
+func asgExists(t *store.Tx, sql string, args ...any) error {
 	var one int
-	err := t.pg.QueryRow(t.ctx, sql, args...).Scan(&one)
+	err := t.QueryRow(sql, args...).Scan(&one)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return ErrNotFound
+		return store.ErrNotFound
 	}
 	return err
 }

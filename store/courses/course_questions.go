@@ -1,4 +1,4 @@
-package store
+package courses
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -33,7 +34,7 @@ var ErrNotAQuiz = errors.New("only quiz elements carry questions")
 // AddQuestion adds a question to a quiz element.
 func (r *CourseRepo) AddQuestion(ctx context.Context, course, element uuid.UUID, expected *int, in NewQuestion) (QuizQuestion, int, error) {
 	var out QuizQuestion
-	v, err := r.structureWrite(ctx, "add question", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
+	v, err := r.structureWrite(ctx, "add question", course, expected, func(t *store.Tx, c *Course) (string, string, string, any, any, error) {
 		e, ok := findElement(c, element)
 		if !ok {
 			return "", "", "", nil, nil, &PartNotFoundError{What: "element"}
@@ -41,7 +42,7 @@ func (r *CourseRepo) AddQuestion(ctx context.Context, course, element uuid.UUID,
 		if e.Kind != ElementQuiz {
 			return "", "", "", nil, nil, ErrNotAQuiz
 		}
-		var v ValidationError
+		var v store.ValidationError
 		validateQuestion(&v, "", in.QuestionDraft)
 		if err := v.Err(); err != nil {
 			return "", "", "", nil, nil, err
@@ -53,11 +54,11 @@ func (r *CourseRepo) AddQuestion(ctx context.Context, course, element uuid.UUID,
 		}
 		ids, q.Position = insertAt(ids, q.ID, in.Position)
 		b := &pgx.Batch{}
-		queueInsertQuestion(b, c.ID, &q, Now())
-		if err := t.pg.SendBatch(t.ctx, b).Close(); err != nil {
+		queueInsertQuestion(b, c.ID, &q, store.Now())
+		if err := t.SendBatch(b).Close(); err != nil {
 			return "", "", "", nil, nil, err
 		}
-		if err := t.renumber("quiz_questions", ids); err != nil {
+		if err := renumber(t, "quiz_questions", ids); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		out = q
@@ -73,7 +74,7 @@ func (r *CourseRepo) AddQuestion(ctx context.Context, course, element uuid.UUID,
 // satisfy the option rules.
 func (r *CourseRepo) UpdateQuestion(ctx context.Context, course, question uuid.UUID, expected *int, ch QuestionChange) (QuizQuestion, int, error) {
 	var out QuizQuestion
-	v, err := r.structureWrite(ctx, "update question", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
+	v, err := r.structureWrite(ctx, "update question", course, expected, func(t *store.Tx, c *Course) (string, string, string, any, any, error) {
 		e, i, ok := findQuestion(c, question)
 		if !ok {
 			return "", "", "", nil, nil, &PartNotFoundError{What: "question"}
@@ -94,7 +95,7 @@ func (r *CourseRepo) UpdateQuestion(ctx context.Context, course, question uuid.U
 		if ch.Weight != nil {
 			d.Weight = *ch.Weight
 		}
-		var v ValidationError
+		var v store.ValidationError
 		validateQuestion(&v, "", d)
 		if err := v.Err(); err != nil {
 			return "", "", "", nil, nil, err
@@ -103,8 +104,8 @@ func (r *CourseRepo) UpdateQuestion(ctx context.Context, course, question uuid.U
 			d.Weight = 1
 		}
 		q.Kind, q.Text, q.Options, q.Weight = d.Kind, d.Text, questionOptions(d.Options), d.Weight
-		if _, err := t.pg.Exec(t.ctx, `UPDATE quiz_questions SET kind = $2, text = $3, options = $4, weight = $5, updated_at = $6
-WHERE tenant_id = learnd_tenant() AND id = $1`, q.ID, q.Kind, q.Text, JSON[[]QuizOption]{V: q.Options}, q.Weight, Now()); err != nil {
+		if _, err := t.Exec(`UPDATE quiz_questions SET kind = $2, text = $3, options = $4, weight = $5, updated_at = $6
+WHERE tenant_id = learnd_tenant() AND id = $1`, q.ID, q.Kind, q.Text, store.JSON[[]QuizOption]{V: q.Options}, q.Weight, store.Now()); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		if ch.Position != nil {
@@ -115,7 +116,7 @@ WHERE tenant_id = learnd_tenant() AND id = $1`, q.ID, q.Kind, q.Text, JSON[[]Qui
 				}
 			}
 			ids, q.Position = insertAt(ids, q.ID, ch.Position)
-			if err := t.renumber("quiz_questions", ids); err != nil {
+			if err := renumber(t, "quiz_questions", ids); err != nil {
 				return "", "", "", nil, nil, err
 			}
 		}
@@ -130,13 +131,13 @@ WHERE tenant_id = learnd_tenant() AND id = $1`, q.ID, q.Kind, q.Text, JSON[[]Qui
 
 // DeleteQuestion deletes a question.
 func (r *CourseRepo) DeleteQuestion(ctx context.Context, course, question uuid.UUID, expected *int) (int, error) {
-	return r.structureWrite(ctx, "delete question", course, expected, func(t *Tx, c *Course) (string, string, string, any, any, error) {
+	return r.structureWrite(ctx, "delete question", course, expected, func(t *store.Tx, c *Course) (string, string, string, any, any, error) {
 		e, i, ok := findQuestion(c, question)
 		if !ok {
 			return "", "", "", nil, nil, &PartNotFoundError{What: "question"}
 		}
 		q := e.Questions[i]
-		if _, err := t.pg.Exec(t.ctx, `DELETE FROM quiz_questions WHERE tenant_id = learnd_tenant() AND id = $1`, q.ID); err != nil {
+		if _, err := t.Exec(`DELETE FROM quiz_questions WHERE tenant_id = learnd_tenant() AND id = $1`, q.ID); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		ids := make([]uuid.UUID, 0, len(e.Questions))
@@ -145,7 +146,7 @@ func (r *CourseRepo) DeleteQuestion(ctx context.Context, course, question uuid.U
 				ids = append(ids, x.ID)
 			}
 		}
-		if err := t.renumber("quiz_questions", ids); err != nil {
+		if err := renumber(t, "quiz_questions", ids); err != nil {
 			return "", "", "", nil, nil, err
 		}
 		return "course.question.delete", "quiz_question", typeid.Format(typeid.Question, q.ID), auditQuestion(c, &q), nil, nil

@@ -1,4 +1,4 @@
-package store
+package courses
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -13,10 +14,10 @@ import (
 // version and audit action on target with fn's before/after views. It returns the new
 // course version.
 func (r *CourseRepo) structureWrite(ctx context.Context, op string, course uuid.UUID, expected *int,
-	fn func(t *Tx, c *Course) (action, targetType, targetID string, before, after any, err error)) (int, error) {
+	fn func(t *store.Tx, c *Course) (action, targetType, targetID string, before, after any, err error)) (int, error) {
 	var version int
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		c, err := t.editCourse(course, expected, accessEdit)
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		c, err := editCourse(t, course, expected, accessEdit)
 		if err != nil {
 			return err
 		}
@@ -24,7 +25,7 @@ func (r *CourseRepo) structureWrite(ctx context.Context, op string, course uuid.
 		if err != nil {
 			return err
 		}
-		if err := t.bumpCourse(c); err != nil {
+		if err := bumpCourse(t, c); err != nil {
 			return err
 		}
 		version = c.Version

@@ -1,4 +1,4 @@
-package store
+package materials
 
 // AI course generation jobs (issue 4) and the store side of AI authoring: the durable job
 // row the API writes with its queue job in one transaction, the transitions the worker
@@ -18,6 +18,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/courses"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -51,7 +53,7 @@ type GenerationRefusedError struct{ Reason string }
 func (e *GenerationRefusedError) Error() string { return e.Reason }
 
 // Unwrap makes the refusal an ErrCourseAccess.
-func (e *GenerationRefusedError) Unwrap() error { return ErrCourseAccess }
+func (e *GenerationRefusedError) Unwrap() error { return courses.ErrCourseAccess }
 
 // GenerationOptions are the seed's options of a generation request, as stored.
 type GenerationOptions struct {
@@ -97,17 +99,17 @@ type NewGenerationJob struct {
 type GenerationEnqueuer func(ctx context.Context, tx pgx.Tx, tenantID string, id uuid.UUID) error
 
 // GenerationRepo reads and writes generation jobs.
-type GenerationRepo struct{ s *Store }
+type GenerationRepo struct{ st *store.Store }
 
 // Generations returns the generation job repository.
-func (s *Store) Generations() *GenerationRepo { return &GenerationRepo{s: s} }
+func (s *Repo) Generations() *GenerationRepo { return &GenerationRepo{st: s.st} }
 
 const generationCols = `id, status, prompt, session_id, options, requested_by, role, key_id, app_id, surface, request_id,
 course_id, warnings, error, attempts, created_at, started_at, finished_at`
 
 func scanGeneration(row pgx.Row) (GenerationJob, error) {
 	var j GenerationJob
-	var opts JSON[GenerationOptions]
+	var opts store.JSON[GenerationOptions]
 	var role string
 	err := row.Scan(&j.ID, &j.Status, &j.Prompt, &j.SessionID, &opts, &j.RequestedBy, &role, &j.KeyID, &j.AppID, &j.Surface,
 		&j.RequestID, &j.CourseID, &j.Warnings, &j.Error, &j.Attempts, &j.CreatedAt, &j.StartedAt, &j.FinishedAt)
@@ -123,7 +125,7 @@ var languageRE = regexp.MustCompile(`^[a-z]{2}$`)
 // ValidateGeneration checks a generation request (the API schema checks the same); a
 // ValidationError points at what is wrong.
 func ValidateGeneration(in NewGenerationJob) error {
-	var v ValidationError
+	var v store.ValidationError
 	if n := utf8.RuneCountInString(strings.TrimSpace(in.Prompt)); n < 1 || n > MaxGenerationPrompt {
 		v.Add("/prompt", "must be 1–%d characters", MaxGenerationPrompt)
 	}
@@ -149,33 +151,33 @@ func (r *GenerationRepo) Create(ctx context.Context, in NewGenerationJob, enqueu
 		return GenerationJob{}, fmt.Errorf("create generation job: %w", err)
 	}
 	var out GenerationJob
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		if !t.p.Can(auth.PermCourseEdit) {
-			return ErrCourseAccess
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		if !t.Caller().Can(auth.PermCourseEdit) {
+			return courses.ErrCourseAccess
 		}
 		j := GenerationJob{ID: uuid.Must(uuid.NewV7()), Status: GenerationQueued, Prompt: strings.TrimSpace(in.Prompt), SessionID: in.SessionID,
-			Options: in.Options, RequestedBy: t.p.PersonID, Role: t.p.Role, Surface: t.p.Surface, CreatedAt: Now()}
+			Options: in.Options, RequestedBy: t.Caller().PersonID, Role: t.Caller().Role, Surface: t.Caller().Surface, CreatedAt: store.Now()}
 		if j.Surface == "" {
 			j.Surface = auth.SurfaceAPI
 		}
-		if t.p.KeyID != "" {
-			if k, err := parseKeyID(t.p.KeyID); err == nil {
+		if t.Caller().KeyID != "" {
+			if k, err := store.ParseKeyID(t.Caller().KeyID); err == nil {
 				j.KeyID = &k
 			}
 		}
-		if t.p.AppID != "" {
-			app := t.p.AppID
+		if t.Caller().AppID != "" {
+			app := t.Caller().AppID
 			j.AppID = &app
 		}
-		if rid := requestIDFrom(t.ctx); rid != "" {
+		if rid := store.RequestIDFrom(t.Ctx()); rid != "" {
 			j.RequestID = &rid
 		}
-		if _, err := t.pg.Exec(t.ctx, `INSERT INTO generation_jobs (tenant_id, id, status, prompt, session_id, options, requested_by, role, key_id, app_id, surface, request_id, created_at)
+		if _, err := t.Exec(`INSERT INTO generation_jobs (tenant_id, id, status, prompt, session_id, options, requested_by, role, key_id, app_id, surface, request_id, created_at)
 VALUES (learnd_tenant(), $1, 'queued', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			j.ID, j.Prompt, j.SessionID, JSON[GenerationOptions]{V: j.Options}, j.RequestedBy, string(j.Role), j.KeyID, j.AppID, j.Surface, j.RequestID, j.CreatedAt); err != nil {
+			j.ID, j.Prompt, j.SessionID, store.JSON[GenerationOptions]{V: j.Options}, j.RequestedBy, string(j.Role), j.KeyID, j.AppID, j.Surface, j.RequestID, j.CreatedAt); err != nil {
 			return err
 		}
-		if err := enqueue(t.ctx, t.pg, t.p.TenantID, j.ID); err != nil {
+		if err := enqueue(t.Ctx(), t.PG(), t.Caller().TenantID, j.ID); err != nil {
 			return fmt.Errorf("queue: %w", err)
 		}
 		out = j
@@ -190,11 +192,11 @@ VALUES (learnd_tenant(), $1, 'queued', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 // Get returns one of the caller's own generation jobs; ErrNotFound for anyone else's.
 func (r *GenerationRepo) Get(ctx context.Context, id uuid.UUID) (GenerationJob, error) {
 	var out GenerationJob
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		j, err := scanGeneration(t.pg.QueryRow(t.ctx, `SELECT `+generationCols+` FROM generation_jobs
-WHERE tenant_id = learnd_tenant() AND id = $1 AND requested_by = $2`, id, t.p.PersonID))
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		j, err := scanGeneration(t.QueryRow(`SELECT `+generationCols+` FROM generation_jobs
+WHERE tenant_id = learnd_tenant() AND id = $1 AND requested_by = $2`, id, t.Caller().PersonID))
 		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
+			return store.ErrNotFound
 		}
 		if err != nil {
 			return err
@@ -203,8 +205,8 @@ WHERE tenant_id = learnd_tenant() AND id = $1 AND requested_by = $2`, id, t.p.Pe
 			// The queue gave up on a job whose worker died on its last attempt (river's rescuer
 			// discards it without running it again): report it failed.
 			var abandoned bool
-			key := JSON[map[string]string]{V: map[string]string{"tenant_id": t.p.TenantID, "id": j.ID.String()}}
-			if err := t.pg.QueryRow(t.ctx, `SELECT EXISTS (SELECT 1 FROM river_job WHERE kind = '`+GenerationJobKind+`' AND args @> $1::jsonb
+			key := store.JSON[map[string]string]{V: map[string]string{"tenant_id": t.Caller().TenantID, "id": j.ID.String()}}
+			if err := t.QueryRow(`SELECT EXISTS (SELECT 1 FROM river_job WHERE kind = '`+GenerationJobKind+`' AND args @> $1::jsonb
   AND state IN ('discarded', 'cancelled'))`, key).Scan(&abandoned); err != nil {
 				return err
 			}
@@ -235,24 +237,24 @@ const GenerationJobKind = "generate_course"
 func (r *GenerationRepo) Principal(ctx context.Context, tenant string, id uuid.UUID) (auth.Principal, GenerationJob, error) {
 	var (
 		j       GenerationJob
-		c       Caller
+		c       store.Caller
 		refused *GenerationRefusedError
 	)
-	err := r.s.InTenant(auth.WithPrincipal(ctx, auth.Principal{TenantID: tenant}), func(t *Tx) error {
+	err := r.st.InTenant(auth.WithPrincipal(ctx, auth.Principal{TenantID: tenant}), func(t *store.Tx) error {
 		var err error
-		j, err = scanGeneration(t.pg.QueryRow(t.ctx, `SELECT `+generationCols+` FROM generation_jobs WHERE tenant_id = learnd_tenant() AND id = $1`, id))
+		j, err = scanGeneration(t.QueryRow(`SELECT `+generationCols+` FROM generation_jobs WHERE tenant_id = learnd_tenant() AND id = $1`, id))
 		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
+			return store.ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
 		var reason string
-		if c, reason, err = t.generationRefusal(j.RequestedBy, j.Role, j.KeyID); err != nil || reason == "" {
+		if c, reason, err = generationRefusal(t, j.RequestedBy, j.Role, j.KeyID); err != nil || reason == "" {
 			return err
 		}
 		refused = &GenerationRefusedError{Reason: reason}
-		return t.failGeneration(id, reason)
+		return failGeneration(t, id, reason)
 	})
 	if err != nil {
 		return auth.Principal{}, GenerationJob{}, fmt.Errorf("load generation job: %w", err)
@@ -284,23 +286,23 @@ func (r *GenerationRepo) Principal(ctx context.Context, tenant string, id uuid.U
 // neither revoked nor expired, and the tenant's licence includes AI authoring (mcpAccess
 // full and mcpAiAccess). It returns the caller as read and why the job may not go on, or
 // "" when it may.
-func (t *Tx) generationRefusal(person uuid.UUID, role auth.Role, key *uuid.UUID) (Caller, string, error) {
-	var c Caller
-	if err := scanCaller(t.pg.QueryRow(t.ctx, callerSQL, person), &c); err != nil {
-		return Caller{}, "", err
+func generationRefusal(t *store.Tx, person uuid.UUID, role auth.Role, key *uuid.UUID) (store.Caller, string, error) {
+	c, err := store.CallerIn(t, person)
+	if err != nil {
+		return store.Caller{}, "", err
 	}
 	if c.Known && c.Banned {
 		return c, "the requesting user is banned", nil
 	}
 	if key != nil {
 		var revoked, expired bool
-		err := t.pg.QueryRow(t.ctx, `SELECT revoked_at IS NOT NULL, expires_at IS NOT NULL AND expires_at <= now()
+		err := t.QueryRow(`SELECT revoked_at IS NOT NULL, expires_at IS NOT NULL AND expires_at <= now()
 FROM api_keys WHERE tenant_id = learnd_tenant() AND id = $1 AND user_id = $2`, *key, person).Scan(&revoked, &expired)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			return c, "the API key of the request no longer exists", nil
 		case err != nil:
-			return Caller{}, "", err
+			return store.Caller{}, "", err
 		case revoked:
 			return c, "the API key was revoked", nil
 		case expired:
@@ -321,9 +323,9 @@ FROM api_keys WHERE tenant_id = learnd_tenant() AND id = $1 AND user_id = $2`, *
 }
 
 // failGeneration marks job id failed with message unless it is already finished.
-func (t *Tx) failGeneration(id uuid.UUID, message string) error {
-	_, err := t.pg.Exec(t.ctx, `UPDATE generation_jobs SET status = 'failed', error = $2, finished_at = $3
-WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running')`, id, message, Now())
+func failGeneration(t *store.Tx, id uuid.UUID, message string) error {
+	_, err := t.Exec(`UPDATE generation_jobs SET status = 'failed', error = $2, finished_at = $3
+WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running')`, id, message, store.Now())
 	return err
 }
 
@@ -331,11 +333,11 @@ WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running'
 // when it is already completed or failed.
 func (r *GenerationRepo) Start(ctx context.Context, id uuid.UUID, attempt int) (GenerationJob, error) {
 	var out GenerationJob
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		j, err := scanGeneration(t.pg.QueryRow(t.ctx, `UPDATE generation_jobs SET status = 'running', attempts = $2, started_at = coalesce(started_at, $3)
-WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running') RETURNING `+generationCols, id, attempt, Now()))
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		j, err := scanGeneration(t.QueryRow(`UPDATE generation_jobs SET status = 'running', attempts = $2, started_at = coalesce(started_at, $3)
+WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running') RETURNING `+generationCols, id, attempt, store.Now()))
 		if errors.Is(err, pgx.ErrNoRows) {
-			return t.finishedOrMissing(id)
+			return finishedOrMissing(t, id)
 		}
 		out = j
 		return err
@@ -346,15 +348,15 @@ WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running'
 	return out, nil
 }
 
-func (t *Tx) finishedOrMissing(id uuid.UUID) error {
+func finishedOrMissing(t *store.Tx, id uuid.UUID) error {
 	var ok bool
-	if err := t.pg.QueryRow(t.ctx, `SELECT EXISTS (SELECT 1 FROM generation_jobs WHERE tenant_id = learnd_tenant() AND id = $1)`, id).Scan(&ok); err != nil {
+	if err := t.QueryRow(`SELECT EXISTS (SELECT 1 FROM generation_jobs WHERE tenant_id = learnd_tenant() AND id = $1)`, id).Scan(&ok); err != nil {
 		return err
 	}
 	if ok {
 		return ErrGenerationFinished
 	}
-	return ErrNotFound
+	return store.ErrNotFound
 }
 
 // Complete stores d as a new draft course owned by the caller (the requester) and marks
@@ -365,21 +367,21 @@ func (t *Tx) finishedOrMissing(id uuid.UUID) error {
 // a revoked or expired key, a licence without AI authoring, a role without course_edit,
 // any of which may have come while the model ran): then the job is marked failed saying
 // why, nothing is created, and a *GenerationRefusedError (an ErrCourseAccess) is returned.
-func (r *GenerationRepo) Complete(ctx context.Context, id uuid.UUID, d CourseDraft, warnings []string) (*Course, error) {
+func (r *GenerationRepo) Complete(ctx context.Context, id uuid.UUID, d courses.CourseDraft, warnings []string) (*courses.Course, error) {
 	var (
-		out     *Course
+		out     *courses.Course
 		refused *GenerationRefusedError
 	)
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		var (
 			status, role string
 			person       uuid.UUID
 			key          *uuid.UUID
 		)
-		err := t.pg.QueryRow(t.ctx, `SELECT status, requested_by, role, key_id FROM generation_jobs WHERE tenant_id = learnd_tenant() AND id = $1 FOR UPDATE`, id).
+		err := t.QueryRow(`SELECT status, requested_by, role, key_id FROM generation_jobs WHERE tenant_id = learnd_tenant() AND id = $1 FOR UPDATE`, id).
 			Scan(&status, &person, &role, &key)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
+			return store.ErrNotFound
 		}
 		if err != nil {
 			return err
@@ -387,26 +389,26 @@ func (r *GenerationRepo) Complete(ctx context.Context, id uuid.UUID, d CourseDra
 		if status == GenerationCompleted || status == GenerationFailed {
 			return ErrGenerationFinished
 		}
-		_, reason, err := t.generationRefusal(person, auth.Role(role), key)
+		_, reason, err := generationRefusal(t, person, auth.Role(role), key)
 		if err != nil {
 			return err
 		}
 		if reason != "" {
 			refused = &GenerationRefusedError{Reason: reason}
-			return t.failGeneration(id, reason)
+			return failGeneration(t, id, reason)
 		}
-		if !t.p.Can(auth.PermCourseEdit) {
-			return ErrCourseAccess
+		if !t.Caller().Can(auth.PermCourseEdit) {
+			return courses.ErrCourseAccess
 		}
-		c, err := t.createCourse(d, "course.generate", uuid.Nil)
+		c, err := courses.Insert(t, d, "course.generate", uuid.Nil)
 		if err != nil {
 			return err
 		}
 		if warnings == nil {
 			warnings = []string{}
 		}
-		if _, err := t.pg.Exec(t.ctx, `UPDATE generation_jobs SET status = 'completed', course_id = $2, warnings = $4, error = NULL, finished_at = $3
-WHERE tenant_id = learnd_tenant() AND id = $1`, id, c.ID, Now(), warnings); err != nil {
+		if _, err := t.Exec(`UPDATE generation_jobs SET status = 'completed', course_id = $2, warnings = $4, error = NULL, finished_at = $3
+WHERE tenant_id = learnd_tenant() AND id = $1`, id, c.ID, store.Now(), warnings); err != nil {
 			return err
 		}
 		out = c
@@ -430,7 +432,7 @@ func (r *GenerationRepo) Fail(ctx context.Context, id uuid.UUID, message string)
 	if utf8.RuneCountInString(message) > 2000 {
 		message = string([]rune(message)[:2000])
 	}
-	err := r.s.InTenant(ctx, func(t *Tx) error { return t.failGeneration(id, message) })
+	err := r.st.InTenant(ctx, func(t *store.Tx) error { return failGeneration(t, id, message) })
 	if err != nil {
 		return fmt.Errorf("fail generation job: %w", err)
 	}
@@ -447,8 +449,8 @@ type GenerationOrigin struct {
 // OriginOf returns how course was generated (the zero value when it was not generated).
 func (r *GenerationRepo) OriginOf(ctx context.Context, course uuid.UUID) (GenerationOrigin, error) {
 	var out GenerationOrigin
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		err := t.pg.QueryRow(t.ctx, `SELECT session_id, coalesce(options->>'language', '') FROM generation_jobs
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		err := t.QueryRow(`SELECT session_id, coalesce(options->>'language', '') FROM generation_jobs
 WHERE tenant_id = learnd_tenant() AND course_id = $1 AND status = 'completed' ORDER BY finished_at DESC LIMIT 1`, course).Scan(&out.Session, &out.Language)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil

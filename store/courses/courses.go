@@ -1,4 +1,4 @@
-package store
+package courses
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -15,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -124,14 +126,14 @@ type CourseQuery struct {
 	Status string
 	Tag    string
 	Limit  int
-	After  *NameCursor
+	After  *store.NameCursor
 }
 
 // CoursePage is one page of courses (without shares or structure); Next is nil on the
 // last page.
 type CoursePage struct {
 	Items []Course
-	Next  *NameCursor
+	Next  *store.NameCursor
 }
 
 // CourseChange is a merge patch of a course: nil members stay as they are.
@@ -155,10 +157,10 @@ type CourseSettingsChange struct {
 // CourseRepo reads and writes courses and their structure. Every write runs in one
 // transaction that locks the course, checks the caller may edit it, bumps its version
 // and writes an audit entry.
-type CourseRepo struct{ s *Store }
+type CourseRepo struct{ st *store.Store }
 
 // Courses returns the course repository.
-func (s *Store) Courses() *CourseRepo { return &CourseRepo{s: s} }
+func (s *Repo) Courses() *CourseRepo { return &CourseRepo{st: s.st} }
 
 const courseCols = `id, name, annotation, status, tags, owner_id, settings, published_at, created_at, updated_at, created_by, updated_by, version, is_deleted, deleted_at, deleted_by`
 
@@ -208,16 +210,16 @@ func auditCourse(c *Course) courseAudit {
 }
 
 // actor is the caller's person id, or nil (a NULL column) when the token names none.
-func (t *Tx) actor() *uuid.UUID {
-	if t.p.PersonID == uuid.Nil {
+func actor(t *store.Tx) *uuid.UUID {
+	if t.Caller().PersonID == uuid.Nil {
 		return nil
 	}
-	id := t.p.PersonID
+	id := t.Caller().PersonID
 	return &id
 }
 
 // courseLike is a LIKE pattern matching s anywhere (case-insensitively with lower()).
-func courseLike(s string) string { return "%" + escapeLike(strings.ToLower(s)) + "%" }
+func courseLike(s string) string { return "%" + store.EscapeLike(strings.ToLower(s)) + "%" }
 
 // Find returns a page of live courses ordered by lower(name), then id.
 func (r *CourseRepo) Find(ctx context.Context, q CourseQuery) (CoursePage, error) {
@@ -225,7 +227,7 @@ func (r *CourseRepo) Find(ctx context.Context, q CourseQuery) (CoursePage, error
 	if q.Limit <= 0 {
 		q.Limit = 20
 	}
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		sql := `SELECT ` + courseCols + `, lower(name) FROM courses WHERE tenant_id = learnd_tenant() AND NOT is_deleted`
 		var args []any
 		arg := func(v any) string {
@@ -246,10 +248,10 @@ func (r *CourseRepo) Find(ctx context.Context, q CourseQuery) (CoursePage, error
 		}
 		sql += ` ORDER BY lower(name), id LIMIT ` + arg(q.Limit+1)
 		var err error
-		page.Items, page.Next, err = KeysetPage(t, q.Limit, sql, args, func(rows pgx.Rows, c *Course) (NameCursor, error) {
+		page.Items, page.Next, err = store.KeysetPage(t, q.Limit, sql, args, func(rows pgx.Rows, c *Course) (store.NameCursor, error) {
 			var key string
 			err := scanCourse(rows, c, &key)
-			return NameCursor{Name: key, ID: c.ID}, err
+			return store.NameCursor{Name: key, ID: c.ID}, err
 		})
 		return err
 	})
@@ -262,8 +264,8 @@ func (r *CourseRepo) Find(ctx context.Context, q CourseQuery) (CoursePage, error
 // Get returns a live course with its shares and structure.
 func (r *CourseRepo) Get(ctx context.Context, id uuid.UUID) (*Course, error) {
 	var c *Course
-	err := r.s.InTenant(ctx, func(t *Tx) (err error) {
-		c, err = t.loadCourse(id, false)
+	err := r.st.InTenant(ctx, func(t *store.Tx) (err error) {
+		c, err = loadCourse(t, id, false)
 		return err
 	})
 	if err != nil {
@@ -277,18 +279,18 @@ func (r *CourseRepo) Get(ctx context.Context, id uuid.UUID) (*Course, error) {
 // the past); ErrNotFound otherwise. The answers are still in it: the API leaves them out.
 func (r *CourseRepo) GetAssigned(ctx context.Context, id uuid.UUID) (*Course, error) {
 	var c *Course
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		var ok bool
-		err := t.pg.QueryRow(t.ctx, `SELECT EXISTS (SELECT 1 FROM courses c JOIN assignments a ON a.tenant_id = c.tenant_id AND a.course_id = c.id
+		err := t.QueryRow(`SELECT EXISTS (SELECT 1 FROM courses c JOIN assignments a ON a.tenant_id = c.tenant_id AND a.course_id = c.id
 WHERE c.tenant_id = learnd_tenant() AND c.id = $1 AND NOT c.is_deleted AND c.status = 'published'
-  AND a.user_id = $2 AND (a.start_at IS NULL OR a.start_at <= now()))`, id, t.p.PersonID).Scan(&ok)
+  AND a.user_id = $2 AND (a.start_at IS NULL OR a.start_at <= now()))`, id, t.Caller().PersonID).Scan(&ok)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return ErrNotFound
+			return store.ErrNotFound
 		}
-		c, err = t.loadCourse(id, false)
+		c, err = loadCourse(t, id, false)
 		return err
 	})
 	if err != nil {
@@ -299,7 +301,7 @@ WHERE c.tenant_id = learnd_tenant() AND c.id = $1 AND NOT c.is_deleted AND c.sta
 
 // loadCourse reads a live course (locking it FOR UPDATE when lock) with its shares and
 // structure, in one round trip.
-func (t *Tx) loadCourse(id uuid.UUID, lock bool) (*Course, error) {
+func loadCourse(t *store.Tx, id uuid.UUID, lock bool) (*Course, error) {
 	c := &Course{}
 	found := false
 	q := `SELECT ` + courseCols + ` FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`
@@ -329,11 +331,11 @@ func (t *Tx) loadCourse(id uuid.UUID, lock bool) (*Course, error) {
 			return rows.Err()
 		})
 	st.queue(b, id)
-	if err := t.pg.SendBatch(t.ctx, b).Close(); err != nil {
+	if err := t.SendBatch(b).Close(); err != nil {
 		return nil, err
 	}
 	if !found {
-		return nil, ErrNotFound
+		return nil, store.ErrNotFound
 	}
 	if c.Shares == nil {
 		c.Shares = []CourseShare{}
@@ -353,30 +355,30 @@ const (
 // editCourse locks a live course for a write: ErrNotFound when there is none,
 // ErrCourseAccess when the caller may not make it, a VersionMismatchError when expected
 // is stale. The course comes with its structure.
-func (t *Tx) editCourse(id uuid.UUID, expected *int, need courseAccess) (*Course, error) {
-	c, err := t.loadCourse(id, true)
+func editCourse(t *store.Tx, id uuid.UUID, expected *int, need courseAccess) (*Course, error) {
+	c, err := loadCourse(t, id, true)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.mayEdit(c, need); err != nil {
+	if err := mayEdit(t, c, need); err != nil {
 		return nil, err
 	}
 	if expected != nil && *expected != c.Version {
-		return nil, &VersionMismatchError{Expected: *expected, Current: c.Version}
+		return nil, &store.VersionMismatchError{Expected: *expected, Current: c.Version}
 	}
 	return c, nil
 }
 
-func (t *Tx) mayEdit(c *Course, need courseAccess) error {
-	if !t.p.Can(auth.PermCourseEdit) {
+func mayEdit(t *store.Tx, c *Course, need courseAccess) error {
+	if !t.Caller().Can(auth.PermCourseEdit) {
 		return ErrCourseAccess
 	}
-	if t.p.Role.AtLeast(auth.RoleAdmin) || (t.p.PersonID != uuid.Nil && c.OwnerID == t.p.PersonID) {
+	if t.Caller().Role.AtLeast(auth.RoleAdmin) || (t.Caller().PersonID != uuid.Nil && c.OwnerID == t.Caller().PersonID) {
 		return nil
 	}
 	if need == accessEdit {
 		for _, s := range c.Shares {
-			if s.UserID == t.p.PersonID {
+			if s.UserID == t.Caller().PersonID {
 				return nil
 			}
 		}
@@ -385,9 +387,9 @@ func (t *Tx) mayEdit(c *Course, need courseAccess) error {
 }
 
 // bumpCourse records a write to a course: version, updated_at, updated_by.
-func (t *Tx) bumpCourse(c *Course) error {
-	err := t.pg.QueryRow(t.ctx, `UPDATE courses SET version = version + 1, updated_at = $2, updated_by = $3
-WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at, updated_by`, c.ID, Now(), t.actor()).
+func bumpCourse(t *store.Tx, c *Course) error {
+	err := t.QueryRow(`UPDATE courses SET version = version + 1, updated_at = $2, updated_by = $3
+WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at, updated_by`, c.ID, store.Now(), actor(t)).
 		Scan(&c.Version, &c.UpdatedAt, &c.UpdatedBy)
 	if err != nil {
 		return fmt.Errorf("bump course: %w", err)
@@ -397,7 +399,7 @@ WHERE tenant_id = learnd_tenant() AND id = $1 RETURNING version, updated_at, upd
 
 // validateCourseFields checks what the API schema checks too, for callers that are not
 // the API (course generation).
-func validateCourseFields(v *ValidationError, prefix, name string, annotation *string, tags []string, s CourseSettings) {
+func validateCourseFields(v *store.ValidationError, prefix, name string, annotation *string, tags []string, s CourseSettings) {
 	if n := utf8.RuneCountInString(name); n < 1 || n > 200 {
 		v.Add(prefix+"/name", "must be 1–200 characters")
 	}
@@ -410,10 +412,10 @@ func validateCourseFields(v *ValidationError, prefix, name string, annotation *s
 	seen := map[string]bool{}
 	for i, tg := range tags {
 		if n := utf8.RuneCountInString(tg); n < 1 || n > 64 {
-			v.Add(prefix+"/tags/"+itoa(i), "must be 1–64 characters")
+			v.Add(prefix+"/tags/"+strconv.Itoa(i), "must be 1–64 characters")
 		}
 		if seen[tg] {
-			v.Add(prefix+"/tags/"+itoa(i), "appears twice")
+			v.Add(prefix+"/tags/"+strconv.Itoa(i), "appears twice")
 		}
 		seen[tg] = true
 	}
@@ -431,8 +433,8 @@ func validateCourseFields(v *ValidationError, prefix, name string, annotation *s
 // Update applies a merge patch to a course's name, annotation, tags and settings.
 func (r *CourseRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch CourseChange) (*Course, error) {
 	var out *Course
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		c, err := t.editCourse(id, expected, accessEdit)
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		c, err := editCourse(t, id, expected, accessEdit)
 		if err != nil {
 			return err
 		}
@@ -464,16 +466,16 @@ func (r *CourseRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch
 				c.Settings.Points = *s.Points
 			}
 		}
-		var v ValidationError
+		var v store.ValidationError
 		validateCourseFields(&v, "", c.Name, c.Annotation, c.Tags, c.Settings)
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if _, err := t.pg.Exec(t.ctx, `UPDATE courses SET name = $2, annotation = $3, tags = $4, settings = $5
+		if _, err := t.Exec(`UPDATE courses SET name = $2, annotation = $3, tags = $4, settings = $5
 WHERE tenant_id = learnd_tenant() AND id = $1`, c.ID, c.Name, c.Annotation, c.Tags, c.Settings); err != nil {
 			return err
 		}
-		if err := t.bumpCourse(c); err != nil {
+		if err := bumpCourse(t, c); err != nil {
 			return err
 		}
 		out = c
@@ -489,24 +491,24 @@ WHERE tenant_id = learnd_tenant() AND id = $1`, c.ID, c.Name, c.Annotation, c.Ta
 // history; its group assignment rules are removed so people who join a group later do
 // not receive it.
 func (r *CourseRepo) Delete(ctx context.Context, id uuid.UUID, expected *int) error {
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		c, err := t.editCourse(id, expected, accessEdit)
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		c, err := editCourse(t, id, expected, accessEdit)
 		if err != nil {
 			return err
 		}
 		before := auditCourse(c)
-		ts := Now()
-		if _, err := t.pg.Exec(t.ctx, `UPDATE courses SET is_deleted = true, deleted_at = $2, deleted_by = $3 WHERE tenant_id = learnd_tenant() AND id = $1`,
-			c.ID, ts, t.actor()); err != nil {
+		ts := store.Now()
+		if _, err := t.Exec(`UPDATE courses SET is_deleted = true, deleted_at = $2, deleted_by = $3 WHERE tenant_id = learnd_tenant() AND id = $1`,
+			c.ID, ts, actor(t)); err != nil {
 			return err
 		}
-		if _, err := t.pg.Exec(t.ctx, `DELETE FROM group_course_assignments WHERE tenant_id = learnd_tenant() AND course_id = $1`, c.ID); err != nil {
+		if _, err := t.Exec(`DELETE FROM group_course_assignments WHERE tenant_id = learnd_tenant() AND course_id = $1`, c.ID); err != nil {
 			return err
 		}
-		if err := t.bumpCourse(c); err != nil {
+		if err := bumpCourse(t, c); err != nil {
 			return err
 		}
-		c.IsDeleted, c.DeletedAt, c.DeletedBy = true, &ts, t.actor()
+		c.IsDeleted, c.DeletedAt, c.DeletedBy = true, &ts, actor(t)
 		return t.Audit("course.delete", "course", typeid.Format(typeid.Course, c.ID), before, auditCourse(c))
 	})
 	if err != nil {
@@ -519,8 +521,8 @@ func (r *CourseRepo) Delete(ctx context.Context, id uuid.UUID, expected *int) er
 // quiz at least one question (a ValidationError with a pointer per problem otherwise).
 func (r *CourseRepo) Publish(ctx context.Context, id uuid.UUID, expected *int) (*Course, error) {
 	var out *Course
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		c, err := t.editCourse(id, expected, accessEdit)
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		c, err := editCourse(t, id, expected, accessEdit)
 		if err != nil {
 			return err
 		}
@@ -531,11 +533,11 @@ func (r *CourseRepo) Publish(ctx context.Context, id uuid.UUID, expected *int) (
 			return err
 		}
 		before := auditCourse(c)
-		ts := Now()
-		if _, err := t.pg.Exec(t.ctx, `UPDATE courses SET status = 'published', published_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, c.ID, ts); err != nil {
+		ts := store.Now()
+		if _, err := t.Exec(`UPDATE courses SET status = 'published', published_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, c.ID, ts); err != nil {
 			return err
 		}
-		if err := t.bumpCourse(c); err != nil {
+		if err := bumpCourse(t, c); err != nil {
 			return err
 		}
 		c.Status, c.PublishedAt = CourseStatusPublished, &ts
@@ -550,7 +552,7 @@ func (r *CourseRepo) Publish(ctx context.Context, id uuid.UUID, expected *int) (
 
 // publishable checks the publish rules, pointing into the course's structure.
 func publishable(c *Course) error {
-	var v ValidationError
+	var v store.ValidationError
 	n := 0
 	for si, s := range c.Sections {
 		for ei, e := range s.Elements {
@@ -569,8 +571,8 @@ func publishable(c *Course) error {
 // Unpublish takes a published course back to draft, or to archived.
 func (r *CourseRepo) Unpublish(ctx context.Context, id uuid.UUID, expected *int, archive bool) (*Course, error) {
 	var out *Course
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		c, err := t.editCourse(id, expected, accessEdit)
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		c, err := editCourse(t, id, expected, accessEdit)
 		if err != nil {
 			return err
 		}
@@ -582,10 +584,10 @@ func (r *CourseRepo) Unpublish(ctx context.Context, id uuid.UUID, expected *int,
 		if archive {
 			status = CourseStatusArchived
 		}
-		if _, err := t.pg.Exec(t.ctx, `UPDATE courses SET status = $2, published_at = NULL WHERE tenant_id = learnd_tenant() AND id = $1`, c.ID, status); err != nil {
+		if _, err := t.Exec(`UPDATE courses SET status = $2, published_at = NULL WHERE tenant_id = learnd_tenant() AND id = $1`, c.ID, status); err != nil {
 			return err
 		}
-		if err := t.bumpCourse(c); err != nil {
+		if err := bumpCourse(t, c); err != nil {
 			return err
 		}
 		c.Status, c.PublishedAt = status, nil
@@ -603,11 +605,11 @@ func (r *CourseRepo) Unpublish(ctx context.Context, id uuid.UUID, expected *int,
 // The copy is named name, or "<name> (copy)" (cut to fit) when name is nil.
 func (r *CourseRepo) Clone(ctx context.Context, sourceID uuid.UUID, name *string) (*Course, error) {
 	var out *Course
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		if !t.p.Can(auth.PermCourseEdit) {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		if !t.Caller().Can(auth.PermCourseEdit) {
 			return ErrCourseAccess
 		}
-		src, err := t.loadCourse(sourceID, false)
+		src, err := loadCourse(t, sourceID, false)
 		if err != nil {
 			return err
 		}
@@ -617,7 +619,7 @@ func (r *CourseRepo) Clone(ctx context.Context, sourceID uuid.UUID, name *string
 		} else {
 			d.Name = copyName(src.Name)
 		}
-		out, err = t.createCourse(d, "course.clone", src.ID)
+		out, err = Insert(t, d, "course.clone", src.ID)
 		return err
 	})
 	if err != nil {
@@ -673,8 +675,8 @@ func draftOf(c *Course) CourseDraft {
 // Share lets a user whose role grants course_edit edit the course. Re-sharing is a no-op
 // (no version bump, no audit entry); created says whether the share is new.
 func (r *CourseRepo) Share(ctx context.Context, id, userID uuid.UUID, expected *int) (share CourseShare, version int, created bool, err error) {
-	err = r.s.InTenant(ctx, func(t *Tx) error {
-		c, err := t.editCourse(id, expected, accessManage)
+	err = r.st.InTenant(ctx, func(t *store.Tx) error {
+		c, err := editCourse(t, id, expected, accessManage)
 		if err != nil {
 			return err
 		}
@@ -686,7 +688,7 @@ func (r *CourseRepo) Share(ctx context.Context, id, userID uuid.UUID, expected *
 			}
 		}
 		var role string
-		if err := t.pg.QueryRow(t.ctx, `SELECT role FROM users WHERE tenant_id = learnd_tenant() AND id = $1`, userID).Scan(&role); err != nil {
+		if err := t.QueryRow(`SELECT role FROM users WHERE tenant_id = learnd_tenant() AND id = $1`, userID).Scan(&role); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
 				return &PartNotFoundError{What: "user"}
 			}
@@ -698,12 +700,12 @@ func (r *CourseRepo) Share(ctx context.Context, id, userID uuid.UUID, expected *
 		if !auth.Role(role).Can(auth.PermCourseEdit) {
 			return ErrShareRole
 		}
-		share = CourseShare{UserID: userID, CreatedAt: Now(), CreatedBy: t.actor()}
-		if _, err := t.pg.Exec(t.ctx, `INSERT INTO course_shares (tenant_id, course_id, user_id, created_at, created_by) VALUES (learnd_tenant(), $1, $2, $3, $4)`,
+		share = CourseShare{UserID: userID, CreatedAt: store.Now(), CreatedBy: actor(t)}
+		if _, err := t.Exec(`INSERT INTO course_shares (tenant_id, course_id, user_id, created_at, created_by) VALUES (learnd_tenant(), $1, $2, $3, $4)`,
 			c.ID, userID, share.CreatedAt, share.CreatedBy); err != nil {
 			return err
 		}
-		if err := t.bumpCourse(c); err != nil {
+		if err := bumpCourse(t, c); err != nil {
 			return err
 		}
 		version, created = c.Version, true
@@ -722,12 +724,12 @@ type shareAudit struct {
 
 // Unshare removes a user's share; ErrNotFound when there is none.
 func (r *CourseRepo) Unshare(ctx context.Context, id, userID uuid.UUID, expected *int) (version int, err error) {
-	err = r.s.InTenant(ctx, func(t *Tx) error {
-		c, err := t.editCourse(id, expected, accessManage)
+	err = r.st.InTenant(ctx, func(t *store.Tx) error {
+		c, err := editCourse(t, id, expected, accessManage)
 		if err != nil {
 			return err
 		}
-		tag, err := t.pg.Exec(t.ctx, `DELETE FROM course_shares WHERE tenant_id = learnd_tenant() AND course_id = $1 AND user_id = $2`, c.ID, userID)
+		tag, err := t.Exec(`DELETE FROM course_shares WHERE tenant_id = learnd_tenant() AND course_id = $1 AND user_id = $2`, c.ID, userID)
 		if err != nil {
 			return err
 		}
@@ -735,7 +737,7 @@ func (r *CourseRepo) Unshare(ctx context.Context, id, userID uuid.UUID, expected
 			return &PartNotFoundError{What: "share"}
 		}
 		before := shareAudit{UserID: typeid.Format(typeid.Person, userID), Version: c.Version}
-		if err := t.bumpCourse(c); err != nil {
+		if err := bumpCourse(t, c); err != nil {
 			return err
 		}
 		version = c.Version
