@@ -9,7 +9,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/demo"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -44,11 +46,11 @@ func seedCmd() *cobra.Command {
 // seed writes the demo tenant's cohorts and assessments through the repositories, as the
 // demo manager, unless the tenant already has cohorts.
 func seed(ctx context.Context, st *store.Store) (int, error) {
-	people := make([]store.DemoPerson, len(demoUsers))
+	people := make([]demo.Person, len(demoUsers))
 	for i, u := range demoUsers {
-		people[i] = store.DemoPerson{ID: u.id, Name: u.name, Email: u.email, Role: u.role}
+		people[i] = demo.Person{ID: u.id, Name: u.name, Email: u.email, Role: u.role}
 	}
-	lms, err := st.SeedDemoLMS(ctx, store.DemoLMS{Tenant: demoTenant, Name: "Acme (demo)", People: people, Now: time.Now()})
+	lms, err := demo.Seed(ctx, st, demo.LMS{Tenant: demoTenant, Name: "Acme (demo)", People: people, Now: time.Now()})
 	if err != nil {
 		return 0, fmt.Errorf("seed: %w", err)
 	}
@@ -62,7 +64,8 @@ func seed(ctx context.Context, st *store.Store) (int, error) {
 func seedLearning(ctx context.Context, st *store.Store, cohortGroups []uuid.UUID) (int, error) {
 	manager := demoUsers[2]
 	ctx = auth.WithPrincipal(ctx, manager.principal())
-	page, err := st.Cohorts.List(ctx, store.CohortQuery{ListOptions: store.ListOptions{PageSize: 1, IncludeDeleted: true}})
+	l := learning.New(st)
+	page, err := l.Cohorts.List(ctx, learning.CohortQuery{ListOptions: learning.ListOptions{PageSize: 1, IncludeDeleted: true}})
 	if err != nil {
 		return 0, fmt.Errorf("seed: %w", err)
 	}
@@ -77,7 +80,7 @@ func seedLearning(ctx context.Context, st *store.Store, cohortGroups []uuid.UUID
 	count := func(i int) *int { return &i }
 	str := func(s string) *string { return &s }
 	facilitators := store.JSON[[]string]{V: []string{demoUsers[2].personID()}}
-	cohorts := []store.Cohort{
+	cohorts := []learning.Cohort{
 		{Name: "Spring 2026 Leadership Programme", ProgramID: str("prg-leadership"), StartDate: day(56), EndDate: day(172), Status: "scheduled", SessionCount: count(12), CompletionRequiredPct: pct(80), FacilitatorIDs: facilitators, Tags: store.JSON[[]string]{V: []string{"leadership", "emea"}}},
 		{Name: "New-hire onboarding — January", ProgramID: str("prg-onboarding"), StartDate: day(0), EndDate: day(30), Status: "active", SessionCount: count(6), CompletionRequiredPct: pct(100), FacilitatorIDs: facilitators, Tags: store.JSON[[]string]{V: []string{"onboarding"}}},
 		{Name: "New-hire onboarding — February", ProgramID: str("prg-onboarding"), StartDate: day(31), EndDate: day(59), Status: "scheduled", SessionCount: count(6), CompletionRequiredPct: pct(100), Tags: store.JSON[[]string]{V: []string{"onboarding"}}},
@@ -93,16 +96,16 @@ func seedLearning(ctx context.Context, st *store.Store, cohortGroups []uuid.UUID
 	}
 	n := 0
 	for i := range cohorts {
-		if err := st.Cohorts.Create(ctx, &cohorts[i]); err != nil {
+		if err := l.Cohorts.Create(ctx, &cohorts[i]); err != nil {
 			return n, fmt.Errorf("seed: %w", err)
 		}
 		n++
 	}
 	leadership := cohorts[0].ID
 	w := 2.0
-	assessments := []store.Assessment{
+	assessments := []learning.Assessment{
 		{Kind: "learning", Name: "Leadership module 1 knowledge check", TargetCohortID: &leadership, Status: "scheduled", DueDate: day(70), Tags: store.JSON[[]string]{V: []string{"leadership"}},
-			Questions: store.JSON[[]store.Question]{V: []store.Question{
+			Questions: store.JSON[[]learning.Question]{V: []learning.Question{
 				{ID: "q1", Text: "Which behaviour builds trust fastest?", Type: "single_choice", Options: []string{"Consistency", "Charisma", "Seniority"}, Weight: &w, Required: true},
 				{ID: "q2", Text: "Describe a time you delegated well.", Type: "text", Required: false},
 			}}},
@@ -112,13 +115,13 @@ func seedLearning(ctx context.Context, st *store.Store, cohortGroups []uuid.UUID
 		{Kind: "skills", Name: "Forklift operator practical", Status: "closed", Tags: store.JSON[[]string]{V: []string{"safety"}}},
 	}
 	for i := range assessments {
-		if err := st.Assessments.Create(ctx, &assessments[i]); err != nil {
+		if err := l.Assessments.Create(ctx, &assessments[i]); err != nil {
 			return n, fmt.Errorf("seed: %w", err)
 		}
 		n++
 	}
 	cohorts[0].AssignedAssessmentIDs = store.JSON[[]string]{V: []string{typeid.Format(typeid.Assessment, assessments[0].ID)}}
-	if _, err := st.Cohorts.Update(ctx, leadership, cohorts[0].Version, func(c *store.Cohort) error {
+	if _, err := l.Cohorts.Update(ctx, leadership, cohorts[0].Version, func(c *learning.Cohort) error {
 		c.AssignedAssessmentIDs = cohorts[0].AssignedAssessmentIDs
 		return nil
 	}); err != nil {

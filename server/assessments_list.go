@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -22,16 +22,16 @@ func (s *Server) ListAssessments(ctx context.Context, req api.ListAssessmentsReq
 		}
 		return api.ListAssessments400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
 	}
-	q := store.AssessmentQuery{
+	q := learning.AssessmentQuery{
 		ListOptions: lo,
 		Status:      string(deref(pr.Status)),
 		Kind:        string(deref(pr.Kind)),
-		DueDate:     store.TimeRange{From: pr.DueDateFrom, To: pr.DueDateTo},
+		DueDate:     learning.TimeRange{From: pr.DueDateFrom, To: pr.DueDateTo},
 	}
 	if q.TargetCohortID, p = filterID(ctx, typeid.Cohort, "target_cohort_id", (*string)(pr.TargetCohortId)); p != nil {
 		return api.ListAssessments400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
 	}
-	page, err := s.store.Assessments.List(ctx, q)
+	page, err := s.learning.Assessments.List(ctx, q)
 	if err != nil {
 		return nil, err // the store names the operation
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/assignments"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -115,7 +116,7 @@ const asgPageOrder = "-id"
 
 // asgPageIn decodes a pageToken into the last id of the previous page.
 func (s *Server) asgPageIn(ctx context.Context, resource string, tok *string) (*uuid.UUID, *asgFailure) {
-	c, p := v2PageCursor[store.Cursor](ctx, s, resource, tok)
+	c, p := v2PageCursor[learning.Cursor](ctx, s, resource, tok)
 	if p == nil && c != nil && c.Order != asgPageOrder {
 		p = badPageToken(ctx)
 	}
@@ -133,5 +134,5 @@ func (s *Server) asgPageOut(ctx context.Context, resource string, next *uuid.UUI
 	if next == nil {
 		return nil, nil
 	}
-	return v2PageToken(ctx, s, resource, &store.Cursor{Order: asgPageOrder, ID: *next})
+	return v2PageToken(ctx, s, resource, &learning.Cursor{Order: asgPageOrder, ID: *next})
 }

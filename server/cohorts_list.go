@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -22,16 +22,16 @@ func (s *Server) ListCohorts(ctx context.Context, req api.ListCohortsRequestObje
 		}
 		return api.ListCohorts400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
 	}
-	q := store.CohortQuery{
+	q := learning.CohortQuery{
 		ListOptions: lo,
 		Status:      string(deref(pr.Status)),
 		ProgramID:   deref(pr.ProgramId),
-		StartDate:   store.TimeRange{From: pr.StartDateFrom, To: pr.StartDateTo},
+		StartDate:   learning.TimeRange{From: pr.StartDateFrom, To: pr.StartDateTo},
 	}
 	if q.GroupID, p = filterID(ctx, typeid.Group, "group_id", (*string)(pr.GroupId)); p != nil {
 		return api.ListCohorts400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
 	}
-	page, err := s.store.Cohorts.List(ctx, q)
+	page, err := s.learning.Cohorts.List(ctx, q)
 	if err != nil {
 		return nil, err // the store names the operation
 	}

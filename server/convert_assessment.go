@@ -3,11 +3,12 @@ package server
 import (
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/typeid"
 )
 
 // toAPIAssessment converts a stored assessment to its API representation.
-func toAPIAssessment(a *store.Assessment) api.Assessment {
+func toAPIAssessment(a *learning.Assessment) api.Assessment {
 	e := toAPIEnvelope(typeid.Assessment, &a.Envelope)
 	out := api.Assessment{
 		Id: e.ID, TenantId: e.TenantID, AppId: e.AppID,
@@ -51,7 +52,7 @@ func toAPIAssessment(a *store.Assessment) api.Assessment {
 	return out
 }
 
-func toAPIQuestion(q store.Question) api.Question {
+func toAPIQuestion(q learning.Question) api.Question {
 	out := api.Question{Id: q.ID, Text: q.Text, Type: api.QuestionType(q.Type), Weight: q.Weight, Required: ptr(q.Required)}
 	if q.Options != nil {
 		opts := q.Options
@@ -62,9 +63,9 @@ func toAPIQuestion(q store.Question) api.Question {
 
 // toModelAssessment converts a create body (or a merged patch) to an assessment to store.
 // Server-stamped members of the body are ignored.
-func toModelAssessment(in api.AssessmentCreate) (store.Assessment, error) {
+func toModelAssessment(in api.AssessmentCreate) (learning.Assessment, error) {
 	var v store.ValidationError
-	a := store.Assessment{
+	a := learning.Assessment{
 		Kind:              string(in.Kind),
 		Name:              in.Name,
 		Description:       in.Description,
@@ -89,10 +90,10 @@ func toModelAssessment(in api.AssessmentCreate) (store.Assessment, error) {
 		a.Questions.V = append(a.Questions.V, toModelQuestion(q))
 	}
 	for _, f := range orEmpty(in.Findings) {
-		a.Findings.V = append(a.Findings.V, store.Finding{Title: f.Title, Detail: f.Detail, Severity: (*string)(f.Severity)})
+		a.Findings.V = append(a.Findings.V, learning.Finding{Title: f.Title, Detail: f.Detail, Severity: (*string)(f.Severity)})
 	}
 	for _, r := range orEmpty(in.Recommendations) {
-		a.Recommendations.V = append(a.Recommendations.V, store.Recommendation{Title: r.Title, Detail: r.Detail, Priority: (*string)(r.Priority)})
+		a.Recommendations.V = append(a.Recommendations.V, learning.Recommendation{Title: r.Title, Detail: r.Detail, Priority: (*string)(r.Priority)})
 	}
 	if len(v.Fields) > 0 {
 		return a, &v
@@ -100,12 +101,12 @@ func toModelAssessment(in api.AssessmentCreate) (store.Assessment, error) {
 	return a, nil
 }
 
-func toModelQuestion(q api.Question) store.Question {
+func toModelQuestion(q api.Question) learning.Question {
 	w := 1.0
 	if q.Weight != nil {
 		w = *q.Weight
 	}
-	out := store.Question{ID: q.Id, Text: q.Text, Type: string(q.Type), Weight: &w, Required: deref(q.Required)}
+	out := learning.Question{ID: q.Id, Text: q.Text, Type: string(q.Type), Weight: &w, Required: deref(q.Required)}
 	if q.Options != nil {
 		out.Options = *q.Options
 	}

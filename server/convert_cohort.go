@@ -3,11 +3,12 @@ package server
 import (
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/typeid"
 )
 
 // toAPICohort converts a stored cohort to its API representation.
-func toAPICohort(c *store.Cohort) api.Cohort {
+func toAPICohort(c *learning.Cohort) api.Cohort {
 	e := toAPIEnvelope(typeid.Cohort, &c.Envelope)
 	return api.Cohort{
 		Id: e.ID, TenantId: e.TenantID, AppId: e.AppID,
@@ -34,9 +35,9 @@ func toAPICohort(c *store.Cohort) api.Cohort {
 
 // toModelCohort converts a create body (or a merged patch) to a cohort to store. Server-
 // stamped members of the body are ignored.
-func toModelCohort(in api.CohortCreate) (store.Cohort, error) {
+func toModelCohort(in api.CohortCreate) (learning.Cohort, error) {
 	var v store.ValidationError
-	c := store.Cohort{
+	c := learning.Cohort{
 		GroupID:               idIn(typeid.Group, (*string)(in.GroupId), "/group_id", &v),
 		ProgramID:             in.ProgramId,
 		Name:                  in.Name,

@@ -8,6 +8,7 @@ import (
 	"github.com/oapi-codegen/nullable"
 
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -65,7 +66,7 @@ type envelopeOut struct {
 	DeletedBy            nullable.Nullable[string]
 }
 
-func toAPIEnvelope(prefix string, e *store.Envelope) envelopeOut {
+func toAPIEnvelope(prefix string, e *learning.Envelope) envelopeOut {
 	out := envelopeOut{
 		ID: typeid.Format(prefix, e.ID), TenantID: e.TenantID, AppID: e.AppID,
 		CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,

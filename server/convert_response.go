@@ -2,12 +2,12 @@ package server
 
 import (
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/typeid"
 )
 
 // toAPIAssessmentResponse converts a stored response to its API representation.
-func toAPIAssessmentResponse(r *store.AssessmentResponse) api.AssessmentResponse {
+func toAPIAssessmentResponse(r *learning.AssessmentResponse) api.AssessmentResponse {
 	answers := make([]api.ScoredAnswer, len(r.Answers.V))
 	for i, a := range r.Answers.V {
 		answers[i] = api.ScoredAnswer{QuestionId: a.QuestionID, Value: a.Value, Score: a.Score}
@@ -31,10 +31,10 @@ func toAPIAssessmentResponse(r *store.AssessmentResponse) api.AssessmentResponse
 
 // toModelAnswers converts submitted answers for the store, which checks them against the
 // assessment's questions.
-func toModelAnswers(in []api.AnswerInput) []store.AnswerInput {
-	out := make([]store.AnswerInput, len(in))
+func toModelAnswers(in []api.AnswerInput) []learning.AnswerInput {
+	out := make([]learning.AnswerInput, len(in))
 	for i, a := range in {
-		out[i] = store.AnswerInput{QuestionID: a.QuestionId, Value: a.Value}
+		out[i] = learning.AnswerInput{QuestionID: a.QuestionId, Value: a.Value}
 	}
 	return out
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -39,8 +39,8 @@ func pageScope(ctx context.Context, resource string) string {
 
 // listOptions turns the shared parameters into store options, checking the page token and
 // the admin-only show_deleted.
-func (s *Server) listOptions(ctx context.Context, lp listParams) (store.ListOptions, *api.Problem) {
-	o := store.ListOptions{PageSize: 20, OrderBy: lp.orderBy}
+func (s *Server) listOptions(ctx context.Context, lp listParams) (learning.ListOptions, *api.Problem) {
+	o := learning.ListOptions{PageSize: 20, OrderBy: lp.orderBy}
 	if p := requireReader(ctx); p != nil {
 		return o, p
 	}
@@ -57,7 +57,7 @@ func (s *Server) listOptions(ctx context.Context, lp listParams) (store.ListOpti
 		o.IncludeDeleted = true
 	}
 	if lp.pageToken != nil {
-		var c store.Cursor
+		var c learning.Cursor
 		if err := s.pages.Decode(pageScope(ctx, lp.resource), *lp.pageToken, &c); err != nil || c.Order != o.OrderBy {
 			p := withFields(newProblem(ctx, kindBadRequest, "page_token is invalid, or was issued for another list or other filters"),
 				[]api.FieldError{{Parameter: ptr("page_token"), Detail: "not a token this list issued"}})
@@ -71,12 +71,12 @@ func (s *Server) listOptions(ctx context.Context, lp listParams) (store.ListOpti
 	if lp.q != nil {
 		o.Query = *lp.q
 	}
-	o.CreatedAt = store.TimeRange{From: lp.createdFrom, To: lp.createdTo}
+	o.CreatedAt = learning.TimeRange{From: lp.createdFrom, To: lp.createdTo}
 	return o, nil
 }
 
 // nextToken signs the cursor of the next page, if any.
-func (s *Server) nextToken(ctx context.Context, resource string, next *store.Cursor) (*string, error) {
+func (s *Server) nextToken(ctx context.Context, resource string, next *learning.Cursor) (*string, error) {
 	if next == nil {
 		return nil, nil
 	}

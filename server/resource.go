@@ -10,6 +10,7 @@ import (
 
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/learning"
 )
 
 // recordStore is what the generic resource needs of an envelope repository.
@@ -22,8 +23,8 @@ type recordStore[M any] interface {
 }
 
 var (
-	_ recordStore[store.Cohort]     = (*store.CohortRepo)(nil)
-	_ recordStore[store.Assessment] = (*store.AssessmentRepo)(nil)
+	_ recordStore[learning.Cohort]     = (*learning.CohortRepo)(nil)
+	_ recordStore[learning.Assessment] = (*learning.AssessmentRepo)(nil)
 )
 
 // resource runs the shared steps of an envelope resource's operations — permission,
@@ -67,7 +68,7 @@ func (r resource[M, A, C]) mapErr(ctx context.Context, op, rawID string, err err
 		ve *store.ValidationError
 	)
 	switch {
-	case store.IsNotFound(err):
+	case learning.IsNotFound(err):
 		return fail[A](notFound(ctx, r.what, rawID)), nil
 	case errors.Is(err, store.ErrNotDeleted):
 		return fail[A](withCode(newProblem(ctx, kindConflict, r.what+" "+rawID+" is not deleted"), "not_deleted")), nil

@@ -7,7 +7,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -32,8 +32,8 @@ func (s *Server) GetAssessmentResponse(ctx context.Context, req api.GetAssessmen
 		caller, _ := auth.FromContext(ctx)
 		only = &caller.PersonID
 	}
-	r, err := s.store.Assessments.GetResponse(ctx, id, rid, only)
-	if store.IsNotFound(err) {
+	r, err := s.learning.Assessments.GetResponse(ctx, id, rid, only)
+	if learning.IsNotFound(err) {
 		return api.GetAssessmentResponse404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(notFound(ctx, "response", string(req.ResponseId)))}, nil
 	}
 	if err != nil {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -30,12 +30,12 @@ func (s *Server) ListAssessmentResponses(ctx context.Context, req api.ListAssess
 		}
 		return bad(p)
 	}
-	q := store.ResponseQuery{PageSize: lo.PageSize, OrderBy: lo.OrderBy, After: lo.After}
+	q := learning.ResponseQuery{PageSize: lo.PageSize, OrderBy: lo.OrderBy, After: lo.After}
 	if q.RespondentID, p = filterID(ctx, typeid.Person, "respondent_id", (*string)(pr.RespondentId)); p != nil {
 		return bad(p)
 	}
-	page, err := s.store.Assessments.ListResponses(ctx, id, q)
-	if store.IsNotFound(err) {
+	page, err := s.learning.Assessments.ListResponses(ctx, id, q)
+	if learning.IsNotFound(err) {
 		return api.ListAssessmentResponses404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(notFound(ctx, "assessment", string(req.Id)))}, nil
 	}
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -23,20 +24,20 @@ func (s *Server) SubmitAssessmentResponse(ctx context.Context, req api.SubmitAss
 	if req.Body == nil { // the contract requires a body; this guards a misconfigured validator
 		return api.SubmitAssessmentResponse400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(newProblem(ctx, kindBadRequest, "a request body is required"))}, nil
 	}
-	r, _, err := s.store.Assessments.SubmitResponse(ctx, id, toModelAnswers(req.Body.Answers))
+	r, _, err := s.learning.Assessments.SubmitResponse(ctx, id, toModelAnswers(req.Body.Answers))
 	var (
-		notOpen *store.AssessmentNotOpenError
+		notOpen *learning.AssessmentNotOpenError
 		invalid *store.ValidationError
 	)
 	switch {
 	case err == nil:
 		return api.SubmitAssessmentResponse200JSONResponse(toAPIAssessmentResponse(r)), nil
-	case store.IsNotFound(err):
+	case learning.IsNotFound(err):
 		return api.SubmitAssessmentResponse404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(notFound(ctx, "assessment", string(req.Id)))}, nil
 	case errors.As(err, &notOpen):
 		pr := withCode(newProblem(ctx, kindConflict, "assessment "+string(req.Id)+" is "+notOpen.Status+"; responses are accepted only while it is open"), "assessment_not_open")
 		return api.SubmitAssessmentResponse409ApplicationProblemPlusJSONResponse{ConflictApplicationProblemPlusJSONResponse: api.ConflictApplicationProblemPlusJSONResponse(pr)}, nil
-	case errors.Is(err, store.ErrNoInlineQuestions):
+	case errors.Is(err, learning.ErrNoInlineQuestions):
 		pr := withCode(newProblem(ctx, kindConflict, "assessment "+string(req.Id)+" has no inline questions to answer"), "no_inline_questions")
 		return api.SubmitAssessmentResponse409ApplicationProblemPlusJSONResponse{ConflictApplicationProblemPlusJSONResponse: api.ConflictApplicationProblemPlusJSONResponse(pr)}, nil
 	case errors.As(err, &invalid):

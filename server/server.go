@@ -24,6 +24,7 @@ import (
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/assignments"
 	"github.com/learnd/learnd/store/courses"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/store/reports"
@@ -80,10 +81,11 @@ type Server struct {
 	courses     *courses.Repo
 	assignments *assignments.Repo
 	materials   *materials.Repo
+	learning    *learning.Repo
 	reports     *reports.Repo
 
-	cohorts     resource[store.Cohort, api.Cohort, api.CohortCreate]
-	assessments resource[store.Assessment, api.Assessment, api.AssessmentCreate]
+	cohorts     resource[learning.Cohort, api.Cohort, api.CohortCreate]
+	assessments resource[learning.Assessment, api.Assessment, api.AssessmentCreate]
 }
 
 var _ api.StrictServerInterface = (*Server)(nil)
@@ -110,10 +112,11 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	if err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
+	learn := learning.New(st)
 	s := &Server{cfg: cfg, store: st, issuer: iss, verifier: ver, pages: pages, log: cfg.Logger,
 		authFailures: newAuthFailures(cfg.Limiter, cfg.Logger), keyLimits: newKeyLimits(cfg.Limiter, cfg.Logger), gen: cfg.Generator, enqueueGen: cfg.EnqueueGeneration,
-		people: people.New(st), courses: courses.New(st), assignments: assignments.New(st), materials: materials.New(st), reports: reports.New(st),
-		cohorts: cohortResource(st), assessments: assessmentResource(st)}
+		people: people.New(st), courses: courses.New(st), assignments: assignments.New(st), materials: materials.New(st), reports: reports.New(st), learning: learn,
+		cohorts: cohortResource(learn), assessments: assessmentResource(learn)}
 	spec, err := api.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("new server: load spec: %w", err)

@@ -9,6 +9,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/typeid"
 )
@@ -48,7 +49,7 @@ func peopleProblem(ctx context.Context, err error, what, rawID string) (*api.Pro
 	switch {
 	case errors.As(err, &pe):
 		p = pe.problem
-	case store.IsNotFound(err):
+	case learning.IsNotFound(err):
 		p = notFound(ctx, what, rawID)
 	case errors.Is(err, people.ErrEmailTaken):
 		p = withCode(newProblem(ctx, kindConflict, "another user of this tenant has this email address"), "email_taken")

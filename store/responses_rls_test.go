@@ -5,6 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/store/storetest"
 )
 
@@ -14,16 +15,16 @@ func TestResponsesRowLevelSecurity(t *testing.T) {
 	t.Parallel()
 	st := storetest.New(t)
 	a, b := storetest.As("rsp-a", "", auth.RoleLearner), storetest.As("rsp-b", "", auth.RoleLearner)
-	asm := &store.Assessment{Kind: "general", Name: "rls", Status: "open",
-		Questions: store.JSON[[]store.Question]{V: []store.Question{{ID: "q1", Type: "boolean", Text: "ok?"}}}}
+	asm := &learning.Assessment{Kind: "general", Name: "rls", Status: "open",
+		Questions: store.JSON[[]learning.Question]{V: []learning.Question{{ID: "q1", Type: "boolean", Text: "ok?"}}}}
 	if err := st.Assessments.Create(a, asm); err != nil {
 		t.Fatal(err)
 	}
-	r, replaced, err := st.Assessments.SubmitResponse(a, asm.ID, []store.AnswerInput{{QuestionID: "q1", Value: true}})
+	r, replaced, err := st.Assessments.SubmitResponse(a, asm.ID, []learning.AnswerInput{{QuestionID: "q1", Value: true}})
 	if err != nil || replaced || r.Score != 1 || r.MaxScore != 1 {
 		t.Fatalf("submit = %+v, replaced %v, %v", r, replaced, err)
 	}
-	if _, _, err := st.Assessments.SubmitResponse(b, asm.ID, []store.AnswerInput{{QuestionID: "q1", Value: true}}); !store.IsNotFound(err) {
+	if _, _, err := st.Assessments.SubmitResponse(b, asm.ID, []learning.AnswerInput{{QuestionID: "q1", Value: true}}); !learning.IsNotFound(err) {
 		t.Fatalf("submit from another tenant: %v, want not found", err)
 	}
 	if n, err := store.CountUnscoped(a, st, "assessment_responses"); err != nil || n != 1 {

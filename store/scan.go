@@ -10,20 +10,20 @@ import (
 	"gorm.io/gorm"
 )
 
-// columns is a record type's column layout, from its gorm column tags (through embedded
+// Columns is a record type's column layout, from its gorm column tags (through embedded
 // structs), in field order; computed once per type.
-type columns struct {
-	byName  map[string][]int // column → field index path
-	ordered []string         // column names in field order
+type Columns struct {
+	ByName  map[string][]int // column → field index path
+	Ordered []string         // column names in field order
 }
 
 var columnCache sync.Map // reflect.Type → *columns
 
-func ColumnsOf(t reflect.Type) *columns {
+func ColumnsOf(t reflect.Type) *Columns {
 	if c, ok := columnCache.Load(t); ok {
-		return c.(*columns)
+		return c.(*Columns)
 	}
-	c := &columns{byName: map[string][]int{}}
+	c := &Columns{ByName: map[string][]int{}}
 	var walk func(t reflect.Type, prefix []int)
 	walk = func(t reflect.Type, prefix []int) {
 		for i := 0; i < t.NumField(); i++ {
@@ -35,8 +35,8 @@ func ColumnsOf(t reflect.Type) *columns {
 			}
 			for _, part := range strings.Split(f.Tag.Get("gorm"), ";") {
 				if name, ok := strings.CutPrefix(part, "column:"); ok {
-					c.byName[name] = idx
-					c.ordered = append(c.ordered, name)
+					c.ByName[name] = idx
+					c.Ordered = append(c.Ordered, name)
 				}
 			}
 		}
@@ -48,10 +48,10 @@ func ColumnsOf(t reflect.Type) *columns {
 
 // scanTargets returns a destination per result column: the record's field, or a sink for
 // a column the record does not hold (e.g. a generated sort key).
-func scanTargets(rv reflect.Value, cols *columns, fields []string, sink *any) []any {
+func scanTargets(rv reflect.Value, cols *Columns, fields []string, sink *any) []any {
 	out := make([]any, len(fields))
 	for i, name := range fields {
-		if idx, ok := cols.byName[name]; ok {
+		if idx, ok := cols.ByName[name]; ok {
 			out[i] = rv.FieldByIndex(idx).Addr().Interface()
 		} else {
 			out[i] = sink

@@ -33,8 +33,6 @@ type Store struct {
 	sqlDB *sql.DB       // database/sql view of pool, for goose and GORM
 	pool  *pgxpool.Pool // runs every tenant transaction
 
-	Cohorts     *CohortRepo
-	Assessments *AssessmentRepo
 	Idempotency *IdempotencyRepo
 
 	mailEnqueuer MailEnqueuer
@@ -79,8 +77,6 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	s := &Store{db: gdb, sqlDB: sqlDB, pool: pool}
-	s.Cohorts = &CohortRepo{repo: newRepo[Cohort](s, cohortTable)}
-	s.Assessments = &AssessmentRepo{repo: newRepo[Assessment](s, assessmentTable)}
 	s.Idempotency = &IdempotencyRepo{s: s}
 	if !o.NoCallerCache {
 		s.startCallerCache(slog.Default())

@@ -11,12 +11,13 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/store/storetest"
 )
 
-func mustCohort(t *testing.T, st *store.Store, ctx context.Context, name string) *store.Cohort {
+func mustCohort(t *testing.T, st *store.Store, ctx context.Context, name string) *learning.Cohort {
 	t.Helper()
-	c := &store.Cohort{Name: name}
+	c := &learning.Cohort{Name: name}
 	if err := st.Cohorts.Create(ctx, c); err != nil {
 		t.Fatalf("create %s: %v", name, err)
 	}
@@ -33,7 +34,7 @@ func TestListPagesThroughEverything(t *testing.T) {
 	}
 	for _, order := range []string{"-created_at", "created_at", "name", "-name", "start_date", "-updated_at"} {
 		seen := map[uuid.UUID]bool{}
-		q := store.CohortQuery{ListOptions: store.ListOptions{PageSize: 10, OrderBy: order}}
+		q := learning.CohortQuery{ListOptions: learning.ListOptions{PageSize: 10, OrderBy: order}}
 		pages := 0
 		for {
 			page, err := st.Cohorts.List(ctx, q)
@@ -96,10 +97,10 @@ func TestVersionsAndSoftDelete(t *testing.T) {
 	st := storetest.New(t)
 	ctx := storetest.As("t1", "", auth.RoleAdmin)
 	c := mustCohort(t, st, ctx, "v")
-	if _, err := st.Cohorts.Update(ctx, c.ID, 2, func(*store.Cohort) error { return nil }); !errors.As(err, new(*store.VersionMismatchError)) {
+	if _, err := st.Cohorts.Update(ctx, c.ID, 2, func(*learning.Cohort) error { return nil }); !errors.As(err, new(*store.VersionMismatchError)) {
 		t.Fatalf("stale update err = %v", err)
 	}
-	up, err := st.Cohorts.Update(ctx, c.ID, 1, func(x *store.Cohort) error { x.Name = "renamed"; return nil })
+	up, err := st.Cohorts.Update(ctx, c.ID, 1, func(x *learning.Cohort) error { x.Name = "renamed"; return nil })
 	if err != nil || up.Version != 2 || up.Name != "renamed" {
 		t.Fatalf("update = %+v, %v", up, err)
 	}
@@ -107,7 +108,7 @@ func TestVersionsAndSoftDelete(t *testing.T) {
 	if err != nil || !del.IsDeleted || del.DeletedBy == nil || del.Version != 3 {
 		t.Fatalf("delete = %+v, %v", del, err)
 	}
-	if _, err := st.Cohorts.Get(ctx, c.ID, false); !store.IsNotFound(err) {
+	if _, err := st.Cohorts.Get(ctx, c.ID, false); !learning.IsNotFound(err) {
 		t.Fatalf("get deleted err = %v", err)
 	}
 	if _, err := st.Cohorts.Restore(ctx, c.ID, nil); err != nil {
@@ -117,7 +118,7 @@ func TestVersionsAndSoftDelete(t *testing.T) {
 		t.Fatalf("second restore err = %v", err)
 	}
 	other := storetest.As("t2", "", auth.RoleAdmin)
-	if _, err := st.Cohorts.Get(other, c.ID, true); !store.IsNotFound(err) {
+	if _, err := st.Cohorts.Get(other, c.ID, true); !learning.IsNotFound(err) {
 		t.Fatalf("cross-tenant get err = %v", err)
 	}
 }
@@ -135,7 +136,7 @@ func TestUpdateKeepsComputedAndReturnsStored(t *testing.T) {
 	st, conn := storetest.OpenWithConn(t)
 	ctx := storetest.As("t1", "", auth.RoleAdmin)
 	start := time.Date(2026, 3, 2, 9, 0, 0, 123456789, time.FixedZone("x", 3600))
-	c := &store.Cohort{Name: "computed", StartDate: &start}
+	c := &learning.Cohort{Name: "computed", StartDate: &start}
 	if err := st.Cohorts.Create(ctx, c); err != nil {
 		t.Fatal(err)
 	}
@@ -145,8 +146,8 @@ func TestUpdateKeepsComputedAndReturnsStored(t *testing.T) {
 	if _, err := conn.Exec(context.Background(), `UPDATE cohorts SET current_completion_pct = 42.5 WHERE id = $1`, c.ID); err != nil {
 		t.Fatal(err)
 	}
-	up, err := st.Cohorts.Update(ctx, c.ID, 1, func(x *store.Cohort) error {
-		*x = store.Cohort{Name: "renamed", StartDate: x.StartDate} // a mutator that knows nothing of computed fields
+	up, err := st.Cohorts.Update(ctx, c.ID, 1, func(x *learning.Cohort) error {
+		*x = learning.Cohort{Name: "renamed", StartDate: x.StartDate} // a mutator that knows nothing of computed fields
 		return nil
 	})
 	if err != nil {

@@ -256,7 +256,7 @@ type assignmentList struct {
 	HasMore       bool            `json:"hasMore"`
 }
 
-// idCursor is store.Cursor as the assignment lists sign it (order -id).
+// idCursor is learning.Cursor as the assignment lists sign it (order -id).
 type idCursor struct {
 	Order string    `json:"o"`
 	Key   string    `json:"k,omitempty"`

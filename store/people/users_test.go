@@ -13,6 +13,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/store/storetest"
 	"github.com/learnd/learnd/typeid"
@@ -316,7 +317,7 @@ func TestUsersKeysLifecycle(t *testing.T) {
 	if _, err := st.AuthenticateKey(context.Background(), secret); !errors.Is(err, store.ErrInvalidKey) {
 		t.Errorf("revoked key: %v", err)
 	}
-	if _, _, err := people.New(st).Keys().Revoke(storetest.As("other", "", auth.RoleOwner), k.ID, nil); !store.IsNotFound(err) {
+	if _, _, err := people.New(st).Keys().Revoke(storetest.As("other", "", auth.RoleOwner), k.ID, nil); !learning.IsNotFound(err) {
 		t.Errorf("revoke across tenants: %v", err)
 	}
 	var audit string
@@ -367,7 +368,7 @@ func TestUsersGroupMembers(t *testing.T) {
 	if err := people.New(st).Groups().RemoveMember(ctx, g.ID, b.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := people.New(st).Groups().RemoveMember(ctx, g.ID, b.ID); !store.IsNotFound(err) {
+	if err := people.New(st).Groups().RemoveMember(ctx, g.ID, b.ID); !learning.IsNotFound(err) {
 		t.Errorf("remove again: %v", err)
 	}
 	if err := people.New(st).Groups().Delete(ctx, g.ID, new(int)); err == nil {
@@ -380,7 +381,7 @@ func TestUsersGroupMembers(t *testing.T) {
 	if err := db.QueryRow(context.Background(), `SELECT count(*) FROM group_members WHERE group_id = $1`, g.ID).Scan(&n); err != nil || n != 0 {
 		t.Errorf("memberships left: %d %v", n, err)
 	}
-	if _, err := people.New(st).Groups().Members(ctx, g.ID, 10, nil); !store.IsNotFound(err) {
+	if _, err := people.New(st).Groups().Members(ctx, g.ID, 10, nil); !learning.IsNotFound(err) {
 		t.Errorf("members of a deleted group: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package store
+package learning
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/learnd/learnd/store"
 )
 
 // Cursor marks the last record of a page: its sort key (as text) and id. It is opaque to
@@ -70,12 +71,12 @@ func (r repo[T, P]) list(ctx context.Context, o ListOptions, searchCols []string
 		o.PageSize = 20
 	}
 	conds = append(conds, commonConds(o, searchCols)...)
-	v := LiveOnly
+	v := store.LiveOnly
 	if o.IncludeDeleted {
-		v = WithDeleted
+		v = store.WithDeleted
 	}
 	var rows []T
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		q := t.Table(r.spec.name, v)
 		for _, c := range conds {
 			q = q.Where(c.sql, c.args...)
@@ -88,7 +89,7 @@ func (r repo[T, P]) list(ctx context.Context, o ListOptions, searchCols []string
 			q = q.Where(fmt.Sprintf("(%s, id) %s (?::%s, ?)", ord.expr, cmp, ord.cast), o.After.Key, o.After.ID)
 		}
 		var err error
-		if rows, err = QueryRows[T](t, q.Order(ord.expr+dir+", id"+dir).Limit(o.PageSize+1), o.PageSize+1); err != nil {
+		if rows, err = store.QueryRows[T](t, q.Order(ord.expr+dir+", id"+dir).Limit(o.PageSize+1), o.PageSize+1); err != nil {
 			return err
 		}
 		// The fields the store computes on read, for the page, in the same transaction.
@@ -113,10 +114,10 @@ func (r repo[T, P]) list(ctx context.Context, o ListOptions, searchCols []string
 func commonConds(o ListOptions, searchCols []string) []cond {
 	var cs []cond
 	if len(o.Tags) > 0 {
-		cs = append(cs, cond{"tags @> ?::jsonb", []any{JSON[[]string]{V: o.Tags}}})
+		cs = append(cs, cond{"tags @> ?::jsonb", []any{store.JSON[[]string]{V: o.Tags}}})
 	}
 	if o.Query != "" && len(searchCols) > 0 {
-		pattern := "%" + EscapeLike(o.Query) + "%"
+		pattern := "%" + store.EscapeLike(o.Query) + "%"
 		parts := make([]string, len(searchCols))
 		args := make([]any, len(searchCols))
 		for i, c := range searchCols {
@@ -138,10 +139,6 @@ func rangeConds(col string, r TimeRange) []cond {
 		cs = append(cs, cond{col + " < ?", []any{*r.To}})
 	}
 	return cs
-}
-
-func EscapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // Shared orderings.

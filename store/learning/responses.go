@@ -1,4 +1,4 @@
-package store
+package learning
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -34,18 +35,18 @@ type ScoredAnswer struct {
 // AssessmentResponse is one person's scored answers to an assessment; there is at most
 // one per person and assessment (a resubmission replaces it and bumps Version).
 type AssessmentResponse struct {
-	TenantID     string               `gorm:"column:tenant_id"`
-	ID           uuid.UUID            `gorm:"column:id;type:uuid"`
-	AssessmentID uuid.UUID            `gorm:"column:assessment_id;type:uuid"`
-	RespondentID uuid.UUID            `gorm:"column:respondent_id;type:uuid"`
-	AppID        *string              `gorm:"column:app_id"`
-	Answers      JSON[[]ScoredAnswer] `gorm:"column:answers;type:jsonb"`
-	Score        float64              `gorm:"column:score"`
-	MaxScore     float64              `gorm:"column:max_score"`
-	SubmittedAt  time.Time            `gorm:"column:submitted_at"`
-	CreatedAt    time.Time            `gorm:"column:created_at"`
-	UpdatedAt    time.Time            `gorm:"column:updated_at"`
-	Version      int                  `gorm:"column:version"`
+	TenantID     string                     `gorm:"column:tenant_id"`
+	ID           uuid.UUID                  `gorm:"column:id;type:uuid"`
+	AssessmentID uuid.UUID                  `gorm:"column:assessment_id;type:uuid"`
+	RespondentID uuid.UUID                  `gorm:"column:respondent_id;type:uuid"`
+	AppID        *string                    `gorm:"column:app_id"`
+	Answers      store.JSON[[]ScoredAnswer] `gorm:"column:answers;type:jsonb"`
+	Score        float64                    `gorm:"column:score"`
+	MaxScore     float64                    `gorm:"column:max_score"`
+	SubmittedAt  time.Time                  `gorm:"column:submitted_at"`
+	CreatedAt    time.Time                  `gorm:"column:created_at"`
+	UpdatedAt    time.Time                  `gorm:"column:updated_at"`
+	Version      int                        `gorm:"column:version"`
 }
 
 // ScorePct is 100 × Score ÷ MaxScore rounded to one decimal; 100 when nothing could be
@@ -107,12 +108,12 @@ SELECT count(*),
 // replaced reports whether a previous response was replaced.
 func (r *AssessmentRepo) SubmitResponse(ctx context.Context, assessmentID uuid.UUID, answers []AnswerInput) (resp *AssessmentResponse, replaced bool, err error) {
 	var out AssessmentResponse
-	err = r.s.InTenant(ctx, func(t *Tx) error {
+	err = r.st.InTenant(ctx, func(t *store.Tx) error {
 		// The lock serialises submissions to one assessment, so the one-per-person lookup
 		// below and the counts cannot race.
 		var a Assessment
-		q, args := r.read.byID(t, assessmentID, LiveOnly, true)
-		if err := QueryOne(t, q, args, &a); err != nil {
+		q, args := r.read.byID(t, assessmentID, store.LiveOnly, true)
+		if err := store.QueryOne(t, q, args, &a); err != nil {
 			return err
 		}
 		if a.Status != "open" {
@@ -126,21 +127,21 @@ func (r *AssessmentRepo) SubmitResponse(ctx context.Context, assessmentID uuid.U
 			return err
 		}
 		var app *string
-		if t.p.AppID != "" {
-			app = &t.p.AppID
+		if p := t.Caller(); p.AppID != "" {
+			app = &p.AppID
 		}
-		ts := Now()
+		ts := store.Now()
 		var prev AssessmentResponse
-		switch err := QueryOne(t, responseMineSQL, []any{t.p.TenantID, a.ID, t.p.PersonID}, &prev); {
+		switch err := store.QueryOne(t, responseMineSQL, []any{t.Caller().TenantID, a.ID, t.Caller().PersonID}, &prev); {
 		case err == nil:
 			replaced = true
-			err = QueryOne(t, responseReplaceSQL, []any{t.p.TenantID, prev.ID, app, JSON[[]ScoredAnswer]{V: scored}, score, maxScore, ts}, &out)
+			err = store.QueryOne(t, responseReplaceSQL, []any{t.Caller().TenantID, prev.ID, app, store.JSON[[]ScoredAnswer]{V: scored}, score, maxScore, ts}, &out)
 			if err != nil {
 				return err
 			}
-		case errors.Is(err, ErrNotFound):
-			err = QueryOne(t, responseInsertSQL, []any{t.p.TenantID, uuid.Must(uuid.NewV7()), a.ID, t.p.PersonID, app,
-				JSON[[]ScoredAnswer]{V: scored}, score, maxScore, ts}, &out)
+		case errors.Is(err, store.ErrNotFound):
+			err = store.QueryOne(t, responseInsertSQL, []any{t.Caller().TenantID, uuid.Must(uuid.NewV7()), a.ID, t.Caller().PersonID, app,
+				store.JSON[[]ScoredAnswer]{V: scored}, score, maxScore, ts}, &out)
 			if err != nil {
 				return err
 			}
@@ -168,10 +169,10 @@ func (r *AssessmentRepo) SubmitResponse(ctx context.Context, assessmentID uuid.U
 // 100 × members who responded ÷ members; without, the mean score percentage of the
 // responses. The assessment's version is not bumped: these are computed fields, and a
 // learner answering must not make a manager's If-Match stale.
-func updateResponseStats(t *Tx, a *Assessment) error {
+func updateResponseStats(t *store.Tx, a *Assessment) error {
 	var count, responded, members int64
 	var mean float64
-	err := t.pg.QueryRow(t.ctx, responseStatsSQL, t.p.TenantID, a.ID, a.TargetCohortID, a.TargetGroupID).Scan(&count, &mean, &responded, &members)
+	err := t.QueryRow(responseStatsSQL, t.Caller().TenantID, a.ID, a.TargetCohortID, a.TargetGroupID).Scan(&count, &mean, &responded, &members)
 	if err != nil {
 		return fmt.Errorf("response stats: %w", err)
 	}
@@ -179,7 +180,7 @@ func updateResponseStats(t *Tx, a *Assessment) error {
 	if members > 0 {
 		pct = roundPct(float64(responded), float64(members))
 	}
-	if _, err := t.pg.Exec(t.ctx, assessmentStatsSQL, t.p.TenantID, a.ID, count, pct); err != nil {
+	if _, err := t.Exec(assessmentStatsSQL, t.Caller().TenantID, a.ID, count, pct); err != nil {
 		return fmt.Errorf("response stats: %w", err)
 	}
 	return nil
@@ -198,9 +199,9 @@ func scoreAnswers(qs []Question, in []AnswerInput) (out []ScoredAnswer, score, m
 	credit := make([]float64, len(qs))
 	answered := make([]bool, len(qs))
 	out = make([]ScoredAnswer, 0, len(in))
-	var v ValidationError
+	var v store.ValidationError
 	for i, a := range in {
-		p := "/answers/" + itoa(i)
+		p := "/answers/" + strconv.Itoa(i)
 		qi, ok := index[a.QuestionID]
 		switch {
 		case !ok:
@@ -277,7 +278,7 @@ func answerCredit(q Question, value any) (float64, string) {
 			return 0, "must be a non-empty string"
 		}
 		if utf8.RuneCountInString(s) > maxTextAnswerLen {
-			return 0, "must be at most " + itoa(maxTextAnswerLen) + " characters"
+			return 0, "must be at most " + strconv.Itoa(maxTextAnswerLen) + " characters"
 		}
 		return 1, ""
 	case "boolean":
@@ -303,7 +304,7 @@ func answerCredit(q Question, value any) (float64, string) {
 		}
 		n, ok := number(value)
 		if !ok || n != math.Trunc(n) || n < ratingMin || n > ratingMax {
-			return 0, "must be a whole number from " + itoa(ratingMin) + " to " + itoa(ratingMax)
+			return 0, "must be a whole number from " + strconv.Itoa(ratingMin) + " to " + strconv.Itoa(ratingMax)
 		}
 		return (n - ratingMin) / (ratingMax - ratingMin), ""
 	}
@@ -364,10 +365,10 @@ func (r *AssessmentRepo) ListResponses(ctx context.Context, assessmentID uuid.UU
 		q.PageSize = 20
 	}
 	var rows []AssessmentResponse
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		if ok, err := visible(t, assessmentTable.name, assessmentID); err != nil || !ok {
 			if err == nil {
-				err = ErrNotFound
+				err = store.ErrNotFound
 			}
 			return err
 		}
@@ -383,7 +384,7 @@ func (r *AssessmentRepo) ListResponses(ctx context.Context, assessmentID uuid.UU
 			sq = sq.Where(fmt.Sprintf("(%s, id) %s (?::%s, ?)", ord.expr, cmp, ord.cast), q.After.Key, q.After.ID)
 		}
 		var err error
-		rows, err = QueryRows[AssessmentResponse](t, sq.Order(ord.expr+dir+", id"+dir).Limit(q.PageSize+1), q.PageSize+1)
+		rows, err = store.QueryRows[AssessmentResponse](t, sq.Order(ord.expr+dir+", id"+dir).Limit(q.PageSize+1), q.PageSize+1)
 		return err
 	})
 	if err != nil {
@@ -402,10 +403,10 @@ func (r *AssessmentRepo) ListResponses(ctx context.Context, assessmentID uuid.UU
 // onlyRespondent, another person's response is ErrNotFound.
 func (r *AssessmentRepo) GetResponse(ctx context.Context, assessmentID, responseID uuid.UUID, onlyRespondent *uuid.UUID) (*AssessmentResponse, error) {
 	var out *AssessmentResponse
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		if ok, err := visible(t, assessmentTable.name, assessmentID); err != nil || !ok {
 			if err == nil {
-				err = ErrNotFound
+				err = store.ErrNotFound
 			}
 			return err
 		}
@@ -413,12 +414,12 @@ func (r *AssessmentRepo) GetResponse(ctx context.Context, assessmentID, response
 		if onlyRespondent != nil {
 			sq = sq.Where("respondent_id = ?", *onlyRespondent)
 		}
-		rows, err := QueryRows[AssessmentResponse](t, sq.Limit(1), 1)
+		rows, err := store.QueryRows[AssessmentResponse](t, sq.Limit(1), 1)
 		if err != nil {
 			return err
 		}
 		if len(rows) == 0 {
-			return ErrNotFound
+			return store.ErrNotFound
 		}
 		out = &rows[0]
 		return nil

@@ -1,4 +1,4 @@
-package store
+package learning
 
 import (
 	"time"
@@ -32,9 +32,6 @@ const (
 	DefaultSource     = "edm"
 	DefaultSourceType = "api"
 )
-
-// Now is the server clock at the database's precision.
-func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // Columns a write never changes after creation.
 var immutableColumns = []string{"tenant_id", "id", "app_id", "created_at", "created_by"}

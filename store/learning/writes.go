@@ -1,10 +1,12 @@
-package store
+package learning
 
 import (
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/learnd/learnd/store"
 )
 
 // writeSQL is a table's INSERT and UPDATE, built once from the record type's columns, with
@@ -19,19 +21,19 @@ type writeSQL struct {
 // UPDATE sets every column but the immutable and computed ones, keyed by tenant and id.
 // Both return the stored row.
 func buildWriteSQL(table string, t reflect.Type, computed []string) writeSQL {
-	cols := ColumnsOf(t)
+	cols := store.ColumnsOf(t)
 	var w writeSQL
 	var ins, set []string
-	for _, c := range cols.ordered {
+	for _, c := range cols.Ordered {
 		if slices.Contains(computed, c) {
 			continue
 		}
 		ins = append(ins, `"`+c+`"`)
-		w.insertCols = append(w.insertCols, cols.byName[c])
+		w.insertCols = append(w.insertCols, cols.ByName[c])
 		if slices.Contains(immutableColumns, c) {
 			continue
 		}
-		w.updateCols = append(w.updateCols, cols.byName[c])
+		w.updateCols = append(w.updateCols, cols.ByName[c])
 		set = append(set, `"`+c+`"=$`+strconv.Itoa(len(w.updateCols)))
 	}
 	ph := make([]string, len(ins))

@@ -1,10 +1,11 @@
-package store
+package learning
 
 import (
 	"context"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/learnd/learnd/store"
 )
 
 // CohortSchemaVersion is the schema version cohorts are written with.
@@ -16,19 +17,19 @@ var CohortStatuses = []string{"draft", "scheduled", "active", "completed", "arch
 // Cohort is a group of learners in a program (seed 000).
 type Cohort struct {
 	Envelope
-	GroupID               *uuid.UUID           `gorm:"column:group_id;type:uuid"`
-	ProgramID             *string              `gorm:"column:program_id"`
-	Name                  string               `gorm:"column:name"`
-	StartDate             *time.Time           `gorm:"column:start_date"`
-	EndDate               *time.Time           `gorm:"column:end_date"`
-	Status                string               `gorm:"column:status"`
-	SessionCount          *int                 `gorm:"column:session_count"`
-	FacilitatorIDs        JSON[[]string]       `gorm:"column:facilitator_ids;type:jsonb"`         // canonical per_… ids
-	AssignedAssessmentIDs JSON[[]string]       `gorm:"column:assigned_assessment_ids;type:jsonb"` // canonical asm_… ids
-	CompletionRequiredPct *float64             `gorm:"column:completion_required_pct"`
-	CurrentCompletionPct  *float64             `gorm:"column:current_completion_pct"`
-	Metadata              JSON[map[string]any] `gorm:"column:metadata;type:jsonb"`
-	Tags                  JSON[[]string]       `gorm:"column:tags;type:jsonb"`
+	GroupID               *uuid.UUID                 `gorm:"column:group_id;type:uuid"`
+	ProgramID             *string                    `gorm:"column:program_id"`
+	Name                  string                     `gorm:"column:name"`
+	StartDate             *time.Time                 `gorm:"column:start_date"`
+	EndDate               *time.Time                 `gorm:"column:end_date"`
+	Status                string                     `gorm:"column:status"`
+	SessionCount          *int                       `gorm:"column:session_count"`
+	FacilitatorIDs        store.JSON[[]string]       `gorm:"column:facilitator_ids;type:jsonb"`         // canonical per_… ids
+	AssignedAssessmentIDs store.JSON[[]string]       `gorm:"column:assigned_assessment_ids;type:jsonb"` // canonical asm_… ids
+	CompletionRequiredPct *float64                   `gorm:"column:completion_required_pct"`
+	CurrentCompletionPct  *float64                   `gorm:"column:current_completion_pct"`
+	Metadata              store.JSON[map[string]any] `gorm:"column:metadata;type:jsonb"`
+	Tags                  store.JSON[[]string]       `gorm:"column:tags;type:jsonb"`
 }
 
 var cohortTable = tableSpec[Cohort]{
@@ -43,7 +44,7 @@ var cohortTable = tableSpec[Cohort]{
 }
 
 func (c *Cohort) validate() error {
-	var v ValidationError
+	var v store.ValidationError
 	if c.Name == "" {
 		v.Add("/name", "must not be empty")
 	}
@@ -116,7 +117,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func pct(pointer string, p *float64, v *ValidationError) {
+func pct(pointer string, p *float64, v *store.ValidationError) {
 	if p != nil && (*p < 0 || *p > 100) {
 		v.Add(pointer, "must be between 0 and 100")
 	}

@@ -1,10 +1,11 @@
-package store
+package learning
 
 import (
 	"fmt"
 
 	"github.com/google/uuid"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -14,8 +15,8 @@ import (
 // application's out). Foreign keys cannot say this for
 // the two id lists (they are JSON arrays), and the group's key sees past row-level
 // security; a missing one is a 422 naming the field and the id.
-func cohortRefs(t *Tx, c *Cohort) error {
-	var v ValidationError
+func cohortRefs(t *store.Tx, c *Cohort) error {
+	var v store.ValidationError
 	people := refIDs(typeid.Person, c.FacilitatorIDs.V, "/facilitator_ids", &v)
 	assessments := refIDs(typeid.Assessment, c.AssignedAssessmentIDs.V, "/assigned_assessment_ids", &v)
 	if err := v.Err(); err != nil {
@@ -25,7 +26,7 @@ func cohortRefs(t *Tx, c *Cohort) error {
 		groupOK                    bool
 		missingPeople, missingAsms []uuid.UUID
 	)
-	err := t.pg.QueryRow(t.ctx, `SELECT
+	err := t.QueryRow(`SELECT
   ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = $1)),
   ARRAY(SELECT x FROM unnest($2::uuid[]) AS x WHERE NOT EXISTS (SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND id = x)),
   ARRAY(SELECT x FROM unnest($3::uuid[]) AS x WHERE NOT EXISTS (SELECT 1 FROM assessments
@@ -47,7 +48,7 @@ func cohortRefs(t *Tx, c *Cohort) error {
 }
 
 // refIDs parses canonical ids of one kind (the API layer has checked their form).
-func refIDs(prefix string, ids []string, pointer string, v *ValidationError) []uuid.UUID {
+func refIDs(prefix string, ids []string, pointer string, v *store.ValidationError) []uuid.UUID {
 	out := make([]uuid.UUID, 0, len(ids))
 	for _, s := range ids {
 		id, err := typeid.Parse(prefix, s)

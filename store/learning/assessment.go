@@ -1,10 +1,12 @@
-package store
+package learning
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/learnd/learnd/store"
 )
 
 // AssessmentSchemaVersion is the schema version assessments are written with.
@@ -47,28 +49,28 @@ type Recommendation struct {
 // Assessment is a test, quiz, or evaluation artifact (seed 000).
 type Assessment struct {
 	Envelope
-	Kind              string                 `gorm:"column:kind"`
-	Name              string                 `gorm:"column:name"`
-	Description       *string                `gorm:"column:description"`
-	ResponsibleUserID *uuid.UUID             `gorm:"column:responsible_user_id;type:uuid"`
-	TargetCohortID    *uuid.UUID             `gorm:"column:target_cohort_id;type:uuid"`
-	TargetGroupID     *uuid.UUID             `gorm:"column:target_group_id;type:uuid"`
-	TargetAccountID   *string                `gorm:"column:target_account_id"`
-	FrameworkIDs      JSON[[]string]         `gorm:"column:framework_ids;type:jsonb"`
-	ControlIDs        JSON[[]string]         `gorm:"column:control_ids;type:jsonb"`
-	Questions         JSON[[]Question]       `gorm:"column:questions;type:jsonb"`
-	QuestionBankID    *string                `gorm:"column:question_bank_id"`
-	Frequency         *string                `gorm:"column:frequency"`
-	DueDate           *time.Time             `gorm:"column:due_date"`
-	ScheduledStartAt  *time.Time             `gorm:"column:scheduled_start_at"`
-	Status            string                 `gorm:"column:status"`
-	ResponseCount     int                    `gorm:"column:response_count"`
-	CompletionPct     float64                `gorm:"column:completion_pct"`
-	Findings          JSON[[]Finding]        `gorm:"column:findings;type:jsonb"`
-	Recommendations   JSON[[]Recommendation] `gorm:"column:recommendations;type:jsonb"`
-	AssessmentTools   JSON[[]string]         `gorm:"column:assessment_tools;type:jsonb"`
-	OutputDocumentID  *string                `gorm:"column:output_document_id"`
-	Tags              JSON[[]string]         `gorm:"column:tags;type:jsonb"`
+	Kind              string                       `gorm:"column:kind"`
+	Name              string                       `gorm:"column:name"`
+	Description       *string                      `gorm:"column:description"`
+	ResponsibleUserID *uuid.UUID                   `gorm:"column:responsible_user_id;type:uuid"`
+	TargetCohortID    *uuid.UUID                   `gorm:"column:target_cohort_id;type:uuid"`
+	TargetGroupID     *uuid.UUID                   `gorm:"column:target_group_id;type:uuid"`
+	TargetAccountID   *string                      `gorm:"column:target_account_id"`
+	FrameworkIDs      store.JSON[[]string]         `gorm:"column:framework_ids;type:jsonb"`
+	ControlIDs        store.JSON[[]string]         `gorm:"column:control_ids;type:jsonb"`
+	Questions         store.JSON[[]Question]       `gorm:"column:questions;type:jsonb"`
+	QuestionBankID    *string                      `gorm:"column:question_bank_id"`
+	Frequency         *string                      `gorm:"column:frequency"`
+	DueDate           *time.Time                   `gorm:"column:due_date"`
+	ScheduledStartAt  *time.Time                   `gorm:"column:scheduled_start_at"`
+	Status            string                       `gorm:"column:status"`
+	ResponseCount     int                          `gorm:"column:response_count"`
+	CompletionPct     float64                      `gorm:"column:completion_pct"`
+	Findings          store.JSON[[]Finding]        `gorm:"column:findings;type:jsonb"`
+	Recommendations   store.JSON[[]Recommendation] `gorm:"column:recommendations;type:jsonb"`
+	AssessmentTools   store.JSON[[]string]         `gorm:"column:assessment_tools;type:jsonb"`
+	OutputDocumentID  *string                      `gorm:"column:output_document_id"`
+	Tags              store.JSON[[]string]         `gorm:"column:tags;type:jsonb"`
 }
 
 var assessmentTable = tableSpec[Assessment]{
@@ -79,10 +81,10 @@ var assessmentTable = tableSpec[Assessment]{
 		"name":     {expr: "name", cast: "text", key: func(a *Assessment) string { return a.Name }},
 		"due_date": {expr: "due_key", cast: "timestamptz", key: func(a *Assessment) string { return optTimeKey(a.DueDate) }},
 	}),
-	fkPointers: map[string]FieldError{
+	fkPointers: map[string]store.FieldError{
 		"assessments_tenant_id_target_cohort_id_fkey": {Pointer: "/target_cohort_id", Detail: "no such cohort"},
 	},
-	refs: func(t *Tx, a *Assessment) error {
+	refs: func(t *store.Tx, a *Assessment) error {
 		if a.TargetCohortID == nil {
 			return nil
 		}
@@ -90,12 +92,12 @@ var assessmentTable = tableSpec[Assessment]{
 		if err != nil || ok {
 			return err
 		}
-		return &ValidationError{Fields: []FieldError{{Pointer: "/target_cohort_id", Detail: "no such cohort"}}}
+		return &store.ValidationError{Fields: []store.FieldError{{Pointer: "/target_cohort_id", Detail: "no such cohort"}}}
 	},
 }
 
 func (a *Assessment) validate() error {
-	var v ValidationError
+	var v store.ValidationError
 	if a.Name == "" {
 		v.Add("/name", "must not be empty")
 	}
@@ -121,7 +123,7 @@ func (a *Assessment) validate() error {
 }
 
 // validateKind enforces which targeting fields each kind takes.
-func (a *Assessment) validateKind(v *ValidationError) {
+func (a *Assessment) validateKind(v *store.ValidationError) {
 	grc, customer := contains(grcKinds, a.Kind), contains(customerKinds, a.Kind)
 	if a.TargetCohortID != nil && a.Kind != "learning" {
 		v.Add("/target_cohort_id", "is only used when kind is learning (kind is %s)", a.Kind)
@@ -146,13 +148,13 @@ func (a *Assessment) validateKind(v *ValidationError) {
 
 // validateQuestions enforces the question rules: unique ids, options for choice types
 // only, and no inline questions next to a question bank.
-func (a *Assessment) validateQuestions(v *ValidationError) {
+func (a *Assessment) validateQuestions(v *store.ValidationError) {
 	if a.QuestionBankID != nil && len(a.Questions.V) > 0 {
 		v.Add("/question_bank_id", "questions and question_bank_id are mutually exclusive")
 	}
 	seen := map[string]bool{}
 	for i, q := range a.Questions.V {
-		p := "/questions/" + itoa(i)
+		p := "/questions/" + strconv.Itoa(i)
 		if seen[q.ID] {
 			v.Add(p+"/id", "duplicate question id %q", q.ID)
 		}

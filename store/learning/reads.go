@@ -1,4 +1,10 @@
-package store
+package learning
+
+import (
+	"strconv"
+
+	"github.com/learnd/learnd/store"
+)
 
 // readSQL holds a table's by-id SELECTs, prebuilt for each shape table() can give them
 // (application-scoped or not, soft-deleted rows included or not, row-locked or not). They
@@ -19,7 +25,7 @@ func buildReadSQL(table string) readSQL {
 				if del == 0 {
 					q += ` AND NOT ` + table + `.is_deleted`
 				}
-				q += ` AND id = $` + itoa(n) + ` LIMIT $` + itoa(n+1)
+				q += ` AND id = $` + strconv.Itoa(n) + ` LIMIT $` + strconv.Itoa(n+1)
 				if lock == 1 {
 					q += ` FOR UPDATE`
 				}
@@ -31,14 +37,14 @@ func buildReadSQL(table string) readSQL {
 }
 
 // byID returns the statement and arguments that read one record for the caller.
-func (r readSQL) byID(t *Tx, id any, v Visibility, lock bool) (string, []any) {
+func (r readSQL) byID(t *store.Tx, id any, v store.Visibility, lock bool) (string, []any) {
 	app, del, lk := 0, 0, 0
-	args := []any{t.p.TenantID}
-	if t.p.AppID != "" {
+	args := []any{t.Caller().TenantID}
+	if t.Caller().AppID != "" {
 		app = 1
-		args = append(args, t.p.AppID)
+		args = append(args, t.Caller().AppID)
 	}
-	if v == WithDeleted {
+	if v == store.WithDeleted {
 		del = 1
 	}
 	if lock {

@@ -1,4 +1,8 @@
-package store
+// Package demo loads the demo tenant `make run` shows in the explorer: its licence,
+// people and groups, courses with structure, chains, assignments in every status, progress
+// and certificates. It writes as the operator (store.AsOperator) with stable ids, so a
+// second run changes nothing.
+package demo
 
 import (
 	"context"
@@ -12,33 +16,34 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/store"
 )
 
-// DemoPerson is a demo user with a fixed id (the ones `make run` prints tokens for).
-type DemoPerson struct {
+// Person is a demo user with a fixed id (the ones `make run` prints tokens for).
+type Person struct {
 	ID    uuid.UUID
 	Name  string
 	Email string
 	Role  auth.Role
 }
 
-// DemoLMS describes the demo tenant's LMS data to load.
-type DemoLMS struct {
+// LMS describes the demo tenant's LMS data to load.
+type LMS struct {
 	Tenant string
 	Name   string
-	People []DemoPerson // the fixed demo users; ~46 more are generated
-	Now    time.Time    // dates are relative to it (overdue, expiring)
+	People []Person  // the fixed demo users; ~46 more are generated
+	Now    time.Time // dates are relative to it (overdue, expiring)
 }
 
-// DemoResult names what the seed created, for linking v1 records to it.
-type DemoResult struct {
+// Result names what the seed created, for linking v1 records to it.
+type Result struct {
 	Records      int
 	CohortGroups []uuid.UUID // groups of kind cohort, in creation order
 }
 
-// demoID is a stable UUID (version 7 layout) for a demo record, so reseeding an empty
+// stableID is a stable UUID (version 7 layout) for a demo record, so reseeding an empty
 // tenant gives the same ids.
-func demoID(kind string, n int) uuid.UUID {
+func stableID(kind string, n int) uuid.UUID {
 	h := sha256.Sum256([]byte(fmt.Sprintf("learnd-demo/%s/%d", kind, n)))
 	var u uuid.UUID
 	copy(u[:], h[:16])
@@ -48,41 +53,39 @@ func demoID(kind string, n int) uuid.UUID {
 	return u
 }
 
-type demoCourse struct {
+type course struct {
 	name, annotation string
 	tags             []string
 	points           int
 	cert             bool
 	validity         int // months; 0 none
-	sections         []demoSection
-	quiz             []demoQuestion
+	sections         []section
+	quiz             []question
 }
 
-type demoSection struct {
+type section struct {
 	title   string
-	lessons []demoLesson
+	lessons []lesson
 }
 
-type demoLesson struct {
+type lesson struct {
 	title, description string
 	keyPoints          []string
 }
 
-type demoQuestion struct {
+type question struct {
 	text    string
 	options []string
 	correct int
 }
 
-// SeedDemoLMS loads the demo tenant: its licence, ~50 users across roles and groups, 12
+// Seed loads the demo tenant: its licence, ~50 users across roles and groups, 12
 // courses with structure, two chains, assignments in every status, progress, points and
 // certificates (some expiring soon). It does nothing when the tenant already has users.
-func (s *Store) SeedDemoLMS(ctx context.Context, d DemoLMS) (DemoResult, error) {
-	var res DemoResult
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT set_config('learnd.tenant_id', $1, true)`, d.Tenant); err != nil {
-			return err
-		}
+func Seed(ctx context.Context, st *store.Store, d LMS) (Result, error) {
+	var res Result
+	err := st.AsOperator(ctx, d.Tenant, func(t *store.Tx) error {
+		tx := t.PG()
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM users WHERE tenant_id = $1`, d.Tenant).Scan(&n); err != nil {
 			return err
@@ -95,18 +98,18 @@ ON CONFLICT (id) DO NOTHING`, d.Tenant, d.Name)
 		if err != nil {
 			return err
 		}
-		w := &demoWriter{tx: tx, ctx: ctx, tenant: d.Tenant, now: d.Now.UTC().Truncate(time.Second)}
+		w := &writer{tx: tx, ctx: ctx, tenant: d.Tenant, now: d.Now.UTC().Truncate(time.Second)}
 		w.run(d)
-		res = DemoResult{Records: w.count, CohortGroups: w.cohortGroups}
+		res = Result{Records: w.count, CohortGroups: w.cohortGroups}
 		return w.err
 	})
 	if err != nil {
-		return DemoResult{}, fmt.Errorf("seed demo lms: %w", err)
+		return Result{}, fmt.Errorf("seed demo lms: %w", err)
 	}
 	return res, nil
 }
 
-type demoWriter struct {
+type writer struct {
 	tx           pgx.Tx
 	ctx          context.Context
 	tenant       string
@@ -116,7 +119,7 @@ type demoWriter struct {
 	cohortGroups []uuid.UUID
 }
 
-func (w *demoWriter) exec(sql string, args ...any) {
+func (w *writer) exec(sql string, args ...any) {
 	if w.err != nil {
 		return
 	}
@@ -127,7 +130,7 @@ func (w *demoWriter) exec(sql string, args ...any) {
 	w.count++
 }
 
-func (w *demoWriter) days(n int) time.Time { return w.now.AddDate(0, 0, n) }
+func (w *writer) days(n int) time.Time { return w.now.AddDate(0, 0, n) }
 
 func mustJSON(v any) []byte {
 	b, err := json.Marshal(v)
@@ -137,19 +140,19 @@ func mustJSON(v any) []byte {
 	return b
 }
 
-var demoFirst = []string{"Sarah", "Marco", "Jamie", "Priya", "Chen", "Amara", "Lukas", "Sofia", "Noah", "Aisha",
+var firstNames = []string{"Sarah", "Marco", "Jamie", "Priya", "Chen", "Amara", "Lukas", "Sofia", "Noah", "Aisha",
 	"Mateo", "Hannah", "Kenji", "Fatima", "Oliver", "Elena", "Tariq", "Grace", "Ivan", "Zoe",
 	"Diego", "Mia", "Samuel", "Leila", "Finn", "Nora", "Ravi", "Clara", "Omar", "Julia",
 	"Ben", "Yuki", "Carlos", "Ines", "Tom", "Anya", "Kofi", "Lena", "Pablo", "Eva",
 	"Hugo", "Maria", "Sven", "Dana", "Arjun", "Rosa"}
 
-var demoLast = []string{"Miller", "Rossi", "Lee", "Patel", "Wang", "Okafor", "Becker", "Garcia", "Smith", "Khan",
+var lastNames = []string{"Miller", "Rossi", "Lee", "Patel", "Wang", "Okafor", "Becker", "Garcia", "Smith", "Khan",
 	"Lopez", "Schmidt", "Tanaka", "Haddad", "Brown", "Petrova", "Aziz", "Kim", "Novak", "Martin",
 	"Silva", "Jensen", "Adeyemi", "Farouk", "Murphy", "Berg", "Iyer", "Dubois", "Nasser", "Costa",
 	"Clarke", "Sato", "Mendes", "Ferreira", "Walsh", "Volkova", "Mensah", "Wagner", "Ruiz", "Lind",
 	"Moreau", "Gomez", "Olsen", "Reyes", "Nair", "Vidal"}
 
-func (w *demoWriter) run(d DemoLMS) {
+func (w *writer) run(d LMS) {
 	// People: the fixed demo users, then 46 more (2 admins… mostly learners).
 	type person struct {
 		id   uuid.UUID
@@ -162,7 +165,7 @@ func (w *demoWriter) run(d DemoLMS) {
 		w.exec(`INSERT INTO users (tenant_id, id, name, email, role, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)`,
 			w.tenant, p.ID, p.Name, p.Email, string(p.Role), w.days(-400))
 	}
-	for i := range demoFirst {
+	for i := range firstNames {
 		role := auth.RoleLearner
 		switch {
 		case i == 0:
@@ -170,9 +173,9 @@ func (w *demoWriter) run(d DemoLMS) {
 		case i%9 == 1:
 			role = auth.RoleManager
 		}
-		id := demoID("user", i)
-		name := demoFirst[i] + " " + demoLast[i]
-		email := strings.ToLower(demoFirst[i]+"."+demoLast[i]) + "@acme.example"
+		id := stableID("user", i)
+		name := firstNames[i] + " " + lastNames[i]
+		email := strings.ToLower(firstNames[i]+"."+lastNames[i]) + "@acme.example"
 		people = append(people, person{id, name, role})
 		status, bannedAt := "active", (*time.Time)(nil)
 		if i == 45 || i == 38 { // offboarded: banned, history kept
@@ -198,7 +201,7 @@ func (w *demoWriter) run(d DemoLMS) {
 	}
 	groupIDs := make([]uuid.UUID, len(groups))
 	for gi, g := range groups {
-		gid := demoID("group", gi)
+		gid := stableID("group", gi)
 		groupIDs[gi] = gid
 		if g.kind == "cohort" {
 			w.cohortGroups = append(w.cohortGroups, gid)
@@ -208,12 +211,12 @@ func (w *demoWriter) run(d DemoLMS) {
 	}
 
 	// Courses with structure.
-	courseIDs := make([]uuid.UUID, len(demoCourses))
-	courseQuiz := make([][]uuid.UUID, len(demoCourses))  // quiz question ids
-	courseElems := make([][]uuid.UUID, len(demoCourses)) // element ids in order
-	owner := d.People[2].ID                              // the demo manager authors most courses
-	for ci, c := range demoCourses {
-		cid := demoID("course", ci)
+	courseIDs := make([]uuid.UUID, len(catalogue))
+	courseQuiz := make([][]uuid.UUID, len(catalogue))  // quiz question ids
+	courseElems := make([][]uuid.UUID, len(catalogue)) // element ids in order
+	owner := d.People[2].ID                            // the demo manager authors most courses
+	for ci, c := range catalogue {
+		cid := stableID("course", ci)
 		courseIDs[ci] = cid
 		status, published := "published", (*time.Time)(nil)
 		pub := w.days(-150 + ci*10)
@@ -246,11 +249,11 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $7, $7)`, w.tenant, cid, c
 		}
 		var lastSection uuid.UUID
 		for si, sec := range c.sections {
-			sid := demoID(fmt.Sprintf("section-%d", ci), si)
+			sid := stableID(fmt.Sprintf("section-%d", ci), si)
 			lastSection = sid
 			w.exec(`INSERT INTO course_sections (tenant_id, id, course_id, title, position) VALUES ($1, $2, $3, $4, $5)`, w.tenant, sid, cid, sec.title, si)
 			for _, l := range sec.lessons {
-				eid := demoID(fmt.Sprintf("element-%d", ci), pos)
+				eid := stableID(fmt.Sprintf("element-%d", ci), pos)
 				brief := map[string]any{"topic": c.name, "title": l.title, "description": l.description, "keyPoints": l.keyPoints, "targetAudience": "All staff"}
 				pages := []map[string]string{{"title": l.title, "body": l.description + "\n\n" + strings.Join(l.keyPoints, "\n")}}
 				w.exec(`INSERT INTO course_elements (tenant_id, id, course_id, section_id, kind, title, position, brief, pages, created_at, updated_at) VALUES ($1, $2, $3, $4, 'lesson', $5, $6, $7, $8, $9, $9)`,
@@ -259,7 +262,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $7, $7)`, w.tenant, cid, c
 				pos++
 			}
 		}
-		qid := demoID(fmt.Sprintf("element-%d", ci), pos)
+		qid := stableID(fmt.Sprintf("element-%d", ci), pos)
 		w.exec(`INSERT INTO course_elements (tenant_id, id, course_id, section_id, kind, title, position, created_at, updated_at) VALUES ($1, $2, $3, $4, 'quiz', 'Final quiz', $5, $6, $6)`,
 			w.tenant, qid, cid, lastSection, pos, w.days(-160+ci*10))
 		link(qid)
@@ -268,7 +271,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $7, $7)`, w.tenant, cid, c
 			for oi, t := range q.options {
 				opts[oi] = map[string]any{"id": fmt.Sprintf("o%d", oi+1), "text": t, "correct": oi == q.correct}
 			}
-			qsid := demoID(fmt.Sprintf("question-%d", ci), qi)
+			qsid := stableID(fmt.Sprintf("question-%d", ci), qi)
 			courseQuiz[ci] = append(courseQuiz[ci], qsid)
 			w.exec(`INSERT INTO quiz_questions (tenant_id, id, course_id, element_id, kind, text, options, weight, position, created_at, updated_at) VALUES ($1, $2, $3, $4, 'single', $5, $6, 1, $7, $8, $8)`,
 				w.tenant, qsid, cid, qid, q.text, mustJSON(opts), qi, w.days(-160+ci*10))
@@ -290,7 +293,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $7, $7)`, w.tenant, cid, c
 			ids[i] = courseIDs[c]
 		}
 		w.exec(`INSERT INTO course_chains (tenant_id, id, name, owner_id, course_ids, created_at, updated_at, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $6, $4, $4)`,
-			w.tenant, demoID("chain", hi), ch.name, owner, ids, w.days(-120))
+			w.tenant, stableID("chain", hi), ch.name, owner, ids, w.days(-120))
 	}
 
 	// Group assignments (members joining later get them through the trigger), then members.
@@ -301,7 +304,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $7, $7)`, w.tenant, cid, c
 			var chain *uuid.UUID
 			var chainPos *int
 			if gi == 6 {
-				c := demoID("chain", 0)
+				c := stableID("chain", 0)
 				p := k
 				chain, chainPos = &c, &p
 			}
@@ -340,7 +343,7 @@ ON CONFLICT (tenant_id, user_id, course_id) DO NOTHING`, w.tenant, leo, courseID
 	// completed (with points and, where the course says so, certificates), some in progress.
 	w.progress(courseIDs, courseElems, courseQuiz)
 	w.exec(`INSERT INTO audit_log (tenant_id, id, created_at, actor_id, surface, action, target_type, target_id, after)
-VALUES ($1, $2, $3, $4, 'system', 'tenant.seed', 'tenant', $1, $5)`, w.tenant, demoID("audit", 0), w.now, owner, mustJSON(map[string]any{"users": len(people), "courses": len(courseIDs)}))
+VALUES ($1, $2, $3, $4, 'system', 'tenant.seed', 'tenant', $1, $5)`, w.tenant, stableID("audit", 0), w.now, owner, mustJSON(map[string]any{"users": len(people), "courses": len(courseIDs)}))
 }
 
 func rangeInts(from, to int) []int {
@@ -353,7 +356,7 @@ func rangeInts(from, to int) []int {
 
 // progress records element completions on the seeded assignments: assignment k (in a
 // stable order) is completed when k%3 == 0, in progress when k%3 == 1, untouched else.
-func (w *demoWriter) progress(courseIDs []uuid.UUID, elems, quiz [][]uuid.UUID) {
+func (w *writer) progress(courseIDs []uuid.UUID, elems, quiz [][]uuid.UUID) {
 	if w.err != nil {
 		return
 	}
@@ -381,7 +384,7 @@ WHERE a.tenant_id = $1 AND (a.start_at IS NULL OR a.start_at <= now()) ORDER BY 
 	}
 	for k, a := range all {
 		ci := index[a.course]
-		c := demoCourses[ci]
+		c := catalogue[ci]
 		es := elems[ci]
 		switch k % 3 {
 		case 0: // completed
@@ -409,7 +412,7 @@ WHERE a.tenant_id = $1 AND (a.start_at IS NULL OR a.start_at <= now()) ORDER BY 
 					exp = &e
 				}
 				w.exec(`INSERT INTO certificates (tenant_id, id, user_id, course_id, number, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-					w.tenant, demoID("certificate", k), a.user, a.course, fmt.Sprintf("LD-%s-%05d", strings.ToUpper(w.tenant), 1000+k), issued, exp)
+					w.tenant, stableID("certificate", k), a.user, a.course, fmt.Sprintf("LD-%s-%05d", strings.ToUpper(w.tenant), 1000+k), issued, exp)
 			}
 		case 1: // in progress: the first element done
 			if len(es) > 0 {

@@ -1,4 +1,4 @@
-package store
+package learning
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/learnd/learnd/store"
 )
 
 // record is what a table row of the envelope kind must offer the generic repository.
@@ -26,37 +27,37 @@ type recordPtr[T any] interface {
 type tableSpec[T any] struct {
 	name          string
 	schemaVersion int
-	orders        map[string]ordering[T] // order_by whitelist
-	fkPointers    map[string]FieldError  // constraint name → field error
-	computed      []string               // columns the server computes; writes never set them
+	orders        map[string]ordering[T]      // order_by whitelist
+	fkPointers    map[string]store.FieldError // constraint name → field error
+	computed      []string                    // columns the server computes; writes never set them
 	// refs checks, in the write's transaction, that the record's references name records
 	// the caller can see (live, same tenant and application): the foreign keys alone
 	// cannot, as they see past row-level security and soft delete.
-	refs func(t *Tx, v *T) error
+	refs func(t *store.Tx, v *T) error
 }
 
 // repo implements get, create, update, delete, restore and list for an envelope table.
 type repo[T any, P recordPtr[T]] struct {
-	s     *Store
+	st    *store.Store
 	spec  tableSpec[T]
 	read  readSQL
 	write writeSQL
 }
 
-func newRepo[T any, P recordPtr[T]](s *Store, spec tableSpec[T]) repo[T, P] {
-	return repo[T, P]{s: s, spec: spec, read: buildReadSQL(spec.name), write: buildWriteSQL(spec.name, reflect.TypeFor[T](), spec.computed)}
+func newRepo[T any, P recordPtr[T]](s *store.Store, spec tableSpec[T]) repo[T, P] {
+	return repo[T, P]{st: s, spec: spec, read: buildReadSQL(spec.name), write: buildWriteSQL(spec.name, reflect.TypeFor[T](), spec.computed)}
 }
 
 // Get returns one record, with the fields the store computes on read, in one transaction.
 func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) (*T, error) {
-	v := LiveOnly
+	v := store.LiveOnly
 	if includeDeleted {
-		v = WithDeleted
+		v = store.WithDeleted
 	}
 	var out T
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		q, args := r.read.byID(t, id, v, false)
-		if err := QueryOne(t, q, args, &out); err != nil {
+		if err := store.QueryOne(t, q, args, &out); err != nil {
 			return err
 		}
 		return completeRecords(t, &out)
@@ -69,18 +70,18 @@ func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) 
 
 // Create stamps the envelope on v, validates it and inserts it.
 func (r repo[T, P]) Create(ctx context.Context, v *T) error {
-	err := r.s.InTenant(ctx, func(t *Tx) error {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		e := P(v).envelope()
-		ts := Now()
-		person := t.p.PersonID
+		ts := store.Now()
+		person := t.Caller().PersonID
 		*e = Envelope{
-			TenantID: t.p.TenantID, ID: uuid.Must(uuid.NewV7()),
+			TenantID: t.Caller().TenantID, ID: uuid.Must(uuid.NewV7()),
 			CreatedAt: ts, UpdatedAt: ts, CreatedBy: &person, UpdatedBy: &person,
 			Source: e.Source, SourceType: e.SourceType,
 			SchemaVersion: r.spec.schemaVersion, Version: 1,
 		}
-		if t.p.AppID != "" {
-			app := t.p.AppID
+		if t.Caller().AppID != "" {
+			app := t.Caller().AppID
 			e.AppID = &app
 		}
 		if e.Source == "" {
@@ -94,7 +95,7 @@ func (r repo[T, P]) Create(ctx context.Context, v *T) error {
 		}
 		// RETURNING refreshes v with what was stored (e.g. timestamps at the database's
 		// microsecond precision), so the response is exactly what a later read returns.
-		if err := r.mapDBError(QueryOne(t, r.write.insert, bindArgs(reflect.ValueOf(v).Elem(), r.write.insertCols), v)); err != nil {
+		if err := r.mapDBError(store.QueryOne(t, r.write.insert, bindArgs(reflect.ValueOf(v).Elem(), r.write.insertCols), v)); err != nil {
 			return err
 		}
 		return r.recordWrite(t, "create", nil, v)
@@ -109,13 +110,13 @@ func (r repo[T, P]) Create(ctx context.Context, v *T) error {
 // result and writes it with the version bumped.
 func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, mutate func(cur *T) error) (*T, error) {
 	var cur T
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		if err := r.lock(t, id, LiveOnly, &cur); err != nil {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		if err := r.lock(t, id, store.LiveOnly, &cur); err != nil {
 			return err
 		}
 		e := P(&cur).envelope()
 		if e.Version != expected {
-			return &VersionMismatchError{Expected: expected, Current: e.Version}
+			return &store.VersionMismatchError{Expected: expected, Current: e.Version}
 		}
 		before, err := r.snapshot(t, &cur)
 		if err != nil {
@@ -139,7 +140,7 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 		}
 		r.touch(t, e)
 		args := bindArgs(reflect.ValueOf(&cur).Elem(), r.write.updateCols, e.TenantID, e.ID)
-		if err := r.mapDBError(QueryOne(t, r.write.update, args, &cur)); err != nil {
+		if err := r.mapDBError(store.QueryOne(t, r.write.update, args, &cur)); err != nil {
 			return err
 		}
 		return r.recordWrite(t, "update", before, &cur)
@@ -153,20 +154,20 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 // Delete soft-deletes the record.
 func (r repo[T, P]) Delete(ctx context.Context, id uuid.UUID, expected int) (*T, error) {
 	var cur T
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		if err := r.lock(t, id, LiveOnly, &cur); err != nil {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		if err := r.lock(t, id, store.LiveOnly, &cur); err != nil {
 			return err
 		}
 		e := P(&cur).envelope()
 		if e.Version != expected {
-			return &VersionMismatchError{Expected: expected, Current: e.Version}
+			return &store.VersionMismatchError{Expected: expected, Current: e.Version}
 		}
 		before, err := r.snapshot(t, &cur)
 		if err != nil {
 			return err
 		}
 		r.touch(t, e)
-		person := t.p.PersonID
+		person := t.Caller().PersonID
 		e.IsDeleted, e.DeletedAt, e.DeletedBy = true, &e.UpdatedAt, &person
 		if err := r.writeEnvelope(t, e); err != nil {
 			return err
@@ -182,16 +183,16 @@ func (r repo[T, P]) Delete(ctx context.Context, id uuid.UUID, expected int) (*T,
 // Restore undoes a soft delete. expected, when given, must match.
 func (r repo[T, P]) Restore(ctx context.Context, id uuid.UUID, expected *int) (*T, error) {
 	var cur T
-	err := r.s.InTenant(ctx, func(t *Tx) error {
-		if err := r.lock(t, id, WithDeleted, &cur); err != nil {
+	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		if err := r.lock(t, id, store.WithDeleted, &cur); err != nil {
 			return err
 		}
 		e := P(&cur).envelope()
 		if !e.IsDeleted {
-			return ErrNotDeleted
+			return store.ErrNotDeleted
 		}
 		if expected != nil && e.Version != *expected {
-			return &VersionMismatchError{Expected: *expected, Current: e.Version}
+			return &store.VersionMismatchError{Expected: *expected, Current: e.Version}
 		}
 		before, err := r.snapshot(t, &cur)
 		if err != nil {
@@ -211,7 +212,7 @@ func (r repo[T, P]) Restore(ctx context.Context, id uuid.UUID, expected *int) (*
 }
 
 // check validates v's fields and references.
-func (r repo[T, P]) check(t *Tx, v *T) error {
+func (r repo[T, P]) check(t *store.Tx, v *T) error {
 	if err := P(v).validate(); err != nil {
 		return err
 	}
@@ -222,28 +223,28 @@ func (r repo[T, P]) check(t *Tx, v *T) error {
 }
 
 // visible reports whether a live record with this id exists for the caller in table.
-func visible(t *Tx, table string, id uuid.UUID) (bool, error) {
-	rows, err := QueryRows[struct {
+func visible(t *store.Tx, table string, id uuid.UUID) (bool, error) {
+	rows, err := store.QueryRows[struct {
 		ID uuid.UUID `gorm:"column:id"`
-	}](t, t.Table(table, LiveOnly).Select("id").Where("id = ?", id).Limit(1), 1)
+	}](t, t.Table(table, store.LiveOnly).Select("id").Where("id = ?", id).Limit(1), 1)
 	return len(rows) == 1, err
 }
 
-func (r repo[T, P]) lock(t *Tx, id uuid.UUID, v Visibility, into *T) error {
+func (r repo[T, P]) lock(t *store.Tx, id uuid.UUID, v store.Visibility, into *T) error {
 	q, args := r.read.byID(t, id, v, true)
-	return QueryOne(t, q, args, into)
+	return store.QueryOne(t, q, args, into)
 }
 
 // touch bumps the version and the update stamps.
-func (r repo[T, P]) touch(t *Tx, e *Envelope) {
-	person := t.p.PersonID
+func (r repo[T, P]) touch(t *store.Tx, e *Envelope) {
+	person := t.Caller().PersonID
 	e.Version++
-	e.UpdatedAt = Now()
+	e.UpdatedAt = store.Now()
 	e.UpdatedBy = &person
 }
 
-func (r repo[T, P]) writeEnvelope(t *Tx, e *Envelope) error {
-	_, err := ExecBuilt(t, t.db.Table(r.spec.name).Where("tenant_id = ? AND id = ?", e.TenantID, e.ID).Updates(map[string]any{
+func (r repo[T, P]) writeEnvelope(t *store.Tx, e *Envelope) error {
+	_, err := store.ExecBuilt(t, t.TenantTable(r.spec.name).Where("id = ?", e.ID).Updates(map[string]any{
 		"version": e.Version, "updated_at": e.UpdatedAt, "updated_by": e.UpdatedBy,
 		"is_deleted": e.IsDeleted, "deleted_at": e.DeletedAt, "deleted_by": e.DeletedBy,
 	}))
@@ -257,15 +258,15 @@ func (r repo[T, P]) mapDBError(err error) error {
 		return err
 	}
 	if fe, ok := r.spec.fkPointers[pg.ConstraintName]; ok && pg.Code == "23503" {
-		return &ValidationError{Fields: []FieldError{fe}}
+		return &store.ValidationError{Fields: []store.FieldError{fe}}
 	}
 	if pg.Code == "23514" { // check_violation: the API's own validation should have caught it
-		return &ValidationError{Fields: []FieldError{{Pointer: "", Detail: "violates " + strings.TrimPrefix(pg.ConstraintName, r.spec.name+"_")}}}
+		return &store.ValidationError{Fields: []store.FieldError{{Pointer: "", Detail: "violates " + strings.TrimPrefix(pg.ConstraintName, r.spec.name+"_")}}}
 	}
 	return err
 }
 
 // IsNotFound is a convenience for errors.Is(err, ErrNotFound).
 func IsNotFound(err error) bool {
-	return errors.Is(err, ErrNotFound)
+	return errors.Is(err, store.ErrNotFound)
 }

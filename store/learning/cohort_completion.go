@@ -1,10 +1,11 @@
-package store
+package learning
 
 import (
 	"fmt"
 	"math"
 
 	"github.com/google/uuid"
+	"github.com/learnd/learnd/store"
 )
 
 // completionSQL counts, per group, the assignments of the group's current members on the
@@ -30,7 +31,7 @@ const completionSQL = `SELECT m.group_id,
 // to the group, rounded to one decimal. One query for all of them; none when no cohort
 // has a group. A cohort without a group, or whose group has no such assignments, keeps
 // the stored column, which the API never writes (so the field is absent).
-func fillCompletion(t *Tx, cs []*Cohort) error {
+func fillCompletion(t *store.Tx, cs []*Cohort) error {
 	var groups []uuid.UUID
 	seen := map[uuid.UUID]bool{}
 	for _, c := range cs {
@@ -42,7 +43,7 @@ func fillCompletion(t *Tx, cs []*Cohort) error {
 	if len(groups) == 0 {
 		return nil
 	}
-	rows, err := t.pg.Query(t.ctx, completionSQL, t.p.TenantID, groups, Now())
+	rows, err := t.Query(completionSQL, t.Caller().TenantID, groups, store.Now())
 	if err != nil {
 		return fmt.Errorf("cohort completion: %w", err)
 	}
@@ -74,7 +75,7 @@ func fillCompletion(t *Tx, cs []*Cohort) error {
 
 // completeRecords fills the fields the store computes on read, for the records among recs
 // that have any (cohorts); others are left alone.
-func completeRecords(t *Tx, recs ...any) error {
+func completeRecords(t *store.Tx, recs ...any) error {
 	var cs []*Cohort
 	for _, r := range recs {
 		if c, ok := r.(*Cohort); ok {

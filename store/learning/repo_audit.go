@@ -1,4 +1,4 @@
-package store
+package learning
 
 import (
 	"database/sql/driver"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -35,14 +36,14 @@ var auditIDColumns = map[string]string{
 // record's own id with idPrefix) and jsonb columns as the JSON they hold.
 func auditView(v any, idPrefix string) map[string]any {
 	rv := reflect.ValueOf(v).Elem()
-	cols := ColumnsOf(rv.Type())
-	out := make(map[string]any, len(cols.ordered))
-	for _, name := range cols.ordered {
+	cols := store.ColumnsOf(rv.Type())
+	out := make(map[string]any, len(cols.Ordered))
+	for _, name := range cols.Ordered {
 		prefix := auditIDColumns[name]
 		if name == "id" {
 			prefix = idPrefix
 		}
-		out[name] = auditValue(rv.FieldByIndex(cols.byName[name]).Interface(), prefix)
+		out[name] = auditValue(rv.FieldByIndex(cols.ByName[name]).Interface(), prefix)
 	}
 	return out
 }
@@ -74,7 +75,7 @@ func formatID(prefix string, u uuid.UUID) string {
 
 // snapshot returns the audit view of v as it stands, after filling the fields the store
 // computes on read (a cohort's current_completion_pct), so v carries them too.
-func (r repo[T, P]) snapshot(t *Tx, v *T) (map[string]any, error) {
+func (r repo[T, P]) snapshot(t *store.Tx, v *T) (map[string]any, error) {
 	if err := completeRecords(t, v); err != nil {
 		return nil, err
 	}
@@ -92,7 +93,7 @@ func (r repo[T, P]) target() auditTarget {
 // recordWrite writes the audit entry of a write on this table ("cohort.update"): before
 // is the snapshot taken before the change (nil on create); after is the record as stored,
 // which gets its read-time computed fields filled (so the write's result carries them).
-func (r repo[T, P]) recordWrite(t *Tx, op string, before map[string]any, after *T) error {
+func (r repo[T, P]) recordWrite(t *store.Tx, op string, before map[string]any, after *T) error {
 	view, err := r.snapshot(t, after)
 	if err != nil {
 		return err
