@@ -118,11 +118,11 @@ func TestE2EMaterialsUploadEveryType(t *testing.T) {
 	sid, _ := typeid.Parse(materials.MaterialSessionPrefix, session)
 	pid, _ := typeid.Parse(typeid.Person, u.ID)
 	owner := auth.WithPrincipal(context.Background(), auth.Principal{TenantID: tenant, PersonID: pid, Subject: u.ID, Role: auth.RoleManager})
-	chunks, err := env.Store.Materials().SessionChunks(owner, sid)
+	chunks, err := materials.New(env.Store).Materials().SessionChunks(owner, sid)
 	if err != nil || len(chunks) != total || chunks[0].Source != "confined-spaces.pdf" || chunks[len(chunks)-1].Source != "poster.png" {
 		t.Fatalf("session chunks: %d (%v), want %d", len(chunks), err, total)
 	}
-	best, err := env.Store.Materials().Retriever(sid)(owner, "rescue tripod to lift the worker", 1)
+	best, err := materials.New(env.Store).Materials().Retriever(sid)(owner, "rescue tripod to lift the worker", 1)
 	if err != nil || len(best) != 1 || !strings.Contains(best[0].Text, "tripod") {
 		t.Errorf("retrieve = %+v, %v", best, err)
 	}
@@ -161,7 +161,7 @@ func TestE2EMaterialsProcessReembeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.Store.SetEmbedder(renamedEmbedder{})
+	materials.New(env.Store).SetEmbedder(renamedEmbedder{})
 	pr, err := u.Client.LMS.SourceMaterials.Process(ctx, client.SourceMaterialProcess{SessionId: res.SessionId})
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/learnd/learnd/auth"
-	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/storetest"
 )
 
@@ -17,13 +16,13 @@ func TestScopedBegin(t *testing.T) {
 	st, _ := storetest.OpenWithConn(t)
 	for _, app := range []string{"", "app_hr_sync", `x'); SELECT set_config('learnd.tenant_id', 'other', true); --`, `back\slash\'`} {
 		ctx := auth.WithPrincipal(t.Context(), auth.Principal{TenantID: "t1", AppID: app, Role: auth.RoleManager})
-		role, tenant, gotApp, err := store.ScopeSettings(ctx, st)
+		role, tenant, gotApp, err := storetest.ScopeSettings(ctx, st)
 		if err != nil || role != "learnd_app" || tenant != "t1" || gotApp != app {
 			t.Errorf("app %q: role %q tenant %q app %q, %v", app, role, tenant, gotApp, err)
 		}
 	}
 	ctx := auth.WithPrincipal(t.Context(), auth.Principal{TenantID: "t1", AppID: "a\x00b"})
-	if _, _, _, err := store.ScopeSettings(ctx, st); err == nil {
+	if _, _, _, err := storetest.ScopeSettings(ctx, st); err == nil {
 		t.Error("a NUL byte in the application id was accepted")
 	}
 }

@@ -176,3 +176,29 @@ func OpenWithConn(t *testing.T) (*store.Store, *pgx.Conn) {
 	t.Cleanup(func() { _ = conn.Close(context.Background()) })
 	return st, conn
 }
+
+// CountUnscoped counts a table's rows inside a tenant transaction WITHOUT the tenant
+// filter, so only row-level security stands between the caller and other tenants.
+func CountUnscoped(ctx context.Context, s *store.Store, table string) (int64, error) {
+	var n int64
+	err := s.InTenant(ctx, func(t *store.Tx) error {
+		return t.QueryRow("SELECT count(*) FROM " + table).Scan(&n)
+	})
+	return n, err
+}
+
+// InsertForeignTenant tries to write a cohort stamped with another tenant.
+func InsertForeignTenant(ctx context.Context, s *store.Store, tenant string) error {
+	return s.InTenant(ctx, func(t *store.Tx) error {
+		_, err := t.Exec(`INSERT INTO cohorts (tenant_id, id, created_at, updated_at, name) VALUES ($1, gen_random_uuid(), now(), now(), 'intruder')`, tenant)
+		return err
+	})
+}
+
+// ScopeSettings returns the role, tenant and application a tenant transaction runs with.
+func ScopeSettings(ctx context.Context, s *store.Store) (role, tenant, app string, err error) {
+	err = s.InTenant(ctx, func(t *store.Tx) error {
+		return t.QueryRow(`SELECT current_user, current_setting('learnd.tenant_id'), current_setting('learnd.app_id')`).Scan(&role, &tenant, &app)
+	})
+	return role, tenant, app, err
+}

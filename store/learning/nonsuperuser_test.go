@@ -1,4 +1,4 @@
-package store_test
+package learning_test
 
 import (
 	"context"
@@ -65,7 +65,7 @@ func TestNonSuperuserOwner(t *testing.T) {
 
 	a, other := storetest.As("ta", "", auth.RoleAdmin), storetest.As("tb", "", auth.RoleAdmin)
 	mustCohort(t, st, a, "a0")
-	if n, err := store.CountUnscoped(other, st, "cohorts"); err != nil || n != 0 {
+	if n, err := storetest.CountUnscoped(other, st, "cohorts"); err != nil || n != 0 {
 		t.Fatalf("another tenant counts %d, %v; want 0", n, err)
 	}
 	for _, ctx := range []context.Context{a, other} {
@@ -93,7 +93,7 @@ func TestNonSuperuserOwner(t *testing.T) {
 		t.Fatalf("%d keys left, %v; want the 2 live ones", left, err)
 	}
 	// Outside a purge, an expired key of another tenant is invisible to a tenant transaction.
-	if c, err := store.CountUnscoped(other, st, "idempotency_keys"); err != nil || c != 1 {
+	if c, err := storetest.CountUnscoped(other, st, "idempotency_keys"); err != nil || c != 1 {
 		t.Fatalf("tenant b sees %d idempotency keys, %v; want its own 1", c, err)
 	}
 }

@@ -1,4 +1,4 @@
-package store_test
+package materials_test
 
 import (
 	"context"
@@ -65,7 +65,7 @@ func TestGenerationLifecycle(t *testing.T) {
 	st, conn := storetest.OpenWithConn(t)
 	genTenant(t, conn, "t1")
 	ctx := storetest.As("t1", "", auth.RoleManager)
-	gens := st.Generations()
+	gens := materials.New(st).Generations()
 	in := materials.NewGenerationJob{Prompt: " Ladder safety ", Options: materials.GenerationOptions{Modules: 2, Language: "en"}}
 
 	bad := &genEnqueued{fail: errors.New("queue down")}
@@ -149,9 +149,9 @@ VALUES ('t1', $1, 'M', 'm@example.test', 'manager', 'active', now(), now())`, p.
 	if after, _ := gens.Get(ctx, j.ID); after.Status != materials.GenerationCompleted || after.Error != nil {
 		t.Errorf("a late failure changed the completed job: %+v", after)
 	}
-	var courses int
-	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM courses WHERE tenant_id = 't1'`).Scan(&courses); err != nil || courses != 1 {
-		t.Errorf("courses = %d (%v), want 1", courses, err)
+	var nCourses int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM courses WHERE tenant_id = 't1'`).Scan(&nCourses); err != nil || nCourses != 1 {
+		t.Errorf("courses = %d (%v), want 1", nCourses, err)
 	}
 	if o, err := gens.OriginOf(ctx, c.ID); err != nil || o.Session != nil || o.Language != "en" {
 		t.Errorf("origin of a prompt-only course asked in English = %+v, %v, want no session and en", o, err)
@@ -166,7 +166,7 @@ func TestGenerationFailures(t *testing.T) {
 	st, conn := storetest.OpenWithConn(t)
 	genTenant(t, conn, "t1")
 	ctx := storetest.As("t1", "", auth.RoleAdmin)
-	gens := st.Generations()
+	gens := materials.New(st).Generations()
 	q := &genEnqueued{}
 	j, err := gens.Create(ctx, materials.NewGenerationJob{Prompt: "x"}, q.enqueue)
 	if err != nil {
@@ -185,9 +185,9 @@ func TestGenerationFailures(t *testing.T) {
 	if err != nil || f.Status != materials.GenerationFailed || f.Error == nil || *f.Error != "the model is down" || f.CourseID != nil {
 		t.Fatalf("failed job = %+v, %v", f, err)
 	}
-	var courses int
-	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM courses`).Scan(&courses); err != nil || courses != 0 {
-		t.Errorf("courses = %d (%v), want 0", courses, err)
+	var nCourses int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM courses`).Scan(&nCourses); err != nil || nCourses != 0 {
+		t.Errorf("courses = %d (%v), want 0", nCourses, err)
 	}
 
 	// A job the queue gave up on (its worker died on the last attempt) reads as failed.
@@ -248,7 +248,7 @@ VALUES ('t1', $1, 'B', 'b@example.test', 'admin', 'banned', now(), now(), now())
 func TestGenerationRevoked(t *testing.T) {
 	t.Parallel()
 	st, conn := storetest.OpenWithConn(t)
-	gens := st.Generations()
+	gens := materials.New(st).Generations()
 	bg := context.Background()
 	cases := []struct {
 		name   string
@@ -302,8 +302,8 @@ VALUES ($1, $2, $3, 'k', $4, 'lk_…abcd', ARRAY['read','write'], now())`, tenan
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		course, err := gens.Complete(wctx, j.ID, materials.CourseDraftFromAI(genOutline(nil), ""), nil)
-		var courses int
-		if err := conn.QueryRow(bg, `SELECT count(*) FROM courses WHERE tenant_id = $1`, tenant).Scan(&courses); err != nil {
+		var nCourses int
+		if err := conn.QueryRow(bg, `SELECT count(*) FROM courses WHERE tenant_id = $1`, tenant).Scan(&nCourses); err != nil {
 			t.Fatal(err)
 		}
 		got, gerr := gens.Get(ctx, j.ID)
@@ -311,8 +311,8 @@ VALUES ($1, $2, $3, 'k', $4, 'lk_…abcd', ARRAY['read','write'], now())`, tenan
 			t.Fatal(gerr)
 		}
 		if c.reason == "" {
-			if err != nil || course == nil || courses != 1 || got.Status != materials.GenerationCompleted {
-				t.Errorf("%s: complete = %t, %v; %d courses, job %s", c.name, course != nil, err, courses, got.Status)
+			if err != nil || course == nil || nCourses != 1 || got.Status != materials.GenerationCompleted {
+				t.Errorf("%s: complete = %t, %v; %d courses, job %s", c.name, course != nil, err, nCourses, got.Status)
 			}
 			continue
 		}
@@ -320,8 +320,8 @@ VALUES ($1, $2, $3, 'k', $4, 'lk_…abcd', ARRAY['read','write'], now())`, tenan
 		if !errors.As(err, &refused) || !errors.Is(err, courses.ErrCourseAccess) || !strings.HasPrefix(refused.Reason, c.reason) {
 			t.Errorf("%s: complete err = %v, want a GenerationRefusedError saying %q", c.name, err, c.reason)
 		}
-		if course != nil || courses != 0 {
-			t.Errorf("%s: a course was created (%t, %d in the tenant)", c.name, course != nil, courses)
+		if course != nil || nCourses != 0 {
+			t.Errorf("%s: a course was created (%t, %d in the tenant)", c.name, course != nil, nCourses)
 		}
 		if got.Status != materials.GenerationFailed || got.Error == nil || !strings.HasPrefix(*got.Error, c.reason) || got.CourseID != nil || got.FinishedAt == nil {
 			t.Errorf("%s: job = %s %v, want failed saying %q", c.name, got.Status, got.Error, c.reason)

@@ -1,4 +1,4 @@
-package store_test
+package materials_test
 
 import (
 	"context"
@@ -24,22 +24,22 @@ func TestTakeAIQuota(t *testing.T) {
 	}
 	a := keyCtx("quota-a")
 	for i := range 3 {
-		if err := st.TakeAIQuota(a, q); err != nil {
+		if err := materials.New(st).TakeAIQuota(a, q); err != nil {
 			t.Fatalf("call %d: %v", i+1, err)
 		}
 	}
-	err := st.TakeAIQuota(a, q)
+	err := materials.New(st).TakeAIQuota(a, q)
 	e, ok := materials.IsQuotaExceeded(err)
 	if !ok || e.Scope != "key" || e.Limit != 3 || e.RetryAfter <= 0 || e.RetryAfter > 24*time.Hour {
 		t.Fatalf("4th call of a key: %v, want the key quota refused with a wait until midnight", err)
 	}
 	// The refused call counted nothing; other keys of the tenant share its 7.
 	for i := range 4 {
-		if err := st.TakeAIQuota(keyCtx("quota-a"), q); err != nil {
+		if err := materials.New(st).TakeAIQuota(keyCtx("quota-a"), q); err != nil {
 			t.Fatalf("another key, call %d: %v", i+1, err)
 		}
 	}
-	if _, ok := materials.IsQuotaExceeded(st.TakeAIQuota(keyCtx("quota-a"), q)); !ok {
+	if _, ok := materials.IsQuotaExceeded(materials.New(st).TakeAIQuota(keyCtx("quota-a"), q)); !ok {
 		t.Fatal("8th call of the tenant was allowed")
 	}
 	var n int
@@ -49,11 +49,11 @@ func TestTakeAIQuota(t *testing.T) {
 	// Another tenant is unaffected; a token caller without a key is counted per person.
 	b := storetest.As("quota-b", "", auth.RoleManager)
 	for i := range 3 {
-		if err := st.TakeAIQuota(b, q); err != nil {
+		if err := materials.New(st).TakeAIQuota(b, q); err != nil {
 			t.Fatalf("person call %d: %v", i+1, err)
 		}
 	}
-	if e, ok := materials.IsQuotaExceeded(st.TakeAIQuota(b, q)); !ok || e.Scope != "key" {
+	if e, ok := materials.IsQuotaExceeded(materials.New(st).TakeAIQuota(b, q)); !ok || e.Scope != "key" {
 		t.Fatalf("4th call of a person: %v", e)
 	}
 }

@@ -1,4 +1,4 @@
-package store_test
+package materials_test
 
 import (
 	"context"
@@ -23,7 +23,7 @@ func (renamedEmbedder) Name() string { return "test-renamed/384" }
 
 func upload(t *testing.T, st *store.Store, ctx context.Context, session *uuid.UUID, name string, chunks ...chunk.Chunk) materials.MaterialFile {
 	t.Helper()
-	f, err := st.Materials().Upload(ctx, materials.MaterialUpload{Session: session, Filename: name, Kind: "pdf", MediaType: "application/pdf",
+	f, err := materials.New(st).Materials().Upload(ctx, materials.MaterialUpload{Session: session, Filename: name, Kind: "pdf", MediaType: "application/pdf",
 		Content: []byte("%PDF-1.4 " + name), TextChars: 100, Chunks: chunks})
 	if err != nil {
 		t.Fatalf("upload %s: %v", name, err)
@@ -47,14 +47,14 @@ func TestMaterialsStore(t *testing.T) {
 	b := upload(t, st, ctx, &a.SessionID, "rescue.pdf",
 		chunk.Chunk{Heading: "Rescue", Text: "The attendant uses the retrieval tripod to lift the worker out."})
 
-	chunks, err := st.Materials().SessionChunks(ctx, a.SessionID)
+	chunks, err := materials.New(st).Materials().SessionChunks(ctx, a.SessionID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(chunks) != 3 || chunks[0].Heading != "Hazards" || chunks[2].Heading != "Rescue" || chunks[2].Source != "rescue.pdf" || chunks[2].Ordinal != 2 || chunks[1].Ordinal != 1 {
 		t.Fatalf("session chunks = %+v", chunks)
 	}
-	files, err := st.Materials().Files(ctx, a.SessionID)
+	files, err := materials.New(st).Materials().Files(ctx, a.SessionID)
 	if err != nil || len(files) != 2 || files[0].ID != a.ID || files[1].ID != b.ID || files[1].Chunks != 1 ||
 		strings.Join(files[0].Headings, "|") != "Hazards|Permits" || strings.Join(a.Headings, "|") != "Hazards|Permits" {
 		t.Fatalf("files = %+v, %v", files, err)
@@ -62,48 +62,48 @@ func TestMaterialsStore(t *testing.T) {
 
 	// Hybrid retrieval: the rescue chunk first for a rescue query, the permit chunk for a
 	// permit query; k bounds the answer; an empty query is document order.
-	got, err := st.Materials().Retrieve(ctx, a.SessionID, "how to lift a worker out with a tripod", 2)
+	got, err := materials.New(st).Materials().Retrieve(ctx, a.SessionID, "how to lift a worker out with a tripod", 2)
 	if err != nil || len(got) != 2 || got[0].Heading != "Rescue" {
 		t.Fatalf("retrieve rescue = %+v, %v", got, err)
 	}
-	got, _ = st.Materials().Retriever(a.SessionID)(ctx, "who signs the permits?", 1)
+	got, _ = materials.New(st).Materials().Retriever(a.SessionID)(ctx, "who signs the permits?", 1)
 	if len(got) != 1 || got[0].Heading != "Permits" {
 		t.Fatalf("retrieve permits = %+v", got)
 	}
-	got, _ = st.Materials().Retrieve(ctx, a.SessionID, "", 10)
+	got, _ = materials.New(st).Materials().Retrieve(ctx, a.SessionID, "", 10)
 	if len(got) != 3 || got[0].Ordinal != 0 || got[2].Ordinal != 2 {
 		t.Fatalf("retrieve with no query = %+v", got)
 	}
 
 	// The session is its owner's: another person of the tenant and another tenant see nothing.
 	for name, c := range map[string]context.Context{"same tenant": other, "other tenant": foreign} {
-		if err := st.Materials().CheckSession(c, a.SessionID); !errors.Is(err, store.ErrNotFound) {
+		if err := materials.New(st).Materials().CheckSession(c, a.SessionID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("%s: CheckSession = %v", name, err)
 		}
-		if _, err := st.Materials().SessionChunks(c, a.SessionID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := materials.New(st).Materials().SessionChunks(c, a.SessionID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("%s: SessionChunks = %v", name, err)
 		}
-		if _, err := st.Materials().Retrieve(c, a.SessionID, "permit", 3); !errors.Is(err, store.ErrNotFound) {
+		if _, err := materials.New(st).Materials().Retrieve(c, a.SessionID, "permit", 3); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("%s: Retrieve = %v", name, err)
 		}
-		_, err := st.Materials().Upload(c, materials.MaterialUpload{Session: &a.SessionID, Filename: "x.pdf", Kind: "pdf", MediaType: "application/pdf",
+		_, err := materials.New(st).Materials().Upload(c, materials.MaterialUpload{Session: &a.SessionID, Filename: "x.pdf", Kind: "pdf", MediaType: "application/pdf",
 			Content: []byte("%PDF-1.4"), Chunks: []chunk.Chunk{{Text: "x"}}})
 		if !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("%s: upload into the session = %v", name, err)
 		}
 	}
 	// A co-editor grounding a course generated from the session reads it tenant-wide.
-	if got, err := st.Materials().RetrieveInTenant(other, a.SessionID, "tripod", 1); err != nil || len(got) != 1 || got[0].Heading != "Rescue" {
+	if got, err := materials.New(st).Materials().RetrieveInTenant(other, a.SessionID, "tripod", 1); err != nil || len(got) != 1 || got[0].Heading != "Rescue" {
 		t.Errorf("RetrieveInTenant = %+v, %v", got, err)
 	}
-	if _, err := st.Materials().RetrieveInTenant(foreign, a.SessionID, "tripod", 1); !errors.Is(err, store.ErrNotFound) {
+	if _, err := materials.New(st).Materials().RetrieveInTenant(foreign, a.SessionID, "tripod", 1); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("RetrieveInTenant across tenants = %v", err)
 	}
-	byID, err := st.Materials().ChunksByID(other, []uuid.UUID{chunks[2].ID, uuid.New(), chunks[0].ID})
+	byID, err := materials.New(st).Materials().ChunksByID(other, []uuid.UUID{chunks[2].ID, uuid.New(), chunks[0].ID})
 	if err != nil || len(byID) != 2 || byID[0].ID != chunks[2].ID || byID[0].Ordinal != 2 || byID[1].Heading != "Hazards" {
 		t.Errorf("ChunksByID = %+v, %v", byID, err)
 	}
-	if byID, _ := st.Materials().ChunksByID(foreign, []uuid.UUID{chunks[0].ID}); len(byID) != 0 {
+	if byID, _ := materials.New(st).Materials().ChunksByID(foreign, []uuid.UUID{chunks[0].ID}); len(byID) != 0 {
 		t.Errorf("ChunksByID across tenants = %+v", byID)
 	}
 
@@ -123,13 +123,13 @@ func TestMaterialsStore(t *testing.T) {
 	}
 
 	// Another embedder: old vectors still rank through full text; Reprocess re-embeds.
-	st.SetEmbedder(renamedEmbedder{})
-	defer st.SetEmbedder(nil)
-	got, _ = st.Materials().Retrieve(ctx, a.SessionID, "tripod", 1)
+	materials.New(st).SetEmbedder(renamedEmbedder{})
+	defer materials.New(st).SetEmbedder(nil)
+	got, _ = materials.New(st).Materials().Retrieve(ctx, a.SessionID, "tripod", 1)
 	if len(got) != 1 || got[0].Heading != "Rescue" {
 		t.Errorf("retrieve across embedders = %+v", got)
 	}
-	re, err := st.Materials().Reprocess(ctx, a.SessionID, b.ID, 90, []chunk.Chunk{{Heading: "Rescue", Text: "New text about the tripod."}, {Heading: "Drills", Text: "Practise twice a year."}})
+	re, err := materials.New(st).Materials().Reprocess(ctx, a.SessionID, b.ID, 90, []chunk.Chunk{{Heading: "Rescue", Text: "New text about the tripod."}, {Heading: "Drills", Text: "Practise twice a year."}})
 	if err != nil || re.Chunks != 2 || re.Embedder != "test-renamed/384" || re.ID != b.ID {
 		t.Fatalf("reprocess = %+v, %v", re, err)
 	}
@@ -139,14 +139,14 @@ func TestMaterialsStore(t *testing.T) {
 	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE tenant_id = 'mat-a' AND action = 'material.process' AND before IS NOT NULL`).Scan(&n); err != nil || n != 1 {
 		t.Errorf("material.process audits = %d (%v)", n, err)
 	}
-	if _, err := st.Materials().Reprocess(other, a.SessionID, b.ID, 1, []chunk.Chunk{{Text: "x"}}); !errors.Is(err, store.ErrNotFound) {
+	if _, err := materials.New(st).Materials().Reprocess(other, a.SessionID, b.ID, 1, []chunk.Chunk{{Text: "x"}}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("reprocess by another person = %v", err)
 	}
-	f, data, err := st.Materials().Content(ctx, a.SessionID, a.ID)
+	f, data, err := materials.New(st).Materials().Content(ctx, a.SessionID, a.ID)
 	if err != nil || string(data) != "%PDF-1.4 ../secret/dir/hazards.pdf" || f.Chunks != 2 {
 		t.Errorf("content = %q, %+v, %v", data, f, err)
 	}
-	if _, _, err := st.Materials().Content(ctx, a.SessionID, uuid.New()); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := materials.New(st).Materials().Content(ctx, a.SessionID, uuid.New()); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("content of an unknown file = %v", err)
 	}
 }
@@ -159,7 +159,7 @@ func TestMaterialsStoreSessionFull(t *testing.T) {
 	for i := 1; i < materials.MaxSessionFiles; i++ {
 		upload(t, st, ctx, &first.SessionID, "f.pdf", chunk.Chunk{Text: "more"})
 	}
-	_, err := st.Materials().Upload(ctx, materials.MaterialUpload{Session: &first.SessionID, Filename: "x.pdf", Kind: "pdf", MediaType: "application/pdf",
+	_, err := materials.New(st).Materials().Upload(ctx, materials.MaterialUpload{Session: &first.SessionID, Filename: "x.pdf", Kind: "pdf", MediaType: "application/pdf",
 		Content: []byte("%PDF-1.4"), Chunks: []chunk.Chunk{{Text: "x"}}})
 	if !errors.Is(err, materials.ErrSessionFull) {
 		t.Fatalf("upload %d = %v, want ErrSessionFull", materials.MaxSessionFiles+1, err)
@@ -169,7 +169,7 @@ func TestMaterialsStoreSessionFull(t *testing.T) {
 		t.Errorf("files = %d (%v)", n, err)
 	}
 	// Nothing empty is ever stored.
-	if _, err := st.Materials().Upload(ctx, materials.MaterialUpload{Filename: "e.pdf", Kind: "pdf", MediaType: "application/pdf", Content: []byte("%PDF")}); err == nil {
+	if _, err := materials.New(st).Materials().Upload(ctx, materials.MaterialUpload{Filename: "e.pdf", Kind: "pdf", MediaType: "application/pdf", Content: []byte("%PDF")}); err == nil {
 		t.Error("an upload without chunks was stored")
 	}
 }

@@ -1,4 +1,4 @@
-package store_test
+package learning_test
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 func mustCohort(t *testing.T, st *store.Store, ctx context.Context, name string) *learning.Cohort {
 	t.Helper()
 	c := &learning.Cohort{Name: name}
-	if err := st.Cohorts.Create(ctx, c); err != nil {
+	if err := learning.New(st).Cohorts.Create(ctx, c); err != nil {
 		t.Fatalf("create %s: %v", name, err)
 	}
 	return c
@@ -37,7 +37,7 @@ func TestListPagesThroughEverything(t *testing.T) {
 		q := learning.CohortQuery{ListOptions: learning.ListOptions{PageSize: 10, OrderBy: order}}
 		pages := 0
 		for {
-			page, err := st.Cohorts.List(ctx, q)
+			page, err := learning.New(st).Cohorts.List(ctx, q)
 			if err != nil {
 				t.Fatalf("%s: %v", order, err)
 			}
@@ -72,7 +72,7 @@ func TestRowLevelSecurityWithoutFilter(t *testing.T) {
 		ctx  context.Context
 		want int64
 	}{{a, 3}, {b, 1}, {storetest.As("tenant-c", "", auth.RoleAdmin), 0}} {
-		n, err := store.CountUnscoped(tc.ctx, st, "cohorts")
+		n, err := storetest.CountUnscoped(tc.ctx, st, "cohorts")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,11 +83,11 @@ func TestRowLevelSecurityWithoutFilter(t *testing.T) {
 	// An application's token sees only its application's rows, even unfiltered.
 	app := storetest.As("tenant-a", "app_hr", auth.RoleAdmin)
 	mustCohort(t, st, app, "from app")
-	if n, err := store.CountUnscoped(app, st, "cohorts"); err != nil || n != 1 {
+	if n, err := storetest.CountUnscoped(app, st, "cohorts"); err != nil || n != 1 {
 		t.Fatalf("app-scoped unscoped count = %d, %v; want 1", n, err)
 	}
 	// And writing a row for another tenant is refused by the policy.
-	if err := store.InsertForeignTenant(b, st, "tenant-a"); err == nil {
+	if err := storetest.InsertForeignTenant(b, st, "tenant-a"); err == nil {
 		t.Fatal("insert into another tenant succeeded")
 	}
 }
@@ -97,28 +97,28 @@ func TestVersionsAndSoftDelete(t *testing.T) {
 	st := storetest.New(t)
 	ctx := storetest.As("t1", "", auth.RoleAdmin)
 	c := mustCohort(t, st, ctx, "v")
-	if _, err := st.Cohorts.Update(ctx, c.ID, 2, func(*learning.Cohort) error { return nil }); !errors.As(err, new(*store.VersionMismatchError)) {
+	if _, err := learning.New(st).Cohorts.Update(ctx, c.ID, 2, func(*learning.Cohort) error { return nil }); !errors.As(err, new(*store.VersionMismatchError)) {
 		t.Fatalf("stale update err = %v", err)
 	}
-	up, err := st.Cohorts.Update(ctx, c.ID, 1, func(x *learning.Cohort) error { x.Name = "renamed"; return nil })
+	up, err := learning.New(st).Cohorts.Update(ctx, c.ID, 1, func(x *learning.Cohort) error { x.Name = "renamed"; return nil })
 	if err != nil || up.Version != 2 || up.Name != "renamed" {
 		t.Fatalf("update = %+v, %v", up, err)
 	}
-	del, err := st.Cohorts.Delete(ctx, c.ID, 2)
+	del, err := learning.New(st).Cohorts.Delete(ctx, c.ID, 2)
 	if err != nil || !del.IsDeleted || del.DeletedBy == nil || del.Version != 3 {
 		t.Fatalf("delete = %+v, %v", del, err)
 	}
-	if _, err := st.Cohorts.Get(ctx, c.ID, false); !learning.IsNotFound(err) {
+	if _, err := learning.New(st).Cohorts.Get(ctx, c.ID, false); !learning.IsNotFound(err) {
 		t.Fatalf("get deleted err = %v", err)
 	}
-	if _, err := st.Cohorts.Restore(ctx, c.ID, nil); err != nil {
+	if _, err := learning.New(st).Cohorts.Restore(ctx, c.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Cohorts.Restore(ctx, c.ID, nil); !errors.Is(err, store.ErrNotDeleted) {
+	if _, err := learning.New(st).Cohorts.Restore(ctx, c.ID, nil); !errors.Is(err, store.ErrNotDeleted) {
 		t.Fatalf("second restore err = %v", err)
 	}
 	other := storetest.As("t2", "", auth.RoleAdmin)
-	if _, err := st.Cohorts.Get(other, c.ID, true); !learning.IsNotFound(err) {
+	if _, err := learning.New(st).Cohorts.Get(other, c.ID, true); !learning.IsNotFound(err) {
 		t.Fatalf("cross-tenant get err = %v", err)
 	}
 }
@@ -126,7 +126,7 @@ func TestVersionsAndSoftDelete(t *testing.T) {
 func TestNoPrincipal(t *testing.T) {
 	t.Parallel()
 	st := storetest.New(t)
-	if _, err := st.Cohorts.Get(context.Background(), uuid.New(), false); !errors.Is(err, store.ErrNoPrincipal) {
+	if _, err := learning.New(st).Cohorts.Get(context.Background(), uuid.New(), false); !errors.Is(err, store.ErrNoPrincipal) {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -137,7 +137,7 @@ func TestUpdateKeepsComputedAndReturnsStored(t *testing.T) {
 	ctx := storetest.As("t1", "", auth.RoleAdmin)
 	start := time.Date(2026, 3, 2, 9, 0, 0, 123456789, time.FixedZone("x", 3600))
 	c := &learning.Cohort{Name: "computed", StartDate: &start}
-	if err := st.Cohorts.Create(ctx, c); err != nil {
+	if err := learning.New(st).Cohorts.Create(ctx, c); err != nil {
 		t.Fatal(err)
 	}
 	if c.StartDate.Nanosecond() != 123456000 {
@@ -146,7 +146,7 @@ func TestUpdateKeepsComputedAndReturnsStored(t *testing.T) {
 	if _, err := conn.Exec(context.Background(), `UPDATE cohorts SET current_completion_pct = 42.5 WHERE id = $1`, c.ID); err != nil {
 		t.Fatal(err)
 	}
-	up, err := st.Cohorts.Update(ctx, c.ID, 1, func(x *learning.Cohort) error {
+	up, err := learning.New(st).Cohorts.Update(ctx, c.ID, 1, func(x *learning.Cohort) error {
 		*x = learning.Cohort{Name: "renamed", StartDate: x.StartDate} // a mutator that knows nothing of computed fields
 		return nil
 	})
@@ -156,7 +156,7 @@ func TestUpdateKeepsComputedAndReturnsStored(t *testing.T) {
 	if up.CurrentCompletionPct == nil || *up.CurrentCompletionPct != 42.5 || up.Name != "renamed" {
 		t.Fatalf("update = name %q pct %v; want renamed, 42.5", up.Name, up.CurrentCompletionPct)
 	}
-	got, err := st.Cohorts.Get(ctx, c.ID, false)
+	got, err := learning.New(st).Cohorts.Get(ctx, c.ID, false)
 	if err != nil || got.CurrentCompletionPct == nil || *got.CurrentCompletionPct != 42.5 {
 		t.Fatalf("stored pct = %v, %v", got.CurrentCompletionPct, err)
 	}

@@ -1,4 +1,4 @@
-package store_test
+package courses_test
 
 import (
 	"context"
@@ -57,11 +57,11 @@ func TestCoursesCreateWithStructure(t *testing.T) {
 	st, conn := storetest.OpenWithConn(t)
 	ctx := storetest.As("t1", "", auth.RoleManager)
 	chunk := uuid.New()
-	c, err := st.Courses().CreateWithStructure(ctx, coursesDraft(chunk))
+	c, err := courses.New(st).Courses().CreateWithStructure(ctx, coursesDraft(chunk))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := st.Courses().Get(ctx, c.ID)
+	got, err := courses.New(st).Courses().Get(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestCoursesCreateWithStructure(t *testing.T) {
 	bad.Sections[0].Elements[1].Brief = &courses.LessonBrief{Topic: "x"}
 	bad.Sections[1].Elements[0].Questions = bad.Sections[0].Elements[1].Questions
 	bad.Transitions = append(bad.Transitions, courses.TransitionDraft{From: courses.ElementRef{Section: 0, Element: 0}, To: courses.ElementRef{Section: 5, Element: 0}})
-	_, err = st.Courses().CreateWithStructure(ctx, bad)
+	_, err = courses.New(st).Courses().CreateWithStructure(ctx, bad)
 	var ve *store.ValidationError
 	if !errors.As(err, &ve) {
 		t.Fatalf("bad draft: %v", err)
@@ -112,7 +112,7 @@ func TestCoursesCreateWithStructure(t *testing.T) {
 	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM courses`).Scan(&n); err != nil || n != 1 {
 		t.Errorf("courses after a refused draft = %d (%v)", n, err)
 	}
-	if _, err := st.Courses().CreateWithStructure(storetest.As("t1", "", auth.RoleLearner), coursesDraft(chunk)); !errors.Is(err, courses.ErrCourseAccess) {
+	if _, err := courses.New(st).Courses().CreateWithStructure(storetest.As("t1", "", auth.RoleLearner), coursesDraft(chunk)); !errors.Is(err, courses.ErrCourseAccess) {
 		t.Errorf("learner create: %v", err)
 	}
 }
@@ -124,11 +124,11 @@ func TestCoursesAppendSections(t *testing.T) {
 	t.Parallel()
 	st := coursesStore(t)
 	ctx := storetest.As("t1", "", auth.RoleManager)
-	c, err := st.Courses().CreateWithStructure(ctx, coursesDraft(uuid.New()))
+	c, err := courses.New(st).Courses().CreateWithStructure(ctx, coursesDraft(uuid.New()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := st.Courses().AppendSections(ctx, c.ID, &c.Version, []courses.SectionDraft{{Title: "Emergencies", Elements: []courses.ElementDraft{
+	res, err := courses.New(st).Courses().AppendSections(ctx, c.ID, &c.Version, []courses.SectionDraft{{Title: "Emergencies", Elements: []courses.ElementDraft{
 		{Kind: courses.ElementLesson, Title: "Rescue"},
 		{Kind: courses.ElementQuiz, Title: "Rescue quiz", Questions: []courses.QuestionDraft{
 			{Kind: courses.QuestionMultiple, Text: "Q", Options: []courses.OptionDraft{{Text: "A", Correct: true}, {Text: "B", Correct: true}}}}},
@@ -139,7 +139,7 @@ func TestCoursesAppendSections(t *testing.T) {
 	if res.ElementsAdded != 2 || res.TransitionsAdded != 2 || res.Course.Version != 2 {
 		t.Errorf("append result = %d elements, %d transitions, version %d", res.ElementsAdded, res.TransitionsAdded, res.Course.Version)
 	}
-	got, err := st.Courses().Get(ctx, c.ID)
+	got, err := courses.New(st).Courses().Get(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,14 +153,14 @@ func TestCoursesAppendSections(t *testing.T) {
 		}
 	}
 	stale := 1
-	if _, err := st.Courses().AppendSections(ctx, c.ID, &stale, []courses.SectionDraft{{Title: "Late"}}, nil, courses.AppendMode{}); err == nil {
+	if _, err := courses.New(st).Courses().AppendSections(ctx, c.ID, &stale, []courses.SectionDraft{{Title: "Late"}}, nil, courses.AppendMode{}); err == nil {
 		t.Error("append with a stale version succeeded")
 	}
 	other := storetest.As("t1", "", auth.RoleManager)
-	if _, err := st.Courses().AppendSections(other, c.ID, nil, []courses.SectionDraft{{Title: "Not mine"}}, nil, courses.AppendMode{}); !errors.Is(err, courses.ErrCourseAccess) {
+	if _, err := courses.New(st).Courses().AppendSections(other, c.ID, nil, []courses.SectionDraft{{Title: "Not mine"}}, nil, courses.AppendMode{}); !errors.Is(err, courses.ErrCourseAccess) {
 		t.Errorf("another manager appends: %v", err)
 	}
-	if _, err := st.Courses().AppendSections(storetest.As("t2", "", auth.RoleOwner), c.ID, nil, []courses.SectionDraft{{Title: "Foreign"}}, nil, courses.AppendMode{}); !errors.Is(err, store.ErrNotFound) {
+	if _, err := courses.New(st).Courses().AppendSections(storetest.As("t2", "", auth.RoleOwner), c.ID, nil, []courses.SectionDraft{{Title: "Foreign"}}, nil, courses.AppendMode{}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("another tenant appends: %v", err)
 	}
 }
@@ -179,7 +179,7 @@ func TestCoursesAppendBeforeFinalQuiz(t *testing.T) {
 	st := coursesStore(t)
 	ctx := storetest.As("t1", "", auth.RoleManager)
 	q := []courses.QuestionDraft{{Kind: courses.QuestionSingle, Text: "Q1", Options: []courses.OptionDraft{{Text: "A", Correct: true}, {Text: "B"}}}}
-	c, err := st.Courses().CreateWithStructure(ctx, courses.CourseDraft{Name: "With a final quiz", Sections: []courses.SectionDraft{
+	c, err := courses.New(st).Courses().CreateWithStructure(ctx, courses.CourseDraft{Name: "With a final quiz", Sections: []courses.SectionDraft{
 		{Title: "Basics", Elements: []courses.ElementDraft{{Kind: courses.ElementLesson, Title: "Intro"}}},
 		{Title: "Final quiz", Elements: []courses.ElementDraft{{Kind: courses.ElementQuiz, Title: "Final", Questions: q}}},
 	}, LinkInOrder: true})
@@ -187,12 +187,12 @@ func TestCoursesAppendBeforeFinalQuiz(t *testing.T) {
 		t.Fatal(err)
 	}
 	mode := courses.AppendMode{LinkInOrder: true, BeforeFinalQuiz: true}
-	res, err := st.Courses().AppendSections(ctx, c.ID, &c.Version, []courses.SectionDraft{{Title: "Emergencies", Elements: []courses.ElementDraft{
+	res, err := courses.New(st).Courses().AppendSections(ctx, c.ID, &c.Version, []courses.SectionDraft{{Title: "Emergencies", Elements: []courses.ElementDraft{
 		{Kind: courses.ElementLesson, Title: "Rescue"}, {Kind: courses.ElementLesson, Title: "Evacuation"}}}}, nil, mode)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := st.Courses().Get(ctx, c.ID)
+	got, err := courses.New(st).Courses().Get(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,10 +219,10 @@ func TestCoursesAppendBeforeFinalQuiz(t *testing.T) {
 		t.Error("existing elements changed")
 	}
 	// A closing survey goes after the final quiz.
-	if _, err := st.Courses().AppendSections(ctx, c.ID, nil, []courses.SectionDraft{{Title: "Feedback", Elements: []courses.ElementDraft{{Kind: courses.ElementSurvey, Title: "Survey"}}}}, nil, mode); err != nil {
+	if _, err := courses.New(st).Courses().AppendSections(ctx, c.ID, nil, []courses.SectionDraft{{Title: "Feedback", Elements: []courses.ElementDraft{{Kind: courses.ElementSurvey, Title: "Survey"}}}}, nil, mode); err != nil {
 		t.Fatal(err)
 	}
-	got, err = st.Courses().Get(ctx, c.ID)
+	got, err = courses.New(st).Courses().Get(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package store
+package learning
 
 import (
 	"testing"
@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/store"
 )
 
 // The prebuilt by-id reads must be exactly what table() makes GORM build, for every shape.
@@ -22,9 +23,9 @@ func TestReadSQLMatchesGORM(t *testing.T) {
 	for _, table := range []string{"cohorts", "assessments"} {
 		pre := buildReadSQL(table)
 		for _, app := range []string{"", "app1"} {
-			for _, v := range []Visibility{LiveOnly, WithDeleted} {
+			for _, v := range []store.Visibility{store.LiveOnly, store.WithDeleted} {
 				for _, lock := range []bool{false, true} {
-					x := &Tx{db: g.Session(&gorm.Session{DryRun: true, NewDB: true}), p: auth.Principal{TenantID: "t1", AppID: app}}
+					x := store.BuilderTx(g, auth.Principal{TenantID: "t1", AppID: app})
 					q := x.Table(table, v).Where("id = ?", id)
 					if lock {
 						q = q.Clauses(clause.Locking{Strength: "UPDATE"})

@@ -1,9 +1,11 @@
-package store
+package learning
 
 import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/learnd/learnd/store"
 )
 
 func TestScoreAnswers(t *testing.T) {
@@ -49,7 +51,7 @@ func TestScoreAnswers(t *testing.T) {
 			t.Parallel()
 			out, score, maxScore, err := scoreAnswers(qs, tt.in)
 			if len(tt.pointers) > 0 {
-				var ve *ValidationError
+				var ve *store.ValidationError
 				if !errors.As(err, &ve) {
 					t.Fatalf("err = %v, want a validation error", err)
 				}

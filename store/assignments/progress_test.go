@@ -1,4 +1,4 @@
-package store
+package assignments
 
 import (
 	"slices"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/learnd/learnd/store"
 )
 
 // TestProgScoreQuiz: a question scores its weight when the options chosen are exactly its
@@ -36,7 +37,7 @@ func TestProgScoreQuiz(t *testing.T) {
 		{"two on a single", []ProgressAnswer{{q1, []string{"a", "b"}}}, 0, []string{"/answers/0/optionIds"}},
 	}
 	for _, tc := range cases {
-		v := &ValidationError{}
+		v := &store.ValidationError{}
 		got := progScoreQuiz(qs, tc.answers, v)
 		if got != tc.score {
 			t.Errorf("%s: score %v, want %v", tc.name, got, tc.score)

@@ -1,4 +1,4 @@
-package store
+package learning
 
 // This test lives inside package store (not store_test) so it can hook a GORM callback
 // into the repository's own *gorm.DB: every list query the repositories issue is captured
@@ -26,6 +26,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/store"
 )
 
 // explainSink collects the plans of the list queries run with its context.
@@ -53,7 +54,7 @@ func explainAdminURL() string {
 
 // explainDatabase creates a fresh database, migrates it with the embedded migrations and
 // opens a Store on it; the database is dropped at cleanup.
-func explainDatabase(t *testing.T) (*Store, string) {
+func explainDatabase(t *testing.T) (*store.Store, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -83,7 +84,7 @@ func explainDatabase(t *testing.T) (*Store, string) {
 		u.Path = "/" + name
 		dsn = u.String()
 	}
-	s, err := Open(ctx, dsn, Options{MaxOpenConns: 4})
+	s, err := store.Open(ctx, dsn, store.Options{MaxOpenConns: 4})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -96,7 +97,7 @@ func explainDatabase(t *testing.T) (*Store, string) {
 
 // explainSeed fills cohorts and assessments with 4,000 rows per tenant across 5 tenants
 // (20,000 per table), with realistic spreads of every filtered column, then ANALYZEs.
-func explainSeed(t *testing.T, s *Store) {
+func explainSeed(t *testing.T, conn *pgx.Conn) {
 	t.Helper()
 	stmts := []string{
 		`INSERT INTO cohorts (tenant_id, id, created_at, updated_at, created_by, updated_by, source, source_type,
@@ -136,7 +137,7 @@ func explainSeed(t *testing.T, s *Store) {
 		`ANALYZE assessments`,
 	}
 	for _, q := range stmts {
-		if err := s.db.Exec(q).Error; err != nil {
+		if _, err := conn.Exec(context.Background(), q); err != nil {
 			t.Fatalf("seed: %v\n%s", err, q)
 		}
 	}
@@ -153,7 +154,7 @@ func explainHook(db *gorm.DB) {
 	if !strings.Contains(sql, "ORDER BY") || !strings.Contains(sql, "LIMIT") {
 		return // Get and lock, not a list
 	}
-	ptx, ok := txFrom(db.Statement.Context)
+	ptx, ok := store.PGTx(db.Statement.Context)
 	if !ok {
 		sink.err = fmt.Errorf("explain %s: statement has no tenant transaction", sql)
 		return
@@ -235,11 +236,16 @@ func TestExplainListQueriesUseIndexes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("seeds 40,000 rows")
 	}
-	s, _ := explainDatabase(t)
-	if err := s.db.Callback().Query().After("gorm:query").Register("learnd:explain", explainHook); err != nil {
+	s, dsn := explainDatabase(t)
+	if err := s.OnBuild("learnd:explain", explainHook); err != nil {
 		t.Fatal(err)
 	}
-	explainSeed(t, s)
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	explainSeed(t, conn)
 
 	base := auth.WithPrincipal(context.Background(), auth.Principal{
 		TenantID: "t2", PersonID: uuid.New(), Subject: "per_explain", Role: auth.RoleAdmin,
@@ -254,7 +260,7 @@ func TestExplainListQueriesUseIndexes(t *testing.T) {
 		`SELECT substr(name, 8, 8) FROM cohorts WHERE tenant_id = 't2' ORDER BY created_at LIMIT 1`:                                          &rareCohort,
 		`SELECT substr(name, 12, 8) FROM assessments WHERE tenant_id = 't2' ORDER BY created_at LIMIT 1`:                                     &rareAssessment,
 	} {
-		if err := s.db.Raw(q).Row().Scan(into); err != nil {
+		if err := conn.QueryRow(context.Background(), q).Scan(into); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
@@ -345,11 +351,11 @@ func TestExplainListQueriesUseIndexes(t *testing.T) {
 		var err error
 		if table == "cohorts" {
 			var p Page[Cohort]
-			p, err = s.Cohorts.List(base, CohortQuery{ListOptions: lo})
+			p, err = New(s).Cohorts.List(base, CohortQuery{ListOptions: lo})
 			next = p.Next
 		} else {
 			var p Page[Assessment]
-			p, err = s.Assessments.List(base, AssessmentQuery{ListOptions: lo})
+			p, err = New(s).Assessments.List(base, AssessmentQuery{ListOptions: lo})
 			next = p.Next
 		}
 		if err != nil || next == nil {
@@ -402,7 +408,7 @@ func TestExplainListQueriesUseIndexes(t *testing.T) {
 												q.After = c
 											}
 											cohortFilters[f](&q)
-											_, err := s.Cohorts.List(ctx, q)
+											_, err := New(s).Cohorts.List(ctx, q)
 											return err
 										}
 										q := AssessmentQuery{ListOptions: lo}
@@ -414,7 +420,7 @@ func TestExplainListQueriesUseIndexes(t *testing.T) {
 											q.After = c
 										}
 										assessmentFilters[f](&q)
-										_, err := s.Assessments.List(ctx, q)
+										_, err := New(s).Assessments.List(ctx, q)
 										return err
 									})
 								})
@@ -436,9 +442,9 @@ func TestExplainListQueriesUseIndexes(t *testing.T) {
 			ctx := context.WithValue(appBase, explainSinkKey{}, sink)
 			var err error
 			if table == "cohorts" {
-				_, err = s.Cohorts.List(ctx, CohortQuery{ListOptions: ListOptions{PageSize: 20}})
+				_, err = New(s).Cohorts.List(ctx, CohortQuery{ListOptions: ListOptions{PageSize: 20}})
 			} else {
-				_, err = s.Assessments.List(ctx, AssessmentQuery{ListOptions: ListOptions{PageSize: 20}})
+				_, err = New(s).Assessments.List(ctx, AssessmentQuery{ListOptions: ListOptions{PageSize: 20}})
 			}
 			if err != nil || sink.err != nil || len(sink.plans) != 1 {
 				t.Fatalf("%s: %v %v %d", table, err, sink.err, len(sink.plans))
