@@ -17,7 +17,7 @@ import (
 // (group_course_assignments; members who join later get it from the group_members
 // trigger) or as part of a course chain. One row per user and course: assigning again is a
 // no-op (INSERT … ON CONFLICT DO NOTHING), which also makes concurrent assigns safe.
-// Status is computed on read (asgStatusSQL / asgStatus), in the order scheduled,
+// Status is computed on read (statusSQL / assignmentStatus), in the order scheduled,
 // completed, overdue, in_progress, assigned. A chain course is locked while the user holds
 // an uncompleted assignment of a course before it in the chain's current order.
 
@@ -58,8 +58,8 @@ type Assignment struct {
 	ProgressPct   int        `db:"progress_pct"`
 }
 
-// asgStatus is asgStatusSQL in Go.
-func asgStatus(at time.Time, startAt, dueAt, startedAt, completedAt *time.Time) string {
+// assignmentStatus is statusSQL in Go.
+func assignmentStatus(at time.Time, startAt, dueAt, startedAt, completedAt *time.Time) string {
 	switch {
 	case startAt != nil && startAt.After(at):
 		return AssignmentScheduled
@@ -73,52 +73,52 @@ func asgStatus(at time.Time, startAt, dueAt, startedAt, completedAt *time.Time) 
 	return AssignmentAssigned
 }
 
-// asgStatusSQL computes the status of the assignment aliased a at the instant @now.
-const asgStatusSQL = `CASE WHEN a.start_at > @now THEN 'scheduled'
+// statusSQL computes the status of the assignment aliased a at the instant @now.
+const statusSQL = `CASE WHEN a.start_at > @now THEN 'scheduled'
   WHEN a.completed_at IS NOT NULL THEN 'completed'
   WHEN a.due_at < @now THEN 'overdue'
   WHEN a.started_at IS NOT NULL THEN 'in_progress'
   ELSE 'assigned' END`
 
-// asgLockedSQL: the assignment aliased a is a chain course (of a live chain) and the user
+// lockedSQL: the assignment aliased a is a chain course (of a live chain) and the user
 // holds an uncompleted assignment of a course before it in the chain's order.
-const asgLockedSQL = `(a.chain_id IS NOT NULL AND a.completed_at IS NULL AND EXISTS (
+const lockedSQL = `(a.chain_id IS NOT NULL AND a.completed_at IS NULL AND EXISTS (
   SELECT 1 FROM course_chains ch
     JOIN assignments p ON p.tenant_id = learnd_tenant() AND p.user_id = a.user_id AND p.completed_at IS NULL
      AND p.course_id = ANY (ch.course_ids[1:array_position(ch.course_ids, a.course_id) - 1])
    WHERE ch.tenant_id = learnd_tenant() AND ch.id = a.chain_id AND NOT ch.is_deleted))`
 
-// asgProgressSQL: required elements the user completed, in percent (100 once completed).
-const asgProgressSQL = `CASE WHEN a.completed_at IS NOT NULL THEN 100 ELSE coalesce((
+// progressSQL: required elements the user completed, in percent (100 once completed).
+const progressSQL = `CASE WHEN a.completed_at IS NOT NULL THEN 100 ELSE coalesce((
   SELECT (100 * count(ep.completed_at) / nullif(count(*), 0))::int
     FROM course_elements e
     LEFT JOIN element_progress ep ON ep.tenant_id = learnd_tenant() AND ep.user_id = a.user_id AND ep.element_id = e.id
    WHERE e.tenant_id = learnd_tenant() AND e.course_id = a.course_id AND e.required), 0) END`
 
-// asgSelectSQL reads assignments (aliased a) with their course, user and computed members.
+// selectSQL reads assignments (aliased a) with their course, user and computed members.
 // Assignments of deleted courses are left out.
-const asgSelectSQL = `SELECT a.id, a.user_id, u.name AS user_name, a.course_id, c.name AS course_name, a.group_id, a.chain_id,
+const selectSQL = `SELECT a.id, a.user_id, u.name AS user_name, a.course_id, c.name AS course_name, a.group_id, a.chain_id,
   CASE WHEN a.chain_id IS NULL THEN NULL ELSE coalesce((
     SELECT array_position(ch.course_ids, a.course_id) FROM course_chains ch
      WHERE ch.tenant_id = learnd_tenant() AND ch.id = a.chain_id AND NOT ch.is_deleted), a.chain_position) END AS chain_position,
-  ` + asgLockedSQL + ` AS locked,
-  ` + asgStatusSQL + ` AS status,
+  ` + lockedSQL + ` AS locked,
+  ` + statusSQL + ` AS status,
   a.created_at, a.start_at, a.due_at, a.started_at, a.completed_at, a.score, a.points_awarded,
-  ` + asgProgressSQL + ` AS progress_pct
+  ` + progressSQL + ` AS progress_pct
 FROM assignments a
 JOIN courses c ON c.tenant_id = learnd_tenant() AND c.id = a.course_id AND NOT c.is_deleted
 JOIN users u ON u.tenant_id = learnd_tenant() AND u.id = a.user_id
 WHERE a.tenant_id = learnd_tenant()`
 
-// asgQuery runs asgSelectSQL with extra conditions (and a trailing ORDER/LIMIT).
-func asgQuery(t *store.Tx, where string, args pgx.NamedArgs) ([]Assignment, error) {
+// queryAssignments runs selectSQL with extra conditions (and a trailing ORDER/LIMIT).
+func queryAssignments(t *store.Tx, where string, args pgx.NamedArgs) ([]Assignment, error) {
 	if args == nil {
 		args = pgx.NamedArgs{}
 	}
 	if _, ok := args["now"]; !ok {
 		args["now"] = store.Now()
 	}
-	rows, err := t.Query(asgSelectSQL+" "+where, args)
+	rows, err := t.Query(selectSQL+" "+where, args)
 	if err != nil {
 		return nil, err
 	}
@@ -126,8 +126,8 @@ func asgQuery(t *store.Tx, where string, args pgx.NamedArgs) ([]Assignment, erro
 }
 
 // assignment reads one assignment by id.
-func asgByID(t *store.Tx, id uuid.UUID) (Assignment, error) {
-	out, err := asgQuery(t, "AND a.id = @id", pgx.NamedArgs{"id": id})
+func assignmentByID(t *store.Tx, id uuid.UUID) (Assignment, error) {
+	out, err := queryAssignments(t, "AND a.id = @id", pgx.NamedArgs{"id": id})
 	if err != nil {
 		return Assignment{}, err
 	}
@@ -137,8 +137,8 @@ func asgByID(t *store.Tx, id uuid.UUID) (Assignment, error) {
 	return out[0], nil
 }
 
-// asgAudit is an assignment's view in the audit log.
-type asgAudit struct {
+// auditView is an assignment's view in the audit log.
+type auditView struct {
 	ID            string     `json:"id"`
 	UserID        string     `json:"userId"`
 	CourseID      string     `json:"courseId"`
@@ -149,7 +149,7 @@ type asgAudit struct {
 	DueAt         *time.Time `json:"dueAt,omitempty"`
 }
 
-func asgOptID(prefix string, u *uuid.UUID) *string {
+func optID(prefix string, u *uuid.UUID) *string {
 	if u == nil {
 		return nil
 	}
@@ -157,8 +157,8 @@ func asgOptID(prefix string, u *uuid.UUID) *string {
 	return &s
 }
 
-// asgUTC is ts in UTC (audit views show instants in UTC whatever the session's zone).
-func asgUTC(ts *time.Time) *time.Time {
+// inUTC is ts in UTC (audit views show instants in UTC whatever the session's zone).
+func inUTC(ts *time.Time) *time.Time {
 	if ts == nil {
 		return nil
 	}
@@ -166,32 +166,32 @@ func asgUTC(ts *time.Time) *time.Time {
 	return &u
 }
 
-// asgNew is one assignment row just inserted.
-type asgNew struct {
+// newAssignment is one assignment row just inserted.
+type newAssignment struct {
 	id, user, course uuid.UUID
 	group, chain     *uuid.UUID
 	chainPos         *int
 	startAt, dueAt   *time.Time
 }
 
-func (n asgNew) audit() asgAudit {
-	return asgAudit{
+func (n newAssignment) audit() auditView {
+	return auditView{
 		ID: typeid.Format(typeid.Assignment, n.id), UserID: typeid.Format(typeid.Person, n.user),
-		CourseID: typeid.Format(typeid.Course, n.course), GroupID: asgOptID(typeid.Group, n.group),
-		ChainID: asgOptID(typeid.Chain, n.chain), ChainPosition: n.chainPos, StartAt: asgUTC(n.startAt), DueAt: asgUTC(n.dueAt),
+		CourseID: typeid.Format(typeid.Course, n.course), GroupID: optID(typeid.Group, n.group),
+		ChainID: optID(typeid.Chain, n.chain), ChainPosition: n.chainPos, StartAt: inUTC(n.startAt), DueAt: inUTC(n.dueAt),
 	}
 }
 
-// asgCourse is a course about to be assigned.
-type asgCourse struct {
+// courseToAssignRow is a course about to be assigned.
+type courseToAssignRow struct {
 	ID     uuid.UUID
 	Name   string
 	Status string
 }
 
-// asgCourseToAssign reads a live course; unless published it is a validation error.
-func asgCourseToAssign(t *store.Tx, id uuid.UUID) (asgCourse, error) {
-	c := asgCourse{ID: id}
+// courseToAssign reads a live course; unless published it is a validation error.
+func courseToAssign(t *store.Tx, id uuid.UUID) (courseToAssignRow, error) {
+	c := courseToAssignRow{ID: id}
 	err := t.QueryRow(`SELECT name, status FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, id).
 		Scan(&c.Name, &c.Status)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -206,22 +206,22 @@ func asgCourseToAssign(t *store.Tx, id uuid.UUID) (asgCourse, error) {
 	return c, nil
 }
 
-// asgUser is a user about to be assigned something.
-type asgUser struct {
+// learnerRow is a user about to be assigned something.
+type learnerRow struct {
 	ID     uuid.UUID
 	Name   string
 	Email  string
 	Banned bool
 }
 
-// asgUsers reads the users with these ids (missing ones are absent from the map).
-func asgUsers(t *store.Tx, ids []uuid.UUID) (map[uuid.UUID]asgUser, error) {
+// learnerRows reads the users with these ids (missing ones are absent from the map).
+func learnerRows(t *store.Tx, ids []uuid.UUID) (map[uuid.UUID]learnerRow, error) {
 	rows, err := t.Query(`SELECT id, name, email, status = 'banned' FROM users WHERE tenant_id = learnd_tenant() AND id = ANY($1)`, ids)
 	if err != nil {
 		return nil, err
 	}
-	out := map[uuid.UUID]asgUser{}
-	var u asgUser
+	out := map[uuid.UUID]learnerRow{}
+	var u learnerRow
 	_, err = pgx.ForEachRow(rows, []any{&u.ID, &u.Name, &u.Email, &u.Banned}, func() error {
 		out[u.ID] = u
 		return nil
@@ -229,8 +229,8 @@ func asgUsers(t *store.Tx, ids []uuid.UUID) (map[uuid.UUID]asgUser, error) {
 	return out, err
 }
 
-// asgCheckUsers records a field error per unknown or banned user.
-func asgCheckUsers(v *store.ValidationError, found map[uuid.UUID]asgUser, ids []uuid.UUID, pointer func(i int) string) {
+// checkUsers records a field error per unknown or banned user.
+func checkUsers(v *store.ValidationError, found map[uuid.UUID]learnerRow, ids []uuid.UUID, pointer func(i int) string) {
 	for i, id := range ids {
 		u, ok := found[id]
 		switch {
@@ -242,8 +242,8 @@ func asgCheckUsers(v *store.ValidationError, found map[uuid.UUID]asgUser, ids []
 	}
 }
 
-// asgGroups reports which of ids are groups of the tenant.
-func asgGroups(t *store.Tx, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+// liveGroups reports which of ids are groups of the tenant.
+func liveGroups(t *store.Tx, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
 	rows, err := t.Query(`SELECT id FROM groups WHERE tenant_id = learnd_tenant() AND id = ANY($1)`, ids)
 	if err != nil {
 		return nil, err
@@ -257,18 +257,18 @@ func asgGroups(t *store.Tx, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
 	return out, err
 }
 
-// asgMailDate renders an instant for a mail body.
-func asgMailDate(ts time.Time) string { return ts.UTC().Format("Mon 2 Jan 2006, 15:04 MST") }
+// mailDate renders an instant for a mail body.
+func mailDate(ts time.Time) string { return ts.UTC().Format("Mon 2 Jan 2006, 15:04 MST") }
 
-// asgNoticeMail is the notice a learner gets for a new assignment.
-func asgNoticeMail(u asgUser, course string, startAt, dueAt *time.Time) store.Mail {
+// noticeMail is the notice a learner gets for a new assignment.
+func noticeMail(u learnerRow, course string, startAt, dueAt *time.Time) store.Mail {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Hello %s,\n\nYou have been assigned the course %q.\n", u.Name, course)
 	if startAt != nil && startAt.After(store.Now()) {
-		fmt.Fprintf(&b, "It starts on %s; you can begin from then.\n", asgMailDate(*startAt))
+		fmt.Fprintf(&b, "It starts on %s; you can begin from then.\n", mailDate(*startAt))
 	}
 	if dueAt != nil {
-		fmt.Fprintf(&b, "Please complete it by %s.\n", asgMailDate(*dueAt))
+		fmt.Fprintf(&b, "Please complete it by %s.\n", mailDate(*dueAt))
 	}
 	return store.Mail{Kind: "assignment", To: u.Email, Subject: "New training assigned: " + course, Body: b.String()}
 }

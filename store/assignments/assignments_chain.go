@@ -32,8 +32,8 @@ type ChainAssignResult struct {
 	AlreadyAssigned int
 }
 
-// asgChainAudit is a chain assignment in the audit log.
-type asgChainAudit struct {
+// chainAudit is a chain assignment in the audit log.
+type chainAudit struct {
 	ChainID  string     `json:"chainId"`
 	Users    []string   `json:"users"`
 	Groups   []string   `json:"groups"`
@@ -61,16 +61,16 @@ func (s *Repo) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssig
 			return ErrNotChainOwner
 		}
 		v := &store.ValidationError{}
-		names, err := asgChainCourses(t, v, res.CourseIDs)
+		names, err := chainCourses(t, v, res.CourseIDs)
 		if err != nil {
 			return err
 		}
-		users, err := asgUsers(t, in.UserIDs)
+		users, err := learnerRows(t, in.UserIDs)
 		if err != nil {
 			return err
 		}
-		asgCheckUsers(v, users, in.UserIDs, func(i int) string { return "/users/" + strconv.Itoa(i) })
-		groups, err := asgGroups(t, in.GroupIDs)
+		checkUsers(v, users, in.UserIDs, func(i int) string { return "/users/" + strconv.Itoa(i) })
+		groups, err := liveGroups(t, in.GroupIDs)
 		if err != nil {
 			return err
 		}
@@ -85,7 +85,7 @@ func (s *Repo) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssig
 
 		reached := map[uuid.UUID]bool{}
 		newFor := map[uuid.UUID]int{}
-		count := func(ids []uuid.UUID, made []asgNew) {
+		count := func(ids []uuid.UUID, made []newAssignment) {
 			for _, id := range ids {
 				if !reached[id] {
 					reached[id] = true
@@ -97,7 +97,7 @@ func (s *Repo) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssig
 			}
 			res.Assigned += len(made)
 		}
-		made, err := asgInsert(t, in.UserIDs, res.CourseIDs, nil, &in.ChainID, nil, in.DueAt)
+		made, err := insert(t, in.UserIDs, res.CourseIDs, nil, &in.ChainID, nil, in.DueAt)
 		if err != nil {
 			return err
 		}
@@ -105,11 +105,11 @@ func (s *Repo) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssig
 		for _, g := range in.GroupIDs {
 			for i, c := range res.CourseIDs {
 				pos := i + 1
-				if err := asgUpsertGroupCourse(t, g, c, &in.ChainID, &pos, nil, in.DueAt); err != nil {
+				if err := upsertGroupCourse(t, g, c, &in.ChainID, &pos, nil, in.DueAt); err != nil {
 					return err
 				}
 			}
-			members, err := asgGroupMembers(t, g)
+			members, err := groupMembers(t, g)
 			if err != nil {
 				return err
 			}
@@ -120,7 +120,7 @@ func (s *Repo) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssig
 					users[m.ID] = m
 				}
 			}
-			made, err := asgInsert(t, active, res.CourseIDs, &g, &in.ChainID, nil, in.DueAt)
+			made, err := insert(t, active, res.CourseIDs, &g, &in.ChainID, nil, in.DueAt)
 			if err != nil {
 				return err
 			}
@@ -129,13 +129,13 @@ func (s *Repo) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssig
 		res.AlreadyAssigned = len(res.Users)*len(res.CourseIDs) - res.Assigned
 		for _, u := range res.Users {
 			if newFor[u] > 0 {
-				if err := t.EnqueueMail(asgChainMail(users[u], name, names, in.DueAt)); err != nil {
+				if err := t.EnqueueMail(chainMail(users[u], name, names, in.DueAt)); err != nil {
 					return err
 				}
 			}
 		}
-		after := asgChainAudit{ChainID: typeid.Format(typeid.Chain, in.ChainID), Users: asgFormatIDs(typeid.Person, in.UserIDs),
-			Groups: asgFormatIDs(typeid.Group, in.GroupIDs), DueAt: asgUTC(in.DueAt), Assigned: res.Assigned}
+		after := chainAudit{ChainID: typeid.Format(typeid.Chain, in.ChainID), Users: formatIDs(typeid.Person, in.UserIDs),
+			Groups: formatIDs(typeid.Group, in.GroupIDs), DueAt: inUTC(in.DueAt), Assigned: res.Assigned}
 		return t.Audit("chain.assign", "course_chain", after.ChainID, nil, after)
 	})
 	if err != nil {
@@ -144,9 +144,9 @@ func (s *Repo) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssig
 	return res, nil
 }
 
-// asgChainCourses records a field error per chain course that cannot be assigned and
+// chainCourses records a field error per chain course that cannot be assigned and
 // returns the course names in chain order.
-func asgChainCourses(t *store.Tx, v *store.ValidationError, ids []uuid.UUID) ([]string, error) {
+func chainCourses(t *store.Tx, v *store.ValidationError, ids []uuid.UUID) ([]string, error) {
 	rows, err := t.Query(`SELECT id, name, status, is_deleted FROM courses WHERE tenant_id = learnd_tenant() AND id = ANY($1)`, ids)
 	if err != nil {
 		return nil, err
@@ -178,19 +178,19 @@ func asgChainCourses(t *store.Tx, v *store.ValidationError, ids []uuid.UUID) ([]
 	return names, nil
 }
 
-func asgChainMail(u asgUser, chain string, courses []string, dueAt *time.Time) store.Mail {
+func chainMail(u learnerRow, chain string, courses []string, dueAt *time.Time) store.Mail {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Hello %s,\n\nYou have been assigned the learning path %q. Take its courses in this order:\n", u.Name, chain)
 	for i, c := range courses {
 		fmt.Fprintf(&b, "  %d. %s\n", i+1, c)
 	}
 	if dueAt != nil {
-		fmt.Fprintf(&b, "Please complete it by %s.\n", asgMailDate(*dueAt))
+		fmt.Fprintf(&b, "Please complete it by %s.\n", mailDate(*dueAt))
 	}
 	return store.Mail{Kind: "assignment", To: u.Email, Subject: "New learning path assigned: " + chain, Body: b.String()}
 }
 
-func asgFormatIDs(prefix string, ids []uuid.UUID) []string {
+func formatIDs(prefix string, ids []uuid.UUID) []string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
 		out[i] = typeid.Format(prefix, id)

@@ -13,8 +13,8 @@ import (
 	"github.com/learnd/learnd/typeid"
 )
 
-// asgDeadlineAudit is a deadline change in the audit log.
-type asgDeadlineAudit struct {
+// deadlineAudit is a deadline change in the audit log.
+type deadlineAudit struct {
 	DueAt *time.Time `json:"dueAt"`
 }
 
@@ -53,10 +53,10 @@ WHERE a.tenant_id = learnd_tenant() AND a.id = $1 FOR UPDATE OF a`, id).Scan(&cu
 		if _, err := t.Exec(`UPDATE assignments SET due_at = $2, updated_at = $3 WHERE tenant_id = learnd_tenant() AND id = $1`, id, dueAt, ts); err != nil {
 			return err
 		}
-		if err := t.Audit("assignment.extend_deadline", "assignment", typeid.Format(typeid.Assignment, id), asgDeadlineAudit{DueAt: asgUTC(cur)}, asgDeadlineAudit{DueAt: asgUTC(&dueAt)}); err != nil {
+		if err := t.Audit("assignment.extend_deadline", "assignment", typeid.Format(typeid.Assignment, id), deadlineAudit{DueAt: inUTC(cur)}, deadlineAudit{DueAt: inUTC(&dueAt)}); err != nil {
 			return err
 		}
-		out, err = asgByID(t, id)
+		out, err = assignmentByID(t, id)
 		return err
 	})
 	if err != nil {

@@ -30,8 +30,8 @@ type GroupAssignCount struct {
 	Skipped         int // banned members
 }
 
-// asgGroupCourseAudit is a group's course assignment in the audit log.
-type asgGroupCourseAudit struct {
+// groupCourseAudit is a group's course assignment in the audit log.
+type groupCourseAudit struct {
 	GroupID       string     `json:"groupId"`
 	CourseID      string     `json:"courseId"`
 	ChainID       *string    `json:"chainId,omitempty"`
@@ -40,10 +40,10 @@ type asgGroupCourseAudit struct {
 	DueAt         *time.Time `json:"dueAt,omitempty"`
 }
 
-// asgUpsertGroupCourse records (or updates the dates and chain of) a group's course
+// upsertGroupCourse records (or updates the dates and chain of) a group's course
 // assignment, audited with before and after.
-func asgUpsertGroupCourse(t *store.Tx, group, course uuid.UUID, chain *uuid.UUID, chainPos *int, startAt, dueAt *time.Time) error {
-	var before *asgGroupCourseAudit
+func upsertGroupCourse(t *store.Tx, group, course uuid.UUID, chain *uuid.UUID, chainPos *int, startAt, dueAt *time.Time) error {
+	var before *groupCourseAudit
 	var bChain *uuid.UUID
 	var bPos *int
 	var bStart, bDue *time.Time
@@ -51,8 +51,8 @@ func asgUpsertGroupCourse(t *store.Tx, group, course uuid.UUID, chain *uuid.UUID
 WHERE tenant_id = learnd_tenant() AND group_id = $1 AND course_id = $2 FOR UPDATE`, group, course).Scan(&bChain, &bPos, &bStart, &bDue)
 	switch {
 	case err == nil:
-		before = &asgGroupCourseAudit{GroupID: typeid.Format(typeid.Group, group), CourseID: typeid.Format(typeid.Course, course),
-			ChainID: asgOptID(typeid.Chain, bChain), ChainPosition: bPos, StartAt: asgUTC(bStart), DueAt: asgUTC(bDue)}
+		before = &groupCourseAudit{GroupID: typeid.Format(typeid.Group, group), CourseID: typeid.Format(typeid.Course, course),
+			ChainID: optID(typeid.Chain, bChain), ChainPosition: bPos, StartAt: inUTC(bStart), DueAt: inUTC(bDue)}
 	case !errors.Is(err, pgx.ErrNoRows):
 		return err
 	}
@@ -63,12 +63,12 @@ WHERE tenant_id = learnd_tenant() AND group_id = $1 AND course_id = $2 FOR UPDAT
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (tenant_id, group_id, course_id) DO UPDATE SET chain_id = EXCLUDED.chain_id, chain_position = EXCLUDED.chain_position,
   due_at = EXCLUDED.due_at, start_at = EXCLUDED.start_at, assigned_by = EXCLUDED.assigned_by`,
-		t.Caller().TenantID, group, course, chain, chainPos, dueAt, startAt, asgActor(t), store.Now())
+		t.Caller().TenantID, group, course, chain, chainPos, dueAt, startAt, actorOf(t), store.Now())
 	if err != nil {
 		return err
 	}
-	after := asgGroupCourseAudit{GroupID: typeid.Format(typeid.Group, group), CourseID: typeid.Format(typeid.Course, course),
-		ChainID: asgOptID(typeid.Chain, chain), ChainPosition: chainPos, StartAt: asgUTC(startAt), DueAt: asgUTC(dueAt)}
+	after := groupCourseAudit{GroupID: typeid.Format(typeid.Group, group), CourseID: typeid.Format(typeid.Course, course),
+		ChainID: optID(typeid.Chain, chain), ChainPosition: chainPos, StartAt: inUTC(startAt), DueAt: inUTC(dueAt)}
 	var b any
 	if before != nil {
 		b = before
@@ -76,16 +76,16 @@ ON CONFLICT (tenant_id, group_id, course_id) DO UPDATE SET chain_id = EXCLUDED.c
 	return t.Audit("group.assign_course", "group", typeid.Format(typeid.Group, group), b, after)
 }
 
-// asgGroupMembers reads a group's members.
-func asgGroupMembers(t *store.Tx, group uuid.UUID) ([]asgUser, error) {
+// groupMembers reads a group's members.
+func groupMembers(t *store.Tx, group uuid.UUID) ([]learnerRow, error) {
 	rows, err := t.Query(`SELECT u.id, u.name, u.email, u.status = 'banned' FROM group_members gm
 JOIN users u ON u.tenant_id = learnd_tenant() AND u.id = gm.user_id
 WHERE gm.tenant_id = learnd_tenant() AND gm.group_id = $1 ORDER BY u.id`, group)
 	if err != nil {
 		return nil, err
 	}
-	var out []asgUser
-	var u asgUser
+	var out []learnerRow
+	var u learnerRow
 	_, err = pgx.ForEachRow(rows, []any{&u.ID, &u.Name, &u.Email, &u.Banned}, func() error {
 		out = append(out, u)
 		return nil
@@ -93,9 +93,9 @@ WHERE gm.tenant_id = learnd_tenant() AND gm.group_id = $1 ORDER BY u.id`, group)
 	return out, err
 }
 
-// asgInsert assigns (course, chain position) pairs to users in one statement, ON
+// insert assigns (course, chain position) pairs to users in one statement, ON
 // CONFLICT DO NOTHING, auditing each new row; it returns the new rows.
-func asgInsert(t *store.Tx, users []uuid.UUID, courses []uuid.UUID, group, chain *uuid.UUID, startAt, dueAt *time.Time) ([]asgNew, error) {
+func insert(t *store.Tx, users []uuid.UUID, courses []uuid.UUID, group, chain *uuid.UUID, startAt, dueAt *time.Time) ([]newAssignment, error) {
 	if len(users) == 0 || len(courses) == 0 {
 		return nil, nil
 	}
@@ -107,12 +107,12 @@ SELECT $1, learnd_uuidv7(), u.id, c.id, $4, $5, CASE WHEN $5::uuid IS NULL THEN 
  ORDER BY u.n, c.pos
 ON CONFLICT (tenant_id, user_id, course_id) DO NOTHING
 RETURNING id, user_id, course_id, chain_position`,
-		t.Caller().TenantID, users, courses, group, chain, dueAt, startAt, asgActor(t), ts)
+		t.Caller().TenantID, users, courses, group, chain, dueAt, startAt, actorOf(t), ts)
 	if err != nil {
 		return nil, err
 	}
-	var out []asgNew
-	var n asgNew
+	var out []newAssignment
+	var n newAssignment
 	var pos *int
 	_, err = pgx.ForEachRow(rows, []any{&n.id, &n.user, &n.course, &pos}, func() error {
 		a := n
@@ -140,11 +140,11 @@ RETURNING id, user_id, course_id, chain_position`,
 func (s *Repo) AssignGroups(ctx context.Context, in GroupAssignInput) ([]GroupAssignCount, error) {
 	var out []GroupAssignCount
 	err := s.st.InTenant(ctx, func(t *store.Tx) error {
-		c, err := asgCourseToAssign(t, in.CourseID)
+		c, err := courseToAssign(t, in.CourseID)
 		if err != nil {
 			return err
 		}
-		found, err := asgGroups(t, in.GroupIDs)
+		found, err := liveGroups(t, in.GroupIDs)
 		if err != nil {
 			return err
 		}
@@ -154,21 +154,21 @@ func (s *Repo) AssignGroups(ctx context.Context, in GroupAssignInput) ([]GroupAs
 				v.Add("/groups/"+strconv.Itoa(i), "no such group")
 			}
 		}
-		asgCheckDates(v, in.StartAt, in.DueAt)
+		checkDates(v, in.StartAt, in.DueAt)
 		if err := v.Err(); err != nil {
 			return err
 		}
 		for _, g := range in.GroupIDs {
-			if err := asgUpsertGroupCourse(t, g, in.CourseID, nil, nil, in.StartAt, in.DueAt); err != nil {
+			if err := upsertGroupCourse(t, g, in.CourseID, nil, nil, in.StartAt, in.DueAt); err != nil {
 				return err
 			}
-			members, err := asgGroupMembers(t, g)
+			members, err := groupMembers(t, g)
 			if err != nil {
 				return err
 			}
 			cnt := GroupAssignCount{GroupID: g, Members: len(members)}
 			active := make([]uuid.UUID, 0, len(members))
-			byID := make(map[uuid.UUID]asgUser, len(members))
+			byID := make(map[uuid.UUID]learnerRow, len(members))
 			for _, m := range members {
 				if m.Banned {
 					cnt.Skipped++
@@ -177,12 +177,12 @@ func (s *Repo) AssignGroups(ctx context.Context, in GroupAssignInput) ([]GroupAs
 				active = append(active, m.ID)
 				byID[m.ID] = m
 			}
-			made, err := asgInsert(t, active, []uuid.UUID{in.CourseID}, &g, nil, in.StartAt, in.DueAt)
+			made, err := insert(t, active, []uuid.UUID{in.CourseID}, &g, nil, in.StartAt, in.DueAt)
 			if err != nil {
 				return err
 			}
 			for _, a := range made {
-				if err := t.EnqueueMail(asgNoticeMail(byID[a.user], c.Name, in.StartAt, in.DueAt)); err != nil {
+				if err := t.EnqueueMail(noticeMail(byID[a.user], c.Name, in.StartAt, in.DueAt)); err != nil {
 					return err
 				}
 			}

@@ -36,14 +36,14 @@ func (s *Repo) ListAssignments(ctx context.Context, f AssignmentFilter) (items [
 		switch {
 		case f.UserID != nil:
 			if !f.Self {
-				if err := asgExists(t, `SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND id = $1`, *f.UserID); err != nil {
+				if err := mustExist(t, `SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND id = $1`, *f.UserID); err != nil {
 					return err
 				}
 			}
 			where.WriteString(" AND a.user_id = @user")
 			args["user"] = *f.UserID
 		case f.GroupID != nil:
-			if err := asgExists(t, `SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = $1`, *f.GroupID); err != nil {
+			if err := mustExist(t, `SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = $1`, *f.GroupID); err != nil {
 				return err
 			}
 			where.WriteString(` AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.tenant_id = learnd_tenant() AND gm.group_id = @group AND gm.user_id = a.user_id)
@@ -53,7 +53,7 @@ func (s *Repo) ListAssignments(ctx context.Context, f AssignmentFilter) (items [
 			return errors.New("list assignments: a user or a group is required")
 		}
 		if f.Status != "" {
-			where.WriteString(" AND " + asgStatusSQL + " = @status")
+			where.WriteString(" AND " + statusSQL + " = @status")
 			args["status"] = f.Status
 		}
 		if f.After != nil {
@@ -62,7 +62,7 @@ func (s *Repo) ListAssignments(ctx context.Context, f AssignmentFilter) (items [
 		}
 		where.WriteString(" ORDER BY a.id DESC LIMIT @limit")
 		var err error
-		items, err = asgQuery(t, where.String(), args)
+		items, err = queryAssignments(t, where.String(), args)
 		return err
 	})
 	if err != nil {
@@ -77,7 +77,7 @@ func (s *Repo) ListAssignments(ctx context.Context, f AssignmentFilter) (items [
 }
 
 // exists runs a query for one row; none is ErrNotFound.
-func asgExists(t *store.Tx, sql string, args ...any) error {
+func mustExist(t *store.Tx, sql string, args ...any) error {
 	var one int
 	err := t.QueryRow(sql, args...).Scan(&one)
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -15,8 +15,8 @@ import (
 	"github.com/learnd/learnd/typeid"
 )
 
-// asgReminderAudit is a reminder in the audit log.
-type asgReminderAudit struct {
+// reminderAudit is a reminder in the audit log.
+type reminderAudit struct {
 	CourseID    string   `json:"courseId"`
 	OverdueOnly bool     `json:"overdueOnly"`
 	UserIDs     []string `json:"userIds"`
@@ -39,7 +39,7 @@ func (s *Repo) SendReminders(ctx context.Context, courseID uuid.UUID, userIDs []
 			return err
 		}
 		type target struct {
-			asgUser
+			learnerRow
 			due       *time.Time
 			completed bool
 		}
@@ -91,13 +91,13 @@ WHERE a.tenant_id = learnd_tenant() AND a.course_id = @course`
 			}
 		}
 		for _, tg := range targets {
-			if err := t.EnqueueMail(asgReminderMail(tg.asgUser, course, tg.due, message)); err != nil {
+			if err := t.EnqueueMail(reminderMail(tg.learnerRow, course, tg.due, message)); err != nil {
 				return err
 			}
 			out = append(out, tg.ID)
 		}
 		return t.Audit("course.remind", "course", typeid.Format(typeid.Course, courseID), nil,
-			asgReminderAudit{CourseID: typeid.Format(typeid.Course, courseID), OverdueOnly: userIDs == nil, UserIDs: asgFormatIDs(typeid.Person, out), Message: message})
+			reminderAudit{CourseID: typeid.Format(typeid.Course, courseID), OverdueOnly: userIDs == nil, UserIDs: formatIDs(typeid.Person, out), Message: message})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("send reminders: %w", err)
@@ -105,14 +105,14 @@ WHERE a.tenant_id = learnd_tenant() AND a.course_id = @course`
 	return out, nil
 }
 
-func asgReminderMail(u asgUser, course string, dueAt *time.Time, message string) store.Mail {
+func reminderMail(u learnerRow, course string, dueAt *time.Time, message string) store.Mail {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Hello %s,\n\nThis is a reminder to complete the course %q.\n", u.Name, course)
 	if dueAt != nil {
 		if dueAt.Before(store.Now()) {
-			fmt.Fprintf(&b, "It was due on %s.\n", asgMailDate(*dueAt))
+			fmt.Fprintf(&b, "It was due on %s.\n", mailDate(*dueAt))
 		} else {
-			fmt.Fprintf(&b, "It is due by %s.\n", asgMailDate(*dueAt))
+			fmt.Fprintf(&b, "It is due by %s.\n", mailDate(*dueAt))
 		}
 	}
 	if message != "" {

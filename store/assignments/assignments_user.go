@@ -18,7 +18,7 @@ type AssignInput struct {
 	DueAt, StartAt   *time.Time
 }
 
-func asgCheckDates(v *store.ValidationError, startAt, dueAt *time.Time) {
+func checkDates(v *store.ValidationError, startAt, dueAt *time.Time) {
 	if startAt != nil && dueAt != nil && !dueAt.After(*startAt) {
 		v.Add("/dueAt", "must be later than startAt")
 	}
@@ -31,25 +31,25 @@ func (s *Repo) AssignUser(ctx context.Context, in AssignInput) (Assignment, bool
 	var out Assignment
 	created := false
 	err := s.st.InTenant(ctx, func(t *store.Tx) error {
-		c, err := asgCourseToAssign(t, in.CourseID)
+		c, err := courseToAssign(t, in.CourseID)
 		if err != nil {
 			return err
 		}
-		users, err := asgUsers(t, []uuid.UUID{in.UserID})
+		users, err := learnerRows(t, []uuid.UUID{in.UserID})
 		if err != nil {
 			return err
 		}
 		v := &store.ValidationError{}
-		asgCheckUsers(v, users, []uuid.UUID{in.UserID}, func(int) string { return "/userId" })
-		asgCheckDates(v, in.StartAt, in.DueAt)
+		checkUsers(v, users, []uuid.UUID{in.UserID}, func(int) string { return "/userId" })
+		checkDates(v, in.StartAt, in.DueAt)
 		if err := v.Err(); err != nil {
 			return err
 		}
-		n := asgNew{id: uuid.Must(uuid.NewV7()), user: in.UserID, course: in.CourseID, startAt: in.StartAt, dueAt: in.DueAt}
+		n := newAssignment{id: uuid.Must(uuid.NewV7()), user: in.UserID, course: in.CourseID, startAt: in.StartAt, dueAt: in.DueAt}
 		ts := store.Now()
 		tag, err := t.Exec(`INSERT INTO assignments (tenant_id, id, user_id, course_id, due_at, start_at, assigned_by, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (tenant_id, user_id, course_id) DO NOTHING`,
-			t.Caller().TenantID, n.id, n.user, n.course, n.dueAt, n.startAt, asgActor(t), ts)
+			t.Caller().TenantID, n.id, n.user, n.course, n.dueAt, n.startAt, actorOf(t), ts)
 		if err != nil {
 			return err
 		}
@@ -57,11 +57,11 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (tenant_id, user_id, cou
 			if err := t.Audit("assignment.create", "assignment", typeid.Format(typeid.Assignment, n.id), nil, n.audit()); err != nil {
 				return err
 			}
-			if err := t.EnqueueMail(asgNoticeMail(users[in.UserID], c.Name, in.StartAt, in.DueAt)); err != nil {
+			if err := t.EnqueueMail(noticeMail(users[in.UserID], c.Name, in.StartAt, in.DueAt)); err != nil {
 				return err
 			}
 		}
-		list, err := asgQuery(t, "AND a.user_id = @user AND a.course_id = @course", pgx.NamedArgs{"user": in.UserID, "course": in.CourseID})
+		list, err := queryAssignments(t, "AND a.user_id = @user AND a.course_id = @course", pgx.NamedArgs{"user": in.UserID, "course": in.CourseID})
 		if err != nil {
 			return err
 		}
@@ -78,7 +78,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (tenant_id, user_id, cou
 }
 
 // actor is the caller's person id for *_by columns (nil when unknown).
-func asgActor(t *store.Tx) *uuid.UUID {
+func actorOf(t *store.Tx) *uuid.UUID {
 	if t.Caller().PersonID == uuid.Nil {
 		return nil
 	}

@@ -29,8 +29,8 @@ type Certificate struct {
 	Expired    bool
 }
 
-// certAudit is a certificate in the audit log.
-type certAudit struct {
+// certificateAudit is a certificate in the audit log.
+type certificateAudit struct {
 	ID        string     `json:"id"`
 	Number    string     `json:"number"`
 	UserID    string     `json:"userId"`
@@ -39,17 +39,17 @@ type certAudit struct {
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
-// certNumber makes a certificate number from its id: "LD-2026-" and the last ten
+// certificateNumber makes a certificate number from its id: "LD-2026-" and the last ten
 // characters of the id's TypeID suffix (random bits of the UUIDv7), upper-cased.
-func certNumber(id uuid.UUID, issued time.Time) string {
+func certificateNumber(id uuid.UUID, issued time.Time) string {
 	s := typeid.Format(typeid.Certificate, id)
 	return fmt.Sprintf("LD-%d-%s", issued.Year(), strings.ToUpper(s[len(s)-10:]))
 }
 
-// certIssue issues a certificate of course to user at ts, audited.
-func certIssue(t *store.Tx, user, course uuid.UUID, courseName string, validityMonths *int, ts time.Time) error {
+// issueCertificate issues a certificate of course to user at ts, audited.
+func issueCertificate(t *store.Tx, user, course uuid.UUID, courseName string, validityMonths *int, ts time.Time) error {
 	id := uuid.Must(uuid.NewV7())
-	c := certAudit{ID: typeid.Format(typeid.Certificate, id), Number: certNumber(id, ts), UserID: typeid.Format(typeid.Person, user),
+	c := certificateAudit{ID: typeid.Format(typeid.Certificate, id), Number: certificateNumber(id, ts), UserID: typeid.Format(typeid.Person, user),
 		CourseID: typeid.Format(typeid.Course, course), IssuedAt: ts}
 	if validityMonths != nil && *validityMonths > 0 {
 		exp := ts.AddDate(0, *validityMonths, 0)
@@ -63,9 +63,9 @@ func certIssue(t *store.Tx, user, course uuid.UUID, courseName string, validityM
 	return t.Audit("certificate.issue", "certificate", c.ID, nil, c)
 }
 
-// certList reads a user's certificates, newest first: of one course when course is set;
+// listCertificates reads a user's certificates, newest first: of one course when course is set;
 // expiring within the next withinDays days (and not expired yet) when withinDays is set.
-func certList(t *store.Tx, user uuid.UUID, course *uuid.UUID, withinDays *int) ([]Certificate, error) {
+func listCertificates(t *store.Tx, user uuid.UUID, course *uuid.UUID, withinDays *int) ([]Certificate, error) {
 	ts := store.Now()
 	args := pgx.NamedArgs{"user": user, "now": ts}
 	q := `SELECT cer.id, cer.number, cer.user_id, cer.course_id, c.name, cer.issued_at, cer.expires_at FROM certificates cer
@@ -101,11 +101,11 @@ WHERE cer.tenant_id = learnd_tenant() AND cer.user_id = @user`
 func (s *Repo) ListCertificates(ctx context.Context, user uuid.UUID, withinDays *int) ([]Certificate, error) {
 	var out []Certificate
 	err := s.st.InTenant(ctx, func(t *store.Tx) error {
-		if err := asgExists(t, `SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND id = $1`, user); err != nil {
+		if err := mustExist(t, `SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND id = $1`, user); err != nil {
 			return err
 		}
 		var err error
-		out, err = certList(t, user, nil, withinDays)
+		out, err = listCertificates(t, user, nil, withinDays)
 		return err
 	})
 	if err != nil {

@@ -24,8 +24,8 @@ import (
 // assignment, awards the course's points and, when the course says so, issues a
 // certificate. Every write is audited in its transaction.
 
-// progDefaultPassing is the passing score of a course whose settings name none.
-const progDefaultPassing = 70.0
+// defaultPassing is the passing score of a course whose settings name none.
+const defaultPassing = 70.0
 
 // ProgressStateError means the assignment's state refuses progress: Code is "not_started"
 // (a scheduled assignment before its start) or "locked" (a chain course whose predecessor
@@ -87,37 +87,37 @@ type Progress struct {
 	Elements          []ProgressElement
 }
 
-// progSettings are the members of courses.settings progress reads.
-type progSettings struct {
+// progressSettings are the members of courses.settings progress reads.
+type progressSettings struct {
 	PassingScore              *float64 `json:"passingScore"`
 	CertificateOnCompletion   bool     `json:"certificateOnCompletion"`
 	CertificateValidityMonths *int     `json:"certificateValidityMonths"`
 	Points                    int      `json:"points"`
 }
 
-func (c progSettings) passing() float64 {
+func (c progressSettings) passing() float64 {
 	if c.PassingScore == nil {
-		return progDefaultPassing
+		return defaultPassing
 	}
 	return *c.PassingScore
 }
 
-// progAssignment is the assignment progress is recorded against.
-type progAssignment struct {
+// courseProgress is the assignment progress is recorded against.
+type courseProgress struct {
 	id                                     uuid.UUID
 	startAt, dueAt, startedAt, completedAt *time.Time
 	score                                  *float64
 	points                                 int
 	locked                                 bool
 	courseName                             string
-	settings                               progSettings
+	settings                               progressSettings
 }
 
-// progLoad reads (and, with lock, locks) the user's assignment of a live course.
-func progLoad(t *store.Tx, course, user uuid.UUID, lock bool) (progAssignment, error) {
-	var a progAssignment
+// load reads (and, with lock, locks) the user's assignment of a live course.
+func load(t *store.Tx, course, user uuid.UUID, lock bool) (courseProgress, error) {
+	var a courseProgress
 	var settings []byte
-	q := `SELECT a.id, a.start_at, a.due_at, a.started_at, a.completed_at, a.score, a.points_awarded, ` + asgLockedSQL + `, c.name, c.settings
+	q := `SELECT a.id, a.start_at, a.due_at, a.started_at, a.completed_at, a.score, a.points_awarded, ` + lockedSQL + `, c.name, c.settings
 FROM assignments a
 JOIN courses c ON c.tenant_id = learnd_tenant() AND c.id = a.course_id AND NOT c.is_deleted
 WHERE a.tenant_id = learnd_tenant() AND a.course_id = $1 AND a.user_id = $2`
@@ -139,21 +139,21 @@ WHERE a.tenant_id = learnd_tenant() AND a.course_id = $1 AND a.user_id = $2`
 	return a, nil
 }
 
-// progQuestion is a quiz question as scoring sees it.
-type progQuestion struct {
+// quizQuestion is a quiz question as scoring sees it.
+type quizQuestion struct {
 	id      uuid.UUID
 	kind    string
 	weight  float64
 	options map[string]bool // option id → correct
 }
 
-// progOption is one stored option of a question (courses store {id, text, correct}).
-type progOption struct {
+// quizOption is one stored option of a question (courses store {id, text, correct}).
+type quizOption struct {
 	ID      json.RawMessage `json:"id"`
 	Correct bool            `json:"correct"`
 }
 
-func progOptionKey(raw json.RawMessage) string {
+func optionKey(raw json.RawMessage) string {
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		return s
@@ -161,23 +161,23 @@ func progOptionKey(raw json.RawMessage) string {
 	return string(raw) // a numeric id
 }
 
-func progQuestions(t *store.Tx, element uuid.UUID) ([]progQuestion, error) {
+func quizQuestions(t *store.Tx, element uuid.UUID) ([]quizQuestion, error) {
 	rows, err := t.Query(`SELECT id, kind, weight, options FROM quiz_questions WHERE tenant_id = learnd_tenant() AND element_id = $1 ORDER BY position, id`, element)
 	if err != nil {
 		return nil, err
 	}
-	var out []progQuestion
-	var q progQuestion
+	var out []quizQuestion
+	var q quizQuestion
 	var raw []byte
 	_, err = pgx.ForEachRow(rows, []any{&q.id, &q.kind, &q.weight, &raw}, func() error {
-		var opts []progOption
+		var opts []quizOption
 		if err := json.Unmarshal(raw, &opts); err != nil {
 			return fmt.Errorf("question %s options: %w", q.id, err)
 		}
 		qq := q
 		qq.options = make(map[string]bool, len(opts))
 		for _, o := range opts {
-			qq.options[progOptionKey(o.ID)] = o.Correct
+			qq.options[optionKey(o.ID)] = o.Correct
 		}
 		out = append(out, qq)
 		return nil
@@ -185,10 +185,10 @@ func progQuestions(t *store.Tx, element uuid.UUID) ([]progQuestion, error) {
 	return out, err
 }
 
-// progScoreQuiz checks the answers against the quiz's questions and returns the score in
+// scoreQuiz checks the answers against the quiz's questions and returns the score in
 // percent of the total weight (two decimals).
-func progScoreQuiz(questions []progQuestion, answers []ProgressAnswer, v *store.ValidationError) float64 {
-	byID := make(map[uuid.UUID]progQuestion, len(questions))
+func scoreQuiz(questions []quizQuestion, answers []ProgressAnswer, v *store.ValidationError) float64 {
+	byID := make(map[uuid.UUID]quizQuestion, len(questions))
 	var total float64
 	for _, q := range questions {
 		byID[q.id] = q
@@ -241,8 +241,8 @@ func progScoreQuiz(questions []progQuestion, answers []ProgressAnswer, v *store.
 	return math.Round(got/total*10000) / 100
 }
 
-// progElementAudit is an element's progress in the audit log.
-type progElementAudit struct {
+// elementAudit is an element's progress in the audit log.
+type elementAudit struct {
 	ElementID   string     `json:"elementId"`
 	UserID      string     `json:"userId"`
 	CompletedAt *time.Time `json:"completedAt,omitempty"`
@@ -251,8 +251,8 @@ type progElementAudit struct {
 	LastScore   *float64   `json:"lastScore,omitempty"`
 }
 
-// progAssignmentAudit is an assignment's progress state in the audit log.
-type progAssignmentAudit struct {
+// assignmentAudit is an assignment's progress state in the audit log.
+type assignmentAudit struct {
 	StartedAt     *time.Time `json:"startedAt"`
 	CompletedAt   *time.Time `json:"completedAt"`
 	Score         *float64   `json:"score"`
@@ -266,7 +266,7 @@ func (s *Repo) RecordProgress(ctx context.Context, in ProgressInput) (Progress, 
 	var out Progress
 	err := s.st.InTenant(ctx, func(t *store.Tx) error {
 		user := t.Caller().PersonID
-		a, err := progLoad(t, in.CourseID, user, true)
+		a, err := load(t, in.CourseID, user, true)
 		if err != nil {
 			return err
 		}
@@ -310,7 +310,7 @@ func (s *Repo) RecordProgress(ctx context.Context, in ProgressInput) (Progress, 
 				v.Add("/answers", "a quiz attempt needs answers")
 				break
 			}
-			qs, err := progQuestions(t, in.ElementID)
+			qs, err := quizQuestions(t, in.ElementID)
 			if err != nil {
 				return err
 			}
@@ -318,24 +318,24 @@ func (s *Repo) RecordProgress(ctx context.Context, in ProgressInput) (Progress, 
 				v.Add("/elementId", "this quiz has no questions yet")
 				break
 			}
-			score := progScoreQuiz(qs, in.Answers, v)
+			score := scoreQuiz(qs, in.Answers, v)
 			attempt = &ProgressAttempt{ElementID: in.ElementID, Score: score, Passed: score >= a.settings.passing()}
 		}
 		if kind == "survey" && in.Answers != nil {
-			qs, err := progQuestions(t, in.ElementID)
+			qs, err := quizQuestions(t, in.ElementID)
 			if err != nil {
 				return err
 			}
-			progScoreQuiz(qs, in.Answers, v) // checks the questions and options; surveys are not scored
+			scoreQuiz(qs, in.Answers, v) // checks the questions and options; surveys are not scored
 		}
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if err := progWriteElement(t, user, in, attempt, a.settings.passing(), ts); err != nil {
+		if err := writeElement(t, user, in, attempt, a.settings.passing(), ts); err != nil {
 			return err
 		}
 		if a.startedAt == nil {
-			before := progAssignmentAudit{PointsAwarded: a.points}
+			before := assignmentAudit{PointsAwarded: a.points}
 			if _, err := t.Exec(`UPDATE assignments SET started_at = $2, updated_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, a.id, ts); err != nil {
 				return err
 			}
@@ -347,11 +347,11 @@ func (s *Repo) RecordProgress(ctx context.Context, in ProgressInput) (Progress, 
 			}
 		}
 		if a.completedAt == nil {
-			if err := progMaybeComplete(t, &a, in.CourseID, user, ts); err != nil {
+			if err := maybeComplete(t, &a, in.CourseID, user, ts); err != nil {
 				return err
 			}
 		}
-		out, err = progRead(t, in.CourseID, user)
+		out, err = readProgress(t, in.CourseID, user)
 		if err != nil {
 			return err
 		}
@@ -364,9 +364,9 @@ func (s *Repo) RecordProgress(ctx context.Context, in ProgressInput) (Progress, 
 	return out, nil
 }
 
-// progWriteElement upserts the element's progress, audited with before and after.
-func progWriteElement(t *store.Tx, user uuid.UUID, in ProgressInput, attempt *ProgressAttempt, passing float64, ts time.Time) error {
-	before := progElementAudit{ElementID: typeid.Format(typeid.Element, in.ElementID), UserID: typeid.Format(typeid.Person, user)}
+// writeElement upserts the element's progress, audited with before and after.
+func writeElement(t *store.Tx, user uuid.UUID, in ProgressInput, attempt *ProgressAttempt, passing float64, ts time.Time) error {
+	before := elementAudit{ElementID: typeid.Format(typeid.Element, in.ElementID), UserID: typeid.Format(typeid.Person, user)}
 	existed := true
 	err := t.QueryRow(`SELECT completed_at, best_score, attempts FROM element_progress WHERE tenant_id = learnd_tenant() AND user_id = $1 AND element_id = $2 FOR UPDATE`,
 		user, in.ElementID).Scan(&before.CompletedAt, &before.BestScore, &before.Attempts)
@@ -375,7 +375,7 @@ func progWriteElement(t *store.Tx, user uuid.UUID, in ProgressInput, attempt *Pr
 	} else if err != nil {
 		return err
 	}
-	before.CompletedAt = asgUTC(before.CompletedAt)
+	before.CompletedAt = inUTC(before.CompletedAt)
 	after := before
 	var answers any
 	if in.Answers != nil {
@@ -413,10 +413,10 @@ ON CONFLICT (tenant_id, user_id, element_id) DO UPDATE SET completed_at = EXCLUD
 	return t.Audit("progress.record", "element", before.ElementID, b, after)
 }
 
-// progMaybeComplete completes the assignment when every required element is completed:
+// maybeComplete completes the assignment when every required element is completed:
 // score (average best score of the required quizzes), points, and a certificate when the
 // course issues them.
-func progMaybeComplete(t *store.Tx, a *progAssignment, course, user uuid.UUID, ts time.Time) error {
+func maybeComplete(t *store.Tx, a *courseProgress, course, user uuid.UUID, ts time.Time) error {
 	rows, err := t.Query(`SELECT e.kind, ep.completed_at IS NOT NULL, ep.best_score FROM course_elements e
 LEFT JOIN element_progress ep ON ep.tenant_id = learnd_tenant() AND ep.user_id = $2 AND ep.element_id = e.id
 WHERE e.tenant_id = learnd_tenant() AND e.course_id = $1 AND e.required`, course, user)
@@ -449,33 +449,33 @@ WHERE e.tenant_id = learnd_tenant() AND e.course_id = $1 AND e.required`, course
 		s := math.Round(sum/float64(quizzes)*100) / 100
 		score = &s
 	}
-	before := progAssignmentAudit{StartedAt: asgUTC(a.startedAt), PointsAwarded: a.points}
+	before := assignmentAudit{StartedAt: inUTC(a.startedAt), PointsAwarded: a.points}
 	points := max(a.settings.Points, 0)
 	if _, err := t.Exec(`UPDATE assignments SET completed_at = $2, score = $3, points_awarded = $4, updated_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`,
 		a.id, ts, score, points); err != nil {
 		return err
 	}
 	a.completedAt, a.score, a.points = &ts, score, points
-	after := progAssignmentAudit{StartedAt: asgUTC(a.startedAt), CompletedAt: &ts, Score: score, PointsAwarded: points}
+	after := assignmentAudit{StartedAt: inUTC(a.startedAt), CompletedAt: &ts, Score: score, PointsAwarded: points}
 	if err := t.Audit("assignment.complete", "assignment", typeid.Format(typeid.Assignment, a.id), before, after); err != nil {
 		return err
 	}
 	if !a.settings.CertificateOnCompletion {
 		return nil
 	}
-	return certIssue(t, user, course, a.courseName, a.settings.CertificateValidityMonths, ts)
+	return issueCertificate(t, user, course, a.courseName, a.settings.CertificateValidityMonths, ts)
 }
 
-// progRead reads a user's progress on a course (ErrNotFound without an assignment).
-func progRead(t *store.Tx, course, user uuid.UUID) (Progress, error) {
-	a, err := progLoad(t, course, user, false)
+// readProgress reads a user's progress on a course (ErrNotFound without an assignment).
+func readProgress(t *store.Tx, course, user uuid.UUID) (Progress, error) {
+	a, err := load(t, course, user, false)
 	if err != nil {
 		return Progress{}, err
 	}
 	ts := store.Now()
 	p := Progress{CourseID: course, UserID: user, Locked: a.locked, Score: a.score, StartedAt: a.startedAt,
 		CompletedAt: a.completedAt, DueAt: a.dueAt, PointsAwarded: a.points,
-		Status: asgStatus(ts, a.startAt, a.dueAt, a.startedAt, a.completedAt)}
+		Status: assignmentStatus(ts, a.startAt, a.dueAt, a.startedAt, a.completedAt)}
 	rows, err := t.Query(`SELECT e.id, e.kind, e.title, e.required, ep.completed_at, ep.best_score, coalesce(ep.attempts, 0)
 FROM course_elements e
 LEFT JOIN course_sections s ON s.tenant_id = learnd_tenant() AND s.id = e.section_id
@@ -506,7 +506,7 @@ ORDER BY s.position NULLS LAST, e.position, e.id`, course, user)
 	case p.RequiredElements > 0:
 		p.ProgressPct = 100 * p.CompletedElements / p.RequiredElements
 	}
-	certs, err := certList(t, user, &course, nil)
+	certs, err := listCertificates(t, user, &course, nil)
 	if err != nil {
 		return Progress{}, err
 	}
@@ -525,7 +525,7 @@ func (s *Repo) GetProgress(ctx context.Context, course, user uuid.UUID) (Progres
 	var out Progress
 	err := s.st.InTenant(ctx, func(t *store.Tx) error {
 		var err error
-		out, err = progRead(t, course, user)
+		out, err = readProgress(t, course, user)
 		return err
 	})
 	if err != nil {

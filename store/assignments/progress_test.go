@@ -14,7 +14,7 @@ import (
 // malformed answers are field errors.
 func TestProgScoreQuiz(t *testing.T) {
 	q1, q2, q3 := uuid.New(), uuid.New(), uuid.New()
-	qs := []progQuestion{
+	qs := []quizQuestion{
 		{id: q1, kind: "single", weight: 1, options: map[string]bool{"a": true, "b": false}},
 		{id: q2, kind: "multiple", weight: 2, options: map[string]bool{"a": true, "b": true, "c": false}},
 		{id: q3, kind: "single", weight: 3, options: map[string]bool{"x": false, "y": true}},
@@ -38,7 +38,7 @@ func TestProgScoreQuiz(t *testing.T) {
 	}
 	for _, tc := range cases {
 		v := &store.ValidationError{}
-		got := progScoreQuiz(qs, tc.answers, v)
+		got := scoreQuiz(qs, tc.answers, v)
 		if got != tc.score {
 			t.Errorf("%s: score %v, want %v", tc.name, got, tc.score)
 		}
@@ -70,7 +70,7 @@ func TestAsgStatus(t *testing.T) {
 		{&at, &future, nil, nil, AssignmentAssigned}, // the start instant itself is active
 	}
 	for i, tc := range cases {
-		if got := asgStatus(at, tc.start, tc.due, tc.started, tc.completed); got != tc.want {
+		if got := assignmentStatus(at, tc.start, tc.due, tc.started, tc.completed); got != tc.want {
 			t.Errorf("case %d: %s, want %s", i, got, tc.want)
 		}
 	}
@@ -81,7 +81,7 @@ func TestCertNumber(t *testing.T) {
 	ts := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	seen := map[string]bool{}
 	for range 1000 {
-		n := certNumber(uuid.Must(uuid.NewV7()), ts)
+		n := certificateNumber(uuid.Must(uuid.NewV7()), ts)
 		if len(n) != len("LD-2026-")+10 || n[:8] != "LD-2026-" {
 			t.Fatalf("number %q", n)
 		}
