@@ -2,7 +2,8 @@
 // id, access log, recovery, metrics, body limit, authentication, OpenAPI request validation,
 // idempotency), the handlers implementing the generated strict server interface, and the
 // explorer. Handlers are thin: resolve the caller, build the store input, call the store,
-// convert to the generated response.
+// convert to the generated response. A handler answers only its success; every expected
+// failure is returned as an error and answered by one mapper (problem_map.go).
 package server
 
 import (
