@@ -5,10 +5,29 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"testing"
 
+	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
 )
+
+// TestDeclaredStatusesCoverEveryOperation: the strict middleware finds every handler's
+// operation in the contract (else it would hold none of them to their statuses).
+func TestDeclaredStatusesCoverEveryOperation(t *testing.T) {
+	spec, err := api.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := declaredStatuses(spec)
+	it := reflect.TypeOf((*api.StrictServerInterface)(nil)).Elem()
+	for i := range it.NumMethod() {
+		name := it.Method(i).Name
+		if st := declared[lowerFirst(name)]; len(st) == 0 {
+			t.Errorf("%s: no operation %q in the contract", name, lowerFirst(name))
+		}
+	}
+}
 
 // TestProblemFor: the one mapper words store errors with what the handler said about them.
 func TestProblemFor(t *testing.T) {
