@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
@@ -10,39 +9,19 @@ import (
 	"github.com/learnd/learnd/typeid"
 )
 
-var getCourseGenerationResponses = aiResponses[api.GetCourseGenerationResponseObject]{
-	op: "get course generation",
-	badRequest: func(r api.BadRequestApplicationProblemPlusJSONResponse) api.GetCourseGenerationResponseObject {
-		return api.GetCourseGeneration400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: r}
-	},
-	forbidden: func(r api.ForbiddenApplicationProblemPlusJSONResponse) api.GetCourseGenerationResponseObject {
-		return api.GetCourseGeneration403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: r}
-	},
-	notFound: func(r api.NotFoundApplicationProblemPlusJSONResponse) api.GetCourseGenerationResponseObject {
-		return api.GetCourseGeneration404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: r}
-	},
-}
-
 // GetCourseGeneration reports one of the caller's generation jobs
 // (get_course_generation_status). It never counts against the AI quota.
 func (s *Server) GetCourseGeneration(ctx context.Context, req api.GetCourseGenerationRequestObject) (api.GetCourseGenerationResponseObject, error) {
-	if p := aiGate(ctx, false); p != nil {
-		return getCourseGenerationResponses.problem(p, 0)
-	}
-	notFound := func() (api.GetCourseGenerationResponseObject, error) {
-		p := newProblem(ctx, kindNotFound, "generation job "+req.JobId+" not found")
-		return getCourseGenerationResponses.problem(&p, 0)
+	if err := aiGate(ctx, false); err != nil {
+		return nil, err
 	}
 	id, err := typeid.Parse(materials.GenerationJobPrefix, req.JobId)
-	if err != nil {
-		return notFound()
+	if err != nil { // a malformed id names no job
+		return nil, about(store.ErrNotFound, "generation job "+req.JobId)
 	}
 	j, err := s.materials.Generations().Get(ctx, id)
 	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return notFound()
-		}
-		return nil, err
+		return nil, about(err, "generation job "+req.JobId)
 	}
 	return api.GetCourseGeneration200JSONResponse(toAPIGenerationJob(j)), nil
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/learnd/learnd/ai"
-	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/courses"
 	"github.com/learnd/learnd/store/materials"
@@ -26,22 +25,18 @@ const aiContextChunks = 4
 
 // aiSession parses a generation's sessionId and checks the caller owns that session: 404
 // otherwise (also for a malformed id, another person's session and another tenant's).
-func (s *Server) aiSession(ctx context.Context, raw string) (*uuid.UUID, *api.Problem, error) {
-	notFound := func() (*uuid.UUID, *api.Problem, error) {
-		p := withCode(newProblem(ctx, kindNotFound, "source-material session "+raw+" not found: upload a file first and use the sessionId it returns"), "session_not_found")
-		return nil, &p, nil
-	}
+func (s *Server) aiSession(ctx context.Context, raw string) (*uuid.UUID, error) {
 	id, err := typeid.Parse(materials.MaterialSessionPrefix, raw)
+	if err != nil { // a malformed id names no session
+		err = store.ErrNotFound
+	} else {
+		err = s.materials.Materials().CheckSession(ctx, id)
+	}
 	if err != nil {
-		return notFound()
+		return nil, describeCode(err, store.ErrNotFound, "session_not_found",
+			"source-material session "+raw+" not found: upload a file first and use the sessionId it returns")
 	}
-	if err := s.materials.Materials().CheckSession(ctx, id); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return notFound()
-		}
-		return nil, nil, err
-	}
-	return &id, nil, nil
+	return &id, nil
 }
 
 // aiSource is what grounds a refinement or a regeneration of a course: a retriever over

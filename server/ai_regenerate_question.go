@@ -14,61 +14,26 @@ import (
 	"github.com/learnd/learnd/typeid"
 )
 
-var regenerateQuestionResponses = aiResponses[api.RegenerateQuestionResponseObject]{
-	op: "regenerate question",
-	badRequest: func(r api.BadRequestApplicationProblemPlusJSONResponse) api.RegenerateQuestionResponseObject {
-		return api.RegenerateQuestion400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: r}
-	},
-	forbidden: func(r api.ForbiddenApplicationProblemPlusJSONResponse) api.RegenerateQuestionResponseObject {
-		return api.RegenerateQuestion403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: r}
-	},
-	notFound: func(r api.NotFoundApplicationProblemPlusJSONResponse) api.RegenerateQuestionResponseObject {
-		return api.RegenerateQuestion404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: r}
-	},
-	conflict: func(r api.ConflictApplicationProblemPlusJSONResponse) api.RegenerateQuestionResponseObject {
-		return api.RegenerateQuestion409ApplicationProblemPlusJSONResponse{ConflictApplicationProblemPlusJSONResponse: r}
-	},
-	invalid: func(r api.UnprocessableEntityApplicationProblemPlusJSONResponse) api.RegenerateQuestionResponseObject {
-		return api.RegenerateQuestion422ApplicationProblemPlusJSONResponse{UnprocessableEntityApplicationProblemPlusJSONResponse: r}
-	},
-	tooMany: func(r api.TooManyRequestsApplicationProblemPlusJSONResponse) api.RegenerateQuestionResponseObject {
-		return api.RegenerateQuestion429ApplicationProblemPlusJSONResponse{TooManyRequestsApplicationProblemPlusJSONResponse: r}
-	},
-	badGateway: func(r api.GeneratorFailedApplicationProblemPlusJSONResponse) api.RegenerateQuestionResponseObject {
-		return api.RegenerateQuestion502ApplicationProblemPlusJSONResponse{GeneratorFailedApplicationProblemPlusJSONResponse: r}
-	},
-}
-
 // RegenerateQuestion rewrites one single-choice quiz question on the same concept
 // (regenerate_question). The store audits the change with the old question as before.
 func (s *Server) RegenerateQuestion(ctx context.Context, req api.RegenerateQuestionRequestObject) (api.RegenerateQuestionResponseObject, error) {
-	res := regenerateQuestionResponses
-	if p := aiGate(ctx, true); p != nil {
-		return res.problem(p, 0)
-	}
-	var qid uuid.UUID
-	c, p, err := s.aiEditableCourse(ctx, "question "+req.QuestionId, func() (*courses.Course, error) {
-		id, err := typeid.Parse(typeid.Question, req.QuestionId)
-		if err != nil {
-			return nil, store.ErrNotFound
-		}
-		qid = id
-		return s.courses.Courses().EditableByQuestion(ctx, id)
-	})
-	if err != nil || p != nil {
-		if p != nil {
-			return res.problem(p, 0)
-		}
+	if err := aiGate(ctx, true); err != nil {
 		return nil, err
+	}
+	qid, err := typeid.Parse(typeid.Question, req.QuestionId)
+	if err != nil { // a malformed id names no question
+		return nil, about(store.ErrNotFound, "question "+req.QuestionId)
+	}
+	c, err := s.courses.Courses().EditableByQuestion(ctx, qid)
+	if err != nil {
+		return nil, about(err, "question "+req.QuestionId)
 	}
 	quiz, q := findAIQuestion(c, qid)
 	if q == nil { // deleted between the two reads
-		p := newProblem(ctx, kindNotFound, "question "+req.QuestionId+" not found")
-		return res.problem(&p, 0)
+		return nil, about(store.ErrNotFound, "question "+req.QuestionId)
 	}
 	if q.Kind != courses.QuestionSingle {
-		p := withCode(newProblem(ctx, kindValidation, "only single-choice questions can be regenerated; this one is "+q.Kind+"-choice"), "not_single_choice")
-		return res.problem(&p, 0)
+		return nil, fail(withCode(newProblem(ctx, kindValidation, "only single-choice questions can be regenerated; this one is "+q.Kind+"-choice"), "not_single_choice"))
 	}
 	if s.gen == nil {
 		return nil, errNoGenerator
@@ -81,10 +46,7 @@ func (s *Server) RegenerateQuestion(ctx context.Context, req api.RegenerateQuest
 	if err != nil {
 		return nil, err
 	}
-	if p, secs, err := s.aiQuota(ctx); err != nil || p != nil {
-		if p != nil {
-			return res.problem(p, secs)
-		}
+	if err := s.aiQuota(ctx); err != nil {
 		return nil, err
 	}
 	var feedback string
@@ -98,27 +60,13 @@ func (s *Server) RegenerateQuestion(ctx context.Context, req api.RegenerateQuest
 		err = ai.ValidateQuestion(nq)
 	}
 	if err != nil {
-		p, err := s.generatorProblem(ctx, "regenerate question", err)
-		if p != nil {
-			return res.problem(p, 0)
-		}
-		return nil, err
+		return nil, s.generatorFailed(ctx, "regenerate question", err)
 	}
 	d := materials.QuestionDraftFromAI(nq)
 	kind := courses.QuestionSingle
 	out, _, err := s.courses.Courses().UpdateQuestion(ctx, c.ID, qid, &c.Version, courses.QuestionChange{Kind: &kind, Text: &d.Text, Options: &d.Options})
 	if err != nil {
-		if _, ok := asValidation(err); ok {
-			p, err := s.generatorProblem(ctx, "regenerate question", err)
-			if p != nil {
-				return res.problem(p, 0)
-			}
-			return nil, err
-		}
-		if p := aiCourseProblem(ctx, err); p != nil {
-			return res.problem(p, 0)
-		}
-		return nil, err
+		return nil, aiWrite(err)
 	}
 	return api.RegenerateQuestion200JSONResponse(toAPIRegeneratedQuestion(out)), nil
 }

@@ -12,13 +12,5 @@ func (s *Server) CreateAssessment(ctx context.Context, req api.CreateAssessmentR
 	if err != nil {
 		return nil, err
 	}
-	switch o.status() {
-	case 0:
-		return api.CreateAssessment201JSONResponse{Body: o.rec, Headers: api.CreateAssessment201ResponseHeaders{ETag: etag(o.version), Location: s.assessments.location(o.rec.Id)}}, nil
-	case sForbidden:
-		return api.CreateAssessment403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*o.problem)}, nil
-	case sInvalid:
-		return api.CreateAssessment422ApplicationProblemPlusJSONResponse{UnprocessableEntityApplicationProblemPlusJSONResponse: api.UnprocessableEntityApplicationProblemPlusJSONResponse(*o.problem)}, nil
-	}
-	return nil, unexpectedStatus("create assessment", o.status())
+	return api.CreateAssessment201JSONResponse{Body: o.rec, Headers: api.CreateAssessment201ResponseHeaders{ETag: etag(o.version), Location: s.assessments.location(o.rec.Id)}}, nil
 }

@@ -12,15 +12,12 @@ import (
 // ListAssessments lists the caller's assessments.
 func (s *Server) ListAssessments(ctx context.Context, req api.ListAssessmentsRequestObject) (api.ListAssessmentsResponseObject, error) {
 	pr := req.Params
-	lo, p := s.listOptions(ctx, listParams{
+	lo, err := s.listOptions(ctx, listParams{
 		resource: "assessments", pageSize: pr.PageSize, pageToken: pr.PageToken, orderBy: string(deref(pr.OrderBy)),
 		showDeleted: pr.ShowDeleted, tags: pr.Tags, q: pr.Q, createdFrom: pr.CreatedAtFrom, createdTo: pr.CreatedAtTo,
 	})
-	if p != nil {
-		if p.Status == 403 {
-			return api.ListAssessments403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
-		}
-		return api.ListAssessments400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	if err != nil {
+		return nil, err
 	}
 	q := learning.AssessmentQuery{
 		ListOptions: lo,
@@ -28,8 +25,8 @@ func (s *Server) ListAssessments(ctx context.Context, req api.ListAssessmentsReq
 		Kind:        string(deref(pr.Kind)),
 		DueDate:     learning.TimeRange{From: pr.DueDateFrom, To: pr.DueDateTo},
 	}
-	if q.TargetCohortID, p = filterID(ctx, typeid.Cohort, "target_cohort_id", (*string)(pr.TargetCohortId)); p != nil {
-		return api.ListAssessments400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	if q.TargetCohortID, err = filterID(ctx, typeid.Cohort, "target_cohort_id", (*string)(pr.TargetCohortId)); err != nil {
+		return nil, err
 	}
 	page, err := s.learning.Assessments.List(ctx, q)
 	if err != nil {

@@ -24,55 +24,57 @@ func oauthProblem(ctx context.Context, k problemKind, oauthCode, detail string) 
 	return p
 }
 
+// oauthBadRequest is a 400 with an RFC 6749 §5.2 error code.
+func oauthBadRequest(ctx context.Context, oauthCode, detail string) error {
+	return fail(oauthProblem(ctx, kindBadRequest, oauthCode, detail))
+}
+
+// invalidClient is the 401 invalid_client of credentials that authenticate no client; it
+// counts as a failed authentication of the caller's address.
+func (s *Server) invalidClient(ctx context.Context, detail string) error {
+	s.authFailures.fail(clientIPFrom(ctx))
+	return failWith(oauthProblem(ctx, kindUnauthorized, "invalid_client", detail), map[string]string{"WWW-Authenticate": `Basic realm="learnd"`})
+}
+
 // CreateToken exchanges client credentials for a JWT (OAuth 2.0 client credentials, RFC
 // 6749 §4.4), with the credentials in the form or in HTTP Basic authentication. Two kinds
 // of credentials: an API key (client_id the key's id, client_secret its lk_ secret), always;
 // and in dev mode the development client (client_id "<tenant>:<person>:<role>" with the dev
 // client secret).
 func (s *Server) CreateToken(ctx context.Context, req api.CreateTokenRequestObject) (api.CreateTokenResponseObject, error) {
-	badRequest := func(code, detail string) api.CreateTokenResponseObject {
-		return api.CreateToken400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(oauthProblem(ctx, kindBadRequest, code, detail))}
-	}
-	invalidClient := func(detail string) api.CreateTokenResponseObject {
-		s.authFailures.fail(clientIPFrom(ctx))
-		return api.CreateToken401ApplicationProblemPlusJSONResponse{UnauthorizedApplicationProblemPlusJSONResponse: api.UnauthorizedApplicationProblemPlusJSONResponse{
-			Body:    oauthProblem(ctx, kindUnauthorized, "invalid_client", detail),
-			Headers: api.UnauthorizedResponseHeaders{WWWAuthenticate: ptr(`Basic realm="learnd"`)},
-		}}
-	}
 	body := req.Body
 	if body == nil {
-		return badRequest("invalid_request", "send grant_type=client_credentials and the client credentials form-encoded"), nil
+		return nil, oauthBadRequest(ctx, "invalid_request", "send grant_type=client_credentials and the client credentials form-encoded")
 	}
 	if body.GrantType != "client_credentials" {
-		return badRequest("unsupported_grant_type", "only grant_type=client_credentials is supported"), nil
+		return nil, oauthBadRequest(ctx, "unsupported_grant_type", "only grant_type=client_credentials is supported")
 	}
 	id, secret, ok := clientCredentials(deref(body.ClientId), deref(body.ClientSecret), basicAuthFrom(ctx))
 	if !ok {
-		return badRequest("invalid_request", "send the client credentials once: in the form or in HTTP Basic authentication"), nil
+		return nil, oauthBadRequest(ctx, "invalid_request", "send the client credentials once: in the form or in HTTP Basic authentication")
 	}
 	if strings.HasPrefix(secret, wire.APIKeyPrefix) {
-		return s.exchangeKey(ctx, id, secret, deref(body.Scope), badRequest, invalidClient)
+		return s.exchangeKey(ctx, id, secret, deref(body.Scope))
 	}
 	scopes, ok := parseScopes(deref(body.Scope))
 	if !ok {
-		return badRequest("invalid_scope", "scope may only contain read and write"), nil
+		return nil, oauthBadRequest(ctx, "invalid_scope", "scope may only contain read and write")
 	}
 	if !s.cfg.Dev || s.cfg.DevClientSecret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(s.cfg.DevClientSecret)) != 1 {
-		return invalidClient("unknown client credentials"), nil
+		return nil, s.invalidClient(ctx, "unknown client credentials")
 	}
 	parts := strings.Split(id, ":")
 	if len(parts) != 3 {
-		return invalidClient("the dev client_id is <tenant_id>:<person id>:<role>"), nil
+		return nil, s.invalidClient(ctx, "the dev client_id is <tenant_id>:<person id>:<role>")
 	}
 	role, err := auth.ParseRole(parts[2])
 	if err != nil {
-		return invalidClient("unknown role " + parts[2]), nil
+		return nil, s.invalidClient(ctx, "unknown role "+parts[2])
 	}
 	tok, _, err := s.issuer.Mint(auth.Claims{TenantID: parts[0], Subject: parts[1], Role: role, Scopes: scopes}, s.cfg.TokenTTL)
 	if err != nil {
 		// Mint rejects malformed tenant ids and subjects: the client's fault.
-		return invalidClient("client_id is malformed: " + err.Error()), nil
+		return nil, s.invalidClient(ctx, "client_id is malformed: "+err.Error())
 	}
 	return api.CreateToken200JSONResponse{
 		Body: api.TokenResponse{
@@ -87,28 +89,26 @@ func (s *Server) CreateToken(ctx context.Context, req api.CreateTokenRequestObje
 // the key's application and id, and the requested scopes (all of the key's when none are
 // asked for; more than the key's is invalid_scope). The token is refused from the moment
 // the key is revoked or expires or its user is banned (see authenticate).
-func (s *Server) exchangeKey(ctx context.Context, id, secret, scope string,
-	badRequest func(code, detail string) api.CreateTokenResponseObject,
-	invalidClient func(detail string) api.CreateTokenResponseObject) (api.CreateTokenResponseObject, error) {
+func (s *Server) exchangeKey(ctx context.Context, id, secret, scope string) (api.CreateTokenResponseObject, error) {
 	kc, err := s.store.AuthenticateKey(ctx, secret)
 	switch {
 	case errors.Is(err, store.ErrInvalidKey):
-		return invalidClient("the API key is invalid, expired or revoked"), nil
+		return nil, s.invalidClient(ctx, "the API key is invalid, expired or revoked")
 	case errors.Is(err, store.ErrBanned):
-		return invalidClient("the API key's user is banned"), nil
+		return nil, s.invalidClient(ctx, "the API key's user is banned")
 	case err != nil:
 		return nil, fmt.Errorf("exchange api key: %w", err)
 	}
 	p := kc.Principal
 	if canon, err := typeid.Canonical(typeid.APIKey, id); err != nil || canon != p.KeyID {
-		return invalidClient("client_id is not the id (key_…) of the API key in client_secret"), nil
+		return nil, s.invalidClient(ctx, "client_id is not the id (key_…) of the API key in client_secret")
 	}
 	scopes := p.Scopes
 	if fields := strings.Fields(scope); len(fields) > 0 {
 		scopes = nil
 		for _, f := range fields {
 			if !slices.Contains(p.Scopes, f) {
-				return badRequest("invalid_scope", "scope may only contain the key's scopes: "+strings.Join(p.Scopes, " ")), nil
+				return nil, oauthBadRequest(ctx, "invalid_scope", "scope may only contain the key's scopes: "+strings.Join(p.Scopes, " "))
 			}
 			if !slices.Contains(scopes, f) {
 				scopes = append(scopes, f)

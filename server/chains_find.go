@@ -10,12 +10,12 @@ import (
 
 // FindCourseChains searches course chains by name.
 func (s *Server) FindCourseChains(ctx context.Context, req api.FindCourseChainsRequestObject) (api.FindCourseChainsResponseObject, error) {
-	if p := needPerm(ctx, auth.PermCourseView, false); p != nil {
-		return findCourseChainsProblem(p)
+	if err := needPerm(ctx, auth.PermCourseView, false); err != nil {
+		return nil, err
 	}
-	after, p := s.coursePageCursor(ctx, "courseChains", req.Params.PageToken)
-	if p != nil {
-		return findCourseChainsProblem(p)
+	after, err := s.coursePageCursor(ctx, "courseChains", req.Params.PageToken)
+	if err != nil {
+		return nil, err
 	}
 	page, err := s.courses.Chains().Find(ctx, courses.ChainQuery{Query: deref(req.Params.Query), Limit: courseLimit(req.Params.Limit), After: after})
 	if err != nil {
@@ -29,15 +29,4 @@ func (s *Server) FindCourseChains(ctx context.Context, req api.FindCourseChainsR
 		return nil, err
 	}
 	return api.FindCourseChains200JSONResponse(out), nil
-}
-
-// findCourseChainsProblem answers an expected problem of find course chains with its typed response.
-func findCourseChainsProblem(p *api.Problem) (api.FindCourseChainsResponseObject, error) {
-	switch p.Status {
-	case sBadRequest:
-		return api.FindCourseChains400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: courseBadRequest(p)}, nil
-	case sForbidden:
-		return api.FindCourseChains403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: courseForbidden(p)}, nil
-	}
-	return nil, unexpectedStatus("find course chains", p.Status)
 }

@@ -10,36 +10,16 @@ import (
 
 // GetCourseChain returns one course chain.
 func (s *Server) GetCourseChain(ctx context.Context, req api.GetCourseChainRequestObject) (api.GetCourseChainResponseObject, error) {
-	if p := needPerm(ctx, auth.PermCourseView, false); p != nil {
-		return getCourseChainProblem(p)
+	if err := needPerm(ctx, auth.PermCourseView, false); err != nil {
+		return nil, err
 	}
-	id, p := pathID(ctx, typeid.Chain, "chainId", req.ChainId)
-	if p != nil {
-		return getCourseChainProblem(p)
+	id, err := pathID(ctx, typeid.Chain, "chainId", req.ChainId)
+	if err != nil {
+		return nil, err
 	}
 	c, err := s.courses.Chains().Get(ctx, id)
 	if err != nil {
-		if p := courseProblem(ctx, err); p != nil {
-			if p.Status == sNotFound {
-				np := newProblem(ctx, kindNotFound, "course chain "+req.ChainId+" not found")
-				p = &np
-			}
-			return getCourseChainProblem(p)
-		}
-		return nil, err
+		return nil, about(err, "course chain "+req.ChainId)
 	}
 	return api.GetCourseChain200JSONResponse{Body: toAPICourseChain(c), Headers: api.GetCourseChain200ResponseHeaders{ETag: etag(c.Version)}}, nil
-}
-
-// getCourseChainProblem answers an expected problem of get course chain with its typed response.
-func getCourseChainProblem(p *api.Problem) (api.GetCourseChainResponseObject, error) {
-	switch p.Status {
-	case sBadRequest:
-		return api.GetCourseChain400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: courseBadRequest(p)}, nil
-	case sForbidden:
-		return api.GetCourseChain403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: courseForbidden(p)}, nil
-	case sNotFound:
-		return api.GetCourseChain404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: courseNotFound(p)}, nil
-	}
-	return nil, unexpectedStatus("get course chain", p.Status)
 }

@@ -12,15 +12,12 @@ import (
 // ListCohorts lists the caller's cohorts.
 func (s *Server) ListCohorts(ctx context.Context, req api.ListCohortsRequestObject) (api.ListCohortsResponseObject, error) {
 	pr := req.Params
-	lo, p := s.listOptions(ctx, listParams{
+	lo, err := s.listOptions(ctx, listParams{
 		resource: "cohorts", pageSize: pr.PageSize, pageToken: pr.PageToken, orderBy: string(deref(pr.OrderBy)),
 		showDeleted: pr.ShowDeleted, tags: pr.Tags, q: pr.Q, createdFrom: pr.CreatedAtFrom, createdTo: pr.CreatedAtTo,
 	})
-	if p != nil {
-		if p.Status == 403 {
-			return api.ListCohorts403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
-		}
-		return api.ListCohorts400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	if err != nil {
+		return nil, err
 	}
 	q := learning.CohortQuery{
 		ListOptions: lo,
@@ -28,8 +25,8 @@ func (s *Server) ListCohorts(ctx context.Context, req api.ListCohortsRequestObje
 		ProgramID:   deref(pr.ProgramId),
 		StartDate:   learning.TimeRange{From: pr.StartDateFrom, To: pr.StartDateTo},
 	}
-	if q.GroupID, p = filterID(ctx, typeid.Group, "group_id", (*string)(pr.GroupId)); p != nil {
-		return api.ListCohorts400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	if q.GroupID, err = filterID(ctx, typeid.Group, "group_id", (*string)(pr.GroupId)); err != nil {
+		return nil, err
 	}
 	page, err := s.learning.Cohorts.List(ctx, q)
 	if err != nil {

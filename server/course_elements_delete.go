@@ -10,42 +10,24 @@ import (
 
 // DeleteCourseElement deletes an element, healing the path around it.
 func (s *Server) DeleteCourseElement(ctx context.Context, req api.DeleteCourseElementRequestObject) (api.DeleteCourseElementResponseObject, error) {
-	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
-		return deleteCourseElementProblem(p)
+	if err := needPerm(ctx, auth.PermCourseEdit, true); err != nil {
+		return nil, err
 	}
-	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
-	if p != nil {
-		return deleteCourseElementProblem(p)
+	id, err := pathID(ctx, typeid.Course, "courseId", req.CourseId)
+	if err != nil {
+		return nil, err
 	}
-	expected, p := optionalPrecondition(ctx, req.Params.IfMatch)
-	if p != nil {
-		return deleteCourseElementProblem(p)
+	expected, err := optionalPrecondition(ctx, req.Params.IfMatch)
+	if err != nil {
+		return nil, err
 	}
-	element, p := pathID(ctx, typeid.Element, "elementId", req.ElementId)
-	if p != nil {
-		return deleteCourseElementProblem(p)
+	element, err := pathID(ctx, typeid.Element, "elementId", req.ElementId)
+	if err != nil {
+		return nil, err
 	}
 	version, err := s.courses.Courses().DeleteElement(ctx, id, element, expected)
 	if err != nil {
-		if p := courseProblem(ctx, err); p != nil {
-			return deleteCourseElementProblem(p)
-		}
 		return nil, err
 	}
 	return api.DeleteCourseElement204Response{Headers: api.DeleteCourseElement204ResponseHeaders{ETag: etag(version)}}, nil
-}
-
-// deleteCourseElementProblem answers an expected problem of delete element with its typed response.
-func deleteCourseElementProblem(p *api.Problem) (api.DeleteCourseElementResponseObject, error) {
-	switch p.Status {
-	case sBadRequest:
-		return api.DeleteCourseElement400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: courseBadRequest(p)}, nil
-	case sForbidden:
-		return api.DeleteCourseElement403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: courseForbidden(p)}, nil
-	case sNotFound:
-		return api.DeleteCourseElement404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: courseNotFound(p)}, nil
-	case sPrecondition:
-		return api.DeleteCourseElement412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: courseStale(p)}, nil
-	}
-	return nil, unexpectedStatus("delete element", p.Status)
 }

@@ -10,52 +10,31 @@ import (
 
 // UpdateQuizQuestion applies a merge patch to a quiz question.
 func (s *Server) UpdateQuizQuestion(ctx context.Context, req api.UpdateQuizQuestionRequestObject) (api.UpdateQuizQuestionResponseObject, error) {
-	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
-		return updateQuizQuestionProblem(p)
+	if err := needPerm(ctx, auth.PermCourseEdit, true); err != nil {
+		return nil, err
 	}
-	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
-	if p != nil {
-		return updateQuizQuestionProblem(p)
+	id, err := pathID(ctx, typeid.Course, "courseId", req.CourseId)
+	if err != nil {
+		return nil, err
 	}
-	expected, p := optionalPrecondition(ctx, req.Params.IfMatch)
-	if p != nil {
-		return updateQuizQuestionProblem(p)
+	expected, err := optionalPrecondition(ctx, req.Params.IfMatch)
+	if err != nil {
+		return nil, err
 	}
-	question, p := pathID(ctx, typeid.Question, "questionId", req.QuestionId)
-	if p != nil {
-		return updateQuizQuestionProblem(p)
+	question, err := pathID(ctx, typeid.Question, "questionId", req.QuestionId)
+	if err != nil {
+		return nil, err
 	}
 	body := req.ApplicationMergePatchPlusJSONBody
 	if body == nil {
 		body = req.JSONBody
 	}
-	if body == nil { // the contract requires a body; this guards a misconfigured validator
-		p := newProblem(ctx, kindBadRequest, "a request body is required")
-		return updateQuizQuestionProblem(&p)
+	if body == nil {
+		return nil, bodyRequired(ctx)
 	}
 	q, version, err := s.courses.Courses().UpdateQuestion(ctx, id, question, expected, toModelQuestionChange(*body))
 	if err != nil {
-		if p := courseProblem(ctx, err); p != nil {
-			return updateQuizQuestionProblem(p)
-		}
 		return nil, err
 	}
 	return api.UpdateQuizQuestion200JSONResponse{Body: toAPIQuizQuestion(&q, courseWithAnswers), Headers: api.UpdateQuizQuestion200ResponseHeaders{ETag: etag(version)}}, nil
-}
-
-// updateQuizQuestionProblem answers an expected problem of update question with its typed response.
-func updateQuizQuestionProblem(p *api.Problem) (api.UpdateQuizQuestionResponseObject, error) {
-	switch p.Status {
-	case sBadRequest:
-		return api.UpdateQuizQuestion400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: courseBadRequest(p)}, nil
-	case sForbidden:
-		return api.UpdateQuizQuestion403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: courseForbidden(p)}, nil
-	case sNotFound:
-		return api.UpdateQuizQuestion404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: courseNotFound(p)}, nil
-	case sPrecondition:
-		return api.UpdateQuizQuestion412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: courseStale(p)}, nil
-	case sInvalid:
-		return api.UpdateQuizQuestion422ApplicationProblemPlusJSONResponse{UnprocessableEntityApplicationProblemPlusJSONResponse: courseInvalid(p)}, nil
-	}
-	return nil, unexpectedStatus("update question", p.Status)
 }

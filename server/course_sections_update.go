@@ -11,52 +11,31 @@ import (
 
 // UpdateCourseSection renames or moves a section.
 func (s *Server) UpdateCourseSection(ctx context.Context, req api.UpdateCourseSectionRequestObject) (api.UpdateCourseSectionResponseObject, error) {
-	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
-		return updateCourseSectionProblem(p)
+	if err := needPerm(ctx, auth.PermCourseEdit, true); err != nil {
+		return nil, err
 	}
-	id, p := pathID(ctx, typeid.Course, "courseId", req.CourseId)
-	if p != nil {
-		return updateCourseSectionProblem(p)
+	id, err := pathID(ctx, typeid.Course, "courseId", req.CourseId)
+	if err != nil {
+		return nil, err
 	}
-	expected, p := optionalPrecondition(ctx, req.Params.IfMatch)
-	if p != nil {
-		return updateCourseSectionProblem(p)
+	expected, err := optionalPrecondition(ctx, req.Params.IfMatch)
+	if err != nil {
+		return nil, err
 	}
-	section, p := pathID(ctx, typeid.Section, "sectionId", req.SectionId)
-	if p != nil {
-		return updateCourseSectionProblem(p)
+	section, err := pathID(ctx, typeid.Section, "sectionId", req.SectionId)
+	if err != nil {
+		return nil, err
 	}
 	body := req.ApplicationMergePatchPlusJSONBody
 	if body == nil {
 		body = req.JSONBody
 	}
-	if body == nil { // the contract requires a body; this guards a misconfigured validator
-		p := newProblem(ctx, kindBadRequest, "a request body is required")
-		return updateCourseSectionProblem(&p)
+	if body == nil {
+		return nil, bodyRequired(ctx)
 	}
 	sec, version, err := s.courses.Courses().UpdateSection(ctx, id, section, expected, courses.SectionChange{Title: body.Title, Position: body.Position})
 	if err != nil {
-		if p := courseProblem(ctx, err); p != nil {
-			return updateCourseSectionProblem(p)
-		}
 		return nil, err
 	}
 	return api.UpdateCourseSection200JSONResponse{Body: toAPICourseSection(&sec, courseWithAnswers), Headers: api.UpdateCourseSection200ResponseHeaders{ETag: etag(version)}}, nil
-}
-
-// updateCourseSectionProblem answers an expected problem of update section with its typed response.
-func updateCourseSectionProblem(p *api.Problem) (api.UpdateCourseSectionResponseObject, error) {
-	switch p.Status {
-	case sBadRequest:
-		return api.UpdateCourseSection400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: courseBadRequest(p)}, nil
-	case sForbidden:
-		return api.UpdateCourseSection403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: courseForbidden(p)}, nil
-	case sNotFound:
-		return api.UpdateCourseSection404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: courseNotFound(p)}, nil
-	case sPrecondition:
-		return api.UpdateCourseSection412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: courseStale(p)}, nil
-	case sInvalid:
-		return api.UpdateCourseSection422ApplicationProblemPlusJSONResponse{UnprocessableEntityApplicationProblemPlusJSONResponse: courseInvalid(p)}, nil
-	}
-	return nil, unexpectedStatus("update section", p.Status)
 }

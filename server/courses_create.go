@@ -9,25 +9,15 @@ import (
 
 // CreateCourse creates an empty draft course owned by the caller.
 func (s *Server) CreateCourse(ctx context.Context, req api.CreateCourseRequestObject) (api.CreateCourseResponseObject, error) {
-	if p := needPerm(ctx, auth.PermCourseEdit, true); p != nil {
-		return api.CreateCourse403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: courseForbidden(p)}, nil
+	if err := needPerm(ctx, auth.PermCourseEdit, true); err != nil {
+		return nil, err
 	}
 	if req.Body == nil {
-		p := newProblem(ctx, kindBadRequest, "a request body is required")
-		return api.CreateCourse400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: courseBadRequest(&p)}, nil
+		return nil, bodyRequired(ctx)
 	}
 	c, err := s.courses.Courses().CreateWithStructure(ctx, toModelCourseDraft(*req.Body))
 	if err != nil {
-		p := courseProblem(ctx, err)
-		switch {
-		case p == nil:
-			return nil, err
-		case p.Status == sForbidden:
-			return api.CreateCourse403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: courseForbidden(p)}, nil
-		case p.Status == sInvalid:
-			return api.CreateCourse422ApplicationProblemPlusJSONResponse{UnprocessableEntityApplicationProblemPlusJSONResponse: courseInvalid(p)}, nil
-		}
-		return nil, unexpectedStatus("create course", p.Status)
+		return nil, err
 	}
 	out := toAPICourse(c, courseWithAnswers)
 	return api.CreateCourse201JSONResponse{Body: out, Headers: api.CreateCourse201ResponseHeaders{ETag: etag(c.Version), Location: courseLocation(out.Id)}}, nil

@@ -10,12 +10,12 @@ import (
 
 // FindCourses searches courses by name (find_course).
 func (s *Server) FindCourses(ctx context.Context, req api.FindCoursesRequestObject) (api.FindCoursesResponseObject, error) {
-	if p := needPerm(ctx, auth.PermCourseView, false); p != nil {
-		return api.FindCourses403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: courseForbidden(p)}, nil
+	if err := needPerm(ctx, auth.PermCourseView, false); err != nil {
+		return nil, err
 	}
-	after, p := s.coursePageCursor(ctx, "courses", req.Params.PageToken)
-	if p != nil {
-		return api.FindCourses400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: courseBadRequest(p)}, nil
+	after, err := s.coursePageCursor(ctx, "courses", req.Params.PageToken)
+	if err != nil {
+		return nil, err
 	}
 	q := courses.CourseQuery{Query: deref(req.Params.Query), Tag: deref(req.Params.Tag), Limit: courseLimit(req.Params.Limit), After: after}
 	if req.Params.Status != nil {

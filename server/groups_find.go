@@ -11,17 +11,17 @@ import (
 
 // FindGroups searches groups by a case-insensitive substring of the name.
 func (s *Server) FindGroups(ctx context.Context, req api.FindGroupsRequestObject) (api.FindGroupsResponseObject, error) {
-	if pr := needPerm(ctx, auth.PermUserView, false); pr != nil {
-		return api.FindGroups403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*pr)}, nil
+	if err := needPerm(ctx, auth.PermUserView, false); err != nil {
+		return nil, err
 	}
 	q := people.GroupQuery{Query: deref(req.Params.Query), Limit: peopleLimit(req.Params.Limit)}
 	if req.Params.Kind != nil {
 		q.Kind = string(*req.Params.Kind)
 	}
 	const resource = "groups"
-	var pr *api.Problem
-	if q.After, pr = v2PageCursor[store.NameCursor](ctx, s, resource, req.Params.PageToken); pr != nil {
-		return api.FindGroups400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*pr)}, nil
+	var err error
+	if q.After, err = v2PageCursor[store.NameCursor](ctx, s, resource, req.Params.PageToken); err != nil {
+		return nil, err
 	}
 	page, err := s.people.Groups().Find(ctx, q)
 	if err != nil {

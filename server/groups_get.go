@@ -10,26 +10,13 @@ import (
 
 // GetGroup returns one group with its member count.
 func (s *Server) GetGroup(ctx context.Context, req api.GetGroupRequestObject) (api.GetGroupResponseObject, error) {
-	pr := needPerm(ctx, auth.PermUserView, false)
-	if pr == nil {
-		id, ipr := pathID(ctx, typeid.Group, "groupId", req.GroupId)
-		if pr = ipr; pr == nil {
-			g, err := s.people.Groups().Get(ctx, id)
-			if err == nil {
-				return api.GetGroup200JSONResponse{Body: toAPIGroup(g), Headers: api.GetGroup200ResponseHeaders{ETag: etag(g.Version)}}, nil
-			}
-			if pr, err = peopleProblem(ctx, err, "group", req.GroupId); err != nil {
-				return nil, err
-			}
-		}
+	id, err := permittedID(ctx, auth.PermUserView, false, typeid.Group, "groupId", req.GroupId)
+	if err != nil {
+		return nil, err
 	}
-	switch pr.Status {
-	case sBadRequest:
-		return api.GetGroup400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*pr)}, nil
-	case sForbidden:
-		return api.GetGroup403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*pr)}, nil
-	case sNotFound:
-		return api.GetGroup404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(*pr)}, nil
+	g, err := s.people.Groups().Get(ctx, id)
+	if err != nil {
+		return nil, about(err, "group "+req.GroupId)
 	}
-	return nil, unexpectedStatus("get group", pr.Status)
+	return api.GetGroup200JSONResponse{Body: toAPIGroup(g), Headers: api.GetGroup200ResponseHeaders{ETag: etag(g.Version)}}, nil
 }

@@ -13,37 +13,27 @@ import (
 // scopes cannot exceed the caller's.
 func (s *Server) CreateKey(ctx context.Context, req api.CreateKeyRequestObject) (api.CreateKeyResponseObject, error) {
 	p, _ := auth.FromContext(ctx)
-	forbidden := func(detail string) api.CreateKeyResponseObject {
-		return api.CreateKey403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(newProblem(ctx, kindForbidden, detail))}
-	}
-	if pr := needScope(ctx, true); pr != nil {
-		return api.CreateKey403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*pr)}, nil
+	if err := needScope(ctx, true); err != nil {
+		return nil, err
 	}
 	switch {
 	case p.KeyID != "":
-		return forbidden("API keys cannot create API keys; sign in as the user"), nil
+		return nil, fail(newProblem(ctx, kindForbidden, "API keys cannot create API keys; sign in as the user"))
 	case !p.Known:
-		return forbidden("only users of this tenant can create API keys"), nil
+		return nil, fail(newProblem(ctx, kindForbidden, "only users of this tenant can create API keys"))
 	}
 	if req.Body == nil {
-		return api.CreateKey400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(newProblem(ctx, kindBadRequest, "a request body is required"))}, nil
+		return nil, bodyRequired(ctx)
 	}
 	in := toModelNewKey(req.Body)
 	for _, sc := range in.Scopes {
 		if !slices.Contains(p.Scopes, sc) {
-			return forbidden("a key cannot have the " + sc + " scope, which your token does not hold"), nil
+			return nil, fail(newProblem(ctx, kindForbidden, "a key cannot have the "+sc+" scope, which your token does not hold"))
 		}
 	}
 	k, secret, err := s.people.Keys().Create(ctx, p.PersonID, in)
 	if err != nil {
-		pr, err := peopleProblem(ctx, err, "key", "")
-		if err != nil {
-			return nil, err
-		}
-		if pr.Status == sInvalid {
-			return api.CreateKey422ApplicationProblemPlusJSONResponse{UnprocessableEntityApplicationProblemPlusJSONResponse: api.UnprocessableEntityApplicationProblemPlusJSONResponse(*pr)}, nil
-		}
-		return nil, unexpectedStatus("create key", pr.Status)
+		return nil, err
 	}
 	return api.CreateKey201JSONResponse{Body: toAPIKeyCreated(k, secret), Headers: api.CreateKey201ResponseHeaders{CacheControl: ptr("no-store")}}, nil
 }

@@ -13,27 +13,24 @@ import (
 // never with their secrets.
 func (s *Server) ListKeys(ctx context.Context, req api.ListKeysRequestObject) (api.ListKeysResponseObject, error) {
 	p, _ := auth.FromContext(ctx)
-	badRequest := func(pr *api.Problem) api.ListKeysResponseObject {
-		return api.ListKeys400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*pr)}
-	}
-	if pr := needScope(ctx, false); pr != nil {
-		return api.ListKeys403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*pr)}, nil
+	if err := needScope(ctx, false); err != nil {
+		return nil, err
 	}
 	user := p.PersonID
-	uid, pr := filterID(ctx, typeid.Person, "userId", req.Params.UserId)
-	if pr != nil {
-		return badRequest(pr), nil
+	uid, err := filterID(ctx, typeid.Person, "userId", req.Params.UserId)
+	if err != nil {
+		return nil, err
 	}
 	if uid != nil && *uid != p.PersonID {
-		if pr := requireAdmin(ctx, "listing another user's API keys"); pr != nil {
-			return api.ListKeys403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*pr)}, nil
+		if err := requireAdmin(ctx, "listing another user's API keys"); err != nil {
+			return nil, err
 		}
 		user = *uid
 	}
 	resource := "keys:" + typeid.Format(typeid.Person, user)
-	after, pr := v2PageCursor[people.KeyCursor](ctx, s, resource, req.Params.PageToken)
-	if pr != nil {
-		return badRequest(pr), nil
+	after, err := v2PageCursor[people.KeyCursor](ctx, s, resource, req.Params.PageToken)
+	if err != nil {
+		return nil, err
 	}
 	page, err := s.people.Keys().List(ctx, user, peopleLimit(req.Params.Limit), after)
 	if err != nil {

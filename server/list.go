@@ -7,11 +7,8 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store/learning"
-	"github.com/learnd/learnd/typeid"
 )
 
 // listParams are the list parameters every envelope resource shares.
@@ -39,10 +36,10 @@ func pageScope(ctx context.Context, resource string) string {
 
 // listOptions turns the shared parameters into store options, checking the page token and
 // the admin-only show_deleted.
-func (s *Server) listOptions(ctx context.Context, lp listParams) (learning.ListOptions, *api.Problem) {
+func (s *Server) listOptions(ctx context.Context, lp listParams) (learning.ListOptions, error) {
 	o := learning.ListOptions{PageSize: 20, OrderBy: lp.orderBy}
-	if p := requireReader(ctx); p != nil {
-		return o, p
+	if err := requireReader(ctx); err != nil {
+		return o, err
 	}
 	if o.OrderBy == "" {
 		o.OrderBy = "-created_at"
@@ -51,17 +48,16 @@ func (s *Server) listOptions(ctx context.Context, lp listParams) (learning.ListO
 		o.PageSize = *lp.pageSize
 	}
 	if lp.showDeleted != nil && *lp.showDeleted {
-		if p := requireAdmin(ctx, "show_deleted"); p != nil {
-			return o, p
+		if err := requireAdmin(ctx, "show_deleted"); err != nil {
+			return o, err
 		}
 		o.IncludeDeleted = true
 	}
 	if lp.pageToken != nil {
 		var c learning.Cursor
 		if err := s.pages.Decode(pageScope(ctx, lp.resource), *lp.pageToken, &c); err != nil || c.Order != o.OrderBy {
-			p := withFields(newProblem(ctx, kindBadRequest, "page_token is invalid, or was issued for another list or other filters"),
-				[]api.FieldError{{Parameter: ptr("page_token"), Detail: "not a token this list issued"}})
-			return o, &p
+			return o, fail(withFields(newProblem(ctx, kindBadRequest, "page_token is invalid, or was issued for another list or other filters"),
+				[]api.FieldError{{Parameter: ptr("page_token"), Detail: "not a token this list issued"}}))
 		}
 		o.After = &c
 	}
@@ -85,18 +81,4 @@ func (s *Server) nextToken(ctx context.Context, resource string, next *learning.
 		return nil, err
 	}
 	return &tok, nil
-}
-
-// filterID parses an id-valued list filter; a malformed one is a 400, never a dropped filter.
-func filterID(ctx context.Context, prefix, name string, raw *string) (*uuid.UUID, *api.Problem) {
-	if raw == nil {
-		return nil, nil
-	}
-	u, err := typeid.Parse(prefix, *raw)
-	if err != nil {
-		p := withFields(newProblem(ctx, kindBadRequest, "the request is malformed: "+name+" is not a "+prefix+"_… id"),
-			[]api.FieldError{{Parameter: ptr(name), Detail: "must be a " + prefix + "_… id"}})
-		return nil, &p
-	}
-	return &u, nil
 }

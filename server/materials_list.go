@@ -8,35 +8,19 @@ import (
 	"github.com/learnd/learnd/typeid"
 )
 
-var listMaterialResponses = materialResponses[api.ListSourceMaterialsResponseObject]{
-	op: "listSourceMaterials",
-	badRequest: func(p api.BadRequestApplicationProblemPlusJSONResponse) api.ListSourceMaterialsResponseObject {
-		return api.ListSourceMaterials400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: p}
-	},
-	forbidden: func(p api.ForbiddenApplicationProblemPlusJSONResponse) api.ListSourceMaterialsResponseObject {
-		return api.ListSourceMaterials403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: p}
-	},
-	notFound: func(p api.NotFoundApplicationProblemPlusJSONResponse) api.ListSourceMaterialsResponseObject {
-		return api.ListSourceMaterials404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: p}
-	},
-}
-
 // ListSourceMaterials lists the files of one of the caller's sessions (at most 20: never
 // paged) with their chunk counts and headings.
 func (s *Server) ListSourceMaterials(ctx context.Context, req api.ListSourceMaterialsRequestObject) (api.ListSourceMaterialsResponseObject, error) {
-	if p := aiGate(ctx, false); p != nil {
-		return listMaterialResponses.problem(p, 0)
+	if err := aiGate(ctx, false); err != nil {
+		return nil, err
 	}
-	session, p := materialID(ctx, materials.MaterialSessionPrefix, "sessionId", req.Params.SessionId)
-	if p != nil {
-		return listMaterialResponses.problem(p, 0)
+	session, err := materialID(ctx, materials.MaterialSessionPrefix, "sessionId", req.Params.SessionId)
+	if err != nil {
+		return nil, err
 	}
 	files, err := s.materials.Materials().Files(ctx, session)
 	if err != nil {
-		if p := materialStoreProblem(ctx, session, err); p != nil {
-			return listMaterialResponses.problem(p, 0)
-		}
-		return nil, err
+		return nil, aboutSession(err, session)
 	}
 	nf, nc := sessionTotals(files)
 	out := api.ListSourceMaterials200JSONResponse{

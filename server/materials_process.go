@@ -9,53 +9,31 @@ import (
 	"github.com/learnd/learnd/store/materials"
 )
 
-var processResponses = materialResponses[api.ProcessSourceMaterialResponseObject]{
-	op: "processSourceMaterial",
-	badRequest: func(p api.BadRequestApplicationProblemPlusJSONResponse) api.ProcessSourceMaterialResponseObject {
-		return api.ProcessSourceMaterial400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: p}
-	},
-	forbidden: func(p api.ForbiddenApplicationProblemPlusJSONResponse) api.ProcessSourceMaterialResponseObject {
-		return api.ProcessSourceMaterial403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: p}
-	},
-	notFound: func(p api.NotFoundApplicationProblemPlusJSONResponse) api.ProcessSourceMaterialResponseObject {
-		return api.ProcessSourceMaterial404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: p}
-	},
-	invalid: func(p api.UnprocessableEntityApplicationProblemPlusJSONResponse) api.ProcessSourceMaterialResponseObject {
-		return api.ProcessSourceMaterial422ApplicationProblemPlusJSONResponse{UnprocessableEntityApplicationProblemPlusJSONResponse: p}
-	},
-	unavailable: func(p api.SourceMaterialUnavailableApplicationProblemPlusJSONResponse) api.ProcessSourceMaterialResponseObject {
-		return api.ProcessSourceMaterial503ApplicationProblemPlusJSONResponse{SourceMaterialUnavailableApplicationProblemPlusJSONResponse: p}
-	},
-}
-
 // ProcessSourceMaterial makes sure a session's files (or the one fileId names) are
 // chunked and embedded with the server's current embedder, re-extracting from the stored
 // bytes those that are not (audited "material.process"), and reports the named file or the
 // session's latest upload. It never counts against the AI quota: uploads are processed when
 // they arrive, so the upload_source_material tool's upload-then-process is one call.
 func (s *Server) ProcessSourceMaterial(ctx context.Context, req api.ProcessSourceMaterialRequestObject) (api.ProcessSourceMaterialResponseObject, error) {
-	if p := aiGate(ctx, true); p != nil {
-		return processResponses.problem(p, 0)
+	if err := aiGate(ctx, true); err != nil {
+		return nil, err
 	}
-	session, p := materialID(ctx, materials.MaterialSessionPrefix, "sessionId", req.Body.SessionId)
-	if p != nil {
-		return processResponses.problem(p, 0)
+	session, err := materialID(ctx, materials.MaterialSessionPrefix, "sessionId", req.Body.SessionId)
+	if err != nil {
+		return nil, err
 	}
 	var fileID *uuid.UUID
 	if req.Body.FileId != nil {
-		id, p := materialID(ctx, materials.MaterialFilePrefix, "fileId", *req.Body.FileId)
-		if p != nil {
-			return processResponses.problem(p, 0)
+		id, err := materialID(ctx, materials.MaterialFilePrefix, "fileId", *req.Body.FileId)
+		if err != nil {
+			return nil, err
 		}
 		fileID = &id
 	}
 	mat := s.materials.Materials()
 	files, err := mat.Files(ctx, session)
 	if err != nil {
-		if p := materialStoreProblem(ctx, session, err); p != nil {
-			return processResponses.problem(p, 0)
-		}
-		return nil, err
+		return nil, aboutSession(err, session)
 	}
 	target := -1
 	for i, f := range files {
@@ -64,8 +42,7 @@ func (s *Server) ProcessSourceMaterial(ctx context.Context, req api.ProcessSourc
 		}
 	}
 	if target < 0 {
-		p := newProblem(ctx, kindNotFound, "file "+*req.Body.FileId+" not found in session "+req.Body.SessionId)
-		return processResponses.problem(&p, 0)
+		return nil, fail(newProblem(ctx, kindNotFound, "file "+*req.Body.FileId+" not found in session "+req.Body.SessionId))
 	}
 	current := s.materials.Embedder().Name()
 	processed := false
@@ -75,23 +52,14 @@ func (s *Server) ProcessSourceMaterial(ctx context.Context, req api.ProcessSourc
 		}
 		_, data, err := mat.Content(ctx, session, f.ID)
 		if err != nil {
-			if p := materialStoreProblem(ctx, session, err); p != nil {
-				return processResponses.problem(p, 0)
-			}
-			return nil, err
+			return nil, aboutSession(err, session)
 		}
-		ex, p, err := s.extractMaterial(ctx, data)
+		ex, err := s.extractMaterial(ctx, data)
 		if err != nil {
 			return nil, err
 		}
-		if p != nil {
-			return processResponses.problem(p, 0)
-		}
 		if _, err := mat.Reprocess(ctx, session, f.ID, ex.chars, ex.chunks); err != nil {
-			if p := materialStoreProblem(ctx, session, err); p != nil {
-				return processResponses.problem(p, 0)
-			}
-			return nil, err
+			return nil, aboutSession(err, session)
 		}
 		processed = true
 	}

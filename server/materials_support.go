@@ -1,8 +1,7 @@
 package server
 
 // Shared pieces of the source-material handlers (upload_source_material): the upload's
-// limits, the extraction pipeline (detect → extract → chunk), and the mapping of its
-// failures to problems.
+// limits and the extraction pipeline (detect → extract → chunk).
 //
 // Quota: uploads, process and the listing do not count against the daily AI quota (only
 // generate, refine and the two regenerates do); an upload is bounded by its size, the
@@ -10,7 +9,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -43,39 +41,20 @@ var kindUnavailable = problemKind{503, "extractor-unavailable", "Service unavail
 // acceptedTypes names the accepted types for problem details.
 const acceptedTypes = "PDF, DOC, DOCX, PNG, JPEG, GIF or WebP"
 
-// materialResponses are a source-material operation's typed problem responses.
-type materialResponses[R any] = problemResponses[R]
-
 // materialID parses a ses_/src_ id of a request; a malformed one is a 400 naming field.
-func materialID(ctx context.Context, prefix, field, raw string) (uuid.UUID, *api.Problem) {
+func materialID(ctx context.Context, prefix, field, raw string) (uuid.UUID, error) {
 	u, err := typeid.Parse(prefix, raw)
 	if err != nil {
-		p := withFields(newProblem(ctx, kindBadRequest, field+" must be a "+prefix+"_… id"),
-			[]api.FieldError{{Pointer: ptr("/" + field), Detail: "must be a " + prefix + "_… id"}})
-		return uuid.Nil, &p
+		return uuid.Nil, fail(withFields(newProblem(ctx, kindBadRequest, field+" must be a "+prefix+"_… id"),
+			[]api.FieldError{{Pointer: ptr("/" + field), Detail: "must be a " + prefix + "_… id"}}))
 	}
 	return u, nil
 }
 
-func sessionNotFound(ctx context.Context, session uuid.UUID) *api.Problem {
-	p := newProblem(ctx, kindNotFound, "source-material session "+typeid.Format(materials.MaterialSessionPrefix, session)+" not found (a session belongs to the person who uploaded into it)")
-	return &p
-}
-
-// materialStoreProblem maps the store's expected outcomes; nil means unexpected.
-func materialStoreProblem(ctx context.Context, session uuid.UUID, err error) *api.Problem {
-	var p api.Problem
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return sessionNotFound(ctx, session)
-	case errors.Is(err, materials.ErrSessionFull):
-		p = withCode(newProblem(ctx, kindValidation, fmt.Sprintf("the session already holds %d files, the most one session takes; start a new session (omit sessionId)", materials.MaxSessionFiles)), "session_full")
-	case errors.Is(err, materials.ErrTooMuchText):
-		p = withCode(newProblem(ctx, kindValidation, err.Error()+"; split the document and upload its parts"), "too_much_text")
-	default:
-		return nil
-	}
-	return &p
+// aboutSession says err was about the caller's source-material session.
+func aboutSession(err error, session uuid.UUID) error {
+	return describe(err, store.ErrNotFound, "source-material session "+typeid.Format(materials.MaterialSessionPrefix, session)+
+		" not found (a session belongs to the person who uploaded into it)")
 }
 
 // extracted is a file read by the pipeline.
@@ -88,51 +67,29 @@ type extracted struct {
 // extractMaterial detects data's type by its content, reads its text and chunks it. A
 // refused type is a 422 naming what the file is; a file without text or that cannot be
 // read a 422 saying why; a missing program a 503 naming it.
-func (s *Server) extractMaterial(ctx context.Context, data []byte) (extracted, *api.Problem, error) {
+func (s *Server) extractMaterial(ctx context.Context, data []byte) (extracted, error) {
 	kind, what := extract.Detect(data)
 	if kind == "" {
 		p := withCode(newProblem(ctx, kindValidation, "the file is "+what+"; a source material must be a "+acceptedTypes+
 			" file (the type is detected from the content, not the name); nothing was stored"), "unsupported_file_type")
-		p = withFields(p, []api.FieldError{{Pointer: ptr("/file"), Detail: "detected " + what}})
-		return extracted{}, &p, nil
+		return extracted{}, fail(withFields(p, []api.FieldError{{Pointer: ptr("/file"), Detail: "detected " + what}}))
 	}
 	doc, err := s.cfg.Extractor.Extract(ctx, kind, data)
 	if err != nil {
-		var (
-			missing    *extract.MissingProgramError
-			noText     *extract.NoTextError
-			unreadable *extract.UnreadableError
-			busy       *extract.BusyError
-			p          api.Problem
-		)
-		switch {
-		case errors.As(err, &busy):
-			p = withCode(newProblem(ctx, kindUnavailable, busy.Error()+"; nothing was stored"), "extraction_busy")
-		case errors.As(err, &missing):
-			p = newProblem(ctx, kindUnavailable, missing.Error()+"; ask the operator to install it; nothing was stored")
-		case errors.As(err, &noText):
-			p = withCode(newProblem(ctx, kindValidation, noText.Error()+"; nothing was stored"), "no_text")
-		case errors.As(err, &unreadable):
-			p = withCode(newProblem(ctx, kindValidation, unreadable.Error()+"; nothing was stored"), "unreadable_file")
-		default:
-			return extracted{}, nil, err
-		}
-		return extracted{}, &p, nil
+		return extracted{}, err // the extractor's refusals are problems of their own
 	}
 	chunks := chunk.Split(doc.Blocks)
 	if len(chunks) == 0 {
-		p := withCode(newProblem(ctx, kindValidation, "the "+kind.Label()+" contains no text; nothing was stored"), "no_text")
-		return extracted{}, &p, nil
+		return extracted{}, fail(withCode(newProblem(ctx, kindValidation, "the "+kind.Label()+" contains no text; nothing was stored"), "no_text"))
 	}
 	if len(chunks) > materials.MaxMaterialChunks {
-		p := withCode(newProblem(ctx, kindValidation, materials.ErrTooMuchText.Error()+"; split the document and upload its parts"), "too_much_text")
-		return extracted{}, &p, nil
+		return extracted{}, materials.ErrTooMuchText
 	}
 	chars := 0
 	for _, c := range chunks {
 		chars += len([]rune(c.Text))
 	}
-	return extracted{kind: kind, chunks: chunks, chars: chars}, nil, nil
+	return extracted{kind: kind, chunks: chunks, chars: chars}, nil
 }
 
 // sessionTotals counts a session's files and chunks.

@@ -17,31 +17,6 @@ import (
 	"github.com/learnd/learnd/store/materials"
 )
 
-var uploadResponses = materialResponses[api.UploadSourceMaterialResponseObject]{
-	op: "uploadSourceMaterial",
-	badRequest: func(p api.BadRequestApplicationProblemPlusJSONResponse) api.UploadSourceMaterialResponseObject {
-		return api.UploadSourceMaterial400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: p}
-	},
-	forbidden: func(p api.ForbiddenApplicationProblemPlusJSONResponse) api.UploadSourceMaterialResponseObject {
-		return api.UploadSourceMaterial403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: p}
-	},
-	notFound: func(p api.NotFoundApplicationProblemPlusJSONResponse) api.UploadSourceMaterialResponseObject {
-		return api.UploadSourceMaterial404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: p}
-	},
-	tooLarge: func(p api.PayloadTooLargeApplicationProblemPlusJSONResponse) api.UploadSourceMaterialResponseObject {
-		return api.UploadSourceMaterial413ApplicationProblemPlusJSONResponse{PayloadTooLargeApplicationProblemPlusJSONResponse: p}
-	},
-	invalid: func(p api.UnprocessableEntityApplicationProblemPlusJSONResponse) api.UploadSourceMaterialResponseObject {
-		return api.UploadSourceMaterial422ApplicationProblemPlusJSONResponse{UnprocessableEntityApplicationProblemPlusJSONResponse: p}
-	},
-	tooMany: func(p api.TooManyRequestsApplicationProblemPlusJSONResponse) api.UploadSourceMaterialResponseObject {
-		return api.UploadSourceMaterial429ApplicationProblemPlusJSONResponse{TooManyRequestsApplicationProblemPlusJSONResponse: p}
-	},
-	unavailable: func(p api.SourceMaterialUnavailableApplicationProblemPlusJSONResponse) api.UploadSourceMaterialResponseObject {
-		return api.UploadSourceMaterial503ApplicationProblemPlusJSONResponse{SourceMaterialUnavailableApplicationProblemPlusJSONResponse: p}
-	},
-}
-
 // uploadForm is the multipart form of an upload.
 type uploadForm struct {
 	filename string
@@ -54,49 +29,35 @@ type uploadForm struct {
 // 413, 422), the session (404, 422 when full), the type and the text (422, 503), the quota
 // (429, counted only now), then the store (one transaction, audited "material.upload").
 func (s *Server) UploadSourceMaterial(ctx context.Context, req api.UploadSourceMaterialRequestObject) (api.UploadSourceMaterialResponseObject, error) {
-	if p := aiGate(ctx, true); p != nil {
-		return uploadResponses.problem(p, 0)
-	}
-	form, p, err := readUploadForm(ctx, req.Body)
-	if err != nil {
+	if err := aiGate(ctx, true); err != nil {
 		return nil, err
 	}
-	if p != nil {
-		return uploadResponses.problem(p, 0)
+	form, err := readUploadForm(ctx, req.Body)
+	if err != nil {
+		return nil, err
 	}
 	mat := s.materials.Materials()
+	session := uuid.Nil // a new session
 	if form.session != nil {
-		files, err := mat.Files(ctx, *form.session)
+		session = *form.session
+		files, err := mat.Files(ctx, session)
 		if err != nil {
-			if p := materialStoreProblem(ctx, *form.session, err); p != nil {
-				return uploadResponses.problem(p, 0)
-			}
-			return nil, err
+			return nil, aboutSession(err, session)
 		}
 		if len(files) >= materials.MaxSessionFiles {
-			return uploadResponses.problem(materialStoreProblem(ctx, *form.session, materials.ErrSessionFull), 0)
+			return nil, materials.ErrSessionFull
 		}
 	}
-	ex, p, err := s.extractMaterial(ctx, form.data)
+	ex, err := s.extractMaterial(ctx, form.data)
 	if err != nil {
 		return nil, err
-	}
-	if p != nil {
-		return uploadResponses.problem(p, 0)
 	}
 	f, err := mat.Upload(ctx, materials.MaterialUpload{
 		Session: form.session, Filename: form.filename, Kind: string(ex.kind), MediaType: ex.kind.MediaType(),
 		Content: form.data, TextChars: ex.chars, Chunks: ex.chunks,
 	})
 	if err != nil {
-		session := uuid.Nil
-		if form.session != nil {
-			session = *form.session
-		}
-		if p := materialStoreProblem(ctx, session, err); p != nil {
-			return uploadResponses.problem(p, 0)
-		}
-		return nil, err
+		return nil, aboutSession(err, session)
 	}
 	files, err := mat.Files(ctx, f.SessionID)
 	if err != nil {
@@ -107,14 +68,19 @@ func (s *Server) UploadSourceMaterial(ctx context.Context, req api.UploadSourceM
 
 // readUploadForm reads the form: one `file` part of at most 20 MB (more is a 413), and an
 // optional `sessionId`. Unknown parts are refused by the contract before this runs.
-func readUploadForm(ctx context.Context, r *multipart.Reader) (uploadForm, *api.Problem, error) {
+func readUploadForm(ctx context.Context, r *multipart.Reader) (uploadForm, error) {
 	var form uploadForm
-	invalid := func(field, detail string) (uploadForm, *api.Problem, error) {
-		p := withFields(newProblem(ctx, kindValidation, "the form is invalid: "+field+" "+detail), []api.FieldError{{Pointer: ptr("/" + field), Detail: detail}})
-		return uploadForm{}, &p, nil
+	invalid := func(field, detail string) error {
+		return fail(withFields(newProblem(ctx, kindValidation, "the form is invalid: "+field+" "+detail), []api.FieldError{{Pointer: ptr("/" + field), Detail: detail}}))
+	}
+	malformed := func(err error) error {
+		if isTooLarge(err) {
+			return fail(withCode(newProblem(ctx, kindTooLarge, sourceMaterialTooLarge), "file_too_large"))
+		}
+		return fail(newProblem(ctx, kindBadRequest, "the multipart form is malformed: "+err.Error()))
 	}
 	if r == nil {
-		return invalid("file", "is required")
+		return form, invalid("file", "is required")
 	}
 	seenFile := false
 	for {
@@ -123,43 +89,31 @@ func readUploadForm(ctx context.Context, r *multipart.Reader) (uploadForm, *api.
 			break
 		}
 		if err != nil {
-			if isTooLarge(err) {
-				p := withCode(newProblem(ctx, kindTooLarge, sourceMaterialTooLarge), "file_too_large")
-				return uploadForm{}, &p, nil
-			}
-			p := newProblem(ctx, kindBadRequest, "the multipart form is malformed: "+err.Error())
-			return uploadForm{}, &p, nil
+			return form, malformed(err)
 		}
 		switch part.FormName() {
 		case "file":
 			if seenFile {
-				return invalid("file", "must be sent once: upload one file per call")
+				return form, invalid("file", "must be sent once: upload one file per call")
 			}
 			seenFile = true
 			form.filename = part.FileName()
 			form.data, err = io.ReadAll(io.LimitReader(part, materials.MaxMaterialBytes+1))
 			if err != nil {
-				if isTooLarge(err) {
-					p := withCode(newProblem(ctx, kindTooLarge, sourceMaterialTooLarge), "file_too_large")
-					return uploadForm{}, &p, nil
-				}
-				p := newProblem(ctx, kindBadRequest, "the multipart form is malformed: "+err.Error())
-				return uploadForm{}, &p, nil
+				return form, malformed(err)
 			}
 			if len(form.data) > materials.MaxMaterialBytes {
-				p := withCode(newProblem(ctx, kindTooLarge, sourceMaterialTooLarge), "file_too_large")
-				return uploadForm{}, &p, nil
+				return form, fail(withCode(newProblem(ctx, kindTooLarge, sourceMaterialTooLarge), "file_too_large"))
 			}
 		case "sessionId":
 			b, err := io.ReadAll(io.LimitReader(part, 256))
 			if err != nil {
-				p := newProblem(ctx, kindBadRequest, "the multipart form is malformed: "+err.Error())
-				return uploadForm{}, &p, nil
+				return form, fail(newProblem(ctx, kindBadRequest, "the multipart form is malformed: "+err.Error()))
 			}
 			if raw := strings.TrimSpace(string(b)); raw != "" {
-				id, p := materialID(ctx, materials.MaterialSessionPrefix, "sessionId", raw)
-				if p != nil {
-					return uploadForm{}, p, nil
+				id, err := materialID(ctx, materials.MaterialSessionPrefix, "sessionId", raw)
+				if err != nil {
+					return form, err
 				}
 				form.session = &id
 			}
@@ -167,17 +121,17 @@ func readUploadForm(ctx context.Context, r *multipart.Reader) (uploadForm, *api.
 		_ = part.Close()
 	}
 	if !seenFile {
-		return invalid("file", "is required")
+		return form, invalid("file", "is required")
 	}
 	if len(form.data) == 0 {
-		return invalid("file", "is empty")
+		return form, invalid("file", "is empty")
 	}
 	if form.filename == "" {
 		if k, _ := extract.Detect(form.data); k != "" {
 			form.filename = "upload." + string(k)
 		}
 	}
-	return form, nil, nil
+	return form, nil
 }
 
 // isTooLarge reports a read cut by the body limit (Echo's, or net/http's).

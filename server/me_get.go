@@ -14,8 +14,8 @@ import (
 // permissions (learnd's MCP server decides from it which tools a key sees). Any caller
 // with the read scope; a caller without a user row gets null name and email.
 func (s *Server) GetMe(ctx context.Context, _ api.GetMeRequestObject) (api.GetMeResponseObject, error) {
-	if pr := needScope(ctx, false); pr != nil {
-		return api.GetMe403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*pr)}, nil
+	if err := needScope(ctx, false); err != nil {
+		return nil, err
 	}
 	p, _ := auth.FromContext(ctx)
 	var u *people.User

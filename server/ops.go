@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -73,17 +72,9 @@ func newMetrics(reg *prometheus.Registry, st *store.Store) echo.MiddlewareFunc {
 				route = "unmatched"
 			}
 			status := c.Response().Status
-			if err != nil {
-				var he *echo.HTTPError
-				var pe *problemError
-				switch {
-				case errors.As(err, &he):
-					status = he.Code
-				case errors.As(err, &pe):
-					status = pe.problem.Status
-				default:
-					status = http.StatusInternalServerError
-				}
+			if err != nil { // answered by the error handler, with the status the mapper gives it
+				p, _ := problemFor(c.Request().Context(), err)
+				status = p.Status
 			}
 			duration.WithLabelValues(c.Request().Method, route, strconv.Itoa(status)).Observe(time.Since(start).Seconds())
 			return err

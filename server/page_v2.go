@@ -25,7 +25,7 @@ func v2PageScope(ctx context.Context, resource string) string {
 
 // v2PageCursor decodes a pageToken of resource into its cursor; nil without a token. A
 // token this list did not issue for these filters is a 400.
-func v2PageCursor[C any](ctx context.Context, s *Server, resource string, tok *string) (*C, *api.Problem) {
+func v2PageCursor[C any](ctx context.Context, s *Server, resource string, tok *string) (*C, error) {
 	if tok == nil {
 		return nil, nil
 	}
@@ -49,8 +49,7 @@ func v2PageToken[C any](ctx context.Context, s *Server, resource string, next *C
 }
 
 // badPageToken is the 400 of a pageToken the list did not issue.
-func badPageToken(ctx context.Context) *api.Problem {
-	p := withFields(newProblem(ctx, kindBadRequest, "pageToken is invalid, or was issued for another list or other filters"),
-		[]api.FieldError{{Parameter: ptr("pageToken"), Detail: "not a token this list issued"}})
-	return &p
+func badPageToken(ctx context.Context) error {
+	return fail(withFields(newProblem(ctx, kindBadRequest, "pageToken is invalid, or was issued for another list or other filters"),
+		[]api.FieldError{{Parameter: ptr("pageToken"), Detail: "not a token this list issued"}}))
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -9,10 +8,6 @@ import (
 	"sync"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
-	"github.com/google/uuid"
-
-	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/typeid"
 )
 
 // mergeInto applies a JSON Merge Patch (RFC 7396) — the typed patch body, re-encoded, so
@@ -83,25 +78,4 @@ func jsonFields(t reflect.Type) map[string]int {
 	}
 	jsonFieldCache.Store(t, m)
 	return m
-}
-
-// parseID reads a path id; the contract's pattern has already checked its shape.
-func parseID(ctx context.Context, prefix, s string) (uuid.UUID, *api.Problem) {
-	u, err := typeid.Parse(prefix, s)
-	if err != nil {
-		p := withFields(newProblem(ctx, kindBadRequest, "the id is malformed"),
-			[]api.FieldError{{Parameter: ptr("id"), Detail: "must be a " + prefix + "_… id"}})
-		return uuid.Nil, &p
-	}
-	return u, nil
-}
-
-func notFound(ctx context.Context, what, id string) api.Problem {
-	return newProblem(ctx, kindNotFound, what+" "+id+" not found")
-}
-
-func staleVersion(ctx context.Context, expected, current int) api.Problem {
-	p := newProblem(ctx, kindPrecondition, fmt.Sprintf("version %d is stale; the current version is %d", expected, current))
-	p.CurrentVersion = &current
-	return p
 }

@@ -29,36 +29,33 @@ func parseETag(s string) (int, bool) {
 }
 
 // precondition resolves the version a write expects from If-Match or the body's version.
-// It returns a 400 or 428 problem when neither is usable.
-func precondition(ctx context.Context, ifMatch *string, bodyVersion *int) (int, *api.Problem) {
+// It answers 400 or 428 when neither is usable.
+func precondition(ctx context.Context, ifMatch *string, bodyVersion *int) (int, error) {
 	if ifMatch != nil {
 		v, ok := parseETag(*ifMatch)
 		if !ok {
-			p := withFields(newProblem(ctx, kindBadRequest, `If-Match must be one version as returned in ETag, e.g. "3"`),
-				[]api.FieldError{{Parameter: ptr("If-Match"), Detail: fmt.Sprintf("cannot read a version from %q", *ifMatch)}})
-			return 0, &p
+			return 0, fail(withFields(newProblem(ctx, kindBadRequest, `If-Match must be one version as returned in ETag, e.g. "3"`),
+				[]api.FieldError{{Parameter: ptr("If-Match"), Detail: fmt.Sprintf("cannot read a version from %q", *ifMatch)}}))
 		}
 		if bodyVersion != nil && *bodyVersion != v {
-			p := newProblem(ctx, kindBadRequest, "If-Match and the body's version disagree")
-			return 0, &p
+			return 0, fail(newProblem(ctx, kindBadRequest, "If-Match and the body's version disagree"))
 		}
 		return v, nil
 	}
 	if bodyVersion != nil {
 		return *bodyVersion, nil
 	}
-	p := newProblem(ctx, kindPreconditionR, "send If-Match with the version you read, or a version field in the body")
-	return 0, &p
+	return 0, fail(newProblem(ctx, kindPreconditionR, "send If-Match with the version you read, or a version field in the body"))
 }
 
 // optionalPrecondition is precondition for writes that may go without one.
-func optionalPrecondition(ctx context.Context, ifMatch *string) (*int, *api.Problem) {
+func optionalPrecondition(ctx context.Context, ifMatch *string) (*int, error) {
 	if ifMatch == nil {
 		return nil, nil
 	}
-	v, p := precondition(ctx, ifMatch, nil)
-	if p != nil {
-		return nil, p
+	v, err := precondition(ctx, ifMatch, nil)
+	if err != nil {
+		return nil, err
 	}
 	return &v, nil
 }

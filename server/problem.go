@@ -15,7 +15,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store"
 )
 
 // problemBase is the root of learnd's problem type URIs.
@@ -79,7 +78,9 @@ func withFields(p api.Problem, fields []api.FieldError) api.Problem {
 	return p
 }
 
-// problemError carries a problem through Echo's error path (middleware, binder).
+// problemError carries a problem through Echo's error path: a problem a middleware, the
+// binder or a handler decided itself (a missing permission, a malformed id, a refused
+// upload), with the response headers that go with it (Retry-After, WWW-Authenticate).
 type problemError struct {
 	problem api.Problem
 	headers map[string]string
@@ -93,73 +94,62 @@ func (e *problemError) Error() string {
 	return fmt.Sprintf("%d %s: %s", e.problem.Status, e.problem.Title, d)
 }
 
-// validationProblem turns a store validation error into field errors.
-func validationProblem(ctx context.Context, v *store.ValidationError) api.Problem {
-	fields := make([]api.FieldError, len(v.Fields))
-	for i, f := range v.Fields {
-		fields[i] = api.FieldError{Detail: f.Detail}
-		if f.Pointer != "" {
-			ptr := f.Pointer
-			fields[i].Pointer = &ptr
-		}
-	}
-	return withFields(newProblem(ctx, kindValidation, "the request body is invalid"), fields)
+// fail answers with a problem the handler decided itself.
+func fail(p api.Problem) error { return &problemError{problem: p} }
+
+// failWith is fail with response headers.
+func failWith(p api.Problem, headers map[string]string) error {
+	return &problemError{problem: p, headers: headers}
 }
 
-// handleError is the one place unexpected errors and framework errors become problem
-// documents. Causes are logged with the request id, never serialised.
+// bodyRequired answers a request without the body its operation requires (the contract
+// requires it; this guards a misconfigured validator).
+func bodyRequired(ctx context.Context) error {
+	return fail(newProblem(ctx, kindBadRequest, "a request body is required"))
+}
+
+// handleError is Echo's error handler: every error a handler or a middleware returns is
+// answered here with the problem problemFor maps it to. Causes are logged with the request
+// id, never serialised.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
 	ctx := c.Request().Context()
-	var (
-		pe *problemError
-		he *echo.HTTPError
-		ve *store.ValidationError
-		p  api.Problem
-	)
-	headers := map[string]string{}
-	switch {
-	case errors.As(err, &pe):
-		p, headers = pe.problem, pe.headers
-	case errors.As(err, &ve):
-		p = validationProblem(ctx, ve)
-	case errors.Is(err, store.ErrNotFound):
-		p = newProblem(ctx, kindNotFound, "no such record")
-	case isTextEncodingError(err):
-		// Backstop: text PostgreSQL cannot store is the client's input, not our failure.
-		p = newProblem(ctx, kindBadRequest, "the request contains text that is not valid UTF-8 or contains NUL")
-	case databaseUnavailable(ctx, err):
-		// The database cannot be reached (down, restarting, refusing connections, or not
-		// answering within the request's deadline): nothing the client did; retry.
-		s.log.WarnContext(ctx, "database unavailable", "request_id", requestIDFrom(ctx), "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
-		p = newProblem(ctx, kindDBUnavailable, "the database is unavailable; retry in a few seconds")
-		headers["Retry-After"] = dbRetryAfter
-	case errors.As(err, &he):
-		p = httpErrorProblem(ctx, he)
-		if he.Internal != nil {
-			s.log.DebugContext(ctx, "request rejected", "request_id", requestIDFrom(ctx), "status", he.Code, "cause", he.Internal)
-		}
-		if he.Code >= 500 {
-			s.log.ErrorContext(ctx, "request failed", "request_id", requestIDFrom(ctx), "err", err)
-		}
-		if he.Code == http.StatusMethodNotAllowed {
-			if allow := c.Response().Header().Get(echo.HeaderAllow); allow != "" {
-				headers[echo.HeaderAllow] = allow
-			}
-		}
-	default:
-		s.log.ErrorContext(ctx, "request failed", "request_id", requestIDFrom(ctx), "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
-		p = newProblem(ctx, kindInternal, "an unexpected error occurred; quote the request id when reporting it")
-	}
+	p, headers := problemFor(ctx, err)
+	s.logFailure(c, err, p)
+	h := c.Response().Header()
 	for k, v := range headers {
-		c.Response().Header().Set(k, v)
+		h.Set(k, v)
 	}
-	if p.Status == http.StatusUnauthorized {
-		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="learnd"`)
+	if p.Status == http.StatusUnauthorized && h.Get("WWW-Authenticate") == "" {
+		h.Set("WWW-Authenticate", `Bearer realm="learnd"`)
 	}
 	writeProblem(c, p)
+}
+
+// logFailure logs what the client is not told: the database being unreachable, the cause
+// of an Echo error, and the cause of every failure on the server's side.
+func (s *Server) logFailure(c echo.Context, err error, p api.Problem) {
+	ctx := c.Request().Context()
+	req := c.Request()
+	var (
+		he *echo.HTTPError
+		pe *problemError
+	)
+	switch {
+	case deref(p.Code) == kindDBUnavailable.code:
+		s.log.WarnContext(ctx, "database unavailable", "request_id", requestIDFrom(ctx), "method", req.Method, "path", req.URL.Path, "err", err)
+		return
+	case errors.As(err, &he) && he.Internal != nil:
+		s.log.DebugContext(ctx, "request rejected", "request_id", requestIDFrom(ctx), "status", he.Code, "cause", he.Internal)
+	}
+	switch {
+	case p.Status == http.StatusInternalServerError:
+		s.log.ErrorContext(ctx, "request failed", "request_id", requestIDFrom(ctx), "method", req.Method, "path", req.URL.Path, "err", err)
+	case p.Status > http.StatusInternalServerError && !errors.As(err, &pe):
+		s.log.WarnContext(ctx, "request failed", "request_id", requestIDFrom(ctx), "method", req.Method, "path", req.URL.Path, "status", p.Status, "err", err)
+	}
 }
 
 func writeProblem(c echo.Context, p api.Problem) {

@@ -11,35 +11,26 @@ import (
 
 // ListAssessmentResponses lists the responses to an assessment: managers and above.
 func (s *Server) ListAssessmentResponses(ctx context.Context, req api.ListAssessmentResponsesRequestObject) (api.ListAssessmentResponsesResponseObject, error) {
-	if p := requireResponseViewer(ctx); p != nil {
-		return api.ListAssessmentResponses403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
+	if err := requireResponseViewer(ctx); err != nil {
+		return nil, err
 	}
-	bad := func(p *api.Problem) (api.ListAssessmentResponsesResponseObject, error) {
-		return api.ListAssessmentResponses400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
-	}
-	id, p := parseID(ctx, typeid.Assessment, string(req.Id))
-	if p != nil {
-		return bad(p)
+	id, err := parseID(ctx, typeid.Assessment, string(req.Id))
+	if err != nil {
+		return nil, err
 	}
 	pr := req.Params
 	resource := responsesResource(id.String())
-	lo, p := s.listOptions(ctx, listParams{resource: resource, pageSize: pr.PageSize, pageToken: pr.PageToken, orderBy: string(deref(pr.OrderBy))})
-	if p != nil {
-		if p.Status == sForbidden {
-			return api.ListAssessmentResponses403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
-		}
-		return bad(p)
+	lo, err := s.listOptions(ctx, listParams{resource: resource, pageSize: pr.PageSize, pageToken: pr.PageToken, orderBy: string(deref(pr.OrderBy))})
+	if err != nil {
+		return nil, err
 	}
 	q := learning.ResponseQuery{PageSize: lo.PageSize, OrderBy: lo.OrderBy, After: lo.After}
-	if q.RespondentID, p = filterID(ctx, typeid.Person, "respondent_id", (*string)(pr.RespondentId)); p != nil {
-		return bad(p)
+	if q.RespondentID, err = filterID(ctx, typeid.Person, "respondent_id", (*string)(pr.RespondentId)); err != nil {
+		return nil, err
 	}
 	page, err := s.learning.Assessments.ListResponses(ctx, id, q)
-	if learning.IsNotFound(err) {
-		return api.ListAssessmentResponses404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(notFound(ctx, "assessment", string(req.Id)))}, nil
-	}
 	if err != nil {
-		return nil, err // the store names the operation
+		return nil, about(err, "assessment "+string(req.Id)) // the store names the operation
 	}
 	next, err := s.nextToken(ctx, resource, page.Next)
 	if err != nil {

@@ -2,7 +2,8 @@
 // id, access log, recovery, metrics, body limit, authentication, OpenAPI request validation,
 // idempotency), the handlers implementing the generated strict server interface, and the
 // explorer. Handlers are thin: resolve the caller, build the store input, call the store,
-// convert to the generated response.
+// convert to the generated response. A handler answers only its success; every expected
+// failure is returned as an error and answered by one mapper (problem_map.go).
 package server
 
 import (
@@ -137,7 +138,7 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 
 	registerOps(e, st, cfg.Registry, spec)
 	explorer.Register(e, explorer.Config{SpecURL: "/openapi.json", Title: "learnd API explorer", DemoTokens: cfg.DemoTokens})
-	api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
+	api.RegisterHandlers(e, api.NewStrictHandler(s, []api.StrictMiddlewareFunc{declaredOnly(declaredStatuses(spec))}))
 	mountMCP(e, cfg.MCP)
 	return e, nil
 }

@@ -10,12 +10,12 @@ import (
 // GetStatisticsActivity returns the activity scope: active learners and completions per day of
 // the window.
 func (s *Server) GetStatisticsActivity(ctx context.Context, req api.GetStatisticsActivityRequestObject) (api.GetStatisticsActivityResponseObject, error) {
-	if p := needPerm(ctx, auth.PermCommonStat, false); p != nil {
-		return api.GetStatisticsActivity403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
+	if err := needPerm(ctx, auth.PermCommonStat, false); err != nil {
+		return nil, err
 	}
-	w, p := rptWindow(ctx, req.Params.From, req.Params.To)
-	if p != nil {
-		return api.GetStatisticsActivity400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	w, err := rptWindow(ctx, req.Params.From, req.Params.To)
+	if err != nil {
+		return nil, err
 	}
 	r, err := s.reports.StatisticsActivity(ctx, w)
 	if err != nil {

@@ -10,12 +10,12 @@ import (
 // GetStatisticsCourseCreation returns the courseCreation scope: courses created in the window,
 // per day and by owner.
 func (s *Server) GetStatisticsCourseCreation(ctx context.Context, req api.GetStatisticsCourseCreationRequestObject) (api.GetStatisticsCourseCreationResponseObject, error) {
-	if p := needPerm(ctx, auth.PermCommonStat, false); p != nil {
-		return api.GetStatisticsCourseCreation403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
+	if err := needPerm(ctx, auth.PermCommonStat, false); err != nil {
+		return nil, err
 	}
-	w, p := rptWindow(ctx, req.Params.From, req.Params.To)
-	if p != nil {
-		return api.GetStatisticsCourseCreation400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	w, err := rptWindow(ctx, req.Params.From, req.Params.To)
+	if err != nil {
+		return nil, err
 	}
 	r, err := s.reports.StatisticsCourseCreation(ctx, w)
 	if err != nil {

@@ -10,8 +10,8 @@ import (
 // GetStatisticsInsights returns the insights scope: the courses with the lowest completion,
 // the learners with the most overdue assignments and the certificates expiring soon.
 func (s *Server) GetStatisticsInsights(ctx context.Context, _ api.GetStatisticsInsightsRequestObject) (api.GetStatisticsInsightsResponseObject, error) {
-	if p := needPerm(ctx, auth.PermCommonStat, false); p != nil {
-		return api.GetStatisticsInsights403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
+	if err := needPerm(ctx, auth.PermCommonStat, false); err != nil {
+		return nil, err
 	}
 	in, err := s.reports.StatisticsInsights(ctx)
 	if err != nil {

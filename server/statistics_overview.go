@@ -10,12 +10,12 @@ import (
 // GetStatisticsOverview returns the overview scope of the statistics: users, courses and
 // assignments now, and events in the window.
 func (s *Server) GetStatisticsOverview(ctx context.Context, req api.GetStatisticsOverviewRequestObject) (api.GetStatisticsOverviewResponseObject, error) {
-	if p := needPerm(ctx, auth.PermCommonStat, false); p != nil {
-		return api.GetStatisticsOverview403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
+	if err := needPerm(ctx, auth.PermCommonStat, false); err != nil {
+		return nil, err
 	}
-	w, p := rptWindow(ctx, req.Params.From, req.Params.To)
-	if p != nil {
-		return api.GetStatisticsOverview400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	w, err := rptWindow(ctx, req.Params.From, req.Params.To)
+	if err != nil {
+		return nil, err
 	}
 	r, err := s.reports.StatisticsOverview(ctx, w)
 	if err != nil {

@@ -10,12 +10,12 @@ import (
 // GetStatisticsPublishing returns the publishing scope: courses published in the window, per
 // day, and those published now.
 func (s *Server) GetStatisticsPublishing(ctx context.Context, req api.GetStatisticsPublishingRequestObject) (api.GetStatisticsPublishingResponseObject, error) {
-	if p := needPerm(ctx, auth.PermCommonStat, false); p != nil {
-		return api.GetStatisticsPublishing403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
+	if err := needPerm(ctx, auth.PermCommonStat, false); err != nil {
+		return nil, err
 	}
-	w, p := rptWindow(ctx, req.Params.From, req.Params.To)
-	if p != nil {
-		return api.GetStatisticsPublishing400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	w, err := rptWindow(ctx, req.Params.From, req.Params.To)
+	if err != nil {
+		return nil, err
 	}
 	r, err := s.reports.StatisticsPublishing(ctx, w)
 	if err != nil {

@@ -10,12 +10,12 @@ import (
 // GetStatisticsTags returns the tags scope: courses, assignments and completions per course
 // tag.
 func (s *Server) GetStatisticsTags(ctx context.Context, req api.GetStatisticsTagsRequestObject) (api.GetStatisticsTagsResponseObject, error) {
-	if p := needPerm(ctx, auth.PermCommonStat, false); p != nil {
-		return api.GetStatisticsTags403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*p)}, nil
+	if err := needPerm(ctx, auth.PermCommonStat, false); err != nil {
+		return nil, err
 	}
-	w, p := rptWindow(ctx, req.Params.From, req.Params.To)
-	if p != nil {
-		return api.GetStatisticsTags400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}, nil
+	w, err := rptWindow(ctx, req.Params.From, req.Params.To)
+	if err != nil {
+		return nil, err
 	}
 	r, err := s.reports.StatisticsTags(ctx, w)
 	if err != nil {

@@ -36,14 +36,13 @@ func rptParseTime(s string, end bool) (time.Time, bool) {
 }
 
 // rptBadParam is the 400 for a malformed or out-of-range query parameter.
-func rptBadParam(ctx context.Context, name, detail string) *api.Problem {
-	p := withFields(newProblem(ctx, kindBadRequest, "the request is malformed: "+name+" "+detail),
-		[]api.FieldError{{Parameter: ptr(name), Detail: detail}})
-	return &p
+func rptBadParam(ctx context.Context, name, detail string) error {
+	return fail(withFields(newProblem(ctx, kindBadRequest, "the request is malformed: "+name+" "+detail),
+		[]api.FieldError{{Parameter: ptr(name), Detail: detail}}))
 }
 
 // rptTimeParam parses an optional window end named name.
-func rptTimeParam(ctx context.Context, name string, raw *string, end bool) (*time.Time, *api.Problem) {
+func rptTimeParam(ctx context.Context, name string, raw *string, end bool) (*time.Time, error) {
 	if raw == nil {
 		return nil, nil
 	}
@@ -56,14 +55,14 @@ func rptTimeParam(ctx context.Context, name string, raw *string, end bool) (*tim
 
 // rptWindow resolves a statistics window from its optional ends: by default the 30 days up
 // to now; at most 366 days; from not after to.
-func rptWindow(ctx context.Context, from, to *string) (reports.StatWindow, *api.Problem) {
-	f, p := rptTimeParam(ctx, "from", from, false)
-	if p != nil {
-		return reports.StatWindow{}, p
+func rptWindow(ctx context.Context, from, to *string) (reports.StatWindow, error) {
+	f, err := rptTimeParam(ctx, "from", from, false)
+	if err != nil {
+		return reports.StatWindow{}, err
 	}
-	t, p := rptTimeParam(ctx, "to", to, true)
-	if p != nil {
-		return reports.StatWindow{}, p
+	t, err := rptTimeParam(ctx, "to", to, true)
+	if err != nil {
+		return reports.StatWindow{}, err
 	}
 	w := reports.StatWindow{}
 	if t != nil {

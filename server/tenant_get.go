@@ -8,8 +8,8 @@ import (
 
 // GetTenant returns the caller's tenant, its licence and the per-key limits of its tier.
 func (s *Server) GetTenant(ctx context.Context, _ api.GetTenantRequestObject) (api.GetTenantResponseObject, error) {
-	if pr := needScope(ctx, false); pr != nil {
-		return api.GetTenant403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*pr)}, nil
+	if err := needScope(ctx, false); err != nil {
+		return nil, err
 	}
 	t, err := s.people.Tenants().Current(ctx)
 	if err != nil {

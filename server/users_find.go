@@ -12,11 +12,8 @@ import (
 
 // FindUsers searches users by a case-insensitive substring of name or email (find_user).
 func (s *Server) FindUsers(ctx context.Context, req api.FindUsersRequestObject) (api.FindUsersResponseObject, error) {
-	if pr := needPerm(ctx, auth.PermUserView, false); pr != nil {
-		return api.FindUsers403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*pr)}, nil
-	}
-	badRequest := func(p *api.Problem) api.FindUsersResponseObject {
-		return api.FindUsers400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*p)}
+	if err := needPerm(ctx, auth.PermUserView, false); err != nil {
+		return nil, err
 	}
 	q := people.UserQuery{Query: deref(req.Params.Query), Limit: peopleLimit(req.Params.Limit)}
 	if req.Params.Role != nil {
@@ -25,14 +22,14 @@ func (s *Server) FindUsers(ctx context.Context, req api.FindUsersRequestObject) 
 	if req.Params.Status != nil {
 		q.Status = string(*req.Params.Status)
 	}
-	gid, pr := filterID(ctx, typeid.Group, "groupId", req.Params.GroupId)
-	if pr != nil {
-		return badRequest(pr), nil
+	gid, err := filterID(ctx, typeid.Group, "groupId", req.Params.GroupId)
+	if err != nil {
+		return nil, err
 	}
 	q.GroupID = gid
 	const resource = "users"
-	if q.After, pr = v2PageCursor[store.NameCursor](ctx, s, resource, req.Params.PageToken); pr != nil {
-		return badRequest(pr), nil
+	if q.After, err = v2PageCursor[store.NameCursor](ctx, s, resource, req.Params.PageToken); err != nil {
+		return nil, err
 	}
 	page, err := s.people.Users().Find(ctx, q)
 	if err != nil {

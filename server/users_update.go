@@ -18,53 +18,37 @@ func (s *Server) UpdateUser(ctx context.Context, req api.UpdateUserRequestObject
 		body = req.JSONBody
 	}
 	p, _ := auth.FromContext(ctx)
-	id, pr := permittedID(ctx, auth.PermUserEdit, true, typeid.Person, "userId", req.UserId)
-	if pr == nil && body == nil {
-		q := newProblem(ctx, kindBadRequest, "a request body is required")
-		pr = &q
+	id, err := permittedID(ctx, auth.PermUserEdit, true, typeid.Person, "userId", req.UserId)
+	if err != nil {
+		return nil, err
 	}
-	var expected *int
-	if pr == nil {
-		expected, pr = optionalPrecondition(ctx, req.Params.IfMatch)
+	if body == nil {
+		return nil, bodyRequired(ctx)
 	}
-	ch := people.UserChange{}
-	if pr == nil {
-		ch.Name = body.Name
-		if body.Role != nil {
-			r := string(*body.Role)
-			ch.Role = &r
-			pr = outranks(ctx, auth.Role(r), "giving a user the "+r+" role")
-		}
+	expected, err := optionalPrecondition(ctx, req.Params.IfMatch)
+	if err != nil {
+		return nil, err
 	}
-	if pr == nil {
-		check := targetBelow(ctx, "changing this user")
-		if id == p.PersonID {
-			check = func(cur *people.User) error {
-				if ch.Role != nil && *ch.Role != cur.Role {
-					return &problemError{problem: newProblem(ctx, kindForbidden, "you cannot change your own role")}
-				}
-				return nil
-			}
-		}
-		u, _, err := s.people.Users().Update(ctx, id, expected, check, ch)
-		if err == nil {
-			return api.UpdateUser200JSONResponse{Body: toAPIUser(u), Headers: api.UpdateUser200ResponseHeaders{ETag: etag(u.Version)}}, nil
-		}
-		if pr, err = peopleProblem(ctx, err, "user", req.UserId); err != nil {
+	ch := people.UserChange{Name: body.Name}
+	if body.Role != nil {
+		r := string(*body.Role)
+		ch.Role = &r
+		if err := outranks(ctx, auth.Role(r), "giving a user the "+r+" role"); err != nil {
 			return nil, err
 		}
 	}
-	switch pr.Status {
-	case sBadRequest:
-		return api.UpdateUser400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(*pr)}, nil
-	case sForbidden:
-		return api.UpdateUser403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(*pr)}, nil
-	case sNotFound:
-		return api.UpdateUser404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(*pr)}, nil
-	case sPrecondition:
-		return api.UpdateUser412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: api.PreconditionFailedApplicationProblemPlusJSONResponse(*pr)}, nil
-	case sInvalid:
-		return api.UpdateUser422ApplicationProblemPlusJSONResponse{UnprocessableEntityApplicationProblemPlusJSONResponse: api.UnprocessableEntityApplicationProblemPlusJSONResponse(*pr)}, nil
+	check := targetBelow(ctx, "changing this user")
+	if id == p.PersonID {
+		check = func(cur *people.User) error {
+			if ch.Role != nil && *ch.Role != cur.Role {
+				return fail(newProblem(ctx, kindForbidden, "you cannot change your own role"))
+			}
+			return nil
+		}
 	}
-	return nil, unexpectedStatus("update user", pr.Status)
+	u, _, err := s.people.Users().Update(ctx, id, expected, check, ch)
+	if err != nil {
+		return nil, about(err, "user "+req.UserId)
+	}
+	return api.UpdateUser200JSONResponse{Body: toAPIUser(u), Headers: api.UpdateUser200ResponseHeaders{ETag: etag(u.Version)}}, nil
 }
