@@ -75,7 +75,10 @@ func (r repo[T, P]) list(ctx context.Context, o ListOptions, searchCols []string
 	if o.IncludeDeleted {
 		v = store.WithDeleted
 	}
-	var rows []T
+	var (
+		rows []T
+		next *Cursor
+	)
 	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		q := t.Table(r.spec.name, v)
 		for _, c := range conds {
@@ -89,24 +92,23 @@ func (r repo[T, P]) list(ctx context.Context, o ListOptions, searchCols []string
 			q = q.Where(fmt.Sprintf("(%s, id) %s (?::%s, ?)", ord.expr, cmp, ord.cast), o.After.Key, o.After.ID)
 		}
 		var err error
-		if rows, err = store.QueryRows[T](t, q.Order(ord.expr+dir+", id"+dir).Limit(o.PageSize+1), o.PageSize+1); err != nil {
+		rows, next, err = store.KeysetRecords(t, o.PageSize, q.Order(ord.expr+dir+", id"+dir).Limit(o.PageSize+1), func(rec *T) Cursor {
+			return Cursor{Order: o.OrderBy, Key: ord.key(rec), ID: P(rec).envelope().ID}
+		})
+		if err != nil {
 			return err
 		}
 		// The fields the store computes on read, for the page, in the same transaction.
-		recs := make([]any, 0, min(len(rows), o.PageSize))
-		for i := range rows[:min(len(rows), o.PageSize)] {
-			recs = append(recs, &rows[i])
+		recs := make([]any, len(rows))
+		for i := range rows {
+			recs[i] = &rows[i]
 		}
 		return completeRecords(t, recs...)
 	})
 	if err != nil {
 		return page, fmt.Errorf("list %s: %w", r.spec.name, err)
 	}
-	if len(rows) > o.PageSize {
-		rows = rows[:o.PageSize]
-		last := &rows[len(rows)-1]
-		page.Next = &Cursor{Order: o.OrderBy, Key: ord.key(last), ID: P(last).envelope().ID}
-	}
+	page.Next = next
 	page.Items = rows
 	return page, nil
 }
