@@ -4,13 +4,12 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/learnd/learnd/auth"
 	"gorm.io/gorm"
 )
 
 // OnBuild registers fn to see every query statement the store's SQL builder builds (after
-// GORM's own query callback), with the statement's context; PGTx finds the transaction the
+// GORM's own query callback), with the statement's context; TxOf finds the Tx the
 // statement runs in. Tests use it to EXPLAIN list queries where they run.
 func (s *Store) OnBuild(name string, fn func(*gorm.DB)) error {
 	if err := s.db.Callback().Query().After("gorm:query").Register(name, fn); err != nil {
@@ -19,8 +18,8 @@ func (s *Store) OnBuild(name string, fn func(*gorm.DB)) error {
 	return nil
 }
 
-// PGTx returns the pgx transaction a built statement's context belongs to.
-func PGTx(ctx context.Context) (pgx.Tx, bool) { return txFrom(ctx) }
+// TxOf returns the Tx a built statement's context belongs to.
+func TxOf(ctx context.Context) (*Tx, bool) { return txFrom(ctx) }
 
 // BuilderTx is a Tx over a dry-run GORM session that builds statements for p and runs
 // nothing: tests compare what Table builds with prebuilt SQL.

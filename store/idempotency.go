@@ -49,10 +49,10 @@ func (r *IdempotencyRepo) Claim(ctx context.Context, key string, fingerprint []b
 	)
 	err := r.s.InTenant(ctx, func(t *Tx) error {
 		tenant := t.p.TenantID
-		if _, err := t.pg.Exec(t.ctx, idemDeleteStale, tenant, key); err != nil {
+		if _, err := t.Exec(idemDeleteStale, tenant, key); err != nil {
 			return err
 		}
-		tag, err := t.pg.Exec(t.ctx, idemInsert, tenant, key, fingerprint, idemInterval(pendingFor))
+		tag, err := t.Exec(idemInsert, tenant, key, fingerprint, idemInterval(pendingFor))
 		if err != nil {
 			return err
 		}
@@ -67,7 +67,7 @@ func (r *IdempotencyRepo) Claim(ctx context.Context, key string, fingerprint []b
 			Headers     JSON[map[string]string]
 			Body        []byte
 		}
-		if err := t.pg.QueryRow(t.ctx, idemSelect, tenant, key).Scan(&row.Fingerprint, &row.State, &row.Status, &row.Headers, &row.Body); err != nil {
+		if err := t.QueryRow(idemSelect, tenant, key).Scan(&row.Fingerprint, &row.State, &row.Status, &row.Headers, &row.Body); err != nil {
 			return err
 		}
 		switch {
@@ -96,7 +96,7 @@ func (r *IdempotencyRepo) Complete(ctx context.Context, key string, resp StoredR
 		resp.Headers = map[string]string{} // an object, never JSON null
 	}
 	err := r.s.InTenant(ctx, func(t *Tx) error {
-		_, err := t.pg.Exec(t.ctx, idemComplete, resp.Status, JSON[map[string]string]{V: resp.Headers}, resp.Body, t.p.TenantID, key, idemInterval(ttl))
+		_, err := t.Exec(idemComplete, resp.Status, JSON[map[string]string]{V: resp.Headers}, resp.Body, t.p.TenantID, key, idemInterval(ttl))
 		return err
 	})
 	if err != nil {
@@ -108,7 +108,7 @@ func (r *IdempotencyRepo) Complete(ctx context.Context, key string, resp StoredR
 // Release forgets a claimed key whose request failed, so a retry can run it again.
 func (r *IdempotencyRepo) Release(ctx context.Context, key string) error {
 	err := r.s.InTenant(ctx, func(t *Tx) error {
-		_, err := t.pg.Exec(t.ctx, idemRelease, t.p.TenantID, key)
+		_, err := t.Exec(idemRelease, t.p.TenantID, key)
 		return err
 	})
 	if err != nil {

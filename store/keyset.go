@@ -21,7 +21,7 @@ type NameCursor struct {
 // id). It returns at most limit items (never nil) and, when the query found more, the
 // position of the last item returned: the next page starts after it.
 func KeysetPage[T, C any](t *Tx, limit int, sql string, args []any, scan func(pgx.Rows, *T) (C, error)) ([]T, *C, error) {
-	rows, err := t.pg.Query(t.ctx, sql, args...)
+	rows, err := t.Query(sql, args...)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -66,7 +66,7 @@ func (t *Tx) Audit(action, targetType, targetID string, before, after any) error
 	if surface == "" {
 		surface = auth.SurfaceAPI
 	}
-	_, err = t.pg.Exec(t.ctx, `INSERT INTO audit_log (tenant_id, id, created_at, actor_id, app_id, key_id, surface, action, target_type, target_id, before, after, request_id)
+	_, err = t.Exec(`INSERT INTO audit_log (tenant_id, id, created_at, actor_id, app_id, key_id, surface, action, target_type, target_id, before, after, request_id)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		t.p.TenantID, uuid.Must(uuid.NewV7()), Now(), actor, app, keyID, surface, action, targetType, targetID, b, a, rid)
 	if err != nil {
@@ -101,13 +101,13 @@ func (s *Store) SetMailEnqueuer(f MailEnqueuer) { s.mailEnqueuer = f }
 // EnqueueMail writes m to the outbox in the current transaction and queues its delivery.
 func (t *Tx) EnqueueMail(m Mail) error {
 	id := uuid.Must(uuid.NewV7())
-	_, err := t.pg.Exec(t.ctx, `INSERT INTO mail_outbox (tenant_id, id, kind, to_addr, subject, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+	_, err := t.Exec(`INSERT INTO mail_outbox (tenant_id, id, kind, to_addr, subject, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		t.p.TenantID, id, m.Kind, m.To, m.Subject, m.Body, Now())
 	if err != nil {
 		return fmt.Errorf("enqueue mail: %w", err)
 	}
 	if t.s.mailEnqueuer != nil {
-		if err := t.s.mailEnqueuer(t.ctx, t.pg, t.p.TenantID, id); err != nil {
+		if err := t.s.mailEnqueuer(t.ctx, t.PG(), t.p.TenantID, id); err != nil {
 			return fmt.Errorf("enqueue mail: %w", err)
 		}
 	}

@@ -101,7 +101,7 @@ func QueryRows[T any](t *Tx, q *gorm.DB, capHint int) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.pg.Query(t.ctx, sql, args...)
+	rows, err := t.Query(sql, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func QueryRows[T any](t *Tx, q *gorm.DB, capHint int) ([]T, error) {
 // QueryOne runs a statement that yields one row (a by-id read, or a write RETURNING the
 // stored row) and scans it into into; no row is ErrNotFound.
 func QueryOne(t *Tx, sql string, args []any, into any) error {
-	rows, err := t.pg.Query(t.ctx, sql, args...)
+	rows, err := t.Query(sql, args...)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func ExecBuilt(t *Tx, q *gorm.DB) (int64, error) {
 	if q.Error != nil {
 		return 0, q.Error
 	}
-	tag, err := t.pg.Exec(t.ctx, q.Statement.SQL.String(), q.Statement.Vars...)
+	tag, err := t.Exec(q.Statement.SQL.String(), q.Statement.Vars...)
 	if err != nil {
 		return 0, err
 	}

@@ -23,31 +23,36 @@ var ErrNoPrincipal = errors.New("no principal in context")
 // tenant, application and soft-delete filters, so RLS is the second line of defence if a
 // statement ever slips past them.
 type Tx struct {
-	db  *gorm.DB // a dry-run session: builds SQL, runs nothing
-	pg  pgx.Tx   // where the SQL runs
-	ctx context.Context
-	p   auth.Principal
-	s   *Store
+	db *gorm.DB // a dry-run session: builds SQL, runs nothing
+	pg pgx.Tx   // where the SQL runs (InTenant, AsOperator)
+	// conn is where a Read operation's statements run, each in a pipeline with its scope
+	// (read.go); pg is nil then.
+	conn *pgx.Conn
+	ctx  context.Context
+	p    auth.Principal
+	s    *Store
 
+	write          bool // InTenant's: the first statement begins the transaction (begin.go)
 	callersChanged bool // see changesCallers
 }
-
-type pgTxKey struct{}
 
 // txKey carries the open *Tx in its own context, so a nested InTenant joins it.
 type txKey struct{}
 
-// txFrom returns the pgx transaction a dry-run statement belongs to (for test hooks).
-func txFrom(ctx context.Context) (pgx.Tx, bool) {
-	t, ok := ctx.Value(pgTxKey{}).(pgx.Tx)
+// txFrom returns the transaction a dry-run statement belongs to (for test hooks).
+func txFrom(ctx context.Context) (*Tx, bool) {
+	t, ok := ctx.Value(txKey{}).(*Tx)
 	return t, ok
 }
 
 // InTenant runs fn in one transaction as the row-level-security role with the caller's
-// tenant and application set for the policies. Transactions compose: called with the
-// context of an open Tx of this store (Tx.Ctx), fn joins that transaction instead of
-// opening another, so a domain can call another domain's operation inside its own write.
-func (s *Store) InTenant(ctx context.Context, fn func(t *Tx) error) error {
+// tenant and application set for the policies. Nothing travels until fn's first
+// statement: BEGIN, the scope and that statement go together in one pipeline (one round
+// trip, begin.go); an operation that sends nothing costs nothing. Transactions compose:
+// called with the context of an open Tx of this store (Tx.Ctx), fn joins that transaction
+// instead of opening another, so a domain can call another domain's operation inside its
+// own write.
+func (s *Store) InTenant(ctx context.Context, fn func(t *Tx) error) (err error) {
 	p, ok := auth.FromContext(ctx)
 	if !ok {
 		return ErrNoPrincipal
@@ -55,19 +60,30 @@ func (s *Store) InTenant(ctx context.Context, fn func(t *Tx) error) error {
 	if open, ok := ctx.Value(txKey{}).(*Tx); ok && open.s == s && sameScope(open.p, p) {
 		return fn(open)
 	}
-	begin, err := scopedBegin(p)
-	if err != nil {
-		return err
+	if strings.ContainsRune(p.TenantID, 0) || strings.ContainsRune(p.AppID, 0) {
+		return errors.New("scope transaction: a NUL byte in the tenant or application id")
 	}
-	var t *Tx
-	err = pgx.BeginTxFunc(ctx, s.pool, begin, func(ptx pgx.Tx) error {
-		g := s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: context.WithValue(ctx, pgTxKey{}, ptx)})
-		t = &Tx{db: g, pg: ptx, p: p, s: s}
-		t.ctx = context.WithValue(ctx, txKey{}, t)
-		return fn(t)
-	})
-	s.committed(t, err)
-	return err
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer conn.Release()
+	t := &Tx{conn: conn.Conn(), p: p, s: s, write: true}
+	t.ctx = context.WithValue(ctx, txKey{}, t)
+	t.db = s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: t.ctx})
+	defer func() {
+		if t.pg == nil {
+			return // nothing was sent
+		}
+		if err != nil {
+			_ = t.pg.Rollback(context.WithoutCancel(ctx))
+			return
+		}
+		if err = t.pg.Commit(ctx); err == nil {
+			s.committed(t)
+		}
+	}()
+	return fn(t)
 }
 
 // surfaceSystem marks audit entries written by operators (the learnd command), not a request.
@@ -89,11 +105,14 @@ func (s *Store) AsOperator(ctx context.Context, tenant string, fn func(t *Tx) er
 		if _, err := ptx.Exec(ctx, `SELECT set_config('learnd.tenant_id', $1, true), set_config('learnd.app_id', '', true)`, tenant); err != nil {
 			return fmt.Errorf("scope transaction: %w", err)
 		}
-		g := s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: context.WithValue(ctx, pgTxKey{}, ptx)})
-		t = &Tx{db: g, pg: ptx, ctx: ctx, p: p, s: s}
+		t = &Tx{pg: ptx, p: p, s: s}
+		t.ctx = context.WithValue(ctx, txKey{}, t)
+		t.db = s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: t.ctx})
 		return fn(t)
 	})
-	s.committed(t, err)
+	if err == nil {
+		s.committed(t)
+	}
 	return err
 }
 
@@ -105,27 +124,61 @@ func (t *Tx) Ctx() context.Context { return t.ctx }
 func (t *Tx) Caller() auth.Principal { return t.p }
 
 // Query runs a statement that returns rows.
-func (t *Tx) Query(sql string, args ...any) (pgx.Rows, error) { return t.pg.Query(t.ctx, sql, args...) }
+func (t *Tx) Query(sql string, args ...any) (pgx.Rows, error) {
+	if t.pg == nil {
+		if t.write {
+			return t.beginWith(sql, args)
+		}
+		return t.readQuery(sql, args)
+	}
+	return t.pg.Query(t.ctx, sql, args...)
+}
 
 // QueryRow runs a statement that returns at most one row.
-func (t *Tx) QueryRow(sql string, args ...any) pgx.Row { return t.pg.QueryRow(t.ctx, sql, args...) }
+func (t *Tx) QueryRow(sql string, args ...any) pgx.Row {
+	if t.pg == nil {
+		rows, err := t.Query(sql, args...)
+		return pipelineRow{rows: rows, err: err}
+	}
+	return t.pg.QueryRow(t.ctx, sql, args...)
+}
 
 // Exec runs a statement that returns no rows.
 func (t *Tx) Exec(sql string, args ...any) (pgconn.CommandTag, error) {
+	if t.pg == nil {
+		return t.firstExec(sql, args)
+	}
 	return t.pg.Exec(t.ctx, sql, args...)
 }
 
 // SendBatch sends queued statements in one round trip.
-func (t *Tx) SendBatch(b *pgx.Batch) pgx.BatchResults { return t.pg.SendBatch(t.ctx, b) }
+// It needs a transaction: a Read operation sends its statements one at a time.
+func (t *Tx) SendBatch(b *pgx.Batch) pgx.BatchResults {
+	if t.pg == nil && !t.write {
+		return errBatch{ErrReadOnly}
+	}
+	if err := t.begin(); err != nil {
+		return errBatch{err}
+	}
+	return t.pg.SendBatch(t.ctx, b)
+}
 
-// PG is the underlying pgx transaction, for libraries that take one (River's InsertTx).
-func (t *Tx) PG() pgx.Tx { return t.pg }
+// PG is the underlying pgx transaction, for libraries that take one (River's InsertTx);
+// nil in a Read operation.
+func (t *Tx) PG() pgx.Tx {
+	if t.write {
+		if err := t.begin(); err != nil {
+			return failedTx{err}
+		}
+	}
+	return t.pg
+}
 
 // committed drops this process's cached callers of the transaction's tenant when it
 // changed who they are (changesCallers); other replicas hear of it from the triggers'
 // notification, this one knows before the response leaves.
-func (s *Store) committed(t *Tx, err error) {
-	if err == nil && t != nil && t.callersChanged && s.callers != nil {
+func (s *Store) committed(t *Tx) {
+	if t.callersChanged && s.callers != nil {
 		s.callers.forget(t.p.TenantID)
 	}
 }
@@ -133,21 +186,6 @@ func (s *Store) committed(t *Tx, err error) {
 // ChangesCallers marks the transaction as changing a user's role or status, an API key's
 // liveness or the tenant's licence.
 func (t *Tx) ChangesCallers() { t.callersChanged = true }
-
-// scopedBegin opens the transaction and sets the scope in ONE round trip: BEGIN and the
-// scope statement travel together as one simple-protocol query (which takes no
-// parameters, so the tenant and application are written as literals; connections run
-// with standard_conforming_strings on, so doubling quotes is the whole escape).
-func scopedBegin(p auth.Principal) (pgx.TxOptions, error) {
-	if strings.ContainsRune(p.TenantID, 0) || strings.ContainsRune(p.AppID, 0) {
-		return pgx.TxOptions{}, errors.New("scope transaction: a NUL byte in the tenant or application id")
-	}
-	return pgx.TxOptions{BeginQuery: "BEGIN; SELECT set_config('role', 'learnd_app', true), set_config('learnd.tenant_id', " +
-		sqlLiteral(p.TenantID) + ", true), set_config('learnd.app_id', " + sqlLiteral(p.AppID) + ", true)"}, nil
-}
-
-// sqlLiteral quotes s as a standard SQL string literal.
-func sqlLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // Visibility says whether soft-deleted rows are included.
 type Visibility int

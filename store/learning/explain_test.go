@@ -154,12 +154,12 @@ func explainHook(db *gorm.DB) {
 	if !strings.Contains(sql, "ORDER BY") || !strings.Contains(sql, "LIMIT") {
 		return // Get and lock, not a list
 	}
-	ptx, ok := store.PGTx(db.Statement.Context)
+	ptx, ok := store.TxOf(db.Statement.Context)
 	if !ok {
 		sink.err = fmt.Errorf("explain %s: statement has no tenant transaction", sql)
 		return
 	}
-	rows, err := ptx.Query(db.Statement.Context, "EXPLAIN (ANALYZE, TIMING OFF, BUFFERS OFF) "+sql, db.Statement.Vars...)
+	rows, err := ptx.Query("EXPLAIN (ANALYZE, TIMING OFF, BUFFERS OFF) "+sql, db.Statement.Vars...)
 	if err != nil {
 		sink.err = fmt.Errorf("explain %s: %w", sql, err)
 		return

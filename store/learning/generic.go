@@ -55,7 +55,7 @@ func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) 
 		v = store.WithDeleted
 	}
 	var out T
-	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+	err := r.st.Read(ctx, func(t *store.Tx) error {
 		q, args := r.read.byID(t, id, v, false)
 		if err := store.QueryOne(t, q, args, &out); err != nil {
 			return err

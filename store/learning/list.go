@@ -79,7 +79,7 @@ func (r repo[T, P]) list(ctx context.Context, o ListOptions, searchCols []string
 		rows []T
 		next *Cursor
 	)
-	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+	err := r.st.Read(ctx, func(t *store.Tx) error {
 		q := t.Table(r.spec.name, v)
 		for _, c := range conds {
 			q = q.Where(c.sql, c.args...)

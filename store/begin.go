@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// scopeSQL scopes a transaction: the row-level-security role and the caller's tenant and
+// application, until the transaction ends.
+const scopeSQL = `SELECT set_config('role', 'learnd_app', true), set_config('learnd.tenant_id', $1, true), set_config('learnd.app_id', $2, true)`
+
+// beginWith begins InTenant's transaction with its first statement: BEGIN, the scope and
+// sql travel as one pipeline (pgx's Batch.BeginTx), so the transaction costs no round trip
+// of its own. The rows returned are sql's; reading them to the end (or closing them)
+// finishes the pipeline, after which the transaction is used as usual.
+func (t *Tx) beginWith(sql string, args []any) (pgx.Rows, error) {
+	b := &pgx.Batch{}
+	b.BeginTx(pgx.TxOptions{})
+	b.Queue(scopeSQL, t.p.TenantID, t.p.AppID)
+	b.Queue(sql, args...)
+	br := t.conn.SendBatch(t.ctx, b)
+	t.pg = br.Tx()
+	if err := scopeResults(br); err != nil {
+		return nil, err
+	}
+	rows, err := br.Query()
+	if err != nil {
+		_ = br.Close()
+		return nil, err
+	}
+	return &pipelineRows{Rows: rows, br: br}, nil
+}
+
+// begin begins InTenant's transaction on its own when something needs it before any
+// statement (a batch, River's InsertTx): one round trip for BEGIN and the scope.
+func (t *Tx) begin() error {
+	if t.pg != nil {
+		return nil
+	}
+	b := &pgx.Batch{}
+	b.BeginTx(pgx.TxOptions{})
+	b.Queue(scopeSQL, t.p.TenantID, t.p.AppID)
+	br := t.conn.SendBatch(t.ctx, b)
+	t.pg = br.Tx()
+	if err := scopeResults(br); err != nil {
+		return err
+	}
+	if err := br.Close(); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	return nil
+}
+
+// scopeResults reads the results of BEGIN and the scope statement; on failure it closes
+// the pipeline.
+func scopeResults(br pgx.BatchResults) error {
+	for _, what := range []string{"begin", "scope transaction"} {
+		if _, err := br.Exec(); err != nil {
+			_ = br.Close()
+			return fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	return nil
+}
+
+// failedTx is the pgx.Tx of a transaction that could not begin: every use fails with err.
+type failedTx struct{ err error }
+
+var _ pgx.Tx = failedTx{}
+
+func (f failedTx) Begin(context.Context) (pgx.Tx, error) { return nil, f.err }
+func (f failedTx) Commit(context.Context) error          { return f.err }
+func (f failedTx) Rollback(context.Context) error        { return f.err }
+func (f failedTx) CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error) {
+	return 0, f.err
+}
+func (f failedTx) SendBatch(context.Context, *pgx.Batch) pgx.BatchResults { return errBatch{f.err} }
+func (f failedTx) LargeObjects() pgx.LargeObjects                         { return pgx.LargeObjects{} }
+func (f failedTx) Prepare(context.Context, string, string) (*pgconn.StatementDescription, error) {
+	return nil, f.err
+}
+func (f failedTx) Exec(context.Context, string, ...any) (pgconn.CommandTag, error) {
+	return pgconn.CommandTag{}, f.err
+}
+func (f failedTx) Query(context.Context, string, ...any) (pgx.Rows, error) { return nil, f.err }
+func (f failedTx) QueryRow(context.Context, string, ...any) pgx.Row        { return pipelineRow{err: f.err} }
+func (f failedTx) Conn() *pgx.Conn                                         { return nil }
