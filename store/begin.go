@@ -77,7 +77,7 @@ func (f failedTx) Rollback(context.Context) error        { return f.err }
 func (f failedTx) CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error) {
 	return 0, f.err
 }
-func (f failedTx) SendBatch(context.Context, *pgx.Batch) pgx.BatchResults { return errBatch{f.err} }
+func (f failedTx) SendBatch(context.Context, *pgx.Batch) pgx.BatchResults { return errBatch(f) }
 func (f failedTx) LargeObjects() pgx.LargeObjects                         { return pgx.LargeObjects{} }
 func (f failedTx) Prepare(context.Context, string, string) (*pgconn.StatementDescription, error) {
 	return nil, f.err

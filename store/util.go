@@ -1,15 +1,14 @@
+// Small helpers the domain packages share.
+
 package store
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 )
-
-func itoa(i int) string { return strconv.Itoa(i) }
 
 // Without is ids without id (a copy).
 func Without(ids []uuid.UUID, id uuid.UUID) []uuid.UUID {
@@ -19,6 +18,7 @@ func Without(ids []uuid.UUID, id uuid.UUID) []uuid.UUID {
 // Now is the server clock at the database's precision.
 func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
+// EscapeLike escapes the LIKE wildcards (and the escape character) in s.
 func EscapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
