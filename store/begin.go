@@ -88,3 +88,29 @@ func (f failedTx) Exec(context.Context, string, ...any) (pgconn.CommandTag, erro
 func (f failedTx) Query(context.Context, string, ...any) (pgx.Rows, error) { return nil, f.err }
 func (f failedTx) QueryRow(context.Context, string, ...any) pgx.Row        { return pipelineRow{err: f.err} }
 func (f failedTx) Conn() *pgx.Conn                                         { return nil }
+
+// scopedBatch sends b as the operation's first statements: after BEGIN and the scope in
+// InTenant (the transaction begins with them), after the read-only scope in a Read.
+func (t *Tx) scopedBatch(b *pgx.Batch) pgx.BatchResults {
+	nb := &pgx.Batch{}
+	scope, what := readScopeSQL, "scope read"
+	if t.write {
+		nb.BeginTx(pgx.TxOptions{})
+		scope, what = scopeSQL, "scope transaction"
+	}
+	nb.Queue(scope, t.p.TenantID, t.p.AppID)
+	nb.QueuedQueries = append(nb.QueuedQueries, b.QueuedQueries...)
+	br := t.conn.SendBatch(t.ctx, nb)
+	if t.write {
+		t.pg = br.Tx()
+		if _, err := br.Exec(); err != nil {
+			_ = br.Close()
+			return errBatch{fmt.Errorf("begin: %w", err)}
+		}
+	}
+	if _, err := br.Exec(); err != nil {
+		_ = br.Close()
+		return errBatch{fmt.Errorf("%s: %w", what, err)}
+	}
+	return br
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -15,9 +16,6 @@ import (
 // readScopeSQL scopes one implicit transaction: the row-level-security role, the caller's
 // tenant and application, and read-only (a write in it fails).
 const readScopeSQL = `SELECT set_config('role', 'learnd_app', true), set_config('learnd.tenant_id', $1, true), set_config('learnd.app_id', $2, true), set_config('transaction_read_only', 'on', true)`
-
-// ErrReadOnly means a statement that writes was sent through a Tx opened by Read.
-var ErrReadOnly = errors.New("a read-only operation tried to write")
 
 // Read runs fn, an operation that only reads, with every statement sent together with its
 // scope in ONE round trip: the scope statement and the query travel as one pipeline and run
@@ -33,6 +31,9 @@ func (s *Store) Read(ctx context.Context, fn func(t *Tx) error) error {
 	}
 	if open, ok := ctx.Value(txKey{}).(*Tx); ok && open.s == s && sameScope(open.p, p) {
 		return fn(open)
+	}
+	if strings.ContainsRune(p.TenantID, 0) || strings.ContainsRune(p.AppID, 0) {
+		return errors.New("scope read: a NUL byte in the tenant or application id")
 	}
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {

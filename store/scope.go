@@ -151,14 +151,11 @@ func (t *Tx) Exec(sql string, args ...any) (pgconn.CommandTag, error) {
 	return t.pg.Exec(t.ctx, sql, args...)
 }
 
-// SendBatch sends queued statements in one round trip.
-// It needs a transaction: a Read operation sends its statements one at a time.
+// SendBatch sends queued statements in one round trip (with BEGIN and the scope when they
+// are the operation's first; in a Read, with the scope, in one implicit transaction).
 func (t *Tx) SendBatch(b *pgx.Batch) pgx.BatchResults {
-	if t.pg == nil && !t.write {
-		return errBatch{ErrReadOnly}
-	}
-	if err := t.begin(); err != nil {
-		return errBatch{err}
+	if t.pg == nil {
+		return t.scopedBatch(b)
 	}
 	return t.pg.SendBatch(t.ctx, b)
 }

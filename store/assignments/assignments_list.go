@@ -30,7 +30,7 @@ func (s *Repo) ListAssignments(ctx context.Context, f AssignmentFilter) (items [
 	if f.Limit <= 0 {
 		f.Limit = 20
 	}
-	err = s.st.InTenant(ctx, func(t *store.Tx) error {
+	err = s.st.Read(ctx, func(t *store.Tx) error {
 		args := pgx.NamedArgs{"limit": f.Limit + 1}
 		var where strings.Builder
 		switch {

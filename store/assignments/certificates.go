@@ -100,7 +100,7 @@ WHERE cer.tenant_id = learnd_tenant() AND cer.user_id = @user`
 // ErrNotFound.
 func (s *Repo) ListCertificates(ctx context.Context, user uuid.UUID, withinDays *int) ([]Certificate, error) {
 	var out []Certificate
-	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+	err := s.st.Read(ctx, func(t *store.Tx) error {
 		if err := mustExist(t, `SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND id = $1`, user); err != nil {
 			return err
 		}

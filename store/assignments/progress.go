@@ -193,7 +193,7 @@ ORDER BY s.position NULLS LAST, e.position, e.id`, course, user)
 // assigned to them.
 func (s *Repo) GetProgress(ctx context.Context, course, user uuid.UUID) (Progress, error) {
 	var out Progress
-	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+	err := s.st.Read(ctx, func(t *store.Tx) error {
 		var err error
 		out, err = readProgress(t, course, user)
 		return err

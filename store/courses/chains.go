@@ -152,7 +152,7 @@ func getChain(t *store.Tx, id uuid.UUID, lock bool) (*Chain, error) {
 // Get returns a live chain.
 func (r *ChainRepo) Get(ctx context.Context, id uuid.UUID) (*Chain, error) {
 	var c *Chain
-	err := r.st.InTenant(ctx, func(t *store.Tx) (err error) {
+	err := r.st.Read(ctx, func(t *store.Tx) (err error) {
 		c, err = getChain(t, id, false)
 		return err
 	})

@@ -16,7 +16,7 @@ import (
 // holder, admin or owner role), with its structure: ErrNotFound, or ErrCourseAccess.
 func (r *CourseRepo) Editable(ctx context.Context, id uuid.UUID) (*Course, error) {
 	var c *Course
-	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+	err := r.st.Read(ctx, func(t *store.Tx) error {
 		var err error
 		if c, err = loadCourse(t, id, false); err != nil {
 			return err
@@ -42,7 +42,7 @@ func (r *CourseRepo) EditableByElement(ctx context.Context, id uuid.UUID) (*Cour
 
 func (r *CourseRepo) editableBy(ctx context.Context, sql string, id uuid.UUID) (*Course, error) {
 	var c *Course
-	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+	err := r.st.Read(ctx, func(t *store.Tx) error {
 		var course uuid.UUID
 		err := t.QueryRow(sql, id).Scan(&course)
 		if errors.Is(err, pgx.ErrNoRows) {

@@ -185,7 +185,7 @@ func (r *CourseRepo) Find(ctx context.Context, q CourseQuery) (CoursePage, error
 	if q.Limit <= 0 {
 		q.Limit = 20
 	}
-	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+	err := r.st.Read(ctx, func(t *store.Tx) error {
 		sql := `SELECT ` + courseCols + `, lower(name) FROM courses WHERE tenant_id = learnd_tenant() AND NOT is_deleted`
 		var args []any
 		arg := func(v any) string {
@@ -222,7 +222,7 @@ func (r *CourseRepo) Find(ctx context.Context, q CourseQuery) (CoursePage, error
 // Get returns a live course with its shares and structure.
 func (r *CourseRepo) Get(ctx context.Context, id uuid.UUID) (*Course, error) {
 	var c *Course
-	err := r.st.InTenant(ctx, func(t *store.Tx) (err error) {
+	err := r.st.Read(ctx, func(t *store.Tx) (err error) {
 		c, err = loadCourse(t, id, false)
 		return err
 	})

@@ -44,7 +44,7 @@ func (r *AssessmentRepo) ListResponses(ctx context.Context, assessmentID uuid.UU
 		q.PageSize = 20
 	}
 	var rows []AssessmentResponse
-	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+	err := r.st.Read(ctx, func(t *store.Tx) error {
 		if ok, err := visible(t, assessmentTable.name, assessmentID); err != nil || !ok {
 			if err == nil {
 				err = store.ErrNotFound
@@ -82,7 +82,7 @@ func (r *AssessmentRepo) ListResponses(ctx context.Context, assessmentID uuid.UU
 // onlyRespondent, another person's response is ErrNotFound.
 func (r *AssessmentRepo) GetResponse(ctx context.Context, assessmentID, responseID uuid.UUID, onlyRespondent *uuid.UUID) (*AssessmentResponse, error) {
 	var out *AssessmentResponse
-	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+	err := r.st.Read(ctx, func(t *store.Tx) error {
 		if ok, err := visible(t, assessmentTable.name, assessmentID); err != nil || !ok {
 			if err == nil {
 				err = store.ErrNotFound

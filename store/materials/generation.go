@@ -177,7 +177,7 @@ VALUES (learnd_tenant(), $1, 'queued', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 // Get returns one of the caller's own generation jobs; ErrNotFound for anyone else's.
 func (r *GenerationRepo) Get(ctx context.Context, id uuid.UUID) (GenerationJob, error) {
 	var out GenerationJob
-	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+	err := r.st.Read(ctx, func(t *store.Tx) error {
 		j, err := scanGeneration(t.QueryRow(`SELECT `+generationCols+` FROM generation_jobs
 WHERE tenant_id = learnd_tenant() AND id = $1 AND requested_by = $2`, id, t.Caller().PersonID))
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -222,7 +222,7 @@ type GenerationOrigin struct {
 // OriginOf returns how course was generated (the zero value when it was not generated).
 func (r *GenerationRepo) OriginOf(ctx context.Context, course uuid.UUID) (GenerationOrigin, error) {
 	var out GenerationOrigin
-	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+	err := r.st.Read(ctx, func(t *store.Tx) error {
 		err := t.QueryRow(`SELECT session_id, coalesce(options->>'language', '') FROM generation_jobs
 WHERE tenant_id = learnd_tenant() AND course_id = $1 AND status = 'completed' ORDER BY finished_at DESC LIMIT 1`, course).Scan(&out.Session, &out.Language)
 		if errors.Is(err, pgx.ErrNoRows) {

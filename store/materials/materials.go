@@ -146,7 +146,7 @@ func auditMaterial(f MaterialFile) materialAudit {
 // CheckSession answers nil when session exists and belongs to the caller, else
 // ErrNotFound (also for another person's session and across tenants).
 func (r *MaterialRepo) CheckSession(ctx context.Context, session uuid.UUID) error {
-	err := r.st.InTenant(ctx, func(t *store.Tx) error { return ownSession(t, session) })
+	err := r.st.Read(ctx, func(t *store.Tx) error { return ownSession(t, session) })
 	if err != nil {
 		return fmt.Errorf("check material session: %w", err)
 	}
@@ -165,7 +165,7 @@ func ownSession(t *store.Tx, session uuid.UUID) error {
 // Files lists the files of the caller's session in upload order, with their chunk counts.
 func (r *MaterialRepo) Files(ctx context.Context, session uuid.UUID) ([]MaterialFile, error) {
 	var out []MaterialFile
-	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+	err := r.st.Read(ctx, func(t *store.Tx) error {
 		var err error
 		out, err = materialFiles(t, session, nil, false)
 		return err

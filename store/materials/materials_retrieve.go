@@ -150,7 +150,7 @@ func tsQuery(q string) string {
 // (and their vectors when withVectors).
 func (r *MaterialRepo) load(ctx context.Context, session uuid.UUID, query string, ownerOnly, withVectors bool) ([]scoredChunk, error) {
 	var out []scoredChunk
-	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+	err := r.st.Read(ctx, func(t *store.Tx) error {
 		if ownerOnly {
 			if err := ownSession(t, session); err != nil {
 				return err
@@ -204,7 +204,7 @@ func (r *MaterialRepo) ChunksByID(ctx context.Context, ids []uuid.UUID) ([]ai.Ch
 		return nil, nil
 	}
 	byID := map[uuid.UUID]ai.Chunk{}
-	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+	err := r.st.Read(ctx, func(t *store.Tx) error {
 		rows, err := t.Query(`SELECT id, filename, heading, body, ord FROM (
   SELECT c.id, f.filename, c.heading, c.body, c.session_id,
     (row_number() OVER (PARTITION BY c.session_id ORDER BY f.created_at, f.id, c.ordinal) - 1)::int AS ord

@@ -139,7 +139,7 @@ func groupDescription(v *store.ValidationError, d *string) *string {
 // Find returns a page of groups ordered by lower(name), then id.
 func (r *GroupRepo) Find(ctx context.Context, q GroupQuery) (GroupPage, error) {
 	var page GroupPage
-	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+	err := r.st.Read(ctx, func(t *store.Tx) error {
 		b := t.TenantTable("groups").Select(groupCols + ", lower(groups.name) AS sort_key")
 		if q.Query != "" {
 			b = b.Where("lower(groups.name) LIKE lower(?)", likeContains(q.Query))
@@ -171,7 +171,7 @@ func (r *GroupRepo) Find(ctx context.Context, q GroupQuery) (GroupPage, error) {
 // Get returns one group.
 func (r *GroupRepo) Get(ctx context.Context, id uuid.UUID) (*Group, error) {
 	var g *Group
-	err := r.st.InTenant(ctx, func(t *store.Tx) (err error) {
+	err := r.st.Read(ctx, func(t *store.Tx) (err error) {
 		g, err = getGroup(t, id, false)
 		return err
 	})

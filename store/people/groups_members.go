@@ -44,7 +44,7 @@ type MembersAdded struct {
 // group is ErrNotFound.
 func (r *GroupRepo) Members(ctx context.Context, groupID uuid.UUID, limit int, after *store.NameCursor) (MemberPage, error) {
 	var page MemberPage
-	err := r.st.InTenant(ctx, func(t *store.Tx) (err error) {
+	err := r.st.Read(ctx, func(t *store.Tx) (err error) {
 		if _, err := getGroup(t, groupID, false); err != nil {
 			return err
 		}

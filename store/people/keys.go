@@ -172,7 +172,7 @@ func getKey(t *store.Tx, id uuid.UUID, lock bool) (*APIKey, error) {
 // List returns a page of user's keys, newest first, revoked and expired ones included.
 func (r *KeyRepo) List(ctx context.Context, user uuid.UUID, limit int, after *KeyCursor) (KeyPage, error) {
 	var page KeyPage
-	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+	err := r.st.Read(ctx, func(t *store.Tx) error {
 		sql := `SELECT ` + keyCols + ` FROM api_keys WHERE api_keys.tenant_id = learnd_tenant() AND api_keys.user_id = $1`
 		args := []any{user, limit + 1}
 		if after != nil {

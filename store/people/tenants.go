@@ -85,7 +85,7 @@ func readTenant(t *store.Tx, lock bool) (Tenant, error) {
 // Current returns the caller's tenant and licence.
 func (r *TenantRepo) Current(ctx context.Context) (Tenant, error) {
 	var out Tenant
-	err := r.st.InTenant(ctx, func(t *store.Tx) (err error) {
+	err := r.st.Read(ctx, func(t *store.Tx) (err error) {
 		out, err = readTenant(t, false)
 		return err
 	})

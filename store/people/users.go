@@ -226,7 +226,7 @@ func isEmailConflict(err error) bool {
 // Find returns a page of users ordered by lower(name), then id.
 func (r *UserRepo) Find(ctx context.Context, q UserQuery) (UserPage, error) {
 	var page UserPage
-	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+	err := r.st.Read(ctx, func(t *store.Tx) error {
 		b := t.TenantTable("users").Select(userCols + ", lower(users.name) AS sort_key")
 		if q.Query != "" {
 			pat := likeContains(q.Query)
@@ -265,7 +265,7 @@ func (r *UserRepo) Find(ctx context.Context, q UserQuery) (UserPage, error) {
 // Get returns one user with its groups.
 func (r *UserRepo) Get(ctx context.Context, id uuid.UUID) (*User, error) {
 	var u *User
-	err := r.st.InTenant(ctx, func(t *store.Tx) (err error) {
+	err := r.st.Read(ctx, func(t *store.Tx) (err error) {
 		u, err = getUser(t, id, false)
 		return err
 	})

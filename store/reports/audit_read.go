@@ -50,7 +50,7 @@ WHERE tenant_id = learnd_tenant()
 // AuditLog reads the caller's tenant's audit log, newest first (then by id descending).
 func (s *Repo) AuditLog(ctx context.Context, q AuditQuery) (AuditLogPage, error) {
 	var p AuditLogPage
-	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+	err := s.st.Read(ctx, func(t *store.Tx) error {
 		if err := t.QueryRow(`SELECT count(*) `+auditFilterSQL, q.Author, q.From, q.To).Scan(&p.Total); err != nil {
 			return fmt.Errorf("count: %w", err)
 		}

@@ -109,7 +109,7 @@ WHERE a.tenant_id = learnd_tenant() AND a.course_id = $2
 func (s *Repo) Compliance(ctx context.Context, q ComplianceQuery) (ComplianceReport, error) {
 	r := ComplianceReport{CourseID: q.CourseID, GroupID: q.GroupID}
 	at := store.Now()
-	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+	err := s.st.Read(ctx, func(t *store.Tx) error {
 		err := t.QueryRow(`SELECT name FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, q.CourseID).Scan(&r.CourseName)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return &NotFoundError{What: "course"}

@@ -101,7 +101,7 @@ SELECT a.user_id, a.completed_at FROM ` + liveSQL + ` AND a.completed_at BETWEEN
 func (s *Repo) StatisticsOverview(ctx context.Context, w StatWindow) (StatOverview, error) {
 	var o StatOverview
 	at := store.Now()
-	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+	err := s.st.Read(ctx, func(t *store.Tx) error {
 		if err := t.QueryRow(`SELECT count(*), count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'banned')
 FROM users WHERE tenant_id = learnd_tenant()`).Scan(&o.Users.Total, &o.Users.Active, &o.Users.Banned); err != nil {
 			return fmt.Errorf("users: %w", err)
@@ -152,7 +152,7 @@ type StatActivity struct {
 // progress, started or completed a course, and the completions.
 func (s *Repo) StatisticsActivity(ctx context.Context, w StatWindow) (StatActivity, error) {
 	var a StatActivity
-	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+	err := s.st.Read(ctx, func(t *store.Tx) error {
 		if err := t.QueryRow(`SELECT count(DISTINCT user_id) FROM (`+activeSQL+`) ev`, w.From, w.To).Scan(&a.ActiveLearners); err != nil {
 			return fmt.Errorf("active learners: %w", err)
 		}
@@ -190,7 +190,7 @@ type StatLeader struct {
 // most completions, then by name (then id); at most limit of them.
 func (s *Repo) Leaderboard(ctx context.Context, w StatWindow, limit int) ([]StatLeader, error) {
 	var out []StatLeader
-	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+	err := s.st.Read(ctx, func(t *store.Tx) error {
 		rows, err := t.Query(`SELECT u.id, u.name, coalesce(sum(a.points_awarded), 0)::int, count(*)::int FROM `+liveSQL+`
   AND a.completed_at BETWEEN $1 AND $2
 GROUP BY u.id, u.name

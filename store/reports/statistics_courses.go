@@ -19,7 +19,7 @@ type StatPublishing struct {
 // falls in the window, per day, and the courses published now.
 func (s *Repo) StatisticsPublishing(ctx context.Context, w StatWindow) (StatPublishing, error) {
 	var p StatPublishing
-	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+	err := s.st.Read(ctx, func(t *store.Tx) error {
 		if err := t.QueryRow(`SELECT count(*) FILTER (WHERE status = 'published') FROM courses
 WHERE tenant_id = learnd_tenant() AND NOT is_deleted`).Scan(&p.CurrentlyPublished); err != nil {
 			return fmt.Errorf("published: %w", err)
@@ -59,7 +59,7 @@ type StatCourseCreation struct {
 // window, per day, and the ten owners who created the most (most first, then by name).
 func (s *Repo) StatisticsCourseCreation(ctx context.Context, w StatWindow) (StatCourseCreation, error) {
 	var c StatCourseCreation
-	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+	err := s.st.Read(ctx, func(t *store.Tx) error {
 		var err error
 		c.PerDay, err = perDay(t, w, `SELECT (created_at AT TIME ZONE 'UTC')::date, count(*) FROM courses
 WHERE tenant_id = learnd_tenant() AND NOT is_deleted AND created_at BETWEEN $1 AND $2 GROUP BY 1`, w.From, w.To)
@@ -106,7 +106,7 @@ type StatTag struct {
 func (s *Repo) StatisticsTags(ctx context.Context, w StatWindow) ([]StatTag, error) {
 	var out []StatTag
 	at := store.Now()
-	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+	err := s.st.Read(ctx, func(t *store.Tx) error {
 		rows, err := t.Query(`WITH tagged AS (
   SELECT DISTINCT unnest(c.tags) AS tag, c.id AS course_id FROM courses c
   WHERE c.tenant_id = learnd_tenant() AND NOT c.is_deleted

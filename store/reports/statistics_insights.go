@@ -40,7 +40,7 @@ const insightsTop = 5
 func (s *Repo) StatisticsInsights(ctx context.Context) (StatInsights, error) {
 	var in StatInsights
 	at := store.Now()
-	err := s.st.InTenant(ctx, func(t *store.Tx) error {
+	err := s.st.Read(ctx, func(t *store.Tx) error {
 		rows, err := t.Query(`SELECT c.id, c.name, count(*) AS assigned,
   count(*) FILTER (WHERE `+statusSQL+` = 'completed') AS completed
 FROM `+liveSQL+`
