@@ -2,10 +2,10 @@ package store
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"gorm.io/gorm"
 )
 
 // NameCursor is the keyset position of a list ordered by lower(name), then id: users,
@@ -41,13 +41,9 @@ func KeysetPage[T, C any](t *Tx, limit int, sql string, args []any, scan func(pg
 	return items, nil, rows.Err()
 }
 
-// KeysetRecords is keysetPage for a query GORM built (see queryRows): each row fills a
-// record by its gorm column tags, and pos gives the record's position.
-func KeysetRecords[T, C any](t *Tx, limit int, q *gorm.DB, pos func(*T) C) ([]T, *C, error) {
-	sql, args, err := builtSQL[T](q)
-	if err != nil {
-		return nil, nil, err
-	}
+// KeysetRecords is KeysetPage where each row fills a record by its gorm column tags and
+// pos gives the record's position.
+func KeysetRecords[T, C any](t *Tx, limit int, sql string, args []any, pos func(*T) C) ([]T, *C, error) {
 	scan := recordScanner[T]()
 	return KeysetPage(t, limit, sql, args, func(rows pgx.Rows, rec *T) (C, error) {
 		if err := scan(rows, rec); err != nil {
@@ -55,4 +51,14 @@ func KeysetRecords[T, C any](t *Tx, limit int, q *gorm.DB, pos func(*T) C) ([]T,
 		}
 		return pos(rec), nil
 	})
+}
+
+// Args collects a statement's arguments while its SQL text is written: Add appends v and
+// returns its placeholder ($1, $2, …).
+type Args []any
+
+// Add appends v and returns its placeholder.
+func (a *Args) Add(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
 }

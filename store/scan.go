@@ -69,9 +69,9 @@ func fieldNames(rows pgx.Rows) []string {
 	return names
 }
 
-// builtSQL returns the SELECT that q describes (built, not run, by GORM) for records of
+// Build returns the SELECT that q describes (built, not run, by GORM) for records of
 // type T, with its arguments.
-func builtSQL[T any](q *gorm.DB) (string, []any, error) {
+func Build[T any](q *gorm.DB) (string, []any, error) {
 	var probe []T
 	stmt := q.Find(&probe).Statement
 	if q.Error != nil {
@@ -97,7 +97,7 @@ func recordScanner[T any]() func(pgx.Rows, *T) error {
 
 // QueryRows runs a SELECT that q describes (built, not run, by GORM) and scans the rows.
 func QueryRows[T any](t *Tx, q *gorm.DB, capHint int) ([]T, error) {
-	sql, args, err := builtSQL[T](q)
+	sql, args, err := Build[T](q)
 	if err != nil {
 		return nil, err
 	}

@@ -106,19 +106,16 @@ func (r *ChainRepo) Find(ctx context.Context, q ChainQuery) (ChainPage, error) {
 	if q.Limit <= 0 {
 		q.Limit = 20
 	}
-	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+	err := r.st.Read(ctx, func(t *store.Tx) error {
 		sql := `SELECT ` + chainCols + `, lower(name) FROM course_chains WHERE tenant_id = learnd_tenant() AND NOT is_deleted`
-		args := []any{}
+		var args store.Args
 		if q.Query != "" {
-			args = append(args, courseLike(q.Query))
-			sql += fmt.Sprintf(` AND lower(name) LIKE $%d`, len(args))
+			sql += ` AND lower(name) LIKE ` + args.Add(courseLike(q.Query))
 		}
 		if q.After != nil {
-			args = append(args, q.After.Name, q.After.ID)
-			sql += fmt.Sprintf(` AND (lower(name), id) > ($%d, $%d)`, len(args)-1, len(args))
+			sql += ` AND (lower(name), id) > (` + args.Add(q.After.Name) + `, ` + args.Add(q.After.ID) + `)`
 		}
-		args = append(args, q.Limit+1)
-		sql += fmt.Sprintf(` ORDER BY lower(name), id LIMIT $%d`, len(args))
+		sql += ` ORDER BY lower(name), id LIMIT ` + args.Add(q.Limit+1)
 		var err error
 		page.Items, page.Next, err = store.KeysetPage(t, q.Limit, sql, args, func(rows pgx.Rows, c *Chain) (store.NameCursor, error) {
 			var key string

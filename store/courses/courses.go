@@ -187,11 +187,8 @@ func (r *CourseRepo) Find(ctx context.Context, q CourseQuery) (CoursePage, error
 	}
 	err := r.st.Read(ctx, func(t *store.Tx) error {
 		sql := `SELECT ` + courseCols + `, lower(name) FROM courses WHERE tenant_id = learnd_tenant() AND NOT is_deleted`
-		var args []any
-		arg := func(v any) string {
-			args = append(args, v)
-			return fmt.Sprintf("$%d", len(args))
-		}
+		var args store.Args
+		arg := args.Add
 		if q.Query != "" {
 			sql += ` AND lower(name) LIKE ` + arg(courseLike(q.Query))
 		}

@@ -91,8 +91,11 @@ func (r repo[T, P]) list(ctx context.Context, o ListOptions, searchCols []string
 		if o.After != nil {
 			q = q.Where(fmt.Sprintf("(%s, id) %s (?::%s, ?)", ord.expr, cmp, ord.cast), o.After.Key, o.After.ID)
 		}
-		var err error
-		rows, next, err = store.KeysetRecords(t, o.PageSize, q.Order(ord.expr+dir+", id"+dir).Limit(o.PageSize+1), func(rec *T) Cursor {
+		sql, args, err := store.Build[T](q.Order(ord.expr + dir + ", id" + dir).Limit(o.PageSize + 1))
+		if err != nil {
+			return err
+		}
+		rows, next, err = store.KeysetRecords(t, o.PageSize, sql, args, func(rec *T) Cursor {
 			return Cursor{Order: o.OrderBy, Key: ord.key(rec), ID: P(rec).envelope().ID}
 		})
 		if err != nil {

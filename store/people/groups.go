@@ -140,18 +140,19 @@ func groupDescription(v *store.ValidationError, d *string) *string {
 func (r *GroupRepo) Find(ctx context.Context, q GroupQuery) (GroupPage, error) {
 	var page GroupPage
 	err := r.st.Read(ctx, func(t *store.Tx) error {
-		b := t.TenantTable("groups").Select(groupCols + ", lower(groups.name) AS sort_key")
+		var args store.Args
+		sql := `SELECT ` + groupCols + `, lower(groups.name) AS sort_key FROM groups WHERE groups.tenant_id = learnd_tenant()`
 		if q.Query != "" {
-			b = b.Where("lower(groups.name) LIKE lower(?)", likeContains(q.Query))
+			sql += ` AND lower(groups.name) LIKE lower(` + args.Add(likeContains(q.Query)) + `)`
 		}
 		if q.Kind != "" {
-			b = b.Where("groups.kind = ?", q.Kind)
+			sql += ` AND groups.kind = ` + args.Add(q.Kind)
 		}
 		if q.After != nil {
-			b = b.Where("(lower(groups.name), groups.id) > (?, ?)", q.After.Name, q.After.ID)
+			sql += ` AND (lower(groups.name), groups.id) > (` + args.Add(q.After.Name) + `, ` + args.Add(q.After.ID) + `)`
 		}
-		b = b.Order("lower(groups.name), groups.id").Limit(q.Limit + 1)
-		rows, next, err := store.KeysetRecords(t, q.Limit, b, (*groupRow).position)
+		sql += ` ORDER BY lower(groups.name), groups.id LIMIT ` + args.Add(q.Limit+1)
+		rows, next, err := store.KeysetRecords(t, q.Limit, sql, args, (*groupRow).position)
 		if err != nil {
 			return err
 		}

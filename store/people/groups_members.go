@@ -48,15 +48,15 @@ func (r *GroupRepo) Members(ctx context.Context, groupID uuid.UUID, limit int, a
 		if _, err := getGroup(t, groupID, false); err != nil {
 			return err
 		}
-		b := t.TenantTable("users").
-			Select("users.id, users.name, users.email, users.role, users.status, gm.added_at, lower(users.name) AS sort_key").
-			Joins("JOIN group_members gm ON gm.tenant_id = users.tenant_id AND gm.user_id = users.id").
-			Where("gm.group_id = ?", groupID)
+		args := store.Args{groupID}
+		sql := `SELECT users.id, users.name, users.email, users.role, users.status, gm.added_at, lower(users.name) AS sort_key
+FROM users JOIN group_members gm ON gm.tenant_id = users.tenant_id AND gm.user_id = users.id
+WHERE users.tenant_id = learnd_tenant() AND gm.group_id = $1`
 		if after != nil {
-			b = b.Where("(lower(users.name), users.id) > (?, ?)", after.Name, after.ID)
+			sql += ` AND (lower(users.name), users.id) > (` + args.Add(after.Name) + `, ` + args.Add(after.ID) + `)`
 		}
-		b = b.Order("lower(users.name), users.id").Limit(limit + 1)
-		page.Items, page.Next, err = store.KeysetRecords(t, limit, b, (*GroupMember).position)
+		sql += ` ORDER BY lower(users.name), users.id LIMIT ` + args.Add(limit+1)
+		page.Items, page.Next, err = store.KeysetRecords(t, limit, sql, args, (*GroupMember).position)
 		return err
 	})
 	if err != nil {

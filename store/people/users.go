@@ -227,25 +227,26 @@ func isEmailConflict(err error) bool {
 func (r *UserRepo) Find(ctx context.Context, q UserQuery) (UserPage, error) {
 	var page UserPage
 	err := r.st.Read(ctx, func(t *store.Tx) error {
-		b := t.TenantTable("users").Select(userCols + ", lower(users.name) AS sort_key")
+		var args store.Args
+		sql := `SELECT ` + userCols + `, lower(users.name) AS sort_key FROM users WHERE users.tenant_id = learnd_tenant()`
 		if q.Query != "" {
-			pat := likeContains(q.Query)
-			b = b.Where("(lower(users.name) LIKE lower(?) OR lower(users.email) LIKE lower(?))", pat, pat)
+			pat := args.Add(likeContains(q.Query))
+			sql += ` AND (lower(users.name) LIKE lower(` + pat + `) OR lower(users.email) LIKE lower(` + pat + `))`
 		}
 		if q.Role != "" {
-			b = b.Where("users.role = ?", q.Role)
+			sql += ` AND users.role = ` + args.Add(q.Role)
 		}
 		if q.Status != "" {
-			b = b.Where("users.status = ?", q.Status)
+			sql += ` AND users.status = ` + args.Add(q.Status)
 		}
 		if q.GroupID != nil {
-			b = b.Where("EXISTS (SELECT 1 FROM group_members gm WHERE gm.tenant_id = users.tenant_id AND gm.group_id = ? AND gm.user_id = users.id)", *q.GroupID)
+			sql += ` AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.tenant_id = users.tenant_id AND gm.group_id = ` + args.Add(*q.GroupID) + ` AND gm.user_id = users.id)`
 		}
 		if q.After != nil {
-			b = b.Where("(lower(users.name), users.id) > (?, ?)", q.After.Name, q.After.ID)
+			sql += ` AND (lower(users.name), users.id) > (` + args.Add(q.After.Name) + `, ` + args.Add(q.After.ID) + `)`
 		}
-		b = b.Order("lower(users.name), users.id").Limit(q.Limit + 1)
-		rows, next, err := store.KeysetRecords(t, q.Limit, b, (*userRow).position)
+		sql += ` ORDER BY lower(users.name), users.id LIMIT ` + args.Add(q.Limit+1)
+		rows, next, err := store.KeysetRecords(t, q.Limit, sql, args, (*userRow).position)
 		if err != nil {
 			return err
 		}
