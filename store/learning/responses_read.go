@@ -43,7 +43,6 @@ func (r *AssessmentRepo) ListResponses(ctx context.Context, assessmentID uuid.UU
 	if q.PageSize <= 0 {
 		q.PageSize = 20
 	}
-	var rows []AssessmentResponse
 	err := r.st.Read(ctx, func(t *store.Tx) error {
 		if ok, err := visible(t, assessmentTable.name, assessmentID); err != nil || !ok {
 			if err == nil {
@@ -62,19 +61,18 @@ func (r *AssessmentRepo) ListResponses(ctx context.Context, assessmentID uuid.UU
 		if q.After != nil {
 			sq = sq.Where(fmt.Sprintf("(%s, id) %s (?::%s, ?)", ord.expr, cmp, ord.cast), q.After.Key, q.After.ID)
 		}
-		var err error
-		rows, err = store.QueryRows[AssessmentResponse](t, sq.Order(ord.expr+dir+", id"+dir).Limit(q.PageSize+1), q.PageSize+1)
+		sql, args, err := store.Build[AssessmentResponse](sq.Order(ord.expr + dir + ", id" + dir).Limit(q.PageSize + 1))
+		if err != nil {
+			return err
+		}
+		page.Items, page.Next, err = store.KeysetRecords(t, q.PageSize, sql, args, func(rec *AssessmentResponse) Cursor {
+			return Cursor{Order: q.OrderBy, Key: ord.key(rec), ID: rec.ID}
+		})
 		return err
 	})
 	if err != nil {
 		return page, fmt.Errorf("list assessment responses: %w", err)
 	}
-	if len(rows) > q.PageSize {
-		rows = rows[:q.PageSize]
-		last := &rows[len(rows)-1]
-		page.Next = &Cursor{Order: q.OrderBy, Key: ord.key(last), ID: last.ID}
-	}
-	page.Items = rows
 	return page, nil
 }
 
