@@ -98,7 +98,7 @@ func serve(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
-	st.SetMailEnqueuer(jr.EnqueueMail)
+	st.SetJobQueue(jr.Enqueue)
 	if err := jr.Start(ctx); err != nil {
 		_ = jr.Stop(context.Background())
 		return err
@@ -130,7 +130,7 @@ func serve(ctx context.Context, cfg config) error {
 		Dev:            cfg.Dev, PageTokenKey: cfg.pageTokenKey(iss), BodyLimit: cfg.BodyLimit,
 		TokenTTL: cfg.TokenTTL, Logger: log,
 		RateLimit: server.RateLimit{RPS: cfg.RateLimitRPS, Burst: cfg.RateLimitBurst},
-		Generator: gen, EnqueueGeneration: jr.EnqueueGeneration,
+		Generator: gen,
 		Extractor: cfg.extractor(),
 		Timeouts: server.Timeouts{
 			ReadHeader: cfg.ReadHeaderTimeout, Read: cfg.HTTPReadTimeout, Write: cfg.HTTPWriteTimeout,

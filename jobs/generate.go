@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"github.com/learnd/learnd/ai"
@@ -20,7 +19,7 @@ import (
 
 // Course generation (issue 4). POST /api/v2/ai/courses/generate writes a generation_jobs
 // row and, in the same tenant transaction, a river job (GenerateCourseArgs) through
-// Runner.EnqueueGeneration. Any replica working the "ai" queue picks it up: the worker
+// Runner.Enqueue. Any replica working the "ai" queue picks it up: the worker
 // loads the row, acts as the requester (tenant, person, role, key, application and surface
 // of the original request, so row-level security and the audit log see them), marks the
 // job running, asks the Generator for a course (with the session's chunks and a retriever
@@ -67,17 +66,6 @@ type Materials interface {
 	SessionChunks(ctx context.Context, session uuid.UUID) ([]ai.Chunk, error)
 	Retrieve(ctx context.Context, session uuid.UUID, query string, k int) ([]ai.Chunk, error)
 }
-
-// EnqueueGeneration queues generation job id in tx, the transaction that wrote its row (a
-// materials.GenerationEnqueuer).
-func (r *Runner) EnqueueGeneration(ctx context.Context, tx pgx.Tx, tenantID string, id uuid.UUID) error {
-	if _, err := r.client.InsertTx(ctx, tx, GenerateCourseArgs{TenantID: tenantID, ID: id}, nil); err != nil {
-		return fmt.Errorf("queue generation: %w", err)
-	}
-	return nil
-}
-
-var _ materials.GenerationEnqueuer = (*Runner)(nil).EnqueueGeneration
 
 // generateWorker runs one generation job.
 type generateWorker struct {

@@ -2,8 +2,8 @@
 // (riverqueue/river): jobs survive restarts and are shared by every replica.
 //
 // It delivers the mail outbox and runs AI course generation (generate.go). A change that
-// sends mail writes the message to mail_outbox and, through the store's MailEnqueuer
-// (Runner.EnqueueMail), inserts its delivery job in the same tenant transaction, so
+// sends mail writes the message to mail_outbox and, through the store's job queue
+// (Runner.Enqueue), inserts its delivery job in the same tenant transaction, so
 // message and job commit or roll back with the change. The mail worker claims the
 // message, sends it through SMTP (or, without an SMTP URL, writes it to the log), and
 // marks it sent; a failed attempt is recorded on the message and retried by the queue
@@ -22,7 +22,6 @@ import (
 	"net/mail"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
@@ -59,7 +58,7 @@ type Config struct {
 	// TLSConfig verifies the SMTP server (nil: the system roots).
 	TLSConfig *tls.Config
 	// Workers is how many jobs of each queue this process works at once. Zero makes an
-	// insert-only Runner: it queues jobs (EnqueueMail) but works none, and Start does
+	// insert-only Runner: it queues jobs (Enqueue) but works none, and Start does
 	// nothing; another process works them.
 	Workers int
 	// SweepInterval is how often the sweep looks for unqueued messages
@@ -96,8 +95,8 @@ type Runner struct {
 }
 
 // New prepares the queue on cfg.DatabaseURL (whose schema store.Migrate has migrated)
-// with workers delivering st's mail outbox. It starts nothing: install EnqueueMail with
-// st.SetMailEnqueuer, then Start.
+// with workers delivering st's mail outbox. It starts nothing: install Enqueue with
+// st.SetJobQueue, then Start.
 func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -170,16 +169,26 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 	return &Runner{client: client, pool: pool, log: cfg.Logger, working: cfg.Workers > 0, generating: cfg.Workers > 0 && cfg.Generator != nil}, nil
 }
 
-// EnqueueMail queues the delivery of outbox message id in tx, the transaction that wrote
-// it (a store.MailEnqueuer: install it with store.SetMailEnqueuer).
-func (r *Runner) EnqueueMail(ctx context.Context, tx pgx.Tx, tenantID string, id uuid.UUID) error {
-	if _, err := r.client.InsertTx(ctx, tx, MailArgs{TenantID: tenantID, ID: id}, nil); err != nil {
-		return fmt.Errorf("queue mail: %w", err)
+// Enqueue inserts job in tx, the transaction that asks for it: a mail delivery on the
+// mail queue, a course generation on the AI queue (a store.JobQueue: install it with
+// store.SetJobQueue).
+func (r *Runner) Enqueue(ctx context.Context, tx pgx.Tx, job store.Job) error {
+	var args river.JobArgs
+	switch job.Kind {
+	case store.JobMail:
+		args = MailArgs{TenantID: job.TenantID, ID: job.ID}
+	case store.JobGeneration:
+		args = GenerateCourseArgs{TenantID: job.TenantID, ID: job.ID}
+	default:
+		return fmt.Errorf("queue: unknown job kind %q", job.Kind)
+	}
+	if _, err := r.client.InsertTx(ctx, tx, args, nil); err != nil {
+		return fmt.Errorf("queue %s: %w", job.Kind, err)
 	}
 	return nil
 }
 
-var _ store.MailEnqueuer = (*Runner)(nil).EnqueueMail
+var _ store.JobQueue = (*Runner)(nil).Enqueue
 
 // Start starts working jobs in the background (nothing for an insert-only Runner). The
 // workers run until Stop; ctx only bounds starting.

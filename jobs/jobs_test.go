@@ -67,7 +67,7 @@ func (e *env) start(t *testing.T, cfg jobs.Config, install bool) *jobs.Runner {
 		t.Fatal(err)
 	}
 	if install {
-		e.st.SetMailEnqueuer(r.EnqueueMail)
+		e.st.SetJobQueue(r.Enqueue)
 	}
 	if err := r.Start(ctx); err != nil {
 		t.Fatal(err)
@@ -225,7 +225,7 @@ func TestJobsMailRollbackSendsNothing(t *testing.T) {
 	r := e.start(t, jobs.Config{SMTPURL: srv.URL}, false)
 
 	// Another tenant's job exists: the tenant transaction must not see it.
-	e.st.SetMailEnqueuer(r.EnqueueMail)
+	e.st.SetJobQueue(r.Enqueue)
 	if err := e.st.SendMail(as("other"), store.Mail{To: "first@example.test", Subject: "first", Body: "b"}); err != nil {
 		t.Fatal(err)
 	}
@@ -233,8 +233,9 @@ func TestJobsMailRollbackSendsNothing(t *testing.T) {
 
 	boom := errors.New("the change failed after queueing its mail")
 	var seen, visible int
-	e.st.SetMailEnqueuer(func(ctx context.Context, tx pgx.Tx, tenant string, id uuid.UUID) error {
-		if err := r.EnqueueMail(ctx, tx, tenant, id); err != nil {
+	e.st.SetJobQueue(func(ctx context.Context, tx pgx.Tx, job store.Job) error {
+		id := job.ID
+		if err := r.Enqueue(ctx, tx, job); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE args->>'id' = $1`, id.String()).Scan(&seen); err != nil {
@@ -254,7 +255,7 @@ func TestJobsMailRollbackSendsNothing(t *testing.T) {
 	}
 
 	// A later message goes out; the rolled-back one never does.
-	e.st.SetMailEnqueuer(r.EnqueueMail)
+	e.st.SetJobQueue(r.Enqueue)
 	if err := e.st.SendMail(as("acme"), store.Mail{To: "after@example.test", Subject: "after", Body: "b"}); err != nil {
 		t.Fatal(err)
 	}
@@ -279,8 +280,9 @@ func TestJobsMailJobOfAnotherTenantRefused(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	r := e.start(t, jobs.Config{}, false)
-	e.st.SetMailEnqueuer(func(ctx context.Context, tx pgx.Tx, _ string, id uuid.UUID) error {
-		return r.EnqueueMail(ctx, tx, "victim", id)
+	e.st.SetJobQueue(func(ctx context.Context, tx pgx.Tx, job store.Job) error {
+		job.TenantID = "victim"
+		return r.Enqueue(ctx, tx, job)
 	})
 	err := e.st.SendMail(as("acme"), store.Mail{To: "x@example.test", Subject: "s", Body: "b"})
 	if err == nil || !strings.Contains(err.Error(), "row-level security") {
@@ -496,7 +498,7 @@ func TestJobsInsertOnlyRunner(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Stop(context.Background()) //nolint:errcheck
-	e.st.SetMailEnqueuer(r.EnqueueMail)
+	e.st.SetJobQueue(r.Enqueue)
 	to := "queued@example.test"
 	if err := e.st.SendMail(as("acme"), store.Mail{To: to, Subject: "s", Body: "b"}); err != nil {
 		t.Fatal(err)

@@ -28,13 +28,13 @@ func (s *Server) GenerateCourse(ctx context.Context, req api.GenerateCourseReque
 		}
 		in.SessionID = id
 	}
-	if s.enqueueGen == nil {
+	if !s.store.HasJobQueue() {
 		return nil, errNoGenerator
 	}
 	if err := s.aiQuota(ctx); err != nil {
 		return nil, err
 	}
-	j, err := s.materials.Generations().Create(ctx, in, s.enqueueGen)
+	j, err := s.materials.Generations().Create(ctx, in)
 	if err != nil {
 		return nil, err
 	}

@@ -43,11 +43,10 @@ type Config struct {
 	DemoTokens      []explorer.DemoToken
 	Logger          *slog.Logger
 	Registry        *prometheus.Registry // nil: a private registry
-	// Generator writes AI-authored content (refine, regenerate); EnqueueGeneration queues
-	// course generation jobs on the job queue (jobs.Runner.EnqueueGeneration), whose
-	// workers run the generator. Without them the AI endpoints answer 500.
-	Generator         ai.Generator
-	EnqueueGeneration materials.GenerationEnqueuer
+	// Generator writes AI-authored content (refine, regenerate); course generation jobs go
+	// on the store's job queue (store.SetJobQueue), whose workers run the generator.
+	// Without them the AI endpoints answer 500.
+	Generator ai.Generator
 	// Extractor reads uploaded source materials in its sandbox (its Limits: deadline,
 	// CPU, memory, concurrent extractions). The zero value finds the programs on PATH
 	// and applies the default limits.
@@ -75,8 +74,7 @@ type Server struct {
 	authFailures *authFailures
 	keyLimits    *keyLimits
 
-	gen        ai.Generator
-	enqueueGen materials.GenerationEnqueuer
+	gen ai.Generator
 
 	people      *people.Repo
 	courses     *courses.Repo
@@ -115,7 +113,7 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	}
 	learn := learning.New(st)
 	s := &Server{cfg: cfg, store: st, issuer: iss, verifier: ver, pages: pages, log: cfg.Logger,
-		authFailures: newAuthFailures(cfg.Limiter, cfg.Logger), keyLimits: newKeyLimits(cfg.Limiter, cfg.Logger), gen: cfg.Generator, enqueueGen: cfg.EnqueueGeneration,
+		authFailures: newAuthFailures(cfg.Limiter, cfg.Logger), keyLimits: newKeyLimits(cfg.Limiter, cfg.Logger), gen: cfg.Generator,
 		people: people.New(st), courses: courses.New(st), assignments: assignments.New(st), materials: materials.New(st), reports: reports.New(st), learning: learn,
 		cohorts: cohortResource(learn), assessments: assessmentResource(learn)}
 	spec, err := api.GetSpec()

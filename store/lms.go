@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"github.com/learnd/learnd/auth"
@@ -90,15 +89,8 @@ type Mail struct {
 	Body    string
 }
 
-// MailEnqueuer queues the delivery of outbox message id in the caller's transaction (the
-// job queue's insert), so the message and its job commit or roll back with the change.
-type MailEnqueuer func(ctx context.Context, tx pgx.Tx, tenantID string, id uuid.UUID) error
-
-// SetMailEnqueuer installs the job queue's enqueuer. Without one, messages stay in the
-// outbox until a sweep delivers them.
-func (s *Store) SetMailEnqueuer(f MailEnqueuer) { s.mailEnqueuer = f }
-
-// EnqueueMail writes m to the outbox in the current transaction and queues its delivery.
+// EnqueueMail writes m to the outbox in the current transaction and queues its delivery
+// (without a job queue, the outbox sweep delivers it).
 func (t *Tx) EnqueueMail(m Mail) error {
 	id := uuid.Must(uuid.NewV7())
 	_, err := t.Exec(`INSERT INTO mail_outbox (tenant_id, id, kind, to_addr, subject, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -106,10 +98,8 @@ func (t *Tx) EnqueueMail(m Mail) error {
 	if err != nil {
 		return fmt.Errorf("enqueue mail: %w", err)
 	}
-	if t.s.mailEnqueuer != nil {
-		if err := t.s.mailEnqueuer(t.ctx, t.PG(), t.p.TenantID, id); err != nil {
-			return fmt.Errorf("enqueue mail: %w", err)
-		}
+	if t.s.HasJobQueue() {
+		return t.Enqueue(JobMail, id)
 	}
 	return nil
 }

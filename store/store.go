@@ -35,7 +35,7 @@ type Store struct {
 
 	Idempotency *IdempotencyRepo
 
-	mailEnqueuer MailEnqueuer
+	jobs JobQueue // SetJobQueue
 	callers      *callerCache // nil with Options.NoCallerCache
 }
 

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/learnd/learnd/ai/extract"
 
 	"github.com/learnd/learnd/ai"
@@ -99,7 +100,6 @@ func Start(t testing.TB, opts ...Options) *Env {
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	var jr *jobs.Runner
-	var enqueueGen materials.GenerationEnqueuer
 	if o.Jobs {
 		jr, err = jobs.New(ctx, st, jobs.Config{
 			DatabaseURL: dbURL, SMTPURL: o.SMTPURL, TLSConfig: o.SMTPTLS, From: o.MailFrom,
@@ -108,8 +108,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 		if err != nil {
 			t.Fatalf("servertest: jobs: %v", err)
 		}
-		st.SetMailEnqueuer(jr.EnqueueMail)
-		enqueueGen = jr.EnqueueGeneration
+		st.SetJobQueue(jr.Enqueue)
 		if err := jr.Start(ctx); err != nil {
 			t.Fatalf("servertest: start jobs: %v", err)
 		}
@@ -128,7 +127,12 @@ func Start(t testing.TB, opts ...Options) *Env {
 		if err != nil {
 			t.Fatalf("servertest: jobs: %v", err)
 		}
-		enqueueGen = jr.EnqueueGeneration
+		st.SetJobQueue(func(ctx context.Context, tx pgx.Tx, job store.Job) error {
+			if job.Kind == store.JobMail {
+				return nil // the mail stays in the outbox
+			}
+			return jr.Enqueue(ctx, tx, job)
+		})
 		t.Cleanup(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
@@ -147,7 +151,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 	e, err := server.New(server.Config{
 		Dev: true, DevClientSecret: DevClientSecret, PageTokenKey: []byte("servertest page token key, 32+ bytes long"),
 		BodyLimit: o.BodyLimit, Logger: o.Logger, RateLimit: o.RateLimit, Limiter: o.Limiter,
-		Generator: o.Generator, EnqueueGeneration: enqueueGen, MCP: o.MCP, Extractor: o.Extractor,
+		Generator: o.Generator, MCP: o.MCP, Extractor: o.Extractor,
 		Timeouts: o.Timeouts,
 	}, st, iss, ver)
 	if err != nil {

@@ -78,11 +78,6 @@ type NewGenerationJob struct {
 	Options   GenerationOptions
 }
 
-// GenerationEnqueuer queues the work of generation job id in tx, the transaction that
-// writes the job's row (the job queue's insert), so the row and its queue job commit or
-// roll back together.
-type GenerationEnqueuer func(ctx context.Context, tx pgx.Tx, tenantID string, id uuid.UUID) error
-
 // GenerationRepo reads and writes generation jobs.
 type GenerationRepo struct{ st *store.Store }
 
@@ -127,10 +122,10 @@ func ValidateGeneration(in NewGenerationJob) error {
 }
 
 // Create records a generation request of the caller (who needs course_edit) and queues
-// its work with enqueue in the same transaction. Audited as course.generate.queue.
-func (r *GenerationRepo) Create(ctx context.Context, in NewGenerationJob, enqueue GenerationEnqueuer) (GenerationJob, error) {
-	if enqueue == nil {
-		return GenerationJob{}, errors.New("create generation job: no job queue")
+// its work on the job queue in the same transaction. Audited as course.generate.queue.
+func (r *GenerationRepo) Create(ctx context.Context, in NewGenerationJob) (GenerationJob, error) {
+	if !r.st.HasJobQueue() {
+		return GenerationJob{}, fmt.Errorf("create generation job: %w", store.ErrNoJobQueue)
 	}
 	if err := ValidateGeneration(in); err != nil {
 		return GenerationJob{}, fmt.Errorf("create generation job: %w", err)
@@ -162,8 +157,8 @@ VALUES (learnd_tenant(), $1, 'queued', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 			j.ID, j.Prompt, j.SessionID, store.JSON[GenerationOptions]{V: j.Options}, j.RequestedBy, string(j.Role), j.KeyID, j.AppID, j.Surface, j.RequestID, j.CreatedAt); err != nil {
 			return err
 		}
-		if err := enqueue(t.Ctx(), t.PG(), t.Caller().TenantID, j.ID); err != nil {
-			return fmt.Errorf("queue: %w", err)
+		if err := t.Enqueue(store.JobGeneration, j.ID); err != nil {
+			return err
 		}
 		out = j
 		return t.Audit("course.generate.queue", "generation_job", typeid.Format(GenerationJobPrefix, j.ID), nil, generationAudit(j))

@@ -19,7 +19,7 @@ import (
 	"github.com/learnd/learnd/typeid"
 )
 
-// genEnqueued records what a GenerationEnqueuer was asked to queue; with fail set it
+// genEnqueued records what the job queue was asked to queue; with fail set it
 // refuses, which must roll the job's row back.
 type genEnqueued struct {
 	tenant string
@@ -27,8 +27,8 @@ type genEnqueued struct {
 	fail   error
 }
 
-func (g *genEnqueued) enqueue(ctx context.Context, tx pgx.Tx, tenant string, id uuid.UUID) error {
-	g.tenant, g.id = tenant, id
+func (g *genEnqueued) enqueue(ctx context.Context, tx pgx.Tx, job store.Job) error {
+	g.tenant, g.id = job.TenantID, job.ID
 	return g.fail
 }
 
@@ -69,7 +69,8 @@ func TestGenerationLifecycle(t *testing.T) {
 	in := materials.NewGenerationJob{Prompt: " Ladder safety ", Options: materials.GenerationOptions{Modules: 2, Language: "en"}}
 
 	bad := &genEnqueued{fail: errors.New("queue down")}
-	if _, err := gens.Create(ctx, in, bad.enqueue); err == nil {
+	st.SetJobQueue(bad.enqueue)
+	if _, err := gens.Create(ctx, in); err == nil {
 		t.Fatal("create with a failing queue succeeded")
 	}
 	var rows int
@@ -78,7 +79,8 @@ func TestGenerationLifecycle(t *testing.T) {
 	}
 
 	q := &genEnqueued{}
-	j, err := gens.Create(ctx, in, q.enqueue)
+	st.SetJobQueue(q.enqueue)
+	j, err := gens.Create(ctx, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +170,8 @@ func TestGenerationFailures(t *testing.T) {
 	ctx := storetest.As("t1", "", auth.RoleAdmin)
 	gens := materials.New(st).Generations()
 	q := &genEnqueued{}
-	j, err := gens.Create(ctx, materials.NewGenerationJob{Prompt: "x"}, q.enqueue)
+	st.SetJobQueue(q.enqueue)
+	j, err := gens.Create(ctx, materials.NewGenerationJob{Prompt: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +194,8 @@ func TestGenerationFailures(t *testing.T) {
 	}
 
 	// A job the queue gave up on (its worker died on the last attempt) reads as failed.
-	j3, err := gens.Create(ctx, materials.NewGenerationJob{Prompt: "abandoned"}, q.enqueue)
+	st.SetJobQueue(q.enqueue)
+	j3, err := gens.Create(ctx, materials.NewGenerationJob{Prompt: "abandoned"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +214,8 @@ VALUES ('discarded', 3, 3, now(), now(), $1, 'generate_course', 'ai')`, `{"tenan
 	}
 
 	// A banned requester.
-	j2, err := gens.Create(ctx, materials.NewGenerationJob{Prompt: "y"}, q.enqueue)
+	st.SetJobQueue(q.enqueue)
+	j2, err := gens.Create(ctx, materials.NewGenerationJob{Prompt: "y"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +240,8 @@ VALUES ('t1', $1, 'B', 'b@example.test', 'admin', 'banned', now(), now(), now())
 		t.Errorf("other tenant's get: %v, want ErrNotFound", err)
 	}
 	// Learners cannot queue.
-	if _, err := gens.Create(storetest.As("t1", "", auth.RoleLearner), materials.NewGenerationJob{Prompt: "z"}, q.enqueue); !errors.Is(err, courses.ErrCourseAccess) {
+	st.SetJobQueue(q.enqueue)
+	if _, err := gens.Create(storetest.As("t1", "", auth.RoleLearner), materials.NewGenerationJob{Prompt: "z"}); !errors.Is(err, courses.ErrCourseAccess) {
 		t.Errorf("learner create: %v, want ErrCourseAccess", err)
 	}
 }
@@ -283,7 +289,8 @@ VALUES ($1, $2, $3, 'k', $4, 'lk_…abcd', ARRAY['read','write'], now())`, tenan
 			Scopes: []string{auth.ScopeRead, auth.ScopeWrite}, KeyID: typeid.Format(typeid.APIKey, key), Known: true})
 
 		// Changed while the model ran: between the attempt's start and the completion.
-		j, err := gens.Create(ctx, materials.NewGenerationJob{Prompt: "Ladders"}, (&genEnqueued{}).enqueue)
+		st.SetJobQueue((&genEnqueued{}).enqueue)
+		j, err := gens.Create(ctx, materials.NewGenerationJob{Prompt: "Ladders"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -329,7 +336,8 @@ VALUES ($1, $2, $3, 'k', $4, 'lk_…abcd', ARRAY['read','write'], now())`, tenan
 
 		// Changed before an attempt starts: the worker's principal is refused, and the job
 		// fails saying why.
-		j2, err := gens.Create(wctx, materials.NewGenerationJob{Prompt: "Scaffolds"}, (&genEnqueued{}).enqueue)
+		st.SetJobQueue((&genEnqueued{}).enqueue)
+		j2, err := gens.Create(wctx, materials.NewGenerationJob{Prompt: "Scaffolds"})
 		if err != nil {
 			t.Fatalf("%s: create: %v", c.name, err)
 		}
