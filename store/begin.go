@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -113,4 +114,69 @@ func (t *Tx) scopedBatch(b *pgx.Batch) pgx.BatchResults {
 		return errBatch{fmt.Errorf("%s: %w", what, err)}
 	}
 	return br
+}
+
+// queued is a statement held back to travel with the COMMIT.
+type queued struct {
+	sql  string
+	args []any
+}
+
+// errReadOnly means a Read operation tried to write.
+var errReadOnly = errors.New("a read-only operation tried to write")
+
+// end finishes InTenant's transaction: with err, it rolls back; otherwise it commits, and
+// the held-back statements (audit rows), the COMMIT, and even BEGIN and the scope when
+// nothing was sent before travel together in one pipeline.
+func (t *Tx) end(ctx context.Context, err error) error {
+	defer func() { t.ended = true }()
+	if err != nil {
+		if t.pg != nil {
+			_ = t.pg.Rollback(context.WithoutCancel(ctx))
+		}
+		return err
+	}
+	if len(t.pending) == 0 {
+		if t.pg == nil {
+			return nil
+		}
+		if err := t.pg.Commit(ctx); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
+		return nil
+	}
+	b := &pgx.Batch{}
+	if t.pg == nil {
+		b.BeginTx(pgx.TxOptions{})
+		b.Queue(scopeSQL, t.p.TenantID, t.p.AppID)
+	}
+	for _, q := range t.pending {
+		b.Queue(q.sql, q.args...)
+	}
+	b.Queue("COMMIT")
+	if err := t.conn.SendBatch(ctx, b).Close(); err != nil {
+		// A statement failed before the COMMIT ran: the transaction is still open, aborted.
+		if !t.conn.IsClosed() && t.conn.PgConn().TxStatus() != 'I' {
+			_, _ = t.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// flush sends the held-back statements in the open transaction (AsOperator, which
+// commits through pgx).
+func (t *Tx) flush() error {
+	if len(t.pending) == 0 {
+		return nil
+	}
+	b := &pgx.Batch{}
+	for _, q := range t.pending {
+		b.Queue(q.sql, q.args...)
+	}
+	t.pending = nil
+	if err := t.pg.SendBatch(t.ctx, b).Close(); err != nil {
+		return fmt.Errorf("flush: %w", err)
+	}
+	return nil
 }

@@ -32,9 +32,11 @@ func RequestIDFrom(ctx context.Context) string {
 	return s
 }
 
-// Audit records a write in the Audit log, in the write's own transaction: actor, app,
+// Audit records a write in the audit log, in the write's own transaction: actor, app,
 // key, surface, action ("course.publish"), target and the before/after views (nil for
-// none; any value encoding/json can marshal).
+// none; any value encoding/json can marshal). The row travels with the COMMIT, in the
+// same round trip (Tx.end), so auditing costs no round trip of its own; the write and its
+// audit row commit or roll back together.
 func (t *Tx) Audit(action, targetType, targetID string, before, after any) error {
 	b, err := auditJSON(before)
 	if err != nil {
@@ -65,14 +67,17 @@ func (t *Tx) Audit(action, targetType, targetID string, before, after any) error
 	if surface == "" {
 		surface = auth.SurfaceAPI
 	}
-	_, err = t.Exec(`INSERT INTO audit_log (tenant_id, id, created_at, actor_id, app_id, key_id, surface, action, target_type, target_id, before, after, request_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		t.p.TenantID, uuid.Must(uuid.NewV7()), Now(), actor, app, keyID, surface, action, targetType, targetID, b, a, rid)
-	if err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
+	if t.pg == nil && !t.write {
+		return fmt.Errorf("audit %s: %w", action, errReadOnly)
 	}
+	t.pending = append(t.pending, queued{sql: auditInsertSQL, args: []any{
+		t.p.TenantID, uuid.Must(uuid.NewV7()), Now(), actor, app, keyID, surface, action, targetType, targetID, b, a, rid}})
 	return nil
 }
+
+// auditInsertSQL writes one audit row.
+const auditInsertSQL = `INSERT INTO audit_log (tenant_id, id, created_at, actor_id, app_id, key_id, surface, action, target_type, target_id, before, after, request_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
 
 func auditJSON(v any) ([]byte, error) {
 	if v == nil {

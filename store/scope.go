@@ -32,8 +32,10 @@ type Tx struct {
 	p    auth.Principal
 	s    *Store
 
-	write          bool // InTenant's: the first statement begins the transaction (begin.go)
-	callersChanged bool // see changesCallers
+	write          bool     // InTenant's: the first statement begins the transaction (begin.go)
+	pending        []queued // audit rows, sent with the COMMIT (Audit)
+	ended          bool     // committed or rolled back
+	callersChanged bool     // see changesCallers
 }
 
 // txKey carries the open *Tx in its own context, so a nested InTenant joins it.
@@ -72,18 +74,14 @@ func (s *Store) InTenant(ctx context.Context, fn func(t *Tx) error) (err error) 
 	t.ctx = context.WithValue(ctx, txKey{}, t)
 	t.db = s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: t.ctx})
 	defer func() {
-		if t.pg == nil {
-			return // nothing was sent
-		}
-		if err != nil {
+		if !t.ended && t.pg != nil { // fn panicked
 			_ = t.pg.Rollback(context.WithoutCancel(ctx))
-			return
-		}
-		if err = t.pg.Commit(ctx); err == nil {
-			s.committed(t)
 		}
 	}()
-	return fn(t)
+	if err = t.end(ctx, fn(t)); err == nil {
+		s.committed(t)
+	}
+	return err
 }
 
 // surfaceSystem marks audit entries written by operators (the learnd command), not a request.
@@ -108,7 +106,10 @@ func (s *Store) AsOperator(ctx context.Context, tenant string, fn func(t *Tx) er
 		t = &Tx{pg: ptx, p: p, s: s}
 		t.ctx = context.WithValue(ctx, txKey{}, t)
 		t.db = s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: t.ctx})
-		return fn(t)
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.flush()
 	})
 	if err == nil {
 		s.committed(t)

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -84,5 +85,55 @@ func TestReadScope(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestAuditTravelsWithCommit: audit rows are held back and sent with the COMMIT, so a write
+// and its audit row commit together, and when the audit row fails (here a surface the
+// schema refuses) the write is rolled back too and the connection is clean for the next
+// transaction.
+func TestAuditTravelsWithCommit(t *testing.T) {
+	t.Parallel()
+	url := storetest.NewDatabase(t)
+	st, err := store.Open(t.Context(), url, store.Options{MaxOpenConns: 1, NoCallerCache: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	write := func(ctx context.Context, name string) error {
+		return st.InTenant(ctx, func(tx *store.Tx) error {
+			if _, err := tx.Exec(`INSERT INTO cohorts (tenant_id, id, created_at, updated_at, name) VALUES (learnd_tenant(), gen_random_uuid(), now(), now(), $1)`, name); err != nil {
+				return err
+			}
+			return tx.Audit("cohort.create", "cohort", name, nil, map[string]string{"name": name})
+		})
+	}
+	count := func(sql string, args ...any) int {
+		var n int
+		if err := st.AsOperator(t.Context(), "t1", func(tx *store.Tx) error { return tx.QueryRow(sql, args...).Scan(&n) }); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	ok := storetest.As("t1", "", auth.RoleAdmin)
+	if err := write(ok, "kept"); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(`SELECT count(*) FROM audit_log WHERE target_id = 'kept' AND action = 'cohort.create'`); n != 1 {
+		t.Errorf("audit rows of the committed write: %d, want 1", n)
+	}
+	p, _ := auth.FromContext(storetest.As("t1", "", auth.RoleAdmin))
+	p.Surface = "bogus"
+	if err := write(auth.WithPrincipal(t.Context(), p), "lost"); err == nil {
+		t.Fatal("a write whose audit row the schema refuses committed")
+	}
+	if n := count(`SELECT count(*) FROM cohorts WHERE name = 'lost'`); n != 0 {
+		t.Errorf("the write whose audit row failed left %d rows", n)
+	}
+	if err := write(ok, "after"); err != nil {
+		t.Fatalf("the next transaction on the connection: %v", err)
+	}
+	if n := count(`SELECT count(*) FROM cohorts WHERE name IN ('kept', 'after')`); n != 2 {
+		t.Errorf("cohorts = %d, want 2", n)
 	}
 }
