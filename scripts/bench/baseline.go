@@ -262,9 +262,11 @@ func (b *baseline) identified(w http.ResponseWriter, r *http.Request, p principa
 	h(w, r, p)
 }
 
-// inTenant is learnd's store.inTenant: one transaction, scoped for row-level security,
-// opened as store.scopedBegin does — BEGIN and the scope statement in one simple-protocol
-// query, one round trip (scopeBegin, sql_refs.go).
+// inTenant is the transaction learnd's store opened before it pipelined its statements:
+// BEGIN and the scope statement in one simple-protocol query (one round trip), then each
+// statement and the COMMIT in round trips of their own (scopeBegin, sql_refs.go). The
+// mirrored baseline keeps that sequence as the reference learnd's pipelining is measured
+// against (store.InTenant, store.Read).
 func (b *baseline) inTenant(ctx context.Context, p principal, fn func(tx pgx.Tx) error) error {
 	opts, err := scopeBegin(p)
 	if err != nil {

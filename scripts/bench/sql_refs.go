@@ -12,7 +12,7 @@ import (
 	"github.com/learnd/learnd/typeid"
 )
 
-// scopeBegin is store.scopedBegin: BEGIN and the scope statement travel together as one
+// scopeBegin is what store.scopedBegin was: BEGIN and the scope statement travel together as one
 // simple-protocol query, the tenant and application written as literals.
 func scopeBegin(p principal) (pgx.TxOptions, error) {
 	if strings.ContainsRune(p.tenant, 0) || strings.ContainsRune(p.appID, 0) {
@@ -22,7 +22,7 @@ func scopeBegin(p principal) (pgx.TxOptions, error) {
 		sqlLiteral(p.tenant) + ", true), set_config('learnd.app_id', " + sqlLiteral(p.appID) + ", true)"}, nil
 }
 
-// sqlLiteral quotes s as a standard SQL string literal (store.sqlLiteral).
+// sqlLiteral quotes s as a standard SQL string literal.
 func sqlLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // sqlCohortRefs is store.cohortRefs' statement: a cohort's group, facilitators and
