@@ -124,6 +124,12 @@ func QueryOne(t *Tx, sql string, args []any, into any) error {
 	if err != nil {
 		return err
 	}
+	return ScanOne(rows, into)
+}
+
+// ScanOne scans the one row of rows into into by its gorm column tags and closes rows; no
+// row is ErrNotFound.
+func ScanOne(rows pgx.Rows, into any) error {
 	defer rows.Close()
 	if !rows.Next() {
 		if err := rows.Err(); err != nil {

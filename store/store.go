@@ -35,8 +35,8 @@ type Store struct {
 
 	Idempotency *IdempotencyRepo
 
-	jobs JobQueue // SetJobQueue
-	callers      *callerCache // nil with Options.NoCallerCache
+	jobs    JobQueue     // SetJobQueue
+	callers *callerCache // nil with Options.NoCallerCache
 }
 
 // Open connects to PostgreSQL at dsn (a postgres:// URL or key=value string). One pgx pool

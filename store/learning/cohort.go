@@ -40,7 +40,8 @@ var cohortTable = tableSpec[Cohort]{
 		"name":       {expr: "name", cast: "text", key: func(c *Cohort) string { return c.Name }},
 		"start_date": {expr: "start_key", cast: "timestamptz", key: func(c *Cohort) string { return optTimeKey(c.StartDate) }},
 	}),
-	refs: cohortRefs,
+	refs:         cohortRefs,
+	completeByID: completionByID,
 }
 
 func (c *Cohort) validate() error {

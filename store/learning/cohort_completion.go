@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/learnd/learnd/store"
 )
 
@@ -25,6 +26,37 @@ const completionSQL = `SELECT m.group_id,
    AND NOT c.is_deleted
    AND (a.start_at IS NULL OR a.start_at <= $3)
  GROUP BY m.group_id`
+
+// completionByIDSQL is completionSQL for the group of one cohort, found by the cohort's id
+// in the same statement: one row, total 0 when the cohort has no group or the group no
+// such assignments.
+const completionByIDSQL = `SELECT count(*) FILTER (WHERE a.completed_at IS NOT NULL) AS completed,
+       count(*) AS total
+  FROM cohorts k
+  JOIN group_members m ON m.tenant_id = k.tenant_id AND m.group_id = k.group_id
+  JOIN group_course_assignments g ON g.tenant_id = m.tenant_id AND g.group_id = m.group_id
+  JOIN assignments a ON a.tenant_id = m.tenant_id AND a.user_id = m.user_id AND a.course_id = g.course_id
+  JOIN courses c ON c.tenant_id = a.tenant_id AND c.id = a.course_id
+ WHERE k.tenant_id = $1 AND k.id = $2
+   AND m.tenant_id = $1 AND g.tenant_id = $1 AND a.tenant_id = $1 AND c.tenant_id = $1
+   AND NOT c.is_deleted
+   AND (a.start_at IS NULL OR a.start_at <= $3)`
+
+// completionByID queues the completion of cohort id beside its by-id read (the same
+// figure fillCompletion computes).
+func completionByID(b *pgx.Batch, t *store.Tx, id uuid.UUID, c *Cohort) {
+	b.Queue(completionByIDSQL, t.Caller().TenantID, id, store.Now()).QueryRow(func(row pgx.Row) error {
+		var completed, total int64
+		if err := row.Scan(&completed, &total); err != nil {
+			return fmt.Errorf("cohort completion: %w", err)
+		}
+		if c.GroupID != nil && total > 0 {
+			p := roundPct(float64(completed), float64(total))
+			c.CurrentCompletionPct = &p
+		}
+		return nil
+	})
+}
 
 // fillCompletion sets current_completion_pct on cohorts backed by a group: 100 × completed
 // ÷ all non-scheduled assignments of the group's current members on the courses assigned

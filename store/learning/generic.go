@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/learnd/learnd/store"
 )
@@ -34,6 +35,10 @@ type tableSpec[T any] struct {
 	// the caller can see (live, same tenant and application): the foreign keys alone
 	// cannot, as they see past row-level security and soft delete.
 	refs func(t *store.Tx, v *T) error
+	// completeByID queues on b the statements that compute the record's read-time fields
+	// from its id alone (so they travel with the by-id read) and fill them into v when
+	// their results are read. Nil: the record has none.
+	completeByID func(b *pgx.Batch, t *store.Tx, id uuid.UUID, v *T)
 }
 
 // repo implements get, create, update, delete, restore and list for an envelope table.
@@ -48,7 +53,7 @@ func newRepo[T any, P recordPtr[T]](s *store.Store, spec tableSpec[T]) repo[T, P
 	return repo[T, P]{st: s, spec: spec, read: buildReadSQL(spec.name), write: buildWriteSQL(spec.name, reflect.TypeFor[T](), spec.computed)}
 }
 
-// Get returns one record, with the fields the store computes on read, in one transaction.
+// Get returns one record, with the fields the store computes on read, in one round trip.
 func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) (*T, error) {
 	v := store.LiveOnly
 	if includeDeleted {
@@ -57,10 +62,15 @@ func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) 
 	var out T
 	err := r.st.Read(ctx, func(t *store.Tx) error {
 		q, args := r.read.byID(t, id, v, false)
-		if err := store.QueryOne(t, q, args, &out); err != nil {
-			return err
+		if r.spec.completeByID == nil {
+			return store.QueryOne(t, q, args, &out)
 		}
-		return completeRecords(t, &out)
+		// The record and its read-time fields in one pipeline: the fields' statements
+		// need only the id.
+		b := &pgx.Batch{}
+		b.Queue(q, args...).Query(func(rows pgx.Rows) error { return store.ScanOne(rows, &out) })
+		r.spec.completeByID(b, t, id, &out)
+		return t.SendBatch(b).Close()
 	})
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", r.spec.name, err)
