@@ -2,10 +2,12 @@ package learning
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/learnd/learnd/store"
 )
 
@@ -84,15 +86,21 @@ var assessmentTable = tableSpec[Assessment]{
 	fkPointers: map[string]store.FieldError{
 		"assessments_tenant_id_target_cohort_id_fkey": {Pointer: "/target_cohort_id", Detail: "no such cohort"},
 	},
-	refs: func(t *store.Tx, a *Assessment) error {
+	refs: func(b *pgx.Batch, a *Assessment, verr *store.ValidationError) {
 		if a.TargetCohortID == nil {
-			return nil
+			return
 		}
-		ok, err := visible(t, cohortTable.name, *a.TargetCohortID)
-		if err != nil || ok {
-			return err
-		}
-		return &store.ValidationError{Fields: []store.FieldError{{Pointer: "/target_cohort_id", Detail: "no such cohort"}}}
+		b.Queue(`SELECT EXISTS (SELECT 1 FROM cohorts WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted)`, *a.TargetCohortID).
+			QueryRow(func(row pgx.Row) error {
+				var ok bool
+				if err := row.Scan(&ok); err != nil {
+					return fmt.Errorf("assessment references: %w", err)
+				}
+				if !ok {
+					verr.Add("/target_cohort_id", "no such cohort")
+				}
+				return nil
+			})
 	},
 }
 

@@ -4,47 +4,48 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
-// cohortRefs checks, in the write's transaction and in one statement, that a cohort's
+// cohortRefs queues, in the write's pipeline and as one statement, the check that a cohort's
 // references name records of the caller's tenant: its group, its facilitators (users)
 // and its assessments (live ones the caller can see; row-level security keeps another
 // application's out). Foreign keys cannot say this for
 // the two id lists (they are JSON arrays), and the group's key sees past row-level
 // security; a missing one is a 422 naming the field and the id.
-func cohortRefs(t *store.Tx, c *Cohort) error {
-	var v store.ValidationError
-	people := refIDs(typeid.Person, c.FacilitatorIDs.V, "/facilitator_ids", &v)
-	assessments := refIDs(typeid.Assessment, c.AssignedAssessmentIDs.V, "/assigned_assessment_ids", &v)
-	if err := v.Err(); err != nil {
-		return err
+func cohortRefs(b *pgx.Batch, c *Cohort, v *store.ValidationError) {
+	people := refIDs(typeid.Person, c.FacilitatorIDs.V, "/facilitator_ids", v)
+	assessments := refIDs(typeid.Assessment, c.AssignedAssessmentIDs.V, "/assigned_assessment_ids", v)
+	if len(v.Fields) > 0 || (c.GroupID == nil && len(people) == 0 && len(assessments) == 0) {
+		return
 	}
-	var (
-		groupOK                    bool
-		missingPeople, missingAsms []uuid.UUID
-	)
-	err := t.QueryRow(`SELECT
+	b.Queue(`SELECT
   ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = $1)),
   ARRAY(SELECT x FROM unnest($2::uuid[]) AS x WHERE NOT EXISTS (SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND id = x)),
   ARRAY(SELECT x FROM unnest($3::uuid[]) AS x WHERE NOT EXISTS (SELECT 1 FROM assessments
     WHERE tenant_id = learnd_tenant() AND id = x AND NOT is_deleted))`,
-		c.GroupID, people, assessments).Scan(&groupOK, &missingPeople, &missingAsms)
-	if err != nil {
-		return fmt.Errorf("cohort references: %w", err)
-	}
-	if !groupOK {
-		v.Add("/group_id", "no such group")
-	}
-	for _, id := range missingPeople {
-		v.Add("/facilitator_ids", "no such user: %s", typeid.Format(typeid.Person, id))
-	}
-	for _, id := range missingAsms {
-		v.Add("/assigned_assessment_ids", "no such assessment: %s", typeid.Format(typeid.Assessment, id))
-	}
-	return v.Err()
+		c.GroupID, people, assessments).QueryRow(func(row pgx.Row) error {
+		var (
+			groupOK                    bool
+			missingPeople, missingAsms []uuid.UUID
+		)
+		if err := row.Scan(&groupOK, &missingPeople, &missingAsms); err != nil {
+			return fmt.Errorf("cohort references: %w", err)
+		}
+		if !groupOK {
+			v.Add("/group_id", "no such group")
+		}
+		for _, id := range missingPeople {
+			v.Add("/facilitator_ids", "no such user: %s", typeid.Format(typeid.Person, id))
+		}
+		for _, id := range missingAsms {
+			v.Add("/assigned_assessment_ids", "no such assessment: %s", typeid.Format(typeid.Assessment, id))
+		}
+		return nil
+	})
 }
 
 // refIDs parses canonical ids of one kind (the API layer has checked their form).

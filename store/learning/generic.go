@@ -31,10 +31,12 @@ type tableSpec[T any] struct {
 	orders        map[string]ordering[T]      // order_by whitelist
 	fkPointers    map[string]store.FieldError // constraint name → field error
 	computed      []string                    // columns the server computes; writes never set them
-	// refs checks, in the write's transaction, that the record's references name records
-	// the caller can see (live, same tenant and application): the foreign keys alone
-	// cannot, as they see past row-level security and soft delete.
-	refs func(t *store.Tx, v *T) error
+	// refs queues, in the write's pipeline before the write itself, the check that the
+	// record's references name records the caller can see (live, same tenant and
+	// application): the foreign keys alone cannot, as they see past row-level security and
+	// soft delete. Violations go to verr (malformed ids at once, missing ones when the
+	// result is read); a violation rolls the write back.
+	refs func(b *pgx.Batch, v *T, verr *store.ValidationError)
 	// completeByID queues on b the statements that compute the record's read-time fields
 	// from its id alone (so they travel with the by-id read) and fill them into v when
 	// their results are read. Nil: the record has none.
@@ -100,12 +102,12 @@ func (r repo[T, P]) Create(ctx context.Context, v *T) error {
 		if e.SourceType == "" {
 			e.SourceType = DefaultSourceType
 		}
-		if err := r.check(t, v); err != nil {
+		if err := P(v).validate(); err != nil {
 			return err
 		}
 		// RETURNING refreshes v with what was stored (e.g. timestamps at the database's
 		// microsecond precision), so the response is exactly what a later read returns.
-		if err := r.mapDBError(store.QueryOne(t, r.write.insert, bindArgs(reflect.ValueOf(v).Elem(), r.write.insertCols), v)); err != nil {
+		if err := r.writeRecord(t, v, r.write.insert, bindArgs(reflect.ValueOf(v).Elem(), r.write.insertCols)); err != nil {
 			return err
 		}
 		return r.recordWrite(t, "create", nil, v)
@@ -128,10 +130,7 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 		if e.Version != expected {
 			return &store.VersionMismatchError{Expected: expected, Current: e.Version}
 		}
-		before, err := r.snapshot(t, &cur)
-		if err != nil {
-			return err
-		}
+		before := r.view(&cur)
 		saved := *e
 		if err := mutate(&cur); err != nil {
 			return err
@@ -145,12 +144,12 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 		if srcType != "" {
 			e.SourceType = srcType
 		}
-		if err := r.check(t, &cur); err != nil {
+		if err := P(&cur).validate(); err != nil {
 			return err
 		}
 		r.touch(t, e)
 		args := bindArgs(reflect.ValueOf(&cur).Elem(), r.write.updateCols, e.TenantID, e.ID)
-		if err := r.mapDBError(store.QueryOne(t, r.write.update, args, &cur)); err != nil {
+		if err := r.writeRecord(t, &cur, r.write.update, args); err != nil {
 			return err
 		}
 		return r.recordWrite(t, "update", before, &cur)
@@ -172,10 +171,7 @@ func (r repo[T, P]) Delete(ctx context.Context, id uuid.UUID, expected int) (*T,
 		if e.Version != expected {
 			return &store.VersionMismatchError{Expected: expected, Current: e.Version}
 		}
-		before, err := r.snapshot(t, &cur)
-		if err != nil {
-			return err
-		}
+		before := r.view(&cur)
 		r.touch(t, e)
 		person := t.Caller().PersonID
 		e.IsDeleted, e.DeletedAt, e.DeletedBy = true, &e.UpdatedAt, &person
@@ -204,10 +200,7 @@ func (r repo[T, P]) Restore(ctx context.Context, id uuid.UUID, expected *int) (*
 		if expected != nil && e.Version != *expected {
 			return &store.VersionMismatchError{Expected: *expected, Current: e.Version}
 		}
-		before, err := r.snapshot(t, &cur)
-		if err != nil {
-			return err
-		}
+		before := r.view(&cur)
 		r.touch(t, e)
 		e.IsDeleted, e.DeletedAt, e.DeletedBy = false, nil, nil
 		if err := r.writeEnvelope(t, e); err != nil {
@@ -222,14 +215,26 @@ func (r repo[T, P]) Restore(ctx context.Context, id uuid.UUID, expected *int) (*
 }
 
 // check validates v's fields and references.
-func (r repo[T, P]) check(t *store.Tx, v *T) error {
-	if err := P(v).validate(); err != nil {
-		return err
-	}
+// writeRecord sends, in one pipeline, the record's reference checks, the write (sql,
+// RETURNING the stored row into v) and the statements of its read-time fields.
+func (r repo[T, P]) writeRecord(t *store.Tx, v *T, sql string, args []any) error {
+	var verr store.ValidationError
+	b := &pgx.Batch{}
 	if r.spec.refs != nil {
-		return r.spec.refs(t, v)
+		r.spec.refs(b, v, &verr)
+		if err := verr.Err(); err != nil {
+			return err
+		}
 	}
-	return nil
+	b.Queue(sql, args...).Query(func(rows pgx.Rows) error { return store.ScanOne(rows, v) })
+	if r.spec.completeByID != nil {
+		r.spec.completeByID(b, t, P(v).envelope().ID, v)
+	}
+	err := t.SendBatch(b).Close()
+	if verr := verr.Err(); verr != nil {
+		return verr // the write, if it ran, rolls back with the transaction
+	}
+	return r.mapDBError(err)
 }
 
 // visible reports whether a live record with this id exists for the caller in table.
@@ -240,9 +245,16 @@ func visible(t *store.Tx, table string, id uuid.UUID) (bool, error) {
 	return len(rows) == 1, err
 }
 
+// lock reads the record FOR UPDATE with its read-time fields, in one pipeline.
 func (r repo[T, P]) lock(t *store.Tx, id uuid.UUID, v store.Visibility, into *T) error {
 	q, args := r.read.byID(t, id, v, true)
-	return store.QueryOne(t, q, args, into)
+	if r.spec.completeByID == nil {
+		return store.QueryOne(t, q, args, into)
+	}
+	b := &pgx.Batch{}
+	b.Queue(q, args...).Query(func(rows pgx.Rows) error { return store.ScanOne(rows, into) })
+	r.spec.completeByID(b, t, id, into)
+	return t.SendBatch(b).Close()
 }
 
 // touch bumps the version and the update stamps.

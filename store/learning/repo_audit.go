@@ -73,14 +73,9 @@ func formatID(prefix string, u uuid.UUID) string {
 	return typeid.Format(prefix, u)
 }
 
-// snapshot returns the audit view of v as it stands, after filling the fields the store
-// computes on read (a cohort's current_completion_pct), so v carries them too.
-func (r repo[T, P]) snapshot(t *store.Tx, v *T) (map[string]any, error) {
-	if err := completeRecords(t, v); err != nil {
-		return nil, err
-	}
-	return auditView(v, r.target().prefix), nil
-}
+// view is the audit view of v as it stands; its read-time fields (a cohort's
+// current_completion_pct) came with its read or its write (lock, writeRecord).
+func (r repo[T, P]) view(v *T) map[string]any { return auditView(v, r.target().prefix) }
 
 // target names this table's records in the audit log.
 func (r repo[T, P]) target() auditTarget {
@@ -91,13 +86,10 @@ func (r repo[T, P]) target() auditTarget {
 }
 
 // recordWrite writes the audit entry of a write on this table ("cohort.update"): before
-// is the snapshot taken before the change (nil on create); after is the record as stored,
-// which gets its read-time computed fields filled (so the write's result carries them).
+// is the view taken before the change (nil on create); after is the record as stored, with
+// its read-time fields.
 func (r repo[T, P]) recordWrite(t *store.Tx, op string, before map[string]any, after *T) error {
-	view, err := r.snapshot(t, after)
-	if err != nil {
-		return err
-	}
+	view := r.view(after)
 	tg := r.target()
 	var b any // a nil map would be recorded as JSON null, not as no before
 	if before != nil {
