@@ -196,6 +196,15 @@ func TestE2EV1LMSCohortCompletion(t *testing.T) {
 	if pctOf(up) != 71.4 {
 		t.Errorf("update back: pct %v, want 71.4", pctOf(up))
 	}
+	// An update that leaves the group alone carries the figure over (computed once, with
+	// the locked read) instead of answering the stored column.
+	up, err = cl.Update(ctx, created.Id, &client.UpdateCohortParams{IfMatch: e2eIfMatch(up.Version)}, client.CohortPatch{Name: e2ePtr("renamed")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pctOf(up) != 71.4 || up.Name != "renamed" {
+		t.Errorf("update of the name: %q, pct %v, want 71.4", up.Name, pctOf(up))
+	}
 
 	// Another tenant cannot name this tenant's group: 422 on /group_id, nothing stored.
 	other := e2eNewCaller(t, env, servertest.Caller{Tenant: "pct-other", Role: auth.RoleManager})

@@ -42,6 +42,13 @@ var cohortTable = tableSpec[Cohort]{
 	}),
 	refs:         cohortRefs,
 	completeByID: completionByID,
+	keepComputed: func(before, after *Cohort) bool {
+		if (before.GroupID == nil) != (after.GroupID == nil) || (before.GroupID != nil && *before.GroupID != *after.GroupID) {
+			return false
+		}
+		after.CurrentCompletionPct = before.CurrentCompletionPct
+		return true
+	},
 }
 
 func (c *Cohort) validate() error {

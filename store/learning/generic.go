@@ -41,6 +41,10 @@ type tableSpec[T any] struct {
 	// from its id alone (so they travel with the by-id read) and fill them into v when
 	// their results are read. Nil: the record has none.
 	completeByID func(b *pgx.Batch, t *store.Tx, id uuid.UUID, v *T)
+	// keepComputed, on an update, reports whether the record's read-time fields stay as
+	// they were before it (what they are computed from did not change) and then copies
+	// them from before to after; the write then computes nothing. Nil: always recompute.
+	keepComputed func(before, after *T) bool
 }
 
 // repo implements get, create, update, delete, restore and list for an envelope table.
@@ -131,6 +135,7 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 			return &store.VersionMismatchError{Expected: expected, Current: e.Version}
 		}
 		before := r.view(&cur)
+		prev := cur
 		saved := *e
 		if err := mutate(&cur); err != nil {
 			return err
@@ -149,7 +154,7 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 		}
 		r.touch(t, e)
 		args := bindArgs(reflect.ValueOf(&cur).Elem(), r.write.updateCols, e.TenantID, e.ID)
-		if err := r.writeRecord(t, &cur, r.write.update, args); err != nil {
+		if err := r.writeRecordFrom(t, &prev, &cur, r.write.update, args); err != nil {
 			return err
 		}
 		return r.recordWrite(t, "update", before, &cur)
@@ -218,6 +223,13 @@ func (r repo[T, P]) Restore(ctx context.Context, id uuid.UUID, expected *int) (*
 // writeRecord sends, in one pipeline, the record's reference checks, the write (sql,
 // RETURNING the stored row into v) and the statements of its read-time fields.
 func (r repo[T, P]) writeRecord(t *store.Tx, v *T, sql string, args []any) error {
+	return r.writeRecordFrom(t, nil, v, sql, args)
+}
+
+// writeRecordFrom is writeRecord for an update from before: when the read-time fields
+// stay as they were (keepComputed), they are carried over instead of computed again.
+func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql string, args []any) error {
+	keep := before != nil && r.spec.keepComputed != nil && r.spec.keepComputed(before, v)
 	var verr store.ValidationError
 	b := &pgx.Batch{}
 	if r.spec.refs != nil {
@@ -227,14 +239,20 @@ func (r repo[T, P]) writeRecord(t *store.Tx, v *T, sql string, args []any) error
 		}
 	}
 	b.Queue(sql, args...).Query(func(rows pgx.Rows) error { return store.ScanOne(rows, v) })
-	if r.spec.completeByID != nil {
+	if r.spec.completeByID != nil && !keep {
 		r.spec.completeByID(b, t, P(v).envelope().ID, v)
 	}
 	err := t.SendBatch(b).Close()
 	if verr := verr.Err(); verr != nil {
 		return verr // the write, if it ran, rolls back with the transaction
 	}
-	return r.mapDBError(err)
+	if err != nil {
+		return r.mapDBError(err)
+	}
+	if keep {
+		r.spec.keepComputed(before, v) // the RETURNING row carried the stored columns
+	}
+	return nil
 }
 
 // visible reports whether a live record with this id exists for the caller in table.
