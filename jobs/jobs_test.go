@@ -2,9 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -22,39 +19,8 @@ import (
 func TestJobsMailNonSuperuserOwner(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, storetest.AdminURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Closed after the drop below (cleanups run last-registered first): a deferred Close
-	// would run before it and leave the database and role behind.
-	t.Cleanup(func() { _ = admin.Close(context.Background()) })
-	var b [5]byte
-	_, _ = rand.Read(b[:])
-	name := "learnd_jobowner_" + hex.EncodeToString(b[:])
-	for _, q := range []string{
-		`CREATE ROLE ` + name + ` LOGIN NOSUPERUSER CREATEROLE`,
-		`CREATE DATABASE ` + name + ` OWNER ` + name,
-	} {
-		if _, err := admin.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		if _, err := admin.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
-			t.Errorf("drop the test database %s: %v", name, err)
-		}
-		if _, err := admin.Exec(ctx, `DROP ROLE IF EXISTS `+name); err != nil {
-			t.Errorf("drop the test role %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(storetest.AdminURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.User, u.Path = url.User(name), "/"+name
-	st, err := store.Open(ctx, u.String(), store.Options{MaxOpenConns: 6})
+	ownerURL, superURL := storetest.NonSuperuserOwner(t, "learnd_jobowner_")
+	st, err := store.Open(ctx, ownerURL, store.Options{MaxOpenConns: 6})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,14 +29,12 @@ func TestJobsMailNonSuperuserOwner(t *testing.T) {
 		t.Fatalf("migrate as a non-superuser owner: %v", err)
 	}
 	// Inspect as the superuser: the owner is subject to the outbox's forced row-level security.
-	su, _ := url.Parse(storetest.AdminURL())
-	su.Path = "/" + name
-	db, err := pgx.Connect(ctx, su.String())
+	db, err := pgx.Connect(ctx, superURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close(context.Background()) })
-	e := &env{url: u.String(), st: st, db: db}
+	e := &env{url: ownerURL, st: st, db: db}
 	srv := smtptest.Start(t)
 	e.start(t, jobs.Config{SMTPURL: srv.URL}, true)
 	if err := st.SendMail(as("acme"), store.Mail{To: "owner@example.test", Subject: "as owner", Body: "b"}); err != nil {

@@ -62,3 +62,18 @@ func (a *Args) Add(v any) string {
 	*a = append(*a, v)
 	return "$" + strconv.Itoa(len(*a))
 }
+
+// ByName ends a page query of a list ordered by lower(name), then id (table is the
+// qualifier of its name and id columns, "" for none): the rows after the cursor, in that
+// order, limit+1 of them for KeysetPage.
+func (a *Args) ByName(table string, after *NameCursor, limit int) string {
+	name, id := "lower(name)", "id"
+	if table != "" {
+		name, id = "lower("+table+".name)", table+".id"
+	}
+	sql := ""
+	if after != nil {
+		sql = ` AND (` + name + `, ` + id + `) > (` + a.Add(after.Name) + `, ` + a.Add(after.ID) + `)`
+	}
+	return sql + ` ORDER BY ` + name + `, ` + id + ` LIMIT ` + a.Add(limit+1)
+}

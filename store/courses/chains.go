@@ -112,10 +112,7 @@ func (r *ChainRepo) Find(ctx context.Context, q ChainQuery) (ChainPage, error) {
 		if q.Query != "" {
 			sql += ` AND lower(name) LIKE ` + args.Add(courseLike(q.Query))
 		}
-		if q.After != nil {
-			sql += ` AND (lower(name), id) > (` + args.Add(q.After.Name) + `, ` + args.Add(q.After.ID) + `)`
-		}
-		sql += ` ORDER BY lower(name), id LIMIT ` + args.Add(q.Limit+1)
+		sql += args.ByName("", q.After, q.Limit)
 		var err error
 		page.Items, page.Next, err = store.KeysetPage(t, q.Limit, sql, args, func(rows pgx.Rows, c *Chain) (store.NameCursor, error) {
 			var key string

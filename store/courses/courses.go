@@ -188,20 +188,16 @@ func (r *CourseRepo) Find(ctx context.Context, q CourseQuery) (CoursePage, error
 	err := r.st.Read(ctx, func(t *store.Tx) error {
 		sql := `SELECT ` + courseCols + `, lower(name) FROM courses WHERE tenant_id = learnd_tenant() AND NOT is_deleted`
 		var args store.Args
-		arg := args.Add
 		if q.Query != "" {
-			sql += ` AND lower(name) LIKE ` + arg(courseLike(q.Query))
+			sql += ` AND lower(name) LIKE ` + args.Add(courseLike(q.Query))
 		}
 		if q.Status != "" {
-			sql += ` AND status = ` + arg(q.Status)
+			sql += ` AND status = ` + args.Add(q.Status)
 		}
 		if q.Tag != "" {
-			sql += ` AND ` + arg(q.Tag) + ` = ANY(tags)`
+			sql += ` AND ` + args.Add(q.Tag) + ` = ANY(tags)`
 		}
-		if q.After != nil {
-			sql += ` AND (lower(name), id) > (` + arg(q.After.Name) + `, ` + arg(q.After.ID) + `)`
-		}
-		sql += ` ORDER BY lower(name), id LIMIT ` + arg(q.Limit+1)
+		sql += args.ByName("", q.After, q.Limit)
 		var err error
 		page.Items, page.Next, err = store.KeysetPage(t, q.Limit, sql, args, func(rows pgx.Rows, c *Course) (store.NameCursor, error) {
 			var key string

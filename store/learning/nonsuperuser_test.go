@@ -2,9 +2,6 @@ package learning_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
 	"testing"
 	"time"
 
@@ -21,40 +18,8 @@ import (
 func TestNonSuperuserOwner(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, storetest.AdminURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Closed after the drop below (cleanups run last-registered first): a deferred Close
-	// would run before it and leave the database and role behind.
-	t.Cleanup(func() { _ = admin.Close(context.Background()) })
-	var b [5]byte
-	_, _ = rand.Read(b[:])
-	name := "learnd_owner_" + hex.EncodeToString(b[:])
-	for _, q := range []string{
-		`CREATE ROLE ` + name + ` LOGIN NOSUPERUSER CREATEROLE`,
-		`CREATE DATABASE ` + name + ` OWNER ` + name,
-	} {
-		if _, err := admin.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		if _, err := admin.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
-			t.Errorf("drop the test database %s: %v", name, err)
-		}
-		if _, err := admin.Exec(ctx, `DROP ROLE IF EXISTS `+name); err != nil {
-			t.Errorf("drop the test role %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(storetest.AdminURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.User = url.User(name)
-	u.Path = "/" + name
-	st, err := store.Open(ctx, u.String(), store.Options{MaxOpenConns: 4})
+	ownerURL, superURL := storetest.NonSuperuserOwner(t, "learnd_owner_")
+	st, err := store.Open(ctx, ownerURL, store.Options{MaxOpenConns: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +41,7 @@ func TestNonSuperuserOwner(t *testing.T) {
 		}
 	}
 	// Arrange expiry through a superuser connection to the same database.
-	su, err := pgx.Connect(ctx, (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/" + name, RawQuery: u.RawQuery, User: url.User("postgres")}).String())
+	su, err := pgx.Connect(ctx, superURL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -148,10 +148,7 @@ func (r *GroupRepo) Find(ctx context.Context, q GroupQuery) (GroupPage, error) {
 		if q.Kind != "" {
 			sql += ` AND groups.kind = ` + args.Add(q.Kind)
 		}
-		if q.After != nil {
-			sql += ` AND (lower(groups.name), groups.id) > (` + args.Add(q.After.Name) + `, ` + args.Add(q.After.ID) + `)`
-		}
-		sql += ` ORDER BY lower(groups.name), groups.id LIMIT ` + args.Add(q.Limit+1)
+		sql += args.ByName("groups", q.After, q.Limit)
 		rows, next, err := store.KeysetRecords(t, q.Limit, sql, args, (*groupRow).position)
 		if err != nil {
 			return err

@@ -52,10 +52,7 @@ func (r *GroupRepo) Members(ctx context.Context, groupID uuid.UUID, limit int, a
 		sql := `SELECT users.id, users.name, users.email, users.role, users.status, gm.added_at, lower(users.name) AS sort_key
 FROM users JOIN group_members gm ON gm.tenant_id = users.tenant_id AND gm.user_id = users.id
 WHERE users.tenant_id = learnd_tenant() AND gm.group_id = $1`
-		if after != nil {
-			sql += ` AND (lower(users.name), users.id) > (` + args.Add(after.Name) + `, ` + args.Add(after.ID) + `)`
-		}
-		sql += ` ORDER BY lower(users.name), users.id LIMIT ` + args.Add(limit+1)
+		sql += args.ByName("users", after, limit)
 		page.Items, page.Next, err = store.KeysetRecords(t, limit, sql, args, (*GroupMember).position)
 		return err
 	})

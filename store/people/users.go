@@ -242,10 +242,7 @@ func (r *UserRepo) Find(ctx context.Context, q UserQuery) (UserPage, error) {
 		if q.GroupID != nil {
 			sql += ` AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.tenant_id = users.tenant_id AND gm.group_id = ` + args.Add(*q.GroupID) + ` AND gm.user_id = users.id)`
 		}
-		if q.After != nil {
-			sql += ` AND (lower(users.name), users.id) > (` + args.Add(q.After.Name) + `, ` + args.Add(q.After.ID) + `)`
-		}
-		sql += ` ORDER BY lower(users.name), users.id LIMIT ` + args.Add(q.Limit+1)
+		sql += args.ByName("users", q.After, q.Limit)
 		rows, next, err := store.KeysetRecords(t, q.Limit, sql, args, (*userRow).position)
 		if err != nil {
 			return err

@@ -202,3 +202,46 @@ func ScopeSettings(ctx context.Context, s *store.Store) (role, tenant, app strin
 	})
 	return role, tenant, app, err
 }
+
+// NonSuperuserOwner creates a role that is not a superuser (superusers bypass row-level
+// security, so they would hide policy mistakes) and a database it owns, as production
+// runs, and drops both when the test ends. It returns the owner's URL and the
+// superuser's URL for the same database (for arranging and inspecting rows).
+func NonSuperuserOwner(t *testing.T, prefix string) (owner, super string) {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, AdminURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Closed after the drop below (cleanups run last-registered first).
+	t.Cleanup(func() { _ = admin.Close(context.Background()) })
+	var b [5]byte
+	_, _ = rand.Read(b[:])
+	name := prefix + hex.EncodeToString(b[:])
+	for _, q := range []string{
+		`CREATE ROLE ` + name + ` LOGIN NOSUPERUSER CREATEROLE`,
+		`CREATE DATABASE ` + name + ` OWNER ` + name,
+	} {
+		if _, err := admin.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		if _, err := admin.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
+			t.Errorf("drop the test database %s: %v", name, err)
+		}
+		if _, err := admin.Exec(ctx, `DROP ROLE IF EXISTS `+name); err != nil {
+			t.Errorf("drop the test role %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(AdminURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	super = u.String()
+	u.User = url.User(name)
+	return u.String(), super
+}
