@@ -20,6 +20,8 @@ func tokenCmd() *cobra.Command {
 		Short: "Print a signed JWT that learnd accepts (for development and operations)",
 		Long: `Print a JWT signed with learnd's signing key (LEARND_SIGNING_KEY or
 LEARND_SIGNING_KEY_FILE, default .data/signing-key.pem, generated on first use).
+learnd accepts it only if the tenant exists and --sub is a user of it, and never for more
+than the role that user holds.
 
 Example:
   learnd token --tenant demo --sub per_01jd8x4k2m3n5p6q7r8s9t0v1w --role admin`,

@@ -64,6 +64,9 @@ type e2eTokenSpec struct {
 	issuer   string
 	audience string
 	iat, exp time.Time
+	tenant   string    // acme when ""
+	sub      string    // a fresh person when ""
+	role     auth.Role // admin when ""
 }
 
 func e2eCraftToken(t *testing.T, s e2eTokenSpec) string {
@@ -75,11 +78,19 @@ func e2eCraftToken(t *testing.T, s e2eTokenSpec) string {
 	if err := k.Set(jwk.KeyIDKey, s.kid); err != nil {
 		t.Fatal(err)
 	}
-	sub, _ := typeid.New(typeid.Person)
+	if s.sub == "" {
+		s.sub, _ = typeid.New(typeid.Person)
+	}
+	if s.tenant == "" {
+		s.tenant = "acme"
+	}
+	if s.role == "" {
+		s.role = auth.RoleAdmin
+	}
 	tok, err := jwt.NewBuilder().
-		Issuer(s.issuer).Audience([]string{s.audience}).Subject(sub).
+		Issuer(s.issuer).Audience([]string{s.audience}).Subject(s.sub).
 		IssuedAt(s.iat).NotBefore(s.iat).Expiration(s.exp).JwtID(uuid.NewString()).
-		Claim(auth.ClaimTenantID, "acme").Claim(auth.ClaimRole, string(auth.RoleAdmin)).Claim(auth.ClaimScope, "read write").
+		Claim(auth.ClaimTenantID, s.tenant).Claim(auth.ClaimRole, string(s.role)).Claim(auth.ClaimScope, "read write").
 		Build()
 	if err != nil {
 		t.Fatal(err)
@@ -107,6 +118,7 @@ func TestE2EAuth(t *testing.T) {
 	t.Run("client credentials", func(t *testing.T) {
 		ctx := e2eCtx(t)
 		per, _ := typeid.New(typeid.Person)
+		env.Token(t, servertest.Caller{Tenant: "acme", Role: auth.RoleAdmin, Subject: per}) // per is an admin of acme
 		tr, err := anon.Auth.Tokens.Create(ctx, client.TokenRequest{
 			GrantType: "client_credentials",
 			ClientId:  e2ePtr("acme:" + per + ":admin"), ClientSecret: e2ePtr(servertest.DevClientSecret),
@@ -140,6 +152,7 @@ func TestE2EAuth(t *testing.T) {
 	t.Run("read scope", func(t *testing.T) {
 		ctx := e2eCtx(t)
 		per, _ := typeid.New(typeid.Person)
+		env.Token(t, servertest.Caller{Tenant: "acme", Role: auth.RoleAdmin, Subject: per}) // per is an admin of acme
 		tr, err := anon.Auth.Tokens.Create(ctx, client.TokenRequest{
 			GrantType: "client_credentials",
 			ClientId:  e2ePtr("acme:" + per + ":admin"), ClientSecret: e2ePtr(servertest.DevClientSecret), Scope: e2ePtr("read"),
@@ -206,8 +219,10 @@ func TestE2EAuth(t *testing.T) {
 	})
 
 	now := time.Now()
+	admin, _ := typeid.New(typeid.Person)
+	env.Token(t, servertest.Caller{Tenant: "acme", Role: auth.RoleAdmin, Subject: admin}) // admin is an admin of acme
 	valid := e2eTokenSpec{key: key, kid: env.Issuer.KeyID(), issuer: auth.DefaultIssuer, audience: auth.DefaultAudience,
-		iat: now.Add(-time.Minute), exp: now.Add(time.Hour)}
+		iat: now.Add(-time.Minute), exp: now.Add(time.Hour), sub: admin}
 	t.Run("crafted valid token works", func(t *testing.T) { // the control for the crafted rejects below
 		c, _ := sdk.New(env.URL, sdk.WithToken(e2eCraftToken(t, valid)))
 		if _, err := c.Learning.Cohorts.List(e2eCtx(t), nil); err != nil {

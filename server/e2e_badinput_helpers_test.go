@@ -100,9 +100,11 @@ func biExpiredToken(t *testing.T, env *servertest.Env) string {
 		t.Fatalf("cannot find servertest's signing key next to %s", t.TempDir())
 	}
 	now := time.Now().Unix()
+	sub := biNewID(typeid.Person)
+	env.Token(t, servertest.Caller{Tenant: "acme", Role: auth.RoleAdmin, Subject: sub}) // makes sub an admin of acme
 	header := map[string]any{"alg": "ES256", "typ": "JWT", "kid": env.Issuer.KeyID()}
 	claims := map[string]any{
-		"iss": auth.DefaultIssuer, "aud": auth.DefaultAudience, "sub": biNewID(typeid.Person),
+		"iss": auth.DefaultIssuer, "aud": auth.DefaultAudience, "sub": sub,
 		"iat": now - 7200, "nbf": now - 7200, "exp": now - 3600, "jti": "expired-1",
 		"tenant_id": "acme", "role": "admin", "scope": "read write",
 	}

@@ -65,7 +65,8 @@ INSERT INTO api_keys (tenant_id, id, user_id, name, hash, hint, scopes, created_
 		}
 	}
 	// An AI licence and a finished generation job of actor (AI operations).
-	if _, err := db.Exec(ctx, `INSERT INTO tenants (id, name, tier, mcp_access, mcp_ai_access) VALUES ($1, $1, 'enterprise', 'full', true) ON CONFLICT (id) DO NOTHING`, actor.Tenant); err != nil {
+	if _, err := db.Exec(ctx, `INSERT INTO tenants (id, name, tier, mcp_access, mcp_ai_access) VALUES ($1, $1, 'enterprise', 'full', true)
+ON CONFLICT (id) DO UPDATE SET tier = 'enterprise', mcp_access = 'full', mcp_ai_access = true`, actor.Tenant); err != nil {
 		t.Fatal(err)
 	}
 	jobID, jobU := typeid.New(materials.GenerationJobPrefix)

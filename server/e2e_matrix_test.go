@@ -132,7 +132,8 @@ func TestE2EPermissionMatrix(t *testing.T) {
 		}
 		intruder := matrixUser(t, env, db, fmt.Sprintf("mxi%d", ti), auth.RoleOwner, nil)
 		if rule.ai {
-			if _, err := db.Exec(context.Background(), `INSERT INTO tenants (id, name, tier, mcp_access, mcp_ai_access) VALUES ($1, $1, 'enterprise', 'full', true)`, intruder.Tenant); err != nil {
+			if _, err := db.Exec(context.Background(), `INSERT INTO tenants (id, name, tier, mcp_access, mcp_ai_access) VALUES ($1, $1, 'enterprise', 'full', true)
+ON CONFLICT (id) DO UPDATE SET tier = 'enterprise', mcp_access = 'full', mcp_ai_access = true`, intruder.Tenant); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -261,18 +261,22 @@ func (s *Server) identify(ctx context.Context, req *http.Request) (auth.Principa
 	if err != nil {
 		return auth.Principal{}, "", err
 	}
+	// A token is trusted only for a person who is a user of a tenant that exists, and
+	// never for more than the role the user holds now, whatever role it claims.
 	switch {
+	case !cl.Tenant:
+		return auth.Principal{}, "the token's tenant does not exist", nil
+	case !cl.Known:
+		return auth.Principal{}, "the token's subject is not a user of its tenant", nil
 	case cl.Banned:
 		return auth.Principal{}, "this user is banned", nil
 	case p.KeyID != "" && !cl.KeyLive:
 		return auth.Principal{}, "the API key this token was issued for is revoked or expired", nil
 	}
 	p.Licence = cl.Licence
-	if cl.Known {
-		p.Known = true
-		if !cl.Role.AtLeast(p.Role) { // never more than the user now holds
-			p.Role = cl.Role
-		}
+	p.Known = true
+	if !cl.Role.AtLeast(p.Role) {
+		p.Role = cl.Role
 	}
 	return p, "", nil
 }

@@ -53,6 +53,7 @@ func ParseKeyID(s string) (uuid.UUID, error) { return typeid.Parse(typeid.APIKey
 
 // Caller is what the database says about an authenticated person of a tenant.
 type Caller struct {
+	Tenant  bool      // the tenant exists
 	Known   bool      // a user row exists
 	Role    auth.Role // the user's role (when Known)
 	Banned  bool
@@ -83,6 +84,7 @@ func scanCaller(row pgx.Row, c *Caller) error {
 	}
 	c.Licence = auth.Licence{Tier: auth.TierStarter, MCPAccess: auth.MCPNone}
 	if tier != nil {
+		c.Tenant = true
 		c.Licence = auth.Licence{Tier: *tier, MCPAccess: *mcp, MCPAIAccess: *ai}
 	}
 	if role != nil {
@@ -199,7 +201,7 @@ func (s *Store) AuthenticateKey(ctx context.Context, secret string) (KeyCaller, 
 	if err != nil {
 		return KeyCaller{}, fmt.Errorf("authenticate key: %w", err)
 	}
-	if !c.Known {
+	if !c.Known || !c.Tenant {
 		return KeyCaller{}, ErrInvalidKey
 	}
 	p := auth.Principal{

@@ -87,3 +87,26 @@ ON CONFLICT (id) DO UPDATE SET tier = $2, mcp_access = $3, mcp_ai_access = $4, u
 		t.Fatalf("servertest: licence: %v", fmt.Errorf("%s: %w", tenant, err))
 	}
 }
+
+// provision makes c's tenant exist and c's person a user of it, unless they already are.
+func (e *Env) provision(t testing.TB, c Caller) {
+	t.Helper()
+	id, err := typeid.Parse(typeid.Person, c.Subject)
+	if err != nil {
+		t.Fatalf("servertest: provision %q: %v", c.Subject, err)
+	}
+	role := c.Role
+	if role == "" {
+		role = auth.RoleLearner
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO tenants (id, name) VALUES ($1, $1) ON CONFLICT (id) DO NOTHING`, c.Tenant)
+	b.Queue(`INSERT INTO users (tenant_id, id, name, email, role, status, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, 'active', now(), now()) ON CONFLICT DO NOTHING`,
+		c.Tenant, id, "Caller "+c.Subject[len(c.Subject)-6:], strings.ToLower(c.Subject[len(c.Subject)-12:])+"@caller.test", string(role))
+	if err := e.fixtures.SendBatch(ctx, b).Close(); err != nil {
+		t.Fatalf("servertest: provision %s in %s: %v", c.Subject, c.Tenant, err)
+	}
+}

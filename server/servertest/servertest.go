@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/learnd/learnd/ai/extract"
 
 	"github.com/learnd/learnd/ai"
@@ -39,6 +40,8 @@ type Env struct {
 	Store  *store.Store
 	Issuer *auth.Issuer
 	Jobs   *jobs.Runner // nil unless Options.Jobs
+
+	fixtures *pgxpool.Pool // the superuser's connections that provision callers
 }
 
 // Options tweak the server.
@@ -173,7 +176,12 @@ func Start(t testing.TB, opts ...Options) *Env {
 		_ = srv.Shutdown(ctx)
 		ver.Close(ctx)
 	})
-	return &Env{URL: "http://" + ln.Addr().String(), DBURL: dbURL, Store: st, Issuer: iss, Jobs: jr}
+	fix, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		t.Fatalf("servertest: fixtures pool: %v", err)
+	}
+	t.Cleanup(fix.Close)
+	return &Env{URL: "http://" + ln.Addr().String(), DBURL: dbURL, Store: st, Issuer: iss, Jobs: jr, fixtures: fix}
 }
 
 // Caller describes the token to mint; zero values mean a fresh person, role learner,
@@ -184,13 +192,22 @@ type Caller struct {
 	Subject string // per_… ; a fresh one when ""
 	AppID   string
 	Scopes  []string
+	// Unprovisioned mints the token without making sure its tenant and person exist (learnd
+	// refuses such a token: tenant-bound trust).
+	Unprovisioned bool
 }
 
-// Token mints a token for c.
+// Token mints a token for c. Unless c.Unprovisioned, the tenant is created when missing
+// (starter licence) and the person becomes a user of it with c.Role when not one yet (a
+// fixture: no audit entry); an existing user keeps its role, so a token may claim more
+// than the user holds.
 func (e *Env) Token(t testing.TB, c Caller) string {
 	t.Helper()
 	if c.Subject == "" {
 		c.Subject, _ = typeid.New(typeid.Person)
+	}
+	if !c.Unprovisioned {
+		e.provision(t, c)
 	}
 	tok, _, err := e.Issuer.Mint(auth.Claims{TenantID: c.Tenant, Subject: c.Subject, AppID: c.AppID, Role: c.Role, Scopes: c.Scopes}, time.Hour)
 	if err != nil {
