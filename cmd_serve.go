@@ -161,6 +161,10 @@ func serve(ctx context.Context, cfg config) error {
 	}
 	defer closeLimiter()
 	scfg.Limiter = lim
+	if scfg.ProviderKeys, err = auth.NewProviderKeys(ctx); err != nil {
+		return err
+	}
+	defer func() { _ = scfg.ProviderKeys.Close(context.WithoutCancel(ctx)) }()
 	e, err := server.New(scfg, st, iss, ver)
 	if err != nil {
 		return err

@@ -29,15 +29,18 @@ import (
 
 // config is every setting learnd reads, all from the environment.
 type config struct {
-	DatabaseURL       string        `env:"DATABASE_URL"`
-	Addr              string        `env:"LEARND_ADDR" envDefault:":8080"`
-	PublicURL         string        `env:"LEARND_PUBLIC_URL"`
-	Dev               bool          `env:"LEARND_DEV" envDefault:"false"`
-	DataDir           string        `env:"LEARND_DATA_DIR" envDefault:".data"`
-	Issuer            string        `env:"LEARND_JWT_ISSUER" envDefault:"learnd"`
-	Audience          string        `env:"LEARND_JWT_AUDIENCE" envDefault:"learnd-api"`
-	SigningKeyFile    string        `env:"LEARND_SIGNING_KEY_FILE"`
-	SigningKeyPEM     string        `env:"LEARND_SIGNING_KEY"`
+	DatabaseURL    string `env:"DATABASE_URL"`
+	Addr           string `env:"LEARND_ADDR" envDefault:":8080"`
+	PublicURL      string `env:"LEARND_PUBLIC_URL"`
+	Dev            bool   `env:"LEARND_DEV" envDefault:"false"`
+	DataDir        string `env:"LEARND_DATA_DIR" envDefault:".data"`
+	Issuer         string `env:"LEARND_JWT_ISSUER" envDefault:"learnd"`
+	Audience       string `env:"LEARND_JWT_AUDIENCE" envDefault:"learnd-api"`
+	SigningKeyFile string `env:"LEARND_SIGNING_KEY_FILE"`
+	SigningKeyPEM  string `env:"LEARND_SIGNING_KEY"`
+	// JWKSURL and PublicKeyFiles trust one external issuer for every tenant its tokens
+	// name: single-tenant deployments only. Tenants register their own providers through
+	// the API (PUT /api/v2/tenant/identity-provider).
 	JWKSURL           string        `env:"LEARND_JWKS_URL"`
 	PublicKeyFiles    []string      `env:"LEARND_JWT_PUBLIC_KEY_FILES" envSeparator:","`
 	PageTokenKey      string        `env:"LEARND_PAGE_TOKEN_KEY"`

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jws/jwsbb"
 )
@@ -115,34 +116,10 @@ func (v *Verifier) keys() *keyring {
 // returns the caller. Every failure wraps ErrInvalidToken.
 func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) {
 	_ = ctx // reserved for key lookups that need it (API keys)
-	switch {
-	case token == "":
-		return Principal{}, errEmpty
-	case len(token) > maxTokenLen:
-		return Principal{}, errTooLarge
-	}
-	buf := []byte(token)
-	hdr, _, _, err := jwsbb.SplitCompact(buf)
+	buf, alg, kid, err := splitToken(token)
 	if err != nil {
-		return Principal{}, errMalformed
+		return Principal{}, err
 	}
-	h := jwsbb.HeaderParseCompact(hdr)
-	algName, err := jwsbb.HeaderGetString(h, "alg")
-	if err != nil {
-		if errors.Is(err, jwsbb.ErrHeaderNotFound()) {
-			return Principal{}, errNoAlg
-		}
-		return Principal{}, errMalformed
-	}
-	alg, ok := allowedAlg(algName)
-	if !ok {
-		return Principal{}, invalidf("alg %.16q not allowed", algName)
-	}
-	kid, err := jwsbb.HeaderGetString(h, "kid")
-	if err != nil && !errors.Is(err, jwsbb.ErrHeaderNotFound()) {
-		return Principal{}, errMalformed
-	}
-
 	raw, err := v.keys().verify(buf, kid, alg)
 	if err != nil {
 		return Principal{}, err
@@ -155,4 +132,36 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 		return Principal{}, err
 	}
 	return claims.principal()
+}
+
+// splitToken bounds a compact JWS and reads its header's alg (one learnd allows) and kid.
+func splitToken(token string) (buf []byte, alg jwa.SignatureAlgorithm, kid string, err error) {
+	switch {
+	case token == "":
+		return nil, alg, "", errEmpty
+	case len(token) > maxTokenLen:
+		return nil, alg, "", errTooLarge
+	}
+	buf = []byte(token)
+	hdr, _, _, err := jwsbb.SplitCompact(buf)
+	if err != nil {
+		return nil, alg, "", errMalformed
+	}
+	h := jwsbb.HeaderParseCompact(hdr)
+	algName, err := jwsbb.HeaderGetString(h, "alg")
+	if err != nil {
+		if errors.Is(err, jwsbb.ErrHeaderNotFound()) {
+			return nil, alg, "", errNoAlg
+		}
+		return nil, alg, "", errMalformed
+	}
+	alg, ok := allowedAlg(algName)
+	if !ok {
+		return nil, alg, "", invalidf("alg %.16q not allowed", algName)
+	}
+	kid, err = jwsbb.HeaderGetString(h, "kid")
+	if err != nil && !errors.Is(err, jwsbb.ErrHeaderNotFound()) {
+		return nil, alg, "", errMalformed
+	}
+	return buf, alg, kid, nil
 }

@@ -248,12 +248,23 @@ func (s *Server) identify(ctx context.Context, req *http.Request) (auth.Principa
 	}
 	p, err := s.verifier.Verify(ctx, token)
 	if err != nil {
+		// Not learnd's, nor the deployment's identity provider's: perhaps a tenant's own.
+		if tp, detail, found, perr := s.identifyByProvider(ctx, token); found || perr != nil {
+			return tp, detail, perr
+		}
 		detail := "the bearer token is invalid"
 		if errors.Is(err, auth.ErrInvalidToken) {
 			detail = err.Error()
 		}
 		return auth.Principal{}, detail, nil
 	}
+	return s.trust(ctx, p, "")
+}
+
+// trust applies tenant-bound trust to a verified token's principal: its tenant must
+// exist and its person be a user of it, neither banned nor using a dead key, and the role
+// is never above the user's (nor, with a non-empty cap, above cap).
+func (s *Server) trust(ctx context.Context, p auth.Principal, capRole auth.Role) (auth.Principal, string, error) {
 	if p.Surface == "" {
 		p.Surface = auth.SurfaceAPI
 	}
@@ -277,6 +288,9 @@ func (s *Server) identify(ctx context.Context, req *http.Request) (auth.Principa
 	p.Known = true
 	if !cl.Role.AtLeast(p.Role) {
 		p.Role = cl.Role
+	}
+	if capRole != "" && !capRole.AtLeast(p.Role) {
+		p.Role = capRole
 	}
 	return p, "", nil
 }

@@ -137,6 +137,8 @@ func sentinelProblem(ctx context.Context, err error) (api.Problem, bool) {
 		p = withCode(newProblem(ctx, kindConflict, "the transition already exists"), "transition_exists")
 	case errors.Is(err, assignments.ErrAssignmentCompleted):
 		p = withCode(newProblem(ctx, kindConflict, "the assignment is completed; its deadline cannot change"), "completed")
+	case errors.Is(err, people.ErrIssuerTaken):
+		p = withCode(newProblem(ctx, kindConflict, "another tenant registered an identity provider with this issuer and audience; a token could not tell which tenant it is for — use an audience of your own (your client id)"), "issuer_taken")
 	case errors.Is(err, people.ErrEmailTaken):
 		p = withCode(newProblem(ctx, kindConflict, "another user of this tenant has this email address"), "email_taken")
 	case errors.Is(err, courses.ErrNotAQuiz):

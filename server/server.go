@@ -7,6 +7,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -60,6 +61,9 @@ type Config struct {
 	// Timeouts are the HTTP server's deadlines (NewHTTPServer); the application moves them
 	// per request on the slow routes and ends each request's context with them.
 	Timeouts Timeouts
+	// ProviderKeys verifies the tokens of tenants' own identity providers (auth_provider.go);
+	// nil: New makes one that lives as long as the process.
+	ProviderKeys *auth.ProviderKeys
 }
 
 // Server implements the generated strict server interface.
@@ -106,6 +110,13 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	}
 	if cfg.Limiter == nil {
 		cfg.Limiter = limits.NewMemory()
+	}
+	if cfg.ProviderKeys == nil {
+		pk, err := auth.NewProviderKeys(context.Background())
+		if err != nil {
+			return nil, fmt.Errorf("new server: %w", err)
+		}
+		cfg.ProviderKeys = pk
 	}
 	pages, err := pagetoken.New(cfg.PageTokenKey)
 	if err != nil {

@@ -46,11 +46,38 @@ func (s *Store) Read(ctx context.Context, fn func(t *Tx) error) error {
 	return fn(t)
 }
 
+// issuerScopeSQL scopes a ReadIssuer statement: no tenant, the providers of one issuer.
+const issuerScopeSQL = `SELECT set_config('role', 'learnd_app', true), set_config('learnd.tenant_id', '', true), set_config('learnd.app_id', '', true), set_config('learnd.idp_issuer', $1, true), set_config('transaction_read_only', 'on', true)`
+
+// ReadIssuer runs fn, which only reads, where no tenant is known yet but the issuer of a
+// token is: the row-level-security policies show it the identity providers registered
+// for issuer, of any tenant, and nothing else of any tenant. It is how an incoming token
+// of a tenant's own identity provider finds its tenant; each statement travels with its
+// scope as in Read.
+func (s *Store) ReadIssuer(ctx context.Context, issuer string, fn func(t *Tx) error) error {
+	if issuer == "" || strings.ContainsRune(issuer, 0) {
+		return errors.New("read issuer: an empty issuer or a NUL byte in it")
+	}
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("read issuer: %w", err)
+	}
+	defer conn.Release()
+	t := &Tx{conn: conn.Conn(), p: auth.Principal{Surface: surfaceSystem}, s: s, issuer: issuer}
+	t.ctx = context.WithValue(ctx, txKey{}, t)
+	t.db = s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: t.ctx})
+	return fn(t)
+}
+
 // readQuery sends the scope and sql in one pipeline and returns sql's rows; closing them
 // (or reading them to the end) finishes the pipeline and its implicit transaction.
 func (t *Tx) readQuery(sql string, args []any) (pgx.Rows, error) {
 	b := &pgx.Batch{}
-	b.Queue(readScopeSQL, t.p.TenantID, t.p.AppID)
+	if t.issuer != "" {
+		b.Queue(issuerScopeSQL, t.issuer)
+	} else {
+		b.Queue(readScopeSQL, t.p.TenantID, t.p.AppID)
+	}
 	b.Queue(sql, args...)
 	br := t.conn.SendBatch(t.ctx, b)
 	if _, err := br.Exec(); err != nil {

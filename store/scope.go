@@ -32,6 +32,7 @@ type Tx struct {
 	p    auth.Principal
 	s    *Store
 
+	issuer         string   // ReadIssuer's: the identity providers of this issuer are visible
 	write          bool     // InTenant's: the first statement begins the transaction (begin.go)
 	pending        []queued // audit rows, sent with the COMMIT (Audit)
 	ended          bool     // committed or rolled back

@@ -383,6 +383,27 @@ func (e GroupKind) Valid() bool {
 	}
 }
 
+// Defines values for IdentityProviderRole.
+const (
+	IdentityProviderRoleAdmin   IdentityProviderRole = "admin"
+	IdentityProviderRoleLearner IdentityProviderRole = "learner"
+	IdentityProviderRoleManager IdentityProviderRole = "manager"
+)
+
+// Valid indicates whether the value is a known member of the IdentityProviderRole enum.
+func (e IdentityProviderRole) Valid() bool {
+	switch e {
+	case IdentityProviderRoleAdmin:
+		return true
+	case IdentityProviderRoleLearner:
+		return true
+	case IdentityProviderRoleManager:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Permission.
 const (
 	PermissionAuditView   Permission = "audit_view"
@@ -2709,6 +2730,91 @@ type GroupPatch struct {
 	Name *GroupName `json:"name,omitempty"`
 }
 
+// IdentityProvider defines model for IdentityProvider.
+type IdentityProvider struct {
+	AllowedEmailDomains []string `json:"allowedEmailDomains"`
+	Audience            string   `json:"audience"`
+	Claims              struct {
+		Email  string `json:"email"`
+		Groups string `json:"groups"`
+		Name   string `json:"name"`
+
+		// Role Empty when no role claim is read.
+		Role string `json:"role"`
+	} `json:"claims"`
+	CreatedAt time.Time `json:"createdAt"`
+
+	// DefaultRole A role an identity provider may give (never owner).
+	DefaultRole IdentityProviderRole `json:"defaultRole"`
+
+	// DiscoveryUrl The discovery document read, or null when `jwksUrl` was given.
+	DiscoveryUrl nullable.Nullable[string] `json:"discoveryUrl"`
+	Issuer       string                    `json:"issuer"`
+	Jit          bool                      `json:"jit"`
+
+	// JwksUrl The JWK Set learnd verifies with.
+	JwksUrl string `json:"jwksUrl"`
+
+	// MaxRole A role an identity provider may give (never owner).
+	MaxRole     IdentityProviderRole            `json:"maxRole"`
+	RoleMapping map[string]IdentityProviderRole `json:"roleMapping"`
+	UpdatedAt   time.Time                       `json:"updatedAt"`
+
+	// Version Bumped by every change; also the `ETag`.
+	Version int `json:"version"`
+}
+
+// IdentityProviderClaims Which claims of the provider's tokens carry what. Empty or absent names use the default.
+type IdentityProviderClaims struct {
+	// Email The e-mail address (default `email`).
+	Email *string `json:"email,omitempty"`
+
+	// Groups The groups, a string or an array of strings (default `groups`).
+	Groups *string `json:"groups,omitempty"`
+
+	// Name The person's name (default `name`).
+	Name *string `json:"name,omitempty"`
+
+	// Role A role or roles, a string or an array of strings (default none).
+	Role *string `json:"role,omitempty"`
+}
+
+// IdentityProviderPut defines model for IdentityProviderPut.
+type IdentityProviderPut struct {
+	// AllowedEmailDomains The e-mail domains people may be created or matched for (any when empty).
+	AllowedEmailDomains *[]string `json:"allowedEmailDomains,omitempty"`
+
+	// Audience What the tokens' `aud` must hold (the client id or API audience you set up at the provider).
+	Audience string `json:"audience"`
+
+	// Claims Which claims of the provider's tokens carry what. Empty or absent names use the default.
+	Claims *IdentityProviderClaims `json:"claims,omitempty"`
+
+	// DefaultRole A role an identity provider may give (never owner).
+	DefaultRole *IdentityProviderRole `json:"defaultRole,omitempty"`
+
+	// DiscoveryUrl The OpenID Connect discovery document (default `<issuer>/.well-known/openid-configuration`).
+	DiscoveryUrl *string `json:"discoveryUrl,omitempty"`
+
+	// Issuer The provider's issuer identifier, exactly as its tokens' `iss`.
+	Issuer string `json:"issuer"`
+
+	// Jit Create a user, just in time, for a person the provider vouches for who is not one yet (default false).
+	Jit *bool `json:"jit,omitempty"`
+
+	// JwksUrl The JWK Set to verify with; when given, discovery is not used.
+	JwksUrl *string `json:"jwksUrl,omitempty"`
+
+	// MaxRole A role an identity provider may give (never owner).
+	MaxRole *IdentityProviderRole `json:"maxRole,omitempty"`
+
+	// RoleMapping Values of the role and groups claims, each to the learnd role it gives.
+	RoleMapping *map[string]IdentityProviderRole `json:"roleMapping,omitempty"`
+}
+
+// IdentityProviderRole A role an identity provider may give (never owner).
+type IdentityProviderRole string
+
 // IgnoredOnWrite Server-stamped. Accepted on write for client convenience and ignored.
 type IgnoredOnWrite = interface{}
 
@@ -4211,6 +4317,12 @@ type GetStatisticsTagsParams struct {
 	To *StatisticsTo `form:"to,omitempty" json:"to,omitempty"`
 }
 
+// PutIdentityProviderParams defines parameters for PutIdentityProvider.
+type PutIdentityProviderParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
 // FindUsersParams defines parameters for FindUsers.
 type FindUsersParams struct {
 	// Query Case-insensitive substring to search for.
@@ -4387,6 +4499,9 @@ type AddGroupMembersJSONRequestBody = GroupMembersAdd
 
 // CreateKeyJSONRequestBody defines body for CreateKey for application/json ContentType.
 type CreateKeyJSONRequestBody = APIKeyCreate
+
+// PutIdentityProviderJSONRequestBody defines body for PutIdentityProvider for application/json ContentType.
+type PutIdentityProviderJSONRequestBody = IdentityProviderPut
 
 // CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody = UserCreate
@@ -4762,6 +4877,15 @@ type ServerInterface interface {
 	// GetTenant Get your tenant and its licence
 	// (GET /api/v2/tenant)
 	GetTenant(ctx echo.Context) error
+	// DeleteIdentityProvider Remove your tenant's identity provider
+	// (DELETE /api/v2/tenant/identity-provider)
+	DeleteIdentityProvider(ctx echo.Context) error
+	// GetIdentityProvider Get your tenant's identity provider
+	// (GET /api/v2/tenant/identity-provider)
+	GetIdentityProvider(ctx echo.Context) error
+	// PutIdentityProvider Register or replace your tenant's identity provider
+	// (PUT /api/v2/tenant/identity-provider)
+	PutIdentityProvider(ctx echo.Context, params PutIdentityProviderParams) error
 	// FindUsers Find users
 	// (GET /api/v2/users)
 	FindUsers(ctx echo.Context, params FindUsersParams) error
@@ -7382,6 +7506,53 @@ func (w *ServerInterfaceWrapper) GetTenant(ctx echo.Context) error {
 	return err
 }
 
+// DeleteIdentityProvider converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteIdentityProvider(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteIdentityProvider(ctx)
+	return err
+}
+
+// GetIdentityProvider converts echo context to params.
+func (w *ServerInterfaceWrapper) GetIdentityProvider(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetIdentityProvider(ctx)
+	return err
+}
+
+// PutIdentityProvider converts echo context to params.
+func (w *ServerInterfaceWrapper) PutIdentityProvider(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PutIdentityProviderParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutIdentityProvider(ctx, params)
+	return err
+}
+
 // FindUsers converts echo context to params.
 func (w *ServerInterfaceWrapper) FindUsers(ctx echo.Context) error {
 	var err error
@@ -7750,6 +7921,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v2/statistics/publishing", wrapper.GetStatisticsPublishing, options.OperationMiddlewares["getStatisticsPublishing"]...)
 	router.GET(options.BaseURL+"/api/v2/statistics/tags", wrapper.GetStatisticsTags, options.OperationMiddlewares["getStatisticsTags"]...)
 	router.GET(options.BaseURL+"/api/v2/tenant", wrapper.GetTenant, options.OperationMiddlewares["getTenant"]...)
+	router.DELETE(options.BaseURL+"/api/v2/tenant/identity-provider", wrapper.DeleteIdentityProvider, options.OperationMiddlewares["deleteIdentityProvider"]...)
+	router.GET(options.BaseURL+"/api/v2/tenant/identity-provider", wrapper.GetIdentityProvider, options.OperationMiddlewares["getIdentityProvider"]...)
+	router.PUT(options.BaseURL+"/api/v2/tenant/identity-provider", wrapper.PutIdentityProvider, options.OperationMiddlewares["putIdentityProvider"]...)
 	router.GET(options.BaseURL+"/api/v2/users", wrapper.FindUsers, options.OperationMiddlewares["findUsers"]...)
 	router.POST(options.BaseURL+"/api/v2/users", wrapper.CreateUser, options.OperationMiddlewares["createUser"]...)
 	router.GET(options.BaseURL+"/api/v2/users/:userId", wrapper.GetUser, options.OperationMiddlewares["getUser"]...)
@@ -22038,6 +22212,480 @@ func (response GetTenant503ApplicationProblemPlusJSONResponse) VisitGetTenantRes
 	return err
 }
 
+type DeleteIdentityProviderRequestObject struct {
+}
+
+type DeleteIdentityProviderResponseObject interface {
+	VisitDeleteIdentityProviderResponse(w http.ResponseWriter) error
+}
+
+type DeleteIdentityProvider204Response struct {
+}
+
+func (response DeleteIdentityProvider204Response) VisitDeleteIdentityProviderResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteIdentityProvider401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteIdentityProvider401ApplicationProblemPlusJSONResponse) VisitDeleteIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteIdentityProvider403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteIdentityProvider403ApplicationProblemPlusJSONResponse) VisitDeleteIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteIdentityProvider404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteIdentityProvider404ApplicationProblemPlusJSONResponse) VisitDeleteIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteIdentityProvider429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteIdentityProvider429ApplicationProblemPlusJSONResponse) VisitDeleteIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteIdentityProvider500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteIdentityProvider500ApplicationProblemPlusJSONResponse) VisitDeleteIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteIdentityProvider503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteIdentityProvider503ApplicationProblemPlusJSONResponse) VisitDeleteIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetIdentityProviderRequestObject struct {
+}
+
+type GetIdentityProviderResponseObject interface {
+	VisitGetIdentityProviderResponse(w http.ResponseWriter) error
+}
+
+type GetIdentityProvider200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetIdentityProvider200JSONResponse struct {
+	Body    IdentityProvider
+	Headers GetIdentityProvider200ResponseHeaders
+}
+
+func (response GetIdentityProvider200JSONResponse) VisitGetIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetIdentityProvider401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetIdentityProvider401ApplicationProblemPlusJSONResponse) VisitGetIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetIdentityProvider403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetIdentityProvider403ApplicationProblemPlusJSONResponse) VisitGetIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetIdentityProvider404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetIdentityProvider404ApplicationProblemPlusJSONResponse) VisitGetIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetIdentityProvider429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetIdentityProvider429ApplicationProblemPlusJSONResponse) VisitGetIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetIdentityProvider500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetIdentityProvider500ApplicationProblemPlusJSONResponse) VisitGetIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetIdentityProvider503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetIdentityProvider503ApplicationProblemPlusJSONResponse) VisitGetIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutIdentityProviderRequestObject struct {
+	Params PutIdentityProviderParams
+	Body   *PutIdentityProviderJSONRequestBody
+}
+
+type PutIdentityProviderResponseObject interface {
+	VisitPutIdentityProviderResponse(w http.ResponseWriter) error
+}
+
+type PutIdentityProvider200ResponseHeaders struct {
+	ETag *string
+}
+
+type PutIdentityProvider200JSONResponse struct {
+	Body    IdentityProvider
+	Headers PutIdentityProvider200ResponseHeaders
+}
+
+func (response PutIdentityProvider200JSONResponse) VisitPutIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutIdentityProvider400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response PutIdentityProvider400ApplicationProblemPlusJSONResponse) VisitPutIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutIdentityProvider401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response PutIdentityProvider401ApplicationProblemPlusJSONResponse) VisitPutIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutIdentityProvider403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response PutIdentityProvider403ApplicationProblemPlusJSONResponse) VisitPutIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutIdentityProvider409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response PutIdentityProvider409ApplicationProblemPlusJSONResponse) VisitPutIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutIdentityProvider412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response PutIdentityProvider412ApplicationProblemPlusJSONResponse) VisitPutIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutIdentityProvider413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response PutIdentityProvider413ApplicationProblemPlusJSONResponse) VisitPutIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutIdentityProvider415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response PutIdentityProvider415ApplicationProblemPlusJSONResponse) VisitPutIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutIdentityProvider422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response PutIdentityProvider422ApplicationProblemPlusJSONResponse) VisitPutIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutIdentityProvider429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response PutIdentityProvider429ApplicationProblemPlusJSONResponse) VisitPutIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutIdentityProvider500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response PutIdentityProvider500ApplicationProblemPlusJSONResponse) VisitPutIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutIdentityProvider503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response PutIdentityProvider503ApplicationProblemPlusJSONResponse) VisitPutIdentityProviderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type FindUsersRequestObject struct {
 	Params FindUsersParams
 }
@@ -23852,6 +24500,15 @@ type StrictServerInterface interface {
 	// GetTenant Get your tenant and its licence
 	// (GET /api/v2/tenant)
 	GetTenant(ctx context.Context, request GetTenantRequestObject) (GetTenantResponseObject, error)
+	// DeleteIdentityProvider Remove your tenant's identity provider
+	// (DELETE /api/v2/tenant/identity-provider)
+	DeleteIdentityProvider(ctx context.Context, request DeleteIdentityProviderRequestObject) (DeleteIdentityProviderResponseObject, error)
+	// GetIdentityProvider Get your tenant's identity provider
+	// (GET /api/v2/tenant/identity-provider)
+	GetIdentityProvider(ctx context.Context, request GetIdentityProviderRequestObject) (GetIdentityProviderResponseObject, error)
+	// PutIdentityProvider Register or replace your tenant's identity provider
+	// (PUT /api/v2/tenant/identity-provider)
+	PutIdentityProvider(ctx context.Context, request PutIdentityProviderRequestObject) (PutIdentityProviderResponseObject, error)
 	// FindUsers Find users
 	// (GET /api/v2/users)
 	FindUsers(ctx context.Context, request FindUsersRequestObject) (FindUsersResponseObject, error)
@@ -26949,6 +27606,100 @@ func (sh *strictHandler) GetTenant(ctx echo.Context) error {
 	return nil
 }
 
+// DeleteIdentityProvider operation middleware
+func (sh *strictHandler) DeleteIdentityProvider(ctx echo.Context) error {
+	var request DeleteIdentityProviderRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteIdentityProvider(ctx.Request().Context(), request.(DeleteIdentityProviderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteIdentityProvider")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteIdentityProviderResponseObject); ok {
+		return validResponse.VisitDeleteIdentityProviderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetIdentityProvider operation middleware
+func (sh *strictHandler) GetIdentityProvider(ctx echo.Context) error {
+	var request GetIdentityProviderRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetIdentityProvider(ctx.Request().Context(), request.(GetIdentityProviderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetIdentityProvider")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetIdentityProviderResponseObject); ok {
+		return validResponse.VisitGetIdentityProviderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutIdentityProvider operation middleware
+func (sh *strictHandler) PutIdentityProvider(ctx echo.Context, params PutIdentityProviderParams) error {
+	var request PutIdentityProviderRequestObject
+
+	request.Params = params
+
+	var body PutIdentityProviderJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutIdentityProvider(ctx.Request().Context(), request.(PutIdentityProviderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutIdentityProvider")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutIdentityProviderResponseObject); ok {
+		return validResponse.VisitPutIdentityProviderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // FindUsers operation middleware
 func (sh *strictHandler) FindUsers(ctx echo.Context, params FindUsersParams) error {
 	var request FindUsersRequestObject
@@ -27299,767 +28050,800 @@ func (sh *strictHandler) ChangeUserEmail(ctx echo.Context, userId UserID) error 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3rchtHti+Iv0r+8T8TAnsDFEhRskXGiQmakrpp69Yi3erepoaVqEoAaRYy4cosQrBHE/3pPMDZO2K/",
-	"wZlH2BHzcfpN/CQTuVZmVVYhCyiAkGT3VkS3RQB1ycvKdV+/9UsnltOZFExo1Tn+pTNhNGEZ/Pn0ko7N",
-	"vwlTccZnmkvROe5cThjJWCyz5J4ityxTXApCFaFE6UyKMWFCc70gmo57hO2P90l01Xlw1Yn2O72Oiids",
-	"Ss1D9WLGOscdpTMuxp0PH3qd84RNZ1Izod+wWUoXLFl+eaSznEVkPmGC6AlXJGNqJoViZE7NB7yPjGRG",
-	"qPnIqGYJiYpHx4v+d2yxdijPZUzxjaHZf//mOZEjoieMxBm+ARdk3WPfMJ0tTkeaZcsPvmCxFIkiWpI5",
-	"5ZoM2UhmZqV1tuBiHHw0F5qNWdb5YB4+oxmdMm337lQpptSUCX3+5DXVk/BMaHEV4QnpRlRNr3/9+/+K",
-	"ekRmMD/FmNlm80P/Kh8MHsR5zhP4i0V7ZlDsPZ3OUjMac/Pg4Mfk6/dHN4fTB+Lh7NFPX2Vfq8d6cHsw",
-	"7/Q63Lx2ZgbT6wg6hRkknV4nYz/lPDPbbXbXn+d/y9ioc9z5/98vafQ+/qru+zOE1S2/eGOJYtXUC8KB",
-	"iWdqBhOvTcl8vemU3IOv7zC3cgIwszM5kdnKjYzhCpxLLCfVTUzZmMYLYn5Yu4nm5k+4iW5mdprTWcqp",
-	"iNmZzLPV2xfDFea0ZGxmpi7Ffnh0eOX5XcaIg8Ex4oE/1c8yOV0e2iuRLiwzUAVzoNrsBDXnHpkWF0pT",
-	"oYsB/5SzbOGNGO+7pvp6ZN7iD3QksynVneNOQjXraz5lnV6A0xTDvJQtB2n5zYbj03Kb0Xns+Du2WB7g",
-	"KckF/yln5IYtSBdkCCXff3/+ZI/oCdVkSm+YAgavM84SOwei6Ijtkws6xRupSMhQJgvy6//4n8jMtMyA",
-	"V7uTX0qME6LsbT2S8NGIZYYnFncfHR7uk+/YQhGamatmGkTM4RGZGOKoHqGHo0fxAXt42H9Mjx70j+IH",
-	"X/cf0wdJ/2D4FT0YDUYP4oMDt7IobculrQmqyuJO6fvnTIzNiTh8+LDXmXLhPh8EV3n0guq44fw4wb2Q",
-	"OckYTXoE5KfOM8ESwgWJjPSP7OpbCb63T97YI0RykTKlYF1hmWKaZZwpEtknR9VFgQc0znrUx6E2TPfR",
-	"0Yr5vYJp0TRA5/YXMstAuHLz8RiG3HL6H30Oz/mU6+WRv6DvDZnmqVakm7ARzVNNDgc9MqXvycPBXtPJ",
-	"TOFx/gjszZ3jw0HPDIdP82nn+OEAyAc/lMRT6hO9zms6Zhf8Z7Y8uDeWc8xYRmZ0zJZHeDBoHqK541qZ",
-	"B68f5sGg3Tgv5Q1r0NXkjBpGEgn2Xl/Du7W5OHIK3Cxjt1zmCmayT+BJeMoVHwvDGCiZyoSPDJ+BWw3b",
-	"oORoMFg5Q7i0iRYOBodBaijm8pfD9bMpLv7Yc7ncZip/hucsTeKMKtbnQjGhuOa3jKh8iHcRxWgWT4i8",
-	"ZRkxbwf+7d3dNMSfGpmkpZ6VTPIC3rr5aLV0Ax7JrHFo9uMdhjeR8ycsZTpkDJ2LOM0TRpQc6X6CVxVy",
-	"vUuTKTfbLxIi54JlikiRLhrPpZrI+bV9SPhojmiqWDHIoZQpowJHqanmSvNYhbWiC02NhoZUOucikfNj",
-	"QgV58+yMPHjw4LFTOEBNItHf/va3v/VfvOg/eRIRo0iQ7veXZ2TKE8HHE723T57gkI7JgwFJ6EI55SXS",
-	"ssayDweHj/qDw/7goGHaSwqWt0NHtQ0aBHeomHtI1XpqVt+fd49ws2uK37LNlgAeMZEpMzPuke8vz/yF",
-	"EHIenvjh1w0Tr2lum077ko7VM54GTdmqfkkzMGAJu2XZgkjB7IIY7Z2OFemimY4czNmw1iqZpTJhTlsP",
-	"zoKOVWUeXLOpCojelQcNRM453ulNl2YZXZhflV7Aohr1FmbvVEh40zc0MVoRUyDIYyk0E/Annc1Sjo6E",
-	"+7NMDlM2/ZcfFXoVip0ydyRwoGhyndnn9DoJ05SnwIHtkpCrUnZedcg0V5oMmTEuplJpI3PNkmWZzFTn",
-	"+IdfyieIfDpkWcMNxeMrovnDOzSWmNLGjD3ufDUcxEejATsaPqJH8cHoMT0AAa6pzpUhGbNqXMMqfUMN",
-	"F3ITsWs50Xqmju/fTxnNRLKfsFu3JOr+kCZ9d8OHtlbZa7wbfR8h8x6eZwTclKZm41hCukOakG8vXr3s",
-	"EfNXMXf8yBNz+ECjAeG4t98Bo1SMUh7fbW9j9xBvY53JroiQmpScd7N1f1yu+1n5khaLXgxp1yvuHqzI",
-	"nOsJHOvCXWjGzUgXeJw12oqLwACr2T9mdZTmaUqyXAguxrgnT6imQ6rY94LeUp7SoVvsLbcnsc+7zr0H",
-	"eltlhueuMUPyLjtBD50xGSgZsTlR6MfbcCMfDh6UG3nBslseM1IdTYs9dWPs+3fuan+LBYipMBQ7NPtK",
-	"4wlLjPQh3UTORc9YLUbYczE2f49yZVh/LIVgsXmWAqeUuZ0KNWegSnFBNJ+yvX3yUuqJ+WZOFYknVIyN",
-	"zorr67wnjFh2JkduqcFcA9dqH3yroAJ4bmzvp6YlsFff9xy0sArPZDbkSYLGxdbkNSqeUqEpo3vDohDB",
-	"WIKm9DzjmhEVyxnbmBV4FPTMe2MLuikHuCtiiWmasuyeIpnRWGRmzQ2YGEkkQ6ZH01TOweUEx/qPTLCM",
-	"apk9ozxFhXfrNR+7Z12P8GG142z9h8VlBC9D78BUJiwlTCQzyYUjVZaQh4MHG5/rw6pgHFPN5nTRbl+K",
-	"0fXtJHa2PfXZd3FNxIiPczPT6grs2dUxG1k4SXKRK8NgiN2jE7Ol9eO7T+BIkZRqlsEmnwvNMkHTp0ZT",
-	"udMWc/skf2upILlg72csNrYQaENExnGeZYaV/JRLzaxEsupBgrEkdCIDN9Ibb7Gn+7jZEcUyY8jCCNpt",
-	"djGdXWzy6fI67BM8mDnKsFSOx7CLieWr5ZL0iDDKerHVsG8vpX4mc3G3Uymkvh7BU5YVodWRB+AX7tbN",
-	"+OJRuT0vvYe02BIhdR8v38WevJRE5fHEakNGai1knhHNhLH7us5gkiMi9YS5H9CB4zbkltGUJagFvaaL",
-	"VNLkUsrnNBvfTQOa4bOutZTXKTzN2yBHGeDnZe9jkFYHg6OvH371iAwXmm2q7RwdeLLKToNoKYl7dYu9",
-	"sSPuayn7eNuuFdnKdCGOxqdck+4BecG/sVvgOZZ3ILSsV/p6ytXU+pKBdQl9bX/qHB95G+O82A9QT6ZG",
-	"HQVGjjcVXm6uyNHGW+QJLn+apJCnbTbJu3HXMsx34SuIYBdrENVWLSKKLlRlaaRgSzv4pggP3uUkeQ+8",
-	"LgKO3qYpJhLiogWl+bMckQAryX094iwFnuECLpvu5+HXDfvpjXHTHS1u3RF7jNyyRAQ1cvBeClkGlfwV",
-	"gP27kHkWsxdGveA03ZVByN7rjMZGe2ywCM0OGW2BkreGlz/+qn84GDwgiYxzyKboPnl1tufp9bNMjjM6",
-	"JVcdKjSfyyy56vTIfMLjifMAgAMwBS3L5rZYHaL7hA05FWRG4xs6ZsQ9Ye+z2JjF0nwUI9NO2ZqYZpVx",
-	"KczAjGQc8ZShuUmLNeXaLnR9IZEZ4p5BSEERrvfwYKUpsTMxZ0ClUgP3WLCEDHO1IN2o/PnafBPtFfkU",
-	"KyzhbhTyJUQ9POcVKxUlyKWUL6hYWAeiuhPVZlSzaxBSVY5jvrfCC8VZaVZzQQ4Ot/RZHB16zqdLKcmU",
-	"ioWTnqodNZmh9d2Qd0FEb4q5lsbH5/EdfC9oricy4z/fUaLk/oN8MxZM6glVhL2fWQ6+mWZ8UO7f99WX",
-	"tNi6yrB2sXUvuFLgN7LTMceNi1uacsjwSJjQnKaqtkNv377tn+Z6Yn6NqYaFa87Bw42ZZTJmCqzXp5Cs",
-	"eDetzYwQLm7wNVQUSkivgVsa3PXgp7dsxca1wKV2nZjZ9TpgkYO//j4TCX67sb/+0NPu/lKMfyPdrpz2",
-	"rjU7t05zlqZ967r/9uLVSzLMNbnlMqWaoVjFB6KmNMwVF0wpkuUpI10Is4GMzsWNkHOrQqke6BSUZCxX",
-	"LFlyOAOfprUcIGTV3wuVz2Yy0yx5wRJOL2GN7nSwiwdeT80Tr2HZK6YxPBrF31VHs/f6/iylXFx1nLSj",
-	"ccxmGjKYjGLpjwDevKna/9DnCcX4CIyP2PG14g7FvX24tw83fQwb7Z4ilXWqLcw+ROzscyE19vV5OOtM",
-	"kNPX55gDZshA5ppwoxawOGOQDDfL5IxlmmPcj85m50lDXm25C+j5NDzausQgcwyUmhuGaVML82yRp1Zv",
-	"xWjnUogydil9bRPtIIDKM6ZW3LL2rRMudHiOKVXgTMlIPKFGU4IUg5FNGzZL1iNaEs3S1MxUETqjGSzj",
-	"0kt4sjbZF/bs/Im52rz4e+VWojqw52ZQtBQHZgMKEwuyCTM2ypiaYFomBEKliBmhZMpFrhkEnrdbKgxJ",
-	"/7L8Q8Zu5c3KnVv7bHCcq0qAe/1yXUAY4cNyPDtXLDtfu+bfm6ue2Hi3s4x/wGxf+wQ7aUsmxTB79mz4",
-	"FOgTcGUP/fV5V4xVDn9kGJzEuWBCKxy7BK1Pmr72jqNNTml1Qk9F5YDyBLJ5NJ3OSPN5BfIBJkC1Zpl5",
-	"zv/xw/+v/3+9++Wgd3D49Yf/tvYAVgfxFksYkCqVljNF5jK74WJ8UoTqrbE7ynWesX3ykt2yrIcOazpU",
-	"DDN027ECR5z1QdjEixuMtY5kZms2zJd0zDAhBW8hGMzj8NaNEpl8+q0OwCawQNlD9IOx995F++QM7So0",
-	"VqygN/cb9gI+UyPOYZ8gm2mLE1HmexzC2F3yR+2s9DqYiGx/NoezfhxgYdfRbYgIiWBzWHfgT60EzT+h",
-	"jNiBPLgJCfPL4g3HJEpvriNQ+44eEGObPzrKs9Qb0j65mBiSMpLgBNPECdeQT54u9jub8PpdMuoQ47X8",
-	"9gZywzfjus1Eev5klTaEVSU3bFFWyHg88IYtutc/DPpfvfth0H9M+5Mfb6Zi1te3/Z/f/XL48MP/2cfv",
-	"R6f9Z+9++fpD5ePRJh8PDj/sBbksTuI5xwSs6tlJqKYb7kZIYk6oeiGzIAdlEKyhAoM2kD40kmkq58qj",
-	"nCJbstep5O4uP/A1VYpQRaJZmd+rJRkzZNTmbnjJiRUB6C20Rw0Sf4MlFz4hwZqUc2qmC6TL5SI8w6cj",
-	"jN4rcNKpExJB6kLxLXzCwgiRT81bzXWdXgd+8N7pbSOE2c/FLNdr5Xw94ZDZIL1ZqjLF0Ktvu2fM7pQL",
-	"RsBw4FKoZUbrfrrmDXp9xBPItqbFU5bfVM3D/OmgKixb5CLe0jRnDXYFTPIEpcWEzhhJ2IyJRDkqcMO6",
-	"hy7TY6zKNGK7GxnpnbLreCJ5zKLelYiMPRmhQRxlVHMxjlAaSXip2jO/ETgE4DODJynSjaZ5qvmsfJi5",
-	"8EpYIifdyP4V7aFpbt1uo0xOyYHZooekW3mhMbXcO/evRGUFz6RQXIGFvkTJ/oa5hQuSc7E7IUGsmdI9",
-	"8lPOfwYXLzPPQdWQZpqPaByWyUEqOZ3NUFnZJxdGo2QJefXy+d9cxaqXGfPt20vIlJhyoYuSVTVjMR/x",
-	"mJx6CmoX6h0y/GCZstrbJ6fIAMydk3xKRd9o5cTMFMibYH6uPaE4glnGnN5ovn0l0kWjWC9J+lpLmQa0",
-	"t0vzNQE/ipbGCE/yWNeOg60gejmlsx55yZTKVY+kjCZ6wvqU71U0uKUx1PmwYdopgy2fxYHNfM2ymAlt",
-	"mLAckSIBosjXJRmLGb9lSY9kMhcJjtxwjITFfEpTOAwZM+/JNUuuhFk2CL7TSuGYyodTrs2zu4Oydo6R",
-	"Ec+U3sNci9rrEyNrrgS1V7pI5JSZw1GoReNM5jMyZBNuTqWm2Zjpa0yRuDbcx2bqmM/31JWI4Hrzy16P",
-	"sFTBvN1txW/HpLpw5L+Tg8GA/OM/iJ5IxYoxzCfySkzoLSuGnJB//CfmROEl++StYRDC5jLgaCGhUxA2",
-	"nWnI8N4jQqITT1wJY/XzOE9pZtbNrQlyndqouLKvooJEKpYZM1+7+pYrUW7jr3//dzKRc/cAli56ZLgo",
-	"ufKc8fFE98xtCzJnGSuSuJC9lIquzDH01XAckHUh6QmdyfSaJ4GT8Mc3Z8ReQM6fQFjBcgFj5eLZu+Ei",
-	"+e/jLL5WLB1deydEZjgPKH29pnmCJtYGp6IoyAzVlUNEDczbRnNxLS9wbxgugmdOoRkNDH6JyXVVPtxr",
-	"xXFsEnR4HpabwlL6FS8nxBgomDMz54q1duC0Hs7qSc8ncu14tni197LGukbv66DGM8uzmVQsaMEkOcPY",
-	"QcAmpwloSiNHmAwy45bVnHYW5oiLxOgNy2/6ji2I+7Uknuo7Winuz/AhobMxyuiUzWV203xwi0vM0f00",
-	"J3YEDmyj0rRGOXhW3FJYyKGT3qcKq/3I98/Pn1jn52IG1YEj/t6VUyPQw6YIDmvplquihmx5fOUhIaOU",
-	"jvfJ0/dQwGYZh6siTbnShpNnHA2Ihpd6JpXZp/YL+R3HhL6wS+xPoEmZd0Jyq7fp5vrgUZK5nuX62iV/",
-	"BPXC8yfuhI64Obp4jwMvcLcGH18ouUMqboIPf8MgWBUDHgI1lkHGklIYmvsgK4JRqEYLGUKNb1WhusPK",
-	"/WbjuOD4KPKUxhNiDgJEpnnSI8bK6AEN9pyS3ysEtNPmWx/1P9u3hk4V6G1TJjAsqcKly94FhGYcfJoB",
-	"3lMwptYjqz48PD4LDRLLPGSKvCzSE5YVVtI1WuoMskCdNnmCSqlRRUHnRziDGPJcVKkugaplo2LwZpYQ",
-	"OqZc7O2TF5QLTbnhF8MFiV6/urgkv/79f90vBhChwtRwCItK7GJyfJiya2OIBCn1e2OhlGcBl1tmBBLw",
-	"Y55yDeno3rPKcFlVLgQ8bxOW5ClLrjFcHlQi3DUYUoe6k8K/v41sw70vszOXZKlLCLORanvhPvkmB23G",
-	"qBDC0BLVMNnSbbJ+wRWkvlVKdDssmXbq3pHXmbxlggJ7oGNQnRPP7X6PJdN74RWFF2BQeg3tYxrepQvx",
-	"2mhyW458gdebE0PHa++7NNfAtWDk0BhoOkhuZ7nScmqMN7yoTkgkYzaZQFq5DzqPvauPvyagB4S5ZN0+",
-	"CwwBs9vrL8ZPKKiLl5dKB4TULexT00uddRdQasAqC7wSbBJ4YfC5kHAedn5hkjrW7xgKormWfWV18qDe",
-	"30rjz2dJK8vlhNgrzYnBSuIZ1fFke4vGvbmlRQPuVTidm5s1jdzBKPJTKB43xiM6BOJFkfOLvDprww1C",
-	"oYJyOysWYmXRCy5SPe0VRa5il1WsoiX+V87VKmVFwMKyhLo+XjWrfa3DsxuWBXvAObUkXZecRZa7rPYP",
-	"towzh2J5nvwgVhd3B4SJW5aao+McLTRjRYIKiuexkFYNanI0ruKJ53j7K/EW3OsN3rtQcfzB4dcbVMc/",
-	"HLSIkIbcdJsNfitfC+mGTLXCzeTZah4Sxg5WpOWSVHw0Gy5Hxfuy2b1Vn8p292733h17MLwdejgYDH4z",
-	"Lo1NHRRe6sFgcHd/xeei+lZEvxs3x2aEV3VBbHbvp3UkbJhDs1s3w4Zbv94JcbqV32HLYaz3SqgTMs11",
-	"TtMUivgQcgfdYfW5bOV7WHOMA66ILZ0Ia19U9ylsRvINZvvK3FxQjzH55jdidW82Z99y3sZS3iye/1/K",
-	"jCZdZz2j1VwKnQ1PesiybockGzSQV90K5rK90zeBNyOqqim73b3bKFpbnoKaxehba6stpGe+TF9yr6IN",
-	"y0gh+eGgF1zCI5pKcpAUYIPOGbtJjTIxlUJP4K+fcppplsHfik05FSIHzAf7RzCTyIeGDqb/NuBe752s",
-	"R702E5qC/8bZb+DEm+W6lhlH1fSzZ8ZVdZVlhifTxVRmswmP4bhCbpNnxkbODxWRKV0QPFeE2vyDE0g/",
-	"WFI+MdUyqqufEdY6eNorKqloyPFEmcc55nGtqOZqhPWXUY+UP0wYTfXkOp6w+Ma9yf0mxVDSLIHxIkuC",
-	"gMiViGsM7IRE6oanqbJPQCCU1A1RSFiNfpGNg6VDNjPJkqxbmk6vE1gE537wFgCq+QPT87/3Z+d/X87M",
-	"HAMYunkvDnvNGdhFYmQ5r3By5PV0h9mRHk7rmvxIB+b60RIkcV6rGeJrh7K8kccICtpesGzMCDwAjp6o",
-	"nj6Rp4YmDaUpSKPDLALrRfriK/riK/riK2rnK1pbw/DRfEdr3/zFl7SFL4mm6asR1E1v7FV6V9+TL36m",
-	"z+dnWns6Po/fqfWwvvihPrIfqt1BLz1SodP9KXxULSp4v/is/sl8Vmv3POTDakfQpTcrRNAB/1a7xxae",
-	"ruBTf9e+r/Utbk7AvkoBZRO6OWhZ4LDBZq9uNLLCAnTtukJQ+JCzp6AiCyoaEluJAIRXNfiW7Tm8clUt",
-	"mOq5KnGZJSwr61J6hFEfXw5eTrgmjCKmZ0tZcwGDxto85NPBTJRCDjQVRtVhMaz6gCBG0NWpLKnhulcU",
-	"TGXY2g/w+jYrWmocha/aWmRfzwW465ToVcUZBQgA0ghWD5W1N9tnN7XJD682vjuBimftcBIBjb0oWltq",
-	"mRXj4DbolLd2yFP6/hqINDDyfFp00YC8YaiWomm6bAQWahcOnmugnqL4xx/zw63KgMrs20YCs5s5n0if",
-	"wGYss235Crq/p0ik8mGd5syVd1vL9etoucc95AvVDmYP9r/abm2Kkq3lV9tyM+RC//hPUux2YyFe19wC",
-	"m1hca8hvUF2sbUfqeM3KY6mKdcIaMq/oDz2KminLtyD/em/7A9sy97IXyLUsgDA8rhVvlgS5kjdVWqyC",
-	"F9VnAdtNt1FwHzh3LbLCcm17ZIgp0yDWQD336BgS6oKc6eDuyZNVmVJnAb1CTLtz5/My/1DUyG5VVqZb",
-	"n3et9I6devgLZeaLp79pvS9gGzd0+f9N5lmz7kdeTbn2cQW0JCmjt6Cy5aKUI8Y2QZAFm61eSjzQogAt",
-	"XGoSuWlaxI4mxbIddXjQDOtcAbUVdq9avbIXhdlYw/PiIxYv4hQwEHWuAnAL5CWbF92m0Hg3RJNkdKSj",
-	"ok2lTJNqSaYL48F1Hc9J0Ol15Aw6Z8SpVPCZZvGE37KkKdDGx+JsQrnw2kBtQBhvJ0DTFp/aPOeEUG12",
-	"H8DJsKI7VywropXGilPR8rYmOTttQOJJnBfb6VHQSgze1kO9HCUwcFc5AoQJ7BKhTog0tDmCxi2CtU/T",
-	"wXE2lSfwRJFuNM5mXuSdZy5Dugcov2a60DqiV5x6GHJr68VL7VjhcLaQaKqhXglH6vS3vdYvdwBqq0NA",
-	"TbYlHwsYvdqOqi4dlgBU9Xs1/sVCwu5uR0Q+wUAxBhoVU6hJ+xTUcncCaAb9Qi9Wpk9XuAkdE7KTVhZB",
-	"zvAeXemhbJfD/1mKuPWy1JipXaN3jRRjSG47enklGAH8ECOa4FkeldiKoY0JZWti2HQDPtb63xEr0d7c",
-	"vF9NkDR22b0SMUJhewKy3F6zEmTQPg9sYXt9+yUAltsEdWqfDNcUPla3K0OWSjFGH2sUT4Rj9U5fy7Xi",
-	"ib251kXbXL3SCA4P87VUXDe6BHGw9xSZ2cuc88wKQkQoqgzkMFR66WBHVi86ZAixImhsoQxLvtty9V3/",
-	"+iZnFlKI3YduFGcq5MgyX2+4nvDEl8GgY2UxXZyxfNmriz+dkjMpRlBYfDGDmuQ3Fnk1a4CjWM9MLNl4",
-	"rkGoat5YyjQtJqLZoLj0qNi1yAfqNgpZRW2hJQoTFwm/5UlOU182VJfG3LnZPvCVW+8nMY7DHszxhi9M",
-	"ZXwThqzEU+6YCazTLGMJi7GK2z9MlRMwoa763J2EBYOGYdjEwWjofkJlLjRP0fAxY6muYEMbYguMrk7n",
-	"NEtYMNeRQzcl/J1AfaXLPHKoSpagI3xURBTTGrtOegMYhDiCm8frkPOraJrPUobqQrEQ4L6fIWpV5S1H",
-	"zY3QgwNocPm98qeJrkd6yzILkOXt0T1FhgyAN/jP1ilIuoNf//5vB4NBlcppQQAWuc3c8nPNh/j1o/2g",
-	"Z27ZE9ck6Z8hIJqfOWzJvVf4docsllOGfRRvawwCv9tc4MOAWnJ25683xidLCmLe6GXtwqV26mW4tNRL",
-	"ArCrdng1o2UDD3NQDWoWBSUNLcuCb+mUM/KaZjdr1VssVXbyriKBPMjpYigFp/LKiz1tqHoo6/xhtU7W",
-	"nDfezHIrqd/j30Dqtx3qbryDTln9Ao7aWTqOAdAHhA8kgMlCk2MSFYzMQvihOQKGigfyvdezifNGNkQ9",
-	"EslbliU5i65EV/sW+IwqxRKHPFiyePMALq4d5Uekq+SUlWLW8aq93pUAuMDInZiomt7u+8PcJdBKvnh2",
-	"x9ODO72OHWnYR5YnXD8VOluEQ+TY9rbgo3ZJMNMwleOA0ROHlXwANDdWTiIF6wGpYAEHpkxgCcc+fnXL",
-	"sqGr6UBULPCy7Q8pVhygnj7LhylXEzziy+HmWMsNzMNeh46CLfMNE3XVFcpINqMOFW2LcHm6ngyGzEOE",
-	"S7VB91atKIqAu8wQety8TKncupK7vvw0enV40kh0LSZhHu9hYy5PAzTrchpbwJe3gAovaK+ACz/fCF/c",
-	"9hppWmCeOE3KNSUBP/yUJt6sw/g6eTaiMWs1gQt7bZH902Y40GfUtTHo1qwnux2omhMEB7bbt7cCdsZ1",
-	"vVl+sysgqr+3PFrlsTJ/lcI0eLiCuoHXQsKtXq9TlNF4IwzybZ8SguLdMRzCBHRHAxmfJ2EZnyefXcab",
-	"8T6XYyMx7yrhSw69WsIvy2zotub95BklcjRSrOE3LTVNl7cB0rG4wC3gDOQjTVOPQJritlZy43CKd7sX",
-	"rRHp/hkL6TEVFhbTKQNfEbYLf/P04pKcvj4HtOwXZ6+xcUbRLlAtlGZTwrVi6cgPPdEZ7/Q603hmqBku",
-	"CgrPM7Olo6K52ZJNXv5sTp/zxxUawbLwXO1RKm3037lLyXXFa1RLo6JPQgRsEHWqds6GdZ1doNciXEK6",
-	"IGHJLM0VqboZvK2DJmxcL15IoSfK8ys5UxdBqBPJNrAumzxHPskAj4vDZmK8sZmIysSqVfFUjqrTxdNh",
-	"N2hrg36EtbPE63oEC0ucgolJHtU5nz19c9k/HBw+6n/158MXj/969N3BN+2Ekx1LswVbLE5JmyFe5J33",
-	"HZhuPvdY12EEHhwc0oRyUZo9b5gCuMH6wGhqjJ3FqTMXlu0iz38IwPGZIvYmMmFp0iMpG2mSC6s8rPe7",
-	"0cZ3vURIriJCBwpZF9/5j/9wg9hr4exfGf6AGXnBjTtHMSzxqBXvu1fE5sF9CJm/lff+sI43v9sErHiD",
-	"iPBmcbXAHJ9COBkCkUVPXXNUcd+MWEC8tAIqX92rI+n3yJAKAcY3U0hQMtd7tQVa4wLbYIFqh8iRi7+V",
-	"broVU7p+WhoPXlBbrQbekIv7NOhpqvFEfG5NFesZQtPAmIscOR8iKnyuufM/Y+MNLzQzm11Psmu1EHHL",
-	"3HaglOtKQmLgEJV5VVDV6UeRIYaFBSn75BmcVAcGTrohvItlmIv6SVqTIv9uy/4e7kyF84lfYDDEj+HM",
-	"yt4f7l4zY6PV+T3Ya4rl14NWYYrfSYuFXSaRW7Z6va7nSuHsdHw4vCc0zqRShIlMQpd7d957JaQruEqv",
-	"hM0VLw2Rf/wnJPtX8m38XMcySNSNbDwpqvlVr4T1ijS0XXEdVVxHE6+vinMiO7XFHacrAeeJarynKZG9",
-	"YBclJ0JIYOt5sQwwuxIY0sZJYXsVP4q8bd+SL001CoPQtcsOFVEiayBMJMRcQ7rnF6/I148GBxtYIx6E",
-	"eZgxW/hzoDrvYhUGPLds+mPpLTYZIozTLhKWpQsuxgTz76CODKCpa8LDZkLYoAYCJ42z2bIcCSEm7X2M",
-	"3IhN+mDEchLog2G+/T32wZgyTZ1xuMomfOGuawsqYDnWslfmYgbN5Yy9TJ5jU/4Jn5HiPIX2zMrhIN2V",
-	"BzGmmqZybIx16Pw/4jUbpzPLxv20eOenReffpLyk17GaYVPbh0upaeqa5MlRoUg6ERZWXA4OP0VTgHK5",
-	"8Sk7rRTP9Fp+jGHSrTlyu/wKtE62LEXfOWj+bsu4fi8o+rvUXHcAuL/L+rHPAL6/hLpf00yajUlPiqwA",
-	"zMcTcwewfKdF/CaA8ndqVbfuSO6DVK4pqlqLnPbxjOUyCXA/aH+szVFssqE/HaxZsyH7+4BH29JuOQHb",
-	"2OZflNL2N2DOtDofPsp0eTYOWp6NLbB/PzUI2KfS1jeE/7qber4hCtydUZF2qFn7nKxFvvWOFe1Ph8/0",
-	"T6d1/1fC6W4E6C4Qo4KhImAIGCRCj0e0d0LM3wF86xbQ1rGc/DYiSrsIkGNo6gvagU9HO8Q0LlT9Twln",
-	"3KTRf37NfBMNugFg7otGvUuNekvU3mXd+BNrtTtA/Ps9abx30mLviOO4cy11larZMJqg6vlZlMYt8U+/",
-	"6IS/MfzKylq3Rt5x0nz3qDtYsFmrKloJvXNWoJK/AeDpZU2wFFDBwtwyxeB+6c/7x38Qw48bwvknZODq",
-	"Y4YyWfiNfMMOsmWh7aVfrz4LcN2T5cTpVVXtLZ0dKzP6t6jCc1DJhZoKlSByrjZRV22ufgsu4fb9Eq9v",
-	"zicEAFY7nBnLMFPLjKtHhgtwkZhRCbIB+nb59u+VLWVYmQ/YkA1sp9qr0WiZKriqXqEcQ9P5rVSr2vRq",
-	"yNLB41yrSIQTvLoW8UoUxYikW6tD7FWr+wNFiFhUvdfz6g1JV0h9JdxPH7H8cIleQr79IrVouLBrdOIP",
-	"lisLUAX7VuSgZoAAOUu5Jlw3g7M0Jbr6BcXCQTyW6UyQwcoFZgeESmD8NQhW2XDx2q1X8HchjQTIgokK",
-	"p8CQcW/tLsG8zWe73LCzRjqUK7UXHqfbn+Aoyt0O/FwHlCupwd9/b6KVWZVv9l+z+kzBuQ6ykkJImEN6",
-	"DyQfNOOo5ohtCdLjEQPkp9JkA2d9efN50r6c20mXu8LZFNWFCN1hWOoG/sI2Cebh2tR2z2dTytOg4BRN",
-	"ErUBTqMKdoCgtJWtXzvOzYEwYAPCSBg1AIzqy/l0yhJONdv7OOAXjiXcaevbmgU1cbcjYK7asSni5kgw",
-	"YViJMOswe78iSx/Sz7hWDlFG9bBriQKGimCMSmd5bARvCK9TSE3DJe+nRIF31/u2WjzmAJKaMo7bAofZ",
-	"yzdArsIbvlm0L4/nG2nFYptCwmcyu0n5SJMLOmJ6ERq4nAu2UVW/BQlov5bFDd5W8ZTZyn8hN2mGaymq",
-	"3cJduKvNnUCB4bAuZgHAQrj+Ov4UDDl39YQtoC8kS0D92dtAhYaxmOeGHO9tmQI8pGAIxflpe6O73PMz",
-	"rKAkc0llgmvTa61noEm0gSWEhW6YQ1Isr8yQV/gMoWVVFb5ykyPX6IOwSZDDhU0Vw9rn1SM9ITRVeEX0",
-	"9JKOoypYe7vcqXryEmxOeSoLwvVovwoNUC68nxNV0kczC4d6q6AxBUV2rmzBaHwzqidlwbVqLrNeSVj1",
-	"/h1wphD2bMPTZBsY1wtq2vB4KCHbisWv7NwHYCwQZjdLxRUZyaylaGohB2xl3GoxYKsll6XASzbvT3jG",
-	"qvu5E2Gw5ti7MXnHv/16tz6s+ODVx/Fgo+NYHj+/rnHdsVtz1BzpBs7Iwa9//7eHA5JwpbmI9Uc6L21B",
-	"gcPxGH8md8mFLCs517CR9dOqLes2ZzTYQbPRdFp/6jYK3YTyHXySW0NQO0kIKCXBF7Qzf3F3mxXgEX0t",
-	"NyDyHhF9/BOxebfYrYKSH5oXN5WCbdw1gAKsdZxaGdqM8bILc2q2sAf6pKhPuupg7pD51tZ4dc2Fe1ed",
-	"u576YvQrCPKu/PbOVvad2WTdRt0wxL2d4Vc08WgTWsVbMcDaPhHN3PMUkW5DC5kypaToIdKszIjKs1u2",
-	"WN6OYcbNyFaP8Dk87Bu4tJXeaAdmseBa9OGtzMe14jXctVGvF9owY7ikis/RSvzgjADSKyB9Zo345oP+",
-	"kCqWlNDmxkjnwnqdYkexy873Fb1sT2GTKm3V3HxIl01negGBP5R30Dtzb4Mmtvxnv5HtckNZR2xNgrbW",
-	"jNtKFMFYojDj3MIth4WvXZP1LPLCXoj2Fddpw3m2b7unCFxUtTdeZ6yvJnykCRdqxgrEuvWwQuU4Lb26",
-	"QXjE4N3maNPf17XH9A7MtO1pprmWz7m4CVSozVIeI7yaXULChXUzVK3trmJ4nXkwRago8sSKIyOqwzu9",
-	"DSO5O2dod8bVdocai61jdPY6gdyVGRmyhbShSSaSPfdHJT8kmM++w+PWYks+xeG7iwLSeOjWHqXvLOFU",
-	"hxjhMYlIlxIgR/D7A63s9UhkDk9EurZBbHFw98yBivBERX76DD4Nzjj/GbEwb9miIfbtDW6HCrwot7um",
-	"vMP8ohXyvF3mYuVAhrIXd3vSXsjbKg9yZX2r5GpXsPmeL13bn7Gdn4kd2SJ/ZMLy1qdZJrMQO1gQSn6U",
-	"QzKiPA1VYk6ZUhaRdPlWAO4q3uE9Y/WBdM9812Lg38phEGmqfKsZPRSTakVkrmM5DZlQLVyn5kFzCvpR",
-	"vonflLm1XS9f6hvyodcZcbE62sT9Vhsy81a53fB+lMMW2WT+gltvWvPOWzeTTReZMipc7BPt2ESCQ6OH",
-	"eFwCMVSDvuGsQB/cZPEsZmGLGDclc5ndFN0dXJib691HtatDdKGsGunjZnjxEN/nusm5eDUr1PwN+H95",
-	"P5H4gOWjklIxzoMbf37xijx68Lh/QGKZMNKNGICrM2X+O8qiHgH4lVJlAP8VPs2lnM4yOZ1pB6ebWNCO",
-	"Wl8d6NjolSj9QKEW6UOweGgqkzwNGnAIX15WDNorjeoZW6TyYqyPKiN45FVyHA5Wp+M2qjKvblmW8YQp",
-	"n0+yJGRROCzcvprRmBHlotk7lwN/Bt4WNg7NLzXGukwdH4mbbMIzPu6B3OQQbtsjFGfsKGJ5kWV5uDeZ",
-	"ouMJWDIxnQWY4uuUctF/KsYpVxPfAVamhIMl8Ovf/51oOeNxD4DUmYghlxEgGd9yPSGURLYS4jyxbdDz",
-	"WSopIB9xc8qohdmeZXxKswXBioUi2dIyAgXNUrHBg30RXILvqhySb3KeJuBtdglEReRakDh0goCW5jRj",
-	"E5krkFejUb2wuSjaWO2es1MNGyzeUpCM6TwTGL4DIQnT7k+pZhmnqV2lE3+xOSLViaJdBtWuuvmewtWs",
-	"roRia8C6qxPczFyypNOO/p30Xl4Tq4q5AIFTYIJMZRsH9xydCWqFfmIPmDTmbp5irmsie0V+O831REKT",
-	"TFTCzJZNqEiOi25YtJRfU5mwlHSj509P37x8cv38+Yvr7988j/YQ33Q6033o5lxuKRVmDSDfEburoaGH",
-	"B2NKsxvI/gOb25jhztWIehSPJw5T0JiFJ4SaMdIUXTNTagZ6y8iIzVmta7QgVN04GMCSAIkjQEVUPpsB",
-	"poAkU5mxffIUnH9wAwScNWD242PwBKlSfNUg7Ly2kd54m1ew542WQsJlitkomgnEFqqPd/8u+L1lvn5B",
-	"L20IuykRP0IpGZHunHLwniDiLCqZxvrPcmFeE1Xy7Uk3QkV33w0IctAV0+gVQJXeXAa2xL6VQRFRdKHI",
-	"fLLY8x0GOIZOr2PfVUuexoet8B+shCDGunK/R4BfKp6pz18qboa5s8jwRT41wulLbNit7O7Dwks+pTI0",
-	"F62L232iaO7niL81rb9X4bEcbHPJ6kULMKO4ieZShbjabmSD3gLtygj8jGJ3wybdcO0t1qOpNuq22aaz",
-	"7+reKLvuiLKi9KFSvuXqIMrel0Z0btT6ljWuGNYiOcdnRauHAGaR7LlJHNO5nB1xBtilYUanWjNrdqyL",
-	"FtpLS09O20a1ntzlWvktayt9Rz56m9nKCx5+mj6yjx5t1kfWSYBNzleFYipvf7DTVrXQoNb2pq28854q",
-	"UexsN9pC8CEAGnRjat299vGgfcnOl1axrTJ5vAauhd+kaN+6zNUDhLi6n6vH35o1lTfMGPx3c8HQJBDy",
-	"GDGWDGl8s6H3ZF59Zrnqp0lCqAssAVrr1GhKIl4YyolZkmdIskvaziZmezHq9SsWNtphTSjJ4CIQHjRJ",
-	"QiGhbax1t5+nSdLU38eaxz13iNENBMFQFU52afQpnhKFen3BWYrU7GX7MaMCg4GrBudd1aJ7nXdQqhMP",
-	"vK6Nx9EGCYMTdWRVKtw9MpEp+BQKpu4nLlU301ckNrCbXEpYQBHgm8U8N8iXoFNZyVe4VyRDNRDIihwD",
-	"e2M4wecbxNlcyJwkGeJYtEjuCWTytGBjdjHukLXjhayre7vV0roV3VEqymZbcJc0j3U5HXahd2ngbrHy",
-	"RWqCO7iNqQnd6prbMKtRs/c2WPYdRZAuPPu4hlcq5zVfts18Mew7YyjRV1qmr8RZoSpumrEEbfiUYX3l",
-	"88I+mMb+jOEppeY8UOHaG1a6LCpya57Q0NbRtopsge8/M1ahGF80l6eDtxcr07vWINgjtFD0bL4WQj1X",
-	"q/PCBgloWTu2c+rhA39SvcZ9Lgbzbi3NoZdlsxOLTygqtM0aKaaLHXOI5DeMzSwUyC1Ncwa8zvK9vU9L",
-	"tEUkGubzqWiYdA9+/fu/HRwOyBQetHfivHXGvCpbowmJdL2oguvWY+Pr8c52TPPFqn012O9sZhxvdRiK",
-	"9w2WUYbXvHEFc4Xa6YByBwBH84ksC7M9KhoyBckFkPc0FyHlbkNQAKwN/6iYALsBeijntYJ7NIVwLKxZ",
-	"d8ggygUxQEQzKgr5I9JFh52h5R655Yh+bow7hxnjOp5hAMchm0WkO+d6kmR0LvZCGGnFK9bDoVXr2gO9",
-	"QOJqEn+PMBpPSnSKJeW/V8TePSOEDJmeM1ZkgAYSgpxGuGloxRotARPBe/+GD70s7lwb+yuGXX3fCoqx",
-	"saDm4BhVJBpxkVzbxvc22K/CcFEfBefjE4BqQHfuohs39IPaSS31dkgQ/xxoDltBI5SjbCbay+DyPMsY",
-	"65txwdqgkH90ZKaU0RjamRpe0SNUk6lUmjwc1BuBFiloRfpMJQy/GVhptTC7dS22d9g3tdectmCEp82w",
-	"NWc3k1NXM5ZEZCpvGYTQtCSRluUvAZ+gf+dGZWnecze4r+7cq7y++tAQbTyxEaan7zUTavMFvISw87yI",
-	"VC0vyIpYl3/jCUmphtJ+KiotO6XAPK8KSuGWpwnHElqHckWbmXpRp5SQbsRSho7zY1A5G8uhypwIlrLP",
-	"nRNRj84t93LHYFuAUfzZTM39XEQ01odWh0zpBh2+qDMsIzw9YvsObROYqYAi1nBtXUZV6SlG8WnTqxJp",
-	"KND5k4uMqHJgti+5bZOEpgn+0mCArY2Kc71tNJz5bKKxKMqn0VrSdMo2jFffBMubmql+i4qlj134uW0J",
-	"55/ozzRLFGL+YOYogcxRtZbbMI8P12o4vcLNCu6xO34hFvWMszQpynNqTJZpC3YYCNVwReaZsfCtxl+d",
-	"4DRX2vaMWm4bFezkSTM6ZToElvmSTouwrRyNGKJk/pSzbNGz0EkZmUD3TlI8phZ5pGN2rfjP4Vcbizv0",
-	"YvC6vsZfSffNszPy6PHgYM/pZOVY0J/jxphhTJAMZbKoDuN+0SxgrUzBpQ/vGLx0rUht2sv1OAOK3bKM",
-	"azBF3KHjYiQhzAr5vSzh+bTT60z4eAIGMdc8pmnwDBZnxKtgnnAFSZ46oxxqch0G7Ehm5ODwf4MGS5qO",
-	"RlWn/IPdOeXrNQLNArpW6wVyesxEMENxzMTnlsYAzB2sWcPm4CNw66g13pqtILvWZsdt1EOtTdk0XO7K",
-	"pfEUnoXbd/1JzsmUigXOngwZeCftSYalCcfwGlFdKzbcp0Pc2gBly0oH/1XVRdoOcgvWvMwNKda7pvOl",
-	"GaPJ4rQRtPqF9YEbE8leTCYsrSIBQ0a2S3S1rfEN+7vlSU7TdAGpOFQQRrOUG2lO03RvHTBZbwWUtj+q",
-	"sdSEgjlRps9Vnx18uAegv6wV4CHsRrbVeXTnruU2lLDibfdUEW8Qct6m7/MNn81Ci/MNFUZRsU/rwSLN",
-	"WcZA0PudC4oXrI/XuNUqZ1IBaa+TUTm6FqRZpppsSZtdI5YITVNcSbW3ilrvQnYvK0SGeN09Unt7C9pb",
-	"nXJaeI8/ae5pAbtNZ7OUb2KS4LRbu2iDjCkMCRtGx4asgAIa23Yi2WzQzZk4K4nazrSRplumZ9RVvop0",
-	"Xrt0T7zrt5G/TlSuvQG6VrQGgVoa24qKK+CuQeTBw7Cq6/SNRn0J1T3HrU9s7gRL7ilivg70PAS/Z4vG",
-	"h+Ns9pvQFcMoI7U1zdgsYwoCNOSU3B7Y3j24CthIDLs9lmqmoR/oCykzXUEc0Yxib9MZzTSkcRnGBZ0T",
-	"IY+Tugh9JoEGeh2Q/0HjAmawg3Ic1Jq/lOHggqL8Cx2K0tKlpdZck65JsibmC3HlHyV4PSrq911bMPAN",
-	"wkGNin0mU9bmMW/Mda3jSuaOhhpwHugWAIPwmwbYRV2zZbs6CZYAvpwHf3HVaZJsKIIxZaC9ClOSZ62h",
-	"YzOacDhLQbWZDGqigdPbhONvtN/6uUX/H3Zlp2nauqannGqdxKx69KLJsinH4jRxtOZZQropG2mSCzSg",
-	"k70djGalV2HZyCLQmJHQEYadWLEo61oR2Wzs2uSr72/c05eNgXY3uoSrWUoX2wKEwlva5a5OoX1S8e3B",
-	"GrW0hSp3UivhRGfzknK31v30CTTape2pNWoM5NFktyzrK02nM5bsk1NPa8QuCSOZkTjlhsPFUtwyUaJU",
-	"cHz4vnnRt2+/u1g+zjdsUeU+4a3DBatbyeOgfLzhSfh7dBgvO8pUSM7WyN/cHKLulawOJhe66zkEA4aS",
-	"ZskdpaH3pKdChyu151wkcr626kBTzZXmsXqL19dnYx/TwwGumRYOZkWPyqYebU1aT5mOGKjjo4i1ufzL",
-	"nfLp4LFeLZdVgexIepXJhJejRPXbPL8AoRMB7ASKLFQRcYdCTkTD6EJVFRWQ/Sgz6208Pcej6eK2Y6YA",
-	"OyKQstuO2eF7SSxvrWd+fYzmhi1eN2SQmtnhIvoPh4jclN6wikysvmiDTJoHg0BeHSBenVocndB8pT+i",
-	"0k4vPU9vC7QcxGWVKANro2yOMYWqEu2ezmV2AzGn1oi6dRkZaDE643GDHykHOm3oF7XJaz40kv5rW322",
-	"AeX7PUwtkQfQNWWyaCArOmb+8XhBs5tE2mTTmkDedKPsswPbg40gWHyTGvNmF2U6PZzju5VLGzhaZ2FA",
-	"btJ1mWwHg8HelvDcq1q4f+h1XjQsG831hAkNefUJaJss60GWYMrjQlOYsWzKAdIpEPmjs8Z4Bbg/0SND",
-	"eOIi3NpYY4YZ3rDFCTF6VzVtdK0mVpjw1Tf+TeYZgd8ITZKMKeWeXsD5uKa7rV5zwxZNEzt9fW5GXwnY",
-	"u06ZtidZdMMWzu0Ho8Ca72/fXkLAg723Vob9/gazVNYOym7L2lbk0IL8ub24MZkWlgybKdxlpTz6aDid",
-	"5QVkYd6ZydRo6VToeh8dB7VY3EHMuW19Kl4X9wWh3Df1zsRy1gSvj7/hJLA5t0cNrcd7+vr8O7a4MM8K",
-	"JpvDPobIELYOf76nbNfokPa8g4qFsHepGJo7KcVy9SxPKKm1SiIhxvmCaep061VWRs2lmA25zmi2MOen",
-	"j1VQU/skPFizWd8ISz7iMWEuobQaDDOKr9LXMcM8ns7ZWf9gcHRouWrFGvVYazl0j+QCPk+PkKlP9r5P",
-	"26z09S1nc6vQXhuF0f09pML9iVEgF/EpP2KgyD3BfrLPiOV0KsW10tR8onnCNV4Ycoi/ZpmC2ubwRBTy",
-	"cQ+i4cSqZGMaL4j5+g4hjRnLPndI43UmhymbBvvuvXl2Rh4fPfyKzPCiAv81BDKQhAv7NdbkTGk84YL1",
-	"M0YT8w0B5DQApq3qLlDmBvLz2iKjhSqZMCv5ujFB5JUgRweHPcufYpklRguzucz2rsp7j0LR4aZ8vlMy",
-	"yadUeJN5P0upQKlfnD1XKSxjfHHM6qi5mNtGNs79Y2F08FfCUzaYSMCmwTWAXLyvjh6T//f/frh/6C0+",
-	"6ULODBckMh/rgW0uYD+u0Z/SOJZQSQNnadJP2S1LSbmn+GbVWlZ42ZYh6AKhNA1aTpeelgIZj7ATjozt",
-	"jphjWcs3pDN+//bgvmt9cR/DbKrTkCrLlL7myerXG+7h1hhSk/7atyAofcQfVTMpFLMJmbX1/2o4iI9G",
-	"A3Y0fESP4oPRY3qwBqBmeSB/urx87bC/l87b0eHhBjAAtg6qV6f/GnyHW2fz3Op8/lJSQvPpxi+W3/39",
-	"m3OSsRGDs4SeCJ4YVX7EnWuh8cUTrWfq+D7ubLKfsNv79mJ1vyTPftOg6kaR+bXMI7arHxLyLsn/DTCh",
-	"LYzPMi3aIfCcVKAqUZe2HoIi/btHIirUnGXKXfFTzn8OFb3BRU1VAa7UAOqsqX32PUXsbb0SUykXCCOw",
-	"dwKlIkzobGHkp73U66yxUZOiU7i7au0dhqy9FVUHkVGjoiLFXwWWi3Qj2AAIyWdslCsbC1kOwrG7Vwex",
-	"lbVARV+mDWuojIYBaUPFQpOzieQx8xBcBWMJoZqkjCpN9Fw6WPkTotl7BLO1c/VRaukNK0zVKv2EmJ+b",
-	"AOFJj2C1mN86hyrFlFrKDez8dFD1VLSoU/Nwt71SuDMpFFeaiXjR6XXOJjTjako7vc4FE1xCnva7XXj0",
-	"DgfrGmdB6XkjpJUN/5YSAPQAPC82ZBMooGDvdTU3/C2ADw/ZhN5yYyANc54miujMPG1ElWZK/++h8M+a",
-	"iTouvPqI4lZfLtCWmzM+nujK5A/qE7+IpXkFwWurWQyuqGgtLoArNwri+pglsleuOmBhnR/Y3k8lCZNu",
-	"9JPSweT1n5T+3Np7ZQO86gPFxThl1zEwALOgear5zP/GrlJGNUISOxp7F3xLwYk3C+fjAW1sw23PL4kn",
-	"UjFBujwpsAXdDtxT7iorWVCa4fz6cZXB1Wpihx+nBNZr27deCnjEVidW7yE9b6XCJFtH4FyH4a4dMoeT",
-	"4D/mHgRiI65Yk/cPHrVVKdvh+3D1klKrqsw0eptqFX9FBflS6d966FDVhGBizHRco3tqVfnjozbljytq",
-	"z5RF2LFTb9rmVw2xr1PhRAOSyr7RArOMxRqUFsjjkLmFIyjhV4yKrmpJ13XLHZ6youJvIqXCej/uTiPo",
-	"SY5/Ly92MyTjxUTOBfE7DBoZCMkfofcck/lkQbgu3md0Niyj65YdWmx7chJzzXwMfcPj9vbJc7s2PZLy",
-	"G1auW2/dYvUsur9Nw7NTR9x8UTMw3pjRHcN1UypymiIYPBRLy+wG0fMhKMMSZ+Vj8QoE0laARzTxTfCB",
-	"+h3RCqnVjeRB1CORPMQeP0XcpXZu5UHQ/LIqxor3mkuCEHzejFqC8JmXrT4L2+BJ1U8LAEppyyx2Sv9t",
-	"cKB2dhxIF/+l6V6gL8rd9nIjPbhuD6/fxRIWrDqWQ2C1fnur1sahTx61eKCfAHi4LL8r/W/XKYFrhGVr",
-	"ZAm+kbLQLvvKn4hLwvKsog2XcjdNj53q0YDx2UiRQS0Ok6ATCeCeNgugYKopH4Fps0T2vh3S9Jp7ypog",
-	"xBtzQKM42Fzscw9JtlJ3jjq326BinN4qNx0it8l3wB1dQ9Q7ILd2VFa2YdietnaFdtqKGDe1nO9KfYVI",
-	"OUBCjNNc8Vv2wk0Fw4K7s5rD1LmOEhua7aJlFpEue09jnS5svwuQsZbLIwabM0kj0jWXyAy6G1VQ2PBZ",
-	"nvnaaJ26Qe0SLfa3fV7aEfb2pPtxyG6Jot6wWE6nTCS0lc9ze4yGWWZ9f56XJATO0BKRAWsRMejgwBmy",
-	"AoPNAV5YkAaIXX80ZIY3zFlC24HrAyKwJHw6yxzYcZGvVlE328LuV+FOjAk1qb6C6xMip1xbZw4Mn8eY",
-	"rc6yYHy284bNZZbY5G5qdrJN3ueHleuVYELZmjxIIzsh+XVFW+0Nutvjc+8SPyie4Nrrr6aKpFnTxTil",
-	"a+fWzOt2gtzvMb4wCNn2NkBIcd3OR7dKJ0AlytrYzmxafWorPr4l9W9VJ4E3bMpFwrJtG2bIqTlxGTzl",
-	"pMhyi2y1U9SzprpjUc72XGon05oQhNQMW1CUiWE4BTKlPN1GkfKqwUIVTcX8quk5AKsKsZSJTBNCBclF",
-	"2dCyRA1YnuvWJWcP15ecrdjgMOjCp+6GpZgItj3CUfpt1ldDzTVu2qWtZFWOMOq9Kde0u9lJW0mFaSyr",
-	"iv7e2HhcMD4kvPhlGbmDMFGmZsEwUaY+e906QP8lZQhnOUvLtgAAl5ktUHQeeK4JMIdA1MCxt8YkmIgn",
-	"kdOmLeO0p25lGHiZOOOGGlooCOEuI8EOtIedSQeOES0ZXesN/IzR5JVIF7UE4BLmEDIvG3LAcSxUEZUP",
-	"p0a2Jkvtw4sIdZPEuAYnAr7FzT9ErWVzlmZELte7AshUsThIporFn51MwW3/jKdNZ69oWW0d/COe2sOn",
-	"soZZZb+RWb2w/XHN7EJbBVOxXUqUCmph8SQXN0VhbQDMZnNAMjYdsiQJMQWAZLS/ujNrxnhPERiHIt0o",
-	"lTFN+xOqJv3bg/sPvj6KAF8qkjMmKD/GvFhoI2wTY/eCiqF5bGOd3YTRJNzJ5LIckbvInDn2XgNochIq",
-	"N3lYqzZZizzdojuST7Qt3bZVkijx2BJOXSQ/YMDKmCm12f6qCT18+Ci8dhd/Ou0fPnxU29zhQttKnQl7",
-	"H+7nz39m35irwlRotNyzCQ0llZ2VeNZyVG5UXZdeidVWEEvhVS2XzR9bMXd/RD3/DHm05R2EKsabv+hB",
-	"7ru8kY10ClmJJGGawaRBRHnGtu/4miWjTq+TyBj/+96MBLI0fpwx88+Yj8B7PJwF/RXVUTmMi+VWZEst",
-	"6zfjNxsVBge4YOC4mZGseGOlr//6t13Yy58Emg24B/nvrJFHY11xdS6vkUY2ttB4PHF7QLpUJLANAJZq",
-	"qS7gczFcZmOO9BFWbf2qNOWpvBJsWdb1bMwT5buRIXYJjiv4Ub+QYgQ94hhBj5Sb1iPWQCUfInA8TcMh",
-	"3wphN0oVqxWjuAtHs7bbEF/gBWwkp+TYYZgrSRcKFKlLZ7fBpbA83bnI7JG5TTKE9KLGjn7txeqOhGQI",
-	"PM+yV/NGABlJOC3ywQNokA3+DLAsJnQ2Y8L2RnP9QhMJUDo9dF4KQsfgS8gItfVCwRcVgiQQMrG/RUSK",
-	"dHFM5l4OFJyUOVWkm7G94hlkuKgCyATSnfCgnK2hdKvKmbOYpvasLUmFRj78zOfWYUpTLr7labW75Os1",
-	"daT5LPOfmRkKqDctdI26gDjfTPeoyJGl1QptT0UbWeUYrB6L74FZhKeOUTOaaaxHM5vsTKiwaGlewbL1",
-	"yOGAvPjmBHt5UwC0c6tCuCI3bKYNR/EUSgegUyisQy5otgi7oHYkqGAyzYtX3hhSi+CS/tQusJNJTlJb",
-	"G1o12NDqt2FtlgzSpmF36Ix3AjnoGbJzRM6RGR9zQZ2/wiqjowwUVAg30PgG/1IAw2P+WCjNplAAy8PK",
-	"aIHjchprfmtDcLUyFPMLe257dC3vyhPzABHroo0XwTsMVSojkqDUzbEaBIYJc5q1gC8zlj2hi/Zq7dLs",
-	"ntBPAnpTW7LqzIppBM9AcMgt9mSL1UxsskrFWm0DM8fWTXH1zLAhUbXlY216HrZw48TW/MyleB3XrPEV",
-	"fVE2b8Pd4BVpdm9b6eRh5/qNLarDbreCeRAy57k5fF0hNUkYPH2vSMIdLmyxYaDazHXQC9MK9NwLH8qi",
-	"DV/Y5SA1TUM/1WPocF21q5/r9Bfo7rdiWTJGw2Q1XLyaiyZ/mmYCWz8iGp91NGDOsJGtbgmX+NiGrAiG",
-	"0AjnbF+7Y/b3hC4a37hr3udmUAy3V6z76t0rBhmKtq1wc4TLUS/PSEIXSzisbdlb3AhRWA74XCg+nuhA",
-	"jyivO6x6+n7GzZsuZCjIf+ZdCUogik4MxTF7q6M5QAl9PDATa9D9UzlnSldZ64a0ssSdQzCSUulXGJze",
-	"4g32Tis71gYIl+ZUfX+vebVXb19tGEub2IzM2+gPl+Wa7Bhergn8xL1x/VQBZGNj5c79AjyxKCh21c49",
-	"xEJg4BXywvhFc+b1Op/XKGC98J3OUk5FzC6NrFC1289K1lnjBrVeBK1UUY+mzqHl85qza/tCb6Tlvgkz",
-	"rzQloZQIVbZQ8L/8x3+Qg8GgB6mcCYv5lKYnZFCFsGrfGS6cBOSvYDm0VnMFobk59wHNxh6aDW43p6e8",
-	"edeiDQdTzqpKvUs7W1f7A7QaJLQl5XrN4S4Vik0kZ7OPE7SgwrfJpjO98OqszI+EK2yTgrhcDkgNEJj2",
-	"Pj7yUxvh/BrVSNtbrLYqiDWTLl6vVl0/ir5VUZdDjfaB1yoGzT6VJnB97GA50lS1OXe7pnxfKQ+sXkuT",
-	"9pKOm2y9QgDsyp5bY/t6F5yLt8VqreRgAduGjtdbgOaiNjxDLRmB4WGuXeOAQuoaP29Ix2bDPoHJAKNb",
-	"PS2PsTfoMOEdGkKXp91YpvY9xUNXj7gkqmUOizO3jthxnjGFcLk9MpR6QphIzCm3Of7hBsrt0wy0bHtt",
-	"oFEy9EcOzrRVs+yRzMiIp5qBGUNFQoygG8uMKxoABZAC8KAR9IBNGf2UfbIRozJkTKJgQ5DyEoq0HeDK",
-	"ZSEYwTsNIFP4+dqm35lHAiyYCovOG7Z4zqd8vX6ME/iuuHwH8JztO6+X0IrleINkUxtkIKkVsuywq3qB",
-	"bDqlC8B7JjkkLZfqBoDssox0jw4fY3Jk9IbpbNE/HWmWRbb8LFAiUQr3oOB/wUWuWQvuUF67UgpWl3iJ",
-	"h03j2WnsMhVqIciM0STCYPuLs9dQCE+0lKk6IdEoT9PoGL+DQCjECuBX0v0mV1wwhT2dnwrNslnGVbWM",
-	"y5gINqXSGAp5Gu57asbHm0boA0Ocnlvjr++1GsXx0IwReks5gLc2tSBGS7woMgPzMjM8184Fhu5mEhjq",
-	"UmUO3F0ub3UqwZ0yZ9HL7K/pjgC215hTa3sbILpSatYeurkAYQLW2zdU8djHOQ7UMT58tJa72WEoFmdM",
-	"rxwKXnKH4Tw8OFw7HMAQvQ5jw73IFaAnRnbMccYAGI6mKjohVCw0FGixVDFsunU0GJAoFyqfzWSmWXJd",
-	"Pj3aX8ahCuUjh8ZxMaMx6ys2owhMofKhYlBoACcMj05UFK9CCcPcgdqXgzYGuJwr0qXCcSfEJpkxtbd+",
-	"eEsdI4uFW0GLmMke0nwMFV9r13NoOYX0/YxnTF1zEQoTjJjRA4w9oVgsRdKUUODWM6Ba3DBRbLs7tN9A",
-	"pdj6s1kZfeVhlYGH1sWogytAYSsGaaAyDPS39V295lQRvNbiUdszFGEMBbBdIrwgauz4tRateqvM4CbX",
-	"ZNllsjoxaOzimp1O+Ez1yHBh+9K4JIDWFTaN/eV+Jy3Lfg/9jpt6p9kN7pVEvF3jY7Me31CxVQuwu7lx",
-	"mkazVVvQ4iSsG89TuLDsaNx0RoDt0yQpuYCWpAu6qOs+5SKBoM/YYG77PgleU/DVOGZt+jWZmWG7pk3P",
-	"TahhaY3qmjbqabjfwamodjsI4UtaS6gbU8X6XCgmFDdGdbpYarrxsGriPQgcyWIwZ3DkPjLp1OHD4Num",
-	"NVrTuL4gLmz2ZoiuyZz8WA3mNzfx4BVNEw7na8EcqxDtx66fgkVv17YgHTilyoeRk97m3nvONP7tYbOb",
-	"Se+gQyVoMl9aU3YKTtbUsAPr/e/Y+c+8ZTeN/z46dw6u0BsZLlCDRg5LfLZHJnw8YUqTEc+UPrbBm1//",
-	"/v8Qmky5gL+mVNCx/dZm8Pn+AbgFerZOOfZ3gss7vY69OOgu8LStZX+G1ZhtkkNMhZCaAGIHJLib780k",
-	"OHTkUSf27wlXWmYLl8jqj7HZMevRo2JxnnG9uDCLbe0AMFROcz0pPz1zyuC3by87ATSat5fE9p0fLnC9",
-	"EtJVjJHo/v6cpWn/Rsi5uP/j/Ebt/6ikiABQZ7iAoLhAb29iodH14krMMnnLE5btk7OU8qk6tkywW3LI",
-	"knf2fN9hjzgAEBLR2Qy/igwlRFeiG8HGmW9g58wfduvMn3bvoj1wDUVg4UWki66mHonQFt7bvxJX4rSw",
-	"c0k3Sm9gJD0CU3796uKSIC7/4X2zWdEemPBG8y3aa9iMY1xeZOf7VwLqZs1OGF6FBmOxaxOtZ6WTA1wU",
-	"gVoVs2/kcH/gHB1VJwbpem0VDvcf7B/sHZMI3R1Dqtijo26epUzEMmHdwqmzd7z0JfpP9vaiHuFCaUaL",
-	"xlGeI8PF5IwpsV+ZGgx+aWbTePYdWwR1qKW13nMPxyYE4APEsSlzVPbJuSY01sotNDokzOECndQ8Fu90",
-	"kvy489f+i7PXfTOCUvDMuPn84QO0bhjJ5bFZYgcXDWSv96025xoy9KlI+gm7ZamcQQn+LKUaYgGnr8+B",
-	"lP5A/vCH5/bqP/yBdKOlng5WRbCtHYA6y2J05VW/ayoSmiU2J+VKEMIEvJmRX//+71BUYo6Z6vneezqb",
-	"EWhOysW4R5QcuRRJPEtTiNw4iBsbsTCPBmQcQUXM9hGPiiuiBL1h10aR3bcTe3FBYpkxb2KHbj7A6nqo",
-	"/Kme22PVc7ZEz1iNXKien9rRs6+2qTZ+pkAP0zAgGQaScGzQCWYJFfx5wjVJ5bgccEynLD2jip2Y5ypG",
-	"M8TupTeMRCmfch2RrkNuOxz0yJS+h5pc8tprl9WNiu5AhlEU7YEiGG3kWgQVv+F8zEe/SZD57HUJ8j7i",
-	"s6CLgusTZB9d9gqK9gjUOhVVmobpHbvsTdhow/OUxRhJ0xMn5fCrcqSVaWw1VEcilQGflLnwhk9KkS6s",
-	"FJNzUdnihv11Ty2ruVRhalrghOk+eYt9O6FxAKjPyLbRGQlU+RQ8Eq7bSUyzjDNFIsM6ZcZ/pgjjiw47",
-	"giXh3769tAXhJ77JZhZclSsObBz2RbBblpU/DGWywFdDMxkwkotWRZHXgc+1+PgXkJJwi1GnLRZvnimZ",
-	"9WfUljwco3Z6rfjPLEClB4MBSjIqiJzRn3JzKGCxYGvgVhhxdFLgguCLol+IUU57oOZelxf2yISq66nM",
-	"GPmAg3vrmqRSbV080Er1PVQ/jC0fsk0cyCwDhyrH9Y3OR/0XRus8JlcdXGXLY3ClrzoRNvGA0dqfIjLi",
-	"LC2yrMy67u2Tl1Iw8uv/+J/k6PBrOPip/XhwCKNEJ4prbkWi84RNZxLQLAy/t2EkRacgJzx+ar4x7yAZ",
-	"Mwq2slxWZriGbtUQrYhQkvARNHvReBeiQFNydHiIwh3igeiztkLHqNMZZ5raxsOI2+bEyunrc89jddw5",
-	"2B/sDxCZigk6453jzoP9wf4DtAMnoL+FNS7zy7gpKALM8C0bku/YglwwjWrCVw8PvtozYh0H46zOvqEh",
-	"s7mGV++TMxpPEB/NfCaZ1FQzktGMpZBojE1ebY2UGQJ0sTaWkKU4M6TDwQATs6Cu3DasLM6EG7/XDA6b",
-	"Xv9gW1h3nl5g3Xyc3Zo17eMnaGPdeXDz09eLbw+Gg8sDswXQw7rz9Kxj21Z3FB93ep33nePO6OsHr759",
-	"8OTw/bODb8Zf3+bDx/o5Oxj/6cXPf/nqEfv6MleP89d/un3zl6ffd3od85j318+e/vwmfzx98OhPz19e",
-	"65w9evj4+cvZX98+mp0tLjS/+duP352/PX9IB50P7z5YFYiuM3lgiUDpWN4rQ6CKaWgI/hCXLfSoYnnv",
-	"nwvNMkHToifVw8GD9Xc9oZoajfB7UQQnKwZD5/iHd72OhVIzaw4JWUgDwA1uWcZHixrtKJfXcvxDByyM",
-	"d73O+75KbvoIOHjcMfpqx305ZXoizR7arrD4bcaw4K1zjGRghuVUJnP7/SLyM5MhHIG6jtz3VVYIPVXU",
-	"5KP9oz0onZ32UQdO9skbpvNMKNsq1Mz3Slh0MnA/FERvWQ66EsICxihDoAeeecNwdsKxUxBLHdhoUjSd",
-	"04UyunuhpEfOXYSaLriXiu6maNBUdPfIMDCulQ2FtrFi9sll0awtrFsDH3Qi2rqqXA87o470Cmlb3uf3",
-	"n+06m22v0NncdMxTcUbm516Rd2I7fFJbFmilOnRKMxohloFPbbSVTiXAk9vHwjOt2DyGHGJrxMCvJ1CL",
-	"70VfXWs5NAwry6G0nBX9p81jqSJKmv0vpoqNmm7lDSaG21gewM9wbZePu9DaPjkVJBfAxHsoamp3JuaZ",
-	"PWxKW3gME8kwB3UKoLBYxYyRbij3xofDu2D7cWoH5dSQRCKrvGN5emm64K9/+EMPlbci/RVLK0mWC7D5",
-	"EnZLpjJhuGXPn56+efnk+snTv/x3aGu1TLURSv/CiEf5b8F4Cou/8q0hJte6stA1K+TtjoMZTCXoXxnS",
-	"9dnz86cvL68vnp69eXoZGc2TQ6fY4QKeCdk1WS6s1X+GD6owDOmbuURmxlohdTPb6D4jsHa4IFRciSVm",
-	"YEziyFqz+76eWO9kafkruBPMaVpU2iVeiQgaFka2V2Kxs/ZgGE29ttm9xryC3pWoEz30XbRvQKYiE2Z4",
-	"hiTIV+1ap3yYUTjpmJljVHNQgar6AAbpLm2w247xG9ucvEEdeN+fz+eQTtcv/BJJTT/wElKMkFgNLFhL",
-	"G+mkN9f/On18+7fps8Xfps8exX/9y1H8178csD++vI2nSfqvD76dJG/fD/718Nki/uP7TjXRo7Oc0NEp",
-	"sgUwo6i1HlBJuvlQ9R/b/Ly7qVHVVIkOW3w7Gf4x5q/4t8++//n84CU/V+dTPfvXs/NH5/wof86/fbzP",
-	"Ft/+nLw9NxfN//Wv346e86P8XAz248NUVHMUjh88Ggyqc8d8kmpew7HLjdh0XWwCSIOihHOzrjULVmDL",
-	"JkBn7Z9JoTMZitmBdCWRkH3Q9aPCeUVDsSHz+qM2mtg3NCk209xysP6W7wW1fIIB3RwdtNDdXtNFKmly",
-	"KeVzmmHn+aODh21eVnCBFwVKhLn58LDNzRbsw6iKT8GPi/c+Xn/vpZQvqFi4JMfPr9r+8qH3S9XR+sO7",
-	"DxV996ltDe/4nS8SHMyKR4Bb6r3IHkOar1Wnfd23cBd6vsFGsw+9ClVYS6i1XJQtyxHjyX3nsRLbhggv",
-	"Bf1nTtWVmKLoNNOXgu31iGDzIs5SpAkBWM/1cBFhuyFQmOdcsX1yIUe6b6uzr4Q/LiMHi35R9kFmhSFe",
-	"Q9UNrnmkJnJ+bR+AykZI5hhj4tRbImM7Z3TKNHCHH8LkU15y/zUdswv+szkara5F6WYurqXeyUwb7e0E",
-	"lAP+3ibq9rH/qbmWiYSL8T5ikg4zRm8gr1cVLuyfcga4JNaZ4Ja2wq5KQI2+TYm5hi7jLk5U+bJ6iU2b",
-	"sT9VPtnod9/+m+TM9X7uF3+HIk7L4FrpokKCoExxRVI+YvEiTplXmx+ac5ED1E50lBvv8p5ajAmsAq7I",
-	"DccWHaFxWHidTUeBiQctxlB1dHJlowFNw9GG8+trvAiRWdsN7QzuwESlteR9ScfqGVQytDkMf4Yhtrjw",
-	"zKVuPcvkdKMbLmWnxVomOeCwSNe4CtYTW3M3Lqij6mtbAFKuZrsiklaDsl3WNhqPlluNZs2KXkzk/Aly",
-	"0o6RfHfTMzH54weoa7MTvob0d3QjlQVd17NYQyOOGJWza564a0rGdNw5HBw+6g8O+oOHlweD44H537+W",
-	"KX+GAx6vw+Y2KiNMD54o8jQtvzH3228cL3PvfNA/HFwefFW+c8SFha4zoxyZBZzL7KYcONggVE1XD4Yr",
-	"J7iKZAtMXuo4sV5u/QuZ5CkjB+RGyHnKkrFt09cpWwigIINXAzx10cmgbbPhqqHhegy0bt3rCK7W1NU1",
-	"azlAkvIbqdjVcnR2bYt0B462rwsv+EGvU6hBLIGzCB+vy6BtmRt6DK5yT/1K0QyYcAQirbPJ404sJ2tw",
-	"6J2fwrwrhvPlicZG4nTXtCPOcrZmqVzYxdLGh83lDCRlBSylU0yVkiOfF+13PqVJ00ZnfyazIU8S0KN+",
-	"VzZFYTCYDfDX2LcIvG+XDAPv+Ld0ivsvwRZMAf2/CIn57QH2SWSYTgSQCQnUXJvjjoeEizEG32yOb5rK",
-	"OTioo/ohQlhIVMnd8KMTElWYY3Q/8nh8ecuViMZZfK1YOrouR1Y4m1x8/xoC3xHp4hCrbeKh67J72d5J",
-	"OUQaA1upjhHCybnScsoyUPFU5alc7+2TqGCs1t9YfHE9pOIGHmhWZZrrnKbpghTNqE5I3Lqn/f6VuABX",
-	"ah/yMVhSpm94K8/HQmYsOXH+Yf+3o8PDffKSsURh9puN8F8Jo+sM5S0r/Or1sHiDa66kzY3tJC/KCkk0",
-	"79o6+EKOqmW9wcZIO+/qykLn7Oxg/8jItrPD/UPzez2dCJrdgshEX6qz/InOKIfYpn2ispEcyKpc0gUe",
-	"9x/UdIGa9O8oGcMARjBxI3GPOxRe3ynke52mSzl/8eqMHBaD69M5zRhWLtrrLP/hw5RdQ7IGyKS1sqUQ",
-	"jUZMGFUi8ZgRDnkLCWMrFVq5KQ9a7P6m72/yAzrMsmr7Ds8b+NQiMIReYy+7/9QW/Rc0rftvICWAJetu",
-	"LW8p7vjQ6zyXcYHHturu4rpP62bcXCYPWsjkMylGKcfE3S+ezE+hdeChrEr5u2sezW7Jiu6xxjd5/xee",
-	"fEDNxBg+gdrU0h9Yd1We2AD1r3//X2Y9wEtPhhnAg3NNhjS+cXKwyDOKltNR8OF3kXEjePS2JvKueJw1",
-	"Hb0F6qE3kWuFP3IpMMlTbc39fusM6Gj9HS+lfiZzYUMpLXjBay9l7RnlqR3d4deb3frGycPfKx9BV1CV",
-	"j5CukiO9d3d2Ys//elMmGMlwuThG6fcGV5C/taQhcI01p+S06tvFnB00660aPTgK5q7dgVPswKG2K26x",
-	"A03on40X/B7P5B+Z3rVgNweshUdhI8Ivh3L+5DXVKCtnrtysZpoZqmeQV1dvcI0pqQ8eP9pbFuyY3FTm",
-	"CGNFP+kKmxd8JZYTg2361tS8whechCsCGS/WaCCUzCeQugbYUwnHBLIrYcw3kuUpU5D9AuFg86N1oUwp",
-	"ppjzjGGbYM9/4hpM0CkjsBIh+xv9hTvTTbY0vKtu1C3MQiwsNJTrvwmWvQ9z/5dQvMCnirAn/mDQP3hY",
-	"sb53NtQd5dnsil1bx/EXtr1TFe73Z37+V9M5vwe637WIw9O0E9v1foUprEmzKStstKzOadM8mSux7OAl",
-	"y/5dqFpF9y7pViqvyqIrN6grgbknf3xamNR2m34pAnI8+RDtQV6yJyyhQ4+vP2Oi8ZVQXi6PUc17Rq4a",
-	"tXptQs6bYlG/JOY0JeZgc91ep1/vsrsm38AnxCKrpewBFho6Xp7YbNq2QvU1PBOySHaYPABdipEUKn2c",
-	"McZtOy4fFJ2Oq12L3/X8KEK7qHwg6eBB/2BwOXh8fPDQqh3wpEzNVj9pSt9flwOsLmobl31xK/yFaRIH",
-	"kF3rGjavHGS7mPXSbbuOQruzvT4aXZDMbz0W/V/C1MTgtc/576lyiz5FKLuUCjsyQINR8TdQr6pswiuy",
-	"myV5fc8YcCkXXkjXiMWFE8gLe+cJ2omYICtAZC8HXknVIVNUKkFH6oh0C7FPjgaPr0TksTAh9TVchcVS",
-	"cCcWhNSHB7CM3ksg6JlDtW8wkm3RR4auMTxLyIRl7NiMgURCXuMLrsugOJbHvBKeeJmxzAEaVQELjl2T",
-	"ecASGFMuyHwC3YarS8HVlTDzI3/4A5Tfxkz94Q+4NbOM3XKZq2KPumBLF++OEPajcAj8CznYAysddsR2",
-	"u+eKRIeDQYTw0ppPmYJZPKXxxHXEN0JQEVrG/x0+cT0cwbUiEcidiCRsBmDVCAl0Jbxm/kZMH5OokhcV",
-	"gevSPjOyqQAR6VKC0nzvhETYGLG85UpQIqToYx8CwEcyT0hc17niMSck0uy9joh/PT73hEQWDykixsol",
-	"MrsSwNlPSGTUMzFuGFpR+OVmRlLQc6GxXRdb06A2u9cDCFMYLuDQY038gTlUD/dtJX7krO2ofGBRsWcJ",
-	"8AQ6QdqEBzPQjM0wrlvZGlvnBhvhxj3PpBgTNaEz1EKhHhto0miu0EnIdc6F/b+IpVmeY8RaLkbEob7P",
-	"OpUjzGTzqu4PYJuclC/Kz1Q+JXJ0JWialufxHsHbFR7/4hUwxqJEUkhHhVDpp5AN2fW4EjUi6i0TCXS2",
-	"x90vXmFYsIIpjPI0teM4AT5QEIO7BjN4II++slzwNRBKdGLOhqMVvA+WHB5LuAAoH2MJI+AxNuGUCgxU",
-	"B5mlYpqWZDMo8ZmgqM4f5cGvf/+3h0B9V6JCfhMKy2UJdG+ffC8KzlVyQTM+NwnY6XPPD6czKhSNcaCV",
-	"w31PGQr10xL9bKQibRUSgAxdmq9zQ5lda2x58QaCOlFZ3orQ1FAaatsIWedgiVUSsJiQgS7rVZ83R2e1",
-	"eh5UyntLlx6Wl/4AegezKsMzxpIhjW867wJ3PSjvQofd0hVH5RVHH97dQXe9gLX/OOV4rQycw9Zr+SBk",
-	"Fa1YH3vtYP+rh/5i/VYMp4fbG04PYEqe7QQfP5HptD2tNbmEbZ/3Qt/pCjYH0YeKkmHSVT0J67Fg/sk/",
-	"nUX1JfXot2gzIp8ktKTSuiF1d7sRT3Bry3Ezp27V99no4vXzD9wN++SFg9YC2wc8s90CV8j3ze6BS5Ya",
-	"87FcJ1RvfPuCioV5AfQDUIypOnzWr3//9xL81OGCFk9E32vvSlCFGrDvBKw6cA0XMV+SigfXiz0F1JFK",
-	"ZoSni3yCoNk6TlnsyBc30m8kY+Fj8oO1+Qs7dSP1NrjHvbhwQbXlRdriHX80n9f3AlBjqI/8uE9OESsQ",
-	"CsARQdAwnHr4x8FUe221HajM4+UEKjubu6c0vLIQr587kcpO6EtofidK2R3SMX+HvPAN0g6hgeTduzNC",
-	"xzi2CXNbmNkWMW0HSHsX2AiCqBFXYiewESVGrkWMuBK7gow4s8vyJSp9d7gI6GBWAEZ4n1pHst0+f2S4",
-	"CNz0NVAR3jHAgHomxxmd2v5BgUHYC+oBdQ+2/+Dw6zWw/Ssi/DgeKIJARHYYFTCNphEhtu8GAf6iycY/",
-	"F0qE20ogSYhPbQgTUdLyToEilsa1AVKEN6TfG1YEIJ5cV7yPy5ARzgmLjr2vB58LK4KJpFof+qh/+Kha",
-	"H0pjnnJNtcxcheiaN7/rlUfTnNI1ztJ2AAYBrIkp09R1aIml0tcx9JPsHHfOzvoHg6PDsjlO52IGucxm",
-	"juR5gaZAXjuuhy17HIMz3G7c91AXwoAODJDUHerDwWFbjAcnOEo/7ODwcvA4kBUcKnatDMu11m2N7/Do",
-	"cvD18YM74jscVjNrEG2jhruN0HzZ+Y+Sv/jxdPGSD+YvLgbzF3/58/zFE4n/fyb587NvZ3DNk6cPX/z8",
-	"54MCle/DZuJufXaOZUdfcCI+UqpNXOiajlKd9rmDpBr38PXYEE6T4MLX7zFoXSATdG2yhd+DpWy9gjWH",
-	"vStRJGNAMxTFNComDjz2hHAwGIhiEBmVqsA80BO28IEP9sn3mAdwJTzkg4z9yGJjAYBa3ICDQLaFQcDl",
-	"/6zh1ZUS75PInv7g4PGAPkwO+jR+/Kj/1VdHw/4wjll/+GBwOHj8mH49ePhV51MLk4Dk+AhiYUMW+nnA",
-	"ECyVrgFCKIHjvoAgfAFB+C8EgmAp/25StRn7oJCrK5xqm2Me4I3HhGuScEVnM0Yz23IGk+6MJBszrXok",
-	"Kq0Uh1JUWimIT2RxhRA+fxsIhYCExHdsKyE/BYDCar5YdR1+AU74ApzwEYATnCq9hJmwBQtqxkvwVPu1",
-	"uQp2QKtwEs5Kx2Z7jIQtGcEnw0dYoyTdTTn6govwW8ky2IWsb0gn8A3ojWjcYSvvBAbh2HUeRrQDPJS5",
-	"QFj6/4+9f11y20jWRuFbqeAfkRNoiuxWy1J3vPF9bR08mpFsWZKXZ5bhEIpAkYQbrOKgwG7RCkXMPaw3",
-	"Yt/BupF9J3MlOyozq1AgAZ51sjk/PGoSLNQxMysPz5MELJKzLIsQewAKPczfZrroB0vKfQUPWz2+gkfC",
-	"FkoHtsBqsRYWcA39Pi/hGfpfInWah9RgXRL1KA3NQAoHsU92BVFYuKPe8+6fRNO75f1yJ1QF/yKNLuuP",
-	"17FPiqGwWqRb/ISjaD9iJ/zZsBMOogabIRM2vvLunsm2rDMPkcVm1chOCWz7qZJPk7y2WiS6xLWjTDwm",
-	"re2VtHYI+bIiWW1ZwJze5eldYn++OxIS4JmbyT5/nIkZedLoYag8HIJohICK5ZJGhvS0yETAJsCwoFlb",
-	"ixhLCgOWCa2V1ERxOchTMaTsfjZMJc/Yv2bp79AIOOc4m2Y8lSdP5ChL9ZhNczWZFqwdoQPxLdFlm2ff",
-	"4ndRJ5QqD0r64YjMs2dYcjybGoUqEoazwya8EHnKM6JQl2Xx4CSUte8ZppnQERW24hjvaDcwM5ayWNIY",
-	"30nOb6VjsQ7lROmC5SITN0B+PZ7Ja42uRCQ/dfWYOdXRgwPTPMbSAqjWobGOR6BahFLJWFAyGxqfF6ah",
-	"mUgimt7oNzV4lkSXbKqyDEFqVuyFu+/h8Q+RpWQ9g6pRDYdQs5ks0szVbpqXtIGYLsqFnmVFF5t7lkQd",
-	"hmWu5sDSQ5ZcsTsxJsbIcYDSBnJlxHghiZKcD4sINE9io50xzzKRY7U8VqtesIi2m1dNfD9gvGAw36e9",
-	"TsCijMvRzLyStZ+9/oHdP3t40r9kjrsUlsc+YwufacsRxL3jjzTNwT6PWFvdiDwHqH/vhCBiT6cbyr+p",
-	"gWb5rCzVhVvcHc1+UwNcpAsMz+pZfpPeCMzuL3hewNLRL7G4BTQZDPx7h4Vw9YwBJXYsagjkl+Ozlwwu",
-	"KuS/4lmG8AG6wHqZhKfZ3LT5r5kqOGtzfCYXw5kmXjLsCtdK2qaoHrhjjAL/wMGM4mqxJIXiZzqB1kC4",
-	"V18Kg1P4CAbz2QLGoMfNWXua0h+lEG8SDGWB7PuSL+a9oyT/XtyejNNcMM2HAu1q3GDL35U4+kadJLR7",
-	"tGAvHz/VAQpGZndrwPq9Eyc5SlHaLYO7WPMs9KpotdEQZiwvqU9rRkxdrx+y7VrrogXcMXQ+Wxf3/UF/",
-	"O0uzxOoRAPC3ggB2lxymUiQnespjNy9mC97yXIzVTEMwZjjssvsVCcwrUwAW1qYWn3n3d07JbcUberqd",
-	"QwMkLO72NdW7KCihVBmmxlPCKOS77KWR6uuE+uo3sWZJjyqFAWEaifzA7EaJxLQLUr/rpwZgB1s7r8CP",
-	"9Pt6G9yI0FTbWaha4B8lwl7bhTvaztBPr55/QTynx7LhP2mwno4P+i5Ih7pimGeMtokc1VwwJrrOhb+g",
-	"j5frYdJ1twtrUTZWxGBJPpwiuFl4Qs6c8naE9Eigfcrv3uJPgBCdDN6ARflMAl9SEMqKkQoia8lIJYAi",
-	"Y/1IccvA4qR5W7BfC0BNWbBfsZbmdjzvdFlZPgBGzx0NdcW/GQvQ3AVuUuCZgUpkigamaAqF0thCIMaN",
-	"yger21pXZJ9ZYw8MMxt4WGkAhrIOyLKh+HhR8Lb2yUHXXrIdil0vk8R97BkOsS0raE42H6Yy1eOmZ/r3",
-	"zDM76NTq3cPM0xyvHrAPzC3LWKsU4/U1rN3hcb7KpuriPEI1kJkS3HNgT+nVXbzFqz7k6n+ghLzGGepX",
-	"8vHKmQeLDv0llUUgH8p2KwD7Hops3OzFSxYJvg2uNOZ6LDImZDJVqSxKIDQj5j6sXtHTi3u9HVf0UUOf",
-	"LgEloHJ4u63tJpamcg+L8m9qsMKYOVbYf0Gx78Vd9Jsa7KtH66RsrTJduvMubxfy6LAc3EDoHcFstBVq",
-	"GPh73CVk/amCWqgpB151yjbGE7nMbrphzZt/EhDbtt5weG9l5Ye7uTDXwJqwR13qCaxaoZh4VwiZgK9Q",
-	"v/3Pv/836lSHvlb+1gzdie9dR4/LbyF9672tV1NEPjS2iC7yWVzMcovzIN4BOOHIjhPcilUf6ZAgvkLZ",
-	"jnDiyGoyNlLYukrM9ZhcsuaSLSDgLeM5A/s3meVCh62AHi1uFZuoXLBpzuMijQGJMf39d/8Ze9vWs/xG",
-	"zMNWl+EQTgBeZTBnidDpSF7giMgZ7Dy0aR5KkQkkkmlX/KcdJMlMEqR6LKBiIrGeOZoC84ssldfmGagw",
-	"TAsdyozrglGzlw50DyJVMIdwmZ2oJB2mImFQ+wsKs8tez2U8zpVUM33pveeODqXL7tJsMIMUDGtfYcII",
-	"4s2h65IMsa5bwS6HSYlWeO+WfHUWIs/z6SlpmcvNhxdmXwwEjhmic4H5ZKzAqaLHZv7UkKUIKY7PugJu",
-	"lWNAr8se1XsE0X9X9QjWWY+4zdztYOcUD7t1zSFY3KYLvqBc6HgmvC0LQYPTBS8Q+X+2O52vYDRbeX56",
-	"21ahbG4F2qNxZU5B6+LMN3TgM9Z30wRH6oy502Qm4QxBGVM8dMB7X3OKyiPiJMwt17StwbHitWK7suO8",
-	"gi1cYwL9bA6neSsc+CPA2tFTstrW26CnZGyovAwZHyyIazbzgfwrC/JzA+8Kibm77/EfaCRVArnrDCX8",
-	"IbuFIkEIxBrhkAvEUm1HIhN1VpP5eFuryfZxZ6vpCQq01WbTK+y61aonuAjGLIbBqSGoNxq2MY3sdL3F",
-	"z6IOBq/VNI0DimGH0ntHwK7FnMFNFkUr8mGD0jf6G8PWKsvULfFbEZYuz1hkVVsUynbYeiWSWQw23ZnX",
-	"KFpUb7BVPZuK/CbVKtcBxM0s+0jYugRBr2YF6HXO4oznaTEP5ZRr3emy13wojNkVK4nWR6ok3sdxpHc0",
-	"1CBrGmUZeyYNkBmrKhfohAploWbx2FhGV8vWDamaLmY3RWXYHQwQmYDJBwsAqFf0eCj9lCFuF8XCSh/C",
-	"QvLGSl0N5Qorh21i5NgN8xxaPpCh84JfG/PN2tc8wzmMlYxzUQhmHWpbmDGvXE89I2ZvowVWsea24vec",
-	"Z9cnHNIorHlh9t91CbQhCJAoS4eQMHUt5i9h7xvJ+VTl13iy4rFZmVbQ+us8yfksS2Oz/a/NJ9/m/Frg",
-	"U2OVS8AagBNzRcfQWBIuOohLqHKoAqcY7BuI6osTPU6Hhd9n84w5/a0L6IrpI0ulnqJ1ZebfSbK1gnCH",
-	"xUpoXzV4h8qTdLSMjpbRl2wZjcroE0l2lB172khL4ncDO8m5Eu6+t//cwVaCpDSXXVExk/6lizozyXy8",
-	"rZlUdnBnQ+lH28RmlpLRhEiAcIJsB9WR3tGsEO8wC4kSO1wOE58I0FFiWqCjyVlT9tdRJ1hvDbF26DTg",
-	"mOeJyMkIAsdDqgujWxSVsRRKMTUALO46I0jwXOS2Aq/TZT9AfK2SjBfKWWnOkB5AbO+lgeqCz5doBFjb",
-	"Gj62WWv5EPmbNX3cZjG2Emq/Mh3LSHIkWmYRuKyAEo5Z5glai5Ly5MCGkbe8BzeN7AY8kHEElcXNu+Cz",
-	"20SlK+bHMmvTrEIhZN1RuaSUQtp0nj9xibACJpmSqX4xfcpzERdWHACMh+oDsv67wsyUQK8N1JItmEgf",
-	"Au/3hFWFDZyWDbwSw5nA4LOz21b88qz85et0JO3PboW4ziBRERLnfw18qbaBWKQmfx6n8ZjFYxFfEyWT",
-	"moh6K5Jwto0t9//byepyW3aF3eVO+9H0OppeX4npVVHlh7K9PPm+1voC5EHC4S7/MOZXIniSbRrRK39K",
-	"zir760qQj+tRnR1mPt7WDvP7urMldlU2stIWeznTY6EJwp1+cUeXYzSKEPKOmBYiuaNZhEN+a5+w6fNG",
-	"TEXJTFwVUSgt8VfGEXKTo3aJZ3lu5tG1blQEaZ7hrJjlkJlUmXGysXgo3Y+QJ4oCanYJuuxbVYwxXmdM",
-	"lUuvNiTxW3SFYQxsvNK08ssdyuGjyIdojrGU/LSnaKZF/habjthU5JMUEp29rKd1uGTY93KtHtuNuYf5",
-	"AmvgYWad9TwIsY0VlO3JE9ND7dTTJ6VUp0lpUowL2wTwLyB/jrp+VJZHZfkJsnWeoApokqBVGHirkTZU",
-	"fCgfPKlQBwTv2qxoPyPXGnNdn8gC2AktB6YVgguw7ZivOpizNOkE7vqczdkQgKDLgigeG+M/lEYisnaE",
-	"iI6/4An5NTLX42gqclCQpi1bEuZS/iJ2m8pE3ZqrPP3YfffrL8NcTUwrNV8V6tfowsz9q6eP2NnZ2UOL",
-	"o0wM5tE///nPf568eHHy+HHEoJo6leynN48ukS8U8lxSGWcznd6IgPpln4sKFeG3WFvFC8SnCGXC550u",
-	"e8lHFqoyytJJ6jNJnvcCNuHv2Ol5D4cbqeFQiwK4PFXBs8hm10LkI5QTXsQY/pBFPu8yIDCFf3vpwXAN",
-	"xcu2J1mh/auXzyCUkxbmKZGEshjnajYaB0RhmQ95LIylMk2BZzKeIreknutCTKJO4FZSSdYW3VEXNVx3",
-	"wCV9G0p0deOjqBvvYtLLTSputfMwkPJiaeIASmCPvTWPRaxNddwAbwa5ILrTRElkfvZcjVprEtIg8VnQ",
-	"trZo6bQd7dYj22yaqcSB9NZhbVe378Zo6j9pkRtjK2jpYg7W31DlkyaQcttXC+jYhFEOa7S4i6tGpkPH",
-	"PNtqfIsnrAnG/l6vimLfW4IX32fENRjokCuk5OK3H30WCvUx5+AFf0eFSrpeTDRBv4Noqad3OO8Bt2I6",
-	"mU1aF6fn2En8qyQbSGUhRiKvg6W3eqBQTF+nU9ae8lEqbXm1kVeNvcKv67vl96rfg/95PevV9OyAgPMx",
-	"jc3KrlbQArH5bC3V5Dvz6BBAbt+XKdcDLiXaeLgZK1+W+DrL6etmK77p37vonV/0HjquTD5LVt8Ir8Uc",
-	"unot5s0PzssbAjz8zaAX3xv2xL3BfX4v7g8f8j5QdKDUb120JvG0ZSOV62fid/fsG1wpM5ktAjl/AZNA",
-	"3jjcnLARaUfA+hoNtxVrJol5o1JXo5ajrUKy5Ihd/jHgIXhStQp9ExbMys2M1ybocjRNfWM1HvPiLn5/",
-	"4gARVhZqQa2zzamxLEVU2U31xjowNhx9Biw5AWImeNCghSBTaT4VAdPp7yIgqAMwztCFLXiSyhFhJKAn",
-	"BF5wx8jNgme6y67sZ5D5iogIVPePXbW89QD3CoknUGBlNnWyUSkV2kqLpVSXkKOKby6rvlypOxDvryp0",
-	"N715DfP+wk37Bpn/9pXtSAvKbQdmd5xrWw9QVc9rKr8bWE9c6fiufjAc3Wtq5/EhVA1skEcItnb2TVCq",
-	"nsUvNqlomgxEkgCseqZinp2MuR6f3PTvnj24ByVnmbD6Vo/5STUJWXenyZBqjqlQq/WInmD4RCto/ZX/",
-	"zvPE/OsJ3CbAUQW0BK8gh9mcZtBMOo9X68brVILmgJdO3KX/ojJh+C1d7xsHfwpVTWN+en6/ddF6OHxw",
-	"P+k96D94cC/+Jrl//pCfDgXnvfj8nCe9/jk/GwzvDfuD00Fv8OD0NE7658n9uH8+6A17Pd57YNpKfxff",
-	"zguzpPcenPb7ZxjLeTTmZhefnfdPe2blzYTSCvW3QybYbsPZ49TEwvGmIkZARBxLr74U4g7uLc0iTM9+",
-	"gYwmlagXZPBa5XiXDlgzZtILiMHqGTjEF7YauMnFOwhri4RUHlWTkEQidHEMpEJg/gLVj2mARea/rnI5",
-	"sOg05WsyXpj7P2qELvsJ/h/f60QDEAlCo3PG8xwcMKAlIS8zn4CnCUp4bC/akfvxBQMDNOpcQvlPJig4",
-	"g3hGobwVZog0FjaYO4JkK3HLqITDw7HhCWNTtDWfB3gdD2X0/MnVq+8fv33y4tsnjx8/+/67129/evU8",
-	"suUJHSzcPXEzSlN34t5f6TgQFHYIEDXCKXpLzEh2gSNWKJWBPgcgd+sXEDSll+bDuiJtXKStqrSbYHpK",
-	"00LloYQ5rrExNoDTobFXJWNrfyjWjyi3X9Lx+ijVNwtmAp6lTRTwpzIHtlD0ZQZKU48YkinSmW+/fPw0",
-	"YGff0EHtXPqCg6znPh5oqB6yD3bZT9o99wyM/FVQMpjD3ICR1PUNFHeTpbYfLawOffx0V8OhxjTZcU82",
-	"Vy7ZGxHhwPzxIl/HQNbetk91LzVbQCT5Dmz4WHPlILYPqpxm08daG0aPgyRpY2ojz4u7Q5VPTsyN7QKN",
-	"mCjw0kJL5LgOQnDQJAyNArx6tlySj6kPxXwK2B3Wn+DAFhkpBSyggdRLPhEXDGTg4x8eBaF8/MOjfwTs",
-	"5fffBexvL598F7Dvnj0FyfezGLzEdIY4FtMCDTK/QsYmZZo2oV5yzKlgFsac6kvrJTFWwmmPvfjWpkf0",
-	"z7rse8qgKPEOU8lECjZSzCEpEy0UyExNdWkvGmvqWkwLS5GL4IKpNPPFZTJQxGrMXQw0YI9e/oQejImY",
-	"qHzOwG2oQRvgw1M1nWYiD5iOwd+KFUKYIDKBf2J+q5HZphvsh0evYA4p8ZXLIr1VeQKf/YOZtaafzOTv",
-	"6bQTsGshpjZN0MIo3tGee8cx8YSyAIj9XN3qgMWzgqWyUKSIwAc5ULOCPej1/vPv/+mf9nrGEIS5yfWi",
-	"j0kKngtjltF7goqRDSVbPMsqcQ7COwRsTbCIo9JiiMxKYISNZ6GUM8DwV0O7hlZZXpFNbLohFa5hm7NB",
-	"xuU1Tmin3ECaz83EaHUJeTbcfJ0ETMg4n08LLE8fK12YFk2zFJ+xJneOI2NToHhlHBeXtYt0gisf2GUP",
-	"2GnQ6/VwbTtB2YNoJk0rZtZBRUe2T7fjeZf9PBa+pc4yHl8DZBFtQMbxCEpj6waMs/PeGQVN0+IS+coR",
-	"W472MNABZaqAJGvNBjM9p5+FMiqfeWu+iJBnHJLujb2kxyovsjmCf5pxVvAmFfrcOEENkJvMbATEWbJp",
-	"tgBE07mEOTOmfKEYTxLv+EKhNC/KNkokUTzWnS57xDFf1l4uIrwm3Br7LjACDJpbfcNIlADPpumPLvOF",
-	"9ZhPhcu+gisGECmbS0Z3L/BPQPg24pA8rNtV+uNYlm4SHxGfs0Z1bJ7EtKB0UW8djE/wj3+n+MmiJTde",
-	"LhbvE4e8J4Cco/stYJCgPnWFFnhS7Ks8qNOv+Q5RGgT1fqGPA3J5hKU83nA+1Q0HhUpp3U9KPbLHDYcu",
-	"JdtecEDmPMJy46aA52vB83hMKWDI3uZqp6hUGTycYLefpFILQEq5EUzPBpifQpl+aQ52URBKCIiiLW8+",
-	"6bKfSddHEIKLjFGCBjFaTvCarstzo1QPsItOe6w94e9Ced7rXFLJHYukeFe85CPxRl0LGQFospGhLh+M",
-	"pC0khNVp+mEqk0f+7GzNRQez9iMEFD8Eax9/DokMGzzoBvVfp60D5q1YTB7Yf2tReVY9cPrObNkNgo8L",
-	"uUAlAgOaryXGNaCCFxBQsNn6kB86UbIYd21mSzxeg+VGZobDGbdkEozqHyArcH1yym3J03+1gsp/iZzf",
-	"y1vZEjkIduB6Qn2Xwoln8piccvj43NNUJlXJV2Et8T/fTGwbMVPLWYKNrKfXl8yK0sp2Nvuh/59//895",
-	"DwpIUxlbSF+XdY2SPKhQSzi2gvbtWDGeKSmIS4QvsiAFbMLnFvgtxexRSAZnadFBdiTzOsI6cdcuwNdi",
-	"bcCw1xZ1znMGABQMCIGCpcWiuF6E9d2UeN+dos/Mvn9YGXs4AbpaNO4irj4XeX250usY7MGiOBLYHwns",
-	"/3QE9qWa2lN7reCxJ/3VcNe4+x4eeLYtj735EdDYZ4LfCM2M+izZ6xE7iUsmFcuUHIkc8D5BK4mkG0qv",
-	"AorxDLHOJzwhHNm0gADFtZgWXY+u3ugmG6OBrARgpVVSWOD6/mmtmkIPJECOur4jIL7Rr8AjtABE2lnF",
-	"jL+HClvPGXhvefKJR/uPF8v9c7Htedzx5fmuY5Df/vSvoJB31ut6BnnozyoC+boLezOBgz0ih0Go/YS3",
-	"4S/jDlvtk7vD9ncxARstsL0sryM7/hfGEHAIQ6KJJL+8Ba8Fvgc5kgLg/VhCUQDET8xfJ8hIP5ulCdLR",
-	"L2Hhj7enASADZncofPi9BcfYmsOfkKytVQFuVeb9mrWr3P1p0cHcAlo1KARp5+YeEkMurMrEZRlWyoG6",
-	"lAPgGQqvTqNNFMpFo4gdwiYiQPdOl60221xDCNqqCgfbvYLH/9DW1I4egZXinLWNWO7sdP3eidt/Y613",
-	"+m6N1uvfLvknzG7cZySfFP1jAy1G6vOozQ5lXR+9AJ+W0/9gynsFtf+mXgBCy9qG4gZFfqGs17nU+1+c",
-	"cq+nuYFuu/gmkb4Cpzhe0Zpc+x2r+0fpjZAAMkHIF8qyVU+Ezcsrn4Ml1KyN32mj8dlvCjh0C5GzkSgw",
-	"EUx1AjaTiYAUu1ASphYBgniYRxavytzaSP3KhE0VkmRcuHGU3HJRpuJrkUSAQppmWE6ioYQEgbK0z2tD",
-	"KYmAbmoaztUoFxoMEs6wJa9tIBB8CNk3NDZrKBAXTKUz10JMMb/NG9BMWruBXYGDSQOvOCwKIJFoNF8i",
-	"nMkIy2hFIpJLP0ht32ExyKazQQYsb5dsJq+NTRNKlTMs6/dWj7606+SQxDaB/CJ0lEo4JPBiNeN06vhO",
-	"0IWmHFFjxQSb8HkZxQllm6I+BEKD+aIeGNtU5Cc46PI9xnKsdWRhu4u39IOgjN076Z97KGMB4AWAPFtz",
-	"C/71w3aAdtDvj0mNQ7v2inyWgGbA3R+ngZNMG8i1g4ebPvWcw2yXxv8a6pyiismWpMmxDuVoIm1vIuGG",
-	"azaRtodR46Xs2AZDjeL1O+VlbZmRBVBroYyGqUwsXR4kaHcCtnWqFoJqM3tDDmVEJMWoPgs+igjBTTPJ",
-	"81zdUkkB0BKvyvFiXopXKJtzvCh24ebCsblAR0vIiy2ywL7QBLB6qCs77pTI8nD+m6CUCE1ou7v5a/zR",
-	"hzU9iHmez7HsJdWs4KOmThR81AR+df9eFfxqCfvqkPBNUqqCWxNdyhnP2A+v/3rFNB+KYs5yMcyFHosc",
-	"dluZYaELPhyWqWjrlC0NGlp+5Zo0inU7H74DgnJWpieosMumQT3mRlStzVrbO1NtmyQ13CHHLLWPmqW2",
-	"nJ+2d2YatbJJapqYTAt3t00li4BTPHI8917mGdX1d9lrURSpHGkr/+Fay6FSCarEYoWcnt/0AiYVi0Ve",
-	"pENztLFiu0dkYl12lSQef6ytmgilZWANqkSRJVGGUwEa7lXSXuEOnI/2WVPRKnLuB+yjHBmhBrxPGuRd",
-	"5hhAnKDzksUcR9RrK2c0LR10pVyXHyRR3sPb0I3iff1fPEuTtJi/ULIY69ZF/9RMDKz26xgk0YOe2WtI",
-	"k3Xe+1Aj4Vz/trld4E30M+aprU1RQ0vqmKN2zFH7U+ao7ay7VuSlWe21fM+6a/0sdyei8c71HC46pZtS",
-	"u/QyF5GlBGrz72sxv6ORefpayDuICNypolwHVEFui9Upi81JTKssocHI3F/eTuZvvTsjXdS67HU8Fsks",
-	"E0kouR8xzUXpwINXUYuRtj9w1bJpzsxlLS/A5Xsl5yxXVMe9jP7XhOj3Yu5fkbfVcoe8B/nT8FHuQuVA",
-	"3X3o109CSrDe0C734h3tT8TR4P5IsG2Tyn7by2EEp2hLxH0rxeJMEbNMrXX+eIabD7JKyDJH0QI/rDp/",
-	"Lhh3NnuspvM6i91jfoPMkdKyDMx9XwfMmoWuJB+STTzb/D///r/MWeWhtGZ54JPXmZ+WFOwBoFYgvIS4",
-	"ZWmiu+z1mOfW1wP1/dOUaO5CCZ1PMU0mYWELE4LMX5gQxNrmiU7YYjOZCa1ZZL6DEA9Ez1AW0nR5Uj7m",
-	"kmkBZTOSDQSDOUxWpL5sdEkwjXwBd4RtaPrr7wSwsi/HSsj0XXmH2DqhBXb0l2Whq+n8aJcfK92PhnyD",
-	"IZ8Bwefedjyc/C3N+PdWbm1ZWwK/WlFc0rYM9M6a7ngFJ6FcrjgJSB+YG8AUYJxsIkKXPXmXImOlp8+D",
-	"MssBUzVLJ4l2pSmMazZOdaHyudFak2mWchkLl49BxK0FjwtCN8SR3dGhhMmuJHHMLBxrLibqRiSIgMoL",
-	"NhVqiqimmCXCMTGBskUSZXRsKHMRi/RGgGds04qZ5uRQhSa6zVFdVw1zLIQ5FsLsXgjTUAJzgOKX0kFe",
-	"60J4OssyloiCp5mjEKgY4iNRLJrhmN7tm9Z4USUTm1KlA6bBBi5N7sD5rgGYM3D1NW2eaVVW2XRKcgHf",
-	"Ki+d5SyV9SQGzoduHzByUmvzE3svSHMkQEehBuBrAdBz/i4qD1WtfWL/7SBGHfXOuwKwgShuhZDlfQER",
-	"ySD/Czix/OCusdIxPg0V0l12xUicQ87TCAoaXBDNZckvOHcmrA0UXZRaBp4SI+aHKjdizrpTPAmLIjiU",
-	"NJo7plfAJxyxYcZHROk8FpJlYlgwNSvwqoFg0V5+WxO4sSt82rvmaZ+QwMb1TbvdI7YLirplXAXP8cli",
-	"FXgkEWNl/SzN9AajPH0Hqqs2+OvOLwJVxyWFtj0m8AccyGXZhIlUiqinKQUT0zqAYrqLBEEvaYC/wEKR",
-	"x9LCYfx1nuR8lqWx+ePbBS7uXy2xz9UsSYUEgfmzi6Lj1lY5eE/SAtJ3X+biBN7NUqmnOCDztZqmsb9T",
-	"vG8/0G4TmWicw7NBySiBAgvMiREt1QBuy62feXbNeG50ZkkLTsM1MwRQCjAFRgTEOY+vwbVoO4+VSSK+",
-	"BuR9SgZOcbJ7JTm4eeevNbnGOB6CaGsG0jvl6+brQ/B+/ZTci8spMeLZm5BKx/vVjrud9WyjF6TriNDP",
-	"k7Ib5mBlYksu+G+Xtu1mFPA/GDOaIyjG8lo5anYhjfk7VzM7wW4XZEDCHrRuRToaF62L/odDLeozt5Sg",
-	"OKF36UYtVMdAzdEMmTEkORCImXNZ6laY5mGuJk82XFk4TYV6svlG+PDrmjjudiBL32zpU2p27OwVcj0W",
-	"p35Zxak7m/dNBale8suGdSpYkpprvyQ11+tLUnO9fdWKddjuXLaCDexclNp+9fQR++bs4X1Xo2J9DzU3",
-	"mIKPyM/hAgRt9y+oVLR1LANb0XLJqkWtUdkeMZRFtoVuo9UWdbb0VVi84Vpnhec3oiKKwLRijD4oPTF/",
-	"12F9rCtO/bx1qSsEcwCyeOs8m50KUv0riVn4xjgDZU76Rn3VLP/m/MOOHf4MdadrS06PSupYc/rV1pzu",
-	"rJNX1JluFA6464fOt6g0rdSYkiL/ArX1yipTz7nlDYsKNoh3rKwaBRcf+vvRJTmYZde27jCUHjcYqEBl",
-	"Lk5T56/qEP8YxiOgAnUh7gC0El4haihrYgwjUfj1oIVSwQL2OdWmYlmJS1sK5Stxgu9CLERsFHeP6Y/S",
-	"guG/zaV9OANvJ/Xm0u+WdfSFEopIvc5QAalI84YK0m+xvNM2ZqwBfZ1Opy4jASkPiD0tgNmDfiK3vRS3",
-	"leQl6/+s6Rwbi4yYG2zlzffu14KiOxMQeYwzqYo0Fl3200K1qTRfQqYHWCt5PE5vfD9obTUq/LimHHXz",
-	"VAe/JvSN+g46c8iy0F6/UqKIozWSZ5RPD1kXij3/pIWhfb8wtN8PtkrX2HSeNnkvPIy+6NWTGrRo+6Lf",
-	"lM5D66L3YfPphoneoyTUO2nH6tCjMbN/dWihSIYeoELUyb+tk/7qjZy7VJJ9NHUU3OgBbAINGhzl2yLn",
-	"qbESXA51mWZ1Ecq8akfAzxehJSqYFeAykOpEEboEsWjBI4ISPvzkbLRnTns91uYLOh/bOu31O5csVtLa",
-	"aGh1Tfi1aZDHBVDUCr/NrjOLNECiusTyy9JGcqFKvSgi2xhUCqWXHA51VmVmCvHBMQfiIQHue6H7Ewhv",
-	"A+U8xVl5KNH6AHJbZNcSkqUFxlF1gH+790KrSyYJTXUAhO8WTwNWBmKwHqyGwxTfBEFjV5PlJy3ywxks",
-	"Zyf9+xVFTAvmPdA7fdN7uGW8cBseWjxFZlgHt2a2zXFvdIOYxV20fmlfXFbOWuXKUVrnZja2priyRo+3",
-	"Gqcnp71K9HYbEwyf/d4rBHbEVq+BX6osDF4y2Jb2SYo7c7T6lYia4wJgGKa+uuV5Qkgj9pC/jAv4e+32",
-	"cyFod2q32JP4JM3Aa57zMXsuxLZbddVOqcqko8F3NPgOYvBZW+IAJh/pj30MvjKv4/2fIShVb/slCTB/",
-	"QiIHJpeZQelZfiPmYNXaAhNXGmXNiIJFNkYesXbvxOyGBItaUkv7Cb/sgIVRYNabTLoMSsxsshsAXTDO",
-	"IsisiS4Zl3ObHMcmfB5KfCKClIqoy36kBDhyc1Xy34pxrmYj9HTV1KUD+edPVKjCZ4V6nspriGShZEcd",
-	"SO9ONdNGsQHDLkXlqjCjLpEOCWPT0XhgJoeVWGaU2FeTDAipa0s5gJ0LY+2VCQVgigHhrENstd37DWHS",
-	"COuNtVUeOLswVhNIw851EVBA0WX74Q+BcJSlRQfRzm4tU6t9iBrOBEAB8HQ0Lmxkkh4JJbQRoMFe7XIu",
-	"cjUzpq6/Hkan0G+77LVifDoVMkFaZJoGtMiha1xiJt9glma4RVMpeA4TD8u4PrR4yQazyVT78OjroAUo",
-	"D2P/GGLwSQuO/uhJaZ8h3eyQKWRbyWvagp8TXsGeghXGoT3In72U61iWdQziftlmcJIAog8p1na9qdXZ",
-	"E7KhVFy7xnitEr773mWlrqwDe0wlYN7YXG1DtSDBln/dqWDRpgUE9NCSSjUQ7WciubCM79QmWBcZFhKk",
-	"YJRlKXAbuyiss9fsc+S2CuUBjAO/bOpgxsF21VPHZJU/c9WVO117FlxtIiD+8LmZQd2QnPwwYxKZqIvd",
-	"rE3hrul4mdy/a89tVvg+XCflBrpgEdipUcAi2x/zb7x3l9VnSmbzy1AusaAE9gq+yH5Cd8jImczRXc8z",
-	"UCg2UVDpGsq2vULKxJGpwv3BORngIgoY215zDk2igyrjOsXqYaikRd90l73xKtwslEWhZvG4CVaiUR+E",
-	"coVC8FNND6sQdrz7Ld2FHsGNB247Ad3jAjZ217iADaq3uFX3oN3uLjulrJZHhLzstk+PeQrFc3teqD5j",
-	"Wuqa+5TNTt33TnXU+MebzedIT93fRMET8HHuMHe9krv3RwPnizZwVoUo7DJiUAJuz+5OzV3hN5gGNn+h",
-	"sxilgDgE4vFBIOL0P//+n37PVsxfMs4iLJyMyteNufYzRhhVQ9KPAsZDGU1mWZFOKz/jxIRifmMh3V3M",
-	"gqXGGlF9Y36pU/jvWfSff/+viwN0QxlhMWTE2hbPt99hOuY298S9iYItMCMA8ttk7piB7+Yc/3GW/v4j",
-	"ve9r841vURC7ugy2qdh14/rWje0Wf7o/jx+4suAr3MB2Ex79wEc/8NFaWu8HRin9r1KU7uPz9STyrgaT",
-	"dcg2wva+8hIxHShqlVKsAfElKGPJzkfbDeVfobRT2+t/Y1rhhM8Buh6feJaAIyEXPHGRYfP5Hd0NpaVV",
-	"4dLPo6ykK2C2JlaOpBogYaogvWwTjN6RKF7aCVvjK/sZimXcRLWjqcjR7roE7jO9MHJCz0QPt4fq34C2",
-	"S5limyqUn8zjjz8yxi5Vf9oJatAadkr+cDllX2vFf91h9gSTW8+9yv+dnNnEx+wkiQX3+uoy6l95JXxO",
-	"aqpbuZnkvGBReX8NQmlZHpMLBnZf5PE+2tStMpJ4Wfk1CT39IcJbkdE/oeRFISbTIsD7AuASu+sEXjs0",
-	"a3tXLngM7wr4dZkwROZ0KGMj8ZBK2l6XgOGycl3SxJQNXCQk6aYij4UsPPRt08k7OpSFKnhGb+x02RMw",
-	"yKnvmGZkplkkLgd9IHRRNn4tpsWl1bmIjkgTiYWXpnveL3LBHSmYQ1+osqe0I784PgpCae9m3/Q6kJXk",
-	"86y6RYLJwuuE3XN+lpm3vpH791URQZ+1KAIWwesjO2P8RuTedJVjALVqhuVeQ2hxgV/neEebO3EKCPhQ",
-	"n4iJzGYWg3JhaRTm+hs14HxFcPv1iWRSzVKtZyJhbfFumgJfWtQMKGHT0MxPqIhBFOVEQgJbeWaw2mGh",
-	"8KLLrmrx4zBwbHoPUQJCnGNzUVhUuIeo+GOVCBZJVbylZ6LLRdbTW1LmIhHGGFU5rAxiZdsdVdco0baW",
-	"xG9rLBRX3FqaKG6fqKEzfFwGJu7sW9c4nHR35IH/x0uCLBswPyNwDXwSqWFRkHgVq0sW0gJTap2NhGfS",
-	"M5N2uriDcULpXsYAKfFxacJdf1tB64ZnM8LdptWwEn1TfK3+LShGQIiqvO6KhA1Otf8umjpQYSjbiC90",
-	"YDSlnfZn6zC7oMJkoQXeClrxVq0Qrt2mwzWPb47qYdcSldpHqdH1JMS2+OnbVYOAUPJiTPi3tpUa35z0",
-	"Tk/6vTf9+xf3qvCL6woyUOpVSlwW2pGzyUDkZgs/efXmBB765sfTFw//ce/v/W+NXeSJ/uZW3ENPXPL6",
-	"2XblMxU0Q1KmGopWlo5PfY96Z296Dy76p9SjLc7YciLnoglmY35/5b9zY0CpIYvtcmpYTjguZbdPg5ZR",
-	"fwRW83DzUSzM6xZHZxHqr2kMT1PJsxJ1LuO6IHECu3+bFxqrw7dTabAf1lUmnS+WJvV7vbLDlS2kyxkk",
-	"Pbhq0V35UjnbH6GkbrMbZa1bwlOsaGOA6xuV0x/u6nmE8v8SL9eoLw98v8YdvPqKvcblhzXef+aip5dU",
-	"5q7roFuc2JCJuXFMpua2VAIjR5iCRA+hK48XoXTBPmuxY1IU3vrATvcjgu5qfYlxy9tUC2Nzo6XNQwmC",
-	"XOQAujHN1SATE9YW3VGXRXcdUvFdW1d0t1eGvk/LgHfU6TIaK9bPLxf422vLJilSdeY+NfjxeAU+FUTc",
-	"4swcs3A+QyDqz6Yi6HDuj/BmhfrukSAnNO6+L6+dmxUAlFFgtltRXkPW/WGzDo5J98ek+42pTg4TprXb",
-	"eIMw7Z8z9b7MYTKD+pcu6qI8ayHva3ruec527btdtv2y790QL1h0nUpIuC/EuwJyvjAkspRPH4QyF+gu",
-	"EkklTew///7fTsBsZljgpbahVQop1iUjO5vMdMF0kWZZKDUvUj2ce0EbIrFqG7vTWaEEFSkV0L0wQn7p",
-	"NPC371RThdmeH0G675chZpP49skRq3/4iira5yxWWZZqSyxBX39vWtkm2d6fup1y7f2UNdgjfqIaGwib",
-	"wCYSn5XhdK8OftK8+03y12za/d45bEelf8wk+yyw0IexUqw43juZLBeTVCbbAyfi71yZMOMDNSu+wqyP",
-	"F4Dcx5mdBxpIlS1aC5Hc0SzSQiZv7ZNRp4wRU76bjgLULqFUNyJPZiUeYDVuDG5taCZh7SnXhYUxDFgl",
-	"Qo1/Isxf55LIp/2XUdIGwjwDACZR1qmhsUsmqCkA0BkgBF3LFWDGaufapXcLYsrAZqEpP5DLxNkZqWZa",
-	"yKLTZVfSkr7xjEUTc2RHmPqAQDhUQjjhadZlP0hRTvdU5HaOLv2EvyzVhQ7l7VixW17O1mHRDc164iZ5",
-	"5Y7BHjYJjdtmRM0SzAyU4l3BboW4BnK/aSa4FmyYylSP0RAbzNnTPE34vLt5mMV2+GOiMG8TodTQ5KkN",
-	"KIFIW89dt5r27dcdZqMZIXlhIx3h8Y5afIfwUFXrqWGdG3B7eDwjiHwRtA9CXkmD+KdHyLMF6hV6piYU",
-	"vEtiYnC4b1ABn6hbwMILJSGsQw3aTi5T1ib62XWAZq8dxNZXVbTVzLe33dLS8D8nmJZdgRVVVLRNjkVU",
-	"xyKqo9LcoIhKl7iBe5RPlaJx1wuvC7+/d1glG0bMHNzJEht4m24cPqxpUKHvrkBqhXIh62nS2TUKtwb9",
-	"6mCa5BiIOwbiNg7E7XvUcQdvctT/nBE4K4hgTFrEdQ63tfCnNR0v4VN37Tmt2Zrw2yuBHiUPpjoHaxtq",
-	"KQH/Cmseaqz0jxDU+hiicldcqJK/ejejebfI0rLhDunEdN8ZpXJXG/4z4jetMeFtIGlfM/6os47G9GeJ",
-	"I+2rZPEAHMCeHvPcfIJ+35Wm9CuBQp4TDAARR1eiD112RdRTtkKOnqKk13vERFAtjbRU1B7vNJf4KYAS",
-	"zCQ0UqsD8KuPlwxbYyj/hO88Wsp/Ukv5daGmsK2Ras1WrEIa+SLXypanGnfW0Wiu59EqFEkTL9wJ0+5h",
-	"fVTHsiZEVTsWB/Sx20h84I/prMa7/Ryo7jxEFWaM4CpBvxWbo5zLosmvgNBo5otQQuKbJf3TAmuIa3/d",
-	"5mzCJR/Re+0ezjLBRzMjjYkYuRvK17THaWuTBwR2kgNwWRTiFgju0iO9KynuQgk64JU4seenpCEsVQPb",
-	"WDPALF0ivByEi+nmUGlkxRXiIyuPbSO24CTzqwD7J73zKmsbPvLtfFPKsrXVgafvtr4dgIxqsMxRUx81",
-	"Y3IszNhSq44RBuGA6nS9Ml1jHBe8SHWRxh47bS1kFyrdyTRLuYwFG+SCXydG8KmhJ6Uv2FjdGuE7x1wf",
-	"xH0gJJrATxtKZelkxiQiKhAOmM1Mglo5C8IRkMCzKCEewEso2yXCCbtbIt/8v/8P6/d6xi6QgiUiTic8",
-	"u2Q9xASRaqCSOQhner5DvOu5ujWt2wQky19q9UGaMyxUhseBub5rGWxFEhGHPCXxeoyXoSwRRZQUmqUy",
-	"zmaJSDCtCJUlgNMgRVjB0gJAS36GnCri9YbRkA6Bj4w6IzZaS0cPPcDcbWqPZ7d8br64MToRE8B8cluJ",
-	"KUiXZdqSjsw84AICeCgC+hgDAlLOJEuTTsCGaVbQd6GMcF4inGDAVsd8rCkfiQQnMMrSSerjj573Ajbh",
-	"79jpeQ8XAPDg36hrIaNuKC0zflvlDK9tSYc2Gy7AbIE6Pxd4CXNOuMlEybemZ1ED+tojt61fYwH6Gvuz",
-	"1OEL8w73xFRbPvN6kDXLz74VxXq91QgdgVWivZlquzUhK9AuPuHW27XqNHVN2+FvqioX5q2mi69M76Dc",
-	"lI9E/aI39QY2SqUz9GtEIJjwd+lkNmldnMJfqcS/+kGrmE/N71NZiJHIsVdrDJ2Xdsv91+khjBwnpQAe",
-	"4by3LxXtIlrFxiz/xv4fc/0CUBgsAj7sCp9Dt3Vxr4JwcWoWxJWQmymVqniN4hkwPUhCw1cl1Sy4hEmL",
-	"/NLA0NvrVwhrSxn0bC1l7u+tDVE3Fsl5zTs9+1JMeJqZ3c5zPu5mQvz/eTwR3cIYWm7zlfy3JYjFafe8",
-	"Ecai3zsIjMV8O3YEe/5eianKG5kAPLWdw4NHlMQvwBh8tLgqQCJYmlKeSfjaGWmbpiK4tutMw9Lmq3G1",
-	"rBGUZa+tO+MlB8Tq1Waml2mwif8VyRYd9yewlEbmvxbaHYFbo0KVH1zC3AE+W6IEAbQB87jnmf0oOQwl",
-	"R8xBEuKaofYXpoWQ68y8NOnQypwdBFB/mw5mgieaFaqpd97yHQrsf71rG/fY0bP9J/Vs4/Iz7u3TPdNA",
-	"Ksf/T+zUbsx1fp7Ka82KW+VRMvsRtYvS8cpux4oqT4ReEvmoHCBdOpQV4d9l36pijLVEA7HwHifb8cKe",
-	"DociX6hP7lwyLkldpHK0QDy9MZbNDtzQB1YenzCbuqpbNiB78cX96sfvxds6bL1p/Cz52Ivvr0/JLrfV",
-	"MSv7mJV9TCTZICv7AGoaxe2Ganr1PWYmj0B3rTdI9LgM+zbg8TXcywD+LgKfrfnTguBF5AKmv/+P6VgE",
-	"Tt9QEiPoAijec1e97aHZpwWTimVKjqAYSpgPZrJIMyK6cE2Eko94Ki89Lzx6Q6/FFCC+HUg2xzpYVXiD",
-	"WlD8q4mf6xN3Doxjt3T3usKJrBRuS10IDkSoObCsQAQaklZhVZruYrQmFX8rOVIHSmWCy09C9NGYDSmP",
-	"UHpfApTe15iQaLfO/oB4pfjfUIVgUKoxqPqIa3GSSi1AM90IpmcDXUDSiBbmRFrQYWiHgm8RnNyoEzAL",
-	"aAAcgkgkGEoLCNUYtOuyl3wkdEM47pQiMxSNC6UfjrNXIMA1uEnFbVRCGaxhORqmMvkOZ2NbOfgapuJH",
-	"kFcNQTAK/tnrnpmCJkEHuExbBd/+bn6xSRTpOUSsPnm4KeEFR1Cp9ck11bkD7hMlBbtV+TUoCtxuL8dK",
-	"yPQdLO4rIRW75bkYq5kWumvB61fGnTxU9kRMeV4QBStGSh+pmRnYvVO3KD/b9pku+HDYCij7d+VY6Ibd",
-	"uuibOayGuT5stcLPU10bPbnCsKUa0gb70gMnX6N4fprKhKbXk8skKjYTy0M80ksSmVr90GTIYgG3Bq7h",
-	"ybQgMdIlTD1GIlFjqEHwSSkA4UGH7EIycAMeEzyhMLjtzcED+m4WkKtzlczigipphNE/AeNZxjKFTcCp",
-	"rzvPdHyflD9sbXfyDl1Dv12q4S7TcCDh16udvG3l3lZz3Rgfxokq01Z2dEw9p2la97x77os3xY8MCF9i",
-	"4By2K+O4X3fVGbjpV2mNJTP+7nvKutmoHL802416SAtt08TG6VQHRASgpta1gdd07VLbCsWkuA0l/ajL",
-	"PMwel3DGM2N1z1kuYgEsA9a5ETCuHa8bwHyNU12ofN4NZfRseAKOBYA/s3eIC8uUJgtLUpCJgN3rn65W",
-	"ehbDLJSNSg9nakelt1+d/zFW+4eo19/rpNNBXWkf1t7Of5D2BDtADTx4mGDrzrVFT0olQ/ykmntyl33n",
-	"rqiU6Sskt/7Ie7173brMVHtmPnrNRWXgcpZlW9o5sRqrfMnG6T8o8+mm4NUwr2fu4Vpb52G9rXN6GFtn",
-	"PxvnwzFv7otgF95TIjTQCXvXxXWRHRQLENgxR8QFdnws1lE+XRvjWXu+amI8ZQL5biGeMqG8GQBjCXVe",
-	"DVlk3h8F9nYMqfreryLWjozkiBiFcsxceN93PofpgRLmkKbHfmjwmbv6bLVaO4Fm1Mj05Rsnaz958eSq",
-	"s2N/Pilqxkq5btEyjvL9iJXxFWJl7KXOcO/veJV1WQ4+gGtTvOp5qgsdmIup0AUSaQcLzNl6ZWUa4HwP",
-	"UVFadAy9SFVP2vU///6/kNJN5XjW9jbC3+KkYgWdEWP2BbdjFcrfFBTLWIpOZ8Vz71VQIBVlqS7eep2P",
-	"WKFURqExW3FnNNd6UO/1Fn6NfjLvh5/5iLzbKqrdwk71gTR/IVPpl5QdqGisHKgrGvuYWQXl69bHeLyx",
-	"HytkvgDpaFbMysY72l+evaCszZl7qnJrFK5Gst74LoCYFBU5qIAjwLsifFnG/yqlQOJ0ZTW4V/VKi7Rv",
-	"0kEo62qA90g6cOL1BY3n04jWw0X0gZyi6h+5XymgtMWMv/FJKspiRtsWuXHWwmjQ7vqbaYWqHnMFm5QS",
-	"8/2yRh4XAJq9Z9Ad12S9WLYe8KNI/uJE8sQdq50MV7C+yjYO7JD54lwtzUQAiJVRsX7bs6n5oN/rgfEb",
-	"8yzrdNlP2g/7pH5ymLEyMzEsGNcAFjQ3nwRME7MAzzKgw+FDYkeaCl502RMej6E0gazr1LfGXVap9rAw",
-	"/F522dUiAlLi4JEWmXhAlpXJtCtdOs0inSfJgkTf2SezORHMr7tINn2VJB+F9QYmcpNeBy3aKXayLn75",
-	"ddFF/3DXodkaknoWG2RVMqt6O1Zuww4EZG0fuW2O3pIdC0Ks0QlgcHt5TXiSbKJ7NrCSt4IWLSzSHxS1",
-	"+5K06kLxgvrFOFez0XhB1kMNQyivHCSerWDgviyvlL3vKHJz6Lp3/Ftb1VkfzbYvp+iZdgbsvT3PD+4K",
-	"OkJ/cOstaL7/3tHO8NkJorOp8weD6PQE2LWYN1/p/6lmObt6+YyZpxZ9vKWjNRc36ppUu3g3NT1DNLO2",
-	"FnAhh6+viigIZYQP6Ksi6iAcmRZxLohz8EbkTI+N5UhVWtE4lQVEBtNCs4yb15tOxWOe89hsHyPvkklK",
-	"dCWAkakBJHPKtba0k5HzvPgIpHc0DKzODxHKpuqHOj/Epn6Hv5vJXrP3fwankelX6S3iiwPsXLK5scIx",
-	"SsoHWsjGKi63a7bcJV9+bQOfAtwVxjE3yGhxW8/+xmyu1kXr3cMfuXWLXIv56nNp9uBPuiZD5f7FPYv2",
-	"RDP/KOOzRLDHQl8XCnN26CTYDsBuATlrdo+RspthQt3u42m5evns72K+3skCZ+NY3fBxHCZWqvpua/vR",
-	"5p6SOh0LTWxS30Dvg9gbSBORDUHGYJEoilySzu3oWsyjgEXZNWoz9pe/KBmLv/zlEurMQmkefv3Xq5PT",
-	"8/vgVChUbq72EW5xVzkBhRO/mN3+K5qbMZfGQhXvYiES6IeRcZcgjUMZwRmPAlYY8aHNY2Nuros2Yggj",
-	"iHmez7Fk15MdyHBlVBBUwqWFDmUuYpUnlsKK3fSZkMlUpbLQnS6LvHqKk7+LeYScx8OZFgmgg3TYWOTi",
-	"An5rlzyUY5WREsDZCtjtOI3HCGCSWLVmJkR32RX0mMeFZlyb8QY0VBg6AFgTaWORTuAcAjVyzLPsEkiV",
-	"jcZFthMFsCIB6l9MFg5lO3r85PmTN0+Yr+Hvvr8W82fJh6hjxmt+VVFdvrVPgKdgwPAYshovQ8kZuVSY",
-	"ObJCFmaO0anv7aS2yuETXK2FxVJSdGi1Q4nSGkVMY03M38V8H1+OJ+5RUPdPT876b07PLs4fXpw/XCWo",
-	"F+Ry0IIZ2sLngzL2I1ay7KH7miaDtOE8/u7dxtrwWhiJll2//e/Jw5t/Tp7O/zl5ej/+x3/di//xX33x",
-	"3fc38STJ/vvsb+Pk53e9/z59So1/knlPmhKDzFZ16bv2yKLZSQjz8WIp+SMej8XJIyWLXGU1HlvE0o2k",
-	"OoFzHnXriuaxjNf06stWqkfP1ScsWXHSc3dLoLluBW2BheueVQarXVPGUtVWw16AnoH7HUBY18l384Sn",
-	"Lp0vS4p3hVG8MO9d9k81g+sZ2sJO4cN4LxmvvcrRs1zO4ewiUlgoMZmmy15Z/cfdVRSsAuictvGGRo1X",
-	"798y7VgFtN6vBW89+rW+CL8W7ZX9zxVugpU29jovlrWMwBVktGmNK2itkq1xBcEJ3tkThFpyyRc0EY2e",
-	"oJ/HioxetAJTvWAIcn2BZxkMx7b1uwRlijikJUSXmAQCMBLwCUKRz7IMhAgHQ7fCpAUN5uo2YHoWj43R",
-	"zI3owd3D0kSAHgDmgJs0Aa8OiKdOgB2KjE1tOoDiAm8T3tLAusCnXi/+9vMbixbryzhuftHB37ubDfDN",
-	"WDYCurBYNEPoCXUE339HhzLK0ljIWESsHRWpyE3vJvH0Kja6zf6R0p+d0itfZhbqiJX3BSS8CWWbRCZY",
-	"8CBIL6BWWaZSXFr6G33hp80E1dzFYCEgEJQIR/ZxH/AoqGLpXzq24AsmjbnfZVdyXt0oofQWeCPH2UgU",
-	"L8TeBU8Ve7kB7rvMkMHjtYk3CBfSvMEtYOuiNZxlWStoectYQq2nIm9dtAYznUrz+YdafHFvpY3gcgtG",
-	"qOG0Phb0vfzTW6zyL7NWCJRul8oIQErmoW2xwvgOWvbkQKLPRLS2cFNtKpJeNMI84X7pHr1K62ugCjdd",
-	"ntKD/JD9qqAmomJEegQxkPdlzPAmxXEFiWFOMFCqtuVCQB6In948Ygm3dh27TWWibikb277AeifUMJQj",
-	"Ubwt+2CkjMOKNXoJ36gk49AquMht9FTliUiYz2QOGK+IQRpYvpmSj0flJUGNBybO55fUNWHh6CLntlFT",
-	"SGMHwhdu3UAih2slENngKMdGdONYt2EmKYHfr+zcbw2e5Jp4mqvJJg788hdv1AE8+NWZa130S64JlHj3",
-	"QQI+5nP08y88/nDh6dOgBdUOPqUEjGrpPf2FX95b/iVGKHBdLKTtAlmF51YpVOW3zp/SfQj/+288pJvR",
-	"UC8vbINEtGeCDdPRLBdHJ/3HcNLToXVzbQRVwuf7UDDw8sCuJGCoF7UokcBtQIAq9fhxVEBjEVwoIdAK",
-	"VeJLwvgs5AaqWdEJfDkcOIOzEMQ6qEN5O1auTfPdROmCteG/ZdGPtFneHSjVAQle7XezHN9NCD6qzspX",
-	"JwoH8x/MBCNWG+bflRBoj7nk7FE++30ri8s11HcN/TDhOfsrTxK+Oe/MOxgdLXnr4qwiksuu1kvesgdf",
-	"oHxd2DONFDnmqZOYHjsK24/Je1Odak9Q7sF3syAYdhC5qdTpaFysrnkxzyMfeM5TiM5JZ73aBkqpx6pC",
-	"7xJweAE8WapQ4rHoYIBxaMxYWw/prsuZgiQcj/UwBz/yRMkRKyB5BEkkC2N46iI0N3GvCIm1qQVfaoMY",
-	"LzkZK5I8KDtjrXjTUeoO/NKxM3r5im3bAaNqLlmjokBtM1a3oQSOyFjkRToEZ4GmbCKrw6R4V7CHPaOj",
-	"dtQWz+yC7o2f4vXyielkKkevlXnsXtDCCX7kVqhCfda6uNerMKvdDxbJ4frn25HDOW1RcDbN0xsez9mA",
-	"a9jYvwYtM/U/WHa2X94778eE57GqIzp7Yb5gr5TWacsjdjvbJjtlB7HsFqdBINvDdHQFrBGnP49FLjxx",
-	"BAeFF2ZrVzHztxaqaXl+dhCnWRlPbZSmzlFg7E34t2duYqLGoklrRWR5UTfdTARLi04AdS+ybMK7/lUF",
-	"UVmXiBktXk+Qk9eTuKkk7m3sAc8Fy7m8hnwXqmMkoDWd/i6sX2OgeJ6UBY79Mq+wy15xea1DaVrqB+w0",
-	"YGf/+ff/4kB5gSWUrF2kAivHBzm6lYEid8yBv3MLefgc1gG6sy4b8Y2asu/Lqajt/PZcnX2fq/MAVJ2f",
-	"3Yov4ZZ978JZvWsXNnHr4qzXC1pm28CotzPvq86PSqXmU/XOe8lp+ZLT7Qz/Rgv99KzJQgdazT0sdH9f",
-	"NuiArHzkaIgfXnOY4+4OOxRxT0WeqmQfnWGl/k4qwxgfEMxYpTMwPGEsXs5GGdBnovltf91ofne6ltna",
-	"RbZ0RBj3FQgQfOlAGNv+kkV4OCJ7JyTwP3FDGBmgfUoFcRFK3+Xd9s1kp7SMIex/jvfuoGoPp1rPMNE+",
-	"lHzBs97GilGjN5cc3aVnu+LQtm5uwOEqu/iKFwI0GM8y/2mve+DGNl/7HyK3OmsD5wBxq3e6jJA3Kwzd",
-	"yJm+yMFi/VG7Gfc/2L3y1fvDzx4ErQXsnfL60F+4PzzoVamZT8+r3MynFXLmXoWd+fxD5UU2b+7i3r2g",
-	"csV5BvuuddE/9S8rr8C1c/5Nd9GtftYPHPWF6Ttx/aA/KOdD9Bw59hbw6AMFtXlDSRhtJwZthAGXkpio",
-	"6dlz8+xOnqTTB4fxJLkt16CurAA66qrD6yoz90YCCTniI0F46jtrKVUKjx3UFG3lVI7W+uU9MqnqNWYw",
-	"J6mYmRNXVGmvApYsSFEjK0PZ4Lwfq1uG3hQrc3Phvbl0UJUdXxlg3UUcvyzn5KsTyIRRls1fVmTUsgO8",
-	"v8YB3qt1gAerHOhn0H9POJ7t6i4/O4yQ8xayQcyVu+joJf94Aq9cB3D57iPtpv7Z3EHe4YvfN2NkW4C+",
-	"go/wHpGVzuyAGVHHRySCTFvNBvpFCQkIVT5Y5hLUGZALmSVtoxyK1Hmwy+9CORV5LGTBRyJY+t2S+e6x",
-	"AoIrSAvQPGYIZPnrUM5kInLI99hNWr4xM/rVyUnagO+r1ur93pJL+/6D7tli7kXVanwmfyYhh0YmWY9n",
-	"sMshnjOZZqm53GFqh//Cs+UX3ustvK5qunqvO/PedmrfpvlQFPPdQ5WHMjBhWzRIXXOEBrng14m6lUeB",
-	"e3iB+62dXCOwLC8oH+0jeAs85puKXPRsrK7Pt2nFLrGaUVLqBcPkYtaO8PYPecY28RRSss3ETfNUi6gT",
-	"hNLLQWbtSCoJadOQnnvBzP8BEqoG93jAouEsy+wXgOqTp4XARyxPoJ/HzNpXz+wsjoQkSdgJytDmVOQn",
-	"12KOAU1wHztWeDOQULZt59n93t1JKuG1/aDX690F07ccD7vf857o9ewzkCxI/iKXYh5KmjGmJPlOAItc",
-	"Mjdx2Emp2ItHLxmHAdUkN7OF3OZQVpKb2Q8g/1WumRaFXSYHPIDVotQ5LYoTmyXeoDze4ObYV4anXlrv",
-	"tZhDUT+0ZK3dfq/XA9v3RSpnxla93/uwVeYzliY0Jz5fxRPBHql8qvItkdBpCpoEJNYHHcXc+sxhr0DB",
-	"cZjYFS7FHU33XrnEhV2yUso5d8/uhKgg+/7yF5X/5S8My0p8TtQqAmkoPQjSn0kI0NMBFbhB0YmVPdDj",
-	"CrWq5HmubrFJqi8JZYRomESDYJGit6JWrYCLWITpXalVMfF7X2bVTwg0TQ5sFJ6phuKWpugiVC9sg2ny",
-	"SuHG3+jNB4W3Nm93wNb17/dwc+H9jrKg7vUlhtEOiJMHinOiM7YEMtmkAr1SdBMrKVW+WHdjuZF/eb8H",
-	"p+IifyxY8Vth3mK49hF0cRPY2wbaovtveg8uzmpoi3bHbjF7aT1yC2zn443gIxHTznQV33abApsmWlps",
-	"88NKRFgIxmolLdxqjV5KZaEs8XX7N4X5P9wiBMKVWaNh6tgY8OpLWFxS3FpkLKgsnMx0AaktANN5S6BT",
-	"ba80Gw9+KLHe8NJWbRdjMdEiuyHXs00cH8yZcjZwndmLDwK9whOsDk2SXGjrwp7J9F8zgZ4lGr1ZSZ6D",
-	"7V21E7L5BeOQWymhcifVxtK/13uIL45VIqgo9S08tIAqDgWOmwMiYsfNVvisJL6V3L5urrROa2UsYdyu",
-	"ka+/NqQELgjEraTXR8RE2UMprZuvA+mkCinytlpp5RpsrJT25g2GPb6GNticoCNr8JE1+CthDZ7pnStm",
-	"m7FXSKUv3nPv2jyG9w26/lsutYU9aKvhEJLdUjnCqoA0t1BoRjVZQAtMQV1AXknzKvZK4GXeEPVvJRcp",
-	"8NKF/OSPgOiChSzyVOgOS3UoAWqYLWKN+SN0EMgRm8lECR91DFXsgEvCYqiy9hEEWWF2NZofxoxxFkiX",
-	"fUswaLwCdOwQxeH1Fv4llBZvvn3a65XORgQ4M51iqQ6YVN4o5506FT/gkvT7nvDyByybNx36lstPzbu3",
-	"SgfQ9O+lAj4cseCP4nzrcA2X+8nyAZfbC/INkd4R/pFx/3jc0RRKsJJdvEt1YURVnYi/Vfk1wiKz9kxm",
-	"QutQOrTl3CJfddaIWLaRhA3lT3JQK2SlKhYELNtQvoZynYCdSV/EfgbRZfocWAAJmOqjBPuKocBgD+8n",
-	"EmBLrnbYrIMAqx74rwETHsWbL9dqAzNPZ1nGElHwNEOGS4kn6AKiLAHGYQJwJAXkUQ/IFUX+7nE61c4q",
-	"DeUmpPkBIAVPC0L7lXPzVsQI5InndrK8SGoYyo2pN0ei2F381Doi/GSR/jflvfvQ/vLDeLg9LCjrTKDb",
-	"Sp0zYWlQzplwdhBnwtGC/EPQ8u8hfRtCyJvL3i+bhmMHqn0MEkPEucldXW/WAb74JePg4l/h2+ea3Yos",
-	"83FaIbZuAeIDNpgVYAWi+Ue45epWYriWbc/nv+jotw1bjqPo5Q+v37B65XQXpORd/EnUTPe/m2P+kGz/",
-	"FcH7t66VvVtJyp04/xdk+04v/GKcC5bT/6gbjpT+Xx+l/z4XkUZC/yb3hBORvi93NY0/JT95P7C3/zHX",
-	"hMawSAOFQPpaz9Cp0CY5X3TIOzFnCZSueuT6foeQXb/TZUgMlcrRz2kxTuX/ediL2LUQU0w3xQtCpRYW",
-	"LgAEEHMLv1kCicFaKH4jGFKMoLNkLgpAJxuqHAhBXKPm7jHN0O1RQQv3ErBKYNZLwCOnjE+jKc3YABci",
-	"BX1Y3kC24/6HIKm/ZGvsHEggWkbNMZrfTUuqsRwMJgXiA1ACRmys/sxU7aOHvfoUpOpaVTKRHK7D2f21",
-	"yA6HxF3YHC4Hn/2ekNFe//XK6OJhai7pr6c8Fpq9EsNc6DEcVpobh9+7RKTROz/p94D+yd6D4CYWr7Us",
-	"oabWtnNe046cAY/eRevRk1dvTuBl3/x4+uLhP+79vf/tNhg73nZqSh6y1vIdXdlLR0j7L4dhu2Z5PGVS",
-	"ERn7MUhV3rDxNesWsMeqItoS2H1dHi+C2tR3F2rwVyhOjxeb+bTY1ifmtKYHxOYrUPS3hLIduer8KGCR",
-	"bcr8O5VvbXyWgNcRAcD8QfX9USdgieBJlkqhA3ORSmUoMxWbe2DAdKxy1NIOANnTyhW8C6OUKUGLkPw7",
-	"nkYMZQU1fp1SZAfRiR4Z7tY3uUNmKfs1h1a5HjRfuByoyxo+IGci7aglP57nefx4yjSZCe/FZ4sORJvZ",
-	"vAm3K1St6NEaeH4VX3u6G1GRrm55DmzpvaBlD4KrGSSclOr0nL3pPbjoW3ZH5xv1TuQWAK345Pc+ZtNL",
-	"nl/vxejodsz63GBv+x6V+xen3HlFyDneGu/TzVX7U5WT22tJw/uv2VLB++Lva9XvvtMQErG2GL/wvZUu",
-	"Bv7FOpjrSUCp10b5V8eDjJnS0lkWXCY8T/ChExysuTGmsTCLP1AU7FdZEkqbKy3FrWuv/a+ZmJVYJ5pP",
-	"AJhSah4j0i+ZTtCyNTGseUEcM9tmL7D2nHzX1OG5muWhBFZp7BYQ03hjLimhqzVfDJk92zbHPJTLSeYd",
-	"y6m/Iq/8jR26eyWkcSxlqJWzbznL6jLN4VdmkcFx3jpMtnjKuyM1Eb9XI4xbOYuhO7i1viiXsfbZhrzN",
-	"efQfk9o8Zid/kdnJKLycaVAR1LtmK0ObbwUJjkZfsumIiGc5MPv88r41EDwX+dWsGLcufvnVXIwm8fTv",
-	"Yg5//Woezm/qtedzFfOMJeJGZGoK1158lrWjCb8WLJ/JqGNs4twIonFRTC/u3s3Mj8ZKFxcPeg96YBk7",
-	"pJFFuxYTStSwBEJMJeN4w+WTrkc2q8Yqh3VdbqSA9Oh/zdLfA6ZyJm54NiMo+rxIhzwuvIautBZaW+Np",
-	"GTHXp8Z0BUSAuBMTr/+YF+xG5OmQUIYTy1mn/deY2V5u/6VQ00ws6Kl2RJZO1LHQOLnKhLZ5N9ANTBYp",
-	"SaSBzhM2FSki7+U/UYh9aXSCT3TAytoWHbAYJxZJO0GTUgVaWYno2v0OE1bqhpVrJXlW5ju2S67xocoZ",
-	"PoxvARCGEV5hyvmy5I41vXYzdceVtXu/tCgCQQNmm51SXeSzuJjlgrW1iAlDOhNawz/M7vkdpnyW34i5",
-	"7gSAzWxnuoRcquxJBJ6pcTVQzTrsD9OGMRFhSsnNtNQKunt08zAqjimseC63hec4Ig74SSqT6uJdVW4N",
-	"y6eITuAd7WNlux4zYtnC9s1sASb5ZFpZRYdjWTOMGiRUJW3r5Sv9mal6MpcnxmIKsVwYnaMDD06QlaAs",
-	"7hhX8IfLbCoPvaV282Hma6YADAuDbGDQVo57ktbtwdcgm9mEFyJPeaZZezY1ijVghXhXMPGuyNGWDlg8",
-	"nslrTed6IJIklSOzDZNZbvQLzVQoS/QV9psa6IDlYphKQetO3wrr7+P2xKARNZxlmYeCUgP0ghl9FaLI",
-	"Lvtxpgp+wc7BN4i0b5YxHqtaEf/gvOcVd5p/htIBGyLSORvMLXyMaOj5JcMpwqmYqiyDQ5gLNswFVW/a",
-	"WX/GyN6CirwP/18AAAD//w==",
+	"7P3tchtHliiKvkpe3H1DYA9AgRQlW2TsuEFTUjdtfXBEqtU9pi4rUZUA0ixkwpVZhGBfnehf+wH2TMS8",
+	"wT6PsCPOz9Nv4ic5kWtlVmUVsoACCMnuHkc4LAKoyo+VK9f3x8+dWE5nUjChVef4586E0YRl8OfzKzo2",
+	"/yZMxRmfaS5F57hzNWEkY7HMkgeK3LFMcSkIVYQSpTMpxoQJzfWCaDruEbY/3ifRdefRdSfa7/Q6Kp6w",
+	"KTWD6sWMdY47SmdcjDufPvU65wmbzqRmQr9ls5QuWLI8eaSznEVkPmGC6AlXJGNqJoViZE7NB3yPjGRG",
+	"qPnIqGYJiYqh40X/O7ZYu5SXMqY4Y2j3796+JHJE9ISROMMZECDrhn3LdLY4HWmWLQ98yWIpEkW0JHPK",
+	"NRmykcwMpHW24GIcHJoLzcYs63wyg89oRqdM27M7VYopNWVCnz+7oHoS3gktniI8Id2IqunNL3/7X1GP",
+	"yAz2pxgzx2x+6F/ng8GjOM95An+xaM8sin2k01lqVmNeHhz8kHz98ej2cPpIPJ49+fGr7Gv1VA/uDuad",
+	"XoebaWdmMb2OoFPYQdLpdTL2Y84zc9zmdP19/reMjTrHnf/3wxJHH+Kv6qG/Q4Bu+cVbixSrtl4gDmw8",
+	"UzPYeG1L5utNt+QGvrnH3soNwM7O5ERmKw8yhidwL7GcVA8xZWMaL4j5Ye0hmpe/4CG6ndltTmcppyJm",
+	"ZzLPVh9fDE+Y25Kxmdm6FPvh1eGT5/dZIy4G14gX/lS/yOR0eWlvRLqwxEAVxIFqcxLU3HskWlwoTYUu",
+	"FvxjzrKFt2J874bqm5GZxV/oSGZTqjvHnYRq1td8yjq9AKUplnklWy7S0psN16flNqvzyPF3bLG8wFOS",
+	"C/5jzsgtW5Au8BBK3r07f7ZH9IRqMqW3TAGB1xlnid0DUXTE9sklneKLVCRkKJMF+eV//E8kZlpmQKvd",
+	"zS85xglR9rUeSfhoxDJDE4u3jw4P98l3bKEIzcxTMw0s5vCITAxyVK/Q49GT+IA9Puw/pUeP+kfxo6/7",
+	"T+mjpH8w/IoejAajR/HBgYMsctsStDVGVQHulH58ycTY3IjDx497nSkX7vNBEMqjV1THDffHMe6FzEnG",
+	"aNIjwD91ngmWEC5IZLh/ZKFvOfjePnlrrxDJRcqUArgCmGKaZZwpEtmRoypQYIDGXY/6uNSG7T45WrG/",
+	"N7Atmgbw3P5CZhkwV24+HsOSW27/s+/hJZ9yvbzyV/SjQdM81Yp0EzaiearJ4aBHpvQjeTzYa7qZKQzn",
+	"r8C+3Dk+HPTMcvg0n3aOHw8AffBDiTylPNHrXNAxu+Q/seXFvbWUY8YyMqNjtrzCg0HzEs0bN8oMvH6Z",
+	"B4N267ySt6xBVpMzaghJJNhHfQNza/Nw5AS4WcbuuMwV7GSfwEh4yxUfC0MYKJnKhI8MnYFXDdmg5Ggw",
+	"WLlDeLQJFw4Gh0FsKPby58P1uyke/tx7udpmK/8K4yxt4owq1udCMaG45neMqHyIbxHFaBZPiLxjGTGz",
+	"A/323m5a4o+NRNJiz0oieQmzbr5aLd2CRzJrXJr9eI/lTeT8GUuZDilD5yJO84QRJUe6n+BTBV/v0mTK",
+	"zfGLhMi5YJkiUqSLxnupJnJ+YwcJX80RTRUrFjmUMmVU4Co11VxpHquwVHSpqZHQEEvnXCRyfkyoIG9f",
+	"nJFHjx49dQIHiEkk+utf//rX/qtX/WfPImIECdJ9d3VGpjwRfDzRe/vkGS7pmDwakIQulBNeIi1rJPtw",
+	"cPikPzjsDw4atr0kYHkndFQ7oEHwhIq9h0St5wb6/r57hJtTU/yObQYCGGIiU2Z23CPvrs58QAg5D2/8",
+	"8OuGjdckt023fUXH6gVPg6psVb6kGSiwhN2xbEGkYBYgRnqnY0W6qKYjBXM6rNVKZqlMmJPWg7ugY1XZ",
+	"B9dsqgKsd+VFA5Zzjm9626VZRhfmV6UXAFQj3sLunQgJM31DEyMVMQWMPJZCMwF/0tks5WhIeDjL5DBl",
+	"03/5QaFVoTgp80YCF4omN5kdp9dJmKY8BQpsQUKuS9553SHTXGkyZEa5mEqlDc81IMsymanO8fc/lyOI",
+	"fDpkWcMLxfAV1vzpAypLTGmjxh53vhoO4qPRgB0Nn9Cj+GD0lB4AA9dU58qgjIEa1wClb6ihQm4jFpYT",
+	"rWfq+OHDlNFMJPsJu3MgUQ+HNOm7Fz611cou8G20fYTUexjPMLgpTc3BsYR0hzQh316+ed0j5q9i7/iR",
+	"J+bygUQDzHFvvwNKqRilPL7f2cZuEO9gncquiJCalJR3M7g/LeF+Vk7SAujFknYNcTewInOuJ3CtC3Oh",
+	"WTcjXaBxVmkrHgIFrKb/GOgozdOUZLkQXIzxTJ5RTYdUsXeC3lGe0qED9pbHk9jxbnJvQO+ozPLcM2ZJ",
+	"3mMnaKEzKgMlIzYnCu14Gx7k48Gj8iAvWXbHY0aqq2lxpm6Nff/NXZ1vAYCYCoOxQ3OuNJ6wxHAf0k3k",
+	"XPSM1mKYPRdj8/coV4b0x1IIFpuxFBilzOtUqDkDUYoLovmU7e2T11JPzDdzqkg8oWJsZFaEr7OeMGLJ",
+	"mRw5UIO6BqbVPthWQQTwzNjeT00gsE8/9Ay0AIUXMhvyJEHlYmv0GhWjVHDKyN4AFCIYS1CVnmdcM6Ji",
+	"OWMbkwIPg154M7bAm3KBu0KWmKYpyx4okhmJRWZW3YCNkUQyJHo0TeUcTE5wrf/IBMuoltkLylMUeLeG",
+	"+diNdTPCwWrX2doPi8cIPobWgalMWEqYSGaSC4eqLCGPB482vteHVcY4pprN6aLduRSr69tN7Ox46rvv",
+	"IkzEiI9zs9MqBPYsdMxBFkaSXOTKEBhiz+jEHGn9+u4TuFIkpZplcMjnQrNM0PS5kVTudcTcjuQfLRUk",
+	"F+zjjMVGFwJpiMg4zrPMkJIfc6mZ5UhWPEjQl4RGZKBGeuMj9mQftzuiWGYUWVhBu8MutrOLQz5dhsM+",
+	"wYuZIw9L5XgMp5hYulqCpEeEEdaLo4Zzey31C5mL+91KIfXNCEZZFoRWex6AXrhXN6OLR+XxvPYGaXEk",
+	"Quo+Pr6LM3kticrjiZWGDNdayDwjmgmj93WdwiRHROoJcz+gAccdyB2jKUtQCrqgi1TS5ErKlzQb308C",
+	"muFYN1rKmxRG8w7IYQbYednHGLjVweDo68dfPSHDhWabSjtHBx6vstsgWkripm5xNnbFfS1lH1/btSBb",
+	"2S740fiUa9I9IK/4N/YIPMPyDpiWtUrfTLmaWlsykC6hb+xPneMj72CcFfsRysnUiKNAyPGlwsrNFTna",
+	"+Ig8xuVvkxT8tM0heS/umof5JnwFHuwCBlENahFRdKEqoJGCLZ3g28I9eJ+b5A14UzgcvUNTTCTEeQtK",
+	"9WfZIwFakvt6xFkKNMM5XDY9z8OvG87TW+OmJ1q8uiPyGDmwRAQlcrBeClk6lXwIwPldyjyL2SsjXnCa",
+	"7kohZB91RmMjPTZohOaEjLRAyXtDy59+1T8cDB6RRMY5RFN0n7052/Pk+lkmxxmdkusOFZrPZZZcd3pk",
+	"PuHxxFkAwACYgpRlY1usDNF9xoacCjKj8S0dM+JG2PtVdMwCNJ9FybRbtiqmgTKCwizMcMYRTxmqm7SA",
+	"KdcW0HVAIjHEMwOXgiJc7+HFSlNid2LugEqlBuqxYAkZ5mpBulH58435Jtor4ilWaMLdKGRLiHp4zyta",
+	"KnKQKylfUbGwBkR1L6zNqGY3wKSqFMd8b5kXsrNSreaCHBxuabM4OvSMT1dSkikVC8c9VTtsMkvruyXv",
+	"AoneFnstlY9fx3bwTtBcT2TGf7onR8n9gXw1FlTqCVWEfZxZCr6ZZHxQnt+76iQtjq6yrF0c3SuuFNiN",
+	"7HbMdePijqYcIjwSJjSnqaqd0Pv37/unuZ6YX2OqAXDNMXh4MLNMxkyB9vocghXvJ7WZFcLDDbaGikAJ",
+	"4TXwSoO5Huz0lqxYvxaY1G4Ss7teBzRysNc/ZCLBbze21x960t2fi/VvJNuV2961ZOfgNGdp2rem+28v",
+	"37wmw1yTOy5TqhmyVRwQJaVhrrhgSpEsTxnpgpsNeHQuboWcWxFK9UCmoCRjuWLJksEZ6DStxQAhqX4n",
+	"VD6byUyz5BVLOL0CGN3rYhcD3kzNiDcA9opqDEMj+7vuaPZRP5yllIvrjuN2NI7ZTEMEkxEs/RXAzJuK",
+	"/Y99mlCsj8D6iF1fK+pQvNuHd/vw0ufQ0R4oUoFTDTD74LGz40Jo7MV5OOpMkNOLc4wBM2ggc024EQtY",
+	"nDEIhptlcsYyzdHvR2ez86QhrrY8BbR8GhptTWIQOQZCzS3DsKmFGVvkqZVb0du55KKMXUhf20A7cKDy",
+	"jKkVr6yddcKFDu8xpQqMKRmJJ9RIShBiMLJhwwZkPaIl0SxNzU4VoTOaARiXJuHJ2mBfOLPzZ+ZpM/E7",
+	"5SBRXdhLsyhasgNzAIWKBdGEGRtlTE0wLBMcoVLEjFAy5SLXDBzP24EKXdI/L/+QsTt5u/Lk1o4NhnNV",
+	"cXCvB9cluBE+Lfuzc8Wy87Uwf2eeemb93U4z/h6jfe0IdtMWTYpl9uzd8DHQR+DKGfrw+VCsVQ5/YOic",
+	"xL1gQCtcuwS1T5peeNfRBqe0uqGnonJBeQLRPJpOZ6T5vgL6ABGgWrPMjPP/+/7/1f8/Pvx80Ds4/PrT",
+	"f1t7AauLeI8pDIiVSsuZInOZ3XIxPilc9VbZHeU6z9g+ec3uWNZDgzUdKoYRuu1IgUPO+iJs4MUt+lpH",
+	"MrM5G+ZLOmYYkIKvEHTmcZh1o0AmH3+rC7ABLJD2EH1v9L0P0T45Q70KlRXL6M37hryAzdSwczgniGba",
+	"4kaU8R6HsHYX/FG7K70OBiLbn83lrF8HAOw6vA0hIRFsDnAH+tSK0fwT8ogd8IPbEDO/KmY4JlF6exOB",
+	"2Hf0iBjd/MlRnqXekvbJ5cSglOEEJxgmTriGePJ0sd/ZhNbvklCHCK+lt7cQG74Z1W1G0vNnq6QhzCq5",
+	"ZYsyQ8ajgbds0b35ftD/6sP3g/5T2p/8cDsVs76+6//04efDx5/+/338fnTaf/Hh568/VT4ebfLx4PDT",
+	"XpDK4iZecgzAqt6dhGq64WmEOOaEqlcyC1JQBs4aKtBpA+FDI5mmcq48zCmiJXudSuzu8oAXVClCFYlm",
+	"ZXyvlmTMkFCbt2GSE8sC0FporxoE/gZTLnxEApiUe2rGC8TL5SQ8Q6cj9N4rMNKpExJB6ELxLXzCxAiR",
+	"T82s5rlOrwM/eHN6xwhu9nMxy/VaPl8POGTWSW9AVYYYevltD4zanXLBCCgOXAq1TGjdTze8Qa6PeALR",
+	"1rQYZXmmahzmjwdVZtkiFvGOpjlr0CtgkyfILSZ0xkjCZkwkymGBW9YDNJkeY1amYdvdyHDvlN3EE8lj",
+	"FvWuRWT0yQgV4iijmotxhNxIwqRqz/xG4BKAzQxGUqQbTfNU81k5mHnwWlgkJ93I/hXtoWpuzW6jTE7J",
+	"gTmix6RbmdCoWm7O/WtRgeCZFIor0NCXMNk/MAe4IDoXpxNixJop3SM/5vwnMPEyMw6KhjTTfETjME8O",
+	"YsnpbIbCyj65NBIlS8ib1y//6jJWvciYb99fQaTElAtdpKyqGYv5iMfk1BNQu5DvkOEHS5TV3j45RQJg",
+	"3pzkUyr6RionZqeA3gTjc+0NxRXMMubkRvPtG5EuGtl6idI3Wso0IL1dma8J2FG0NEp4kse6dh1sBtHr",
+	"KZ31yGumVK56JGU00RPWp3yvIsEtraFOhw3RThkc+SwOHOYFy2ImtCHCckSKAIgiXpdkLGb8jiU9kslc",
+	"JLhyQzESFvMpTeEyZMzMk2uWXAsDNnC+00rimMqHU67N2N1BmTvHyIhnSu9hrEVt+sTwmmtB7ZPOEzll",
+	"5nIUYtE4k/mMDNmEm1upaTZm+gZDJG4M9bGROubzA3UtInje/LLXIyxVsG/3WvHbMakCjvx3cjAYkL//",
+	"J9ETqVixhvlEXosJvWPFkhPy9/+NMVH4yD55bwiEsLEMuFoI6BSETWcaIrz3iJBoxBPXwmj9PM5Tmhm4",
+	"OZgg1amtiis7FRUkUrHMmPna5bdci/IYf/nbf5CJnLsBWLrokeGipMpzxscT3TOvLcicZawI4kLyUgq6",
+	"MkfXV8N1QNKFqCd0JtMbngRuwh/fnhH7ADl/Bm4FSwWMlot375aL5L+Ps/hGsXR0490QmeE+IPX1huYJ",
+	"qlgb3IoiITOUVw4eNVBvG9XFtbTAzTBcBO+cQjUaCPwSkeuqfLjXiuLYIOjwPiw1BVD6GS8nxCgoGDMz",
+	"54q1NuC0Xs7qTc8ncu16tpjam6wxr9H7OijxzPJsJhULajBJztB3ENDJaQKS0sghJoPIuGUxp52GOeIi",
+	"MXLD8kzfsQVxv5bIU52jleD+AgcJ3Y1RRqdsLrPb5otbPGKu7pe5sSMwYBuRpnWVgxfFK4WGHLrpfaow",
+	"24+8e3n+zBo/FzPIDhzxjy6dGgs9bFrBYS3eclXkkC2vr7wkZJTS8T55/hES2CzhcFmkKVfaUPKMowLR",
+	"MKmnUplzag/I7zgG9IVNYn8CScrMCcGt3qGb54NXSeZ6lusbF/wRlAvPn7kbOuLm6uI7rniBezU4fCHk",
+	"Dqm4DQ7+loGzKoZ6CNRoBhlLSmZo3oOoCEYhGy2kCDXOqkJ5h5X3zcFxwXEo8pzGE2IuAnimedIjRsvo",
+	"AQ72nJDfKxi0k+ZbX/V/tbOGbhXIbVMm0C2pwqnL3gOEZhxsmgHaUxCm1iurDh5eny0NEss8pIq8LsIT",
+	"lgVW0jVS6gyiQJ00eYJCqRFFQebHcgYxxLmoUlwCUct6xWBmlhA6plzs7ZNXlAtNuaEXwwWJLt5cXpFf",
+	"/va/HhYLiFBgariERSZ2sTk+TNmNUUSCmPrOaCjlXUBwy4xAAH7MU64hHN0bq3SXVflCwPI2YUmesuQG",
+	"3eVBIcI9gy51yDsp7Pvb8DY8+zI6c4mXuoAw66m2D+6Tb3KQZowIIQwuUQ2bLc0m6wGuIPStkqLbYcm0",
+	"U7eOXGTyjgkK5IGOQXROPLP7A5ZMH4QhChOgU3oN7mMY3pVz8VpvcluKfInPmxtDx2vfuzLPwLOg5NAY",
+	"cDqIbme50nJqlDd8qI5IJGM2mEBavg8yj32rj78mIAeEqWRdPwssAaPb6xPjJ2TUxeSl0AEudVv2qWlS",
+	"p90FhBrQygJTgk4CEwbHhYDzsPELg9Qxf8dgEM217Csrkwfl/lYSfz5LWmkuJ8Q+aW4MZhLPqI4n22s0",
+	"buaWGg2YV+F2bq7WNFIHI8hPIXncKI9oEIgXRcwv0uqsDTUIuQrK46xoiBWgF1SketsrglxFL6toRUv0",
+	"r9yrFcoKh4UlCXV5vKpW+1KHpzcsM/aAcWqJuy4Ziyx1WW0fbOlnDvnyPP5BrCzuLggTdyw1V8cZWmjG",
+	"igAVZM9jIa0Y1GRoXEUTz/H1N+I9mNcbrHeh5PiDw683yI5/PGjhIQ2Z6TZb/Fa2FtINqWqFmcnT1bxK",
+	"GDuASEuQVGw0G4KjYn3Z7N2qTWW7d7ebd8cWDO+EHg8Gg9+MSWNTA4UXejAY3N9e8WthfSuk342ZYzPE",
+	"q5ogNnv3yxoSNoyh2a2ZYcOjX2+EON3K7rDlMtZbJdQJmeY6p2kKSXxYcgfNYfW9bGV7WHONA6aILY0I",
+	"ayeq2xQ2Q/kGtX1lbC6Ixxh88xvRujfbs685b6Mpb+bP/y+lRpOu055Ray6ZzoY3PaRZt6skG1SQV70K",
+	"6rJ901eBN0Oqqiq73bvbCFpb3oKaxuhra6s1pBc+T18yr6IOy0jB+eGiF1TCQ5pKcJAUoIPOGbtNjTAx",
+	"lUJP4K8fc5pplsHfik05FSKHmg/2j2AkkV8aOhj+21D3eu9kfdVrs6Ep2G+c/gZGvFmua5FxVE1/9ci4",
+	"qqyyTPBkupjKbDbhMVxXiG3y1NjI2aEiMqULgveKUBt/cALhB0vCJ4ZaRnXxM8JcB096RSEVFTmeKDOc",
+	"Ix43imquRph/GfVI+cOE0VRPbuIJi2/dTO43KYaSZgmsF0kSOESuRVwjYCckUrc8TZUdAQuhpG6JQgI0",
+	"+kU0DqYO2cgki7IONJ1eJwAEZ37wAADZ/IHt+d/7u/O/L3dmrgEs3cyLy15zB3YRGFnuKxwceTPdYXSk",
+	"V6d1TXykK+b62QIkcV+rCeKFq7K8kcUIEtpesWzMCAwAV09Ub5/IU4OTBtMUhNFhFIG1Iv1uK/rdVvS7",
+	"raidrWhtDsNnsx2tnfl3W9IWtiSapm9GkDe9sVXpQ/1Mfrcz/Xp2prW349exO7Ve1u92qM9sh2p30UuL",
+	"VOh2fwkbVYsM3t9tVv9kNqu1Zx6yYbVD6NKaFULogH2r3bCFpSs46j+07Wt9i5sT0K9SqLIJ3Ry0LOqw",
+	"wWGvbjSyQgN07bpCpfAhZk9BRhZkNCQ2EwEQr6rwLetz+OSqXDDVc1niMktYVual9Aijfn05mJxwTRjF",
+	"mp4tec0lLBpz85BOByNRCj7QlBhVL4thxQcsYgRdncqUGq57RcJUhq39oF7fZklLjavwRVtb2dczAe46",
+	"JHpVckZRBABxBLOHytyb7aOb2sSHVxvfnUDGs3Z1EqEae5G0ttQyK8bFbdApb+2Sp/TjDSBpYOX5tOii",
+	"AXHDkC1F03RZCSzELlw814A9RfKPv+bHW6UBldG3jQhmD3M+kT6CzVhm2/IVeP9AkUjlwzrOmSfvB8v1",
+	"cLTU4wHShWoHs0f7X20HmyJla3lqm26GVOjv/5sUp92YiNc1r8AhFs8a9BtUgbXtSh2tWXktVQEnzCHz",
+	"kv7QoqiZsnQL4q/3tr+wLWMve4FYy6IQhke14s2CIFfSpkqLVbCi+iRgu+02Mu4DZ65FUljCtkeGGDIN",
+	"bA3Ecw+PIaAuSJkO7h88WeUpdRLQK9i0u3c+LfMvRQ3tVkVlOvh8aCV37NTCXwgzv1v6m+B9Cce4ocn/",
+	"rzLPmmU/8mbKtV9XQEuSMnoHIlsuSj5idBMssmCj1UuOB1IUVAuXmkRum7ZiR5Ng2Q47vNIM60wBNQi7",
+	"qVZD9rJQG2v1vPiIxYs4hRqIOleBcgvkNZsX3aZQeTdIk2R0pKOiTaVMk2pKpnPjwXMdz0jQ6XXkDDpn",
+	"xKlU8Jlm8YTfsaTJ0cbH4mxCufDaQG2AGO8ngNO2PrUZ54RQbU4fipNhRneuWFZ4K40Wp6LlY01ydtpQ",
+	"iSdxVmwnR0ErMZith3I5cmCgrnIEFSawS4Q6IdLg5ggatwjWPkwH19mUnsATRbrROJt5nneeuQjpHlT5",
+	"NduF1hG94tbDkltrL15oxwqDsy2JphrylXClTn7baz25K6C22gXUpFvysYDVq+2w6srVEoCsfi/HvwAk",
+	"nO52SOQjDCRjoFIxhZy0L4Et90eA5qJfaMXK9OkKM6EjQnbTylaQM7RHV3ooW3D4P0sRtwZLjZhaGH1o",
+	"xBiDctvhyxvBCNQPMawJxvKwxGYMbYwoWyPDpgfwueB/z1qJ9uXm82oqSWPB7qWIEQrHE+Dl9pmVRQbt",
+	"eKAL2+fbgwBIblOpUzsyPFPYWN2pDFkqxRhtrFE8EY7UO3kt14on9uVaF23z9EolOLzMC6m4bjQJ4mIf",
+	"KDKzjznjmWWEWKGospDDUOqlKzuyGugQIcQKp7EtZVjS3ZbQd/3rm4xZiCH2HLpRnKmQIct8vSE8YcTX",
+	"QadjBZjOz1hO9ubyT6fkTIoRJBZfziAn+a2tvJo1lKNYT0ws2nimQchq3pjLNAETq9kgu/Sw2LXIB+w2",
+	"AllFbKFlFSYuEn7Hk5ymPm+ogsa8udk58JVH7wcxjsMWzPGGE6Yyvg2XrMRb7ogJwGmWsYTFmMXtX6bK",
+	"DZhQl33ubsKCQcMwbOJgJHQ/oDIXmqeo+Ji1VCHY0IbYFkZXp3OaJSwY68ihmxL+TiC/0kUeuapKFqEj",
+	"HCoiimmNXSe9BQxCFMHt4yJk/Cqa5rOUobhQAALM9zOsWlWZ5ai5EXpwAQ0mvzf+NtH0SO9YZgtkeWf0",
+	"QJEhg8Ib/CdrFCTdwS9/+/eDwaCK5bRAAFu5zbzyU82G+PWT/aBlbtkS18TpX2BBND9y2KJ7r7DtDlks",
+	"pwz7KN7VCAR+tznDhwW1pOzOXm+UT5YUyLzRZO3cpXbrpbu0lEsCZVft8mpKywYW5qAY1MwKShxa5gXf",
+	"0iln5IJmt2vFW0xVdvyuwoG8ktPFUgpK5aUXe9JQ9VLW6cNqmaw5bryZ5FZCv8e/gdBvu9TdWAedsPp7",
+	"cdTO0nUMFH3A8oEEarLQ5JhEBSGzJfxQHQFFxSvyvdezgfOGN0Q9Esk7liU5i65FV/sa+IwqxRJXebAk",
+	"8WYALm4c5kekq+SUlWzW0aq93rWAcoGRuzFRNbzdt4e5R6CVfDF2x5ODO72OXWnYRpYnXD8XOluEXeTY",
+	"9ragoxYkGGmYynFA6YnDQj4UNDdaTiIF6wGqYAIHhkxgCsc+fnXHsqHL6cCqWGBl2x9SzDhAOX2WD1Ou",
+	"JnjFl93NsZYbqIe9Dh0FW+YbIuqyK5ThbEYcKtoWIXi6Hg+GyEMsl2qd7q1aURQOd5lh6XEzmVK5NSV3",
+	"ff5p5OrwphHpWmzCDO/VxlzeBkjW5Ta2KF/eolR4gXtFufDzjeqL214jTQDmiZOkXFMSsMNPaeLtOlxf",
+	"J89GNGatNnBpny2if9osB/qMujYG3Zr2ZI8DRXOCxYHt8e2tKDvjut4sz+wSiOrzllervFbmr5KZBi9X",
+	"UDbwWkg46PU6RRqNt8Ig3fYxIcjeHcEhTEB3NODxeRLm8Xnyq/N4s96Xcmw45n05fEmhV3P4ZZ4N3da8",
+	"nzylRI5GijX8pqWm6fIxQDgWF3gEnAF/pGnqIUiT39ZyblxOMbebaA1L9+9YSI6pkLCYThnYirBd+Nvn",
+	"l1fk9OIcqmW/OrvAxhlFu0C1UJpNCdeKpSPf9URnvNPrTOOZwWZ4KMg8z8yRjormZks6efmzuX3OHldI",
+	"BMvMc7VFqdTR/8FNSq4rXqNYGhV9EiIggyhTtTM2rOvsAr0W4RHSBQ5LZmmuSNXM4B0dNGHjevFKCj1R",
+	"nl3JqbpYhDqRbAPtssly5KMM0Lg4rCbGG6uJKEysgoonclSNLp4Mu0FbG7QjrN0lPtcjmFjiBEwM8qju",
+	"+ez526v+4eDwSf+rfz189fQvR98dfNOOOdm1NGuwBXBK3AzRIu++70B186nHug4jMHBwSRPKRan2vGUK",
+	"yg3WF0ZTo+wsTp26sKwXefZDKByfKWJfIhOWJj2SspEmubDCw3q7G22c6zWW5Co8dCCQdXHOv/+nW8Re",
+	"C2P/SvcH7Mhzbtzbi2GRR62Y70HhmwfzIUT+Vub9fh1t/rBJseINPMKb+dUCe3wO7mRwRBY9dc1VxXMz",
+	"bAHrpRWl8tWDeiX9HhlSIUD5ZgoRSuZ6rwagNSawDQBUu0QOXfyjdNutqNL129J48YLSatXxhlTcx0FP",
+	"Uo0n4teWVDGfIbQN9LnIkbMhosDnmjv/Mzbe8Fwzs9nNJLtRCxG3jG0HTLmpBCQGLlEZVwVZnb4XGXxY",
+	"mJCyT17ATXXFwEk3VO9iucxF/SatCZH/sGV/D3enwvHEr9AZ4vtwZmXvD/eu2bGR6vwe7DXB8utBKzfF",
+	"P0iLhV0GkVuyerOu50ph7HR0OHwmNM6kUoSJTEKXe3ffe2VJVzCVXgsbK14qIn//3xDsX4m38WMdSydR",
+	"N7L+pKhmV70W1irS0HbFdVRxHU28virOiOzEFnedrgXcJ6rxnaZA9oJclJQISwJby4slgNm1QJc2bgrb",
+	"q/he5G37lvzeVKNQCF277FASJZIGwkRCzDOke375hnz9ZHCwgTbilTAPE2Zb/hywzntYhQueWzL9ueQW",
+	"GwwRrtMuEpalCy7GBOPvII8MSlPXmIeNhLBODSycNM5my3wkVDFp73PERmzSByOWk0AfDPPtP2IfjCnT",
+	"1CmHq3TCV+65tkUFLMVatspczqC5nNGXyUtsyj/hM1Lcp9CZWT4cxLvyIsZU01SOjbIOnf9HvKbjdGbZ",
+	"uJ8Wc37Z6vybpJf0OlYybGr7cCU1TV2TPDkqBEnHwsKCy8Hhl2gKUIIbR9lppnim19JjdJNuTZHbxVeg",
+	"drJlKvrOi+bvNo3rH6WK/i4l1x0U3N9l/tivUHx/qep+TTJpViY9LrKiYD7emHsUy3dSxG+iUP5OterW",
+	"Hcn9IpVrkqrWVk77fMpyGQS4H9Q/1sYoNunQX66sWbMi+49RHm1LveUEdGMbf1Fy29+AOtPqfvhVpsu7",
+	"cdDybmxR+/dLFwH7UtL6huW/7ieeb1gF7t5VkXYoWfuUrEW89Y4F7S9Xn+mfTur+r1Snu7FAd1ExKugq",
+	"AoKATiK0eER7J8T8Hahv3aK0dSwnvw2P0i4c5Oia+r3agY9HO6xpXIj6X7KccZNE/+tL5ptI0A0F5n6X",
+	"qHcpUW9ZtXdZNv7CUu0OKv79I0m895Ji71nHcedS6ipRs2E1QdHzVxEat6x/+rtM+BurX1mBdevKO46b",
+	"777qDiZs1rKKVpbeOSuqkr+FwtPLkmDJoIKJuWWIwcPSnvf3/ySGHje480/IwOXHDGWy8Bv5hg1ky0zb",
+	"C79efRfguWfLgdOrstpbGjtWRvRvkYXnSiUXYipkgsi52kRctbH6LaiEO/crfL45nhAKsNrlzFiGkVpm",
+	"XT0yXICJxKxKkA2qb5ezv1M2lWFlPGBDNLDdaq+Go2Wo4Kp8hXINTfe3kq1qw6shSgevcy0jEW7w6lzE",
+	"a1EkI5JuLQ+xV83uDyQhYlL1Xs/LNyRdIfW1cD99xvTDJXwJ2faL0KLhwsLoxF8sV7ZAFZxbEYOaQQXI",
+	"Wco14bq5OEtToKufUCxciccynAkiWLnA6IBQCowPg2CWDRcXDl7B34U0HCALBiqcAkHGs7WnBPs2ny24",
+	"4WQNdyghtRdepzuf4CrK0w78XC8oV2KDf/7eRiu7Kmf2p1l9p+BeB0lJwSTMJX0AnA+acVRjxLYs0uMh",
+	"A8Sn0mQDY3358nnSPp3bcZf7lrMpsguxdIchqRvYC9sEmIdzU9uNz6aUp0HGKZo4akM5jWqxAyxKWzn6",
+	"tevcvBAGHEC4EkatAEZ1cj6dsoRTzfY+T/ELRxLudfRt1YIau9tRYa7atSn85ogw4bISYdJhzn5FlD6E",
+	"n3GtXEUZ1cOuJQoIKhZjVDrLY8N4Q/U6hdQ0nPJ+ShRYd71vq8ljrkBSU8Rx28Jh9vENKlfhC98s2qfH",
+	"842kYrFNIuELmd2mfKTJJR0xvQgtXM4F2yir3xYJaA/L4gXvqHjKbOa/kJs0w7UY1Q5wl+5p8yZgYNit",
+	"i1EAAAjXX8ffgkHnrp6wBfSFZAmIP3sbiNCwFjNuyPDelijAIAVBKO5P2xfd456dYQUmmUcqG1wbXmst",
+	"A02sDTQhTHTDGJICvDJDWuEThJZZVTjlJleu0QZhgyCHCxsqhrnPq1d6Qmiq8Ino+RUdR9Vi7e1ip+rB",
+	"S3A45a0sENfD/WppgBLwfkxUiR/NJBzyrYLKFCTZubQFI/HNqJ6UCdeqOc16JWLV+3fAncKyZxveJtvA",
+	"uJ5Q04bGQwrZViR+Zec+KMYCbnYDKq7ISGYtWVMLPmAz41azAZstucwFXrN5f8IzVj3PnTCDNdfercm7",
+	"/u3h3fqy4sCrr+PBRtexvH5+XuO6a7fmqjnUDdyRg1/+9u+PByThSnMR6890X9oWBQ77Y/yd3CcWsszk",
+	"XENG1m+rBtZt7miwg2aj6rT+1m3kugnFO/gotwahdhIQUHKC36ud+cDdbVSAh/S12IDIGyL6/Ddi826x",
+	"WzklPzUDN5WCbdw1gEJZ6zi1PLS5xssu1KnZwl7okyI/6bqDsUPmW5vj1TUP7l137nvri9WvQMj70tt7",
+	"a9n3JpN1HXVDF/d2il/RxKONaxVfRQdr+0A0885zrHQbAmTKlJKih5VmZUZUnt2xxfJxDDNuVrZ6hS9h",
+	"sG/g0VZyo12YrQXXog9vZT+uFa+hro1yvdCGGMMj1focrdgP7ghKegW4z6yxvvmgP6SKJWVpc6Okc2Gt",
+	"TrHD2GXj+4petqdwSJW2am4/pMumM70Axx/yO+idubdBE1v+k9/IdrmhrEO2JkZba8ZtOYpgLFEYcW7L",
+	"LYeZr4XJehJ5aR9E/YrrtOE+29keKAIPVfWNi4z11YSPNOFCzVhRsW59WaFynRZf3SI8ZPBec7jpn+va",
+	"a3oPYtr2NtNcy5dc3AYy1GYpj7G8mgUh4cKaGaradlcxfM4MTLFUFHlm2ZFh1eGT3oaQ3J8ytLvjartL",
+	"jcnWMRp7HUPuyowM2UJa1yQTyZ77oxIfEoxn3+F1a3EkX+Ly3UcAabx0a6/SdxZxqkuM8JpEpEsJoCPY",
+	"/QFX9nokMpcnIl3bILa4uHvmQkV4oyI/fAZHgzvOf8JamHds0eD79ha3QwFelMddE95hf9EKft4ucrFy",
+	"IUPRi7u9aa/kXZUGubS+VXy1K9h8z+eu7e/Yzu/EjnSRPzJhaevzLJNZiBwsCCU/yCEZUZ6GMjGnTClb",
+	"kXT5VSjcVczhjbH6QroxP7RY+LdyGKw0Vc5qVg/JpFoRmetYTkMqVAvTqRloTkE+yjexmzIH2/X8pX4g",
+	"n3qdERervU3cb7UhMw/K7Zb3gxy2iCbzAW6tac0nb81MNlxkyqhwvk/UYxMJBo0e1uMSWEM1aBvOiuqD",
+	"mwDP1ixs4eOmZC6z26K7g3Nzc717r3Z1ic6VVUN9PAzPH+LbXDe5F29mhZi/Af0v3ycSB1i+KikV4zx4",
+	"8OeXb8iTR0/7BySWCSPdiEFxdabM/0dZ1CNQfqUUGcB+haO5kNNZJqcz7crpJrZoR62vDnRs9FKUvqeQ",
+	"i/QpmDw0lUmeBhU4LF9eZgzaJ43oGdtK5cVan1RW8MTL5DgcrA7HbRRl3tyxLOMJUz6dZElIo3C1cPtq",
+	"RmNGlPNm75wP/CvQtrByaH6pEdZl7PhM1GQTmvF5L+Qml3DbHqG4Y4cRy0CW5eXeZIuOJmDKxHQWIIoX",
+	"KeWi/1yMU64mvgGsDAkHTeCXv/0H0XLG4x4UUmcihlhGKMn4nusJoSSymRDniW2Dns9SSaHyETe3jNoy",
+	"27OMT2m2IJixUARbWkKgoFkqNniwE8EjOFflknyT8zQBa7MLICo814LEoRsEuDSnGZvIXAG/Go3qic1F",
+	"0sZq85zdalhh8UBBMqbzTKD7DpgkbLs/pZplnKYWSic+sDlWqhNFuwyqXXbzA4XQrEJCsTXFuqsb3Exd",
+	"sqjTDv8d916GiRXFnIPACTBBorKNgXuOxgS1Qj6xF0wadTdPMdY1kb0ivp3meiKhSSYKYebIJlQkx0U3",
+	"LFryr6lMWEq60cvnp29fP7t5+fLVzbu3L6M9rG86nek+dHMuj5QKAwOId8Tuaqjo4cWY0uwWov9A5zZq",
+	"uDM1ohzF44mrKWjUwhNCzRppiqaZKTULvWNkxOas1jVaEKpuXRnAEgGJQ0BFVD6bQU0BSaYyY/vkORj/",
+	"4AVwOGuo2Y/D4A1SJfuqlbDz2kZ6622GYM9bLYWAyxSjUTQTWFuovt79+9TvLeP1C3xpg9hNgfgRcsmI",
+	"dOeUg/UEK86ikGm0/ywXZpqoEm9PuhEKuvtuQRCDrphGqwCK9OYx0CX2LQ+KiKILReaTxZ5vMMA1dHod",
+	"O1cteBoHW2E/WFmCGPPK/R4Bfqp4pn79VHGzzJ15hi/zqWFOv/uGHWR37xZesimVrrlond/uC3lzfw3/",
+	"WxP8vQyPZWebC1YvWoAZwU00pyrE1XYjG/QWaJdG4EcUuxc26YZrX7EWTbVRt802nX1X90bZdUeUFakP",
+	"lfQtlwdR9r40rHOj1resEWKYi+QMnxWpHhyYRbDnJn5MZ3J2yBkgl4YYnWrNrNqxzltoHy0tOW0b1Xp8",
+	"l2vlt6yt9B357G1mKxM8/jJ9ZJ882ayPrOMAm9yvCsZUZn+001a10KDW9qatzPlAlVXsbDfagvFhATTo",
+	"xtS6e+3TQfuUnd9bxbaK5PEauBZ2k6J96zJVDyDi6n6uHn1rllTeMqPw388EQ5OAy2PEWDKk8e2G1pN5",
+	"dcwS6qdJQqhzLEG11qmRlES8MJgTsyTPEGWXpJ1N1PZi1eshFlbaASaUZPAQMA+aJCGX0DbaujvP0yRp",
+	"6u9j1eOeu8RoBgJnqAoHuzTaFE+JQrm+oCxFaPay/phRgc7AVYvznmrRvc67KNWNB6ZrY3G0TsLgRh1a",
+	"lQJ3j0xkCjaFgqj7gUvVw/QFiQ30JhcSFhAE+GY+zw3iJehUVuIVHhTBUA0IsiLGwL4YDvD5ButsLmRO",
+	"kgzrWLQI7glE8rQgYxYY94ja8VzW1bPdCrQOojsKRdnsCO4T5rEupsMCepcK7haQL0IT3MVtDE3oVmFu",
+	"3axGzN7bAOw78iBdevpxrV6pnNds2TbyxZDvjCFHX6mZvhFnhai4acQStOFThvSV44VtMI39GcNbSs19",
+	"oMK1N6x0WVTkzozQ0NbRtopsUd9/ZrRCMb5sTk8Hay9mpnetQrBHaCHo2XgtLPVczc4LKyQgZe1Yz6m7",
+	"D/xN9RrPuVjMh7U4h1aWzW4sjlBkaBsYKaaLE3MVyW8Zm9lSIHc0zRnQOkv39r4s0haeaNjPl8Jh0j34",
+	"5W//fnA4IFMYaO/EWeuMelW2RhMS8XpRLa5b942vr3e2Y5wvoPbVYL+zmXK81WUo5hssVxleM+MK4gq5",
+	"0wHhDgoczSeyTMz2sGjIFAQXQNzTXISEuw2LAmBu+GetCbCbQg/lvlZQjyYXji1r1h0y8HKBDxCrGRWJ",
+	"/BHposHO4HKP3HGsfm6UO1czxnU8QweOq2wWke6c60mS0bnYC9VIK6ZYXw6tmtce6AUSV4P4e4TReFJW",
+	"p1gS/nuF791TQsiQ6TljRQRoICDISYSbulas0hJQEbz5Nxz0qnhzre+vWHZ1vhUYY31Bzc4xqkg04iK5",
+	"sY3vrbNfhctFfZY6H1+gqAZ05y66cUM/qJ3kUm9XCeKfo5rDVqURylU2I+1VEDwvMsb6Zl0AG2TyT47M",
+	"ljIaQztTQyt6hGoylUqTx4N6I9AiBK0In6m44TcrVlpNzG6di+1d9k31NSctGOZpI2zN3c3k1OWMJRGZ",
+	"yjsGLjQtSaRl+UvAJui/uVFamjfuBu/VjXuV6auDhnDjmfUwPf+omVCbA/AK3M7zwlO1DJAVvi7/xROS",
+	"Ug2p/VRUWnZKgXFelSqFW94mXEsIDiVEm4l6kaeUkG7EUoaG82MQORvTocqYCJayXzsmou6dW+7ljs62",
+	"AKH4V7M193Ph0VjvWh0ypRtk+CLPsPTw9IjtO7SNY6ZSFLFW19ZFVJWWYmSfNrwqkQYDnT25iIgqF2b7",
+	"kts2Saia4C8NCtharzjX23rDmU8mGpOifBytBU2nbEN/9W0wvakZ67fIWPrciZ/bpnD+if5Es0RhzR+M",
+	"HCUQOarWUhvm0eFaDqeXuFmpe+yuX4hEveAsTYr0nBqRZdoWOwy4argi88xo+Fbir25wmitte0Ytt40K",
+	"dvKkGZ0yHSqW+ZpOC7etHI0YVsn8MWfZomdLJ2VkAt07STFMzfNIx+xG8Z/CUxuNOzQxWF0v8FfSffvi",
+	"jDx5OjjYczJZuRa057g1ZugTJEOZLKrLeFg0C1jLUxD04RODSdey1KazXF9nQLE7lnENqoi7dFyMJLhZ",
+	"Ib6XJTyfdnqdCR9PQCHmmsc0Dd7B4o54GcwTriDIU2eUQ06uqwE7khk5OPz/QIMlTUejqlH+0e6M8vUc",
+	"gWYGXcv1Aj49ZiIYoThm4tfmxlCYO5izhs3BR2DWUWusNVuV7FobHbdRD7U2adPwuEuXxlt4Fm7f9Sc5",
+	"J1MqFrh7MmRgnbQ3GUAT9uE1VnWt6HBfruLWBlW2LHfwp6oCabuSWwDzMjakgHdN5kszRpPFaWPR6lfW",
+	"Bm5UJPswmbC0WgkYIrJdoKttjW/I3x1PcpqmCwjFoYIwmqXccHOapnvrCpP1VpTS9lc1lppQUCfK8Lnq",
+	"2MHBvQL6y1IBXsJuZFudR/fuWm5dCStme6AKf4OQ8zZ9n2/5bBYCzjdUGEHFjtYDIM1ZxoDR+50LignW",
+	"+2sctMqdVIq019GoXF0L1CxDTbbEza5hS4SmKUJS7a3C1vug3esKkmG97h6pzd4C91aHnBbW4y8ae1qU",
+	"3aazWco3UUlw261NtEHCFC4JG66ODVEBRWls24lks0U3R+KsRGq700acbhmeURf5Ktx5Leieec9vw38d",
+	"q1z7AnStaF0EamltKzKugLoGKw8ehkVdJ280ykso7jlqfWJjJ1jyQBHzdaDnIdg9WzQ+HGez34SsGK4y",
+	"UoNpxmYZU+CgIafk7sD27kEoYCMx7PZYipkGf6AvpMx0peKIZhR7m85opiGMyxAu6JwIcZzUeegzCTjQ",
+	"6wD/DyoXsIMdpOOg1Px7Gg4CFPlf6FKUmi4tpeYad02SNT5f8Cv/IMHqURG/79uCgW/gDmoU7DOZsjbD",
+	"vDXPtfYrmTcacsB5oFsALMJvGmCBuubIdnUTLAL8fh984KrTJNmQBWPIQHsRpkTPWkPH5mrC4SgF1WYz",
+	"KIkGbm9THX8j/dbvLdr/sCs7TdPWOT3lVusoZsWjV02aTbkWJ4mjNs8S0k3ZSJNcoAKd7O1gNSutCstK",
+	"FoHGjISO0O3ECqCsa0Vko7Frm6/O33imrxsd7W51CVezlC62LRAKs7SLXZ1C+6Ti24M1YmkLUe6klsKJ",
+	"xuYl4W6t+ekLSLRLx3MOLe314iKTdzxhWUgbTeWcJc8N5X8mp5TXolLWRhO4whXBh+OU8mnAJ9fMREut",
+	"q32LI8cza7mAZWK/kMQ8Q2A55lgNlq8n0I4dWu5ol2bnC92GrYyYEFL3tgXbrx+mEwESrmKjrC/eZWmD",
+	"EuyeKGoOAQTAfmXwFqEU/TC/Ve+yNMKaB/yOQfzreruqUjmi1nL5La7DJeLsVOHlfvv+O3LJNMYxJOSO",
+	"ZXzEmQJaH4wLmtKP9wGgOc9XdDZb6dfYbuglFPmNGm7xCL3bXEOr8sSKS12FWxWTyyNBHOgF6cx2FuA6",
+	"qM8KGrNRDhyPJ0gPlFedCwZ8oAh0rTciRZYtILfN1QkpA4MNUVBGmcBaXrj5QIrRNOjEBB9t3/xGaJJA",
+	"NnvXpZxE8A5axeq1bFbQywbuq3qEEnzemquBdKOPK4P48HJmfKPl1M3xdTPoDW7j67zhzceWg4dp+inS",
+	"cZnBv5tsrWhgt2bmNlz0okVEfisu24gTCT5DZkzOUgYR0EPmmtqYvU6NMGQr1HSpcAVsDI5WxU5fTnn8",
+	"aLPwtBp3b5CV8K48IBHNk4iA630i0wS6apE45Ta8SGbk9OK8rHO1kDlRTJN8RlzjDgveveV00N4q0WIT",
+	"umyJxZdivG9mTJw/I2dSCBbrEB8uLwfa8pASozXv4f6cpWn/Vsi5eChnTPCkDwEb4xxdwkt3qcHOWHLo",
+	"wF0tqR4+Rjhsd8QhqvojjXW6MJow16o8a65U1G5uKwLUMlQAkwkFY0yP/GCQhgtiOKCtgWdpSAUxyJ3M",
+	"IWAJ6jJNpO0wB+F0C+bBEu7gXljvbyV5aIlSxwJkjhO8XSAR9bxDtNPnCi3062Hx25VTqqD4M03zsjIB",
+	"kFwqEstPLNe0Efd+efMEH+UaQOWyuivqmAcWR1/XiiJthIC3q9gFFRan9aLEJUNTx9BqFDPXIPK4krZA",
+	"kykHpzUVdAxLsoG1QVtwrSd+IGUhu2NZX2lqhLZ9cuoZ6LEhncFqSy9jKe6YKAsCchx830z07fvvLpc1",
+	"qlu2qCpuYexAEb7OnMZB4f2WJ+HvMTZnOSZBhdSz2vGal0MHutKqBJsLvfUS4q6GkmbJPQ2P3kjPhQ4X",
+	"xZpzkcj52gRvTTVXmsfqPT5f340dpocLXLMtXMzS3sqsrKZ22E3Kcpn5FSiZQrGtwfIv90pdgmG9shlW",
+	"n7Yr6VU2EwZHWUB981BurFIPdSUhn10Vwc1QMwcLD3ahgAUVkGgmMytOnp7j1XQhsmPDezI5DWRHtrMr",
+	"4bwE+Idq13bnli0uGpL1gH1jwp43OEhgU3rLmuTAxy0sbqVU+CggFWooLny6QjaU/opKl2jp5H9fFCbF",
+	"FhgSzY3rpL4VIa/Fmc5ldgvhfa2bl9TNkcvTyhmPG1z2OeBpQ2veTab51Ij6F7bQxwaY/0YgwtogX22j",
+	"h2qNDGSyaEArOmb+9XhFs9tE2ry+mqCz6UHZsQPHgz33WHybcqV3UhGhh3v8sBK0gat1Fu59RLouaehg",
+	"MNjbshNSzblSv1yvGsBGcz0xQkwMOmBM09SIzkYqT3lcSAozlk05VM8NBFnSWWNoGESaoPMbtLVRqdsZ",
+	"YnjLFieeqdBl6K21DTaYP/4q84ww3/zhRi8qp4KbNsOQsfW2dbZo2phROm/ZohIbPacY5GTbP0e3bOEi",
+	"LGAVqIF8+/4K5Hv20Tp07Pe3mBCwdlH2WNYhxxUTVOiX9uFGuwqADPvW3QdSHn402m7cA0ZHR0sLGWdU",
+	"6HrLUmc3K94g5t62vhUXxXvBrlmbOsJjOWvqZIa/4SZY4nQWiw2t13t6cf4dW1yasYJ5vXCOITSEo8Of",
+	"jZadBG3Yu0kODzvyi6W5m1KAq2dpQomtVRQJEc5XTFMnW6/SMmq6WDbkOqPZwtyfPhacmNqR8GLNZn3D",
+	"LPmIx4S53L1q3KERfJW+iRmmTHTOzvoHg6NDS1XXaZq9jodyAWXRQ2Tqo72vFBpI39xxNrcC7Y0RGN3f",
+	"Qyrcnxhw57xG5UeMyXMj2E92jFhOp1LcKE211X81PhjSNy/APhIOHrO2E4geK6rhnViRbEzjBTFf3yN6",
+	"bMayXzt67CKTw5RNgy3O3744I0+PHn9ltH3zUGFuC9VzS8I11DSWP5jSeMIF62eMJuYbAkWqoQdIVXaB",
+	"iiLAP29sEeqQ0RITQG8aXTpvBDk6OOxZ+hTLLDFSmE0btW9V5j0KBeI2pU6dkkk+pcLbzMdZSgVy/eLu",
+	"uaJMMsaJY1ZvUIJpRGTjNCsWbsT0RnjCBhMJ6DQIA0h7+uroKfm//8/H+4ce8EkXvFxckMh8rMcQcwHn",
+	"cYP2lMa1hLLHOUuTfsruWErKM8WZVWte4SW2harECaVpUHO68qQUSC6Dk3BobE/EXMtaahed8Yd3Bw9d",
+	"l8GHGNGoOg1ZiUzpG56snt5QDwdjcCb+pW/rTfax1YOaSaGYzX2rwf+r4SA+Gg3Y0fAJPYoPRk/pwZpa",
+	"oMsL+dPV1YVrs7R0344ODzeouGZLTvTq+F+rlOjgbMat7ufPJSY03278Ynnud2/PScZGDO4SWiIKG7ta",
+	"M/FE65k6fognm+wn7O6hfVg9LNGz37SoulJkfi1TNi30Q0ze5VO/BSK0hfJZZqC6Yqcnla4AKEtbC0GR",
+	"adsjERVqzjLlnvgx5z+F6ovAQ00J2C6rG0paUTv2A0Xsa72yfG0usGLb3gm4EZjQ2cLwT/uo18Rwo36w",
+	"p/B2Vds7DGl7KxK8IyNGRUU2tQqAi3QjOIAIg1pGubJhZ8t+D3b/QgxsZdmFogXuhuUqjIQBGRoFoMnZ",
+	"RPKYec0yBGMJoRARojTRc+k6eJ0QzT5i3xC7V78hCL1lhapaxZ8Q8XMbIDzpESzM4XcppUoxpZbSsDo/",
+	"HlQtFS1KgngtjryqI2dSKK40E/Gi0+ucTWjG1ZR2ep1LJriElNgPu7DoHQ7W9SgGL1pj5ISNtC05AMgB",
+	"eF9sdFwgV5191NU0XAzBGLIJveNGQRrmPE0U0ZkZbUSVZkr/f0NutTUbdVR49RXFo75aoC43Z3w80ZXN",
+	"H9Q3fhlLiDTAZ6sB465+w9oSbK6yQ7CEqgGRfXLVBQvL/ED2fixRmHSjH5UO5gn/qPSvLb1XDsBL9FZc",
+	"jFN2EwMBMADNU81n/jcWShnVGHbkcOxDcJaCEm8Wr4EX1MZOB9o74f0l8UQqJkiXJ4Wz1J3AA+WespwF",
+	"uRnurx9XCVyt/NDw81Qb8jqkr+cCHrLVkdUbpOdBKoyy9WYH69plaVcE0XFwiA3wa7MESzg3Wf9gqK2q",
+	"hhx+DBeKUGpVQQ+N1qZacZWiWNdSlZX1XRpUU7FIo6YjjB6oVZVmnrSpNLOizIeyxUzt1puO+U2D7+tU",
+	"ONaAqLJvpMAsY7EGoQVC5mVuK7+VlS6NiK5q+a11zR1GWVFcZSKlwtIq3N1GkJMc/V4GdnP1+8uJnItK",
+	"tIPhgRBnH5rnmMwnC8J1MZ+R2bBiSbdsholbUyTmmvntygyN29snLy1seiTlt6yEW28dsHq2kZrNeLJb",
+	"xxZloqZgvDWrO4bnplTkNMW+W1CXSma32KgMnDIscVo+hpuCI21Fnb4mugk2UL/5dMG1upE8iHokkofY",
+	"TrXwu9TurTwIql9WxFgxr3kkWO3c21HLeudmstV3YZvSvfXbArV7tSUWO8X/NiV3d3YdSBf/pWkgBnNw",
+	"v7PcSA6u68PrT7GswFxdyyGQWr+TcGvl0EePmj/Qz7U6XObf5m1fz1opBK5hlq2L+PGNhIV2iS7+Rly+",
+	"i6cVbQjKkI1tg/r/npLnrA0By1IjRgalOMw3TSTEudoogIKopnwEqs0S2vt6SNM0D5RVQYi35oBEcbA5",
+	"2+de045KiS+Uud0BFev0oNx0idwh36PFwxqk3gG6tcOysuPd9ri1q8YSrZBxU835vthXsJQDRMQ4zRW/",
+	"Y6/cVtAtuDutOYyd6zAxXHEgQs0sIl0X8oytBYHHWiqP5a6dShqRrnlEZtBIthI5imN56mujduoWtcvG",
+	"HL/t+9IOsbdH3c+DdksY9ZbFcjplIqGtbJ7bl8ObZdb251lJQnXwWha/w7Iv6HRwdfCyoty1qy1o6+GB",
+	"7/qzFcF7y5wmtF0fM2i+IgmfzjLXV6aIV6uIm207nFUrSxoValKdgusTIqdcW2MOLJ/HmBjMsqB/tvOW",
+	"zWWW2OBuak6yTdznp5XwSjCgbE0cpOGdEPwaCPxzsbTro9Yw7PZTzxY+vY//oBihZxewGiuSZkkX/ZSu",
+	"c3YzrdtJkzSP8IXrPW+vA4QE1+1sdKtkAhSirI7t1KbVt7Zi41sS/1Y1bXvLplwkLNu2N6GcmhuXwSgn",
+	"RZRbZAtLRD2rqjsS5XTPpc6drRFBSM2w218ZGIZbIFPK020EKa/wRqh4RLG/angO5NOU+XNUkFwU7kGv",
+	"QNvyXreu7vF4fXWPFQccrm/3pRsPKyaCHWZxlWBdyttU9W48tCtbNEg5xEhq9vo1nUV30sFfYRjLqvoq",
+	"b60/LugfEp7/svTcgZsoU7OgmyhTv3qJMKiynpQunOUoLdttDUxmthaMs8BzTYA4BLwGjrw1BsFEPImc",
+	"NG0Jp711K93Ay8gZN5QrgoQQ7iIS7EJ7kF1CBo4QLSld6xX8jNHkjUgXtQDgsqI8RF42xIDjWqgiKh9O",
+	"DW+tNXP1PdRNHOMGjAg4i9t/CFvLPpjNxY9dm0BAU8XiIJoqFv/qaApm+xc8bbp7+SyV1HAYa+Af8dRe",
+	"PpU17Cr7jezqFdUs4zQ1uwsdFWzFNoRUKiiFxZNc3BY1jAJ1Qzcvm8KmQ5YkTTnN7ld3Z80aHygC61Ck",
+	"G6Uypml/QtWkf3fw8NHXRxGUQonkjAnKjzEudioTltrA2L2gYGiGbcyzmzCahJtGXpUrcg+ZO8c+auhP",
+	"k4TSTR7Xsk3WluVp0YjWR9qWZtsqSpSlrxNOnSc/oMDKmCm12fmqCT18/CQMu8s/nfYPHz+pHe5woW2m",
+	"zoR9DB6X4j+xb8xTYSw0Uu7ZhIaCys7K1kFyVB5UXZZeWRa7QJbCqlqCzV9bsXd/RT3/Dnm45V2EajEV",
+	"H+hB6rt8kI14ClGJJGGawaaBRXnKtm/4miWjTq+TyBj//9GsBKI0fpgx88+Yj8B6PJwF7RXVVblygstd",
+	"n4HOPFCwOrU5vdkoMThABQPXzaxkxYx2yectL9ilffxZoK+bG8ifs4YejXnF1b1cII5sVTnHroN0qUjg",
+	"GKAvhcW6gM3FUJmNKdJngNp6qDTFqbwRbJnX9azPE/m74SEWBMeVUr0/k2IFPeIIQY+Uh9YjVkElnyIw",
+	"PE3DLt8KYjdyFSsVI7sLe7O2OxCf4QV0JCfk2GVg8R9IUKQunN06l8L8dOcss0fmNsgQwosam6e3Z6s7",
+	"YpKhOuWWvJoZoZ5jwmkRDx4ovN9gzwDNYkJnMyZsG2rIbNeSJBKqltr6KoLQMdgSylorwYkKRhJwmdjf",
+	"IiJFujgmcy8GCm7KnCrSzdheMQYZLqq1OgPhTnhRztZguhXlzF1MU3vXlrhCIx1+4VPrMKYp59/ypNpd",
+	"0vWaONJ8l/lPzCwFxJsWskadQZxvJntU+MgStELHU5FGVhkGq9fiHRCL8NbRa0Yzjflo5pCdChVmLc0Q",
+	"LLs8Hg7Iq29OIN7IDG3xBGgUV+SWzbShKJ5A6WqVFgLrkAuaLcImqB0xKthMM/DKF0NiETzSn1oAO57k",
+	"OLXVoVWDDq1+G9pmSSBtGHaHzngnEIOeITnHyjky42MuqLNXWGF0lIGACu4GGt/iXwrK8Jg/FkqzKSTA",
+	"8rAwWtRxOY01v7MuuFoaivmFvbTtkJdP5ZkZQMS66JhM8A2DlcqwJEh1c6QGC8OEKc3agi8zlj2ji/Zi",
+	"7dLuntEvUvSmBrLqzoptBO9AcMktzmQLaCY2WKWirbap6M3WbXH1zrD3a7W7fm17XhuXxo2t+ZlLcRHX",
+	"tPEVLShLe/6mrZdb9yex3MlrU+L3EKwuux0E82DJnJdY8UtqkjAYfa8Iwh0ubLJhINvMNSsP4wq0Nw9f",
+	"yqLjedjkIDVNQz/VfejwXLWBumuqHmikvgIsGaNhtBou3sxFkz1NM4H10bDwuatDCTHDhrc6EC7RsQ1J",
+	"ESyhsXOOnXbH5O8ZXTTOuGva53ZQLLdXwH316RWLDHnbVpg5wumoV2ckoYullhdtyVvcWA2+XPC5UHw8",
+	"0YHS37H5cwRVbNTzjzNuZrqUISf/mfckCIHIOtEVx+yrDuegIcPTgdlYg+yfyjlTukpaN8SVJeocqtgv",
+	"lX6DzuktZrBvWt6x1kG4tKfq/L1maK8+vtoyNqjf3mgPlyVMdlxerqn4iZtx/VahyMbGwp37BWhikVDs",
+	"sp17WAsBy/V6bnzn22oh83k92dYz3+ks5VTE7MrwClV7/awknTVqUGv71koU9XDqXKk8NG7l7kJJz2Qz",
+	"KfdtmHilKQmFRKiyW53/5d//kxwMBj0I5UxYzKc0PSGDagmr9k24w0FAPgTLpbXaKzDNzakPSDb20mzw",
+	"urk95cu7Zm24mHJXVexdOtm62B/A1SCiLQnXay53KVBswjmbbZwgBRW2TVa2mNDuR1cV2NblcoXUoALT",
+	"3uev/NSGOV+gGGnLCNeggrVm0sXFatH1s8hbFXG5XpAPRcz5RCpGUoMSmsDzsSvLkaaqzb3bNeb7QnkA",
+	"ei1V2is6btL1CgawK31uje7rPXAu3hfQWknBAroNHa/XAM1DbWiGWlICw8tcC+OAQKrttxvisTmwL6Ay",
+	"wOpWb8sj7A0yTPiEhtBQdzeaqZ2nGHT1ikukWqawuHNriB3nGVNYLrdHhlJPCBOJueU2xj9gDs7ktH2Y",
+	"gZZtn60bas008H5opw7RapWlMsb6YNE2hwpumBFPNQM1hoqEGEY3lhlXNFAUQAqoB41FD9iU0c9TJKDX",
+	"wcon9ned5cxsCNhXSJlExoZFystSpO0KrlwVjBGs01BkCj/f2PC7sudAmHXessVLPuXr5WPcwHfF4zso",
+	"z9kiSdjy5LK0YrneINrUFhkIaoUoO4Whwq6y6ZQuoN4zySFouRQ3oMguy0j36PApBkdGb5nOFv3TkWZZ",
+	"ZNPPAikSJXMPMv5XXOSataAO5bMruWAVxEs0bBrPTmMXqVBzQWaMJhE621+dXUAiPNFSpuqERKM8TaNj",
+	"/A4coeArgF9J95tcccGUgl+eC82yWcZVNY3LqAg2pNIoCnmaBh0FZn28aYV+YYjTc6v89W2KAyZ4m/XQ",
+	"jBF6RzkUb22ooMNREy+SzEC9zAzNtXuBpbudBJa6lJkDb5fgrW4leFLmLnqR/TXZEYrtNcbUFr1geiQX",
+	"qYE9NFICxIRab99QxWO/znEgj/Hxk7XUzS5DsThjeuVS8JF7LOfxweHa5UAN0ZtwbbhXuYLqiZFdc5wx",
+	"KAxHUxWdECoWGhK0WKoY9jc+GgxIlAuVz2Yy0yy5KUev92N5chSORw6t43JGY9ZXbEaxMIXKh4pBogHc",
+	"MLw6UZG8CikMc1fUvlw0gT5HinSpcNQJa5PMmNpbv7yl5vwF4FbgIkayhyQfg8U32rV3XQ4h/TjjGVM3",
+	"XITcBCNm5ACjTygWS5E0BRQ4eAZEi1smimN3l/YbyBRbfzcrq68MVll4CC5GHFxRFLaikAYyw0B+W99A",
+	"eU4VwWdtPWp7hyL0oUBtlwgfiBqbK6+tVr1VZPD61pLVjUEPTdtAVU34TPXIcGFbgLoggNYZNo2tvP9B",
+	"ukP/ZjsUtmhTXTToLJB4uw6DBh7fULFVt+X7mXGaVtOyekKDkX7deqAtXXFDgjlQf8TWT1oSmiQlFdCS",
+	"dEEWdY1+nScQ5BnrzG3fJwFmWc5RW75MbVrjmp1hZ9xN703tbEJY13RQz8P9Dk5FtdtBqL6k1YS6MVWs",
+	"z4ViQnGjVKeLpaYbj6sqXqitX7GYM7hynxl1go1zm2CEJDLAoZDkFsiFfbUN0jWpky1xaevOy+1VPJii",
+	"acPheC3YY7VE+7Hrp2Crt2ubkA6UUuXDyHFv827RpvS3V5vdbNpF79+jJxdIMgFW6jrmNypbVEj4Fxrg",
+	"jCQIpWGlSrCP+sJ1+F8e8IIqCDSOZu6ZyNC8MdOl09n8dOK6wtqOhTbgOZhQvuxUp51yT0049Hp9s9V7",
+	"Nlk3s+ymx/pnp85BCK1sAbhEZ3tkwscTpjQZ8UzpY+u8+eVv/xeBvn/wl+38B3/bCD7fPgCvdHobNgr0",
+	"pK1le4aVmG2QQ0yFkJpAxQ4IcHf9hjl05FEn9u8JV1piQ8pbNqtk5DQbZj18VCzOM64XlwbYVg8AReU0",
+	"15Py0wsnDH77/qoTqEbz/oogxzcCn+0I2VWMkajSyfSH+a3a/0FJEUFBneECnOLY1pQlRavGa+F6Ne4T",
+	"bNt6bIlgt6SQJe3s+bbDHnEFQEhEZzP8KjKYEF2LbgQHZ76BkzN/2KMzf9qzi/bANBSBhheRLpqaeiRC",
+	"XXhv/1pci9NCzyXdKL2FlfQIbPnizeUVwbr8hw/NYUV7oMIbybdor2EjjhG8SM73rwXkzZqTMLQKFcbi",
+	"1CZaz0ojB5goArkq5tzI4f7AGTqqRgzS9doqHO4/2j/YOyYRmjuGVLEnR908S5mIZcK6hVFn73jpS7Sf",
+	"7O1FPcKF0owWjaM8Q4bzyRlVYr+yNVj80s6m8ew7tgjKUEuw3nODYxMCsAHi2qA19z4514TGWjlAo0HC",
+	"XC6QSc2w+Kbj5Medv/RfnV30zQpKxjPj5vOnT9C6YSSX12aRHUw0EL3et9Kca8jQpyLpJ+yOpXIGKfiz",
+	"lGrwBZxenAMq/YH84Q8v7dN/+APpRks9HayIYFs7AHaWyejKy37XVCQ0S2xMyrUghAmYmZFf/vYfkFRi",
+	"rpnq+dZ7OpsRaE7KxbhHlBy5EEm8S1Pw3LgSN9ZjYYaGyjiCipjtYz0qrogS9JbdGEF2327s1SWJZca8",
+	"jR26/QCp6xXNyu0Zq57TJXpGa+RC9fzQjp6d2oba+JECPQzDgGAYCMKxTifYJWTw5wnXJJXjcsExnbL0",
+	"jCp2YsZVjGZYu5feMhKlfMp1VHYXPhz0yJR+hJxccuG1y+pGRXcgQyiK9kARrDZyLYKK33A/5qPfJMh8",
+	"9roEeR9xLOii4PoE2aHLXkHRHoFcpyJL0xC9Yxe9CQdtaJ6yNUbS9MRxOfyqXGllG1st1aFIZcEnZSy8",
+	"oZNSpAvLxeRcVI644XzdqGU2lypUTVs4YbpP3mPfTmgcAOIzkm00RgJWPgeLhOt2EtMs40yRyJBOmfGf",
+	"KJbxRYMdwZTwb99f2YTwE19lMwBXJcSBjMO5YGfh4oehTBY4NTSTASW5aFUUeR34XIuPfwEuCa8YcdrW",
+	"4s0zJbP+jNqUh2OUTm8U/4kFsPRgMEBORgWRM/pjbi4FAAuOBl6FFUcnRV0QnCj6mRjhtAdi7k35YI9M",
+	"qLqZyoyRT7i4965JKtXWxAOtVD9C9sPY0iHbxIHMMjCocoRvdD7qvzJS5zG57iCULY1BSF93ImziAau1",
+	"P0VkxFlaRFkZuO7tk9dSMPLL//if5Ojwa7j4qf14cAirRCOKa25FovOETWcSqlkYem/dSIpOgU949NR8",
+	"Y+YgGTMCtrJUVmYIQwc1rFZEKEn4CJq9aHwLq0BTcnR4iMwd/IFos7ZMx4jTGWea2sbDWLfNsZXTi3PP",
+	"YnXcOdgf7A+wMhUTdMY7x51H+4P9R6gHTkB+C0tc5pdxk1MEiOF7NiTfsQV0QQcx4avHB1/tGbaOi3Fa",
+	"Z9/gkDlcQ6v3yRmNJ1gfzXwmmdRUM5LRjKUQaIxNXm2OlFkCdLE2mpDFOLOkw8EAA7Mgr9w2rCzuhFu/",
+	"1wwOm15/b1tYd55fYt58nN0ZmPbxE7Sx7jy6/fHrxbcHw8HVgTkC6GHdeX7WsW2rO4qPO73Ox85xZ/T1",
+	"ozffPnp2+PHFwTfjr+/y4VP9kh2M//Tqpz9/9YR9fZWrp/nFn+7e/vn5u06vY4b5ePPi+U9v86fTR0/+",
+	"9PL1jc7Zk8dPX76e/eX9k9nZ4lLz27/+8N35+/PHdND59OGTFYHoOpUHQARCx/JZGQRVTEND8McIttBQ",
+	"BXgfngvNMkHToifV48Gj9W89o5oaifCdKJyTFYWhc/z9h17HllIzMIeALMQBoAa2i34Vd5SLazn+vgMa",
+	"xode52NfJbd9LDh43DHyasd9OWV6Is0Z2q6w+G3GMOGtc4xoYJblRCbz+sPC8zOToToCdRm574us4Hqq",
+	"iMlH+0d7kDo77aMMnOyTt0znmVC2VajZ77Ww1cnA/FAgvSU5aEoIMxgjDIEceOYtw+kJx05ALGVgI0nR",
+	"dE4XysjuhZAeOXMRSrpgXiq6m6JCU5HdI0PAuFbWFdpGi9knV0WztrBsDXTQsWhrqnI97Iw40iu4bfme",
+	"33+263S2vUJmc9sxo+KOzM+9Iu7EdvikNi3QcnXolGYkQkwDn1pvK51KKE9uh4UxLds8hhhiq8TAryeQ",
+	"i+95X11rOVQMK+BQWs6K/tNmWKqIkub8i61io6Y7eYuB4daXB+VnuLbg4861tk9OBckFEPEespram4kZ",
+	"s4dNaQuLYSIZxqBOoSgsZjGjpxvSvXFwmAuOH7d2UG4NUSSywjump5eqC/76hz/0UHgrwl8xtZJkuQCd",
+	"L2F3ZCoThkf28vnp29fPbp49//N/h7ZWy1gbIfcvlHjk/7YYT6HxV741yORaVxayZgW93XUwi6k4/StL",
+	"ujl7ef789dXN5fOzt8+vIiN5cugUO1zAmBBdk+XCav1nOFCFYEhfzSUyM9oKqavZRvYZgbbDBaHiWiwR",
+	"A6MSR1ab3fflxHonS0tfwZxgbtOi0i7xWkTQsDCyvRKLk7UXw0jqtcPuNcYV9K5FHemh76KdAYmKTJih",
+	"GZIgXbWwTvkwo3DTMTLHiOYgAlXlAXTSXVlnt13jN7Y5eYM48LE/n88hnK5f2CWSmnzgBaQYJrG6sGAt",
+	"bKST3t782/Tp3V+nLxZ/nb54Ev/lz0fxX/58wP74+i6eJum/Pfp2krz/OPi3wxeL+I8fO9VAj85yQEen",
+	"iBbAiKLWckAl6OZT1X5s4/PuJ0ZVQyU6bPHtZPjHmL/h375499P5wWt+rs6nevZvZ+dPzvlR/pJ/+3Sf",
+	"Lb79KXl/bh6a/9tfvh295Ef5uRjsx4epqMYoHD96MhhU947xJNW4hmMXG7EpXGwASIOghHuzpjVbrMCm",
+	"TYDM2j+TQmcy5LMD7koiIfsg60eF8YqGfENm+qM2ktg3NCkO07xysP6Vd4JaOsEAb44OWshuF3SRSppc",
+	"SfmSZth5/ujgcZvJCirwqqgSYV4+PGzzsi32YUTF52DHxXefrn/3SspXVCxckOOvL9r+/Kn3c9XQ+v2H",
+	"TxV597ltDe/onc8SXJkVDwG3lHuRPIYkXytO+7JvYS70bIONah9aFaplLSHXclG2LMcaT+47j5TYNkT4",
+	"KMg/c6quxRRZp9m+FGyvRwSbF36WIkwIivXcDBcRthsCgXnOFdsnl3Kk+zY7+1r46zJ8sOgXZQcyEAZ/",
+	"DVW3CPNITeT8xg6AwkaI5xhl4tQDkdGdMzplGqjD92H0KR95eEHH7JL/ZK5Gq2eRu5mHa6F3MtNGejsB",
+	"4YB/tIG6fex/ap5lIuFivI81SYcZo7cQ16sKE/aPOYO6JNaY4EBbIVdlQY2+DYm5gS7jzk9U+bL6iA2b",
+	"sT9VPlnvd9/+m+TM9X7uF3+HPE7LxbXSRQUFQZjiiqR8xOJFnDIvNz+05yIGqB3rKA/exT21WBNoBVyR",
+	"W44tOkLrsOV1Nl0FBh60WEPV0MmV9QY0LUcbyq9v8CGszNpuaWfwBgYqrUXvKzpWLyCToc1l+FdYYosH",
+	"z1zo1otMTjd64Up2WsAyyaEOi3SNqwCe2Jq7EaAOq29sAkgJzXZJJK0WZbusbbQeLbdazRqIXk7k/BlS",
+	"0o7hfPeTMzH443vIa7MbvoHwdzQjlQldN7NYQyOOGIWzG564Z0rCdNw5HBw+6Q8O+oPHVweD44H579/K",
+	"kD9DAY/X1eY2IiNsD0YUeZqW35j37TeOlrk5H/UPB1cHX5VzjriwpevMKkcGgHOZ3ZYLBx2EqunqxXDl",
+	"GFcRbIHBSx3H1sujfyWTPGXkgNwKOU9ZMrZt+jplCwFkZDA1lKcuOhm0bTZcVTRcj4HWrXsdwtWaurpm",
+	"LQeIUn4jFQsth2c3Nkl34HD7prCCH/Q6hRjEEriL8PGmdNqWsaHHYCr3xK8U1YAJx0KkdTJ53InlZE0d",
+	"emenMHPFcL881tiInO6ZdshZ7taAyrldLG582pzPQFBWQFM6xVApOfJp0X7nS6o0bWT2FzIb8iQBOeof",
+	"SqcoFAZzAD6MfY3A+3ZJMfCuf0ujuD8JtmAKyP+FS8xvD7BPIkN0IiiZkEDOtbnueEm4GKPzzcb4pqmc",
+	"g4E6ql8iLAuJIrlbfnRCogpxjB5GHo0vX7kW0TiLbxRLRzflygpjk/Pv34DjOyJdXGK1TTx0XXaT7Z2U",
+	"S6QxkJXqGsGdnCstpywDEU9VRuV6b59EBWG19sbii5shFbcwoIHKNNc5TdMFKZpRnZC4dU/7/WtxCabU",
+	"PsRjsKQM3/Agz8dCZiw5cfZh/7ejw8N98pqxRGH0m/XwXwsj6wzlHSvs6nW3eINprsTNjfUkz8sKQTQf",
+	"2hr4QoaqZbnB+kg7H+rCQufs7GD/yPC2s8P9Q/N7PZwImt0Cy0RbqtP8ic4oB9+mHVFZTw5EVS7JAk/7",
+	"j2qyQI37d5SMYQEj2LjhuMcdCtN3Cv5ex+mSz1++OSOHxeL6dE4zhpmL9jlLf/gwZTcQrAE8aS1vKVij",
+	"YRNGlEg8YoRL3oLD2EyFVmbKgxanv+n8TXZAV7Os2r7DswY+txUYQtPYxx4+t0n/BU7r/lsICWDJulfL",
+	"V4o3PvU6L2Vc1GNb9Xbx3Jc1M27OkwctePKZFKOUY+Du75bMLyF14KWscvn7Sx7NZsmK7LHGNvnwZ558",
+	"QsnEKD6B3NTSHlg3VZ5YB/Uvf/tfBh5gpSfDDMqDc02GNL51fLCIM4qWw1Fw8PvwuBEMva2KvCsaZ1VH",
+	"D0A9tCZyrfBHLgUGeaqtqd9vnQAdrX/jtdQvZC6sK6UFLbjwQtZeUJ7a1R1+vdmrbx0//EelI2gKqtIR",
+	"0lVypPfuT07s/V+vygQ9GS4Wxwj93uIK9LeaNDiuMeeUnFZtuxizg2q9FaMHR8HYtXtQih0Y1HZFLXYg",
+	"Cf2z0YJ/xDv5R6Z3zdjNBWthUdgI8culnD+7oBp55cylm9VUM4P1DOLq6g2uMST10dMne8uMHYObyhhh",
+	"zOgnXWHjgq/FcmCwDd+amil8xkm4IhDxYpUGQsl8AqFrUHsq4RhAdi2M+kayPGUKol/AHWx+tCaUKcUQ",
+	"c54xbBPs2U9cgwk6ZQQgEdK/0V64M9lkS8W7akbdQi3ExEKDuf5MAPY+7P1fQv4CHyvClviDQf/gcUX7",
+	"3tlSdxRnsytybQ3Hv5PtnYpw/3jq5381mfMd4P2uWRzepp3org8rRGFNmE2ZYaNldU+bxslci2UDL1m2",
+	"70LWKpp3SbeSeVUmXblFXQuMPfnj80Kltsf0c+GQ48mnaA/ikj1mCR16fPkZA42vhfJieYxo3jN81YjV",
+	"awNy3hZA/T0wpykwB5vr9jr9epfdNfEGPiIWUS1lD7DQ0vHxxEbTtmWqFzAmRJHsMHgAuhQjKlT6OKOP",
+	"23ZcPig6HVe7Fn/o+V6Edl75QNDBo/7B4Grw9PjgsRU7YKRMzVaPNKUfb8oFVoHaxmRfvAp/YZjEAUTX",
+	"uobNKxfZzme99NquvdDubq/3Rhco81v3Rf+XUDXRee1T/geqPKIv4couucKOFNCgV/wt5KsqG/CK5GaJ",
+	"Xz8wClzKhefSNWxx4Rjywr55gnoiBsgKYNnLjldSNcgUmUrQkToi3YLtk6PB02sReSRMSH0DT2GyFLyJ",
+	"CSH15UFZRm8ScHrmkO0b9GTb6iND1xieJWTCMnZs1kAiIW9wgpvSKY7pMW+Ex15mLHMFjaoFC45dk3mo",
+	"JTCmXJD5BLoNV0HB1bUw+yN/+AOk38ZM/eEPeDSzjN1xmavijLqgSxdzR1j2ozAI/As52AMtHU7Edrvn",
+	"ikSHg0GE5aU1nzIFu3hO44nriG+YoCK09P+7+sR1dwTXikTAdyKSsBkUq8aSQNfCa+Zv2PQxiSpxURGY",
+	"Lu2YkQ0FiEiXEuTmeyckwsaI5SvXghIhRR/7EEB9JDNC4rrOFcOckEizjzoi/vM47gmJbD2kiBgtl8js",
+	"WgBlPyGREc/EuGFpReKX2xlJQc6FxnZdbE2D0uxeD0qYwnKhDj3mxB+YS/V432biR07bjsoBi4w9i4An",
+	"0AnSBjyYhWZshn7dytHYPDc4CLfueSbFmKgJnaEUCvnYgJNGcoVOQq5zLpz/ZSwNeI6x1nKxIg75fdao",
+	"HGEkm5d1fwDH5Lh8kX6m8imRo2tB07S8jw8Ivq7w+hdTwBqLFEkhHRZCpp9CMmThcS1qSNRbRhLobI+n",
+	"X0xhSLCCLYzyNLXrOAE6UCCDewYjeCCOvgIu+BoQJToxd8PhCr4HIIdhCRdQysdowljwGJtwSgUKqiuZ",
+	"pWKalmgzKOszQVKdv8qDX/72748B+65FBf0mFMBlEXRvn7wTBeUqqaBZn9sEnPS5Z4fTGRWKxrjQyuV+",
+	"oAyG+mGJfjRSEbYKAUAGL83XucHMrlW2PH8DQZmoTG/F0tSQGmrbCFnjYFmrJKAxIQFdlqt+3Rid1eJ5",
+	"UCjvLT16WD76PcgdzIoMLxhLhjS+7XwIvPWofAsNdktPHJVPHH36cA/Z9RJg/3nS8VopOIetYfkopBWt",
+	"gI99drD/1WMfWL8Vxenx9orTI9iSpzvBxy+kOm2Pa00mYdvnvZB3uoLNgfWhoGSIdFVOwnws2H/yT6dR",
+	"/R569FvUGZFOElpiaV2Rur/eiDe4tea4mVG3avtsNPH68QfuhX3yypXWAt0HLLPdoq6Qb5vdA5MsNepj",
+	"CScUb3z9goqFmQD6ASjGVL181i9/+4+y+KmrC1qMiLbX3rWgCiVg3whYNeAaKmK+JBULrud7+n/Ye/cl",
+	"t22sX/RVUPrH0hy2WuqLY6tr1zmdtp3xxI4dX8YzX5gyIRKSkKYADUG5rbhcNe+wd9V5g3mR8ybzJKew",
+	"FgCCEql72+1EX9U3cUsUCeKy7uv3qzBHSpURni3yBZJmqySlW5FDGOmOVCzcpjxYWb+w1zBSsMFv7INd",
+	"CGpdWZQbvONbi3m9FYAaQ33kxza5RKxAaABHBEEtcObTPxam2qPVtqAyDxcLqMzb7F7S8MJAvH7tQirz",
+	"QofU/F6Msh3KMb9BWfgK9w6hFcW7uwtCKzi2SXMbmNk1ctoWkHYX2AiCqBGh2AtsRIGRaxAjQrEvyIgr",
+	"My2HrPTucBHAYOYAI7y/1s5k23W+ZbgIXPQVUBHeMcCEeiaHGR0b/qCKQZgL5hPqHmx/9+TBCtj+JRl+",
+	"HA80QSAiO4wKhEbdiBDbd4MEvyPZ+GOhRNilhC0J+akNYSKKvbxXoIiFcW2AFOEN6VvDigDEk/el6OMi",
+	"ZIQNwmJg70Hna2FFMJGU+0PvH53cL/eH0pinPKe5zGyH6Ion/xoUR1Of0hXB0vUADCqwJsYsp5ahJZYq",
+	"fx8Dn2Sj17i6Oup2zk4KcpzG6wnUMut3JM8cmgJ5aaUeUvZYAael3fDIQ12oBnRggKRuUR+6J+tiPFjF",
+	"UcRhOydvOg8rqoKrml1Lw7LUumvjO9x/03nQO90R3+GkXFmDaBtzuNsIzZc9/U3y579dzn7inZvnrzs3",
+	"z//+883zRxL//4nkz67+NoFrHj0+f/77z12Hyvd5M3W3ujrHiKMDTsQtldrEzta0O9Van3soqrE3X40N",
+	"YS0JLnz7HpPWDpmgaYotfA6WgnoFew6DULhiDCBDUSxHw8SCx14QDg4DUQwyo1I5zIN8xGY+8EGbvMU6",
+	"gFB4yAcZ+43F2gMAs7gGB4FsC4OA0/9V06tLNd4X0T1Hne7DDj1Pukc0fnj/6LvvzvpH/ThmR/3Tzknn",
+	"4UP6oHP+XeNLK5MKzXELamFDEfp1wBDMLl0BhFAAxx1AEA4gCH8iEASz83fTqvXYB06vLgmqbY55gD/s",
+	"EZ6ThCs6mTCaGcoZLLrTmmzIchWQqPBSLEpR4aUgPpHBFUL4/G0gFCo0JD5jWw35JQAUlsvFcujwAJxw",
+	"AE64BeAEa0ovYCZsIYLq8RI8035lrYIZ0DKchKsisLk+RsKWguCL4SOsMJJ2M44OuAh3pcpgH7q+ppzA",
+	"d6A32uMWW3kvMAg9yzyMaAd4KKcCYemTgERimqYRYg9Ao4f+W0+X+cGCcl/Cw1aNr+CRsIXCgS2QSqyF",
+	"OVxDf8wLeIb+l0id5iE12JBENUpDPZDCXuyTbUEU5nzUM8//NDS9G/qXW6Eq+I40hqxvb2BfFENhuUi3",
+	"+AkH0X7ATvizYSfsRQ3WQyas7fJuX8m2qDP3UcVm1chWBWy7qZIvU7y2XCS6wrWDTDwUre1UtLYP+bKk",
+	"WG1RwJwcU35s2J+Ph0wAPHM92efPUzY1kTRzMXQeDkA0QkLFckkjQzrPUxaQMTAsKNJULMaWwoCkTCkp",
+	"lKG47GecDUx1PxlwQVPyryn/HW4CwTlKJinl4uixGKZcjcgkk+NJTpoRBhDfG7psfe17/C5qhUJmQUE/",
+	"HBnz7Cm2HE8nWqGyhODskDHNWcZpaijURdE8OA5F5XMGPGUqMo2t+I73lHsx/S5Fs6Q2vpOM3gjHYh2K",
+	"sVQ5yVjKPgD59WgqrhWGEpH81PVjZqaPHgKY+jLCc6Bah5u1PALVPBRSxMwUs6Hx2dM3mrIkMtMb/Sb7",
+	"T5PogkxkmiJIzZK9cPwJLv8cWUrWU+gaVXAIFZmKnKeud1M/pAnEdFHG1DTN23i7p0nUItjmqg+suciS",
+	"K7bH2sQYOg5Qs4FcGzE6JFGS0UEegeZJbLYzpmnKMuyWx27VHonMdvO6ie8HhOYE5vuk0wpIlFIxnOpH",
+	"kubT1y/I/dOHR90L4rhLYXnsNbbx2Ww5A3Hv+CP17WCfR6QpP7AsA6h/74QgYk+rHYq/yb4i2bRo1QUv",
+	"7p4iv8k+LlIP07Nqmn3gHxhW9+c0y2HpzC+xuQU0Gbz4Tw4L4fIpAUrsmFUQyC/mZy8IOComfkXTFOED",
+	"VI79Mgnl6Uzf819TmVPSpHhNxgZTZXjJcChUSWFvZfqBW9oo8A8czCiuFkk4ND+bE2gNhLPqVhicwit4",
+	"ma+WMAY9rs/aE27+KIR4nWAoGmQ/FXwxnxwl+U/s5mjEM0YUHTC0q3GDLX5X4OhrdZKY3aMYefnoiQpQ",
+	"MBK7WwPS7Rw5yVGI0naR3MWeZ6aWZau1htDv8tKMacUbm6FXv7IdWqPXAO4Ycz4bvfv+S38/5Wli9QgA",
+	"+FtBALtLDLhgyZGa0NjNi96CNzRjIzlVkIwZDNrkfkkC09IUgIW1rsWnn/2DU3Ib8YaebBbQAAmLu31F",
+	"9y4KSmhVhqnxlDAK+TZ5qaX6KqG+/EmkXtKjSiFAmGZEfqB3o0Bi2jmp3/ZLA3CAja1X4Gfz+2obXItQ",
+	"ruwslC3wW8mwVw7hnrIz9PbVszvEc3poG/6TJuvN8cHYhdGhrhnmKTHbRAwrHIyxqgrhz+njxX4Yvsq7",
+	"sBZlbUcMtuTDKQLPwhNy+pQ3I6RHAu1TfPcefwKE6MbgDUiUTQXwJQWhKBmpILIWjFQDUKStH8FuCFic",
+	"Zt7m7NccUFPm7FfspbkZzVptUrQPgNFzT0Ff8W/aAtS+wAcOPDPQiWyygRxNoVBoWwjEuFb5YHVb68rY",
+	"Z9bYA8PMJh6WGoChqAKyrGk+nhe8jV1q0JVXbIdi16skcR97hkNs2wrqi80HXHA1qrume6av2UKnln0P",
+	"PU8zdD1gH2gvS1urJsfra1i7w+NsmU3VxnmEbiA9JbjnwJ5Sy4d4g64+1Op/NgV5tTPULdXjFTMPFh3G",
+	"S0qLYGIom60A7HtosnGzFy9YJPg0cGm0e8xSwkQykVzkBRCaFnOfl6/oSe+ss+WKXtWM6QJQAkqHt93Y",
+	"bGLNVO5gUf5N9pcYM4cO+zuU+57fRb/J/q56tErKVirTBZ93cbuYiA7JIAyE0RGsRluihoG/xzkhq08V",
+	"9EJNKPCqm2pjPJGL7KZr9rz5JwGxbasNh09WVn4+zph2AyvSHlWlJ7BquSTsY85EArFC9f6///5P1Cq/",
+	"+kr5W/HqTnxv+/a4/BbStzraejlB5ENti6g8m8b5NLM4D+wjgBMO7XtCWLEcIx0YiK9QNCOcOGM1aRsp",
+	"bFwm2j02IVntZDNIeIt4RsD+TaYZU2EjMJfmN5KMZcbIJKNxzmNAYuS//+5fY71tNc0+sFnYaBN8hSOA",
+	"V+nPSMIUH4oevpEJBrsILc9CwVKGRDLNUvy0hSSZSYJUjzl0TCQ2MmemQP8i5eJaXwMdhjxXoUipyom5",
+	"7YUD3YNMFcwhOLNjmfABZwmB3l9QmG3yeibiUSaFnKoL7zn3VChcdZci/SmUYFj7CgtGEG8OQ5fGEGu7",
+	"FWxTmJRoSfRuIVZnIfK8mJ4Ulrlcf9jT+6LP8J0hOxfoT0YSgipqpOdPDghHSHG81jVwywwTem1yVR0R",
+	"xPhdOSJYZT3iNnPewdYlHnbr6kMwv03nYkEZU/GUeVsWkgYnc1EgE//Z7HS+grfZKPLT2bQLZX0r0B6N",
+	"S30KGr1T39CBz0jXTRMcqVPiTpOehFMEZeR46ID3vuIUFUfESZgbqsy2hsCKdxc7lC3nFWzhChPonT6c",
+	"+qlw4A8Aa4dIyXJbb42RGmNDZkXKeG9JXL2Z9xRfmZOfa0RXjJg7/oT/QCOplMhdZSjhD8kNNAlCIlYL",
+	"h4whlmozYimrspr0x5taTXaMW1tNj1GgLTebXuHQrVY9wkXQZjG8nByAejOvrU0jO13v8bOohclrOeFx",
+	"YHLYofCeEZBrNiPgyaJoRT5sUPpaf2PaWqapvDH8VgZLl6YksqotCkUzbLxiyTQGm+7UuylaVG/wrmo6",
+	"YdkHrmSmAsibWfaRsHEBgl5Oc9DrlMQpzXg+C8WEKtVqk9d0wLTZFUuB1geXAv1xfNN7CnqQlXnLIvds",
+	"NECqraqMYRAqFLmcxiNtGV0uWjdG1bSxuikq0u5ggIgETD5YAEC9MpeHwi8ZonZRLKz0Piwk713NUEOx",
+	"xMoh6xg5dsM8gzvvydB5Tq+1+Wbta5riHMZSxBnLGbEBtQ3MmFdupJ4Rs7PRAqtY4a34I6fp9RGFMgpr",
+	"Xuj9d10AbTADSJTyARRMXbPZS9j7WnI+kdk1nqx4pFemETT+OksyOk15rLf/tf7k+4xeM7xqJDMBWANw",
+	"Yi7NMdSWhMsO4hLKDLrATQ72DWT12ZEa8UHuj1lfo09/owdD0WMkXKgJWld6/p0kWykIt1isxOyrmuhQ",
+	"cZIOltHBMrrLltGwyD4ZyY6yY0cbaUH8rmEnuVDC8Sf7zy1sJShKc9UVJTPpXyqvMpP0x5uaScUAtzaU",
+	"fra3WM9S0poQCRCOkO2g/Kb3FMnZR6xCMoUdroaJjhnoKDbJMdDkrCn766gVrLaGSDN0GnBEs4RlxgiC",
+	"wANXudYt0rSx5FIS2Qcs7iojiNGMZbYDr9UmLyC/VirGC8W0MGeMHkBs74UXVTmdLdAIkKY1fOxtreVj",
+	"yN+s6eM2i7aVUPsV5VhakiPRMokgZAWUcMQyT5i1KChP9mwYecu7d9PIbsA9GUfQWVy/C766TVSEYn4u",
+	"qjb1KuRMVB2VC1NSaDadF09cIKyASTbFVL/oMWUZi3MrDgDGQ3YBWf9jrmeKYdQGesnmTKTPgfd7g1WF",
+	"NzgpbvCKDaYMk8/Oblvyy9Pil6/5UNif3TB2nUKhIhTO/xr4Um0NsWhu+W7E4xGJRyy+NpRMcsyqrUiD",
+	"s61tuf97K6vLbdkldpc77QfT62B6fSOmV0mV78v28uT7SusLkAcNDnfxhza/EkaTdN2MXvFTE6yyvy4l",
+	"+agaVtlh+uNN7TB/rFtbYpfFTZbaYi+nasSUgXA3v7ininfUihDqjohiLLmnSISv/N5eYcvntZiKkim7",
+	"zKNQWOKvlCLkJkXtEk+zTM+ju7tWEUbzDKb5NIPKpNKMGxuLhsL9CHmiTELNLkGbfC/zEebrtKly4fWG",
+	"JP4dXWMYARuvMK38dofi9VHkQzZHW0p+2VM0VSx7j7eOyIRlYw6Fzl7V0ypcMhx7sVaP7MbcwXyBNfAw",
+	"s047HoTY2grKjuSxHqFy6umLUqqbSalTjHPbBPAvoH7ODP2gLA/K8gtU6zxGFVAnQcsw8FYjran4UD54",
+	"UqEKCN7ds6T9tFyrrXV9LHJgJ7QcmFYIzsG2Y71qf0Z40gqc+5zOyACAoIuGKBpr4z8UWiKSZoSIjr/g",
+	"Cfk10u5xNGEZKEh9L9sS5kr+InLDRSJvtCtvfuy++/WXQSbH+i4VX+Xy16in5/7Vkytyenr60OIoGwbz",
+	"6J///Oc/j54/P3r0KCLQTc0Fefvm6gL5QqHOhYs4nSr+gQVmXPa6KJcRfou9VTRHfIpQJHTWapOXdGih",
+	"KqOUj7nPJHneCciYfiQn5x183UgOBorlwOUpc5pGtroWMh+hGNM8xvSHyLNZmwCBKfzbKw8GNxSdbU+y",
+	"wv0vXz6FVA7P9VUsCUU+yuR0OAoMhWU2oDHTlsqEA89kPEFuSTVTORtHrcCtpBSkydrDNmq4dp8K820o",
+	"MNSNl6JuPMailw+c3SgXYTDKi/DEAZTAHnuvL4tI0/RxA7wZ1IKoVh0lkf7ZMzlsrChIg8JnZra1RUs3",
+	"29FuPWObTVKZOJDeKqzt8vZdG039rWKZNraChspnYP0NZDauAym3Y7WAjnUY5bBG87u4bGQ6dMzTjd5v",
+	"/oTVwdifdcoo9p0FePFd3rgCAx1qhaSY//bWZyGXtzkHz+lH06ikqsVEHfQ7iJZqeofzDnAr8vF03Oid",
+	"nOMg8a+CbICLnA1ZVgVLb/VALom65hPSnNAhF7a9Wsur2lHh19XD8kfV7cD/eSPrVIxsj4DzsXk3K7sa",
+	"QQPE5tOVVJMf9aUDALn9VJRc96kQaOPhZix9WeDrLJav6634pnvW65z3Og8dVyadJss9wms2g6Fes1n9",
+	"hbPCQ4CLv+t34rNBh53179OzuDt4SLtA0YFSv9FrjONJw2YqV8/E7+7aN7hSejIbBuT8OUyCicbh5oSN",
+	"aHYErK/WcBuxZhoxr1XqctRytFWMLDlgl98GPARNylahb8KCWbme8VoHXY6mqW+sxiOaH+P3Rw4QYWmj",
+	"FvQ625oay1JkOrtNv7EKtA1nPgOWnAAxEzxo0JwZU2k2YQFR/HcWGKgDMM4whM1owsXQYCRgJAQecE/L",
+	"zZymqk0u7WdQ+YqICKbvH4dqeesB7hUKT6DBSm/qZK1WKrSV5lupLqBGFZ9cdH25Vncg3l/W6K5H8xrm",
+	"/bmb9jUq/+0jm5FiprYdmN1xrm0/QFk9r+j8rmE9ca3j28bB8O1em/s82oeqgQ1yhWBrp98FheqZ/2Kd",
+	"jqZxnyUJwKqnMqbp0Yiq0dGH7vHpgzNoOUuZ1bdqRI/KRciqPUkGpufYNGo1rswVBK9oBI2/0t9pluh/",
+	"PQZvAgJVQEvwCmqY9WkGzaSyeLluvOYCNAc8dOyc/l5pwvBb497XvvwJdDWN6Mn5/Uav8XDw4H7SedB9",
+	"8OAs/i65f/6QngwYpZ34/Jwmne45Pe0Pzgbd/km/039wchIn3fPkftw973cGnQ7tPND34r+z72e5XtKz",
+	"Byfd7inmcq5GVO/i0/PuSUevvJ5Qs0LdzZAJNttw9jjVsXC8KYkREBGH1qu7QtxBvaWZh+nZLZFRpxLV",
+	"nAxeqRyPzQGrx0x6DjlYNYWA+NxWgzA5+whpbZYYlWe6SYxEMujimEiFxHwP1Y++AYn0/7rO5cCi0xSP",
+	"SWmu/X/UCG3yFv6Lz3WiAYgE4aYzQrMMAjCgJaEuMxtDpAlaeOwompH7cY+AARq1LqD9J2UmOYN4RqG4",
+	"YfoVzbuQ/swRJFuJW2QlHB6OTU9om6Kp6CxAdzwU0bPHl69+evT+8fPvHz969PSnH16/f/vqWWTbE1rY",
+	"uHvkZtRM3ZF7fmngQFDYMoCoEU7Re8OMZBc4IrmUKehzAHK3cQFmpvRCf1jVpI2LtFGXdh1MT2FayCwU",
+	"MMcVNsYacDrm3cuSsbE7FOstyu2X5njdSvfNnJmAZ2kdBfylzIENFH1RgVI3IoJkiubMN18+ehKQ0+/M",
+	"QW1d+ILDWM9dPNDQPWQvbJO3yl33FIz8ZVAyWMNcg5HU9g0U58mae1/NrY75+Mm2hkOFabLlnqzvXLIe",
+	"kcGB+eNlvg6JrJ1tn/JeqreAjOTbs+FjzZW92D6ocupNH2ttaD0OkqSJpY00y48HMhsfaY+th0ZMFHhl",
+	"oQVyXAshOMwkDLQCvHy62JKPpQ/5bALYHTae4MAWiVEK2EADpZd0zHoEZOCjF1dBKB69uPpHQF7+9ENA",
+	"/vby8Q8B+eHpE5B871j/JZYzxDGb5GiQ+R0ytihT3xP6JUfUNMzCO3N1YaMk2ko46ZDn39vyiO5pm/xk",
+	"KigKvEMuCONgI8UUijLRQoHKVK4Ke1FbU9dskluKXAQX5ELPFxVJXxpWY+pyoAG5evkWIxhjNpbZjEDY",
+	"UIE2wIsncjJJWRYQFUO8FTuEsEBkDP/E+lYts/UwyIurVzCHpvCVipzfyCyBz/5B9Fqbn0zF73zSCsg1",
+	"YxNbJmhhFO8pL7zjmHhCkQPEfiZvVEDiaU64yKVRRBCD7MtpTh50Ov/99//unnQ62hCEucnUfIxJMJox",
+	"bZaZ5wQlIxtatmialvIcBu8QsDXBIo4KiyHSK4EZNpqGQkwBw18O7BpaZXlpbGI9DCFxDZuU9FMqrnFC",
+	"W8UGUnSmJ0bJC6izofrrJCBMxNlskmN7+kiqXN9R39bkZ6zJneGbkQlQvBKKi0uaOR/jygd22QNyEnQ6",
+	"HVzbVlCMIJoKfRc966CiIzumm9GsTd6NmG+pk5TG1wBZZDYgoXgEhbZ1A0LJeefUJE15foF85YgtZ/Yw",
+	"0AGlMocia0X6UzUzPwtFVFzzXn8RIc84FN1re0mNZJanMwT/1O9ZwpuUGHOjBmrAhMn0RkCcJVtmC0A0",
+	"rQuYM23K55LQJPGOLzRK07y4R4Ekise61SZXFOtlrXMRoZtwo+27QAswuN1yDyORDCKbejyqqBdWIzph",
+	"rvoKXAwgUtZORnsn8E9A+Nbi0ERYN+v0x3dZ8CRuEZ+zQnWsX8Q0p3RRb+2NT/CP71O8tWjJtc7FvD+x",
+	"Tz8B5JzxbwGDBPWpa7TAk2If5UGdfss+RGEQVMeFbgfk8gBLefBwvpSHg0KlsO7HhR7ZwcMxTsmmDg7I",
+	"nCtsN65LeL5mNItHpgQM2dtc75RpVYYIJ9jtR1woBkgpHxhR0z7Wp5hKP56BXRSEAhKiaMvrT9rkndH1",
+	"EaTgIm2UoEGMlhM8pu3q3EypB9hFJx3SHNOPoTjvtC5Myx2JBPuYv6RD9kZeMxEBaLKWoa4ezEhbKAir",
+	"0vQDLpIrf3Y25qKDWfsZEoqfg5WXP4NChjUudC/195PGHutWLCYP7L+VqDzLLjj5qLfsGsnHuVqgAoEB",
+	"zdcC4xpQwXNIKNhqfagPHUuRj9q2siUercByM2aGwxm3ZBLE9D9AVeDq4pSbgqf/cgmV/wI5v1e3siFy",
+	"EOzA1YT6roQTz+ShOGX/+bknXCRlyVdiLfE/X09sazFTyVmCN1lNry+IFaWl7az3Q/e///7f5x1oIOUi",
+	"tpC+ruoaJXlQopZwbAXNm5EkNJWCGS4ROs+CFJAxnVngN47Vo1AMTnjeQnYk/TiDdeLcLsDXIk3AsFcW",
+	"dc4LBgAUDAiBnPB8XlzPw/quS7zvTtFXZt/fr4zdnwBdLhq3EVdfi7y+WOlVDPZgURwI7A8E9n86AvtC",
+	"Te2ovZbw2Bv9VeNrHH+CC55uymOvfwQ09imjH5giWn0W7PWInUQFEZKkUgxZBnifoJVY0g6F1wFFaIpY",
+	"52OaGBxZnkOC4ppN8rZHV691k83RQFUCsNJKwSxwffekUk1hBBIgR93YERBf61fgEZoDIm0tY8bfQYWt",
+	"5gw8W5x8w6P9x8vl/rnY9jzu+OJ8VzHIb376l1DIO+t1NYM8jGcZgXyVw15P4GCPyH4Qar+gN3w3fNjy",
+	"mJwP293GBKy1wHayvA7s+HeMIWAfhkQdSX7hBa8Evgc5wgHwfiSgKQDyJ/qvI2Skn055gnT0C1j4o81p",
+	"AIwBsz0UPvzegmNszOFvkKytVQFhVeL9mjTL3P08b2FtgVk1aARpZtoPiaEWVqbsokgrZUBdSgHwDIVX",
+	"q9YmCsW8UUT2YRMZQPdWmyw329yNELRV5g62ewmP/76tqS0jAkvFOWlqsdzayv3eitt/ba138nGF1uve",
+	"LMQn9G7c5U2+KPrHGlrMqM+DNtuXdX2IAnxZTv+9Ke8l1P7rRgEMWtYmFDco8nNpo86F3r9zyr2a5gaG",
+	"7fKbhvQVOMXRRasL7bes7h/yD0wAyIRBvpCWrXrMbF1ecR0soSJN/E5pjU9+k8Chm7OMDFmOhWCyFZCp",
+	"SBiU2IXCYGoZQBAP88jiVWmvzahfkZCJRJKMnnuPglsuSmV8zZIIUEh5iu0kClpIEChL+bw2piQR0E31",
+	"jTM5zJgCg4QSvJN3byAQfAjVN+bdrKFguGBKg7lmbIL1bd4LTYW1G8glBJgU8IrDogASiULzJcKZjLCN",
+	"liUsufCT1PYZFoNsMu2nwPJ2QabiWts0oZAZwbZ+b/XMl3adHJLYOpBfBh2llA4JvFzNiE8c3wmG0KQj",
+	"aiyZYGM6K7I4oWiarI8BocF6UQ+MbcKyI3zp4jnacqwMZOF95730vaCMnR11zz2UsQDwAkCerfCCf/28",
+	"GaAdjPs2qXHMrr00MUtAM6Duj5PASaY15Nre001fes5htgvjfwV1Tl7GZEt4cuhDOZhIm5tIuOHqTaTN",
+	"YdRoITs2wVAz+fqt6rI2rMgCqLVQRAMuEkuXBwXarYBsXKqFoNrEesihiAxJMarPnA4jg+CmiKBZJm9M",
+	"SwHQEi+r8SJeiVco6mu8TO7CzYVjc4GBFpAXG1SB3dECsGqoK/ve3JDl4fzXQSkZNKHNfPPX+KPPK0YQ",
+	"0yybYdsLVySnw7pB5HRYB351/6wMfrWAfbVP+CYhZE6tiS7ElKbkxeu/XhJFByyfkYwNMqZGLIPdVlRY",
+	"qJwOBkUp2ipla14a7vzK3VIr1s1i+A4IylmZnqDCIesbqhHVompl1drOlWqbFKnhDjlUqd1qldpifdrO",
+	"lWnmLuuUprHxJHe+LRckAk7xyPHce5Vnpq+/TV6zPOdiqKz8B7eWQqcSdInFEjk9v+sEREgSsyznA320",
+	"sWO7Y8jE2uQySTz+WNs1EQrLwBqUiSILogynAhT4VcK6cHuuR/uqpWglOfcCxyiGWqgB75MCeZc6BhAn",
+	"6LxiMccR9drKGWWWDoZSrMsLYSjv4WkYRvG+/jtNecLz2XMp8pFq9LonemJgtV/HIIkedPReQ5qs887n",
+	"CgnnxreJd4Ge6FesU1tZooaW1KFG7VCj9qesUdtady2pS7Paa9HPOrZxluMxq/W5noGjU4QplSsvcxlZ",
+	"U0Ct/33NZvcUMk9fM3EPEYFbZZTrwHSQ22Z1U8XmJKZVlnDDSPsv78ez957PaBy1Nnkdj1gyTVkSCupn",
+	"TDNWBPDgUeaOkbI/cN2yPCPaWctyCPleihnJpOnjXkT/q0P0ez7zXeRNtdw+/SB/Gm7FFype1PlDv34R",
+	"UoLVhnaxF+8pfyIOBvctwbaNS/ttp4ARnKINEfetFItTaZhlKq3zR1PcfFBVYixzFC3ww3Lwp0eos9lj",
+	"OZlVWewe8xtUjhSWZaD9fRUQaxa6lnwoNvFs8//++/8QZ5WHwprlgU9ep39aULAHgFqB8BLshvBEtcnr",
+	"Ec1srAf6+yfc0NyFAgbPsUwmIWEDC4L0X1gQRJr6ilbYIFORMqVIpL+DFA9kz1AWmunypHxMBVEM2mYE",
+	"6TMCc5gsKX1Zy0nQN7kDPsImNP3VPgGs7MuRZIJ/LHyIjQtaYEffLQtdTmYHu/zQ6X4w5GsM+RQIPne2",
+	"4+Hkb2jGf7Jya8PeEvjVkuaSpmWgd9Z0y2s4CcVix0lg9IH2ACYA42QLEdrk8UeOjJWePg+KKgcs1SyC",
+	"JMq1phCqyIirXGYzrbXGk5RTETNXj2GIW3Ma5wbdEN/sngoFTHapiGNq4VgzNpYfWIIIqDQnEyYniGqK",
+	"VSIUCxNMtUgitY4NRcZixj8wiIyt2zFTXxwq0US3NaqrumEOjTCHRpjtG2FqWmD20PxSBMgrQwhPpmlK",
+	"EpZTnjoKgZIhPmT5vBmO5d2+aY2OqjGxTal0QBTYwIXJHbjYNQBzBq6/pklTJYsum1ZBLuBb5UWwnHBR",
+	"TWLgYuj2Ai0nldI/sX4Bz5AAHYUagK8FQM/5OytdVLb2DftvCzHqzOg8F4D0WX7DmCj8BUQkg/ov4MTy",
+	"k7vaSsf8NHRIt8klMeIcap6G0NDgkmiuSn4uuDMmTaDoMqVlECnRYn4gMy3mbDjFk7AogkNh3uaeHhXw",
+	"CUdkkNKhoXQeMUFSNsiJnOboaiBYtFffVgdu7Bqfdu552iUlsHZ/03Z+xGZJUbeMy+A5vliuAo8kYqys",
+	"nqWpWuMtTz6C6qpM/rrzi0DVcUGhbY8J/AEHclE2YSGVNNTTpgQTyzqAYrqNBEEvzQv+AgtlIpYWDuOv",
+	"sySj05TH+o/v57i4f7XEPpfThDMBAvOdy6Lj1pYZRE94DuW7LzN2BM8mXKgJvpD+Wk547O8U79vPZrex",
+	"lNXO4Wm/YJRAgQXmxNAsVR+85cY7ml4TmmmdWdCCm9fVMwRQCjAFWgTEGY2vIbRoB4+dSSy+BuR9UwzM",
+	"cbI7BTm4fuavFbXG+D4Goq0eSO+Erpqvz8Gn1VNyFhdTosWzNyGlgXfLA3c76+laD+CriNDPk2IY+mCl",
+	"bEMu+O8Xtu16FPAvtBlNERRjca0cNTsT2vydyamdYLcLUiBhDxo3jA9HeaPX/byvRX3qlhIUJ4yOr3WH",
+	"8juY25kZ0u+QZEAgps9loVthmgeZHD9ec2XhNOXy8fob4fOvK/K4m4EsfbdhTKk+sLNTyvXQnHq3mlO3",
+	"Nu/rGlK94pc1+1SwJTVTfktqpla3pGZq864VG7Ddum0Fb7B1U2rz1ZMr8t3pw/uuR8XGHio8mJwOTZzD",
+	"JQia7l/QqWj7WPq2o+WClJtao+J+hqEssndo11ptUWvDWIXFG64MVnhxI9NEEei7aKMPWk/031VYH6ua",
+	"U79uX+oSwRyALN64zmarhlTfJdELX5tnMJWTvlFfNsu/O/+85YC/Qt/pypbTg5I69Jx+sz2nW+vkJX2m",
+	"a6UDjv3U+QadpqUeU6PI76C2Xtpl6gW3vNcyDRuGd6zoGoUQH8b7MSTZn6bXtu8wFB43GKhAqR2niYtX",
+	"tQz/GOYjoAN1Lu8AtBJeI2ooKnIMQ5b7/aC5lMEc9rnpTcW2Ele2FIpX7AifhViIeFPcPXo8UjGC/9ZO",
+	"+2AK0U4zmgt/WDbQFwpoIvUGYxpIGc9qOki/x/ZOezNtDahrPpm4igSkPDDsaQHMHowTue0FuykVL9n4",
+	"Z8XgyIilhrnBdt785H7NTHZnDCKPUCJkzmPWJm/nuk2F/hIqPcBayeIR/+DHQSu7UeHHFe2o65c6+D2h",
+	"b+QPMJh9toV2uqUWRXxbLXmG2WSffaE48i/aGNr1G0O73WCjco1152md58LFGItePqlBw2xfjJua89Do",
+	"dT6vP90w0Tu0hHon7dAdejBmdu8OzaWRoXvoEHXyb+Oiv2oj59i0ZB9MHQkePYBNoEGDb/k+zyjXVoKr",
+	"oS7KrHqhyMp2BPx8HlqihFkBIQMhj6RBlzAsWnAJMwUffnE22jMnnQ5p0jmdj/c66XRbFySWwtpoaHWN",
+	"6bW+IY1zoKhl/j3bzixSAInqCssvChvJpSrVvIhsYlIpFF5xOPRZFZUphg+OOBAPAXDfc8MfQ3obKOdN",
+	"npWGAq0PILdFdi0mCM8xj6oC/Ns9F+66YJKYqQ6A8N3iacDKQA7Wg9VwmOLrIGhsa7K8VSzbn8FyetS9",
+	"X1LEZsG8CzonbzoPN8wXbsJDi6dIv9berZlNa9xrwyB6ceetX7MvLkpnreRyFNa5no2NKa6s0eOtxsnR",
+	"SaeUvd3EBMNrf/IagR2x1WvglyoagxcMtoV9wnFnDpc/ElFzXAIM09SXNzRLDNKIPeQv4xz+Xrn9XAra",
+	"ndoN9iReaWbgNc3oiDxjbNOtumynlGXSweA7GHx7MfisLbEHk8/oj10MvqKu49OfISlVbfslCTB/QiEH",
+	"Fpfpl1LT7AObgVVrG0xca5Q1I3IS2Rx5RJqdI70bEmxq4Zb2E37ZAgsjx6o3kbQJtJjZYjcAuiCURFBZ",
+	"E10QKma2OI6M6SwUeEUEJRVRm/xsCuBMmKtU/5aPMjkdYqSroi8dyD/fmkYVOs3lMy6uIZOFkh11oHk2",
+	"V0RpxQYMuyYrV4YZdYV0SBjLh6O+nhxSYJmZwr6KYkAoXVuoAWz1tLVXFBSAKQaEsw6x1Q7vN4RJM1hv",
+	"pCmzwNmFsRxDGXam8sAkFF21H/4QCEcJz1uIdnZjmVrtRebGKQMoAMqHo9xmJs0loYB7BGiwl4ecsUxO",
+	"tanrr4fWKea3bfJaEjqZMJEgLbKZBrTIYWhUYCVff8pT3KJcMJrBxMMyrk4tXpD+dDxRPjz6KmgBU4ex",
+	"ew4x+KINR3/0orSvUG62zxKyjeS12YJfE17BnoIlxqE9yF+9levQlnVI4t5tMzhJANHHKNZmtanV2hGy",
+	"oVBc2+Z4rRI+/uSqUpf2gT0yLWDeu7nehnJDgm3/ulfCouU5JPTQkuIKiPZTlvQs47u5J1gXKTYScDDK",
+	"Ug7cxi4L6+w1e50JW4ViD8aB3za1N+Ngs+6pQ7HKn7nryp2uHRuu1hEQf/jazKDqlZz80O/EUlaVu1lZ",
+	"wl0x8KK4f9uR26rwXbhOig3UIxHYqVFAIjse/W/0u4vuMynS2UUoFlhQAuuCz7OfGB8yciZzdOxFBnJJ",
+	"xhI6XUPRtC6kSByZKvgPLsgAjihgbHu3c2gSLVQZ1xy7h6GTFmPTbfLG63CzUBa5nMajOliJWn0QiiUK",
+	"wS813a9C2NL3W/CFrsDjAW8nMH5cQEbOjQtIv+zFLfODtvNdtipZLY6IibLbMT2iHJrndnSovmJZ6gp/",
+	"ylan7upTHTT+wbP5GuWpu5soeAJux4c59lruPh0MnDtt4CxLUdhlxKQEeM/Op6au8RtMA1u/0JrPUkAe",
+	"AvH4IBFx8t9//+9ux3bMXxBKImycjIrHjajyK0aI6YY0PwoIDUU0nqY5n5R+Rg0Tiv6NhXR3OQvCtTUi",
+	"u9r8kifwv6fRf//9H5cHaIciwmbIiDQtnm+3RVRMbe2Je5JJtsCMAMhvnbmjX3y74PjPU/77z+Z531ps",
+	"fIOG2OVtsHXNrmv3t65tt/jT/XXiwKUFXxIGtpvwEAc+xIEP1tLqODBK6X8VonSXmK8nkbc1mGxAtha2",
+	"95VXiOlAUcuUYjWIL0GRS3Yx2nYo/gqtncq6/7VlhWM6A+h6vOJpAoGEjNHEZYb15/dUOxSWVoUKv46y",
+	"VK6A1ZrYOcIVQMKUQXrJOhi9Q5a/tBO2Ilb2Dppl3EQ1ownL0O66AO4zNffmBj0TI9weqn8N2q6pFFtX",
+	"obzVlz+6ZYxd0/1pJ6hGa9gp+cPVlH2rHf9Vh9kTTG49d2r/d3JmnRizkyQW3Oubq6h/5bXwOakpb8R6",
+	"krNHosJ/DUJhWR6THgG7L/J4H23pVpFJvCj92gg99TlCr0jrn1DQPGfjSR6gvwC4xM6dQLdDkabncsFl",
+	"6Cvg10XBkDGnQxFriYdU0tZdAobLkrukDFM2cJEYSTdhWcxE7qFv60HeU6HIZU5T88RWmzwGg9yMHcuM",
+	"9DSzxNWg95nKi5tfs0l+YXUuoiOaicTGSz087xcZo44UzKEvlNlTmpHfHB8FobC+2XedFlQl+TyrbpFg",
+	"stCdsHvOrzLz1jdy/77MIxizYnlAInh8ZGeMfmCZN13FO4Ba1a/lHmPQ4gK/z/Ge0j4xBwR86E/EQmY9",
+	"i0GxsOYttPsb1eB8ReD9+kQyXBGu1JQlpMk+TjjwpUX1gBK2DE3/xDQxsLyYSChgK84MdjvMNV60yWUl",
+	"fhwmjvXoIUtgEOfIjOUWFe4hKv5YJoxEQubvzTXRxTzr6Y1R5ixh2hiVGawMYmXbHVV1U0PbWhC/rbBQ",
+	"XHNrYaK4fSIHzvBxFZi4s2/czeGkuyMP/D9eEWRxA/0zA66BVyI1LAoSr2N1wUKaY0qtspHwTHpm0laO",
+	"OxgnptxLGyAFPq6ZcDfeRtD4QNOpwd02q2El+rr4Wt0bUIyAEFV63KURNjjV/rPM1IEKQ9lm+EL7WlPa",
+	"aX+6CrMLOkzm7kAbQSPe6C4G127d19WXr4/qYdcSldqt9Oh6EmJT/PTNukFAKHk5Jvxb2U6N7446J0fd",
+	"zpvu/d5ZGX5xVUMGSr1Si8vcfcR03GeZ3sKPX705gou++/nk+cN/nP3Y/V7bRZ7or7+Lu+ixK14/3ax9",
+	"poRmaJSpgqaVheNTPaLO6ZvOg173xIxogzO2WMg5b4LZnN9f6e9UG1ByQGK7nAqWE45LMeyToKHVnwGr",
+	"ebj+W8zN6wZHZx7qr+4dnnBB0wJ1LqUqN+IEdv8mD9RWh2+nmpf9vKoz6Xy+Nanb6RQDLm0hVcyg0YPL",
+	"Ft21LxWzfQstdet5lJVhCU+xoo0BoW9UTn841/MA5X8XnWvUl3v2r3EHL3exV4T8sMf7z9z09NK0uasq",
+	"6BYnNkSiPY7xRHtLBTByhCVI5iIM5dE8FC7ZZy12LIpCrw/sdD8j6FzrC8xb3nDFtM2NljYNBQhylgHo",
+	"xiST/ZSNSZO1h20SHTuk4mPbV3TcKVLfJ0XCO2q1iXlX7J9fbPC3bss6JVJV5r654e3xCnwpiLj5mTlU",
+	"4XyFRNSfTUWYw7k7wpsV6ttngpzQOP5UuJ3rNQAUWWCyXVNeTdX9fqsODkX3h6L7talO9pOmtdt4jTTt",
+	"n7P0vqhh0i/1L5VXZXlWQt5XjNyLnG07drtsu1Xfu1fskeiaCyi4z9nHHGq+MCWyUE8fhCJjGC5iSalM",
+	"7L///k8rILYyLPBK29AqhRLrgpGdjKcqJyrnaRoKRXOuBjMvaWNIrJra7nRWqIGKFBLoXohBfmnV8Ldv",
+	"1VOF1Z63IN13qxCzRXy71IhVX3xpOtpnJJZpypUlljBf/6TvskmxvT91W9Xa+yVrsEf8QjXSZ7aAjSU+",
+	"K8PJTgP8onX369Sv2bL7nWvYDkr/UEn2VWCh92OlWHG8czFZxsZcJJsDJ+LvXJswoX05zb/Bqo/ngNxH",
+	"iZ0H8yJltmjFWHJPkUgxkby3V0atIkds6t1UFKB2CYX8wLJkWuABlvPGENaG2ySkOaEqtzCGASllqPFP",
+	"hPlrXRjyaf9hpmgDYZ4BANNQ1smBtkvGqCkA0BkgBN2dS8CM5cE1i+gW5JSBzUKZ+kAqEmdncEUUE3mr",
+	"TS6FJX2jKYnG+sgOsfQBgXBMC+GY8rRNXghWTPeEZXaOLvyCv5SrXIXiZiTJDS1ma7/ohno9cZO8csdg",
+	"B5vEvLetiJomWBko2Mec3DB2DeR+k5RRxciAC65GaIj1Z+RJxhM6a6+fZrEDvk0U5k0ylApueWITSiDS",
+	"VnPXLad9+3WL2ahHSJ7bSAd4vIMW3yI9VNZ6clAVBtwcHk8LIl8E7YKQV9Ag/ukR8myDeomeqQ4F78Iw",
+	"MTjcN+iAT+QNYOGFwiCsQw/aViFT0jT0s6sAzV47iK1vqmmrnm9vs6U1r/81wbTsCizpojLb5NBEdWii",
+	"OijNNZqoVIEbuEP7VCEat3V4Xfr9k8MqWTNj5uBOFtjAm8bj8GFNgxJ9dwlSKxRzVU/j1rZZuBXoV3vT",
+	"JIdE3CERt3Yibtejjjt4naP+58zAWUEE76RYXBVwWwl/WjHwAj5125GbNVuRfnvFMKLkwVRnYG1DLyXg",
+	"X2HPQ4WVfgtJrdsQldviQhX81dsZzdtllhYNdygnNv7OkIttbfiviN+0woS3iaRdzfiDzjoY018lj7Sr",
+	"ksUDsAd7ekQz/QnGfZea0q8YCnlqYAAMcXQp+9Aml4Z6ynbImatM0euZYSIot0ZaKmqPd5oK/BRACaYC",
+	"blKpA/Cr2yuGrTCU3+IzD5byn9RSfp3LCWxrpFqzHatQRj7PtbLhqcaddTCaq3m0cmmkiZfuhGn3sD7K",
+	"77IiRVX5Lg7oY7s38YE/JtOK6PYzoLrzEFWINoLLBP1WbA4zKvK6uAJCo+kvQgGFb5b0TzHsIa78dZOS",
+	"MRV0aJ5r93CaMjqcamlsiJHboXht9rjZ2iYCAjvJAbjMC3ELBHfhkd4VFHehAB3wih3Z81PQEBaqgayt",
+	"GWCWLhBeDtLFxnMo3WSJC3HLymPTjC0EyfwuwO5R57zM2oaXfD9bl7JsZXfgyceNvQOQUTWWOWrqg2ZM",
+	"Do0ZG2rVEcIg7FGdrlamK4zjnOZc5Tz22GkrIbtQ6Y4nKaciZqSfMXqdaMEnB56U7pGRvNHCd4a1Poj7",
+	"YJBoAr9siIsiyIxFRKZBOCC2Mgl65SwIR2AEnkUJ8QBeQtEsEE7IcYF88//9v6Tb6Wi7QDCSsJiPaXpB",
+	"OogJImRfJjMQzub6luFdz+SNvrstQLL8pVYf8IxgozJcDsz1bctgy5LIcMibIl6P8TIUBaKIFEwRLuJ0",
+	"mrAEy4pQWQI4DVKE5YTnAFryDmqqDK83vI3RIfCRVmeGjdbS0cMIsHbb3I+mN3Smv/igdSIWgPnktgJL",
+	"kC6KsiUV6XnABQTwUAT00QYElJwJwpNWQAY8zc13oYhwXiKcYMBWx3qsCR2yBCcwSvmY+/ij552AjOlH",
+	"cnLewQUAPPg38pqJqB0Ky4zflBlBty1pmc2GCzCdo87PGDphLgg3HkvxXo8sqkFfu3Lb+jU2oK+wPwsd",
+	"Pjfv4CdyZfnMq0HWLD/7RhTr1VYjDARWyexNruzWhKpAu/gGt96uVatuaMq+/rqqcm7eKob4So8O2k3p",
+	"kFUvet1oYKOUBmN+jQgEY/qRj6fjRu8E/uIC/+oGjXw20b/nImdDluGoVhg6L+2W+/vJPowcJ6UAHuG8",
+	"sysV7Txaxdos/9r+H1H1HFAYLAI+7AqfQ7fROyshXJzoBXEt5HpKhcxfo3gGTA8joeGrgmoWQsJGi/xS",
+	"w9Db6ZYIawsZ9HQlZe7vjTVRN+bJefUzPfuSjSlP9W6nGR21U8b+HxqPWTvXhpbbfAX/bQFicdI+r4Wx",
+	"6Hb2AmMx24wdwZ6/V2wis1omAE9tZ3DhASXxDhiDV/OrAiSChSnlmYSvnZG2bimCu3eVaVjYfBWhlhWC",
+	"shi1DWe8pIBYvdzM9CoN1om/Itmi4/4EltJI/6+Fdkfg1iiXxQcXMHeAz5ZIZgDagHnci8zeSg1DwRGz",
+	"l4K4eqj9uWkxyHV6Xup0aGnO9gKov8kAU0YTRXJZNzpv+fYF9r86tI177BDZ/pNGtnH5CfX26Y5lIKXj",
+	"/ycOatfWOj/j4lqR/EZ6lMx+Rq1XBF7JzUiazhOmFkQ+Kgcolw5FSfi3yfcyH2EvUZ/NPcfJdnTY+WDA",
+	"srn+5NYFocKoCy6Gc8TTa2PZbMENvWfl8QWrqcu6ZQ2yF1/cL7/8LN40YOtN41epx55/fnVJdrGtDlXZ",
+	"h6rsQyHJGlXZe1DTKG7XVNPL/ZipOADdNd4g0eMi7FufxtfglwH8XQQxW/2nBcGLTAjY/P2/9MAiCPqG",
+	"wjCCzoHiPXPd2x6aPc+JkCSVYgjNUEx/MBU5Tw3RhbtFKOiQcnHhReExGnrNJgDx7UCyKfbBytx7qTnF",
+	"v5z4ubpwZ884dgu+1yVOZKlxW6icUSBCzYBlBTLQULQKq1Lni5k1KcVbTSC1L2XKqPgiRB+11ZDiAKV3",
+	"F6D0vsWCRLt1dgfEK8T/mioEk1K1SdUrqtgRF4qBZvrAiJr2VQ5FI4rpE2lBh+E+JvkWwcmNWgGxgAbA",
+	"IYhEgqGwgFC1Sbs2eUmHTNWk405MZsZk40Lhp+OsCwS4Bh84u4kKKIMVLEcDLpIfcDY2lYOvYSp+BnlV",
+	"kwQzyT/r7ukpqBN0gMu0UfLtR/2LdbJIzyBj9cXTTQnNKYJKrS6uKc8dcJ9IwciNzK5BUeB2ezmSTPCP",
+	"sLivmJDkhmZsJKeKqbYFr1+ad/JQ2RM2oVluKFgxU3olp/rFzk7coryz9ycqp4NBIzDVv0vfxXjYjV5X",
+	"z2E5zfV5oxV+xlVl9uQS05ZyYDbYXU+cfIvi+QkXiZleTy4bUbGeWB7gkV6QyOaun+sMWWzgVsA1PJ7k",
+	"Roy0DaYeMSJRYaqB0XEhAOFCh+xiZOAaPCZ4QuHlNjcH9xi7mUOuzmQyjXPTScO0/gkITVOSSrwFnPqq",
+	"82yO7+Pih43NTt6+e+g3KzXcZhr2JPw6lZO3qdzbaK5r88M4UUXZypaBqWdmmlZd766786b4gQHhLibO",
+	"YbsSivt1W52Bm36Z1lgw448/maqbtdrxC7NdqweeK1smNuITFRgiADmxoQ1005UrbcslEewmFOZHbeJh",
+	"9riCM5pqq3tGMhYzYBmwwY2AUOV43QDma8RVLrNZOxTR08ERBBYA/sz6ED3LlCZyS1KQsoCcdU+WKz2L",
+	"YRaKWqWHM7Wl0tutz/+Qq/1D9OvvdNLNQV1qH1Z65y+EPcEOUAMPHhbYunNt0ZO4IIifVOEnt8kPzkU1",
+	"lb5MUBuPPOuctasqU+2ZufWei9KLi2mabmjnxHIkswUbp/ugqKebQFRDP564iyttnYfVts7Jfmyd3Wyc",
+	"z4e6uTvBLryjRKihE/bcxVWZHRQLkNjRR8Qldnws1mE2WZnjWXm+KnI8RQH5dimeoqC8HgBjAXVeDkik",
+	"nx8F1juGUn3vVxFpRlpyRMSkcvRceN+3vobpgRJmn6bHbmjwqXN9NlqtrUAzKmT6osdJmo+fP75sbTme",
+	"L4qasVSuW7SMg3w/YGV8g1gZO6kz3PtburKuysEHcK3LVz3jKleBdkyZypFIO5hjzlZLO9MA53uAitKi",
+	"Y6h5qnqjXf/77/8DJd2mHc/a3lr4W5xU7KDTYsw+4GYkQ/GbhGYZS9HprHjqPQoapKKUq/y9N/iI5FKm",
+	"JjVmO+605loN6r3awq/QT/r58DMfkXdTRbVd2qk6keYvJBd+S9memsaKF3VNY7dZVVA8bnWOx3v3Q4fM",
+	"HZCOesWsbLyn/OXZCcpan7knMrNG4XIk67V9AcSkKMlBCRwBnotwt4z/ZUrBiNOl3eBe16tZpF2LDkJR",
+	"1QO8Q9GBE6/Pzft8GdG6v4w+kFOU4yP3Sw2UtpnxNzrmrGhmtPcyYZyVMBpmd/1N38V0PWYSNqkpzPfb",
+	"GmmcA2j2jkl3XJPVYtlGwA8i+c6J5LE7VlsZrmB9FffYc0DmzoVa6okAECujZP02pxP9QbfTAeM3pmna",
+	"apO3yk/7cL84TFuZKRvkhCoAC5rpTwKiDLMATVOgw6EDw440YTRvk8c0HkFrgrGuuW+Nu6pS5WFh+KNs",
+	"k8t5BKTEwSPNM/GALCuKaZeGdOpFOk2SOYm+dUxmfSKYX7eRbOoySW6F9QYmcp1RBw2zU+xk9X75dT5E",
+	"/3DbV7M9JNUsNsiqpFf1ZiTdhu0zqNo+cNscoiVbNoRYoxPA4HaKmtAkWUf3rGElbwQtmlukP2hq9yVp",
+	"OYTiJfXzUSanw9GcrIcehlBcOkg828FAfVleanvfUuRmMHTv+Dc26rM+mG13p+nZ7AzYezueH9wV5gj9",
+	"wa23oN7/vaec4bMVRGfd4PcG0ekJsGs2q3fp/ymnGbl8+ZToq+ZjvEWgNWMf5LVR7ezjRI8M0cyaioFD",
+	"Dl9f5lEQiggvUJd51EI4MsXijBnOwQ8sI2qkLUfTpRWNuMghM8hzRVKqH68HFY9oRmO9fbS8S8bc0JUA",
+	"RqYCkMwJVcrSTkYu8uIjkN5T8GJVcYhQ1HU/VMUh1o07/Kgne8XefwdBIz2uIlpE51+wdUFm2grHLCnt",
+	"KyZqu7jcrtlwl9z93gY6AbgrzGOuUdHitp79jd5cjV7j48OfqQ2LXLPZ8nOp9+BbVVGhcr93ZtGezMxf",
+	"pXSaMPKIqetcYs2OOQl2ALBbQM7q3aOl7HqYUDe7RFouXz79kc1WB1ngbBy6G24nYGKlqh+2th+tHymp",
+	"0rFwi3X6G8zzIPcG0oSlA5Ax2CSKItdI52Z0zWZRQKL0GrUZ+ctfpIjZX/5yAX1modAXv/7r5dHJ+X0I",
+	"KuQy0659hFvcdU5A48Qverf/iuZmTIW2UNnHmLEExqFl3AVI41BEcMajgORafCh92Yhqd9FmDOENYppl",
+	"M2zZ9WQHMlxpFQSdcDxXochYLLPEUliRD13CRDKRXOSq1SaR109x9CObRch5PJgqlgA6SIuMWMZ68Fu7",
+	"5KEYydQoAZytgNyMeDxCAJPEqjU9IapNLmHENM4VoUq/b2BeFV4dAKwNaWPOx3AOgRo5pml6AaTKWuMi",
+	"24kEWJEA9S8WC4eiGT16/Ozxm8fE1/DHn67Z7GnyOWrp99W/Kqku39o3gKdgwNAYqhovQkGJCakQfWSZ",
+	"yPUcY1Df20lNmcEnuFpziyUFa5nVDgVKaxQxtT0xP7LZLrEcT9yjoO6eHJ1235yc9s4f9s4fLhPUc3I5",
+	"aMAMbRDzQRl7i50sO+i+uskw2nAW//BxbW14zbRES6/f/8/44Yd/jp/M/jl+cj/+x9/P4n/8vct++OlD",
+	"PE7S/zn92yh597HzPydPzM2/yLwndYVBequ68l17ZNHsNAjz8Xwr+RWNR+zoSoo8k2lFxBaxdCMhj+Cc",
+	"R+2qpnls49WjuttK9RC5+oItK056bm8J1PetoC0w5+5ZZbA8NKUtVWU1bA/0DPh3AGFdJd/1FZ66dLEs",
+	"wT7mWvHCvLfJP+UU3DO0hZ3Ch/e9ILTSlTPXUjGDs4tIYaHAYpo2eWX1H3WuKFgFMDhl8w21Gq86vqXv",
+	"YxXQ6rgWPPUQ17oTcS2zV3Y/V7gJltrYq6JY1jKCUJDWphWhoJVKtiIUBCd460gQasmFWNCY1UaC3o2k",
+	"MXrRCuRqzhCkqodnGQzHpo27BEWJOJQlRBdYBAIwEvAJQpFP0xSECAVDt8SkBTfM5E1A1DQeaaOZatGD",
+	"u4fwhIEeAOaADzyBqA6Ip1aAA4q0Ta0HgOICvQlvaWBd4FNvFH9798aixfoyjupftPD3zrMBvhnLRmAc",
+	"FotmCCMxA8Hn31OhiFIeMxGziDSjnLNMj24cTy5jrdvsH9z82Sqi8kVloYpI4S8g4U0omkZkggUPgrQH",
+	"vcqCC3Zh6W9Uzy+bCcq1i8FcQiAoEI7s5T7gUVDG0r9wbME9IrS53yaXYlbeKKHwFnitwNmQ5c/Zzg1P",
+	"JXu5Bu67qJDB47VONAgXUj/BLWCj1xhM07QRNLxlLKDWOcsavUZ/qrjQn3+uxBf3VloLLrdgBjXcrI8F",
+	"fS/+9Bar+EuvFQKl26XSAtAU85htscT4Dhr25EChz5g1NghTrSuSntfCPOF+aR+iSqt7oHI3XZ7Sg/qQ",
+	"3bqgxqxkRHoEMVD3pc3wOsVxCYVhTjCYUm3LhYA8EG/fXJGEWruO3HCRyBtTjW0fYKMTchCKIcvfF2PQ",
+	"UsZhxWq9hE+UglC4K4TIbfZUZglLiM9kDhiviEEaWL6Zgo9HZgVBjQcmTmcXZmjMwtFFLmwjJ1DGDoQv",
+	"1IaBWAZuJRDZ4FuOtOjGd92EmaQAfr+0c78xeJK7xZNMjtcJ4Be/eCP3EMEvz1yj1y24JlDi3QcJ+IjO",
+	"MM4/d/nDuatPggZ0O/iUEvBWC8/pzv3ybPGXmKHAdbGQtnNkFV5YJZel37p4Svsh/N//4CFdj4Z6cWFr",
+	"JKI9E2TAh9OMHYL0txGkN4fWzbUWVAmd7ULBQIsDu5SAoVrUokSCsIEBVKnGjzMNNBbBxRQEWqFq+JIw",
+	"Pwu1gXKatwJfDgfO4MyZYR1UobgZSXdP/d1Yqpw04X+Lph9hq7xb0KoDErw87no5vp0QvCrPyjcnCvuz",
+	"F3qCEasN6+8KCLRHVFBylU1/38jicjfquhu9GNOM/JUmCV2fd+YjvJ1Z8kbvtCSSi6FWS95iBHdQvs7t",
+	"mVqKHH3VUWwuOwjb2+S9KU+1Jyh34LuZEwxbiFwuFB+O8uU9L/p65APPKIfsnHDWq71BIfVIWehdAA4v",
+	"gCcLGQo8Fi1MMA60GWv7IZ27nEoowvFYDzOII4+lGJIcikeQRDLXhqfKQ+2Je01IpGnu4EttEOMFJ2NJ",
+	"kgfFYKwVrwdqhgO/dOyMXr1i0w5Aq5oLUqsoUNuM5E0ogCMyZlnOBxAsUKaayOowwT7m5GFH66gttcVT",
+	"u6A746d4o3ysB8nF8LXUl50FDZzgK7dCJeqzRu+sU2JWux/Mk8N1zzcjh3PaIqdkkvEPNJ6RPlWwsX8N",
+	"GnrqX1h2tl8+uejHmGaxrCI6e66/IK+kUrzhEbudblKdsoVYdotTI5DtYTqEAlaI03cjljFPHMFBobne",
+	"2mXM/I2FKi/OzxbiNC3yqbXS1AUKtL0J//bMTSzUmDdprYgsHHU9zIQRnrcC6HsRxS08968siIq+RKxo",
+	"8UaCnLyexOXCcG/jCGjGSEbFNdS7mD5GA7Sm+O/MxjX6kmZJ0eDYLeoK2+QVFdcqFPpO3YCcBOT0v//+",
+	"D74ozbGFkjRzzrBzvJ9hWBkockcU+Ds3kIfPYB1gOKuqEd/ICfmpmIrKwW/O1dn1uTr3QNX51a34Am7Z",
+	"jy6cVod2YRM3eqedTtDQ2wbeejPzvhz8KHVqPpEfvYecFA852czwr7XQT07rLHSg1dzBQvf3ZY0OSItL",
+	"Dob4/jWHPu7usEMT94RlXCa76Awr9bdSGdr4gGTGMp2B6Qlt8VIyTIE+E81v++ta87vVtszWLrOlIoNx",
+	"X4IAwYf2mbbtL0iEhyOyPqEB/2MfDEYGaJ9CQfRC4Ye8m76Z7JSWNoT9z9HvDsr2MFdqioX2oaBzkfUm",
+	"doxqvbkQ6C4i26WAtg1zAw5XMcRXNGegwWia+ld7w4Mwtv7a/xC51UkTOAcMt3qrTQzyZomhGznT5zlY",
+	"bDxqO+P+hd0r33w8/PRB0JjD3inch+6c//CgU6ZmPjkvczOflMiZOyV25vPPpQfZurne2VlQcnGewr5r",
+	"9LonvrPyCkI759+158Pqp93AUV/osRuuH4wHZXSAkSPH3gIRfaCg1k8oCKPtxKCN0KdCGCZqc+25vnar",
+	"SNLJg/1EktyWq1FXVgAddNX+dZWeey2BmBjSITN46ltrKVkIjy3UlNnKXAxXxuU9MqmyG9OfGamY6hOX",
+	"l2mvApLMSVEtK0NRE7wfyRuC0RQrczPmPbkIUBUDX5pg3UYcvyzm5JsTyAajLJ29LMmoxQB4d0UAvFMZ",
+	"AA+WBdBPYfyecDzdNlx+uh8h5y1kjZgrdtEhSn57Aq9YBwj57iLtJv7Z3ELe4YM/1WNkW4C+nA7Rj0iL",
+	"YHZAtKijQyOC9L3qDfReAQkIXT7Y5hJUGZBzlSVNrRxy7iLYxXehmLAsZiKnQxYs/G7BfPdYASEUpBho",
+	"Hv0KxvJXoZiKhGVQ77GdtHyjZ/Sbk5NmA34qW6v3Owsh7fsP2qfztRdlq/GpeGeEHBqZxno8hV0O+Zzx",
+	"JOXaucPSDv+Bp4sPPOvMPa5sunqPO/WedmKfpuiA5bPtU5X7MjBhW9RIXX2E+hmj14m8EQeBu3+B+72d",
+	"XC2wLC8oHe4ieHM85uuKXIxsLO/Pt2XFrrCamKLUHsHiYtKM0PuHOmNbeAol2XriJhlXLGoFofBqkEkz",
+	"ElJA2TSU5/aI/g8goSoIjwckGkzT1H4BqD4ZzxleYnkC/Tpm0rx8amdxyISRhK2gSG1OWHZ0zWaY0ITw",
+	"sWOF1y8SiqYdPLnfOR5zAY/tBp1O5xhM3+J9yP2Od0WnY6+BYkETL3Il5qEwM0akMLETwCIXxE0cDlJI",
+	"8vzqJaHwQhXFzWSutjkUpeJm8gLkv8wUUSy3y+SAB7Bb1AxOsfzIVonXKI83uDl2leHcK+u9ZjNo6oc7",
+	"WWu32+l0wPZ9zsVU26r3O583qnzG1oT6wufLeMzIlcwmMtsQCd1MQZ2AxP6gg5hbXTnsNSg4DhO7woW4",
+	"M9O9Uy1xbpdsXsod21aOI9vJsaxB7TXyJMUxm+QcKh8Yme8AUeUmNNu8coHZOC4SLoYgYaA1fMLkJAUg",
+	"PAykQlYPAYtstyharPi1ykGavMCWCxSJRU9DmYWAXE4TnrOkngnpqXn3l/bVN4dTOvSQ7RsbqdS14zqN",
+	"3Dbb9mDUkw/x+V1QR0OkpduLCRNPH5ErKQSLczcqgzpsDoBRKnhOlIN6MG8F/CRnnTOokQ8FVApBC+eQ",
+	"q5wBfkPN/l7ds7N6R+8P0XvhWXUVJPNLuCMrxOHI3ZYS2ud5q1FEVYdtMs2rxCweBzU3wLoD2HxxndOA",
+	"PBZ5RsnTRwH5Qcphysg7mV2rCY1ZEIof2SxOJb0m//33f1oBydgkpbHVY8Bw4M4g6bOBzFibPDHKTGBv",
+	"S5/RjGWmFRsOfSgirg1trkgEmcIssnCbipGITpOIIFaJ/jcH2zIgBsMVcDuK7mpPmYbib+9+JK8Z9nej",
+	"KDH9kCVZAk3bIp2ZbvBeKELxF7AkJixTUtiaGGjo7OvdqpWt/j5S0350YeoMM5VD2CYoLnZyhx2NKU9D",
+	"QQhNEujgMUF0/ILEKeVj0rQtP8WaJBIbwYmiM9OK+v4Dy/iAs6RHoDUval3o8VI72hJ8IgxjhjBltgq+",
+	"qIGkkwlLsBcTHh39ZkqAoL8o0eMFRgw7Zhh2RNNU3rDksR7MIzmmXGgniYoZSeAvvBewELdwcuAJOIv6",
+	"niM+HDE9WyOaY5vrczqZQCx/yC2w5AeaTpnzoxBfxrEr44SpgLBUwS0jU6PzCntmEbqG9rU2jMb0I3yM",
+	"IL7wDTQHXCC3xY12u1zPqwcFANNaPNx8P6YTw2ipb5RRrjwkzHsWQAh+E2jTK6bC1GXJG6b3V1vvL6Pf",
+	"tDpS8zZgwlUsAa4gkfEUa18j9+HbLI0gEmneOBQRMnPhyUFuruP2DUvTIwAzPpYTJnhyFEsBQW5sZ2iZ",
+	"3a6IOyRTkepVjn67uVb6KYSrUOgFESbYOGLxtcULys2J1FtMi0U4gnjiiaIfgI7p7OSkmOJWm/zIZmCe",
+	"hiJjg4z5yaQ+ja/10gp0yWmOXWcIE2dmXntdyhx2M38jak4H03ZAM5M5Oudt8vbVM0XGU5WTPiPRKM8n",
+	"EBzQ/4hQDqVSTvRj/SOZsA8slROY87FMoMDgUpSlUiGDyITyzAABw56ARjt0RppnnYdm+Aa5D+eL5/qe",
+	"S61vstr4nkyr7JSvyAlWIRO0voMi3ViOAb/ZTJv22ie8d3yMa9gIGniY4Y6mxBf/G1jcTQfA6Vxv+A/Y",
+	"Su7YlwD+ccEavQasfO/4GEYir3Oqh3MstXFzcmwL+4LGbzy3/r4RFwCrO+bC0AcYCaUH+UyfsZP7jwji",
+	"N3oXvmF0TJ7pM+01KK8fPp1f0pfT/EsTk21tkRKq9LnXXt0flLBsYwLtA2HZHXeW0VLVviTasbfmOWvz",
+	"fC1L3gsuuVqi6qoMqtgRF4oJxaGcTk37CNNFFKNZPNI6DgLrf/mLzP7yF4KYJc0Iip2j1gK9TSg8fpt3",
+	"JsJsrg4MehIYkzawbR1xoz5SfZss00pA39KAl4QiQqoVozotDdlaFDqVyLWWvmwbCp0BFwmiCmycsIQ5",
+	"/RkKxW8NYLaaxcxUR6KNoI1TmbK60nWAxtgEMBcU3ec1n7xX7jT9dMeaVv18j5QJnu/4MKseXwBkb0Fn",
+	"sqcieqz0K1By14E3LCG6xFIImc2Dulgj6JdPmxFZJ2xCs9wUmJlpekczNpJThZRHGxEqYS/AFQxxHU6l",
+	"Gk7s+286D3qnFZzY2wMD6720GhYYtvMh3bx/RfqEiwRnd0v0Fi2Xq/Qj3vPzUrohF/YwXD4VeomLXNq4",
+	"QfM3ic1l1NJPQD2GCU04qk+sqzBA74LdWOceIgHgVWZUXIPrd2MQzZse7h8e/FAgmNWFhQTMR2ysWPrB",
+	"1DXaeEx/RqRLsFblVPFC4O58jNBj6LGa+0wF/9eUYdmSeXu9kjSDxG7ZTkhnPe1P02uIxkFQhoYCfFX9",
+	"4FgmzIaZ4KI5yjpAz1qfbQMHrrfC5t5pgWj8I5vt5pyWGkfbmVSKV8pYQ6C0Qr7+WtNvOicQN5Jetwi4",
+	"u4NSWjVfe9JJHoX35lpp6RqsrZTK7++UUnejRawFZDDnXJ+grb3joPHM8q2vuN5d98fzqA9u8ZfD94Xt",
+	"uqVCrwf2NSp93s89tk0yn2p0/fdUKJvOaMrBADopuRgi5ATPbN5YqyaLlmoqIcqwvjwrA/sGXlvXiKtc",
+	"ZrNSo1vg9aL5nUUBodOE54SJPONMtSBYDjxWZB7I3n9Dx68VkamA5E4BaY8qtk+FAfosF2MYfPtc72o0",
+	"P7QZ4yyQNvneYOzTEouWo6uDx1ts4VBYMsPmSadTRKARPV8PinAVECG9t5y1qlR8nwqj33fkLtwjJqMe",
+	"0PdUfOnY6TIdYKZ/JxXw+UA0eBDnG9cCU7GbLO9TsbkgX5NGELlFCPWPxz1l6lStZGcfucJSuQoRfyOz",
+	"a+TcIk3MX4bCUXllFla9tULEkrUkbCjein6lkBUynxOwZE35GopVAnYqfBH7FUSXHnNg0Ulhqg8S7Bsu",
+	"WII9vJtIgC25PGCzCl++fOC/BcJBFG++XKtMzDyZpilJWE55CpFrKfAE9SDLEmAeJjDlIeidBiYUZeLd",
+	"Iz5RzioNhXFGofJGn6K5iIyBN2cfYzYxFTVUzPRTkYCCJl7YyZJuy0FoihIwYISm8lnnrKYmcnvxUxmI",
+	"8DuRut8Vfve+4+X7iXB7QOM2mGC8lapgwsJLuWDC6V6CCQcL8g9QMLqT9K0pC11f9t5tjlf9Ank8WpSs",
+	"f3v94ifynGVDRl7qK7R0RZIOTBJDxrkuXF1t1gF53QWhEOJfEtunitywNPVJgCC3btkHA9Kf5mAFovln",
+	"SPHkjcB0LYmeDo6g2gqrK01uoocFYoqZ5hWVU60VzronbTIf6Lc3tgTa0csXr9+QauV0DFLyGH9S2YWF",
+	"cmu7wPw+y8ZKgvdvbSt7N5KUsBngkPkPG+uNcgRb6f+qePCcbN/qgXcmuGC00EE3lKILh/Kru+2HwKbd",
+	"0RGBe2wSnnAi0o/l1hrzz7jKlSl+8n5gvf8RVQbqc55jHPvulJpiUKFp5HzeMtGJGUkAFw2RJFKu8vf+",
+	"gCLoRm61CbKOczF8x/MRF//rYSci14xNsHQYHYQS0Bo4AAZ9+AZ+s4BAjEA79AMjyF+LwZIZywH6fiAz",
+	"YJt1N9W+xyTFsEeJis4rwCpYfy6A7M60E2tNqd8NQEc56MPCAyFrOyD6FpAk9ZdshZ0DBUSLkMxa87tp",
+	"4QqxhmBSID8A+ELQJVCembJ99LBTXYJUXqtSJZIDDT29vxI2dJ+gnutjMeO1PxnY/dd/vdS6eMC1k/56",
+	"QmOmyCtTs585VtbEkUMtsLR2zo+6HeAWt34QeGLxSssSANvsfc4r7iOm2ktu9BpXj1+9OYKHfffzyfOH",
+	"/zj7sfv9JgDO3naqKx56U7R1+HvpwJd4V9jIadXyeMqkJDJ2oycvPWFtNwtb2MoiWoJQ/NYiXobHRR3P",
+	"ATwuUZz5qOABsDiQtk0Go8pGa3oo/74CxXhLKJqRg36MAhLZW+l/c/He5mcNqx/CS+o/DHhk1ApIwmiS",
+	"csFUoB0pLkKRylj7gQFRscxQSzt2LU8rl8BUtVI2BVqGJrLlacRQlCgJVylFshedeOktxqae3D6rlH1A",
+	"K6tc91ovXLyoqxren6K0O2ohjudFHm9PmSZT5j34dD6AaCub1yiyQkgUNVzB/Sjja093I+T25Q3NEv1p",
+	"J2jYg+AAqQwIb3l6Tt90HvS6J2aULjbqncgN2H/wyp98QPCXNLtu7FAVXOyY1bXB3vY9KPc7p9xpScg5",
+	"UmTv0/VV+xOZmbDXgob3H7OhgvfF37eq3/2gIRRibfD+zI9Wuhz4nQ0wV5aYXZlRQ1t+6X0gNsuEcXxV",
+	"TkVCswQvOsKX1R4jjwGFpy9Nsl+mSShsrbRgN+5+zX9N2bTofVZ0DKwnQtEYaaSM6QR3tiaGNS8MgfGm",
+	"1QukOTOxazPgmZxmoZA3wg4LWI+9d0ZbZLHnyzQyN22NeSgWi8xbUHpGltaVv7Gv7h4JZRwLFWrF7FtC",
+	"/KpKc/iVXuTHpnV4H9XinLaHcsx+L2cYNwoWw3Bwa92pkHEJnsLbnIf4sVGbh+rkO1mdjMLLmQYlQb1t",
+	"tTLc873FHKiNJeuBsHiaAW30L58aCGRzOc1Hjd4vv2rHaBxPfmQz+OtXfXH2oVp7PpMxTUtgE3gtaUZj",
+	"es1INhVRS9vEWWogDHrHx6n+0UiqvPeg86ADlrGDsZ23a7GgRA4Klg0uCEUPl47bhVa9kiOZwbou3iSH",
+	"8uh/TfnvgLfFPtB0angOs5wPaJx7N7pUiilljadFOqZrJgj7aHSPVYoA5xxjJR9ErgHaxqJ7ODg8/zF6",
+	"thfv/xIx8Mp6qhkZSydqWdzlTKZM2bobD0/mgrjCPmEUu1VE3sPfmhT7wtsxOlYBKXpbVEBinFgEFwJN",
+	"ajrQik5Ed98fsGCl6rUyJQVNi3rHZpReo0UF+C14MT4FED6H6MIU82V+WDVqN1P3HGai90sLURnUEALY",
+	"KVV5No3zacZIU7HYEJSlTCn4h949v8OUT7MPbKZaARB/2Zku8LxLexJRjStCDaZnHfaHvoc2EWFKTZhp",
+	"4S4Y7lH1r1EKTBkARbctvMARfJqxMRdJefEuS17D4ikyJ/Ce8onY3IiJoXDH++vZAsK78aS0io4kpeI1",
+	"Kmh2pLB3Lx7pz0w5krk4MRawmmRM6xwVeFwVpED8dce4RG5VVFN50MCVmw8rX1MJSOuYZAODtnTcE161",
+	"B1+DbCZjmrOM01SR5nSiFWtAcvYxJ+xjnqEtHZB4NBXXypzrPksAPLMVkGSaAW4RzlQoCmhf8pvsq4Bk",
+	"bMAFM+tuvmU23kftiUEjajBNUw9itwJFGCv6DFcTGvFt8vNU5rRHziE2CHBjAG7UlJnpakX8g/OO19yp",
+	"/xkKx5qBNHqkP7PYxKxm5BcEpwinYiLTFA5hxsggY6Z70876U2LsLejI+/z/BwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

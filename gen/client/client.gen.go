@@ -376,6 +376,27 @@ func (e GroupKind) Valid() bool {
 	}
 }
 
+// Defines values for IdentityProviderRole.
+const (
+	IdentityProviderRoleAdmin   IdentityProviderRole = "admin"
+	IdentityProviderRoleLearner IdentityProviderRole = "learner"
+	IdentityProviderRoleManager IdentityProviderRole = "manager"
+)
+
+// Valid indicates whether the value is a known member of the IdentityProviderRole enum.
+func (e IdentityProviderRole) Valid() bool {
+	switch e {
+	case IdentityProviderRoleAdmin:
+		return true
+	case IdentityProviderRoleLearner:
+		return true
+	case IdentityProviderRoleManager:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Permission.
 const (
 	PermissionAuditView   Permission = "audit_view"
@@ -2702,6 +2723,91 @@ type GroupPatch struct {
 	Name *GroupName `json:"name,omitempty"`
 }
 
+// IdentityProvider defines model for IdentityProvider.
+type IdentityProvider struct {
+	AllowedEmailDomains []string `json:"allowedEmailDomains"`
+	Audience            string   `json:"audience"`
+	Claims              struct {
+		Email  string `json:"email"`
+		Groups string `json:"groups"`
+		Name   string `json:"name"`
+
+		// Role Empty when no role claim is read.
+		Role string `json:"role"`
+	} `json:"claims"`
+	CreatedAt time.Time `json:"createdAt"`
+
+	// DefaultRole A role an identity provider may give (never owner).
+	DefaultRole IdentityProviderRole `json:"defaultRole"`
+
+	// DiscoveryUrl The discovery document read, or null when `jwksUrl` was given.
+	DiscoveryUrl nullable.Nullable[string] `json:"discoveryUrl"`
+	Issuer       string                    `json:"issuer"`
+	Jit          bool                      `json:"jit"`
+
+	// JwksUrl The JWK Set learnd verifies with.
+	JwksUrl string `json:"jwksUrl"`
+
+	// MaxRole A role an identity provider may give (never owner).
+	MaxRole     IdentityProviderRole            `json:"maxRole"`
+	RoleMapping map[string]IdentityProviderRole `json:"roleMapping"`
+	UpdatedAt   time.Time                       `json:"updatedAt"`
+
+	// Version Bumped by every change; also the `ETag`.
+	Version int `json:"version"`
+}
+
+// IdentityProviderClaims Which claims of the provider's tokens carry what. Empty or absent names use the default.
+type IdentityProviderClaims struct {
+	// Email The e-mail address (default `email`).
+	Email *string `json:"email,omitempty"`
+
+	// Groups The groups, a string or an array of strings (default `groups`).
+	Groups *string `json:"groups,omitempty"`
+
+	// Name The person's name (default `name`).
+	Name *string `json:"name,omitempty"`
+
+	// Role A role or roles, a string or an array of strings (default none).
+	Role *string `json:"role,omitempty"`
+}
+
+// IdentityProviderPut defines model for IdentityProviderPut.
+type IdentityProviderPut struct {
+	// AllowedEmailDomains The e-mail domains people may be created or matched for (any when empty).
+	AllowedEmailDomains *[]string `json:"allowedEmailDomains,omitempty"`
+
+	// Audience What the tokens' `aud` must hold (the client id or API audience you set up at the provider).
+	Audience string `json:"audience"`
+
+	// Claims Which claims of the provider's tokens carry what. Empty or absent names use the default.
+	Claims *IdentityProviderClaims `json:"claims,omitempty"`
+
+	// DefaultRole A role an identity provider may give (never owner).
+	DefaultRole *IdentityProviderRole `json:"defaultRole,omitempty"`
+
+	// DiscoveryUrl The OpenID Connect discovery document (default `<issuer>/.well-known/openid-configuration`).
+	DiscoveryUrl *string `json:"discoveryUrl,omitempty"`
+
+	// Issuer The provider's issuer identifier, exactly as its tokens' `iss`.
+	Issuer string `json:"issuer"`
+
+	// Jit Create a user, just in time, for a person the provider vouches for who is not one yet (default false).
+	Jit *bool `json:"jit,omitempty"`
+
+	// JwksUrl The JWK Set to verify with; when given, discovery is not used.
+	JwksUrl *string `json:"jwksUrl,omitempty"`
+
+	// MaxRole A role an identity provider may give (never owner).
+	MaxRole *IdentityProviderRole `json:"maxRole,omitempty"`
+
+	// RoleMapping Values of the role and groups claims, each to the learnd role it gives.
+	RoleMapping *map[string]IdentityProviderRole `json:"roleMapping,omitempty"`
+}
+
+// IdentityProviderRole A role an identity provider may give (never owner).
+type IdentityProviderRole string
+
 // IgnoredOnWrite Server-stamped. Accepted on write for client convenience and ignored.
 type IgnoredOnWrite = interface{}
 
@@ -4204,6 +4310,12 @@ type GetStatisticsTagsParams struct {
 	To *StatisticsTo `form:"to,omitempty" json:"to,omitempty"`
 }
 
+// PutIdentityProviderParams defines parameters for PutIdentityProvider.
+type PutIdentityProviderParams struct {
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
 // FindUsersParams defines parameters for FindUsers.
 type FindUsersParams struct {
 	// Query Case-insensitive substring to search for.
@@ -4380,6 +4492,9 @@ type AddGroupMembersJSONRequestBody = GroupMembersAdd
 
 // CreateKeyJSONRequestBody defines body for CreateKey for application/json ContentType.
 type CreateKeyJSONRequestBody = APIKeyCreate
+
+// PutIdentityProviderJSONRequestBody defines body for PutIdentityProvider for application/json ContentType.
+type PutIdentityProviderJSONRequestBody = IdentityProviderPut
 
 // CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody = UserCreate
@@ -6171,6 +6286,79 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/v2/tenant (the `GetTenant` operationId).
 	GetTenant(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteIdentityProvider Remove your tenant's identity provider
+	//
+	// Stops accepting the provider's tokens from the next request; the bindings of its
+	// people to users are removed with it (the users stay). Owners only, with the `write`
+	// scope. Audited.
+	//
+	// Corresponds with DELETE /api/v2/tenant/identity-provider (the `DeleteIdentityProvider` operationId).
+	DeleteIdentityProvider(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetIdentityProvider Get your tenant's identity provider
+	//
+	// The OpenID Connect provider whose tokens learnd accepts for your tenant, or 404 when
+	// none is registered. Owners only, with the `read` scope.
+	//
+	// Corresponds with GET /api/v2/tenant/identity-provider (the `GetIdentityProvider` operationId).
+	GetIdentityProvider(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutIdentityProviderWithBody Register or replace your tenant's identity provider
+	//
+	// Registers your tenant's OpenID Connect provider (Okta, Entra ID, Google Workspace,
+	// Keycloak …), replacing the one registered before. From then on a bearer token whose
+	// `iss` is `issuer` and whose `aud` holds `audience`, signed by a key of the provider's
+	// JWK Set, is accepted for your tenant, and only for it:
+	//
+	// * its person is the user bound to its `sub`; the first time, the user with the e-mail
+	//   address in the e-mail claim (when the provider does not say `email_verified: false`);
+	// * a person who is not a user yet is created with the mapped role when `jit` is on and
+	//   the address is in `allowedEmailDomains` (any domain when empty); the role is the
+	//   highest that `roleMapping` gives the values of the role and groups claims, else
+	//   `defaultRole`, never above `maxRole` and never owner; otherwise the token is refused;
+	// * the role a token maps to never raises the user's stored role, it can only lower it.
+	//
+	// learnd reads the provider's discovery document (`discoveryUrl`, by default
+	// `<issuer>/.well-known/openid-configuration`) for its JWK Set, unless `jwksUrl` is
+	// given, and checks the set holds a usable key before saving (422 otherwise). Keys are
+	// refreshed in the background and at once when a token names a key learnd has not seen
+	// (rotation). URLs must be `https` (`http` on a loopback address in development mode).
+	// An `issuer` and `audience` pair belongs to one tenant (409 when another holds it).
+	// Owners only, with the `write` scope. Audited.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /api/v2/tenant/identity-provider (the `PutIdentityProvider` operationId).
+	PutIdentityProviderWithBody(ctx context.Context, params *PutIdentityProviderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutIdentityProvider Register or replace your tenant's identity provider
+	//
+	// Registers your tenant's OpenID Connect provider (Okta, Entra ID, Google Workspace,
+	// Keycloak …), replacing the one registered before. From then on a bearer token whose
+	// `iss` is `issuer` and whose `aud` holds `audience`, signed by a key of the provider's
+	// JWK Set, is accepted for your tenant, and only for it:
+	//
+	// * its person is the user bound to its `sub`; the first time, the user with the e-mail
+	//   address in the e-mail claim (when the provider does not say `email_verified: false`);
+	// * a person who is not a user yet is created with the mapped role when `jit` is on and
+	//   the address is in `allowedEmailDomains` (any domain when empty); the role is the
+	//   highest that `roleMapping` gives the values of the role and groups claims, else
+	//   `defaultRole`, never above `maxRole` and never owner; otherwise the token is refused;
+	// * the role a token maps to never raises the user's stored role, it can only lower it.
+	//
+	// learnd reads the provider's discovery document (`discoveryUrl`, by default
+	// `<issuer>/.well-known/openid-configuration`) for its JWK Set, unless `jwksUrl` is
+	// given, and checks the set holds a usable key before saving (422 otherwise). Keys are
+	// refreshed in the background and at once when a token names a key learnd has not seen
+	// (rotation). URLs must be `https` (`http` on a loopback address in development mode).
+	// An `issuer` and `audience` pair belongs to one tenant (409 when another holds it).
+	// Owners only, with the `write` scope. Audited.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /api/v2/tenant/identity-provider (the `PutIdentityProvider` operationId).
+	PutIdentityProvider(ctx context.Context, params *PutIdentityProviderParams, body PutIdentityProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// FindUsers Find users
 	//
@@ -9150,6 +9338,119 @@ func (c *Client) GetStatisticsTags(ctx context.Context, params *GetStatisticsTag
 // Corresponds with GET /api/v2/tenant (the `GetTenant` operationId).
 func (c *Client) GetTenant(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetTenantRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteIdentityProvider Remove your tenant's identity provider
+//
+// Stops accepting the provider's tokens from the next request; the bindings of its
+// people to users are removed with it (the users stay). Owners only, with the `write`
+// scope. Audited.
+//
+// Corresponds with DELETE /api/v2/tenant/identity-provider (the `DeleteIdentityProvider` operationId).
+func (c *Client) DeleteIdentityProvider(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteIdentityProviderRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetIdentityProvider Get your tenant's identity provider
+//
+// The OpenID Connect provider whose tokens learnd accepts for your tenant, or 404 when
+// none is registered. Owners only, with the `read` scope.
+//
+// Corresponds with GET /api/v2/tenant/identity-provider (the `GetIdentityProvider` operationId).
+func (c *Client) GetIdentityProvider(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetIdentityProviderRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutIdentityProviderWithBody Register or replace your tenant's identity provider
+//
+// Registers your tenant's OpenID Connect provider (Okta, Entra ID, Google Workspace,
+// Keycloak …), replacing the one registered before. From then on a bearer token whose
+// `iss` is `issuer` and whose `aud` holds `audience`, signed by a key of the provider's
+// JWK Set, is accepted for your tenant, and only for it:
+//
+//   - its person is the user bound to its `sub`; the first time, the user with the e-mail
+//     address in the e-mail claim (when the provider does not say `email_verified: false`);
+//   - a person who is not a user yet is created with the mapped role when `jit` is on and
+//     the address is in `allowedEmailDomains` (any domain when empty); the role is the
+//     highest that `roleMapping` gives the values of the role and groups claims, else
+//     `defaultRole`, never above `maxRole` and never owner; otherwise the token is refused;
+//   - the role a token maps to never raises the user's stored role, it can only lower it.
+//
+// learnd reads the provider's discovery document (`discoveryUrl`, by default
+// `<issuer>/.well-known/openid-configuration`) for its JWK Set, unless `jwksUrl` is
+// given, and checks the set holds a usable key before saving (422 otherwise). Keys are
+// refreshed in the background and at once when a token names a key learnd has not seen
+// (rotation). URLs must be `https` (`http` on a loopback address in development mode).
+// An `issuer` and `audience` pair belongs to one tenant (409 when another holds it).
+// Owners only, with the `write` scope. Audited.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /api/v2/tenant/identity-provider (the `PutIdentityProvider` operationId).
+func (c *Client) PutIdentityProviderWithBody(ctx context.Context, params *PutIdentityProviderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutIdentityProviderRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutIdentityProvider Register or replace your tenant's identity provider
+//
+// Registers your tenant's OpenID Connect provider (Okta, Entra ID, Google Workspace,
+// Keycloak …), replacing the one registered before. From then on a bearer token whose
+// `iss` is `issuer` and whose `aud` holds `audience`, signed by a key of the provider's
+// JWK Set, is accepted for your tenant, and only for it:
+//
+//   - its person is the user bound to its `sub`; the first time, the user with the e-mail
+//     address in the e-mail claim (when the provider does not say `email_verified: false`);
+//   - a person who is not a user yet is created with the mapped role when `jit` is on and
+//     the address is in `allowedEmailDomains` (any domain when empty); the role is the
+//     highest that `roleMapping` gives the values of the role and groups claims, else
+//     `defaultRole`, never above `maxRole` and never owner; otherwise the token is refused;
+//   - the role a token maps to never raises the user's stored role, it can only lower it.
+//
+// learnd reads the provider's discovery document (`discoveryUrl`, by default
+// `<issuer>/.well-known/openid-configuration`) for its JWK Set, unless `jwksUrl` is
+// given, and checks the set holds a usable key before saving (422 otherwise). Keys are
+// refreshed in the background and at once when a token names a key learnd has not seen
+// (rotation). URLs must be `https` (`http` on a loopback address in development mode).
+// An `issuer` and `audience` pair belongs to one tenant (409 when another holds it).
+// Owners only, with the `write` scope. Audited.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /api/v2/tenant/identity-provider (the `PutIdentityProvider` operationId).
+func (c *Client) PutIdentityProvider(ctx context.Context, params *PutIdentityProviderParams, body PutIdentityProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutIdentityProviderRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14556,6 +14857,115 @@ func NewGetTenantRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewDeleteIdentityProviderRequest constructs an http.Request for the DeleteIdentityProvider method
+func NewDeleteIdentityProviderRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/tenant/identity-provider")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetIdentityProviderRequest constructs an http.Request for the GetIdentityProvider method
+func NewGetIdentityProviderRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/tenant/identity-provider")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutIdentityProviderRequest calls the generic PutIdentityProvider builder with application/json body
+func NewPutIdentityProviderRequest(server string, params *PutIdentityProviderParams, body PutIdentityProviderJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutIdentityProviderRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewPutIdentityProviderRequestWithBody constructs an http.Request for the PutIdentityProvider method, with any body, and a specified content type
+func NewPutIdentityProviderRequestWithBody(server string, params *PutIdentityProviderParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/tenant/identity-provider")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewFindUsersRequest constructs an http.Request for the FindUsers method
 func NewFindUsersRequest(server string, params *FindUsersParams) (*http.Request, error) {
 	var err error
@@ -16829,6 +17239,83 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/v2/tenant (the `GetTenant` operationId).
 	GetTenantWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetTenantResponse, error)
+
+	// DeleteIdentityProviderWithResponse Remove your tenant's identity provider
+	//
+	// Stops accepting the provider's tokens from the next request; the bindings of its
+	// people to users are removed with it (the users stay). Owners only, with the `write`
+	// scope. Audited.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /api/v2/tenant/identity-provider (the `DeleteIdentityProvider` operationId).
+	DeleteIdentityProviderWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteIdentityProviderResponse, error)
+
+	// GetIdentityProviderWithResponse Get your tenant's identity provider
+	//
+	// The OpenID Connect provider whose tokens learnd accepts for your tenant, or 404 when
+	// none is registered. Owners only, with the `read` scope.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/tenant/identity-provider (the `GetIdentityProvider` operationId).
+	GetIdentityProviderWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetIdentityProviderResponse, error)
+
+	// PutIdentityProviderWithBodyWithResponse Register or replace your tenant's identity provider
+	//
+	// Registers your tenant's OpenID Connect provider (Okta, Entra ID, Google Workspace,
+	// Keycloak …), replacing the one registered before. From then on a bearer token whose
+	// `iss` is `issuer` and whose `aud` holds `audience`, signed by a key of the provider's
+	// JWK Set, is accepted for your tenant, and only for it:
+	//
+	// * its person is the user bound to its `sub`; the first time, the user with the e-mail
+	//   address in the e-mail claim (when the provider does not say `email_verified: false`);
+	// * a person who is not a user yet is created with the mapped role when `jit` is on and
+	//   the address is in `allowedEmailDomains` (any domain when empty); the role is the
+	//   highest that `roleMapping` gives the values of the role and groups claims, else
+	//   `defaultRole`, never above `maxRole` and never owner; otherwise the token is refused;
+	// * the role a token maps to never raises the user's stored role, it can only lower it.
+	//
+	// learnd reads the provider's discovery document (`discoveryUrl`, by default
+	// `<issuer>/.well-known/openid-configuration`) for its JWK Set, unless `jwksUrl` is
+	// given, and checks the set holds a usable key before saving (422 otherwise). Keys are
+	// refreshed in the background and at once when a token names a key learnd has not seen
+	// (rotation). URLs must be `https` (`http` on a loopback address in development mode).
+	// An `issuer` and `audience` pair belongs to one tenant (409 when another holds it).
+	// Owners only, with the `write` scope. Audited.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v2/tenant/identity-provider (the `PutIdentityProvider` operationId).
+	PutIdentityProviderWithBodyWithResponse(ctx context.Context, params *PutIdentityProviderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutIdentityProviderResponse, error)
+
+	// PutIdentityProviderWithResponse Register or replace your tenant's identity provider
+	//
+	// Registers your tenant's OpenID Connect provider (Okta, Entra ID, Google Workspace,
+	// Keycloak …), replacing the one registered before. From then on a bearer token whose
+	// `iss` is `issuer` and whose `aud` holds `audience`, signed by a key of the provider's
+	// JWK Set, is accepted for your tenant, and only for it:
+	//
+	// * its person is the user bound to its `sub`; the first time, the user with the e-mail
+	//   address in the e-mail claim (when the provider does not say `email_verified: false`);
+	// * a person who is not a user yet is created with the mapped role when `jit` is on and
+	//   the address is in `allowedEmailDomains` (any domain when empty); the role is the
+	//   highest that `roleMapping` gives the values of the role and groups claims, else
+	//   `defaultRole`, never above `maxRole` and never owner; otherwise the token is refused;
+	// * the role a token maps to never raises the user's stored role, it can only lower it.
+	//
+	// learnd reads the provider's discovery document (`discoveryUrl`, by default
+	// `<issuer>/.well-known/openid-configuration`) for its JWK Set, unless `jwksUrl` is
+	// given, and checks the set holds a usable key before saving (422 otherwise). Keys are
+	// refreshed in the background and at once when a token names a key learnd has not seen
+	// (rotation). URLs must be `https` (`http` on a loopback address in development mode).
+	// An `issuer` and `audience` pair belongs to one tenant (409 when another holds it).
+	// Owners only, with the `write` scope. Audited.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v2/tenant/identity-provider (the `PutIdentityProvider` operationId).
+	PutIdentityProviderWithResponse(ctx context.Context, params *PutIdentityProviderParams, body PutIdentityProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*PutIdentityProviderResponse, error)
 
 	// FindUsersWithResponse Find users
 	//
@@ -27196,6 +27683,360 @@ func (r GetTenantResponse) ContentType() string {
 	return ""
 }
 
+// DeleteIdentityProviderResponse401Headers the declared response headers of an HTTP 401 response for DeleteIdentityProvider
+type DeleteIdentityProviderResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteIdentityProviderResponse429Headers the declared response headers of an HTTP 429 response for DeleteIdentityProvider
+type DeleteIdentityProviderResponse429Headers struct {
+	RetryAfter *int
+}
+
+// DeleteIdentityProviderResponse503Headers the declared response headers of an HTTP 503 response for DeleteIdentityProvider
+type DeleteIdentityProviderResponse503Headers struct {
+	RetryAfter *int
+}
+
+type DeleteIdentityProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteIdentityProviderResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteIdentityProviderResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteIdentityProviderResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteIdentityProviderResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteIdentityProviderResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteIdentityProviderResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r DeleteIdentityProviderResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DeleteIdentityProviderResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteIdentityProviderResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteIdentityProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteIdentityProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteIdentityProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteIdentityProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetIdentityProviderResponse200Headers the declared response headers of an HTTP 200 response for GetIdentityProvider
+type GetIdentityProviderResponse200Headers struct {
+	ETag *string
+}
+
+// GetIdentityProviderResponse401Headers the declared response headers of an HTTP 401 response for GetIdentityProvider
+type GetIdentityProviderResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetIdentityProviderResponse429Headers the declared response headers of an HTTP 429 response for GetIdentityProvider
+type GetIdentityProviderResponse429Headers struct {
+	RetryAfter *int
+}
+
+// GetIdentityProviderResponse503Headers the declared response headers of an HTTP 503 response for GetIdentityProvider
+type GetIdentityProviderResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetIdentityProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *IdentityProvider
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetIdentityProviderResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetIdentityProviderResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetIdentityProviderResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetIdentityProviderResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetIdentityProviderResponse) GetJSON200() *IdentityProvider {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetIdentityProviderResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetIdentityProviderResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetIdentityProviderResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetIdentityProviderResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetIdentityProviderResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetIdentityProviderResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetIdentityProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetIdentityProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetIdentityProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetIdentityProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutIdentityProviderResponse200Headers the declared response headers of an HTTP 200 response for PutIdentityProvider
+type PutIdentityProviderResponse200Headers struct {
+	ETag *string
+}
+
+// PutIdentityProviderResponse401Headers the declared response headers of an HTTP 401 response for PutIdentityProvider
+type PutIdentityProviderResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PutIdentityProviderResponse429Headers the declared response headers of an HTTP 429 response for PutIdentityProvider
+type PutIdentityProviderResponse429Headers struct {
+	RetryAfter *int
+}
+
+// PutIdentityProviderResponse503Headers the declared response headers of an HTTP 503 response for PutIdentityProvider
+type PutIdentityProviderResponse503Headers struct {
+	RetryAfter *int
+}
+
+type PutIdentityProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *IdentityProvider
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *UnprocessableEntity
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutIdentityProviderResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutIdentityProviderResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PutIdentityProviderResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutIdentityProviderResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutIdentityProviderResponse) GetJSON200() *IdentityProvider {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PutIdentityProviderResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PutIdentityProviderResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PutIdentityProviderResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PutIdentityProviderResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutIdentityProviderResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PutIdentityProviderResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PutIdentityProviderResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PutIdentityProviderResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PutIdentityProviderResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PutIdentityProviderResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutIdentityProviderResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PutIdentityProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutIdentityProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutIdentityProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutIdentityProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // FindUsersResponse401Headers the declared response headers of an HTTP 401 response for FindUsers
 type FindUsersResponse401Headers struct {
 	WWWAuthenticate *string
@@ -30752,6 +31593,107 @@ func (c *ClientWithResponses) GetTenantWithResponse(ctx context.Context, reqEdit
 		return nil, err
 	}
 	return ParseGetTenantResponse(rsp)
+}
+
+// DeleteIdentityProviderWithResponse Remove your tenant's identity provider
+//
+// Stops accepting the provider's tokens from the next request; the bindings of its
+// people to users are removed with it (the users stay). Owners only, with the `write`
+// scope. Audited.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /api/v2/tenant/identity-provider (the `DeleteIdentityProvider` operationId).
+func (c *ClientWithResponses) DeleteIdentityProviderWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteIdentityProviderResponse, error) {
+	rsp, err := c.DeleteIdentityProvider(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteIdentityProviderResponse(rsp)
+}
+
+// GetIdentityProviderWithResponse Get your tenant's identity provider
+//
+// The OpenID Connect provider whose tokens learnd accepts for your tenant, or 404 when
+// none is registered. Owners only, with the `read` scope.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/tenant/identity-provider (the `GetIdentityProvider` operationId).
+func (c *ClientWithResponses) GetIdentityProviderWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetIdentityProviderResponse, error) {
+	rsp, err := c.GetIdentityProvider(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetIdentityProviderResponse(rsp)
+}
+
+// PutIdentityProviderWithBodyWithResponse Register or replace your tenant's identity provider
+//
+// Registers your tenant's OpenID Connect provider (Okta, Entra ID, Google Workspace,
+// Keycloak …), replacing the one registered before. From then on a bearer token whose
+// `iss` is `issuer` and whose `aud` holds `audience`, signed by a key of the provider's
+// JWK Set, is accepted for your tenant, and only for it:
+//
+//   - its person is the user bound to its `sub`; the first time, the user with the e-mail
+//     address in the e-mail claim (when the provider does not say `email_verified: false`);
+//   - a person who is not a user yet is created with the mapped role when `jit` is on and
+//     the address is in `allowedEmailDomains` (any domain when empty); the role is the
+//     highest that `roleMapping` gives the values of the role and groups claims, else
+//     `defaultRole`, never above `maxRole` and never owner; otherwise the token is refused;
+//   - the role a token maps to never raises the user's stored role, it can only lower it.
+//
+// learnd reads the provider's discovery document (`discoveryUrl`, by default
+// `<issuer>/.well-known/openid-configuration`) for its JWK Set, unless `jwksUrl` is
+// given, and checks the set holds a usable key before saving (422 otherwise). Keys are
+// refreshed in the background and at once when a token names a key learnd has not seen
+// (rotation). URLs must be `https` (`http` on a loopback address in development mode).
+// An `issuer` and `audience` pair belongs to one tenant (409 when another holds it).
+// Owners only, with the `write` scope. Audited.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v2/tenant/identity-provider (the `PutIdentityProvider` operationId).
+func (c *ClientWithResponses) PutIdentityProviderWithBodyWithResponse(ctx context.Context, params *PutIdentityProviderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutIdentityProviderResponse, error) {
+	rsp, err := c.PutIdentityProviderWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutIdentityProviderResponse(rsp)
+}
+
+// PutIdentityProviderWithResponse Register or replace your tenant's identity provider
+//
+// Registers your tenant's OpenID Connect provider (Okta, Entra ID, Google Workspace,
+// Keycloak …), replacing the one registered before. From then on a bearer token whose
+// `iss` is `issuer` and whose `aud` holds `audience`, signed by a key of the provider's
+// JWK Set, is accepted for your tenant, and only for it:
+//
+//   - its person is the user bound to its `sub`; the first time, the user with the e-mail
+//     address in the e-mail claim (when the provider does not say `email_verified: false`);
+//   - a person who is not a user yet is created with the mapped role when `jit` is on and
+//     the address is in `allowedEmailDomains` (any domain when empty); the role is the
+//     highest that `roleMapping` gives the values of the role and groups claims, else
+//     `defaultRole`, never above `maxRole` and never owner; otherwise the token is refused;
+//   - the role a token maps to never raises the user's stored role, it can only lower it.
+//
+// learnd reads the provider's discovery document (`discoveryUrl`, by default
+// `<issuer>/.well-known/openid-configuration`) for its JWK Set, unless `jwksUrl` is
+// given, and checks the set holds a usable key before saving (422 otherwise). Keys are
+// refreshed in the background and at once when a token names a key learnd has not seen
+// (rotation). URLs must be `https` (`http` on a loopback address in development mode).
+// An `issuer` and `audience` pair belongs to one tenant (409 when another holds it).
+// Owners only, with the `write` scope. Audited.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v2/tenant/identity-provider (the `PutIdentityProvider` operationId).
+func (c *ClientWithResponses) PutIdentityProviderWithResponse(ctx context.Context, params *PutIdentityProviderParams, body PutIdentityProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*PutIdentityProviderResponse, error) {
+	rsp, err := c.PutIdentityProvider(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutIdentityProviderResponse(rsp)
 }
 
 // FindUsersWithResponse Find users
@@ -41175,6 +42117,360 @@ func ParseGetTenantResponse(rsp *http.Response) (*GetTenantResponse, error) {
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetTenantResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteIdentityProviderResponse parses an HTTP response from a DeleteIdentityProviderWithResponse call
+func ParseDeleteIdentityProviderResponse(rsp *http.Response) (*DeleteIdentityProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteIdentityProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteIdentityProviderResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteIdentityProviderResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteIdentityProviderResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetIdentityProviderResponse parses an HTTP response from a GetIdentityProviderWithResponse call
+func ParseGetIdentityProviderResponse(rsp *http.Response) (*GetIdentityProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetIdentityProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IdentityProvider
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetIdentityProviderResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetIdentityProviderResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetIdentityProviderResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetIdentityProviderResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutIdentityProviderResponse parses an HTTP response from a PutIdentityProviderWithResponse call
+func ParsePutIdentityProviderResponse(rsp *http.Response) (*PutIdentityProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutIdentityProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IdentityProvider
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PutIdentityProviderResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PutIdentityProviderResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers PutIdentityProviderResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutIdentityProviderResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

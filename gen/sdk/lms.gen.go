@@ -26,6 +26,8 @@ type LMSGroup struct {
 	Courses *LMSCourses
 	// Groups is the groups resource.
 	Groups *LMSGroups
+	// IdentityProvider is the identityProvider resource.
+	IdentityProvider *LMSIdentityProvider
 	// Keys is the keys resource.
 	Keys *LMSKeys
 	// Me is the me resource.
@@ -44,20 +46,21 @@ type LMSGroup struct {
 
 func newLMSGroup(raw *client.ClientWithResponses) *LMSGroup {
 	return &LMSGroup{
-		AI:              &LMSAI{raw: raw},
-		Assignments:     &LMSAssignments{raw: raw},
-		Audit:           &LMSAudit{raw: raw},
-		Certificates:    &LMSCertificates{raw: raw},
-		Chains:          &LMSChains{raw: raw},
-		Courses:         &LMSCourses{raw: raw},
-		Groups:          &LMSGroups{raw: raw},
-		Keys:            &LMSKeys{raw: raw},
-		Me:              &LMSMe{raw: raw},
-		Progress:        &LMSProgress{raw: raw},
-		SourceMaterials: &LMSSourceMaterials{raw: raw},
-		Statistics:      &LMSStatistics{raw: raw},
-		Tenant:          &LMSTenant{raw: raw},
-		Users:           &LMSUsers{raw: raw},
+		AI:               &LMSAI{raw: raw},
+		Assignments:      &LMSAssignments{raw: raw},
+		Audit:            &LMSAudit{raw: raw},
+		Certificates:     &LMSCertificates{raw: raw},
+		Chains:           &LMSChains{raw: raw},
+		Courses:          &LMSCourses{raw: raw},
+		Groups:           &LMSGroups{raw: raw},
+		IdentityProvider: &LMSIdentityProvider{raw: raw},
+		Keys:             &LMSKeys{raw: raw},
+		Me:               &LMSMe{raw: raw},
+		Progress:         &LMSProgress{raw: raw},
+		SourceMaterials:  &LMSSourceMaterials{raw: raw},
+		Statistics:       &LMSStatistics{raw: raw},
+		Tenant:           &LMSTenant{raw: raw},
+		Users:            &LMSUsers{raw: raw},
 	}
 }
 
@@ -1604,6 +1607,95 @@ func (rs *LMSGroups) ListMembersAll(ctx context.Context, groupId client.GroupID,
 			p.PageToken = &tok
 		}
 	}
+}
+
+// LMSIdentityProvider is the identityProvider resource of the lms group: Get, Delete, Put.
+type LMSIdentityProvider struct {
+	raw *client.ClientWithResponses
+}
+
+// Get — Get your tenant's identity provider.
+//
+// The OpenID Connect provider whose tokens learnd accepts for your tenant, or 404 when
+// none is registered. Owners only, with the `read` scope.
+//
+// GET /api/v2/tenant/identity-provider (operation getIdentityProvider).
+func (rs *LMSIdentityProvider) Get(ctx context.Context) (*client.IdentityProvider, error) {
+	rsp, err := rs.raw.GetIdentityProvider(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseGetIdentityProviderResponse(rsp)
+	if err != nil {
+		return nil, decodeError("getIdentityProvider", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("getIdentityProvider", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// Delete — Remove your tenant's identity provider.
+//
+// Stops accepting the provider's tokens from the next request; the bindings of its
+// people to users are removed with it (the users stay). Owners only, with the `write`
+// scope. Audited.
+//
+// DELETE /api/v2/tenant/identity-provider (operation deleteIdentityProvider).
+func (rs *LMSIdentityProvider) Delete(ctx context.Context) error {
+	rsp, err := rs.raw.DeleteIdentityProvider(ctx)
+	if err != nil {
+		return err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return err
+	}
+	return discard(rsp)
+}
+
+// Put — Register or replace your tenant's identity provider.
+//
+// Registers your tenant's OpenID Connect provider (Okta, Entra ID, Google Workspace,
+// Keycloak …), replacing the one registered before. From then on a bearer token whose
+// `iss` is `issuer` and whose `aud` holds `audience`, signed by a key of the provider's
+// JWK Set, is accepted for your tenant, and only for it:
+//
+//   - its person is the user bound to its `sub`; the first time, the user with the e-mail
+//     address in the e-mail claim (when the provider does not say `email_verified: false`);
+//   - a person who is not a user yet is created with the mapped role when `jit` is on and
+//     the address is in `allowedEmailDomains` (any domain when empty); the role is the
+//     highest that `roleMapping` gives the values of the role and groups claims, else
+//     `defaultRole`, never above `maxRole` and never owner; otherwise the token is refused;
+//   - the role a token maps to never raises the user's stored role, it can only lower it.
+//
+// learnd reads the provider's discovery document (`discoveryUrl`, by default
+// `<issuer>/.well-known/openid-configuration`) for its JWK Set, unless `jwksUrl` is
+// given, and checks the set holds a usable key before saving (422 otherwise). Keys are
+// refreshed in the background and at once when a token names a key learnd has not seen
+// (rotation). URLs must be `https` (`http` on a loopback address in development mode).
+// An `issuer` and `audience` pair belongs to one tenant (409 when another holds it).
+// Owners only, with the `write` scope. Audited.
+//
+// PUT /api/v2/tenant/identity-provider (operation putIdentityProvider).
+func (rs *LMSIdentityProvider) Put(ctx context.Context, params *client.PutIdentityProviderParams, body client.IdentityProviderPut) (*client.IdentityProvider, error) {
+	rsp, err := rs.raw.PutIdentityProvider(ctx, params, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParsePutIdentityProviderResponse(rsp)
+	if err != nil {
+		return nil, decodeError("putIdentityProvider", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("putIdentityProvider", res.HTTPResponse)
+	}
+	return res.JSON200, nil
 }
 
 // LMSKeys is the keys resource of the lms group: List, Create, Revoke, All.

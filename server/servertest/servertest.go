@@ -151,11 +151,17 @@ func Start(t testing.TB, opts ...Options) *Env {
 	if err != nil {
 		t.Fatalf("servertest: verifier: %v", err)
 	}
+	// A test rotating a provider's keys waits a second, not ten, before learnd looks again.
+	pk, err := auth.NewProviderKeys(ctx, auth.WithMissRefresh(time.Second))
+	if err != nil {
+		t.Fatalf("servertest: provider keys: %v", err)
+	}
+	t.Cleanup(func() { _ = pk.Close(context.Background()) })
 	e, err := server.New(server.Config{
 		Dev: true, DevClientSecret: DevClientSecret, PageTokenKey: []byte("servertest page token key, 32+ bytes long"),
 		BodyLimit: o.BodyLimit, Logger: o.Logger, RateLimit: o.RateLimit, Limiter: o.Limiter,
 		Generator: o.Generator, MCP: o.MCP, Extractor: o.Extractor,
-		Timeouts: o.Timeouts,
+		Timeouts: o.Timeouts, ProviderKeys: pk,
 	}, st, iss, ver)
 	if err != nil {
 		t.Fatalf("servertest: server: %v", err)

@@ -18,6 +18,7 @@ type NewUser struct {
 	Email    string
 	Role     string
 	GroupIDs []uuid.UUID
+	id       uuid.UUID // the new user's id (a fresh one when zero)
 }
 
 // Create adds a user (and their group memberships, which assign the groups' courses).
@@ -56,7 +57,10 @@ func createUser(t *store.Tx, in NewUser) (*User, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	id := uuid.Must(uuid.NewV7())
+	id := in.id
+	if id == uuid.Nil {
+		id = uuid.Must(uuid.NewV7())
+	}
 	if taken, err := emailTaken(t, in.Email, id); err != nil {
 		return nil, err
 	} else if taken {
