@@ -106,7 +106,16 @@ func (e *Env) provision(t testing.TB, c Caller) {
 	b.Queue(`INSERT INTO users (tenant_id, id, name, email, role, status, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, 'active', now(), now()) ON CONFLICT DO NOTHING`,
 		c.Tenant, id, "Caller "+c.Subject[len(c.Subject)-6:], strings.ToLower(c.Subject[len(c.Subject)-12:])+"@caller.test", string(role))
-	if err := e.fixtures.SendBatch(ctx, b).Close(); err != nil {
+	if e.fixtures != nil {
+		err = e.fixtures.SendBatch(ctx, b).Close()
+	} else { // an Env made by hand (a server started as a process): a connection of its own
+		var conn *pgx.Conn
+		if conn, err = pgx.Connect(ctx, e.DBURL); err == nil {
+			err = conn.SendBatch(ctx, b).Close()
+			_ = conn.Close(ctx)
+		}
+	}
+	if err != nil {
 		t.Fatalf("servertest: provision %s in %s: %v", c.Subject, c.Tenant, err)
 	}
 }

@@ -282,6 +282,12 @@ func TestUsersKeysLifecycle(t *testing.T) {
 	if !store.LooksLikeAPIKey(secret) || k.Hint != secret[len(secret)-4:] || strings.Join(k.Scopes, " ") != "read write" {
 		t.Fatalf("key %+v secret %q", k, secret)
 	}
+	if _, err := st.AuthenticateKey(context.Background(), secret); !errors.Is(err, store.ErrInvalidKey) {
+		t.Fatalf("a key of a tenant that does not exist: %v, want ErrInvalidKey", err)
+	}
+	if _, err := db.Exec(context.Background(), `INSERT INTO tenants (id, name) VALUES ('acme', 'Acme') ON CONFLICT DO NOTHING`); err != nil {
+		t.Fatal(err)
+	}
 	kc, err := st.AuthenticateKey(context.Background(), secret)
 	if err != nil || kc.Principal.PersonID != u.ID || kc.Principal.Role != auth.RoleManager || kc.Principal.KeyID != typeid.Format(typeid.APIKey, k.ID) {
 		t.Fatalf("authenticate: %+v %v", kc.Principal, err)
