@@ -48,7 +48,7 @@ var matrixRules = map[string]matrixRule{
 	"getIdentityProvider":    {skip: "owners only; TestE2ETenantIdentityProvider"},
 	"putIdentityProvider":    {skip: "owners only; TestE2ETenantIdentityProvider"},
 	"deleteIdentityProvider": {skip: "owners only; TestE2ETenantIdentityProvider"},
-	"getMe":     {self: true},
+	"getMe":                  {self: true},
 	// Courses, structure, chains.
 	"findCourses":            {perm: auth.PermCourseView},
 	"getCourse":              {self: true}, // course_view, or assigned to the caller (the fixture assigns it)
