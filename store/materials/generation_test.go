@@ -171,8 +171,21 @@ func TestGenerationFailures(t *testing.T) {
 	gens := materials.New(st).Generations()
 	q := &genEnqueued{}
 	st.SetJobQueue(q.enqueue)
+	// The requester must be a user of the tenant when the job completes (tenant-bound trust).
+	j0, err := gens.Create(ctx, materials.NewGenerationJob{Prompt: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gens.Complete(ctx, j0.ID, materials.CourseDraftFromAI(genOutline(nil), ""), nil); err == nil || !strings.Contains(err.Error(), "no longer a user") {
+		t.Fatalf("a job of a requester who is not a user completed: %v", err)
+	}
 	j, err := gens.Create(ctx, materials.NewGenerationJob{Prompt: "x"})
 	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := auth.FromContext(ctx)
+	if _, err := conn.Exec(context.Background(), `INSERT INTO users (tenant_id, id, name, email, role, status, created_at, updated_at)
+VALUES ('t1', $1, 'A', 'a@example.test', 'admin', 'active', now(), now())`, p.PersonID); err != nil {
 		t.Fatal(err)
 	}
 	bad := genOutline(nil)
@@ -219,9 +232,7 @@ VALUES ('discarded', 3, 3, now(), now(), $1, 'generate_course', 'ai')`, `{"tenan
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _ := auth.FromContext(ctx)
-	if _, err := conn.Exec(context.Background(), `INSERT INTO users (tenant_id, id, name, email, role, status, banned_at, created_at, updated_at)
-VALUES ('t1', $1, 'B', 'b@example.test', 'admin', 'banned', now(), now(), now())`, p.PersonID); err != nil {
+	if _, err := conn.Exec(context.Background(), `UPDATE users SET status = 'banned', banned_at = now() WHERE tenant_id = 't1' AND id = $1`, p.PersonID); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := gens.Principal(context.Background(), "t1", j2.ID); !errors.Is(err, courses.ErrCourseAccess) {

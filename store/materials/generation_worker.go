@@ -73,11 +73,9 @@ func (r *GenerationRepo) Principal(ctx context.Context, tenant string, id uuid.U
 	if j.AppID != nil {
 		p.AppID = *j.AppID
 	}
-	if c.Known {
-		p.Known = true
-		if !c.Role.AtLeast(p.Role) {
-			p.Role = c.Role
-		}
+	p.Known = true
+	if !c.Role.AtLeast(p.Role) {
+		p.Role = c.Role
 	}
 	return p, j, nil
 }
@@ -85,7 +83,7 @@ func (r *GenerationRepo) Principal(ctx context.Context, tenant string, id uuid.U
 // generationRefusal re-reads in t what lets a generation job's requester (person, with
 // the role and API key of the request) have its course made, as the API's authentication
 // and AI gate check it (ResolveCaller, aiGate): the user is not banned and still holds
-// course_edit (a requester without a user row keeps the role of the request), the key is
+// course_edit (tenant-bound trust: the requester is still a user of the tenant), the key is
 // neither revoked nor expired, and the tenant's licence includes AI authoring (mcpAccess
 // full and mcpAiAccess). It returns the caller as read and why the job may not go on, or
 // "" when it may.
@@ -94,7 +92,10 @@ func generationRefusal(t *store.Tx, person uuid.UUID, role auth.Role, key *uuid.
 	if err != nil {
 		return store.Caller{}, "", err
 	}
-	if c.Known && c.Banned {
+	switch {
+	case !c.Tenant || !c.Known:
+		return c, "the requester is no longer a user of the tenant", nil
+	case c.Banned:
 		return c, "the requesting user is banned", nil
 	}
 	if key != nil {
@@ -116,7 +117,7 @@ FROM api_keys WHERE tenant_id = learnd_tenant() AND id = $1 AND user_id = $2`, *
 		return c, fmt.Sprintf("the licence no longer includes AI authoring (it needs mcpAccess \"full\" and mcpAiAccess; the tenant has mcpAccess %q and mcpAiAccess %t)",
 			c.Licence.MCPAccess, c.Licence.MCPAIAccess), nil
 	}
-	if c.Known && !c.Role.AtLeast(role) {
+	if !c.Role.AtLeast(role) {
 		role = c.Role
 	}
 	if !role.Can(auth.PermCourseEdit) {
