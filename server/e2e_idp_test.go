@@ -186,13 +186,26 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 			status, _, body := idpMe(t, env, bob)
 			return status == http.StatusUnauthorized, body
 		})
+		// A second replica on the same database caches the provider and the binding too.
+		replica := servertest.Start(t, servertest.Options{DatabaseURL: env.DBURL})
+		e2eEventually(t, 5*time.Second, "the replica's cache listens", func() (bool, string) { return replica.Store.CallerCacheLive(), "" })
+		aliceTok := tok(idpClaims{"sub": "okta-alice"})
+		for range 2 {
+			if status, _, body := idpMe(t, replica, aliceTok); status != http.StatusOK {
+				t.Fatalf("alice on the replica: %d %s", status, body)
+			}
+		}
 		if err := ownerAPI.LMS.IdentityProvider.Delete(ctx); err != nil {
 			t.Fatal(err)
 		}
-		status, _, body := idpMe(t, env, tok(idpClaims{"sub": "okta-alice"}))
+		status, _, body := idpMe(t, env, aliceTok)
 		if status != http.StatusUnauthorized || !strings.Contains(body, "invalid") {
 			t.Errorf("after the provider's removal: %d %s", status, body)
 		}
+		e2eEventually(t, 5*time.Second, "the replica refuses the removed provider's tokens", func() (bool, string) {
+			status, _, body := idpMe(t, replica, aliceTok)
+			return status == http.StatusUnauthorized, body
+		})
 		if n := e2eCount(t, db, `SELECT count(*) FROM audit_log WHERE action IN ('identity_provider.put', 'identity_provider.delete') AND tenant_id = 'acme'`); n != 2 {
 			t.Errorf("%d provider audit rows in acme, want put and delete", n)
 		}

@@ -45,6 +45,7 @@ type callerCache struct {
 	live    atomic.Bool // the listener is connected
 	stop    context.CancelFunc
 	done    chan struct{}
+	hooks   []func(tenant string) // OnForget's
 }
 
 func newCallerCache() *callerCache {
@@ -87,20 +88,37 @@ func (c *callerCache) put(k callerKey, e callerEntry, epoch uint64) {
 	}
 }
 
-// forget drops a tenant's entries ("" drops all).
+// forget drops a tenant's entries ("" drops all), and tells the OnForget hooks.
 func (c *callerCache) forget(tenant string) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.epoch++
 	if tenant == "" {
 		clear(c.entries)
-		return
 	}
 	for k := range c.entries {
 		if k.tenant == tenant {
 			delete(c.entries, k)
 		}
 	}
+	hooks := c.hooks
+	c.mu.Unlock()
+	for _, h := range hooks {
+		h(tenant)
+	}
+}
+
+// OnForget registers f, called with a tenant id whenever what is cached about that
+// tenant's callers must be forgotten ("" for every tenant): on every replica when the
+// tenant's users, keys, licence or identity provider change, and whenever the listener
+// (re)connects. Caches kept beside the callers' (people's sign-ins) stay as fresh this
+// way; they are used only while CallerCacheLive.
+func (s *Store) OnForget(f func(tenant string)) {
+	if s.callers == nil {
+		return
+	}
+	s.callers.mu.Lock()
+	defer s.callers.mu.Unlock()
+	s.callers.hooks = append(s.callers.hooks, f)
 }
 
 // listen keeps a connection listening on the callers channel until ctx ends,

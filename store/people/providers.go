@@ -91,10 +91,13 @@ type ProviderReach interface {
 }
 
 // ProviderRepo reads and writes the tenant's identity provider.
-type ProviderRepo struct{ st *store.Store }
+type ProviderRepo struct {
+	st    *store.Store
+	cache *signinCache
+}
 
 // Providers returns the identity provider repository.
-func (s *Repo) Providers() *ProviderRepo { return &ProviderRepo{st: s.st} }
+func (s *Repo) Providers() *ProviderRepo { return &ProviderRepo{st: s.st, cache: s.signins} }
 
 const providerCols = `tenant_id, issuer, audience, discovery_url, jwks_url, claims, role_mapping, default_role, max_role, jit, allowed_email_domains, created_at, updated_at, version`
 
@@ -128,6 +131,11 @@ func (r *ProviderRepo) Get(ctx context.Context) (*Provider, error) {
 // ForIssuer returns the providers, of any tenant, registered for issuer: the first step
 // of accepting a token no tenant's learnd key signed.
 func (r *ProviderRepo) ForIssuer(ctx context.Context, issuer string) ([]Provider, error) {
+	if provs, ok := r.cache.providers(issuer); ok {
+		return provs, nil
+	}
+	epoch, cached := r.cache.snapshot()
+	fetched := time.Now()
 	var out []Provider
 	err := r.st.ReadIssuer(ctx, issuer, func(t *store.Tx) error {
 		rows, err := t.Query(`SELECT `+providerCols+` FROM identity_providers WHERE issuer = $1`, issuer)
@@ -146,6 +154,9 @@ func (r *ProviderRepo) ForIssuer(ctx context.Context, issuer string) ([]Provider
 	})
 	if err != nil {
 		return nil, fmt.Errorf("identity providers of issuer: %w", err)
+	}
+	if cached {
+		r.cache.putProviders(issuer, out, epoch, fetched)
 	}
 	return out, nil
 }

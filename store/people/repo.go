@@ -7,7 +7,10 @@ package people
 import "github.com/learnd/learnd/store"
 
 // Repo is the people domain over one store.
-type Repo struct{ st *store.Store }
+type Repo struct {
+	st      *store.Store
+	signins *signinCache
+}
 
 // New returns the people domain of st.
-func New(st *store.Store) *Repo { return &Repo{st: st} }
+func New(st *store.Store) *Repo { return &Repo{st: st, signins: newSigninCache(st)} }

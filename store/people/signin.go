@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -101,6 +102,12 @@ func (r *ProviderRepo) SignIn(ctx context.Context, p *Provider, tok *auth.Extern
 
 // boundUser is the user bound to the provider's subject (uuid.Nil when none).
 func (r *ProviderRepo) boundUser(ctx context.Context, p *Provider, subject string) (uuid.UUID, error) {
+	k := bindKey{tenant: p.Tenant, issuer: p.Issuer, subject: subject}
+	if user, ok := r.cache.binding(k); ok {
+		return user, nil
+	}
+	epoch, cached := r.cache.snapshot()
+	fetched := time.Now()
 	var user uuid.UUID
 	err := r.st.Read(ctx, func(t *store.Tx) error {
 		err := t.QueryRow(`SELECT user_id FROM user_identities WHERE tenant_id = learnd_tenant() AND issuer = $1 AND subject = $2`,
@@ -112,6 +119,9 @@ func (r *ProviderRepo) boundUser(ctx context.Context, p *Provider, subject strin
 	})
 	if err != nil {
 		return uuid.Nil, fmt.Errorf("sign in: %w", err)
+	}
+	if cached && user != uuid.Nil {
+		r.cache.putBinding(k, user, epoch, fetched)
 	}
 	return user, nil
 }
