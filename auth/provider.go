@@ -252,36 +252,41 @@ func (s *providerSet) refresh(ctx context.Context, cache *jwk.Cache, url string,
 	return err == nil
 }
 
-// Discover reads an OpenID Connect discovery document and returns its jwks_uri. The
-// document's issuer must be issuer exactly (OpenID Connect Discovery 1.0, section 4.3).
-func (k *ProviderKeys) Discover(ctx context.Context, discoveryURL, issuer string) (string, error) {
+// Discovery is what learnd reads of a provider's OpenID Connect discovery document.
+type Discovery struct {
+	Issuer                string `json:"issuer"`
+	JWKSURI               string `json:"jwks_uri"`
+	AuthorizationEndpoint string `json:"authorization_endpoint"`
+	TokenEndpoint         string `json:"token_endpoint"`
+}
+
+// Discover reads an OpenID Connect discovery document. Its issuer must be issuer exactly
+// (OpenID Connect Discovery 1.0, section 4.3) and it must name a jwks_uri.
+func (k *ProviderKeys) Discover(ctx context.Context, discoveryURL, issuer string) (Discovery, error) {
 	ctx, cancel := context.WithTimeout(ctx, providerFetchTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, discoveryURL, nil)
 	if err != nil {
-		return "", fmt.Errorf("discovery: %w", err)
+		return Discovery{}, fmt.Errorf("discovery: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
 	res, err := k.client.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("discovery: %w", err)
+		return Discovery{}, fmt.Errorf("discovery: %w", err)
 	}
 	defer func() { _ = res.Body.Close() }()
 	if res.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("discovery: %s answered %s", discoveryURL, res.Status)
+		return Discovery{}, fmt.Errorf("discovery: %s answered %s", discoveryURL, res.Status)
 	}
-	var doc struct {
-		Issuer  string `json:"issuer"`
-		JWKSURI string `json:"jwks_uri"`
-	}
+	var doc Discovery
 	if err := json.NewDecoder(io.LimitReader(res.Body, providerMaxDocument)).Decode(&doc); err != nil {
-		return "", fmt.Errorf("discovery: %s is not a discovery document: %w", discoveryURL, err)
+		return Discovery{}, fmt.Errorf("discovery: %s is not a discovery document: %w", discoveryURL, err)
 	}
 	switch {
 	case doc.Issuer != issuer:
-		return "", fmt.Errorf("discovery: the document's issuer is %q, not %q", doc.Issuer, issuer)
+		return Discovery{}, fmt.Errorf("discovery: the document's issuer is %q, not %q", doc.Issuer, issuer)
 	case doc.JWKSURI == "":
-		return "", fmt.Errorf("discovery: the document has no jwks_uri")
+		return Discovery{}, fmt.Errorf("discovery: the document has no jwks_uri")
 	}
-	return doc.JWKSURI, nil
+	return doc, nil
 }

@@ -84,8 +84,8 @@ func TestProviderDiscover(t *testing.T) {
 		t.Error("a document without jwks_uri accepted")
 	}
 	doc = map[string]any{"issuer": srv.URL, "jwks_uri": srv.URL + "/keys"}
-	if u, err := k.Discover(ctx, srv.URL, srv.URL); err != nil || u != srv.URL+"/keys" {
-		t.Errorf("Discover = %q, %v", u, err)
+	if d, err := k.Discover(ctx, srv.URL, srv.URL); err != nil || d.JWKSURI != srv.URL+"/keys" {
+		t.Errorf("Discover = %+v, %v", d, err)
 	}
 	// A JWK Set that cannot be fetched is not an invalid token: the caller can tell.
 	if _, err := k.Verify(ctx, "e30.e30.sig", Provider{Issuer: srv.URL, Audience: "a", JWKSURL: srv.URL + "/none"}); err == nil {

@@ -19,6 +19,11 @@ func toAPIIdentityProvider(p *people.Provider) api.IdentityProvider {
 	if p.DiscoveryURL != nil {
 		out.DiscoveryUrl = nullable.NewNullableWithValue(*p.DiscoveryURL)
 	}
+	out.ClientId = nullable.NewNullNullable[string]()
+	if p.ClientID != nil {
+		out.ClientId = nullable.NewNullableWithValue(*p.ClientID)
+	}
+	out.HasClientSecret, out.BrowserSignIn = p.ClientSecret != nil, p.BrowserSignIn()
 	if out.AllowedEmailDomains == nil {
 		out.AllowedEmailDomains = []string{}
 	}
@@ -32,6 +37,7 @@ func toAPIIdentityProvider(p *people.Provider) api.IdentityProvider {
 // toModelProviderInput is the domain's input of a PUT of the identity provider.
 func toModelProviderInput(b api.IdentityProviderPut) people.ProviderInput {
 	in := people.ProviderInput{Issuer: b.Issuer, Audience: b.Audience, DiscoveryURL: b.DiscoveryUrl, JWKSURL: b.JwksUrl,
+		ClientID: b.ClientId, ClientSecret: b.ClientSecret,
 		JIT: deref(b.Jit), RoleMapping: map[string]string{}}
 	if b.Claims != nil {
 		in.Claims = people.ProviderClaims{Email: deref(b.Claims.Email), Name: deref(b.Claims.Name), Groups: deref(b.Claims.Groups), Role: deref(b.Claims.Role)}

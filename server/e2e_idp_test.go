@@ -49,6 +49,7 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 		RoleMapping: &map[string]client.IdentityProviderRole{"lnd-admins": "admin", "leads": "manager"},
 		MaxRole:     e2ePtr(client.IdentityProviderRole("manager")), Jit: e2ePtr(true),
 		AllowedEmailDomains: &[]string{"acme.test"},
+		ClientId:            e2ePtr("learnd-web"), ClientSecret: e2ePtr("s3cret"),
 	}
 	t.Run("registration is checked", func(t *testing.T) {
 		_, err := peopleSDK(t, env, sdk.WithToken(admin.Token)).LMS.IdentityProvider.Put(ctx, nil, put)
@@ -57,11 +58,13 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 			body    client.IdentityProviderPut
 			pointer string
 		}{
-			"not https":                 {client.IdentityProviderPut{Issuer: "ftp://idp.example", Audience: "a"}, "/issuer"},
-			"discovery issuer mismatch": {client.IdentityProviderPut{Issuer: idp.srv.URL + "/other", Audience: "a", DiscoveryUrl: e2ePtr(idp.srv.URL + "/.well-known/openid-configuration")}, "/discoveryUrl"},
-			"no discovery document":     {client.IdentityProviderPut{Issuer: idp.srv.URL + "/nothing", Audience: "a"}, "/discoveryUrl"},
-			"jwks without keys":         {client.IdentityProviderPut{Issuer: idp.srv.URL, Audience: "a", JwksUrl: e2ePtr(idp.srv.URL + "/.well-known/openid-configuration")}, "/jwksUrl"},
-			"owner by mapping":          {client.IdentityProviderPut{Issuer: idp.srv.URL, Audience: "a", RoleMapping: &map[string]client.IdentityProviderRole{"x": "owner"}}, ""},
+			"not https":                         {client.IdentityProviderPut{Issuer: "ftp://idp.example", Audience: "a"}, "/issuer"},
+			"discovery issuer mismatch":         {client.IdentityProviderPut{Issuer: idp.srv.URL + "/other", Audience: "a", DiscoveryUrl: e2ePtr(idp.srv.URL + "/.well-known/openid-configuration")}, "/discoveryUrl"},
+			"no discovery document":             {client.IdentityProviderPut{Issuer: idp.srv.URL + "/nothing", Audience: "a"}, "/discoveryUrl"},
+			"jwks without keys":                 {client.IdentityProviderPut{Issuer: idp.srv.URL, Audience: "a", JwksUrl: e2ePtr(idp.srv.URL + "/.well-known/openid-configuration")}, "/jwksUrl"},
+			"owner by mapping":                  {client.IdentityProviderPut{Issuer: idp.srv.URL, Audience: "a", RoleMapping: &map[string]client.IdentityProviderRole{"x": "owner"}}, ""},
+			"browser sign-in without discovery": {client.IdentityProviderPut{Issuer: idp.srv.URL, Audience: "a", JwksUrl: e2ePtr(idp.srv.URL + "/keys"), ClientId: e2ePtr("c")}, "/clientId"},
+			"a secret without a client":         {client.IdentityProviderPut{Issuer: idp.srv.URL, Audience: "a", ClientSecret: e2ePtr("s")}, "/clientSecret"},
 		} {
 			_, err := ownerAPI.LMS.IdentityProvider.Put(ctx, nil, tc.body)
 			e := e2eSdkErr(t, err, http.StatusUnprocessableEntity, name)
@@ -78,8 +81,15 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if saved.JwksUrl != idp.srv.URL+"/keys" || saved.MaxRole != "manager" || !saved.Jit || saved.Claims.Email != "email" || saved.Claims.Role != "roles" {
+	if saved.JwksUrl != idp.srv.URL+"/keys" || saved.MaxRole != "manager" || !saved.Jit || saved.Claims.Email != "email" || saved.Claims.Role != "roles" ||
+		saved.ClientId.MustGet() != "learnd-web" || !saved.HasClientSecret || !saved.BrowserSignIn {
 		t.Fatalf("saved provider %+v", saved)
+	}
+	if r := e2eDo(t, http.MethodGet, env.URL+"/api/v2/tenant/identity-provider", owner.Token, nil, nil); r.Status != http.StatusOK || strings.Contains(string(r.Body), "s3cret") {
+		t.Errorf("get: %d %s (the client secret must never be returned)", r.Status, r.Body)
+	}
+	if n := e2eCount(t, db, `SELECT count(*) FROM audit_log WHERE action = 'identity_provider.put' AND after::text LIKE '%s3cret%'`); n != 0 {
+		t.Error("the client secret is in the audit log")
 	}
 	tok := func(c idpClaims) string {
 		if c["aud"] == nil {

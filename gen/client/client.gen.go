@@ -2727,7 +2727,10 @@ type GroupPatch struct {
 type IdentityProvider struct {
 	AllowedEmailDomains []string `json:"allowedEmailDomains"`
 	Audience            string   `json:"audience"`
-	Claims              struct {
+
+	// BrowserSignIn Whether people can sign in through this provider in the browser (a client id and the provider's endpoints from discovery).
+	BrowserSignIn bool `json:"browserSignIn"`
+	Claims        struct {
 		Email  string `json:"email"`
 		Groups string `json:"groups"`
 		Name   string `json:"name"`
@@ -2735,15 +2738,21 @@ type IdentityProvider struct {
 		// Role Empty when no role claim is read.
 		Role string `json:"role"`
 	} `json:"claims"`
-	CreatedAt time.Time `json:"createdAt"`
+
+	// ClientId The client id learnd signs people in with in the browser, or null.
+	ClientId  nullable.Nullable[string] `json:"clientId"`
+	CreatedAt time.Time                 `json:"createdAt"`
 
 	// DefaultRole A role an identity provider may give (never owner).
 	DefaultRole IdentityProviderRole `json:"defaultRole"`
 
 	// DiscoveryUrl The discovery document read, or null when `jwksUrl` was given.
 	DiscoveryUrl nullable.Nullable[string] `json:"discoveryUrl"`
-	Issuer       string                    `json:"issuer"`
-	Jit          bool                      `json:"jit"`
+
+	// HasClientSecret Whether a client secret is stored (it is never returned).
+	HasClientSecret bool   `json:"hasClientSecret"`
+	Issuer          string `json:"issuer"`
+	Jit             bool   `json:"jit"`
 
 	// JwksUrl The JWK Set learnd verifies with.
 	JwksUrl string `json:"jwksUrl"`
@@ -2783,6 +2792,15 @@ type IdentityProviderPut struct {
 	// Claims Which claims of the provider's tokens carry what. Empty or absent names use the default.
 	Claims *IdentityProviderClaims `json:"claims,omitempty"`
 
+	// ClientId For browser sign-in (the sign-in page of learnd's OAuth server for MCP clients): the
+	// client id of the application you registered for learnd at the provider, with
+	// redirect URI `<learnd's public URL>/oauth/idp/callback`. Its ID tokens' `aud`.
+	// Without it people sign in to MCP clients with an API key.
+	ClientId *string `json:"clientId,omitempty"`
+
+	// ClientSecret That application's secret, for a confidential client; omit for a public client (PKCE only). Never returned.
+	ClientSecret *string `json:"clientSecret,omitempty"`
+
 	// DefaultRole A role an identity provider may give (never owner).
 	DefaultRole *IdentityProviderRole `json:"defaultRole,omitempty"`
 
@@ -2795,7 +2813,7 @@ type IdentityProviderPut struct {
 	// Jit Create a user, just in time, for a person the provider vouches for who is not one yet (default false).
 	Jit *bool `json:"jit,omitempty"`
 
-	// JwksUrl The JWK Set to verify with; when given, discovery is not used.
+	// JwksUrl The JWK Set to verify with; when given, discovery is not used (and browser sign-in is off).
 	JwksUrl *string `json:"jwksUrl,omitempty"`
 
 	// MaxRole A role an identity provider may give (never owner).

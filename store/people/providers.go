@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -28,6 +25,10 @@ type Provider struct {
 	Audience            string
 	DiscoveryURL        *string
 	JWKSURL             string
+	ClientID            *string // browser sign-in: learnd's client at the provider
+	ClientSecret        *string // a confidential client's secret (never shown)
+	AuthorizeURL        *string // the provider's authorization and token endpoints (discovery)
+	TokenURL            *string
 	Claims              ProviderClaims
 	RoleMapping         map[string]string // a value of the role or groups claim → a role
 	DefaultRole         string
@@ -61,6 +62,11 @@ func (c ProviderClaims) withDefaults() ProviderClaims {
 	return c
 }
 
+// BrowserSignIn reports whether people can sign in through the provider in the browser.
+func (p *Provider) BrowserSignIn() bool {
+	return p.ClientID != nil && p.AuthorizeURL != nil && p.TokenURL != nil
+}
+
 // Verification is what verifying the provider's tokens needs.
 func (p *Provider) Verification() auth.Provider {
 	return auth.Provider{Issuer: p.Issuer, Audience: p.Audience, JWKSURL: p.JWKSURL}
@@ -72,6 +78,8 @@ type ProviderInput struct {
 	Audience            string
 	DiscoveryURL        *string
 	JWKSURL             *string
+	ClientID            *string
+	ClientSecret        *string
 	Claims              ProviderClaims
 	RoleMapping         map[string]string
 	DefaultRole         *string
@@ -86,7 +94,7 @@ type ProviderInput struct {
 // discovery document whose issuer must match, Check fetches a JWK Set and fails unless it
 // holds a usable key (auth.ProviderKeys).
 type ProviderReach interface {
-	Discover(ctx context.Context, discoveryURL, issuer string) (string, error)
+	Discover(ctx context.Context, discoveryURL, issuer string) (auth.Discovery, error)
 	Check(ctx context.Context, jwksURL string) error
 }
 
@@ -99,12 +107,12 @@ type ProviderRepo struct {
 // Providers returns the identity provider repository.
 func (s *Repo) Providers() *ProviderRepo { return &ProviderRepo{st: s.st, cache: s.signins} }
 
-const providerCols = `tenant_id, issuer, audience, discovery_url, jwks_url, claims, role_mapping, default_role, max_role, jit, allowed_email_domains, created_at, updated_at, version`
+const providerCols = `tenant_id, issuer, audience, discovery_url, jwks_url, client_id, client_secret, authorization_endpoint, token_endpoint, claims, role_mapping, default_role, max_role, jit, allowed_email_domains, created_at, updated_at, version`
 
 func scanProvider(row pgx.Row) (*Provider, error) {
 	var p Provider
-	err := row.Scan(&p.Tenant, &p.Issuer, &p.Audience, &p.DiscoveryURL, &p.JWKSURL, &p.Claims, &p.RoleMapping,
-		&p.DefaultRole, &p.MaxRole, &p.JIT, &p.AllowedEmailDomains, &p.CreatedAt, &p.UpdatedAt, &p.Version)
+	err := row.Scan(&p.Tenant, &p.Issuer, &p.Audience, &p.DiscoveryURL, &p.JWKSURL, &p.ClientID, &p.ClientSecret, &p.AuthorizeURL, &p.TokenURL,
+		&p.Claims, &p.RoleMapping, &p.DefaultRole, &p.MaxRole, &p.JIT, &p.AllowedEmailDomains, &p.CreatedAt, &p.UpdatedAt, &p.Version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
@@ -167,6 +175,8 @@ type providerAudit struct {
 	Audience            string            `json:"audience"`
 	DiscoveryURL        *string           `json:"discoveryUrl"`
 	JWKSURL             string            `json:"jwksUrl"`
+	ClientID            *string           `json:"clientId"`
+	HasClientSecret     bool              `json:"hasClientSecret"`
 	Claims              ProviderClaims    `json:"claims"`
 	RoleMapping         map[string]string `json:"roleMapping"`
 	DefaultRole         string            `json:"defaultRole"`
@@ -181,6 +191,7 @@ func auditProvider(p *Provider) any {
 		return nil
 	}
 	return providerAudit{Issuer: p.Issuer, Audience: p.Audience, DiscoveryURL: p.DiscoveryURL, JWKSURL: p.JWKSURL,
+		ClientID: p.ClientID, HasClientSecret: p.ClientSecret != nil,
 		Claims: p.Claims, RoleMapping: p.RoleMapping, DefaultRole: p.DefaultRole, MaxRole: p.MaxRole, JIT: p.JIT,
 		AllowedEmailDomains: p.AllowedEmailDomains, Version: p.Version}
 }
@@ -211,13 +222,15 @@ func (r *ProviderRepo) Put(ctx context.Context, in ProviderInput, expected *int,
 		}
 		ts, by := store.Now(), actorID(t)
 		out, err = scanProvider(t.QueryRow(`INSERT INTO identity_providers (tenant_id, issuer, audience, discovery_url, jwks_url,
-  claims, role_mapping, default_role, max_role, jit, allowed_email_domains, created_at, updated_at, created_by, updated_by, version)
-VALUES (learnd_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $12, 1)
+  claims, role_mapping, default_role, max_role, jit, allowed_email_domains, created_at, updated_at, created_by, updated_by, version,
+  client_id, client_secret, authorization_endpoint, token_endpoint)
+VALUES (learnd_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $12, 1, $13, $14, $15, $16)
 ON CONFLICT (tenant_id) DO UPDATE SET issuer = $1, audience = $2, discovery_url = $3, jwks_url = $4, claims = $5,
   role_mapping = $6, default_role = $7, max_role = $8, jit = $9, allowed_email_domains = $10, updated_at = $11,
-  updated_by = $12, version = identity_providers.version + 1
+  updated_by = $12, version = identity_providers.version + 1, client_id = $13, client_secret = $14,
+  authorization_endpoint = $15, token_endpoint = $16
 RETURNING `+providerCols, p.Issuer, p.Audience, p.DiscoveryURL, p.JWKSURL, p.Claims, p.RoleMapping, p.DefaultRole,
-			p.MaxRole, p.JIT, p.AllowedEmailDomains, ts, by))
+			p.MaxRole, p.JIT, p.AllowedEmailDomains, ts, by, p.ClientID, p.ClientSecret, p.AuthorizeURL, p.TokenURL))
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.Code == "23505" {
 			return ErrIssuerTaken
@@ -255,114 +268,6 @@ func (r *ProviderRepo) Delete(ctx context.Context) error {
 	})
 	if err != nil {
 		return fmt.Errorf("delete identity provider: %w", err)
-	}
-	return nil
-}
-
-// checkProvider validates the input's shape and fills the defaults.
-func checkProvider(in ProviderInput) (*Provider, error) {
-	v := &store.ValidationError{}
-	p := &Provider{Issuer: strings.TrimSpace(in.Issuer), Audience: strings.TrimSpace(in.Audience), Claims: in.Claims.withDefaults(),
-		RoleMapping: map[string]string{}, DefaultRole: string(auth.RoleLearner), MaxRole: string(auth.RoleLearner), JIT: in.JIT,
-		AllowedEmailDomains: []string{}}
-	checkURL(v, "/issuer", p.Issuer, in.AllowLoopbackHTTP)
-	if p.Audience == "" {
-		v.Add("/audience", "must not be empty")
-	}
-	if in.JWKSURL != nil && strings.TrimSpace(*in.JWKSURL) != "" {
-		p.JWKSURL = strings.TrimSpace(*in.JWKSURL)
-		checkURL(v, "/jwksUrl", p.JWKSURL, in.AllowLoopbackHTTP)
-	} else {
-		d := strings.TrimRight(p.Issuer, "/") + "/.well-known/openid-configuration"
-		pointer := "/issuer"
-		if in.DiscoveryURL != nil && strings.TrimSpace(*in.DiscoveryURL) != "" {
-			d, pointer = strings.TrimSpace(*in.DiscoveryURL), "/discoveryUrl"
-			checkURL(v, pointer, d, in.AllowLoopbackHTTP)
-		}
-		p.DiscoveryURL = &d
-	}
-	for value, role := range in.RoleMapping {
-		if !providerRole(role) {
-			v.Add("/roleMapping/"+value, "must be admin, manager or learner (a provider never makes an owner)")
-		}
-		p.RoleMapping[value] = role
-	}
-	for pointer, dst := range map[string]*string{"/defaultRole": &p.DefaultRole, "/maxRole": &p.MaxRole} {
-		src := in.DefaultRole
-		if pointer == "/maxRole" {
-			src = in.MaxRole
-		}
-		if src == nil {
-			continue
-		}
-		if !providerRole(*src) {
-			v.Add(pointer, "must be admin, manager or learner (a provider never makes an owner)")
-		}
-		*dst = *src
-	}
-	if providerRole(p.DefaultRole) && providerRole(p.MaxRole) && !auth.Role(p.MaxRole).AtLeast(auth.Role(p.DefaultRole)) {
-		v.Add("/defaultRole", "must not be above maxRole")
-	}
-	for i, d := range in.AllowedEmailDomains {
-		d = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(d), "@")))
-		if d == "" || strings.ContainsAny(d, "@ /") || !strings.Contains(d, ".") {
-			v.Add(fmt.Sprintf("/allowedEmailDomains/%d", i), "must be a domain like example.com")
-		}
-		p.AllowedEmailDomains = append(p.AllowedEmailDomains, d)
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-func providerRole(r string) bool {
-	return r == string(auth.RoleAdmin) || r == string(auth.RoleManager) || r == string(auth.RoleLearner)
-}
-
-// checkURL admits an absolute https URL (or http on a loopback address, when allowed).
-func checkURL(v *store.ValidationError, pointer, s string, loopbackHTTP bool) {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.User != nil || u.Fragment != "" {
-		v.Add(pointer, "must be an absolute https URL")
-		return
-	}
-	switch {
-	case u.Scheme == "https":
-	case u.Scheme == "http" && loopbackHTTP && isLoopback(u.Hostname()):
-	default:
-		v.Add(pointer, "must be an https URL")
-	}
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// reachProvider resolves the provider's JWK Set (from its discovery document unless given)
-// and checks it holds a usable key.
-func reachProvider(ctx context.Context, p *Provider, keys ProviderReach, loopbackHTTP bool) error {
-	if p.DiscoveryURL != nil {
-		v := &store.ValidationError{}
-		jwks, err := keys.Discover(ctx, *p.DiscoveryURL, p.Issuer)
-		if err != nil {
-			v.Add("/discoveryUrl", "the discovery document cannot be used: %v", err)
-			return v
-		}
-		if checkURL(v, "/discoveryUrl", jwks, loopbackHTTP); v.Err() != nil {
-			v.Fields[0].Detail = "the discovery document's jwks_uri " + v.Fields[0].Detail
-			return v
-		}
-		p.JWKSURL = jwks
-	}
-	if err := keys.Check(ctx, p.JWKSURL); err != nil {
-		v := &store.ValidationError{}
-		v.Add("/jwksUrl", "the JWK Set cannot be used: %v", err)
-		return v
 	}
 	return nil
 }
