@@ -3,6 +3,8 @@ package server_test
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -28,6 +30,20 @@ type idpServer struct {
 	public   jwk.Set
 	old      jwk.Key // the key before the last rotation
 	jwksHits atomic.Int32
+
+	// Browser sign-in: /authorize signs in whoever `person` says (the provider's own login
+	// is not learnd's business) and /token redeems its codes for a client with this id
+	// and secret ("" for a public client).
+	clientID, clientSecret string
+	person                 idpClaims
+	codes                  map[string]idpCode
+}
+
+// idpCode is an authorization code the test provider issued.
+type idpCode struct {
+	claims    idpClaims
+	challenge string
+	redirect  string
 }
 
 func startIdP(t *testing.T) *idpServer {
@@ -55,6 +71,8 @@ func startIdP(t *testing.T) *idpServer {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(b)
 	})
+	mux.HandleFunc("GET /authorize", p.authorize)
+	mux.HandleFunc("POST /token", p.tokenEndpoint)
 	p.srv = httptest.NewServer(mux)
 	t.Cleanup(p.srv.Close)
 	return p
@@ -100,6 +118,14 @@ func (p *idpServer) token(t *testing.T, c idpClaims) string {
 
 func (p *idpServer) sign(t *testing.T, key jwk.Key, c idpClaims) string {
 	t.Helper()
+	tok, err := p.mint(key, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func (p *idpServer) mint(key jwk.Key, c idpClaims) (string, error) {
 	now := time.Now()
 	b := jwt.NewBuilder().Issuer(p.srv.URL).IssuedAt(now).NotBefore(now).Expiration(now.Add(time.Hour)).JwtID(uuid.NewString())
 	for k, v := range c {
@@ -107,11 +133,69 @@ func (p *idpServer) sign(t *testing.T, key jwk.Key, c idpClaims) string {
 	}
 	tok, err := b.Build()
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	signed, err := jwt.Sign(tok, jwt.WithKey(jwa.RS256(), key))
-	if err != nil {
-		t.Fatal(err)
+	return string(signed), err
+}
+
+func (p *idpServer) authorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	p.mu.Lock()
+	ok := q.Get("client_id") == p.clientID && q.Get("response_type") == "code" && q.Get("code_challenge_method") == "S256" && p.person != nil
+	var code string
+	if ok {
+		c := idpClaims{"aud": p.clientID, "nonce": q.Get("nonce")}
+		for k, v := range p.person {
+			c[k] = v
+		}
+		code = uuid.NewString()
+		if p.codes == nil {
+			p.codes = map[string]idpCode{}
+		}
+		p.codes[code] = idpCode{claims: c, challenge: q.Get("code_challenge"), redirect: q.Get("redirect_uri")}
 	}
-	return string(signed)
+	p.mu.Unlock()
+	if !ok {
+		http.Error(w, "bad authorization request", http.StatusBadRequest)
+		return
+	}
+	http.Redirect(w, r, q.Get("redirect_uri")+"?code="+code+"&state="+q.Get("state"), http.StatusFound)
+}
+
+func (p *idpServer) tokenEndpoint(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	id, secret, basic := r.BasicAuth()
+	if !basic {
+		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	}
+	p.mu.Lock()
+	c, found := p.codes[r.PostForm.Get("code")]
+	delete(p.codes, r.PostForm.Get("code"))
+	wantID, wantSecret := p.clientID, p.clientSecret
+	p.mu.Unlock()
+	sum := sha256.Sum256([]byte(r.PostForm.Get("code_verifier")))
+	switch {
+	case id != wantID || secret != wantSecret:
+		http.Error(w, `{"error":"invalid_client"}`, http.StatusUnauthorized)
+		return
+	case !found || c.redirect != r.PostForm.Get("redirect_uri") || base64.RawURLEncoding.EncodeToString(sum[:]) != c.challenge:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"error":"invalid_grant"}`))
+		return
+	}
+	p.mu.Lock()
+	key := p.key
+	p.mu.Unlock()
+	idToken, err := p.mint(key, c.claims)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "opaque", "token_type": "Bearer", "expires_in": 3600, "id_token": idToken})
 }

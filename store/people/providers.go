@@ -136,6 +136,27 @@ func (r *ProviderRepo) Get(ctx context.Context) (*Provider, error) {
 	return p, nil
 }
 
+// ErrNoProvider means the tenant registered no identity provider.
+var ErrNoProvider = errors.New("the tenant has no identity provider")
+
+// ForTenant returns tenant's provider (ErrNoProvider when none): where no caller is known
+// yet, as on the sign-in page, which names the tenant.
+func (r *ProviderRepo) ForTenant(ctx context.Context, tenant string) (*Provider, error) {
+	var p *Provider
+	ctx = auth.WithPrincipal(ctx, auth.Principal{TenantID: tenant, Surface: auth.SurfaceAPI})
+	err := r.st.Read(ctx, func(t *store.Tx) (err error) {
+		p, err = scanProvider(t.QueryRow(`SELECT ` + providerCols + ` FROM identity_providers WHERE tenant_id = learnd_tenant()`))
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrNoProvider
+	}
+	if err != nil {
+		return nil, fmt.Errorf("identity provider of tenant: %w", err)
+	}
+	return p, nil
+}
+
 // ForIssuer returns the providers, of any tenant, registered for issuer: the first step
 // of accepting a token no tenant's learnd key signed.
 func (r *ProviderRepo) ForIssuer(ctx context.Context, issuer string) ([]Provider, error) {
