@@ -168,6 +168,7 @@ func (e AssignmentStatus) Valid() bool {
 const (
 	AuditSurfaceApi    AuditSurface = "api"
 	AuditSurfaceMcp    AuditSurface = "mcp"
+	AuditSurfaceScim   AuditSurface = "scim"
 	AuditSurfaceSystem AuditSurface = "system"
 )
 
@@ -177,6 +178,8 @@ func (e AuditSurface) Valid() bool {
 	case AuditSurfaceApi:
 		return true
 	case AuditSurfaceMcp:
+		return true
+	case AuditSurfaceScim:
 		return true
 	case AuditSurfaceSystem:
 		return true
@@ -1434,7 +1437,7 @@ type AuditEntry struct {
 	// RequestId The id of the request that made the write.
 	RequestId *string `json:"requestId,omitempty"`
 
-	// Surface Where the write came from: the REST API, an MCP agent, or the system itself.
+	// Surface Where the write came from: the REST API, an MCP agent, an identity provider through SCIM, or the system itself.
 	Surface AuditSurface `json:"surface"`
 
 	// TargetId The id of the record changed (absent when the write has no single target).
@@ -1458,7 +1461,7 @@ type AuditLogPage struct {
 	Total int `json:"total"`
 }
 
-// AuditSurface Where the write came from: the REST API, an MCP agent, or the system itself.
+// AuditSurface Where the write came from: the REST API, an MCP agent, an identity provider through SCIM, or the system itself.
 type AuditSurface string
 
 // Certificate A certificate of course completion.
@@ -3113,6 +3116,58 @@ type ReminderResult struct {
 // ResponseID An assessment response id (`rsp_…`).
 type ResponseID = string
 
+// SCIMToken A SCIM token, without its secret.
+type SCIMToken struct {
+	CreatedAt time.Time `json:"createdAt"`
+
+	// CreatedBy The owner who created the token (`per_…`).
+	CreatedBy nullable.Nullable[string] `json:"createdBy"`
+
+	// Hint The last four characters of the secret, to tell tokens apart.
+	Hint string `json:"hint"`
+
+	// Id A SCIM token id (`stk_…`).
+	Id SCIMTokenID `json:"id"`
+
+	// LastUsedAt Last request with the token (refreshed at most once a minute).
+	LastUsedAt nullable.Nullable[time.Time] `json:"lastUsedAt"`
+	Name       string                       `json:"name"`
+	RevokedAt  nullable.Nullable[time.Time] `json:"revokedAt"`
+}
+
+// SCIMTokenCreate defines model for SCIMTokenCreate.
+type SCIMTokenCreate struct {
+	// Name Which identity provider (or connection) uses the token.
+	Name string `json:"name"`
+}
+
+// SCIMTokenCreated A new SCIM token with its secret.
+type SCIMTokenCreated struct {
+	CreatedAt time.Time `json:"createdAt"`
+	Hint      string    `json:"hint"`
+
+	// Id A SCIM token id (`stk_…`).
+	Id   SCIMTokenID `json:"id"`
+	Name string      `json:"name"`
+
+	// Token The secret: `scim_` and 43 base64url characters. Shown once; store it safely.
+	Token string `json:"token"`
+}
+
+// SCIMTokenID A SCIM token id (`stk_…`).
+type SCIMTokenID = string
+
+// SCIMTokenList defines model for SCIMTokenList.
+type SCIMTokenList struct {
+	Data []SCIMToken `json:"data"`
+
+	// HasMore Whether another page follows.
+	HasMore bool `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
 // ScoredAnswer A stored answer with the score it earned.
 type ScoredAnswer struct {
 	// QuestionId The `id` of a question of the assessment.
@@ -4154,6 +4209,15 @@ type ListKeysParams struct {
 	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
 }
 
+// ListSCIMTokensParams defines parameters for ListSCIMTokens.
+type ListSCIMTokensParams struct {
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
 // GetStatisticsActivityParams defines parameters for GetStatisticsActivity.
 type GetStatisticsActivityParams struct {
 	// From Start of the window: an RFC 3339 instant or a `YYYY-MM-DD` date (UTC midnight). Default: 30 days before `to`.
@@ -4387,6 +4451,9 @@ type AddGroupMembersJSONRequestBody = GroupMembersAdd
 
 // CreateKeyJSONRequestBody defines body for CreateKey for application/json ContentType.
 type CreateKeyJSONRequestBody = APIKeyCreate
+
+// CreateSCIMTokenJSONRequestBody defines body for CreateSCIMToken for application/json ContentType.
+type CreateSCIMTokenJSONRequestBody = SCIMTokenCreate
 
 // CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody = UserCreate
@@ -4738,6 +4805,15 @@ type ServerInterface interface {
 	// GetMe Get the caller
 	// (GET /api/v2/me)
 	GetMe(ctx echo.Context) error
+	// ListSCIMTokens List SCIM tokens
+	// (GET /api/v2/scim/tokens)
+	ListSCIMTokens(ctx echo.Context, params ListSCIMTokensParams) error
+	// CreateSCIMToken Create a SCIM token
+	// (POST /api/v2/scim/tokens)
+	CreateSCIMToken(ctx echo.Context) error
+	// RevokeSCIMToken Revoke a SCIM token
+	// (DELETE /api/v2/scim/tokens/{tokenId})
+	RevokeSCIMToken(ctx echo.Context, tokenId SCIMTokenID) error
 	// GetStatisticsActivity Learner activity per day
 	// (GET /api/v2/statistics/activity)
 	GetStatisticsActivity(ctx echo.Context, params GetStatisticsActivityParams) error
@@ -7207,6 +7283,56 @@ func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
 	return err
 }
 
+// ListSCIMTokens converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSCIMTokens(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSCIMTokensParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSCIMTokens(ctx, params)
+	return err
+}
+
+// CreateSCIMToken converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSCIMToken(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSCIMToken(ctx)
+	return err
+}
+
+// RevokeSCIMToken converts echo context to params.
+func (w *ServerInterfaceWrapper) RevokeSCIMToken(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "tokenId" -------------
+	var tokenId SCIMTokenID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", ctx.Param("tokenId"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tokenId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RevokeSCIMToken(ctx, tokenId)
+	return err
+}
+
 // GetStatisticsActivity converts echo context to params.
 func (w *ServerInterfaceWrapper) GetStatisticsActivity(ctx echo.Context) error {
 	var err error
@@ -7742,6 +7868,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v2/keys", wrapper.CreateKey, options.OperationMiddlewares["createKey"]...)
 	router.DELETE(options.BaseURL+"/api/v2/keys/:keyId", wrapper.RevokeKey, options.OperationMiddlewares["revokeKey"]...)
 	router.GET(options.BaseURL+"/api/v2/me", wrapper.GetMe, options.OperationMiddlewares["getMe"]...)
+	router.GET(options.BaseURL+"/api/v2/scim/tokens", wrapper.ListSCIMTokens, options.OperationMiddlewares["listSCIMTokens"]...)
+	router.POST(options.BaseURL+"/api/v2/scim/tokens", wrapper.CreateSCIMToken, options.OperationMiddlewares["createSCIMToken"]...)
+	router.DELETE(options.BaseURL+"/api/v2/scim/tokens/:tokenId", wrapper.RevokeSCIMToken, options.OperationMiddlewares["revokeSCIMToken"]...)
 	router.GET(options.BaseURL+"/api/v2/statistics/activity", wrapper.GetStatisticsActivity, options.OperationMiddlewares["getStatisticsActivity"]...)
 	router.GET(options.BaseURL+"/api/v2/statistics/courseCreation", wrapper.GetStatisticsCourseCreation, options.OperationMiddlewares["getStatisticsCourseCreation"]...)
 	router.GET(options.BaseURL+"/api/v2/statistics/insights", wrapper.GetStatisticsInsights, options.OperationMiddlewares["getStatisticsInsights"]...)
@@ -21056,6 +21185,455 @@ func (response GetMe503ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w 
 	return err
 }
 
+type ListSCIMTokensRequestObject struct {
+	Params ListSCIMTokensParams
+}
+
+type ListSCIMTokensResponseObject interface {
+	VisitListSCIMTokensResponse(w http.ResponseWriter) error
+}
+
+type ListSCIMTokens200JSONResponse SCIMTokenList
+
+func (response ListSCIMTokens200JSONResponse) VisitListSCIMTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSCIMTokens400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListSCIMTokens400ApplicationProblemPlusJSONResponse) VisitListSCIMTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSCIMTokens401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListSCIMTokens401ApplicationProblemPlusJSONResponse) VisitListSCIMTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSCIMTokens403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListSCIMTokens403ApplicationProblemPlusJSONResponse) VisitListSCIMTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSCIMTokens429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListSCIMTokens429ApplicationProblemPlusJSONResponse) VisitListSCIMTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSCIMTokens500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListSCIMTokens500ApplicationProblemPlusJSONResponse) VisitListSCIMTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSCIMTokens503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListSCIMTokens503ApplicationProblemPlusJSONResponse) VisitListSCIMTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMTokenRequestObject struct {
+	Body *CreateSCIMTokenJSONRequestBody
+}
+
+type CreateSCIMTokenResponseObject interface {
+	VisitCreateSCIMTokenResponse(w http.ResponseWriter) error
+}
+
+type CreateSCIMToken201ResponseHeaders struct {
+	CacheControl *string
+}
+
+type CreateSCIMToken201JSONResponse struct {
+	Body    SCIMTokenCreated
+	Headers CreateSCIMToken201ResponseHeaders
+}
+
+func (response CreateSCIMToken201JSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken400ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken401ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken403ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken413ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken415ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken422ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken429ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken500ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken503ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeSCIMTokenRequestObject struct {
+	TokenId SCIMTokenID `json:"tokenId"`
+}
+
+type RevokeSCIMTokenResponseObject interface {
+	VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error
+}
+
+type RevokeSCIMToken204Response struct {
+}
+
+func (response RevokeSCIMToken204Response) VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RevokeSCIMToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeSCIMToken400ApplicationProblemPlusJSONResponse) VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeSCIMToken401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeSCIMToken401ApplicationProblemPlusJSONResponse) VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeSCIMToken403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeSCIMToken403ApplicationProblemPlusJSONResponse) VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeSCIMToken404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeSCIMToken404ApplicationProblemPlusJSONResponse) VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeSCIMToken429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeSCIMToken429ApplicationProblemPlusJSONResponse) VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeSCIMToken500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeSCIMToken500ApplicationProblemPlusJSONResponse) VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeSCIMToken503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeSCIMToken503ApplicationProblemPlusJSONResponse) VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetStatisticsActivityRequestObject struct {
 	Params GetStatisticsActivityParams
 }
@@ -23828,6 +24406,15 @@ type StrictServerInterface interface {
 	// GetMe Get the caller
 	// (GET /api/v2/me)
 	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
+	// ListSCIMTokens List SCIM tokens
+	// (GET /api/v2/scim/tokens)
+	ListSCIMTokens(ctx context.Context, request ListSCIMTokensRequestObject) (ListSCIMTokensResponseObject, error)
+	// CreateSCIMToken Create a SCIM token
+	// (POST /api/v2/scim/tokens)
+	CreateSCIMToken(ctx context.Context, request CreateSCIMTokenRequestObject) (CreateSCIMTokenResponseObject, error)
+	// RevokeSCIMToken Revoke a SCIM token
+	// (DELETE /api/v2/scim/tokens/{tokenId})
+	RevokeSCIMToken(ctx context.Context, request RevokeSCIMTokenRequestObject) (RevokeSCIMTokenResponseObject, error)
 	// GetStatisticsActivity Learner activity per day
 	// (GET /api/v2/statistics/activity)
 	GetStatisticsActivity(ctx context.Context, request GetStatisticsActivityRequestObject) (GetStatisticsActivityResponseObject, error)
@@ -26753,6 +27340,102 @@ func (sh *strictHandler) GetMe(ctx echo.Context) error {
 	return nil
 }
 
+// ListSCIMTokens operation middleware
+func (sh *strictHandler) ListSCIMTokens(ctx echo.Context, params ListSCIMTokensParams) error {
+	var request ListSCIMTokensRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSCIMTokens(ctx.Request().Context(), request.(ListSCIMTokensRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSCIMTokens")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSCIMTokensResponseObject); ok {
+		return validResponse.VisitListSCIMTokensResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSCIMToken operation middleware
+func (sh *strictHandler) CreateSCIMToken(ctx echo.Context) error {
+	var request CreateSCIMTokenRequestObject
+
+	var body CreateSCIMTokenJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSCIMToken(ctx.Request().Context(), request.(CreateSCIMTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSCIMToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSCIMTokenResponseObject); ok {
+		return validResponse.VisitCreateSCIMTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RevokeSCIMToken operation middleware
+func (sh *strictHandler) RevokeSCIMToken(ctx echo.Context, tokenId SCIMTokenID) error {
+	var request RevokeSCIMTokenRequestObject
+
+	request.TokenId = tokenId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RevokeSCIMToken(ctx.Request().Context(), request.(RevokeSCIMTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RevokeSCIMToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RevokeSCIMTokenResponseObject); ok {
+		return validResponse.VisitRevokeSCIMTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetStatisticsActivity operation middleware
 func (sh *strictHandler) GetStatisticsActivity(ctx echo.Context, params GetStatisticsActivityParams) error {
 	var request GetStatisticsActivityRequestObject
@@ -27299,767 +27982,785 @@ func (sh *strictHandler) ChangeUserEmail(ctx echo.Context, userId UserID) error 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3rchtHti+Iv0r+8T8TAnsDFEhRskXGiQmakrpp69Yi3erepoaVqEoAaRYy4cosQrBHE/3pPMDZO2K/",
-	"wZlH2BHzcfpN/CQTuVZmVVYhCyiAkGT3VkS3RQB1ycvKdV+/9UsnltOZFExo1Tn+pTNhNGEZ/Pn0ko7N",
-	"vwlTccZnmkvROe5cThjJWCyz5J4ityxTXApCFaFE6UyKMWFCc70gmo57hO2P90l01Xlw1Yn2O72Oiids",
-	"Ss1D9WLGOscdpTMuxp0PH3qd84RNZ1Izod+wWUoXLFl+eaSznEVkPmGC6AlXJGNqJoViZE7NB7yPjGRG",
-	"qPnIqGYJiYpHx4v+d2yxdijPZUzxjaHZf//mOZEjoieMxBm+ARdk3WPfMJ0tTkeaZcsPvmCxFIkiWpI5",
-	"5ZoM2UhmZqV1tuBiHHw0F5qNWdb5YB4+oxmdMm337lQpptSUCX3+5DXVk/BMaHEV4QnpRlRNr3/9+/+K",
-	"ekRmMD/FmNlm80P/Kh8MHsR5zhP4i0V7ZlDsPZ3OUjMac/Pg4Mfk6/dHN4fTB+Lh7NFPX2Vfq8d6cHsw",
-	"7/Q63Lx2ZgbT6wg6hRkknV4nYz/lPDPbbXbXn+d/y9ioc9z5/98vafQ+/qru+zOE1S2/eGOJYtXUC8KB",
-	"iWdqBhOvTcl8vemU3IOv7zC3cgIwszM5kdnKjYzhCpxLLCfVTUzZmMYLYn5Yu4nm5k+4iW5mdprTWcqp",
-	"iNmZzLPV2xfDFea0ZGxmpi7Ffnh0eOX5XcaIg8Ex4oE/1c8yOV0e2iuRLiwzUAVzoNrsBDXnHpkWF0pT",
-	"oYsB/5SzbOGNGO+7pvp6ZN7iD3QksynVneNOQjXraz5lnV6A0xTDvJQtB2n5zYbj03Kb0Xns+Du2WB7g",
-	"KckF/yln5IYtSBdkCCXff3/+ZI/oCdVkSm+YAgavM84SOwei6Ijtkws6xRupSMhQJgvy6//4n8jMtMyA",
-	"V7uTX0qME6LsbT2S8NGIZYYnFncfHR7uk+/YQhGamatmGkTM4RGZGOKoHqGHo0fxAXt42H9Mjx70j+IH",
-	"X/cf0wdJ/2D4FT0YDUYP4oMDt7IobculrQmqyuJO6fvnTIzNiTh8+LDXmXLhPh8EV3n0guq44fw4wb2Q",
-	"OckYTXoE5KfOM8ESwgWJjPSP7OpbCb63T97YI0RykTKlYF1hmWKaZZwpEtknR9VFgQc0znrUx6E2TPfR",
-	"0Yr5vYJp0TRA5/YXMstAuHLz8RiG3HL6H30Oz/mU6+WRv6DvDZnmqVakm7ARzVNNDgc9MqXvycPBXtPJ",
-	"TOFx/gjszZ3jw0HPDIdP82nn+OEAyAc/lMRT6hO9zms6Zhf8Z7Y8uDeWc8xYRmZ0zJZHeDBoHqK541qZ",
-	"B68f5sGg3Tgv5Q1r0NXkjBpGEgn2Xl/Du7W5OHIK3Cxjt1zmCmayT+BJeMoVHwvDGCiZyoSPDJ+BWw3b",
-	"oORoMFg5Q7i0iRYOBodBaijm8pfD9bMpLv7Yc7ncZip/hucsTeKMKtbnQjGhuOa3jKh8iHcRxWgWT4i8",
-	"ZRkxbwf+7d3dNMSfGpmkpZ6VTPIC3rr5aLV0Ax7JrHFo9uMdhjeR8ycsZTpkDJ2LOM0TRpQc6X6CVxVy",
-	"vUuTKTfbLxIi54JlikiRLhrPpZrI+bV9SPhojmiqWDHIoZQpowJHqanmSvNYhbWiC02NhoZUOucikfNj",
-	"QgV58+yMPHjw4LFTOEBNItHf/va3v/VfvOg/eRIRo0iQ7veXZ2TKE8HHE723T57gkI7JgwFJ6EI55SXS",
-	"ssayDweHj/qDw/7goGHaSwqWt0NHtQ0aBHeomHtI1XpqVt+fd49ws2uK37LNlgAeMZEpMzPuke8vz/yF",
-	"EHIenvjh1w0Tr2lum077ko7VM54GTdmqfkkzMGAJu2XZgkjB7IIY7Z2OFemimY4czNmw1iqZpTJhTlsP",
-	"zoKOVWUeXLOpCojelQcNRM453ulNl2YZXZhflV7Aohr1FmbvVEh40zc0MVoRUyDIYyk0E/Annc1Sjo6E",
-	"+7NMDlM2/ZcfFXoVip0ydyRwoGhyndnn9DoJ05SnwIHtkpCrUnZedcg0V5oMmTEuplJpI3PNkmWZzFTn",
-	"+IdfyieIfDpkWcMNxeMrovnDOzSWmNLGjD3ufDUcxEejATsaPqJH8cHoMT0AAa6pzpUhGbNqXMMqfUMN",
-	"F3ITsWs50Xqmju/fTxnNRLKfsFu3JOr+kCZ9d8OHtlbZa7wbfR8h8x6eZwTclKZm41hCukOakG8vXr3s",
-	"EfNXMXf8yBNz+ECjAeG4t98Bo1SMUh7fbW9j9xBvY53JroiQmpScd7N1f1yu+1n5khaLXgxp1yvuHqzI",
-	"nOsJHOvCXWjGzUgXeJw12oqLwACr2T9mdZTmaUqyXAguxrgnT6imQ6rY94LeUp7SoVvsLbcnsc+7zr0H",
-	"eltlhueuMUPyLjtBD50xGSgZsTlR6MfbcCMfDh6UG3nBslseM1IdTYs9dWPs+3fuan+LBYipMBQ7NPtK",
-	"4wlLjPQh3UTORc9YLUbYczE2f49yZVh/LIVgsXmWAqeUuZ0KNWegSnFBNJ+yvX3yUuqJ+WZOFYknVIyN",
-	"zorr67wnjFh2JkduqcFcA9dqH3yroAJ4bmzvp6YlsFff9xy0sArPZDbkSYLGxdbkNSqeUqEpo3vDohDB",
-	"WIKm9DzjmhEVyxnbmBV4FPTMe2MLuikHuCtiiWmasuyeIpnRWGRmzQ2YGEkkQ6ZH01TOweUEx/qPTLCM",
-	"apk9ozxFhXfrNR+7Z12P8GG142z9h8VlBC9D78BUJiwlTCQzyYUjVZaQh4MHG5/rw6pgHFPN5nTRbl+K",
-	"0fXtJHa2PfXZd3FNxIiPczPT6grs2dUxG1k4SXKRK8NgiN2jE7Ol9eO7T+BIkZRqlsEmnwvNMkHTp0ZT",
-	"udMWc/skf2upILlg72csNrYQaENExnGeZYaV/JRLzaxEsupBgrEkdCIDN9Ibb7Gn+7jZEcUyY8jCCNpt",
-	"djGdXWzy6fI67BM8mDnKsFSOx7CLieWr5ZL0iDDKerHVsG8vpX4mc3G3Uymkvh7BU5YVodWRB+AX7tbN",
-	"+OJRuT0vvYe02BIhdR8v38WevJRE5fHEakNGai1knhHNhLH7us5gkiMi9YS5H9CB4zbkltGUJagFvaaL",
-	"VNLkUsrnNBvfTQOa4bOutZTXKTzN2yBHGeDnZe9jkFYHg6OvH371iAwXmm2q7RwdeLLKToNoKYl7dYu9",
-	"sSPuayn7eNuuFdnKdCGOxqdck+4BecG/sVvgOZZ3ILSsV/p6ytXU+pKBdQl9bX/qHB95G+O82A9QT6ZG",
-	"HQVGjjcVXm6uyNHGW+QJLn+apJCnbTbJu3HXMsx34SuIYBdrENVWLSKKLlRlaaRgSzv4pggP3uUkeQ+8",
-	"LgKO3qYpJhLiogWl+bMckQAryX094iwFnuECLpvu5+HXDfvpjXHTHS1u3RF7jNyyRAQ1cvBeClkGlfwV",
-	"gP27kHkWsxdGveA03ZVByN7rjMZGe2ywCM0OGW2BkreGlz/+qn84GDwgiYxzyKboPnl1tufp9bNMjjM6",
-	"JVcdKjSfyyy56vTIfMLjifMAgAMwBS3L5rZYHaL7hA05FWRG4xs6ZsQ9Ye+z2JjF0nwUI9NO2ZqYZpVx",
-	"KczAjGQc8ZShuUmLNeXaLnR9IZEZ4p5BSEERrvfwYKUpsTMxZ0ClUgP3WLCEDHO1IN2o/PnafBPtFfkU",
-	"KyzhbhTyJUQ9POcVKxUlyKWUL6hYWAeiuhPVZlSzaxBSVY5jvrfCC8VZaVZzQQ4Ot/RZHB16zqdLKcmU",
-	"ioWTnqodNZmh9d2Qd0FEb4q5lsbH5/EdfC9oricy4z/fUaLk/oN8MxZM6glVhL2fWQ6+mWZ8UO7f99WX",
-	"tNi6yrB2sXUvuFLgN7LTMceNi1uacsjwSJjQnKaqtkNv377tn+Z6Yn6NqYaFa87Bw42ZZTJmCqzXp5Cs",
-	"eDetzYwQLm7wNVQUSkivgVsa3PXgp7dsxca1wKV2nZjZ9TpgkYO//j4TCX67sb/+0NPu/lKMfyPdrpz2",
-	"rjU7t05zlqZ967r/9uLVSzLMNbnlMqWaoVjFB6KmNMwVF0wpkuUpI10Is4GMzsWNkHOrQqke6BSUZCxX",
-	"LFlyOAOfprUcIGTV3wuVz2Yy0yx5wRJOL2GN7nSwiwdeT80Tr2HZK6YxPBrF31VHs/f6/iylXFx1nLSj",
-	"ccxmGjKYjGLpjwDevKna/9DnCcX4CIyP2PG14g7FvX24tw83fQwb7Z4ilXWqLcw+ROzscyE19vV5OOtM",
-	"kNPX55gDZshA5ppwoxawOGOQDDfL5IxlmmPcj85m50lDXm25C+j5NDzausQgcwyUmhuGaVML82yRp1Zv",
-	"xWjnUogydil9bRPtIIDKM6ZW3LL2rRMudHiOKVXgTMlIPKFGU4IUg5FNGzZL1iNaEs3S1MxUETqjGSzj",
-	"0kt4sjbZF/bs/Im52rz4e+VWojqw52ZQtBQHZgMKEwuyCTM2ypiaYFomBEKliBmhZMpFrhkEnrdbKgxJ",
-	"/7L8Q8Zu5c3KnVv7bHCcq0qAe/1yXUAY4cNyPDtXLDtfu+bfm6ue2Hi3s4x/wGxf+wQ7aUsmxTB79mz4",
-	"FOgTcGUP/fV5V4xVDn9kGJzEuWBCKxy7BK1Pmr72jqNNTml1Qk9F5YDyBLJ5NJ3OSPN5BfIBJkC1Zpl5",
-	"zv/xw/+v/3+9++Wgd3D49Yf/tvYAVgfxFksYkCqVljNF5jK74WJ8UoTqrbE7ynWesX3ykt2yrIcOazpU",
-	"DDN027ECR5z1QdjEixuMtY5kZms2zJd0zDAhBW8hGMzj8NaNEpl8+q0OwCawQNlD9IOx995F++QM7So0",
-	"VqygN/cb9gI+UyPOYZ8gm2mLE1HmexzC2F3yR+2s9DqYiGx/NoezfhxgYdfRbYgIiWBzWHfgT60EzT+h",
-	"jNiBPLgJCfPL4g3HJEpvriNQ+44eEGObPzrKs9Qb0j65mBiSMpLgBNPECdeQT54u9jub8PpdMuoQ47X8",
-	"9gZywzfjus1Eev5klTaEVSU3bFFWyHg88IYtutc/DPpfvfth0H9M+5Mfb6Zi1te3/Z/f/XL48MP/2cfv",
-	"R6f9Z+9++fpD5ePRJh8PDj/sBbksTuI5xwSs6tlJqKYb7kZIYk6oeiGzIAdlEKyhAoM2kD40kmkq58qj",
-	"nCJbstep5O4uP/A1VYpQRaJZmd+rJRkzZNTmbnjJiRUB6C20Rw0Sf4MlFz4hwZqUc2qmC6TL5SI8w6cj",
-	"jN4rcNKpExJB6kLxLXzCwgiRT81bzXWdXgd+8N7pbSOE2c/FLNdr5Xw94ZDZIL1ZqjLF0Ktvu2fM7pQL",
-	"RsBw4FKoZUbrfrrmDXp9xBPItqbFU5bfVM3D/OmgKixb5CLe0jRnDXYFTPIEpcWEzhhJ2IyJRDkqcMO6",
-	"hy7TY6zKNGK7GxnpnbLreCJ5zKLelYiMPRmhQRxlVHMxjlAaSXip2jO/ETgE4DODJynSjaZ5qvmsfJi5",
-	"8EpYIifdyP4V7aFpbt1uo0xOyYHZooekW3mhMbXcO/evRGUFz6RQXIGFvkTJ/oa5hQuSc7E7IUGsmdI9",
-	"8lPOfwYXLzPPQdWQZpqPaByWyUEqOZ3NUFnZJxdGo2QJefXy+d9cxaqXGfPt20vIlJhyoYuSVTVjMR/x",
-	"mJx6CmoX6h0y/GCZstrbJ6fIAMydk3xKRd9o5cTMFMibYH6uPaE4glnGnN5ovn0l0kWjWC9J+lpLmQa0",
-	"t0vzNQE/ipbGCE/yWNeOg60gejmlsx55yZTKVY+kjCZ6wvqU71U0uKUx1PmwYdopgy2fxYHNfM2ymAlt",
-	"mLAckSIBosjXJRmLGb9lSY9kMhcJjtxwjITFfEpTOAwZM+/JNUuuhFk2CL7TSuGYyodTrs2zu4Oydo6R",
-	"Ec+U3sNci9rrEyNrrgS1V7pI5JSZw1GoReNM5jMyZBNuTqWm2Zjpa0yRuDbcx2bqmM/31JWI4Hrzy16P",
-	"sFTBvN1txW/HpLpw5L+Tg8GA/OM/iJ5IxYoxzCfySkzoLSuGnJB//CfmROEl++StYRDC5jLgaCGhUxA2",
-	"nWnI8N4jQqITT1wJY/XzOE9pZtbNrQlyndqouLKvooJEKpYZM1+7+pYrUW7jr3//dzKRc/cAli56ZLgo",
-	"ufKc8fFE98xtCzJnGSuSuJC9lIquzDH01XAckHUh6QmdyfSaJ4GT8Mc3Z8ReQM6fQFjBcgFj5eLZu+Ei",
-	"+e/jLL5WLB1deydEZjgPKH29pnmCJtYGp6IoyAzVlUNEDczbRnNxLS9wbxgugmdOoRkNDH6JyXVVPtxr",
-	"xXFsEnR4HpabwlL6FS8nxBgomDMz54q1duC0Hs7qSc8ncu14tni197LGukbv66DGM8uzmVQsaMEkOcPY",
-	"QcAmpwloSiNHmAwy45bVnHYW5oiLxOgNy2/6ji2I+7Uknuo7Winuz/AhobMxyuiUzWV203xwi0vM0f00",
-	"J3YEDmyj0rRGOXhW3FJYyKGT3qcKq/3I98/Pn1jn52IG1YEj/t6VUyPQw6YIDmvplquihmx5fOUhIaOU",
-	"jvfJ0/dQwGYZh6siTbnShpNnHA2Ihpd6JpXZp/YL+R3HhL6wS+xPoEmZd0Jyq7fp5vrgUZK5nuX62iV/",
-	"BPXC8yfuhI64Obp4jwMvcLcGH18ouUMqboIPf8MgWBUDHgI1lkHGklIYmvsgK4JRqEYLGUKNb1WhusPK",
-	"/WbjuOD4KPKUxhNiDgJEpnnSI8bK6AEN9pyS3ysEtNPmWx/1P9u3hk4V6G1TJjAsqcKly94FhGYcfJoB",
-	"3lMwptYjqz48PD4LDRLLPGSKvCzSE5YVVtI1WuoMskCdNnmCSqlRRUHnRziDGPJcVKkugaplo2LwZpYQ",
-	"OqZc7O2TF5QLTbnhF8MFiV6/urgkv/79f90vBhChwtRwCItK7GJyfJiya2OIBCn1e2OhlGcBl1tmBBLw",
-	"Y55yDeno3rPKcFlVLgQ8bxOW5ClLrjFcHlQi3DUYUoe6k8K/v41sw70vszOXZKlLCLORanvhPvkmB23G",
-	"qBDC0BLVMNnSbbJ+wRWkvlVKdDssmXbq3pHXmbxlggJ7oGNQnRPP7X6PJdN74RWFF2BQeg3tYxrepQvx",
-	"2mhyW458gdebE0PHa++7NNfAtWDk0BhoOkhuZ7nScmqMN7yoTkgkYzaZQFq5DzqPvauPvyagB4S5ZN0+",
-	"CwwBs9vrL8ZPKKiLl5dKB4TULexT00uddRdQasAqC7wSbBJ4YfC5kHAedn5hkjrW7xgKormWfWV18qDe",
-	"30rjz2dJK8vlhNgrzYnBSuIZ1fFke4vGvbmlRQPuVTidm5s1jdzBKPJTKB43xiM6BOJFkfOLvDprww1C",
-	"oYJyOysWYmXRCy5SPe0VRa5il1WsoiX+V87VKmVFwMKyhLo+XjWrfa3DsxuWBXvAObUkXZecRZa7rPYP",
-	"towzh2J5nvwgVhd3B4SJW5aao+McLTRjRYIKiuexkFYNanI0ruKJ53j7K/EW3OsN3rtQcfzB4dcbVMc/",
-	"HLSIkIbcdJsNfitfC+mGTLXCzeTZah4Sxg5WpOWSVHw0Gy5Hxfuy2b1Vn8p292733h17MLwdejgYDH4z",
-	"Lo1NHRRe6sFgcHd/xeei+lZEvxs3x2aEV3VBbHbvp3UkbJhDs1s3w4Zbv94JcbqV32HLYaz3SqgTMs11",
-	"TtMUivgQcgfdYfW5bOV7WHOMA66ILZ0Ia19U9ylsRvINZvvK3FxQjzH55jdidW82Z99y3sZS3iye/1/K",
-	"jCZdZz2j1VwKnQ1PesiybockGzSQV90K5rK90zeBNyOqqim73b3bKFpbnoKaxehba6stpGe+TF9yr6IN",
-	"y0gh+eGgF1zCI5pKcpAUYIPOGbtJjTIxlUJP4K+fcppplsHfik05FSIHzAf7RzCTyIeGDqb/NuBe752s",
-	"R702E5qC/8bZb+DEm+W6lhlH1fSzZ8ZVdZVlhifTxVRmswmP4bhCbpNnxkbODxWRKV0QPFeE2vyDE0g/",
-	"WFI+MdUyqqufEdY6eNorKqloyPFEmcc55nGtqOZqhPWXUY+UP0wYTfXkOp6w+Ma9yf0mxVDSLIHxIkuC",
-	"gMiViGsM7IRE6oanqbJPQCCU1A1RSFiNfpGNg6VDNjPJkqxbmk6vE1gE537wFgCq+QPT87/3Z+d/X87M",
-	"HAMYunkvDnvNGdhFYmQ5r3By5PV0h9mRHk7rmvxIB+b60RIkcV6rGeJrh7K8kccICtpesGzMCDwAjp6o",
-	"nj6Rp4YmDaUpSKPDLALrRfriK/riK/riK2rnK1pbw/DRfEdr3/zFl7SFL4mm6asR1E1v7FV6V9+TL36m",
-	"z+dnWns6Po/fqfWwvvihPrIfqt1BLz1SodP9KXxULSp4v/is/sl8Vmv3POTDakfQpTcrRNAB/1a7xxae",
-	"ruBTf9e+r/Utbk7AvkoBZRO6OWhZ4LDBZq9uNLLCAnTtukJQ+JCzp6AiCyoaEluJAIRXNfiW7Tm8clUt",
-	"mOq5KnGZJSwr61J6hFEfXw5eTrgmjCKmZ0tZcwGDxto85NPBTJRCDjQVRtVhMaz6gCBG0NWpLKnhulcU",
-	"TGXY2g/w+jYrWmocha/aWmRfzwW465ToVcUZBQgA0ghWD5W1N9tnN7XJD682vjuBimftcBIBjb0oWltq",
-	"mRXj4DbolLd2yFP6/hqINDDyfFp00YC8YaiWomm6bAQWahcOnmugnqL4xx/zw63KgMrs20YCs5s5n0if",
-	"wGYss235Crq/p0ik8mGd5syVd1vL9etoucc95AvVDmYP9r/abm2Kkq3lV9tyM+RC//hPUux2YyFe19wC",
-	"m1hca8hvUF2sbUfqeM3KY6mKdcIaMq/oDz2KminLtyD/em/7A9sy97IXyLUsgDA8rhVvlgS5kjdVWqyC",
-	"F9VnAdtNt1FwHzh3LbLCcm17ZIgp0yDWQD336BgS6oKc6eDuyZNVmVJnAb1CTLtz5/My/1DUyG5VVqZb",
-	"n3et9I6devgLZeaLp79pvS9gGzd0+f9N5lmz7kdeTbn2cQW0JCmjt6Cy5aKUI8Y2QZAFm61eSjzQogAt",
-	"XGoSuWlaxI4mxbIddXjQDOtcAbUVdq9avbIXhdlYw/PiIxYv4hQwEHWuAnAL5CWbF92m0Hg3RJNkdKSj",
-	"ok2lTJNqSaYL48F1Hc9J0Ol15Aw6Z8SpVPCZZvGE37KkKdDGx+JsQrnw2kBtQBhvJ0DTFp/aPOeEUG12",
-	"H8DJsKI7VywropXGilPR8rYmOTttQOJJnBfb6VHQSgze1kO9HCUwcFc5AoQJ7BKhTog0tDmCxi2CtU/T",
-	"wXE2lSfwRJFuNM5mXuSdZy5Dugcov2a60DqiV5x6GHJr68VL7VjhcLaQaKqhXglH6vS3vdYvdwBqq0NA",
-	"TbYlHwsYvdqOqi4dlgBU9Xs1/sVCwu5uR0Q+wUAxBhoVU6hJ+xTUcncCaAb9Qi9Wpk9XuAkdE7KTVhZB",
-	"zvAeXemhbJfD/1mKuPWy1JipXaN3jRRjSG47enklGAH8ECOa4FkeldiKoY0JZWti2HQDPtb63xEr0d7c",
-	"vF9NkDR22b0SMUJhewKy3F6zEmTQPg9sYXt9+yUAltsEdWqfDNcUPla3K0OWSjFGH2sUT4Rj9U5fy7Xi",
-	"ib251kXbXL3SCA4P87VUXDe6BHGw9xSZ2cuc88wKQkQoqgzkMFR66WBHVi86ZAixImhsoQxLvtty9V3/",
-	"+iZnFlKI3YduFGcq5MgyX2+4nvDEl8GgY2UxXZyxfNmriz+dkjMpRlBYfDGDmuQ3Fnk1a4CjWM9MLNl4",
-	"rkGoat5YyjQtJqLZoLj0qNi1yAfqNgpZRW2hJQoTFwm/5UlOU182VJfG3LnZPvCVW+8nMY7DHszxhi9M",
-	"ZXwThqzEU+6YCazTLGMJi7GK2z9MlRMwoa763J2EBYOGYdjEwWjofkJlLjRP0fAxY6muYEMbYguMrk7n",
-	"NEtYMNeRQzcl/J1AfaXLPHKoSpagI3xURBTTGrtOegMYhDiCm8frkPOraJrPUobqQrEQ4L6fIWpV5S1H",
-	"zY3QgwNocPm98qeJrkd6yzILkOXt0T1FhgyAN/jP1ilIuoNf//5vB4NBlcppQQAWuc3c8nPNh/j1o/2g",
-	"Z27ZE9ck6Z8hIJqfOWzJvVf4docsllOGfRRvawwCv9tc4MOAWnJ25683xidLCmLe6GXtwqV26mW4tNRL",
-	"ArCrdng1o2UDD3NQDWoWBSUNLcuCb+mUM/KaZjdr1VssVXbyriKBPMjpYigFp/LKiz1tqHoo6/xhtU7W",
-	"nDfezHIrqd/j30Dqtx3qbryDTln9Ao7aWTqOAdAHhA8kgMlCk2MSFYzMQvihOQKGigfyvdezifNGNkQ9",
-	"EslbliU5i65EV/sW+IwqxRKHPFiyePMALq4d5Uekq+SUlWLW8aq93pUAuMDInZiomt7u+8PcJdBKvnh2",
-	"x9ODO72OHWnYR5YnXD8VOluEQ+TY9rbgo3ZJMNMwleOA0ROHlXwANDdWTiIF6wGpYAEHpkxgCcc+fnXL",
-	"sqGr6UBULPCy7Q8pVhygnj7LhylXEzziy+HmWMsNzMNeh46CLfMNE3XVFcpINqMOFW2LcHm6ngyGzEOE",
-	"S7VB91atKIqAu8wQety8TKncupK7vvw0enV40kh0LSZhHu9hYy5PAzTrchpbwJe3gAovaK+ACz/fCF/c",
-	"9hppWmCeOE3KNSUBP/yUJt6sw/g6eTaiMWs1gQt7bZH902Y40GfUtTHo1qwnux2omhMEB7bbt7cCdsZ1",
-	"vVl+sysgqr+3PFrlsTJ/lcI0eLiCuoHXQsKtXq9TlNF4IwzybZ8SguLdMRzCBHRHAxmfJ2EZnyefXcab",
-	"8T6XYyMx7yrhSw69WsIvy2zotub95BklcjRSrOE3LTVNl7cB0rG4wC3gDOQjTVOPQJritlZy43CKd7sX",
-	"rRHp/hkL6TEVFhbTKQNfEbYLf/P04pKcvj4HtOwXZ6+xcUbRLlAtlGZTwrVi6cgPPdEZ7/Q603hmqBku",
-	"CgrPM7Olo6K52ZJNXv5sTp/zxxUawbLwXO1RKm3037lLyXXFa1RLo6JPQgRsEHWqds6GdZ1doNciXEK6",
-	"IGHJLM0VqboZvK2DJmxcL15IoSfK8ys5UxdBqBPJNrAumzxHPskAj4vDZmK8sZmIysSqVfFUjqrTxdNh",
-	"N2hrg36EtbPE63oEC0ucgolJHtU5nz19c9k/HBw+6n/158MXj/969N3BN+2Ekx1LswVbLE5JmyFe5J33",
-	"HZhuPvdY12EEHhwc0oRyUZo9b5gCuMH6wGhqjJ3FqTMXlu0iz38IwPGZIvYmMmFp0iMpG2mSC6s8rPe7",
-	"0cZ3vURIriJCBwpZF9/5j/9wg9hr4exfGf6AGXnBjTtHMSzxqBXvu1fE5sF9CJm/lff+sI43v9sErHiD",
-	"iPBmcbXAHJ9COBkCkUVPXXNUcd+MWEC8tAIqX92rI+n3yJAKAcY3U0hQMtd7tQVa4wLbYIFqh8iRi7+V",
-	"broVU7p+WhoPXlBbrQbekIv7NOhpqvFEfG5NFesZQtPAmIscOR8iKnyuufM/Y+MNLzQzm11Psmu1EHHL",
-	"3HaglOtKQmLgEJV5VVDV6UeRIYaFBSn75BmcVAcGTrohvItlmIv6SVqTIv9uy/4e7kyF84lfYDDEj+HM",
-	"yt4f7l4zY6PV+T3Ya4rl14NWYYrfSYuFXSaRW7Z6va7nSuHsdHw4vCc0zqRShIlMQpd7d957JaQruEqv",
-	"hM0VLw2Rf/wnJPtX8m38XMcySNSNbDwpqvlVr4T1ijS0XXEdVVxHE6+vinMiO7XFHacrAeeJarynKZG9",
-	"YBclJ0JIYOt5sQwwuxIY0sZJYXsVP4q8bd+SL001CoPQtcsOFVEiayBMJMRcQ7rnF6/I148GBxtYIx6E",
-	"eZgxW/hzoDrvYhUGPLds+mPpLTYZIozTLhKWpQsuxgTz76CODKCpa8LDZkLYoAYCJ42z2bIcCSEm7X2M",
-	"3IhN+mDEchLog2G+/T32wZgyTZ1xuMomfOGuawsqYDnWslfmYgbN5Yy9TJ5jU/4Jn5HiPIX2zMrhIN2V",
-	"BzGmmqZybIx16Pw/4jUbpzPLxv20eOenReffpLyk17GaYVPbh0upaeqa5MlRoUg6ERZWXA4OP0VTgHK5",
-	"8Sk7rRTP9Fp+jGHSrTlyu/wKtE62LEXfOWj+bsu4fi8o+rvUXHcAuL/L+rHPAL6/hLpf00yajUlPiqwA",
-	"zMcTcwewfKdF/CaA8ndqVbfuSO6DVK4pqlqLnPbxjOUyCXA/aH+szVFssqE/HaxZsyH7+4BH29JuOQHb",
-	"2OZflNL2N2DOtDofPsp0eTYOWp6NLbB/PzUI2KfS1jeE/7qber4hCtydUZF2qFn7nKxFvvWOFe1Ph8/0",
-	"T6d1/1fC6W4E6C4Qo4KhImAIGCRCj0e0d0LM3wF86xbQ1rGc/DYiSrsIkGNo6gvagU9HO8Q0LlT9Twln",
-	"3KTRf37NfBMNugFg7otGvUuNekvU3mXd+BNrtTtA/Ps9abx30mLviOO4cy11larZMJqg6vlZlMYt8U+/",
-	"6IS/MfzKylq3Rt5x0nz3qDtYsFmrKloJvXNWoJK/AeDpZU2wFFDBwtwyxeB+6c/7x38Qw48bwvknZODq",
-	"Y4YyWfiNfMMOsmWh7aVfrz4LcN2T5cTpVVXtLZ0dKzP6t6jCc1DJhZoKlSByrjZRV22ufgsu4fb9Eq9v",
-	"zicEAFY7nBnLMFPLjKtHhgtwkZhRCbIB+nb59u+VLWVYmQ/YkA1sp9qr0WiZKriqXqEcQ9P5rVSr2vRq",
-	"yNLB41yrSIQTvLoW8UoUxYikW6tD7FWr+wNFiFhUvdfz6g1JV0h9JdxPH7H8cIleQr79IrVouLBrdOIP",
-	"lisLUAX7VuSgZoAAOUu5Jlw3g7M0Jbr6BcXCQTyW6UyQwcoFZgeESmD8NQhW2XDx2q1X8HchjQTIgokK",
-	"p8CQcW/tLsG8zWe73LCzRjqUK7UXHqfbn+Aoyt0O/FwHlCupwd9/b6KVWZVv9l+z+kzBuQ6ykkJImEN6",
-	"DyQfNOOo5ohtCdLjEQPkp9JkA2d9efN50r6c20mXu8LZFNWFCN1hWOoG/sI2Cebh2tR2z2dTytOg4BRN",
-	"ErUBTqMKdoCgtJWtXzvOzYEwYAPCSBg1AIzqy/l0yhJONdv7OOAXjiXcaevbmgU1cbcjYK7asSni5kgw",
-	"YViJMOswe78iSx/Sz7hWDlFG9bBriQKGimCMSmd5bARvCK9TSE3DJe+nRIF31/u2WjzmAJKaMo7bAofZ",
-	"yzdArsIbvlm0L4/nG2nFYptCwmcyu0n5SJMLOmJ6ERq4nAu2UVW/BQlov5bFDd5W8ZTZyn8hN2mGaymq",
-	"3cJduKvNnUCB4bAuZgHAQrj+Ov4UDDl39YQtoC8kS0D92dtAhYaxmOeGHO9tmQI8pGAIxflpe6O73PMz",
-	"rKAkc0llgmvTa61noEm0gSWEhW6YQ1Isr8yQV/gMoWVVFb5ykyPX6IOwSZDDhU0Vw9rn1SM9ITRVeEX0",
-	"9JKOoypYe7vcqXryEmxOeSoLwvVovwoNUC68nxNV0kczC4d6q6AxBUV2rmzBaHwzqidlwbVqLrNeSVj1",
-	"/h1wphD2bMPTZBsY1wtq2vB4KCHbisWv7NwHYCwQZjdLxRUZyaylaGohB2xl3GoxYKsll6XASzbvT3jG",
-	"qvu5E2Gw5ti7MXnHv/16tz6s+ODVx/Fgo+NYHj+/rnHdsVtz1BzpBs7Iwa9//7eHA5JwpbmI9Uc6L21B",
-	"gcPxGH8md8mFLCs517CR9dOqLes2ZzTYQbPRdFp/6jYK3YTyHXySW0NQO0kIKCXBF7Qzf3F3mxXgEX0t",
-	"NyDyHhF9/BOxebfYrYKSH5oXN5WCbdw1gAKsdZxaGdqM8bILc2q2sAf6pKhPuupg7pD51tZ4dc2Fe1ed",
-	"u576YvQrCPKu/PbOVvad2WTdRt0wxL2d4Vc08WgTWsVbMcDaPhHN3PMUkW5DC5kypaToIdKszIjKs1u2",
-	"WN6OYcbNyFaP8Dk87Bu4tJXeaAdmseBa9OGtzMe14jXctVGvF9owY7ikis/RSvzgjADSKyB9Zo345oP+",
-	"kCqWlNDmxkjnwnqdYkexy873Fb1sT2GTKm3V3HxIl01negGBP5R30Dtzb4Mmtvxnv5HtckNZR2xNgrbW",
-	"jNtKFMFYojDj3MIth4WvXZP1LPLCXoj2Fddpw3m2b7unCFxUtTdeZ6yvJnykCRdqxgrEuvWwQuU4Lb26",
-	"QXjE4N3maNPf17XH9A7MtO1pprmWz7m4CVSozVIeI7yaXULChXUzVK3trmJ4nXkwRago8sSKIyOqwzu9",
-	"DSO5O2dod8bVdocai61jdPY6gdyVGRmyhbShSSaSPfdHJT8kmM++w+PWYks+xeG7iwLSeOjWHqXvLOFU",
-	"hxjhMYlIlxIgR/D7A63s9UhkDk9EurZBbHFw98yBivBERX76DD4Nzjj/GbEwb9miIfbtDW6HCrwot7um",
-	"vMP8ohXyvF3mYuVAhrIXd3vSXsjbKg9yZX2r5GpXsPmeL13bn7Gdn4kd2SJ/ZMLy1qdZJrMQO1gQSn6U",
-	"QzKiPA1VYk6ZUhaRdPlWAO4q3uE9Y/WBdM9812Lg38phEGmqfKsZPRSTakVkrmM5DZlQLVyn5kFzCvpR",
-	"vonflLm1XS9f6hvyodcZcbE62sT9Vhsy81a53fB+lMMW2WT+gltvWvPOWzeTTReZMipc7BPt2ESCQ6OH",
-	"eFwCMVSDvuGsQB/cZPEsZmGLGDclc5ndFN0dXJib691HtatDdKGsGunjZnjxEN/nusm5eDUr1PwN+H95",
-	"P5H4gOWjklIxzoMbf37xijx68Lh/QGKZMNKNGICrM2X+O8qiHgH4lVJlAP8VPs2lnM4yOZ1pB6ebWNCO",
-	"Wl8d6NjolSj9QKEW6UOweGgqkzwNGnAIX15WDNorjeoZW6TyYqyPKiN45FVyHA5Wp+M2qjKvblmW8YQp",
-	"n0+yJGRROCzcvprRmBHlotk7lwN/Bt4WNg7NLzXGukwdH4mbbMIzPu6B3OQQbtsjFGfsKGJ5kWV5uDeZ",
-	"ouMJWDIxnQWY4uuUctF/KsYpVxPfAVamhIMl8Ovf/51oOeNxD4DUmYghlxEgGd9yPSGURLYS4jyxbdDz",
-	"WSopIB9xc8qohdmeZXxKswXBioUi2dIyAgXNUrHBg30RXILvqhySb3KeJuBtdglEReRakDh0goCW5jRj",
-	"E5krkFejUb2wuSjaWO2es1MNGyzeUpCM6TwTGL4DIQnT7k+pZhmnqV2lE3+xOSLViaJdBtWuuvmewtWs",
-	"roRia8C6qxPczFyypNOO/p30Xl4Tq4q5AIFTYIJMZRsH9xydCWqFfmIPmDTmbp5irmsie0V+O831REKT",
-	"TFTCzJZNqEiOi25YtJRfU5mwlHSj509P37x8cv38+Yvr7988j/YQ33Q6033o5lxuKRVmDSDfEburoaGH",
-	"B2NKsxvI/gOb25jhztWIehSPJw5T0JiFJ4SaMdIUXTNTagZ6y8iIzVmta7QgVN04GMCSAIkjQEVUPpsB",
-	"poAkU5mxffIUnH9wAwScNWD242PwBKlSfNUg7Ly2kd54m1ew542WQsJlitkomgnEFqqPd/8u+L1lvn5B",
-	"L20IuykRP0IpGZHunHLwniDiLCqZxvrPcmFeE1Xy7Uk3QkV33w0IctAV0+gVQJXeXAa2xL6VQRFRdKHI",
-	"fLLY8x0GOIZOr2PfVUuexoet8B+shCDGunK/R4BfKp6pz18qboa5s8jwRT41wulLbNit7O7Dwks+pTI0",
-	"F62L232iaO7niL81rb9X4bEcbHPJ6kULMKO4ieZShbjabmSD3gLtygj8jGJ3wybdcO0t1qOpNuq22aaz",
-	"7+reKLvuiLKi9KFSvuXqIMrel0Z0btT6ljWuGNYiOcdnRauHAGaR7LlJHNO5nB1xBtilYUanWjNrdqyL",
-	"FtpLS09O20a1ntzlWvktayt9Rz56m9nKCx5+mj6yjx5t1kfWSYBNzleFYipvf7DTVrXQoNb2pq28854q",
-	"UexsN9pC8CEAGnRjat299vGgfcnOl1axrTJ5vAauhd+kaN+6zNUDhLi6n6vH35o1lTfMGPx3c8HQJBDy",
-	"GDGWDGl8s6H3ZF59Zrnqp0lCqAssAVrr1GhKIl4YyolZkmdIskvaziZmezHq9SsWNtphTSjJ4CIQHjRJ",
-	"QiGhbax1t5+nSdLU38eaxz13iNENBMFQFU52afQpnhKFen3BWYrU7GX7MaMCg4GrBudd1aJ7nXdQqhMP",
-	"vK6Nx9EGCYMTdWRVKtw9MpEp+BQKpu4nLlU301ckNrCbXEpYQBHgm8U8N8iXoFNZyVe4VyRDNRDIihwD",
-	"e2M4wecbxNlcyJwkGeJYtEjuCWTytGBjdjHukLXjhayre7vV0roV3VEqymZbcJc0j3U5HXahd2ngbrHy",
-	"RWqCO7iNqQnd6prbMKtRs/c2WPYdRZAuPPu4hlcq5zVfts18Mew7YyjRV1qmr8RZoSpumrEEbfiUYX3l",
-	"88I+mMb+jOEppeY8UOHaG1a6LCpya57Q0NbRtopsge8/M1ahGF80l6eDtxcr07vWINgjtFD0bL4WQj1X",
-	"q/PCBgloWTu2c+rhA39SvcZ9Lgbzbi3NoZdlsxOLTygqtM0aKaaLHXOI5DeMzSwUyC1Ncwa8zvK9vU9L",
-	"tEUkGubzqWiYdA9+/fu/HRwOyBQetHfivHXGvCpbowmJdL2oguvWY+Pr8c52TPPFqn012O9sZhxvdRiK",
-	"9w2WUYbXvHEFc4Xa6YByBwBH84ksC7M9KhoyBckFkPc0FyHlbkNQAKwN/6iYALsBeijntYJ7NIVwLKxZ",
-	"d8ggygUxQEQzKgr5I9JFh52h5R655Yh+bow7hxnjOp5hAMchm0WkO+d6kmR0LvZCGGnFK9bDoVXr2gO9",
-	"QOJqEn+PMBpPSnSKJeW/V8TePSOEDJmeM1ZkgAYSgpxGuGloxRotARPBe/+GD70s7lwb+yuGXX3fCoqx",
-	"saDm4BhVJBpxkVzbxvc22K/CcFEfBefjE4BqQHfuohs39IPaSS31dkgQ/xxoDltBI5SjbCbay+DyPMsY",
-	"65txwdqgkH90ZKaU0RjamRpe0SNUk6lUmjwc1BuBFiloRfpMJQy/GVhptTC7dS22d9g3tdectmCEp82w",
-	"NWc3k1NXM5ZEZCpvGYTQtCSRluUvAZ+gf+dGZWnecze4r+7cq7y++tAQbTyxEaan7zUTavMFvISw87yI",
-	"VC0vyIpYl3/jCUmphtJ+KiotO6XAPK8KSuGWpwnHElqHckWbmXpRp5SQbsRSho7zY1A5G8uhypwIlrLP",
-	"nRNRj84t93LHYFuAUfzZTM39XEQ01odWh0zpBh2+qDMsIzw9YvsObROYqYAi1nBtXUZV6SlG8WnTqxJp",
-	"KND5k4uMqHJgti+5bZOEpgn+0mCArY2Kc71tNJz5bKKxKMqn0VrSdMo2jFffBMubmql+i4qlj134uW0J",
-	"55/ozzRLFGL+YOYogcxRtZbbMI8P12o4vcLNCu6xO34hFvWMszQpynNqTJZpC3YYCNVwReaZsfCtxl+d",
-	"4DRX2vaMWm4bFezkSTM6ZToElvmSTouwrRyNGKJk/pSzbNGz0EkZmUD3TlI8phZ5pGN2rfjP4Vcbizv0",
-	"YvC6vsZfSffNszPy6PHgYM/pZOVY0J/jxphhTJAMZbKoDuN+0SxgrUzBpQ/vGLx0rUht2sv1OAOK3bKM",
-	"azBF3KHjYiQhzAr5vSzh+bTT60z4eAIGMdc8pmnwDBZnxKtgnnAFSZ46oxxqch0G7Ehm5ODwf4MGS5qO",
-	"RlWn/IPdOeXrNQLNArpW6wVyesxEMENxzMTnlsYAzB2sWcPm4CNw66g13pqtILvWZsdt1EOtTdk0XO7K",
-	"pfEUnoXbd/1JzsmUigXOngwZeCftSYalCcfwGlFdKzbcp0Pc2gBly0oH/1XVRdoOcgvWvMwNKda7pvOl",
-	"GaPJ4rQRtPqF9YEbE8leTCYsrSIBQ0a2S3S1rfEN+7vlSU7TdAGpOFQQRrOUG2lO03RvHTBZbwWUtj+q",
-	"sdSEgjlRps9Vnx18uAegv6wV4CHsRrbVeXTnruU2lLDibfdUEW8Qct6m7/MNn81Ci/MNFUZRsU/rwSLN",
-	"WcZA0PudC4oXrI/XuNUqZ1IBaa+TUTm6FqRZpppsSZtdI5YITVNcSbW3ilrvQnYvK0SGeN09Unt7C9pb",
-	"nXJaeI8/ae5pAbtNZ7OUb2KS4LRbu2iDjCkMCRtGx4asgAIa23Yi2WzQzZk4K4nazrSRplumZ9RVvop0",
-	"Xrt0T7zrt5G/TlSuvQG6VrQGgVoa24qKK+CuQeTBw7Cq6/SNRn0J1T3HrU9s7gRL7ilivg70PAS/Z4vG",
-	"h+Ns9pvQFcMoI7U1zdgsYwoCNOSU3B7Y3j24CthIDLs9lmqmoR/oCykzXUEc0Yxib9MZzTSkcRnGBZ0T",
-	"IY+Tugh9JoEGeh2Q/0HjAmawg3Ic1Jq/lOHggqL8Cx2K0tKlpdZck65JsibmC3HlHyV4PSrq911bMPAN",
-	"wkGNin0mU9bmMW/Mda3jSuaOhhpwHugWAIPwmwbYRV2zZbs6CZYAvpwHf3HVaZJsKIIxZaC9ClOSZ62h",
-	"YzOacDhLQbWZDGqigdPbhONvtN/6uUX/H3Zlp2nauqannGqdxKx69KLJsinH4jRxtOZZQropG2mSCzSg",
-	"k70djGalV2HZyCLQmJHQEYadWLEo61oR2Wzs2uSr72/c05eNgXY3uoSrWUoX2wKEwlva5a5OoX1S8e3B",
-	"GrW0hSp3UivhRGfzknK31v30CTTape2pNWoM5NFktyzrK02nM5bsk1NPa8QuCSOZkTjlhsPFUtwyUaJU",
-	"cHz4vnnRt2+/u1g+zjdsUeU+4a3DBatbyeOgfLzhSfh7dBgvO8pUSM7WyN/cHKLulawOJhe66zkEA4aS",
-	"ZskdpaH3pKdChyu151wkcr626kBTzZXmsXqL19dnYx/TwwGumRYOZkWPyqYebU1aT5mOGKjjo4i1ufzL",
-	"nfLp4LFeLZdVgexIepXJhJejRPXbPL8AoRMB7ASKLFQRcYdCTkTD6EJVFRWQ/Sgz6208Pcej6eK2Y6YA",
-	"OyKQstuO2eF7SSxvrWd+fYzmhi1eN2SQmtnhIvoPh4jclN6wikysvmiDTJoHg0BeHSBenVocndB8pT+i",
-	"0k4vPU9vC7QcxGWVKANro2yOMYWqEu2ezmV2AzGn1oi6dRkZaDE643GDHykHOm3oF7XJaz40kv5rW322",
-	"AeX7PUwtkQfQNWWyaCArOmb+8XhBs5tE2mTTmkDedKPsswPbg40gWHyTGvNmF2U6PZzju5VLGzhaZ2FA",
-	"btJ1mWwHg8HelvDcq1q4f+h1XjQsG831hAkNefUJaJss60GWYMrjQlOYsWzKAdIpEPmjs8Z4Bbg/0SND",
-	"eOIi3NpYY4YZ3rDFCTF6VzVtdK0mVpjw1Tf+TeYZgd8ITZKMKeWeXsD5uKa7rV5zwxZNEzt9fW5GXwnY",
-	"u06ZtidZdMMWzu0Ho8Ca72/fXkLAg723Vob9/gazVNYOym7L2lbk0IL8ub24MZkWlgybKdxlpTz6aDid",
-	"5QVkYd6ZydRo6VToeh8dB7VY3EHMuW19Kl4X9wWh3Df1zsRy1gSvj7/hJLA5t0cNrcd7+vr8O7a4MM8K",
-	"JpvDPobIELYOf76nbNfokPa8g4qFsHepGJo7KcVy9SxPKKm1SiIhxvmCaep061VWRs2lmA25zmi2MOen",
-	"j1VQU/skPFizWd8ISz7iMWEuobQaDDOKr9LXMcM8ns7ZWf9gcHRouWrFGvVYazl0j+QCPk+PkKlP9r5P",
-	"26z09S1nc6vQXhuF0f09pML9iVEgF/EpP2KgyD3BfrLPiOV0KsW10tR8onnCNV4Ycoi/ZpmC2ubwRBTy",
-	"cQ+i4cSqZGMaL4j5+g4hjRnLPndI43UmhymbBvvuvXl2Rh4fPfyKzPCiAv81BDKQhAv7NdbkTGk84YL1",
-	"M0YT8w0B5DQApq3qLlDmBvLz2iKjhSqZMCv5ujFB5JUgRweHPcufYpklRguzucz2rsp7j0LR4aZ8vlMy",
-	"yadUeJN5P0upQKlfnD1XKSxjfHHM6qi5mNtGNs79Y2F08FfCUzaYSMCmwTWAXLyvjh6T//f/frh/6C0+",
-	"6ULODBckMh/rgW0uYD+u0Z/SOJZQSQNnadJP2S1LSbmn+GbVWlZ42ZYh6AKhNA1aTpeelgIZj7ATjozt",
-	"jphjWcs3pDN+//bgvmt9cR/DbKrTkCrLlL7myerXG+7h1hhSk/7atyAofcQfVTMpFLMJmbX1/2o4iI9G",
-	"A3Y0fESP4oPRY3qwBqBmeSB/urx87bC/l87b0eHhBjAAtg6qV6f/GnyHW2fz3Op8/lJSQvPpxi+W3/39",
-	"m3OSsRGDs4SeCJ4YVX7EnWuh8cUTrWfq+D7ubLKfsNv79mJ1vyTPftOg6kaR+bXMI7arHxLyLsn/DTCh",
-	"LYzPMi3aIfCcVKAqUZe2HoIi/btHIirUnGXKXfFTzn8OFb3BRU1VAa7UAOqsqX32PUXsbb0SUykXCCOw",
-	"dwKlIkzobGHkp73U66yxUZOiU7i7au0dhqy9FVUHkVGjoiLFXwWWi3Qj2AAIyWdslCsbC1kOwrG7Vwex",
-	"lbVARV+mDWuojIYBaUPFQpOzieQx8xBcBWMJoZqkjCpN9Fw6WPkTotl7BLO1c/VRaukNK0zVKv2EmJ+b",
-	"AOFJj2C1mN86hyrFlFrKDez8dFD1VLSoU/Nwt71SuDMpFFeaiXjR6XXOJjTjako7vc4FE1xCnva7XXj0",
-	"DgfrGmdB6XkjpJUN/5YSAPQAPC82ZBMooGDvdTU3/C2ADw/ZhN5yYyANc54miujMPG1ElWZK/++h8M+a",
-	"iTouvPqI4lZfLtCWmzM+nujK5A/qE7+IpXkFwWurWQyuqGgtLoArNwri+pglsleuOmBhnR/Y3k8lCZNu",
-	"9JPSweT1n5T+3Np7ZQO86gPFxThl1zEwALOgear5zP/GrlJGNUISOxp7F3xLwYk3C+fjAW1sw23PL4kn",
-	"UjFBujwpsAXdDtxT7iorWVCa4fz6cZXB1Wpihx+nBNZr27deCnjEVidW7yE9b6XCJFtH4FyH4a4dMoeT",
-	"4D/mHgRiI65Yk/cPHrVVKdvh+3D1klKrqsw0eptqFX9FBflS6d966FDVhGBizHRco3tqVfnjozbljytq",
-	"z5RF2LFTb9rmVw2xr1PhRAOSyr7RArOMxRqUFsjjkLmFIyjhV4yKrmpJ13XLHZ6youJvIqXCej/uTiPo",
-	"SY5/Ly92MyTjxUTOBfE7DBoZCMkfofcck/lkQbgu3md0Niyj65YdWmx7chJzzXwMfcPj9vbJc7s2PZLy",
-	"G1auW2/dYvUsur9Nw7NTR9x8UTMw3pjRHcN1UypymiIYPBRLy+wG0fMhKMMSZ+Vj8QoE0laARzTxTfCB",
-	"+h3RCqnVjeRB1CORPMQeP0XcpXZu5UHQ/LIqxor3mkuCEHzejFqC8JmXrT4L2+BJ1U8LAEppyyx2Sv9t",
-	"cKB2dhxIF/+l6V6gL8rd9nIjPbhuD6/fxRIWrDqWQ2C1fnur1sahTx61eKCfAHi4LL8r/W/XKYFrhGVr",
-	"ZAm+kbLQLvvKn4hLwvKsog2XcjdNj53q0YDx2UiRQS0Ok6ATCeCeNgugYKopH4Fps0T2vh3S9Jp7ypog",
-	"xBtzQKM42Fzscw9JtlJ3jjq326BinN4qNx0it8l3wB1dQ9Q7ILd2VFa2YdietnaFdtqKGDe1nO9KfYVI",
-	"OUBCjNNc8Vv2wk0Fw4K7s5rD1LmOEhua7aJlFpEue09jnS5svwuQsZbLIwabM0kj0jWXyAy6G1VQ2PBZ",
-	"nvnaaJ26Qe0SLfa3fV7aEfb2pPtxyG6Jot6wWE6nTCS0lc9ze4yGWWZ9f56XJATO0BKRAWsRMejgwBmy",
-	"AoPNAV5YkAaIXX80ZIY3zFlC24HrAyKwJHw6yxzYcZGvVlE328LuV+FOjAk1qb6C6xMip1xbZw4Mn8eY",
-	"rc6yYHy284bNZZbY5G5qdrJN3ueHleuVYELZmjxIIzsh+XVFW+0Nutvjc+8SPyie4Nrrr6aKpFnTxTil",
-	"a+fWzOt2gtzvMb4wCNn2NkBIcd3OR7dKJ0AlytrYzmxafWorPr4l9W9VJ4E3bMpFwrJtG2bIqTlxGTzl",
-	"pMhyi2y1U9SzprpjUc72XGon05oQhNQMW1CUiWE4BTKlPN1GkfKqwUIVTcX8quk5AKsKsZSJTBNCBclF",
-	"2dCyRA1YnuvWJWcP15ecrdjgMOjCp+6GpZgItj3CUfpt1ldDzTVu2qWtZFWOMOq9Kde0u9lJW0mFaSyr",
-	"iv7e2HhcMD4kvPhlGbmDMFGmZsEwUaY+e906QP8lZQhnOUvLtgAAl5ktUHQeeK4JMIdA1MCxt8YkmIgn",
-	"kdOmLeO0p25lGHiZOOOGGlooCOEuI8EOtIedSQeOES0ZXesN/IzR5JVIF7UE4BLmEDIvG3LAcSxUEZUP",
-	"p0a2Jkvtw4sIdZPEuAYnAr7FzT9ErWVzlmZELte7AshUsThIporFn51MwW3/jKdNZ69oWW0d/COe2sOn",
-	"soZZZb+RWb2w/XHN7EJbBVOxXUqUCmph8SQXN0VhbQDMZnNAMjYdsiQJMQWAZLS/ujNrxnhPERiHIt0o",
-	"lTFN+xOqJv3bg/sPvj6KAF8qkjMmKD/GvFhoI2wTY/eCiqF5bGOd3YTRJNzJ5LIckbvInDn2XgNochIq",
-	"N3lYqzZZizzdojuST7Qt3bZVkijx2BJOXSQ/YMDKmCm12f6qCT18+Ci8dhd/Ou0fPnxU29zhQttKnQl7",
-	"H+7nz39m35irwlRotNyzCQ0llZ2VeNZyVG5UXZdeidVWEEvhVS2XzR9bMXd/RD3/DHm05R2EKsabv+hB",
-	"7ru8kY10ClmJJGGawaRBRHnGtu/4miWjTq+TyBj/+96MBLI0fpwx88+Yj8B7PJwF/RXVUTmMi+VWZEst",
-	"6zfjNxsVBge4YOC4mZGseGOlr//6t13Yy58Emg24B/nvrJFHY11xdS6vkUY2ttB4PHF7QLpUJLANAJZq",
-	"qS7gczFcZmOO9BFWbf2qNOWpvBJsWdb1bMwT5buRIXYJjiv4Ub+QYgQ94hhBj5Sb1iPWQCUfInA8TcMh",
-	"3wphN0oVqxWjuAtHs7bbEF/gBWwkp+TYYZgrSRcKFKlLZ7fBpbA83bnI7JG5TTKE9KLGjn7txeqOhGQI",
-	"PM+yV/NGABlJOC3ywQNokA3+DLAsJnQ2Y8L2RnP9QhMJUDo9dF4KQsfgS8gItfVCwRcVgiQQMrG/RUSK",
-	"dHFM5l4OFJyUOVWkm7G94hlkuKgCyATSnfCgnK2hdKvKmbOYpvasLUmFRj78zOfWYUpTLr7labW75Os1",
-	"daT5LPOfmRkKqDctdI26gDjfTPeoyJGl1QptT0UbWeUYrB6L74FZhKeOUTOaaaxHM5vsTKiwaGlewbL1",
-	"yOGAvPjmBHt5UwC0c6tCuCI3bKYNR/EUSgegUyisQy5otgi7oHYkqGAyzYtX3hhSi+CS/tQusJNJTlJb",
-	"G1o12NDqt2FtlgzSpmF36Ix3AjnoGbJzRM6RGR9zQZ2/wiqjowwUVAg30PgG/1IAw2P+WCjNplAAy8PK",
-	"aIHjchprfmtDcLUyFPMLe257dC3vyhPzABHroo0XwTsMVSojkqDUzbEaBIYJc5q1gC8zlj2hi/Zq7dLs",
-	"ntBPAnpTW7LqzIppBM9AcMgt9mSL1UxsskrFWm0DM8fWTXH1zLAhUbXlY216HrZw48TW/MyleB3XrPEV",
-	"fVE2b8Pd4BVpdm9b6eRh5/qNLarDbreCeRAy57k5fF0hNUkYPH2vSMIdLmyxYaDazHXQC9MK9NwLH8qi",
-	"DV/Y5SA1TUM/1WPocF21q5/r9Bfo7rdiWTJGw2Q1XLyaiyZ/mmYCWz8iGp91NGDOsJGtbgmX+NiGrAiG",
-	"0AjnbF+7Y/b3hC4a37hr3udmUAy3V6z76t0rBhmKtq1wc4TLUS/PSEIXSzisbdlb3AhRWA74XCg+nuhA",
-	"jyivO6x6+n7GzZsuZCjIf+ZdCUogik4MxTF7q6M5QAl9PDATa9D9UzlnSldZ64a0ssSdQzCSUulXGJze",
-	"4g32Tis71gYIl+ZUfX+vebVXb19tGEub2IzM2+gPl+Wa7Bhergn8xL1x/VQBZGNj5c79AjyxKCh21c49",
-	"xEJg4BXywvhFc+b1Op/XKGC98J3OUk5FzC6NrFC1289K1lnjBrVeBK1UUY+mzqHl85qza/tCb6Tlvgkz",
-	"rzQloZQIVbZQ8L/8x3+Qg8GgB6mcCYv5lKYnZFCFsGrfGS6cBOSvYDm0VnMFobk59wHNxh6aDW43p6e8",
-	"edeiDQdTzqpKvUs7W1f7A7QaJLQl5XrN4S4Vik0kZ7OPE7SgwrfJpjO98OqszI+EK2yTgrhcDkgNEJj2",
-	"Pj7yUxvh/BrVSNtbrLYqiDWTLl6vVl0/ir5VUZdDjfaB1yoGzT6VJnB97GA50lS1OXe7pnxfKQ+sXkuT",
-	"9pKOm2y9QgDsyp5bY/t6F5yLt8VqreRgAduGjtdbgOaiNjxDLRmB4WGuXeOAQuoaP29Ix2bDPoHJAKNb",
-	"PS2PsTfoMOEdGkKXp91YpvY9xUNXj7gkqmUOizO3jthxnjGFcLk9MpR6QphIzCm3Of7hBsrt0wy0bHtt",
-	"oFEy9EcOzrRVs+yRzMiIp5qBGUNFQoygG8uMKxoABZAC8KAR9IBNGf2UfbIRozJkTKJgQ5DyEoq0HeDK",
-	"ZSEYwTsNIFP4+dqm35lHAiyYCovOG7Z4zqd8vX6ME/iuuHwH8JztO6+X0IrleINkUxtkIKkVsuywq3qB",
-	"bDqlC8B7JjkkLZfqBoDssox0jw4fY3Jk9IbpbNE/HWmWRbb8LFAiUQr3oOB/wUWuWQvuUF67UgpWl3iJ",
-	"h03j2WnsMhVqIciM0STCYPuLs9dQCE+0lKk6IdEoT9PoGL+DQCjECuBX0v0mV1wwhT2dnwrNslnGVbWM",
-	"y5gINqXSGAp5Gu57asbHm0boA0Ocnlvjr++1GsXx0IwReks5gLc2tSBGS7woMgPzMjM8184Fhu5mEhjq",
-	"UmUO3F0ub3UqwZ0yZ9HL7K/pjgC215hTa3sbILpSatYeurkAYQLW2zdU8djHOQ7UMT58tJa72WEoFmdM",
-	"rxwKXnKH4Tw8OFw7HMAQvQ5jw73IFaAnRnbMccYAGI6mKjohVCw0FGixVDFsunU0GJAoFyqfzWSmWXJd",
-	"Pj3aX8ahCuUjh8ZxMaMx6ys2owhMofKhYlBoACcMj05UFK9CCcPcgdqXgzYGuJwr0qXCcSfEJpkxtbd+",
-	"eEsdI4uFW0GLmMke0nwMFV9r13NoOYX0/YxnTF1zEQoTjJjRA4w9oVgsRdKUUODWM6Ba3DBRbLs7tN9A",
-	"pdj6s1kZfeVhlYGH1sWogytAYSsGaaAyDPS39V295lQRvNbiUdszFGEMBbBdIrwgauz4tRateqvM4CbX",
-	"ZNllsjoxaOzimp1O+Ez1yHBh+9K4JIDWFTaN/eV+Jy3Lfg/9jpt6p9kN7pVEvF3jY7Me31CxVQuwu7lx",
-	"mkazVVvQ4iSsG89TuLDsaNx0RoDt0yQpuYCWpAu6qOs+5SKBoM/YYG77PgleU/DVOGZt+jWZmWG7pk3P",
-	"TahhaY3qmjbqabjfwamodjsI4UtaS6gbU8X6XCgmFDdGdbpYarrxsGriPQgcyWIwZ3DkPjLp1OHD4Num",
-	"NVrTuL4gLmz2ZoiuyZz8WA3mNzfx4BVNEw7na8EcqxDtx66fgkVv17YgHTilyoeRk97m3nvONP7tYbOb",
-	"Se+gQyVoMl9aU3YKTtbUsAPr/e/Y+c+8ZTeN/z46dw6u0BsZLlCDRg5LfLZHJnw8YUqTEc+UPrbBm1//",
-	"/v8Qmky5gL+mVNCx/dZm8Pn+AbgFerZOOfZ3gss7vY69OOgu8LStZX+G1ZhtkkNMhZCaAGIHJLib780k",
-	"OHTkUSf27wlXWmYLl8jqj7HZMevRo2JxnnG9uDCLbe0AMFROcz0pPz1zyuC3by87ATSat5fE9p0fLnC9",
-	"EtJVjJHo/v6cpWn/Rsi5uP/j/Ebt/6ikiABQZ7iAoLhAb29iodH14krMMnnLE5btk7OU8qk6tkywW3LI",
-	"knf2fN9hjzgAEBLR2Qy/igwlRFeiG8HGmW9g58wfduvMn3bvoj1wDUVg4UWki66mHonQFt7bvxJX4rSw",
-	"c0k3Sm9gJD0CU3796uKSIC7/4X2zWdEemPBG8y3aa9iMY1xeZOf7VwLqZs1OGF6FBmOxaxOtZ6WTA1wU",
-	"gVoVs2/kcH/gHB1VJwbpem0VDvcf7B/sHZMI3R1Dqtijo26epUzEMmHdwqmzd7z0JfpP9vaiHuFCaUaL",
-	"xlGeI8PF5IwpsV+ZGgx+aWbTePYdWwR1qKW13nMPxyYE4APEsSlzVPbJuSY01sotNDokzOECndQ8Fu90",
-	"kvy489f+i7PXfTOCUvDMuPn84QO0bhjJ5bFZYgcXDWSv96025xoy9KlI+gm7ZamcQQn+LKUaYgGnr8+B",
-	"lP5A/vCH5/bqP/yBdKOlng5WRbCtHYA6y2J05VW/ayoSmiU2J+VKEMIEvJmRX//+71BUYo6Z6vneezqb",
-	"EWhOysW4R5QcuRRJPEtTiNw4iBsbsTCPBmQcQUXM9hGPiiuiBL1h10aR3bcTe3FBYpkxb2KHbj7A6nqo",
-	"/Kme22PVc7ZEz1iNXKien9rRs6+2qTZ+pkAP0zAgGQaScGzQCWYJFfx5wjVJ5bgccEynLD2jip2Y5ypG",
-	"M8TupTeMRCmfch2RrkNuOxz0yJS+h5pc8tprl9WNiu5AhlEU7YEiGG3kWgQVv+F8zEe/SZD57HUJ8j7i",
-	"s6CLgusTZB9d9gqK9gjUOhVVmobpHbvsTdhow/OUxRhJ0xMn5fCrcqSVaWw1VEcilQGflLnwhk9KkS6s",
-	"FJNzUdnihv11Ty2ruVRhalrghOk+eYt9O6FxAKjPyLbRGQlU+RQ8Eq7bSUyzjDNFIsM6ZcZ/pgjjiw47",
-	"giXh3769tAXhJ77JZhZclSsObBz2RbBblpU/DGWywFdDMxkwkotWRZHXgc+1+PgXkJJwi1GnLRZvnimZ",
-	"9WfUljwco3Z6rfjPLEClB4MBSjIqiJzRn3JzKGCxYGvgVhhxdFLgguCLol+IUU57oOZelxf2yISq66nM",
-	"GPmAg3vrmqRSbV080Er1PVQ/jC0fsk0cyCwDhyrH9Y3OR/0XRus8JlcdXGXLY3ClrzoRNvGA0dqfIjLi",
-	"LC2yrMy67u2Tl1Iw8uv/+J/k6PBrOPip/XhwCKNEJ4prbkWi84RNZxLQLAy/t2EkRacgJzx+ar4x7yAZ",
-	"Mwq2slxWZriGbtUQrYhQkvARNHvReBeiQFNydHiIwh3igeiztkLHqNMZZ5raxsOI2+bEyunrc89jddw5",
-	"2B/sDxCZigk6453jzoP9wf4DtAMnoL+FNS7zy7gpKALM8C0bku/YglwwjWrCVw8PvtozYh0H46zOvqEh",
-	"s7mGV++TMxpPEB/NfCaZ1FQzktGMpZBojE1ebY2UGQJ0sTaWkKU4M6TDwQATs6Cu3DasLM6EG7/XDA6b",
-	"Xv9gW1h3nl5g3Xyc3Zo17eMnaGPdeXDz09eLbw+Gg8sDswXQw7rz9Kxj21Z3FB93ep33nePO6OsHr759",
-	"8OTw/bODb8Zf3+bDx/o5Oxj/6cXPf/nqEfv6MleP89d/un3zl6ffd3od85j318+e/vwmfzx98OhPz19e",
-	"65w9evj4+cvZX98+mp0tLjS/+duP352/PX9IB50P7z5YFYiuM3lgiUDpWN4rQ6CKaWgI/hCXLfSoYnnv",
-	"nwvNMkHToifVw8GD9Xc9oZoajfB7UQQnKwZD5/iHd72OhVIzaw4JWUgDwA1uWcZHixrtKJfXcvxDByyM",
-	"d73O+75KbvoIOHjcMfpqx305ZXoizR7arrD4bcaw4K1zjGRghuVUJnP7/SLyM5MhHIG6jtz3VVYIPVXU",
-	"5KP9oz0onZ32UQdO9skbpvNMKNsq1Mz3Slh0MnA/FERvWQ66EsICxihDoAeeecNwdsKxUxBLHdhoUjSd",
-	"04UyunuhpEfOXYSaLriXiu6maNBUdPfIMDCulQ2FtrFi9sll0awtrFsDH3Qi2rqqXA87o470Cmlb3uf3",
-	"n+06m22v0NncdMxTcUbm516Rd2I7fFJbFmilOnRKMxohloFPbbSVTiXAk9vHwjOt2DyGHGJrxMCvJ1CL",
-	"70VfXWs5NAwry6G0nBX9p81jqSJKmv0vpoqNmm7lDSaG21gewM9wbZePu9DaPjkVJBfAxHsoamp3JuaZ",
-	"PWxKW3gME8kwB3UKoLBYxYyRbij3xofDu2D7cWoH5dSQRCKrvGN5emm64K9/+EMPlbci/RVLK0mWC7D5",
-	"EnZLpjJhuGXPn56+efnk+snTv/x3aGu1TLURSv/CiEf5b8F4Cou/8q0hJte6stA1K+TtjoMZTCXoXxnS",
-	"9dnz86cvL68vnp69eXoZGc2TQ6fY4QKeCdk1WS6s1X+GD6owDOmbuURmxlohdTPb6D4jsHa4IFRciSVm",
-	"YEziyFqz+76eWO9kafkruBPMaVpU2iVeiQgaFka2V2Kxs/ZgGE29ttm9xryC3pWoEz30XbRvQKYiE2Z4",
-	"hiTIV+1ap3yYUTjpmJljVHNQgar6AAbpLm2w247xG9ucvEEdeN+fz+eQTtcv/BJJTT/wElKMkFgNLFhL",
-	"G+mkN9f/On18+7fps8Xfps8exX/9y1H8178csD++vI2nSfqvD76dJG/fD/718Nki/uP7TjXRo7Oc0NEp",
-	"sgUwo6i1HlBJuvlQ9R/b/Ly7qVHVVIkOW3w7Gf4x5q/4t8++//n84CU/V+dTPfvXs/NH5/wof86/fbzP",
-	"Ft/+nLw9NxfN//Wv346e86P8XAz248NUVHMUjh88Ggyqc8d8kmpew7HLjdh0XWwCSIOihHOzrjULVmDL",
-	"JkBn7Z9JoTMZitmBdCWRkH3Q9aPCeUVDsSHz+qM2mtg3NCk209xysP6W7wW1fIIB3RwdtNDdXtNFKmly",
-	"KeVzmmHn+aODh21eVnCBFwVKhLn58LDNzRbsw6iKT8GPi/c+Xn/vpZQvqFi4JMfPr9r+8qH3S9XR+sO7",
-	"DxV996ltDe/4nS8SHMyKR4Bb6r3IHkOar1Wnfd23cBd6vsFGsw+9ClVYS6i1XJQtyxHjyX3nsRLbhggv",
-	"Bf1nTtWVmKLoNNOXgu31iGDzIs5SpAkBWM/1cBFhuyFQmOdcsX1yIUe6b6uzr4Q/LiMHi35R9kFmhSFe",
-	"Q9UNrnmkJnJ+bR+AykZI5hhj4tRbImM7Z3TKNHCHH8LkU15y/zUdswv+szkara5F6WYurqXeyUwb7e0E",
-	"lAP+3ibq9rH/qbmWiYSL8T5ikg4zRm8gr1cVLuyfcga4JNaZ4Ja2wq5KQI2+TYm5hi7jLk5U+bJ6iU2b",
-	"sT9VPtnod9/+m+TM9X7uF3+HIk7L4FrpokKCoExxRVI+YvEiTplXmx+ac5ED1E50lBvv8p5ajAmsAq7I",
-	"DccWHaFxWHidTUeBiQctxlB1dHJlowFNw9GG8+trvAiRWdsN7QzuwESlteR9ScfqGVQytDkMf4Yhtrjw",
-	"zKVuPcvkdKMbLmWnxVomOeCwSNe4CtYTW3M3Lqij6mtbAFKuZrsiklaDsl3WNhqPlluNZs2KXkzk/Aly",
-	"0o6RfHfTMzH54weoa7MTvob0d3QjlQVd17NYQyOOGJWza564a0rGdNw5HBw+6g8O+oOHlweD44H537+W",
-	"KX+GAx6vw+Y2KiNMD54o8jQtvzH3228cL3PvfNA/HFwefFW+c8SFha4zoxyZBZzL7KYcONggVE1XD4Yr",
-	"J7iKZAtMXuo4sV5u/QuZ5CkjB+RGyHnKkrFt09cpWwigIINXAzx10cmgbbPhqqHhegy0bt3rCK7W1NU1",
-	"azlAkvIbqdjVcnR2bYt0B462rwsv+EGvU6hBLIGzCB+vy6BtmRt6DK5yT/1K0QyYcAQirbPJ404sJ2tw",
-	"6J2fwrwrhvPlicZG4nTXtCPOcrZmqVzYxdLGh83lDCRlBSylU0yVkiOfF+13PqVJ00ZnfyazIU8S0KN+",
-	"VzZFYTCYDfDX2LcIvG+XDAPv+Ld0ivsvwRZMAf2/CIn57QH2SWSYTgSQCQnUXJvjjoeEizEG32yOb5rK",
-	"OTioo/ohQlhIVMnd8KMTElWYY3Q/8nh8ecuViMZZfK1YOrouR1Y4m1x8/xoC3xHp4hCrbeKh67J72d5J",
-	"OUQaA1upjhHCybnScsoyUPFU5alc7+2TqGCs1t9YfHE9pOIGHmhWZZrrnKbpghTNqE5I3Lqn/f6VuABX",
-	"ah/yMVhSpm94K8/HQmYsOXH+Yf+3o8PDffKSsURh9puN8F8Jo+sM5S0r/Or1sHiDa66kzY3tJC/KCkk0",
-	"79o6+EKOqmW9wcZIO+/qykLn7Oxg/8jItrPD/UPzez2dCJrdgshEX6qz/InOKIfYpn2ispEcyKpc0gUe",
-	"9x/UdIGa9O8oGcMARjBxI3GPOxRe3ynke52mSzl/8eqMHBaD69M5zRhWLtrrLP/hw5RdQ7IGyKS1sqUQ",
-	"jUZMGFUi8ZgRDnkLCWMrFVq5KQ9a7P6m72/yAzrMsmr7Ds8b+NQiMIReYy+7/9QW/Rc0rftvICWAJetu",
-	"LW8p7vjQ6zyXcYHHturu4rpP62bcXCYPWsjkMylGKcfE3S+ezE+hdeChrEr5u2sezW7Jiu6xxjd5/xee",
-	"fEDNxBg+gdrU0h9Yd1We2AD1r3//X2Y9wEtPhhnAg3NNhjS+cXKwyDOKltNR8OF3kXEjePS2JvKueJw1",
-	"Hb0F6qE3kWuFP3IpMMlTbc39fusM6Gj9HS+lfiZzYUMpLXjBay9l7RnlqR3d4deb3frGycPfKx9BV1CV",
-	"j5CukiO9d3d2Ys//elMmGMlwuThG6fcGV5C/taQhcI01p+S06tvFnB00660aPTgK5q7dgVPswKG2K26x",
-	"A03on40X/B7P5B+Z3rVgNweshUdhI8Ivh3L+5DXVKCtnrtysZpoZqmeQV1dvcI0pqQ8eP9pbFuyY3FTm",
-	"CGNFP+kKmxd8JZYTg2361tS8whechCsCGS/WaCCUzCeQugbYUwnHBLIrYcw3kuUpU5D9AuFg86N1oUwp",
-	"ppjzjGGbYM9/4hpM0CkjsBIh+xv9hTvTTbY0vKtu1C3MQiwsNJTrvwmWvQ9z/5dQvMCnirAn/mDQP3hY",
-	"sb53NtQd5dnsil1bx/EXtr1TFe73Z37+V9M5vwe637WIw9O0E9v1foUprEmzKStstKzOadM8mSux7OAl",
-	"y/5dqFpF9y7pViqvyqIrN6grgbknf3xamNR2m34pAnI8+RDtQV6yJyyhQ4+vP2Oi8ZVQXi6PUc17Rq4a",
-	"tXptQs6bYlG/JOY0JeZgc91ep1/vsrsm38AnxCKrpewBFho6Xp7YbNq2QvU1PBOySHaYPABdipEUKn2c",
-	"McZtOy4fFJ2Oq12L3/X8KEK7qHwg6eBB/2BwOXh8fPDQqh3wpEzNVj9pSt9flwOsLmobl31xK/yFaRIH",
-	"kF3rGjavHGS7mPXSbbuOQruzvT4aXZDMbz0W/V/C1MTgtc/576lyiz5FKLuUCjsyQINR8TdQr6pswiuy",
-	"myV5fc8YcCkXXkjXiMWFE8gLe+cJ2omYICtAZC8HXknVIVNUKkFH6oh0C7FPjgaPr0TksTAh9TVchcVS",
-	"cCcWhNSHB7CM3ksg6JlDtW8wkm3RR4auMTxLyIRl7NiMgURCXuMLrsugOJbHvBKeeJmxzAEaVQELjl2T",
-	"ecASGFMuyHwC3YarS8HVlTDzI3/4A5Tfxkz94Q+4NbOM3XKZq2KPumBLF++OEPajcAj8CznYAysddsR2",
-	"u+eKRIeDQYTw0ppPmYJZPKXxxHXEN0JQEVrG/x0+cT0cwbUiEcidiCRsBmDVCAl0Jbxm/kZMH5OokhcV",
-	"gevSPjOyqQAR6VKC0nzvhETYGLG85UpQIqToYx8CwEcyT0hc17niMSck0uy9joh/PT73hEQWDykixsol",
-	"MrsSwNlPSGTUMzFuGFpR+OVmRlLQc6GxXRdb06A2u9cDCFMYLuDQY038gTlUD/dtJX7krO2ofGBRsWcJ",
-	"8AQ6QdqEBzPQjM0wrlvZGlvnBhvhxj3PpBgTNaEz1EKhHhto0miu0EnIdc6F/b+IpVmeY8RaLkbEob7P",
-	"OpUjzGTzqu4PYJuclC/Kz1Q+JXJ0JWialufxHsHbFR7/4hUwxqJEUkhHhVDpp5AN2fW4EjUi6i0TCXS2",
-	"x90vXmFYsIIpjPI0teM4AT5QEIO7BjN4II++slzwNRBKdGLOhqMVvA+WHB5LuAAoH2MJI+AxNuGUCgxU",
-	"B5mlYpqWZDMo8ZmgqM4f5cGvf/+3h0B9V6JCfhMKy2UJdG+ffC8KzlVyQTM+NwnY6XPPD6czKhSNcaCV",
-	"w31PGQr10xL9bKQibRUSgAxdmq9zQ5lda2x58QaCOlFZ3orQ1FAaatsIWedgiVUSsJiQgS7rVZ83R2e1",
-	"eh5UyntLlx6Wl/4AegezKsMzxpIhjW867wJ3PSjvQofd0hVH5RVHH97dQXe9gLX/OOV4rQycw9Zr+SBk",
-	"Fa1YH3vtYP+rh/5i/VYMp4fbG04PYEqe7QQfP5HptD2tNbmEbZ/3Qt/pCjYH0YeKkmHSVT0J67Fg/sk/",
-	"nUX1JfXot2gzIp8ktKTSuiF1d7sRT3Bry3Ezp27V99no4vXzD9wN++SFg9YC2wc8s90CV8j3ze6BS5Ya",
-	"87FcJ1RvfPuCioV5AfQDUIypOnzWr3//9xL81OGCFk9E32vvSlCFGrDvBKw6cA0XMV+SigfXiz0F1JFK",
-	"ZoSni3yCoNk6TlnsyBc30m8kY+Fj8oO1+Qs7dSP1NrjHvbhwQbXlRdriHX80n9f3AlBjqI/8uE9OESsQ",
-	"CsARQdAwnHr4x8FUe221HajM4+UEKjubu6c0vLIQr587kcpO6EtofidK2R3SMX+HvPAN0g6hgeTduzNC",
-	"xzi2CXNbmNkWMW0HSHsX2AiCqBFXYiewESVGrkWMuBK7gow4s8vyJSp9d7gI6GBWAEZ4n1pHst0+f2S4",
-	"CNz0NVAR3jHAgHomxxmd2v5BgUHYC+oBdQ+2/+Dw6zWw/Ssi/DgeKIJARHYYFTCNphEhtu8GAf6iycY/",
-	"F0qE20ogSYhPbQgTUdLyToEilsa1AVKEN6TfG1YEIJ5cV7yPy5ARzgmLjr2vB58LK4KJpFof+qh/+Kha",
-	"H0pjnnJNtcxcheiaN7/rlUfTnNI1ztJ2AAYBrIkp09R1aIml0tcx9JPsHHfOzvoHg6PDsjlO52IGucxm",
-	"juR5gaZAXjuuhy17HIMz3G7c91AXwoAODJDUHerDwWFbjAcnOEo/7ODwcvA4kBUcKnatDMu11m2N7/Do",
-	"cvD18YM74jscVjNrEG2jhruN0HzZ+Y+Sv/jxdPGSD+YvLgbzF3/58/zFE4n/fyb587NvZ3DNk6cPX/z8",
-	"54MCle/DZuJufXaOZUdfcCI+UqpNXOiajlKd9rmDpBr38PXYEE6T4MLX7zFoXSATdG2yhd+DpWy9gjWH",
-	"vStRJGNAMxTFNComDjz2hHAwGIhiEBmVqsA80BO28IEP9sn3mAdwJTzkg4z9yGJjAYBa3ICDQLaFQcDl",
-	"/6zh1ZUS75PInv7g4PGAPkwO+jR+/Kj/1VdHw/4wjll/+GBwOHj8mH49ePhV51MLk4Dk+AhiYUMW+nnA",
-	"ECyVrgFCKIHjvoAgfAFB+C8EgmAp/25StRn7oJCrK5xqm2Me4I3HhGuScEVnM0Yz23IGk+6MJBszrXok",
-	"Kq0Uh1JUWimIT2RxhRA+fxsIhYCExHdsKyE/BYDCar5YdR1+AU74ApzwEYATnCq9hJmwBQtqxkvwVPu1",
-	"uQp2QKtwEs5Kx2Z7jIQtGcEnw0dYoyTdTTn6govwW8ky2IWsb0gn8A3ojWjcYSvvBAbh2HUeRrQDPJS5",
-	"QFj6/4+9f11y20jWRuFbqeAfkRNoiuxWy1J3vPF9bR08mpFsWZKXZ5bhEIpAkYQbrOKgwG7RCkXMPaw3",
-	"Yt/BupF9J3MlOyozq1AgAZ51sjk/PGoSLNQxMysPz5MELJKzLIsQewAKPczfZrroB0vKfQUPWz2+gkfC",
-	"FkoHtsBqsRYWcA39Pi/hGfpfInWah9RgXRL1KA3NQAoHsU92BVFYuKPe8+6fRNO75f1yJ1QF/yKNLuuP",
-	"17FPiqGwWqRb/ISjaD9iJ/zZsBMOogabIRM2vvLunsm2rDMPkcVm1chOCWz7qZJPk7y2WiS6xLWjTDwm",
-	"re2VtHYI+bIiWW1ZwJze5eldYn++OxIS4JmbyT5/nIkZedLoYag8HIJohICK5ZJGhvS0yETAJsCwoFlb",
-	"ixhLCgOWCa2V1ERxOchTMaTsfjZMJc/Yv2bp79AIOOc4m2Y8lSdP5ChL9ZhNczWZFqwdoQPxLdFlm2ff",
-	"4ndRJ5QqD0r64YjMs2dYcjybGoUqEoazwya8EHnKM6JQl2Xx4CSUte8ZppnQERW24hjvaDcwM5ayWNIY",
-	"30nOb6VjsQ7lROmC5SITN0B+PZ7Ja42uRCQ/dfWYOdXRgwPTPMbSAqjWobGOR6BahFLJWFAyGxqfF6ah",
-	"mUgimt7oNzV4lkSXbKqyDEFqVuyFu+/h8Q+RpWQ9g6pRDYdQs5ks0szVbpqXtIGYLsqFnmVFF5t7lkQd",
-	"hmWu5sDSQ5ZcsTsxJsbIcYDSBnJlxHghiZKcD4sINE9io50xzzKRY7U8VqtesIi2m1dNfD9gvGAw36e9",
-	"TsCijMvRzLyStZ+9/oHdP3t40r9kjrsUlsc+YwufacsRxL3jjzTNwT6PWFvdiDwHqH/vhCBiT6cbyr+p",
-	"gWb5rCzVhVvcHc1+UwNcpAsMz+pZfpPeCMzuL3hewNLRL7G4BTQZDPx7h4Vw9YwBJXYsagjkl+Ozlwwu",
-	"KuS/4lmG8AG6wHqZhKfZ3LT5r5kqOGtzfCYXw5kmXjLsCtdK2qaoHrhjjAL/wMGM4mqxJIXiZzqB1kC4",
-	"V18Kg1P4CAbz2QLGoMfNWXua0h+lEG8SDGWB7PuSL+a9oyT/XtyejNNcMM2HAu1q3GDL35U4+kadJLR7",
-	"tGAvHz/VAQpGZndrwPq9Eyc5SlHaLYO7WPMs9KpotdEQZiwvqU9rRkxdrx+y7VrrogXcMXQ+Wxf3/UF/",
-	"O0uzxOoRAPC3ggB2lxymUiQnespjNy9mC97yXIzVTEMwZjjssvsVCcwrUwAW1qYWn3n3d07JbcUberqd",
-	"QwMkLO72NdW7KCihVBmmxlPCKOS77KWR6uuE+uo3sWZJjyqFAWEaifzA7EaJxLQLUr/rpwZgB1s7r8CP",
-	"9Pt6G9yI0FTbWaha4B8lwl7bhTvaztBPr55/QTynx7LhP2mwno4P+i5Ih7pimGeMtokc1VwwJrrOhb+g",
-	"j5frYdJ1twtrUTZWxGBJPpwiuFl4Qs6c8naE9Eigfcrv3uJPgBCdDN6ARflMAl9SEMqKkQoia8lIJYAi",
-	"Y/1IccvA4qR5W7BfC0BNWbBfsZbmdjzvdFlZPgBGzx0NdcW/GQvQ3AVuUuCZgUpkigamaAqF0thCIMaN",
-	"yger21pXZJ9ZYw8MMxt4WGkAhrIOyLKh+HhR8Lb2yUHXXrIdil0vk8R97BkOsS0raE42H6Yy1eOmZ/r3",
-	"zDM76NTq3cPM0xyvHrAPzC3LWKsU4/U1rN3hcb7KpuriPEI1kJkS3HNgT+nVXbzFqz7k6n+ghLzGGepX",
-	"8vHKmQeLDv0llUUgH8p2KwD7Hops3OzFSxYJvg2uNOZ6LDImZDJVqSxKIDQj5j6sXtHTi3u9HVf0UUOf",
-	"LgEloHJ4u63tJpamcg+L8m9qsMKYOVbYf0Gx78Vd9Jsa7KtH66RsrTJduvMubxfy6LAc3EDoHcFstBVq",
-	"GPh73CVk/amCWqgpB151yjbGE7nMbrphzZt/EhDbtt5weG9l5Ye7uTDXwJqwR13qCaxaoZh4VwiZgK9Q",
-	"v/3Pv/836lSHvlb+1gzdie9dR4/LbyF9672tV1NEPjS2iC7yWVzMcovzIN4BOOHIjhPcilUf6ZAgvkLZ",
-	"jnDiyGoyNlLYukrM9ZhcsuaSLSDgLeM5A/s3meVCh62AHi1uFZuoXLBpzuMijQGJMf39d/8Ze9vWs/xG",
-	"zMNWl+EQTgBeZTBnidDpSF7giMgZ7Dy0aR5KkQkkkmlX/KcdJMlMEqR6LKBiIrGeOZoC84ssldfmGagw",
-	"TAsdyozrglGzlw50DyJVMIdwmZ2oJB2mImFQ+wsKs8tez2U8zpVUM33pveeODqXL7tJsMIMUDGtfYcII",
-	"4s2h65IMsa5bwS6HSYlWeO+WfHUWIs/z6SlpmcvNhxdmXwwEjhmic4H5ZKzAqaLHZv7UkKUIKY7PugJu",
-	"lWNAr8se1XsE0X9X9QjWWY+4zdztYOcUD7t1zSFY3KYLvqBc6HgmvC0LQYPTBS8Q+X+2O52vYDRbeX56",
-	"21ahbG4F2qNxZU5B6+LMN3TgM9Z30wRH6oy502Qm4QxBGVM8dMB7X3OKyiPiJMwt17StwbHitWK7suO8",
-	"gi1cYwL9bA6neSsc+CPA2tFTstrW26CnZGyovAwZHyyIazbzgfwrC/JzA+8Kibm77/EfaCRVArnrDCX8",
-	"IbuFIkEIxBrhkAvEUm1HIhN1VpP5eFuryfZxZ6vpCQq01WbTK+y61aonuAjGLIbBqSGoNxq2MY3sdL3F",
-	"z6IOBq/VNI0DimGH0ntHwK7FnMFNFkUr8mGD0jf6G8PWKsvULfFbEZYuz1hkVVsUynbYeiWSWQw23ZnX",
-	"KFpUb7BVPZuK/CbVKtcBxM0s+0jYugRBr2YF6HXO4oznaTEP5ZRr3emy13wojNkVK4nWR6ok3sdxpHc0",
-	"1CBrGmUZeyYNkBmrKhfohAploWbx2FhGV8vWDamaLmY3RWXYHQwQmYDJBwsAqFf0eCj9lCFuF8XCSh/C",
-	"QvLGSl0N5Qorh21i5NgN8xxaPpCh84JfG/PN2tc8wzmMlYxzUQhmHWpbmDGvXE89I2ZvowVWsea24vec",
-	"Z9cnHNIorHlh9t91CbQhCJAoS4eQMHUt5i9h7xvJ+VTl13iy4rFZmVbQ+us8yfksS2Oz/a/NJ9/m/Frg",
-	"U2OVS8AagBNzRcfQWBIuOohLqHKoAqcY7BuI6osTPU6Hhd9n84w5/a0L6IrpI0ulnqJ1ZebfSbK1gnCH",
-	"xUpoXzV4h8qTdLSMjpbRl2wZjcroE0l2lB172khL4ncDO8m5Eu6+t//cwVaCpDSXXVExk/6lizozyXy8",
-	"rZlUdnBnQ+lH28RmlpLRhEiAcIJsB9WR3tGsEO8wC4kSO1wOE58I0FFiWqCjyVlT9tdRJ1hvDbF26DTg",
-	"mOeJyMkIAsdDqgujWxSVsRRKMTUALO46I0jwXOS2Aq/TZT9AfK2SjBfKWWnOkB5AbO+lgeqCz5doBFjb",
-	"Gj62WWv5EPmbNX3cZjG2Emq/Mh3LSHIkWmYRuKyAEo5Z5glai5Ly5MCGkbe8BzeN7AY8kHEElcXNu+Cz",
-	"20SlK+bHMmvTrEIhZN1RuaSUQtp0nj9xibACJpmSqX4xfcpzERdWHACMh+oDsv67wsyUQK8N1JItmEgf",
-	"Au/3hFWFDZyWDbwSw5nA4LOz21b88qz85et0JO3PboW4ziBRERLnfw18qbaBWKQmfx6n8ZjFYxFfEyWT",
-	"moh6K5Jwto0t9//byepyW3aF3eVO+9H0OppeX4npVVHlh7K9PPm+1voC5EHC4S7/MOZXIniSbRrRK39K",
-	"zir760qQj+tRnR1mPt7WDvP7urMldlU2stIWeznTY6EJwp1+cUeXYzSKEPKOmBYiuaNZhEN+a5+w6fNG",
-	"TEXJTFwVUSgt8VfGEXKTo3aJZ3lu5tG1blQEaZ7hrJjlkJlUmXGysXgo3Y+QJ4oCanYJuuxbVYwxXmdM",
-	"lUuvNiTxW3SFYQxsvNK08ssdyuGjyIdojrGU/LSnaKZF/habjthU5JMUEp29rKd1uGTY93KtHtuNuYf5",
-	"AmvgYWad9TwIsY0VlO3JE9ND7dTTJ6VUp0lpUowL2wTwLyB/jrp+VJZHZfkJsnWeoApokqBVGHirkTZU",
-	"fCgfPKlQBwTv2qxoPyPXGnNdn8gC2AktB6YVgguw7ZivOpizNOkE7vqczdkQgKDLgigeG+M/lEYisnaE",
-	"iI6/4An5NTLX42gqclCQpi1bEuZS/iJ2m8pE3ZqrPP3YfffrL8NcTUwrNV8V6tfowsz9q6eP2NnZ2UOL",
-	"o0wM5tE///nPf568eHHy+HHEoJo6leynN48ukS8U8lxSGWcznd6IgPpln4sKFeG3WFvFC8SnCGXC550u",
-	"e8lHFqoyytJJ6jNJnvcCNuHv2Ol5D4cbqeFQiwK4PFXBs8hm10LkI5QTXsQY/pBFPu8yIDCFf3vpwXAN",
-	"xcu2J1mh/auXzyCUkxbmKZGEshjnajYaB0RhmQ95LIylMk2BZzKeIreknutCTKJO4FZSSdYW3VEXNVx3",
-	"wCV9G0p0deOjqBvvYtLLTSputfMwkPJiaeIASmCPvTWPRaxNddwAbwa5ILrTRElkfvZcjVprEtIg8VnQ",
-	"trZo6bQd7dYj22yaqcSB9NZhbVe378Zo6j9pkRtjK2jpYg7W31DlkyaQcttXC+jYhFEOa7S4i6tGpkPH",
-	"PNtqfIsnrAnG/l6vimLfW4IX32fENRjokCuk5OK3H30WCvUx5+AFf0eFSrpeTDRBv4Noqad3OO8Bt2I6",
-	"mU1aF6fn2En8qyQbSGUhRiKvg6W3eqBQTF+nU9ae8lEqbXm1kVeNvcKv67vl96rfg/95PevV9OyAgPMx",
-	"jc3KrlbQArH5bC3V5Dvz6BBAbt+XKdcDLiXaeLgZK1+W+DrL6etmK77p37vonV/0HjquTD5LVt8Ir8Uc",
-	"unot5s0PzssbAjz8zaAX3xv2xL3BfX4v7g8f8j5QdKDUb120JvG0ZSOV62fid/fsG1wpM5ktAjl/AZNA",
-	"3jjcnLARaUfA+hoNtxVrJol5o1JXo5ajrUKy5Ihd/jHgIXhStQp9ExbMys2M1ybocjRNfWM1HvPiLn5/",
-	"4gARVhZqQa2zzamxLEVU2U31xjowNhx9Biw5AWImeNCghSBTaT4VAdPp7yIgqAMwztCFLXiSyhFhJKAn",
-	"BF5wx8jNgme6y67sZ5D5iogIVPePXbW89QD3CoknUGBlNnWyUSkV2kqLpVSXkKOKby6rvlypOxDvryp0",
-	"N715DfP+wk37Bpn/9pXtSAvKbQdmd5xrWw9QVc9rKr8bWE9c6fiufjAc3Wtq5/EhVA1skEcItnb2TVCq",
-	"nsUvNqlomgxEkgCseqZinp2MuR6f3PTvnj24ByVnmbD6Vo/5STUJWXenyZBqjqlQq/WInmD4RCto/ZX/",
-	"zvPE/OsJ3CbAUQW0BK8gh9mcZtBMOo9X68brVILmgJdO3KX/ojJh+C1d7xsHfwpVTWN+en6/ddF6OHxw",
-	"P+k96D94cC/+Jrl//pCfDgXnvfj8nCe9/jk/GwzvDfuD00Fv8OD0NE7658n9uH8+6A17Pd57YNpKfxff",
-	"zguzpPcenPb7ZxjLeTTmZhefnfdPe2blzYTSCvW3QybYbsPZ49TEwvGmIkZARBxLr74U4g7uLc0iTM9+",
-	"gYwmlagXZPBa5XiXDlgzZtILiMHqGTjEF7YauMnFOwhri4RUHlWTkEQidHEMpEJg/gLVj2mARea/rnI5",
-	"sOg05WsyXpj7P2qELvsJ/h/f60QDEAlCo3PG8xwcMKAlIS8zn4CnCUp4bC/akfvxBQMDNOpcQvlPJig4",
-	"g3hGobwVZog0FjaYO4JkK3HLqITDw7HhCWNTtDWfB3gdD2X0/MnVq+8fv33y4tsnjx8/+/67129/evU8",
-	"suUJHSzcPXEzSlN34t5f6TgQFHYIEDXCKXpLzEh2gSNWKJWBPgcgd+sXEDSll+bDuiJtXKStqrSbYHpK",
-	"00LloYQ5rrExNoDTobFXJWNrfyjWjyi3X9Lx+ijVNwtmAp6lTRTwpzIHtlD0ZQZKU48YkinSmW+/fPw0",
-	"YGff0EHtXPqCg6znPh5oqB6yD3bZT9o99wyM/FVQMpjD3ICR1PUNFHeTpbYfLawOffx0V8OhxjTZcU82",
-	"Vy7ZGxHhwPzxIl/HQNbetk91LzVbQCT5Dmz4WHPlILYPqpxm08daG0aPgyRpY2ojz4u7Q5VPTsyN7QKN",
-	"mCjw0kJL5LgOQnDQJAyNArx6tlySj6kPxXwK2B3Wn+DAFhkpBSyggdRLPhEXDGTg4x8eBaF8/MOjfwTs",
-	"5fffBexvL598F7Dvnj0FyfezGLzEdIY4FtMCDTK/QsYmZZo2oV5yzKlgFsac6kvrJTFWwmmPvfjWpkf0",
-	"z7rse8qgKPEOU8lECjZSzCEpEy0UyExNdWkvGmvqWkwLS5GL4IKpNPPFZTJQxGrMXQw0YI9e/oQejImY",
-	"qHzOwG2oQRvgw1M1nWYiD5iOwd+KFUKYIDKBf2J+q5HZphvsh0evYA4p8ZXLIr1VeQKf/YOZtaafzOTv",
-	"6bQTsGshpjZN0MIo3tGee8cx8YSyAIj9XN3qgMWzgqWyUKSIwAc5ULOCPej1/vPv/+mf9nrGEIS5yfWi",
-	"j0kKngtjltF7goqRDSVbPMsqcQ7COwRsTbCIo9JiiMxKYISNZ6GUM8DwV0O7hlZZXpFNbLohFa5hm7NB",
-	"xuU1Tmin3ECaz83EaHUJeTbcfJ0ETMg4n08LLE8fK12YFk2zFJ+xJneOI2NToHhlHBeXtYt0gisf2GUP",
-	"2GnQ6/VwbTtB2YNoJk0rZtZBRUe2T7fjeZf9PBa+pc4yHl8DZBFtQMbxCEpj6waMs/PeGQVN0+IS+coR",
-	"W472MNABZaqAJGvNBjM9p5+FMiqfeWu+iJBnHJLujb2kxyovsjmCf5pxVvAmFfrcOEENkJvMbATEWbJp",
-	"tgBE07mEOTOmfKEYTxLv+EKhNC/KNkokUTzWnS57xDFf1l4uIrwm3Br7LjACDJpbfcNIlADPpumPLvOF",
-	"9ZhPhcu+gisGECmbS0Z3L/BPQPg24pA8rNtV+uNYlm4SHxGfs0Z1bJ7EtKB0UW8djE/wj3+n+MmiJTde",
-	"LhbvE4e8J4Cco/stYJCgPnWFFnhS7Ks8qNOv+Q5RGgT1fqGPA3J5hKU83nA+1Q0HhUpp3U9KPbLHDYcu",
-	"JdtecEDmPMJy46aA52vB83hMKWDI3uZqp6hUGTycYLefpFILQEq5EUzPBpifQpl+aQ52URBKCIiiLW8+",
-	"6bKfSddHEIKLjFGCBjFaTvCarstzo1QPsItOe6w94e9Ced7rXFLJHYukeFe85CPxRl0LGQFospGhLh+M",
-	"pC0khNVp+mEqk0f+7GzNRQez9iMEFD8Eax9/DokMGzzoBvVfp60D5q1YTB7Yf2tReVY9cPrObNkNgo8L",
-	"uUAlAgOaryXGNaCCFxBQsNn6kB86UbIYd21mSzxeg+VGZobDGbdkEozqHyArcH1yym3J03+1gsp/iZzf",
-	"y1vZEjkIduB6Qn2Xwoln8piccvj43NNUJlXJV2Et8T/fTGwbMVPLWYKNrKfXl8yK0sp2Nvuh/59//895",
-	"DwpIUxlbSF+XdY2SPKhQSzi2gvbtWDGeKSmIS4QvsiAFbMLnFvgtxexRSAZnadFBdiTzOsI6cdcuwNdi",
-	"bcCw1xZ1znMGABQMCIGCpcWiuF6E9d2UeN+dos/Mvn9YGXs4AbpaNO4irj4XeX250usY7MGiOBLYHwns",
-	"/3QE9qWa2lN7reCxJ/3VcNe4+x4eeLYtj735EdDYZ4LfCM2M+izZ6xE7iUsmFcuUHIkc8D5BK4mkG0qv",
-	"AorxDLHOJzwhHNm0gADFtZgWXY+u3ugmG6OBrARgpVVSWOD6/mmtmkIPJECOur4jIL7Rr8AjtABE2lnF",
-	"jL+HClvPGXhvefKJR/uPF8v9c7Htedzx5fmuY5Df/vSvoJB31ut6BnnozyoC+boLezOBgz0ih0Go/YS3",
-	"4S/jDlvtk7vD9ncxARstsL0sryM7/hfGEHAIQ6KJJL+8Ba8Fvgc5kgLg/VhCUQDET8xfJ8hIP5ulCdLR",
-	"L2Hhj7enASADZncofPi9BcfYmsOfkKytVQFuVeb9mrWr3P1p0cHcAlo1KARp5+YeEkMurMrEZRlWyoG6",
-	"lAPgGQqvTqNNFMpFo4gdwiYiQPdOl60221xDCNqqCgfbvYLH/9DW1I4egZXinLWNWO7sdP3eidt/Y613",
-	"+m6N1uvfLvknzG7cZySfFP1jAy1G6vOozQ5lXR+9AJ+W0/9gynsFtf+mXgBCy9qG4gZFfqGs17nU+1+c",
-	"cq+nuYFuu/gmkb4Cpzhe0Zpc+x2r+0fpjZAAMkHIF8qyVU+Ezcsrn4Ml1KyN32mj8dlvCjh0C5GzkSgw",
-	"EUx1AjaTiYAUu1ASphYBgniYRxavytzaSP3KhE0VkmRcuHGU3HJRpuJrkUSAQppmWE6ioYQEgbK0z2tD",
-	"KYmAbmoaztUoFxoMEs6wJa9tIBB8CNk3NDZrKBAXTKUz10JMMb/NG9BMWruBXYGDSQOvOCwKIJFoNF8i",
-	"nMkIy2hFIpJLP0ht32ExyKazQQYsb5dsJq+NTRNKlTMs6/dWj7606+SQxDaB/CJ0lEo4JPBiNeN06vhO",
-	"0IWmHFFjxQSb8HkZxQllm6I+BEKD+aIeGNtU5Cc46PI9xnKsdWRhu4u39IOgjN076Z97KGMB4AWAPFtz",
-	"C/71w3aAdtDvj0mNQ7v2inyWgGbA3R+ngZNMG8i1g4ebPvWcw2yXxv8a6pyiismWpMmxDuVoIm1vIuGG",
-	"azaRtodR46Xs2AZDjeL1O+VlbZmRBVBroYyGqUwsXR4kaHcCtnWqFoJqM3tDDmVEJMWoPgs+igjBTTPJ",
-	"81zdUkkB0BKvyvFiXopXKJtzvCh24ebCsblAR0vIiy2ywL7QBLB6qCs77pTI8nD+m6CUCE1ou7v5a/zR",
-	"hzU9iHmez7HsJdWs4KOmThR81AR+df9eFfxqCfvqkPBNUqqCWxNdyhnP2A+v/3rFNB+KYs5yMcyFHosc",
-	"dluZYaELPhyWqWjrlC0NGlp+5Zo0inU7H74DgnJWpieosMumQT3mRlStzVrbO1NtmyQ13CHHLLWPmqW2",
-	"nJ+2d2YatbJJapqYTAt3t00li4BTPHI8917mGdX1d9lrURSpHGkr/+Fay6FSCarEYoWcnt/0AiYVi0Ve",
-	"pENztLFiu0dkYl12lSQef6ytmgilZWANqkSRJVGGUwEa7lXSXuEOnI/2WVPRKnLuB+yjHBmhBrxPGuRd",
-	"5hhAnKDzksUcR9RrK2c0LR10pVyXHyRR3sPb0I3iff1fPEuTtJi/ULIY69ZF/9RMDKz26xgk0YOe2WtI",
-	"k3Xe+1Aj4Vz/trld4E30M+aprU1RQ0vqmKN2zFH7U+ao7ay7VuSlWe21fM+6a/0sdyei8c71HC46pZtS",
-	"u/QyF5GlBGrz72sxv6ORefpayDuICNypolwHVEFui9Upi81JTKssocHI3F/eTuZvvTsjXdS67HU8Fsks",
-	"E0kouR8xzUXpwINXUYuRtj9w1bJpzsxlLS/A5Xsl5yxXVMe9jP7XhOj3Yu5fkbfVcoe8B/nT8FHuQuVA",
-	"3X3o109CSrDe0C734h3tT8TR4P5IsG2Tyn7by2EEp2hLxH0rxeJMEbNMrXX+eIabD7JKyDJH0QI/rDp/",
-	"Lhh3NnuspvM6i91jfoPMkdKyDMx9XwfMmoWuJB+STTzb/D///r/MWeWhtGZ54JPXmZ+WFOwBoFYgvIS4",
-	"ZWmiu+z1mOfW1wP1/dOUaO5CCZ1PMU0mYWELE4LMX5gQxNrmiU7YYjOZCa1ZZL6DEA9Ez1AW0nR5Uj7m",
-	"kmkBZTOSDQSDOUxWpL5sdEkwjXwBd4RtaPrr7wSwsi/HSsj0XXmH2DqhBXb0l2Whq+n8aJcfK92PhnyD",
-	"IZ8Bwefedjyc/C3N+PdWbm1ZWwK/WlFc0rYM9M6a7ngFJ6FcrjgJSB+YG8AUYJxsIkKXPXmXImOlp8+D",
-	"MssBUzVLJ4l2pSmMazZOdaHyudFak2mWchkLl49BxK0FjwtCN8SR3dGhhMmuJHHMLBxrLibqRiSIgMoL",
-	"NhVqiqimmCXCMTGBskUSZXRsKHMRi/RGgGds04qZ5uRQhSa6zVFdVw1zLIQ5FsLsXgjTUAJzgOKX0kFe",
-	"60J4OssyloiCp5mjEKgY4iNRLJrhmN7tm9Z4USUTm1KlA6bBBi5N7sD5rgGYM3D1NW2eaVVW2XRKcgHf",
-	"Ki+d5SyV9SQGzoduHzByUmvzE3svSHMkQEehBuBrAdBz/i4qD1WtfWL/7SBGHfXOuwKwgShuhZDlfQER",
-	"ySD/Czix/OCusdIxPg0V0l12xUicQ87TCAoaXBDNZckvOHcmrA0UXZRaBp4SI+aHKjdizrpTPAmLIjiU",
-	"NJo7plfAJxyxYcZHROk8FpJlYlgwNSvwqoFg0V5+WxO4sSt82rvmaZ+QwMb1TbvdI7YLirplXAXP8cli",
-	"FXgkEWNl/SzN9AajPH0Hqqs2+OvOLwJVxyWFtj0m8AccyGXZhIlUiqinKQUT0zqAYrqLBEEvaYC/wEKR",
-	"x9LCYfx1nuR8lqWx+ePbBS7uXy2xz9UsSYUEgfmzi6Lj1lY5eE/SAtJ3X+biBN7NUqmnOCDztZqmsb9T",
-	"vG8/0G4TmWicw7NBySiBAgvMiREt1QBuy62feXbNeG50ZkkLTsM1MwRQCjAFRgTEOY+vwbVoO4+VSSK+",
-	"BuR9SgZOcbJ7JTm4eeevNbnGOB6CaGsG0jvl6+brQ/B+/ZTci8spMeLZm5BKx/vVjrud9WyjF6TriNDP",
-	"k7Ib5mBlYksu+G+Xtu1mFPA/GDOaIyjG8lo5anYhjfk7VzM7wW4XZEDCHrRuRToaF62L/odDLeozt5Sg",
-	"OKF36UYtVMdAzdEMmTEkORCImXNZ6laY5mGuJk82XFk4TYV6svlG+PDrmjjudiBL32zpU2p27OwVcj0W",
-	"p35Zxak7m/dNBale8suGdSpYkpprvyQ11+tLUnO9fdWKddjuXLaCDexclNp+9fQR++bs4X1Xo2J9DzU3",
-	"mIKPyM/hAgRt9y+oVLR1LANb0XLJqkWtUdkeMZRFtoVuo9UWdbb0VVi84Vpnhec3oiKKwLRijD4oPTF/",
-	"12F9rCtO/bx1qSsEcwCyeOs8m50KUv0riVn4xjgDZU76Rn3VLP/m/MOOHf4MdadrS06PSupYc/rV1pzu",
-	"rJNX1JluFA6464fOt6g0rdSYkiL/ArX1yipTz7nlDYsKNoh3rKwaBRcf+vvRJTmYZde27jCUHjcYqEBl",
-	"Lk5T56/qEP8YxiOgAnUh7gC0El4haihrYgwjUfj1oIVSwQL2OdWmYlmJS1sK5Stxgu9CLERsFHeP6Y/S",
-	"guG/zaV9OANvJ/Xm0u+WdfSFEopIvc5QAalI84YK0m+xvNM2ZqwBfZ1Opy4jASkPiD0tgNmDfiK3vRS3",
-	"leQl6/+s6Rwbi4yYG2zlzffu14KiOxMQeYwzqYo0Fl3200K1qTRfQqYHWCt5PE5vfD9obTUq/LimHHXz",
-	"VAe/JvSN+g46c8iy0F6/UqKIozWSZ5RPD1kXij3/pIWhfb8wtN8PtkrX2HSeNnkvPIy+6NWTGrRo+6Lf",
-	"lM5D66L3YfPphoneoyTUO2nH6tCjMbN/dWihSIYeoELUyb+tk/7qjZy7VJJ9NHUU3OgBbAINGhzl2yLn",
-	"qbESXA51mWZ1Ecq8akfAzxehJSqYFeAykOpEEboEsWjBI4ISPvzkbLRnTns91uYLOh/bOu31O5csVtLa",
-	"aGh1Tfi1aZDHBVDUCr/NrjOLNECiusTyy9JGcqFKvSgi2xhUCqWXHA51VmVmCvHBMQfiIQHue6H7Ewhv",
-	"A+U8xVl5KNH6AHJbZNcSkqUFxlF1gH+790KrSyYJTXUAhO8WTwNWBmKwHqyGwxTfBEFjV5PlJy3ywxks",
-	"Zyf9+xVFTAvmPdA7fdN7uGW8cBseWjxFZlgHt2a2zXFvdIOYxV20fmlfXFbOWuXKUVrnZja2priyRo+3",
-	"Gqcnp71K9HYbEwyf/d4rBHbEVq+BX6osDF4y2Jb2SYo7c7T6lYia4wJgGKa+uuV5Qkgj9pC/jAv4e+32",
-	"cyFod2q32JP4JM3Aa57zMXsuxLZbddVOqcqko8F3NPgOYvBZW+IAJh/pj30MvjKv4/2fIShVb/slCTB/",
-	"QiIHJpeZQelZfiPmYNXaAhNXGmXNiIJFNkYesXbvxOyGBItaUkv7Cb/sgIVRYNabTLoMSsxsshsAXTDO",
-	"IsisiS4Zl3ObHMcmfB5KfCKClIqoy36kBDhyc1Xy34pxrmYj9HTV1KUD+edPVKjCZ4V6nspriGShZEcd",
-	"SO9ONdNGsQHDLkXlqjCjLpEOCWPT0XhgJoeVWGaU2FeTDAipa0s5gJ0LY+2VCQVgigHhrENstd37DWHS",
-	"COuNtVUeOLswVhNIw851EVBA0WX74Q+BcJSlRQfRzm4tU6t9iBrOBEAB8HQ0Lmxkkh4JJbQRoMFe7XIu",
-	"cjUzpq6/Hkan0G+77LVifDoVMkFaZJoGtMiha1xiJt9glma4RVMpeA4TD8u4PrR4yQazyVT78OjroAUo",
-	"D2P/GGLwSQuO/uhJaZ8h3eyQKWRbyWvagp8TXsGeghXGoT3In72U61iWdQziftlmcJIAog8p1na9qdXZ",
-	"E7KhVFy7xnitEr773mWlrqwDe0wlYN7YXG1DtSDBln/dqWDRpgUE9NCSSjUQ7WciubCM79QmWBcZFhKk",
-	"YJRlKXAbuyiss9fsc+S2CuUBjAO/bOpgxsF21VPHZJU/c9WVO117FlxtIiD+8LmZQd2QnPwwYxKZqIvd",
-	"rE3hrul4mdy/a89tVvg+XCflBrpgEdipUcAi2x/zb7x3l9VnSmbzy1AusaAE9gq+yH5Cd8jImczRXc8z",
-	"UCg2UVDpGsq2vULKxJGpwv3BORngIgoY215zDk2igyrjOsXqYaikRd90l73xKtwslEWhZvG4CVaiUR+E",
-	"coVC8FNND6sQdrz7Ld2FHsGNB247Ad3jAjZ217iADaq3uFX3oN3uLjulrJZHhLzstk+PeQrFc3teqD5j",
-	"Wuqa+5TNTt33TnXU+MebzedIT93fRMET8HHuMHe9krv3RwPnizZwVoUo7DJiUAJuz+5OzV3hN5gGNn+h",
-	"sxilgDgE4vFBIOL0P//+n37PVsxfMs4iLJyMyteNufYzRhhVQ9KPAsZDGU1mWZFOKz/jxIRifmMh3V3M",
-	"gqXGGlF9Y36pU/jvWfSff/+viwN0QxlhMWTE2hbPt99hOuY298S9iYItMCMA8ttk7piB7+Yc/3GW/v4j",
-	"ve9r841vURC7ugy2qdh14/rWje0Wf7o/jx+4suAr3MB2Ex79wEc/8NFaWu8HRin9r1KU7uPz9STyrgaT",
-	"dcg2wva+8hIxHShqlVKsAfElKGPJzkfbDeVfobRT2+t/Y1rhhM8Buh6feJaAIyEXPHGRYfP5Hd0NpaVV",
-	"4dLPo6ykK2C2JlaOpBogYaogvWwTjN6RKF7aCVvjK/sZimXcRLWjqcjR7roE7jO9MHJCz0QPt4fq34C2",
-	"S5limyqUn8zjjz8yxi5Vf9oJatAadkr+cDllX2vFf91h9gSTW8+9yv+dnNnEx+wkiQX3+uoy6l95JXxO",
-	"aqpbuZnkvGBReX8NQmlZHpMLBnZf5PE+2tStMpJ4Wfk1CT39IcJbkdE/oeRFISbTIsD7AuASu+sEXjs0",
-	"a3tXLngM7wr4dZkwROZ0KGMj8ZBK2l6XgOGycl3SxJQNXCQk6aYij4UsPPRt08k7OpSFKnhGb+x02RMw",
-	"yKnvmGZkplkkLgd9IHRRNn4tpsWl1bmIjkgTiYWXpnveL3LBHSmYQ1+osqe0I784PgpCae9m3/Q6kJXk",
-	"86y6RYLJwuuE3XN+lpm3vpH791URQZ+1KAIWwesjO2P8RuTedJVjALVqhuVeQ2hxgV/neEebO3EKCPhQ",
-	"n4iJzGYWg3JhaRTm+hs14HxFcPv1iWRSzVKtZyJhbfFumgJfWtQMKGHT0MxPqIhBFOVEQgJbeWaw2mGh",
-	"8KLLrmrx4zBwbHoPUQJCnGNzUVhUuIeo+GOVCBZJVbylZ6LLRdbTW1LmIhHGGFU5rAxiZdsdVdco0baW",
-	"xG9rLBRX3FqaKG6fqKEzfFwGJu7sW9c4nHR35IH/x0uCLBswPyNwDXwSqWFRkHgVq0sW0gJTap2NhGfS",
-	"M5N2uriDcULpXsYAKfFxacJdf1tB64ZnM8LdptWwEn1TfK3+LShGQIiqvO6KhA1Otf8umjpQYSjbiC90",
-	"YDSlnfZn6zC7oMJkoQXeClrxVq0Qrt2mwzWPb47qYdcSldpHqdH1JMS2+OnbVYOAUPJiTPi3tpUa35z0",
-	"Tk/6vTf9+xf3qvCL6woyUOpVSlwW2pGzyUDkZgs/efXmBB765sfTFw//ce/v/W+NXeSJ/uZW3ENPXPL6",
-	"2XblMxU0Q1KmGopWlo5PfY96Z296Dy76p9SjLc7YciLnoglmY35/5b9zY0CpIYvtcmpYTjguZbdPg5ZR",
-	"fwRW83DzUSzM6xZHZxHqr2kMT1PJsxJ1LuO6IHECu3+bFxqrw7dTabAf1lUmnS+WJvV7vbLDlS2kyxkk",
-	"Pbhq0V35UjnbH6GkbrMbZa1bwlOsaGOA6xuV0x/u6nmE8v8SL9eoLw98v8YdvPqKvcblhzXef+aip5dU",
-	"5q7roFuc2JCJuXFMpua2VAIjR5iCRA+hK48XoXTBPmuxY1IU3vrATvcjgu5qfYlxy9tUC2Nzo6XNQwmC",
-	"XOQAujHN1SATE9YW3VGXRXcdUvFdW1d0t1eGvk/LgHfU6TIaK9bPLxf422vLJilSdeY+NfjxeAU+FUTc",
-	"4swcs3A+QyDqz6Yi6HDuj/BmhfrukSAnNO6+L6+dmxUAlFFgtltRXkPW/WGzDo5J98ek+42pTg4TprXb",
-	"eIMw7Z8z9b7MYTKD+pcu6qI8ayHva3ruec527btdtv2y790QL1h0nUpIuC/EuwJyvjAkspRPH4QyF+gu",
-	"EkklTew///7fTsBsZljgpbahVQop1iUjO5vMdMF0kWZZKDUvUj2ce0EbIrFqG7vTWaEEFSkV0L0wQn7p",
-	"NPC371RThdmeH0G675chZpP49skRq3/4iira5yxWWZZqSyxBX39vWtkm2d6fup1y7f2UNdgjfqIaGwib",
-	"wCYSn5XhdK8OftK8+03y12za/d45bEelf8wk+yyw0IexUqw43juZLBeTVCbbAyfi71yZMOMDNSu+wqyP",
-	"F4Dcx5mdBxpIlS1aC5Hc0SzSQiZv7ZNRp4wRU76bjgLULqFUNyJPZiUeYDVuDG5taCZh7SnXhYUxDFgl",
-	"Qo1/Isxf55LIp/2XUdIGwjwDACZR1qmhsUsmqCkA0BkgBF3LFWDGaufapXcLYsrAZqEpP5DLxNkZqWZa",
-	"yKLTZVfSkr7xjEUTc2RHmPqAQDhUQjjhadZlP0hRTvdU5HaOLv2EvyzVhQ7l7VixW17O1mHRDc164iZ5",
-	"5Y7BHjYJjdtmRM0SzAyU4l3BboW4BnK/aSa4FmyYylSP0RAbzNnTPE34vLt5mMV2+GOiMG8TodTQ5KkN",
-	"KIFIW89dt5r27dcdZqMZIXlhIx3h8Y5afIfwUFXrqWGdG3B7eDwjiHwRtA9CXkmD+KdHyLMF6hV6piYU",
-	"vEtiYnC4b1ABn6hbwMILJSGsQw3aTi5T1ib62XWAZq8dxNZXVbTVzLe33dLS8D8nmJZdgRVVVLRNjkVU",
-	"xyKqo9LcoIhKl7iBe5RPlaJx1wuvC7+/d1glG0bMHNzJEht4m24cPqxpUKHvrkBqhXIh62nS2TUKtwb9",
-	"6mCa5BiIOwbiNg7E7XvUcQdvctT/nBE4K4hgTFrEdQ63tfCnNR0v4VN37Tmt2Zrw2yuBHiUPpjoHaxtq",
-	"KQH/Cmseaqz0jxDU+hiicldcqJK/ejejebfI0rLhDunEdN8ZpXJXG/4z4jetMeFtIGlfM/6os47G9GeJ",
-	"I+2rZPEAHMCeHvPcfIJ+35Wm9CuBQp4TDAARR1eiD112RdRTtkKOnqKk13vERFAtjbRU1B7vNJf4KYAS",
-	"zCQ0UqsD8KuPlwxbYyj/hO88Wsp/Ukv5daGmsK2Ras1WrEIa+SLXypanGnfW0Wiu59EqFEkTL9wJ0+5h",
-	"fVTHsiZEVTsWB/Sx20h84I/prMa7/Ryo7jxEFWaM4CpBvxWbo5zLosmvgNBo5otQQuKbJf3TAmuIa3/d",
-	"5mzCJR/Re+0ezjLBRzMjjYkYuRvK17THaWuTBwR2kgNwWRTiFgju0iO9KynuQgk64JU4seenpCEsVQPb",
-	"WDPALF0ivByEi+nmUGlkxRXiIyuPbSO24CTzqwD7J73zKmsbPvLtfFPKsrXVgafvtr4dgIxqsMxRUx81",
-	"Y3IszNhSq44RBuGA6nS9Ml1jHBe8SHWRxh47bS1kFyrdyTRLuYwFG+SCXydG8KmhJ6Uv2FjdGuE7x1wf",
-	"xH0gJJrATxtKZelkxiQiKhAOmM1Mglo5C8IRkMCzKCEewEso2yXCCbtbIt/8v/8P6/d6xi6QgiUiTic8",
-	"u2Q9xASRaqCSOQhner5DvOu5ujWt2wQky19q9UGaMyxUhseBub5rGWxFEhGHPCXxeoyXoSwRRZQUmqUy",
-	"zmaJSDCtCJUlgNMgRVjB0gJAS36GnCri9YbRkA6Bj4w6IzZaS0cPPcDcbWqPZ7d8br64MToRE8B8cluJ",
-	"KUiXZdqSjsw84AICeCgC+hgDAlLOJEuTTsCGaVbQd6GMcF4inGDAVsd8rCkfiQQnMMrSSerjj573Ajbh",
-	"79jpeQ8XAPDg36hrIaNuKC0zflvlDK9tSYc2Gy7AbIE6Pxd4CXNOuMlEybemZ1ED+tojt61fYwH6Gvuz",
-	"1OEL8w73xFRbPvN6kDXLz74VxXq91QgdgVWivZlquzUhK9AuPuHW27XqNHVN2+FvqioX5q2mi69M76Dc",
-	"lI9E/aI39QY2SqUz9GtEIJjwd+lkNmldnMJfqcS/+kGrmE/N71NZiJHIsVdrDJ2Xdsv91+khjBwnpQAe",
-	"4by3LxXtIlrFxiz/xv4fc/0CUBgsAj7sCp9Dt3Vxr4JwcWoWxJWQmymVqniN4hkwPUhCw1cl1Sy4hEmL",
-	"/NLA0NvrVwhrSxn0bC1l7u+tDVE3Fsl5zTs9+1JMeJqZ3c5zPu5mQvz/eTwR3cIYWm7zlfy3JYjFafe8",
-	"Ecai3zsIjMV8O3YEe/5eianKG5kAPLWdw4NHlMQvwBh8tLgqQCJYmlKeSfjaGWmbpiK4tutMw9Lmq3G1",
-	"rBGUZa+tO+MlB8Tq1Waml2mwif8VyRYd9yewlEbmvxbaHYFbo0KVH1zC3AE+W6IEAbQB87jnmf0oOQwl",
-	"R8xBEuKaofYXpoWQ68y8NOnQypwdBFB/mw5mgieaFaqpd97yHQrsf71rG/fY0bP9J/Vs4/Iz7u3TPdNA",
-	"Ksf/T+zUbsx1fp7Ka82KW+VRMvsRtYvS8cpux4oqT4ReEvmoHCBdOpQV4d9l36pijLVEA7HwHifb8cKe",
-	"DociX6hP7lwyLkldpHK0QDy9MZbNDtzQB1YenzCbuqpbNiB78cX96sfvxds6bL1p/Cz52Ivvr0/JLrfV",
-	"MSv7mJV9TCTZICv7AGoaxe2Ganr1PWYmj0B3rTdI9LgM+zbg8TXcywD+LgKfrfnTguBF5AKmv/+P6VgE",
-	"Tt9QEiPoAijec1e97aHZpwWTimVKjqAYSpgPZrJIMyK6cE2Eko94Ki89Lzx6Q6/FFCC+HUg2xzpYVXiD",
-	"WlD8q4mf6xN3Doxjt3T3usKJrBRuS10IDkSoObCsQAQaklZhVZruYrQmFX8rOVIHSmWCy09C9NGYDSmP",
-	"UHpfApTe15iQaLfO/oB4pfjfUIVgUKoxqPqIa3GSSi1AM90IpmcDXUDSiBbmRFrQYWiHgm8RnNyoEzAL",
-	"aAAcgkgkGEoLCNUYtOuyl3wkdEM47pQiMxSNC6UfjrNXIMA1uEnFbVRCGaxhORqmMvkOZ2NbOfgapuJH",
-	"kFcNQTAK/tnrnpmCJkEHuExbBd/+bn6xSRTpOUSsPnm4KeEFR1Cp9ck11bkD7hMlBbtV+TUoCtxuL8dK",
-	"yPQdLO4rIRW75bkYq5kWumvB61fGnTxU9kRMeV4QBStGSh+pmRnYvVO3KD/b9pku+HDYCij7d+VY6Ibd",
-	"uuibOayGuT5stcLPU10bPbnCsKUa0gb70gMnX6N4fprKhKbXk8skKjYTy0M80ksSmVr90GTIYgG3Bq7h",
-	"ybQgMdIlTD1GIlFjqEHwSSkA4UGH7EIycAMeEzyhMLjtzcED+m4WkKtzlczigipphNE/AeNZxjKFTcCp",
-	"rzvPdHyflD9sbXfyDl1Dv12q4S7TcCDh16udvG3l3lZz3Rgfxokq01Z2dEw9p2la97x77os3xY8MCF9i",
-	"4By2K+O4X3fVGbjpV2mNJTP+7nvKutmoHL802416SAtt08TG6VQHRASgpta1gdd07VLbCsWkuA0l/ajL",
-	"PMwel3DGM2N1z1kuYgEsA9a5ETCuHa8bwHyNU12ofN4NZfRseAKOBYA/s3eIC8uUJgtLUpCJgN3rn65W",
-	"ehbDLJSNSg9nakelt1+d/zFW+4eo19/rpNNBXWkf1t7Of5D2BDtADTx4mGDrzrVFT0olQ/ykmntyl33n",
-	"rqiU6Sskt/7Ie7173brMVHtmPnrNRWXgcpZlW9o5sRqrfMnG6T8o8+mm4NUwr2fu4Vpb52G9rXN6GFtn",
-	"PxvnwzFv7otgF95TIjTQCXvXxXWRHRQLENgxR8QFdnws1lE+XRvjWXu+amI8ZQL5biGeMqG8GQBjCXVe",
-	"DVlk3h8F9nYMqfreryLWjozkiBiFcsxceN93PofpgRLmkKbHfmjwmbv6bLVaO4Fm1Mj05Rsnaz958eSq",
-	"s2N/Pilqxkq5btEyjvL9iJXxFWJl7KXOcO/veJV1WQ4+gGtTvOp5qgsdmIup0AUSaQcLzNl6ZWUa4HwP",
-	"UVFadAy9SFVP2vU///6/kNJN5XjW9jbC3+KkYgWdEWP2BbdjFcrfFBTLWIpOZ8Vz71VQIBVlqS7eep2P",
-	"WKFURqExW3FnNNd6UO/1Fn6NfjLvh5/5iLzbKqrdwk71gTR/IVPpl5QdqGisHKgrGvuYWQXl69bHeLyx",
-	"HytkvgDpaFbMysY72l+evaCszZl7qnJrFK5Gst74LoCYFBU5qIAjwLsifFnG/yqlQOJ0ZTW4V/VKi7Rv",
-	"0kEo62qA90g6cOL1BY3n04jWw0X0gZyi6h+5XymgtMWMv/FJKspiRtsWuXHWwmjQ7vqbaYWqHnMFm5QS",
-	"8/2yRh4XAJq9Z9Ad12S9WLYe8KNI/uJE8sQdq50MV7C+yjYO7JD54lwtzUQAiJVRsX7bs6n5oN/rgfEb",
-	"8yzrdNlP2g/7pH5ymLEyMzEsGNcAFjQ3nwRME7MAzzKgw+FDYkeaCl502RMej6E0gazr1LfGXVap9rAw",
-	"/F522dUiAlLi4JEWmXhAlpXJtCtdOs0inSfJgkTf2SezORHMr7tINn2VJB+F9QYmcpNeBy3aKXayLn75",
-	"ddFF/3DXodkaknoWG2RVMqt6O1Zuww4EZG0fuW2O3pIdC0Ks0QlgcHt5TXiSbKJ7NrCSt4IWLSzSHxS1",
-	"+5K06kLxgvrFOFez0XhB1kMNQyivHCSerWDgviyvlL3vKHJz6Lp3/Ftb1VkfzbYvp+iZdgbsvT3PD+4K",
-	"OkJ/cOstaL7/3tHO8NkJorOp8weD6PQE2LWYN1/p/6lmObt6+YyZpxZ9vKWjNRc36ppUu3g3NT1DNLO2",
-	"FnAhh6+viigIZYQP6Ksi6iAcmRZxLohz8EbkTI+N5UhVWtE4lQVEBtNCs4yb15tOxWOe89hsHyPvkklK",
-	"dCWAkakBJHPKtba0k5HzvPgIpHc0DKzODxHKpuqHOj/Epn6Hv5vJXrP3fwankelX6S3iiwPsXLK5scIx",
-	"SsoHWsjGKi63a7bcJV9+bQOfAtwVxjE3yGhxW8/+xmyu1kXr3cMfuXWLXIv56nNp9uBPuiZD5f7FPYv2",
-	"RDP/KOOzRLDHQl8XCnN26CTYDsBuATlrdo+RspthQt3u42m5evns72K+3skCZ+NY3fBxHCZWqvpua/vR",
-	"5p6SOh0LTWxS30Dvg9gbSBORDUHGYJEoilySzu3oWsyjgEXZNWoz9pe/KBmLv/zlEurMQmkefv3Xq5PT",
-	"8/vgVChUbq72EW5xVzkBhRO/mN3+K5qbMZfGQhXvYiES6IeRcZcgjUMZwRmPAlYY8aHNY2Nuros2Yggj",
-	"iHmez7Fk15MdyHBlVBBUwqWFDmUuYpUnlsKK3fSZkMlUpbLQnS6LvHqKk7+LeYScx8OZFgmgg3TYWOTi",
-	"An5rlzyUY5WREsDZCtjtOI3HCGCSWLVmJkR32RX0mMeFZlyb8QY0VBg6AFgTaWORTuAcAjVyzLPsEkiV",
-	"jcZFthMFsCIB6l9MFg5lO3r85PmTN0+Yr+Hvvr8W82fJh6hjxmt+VVFdvrVPgKdgwPAYshovQ8kZuVSY",
-	"ObJCFmaO0anv7aS2yuETXK2FxVJSdGi1Q4nSGkVMY03M38V8H1+OJ+5RUPdPT876b07PLs4fXpw/XCWo",
-	"F+Ry0IIZ2sLngzL2I1ay7KH7miaDtOE8/u7dxtrwWhiJll2//e/Jw5t/Tp7O/zl5ej/+x3/di//xX33x",
-	"3fc38STJ/vvsb+Pk53e9/z59So1/knlPmhKDzFZ16bv2yKLZSQjz8WIp+SMej8XJIyWLXGU1HlvE0o2k",
-	"OoFzHnXriuaxjNf06stWqkfP1ScsWXHSc3dLoLluBW2BheueVQarXVPGUtVWw16AnoH7HUBY18l384Sn",
-	"Lp0vS4p3hVG8MO9d9k81g+sZ2sJO4cN4LxmvvcrRs1zO4ewiUlgoMZmmy15Z/cfdVRSsAuictvGGRo1X",
-	"798y7VgFtN6vBW89+rW+CL8W7ZX9zxVugpU29jovlrWMwBVktGmNK2itkq1xBcEJ3tkThFpyyRc0EY2e",
-	"oJ/HioxetAJTvWAIcn2BZxkMx7b1uwRlijikJUSXmAQCMBLwCUKRz7IMhAgHQ7fCpAUN5uo2YHoWj43R",
-	"zI3owd3D0kSAHgDmgJs0Aa8OiKdOgB2KjE1tOoDiAm8T3tLAusCnXi/+9vMbixbryzhuftHB37ubDfDN",
-	"WDYCurBYNEPoCXUE339HhzLK0ljIWESsHRWpyE3vJvH0Kja6zf6R0p+d0itfZhbqiJX3BSS8CWWbRCZY",
-	"8CBIL6BWWaZSXFr6G33hp80E1dzFYCEgEJQIR/ZxH/AoqGLpXzq24AsmjbnfZVdyXt0oofQWeCPH2UgU",
-	"L8TeBU8Ve7kB7rvMkMHjtYk3CBfSvMEtYOuiNZxlWStoectYQq2nIm9dtAYznUrz+YdafHFvpY3gcgtG",
-	"qOG0Phb0vfzTW6zyL7NWCJRul8oIQErmoW2xwvgOWvbkQKLPRLS2cFNtKpJeNMI84X7pHr1K62ugCjdd",
-	"ntKD/JD9qqAmomJEegQxkPdlzPAmxXEFiWFOMFCqtuVCQB6In948Ygm3dh27TWWibikb277AeifUMJQj",
-	"Ubwt+2CkjMOKNXoJ36gk49AquMht9FTliUiYz2QOGK+IQRpYvpmSj0flJUGNBybO55fUNWHh6CLntlFT",
-	"SGMHwhdu3UAih2slENngKMdGdONYt2EmKYHfr+zcbw2e5Jp4mqvJJg788hdv1AE8+NWZa130S64JlHj3",
-	"QQI+5nP08y88/nDh6dOgBdUOPqUEjGrpPf2FX95b/iVGKHBdLKTtAlmF51YpVOW3zp/SfQj/+288pJvR",
-	"UC8vbINEtGeCDdPRLBdHJ/3HcNLToXVzbQRVwuf7UDDw8sCuJGCoF7UokcBtQIAq9fhxVEBjEVwoIdAK",
-	"VeJLwvgs5AaqWdEJfDkcOIOzEMQ6qEN5O1auTfPdROmCteG/ZdGPtFneHSjVAQle7XezHN9NCD6qzspX",
-	"JwoH8x/MBCNWG+bflRBoj7nk7FE++30ri8s11HcN/TDhOfsrTxK+Oe/MOxgdLXnr4qwiksuu1kvesgdf",
-	"oHxd2DONFDnmqZOYHjsK24/Je1Odak9Q7sF3syAYdhC5qdTpaFysrnkxzyMfeM5TiM5JZ73aBkqpx6pC",
-	"7xJweAE8WapQ4rHoYIBxaMxYWw/prsuZgiQcj/UwBz/yRMkRKyB5BEkkC2N46iI0N3GvCIm1qQVfaoMY",
-	"LzkZK5I8KDtjrXjTUeoO/NKxM3r5im3bAaNqLlmjokBtM1a3oQSOyFjkRToEZ4GmbCKrw6R4V7CHPaOj",
-	"dtQWz+yC7o2f4vXyielkKkevlXnsXtDCCX7kVqhCfda6uNerMKvdDxbJ4frn25HDOW1RcDbN0xsez9mA",
-	"a9jYvwYtM/U/WHa2X94778eE57GqIzp7Yb5gr5TWacsjdjvbJjtlB7HsFqdBINvDdHQFrBGnP49FLjxx",
-	"BAeFF2ZrVzHztxaqaXl+dhCnWRlPbZSmzlFg7E34t2duYqLGoklrRWR5UTfdTARLi04AdS+ybMK7/lUF",
-	"UVmXiBktXk+Qk9eTuKkk7m3sAc8Fy7m8hnwXqmMkoDWd/i6sX2OgeJ6UBY79Mq+wy15xea1DaVrqB+w0",
-	"YGf/+ff/4kB5gSWUrF2kAivHBzm6lYEid8yBv3MLefgc1gG6sy4b8Y2asu/Lqajt/PZcnX2fq/MAVJ2f",
-	"3Yov4ZZ978JZvWsXNnHr4qzXC1pm28CotzPvq86PSqXmU/XOe8lp+ZLT7Qz/Rgv99KzJQgdazT0sdH9f",
-	"NuiArHzkaIgfXnOY4+4OOxRxT0WeqmQfnWGl/k4qwxgfEMxYpTMwPGEsXs5GGdBnovltf91ofne6ltna",
-	"RbZ0RBj3FQgQfOlAGNv+kkV4OCJ7JyTwP3FDGBmgfUoFcRFK3+Xd9s1kp7SMIex/jvfuoGoPp1rPMNE+",
-	"lHzBs97GilGjN5cc3aVnu+LQtm5uwOEqu/iKFwI0GM8y/2mve+DGNl/7HyK3OmsD5wBxq3e6jJA3Kwzd",
-	"yJm+yMFi/VG7Gfc/2L3y1fvDzx4ErQXsnfL60F+4PzzoVamZT8+r3MynFXLmXoWd+fxD5UU2b+7i3r2g",
-	"csV5BvuuddE/9S8rr8C1c/5Nd9GtftYPHPWF6Ttx/aA/KOdD9Bw59hbw6AMFtXlDSRhtJwZthAGXkpio",
-	"6dlz8+xOnqTTB4fxJLkt16CurAA66qrD6yoz90YCCTniI0F46jtrKVUKjx3UFG3lVI7W+uU9MqnqNWYw",
-	"J6mYmRNXVGmvApYsSFEjK0PZ4Lwfq1uG3hQrc3Phvbl0UJUdXxlg3UUcvyzn5KsTyIRRls1fVmTUsgO8",
-	"v8YB3qt1gAerHOhn0H9POJ7t6i4/O4yQ8xayQcyVu+joJf94Aq9cB3D57iPtpv7Z3EHe4YvfN2NkW4C+",
-	"go/wHpGVzuyAGVHHRySCTFvNBvpFCQkIVT5Y5hLUGZALmSVtoxyK1Hmwy+9CORV5LGTBRyJY+t2S+e6x",
-	"AoIrSAvQPGYIZPnrUM5kInLI99hNWr4xM/rVyUnagO+r1ur93pJL+/6D7tli7kXVanwmfyYhh0YmWY9n",
-	"sMshnjOZZqm53GFqh//Cs+UX3ustvK5qunqvO/PedmrfpvlQFPPdQ5WHMjBhWzRIXXOEBrng14m6lUeB",
-	"e3iB+62dXCOwLC8oH+0jeAs85puKXPRsrK7Pt2nFLrGaUVLqBcPkYtaO8PYPecY28RRSss3ETfNUi6gT",
-	"hNLLQWbtSCoJadOQnnvBzP8BEqoG93jAouEsy+wXgOqTp4XARyxPoJ/HzNpXz+wsjoQkSdgJytDmVOQn",
-	"12KOAU1wHztWeDOQULZt59n93t1JKuG1/aDX690F07ccD7vf857o9ewzkCxI/iKXYh5KmjGmJPlOAItc",
-	"Mjdx2Emp2ItHLxmHAdUkN7OF3OZQVpKb2Q8g/1WumRaFXSYHPIDVotQ5LYoTmyXeoDze4ObYV4anXlrv",
-	"tZhDUT+0ZK3dfq/XA9v3RSpnxla93/uwVeYzliY0Jz5fxRPBHql8qvItkdBpCpoEJNYHHcXc+sxhr0DB",
-	"cZjYFS7FHU33XrnEhV2yUso5d8/uhKgg+/7yF5X/5S8My0p8TtQqAmkoPQjSn0kI0NMBFbhB0YmVPdDj",
-	"CrWq5HmubrFJqi8JZYRomESDYJGit6JWrYCLWITpXalVMfF7X2bVTwg0TQ5sFJ6phuKWpugiVC9sg2ny",
-	"SuHG3+jNB4W3Nm93wNb17/dwc+H9jrKg7vUlhtEOiJMHinOiM7YEMtmkAr1SdBMrKVW+WHdjuZF/eb8H",
-	"p+IifyxY8Vth3mK49hF0cRPY2wbaovtveg8uzmpoi3bHbjF7aT1yC2zn443gIxHTznQV33abApsmWlps",
-	"88NKRFgIxmolLdxqjV5KZaEs8XX7N4X5P9wiBMKVWaNh6tgY8OpLWFxS3FpkLKgsnMx0AaktANN5S6BT",
-	"ba80Gw9+KLHe8NJWbRdjMdEiuyHXs00cH8yZcjZwndmLDwK9whOsDk2SXGjrwp7J9F8zgZ4lGr1ZSZ6D",
-	"7V21E7L5BeOQWymhcifVxtK/13uIL45VIqgo9S08tIAqDgWOmwMiYsfNVvisJL6V3L5urrROa2UsYdyu",
-	"ka+/NqQELgjEraTXR8RE2UMprZuvA+mkCinytlpp5RpsrJT25g2GPb6GNticoCNr8JE1+CthDZ7pnStm",
-	"m7FXSKUv3nPv2jyG9w26/lsutYU9aKvhEJLdUjnCqoA0t1BoRjVZQAtMQV1AXknzKvZK4GXeEPVvJRcp",
-	"8NKF/OSPgOiChSzyVOgOS3UoAWqYLWKN+SN0EMgRm8lECR91DFXsgEvCYqiy9hEEWWF2NZofxoxxFkiX",
-	"fUswaLwCdOwQxeH1Fv4llBZvvn3a65XORgQ4M51iqQ6YVN4o5506FT/gkvT7nvDyByybNx36lstPzbu3",
-	"SgfQ9O+lAj4cseCP4nzrcA2X+8nyAZfbC/INkd4R/pFx/3jc0RRKsJJdvEt1YURVnYi/Vfk1wiKz9kxm",
-	"QutQOrTl3CJfddaIWLaRhA3lT3JQK2SlKhYELNtQvoZynYCdSV/EfgbRZfocWAAJmOqjBPuKocBgD+8n",
-	"EmBLrnbYrIMAqx74rwETHsWbL9dqAzNPZ1nGElHwNEOGS4kn6AKiLAHGYQJwJAXkUQ/IFUX+7nE61c4q",
-	"DeUmpPkBIAVPC0L7lXPzVsQI5InndrK8SGoYyo2pN0ei2F381Doi/GSR/jflvfvQ/vLDeLg9LCjrTKDb",
-	"Sp0zYWlQzplwdhBnwtGC/EPQ8u8hfRtCyJvL3i+bhmMHqn0MEkPEucldXW/WAb74JePg4l/h2+ea3Yos",
-	"83FaIbZuAeIDNpgVYAWi+Ue45epWYriWbc/nv+jotw1bjqPo5Q+v37B65XQXpORd/EnUTPe/m2P+kGz/",
-	"FcH7t66VvVtJyp04/xdk+04v/GKcC5bT/6gbjpT+Xx+l/z4XkUZC/yb3hBORvi93NY0/JT95P7C3/zHX",
-	"hMawSAOFQPpaz9Cp0CY5X3TIOzFnCZSueuT6foeQXb/TZUgMlcrRz2kxTuX/ediL2LUQU0w3xQtCpRYW",
-	"LgAEEHMLv1kCicFaKH4jGFKMoLNkLgpAJxuqHAhBXKPm7jHN0O1RQQv3ErBKYNZLwCOnjE+jKc3YABci",
-	"BX1Y3kC24/6HIKm/ZGvsHEggWkbNMZrfTUuqsRwMJgXiA1ACRmys/sxU7aOHvfoUpOpaVTKRHK7D2f21",
-	"yA6HxF3YHC4Hn/2ekNFe//XK6OJhai7pr6c8Fpq9EsNc6DEcVpobh9+7RKTROz/p94D+yd6D4CYWr7Us",
-	"oabWtnNe046cAY/eRevRk1dvTuBl3/x4+uLhP+79vf/tNhg73nZqSh6y1vIdXdlLR0j7L4dhu2Z5PGVS",
-	"ERn7MUhV3rDxNesWsMeqItoS2H1dHi+C2tR3F2rwVyhOjxeb+bTY1ifmtKYHxOYrUPS3hLIduer8KGCR",
-	"bcr8O5VvbXyWgNcRAcD8QfX9USdgieBJlkqhA3ORSmUoMxWbe2DAdKxy1NIOANnTyhW8C6OUKUGLkPw7",
-	"nkYMZQU1fp1SZAfRiR4Z7tY3uUNmKfs1h1a5HjRfuByoyxo+IGci7aglP57nefx4yjSZCe/FZ4sORJvZ",
-	"vAm3K1St6NEaeH4VX3u6G1GRrm55DmzpvaBlD4KrGSSclOr0nL3pPbjoW3ZH5xv1TuQWAK345Pc+ZtNL",
-	"nl/vxejodsz63GBv+x6V+xen3HlFyDneGu/TzVX7U5WT22tJw/uv2VLB++Lva9XvvtMQErG2GL/wvZUu",
-	"Bv7FOpjrSUCp10b5V8eDjJnS0lkWXCY8T/ChExysuTGmsTCLP1AU7FdZEkqbKy3FrWuv/a+ZmJVYJ5pP",
-	"AJhSah4j0i+ZTtCyNTGseUEcM9tmL7D2nHzX1OG5muWhBFZp7BYQ03hjLimhqzVfDJk92zbHPJTLSeYd",
-	"y6m/Iq/8jR26eyWkcSxlqJWzbznL6jLN4VdmkcFx3jpMtnjKuyM1Eb9XI4xbOYuhO7i1viiXsfbZhrzN",
-	"efQfk9o8Zid/kdnJKLycaVAR1LtmK0ObbwUJjkZfsumIiGc5MPv88r41EDwX+dWsGLcufvnVXIwm8fTv",
-	"Yg5//Woezm/qtedzFfOMJeJGZGoK1158lrWjCb8WLJ/JqGNs4twIonFRTC/u3s3Mj8ZKFxcPeg96YBk7",
-	"pJFFuxYTStSwBEJMJeN4w+WTrkc2q8Yqh3VdbqSA9Oh/zdLfA6ZyJm54NiMo+rxIhzwuvIautBZaW+Np",
-	"GTHXp8Z0BUSAuBMTr/+YF+xG5OmQUIYTy1mn/deY2V5u/6VQ00ws6Kl2RJZO1LHQOLnKhLZ5N9ANTBYp",
-	"SaSBzhM2FSki7+U/UYh9aXSCT3TAytoWHbAYJxZJO0GTUgVaWYno2v0OE1bqhpVrJXlW5ju2S67xocoZ",
-	"PoxvARCGEV5hyvmy5I41vXYzdceVtXu/tCgCQQNmm51SXeSzuJjlgrW1iAlDOhNawz/M7vkdpnyW34i5",
-	"7gSAzWxnuoRcquxJBJ6pcTVQzTrsD9OGMRFhSsnNtNQKunt08zAqjimseC63hec4Ig74SSqT6uJdVW4N",
-	"y6eITuAd7WNlux4zYtnC9s1sASb5ZFpZRYdjWTOMGiRUJW3r5Sv9mal6MpcnxmIKsVwYnaMDD06QlaAs",
-	"7hhX8IfLbCoPvaV282Hma6YADAuDbGDQVo57ktbtwdcgm9mEFyJPeaZZezY1ijVghXhXMPGuyNGWDlg8",
-	"nslrTed6IJIklSOzDZNZbvQLzVQoS/QV9psa6IDlYphKQetO3wrr7+P2xKARNZxlmYeCUgP0ghl9FaLI",
-	"Lvtxpgp+wc7BN4i0b5YxHqtaEf/gvOcVd5p/htIBGyLSORvMLXyMaOj5JcMpwqmYqiyDQ5gLNswFVW/a",
-	"WX/GyN6CirwP/18AAAD//w==",
+	"7P39chs3tiiKvwp+/J1bpmaTMiXLTizVqVuKbM8o8de25PHMRL5qsBskMWoCTAMtmsn1rfx1HuDsXbXf",
+	"4NxH2FX3zztvkie5hbWAbnQTTTYp2klmuyoVi2Q3sAAsrO+PnzqxnM6kYEKrzvFPnQmjCcvgz6eXdGz+",
+	"TZiKMz7TXIrOcedywkjGYpkl9xS5ZZniUhCqCCVKZ1KMCROa6wXRdNwjbH+8T6KrzoOrTrTf6XVUPGFT",
+	"agbVixnrHHeUzrgYdz5+7HXOEzadSc2EfsNmKV2wZHnySGc5i8h8wgTRE65IxtRMCsXInJoP+B4ZyYxQ",
+	"85FRzRISFUPHi/53bLEWlOcypjhjaPVv3zwnckT0hJE4wxlwQ9YN+4bpbHE60ixbHviCxVIkimhJ5pRr",
+	"MmQjmZmd1tmCi3FwaC40G7Os89EMPqMZnTJtz+5UKabUlAl9/uQ11ZPwSmjxFOEJ6UZUTa9/+fl/RT0i",
+	"M1ifYswcs/mhf5UPBg/iPOcJ/MWiPQMU+0Cns9RAY14eHPw9+frD0c3h9IF4OHv0w1fZ1+qxHtwezDu9",
+	"DjfTzgwwvY6gU1hB0ul1MvZDzjNz3OZ0/XX+t4yNOsed///9Ekfv46/qvr9C2N3yizcWKVYtvUAcWHim",
+	"ZrDw2pLM15suyQ18fYe1lQuAlZ3JicxWHmQMT+BaYjmpHmLKxjReEPPD2kM0L3/GQ3Qrs8uczlJORczO",
+	"ZJ6tPr4YnjC3JWMzs3Qp9sPQ4ZPnd4ERgUEY8cKf6meZnC6D9kqkC0sMVEEcqDYnQc29R6LFhdJU6ALg",
+	"H3KWLTyI8b1rqq9HZhYf0JHMplR3jjsJ1ayv+ZR1egFKU4B5KVsCaenNhvBpuQ10Hjn+ji2WATwlueA/",
+	"5IzcsAXpAg+h5O3b8yd7RE+oJlN6wxQQeJ1xltg1EEVHbJ9c0Cm+SEVChjJZkF/+x/9EYqZlBrTa3fyS",
+	"Y5wQZV/rkYSPRiwzNLF4++jwcJ98xxaK0Mw8NdPAYg6PyMQgR/UKPRw9ig/Yw8P+Y3r0oH8UP/i6/5g+",
+	"SPoHw6/owWgwehAfHLidRW5bbm2NUVU2d0o/PGdibG7E4cOHvc6UC/f5ILjLoxdUxw33xzHuhcxJxmjS",
+	"I8A/dZ4JlhAuSGS4f2R333LwvX3yxl4hkouUKQX7CtsU0yzjTJHIjhxVNwUGaFz1qI+gNiz30dGK9b2C",
+	"ZdE0gOf2FzLLgLly8/EYQG65/E++hud8yvUy5C/oB4OmeaoV6SZsRPNUk8NBj0zpB/JwsNd0M1MYzofA",
+	"vtw5Phz0DDh8mk87xw8HgD74oUSeUp7odV7TMbvgP7Jl4N5YyjFjGZnRMVuG8GDQDKJ541qZgdeDeTBo",
+	"B+elvGENspqcUUNIIsE+6GuYW5uHIyfAzTJ2y2WuYCX7BEbCW674WBjCQMlUJnxk6Ay8asgGJUeDwcoV",
+	"wqNNuHAwOAxiQ7GWPx+uX03x8Kdey+U2S/lXGGdpEWdUsT4XignFNb9lROVDfIsoRrN4QuQty4iZHei3",
+	"93YTiD80EkmLPSuJ5AXMujm0WjqARzJrBM1+vAN4Ezl/wlKmQ8rQuYjTPGFEyZHuJ/hUwde7NJlyc/wi",
+	"IXIuWKaIFOmi8V6qiZxf20HCV3NEU8UKIIdSpowKhFJTzZXmsQpLRReaGgkNsXTORSLnx4QK8ubZGXnw",
+	"4MFjJ3CAmESiv/71r3/tv3jRf/IkIkaQIN23l2dkyhPBxxO9t0+eIEjH5MGAJHShnPASaVkj2YeDw0f9",
+	"wWF/cNCw7CUByzuho9oBDYInVKw9JGo9Nbvvr7tHuDk1xW/ZZlsAQ0xkysyKe+Tt5Zm/EULOwws//Lph",
+	"4TXJbdNlX9KxesbToCpblS9pBgosYbcsWxApmN0QI73TsSJdVNORgjkd1mols1QmzEnrwVXQsaqsg2s2",
+	"VQHWu/KiAcs5xze95dIsowvzq9IL2FQj3sLqnQgJM31DEyMVMQWMPJZCMwF/0tks5WhIuD/L5DBl03/5",
+	"u0KrQnFS5o0ELhRNrjM7Tq+TME15ChTYbgm5KnnnVYdMc6XJkBnlYiqVNjzXbFmWyUx1jr//qRxB5NMh",
+	"yxpeKIavsOaP71FZYkobNfa489VwEB+NBuxo+IgexQejx/QAGLimOlcGZcyucQ279A01VMgtxO7lROuZ",
+	"Or5/P2U0E8l+wm7dlqj7Q5r03Qsf22plr/FttH2E1HsYzzC4KU3NwbGEdIc0Id9evHrZI+avYu34kSfm",
+	"8oFEA8xxb78DSqkYpTy+29nGbhDvYJ3KroiQmpSUd7N9f1zu+1k5SYtNL0Da9Y67gRWZcz2Ba12YCw3c",
+	"jHSBxlmlrXgIFLCa/mN2R2mepiTLheBijGfyhGo6pIq9FfSW8pQO3WZveTyJHe869wb0jsqA554xIHmP",
+	"naCFzqgMlIzYnCi04214kA8HD8qDvGDZLY8ZqULT4kwdjH3/zV2db7EBMRUGY4fmXGk8YYnhPqSbyLno",
+	"Ga3FMHsuxubvUa4M6Y+lECw2YykwSpnXqVBzBqIUF0TzKdvbJy+lnphv5lSReELF2MisuL/OesKIJWdy",
+	"5LYa1DUwrfbBtgoigGfG9n5q2gL79H3PQAu78ExmQ54kqFxsjV6jYpQKThnZGzaFCMYSVKXnGdeMqFjO",
+	"2MakwMOgZ96MLfCmBHBXyBLTNGXZPUUyI7HIzKobsDCSSIZEj6apnIPJCa71H5lgGdUye0Z5igLv1ns+",
+	"dmNdj3Cw2nW29sPiMYKPoXVgKhOWEiaSmeTCoSpLyMPBg43v9WGVMY6pZnO6aHcuBXR9u4idHU999V3c",
+	"EzHi49ystLoDe3Z3zEEWRpJc5MoQGGLP6MQcaf367hO4UiSlmmVwyOdCs0zQ9KmRVO50xNyO5B8tFSQX",
+	"7MOMxUYXAmmIyDjOs8yQkh9yqZnlSFY8SNCXhEZkoEZ64yP2ZB+3OqJYZhRZgKDdYRfL2cUhny7vwz7B",
+	"i5kjD0vleAynmFi6Wm5JjwgjrBdHDef2UupnMhd3u5VC6usRjLIsCK32PAC9cK9uRhePyuN56Q3S4kiE",
+	"1H18fBdn8lISlccTKw0ZrrWQeUY0E0bv6zqFSY6I1BPmfkADjjuQW0ZTlqAU9JouUkmTSymf02x8Nwlo",
+	"hmNdaymvUxjNOyCHGWDnZR9i4FYHg6OvH371iAwXmm0q7RwdeLzKLoNoKYmbusXZWIj7Wso+vrZrQbay",
+	"XPCj8SnXpHtAXvBv7BF4huUdMC1rlb6ecjW1tmQgXUJf2586x0fewTgr9gOUk6kRR4GQ40uFlZsrcrTx",
+	"EXmMy18mKfhpm0PyXtw1D/NN+Ao82MUeRLVdi4iiC1XZGinY0gm+KdyDd7lJ3oDXhcPROzTFREKct6BU",
+	"f5Y9EqAlua9HnKVAM5zDZdPzPPy64Tw9GDc90eLVHZHHyG1LRFAiB+ulkKVTyd8BOL8LmWcxe2HEC07T",
+	"XSmE7IPOaGykxwaN0JyQkRYoeWdo+eOv+oeDwQOSyDiHaIruk1dne55cP8vkOKNTctWhQvO5zJKrTo/M",
+	"JzyeOAsAGABTkLJsbIuVIbpP2JBTQWY0vqFjRtwIe7+KjllszSdRMu2SrYppdhm3wgBmOOOIpwzVTVrs",
+	"Kdd2o+sbicQQzwxcCopwvYcXK02JXYm5AyqVGqjHgiVkmKsF6Ublz9fmm2iviKdYoQl3o5AtIerhPa9o",
+	"qchBLqV8QcXCGhDVnbA2o5pdA5OqUhzzvWVeyM5KtZoLcnC4pc3i6NAzPl1KSaZULBz3VO2wyYDWdyDv",
+	"AoneFGstlY9fx3bwVtBcT2TGf7wjR8n9gXw1FlTqCVWEfZhZCr6ZZHxQnt/b6iQtjq4C1i6O7gVXCuxG",
+	"djnmunFxS1MOER4JE5rTVNVO6N27d/3TXE/MrzHVsHHNMXh4MLNMxkyB9voUghXvJrUZCOHhBltDRaCE",
+	"8Bp4pcFcD3Z6S1asXwtMateJWV2vAxo52OvvM5Hgtxvb6w896e7PBfwbyXblsnct2bl9mrM07VvT/bcX",
+	"r16SYa7JLZcp1QzZKg6IktIwV1wwpUiWp4x0wc0GPDoXN0LOrQileiBTUJKxXLFkyeAMdJrWYoCQVL8V",
+	"Kp/NZKZZ8oIlnF7CHt3pYhcDXk/NiNew7RXVGIZG9nfV0eyDvj9LKRdXHcftaByzmYYIJiNY+hDAzJuK",
+	"/Q99mlDARwA+YuFrRR2Kd/vwbh9e+hQ62j1FKvtU25h98NjZcSE09vV5OOpMkNPX5xgDZtBA5ppwIxaw",
+	"OGMQDDfL5IxlmqPfj85m50lDXG15Cmj5NDTamsQgcgyEmhuGYVMLM7bIUyu3ordzyUUZu5C+toF24EDl",
+	"GVMrXlk764QLHV5jShUYUzIST6iRlCDEYGTDhs2W9YiWRLM0NStVhM5oBtu4NAlP1gb7wpmdPzFPm4nf",
+	"KrcTVcCeG6BoyQ7MARQqFkQTZmyUMTXBsExwhEoRM0LJlItcM3A8b7dV6JL+afmHjN3Km5Unt3ZsMJyr",
+	"ioN7/XZdgBvh47I/O1csO1+752/NU0+sv9tpxt9jtK8dwS7aokkBZs/eDR8DfQSunKG/P+8LWOXw7wyd",
+	"k7gWDGiFa5eg9knT1951tMEprW7oqahcUJ5ANI+m0xlpvq+APkAEqNYsM+P8H9////r/1/ufDnoHh19/",
+	"/G9rL2AViHeYwoBYqbScKTKX2Q0X45PCVW+V3VGu84ztk5fslmU9NFjToWIYoduOFDjkrANhAy9u0Nc6",
+	"kpnN2TBf0jHDgBR8haAzj8OsGwUy+fhbBcAGsEDaQ/S90ffeR/vkDPUqVFYsozfvG/ICNlPDzuGcIJpp",
+	"ixtRxnscAuwu+KN2V3odDES2P5vLWb8OsLHr8DaEhESwOew70KdWjOafkEfsgB/chJj5ZTHDMYnSm+sI",
+	"xL6jB8To5o+O8iz1QNonFxODUoYTnGCYOOEa4snTxX5nE1q/S0IdIryW3t5AbPhmVLcZSc+frJKGMKvk",
+	"hi3KDBmPBt6wRff6+0H/q/ffD/qPaX/y95upmPX1bf/H9z8dPvz4f/bx+9Fp/9n7n77+WPl4tMnHg8OP",
+	"e0Eqi4t4zjEAq3p3EqrphqcR4pgTql7ILEhBGThrqECnDYQPjWSayrnyMKeIlux1KrG7ywO+pkoRqkg0",
+	"K+N7tSRjhoTavA2TnFgWgNZCe9Ug8DeYcuEjEuxJuaZmvEC8XE7CM3Q6Qu+9AiOdOiERhC4U38InTIwQ",
+	"+dTMap7r9Drwgzend4zgZj8Xs1yv5fP1gENmnfRmq8oQQy+/7Z5Ru1MuGAHFgUuhlgmt++maN8j1EU8g",
+	"2poWoyzPVI3D/OGgyixbxCLe0jRnDXoFLPIEucWEzhhJ2IyJRDkscGDdQ5PpMWZlGrbdjQz3Ttl1PJE8",
+	"ZlHvSkRGn4xQIY4yqrkYR8iNJEyq9sxvBC4B2MxgJEW60TRPNZ+Vg5kHr4RFctKN7F/RHqrm1uw2yuSU",
+	"HJgjeki6lQmNquXm3L8SlR08k0JxBRr6Eib7B+Y2LojOxemEGLFmSvfIDzn/EUy8zIyDoiHNNB/ROMyT",
+	"g1hyOpuhsLJPLoxEyRLy6uXzv7qMVS8y5tt3lxApMeVCFymrasZiPuIxOfUE1C7kO2T4wRJltbdPTpEA",
+	"mDcn+ZSKvpHKiVkpoDfB+Fx7QxGCWcac3Gi+fSXSRSNbL1H6WkuZBqS3S/M1ATuKlkYJT/JY166DzSB6",
+	"OaWzHnnJlMpVj6SMJnrC+pTvVSS4JRjqdNgQ7ZTBkc/iwGG+ZlnMhDZEWI5IEQBRxOuSjMWM37KkRzKZ",
+	"iwQhNxQjYTGf0hQuQ8bMPLlmyZUw2wbOd1pJHFP5cMq1Gbs7KHPnGBnxTOk9jLWoTZ8YXnMlqH3SeSKn",
+	"zFyOQiwaZzKfkSGbcHMrNc3GTF9jiMS1oT42Usd8vqeuRATPm1/2eoSlCtbtXit+OybVjSP/nRwMBuQf",
+	"/0H0RCpWwDCfyCsxobesADkh//hPjInCR/bJO0MghI1lQGghoFMQNp1piPDeI0KiEU9cCaP18zhPaWb2",
+	"ze0JUp0aVFzZqaggkYplxszXLr/lSpTH+MvP/04mcu4GYOmiR4aLkirPGR9PdM+8tiBzlrEiiAvJSyno",
+	"yhxdXw3XAUkXop7QmUyveRK4CX98c0bsA+T8CbgVLBUwWi7evRsukv8+zuJrxdLRtXdDZIbrgNTXa5on",
+	"qGJtcCuKhMxQXjl41EC9bVQX19ICN8NwEbxzCtVoIPBLRK6r8uFeK4pjg6DD67DUFLbSz3g5IUZBwZiZ",
+	"OVestQGnNTirFz2fyLXwbDG1N1ljXqP3dVDimeXZTCoW1GCSnKHvIKCT0wQkpZFDTAaRcctiTjsNc8RF",
+	"YuSG5Zm+Ywvifi2RpzpHK8H9GQ4SuhujjE7ZXGY3zRe3eMRc3c9zY0dgwDYiTesqB8+KVwoNOXTT+1Rh",
+	"th95+/z8iTV+LmaQHTjiH1w6NRZ62LSCw1q85arIIVuGr7wkZJTS8T55+gES2CzhcFmkKVfaUPKMowLR",
+	"MKmnUplzar+R33EM6AubxP4EkpSZE4JbvUM3zwevksz1LNfXLvgjKBeeP3E3dMTN1cV3XPEC92pw+ELI",
+	"HVJxExz8DQNnVQz1EKjRDDKWlMzQvAdREYxCNlpIEWqcVYXyDivvm4PjguNQ5CmNJ8RcBPBM86RHjJbR",
+	"AxzsOSG/VzBoJ823vur/amcN3SqQ26ZMoFtShVOXvQcIzTjYNAO0pyBMrSGrDh6Gz5YGiWUeUkVeFuEJ",
+	"ywIr6RopdQZRoE6aPEGh1IiiIPNjOYMY4lxUKS6BqGW9YjAzSwgdUy729skLyoWm3NCL4YJEr19dXJJf",
+	"fv5f9wsAIhSYGi5hkYldLI4PU3ZtFJEgpr41Gkp5F3C7ZUYgAD/mKdcQju6NVbrLqnwhYHmbsCRPWXKN",
+	"7vKgEOGeQZc65J0U9v1teBuefRmducRLXUCY9VTbB/fJNzlIM0aEEAaXqIbFlmaT9RuuIPStkqLbYcm0",
+	"U7eOvM7kLRMUyAMdg+iceGb3eyyZ3gvvKEyATuk1uI9heJfOxWu9yW0p8gU+b24MHa9979I8A8+CkkNj",
+	"wOkgup3lSsupUd7woToikYzZYAJp+T7IPPatPv6agBwQppJ1/SwAAka31yfGT8ioi8lLoQNc6rbsU9Ok",
+	"TrsLCDWglQWmBJ0EJgyOCwHnYeMXBqlj/o7BIJpr2VdWJg/K/a0k/nyWtNJcToh90twYzCSeUR1Pttdo",
+	"3MwtNRowr8Lt3FytaaQORpCfQvK4UR7RIBAviphfpNVZG2oQchWUx1nRECubXlCR6m2vCHIVvayiFS3R",
+	"v3KtVigrHBaWJNTl8apa7Usdnt6wzNgDxqkl7rpkLLLUZbV9sKWfOeTL8/gHsbK4uyBM3LLUXB1naKEZ",
+	"KwJUkD2PhbRiUJOhcRVNPMfXX4l3YF5vsN6FkuMPDr/eIDv+4aCFhzRkptsM+K1sLaQbUtUKM5Onq3mV",
+	"MHawIy23pGKj2XA7KtaXzd6t2lS2e3e7eXdswfBO6OFgMPjNmDQ2NVB4oQeDwd3tFb8W1rdC+t2YOTZD",
+	"vKoJYrN3P68hYcMYmt2aGTY8+vVGiNOt7A5bgrHeKqFOyDTXOU1TSOLDkjtoDquvZSvbw5prHDBFbGlE",
+	"WDtR3aawGco3qO0rY3NBPMbgm9+I1r3Zmn3NeRtNeTN//n8pNZp0nfaMWnPJdDa86SHNul0l2aCCvOpV",
+	"UJftm74KvBlSVVXZ7d7dRtDa8hbUNEZfW1utIT3zefqSeRV1WEYKzg8XvaASHtJUgoOkAB10zthNaoSJ",
+	"qRR6An/9kNNMswz+VmzKqRA51HywfwQjifzS0MHw34a613sn66temwVNwX7j9Dcw4s1yXYuMo2r6q0fG",
+	"VWWVZYIn08VUZrMJj+G6QmyTp8ZGzg4VkSldELxXhNr4gxMIP1gSPjHUMqqLnxHmOnjSKwqpqMjxRJnh",
+	"HPG4VlRzNcL8y6hHyh8mjKZ6ch1PWHzjZnK/STGUNEsAXiRJ4BC5EnGNgJ2QSN3wNFV2BCyEkjoQhYTd",
+	"6BfROJg6ZCOTLMq6ren0OoFNcOYHbwMgmz+wPP97f3X+9+XKzDUA0M28CPaaO7CLwMhyXeHgyOvpDqMj",
+	"vTqta+IjXTHXTxYgietaTRBfuyrLG1mMIKHtBcvGjMAAcPVE9faJPDU4aTBNQRgdRhFYK9IXW9EXW9EX",
+	"W1E7W9HaHIZPZjtaO/MXW9IWtiSapq9GkDe9sVXpff1MvtiZfj0709rb8evYnVqD9cUO9YntUO0uemmR",
+	"Ct3uz2GjapHB+8Vm9U9ms1p75iEbVjuELq1ZIYQO2LfaDVtYuoKj/q5tX+tb3JyAfpVClU3o5qBlUYcN",
+	"Dnt1o5EVGqBr1xUqhQ8xewoysiCjIbGZCIB4VYVvWZ/DJ1flgqmeyxKXWcKyMi+lRxj168vB5IRrwijW",
+	"9GzJay4AaMzNQzodjEQp+EBTYlS9LIYVH7CIEXR1KlNquO4VCVMZtvaDen2bJS01QuGLtrayr2cC3HVI",
+	"9KrkjKIIAOIIZg+VuTfbRze1iQ+vNr47gYxn7eokQjX2ImltqWVWjMBt0ClvLchT+uEakDQAeT4tumhA",
+	"3DBkS9E0XVYCC7ELgecasKdI/vFhfrhVGlAZfduIYPYw5xPpI9iMZbYtX4H39xSJVD6s45x58m57uX4f",
+	"LfW4h3Sh2sHswf5X2+1NkbK1PLVNN0Mq9I//JMVpNybidc0rcIjFswb9BtXN2hZSR2tWXktV7BPmkHlJ",
+	"f2hR1ExZugXx13vbX9iWsZe9QKxlUQjDo1rxZkGQK2lTpcUqWFF9ErDdchsZ94Ez1yIpLPe2R4YYMg1s",
+	"DcRzD48hoC5ImQ7uHjxZ5Sl1EtAr2LS7dz4t8y9FDe1WRWW6/XnfSu7YqYW/EGa+WPqb9vsCjnFDk/9f",
+	"ZZ41y37k1ZRrv66AliRl9BZEtlyUfMToJlhkwUarlxwPpCioFi41idwybcWOJsGyHXZ4pRnWmQJqO+ym",
+	"Wr2zF4XaWKvnxUcsXsQp1EDUuQqUWyAv2bzoNoXKu0GaJKMjHRVtKmWaVFMynRsPnut4RoJOryNn0Dkj",
+	"TqWCzzSLJ/yWJU2ONj4WZxPKhdcGagPEeDcBnLb1qc04J4Rqc/pQnAwzunPFssJbabQ4FS0fa5Kz04ZK",
+	"PImzYjs5ClqJwWw9lMuRAwN1lSOoMIFdItQJkQY3R9C4RbD2YToIZ1N6Ak8U6UbjbOZ53nnmIqR7UOXX",
+	"LBdaR/SKWw8gt9ZevNCOFQZnWxJNNeQrIaROfttrPbkroLbaBdSkW/KxAOjVdlh16WoJQFa/l+NfbCSc",
+	"7nZI5CMMJGOgUjGFnLTPgS13R4Dmol9oxcr06QozoSNCdtHKVpAztEdXeijb7fB/liJuvS01Ymr36H0j",
+	"xhiU2w5fXglGoH6IYU0wloclNmNoY0TZGhk2PYBPtf93rJVoX24+r6aSNHbbvRQxQuF4ArzcPrOyyKAd",
+	"D3Rh+3z7LQCS21Tq1I4MzxQ2VncqQ5ZKMUYbaxRPhCP1Tl7LteKJfbnWRds8vVIJDoP5WiquG02CCOw9",
+	"RWb2MWc8s4wQKxRVADkMpV66siOrNx0ihFjhNLalDEu623L3Xf/6JmMWYog9h24UZypkyDJfb7ifMOLL",
+	"oNOxspnOz1hO9uriT6fkTIoRJBZfzCAn+Y2tvJo1lKNYT0ws2nimQchq3pjLNG0mVrNBdulhsWuRD9ht",
+	"BLKK2ELLKkxcJPyWJzlNfd5Q3Rrz5mbnwFcevR/EOA5bMMcbTpjK+CZcshJvuSMmsE+zjCUsxixu/zJV",
+	"bsCEuuxzdxMWDBqGYRMHI6H7AZW50DxFxcfAUt3BhjbEtjC6Op3TLGHBWEcO3ZTwdwL5lS7yyFVVsggd",
+	"4VARUUxr7DrpATAIUQS3jtch41fRNJ+lDMWFYiPAfD/DqlWVWY6aG6EHAWgw+b3yl4mmR3rLMlsgyzuj",
+	"e4oMGRTe4D9aoyDpDn75+d8OBoMqltMCAWzlNvPKjzUb4teP9oOWuWVLXBOnf4YF0fzIYYvuvcK2O2Sx",
+	"nDLso3hbIxD43eYMHwBqSdmdvd4onywpkHmjydq5S+3SS3dpKZcEyq5a8GpKywYW5qAY1MwKShxa5gXf",
+	"0iln5DXNbtaKt5iq7PhdhQN5JacLUApK5aUXe9JQ9VLW6cNqmaw5bryZ5FZCv8e/gdBvC+purINOWP1S",
+	"HLWzdB0DRR+wfCCBmiw0OSZRQchsCT9UR0BR8Yp87/Vs4LzhDVGPRPKWZUnOoivR1b4GPqNKscRVHixJ",
+	"vBmAi2uH+RHpKjllJZt1tGqvdyWgXGDkbkxUDW/37WHuEWglX4zd8eTgTq9jIQ3byPKE66dCZ4uwixzb",
+	"3hZ01G4JRhqmchxQeuKwkA8FzY2Wk0jBeoAqmMCBIROYwrGPX92ybOhyOrAqFljZ9ocUMw5QTp/lw5Sr",
+	"CV7xZXdzrOUG6mGvQ0fBlvmGiLrsCmU4mxGHirZFuD1djwdD5CGWS7VO91atKAqHu8yw9LiZTKncmpK7",
+	"Pv80cnV40Yh0LRZhhvdqYy4vAyTrchlblC9vUSq8wL2iXPj5RvXFba+Rpg3miZOkXFMSsMNPaeKtOlxf",
+	"J89GNGatFnBhny2if9qAA31GXRuDbk17sseBojnB4sD2+PZWlJ1xXW+WZ3YJRPV5y6tVXivzV8lMg5cr",
+	"KBt4LSTc7vU6RRqNB2GQbvuYEGTvjuAQJqA7GvD4PAnz+Dz51Xm8gfe5HBuOeVcOX1Lo1Rx+mWdDtzXv",
+	"J08pkaORYg2/aalpunwMEI7FBR4BZ8AfaZp6CNLkt7WcG8Ep5nYTrWHp/h0LyTEVEhbTKQNbEbYLf/P0",
+	"4pKcvj6Hatkvzl5j4wz4xKFrmV4YBnzLsdVyJvPxhFycnb8oOgqqhdJsSrhWLB353ik6451eZxrPDMLD",
+	"Q+Cq4tMgmz0zhz8q2qAtae/lz+aeOstdITsss9nVtqdSm/+dG59c/7xGATYqOipEQDBR+mpnlljXAwa6",
+	"MsIjpAu8mMzSXJGqQcI7OmjXxvXihRR6ojwLlFOKsVx1ItkGemiTjclHGaCGcVihjDdWKFHsWLUrnnBS",
+	"Nc940u4GDXDQ4rB2lfhcj2AKihNFMRykuuazp28u+4eDw0f9r/718MXjvxx9d/BNOzZmYWnWdYvNKXEz",
+	"RLW8+74DJc+nHut6kcDAQZAmlItSQXrDFBQmrANGU6MWLU6dYrGsQXmWRigxnyliXyITliY9krKRJrmw",
+	"YsZ6Cx1tnOslFu8qfHkgunVxzn/8hwNir4VbYKWjBFbkuUHu7O+wyKNWzHev8OKDoRFihCvzfr+ONr/f",
+	"pKzxBr7jzTxwgTU+BcczuCyL7rvmquK5GbaAldWKovrqXr3mfo8MqRCgpjOFCCVzvVfboDXGsg02qHaJ",
+	"HLr4R+mWW1G667el8eIF5dqqiw6puI+DnkwbT8SvLdNi5kNoGeidkSNnbUTR0LWB/mds0eE5cWaz60l2",
+	"rRYibhkFD5hyXQldDFyiMgIL8j99fzN4uzB1ZZ88g5vqyoaTbqgyxnJBjPpNWhNM/37LTiDuToUjj1+g",
+	"28T39szKLiHuXbNiI9X53dprguXXg1YOjd9JM4Zdhptbsnq9rjtLYRZ1dDh8JjTOpFKEiUxCP3x333tl",
+	"8Vcwql4JG1VeKiL/+E9IC6hE5vhRkaU7qRtZz1NUs8BeCWs/aWjQ4nqvuN4nXgcWZ252You7TlcC7hPV",
+	"+E5TyHtBLkpKhMWDrY3GEsDsSqDzGxeFjVh8f/O2HU6+tN8oFELXWDuUbomkgTCREPMM6Z5fvCJfPxoc",
+	"bKCNeMXOw4TZFkoHrPMeVuHS6JZMfyq5xYZNhCu6i4Rl6YKLMcFIPcg4gyLWNeZhYyas+wNLLI2z2TIf",
+	"CdVW2vsUURSbdMyI5STQMcN8+3vsmDFlmjrlcJVO+MI917b8gKVYy1aZixm0oTP6MnmO7fsnfEaK+xQ6",
+	"M8uHg3hXXsSYaprKsVHWwdo24jUdpzPLxv20mPPz1vHfJBGl17GSYVODiEupaera6clRIUg6FhYWXA4O",
+	"P0f7gHK7cZSd5pRnei09Rofq1hS5XSQGaidbJq3vvLz+bhO+fi/19ncpue6gNP8uM81+hTL9S/X5a5JJ",
+	"szLpcZEVpfXxxtyhrL6TIn4TJfV3qlW37l3ul7Nck361tsbap1OWy3DB/aD+sTaasUmH/nwF0JoV2d9H",
+	"IbUt9ZYT0I1tpEbJbX8D6kyr++HXoy7vxkHLu7FFleDPXS7sc0nrGxYKu5t4vmG9uDvXT9qhZO1TshaR",
+	"2TsWtD9fJad/Oqn7v1JF78ZS3kVtqaCrCAgCOonQ4hHtnRDzd6ASdosi2LGc/DY8SrtwkKNr6ktdBB+P",
+	"dlj9uBD1P2fh4yaJ/teXzDeRoBtK0X2RqHcpUW9Z33dZNv7MUu0OagP+niTeO0mxd6z4uHMpdZWo2QBN",
+	"UPT8VYTGLSulfpEJf2OVLit73bpGj+Pmu6/Pg6mdtfyjlUV6zor65W+gRPWyJFgyqGAKbxlicL+05/3j",
+	"P4ihxw3u/BMycJk0Q5ks/Ja/YQPZMtP2wq9X3wV47sly4PSq/PeWxo6Vsf9b5Ou5osqFmAo5I3KuNhFX",
+	"bVR/Cyrhzv0Sn2+OJ4RSrRacGcswUsvA1SPDBZhIDFSCbFCnu5z9rbJJDyvjARuige1SezUcLUMFV2U2",
+	"lDA03d9KXqsNr4YoHbzOtdxFuMGrsxavRJG2SLq1jMVetQ5AIF0R06/3el5mIukKqa+E++kTJiou4UvI",
+	"tl+EFg0Xdo9OfGC5sqWs4NyKGNQMakXOUq4J181lXJoCXf3UY+GKQZbhTBDBygVGB4SSZfw9CObjcPHa",
+	"7VfwdyENB8iCgQqnQJDxbO0pwbrNZ7vdcLKGO5Q7tReG051PEIrytAM/10vPldjgn7+30Mqqypn9aVbf",
+	"KbjXQVJSMAlzSe8B54O2HdUYsS3L+XjIAPGpNNnAWF++fJ60T/x23OWuhW+KPEQs8mFI6gb2wjYB5uEs",
+	"1nbjsynlaZBxiiaO2lB4o1oWAcvXVo5+LZybl8yAAwjXzKiVyqhOzqdTlnCq2d6nKZPhSMKdjr6tWlBj",
+	"dzsq4VW7NoXfHBEmXIAiTDrM2a+I0ofwM66Vqz2jetjfRAFBxbKNSmd5bBhvqLKnkJqGk+NPiQLrrvdt",
+	"NXnMlVJqijhuW2LMPr5BjSt84ZtF+0R6vpFULLZJJHwms5uUjzS5oCOmFyHA5VywjfL/bTmB9ntZvOAd",
+	"FU+ZrREg5CZtcy1Gtdu4C/e0eRMwMOzWxSgA2AjXicdfgkHnrp6wBXSQZAmIP3sbiNAAixk3ZHhvSxRg",
+	"kIIgFPen7Yvucc/OsAKTzCOVBa4Nr7WWgSbWBpoQJrphDEmxvTJDWuEThJZZVTjlJleu0QZhgyCHCxsq",
+	"hlnSqyE9ITRV+ET09JKOo2pZ93axU/XgJTic8lYWiOvhfrWIQLnxfkxUiR/NJBzyrYLKFCTZubQFI/HN",
+	"qJ6UCdeqOc16JWLVO33AncICaRveJtvquJ5Q04bGQwrZViR+ZY8/KNsCbnazVVyRkcxasqYWfMBmxq1m",
+	"AzZbcpkLvGTz/oRnrHqeO2EGa669g8m7/u33u/VlxYFXX8eDja5jef38vMZ1127NVXOoG7gjB7/8/G8P",
+	"ByThSnMR6090X9qWDw77Y/yV3CUWsszkXENG1i+rtq3b3NFgr81G1Wn9rdvIdROKd/BRbg1C7SQgoOQE",
+	"X+qi+Zu726gAD+lrsQGRN0T06W/E5n1lt3JKfmze3FQKtnF/AQoFsOPU8tDmGi+7UKdmC3uhT4r8pKsO",
+	"xg6Zb22OV9c8uHfVueutL6BfgZB3pbd31rLvTCbrOuqGLu7tFL+i3Ucb1yq+ig7W9oFo5p2nWBM3tJEp",
+	"U0qKHtaklRlReXbLFsvHMcy4gWw1hM9hsG/g0VZyowXMVo1r0bG3sh7XtNdQ10a5XmhDjOGRan2OVuwH",
+	"VwTFvwLcZ9ZYCX3QH1LFkrIIulHSubBWp9hh7LLxfUXX21M4pEoDNrce0mXTmV6A4w/5HXTZ3Nug3S3/",
+	"0W95u9x61iFbE6Otte22HEUwliiMOLeFmcPM1+7JehJ5YR9E/YrrtOE+29nuKQIPVfWN1xnrqwkfacKF",
+	"mrGitt36skIlnBZfHRAeMnivOdz0z3XtNb0DMW17m2mu5XMubgIZarOUx1iIzW4h4cKaGaradlcxfM4M",
+	"TLFUFHli2ZFh1eGT3oaQ3J0ytLvjartLjcnWMRp7HUPuyowM2UJa1yQTyZ77oxIfEoxn3+F1a3Ekn+Py",
+	"3UUAabx0a6/SdxZxqiBGeE0i0qUE0BHs/oArez0SmcsTka5tJVtc3D1zoSK8UZEfPoOjwR3nP2LVzFu2",
+	"aPB9e8DtUIAX5XHXhHdYX7SCn7eLXKxcyFD04m5v2gt5W6VBLq1vFV/tCjbf87lr+zu28zuxI13kj0xY",
+	"2vo0y2QWIgcLQsnf5ZCMKE9DmZhTppStXbr8KhTuKubwxlh9Id2Y71sA/q0cBitNlbMa6CGZVCsicx3L",
+	"aUiFamE6NQPNKchH+SZ2U+b2dj1/qR/Ix15nxMVqbxP3m3LIzNvlduD9XQ5bRJP5G26tac0nb81MNlxk",
+	"yqhwvk/UYxMJBo0e1uMSWG01aBvOiuqDm2yerVnYwsdNyVxmN0UfCOfm5nr3Xu0qiM6VVUN9PAzPH+Lb",
+	"XDe5F69mhZi/Af0v3ycSB1i+KikV4zx48OcXr8ijB4/7BySWCSPdiEEZdqbM/0dZ1CNQfqUUGcB+haO5",
+	"kNNZJqcz7arqJrZoR60DD/R29FKUvqeQi/QxmDw0lUmeBhU4LHReZgzaJ43oGdua5gWsjyoQPPIyOQ4H",
+	"q8NxG0WZV7csy3jClE8nWRLSKFwt3L6a0ZgR5bzZO+cD/wq0Lawcml9qhHUZOz4RNdmEZnzaC7nJJdy2",
+	"myiu2GHE8ibL8nJvskRHEzBlYjoLEMXXKeWi/1SMU64mvgGsDAkHTeCXn/+daDnjcQ9KrjMRQywjlGR8",
+	"x/WEUBLZTIjzxDZMz2eppFD5iJtbRm1B7lnGpzRbEMxYKIItLSFQ0FYVW0HYieARnKtySb7JeZqAtdkF",
+	"EBWea0Hi0A0CXJrTjE1kroBfjUb1xOYiaWO1ec4uNayweFtBMqbzTKD7DpgkLLs/pZplnKZ2l078zeZY",
+	"qU4UjTWodtnN9xTuZnUnFFtTrLu6wM3UJYs67fDfce/lPbGimHMQOAEmSFS2MXDP0ZigVsgn9oJJo+7m",
+	"Kca6JrJXxLfTXE8ktNNEIcwc2YSK5Ljom0VL/jWVCUtJN3r+9PTNyyfXz5+/uH775nm0h/VNpzPdh77P",
+	"5ZFSYfYA4h2xDxsqengxpjS7geg/0LmNGu5MjShH8XjiagoatfCEUAMjTdE0M6UG0FtGRmzOav2lBaHq",
+	"xpUBLBGQOARUROWzGdQUkGQqM7ZPnoLxD14Ah7OG6v44DN4gVbKvWgk7r8GkB2/zDvY8aCkEXKYYjaKZ",
+	"wNpCdXj371K/t4zXL/ClDWI3BeJHyCUj0p1TDtYTrDiLQqbR/rNcmGmiSrw96UYo6O47gCAGXTGNVgEU",
+	"6c1joEvsWx4UEUUXiswniz3fYIAwdHodO1cteBoHW2E/WFmCGPPK/R4Bfqp4pn79VHED5s48wxf51DCn",
+	"L75ht7O7dwsv2ZRK11y0zm/3mby5v4b/rWn/vQyPZWebC1YvmoUZwU00pyrE1XYjG/QWaJdG4EcUuxc2",
+	"6ZtrX7EWTbVRX842PYBX90bZdUeUFakPlfQtlwdRdsk0rHOjJrmscccwF8kZPitSPTgwi2DPTfyYzuTs",
+	"kDNALg0xOtWaWbVjnbfQPlpactq2tPX4LtfKb25b6TvyyRvSViZ4+Hk6zj56tFnHWccBNrlfFYypzP5g",
+	"p01toZWt7WJbmfOeKqvY2b61BePDAmjQlKl1n9vHg/YpO1+ayraK5PFavRZ2k6LR6zJVDyDi6s6vHn1r",
+	"llTeMKPw380EQ5OAy2PEWDKk8c2G1pN5dcxy10+ThFDnWIJqrVMjKYkYeo7FLMkzRNklaWcTtb2Aev2O",
+	"hZV22BNKMngImAdNkpBLaBtt3Z3naZI09fex6nHPXWI0A4EzVIWDXRptiqdEoVxfUJYiNHtZf8yoQGfg",
+	"KuC8p1r0ufMuSnXhgenaWBytkzC4UIdWpcDdIxOZgk2hIOp+4FL1MH1BYgO9yYWEBQQBvpnPc4N4CTqV",
+	"lXiFe0UwVAOCrIgxsC+GA3y+wTqbC5mTJMM6Fi2CewKRPC3ImN2MO0TteC7r6tlutbVuR3cUirLZEdwl",
+	"zGNdTIfd6F0quFvsfBGa4C5uY2hCt7rn1s1qxOy9DbZ9Rx6kC08/rtUrlfOaLdtGvhjynTHk6Cs101fi",
+	"rBAVN41YgjZ8ypC+crywDaaxP2N4Sam5D1S49oaVLouK3JoRGto62laRLer7z4xWKMYXzenpYO3FzPSu",
+	"VQj2CC0EPRuvhaWeq9l5YYUEpKwd6zl194G/qF7jORfAvF+Lc2hl2ezG4ghFhrbZI8V0cWKuIvkNYzNb",
+	"CuSWpjkDWmfp3t7nRdrCEw3r+Vw4TLoHv/z8bweHAzKFgfZOnLXOqFdlazQhEa8X1eK6dd/4+npnO8b5",
+	"Yte+Gux3NlOOt7oMxXyD5SrDa2ZcQVwhdzog3EGBo/lElonZHhYNmYLgAoh7mouQcLdhUQDMDf+kNQF2",
+	"U+ihXNcK6tHkwrFlzbpDBl4u8AFiNaMikT8iXTTYGVzukVuO1c+NcudqxriOZ+jAcZXNItKdcz1JMjoX",
+	"e6EaacUU68uhVfPaA71A4moQf48wGk/K6hRLwn+v8L17SggZMj1nrIgADQQEOYlwU9eKVVoCKoI3/4aD",
+	"XhZvrvX9FWBX51uBMdYX1Owco4pEIy6Sa9si3zr7Vbhc1Cep8/EZimpAd+6iGzf0g9pJLvV2lSD+Oao5",
+	"bFUaoYSyGWkvg9vzLGOsb+CCvUEm/+jILCmjMbQzNbSiR6gmU6k0eTioNwItQtCK8JmKG36zYqXVxOzW",
+	"udjeZd9UX3PSgmGeNsLW3N1MTl3OWBKRqbxl4ELTkkRalr8EbIL+mxulpXnjbvBe3bhXmb46aAg3nlgP",
+	"09MPmgm1+QZegtt5Xniqljdkha/Lf/GEpFRDaj8VlZadUmCcV6VK4Za3CWEJ7UO5o81EvchTSkg3YilD",
+	"w/kxiJyN6VBlTARL2a8dE1H3zi33ckdnW4BQ/KtZmvu58Gisd60OmdINMnyRZ1h6eHrE9h3axjFTKYpY",
+	"q2vrIqpKSzGyTxtelUiDgc6eXERElYDZvuS2TRKqJvhLgwK21ivO9bbecOaTicakKB9Ha0HTKdvQX30T",
+	"TG9qxvotMpY+deLntimcf6I/0ixRWPMHI0cJRI6qtdSGeXS4lsPpJW5W6h676xciUc84S5MiPadGZJm2",
+	"xQ4DrhquyDwzGr6V+KsLnOZK255Ry22jgp08aUanTIeKZb6k08JtK0cjhlUyf8hZtujZ0kkZmUD3TlIM",
+	"U/M80jG7VvzH8NRG4w5NDFbX1/gr6b55dkYePR4c7DmZrIQF7TkOxgx9gmQok0UVjPtFs4C1PAW3Pnxi",
+	"MOlaltp0luvrDCh2yzKuQRVxl46LkQQ3K8T3soTn006vM+HjCSjEXPOYpsE7WNwRL4N5whUEeeqMcsjJ",
+	"dTVgRzIjB4f/GzRY0nQ0qhrlH+zOKF/PEWhm0LVcL+DTYyaCEYpjJn5tbgyFuYM5a9gcfARmHbXGWrNV",
+	"ya610XEb9VBrkzYNj7t0abyFZ+H2XX+SczKlYoGrJ0MG1kl7k2Frwj68xqquFR3u81Xc2qDKluUO/lTV",
+	"Tdqu5BbseRkbUux3TeZLM0aTxWlj0eoX1gZuVCT7MJmwtFoJGCKyXaCrbY1vyN8tT3KapgsIxaGCMJql",
+	"3HBzmqZ76wqT9VaU0vahGktNKKgTZfhcdezg4F4B/WWpAC9hN7KtzqM7dy23roQVs91Thb9ByHmbvs83",
+	"fDYLbc43VBhBxY7Wg02as4wBo/c7FxQTrPfXuN0qV1Ip0l5HoxK6FqhZhppsiZtdw5YITVPcSbW3Clvv",
+	"gnYvK0iG9bp7pDZ7C9xbHXJaWI8/a+xpUXabzmYp30QlwWW3NtEGCVO4JGy4OjZEBRSlsW0nks2Abo7E",
+	"WYnUdqWNON0yPKMu8lW489qte+I9vw3/daxy7QvQtaJ1Eagl2FZkXAF1DVYePAyLuk7eaJSXUNxz1PrE",
+	"xk6w5J4i5utAz0Owe7ZofDjOZr8JWTFcZaS2pxmbZUyBg4acktsD27sHdwEbiWG3x1LMNPgDfSFlpisV",
+	"RzSj2Nt0RjMNYVyGcEHnRIjjpM5Dn0nAgV4H+H9QuYAV7CAdB6XmL2k4uKHI/0KXotR0aSk117hrkqzx",
+	"+YJf+e8SrB4V8fuuLRj4Bu6gRsE+kylrM8wb81xrv5J5oyEHnAe6BQAQftMAu6lrjmxXN8EiwJf74G+u",
+	"Ok2SDVkwhgy0F2FK9Kw1dGyuJhyOUlBtFoOSaOD2NtXxN9Jv/d6i/Q+7stM0bZ3TUy61jmJWPHrRpNmU",
+	"sDhJHLV5lpBuykaa5AIV6GRvB9CstCosK1kEGjMSOkK3Eys2ZV0rIhuNXVt8df7GM33Z6Gh30CVczVK6",
+	"2LZAKMzSLnZ1Cu2Tim8P1oilLUS5k1oKJxqbl4S7teanzyDRLh1PrVFjII4mu2VZX2k6nbFkn5x6UiN2",
+	"SRjJjMQpNxQuluKWibJKBcfB981E37777mL5Ot+wRZX6hI8ON6yuJY+D/PGGJ+Hv0WC8bChTIT5bQ3/z",
+	"cgi7V5I6WFzorefgDBhKmiV35IbeSE+FDmdqz7lI5Hxt1oGmmivNY/UOn6+vxg7TQwDXLAuBWdGjsqlH",
+	"W5PUU4YjBvL4KNbaXP7lTvF0MKyXy2VFIAtJr7KY8HaUVf02jy/A0olQ7ASSLFThcYdETqyG0YWsKiog",
+	"+lFm1tp4eo5X0/ltx0xB7YhAyG47YofzkljeWsv8eh/NDVu8boggNavDTfQHB4/clN6wCk+sTrRBJM2D",
+	"QSCuDipendo6OqH1Sh+iUk8vLU/vimo5WJdVIg+sQdnsYwplJdozncvsBnxOrSvq1nlkoMXojMcNdqQc",
+	"8LShX9Qm03xsRP3XNvtsA8z3e5haJA9U15TJogGt6Jj51+MFzW4SaYNNawx504OyYweOBxtBsPgmNerN",
+	"LtJ0erjG9yu3NnC1zsIFuUnXRbIdDAZ7W5bnXtXC/WOv86Jh22iuJ0xoiKtPQNpkWQ+iBFMeF5LCjGVT",
+	"DiWdAp4/Omv0V4D5Ey0yhCfOw62NNmaI4Q1bnBAjd1XDRtdKYoUKX53xrzLPCPxGaJJkTCk3elHOxzXd",
+	"bTXNDVs0Lez09bmBvuKwd50ybU+y6IYtnNkPoMCc72/fXYLDg32wWob9/gajVNYCZY9lbStyaEH+3D7c",
+	"GEwLW4bNFO6yUx5+NNzO8gGyMHNmMjVSOhW63kfHlVos3iDm3ra+Fa+L94Kl3De1zsRy1lReH3/DRWBz",
+	"bg8bWsN7+vr8O7a4MGMFg83hHENoCEeHP99Ttmt0SHreQcZC2LpUgOZuSrFdPUsTSmytokiIcL5gmjrZ",
+	"epWWUTMpZkOuM5otzP3pYxbU1I6EF2s26xtmyUc8JswFlFadYUbwVfo6ZhjH0zk76x8Mjg4tVa1oox5p",
+	"LUH3UC5g8/QQmfpo79u0zU5f33I2twLttREY3d9DKtyf6AVyHp/yIzqK3Aj2kx0jltOpFNdKU/OJ5gnX",
+	"+GDIIP6aZQpym8MLUUjHvRINJ1YkG9N4QczXd3BpzFj2a7s0XmdymLJpsO/em2dn5PHRw6/IDB8q6r+G",
+	"igwk4cR+jTk5UxpPuGD9jNHEfEOgchoUpq3KLpDmBvzz2lZGC2UyYVTydWOAyCtBjg4Oe5Y+xTJLjBRm",
+	"Y5ntW5V5j0Le4aZ4vlMyyadUeIv5MEupQK5f3D2XKSxjnDhm9aq5GNtGNo79Y+Hq4K+EJ2wwkYBOg3sA",
+	"sXhfHT0m/+///XD/0Nt80oWYGS5IZD7WHdtcwHlcoz2lEZZQSgNnadJP2S1LSXmmOLNqzSu8aMtQ6QKh",
+	"NA1qTpeelAIRj3ASDo3tiZhrWYs3pDN+//bgvmt9cR/dbKrTECrLlL7myerpDfVwewyhSX/p2yIofaw/",
+	"qmZSKGYDMmv7/9VwEB+NBuxo+IgexQejx/RgTYGaZUD+dHn52tX+XrpvR4eHG5QBsHlQvTr+18p3uH02",
+	"41bX8+cSE5pvN36xPPfbN+ckYyMGdwktETwxovyIO9NC48QTrWfq+D6ebLKfsNv79mF1v0TPfhNQdaXI",
+	"/FrGEdvdDzF5F+T/BojQFspnGRbtKvCcVEpVoixtLQRF+HePRFSoOcuUe+KHnP8YSnqDh5qyAlyqAeRZ",
+	"Uzv2PUXsa72yplIusIzA3gmkijChs4Xhn/ZRr7PGRk2KTuHtqrZ3GNL2VmQdREaMiooQfxXYLtKN4ADA",
+	"JZ+xUa6sL2TZCcfunh3EVuYCFX2ZNsyhMhIGhA0VG03OJpLHzKvgKhhLCNUkZVRpoufSlZU/IZp9wGK2",
+	"dq1+lVp6wwpVtYo/IeLnFkB40iOYLea3zqFKMaWWYgM7PxxULRUt8tS8utteKtyZFIorzUS86PQ6ZxOa",
+	"cTWlnV7nggkuIU77/S4seoeDdY2zIPW8saSVdf+WHADkALwv1mUTSKBgH3Q1NvwdFB8esgm95UZBGuY8",
+	"TRTRmRltRJVmSv/vIffPmoU6Krz6iuJRXy5Ql5szPp7oyuIP6gu/iKWZguCz1SgGl1S0ti6ASzcK1vUx",
+	"W2SfXHXBwjI/kL0fShQm3egHpYPB6z8o/WtL75UD8LIPFBfjlF3HQADMhuap5jP/G7tLGdVYktjh2Pvg",
+	"LAUl3sydjxe0sQ23vb8knkjFBOnypKgt6E7gnnJPWc6C3AzX14+rBK6WEzv8NCmwXtu+9VzAQ7Y6snqD",
+	"9LydCqNsvQLnuhru2lXmcBz877lXArGxrliT9Q+G2iqV7fBDOHtJqVVZZhqtTbWMvyKDfCn1b33pUNVU",
+	"wcSo6bhH99Sq9MdHbdIfV+SeKVthxy696ZhfNfi+ToVjDYgq+0YKzDIWaxBaII5D5rYcQVl+xYjoqhZ0",
+	"XdfcYZQVGX8TKRXm+3F3G0FOcvR7ebObSzJeTORcEL/DoOGBEPwRmueYzCcLwnUxn5HZMI2uW3Zose3J",
+	"Scw182voGxq3t0+e273pkZTfsHLfeus2q2er+9swPLt0rJsvagrGGwPdMTw3pSKnKRaDh2Rpmd1g9Xxw",
+	"yrDEafmYvAKOtBXFI5roJthA/Y5oBdfqRvIg6pFIHmKPn8LvUru38iCoflkRY8W85pFgCT5vRS2L8JnJ",
+	"Vt+FbepJ1W8LFJTSlljsFP/b1IHa2XUgXfyXpnuBvih3O8uN5OC6Prz+FMuyYFVYDoHU+u2tWiuHPnrU",
+	"/IF+AODhMv+u9L9dJwSuYZatK0vwjYSFdtFX/kJcEJanFW24lbtpeuxEj4Yan40YGZTiMAg6kVDc00YB",
+	"FEQ15SNQbZbQ3tdDmqa5p6wKQjyYAxLFweZsn3uVZCt55yhzuwMq4PR2uekSuUO+Q93RNUi9A3Rrh2Vl",
+	"G4btcWtX1U5bIeOmmvNdsa9gKQeIiHGaK37LXriloFtwd1pzGDvXYWJDs13UzCLSZR9orNOF7XcBPNZS",
+	"eazB5lTSiHTNIzKD7kaVKmw4lqe+NmqnDqhdVov9bd+Xdoi9Pep+GrRbwqg3LJbTKRMJbWXz3L5Gwyyz",
+	"tj/PShIqztCyIgPmIqLTwRVnyIoabK7ghS3SAL7rT1aZ4Q1zmtB2xfWhIrAkfDrLXLHjIl6tIm62Lbtf",
+	"LXdiVKhJdQquT4iccm2NOQA+jzFanWVB/2znDZvLLLHB3dScZJu4z48r9yvBgLI1cZCGd0Lw64q22ht0",
+	"t8dx7+I/KEZw7fVXY0XSLOmin9K1c2umdTup3O8RvnARsu11gJDgup2NbpVMgEKU1bGd2rT61lZsfEvi",
+	"36pOAm/YlIuEZds2zJBTc+MyGOWkiHKLbLZT1LOquiNRTvdcaifTGhGE1AxbUJSBYbgEMqU83UaQ8rLB",
+	"QhlNxfqq4TlQVhV8KROZJoQKkouyoWVZNWB5rVunnD1cn3K24oDDRRc+dzcsxUSw7RFC6bdZX11qrvHQ",
+	"Lm0mq3KIUe9NuabdzU7aSioMY1mV9PfG+uOC/iHh+S9Lzx24iTI1C7qJMvWr561fnJ2/aMgaPSXmRwwa",
+	"6hV0Aoqmsjhjeid1jyqVpwO2qLmr/Wkf9OKYas2R1gbmTrhYVSV2JPPMr6tqaQCutQeUi6Upzq0IndFM",
+	"b1nXt9hzJBZm9rcqnOj9nIJvxgZVY3posX4nVSZF9VcJQepkykWuUWEKnkLr3ouB0KZbebPyhNeMvSJh",
+	"G86nWkipxI7KNvlwhO5pscFbFfsIR4ejMx2jijT0e7rlkK8A4XJCYA7KnqFjqjyku7ZCaSzlUVtisN2e",
+	"kUrKK1zWE9/h9XV36u63oBHldJg6XRZ385hEKubT6wgUiqMHZEgVe3SUZ6l3nfcJGtTNDTlBgz/hGrqL",
+	"p4v9jco8I0ABfF15TuGYAu94gFMofRPkFErf/GY4xQ4qI5Rc50tdBAh7YUkZRbEcKG278IDXqmAC6ATn",
+	"moB8HnDcOw2jMQ414knkDFpWd7FMb2Uk1rJ8GDccF+RkchcUaAHtYXPwgdMFluye623sGaPJK5Euajym",
+	"rDQMyQ8NaVgIC1VE5cOpUW9rTf78ILEmpe0a6AHO4tYfPNqiP1pzUUzXPgrvP4vD95/Fv/r9B8/5M542",
+	"ib/5LJXUKHnWxz7iqZV/Vdawquw3sqoXtkW9WV3oqGAptlGYUkFDSDzJxU1R2yJQT25z5sqmQ5YkIaIA",
+	"VZHtr+7OGhjvKQJwKNKNUhnTtD+hatK/Pbj/4OujCEo8RnLGBOXHmJoCnfxtbspeUJw1wzby5gmjSbiZ",
+	"2GUJkXvI3Dn2QQNDTkIZnw9rCZ9rmz+0EDJ8pG3pOa2iRFkSNeHUBdMFbMgyZkptdr5qQg8fPgrv3cWf",
+	"TvuHDx/VDne40DZZdsI+BI9L8R/ZN+apMBZq9kGfTWgorvusovoUB1U3Z60sl1ogS+HYLLfNh61Yuw9R",
+	"z79DHm55F6GqHfibHqS+ywfZiKeQGEASphksGliUZ+/2fU+zZNTpdRIZ4/8/GEggUPLvM2b+GfMROHCH",
+	"s6DLoAqVE6aWu4ECnbmnADq1Ob3ZTB5bpoKB62YgWTGjBfm85QW7sI8/CfT7cQP5c9bQo7G0R3UtrxFH",
+	"NjaSGmXPwkG6Rq8wgEC9cot1AbeHoTIbU6RPsGvrd6UpVPSVYMu8rmfDjpC/Gx5it+C4UsLxJ1JA0COO",
+	"EPRIeWg9Ym3E5COqatNw1FUFsRu5ipWKkd2FA0q2OxCf4QXMlE7IsWCYJ0kXagRQl1Fm4zvC/HTnLLNH",
+	"5jbOHyJ8G5vqtmerO2KSofq1lryaGaHOV8JpkZIVKMjc4FIAzWJCZzMmbHtS17I7kaC19dB/KAgdg9qW",
+	"EWpTdoMTFYwkELVgf4uIFOnimMy9MGS4KXOqSDdje8UYZLio1nALRBzjRTlbg+lWlDN3MU3tXVviCo10",
+	"+JlPrcOYplyIiSfV7pKu18SR5rvMf2QGFBBvWsgadQZxvpnsUeEjS7sVOp6KNLLKN1e9Fm+BWISXjoEr",
+	"NNOYEm4O2alQYdbSvINl96/DAXnxzQkY+czQFk+ARnFFbthMG4riCZSuhl0hsA65oNki7AXaEaOCxTRv",
+	"XvliSCyCR/pTu8GOJzlObXVo1aBDq9+GtlkSSJsJ1aEz3gmkgWVIzrF4ncz4mAvq7BVWGB1lIKCCx5/G",
+	"N/iXgkp45o+F0mwKNSh4WBgtSqmdxprf2iiYWiao+YU9t20yl0/liRlAxLropEnwDYOVyrAkyDZ3pAZr",
+	"s4UpzdqaazOWPaGL9mLt0uqe0M9Sd662ZdWVFcsI3oEgyC3OZIvdTKxvpKKttrFosnVLXL0y7AlY7bpc",
+	"W55X3r9xYWt+5lK8jmva+IrWZKVLfdOWnK3r1lvu5JWv93tLVcFut4N5sGrdc3P5ukJqkjAYfa/Igxku",
+	"bL5/IOHbNbEN4wq0vQ1fyqITbtjkIDVNQz/Vw9jguWpjXddsN9Bgd8W2ZIyG0Wq4eDUXTfY0zQS6m9WS",
+	"vxl4q9vCJTq2ISkCEBo7KsSlO2+H5O8JXTTOuGva51ZQgNsr9n316RVAhgJeVpg5whUhLs9IQhdLLvC2",
+	"5C1urBJcAnwuFB9PdKBNo9egXT39MONmpgsZirM7854EIRBZJ0bDMPuqwzlwSD0emIU1yP6pnDOlq6R1",
+	"Q1xZos6hSs5S6VcYH7bFDPZNyzvWxugsrak6f695t1cfXw2MpUNsLo7faA+X5Z7suMJrU/0xN+P6pUKd",
+	"q42FO/cL0MSipocrONLDckQMrEJeJJ3zbbWQ+bxePeuZ73SWcipidml4haq93hwJUWsH1EoU9XDqXKk8",
+	"NG7l7nJ4aDMp902YeKUpCUUlqrKLkf/lP/6DHAwGPcimSFjMpzQ9IYNqFcn2zVnDcbj+DpagtVorMM3N",
+	"qQ9INvbSbPC6uT3ly7tmbQhMuaoq9i6dbF3sD+BqENGWhOs1l7sUKDbhnM02TpCCCtsmm870wkt1hog8",
+	"rrBTGZbGdLVMoQji3qcvvtiGOb9GMdK296ztCpZ7SxevV4uun0TeqojL9Zq4KGLOJ1Ix6LetNIHnY1cZ",
+	"K01Vm3u3a8z3hfLA7rVUaS/puEnXKxjArvS5Nbqv98C5eFfs1koKFtBt6Hi9BmgeakMz1JISGAZz7R4H",
+	"BFJtv90Qj82BfQaVAaBbvSyPsDfIMOETGkKjxd1opnaeYtDVEJdItUxhceXWEDvOM6awYn2PDKWeECYS",
+	"c8ttml3AHJzJafswAy3bPls31Jpp4P3QSh2i1Yo7Zoz1waJtDhXcMCOeagZqDBUJMYxuLDOuaKAujxTQ",
+	"kgHrDrEpo5+mTk+vg8XH7O86y5lZELCvkDKJjA37hJTVwNvVPLssGCNYp6HOI36+tuF3ZkiMKg+zzhu2",
+	"eM6nfL18jAv4rnh8BxWy20fFltWNS3iDaFMDMpBXAlF2CrN1XHHxKV1AywWSQ95QKW5AnXuWke7R4WMM",
+	"jozeMJ0t+qcjzbLIZoAHshRL5h5k/C8ghr4FdSifXckFq1u8RMOm8ew0dpEKNRdkxmgSobP9xdlrqEVD",
+	"tJSpOiHRKE/T6Bi/A0co+ArgV9L9JldcMKXgl6dCs2yWcVXNpDYqgg2pNIpCnoZbjxv4eBOEfm2m03Or",
+	"/PW9bt8ID80YobeUQ35AQxE7jpp4kecN6mVmaK5dC4DuVhIAdSk5Ft4ut7e6lOBJmbvoJdfVZEeod9sY",
+	"U2vbC2GBw9TsPQQOA2JCudVvqOKx32ogUErg4aO11M2CgRHwK0FxCSxbg/Pw4HAtOFDG+zpcnvVFrqCA",
+	"cWRhjjMGWRQ0VdEJoWKhIUeapYph38ujwYBEuVD5bCYzzZLrcvRof7kUZCgeOQTHxYzGrK/YjGJtKJUP",
+	"FYNcP7hheHWion4EZBHOXV+ZEmijgMu5Il0qHHXC8mAzpvbWg7fUtLnYuBW4iMlkIcnHYPF1kSKxHEL6",
+	"YcYzpq65CLkJRszIAUafUCyWImkKKHD7Gc7NKI7dXdpvIFl7/d2sQF8ZrAJ4aF+MOLiiLntFIQ0kZ4P8",
+	"tr6x5pwqgs/alhD2DkXoQ4HyahE+EG2fbLVVZHCTabJs9FxdGPRWc/3GJ3ymemS4sK3hXBBA6yTXxhav",
+	"v5OuoX6H/tZ73lhR/pt8OsOwH0ycxkT3EwKlvUHee3pJx1HbGNo17UvtAfdKJK4GxZYrK0FuukHfULFV",
+	"F867mXGaoNkqWa+4CevgeQoPuhsSTEMGtAayT5OkpAJaki7Ioq4BpPMEgjxjnbntWxW5PtlrS4m2aZlo",
+	"VoYdEze9N6FEwxrWNR3U03DLoVNRbTgUKvFsNaFuTBXrc6GYUNwo1eliqe/Vw6qK9yBwJQtgzuDKfWLU",
+	"qVfwhG+b9ghJZGMv9AK5sN+qQbomdbIlLm3dkbO9igdTNC04HK8Fa6x2STl2LY1sAxVta8IApVT5MHLc",
+	"27x7z6nGv732KGbRO0iFBEnmSxZkp6BkTT2zsOTOHZvvmll203v3k1Pn4A69keEENeiltERne2TCxxOm",
+	"NBnxTOlj67z55ef/h9BkygX8NaWCju23NoLPtw/AK9A2fcqxxSI83ul17MNBc4EnbS3bM6zEbIMcYiqE",
+	"1ASKZkGAu/neLIJDUzx1Yv+ecKVltnCBrD6MzYZZDx8Vi/OM68WF2WyrB4CicprrSfnpmRMGv3132QkU",
+	"hHt3SZDjG4EPe4aQrmKMRPf35yxN+zdCzsX9v89v1P7flRQR1LQbLsApLtDamxR1BK6EKySwT85Syqfq",
+	"2BLBbkkhS9rZ822HPeJqcJGIzmb4VWQwIboS3QgOznwDJ2f+sEdn/rRnF+2BaSgCDS8iXTQ19UiEuvDe",
+	"/pW4EqeFnku6UYr56T0CS3796uKSYGucw/vmsKI9UOGN5Ft0uLIRx7i9tizClYC8WXMShlahwlic2kTr",
+	"WWnkABNFIFfFnBs53B84Q0fViEG6Xmejw/0H+wd7xyRCcwcWCOjmWcpELBPWLYw6e8dLX6L9ZG8v6hEu",
+	"lGa06N3oGTKcT86oEvuVpQHwSyubxrPv2CIoQy3t9Z4bHPsAgQ0QYVPmquyTc01orJXbaDRImMsFMqkZ",
+	"Ft90nPy485f+i7PXfQNByXhm3Hz++BG6J43kMmwW2cFEA9HrfSvNuZ5IfSqSfsJuWSpnUAVnllINvoDT",
+	"1+eASn8gf/jDc/v0H/5AutFSWyUrItjuSoCdZTK68rLfNRUJzRIbk3IlCGECZmbkl5//HZJKzDVTPd96",
+	"T2czAv3BuRj3iJIjFyKJd2kKnhtXZc56LMzQUJxOUBGzfSwJyRVRgt6wayPI7tuFvbggscyYt7BDtx4g",
+	"dT0U/lTPnbHqOV2iZ7RGLlTPD+3o2altqI0fKdDDMAwIhoEgHOt0glVCBn+ecE1SOS4BjumUpWdUsRMz",
+	"rmI0w/L59IaRKOVTriPSdcVTDwc9MqUfICeXvPY6VnajokGfIRRFh74IoI1cl77iN1yP+ej36TOfvUZ9",
+	"3kccCxoZuVZ9duiyXV+0RyDXqcjSNETv2EVvwkEbmqdsma80PXFcDr8qIa0sYytQHYpUAD4pY+ENnZQi",
+	"XVguJueicsQN5+tGLbO5VKFq2sIJ033yDltnQ+8eEJ+RbKMxErDyKVgkXAGhmGYZZ4pEhnTKjP9IsZI+",
+	"GuwIpoR/++7SJoSf+Cqb2XBV7jhWhTIgCnbLsvKHoUwWODX0cwMluegWGHlNcF2XrX8BLgmvGHHalsPP",
+	"MyWz/ozalIdjlE6vFf+RBbD0YDBATkYFkTP6Q24uBWwWHA28ChBHJ0VpLpwo+okY4bQHYu51+WCPTKi6",
+	"nsqMkY8I3DvXp5xqa+KBbuYfIPthbOmQ7aNEZhkYVDnub3Q+6r8wUucxuergLlsagzt91YmwjxZAa3+K",
+	"yIiztIiyMvu6t09eSsHIL//jf5Kjw6/h4qf248EhQIlGFNdfkkTnCZvOJFSzMPTeupEUnQKf8Oip+cbM",
+	"QTJmBGxlqazMcA/drmHBQEJJwkfQb03jW9iIgZKjw0Nk7uAPRJu1ZTpGnM4409T2/sfSqY6tnL4+9yxW",
+	"x52D/cH+AItDMkFnvHPcebA/2H+AeuAE5LewxGV+GTc5RYAYvmND8h1bkAumUUz46uHBV3uGrSMwTuvs",
+	"Gxwyh2to9T45o/EES5SazySTmmpGMprZEkLYZ93mSBkQvn333QX41izGGZAOBwMMzIK8ctszurgTDn6v",
+	"H6uZq3P8/U8dmo47x52nF5g3H2e3Zk/7+OmGmykf3Pzw9eLbg+Hg8sAcwY1emBfOMHLNSMN83Ol1PnSO",
+	"O6OvH7z69sGTww/PDr4Zf32bDx/r5+xg/KcXP/75q0fs68tcPc5f/+n2zZ+fvu30OmaYD9fPnv74Jn88",
+	"ffDoT89fXuucPXr4+PnL2V/ePZqdLS40v/nr3787f3f+kA46H99/tCIQXafywBaB0LF8VgZBFdP7Bgse",
+	"4raFhiq29/650CwTNC3aQj4cPFj/1hOqqZEI34rCOVlRGDrH37/vdWw1U7PnEJCFOADU4JZlfLSo4Y5y",
+	"cS3H33dAw3jf63zoq+SmjzV/jztGXu24L6dMT6Q5Q9uYHb/NGCa8dY4RDQxYTmQyr98vPD8zGaojUJeR",
+	"+77ICq6niph8tH+0B6mz0z7KwMk+ecN0ngllu3Wb9V4JWyAUzA8F0luSg6aEMIMxwhDIgWceGE5POHYC",
+	"YikDG0mKpnO6UEZ2L4T0yJmLUNIF81LRYBwVmorsHhkCVhY+a6PF7JPLos5eWLYGOuhYtDVVuTayRhzp",
+	"Fdy2fM9vAd91OtteIbO55ZhRcUXm514Rd2KbbFObFmi5OjQrNRIhpoFPrbeVTiV0CLHDwpiWbR5DDLFV",
+	"YuDXE8jF97yvrrsrKoaV7VBazhSZy+yGi7EZliqipDn/YqnYKxEq9Bnl1/ryoPwM13b7uHOt7ZNTQXIB",
+	"RLyHrKb2ZmLG7GFf+MJimEiGMahTqMvul2qEdG8cHOaC48elHZRLQxSJrPCO6eml6oK//uEPPRTeivBX",
+	"TK0kWS5A50vYLZnKhOGRPX96+ublk+snT//836Gz5DLWRsj9CyUe+b8txlNo/JVvDTK57tGFrFlBb3cd",
+	"DDAVp38FpOuz5+dPX15eXzw9e/P0MjKSJ4dm7cMFjAnRNVkurNZ/hgNVCIb01VwiM6OtkLqabWSfEWg7",
+	"XBAqrsQSMTAqcWS12X1fTqw3k7b0FcwJ5jYtKh2Lr0QEPYMj2664OFl7MYykXjvsXmNcQe9K1JEeWh/b",
+	"GZCoyIQZmiEJ0lW71ykfZhRuOkbmGNEcRKCqPIBOukvr7LYwfiOTxQpx4EN/Pp9DOF2/sEskNfnAC0gx",
+	"TGJ1bd9a2Egnvbn+2/Tx7V+nzxZ/nT57FP/lz0fxX/58wP748jaeJunfHnw7Sd59GPzt8Nki/uOHTjXQ",
+	"o7Mc0NEpogUwoqi1HFAJuvlYtR/b+Ly7iVHVUIkOW3w7Gf4x5q/4t8/e/nh+8JKfq/Opnv3t7PzROT/K",
+	"n/NvH++zxbc/Ju/OzUPzv/3l29FzfpSfi8F+fJiKaozC8YNHg0F17RhPUo1rOHaxEZvuiw0AaRCUcG1l",
+	"xVG8WrBPILP2z6TQmQz57IC7kkjIPsj6UWG8oiHfkJn+qI0k9g1NisM0rxysf+WtoJZOMMCbo4MWsttr",
+	"ukglTS6lfE6zMcP3HraZrKACL4oqEeblw8M2L9tiH0ZUfAp2XHz38fp3L6V8QcXCBTn++qLtTx97P1UN",
+	"rd+//1iRd59+sOpuvMwSXJkVDwG3lHuRPIYkXytO+7JvYS70bIONah9aFaplLSHXciHzrPBIGwrvvvNI",
+	"ie0EiI9iGV2qrsQUWadZvhRsr0cEmxd+liJMCIr1XA8XEXb8A4F5zhXbJxdypPs2O/tK+HAZPli0bLQD",
+	"mR0Gfw1VN7jnkZrI+bUdAIWNEM8xysSpt0VGd87olGmgDt+H0ad85P5rOmYX/EdzNVo962q6LoXeyUwb",
+	"6e0EhAP+wQbq9rEFuXmWiYSL8T7WJB1mjN5AXK8qTNg/5AzqklhjgtvaCrkqC2r0bUjMNdWen6jyZfUR",
+	"GzZjf6p8st7vvv03ydm1TRLuF3+HPE7LxbXSRQUFQZjiiqR8xOJFnDIvNz+05iIGqB3rKA/exT21gAm0",
+	"Aq7IDccuWSE4bHmdTaHAwIMWMFQNnVxZb0ATONpQfn2ND2Fl1nagncEbGKi0Fr0v6Vg9g0yGNpfhXwHE",
+	"Fg+eudCtZ5mcbvTCpey02Mskhzos0vWOhP3kQmkbGBnaUIfV1zYBpNzNdkkkrYCyjU43gkfLraBZs6MX",
+	"Ezl/gpS0Yzjf3eRMDP74HvLa7IKvIfwdzUhlQtf1LNbQCytG4eyaJ+6ZkjAddw4Hh4/6g4P+4OHlweB4",
+	"YP77WxnyZyjg8br2GEZkhOXBiCJP0/Ib8779xtEyN+eD/uHg8uCrcs4RF7Z0nYFyZDZwLrObEnDQQaia",
+	"rgaGK8e4imALDF7qOLZeHv0LmeQpIwfkRsh5ypKx7ZTbKbv4ICODqaE8ddFMqG2//6qi4dr8tO6e7xCu",
+	"1lfd9Us7QJTye5nZ3XJ4dm2TdAcOt68LK/hBr1OIQSyBuwgfr0unbRkbegymck/8SlENmHAsRFonk8ed",
+	"WE7WtIJxdgozVwz3y2ONjcjpnmmHnOVqzVY5t4vFjY+b8xkIygpoSqcYKiVHPi3a73xOlaaNzP5MZkOe",
+	"JFgb//ekUxQKgzkAf499jcD7dkkx8K5/S6O4Pwl2QQzI/4VLzO/Qs08iQ3QiKJmQQM61ue54SbgYo/PN",
+	"xvimqZyDgTqqXyIsC4kiuQM/OiFRhThG9yOPxpevXIlonMXXiqWj6xKywtjk/PvX4PiOSBdBRA8jRF1A",
+	"xxdGisn2TkoQaQxkpQojuJNzpeWUZSDiqcqoXO/tk6ggrNbeWHxxPaTiBgY0uzLNdU7TdEGKfpAnBKlf",
+	"UdJf1YDVc1m0crsSF2BK7UM8BkvK8A1v5/lYyIwlJ84+7P92dHi4T14yliiMfrMe/ithZJ2hvGWFXb3u",
+	"Fm8wzZW4ubGe5HlZIYjmfVsDX8hQtSw3WB9p531dWOicnR3sHxnedna4f2h+r4cTQb95YJloS3WaP9EZ",
+	"5eDbtCMq68mBqMolWeBx/0FNFqhx/46SMQAwgoUbjnvcoTB9p+DvdZwu+fzFqzNyWADXp3OaMcxctM9Z",
+	"+sOHKbuGYA3gSWt5S8EaDZswokTiESMEeQsOYzMVWpkpD1qc/qbzN9kBXc2yavsOzxr41FZgCE1jH7v/",
+	"1Cb9Fzit+28gJIAl614tXyne+NjrPJdxUY9t1dvFc5/XzLg5Tx604MlnUoxSjoG7XyyZn0PqwEtZ5fJ3",
+	"lzyazZIV2WONbfL+Tzz5iJKJUXwCuamlPbBuqjyxDupffv5fZj/ASk+GGZQH55oMaXzj+GARZxQth6Pg",
+	"4HfhcSMYelsVeVc0zqqO3gb1ys5m8COXAoM81dbU77dOgI7Wv/FS6mcyF9aV0oIWvPZC1p5RnlroDr/e",
+	"7NU3jh/+XukImoKqdIR0lRzpvbuTE3v/16syQU+Gi8UxQr8HXIH+VpMGxzXmnJLTqm0XY3ZQrbdi9OAo",
+	"GLt2B0qxA4ParqjFDiShfzZa8Hu8k39keteM3VywFhaFjRC/BOX8yWuqkVfOXLpZTTUzWM8gru7i1Uvy",
+	"gmVjRiA1zYakPnj8aG+ZsWNwUxkjjBn9pCtsXPCVWA4MtuFbUzOFzzgJVwQiXqzSQCiZTyB0DWpPJRwD",
+	"yK6EUd9IlqdMQfQLuIPNj9aEMqUYYs4zhp36PfuJazBBp4zAToT0b7QX7kw22VLxrppRt1ALMbHQYK4/",
+	"E2x7H9b+LyF/gY8VYUv8waB/8LCife8M1B3F2eyKXFvD8ReyvVMR7venfv5XkznfAt7vmsXhbdqJ7nq/",
+	"QhTWhNmUGTZaVte0aZzMlVg28JJl+y5kraJ5l3QrmVdl0pUD6kpg7MkfnxYqtT2mnwqHHE8+RnsQl+wx",
+	"S+jQ48vPGGh8JZQXy2NE857hq0asXhuQ86bY1C+BOU2BOdhct9fp17vsrok38BGxiGope4CFQMfHExtN",
+	"25apvoYxIYpkh8ED0KUYUaHSxxl93Lbj8kHR6bjatfh9z/citPPKB4IOHvQPBpeDx8cHD63YASNlarZ6",
+	"pCn9cF0CWN3UNib74lX4C8MkDiC61jVsXglkO5/10mu79kK7u73eG12gzG/dF/1fQtVE57VP+e+p8og+",
+	"hyu75Ao7UkCDXvE3kK+qbMArkpslfn3PKHApF55L17DFhWPIC/vmCeqJGCArgGUvO15J1SBTZCpBR+qI",
+	"dAu2T44Gj69E5JEwIfU1PIXJUvAmJoTUwYOyjN4k4PTMIds36Mm21UeGrjE8S8iEZezYwEAiIa9xguvS",
+	"KY7pMa+Ex15mLHMFjaoFC45dk3moJTCmXJD5BLoNV7eCqyth1kf+8AdIv42Z+sMf8GhmGbvlMlfFGXVB",
+	"ly7mjrDsR2EQ+BdysAdaOpyI7XbPFYkOB4MIy0trPmUKVvGUxhPXEd8wQUVo6f939Ynr7giuFYmA70Qk",
+	"YTMoVo0lga6E18zfsOljElXioiIwXdoxIxsKEJEuJcjN905IhI0Ry1euBCVCij72IYD6SGaExHWdK4Y5",
+	"IZFmH3RE/Odx3BMS2XpIETFaLpHZlQDKfkIiI56JcQNoReKXWxlJQc6FxnZdbE2D0uxeD0qYArhQhx5z",
+	"4g/MpXq4bzPxI6dtR+WARcaeRcAT6ARpAx4MoBmboV+3cjQ2zw0OwsE9z6QYEzWhM5RCIR8bcNJIrtBJ",
+	"yHXOhfO/iKXZnmOstVxAxCG/zxqVI4xk87LuD+CYHJcv0s9UPiVydCVompb38R7B1xVe/2IKgLFIkRTS",
+	"YSFk+ikkQ3Y/rkQNiXrLSAKd7fH0iykMCVawhFGephaOE6ADBTK4ZzCCB+LoK9sFXwOiRCfmbjhcwfdg",
+	"y2FYwgWU8jGaMBY8xiacUoGC6kpmqZimJdoMyvpMkFTnQ3nwy8//9hCw70pU0G9CYbssgu7tk7eioFwl",
+	"FTTwuUXASZ97djidUaFojIBWLvc9ZTDUD0v0o5GKsFUIADJ4ab7ODWZ2rbLl+RsIykRleiuWpobUUNtG",
+	"yBoHy1olAY0JCeiyXPXrxuisFs+DQnlv6dHD8tHvQe5gVmR4xlgypPFN533grQflW2iwW3riqHzi6OP7",
+	"O8iuF7D3nyYdr5WCc9h6Lx+EtKIV+2OfHex/9dDfrN+K4vRwe8XpASzJ053g42dSnbbHtSaTsO3zXsg7",
+	"XcHmwPpQUDJEuionYT4WrD/5p9OovoQe/RZ1RqSThJZYWlek7q434g1urTluZtSt2j4bTbx+/IF7YZ+8",
+	"cKW1QPcBy2y3qCvk22b3wCRLjfpY7hOKN75+QcXCTAD9ABRjql4+65ef/70sfurqghYjou21dyWoQgnY",
+	"NwJWDbiGipgvScWC6/meAuJIJTLCk0U+g9NsHaUsTuSLGek3ErHwKenB2viFnZqRehu84yYuTFBtaZG2",
+	"9Y4/mc3rrYCqMdSv/LhPTrFWICSAYwVBQ3Dq7h9Xptprq+2KyjxeDqCyq7l7SMMrW+L11w6ksgv64prf",
+	"iVB2h3DM3yEtfIO4Q2ggePfuhNARjm3c3LbMbAuftitIe5eyEQSrRlyJnZSNKGvk2ooRV2JXJSPO7LZ8",
+	"8UrfvVwEdDArCkZ4n1p7st05f+JyEXjoa0pFeNcAHeqZHGd0avsHBYCwD9Qd6l7Z/oPDr9eU7V/h4Ud4",
+	"IAkCK7IDVEA0miDC2r4bOPiLJhv/XFUi3FECSoJ/asMyESUu77RQxBJcG1SK8ED6vdWKgIon1xXr43LJ",
+	"CGeERcPe14Nfq1YEE0k1P/RR//BRNT+UxjzlmmqZuQzRNTO/75VX09zSNcbSdgUMArUmpkxT16Ellkpf",
+	"x9BPsnPcOTvrHwyODsvmOJ2LGcQymzWS50U1BfLaUT1s2eMInKF2475XdSFc0IFBJXVX9eHgsG2NB8c4",
+	"Sjvs4PBy8Pj/Y+9dl9zGkXXRV0Hoj6U5LJVUF7etih3nVJftHs/Ybbcv0zOr2WFCJCShiwI0BFVltcMR",
+	"8w5rR+w3WC+y32Se5AQyARCUSN3LLk9rRaxpl0SRIC6ZHxKZ31eRFVxV7FpqlpXWXZvf4eG7zqPe6Y78",
+	"DiflzBpk25jj3UZqvuz5b5K//O1y9iPv3L5827l9+befbl8+kfj/zyR/cfWXCVzz5On5y99/6jpWvs+b",
+	"ubvV2TnGHB14Iu4o1SZ2WNPOVIs+95BUY2++mhvCIgkufHyPh9aOmaBpki18DZZCegVrDoNQuGQMEENR",
+	"LEdgYsljLwiHDQNRDE5GpXKcB/mIzXzigzZ5j3kAofCYDzL2G4v1DgBgcQ0PAtmWBgG7/6sery71eF/E",
+	"9xx1uo879DzpHtH48cOj77476x/145gd9U87J53Hj+mjzvl3jS/tTCo8xx24hQ1N6NchQzCzdAURQkEc",
+	"dyBBOJAg/IFIEMzM382r1nMfOL+6JKi2OecB/rBHeE4SruhkwmhmJGcw6U57siHLVUCiYpdiWYqKXQry",
+	"ExleIaTP34ZCocJD4jO29ZBfgkBhuV0shw4PxAkH4oQ7IE6wUHqBM2ELE1TPl+BB+5W5CqZBy3gSrorA",
+	"5vocCVsagi/Gj7ACJO0Gjg68CPcly2Afvr4mncDfQG80xy238l5oEHpWeRjZDnBRTgXS0icBicQ0TSPk",
+	"HoBCD/237i7zgwXnvkSHrZpfwRNhC4UjWyCVXAtzvIZ+mxf4DP0vUTrNY2qwIYlqloZ6IoW94JNtSRTm",
+	"9qhn3v7TyPRuuL/cilXB30hjyPruGvZFORSWm3TLn3Aw7QfuhD8ad8Je3GA9ZcLaW97tM9kWfeY+stis",
+	"G9kqgW03V/JlkteWm0SXuHawiYektZ2S1vZhX5Ykqy0amJNjyo+N+vPxkAmgZ64X+/xpyqYmkmYuhsrD",
+	"AZhGOFCxWtKokM7zlAVkDAoLijQVi7GkMCApU0oKZSQu+xlnA5PdTwZc0JT8c8p/h5tAcI6SSUq5OHoq",
+	"hilXIzLJ5HiSk2aEAcQPRi5bX/sBv4taoZBZUMgPRwaePceS4+lEO1SWEOwdMqY5yzhNjYS6KIoHx6Go",
+	"fM6Ap0xFprAV3/GBci+m36UoltTgO8norXAq1qEYS5WTjKXsBsSvR1NxrTCUiOKnrh4zM3X0EMDUlxGe",
+	"g9Q63KzlCajmoZAiZiaZDcFnT99oypLIdG/0m+w/T6ILMpFpiiQ1S+bC8Se4/HNkJVlPoWpUwSJUZCpy",
+	"nrraTf2QJgjTRRlT0zRv4+2eJ1GLYJmrXrDmIiuu2B5riDF0GqBmArkyYtyQRElGB3kEniexp50xTVOW",
+	"YbU8Vqv2SGSmm1dN/DAgNCfQ3yedVkCilIrhVD+SNJ+/fUUenj4+6l4Qp10Kw2OvsYXPZsoZinunH6lv",
+	"B/M8Ik15w7IMqP69FYKMPa12KP4i+4pk06JUF3ZxDxT5TfZxkHp4PKum2Q2/YZjdn9Msh6Ezv8TiFvBk",
+	"8OI/Oi6Ey+cEJLFjViEgv3g+e0Fgo2LiVzRNkT5A5Vgvk1CezvQ9/zmVOSVNitdkbDBVRpcMm0KVFPZW",
+	"ph64pUGBv+CgR3G0SMKh+NmsQAsQzqpLYbALr+BlvtqBMfhxvdaecfNHYcTrDENRIPup0Iv55CTJf2S3",
+	"RyOeMaLogCGuxgm2+F3Bo6/dSWJmj2Lk9ZNnKkDDSOxsDUi3c+QsR2FK28XhLtY8M7XstFp7CP0ur02b",
+	"VryxaXr1K9umNXoN0I4x67PRe+i/9PdTnibWjwCBvzUEMLvEgAuWHKkJjV2/6Cl4SzM2klMFhzGDQZs8",
+	"LFlgWuoCQFjrIj797B+ck9tIN/Rks4AGWFic7Suqd9FQQqkydI3nhNHIt8lrbdVXGfXlTyL1lh5dCgHB",
+	"NGPyAz0bBQrTzln9tp8agA1sbD0CP5nfV2NwbUK5sr1QRuB3csJe2YQHyvbQ+zcv7pHO6aFs+A96WG+W",
+	"D8YujA91xTDPiZkmYlixwRirqhD+nD9erIfhq3YXFlHWVsRgST6sIthZeEZOr/JmhPJI4H2K7z7gT0AQ",
+	"3QDegETZVIBeUhCKEkgFk7UAUg1BkUY/gt0SQJym3+bwaw6sKXP4FWtpbkezVpsU5QMAeh4oqCv+TSNA",
+	"vRe44aAzA5XI5jSQIxQKhcZCYMa1ywfUbdGVwWcW7AEwswcPSwFgKKqILGuKj+cNb2OXHHTlJduh2fUy",
+	"SdzHHnCIbVlBfbL5gAuuRnXXdM/0NVv41PLeQ/fTDLceMA/0LkujVXPG63tYO8PjbBmmamM/QjWQ7hKc",
+	"c4Cn1PIm3uJWH3L1P5uEvNoe6pby8YqeB0SH8ZLSIJgYymYjAPMeimxc78ULiASfBlsavT1mKWEimUgu",
+	"8oIITZu5z8tH9KR31tlyRK9q2nQBLAGlxdtubNaxpit3QJR/kf0lYOZQYX+Pzr7nZ9Fvsr+rH62yspXO",
+	"dGHPuzhdTESHZBAGwugIZqMtccOg3+M2IatXFdRCTSjoqptsY1yRi+qma9a8+SsBuW2rgcMnays/H2dM",
+	"bwMrjj2qUk9g1HJJ2MeciQRiherDv//1P1Gr/Oor7W/Fqzvzve3b4/BbSt/qaOvlBJkPNRZReTaN82lm",
+	"eR7YRyAnHNr3hLBiOUY6MBRfoWhG2HEGNWmMFDYuE709NiFZvclmcOAt4hkB/JtMM6bCRmAuzW8lGcuM",
+	"kUlG45zHwMTIf//dv8buttU0u2GzsNEm+ApHQK/Sn5GEKT4UPXwjEwx2EVqehYKlDIVkmqX4aQtFMpME",
+	"pR5zqJhIbGTOdIH+RcrFtb4GKgx5rkKRUpUTc9sLR7oHJ1XQh7CZHcuEDzhLCNT+gsNsk7czEY8yKeRU",
+	"XXjPeaBC4bK7FOlPIQXD4itMGEG+OQxdGiDWdiPYptAp0ZLo3UKszlLkeTE9Kaxyuf6wp+dFn+E7w+lc",
+	"oD8ZSQiqqJHuPzkgHCnF8VpXwC0zPNBrk6vqiCDG78oRwSr0iNPM7Q62TvGwU1cvgvlpOhcLypiKp8yb",
+	"snBocDIXBTLxn81W5xt4m40iP51Nq1DWR4F2aVzqVdDonfpABz4jXddNsKROiVtNuhNOkZSR46ID3fuK",
+	"VVQsEWdhbqky0xoCK95dbFO27FfAwhUQ6Ge9OPVTYcEfCNYOkZLlWG+NlhqwIbPiyHhvh7h6Mu8pvjJn",
+	"P9eIrhgzd/wJ/4EgqXSQuwoo4Q/JLRQJwkGsNg4ZQy7VZsRSVoWa9Meboibbxq1R01M0aMth0xtsuvWq",
+	"RzgIGhbDy8kBuDfz2hoa2e76gJ9FLTy8lhMeB+YMOxTeMwJyzWYEdrJoWlEPG5y+9t94bC3TVN4afSvD",
+	"pUtTElnXFoWiGTbesGQaA6Y79W6KiOod3lVNJyy74UpmKoBzM6s+EjYuwNDLaQ5+nZI4pRnPZ6GYUKVa",
+	"bfKWDpiGXbEUiD64FLgfxzd9oKAGWZm3LM6ejQdINarKGAahQpHLaTzSyOhyEd0YV9PG7KaoOHYHACIS",
+	"gHwwAMB6ZS4PhZ8yRO2gWFrpfSAk711NU0OxBOWQdUCOnTAv4M57Ajov6bWGbxZf0xT7MJYizljOiA2o",
+	"bQBj3riWeiBmZ9ACo1ixW/FbTtPrIwppFBZe6Pl3XRBtMENIlPIBJExds9lrmPvacj6T2TWurHikR6YR",
+	"NP48SzI6TXmsp/+1/uT7jF4zvGokMwFcA7BiLs0y1EjCnQ7iEMoMqsDNGew7ONVnR2rEB7nfZn2NXv2N",
+	"HjRFt5FwoSaIrnT/O0u20hBuMViJmVc10aFiJR2Q0QEZ3WdkNCxOn4xlR9uxI0ZaML9r4CQXSjj+ZP+5",
+	"BVaCpDSXXVGCSf9UeRVM0h9vCpOKBm4NlH6yt1gPKWlPiAIIR6h2UH7TB4rk7CNmIZnEDpfDRMcMfBSb",
+	"5BhocmjK/jpqBavREGmGzgOOaJawzIAgCDxwlWvfIk0ZSy4lkX3g4q4CQYxmLLMVeK02eQXna6VkvFBM",
+	"Czhj/AByey+8qMrpbEFGgDQt8LG3tcjHiL9Z6OMmi8ZK6P2KdCxtyVFomUQQsgJJOGKVJ8xYFJInewZG",
+	"3vDuHRrZCbgncASVxfWz4KtjoiIU81ORtalHIWeiaqlcmJRCM+m8eOKCYAV0skmm+kW3KctYnFtzADQe",
+	"sgvM+h9z3VMMozZQSzYHkT4H3u8NVxXe4KS4wRs2mDI8fHa4bckvT4tfvuVDYX92y9h1ComKkDj/a+Bb",
+	"tTXMornlzyMej0g8YvG1kWSSY1aNIg3PtsZy/+9WqMtN2SW4y632A/Q6QK9vBHqVXPm+sJdn31eiL2Ae",
+	"NDzcxR8afiWMJum6J3rFT02wyv66dMhH1bAKh+mPN8Vhflu3RmKXxU2WYrHXUzViylC4m188UMU7akcI",
+	"eUdEMZY8UCTCV/5gr7Dp89pMRcmUXeZRKKzwV0qRcpOid4mnWab70d1duwjjeQbTfJpBZlKpxw3GoqFw",
+	"P0KdKHOgZoegTb6X+QjP6zRUufBqQxL/jq4wjADGK6CVX+5QvD6afDjN0UjJT3uKpoplH/DWEZmwbMwh",
+	"0dnLelrFS4ZtL8bqiZ2YO8AXGAOPM+u041GIre2gbEue6hYq556+qKS66ZQ6xzg3TYD/AvLnTNMPzvLg",
+	"LL9Ats5TdAF1FrRMA2890pqOD+2DZxWqiODdPUveT9u12lzXpyIHdUKrgWmN4BxtO+ar9meEJ63AbZ/T",
+	"GRkAEXRREEVjDf5DoS0iaUbI6PgLrpBfI709jiYsAwep72VLwlzKX0RuuUjkrd7Kmx+77379ZZDJsb5L",
+	"xVe5/DXq6b5/8+yKnJ6ePrY8ykbBPPrHP/7xj6OXL4+ePIkIVFNzQd6/u7pAvVDIc+EiTqeK37DAtMte",
+	"F+Uywm+xtormyE8RioTOWm3ymg4tVWWU8jH3lSTPOwEZ04/k5LyDrxvJwUCxHLQ8ZU7TyGbXwslHKMY0",
+	"j/H4Q+TZrE1AwBT+7aUHwzYUN9ueZYX7X75+Dkc5PNdXsSQU+SiT0+EoMBKW2YDGTCOVCQedyXii/6Ni",
+	"PkaNSTVTORtHrcCNqBSkydrDNnq6dp8K820oMOSNl6KPPMbklxvObpWLNBgnRnjiiEpgrn3Ql0Wkaeq5",
+	"geYMckJUq06aSP/shRw2ViSmQQI0M9PbsqabaWmnoMFok1Qmjqy3inO7PI3XZlV/r1imQVfQUPkMUOBA",
+	"ZuM6snLbVkvsWMdVDmM0P5vLYNOxZJ5u9H7zK62Ozv6sU2az7yzQjO/yxhVc6JAzJMX8t3feC7m8yz54",
+	"ST+agiVVbS7qKODBxFTLPJx3QGORj6fjRu/kHBuJfxWiA1zkbMiyKnp66w9ySdQ1n5DmhA65sGXW2m7V",
+	"tgq/rm6W36puB/7Pa1mnomV7JJ6PzbtZ29UIGmA+n6+UnPyoLx0A2e2nIvW6T4VArIeTsfRlwbOzmMau",
+	"p+K77lmvc97rPHaamXSaLN8ZXrMZNPWazeovnBU7Bbj4u34nPht02Fn/IT2Lu4PHtAtSHWj9G73GOJ40",
+	"7Inl6p743V37DkdKd2bDkJ2/hE4wUTmcnDARzYyA8dWebiP1TGPmtWtdzl6OmMXYkgOH+V3QRNCkjA59",
+	"KAvwcj0QW0dhjhDVB63xiObH+P2RI0ZYWrAFNc82t8aqFZkKb1N3rAKN5cxnoJYTIHeCRxGaMwOZZhMW",
+	"EMV/Z4GhPACQhqFsRhMuhoYrASMi8IAH2m7mNFVtcmk/gwxYZEYw9f/YVKtfD7SvkIAChVZ6UidrlVQh",
+	"VpovqbqAXFV8clH95UreQYB/WcG7bs1b6PeXrtvXqACwj2xGipkcd1B4x762dQFl97yiArxG/cSVkG8b",
+	"D8O3e2vu82QfrgYmyBWSrp1+FxSuZ/6LdSqbxn2WJECvnsqYpkcjqkZHN93j00dnUHqWMutv1YgelZOR",
+	"VXuSDEztsSnYalyZKwhe0Qgaf6a/0yzR/3oKuwoIWIE8wRvIZdarGTyTyuLlvvGaC/Ac8NCx2/z3Sh2G",
+	"35ptfu3Ln0B104ienD9s9BqPB48eJp1H3UePzuLvkofnj+nJgFHaic/PadLpntPT/uBs0O2f9Dv9Rycn",
+	"cdI9Tx7G3fN+Z9Dp0M4jfS/+O/t+lushPXt00u2e4pnO1YjqWXx63j3p6JHXHWpGqLsZQ8FmE84upzo1",
+	"jnclMwIm4lCCdV8EPKg3NPN0PbsdaNS5RDVng1c6x2OzwOq5k17CWayaQmB8bqpBuJx9hONtlhiXZ6pK",
+	"jEUyLON4oAoH9D10P/oGJNL/6yqYA8tSUzwmpbne/6NHaJP38F98rjMNICgIN50RmmUQiAEvCfmZ2Rgi",
+	"TlDKY1vRjNyPewQAaNS6gDKglJlDGuQ1CsUt069o3oX0Z04o2Vrc4nTC8eLYYwqNKZqKzgLcjocievH0",
+	"8s2PTz48ffn90ydPnv/4w9sP79+8iGyZQgsLeI9cj5quO3LPLzUchApbhhg1wi76YBSS7ABHJJcyBX8O",
+	"hO42LsBMl17oD6uKtXGQNqrWrqPrKaCFzEIBfVyBMdag1THvXraMjd0pWe/Qbr82y+tOqnDmYAKupXUc",
+	"8JeCAxs4+iITpa5FBEUVzZpvvn7yLCCn35mF2rrwDYdBz11c0FBFZC9sk/fKXfccQP4yShnMZa7hSmr7",
+	"AMXtZM29r+ZGx3z8bFvgUAFNtpyT9RVMdkdk+GD+807ADgdaO2Of8lyqR0DG8u0Z+Fi4shfsgy6nHvpY",
+	"tKH9OFiSJqY40iw/HshsfKR3bD0EMVHgpYcWDHItpOIwnTDQDvDy+WJpPqZA5LMJcHjYeIIjXSTGKWAh",
+	"DaRg0jHrEbCBT15dBaF48urq7wF5/eMPAfnL66c/BOSH58/A8v3M+q8xrSGO2SRHQOZXytjkTH1PqJsc",
+	"UVM4C+/M1YWNkmiUcNIhL7+3aRLd0zb50WRSFLyHXBDGASPFFJIzEaFAhipXBV7UaOqaTXIrlYskg1zo",
+	"/qIi6UujbkzdWWhArl6/xwjGmI1lNiMQNlTgDfDiiZxMUpYFRMUQb8VKIUwUGcM/Mc9V22zdDPLq6g30",
+	"oUmApSLntzJL4LO/Ez3W5idT8TuftAJyzdjEpgtaOsUHygvvOEWeUORAtZ/JWxWQeJoTLnJpHBHEIPty",
+	"mpNHnc6///Xf3ZNORwNB6JtMzceYBKMZ07DMPCcogWwo3aJpWjrnMLyHwLEJiDgqEEOkRwJP2GgaCjEF",
+	"Ln85sGNoneWlwcS6GULiGDYp6adUXGOHtooJpOhMd4ySF5BvQ/XXSUCYiLPZJMcy9ZFUub6jvq05n7GQ",
+	"O8M3IxOQeiUUB5c0cz7GkQ/ssAfkJOh0Oji2raBoQTQV+i6618FFR7ZNt6NZm/w8Yj5SJymNr4G6yExA",
+	"QnEJCo11A0LJeefUHJ7y/AJ1y5FjzsxhkAVKZQ7J1or0p2pmfhaKqLjmg/4iQr1xSL7XeEmNZJanMyQB",
+	"1e9Z4p2UGHOjhnLAhMn0REC+JZtuC4Q0rQvoMw3lc0loknjLFwqmaV7co2AUxWXdapMrinmzdnMR4Tbh",
+	"VuO7QBswuN3yHUYiGUQ2dXtUkTesRnTCXBYWbDFAUFlvMto7kYAC07c2hybCulnFP77Lwk7iDnk6K1zH",
+	"+slMc04X/dbedAX/8/cU7y1rcu3mYn4/sc99Atg5s78FLhL0p67gAleKfZRHefot7yEKQFAdF7obsssD",
+	"PeVhh/OldjhoVAp0Py78yA47HLMp2XSDAzbnCsuO6w483zKaxSOTCoYqbq6GypQsQ4QTcPsRF4oBY8oN",
+	"I2rax/wUk/HHM8BFQSjgQBSxvP6kTX42vj6CI7hIgxIExIic4DFtl+9mUj0AF510SHNMP4bivNO6MKV3",
+	"JBLsY/6aDtk7ec1EBOTJ2oa6fDBjbSEhrMrTD7hIrvze2ViTDnrtJzhQ/BysvPwFJDKscaF7qb+dNPaY",
+	"t2K5eWD+rWTnWXbByUc9Zdc4fJzLBSqYGBC+FlzXwA6ew4GCzdqHPNGxFPmobTNb4tEKTjcDMxzfuBWV",
+	"IKYOArICVyen3BZ6/ZdLJP0XRPq9vJUNGYRgBq4W1nepnLgmD8kp+z+fe8ZFUrZ8JfUS//P1zLY2M5Xa",
+	"JXiT1TL7glhTWprOej50//2v/z7vQCEpF7Gl9nXZ12jJg5LEhFMtaN6OJKGpFMxoitB5NaSAjOnMEsBx",
+	"zB6FpHDC8xaqJOnHGc4Tt+0Cni3SBC57ZdnnvGAAUMKAEcgJz+fN9Ty977oC/G4VfWUV/v3a2P0Z0OWm",
+	"cRtz9bVE7IuRXqVkD4jiIGR/ELL/wwnZF25qR++1RM/e+K+avcbxJ7jg+aZ69vpHIGefMnrDFNHus1Cx",
+	"Rw4lKoiQJJViyDLg/QSvxJJ2KLxKKEJT5Dwf08TwyfIcDiiu2SRve7L12jfZMxrISgB1WimYJbDvnlS6",
+	"KYxAAvWoazsS42v/CnpCc4SkrWUK+Tu4sNXagWeLnW/0tP/zznL/WKp7noZ8sb6rlOQ3X/1LpOQdel2t",
+	"JA/tWSYkX7VhrxdysEtkP0y1X3A3fD/2sOU2uT1sdxsIWIvAdkJeB5X8e6YUsA8gUSeWX+yCVxLggx3h",
+	"QHw/ElAUAOcn+q8jVKafTnmCsvQLnPijzeUADIDZnhIffm9JMjbW8jeM1hZVQFiVeL8mzbKGP89bmFtg",
+	"Rg0KQZqZ3ofEkAsrU3ZRHCtlIGFKgfgMjVerFhOFYh4UkX1gIkPs3mqT5bDN3QjJW2Xu6LuX6PnvG01t",
+	"GRFYas5JU5vl1lbb7600/tf2eicfV3i97u1CfELPxl3e5IuygKzhxYz7PHizfaHrQxTgy2r77815L5H4",
+	"XzcKYFizNpG6QZOfSxt1Lvz+vXPu1XI30Gx3vmnEX0FbHLdodaH9lvX9Q37DBJBMGOYLaVWrx8zm5RXX",
+	"wRAq0sTvlPb45DcJWro5y8iQ5ZgIJlsBmYqEQYpdKAy3liEG8biPLG+V3rUZ9ysSMpEoltFz71FozEWp",
+	"jK9ZEgEbKU+xnERBCQkSZilf38akJALLqb5xJocZUwBIKME7efcGIcHHkH1j3s0CBaMJU2rMNWMTzG/z",
+	"XmgqLG4glxBgUqAvDoMCTCQK4UuEPRlhGS1LWHLhH1LbZ1gussm0n4La2wWZimuNaUIhM4Jl/d7omS/t",
+	"ODlGsXWovww7Suk4JPDOakZ84nRPMIQmnWBjCYKN6aw4xQlF05z6GDIazBf1SNkmLDvCly6eo5FjZSAL",
+	"7zu/S98L29jZUffcYxsLgC8A7NmKXfCvnzcjtoN236VEjpm1lyZmCWwG1P1xEjjLtIZd2/tx05fuc+jt",
+	"AvyvkNDJy9xsCU8OdSgHiLQ5RMIJVw+RNqdTo4Xt2IRLzZzXb5WXtWFGFlCuhSIacJFY2TxI0G4FZONU",
+	"LSTXJnaHHIrIiBWj+8zpMDJMbooImmXy1pQUgDzxshwv4qV4haI+x8ucXbi+cKou0NCC8mKDLLB7mgBW",
+	"TXVl35sb0Tzs/zoqJcMmtNne/C3+6POKFsQ0y2ZY9sIVyemwrhE5HdaRXz08K5NfLXBf7ZO+SQiZUwvR",
+	"hZjSlLx6++dLouiA5TOSsUHG1IhlMNuKDAuV08GgSEVb5WzNS8Od37hbase6WQzfEUE5lOkZKmyyvqEa",
+	"UW2qVmat7ZyptkmSGs6QQ5banWapLean7ZyZZu6yTmoaG09yt7flgkSgLR45vXsv88zU9bfJW5bnXAyV",
+	"tf+wraVQqQRVYrFEbc/vOgERksQsy/lAL22s2O4YUbE2uUwST0fWVk2EwiqxBmXByEIww7kABfsqYbdw",
+	"e85H+6qpaCU79wrbKIbaqIH+kwJ7lzolEGfovGQxpxX11toZZYYOmlKMyythpO/haRhG8b7+G015wvPZ",
+	"SynykWr0uie6Y2C038ZgiR519FxDuazzzucKC+fat8nuAneiXzFPbWWKGiKpQ47aIUftD5mjtrXvWpKX",
+	"Zr3X4j7r2MZZjsesds/1AjY6RZhSufQydyJrEqj1v6/Z7IFCBeprJh4gI3CrzHYdmApyW6xusticxbTO",
+	"Em4Y6f3Lh/Hsg7dnNBu1Nnkbj1gyTVkSCuqfmGasCODBo8wdI2V/4KpleUb0Zi3LIeR7KWYkk6aOe5H9",
+	"r47R7+XM3yJv6uX2uQ/yu+FO9kLFi7r90K9fRJxgNdAu5uID5XfEAXDfEW3buDTfdgoYwSrakHnfWrE4",
+	"lUZhphKdP5ni5IOsEoPM0bTAD8vBnx6hDrPHcjKrQuyeAhxkjhTIMtD7fRUQCwtdST4km3jY/N//+t/E",
+	"ofJQWFge+CJ2+qeFFHsArBVIL8FuCU9Um7wd0czGeqC+f8KN3F0ooPEc02QSEjYwIUj/hQlBpKmvaIUN",
+	"MhUpU4pE+js44oHTM7SFprs8Kx9TQRSDshlB+oxAHyZLUl/W2iTom9yDPcImcv3VewIY2dcjyQT/WOwh",
+	"Nk5ogRl9vxC6nMwOuPxQ6X4A8jVAPgWhz51xPKz8DWH8J2u3NqwtgV8tKS5pWiV6h6ZbXsFJKBYrTgLj",
+	"D/QOYAI0TjYRoU2efuSoXOn586DIcsBUzSJIolxpCqGKjLjKZTbTXms8STkVMXP5GEbANadxbtgN8c0e",
+	"qFBAZ5eSOKaWjjVjY3nDEmRApTmZMDlBVlPMEqGYmGCyRRKpfWwoMhYzfsMgMrZuxUx9cqhEiG5zVFdV",
+	"wxwKYQ6FMNsXwtSUwOyh+KUIkFeGEJ5N05QkLKc8dRICJSA+ZPk8DMf0bh9a40bVQGyTKh0QBRi4gNyB",
+	"i10DMWfg6muaNFWyqLJpFeICPiovguWEi2oRAxdDtxdoO6mU/ondF/AMhdDRqAH5WgAynb+z0kVltG9U",
+	"gFvIUWda520BSJ/lt4yJYr+AjGSQ/wXaWP7hrkbpeD4NFdJtckmMOYecpyEUNLhDNJclPxfcGZMmSHWZ",
+	"1DKIlGgzP5CZNnM2nOJZWDTBoTBv80C3CnSFIzJI6dBIO4+YICkb5EROc9xqIFm0l99WR27sCp92rnna",
+	"5Uhg7fqm7fYRmx2KumFcRs/xxc4qcEkix8rqXpqqNd7y5CO4rsrDX7d+kag6LqS07TKBP2BBLtomTKSS",
+	"RoLapGBiWgdITbdRIOi1ecFfYKBMxNLSYfx5lmR0mvJY//H9nCb3r1bY53KacCbAYP7sTtFxassMoic8",
+	"h/Td1xk7gmcTLtQEX0h/LSc89meK9+1nM9tYymr78LRfKEqgwQI4MTRD1YfdcuNnml4TmmmfWciDm9fV",
+	"PQRUCtAF2gTEGY2vIbRoG4+VSSy+BuZ9kwzMsbM7hUi4fuavFbnG+D6Goq2eSO+Eruqvz8Gn1V1yFhdd",
+	"os2z1yGlhnfLDXcz6/laD+CrBNHPk6IZemGlbENN+O8Xpu16UvCvNIymSIqxOFZOop0JDX9ncmo72M2C",
+	"FMTYg8Yt48NR3uh1P+9rUJ+7oQTHCa3ja92h/A7mdqaH9DskGQiI6XVZ+Fbo5kEmx0/XHFlYTbl8uv5E",
+	"+PzrinPczUiWvtswplQf2NnpyPVQnHq/ilO3hvd1Bale8suadSpYkpopvyQ1U6tLUjO1edWKDdhuXbaC",
+	"N9i6KLX55tkV+e708UNXo2JjDxU7mJwOTZzDHRA03b+gUtHWsfRtRcsFKRe1RsX9jEJZZO/QrkVtUWvD",
+	"WIXlG64MVnhxI1NEEei7aNAHpSf67yquj1XFqV+3LnWJYQ7AFm+cZ7NVQaq/JdEDX3vOYDInfVBfhuXf",
+	"nX/essFfoe50ZcnpwUkdak6/2ZrTrX3ykjrTtY4Djv2j8w0qTUs1psaR30NvvbTK1Atuea9lCjaM7lhR",
+	"NQohPoz3Y0iyP02vbd1hKDxtMHCBUm+cJi5e1TL6Y3geARWoc+cOICvhFaKGouKMYchyvx40lzKY4z43",
+	"talYVuLSlkLxhh3hs5ALEW+Ks0e3RypG8N960z6YQrTTtObCb5YN9IUCiki9xpgCUsazmgrS77G8095M",
+	"owF1zScTl5GAkgdGPS2A3oN2ora9YLel5CUb/6xoHBmx1Cg32MqbH92vmTndGYPJI5QImfOYtcn7uWpT",
+	"ob+ETA9AK1k84jd+HLSyGhV+XFGOun6qg18T+k7+AI3ZZ1lop1sqUcS31ZZnmE32WReKLf+ihaFdvzC0",
+	"2w02StdYt5/WeS5cjLHo5Z0aNMz0xbipWQ+NXufz+t0NHb1DSai30g7VoQcws3t1aC6NDd1Dhaizfxsn",
+	"/VWDnGNTkn2AOhJ29EA2gYAG3/JDnlGuUYLLoS7SrHqhyMo4An4+Ty1R4qyAkIGQR9KwSxgVLbiEmYQP",
+	"Pzkb8cxJp0OadM7n471OOt3WBYmlsBgNUdeYXusb0jgHiVrm37PtYJECSlSXWH5RYCR3VKnmTWQTD5VC",
+	"4SWHQ51VkZli9OCII/EQQPc91/wxHG+D5Lw5Z6WhQPQB4raorsUE4Tmeo6oA/3bPhbsuQBLT1QEIvls+",
+	"DRgZOIP1aDUcp/g6DBrbQpb3imX7AyynR92HJUdsBsy7oHPyrvN4w/PCTXRocRXp19o7mtk0x702DKIH",
+	"dx79mnlxUVprpS1Hgc51b2wscWVBjzcaJ0cnndLp7SYQDK/90SsEdsJWb0FfqigMXgBsC/OE48wcLn8k",
+	"sua4AzA8pr68pVlimEbsIn8d5/D3yunnjqDdqt1gTuKVpgfe0oyOyAvGNp2qy2ZK2SYdAN8B8O0F8Fks",
+	"sQfIZ/zHLoCvyOv49Ec4lKrGfkkCyp+QyIHJZfql1DS7YTNAtbbAxJVGWRiRk8iekUek2TnSsyHBohZu",
+	"ZT/hly1AGDlmvYmkTaDEzCa7AdEFoSSCzJroglAxs8lxZExnocArIkipiNrkJ5MAZ8Jcpfy3fJTJ6RAj",
+	"XRV16SD++d4UqtBpLl9wcQ0nWWjZ0QeaZ3NFlHZsoLBrTuXKNKMukQ4FY/lw1NedQwouM5PYV5EMCKlr",
+	"CzmArZ5Ge0VCAUAxEJx1jK22eb8hTZrheiNNmQUOF8ZyDGnYmcoDc6Dosv3whyA4SnjeQrazW6vUai8y",
+	"N04ZUAFQPhzl9mTSXBIKuEeAgL3c5Ixlcqqhrj8e2qeY37bJW0noZMJEgrLIphsQkUPTqMBMvv6UpzhF",
+	"uWA0g46HYVx9tHhB+tPxRPn06KuoBUwexu5niMEXLTj6T09K+wrpZvtMIdvIXpsp+DXpFewqWAIO7UL+",
+	"6qVch7KswyHu/YbBSQKMPsaxNquhVmtHyobCcW17xmud8PEnl5W6tA7siSkB897N1TaUCxJs+deDEhct",
+	"z+FAD5EUVyC0n7KkZxXfzT0BXaRYSMABlKUctI3dKazDa/Y6E7YKxR7AgV82tTdwsFn11CFZ5Y9cdeVW",
+	"144FV+sYiP/43Myg6pWc/dDvxFJWdXazMoW7ouFFcv+2LbdZ4btonRQTqEciwKlRQCLbHv1v3HcX1WdS",
+	"pLOLUCyooAR2Cz6vfmL2kJGDzNGxFxnIJRlLqHQNRdNuIUXixFRh/+CCDLARBY5t73aOTaKFLuOaY/Uw",
+	"VNJibLpN3nkVbpbKIpfTeFRHK1HrD0KxxCH4qab7dQhb7v0W9kJXsOOB3U5g9nEBGbltXED65V3csn3Q",
+	"dnuXrVJWiyViouy2TU8oh+K5HTdUXzEtdcV+yman7rqnOnj8w87ma6Sn7g5RcAXczR7m2Cu5+3QAOPca",
+	"4Cw7orDDiIcSsHt2e2rqCr8BGtj8hdb8KQWcQyAfHxxEnPz7X//d7diK+QtCSYSFk1HxuBFVfsYIMdWQ",
+	"5kcBoaGIxtM055PSz6hRQtG/sZTu7syCcI1GZFfDL3kC/3sa/ftf/+POAdqhiLAYMiJNy+fbbREVU5t7",
+	"4p5kDlugR4Dktw7u6BffLjj+05T//pN53rcWG9+gIHZ5GWxdseva9a1r4xa/u79OHLg04EvCwHYSHuLA",
+	"hzjwAS2tjgOjlf5nYUp3ifl6FnlbwGQDsrW0vW+8RExHilqWFKthfAmKs2QXo22H4s9Q2qns9r82rXBM",
+	"Z0Bdj1c8TyCQkDGauJNh/fkD1Q6FlVWhws+jLKUrYLYmVo5wBZQwZZJesg5H75Dlr22HrYiV/QzFMq6j",
+	"mtGEZYi7LkD7TM29uWHPxAi3x+pfw7ZrMsXWdSjv9eVP7phj11R/2g6q8Rq2S/7jcsq+1Yr/qsXsGSY3",
+	"njuV/zs7s06M2VkSS+71zWXUv/FK+JzVlLdiPcvZI1Gxfw1CYVUekx4B3Bd5uo82das4Sbwo/doYPfU5",
+	"wl2R9j+hoHnOxpM8wP0C8BK77QRuOxRpelsuuAz3Cvh1kTBk4HQoYm3xUErabpdA4bK0XVJGKRu0SIyl",
+	"m7AsZiL32Ld1Ix+oUOQyp6l5YqtNngIgN23HNCPdzSxxOeh9pvLi5tdskl9Yn4vsiKYjsfBSN8/7Rcao",
+	"EwVz7Atl9ZRm5BfHR0Eo7N7su04LspJ8nVU3SNBZuJ2wc87PMvPGN3L/vswjaLNieUAieHxke4zesMzr",
+	"ruIdwK3q13KPMWxxgV/n+EDpPTEHBnyoT8REZt2LQTGw5i309jeq4fmKYPfrC8lwRbhSU5aQJvs44aCX",
+	"FtUTStg0NP0TU8TA8qIjIYGtWDNY7TBXeNEml5X8cXhwrFsPpwSGcY7MWG5Z4R6j449lwkgkZP7BXBNd",
+	"zKue3hpnzhKmwajMYGSQK9vOqKqbGtnWQvhtBUJxxa0FRHHzRA4c8HEZmDizb93NYaW7JQ/6P14SZHED",
+	"/TNDroFXojQsGhKvYnUBIc0ppVZhJFyTHkzaauMO4MSke2kAUvDjmg537W0EjRuaTg3vthkNa9HX5dfq",
+	"3oJjBIao0uMujbHBrvafZboOXBjaNqMX2tee0nb781WcXVBhMncH2gga8UZ3Mbx2676uvnx9Vg87lujU",
+	"7qRG17MQm/Knb1YNAkbJO2PCv5Wt1PjuqHNy1O286z7snZXpF1cVZKDVK5W4zN1HTMd9lukp/PTNuyO4",
+	"6LufTl4+/vvZX7vfa1zkmf76u7iLnrrk9dPNymdKbIbGmSooWllYPtUt6py+6zzqdU9MizZYY4uJnPMQ",
+	"zJ75/Zn+TjWAkgMS2+FUMJywXIpmnwQN7f4MWc3j9d9irl83WDrzVH917/CMC5oWrHMpVbkxJzD7N3mg",
+	"Rh0+TjUv+3lVZdL5fGlSt9MpGlyaQqroQeMHlw26K18qevsOSurW21FWhiU8x4oYA0Lf6Jz+47aeByr/",
+	"+7i5Rn+55/01zuDlW+wVIT+s8f4jFz29NmXuqoq6xZkNkegdx3iid0sFMXKEKUjmIgzl0TwU7rDPInZM",
+	"isJdH+B0/0TQba0v8NzyliumMTcibRoKMOQsA9KNSSb7KRuTJmsP2yQ6dkzFx7au6LhTHH2fFAfeUatN",
+	"zLti/fxigb/dtqyTIlUF980N705X4EtRxM33zCEL5yscRP3RXIRZnLszvFmjvv1JkDMax5+Kbed6BQDF",
+	"KTDZriivJut+v1kHh6T7Q9L92lIn+zmmtdN4jWPaP2bqfZHDpF/qnyqvOuVZSXlf0XIvcrZt2+2w7ZZ9",
+	"716xR6JrLiDhPmcfc8j5wiORhXz6IBQZw3ARS0ppYv/+1/+0AmIzwwIvtQ1RKaRYF4rsZDxVOVE5T9NQ",
+	"KJpzNZh5hzZGxKqpcadDoYYqUkiQeyGG+aVVo9++VU0VZnvegXXfLUPMJvHtkiNWffGlqWifkVimKVdW",
+	"WMJ8/aO+yybJ9n7XbZVr76eswRzxE9VIn9kENpb4qgwnOzXwi+bdr5O/ZtPud85hOzj9QybZV6GF3g9K",
+	"seZ452SyjI25SDYnTsTfuTJhQvtymn+DWR8vgbmPEtsP5kXKatGKseSBIpFiIvlgr4xaxRmxyXdTUYDe",
+	"JRTyhmXJtOADLJ8bQ1gbbpOQ5oSq3NIYBqR0Qo1/Is1f68KIT/sPM0kbSPMMBJhGsk4ONC4Zo6cAQmeg",
+	"EHR3LhEzlhvXLKJbcKYMahbK5AdSkTicwRVRTOStNrkUVvSNpiQa6yU7xNQHJMIxJYRjytM2eSVY0d0T",
+	"ltk+uvAT/lKuchWK25Ekt7Torf2yG+rxxEnyxi2DHTCJeW+bETVNMDNQsI85uWXsGsT9JimjipEBF1yN",
+	"EIj1Z+RZxhM6a69/zGIbfJcszJucUCq45Yk9UAKTtlq7brns269b9EY9Q/LcRDrQ4x28+BbHQ2WvJwdV",
+	"YcDN6fG0IfJN0C4MeYUM4h+eIc8WqJfkmepY8C6MEoPjfYMK+ETeAhdeKAzDOtSgbRUyJU0jP7uK0Oyt",
+	"o9j6poq26vX2Nhta8/pfk0zLjsCSKiozTQ5FVIciqoPTXKOIShW8gTuUTxWmcdsNrzt+/+S4StY8MXN0",
+	"Jwtq4E2z4/BpTYOSfHeJUisUc1lP49a2p3Ar2K/25kkOB3GHg7i1D+J2Xeo4g9dZ6n/MEzhriOCdFIur",
+	"Am4r6U8rGl7Qp27bcjNmK47f3jCMKHk01RmgbailBP4rrHmoQOl3cKh1F6ZyW16oQr96O9C83cnSInCH",
+	"dGKz3xlysS2G/4r8TSsgvD1I2hXGH3zWAUx/lXOkXZ0sLoA94OkRzfQnGPddCqXfMDTy1NAAGOHo0ulD",
+	"m1wa6SlbIWeuMkmvZ0aJoFwaaaWoPd1pKvBTICWYCrhJpQ/Ar+4uGbYCKL/HZx6Q8h8UKb/N5QSmNUqt",
+	"2YpVSCOf11rZcFXjzDqA5modrVwaa+Idd0K3e1wf5XdZcURV+S6O6GO7N/GJPybTiuj2C5C68xhViAbB",
+	"ZYF+azaHGRV5XVwBqdH0F6GAxDcr+qcY1hBX/rpJyZgKOjTPtXM4TRkdTrU1NsLI7VC8NXPcTG0TAYGZ",
+	"5Ahc5o24JYK78ETvCom7UIAPeMOO7PopZAgL10DW9gzQSxdILwfHxWbnULrJki3EHTuPTU9sIUjmVwF2",
+	"jzrnZdU2vOT72bqSZSurA08+brw7ABtVg8zRUx88Y3IozNjQq46QBmGP7nS1M10BjnOac5Xz2FOnraTs",
+	"Qqc7nqScipiRfsbodaINnxx4VrpHRvJWG98Z5vog74Nhogn8tCEuiiAzJhGZAuGA2MwkqJWzJByBMXiW",
+	"JcQjeAlFs2A4IccF883//T+k2+loXCAYSVjMxzS9IB3kBBGyL5MZGGdzfcvormfyVt/dJiBZ/VLrD3hG",
+	"sFAZLgfl+rZVsGVJZDTkTRKvp3gZioJRRAqmCBdxOk1YgmlF6CyBnAYlwnLCcyAt+RlyqoyuN7yN8SHw",
+	"kXZnRo3WytFDCzB329yPprd0pr+40T4RE8B8cVuBKUgXRdqSinQ/4AACeSgS+mgAASlngvCkFZABT3Pz",
+	"XSgi7JcIOxi41TEfa0KHLMEOjFI+5j7/6HknIGP6kZycd3AAgA/+nbxmImqHwirjN2VGcNuWtMxkwwGY",
+	"zknnZww3YS4INx5L8UG3LKphX7ty0/otFqCvwJ+FD5/rd9gncmX1zKtJ1qw++0YS69WoERoCo2TmJld2",
+	"akJWoB18w1tvx6pV1zRlX39dVznXbxVNfKNbB+WmdMiqB72uNTBRSo0xv0YGgjH9yMfTcaN3An9xgX91",
+	"g0Y+m+jfc5GzIcuwVSuAzms75f52sg+Q46wU0COcd3aVop1nq1hb5V/j/xFVL4GFwTLgw6zwNXQbvbMS",
+	"w8WJHhBXQq67VMj8LZpn4PQwFhq+KqRmISRsvMgvNQq9nW5JsLawQc9XSub+3liTdWNenFc/08OXbEx5",
+	"qmc7zeionTL2/9F4zNq5Blpu8hX6twWJxUn7vJbGotvZC43FbDN1BLv+3rCJzGqVADy3ncGFB5bEewAG",
+	"r+ZHBUQECyjlQcK3DqStm4rg7l0FDQvMVxFqWWEoi1bbcMZrCozVy2Gml2mwTvwVxRad9ieolEb6fy21",
+	"OxK3RrksPriAvgN+tkQyQ9AGyuNeZPZOchgKjZi9JMTVU+3PdYthrtP9UudDS322F0L9TRqYMpooksu6",
+	"1nnDty+y/9WhbZxjh8j2HzSyjcNPqDdPd0wDKS3/P3BQuzbX+QUX14rkt9KTZPZP1HpF4JXcjqSpPGFq",
+	"weSjc4B06VCUjH+bfC/zEdYS9dncc5xtxw07HwxYNlef3LogVBh3wcVwTnh6bS6bLbSh9+w8vmA2ddm3",
+	"rCH24pv75ZefxZsGbL1u/Cr52PPPr07JLqbVISv7kJV9SCRZIyt7D24aze2abnr5PmYqDkR3jXco9LhI",
+	"+9an8TXsy4D+LoKYrf7TkuBFJgRs/v5fumERBH1DYRRB50jxXrjqbY/NnudESJJKMYRiKKY/mIqcp0bo",
+	"wt0iFHRIubjwovAYDb1mE6D4diTZFOtgZe691JzjXy78XJ24s2ceu4W91yV2ZKlwW6icURBCzUBlBU6g",
+	"IWkVRqVuL2bGpBRvNYHUvpQpo+KLCH3UZkOKA5XefaDS+xYTEu3U2Z0QrzD/a7oQPJSqPVS9ooodcaEY",
+	"eKYbRtS0r3JIGlFMr0hLOgz3MYdvEazcqBUQS2gAGoIoJBgKSwhVe2jXJq/pkKma47gTczJjTuNC4R/H",
+	"2S0Q8BrccHYbFVQGK1SOBlwkP2BvbGoH30JX/AT2quYQzBz+2e2e7oI6Qwe8TBsdvv1V/2KdU6QXcGL1",
+	"xY+bEppTJJVanVxT7jvQPpGCkVuZXYOjwOn2eiSZ4B9hcN8wIcktzdhIThVTbUtev/TcyWNlT9iEZrmR",
+	"YMWT0is51S92duIG5Wd7f6JyOhg0ApP9u/RdzA670evqPiwfc33eaIRfcFV5enKJx5ZyYCbYfT84+RbN",
+	"8zMuEtO9nl02pmI9szzAJb1gkc1dP9cBWSzgVqA1PJ7kxoy0DaceMSZR4VEDo+PCAMKFjtnF2MA1dExw",
+	"hcLLbQ4H9xi7mWOuzmQyjXNTScO0/wkITVOSSrwFrPqq9WyW79Pih43NVt6+a+g3SzXcphv2ZPw6lZ23",
+	"qd3bqK9rz4exo4q0lS0DUy9MN6263l1376H4QQHhPh6cw3QlFOfrtj4DJ/0yr7EA448/maybtcrxC9iu",
+	"3QPPlU0TG/GJCowQgJzY0AZu05VLbcslEew2FOZHbeJx9riEM5pq1D0jGYsZqAzY4EZAqHK6bkDzNeIq",
+	"l9msHYro+eAIAgtAf2b3ED2rlCZyK1KQsoCcdU+WOz3LYRaKWqeHPbWl09utzv9wVvsfUa+/00o3C3Up",
+	"Pqzcnb8SdgU7Qg1ceJhg69a1ZU/igiB/UsU+uU1+cFtUk+nLBLXxyLPOWbsqM9WumTuvuSi9uJim6YY4",
+	"J5YjmS1gnO6jIp9uAlEN/XjiLq7EOo+rsc7JfrDObhjn8yFv7l6oC+9oEWrkhL3t4qqTHTQLcLCjl4g7",
+	"2PG5WIfZZOUZz8r1VXHGUySQb3fEUySU1xNgLLDOywGJ9POjwO6OIVXf+1VEmpG2HBExRzm6L7zvW18D",
+	"eqCF2Sf02I0NPnVbn41GayvSjAqbvrjjJM2nL59etrZszxdlzVhq1y1bxsG+H7gyvkGujJ3cGc79Lbey",
+	"LsvBJ3CtO696wVWuAr0xZSpHIe1gTjlbLa1MA57vATpKy46h5qXqjXf997/+N6R0m3I8i7218bc8qVhB",
+	"p82YfcDtSIbiNwnFMlai06F46j0KCqSilKv8g9f4iORSpuZozFbcac+1mtR7NcKv8E/6+fAzn5F3U0e1",
+	"3bFT9UGaP5Bc+CVleyoaK17UFY3dZVZB8bjVZzzeux8qZO6BddQjZm3jA+UPz05U1nrNPZOZBYXLmazX",
+	"3gsgJ0XJDkrQCPC2CPcL/C9zCsacLq0G96pezSDtmnQQiqoa4B2SDpx5fWne58uY1v2d6IM4RTk+8rBU",
+	"QGmLGX+jY86KYkZ7LxPGWUmjYWbXX/RdTNVjJmGSmsR8v6yRxjmQZu946I5jstos2wj4wSTfO5M8dstq",
+	"K+AK6Ku4x54DMvcu1FIvBIBcGSX025xO9AfdTgfAb0zTtNUm75V/7MP95DCNMlM2yAlVQBY0058ERBll",
+	"AZqmIIdDB0YdacJo3iZPaTyC0gSDrrmPxl1WqfK4MPxWtsnlPANS4uiR5pV4wJYVybRLQzr1Jp0myZxF",
+	"3zoms74QzK/bWDZ1mSR3onoDHblOq4OGmSm2s3q//Dofon+87avZGpJqFRtUVdKjejuSbsL2GWRtH7Rt",
+	"DtGSLQtCLOgEMridoiY0SdbxPWug5I2oRXPL9AdF7b4lLYdQvEP9fJTJ6XA0Z+uhhiEUl44Sz1YwUN+W",
+	"l8retzS5GTTdW/6NjeqsD7Dt/hQ9m5kBc2/H9YOzwiyh/3D0FtTvfx8oB3y2ouisa/zeKDo9A3bNZvVb",
+	"+n/IaUYuXz8n+qr5GG8RaM3Yjbw2rp19nOiWIZtZUzHYkMPXl3kUhCLCC9RlHrWQjkyxOGNGc/CGZUSN",
+	"NHI0VVrRiIscTgZ5rkhK9eN1o+IRzWisp4+2d8mYG7kS4MhUQJI5oUpZ2cnIRV58BtIHCl6sKg4Rirrq",
+	"h6o4xLpxh7/qzl4x93+GoJFuVxEtovMv2LogM43C8ZSU9hUTtVVcbtZsOEvuf20DnQDdFZ5jrpHR4qae",
+	"/Y2eXI1e4+Pjn6gNi1yz2fJ1qefge1WRofKwd2bZnkzPX6V0mjDyhKnrXGLOjlkJtgEwW8DO6tmjrex6",
+	"nFC3u0RaLl8//yubrQ6ywNo4VDfcTcDEWlU/bG0/Wj9SUuVj4Rbr1DeY58HZG1gTlg7AxmCRKJpcY52b",
+	"0TWbRQGJ0mv0ZuRPf5IiZn/60wXUmYVCX/z2z5dHJ+cPIaiQy0xv7SOc4q5yAgonftGz/VeEmzEVGqGy",
+	"jzFjCbRD27gLsMahiGCNRwHJtflQ+rIR1dtFe2IIbxDTLJthya5nO1DhSrsgqITjuQpFxmKZJVbCitx0",
+	"CRPJRHKRq1abRF49xdFf2SxCzePBVLEE2EFaZMQy1oPf2iEPxUimxglgbwXkdsTjERKYJNat6Q5RbXIJ",
+	"LaZxrghV+n0D86rw6kBgbUQbcz6GdQjSyDFN0wsQVdYeF9VOJNCKBOh/MVk4FM3oydMXT989Jb6HP/50",
+	"zWbPk89RS7+v/lXJdflo3xCeAoChMWQ1XoSCEhNSIXrJMpHrPsagvjeTmjKDT3C05gZLCtYyox0KtNZo",
+	"YmprYv7KZrvEcjxzj4a6e3J02n13cto7f9w7f7zMUM/Z5aABPbRBzAdt7B1Wsuzg++o6w3jDWfzDx7W9",
+	"4TXTFi29/vBf48c3/xg/m/1j/Oxh/Pe/ncV//1uX/fDjTTxO0v86/cso+flj579Onpmbf5F+T+oSg/RU",
+	"dem7dski7DQM8/F8KfkVjUfs6EqKPJNpRcQWuXQjIY9gnUftqqJ5LOPVrbrfTvUQufqCJSvOem6PBOrr",
+	"VhALzG33rDNYHprSSFVZD9sDPwP7O6CwrrLv+grPXbpYlmAfc+14od/b5B9yCtszxMLO4cP7XhBauZUz",
+	"11Ixg7WLTGGhwGSaNnlj/R91W1FABdA4Zc8baj1edXxL38c6oNVxLXjqIa51L+JaZq7svq5wEizF2Kui",
+	"WBYZQShIe9OKUNBKJ1sRCoIVvHUkCL3kQixozGojQT+PpAG9iAK5mgOCVPVwLQNwbNq4S1CkiENaQnSB",
+	"SSBAIwGfIBX5NE3BiFAAuiUlLbhhJm8DoqbxSINmqk0Pzh7CEwZ+AJQDbngCUR0wT60AGxRpTK0bgOYC",
+	"dxPe0MC4wKdeK/7y8zvLFuvbOKp/0cLfu50N6M1YNQKzYbFshtAS0xB8/gMViijlMRMxi0gzyjnLdOvG",
+	"8eQy1r7N/sHNn60iKl9kFqqIFPsFFLwJRdOYTEDwYEh7UKssuGAXVv5G9fy0maCcuxjMHQgEBcORvdwn",
+	"PArKXPoXTi24R4SG+21yKWbliRIKb4DXCpwNWf6S7VzwVMLLNXTfRYYMLq91okE4kPoJbgAbvcZgmqaN",
+	"oOENY0G1zlnW6DX6U8WF/vxzJb+4N9LacLkBM6zhZnws6XvxpzdYxV96rJAo3Q6VNoAmmcdMiyXgO2jY",
+	"lQOJPmPW2CBMta5JellL84TzpX2IKq2ugcpdd3lOD/JDdquCGrMSiFQxHx9jQGZpNqA1eOTt1fOXJoKz",
+	"+hSh8uSg1Q7FPg4LvFA/mOGlREflUP8rNK5SpLO6+L5+z3fYL99aVuE+Rbg+NipD6yq/3lto/dV1ThcD",
+	"6jsExd3QrY6Le7P5EB6/o/C418e+6MHV85c7Rse17TJLdHWM3GtGfWAcvtZQSN+6MjiOoeeK4PgP/IYZ",
+	"IkZtui2WJRbKFiBJdxl5/+ZFKKJRnk9U7/gY60hHUuVYR4pm+eYkIs0+oxkIR0HDC/gFJZdGA0p/Bc8B",
+	"kAGBL7ujhkb3TAZi01LBUOXgHSJgnpGEQeKvDbeTPhVoOQ03VihWh9TL0XQyH0wvGd4gFAVuXI9YyS3s",
+	"XULJvtXZ3KR8XUKjirDuSktctrIwWcza2SjQu21X1UZucdoeYreH2O39oBsq/MN2Xqo+cuv7qWroffwJ",
+	"/rtBIBeu71W7mgcKArUuwGPWWNlad7oah1eEW3FdLgRcfctN1jfceNey4T6EYL+9EOzOy6M+ADsH41aF",
+	"YT0cB5FY7QArIrEr/WJFJNYswq1jsW6aL4RjPR1WQFnaYtZtty+h/soBNFMRbSUHUW7x/bsrklB7fEJu",
+	"uUjkrSl6tg+wSQByEIohyz8UbWi1yaWTZOGKYMUXkYJQuCtkotkkZZklLCFWyxUuEqEwEiyBlXUtZG9l",
+	"VujAeppddHZhmsYs63vksiPkBKrFQVeV2mwLlgECAL1YfMuRTO27biIAWuirXdq+35ij2N3iWSbH6+zt",
+	"i1+8k3vY3Jd7rtHrFpKOGFh8CIHGJ3SG6XRzlz+eu/okaACpgK/cCG+18Jzu3C/PFn+JwQscF6scM6cJ",
+	"6WHYXJZ+69IW2o/h//4LDdB6621xYGvApl0TZMCH04wdNvt3sdk3i9b1tTZUCZ3tonRIiwW7VOew2tSi",
+	"RQKEZ3hLq2naDU+F3R2bujtrVI0sMQYzoQRPTvNW4NvhwJ3r5MyI+6tQ3I6ku6f+bixVTprwvwW3hrDF",
+	"1C1gxAALXm53vR3fzghelXvlmzOF/RlgUQx1YplbwTT+hApKrrLp7xsdbLgbdYv98phm5M80Sej68q4f",
+	"4e3MkDd6pyWTXDS12vIWLbiH9nVuztQq0eqrjmJz2cHY3qW8bLmrPUO5g6zsnGHYwuRyofhwlC8/TNLX",
+	"Q/g9zyiHJFjh0Ku9QWH1SNnoXUCUFTSKhAwFLgsTeRxoGGtph9wmNZVwSlXAGJLBln8sxZDkUKMB19Jc",
+	"A0+Vh0LDVk8/v2nu4FttMOO2anrOkgdFYyyK94Kd8EsjsV1iFGnaBmhXc0FqHQV6m5G8DcWYihmJWZbz",
+	"AZzJK1O0Y30YxAEed7SP2tJbPLcDujNNqdfKp7qRXAzfSn3ZWdDADr5yI1RSGG/0zjolAfOHwbwGe/d8",
+	"Mw125y1ySiYZv6HxjPSpgon9a9DQXf/KiqD/8sklGYxpFssqPfGX+gvyRirFG55++ukmRSBbmGU3ODUG",
+	"2S6mw4n7CnP684hlzDNHsFBorqd2WZpuY6PKi/WzhTlNi9B3rTV1gQKNN+HfHtzEeoh5SGtNZLFR181M",
+	"GOF5KwB6CVHcwtv+lQ1RQf9jzsaKloA59S0uF3Bb2wKaMZJRcQ1lJebo3vCZK/47s3GNvqRZUpzpd4sz",
+	"/TZ5Q8W1CoW+UzcgJwE5/fe//gdflObIVESaOWdI0NbPMHtLyJyoEc1Y0trEHr6AcYDmrCr6eycn5Mei",
+	"KyobX1PeBx1ROrEwP270up2gMaYf+Xg6bvTO9R9c4B/dwJ5rcJGzIcvWqvf76ii+yFbwowun1RlUMIkb",
+	"vdNOJ2joaQNvvRm8Lwc/SoRIz+RH7yEnxUNONgP+tQj95LQOoZ9q9L4DQvfnZY0PSItLDkB8/55DL3e3",
+	"2IErbcIyLpNdfIa1+lu5DA0+IGdwdTqXRryUDFMqYmbgt/11LfxutTHNVBUJpCoyUnIlpk18aJ9pbH9B",
+	"Ilwckd0TGo59dmOoKMH7FA6iFwo/5N30YbJzWhoI+5/jvjso42Gu1BTr2UNB5yLrTUyL0H5zIdBdRLZL",
+	"AW0b5ga666KJb2jOwIPRNPWv9poHYWz9tf/h//0/QAHVBGm/hMV8TNNWmxiBC7eVMdElni1Indp41Hbg",
+	"/pWdK998PPz0UdCYo7gttg/duf3Do472v6/NSDd6J+dBQ0jdLxl8f9LxMLz2vNrcJtNUf3f+ufQgm+TQ",
+	"OzsLSluc5zDvGr3uib9ZeQOhnfPv2vNh9dNu4BQmdduNpC7GgzI6wMiRE0mFiH4uc5rqJ3xGP6WKjkGM",
+	"0KcC3v/EXXuur90qknTyaD+RJDflatyVNUAHX7V/X6X7XlsgJoZ0yIxs2dZeShbGYws3ZaYyF8OVcXlP",
+	"s7m8jenPjFVM9YrLy+rSAUnmrKi2laGoCd6P5C3BaIq1uRnznlwEqIqGLz1g3cYcvy765JszyIYKPJ29",
+	"LtmoxQB4d0UAvFMZAA+WBdBPof2ecTzdNlx+uh8j5w1kjZkrZtEhSn53Bq8YBwj57mLtJv7a3MLe4YM/",
+	"1UtRWR78nA5xH5EWweyAaFNHh8YE6XvVA/RewbwPZBrIJhFUAci5zJKmdg45dxHs4rtQTFgWM5HTIQsW",
+	"frcA3z3xfQgFKQaeR7+CQf4qFFORsAzyPbazlu90j35zdtJMwE9ltPqwsxDSfviofTqfe1FGjc/Fz8bI",
+	"Icg06PEUZjmc54wnKdebO0zt8B94uvjAs87c48rQ1Xvcqfe0E/s0RQcsn21/VLkvgAnToi7nmA5JP2P0",
+	"OpG34mBw929wv7edqw2WsQB6euxgeHNc5uuaXIxsLKfBc8Vstn6ZmNrPHsEaXkgr1JtBKOe19Z1Q+aw7",
+	"bpJxxaJWEAqv1Jc0IyEFVCdDFWyP6P+A4IhNm40G0zS1XwB5bsZzhpe0TAzFLxcmzcvntheHTBhL2PLy",
+	"bycsO7pmMzzQhPCxcuXKnGWhaNrGk4ed4zHH2pdu0Ol0jgH6Fu9DHna8Kzodew0kC5p4kavkDoXpMSKF",
+	"iZ2A5JcgruOwkUKSl1evCYUXqqghJnMlxKEo1RCTV2D/ZaaIYrkdJsfvh6RMpnGK5Ue2GLvGebzDybGr",
+	"Dede9ew1m0G9H9zJot1up9MB7PuSi6nGqg87nzcqMMas0/r64st4zMiVzCYy21BwzHRBnYFEGo6DmVtd",
+	"oOvxADipUDvChbkz3b1TyW5uh6ywci7cU71xpoodcaGYUBwinmrax6IXohjN4pFeqGD7/vQnmf3pTwTZ",
+	"G5oRnEdFrQWhj1B4Sh8/GyNgrg4MjwxwO1jbAy0OnARgqm+TZfIWb2loHEIRoeiEURu0gkxriYlUFvZa",
+	"IadtxEQGXCRYX70xpoQ+/QnO8u6MarNaz8kEsNF4cgUcEnWni0ASsAl16BuJE3+tJ+9VRUo/3elHVT/f",
+	"k6eB5ztlwKrHF1TBWwg77OmcE4OxBV/oOkRvJW6LWAohs3l6C0PDrJ+wkaRvwiY0y00M0HTTzzRjIzlV",
+	"KP6ykbQMHtdeQRPXUZepUQd++K7zqHdaoQ68fTW4nkurC8FhOh92BPt3lc+4SLB3t+Sx0Ha5yiviPT8v",
+	"FV6Bw1glha3KrvBLXOTSlDiT5m8S83+oJeKHLbNCYOpED3Hra6qvBbu1BNRA4DOeqhxSW0AN49ZwOzc9",
+	"BjRc+KFAWp8LS46Wj9hYsfTGhJ5t4nh/RqTDwFWwFy8EVo2nSMKUJBlTNoQ9FfyfU4aRJfP2eiRpBti7",
+	"jBPSWY9QyK0UULnDlUb6Z53H+OBYJsxwP32Ai+bEu4BHaH3dAWy4ngqba/cWheh/ZbPdpHtLuX3tTCrF",
+	"K22skZJZYV9/rUkJnDOIG1mvO6w538EpreqvPfkkT8x4c6+0dAzWdkrn1ZL13Y0GsTZn3qxzvYK2FjYO",
+	"Gi+s8vSK6911914MeQ1fdyXFIOVxfqiW/+LV8lO1NTFVfaG8cenz+9xjm8fwqcbXf0+FsuyCTTkYQLIb",
+	"F0OsCuCZZRzXrsnyRmIK6hzBKc/KFKeBl3kz4iqX2ayUixR46UJ+8kdA6DThOWEizzhTLcJVKEDRh8xT",
+	"evtv6JSGIjIViWQ+uTe62D4VhvKwLI5vmL5zPasRfmgY4xBIm3xv2MZpSU/ICXfB423RfyisrFvzpNMp",
+	"go3II66QSiAgQnpvOWtVufg+Fca/76jitkd2Ot2g76n40vL2y3yA6f6dXMDng+TawZxvfFxDxW62vE/F",
+	"5oZ8TUE1VFkg1F8eD5Q5SrCWnX3kKtemqsrE38rsGgkFSXMqUqZUKJyoUWYZT1orTCxZy8KG4r3oVxpZ",
+	"IfM5A0vWtK+hWGVgp8I3sV/BdOk2B5ZAArr6YMG+YboXmMO7mQSYkssDNqsoXsoL/luQXkPz5tu1yoOZ",
+	"Z9M0JQnLKU8hci0FrqAenLIEeA4TQCApMBH1wISiTLx7xCfKodJQmM0o4YJEehVVyakHIMgzyY2ojpjp",
+	"pyIVP028sJOVH5aD0AirYcAIofJZ56zmUHV781MZiPCTRbrfLVCW7i1evp8It0e5bIMJZrdSFUxYeCkX",
+	"TDjdSzDhgCC/cfv7A8t3s741R8jr2977rXapXyCPR4uW9S9vX/1IXrJsyMhrfYW2rihXgIfEcOJcF66u",
+	"hnUg43VBKIT4l8T2qSK3LE19ORQ4W7c6bAHpT3NAgQj/jDyYvBV4XEui54Ojl7rRUEFkzyZ6SMOlmMkv",
+	"UDnVXuGse9Im84F+e2MrJRy9fvX2Hal2TsdgJY/xJ5WJMmi3tgvMD+BFXpl32C0yXzK8f2lb27uRpYTJ",
+	"AIvMf9hYT5QjmEr/T8WD52z7Vg+8N8EF44UOvqEUXVhjo/86Y7EUCdd9+YzylB0CE19uHwKTdseNCNxj",
+	"k/CEM5F+LLcWzL/gKlcm+cn7gd39j6gybAzzOgnIx6rUFIMKTWPn85aJTsxIAqWrmOyfcpV/8BsUQcJo",
+	"q01Qf5mL4c88H3Hxvx53InLN2ATTTXGDUKqFhQ2AIYi5hd8skMRgLRS9YQSVPDFYMmM5sJMNZAa6m+6m",
+	"eu8xSTHsURLl8hKwCv2TC5D9Mhmf2lPqdwNeCA7+sNiBkLU3IPoWcEjqD9kKnAMJRIusOdrzu27hCsvB",
+	"oFPgfABKwHT3zPVMGR897lSnIJXHqpSJ5HgdTh+uZHbYJ+/C+nQ5eO2Phhnt7Z8vtS8ecL1JfzuhMVPk",
+	"DRtkTI1gsZq+cTI5C3qVnfOjbgekIOw+CHZi8UpkCTW19j7nFfcRU5Cr7zWunr55dwQP++6nk5eP/372",
+	"1+73m3DseNOpLnnIouUHqjSXDrTF90V4glYNj+dMSiZjNymK0hPW3mbdAvdY2URbnfhvK+JlqDbV8VwN",
+	"/hLHmY8KqjZbqq9f38bEnNf0iNh8B4rxllA0I1edHwUksrfS/+bigz2fNfpmyACg/zD1/VErIAmjScoF",
+	"U4HeSHERilTGeh8YEBXLDL20I0D2vHKJ70I7ZZOgZQTzWp5HDEVJnG2VUyR78YmX3mB8GRGj6lxdv+bQ",
+	"Ote95gsXL+qyhvfnKO2MWojj+XpKd+ZMkynzHnw6H0C0mc1rJFlh1YoarhBukvG157uRFenylmaJ/rQT",
+	"NOxCcDWDhiel3D2n7zqPel2r9ORio96K3ICgFa/80edsek2z68YOWcHFjFmdG+xN34Nzv3fOnZaMnJOH",
+	"9T5d37U/k5kJey14eP8xGzp43/x9q/7dDxpCItYG78/8aKU7A7+3AeZqHTHTau38y+8DsVkmrNBVTkVC",
+	"swQvOsKX1TtGHjM9+H1pDvtlmoTC5koLduvu1/znlE0LrhNFx0BMKRSNkenXQCe4s4UYFl4YKddNsxdI",
+	"c2Zi16bBMznNQgF6jNgs0H/13hmxyGLNl9H8atoc81AsJpm3IPWMLM0rf2df3T0S0jgWMtSK3rdKNVWZ",
+	"5vArPcgQOG/sJ1uc0/ZQjtnv5RPGjYLF0BycWvcqZKx8vTpvch7ix8ZtHrKT72V2MhovBw1KhnrbbGW4",
+	"5wdmDEdtLFk3hMXTDJR9fvnUQN3Gy2k+avR++VVvjMbx5K9sBn/9qi/Obqq95wsZ05Qk7IalcgLbXryW",
+	"NKMxvWYkm4qopTFxpg3RKM8nvePjVP9oJFXee9R51AFk7JhG5nEtJpTIQUGEyAWhuMOl43bhVa/kSGYw",
+	"ros3ySE9+p9T/ntAZEbYDU2nhoo+y/mAxrl3o0ulmFIWPC0y5l4zQaw6uysgAsadGDP5IHJ9wzI+MCzD",
+	"iZWGV/5jdG8v3v81k5OUzfmpZmSQTuQUMDOZMmXzbjzpywviEvuEcezWEXkPf2+O2BfejtGxCkhR26IC",
+	"EmPHwv3Qk5oKtKIS0d33B0xYqXqtTElB0yLfsRmlRgsLFO7xYnwKkDAMcQtT9Jf5YVWrfc1nU9bu/dKy",
+	"CFSPJcj6LyqgNl9d5zQgT0WeUfL8ScvXLMVy4qLPHSN/5LRQvceD7tjiww1hnB1PlWfTOJ9mjDQViw2B",
+	"dcqUgn/oqfs7jPc0u2Ez1QqAGNoOc8H3VFoQyHpTEecwBfMwOfU9ND6F8TQxroW7YKxJ1b9GKSo23z9e",
+	"1MrI2Y65SMoz57K0ZVlcwmb5P1A+UbdrMTESX3h/3VtAiD6elKaQI9GseI0KGlYp7N2LR/o9Uw6jLnaM",
+	"JTQiGdMOTwUelyEpGGGcDSmRHxfTx6OOqZz5mHabSmDiwhM+QNMlW5PwqgXwFhwDGdOcZZymijSnE+3V",
+	"A5KzjzlhH/MMgXxA4tFUXCtjVPosSbgY6mmYTDPt3ExPhaKgfiG/yb4KSMYGXDAz7uZbZoON1C5XXEKD",
+	"aZp6FCwVLDOYTmi4fHEH0SY/TWVOe+QcApOoOXfNZqQpM1NSi+QL5x2vslT/MxSOVRFp1kl/ZrlrWE3L",
+	"Lwh2EXbFRKYpLMKMkUHGTOmo7fXnxIA9KAf8/P8HAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
