@@ -20,8 +20,8 @@ const enterpriseURN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:Use
 // enterpriseKeys are the extension's string attributes learnd keeps (manager aside).
 var enterpriseKeys = []string{"employeeNumber", "costCenter", "organization", "division", "department"}
 
-// toSCIMUser is the SCIM view of a user: userName and the one work email are the
-// user's email address, displayName and name.formatted their name, active false when
+// toSCIMUser is the SCIM view of a user: userName is the user's email address (or the
+// provider's userName, when that was not one), the one work email the address, displayName and name.formatted their name, active false when
 // banned, and the enterprise attributes as kept.
 func toSCIMUser(u *people.ProvisionedUser) escim.Resource {
 	name := map[string]any{"formatted": u.Name}
@@ -31,8 +31,12 @@ func toSCIMUser(u *people.ProvisionedUser) escim.Resource {
 	if u.FamilyName != nil {
 		name["familyName"] = *u.FamilyName
 	}
+	userName := u.Email
+	if u.UserName != nil {
+		userName = *u.UserName
+	}
 	attrs := escim.ResourceAttributes{
-		"userName":    u.Email,
+		"userName":    userName,
 		"displayName": u.Name,
 		"name":        name,
 		"emails":      []map[string]any{{"value": u.Email, "type": "work", "primary": true}},
@@ -93,7 +97,11 @@ func toModelProfile(a escim.ResourceAttributes, cur *people.Profile) (people.Pro
 	if cur != nil {
 		p.Active = cur.Active
 	}
-	p.Email, _ = a["userName"].(string)
+	userName, _ := a["userName"].(string)
+	setUserName(&p, userName)
+	if p.UserName != nil {
+		p.Email = primaryEmail(a["emails"])
+	}
 	if s, ok := a["externalId"].(string); ok && s != "" {
 		p.ExternalID = &s
 	}
@@ -116,6 +124,37 @@ func toModelProfile(a escim.ResourceAttributes, cur *people.Profile) (people.Pro
 		}
 	}
 	return p, nil
+}
+
+// setUserName sets the profile's userName: the email address when it is one, else kept
+// beside it (the email address then comes from emails).
+func setUserName(p *people.Profile, userName string) {
+	if people.EmailLike(userName) {
+		p.Email, p.UserName = strings.TrimSpace(userName), nil
+		return
+	}
+	p.UserName = &userName
+}
+
+// primaryEmail is the primary email's value, else the work email's, else the first.
+func primaryEmail(v any) string {
+	list, _ := v.([]any)
+	best, rank := "", 0
+	for _, item := range list {
+		m, _ := item.(map[string]any)
+		val, _ := m["value"].(string)
+		r := 1
+		if m["type"] == "work" {
+			r = 2
+		}
+		if m["primary"] == true {
+			r = 3
+		}
+		if val != "" && r > rank {
+			best, rank = val, r
+		}
+	}
+	return best
 }
 
 // setEnterprise copies the enterprise extension's attributes into p.

@@ -28,6 +28,9 @@ func toSCIMError(ctx context.Context, log *slog.Logger, err error, what string) 
 	case errors.Is(err, people.ErrEmailTaken):
 		return scimerr.ScimError{Status: http.StatusConflict, ScimType: scimerr.ScimTypeUniqueness,
 			Detail: "userName: another user of the tenant has this email address."}
+	case errors.Is(err, people.ErrUserNameTaken):
+		return scimerr.ScimError{Status: http.StatusConflict, ScimType: scimerr.ScimTypeUniqueness,
+			Detail: "userName: another user of the tenant has this userName."}
 	case errors.Is(err, people.ErrExternalIDTaken):
 		return scimerr.ScimError{Status: http.StatusConflict, ScimType: scimerr.ScimTypeUniqueness,
 			Detail: "externalId: another resource of the tenant has this external id."}

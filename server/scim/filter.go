@@ -13,7 +13,7 @@ import (
 // userFilterAttrs maps SCIM attribute paths (lower case) to the domain's filter attributes.
 var userFilterAttrs = func() map[string]string {
 	m := map[string]string{
-		"username": "userName", "emails": "email", "emails.value": "email", "externalid": "externalId",
+		"username": "userName", "emails": "email", "emails.value": "email", "emails.type": "emailType", "externalid": "externalId",
 		"displayname": "displayName", "id": "id", "active": "active", "name.givenname": "givenName",
 		"name.familyname": "familyName", "name.formatted": "displayName", "title": "title",
 		enterpriseLower + ":manager": "manager", enterpriseLower + ":manager.value": "manager",

@@ -87,7 +87,16 @@ func applyUserPatch(p *people.Profile, ops []escim.PatchOperation) error {
 			if remove || str == "" {
 				return scimerr.ScimErrorMutability
 			}
-			p.Email = str
+			setUserName(p, str)
+		case "emails", "emails.value":
+			// learnd keeps one address: userName when it is one, else this.
+			if p.UserName != nil && !remove {
+				if e := primaryEmail(s.value); e != "" {
+					p.Email = e
+				} else if str != "" {
+					p.Email = str
+				}
+			}
 		case "externalid":
 			p.ExternalID = optString(str)
 		case "displayname", "name.formatted":

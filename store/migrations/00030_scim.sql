@@ -2,10 +2,12 @@
 -- Issue 11 part 3: SCIM 2.0 provisioning. An identity provider (Okta, Entra ID) provisions
 -- the tenant's users and groups at /scim/v2 with a SCIM token the owner created.
 --
--- users: the provider's externalId, the given and family names it sends, the enterprise
--- attributes (department, manager, employeeNumber, title: a JSON object of strings that
--- later features, e.g. enrolment rules, match on) and deprovisioned_at, set by a SCIM DELETE:
--- the user is banned, no longer visible to SCIM, and may be anonymised.
+-- users: the provider's externalId; its userName when that is not the email address
+-- (user_name; NULL: userName is the email address); the given and family names it sends;
+-- the enterprise attributes (department, manager, employeeNumber, title, …: a JSON
+-- object of strings that later features, e.g. enrolment rules, match on); and
+-- deprovisioned_at, set by a SCIM DELETE: the user is banned, no longer visible to SCIM,
+-- and may be anonymised.
 -- +goose StatementBegin
 CREATE FUNCTION learnd_string_object(j jsonb) RETURNS boolean
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -13,11 +15,13 @@ AS $$ SELECT jsonb_typeof(j) = 'object' AND NOT jsonb_path_exists(j, '$.* ? (@.t
 -- +goose StatementEnd
 ALTER TABLE users
   ADD COLUMN external_id      text CHECK (length(external_id) BETWEEN 1 AND 256),
+  ADD COLUMN user_name        text CHECK (length(user_name) BETWEEN 1 AND 256),
   ADD COLUMN given_name       text CHECK (length(given_name) <= 200),
   ADD COLUMN family_name      text CHECK (length(family_name) <= 200),
   ADD COLUMN attributes       jsonb NOT NULL DEFAULT '{}' CONSTRAINT users_attributes_shape CHECK (learnd_string_object(attributes)),
   ADD COLUMN deprovisioned_at timestamptz;
 CREATE UNIQUE INDEX users_external_id ON users (tenant_id, external_id) WHERE external_id IS NOT NULL AND deprovisioned_at IS NULL;
+CREATE UNIQUE INDEX users_user_name ON users (tenant_id, lower(user_name)) WHERE user_name IS NOT NULL AND deprovisioned_at IS NULL;
 CREATE INDEX users_attributes ON users USING gin (attributes jsonb_path_ops);
 
 ALTER TABLE groups ADD COLUMN external_id text CHECK (length(external_id) BETWEEN 1 AND 256);
@@ -58,8 +62,9 @@ ALTER TABLE audit_log ADD CONSTRAINT audit_log_surface_check CHECK (surface IN (
 DROP INDEX IF EXISTS groups_external_id;
 ALTER TABLE groups DROP COLUMN IF EXISTS external_id;
 DROP INDEX IF EXISTS users_attributes;
+DROP INDEX IF EXISTS users_user_name;
 DROP INDEX IF EXISTS users_external_id;
 ALTER TABLE users
   DROP COLUMN IF EXISTS deprovisioned_at, DROP COLUMN IF EXISTS attributes,
-  DROP COLUMN IF EXISTS family_name, DROP COLUMN IF EXISTS given_name, DROP COLUMN IF EXISTS external_id;
+  DROP COLUMN IF EXISTS family_name, DROP COLUMN IF EXISTS given_name, DROP COLUMN IF EXISTS user_name, DROP COLUMN IF EXISTS external_id;
 DROP FUNCTION IF EXISTS learnd_string_object(jsonb);

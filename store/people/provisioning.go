@@ -22,6 +22,9 @@ var ErrOwnerProvisioning = errors.New("an owner cannot be deactivated or deprovi
 // ErrExternalIDTaken means another user (or group) of the tenant has the external id.
 var ErrExternalIDTaken = errors.New("external id is taken")
 
+// ErrUserNameTaken means another user of the tenant has the provider's userName.
+var ErrUserNameTaken = errors.New("user name is taken")
+
 // ErrUnsupportedFilter means a filter names an attribute or operator provisioning cannot
 // search by.
 var ErrUnsupportedFilter = errors.New("unsupported filter")
@@ -47,7 +50,7 @@ const (
 )
 
 // Filter is a condition on users or groups in the domain's terms: a leaf compares Attr
-// (userName, email, externalId, displayName, id, active, givenName, familyName or an
+// (userName, email, emailType, externalId, displayName, id, active, givenName, familyName or an
 // enterprise attribute; for groups displayName, externalId, id or member) with Value; and,
 // or combine Left and Right; not negates Left.
 type Filter struct {
@@ -87,8 +90,9 @@ type filterColumn struct {
 
 var userFilterColumns = func() map[string]filterColumn {
 	m := map[string]filterColumn{
-		"username":    {expr: "users.email"},
+		"username":    {expr: "coalesce(users.user_name, users.email)"},
 		"email":       {expr: "users.email"},
+		"emailtype":   {expr: "'work'"}, // the one address is the work address
 		"externalid":  {expr: "users.external_id", caseExact: true},
 		"displayname": {expr: "users.name"},
 		"givenname":   {expr: "users.given_name"},

@@ -23,6 +23,7 @@ import (
 type ProvisionedUser struct {
 	User
 	ExternalID      *string           `gorm:"column:external_id"`
+	UserName        *string           `gorm:"column:user_name"`
 	GivenName       *string           `gorm:"column:given_name"`
 	FamilyName      *string           `gorm:"column:family_name"`
 	Attributes      map[string]string `gorm:"column:attributes"`
@@ -30,9 +31,11 @@ type ProvisionedUser struct {
 }
 
 // Profile is what an identity provider says about a person: the writable part of a
-// provisioned user. Active false is a ban.
+// provisioned user. Active false is a ban. UserName is the provider's userName when that
+// is not the email address (nil: it is Email).
 type Profile struct {
 	ExternalID *string
+	UserName   *string
 	Email      string
 	Name       string
 	GivenName  *string
@@ -43,24 +46,25 @@ type Profile struct {
 
 // Profile returns the user's current profile.
 func (u *ProvisionedUser) Profile() Profile {
-	return Profile{ExternalID: u.ExternalID, Email: u.Email, Name: u.Name, GivenName: u.GivenName,
+	return Profile{ExternalID: u.ExternalID, UserName: u.UserName, Email: u.Email, Name: u.Name, GivenName: u.GivenName,
 		FamilyName: u.FamilyName, Active: u.Status != UserBanned, Attributes: maps.Clone(u.Attributes)}
 }
 
-const provisionCols = userCols + ", users.external_id, users.given_name, users.family_name, users.attributes, users.deprovisioned_at"
+const provisionCols = userCols + ", users.external_id, users.user_name, users.given_name, users.family_name, users.attributes, users.deprovisioned_at"
 
 // provisionAudit is a provisioned user as the audit log records it.
 type provisionAudit struct {
 	userAudit
 	ExternalID *string           `json:"externalId,omitempty"`
+	UserName   *string           `json:"userName,omitempty"`
 	GivenName  *string           `json:"givenName,omitempty"`
 	FamilyName *string           `json:"familyName,omitempty"`
 	Attributes map[string]string `json:"attributes,omitempty"`
 }
 
 func auditProvisioned(u *ProvisionedUser) provisionAudit {
-	return provisionAudit{userAudit: auditUser(&u.User), ExternalID: u.ExternalID, GivenName: u.GivenName,
-		FamilyName: u.FamilyName, Attributes: u.Attributes}
+	return provisionAudit{userAudit: auditUser(&u.User), ExternalID: u.ExternalID, UserName: u.UserName,
+		GivenName: u.GivenName, FamilyName: u.FamilyName, Attributes: u.Attributes}
 }
 
 // getProvisioned reads one user that is not deprovisioned (else ErrNotFound).
@@ -87,9 +91,13 @@ func checkProfile(p *Profile) error {
 	p.Name = personName(v, "/name", p.Name)
 	p.Email = strings.TrimSpace(p.Email)
 	if !userEmailOK(p.Email) {
-		v.Add("/userName", "must be an email address like name@example.com")
+		v.Add("/userName", "must be an email address like name@example.com, or come with one (emails)")
+	}
+	if p.UserName != nil && (strings.TrimSpace(*p.UserName) == "" || strings.EqualFold(*p.UserName, p.Email)) {
+		p.UserName = nil
 	}
 	checkExternalID(v, "/externalId", p.ExternalID)
+	checkExternalID(v, "/userName", p.UserName)
 	for _, s := range []*string{p.GivenName, p.FamilyName} {
 		if s != nil && utf8.RuneCountInString(*s) > 200 {
 			v.Add("/name", "given and family names must be at most 200 characters")
@@ -111,10 +119,27 @@ func checkProfile(p *Profile) error {
 	return v.Err()
 }
 
+// EmailLike reports whether s has the shape of an email address (as a user's email must).
+func EmailLike(s string) bool { return userEmailOK(strings.TrimSpace(s)) }
+
 // isExternalIDConflict reports the unique violation of users_external_id or groups_external_id.
 func isExternalIDConflict(err error) bool {
 	var pg *pgconn.PgError
 	return errors.As(err, &pg) && pg.Code == "23505" && strings.HasSuffix(pg.ConstraintName, "_external_id")
+}
+
+// provisionConflict turns a unique violation of a provisioned user into its domain error.
+func provisionConflict(err error) error {
+	var pg *pgconn.PgError
+	switch {
+	case isEmailConflict(err):
+		return ErrEmailTaken
+	case isExternalIDConflict(err):
+		return ErrExternalIDTaken
+	case errors.As(err, &pg) && pg.Code == "23505" && pg.ConstraintName == "users_user_name":
+		return ErrUserNameTaken
+	}
+	return err
 }
 
 // FindUsers returns the users (not deprovisioned) a filter selects, ordered by creation,
@@ -211,16 +236,11 @@ func (r *ProvisionRepo) CreateUser(ctx context.Context, p Profile) (*Provisioned
 		}
 		t.ChangesCallers()
 		_, err = t.Exec(`INSERT INTO users (tenant_id, id, name, email, role, status, banned_at, banned_by, created_at, updated_at, created_by, updated_by, version,
-  external_id, given_name, family_name, attributes)
-VALUES ($1, $2, $3, $4, 'learner', $5, $6, $7, $8, $8, $7, $7, 1, $9, $10, $11, $12)`,
-			t.Caller().TenantID, id, p.Name, p.Email, status, bannedAt, by, ts, p.ExternalID, p.GivenName, p.FamilyName, p.Attributes)
-		switch {
-		case isEmailConflict(err):
-			return ErrEmailTaken
-		case isExternalIDConflict(err):
-			return ErrExternalIDTaken
-		case err != nil:
-			return err
+  external_id, user_name, given_name, family_name, attributes)
+VALUES ($1, $2, $3, $4, 'learner', $5, $6, $7, $8, $8, $7, $7, 1, $9, $10, $11, $12, $13)`,
+			t.Caller().TenantID, id, p.Name, p.Email, status, bannedAt, by, ts, p.ExternalID, p.UserName, p.GivenName, p.FamilyName, p.Attributes)
+		if err != nil {
+			return provisionConflict(err)
 		}
 		if u, err = getProvisioned(t, id, false); err != nil {
 			return err
@@ -265,14 +285,12 @@ func (r *ProvisionRepo) changeUser(t *store.Tx, id uuid.UUID, change func(p *Pro
 	if !p.Active && cur.Role == string(auth.RoleOwner) {
 		return nil, ErrOwnerProvisioning
 	}
-	if p.Name != cur.Name || !equalStrPtr(p.ExternalID, cur.ExternalID) || !equalStrPtr(p.GivenName, cur.GivenName) ||
-		!equalStrPtr(p.FamilyName, cur.FamilyName) || !maps.Equal(p.Attributes, cur.Attributes) {
-		_, err := updateUserRow(t, id, "name = $4, external_id = $5, given_name = $6, family_name = $7, attributes = $8",
-			p.Name, p.ExternalID, p.GivenName, p.FamilyName, p.Attributes)
-		if isExternalIDConflict(err) {
-			return nil, ErrExternalIDTaken
-		} else if err != nil {
-			return nil, err
+	if p.Name != cur.Name || !equalStrPtr(p.ExternalID, cur.ExternalID) || !equalStrPtr(p.UserName, cur.UserName) ||
+		!equalStrPtr(p.GivenName, cur.GivenName) || !equalStrPtr(p.FamilyName, cur.FamilyName) || !maps.Equal(p.Attributes, cur.Attributes) {
+		_, err := updateUserRow(t, id, "name = $4, external_id = $5, user_name = $6, given_name = $7, family_name = $8, attributes = $9",
+			p.Name, p.ExternalID, p.UserName, p.GivenName, p.FamilyName, p.Attributes)
+		if err != nil {
+			return nil, provisionConflict(err)
 		}
 		next, err := getProvisioned(t, id, false)
 		if err != nil {
