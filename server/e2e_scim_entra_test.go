@@ -86,6 +86,23 @@ func TestSCIMEntraUserFlow(t *testing.T) {
 	if err := db.QueryRow(e2eCtx(t), `SELECT email FROM users WHERE external_id = '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef'`).Scan(&email); err != nil || email != "updatedEmail@microsoft.com" {
 		t.Errorf("email %q (%v)", email, err)
 	}
+	// The manager: Entra sends the manager's id bare, RFC 7643 as {"value": …}; both are kept
+	// as the attribute manager, which a filter finds.
+	boss := scimUser(t, acme, "boss@testuser.com")
+	upd = acme.do(t, http.MethodPatch, "/Users/"+id, `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+  "Operations": [{"op": "Add", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", "value": "`+boss+`"}]}`).want(t, http.StatusOK, "manager")
+	if e, _ := upd[ext].(map[string]any); str(e, "manager.value") != boss {
+		t.Errorf("manager %v", upd[ext])
+	}
+	f := "/Users?filter=" + url.QueryEscape(`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "`+boss+`"`)
+	if n, rs := scimList(t, acme.do(t, http.MethodGet, f, nil), "by manager"); n != 1 || str(rs[0], "id") != id {
+		t.Errorf("by manager: %d", n)
+	}
+	acme.do(t, http.MethodPatch, "/Users/"+boss, `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+  "Operations": [{"op": "replace", "value": {"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": "`+id+`"}, "costCenter": "4130"}}}]}`).want(t, http.StatusOK, "manager, RFC form")
+	if err := db.QueryRow(e2eCtx(t), `SELECT attributes->>'manager' || ' ' || (attributes->>'costCenter') FROM users WHERE email = 'boss@testuser.com'`).Scan(&attrs); err != nil || attrs != id+" 4130" {
+		t.Errorf("boss attributes %q (%v)", attrs, err)
+	}
 	upd = acme.do(t, http.MethodPatch, "/Users/"+id, `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
   "Operations": [{"op": "Replace", "path": "userName", "value": "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com"}]}`).want(t, http.StatusOK, "new userName")
 	if str(upd, "userName") != "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com" {
@@ -134,11 +151,11 @@ func TestSCIMEntraUserFlow(t *testing.T) {
 	if str(again, "id") != id || again["active"] != true || str(again, "displayName") != "Back Again" {
 		t.Errorf("provisioned again: %v", again)
 	}
-	if got := peopleActions(peopleAudit(t, db, id)); got != "user.create,user.update,user.email_change,user.update,user.email_change,"+
+	if got := peopleActions(peopleAudit(t, db, id)); got != "user.create,user.update,user.email_change,user.update,user.update,user.email_change,"+
 		"user.ban,user.unban,user.ban,user.deprovision,user.reprovision,user.update,user.unban" {
 		t.Errorf("audit %q", got)
 	}
-	if s := scimSurfaces(t, db, "acme"); s["scim"] != 12 || s["mcp"] != 0 {
+	if s := scimSurfaces(t, db, "acme"); s["scim"] != 15 || s["mcp"] != 0 {
 		t.Errorf("audit surfaces %v", s)
 	}
 }

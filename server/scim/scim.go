@@ -100,6 +100,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	u := *r.URL
 	u.Path, u.RawPath = strings.TrimPrefix(u.Path, "/scim"), ""
 	r.URL = &u
+	managerShim(r)
 	h.srv.ServeHTTP(w, r)
 }
 
