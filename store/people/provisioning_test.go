@@ -38,7 +38,9 @@ func TestProvisionFilters(t *testing.T) {
 	provisionMust(t, p, ctx, "cy@other.example", map[string]string{"employeeNumber": "7"})
 	provisionMust(t, p, scimCtx("globex"), "ann@globex.example", map[string]string{"department": "Sales"})
 
-	leaf := func(op people.FilterOp, attr, v string) *people.Filter { return &people.Filter{Op: op, Attr: attr, Value: v} }
+	leaf := func(op people.FilterOp, attr, v string) *people.Filter {
+		return &people.Filter{Op: op, Attr: attr, Value: v}
+	}
 	cases := []struct {
 		name string
 		f    *people.Filter
