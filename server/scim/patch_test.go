@@ -107,13 +107,21 @@ func TestApplyGroupPatch(t *testing.T) {
 		ops  func(t *testing.T) []escim.PatchOperation
 		want []uuid.UUID
 	}{
-		{"add", func(t *testing.T) []escim.PatchOperation { return []escim.PatchOperation{op(t, "add", "members", ref(c))} }, []uuid.UUID{a, b, c}},
-		{"replace", func(t *testing.T) []escim.PatchOperation { return []escim.PatchOperation{op(t, "replace", "members", ref(c))} }, []uuid.UUID{c}},
-		{"remove by value", func(t *testing.T) []escim.PatchOperation { return []escim.PatchOperation{op(t, "remove", "members", ref(a))} }, []uuid.UUID{b}},
+		{"add", func(t *testing.T) []escim.PatchOperation {
+			return []escim.PatchOperation{op(t, "add", "members", ref(c))}
+		}, []uuid.UUID{a, b, c}},
+		{"replace", func(t *testing.T) []escim.PatchOperation {
+			return []escim.PatchOperation{op(t, "replace", "members", ref(c))}
+		}, []uuid.UUID{c}},
+		{"remove by value", func(t *testing.T) []escim.PatchOperation {
+			return []escim.PatchOperation{op(t, "remove", "members", ref(a))}
+		}, []uuid.UUID{b}},
 		{"remove by filter path", func(t *testing.T) []escim.PatchOperation {
 			return []escim.PatchOperation{op(t, "remove", `members[value eq "`+typeid.Format(typeid.Person, b)+`"]`, nil)}
 		}, []uuid.UUID{a}},
-		{"remove all", func(t *testing.T) []escim.PatchOperation { return []escim.PatchOperation{op(t, "remove", "members", nil)} }, nil},
+		{"remove all", func(t *testing.T) []escim.PatchOperation {
+			return []escim.PatchOperation{op(t, "remove", "members", nil)}
+		}, nil},
 		{"members without a path", func(t *testing.T) []escim.PatchOperation {
 			return []escim.PatchOperation{op(t, "add", "", map[string]any{"members": ref(c)})}
 		}, []uuid.UUID{a, b, c}},
@@ -190,4 +198,3 @@ func TestManagerShim(t *testing.T) {
 		t.Errorf("a group body changed: %s", b)
 	}
 }
-
