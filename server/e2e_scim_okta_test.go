@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/client"
 	"github.com/learnd/learnd/gen/sdk"
@@ -125,5 +127,21 @@ func TestSCIMOktaUserFlow(t *testing.T) {
 		if a.Surface != auth.SurfaceSCIM || a.ActorID != nil {
 			t.Errorf("audit %s: surface %q actor %v", a.Action, a.Surface, a.ActorID)
 		}
+	}
+	tokens, err := acme.owner.Client.LMS.ScimTokens.List(e2eCtx(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var apps []string
+	rows, err := db.Query(e2eCtx(t), `SELECT DISTINCT app_id FROM audit_log WHERE surface = 'scim'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var app string
+	if _, err := pgx.ForEachRow(rows, []any{&app}, func() error { apps = append(apps, app); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(apps) != 1 || apps[0] != "scim:"+tokens.Data[0].Id {
+		t.Errorf("audit app ids %v, want the token's", apps)
 	}
 }

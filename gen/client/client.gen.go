@@ -1414,7 +1414,7 @@ type AuditEntry struct {
 	// After The target as it is after the write (absent for deletions).
 	After interface{} `json:"after,omitempty"`
 
-	// AppId The application the token or key was issued for (absent when none).
+	// AppId The application the token or key was issued for (absent when none); for a change through SCIM, `scim:` and the SCIM token's id.
 	AppId *string `json:"appId,omitempty"`
 
 	// Before The target as it was before the write (absent for creations).

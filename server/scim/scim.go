@@ -23,6 +23,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/people"
+	"github.com/learnd/learnd/typeid"
 )
 
 // Path is where SCIM is served; Okta and Entra ID are given https://<host>/scim/v2.
@@ -94,8 +95,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, scimerr.ScimErrorInternal)
 		return
 	}
+	// The provider acts as no person of the tenant; its writes are audited with surface
+	// scim and, as their application, the token that made them (scim:stk_…).
 	p := auth.Principal{TenantID: c.TenantID, Role: auth.RoleAdmin, Scopes: []string{auth.ScopeRead, auth.ScopeWrite},
-		Surface: auth.SurfaceSCIM}
+		Surface: auth.SurfaceSCIM, AppID: "scim:" + typeid.Format(typeid.SCIMToken, c.TokenID)}
 	r = r.WithContext(auth.WithPrincipal(r.Context(), p))
 	u := *r.URL
 	u.Path, u.RawPath = strings.TrimPrefix(u.Path, "/scim"), ""
