@@ -197,3 +197,22 @@ func TestSCIMDiscovery(t *testing.T) {
 		}
 	}
 }
+
+// Guessing SCIM tokens is limited like guessing API keys: after the burst of failures the
+// address is refused with 429 (in SCIM's format, with Retry-After), whatever it sends.
+func TestSCIMFailedAuthenticationLimit(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	acme := scimSetup(t, env, "acme")
+	var r scimRes
+	for i := 0; i < 40; i++ {
+		if r = scimDo(t, env, "scim_"+strings.Repeat("B", 43), http.MethodGet, "/Users", nil); r.Status != http.StatusUnauthorized {
+			break
+		}
+	}
+	scimError(t, r, http.StatusTooManyRequests, "", "after many failures")
+	if r.Header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	scimError(t, acme.do(t, http.MethodGet, "/Users", nil), http.StatusTooManyRequests, "", "a good token from the same address")
+}

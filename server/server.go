@@ -143,7 +143,7 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	if err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
-	mountSCIM(e, provisioning)
+	s.mountSCIM(e, provisioning)
 	return e, nil
 }
 

@@ -11,9 +11,12 @@ package scim
 import (
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	escim "github.com/elimity-com/scim"
 	scimerr "github.com/elimity-com/scim/errors"
@@ -119,6 +122,15 @@ func bearer(h string) (string, bool) {
 func unauthorized(w http.ResponseWriter, detail string) {
 	w.Header().Set("WWW-Authenticate", `Bearer realm="scim"`)
 	writeError(w, scimerr.ScimError{Status: http.StatusUnauthorized, Detail: detail})
+}
+
+// TooManyRequests answers 429 in SCIM's format, with Retry-After: the client address has
+// failed to authenticate too often.
+func TooManyRequests(w http.ResponseWriter, wait time.Duration) {
+	secs := strconv.Itoa(int(math.Max(1, math.Ceil(wait.Seconds()))))
+	w.Header().Set("Retry-After", secs)
+	writeError(w, scimerr.ScimError{Status: http.StatusTooManyRequests,
+		Detail: "Too many failed authentication attempts from this address; retry in " + secs + " seconds."})
 }
 
 func writeError(w http.ResponseWriter, e scimerr.ScimError) {
