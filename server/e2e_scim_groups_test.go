@@ -178,6 +178,15 @@ func TestSCIMEntraGroupFlow(t *testing.T) {
 	if n, _ := scimList(t, acme.do(t, http.MethodGet, "/Groups?filter="+url.QueryEscape(`members eq "`+u1+`"`), nil), "not a member"); n != 0 {
 		t.Errorf("u1 is no member: %d", n)
 	}
+	// PUT replaces the name, the external id and the members.
+	put := acme.do(t, http.MethodPut, "/Groups/"+id, `{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+  "displayName": "Replaced", "members": [{"value": "`+u1+`"}]}`).want(t, http.StatusOK, "put group")
+	if str(put, "displayName") != "Replaced" || put["externalId"] != nil || !slices.Equal(scimMembers(t, put), []string{u1}) {
+		t.Errorf("put %v", put)
+	}
+	if n, _ := scimList(t, acme.do(t, http.MethodGet, "/Groups?filter="+url.QueryEscape(`displayName co "PLAC"`), nil), "co"); n != 1 {
+		t.Errorf("displayName co: %d", n)
+	}
 	// Remove all members.
 	acme.do(t, http.MethodPatch, "/Groups/"+id, `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
   "Operations": [{"op": "Remove", "path": "members"}]}`).want(t, http.StatusOK, "remove all")

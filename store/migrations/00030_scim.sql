@@ -22,6 +22,9 @@ ALTER TABLE users
   ADD COLUMN deprovisioned_at timestamptz;
 CREATE UNIQUE INDEX users_external_id ON users (tenant_id, external_id) WHERE external_id IS NOT NULL AND deprovisioned_at IS NULL;
 CREATE UNIQUE INDEX users_user_name ON users (tenant_id, lower(user_name)) WHERE user_name IS NOT NULL AND deprovisioned_at IS NULL;
+-- Providers look users up by userName (eq) before every create: the expression SCIM's
+-- userName filter compares.
+CREATE INDEX users_scim_user_name ON users (tenant_id, lower(coalesce(user_name, email))) WHERE deprovisioned_at IS NULL;
 CREATE INDEX users_attributes ON users USING gin (attributes jsonb_path_ops);
 
 ALTER TABLE groups ADD COLUMN external_id text CHECK (length(external_id) BETWEEN 1 AND 256);
@@ -62,6 +65,7 @@ ALTER TABLE audit_log ADD CONSTRAINT audit_log_surface_check CHECK (surface IN (
 DROP INDEX IF EXISTS groups_external_id;
 ALTER TABLE groups DROP COLUMN IF EXISTS external_id;
 DROP INDEX IF EXISTS users_attributes;
+DROP INDEX IF EXISTS users_scim_user_name;
 DROP INDEX IF EXISTS users_user_name;
 DROP INDEX IF EXISTS users_external_id;
 ALTER TABLE users

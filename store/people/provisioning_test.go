@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/learnd/learnd/auth"
@@ -136,5 +137,30 @@ func TestProvisionOwnerAndDeprovision(t *testing.T) {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) || pe.Code != "23514" {
 		t.Errorf("attributes of the wrong shape: %v, want a check violation", err)
+	}
+}
+
+// A deprovisioned member is not shown in a group, and a provider's replace of the
+// members leaves their membership (and the history it carries) alone.
+func TestProvisionGroupHidesDeprovisioned(t *testing.T) {
+	t.Parallel()
+	st, conn := storetest.OpenWithConn(t)
+	ctx := scimCtx("acme")
+	p := people.New(st).Provisioning()
+	stay, leave := provisionMust(t, p, ctx, "stay@acme.example", nil), provisionMust(t, p, ctx, "leave@acme.example", nil)
+	g, err := p.CreateGroup(ctx, people.GroupProfile{Name: "Team", Members: []uuid.UUID{stay.ID, leave.ID}})
+	if err != nil || len(g.Members) != 2 {
+		t.Fatalf("create: %+v (%v)", g, err)
+	}
+	if err := p.DeprovisionUser(ctx, leave.ID); err != nil {
+		t.Fatal(err)
+	}
+	g, err = p.ChangeGroup(ctx, g.ID, func(gp *people.GroupProfile) error { gp.Members = []uuid.UUID{stay.ID}; return nil })
+	if err != nil || len(g.Members) != 1 || g.Members[0].ID != stay.ID {
+		t.Fatalf("change: %+v (%v)", g, err)
+	}
+	var n int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM group_members WHERE group_id = $1`, g.ID).Scan(&n); err != nil || n != 2 {
+		t.Errorf("stored memberships %d (%v), want 2", n, err)
 	}
 }
