@@ -143,9 +143,13 @@ func TestSCIMEntraUserFlow(t *testing.T) {
 	}
 	var status string
 	var gone *time.Time
-	if err := db.QueryRow(e2eCtx(t), `SELECT status, deprovisioned_at FROM users WHERE email = '5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com'`).Scan(&status, &gone); err != nil || status != "banned" || gone == nil {
-		t.Errorf("after delete: status %q deprovisioned %v (%v)", status, gone, err)
+	var extID *string
+	if err := db.QueryRow(e2eCtx(t), `SELECT status, deprovisioned_at, external_id FROM users WHERE email = '5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com'`).Scan(&status, &gone, &extID); err != nil || status != "banned" || gone == nil || extID != nil {
+		t.Errorf("after delete: status %q deprovisioned %v externalId %v (%v)", status, gone, extID, err)
 	}
+	// Its externalId is free again.
+	acme.do(t, http.MethodPost, "/Users", `{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "twin@testuser.com",
+  "externalId": "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"}`).want(t, http.StatusCreated, "reuse the externalId")
 	again := acme.do(t, http.MethodPost, "/Users", `{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
   "userName": "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com", "displayName": "Back Again", "active": true}`).want(t, http.StatusCreated, "provision again")
 	if str(again, "id") != id || again["active"] != true || str(again, "displayName") != "Back Again" {
@@ -155,7 +159,7 @@ func TestSCIMEntraUserFlow(t *testing.T) {
 		"user.ban,user.unban,user.ban,user.deprovision,user.reprovision,user.update,user.unban" {
 		t.Errorf("audit %q", got)
 	}
-	if s := scimSurfaces(t, db, "acme"); s["scim"] != 15 || s["mcp"] != 0 {
+	if s := scimSurfaces(t, db, "acme"); s["scim"] != 16 || s["mcp"] != 0 {
 		t.Errorf("audit surfaces %v", s)
 	}
 }

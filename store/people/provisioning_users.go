@@ -318,8 +318,9 @@ func (r *ProvisionRepo) changeUser(t *store.Tx, id uuid.UUID, change func(p *Pro
 }
 
 // DeprovisionUser is a provider's delete: the user is banned (their tokens and keys stop
-// at the next request), hidden from provisioning and marked deprovisioned, which is what
-// makes them anonymisable; their history (assignments, progress, audit) stays. Unbanning
+// at the next request), hidden from provisioning, loses the provider's externalId and
+// userName, and is marked deprovisioned, which is what makes them anonymisable; their
+// history (assignments, progress, audit) stays. Unbanning
 // in learnd, or provisioning the same email address again, brings them back.
 func (r *ProvisionRepo) DeprovisionUser(ctx context.Context, id uuid.UUID) error {
 	err := r.st.InTenant(ctx, func(t *store.Tx) error {
@@ -333,7 +334,10 @@ func (r *ProvisionRepo) DeprovisionUser(ctx context.Context, id uuid.UUID) error
 		if _, _, err := r.users.Ban(t.Ctx(), id, nil); err != nil {
 			return err
 		}
-		if _, err := t.Exec(`UPDATE users SET deprovisioned_at = $2 WHERE tenant_id = learnd_tenant() AND id = $1`, id, store.Now()); err != nil {
+		// The provider's ids go (the audit entry keeps them), so they are free for others
+		// and an unban in learnd cannot collide with them.
+		if _, err := t.Exec(`UPDATE users SET deprovisioned_at = $2, external_id = NULL, user_name = NULL
+WHERE tenant_id = learnd_tenant() AND id = $1`, id, store.Now()); err != nil {
 			return err
 		}
 		return t.Audit("user.deprovision", "user", typeid.Format(typeid.Person, id), auditProvisioned(cur), nil)
