@@ -13,8 +13,9 @@ const (
 
 // Surfaces a request can arrive through; recorded in the audit log.
 const (
-	SurfaceAPI = "api"
-	SurfaceMCP = "mcp"
+	SurfaceAPI  = "api"
+	SurfaceMCP  = "mcp"
+	SurfaceSCIM = "scim" // an identity provider provisioning users and groups at /scim/v2
 )
 
 // defaultScopes is what a token without a scope claim grants.

@@ -49,6 +49,10 @@ var matrixRules = map[string]matrixRule{
 	"putIdentityProvider":    {skip: "owners only; TestE2ETenantIdentityProvider"},
 	"deleteIdentityProvider": {skip: "owners only; TestE2ETenantIdentityProvider"},
 	"getMe":                  {self: true},
+	// SCIM tokens: owners only, a rule the matrix's roles do not express.
+	"listSCIMTokens":  {skip: "owners only: TestSCIMTokens"},
+	"createSCIMToken": {skip: "owners only: TestSCIMTokens"},
+	"revokeSCIMToken": {skip: "owners only: TestSCIMTokens"},
 	// Courses, structure, chains.
 	"findCourses":            {perm: auth.PermCourseView},
 	"getCourse":              {self: true}, // course_view, or assigned to the caller (the fixture assigns it)

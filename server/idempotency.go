@@ -27,8 +27,8 @@ const claimFinishTimeout = 5 * time.Second
 const inFlightRetryAfter = "2"
 
 // noStoredResponse are the creates whose responses must never be stored for replay: a new
-// API key's response is the only place its secret appears.
-var noStoredResponse = map[string]bool{"/api/v2/keys": true}
+// API key's (or SCIM token's) response is the only place its secret appears.
+var noStoredResponse = map[string]bool{"/api/v2/keys": true, "/api/v2/scim/tokens": true}
 
 // replayedHeaders are the response headers kept with a stored response.
 var replayedHeaders = []string{echo.HeaderContentType, echo.HeaderLocation, "ETag"}

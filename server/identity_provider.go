@@ -8,21 +8,17 @@ import (
 	"github.com/learnd/learnd/store/people"
 )
 
-// requireOwner allows owners holding the scope an operation needs.
-func requireOwner(ctx context.Context, write bool, what string) error {
+// needOwner allows owners holding the scope an operation needs.
+func needOwner(ctx context.Context, write bool, what string) error {
 	if err := needScope(ctx, write); err != nil {
 		return err
 	}
-	p, _ := auth.FromContext(ctx)
-	if p.Role != auth.RoleOwner {
-		return fail(newProblem(ctx, kindForbidden, what+" needs the owner role; yours is "+string(p.Role)))
-	}
-	return nil
+	return requireOwner(ctx, what)
 }
 
 // GetIdentityProvider returns the tenant's identity provider (owners).
 func (s *Server) GetIdentityProvider(ctx context.Context, _ api.GetIdentityProviderRequestObject) (api.GetIdentityProviderResponseObject, error) {
-	if err := requireOwner(ctx, false, "reading the identity provider"); err != nil {
+	if err := needOwner(ctx, false, "reading the identity provider"); err != nil {
 		return nil, err
 	}
 	p, err := s.people.Providers().Get(ctx)
@@ -35,7 +31,7 @@ func (s *Server) GetIdentityProvider(ctx context.Context, _ api.GetIdentityProvi
 // PutIdentityProvider registers or replaces the tenant's identity provider (owners): the
 // provider is reached (discovery, JWK Set) before anything is saved.
 func (s *Server) PutIdentityProvider(ctx context.Context, req api.PutIdentityProviderRequestObject) (api.PutIdentityProviderResponseObject, error) {
-	if err := requireOwner(ctx, true, "registering an identity provider"); err != nil {
+	if err := needOwner(ctx, true, "registering an identity provider"); err != nil {
 		return nil, err
 	}
 	if req.Body == nil {
@@ -56,7 +52,7 @@ func (s *Server) PutIdentityProvider(ctx context.Context, req api.PutIdentityPro
 
 // DeleteIdentityProvider removes the tenant's identity provider (owners).
 func (s *Server) DeleteIdentityProvider(ctx context.Context, _ api.DeleteIdentityProviderRequestObject) (api.DeleteIdentityProviderResponseObject, error) {
-	if err := requireOwner(ctx, true, "removing the identity provider"); err != nil {
+	if err := needOwner(ctx, true, "removing the identity provider"); err != nil {
 		return nil, err
 	}
 	if err := s.people.Providers().Delete(ctx); err != nil {

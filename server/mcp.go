@@ -30,14 +30,14 @@ func mountMCP(e *echo.Echo, mount MCPMount) {
 }
 
 // apiOnly makes each API middleware (authentication, rate limits, request validation,
-// idempotency) skip /mcp.
+// idempotency) skip /mcp and /scim/v2.
 func apiOnly(mws ...echo.MiddlewareFunc) []echo.MiddlewareFunc {
 	out := make([]echo.MiddlewareFunc, len(mws))
 	for i, mw := range mws {
 		out[i] = func(next echo.HandlerFunc) echo.HandlerFunc {
 			api := mw(next)
 			return func(c echo.Context) error {
-				if c.Request().URL.Path == MCPPath {
+				if p := c.Request().URL.Path; p == MCPPath || scimPath(p) {
 					return next(c)
 				}
 				return api(c)

@@ -43,3 +43,12 @@ func requireRestorer(ctx context.Context) error {
 	}
 	return requireAdmin(ctx, "restoring a deleted record")
 }
+
+// requireOwner allows owners who are users of the tenant.
+func requireOwner(ctx context.Context, what string) error {
+	p, _ := auth.FromContext(ctx)
+	if !p.Known || p.Role != auth.RoleOwner {
+		return fail(newProblem(ctx, kindForbidden, what+" needs the owner role"))
+	}
+	return nil
+}

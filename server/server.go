@@ -23,6 +23,7 @@ import (
 	"github.com/learnd/learnd/internal/limits"
 	"github.com/learnd/learnd/server/explorer"
 	"github.com/learnd/learnd/server/pagetoken"
+	"github.com/learnd/learnd/server/scim"
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/assignments"
 	"github.com/learnd/learnd/store/courses"
@@ -149,6 +150,11 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	explorer.Register(e, explorer.Config{SpecURL: "/openapi.json", Title: "learnd API explorer", DemoTokens: cfg.DemoTokens})
 	api.RegisterHandlers(e, api.NewStrictHandler(s, []api.StrictMiddlewareFunc{declaredOnly(declaredStatuses(spec))}))
 	mountMCP(e, cfg.MCP)
+	provisioning, err := scim.New(st, s.people, cfg.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("new server: %w", err)
+	}
+	s.mountSCIM(e, provisioning)
 	return e, nil
 }
 

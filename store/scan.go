@@ -101,6 +101,11 @@ func QueryRows[T any](t *Tx, q *gorm.DB, capHint int) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
+	return QuerySQL[T](t, sql, args, capHint)
+}
+
+// QuerySQL runs a SELECT written as SQL text and scans the rows by their gorm column tags.
+func QuerySQL[T any](t *Tx, sql string, args []any, capHint int) ([]T, error) {
 	rows, err := t.Query(sql, args...)
 	if err != nil {
 		return nil, err

@@ -17,4 +17,5 @@ const (
 	Audit       = "aud"
 	Response    = "rsp" // an assessment response
 	Mail        = "msg"
+	SCIMToken   = "stk" // a SCIM provisioning token
 )

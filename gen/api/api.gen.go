@@ -168,6 +168,7 @@ func (e AssignmentStatus) Valid() bool {
 const (
 	AuditSurfaceApi    AuditSurface = "api"
 	AuditSurfaceMcp    AuditSurface = "mcp"
+	AuditSurfaceScim   AuditSurface = "scim"
 	AuditSurfaceSystem AuditSurface = "system"
 )
 
@@ -177,6 +178,8 @@ func (e AuditSurface) Valid() bool {
 	case AuditSurfaceApi:
 		return true
 	case AuditSurfaceMcp:
+		return true
+	case AuditSurfaceScim:
 		return true
 	case AuditSurfaceSystem:
 		return true
@@ -1439,7 +1442,7 @@ type AuditEntry struct {
 	// After The target as it is after the write (absent for deletions).
 	After interface{} `json:"after,omitempty"`
 
-	// AppId The application the token or key was issued for (absent when none).
+	// AppId The application the token or key was issued for (absent when none); for a change through SCIM, `scim:` and the SCIM token's id.
 	AppId *string `json:"appId,omitempty"`
 
 	// Before The target as it was before the write (absent for creations).
@@ -1455,7 +1458,7 @@ type AuditEntry struct {
 	// RequestId The id of the request that made the write.
 	RequestId *string `json:"requestId,omitempty"`
 
-	// Surface Where the write came from: the REST API, an MCP agent, or the system itself.
+	// Surface Where the write came from: the REST API, an MCP agent, an identity provider through SCIM, or the system itself.
 	Surface AuditSurface `json:"surface"`
 
 	// TargetId The id of the record changed (absent when the write has no single target).
@@ -1479,7 +1482,7 @@ type AuditLogPage struct {
 	Total int `json:"total"`
 }
 
-// AuditSurface Where the write came from: the REST API, an MCP agent, or the system itself.
+// AuditSurface Where the write came from: the REST API, an MCP agent, an identity provider through SCIM, or the system itself.
 type AuditSurface string
 
 // Certificate A certificate of course completion.
@@ -3237,6 +3240,58 @@ type ReminderResult struct {
 // ResponseID An assessment response id (`rsp_…`).
 type ResponseID = string
 
+// SCIMToken A SCIM token, without its secret.
+type SCIMToken struct {
+	CreatedAt time.Time `json:"createdAt"`
+
+	// CreatedBy The owner who created the token (`per_…`).
+	CreatedBy nullable.Nullable[string] `json:"createdBy"`
+
+	// Hint The last four characters of the secret, to tell tokens apart.
+	Hint string `json:"hint"`
+
+	// Id A SCIM token id (`stk_…`).
+	Id SCIMTokenID `json:"id"`
+
+	// LastUsedAt Last request with the token (refreshed at most once a minute).
+	LastUsedAt nullable.Nullable[time.Time] `json:"lastUsedAt"`
+	Name       string                       `json:"name"`
+	RevokedAt  nullable.Nullable[time.Time] `json:"revokedAt"`
+}
+
+// SCIMTokenCreate defines model for SCIMTokenCreate.
+type SCIMTokenCreate struct {
+	// Name Which identity provider (or connection) uses the token.
+	Name string `json:"name"`
+}
+
+// SCIMTokenCreated A new SCIM token with its secret.
+type SCIMTokenCreated struct {
+	CreatedAt time.Time `json:"createdAt"`
+	Hint      string    `json:"hint"`
+
+	// Id A SCIM token id (`stk_…`).
+	Id   SCIMTokenID `json:"id"`
+	Name string      `json:"name"`
+
+	// Token The secret: `scim_` and 43 base64url characters. Shown once; store it safely.
+	Token string `json:"token"`
+}
+
+// SCIMTokenID A SCIM token id (`stk_…`).
+type SCIMTokenID = string
+
+// SCIMTokenList defines model for SCIMTokenList.
+type SCIMTokenList struct {
+	Data []SCIMToken `json:"data"`
+
+	// HasMore Whether another page follows.
+	HasMore bool `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
 // ScoredAnswer A stored answer with the score it earned.
 type ScoredAnswer struct {
 	// QuestionId The `id` of a question of the assessment.
@@ -4278,6 +4333,15 @@ type ListKeysParams struct {
 	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
 }
 
+// ListSCIMTokensParams defines parameters for ListSCIMTokens.
+type ListSCIMTokensParams struct {
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
 // GetStatisticsActivityParams defines parameters for GetStatisticsActivity.
 type GetStatisticsActivityParams struct {
 	// From Start of the window: an RFC 3339 instant or a `YYYY-MM-DD` date (UTC midnight). Default: 30 days before `to`.
@@ -4517,6 +4581,9 @@ type AddGroupMembersJSONRequestBody = GroupMembersAdd
 
 // CreateKeyJSONRequestBody defines body for CreateKey for application/json ContentType.
 type CreateKeyJSONRequestBody = APIKeyCreate
+
+// CreateSCIMTokenJSONRequestBody defines body for CreateSCIMToken for application/json ContentType.
+type CreateSCIMTokenJSONRequestBody = SCIMTokenCreate
 
 // PutIdentityProviderJSONRequestBody defines body for PutIdentityProvider for application/json ContentType.
 type PutIdentityProviderJSONRequestBody = IdentityProviderPut
@@ -4871,6 +4938,15 @@ type ServerInterface interface {
 	// GetMe Get the caller
 	// (GET /api/v2/me)
 	GetMe(ctx echo.Context) error
+	// ListSCIMTokens List SCIM tokens
+	// (GET /api/v2/scim/tokens)
+	ListSCIMTokens(ctx echo.Context, params ListSCIMTokensParams) error
+	// CreateSCIMToken Create a SCIM token
+	// (POST /api/v2/scim/tokens)
+	CreateSCIMToken(ctx echo.Context) error
+	// RevokeSCIMToken Revoke a SCIM token
+	// (DELETE /api/v2/scim/tokens/{tokenId})
+	RevokeSCIMToken(ctx echo.Context, tokenId SCIMTokenID) error
 	// GetStatisticsActivity Learner activity per day
 	// (GET /api/v2/statistics/activity)
 	GetStatisticsActivity(ctx echo.Context, params GetStatisticsActivityParams) error
@@ -7349,6 +7425,56 @@ func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
 	return err
 }
 
+// ListSCIMTokens converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSCIMTokens(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSCIMTokensParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSCIMTokens(ctx, params)
+	return err
+}
+
+// CreateSCIMToken converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSCIMToken(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSCIMToken(ctx)
+	return err
+}
+
+// RevokeSCIMToken converts echo context to params.
+func (w *ServerInterfaceWrapper) RevokeSCIMToken(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "tokenId" -------------
+	var tokenId SCIMTokenID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", ctx.Param("tokenId"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tokenId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RevokeSCIMToken(ctx, tokenId)
+	return err
+}
+
 // GetStatisticsActivity converts echo context to params.
 func (w *ServerInterfaceWrapper) GetStatisticsActivity(ctx echo.Context) error {
 	var err error
@@ -7931,6 +8057,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v2/keys", wrapper.CreateKey, options.OperationMiddlewares["createKey"]...)
 	router.DELETE(options.BaseURL+"/api/v2/keys/:keyId", wrapper.RevokeKey, options.OperationMiddlewares["revokeKey"]...)
 	router.GET(options.BaseURL+"/api/v2/me", wrapper.GetMe, options.OperationMiddlewares["getMe"]...)
+	router.GET(options.BaseURL+"/api/v2/scim/tokens", wrapper.ListSCIMTokens, options.OperationMiddlewares["listSCIMTokens"]...)
+	router.POST(options.BaseURL+"/api/v2/scim/tokens", wrapper.CreateSCIMToken, options.OperationMiddlewares["createSCIMToken"]...)
+	router.DELETE(options.BaseURL+"/api/v2/scim/tokens/:tokenId", wrapper.RevokeSCIMToken, options.OperationMiddlewares["revokeSCIMToken"]...)
 	router.GET(options.BaseURL+"/api/v2/statistics/activity", wrapper.GetStatisticsActivity, options.OperationMiddlewares["getStatisticsActivity"]...)
 	router.GET(options.BaseURL+"/api/v2/statistics/courseCreation", wrapper.GetStatisticsCourseCreation, options.OperationMiddlewares["getStatisticsCourseCreation"]...)
 	router.GET(options.BaseURL+"/api/v2/statistics/insights", wrapper.GetStatisticsInsights, options.OperationMiddlewares["getStatisticsInsights"]...)
@@ -21248,6 +21377,455 @@ func (response GetMe503ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w 
 	return err
 }
 
+type ListSCIMTokensRequestObject struct {
+	Params ListSCIMTokensParams
+}
+
+type ListSCIMTokensResponseObject interface {
+	VisitListSCIMTokensResponse(w http.ResponseWriter) error
+}
+
+type ListSCIMTokens200JSONResponse SCIMTokenList
+
+func (response ListSCIMTokens200JSONResponse) VisitListSCIMTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSCIMTokens400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListSCIMTokens400ApplicationProblemPlusJSONResponse) VisitListSCIMTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSCIMTokens401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListSCIMTokens401ApplicationProblemPlusJSONResponse) VisitListSCIMTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSCIMTokens403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListSCIMTokens403ApplicationProblemPlusJSONResponse) VisitListSCIMTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSCIMTokens429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListSCIMTokens429ApplicationProblemPlusJSONResponse) VisitListSCIMTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSCIMTokens500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListSCIMTokens500ApplicationProblemPlusJSONResponse) VisitListSCIMTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSCIMTokens503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListSCIMTokens503ApplicationProblemPlusJSONResponse) VisitListSCIMTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMTokenRequestObject struct {
+	Body *CreateSCIMTokenJSONRequestBody
+}
+
+type CreateSCIMTokenResponseObject interface {
+	VisitCreateSCIMTokenResponse(w http.ResponseWriter) error
+}
+
+type CreateSCIMToken201ResponseHeaders struct {
+	CacheControl *string
+}
+
+type CreateSCIMToken201JSONResponse struct {
+	Body    SCIMTokenCreated
+	Headers CreateSCIMToken201ResponseHeaders
+}
+
+func (response CreateSCIMToken201JSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken400ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken401ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken403ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken413ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken415ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken422ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken429ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken500ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSCIMToken503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSCIMToken503ApplicationProblemPlusJSONResponse) VisitCreateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeSCIMTokenRequestObject struct {
+	TokenId SCIMTokenID `json:"tokenId"`
+}
+
+type RevokeSCIMTokenResponseObject interface {
+	VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error
+}
+
+type RevokeSCIMToken204Response struct {
+}
+
+func (response RevokeSCIMToken204Response) VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RevokeSCIMToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeSCIMToken400ApplicationProblemPlusJSONResponse) VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeSCIMToken401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeSCIMToken401ApplicationProblemPlusJSONResponse) VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeSCIMToken403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeSCIMToken403ApplicationProblemPlusJSONResponse) VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeSCIMToken404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeSCIMToken404ApplicationProblemPlusJSONResponse) VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeSCIMToken429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeSCIMToken429ApplicationProblemPlusJSONResponse) VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeSCIMToken500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeSCIMToken500ApplicationProblemPlusJSONResponse) VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeSCIMToken503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeSCIMToken503ApplicationProblemPlusJSONResponse) VisitRevokeSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetStatisticsActivityRequestObject struct {
 	Params GetStatisticsActivityParams
 }
@@ -24494,6 +25072,15 @@ type StrictServerInterface interface {
 	// GetMe Get the caller
 	// (GET /api/v2/me)
 	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
+	// ListSCIMTokens List SCIM tokens
+	// (GET /api/v2/scim/tokens)
+	ListSCIMTokens(ctx context.Context, request ListSCIMTokensRequestObject) (ListSCIMTokensResponseObject, error)
+	// CreateSCIMToken Create a SCIM token
+	// (POST /api/v2/scim/tokens)
+	CreateSCIMToken(ctx context.Context, request CreateSCIMTokenRequestObject) (CreateSCIMTokenResponseObject, error)
+	// RevokeSCIMToken Revoke a SCIM token
+	// (DELETE /api/v2/scim/tokens/{tokenId})
+	RevokeSCIMToken(ctx context.Context, request RevokeSCIMTokenRequestObject) (RevokeSCIMTokenResponseObject, error)
 	// GetStatisticsActivity Learner activity per day
 	// (GET /api/v2/statistics/activity)
 	GetStatisticsActivity(ctx context.Context, request GetStatisticsActivityRequestObject) (GetStatisticsActivityResponseObject, error)
@@ -27428,6 +28015,102 @@ func (sh *strictHandler) GetMe(ctx echo.Context) error {
 	return nil
 }
 
+// ListSCIMTokens operation middleware
+func (sh *strictHandler) ListSCIMTokens(ctx echo.Context, params ListSCIMTokensParams) error {
+	var request ListSCIMTokensRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSCIMTokens(ctx.Request().Context(), request.(ListSCIMTokensRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSCIMTokens")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSCIMTokensResponseObject); ok {
+		return validResponse.VisitListSCIMTokensResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSCIMToken operation middleware
+func (sh *strictHandler) CreateSCIMToken(ctx echo.Context) error {
+	var request CreateSCIMTokenRequestObject
+
+	var body CreateSCIMTokenJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSCIMToken(ctx.Request().Context(), request.(CreateSCIMTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSCIMToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSCIMTokenResponseObject); ok {
+		return validResponse.VisitCreateSCIMTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RevokeSCIMToken operation middleware
+func (sh *strictHandler) RevokeSCIMToken(ctx echo.Context, tokenId SCIMTokenID) error {
+	var request RevokeSCIMTokenRequestObject
+
+	request.TokenId = tokenId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RevokeSCIMToken(ctx.Request().Context(), request.(RevokeSCIMTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RevokeSCIMToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RevokeSCIMTokenResponseObject); ok {
+		return validResponse.VisitRevokeSCIMTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetStatisticsActivity operation middleware
 func (sh *strictHandler) GetStatisticsActivity(ctx echo.Context, params GetStatisticsActivityParams) error {
 	var request GetStatisticsActivityRequestObject
@@ -28068,806 +28751,820 @@ func (sh *strictHandler) ChangeUserEmail(ctx echo.Context, userId UserID) error 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3rchs5tigIvwo+fmfCVG9SpmTZVZbixIRKtrtV5Yu2Jbe7d8mjBDNBEqUkwEogRbNqPNG/zgOccyL2",
-	"G5x5hB0xP6ffpJ9kAmsBmcgkkkxStKuqd0V0dFnMTFwWFtb98nMnltOZFExo1Tn+uTNhNGEZ/PP5FR2b",
-	"/yZMxRmfaS5F57hzNWEkY7HMkgeK3LFMcSkIVYQSpTMpxoQJzfWCaDruEbY/3ifRdefRdSfa7/Q6Kp6w",
-	"KTWD6sWMdY47SmdcjDufPvU65wmbzqRmQr9ls5QuWLI8eaSznEVkPmGC6AlXJGNqJoViZE7NH/gdGcmM",
-	"UPMno5olJCqGjhf979hi7VJeypjijKHdv3v7ksgR0RNG4gxnQICsG/Yt09nidKRZtjzwJYulSBTRkswp",
-	"12TIRjIzkNbZgotxcGguNBuzrPPJDD6jGZ0ybc/uVCmm1JQJff7sgupJeCe0eIvwhHQjqqY3//jb/4p6",
-	"RGawP8WYOWbzoH+dDwaP4jznCfyLRXtmUewjnc5Ssxrz8eDgh+Trj0e3h9NH4vHsyY9fZV+rp3pwdzDv",
-	"9DrcTDszi+l1BJ3CDpJOr5OxH3OemeM2p+vv879kbNQ57vz/H5Y4+hCfqof+DgG65Q9vLVKs2nqBOLDx",
-	"TM1g47UtmZ833ZIb+OYeeys3ADs7kxOZrTzIGN7AvcRyUj3ElI1pvCDmwdpDNB9/wUN0O7PbnM5STkXM",
-	"zmSerT6+GN4wtyVjM7N1KfbDq8M3z++zRlwMrhEv/Kl+kcnp8tLeiHRhiYEqiAPV5iSoufdItLhQmgpd",
-	"LPjHnGULb8X43Q3VNyMzi7/QkcymVHeOOwnVrK/5lHV6AUpTLPNKtlykpTcbrk/LbVbnkePv2GJ5gack",
-	"F/zHnJFbtiBd4CGUvHt3/myP6AnVZEpvmQICrzPOErsHouiI7ZNLOsUPqUjIUCYL8o//9t+RmGmZAa12",
-	"N7/kGCdE2c96JOGjEcsMTSy+Pjo83CffsYUiNDNvzTSwmMMjMjHIUb1Cj0dP4gP2+LD/lB496h/Fj77u",
-	"P6WPkv7B8Ct6MBqMHsUHBw6yyG1L0NYYVQW4U/rxJRNjcyMOHz/udaZcuL8PglAevaI6brg/jnEvZE4y",
-	"RpMeAf6p80ywhHBBIsP9Iwt9y8H39slbe4VILlKmFMAVwBTTLONMkciOHFWBAgM07nrUx6U2bPfJ0Yr9",
-	"vYFt0TSA5/YJmWXAXLn58xiW3HL7n30PL/mU6+WVv6IfDZrmqVakm7ARzVNNDgc9MqUfyePBXtPNTGE4",
-	"fwX2487x4aBnlsOn+bRz/HgA6IN/lMhTyhO9zgUds0v+E1te3FtLOWYsIzM6ZssrPBg0L9F8caPMwOuX",
-	"eTBot84recsaZDU5o4aQRIJ91DcwtzYvR06Am2XsjstcwU72CYyEt1zxsTCEgZKpTPjI0Bn41JANSo4G",
-	"g5U7hFebcOFgcBjEhmIvfz5cv5vi5c+9l6tttvKvMM7SJs6oYn0uFBOKa37HiMqH+BVRjGbxhMg7lhEz",
-	"O9Bv7+umJf7YSCQt9qwkkpcw6+ar1dIteCSzxqXZP++xvImcP2Mp0yFl6FzEaZ4wouRI9xN8q+DrXZpM",
-	"uTl+kRA5FyxTRIp00Xgv1UTOb+wg4as5oqlixSKHUqaMClylpporzWMVloouNTUSGmLpnItEzo8JFeTt",
-	"izPy6NGjp07gADGJRH/961//2n/1qv/sWUSMIEG6767OyJQngo8nem+fPMMlHZNHA5LQhXLCS6RljWQf",
-	"Dg6f9AeH/cFBw7aXBCzvhI5qBzQInlCx95Co9dxA3993j3Bzaorfsc1AAENMZMrMjnvk3dWZDwgh5+GN",
-	"H37dsPGa5Lbptq/oWL3gaVCVrcqXNAMFlrA7li2IFMwCxEjvdKxIF9V0pGBOh7VaySyVCXPSenAXdKwq",
-	"++CaTVWA9a68aMByzvFLb7s0y+jCPFV6AUA14i3s3omQMNM3NDFSEVPAyGMpNBPwTzqbpRwNCQ9nmRym",
-	"bPovPyi0KhQnZb5I4ELR5Caz4/Q6CdOUp0CBLUjIdck7rztkmitNhswoF1OptOG5BmRZJjPVOf7+53IE",
-	"kU+HLGv4oBi+wpo/fUBliSlt1NjjzlfDQXw0GrCj4RN6FB+MntIDYOCa6lwZlDFQ4xqg9A01VMhtxMJy",
-	"ovVMHT98mDKaiWQ/YXcOJOrhkCZ998GntlrZBX6Nto+Qeg/jGQY3pak5OJaQ7pAm5NvLN697xPyr2Dv+",
-	"yRNz+UCiAea4t98BpVSMUh7f72xjN4h3sE5lV0RITUrKuxncn5ZwPysnaQH0Ykm7hrgbWJE51xO41oW5",
-	"0KybkS7QOKu0FS+BAlbTfwx0lOZpSrJcCC7GeCbPqKZDqtg7Qe8oT+nQAXvL40nseDe5N6B3VGZ57h2z",
-	"JO+1E7TQGZWBkhGbE4V2vA0P8vHgUXmQlyy74zEj1dW0OFO3xr7/5a7OtwBATIXB2KE5VxpPWGK4D+km",
-	"ci56RmsxzJ6Lsfn3KFeG9MdSCBabsRQYpcznVKg5A1GKC6L5lO3tk9dST8wvc6pIPKFibGRWhK+znjBi",
-	"yZkcOVCDugam1T7YVkEE8MzY3qMmENi3H3oGWoDCC5kNeZKgcrE1eo2KUSo4ZWRvAAoRjCWoSs8zrhlR",
-	"sZyxjUmBh0EvvBlb4E25wF0hS0zTlGUPFMmMxCIzq27AxkgiGRI9mqZyDiYnuNZ/ZIJlVMvsBeUpCrxb",
-	"w3zsxroZ4WC162zth8VrBF9D68BUJiwlTCQzyYVDVZaQx4NHG9/rwypjHFPN5nTR7lyK1fXtJnZ2PPXd",
-	"dxEmYsTHudlpFQJ7FjrmIAsjSS5yZQgMsWd0Yo60fn33CVwpklLNMjjkc6FZJmj63Egq9zpibkfyj5YK",
-	"kgv2ccZiowuBNERkHOdZZkjJj7nUzHIkKx4k6EtCIzJQI73xEXuyj9sdUSwziiysoN1hF9vZxSGfLsNh",
-	"n+DFzJGHpXI8hlNMLF0tQdIjwgjrxVHDub2W+oXMxf1upZD6ZgSjLAtCqz0PQC/cp5vRxaPyeF57g7Q4",
-	"EiF1H1/fxZm8lkTl8cRKQ4ZrLWSeEc2E0fu6TmGSIyL1hLkHaMBxB3LHaMoSlIIu6CKVNLmS8iXNxveT",
-	"gGY41o2W8iaF0bwDcpgBdl72MQZudTA4+vrxV0/IcKHZptLO0YHHq+w2iJaSuKlbnI1dcV9L2cfPdi3I",
-	"VrYLfjQ+5Zp0D8gr/o09As+wvAOmZa3SN1OuptaWDKRL6Bv7qHN85B2Ms2I/QjmZGnEUCDl+VFi5uSJH",
-	"Gx+Rx7j8bZKCn7Y5JO/DXfMw34SvwINdwCCqQS0iii5UBTRSsKUTfFu4B+9zk7wBbwqHo3doiomEOG9B",
-	"qf4seyRAS3I/jzhLgWY4h8um53n4dcN5emvc9ESLT3dEHiMHloigRA7WSyFLp5IPATi/S5lnMXtlxAtO",
-	"010phOyjzmhspMcGjdCckJEWKHlvaPnTr/qHg8Ejksg4h2iK7rM3Z3ueXD/L5DijU3LdoULzucyS606P",
-	"zCc8njgLABgAU5CybGyLlSG6z9iQU0FmNL6lY0bcCHu/iI5ZgOazKJl2y1bFNFBGUJiFGc444ilDdZMW",
-	"MOXaAroOSCSGeGbgUlCE6z28WGlK7E7MHVCp1EA9Fiwhw1wtSDcqH9+YX6K9Ip5ihSbcjUK2hKiH97yi",
-	"pSIHuZLyFRULa0BU98LajGp2A0yqSnHM75Z5ITsr1WouyMHhljaLo0PP+HQlJZlSsXDcU7XDJrO0vlvy",
-	"LpDobbHXUvn4ZWwH7wTN9URm/Kd7cpTcH8hXY0GlnlBF2MeZpeCbScYH5fm9q07S4ugqy9rF0b3iSoHd",
-	"yG7HXDcu7mjKIcIjYUJzmqraCb1//75/muuJeRpTDYBrjsHDg5llMmYKtNfnEKx4P6nNrBBebrA1VARK",
-	"CK+BTxrM9WCnt2TF+rXApHaTmN31OqCRg73+IRMJ/rqxvf7Qk+7+XKx/I9mu3PauJTsHpzlL07413X97",
-	"+eY1Geaa3HGZUs2QreKAKCkNc8UFU4pkecpIF9xswKNzcSvk3IpQqgcyBSUZyxVLlgzOQKdpLQYISfU7",
-	"ofLZTGaaJa9YwukVwOheF7sY8GZqRrwBsFdUYxga2d91R7OP+uEspVxcdxy3o3HMZhoimIxg6a8AZt5U",
-	"7H/s04RifQTWR+z6WlGH4ts+fNuHjz6HjvZAkQqcaoDZB4+dHRdCYy/Ow1FngpxenGMMmEEDmWvCjVjA",
-	"4oxBMNwskzOWaY5+PzqbnScNcbXlKaDl09BoaxKDyDEQam4Zhk0tzNgiT63cit7OJRdl7EL62gbagQOV",
-	"Z0yt+GTtrBMudHiPKVVgTMlIPKFGUoIQg5ENGzYg6xEtiWZpanaqCJ3RDMC4NAlP1gb7wpmdPzNvm4nf",
-	"KQeJ6sJemkXRkh2YAyhULIgmzNgoY2qCYZngCJUiZoSSKRe5ZuB43g5U6JL+eflBxu7k7cqTWzs2GM5V",
-	"xcG9HlyX4Eb4tOzPzhXLztfC/J1565n1dzvN+HuM9rUj2E1bNCmW2bN3w8dAH4ErZ+jD50OxVjn8gaFz",
-	"EveCAa1w7RLUPml64V1HG5zS6oaeisoF5QlE82g6nZHm+wroA0SAas0yM87/8f3/r/9/ffj5oHdw+PWn",
-	"/7L2AlYX8R5TGBArlZYzReYyu+VifFK46q2yO8p1nrF98prdsayHBms6VAwjdNuRAoec9UXYwItb9LWO",
-	"ZGZzNsyPdMwwIAU/IejM4zDrRoFMPv5WF2ADWCDtIfre6Hsfon1yhnoVKiuW0ZvvDXkBm6lh53BOEM20",
-	"xY0o4z0OYe0u+KN2V3odDES2j83lrF8HAOw6vA0hIRFsDnAH+tSK0fwT8ogd8IPbEDO/KmY4JlF6exOB",
-	"2Hf0iBjd/MlRnqXekvbJ5cSglOEEJxgmTriGePJ0sd/ZhNbvklCHCK+lt7cQG74Z1W1G0vNnq6QhzCq5",
-	"ZYsyQ8ajgbds0b35ftD/6sP3g/5T2p/8cDsVs76+6//04efDx5/+zz7+Pjrtv/jw89efKn8ebfLnweGn",
-	"vSCVxU285BiAVb07CdV0w9MIccwJVa9kFqSgDJw1VKDTBsKHRjJN5Vx5mFNES/Y6ldjd5QEvqFKEKhLN",
-	"yvheLcmYIaE2X8MkJ5YFoLXQXjUI/A2mXPiIBDAp99SMF4iXy0l4hk5H6L1XYKRTJySC0IXiV/gLEyNE",
-	"PjWzmvc6vQ488Ob0jhHc7Odiluu1fL4ecMisk96Aqgwx9PLbHhi1O+WCEVAcuBRqmdC6Rze8Qa6PeALR",
-	"1rQYZXmmahzmjwdVZtkiFvGOpjlr0CtgkyfILSZ0xkjCZkwkymGBW9YDNJkeY1amYdvdyHDvlN3EE8lj",
-	"FvWuRWT0yQgV4iijmotxhNxIwqRqzzwjcAnAZgYjKdKNpnmq+awczLx4LSySk25k/xXtoWpuzW6jTE7J",
-	"gTmix6RbmdCoWm7O/WtRgeCZFIor0NCXMNk/MAe4IDoXpxNixJop3SM/5vwnMPEyMw6KhjTTfETjME8O",
-	"YsnpbIbCyj65NBIlS8ib1y//6jJWvciYb99fQaTElAtdpKyqGYv5iMfk1BNQu5DvkOEfliirvX1yigTA",
-	"fDnJp1T0jVROzE4BvQnG59obiiuYZczJjebXNyJdNLL1EqVvtJRpQHq7Mj8TsKNoaZTwJI917TrYDKLX",
-	"UzrrkddMqVz1SMpooiesT/leRYJbWkOdDhuinTI48lkcOMwLlsVMaEOE5YgUARBFvC7JWMz4HUt6JJO5",
-	"SHDlhmIkLOZTmsJlyJiZJ9csuRYGbOB8p5XEMZUPp1ybsbuDMneOkRHPlN7DWIva9InhNdeC2jedJ3LK",
-	"zOUoxKJxJvMZGbIJN7dS02zM9A2GSNwY6mMjdczfD9S1iOB982SvR1iqYN/us+LZMakCjvxXcjAYkL//",
-	"O9ETqVixhvlEXosJvWPFkhPy9//AmCh8ZZ+8NwRC2FgGXC0EdArCpjMNEd57REg04olrYbR+HucpzQzc",
-	"HEyQ6tRWxZWdigoSqVhmzPzs8luuRXmM//jb/yQTOXcDsHTRI8NFSZXnjI8numc+W5A5y1gRxIXkpRR0",
-	"ZY6ur4brgKQLUU/oTKY3PAnchD++PSP2BXL+DNwKlgoYLRfv3i0XyX8dZ/GNYunoxrshMsN9QOrrDc0T",
-	"VLE2uBVFQmYorxw8aqDeNqqLa2mBm2G4CN45hWo0EPglItdV+XCvFcWxQdDhfVhqCqD0M15OiFFQMGZm",
-	"zhVrbcBpvZzVm55P5Nr1bDG1N1ljXqP3c1DimeXZTCoW1GCSnKHvIKCT0wQkpZFDTAaRcctiTjsNc8RF",
-	"YuSG5Zm+YwvinpbIU52jleD+AgcJ3Y1RRqdsLrPb5otbvGKu7pe5sSMwYBuRpnWVgxfFJ4WGHLrpfaow",
-	"24+8e3n+zBo/FzPIDhzxjy6dGgs9bFrBYS3eclXkkC2vr7wkZJTS8T55/hES2CzhcFmkKVfaUPKMowLR",
-	"MKmnUplzag/I7zgG9IVNYn8CScrMCcGt3qGb94NXSeZ6lusbF/wRlAvPn7kbOuLm6uI3rniB+zQ4fCHk",
-	"Dqm4DQ7+loGzKoZ6CNRoBhlLSmZovoOoCEYhGy2kCDXOqkJ5h5XvzcFxwXEo8pzGE2IuAnimedIjRsvo",
-	"AQ72nJDfKxi0k+ZbX/V/tbOGbhXIbVMm0C2pwqnL3guEZhxsmgHaUxCm1iurDh5eny0NEss8pIq8LsIT",
-	"lgVW0jVS6gyiQJ00eYJCqRFFQebHcgYxxLmoUlwCUct6xWBmlhA6plzs7ZNXlAtNuaEXwwWJLt5cXpF/",
-	"/O1/PSwWEKHA1HAJi0zsYnN8mLIbo4gEMfWd0VDKu4DglhmBAPyYp1xDOLo3Vukuq/KFgOVtwpI8ZckN",
-	"usuDQoR7B13qkHdS2Pe34W149mV05hIvdQFh1lNtX9wn3+QgzRgRQhhcoho2W5pN1gNcQehbJUW3w5Jp",
-	"p24ducjkHRMUyAMdg+iceGb3ByyZPghDFCZAp/Qa3McwvCvn4rXe5LYU+RLfNzeGjtd+d2XegXdByaEx",
-	"4HQQ3c5ypeXUKG/4Uh2RSMZsMIG0fB9kHvtVH58mIAeEqWRdPwssAaPb6xPjX8ioi8lLoQNc6rbsU9Ok",
-	"TrsLCDWglQWmBJ0EJgyOCwHnYeMXBqlj/o7BIJpr2VdWJg/K/a0k/nyWtNJcToh909wYzCSeUR1Pttdo",
-	"3MwtNRowr8Lt3FytaaQORpCfQvK4UR7RIBAviphfpNVZG2oQchWUx1nRECtAL6hI9bZXBLmKXlbRipbo",
-	"X7lXK5QVDgtLEuryeFWt9qUOT29YZuwB49QSd10yFlnqsto+2NLPHPLlefyDWFncXRAm7lhqro4ztNCM",
-	"FQEqyJ7HQloxqMnQuIomnuPnb8R7MK83WO9CyfEHh19vkB3/eNDCQxoy0222+K1sLaQbUtUKM5Onq3mV",
-	"MHYAkZYgqdhoNgRHxfqy2bdVm8p23243744tGN4JPR4MBr8ak8amBgov9GAwuL+94pfC+lZIvxszx2aI",
-	"VzVBbPbtlzUkbBhDs1szw4ZHv94IcbqV3WHLZay3SqgTMs11TtMUkviw5A6aw+p72cr2sOYaB0wRWxoR",
-	"1k5UtylshvINavvK2FwQjzH45leidW+2Z19z3kZT3syf/59KjSZdpz2j1lwynQ1vekizbldJNqggr/oU",
-	"1GX7pa8Cb4ZUVVV2u2+3EbS2vAU1jdHX1lZrSC98nr5kXkUdlpGC88NFL6iEhzSV4CApQAedM3abGmFi",
-	"KoWewL9+zGmmWQb/VmzKqRA51Hyw/whGEvmloYPhvw11r/dO1le9Nhuagv3G6W9gxJvluhYZR9X0F4+M",
-	"q8oqywRPpoupzGYTHsN1hdgmT42NnB0qIlO6IHivCLXxBycQfrAkfGKoZVQXPyPMdfCkVxRSUZHjiTLD",
-	"OeJxo6jmaoT5l1GPlA8mjKZ6chNPWHzrZnLPpBhKmiWwXiRJ4BC5FnGNgJ2QSN3yNFV2BCyEkrolCgnQ",
-	"6BfROJg6ZCOTLMo60HR6nQAQnPnBAwBk8we25//u787/vdyZuQawdDMvLnvNHdhFYGS5r3Bw5M10h9GR",
-	"Xp3WNfGRrpjrZwuQxH2tJogXrsryRhYjSGh7xbIxIzAAXD1RvX0iTw1OGkxTEEaHUQTWivS7reh3W9Hv",
-	"tqJ2tqK1OQyfzXa0dubfbUlb2JJomr4ZQd70xlalD/Uz+d3O9MvZmdbejl/G7tR6Wb/boT6zHardRS8t",
-	"UqHb/SVsVC0yeH+3Wf2T2azWnnnIhtUOoUtrVgihA/atdsMWlq7gqL9p29f6FjcnoF+lUGUTujloWdRh",
-	"g8Ne3WhkhQbo2nWFSuFDzJ6CjCzIaEhsJgIgXlXhW9bn8M1VuWCq57LEZZawrMxL6RFG/fpyMDnhmjCK",
-	"NT1b8ppLWDTm5iGdDkaiFHygKTGqXhbDig9YxAi6OpUpNVz3ioSpDFv7Qb2+zZKWGlfhi7a2sq9nAtx1",
-	"SPSq5IyiCADiCGYPlbk320c3tYkPrza+O4GMZ+3qJEI19iJpballVoyL26BT3tolT+nHG0DSwMrzadFF",
-	"A+KGIVuKpumyEliIXbh4rgF7iuQff82Pt0oDKqNvGxHMHuZ8In0Em7HMtuUr8P6BIpHKh3WcM2/eD5br",
-	"4WipxwOkC9UOZo/2v9oONkXK1vLUNt0MqdDf/4MUp92YiNc1n8AhFu8a9BtUgbXtSh2tWXktVQEnzCHz",
-	"kv7QoqiZsnQL4q/3tr+wLWMve4FYy6IQhke14s2CIFfSpkqLVbCi+iRgu+02Mu4DZ65FUljCtkeGGDIN",
-	"bA3Ecw+PIaAuSJkO7h88WeUpdRLQK9i0u3c+LfMvRQ3tVkVlOvh8aCV37NTCXwgzv1v6m+B9Cce4ocn/",
-	"rzLPmmU/8mbKtV9XQEuSMnoHIlsuSj5idBMssmCj1UuOB1IUVAuXmkRum7ZiR5Ng2Q47vNIM60wBNQi7",
-	"qVZD9rJQG2v1vPiIxYs4hRqIOleBcgvkNZsX3aZQeTdIk2R0pKOiTaVMk2pKpnPjwXsdz0jQ6XXkDDpn",
-	"xKlU8DfN4gm/Y0mTo42PxdmEcuG1gdoAMd5PAKdtfWozzgmh2pw+FCfDjO5csazwVhotTkXLx5rk7LSh",
-	"Ek/irNhOjoJWYjBbD+Vy5MBAXeUIKkxglwh1QqTBzRE0bhGsfZgOrrMpPYEninSjcTbzPO88cxHSPajy",
-	"a7YLrSN6xa2HJbfWXrzQjhUGZ1sSTTXkK+FKnfy213pyV0BttQuoSbfkYwGrV9th1ZWrJQBZ/V6OfwFI",
-	"ON3tkMhHGEjGQKViCjlpXwJb7o8AzUW/0IqV6dMVZkJHhOymla0gZ2iPrvRQtuDwH0sRtwZLjZhaGH1o",
-	"xBiDctvhyxvBCNQPMawJxvKwxGYMbYwoWyPDpgfwueB/z1qJ9uPm82oqSWPB7qWIEQrHE+Dl9p2VRQbt",
-	"eKAL2/fbgwBIblOpUzsyvFPYWN2pDFkqxRhtrFE8EY7UO3kt14on9uNaF23z9kolOLzMC6m4bjQJ4mIf",
-	"KDKzrznjmWWEWKGospDDUOqlKzuyGugQIcQKp7EtZVjS3ZbQd/3rm4xZiCH2HLpRnKmQIcv8vCE8YcTX",
-	"QadjBZjOz1hO9ubyT6fkTIoRJBZfziAn+a2tvJo1lKNYT0ws2nimQchq3pjLNAETq9kgu/Sw2LXIB+w2",
-	"AllFbKFlFSYuEn7Hk5ymPm+ogsZ8udk58JVH7wcxjsMWzPGGE6Yyvg2XrMRb7ogJwGmWsYTFmMXtX6bK",
-	"DZhQl33ubsKCQcMwbOJgJHQ/oDIXmqeo+Ji1VCHY0IbYFkZXp3OaJSwY68ihmxI+J5Bf6SKPXFUli9AR",
-	"DhURxbTGrpPeAgYhiuD2cREyfhVN81nKUFwoAAHm+xlWrarMctTcCD24gAaT3xt/m2h6pHcsswWyvDN6",
-	"oMiQQeEN/pM1CpLu4B9/+x8Hg0EVy2mBALZym/nkp5oN8esn+0HL3LIlronTv8CCaH7ksEX3XmHbHbJY",
-	"Thn2UbyrEQj8bXOGDwtqSdmdvd4onywpkHmjydq5S+3WS3dpKZcEyq7a5dWUlg0szEExqJkVlDi0zAu+",
-	"pVPOyAXNbteKt5iq7PhdhQN5JaeLpRSUyksv9qSh6qWs04fVMllz3Hgzya2Efo9/BaHfdqm7sQ46YfX3",
-	"4qidpesYKPqA5QMJ1GShyTGJCkJmS/ihOgKKilfke69nA+cNb4h6JJJ3LEtyFl2LrvY18BlViiWu8mBJ",
-	"4s0AXNw4zI9IV8kpK9mso1V7vWsB5QIjd2Oiani7bw9zr0Ar+WLsjicHd3odu9KwjSxPuH4udLYIu8ix",
-	"7W1BRy1IMNIwleOA0hOHhXwoaG60nEQK1gNUwQQODJnAFI59/OmOZUOX04FVscDKtj+kmHGAcvosH6Zc",
-	"TfCKL7ubYy03UA97HToKtsw3RNRlVyjD2Yw4VLQtQvB0PR4MkYdYLtU63Vu1oigc7jLD0uNmMqVya0ru",
-	"+vzTyNXhTSPStdiEGd6rjbm8DZCsy21sUb68RanwAveKcuHnG9UXt71GmgDMEydJuaYkYIef0sTbdbi+",
-	"Tp6NaMxabeDSvltE/7RZDvQZdW0MujXtyR4HiuYEiwPb49tbUXbGdb1ZntklENXnLa9Wea3Mv0pmGrxc",
-	"QdnAayHhoNfrFGk03gqDdNvHhCB7dwSHMAHd0YDH50mYx+fJL87jzXpfyrHhmPfl8CWFXs3hl3k2dFvz",
-	"HnlKiRyNFGt4pqWm6fIxQDgWF3gEnAF/pGnqIUiT39ZyblxOMbebaA1L9+9YSI6pkLCYThnYirBd+Nvn",
-	"l1fk9OIcqmW/OrvAxhlFu0C1UJpNCdeKpSPf9URnvNPrTOOZwWZ4Kcg8z8yRjormZks6efnY3D5njysk",
-	"gmXmudqiVOrov3GTkuuK1yiWRkWfhAjIIMpU7YwN6zq7QK9FeIV0gcOSWZorUjUzeEcHTdi4XrySQk+U",
-	"Z1dyqi4WoU4k20C7bLIc+SgDNC4Oq4nxxmoiChOroOKJHFWjiyfDbtDWBu0Ia3eJ7/UIJpY4ARODPKp7",
-	"Pnv+9qp/ODh80v/qXw9fPf3L0XcH37RjTnYtzRpsAZwSN0O0yLvvO1DdfOqxrsMIDBxc0oRyUao9b5mC",
-	"coP1hdHUKDuLU6cuLOtFnv0QCsdnitiPyISlSY+kbKRJLqzwsN7uRhvneo0luQoPHQhkXZzz7//uFrHX",
-	"wti/0v0BO/KcG/f2YljkUSvme1D45sF8CJG/lXm/X0ebP2xSrHgDj/BmfrXAHp+DOxkckUVPXXNV8dwM",
-	"W8B6aUWpfPWgXkm/R4ZUCFC+mUKEkrneqwFojQlsAwDVLpFDF/8o3XYrqnT9tjRevKC0WnW8IRX3cdCT",
-	"VOOJ+KUlVcxnCG0DfS5y5GyIKPC55s7/jI03PNfMbHYzyW7UQsQtY9sBU24qAYmBS1TGVUFWp+9FBh8W",
-	"JqTskxdwU10xcNIN1btYLnNRv0lrQuQ/bNnfw92pcDzxK3SG+D6cWdn7w31rdmykOr8He02w/HrQyk3x",
-	"G2mxsMsgcktWb9b1XCmMnY4Oh8+ExplUijCRSehy7+57ryzpCqbSa2FjxUtF5O//AcH+lXgbP9axdBJ1",
-	"I+tPimp21WthrSINbVdcRxXX0cTrq+KMyE5scdfpWsB9ohq/aQpkL8hFSYmwJLC1vFgCmF0LdGnjprC9",
-	"iu9F3rZvye9NNQqF0LXLDiVRImkgTCTEvEO655dvyNdPBgcbaCNeCfMwYbblzwHrvJdVuOC5JdOfS26x",
-	"wRDhOu0iYVm64GJMMP4O8sigNHWNedhICOvUwMJJ42y2zEdCFZP2PkdsxCZ9MGI5CfTBML/+FvtgTJmm",
-	"TjlcpRO+cu+1LSpgKdayVeZyBs3ljL5MXmJT/gmfkeI+hc7M8uEg3pUXMaaapnJslHXo/D/iNR2nM8vG",
-	"/bSY88tW598kvaTXsZJhU9uHK6lp6prkyVEhSDoWFhZcDg6/RFOAEtw4yk4zxTO9lh6jm3RritwuvgK1",
-	"ky1T0XdeNH+3aVy/lSr6u5Rcd1Bwf5f5Y79A8f2lqvs1yaRZmfS4yIqC+Xhj7lEs30kRv4pC+TvVqlt3",
-	"JPeLVK5JqlpbOe3zKctlEOB+UP9YG6PYpEN/ubJmzYrsb6M82pZ6ywnoxjb+ouS2vwJ1ptX98KtMl3fj",
-	"oOXd2KL275cuAvalpPUNy3/dTzzfsArcvasi7VCy9ilZi3jrHQvaX64+0z+d1P2fqU53Y4HuomJU0FUE",
-	"BAGdRGjxiPZOiPl3oL51i9LWsZz8OjxKu3CQo2vq92oHPh7tsKZxIep/yXLGTRL9Ly+ZbyJBNxSY+12i",
-	"3qVEvWXV3mXZ+AtLtTuo+PdbknjvJcXes47jzqXUVaJmw2qCoucvIjRuWf/0d5nwV1a/sgLr1pV3HDff",
-	"fdUdTNisZRWtLL1zVlQlfwuFp5clwZJBBRNzyxCDh6U97+//Tgw9bnDnn5CBy48ZymThN/ING8iWmbYX",
-	"fr36LsB7z5YDp1dltbc0dqyM6N8iC8+VSi7EVMgEkXO1ibhqY/VbUAl37lf4fnM8IRRgtcuZsQwjtcy6",
-	"emS4ABOJWZUgG1TfLmd/p2wqw8p4wIZoYLvVXg1Hy1DBVfkK5Rqa7m8lW9WGV0OUDl7nWkYi3ODVuYjX",
-	"okhGJN1aHmKvmt0fSELEpOq9npdvSLpC6mvhHn3G9MMlfAnZ9ovQouHCwujEXyxXtkAVnFsRg5pBBchZ",
-	"yjXhurk4S1Ogq59QLFyJxzKcCSJYucDogFAKjA+DYJYNFxcOXsHnQhoOkAUDFU6BIOPZ2lOCfZu/Lbjh",
-	"ZA13KCG1F16nO5/gKsrTDjyuF5QrscE/f2+jlV2VM/vTrL5TcK+DpKRgEuaSPgDOB804qjFiWxbp8ZAB",
-	"4lNpsoGxvvz4PGmfzu24y33L2RTZhVi6w5DUDeyFbQLMw7mp7cZnU8rTIOMUTRy1oZxGtdgBFqWtHP3a",
-	"dW5eCAMOIFwJo1YAozo5n05Zwqlme5+n+IUjCfc6+rZqQY3d7agwV+3aFH5zRJhwWYkw6TBnvyJKH8LP",
-	"uFauoozqYdcSBQQVizEqneWxYbyhep1CahpOeT8lCqy73q/V5DFXIKkp4rht4TD7+gaVq/CDbxbt0+P5",
-	"RlKx2CaR8IXMblM+0uSSjphehBYu54JtlNVviwS0h2XxgXdUPGU281/ITZrhWoxqB7hL97b5EjAw7NbF",
-	"KAAAhOuv42/BoHNXT9gC+kKyBMSfvQ1EaFiLGTdkeG9LFGCQgiAU96fth+51z86wApPMK5UNrg2vtZaB",
-	"JtYGmhAmumEMSQFemSGt8AlCy6wqnHKTK9dog7BBkMOFDRXD3OfVKz0hNFX4RvT8io6jarH2drFT9eAl",
-	"OJzyVhaI6+F+tTRACXg/JqrEj2YSDvlWQWUKkuxc2oKR+GZUT8qEa9WcZr0Sser9O+BOYdmzDW+TbWBc",
-	"T6hpQ+MhhWwrEr+ycx8UYwE3uwEVV2Qks5asqQUfsJlxq9mAzZZc5gKv2bw/4RmrnudOmMGaa+/W5F3/",
-	"9vBufVlx4NXX8WCj61hePz+vcd21W3PVHOoG7sjBP/72Px4PSMKV5iLWn+m+tC0KHPbH+Du5Tyxkmcm5",
-	"hoys31YNrNvc0WAHzUbVaf2t28h1E4p38FFuDULtJCCg5AS/VzvzgbvbqAAP6WuxAZE3RPT5b8Tm3WK3",
-	"ckp+agZuKgXbuGsAhbLWcWp5aHONl12oU7OFvdAnRX7SdQdjh8yvNsera17cu+7c99YXq1+BkPelt/fW",
-	"su9NJus66oYu7u0Uv6KJRxvXKn6KDtb2gWjmm+dY6TYEyJQpJUUPK83KjKg8u2OL5eMYZtysbPUKX8Jg",
-	"38CrreRGuzBbC65FH97KflwrXkNdG+V6oQ0xhleq9TlasR/cEZT0CnCfWWN980F/SBVLytLmRknnwlqd",
-	"Yoexy8b3Fb1sT+GQKm3V3H5Il01negGOP+R30Dtzb4Mmtvwnv5HtckNZh2xNjLbWjNtyFMFYojDi3JZb",
-	"DjNfC5P1JPLSvoj6Fddpw322sz1QBF6q6hsXGeurCR9pwoWasaJi3fqyQuU6Lb66RXjI4H3mcNM/17XX",
-	"9B7EtO1tprmWL7m4DWSozVIeY3k1C0LChTUzVLXtrmL4nhmYYqko8syyI8Oqwye9DSG5P2Vod8fVdpca",
-	"k61jNPY6htyVGRmyhbSuSSaSPfePSnxIMJ59h9etxZF8ict3HwGk8dKtvUrfWcSpLjHCaxKRLiWAjmD3",
-	"B1zZ65HIXJ6IdG2D2OLi7pkLFeGNivzwGRwN7jj/CWth3rFFg+/bW9wOBXhRHndNeIf9RSv4ebvIxcqF",
-	"DEUv7vamvZJ3VRrk0vpW8dWuYPM9n7u2v2M7vxM70kX+yISlrc+zTGYhcrAglPwgh2REeRrKxJwypWxF",
-	"0uVPoXBXMYc3xuoL6cb80GLh38phsNJUOatZPSSTakVkrmM5DalQLUynZqA5Bfko38Ruyhxs1/OX+oF8",
-	"6nVGXKz2NnG/1YbMPCi3W94PctgimswHuLWmNZ+8NTPZcJEpo8L5PlGPTSQYNHpYj0tgDdWgbTgrqg9u",
-	"Ajxbs7CFj5uSucxui+4Ozs3N9e692tUlOldWDfXxMDx/iG9z3eRevJkVYv4G9L/8nkgcYPmqpFSM8+DB",
-	"n1++IU8ePe0fkFgmjHQjBsXVmTL/P8qiHoHyK6XIAPYrHM2FnM4yOZ1pV043sUU7an11oGOjl6L0PYVc",
-	"pE/B5KGpTPI0qMBh+fIyY9C+aUTP2FYqL9b6pLKCJ14mx+FgdThuoyjz5o5lGU+Y8ukkS0IahauF21cz",
-	"GjOinDd753zgX4G2hZVD86RGWJex4zNRk01oxue9kJtcwm17hOKOHUYsA1mWl3uTLTqagCkT01mAKF6k",
-	"lIv+czFOuZr4BrAyJBw0gX/87X8SLWc87kEhdSZiiGWEkozvuZ4QSiKbCXGe2Dbo+SyVFCofcXPLqC2z",
-	"Pcv4lGYLghkLRbClJQQKmqVigwc7EbyCc1UuyTc5TxOwNrsAosJzLUgcukGAS3OasYnMFfCr0aie2Fwk",
-	"baw2z9mthhUWDxQkYzrPBLrvgEnCtvtTqlnGaWqhdOIDm2OlOlG0y6DaZTc/UAjNKiQUW1Osu7rBzdQl",
-	"izrt8N9x72WYWFHMOQicABMkKtsYuOdoTFAr5BN7waRRd/MUY10T2Svi22muJxKaZKIQZo5sQkVyXHTD",
-	"oiX/msqEpaQbvXx++vb1s5uXL1/dvHv7MtrD+qbTme5DN+fySKkwMIB4R+yuhooeXowpzW4h+g90bqOG",
-	"O1MjylE8nriagkYtPCHUrJGmaJqZUrPQO0ZGbM5qXaMFoerWlQEsEZA4BFRE5bMZ1BSQZCoztk+eg/EP",
-	"PgCHs4aa/TgM3iBVsq9aCTuvbaS33mYI9rzVUgi4TDEaRTOBtYXq692/T/3eMl6/wJc2iN0UiB8hl4xI",
-	"d045WE+w4iwKmUb7z3Jhpokq8fakG6Ggu+8WBDHoimm0CqBIb14DXWLf8qCIKLpQZD5Z7PkGA1xDp9ex",
-	"c9WCp3GwFfaDlSWIMa/c7xHgp4pn6pdPFTfL3Jln+DKfGub0u2/YQXb3buElm1LpmovW+e2+kDf3l/C/",
-	"NcHfy/BYdra5YPWiBZgR3ERzqkJcbTeyQW+BdmkEfkSx+2CTbrj2E2vRVBt122zT2Xd1b5Rdd0RZkfpQ",
-	"Sd9yeRBl70vDOjdqfcsaIYa5SM7wWZHqwYFZBHtu4sd0JmeHnAFyaYjRqdbMqh3rvIX21dKS07ZRrcd3",
-	"uVZ+y9pK35HP3ma2MsHjL9NH9smTzfrIOg6wyf2qYExl9kc7bVULDWptb9rKnA9UWcXOdqMtGB8WQINu",
-	"TK271z4dtE/Z+b1VbKtIHq+Ba2E3Kdq3LlP1ACKu7ufq0bdmSeUtMwr//UwwNAm4PEaMJUMa325oPZlX",
-	"xyyhfpokhDrHElRrnRpJScQLgzkxS/IMUXZJ2tlEbS9WvR5iYaUdYEJJBi8B86BJEnIJbaOtu/M8TZKm",
-	"/j5WPe65S4xmIHCGqnCwS6NN8ZQolOsLylKEZi/rjxkV6AxctTjvrRbd67yLUt14YLo2FkfrJAxu1KFV",
-	"KXD3yESmYFMoiLofuFQ9TF+Q2EBvciFhAUGAb+bz3CBegk5lJV7hQREM1YAgK2IM7IfhAJ9vsM7mQuYk",
-	"ybCORYvgnkAkTwsyZoFxj6gdz2VdPdutQOsguqNQlM2O4D5hHutiOiygd6ngbgH5IjTBXdzG0IRuFebW",
-	"zWrE7L0NwL4jD9Klpx/X6pXKec2WbSNfDPnOGHL0lZrpG3FWiIqbRixBGz5lSF85XtgG09ifMbyl1NwH",
-	"Klx7w0qXRUXuzAgNbR1tq8gW9f1nRisU48vm9HSw9mJmetcqBHuEFoKejdfCUs/V7LywQgJS1o71nLr7",
-	"wN9Ur/Gci8V8WItzaGXZ7MbiCEWGtoGRYro4MVeR/JaxmS0FckfTnAGts3Rv78sibeGJhv18KRwm3YN/",
-	"/O1/HBwOyBQG2jtx1jqjXpWt0YREvF5Ui+vWfePr653tGOcLqH012O9sphxvdRmK+QbLVYbXzLiCuELu",
-	"dEC4gwJH84ksE7M9LBoyBcEFEPc0FyHhbsOiAJgb/llrAuym0EO5rxXUo8mFY8uadYcMvFzgA8RqRkUi",
-	"f0S6aLAzuNwjdxyrnxvlztWMcR3P0IHjKptFpDvnepJkdC72QjXSiinWl0Or5rUHeoHE1SD+HmE0npTV",
-	"KZaE/17he/eUEDJkes5YEQEaCAhyEuGmrhWrtARUBG/+DQe9Kr5c6/srll2dbwXGWF9Qs3OMKhKNuEhu",
-	"bON76+xX4XJRn6XOxxcoqgHduYtu3NAPaie51NtVgvjnqOawVWmEcpXNSHsVBM+LjLG+WRfABpn8kyOz",
-	"pYzG0M7U0IoeoZpMpdLk8aDeCLQIQSvCZypu+M2KlVYTs1vnYnuXfVN9zUkLhnnaCFtzdzM5dTljSUSm",
-	"8o6BC01LEmlZPgnYBP0vN0pL88bd4Lu6ca8yfXXQEG48sx6m5x81E2pzAF6B23leeKqWAbLC1+V/eEJS",
-	"qiG1n4pKy04pMM6rUqVwy9uEawnBoYRoM1Ev8pQS0o1YytBwfgwiZ2M6VBkTwVL2S8dE1L1zy73c0dkW",
-	"IBT/arbmHhcejfWu1SFTukGGL/IMSw9Pj9i+Q9s4ZipFEWt1bV1EVWkpRvZpw6sSaTDQ2ZOLiKhyYbYv",
-	"uW2ThKoJPmlQwNZ6xbne1hvOfDLRmBTl42gtaDplG/qrb4PpTc1Yv0XG0udO/Nw2hfNP9CeaJQpr/mDk",
-	"KIHIUbWW2jCPDtdyOL3EzUrdY3f9QiTqBWdpUqTn1Igs07bYYcBVwxWZZ0bDtxJ/dYPTXGnbM2q5bVSw",
-	"kyfN6JTpULHM13RauG3laMSwSuaPOcsWPVs6KSMT6N5JimFqnkc6ZjeK/xSe2mjcoYnB6nqBT0n37Ysz",
-	"8uTp4GDPyWTlWtCe49aYoU+QDGWyqC7jYdEsYC1PQdCHTwwmXctSm85yfZ0Bxe5YxjWoIu7ScTGS4GaF",
-	"+F6W8Hza6XUmfDwBhZhrHtM0eAeLO+JlME+4giBPnVEOObmuBuxIZuTg8H+DBkuajkZVo/yj3Rnl6zkC",
-	"zQy6lusFfHrMRDBCcczEL82NoTB3MGcNm4OPwKyj1lhrtirZtTY6bqMeam3SpuF1ly6Nt/As3L7rT3JO",
-	"plQscPdkyMA6aW8ygCbsw2us6lrR4b5cxa0NqmxZ7uBPVQXSdiW3AOZlbEgB75rMl2aMJovTxqLVr6wN",
-	"3KhI9mUyYWm1EjBEZLtAV9sa35C/O57kNE0XEIpDBWE0S7nh5jRN99YVJuutKKXtr2osNaGgTpThc9Wx",
-	"g4N7BfSXpQK8hN3ItjqP7t213LoSVsz2QBX+BiHnbfo+3/LZLAScb6gwgoodrQdAmrOMAaP3OxcUE6z3",
-	"1zholTupFGmvo1G5uhaoWYaabImbXcOWCE1ThKTaW4Wt90G71xUkw3rdPVKbvQXurQ45LazHXzT2tCi7",
-	"TWezlG+ikuC2W5tog4QpXBI2XB0bogKK0ti2E8lmi26OxFmJ1HanjTjdMjyjLvJVuPNa0D3z3t+G/zpW",
-	"ufYD6FrRugjU0tpWZFwBdQ1WHjwMi7pO3miUl1Dcc9T6xMZOsOSBIubnQM9DsHu2aHw4zma/ClkxXGWk",
-	"BtOMzTKmwEFDTsndge3dg1DARmLY7bEUMw3+QF9ImelKxRHNKPY2ndFMQxiXIVzQORHiOKnz0GcScKDX",
-	"Af4fVC5gBztIx0Gp+fc0HAQo8r/QpSg1XVpKzTXumiRrfL7gV/5BgtWjIn7ftwUD38Ad1CjYZzJlbYZ5",
-	"a95r7VcyXzTkgPNAtwBYhN80wAJ1zZHt6iZYBPj9PvjAVadJsiELxpCB9iJMiZ61ho7N1YTDUQqqzWZQ",
-	"Eg3c3qY6/kb6rd9btP9hV3aapq1zesqt1lHMikevmjSbci1OEkdtniWkm7KRJrlABTrZ28FqVloVlpUs",
-	"Ao0ZCR2h24kVQFnXishGY9c2X52/8UxfNzra3eoSrmYpXWxbIBRmaRe7OoX2ScWvB2vE0hai3EkthRON",
-	"zUvC3Vrz0xeQaJeO5xxa2uvFRSbveMKykDaayjlLnhvK/0xOKa9FpayNJnCFK4IvDzM5N6yHj8X5ikjB",
-	"GZOz1CCrIEYpQb9oJvOxvdozu3znMLXDki4lccqt/9KrrQEvP1CEiQQD3TC5PuEqNlrtYq/BwZVSPg14",
-	"EJtZfqkjtm/I5Dh8LXOxLEMgJDHvEFiOQUJzJ9ezE8e8LS+3S7Pzhe4ugq4xQ7QALIQTJHAyyh0VF9bz",
-	"UjkQMIiZi7DfppHqViZfCEB820JIqqO+E5gKJHiXpQ0mA/dGUaEJTqDYHJ5S9MP8Vr3L0ggrRPA7Jlrt",
-	"ekLVGYD2ksUZ0ytEGXcECl6E4HINweVd21wHIq5dyZUGnIbw1yyIiD9wHa7fZ3cWhs63778jl0w7rLhj",
-	"GR9xpgAdgkFbU/rxPudl0PcVnc1WOp22G3rpRvxKrep4hB6prWFxeWLepV7GtDo5LgheFcjVW1aeHyJM",
-	"L8gxtrPl18/lrKC/G2Uz8niCtFJ5ddYcC9BGdDfCYZYtIEvRVXwpQ7wNwVRGLcSqbLj5QLLYNOiOBm97",
-	"3zwjNEmgLkHXJQ9F8A3aN+tViVbwkgY5SvUIJfi+dTwAE0ZvZQaR/uXM+EXLqZsjJWfQ5d1GSnrDmz9b",
-	"Dh7md6fI42QG/91ka0UrwjUzt5GHLlrkVrSSlxpxIsF3HN+cUqMvuPZEZq9TI9baWkNdKlwpIoOjVQXC",
-	"lzgfP9os0LAmpzVIvXhXHpCI5klEIIhiItME+qN58oDMyOnFeVmxbCFzopgm+Yy4FiwWvHvLib0hOaC4",
-	"9psQcUssVsoxL2RWyIpGfOlzgZtxf7iGysjMHijy5jTXE6JYZlirOZJXZxd262rv2GzuWniQQHIDVno0",
-	"HNoe52OuNDTZMkNYTlmDTQ845rXIWMIzFmvy7u05idCgWywHIuZj8u7tS7TvPpQ015OHPJk9NJrdkMa3",
-	"0T4514qcP6se3/61eG/rAnDtsK8QrqW/L5TkqIBTvWUL7F/c4thWSTFXkFBdAgbTVTPmahxi5BGcKU3t",
-	"Sk6InHJtn9utW2B3L747ew71svb2yeuK4NPC1N7rQMu3NyJdFFG2X0SUfDNj4vwZOZNCmCMOSJYlScWj",
-	"R2ZvT3t/ztK0fyvkXDyUMyZ40gewjXMMCVmiwA1+hlIIDFD4klfiawRPZcQhq+IjjXW6IBRTbQoU40pF",
-	"7ea2UmYtQw3oH6FgjO2RHwypMXjJp8zhB3KeypUhdzKHgEWoyzaRtsMkhNMumAdLoNwNAnEr4VZLFGwX",
-	"cDdOkCaDjN/zDtFOnyvoHSuSJVrDjUQyanlIv145uQqnP9M0L8uWABc3e0eBwwpiNh3H732Q4KtcAxxd",
-	"yYeKrcYDi2PZa0XhNnLl21USCBUW4fWiRDTDpsfQhxiVLEhLqOQ00WTKkUwKOoYl2aj7oKPofCyM5vZG",
-	"vDd0KJTPZBhOX2lqlIZ9cup577BbpUF5SwtjKe6YKKuFchx830z07fvvLpcNGLdsUbXqhLEDNda6vDMO",
-	"Ko+3PAn/joF7ywFLKmQNqR2v+Th0oCtNzrC50FcvIShzKGmW3NMr4Y30XOhwxbw5F4mcr63+oKnmSvNY",
-	"vcf367uxw/RwgWu2hYtZ2luZstnUK7/JNlWmhQbqKVHsebL85F55jTCsV1PHmq/sSnqVzYTBUXZX2DzP",
-	"A1tYQNFZKHahiswHKKiFVUm7UN2GCshClZnVUE7P8Wq6+PkxQzNjIHW6ndEZ5yXAXFS7nly3bHHRkMkL",
-	"vB2Nn97gINRP6S1rUi0etzDHl4rGo4CioaHy+OkKdUP6KyrjJcoIoPdF1WLsjyPRF7FOIl0RD1+c6Vxm",
-	"txD727qzUd1XsTytnPG4IZ4nBzxt6Nu9yTSfGlH/wlYB2gDz3whWqD4WyQNdTmSyaEArOmb+9XhFs9tE",
-	"2qTfmqCz6UHZsQPHgw05WXybcqV3Ui6lh3v8sBK0gat1Fm6MRrouo/BgMNjbsk1azfNav1yvGsBm1EIj",
-	"xMRgVjC6oZGrjcie8riQFGYsm3IorR2IwKazxrhRX8Et1V5QBgwxvGWLE88y7tJ315rCGyxqf5V5Rphv",
-	"UXOjF2WVIYYjw3jS9Y43tmjamNV4K4kTc4oRkLY3fHTLFi78ClaB6sm3769A+GcfrbfX/n6L2UJrF2WP",
-	"ZR1yXDFBhX5pX2401QHIsKnlfSDl4UejOdC9QBZmThChxxkVut7P2Jliiy+Iubetb8VF8V2wpd6mUTKx",
-	"nDW1OcRnuAmWOJ3FYkPr9Z5enH/HFpdmrGDSP5xjCA3h6PCxUcGToA9lN5UjwlE+xdLcTSnA1bM0ocTW",
-	"KoqECOcrpqmTrVdpGTVdLBtyndFsYe5PH6vRTO1IeLFms75hlnzEY8JcYm81KNkIvkrfxAzzqTpnZ/2D",
-	"wdGhparrNM1ex0O5gLLoITL10d5XCg2kb+44m1uB9sYIjO7fQyrcPzEa1zlpyz8xYNeNYP+yY8RyOpXi",
-	"Rmmqrf6r8cWQvnkBxpNwZKk1rEBoaVEq88SKZGMaL4j5+R6hpTOW/dKhpReZHKZsGti+IG9fnJGnR4+/",
-	"Mtq+eamwxYWKPSbhAosaa6NMaTzhgvUzRhPzC4EK9tAgqCq7QLkh4J83tkJ9yKCK2eE3jS7FN4IcHRz2",
-	"LH2KZZYYKczmlNuvKvMehaL0m/IqT8kkn1LhbebjLKUCuX5x91zFNhnjxDGrdy/CHEOycQ4mC3dpeyM8",
-	"YcMFdCAMICfyq6On5P/9vx/vH3rAJ13wsnJBIvNnPcGACziPG7SnNK4lVFqCszTpp+yOpaQ8U5xZteYV",
-	"XtZrqISkUJoGNacrT0qBzFMXHANobE/EXMta3ied8Yd3Bw9dC9KHGO6sOg0py0zpG56snt5QDwdjcGb/",
-	"pW+L0faxD4yaSaGYTYytwf+r4SA+Gg3Y0fAJPYoPRk/pwZpCwcsL+dPV1YXrwbZ0344ODzcox2jr0fTq",
-	"+F8ro+rgbMat7ufPJSY03278YXnud2/PScZGDO4SWiIKA7xaM/FE65k6fognm+wn7O6hfVk9LNGz37So",
-	"ulJknpb53Bb6ISbvii28BSK0hfJZpqe7SsgnlZYhKEtbC0GRht8jERVqzjLl3vgx5z+Fig/BS03VGVzJ",
-	"B6h3R+3YDxSxn/XK2ta5wHKOeyfgY2BCZwvDP+2rXofTjZpFn8LXVW3vMKTtraj+EBkxKipKLagAuEg3",
-	"ggOIMIZslKvGKCF2/yotbGVNlqI/9oa1bIyEAelbBaDJ2UTymHmddARj4F1NGVWa6Ll07f1OiGYfsamQ",
-	"3avfLYjeskJVreJPiPi5DRCe9AhW7fFbGFOlmFJLOZqdHw+qlooW9YK8/mdeSaIzKRRXmol40el1ziY0",
-	"42pKO73OJRNcQr78h11Y9A4H6xqYg4utMRjHxa4VHADkALwvNnQ2UMiCfdTVHH2M6hmyCb3jRkEa5jxN",
-	"FNGZGW1ElWZK/+8ht9qajToqvPqK4lFfLVCXmzM+nujK5g/qG7+MJQSv4LvVbBJX3GVtfUZX9iVYX9mA",
-	"yL656oKFZX4gez+WKEy60Y9KB4sI/Kj0Ly29Vw7AqwKhuBin7CYGAmAAmqeaz/xfLJQyqtHt73DsQ3CW",
-	"ghJvFgKEF9QmVgR6v+H9JfFEKiZIlyeFs9SdwAPl3rKcBbkZ7q8fVwlcrTbZ8POUIvtUttlfzwU8ZKsj",
-	"qzdIz4NUGGXrnVDW9dLTrkKq4+AQOOAXbgrWd2+y/sFQW5UUOvwYriKj1KpqPxqtTbXKS0Ulv6USTOtb",
-	"uKimSrJGTUcYPVCrylA9aVOGakUNIGUrHdutNx3zmwbf16lwrAFRZd9IgVnGYg1CC+TTyNyWhSzL4BoR",
-	"XdWS3+uaO4yyovLSREqFdZe4u40gJzn6vQzs5tYYlxM5F5VoB8MDIQknNM8xmU8WBIO4YT4js2E5o27Z",
-	"KRe3pkjMNfN7GRoat7dPXlrY9EjKb1kJt946YPVsl0WbDmm3jv0LRU3BeGtWB2FvZEpFTlNsygdF62R2",
-	"i10MwSnDEqflY7gzONJWFPFsoptgA/U70xdcqxvJg6hHInmIvZYLv0vt3sqDoPplRYwV85pXgq0QvB21",
-	"bIZgJlt9F7ap612/LVDYW1tisVP8b1OPe2fXgXTxvzQNhPUO7neWG8nBdX14/SmW5dmrazkEUuu3GW+t",
-	"HProUfMH+omYh8v823zt61krhcA1zLJ1hU++kbDQLgvO34hLhvO0og1BGbKxbdAcxFPynLUhYFlqxMig",
-	"FIfJ6ImEaGEbBVAQ1ZSPQLVZQntfD2ma5oGyKgjx1hyQKA42Z/vc6+hTqf+HMrc7oGKdHpSbLpE75Hv0",
-	"f1mD1DtAt3ZYVrbD3B63dtV1phUybqo53xf7CpZygIgYp7nid+yV2wq6BXenNYexcx0mhsuRRKiZRaTr",
-	"4qGx7yjwWEvlsRa+U0kj0jWvyAy6TFciR3EsT31t1E7donbZtefXfV/aIfb2qPt50G4Jo96yWE6nTCS0",
-	"lc1z+1qZs8za/jwrSahIZsvKmFgTCp0OrkhmVtTCd4VHbbFM8F1/tgqZb5nThLZrcgidmSTh01nmmk4V",
-	"8WoVcbNt+8Nq2VmjQk2qU/Bq/gosHxJYGM1YFvTPdt6yucwSG9xNzUm2ifv8tBJeCQaUrYmDNLwTgl8D",
-	"gX8ulnZ91BqG3X7q2arI9/EfFCP07AJWY0XSLOmin9K11W+mdTvpoOgRvnAx+O11gJDgup2NbpVMgEKU",
-	"1bGd2rT61lZsfEvi36qOjm/ZlIuEZds2LpVTc+MyGOWkiHKLbNWZqGdVdUeinO651Na3NSIIqRm2Ai0D",
-	"w3ALZEp5uo0g5VXlCVWWKfZXDc+BfJoyJZMKkovCPehVb1ze69alfx6vL/2z4oDDxS+/dFdyxUSw/TSu",
-	"EqxLeZuS/42HdmUriimHGEnNXr+m7fCH9p1bmqs7KgxjWVV86a31xwX9Q8LzX5aeO3ATZWoWdBNl6hev",
-	"HwgtGJLShbMcpWVbMYLJzBaKchZ4rgkQh4DXwJG3xiCYiCeRk6Yt4XSZwKvcwMvIGTfUMoOEEO4iEuxC",
-	"e1jEZuAI0ZLStV7BzxhNyiTYQLsJiLxsiAHHtVBFVD6cGt5a6/Tse6ibOMYNGBFwFrf/ELaWTXKbK6O7",
-	"HqKAporFQTRVLP7F0RTM9i942nT38lkqqeEw1sA/4qm9fCpr2FX2K9nVK6pZxmlqdhc6KtiK7RarVFAK",
-	"iye5uC0KnAWKCm9eJYhNhyxJmhKe3VN3Z80aHygC61CkG6Uypml/QtWkf3fw8NHXRxFU/onkjAnKjzEu",
-	"dioTltrA2L2gYGiGbcyzmzCahDvKXpUrci+ZO8c+amhelYTSTR7Xsk3W1uxq0aXaR9qWZtsqSpR18RNO",
-	"nSc/oMDKmCm12fmqCT18/CQMu8s/nfYPHz+pHe5woW2mzoR9DB6X4j+xb8xbYSw0Uu7ZhIaCys7KvmJy",
-	"VB5UXZZeWTO/QJbCqlqCzV9bsXd/RT3/Dnm45V2Ean0eH+hB6rt8kI14ClGJJGGawaaBRXnKtm/4miWj",
-	"Tq+TyBj//6NZCURp/DBj5j9jPgLr8XAWtFdUV+VqjS63hAc680DB6tTm9GajxOAAFQxcN7OSFTPaJZ+3",
-	"vGCX9vVngaaPbiB/zhp6NOYVV/dygTiyVTEmuw6siWAWAk1rLNYFbC6GymxMkT4D1NZDpSlO5Y1gy7yu",
-	"Z32eyN8ND7EgOK7U8f6ZFCvoEUcIeqQ8tB6xCir5FIHhaRp2+VYQu5GrWKkY2V3Ym7XdgfgML6AjOSHH",
-	"LgPrSUGCInXh7Na5FOanO2eZPTK3QYYQXlQJxXHtUzdjqztikqEmBpa8mhmh2GvCaREPHujK0WDPAM1i",
-	"QmczJmyPeshs15IkEkoa2+IrgtAx2BLKQizBiQpGEnCZ2GcRFO05JnMvBgpuypwq0s3YXjEGGS6qhXwD",
-	"4U54Uc7WYLoV5cxdTFN715a4QiMdfuFT6zCmKeff8qTaXdL1mjjSfJf5T1CKE8SbFrJGnUGcbyZ7VPjI",
-	"ErRCx1ORRlYZBqvX4h0Qi/DW0WtGM435aOaQnQoVZi3NECxbwB4OyKtvTiDeyAxt8QRoFFfkls20oSie",
-	"QOkKGRcC65ALmi3CJqgdMSrYTDPwyg9DYhG80p9aADue5Di11aFVgw6tfh3aZkkgbRh2h854JxCDniE5",
-	"x8o5MuNjLqizV1hhdJSBgAruBhrf4r+w7pv5x0JpNoUEWB4WRos6Lqex5nfWBVdLQzFP2EvbK335VJ6Z",
-	"AUSsi3bqBL8wWKkMS4JUN0dqsDBMmNKsLfgyY9kzumgv1i7t7hn9IkVvaiCr7qzYRvAOBJfc4ky2gGZi",
-	"g1Uq2mqbcv9s3RZX7wwbQ58V7we25/V4atzYmsdciou4po2v6E9b2vM37cveunmR5U5eDyO/wWh12e0g",
-	"mAdL5rzEil9Sk4TB6HtFEO5wYZMNA9lmWTzhd01ATTI6atD7oMKhmjR9qaWmaehR3YcO7/nDuVl75dpa",
-	"gSVjNIxWw8WbuWiyp2kmsD4adkVwpU0hZtjwVgfCJTq2ISmCJTS21bLT7pj8PaOLxhl3TfvcDorl9gq4",
-	"rz69YpEhb9sKM0c4HfXqjCR0sdQPpy15ixtbRZQLPheKjyc6UGk/Nv8cQRUb9fzjjJuZLmXIyX/mvQlC",
-	"ILJOdMUx+6nDOejW8nRgNtYg+6dyzpSuktYNcWWJOofaeUil36BzeosZ7JeWd6x1EC7tqTp/rxnaq4+v",
-	"towN2iU02sNlCZMdl5drKn7iZly/VSiysbFw554ATSwSil22cw9rIWAFaM+N73xbLWQ+r2HjeuY7naWc",
-	"iphdGV6hap+flaSzRg1qPSFbiaIeTp0rlYfGrdxdKOmZbCblvg0TrzQloZAIVbay9H/8+7+Tg8GgB6Gc",
-	"CYv5lKYnZFAtYdW+Q384CMiHYLm0VnsFprk59QHJxl6aDT43t6f8eNesDRdT7qqKvUsnWxf7A7gaRLQl",
-	"4XrN5S4Fik04Z7ONE6SgwrbJyo4u2j10JYNtXS5XSA0qMO19/spPbZjzBYqRtoxwDSpYayZdXKwWXT+L",
-	"vFURl+sF+VDEnE+kYiQ1KKFtAXFXliNNVZt7t2vM94XyAPRaqrRXdNyk6xUMYFf63Brd13vhXLwvoLWS",
-	"ggV0GzperwGal9rQDLWkBIaXuRbGAYFU2183xGNzYF9AZYDVrd6WR9gbZJjwCQ2h2/ZuNFM7TzHo6hWX",
-	"SLVMYXHn1hA7zjOmsFxujwylnhAmEnPLbYx/wBycyWn7MAMt275bN9SaaeD70E4dotUqS2WM9cGibQ4V",
-	"3DAjnmoGagwVCTGMbiwzrmigKIAUUA8aix6wKaOfp0hAr4OVT+xz20kBa1SGlElkbFikvCxF2q7gylXB",
-	"GME6DUWm8O8bG35XNiQIs85btnjJp3y9fIwb+K54fQflOVskCVueXJZWLNcbRJvaIgNBrRBlpzBU2FU2",
-	"ndIF1HsmOQQtl+IGFNllGekeHT7F4MjoLdPZon860iyLbPpZIEWiZO5Bxv+Ki1yzFtShfHclF6yCeImG",
-	"TePZaewiFWouyIzRJEJn+6uzC0iEJ1rKVJ2QaJSnaXSMv4EjFHwF8JR0v8kVF0wpePJcaJbNMq6qaVxG",
-	"RbAhlUZRyNM06Cgw6+NNK/QLQ5yeW+Wvb1McMMHbrIdmjNA7yqF4a0MFHY6aeJFkBuplZmiu3Qss3e0k",
-	"sNSlzBz4ugRvdSvBkzJ30Yvsr8mOUGyvMaa2aKrTI7lIDeyhNxcgJtR6+4YqHvt1jgN5jI+frKVudhmq",
-	"sW0Nq7bdu8dyHh8crl0O1BC9CdeGe5UrqJ4Y2TXHGbP9clR0QqhYaEjQYqli2Pz8aDAgUS5UPpvJTLPk",
-	"phy93qzlyVE4Hjm0jssZjVlfsRnFwhQqHyoGiQZww/DqREXyKqQwzF1R+3LRBFpnKdItOw1hbZIZU3vr",
-	"l1fDTw9wK3ARI9lDko/B4hvtej8vh5B+nPGMqRsuQm6CETNygNEnFIulSJoCChw8A6LFLRPFsbtL+w1k",
-	"iq2/m5XVVwarLDwEFyMOrigKW1FIA5lhIL+t764+p4rgu7Yetb1DEfpQoLZLhC9EjZ3XP0f/0DadXKsb",
-	"gwa7truymvCZ6pHhwvYHdkEArTNsGvv8/0Zax/9qO2S26GFf9MMtkHi7ppUGHt9QsVUr9vuZcZpW07J6",
-	"QoORft16oNNhcUOCOVB/xNZPWhKaJCUV0JJ0QRZ1XcCdJxDkGevMbd8nAWZZzlFbvkxt+mabnWHb7E3v",
-	"Te1sQljXdFDPw/0OTkW120GovqTVhLoxVazPhWJCcaNUp4ulphuPqypeqFNksZgzuHKfGXWCfaqbYIQk",
-	"MsChkOQWyIVN9w3SNamTLXFp67bs7VU8mKJpw+F4LdhjtUT7seunYKu3a5uQDpRS5cPIcW/zbdH59tdX",
-	"m91s2kXv36MnF0gyAVY6oepVQ1qdrU0qJDadp2NGRhKE0rBSJdhHfUHH7MqJidUBL6iCQONo5t6JDM0b",
-	"M106nc2jE9do2LYztAHPwYTyZac67ZR7asKh1+v79yZczVK6KGSWjbrn4CztypBMuai0Wqhfzs9OnYMQ",
-	"WtkCcInO9siEjydMaTLimdLH1nnzj7/9PwT6/sG/bOc/+LeN4PPtA/BJp7dho0BP2lq2Z1iJ2QY5xFQI",
-	"qYuerjJzLaw5dORRJ/bfE660xG6Vt2xWychpNsx6+KhYnGdcLy4NsK0eAIrKaa4n5V8vnDD47furTqAa",
-	"zfsrghzfCHy2I2RXMUaiSpvTH+a3av8HJUUEBXWGC9cqdpxnLClaNV4L16txn2An4GNLBLslhSxpZ8+3",
-	"HfaIKwBCIjqb4U+RwYToWnQjODjzC5yc+Yc9OvNPe3bRHpiGItDwItJFU1OPRKgL7+1fi2txWui5pBul",
-	"t7CSHoEtX7y5vCJYl//woTmsaA9UeCP5Fu01bMQxghfJObbmBbQHWoUKY3FqE61npZEDTBSBXBVocXy4",
-	"P3CGjqoRg3S9tgqH+4/2D/aOSYTmjiFV7MlRN89SJmKZsG5h1Nk7XvoR7Sd7e1GPcKE0o0XjKM+Q4Xxy",
-	"RpXYr2wNFr+0s2k8+44tgjLUEqz33ODYhKDS8jhXbJ+ca0JjrRyg0SBhLhfIpGZY/NJx8uPOX/qvzi76",
-	"ZgUl45lx8/enT9C6YSSX12aRHUw0EL3et9Kca8jQpyLpJ+yOpXIGKfizlGrwBZxenAMq/YH84Q8v7dt/",
-	"+APpRks9HayIYFs7AHaWyejKy37XVCQ0S2xMyrUghAmYmZF//O1/QlKJuWaq51vv6WxGoDkpF+MeUXLk",
-	"QiTxLk3Bc+NK3FiPhRkaKuMIKmK2j/WouCJK0Ft2YwTZfbuxV5cklhnzNnbo9gOkrlf0v7dnrHpOl+gZ",
-	"rZEL1fNDO3p2ahtq40cK9DAMA4JhIAjHOp1gl5DBnydck1SOywXHdMrSM6rYiRlXMZph7V56y0iU8inX",
-	"Udl6+HDQI1P6EXJyyYXXLqsbFd2BDKEo2gNFsNrItQgqnuF+zJ9+kyDzt9clyPsTx4IuCq5PkB267BUU",
-	"7RHIdSqyNA3RO3bRm3DQhuYpW2MkTU8cl8OfypVWtrHVUh2KVBZ8UsbCGzopRbqwXEzOReWIG87XjVpm",
-	"c6lC1bSFE6b75D327YTGASA+I9lGYyRg5XOwSLhuJzHNMs4UiQzplBn/iWIZXzTYEUwJ//b9lU0IP/FV",
-	"NgNwVUIcyDicC3YWLh4MZbLAqaGZDCjJRauiyOvA51p8/AtwSfjEiNO2Fm+eKZn1Z9SmPByjdHqj+E8s",
-	"gKUHgwFyMiqInNEfc3MpAFhwNPAprDg6KeqC4ETRz8QIpz0Qc2/KF3tkQtXNVGaMfMLFvXdNUqm2Jh5o",
-	"pfoRsh/Glg7ZJg5kloFBlSN8o/NR/5WROo/JdQehbGkMQvq6E2ETD1itfRSREWdpEWVl4Lq3T15Lwcg/",
-	"/tt/J0eHX8PFT+2fB4ewSjSiuOZWJDpP2HQmoZqFoffWjaToFPiER0/NL2YOkjEjYCtLZWWGMHRQO7Fd",
-	"9knCR9DsReNXWAWakqPDQ2Tu4A9Em7VlOkaczjjT1DYexrptjq2cXpx7FqvjzsH+YH+AlamYoDPeOe48",
-	"2h/sP0I9cALyW1jiMk/GTU4RIIbv2ZB8xxbQIh3EhK8eH3y1Z9g6LsZpnX2DQ+ZwDa3eJ2c0nmB9NPM3",
-	"yaSmmpGMZiyFQGNs8mpzpMwSoIu10YQsxpklHQ4GGJgFeeW2YWVxJ9z6vWZw2PT6e9vCuvP8EvPm4+zO",
-	"wLSPf0Eb686j2x+/Xnx7MBxcHZgjgB7WnednHdu2uqP4uNPrfOwcd0ZfP3rz7aNnhx9fHHwz/vouHz7V",
-	"L9nB+E+vfvrzV0/Y11e5eppf/Onu7Z+fv+v0OmaYjzcvnv/0Nn86ffTkTy9f3+icPXn89OXr2V/eP5md",
-	"LS41v/3rD9+dvz9/TAedTx8+WRGIrlN5AEQgdCyflUFQxTQ0BH+MYAsNVYD34bnQLBM0LXpSPR48Wv/V",
-	"M6qpkQjficI5WVEYOsfff+h1bCk1A3MIyEIcAGpgW+xXcUe5uJbj7zugYXzodT72VXLbx4KDxx0jr3bc",
-	"j1OmJ9Kcoe0Ki79mDBPeOseIBmZZTmQynz8sPD8zGaojUJeR+77ICq6niph8tH+0B6mz0z7KwMk+ect0",
-	"ngllW4Wa/V4LW50MzA8F0luSg6aEMIMxwhDIgWfeMpyecOwExFIGNpIUTed0oYzsXgjpkTMXoaQL5qWi",
-	"uykqNBXZPTIEjGtlXaFttJh9clU0awvL1kAHHYu2pirXw86II72C25bf+f1nu05n2ytkNrcdMyruyDzu",
-	"FXEntsMntWmBlqtDpzQjEWIa+NR6W+lUQnlyOyyMadnmMcQQWyUGnp5ALr7nfXWt5VAxrIBDaTkr+k+b",
-	"YakiSprzL7aKjZru5C0GhltfHpSf4dqCjzvX2j45FSQXQMR7yGpqXyZmzB42pS0sholkGIM6haKwmMWM",
-	"nm5I98bBYS44ftzaQbk1RJHICu+Ynl6qLvj0D3/oofBWhL9iaiXJcgE6X8LuyFQmDI/s5fPTt6+f3Tx7",
-	"/uf/Cm2tlrE2Qu5fKPHI/20xnkLjr/xqkMm1rixkzQp6u+tgFlNx+leWdHP28vz566uby+dnb59fRUby",
-	"5NApdriAMSG6JsuF1frPcKAKwZC+mktkZrQVUlezjewzAm2HC0LFtVgiBkYljqw2u+/LifVOlpa+gjnB",
-	"3KZFpV3itYigYWFkeyUWJ2svhpHUa4fda4wr6F2LOtJD30U7AxIVmTBDMyRBumphnfJhRuGmY2SOEc1B",
-	"BKrKA+iku7LObrvGb2xz8gZx4GN/Pp9DOF2/sEskNfnAC0gxTGJ1YcFa2Egnvb35t+nTu79OXyz+On3x",
-	"JP7Ln4/iv/z5gP3x9V08TdJ/e/TtJHn/cfBvhy8W8R8/dqqBHp3lgI5OES2AEUWt5YBK0M2nqv3Yxufd",
-	"T4yqhkp02OLbyfCPMX/Dv33x7qfzg9f8XJ1P9ezfzs6fnPOj/CX/9uk+W3z7U/L+3Lw0/7e/fDt6yY/y",
-	"czHYjw9TUY1ROH70ZDCo7h3jSapxDccuNmJTuNgAkAZBCfdmTWu2WIFNmwCZtX8mhc5kyGcH3JVEQvZB",
-	"1o8K4xUN+YbM9EdtJLFvaFIcpvnkYP0n7wS1dIIB3hwdtJDdLugilTS5kvIlzbDz/NHB4zaTFVTgVVEl",
-	"wnx8eNjmY1vsw4iKz8GOi98+Xf/tlZSvqFi4IMdfXrT9+VPv56qh9fsPnyry7nPbGt7RO58luDIrHgJu",
-	"KfcieQxJvlac9mXfwlzo2QYb1T60KlTLWkKu5aJsWY41ntxvHimxbYjwVZB/5lRdiymyTrN9Kdhejwg2",
-	"L/wsRZgQFOu5GS4ibDcEAvOcK7ZPLuVI92129rXw12X4YNEvyg5kIAz+GqpuEeaRmsj5jR0AhY0QzzHK",
-	"xKkHIqM7Z3TKNFCH78PoU77y8IKO2SX/yVyNVu8idzMv10LvZKaN9HYCwgH/aAN1+9j/1LzLRMLFeB9r",
-	"kg4zRm8hrlcVJuwfcwZ1SawxwYG2Qq7Kghp9GxJzA13GnZ+o8mP1FRs2Yx9V/rLe7779b5Iz1/u5X/w7",
-	"5HFaLq6VLiooCMIUVyTlIxYv4pR5ufmhPRcxQO1YR3nwLu6pxZpAK+CK3HJs0RFahy2vs+kqMPCgxRqq",
-	"hk6urDegaTnaUH59gy9hZdZ2SzuDLzBQaS16X9GxegGZDG0uw7/CElu8eOZCt15kcrrRB1ey0wKWSQ51",
-	"WKRrXAXwxNbcjQB1WH1jE0BKaLZLImm1KNtlbaP1aLnVatZA9HIi58+QknYM57ufnInBH99DXpvd8A2E",
-	"v6MZqUzoupnFGhpxxCic3fDEvVMSpuPO4eDwSX9w0B88vjoYHA/M//6tDPkzFPB4XW1uIzLC9mBEkadp",
-	"+Yv53v7iaJmb81H/cHB18FU554gLW7rOrHJkADiX2W25cNBBqJquXgxXjnEVwRYYvNRxbL08+lcyyVNG",
-	"DsitkPOUJWPbpq9TthBARgZTQ3nqopNB22bDVUXD9Rho3brXIVytqatr1nKAKOU3UrHQcnh2Y5N0Bw63",
-	"bwor+EGvU4hBLIG7CH/elE7bMjb0GEzlnviVohow4ViItE4mjzuxnKypQ+/sFGauGO6XxxobkdO90w45",
-	"y90aUDm3i8WNT5vzGQjKCmhKpxgqJUc+LdrvfEmVpo3M/kJmQ54kIEf9pnSKQmEwB+DD2NcIvF+XFAPv",
-	"+rc0ivuTYAumgPxfuMT89gD7JDJEJ4KSCQnkXJvrjpeEizE632yMb5rKORioo/olwrKQKJK75UcnJKoQ",
-	"x+hh5NH48pNrEY2z+EaxdHRTrqwwNjn//g04viPSxSVW28RD12U32d5JuUQaA1mprhHcybnScsoyEPFU",
-	"ZVSu9/ZJVBBWa28sfrgZUnELAxqoTHOd0zRdkKIZ1QmJW/e0378Wl2BK7UM8BkvK8A0P8nwsZMaSE2cf",
-	"9p8dHR7uk9eMJQqj36yH/1oYWWco71hhV6+7xRtMcyVubqwneV5WCKL50NbAFzJULcsN1kfa+VAXFjpn",
-	"Zwf7R4a3nR3uH5rn9XAiaHYLLBNtqU7zJzqjHHybdkRlPTkQVbkkCzztP6rJAjXu31EyhgWMYOOG4x53",
-	"KEzfKfh7HadLPn/55owcFovr0znNGGYu2vcs/eHDlN1AsAbwpLW8pWCNhk0YUSLxiBEueQsOYzMVWpkp",
-	"D1qc/qbzN9kBXc2yavsOzxr43FZgCE1jX3v43Cb9Fzit+28hJIAl6z4tPym++NTrvJRxUY9t1dfFe1/W",
-	"zLg5Tx604MlnUoxSjoG7v1syv4TUgZeyyuXvL3k0myUrssca2+TDn3nyCSUTo/gEclNLe2DdVHliHdT/",
-	"+Nv/MvAAKz0ZZlAenGsypPGt44NFnFG0HI6Cg9+Hx41g6G1V5F3ROKs6egDqoTWRa4UPuRQY5Km2pn6/",
-	"dgJ0tP6L11K/kLmwrpQWtODCC1l7QXlqV3f49WafvnX88LdKR9AUVKUjpKvkSO/dn5zY+79elQl6Mlws",
-	"jhH6vcUV6G81aXBcY84pOa3adjFmB9V6K0YPjoKxa/egFDswqO2KWuxAEvpnowW/xTv5R6Z3zdjNBWth",
-	"UdgI8culnD+7oBp55cylm9VUM4P1DOLq6g2uMST10dMne8uMHYObyhhhzOgnXWHjgq/FcmCwDd+amil8",
-	"xkm4IhDxYpUGQsl8AqFrUHsq4RhAdi2M+kayPGUKol/AHWweWhPKlGKIOc8Ytgn27CeuwQSdMgKQCOnf",
-	"aC/cmWyypeJdNaNuoRZiYqHBXH8mAHsf9v4vIX+BjxVhS/zBoH/wuKJ972ypO4qz2RW5tobj38n2TkW4",
-	"3576+Z9N5nwHeL9rFoe3aSe668MKUVgTZlNm2GhZ3dOmcTLXYtnAS5btu5C1iuZd0q1kXpVJV25R1wJj",
-	"T/74vFCp7TH9XDjkePIp2oO4ZI9ZQoceX37GQONrobxYHiOa9wxfNWL12oCctwVQfw/MaQrMwea6vU6/",
-	"3mV3TbyBj4hFVEvZAyy0dHw9sdG0bZnqBYwJUSQ7DB6ALsWICpU+zujjth2XD4pOx9WuxR96vhehnVc+",
-	"EHTwqH8wuBo8PT54bMUOGClTs9UjTenHm3KBVaC2MdkXn8K/MEziAKJrXcPmlYts57Ne+mzXXmh3t9d7",
-	"owuU+bX7ov9TqJrovPYp/wNVHtGXcGWXXGFHCmjQK/4W8lWVDXhFcrPErx8YBS7lwnPpGra4cAx5Yb88",
-	"QT0RA2QFsOxlxyupGmSKTCXoSB2RbsH2ydHg6bWIPBImpL6BtzBZCr7EhJD68qAsozcJOD1zyPYNerJt",
-	"9ZGhawzPEjJhGTs2ayCRkDc4wU3pFMf0mDfCYy8zlrmCRtWCBceuyTzUEhhTLsh8At2Gq6Dg6lqY/ZE/",
-	"/AHSb2Om/vAHPJpZxu64zFVxRl3QpYu5Iyz7URgE/oUc7IGWDidiu91zRaLDwSDC8tKaT5mCXTyn8cR1",
-	"xDdMUBFa+v9dfeK6O4JrRSLgOxFJ2AyKVWNJoGvhNfM3bPqYRJW4qAhMl3bMyIYCRKRLCXLzvRMSYWPE",
-	"8pNrQYmQoo99CKA+khkhcV3nimFOSKTZRx0R/30c94REth5SRIyWS2R2LYCyn5DIiGdi3LC0IvHL7Yyk",
-	"IOdCY7sutqZBaXavByVMYblQhx5z4g/MpXq8bzPxI6dtR+WARcaeRcAT6ARpAx7MQjM2Q79u5Whsnhsc",
-	"hFv3PJNiTNSEzlAKhXxswEkjuUInIdc5F87/MpYGPMdYa7lYEYf8PmtUjjCSzcu6P4Bjcly+SD9T+ZTI",
-	"0bWgaVrexwcEP1d4/YspYI1FiqSQDgsh008hGbLwuBY1JOotIwl0tsfTL6YwJFjBFkZ5mtp1nPx/7L37",
-	"jttGtj76KgX9Y2kOWy31xbHV+OGcTtvOeGLHji+TmR0GZoksSUxTRQ2LclsxDOQd9gbOG+wXOW+SJzmo",
-	"tVYVixKpe9vtRBvYE7dEkcW6rPv6PpADdjOYa7CCB+roS9MFH8NGCS702TB7BX8HUw63ZbEEKB/tCSPg",
-	"MZJwpgocVAOZpUKeFNumU+AzQVOdO8ruH7//9znsPl+Wtt+Iw3TRBm212VtpJVchBfX4zEvASj914nB5",
-	"xqXiIQ60dLjvKb1D3bJEtxrJlq1CAZDel/rjqd6ZTXK2nHwDQ5uoaG9FaGpoDSUaIQoOFlglFR4TCtBF",
-	"u+rL1ugsN88rjXJv4dKT4tKfwe4QZDI8ESLq8/C68UvFr06LX2HAbuGKs+KKs0+/7GC7voa5v512vLUc",
-	"nJO15/K0yitaMj90baf9zbk7WXfFcTrf3nE6hVdyfCf48zO5TtvvtbqQMPG8W3unKcUNqD40lLSQLttJ",
-	"2I8F7x/96TyqQ+nRXfQZUU4yXuzSeUdqd78RT/DanuNmQd1y7LM2xOvWH5gftNlzA60Fvg9EZpsWV8iN",
-	"zbYgJMu1+1jME5o3rn/B5Uw/APgAlBBqHj7rj9//pwA/Nbig9o4Ye/V8yRVawG4QsBzA1VJEf8hKEVwn",
-	"91RhjpQqIxxb5DMkzVZJSrsihzDSHalYuE15sLJ+Ya9hJG+D35gH2xDUurIoJ7zjW4t5vZWAGsNd5Mc2",
-	"u0SsQGgARwRBLXDm0z8Gptqh1TagMg8XC6jobXYvaXhBEK9fupCKXuiQmt+LUbZDOeZXKAtf4d5hvKJ4",
-	"d3dBaATHNmlugpldI6dtAGl3gY1giBrhy73ARhQYuYQY4ct9QUZc0bQcstK7w0UAg5kFjHD+WjuTbdb5",
-	"luEicNFXQEU4xwAT6lk6zPiY+IMqBkEXzCfUHdj+7smDFbD9SzL8OB5ogkBEdhgVCI26ESG27wYJfkuy",
-	"8edCiTBLCVsS8lMbwkQUe3mvQBEL49oAKcIZ0teGFQGIJ+9K0cdFyAgThMXA3oPOl8KKEDIq94fePzq5",
-	"X+4P5WGcxDnP08x0iK548i9ecTT1KV0RLF0PwKACa2Iscm4YWsJU5e9C4JNs9BpXV0fdztlJQY7TeD2B",
-	"Wmb9juyZRVNgL43UQ8oeI+C0tBseOagL1YAOApDUDepD92RdjAejOIo4bOfkTedhRVVwVbNraViGWndt",
-	"fIf7bzoPeqc74juclCtrEG1jDncbofmyp7+m8fNfL2c/xJ2b5687N8//+ePN80cp/v+TNH529Y8JXPPo",
-	"8fnz337sWlS+T5upu9XVOSSODjgRt1RqE1pb0+xUY33uoajG3Hw1NoSxJGLp2veYtLbIBE0qtnA5WArq",
-	"Few59HxpizGADEWJHA0TAx57wWJwGJgSkBlNlcU8yEdi5gIftNlbrAPwpYN8kIlfRag9ADCLa3AQ2LYw",
-	"CDj9XzS9ulTjfRbdc9TpPuzw86h7xMOH94+++easf9QPQ3HUP+2cdB4+5A865980PrcyqdAct6AWNhSh",
-	"XwYMgXbpCiCEAjjuAIJwAEH4C4Eg0M7fTavWYx9YvbokqLY55gH+sMfinEWx4pOJ4BlRzmDRndZkQ5Er",
-	"jwWFl2JQigovBfGJCFcI4fO3gVCo0JD4jG015OcAUFguF8uhwwNwwgE44RaAE4wpvYCZsIUIqsdLcEz7",
-	"lbUKNKBlOAlXRWBzfYyELQXBZ8NHWGEk7WYcHXAR7kqVwT50fU05getAb7THDbbyXmAQeoZ5GNEO8FBO",
-	"JcLSRx4L5DRJAsQegEYP/beeLvrBgnJfwsNWja/gkLD50oItsEqshTlcQ3fMC3iG7pdIneYgNZiQRDVK",
-	"Qz2Qwl7sk21BFOZ81DPH/ySa3g39y61QFVxHGkPWtzewz4qhsFykG/yEg2g/YCf81bAT9qIG6yET1nZ5",
-	"t69kW9SZ+6hiM2pkqwK23VTJ5yleWy4SbeHaQSYeitZ2Klrbh3xZUqy2KGBOjnl8TOzPx0MhAZ65nuzz",
-	"x6mYUiSNLobOwwGIRkioGC5pZEiP80R4bAwMC4o1lQixpdBjiVAqlYooLvtZLAZU3c8GseQJ+880/g1u",
-	"AsE5ziYJj+XRYzlMYjVikywdT3LWDDCA+I7osvW17/C7oOXLNPMK+uGAzLOn2HI8nWiFKiKGs8PGPBdZ",
-	"zBOiUJdF8+DYl5XPGcSJUAE1tuI73lP2xfS7FM2S2viOMn4jLYu1L8epylkmEvEeyK9HU3mtMJSI5Ke2",
-	"HzOjPnoIYOrLWJwD1TrcrOUQqOa+TGUoqJgNjc+evtFURAFNb/Br2n8aBRdskiYJgtQs2QvHH+HyT4Gh",
-	"ZD2FrlEFh1CxqczjxPZu6oc0gZguyISaJnkbb/c0CloM21z1gaWLDLlie6xNjKHlAKUNZNuI0SEJoowP",
-	"8gA0T2SynSFPEpFhtzx2q/ZYQNvN6Sa+7zGeM5jvk07LY0HC5XCqH8maT1+/YPdPHx51L5jlLoXlMdeY",
-	"xmfacgRxb/kj9e1gnwesmb4XWQZQ/84JQcSeVtuX/0j7imXTolUXvLh7iv2a9nGRepieVdPsffxeYHV/",
-	"zrMclo5+ic0toMngxX+wWAiXTxlQYoeigkB+MT97wcBRofgVTxKED1A59stEPE5m+p7/maY5Z02O12Ri",
-	"MFXES4ZD4SqV5lbUD9zSRoF74GBGcbVYFEPzM51AYyCcVbfC4BRewct8sYQx6HF91p7E9EchxOsEQ9Eg",
-	"+7Hgi/loKcl/EDdHozgTTPGBQLsaN9jidwWOvlYnEe0eJdjLR0+Uh4KRmd3qsW7nyEqOQpS2i+Qu9jwL",
-	"tSxbrTWEfpeXNKYVb0xDr35lM7RGrwHcMXQ+G7377kt/O42TyOgRAPA3ggB2lxzEUkRHasJDOy96C97w",
-	"TIzSqYJkzGDQZvdLEpiXpgAsrHUtPv3s76yS24g39GSzgAZIWNztK7p3UVBCqzJMjaOEUci32Ust1VcJ",
-	"9eVPYvWSHlUKA8I0Evme3o0SiWnnpH7bLQ3AATa2XoEf6ffVNrgWobEys1C2wG8lw145hHvKzNDbV8/u",
-	"EM/poW34L5qsp+ODsQvSobYZ5imjbSKHFQ7GWFWF8Of08WI/TLzKuzAWZW1HDLbkwykCz8IRcvqUNwOk",
-	"RwLtU3z3Dn8ChOhk8HosyKYS+JI8X5aMVBBZC0YqARRp60eKGwYWJ83bnP2aA2rKnP2KvTQ3o1mrzYr2",
-	"ATB67inoK/5VW4DaF3gfA88MdCJTNjBGU8iX2hYCMa5VPljdxroi+8wYe2CYmcTDUgPQl1VAljXNx/OC",
-	"t7FLDbpyiu1Q7DqVJPZjx3AITVtBfbH5IJaxGtVd0z3T12yhU8u+h56nGboesA+0l6WtVcrxuhrW7PAw",
-	"W2ZTtXEeoRtITwnuObCn1PIh3qCrD7X6n6ggr3aGuqV6vGLmwaLDeElpESiGstkKwL6HJhs7e+GCRYJP",
-	"A5dGu8ciYUJGkzSWeQGEpsXcp+UretI762y5olc1Y7oAlIDS4W03NptYmsodLMp/pP0lxsyhw/4O5b7n",
-	"d9GvaX9XPVolZSuV6YLPu7hdKKLDMggDYXQEq9GWqGHg77FOyOpTBb1QEw686lRtjCdykd10zZ439yQg",
-	"tm214fDRyMpPx5nQbmBF2qOq9ARWLU+Z+JALGUGsUL374/f/DVrlV18pfyte3Yrvbd8el99A+lZHWy8n",
-	"iHyobRGVZ9Mwn2YG50F8AHDCoXlPCCuWY6QDgvjyZTPAiSOrSdtIfuMy0u4xhWS1ky0g4S3DGQP7N5pm",
-	"QvkNjy7Nb1I2TjPBJhkP8zgEJMb4t9/ca4y3rabZezHzG22Gr3AE8Cr9GYuEioeyh29EwWAboY0zX4pE",
-	"IJFMsxQ/bSFJZhQh1WMOHRORiczRFOhfJLG81tdAh2GcK18mXOWMbnthQfcgUwVzCM7sOI3iQSwiBr2/",
-	"oDDb7PVMhqMslelUXTjPuad8aau7FOtPoQTD2FdYMIJ4cxi6JEOsbVewzWFSgiXRu4VYnYHIc2J6qTTM",
-	"5frDnt4XfYHvDNk5T38ySiGookZ6/tIBixFSHK+1Ddxphgm9Nruqjghi/K4cEayyHnGbWe9g6xIPs3X1",
-	"IZjfpnOxoEyocCqcLQtJg5O5KBDFfzY7na/gbTaK/HQ27UJZ3wo0R+NSn4JG79Q1dOAz1rXTBEfqlNnT",
-	"pCfhFEEZYzx0wHtfcYqKI2IlzA1XtK0hsOLcxQxly3kFW7jCBPpJH079VDjwB4C1Q6Rkua23xkjJ2Eiz",
-	"ImW8tySu3sx7iq/Myc81oisk5o4/4j/QSColclcZSvhDdgNNgpCI1cIhE4il2gxEIqqsJv3xplaTGePW",
-	"VtNjFGjLzaZXOHSjVY9wEbRZDC+XDkC90Wtr08hM1zv8LGhh8jqdxKFHOWxfOs/w2LWYMfBkUbQiHzYo",
-	"fa2/MW2dJkl6Q/xWhKXLExYY1Rb4suk3XoloGoJNd+rcFC2qN3hXNZ2I7H2s0kx5kDcz7CN+4wIEfTrN",
-	"Qa9zFiY8i/OZLydcqVabveYDoc2uMJVofcSpRH8c3/Segh5kRW9Z5J5JAyTaqsoEBqF8mafTcKQto8tF",
-	"64ZUTRurm4Ii7Q4GiIzA5IMFANQrutyXbskQN4tiYKX3YSE570pD9eUSK4etY+SYDfMM7rwnQ+c5v9bm",
-	"m7GveYJzGKYyzEQumAmobWDGvLIjdYyYnY0WWMUKb8UdOU+ujziUURjzQu+/6wJoQxAgURIPoGDqWsxe",
-	"wt7XkvNJml3jyQpHemUaXuPvsyjj0yQO9fa/1p98m/FrgVeN0kwC1gCcmEs6htqSsNlBXMI0gy5wysG+",
-	"gay+OFKjeJC7Y9bX6NPf6MFQ9BhZLNUErSs9/1aSrRSEWyxWRPuqJjpUnKSDZXSwjO6yZTQssk8k2VF2",
-	"7GgjLYjfNewkG0o4/mj+uYWtBEVptrqiZCb9R+VVZpL+eFMzqRjg1obSj+YW61lKWhMiAcIRsh2U3/Se",
-	"Yrn4gFVIVNhha5j4WICOEpMcA03WmjK/DlreamuINX2rAUc8i0RGRhAEHmKVa92SUhtLnqYs7QMWd5UR",
-	"JHgmMtOB12qzF5BfKxXj+XJamDOkBxDbe+FFVc5nCzQCrGkMH3NbY/kQ+Zsxfexm0bYSar+iHEtLciRa",
-	"ZgGErIASjhnmCVqLgvJkz4aRs7x7N43MBtyTcQSdxfW74IvbREUo5seialOvQi5k1VG5oJJC2nROPHGB",
-	"sAImmYqpftZjyjIR5kYcAIxH2gVk/Q+5nimBURvoJZszkT55zu8JqwpvcFLc4JUYTAUmn63dtuSXp8Uv",
-	"X8dDaX52I8R1AoWKUDj/i+dKtTXEIt3yp1Ecjlg4EuE1UTKlY1FtRRLOtrbl/u+trC67ZZfYXfa0H0yv",
-	"g+n1lZheJVW+L9vLke8rrS9AHiQc7uIPbX5FgkfJuhm94qcUrDK/LiX5uBpW2WH6403tMHesW1til8VN",
-	"ltpiL6dqJBRBuNMv7qniHbUihLojpoSI7ikW4Cu/M1eY8nktpoJoKi7zwJeG+CvhCLnJUbuE0yzT82jv",
-	"rlUEaZ7BNJ9mUJlUmnGysbgv7Y+QJ4oSamYJ2uzbNB9hvk6bKhdOb0jk3tE2hjGw8QrTym13KF4fRT5k",
-	"c7Sl5JY9BVMlsnd464BNRDaOodDZqXpahUuGYy/W6pHZmDuYL7AGDmbWaceBEFtbQZmRPNYjVFY9fVZK",
-	"dZqUOsU4t00A/wLq52joB2V5UJafoVrnMaqAOglahoE3GmlNxYfywZEKVUDw9p4l7aflWm2t62OZAzuh",
-	"4cA0QnAOth3rVfszFkctz7rPyYwNAAi6aIjioTb+faklImsGiOj4M56QXwLtHgcTkYGC1PcyLWG25C9g",
-	"N7GM0hvtytOP7Xe//DzI0rG+S8VXefpL0NNz/+rJFTs9PX1ocJSJwTz497///e+j58+PHj0KGHRTx5K9",
-	"fXN1gXyhUOcSyzCZqvi98Ghc5rogTwP8FnureI74FL6M+KzVZi/50EBVBkk8jl0myfOOx8b8Azs57+Dr",
-	"BulgoEQOXJ5pzpPAVNdC5sOXY56HmP6QeTZrMyAwhX875cHghqKz7UhWuP/ly6eQyolzfZWIfJmPsnQ6",
-	"HHlEYZkNeCi0pTKJgWcynCC3pJqpXIyDlmdXMpWsKdrDNmq4dp9L+taXGOrGS1E3HmPRy/tY3CgbYSDl",
-	"xeLIApTAHnunLwtYk/q4Ad4MakFUq46SSP/sWTpsrChIg8JnQdvaoKXTdjRbj2yzSZJGFqS3Cmu7vH3X",
-	"RlN/q0SmjS2vofIZWH+DNBvXgZSbsRpAxzqMclij+V1cNjItOubpRu83f8LqYOzPOmUU+84CvPgub1yB",
-	"gQ61Qqmc//bWZyFPb3MOnvMP1KikqsVEHfQ7iJZqeofzDnArxuPpuNE7OcdB4l8F2UAsczEUWRUsvdED",
-	"ecrUdTxhzQkfxtK0V2t5VTsq/Lp6WO6ouh34P2dknYqR7RFwPqR3M7Kr4TVAbD5dSTX5QV86AJDbj0XJ",
-	"dZ9LiTYebsbSlwW+zmL5ut6Kb7pnvc55r/PQcmXyabTcI7wWMxjqtZjVXzgrPAS4+Jt+JzwbdMRZ/z4/",
-	"C7uDh7wLFB0o9Ru9xjicNEymcvVM/GavfYMrpSezQSDnz2ESKBqHmxM2Iu0IWF+t4TZizSQxr1XqctRy",
-	"tFVIlhywy28DHoJHZavQNWHBrFzPeK2DLkfT1DVWwxHPj/H7IwuIsLRRC3qdTU2NYSmizm7qN1aetuHo",
-	"M2DJ8RAzwYEGzQWZSrOJ8JiKfxMeQR2AcYYhbMGjWA4JIwEjIfCAe1pu5jxRbXZpPoPKV0REoL5/HKrh",
-	"rQe4Vyg8gQYrvamjtVqp0Faab6W6gBpVfHLR9WVb3YF4f1mjux7Na5j353ba16j8N49sBkpQbTswu+Nc",
-	"m36Asnpe0fldw3piW8e3jYPh272m+zzah6qBDXKFYGun33iF6pn/Yp2OpnFfRBHAqidpyJOjEVejo/fd",
-	"49MHZ9Bylgijb9WIH5WLkFV7Eg2o55gatRpXdAXDKxpe4+/8N55F+l+PwZuAQBXQEryCGmZ9mkEzqSxc",
-	"rhuvYwmaAx46tk5/rzRh+C2597UvfwJdTSN+cn6/0Ws8HDy4H3UedB88OAu/ie6fP+QnA8F5Jzw/51Gn",
-	"e85P+4OzQbd/0u/0H5ychFH3PLofds/7nUGnwzsP9L3i38S3s1wv6dmDk273FHM5VyOud/Hpefeko1de",
-	"TyitUHczZILNNpw5TnUsHG9KYgRExKH16q4Qd3BnaeZhenZLZNSpRDUng1cqx2M6YPWYSc8hB6umEBCf",
-	"22oQJhcfIK0tIlJ51E1CEonQxTGRCon5HqoffQMW6P+1ncueQacpHpPwXPv/qBHa7C38F59rRQMQCcJN",
-	"Z4xnGQRgQEtCXWY2hkgTtPCYUTQD++MeAwM0aF1A+08iKDmDeEa+vBH6FeldWH9mCZKNxC2yEhYPx6Qn",
-	"tE3RVHzmoTvuy+DZ48tXPzx69/j5t48fPXr6w3ev37199Sww7QktbNw9sjNKU3dkn18aOBAUtggQNcAp",
-	"ekfMSGaBA5anaQL6HIDcTVxA0JRe6A+rmrRxkTbq0q6D6SlMizTzJcxxhY2xBpwOvXtZMjZ2h2K9Rbn9",
-	"ko7XrXTfzJkJeJbWUcCfyxzYQNEXFSh1I2JIpkhnvvny0ROPnX5DB7V14QoOsp67eKChe8hc2GZvlb3u",
-	"KRj5y6BksIa5BiOp7Roo1pOle1/NrQ59/GRbw6HCNNlyT9Z3LhmPiHBg/nyZr0Mia2fbp7yX6i0gknx7",
-	"NnyMubIX2wdVTr3pY6wNrcdBkjSxtJFn+fEgzcZH2mProRETeE5ZaIEc10IIDpqEgVaAl08XW/Kx9CGf",
-	"TQC7w8QTLNgiI6WADTRQesnHosdABj56ceX58tGLq3957OUP33nsHy8ff+ex754+Acn3k+i/xHKGMBST",
-	"HA0yt0PGFGXqe0K/5IhTwyy8c6wuTJREWwknHfb8W1Me0T1tsx+ogqLAO4wlEzHYSCGHoky0UKAyNVaF",
-	"vaitqWsxyQ1FLoILxlLPF5dRPyVWY25zoB67evkWIxhjMU6zGYOwoQJtgBdP0skkEZnHVAjxVuwQwgKR",
-	"MfwT61u1zNbDYC+uXsEcUuErl3l8k2YRfPYvpteafjKVv8WTlseuhZiYMkEDo3hPOeEdy8Tjyxwg9rP0",
-	"RnksnOYslnlKighikP10mrMHnc4fv/9396TT0YYgzE2m5mNMUvBMaLOMnuOVjGxo2eJJUspzEN4hYGuC",
-	"RRwUFkOgVwIzbDzxpZwChn86MGtolOUl2cR6GDLFNWxy1k+4vMYJbRUbSPGZnhiVXkCdDddfRx4TMsxm",
-	"kxzb00epyvUd9W0pP2NM7gzfjE2A4pVxXFzWzOMxrrxnlt1jJ16n08G1bXnFCIKp1HfRsw4qOjBjuhnN",
-	"2uynkXAtdZbw8Bogi2gDMo5HUGpb12OcnXdOKWka5xfIV47YcrSHgQ4oSXMoslasP1Uz+pkvg+Kad/qL",
-	"AHnGoehe20tqlGZ5MkPwT/2eJbzJFGNunKAGKEymNwLiLJkyWwCiaV3AnGlTPk8ZjyLn+EKjNM+LexRI",
-	"onisW212xbFe1jgXAboJN9q+87QAg9st9zCiVEBkU49HFfXCasQnwlZfgYsBRMrayWjvBP4JCN9aHFKE",
-	"dbNOf3yXBU/iFvE5K1TH+kVMc0oX9dbe+AT//D7FW4OWXOtczPsT+/QTQM6RfwsYJKhPbaMFnhTzKAfq",
-	"9Gv2IQqDoDoudDsglwdYyoOH87k8HBQqhXU/LvTIDh4OOSWbOjggc66w3bgu4fla8CwcUQkYsrfZ3ilq",
-	"VYYIJ9jtR7FUApBS3gumpn2sT6FKvzgDu8jzJSRE0ZbXn7TZT6TrA0jBBdooQYMYLSd4TNvWuVGpB9hF",
-	"Jx3WHPMPvjzvtC6o5Y4FUnzIX/KheJNeCxkAaLKWobYejKQtFIRVafpBLKMrd3Y25qKDWfsREoqfvJWX",
-	"P4NChjUutC/1z5PGHutWDCYP7L+VqDzLLjj5oLfsGsnHuVqgAoEBzdcC4xpQwXNIKJhqfagPHacyH7VN",
-	"ZUs4WoHlRmaGxRk3ZBKM+h+gKnB1ccpNwdN/uYTKf4Gc36lb2RA5CHbgakJ9W8KJZ/JQnLL//NyTWEZl",
-	"yVdiLXE/X09sazFTyVmCN1lNry+ZEaWl7az3Q/eP3//7vAMNpLEMDaSvrbpGSe6VqCUsW0HzZpQynqRS",
-	"EJcIn2dB8tiYzwzwW4zVo1AMzuK8hexI+nGEdWLdLsDXYk3AsFcGdc4JBgAUDAiBnMX5vLieh/Vdl3jf",
-	"nqIvzL6/Xxm7PwG6XDRuI66+FHl9sdKrGOzBojgQ2B8I7P9yBPaFmtpRey3hsSf9VeNrHH+EC55uymOv",
-	"fwQ09ong74ViWn0W7PWIncQlkylLUjkUGeB9glYSUduXTgcU4wlinY95RDiycQ4JimsxydsOXb3WTSZH",
-	"A1UJwEqbSmGA67snlWoKI5AAOWrHjoD4Wr8Cj9AcEGlrGTP+DipsNWfg2eLkE4/2ny+X+9di23O444vz",
-	"XcUgv/npX0Ihb63X1QzyMJ5lBPJVDns9gYM5IvtBqP2M3vDd8GHLY7I+bHcbE7DWAtvJ8jqw498xhoB9",
-	"GBJ1JPmFF7wS+B7kSAyA9yMJTQGQP9F/HSEj/XQaR0hHv4CFP9qcBoAMmO2h8OH3BhxjYw5/QrI2VgWE",
-	"VZnza9Ysc/fHeQtrC2jVoBGkmWk/JIRa2DQRF0VaKQPqUg6AZyi8WrU2kS/njSK2D5uIAN1bbbbcbLM3",
-	"QtDWNLew3Ut4/PdtTW0ZEVgqzllTi+XWVu73Vtz+a2u9kw8rtF73ZiE+oXfjLm/yWdE/1tBipD4P2mxf",
-	"1vUhCvB5Of33pryXUPuvGwUgtKxNKG5Q5OepiToXev/OKfdqmhsYts1vEukrcIqji1YX2m8Z3T+M3wsJ",
-	"IBOEfJEatuqxMHV5xXWwhIo18TulNT77NQUO3VxkbChyLARLWx6bykhAiZ0vCVOLAEEczCODV6W9NlK/",
-	"MmKTFEkyevY9Cm65IEnDaxEFgEIaJ9hOoqCFBIGylMtrQyWJgG6qb5ylw0woMEg4wzs59wYCwYdQfUPv",
-	"ZgwF4oIpDeZaiAnWtzkvNJXGbmCXEGBSwCsOiwJIJArNlwBnMsA2WhGJ6MJNUptnGAyyybSfAMvbBZvK",
-	"a23T+DLNGLb1O6tHX5p1skhi60B+ETpKKR3iObmaUTyxfCcYQkstUWPJBBvzWZHF8WWTsj4EQoP1og4Y",
-	"20RkR/jSxXO05VgZyML7znvpe0EZOzvqnjsoYx7gBYA8W+EF//JpM0A7GPdtUuPQrr2kmCWgGXD7x4ln",
-	"JdMacm3v6abPPecw24Xxv4I6Jy9jskVxdOhDOZhIm5tIuOHqTaTNYdR4ITs2wVCjfP1WdVkbVmQB1Jov",
-	"g0EsI0OXBwXaLY9tXKqFoNrMeMi+DIikGNVnzocBIbgpJnmWpTfUUgC0xMtqvJhT4uXL+hovyl3YubBs",
-	"LjDQAvJigyqwO1oAVg11Zd47JrI8nP86KCVCE9rMN3+NP/q0YgQhz7IZtr3EiuV8WDeInA/rwK/un5XB",
-	"rxawr/YJ3yRlmnNjoks55Ql78frvl0zxgchnLBODTKiRyGC3FRUWKueDQVGKtkrZ0kvDnV/ZW2rFulkM",
-	"3wJBWSvTEVQ4ZH1DNeJaVK2sWtu5Um2TIjXcIYcqtVutUlusT9u5Mo3usk5pmhhPcuvbxpIFwCkeWJ57",
-	"p/KM+vrb7LXI81gOlZH/4NZy6FSCLrEwRU7PbzoekykLRZbHA320sWO7Q2RibXYZRQ5/rOma8KVhYPXK",
-	"RJEFUYZVAQr8KmlcuD3Xo33RUrSSnHuBY5RDLdSA90mBvEssA4gVdE6xmOWIem3kjKKlg6EU6/JCEuU9",
-	"PA3DKM7X/+RJHMX57Hkq85Fq9LonemJgtV+HIIkedPReQ5qs886nCglnx7eJd4Ge6BesU1tZooaW1KFG",
-	"7VCj9pesUdtady2pSzPaa9HPOjZxluOxqPW5noGjU4QplS0vsxlZKqDW/74Ws3sKmaevhbyHiMCtMsq1",
-	"Rx3kplmdqtisxDTKEm4YaP/l3Xj2zvEZyVFrs9fhSETTRES+5G7GNBNFAA8eRXcMlPmB7ZaNM6adtSyH",
-	"kO+lnLEspT7uRfS/OkS/5zPXRd5Uy+3TD3Kn4VZ8oeJFrT/0y2chJVhtaBd78Z5yJ+JgcN8SbNu4tN92",
-	"ChjBKdoQcd9IsTBJiVmm0jp/NMXNB1UlZJmjaIEfloM/PcatzR6mk1mVxe4wv0HlSGFZetrfVx4zZqFt",
-	"yYdiE8c2/+P3/2HWKvelMcs9l7xO/7SgYPcAtQLhJcQNiyPVZq9HPDOxHujvn8REc+dLGHyMZTIR8xtY",
-	"EKT/woIg1tRXtPwGm8pEKMUC/R2keCB7hrKQpsuR8iGXTAlom5GsLxjMYbSk9GUtJ0Hf5A74CJvQ9Ff7",
-	"BLCyL0epkPGHwofYuKAFdvTdstDTyexglx863Q+GfI0hnwDB5852PJz8Dc34j0ZubdhbAr9a0lzSNAz0",
-	"1ppuOQ0nvlzsOPFIH2gPYAIwTqYQoc0ef4iRsdLR515R5YClmkWQRNnWFMYVG8UqT7OZ1lrjSRJzGQpb",
-	"j0HErTkPc0I3xDe7p3wJk10q4pgaONZMjNP3IkIEVJ6ziUgniGqKVSIcCxOoWiRKtY71ZSZCEb8XEBlb",
-	"t2Omvjg0RRPd1Kiu6oY5NMIcGmG2b4SpaYHZQ/NLESCvDCE8mSYJi0TO48RSCJQM8aHI581wLO92TWt0",
-	"VMnEplJpjymwgQuT27OxawDm9Gx/TZMnKi26bFoFuYBrlRfBchbLahIDG0M3F2g5qZT+ifEL4gwJ0FGo",
-	"AfiaB/Scv4nSRWVrn9h/W4hRR6NzXADWF/mNELLwFxCRDOq/gBPLTe5qKx3z09Ah3WaXjMQ51DwNoaHB",
-	"JtFslfxccGfMmkDRRaVlECnRYn6QZlrMmXCKI2FRBPuS3uaeHhXwCQdskPAhUTqPhGSJGOQsneboaiBY",
-	"tFPfVgdubBufdu552iUlsHZ/03Z+xGZJUbuMy+A5PluuAo8kYqysnqWpWuMtTz6A6qpM/trzi0DVYUGh",
-	"bY4J/AEHclE2YSFVStTTVIKJZR1AMd1GgqCX9II/w0JRxNLAYfx9FmV8msSh/uPbOS7uXwyxz+U0ioUE",
-	"gfmTzaLj1k4ziJ7EOZTvvszEETybxVJN8IX01+kkDt2d4nz7iXabSETtHJ72C0YJFFhgTgxpqfrgLTd+",
-	"4sk145nWmQUtOL2uniGAUoAp0CIgzHh4DaFFM3jsTBLhNSDvUzFwjJPdKcjB9TN/qag1xvchiLZ6IL0T",
-	"vmq+PnkfV0/JWVhMiRbPzoSUBt4tD9zurKdrPSBeRYR+HhXD0AcrERtywX+7sG3Xo4B/oc1ojqAYi2tl",
-	"qdmF1ObvLJ2aCba7IAESdq9xI+LhKG/0up/2tahP7VKC4oTRxWvdofwOdDuaIf0OUQYEYvpcFroVpnmQ",
-	"pePHa64snKY8fbz+Rvj0y4o87mYgS99sGFOqD+zslHI9NKferebUrc37uoZUp/hlzT4VbEnNlNuSmqnV",
-	"LamZ2rxrxQRst25bwRts3ZTafPXkin1z+vC+7VExsYcKDybnQ4pz2ARB0/4LOhVNH0vfdLRcsHJTa1Dc",
-	"jxjKAnOHdq3VFrQ2jFUYvOHKYIUTN6ImCk/fRRt90Hqi/67C+ljVnPpl+1KXCGYPZPHGdTZbNaS6Lole",
-	"+No8A1VOukZ92Sz/5vzTlgP+An2nK1tOD0rq0HP61facbq2Tl/SZrpUOOHZT5xt0mpZ6TEmR30FtvbTL",
-	"1AluOa9FDRvEO1Z0jUKID+P9GJLsT5Nr03foS4cbDFRgqh2niY1XtYh/DPMR0IE6l3cAWgmnEdWXFTmG",
-	"ocjdftA8Tb057HPqTcW2Elu25MtX4gifhViIeFPcPXo8qRIM/62d9sEUop00mgt3WCbQ50toInUGQw2k",
-	"Is5qOki/xfZOczNtDajreDKxFQlIeUDsaR7MHowTue2luCkVL5n4Z8Xg2EgkxNxgOm9+sL8WlN0Zg8hj",
-	"nMk0j0PRZm/nuk2l/hIqPcBaycJR/N6Ng1Z2o8KPK9pR1y91cHtC36TfwWD22Rba6ZZaFPFtteQZZpN9",
-	"9oXiyD9rY2jXbQztdr2NyjXWnad1ngsXYyx6+aR6Ddq+GDel89DodT6tP90w0Tu0hDon7dAdejBmdu8O",
-	"zVOSoXvoELXyb+Oiv2oj55hasg+mTgoePYBNoEGDb/kuz3isrQRbQ12UWfV8mZXtCPj5PLRECbMCQgYy",
-	"PUoJXYJYtOASQQUfbnE22jMnnQ5r8jmdj/c66XRbFyxMpbHR0Ooa82t9Qx7mQFEr3Hu2rVmkABLVFpZf",
-	"FDaSTVWqeRHZxKSSL53icOizKipTiA+OWRAPCXDfc8MfQ3obKOcpz8p9idYHkNsiu5aQLM4xj6o8/Ns+",
-	"F+66YJLQVHtA+G7wNGBlIAfrwGpYTPF1EDS2NVneKpHtz2A5PereLyliWjDngs7Jm87DDfOFm/DQ4inS",
-	"r7V3a2bTGvfaMIhe3Hnrl/bFRemslVyOwjrXs7ExxZUxepzVODk66ZSyt5uYYHjtD04jsCW2eg38UkVj",
-	"8ILBtrBPYtyZw+WPRNQcmwDDNPXlDc8iQhoxh/xlmMPfK7efTUHbU7vBnsQraQZe84yP2DMhNt2qy3ZK",
-	"WSYdDL6DwbcXg8/YEnsw+Uh/7GLwFXUdH/8KSalq2y+KgPkTCjmwuEy/lJpm78UMrFrTYGJbo4wZkbPA",
-	"5MgD1uwc6d0QYVNLbGg/4ZctsDByrHqTUZtBi5kpdgOgC8ZZAJU1wQXjcmaK49iYz3yJVwRQUhG02Y9U",
-	"AEdhrlL9Wz7K0ukQI10VfelA/vmWGlX4NE+fxfIaMlko2VEH0rNjxZRWbMCwS1m5MsyoLaRDwth4OOrr",
-	"yWEFlhkV9lUUA0Lp2kINYKunrb2ioABMMSCctYitZni/IkwaYb2xZpp51i4M0zGUYWcq9yihaKv98IdA",
-	"OMrivIVoZzeGqdVcRDdOBEAB8Hg4yk1mki7xJdzDQ4O9PORMZOlUm7ruemidQr9ts9cp45OJkBHSItM0",
-	"oEUOQ+MSK/n60zjBLRpLwTOYeFjG1anFC9afjifKhUdfBS1AdRi75xC9z9pw9GcvSvsC5Wb7LCHbSF7T",
-	"FvyS8ArmFCwxDs1B/uKtXIe2rEMS926bwVEEiD6kWJvVplZrR8iGQnFtm+M1Svj4o61KXdoH9ohawJx3",
-	"s70N5YYE0/51r4RFG+eQ0ENLKlZAtJ+IqGcY3+meYF0k2EgQg1GWxMBtbLOw1l4z11HYypd7MA7ctqm9",
-	"GQebdU8dilX+yl1X9nTt2HC1joD409dmelWvZOWHfieRiKrczcoS7oqBF8X9247cVIXvwnVSbKAeC8BO",
-	"DTwWmPHof6PfXXSfpTKZXfhygQXFMy74PPsJ+ZCBNZmDYycykKdsnEKnqy+bxoWUkSVTBf/BBhnAEQWM",
-	"bed2Fk2ihSrjOsbuYeikxdh0m71xOtwMlEWeTsNRHaxErT7w5RKF4Jaa7lchbOn7LfhCV+DxgLfjkR/n",
-	"sZF14zzWL3txy/yg7XyXrUpWiyNCUXYzpkc8hua5HR2qL1iWusKfMtWpu/pUB41/8Gy+RHnq7iYKnoDb",
-	"8WGOnZa7jwcD504bOMtSFGYZMSkB3rP1qblt/AbTwNQvtOazFJCHQDw+SESc/PH7f3c7pmP+gnEWYONk",
-	"UDxuxJVbMcKoG5J+5DHuy2A8TfJ4UvoZJyYU/RsD6W5zFizW1kja1eZXegL/exr88fv/2jxA25cBNkMG",
-	"rGnwfLstpkJuak/skyjZAjMCIL915o5+8e2C4z9O499+pOd9bbHxDRpil7fB1jW7rt3furbd4k73l4kD",
-	"lxZ8SRjYbMJDHPgQBz5YS6vjwCil/1OI0l1ivo5E3tZgMgHZWtjeV04hpgVFLVOK1SC+eEUu2cZo2778",
-	"O7R2KuP+15YVjvkMoOvxiqcRBBIywSObGdaf31NtXxpaFS7dOspSuQJWa2LnSKwAEqYM0svWwegdivyl",
-	"mbAVsbKfoFnGTlQzmIgM7a4L4D5Tc29O6JkY4XZQ/WvQdqlSbF2F8lZf/uiWMXap+9NMUI3WMFPyp6sp",
-	"+1o7/qsOsyOY7Hru1P5v5cw6MWYrSQy411dXUf/KaeGzUjO9ketJzh4LCv/V86VheYx6DOy+wOF9NKVb",
-	"RSbxovRrEnrqU4BekdY/vuR5LsaT3EN/AXCJrTuBbodiTcflgsvQV8Cvi4IhMqd9GWqJh1TSxl0ChsuS",
-	"u6SIKRu4SEjSTUQWCpk76Nt6kPeUL/M05wk9sdVmj8Egp7FjmZGeZhHZGvS+UHlx82sxyS+MzkV0RJpI",
-	"bLzUw3N+kQluScEs+kKZPaUZuM3xgedL45t902lBVZLLs2oXCSYL3Qmz59wqM2d9A/vvyzyAMSuReyyA",
-	"xwdmxvh7kTnTVbwDqFX9WvYxhBbnuX2O95T2iWNAwIf+RCxk1rPoFQtLb6Hd36AG5ysA79clkokVi5Wa",
-	"iog1xYdJDHxpQT2ghClD0z+hJgaRFxMJBWzFmcFuh7nGiza7rMSPw8SxHj1kCQhxjs1EblDhHqLiD9NI",
-	"sECm+Tu6JriYZz29IWUuIqGN0TSDlUGsbLOjqm5KtK0F8dsKC8U2txYmit0n6cAaPrYCE3f2jb05nHR7",
-	"5IH/xymCLG6gf0bgGnglUsOiIHE6VhcspDmm1CobCc+kYyZt5biDcULlXtoAKfBxacLteBte4z1PpoS7",
-	"TathJPq6+FrdG1CMgBBVetwlCRucavdZNHWgwlC2EV9oX2tKM+1PV2F2QYfJ3B14w2uEG92FcO3WfV19",
-	"+fqoHmYtUandSo+uIyE2xU/frBsEhJKTY8K/lenU+Oaoc3LU7bzp3u+dleEXVzVkoNQrtbjM3UdOx32R",
-	"6S38+NWbI7jomx9Pnj/819n33W+1XeSI/vq72Ise2+L1083aZ0pohqRMFTStLByf6hF1Tt90HvS6JzSi",
-	"Dc7YYiHnvAlmcn5/579xbUClAxaa5VSwnHBcimGfeA2t/gis5uH6bzE3rxscnXmov7p3eBJLnhSocwlX",
-	"OYkT2P2bPFBbHa6dSi/7aVVn0vl8a1K30ykGXNpCqphB0oPLFt22LxWzfQstdet5lJVhCUexoo0BoW9U",
-	"Tn861/MA5X8XnWvUl3v2r3EHL3exV4T8sMf7r9z09JLa3FUVdIsVGzLSHsd4or2lAhg5wBIkughDeTz3",
-	"pU32GYsdi6LQ6wM73c0IWtf6AvOWN7ES2uZGS5v7EgS5yAB0Y5Kl/USMWVO0h20WHFuk4mPTV3TcKVLf",
-	"J0XCO2i1Gb0r9s8vNvgbt2WdEqkqc59ueHu8Ap8LIm5+Zg5VOF8gEfVXUxF0OHdHeDNCfftMkBUaxx8L",
-	"t3O9BoAiC8y2a8qrqbrfb9XBoej+UHS/NtXJftK0Zhuvkab9a5beFzVM+qX+o/KqLM9KyPuKkTuRs23H",
-	"bpZtt+p7+4o9FlzHEgruc/Ehh5ovTIks1NN7vswEhotEVCoT++P3/215zFSGeU5pG1qlUGJdMLKz8VTl",
-	"TOVxkvhS8TxWg5mTtCESq6a2O60VSlCRMgW6F0bIL60a/vateqqw2vMWpPtuFWKmiG+XGrHqiy+po33G",
-	"wjRJYmWIJejrH/RdNim2d6duq1p7t2QN9ohbqMb6whSwichlZTjZaYCfte5+nfo1U3a/cw3bQekfKsm+",
-	"CCz0fqwUI453LibLxDiW0ebAifg72ybMeD+d5l9h1cdzQO7jzMwDvUiZLVoJEd1TLFBCRu/MlUGryBFT",
-	"vZsKPNQuvkzfiyyaFniA5bwxhLXhNhFrTrjKDYyhx0oZavwTYf5aF0Q+7T6MijYQ5hkAMImyLh1ou2SM",
-	"mgIAnQFC0N65BMxYHlyziG5BThnYLBTVB3IZWTsjVkwJmbfa7FIa0jeesGCsj+wQSx8QCIdaCMc8Ttrs",
-	"hRTFdE9EZubowi34S2KVK1/ejFJ2w4vZ2i+6oV5P3CSv7DHYwSah9zYVUdMIKwOl+JCzGyGugdxvkgiu",
-	"BBvEMlYjNMT6M/YkiyM+a6+fZjEDvk0U5k0ylApueWISSiDSVnPXLad9+2WL2ahHSJ7bSAd4vIMW3yI9",
-	"VNZ66aAqDLg5PJ4WRK4I2gUhr6BB/Msj5JkG9RI9Ux0K3gUxMVjcN+iAj9IbwMLzJSGsQw/aViFT1iT6",
-	"2VWAZq8txNZX1bRVz7e32dLS639JMC2zAku6qGibHJqoDk1UB6W5RhOVKnADd2ifKkTjtg6vTb9/tFgl",
-	"a2bMLNzJAht4kzwOF9bUK9F3lyC1fDlX9TRubZuFW4F+tTdNckjEHRJxayfidj3quIPXOep/zQycEUTw",
-	"TkqEVQG3lfCnFQMv4FO3HTmt2Yr02yuBESUHpjoDaxt6KQH/CnseKqz0W0hq3Yao3BYXquCv3s5o3i6z",
-	"tGi4Qzkx+TvDWG5rw39B/KYVJrxJJO1qxh901sGY/iJ5pF2VLB6APdjTI57pTzDuu9SUfiVQyHOCASDi",
-	"6FL2oc0uiXrKdMjRVVT0ekZMBOXWSENF7fBOc4mfAijBVMJNKnUAfnV7xbAVhvJbfObBUv6LWsqv83QC",
-	"2xqp1kzHKpSRz3OtbHiqcWcdjOZqHq08JWnipDth2h2sj/K7rEhRVb6LBfrY7k1c4I/JtCK6/Qyo7hxE",
-	"FaaN4DJBvxGbw4zLvC6ugNBo+gtfQuGbIf1TAnuIK3/d5GzMJR/Sc80eThLBh1MtjYkYue3L17THaWtT",
-	"BAR2kgVwmRfiBgjuwiG9KyjufAk64JU4MuenoCEsVANbWzPALF0gvByki8lzKN1kiQtxy8pj04wtBMnc",
-	"LsDuUee8zNqGl3w7W5eybGV34MmHjb0DkFE1ljlq6oNmjA6NGRtq1RHCIOxRna5WpiuM45znscrj0GGn",
-	"rYTsQqU7niQxl6Fg/Uzw60gLvnTgSOkeG6U3WvjOsNYHcR8IicZzy4ZiWQSZsYiIGoQ9ZiqToFfOgHB4",
-	"JPAMSogD8OLLZoFwwo4L5Jv/7/9l3U5H2wVSsEiE8ZgnF6yDmCAy7afRDIQzXd8i3vUsvdF3NwVIhr/U",
-	"6IM4Y9ioDJcDc33bMNiKKCAOeSridRgvfVkgiqRSKBbLMJlGIsKyIlSWAE6DFGE5i3MALfkJaqqI1xve",
-	"hnQIfKTVGbHRGjp6GAHWbtP9eHLDZ/qL91onYgGYS24rsQTpoihbUoGeB1xAAA9FQB9tQEDJmWRx1PLY",
-	"IE5y+s6XAc5LgBMM2OpYjzXhQxHhBAZJPI5d/NHzjsfG/AM7Oe/gAgAe/Jv0Wsig7UvDjN9MM4ZuW9Si",
-	"zYYLMJ2jzs8EOmE2CDcep/KdHllQg752Zbf1a2xAX2F/Fjp8bt7BT4yV4TOvBlkz/OwbUaxXW40wEFgl",
-	"2puxMlsTqgLN4hNuvVmrVt3QlHn9dVXl3LxVDPGVHh20m/KhqF70utHARikNhn6NCARj/iEeT8eN3gn8",
-	"FUv8q+s18tlE/z6WuRiKDEe1wtB5abbcP0/2YeRYKQXwCOedXalo59Eq1mb51/b/iKvngMJgEPBhV7gc",
-	"uo3eWQnh4kQviG0h11Mq0/w1imfA9CAJDV8VVLMQEiYt8nMNQ2+nWyKsLWTQ05WUub811kTdmCfn1c90",
-	"7Esx5nGidzvP+KidCPH/8HAs2rk2tOzmK/hvCxCLk/Z5LYxFt7MXGIvZZuwI5vy9EpM0q2UCcNR2Bhce",
-	"UBLvgDF4Nb8qQCJYmFKOSfjaGmnrliLYe1eZhoXNVxFqWSEoi1GbcMZLDojVy81Mp9Jgnfgrki1a7k9g",
-	"KQ30/xpodwRuDfK0+OAC5g7w2aJUEEAbMI87kdlbqWEoOGL2UhBXD7U/Ny2EXKfnpU6HluZsL4D6mwww",
-	"ETxSLE/rRucs377A/leHtnGPHSLbf9HINi4/484+3bEMpHT8/8JB7dpa52exvFYsv0kdSmY3o9YrAq/s",
-	"ZpRS54lQCyIflQOUS/uyJPzb7Ns0H2EvUV/MPcfKdnTY48FAZHP9ya0LxiWpi1gO54in18ay2YIbes/K",
-	"4zNWU5d1yxpkL664X375WbhpwNaZxi9Sjz3//OqS7GJbHaqyD1XZh0KSNaqy96CmUdyuqaaX+zFTeQC6",
-	"a7xBosdF2Lc+D6/BLwP4uwBitvpPA4IXUAiY/v4/emABBH19SYygc6B4z2z3toNmH+dMpixJ5RCaoYT+",
-	"YCrzOCGiC3sLX/Ihj+WFE4XHaOi1mADEtwXJ5tgHm+bOS80p/uXEz9WFO3vGsVvwvS5xIkuN21LlggMR",
-	"agYsK5CBhqJVWJU6X4zWpBRvpUBqP00TweVnIfqorYaUByi9uwCl9zUWJJqtszsgXiH+11QhmJSqTape",
-	"cSWOYqkEaKb3gqlpX+VQNKKEPpEGdBjuQ8m3AE5u0PKYATQADkEkEvSlAYSqTdq12Us+FKomHXdCmRnK",
-	"xvnSTccZFwhwDd7H4iYooAxWsBwNYhl9h7OxqRx8DVPxI8irmiQYJf+Mu6enoE7QAS7TRsm37/Uv1ski",
-	"PYOM1WdPN0U85wgqtbq4pjx3wH2SSsFu0uwaFAVut5ejVMj4AyzuKyFTdsMzMUqnSqi2Aa9fmndyUNkj",
-	"MeFZThSsmCm9Sqf6xc5O7KL8ZO7PVM4Hg4ZH1b9L34U87Eavq+ewnOb6tNEKP4tVZfbkEtOW6YA22F1P",
-	"nHyN4vlJLCOaXkcuk6hYTywP8EgvSGS666c6QxYbuBVwDY8nOYmRNmHqMRKJClMNgo8LAQgXWmQXkoFr",
-	"8JjgCYWX29wc3GPsZg65OkujaZhTJ43Q+sdjPElYkuIt4NRXnWc6vo+LHzY2O3n77qHfrNRwm2nYk/Dr",
-	"VE7epnJvo7muzQ/jRBVlK1sGpp7RNK263l53503xAwPCXUycw3ZlHPfrtjoDN/0yrbFgxh9/pKqbtdrx",
-	"C7Ndq4c4V6ZMbBRPlEdEAOnEhDbQTVe2tC1PmRQ3vqQftZmD2WMLzniire4Zy0QogGXABDc8xpXldQOY",
-	"r1Gs8jSbtX0ZPB0cQWAB4M+MD9EzTGkyNyQFifDYWfdkudIzGGa+rFV6OFNbKr3d+vwPudo/Rb/+Tied",
-	"DupS+7DSO38hzQm2gBp48LDA1p5rg54US4b4SRV+cpt9Z11UqvQVkpt45FnnrF1VmWrOzK33XJReXE6T",
-	"ZEM7J0xHabZg43QfFPV0E4hq6Mcze3GlrfOw2tY52Y+ts5uN8+lQN3cn2IV3lAg1dMKOu7gqs4NiARI7",
-	"+ojYxI6LxTrMJitzPCvPV0WOpygg3y7FUxSU1wNgLKDOpwMW6OcHnvGOoVTf+VXAmoGWHAGjVI6eC+f7",
-	"1pcwPVDC7NP02A0NPrGuz0artRVoRoVMX/Q4WfPx88eXrS3H81lRM5bKdYOWcZDvB6yMrxArYyd1hnt/",
-	"S1fWVjm4AK51+apnscqVpx1ToXIk0vbmmLPV0s40wPkeoKI06BhqnqqetOsfv/8PlHRTO56xvbXwNzip",
-	"2EGnxZh5wM0o9eWvKTTLGIpOa8Vz51HQIBUkscrfOYMPWJ6mCaXGTMed1lyrQb1XW/gV+kk/H37mIvJu",
-	"qqi2SztVJ9LchYyl21K2p6ax4kVt09htVhUUj1ud43He/dAhcweko14xIxvvKXd5doKy1mfuSZoZo3A5",
-	"kvXavgBiUpTkYAocAY6LcLeM/2VKgcTp0m5wp+uVFmnXogNfVvUA71B0YMXrc3qfzyNa95fRB3KKcnzk",
-	"fqmB0jQz/srHsSiaGc29KIyzEkaDdtc/9F2o6zFLYZNSYb7b1sjDHECzd0y645qsFssmAn4QyXdOJI/t",
-	"sdrKcAXrq7jHngMydy7UUk8EgFgZJeu3OZ3oD7qdDhi/IU+SVpu9VW7aJ3aLw7SVmYhBzrgCsKCZ/sRj",
-	"ipgFeJIAHQ4fEDvSRPC8zR7zcAStCWRdx641bqtKlYOF4Y6yzS7nEZAiC480z8QDsqwopl0a0qkX6TyK",
-	"5iT61jGZ9YlgftlGsqnLKLoV1huYyHVG7TVop5jJ6v38y3yI/uG2r2Z6SKpZbJBVSa/qzSi1G7YvoGr7",
-	"wG1ziJZs2RBijE4Ag9spasKjaB3ds4aVvBG0aG6Q/qCp3ZWk5RCKk9TPR1k6HY7mZD30MPjy0kLimQ4G",
-	"7sryUtv7liI3g6E7x7+xUZ/1wWy7O03PtDNg7+14fnBX0BH6k1tvXr3/e09Zw2criM66we8NotMRYNdi",
-	"Vu/S/zudZuzy5VOmr5qP8RaB1ky8T69JtYsPEz0yRDNrKgEOOXx9mQeeLwO8QF3mQQvhyJQIM0Gcg+9F",
-	"xtRIW47UpRWMYplDZjDOFUu4frweVDjiGQ/19tHyLhrHRFcCGJkKQDInXClDOxnYyIuLQHpPwYtVxSF8",
-	"Wdf9UBWHWDfu8L2e7BV7/ycIGulxFdEiPv+CrQs201Y4Zkl5XwlZ28Vld82Gu+Tu9zbwCcBdYR5zjYoW",
-	"u/XMb/TmavQaHx7+yE1Y5FrMlp9LvQffqooKlfu9M4P2RDN/lfBpJNgjoa7zFGt26CSYAcBuATmrd4+W",
-	"suthQt3sEmm5fPn0ezFbHWSBs3HobridgImRqm7Y2ny0fqSkSsfCLdbpb6DnQe4NpIlIBiBjsEkURS5J",
-	"52ZwLWaBx4LkGrUZ+9vfUhmKv/3tAvrMfKkvfv33y6OT8/sQVMjTTLv2AW5x2zkBjRM/693+C5qbIZfa",
-	"QhUfQiEiGIeWcRcgjX0ZwBkPPJZr8aH0ZSOu3UWTMYQ3CHmWzbBl15EdyHClVRB0wsW58mUmwjSLDIUV",
-	"e99lQkaTNJa5arVZ4PRTHH0vZgFyHg+mSkSADtJiI5GJHvzWLLkvR2lCSgBny2M3ozgcIYBJZNSanhDV",
-	"ZpcwYh7minGl39ejV4VXBwBrIm3M4zGcQ6BGDnmSXACpsta4yHaSAqyIh/oXi4V92QwePX72+M1j5mr4",
-	"44/XYvY0+hS09PvqX5VUl2vtE+ApGDA8hKrGC19yRiEVpo+skLmeYwzqOzupmWbwCa7W3GKlUrRotX2J",
-	"0hpFTG1PzPditkssxxH3KKi7J0en3Tcnp73zh73zh8sE9Zxc9howQxvEfFDG3mInyw66r24ySBvOwu8+",
-	"rK0Nr4WWaMn1u/8aP3z/7/GT2b/HT+6H//rnWfivf3bFdz+8D8dR8l+n/xhFP33o/NfJE7r5Z5n3qK4w",
-	"SG9VW75rjiyanYQwH863kl/xcCSOrlKZZ2lSEbFFLN1ApkdwzoN2VdM8tvHqUd1tpXqIXH3GlhUrPbe3",
-	"BOr7VtAWmHP3jDJYHprSlqoyGrYHegb8O4CwrpLv+gpHXdpYlhQfcq14Yd7b7N/pFNwztIWtwof3vWC8",
-	"0pWja7mcwdlFpDBfYjFNm70y+o9bVxSsAhicMvmGWo1XHd/S9zEKaHVcC556iGvdibgW7ZXdzxVugqU2",
-	"9qoolrGMIBSktWlFKGilkq0IBcEJ3joShFpyIRY0FrWRoJ9GKRm9aAXGas4Q5KqHZxkMx6aJu3hFiTiU",
-	"JQQXWAQCMBLwCUKRT5MEhAgHQ7fEpAU3zNIbj6lpONJGM9eiB3cPiyMBegCYA97HEUR1QDy1PBxQoG1q",
-	"PQAUF+hNOEsD6wKfOqP4x09vDFqsK+O4/kULf289G+CbMWwE5LAYNEMYCQ0En39P+TJI4lDIUASsGeSx",
-	"yPToxuHkMtS6zfwR05+tIipfVBaqgBX+AhLe+LJJIhMseBCkPehVlrEUF4b+RvXcshmvXLvozSUEvALh",
-	"yFzuAh55ZSz9C8sW3GNSm/ttdiln5Y3iS2eB1wqcDUX+XOzc8FSyl2vgvosKGTxe60SDcCH1E+wCNnqN",
-	"wTRJGl7DWcYCaj0WWaPX6E9VLPXnnyrxxZ2V1oLLLhihhtP6GND34k9nsYq/9FohULpZKi0AqZiHtsUS",
-	"49trmJMDhT5j0dggTLWuSHpeC/OE+6V9iCqt7oHK7XQ5Sg/qQ3brghqLkhHpEMRA3Zc2w+sUxyUUhlnB",
-	"QKXahgsBeSDevrliETd2HbuJZZTeUDW2eYCJTqQDXw5F/q4Yg5YyFitW6yV8YioZh7tCiNxkT9MsEhFz",
-	"mcwB4xUxSD3DN1Pw8aRZQVDjgInz2QUNTRg4usCGbdIJlLED4Qs3YSCRgVsJRDb4liMtuvFdN2EmKYDf",
-	"L83cbwyeZG/xJEvH6wTwi1+8SfcQwS/PXKPXLbgmUOLdBwn4iM8wzj93+cO5q0+8BnQ7uJQS8FYLz+nO",
-	"/fJs8ZeYocB1MZC2c2QVTlglT0u/tfGU9kP4v//CQ7oeDfXiwtZIRHMm2CAeTjNxCNLfRpCeDq2day2o",
-	"Ij7bhYKBFwd2KQFDtahFiQRhAwJUqcaPowYag+BCBYFGqBJfEuZnoTYwneYtz5XDnjU4c0Gsg8qXN6PU",
-	"3lN/N05Vzprwv0XTjzRV3i1o1QEJXh53vRzfTghelWflqxOF/dkLPcGI1Yb1dwUE2iMuObvKpr9tZHHZ",
-	"G3XtjV6Mecb+zqOIr8878wHejpa80TstieRiqNWStxjBHZSvc3umliJHX3UU0mUHYXubvDflqXYE5Q58",
-	"N3OCYQuRG0sVD0f58p4XfT3ygWc8huyctNaruUEh9VhZ6F0ADi+AJ8vUl3gsWphgHGgz1vRDWnc5SaEI",
-	"x2E9zCCOPE7lkOVQPIIkkrk2PFXua0/caUJiTbqDK7VBjBecjCVJ7hWDMVa8HigNB35p2RmdesWmGYBW",
-	"NResVlGgthmlN74EjshQZHk8gGCBomoio8Ok+JCzhx2to7bUFk/Ngu6Mn+KM8rEeZCyHr1N92ZnXwAm+",
-	"sitUoj5r9M46JWa1+948OVz3fDNyOKstcs4mWfyehzPW5wo29i9eQ0/9C8PO9vNHG/0Y8yxMq4jOnusv",
-	"2KtUqbjhELudblKdsoVYtotTI5DNYTqEAlaI059GIhOOOIKDwnO9tcuY+RsL1bg4P1uI06TIp9ZKUxso",
-	"0PYm/NsxN7FQY96kNSKycNT1MCPB4rzlQd+LLG7huH9lQVT0JWJFizMS5OR1JG4siXsbR8AzwTIur6He",
-	"hfoYCWhNxb8JE9fopzyLigbHblFX2GavuLxWvtR36nrsxGOnf/z+v/iiPMcWStbMY4Gd4/0Mw8pAkTvi",
-	"wN+5gTx8BusAw1lVjfgmnbAfiqmoHPzmXJ1dl6tzD1SdX9yKL+CW3ejCaXVoFzZxo3fa6XgNvW3grTcz",
-	"78vBj1Kn5pP0g/OQk+IhJ5sZ/rUW+slpnYUOtJo7WOjuvqzRAUlxycEQ37/m0MfdHnZo4p6ILE6jXXSG",
-	"kfpbqQxtfEAyY5nOwPSEtng5GyZAn4nmt/l1rfndahtma5vZUgFh3JcgQPChfaFt+wsW4OEIjE9I4H/i",
-	"PWFkgPYpFETPl27Iu+mayVZpaUPY/Rz9bq9sD8dKTbHQ3pd8LrLexI5RrTcXAt1FZLsU0DZhbsDhKob4",
-	"iucCNBhPEvdqZ3gQxtZfux8itzprAucAcau32oyQN0sM3ciZPs/BYuJR2xn3L8xe+erj4acPvMYc9k7h",
-	"PnTn/IcHnTI188l5mZv5pETO3CmxM59/Kj3I1M31zs68kovzFPZdo9c9cZ2VVxDaOf+mPR9WP+16lvpC",
-	"j524fjAelPEBRo4sewtE9IGCWj+hIIw2E4M2Qp9LSUzUdO25vnarSNLJg/1EkuyWq1FXRgAddNX+dZWe",
-	"ey2BhBzyoSA89a21VFoIjy3UFG3lWA5XxuUdMqmyG9OfkVRM9InLy7RXHovmpKiWlb6sCd6P0huG0RQj",
-	"czPhPLkIUBUDX5pg3UYcvyzm5KsTyIRRlsxelmTUYgC8uyIA3qkMgHvLAuinMH5HOJ5uGy4/3Y+Qcxay",
-	"RswVu+gQJb89gVesA4R8d5F2E/dsbiHv8MEf6zGyDUBfzofoRyRFMNtjWtTxIYkgfa96A71XQAJClw+2",
-	"uXhVBuRcZUlTK4c8thHs4jtfTkQWCpnzofAWfrdgvjusgBAKUgI0j34FsvyVL6cyEhnUe2wnLd/oGf3q",
-	"5CRtwI9la/V+ZyGkff9B+3S+9qJsNT6VP5GQQyOTrMdT2OWQzxlPklg7d1ja4T7wdPGBZ525x5VNV+dx",
-	"p87TTszTFB+IfLZ9qnJfBiZsixqpq49QPxP8Okpv5EHg7l/gfmsmVwsswwvKh7sI3hyP+boiFyMby/vz",
-	"TVmxLaxmVJTaY1hczJoBev9QZ2wKT6EkW0/cJIuVCFqeL50aZNYMZCqhbBrKc3tM/weQUBWExz0WDKZJ",
-	"Yr4AVJ8szgVeYngC3Tpm1rx8amZxKCRJwpZXpDYnIju6FjNMaEL42LLC6xfxZdMMnt3vHI9jCY/tep1O",
-	"5xhM3+J92P2Oc0WnY66BYkGKF9kSc1/SjLFUUuwEsMglsxOHg5Qpe371knF4oYriZjZX2+zLUnEzewHy",
-	"P80UUyI3y2SBB7BblAanRH5kqsRrlMcb3By7yvDYKeu9FjNo6oc7GWu32+l0wPZ9HsuptlXvdz5tVPmM",
-	"rQn1hc+X4ViwqzSbpNmGSOg0BXUCEvuDDmJudeWw06BgOUzMChfijqZ7p1ri3CzZvJQ7Nq0cR6aTY1mD",
-	"2mvkSQpDMcljqHwQbL4DRJWb0EzzygVm42IZxXIIEgZawycinSQAhIeBVMjqIWCR6RZFixW/VjlIkxfY",
-	"coEisehpKLMQsMtpFOciqmdCekrv/tK8+uZwSocesn1jI5W6dmynkd1m2x6MevKheH4X1NEQaen2YiLk",
-	"00fsKpVShLkdFaEO0wEgpYLnRFmoB3or4Cc565xBjbwvoVIIWjiHscoF4DfU7O/VPTurd/T+EL0XnlVX",
-	"QTK/hDuyQhyO3G0poX2etxpFVHXYJtO8SszicVBzA6w7gM0X1zn32GOZZ5w9feSx79J0mAj2U5pdqwkP",
-	"hefL78UsTFJ+zf74/X9bHsvEJOGh0WPAcGDPIOuLQZqJNntCykxib0tf8Exk1IoNh96XQawN7VixADKF",
-	"WWDgNpVgAZ9GAUOsEv3vGGxLjxGGK+B2FN3VjjL15T9++p69FtjfjaKE+iFLsgSatmUyo27wni99+Tew",
-	"JCYiU6k0NTHQ0NnXu1UrW/19oKb94ILqDDOVQ9jGKy62ckccjXmc+JIxHkXQwUNBdPyChQmPx6xpWn6K",
-	"NYlSbARnis+oFfXde5HFg1hEPQateUHrQo+Xm9GW4BNhGDOEKTNV8EUNJJ9MRIS9mPDo4FcqAYL+okiP",
-	"FxgxzJhh2AFPkvRGRI/1YB6lYx5L7SRxOWMR/IX3AhbiFk4OPAFnUd9zFA9HQs/WiOfY5vqcTyYQyx/G",
-	"BljyPU+mwvpRiC9j2ZVxwpTHRKLglgHV6LzCnlmEruF9rQ2DMf8AHyOIL3wDzQEXyG1xo90u2/PqQAHA",
-	"tBYPp+/HfEKMlvpGGY+Vg4R5zwAIwW88bXqFXFJdVnoj9P5q6/1F+k2rIzVvA0axClOAK4jScIq1r4H9",
-	"8G2WBBCJpDf2ZYDMXHhykJvruH0jkuQIwIyP04mQcXQUphKC3NjO0KLdrpg9JFOZ6FUOfr25VvopLFa+",
-	"1AsiKdg4EuG1wQvK6UTqLabFIhxBPPFM8fdAx3R2clJMcavNvhczME99mYlBJtxkUp+H13ppJbrkPMeu",
-	"M4SJo5nXXpeiw07zN+J0OoS2A5pZmqNz3mZvXz1TbDxVOesLFozyfALBAf2PAOVQkqYT/Vj3SEbivUjS",
-	"Ccz5OI2gwOBSlqVSIYPYhMcZAQHDnoBGO3RGmmedhzR8Qu7D+Ypzfc+l1jdbbXxPplV2yhfkBKuQCVrf",
-	"QZFumI4Bv5mmTXvtk7h3fIxr2PAaeJjhjlTii//1DO6mBeC0rjf8B2wle+xLAP+4YI1eA1a+d3wMI0mv",
-	"c66Hc5xq4+bk2BT2eY1f49z4+yQuAFZ3HEuiDyAJpQf5TJ+xk/uPGOI3Ohe+EXzMnukz7TQorx8+nV/S",
-	"l9P8cxOTbW2RMq70udde3Z+UsGxjAu0DYdkdd5bRUtW+JNqxt+Y5a/N8LUveCS7ZWqLqqgyuxFEslZAq",
-	"hnI6Ne0jTBdTgmfhSOs4CKz/7W9p9re/McQsaQZQ7By0FuhtfOnw2/xEEWa62iP0JDAmTWDbOOKkPhJ9",
-	"myzTSkDfksBLfBkg1QqpTkNDthaFTiVyraEv24ZCZxDLCFEFNk5Ywpz+CIXitwYwW81iRtWRaCNo4zRN",
-	"RF3pOkBjbAKYC4ru05pP3it3mn66ZU2rfr5DygTPt3yYVY8vALK3oDPZUxE9VvoVKLnrwBuWEF3CVMo0",
-	"mwd1MUbQzx83I7KOxIRnORWY0TT9xDMxSqcKKY82IlTCXoArGOI6nEo1nNj333Qe9E4rOLG3BwbWe2k1",
-	"LDBs50O6ef+K9EksI5zdLdFbtFyu0o94z09L6YZs2IO4fCr0Uizz1MQNmr+m2FzGDf0E1GNQaMJSfWJd",
-	"BQG9S3FjnHuIBIBXmXF5Da7fDSGaNx3cPzz4vkQwqwsDCZiPxFiJ5D3VNZp4TH/GUptgrcqp4oXA3fkY",
-	"ocfQY6X7TGX8n6nAsiV6e72SPIPEbtlOSGY97U/za4jGQVCG+xJ8Vf3gMI2ECTPBRXOUdYCetT7bBg5c",
-	"b4XNvdMC0fh7MdvNOS01jrazVKm4UsYSgdIK+fpLTb/pnEDcSHrdIuDuDkpp1XztSSc5FN6ba6Wla7C2",
-	"Uiq/v1VK3Y0WsRaQgc65PkFbe8de45nhW19xvb3uz+dRH9ziz4fvC9t1S4VeD+xLKn3ezz02TTIfa3T9",
-	"t1wqk85opoMBdFLGcoiQE3Fm8sZaNRm0VKqEKMP6xlkZ2Ndz2rpGscrTbFZqdPOcXjS3s8hjfBrFORMy",
-	"z2KhWhAsBx4rNg9k776h5dcK2FRCcqeAtEcV2+eSgD7LxRiEb5/rXY3mhzZjrAXSZt8Sxj4vsWhZujp4",
-	"vMEW9qUhM2yedDpFBBrR8/WgWKw8JlPnLWetKhXf55L0+47chXvEZNQD+pbLzx07XaYDaPp3UgGfDkSD",
-	"B3G+cS0wl7vJ8j6XmwvyNWkEkVuEcfd43FNUp2oku/gQKyyVqxDxN2l2jZxbrIn5S19aKq/MwKq3VohY",
-	"tpaE9eVb2a8UsjLN5wQsW1O++nKVgJ1KV8R+AdGlx+wZdFKY6oME+4oLlmAP7yYSYEsuD9iswpcvH/iv",
-	"gXAQxZsr1yoTM0+mScIikfM4gch1KvEE9SDL4mEexqPyEPROPQpFUbx7FE+UtUp9Sc4oVN7oUzQXkSF4",
-	"c/EhFBOqqOFypp+KBBQ8csJOhnQ7HfhUlIABIzSVzzpnNTWR24ufykCE24nU/abwu/cdL99PhNsBGjfB",
-	"BPJWqoIJCy9lgwmnewkmHCzIP0HB6E7St6YsdH3Ze7c5XvUL5OFoUbL+4/WLH9hzkQ0Fe6mv0NIVSTow",
-	"SQwZ57pwdbVZB+R1F4xDiH9JbJ8rdiOSxCUBgty6YR/0WH+agxWI5h+R4qU3EtO1LHg6OIJqK6yupNxE",
-	"DwvElKDmFZVzrRXOuidtNh/oNzc2BNrByxev37Bq5XQMUvIYf1LZhYVya7vA/D7LxkqC9x9tI3s3kpSw",
-	"GeCQuQ8b641yBFvp/6p48Jxs3+qBdya4QFrooBtK0YVD+dXd9kNg0+7oiMA9NglPWBHpxnJrjflnscoV",
-	"FT85PzDe/4grgvqc5xjHvjulphhUaJKcz1sUnZixCHDREEkiiVX+zh1QAN3IrTZD1vFYDn+K81Es/8/D",
-	"TsCuhZhg6TA6CCWgNXAACH34Bn6zgECMQDv8vWDIX4vBkpnIAfp+kGbANmtvqn2PSYJhjxIVnVOAVbD+",
-	"XADZHbUTa02p3w1AR2PQh4UHwtZ2QPQtIEnqLtkKOwcKiBYhmbXmt9MSK8QagkmB/ADgC0GXQHlmyvbR",
-	"w051CVJ5rUqVSBY09PT+StjQfYJ6ro/FjNf+QLD7r/9+qXXxINZO+usJD4Vir6hmP7OsrJElh1pgae2c",
-	"H3U7wC1u/CDwxMKVliUAtpn7nFfcR061l9zoNa4ev3pzBA/75seT5w//dfZ999tNAJyd7VRXPPSmaOtw",
-	"99KBL/GusJHzquVxlElJZOxGT156wtpuFrawlUV0CkLxa4t4EY+LOp4DeFyiOPNRwQNgcCBNmwxGlUlr",
-	"Oij/rgLFeIsvm4GFfgw8Fphb6X/H8p3JzxKrH8JL6j8IPDJoeSwSPEpiKZSnHalY+jJJQ+0HekyFaYZa",
-	"2rJrOVq5BKaqlTIVaBFNZMvRiL4sURKuUopsLzrx0lmMTT25fVYpu4BWRrnutV64eFFbNbw/RWl21EIc",
-	"z4k83p4yjabCefDpfADRVDavUWSFkChquIL7MQ2vHd2NkNuXNzyL9Kcdr2EOggWkIhDe8vScvuk86HVP",
-	"aJQ2NuqcyA3Yf/DKH1xA8Jc8u27sUBVc7JjVtcHO9j0o9zun3HlJyFlSZOfT9VX7kzSjsNeChncfs6GC",
-	"d8Xf16rf3aAhFGJt8P7CjVbaHPidDTBXlphd0aihLb/0PhCbFZIcX5VzGfEswouO8GW1xxiHgMLTTynZ",
-	"nyaRL02ttBQ39n7N/0zFtOh9VnwMrCdS8RBppMh0gjsbE8OYF0RgvGn1AmvOKHZNA56l08yX6Y00wwLW",
-	"Y+ed0RZZ7PmiRuamqTH35WKReQtKz9jSuvI35tXtI6GMY6FCrZh9Q4hfVWkOv9KL/Jhah/dRLR7z9jAd",
-	"i9/KGcaNgsUwHNxadypkXIKncDbnIX5MavNQnXwnq5NReFnToCSot61Whnu+M5gDtbFkPRARTjOgjf75",
-	"YwOBbC6n+ajR+/kX7RiNw8n3YgZ//aIvzt5Xa89naciTEtgEXsuawZhfC5ZNZdDSNnGWEIRB7/g40T8a",
-	"pSrvPeg86IBlbGFs5+1aLChJBwXLRiwZRw+Xj9uFVr1KR2kG67p4kxzKo/8zjX8DvC3xnidT4jnM8njA",
-	"w9y50aVSQiljPC3SMV0LycQH0j1GKQKcc4iVfBC5Bmgbg+5h4fDcx+jZXrz/S8TAK+upZkCWTtAyuMtZ",
-	"mghl6m4cPJkLZgv7JCl2o4ich7+lFPvC2wk+Vh4reluUx0KcWAQXAk1KHWhFJ6K973dYsFL1WplKJU+K",
-	"esdmkFyjRQX4LXgxPgUQPofowhTzRT+sGrWdqXsWM9H5pYGo9GoIAcyUqjybhvk0E6ypREgEZYlQCv6h",
-	"d89vMOXT7L2YqZYHxF9mpgs879KeRFTjilAD9azD/tD30CYiTCmFmRbuguEeVf8apcAUASjabeEEjuDT",
-	"TIxjGZUX77LkNSyeIjqB95RLxGZHzIjCHe+vZwsI78aT0ipakpSK16ig2UmluXvxSHdmypHMxYkxgNUs",
-	"E1rnKM/hqmAF4q89xiVyq6KayoEGrtx8WPmapIC0jkk2MGhLxz2Kq/bga5DNbMxzkcU8Uaw5nWjF6rFc",
-	"fMiZ+JBnaEt7LBxN5bWic90XEYBntjwWTTPALcKZ8mUB7ct+TfvKY5kYxFLQutO3wsT7uDkxaEQNpkni",
-	"QOxWoAhjRR9xNaER32Y/TtOc99g5xAYBbgzAjZppRl2tiH9w3nGaO/U/fWlZM5BGj/VnBptY1Iz8guEU",
-	"4VRM0iSBQ5gJNsgEdW+aWX/KyN6CjrxP/38AAAD//w==",
+	"7P3rchtHtigIv0p++M6EwN4ABVKUbJFxYoKmpG7aunCLVKt7mxpWoioBpFnIhCuzCMEeTfSv8wDnnIj9",
+	"BmceYUfMz+k38ZNM5FqZVVmFLKAAQrK7tyMcFgFU5WXlynW//NyJ5XQmBRNadY5/7kwYTVgGfz6/omPz",
+	"b8JUnPGZ5lJ0jjtXE0YyFssseaDIHcsUl4JQRShROpNiTJjQXC+IpuMeYfvjfRJddx5dd6L9Tq+j4gmb",
+	"UjOoXsxY57ijdMbFuPPpU69znrDpTGom9Fs2S+mCJcuTRzrLWUTmEyaInnBFMqZmUihG5tR8wPfISGaE",
+	"mo+MapaQqBg6XvS/Y4u1S3kpY4ozhnb/7u1LIkdETxiJM5wBAbJu2LdMZ4vTkWbZ8sCXLJYiUURLMqdc",
+	"kyEbycxAWmcLLsbBobnQbMyyzicz+IxmdMq0PbtTpZhSUyb0+bMLqifhndDiKcIT0o2omt788rf/FfWI",
+	"zGB/ijFzzOaH/nU+GDyK85wn8BeL9syi2Ec6naVmNeblwcEPydcfj24Pp4/E49mTH7/KvlZP9eDuYN7p",
+	"dbiZdmYW0+sIOoUdJJ1eJ2M/5jwzx21O19/nf8nYqHPc+f8/LHH0If6qHvo7BOiWX7y1SLFq6wXiwMYz",
+	"NYON17Zkvt50S27gm3vsrdwA7OxMTmS28iBjeAL3EstJ9RBTNqbxgpgf1h6iefkLHqLbmd3mdJZyKmJ2",
+	"JvNs9fHF8IS5LRmbma1LsR9eHT55fp814mJwjXjhT/WLTE6Xl/ZGpAtLDFRBHKg2J0HNvUeixYXSVOhi",
+	"wT/mLFt4K8b3bqi+GZlZ/IWOZDalunPcSahmfc2nrNMLUJpimVey5SItvdlwfVpuszqPHH/HFssLPCW5",
+	"4D/mjNyyBekCD6Hk3bvzZ3tET6gmU3rLFBB4nXGW2D0QRUdsn1zSKb5IRUKGMlmQX/7bf0dipmUGtNrd",
+	"/JJjnBBlX+uRhI9GLDM0sXj76PBwn3zHForQzDw108BiDo/IxCBH9Qo9Hj2JD9jjw/5TevSofxQ/+rr/",
+	"lD5K+gfDr+jBaDB6FB8cOMgity1BW2NUFeBO6ceXTIzNjTh8/LjXmXLhPh8EoTx6RXXccH8c417InGSM",
+	"Jj0C/FPnmWAJ4YJEhvtHFvqWg+/tk7f2CpFcpEwpgCuAKaZZxpkikR05qgIFBmjc9aiPS23Y7pOjFft7",
+	"A9uiaQDP7S9klgFz5ebjMSy55fY/+x5e8inXyyt/RT8aNM1TrUg3YSOap5ocDnpkSj+Sx4O9ppuZwnD+",
+	"CuzLnePDQc8sh0/zaef48QDQBz+UyFPKE73OBR2zS/4TW17cW0s5ZiwjMzpmyys8GDQv0bxxo8zA65d5",
+	"MGi3zit5yxpkNTmjhpBEgn3UNzC3Ng9HToCbZeyOy1zBTvYJjIS3XPGxMISBkqlM+MjQGXjVkA1KjgaD",
+	"lTuER5tw4WBwGMSGYi9/Ply/m+Lhz72Xq2228q8wztImzqhifS4UE4prfseIyof4FlGMZvGEyDuWETM7",
+	"0G/v7aYl/thIJC32rCSSlzDr5qvV0i14JLPGpdmP91jeRM6fsZTpkDJ0LuI0TxhRcqT7CT5V8PUuTabc",
+	"HL9IiJwLlikiRbpovJdqIuc3dpDw1RzRVLFikUMpU0YFrlJTzZXmsQpLRZeaGgkNsXTORSLnx4QK8vbF",
+	"GXn06NFTJ3CAmESiv/71r3/tv3rVf/YsIkaQIN13V2dkyhPBxxO9t0+e4ZKOyaMBSehCOeEl0rJGsg8H",
+	"h0/6g8P+4KBh20sClndCR7UDGgRPqNh7SNR6bqDv77tHuDk1xe/YZiCAISYyZWbHPfLu6swHhJDz8MYP",
+	"v27YeE1y23TbV3SsXvA0qMpW5UuagQJL2B3LFkQKZgFipHc6VqSLajpSMKfDWq1klsqEOWk9uAs6VpV9",
+	"cM2mKsB6V140YDnn+Ka3XZpldGF+VXoBQDXiLezeiZAw0zc0MVIRU8DIYyk0E/Annc1SjoaEh7NMDlM2",
+	"/ZcfFFoVipMybyRwoWhyk9lxep2EacpToMAWJOS65J3XHTLNlSZDZpSLqVTa8FwDsiyTmeocf/9zOYLI",
+	"p0OWNbxQDF9hzZ8+oLLElDZq7HHnq+EgPhoN2NHwCT2KD0ZP6QEwcE11rgzKGKhxDVD6hhoq5DZiYTnR",
+	"eqaOHz5MGc1Esp+wOwcS9XBIk7574VNbrewC30bbR0i9h/EMg5vS1BwcS0h3SBPy7eWb1z1i/ir2jh95",
+	"Yi4fSDTAHPf2O6CUilHK4/udbewG8Q7WqeyKCKlJSXk3g/vTEu5n5SQtgF4sadcQdwMrMud6Ate6MBea",
+	"dTPSBRpnlbbiIVDAavqPgY7SPE1JlgvBxRjP5BnVdEgVeyfoHeUpHTpgb3k8iR3vJvcG9I7KLM89Y5bk",
+	"PXaCFjqjMlAyYnOi0I634UE+HjwqD/KSZXc8ZqS6mhZn6tbY99/c1fkWAIipMBg7NOdK4wlLDPch3UTO",
+	"Rc9oLYbZczE2f49yZUh/LIVgsRlLgVHKvE6FmjMQpbggmk/Z3j55LfXEfDOnisQTKsZGZkX4OusJI5ac",
+	"yZEDNahrYFrtg20VRADPjO391AQC+/RDz0ALUHghsyFPElQutkavUTFKBaeM7A1AIYKxBFXpecY1IyqW",
+	"M7YxKfAw6IU3Ywu8KRe4K2SJaZqy7IEimZFYZGbVDdgYSSRDokfTVM7B5ATX+o9MsIxqmb2gPEWBd2uY",
+	"j91YNyMcrHadrf2weIzgY2gdmMqEpYSJZCa5cKjKEvJ48Gjje31YZYxjqtmcLtqdS7G6vt3Ezo6nvvsu",
+	"wkSM+Dg3O61CYM9CxxxkYSTJRa4MgSH2jE7Mkdav7z6BK0VSqlkGh3wuNMsETZ8bSeVeR8ztSP7RUkFy",
+	"wT7OWGx0IZCGiIzjPMsMKfkxl5pZjmTFgwR9SWhEBmqkNz5iT/ZxuyOKZUaRhRW0O+xiO7s45NNlOOwT",
+	"vJg58rBUjsdwiomlqyVIekQYYb04aji311K/kLm4360UUt+MYJRlQWi15wHohXt1M7p4VB7Pa2+QFkci",
+	"pO7j47s4k9eSqDyeWGnIcK2FzDOimTB6X9cpTHJEpJ4w9wMacNyB3DGasgSloAu6SCVNrqR8SbPx/SSg",
+	"GY51o6W8SWE074AcZoCdl32MgVsdDI6+fvzVEzJcaLaptHN04PEquw2ipSRu6hZnY1fc11L28bVdC7KV",
+	"7YIfjU+5Jt0D8op/Y4/AMyzvgGlZq/TNlKuptSUD6RL6xv7UOT7yDsZZsR+hnEyNOAqEHF8qrNxckaON",
+	"j8hjXP42ScFP2xyS9+KueZhvwlfgwS5gENWgFhFFF6oCGinY0gm+LdyD97lJ3oA3hcPROzTFREKct6BU",
+	"f5Y9EqAlua9HnKVAM5zDZdPzPPy64Ty9NW56osWrOyKPkQNLRFAiB+ulkKVTyYcAnN+lzLOYvTLiBafp",
+	"rhRC9lFnNDbSY4NGaE7ISAuUvDe0/OlX/cPB4BFJZJxDNEX32ZuzPU+un2VynNEpue5QoflcZsl1p0fm",
+	"Ex5PnAUADIApSFk2tsXKEN1nbMipIDMa39IxI26EvV9FxyxA81mUTLtlq2IaKCMozMIMZxzxlKG6SQuY",
+	"cm0BXQckEkM8M3ApKML1Hl6sNCV2J+YOqFRqoB4LlpBhrhakG5U/35hvor0inmKFJtyNQraEqIf3vKKl",
+	"Ige5kvIVFQtrQFT3wtqManYDTKpKccz3lnkhOyvVai7IweGWNoujQ8/4dCUlmVKxcNxTtcMms7S+W/Iu",
+	"kOhtsddS+fh1bAfvBM31RGb8p3tylNwfyFdjQaWeUEXYx5ml4JtJxgfl+b2rTtLi6CrL2sXRveJKgd3I",
+	"bsdcNy7uaMohwiNhQnOaqtoJvX//vn+a64n5NaYaANccg4cHM8tkzBRor88hWPF+UptZITzcYGuoCJQQ",
+	"XgOvNJjrwU5vyYr1a4FJ7SYxu+t1QCMHe/1DJhL8dmN7/aEn3f25WP9Gsl257V1Ldg5Oc5amfWu6//by",
+	"zWsyzDW54zKlmiFbxQFRUhrmigumFMnylJEuuNmAR+fiVsi5FaFUD2QKSjKWK5YsGZyBTtNaDBCS6ndC",
+	"5bOZzDRLXrGE0yuA0b0udjHgzdSMeANgr6jGMDSyv+uOZh/1w1lKubjuOG5H45jNNEQwGcHSXwHMvKnY",
+	"/9inCcX6CKyP2PW1og7Fu314tw8vfQ4d7YEiFTjVALMPHjs7LoTGXpyHo84EOb04xxgwgwYy14QbsYDF",
+	"GYNguFkmZyzTHP1+dDY7TxriastTQMunodHWJAaRYyDU3DIMm1qYsUWeWrkVvZ1LLsrYhfS1DbQDByrP",
+	"mFrxytpZJ1zo8B5TqsCYkpF4Qo2kBCEGIxs2bEDWI1oSzdLU7FQROqMZgHFpEp6sDfaFMzt/Zp42E79T",
+	"DhLVhb00i6IlOzAHUKhYEE2YsVHG1ATDMsERKkXMCCVTLnLNwPG8HajQJf3z8g8Zu5O3K09u7dhgOFcV",
+	"B/d6cF2CG+HTsj87Vyw7Xwvzd+apZ9bf7TTj7zHa145gN23RpFhmz94NHwN9BK6coQ+fD8Va5fAHhs5J",
+	"3AsGtMK1S1D7pOmFdx1tcEqrG3oqKheUJxDNo+l0RprvK6APEAGqNcvMOP/H9/+//v/14eeD3sHh15/+",
+	"y9oLWF3Ee0xhQKxUWs4UmcvslovxSeGqt8ruKNd5xvbJa3bHsh4arOlQMYzQbUcKHHLWF2EDL27R1zqS",
+	"mc3ZMF/SMcOAFHyFoDOPw6wbBTL5+FtdgA1ggbSH6Huj732I9skZ6lWorFhGb9435AVspoadwzlBNNMW",
+	"N6KM9ziEtbvgj9pd6XUwENn+bC5n/ToAYNfhbQgJiWBzgDvQp1aM5p+QR+yAH9yGmPlVMcMxidLbmwjE",
+	"vqNHxOjmT47yLPWWtE8uJwalDCc4wTBxwjXEk6eL/c4mtH6XhDpEeC29vYXY8M2objOSnj9bJQ1hVskt",
+	"W5QZMh4NvGWL7s33g/5XH74f9J/S/uSH26mY9fVd/6cPPx8+/vR/9vH70Wn/xYefv/5U+Xi0yceDw097",
+	"QSqLm3jJMQCrencSqumGpxHimBOqXsksSEEZOGuoQKcNhA+NZJrKufIwp4iW7HUqsbvLA15QpQhVJJqV",
+	"8b1akjFDQm3ehklOLAtAa6G9ahD4G0y58BEJYFLuqRkvEC+Xk/AMnY7Qe6/ASKdOSAShC8W38AkTI0Q+",
+	"NbOa5zq9DvzgzekdI7jZz8Us12v5fD3gkFknvQFVGWLo5bc9MGp3ygUjoDhwKdQyoXU/3fAGuT7iCURb",
+	"02KU5ZmqcZg/HlSZZYtYxDua5qxBr4BNniC3mNAZIwmbMZEohwVuWQ/QZHqMWZmGbXcjw71TdhNPJI9Z",
+	"1LsWkdEnI1SIo4xqLsYRciMJk6o98xuBSwA2MxhJkW40zVPNZ+Vg5sFrYZGcdCP7V7SHqrk1u40yOSUH",
+	"5ogek25lQqNquTn3r0UFgmdSKK5AQ1/CZP/AHOCC6FycTogRa6Z0j/yY85/AxMvMOCga0kzzEY3DPDmI",
+	"JaezGQor++TSSJQsIW9ev/yry1j1ImO+fX8FkRJTLnSRsqpmLOYjHpNTT0DtQr5Dhh8sUVZ7++QUCYB5",
+	"c5JPqegbqZyYnQJ6E4zPtTcUVzDLmJMbzbdvRLpoZOslSt9oKdOA9HZlviZgR9HSKOFJHuvadbAZRK+n",
+	"dNYjr5lSueqRlNFET1if8r2KBLe0hjodNkQ7ZXDkszhwmBcsi5nQhgjLESkCIIp4XZKxmPE7lvRIJnOR",
+	"4MoNxUhYzKc0hcuQMTNPrllyLQzYwPlOK4ljKh9OuTZjdwdl7hwjI54pvYexFrXpE8NrrgW1TzpP5JSZ",
+	"y1GIReNM5jMyZBNubqWm2ZjpGwyRuDHUx0bqmM8P1LWI4Hnzy16PsFTBvt1rxW/HpAo48l/JwWBA/v7v",
+	"RE+kYsUa5hN5LSb0jhVLTsjf/wNjovCRffLeEAhhYxlwtRDQKQibzjREeO8RIdGIJ66F0fp5nKc0M3Bz",
+	"MEGqU1sVV3YqKkikYpkx87XLb7kW5TH+8rf/SSZy7gZg6aJHhouSKs8ZH090z7y2IHOWsSKIC8lLKejK",
+	"HF1fDdcBSReintCZTG94ErgJf3x7RuwD5PwZuBUsFTBaLt69Wy6S/zrO4hvF0tGNd0NkhvuA1Ncbmieo",
+	"Ym1wK4qEzFBeOXjUQL1tVBfX0gI3w3ARvHMK1Wgg8EtErqvy4V4rimODoMP7sNQUQOlnvJwQo6BgzMyc",
+	"K9bagNN6Oas3PZ/ItevZYmpvssa8Ru/roMQzy7OZVCyowSQ5Q99BQCenCUhKI4eYDCLjlsWcdhrmiIvE",
+	"yA3LM33HFsT9WiJPdY5WgvsLHCR0N0YZnbK5zG6bL27xiLm6X+bGjsCAbUSa1lUOXhSvFBpy6Kb3qcJs",
+	"P/Lu5fkza/xczCA7cMQ/unRqLPSwaQWHtXjLVZFDtry+8pKQUUrH++T5R0hgs4TDZZGmXGlDyTOOCkTD",
+	"pJ5KZc6pPSC/4xjQFzaJ/QkkKTMnBLd6h26eD14lmetZrm9c8EdQLjx/5m7oiJuri++44gXu1eDwhZA7",
+	"pOI2OPhbBs6qGOohUKMZZCwpmaF5D6IiGIVstJAi1DirCuUdVt43B8cFx6HIcxpPiLkI4JnmSY8YLaMH",
+	"ONhzQn6vYNBOmm991f/Vzhq6VSC3TZlAt6QKpy57DxCacbBpBmhPQZhar6w6eHh9tjRILPOQKvK6CE9Y",
+	"FlhJ10ipM4gCddLkCQqlRhQFmR/LGcQQ56JKcQlELesVg5lZQuiYcrG3T15RLjTlhl4MFyS6eHN5RX75",
+	"2/96WCwgQoGp4RIWmdjF5vgwZTdGEQli6jujoZR3AcEtMwIB+DFPuYZwdG+s0l1W5QsBy9uEJXnKkht0",
+	"lweFCPcMutQh76Sw72/D2/Dsy+jMJV7qAsKsp9o+uE++yUGaMSKEMLhENWy2NJusB7iC0LdKim6HJdNO",
+	"3Tpykck7JiiQBzoG0TnxzO4PWDJ9EIYoTIBO6TW4j2F4V87Fa73JbSnyJT5vbgwdr33vyjwDz4KSQ2PA",
+	"6SC6neVKy6lR3vChOiKRjNlgAmn5Psg89q0+/pqAHBCmknX9LLAEjG6vT4yfkFEXk5dCB7jUbdmnpkmd",
+	"dhcQakArC0wJOglMGBwXAs7Dxi8MUsf8HYNBNNeyr6xMHpT7W0n8+SxppbmcEPukuTGYSTyjOp5sr9G4",
+	"mVtqNGBehdu5uVrTSB2MID+F5HGjPKJBIF4UMb9Iq7M21CDkKiiPs6IhVoBeUJHqba8IchW9rKIVLdG/",
+	"cq9WKCscFpYk1OXxqlrtSx2e3rDM2APGqSXuumQsstRltX2wpZ855Mvz+Aexsri7IEzcsdRcHWdooRkr",
+	"AlSQPY+FtGJQk6FxFU08x9ffiPdgXm+w3oWS4w8Ov94gO/7xoIWHNGSm22zxW9laSDekqhVmJk9X8yph",
+	"7AAiLUFSsdFsCI6K9WWzd6s2le3e3W7eHVswvBN6PBgMfjMmjU0NFF7owWBwf3vFr4X1rZB+N2aOzRCv",
+	"aoLY7N0va0jYMIZmt2aGDY9+vRHidCu7w5bLWG+VUCdkmuucpikk8WHJHTSH1feyle1hzTUOmCK2NCKs",
+	"nahuU9gM5RvU9pWxuSAeY/DNb0Tr3mzPvua8jaa8mT//P5UaTbpOe0atuWQ6G970kGbdrpJsUEFe9Sqo",
+	"y/ZNXwXeDKmqqux2724jaG15C2oao6+trdaQXvg8fcm8ijosIwXnh4teUAkPaSrBQVKADjpn7DY1wsRU",
+	"Cj2Bv37MaaZZBn8rNuVUiBxqPtg/gpFEfmnoYPhvQ93rvZP1Va/NhqZgv3H6GxjxZrmuRcZRNf3VI+Oq",
+	"ssoywZPpYiqz2YTHcF0htslTYyNnh4rIlC4I3itCbfzBCYQfLAmfGGoZ1cXPCHMdPOkVhVRU5HiizHCO",
+	"eNwoqrkaYf5l1CPlDxNGUz25iScsvnUzud+kGEqaJbBeJEngELkWcY2AnZBI3fI0VXYELISSuiUKCdDo",
+	"F9E4mDpkI5MsyjrQdHqdABCc+cEDAGTzB7bnf+/vzv++3Jm5BrB0My8ue80d2EVgZLmvcHDkzXSH0ZFe",
+	"ndY18ZGumOtnC5DEfa0miBeuyvJGFiNIaHvFsjEjMABcPVG9fSJPDU4aTFMQRodRBNaK9Lut6Hdb0e+2",
+	"ona2orU5DJ/NdrR25t9tSVvYkmiavhlB3vTGVqUP9TP53c7069mZ1t6OX8fu1HpZv9uhPrMdqt1FLy1S",
+	"odv9JWxULTJ4f7dZ/ZPZrNaeeciG1Q6hS2tWCKED9q12wxaWruCo/9C2r/Utbk5Av0qhyiZ0c9CyqMMG",
+	"h7260cgKDdC16wqVwoeYPQUZWZDRkNhMBEC8qsK3rM/hk6tywVTPZYnLLGFZmZfSI4z69eVgcsI1YRRr",
+	"erbkNZewaMzNQzodjEQp+EBTYlS9LIYVH7CIEXR1KlNquO4VCVMZtvaDen2bJS01rsIXbW1lX88EuOuQ",
+	"6FXJGUURAMQRzB4qc2+2j25qEx9ebXx3AhnP2tVJhGrsRdLaUsusGBe3Qae8tUue0o83gKSBlefToosG",
+	"xA1DthRN02UlsBC7cPFcA/YUyT/+mh9vlQZURt82Ipg9zPlE+gg2Y5lty1fg/QNFIpUP6zhnnrwfLNfD",
+	"0VKPB0gXqh3MHu1/tR1sipSt5altuhlSob//BylOuzERr2tegUMsnjXoN6gCa9uVOlqz8lqqAk6YQ+Yl",
+	"/aFFUTNl6RbEX+9tf2Fbxl72ArGWRSEMj2rFmwVBrqRNlRarYEX1ScB2221k3AfOXIuksIRtjwwxZBrY",
+	"GojnHh5DQF2QMh3cP3iyylPqJKBXsGl373xa5l+KGtqtisp08PnQSu7YqYW/EGZ+t/Q3wfsSjnFDk/9f",
+	"ZZ41y37kzZRrv66AliRl9A5EtlyUfMToJlhkwUarlxwPpCioFi41idw2bcWOJsGyHXZ4pRnWmQJqEHZT",
+	"rYbsZaE21up58RGLF3EKNRB1rgLlFshrNi+6TaHybpAmyehIR0WbSpkm1ZRM58aD5zqekaDT68gZdM6I",
+	"U6ngM83iCb9jSZOjjY/F2YRy4bWB2gAx3k8Ap219ajPOCaHanD4UJ8OM7lyxrPBWGi1ORcvHmuTstKES",
+	"T+Ks2E6OglZiMFsP5XLkwEBd5QgqTGCXCHVCpMHNETRuEax9mA6usyk9gSeKdKNxNvM87zxzEdI9qPJr",
+	"tgutI3rFrYclt9ZevNCOFQZnWxJNNeQr4Uqd/LbXenJXQG21C6hJt+RjAatX22HVlaslAFn9Xo5/AUg4",
+	"3e2QyEcYSMZApWIKOWlfAlvujwDNRb/QipXp0xVmQkeE7KaVrSBnaI+u9FC24PB/liJuDZYaMbUw+tCI",
+	"MQbltsOXN4IRqB9iWBOM5WGJzRjaGFG2RoZND+Bzwf+etRLty83n1VSSxoLdSxEjFI4nwMvtMyuLDNrx",
+	"QBe2z7cHAZDcplKndmR4prCxulMZslSKMdpYo3giHKl38lquFU/sy7Uu2ubplUpweJkXUnHdaBLExT5Q",
+	"ZGYfc8YzywixQlFlIYeh1EtXdmQ10CFCiBVOY1vKsKS7LaHv+tc3GbMQQ+w5dKM4UyFDlvl6Q3jCiK+D",
+	"TscKMJ2fsZzszeWfTsmZFCNILL6cQU7yW1t5NWsoR7GemFi08UyDkNW8MZdpAiZWs0F26WGxa5EP2G0E",
+	"sorYQssqTFwk/I4nOU193lAFjXlzs3PgK4/eD2Ichy2Y4w0nTGV8Gy5ZibfcEROA0yxjCYsxi9u/TJUb",
+	"MKEu+9zdhAWDhmHYxMFI6H5AZS40T1HxMWupQrChDbEtjK5O5zRLWDDWkUM3JfydQH6lizxyVZUsQkc4",
+	"VEQU0xq7TnoLGIQogtvHRcj4VTTNZylDcaEABJjvZ1i1qjLLUXMj9OACGkx+b/xtoumR3rHMFsjyzuiB",
+	"IkMGhTf4T9YoSLqDX/72Pw4GgyqW0wIBbOU288pPNRvi10/2g5a5ZUtcE6d/gQXR/Mhhi+69wrY7ZLGc",
+	"MuyjeFcjEPjd5gwfFtSSsjt7vVE+WVIg80aTtXOX2q2X7tJSLgmUXbXLqyktG1iYg2JQMysocWiZF3xL",
+	"p5yRC5rdrhVvMVXZ8bsKB/JKThdLKSiVl17sSUPVS1mnD6tlsua48WaSWwn9Hv8GQr/tUndjHXTC6u/F",
+	"UTtL1zFQ9AHLBxKoyUKTYxIVhMyW8EN1BBQVr8j3Xs8GzhveEPVIJO9YluQsuhZd7WvgM6oUS1zlwZLE",
+	"mwG4uHGYH5GuklNWsllHq/Z61wLKBUbuxkTV8HbfHuYegVbyxdgdTw7u9Dp2pWEbWZ5w/VzobBF2kWPb",
+	"24KOWpBgpGEqxwGlJw4L+VDQ3Gg5iRSsB6iCCRwYMoEpHPv41R3Lhi6nA6tigZVtf0gx4wDl9Fk+TLma",
+	"4BVfdjfHWm6gHvY6dBRsmW+IqMuuUIazGXGoaFuE4Ol6PBgiD7FcqnW6t2pFUTjcZYalx81kSuXWlNz1",
+	"+aeRq/dOHMeHWvhETzKZjyfk8uz8Vc/gNJ8eo1HSDG2+LRybGM62BDBE2BYAMEvz6mougwCk8hIEW5Q+",
+	"b1FmvMDbotT4+Ua1yW2fkqbD4YmTwlxDE7DhT2ni7TpcmyfPRjRmrTZwaZ8tIofaLAd6lLoWCN2a5mWP",
+	"A8V6goWF7fHtrShZ4zrmLM/sko/q85bXsryS5q+SEQcvZlCu8NpPOOj1OkUKjrfCIM33MSEoGjhiRZiA",
+	"zmogH+RJWD7Ik19dPjDrfSnHhtveVzooqftq6WCZ30OnNu8nT6GRo5FiDb9pqWm6fAwQysUFHgFnwFtp",
+	"mnoI0uTztVwfl1PM7SZaIw74dywkA1VIWEynDOxM2Gr87fPLK3J6cQ6Vtl+dXWDTDfjEoeOZXhjmfcex",
+	"TbNPfm1wqloozaaEa8XSke/ZojPe6XWm8cwgPDwEbi4+DbLoM3P4o6KF2pLmX/5s7qmz+hVyxzKLXm23",
+	"Ki0B/+CGK9d7r1H4jYpuDBEQTJTc2pk01vWPgY6O8AjpAh8nszRXpGrM8I4OWr1xvXglhZ4oz3rlFGos",
+	"dZ1ItoEO22Sf8lEGqGEcVkbjjZVRFFlWQcUTbKqmHU9S3qB5Dlor1u4Sn+sRTF9xYiyGklT3fPb87VX/",
+	"cHD4pP/Vvx6+evqXo+8OvmnHxuxamvXkAjglboaolnffd6Ag+tRjXR8TGDi4pAnlolSu3jIFRQ3rC6Op",
+	"UakWp04pWda+PCsllKfPFLEvkQlLkx5J2UiTXFgxY711jzbO9RoLfxV+QBDdujjn3//dLWKvhUthpZMF",
+	"duS5UO7tK7HIo1bM96CIAAAjJcQXV+b9fh1t/rBJSeQN/M6bee8Ce3wOTmtwdxade81VxXMzbCEptBr0",
+	"uT6o1+vvkSEVAlR8phChZK73agBaY2jbAEC1S+TQxT9Kt92Kwl6/LY0XLyjXVt17SMV9HPRk2ngifm2Z",
+	"FrMmQttAz44cOUslioauhfQ/Y3sPzwE0m91Mshu1EHHLCHrAlJtK2GPgEpXRW5A76vuqwVOGaS/75AXc",
+	"VFdynHRDVTWWi2nUb9KaQPwPW3YRcXcqHLX8Cl0uvqdoVnYYce+aHRupzu/0XhMsvx60cob8gzRy2GWo",
+	"uiWrN+s6uxQmVUeHw2dC40wqRZjIJPTSd/e9VxaOBYPstbAR6aUi8vf/gJSCSlSPH1FZuqK6kfVaRTXr",
+	"7bWw9pOG5i6ub4vrm+J1b3Gmaie2uOt0LeA+UY3vNIXLF+SipERYeNjaaCwBzK4FOs5xU9jExfdVb9sd",
+	"5ffWHYVC6Jpyh1I1kTQQJhJiniHd88s35Osng4MNtBGvUHqYMNsi64B13sMqXFbdkunPJbfYkItwNXiR",
+	"sCxdcDEmGOUH2WpQALvGPGy8hXWdYHmmcTZb5iOhukx7nyMCY5NuG7GcBLptmG//EbttTJmmTjlcpRO+",
+	"cs+1LV1gKdayVeZyBi3sjL5MXmLr/wmfkeI+hc7M8uEg3pUXMaaapnJslHWwto14TcfpzLJxPy3m/LI9",
+	"ADZJYul1rGTY1FziSmqaulZ8clQIko6FhQWXg8Mv0XqgBDeOstN89EyvpcfojN2aIreL4kDtZMuE952X",
+	"5t9tstg/Sq3+XUquOyjrv8sstV+hxP9Sbf+aZNKsTHpcZEVZfrwx9yjJ76SI30Q5/p1q1a37nvulMNek",
+	"bq2tz/b5lOUy1HA/qH+sjYRs0qG/XPG0ZkX2H6MI25Z6ywnoxjZSo+S2vwF1ptX98GtZl3fjoOXd2KLC",
+	"8JcuNfalpPUNi4zdTzzfsNbcvWsv7VCy9ilZi6juHQvaX64K1D+d1P2fqRp4Yxnwoi5V0FUEBAGdRGjx",
+	"iPZOiPk7UEW7RQHtWE5+Gx6lXTjI0TX1e00FH492WDm5EPW/ZNHkJon+15fMN5GgG8rY/S5R71Ki3rI2",
+	"8LJs/IWl2h3UFfxHknjvJcXes1rkzqXUVaJmw2qCouevIjRuWWX1d5nwN1YlswLr1vV9HDfffW0fTAut",
+	"5S6tLPBzVtQ+fwvlrZclwZJBBdN/yxCDh6U97+//Tgw9bnDnn5CBy8IZymThtwsOG8iWmbYXfr36LsBz",
+	"z5YDp1flzrc0dqyM/d8i188VZC7EVMgZkXO1ibhqo/pbUAl37lf4fHM8IZR5tcuZsQwjtcy6emS4ABOJ",
+	"WZUgG9T4Lmd/p2zSw8p4wIZoYLvVXg1Hy1DBVZkN5Rqa7m8lJ9aGV0OUDl7nWt4j3ODVGY/Xokh5JN1a",
+	"tmOvWkMgkOqIqdt7PS+rkXSF1NfC/fQZkxyX8CVk2y9Ci4YLC6MTf7Fc2TJYcG5FDGoGdSZnKdeE6+YS",
+	"ME2Brn7asnCFJMtwJohg5QKjA0LJMj4Mgvk4XFw4eAV/F9JwgCwYqHAKBBnP1p4S7Nt8tuCGkzXcoYTU",
+	"Xnid7nyCqyhPO/BzvWxdiQ3++XsbreyqnNmfZvWdgnsdJCUFkzCX9AFwPmj5UY0R27IUkIcMEJ9Kkw2M",
+	"9eXL50n7pHHHXe5bNKfIQ8QCIYakbmAvbBNgvpwB2358NqU8DTJO0cRRG4p2VEsqYOnbytGvXefm5Tbg",
+	"AML1NmplNqqT8+mUJZxqtvd5Smw4knCvo2+rFtTY3Y7Kf9WuTeE3R4QJF68Ikw5z9iui9CH8jGvl6tao",
+	"HvZGUUBQseSj0lkeG8YbqgoqpKbhxPpTosC6631bTR5zZZiaIo7bliezj29QHwtf+GbRPgmfbyQVi20S",
+	"CV/I7DblI00u6YjpRWjhci7YRrUDbCmC9rAsXvCOiqfM1hcQcpOWuxaj2gHu0j1t3gQMDLt1MQoAAOG6",
+	"+PhbMOjc1RO2gO6TLAHxZ28DERrWYsYNGd7bEgUYpCAIxf1p+6J73LMzrMAk80hlg2vDa61loIm1gSbk",
+	"yjdIH7wyQ1rhE4SWWVU45SZXrtEGYYMghwsbKoZZ0qtXekJoqvCJ6PkVHUfVkvDtYqfqwUtwOOWtLBDX",
+	"w/1qEYES8H5MVIkfzSQc8q2CyhQk2bm0BSPxzaielAnXqjnNeiVi1buEwJ3C4mob3ibbJrmeUNOGxkMK",
+	"2VYkfmV/QCj5Am52AyquyEhmLVlTCz5gM+NWswGbLbnMBV6zeX/CM1Y9z50wgzXX3q3Ju/7t4d36suLA",
+	"q6/jwUbXsbx+fl7jumu35qo51A3ckYNf/vY/Hg9IwpXmItaf6b60LT0c9sf4O7lPLGSZybmGjKzfVg2s",
+	"29zRYJ/ORtVp/a3byHUTinfwUW4NQu0kIKDkBL/XVPOBu9uoAA/pa7EBkTdE9PlvxOY9abdySn5qBm4q",
+	"Bdu4NwGF4tlxanloc42XXahTs4W90CdFftJ1B2OHzLc2x6trHty77tz31herX4GQ96W399ay700m6zrq",
+	"hi7u7RS/olVIG9cqvooO1vaBaOad51hPNwTIlCklRQ/r2cqMqDy7Y4vl4xhm3Kxs9QpfwmDfwKOt5Ea7",
+	"MFs1rkW338p+XMNfQ10b5XqhDTGGR6r1OVqxH9wRFP8KcJ9ZYxX1QX9IFUvKAupGSefCWp1ih7HLxvcV",
+	"HXNP4ZAqzdvcfkiXTWd6AY4/5HfQoXNvg1a5/Ce/Xe5y21qHbE2Mttby23IUwViiMOLcFnUOM18Lk/Uk",
+	"8tI+iPoV12nDfbazPVAEHqrqGxcZ66sJH2nChZqxorbd+rJC5TotvrpFeMjgveZw0z/Xtdf0HsS07W2m",
+	"uZYvubgNZKjNUh5jITYLQsKFNTNUte2uYvicGZhiqSjyzLIjw6rDJ70NIbk/ZWh3x9V2lxqTrWM09jqG",
+	"3JUZGbKFtK5JJpI990clPiQYz77D69biSL7E5buPANJ46dZepe8s4lSXGOE1iUiXEkBHsPsDruz1SGQu",
+	"T0S6tg1tcXH3zIWK8EZFfvgMjgZ3nP+EVTPv2KLB9+0tbocCvCiPuya8w/6iFfy8XeRi5UKGohd3e9Ne",
+	"ybsqDXJpfav4alew+Z7PXdvfsZ3fiR3pIn9kwtLW51kmsxA5WBBKfpBDMqI8DWViTplStnbp8qtQuKuY",
+	"wxtj9YV0Y35osfBv5TBYaaqc1awekkm1IjLXsZyGVKgWplMz0JyCfJRvYjdlDrbr+Uv9QD71OiMuVnub",
+	"uN/QQ2YelNst7wc5bBFN5gPcWtOaT96amWy4yJRR4XyfqMcmEgwaPazHJbDaatA2nBXVBzcBnq1Z2MLH",
+	"TclcZrdFDwnn5uZ6917t6hKdK6uG+ngYnj/Et7luci/ezAoxfwP6X75PJA6wfFVSKsZ58ODPL9+QJ4+e",
+	"9g9ILBNGuhGDEu5Mmf+PsqhHoPxKKTKA/QpHcyGns0xOZ9pV1U1s0Y5a9x7oC+mlKH1PIRfpUzB5aCqT",
+	"PA0qcFjovMwYtE8a0TO2Nc2LtT6prOCJl8lxOFgdjtsoyry5Y1nGE6Z8OsmSkEbhauH21YzGjCjnzd45",
+	"H/hXoG1h5dD8UiOsy9jxmajJJjTj817ITS7htp1IcccOI5aBLMvLvckWHU3AlInpLEAUL1LKRf+5GKdc",
+	"TXwDWBkSDprAL3/7n0TLGY97UHKdiRhiGaEk43uuJ4SSyGZCnCe22Xo+SyWFykfc3DJqC3LPMj6l2YJg",
+	"xkIRbGkJgYKWrNhGwk4Ej+BclUvyTc7TBKzNLoCo8FwLEoduEODSnGZsInMF/Go0qic2F0kbq81zdqth",
+	"hcUDBcmYzjOB7jtgkrDt/pRqlnGaWiid+MDmWKlOFE05qHbZzQ8UQrMKCcXWFOuubnAzdcmiTjv8d9x7",
+	"GSZWFHMOAifABInKNgbuORoT1Ar5xF4wadTdPMVY10T2ivh2muuJhFacKISZI5tQkRwXPbdoyb+mMmEp",
+	"6UYvn5++ff3s5uXLVzfv3r6M9rC+6XSm+9AzujxSKgwMIN4Re7ihoocXY0qzW4j+A53bqOHO1IhyFI8n",
+	"rqagUQtPCDVrpCmaZqbULPSOkRGbs1pvakGounVlAEsEJA4BFVH5bAY1BSSZyoztk+dg/IMXwOGsobo/",
+	"DoM3SJXsq1bCzmtO6a23GYI9b7UUAi5TjEbRTGBtofp69+9Tv7eM1y/wpQ1iNwXiR8glI9KdUw7WE6w4",
+	"i0Km0f6zXJhpokq8PelGKOjuuwVBDLpiGq0CKNKbx0CX2Lc8KCKKLhSZTxZ7vsEA19DpdexcteBpHGyF",
+	"/WBlCWLMK/d7BPip4pn69VPFzTJ35hm+zKeGOf3uG3aQ3b1beMmmVLrmonV+uy/kzf01/G9N8PcyPJad",
+	"bS5YvWg0ZgQ30ZyqEFfbjWzQW6BdGoEfUexe2KTnrn3FWjTVRj092/QPXt0bZdcdUVakPlTSt1weRNlh",
+	"07DOjRrsskaIYS6SM3xWpHpwYBbBnpv4MZ3J2SFngFwaYnSqNbNqxzpvoX20tOS0bYfr8V2uld8Yt9J3",
+	"5LM3s61M8PjLdKt98mSzbrWOA2xyvyoYU5n90U4b4kIbXNsBtzLnA1VWsbM9bwvGhwXQoClT6x65Twft",
+	"U3Z+b0jbKpLHaxNb2E2KJrHLVD2AiKu7xnr0rVlSecuMwn8/EwxNAi6PEWPJkMa3G1pP5tUxS6ifJgmh",
+	"zrEE1VqnRlISMfQci1mSZ4iyS9LOJmp7ser1EAsr7QATSjJ4CJgHTZKQS2gbbd2d52mSNPX3sepxz11i",
+	"NAOBM1SFg10abYqnRKFcX1CWIjR7WX/MqEBn4KrFeU+16HPnXZTqxgPTtbE4WidhcKMOrUqBu0cmMgWb",
+	"QkHU/cCl6mH6gsQGepMLCQsIAnwzn+cG8RJ0KivxCg+KYKgGBFkRY2BfDAf4fIN1NhcyJ0mGdSxaBPcE",
+	"InlakDELjHtE7Xgu6+rZbgVaB9EdhaJsdgT3CfNYF9NhAb1LBXcLyBehCe7iNoYmdKswt25WI2bvbQD2",
+	"HXmQLj39uFavVM5rtmwb+WLId8aQo6/UTN+Is0JU3DRiCdrwKUP6yvHCNpjG/ozhLaXmPlDh2htWuiwq",
+	"cmdGaGjraFtFtqjvPzNaoRhfNqeng7UXM9O7ViHYI7QQ9Gy8FpZ6rmbnhRUSkLJ2rOfU3Qf+pnqN51ws",
+	"5sNanEMry2Y3FkcoMrQNjBTTxYm5iuS3jM1sKZA7muYMaJ2le3tfFmkLTzTs50vhMOke/PK3/3FwOCBT",
+	"GGjvxFnrjHpVtkYTEvF6US2uW/eNr693tmOcL6D21WC/s5lyvNVlKOYbLFcZXjPjCuIKudMB4Q4KHM0n",
+	"skzM9rBoyBQEF0Dc01yEhLsNiwJgbvhnrQmwm0IP5b5WUI8mF44ta9YdMvBygQ8QqxkVifwR6aLBzuBy",
+	"j9xxrH5ulDtXM8Z1PEMHjqtsFpHunOtJktG52AvVSCumWF8OrZrXHugFEleD+HuE0XhSVqdYEv57he/d",
+	"U0LIkOk5Y0UEaCAgyEmEm7pWrNISUBG8+Tcc9Kp4c63vr1h2db4VGGN9Qc3OMapINOIiubEt8q2zX4XL",
+	"RX2WOh9foKgGdOcuunFDP6id5FJvVwnin6Oaw1alEcpVNiPtVRA8LzLG+mZdABtk8k+OzJYyGkM7U0Mr",
+	"eoRqMpVKk8eDeiPQIgStCJ+puOE3K1ZaTcxunYvtXfZN9TUnLRjmaSNszd3N5NTljCURmco7Bi40LUmk",
+	"ZflLwCbov7lRWpo37gbv1Y17lemrg4Zw45n1MD3/qJlQmwPwCtzO88JTtQyQFb4u/8UTklINqf1UVFp2",
+	"SoFxXpUqhVveJlxLCA4lRJuJepGnlJBuxFKGhvNjEDkb06HKmAiWsl87JqLunVvu5Y7OtgCh+FezNfdz",
+	"4dFY71odMqUbZPgiz7D08PSI7Tu0jWOmUhSxVtfWRVSVlmJknza8KpEGA509uYiIKhdm+5LbNkmomuAv",
+	"DQrYWq8419t6w5lPJhqTonwcrQVNp2xDf/VtML2pGeu3yFj63Imf26Zw/on+RLNEYc0fjBwlEDmq1lIb",
+	"5tHhWg6nl7hZqXvsrl+IRL3gLE2K9JwakWXaFjsMuGq4IvPMaPhW4q9ucJorbXtGLbeNCnbypBmdMh0q",
+	"lvmaTgu3rRyNGFbJ/DFn2aJnSydlZALdO0kxTM3zSMfsRvGfwlMbjTs0MVhdL/BX0n374ow8eTo42HMy",
+	"WbkWtOe4NWboEyRDmSyqy3hYNAtYy1MQ9OETg0nXstSms1xfZ0CxO5ZxDaqIu3RcjCS4WSG+lyU8n3Z6",
+	"nQkfT0Ah5prHNA3eweKOeBnME64gyFNnlENOrqsBO5IZOTj836DBkqajUdUo/2h3Rvl6jkAzg67legGf",
+	"HjMRjFAcM/Frc2MozB3MWcPm4CMw66g11pqtSnatjY7bqIdam7RpeNylS+MtPAu37/qTnJMpFQvcPRky",
+	"sE7amwygCfvwGqu6VnS4L1dxa4MqW5Y7+FNVgbRdyS2AeRkbUsC7JvOlGaPJ4rSxaPUrawM3KpJ9mExY",
+	"Wq0EDBHZLtDVtsY35O+OJzlN0wWE4lBBGM1Sbrg5TdO9dYXJeitKafurGktNKKgTZfhcdezg4F4B/WWp",
+	"AC9hN7KtzqN7dy23roQVsz1Qhb9ByHmbvs+3fDYLAecbKoygYkfrAZDmLGPA6P3OBcUE6/01DlrlTipF",
+	"2utoVK6uBWqWoSZb4mbXsCVC0xQhqfZWYet90O51BcmwXneP1GZvgXurQ04L6/EXjT0tym7T2Szlm6gk",
+	"uO3WJtogYQqXhA1Xx4aogKI0tu1EstmimyNxViK13WkjTrcMz6iLfBXuvBZ0z7znt+G/jlWufQG6VrQu",
+	"ArW0thUZV0Bdg5UHD8OirpM3GuUlFPcctT6xsRMseaCI+TrQ8xDsni0aH46z2W9CVgxXGanBNGOzjClw",
+	"0JBTcndge/cgFLCRGHZ7LMVMgz/QF1JmulJxRDOKvU1nNNMQxmUIF3ROhDhO6jz0mQQc6HWA/weVC9jB",
+	"DtJxUGr+PQ0HAYr8L3QpSk2XllJzjbsmyRqfL/iVf5Bg9aiI3/dtwcA3cAc1CvaZTFmbYd6a51r7lcwb",
+	"DTngPNAtABbhNw2wQF1zZLu6CRYBfr8PPnDVaZJsyIIxZKC9CFOiZ62hY3M14XCUgmqzGZREA7e3qY6/",
+	"kX7r9xbtf9iVnaZp65yecqt1FLPi0asmzaZci5PEUZtnCemmbKRJLlCBTvZ2sJqVVoVlJYtAY0ZCR+h2",
+	"YgVQ1rUistHYtc1X528809eNjna3uoSrWUoX2xYIhVnaxa5OoX1S8e3BGrG0hSh3UkvhRGPzknC31vz0",
+	"BSTapeM5h5b2enGRyTuesCykjaZyzpLnhvI/k1PKa1Epa6MJXOGK4MPDTM4N6+Fjcb4iUnDG5Cw1yCqI",
+	"UUrQL5rJfGyv9swu3zlM7bCkS0mccuu/9GprwMMPFGEiwUA3TK5PuIqNVrvYa3BwpZRPAx7EZpZf6ojt",
+	"GzI5Dl/LXCzLEAhJzDMElmOQ0NzJ9ezEMW/Ly+3S7Hyhu4uga8wQLQAL4QQJnIxyR8WF9bxUDgQMYuYi",
+	"7LdppLqVyRcCEN+2EJLqqO8EpgIJ3mVpg8nAPVFUaIITKDaHpxT9ML9V77I0wgoR/I6JVrueUHUGoL1k",
+	"ccb0ClHGHYGCByG4XENwedc214GIa1dypQGnIfw1CyLiD1yH6/fZnYWh8+3778gl0w4r7ljGR5wpQIdg",
+	"0NaUfrzPeRn0fUVns5VOp+2GXroRv1GrOh6hR2prWFyemHeplzGtTo4LglcFcvWWleeHCNMLcoztbPn1",
+	"czkr6O9G2Yw8niCtVF6dNccCtBHdjXCYZQvIUnQVX8oQb0MwlVELsSobbj6QLDYNuqPB2943vxGaJFCX",
+	"oOuShyJ4B+2b9apEK3hJgxyleoQSfN46HoAJo7cyg0j/cmZ8o+XUzZGSM+jybiMlveHNx5aDh/ndKfI4",
+	"mcG/m2ytaEW4ZuY28tBFi9yKVvJSI04k+Izjm1Nq9AXXnsjsdWrEWltrqEuFK0VkcLSqQPgS5+NHmwUa",
+	"1uS0BqkX78oDEtE8iQgEUUxkmkB/NE8ekBk5vTgvK5YtZE4U0ySfEdeCxYJ3bzmxNyQHFNd+EyJuicVK",
+	"OeaFzApZ0YgvfS5wM+6Da6iMzOyBIm9Ocz0himWGtZojeXV2Ybeu9o7N5q6FBwkkN2ClR8Oh7XE+5kpD",
+	"ky0zhOWUNdj0gGNei4wlPGOxJu/enpMIDbrFciBiPibv3r5E++5DSXM9eciT2UOj2Q1pfBvtk3OtyPmz",
+	"6vHtX4v3ti4A1w77CuFa+vtCSY4KONVbtsD+xS2ObZUUcwUJ1SVgMF01Y67GIUYewZnS1K7khMgp1/Z3",
+	"u3UL7O7Fd2fPoV7W3j55XRF8Wpjaex1o+fZGpIsiyvaLiJJvZkycPyNnUghzxAHJsiSpePTI7O1p789Z",
+	"mvZvhZyLh3LGBE/6ALZxjiEhSxS4wc9QCoEBCl/ySnyM4KmMOGRVfKSxTheEYqpNgWJcqajd3FbKrGWo",
+	"Af0jFIyxPfKDITUGL/mUOfxAzlO5MuRO5hCwCHXZJtJ2mIRw2gXzYAmUu0EgbiXcaomC7QLuxgnSZJDx",
+	"e94h2ulzBb1jRbJEa7iRSEYtD+m3KydX4fRnmuZl2RLg4mbvKHBYQcym4/i9DxJ8lGuAoyv5ULHVeGBx",
+	"LHutKNxGrny7SgKhwiK8XpSIZtj0GPoQo5IFaQmVnCaaTDmSSUHHsCQbdR90FJ2PhdHc3oj3hg6F8pkM",
+	"w+krTY3SsE9OPe8ddqs0KG9pYSzFHRNltVCOg++bib59/93lsgHjli2qVp0wdqDGWpd3xkHl8ZYn4e8x",
+	"cG85YEmFrCG14zUvhw50pckZNhd66yUEZQ4lzZJ7eiW8kZ4LHa6YN+cikfO11R801VxpHqv3+Hx9N3aY",
+	"Hi5wzbZwMUt7K1M2m3rlN9mmyrTQQD0lij1Pln+5V14jDOvV1LHmK7uSXmUzYXCU3RU2z/PAFhZQdBaK",
+	"Xagi8wEKamFV0i5Ut6ECslBlZjWU03O8mi5+fszQzBhInW5ndMZ5CTAX1a4n1y1bXDRk8gJvR+OnNzgI",
+	"9VN6y5pUi8ctzPGlovEooGhoqDx+ukLdkP6KyniJMgLofVG1GPvjSPRFrJNIV8TDF2c6l9ktxP627mxU",
+	"91UsTytnPG6I58kBTxv6dm8yzadG1L+wVYA2wPw3ghWqj0XyQJcTmSwa0IqOmX89XtHsNpE26bcm6Gx6",
+	"UHbswPFgQ04W36Zc6Z2US+nhHj+sBG3gap2FG6ORrssoPBgM9rZsk1bzvNYv16sGsBm10AgxMZgVjG5o",
+	"5Gojsqc8LiSFGcumHEprByKw6awxbtRXcEu1F5QBQwxv2eLEs4y79N21pvAGi9pfZZ4R5lvU3OhFWWWI",
+	"4cgwnnS9440tmjZmNd5K4sScYgSk7Q0f3bKFC7+CVaB68u37KxD+2Ufr7bXf32K20NpF2WNZhxxXTFCh",
+	"X9qHG011ADJsankfSHn40WgOdA+QhZkTROhxRoWu9zN2ptjiDWLubetbcVG8F2ypt2mUTCxnTW0O8Tfc",
+	"BEuczmKxofV6Ty/Ov2OLSzNWMOkfzjGEhnB0+LNRwZOgD2U3lSPCUT7F0txNKcDVszShxNYqioQI5yum",
+	"qZOtV2kZNV0sG3Kd0Wxh7k8fq9FM7Uh4sWazvmGWfMRjwlxibzUo2Qi+St/EDPOpOmdn/YPB0aGlqus0",
+	"zV7HQ7mAsughMvXR3lcKDaRv7jibW4H2xgiM7u8hFe5PjMZ1TtryIwbsuhHsJztGLKdTKW6Uptrqvxof",
+	"DOmbF2A8CUeWWsMKhJYWpTJPrEg2pvGCmK/vEVo6Y9mvHVp6kclhyqaB7Qvy9sUZeXr0+Cuj7ZuHCltc",
+	"qNhjEi6wqLE2ypTGEy5YP2M0Md8QqGAPDYKqsguUGwL+eWMr1IcMqpgdftPoUnwjyNHBYc/Sp1hmiZHC",
+	"bE65fasy71EoSr8pr/KUTPIpFd5mPs5SKpDrF3fPVWyTMU4cs3r3IswxJBvnYLJwl7Y3whM2XEAHwgBy",
+	"Ir86ekr+3//78f6hB3zSBS8rFyQyH+sJBlzAedygPaVxLaHSEpylST9ldywl5ZnizKo1r/CyXkMlJIXS",
+	"NKg5XXlSCmSeuuAYQGN7IuZa1vI+6Yw/vDt46FqQPsRwZ9VpSFlmSt/wZPX0hno4GIMz+y99W4y2j31g",
+	"1EwKxWxibA3+Xw0H8dFowI6GT+hRfDB6Sg/WFApeXsifrq4uXA+2pft2dHi4QTlGW4+mV8f/WhlVB2cz",
+	"bnU/fy4xofl24xfLc797e04yNmJwl9ASURjg1ZqJJ1rP1PFDPNlkP2F3D+3D6mGJnv2mRdWVIvNrmc9t",
+	"oR9i8q7YwlsgQlson2V6uquEfFJpGYKytLUQFGn4PRJRoeYsU+6JH3P+U6j4EDzUVJ3BlXyAenfUjv1A",
+	"Eftar6xtnQss57h3Aj4GJnS2MPzTPup1ON2oWfQpvF3V9g5D2t6K6g+REaOiotSCCoCLdCM4gAhjyEa5",
+	"aowSYvev0sJW1mQp+mNvWMvGSBiQvlUAmpxNJI+Z10lHMAbe1ZRRpYmeS9fe74Ro9hGbCtm9+t2C6C0r",
+	"VNUq/oSIn9sA4UmPYNUev4UxVYoptZSj2fnxoGqpaFEvyOt/5pUkOpNCcaWZiBedXudsQjOuprTT61wy",
+	"wSXky3/YhUXvcLCugTm42BqDcVzsWsEBQA7A+2JDZwOFLNhHXc3Rx6ieIZvQO24UpGHO00QRnZnRRlRp",
+	"pvT/HnKrrdmoo8Krryge9dUCdbk54+OJrmz+oL7xy1hC8Ao+W80mccVd1tZndGVfgvWVDYjsk6suWFjm",
+	"B7L3Y4nCpBv9qHSwiMCPSv/a0nvlALwqEIqLccpuYiAABqB5qvnM/8ZCKaMa3f4Oxz4EZyko8WYhQHhB",
+	"bWJFoPcb3l8ST6RignR5UjhL3Qk8UO4py1mQm+H++nGVwNVqkw0/TymyT2Wb/fVcwEO2OrJ6g/Q8SIVR",
+	"tt4JZV0vPe0qpDoODoEDfuGmYH33JusfDLVVSaHDj+EqMkqtqvaj0dpUq7xUVPJbKsG0voWLaqoka9R0",
+	"hNEDtaoM1ZM2ZahW1ABSttKx3XrTMb9p8H2dCscaEFX2jRSYZSzWILRAPo3MbVnIsgyuEdFVLfm9rrnD",
+	"KCsqL02kVFh3ibvbCHKSo9/LwG5ujXE5kXNRiXYwPBCScELzHJP5ZEEwiBvmMzIbljPqlp1ycWuKxFwz",
+	"v5ehoXF7++SlhU2PpPyWlXDrrQNWz3ZZtOmQduvYv1DUFIy3ZnUQ9kamVOQ0xaZ8ULROZrfYxRCcMixx",
+	"Wj6GO4MjbUURzya6CTZQvzN9wbW6kTyIeiSSh9hrufC71O6tPAiqX1bEWDGveSTYCsHbUctmCGay1Xdh",
+	"m7re9dsChb21JRY7xf829bh3dh1IF/+laSCsd3C/s9xIDq7rw+tPsSzPXl3LIZBav814a+XQR4+aP9BP",
+	"xDxc5t/mbV/PWikErmGWrSt88o2EhXZZcP5GXDKcpxVtCMqQjW2D5iCekuesDQHLUiNGBqU4TEZPJEQL",
+	"2yiAgqimfASqzRLa+3pI0zQPlFVBiLfmgERxsDnb515Hn0r9P5S53QEV6/Sg3HSJ3CHfo//LGqTeAbq1",
+	"w7KyHeb2uLWrrjOtkHFTzfm+2FewlANExDjNFb9jr9xW0C24O605jJ3rMDFcjiRCzSwiXRcPjX1Hgcda",
+	"Ko+18J1KGpGueURm0GW6EjmKY3nqa6N26ha1y649v+370g6xt0fdz4N2Sxj1lsVyOmUioa1sntvXypxl",
+	"1vbnWUlCRTJbVsbEmlDodHBFMrOiFr4rPGqLZYLv+rNVyHzLnCa0XZND6MwkCZ/OMtd0qohXq4ibbdsf",
+	"VsvOGhVqUp2CV/NXYPmQwMJoxrKgf7bzls1lltjgbmpOsk3c56eV8EowoGxNHKThnRD8Ggj8c7G066PW",
+	"MOz2U89WRb6P/6AYoWcXsBorkmZJF/2Urq1+M63bSQdFj/CFi8FvrwOEBNftbHSrZAIUoqyO7dSm1be2",
+	"YuNbEv9WdXR8y6ZcJCzbtnGpnJobl8EoJ0WUW2SrzkQ9q6o7EuV0z6W2vq0RQUjNsBVoGRiGWyBTytNt",
+	"BCmvKk+oskyxv2p4DuTTlCmZVJBcFO5Br3rj8l63Lv3zeH3pnxUHHC5++aW7kismgu2ncZVgXcrblPxv",
+	"PLQrW1FMOcRIavb6NW2HP7Tv3NJc3VFhGMuq4ktvrT8u6B8Snv+y9NyBmyhTs6CbKFO/ev3Ay7PzVw3V",
+	"u06J+RGDhnoFnYDmNZCEupP605UOYAFb1Nz1YHHZ3mUcU61J9fqiIVys6tYzknnm97exNMAl3BrKxdLU",
+	"1UKgM5rpLfsrFTBHYmFmf6fCBfdeUvDN2KBqLNNV7N9JlUnRhUdCkDqZcpFrVJiCp7AWVM11d9idvF15",
+	"wmvGXlE4D86nWgSjxI4KmPx1hO5pAeCtiq6Go8PRmb6c5diFcDlITQYFNlfWJQWHdN+WtI0lVWtbTIJ8",
+	"l829K1z2ddvh9XV36v63oBHldJg6XRV385hEKubTmwgUiqNHZEgVe3KUZ6l3nfcJGtTNDTlBgz/hmig6",
+	"Yulif6N2W7igAL6uPKdwTIF3PMAplL4Ncgqlb38znGIHFSpLrvN7fUoIe2FJGUWxHChtuyGD16pgAugE",
+	"55qAfB5w3DsNozEONeJJ5AxaVndxxThWRWIty4dxw3FBTiZ3QYF2oT2sIzdwusCS3XO9jT1jNCnrUAQ6",
+	"PkHyQ0MaFq6FKqLy4dSot1VhsxIk1qS03QA9wFnc/oNHW/Spb25O4tp44/1ncfj+s/hXv//gOX/B0ybx",
+	"N5+lkholz/rYRzy18q/KGnaV/UZ29YpqlnGamt2Fjgq2Yhu2KxU0hMSTXNwWNUYDdf03Z65sOmRJ0lRz",
+	"xP3q7qxZ4wNFYB2KdKNUxjTtT6ia9O8OHj76+iiC4nuRnDFB+TGmpkxlwlKbm7IXFGfNsI28ecJoEm7q",
+	"flWuyD1k7hz7qIEhJ6GMz8e1hM+1ZTNbCBk+0rb0nFZRomxNk3DqgukCNmQZM6U2O181oYePn4Rhd/mn",
+	"0/7h4ye1wx0utE2WnbCPweNS/Cf2jXkqjIWafdRnExqK6z6rqD7FQdXNWSvb1hTIUjg2S7D5ayv27q+o",
+	"598hD7e8i1DVDnygB6nv8kE24ikkBpCEaQabBhbl2bt939MsGXV6nUTG+P+PZiUQKPnDjJl/xnwEDtzh",
+	"LOgyqK7KCVNLTB/pzAMFq1Ob05vN5LFlKhi4bmYlK2a0Sz5vecEu7ePPAn2X3UD+nDX0aCztUd3LBeLI",
+	"VvUQ7TqwLJFZCPSNs1gXcHsYKrMxRfoMUFsPlaZQ0TeCLfO6ng07Qv5ueIgFwXGllcbPpFhBjzhC0CPl",
+	"ofWItRGTT6iqTcNRVxXEbuQqVipGdhcOKNnuQHyGFzBTOiHHLgNLOkKNAOoyymx8R5if7pxl9sjcxvlD",
+	"hG8lGtZ1MN+Mre6ISYb6CFnyamaEeusJp0VKVqAxVoNLATSLCZ3NmGCJjcSkUHAskaC12fpngtAxqG1l",
+	"LbTgRAUjCUQt2N8iqJt3TOZeGDLclDlVpJuxvWIMMlxUa+kHIo7xopytwXQrypm7mKb2ri1xhUY6/MKn",
+	"1mFMUy7ExJNqd0nXa+JI813mP0E1bBBvWsgadQZxvpnsUeEjS9AKHU9FGlnlm6tei3dALMJbx8AVmmlM",
+	"CTeH7FSoMGtphmDZhf1wQF59cwJGPjO0xROgUVyRWzbThqJ4AqXrJVAIrEMuaLYIe4F2xKhgM83AK18M",
+	"iUXwSH9qAex4kuPUVodWDTq0+m1omyWBtJlQHTrjnUAaWIbkHIvXyYyPuaDOXmGF0VEGAip4/Gl8i39h",
+	"6VXzx0JpNoUaFDwsjBal1E5jze9sFEwtE9T8wl6iGzhwkZ+ZAUSsnadYEXzDYKUyLAmyzR2pwdpsYUqz",
+	"tubajGXP6KK9WLu0u2f0i9Sdq4GsurNiG8E7EFxyizPZApqJ9Y1UtNU2Fk22bourd3YG4slZ8Xxge16b",
+	"xcaNrfmZS3ER17TxFS3iS5f6KhTApa/0WDR7mC138toI+j2+q8tuB8E8WLXuJRbdlJokDEbfK/Jghgub",
+	"7x9I+M7iCb9rAmqS0VGD3gdFhtWk6U0tNU1DP9XD2OA5fzg3a69cWyuwZIyG0Wq4eDMXTfY0zQS6m9WS",
+	"vxl4qwPhEh3bkBTBEho7W8alO2+H5O8ZXTTOuGva53ZQLLdXwH316RWLDAW8rDBzhCtCXJ2RhC6WXOBt",
+	"yVvc2K2pXPC5UHw80YFmN7H5cwSF5NTzjzNuZrqUoTi7M+9JEAKRdWI0DLOvOpwDh9TTgdlYg+yfyjlT",
+	"ukpaN8SVJeoc6qgllX6D8WFbzGDftLxjbYzO0p6q8/eaob36+GrL2KBjUaM9XJYw2XGF16b6Y27G9VuF",
+	"OlcbC3fuF6CJRU0PV3Ckh+WIsAmDF0nnfFstZD6vZ/J65judpZyKmF0ZXqFqrzdHQtTaMrcSRT2cOlcq",
+	"D41bubtQVTvZTMp9GyZeaUpCUYmq7Cbtf/n3fycHg0EPsikSFvMpTU/IoFpFspUEVJEWmyFYLq3VXoFp",
+	"bk59QLKxl2aD183tKV/eNWvDxZS7qmLv0snWxf4ArgYRbUm4XnO5S4FiE87ZbOMEKaiwbbKyqZouIvJs",
+	"1X5bGtPVMoUiiHufv/hiG+Z8gWKkreRfgwqWe0sXF6tF188ib1XE5XpNXBQx5xOpGEkNSmjbw8NVxkpT",
+	"1ebe7RrzfaE8AL2WKu0VHTfpegUD2JU+t0b39R44F+8LaK2kYAHdho7Xa4DmoTY0Qy0pgeFlroVxQCDV",
+	"9tsN8dgc2BdQGWB1q7flEfYGGSZ8QkMqxK40UztPMejqFZdItUxhcefWEDvOM6awYn2PDKWeECYSc8tt",
+	"ml3AHJzJafswAy3bPls31Jpp4P3QTh2i1Yo7Zoz1waJtDhXcMCOeagZqDBUJMYxuLDOuaKAujxTQkgHr",
+	"DrEpo5+nTk+vg8XH7O+2mRGWiQ4pk8jYsE9IWQ28Xc2zq4IxgnUa6jzi5xsbflf2BAqzzlu2eMmnfL18",
+	"jBv4rnh8BxWy20fFltWNy/UG0aa2yEBeCUTZKczWccXFp3QBLRdIDnlDpbgBde5ZRrpHh08xODJ6y3S2",
+	"6J+ONMsimwEeyFIsmXuQ8b+CGPoW1KF8diUXrIJ4iYZN49lp7CIVai7IjNEkQmf7q7MLqEVDtJSpOiHR",
+	"KE/T6Bi/A0co+ArgV9L9JldcMKXgl+dCs2yWcVXNpDYqgg2pNIpCnqZBR4FZH29aoV+b6fTcKn99m2WI",
+	"NVbMemjGCL2jHPIDGorYcdTEizxvUC8zQ3PtXmDpbieBpS4lx8LbJXirWwmelLmLXnJdTXaEereNMbVF",
+	"X7seyUVqYA+Bw4CYUG71G6p47LcaCJQSePxkLXWzy1CNneNYtfPtPZbz+OBw7XKgjPdNuDzrq1xBAePI",
+	"rjnOmG1Zp6ITQsVCQ440SxV4KSk5GgxIlAuVz2Yy0yy5KUev90t7chSORw6t43JGY9ZXbEaxNpTKh4pB",
+	"rh/cMLw6UVE/ArII566vTLloAt0rFemWzf6wPNiMqb31y6vhpwe4FbiIyWQhycdg8U2RIrEcQvpxxjOm",
+	"brgIuQlGzMgBRp9QLJYiaQoocPAM52YUx+4u7TeQrL3+blZWXxmssvAQXIw4uKIue0UhDSRng/x2Gq7s",
+	"hMoV6LVzqgg+a1tC2DsUoQ8FyqtF+EC0fbLVVpHB65upVzcGPe7JlBkFSU34TPXIcGFb9LsggNZJrjDY",
+	"dgG5ZY7s2t7urftSFBWu171xiU/+dptUNzeYsJv0WtIXSLxd32gDj2/opnU1dmHGaVrNVsl6xU1Ytx5o",
+	"NlzckGAa8h+x+6KWhCZJSQW0JF2QReFN6NmEZhqQZ6wzt32rIphlOU18+TK5C7JuZ6/Ncxvfm1CiYQ3r",
+	"mg7qebjl0KmoNhwKlXi2mlA3por1uVBMKG6U6nSx1PfqcVXFCzVrLhZzBlfuM6NOvYInfNsEIySRAQ6F",
+	"JLdAriFLpRgbpGtSJ1viUpugTXjcxWpuruLBFE0bDsdrwR6rXVKOXUsj20BF25owQClVPowc9zbvFs3n",
+	"f3vtUcymd5AKCZLM71mQnYKSrW6hn3A1S+mikFk2Sq7GWdpVAptyUel21JQl/tmocxBCK7vwLtHZHpnw",
+	"8YQpTUY8U/rYOm9++dv/Q6D1Lvxlm+/C3zaCz7cPwCud3oa9ej1pa9meYSVmG+QQUyGkLtqqy8x8bzbB",
+	"oSmeOrF/T7jSEhtG37JZJSOn2TDr4aNicZ5xvbg0wLZ6ACgqp7melJ9eOGHw2/dXnUBBuPdXBDm+Efhs",
+	"U+auYoxElU7jP8xv1f4PSooIatoNF65b+zjPWFLUEbgWrpDAPsFm/MeWCHZLClnSzp5vO+wRV4OLRHQ2",
+	"w68igwnRtehGcHDmGzg584c9OvOnPbtoD0xDEWh4EemiqalHItSF9/avxbU4LfRc0o1SzE/vEdjyxZvL",
+	"K4KtcQ4fmsOK9kCFN5Jv0eHKRhwjeG1ZBOiOD2gPtAoVxuLUJlrPSiMHmCgCuSrm3Mjh/sAZOqpGDNL1",
+	"Ohsd7j/aP9g7JhGaO7BAQDfPUiZimbBuYdTZO176Eu0ne3tRj3ChNKNF70bPkOF8ckaV2K9sDRa/tLNp",
+	"PPuOLYIy1BKs99zg2AcIbIC4NmWuyj4514TGWjlAo0HCXC6QSc2w+Kbj5Medv/RfnV30zQpKxjPj5vOn",
+	"T9A9aSSX12aRHUw0EL3et9Kc64nUpyLpJ+yOpXIGVXBmKdXgCzi9OAdU+gP5wx9e2qf/8AfSjZbaKlkR",
+	"wXZXAuwsk9GVl/2uqUholtiYlGtBCBMwMyO//O1/QlKJuWaq51vv6WxGoD84F+MeUXLkQiTxLk3Bc+Oq",
+	"zFmPhRkaitMJKmK2jyUhuSJK0Ft2YwTZfbuxV5cklhnzNnbo9gOkrmf7u/fcGaue0yV6RmvkQvX80I6e",
+	"ndqG2viRAj0Mw4BgGAjCsU4n2CVk8OcJ1ySV43LBMZ2y9IwqdmLGVYxmWD6f3jISpXzKdVR2/z8c9MiU",
+	"foScXHLhdazsRkWDPkMoig59Eaw2cl36it9wP+aj36fPfPYa9XkfcSxoZORa9dmhy3Z90R6BXKciS9MQ",
+	"vWMXvQkHbWiesmW+0vTEcTn8qlxpZRtbLdWhSGXBJ2UsvKGTUqQLy8XkXFSOuOF83ahlNpcqVE1bOGG6",
+	"T95j62zo3QPiM5JtNEYCVj4Hi4QrIBTTLONMkciQTpnxnyhW0keDHcGU8G/fX9mE8BNfZTMAVyXEsSqU",
+	"WSI29y9+GMpkgVNDPzdQkotugZHXBNd12foX4JLwihGnbTn8PFMy68+oTXk4Run0RvGfWABLDwYD5GRU",
+	"EDmjP+bmUgCw4GjgVVhxdFKU5sKJop+JEU57IObelA/2yISqm6nMGPmEi3vv+pRTbU080M38I2Q/jC0d",
+	"sn2UyCwDgypH+Ebno/4rI3Uek+sOQtnSGIT0dSfCPlqwWvtTREacpUWUlYHr3j55LQUjv/y3/06ODr+G",
+	"i5/ajweHsEo0orj+kiQ6T9h0JqGahaH31o2k6BT4hEdPzTdmDpIxI2ArS2VlhjB0UMOCgYSShI+g35rG",
+	"t7ARAyVHh4fI3MEfiDZry3SMOJ1xpqnt/Y+lUx1bOb049yxWx52D/cH+AItDMkFnvHPcebQ/2H+EeuAE",
+	"5LewxGV+GTc5RYAYvmdD8h1bkEumUUz46vHBV3uGreNinNbZNzhkDtfQ6n1yRuMJlig1n0kmNdWMZDSz",
+	"JYSwz7rNkTJL+Pb9d5fgW7MYZ5Z0OBhgYBbkldue0cWdcOv3+rGauTrH3//coem4c9x5fol583F2Z2Da",
+	"x0+33Ez56PbHrxffHgwHVwfmCG71wrxwhpFrRhrm406v87Fz3Bl9/ejNt4+eHX58cfDN+Ou7fPhUv2QH",
+	"4z+9+unPXz1hX1/l6ml+8ae7t39+/q7T65hhPt68eP7T2/zp9NGTP718faNz9uTx05evZ395/2R2trjU",
+	"/PavP3x3/v78MR10Pn34ZEUguk7lARCB0LF8VgZBFdP7BgseI9hCQxXgfXguNMsETYu2kI8Hj9a/9Yxq",
+	"aiTCd6JwTlYUhs7x9x96HVvN1MAcArIQB4Aa3LGMjxY13FEuruX4+w5oGB96nY99ldz2sebvccfIqx33",
+	"5ZTpiTRnaBuz47cZw4S3zjGigVmWE5nM6w8Lz89MhuoI1GXkvi+yguupIiYf7R/tQerstI8ycLJP3jKd",
+	"Z0LZbt1mv9fCFggF80OB9JbkoCkhzGCMMARy4Jm3DKcnHDsBsZSBjSRF0zldKCO7F0J65MxFKOmCealo",
+	"MI4KTUV2jwwBKwuftdFi9slVUWcvLFsDHXQs2pqqXBtZI470Cm5bvue3gO86nW2vkNncdsyouCPzc6+I",
+	"O7FNtqlNC7RcHZqVGokQ08Cn1ttKpxI6hNhhYUzLNo8hhtgqMfDrCeTie95X190VFcMKOJSWM0XmMrvl",
+	"YmyGpYooac6/2Cr2SoQKfUb5tb48KD/DtQUfd661fXIqSC6AiPeQ1dTeTMyYPewLX1gME8kwBnUKddn9",
+	"Uo2Q7o2Dw1xw/Li1g3JriCKRFd4xPb1UXfDXP/yhh8JbEf6KqZUkywXofAm7I1OZMDyyl89P375+dvPs",
+	"+Z//K3SWXMbaCLl/ocQj/7fFeAqNv/KtQSbXPbqQNSvo7a6DWUzF6V9Z0s3Zy/Pnr69uLp+fvX1+FRnJ",
+	"k0Oz9uECxoTomiwXVus/w4EqBEP6ai6RmdFWSF3NNrLPCLQdLggV12KJGBiVOLLa7L4vJ9abSVv6CuYE",
+	"c5sWlY7F1yKCnsGRbVdcnKy9GEZSrx12rzGuoHct6kgPrY/tDEhUZMIMzZAE6aqFdcqHGYWbjpE5RjQH",
+	"EagqD6CT7so6u+0av5HJYoU48LE/n88hnK5f2CWSmnzgBaQYJrG6tm8tbKST3t782/Tp3V+nLxZ/nb54",
+	"Ev/lz0fxX/58wP74+i6eJum/Pfp2krz/OPi3wxeL+I8fO9VAj85yQEeniBbAiKLWckAl6OZT1X5s4/Pu",
+	"J0ZVQyU6bPHtZPjHmL/h375499P5wWt+rs6nevZvZ+dPzvlR/pJ/+3SfLb79KXl/bh6a/9tfvh295Ef5",
+	"uRjsx4epqMYoHD96MhhU947xJNW4hmMXG7EpXGwASIOghHsrK47i1QI4gczaP5NCZzLkswPuSiIh+yDr",
+	"R4XxioZ8Q2b6ozaS2Dc0KQ7TvHKw/pV3glo6wQBvjg5ayG4XdJFKmlxJ+ZJmY4bvPW4zWUEFXhVVIszL",
+	"h4dtXrbFPoyo+BzsuPju0/XvXkn5ioqFC3L89UXbnz/1fq4aWr//8Kki7z7/aNXdeJkluDIrHgJuKfci",
+	"eQxJvlac9mXfwlzo2QYb1T60KlTLWkKu5ULmWeGRNhTefeeREtsJEB/FMrpUXYspsk6zfSnYXo8INi/8",
+	"LEWYEBTruRkuIuz4BwLznCu2Ty7lSPdtdva18Ndl+GDRstEOZCAM/hqqbhHmkZrI+Y0dAIWNEM8xysSp",
+	"ByKjO2d0yjRQh+/D6FM+8vCCjtkl/8lcjVbPupquS6F3MtNGejsB4YB/tIG6fWxBbp5lIuFivI81SYcZ",
+	"o7cQ16sKE/aPOYO6JNaY4EBbIVdlQY2+DYm5odrzE1W+rD5iw2bsT5VP1vvdt/8mObuxScL94u+Qx2m5",
+	"uFa6qKAgCFNckZSPWLyIU+bl5of2XMQAtWMd5cG7uKcWawKtgCtyy7FLVmgdtrzOpqvAwIMWa6gaOrmy",
+	"3oCm5WhD+fUNPoSVWdst7QzewEClteh9RcfqBWQytLkM/wpLbPHgmQvdepHJ6UYvXMlOC1gmOdRhka53",
+	"JMCTC6VtYGQIoA6rb2wCSAnNdkkkrRZlG51utB4tt1rNGoheTuT8GVLSjuF895MzMfjje8hrsxu+gfB3",
+	"NCOVCV03s1hDL6wYhbMbnrhnSsJ03DkcHD7pDw76g8dXB4Pjgfnv38qQP0MBj9e1xzAiI2wPRhR5mpbf",
+	"mPftN46WuTkf9Q8HVwdflXOOuLCl68wqRwaAc5ndlgsHHYSq6erFcOUYVxFsgcFLHcfWy6N/JZM8ZeSA",
+	"3Ao5T1kytp1yO2UXH2RkMDWUpy6aCbXt919VNFybn9bd8x3C1fqqu35pB4hSfi8zCy2HZzc2SXfgcPum",
+	"sIIf9DqFGMQSuIvw8aZ02paxocdgKvfErxTVgAnHQqR1MnncieVkTSsYZ6cwc8VwvzzW2Iic7pl2yFnu",
+	"1oDKuV0sbnzanM9AUFZAUzrFUCk58mnRfudLqjRtZPYXMhvyJMHa+P9IOkWhMJgD8GHsawTet0uKgXf9",
+	"WxrF/UmwC2JA/i9cYn6Hnn0SGaITQcmEBHKuzXXHS8LFGJ1vNsY3TeUcDNRR/RJhWUgUyd3yoxMSVYhj",
+	"9DDyaHz5yrWIxll8o1g6uilXVhibnH//BhzfEeniEtHDCFEX0PGFkWKyvZNyiTQGslJdI7iTc6XllGUg",
+	"4qnKqFzv7ZOoIKzW3lh8cTOk4hYGNFCZ5jqnabogRT/IE4LUryjpr2qL1XNZtHK7FpdgSu1DPAZLyvAN",
+	"D/J8LGTGkhNnH/Z/Ozo83CevGUsURr9ZD/+1MLLOUN6xwq5ed4s3mOZK3NxYT/K8rBBE86GtgS9kqFqW",
+	"G6yPtPOhLix0zs4O9o8Mbzs73D80v9fDiaDfPLBMtKU6zZ/ojHLwbdoRlfXkQFTlkizwtP+oJgvUuH9H",
+	"yRgWMIKNG4573KEwfafg73WcLvn85Zszclgsrk/nNGOYuWifs/SHD1N2A8EawJPW8paCNRo2YUSJxCNG",
+	"uOQtOIzNVGhlpjxocfqbzt9kB3Q1y6rtOzxr4HNbgSE0jX3s4XOb9F/gtO6/hZAAlqx7tXyleONTr/NS",
+	"xkU9tlVvF899WTPj5jx50IInn0kxSjkG7v5uyfwSUgdeyiqXv7/k0WyWrMgea2yTD3/mySeUTIziE8hN",
+	"Le2BdVPliXVQ//K3/2XgAVZ6MsygPDjXZEjjW8cHizijaDkcBQe/D48bwdDbqsi7onFWdfQA1Cs7m8GP",
+	"XAoM8lRbU7/fOgE6Wv/Ga6lfyFxYV0oLWnDhhay9oDy1qzv8erNX3zp++I9KR9AUVKUjpKvkSO/dn5zY",
+	"+79elQl6MlwsjhH6vcUV6G81aXBcY84pOa3adjFmB9V6K0YPjoKxa/egFDswqO2KWuxAEvpnowX/iHfy",
+	"j0zvmrGbC9bCorAR4pdLOX92QTXyyplLN6upZgbrGcTVXb55TV6xbMwIpKbZkNRHT5/sLTN2DG4qY4Qx",
+	"o590hY0LvhbLgcE2fGtqpvAZJ+GKQMSLVRoIJfMJhK5B7amEYwDZtTDqG8nylCmIfgF3sPnRmlCmFEPM",
+	"ecawU79nP3ENJuiUEYBESP9Ge+HOZJMtFe+qGXULtRATCw3m+jMB2Puw938J+Qt8rAhb4g8G/YPHFe17",
+	"Z0vdUZzNrsi1NRz/TrZ3KsL946mf/9lkzneA97tmcXibdqK7PqwQhTVhNmWGjZbVPW0aJ3Mtlg28ZNm+",
+	"C1mraN4l3UrmVZl05RZ1LTD25I/PC5XaHtPPhUOOJ5+iPYhL9pgldOjx5WcMNL4WyovlMaJ5z/BVI1av",
+	"Dch5WwD198CcpsAcbK7b6/TrXXbXxBv4iFhEtZQ9wEJLx8cTG03blqlewJgQRbLD4AHoUoyoUOnjjD5u",
+	"23H5oOh0XO1a/KHnexHaeeUDQQeP+geDq8HT44PHVuyAkTI1Wz3SlH68KRdYBWobk33xKvyFYRIHEF3r",
+	"GjavXGQ7n/XSa7v2Qru7vd4bXaDMb90X/Z9C1UTntU/5H6jyiL6EK7vkCjtSQINe8beQr6pswCuSmyV+",
+	"/cAocCkXnkvXsMWFY8gL++YJ6okYICuAZS87XknVIFNkKkFH6oh0C7ZPjgZPr0XkkTAh9Q08hclS8CYm",
+	"hNSXB2UZvUnA6ZlDtm/Qk22rjwxdY3iWkAnL2LFZA4mEvMEJbkqnOKbHvBEee5mxzBU0qhYsOHZN5qGW",
+	"wJhyQeYT6DZcBQVX18Lsj/zhD5B+GzP1hz/g0cwydsdlrooz6oIuXcwdYdmPwiDwL+RgD7R0OBHb7Z4r",
+	"Eh0OBv8fe+++5LaN7ou+Ckr/WJrDVkt9cWx17Tqn40vGEztxfBnPrDBlQiQkIU0BGoLqtuJyVd5h7ar9",
+	"ButF9pvkSU7h+wAQlEjd224nWlVr4pYoEsTlu3+/X4Tw0jkfMwVv8YTGI8uIr5WgIrTI/1t84vl0BM8V",
+	"iUDvRCRhEwCrRkigUHhk/lpN90hUqouKIHRp7hmZUoCINClBbd66IBESIxY/CQUlQooj5CEAfCR9h8Sy",
+	"zrnbXJAoZx/yiPjX430vSGTwkCKivVwis1CAZL8gkTbPxLBmaK7xy74ZScHOBWK7JlLToDXbCgDCFIYL",
+	"OPTYE9/Vh+q8bTrxI+ttR8UNXcee2YAXwARpCh70QDM2wbxuaWlMnxsshB33TSbFkKgRnaAVCv3YsCe1",
+	"5QpMQpY5F9b/dSz19PQQa9mNiEN/nwkqR1jJ5nXdd2GZrJZ37WdqOiZyEAqapsV5vEfw5wqPv3sEjNG1",
+	"SAppdyF0+ikUQ2Y+QjG3iYLFTQLM9rj67hFaBCt4hcE0Tc04LkAOuM1gr8EKHqijL00XfAwbJbrQZ8Pu",
+	"FfwdTDnclnABUD7aE0bAYyThlAocVAuZpWKaFtumU+AzQVOdP8ruH7//9znsvlCUtt+IwnSZDdpqk7fC",
+	"Sa5CCurx2ZeAlX7mxeHyjApFYxxo6XDfU3qH+mWJfjWSK1uFAiC9L/XHU70zm8bZ8vINBG2ior0Voamh",
+	"NdTQCJngYIFVUuExoQBdtKu+bI3OcvO80igPFi49KS79GewOZkyGp4wlfRpfNX6p+NVp8SsM2C1ccVZc",
+	"cfbplx1s19cw97fTjreWg3Oy9lyeVnlFS+bHXNtpf3PuT9ZdcZzOt3ecTuGVPN8J/vxMrtP2e60uJGx4",
+	"3p290xTsBlQfGkpaSJftJOzHgvdP/nQe1aH06C76jCgnCS126bwjtbvfiCd4bc9xs6BuOfZZG+L16w/s",
+	"D9rkhYXWAt8HIrNNhyvkx2ZbEJKl2n0s5gnNG9+/oGKmHwB8AIoxNQ+f9cfv/7sAP7W4oO6OGHsNQkEV",
+	"WsB+ELAcwNVSRH9IShFcL/dUYY6UKiM8W+QzJM1WSUq3Iocw0h2pWLhNebCyfmGvYaRgg9/YB7sQ1Lqy",
+	"KDd4x7cW83orADWG+siPbXKJWIHQAI4IglrgzKd/LEy1R6ttQWUeLhZQmbfZvaThRwPx+qULqcwLHVLz",
+	"ezHKdijH/Apl4SvcO4RWFO/uLgit4NgmzW1gZtfIaVtA2l1gIwiiRoRiL7ARBUauQYwIxb4gIx6ZaTlk",
+	"pXeHiwAGMwcY4f21dibbrvMtw0Xgoq+AivCOASbUMznM6NjwB1UMwlwwn1D3YPu7Jw9WwPYvyfDjeKAJ",
+	"AhHZYVQgNOpGhNi+GyT4HcnGnwslwi4lbEnIT20IE1Hs5b0CRSyMawOkCG9IXxtWBCCevC9FHxchI2wQ",
+	"FgN7DzpfCiuCiaTcH3r/6OR+uT+UxjzlOc1lZjtEVzz5l6A4mvqUrgiWrgdgUIE1MWY5tQwtsVT5+xj4",
+	"JBu9xqNHR93O2UlBjtN4PYFaZv2O5LlDUyAvrdRDyh4r4LS0Gx55qAvVgA4MkNQt6kP3ZF2MB6s4ijhs",
+	"5+RN52FFVXBVs2tpWJZad218h/tvOg96pzviO5yUK2sQbWMOdxuh+bJnv0r+4tfL2Q+8c/PidefmxT9/",
+	"unnxWOL/P5X8+aN/TOCax0/OX/z2U9eh8n3aTN2trs4x4uiAE3FLpTaxszXtTrXW5x6KauzNV2NDWEuC",
+	"C9++x6S1QyZommILn4OloF7BnsMgFK4YA8hQFMvRMLHgsReEg8NAFIPMqFQO8yAfsZkPfNAmb7EOIBQe",
+	"8kHGfmWx9gDALK7BQSDbwiDg9H/R9OpSjfdZdM9Rp/uwQ8+T7hGNH94/+uabs/5RP47ZUf+0c9J5+JA+",
+	"6Jx/0/jcyqRCc9yCWthQhH4ZMASzS1cAIRTAcQcQhAMIwl8IBMHs/N20aj32gdOrS4Jqm2Me4A97hOck",
+	"4YpOJoxmhnIGi+60JhuyXAUkKrwUi1JUeCmIT2RwhRA+fxsIhQoNic/YVkN+DgCF5XKxHDo8ACccgBNu",
+	"ATjBmtILmAlbiKB6vATPtF9Zq2AGtAwn4VER2FwfI2FLQfDZ8BFWGEm7GUcHXIS7UmWwD11fU07gO9Ab",
+	"7XGLrbwXGISeZR5GtAM8lFOBsPRJQCIxTdMIsQeg0UP/rafL/GBBuS/hYavGV/BI2ELhwBZIJdbCHK6h",
+	"P+YFPEP/S6RO85AabEiiGqWhHkhhL/bJtiAKcz7qmed/GpreDf3LrVAVfEcaQ9a3N7DPiqGwXKRb/ISD",
+	"aD9gJ/zVsBP2ogbrIRPWdnm3r2Rb1Jn7qGKzamSrArbdVMnnKV5bLhJd4dpBJh6K1nYqWtuHfFlSrLYo",
+	"YE6OKT827M/HQyYAnrme7POnKZuaSJq5GDoPByAaIaFiuaSRIZ3nKQvIGBgWFGkqFmNLYUBSppQUylBc",
+	"9jPOBqa6nwy4oCn5z5T/BjeB4Bwlk5RycfREDFOuRmSSyfEkJ80IA4jvDV22vvY9fhe1QiGzoKAfjox5",
+	"9gxbjqcTrVBZQnB2yJjmLOM0NRTqomgeHIei8jkDnjIVmcZWfMd7yr2YfpeiWVIb30lGb4RjsQ7FWKqc",
+	"ZCxl10B+PZqKK4WhRCQ/df2YmemjhwCmvozwHKjW4WYtj0A1D4UUMTPFbGh89vSNpiyJzPRGv8r+syS6",
+	"IBOZpghSs2QvHH+Eyz9FlpL1FLpGFRxCRaYi56nr3dQPaQIxXZQxNU3zNt7uWRK1CLa56gNrLrLkiu2x",
+	"NjGGjgPUbCDXRowOSZRkdJBHoHkSm+2MaZqyDLvlsVu1RyKz3bxu4vsBoTmB+T7ptAISpVQMp/qRpPns",
+	"9Y/k/unDo+4FcdylsDz2Gtv4bLacgbh3/JH6drDPI9KU1yzLAOrfOyGI2NNqh+Ifsq9INi1adcGLu6fI",
+	"r7KPi9TD9KyaZtf8mmF1f06zHJbO/BKbW0CTwYv/4LAQLp8RoMSOWQWB/GJ+9oKAo2LiVzRNET5A5dgv",
+	"k1CezvQ9/zOVOSVNitdkbDBVhpcMh0KVFPZWph+4pY0C/8DBjOJqkYRD87M5gdZAOKtuhcEpfAQv88US",
+	"xqDH9Vl7ys0fhRCvEwxFg+zHgi/mo6Mk/4HdHI14xoiiA4Z2NW6wxe8KHH2tThKzexQjLx8/VQEKRmJ3",
+	"a0C6nSMnOQpR2i6Su9jzzNSybLXWEPpdXpoxrXhjM/TqV7ZDa/QawB1jzmejd99/6W+nPE2sHgEAfysI",
+	"YHeJARcsOVITGrt50VvwhmZsJKcKkjGDQZvcL0lgWpoCsLDWtfj0s79zSm4j3tCTzQIaIGFxt6/o3kVB",
+	"Ca3KMDWeEkYh3yYvtVRfJdSXP4nUS3pUKQQI04zID/RuFEhMOyf1235pAA6wsfUK/GR+X22DaxHKlZ2F",
+	"sgV+Kxn2yiHcU3aG3r56fod4Tg9tw3/RZL05Phi7MDrUNcM8I2abiGGFgzFWVSH8OX282A/DV3kX1qKs",
+	"7YjBlnw4ReBZeEJOn/JmhPRIoH2K797jT4AQ3Ri8AYmyqQC+pCAUJSMVRNaCkWoAirT1I9gNAYvTzNuc",
+	"/ZoDasqc/Yq9NDejWatNivYBMHruKegr/lVbgNoXuObAMwOdyCYbyNEUCoW2hUCMa5UPVre1rox9Zo09",
+	"MMxs4mGpARiKKiDLmubjecHb2KUGXXnFdih2vUoS97FnOMS2raC+2HzABVejumu6Z/qaLXRq2ffQ8zRD",
+	"1wP2gfaytLVqcry+hrU7PM6W2VRtnEfoBtJTgnsO7Cm1fIg36OpDrf4nU5BXO0PdUj1eMfNg0WG8pLQI",
+	"Joay2QrAvocmGzd78YJFgk8Dl0a7xywlTCQTyUVeAKFpMfdp+Yqe9M46W67oo5oxXQBKQOnwthubTayZ",
+	"yh0syn/I/hJj5tBhf4dy3/O76FfZ31WPVknZSmW64PMubhcT0SEZhIEwOoLVaEvUMPD3OCdk9amCXqgJ",
+	"BV51U22MJ3KR3XTNnjf/JCC2bbXh8NHKyk/HGdNuYEXao6r0BFYtl4R9yJlIIFao3v/x+/9ErfKrr5S/",
+	"Fa/uxPe2b4/LbyF9q6OtlxNEPtS2iMqzaZxPM4vzwD4AOOHQvieEFcsx0oGB+ApFM8KJM1aTtpHCxmWi",
+	"3WMTktVONoOEt4hnBOzfZJoxFTYCc2l+I8lYZoxMMhrnPAYkRv7bb/411ttW0+yazcJGm+ArHAG8Sn9G",
+	"Eqb4UPTwjUww2EVoeRYKljIkkmmW4qctJMlMEqR6zKFjIrGROTMF+hcpF1f6Gugw5LkKRUpVTsxtLxzo",
+	"HmSqYA7BmR3LhA84Swj0/oLCbJPXMxGPMinkVF14z7mnQuGquxTpT6EEw9pXWDCCeHMYujSGWNutYJvC",
+	"pERLoncLsToLkefF9KSwzOX6w57eF32G7wzZuUB/MpIQVFEjPX9yQDhCiuO1roFbZpjQa5NH1RFBjN+V",
+	"I4JV1iNuM+cdbF3iYbeuPgTz23QuFpQxFU+Zt2UhaXAyFwUy8Z/NTucreJuNIj+dTbtQ1rcC7dG41Keg",
+	"0Tv1DR34jHTdNMGROiXuNOlJOEVQRo6HDnjvK05RcUSchLmhymxrCKx4d7FD2XJewRauMIHe6cOpnwoH",
+	"/gCwdoiULLf11hipMTZkVqSM95bE1Zt5T/GVOfm5RnTFiLnjj/gPNJJKidxVhhL+kNxAkyAkYrVwyBhi",
+	"qTYjlrIqq0l/vKnVZMe4tdX0BAXacrPpFQ7datUjXARtFsPLyQGoN/Pa2jSy0/UeP4tamLyWEx4HJocd",
+	"Cu8ZAbliMwKeLIpW5MMGpa/1N6atZZrKG8NvZbB0aUoiq9qiUDTDxiuWTGOw6U69m6JF9QbvqqYTll1z",
+	"JTMVQN7Mso+EjQsQ9HKag16nJE5pxvNZKCZUqVabvKYDps2uWAq0PrgU6I/jm95T0IOszFsWuWejAVJt",
+	"VWUMg1ChyOU0HmnL6HLRujGqpo3VTVGRdgcDRCRg8sECAOqVuTwUfskQtYtiYaX3YSF572qGGoolVg5Z",
+	"x8ixG+Y53HlPhs4LeqXNN2tf0xTnMJYizljOiA2obWDGvHIj9YyYnY0WWMUKb8UfOU2vjiiUUVjzQu+/",
+	"qwJogxlAopQPoGDqis1ewt7XkvOpzK7wZMUjvTKNoPH3WZLRacpjvf2v9CffZvSK4VUjmQnAGoATc2mO",
+	"obYkXHYQl1Bm0AVucrBvIKvPjtSID3J/zPoaffobPRiKHiPhQk3QutLz7yTZSkG4xWIlZl/VRIeKk3Sw",
+	"jA6W0V22jIZF9slIdpQdO9pIC+J3DTvJhRKOP9p/bmErQVGaq64omUn/UXmVmaQ/3tRMKga4taH0k73F",
+	"epaS1oRIgHCEbAflN72nSM4+YBWSKexwNUx0zEBHsUmOgSZnTdlfR61gtTVEmqHTgCOaJSwzRhAEHrjK",
+	"tW6Rpo0ll5LIPmBxVxlBjGYssx14rTb5EfJrpWK8UEwLc8boAcT2XnhRldPZAo0AaVrDx97WWj6G/M2a",
+	"Pm6zaFsJtV9RjqUlORItkwhCVkAJRyzzhFmLgvJkz4aRt7x7N43sBtyTcQSdxfW74IvbREUo5qeialOv",
+	"Qs5E1VG5MCWFZtN58cQFwgqYZFNM9bMeU5axOLfiAGA8ZBeQ9T/keqYYRm2gl2zORPoUeL83WFV4g5Pi",
+	"Bq/YYMow+ezstiW/PC1++ZoPhf3ZDWNXKRQqQuH8L4Ev1dYQi+aW70Y8HpF4xOIrQ8kkx6zaijQ429qW",
+	"+3+3srrcll1id7nTfjC9DqbXV2J6lVT5vmwvT76vtL4AedDgcBd/aPMrYTRJ183oFT81wSr761KSj6ph",
+	"lR2mP97UDvPHurUldlncZKkt9nKqRkwZCHfzi3uqeEetCKHuiCjGknuKRPjK7+0Vtnxei6kombLLPAqF",
+	"Jf5KKUJuUtQu8TTL9Dy6u2sVYTTPYJpPM6hMKs24sbFoKNyPkCfKJNTsErTJtzIfYb5OmyoXXm9I4t/R",
+	"NYYRsPEK08pvdyheH0U+ZHO0peSXPUVTxbL3eOuITFg25lDo7FU9rcIlw7EXa/XYbswdzBdYAw8z67Tj",
+	"QYitraDsSJ7oESqnnj4rpbqZlDrFOLdNAP8C6ufM0A/K8qAsP0O1zhNUAXUStAwDbzXSmooP5YMnFaqA",
+	"4N09S9pPy7XaWtcnIgd2QsuBaYXgHGw71qv2Z4QnrcC5z+mMDAAIumiIorE2/kOhJSJpRojo+DOekF8i",
+	"7R5HE5aBgtT3si1hruQvIjdcJPJGu/Lmx+67X34eZHKs71LxVS5/iXp67l89fUROT08fWhxlw2Ae/fvf",
+	"//730YsXR48fRwS6qbkgb988ukC+UKhz4SJOp4pfs8CMy14X5TLCb7G3iuaITxGKhM5abfKSDi1UZZTy",
+	"MfeZJM87ARnTD+TkvIOvG8nBQLEcuDxlTtPIVtdC5iMUY5rHmP4QeTZrEyAwhX975cHghqKz7UlWuP/l",
+	"y2eQyuG5voolochHmZwOR4GhsMwGNGbaUplw4JmMJ/o/KuZj5JhUM5WzcdQK3IpKQZqsPWyjpmv3qTDf",
+	"hgJD3ngp6shjLH655uxGuUiDUWKEJw6oBPbae31ZRJqmnxtgzqAmRLXqqIn0z57LYWNFYRoUQDOzvS1q",
+	"utmWdgsaG22SysSB9VZhbpe38dqo6m8Vy7TRFTRUPgMrcCCzcR1YuR2rBXaswyqHNZrfzWVj06Fknm70",
+	"fvMnrQ7O/qxTRrPvLMCM7/LGFVjoUDMkxfy3tz4LubzNOXhBP5iGJVUtLuog4EHEVNM8nHeAY5GPp+NG",
+	"7+QcB4l/FaQDXORsyLIqeHqrD3JJ1BWfkOaEDrmwbdZabtWOCr+uHpY/qm4H/s8bWadiZHsEno/Nu1nZ",
+	"1QgaID6fraSc/KAvHQDY7cei9LpPhUBbDzdj6csCZ2exjF1vxTfds17nvNd56Dgz6TRZ7hlesRkM9YrN",
+	"6i+cFZ4CXPxNvxOfDTrsrH+fnsXdwUPaBaoOlP6NXmMcTxo2Y7l6Jn5z177BldKT2TBg5y9gEkxUDjcn",
+	"bESzI2B9tabbiD3TiHmtWpejl6PNYmTJAcP8NmAiaFK2Dn1TFszL9YzYOghzNFF9ozUe0fwYvz9ywAhL",
+	"G7ag59nW1li2ItPhbfqOVaBtOfMZsOUEiJ3gQYTmzJhMswkLiOK/scBAHoCRhqFsRhMuhgYrASMi8IB7",
+	"Wm7mNFVtcmk/gwpYREYw/f84VMtfD7CvUIACjVZ6UydrtVShrTTfUnUBtar45KL7y7W8AwH/soZ3PZrX",
+	"MO8v3LSv0QFgH9mMFDM17sDwjnNt+wLK6nlFB3gN+4lrId82HoZv99rc5/E+VA1skEcIunb6TVConvkv",
+	"1ulsGvdZkgC8eipjmh6NqBodXXePTx+cQetZyqy+VSN6VC5GVu1JMjC9x6Zhq/HIXEHwikbQ+Dv9jWaJ",
+	"/tcT8CogYAX0BK+gllmfZtBMKouX68YrLkBzwEPHzvnvlSYMvzVufu3Ln0B304ienN9v9BoPBw/uJ50H",
+	"3QcPzuJvkvvnD+nJgFHaic/PadLpntPT/uBs0O2f9Dv9BycncdI9T+7H3fN+Z9Dp0M4DfS/+G/t2lusl",
+	"PXtw0u2eYk7n0YjqXXx63j3p6JXXE2pWqLsZQsFmG84epzo2jjclMQIi4tCCdVcIPKi3NPNwPbslNOpU",
+	"opqTwSuV47E5YPXYSS8gF6umEBif22oQLmcfIL3NEqPyTFeJkUgGZRwTqpCg76H60Tcgkf5f18EcWJSa",
+	"4jEpzbX/jxqhTd7Cf/G5TjQAoSDcdEZolkEgBrQk1GdmY4g4QSuPHUUzcj/uETBAo9YFtAGlzCRpENco",
+	"FDdMv6J5F9KfOaJkK3GL7ITDxbFpCm1TNBWdBeiOhyJ6/uTy1Q+P3z958e2Tx4+f/fDd6/dvXz2PbJtC",
+	"Cxt4j9yMmqk7cs8vDRyIClsGGDXCKXpvGJLsAkcklzIFfQ6A7jYuwMyUXugPq5q1cZE26taug+spTAuZ",
+	"hQLmuMLGWANWx7x7WTI2dodkvUW5/dIcr1vpwpkzE/AsraOAP5c5sIGiLypR6kZEkFTRnPnmy8dPA3L6",
+	"jTmorQtfcBjruYsHGrqI7IVt8la5656Bkb8MUgZrmWuwktq+geI8WXPvR3OrYz5+uq3hUGGabLkn6zuY",
+	"rEdk8GD+fBmwQ0JrZ9unvJfqLSAj+fZs+FhzZS+2D6qcetPHWhtaj4MkaWKJI83y44HMxkfaY+uhERMF",
+	"XnlogSDXQigOMwkDrQAvny225mMJRD6bAIaHjSc40EVilAI20kAJJh2zHgEZ+PjHR0EoHv/46F8BefnD",
+	"dwH5x8sn3wXku2dPQfK9Y/2XWNYQx2ySo0Hmd8rY4kx9T+ibHFHTOAvvzNWFjZJoK+GkQ158a8skuqdt",
+	"8oOppChwD7kgjIONFFMozkQLBSpUuSrsRW1NXbFJbqlyEWSQCz1fVCR9adiNqcuFBuTRy7cYwRizscxm",
+	"BMKGCrQBXjyRk0nKsoCoGOKt2CmEhSJj+CfWuWqZrYdBfnz0CubQFMBSkfMbmSXw2b+IXmvzk6n4jU9a",
+	"AblibGLLBS2c4j3lhXccI08ocoDaz+SNCkg8zQkXuTSKCGKQfTnNyYNO54/f/7t70uloQxDmJlPzMSbB",
+	"aMa0WWaeE5SMbGjdomlaynMY3EPA2ASLOCoshkivBGbYaBoKMQUsfzmwa2iV5aWxifUwhMQ1bFLST6m4",
+	"wgltFRtI0ZmeGCUvoN6G6q+TgDARZ7NJjm3qI6lyfUd9W5OfsSZ3hm9GJkD1SiguLmnmfIwrH9hlD8hJ",
+	"0Ol0cG1bQTGCaCr0XfSsg4qO7JhuRrM2eTdivqVOUhpfAXSR2YCE4hEU2tYNCCXnnVOTPOX5BfKWI8ac",
+	"2cNAC5TKHIqtFelP1cz8LBRRcc17/UWEfONQfK/tJTWSWZ7OEARUv2cJd1JizI0ayAETJtMbAfGWbLkt",
+	"ANK0LmDOtCmfS0KTxDu+0DBN8+IeBaIoHutWmzyiWDdrnYsI3YQbbd8FWoDB7ZZ7GIlkENnU41FF3bAa",
+	"0QlzVVjgYgChsnYy2juBgALStxaHJsK6Wcc/vsuCJ3GLOJ0VqmP9YqY5pYt6a2+8gn9+n+KtRU2udS7m",
+	"/Yl9+gkg54x/C1gkqE9dwwWeFPsoD/L0a/YhCoOgOi50O2CXB3jKg4fzuTwcFCqFdT8u9MgOHo5xSjZ1",
+	"cEDmPMK247qE52tGs3hkSsGQxc31UJmWZYhwgt1+xIVigJhyzYia9rE+xVT88QzsoiAUkBBFW15/0ibv",
+	"jK6PIAUXaaMEDWK0nOAxbVfvZko9wC466ZDmmH4IxXmndWFa70gk2If8JR2yN/KKiQjAk7UMdfVgRtpC",
+	"QViVph9wkTzyZ2djTjqYtZ8gofgpWHn5cyhkWONC91L/PGnssW7FYvPA/luJzrPsgpMPesuukXycqwUq",
+	"kBjQfC2wrgEdPIeEgq3ahzrRsRT5qG0rW+LRCkw3Y2Y4vHFLKkFMHwRUBa4uTrkp+Povl1D6L5D0e3Ur",
+	"GyIIwQ5cTazvSjnxTB6KU/afn3vKRVKWfCX2Ev/z9cS2FjOV3CV4k9U0+4JYUVrazno/dP/4/b/PO9BI",
+	"ykVsoX1d9TVK8qBEMeFYC5o3I0loKgUznCJ0ng0pIGM6swBwHKtHoSic8LyFLEn6cQbzxLldgLNFmoBl",
+	"ryz6nBcMAEgYEAI54fm8uJ6H912XgN+doi/Mwr9fGbs/AbpcNG4jrr4UiX2x0quY7MGiOBDZH4js/3JE",
+	"9oWa2lF7LeGzN/qrxtc4/ggXPNuUz17/COjsU0avmSJafRYs9oihRAURkqRSDFkGuJ+glVjSDoXXCUVo",
+	"ipjnY5oYPFmeQ4Liik3ytkdbr3WTzdFAVQKw00rBLIB996RSTWEEEqBH3dgRGF/rV+ATmgMkbS1jyN9B",
+	"ha3mDjxbnHzDp/3ny+X+tVj3PA754nxXMclvfvqXUMk763U1kzyMZxmRfJXDXk/kYI/IfpBqP6M3fDd8",
+	"2PKYnA/b3cYErLXAdrK8Diz5d4wpYB+GRB1ZfuEFrwTABznCAfh+JKApAPIn+q8jZKafTnmCtPQLmPij",
+	"zekAjAGzPSQ+/N6CZGzM5W8Qra1VAWFV4v2aNMsc/jxvYW2BWTVoBGlm2g+JoRZWpuyiSCtlQGFKAfgM",
+	"hVer1iYKxbxRRPZhExlg91abLDfb3I0QvFXmDr57CZ//vq2pLSMCS8U5aWqx3NrK/d6K439trXfyYYXW",
+	"694sxCf0btzlTT4rCsgaWsyoz4M225d1fYgCfF5u/70p7yUU/+tGAQxq1iZUNyjyc2mjzoXev3PKvZru",
+	"Bobt8puG/BW4xdFFqwvtt6zuH/JrJgBkwiBfSMtaPWa2Lq+4DpZQkSZ+p7TGJ79K4NLNWUaGLMdCMNkK",
+	"yFQkDErsQmGwtQwwiId9ZHGrtNdm1K9IyEQiWUbPvUfBMRelMr5iSQRopDzFdhIFLSQImKV8fhtTkggo",
+	"p/rGmRxmTIFBQgneybs3EAk+hOob827WUDCcMKXBXDE2wfo274WmwtoN5BICTAr4xWFRAIlEofkS4UxG",
+	"2EbLEpZc+Elq+wyLRTaZ9lNge7sgU3GlbZpQyIxgW7+3euZLu04OUWwd6C+DjlJKhwRermbEJ473BENo",
+	"0hE2lkywMZ0VWZxQNE3Wx4DRYL2oB8o2YdkRvnTxHG05Vgay8L7zXvpe0MbOjrrnHtpYAHgBIM9WeMG/",
+	"fNoM2A7GfZsUOWbXXpqYJaAZUPfHSeAk0xpybe/pps895zDbhfG/gkInL2OzJTw59KEcTKTNTSTccPUm",
+	"0uZwarSQHZtgqZl8/VZ1WRtWZAHkWiiiAReJpc2DAu1WQDYu1UJwbWI95FBEhqwY1WdOh5FBclNE0CyT",
+	"N6alAOiJl9V4Ea/EKxT1NV4md+HmwrG6wEALyIsNqsDuaAFYNdSVfW9uSPNw/uuglAya0Ga++Wv80acV",
+	"I4hpls2w7YUrktNh3SByOqwDv7p/Vga/WsC+2id8kxAyp9ZEF2JKU/Lj679fEkUHLJ+RjA0ypkYsg91W",
+	"VFionA4GRSnaKmVrXhru/MrdUivWzWL4DgjKWZmeoMIh6xuqEdWiamXV2s6VapsUqeEOOVSp3WqV2mJ9",
+	"2s6VaeYu65SmsfEkd74tFyQCbvHI8d17lWemr79NXrM852KorPwHt5ZCpxJ0icUSuT2/6QRESBKzLOcD",
+	"fbSxY7tjSMXa5DJJPB5Z2zURCsvEGpQJIwvCDKcCFPhVwrpwe65H+6KlaCU59yOOUQy1UAP+JwXyLnVM",
+	"IE7QecVijivqtZUzyiwdDKVYlx+Fob6Hp2EYxfv6nzTlCc9nL6TIR6rR657oiYHVfh2DJHrQ0XsN6bLO",
+	"O58qJJwb3ybeBXqiX7BObWWJGlpShxq1Q43aX7JGbWvdtaQuzWqvRT/r2MZZjses1ud6Do5OEaZUrrzM",
+	"ZWRNAbX+9xWb3VPIQH3FxD1EBG6V0a4D00Fum9VNFZuTmFZZwg0j7b+8H8/eez6jcdTa5HU8Ysk0ZUko",
+	"qJ8xzVgRwINHmTtGyv7AdcvyjGhnLcsh5HspZiSTpo97Ef2vDtHvxcx3kTfVcvv0g/xpuBVfqHhR5w/9",
+	"8lnICVYb2sVevKf8iTgY3LcE2zYu7bedAkZwijZE3rdSLE6lYZiptM4fT3HzQVWJscxRtMAPy8GfHqHO",
+	"Zo/lZFZlsXsMcFA5UliWgfb3VUCsWeha8qHYxLPN//j9fxNnlYfCmuWBT2Knf1pQsQeAWoHwEuyG8ES1",
+	"yesRzWysB/r7J9zQ3YUCBs+xTCYhYQMLgvRfWBBEmvqKVtggU5EypUikv4MUD2TPUBaa6fKkfEwFUQza",
+	"ZgTpMwJzmCwpfVnLSdA3uQM+wiZ0/dU+Aazsy5Fkgn8ofIiNC1pgR98tC11OZge7/NDpfjDkawz5FIg+",
+	"d7bj4eRvaMZ/tHJrw94S+NWS5pKmZaJ31nTLazgJxWLHSWD0gfYAJgDjZAsR2uTJB47MlZ4+D4oqByzV",
+	"LIIkyrWmEKrIiKtcZjOttcaTlFMRM1ePYQhccxrnBt0Q3+yeCgVMdqmIY2rhWDM2ltcsQQRUmpMJkxNE",
+	"NcUqEYqFCaZaJJFax4YiYzHj1wwiY+t2zNQXh0o00W2N6qpumEMjzKERZvtGmJoWmD00vxQB8soQwtNp",
+	"mpKE5ZSnjkKgZIgPWT5vhmN5t29ao6NqTGxTKh0QBTZwYXIHLnYNwJyB669p0lTJosumVZAL+FZ5ESwn",
+	"XFSTGLgYur1Ay0ml9E+sX8AzJEJHoQbgawHQdP7GSheVrX3DAtxCjDozOs8FIH2W3zAmCn8BEcmg/gu4",
+	"sfzkrrbSMT8NHdJtckmMOIeapyE0NLgkmquSnwvujEkTqLpMaRlESrSYH8hMizkbTvEkLIrgUJi3uadH",
+	"BbzCERmkdGionUdMkJQNciKnOboaCBbt1bfVgRu7xqede552SQms3d+0nR+xWVLULeMyeI7PlqvAI4kY",
+	"K6tnaarWeMuTD6C6KpO/7vwiUHVcUGnbYwJ/wIFclE1YSCUNBbUpwcSyDqCabiNB0Evzgj/DQpmIpYXD",
+	"+Pssyeg05bH+49s5Tu5fLLHP5TThTIDAfOey6Li1ZQbRE55D+e7LjB3BswkXaoIvpL+WEx77O8X79pPZ",
+	"bSxltXN42i8YJVBggTkxNEvVB2+58Y6mV4RmWmcW9ODmdfUMAZQCTIEWAXFG4ysILdrBY2cSi68Aed8U",
+	"A3Oc7E5BEq6f+UtFrTG+j4FoqwfSO6Gr5utT8HH1lJzFxZRo8exNSGng3fLA3c56ttYD+CpC9POkGIY+",
+	"WCnbkBP+24Vtux4V/I/ajKYIirG4Vo6inQlt/s7k1E6w2wUpkLEHjRvGh6O80et+2teiPnNLCYoTRsfX",
+	"ukP5HcztzAzpd0gyIBDT57LQrTDNg0yOn6y5snCacvlk/Y3w6ZcVedzNQJa+2TCmVB/Y2SnlemhOvVvN",
+	"qVub93UNqV7xy5p9KtiSmim/JTVTq1tSM7V514oN2G7dtoI32Loptfnq6SPyzenD+65HxcYeKjyYnA5N",
+	"nMMlCJruX9CpaPtY+raj5YKUm1qj4n6GoSyyd2jXWm1Ra8NYhcUbrgxWeHEj00QR6Ltoow9aT/TfVVgf",
+	"q5pTv2xf6hLBHIAs3rjOZquGVN8l0Qtfm2cwlZO+UV82y785/7TlgL9A3+nKltODkjr0nH61Padb6+Ql",
+	"faZrpQOO/dT5Bp2mpR5To8jvoLZe2mXqBbe81zING4Z3rOgahRAfxvsxJNmfple27zAUHjcYqECpHaeJ",
+	"i1e1DP8Y5iOgA3Uu7wC0El4jaigqcgxDlvv9oLmUwRz2uelNxbYSV7YUilfsCJ+FWIh4U9w9ejxSMYL/",
+	"1k77YArRTjOaC39YNtAXCmgi9QZjGkgZz2o6SL/F9k57M20NqCs+mbiKBKQ8MOxpAcwejBO57QW7KRUv",
+	"2fhnxeDIiKWGucF23vzgfs1MdmcMIo9QImTOY9Ymb+e6TYX+Eio9wFrJ4hG/9uOgld2o8OOKdtT1Sx38",
+	"ntA38jsYzD7bQjvdUosivq2WPMNsss++UBz5Z20M7fqNod1usFG5xrrztM5z4WKMRS+f1KBhti/GTc15",
+	"aPQ6n9afbpjoHVpCvZN26A49GDO7d4fm0sjQPXSIOvm3cdFftZFzbFqyD6aOBI8ewCbQoMG3fJ9nlGsr",
+	"wdVQF2VWvVBkZTsCfj4PLVHCrICQgZBH0qBLGBYtuISZgg+/OBvtmZNOhzTpnM7He510uq0LEkthbTS0",
+	"usb0St+QxjlQ1DL/nm1nFimARHWF5ReFjeRSlWpeRDYxqRQKrzgc+qyKyhTDB0cciIcAuO+54Y8hvQ2U",
+	"8ybPSkOB1geQ2yK7FhOE55hHVQH+7Z4Ld10wScxUB0D4bvE0YGUgB+vBajhM8XUQNLY1Wd4qlu3PYDk9",
+	"6t4vKWKzYN4FnZM3nYcb5gs34aHFU6Rfa+/WzKY17rVhEL2489av2RcXpbNWcjkK61zPxsYUV9bo8Vbj",
+	"5OikU8rebmKC4bU/eI3AjtjqNfBLFY3BCwbbwj7huDOHyx+JqDkuAYZp6ssbmiUGacQe8pdxDn+v3H4u",
+	"Be1O7QZ7Eq80M/CaZnREnjO26VZdtlPKMulg8B0Mvr0YfNaW2IPJZ/THLgZfUdfx8a+QlKq2/ZIEmD+h",
+	"kAOLy/RLqWl2zWZg1doGE9caZc2InEQ2Rx6RZudI74YEm1q4pf2EX7bAwsix6k0kbQItZrbYDYAuCCUR",
+	"VNZEF4SKmS2OI2M6CwVeEUFJRdQmP5kCOBPmKtW/5aNMTocY6aroSwfyz7emUYVOc/mciyvIZKFkRx1o",
+	"ns0VUVqxAcOuycqVYUZdIR0SxvLhqK8nhxRYZqawr6IYEErXFmoAWz1t7RUFBWCKAeGsQ2y1w/sVYdIM",
+	"1htpyixwdmEsx1CGnak8MAlFV+2HPwTCUcLzFqKd3VimVnuRuXHKAAqA8uEot5lJc0ko4B4BGuzlIWcs",
+	"k1Nt6vrroXWK+W2bvJaETiZMJEiLbKYBLXIYGhVYydef8hS3KBeMZjDxsIyrU4sXpD8dT5QPj74KWsDU",
+	"YeyeQww+a8PRn70o7QuUm+2zhGwjeW224JeEV7CnYIlxaA/yF2/lOrRlHZK4d9sMThJA9DGKtVltarV2",
+	"hGwoFNe2OV6rhI8/uqrUpX1gj00LmPdurreh3JBg27/ulbBoeQ4JPbSkuAKi/ZQlPcv4bu4J1kWKjQQc",
+	"jLKUA7exy8I6e81eZ8JWodiDceC3Te3NONise+pQrPJX7rpyp2vHhqt1BMSfvjYzqHolJz/0O7GUVeVu",
+	"VpZwVwy8KO7fduS2KnwXrpNiA/VIBHZqFJDIjkf/G/3uovtMinR2EYoFFpTAuuDz7CfGh4ycyRwde5GB",
+	"XJKxhE7XUDStCykSR6YK/oMLMoAjChjb3u0cmkQLVcYVx+5h6KTF2HSbvPE63CyURS6n8agOVqJWH4Ri",
+	"iULwS033qxC29P0WfKFH4PGAtxMYPy4gI+fGBaRf9uKW+UHb+S5blawWR8RE2e2YHlMOzXM7OlRfsCx1",
+	"hT9lq1N39akOGv/g2XyJ8tTdTRQ8Abfjwxx7LXcfDwbOnTZwlqUo7DJiUgK8Z+dTU9f4DaaBrV9ozWcp",
+	"IA+BeHyQiDj54/f/7nZsx/wFoSTCxsmoeNyIKr9ihJhuSPOjgNBQRONpmvNJ6WfUMKHo31hId5ezIFxb",
+	"I7KrzS95Av97Gv3x+/+4PEA7FBE2Q0akafF8uy2iYmprT9yTTLIFZgRAfuvMHf3i2wXHf5ry334yz/va",
+	"YuMbNMQub4Ota3Zdu791bbvFn+4vEwcuLfiSMLDdhIc48CEOfLCWVseBUUr/pxClu8R8PYm8rcFkA7K1",
+	"sL2vvEJMB4paphSrQXwJilyyi9G2Q/F3aO1U1v2vLSsc0xlA1+MVzxIIJGSMJi4zrD+/p9qhsLQqVPh1",
+	"lKVyBazWxM4RrgASpgzSS9bB6B2y/KWdsBWxsnfQLOMmqhlNWIZ21wVwn6m5NzfomRjh9lD9a9B2TaXY",
+	"ugrlrb788S1j7JruTztBNVrDTsmfrqbsa+34rzrMnmBy67lT+7+TM+vEmJ0kseBeX11F/Suvhc9JTXkj",
+	"1pOcPRIV/msQCsvymPQI2H2Rx/toS7eKTOJF6ddG6KlPEXpFWv+EguY5G0/yAP0FwCV27gS6HYo0PZcL",
+	"LkNfAb8uCoaMOR2KWEs8pJK27hIwXJbcJWWYsoGLxEi6CctiJnIPfVsP8p4KRS5zmponttrkCRjkZuxY",
+	"ZqSnmSWuBr3PVF7c/IpN8gurcxEd0UwkNl7q4Xm/yBh1pGAOfaHMntKM/Ob4KAiF9c2+6bSgKsnnWXWL",
+	"BJOF7oTdc36Vmbe+kfv3ZR7BmBXLAxLB4yM7Y/SaZd50Fe8AalW/lnuMQYsL/D7He0r7xBwQ8KE/EQuZ",
+	"9SwGxcKat9Dub1SD8xWB9+sTyXBFuFJTlpAm+zDhwJcW1QNK2DI0/RPTxMDyYiKhgK04M9jtMNd40SaX",
+	"lfhxmDjWo4csgUGcIzOWW1S4h6j4Y5kwEgmZvzfXRBfzrKc3RpmzhGljVGawMoiVbXdU1U0NbWtB/LbC",
+	"QnHNrYWJ4vaJHDjDx1Vg4s6+cTeHk+6OPPD/eEWQxQ30zwy4Bl6J1LAoSLyO1QULaY4ptcpGwjPpmUlb",
+	"Oe5gnJhyL22AFPi4ZsLdeBtB45qmU4O7bVbDSvR18bW6N6AYASGq9LhLI2xwqv1nmakDFYayzfCF9rWm",
+	"tNP+bBVmF3SYzN2BNoJGvNFdDK7duq+rL18f1cOuJSq1W+nR9STEpvjpm3WDgFDyckz4t7KdGt8cdU6O",
+	"up033fu9szL84qqGDJR6pRaXufuI6bjPMr2Fn7x6cwQXffPTyYuH/zr7vvuttos80V9/F3fRE1e8frpZ",
+	"+0wJzdAoUwVNKwvHp3pEndM3nQe97okZ0QZnbLGQc94Eszm/v9PfqDag5IDEdjkVLCccl2LYJ0FDqz8D",
+	"VvNw/beYm9cNjs481F/dOzzlgqYF6lxKVW7ECez+TR6orQ7fTjUv+2lVZ9L5fGtSt9MpBlzaQqqYQaMH",
+	"ly26a18qZvsWWurW8ygrwxKeYkUbA0LfqJz+dK7nAcr/LjrXqC/37F/jDl7uYq8I+WGP91+56emlaXNX",
+	"VdAtTmyIRHsc44n2lgpg5AhLkMxFGMqjeShcss9a7FgUhV4f2Ol+RtC51heYt7zhimmbGy1tGgoQ5CwD",
+	"0I1JJvspG5Mmaw/bJDp2SMXHtq/ouFOkvk+KhHfUahPzrtg/v9jgb92WdUqkqsx9c8Pb4xX4XBBx8zNz",
+	"qML5Aomov5qKMIdzd4Q3K9S3zwQ5oXH8sXA712sAKLLAZLumvJqq+/1WHRyK7g9F92tTnewnTWu38Rpp",
+	"2r9m6X1Rw6Rf6j8qr8ryrIS8rxi5Fznbdux22Xarvnev2CPRFRdQcJ+zDznUfGFKZKGePghFxjBcxJJS",
+	"mdgfv/9PKyC2MizwStvQKoUS64KRnYynKicq52kaCkVzrgYzL2ljSKya2u50VqiBihQS6F6IQX5p1fC3",
+	"b9VThdWetyDdd6sQs0V8u9SIVV98aTraZySWacqVJZYwX/+g77JJsb0/dVvV2vsla7BH/EI10me2gI0l",
+	"PivDyU4D/Kx19+vUr9my+51r2A5K/1BJ9kVgofdjpVhxvHMxWcbGXCSbAyfi71ybMKF9Oc2/wqqPF4Dc",
+	"R4mdB/MiZbZoxVhyT5FIMZG8t1dGrSJHbOrdVBSgdgmFvGZZMi3wAMt5Ywhrw20S0pxQlVsYw4CUMtT4",
+	"J8L8tS4M+bT/MFO0gTDPAIBpKOvkQNslY9QUAOgMEILuziVgxvLgmkV0C3LKwGahTH0gFYmzM7giiom8",
+	"1SaXwpK+0ZREY31kh1j6gEA4poVwTHnaJj8KVkz3hGV2ji78gr+Uq1yF4mYkyQ0tZmu/6IZ6PXGTvHLH",
+	"YAebxLy3rYiaJlgZKNiHnNwwdgXkfpOUUcXIgAuuRmiI9WfkacYTOmuvn2axA75NFOZNMpQKbnliE0og",
+	"0lZz1y2nfftli9moR0ie20gHeLyDFt8iPVTWenJQFQbcHB5PCyJfBO2CkFfQIP7lEfJsg3qJnqkOBe/C",
+	"MDE43DfogE/kDWDhhcIgrEMP2lYhU9I09LOrAM1eO4itr6ppq55vb7OlNa//JcG07Aos6aIy2+TQRHVo",
+	"ojoozTWaqFSBG7hD+1QhGrd1eF36/aPDKlkzY+bgThbYwJvG4/BhTYMSfXcJUisUc1VP49a2WbgV6Fd7",
+	"0ySHRNwhEbd2Im7Xo447eJ2j/tfMwFlBBO+kWFwVcFsJf1ox8AI+dduRmzVbkX57xTCi5MFUZ2BtQy8l",
+	"4F9hz0OFlX4LSa3bEJXb4kIV/NXbGc3bZZYWDXcoJzb+zpCLbW34L4jftMKEt4mkXc34g846GNNfJI+0",
+	"q5LFA7AHe3pEM/0Jxn2XmtKvGAp5amAADHF0KfvQJpeGesp2yJmrTNHrmWEiKLdGWipqj3eaCvwUQAmm",
+	"Am5SqQPwq9srhq0wlN/iMw+W8l/UUn6dywlsa6Rasx2rUEY+z7Wy4anGnXUwmqt5tHJppImX7oRp97A+",
+	"yu+yIkVV+S4O6GO7N/GBPybTiuj2c6C68xBViDaCywT9VmwOMyryurgCQqPpL0IBhW+W9E8x7CGu/HWT",
+	"kjEVdGiea/dwmjI6nGppbIiR26F4bfa42domAgI7yQG4zAtxCwR34ZHeFRR3oQAd8Iod2fNT0BAWqoGs",
+	"rRlgli4QXg7SxcZzKN1kiQtxy8pj04wtBMn8LsDuUee8zNqGl3w7W5eybGV34MmHjb0DkFE1ljlq6oNm",
+	"TA6NGRtq1RHCIOxRna5WpiuM45zmXOU89thpKyG7UOmOJymnImaknzF6lWjBJweelO6RkbzRwneGtT6I",
+	"+2CQaAK/bIiLIsiMRUSmQTggtjIJeuUsCEdgBJ5FCfEAXkLRLBBOyHGBfPN//w/pdjraLhCMJCzmY5pe",
+	"kA5iggjZl8kMhLO5vmV41zN5o+9uC5Asf6nVBzwj2KgMlwNzfdsy2LIkMhzypojXY7wMRYEoIgVThIs4",
+	"nSYswbIiVJYAToMUYTnhOYCWvIOaKsPrDW9jdAh8pNWZYaO1dPQwAqzdNvej6Q2d6S+utU7EAjCf3FZg",
+	"CdJFUbakIj0PuIAAHoqAPtqAgJIzQXjSCsiAp7n5LhQRzkuEEwzY6liPNaFDluAERikfcx9/9LwTkDH9",
+	"QE7OO7gAgAf/Rl4xEbVDYZnxmzIj6LYlLbPZcAGmc9T5GUMnzAXhxmMp3uuRRTXoa4/ctn6NDegr7M9C",
+	"h8/NO/iJXFk+82qQNcvPvhHFerXVCAOBVTJ7kyu7NaEq0C6+wa23a9WqG5qyr7+uqpybt4ohvtKjg3ZT",
+	"OmTVi143GtgopcGYXyMCwZh+4OPpuNE7gb+4wL+6QSOfTfTvucjZkGU4qhWGzku75f55sg8jx0kpgEc4",
+	"7+xKRTuPVrE2y7+2/0dUvQAUBouAD7vC59Bt9M5KCBcnekFcC7meUiHz1yieAdPDSGj4qqCahZCw0SI/",
+	"1zD0drolwtpCBj1bSZn7W2NN1I15cl79TM++ZGPKU73baUZH7ZSx/4/GY9bOtaHlNl/Bf1uAWJy0z2th",
+	"LLqdvcBYzDZjR7Dn7xWbyKyWCcBT2xlceEBJvAPG4KP5VQESwcKU8kzC185IW7cUwd27yjQsbL6KUMsK",
+	"QVmM2oYzXlJArF5uZnqVBuvEX5Fs0XF/AktppP/XQrsjcGuUy+KDC5g7wGdLJDMAbcA87kVmb6WGoeCI",
+	"2UtBXD3U/ty0GOQ6PS91OrQ0Z3sB1N9kgCmjiSK5rBudt3z7AvtfHdrGPXaIbP9FI9u4/IR6+3THMpDS",
+	"8f8LB7Vra52fc3GlSH4jPUpmP6PWKwKv5GYkTecJUwsiH5UDlEuHoiT82+RbmY+wl6jP5p7jZDs67Hww",
+	"YNlcf3LrglBh1AUXwzni6bWxbLbght6z8viM1dRl3bIG2Ysv7pdffhZvGrD1pvGL1GPPP7+6JLvYVoeq",
+	"7ENV9qGQZI2q7D2oaRS3a6rp5X7MVByA7hpvkOhxEfatT+Mr8MsA/i6CmK3+04LgRSYEbP7+X3pgEQR9",
+	"Q2EYQedA8Z677m0PzZ7nREiSSjGEZiimP5iKnKeG6MLdIhR0SLm48KLwGA29YhOA+HYg2RT7YGXuvdSc",
+	"4l9O/FxduLNnHLsF3+sSJ7LUuC1UzigQoWbAsgIZaChahVWp88XMmpTirSaQ2pcyZVR8FqKP2mpIcYDS",
+	"uwtQel9jQaLdOrsD4hXif00Vgkmp2qTqI6rYEReKgWa6ZkRN+yqHohHF9Im0oMNwH5N8i+DkRq2AWEAD",
+	"4BBEIsFQWECo2qRdm7ykQ6Zq0nEnJjNjsnGh8NNx1gUCXINrzm6iAspgBcvRgIvkO5yNTeXga5iKn0Be",
+	"1STBTPLPunt6CuoEHeAybZR8+17/Yp0s0nPIWH32dFNCc4qgUquLa8pzB9wnUjByI7MrUBS43V6OJBP8",
+	"AyzuKyYkuaEZG8mpYqptweuX5p08VPaETWiWGwpWzJQ+klP9YmcnblHe2fsTldPBoBGY6t+l72I87Eav",
+	"q+ewnOb6tNEKP+eqMntyiWlLOTAb7K4nTr5G8fyUi8RMryeXjahYTywP8EgvSGRz1091hiw2cCvgGh5P",
+	"ciNG2gZTjxiRqDDVwOi4EIBwoUN2MTJwDR4TPKHwcpubg3uM3cwhV2cymca56aRhWv8EhKYpSSXeAk59",
+	"1Xk2x/dJ8cPGZidv3z30m5UabjMNexJ+ncrJ21TubTTXtflhnKiibGXLwNRzM02rrnfX3XlT/MCAcBcT",
+	"57BdCcX9uq3OwE2/TGssmPHHH03VzVrt+IXZrtUDz5UtExvxiQoMEYCc2NAGuunKlbblkgh2Ewrzozbx",
+	"MHtcwRlNtdU9IxmLGbAM2OBGQKhyvG4A8zXiKpfZrB2K6NngCAILAH9mfYieZUoTuSUpSFlAzrony5We",
+	"xTALRa3Sw5naUunt1ud/yNX+Kfr1dzrp5qAutQ8rvfMfhT3BDlADDx4W2LpzbdGTuCCIn1ThJ7fJd85F",
+	"NZW+TFAbjzzrnLWrKlPtmbn1novSi4tpmm5o58RyJLMFG6f7oKinm0BUQz+euIsrbZ2H1bbOyX5snd1s",
+	"nE+Hurk7wS68o0SooRP23MVVmR0UC5DY0UfEJXZ8LNZhNlmZ41l5vipyPEUB+XYpnqKgvB4AYwF1Xg5I",
+	"pJ8fBdY7hlJ971cRaUZackTEpHL0XHjft76E6YESZp+mx25o8KlzfTZara1AMypk+qLHSZpPXjy5bG05",
+	"ns+KmrFUrlu0jIN8P2BlfIVYGTupM9z7W7qyrsrBB3Cty1c95ypXgXZMmcqRSDuYY85WSzvTAOd7gIrS",
+	"omOoeap6o13/+P1/Q0m3aceztrcW/hYnFTvotBizD7gZyVD8KqFZxlJ0Oiueeo+CBqko5Sp/7w0+IrmU",
+	"qUmN2Y47rblWg3qvtvAr9JN+PvzMR+TdVFFtl3aqTqT5C8mF31K2p6ax4kVd09htVhUUj1ud4/He/dAh",
+	"cweko14xKxvvKX95doKy1mfuqcysUbgcyXptXwAxKUpyUAJHgOci3C3jf5lSMOJ0aTe41/VqFmnXooNQ",
+	"VPUA71B04MTrC/M+n0e07i+jD+QU5fjI/VIDpW1m/JWOOSuaGe29TBhnJYyG2V3/0HcxXY+ZhE1qCvP9",
+	"tkYa5wCavWPSHddktVi2EfCDSL5zInnsjtVWhitYX8U99hyQuXOhlnoiAMTKKFm/zelEf9DtdMD4jWma",
+	"ttrkrfLTPtwvDtNWZsoGOaEKwIJm+pOAKMMsQNMU6HDowLAjTRjN2+QJjUfQmmCsa+5b466qVHlYGP4o",
+	"2+RyHgEpcfBI80w8IMuKYtqlIZ16kU6TZE6ibx2TWZ8I5pdtJJu6TJJbYb2BiVxn1EHD7BQ7Wb2ff5kP",
+	"0T/c9tVsD0k1iw2yKulVvRlJt2H7DKq2D9w2h2jJlg0h1ugEMLidoiY0SdbRPWtYyRtBi+YW6Q+a2n1J",
+	"Wg6heEn9fJTJ6XA0J+uhhyEUlw4Sz3YwUF+Wl9retxS5GQzdO/6NjfqsD2bb3Wl6NjsD9t6O5wd3hTlC",
+	"f3LrLaj3f+8pZ/hsBdFZN/i9QXR6AuyKzepd+n/LaUYuXz4j+qr5GG8RaM3Ytbwyqp19mOiRIZpZUzFw",
+	"yOHryzwKQhHhBeoyj1oIR6ZYnDHDOXjNMqJG2nI0XVrRiIscMoM8VySl+vF6UPGIZjTW20fLu2TMDV0J",
+	"YGQqAMmcUKUs7WTkIi8+Auk9BS9WFYcIRV33Q1UcYt24w/d6slfs/XcQNNLjKqJFdP4FWxdkpq1wzJLS",
+	"vmKitovL7ZoNd8nd722gE4C7wjzmGhUtbuvZ3+jN1eg1Pjz8idqwyBWbLT+Xeg++VRUVKvd7Zxbtycz8",
+	"o5ROE0YeM3WVS6zZMSfBDgB2C8hZvXu0lF0PE+pml0jL5ctn37PZ6iALnI1Dd8PtBEysVPXD1vaj9SMl",
+	"VToWbrFOf4N5HuTeQJqwdAAyBptEUeQa6dyMrtgsCkiUXqE2I3/7mxQx+9vfLqDPLBT64td/vzw6Ob8P",
+	"QYVcZtq1j3CLu84JaJz4We/2X9DcjKnQFir7EDOWwDi0jLsAaRyKCM54FJBciw+lLxtR7S7ajCG8QUyz",
+	"bIYtu57sQIYrrYKgE47nKhQZi2WWWAorct0lTCQTyUWuWm0Sef0UR9+zWYScx4OpYgmgg7TIiGWsB7+1",
+	"Sx6KkUyNEsDZCsjNiMcjBDBJrFrTE6La5BJGTONcEar0+wbmVeHVAcDakDbmfAznEKiRY5qmF0CqrDUu",
+	"sp1IgBUJUP9isXAomtHjJ8+fvHlCfA1//PGKzZ4ln6KWfl/9q5Lq8q19A3gKBgyNoarxIhSUmJAK0UeW",
+	"iVzPMQb1vZ3UlBl8gqs1t1hSsJZZ7VCgtEYRU9sT8z2b7RLL8cQ9CuruydFp983Jae/8Ye/84TJBPSeX",
+	"gwbM0AYxH5Sxt9jJsoPuq5sMow1n8Xcf1taGV0xLtPTq/X+NH17/e/x09u/x0/vxv/55Fv/rn1323Q/X",
+	"8ThJ/+v0H6Pk3YfOf508NTf/LPOe1BUG6a3qynftkUWz0yDMx/Ot5I9oPGJHj6TIM5lWRGwRSzcS8gjO",
+	"edSuaprHNl49qrutVA+Rq8/YsuKk5/aWQH3fCtoCc+6eVQbLQ1PaUlVWw/ZAz4B/BxDWVfJdX+GpSxfL",
+	"EuxDrhUvzHub/FtOwT1DW9gpfHjfC0IrXTlzLRUzOLuIFBYKLKZpk1dW/1HnioJVAINTNt9Qq/Gq41v6",
+	"PlYBrY5rwVMPca07Edcye2X3c4WbYKmNvSqKZS0jCAVpbVoRClqpZCtCQXCCt44EoZZciAWNWW0k6N1I",
+	"GqMXrUCu5gxBqnp4lsFwbNq4S1CUiENZQnSBRSAAIwGfIBT5NE1BiFAwdEtMWnDDTN4ERE3jkTaaqRY9",
+	"uHsITxjoAWAOuOYJRHVAPLUCHFCkbWo9ABQX6E14SwPrAp96o/jHuzcWLdaXcVT/ooW/d54N8M1YNgLj",
+	"sFg0QxiJGQg+/54KRZTymImYRaQZ5ZxlenTjeHIZa91m/+Dmz1YRlS8qC1VECn8BCW9C0TQiEyx4EKQ9",
+	"6FUWXLALS3+jen7ZTFCuXQzmEgJBgXBkL/cBj4Iylv6FYwvuEaHN/Ta5FLPyRgmFt8BrBc6GLH/Bdm54",
+	"KtnLNXDfRYUMHq91okG4kPoJbgEbvcZgmqaNoOEtYwG1zlnW6DX6U8WF/vxTJb64t9JacLkFM6jhZn0s",
+	"6Hvxp7dYxV96rRAo3S6VFoCmmMdsiyXGd9CwJwcKfcassUGYal2R9KIW5gn3S/sQVVrdA5W76fKUHtSH",
+	"7NYFNWYlI1LFfHyMAZml1YBW4JHXj569MBGc1VmEysxBqx2KfSQLvFA/iOGlQEflUP+PKFylSGd18X39",
+	"nm9wXr62qsJ9knB9aFSG1lV+tbfQ+o9XOV0MqO8QFHdLtzou7u3mQ3j8lsLj3hz7pAePnr3YMTquZZc5",
+	"oqtj5N4w6gPj8LU2hfStK4PjGHquCI5/x6+ZAWLUotvassSasoWRpKeMvH31PBTRKM8nqnd8jH2kI6ly",
+	"7CNFsXx9EpFmn9EMiKNg4IX5BS2XhgNKfwXPASMDAl/Wo4ZB90wFYtNCwVDlzDu0gHlGEgaFvzbcTvpU",
+	"oOQ02FihWB1SL0fTyXwwvSR4g1AUduN6wEruYO8SSvalzuYi5csCGlWEdVdK4rKUhc1izs5Ggd5tp6o2",
+	"covb9hC7PcRu7wbcUKEfttNS9ZFbX09Vm97HH+G/GwRy4fpetaq5pyBQ6wI85oyVpXWnq+3winArnsuF",
+	"gKsvucn6ghvvWhbchxDs1xeC3fl41Adg58y4VWFYz46DSKxWgBWR2JV6sSISaw7h1rFYt80XwrEeDytY",
+	"WVpi1rnbl9B/5Qw00xFtKQeRbvHtm0ckoTZ9Qm64SOSNaXq2D7BFAHIQiiHL3xdjaLXJpaNk4YpgxxeR",
+	"glC4K1Si2SJlmSUsIZbLFS4SoTAULIGldS1ob2VW8MB6nF10dmGGxizqe+SqI+QEusWBV5XaaguWgQUA",
+	"fLH4liOZ2nfdhAC04Fe7tHO/MUaxu8XTTI7X8e2LX7yRe3DuyzPX6HULSkcMLN6HQONjOsNyurnLH85d",
+	"fRI0AFTAZ26Et1p4Tnful2eLv8TgBa6LZY6Z44T0bNhcln7ryhbaD+H//gsF0HrnbXFha4xNeybIgA+n",
+	"GTs4+7fh7JtD6+ZaC6qEznZhOqTFgV3Kc1gtalEigYVncEurYdoNToX1jk3fnRWqhpYYg5nQgieneSvw",
+	"5XDg8jo5M+T+KhQ3I+nuqb8bS5WTJvxvga0hbDN1CxAxQIKXx10vx7cTgo/Ks/LVicL+DGxRDHVim1uB",
+	"NP6YCkoeZdPfNkpsuBt1C395TDPyd5okdH161w/wdmbJG73TkkguhloteYsR3EH5Ordnaplo9VVHsbns",
+	"IGxvk162PNWeoNyBVnZOMGwhcrlQfDjKlyeT9PUQfs8zyqEIVjjr1d6gkHqkLPQuIMoKHEVChgKPhYk8",
+	"DrQZa2GHnJOaSshSFWYMycDlH0sxJDn0aMC1NNeGp8pDoc1Wjz+/ae7gS20Q47Zrek6SB8VgrBXvBTvh",
+	"l4Ziu4Qo0rQD0KrmgtQqCtQ2I3kTijEVMxKzLOcDyMkr07RjdRjEAR52tI7aUls8swu6M0ypN8onepBc",
+	"DF9LfdlZ0MAJfuRWqMQw3uiddUoE5veDeQ727vlmHOxOW+SUTDJ+TeMZ6VMFG/uXoKGn/kdLgv7zR1dk",
+	"MKZZLKv4xF/oL8grqRRvePzpp5s0gWwhlt3i1Ahke5gOGfcV4vTdiGXME0dwUGiut3aZmm5jocqL87OF",
+	"OE2L0HetNHWBAm1vwr89cxP7IeZNWisiC0ddDzNhhOetAOAlRHELz/0rC6IC/sfkxoqRgDj1JS4XcFs7",
+	"ApoxklFxBW0lJnVv8MwV/43ZuEZf0iwpcvrdIqffJq+ouFKh0HfqBuQkIKd//P4/+KI0R6Qi0sw5Q4C2",
+	"fobVW0LmRI1oxpLWJvLwOawDDGdV098bOSE/FFNROfia9j6YiFLGwvy40et2gsaYfuDj6bjRO9d/cIF/",
+	"dAOb1+AiZ0OWrdXv98Wt+KJawY8unFZXUMEmbvROO52gobcNvPVm5n05+FECRHoqP3gPOSkecrKZ4V9r",
+	"oZ+c1lnop9p638FC9/dljQ5Ii0sOhvj+NYc+7u6wA1bahGVcJrvoDCv1t1IZ2viAmsHV5Vza4qVkmFIR",
+	"M2N+21/Xmt+tNpaZqqKAVEWGSq6EtIkP7TNt21+QCA9HZH1Cg7HPrg0UJWifQkH0QuGHvJu+meyUljaE",
+	"/c/R7w7K9jBXaor97KGgc5H1JpZFaL25EOguItulgLYNcwPcdTHEVzRnoMFomvpXe8ODMLb+2v/w//4f",
+	"gIBqArVfwmI+pmmrTQzBhXNlTHSJZwtUpzYetZ1x/6PdK199PPz0QdCYg7gt3IfunP/woKP170uz0o3e",
+	"yXnQEFLPSwbfn3Q8G15rXi1uk2mqvzv/VHqQLXLonZ0FJRfnGey7Rq974jsrryC0c/5Nez6sftoNHMOk",
+	"Hruh1MV4UEYHGDlyJKkQ0c9lTlP9hE+op1QxMWgj9KmA9z9x157ra7eKJJ082E8kyW25GnVlBdBBV+1f",
+	"V+m51xKIiSEdMkNbtrWWkoXw2EJNma3MxXBlXN7jbC67Mf2ZkYqpPnF5mV06IMmcFNWyMhQ1wfuRvCEY",
+	"TbEyN2Pek4sAVTHwpQnWbcTxy2JOvjqBbKDA09nLkoxaDIB3VwTAO5UB8GBZAP0Uxu8Jx9Ntw+Wn+xFy",
+	"3kLWiLliFx2i5Lcn8Ip1gJDvLtJu4p/NLeQdPvhjPRWVxcHP6RD9iLQIZgdEizo6NCJI36veQO8VyPsA",
+	"poFoEkGVATlXWdLUyiHnLoJdfBeKCctiJnI6ZMHC7xbMd498H0JBioHm0a9gLH8ViqlIWAb1HttJyzd6",
+	"Rr86OWk24MeytXq/sxDSvv+gfTpfe1G2Gp+Jd0bIoZFprMdT2OWQzxlPUq6dOyzt8B94uvjAs87c48qm",
+	"q/e4U+9pJ/Zpig5YPts+VbkvAxO2RV3NMR2SfsboVSJvxEHg7l/gfmsnVwssIwH09thB8OZ4zNcVuRjZ",
+	"WA6D55rZbP8yMb2fPYI9vFBWqJ1BaOe1/Z3Q+awnbpJxxaJWEAqv1Zc0IyEFdCdDF2yP6P8A4Ygtm40G",
+	"0zS1XwB4bsZzhpdYOn6/XZg0L5/ZWRwyYSRhy6u/nbDs6IrNMKEJ4WPl2pU5y0LRtIMn9zvHY469L92g",
+	"0+kcg+lbvA+53/Gu6HTsNVAsaOJFrpM7FGbGiBQmdgKUX4K4icNBCklePHpJKLxQRQ8xmWshDkWph5j8",
+	"CPJfZooolttlcvh+CMpkBqdYfmSbsWuUxxvcHLvKcO51z16xGfT7wZ2stdvtdDpg+77gYqpt1fudTxs1",
+	"GGPVaX1/8WU8ZuSRzCYy25BwzExBnYBEGI6DmFvdoOvhADiqULvChbgz071Ty25ul2xeyh3b0v8jW/q/",
+	"rH3gNdIRxzGb5BwqHxiZB1pQZawX20Jwgdk4LhIuhiBhoA1uwuQkBbx5DKRCVg9xgV3TQdMiIgPRkJYm",
+	"SzsJLNkfuZwmPGdJPeHwM/PuL+2rb45afOgT2DcEcQkcY7EzZduDUc/xy+d3QR3br5ZuP06YePaYPJJC",
+	"sDj3WjOhBsgcAKNU8Jwoh6ho3gpoQM86Z1AjHwqoFIK+miFXOYNO0Jr9vRoaY/WO3h9x1sKz6ipI5pdw",
+	"R/LFw5G7LSW0z/NWo4iqDttkmleJWTwOam6AdQew+eNVTgPyROQZJc8eB+Q7KYcpI+9kdqUmNGZBKL5n",
+	"sziV9Ir88fv/tAKSsUlKY6vHgEjQnUHSZwOZsTZ5apSZwN6WUi81HPpQRFwb2lyRCDKFWWRZLRQjEZ0m",
+	"keli1v/mYFsGxFClADxmAWLmKdNQ/OPd9+Q1Qxg1FCUGdqgkSwAbTaQzA7rWC0Uo/gaWxIRlSgpbEwO4",
+	"SX29W7Wy1d9HatqPLkydYaZyCNsExcVO7rCjMeVpKAihSQIdPCaIjl+QOKV8TJq25adYk0Ri+x9RdGYQ",
+	"n95fs4wPOEt6BBAZotaFHi+1oy2xFMAwZgjwYavgixpIOpmwBCGP4NHRr6YECPqLEj1eIJ60Y4ZhRzRN",
+	"5Q1LnujBPJZjyoV2kqiYkQT+wnux8SSftXBy4Ak4i/qeIz4cMT1bI5ojmtQLOplALH/ILX/DNU2nzPlR",
+	"COPq+uBxwlRAWKrglpGp0XmF0FSIZUL7WhtGY/oBPkauHPgGmgMukELyRrtdrpvT68+EaS0ebr4f0wkA",
+	"ieONMsqVRzhxz0IRwG8CbXrFVJi6LHnD9P5q6/1l9JtWR2reBky4iiWgAiYynmLta+Q+fJulEUQizRuH",
+	"IkLgAjw5BrqgfcPS9Ag4g47lhAmeHMVSQJAb2xlaZrcr4g7JVKR6laNfb66UfgrhKhR6QYQJNo5YfGWR",
+	"BHJzIvUW02IRjiCeeKLoNbAen52cFFPcapPv2QzM01BkbJAxP5nUp/GVXlqBLjnNsesM0djNzGuvS5nD",
+	"buZvRM3pYNoOaGYyt5gMb189V2Q8VTnpM4IQDxFpwj8ilEOplBP9WP9IJuyapXICcz6WCRQYXIqyVCpk",
+	"EJlQnhm+HdgT0GiHzkjzrPPQDN8A5ON88Vzfc50+3mXG92RaZad8QertCpmg9R0U6cZyDDRJZtq01z7h",
+	"veNjXMNG0MDDDHc0Jb7438DSWzieC+d6w3/AVnLHvsSjhwvW6DUsuAeMRF7lVA/nWGrj5uTYFvYFjV95",
+	"bv19Iy6AvWbMhWHpMxJKD/K5PmMn9x8TpEnwLnzD6Jg812fawwFbP3w6v6Qvp/nn5v/e2iIlVOlzr726",
+	"Pykv+BrG6SMpBimP8wMv+FfhLKOlqn1JtGNvzXPW5vlalrwXXHK1RNVVGVSxIy4UE4pDOZ2a9hFRhShG",
+	"s3ikdRwE1v/2N5n97W8EoUGbERQ7R60FFtlQeDSy70yE2VwdGJBiMCZtYNs64kZ9pPo2WaaVgL6lwQgN",
+	"RYSMpkZ1WrbvtZhqK1HjLEv4Nky1Ay4SBO/bOGEJc/oTFIrfGo9LNVm4qY5EG0EbpzJldaXrgEC5CS8N",
+	"KLpPaz55rxTl+umOnLz6+R73MTwfOdxqHl/wUG3BGrqnInqs9CvIaNZhESgBp8ZSCJnNY6daI+hnk/NY",
+	"SdN1xQXG6yY0y02BmZmmdzRjIzlVyCy8EW8x9gI8giGuQ10cNKaTZPH977/pPOid2ve/ZpmCJT/ZAWpQ",
+	"76XVKIOwnQ/p5v0r0qdcJDi7W4KkarlcpR/xnp+Wsvq6sIeB/KvQS1zk0sYNmr9KbC6jluUR6jFMaMJS",
+	"Lpu6CgPtJ9iNde4hEgBeZUbFFbh+N4Y4rOnB6+PBDwViRl9Y5P18xMaKpdemrtHGY/ozIl2CtSqnihcC",
+	"ZOsTRPhGj9XcZyr4f6YMy5bM2+uVpBkkdst2QjrraX+aXkE0DoIyNBTgq+oHxzJhNswEF80xwwNI9fqk",
+	"ljhwvRU2904LlMPv2Ww357TUONrOpFK8UsYanuIV8vWXmn7TOYG4kfS6RUDDHZTSqvnak056IoZcMIZw",
+	"gJtqpaVrsLZSKr+/U0rdjRaxFpDBnHN9grb2joPGcxk7BJVl17vr/nwe9cEt/oxQjFO1Nep5PQqjUenz",
+	"fu6xbZL5WKPrv6VC2XRGUw4G0EnJxRAhJ3hm88ZaNVlSElMJUWbP4VmZPyfw2rpGXOUym5Ua3QKvF83v",
+	"LAoInSY8J0zkGWeqBcFyoIsm83xx/hs6GuuITAUkdwrmOFSxfSoMn0a5GMPQyOV6V6P5oc0YZ4G0ybeG",
+	"yo6WyKodKzw83iJKhsJASpLmSadTRKCRpE4hTmVAhPTectaqUvF9Kox+31o97536QA/oWyo+d+x0mQ4w",
+	"07+TCvh04PM/iPONa4Gp2E2W96nYXJCvydaPFJ6E+sfjnjJ1qlaysw9cYalchYi/kdkVslWQJuYvQ+EY",
+	"szMLp9taIWLJWhI2FG9Fv1LICpnPCViypnwNxSoBOxW+iP0CokuPObDopDDVBwn2FRcswR7eTSTAllwe",
+	"sFmFH1w+8F8Drz+KN1+uVSZmnk7TlCQspzyFyLUUeIJ6kGUJMA8TmPIQ9E4DE4oy8e4RnyhnlYbCOKNQ",
+	"eaNP0VxExrCIsQ8xm5iKGipm+qnI80gTL+zUJrDM0CuLRQkYMEJT+axzVlMTub34qQxE+J1I3W8W+HD2",
+	"Fi/fT4Tb4/OywQTjrVQFExZeygUTTvcSTDhYkH+CgtGdpG9NWej6sheMkDsrcvUL5PFoUbL+4/WPP5AX",
+	"LBsy8lJfoaUrcmFikhgyznXh6mqzDjjiLwiFEP+S2D5V5Ialqc+1C7l1S/IfkP40BysQzT/DPS9vBKZr",
+	"SfRscATVVlhdaXITPSwQU8w0r6icaq1w1j1pk/lAv71xPsrkdDgi0csfX78h1crpGKTkMf6ksgsL5dZ2",
+	"gfl9lo2VBO8/2lb2biQpYTPAIfMfNtYb5Qi20v9T8eA52b7VA+9McMFooYNuKEUXDuVXd9sPgU27oyMC",
+	"99gkPOFEpB/LrTXmn3OVK1P85P3Aev8jqgzU5zwJJ/bdKTXFoELTyPm8ZaITM5IALhoiSaRc5e/9AUXQ",
+	"jdxqk4gZjN53PB9x8b8ediJyxdgES4fRQSgBrYEDYNCHb+A3CwjECLRDrxkoLBssmbEcoO8HMgtFxoqb",
+	"at9jkmLYo8T47hVgFeS6F8Apb9qJtabU7wagoxz0YeGBkLUdEH0LSJL6S7bCzoECokVIZq353bRwhVhD",
+	"MCmQHwB8IegSKM9M2T562KkuQSqvVakSyYGGnt5fCRu6T1DP9bGY8dofDOz+679fal084NpJfz2hMVPk",
+	"lanZz2AuJqj2DAcz/q08P+j8qNsBnlHrB4EnFq+0LAGwzd7nvOI+Yqq95Eav8ejJqzdH8LBvfjp58fBf",
+	"Z993v90EwNnbTnXFQ2+Ktg5/Lx04se4KqymtWh5PmZRExm48p6UnrO1mYQtbWURLEIpfW8TL8Lio4zmA",
+	"xyWKMx8VPAAWB9K2yWBU2WhND+XfV6AYbwlFM3LQj1FAInsr/W8u3tv8rCHPR3hJ/YcBj4xaAUkYTVIu",
+	"mAq0I8VFKFIZaz8wICqWGWppx67laeUSmKpWyqZACyclankaMRQl5v9VSpHsRSdeeovxeRiyq2t1fUAr",
+	"q1z3Wi9cvKirGt6forQ7aiGO55N135oyTabMe/DpfADRVjavUWSFkChquIIVXMZXnu5GyO3LG5ol+tNO",
+	"0LAHwQFSGRDe8vScvuk86HUtjbiLjXoncgP2H7zyBx8Q/CXNrho7VAUXO2Z1bbC3fQ/K/c4pd1oScla3",
+	"+6JvfdX+VGYm7LWg4f3HbKjgffH3tep3P2gIhVgbvD/zo5UuB35nA8zVJPVm1NCWX3ofiM0yYVnUcyoS",
+	"miV40RG+rPYYeQwoPH1pkv0yTUJha6UFu3H3a/5nyqZF77OiY2A9EYrGSCNlTCe4szUxrHkBMe3NqxdI",
+	"c2Zi12bAMznNQiFvhB1Wq00uhffOaIss9nyZRuamrTEPxWKReQtKz8jSuvI39tXdI6GMY6FCrZh9S4Nc",
+	"VWkOv9KL/MS0Du+jWpzT9lCO2W/lDONGwWIYDm6tOxUyLsFTeJvzED82avNQnXwnq5NReDnToCSot61W",
+	"hnu+t5gDtbFkPRAWTzOgjf75YwOBbC6n+ajR+/kX7RiN48n3bAZ//aIvzq6rtedzGdO0BDaB15JmNKZX",
+	"jGRTEbW0TZylBsKgd3yc6h+NpMp7DzoPOmAZOxjbebsWC0rkoGDZ4IJQ9HDpuF1o1UdyJDNY18Wb5FAe",
+	"/Z8p/w3wttg1TaeG5zDL+YDGuXejS6WYUtZ4WqRjumKCsA9G91ilCHDOMVbyQeQaoG0suoeDw/Mfo2d7",
+	"8f4vEQOvrKeakbF0opbFXc5kypStu/HwZC6IK+wTRrFbReQ9/K1JsS+8HaNjFZCit0UFJMaJRXAh0KSm",
+	"A63oRHT3/Q4LVqpeK1NS0LSod2xGqSFaB/wWvBifAgifQ3RhivkyP6watZupew4z0fulhaisXkv9yAoQ",
+	"iDkIqRZ+owCf2qATFhg+lu4xOlYxH+t18h4PpPaLDzdsBHY9VZ5N43yaMdJULDbsaClTCv6ht+5vsN7T",
+	"7JrNVCsA1jG7zAWYeOlAIKRyRZzDNMzD5tT30PYprKeJcS3cBWNNqv41SlGx+fnxolbwacbGXCTlnXNZ",
+	"clkWj7A5/veUzwLnRkwMfzzeX88WsO2NJ6Ut5BhaKl6jguNHCnv34pH+zJTDqIsTY9GySca0wlOBR5RB",
+	"CrhhJ0NKzFrF9vFwiSt3PpbdphJg3jHDB9Z0SdYkvOoAvAbFQMY0ZxmnqSLN6URr9YDk7ENO2Ic8Q0M+",
+	"IPFoKq6UESp9lgByZysgyTQD0CScqVAUuMLkV9lXAcnYgAtm1t18y2ywkdrjikdoME1TD9+3AsIYywkN",
+	"URR6EG3y01TmtEfOITAJWGeArNSUmWmpRfCF847XWar/GQpH2YEcfqQ/s8DIrGbkFwSnCKdiItMUDmHG",
+	"yCBjpnXUzvozYow9aAf89P8HAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -161,6 +161,7 @@ func (e AssignmentStatus) Valid() bool {
 const (
 	AuditSurfaceApi    AuditSurface = "api"
 	AuditSurfaceMcp    AuditSurface = "mcp"
+	AuditSurfaceScim   AuditSurface = "scim"
 	AuditSurfaceSystem AuditSurface = "system"
 )
 
@@ -170,6 +171,8 @@ func (e AuditSurface) Valid() bool {
 	case AuditSurfaceApi:
 		return true
 	case AuditSurfaceMcp:
+		return true
+	case AuditSurfaceScim:
 		return true
 	case AuditSurfaceSystem:
 		return true
@@ -1432,7 +1435,7 @@ type AuditEntry struct {
 	// After The target as it is after the write (absent for deletions).
 	After interface{} `json:"after,omitempty"`
 
-	// AppId The application the token or key was issued for (absent when none).
+	// AppId The application the token or key was issued for (absent when none); for a change through SCIM, `scim:` and the SCIM token's id.
 	AppId *string `json:"appId,omitempty"`
 
 	// Before The target as it was before the write (absent for creations).
@@ -1448,7 +1451,7 @@ type AuditEntry struct {
 	// RequestId The id of the request that made the write.
 	RequestId *string `json:"requestId,omitempty"`
 
-	// Surface Where the write came from: the REST API, an MCP agent, or the system itself.
+	// Surface Where the write came from: the REST API, an MCP agent, an identity provider through SCIM, or the system itself.
 	Surface AuditSurface `json:"surface"`
 
 	// TargetId The id of the record changed (absent when the write has no single target).
@@ -1472,7 +1475,7 @@ type AuditLogPage struct {
 	Total int `json:"total"`
 }
 
-// AuditSurface Where the write came from: the REST API, an MCP agent, or the system itself.
+// AuditSurface Where the write came from: the REST API, an MCP agent, an identity provider through SCIM, or the system itself.
 type AuditSurface string
 
 // Certificate A certificate of course completion.
@@ -3230,6 +3233,58 @@ type ReminderResult struct {
 // ResponseID An assessment response id (`rsp_…`).
 type ResponseID = string
 
+// SCIMToken A SCIM token, without its secret.
+type SCIMToken struct {
+	CreatedAt time.Time `json:"createdAt"`
+
+	// CreatedBy The owner who created the token (`per_…`).
+	CreatedBy nullable.Nullable[string] `json:"createdBy"`
+
+	// Hint The last four characters of the secret, to tell tokens apart.
+	Hint string `json:"hint"`
+
+	// Id A SCIM token id (`stk_…`).
+	Id SCIMTokenID `json:"id"`
+
+	// LastUsedAt Last request with the token (refreshed at most once a minute).
+	LastUsedAt nullable.Nullable[time.Time] `json:"lastUsedAt"`
+	Name       string                       `json:"name"`
+	RevokedAt  nullable.Nullable[time.Time] `json:"revokedAt"`
+}
+
+// SCIMTokenCreate defines model for SCIMTokenCreate.
+type SCIMTokenCreate struct {
+	// Name Which identity provider (or connection) uses the token.
+	Name string `json:"name"`
+}
+
+// SCIMTokenCreated A new SCIM token with its secret.
+type SCIMTokenCreated struct {
+	CreatedAt time.Time `json:"createdAt"`
+	Hint      string    `json:"hint"`
+
+	// Id A SCIM token id (`stk_…`).
+	Id   SCIMTokenID `json:"id"`
+	Name string      `json:"name"`
+
+	// Token The secret: `scim_` and 43 base64url characters. Shown once; store it safely.
+	Token string `json:"token"`
+}
+
+// SCIMTokenID A SCIM token id (`stk_…`).
+type SCIMTokenID = string
+
+// SCIMTokenList defines model for SCIMTokenList.
+type SCIMTokenList struct {
+	Data []SCIMToken `json:"data"`
+
+	// HasMore Whether another page follows.
+	HasMore bool `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
 // ScoredAnswer A stored answer with the score it earned.
 type ScoredAnswer struct {
 	// QuestionId The `id` of a question of the assessment.
@@ -4271,6 +4326,15 @@ type ListKeysParams struct {
 	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
 }
 
+// ListSCIMTokensParams defines parameters for ListSCIMTokens.
+type ListSCIMTokensParams struct {
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
 // GetStatisticsActivityParams defines parameters for GetStatisticsActivity.
 type GetStatisticsActivityParams struct {
 	// From Start of the window: an RFC 3339 instant or a `YYYY-MM-DD` date (UTC midnight). Default: 30 days before `to`.
@@ -4510,6 +4574,9 @@ type AddGroupMembersJSONRequestBody = GroupMembersAdd
 
 // CreateKeyJSONRequestBody defines body for CreateKey for application/json ContentType.
 type CreateKeyJSONRequestBody = APIKeyCreate
+
+// CreateSCIMTokenJSONRequestBody defines body for CreateSCIMToken for application/json ContentType.
+type CreateSCIMTokenJSONRequestBody = SCIMTokenCreate
 
 // PutIdentityProviderJSONRequestBody defines body for PutIdentityProvider for application/json ContentType.
 type PutIdentityProviderJSONRequestBody = IdentityProviderPut
@@ -5245,7 +5312,7 @@ type ClientInterface interface {
 	// `YYYY-MM-DD` date in UTC; both ends inclusive, and a date in `to` includes that whole
 	// day). Paged with `limit` (default 50, max 250) and `offset`; `total` counts every
 	// matching entry. Each entry names the actor, the application and API key it acted
-	// through, the surface (`api`, `mcp` or `system`), the action (e.g. `user.ban`), the
+	// through, the surface (`api`, `mcp`, `scim` or `system`), the action (e.g. `user.ban`), the
 	// target, the before/after views and the request id. Needs `audit_view` (owners and
 	// admins).
 	//
@@ -6221,6 +6288,51 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/v2/me (the `GetMe` operationId).
 	GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSCIMTokens List SCIM tokens
+	//
+	// The tenant's SCIM tokens, newest first, including revoked ones (see `revokedAt`).
+	// The secret is never shown again; `hint` is its last four characters. Pages with
+	// `limit` (default 20, max 50) and `pageToken`. Owners only.
+	//
+	// Corresponds with GET /api/v2/scim/tokens (the `ListSCIMTokens` operationId).
+	ListSCIMTokens(ctx context.Context, params *ListSCIMTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSCIMTokenWithBody Create a SCIM token
+	//
+	// Creates a SCIM token and returns its secret (`token`, `scim_…`) **once**; only its
+	// SHA-256 is stored. Give it to the identity provider with the base URL
+	// `https://<host>/scim/v2` (bearer token authentication). The token provisions this
+	// tenant only: users (created as learners), their deactivation (a ban) and groups.
+	// `Idempotency-Key` is refused (422): the response holds the secret. Owners only,
+	// with the `write` scope.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v2/scim/tokens (the `CreateSCIMToken` operationId).
+	CreateSCIMTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSCIMToken Create a SCIM token
+	//
+	// Creates a SCIM token and returns its secret (`token`, `scim_…`) **once**; only its
+	// SHA-256 is stored. Give it to the identity provider with the base URL
+	// `https://<host>/scim/v2` (bearer token authentication). The token provisions this
+	// tenant only: users (created as learners), their deactivation (a ban) and groups.
+	// `Idempotency-Key` is refused (422): the response holds the secret. Owners only,
+	// with the `write` scope.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v2/scim/tokens (the `CreateSCIMToken` operationId).
+	CreateSCIMToken(ctx context.Context, body CreateSCIMTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RevokeSCIMToken Revoke a SCIM token
+	//
+	// Revokes the token: the identity provider's next request with it is refused (401).
+	// Revoking a revoked token changes nothing. Owners only, with the `write` scope.
+	//
+	// Corresponds with DELETE /api/v2/scim/tokens/{tokenId} (the `RevokeSCIMToken` operationId).
+	RevokeSCIMToken(ctx context.Context, tokenId SCIMTokenID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetStatisticsActivity Learner activity per day
 	//
@@ -7436,7 +7548,7 @@ func (c *Client) ExtendAssignmentDeadline(ctx context.Context, assignmentId Assi
 // `YYYY-MM-DD` date in UTC; both ends inclusive, and a date in `to` includes that whole
 // day). Paged with `limit` (default 50, max 250) and `offset`; `total` counts every
 // matching entry. Each entry names the actor, the application and API key it acted
-// through, the surface (`api`, `mcp` or `system`), the action (e.g. `user.ban`), the
+// through, the surface (`api`, `mcp`, `scim` or `system`), the action (e.g. `user.ban`), the
 // target, the before/after views and the request id. Needs `audit_view` (owners and
 // admins).
 //
@@ -9193,6 +9305,91 @@ func (c *Client) RevokeKey(ctx context.Context, keyId APIKeyID, reqEditors ...Re
 // Corresponds with GET /api/v2/me (the `GetMe` operationId).
 func (c *Client) GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetMeRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSCIMTokens List SCIM tokens
+//
+// The tenant's SCIM tokens, newest first, including revoked ones (see `revokedAt`).
+// The secret is never shown again; `hint` is its last four characters. Pages with
+// `limit` (default 20, max 50) and `pageToken`. Owners only.
+//
+// Corresponds with GET /api/v2/scim/tokens (the `ListSCIMTokens` operationId).
+func (c *Client) ListSCIMTokens(ctx context.Context, params *ListSCIMTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSCIMTokensRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSCIMTokenWithBody Create a SCIM token
+//
+// Creates a SCIM token and returns its secret (`token`, `scim_…`) **once**; only its
+// SHA-256 is stored. Give it to the identity provider with the base URL
+// `https://<host>/scim/v2` (bearer token authentication). The token provisions this
+// tenant only: users (created as learners), their deactivation (a ban) and groups.
+// `Idempotency-Key` is refused (422): the response holds the secret. Owners only,
+// with the `write` scope.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v2/scim/tokens (the `CreateSCIMToken` operationId).
+func (c *Client) CreateSCIMTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSCIMTokenRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSCIMToken Create a SCIM token
+//
+// Creates a SCIM token and returns its secret (`token`, `scim_…`) **once**; only its
+// SHA-256 is stored. Give it to the identity provider with the base URL
+// `https://<host>/scim/v2` (bearer token authentication). The token provisions this
+// tenant only: users (created as learners), their deactivation (a ban) and groups.
+// `Idempotency-Key` is refused (422): the response holds the secret. Owners only,
+// with the `write` scope.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v2/scim/tokens (the `CreateSCIMToken` operationId).
+func (c *Client) CreateSCIMToken(ctx context.Context, body CreateSCIMTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSCIMTokenRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RevokeSCIMToken Revoke a SCIM token
+//
+// Revokes the token: the identity provider's next request with it is refused (401).
+// Revoking a revoked token changes nothing. Owners only, with the `write` scope.
+//
+// Corresponds with DELETE /api/v2/scim/tokens/{tokenId} (the `RevokeSCIMToken` operationId).
+func (c *Client) RevokeSCIMToken(ctx context.Context, tokenId SCIMTokenID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRevokeSCIMTokenRequest(c.Server, tokenId)
 	if err != nil {
 		return nil, err
 	}
@@ -14413,6 +14610,146 @@ func NewGetMeRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewListSCIMTokensRequest constructs an http.Request for the ListSCIMTokens method
+func NewListSCIMTokensRequest(server string, params *ListSCIMTokensParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/scim/tokens")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateSCIMTokenRequest calls the generic CreateSCIMToken builder with application/json body
+func NewCreateSCIMTokenRequest(server string, body CreateSCIMTokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSCIMTokenRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateSCIMTokenRequestWithBody constructs an http.Request for the CreateSCIMToken method, with any body, and a specified content type
+func NewCreateSCIMTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/scim/tokens")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRevokeSCIMTokenRequest constructs an http.Request for the RevokeSCIMToken method
+func NewRevokeSCIMTokenRequest(server string, tokenId SCIMTokenID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/scim/tokens/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetStatisticsActivityRequest constructs an http.Request for the GetStatisticsActivity method
 func NewGetStatisticsActivityRequest(server string, params *GetStatisticsActivityParams) (*http.Request, error) {
 	var err error
@@ -16126,7 +16463,7 @@ type ClientWithResponsesInterface interface {
 	// `YYYY-MM-DD` date in UTC; both ends inclusive, and a date in `to` includes that whole
 	// day). Paged with `limit` (default 50, max 250) and `offset`; `total` counts every
 	// matching entry. Each entry names the actor, the application and API key it acted
-	// through, the surface (`api`, `mcp` or `system`), the action (e.g. `user.ban`), the
+	// through, the surface (`api`, `mcp`, `scim` or `system`), the action (e.g. `user.ban`), the
 	// target, the before/after views and the request id. Needs `audit_view` (owners and
 	// admins).
 	//
@@ -17158,6 +17495,55 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/v2/me (the `GetMe` operationId).
 	GetMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMeResponse, error)
+
+	// ListSCIMTokensWithResponse List SCIM tokens
+	//
+	// The tenant's SCIM tokens, newest first, including revoked ones (see `revokedAt`).
+	// The secret is never shown again; `hint` is its last four characters. Pages with
+	// `limit` (default 20, max 50) and `pageToken`. Owners only.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/scim/tokens (the `ListSCIMTokens` operationId).
+	ListSCIMTokensWithResponse(ctx context.Context, params *ListSCIMTokensParams, reqEditors ...RequestEditorFn) (*ListSCIMTokensResponse, error)
+
+	// CreateSCIMTokenWithBodyWithResponse Create a SCIM token
+	//
+	// Creates a SCIM token and returns its secret (`token`, `scim_…`) **once**; only its
+	// SHA-256 is stored. Give it to the identity provider with the base URL
+	// `https://<host>/scim/v2` (bearer token authentication). The token provisions this
+	// tenant only: users (created as learners), their deactivation (a ban) and groups.
+	// `Idempotency-Key` is refused (422): the response holds the secret. Owners only,
+	// with the `write` scope.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/scim/tokens (the `CreateSCIMToken` operationId).
+	CreateSCIMTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSCIMTokenResponse, error)
+
+	// CreateSCIMTokenWithResponse Create a SCIM token
+	//
+	// Creates a SCIM token and returns its secret (`token`, `scim_…`) **once**; only its
+	// SHA-256 is stored. Give it to the identity provider with the base URL
+	// `https://<host>/scim/v2` (bearer token authentication). The token provisions this
+	// tenant only: users (created as learners), their deactivation (a ban) and groups.
+	// `Idempotency-Key` is refused (422): the response holds the secret. Owners only,
+	// with the `write` scope.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/scim/tokens (the `CreateSCIMToken` operationId).
+	CreateSCIMTokenWithResponse(ctx context.Context, body CreateSCIMTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSCIMTokenResponse, error)
+
+	// RevokeSCIMTokenWithResponse Revoke a SCIM token
+	//
+	// Revokes the token: the identity provider's next request with it is refused (401).
+	// Revoking a revoked token changes nothing. Owners only, with the `write` scope.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /api/v2/scim/tokens/{tokenId} (the `RevokeSCIMToken` operationId).
+	RevokeSCIMTokenWithResponse(ctx context.Context, tokenId SCIMTokenID, reqEditors ...RequestEditorFn) (*RevokeSCIMTokenResponse, error)
 
 	// GetStatisticsActivityWithResponse Learner activity per day
 	//
@@ -26883,6 +27269,346 @@ func (r GetMeResponse) ContentType() string {
 	return ""
 }
 
+// ListSCIMTokensResponse401Headers the declared response headers of an HTTP 401 response for ListSCIMTokens
+type ListSCIMTokensResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListSCIMTokensResponse429Headers the declared response headers of an HTTP 429 response for ListSCIMTokens
+type ListSCIMTokensResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ListSCIMTokensResponse503Headers the declared response headers of an HTTP 503 response for ListSCIMTokens
+type ListSCIMTokensResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListSCIMTokensResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SCIMTokenList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSCIMTokensResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListSCIMTokensResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListSCIMTokensResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSCIMTokensResponse) GetJSON200() *SCIMTokenList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListSCIMTokensResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListSCIMTokensResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListSCIMTokensResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListSCIMTokensResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListSCIMTokensResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListSCIMTokensResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSCIMTokensResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSCIMTokensResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSCIMTokensResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSCIMTokensResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateSCIMTokenResponse201Headers the declared response headers of an HTTP 201 response for CreateSCIMToken
+type CreateSCIMTokenResponse201Headers struct {
+	CacheControl *string
+}
+
+// CreateSCIMTokenResponse401Headers the declared response headers of an HTTP 401 response for CreateSCIMToken
+type CreateSCIMTokenResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateSCIMTokenResponse429Headers the declared response headers of an HTTP 429 response for CreateSCIMToken
+type CreateSCIMTokenResponse429Headers struct {
+	RetryAfter *int
+}
+
+// CreateSCIMTokenResponse503Headers the declared response headers of an HTTP 503 response for CreateSCIMToken
+type CreateSCIMTokenResponse503Headers struct {
+	RetryAfter *int
+}
+
+type CreateSCIMTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *SCIMTokenCreated
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *UnprocessableEntity
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateSCIMTokenResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateSCIMTokenResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateSCIMTokenResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateSCIMTokenResponse503Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateSCIMTokenResponse) GetJSON201() *SCIMTokenCreated {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateSCIMTokenResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateSCIMTokenResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateSCIMTokenResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateSCIMTokenResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CreateSCIMTokenResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateSCIMTokenResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateSCIMTokenResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CreateSCIMTokenResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CreateSCIMTokenResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSCIMTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSCIMTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSCIMTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSCIMTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RevokeSCIMTokenResponse401Headers the declared response headers of an HTTP 401 response for RevokeSCIMToken
+type RevokeSCIMTokenResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RevokeSCIMTokenResponse429Headers the declared response headers of an HTTP 429 response for RevokeSCIMToken
+type RevokeSCIMTokenResponse429Headers struct {
+	RetryAfter *int
+}
+
+// RevokeSCIMTokenResponse503Headers the declared response headers of an HTTP 503 response for RevokeSCIMToken
+type RevokeSCIMTokenResponse503Headers struct {
+	RetryAfter *int
+}
+
+type RevokeSCIMTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RevokeSCIMTokenResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RevokeSCIMTokenResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RevokeSCIMTokenResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RevokeSCIMTokenResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RevokeSCIMTokenResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RevokeSCIMTokenResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RevokeSCIMTokenResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RevokeSCIMTokenResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RevokeSCIMTokenResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RevokeSCIMTokenResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r RevokeSCIMTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RevokeSCIMTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RevokeSCIMTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RevokeSCIMTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetStatisticsActivityResponse401Headers the declared response headers of an HTTP 401 response for GetStatisticsActivity
 type GetStatisticsActivityResponse401Headers struct {
 	WWWAuthenticate *string
@@ -29959,7 +30685,7 @@ func (c *ClientWithResponses) ExtendAssignmentDeadlineWithResponse(ctx context.C
 // `YYYY-MM-DD` date in UTC; both ends inclusive, and a date in `to` includes that whole
 // day). Paged with `limit` (default 50, max 250) and `offset`; `total` counts every
 // matching entry. Each entry names the actor, the application and API key it acted
-// through, the surface (`api`, `mcp` or `system`), the action (e.g. `user.ban`), the
+// through, the surface (`api`, `mcp`, `scim` or `system`), the action (e.g. `user.ban`), the
 // target, the before/after views and the request id. Needs `audit_view` (owners and
 // admins).
 //
@@ -31464,6 +32190,79 @@ func (c *ClientWithResponses) GetMeWithResponse(ctx context.Context, reqEditors 
 		return nil, err
 	}
 	return ParseGetMeResponse(rsp)
+}
+
+// ListSCIMTokensWithResponse List SCIM tokens
+//
+// The tenant's SCIM tokens, newest first, including revoked ones (see `revokedAt`).
+// The secret is never shown again; `hint` is its last four characters. Pages with
+// `limit` (default 20, max 50) and `pageToken`. Owners only.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/scim/tokens (the `ListSCIMTokens` operationId).
+func (c *ClientWithResponses) ListSCIMTokensWithResponse(ctx context.Context, params *ListSCIMTokensParams, reqEditors ...RequestEditorFn) (*ListSCIMTokensResponse, error) {
+	rsp, err := c.ListSCIMTokens(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSCIMTokensResponse(rsp)
+}
+
+// CreateSCIMTokenWithBodyWithResponse Create a SCIM token
+//
+// Creates a SCIM token and returns its secret (`token`, `scim_…`) **once**; only its
+// SHA-256 is stored. Give it to the identity provider with the base URL
+// `https://<host>/scim/v2` (bearer token authentication). The token provisions this
+// tenant only: users (created as learners), their deactivation (a ban) and groups.
+// `Idempotency-Key` is refused (422): the response holds the secret. Owners only,
+// with the `write` scope.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/scim/tokens (the `CreateSCIMToken` operationId).
+func (c *ClientWithResponses) CreateSCIMTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSCIMTokenResponse, error) {
+	rsp, err := c.CreateSCIMTokenWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSCIMTokenResponse(rsp)
+}
+
+// CreateSCIMTokenWithResponse Create a SCIM token
+//
+// Creates a SCIM token and returns its secret (`token`, `scim_…`) **once**; only its
+// SHA-256 is stored. Give it to the identity provider with the base URL
+// `https://<host>/scim/v2` (bearer token authentication). The token provisions this
+// tenant only: users (created as learners), their deactivation (a ban) and groups.
+// `Idempotency-Key` is refused (422): the response holds the secret. Owners only,
+// with the `write` scope.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/scim/tokens (the `CreateSCIMToken` operationId).
+func (c *ClientWithResponses) CreateSCIMTokenWithResponse(ctx context.Context, body CreateSCIMTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSCIMTokenResponse, error) {
+	rsp, err := c.CreateSCIMToken(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSCIMTokenResponse(rsp)
+}
+
+// RevokeSCIMTokenWithResponse Revoke a SCIM token
+//
+// Revokes the token: the identity provider's next request with it is refused (401).
+// Revoking a revoked token changes nothing. Owners only, with the `write` scope.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /api/v2/scim/tokens/{tokenId} (the `RevokeSCIMToken` operationId).
+func (c *ClientWithResponses) RevokeSCIMTokenWithResponse(ctx context.Context, tokenId SCIMTokenID, reqEditors ...RequestEditorFn) (*RevokeSCIMTokenResponse, error) {
+	rsp, err := c.RevokeSCIMToken(ctx, tokenId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRevokeSCIMTokenResponse(rsp)
 }
 
 // GetStatisticsActivityWithResponse Learner activity per day
@@ -41341,6 +42140,343 @@ func ParseGetMeResponse(rsp *http.Response) (*GetMeResponse, error) {
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetMeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListSCIMTokensResponse parses an HTTP response from a ListSCIMTokensWithResponse call
+func ParseListSCIMTokensResponse(rsp *http.Response) (*ListSCIMTokensResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSCIMTokensResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SCIMTokenList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListSCIMTokensResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListSCIMTokensResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListSCIMTokensResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateSCIMTokenResponse parses an HTTP response from a CreateSCIMTokenWithResponse call
+func ParseCreateSCIMTokenResponse(rsp *http.Response) (*CreateSCIMTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSCIMTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest SCIMTokenCreated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateSCIMTokenResponse201Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateSCIMTokenResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateSCIMTokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateSCIMTokenResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRevokeSCIMTokenResponse parses an HTTP response from a RevokeSCIMTokenWithResponse call
+func ParseRevokeSCIMTokenResponse(rsp *http.Response) (*RevokeSCIMTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RevokeSCIMTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RevokeSCIMTokenResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers RevokeSCIMTokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RevokeSCIMTokenResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

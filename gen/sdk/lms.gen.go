@@ -34,6 +34,8 @@ type LMSGroup struct {
 	Me *LMSMe
 	// Progress is the progress resource.
 	Progress *LMSProgress
+	// ScimTokens is the scimTokens resource.
+	ScimTokens *LMSScimTokens
 	// SourceMaterials is the sourceMaterials resource.
 	SourceMaterials *LMSSourceMaterials
 	// Statistics is the statistics resource.
@@ -57,6 +59,7 @@ func newLMSGroup(raw *client.ClientWithResponses) *LMSGroup {
 		Keys:             &LMSKeys{raw: raw},
 		Me:               &LMSMe{raw: raw},
 		Progress:         &LMSProgress{raw: raw},
+		ScimTokens:       &LMSScimTokens{raw: raw},
 		SourceMaterials:  &LMSSourceMaterials{raw: raw},
 		Statistics:       &LMSStatistics{raw: raw},
 		Tenant:           &LMSTenant{raw: raw},
@@ -565,7 +568,7 @@ type LMSAudit struct {
 // `YYYY-MM-DD` date in UTC; both ends inclusive, and a date in `to` includes that whole
 // day). Paged with `limit` (default 50, max 250) and `offset`; `total` counts every
 // matching entry. Each entry names the actor, the application and API key it acted
-// through, the surface (`api`, `mcp` or `system`), the action (e.g. `user.ban`), the
+// through, the surface (`api`, `mcp`, `scim` or `system`), the action (e.g. `user.ban`), the
 // target, the before/after views and the request id. Needs `audit_view` (owners and
 // admins).
 //
@@ -1913,6 +1916,112 @@ func (rs *LMSProgress) Record(ctx context.Context, courseId client.CourseID, bod
 		return nil, unexpectedResponse("recordProgress", res.HTTPResponse)
 	}
 	return res.JSON200, nil
+}
+
+// LMSScimTokens is the scimTokens resource of the lms group: List, Create, Revoke, All.
+type LMSScimTokens struct {
+	raw *client.ClientWithResponses
+}
+
+// List — List SCIM tokens.
+//
+// The tenant's SCIM tokens, newest first, including revoked ones (see `revokedAt`).
+// The secret is never shown again; `hint` is its last four characters. Pages with
+// `limit` (default 20, max 50) and `pageToken`. Owners only.
+//
+// GET /api/v2/scim/tokens (operation listSCIMTokens).
+func (rs *LMSScimTokens) List(ctx context.Context, params *client.ListSCIMTokensParams) (*client.SCIMTokenList, error) {
+	rsp, err := rs.raw.ListSCIMTokens(ctx, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseListSCIMTokensResponse(rsp)
+	if err != nil {
+		return nil, decodeError("listSCIMTokens", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("listSCIMTokens", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// Create — Create a SCIM token.
+//
+// Creates a SCIM token and returns its secret (`token`, `scim_…`) **once**; only its
+// SHA-256 is stored. Give it to the identity provider with the base URL
+// `https://<host>/scim/v2` (bearer token authentication). The token provisions this
+// tenant only: users (created as learners), their deactivation (a ban) and groups.
+// `Idempotency-Key` is refused (422): the response holds the secret. Owners only,
+// with the `write` scope.
+//
+// POST /api/v2/scim/tokens (operation createSCIMToken).
+func (rs *LMSScimTokens) Create(ctx context.Context, body client.SCIMTokenCreate) (*client.SCIMTokenCreated, error) {
+	rsp, err := rs.raw.CreateSCIMToken(ctx, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseCreateSCIMTokenResponse(rsp)
+	if err != nil {
+		return nil, decodeError("createSCIMToken", err)
+	}
+	if res.JSON201 == nil {
+		return nil, unexpectedResponse("createSCIMToken", res.HTTPResponse)
+	}
+	return res.JSON201, nil
+}
+
+// Revoke — Revoke a SCIM token.
+//
+// Revokes the token: the identity provider's next request with it is refused (401).
+// Revoking a revoked token changes nothing. Owners only, with the `write` scope.
+//
+// DELETE /api/v2/scim/tokens/{tokenId} (operation revokeSCIMToken).
+func (rs *LMSScimTokens) Revoke(ctx context.Context, tokenId client.SCIMTokenID) error {
+	rsp, err := rs.raw.RevokeSCIMToken(ctx, tokenId)
+	if err != nil {
+		return err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return err
+	}
+	return discard(rsp)
+}
+
+// All iterates over every item List returns, following nextPageToken from page to page
+// (one request per page). params may be nil and is not modified; its pageToken is where the
+// walk starts. The first error is yielded with the zero item and ends the walk.
+func (rs *LMSScimTokens) All(ctx context.Context, params *client.ListSCIMTokensParams) iter.Seq2[client.SCIMToken, error] {
+	return func(yield func(client.SCIMToken, error) bool) {
+		var p client.ListSCIMTokensParams
+		if params != nil {
+			p = *params
+		}
+		for {
+			page, err := rs.List(ctx, &p)
+			if err != nil {
+				var zero client.SCIMToken
+				yield(zero, err)
+				return
+			}
+			items := page.Data
+			for _, item := range items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			if page.NextPageToken == nil || *page.NextPageToken == "" {
+				return
+			}
+			tok := client.PageTokenV2(*page.NextPageToken)
+			p.PageToken = &tok
+		}
+	}
 }
 
 // LMSSourceMaterials is the sourceMaterials resource of the lms group: List, Process, Upload.

@@ -117,13 +117,14 @@ func (r *UserRepo) Ban(ctx context.Context, id uuid.UUID, check UserCheck) (*Use
 	})
 }
 
-// Unban restores a banned user. Unbanning an active user changes nothing.
+// Unban restores a banned user (one a SCIM DELETE deprovisioned too). Unbanning an active
+// user changes nothing.
 func (r *UserRepo) Unban(ctx context.Context, id uuid.UUID, check UserCheck) (*User, bool, error) {
 	return r.changeUser(ctx, "unban user", id, nil, check, func(t *store.Tx, cur *User) (*User, error) {
 		if cur.Status != UserBanned {
 			return nil, nil
 		}
-		u, err := updateUserRow(t, cur.ID, "status = 'active', banned_at = NULL, banned_by = NULL")
+		u, err := updateUserRow(t, cur.ID, "status = 'active', banned_at = NULL, banned_by = NULL, deprovisioned_at = NULL")
 		if err != nil {
 			return nil, err
 		}
