@@ -30,7 +30,9 @@ func serveCmd() *cobra.Command {
 		Short: "Serve the learnd API (migrating the database first unless LEARND_MIGRATE_ON_START=false)",
 		Long: `Serve the learnd API on LEARND_ADDR (default :8080): the REST API under /api,
 MCP over streamable HTTP at /mcp (authenticated by an API key: X-MCP-Key or
-Authorization: Bearer lk_…), the explorer at /docs, /openapi.json, /healthz, /readyz
+Authorization: Bearer lk_…, or by OAuth 2.1: learnd is the authorization server at
+LEARND_PUBLIC_URL, with its sign-in and consent page at /oauth/consent; LEARND_MCP_OAUTH,
+LEARND_OAUTH_REFRESH_TTL), the explorer at /docs, /openapi.json, /healthz, /readyz
 and /metrics, and the background job workers (mail delivery; LEARND_JOB_WORKERS,
 LEARND_SMTP_URL, LEARND_MAIL_FROM; AI course generation: LEARND_LLM_URL,
 LEARND_LLM_MODEL, LEARND_LLM_API_KEY, LEARND_LLM_CONTEXT_TOKENS (the model's context
@@ -137,10 +139,11 @@ func serve(ctx context.Context, cfg config) error {
 			Idle: cfg.HTTPIdleTimeout, Long: cfg.HTTPLongTimeout,
 		},
 	}
-	// MCP over streamable HTTP at /mcp: its tools call this same API in-process.
+	// MCP over streamable HTTP at /mcp: its tools call this same API in-process; with
+	// OAuth, /mcp also takes the access tokens of learnd's authorization server.
 	var mcpHandler *tools.HTTPHandler
-	scfg.MCP = func(api http.Handler) http.Handler {
-		mcpHandler = tools.NewHTTPHandler(tools.HTTPConfig{API: api, Version: buildVersion(), Logger: log})
+	scfg.MCP = func(api http.Handler, oauth *auth.ResourceServer) http.Handler {
+		mcpHandler = tools.NewHTTPHandler(tools.HTTPConfig{API: api, Version: buildVersion(), Logger: log, OAuth: oauth})
 		return mcpHandler
 	}
 	var demo []demoToken
@@ -161,13 +164,20 @@ func serve(ctx context.Context, cfg config) error {
 	}
 	defer closeLimiter()
 	scfg.Limiter = lim
-	e, err := server.New(scfg, st, iss, ver)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	if cfg.MCPOAuth {
+		if scfg.AuthServer, err = cfg.authServer(st, iss, publicURL(cfg, ln.Addr()), log); err != nil {
+			_ = ln.Close()
+			return err
+		}
+	}
+	e, err := server.New(scfg, st, iss, ver)
+	if err != nil {
+		_ = ln.Close()
+		return err
 	}
 	srv := server.NewHTTPServer(e, scfg.Timeouts)
 	if mcpHandler != nil {

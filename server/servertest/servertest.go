@@ -23,6 +23,7 @@ import (
 	"github.com/learnd/learnd/internal/limits"
 	"github.com/learnd/learnd/jobs"
 	"github.com/learnd/learnd/server"
+	"github.com/learnd/learnd/server/authserver"
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/store/storetest"
@@ -63,6 +64,9 @@ type Options struct {
 	// MCP serves MCP at /mcp (server.Config.MCP), e.g. tools.Mount(tools.HTTPConfig{});
 	// nil: no /mcp.
 	MCP server.MCPMount
+	// OAuth turns on learnd's OAuth 2.1 authorization server for /mcp (server/authserver),
+	// its issuer the test server's URL.
+	OAuth bool
 	// Extractor reads uploads (server.Config.Extractor); zero: the default limits.
 	Extractor extract.Extractor
 	// Timeouts are the HTTP server's deadlines (server.NewHTTPServer, server.Config.Timeouts);
@@ -148,18 +152,27 @@ func Start(t testing.TB, opts ...Options) *Env {
 	if err != nil {
 		t.Fatalf("servertest: verifier: %v", err)
 	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("servertest: listen: %v", err)
+	}
+	url := "http://" + ln.Addr().String()
+	var as *authserver.Server
+	if o.OAuth {
+		as, err = authserver.New(authserver.Config{PublicURL: url, Key: [32]byte{1, 2, 3}, Logger: o.Logger}, st, iss)
+		if err != nil {
+			t.Fatalf("servertest: authorization server: %v", err)
+		}
+	}
 	e, err := server.New(server.Config{
 		Dev: true, DevClientSecret: DevClientSecret, PageTokenKey: []byte("servertest page token key, 32+ bytes long"),
 		BodyLimit: o.BodyLimit, Logger: o.Logger, RateLimit: o.RateLimit, Limiter: o.Limiter,
 		Generator: o.Generator, MCP: o.MCP, Extractor: o.Extractor,
-		Timeouts: o.Timeouts,
+		Timeouts: o.Timeouts, AuthServer: as,
 	}, st, iss, ver)
 	if err != nil {
+		_ = ln.Close()
 		t.Fatalf("servertest: server: %v", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("servertest: listen: %v", err)
 	}
 	srv := server.NewHTTPServer(e, o.Timeouts)
 	go func() {
@@ -173,7 +186,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 		_ = srv.Shutdown(ctx)
 		ver.Close(ctx)
 	})
-	return &Env{URL: "http://" + ln.Addr().String(), DBURL: dbURL, Store: st, Issuer: iss, Jobs: jr}
+	return &Env{URL: url, DBURL: dbURL, Store: st, Issuer: iss, Jobs: jr}
 }
 
 // Caller describes the token to mint; zero values mean a fresh person, role learner,
