@@ -229,7 +229,7 @@ func structured(out any, rs *jsonschema.Resolved) (json.RawMessage, error) {
 // tools: the API checks the role's permissions on every call.
 func Allowed(k Kind, me *client.Me) bool {
 	access := me.Licence.McpAccess
-	write := slices.Contains(me.Scopes, client.APIKeyScopeWrite)
+	write := slices.Contains(me.Scopes, client.GrantedScopeWrite)
 	switch k {
 	case KindRead:
 		return access == client.TenantLicenceMcpAccessRead || access == client.TenantLicenceMcpAccessFull
