@@ -67,6 +67,7 @@ func (i *Issuer) PublicKey() *ecdsa.PublicKey { return i.ecPub }
 type ResourceServer struct {
 	Resource    Resource
 	MetadataURL string
+	Scopes      []string // what a 401 names as the scopes to ask for (RFC 6750 §3)
 	Verifier    *Verifier
 }
 

@@ -145,7 +145,7 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	var oauth *auth.ResourceServer
 	if cfg.AuthServer != nil {
 		cfg.AuthServer.Register(e)
-		oauth = &auth.ResourceServer{Resource: cfg.AuthServer.Resource(), MetadataURL: cfg.AuthServer.ResourceMetadataURL(), Verifier: ver}
+		oauth = cfg.AuthServer.ResourceServer(ver)
 	}
 	mountMCP(e, cfg.MCP, oauth)
 	return e, nil

@@ -133,8 +133,8 @@ func (c *oauthTClient) code(t *testing.T, challenge, resource, key string) strin
 	if res.StatusCode != http.StatusFound || err != nil || !strings.HasPrefix(loc.String(), c.redirect) {
 		t.Fatalf("approve: %d to %q: %s", res.StatusCode, res.Header.Get("Location"), oauthTShort(body))
 	}
-	if loc.Query().Get("state") != "s1" || loc.Query().Get("code") == "" {
-		t.Fatalf("redirect %s: want state s1 and a code", loc)
+	if loc.Query().Get("state") != "s1" || loc.Query().Get("code") == "" || loc.Query().Get("iss") != c.base {
+		t.Fatalf("redirect %s: want state s1, a code and the issuer (RFC 9207)", loc)
 	}
 	return loc.Query().Get("code")
 }

@@ -78,13 +78,13 @@ func TestOAuthRefusals(t *testing.T) {
 		}
 		res, _ := c.consent(t, authorize, "", "deny")
 		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, c.redirect+"?") ||
-			!strings.Contains(loc, "error=access_denied") || !strings.Contains(loc, "state=s1") {
+			!strings.Contains(loc, "error=access_denied") || !strings.Contains(loc, "state=s1") || !strings.Contains(loc, "iss="+url.QueryEscape(base)) {
 			t.Errorf("deny: %d to %q, want access_denied with the state", res.StatusCode, loc)
 		}
-		// Without the page's cookie (another browser, a forged form) nothing happens.
-		res, body := c.get(t, authorize)
+		// A form whose CSRF token is not the one of the page's cookie (forged) does nothing.
+		res, _ = c.get(t, authorize)
 		page := res.Header.Get("Location")
-		_, body = c.get(t, page)
+		_, body := c.get(t, page)
 		form := url.Values{"api_key": {o.key.Secret}, "action": {"approve"}, "method": {"api_key"}}
 		for _, m := range oauthTInput.FindAllStringSubmatch(body, -1) {
 			form.Set(m[1], m[2])

@@ -60,7 +60,7 @@ func TestOAuthTypeScriptSDK(t *testing.T) {
 		FoundUsers      []string `json:"foundUsers"`
 		Banned          string   `json:"banned"`
 		Refresh         struct {
-			Result            string
+			Result             string
 			Rotated, NewAccess bool
 		} `json:"refresh"`
 		AfterRefresh      string `json:"afterRefresh"`

@@ -57,7 +57,7 @@ func TestOAuthFlow(t *testing.T) {
 	base := o.env.URL
 
 	r := mcpE2EPost(t, o.resource, mcpE2EInitialize)
-	want := `resource_metadata="` + base + `/.well-known/oauth-protected-resource"`
+	want := `resource_metadata="` + base + `/.well-known/oauth-protected-resource", scope="read write ai"`
 	if r.Status != http.StatusUnauthorized || !strings.Contains(r.Header.Get("WWW-Authenticate"), want) {
 		t.Fatalf("/mcp without credentials: %d WWW-Authenticate %q, want 401 with %s", r.Status, r.Header.Get("WWW-Authenticate"), want)
 	}
@@ -71,7 +71,8 @@ func TestOAuthFlow(t *testing.T) {
 	status, md := oauthTJSON(t, http.MethodGet, base+"/.well-known/oauth-authorization-server", "")
 	if status != http.StatusOK || md["issuer"] != base || md["registration_endpoint"] != base+"/oauth/register" ||
 		md["authorization_endpoint"] != base+"/oauth/authorize" || md["token_endpoint"] != base+"/oauth/token" ||
-		!slices.Equal(anyStrings(md["code_challenge_methods_supported"]), []string{"S256"}) {
+		!slices.Equal(anyStrings(md["code_challenge_methods_supported"]), []string{"S256"}) ||
+		md["authorization_response_iss_parameter_supported"] != true {
 		t.Fatalf("authorization server metadata: %d %v", status, md)
 	}
 

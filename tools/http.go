@@ -239,8 +239,9 @@ func keyFingerprint(key string) string {
 }
 
 // writeProblem answers with an RFC 9457 problem shaped like the API's. A 401 challenges
-// for a Bearer credential and, with OAuth, names the resource metadata (RFC 9728 §5.1)
-// and bearerErr (RFC 6750 §3.1: invalid_token) when set.
+// for a Bearer credential and, with OAuth, names the resource metadata (RFC 9728 §5.1),
+// the scopes a full session uses (RFC 6750 §3; clients ask for these) and bearerErr
+// (RFC 6750 §3.1: invalid_token) when set.
 func (h *HTTPHandler) writeProblem(w http.ResponseWriter, r *http.Request, status int, code, detail string, retryAfter time.Duration, bearerErr string) {
 	slug, title := problemKind(status)
 	p := client.Problem{
@@ -261,6 +262,9 @@ func (h *HTTPHandler) writeProblem(w http.ResponseWriter, r *http.Request, statu
 		challenge := `Bearer realm="learnd"`
 		if h.cfg.OAuth != nil {
 			challenge += `, resource_metadata="` + h.cfg.OAuth.MetadataURL + `"`
+			if len(h.cfg.OAuth.Scopes) > 0 {
+				challenge += `, scope="` + strings.Join(h.cfg.OAuth.Scopes, " ") + `"`
+			}
 			if bearerErr != "" {
 				challenge += `, error="` + bearerErr + `"`
 			}

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -123,6 +124,11 @@ func (s *Server) Resource() auth.Resource {
 // ResourceMetadataURL is where the MCP endpoint's protected resource metadata is: what a
 // 401 of /mcp names in WWW-Authenticate.
 func (s *Server) ResourceMetadataURL() string { return s.issuer + PathResourceMetadata }
+
+// ResourceServer is how the MCP endpoint accepts this server's tokens, verified by ver.
+func (s *Server) ResourceServer(ver *auth.Verifier) *auth.ResourceServer {
+	return &auth.ResourceServer{Resource: s.Resource(), MetadataURL: s.ResourceMetadataURL(), Scopes: slices.Clone(learndScopes), Verifier: ver}
+}
 
 // Register mounts the server's routes on e. They are outside the API (no API
 // authentication; errors in OAuth's own format or as HTML pages for the browser).

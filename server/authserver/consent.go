@@ -71,7 +71,7 @@ func (s *Server) consentSubmit(c echo.Context) error {
 		return s.fatal(c, err)
 	}
 	if r.PostFormValue("action") != "approve" {
-		return c.Redirect(http.StatusSeeOther, denied(q))
+		return c.Redirect(http.StatusSeeOther, withIssuer(denied(q), s.issuer))
 	}
 	i := slices.IndexFunc(s.signIns, func(m SignIn) bool { return m.Method() == r.PostFormValue("method") })
 	if i < 0 {

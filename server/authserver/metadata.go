@@ -2,8 +2,11 @@ package authserver
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
@@ -40,7 +43,42 @@ func (s *Server) serverMetadata(c echo.Context) error {
 	d.DeviceAuthorizationEndpoint, d.CheckSessionIframe = "", ""
 	d.IntrospectionEndpointAuthMethodsSupported = nil
 	d.ClaimsSupported = []string{"sub", "aud", "exp", "iat", "iss", "client_id", "tenant_id", "role", "scope"}
-	return writeJSON(c, http.StatusOK, d)
+	b, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("server metadata: %w", err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return fmt.Errorf("server metadata: %w", err)
+	}
+	out["authorization_response_iss_parameter_supported"] = true // RFC 9207 (issWriter)
+	return writeJSON(c, http.StatusOK, out)
+}
+
+// issWriter adds the issuer to the authorization response redirected to the client
+// (RFC 9207), so a client talking to several servers knows which one answered.
+type issWriter struct {
+	http.ResponseWriter
+	issuer string
+}
+
+func (w *issWriter) WriteHeader(status int) {
+	if loc := w.Header().Get("Location"); (status == http.StatusFound || status == http.StatusSeeOther) && loc != "" && !strings.HasPrefix(loc, w.issuer+"/") {
+		w.Header().Set("Location", withIssuer(loc, w.issuer))
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// withIssuer is redirect with the iss parameter.
+func withIssuer(redirect, issuer string) string {
+	u, err := url.Parse(redirect)
+	if err != nil {
+		return redirect
+	}
+	q := u.Query()
+	q.Set("iss", issuer)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // guard checks what zitadel's op does not know: the resource parameter (RFC 8707) of
@@ -62,6 +100,8 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			if r.Form.Get("scope") == "" {
 				r.Form.Set("scope", "read write ai")
 			}
+		case PathCallback:
+			w = &issWriter{ResponseWriter: w, issuer: s.issuer}
 		case PathToken:
 			switch oidc.GrantType(r.PostForm.Get("grant_type")) {
 			case oidc.GrantTypeCode, oidc.GrantTypeRefreshToken:
