@@ -153,3 +153,53 @@ func anyStrings(v any) []string {
 	}
 	return out
 }
+
+// TestOAuthRevocation ends grants: a refresh token revoked by its client (RFC 7009), and a
+// person banned after granting — their access token stops at once and their refresh is
+// refused.
+func TestOAuthRevocation(t *testing.T) {
+	t.Parallel()
+	o := oauthTStart(t, "oauth-revoke", false)
+	manager := o.env.User(t, servertest.UserSpec{Tenant: o.tenant.ID, Role: "manager"})
+	managerKey := mcpE2EKey(t, o.env.URL, manager.Token, client.APIKeyScopeRead, client.APIKeyScopeWrite)
+	c := oauthTRegister(t, o.env.URL, "http://localhost:9/callback")
+	grant := func(key string) (access, refresh string) {
+		verifier, challenge := oauthTPKCE()
+		status, tok := c.token(t, url.Values{"grant_type": {"authorization_code"}, "code": {c.code(t, challenge, o.resource, key)},
+			"redirect_uri": {c.redirect}, "code_verifier": {verifier}, "resource": {o.resource}})
+		if status != http.StatusOK {
+			t.Fatalf("code exchange: %d %v", status, tok)
+		}
+		access, _ = tok["access_token"].(string)
+		refresh, _ = tok["refresh_token"].(string)
+		return access, refresh
+	}
+	refreshes := func(refresh string) int {
+		status, _ := c.token(t, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh}, "resource": {o.resource}})
+		return status
+	}
+
+	_, refresh := grant(o.key.Secret)
+	if res, err := http.PostForm(o.env.URL+"/oauth/revoke", url.Values{"token": {refresh}, "token_type_hint": {"refresh_token"}, "client_id": {c.id}}); err != nil || res.StatusCode != http.StatusOK {
+		t.Errorf("revoke: %v %v", res.StatusCode, err)
+	} else {
+		res.Body.Close()
+	}
+	if status := refreshes(refresh); status != http.StatusBadRequest {
+		t.Errorf("a revoked refresh token: %d, want 400", status)
+	}
+
+	access, refresh := grant(managerKey.Secret)
+	if r := mcpE2EPost(t, o.resource, mcpE2EInitialize, "Authorization", "Bearer "+access); r.Status != http.StatusOK {
+		t.Fatalf("the manager's token before the ban: %d %s", r.Status, mcpE2EShort(r.Body))
+	}
+	if _, err := mcpE2EAPI(t, o.env.URL, o.tenant.Admin.Token).LMS.Users.Ban(mcpE2ECtx(t), client.UserBan{UserId: manager.ID}); err != nil {
+		t.Fatalf("ban: %v", err)
+	}
+	if r := mcpE2EPost(t, o.resource, mcpE2EInitialize, "Authorization", "Bearer "+access); r.Status != http.StatusUnauthorized {
+		t.Errorf("a banned person's access token: %d, want 401", r.Status)
+	}
+	if status := refreshes(refresh); status != http.StatusBadRequest {
+		t.Errorf("a banned person's refresh token: %d, want 400", status)
+	}
+}

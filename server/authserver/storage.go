@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -159,10 +160,11 @@ func (s *Storage) TokenRequestByRefreshToken(ctx context.Context, token string) 
 
 func (s *Storage) TerminateSession(context.Context, string, string) error { return nil }
 
-// RevokeToken revokes a refresh token's family (RFC 7009). Access tokens are short-lived
-// JWTs and are not revoked one by one; banning the person stops them.
-func (s *Storage) RevokeToken(ctx context.Context, token, userID, clientID string) *oidc.Error {
-	if userID != "" {
+// RevokeToken revokes a refresh token's family (RFC 7009; GetRefreshTokenInfo hands the
+// token itself as its id). Access tokens are short-lived JWTs and are not revoked one by
+// one; banning the person stops them.
+func (s *Storage) RevokeToken(ctx context.Context, token, _, clientID string) *oidc.Error {
+	if !strings.HasPrefix(token, refreshPrefix) {
 		return nil
 	}
 	if err := s.repo.RevokeRefresh(ctx, token, clientID); err != nil {
