@@ -59,6 +59,7 @@ within LEARND_SHUTDOWN_TIMEOUT).`,
 
 func serve(ctx context.Context, cfg config) error {
 	log := cfg.logger()
+	slog.SetDefault(log) // what libraries log (the OAuth server's protocol errors) goes the same way
 	if err := cfg.requireDatabase(); err != nil {
 		return err
 	}
@@ -169,7 +170,7 @@ func serve(ctx context.Context, cfg config) error {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
 	if cfg.MCPOAuth {
-		if scfg.AuthServer, err = cfg.authServer(st, iss, publicURL(cfg, ln.Addr()), log); err != nil {
+		if scfg.AuthServer, err = cfg.authServer(st, iss, publicURL(cfg, ln.Addr()), lim, log); err != nil {
 			_ = ln.Close()
 			return err
 		}

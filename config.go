@@ -117,13 +117,13 @@ type config struct {
 
 // authServer is the OAuth 2.1 authorization server of /mcp at public (the issuer). Its
 // code key is derived from the signing key, so every replica sharing the key shares it.
-func (c config) authServer(st *store.Store, iss *auth.Issuer, public string, log *slog.Logger) (*authserver.Server, error) {
+func (c config) authServer(st *store.Store, iss *auth.Issuer, public string, lim limits.Limiter, log *slog.Logger) (*authserver.Server, error) {
 	if c.PublicURL == "" {
 		log.Warn("LEARND_PUBLIC_URL is unset: OAuth for MCP names the listening address as its issuer, which only local clients reach", "issuer", public)
 	}
 	key := sha256.Sum256([]byte("learnd oauth|" + iss.KeyID() + "|" + c.SigningKeyPEM + "|" + readFile(c.SigningKeyFile)))
 	return authserver.New(authserver.Config{
-		PublicURL: strings.TrimSuffix(public, "/"), Key: key, AccessTTL: c.TokenTTL, RefreshTTL: c.OAuthRefreshTTL, Logger: log,
+		PublicURL: strings.TrimSuffix(public, "/"), Key: key, AccessTTL: c.TokenTTL, RefreshTTL: c.OAuthRefreshTTL, Logger: log, Limiter: lim,
 	}, st, iss)
 }
 

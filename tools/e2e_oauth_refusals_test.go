@@ -26,7 +26,6 @@ func TestOAuthRefusals(t *testing.T) {
 			{"custom scheme", `{"redirect_uris":["javascript:alert(1)"]}`, "invalid_redirect_uri"},
 			{"fragment", `{"redirect_uris":["https://example.com/cb#x"]}`, "invalid_redirect_uri"},
 			{"no redirect", `{"client_name":"x"}`, "invalid_redirect_uri"},
-			{"confidential client", `{"redirect_uris":["https://example.com/cb"],"token_endpoint_auth_method":"client_secret_basic"}`, "invalid_client_metadata"},
 			{"implicit grant", `{"redirect_uris":["https://example.com/cb"],"grant_types":["implicit"]}`, "invalid_client_metadata"},
 			{"not JSON", `redirect_uris=x`, "invalid_client_metadata"},
 		}
@@ -34,6 +33,11 @@ func TestOAuthRefusals(t *testing.T) {
 			if status, body := oauthTJSON(t, http.MethodPost, base+"/oauth/register", c.body); status != http.StatusBadRequest || body["error"] != c.code {
 				t.Errorf("%s: %d %v, want 400 %s", c.name, status, body, c.code)
 			}
+		}
+		// A client asking for a secret gets none: it is registered as a public client.
+		status, body := oauthTJSON(t, http.MethodPost, base+"/oauth/register", `{"redirect_uris":["https://example.com/cb"],"token_endpoint_auth_method":"client_secret_basic"}`)
+		if _, secret := body["client_secret"]; status != http.StatusCreated || body["token_endpoint_auth_method"] != "none" || secret {
+			t.Errorf("a confidential client's registration: %d %v, want 201 as a public client", status, body)
 		}
 	})
 
@@ -177,4 +181,24 @@ func oauthTForge(t *testing.T, o oauthTEnv, aud, client string) string {
 		t.Fatal(err)
 	}
 	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+// TestOAuthRegistrationLimit: one address registers 20 clients at once, then one a minute.
+func TestOAuthRegistrationLimit(t *testing.T) {
+	t.Parallel()
+	o := oauthTStart(t, "oauth-register-limit", false)
+	for i := range 20 {
+		if status, body := oauthTJSON(t, http.MethodPost, o.env.URL+"/oauth/register", `{"redirect_uris":["http://127.0.0.1/cb"]}`); status != http.StatusCreated {
+			t.Fatalf("registration %d: %d %v", i+1, status, body)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPost, o.env.URL+"/oauth/register", strings.NewReader(`{"redirect_uris":["http://127.0.0.1/cb"]}`))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Errorf("the 21st registration: %d Retry-After %q, want 429 with Retry-After", res.StatusCode, res.Header.Get("Retry-After"))
+	}
 }

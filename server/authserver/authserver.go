@@ -25,6 +25,7 @@ import (
 	"github.com/zitadel/oidc/v3/pkg/op"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/internal/limits"
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/oauth"
 )
@@ -58,6 +59,8 @@ type Config struct {
 	SignIns []SignIn
 	// Logger logs the server's own failures; nil: slog.Default().
 	Logger *slog.Logger
+	// Limiter counts client registrations per address; nil: in this process.
+	Limiter limits.Limiter
 }
 
 // Server is the authorization server.
@@ -90,6 +93,9 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer) (*Server, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Limiter == nil {
+		cfg.Limiter = limits.NewMemory()
 	}
 	if len(cfg.SignIns) == 0 {
 		cfg.SignIns = []SignIn{APIKeySignIn{Store: st}}

@@ -5,16 +5,19 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/learnd/learnd/internal/limits"
 	"github.com/learnd/learnd/store/oauth"
 )
 
@@ -33,11 +36,23 @@ type registration struct {
 
 const maxRedirectURIs = 10
 
+// registrations is how many clients one address may register: 20 at once, then one a
+// minute (a client registers once per person and server).
+var registrations = limits.Rate{Every: time.Minute, Burst: 20}
+
 // register registers a public client (RFC 7591): authorization code with PKCE and
 // refresh tokens, no secret (token_endpoint_auth_method none), redirect URIs https or
 // http on a loopback address.
 func (s *Server) register(c echo.Context) error {
 	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
+	wait, err := s.cfg.Limiter.Take(c.Request().Context(), "oauth-register|"+c.RealIP(), registrations)
+	if err != nil {
+		s.log.Warn("oauth: registration limit unchecked", "err", err)
+	}
+	if wait > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		return writeJSON(c, http.StatusTooManyRequests, map[string]string{"error": "slow_down", "error_description": "too many client registrations from this address; retry later"})
+	}
 	var in registration
 	dec := json.NewDecoder(http.MaxBytesReader(c.Response(), c.Request().Body, 64<<10))
 	if err := dec.Decode(&in); err != nil {
@@ -65,9 +80,10 @@ func validateRegistration(in *registration) *registrationErr {
 			return &registrationErr{"invalid_redirect_uri", fmt.Sprintf("redirect URI %.200q must be an https URL, or http on a loopback address (127.0.0.1, [::1], localhost), without a fragment", u)}
 		}
 	}
-	if m := in.TokenEndpointAuthMethod; m != "" && m != "none" {
-		return &registrationErr{"invalid_client_metadata", "learnd registers public clients only: token_endpoint_auth_method must be none (PKCE protects the code)"}
-	}
+	// A client asking for a secret is registered as a public client all the same (RFC 7591
+	// §3.2.1 lets the server replace requested values): the response says none, and PKCE
+	// protects its codes.
+	in.TokenEndpointAuthMethod = "none"
 	for _, g := range in.GrantTypes {
 		if g != "authorization_code" && g != "refresh_token" {
 			return &registrationErr{"invalid_client_metadata", fmt.Sprintf("grant type %.64q is not supported: authorization_code and refresh_token are", g)}

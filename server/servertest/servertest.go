@@ -159,7 +159,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 	url := "http://" + ln.Addr().String()
 	var as *authserver.Server
 	if o.OAuth {
-		as, err = authserver.New(authserver.Config{PublicURL: url, Key: [32]byte{1, 2, 3}, Logger: o.Logger}, st, iss)
+		as, err = authserver.New(authserver.Config{PublicURL: url, Key: [32]byte{1, 2, 3}, Logger: o.Logger, Limiter: o.Limiter}, st, iss)
 		if err != nil {
 			t.Fatalf("servertest: authorization server: %v", err)
 		}
