@@ -74,7 +74,7 @@ FROM oauth_refresh_tokens WHERE hash = $1`, Hash(token)).
 }
 
 // Rotate revokes the refresh token old and stores next in its place, in its family, with
-// scopes (the same or fewer) and a new expiry. When old is no longer live (used at the
+// scopes (the same or fewer; nil: old's) and a new expiry. When old is no longer live (used at the
 // same time by someone else), it is ErrRefreshReused and the family is revoked.
 func (r *Repo) Rotate(ctx context.Context, old, next string, scopes []string, expires time.Time) error {
 	reused := false
@@ -95,7 +95,7 @@ func (r *Repo) Rotate(ctx context.Context, old, next string, scopes []string, ex
 			return err
 		}
 		_, err = t.Exec(`INSERT INTO oauth_refresh_tokens (hash, family, client_id, tenant_id, person_id, scopes, resource, auth_time, expires_at)
-SELECT $2, family, client_id, tenant_id, person_id, $3, resource, auth_time, $4 FROM oauth_refresh_tokens WHERE hash = $1`,
+SELECT $2, family, client_id, tenant_id, person_id, coalesce($3, scopes), resource, auth_time, $4 FROM oauth_refresh_tokens WHERE hash = $1`,
 			Hash(old), Hash(next), scopes, expires)
 		return err
 	})
