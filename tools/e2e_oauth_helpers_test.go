@@ -128,7 +128,13 @@ func (c *oauthTClient) consent(t *testing.T, authorize, key, action string) (*ht
 // code runs the whole authorization (approved with key) and returns the code.
 func (c *oauthTClient) code(t *testing.T, challenge, resource, key string) string {
 	t.Helper()
-	res, body := c.consent(t, c.authorizeURL(url.Values{"code_challenge": {challenge}, "resource": {resource}}), key, "approve")
+	return c.codeFor(t, url.Values{"code_challenge": {challenge}, "resource": {resource}}, key)
+}
+
+// codeFor is code with the authorization request's params (see authorizeURL).
+func (c *oauthTClient) codeFor(t *testing.T, params url.Values, key string) string {
+	t.Helper()
+	res, body := c.consent(t, c.authorizeURL(params), key, "approve")
 	loc, err := url.Parse(res.Header.Get("Location"))
 	if res.StatusCode != http.StatusFound || err != nil || !strings.HasPrefix(loc.String(), c.redirect) {
 		t.Fatalf("approve: %d to %q: %s", res.StatusCode, res.Header.Get("Location"), oauthTShort(body))

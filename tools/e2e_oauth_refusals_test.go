@@ -64,7 +64,8 @@ func TestOAuthRefusals(t *testing.T) {
 			res, body := c.get(t, c.authorizeURL(tc.params))
 			loc := res.Header.Get("Location")
 			switch {
-			case tc.redirect && !(res.StatusCode == http.StatusFound && strings.HasPrefix(loc, c.redirect+"?") && strings.Contains(loc, "error=")):
+			case tc.redirect && !(res.StatusCode == http.StatusFound && strings.HasPrefix(loc, c.redirect+"?") && strings.Contains(loc, "error=") &&
+				strings.Contains(loc, "iss="+url.QueryEscape(base))):
 				t.Errorf("%s: %d to %q, want an error redirect to the client", tc.name, res.StatusCode, loc)
 			case !tc.redirect && (res.StatusCode < 400 || loc != ""):
 				t.Errorf("%s: %d to %q (%s), want an error answered by learnd", tc.name, res.StatusCode, loc, oauthTShort(body))

@@ -100,6 +100,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			if r.Form.Get("scope") == "" {
 				r.Form.Set("scope", "read write ai")
 			}
+			w = &issWriter{ResponseWriter: w, issuer: s.issuer} // errors redirected to the client
 		case PathCallback:
 			w = &issWriter{ResponseWriter: w, issuer: s.issuer}
 		case PathToken:
