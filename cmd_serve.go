@@ -186,7 +186,7 @@ func serve(ctx context.Context, cfg config) error {
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "dev", cfg.Dev)
 	if cfg.Dev {
-		printBanner(os.Stdout, publicURL(cfg, ln.Addr()), demo, scfg.DevClientSecret)
+		printBanner(os.Stdout, publicURL(cfg, ln.Addr()), demo, scfg.DevClientSecret, scfg.AuthServer != nil)
 	}
 	go purgeLoop(ctx, st, log)
 	errc := make(chan error, 1)
