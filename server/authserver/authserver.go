@@ -147,6 +147,11 @@ func (s *Server) Register(e *echo.Echo) {
 	e.OPTIONS(PathRegister, preflight)
 	e.GET(PathConsent, s.consentPage)
 	e.POST(PathConsent, s.consentSubmit)
+	for _, m := range s.signIns {
+		if cb, ok := m.(Callbacks); ok {
+			cb.Routes(e, s)
+		}
+	}
 	protocol := echo.WrapHandler(s.guard(s.provider))
 	for _, p := range []string{PathAuthorize, PathCallback, PathToken, PathRevoke} {
 		e.Any(p, protocol)

@@ -51,10 +51,15 @@ func (s *Server) consentPage(c echo.Context) error {
 	if err != nil {
 		return s.fatal(c, err)
 	}
+	return s.render(c, http.StatusOK, s.view(q, cl, s.newCSRF(c), ""), q.RedirectURI)
+}
+
+// newCSRF sets a fresh CSRF cookie for the page's form and returns its value.
+func (s *Server) newCSRF(c echo.Context) string {
 	token := csrfToken()
 	http.SetCookie(c.Response(), &http.Cookie{Name: csrfCookie, Value: token, Path: PathConsent, HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: s.secure(), MaxAge: int(s.cfg.RequestTTL.Seconds())})
-	return s.render(c, http.StatusOK, s.view(q, cl, token, ""), q.RedirectURI)
+	return token
 }
 
 // consentSubmit signs the person in and approves (or denies) the request.
@@ -88,11 +93,33 @@ func (s *Server) consentSubmit(c echo.Context) error {
 	case err != nil:
 		return err
 	}
+	return s.approve(c, q, cl, person, cookie.Value)
+}
+
+// Resume finishes the authorization request id for person, whom a SignIn that left the
+// page (Redirect) signed in elsewhere — an identity provider — as if they had approved on
+// the page: its callback route (Callbacks) calls it once it has checked that the round
+// trip belongs to the browser that started it (the provider's state). The browser goes
+// on to the client with a code, or sees on the page why not.
+func (s *Server) Resume(c echo.Context, id string, person Person) error {
+	q, cl, err := s.pending(c.Request().Context(), id)
+	if err != nil {
+		return s.fatal(c, err)
+	}
+	return s.approve(c, q, cl, person, "")
+}
+
+// approve grants q to person, as much of it as they may grant, audited, and sends the
+// browser on to the code (zitadel's callback); a person who may grant nothing sees why.
+func (s *Server) approve(c echo.Context, q oauth.Request, cl oauth.Client, person Person, csrf string) error {
 	granted, msg := grantable(q.Scopes, person)
 	if msg != "" {
-		return s.render(c, http.StatusForbidden, s.view(q, cl, cookie.Value, msg), q.RedirectURI)
+		if csrf == "" {
+			csrf = s.newCSRF(c)
+		}
+		return s.render(c, http.StatusForbidden, s.view(q, cl, csrf, msg), q.RedirectURI)
 	}
-	err = s.repo.Approve(ctx, q.ID, oauth.Approval{Person: person.Principal, Scopes: granted, ClientName: cl.Name})
+	err := s.repo.Approve(c.Request().Context(), q.ID, oauth.Approval{Person: person.Principal, Scopes: granted, ClientName: cl.Name})
 	if errors.Is(err, store.ErrNotFound) {
 		return s.fatal(c, errNoRequest)
 	}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/store"
 )
@@ -14,9 +16,10 @@ import (
 // SignIn is one way the consent page signs a person in. learnd has one today, the API
 // key (APIKeySignIn: the person pastes an lk_ key of theirs — development, and tenants
 // without an identity provider). Signing in through the tenant's OIDC identity provider
-// (issue 11 part 2) is the next implementation of this seam: its Method is shown as a
-// button, its SignIn starts from the consent form and returns the person the provider
-// vouched for (a provider that leaves the page does so through Redirect).
+// (issue 11 part 2) is the next implementation of this seam: its Method is a choice on the
+// page; its SignIn returns a *Redirect to the provider (with a state bound to the browser
+// and the request id of the form's "id" field); its Callbacks route takes the provider's
+// answer, resolves the person and calls Server.Resume.
 type SignIn interface {
 	// Method is the value of the form's "method" field that selects this sign-in.
 	Method() string
@@ -27,12 +30,18 @@ type SignIn interface {
 	SignIn(ctx context.Context, r *http.Request) (Person, error)
 }
 
-// Redirect is a SignIn that signs the person in elsewhere (an identity provider): the
-// consent page sends the browser to URL and the provider's callback resumes the
-// authorization request. Returned as the error of SignIn.
+// Redirect is the answer of a SignIn that signs the person in elsewhere (an identity
+// provider), returned as its error: the consent page sends the browser to URL, and the
+// method's callback resumes the authorization request (Server.Resume).
 type Redirect struct{ URL string }
 
 func (r *Redirect) Error() string { return "sign in at " + r.URL }
+
+// Callbacks is a SignIn with routes of its own (an identity provider's redirect URI),
+// mounted with the server's routes.
+type Callbacks interface {
+	Routes(e *echo.Echo, s *Server)
+}
 
 // Person is who signed in: the principal (tenant, person, role, licence) and the most
 // the sign-in lets them grant (nil: any learnd scope).

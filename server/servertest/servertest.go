@@ -67,6 +67,8 @@ type Options struct {
 	// OAuth turns on learnd's OAuth 2.1 authorization server for /mcp (server/authserver),
 	// its issuer the test server's URL.
 	OAuth bool
+	// OAuthSignIns are sign-in methods of the consent page besides the API key.
+	OAuthSignIns []authserver.SignIn
 	// Extractor reads uploads (server.Config.Extractor); zero: the default limits.
 	Extractor extract.Extractor
 	// Timeouts are the HTTP server's deadlines (server.NewHTTPServer, server.Config.Timeouts);
@@ -159,7 +161,8 @@ func Start(t testing.TB, opts ...Options) *Env {
 	url := "http://" + ln.Addr().String()
 	var as *authserver.Server
 	if o.OAuth {
-		as, err = authserver.New(authserver.Config{PublicURL: url, Key: [32]byte{1, 2, 3}, Logger: o.Logger, Limiter: o.Limiter}, st, iss)
+		signIns := append([]authserver.SignIn{authserver.APIKeySignIn{Store: st}}, o.OAuthSignIns...)
+		as, err = authserver.New(authserver.Config{PublicURL: url, Key: [32]byte{1, 2, 3}, Logger: o.Logger, Limiter: o.Limiter, SignIns: signIns}, st, iss)
 		if err != nil {
 			t.Fatalf("servertest: authorization server: %v", err)
 		}
