@@ -52,6 +52,7 @@ CREATE TABLE oauth_refresh_tokens (
   revoked_at timestamptz
 );
 CREATE INDEX oauth_refresh_tokens_family ON oauth_refresh_tokens (family);
+CREATE INDEX oauth_refresh_tokens_expires ON oauth_refresh_tokens (expires_at);
 
 -- +goose Down
 DROP TABLE oauth_refresh_tokens;

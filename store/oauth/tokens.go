@@ -26,9 +26,13 @@ type Grant struct {
 	ExpiresAt time.Time
 }
 
-// IssueRefresh stores the first refresh token (its secret token) of g's family.
+// IssueRefresh stores the first refresh token (its secret token) of g's family, and
+// forgets tokens expired for more than a day (a replay of one is refused as unknown).
 func (r *Repo) IssueRefresh(ctx context.Context, token string, g Grant) error {
 	return r.st.OnBehalf(ctx, auth.Principal{}, func(t *store.Tx) error {
+		if _, err := t.Exec(`DELETE FROM oauth_refresh_tokens WHERE expires_at < now() - interval '1 day'`); err != nil {
+			return fmt.Errorf("issue refresh token: purge: %w", err)
+		}
 		_, err := t.Exec(`INSERT INTO oauth_refresh_tokens (hash, family, client_id, tenant_id, person_id, scopes, resource, auth_time, expires_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, Hash(token), g.Family, g.ClientID, g.TenantID, g.PersonID, g.Scopes, g.Resource, g.AuthTime, g.ExpiresAt)
 		if err != nil {
