@@ -30,7 +30,9 @@ func serveCmd() *cobra.Command {
 		Short: "Serve the learnd API (migrating the database first unless LEARND_MIGRATE_ON_START=false)",
 		Long: `Serve the learnd API on LEARND_ADDR (default :8080): the REST API under /api,
 MCP over streamable HTTP at /mcp (authenticated by an API key: X-MCP-Key or
-Authorization: Bearer lk_…), the explorer at /docs, /openapi.json, /healthz, /readyz
+Authorization: Bearer lk_…, or by OAuth 2.1: learnd is the authorization server at
+LEARND_PUBLIC_URL, with its sign-in and consent page at /oauth/consent; LEARND_MCP_OAUTH,
+LEARND_OAUTH_REFRESH_TTL), the explorer at /docs, /openapi.json, /healthz, /readyz
 and /metrics, and the background job workers (mail delivery; LEARND_JOB_WORKERS,
 LEARND_SMTP_URL, LEARND_MAIL_FROM; AI course generation: LEARND_LLM_URL,
 LEARND_LLM_MODEL, LEARND_LLM_API_KEY, LEARND_LLM_CONTEXT_TOKENS (the model's context
@@ -57,6 +59,7 @@ within LEARND_SHUTDOWN_TIMEOUT).`,
 
 func serve(ctx context.Context, cfg config) error {
 	log := cfg.logger()
+	slog.SetDefault(log) // what libraries log (the OAuth server's protocol errors) goes the same way
 	if err := cfg.requireDatabase(); err != nil {
 		return err
 	}
@@ -137,10 +140,11 @@ func serve(ctx context.Context, cfg config) error {
 			Idle: cfg.HTTPIdleTimeout, Long: cfg.HTTPLongTimeout,
 		},
 	}
-	// MCP over streamable HTTP at /mcp: its tools call this same API in-process.
+	// MCP over streamable HTTP at /mcp: its tools call this same API in-process; with
+	// OAuth, /mcp also takes the access tokens of learnd's authorization server.
 	var mcpHandler *tools.HTTPHandler
-	scfg.MCP = func(api http.Handler) http.Handler {
-		mcpHandler = tools.NewHTTPHandler(tools.HTTPConfig{API: api, Version: buildVersion(), Logger: log})
+	scfg.MCP = func(api http.Handler, oauth *auth.ResourceServer) http.Handler {
+		mcpHandler = tools.NewHTTPHandler(tools.HTTPConfig{API: api, Version: buildVersion(), Logger: log, OAuth: oauth})
 		return mcpHandler
 	}
 	var demo []demoToken
@@ -165,13 +169,20 @@ func serve(ctx context.Context, cfg config) error {
 		return err
 	}
 	defer func() { _ = scfg.ProviderKeys.Close(context.WithoutCancel(ctx)) }()
-	e, err := server.New(scfg, st, iss, ver)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	if cfg.MCPOAuth {
+		if scfg.AuthServer, err = cfg.authServer(st, iss, publicURL(cfg, ln.Addr()), lim, log); err != nil {
+			_ = ln.Close()
+			return err
+		}
+	}
+	e, err := server.New(scfg, st, iss, ver)
+	if err != nil {
+		_ = ln.Close()
+		return err
 	}
 	srv := server.NewHTTPServer(e, scfg.Timeouts)
 	if mcpHandler != nil {
@@ -179,7 +190,7 @@ func serve(ctx context.Context, cfg config) error {
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "dev", cfg.Dev)
 	if cfg.Dev {
-		printBanner(os.Stdout, publicURL(cfg, ln.Addr()), demo, scfg.DevClientSecret)
+		printBanner(os.Stdout, publicURL(cfg, ln.Addr()), demo, scfg.DevClientSecret, scfg.AuthServer != nil)
 	}
 	go purgeLoop(ctx, st, log)
 	errc := make(chan error, 1)

@@ -24,6 +24,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/internal/limits"
 	"github.com/learnd/learnd/jobs"
+	"github.com/learnd/learnd/server/authserver"
 	"github.com/learnd/learnd/store"
 )
 
@@ -108,6 +109,25 @@ type config struct {
 	// every replica counts the rate limits, API keys' licence limits and failed
 	// authentications. Unset, each process counts its own.
 	RedisURL string `env:"LEARND_REDIS_URL"`
+	// OAuth 2.1 for MCP: learnd is the authorization server of /mcp, its issuer
+	// LEARND_PUBLIC_URL (the URL clients reach learnd at; unset, the listening address,
+	// which only local clients reach). Access tokens live LEARND_TOKEN_TTL, refresh tokens
+	// (rotated at each use) LEARND_OAUTH_REFRESH_TTL. LEARND_MCP_OAUTH=false turns it off
+	// (API keys only).
+	MCPOAuth        bool          `env:"LEARND_MCP_OAUTH" envDefault:"true"`
+	OAuthRefreshTTL time.Duration `env:"LEARND_OAUTH_REFRESH_TTL" envDefault:"720h"`
+}
+
+// authServer is the OAuth 2.1 authorization server of /mcp at public (the issuer). Its
+// code key is derived from the signing key, so every replica sharing the key shares it.
+func (c config) authServer(st *store.Store, iss *auth.Issuer, public string, lim limits.Limiter, log *slog.Logger) (*authserver.Server, error) {
+	if c.PublicURL == "" {
+		log.Warn("LEARND_PUBLIC_URL is unset: OAuth for MCP names the listening address as its issuer, which only local clients reach", "issuer", public)
+	}
+	key := sha256.Sum256([]byte("learnd oauth|" + iss.KeyID() + "|" + c.SigningKeyPEM + "|" + readFile(c.SigningKeyFile)))
+	return authserver.New(authserver.Config{
+		PublicURL: strings.TrimSuffix(public, "/"), Key: key, AccessTTL: c.TokenTTL, RefreshTTL: c.OAuthRefreshTTL, Logger: log, Limiter: lim,
+	}, st, iss)
 }
 
 // limiter counts the rate limits: in the Redis at LEARND_REDIS_URL, shared by every

@@ -54,11 +54,17 @@ func demoTokens(iss *auth.Issuer, ttl time.Duration) ([]demoToken, error) {
 	return out, nil
 }
 
-func printBanner(w io.Writer, url string, tokens []demoToken, devSecret string) {
+func printBanner(w io.Writer, url string, tokens []demoToken, devSecret string, oauth bool) {
 	fmt.Fprintf(w, "\nlearnd is running (dev mode)\n\n")
 	fmt.Fprintf(w, "  API explorer:  %s/docs/\n", url)
 	fmt.Fprintf(w, "  OpenAPI:       %s/openapi.json\n", url)
-	fmt.Fprintf(w, "  Health:        %s/healthz   %s/readyz   %s/metrics\n\n", url, url, url)
+	fmt.Fprintf(w, "  Health:        %s/healthz   %s/readyz   %s/metrics\n", url, url, url)
+	if oauth {
+		fmt.Fprintf(w, "  MCP:           %s/mcp  (connect an MCP client by this URL; sign in with an API key)\n", url)
+	} else {
+		fmt.Fprintf(w, "  MCP:           %s/mcp  (with an API key: X-MCP-Key)\n", url)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Demo tenant %q — paste a token into the explorer's Authorize dialog, or:\n\n", demoTenant)
 	for _, t := range tokens {
 		fmt.Fprintf(w, "  # %s, %s\n  export TOKEN=%s\n\n", t.label, t.user.personID(), t.token)

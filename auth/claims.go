@@ -6,7 +6,8 @@ const (
 	ClaimAppID    = "app_id"
 	ClaimRole     = "role"
 	ClaimScope    = "scope"
-	ClaimKeyID    = "key_id" // the API key a token was exchanged for
+	ClaimKeyID    = "key_id"    // the API key a token was exchanged for
+	ClaimClientID = "client_id" // the OAuth client an access token was granted to (RFC 9068)
 )
 
 // Claims is what Issuer.Mint puts into a token besides the registered
@@ -16,7 +17,7 @@ type Claims struct {
 	Subject  string   // person TypeID; the legacy "per-<uuid>" form is canonicalised
 	AppID    string   // optional; omitted from the token when ""
 	Role     Role     // learner when ""
-	Scopes   []string // read and/or write; [read write] when empty
+	Scopes   []string // read, write and/or ai; [read write] when empty
 	KeyID    string   // optional API key TypeID (key_…); omitted when ""
 }
 

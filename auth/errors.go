@@ -47,4 +47,6 @@ var (
 	errBadRole       = invalid("bad role")
 	errBadScope      = invalid("bad scope")
 	errBadKeyID      = invalid("bad key_id")
+	errBadClientID   = invalid("bad client_id")
+	errMissingClient = invalid("missing client_id")
 )

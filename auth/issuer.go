@@ -27,6 +27,7 @@ type Issuer struct {
 	issuer   string
 	audience string
 	key      jwk.Key // private key with kid and alg
+	priv     *ecdsa.PrivateKey
 	ecPub    *ecdsa.PublicKey
 	pub      *verifyKey // its public half, for the Verifier
 	jwks     []byte
@@ -72,6 +73,7 @@ func NewIssuer(cfg Config) (*Issuer, error) {
 		issuer:   cfg.Issuer,
 		audience: cfg.Audience,
 		key:      key,
+		priv:     priv,
 		ecPub:    &priv.PublicKey,
 		pub:      pub,
 		jwks:     doc,

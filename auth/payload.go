@@ -15,7 +15,7 @@ import (
 type payload struct {
 	iss, sub, jti              optString
 	tenantID, appID, role, scp optString
-	keyID                      optString
+	keyID, clientID            optString
 	aud                        []string
 	exp, nbf, iat              optNumber
 }
@@ -64,6 +64,7 @@ func decodePayload(b []byte) (*payload, error) {
 		{ClaimRole, &c.role, errBadRole},
 		{ClaimScope, &c.scp, errBadScope},
 		{ClaimKeyID, &c.keyID, errBadKeyID},
+		{ClaimClientID, &c.clientID, errBadClientID},
 	}
 	for _, s := range strs {
 		f := o.Get(s.name)

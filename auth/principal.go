@@ -15,6 +15,7 @@ type Principal struct {
 	Role     Role      // role claim; learner when absent
 	Scopes   []string  // from the scope claim; [read write] when absent
 	KeyID    string    // API key id; "" for bearer JWTs
+	ClientID string    // the OAuth client a resource token was granted to (Resource); "" otherwise
 	Surface  string    // SurfaceAPI or SurfaceMCP
 	TokenID  string    // jti; "" when absent
 	Licence  Licence   // the tenant's licence, set by the server from the database

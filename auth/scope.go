@@ -9,6 +9,10 @@ import (
 const (
 	ScopeRead  = "read"
 	ScopeWrite = "write"
+	// ScopeAI is granted to OAuth clients (MCP) only: a delegated token needs it, besides
+	// write, for AI course authoring. API keys and learnd's other tokens predate it and
+	// are governed by write and the licence alone.
+	ScopeAI = "ai"
 )
 
 // Surfaces a request can arrive through; recorded in the audit log.
@@ -21,7 +25,7 @@ const (
 // defaultScopes is what a token without a scope claim grants.
 func defaultScopes() []string { return []string{ScopeRead, ScopeWrite} }
 
-func validScope(s string) bool { return s == ScopeRead || s == ScopeWrite }
+func validScope(s string) bool { return s == ScopeRead || s == ScopeWrite || s == ScopeAI }
 
 // parseScopes splits a space-separated scope claim, keeping the first
 // occurrence of each scope. Every scope must be read or write.

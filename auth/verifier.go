@@ -19,6 +19,7 @@ const maxTokenLen = 8 << 10
 // of external issuers and an external JWKS URL.
 type Verifier struct {
 	static   *keyring
+	local    *verifyKey  // learnd's own key; nil without one
 	remote   *remoteKeys // nil without a JWKS URL
 	issuer   string
 	audience string
@@ -47,6 +48,7 @@ func NewVerifier(ctx context.Context, cfg Config, local *Issuer) (*Verifier, err
 	}
 	v := &Verifier{
 		static:   static,
+		local:    localKey(local),
 		issuer:   cfg.Issuer,
 		audience: cfg.Audience,
 		leeway:   cfg.Leeway,
@@ -112,15 +114,35 @@ func (v *Verifier) keys() *keyring {
 	return v.static
 }
 
+func localKey(i *Issuer) *verifyKey {
+	if i == nil {
+		return nil
+	}
+	return i.pub
+}
+
 // Verify checks token's signature, registered claims and learnd claims and
-// returns the caller. Every failure wraps ErrInvalidToken.
+// returns the caller. Every failure wraps ErrInvalidToken. When ctx names a
+// Resource (WithResource), the token must be one learnd's authorization server
+// granted for it: signed by learnd's key, with the resource's issuer and
+// audience; the principal then carries the client it was granted to.
 func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) {
-	_ = ctx // reserved for key lookups that need it (API keys)
+	res, forResource := ResourceFrom(ctx)
 	buf, alg, kid, err := splitToken(token)
 	if err != nil {
 		return Principal{}, err
 	}
-	raw, err := v.keys().verify(buf, kid, alg)
+	iss, aud := v.issuer, v.audience
+	var raw []byte
+	if forResource {
+		if v.local == nil || alg != v.local.alg || (kid != "" && kid != v.local.kid) {
+			return Principal{}, errResourceKey
+		}
+		raw, err = verifyWith(v.local, buf)
+		iss, aud = res.Issuer, res.Audience
+	} else {
+		raw, err = v.keys().verify(buf, kid, alg)
+	}
 	if err != nil {
 		return Principal{}, err
 	}
@@ -128,10 +150,20 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 	if err != nil {
 		return Principal{}, err
 	}
-	if err := claims.checkRegistered(v.issuer, v.audience, v.leeway, time.Now()); err != nil {
+	if err := claims.checkRegistered(iss, aud, v.leeway, time.Now()); err != nil {
 		return Principal{}, err
 	}
-	return claims.principal()
+	p, err := claims.principal()
+	if err != nil {
+		return Principal{}, err
+	}
+	if forResource {
+		if !claims.clientID.ok || claims.clientID.v == "" {
+			return Principal{}, errMissingClient
+		}
+		p.ClientID = claims.clientID.v
+	}
+	return p, nil
 }
 
 // splitToken bounds a compact JWS and reads its header's alg (one learnd allows) and kid.

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# ensure-browser.sh — make sure the headless browser check of the API explorer
-# (scripts/explorer-e2e) can run: Debian's Chromium and the pinned playwright-core.
+# ensure-browser.sh — make sure the headless browser checks can run: Debian's Chromium and
+# the pinned npm packages of the API explorer check (scripts/explorer-e2e: playwright-core)
+# and of the MCP OAuth check (scripts/mcp-oauth-e2e: the official TypeScript MCP SDK,
+# @modelcontextprotocol/sdk, and playwright-core; tools/e2e_oauth_sdk_test.go).
 #
 # Idempotent and quiet when everything is already present; otherwise prints one
 # line saying what it installed. Runs as root (apt-get needs it).
@@ -36,6 +38,16 @@ if [[ ! -d "$e2e/node_modules/playwright-core" ]]; then
 		exit 1
 	fi
 	installed+=("playwright-core $(node -p 'require(process.argv[1]).version' "$e2e/node_modules/playwright-core/package.json")")
+fi
+
+oauth="$root/scripts/mcp-oauth-e2e"
+if [[ ! -d "$oauth/node_modules/@modelcontextprotocol/sdk" || ! -d "$oauth/node_modules/playwright-core" ]]; then
+	if ! out="$(cd "$oauth" && npm ci --no-audit --no-fund 2>&1)"; then
+		printf '%s\n' "$out" >&2
+		echo "ensure-browser: npm ci in scripts/mcp-oauth-e2e failed" >&2
+		exit 1
+	fi
+	installed+=("@modelcontextprotocol/sdk $(node -p 'require(process.argv[1]).version' "$oauth/node_modules/@modelcontextprotocol/sdk/package.json")")
 fi
 
 if ((${#installed[@]})); then

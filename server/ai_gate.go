@@ -24,14 +24,17 @@ var aiQuota = materials.DefaultAIQuota
 
 // aiGate admits a call to an AI authoring endpoint: the tenant's licence must include AI
 // authoring (mcpAccess full and mcpAiAccess: Business and Enterprise), and the caller needs
-// course_edit and, for writes, the write scope (reads the read scope). It answers 403
-// saying what is missing.
+// course_edit and, for writes, the write scope (reads the read scope); an OAuth access
+// token also the ai scope. It answers 403 saying what is missing.
 func aiGate(ctx context.Context, write bool) error {
 	p, _ := auth.FromContext(ctx)
 	l := p.Licence
 	if l.MCPAccess != auth.MCPFull || !l.MCPAIAccess {
 		return fail(withCode(newProblem(ctx, kindForbidden, "AI course authoring is not included in this tenant's licence: it needs mcpAccess \"full\" and mcpAiAccess (Business or Enterprise); this tenant has mcpAccess \""+
 			l.MCPAccess+"\" and mcpAiAccess "+strconv.FormatBool(l.MCPAIAccess)), "ai_not_licensed"))
+	}
+	if p.ClientID != "" && !p.HasScope(auth.ScopeAI) { // an OAuth grant (MCP) names AI authoring itself
+		return fail(withCode(newProblem(ctx, kindForbidden, "this access token was not granted the ai scope; connect again and allow AI course authoring"), "ai_scope_missing"))
 	}
 	return needPerm(ctx, auth.PermCourseEdit, write)
 }

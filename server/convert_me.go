@@ -14,7 +14,7 @@ func toAPIMe(p auth.Principal, u *people.User) api.Me {
 		UserId: p.Subject, Role: api.UserRole(p.Role), TenantId: p.TenantID,
 		Name: nullable.NewNullNullable[string](), Email: nullable.NewNullNullable[string](),
 		KeyId: nullable.NewNullNullable[string](), AppId: nullable.NewNullNullable[string](),
-		Scopes: make([]api.APIKeyScope, 0, len(p.Scopes)),
+		Scopes: make([]api.GrantedScope, 0, len(p.Scopes)),
 		Licence: api.TenantLicence{
 			Tier: api.TenantLicenceTier(p.Licence.Tier), McpAccess: api.TenantLicenceMcpAccess(p.Licence.MCPAccess),
 			McpAiAccess: p.Licence.MCPAIAccess,
@@ -31,7 +31,7 @@ func toAPIMe(p auth.Principal, u *people.User) api.Me {
 		out.AppId = nullable.NewNullableWithValue(p.AppID)
 	}
 	for _, s := range p.Scopes {
-		out.Scopes = append(out.Scopes, api.APIKeyScope(s))
+		out.Scopes = append(out.Scopes, api.GrantedScope(s))
 	}
 	for _, perm := range auth.Permissions {
 		if p.Can(perm) {

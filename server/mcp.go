@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/internal/wire"
 )
 
@@ -15,18 +16,19 @@ const MCPPath = "/mcp"
 // MCPMount builds the /mcp handler. api is the whole API (the Echo application itself):
 // the MCP server's tools call the API through it in-process, so every call runs the
 // API's full middleware chain — authentication, rate limits, validation, idempotency —
-// and is audited like any other request.
-type MCPMount func(api http.Handler) http.Handler
+// and is audited like any other request. oauth, when learnd's authorization server is
+// on (Config.AuthServer), is how /mcp accepts its access tokens; nil otherwise.
+type MCPMount func(api http.Handler, oauth *auth.ResourceServer) http.Handler
 
 // mountMCP serves /mcp with the handler cfg.MCP builds, when set. The route runs the
 // common middleware (request id, access log, recovery, metrics, body limit at
 // wire.MCPMaxBodyBytes) but not the API's own (apiOnly): the handler authenticates the API key
 // itself, and the API calls its tools make are authenticated and limited as they arrive.
-func mountMCP(e *echo.Echo, mount MCPMount) {
+func mountMCP(e *echo.Echo, mount MCPMount, oauth *auth.ResourceServer) {
 	if mount == nil {
 		return
 	}
-	e.Any(MCPPath, echo.WrapHandler(mount(e)))
+	e.Any(MCPPath, echo.WrapHandler(mount(e, oauth)))
 }
 
 // apiOnly makes each API middleware (authentication, rate limits, request validation,

@@ -281,6 +281,8 @@ func (s *Server) trust(ctx context.Context, p auth.Principal, capRole auth.Role)
 		return auth.Principal{}, "the token's subject is not a user of its tenant", nil
 	case cl.Banned:
 		return auth.Principal{}, "this user is banned", nil
+	case p.ClientID != "" && !cl.Known: // an OAuth grant acts for a user, or for no one
+		return auth.Principal{}, "the person who granted this access token is not a user of its tenant", nil
 	case p.KeyID != "" && !cl.KeyLive:
 		return auth.Principal{}, "the API key this token was issued for is revoked or expired", nil
 	}

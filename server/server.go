@@ -21,6 +21,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/internal/limits"
+	"github.com/learnd/learnd/server/authserver"
 	"github.com/learnd/learnd/server/explorer"
 	"github.com/learnd/learnd/server/pagetoken"
 	"github.com/learnd/learnd/server/scim"
@@ -56,6 +57,10 @@ type Config struct {
 	// MCP, when set, serves MCP over streamable HTTP at MCPPath with the handler it builds
 	// (mcp.go); learnd serve sets it to the tools package's handler.
 	MCP MCPMount
+	// AuthServer, when set, is learnd's OAuth 2.1 authorization server for /mcp: its
+	// routes (metadata, registration, authorize, token, the consent page) are mounted, and
+	// /mcp accepts its access tokens besides API keys.
+	AuthServer *authserver.Server
 	// TrustedProxies are the networks whose X-Forwarded-For is believed for the client's
 	// address (per-address limits, logs). Empty: the connection's address, always.
 	TrustedProxies []*net.IPNet
@@ -149,7 +154,12 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	registerOps(e, st, cfg.Registry, spec)
 	explorer.Register(e, explorer.Config{SpecURL: "/openapi.json", Title: "learnd API explorer", DemoTokens: cfg.DemoTokens})
 	api.RegisterHandlers(e, api.NewStrictHandler(s, []api.StrictMiddlewareFunc{declaredOnly(declaredStatuses(spec))}))
-	mountMCP(e, cfg.MCP)
+	var oauth *auth.ResourceServer
+	if cfg.AuthServer != nil {
+		cfg.AuthServer.Register(e)
+		oauth = cfg.AuthServer.ResourceServer(ver)
+	}
+	mountMCP(e, cfg.MCP, oauth)
 	provisioning, err := scim.New(st, s.people, cfg.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("new server: %w", err)

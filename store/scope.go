@@ -98,7 +98,21 @@ func sameScope(a, b auth.Principal) bool {
 // and may write tenants) with learnd.tenant_id set to tenant, so the row-level-security
 // policies admit exactly that tenant's rows. Audit entries it writes are marked system.
 func (s *Store) AsOperator(ctx context.Context, tenant string, fn func(t *Tx) error) error {
-	p := auth.Principal{TenantID: tenant, Surface: surfaceSystem}
+	return s.asOwner(ctx, auth.Principal{TenantID: tenant, Surface: surfaceSystem}, fn)
+}
+
+// OnBehalf runs fn like AsOperator, as the connecting role, for the tables that belong to
+// no tenant (the OAuth authorization server's, store/oauth), with learnd.tenant_id set to
+// p's tenant ("" for none). Audit entries it writes name p as the actor, with p's surface.
+func (s *Store) OnBehalf(ctx context.Context, p auth.Principal, fn func(t *Tx) error) error {
+	if p.Surface == "" {
+		p.Surface = surfaceSystem
+	}
+	return s.asOwner(ctx, p, fn)
+}
+
+func (s *Store) asOwner(ctx context.Context, p auth.Principal, fn func(t *Tx) error) error {
+	tenant := p.TenantID
 	var t *Tx
 	err := pgx.BeginFunc(ctx, s.pool, func(ptx pgx.Tx) error {
 		if _, err := ptx.Exec(ctx, `SELECT set_config('learnd.tenant_id', $1, true), set_config('learnd.app_id', '', true)`, tenant); err != nil {

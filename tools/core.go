@@ -14,6 +14,7 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/client"
 	"github.com/learnd/learnd/gen/sdk"
 	"github.com/learnd/learnd/internal/wire"
@@ -34,6 +35,9 @@ type Config struct {
 	LocalFiles bool
 	// Version is reported to clients as the server's version.
 	Version string
+	// Grant, for a session of an OAuth access token, is the token's scopes: AI tools
+	// then need the ai scope too (API keys predate it). nil for an API key.
+	Grant []string
 
 	// retries, when set, overrides defaultMaxRetries (tests).
 	retries *int
@@ -173,6 +177,11 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 	e.add = func(s *mcp.Server, env *Env) {
 		t := tool // each server gets its own copy
 		s.AddTool(&t, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			if req.Extra != nil && req.Extra.TokenInfo != nil {
+				if tok, ok := req.Extra.TokenInfo.Extra[extraToken].(string); ok {
+					ctx = withCredential(ctx, tok) // the token this call came with (rotated by refresh)
+				}
+			}
 			var in In
 			if err := decodeInput(req.Params.Arguments, &in, inResolved); err != nil {
 				return toolError(err), nil
@@ -220,7 +229,7 @@ func structured(out any, rs *jsonschema.Resolved) (json.RawMessage, error) {
 // tools: the API checks the role's permissions on every call.
 func Allowed(k Kind, me *client.Me) bool {
 	access := me.Licence.McpAccess
-	write := slices.Contains(me.Scopes, client.APIKeyScopeWrite)
+	write := slices.Contains(me.Scopes, client.GrantedScopeWrite)
 	switch k {
 	case KindRead:
 		return access == client.TenantLicenceMcpAccessRead || access == client.TenantLicenceMcpAccessFull
@@ -230,6 +239,12 @@ func Allowed(k Kind, me *client.Me) bool {
 		return access == client.TenantLicenceMcpAccessFull && write && me.Licence.McpAiAccess
 	}
 	return false
+}
+
+// granted reports whether an OAuth session's grant covers tools of kind k: AI tools need
+// the ai scope (the API refuses them without it too). Sessions of API keys: always.
+func granted(k Kind, cfg Config) bool {
+	return cfg.Grant == nil || k != KindAI || slices.Contains(cfg.Grant, auth.ScopeAI)
 }
 
 // Names lists the registered tools of kind k enabled for cfg, sorted.
@@ -328,7 +343,7 @@ func newServer(cfg Config, c *sdk.Client, me *client.Me) *mcp.Server {
 	catalogueMu.Unlock()
 	added := map[string]bool{}
 	for _, e := range entries {
-		if Allowed(e.kind, me) && (e.enabled == nil || e.enabled(cfg)) {
+		if Allowed(e.kind, me) && (e.enabled == nil || e.enabled(cfg)) && granted(e.kind, cfg) {
 			if added[e.name] {
 				panic(fmt.Sprintf("tools: two tools named %q are enabled for this configuration", e.name))
 			}

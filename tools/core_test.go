@@ -150,7 +150,7 @@ func TestCoreMe(t *testing.T) {
 		t.Fatal(err)
 	}
 	keyID, _ := me.KeyId.Get()
-	if !strings.HasPrefix(keyID, "key_") || !slices.Equal(me.Scopes, []client.APIKeyScope{client.APIKeyScopeRead}) || me.UserId != u.ID {
+	if !strings.HasPrefix(keyID, "key_") || !slices.Equal(me.Scopes, []client.GrantedScope{client.GrantedScopeRead}) || me.UserId != u.ID {
 		t.Errorf("me (key) = %+v", me)
 	}
 

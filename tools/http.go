@@ -16,6 +16,7 @@ import (
 	mcpauth "github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/client"
 	"github.com/learnd/learnd/gen/sdk"
 	"github.com/learnd/learnd/internal/wire"
@@ -35,11 +36,16 @@ type HTTPConfig struct {
 	Logger *slog.Logger
 	// SessionTimeout closes a session idle this long; DefaultSessionTimeout when zero.
 	SessionTimeout time.Duration
+	// OAuth, when set, also accepts the access tokens of learnd's OAuth 2.1 authorization
+	// server for /mcp (server/authserver): a session then acts as the person who granted
+	// the token, and a 401 names the resource metadata in WWW-Authenticate.
+	OAuth *auth.ResourceServer
 }
 
 // HTTPHandler serves MCP over streamable HTTP, authenticated by an API key (X-MCP-Key:
-// lk_… or Authorization: Bearer lk_…). A request that starts a session builds the MCP
-// server of its key with New — the tools that key may call, calling the API in-process
+// lk_… or Authorization: Bearer lk_…) or, with HTTPConfig.OAuth, by an access token of
+// learnd's authorization server for this resource (Authorization: Bearer). A request
+// that starts a session builds the MCP server of its credential with New — the tools that key may call, calling the API in-process
 // as the key, LocalFiles false (upload_source_material takes the file's content, never a
 // path of this machine) — and the session stays bound to that key: a later request of
 // the session with another key is refused (403). A missing or refused key, or a licence
@@ -51,11 +57,12 @@ type HTTPHandler struct {
 	close    context.CancelFunc
 }
 
-// Mount returns the mount (server.Config.MCP) that serves /mcp with an HTTPHandler whose API is the
-// handler the server passes (cfg.API is ignored). Use it in server.Config.MCP.
-func Mount(cfg HTTPConfig) func(api http.Handler) http.Handler {
-	return func(api http.Handler) http.Handler {
-		cfg.API = api
+// Mount returns the mount (server.Config.MCP) that serves /mcp with an HTTPHandler whose API
+// and OAuth are what the server passes (cfg.API and cfg.OAuth are ignored). Use it in
+// server.Config.MCP.
+func Mount(cfg HTTPConfig) func(api http.Handler, oauth *auth.ResourceServer) http.Handler {
+	return func(api http.Handler, oauth *auth.ResourceServer) http.Handler {
+		cfg.API, cfg.OAuth = api, oauth
 		return NewHTTPHandler(cfg)
 	}
 }
@@ -81,10 +88,18 @@ func NewHTTPHandler(cfg HTTPConfig) *HTTPHandler {
 	})
 	// The SDK binds a session to the TokenInfo.UserID of the request that created it and
 	// refuses later requests with another (403 "session user mismatch"). The verifier
-	// only names the key: bindKey has already checked it is there, and New that the API
-	// accepts it.
-	bind := mcpauth.RequireBearerToken(func(_ context.Context, token string, _ *http.Request) (*mcpauth.TokenInfo, error) {
-		return &mcpauth.TokenInfo{UserID: keyFingerprint(token), Expiration: time.Now().Add(time.Hour)}, nil
+	// only names the credential: ServeHTTP has already checked it, and New that the API
+	// accepts it. A key is named by its fingerprint; an access token by its grant (tenant,
+	// person, client), which stays the same when the client refreshes the token, and the
+	// token rides along for the tools' API calls (withCredential).
+	bind := mcpauth.RequireBearerToken(func(_ context.Context, token string, r *http.Request) (*mcpauth.TokenInfo, error) {
+		info := &mcpauth.TokenInfo{UserID: keyFingerprint(token), Expiration: time.Now().Add(time.Hour)}
+		if g, ok := r.Context().Value(grantKey{}).(auth.Principal); ok {
+			info.UserID = "grant|" + g.TenantID + "|" + g.Subject + "|" + g.ClientID
+			info.Scopes = g.Scopes
+			info.Extra = map[string]any{extraToken: token}
+		}
+		return info, nil
 	}, nil)
 	h.sessions = bind(sdkHandler)
 	return h
@@ -105,18 +120,33 @@ func serverFrom(r *http.Request) *mcp.Server {
 }
 
 func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	key, ok := requestKey(r)
-	if !ok {
-		writeProblem(w, r, http.StatusUnauthorized, "unauthorized",
-			"send an API key: X-MCP-Key: lk_… or Authorization: Bearer lk_… (JWTs are not accepted here)", 0)
-		return
-	}
 	ctx := r.Context()
+	key, ok := requestKey(r)
+	var grant *auth.Principal
+	if !ok {
+		token, bearer := bearerToken(r)
+		if !bearer || h.cfg.OAuth == nil {
+			h.writeProblem(w, r, http.StatusUnauthorized, "unauthorized", h.noCredential(bearer), 0, "")
+			return
+		}
+		p, err := h.cfg.OAuth.Verify(ctx, token)
+		if err != nil {
+			h.writeProblem(w, r, http.StatusUnauthorized, "unauthorized", "the bearer token is not an access token for this MCP endpoint ("+err.Error()+
+				"); learnd's API JWTs are not accepted here: send an API key, or connect with OAuth", 0, "invalid_token")
+			return
+		}
+		key, grant = token, &p
+		ctx = context.WithValue(ctx, grantKey{}, p)
+	}
 	if r.Method == http.MethodPost && r.Header.Get("Mcp-Session-Id") == "" {
-		srv, err := New(ctx, Config{
-			APIURL: inProcessURL, Key: key, HTTPClient: inProcessClient(h.cfg.API, r),
-			LocalFiles: false, Version: h.cfg.Version,
-		})
+		cfg := Config{APIURL: inProcessURL, Key: key, LocalFiles: false, Version: h.cfg.Version}
+		if grant != nil {
+			cfg.Grant = grant.Scopes
+			cfg.HTTPClient = inProcessClient(h.cfg.API, r, &h.cfg.OAuth.Resource)
+		} else {
+			cfg.HTTPClient = inProcessClient(h.cfg.API, r, nil)
+		}
+		srv, err := New(ctx, cfg)
 		if err != nil {
 			h.refuse(w, r, err)
 			return
@@ -138,6 +168,30 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.sessions.ServeHTTP(w, r)
 }
 
+// grantKey carries the verified access token's principal of a request (ServeHTTP → bind).
+type grantKey struct{}
+
+// extraToken is the TokenInfo.Extra entry holding a request's access token.
+const extraToken = "learnd_access_token"
+
+// noCredential says what to send instead of nothing (or a bearer token, without OAuth).
+func (h *HTTPHandler) noCredential(bearer bool) string {
+	switch {
+	case h.cfg.OAuth != nil:
+		return "send an API key (X-MCP-Key: lk_… or Authorization: Bearer lk_…), or connect with OAuth: the authorization server is named at " + h.cfg.OAuth.MetadataURL
+	case bearer:
+		return "send an API key: X-MCP-Key: lk_… or Authorization: Bearer lk_… (JWTs are not accepted here)"
+	}
+	return "send an API key: X-MCP-Key: lk_… or Authorization: Bearer lk_…"
+}
+
+// bearerToken is the request's Authorization: Bearer token, whatever it is.
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, token, found := strings.Cut(r.Header.Get("Authorization"), " ")
+	token = strings.TrimSpace(token)
+	return token, found && strings.EqualFold(scheme, "Bearer") && token != ""
+}
+
 // refuse answers a request whose key New did not accept.
 func (h *HTTPHandler) refuse(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *AccessError
@@ -151,15 +205,15 @@ func (h *HTTPHandler) refuse(w http.ResponseWriter, r *http.Request, err error) 
 		case errors.As(ae.Err, &se) && se.Problem != nil && se.Problem.Code != nil:
 			code = *se.Problem.Code // e.g. the API's own mcp_access_none
 		}
-		writeProblem(w, r, http.StatusUnauthorized, code, ae.Reason, 0)
+		h.writeProblem(w, r, http.StatusUnauthorized, code, ae.Reason, 0, "")
 	case sdk.StatusCode(err) == http.StatusTooManyRequests:
 		var se *sdk.Error
 		errors.As(err, &se)
-		writeProblem(w, r, http.StatusTooManyRequests, "rate_limited", problemText(se), se.RetryAfter)
+		h.writeProblem(w, r, http.StatusTooManyRequests, "rate_limited", problemText(se), se.RetryAfter, "")
 	default:
 		h.cfg.Logger.ErrorContext(r.Context(), "mcp: build server", "request_id", w.Header().Get("X-Request-Id"), "err", err)
-		writeProblem(w, r, http.StatusInternalServerError, "internal",
-			"an unexpected error occurred; quote the request id when reporting it", 0)
+		h.writeProblem(w, r, http.StatusInternalServerError, "internal",
+			"an unexpected error occurred; quote the request id when reporting it", 0, "")
 	}
 }
 
@@ -184,8 +238,11 @@ func keyFingerprint(key string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// writeProblem answers with an RFC 9457 problem shaped like the API's.
-func writeProblem(w http.ResponseWriter, r *http.Request, status int, code, detail string, retryAfter time.Duration) {
+// writeProblem answers with an RFC 9457 problem shaped like the API's. A 401 challenges
+// for a Bearer credential and, with OAuth, names the resource metadata (RFC 9728 §5.1),
+// the scopes a full session uses (RFC 6750 §3; clients ask for these) and bearerErr
+// (RFC 6750 §3.1: invalid_token) when set.
+func (h *HTTPHandler) writeProblem(w http.ResponseWriter, r *http.Request, status int, code, detail string, retryAfter time.Duration, bearerErr string) {
 	slug, title := problemKind(status)
 	p := client.Problem{
 		Type:   "https://learnd.dev/problems/" + slug,
@@ -202,7 +259,17 @@ func writeProblem(w http.ResponseWriter, r *http.Request, status int, code, deta
 	hd := w.Header()
 	hd.Set("Content-Type", "application/problem+json")
 	if status == http.StatusUnauthorized {
-		hd.Set("WWW-Authenticate", `Bearer realm="learnd"`)
+		challenge := `Bearer realm="learnd"`
+		if h.cfg.OAuth != nil {
+			challenge += `, resource_metadata="` + h.cfg.OAuth.MetadataURL + `"`
+			if len(h.cfg.OAuth.Scopes) > 0 {
+				challenge += `, scope="` + strings.Join(h.cfg.OAuth.Scopes, " ") + `"`
+			}
+			if bearerErr != "" {
+				challenge += `, error="` + bearerErr + `"`
+			}
+		}
+		hd.Set("WWW-Authenticate", challenge)
 	}
 	if retryAfter > 0 {
 		hd.Set("Retry-After", strconv.FormatInt(int64(math.Ceil(retryAfter.Seconds())), 10))

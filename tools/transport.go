@@ -10,6 +10,8 @@ import (
 	"net/http"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/learnd/learnd/auth"
 )
 
 // ServeStdio serves the MCP server of cfg.Key over stdin and stdout (newline-delimited
@@ -44,8 +46,12 @@ const inProcessURL = "http://learnd.internal"
 // audited like any other request. from is the MCP client's request: its remote address
 // and forwarding headers go with every call, so the API's logs and per-address limits
 // see the real client.
-func inProcessClient(api http.Handler, from *http.Request) *http.Client {
-	t := &inProcess{api: api, remoteAddr: "127.0.0.1:0"}
+//
+// With resource (an OAuth session), every call is marked as arriving for that resource
+// (auth.WithResource), so the API accepts the session's access token, and carries the
+// token the MCP request carried (withCredential; the client refreshes it).
+func inProcessClient(api http.Handler, from *http.Request, resource *auth.Resource) *http.Client {
+	t := &inProcess{api: api, remoteAddr: "127.0.0.1:0", resource: resource}
 	if from != nil {
 		t.remoteAddr = from.RemoteAddr
 		for _, h := range []string{"X-Forwarded-For", "X-Real-Ip"} {
@@ -65,6 +71,15 @@ type inProcess struct {
 	api        http.Handler
 	remoteAddr string
 	forwarded  http.Header
+	resource   *auth.Resource
+}
+
+type credentialKey struct{}
+
+// withCredential makes the API calls of a tool call (ctx) send token: the access token of
+// the MCP request that called the tool.
+func withCredential(ctx context.Context, token string) context.Context {
+	return context.WithValue(ctx, credentialKey{}, token)
 }
 
 func (t *inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -74,7 +89,14 @@ func (t *inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := req.Context().Err(); err != nil {
 		return nil, err
 	}
-	r := req.Clone(req.Context())
+	ctx := req.Context()
+	if t.resource != nil {
+		ctx = auth.WithResource(ctx, *t.resource)
+	}
+	r := req.Clone(ctx)
+	if tok, ok := ctx.Value(credentialKey{}).(string); ok && t.resource != nil && tok != "" {
+		r.Header.Set("Authorization", "Bearer "+tok)
+	}
 	if r.Body == nil {
 		r.Body = http.NoBody
 	}

@@ -31,7 +31,7 @@ func TestTransportInProcess(t *testing.T) {
 	from, _ := http.NewRequest(http.MethodPost, "http://learnd.example/mcp", nil)
 	from.RemoteAddr = "203.0.113.7:5555"
 	from.Header.Set("X-Forwarded-For", "198.51.100.1")
-	c := inProcessClient(api, from)
+	c := inProcessClient(api, from, nil)
 
 	res, err := c.Post(inProcessURL+"/api/v2/users?query=a", "text/plain", strings.NewReader("hello"))
 	if err != nil {
@@ -45,7 +45,7 @@ func TestTransportInProcess(t *testing.T) {
 	}
 
 	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })
-	res, err = inProcessClient(ok, nil).Get(inProcessURL + "/healthz")
+	res, err = inProcessClient(ok, nil, nil).Get(inProcessURL + "/healthz")
 	if err != nil {
 		t.Fatal(err)
 	}

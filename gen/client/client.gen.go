@@ -349,6 +349,27 @@ func (e FindingSeverity) Valid() bool {
 	}
 }
 
+// Defines values for GrantedScope.
+const (
+	GrantedScopeAi    GrantedScope = "ai"
+	GrantedScopeRead  GrantedScope = "read"
+	GrantedScopeWrite GrantedScope = "write"
+)
+
+// Valid indicates whether the value is a known member of the GrantedScope enum.
+func (e GrantedScope) Valid() bool {
+	switch e {
+	case GrantedScopeAi:
+		return true
+	case GrantedScopeRead:
+		return true
+	case GrantedScopeWrite:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for GroupKind.
 const (
 	GroupKindCohort     GroupKind = "cohort"
@@ -2561,6 +2582,9 @@ type FindingSeverity string
 // GenerationJobID A course generation job id (`gen_…`).
 type GenerationJobID = string
 
+// GrantedScope `read` allows reads; `write` allows writes; `ai` (granted to OAuth clients of /mcp only) allows AI course authoring besides `write`. API keys carry `read` and `write`.
+type GrantedScope string
+
 // Group A group of users.
 type Group struct {
 	CreatedAt   time.Time                 `json:"createdAt"`
@@ -2925,7 +2949,7 @@ type Me struct {
 	Role UserRole `json:"role"`
 
 	// Scopes The scopes granted to the request.
-	Scopes []APIKeyScope `json:"scopes"`
+	Scopes []GrantedScope `json:"scopes"`
 
 	// TenantId Your tenant's id.
 	TenantId string `json:"tenantId"`

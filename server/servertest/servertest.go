@@ -24,6 +24,7 @@ import (
 	"github.com/learnd/learnd/internal/limits"
 	"github.com/learnd/learnd/jobs"
 	"github.com/learnd/learnd/server"
+	"github.com/learnd/learnd/server/authserver"
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/store/storetest"
@@ -66,6 +67,11 @@ type Options struct {
 	// MCP serves MCP at /mcp (server.Config.MCP), e.g. tools.Mount(tools.HTTPConfig{});
 	// nil: no /mcp.
 	MCP server.MCPMount
+	// OAuth turns on learnd's OAuth 2.1 authorization server for /mcp (server/authserver),
+	// its issuer the test server's URL.
+	OAuth bool
+	// OAuthSignIns are sign-in methods of the consent page besides the API key.
+	OAuthSignIns []authserver.SignIn
 	// Extractor reads uploads (server.Config.Extractor); zero: the default limits.
 	Extractor extract.Extractor
 	// Timeouts are the HTTP server's deadlines (server.NewHTTPServer, server.Config.Timeouts);
@@ -157,18 +163,28 @@ func Start(t testing.TB, opts ...Options) *Env {
 		t.Fatalf("servertest: provider keys: %v", err)
 	}
 	t.Cleanup(func() { _ = pk.Close(context.Background()) })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("servertest: listen: %v", err)
+	}
+	url := "http://" + ln.Addr().String()
+	var as *authserver.Server
+	if o.OAuth {
+		signIns := append([]authserver.SignIn{authserver.APIKeySignIn{Store: st}}, o.OAuthSignIns...)
+		as, err = authserver.New(authserver.Config{PublicURL: url, Key: [32]byte{1, 2, 3}, Logger: o.Logger, Limiter: o.Limiter, SignIns: signIns}, st, iss)
+		if err != nil {
+			t.Fatalf("servertest: authorization server: %v", err)
+		}
+	}
 	e, err := server.New(server.Config{
 		Dev: true, DevClientSecret: DevClientSecret, PageTokenKey: []byte("servertest page token key, 32+ bytes long"),
 		BodyLimit: o.BodyLimit, Logger: o.Logger, RateLimit: o.RateLimit, Limiter: o.Limiter,
 		Generator: o.Generator, MCP: o.MCP, Extractor: o.Extractor,
-		Timeouts: o.Timeouts, ProviderKeys: pk,
+		Timeouts: o.Timeouts, ProviderKeys: pk, AuthServer: as,
 	}, st, iss, ver)
 	if err != nil {
+		_ = ln.Close()
 		t.Fatalf("servertest: server: %v", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("servertest: listen: %v", err)
 	}
 	srv := server.NewHTTPServer(e, o.Timeouts)
 	go func() {
@@ -187,7 +203,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 		t.Fatalf("servertest: fixtures pool: %v", err)
 	}
 	t.Cleanup(fix.Close)
-	return &Env{URL: "http://" + ln.Addr().String(), DBURL: dbURL, Store: st, Issuer: iss, Jobs: jr, fixtures: fix}
+	return &Env{URL: url, DBURL: dbURL, Store: st, Issuer: iss, Jobs: jr, fixtures: fix}
 }
 
 // Caller describes the token to mint; zero values mean a fresh person, role learner,
