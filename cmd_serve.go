@@ -174,7 +174,7 @@ func serve(ctx context.Context, cfg config) error {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
 	if cfg.MCPOAuth {
-		if scfg.AuthServer, err = cfg.authServer(st, iss, publicURL(cfg, ln.Addr()), lim, log); err != nil {
+		if scfg.AuthServer, err = cfg.authServer(st, iss, publicURL(cfg, ln.Addr()), lim, scfg.ProviderKeys, log); err != nil {
 			_ = ln.Close()
 			return err
 		}

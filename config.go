@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"github.com/learnd/learnd/ai/extract"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -17,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/learnd/learnd/ai/extract"
+
 	"github.com/caarlos0/env/v11"
 
 	"github.com/learnd/learnd/ai"
@@ -25,7 +26,9 @@ import (
 	"github.com/learnd/learnd/internal/limits"
 	"github.com/learnd/learnd/jobs"
 	"github.com/learnd/learnd/server/authserver"
+	"github.com/learnd/learnd/server/idpsignin"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/people"
 )
 
 // config is every setting learnd reads, all from the environment.
@@ -120,13 +123,20 @@ type config struct {
 
 // authServer is the OAuth 2.1 authorization server of /mcp at public (the issuer). Its
 // code key is derived from the signing key, so every replica sharing the key shares it.
-func (c config) authServer(st *store.Store, iss *auth.Issuer, public string, lim limits.Limiter, log *slog.Logger) (*authserver.Server, error) {
+// Its sign-in page signs people in with an API key, or through their tenant's identity
+// provider (idpsignin, with keys from pk).
+func (c config) authServer(st *store.Store, iss *auth.Issuer, public string, lim limits.Limiter, pk *auth.ProviderKeys, log *slog.Logger) (*authserver.Server, error) {
 	if c.PublicURL == "" {
 		log.Warn("LEARND_PUBLIC_URL is unset: OAuth for MCP names the listening address as its issuer, which only local clients reach", "issuer", public)
 	}
+	public = strings.TrimSuffix(public, "/")
 	key := sha256.Sum256([]byte("learnd oauth|" + iss.KeyID() + "|" + c.SigningKeyPEM + "|" + readFile(c.SigningKeyFile)))
+	idpKey := sha256.Sum256(append([]byte("learnd idp sign-in|"), key[:]...))
+	flow := &idpsignin.Flow{Providers: people.New(st).Providers(), Keys: pk, CallbackURL: public + idpsignin.CallbackPath,
+		Key: idpKey[:], Secure: strings.HasPrefix(public, "https://")}
 	return authserver.New(authserver.Config{
-		PublicURL: strings.TrimSuffix(public, "/"), Key: key, AccessTTL: c.TokenTTL, RefreshTTL: c.OAuthRefreshTTL, Logger: log, Limiter: lim,
+		PublicURL: public, Key: key, AccessTTL: c.TokenTTL, RefreshTTL: c.OAuthRefreshTTL, Logger: log, Limiter: lim,
+		SignIns: []authserver.SignIn{authserver.APIKeySignIn{Store: st}, authserver.IdPSignIn{Flow: flow, Store: st}},
 	}, st, iss)
 }
 

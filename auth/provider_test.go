@@ -15,7 +15,7 @@ func TestPeekIssuer(t *testing.T) {
 	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 	for _, tc := range []struct {
 		name, token, want string
-		ok               bool
+		ok                bool
 	}{
 		{"an issuer", enc(`{"alg":"RS256"}`) + "." + enc(`{"iss":"https://idp.example","sub":"x"}`) + ".sig", "https://idp.example", true},
 		{"no issuer", enc(`{}`) + "." + enc(`{"sub":"x"}`) + ".sig", "", false},

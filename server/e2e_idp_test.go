@@ -11,6 +11,7 @@ import (
 	"github.com/learnd/learnd/gen/client"
 	"github.com/learnd/learnd/gen/sdk"
 	"github.com/learnd/learnd/server/servertest"
+	"github.com/learnd/learnd/server/servertest/idptest"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -37,14 +38,14 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 	env := servertest.Start(t)
 	db := e2eOpenDB(t, env)
 	ctx := e2eCtx(t)
-	idp := startIdP(t)
+	idp := idptest.Start(t)
 	owner := env.User(t, servertest.UserSpec{Tenant: "acme", Role: auth.RoleOwner})
 	admin := env.User(t, servertest.UserSpec{Tenant: "acme", Role: auth.RoleAdmin, Email: "dave@acme.test"})
 	alice := env.User(t, servertest.UserSpec{Tenant: "acme", Role: auth.RoleLearner, Email: "Alice@Acme.test"})
 	ownerAPI := peopleSDK(t, env, sdk.WithToken(owner.Token))
 
 	put := client.IdentityProviderPut{
-		Issuer: idp.srv.URL, Audience: "learnd-acme",
+		Issuer: idp.URL, Audience: "learnd-acme",
 		Claims:      &client.IdentityProviderClaims{Role: e2ePtr("roles")},
 		RoleMapping: &map[string]client.IdentityProviderRole{"lnd-admins": "admin", "leads": "manager"},
 		MaxRole:     e2ePtr(client.IdentityProviderRole("manager")), Jit: e2ePtr(true),
@@ -59,12 +60,12 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 			pointer string
 		}{
 			"not https":                         {client.IdentityProviderPut{Issuer: "ftp://idp.example", Audience: "a"}, "/issuer"},
-			"discovery issuer mismatch":         {client.IdentityProviderPut{Issuer: idp.srv.URL + "/other", Audience: "a", DiscoveryUrl: e2ePtr(idp.srv.URL + "/.well-known/openid-configuration")}, "/discoveryUrl"},
-			"no discovery document":             {client.IdentityProviderPut{Issuer: idp.srv.URL + "/nothing", Audience: "a"}, "/discoveryUrl"},
-			"jwks without keys":                 {client.IdentityProviderPut{Issuer: idp.srv.URL, Audience: "a", JwksUrl: e2ePtr(idp.srv.URL + "/.well-known/openid-configuration")}, "/jwksUrl"},
-			"owner by mapping":                  {client.IdentityProviderPut{Issuer: idp.srv.URL, Audience: "a", RoleMapping: &map[string]client.IdentityProviderRole{"x": "owner"}}, ""},
-			"browser sign-in without discovery": {client.IdentityProviderPut{Issuer: idp.srv.URL, Audience: "a", JwksUrl: e2ePtr(idp.srv.URL + "/keys"), ClientId: e2ePtr("c")}, "/clientId"},
-			"a secret without a client":         {client.IdentityProviderPut{Issuer: idp.srv.URL, Audience: "a", ClientSecret: e2ePtr("s")}, "/clientSecret"},
+			"discovery issuer mismatch":         {client.IdentityProviderPut{Issuer: idp.URL + "/other", Audience: "a", DiscoveryUrl: e2ePtr(idp.URL + "/.well-known/openid-configuration")}, "/discoveryUrl"},
+			"no discovery document":             {client.IdentityProviderPut{Issuer: idp.URL + "/nothing", Audience: "a"}, "/discoveryUrl"},
+			"jwks without keys":                 {client.IdentityProviderPut{Issuer: idp.URL, Audience: "a", JwksUrl: e2ePtr(idp.URL + "/.well-known/openid-configuration")}, "/jwksUrl"},
+			"owner by mapping":                  {client.IdentityProviderPut{Issuer: idp.URL, Audience: "a", RoleMapping: &map[string]client.IdentityProviderRole{"x": "owner"}}, ""},
+			"browser sign-in without discovery": {client.IdentityProviderPut{Issuer: idp.URL, Audience: "a", JwksUrl: e2ePtr(idp.URL + "/keys"), ClientId: e2ePtr("c")}, "/clientId"},
+			"a secret without a client":         {client.IdentityProviderPut{Issuer: idp.URL, Audience: "a", ClientSecret: e2ePtr("s")}, "/clientSecret"},
 		} {
 			_, err := ownerAPI.LMS.IdentityProvider.Put(ctx, nil, tc.body)
 			e := e2eSdkErr(t, err, http.StatusUnprocessableEntity, name)
@@ -81,7 +82,7 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if saved.JwksUrl != idp.srv.URL+"/keys" || saved.MaxRole != "manager" || !saved.Jit || saved.Claims.Email != "email" || saved.Claims.Role != "roles" ||
+	if saved.JwksUrl != idp.URL+"/keys" || saved.MaxRole != "manager" || !saved.Jit || saved.Claims.Email != "email" || saved.Claims.Role != "roles" ||
 		saved.ClientId.MustGet() != "learnd-web" || !saved.HasClientSecret || !saved.BrowserSignIn {
 		t.Fatalf("saved provider %+v", saved)
 	}
@@ -91,19 +92,19 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 	if n := e2eCount(t, db, `SELECT count(*) FROM audit_log WHERE action = 'identity_provider.put' AND after::text LIKE '%s3cret%'`); n != 0 {
 		t.Error("the client secret is in the audit log")
 	}
-	tok := func(c idpClaims) string {
+	tok := func(c idptest.Claims) string {
 		if c["aud"] == nil {
 			c["aud"] = "learnd-acme"
 		}
-		return idp.token(t, c)
+		return idp.Token(t, c)
 	}
 
 	t.Run("an existing user is matched by e-mail, then by subject", func(t *testing.T) {
-		status, me, body := idpMe(t, env, tok(idpClaims{"sub": "okta-alice", "email": "alice@acme.test", "roles": "lnd-admins"}))
+		status, me, body := idpMe(t, env, tok(idptest.Claims{"sub": "okta-alice", "email": "alice@acme.test", "roles": "lnd-admins"}))
 		if status != http.StatusOK || me.UserId != alice.ID || me.Role != "learner" || me.TenantId != "acme" {
 			t.Fatalf("alice: %d %s (a mapped role must not raise the stored learner)", status, body)
 		}
-		status, me, body = idpMe(t, env, tok(idpClaims{"sub": "okta-alice", "email": "alice.new@acme.test"}))
+		status, me, body = idpMe(t, env, tok(idptest.Claims{"sub": "okta-alice", "email": "alice.new@acme.test"}))
 		if status != http.StatusOK || me.UserId != alice.ID {
 			t.Fatalf("alice by subject: %d %s", status, body)
 		}
@@ -113,14 +114,14 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 	})
 
 	t.Run("a mapped role lowers a stored one", func(t *testing.T) {
-		status, me, body := idpMe(t, env, tok(idpClaims{"sub": "okta-dave", "email": "dave@acme.test", "groups": []string{"leads", "staff"}}))
+		status, me, body := idpMe(t, env, tok(idptest.Claims{"sub": "okta-dave", "email": "dave@acme.test", "groups": []string{"leads", "staff"}}))
 		if status != http.StatusOK || me.UserId != admin.ID || me.Role != "manager" {
 			t.Fatalf("dave: %d %s, want the admin acting as manager", status, body)
 		}
 	})
 
 	t.Run("just in time, within the limits", func(t *testing.T) {
-		status, me, body := idpMe(t, env, tok(idpClaims{"sub": "okta-bob", "email": "bob@acme.test", "name": "Bob Builder", "groups": []string{"lnd-admins"}}))
+		status, me, body := idpMe(t, env, tok(idptest.Claims{"sub": "okta-bob", "email": "bob@acme.test", "name": "Bob Builder", "groups": []string{"lnd-admins"}}))
 		if status != http.StatusOK || me.Role != "manager" {
 			t.Fatalf("bob: %d %s, want a new user capped at maxRole manager", status, body)
 		}
@@ -129,7 +130,7 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 			t.Errorf("bob's user row not stored as a manager named Bob Builder")
 		}
 		before := e2eCount(t, db, `SELECT count(*) FROM users`)
-		for name, c := range map[string]idpClaims{
+		for name, c := range map[string]idptest.Claims{
 			"domain not allowed":     {"sub": "x-carol", "email": "carol@evil.test"},
 			"e-mail not verified":    {"sub": "x-erin", "email": "erin@acme.test", "email_verified": false},
 			"no e-mail":              {"sub": "x-frank"},
@@ -150,45 +151,45 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 	t.Run("another tenant's provider of the same issuer", func(t *testing.T) {
 		globexOwner := env.User(t, servertest.UserSpec{Tenant: "globex", Role: auth.RoleOwner})
 		globexAPI := peopleSDK(t, env, sdk.WithToken(globexOwner.Token))
-		_, err := globexAPI.LMS.IdentityProvider.Put(ctx, nil, client.IdentityProviderPut{Issuer: idp.srv.URL, Audience: "learnd-acme"})
+		_, err := globexAPI.LMS.IdentityProvider.Put(ctx, nil, client.IdentityProviderPut{Issuer: idp.URL, Audience: "learnd-acme"})
 		e2eSdkErr(t, err, http.StatusConflict, "globex takes acme's issuer and audience")
-		if _, err := globexAPI.LMS.IdentityProvider.Put(ctx, nil, client.IdentityProviderPut{Issuer: idp.srv.URL, Audience: "learnd-globex", Jit: e2ePtr(true)}); err != nil {
+		if _, err := globexAPI.LMS.IdentityProvider.Put(ctx, nil, client.IdentityProviderPut{Issuer: idp.URL, Audience: "learnd-globex", Jit: e2ePtr(true)}); err != nil {
 			t.Fatal(err)
 		}
-		status, me, body := idpMe(t, env, tok(idpClaims{"sub": "okta-alice", "email": "alice@acme.test", "aud": "learnd-globex"}))
+		status, me, body := idpMe(t, env, tok(idptest.Claims{"sub": "okta-alice", "email": "alice@acme.test", "aud": "learnd-globex"}))
 		if status != http.StatusOK || me.TenantId != "globex" || me.UserId == alice.ID || me.Role != "learner" {
 			t.Fatalf("the same person through globex's audience: %d %s, want a new globex learner", status, body)
 		}
-		status, me, _ = idpMe(t, env, tok(idpClaims{"sub": "okta-alice", "email": "alice@acme.test"}))
+		status, me, _ = idpMe(t, env, tok(idptest.Claims{"sub": "okta-alice", "email": "alice@acme.test"}))
 		if status != http.StatusOK || me.TenantId != "acme" || me.UserId != alice.ID {
 			t.Errorf("acme's audience after globex registered: %d %+v", status, me)
 		}
 	})
 
 	t.Run("key rotation", func(t *testing.T) {
-		hits := idp.jwksHits.Load()
+		hits := idp.JWKSHits()
 		for range 5 {
-			if status, _, body := idpMe(t, env, tok(idpClaims{"sub": "okta-alice"})); status != http.StatusOK {
+			if status, _, body := idpMe(t, env, tok(idptest.Claims{"sub": "okta-alice"})); status != http.StatusOK {
 				t.Fatalf("before rotation: %d %s", status, body)
 			}
 		}
-		if got := idp.jwksHits.Load() - hits; got != 0 {
+		if got := idp.JWKSHits() - hits; got != 0 {
 			t.Errorf("the JWK Set was fetched %d times for 5 tokens of known keys", got)
 		}
-		idp.rotate(t)
+		idp.Rotate(t)
 		time.Sleep(1100 * time.Millisecond) // servertest lets an unknown key refetch once a second
-		status, _, body := idpMe(t, env, tok(idpClaims{"sub": "okta-alice"}))
+		status, _, body := idpMe(t, env, tok(idptest.Claims{"sub": "okta-alice"}))
 		if status != http.StatusOK {
 			t.Fatalf("a token of the rotated key: %d %s", status, body)
 		}
-		oldTok := idp.sign(t, idp.old, idpClaims{"sub": "okta-alice", "aud": "learnd-acme"})
+		oldTok := idp.Sign(t, idp.Retired(), idptest.Claims{"sub": "okta-alice", "aud": "learnd-acme"})
 		if status, _, body := idpMe(t, env, oldTok); status != http.StatusUnauthorized {
 			t.Errorf("a token of the key the provider retired: %d %s", status, body)
 		}
 	})
 
 	t.Run("ban and removal take effect at the next request", func(t *testing.T) {
-		bob := tok(idpClaims{"sub": "okta-bob", "email": "bob@acme.test"})
+		bob := tok(idptest.Claims{"sub": "okta-bob", "email": "bob@acme.test"})
 		if _, err := db.Exec(ctx, `UPDATE users SET status = 'banned', banned_at = now() WHERE tenant_id = 'acme' AND lower(email) = 'bob@acme.test'`); err != nil {
 			t.Fatal(err)
 		}
@@ -199,7 +200,7 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 		// A second replica on the same database caches the provider and the binding too.
 		replica := servertest.Start(t, servertest.Options{DatabaseURL: env.DBURL})
 		e2eEventually(t, 5*time.Second, "the replica's cache listens", func() (bool, string) { return replica.Store.CallerCacheLive(), "" })
-		aliceTok := tok(idpClaims{"sub": "okta-alice"})
+		aliceTok := tok(idptest.Claims{"sub": "okta-alice"})
 		for range 2 {
 			if status, _, body := idpMe(t, replica, aliceTok); status != http.StatusOK {
 				t.Fatalf("alice on the replica: %d %s", status, body)

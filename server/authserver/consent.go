@@ -87,6 +87,9 @@ func (s *Server) consentSubmit(c echo.Context) error {
 	var redirect *Redirect
 	switch {
 	case errors.As(err, &redirect):
+		for _, ck := range redirect.Cookies {
+			http.SetCookie(c.Response(), ck)
+		}
 		return c.Redirect(http.StatusSeeOther, redirect.URL)
 	case errors.As(err, &se):
 		return s.render(c, http.StatusUnauthorized, s.view(q, cl, cookie.Value, se.Message), q.RedirectURI)

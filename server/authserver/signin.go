@@ -33,7 +33,10 @@ type SignIn interface {
 // Redirect is the answer of a SignIn that signs the person in elsewhere (an identity
 // provider), returned as its error: the consent page sends the browser to URL, and the
 // method's callback resumes the authorization request (Server.Resume).
-type Redirect struct{ URL string }
+type Redirect struct {
+	URL     string
+	Cookies []*http.Cookie // set with the redirect (the round trip's state)
+}
 
 func (r *Redirect) Error() string { return "sign in at " + r.URL }
 

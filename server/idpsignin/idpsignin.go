@@ -60,22 +60,23 @@ type Pending struct {
 // ErrUnavailable means the tenant has no provider people can sign in with in the browser.
 var ErrUnavailable = errors.New("the organisation has no identity provider to sign in with")
 
-// Start begins a sign-in for tenant: it sets the cookie on w and returns the provider's
-// authorization URL to send the browser to.
-func (f *Flow) Start(ctx context.Context, w http.ResponseWriter, tenant, resume string) (string, error) {
+// Start begins a sign-in for tenant: it returns the provider's authorization URL to send
+// the browser to, and the cookie that must go with that redirect.
+func (f *Flow) Start(ctx context.Context, tenant, resume string) (string, *http.Cookie, error) {
 	p, err := f.Providers.ForTenant(ctx, tenant)
 	if errors.Is(err, people.ErrNoProvider) || (err == nil && !p.BrowserSignIn()) {
-		return "", ErrUnavailable
+		return "", nil, ErrUnavailable
 	}
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	pend := Pending{Tenant: tenant, State: random(), Nonce: random(), Verifier: oauth2.GenerateVerifier(), Resume: resume,
 		Expires: time.Now().Add(lifetime)}
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: f.seal(pend), Path: CallbackPath, HttpOnly: true, Secure: f.Secure,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(lifetime.Seconds())})
+	// Lax: the provider sends the browser back with a top-level GET.
+	cookie := &http.Cookie{Name: cookieName, Value: f.seal(pend), Path: CallbackPath, HttpOnly: true, Secure: f.Secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(lifetime.Seconds())}
 	return f.config(p).AuthCodeURL(pend.State, oauth2.S256ChallengeOption(pend.Verifier),
-		oauth2.SetAuthURLParam("nonce", pend.Nonce)), nil
+		oauth2.SetAuthURLParam("nonce", pend.Nonce)), cookie, nil
 }
 
 // Failure is a sign-in the person can retry; Message says why, for the page.

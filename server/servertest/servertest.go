@@ -25,8 +25,10 @@ import (
 	"github.com/learnd/learnd/jobs"
 	"github.com/learnd/learnd/server"
 	"github.com/learnd/learnd/server/authserver"
+	"github.com/learnd/learnd/server/idpsignin"
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/materials"
+	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/store/storetest"
 	"github.com/learnd/learnd/typeid"
 )
@@ -170,7 +172,9 @@ func Start(t testing.TB, opts ...Options) *Env {
 	url := "http://" + ln.Addr().String()
 	var as *authserver.Server
 	if o.OAuth {
-		signIns := append([]authserver.SignIn{authserver.APIKeySignIn{Store: st}}, o.OAuthSignIns...)
+		flow := &idpsignin.Flow{Providers: people.New(st).Providers(), Keys: pk, CallbackURL: url + idpsignin.CallbackPath,
+			Key: []byte("servertest idp sign-in key, 32+ bytes")}
+		signIns := append([]authserver.SignIn{authserver.APIKeySignIn{Store: st}, authserver.IdPSignIn{Flow: flow, Store: st}}, o.OAuthSignIns...)
 		as, err = authserver.New(authserver.Config{PublicURL: url, Key: [32]byte{1, 2, 3}, Logger: o.Logger, Limiter: o.Limiter, SignIns: signIns}, st, iss)
 		if err != nil {
 			t.Fatalf("servertest: authorization server: %v", err)

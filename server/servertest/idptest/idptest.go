@@ -1,4 +1,7 @@
-package server_test
+// Package idptest starts a real OpenID Connect provider for tests: a discovery document, a
+// rotating JWK Set, RS256 tokens, and a browser sign-in (authorization code with PKCE and
+// a nonce) that signs in whoever the test says, for a client the test registers.
+package idptest
 
 import (
 	"crypto/rand"
@@ -20,42 +23,44 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jwt"
 )
 
-// idpServer is a real OpenID Connect provider's key side, started for the test: it serves
-// a discovery document and a JWK Set over HTTP and signs RS256 tokens with its current key,
-// which rotate replaces (the old key then leaves the JWK Set, as providers do).
-type idpServer struct {
+// Server is an OpenID Connect provider started for the test: it serves a discovery
+// document and a JWK Set over HTTP and signs RS256 tokens with its current key, which
+// Rotate replaces (the old key then leaves the JWK Set, as providers do).
+type Server struct {
+	URL      string // the issuer
 	srv      *httptest.Server
 	mu       sync.Mutex
 	key      jwk.Key // the current private key
 	public   jwk.Set
 	old      jwk.Key // the key before the last rotation
-	jwksHits atomic.Int32
+	jwksHits atomic.Int32 // JWK Set fetches
 
 	// Browser sign-in: /authorize signs in whoever `person` says (the provider's own login
 	// is not learnd's business) and /token redeems its codes for a client with this id
 	// and secret ("" for a public client).
 	clientID, clientSecret string
-	person                 idpClaims
-	codes                  map[string]idpCode
+	person                 Claims
+	codes                  map[string]issuedCode
 }
 
-// idpCode is an authorization code the test provider issued.
-type idpCode struct {
-	claims    idpClaims
+// issuedCode is an authorization code the test provider issued.
+type issuedCode struct {
+	claims    Claims
 	challenge string
 	redirect  string
 }
 
-func startIdP(t *testing.T) *idpServer {
+// Start starts a provider; it stops at the test's cleanup.
+func Start(t *testing.T) *Server {
 	t.Helper()
-	p := &idpServer{}
-	p.rotate(t)
+	p := &Server{}
+	p.Rotate(t)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{
-			"issuer": p.srv.URL, "jwks_uri": p.srv.URL + "/keys", "authorization_endpoint": p.srv.URL + "/authorize",
-			"token_endpoint": p.srv.URL + "/token", "id_token_signing_alg_values_supported": []string{"RS256"},
+			"issuer": p.URL, "jwks_uri": p.URL + "/keys", "authorization_endpoint": p.URL + "/authorize",
+			"token_endpoint": p.URL + "/token", "id_token_signing_alg_values_supported": []string{"RS256"},
 			"response_types_supported": []string{"code"}, "subject_types_supported": []string{"public"},
 		})
 	})
@@ -74,12 +79,13 @@ func startIdP(t *testing.T) *idpServer {
 	mux.HandleFunc("GET /authorize", p.authorize)
 	mux.HandleFunc("POST /token", p.tokenEndpoint)
 	p.srv = httptest.NewServer(mux)
+	p.URL = p.srv.URL
 	t.Cleanup(p.srv.Close)
 	return p
 }
 
-// rotate makes a fresh signing key the only one published.
-func (p *idpServer) rotate(t *testing.T) {
+// Rotate makes a fresh signing key the only one published.
+func (p *Server) Rotate(t *testing.T) {
 	t.Helper()
 	raw, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -104,19 +110,20 @@ func (p *idpServer) rotate(t *testing.T) {
 	p.mu.Unlock()
 }
 
-// idpClaims are a token's claims besides iss, iat, nbf, exp and jti.
-type idpClaims map[string]any
+// Claims are a token's claims besides iss, iat, nbf, exp and jti.
+type Claims map[string]any
 
-// token signs claims (aud and sub required in them) with the current key, valid for an hour.
-func (p *idpServer) token(t *testing.T, c idpClaims) string {
+// Token signs claims (aud and sub required in them) with the current key, valid for an hour.
+func (p *Server) Token(t *testing.T, c Claims) string {
 	t.Helper()
 	p.mu.Lock()
 	key := p.key
 	p.mu.Unlock()
-	return p.sign(t, key, c)
+	return p.Sign(t, key, c)
 }
 
-func (p *idpServer) sign(t *testing.T, key jwk.Key, c idpClaims) string {
+// Sign signs claims with key (Retired's, say).
+func (p *Server) Sign(t *testing.T, key jwk.Key, c Claims) string {
 	t.Helper()
 	tok, err := p.mint(key, c)
 	if err != nil {
@@ -125,9 +132,9 @@ func (p *idpServer) sign(t *testing.T, key jwk.Key, c idpClaims) string {
 	return tok
 }
 
-func (p *idpServer) mint(key jwk.Key, c idpClaims) (string, error) {
+func (p *Server) mint(key jwk.Key, c Claims) (string, error) {
 	now := time.Now()
-	b := jwt.NewBuilder().Issuer(p.srv.URL).IssuedAt(now).NotBefore(now).Expiration(now.Add(time.Hour)).JwtID(uuid.NewString())
+	b := jwt.NewBuilder().Issuer(p.URL).IssuedAt(now).NotBefore(now).Expiration(now.Add(time.Hour)).JwtID(uuid.NewString())
 	for k, v := range c {
 		b = b.Claim(k, v)
 	}
@@ -139,21 +146,21 @@ func (p *idpServer) mint(key jwk.Key, c idpClaims) (string, error) {
 	return string(signed), err
 }
 
-func (p *idpServer) authorize(w http.ResponseWriter, r *http.Request) {
+func (p *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p.mu.Lock()
 	ok := q.Get("client_id") == p.clientID && q.Get("response_type") == "code" && q.Get("code_challenge_method") == "S256" && p.person != nil
 	var code string
 	if ok {
-		c := idpClaims{"aud": p.clientID, "nonce": q.Get("nonce")}
+		c := Claims{"aud": p.clientID, "nonce": q.Get("nonce")}
 		for k, v := range p.person {
 			c[k] = v
 		}
 		code = uuid.NewString()
 		if p.codes == nil {
-			p.codes = map[string]idpCode{}
+			p.codes = map[string]issuedCode{}
 		}
-		p.codes[code] = idpCode{claims: c, challenge: q.Get("code_challenge"), redirect: q.Get("redirect_uri")}
+		p.codes[code] = issuedCode{claims: c, challenge: q.Get("code_challenge"), redirect: q.Get("redirect_uri")}
 	}
 	p.mu.Unlock()
 	if !ok {
@@ -163,7 +170,7 @@ func (p *idpServer) authorize(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, q.Get("redirect_uri")+"?code="+code+"&state="+q.Get("state"), http.StatusFound)
 }
 
-func (p *idpServer) tokenEndpoint(w http.ResponseWriter, r *http.Request) {
+func (p *Server) tokenEndpoint(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
@@ -198,4 +205,28 @@ func (p *idpServer) tokenEndpoint(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "opaque", "token_type": "Bearer", "expires_in": 3600, "id_token": idToken})
+}
+
+// JWKSHits is how many times the JWK Set was fetched.
+func (p *Server) JWKSHits() int32 { return p.jwksHits.Load() }
+
+// Retired is the key the last Rotate replaced.
+func (p *Server) Retired() jwk.Key {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.old
+}
+
+// SetClient registers the browser sign-in's client (secret "" for a public client).
+func (p *Server) SetClient(id, secret string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clientID, p.clientSecret = id, secret
+}
+
+// SignInAs makes the browser sign-in sign in the person with these claims (sub, email …).
+func (p *Server) SignInAs(c Claims) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.person = c
 }
