@@ -137,6 +137,10 @@ func sentinelProblem(ctx context.Context, err error) (api.Problem, bool) {
 		p = withCode(newProblem(ctx, kindConflict, "the transition already exists"), "transition_exists")
 	case errors.Is(err, assignments.ErrAssignmentCompleted):
 		p = withCode(newProblem(ctx, kindConflict, "the assignment is completed; its deadline cannot change"), "completed")
+	case errors.Is(err, people.ErrNotBanned):
+		p = withCode(newProblem(ctx, kindConflict, "only a banned user can be anonymised; ban them first"), "not_banned")
+	case errors.Is(err, people.ErrAnonymised):
+		p = withCode(newProblem(ctx, kindConflict, "the user was anonymised: their personal data is gone and they cannot be unbanned"), "anonymised")
 	case errors.Is(err, people.ErrIssuerTaken):
 		p = withCode(newProblem(ctx, kindConflict, "another tenant registered an identity provider with this issuer and audience; a token could not tell which tenant it is for — use an audience of your own (your client id)"), "issuer_taken")
 	case errors.Is(err, people.ErrEmailTaken):

@@ -5016,6 +5016,9 @@ type ServerInterface interface {
 	// UnbanUser Unban a user
 	// (DELETE /api/v2/users/banned/{userId})
 	UnbanUser(ctx echo.Context, userId UserID) error
+	// AnonymiseUser Anonymise a banned user
+	// (POST /api/v2/users/banned/{userId}/anonymise)
+	AnonymiseUser(ctx echo.Context, userId UserID) error
 	// GetUser Get a user
 	// (GET /api/v2/users/{userId})
 	GetUser(ctx echo.Context, userId UserID) error
@@ -7828,6 +7831,22 @@ func (w *ServerInterfaceWrapper) UnbanUser(ctx echo.Context) error {
 	return err
 }
 
+// AnonymiseUser converts echo context to params.
+func (w *ServerInterfaceWrapper) AnonymiseUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AnonymiseUser(ctx, userId)
+	return err
+}
+
 // GetUser converts echo context to params.
 func (w *ServerInterfaceWrapper) GetUser(ctx echo.Context) error {
 	var err error
@@ -8104,6 +8123,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v2/users/:userId/email/change", wrapper.ChangeUserEmail, options.OperationMiddlewares["changeUserEmail"]...)
 	router.POST(options.BaseURL+"/api/v2/users/banned", wrapper.BanUser, options.OperationMiddlewares["banUser"]...)
 	router.DELETE(options.BaseURL+"/api/v2/users/banned/:userId", wrapper.UnbanUser, options.OperationMiddlewares["unbanUser"]...)
+	router.POST(options.BaseURL+"/api/v2/users/banned/:userId/anonymise", wrapper.AnonymiseUser, options.OperationMiddlewares["anonymiseUser"]...)
 
 }
 
@@ -23939,6 +23959,22 @@ func (response UnbanUser404ApplicationProblemPlusJSONResponse) VisitUnbanUserRes
 	return err
 }
 
+type UnbanUser409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UnbanUser409ApplicationProblemPlusJSONResponse) VisitUnbanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UnbanUser429ApplicationProblemPlusJSONResponse struct {
 	TooManyRequestsApplicationProblemPlusJSONResponse
 }
@@ -23979,6 +24015,175 @@ type UnbanUser503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response UnbanUser503ApplicationProblemPlusJSONResponse) VisitUnbanUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnonymiseUserRequestObject struct {
+	UserId UserID `json:"userId"`
+}
+
+type AnonymiseUserResponseObject interface {
+	VisitAnonymiseUserResponse(w http.ResponseWriter) error
+}
+
+type AnonymiseUser200ResponseHeaders struct {
+	ETag *string
+}
+
+type AnonymiseUser200JSONResponse struct {
+	Body    User
+	Headers AnonymiseUser200ResponseHeaders
+}
+
+func (response AnonymiseUser200JSONResponse) VisitAnonymiseUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnonymiseUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AnonymiseUser400ApplicationProblemPlusJSONResponse) VisitAnonymiseUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnonymiseUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response AnonymiseUser401ApplicationProblemPlusJSONResponse) VisitAnonymiseUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnonymiseUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response AnonymiseUser403ApplicationProblemPlusJSONResponse) VisitAnonymiseUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnonymiseUser404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response AnonymiseUser404ApplicationProblemPlusJSONResponse) VisitAnonymiseUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnonymiseUser409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response AnonymiseUser409ApplicationProblemPlusJSONResponse) VisitAnonymiseUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnonymiseUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response AnonymiseUser429ApplicationProblemPlusJSONResponse) VisitAnonymiseUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnonymiseUser500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response AnonymiseUser500ApplicationProblemPlusJSONResponse) VisitAnonymiseUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnonymiseUser503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response AnonymiseUser503ApplicationProblemPlusJSONResponse) VisitAnonymiseUserResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -25150,6 +25355,9 @@ type StrictServerInterface interface {
 	// UnbanUser Unban a user
 	// (DELETE /api/v2/users/banned/{userId})
 	UnbanUser(ctx context.Context, request UnbanUserRequestObject) (UnbanUserResponseObject, error)
+	// AnonymiseUser Anonymise a banned user
+	// (POST /api/v2/users/banned/{userId}/anonymise)
+	AnonymiseUser(ctx context.Context, request AnonymiseUserRequestObject) (AnonymiseUserResponseObject, error)
 	// GetUser Get a user
 	// (GET /api/v2/users/{userId})
 	GetUser(ctx context.Context, request GetUserRequestObject) (GetUserResponseObject, error)
@@ -28569,6 +28777,31 @@ func (sh *strictHandler) UnbanUser(ctx echo.Context, userId UserID) error {
 	return nil
 }
 
+// AnonymiseUser operation middleware
+func (sh *strictHandler) AnonymiseUser(ctx echo.Context, userId UserID) error {
+	var request AnonymiseUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AnonymiseUser(ctx.Request().Context(), request.(AnonymiseUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AnonymiseUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AnonymiseUserResponseObject); ok {
+		return validResponse.VisitAnonymiseUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetUser operation middleware
 func (sh *strictHandler) GetUser(ctx echo.Context, userId UserID) error {
 	var request GetUserRequestObject
@@ -29193,403 +29426,410 @@ var swaggerSpec = []string{
 	"GClTs9UjTenHm3KBVaC2MdkXr8JfGCZxANG1rmHzykW281kvvbZrL7S72+u90QXK/NZ90f8hVE10XvuU",
 	"/4Eqj+hLuLJLrrAjBTToFX8L+arKBrwiuVni1w+MApdy4bl0DVtcOIa8sG+eoJ6IAbICWPay45VUDTJF",
 	"phJ0pI5It2D75Gjw9FpEHgkTUt/AU5gsBW9iQkh9eVCW0ZsEnJ45ZPsGPdm2+sjQNYZnCZmwjB2bNZBI",
-	"yBuc4KZ0imN6zBvhsZfZ/8feuy+5bWP7wq+C0j+WcthqqS+Ora5T39fxJeOJnTi+TGZ2mDIhEpKQpgAN",
-	"QXVbcbkq77B31XmDeZHzJnmSU1gLAEGJ1L3tdqJdtSduiSJBXNZ9/X4ss4BGZcCCniWZByyBIeWC3IyA",
-	"bbg8FVyFQr8f+eoraL+NmfrqK1yaScauuZwqt0ZN8KXdsyOE/XABgf9Fui3w0mFFDNs9VyQ66XQihJfO",
-	"+ZgpeIsnNB5ZRnytBBWhRf7f4hPPpyN4rkgEeiciCZsAWDVCAoXCI/PXarpHolJdVAShS3PPyJQCRKRJ",
-	"CWrz1gWJkBix+EkoKBFSHCEPAeAj6TsklnXO3eaCRDl7n0fEvx7ve0Eig4cUEe3lEpmFAiT7BYm0eSaG",
+	"yBuc4KZ0imN6zBvhsZfZ/8feuy+5bWP7wq+C0j+WcthqqS+Ora5T3+m07YwnduL4MpnZYcqESEhCmgI0",
+	"BNVtxeWqvMPeVecN5kXOm+RJvsJaAAhKpO7tS6JdtSduiSJBXNZ9/X4ss4BGZcCCniWZByyBIeWC3I6A",
+	"bbg8FVyFQr8f+eoraL+NmfrqK1yaScZuuJwqt0ZN8KXdsyOE/XABgf9Fui3w0mFFDNs9VyQ66XQihJfO",
+	"+ZgpeIvHNB5ZRnytBBWhRf7f4hPPpyN4rkgEeiciCZsAWDVCAoXCI/PXarpHolJdVAShS3PPyJQCRKRJ",
+	"CWrz1gWJkBix+EkoKBFSHCEPAeAj6TsklnXO3eaCRDl7l0fEvx7ve0Eig4cUEe3lEpmFAiT7BYm0eSaG",
 	"NUNzjV/2zUgKdi4Q2zWRmgat2VYAEKYwXMChx574rj5U523TiR9Zbzsqbug69swGvAAmSFPwoAeasQnm",
-	"dUtLY/rcYCHsuG8yKYZEjegErVDox4Y9qS1XYBKyzLmw/q9jqaenh1jLbkQc+vtMUDnCSjav674Ly2S1",
+	"dUtLY/rcYCHsuG8zKYZEjegErVDox4Y9qS1XYBKyzLmw/q9iqaenh1jLbkQc+vtMUDnCSjav674Ly2S1",
 	"vGs/U9MxkYNQ0DQtzuM9gj9XePzdI2CMrkVSSLsLodNPoRgy8xGKuU0ULG4SYLbH1XeP0CJYwSsMpmlq",
 	"xnEBcsBtBnsNVvBAHX1puuBj2CjRhT4bdq/g72DK4baEC4Dy0Z4wAh4jCadU4KBayCwV07TYNp0Cnwma",
-	"6vxRdv/4/b/PYfeForT9RhSmy2zQVpu8FU5yFVJQj8++BKz0My8Ol2dUKBrjQEuH+57SO9QvS/SrkVzZ",
-	"KhQA6X2pP57qndk0zpaXbyBoExXtrQhNDa2hhkbIBAcLrJIKjwkF6KJd9XlrdJab55VGebBw6Ulx6c9g",
-	"dzBjMjxlLOnT+KrxS8WvTotfYcBu4Yqz4oqzj7/sYLu+hrm/nXa8tRyck7Xn8rTKK1oyP+baTvvrc3+y",
-	"7orjdL6943QKr+T5TvDnJ3Kdtt9rdSFhw/Pu7J2mYDeg+tBQ0kK6bCdhPxa8f/Kn86gOpUd30WdEOUlo",
-	"sUvnHand/UY8wWt7jpsFdcuxz9oQr19/YH/QJi8stBb4PhCZbTpcIT8224KQLNXuYzFPaN74/gUVM/0A",
-	"4ANQjKl5+Kw/fv+fAvzU4oK6O2LsNQgFVWgB+0HAcgBXSxH9ISlFcL3cU4U5UqqM8GyRT5A0WyUp3Yoc",
-	"wkh3pGLhNuXByvqFvYaRgg1+Yx/sQlDryqLc4B3fWszrrQDUGOojP7bJJWIFQgM4IghqgTOf/rEw1R6t",
-	"tgWVebhYQGXeZveShh8MxOvnLqQyL3RIze/FKNuhHPMLlIWvcO8QWlG8u7sgtIJjmzS3gZldI6dtAWl3",
-	"gY0giBoRir3ARhQYuQYxIhT7gox4ZKblkJXeHS4CGMwcYIT319qZbLvOtwwXgYu+AirCOwaYUM/kMKNj",
-	"wx9UMQhzwXxC3YPt7548WAHbvyTDj+OBJghEZIdRgdCoGxFi+26Q4HckG38ulAi7lLAlIT+1IUxEsZf3",
-	"ChSxMK4NkCK8IX1pWBGAePKuFH1chIywQVgM7D3ofC6sCCaScn/o/aOT++X+UBrzlOc0l5ntEF3x5F+C",
-	"4mjqU7oiWLoegEEF1sSY5dQytMRS5e9i4JNs9BqPHh11O2cnBTlO4/UEapn1O5LnDk2BvLRSDyl7rIDT",
-	"0m545KEuVAM6MEBSt6gP3ZN1MR6s4ijisJ2TN52HFVXBVc2upWFZat218R3uv+k86J3uiO9wUq6sQbSN",
-	"OdxthObLnv0q+YtfL2ff887Ni9edmxf/+PHmxWOJ//9U8ueP/j6Bax4/OX/x249dh8r3cTN1t7o6x4ij",
-	"A07ELZXaxM7WtDvVWp97KKqxN1+NDWEtCS58+x6T1g6ZoGmKLXwOloJ6BXsOg1C4YgwgQ1EsR8PEgsde",
-	"EA4OA1EMMqNSOcyDfMRmPvBBm7zFOoBQeMgHGfuVxdoDALO4BgeBbAuDgNP/WdOrSzXeJ9E9R53uww49",
-	"T7pHNH54/+jrr8/6R/04Zkf9085J5+FD+qBz/nXjUyuTCs1xC2phQxH6ecAQzC5dAYRQAMcdQBAOIAh/",
-	"IRAEs/N306r12AdOry4Jqm2OeYA/7BGek4QrOpkwmhnKGSy605psyHIVkKjwUixKUeGlID6RwRVC+Pxt",
-	"IBQqNCQ+Y1sN+SkAFJbLxXLo8ACccABOuAXgBGtKL2AmbCGC6vESPNN+Za2CGdAynIRHRWBzfYyELQXB",
-	"J8NHWGEk7WYcHXAR7kqVwT50fU05ge9Ab7THLbbyXmAQepZ5GNEO8FBOBcLSJwGJxDRNI8QegEYP/bee",
-	"LvODBeW+hIetGl/BI2ELhQNbIJVYC3O4hv6YF/AM/S+ROs1DarAhiWqUhnoghb3YJ9uCKMz5qGee/2lo",
-	"ejf0L7dCVfAdaQxZ397APimGwnKRbvETDqL9gJ3wV8NO2IsarIdMWNvl3b6SbVFn7qOKzaqRrQrYdlMl",
-	"n6Z4bblIdIVrB5l4KFrbqWhtH/JlSbHaooA5Oab82LA/Hw+ZAHjmerLPH6dsaiJp5mLoPByAaISEiuWS",
-	"RoZ0nqcsIGNgWFCkqViMLYUBSZlSUihDcdnPOBuY6n4y4IKm5N9T/hvcBIJzlExSysXREzFMuRqRSSbH",
-	"k5w0IwwgvjN02frad/hd1AqFzIKCfjgy5tkzbDmeTrRCZQnB2SFjmrOM09RQqIuieXAcisrnDHjKVGQa",
-	"W/Ed7yn3YvpdimZJbXwnGb0RjsU6FGOpcpKxlF0D+fVoKq4UhhKR/NT1Y2amjx4CmPoywnOgWoebtTwC",
-	"1TwUUsTMFLOh8dnTN5qyJDLTG/0q+8+S6IJMZJoiSM2SvXD8AS7/GFlK1lPoGlVwCBWZipynrndTP6QJ",
-	"xHRRxtQ0zdt4u2dJ1CLY5qoPrLnIkiu2x9rEGDoOULOBXBsxOiRRktFBHoHmSWy2M6ZpyjLslsdu1R6J",
-	"zHbzuonvB4TmBOb7pNMKSJRSMZzqR5Lms9c/kPunD4+6F8Rxl8Ly2Gts47PZcgbi3vFH6tvBPo9IU16z",
-	"LAOof++EIGJPqx2Kv8u+Itm0aNUFL+6eIr/KPi5SD9Ozappd82uG1f05zXJYOvNLbG4BTQYv/r3DQrh8",
-	"RoASO2YVBPKL+dkLAo6KiV/RNEX4AJVjv0xCeTrT9/z3VOaUNClek7HBVBleMhwKVVLYW5l+4JY2CvwD",
-	"BzOKq0USDs3P5gRaA+GsuhUGp/ARvMxnSxiDHtdn7Sk3fxRCvE4wFA2yHwq+mA+Okvx7dnM04hkjig4Y",
-	"2tW4wRa/K3D0tTpJzO5RjLx8/FQFKBiJ3a0B6XaOnOQoRGm7SO5izzNTy7LVWkPod3lpxrTijc3Qq1/Z",
-	"Dq3RawB3jDmfjd59/6W/mfI0sXoEAPytIIDdJQZcsORITWjs5kVvwRuasZGcKkjGDAZtcr8kgWlpCsDC",
-	"Wtfi08/+1im5jXhDTzYLaICExd2+onsXBSW0KsPUeEoYhXybvNRSfZVQX/4kUi/pUaUQIEwzIj/Qu1Eg",
-	"Me2c1G/7pQE4wMbWK/Cj+X21Da5FKFd2FsoW+K1k2CuHcE/ZGXr76vkd4jk9tA3/RZP15vhg7MLoUNcM",
-	"84yYbSKGFQ7GWFWF8Of08WI/DF/lXViLsrYjBlvy4RSBZ+EJOX3KmxHSI4H2Kb57hz8BQnRj8AYkyqYC",
-	"+JKCUJSMVBBZC0aqASjS1o9gNwQsTjNvc/ZrDqgpc/Yr9tLcjGatNinaB8Douaegr/hXbQFqX+CaA88M",
-	"dCKbbCBHUygU2hYCMa5VPljd1roy9pk19sAws4mHpQZgKKqALGuaj+cFb2OXGnTlFduh2PUqSdzHnuEQ",
-	"27aC+mLzARdcjequ6Z7pa7bQqWXfQ8/TDF0P2Afay9LWqsnx+hrW7vA4W2ZTtXEeoRtITwnuObCn1PIh",
-	"3qCrD7X6H01BXu0MdUv1eMXMg0WH8ZLSIpgYymYrAPsemmzc7MULFgk+DVwa7R6zlDCRTCQXeQGEpsXc",
-	"x+UretI762y5oo9qxnQBKAGlw9tubDaxZip3sCj/LvtLjJlDh/0dyn3P76JfZX9XPVolZSuV6YLPu7hd",
-	"TESHZBAGwugIVqMtUcPA3+OckNWnCnqhJhR41U21MZ7IRXbTNXve/JOA2LbVhsMHKys/HmdMu4EVaY+q",
-	"0hNYtVwS9j5nIoFYoXr3x+//iVrlV18pfyte3Ynvbd8el99C+lZHWy8niHyobRGVZ9M4n2YW54G9B3DC",
-	"oX1PCCuWY6QDA/EVimaEE2esJm0jhY3LRLvHJiSrnWwGCW8RzwjYv8k0YypsBObS/EaSscwYmWQ0znkM",
-	"SIz8t9/8a6y3rabZNZuFjTbBVzgCeJX+jCRM8aHo4RuZYLCL0PIsFCxlSCTTLMVPW0iSmSRI9ZhDx0Ri",
-	"I3NmCvQvUi6u9DXQYchzFYqUqpyY21440D3IVMEcgjM7lgkfcJYQ6P0Fhdkmr2ciHmVSyKm68J5zT4XC",
-	"VXcp0p9CCYa1r7BgBPHmMHRpDLG2W8E2hUmJlkTvFmJ1FiLPi+lJYZnL9Yc9vS/6DN8ZsnOB/mQkIaii",
-	"Rnr+5IBwhBTHa10Dt8wwodcmj6ojghi/K0cEq6xH3GbOO9i6xMNuXX0I5rfpXCwoYyqeMm/LQtLgZC4K",
-	"ZOI/m53OV/A2G0V+Opt2oaxvBdqjcalPQaN36hs68BnpummCI3VK3GnSk3CKoIwcDx3w3lecouKIOAlz",
-	"Q5XZ1hBY8e5ih7LlvIItXGEC/aQPp34qHPgDwNohUrLc1ltjpMbYkFmRMt5bEldv5j3FV+bk5xrRFSPm",
-	"jj/gP9BIKiVyVxlK+ENyA02CkIjVwiFjiKXajFjKqqwm/fGmVpMd49ZW0xMUaMvNplc4dKtVj3ARtFkM",
-	"LycHoN7Ma2vTyE7XO/wsamHyWk54HJgcdii8ZwTkis0IeLIoWpEPG5S+1t+YtpZpKm8Mv5XB0qUpiaxq",
-	"i0LRDBuvWDKNwaY79W6KFtUbvKuaTlh2zZXMVAB5M8s+EjYuQNDLaQ56nZI4pRnPZ6GYUKVabfKaDpg2",
-	"u2Ip0PrgUqA/jm96T0EPsjJvWeSejQZItVWVMQxChSKX03ikLaPLRevGqJo2VjdFRdodDBCRgMkHCwCo",
-	"V+byUPglQ9QuioWV3oeF5L2rGWoollg5ZB0jx26Y53DnPRk6L+iVNt+sfU1TnMNYijhjOSM2oLaBGfPK",
-	"jdQzYnY2WmAVK7wVf+Q0vTqiUEZhzQu9/64KoA1mAIlSPoCCqSs2ewl7X0vOpzK7wpMVj/TKNILG32ZJ",
-	"Rqcpj/X2v9KffJPRK4ZXjWQmAGsATsylOYbaknDZQVxCmUEXuMnBvoGsPjtSIz7I/THra/Tpb/RgKHqM",
-	"hAs1QetKz7+TZCsF4RaLlZh9VRMdKk7SwTI6WEZ32TIaFtknI9lRduxoIy2I3zXsJBdKOP5g/7mFrQRF",
-	"aa66omQm/VvlVWaS/nhTM6kY4NaG0o/2FutZSloTIgHCEbIdlN/0niI5e49VSKaww9Uw0TEDHcUmOQaa",
-	"nDVlfx21gtXWEGmGTgOOaJawzBhBEHjgKte6RZo2llxKIvuAxV1lBDGascx24LXa5AfIr5WK8UIxLcwZ",
-	"owcQ23vhRVVOZws0AqRpDR97W2v5GPI3a/q4zaJtJdR+RTmWluRItEwiCFkBJRyxzBNmLQrKkz0bRt7y",
-	"7t00shtwT8YRdBbX74LPbhMVoZgfi6pNvQo5E1VH5cKUFJpN58UTFwgrYJJNMdXPekxZxuLcigOA8ZBd",
-	"QNZ/n+uZYhi1gV6yORPpY+D93mBV4Q1Oihu8YoMpw+Szs9uW/PK0+OVrPhT2ZzeMXaVQqAiF878EvlRb",
-	"QyyaW/404vGIxCMWXxlKJjlm1VakwdnWttz/t5XV5bbsErvLnfaD6XUwvb4Q06ukyvdle3nyfaX1BciD",
-	"Boe7+EObXwmjSbpuRq/4qQlW2V+XknxUDavsMP3xpnaYP9atLbHL4iZLbbGXUzViykC4m1/cU8U7akUI",
-	"dUdEMZbcUyTCV35nr7Dl81pMRcmUXeZRKCzxV0oRcpOidomnWabn0d1dqwijeQbTfJpBZVJpxo2NRUPh",
-	"foQ8USahZpegTb6R+QjzddpUufB6QxL/jq4xjICNV5hWfrtD8foo8iGboy0lv+wpmiqWvcNbR2TCsjGH",
-	"Qmev6mkVLhmOvVirx3Zj7mC+wBp4mFmnHQ9CbG0FZUfyRI9QOfX0SSnVzaTUKca5bQL4F1A/Z4Z+UJYH",
-	"ZfkJqnWeoAqok6BlGHirkdZUfCgfPKlQBQTv7lnSflqu1da6PhE5sBNaDkwrBOdg27FetT8jPGkFzn1O",
-	"Z2QAQNBFQxSNtfEfCi0RSTNCRMef8YT8Emn3OJqwDBSkvpdtCXMlfxG54SKRN9qVNz923/3y8yCTY32X",
-	"iq9y+UvU03P/6ukjcnp6+tDiKBsG8+hf//rXv45evDh6/Dgi0E3NBXn75tEF8oVCnQsXcTpV/JoFZlz2",
-	"uiiXEX6LvVU0R3yKUCR01mqTl3RooSqjlI+5zyR53gnImL4nJ+cdfN1IDgaK5cDlKXOaRra6FjIfoRjT",
-	"PMb0h8izWZsAgSn82ysPBjcUnW1PssL9L18+g1QOz/VVLAlFPsrkdDgKDIVlNqAx05bKhAPPZDzR/1Ex",
-	"HyPHpJqpnI2jVuBWVArSZO1hGzVdu0+F+TYUGPLGS1FHHmPxyzVnN8pFGowSIzxxQCWw197pyyLSNP3c",
-	"AHMGNSGqVUdNpH/2XA4bKwrToACame1tUdPNtrRb0Nhok1QmDqy3CnO7vI3XRlV/q1imja6gofIZWIED",
-	"mY3rwMrtWC2wYx1WOazR/G4uG5sOJfN0o/ebP2l1cPZnnTKafWcBZnyXN67AQoeaISnmv731Wcjlbc7B",
-	"C/reNCypanFRBwEPIqaa5uG8AxyLfDwdN3on5zhI/KsgHeAiZ0OWVcHTW32QS6Ku+IQ0J3TIhW2z1nKr",
-	"dlT4dfWw/FF1O/B/3sg6FSPbI/B8bN7Nyq5G0ADx+Wwl5eR7fekAwG4/FKXXfSoE2nq4GUtfFjg7i2Xs",
-	"eiu+6Z71Oue9zkPHmUmnyXLP8IrNYKhXbFZ/4azwFODir/ud+GzQYWf9+/Qs7g4e0i5QdaD0b/Qa43jS",
-	"sBnL1TPxm7v2Da6UnsyGATt/AZNgonK4OWEjmh0B66s13UbsmUbMa9W6HL0cbRYjSw4Y5rcBE0GTsnXo",
-	"m7JgXq5nxNZBmKOJ6hut8Yjmx/j9kQNGWNqwBT3PtrbGshWZDm/Td6wCbcuZz4AtJ0DsBA8iNGfGZJpN",
-	"WEAU/40FBvIAjDQMZTOacDE0WAkYEYEH3NNyM6epapNL+xlUwCIygun/x6Fa/nqAfYUCFGi00ps6Waul",
-	"Cm2l+ZaqC6hVxScX3V+u5R0I+Jc1vOvRvIZ5f+GmfY0OAPvIZqSYqXEHhneca9sXUFbPKzrAa9hPXAv5",
-	"tvEwfLvX5j6P96FqYIM8QtC106+DQvXMf7FOZ9O4z5IE4NVTGdP0aETV6Oi6e3z64Axaz1Jm9a0a0aNy",
-	"MbJqT5KB6T02DVuNR+YKglc0gsbf6G80S/S/noBXAQEroCd4BbXM+jSDZlJZvFw3XnEBmgMeOnbOf680",
-	"YfitcfNrX/4EuptG9OT8fqPXeDh4cD/pPOg+eHAWf53cP39ITwaM0k58fk6TTvecnvYHZ4Nu/6Tf6T84",
-	"OYmT7nlyP+6e9zuDTod2Huh78d/YN7NcL+nZg5Nu9xRzOo9GVO/i0/PuSUevvJ5Qs0LdzRAKNttw9jjV",
-	"sXG8KYkREBGHFqy7QuBBvaWZh+vZLaFRpxLVnAxeqRyPzQGrx056AblYNYXA+NxWg3A5ew/pbZYYlWe6",
-	"SoxEMijjmFCFBH0P1Y++AYn0/7oO5sCi1BSPSWmu/X/UCG3yFv6Lz3WiAQgF4aYzQrMMAjGgJaE+MxtD",
-	"xAlaeewompH7cY+AARq1LqANKGUmSYO4RqG4YfoVzbuQ/swRJVuJW2QnHC6OTVNom6Kp6CxAdzwU0fMn",
-	"l6++f/zuyYtvnjx+/Oz7b1+/e/vqeWTbFFrYwHvkZtRM3ZF7fmngQFTYMsCoEU7RO8OQZBc4IrmUKehz",
-	"AHS3cQFmpvRCf1jVrI2LtFG3dh1cT2FayCwUMMcVNsYasDrm3cuSsbE7JOstyu2X5njdShfOnJmAZ2kd",
-	"BfypzIENFH1RiVI3IoKkiubMN18+fhqQ06/NQW1d+ILDWM9dPNDQRWQvbJO3yl33DIz8ZZAyWMtcg5XU",
-	"9g0U58maez+aWx3z8dNtDYcK02TLPVnfwWQ9IoMH8+fLgB0SWjvbPuW9VG8BGcm3Z8PHmit7sX1Q5dSb",
-	"Ptba0HocJEkTSxxplh8PZDY+0h5bD42YKPDKQwsEuRZCcZhJGGgFePlssTUfSyDy2QQwPGw8wYEuEqMU",
-	"sJEGSjDpmPUIyMDHPzwKQvH4h0f/DMjL778NyN9fPvk2IN8+ewqS7yfWf4llDXHMJjkaZH6njC3O1PeE",
-	"vskRNY2z8M5cXdgoibYSTjrkxTe2TKJ72ibfm0qKAveQC8I42EgxheJMtFCgQpWrwl7U1tQVm+SWKhdB",
-	"BrnQ80VF0peG3Zi6XGhAHr18ixGMMRvLbEYgbKhAG+DFEzmZpCwLiIoh3oqdQlgoMoZ/Yp2rltl6GOSH",
-	"R69gDk0BLBU5v5FZAp/9k+i1Nj+Zit/4pBWQK8YmtlzQwineU154xzHyhCIHqP1M3qiAxNOccJFLo4gg",
-	"BtmX05w86HT++P2/uyedjjYEYW4yNR9jEoxmTJtl5jlByciG1i2apqU8h8E9BIxNsIijwmKI9Epgho2m",
-	"oRBTwPKXA7uGVlleGptYD0NIXMMmJf2Uiiuc0FaxgRSd6YlR8gLqbaj+OgkIE3E2m+TYpj6SKtd31Lc1",
-	"+Rlrcmf4ZmQCVK+E4uKSZs7HuPKBXfaAnASdTgfXthUUI4imQt9Fzzqo6MiO6WY0a5OfRsy31ElK4yuA",
-	"LjIbkFA8gkLbugGh5LxzapKnPL9A3nLEmDN7GGiBUplDsbUi/amamZ+FIiqueae/iJBvHIrvtb2kRjLL",
-	"0xmCgOr3LOFOSoy5UQM5YMJkeiMg3pIttwVAmtYFzJk25XNJaJJ4xxcapmle3KNAFMVj3WqTRxTrZq1z",
-	"EaGbcKPtu0ALMLjdcg8jkQwim3o8qqgbViM6Ya4KC1wMIFTWTkZ7JxBQQPrW4tBEWDfr+Md3WfAkbhGn",
-	"s0J1rF/MNKd0UW/tjVfwz+9TvLWoybXOxbw/sU8/AeSc8W8BiwT1qWu4wJNiH+VBnn7JPkRhEFTHhW4H",
-	"7PIAT3nwcD6Vh4NCpbDux4Ue2cHDMU7Jpg4OyJxH2HZcl/B8zWgWj0wpGLK4uR4q07IMEU6w24+4UAwQ",
-	"U64ZUdM+1qeYij+egV0UhAISomjL60/a5Cej6yNIwUXaKEGDGC0neEzb1buZUg+wi046pDmm70Nx3mld",
-	"mNY7Egn2Pn9Jh+yNvGIiAvBkLUNdPZiRtlAQVqXpB1wkj/zZ2ZiTDmbtR0gofgxWXv4cChnWuNC91D9O",
-	"GnusW7HYPLD/VqLzLLvg5L3esmskH+dqgQokBjRfC6xrQAfPIaFgq/ahTnQsRT5q28qWeLQC082YGQ5v",
-	"3JJKENMHAVWBq4tTbgq+/ssllP4LJP1e3cqGCEKwA1cT67tSTjyTh+KU/efnnnKRlCVfib3E/3w9sa3F",
-	"TCV3Cd5kNc2+IFaUlraz3g/dP37/7/MONJJyEVtoX1d9jZI8KFFMONaC5s1IEppKwQynCJ1nQwrImM4s",
-	"ABzH6lEoCic8byFLkn6cwTxxbhfgbJEmYNkriz7nBQMAEgaEQE54Pi+u5+F91yXgd6foM7Pw71fG7k+A",
-	"LheN24irz0ViX6z0KiZ7sCgORPYHIvu/HJF9oaZ21F5L+OyN/qrxNY4/wAXPNuWz1z8COvuU0WumiFaf",
-	"BYs9YihRQYQkqRRDlgHuJ2gllrRD4XVCEZoi5vmYJgZPlueQoLhik7zt0dZr3WRzNFCVAOy0UjALYN89",
-	"qVRTGIEE6FE3dgTG1/oV+ITmAElbyxjyd1Bhq7kDzxYn3/Bp//lyuX8t1j2PQ74431VM8puf/iVU8s56",
-	"Xc0kD+NZRiRf5bDXEznYI7IfpNpP6A3fDR+2PCbnw3a3MQFrLbCdLK8DS/4dYwrYhyFRR5ZfeMErAfBB",
-	"jnAAvh8JaAqA/In+6wiZ6adTniAt/QIm/mhzOgBjwGwPiQ+/tyAZG3P5G0Rra1VAWJV4vybNMoc/z1tY",
-	"W2BWDRpBmpn2Q2KohZUpuyjSShlQmFIAPkPh1aq1iUIxbxSRfdhEBti91SbLzTZ3IwRvlbmD717C579v",
-	"a2rLiMBScU6aWiy3tnK/t+L4X1vrnbxfofW6NwvxCb0bd3mTT4oCsoYWM+rzoM32ZV0fogCfltt/b8p7",
-	"CcX/ulEAg5q1CdUNivxc2qhzoffvnHKvpruBYbv8piF/BW5xdNHqQvstq/uH/JoJAJkwyBfSslaPma3L",
-	"K66DJVSkid8prfHJrxK4dHOWkSHLsRBMtgIyFQmDErtQGGwtAwziYR9Z3CrttRn1KxIykUiW0XPvUXDM",
-	"RamMr1gSARopT7GdREELCQJmKZ/fxpQkAsqpvnEmhxlTYJBQgnfy7g1Egg+h+sa8mzUUDCdMaTBXjE2w",
-	"vs17oamwdgO5hACTAn5xWBRAIlFovkQ4kxG20bKEJRd+kto+w2KRTab9FNjeLshUXGmbJhQyI9jW762e",
-	"+dKuk0MUWwf6y6CjlNIhgZerGfGJ4z3BEJp0hI0lE2xMZ0UWJxRNk/UxYDRYL+qBsk1YdoQvXTxHW46V",
-	"gSy877yXvhe0sbOj7rmHNhYAXgDIsxVe8C8fNwO2g3HfJkWO2bWXJmYJaAbU/XESOMm0hlzbe7rpU885",
-	"zHZh/K+g0MnL2GwJTw59KAcTaXMTCTdcvYm0OZwaLWTHJlhqJl+/VV3WhhVZALkWimjARWJp86BAuxWQ",
-	"jUu1EFybWA85FJEhK0b1mdNhZJDcFBE0y+SNaSkAeuJlNV7EK/EKRX2Nl8lduLlwrC4w0ALyYoMqsDta",
-	"AFYNdWXfmxvSPJz/Oiglgya0mW/+Gn/0ccUIYpplM2x74YrkdFg3iJwO68Cv7p+Vwa8WsK/2Cd8khMyp",
-	"NdGFmNKU/PD6b5dE0QHLZyRjg4ypEctgtxUVFiqng0FRirZK2ZqXhju/crfUinWzGL4DgnJWpieocMj6",
-	"hmpEtahaWbW2c6XaJkVquEMOVWq3WqW2WJ+2c2Waucs6pWlsPMmdb8sFiYBbPHJ8917lmenrb5PXLM+5",
-	"GCor/8GtpdCpBF1isURuz687ARGSxCzL+UAfbezY7hhSsTa5TBKPR9Z2TYTCMrEGZcLIgjDDqQAFfpWw",
-	"Ltye69E+aylaSc79gGMUQy3UgP9JgbxLHROIE3ResZjjinpt5YwySwdDKdblB2Go7+FpGEbxvv4HTXnC",
-	"89kLKfKRavS6J3piYLVfxyCJHnT0XkO6rPPOxwoJ58a3iXeBnuhnrFNbWaKGltShRu1Qo/aXrFHbWnct",
-	"qUuz2mvRzzq2cZbjMav1uZ6Do1OEKZUrL3MZWVNArf99xWb3FDJQXzFxDxGBW2W068B0kNtmdVPF5iSm",
-	"VZZww0j7L+/Gs3eez2gctTZ5HY9YMk1ZEgrqZ0wzVgTw4FHmjpGyP3Ddsjwj2lnLcgj5XooZyaTp415E",
-	"/6tD9Hsx813kTbXcPv0gfxpuxRcqXtT5Q798EnKC1YZ2sRfvKX8iDgb3LcG2jUv7baeAEZyiDZH3rRSL",
-	"U2kYZiqt88dT3HxQVWIscxQt8MNy8KdHqLPZYzmZVVnsHgMcVI4UlmWg/X0VEGsWupZ8KDbxbPM/fv8f",
-	"4qzyUFizPPBJ7PRPCyr2AFArEF6C3RCeqDZ5PaKZjfVAf/+EG7q7UMDgOZbJJCRsYEGQ/gsLgkhTX9EK",
-	"G2QqUqYUifR3kOKB7BnKQjNdnpSPqSCKQduMIH1GYA6TJaUvazkJ+iZ3wEfYhK6/2ieAlX05kkzw94UP",
-	"sXFBC+zou2Why8nsYJcfOt0PhnyNIZ8C0efOdjyc/A3N+A9Wbm3YWwK/WtJc0rRM9M6abnkNJ6FY7DgJ",
-	"jD7QHsAEYJxsIUKbPHnPkbnS0+dBUeWApZpFkES51hRCFRlxlctsprXWeJJyKmLm6jEMgWtO49ygG+Kb",
-	"3VOhgMkuFXFMLRxrxsbymiWIgEpzMmFygqimWCVCsTDBVIskUuvYUGQsZvyaQWRs3Y6Z+uJQiSa6rVFd",
-	"1Q1zaIQ5NMJs3whT0wKzh+aXIkBeGUJ4Ok1TkrCc8tRRCJQM8SHL581wLO/2TWt0VI2JbUqlA6LABi5M",
-	"7sDFrgGYM3D9NU2aKll02bQKcgHfKi+C5YSLahIDF0O3F2g5qZT+ifULeIZE6CjUAHwtAJrO31jporK1",
-	"b1iAW4hRZ0bnuQCkz/IbxkThLyAiGdR/ATeWn9zVVjrmp6FDuk0uiRHnUPM0hIYGl0RzVfJzwZ0xaQJV",
-	"lyktg0iJFvMDmWkxZ8MpnoRFERwK8zb39KiAVzgig5QODbXziAmSskFO5DRHVwPBor36tjpwY9f4tHPP",
-	"0y4pgbX7m7bzIzZLirplXAbP8clyFXgkEWNl9SxN1RpvefIeVFdl8tedXwSqjgsqbXtM4A84kIuyCQup",
-	"pKGgNiWYWNYBVNNtJAh6aV7wZ1goE7G0cBh/myUZnaY81n98M8fJ/Ysl9rmcJpwJEJg/uSw6bm2ZQfSE",
-	"51C++zJjR/BswoWa4Avpr+WEx/5O8b79aHYbS1ntHJ72C0YJFFhgTgzNUvXBW278RNMrQjOtMwt6cPO6",
-	"eoYASgGmQIuAOKPxFYQW7eCxM4nFV4C8b4qBOU52pyAJ18/8paLWGN/HQLTVA+md0FXz9TH4sHpKzuJi",
-	"SrR49iakNPBueeBuZz1b6wF8FSH6eVIMQx+slG3ICf/NwrZdjwr+B21GUwTFWFwrR9HOhDZ/Z3JqJ9jt",
-	"ghTI2IPGDePDUd7odT/ua1GfuaUExQmj42vdofwO5nZmhvQ7JBkQiOlzWehWmOZBJsdP1lxZOE25fLL+",
-	"Rvj4y4o87mYgS19vGFOqD+zslHI9NKferebUrc37uoZUr/hlzT4VbEnNlN+SmqnVLamZ2rxrxQZst25b",
-	"wRts3ZTafPX0Efn69OF916NiYw8VHkxOhybO4RIETfcv6FS0fSx929FyQcpNrVFxP8NQFtk7tGuttqi1",
-	"YazC4g1XBiu8uJFpogj0XbTRB60n+u8qrI9Vzamfty91iWAOQBZvXGezVUOq75Loha/NM5jKSd+oL5vl",
-	"X59/3HLAn6HvdGXL6UFJHXpOv9ie06118pI+07XSAcd+6nyDTtNSj6lR5HdQWy/tMvWCW95rmYYNwztW",
-	"dI1CiA/j/RiS7E/TK9t3GAqPGwxUoNSO08TFq1qGfwzzEdCBOpd3AFoJrxE1FBU5hiHL/X7QXMpgDvvc",
-	"9KZiW4krWwrFK3aEz0IsRLwp7h49HqkYwX9rp30whWinGc2FPywb6AsFNJF6gzENpIxnNR2k32B7p72Z",
-	"tgbUFZ9MXEUCUh4Y9rQAZg/Gidz2gt2Uipds/LNicGTEUsPcYDtvvne/Zia7MwaRRygRMucxa5O3c92m",
-	"Qn8JlR5grWTxiF/7cdDKblT4cUU76vqlDn5P6Bv5LQxmn22hnW6pRRHfVkueYTbZZ18ojvyTNoZ2/cbQ",
-	"bjfYqFxj3Xla57lwMcail09q0DDbF+Om5jw0ep2P6083TPQOLaHeSTt0hx6Mmd27Q3NpZOgeOkSd/Nu4",
-	"6K/ayDk2LdkHU0eCRw9gE2jQ4Fu+yzPKtZXgaqiLMqteKLKyHQE/n4eWKGFWQMhAyCNp0CUMixZcwkzB",
-	"h1+cjfbMSadDmnRO5+O9Tjrd1gWJpbA2GlpdY3qlb0jjHChqmX/PtjOLFECiusLyi8JGcqlKNS8im5hU",
-	"CoVXHA59VkVliuGDIw7EQwDc99zwx5DeBsp5k2eloUDrA8htkV2LCcJzzKOqAP92z4W7LpgkZqoDIHy3",
-	"eBqwMpCD9WA1HKb4Ogga25osbxXL9mewnB5175cUsVkw74LOyZvOww3zhZvw0OIp0q+1d2tm0xr32jCI",
-	"Xtx569fsi4vSWSu5HIV1rmdjY4ora/R4q3FydNIpZW83McHw2u+9RmBHbPUa+KWKxuAFg21hn3DcmcPl",
-	"j0TUHJcAwzT15Q3NEoM0Yg/5yziHv1duP5eCdqd2gz2JV5oZeE0zOiLPGdt0qy7bKWWZdDD4DgbfXgw+",
-	"a0vsweQz+mMXg6+o6/jwV0hKVdt+SQLMn1DIgcVl+qXUNLtmM7BqbYOJa42yZkROIpsjj0izc6R3Q4JN",
-	"LdzSfsIvW2Bh5Fj1JpI2gRYzW+wGQBeEkggqa6ILQsXMFseRMZ2FAq+IoKQiapMfTQGcCXOV6t/yUSan",
-	"Q4x0VfSlA/nnW9OoQqe5fM7FFWSyULKjDjTP5ooordiAYddk5cowo66QDglj+XDU15NDCiwzU9hXUQwI",
-	"pWsLNYCtnrb2ioICMMWAcNYhttrh/YowaQbrjTRlFji7MJZjKMPOVB6YhKKr9sMfAuEo4XkL0c5uLFOr",
-	"vcjcOGUABUD5cJTbzKS5JBRwjwAN9vKQM5bJqTZ1/fXQOsX8tk1eS0InEyYSpEU204AWOQyNCqzk6095",
-	"iluUC0YzmHhYxtWpxQvSn44nyodHXwUtYOowds8hBp+04ejPXpT2GcrN9llCtpG8Nlvwc8Ir2FOwxDi0",
-	"B/mzt3Id2rIOSdy7bQYnCSD6GMXarDa1WjtCNhSKa9scr1XCxx9cVerSPrDHpgXMezfX21BuSLDtX/dK",
-	"WLQ8h4QeWlJcAdF+ypKeZXw39wTrIsVGAg5GWcqB29hlYZ29Zq8zYatQ7ME48Num9mYcbNY9dShW+St3",
-	"XbnTtWPD1ToC4k9fmxlUvZKTH/qdWMqqcjcrS7grBl4U9287clsVvgvXSbGBeiQCOzUKSGTHo/+NfnfR",
-	"fSZFOrsIxQILSmBd8Hn2E+NDRs5kjo69yEAuyVhCp2somtaFFIkjUwX/wQUZwBEFjG3vdg5NooUq44pj",
-	"9zB00mJsuk3eeB1uFsoil9N4VAcrUasPQrFEIfilpvtVCFv6fgu+0CPweMDbCYwfF5CRc+MC0i97ccv8",
-	"oO18l61KVosjYqLsdkyPKYfmuR0dqs9YlrrCn7LVqbv6VAeNf/BsPkd56u4mCp6A2/Fhjr2Wuw8HA+dO",
-	"GzjLUhR2GTEpAd6z86mpa/wG08DWL7TmsxSQh0A8PkhEnPzx+393O7Zj/oJQEmHjZFQ8bkSVXzFCTDek",
-	"+VFAaCii8TTN+aT0M2qYUPRvLKS7y1kQrq0R2dXmlzyB/z2N/vj9Py4P0A5FhM2QEWlaPN9ui6iY2toT",
-	"9ySTbIEZAZDfOnNHv/h2wfEfp/y3H83zvrTY+AYNscvbYOuaXdfub13bbvGn+/PEgUsLviQMbDfhIQ58",
-	"iAMfrKXVcWCU0v8uROkuMV9PIm9rMNmAbC1s7yuvENOBopYpxWoQX4Iil+xitO1Q/A1aO5V1/2vLCsd0",
-	"BtD1eMWzBAIJGaOJywzrz++pdigsrQoVfh1lqVwBqzWxc4QrgIQpg/SSdTB6hyx/aSdsRazsJ2iWcRPV",
-	"jCYsQ7vrArjP1NybG/RMjHB7qP41aLumUmxdhfJWX/74ljF2TfennaAarWGn5E9XU/aldvxXHWZPMLn1",
-	"3Kn938mZdWLMTpJYcK8vrqL+ldfC56SmvBHrSc4eiQr/NQiFZXlMegTsvsjjfbSlW0Um8aL0ayP01McI",
-	"vSKtf0JB85yNJ3mA/gLgEjt3At0ORZqeywWXoa+AXxcFQ8acDkWsJR5SSVt3CRguS+6SMkzZwEViJN2E",
-	"ZTETuYe+rQd5T4UilzlNzRNbbfIEDHIzdiwz0tPMEleD3mcqL25+xSb5hdW5iI5oJhIbL/XwvF9kjDpS",
-	"MIe+UGZPaUZ+c3wUhML6Zl93WlCV5POsukWCyUJ3wu45v8rMW9/I/fsyj2DMiuUBieDxkZ0xes0yb7qK",
-	"dwC1ql/LPcagxQV+n+M9pX1iDgj40J+Ihcx6FoNiYc1baPc3qsH5isD79YlkuCJcqSlLSJO9n3DgS4vq",
-	"ASVsGZr+iWliYHkxkVDAVpwZ7HaYa7xok8tK/DhMHOvRQ5bAIM6RGcstKtxDVPyxTBiJhMzfmWuii3nW",
-	"0xujzFnCtDEqM1gZxMq2O6rqpoa2tSB+W2GhuObWwkRx+0QOnOHjKjBxZ9+4m8NJd0ce+H+8IsjiBvpn",
-	"BlwDr0RqWBQkXsfqgoU0x5RaZSPhmfTMpK0cdzBOTLmXNkAKfFwz4W68jaBxTdOpwd02q2El+rr4Wt0b",
-	"UIyAEFV63KURNjjV/rPM1IEKQ9lm+EL7WlPaaX+2CrMLOkzm7kAbQSPe6C4G127d19WXr4/qYdcSldqt",
-	"9Oh6EmJT/PTNukFAKHk5Jvxb2U6Nr486J0fdzpvu/d5ZGX5xVUMGSr1Si8vcfcR03GeZ3sJPXr05gou+",
-	"/vHkxcN/nn3X/UbbRZ7or7+Lu+iJK14/3ax9poRmaJSpgqaVheNTPaLO6ZvOg173xIxogzO2WMg5b4LZ",
-	"nN/f6G9UG1ByQGK7nAqWE45LMeyToKHVnwGrebj+W8zN6wZHZx7qr+4dnnJB0wJ1LqUqN+IEdv8mD9RW",
-	"h2+nmpf9uKoz6Xy+Nanb6RQDLm0hVcyg0YPLFt21LxWzfQstdet5lJVhCU+xoo0BoW9UTn861/MA5X8X",
-	"nWvUl3v2r3EHL3exV4T8sMf7r9z09NK0uasq6BYnNkSiPY7xRHtLBTByhCVI5iIM5dE8FC7ZZy12LIpC",
-	"rw/sdD8j6FzrC8xb3nDFtM2NljYNBQhylgHoxiST/ZSNSZO1h20SHTuk4mPbV3TcKVLfJ0XCO2q1iXlX",
-	"7J9fbPC3bss6JVJV5r654e3xCnwqiLj5mTlU4XyGRNRfTUWYw7k7wpsV6ttngpzQOP5QuJ3rNQAUWWCy",
-	"XVNeTdX9fqsODkX3h6L7talO9pOmtdt4jTTtX7P0vqhh0i/1b5VXZXlWQt5XjNyLnG07drtsu1Xfu1fs",
-	"keiKCyi4z9n7HGq+MCWyUE8fhCJjGC5iSalM7I/f/9MKiK0MC7zSNrRKocS6YGQn46nKicp5moZC0Zyr",
-	"wcxL2hgSq6a2O50VaqAihQS6F2KQX1o1/O1b9VRhtectSPfdKsRsEd8uNWLVF1+ajvYZiWWacmWJJczX",
-	"3+u7bFJs70/dVrX2fska7BG/UI30mS1gY4nPynCy0wA/ad39OvVrtux+5xq2g9I/VJJ9Fljo/VgpVhzv",
-	"XEyWsTEXyebAifg71yZMaF9O8y+w6uMFIPdRYufBvEiZLVoxltxTJFJMJO/slVGryBGbejcVBahdQiGv",
-	"WZZMCzzAct4Ywtpwm4Q0J1TlFsYwIKUMNf6JMH+tC0M+7T/MFG0gzDMAYBrKOjnQdskYNQUAOgOEoLtz",
-	"CZixPLhmEd2CnDKwWShTH0hF4uwMrohiIm+1yaWwpG80JdFYH9khlj4gEI5pIRxTnrbJD4IV0z1hmZ2j",
-	"C7/gL+UqV6G4GUlyQ4vZ2i+6oV5P3CSv3DHYwSYx720roqYJVgYK9j4nN4xdAbnfJGVUMTLggqsRGmL9",
-	"GXma8YTO2uunWeyAbxOFeZMMpYJbntiEEoi01dx1y2nfftliNuoRkuc20gEe76DFt0gPlbWeHFSFATeH",
-	"x9OCyBdBuyDkFTSIf3mEPNugXqJnqkPBuzBMDA73DTrgE3kDWHihMAjr0IO2VciUNA397CpAs9cOYuuL",
-	"atqq59vbbGnN639OMC27Aku6qMw2OTRRHZqoDkpzjSYqVeAG7tA+VYjGbR1el37/4LBK1syYObiTBTbw",
-	"pvE4fFjToETfXYLUCsVc1dO4tW0WbgX61d40ySERd0jErZ2I2/Wo4w5e56j/NTNwVhDBOykWVwXcVsKf",
-	"Vgy8gE/dduRmzVak314xjCh5MNUZWNvQSwn4V9jzUGGl30JS6zZE5ba4UAV/9XZG83aZpUXDHcqJjb8z",
-	"5GJbG/4z4jetMOFtImlXM/6gsw7G9GfJI+2qZPEA7MGeHtFMf4Jx36Wm9CuGQp4aGABDHF3KPrTJpaGe",
-	"sh1y5ipT9HpmmAjKrZGWitrjnaYCPwVQgqmAm1TqAPzq9ophKwzlt/jMg6X8F7WUX+dyAtsaqdZsxyqU",
-	"kc9zrWx4qnFnHYzmah6tXBpp4qU7Ydo9rI/yu6xIUVW+iwP62O5NfOCPybQiuv0cqO48RBWijeAyQb8V",
-	"m8OMirwuroDQaPqLUEDhmyX9Uwx7iCt/3aRkTAUdmufaPZymjA6nWhobYuR2KF6bPW62tomAwE5yAC7z",
-	"QtwCwV14pHcFxV0oQAe8Ykf2/BQ0hIVqIGtrBpilC4SXg3Sx8RxKN1niQtyy8tg0YwtBMr8LsHvUOS+z",
-	"tuEl38zWpSxb2R148n5j7wBkVI1ljpr6oBmTQ2PGhlp1hDAIe1Snq5XpCuM4pzlXOY89dtpKyC5UuuNJ",
-	"yqmIGelnjF4lWvDJgSele2Qkb7TwnWGtD+I+GCSawC8b4qIIMmMRkWkQDoitTIJeOQvCERiBZ1FCPICX",
-	"UDQLhBNyXCDf/N//Q7qdjrYLBCMJi/mYphekg5ggQvZlMgPhbK5vGd71TN7ou9sCJMtfavUBzwg2KsPl",
-	"wFzftgy2LIkMh7wp4vUYL0NRIIpIwRThIk6nCUuwrAiVJYDTIEVYTngOoCU/QU2V4fWGtzE6BD7S6syw",
-	"0Vo6ehgB1m6b+9H0hs70F9daJ2IBmE9uK7AE6aIoW1KRngdcQAAPRUAfbUBAyZkgPGkFZMDT3HwXigjn",
-	"JcIJBmx1rMea0CFLcAKjlI+5jz963gnImL4nJ+cdXADAg38jr5iI2qGwzPhNmRF025KW2Wy4ANM56vyM",
-	"oRPmgnDjsRTv9MiiGvS1R25bv8YG9BX2Z6HD5+Yd/ESuLJ95Ncia5WffiGK92mqEgcAqmb3Jld2aUBVo",
-	"F9/g1tu1atUNTdnXX1dVzs1bxRBf6dFBuykdsupFrxsNbJTSYMyvEYFgTN/z8XTc6J3AX1zgX92gkc8m",
-	"+vdc5GzIMhzVCkPnpd1y/zjZh5HjpBTAI5x3dqWinUerWJvlX9v/I6peAAqDRcCHXeFz6DZ6ZyWEixO9",
-	"IK6FXE+pkPlrFM+A6WEkNHxVUM1CSNhokZ9rGHo73RJhbSGDnq2kzP2tsSbqxjw5r36mZ1+yMeWp3u00",
-	"o6N2ytj/T+Mxa+fa0HKbr+C/LUAsTtrntTAW3c5eYCxmm7Ej2PP3ik1kVssE4KntDC48oCTeAWPw0fyq",
-	"AIlgYUp5JuFrZ6StW4rg7l1lGhY2X0WoZYWgLEZtwxkvKSBWLzczvUqDdeKvSLbouD+BpTTS/2uh3RG4",
-	"Ncpl8cEFzB3gsyWSGYA2YB73IrO3UsNQcMTspSCuHmp/bloMcp2elzodWpqzvQDqbzLAlNFEkVzWjc5b",
-	"vn2B/a8ObeMeO0S2/6KRbVx+Qr19umMZSOn4/4WD2rW1zs+5uFIkv5EeJbOfUesVgVdyM5Km84SpBZGP",
-	"ygHKpUNREv5t8o3MR9hL1Gdzz3GyHR12PhiwbK4/uXVBqDDqgovhHPH02lg2W3BD71l5fMJq6rJuWYPs",
-	"xRf3yy8/izcN2HrT+FnqseefX12SXWyrQ1X2oSr7UEiyRlX2HtQ0its11fRyP2YqDkB3jTdI9LgI+9an",
-	"8RX4ZQB/F0HMVv9pQfAiEwI2f/9vPbAIgr6hMIygc6B4z133todmz3MiJEmlGEIzFNMfTEXOU0N04W4R",
-	"CjqkXFx4UXiMhl6xCUB8O5Bsin2wMvdeak7xLyd+ri7c2TOO3YLvdYkTWWrcFipnFIhQM2BZgQw0FK3C",
-	"qtT5YmZNSvFWE0jtS5kyKj4J0UdtNaQ4QOndBSi9L7Eg0W6d3QHxCvG/pgrBpFRtUvURVeyIC8VAM10z",
-	"oqZ9lUPRiGL6RFrQYbiPSb5FcHKjVkAsoAFwCCKRYCgsIFRt0q5NXtIhUzXpuBOTmTHZuFD46TjrAgGu",
-	"wTVnN1EBZbCC5WjARfItzsamcvA1TMWPIK9qkmAm+WfdPT0FdYIOcJk2Sr59p3+xThbpOWSsPnm6KaE5",
-	"RVCp1cU15bkD7hMpGLmR2RUoCtxuL0eSCf4eFvcVE5Lc0IyN5FQx1bbg9UvzTh4qe8ImNMsNBStmSh/J",
-	"qX6xsxO3KD/Z+xOV08GgEZjq36XvYjzsRq+r57Cc5vq40Qo/56oye3KJaUs5MBvsridOvkTx/JSLxEyv",
-	"J5eNqFhPLA/wSC9IZHPXj3WGLDZwK+AaHk9yI0baBlOPGJGoMNXA6LgQgHChQ3YxMnANHhM8ofBym5uD",
-	"e4zdzCFXZzKZxrnppGFa/wSEpilJJd4CTn3VeTbH90nxw8ZmJ2/fPfSblRpuMw17En6dysnbVO5tNNe1",
-	"+WGcqKJsZcvA1HMzTauud9fdeVP8wIBwFxPnsF0Jxf26rc7ATb9MayyY8ccfTNXNWu34hdmu1QPPlS0T",
-	"G/GJCgwRgJzY0Aa66cqVtuWSCHYTCvOjNvEwe1zBGU211T0jGYsZsAzY4EZAqHK8bgDzNeIql9msHYro",
-	"2eAIAgsAf2Z9iJ5lShO5JSlIWUDOuifLlZ7FMAtFrdLDmdpS6e3W53/I1f4p+vV3OunmoC61Dyu98x+E",
-	"PcEOUAMPHhbYunNt0ZO4IIifVOEnt8m3zkU1lb5MUBuPPOuctasqU+2ZufWei9KLi2mabmjnxHIkswUb",
-	"p/ugqKebQFRDP564iyttnYfVts7Jfmyd3Wycj4e6uTvBLryjRKihE/bcxVWZHRQLkNjRR8Qldnws1mE2",
-	"WZnjWXm+KnI8RQH5dimeoqC8HgBjAXVeDkiknx8F1juGUn3vVxFpRlpyRMSkcvRceN+3PofpgRJmn6bH",
-	"bmjwqXN9NlqtrUAzKmT6osdJmk9ePLlsbTmeT4qasVSuW7SMg3w/YGV8gVgZO6kz3PtburKuysEHcK3L",
-	"Vz3nKleBdkyZypFIO5hjzlZLO9MA53uAitKiY6h5qnqjXf/4/X+gpNu041nbWwt/i5OKHXRajNkH3Ixk",
-	"KH6V0CxjKTqdFU+9R0GDVJRylb/zBh+RXMrUpMZsx53WXKtBvVdb+BX6ST8ffuYj8m6qqLZLO1Un0vyF",
-	"5MJvKdtT01jxoq5p7DarCorHrc7xeO9+6JC5A9JRr5iVjfeUvzw7QVnrM/dUZtYoXI5kvbYvgJgUJTko",
-	"gSPAcxHulvG/TCkYcbq0G9zrejWLtGvRQSiqeoB3KDpw4vWFeZ9PI1r3l9EHcopyfOR+qYHSNjP+Ssec",
-	"Fc2M9l4mjLMSRsPsrr/ru5iux0zCJjWF+X5bI41zAM3eMemOa7JaLNsI+EEk3zmRPHbHaivDFayv4h57",
-	"DsjcuVBLPREAYmWUrN/mdKI/6HY6YPzGNE1bbfJW+Wkf7heHaSszZYOcUAVgQTP9SUCUYRagaQp0OHRg",
-	"2JEmjOZt8oTGI2hNMNY1961xV1WqPCwMf5RtcjmPgJQ4eKR5Jh6QZUUx7dKQTr1Ip0kyJ9G3jsmsTwTz",
-	"yzaSTV0mya2w3sBErjPqoGF2ip2s3s+/zIfoH277araHpJrFBlmV9KrejKTbsH0GVdsHbptDtGTLhhBr",
-	"dAIY3E5RE5ok6+ieNazkjaBFc4v0B03tviQth1C8pH4+yuR0OJqT9dDDEIpLB4lnOxioL8tLbe9bitwM",
-	"hu4d/8ZGfdYHs+3uND2bnQF7b8fzg7vCHKE/ufUW1Pu/95QzfLaC6Kwb/N4gOj0BdsVm9S79v+Q0I5cv",
-	"nxF91XyMtwi0ZuxaXhnVzt5P9MgQzaypGDjk8PVlHgWhiPACdZlHLYQjUyzOmOEcvGYZUSNtOZourWjE",
-	"RQ6ZQZ4rklL9eD2oeEQzGuvto+VdMuaGrgQwMhWAZE6oUpZ2MnKRFx+B9J6CF6uKQ4SirvuhKg6xbtzh",
-	"Oz3ZK/b+TxA00uMqokV0/gVbF2SmrXDMktK+YqK2i8vtmg13yd3vbaATgLvCPOYaFS1u69nf6M3V6DXe",
-	"P/yR2rDIFZstP5d6D75VFRUq93tnFu3JzPyjlE4TRh4zdZVLrNkxJ8EOAHYLyFm9e7SUXQ8T6maXSMvl",
-	"y2ffsdnqIAucjUN3w+0ETKxU9cPW9qP1IyVVOhZusU5/g3ke5N5AmrB0ADIGm0RR5Brp3Iyu2CwKSJRe",
-	"oTYjX30lRcy++uoC+sxCoS9+/bfLo5Pz+xBUyGWmXfsIt7jrnIDGiZ/1bv8Fzc2YCm2hsvcxYwmMQ8u4",
-	"C5DGoYjgjEcBybX4UPqyEdXuos0YwhvENMtm2LLryQ5kuNIqCDrheK5CkbFYZomlsCLXXcJEMpFc5KrV",
-	"JpHXT3H0HZtFyHk8mCqWADpIi4xYxnrwW7vkoRjJ1CgBnK2A3Ix4PEIAk8SqNT0hqk0uYcQ0zhWhSr9v",
-	"YF4VXh0ArA1pY87HcA6BGjmmaXoBpMpa4yLbiQRYkQD1LxYLh6IZPX7y/MmbJ8TX8McfrtjsWfIxaun3",
-	"1b8qqS7f2jeAp2DA0BiqGi9CQYkJqRB9ZJnI9RxjUN/bSU2ZwSe4WnOLJQVrmdUOBUprFDG1PTHfsdku",
-	"sRxP3KOg7p4cnXbfnJz2zh/2zh8uE9RzcjlowAxtEPNBGXuLnSw76L66yTDacBZ/+35tbXjFtERLr979",
-	"1/jh9b/GT2f/Gj+9H//zH2fxP//RZd9+fx2Pk/S/Tv8+Sn563/mvk6fm5p9k3pO6wiC9VV35rj2yaHYa",
-	"hPl4vpX8EY1H7OiRFHkm04qILWLpRkIewTmP2lVN89jGq0d1t5XqIXL1CVtWnPTc3hKo71tBW2DO3bPK",
-	"YHloSluqymrYHugZ8O8AwrpKvusrPHXpYlmCvc+14oV5b5N/ySm4Z2gLO4UP73tBaKUrZ66lYgZnF5HC",
-	"QoHFNG3yyuo/6lxRsApgcMrmG2o1XnV8S9/HKqDVcS146iGudSfiWmav7H6ucBMstbFXRbGsZQShIK1N",
-	"K0JBK5VsRSgITvDWkSDUkguxoDGrjQT9NJLG6EUrkKs5Q5CqHp5lMBybNu4SFCXiUJYQXWARCMBIwCcI",
-	"RT5NUxAiFAzdEpMW3DCTNwFR03ikjWaqRQ/uHsITBnoAmAOueQJRHRBPrQAHFGmbWg8AxQV6E97SwLrA",
-	"p94o/v7TG4sW68s4qn/Rwt87zwb4ZiwbgXFYLJohjMQMBJ9/T4UiSnnMRMwi0oxyzjI9unE8uYy1brN/",
-	"cPNnq4jKF5WFKiKFv4CEN6FoGpEJFjwI0h70Kgsu2IWlv1E9v2wmKNcuBnMJgaBAOLKX+4BHQRlL/8Kx",
-	"BfeI0OZ+m1yKWXmjhMJb4LUCZ0OWv2A7NzyV7OUauO+iQgaP1zrRIFxI/QS3gI1eYzBN00bQ8JaxgFrn",
-	"LGv0Gv2p4kJ//rESX9xbaS243IIZ1HCzPhb0vfjTW6ziL71WCJRul0oLQFPMY7bFEuM7aNiTA4U+Y9bY",
-	"IEy1rkh6UQvzhPulfYgqre6Byt10eUoP6kN264Ias5IRqWI+PsaAzNJqQCvwyOtHz16YCM7qLEJl5qDV",
-	"DsU+kgVeqB/E8FKgo3Ko/wcUrlKks7r4vn7PNzgvX1pV4T5JuN43KkPrKr/aW2j9h6ucLgbUdwiKu6Vb",
-	"HRf3dvMhPH5L4XFvjn3Sg0fPXuwYHdeyyxzR1TFybxj1gXH4WptC+taVwXEMPVcEx7/l18wAMWrRbW1Z",
-	"Yk3ZwkjSU0bevnoeimiU5xPVOz7GPtKRVDn2kaJYvj6JSLPPaAbEUTDwwvyClkvDAaW/gueAkQGBL+tR",
+	"6vxRdv/4/b/PYfeForT9RhSmy2zQVpu8EU5yFVJQj8++BKz0Uy8Ol2dUKBrjQEuH+57SO9QvS/SrkVzZ",
+	"KhQA6X2pP57qndk0zpaXbyBoExXtrQhNDa2hhkbIBAcLrJIKjwkF6KJd9WlrdJab55VGebBw6Ulx6c9g",
+	"dzBjMjxhLOnT+LrxS8WvTotfYcBu4Yqz4oqzD7/sYLu+grm/m3a8tRyck7Xn8rTKK1oyP+baTvvrc3+y",
+	"PhfH6Xx7x+kUXsnzneDPj+Q6bb/X6kLChufd2TtNwW5B9aGhpIV02U7Cfix4/+RP51EdSo8+R58R5SSh",
+	"xS6dd6R29xvxBK/tOW4W1C3HPmtDvH79gf1Bmzy30Frg+0BktulwhfzYbAtCslS7j8U8oXnj+xdUzPQD",
+	"gA9AMabm4bP++P1/CvBTiwvq7oix1yAUVKEF7AcBywFcLUX0h6QUwfVyTxXmSKkywrNFPkLSbJWkdCty",
+	"CCN9JhULdykPVtYv7DWMFGzwG/tgF4JaVxblBu/4zmJebwSgxlAf+bFNLhErEBrAEUFQC5z59I+FqfZo",
+	"tS2ozMPFAirzNruXNPxgIF4/dSGVeaFDan4vRtkO5ZhfoCx8iXuH0Iri3d0FoRUc26S5DczsGjltC0i7",
+	"C2wEQdSIUOwFNqLAyDWIEaHYF2TElZmWQ1Z6d7gIYDBzgBHeX2tnsu063zFcBC76CqgI7xhgQj2Tw4yO",
+	"DX9QxSDMBfMJdQ+2v3vyYAVs/5IMP44HmiAQkR1GBUKjbkSI7btBgt+RbPy5UCLsUsKWhPzUhjARxV7e",
+	"K1DEwrg2QIrwhvSlYUUA4snbUvRxETLCBmExsPeg86mwIphIyv2h949O7pf7Q2nMU57TXGa2Q3TFk38J",
+	"iqOpT+mKYOl6AAYVWBNjllPL0BJLlb+NgU+y0WtcXR11O2cnBTlO49UEapn1O5JnDk2BvLBSDyl7rIDT",
+	"0m545KEuVAM6MEBSt6gP3ZN1MR6s4ijisJ2T152HFVXBVc2upWFZat218R3uv+486J3uiO9wUq6sQbSN",
+	"OdxthObLnv4q+fNfL2ff887t81ed2+f/+PH2+SOJ//9E8mdXf5/ANY8enz//7ceuQ+X7sJm6W12dY8TR",
+	"ASfijkptYmdr2p1qrc89FNXYm6/GhrCWBBe+fY9Ja4dM0DTFFj4HS0G9gj2HQShcMQaQoSiWo2FiwWMv",
+	"CAeHgSgGmVGpHOZBPmIzH/igTd5gHUAoPOSDjP3KYu0BgFlcg4NAtoVBwOn/pOnVpRrvo+ieo073YYee",
+	"J90jGj+8f/T112f9o34cs6P+aeek8/AhfdA5/7rxsZVJhea4A7WwoQj9NGAIZpeuAEIogOMOIAgHEIS/",
+	"EAiC2fm7adV67AOnV5cE1TbHPMAf9gjPScIVnUwYzQzlDBbdaU02ZLkKSFR4KRalqPBSEJ/I4AohfP42",
+	"EAoVGhKfsa2G/BgACsvlYjl0eABOOAAn3AFwgjWlFzATthBB9XgJnmm/slbBDGgZTsJVEdhcHyNhS0Hw",
+	"0fARVhhJuxlHB1yEz6XKYB+6vqacwHegN9rjFlt5LzAIPcs8jGgHeCinAmHpk4BEYpqmEWIPQKOH/ltP",
+	"l/nBgnJfwsNWja/gkbCFwoEtkEqshTlcQ3/MC3iG/pdIneYhNdiQRDVKQz2Qwl7sk21BFOZ81DPP/zQ0",
+	"vRv6l1uhKviONIas725gHxVDYblIt/gJB9F+wE74q2En7EUN1kMmrO3ybl/Jtqgz91HFZtXIVgVsu6mS",
+	"j1O8tlwkusK1g0w8FK3tVLS2D/mypFhtUcCcHFN+bNifj4dMADxzPdnnj1M2NZE0czF0Hg5ANEJCxXJJ",
+	"I0M6z1MWkDEwLCjSVCzGlsKApEwpKZShuOxnnA1MdT8ZcEFT8u8p/w1uAsE5SiYp5eLosRimXI3IJJPj",
+	"SU6aEQYQ3xq6bH3tW/wuaoVCZkFBPxwZ8+wpthxPJ1qhsoTg7JAxzVnGaWoo1EXRPDgOReVzBjxlKjKN",
+	"rfiO95R7Mf0uRbOkNr6TjN4Kx2IdirFUOclYym6A/Ho0FdcKQ4lIfur6MTPTRw8BTH0Z4TlQrcPNWh6B",
+	"ah4KKWJmitnQ+OzpG01ZEpnpjX6V/adJdEEmMk0RpGbJXjh+D5d/iCwl6yl0jSo4hIpMRc5T17upH9IE",
+	"YrooY2qa5m283dMkahFsc9UH1lxkyRXbY21iDB0HqNlAro0YHZIoyeggj0DzJDbbGdM0ZRl2y2O3ao9E",
+	"Zrt53cT3A0JzAvN90mkFJEqpGE71I0nz6asfyP3Th0fdC+K4S2F57DW28dlsOQNx7/gj9e1gn0ekKW9Y",
+	"lgHUv3dCELGn1Q7F32VfkWxatOqCF3dPkV9lHxeph+lZNc1u+A3D6v6cZjksnfklNreAJoMX/95hIVw+",
+	"JUCJHbMKAvnF/OwFAUfFxK9omiJ8gMqxXyahPJ3pe/57KnNKmhSvydhgqgwvGQ6FKinsrUw/cEsbBf6B",
+	"gxnF1SIJh+ZncwKtgXBW3QqDU3gFL/PJEsagx/VZe8LNH4UQrxMMRYPs+4Iv5r2jJP+e3R6NeMaIogOG",
+	"djVusMXvChx9rU4Ss3sUIy8ePVEBCkZid2tAup0jJzkKUdoukrvY88zUsmy11hD6XV6YMa14YzP06le2",
+	"Q2v0GsAdY85no3fff+lvpjxNrB4BAH8rCGB3iQEXLDlSExq7edFb8JZmbCSnCpIxg0Gb3C9JYFqaArCw",
+	"1rX49LO/dUpuI97Qk80CGiBhcbev6N5FQQmtyjA1nhJGId8mL7RUXyXUlz+J1Et6VCkECNOMyA/0bhRI",
+	"TDsn9dt+aQAOsLH1Cvxofl9tg2sRypWdhbIFficZ9soh3FN2ht68fPYZ8Zwe2ob/osl6c3wwdmF0qGuG",
+	"eUrMNhHDCgdjrKpC+HP6eLEfhq/yLqxFWdsRgy35cIrAs/CEnD7lzQjpkUD7FN+9xZ8AIboxeAMSZVMB",
+	"fElBKEpGKoisBSPVABRp60ewWwIWp5m3Ofs1B9SUOfsVe2luR7NWmxTtA2D03FPQV/yrtgC1L3DDgWcG",
+	"OpFNNpCjKRQKbQuBGNcqH6xua10Z+8wae2CY2cTDUgMwFFVAljXNx/OCt7FLDbryiu1Q7HqVJO5jz3CI",
+	"bVtBfbH5gAuuRnXXdM/0NVvo1LLvoedphq4H7APtZWlr1eR4fQ1rd3icLbOp2jiP0A2kpwT3HNhTavkQ",
+	"b9HVh1r9D6Ygr3aGuqV6vGLmwaLDeElpEUwMZbMVgH0PTTZu9uIFiwSfBi6Ndo9ZSphIJpKLvABC02Lu",
+	"w/IVPemddbZc0auaMV0ASkDp8LYbm02smcodLMq/y/4SY+bQYf8Z5b7nd9Gvsr+rHq2SspXKdMHnXdwu",
+	"JqJDMggDYXQEq9GWqGHg73FOyOpTBb1QEwq86qbaGE/kIrvpmj1v/klAbNtqw+G9lZUfjjOm3cCKtEdV",
+	"6QmsWi4Je5czkUCsUL394/f/RK3yq6+UvxWv7sT3tm+Py28hfaujrZcTRD7UtojKs2mcTzOL88DeATjh",
+	"0L4nhBXLMdKBgfgKRTPCiTNWk7aRwsZlot1jE5LVTjaDhLeIZwTs32SaMRU2AnNpfivJWGaMTDIa5zwG",
+	"JEb+22/+NdbbVtPshs3CRpvgKxwBvEp/RhKm+FD08I1MMNhFaHkWCpYyJJJpluKnLSTJTBKkesyhYyKx",
+	"kTkzBfoXKRfX+hroMOS5CkVKVU7MbS8c6B5kqmAOwZkdy4QPOEsI9P6CwmyTVzMRjzIp5FRdeM+5p0Lh",
+	"qrsU6U+hBMPaV1gwgnhzGLo0hljbrWCbwqRES6J3C7E6C5HnxfSksMzl+sOe3hd9hu8M2blAfzKSEFRR",
+	"Iz1/ckA4Qorjta6BW2aY0GuTq+qIIMbvyhHBKusRt5nzDrYu8bBbVx+C+W06FwvKmIqnzNuykDQ4mYsC",
+	"mfjPZqfzJbzNRpGfzqZdKOtbgfZoXOpT0Oid+oYOfEa6bprgSJ0Sd5r0JJwiKCPHQwe89xWnqDgiTsLc",
+	"UmW2NQRWvLvYoWw5r2ALV5hAP+nDqZ8KB/4AsHaIlCy39dYYqTE2ZFakjPeWxNWbeU/xlTn5uUZ0xYi5",
+	"4/f4DzSSSoncVYYS/pDcQpMgJGK1cMgYYqk2I5ayKqtJf7yp1WTHuLXV9BgF2nKz6SUO3WrVI1wEbRbD",
+	"y8kBqDfz2to0stP1Fj+LWpi8lhMeByaHHQrvGQG5ZjMCniyKVuTDBqWv9TemrWWaylvDb2WwdGlKIqva",
+	"olA0w8ZLlkxjsOlOvZuiRfUa76qmE5bdcCUzFUDezLKPhI0LEPRymoNepyROacbzWSgmVKlWm7yiA6bN",
+	"rlgKtD64FOiP45veU9CDrMxbFrlnowFSbVVlDINQocjlNB5py+hy0boxqqaN1U1RkXYHA0QkYPLBAgDq",
+	"lbk8FH7JELWLYmGl92Ehee9qhhqKJVYOWcfIsRvmGdx5T4bOc3qtzTdrX9MU5zCWIs5YzogNqG1gxrx0",
+	"I/WMmJ2NFljFCm/FHzlNr48olFFY80Lvv+sCaIMZQKKUD6Bg6prNXsDe15Lzicyu8WTFI70yjaDxt1mS",
+	"0WnKY739r/Un32T0muFVI5kJwBqAE3NpjqG2JFx2EJdQZtAFbnKwryGrz47UiA9yf8z6Gn36Gz0Yih4j",
+	"4UJN0LrS8+8k2UpBuMViJWZf1USHipN0sIwOltHnbBkNi+yTkewoO3a0kRbE7xp2kgslHL+3/9zCVoKi",
+	"NFddUTKT/q3yKjNJf7ypmVQMcGtD6Ud7i/UsJa0JkQDhCNkOym96T5GcvcMqJFPY4WqY6JiBjmKTHANN",
+	"zpqyv45awWpriDRDpwFHNEtYZowgCDxwlWvdIk0bSy4lkX3A4q4yghjNWGY78Fpt8gPk10rFeKGYFuaM",
+	"0QOI7b3woiqnswUaAdK0ho+9rbV8DPmbNX3cZtG2Emq/ohxLS3IkWiYRhKyAEo5Y5gmzFgXlyZ4NI295",
+	"924a2Q24J+MIOovrd8Ent4mKUMyPRdWmXoWciaqjcmFKCs2m8+KJC4QVMMmmmOpnPaYsY3FuxQHAeMgu",
+	"IOu/y/VMMYzaQC/ZnIn0IfB+b7Cq8AYnxQ1essGUYfLZ2W1Lfnla/PIVHwr7s1vGrlMoVITC+V8CX6qt",
+	"IRbNLX8a8XhE4hGLrw0lkxyzaivS4GxrW+7/28rqclt2id3lTvvB9DqYXl+I6VVS5fuyvTz5vtL6AuRB",
+	"g8Nd/KHNr4TRJF03o1f81ASr7K9LST6qhlV2mP54UzvMH+vWlthlcZOlttiLqRoxZSDczS/uqeIdtSKE",
+	"uiOiGEvuKRLhK7+1V9jyeS2momTKLvMoFJb4K6UIuUlRu8TTLNPz6O6uVYTRPINpPs2gMqk048bGoqFw",
+	"P0KeKJNQs0vQJt/IfIT5Om2qXHi9IYl/R9cYRsDGK0wrv92heH0U+ZDN0ZaSX/YUTRXL3uKtIzJh2ZhD",
+	"obNX9bQKlwzHXqzVI7sxdzBfYA08zKzTjgchtraCsiN5rEeonHr6qJTqZlLqFOPcNgH8C6ifM0M/KMuD",
+	"svwI1TqPUQXUSdAyDLzVSGsqPpQPnlSoAoJ39yxpPy3XamtdH4sc2AktB6YVgnOw7Viv2p8RnrQC5z6n",
+	"MzIAIOiiIYrG2vgPhZaIpBkhouPPeEJ+ibR7HE1YBgpS38u2hLmSv4jccpHIW+3Kmx+77375eZDJsb5L",
+	"xVe5/CXq6bl/+eSKnJ6ePrQ4yobBPPrXv/71r6Pnz48ePYoIdFNzQd68vrpAvlCoc+EiTqeK37DAjMte",
+	"F+Uywm+xt4rmiE8RioTOWm3ygg4tVGWU8jH3mSTPOwEZ03fk5LyDrxvJwUCxHLg8ZU7TyFbXQuYjFGOa",
+	"x5j+EHk2axMgMIV/e+XB4Iais+1JVrj/5YunkMrhub6KJaHIR5mcDkeBobDMBjRm2lKZcOCZjCf6Pyrm",
+	"Y+SYVDOVs3HUCtyKSkGarD1so6Zr96kw34YCQ954KerIYyx+ueHsVrlIg1FihCcOqAT22lt9WUSapp8b",
+	"YM6gJkS16qiJ9M+eyWFjRWEaFEAzs70tarrZlnYLGhttksrEgfVWYW6Xt/HaqOpvFMu00RU0VD4DK3Ag",
+	"s3EdWLkdqwV2rMMqhzWa381lY9OhZJ5u9H7zJ60Ozv6sU0az7yzAjO/yxhVY6FAzJMX8t3c+C7m8yzl4",
+	"Tt+ZhiVVLS7qIOBBxFTTPJx3gGORj6fjRu/kHAeJfxWkA1zkbMiyKnh6qw9ySdQ1n5DmhA65sG3WWm7V",
+	"jgq/rh6WP6puB/7PG1mnYmR7BJ6PzbtZ2dUIGiA+n66knHynLx0A2O37ovS6T4VAWw83Y+nLAmdnsYxd",
+	"b8XX3bNe57zXeeg4M+k0We4ZXrMZDPWazeovnBWeAlz8db8Tnw067Kx/n57F3cFD2gWqDpT+jV5jHE8a",
+	"NmO5eiZ+c9e+xpXSk9kwYOfPYRJMVA43J2xEsyNgfbWm24g904h5rVqXo5ejzWJkyQHD/C5gImhStg59",
+	"UxbMy/WM2DoIczRRfaM1HtH8GL8/csAISxu2oOfZ1tZYtiLT4W36jlWgbTnzGbDlBIid4EGE5syYTLMJ",
+	"C4jiv7HAQB6AkYahbEYTLoYGKwEjIvCAe1pu5jRVbXJpP4MKWERGMP3/OFTLXw+wr1CAAo1WelMna7VU",
+	"oa0031J1AbWq+OSi+8u1vAMB/7KGdz2aVzDvz920r9EBYB/ZjBQzNe7A8I5zbfsCyup5RQd4DfuJayHf",
+	"Nh6Gb/fK3OfRPlQNbJArBF07/TooVM/8F+t0No37LEkAXj2VMU2PRlSNjm66x6cPzqD1LGVW36oRPSoX",
+	"I6v2JBmY3mPTsNW4MlcQvKIRNP5Gf6NZov/1GLwKCFgBPcFLqGXWpxk0k8ri5brxmgvQHPDQsXP+e6UJ",
+	"w2+Nm1/78ifQ3TSiJ+f3G73Gw8GD+0nnQffBg7P46+T++UN6MmCUduLzc5p0uuf0tD84G3T7J/1O/8HJ",
+	"SZx0z5P7cfe83xl0OrTzQN+L/8a+meV6Sc8enHS7p5jTuRpRvYtPz7snHb3yekLNCnU3QyjYbMPZ41TH",
+	"xvG6JEZARBxasD4XAg/qLc08XM9uCY06lajmZPBK5XhsDlg9dtJzyMWqKQTG57YahMvZO0hvs8SoPNNV",
+	"YiSSQRnHhCok6HuofvQNSKT/13UwBxalpnhMSnPt/6NGaJM38F98rhMNQCgIN50RmmUQiAEtCfWZ2Rgi",
+	"TtDKY0fRjNyPewQM0Kh1AW1AKTNJGsQ1CsUt069o3oX0Z44o2UrcIjvhcHFsmkLbFE1FZwG646GInj2+",
+	"fPn9o7ePn3/z+NGjp99/++rtm5fPItum0MIG3iM3o2bqjtzzSwMHosKWAUaNcIreGoYku8ARyaVMQZ8D",
+	"oLuNCzAzpRf6w6pmbVykjbq16+B6CtNCZqGAOa6wMdaA1THvXpaMjd0hWe9Qbr8wx+tOunDmzAQ8S+so",
+	"4I9lDmyg6ItKlLoRESRVNGe++eLRk4Ccfm0OauvCFxzGeu7igYYuInthm7xR7rqnYOQvg5TBWuYarKS2",
+	"b6A4T9bc+2pudczHT7Y1HCpMky33ZH0Hk/WIDB7Mny8Ddkho7Wz7lPdSvQVkJN+eDR9rruzF9kGVU2/6",
+	"WGtD63GQJE0scaRZfjyQ2fhIe2w9NGKiwCsPLRDkWgjFYSZhoBXg5dPF1nwsgchnE8DwsPEEB7pIjFLA",
+	"RhoowaRj1iMgAx/9cBWE4tEPV/8MyIvvvw3I3188/jYg3z59ApLvJ9Z/gWUNccwmORpkfqeMLc7U94S+",
+	"yRE1jbPwzlxd2CiJthJOOuT5N7ZMonvaJt+bSooC95ALwjjYSDGF4ky0UKBClavCXtTW1DWb5JYqF0EG",
+	"udDzRUXSl4bdmLpcaECuXrzBCMaYjWU2IxA2VKAN8OKJnExSlgVExRBvxU4hLBQZwz+xzlXLbD0M8sPV",
+	"S5hDUwBLRc5vZZbAZ/8keq3NT6biNz5pBeSasYktF7RwiveUF95xjDyhyAFqP5O3KiDxNCdc5NIoIohB",
+	"9uU0Jw86nT9+/+/uSaejDUGYm0zNx5gEoxnTZpl5TlAysqF1i6ZpKc9hcA8BYxMs4qiwGCK9Ephho2ko",
+	"xBSw/OXArqFVlpfGJtbDEBLXsElJP6XiGie0VWwgRWd6YpS8gHobqr9OAsJEnM0mObapj6TK9R31bU1+",
+	"xprcGb4ZmQDVK6G4uKSZ8zGufGCXPSAnQafTwbVtBcUIoqnQd9GzDio6smO6Hc3a5KcR8y11ktL4GqCL",
+	"zAYkFI+g0LZuQCg575ya5CnPL5C3HDHmzB4GWqBU5lBsrUh/qmbmZ6GIimve6i8i5BuH4nttL6mRzPJ0",
+	"hiCg+j1LuJMSY27UQA6YMJneCIi3ZMttAZCmdQFzpk35XBKaJN7xhYZpmhf3KBBF8Vi32uSKYt2sdS4i",
+	"dBNutX0XaAEGt1vuYSSSQWRTj0cVdcNqRCfMVWGBiwGEytrJaO8EAgpI31ocmgjrZh3/+C4LnsQd4nRW",
+	"qI71i5nmlC7qrb3xCv75fYo3FjW51rmY9yf26SeAnDP+LWCRoD51DRd4UuyjPMjTL9mHKAyC6rjQ3YBd",
+	"HuApDx7Ox/JwUKgU1v240CM7eDjGKdnUwQGZc4Vtx3UJz1eMZvHIlIIhi5vroTItyxDhBLv9iAvFADHl",
+	"hhE17WN9iqn44xnYRUEoICGKtrz+pE1+Mro+ghRcpI0SNIjRcoLHtF29myn1ALvopEOaY/ouFOed1oVp",
+	"vSORYO/yF3TIXstrJiIAT9Yy1NWDGWkLBWFVmn7ARXLlz87GnHQwaz9CQvFDsPLyZ1DIsMaF7qX+cdLY",
+	"Y92KxeaB/bcSnWfZBSfv9JZdI/k4VwtUIDGg+VpgXQM6eA4JBVu1D3WiYynyUdtWtsSjFZhuxsxweOOW",
+	"VIKYPgioClxdnHJb8PVfLqH0XyDp9+pWNkQQgh24mljflXLimTwUp+w/P/eEi6Qs+UrsJf7n64ltLWYq",
+	"uUvwJqtp9gWxorS0nfV+6P7x+3+fd6CRlIvYQvu66muU5EGJYsKxFjRvR5LQVApmOEXoPBtSQMZ0ZgHg",
+	"OFaPQlE44XkLWZL04wzmiXO7AGeLNAHLXln0OS8YAJAwIARywvN5cT0P77suAb87RZ+YhX+/MnZ/AnS5",
+	"aNxGXH0qEvtipVcx2YNFcSCyPxDZ/+WI7As1taP2WsJnb/RXja9x/B4ueLopn73+EdDZp4zeMEW0+ixY",
+	"7BFDiQoiJEmlGLIMcD9BK7GkHQqvE4rQFDHPxzQxeLI8hwTFNZvkbY+2Xusmm6OBqgRgp5WCWQD77kml",
+	"msIIJECPurEjML7Wr8AnNAdI2lrGkL+DClvNHXi2OPmGT/vPl8v9a7HueRzyxfmuYpLf/PQvoZJ31utq",
+	"JnkYzzIi+SqHvZ7IwR6R/SDVfkRv+PPwYctjcj5sdxsTsNYC28nyOrDkf2ZMAfswJOrI8gsveCUAPsgR",
+	"DsD3IwFNAZA/0X8dITP9dMoTpKVfwMQfbU4HYAyY7SHx4fcWJGNjLn+DaG2tCgirEu/XpFnm8Od5C2sL",
+	"zKpBI0gz035IDLWwMmUXRVopAwpTCsBnKLxatTZRKOaNIrIPm8gAu7faZLnZ5m6E4K0yd/DdS/j8921N",
+	"bRkRWCrOSVOL5dZW7vdWHP9ra72Tdyu0Xvd2IT6hd+Mub/JRUUDW0GJGfR602b6s60MU4ONy++9NeS+h",
+	"+F83CmBQszahukGRn0sbdS70/men3KvpbmDYLr9pyF+BWxxdtLrQfsvq/iG/YQJAJgzyhbSs1WNm6/KK",
+	"62AJFWnid0prfPKrBC7dnGVkyHIsBJOtgExFwqDELhQGW8sAg3jYRxa3SnttRv2KhEwkkmX03HsUHHNR",
+	"KuNrlkSARspTbCdR0EKCgFnK57cxJYmAcqpvnMlhxhQYJJTgnbx7A5HgQ6i+Me9mDQXDCVMazDVjE6xv",
+	"815oKqzdQC4hwKSAXxwWBZBIFJovEc5khG20LGHJhZ+kts+wWGSTaT8FtrcLMhXX2qYJhcwItvV7q2e+",
+	"tOvkEMXWgf4y6CildEjg5WpGfOJ4TzCEJh1hY8kEG9NZkcUJRdNkfQwYDdaLeqBsE5Yd4UsXz9GWY2Ug",
+	"C+8776XvBW3s7Kh77qGNBYAXAPJshRf8y4fNgO1g3HdJkWN27aWJWQKaAXV/nAROMq0h1/aebvrYcw6z",
+	"XRj/Kyh08jI2W8KTQx/KwUTa3ETCDVdvIm0Op0YL2bEJlprJ129Vl7VhRRZAroUiGnCRWNo8KNBuBWTj",
+	"Ui0E1ybWQw5FZMiKUX3mdBgZJDdFBM0yeWtaCoCeeFmNF/FKvEJRX+NlchduLhyrCwy0gLzYoArsMy0A",
+	"q4a6su/NDWkezn8dlJJBE9rMN3+FP/qwYgQxzbIZtr1wRXI6rBtETod14Ff3z8rgVwvYV/uEbxJC5tSa",
+	"6EJMaUp+ePW3S6LogOUzkrFBxtSIZbDbigoLldPBoChFW6VszUvDnV+6W2rFulkM3wFBOSvTE1Q4ZH1D",
+	"NaJaVK2sWtu5Um2TIjXcIYcqtTutUlusT9u5Ms3cZZ3SNDae5M635YJEwC0eOb57r/LM9PW3ySuW51wM",
+	"lZX/4NZS6FSCLrFYIrfn152ACEliluV8oI82dmx3DKlYm1wmiccja7smQmGZWIMyYWRBmOFUgAK/SlgX",
+	"bs/1aJ+0FK0k537AMYqhFmrA/6RA3qWOCcQJOq9YzHFFvbJyRpmlg6EU6/KDMNT38DQMo3hf/4OmPOH5",
+	"7LkU+Ug1et0TPTGw2q9ikEQPOnqvIV3WeedDhYRz49vEu0BP9BPWqa0sUUNL6lCjdqhR+0vWqG2tu5bU",
+	"pVnttehnHds4y/GY1fpcz8DRKcKUypWXuYysKaDW/75ms3sKGaivmbiHiMCtMtp1YDrIbbO6qWJzEtMq",
+	"S7hhpP2Xt+PZW89nNI5am7yKRyyZpiwJBfUzphkrAnjwKHPHSNkfuG5ZnhHtrGU5hHwvxYxk0vRxL6L/",
+	"1SH6PZ/5LvKmWm6ffpA/DXfiCxUv6vyhXz4KOcFqQ7vYi/eUPxEHg/uOYNvGpf22U8AITtGGyPtWisWp",
+	"NAwzldb5oyluPqgqMZY5ihb4YTn40yPU2eyxnMyqLHaPAQ4qRwrLMtD+vgqINQtdSz4Um3i2+R+//w9x",
+	"VnkorFke+CR2+qcFFXsAqBUIL8FuCU9Um7wa0czGeqC/f8IN3V0oYPAcy2QSEjawIEj/hQVBpKmvaIUN",
+	"MhUpU4pE+jtI8UD2DGWhmS5PysdUEMWgbUaQPiMwh8mS0pe1nAR9k8/AR9iErr/aJ4CVfTGSTPB3hQ+x",
+	"cUEL7OjPy0KXk9nBLj90uh8M+RpDPgWiz53teDj5G5rx763c2rC3BH61pLmkaZnonTXd8hpOQrHYcRIY",
+	"faA9gAnAONlChDZ5/I4jc6Wnz4OiygFLNYsgiXKtKYQqMuIql9lMa63xJOVUxMzVYxgC15zGuUE3xDe7",
+	"p0IBk10q4phaONaMjeUNSxABleZkwuQEUU2xSoRiYYKpFkmk1rGhyFjM+A2DyNi6HTP1xaESTXRbo7qq",
+	"G+bQCHNohNm+EaamBWYPzS9FgLwyhPBkmqYkYTnlqaMQKBniQ5bPm+FY3u2b1uioGhPblEoHRIENXJjc",
+	"gYtdAzBn4PprmjRVsuiyaRXkAr5VXgTLCRfVJAYuhm4v0HJSKf0T6xfwDInQUagB+FoANJ2/sdJFZWvf",
+	"sAC3EKPOjM5zAUif5beMicJfQEQyqP8Cbiw/uautdMxPQ4d0m1wSI86h5mkIDQ0uieaq5OeCO2PSBKou",
+	"U1oGkRIt5gcy02LOhlM8CYsiOBTmbe7pUQGvcEQGKR0aaucREyRlg5zIaY6uBoJFe/VtdeDGrvFp556n",
+	"XVICa/c3bedHbJYUdcu4DJ7jo+Uq8EgixsrqWZqqNd7y5B2orsrkrzu/CFQdF1Ta9pjAH3AgF2UTFlJJ",
+	"Q0FtSjCxrAOopttIEPTCvODPsFAmYmnhMP42SzI6TXms//hmjpP7F0vsczlNOBMgMH9yWXTc2jKD6AnP",
+	"oXz3RcaO4NmECzXBF9JfywmP/Z3iffvB7DaWsto5PO0XjBIosMCcGJql6oO33PiJpteEZlpnFvTg5nX1",
+	"DAGUAkyBFgFxRuNrCC3awWNnEouvAXnfFANznOxOQRKun/lLRa0xvo+BaKsH0juhq+brQ/B+9ZScxcWU",
+	"aPHsTUhp4N3ywN3OerrWA/gqQvTzpBiGPlgp25AT/puFbbseFfwP2oymCIqxuFaOop0Jbf7O5NROsNsF",
+	"KZCxB41bxoejvNHrftjXoj51SwmKE0bH17pD+R3M7cwM6XdIMiAQ0+ey0K0wzYNMjh+vubJwmnL5eP2N",
+	"8OGXFXnczUCWvt4wplQf2Nkp5XpoTv28mlO3Nu/rGlK94pc1+1SwJTVTfktqpla3pGZq864VG7Ddum0F",
+	"b7B1U2rz5ZMr8vXpw/uuR8XGHio8mJwOTZzDJQia7l/QqWj7WPq2o+WClJtao+J+hqEssndo11ptUWvD",
+	"WIXFG64MVnhxI9NEEei7aKMPWk/031VYH6uaUz9tX+oSwRyALN64zmarhlTfJdELX5tnMJWTvlFfNsu/",
+	"Pv+w5YA/Qd/pypbTg5I69Jx+sT2nW+vkJX2ma6UDjv3U+QadpqUeU6PIP0NtvbTL1Atuea9lGjYM71jR",
+	"NQohPoz3Y0iyP02vbd9hKDxuMFCBUjtOExevahn+McxHQAfqXN4BaCW8RtRQVOQYhiz3+0FzKYM57HPT",
+	"m4ptJa5sKRQv2RE+C7EQ8aa4e/R4pGIE/62d9sEUop1mNBf+sGygLxTQROoNxjSQMp7VdJB+g+2d9mba",
+	"GlDXfDJxFQlIeWDY0wKYPRgnctsLdlsqXrLxz4rBkRFLDXOD7bz53v2amezOGEQeoUTInMesTd7MdZsK",
+	"/SVUeoC1ksUjfuPHQSu7UeHHFe2o65c6+D2hr+W3MJh9toV2uqUWRXxbLXmG2WSffaE48o/aGNr1G0O7",
+	"3WCjco1152md58LFGItePqlBw2xfjJua89DodT6sP90w0Tu0hHon7dAdejBmdu8OzaWRoXvoEHXyb+Oi",
+	"v2oj59i0ZB9MHQkePYBNoEGDb/k2zyjXVoKroS7KrHqhyMp2BPx8HlqihFkBIQMhj6RBlzAsWnAJMwUf",
+	"fnE22jMnnQ5p0jmdj/c66XRbFySWwtpoaHWN6bW+IY1zoKhl/j3bzixSAInqCssvChvJpSrVvIhsYlIp",
+	"FF5xOPRZFZUphg+OOBAPAXDfc8MfQ3obKOdNnpWGAq0PILdFdi0mCM8xj6oC/Ns9F+66YJKYqQ6A8N3i",
+	"acDKQA7Wg9VwmOLrIGhsa7K8USzbn8FyetS9X1LEZsG8CzonrzsPN8wXbsJDi6dIv9berZlNa9xrwyB6",
+	"ceetX7MvLkpnreRyFNa5no2NKa6s0eOtxsnRSaeUvd3EBMNrv/cagR2x1SvglyoagxcMtoV9wnFnDpc/",
+	"ElFzXAIM09SXtzRLDNKIPeQv4hz+Xrn9XArandoN9iReaWbgFc3oiDxjbNOtumynlGXSweA7GHx7Mfis",
+	"LbEHk8/oj10MvqKu4/1fISlVbfslCTB/QiEHFpfpl1LT7IbNwKq1DSauNcqaETmJbI48Is3Okd4NCTa1",
+	"cEv7Cb9sgYWRY9WbSNoEWsxssRsAXRBKIqisiS4IFTNbHEfGdBYKvCKCkoqoTX40BXAmzFWqf8tHmZwO",
+	"MdJV0ZcO5J9vTKMKnebyGRfXkMlCyY460DybK6K0YgOGXZOVK8OMukI6JIzlw1FfTw4psMxMYV9FMSCU",
+	"ri3UALZ62torCgrAFAPCWYfYaof3K8KkGaw30pRZ4OzCWI6hDDtTeWASiq7aD38IhKOE5y1EO7u1TK32",
+	"InPjlAEUAOXDUW4zk+aSUMA9AjTYy0POWCan2tT110PrFPPbNnklCZ1MmEiQFtlMA1rkMDQqsJKvP+Up",
+	"blEuGM1g4mEZV6cWL0h/Op4oHx59FbSAqcPYPYcYfNSGoz97UdonKDfbZwnZRvLabMFPCa9gT8ES49Ae",
+	"5E/eynVoyzokcT9vMzhJANHHKNZmtanV2hGyoVBc2+Z4rRI+fu+qUpf2gT0yLWDeu7nehnJDgm3/ulfC",
+	"ouU5JPTQkuIKiPZTlvQs47u5J1gXKTYScDDKUg7cxi4L6+w1e50JW4ViD8aB3za1N+Ngs+6pQ7HKX7nr",
+	"yp2uHRuu1hEQf/razKDqlZz80O/EUlaVu1lZwl0x8KK4f9uR26rwXbhOig3UIxHYqVFAIjse/W/0u4vu",
+	"MynS2UUoFlhQAuuCz7OfGB8yciZzdOxFBnJJxhI6XUPRtC6kSByZKvgPLsgAjihgbHu3c2gSLVQZ1xy7",
+	"h6GTFmPTbfLa63CzUBa5nMajOliJWn0QiiUKwS813a9C2NL3W/CFrsDjAW8nMH5cQEbOjQtIv+zFLfOD",
+	"tvNdtipZLY6IibLbMT2iHJrndnSoPmFZ6gp/ylan7upTHTT+wbP5FOWpu5soeALuxoc59lru3h8MnM/a",
+	"wFmWorDLiEkJ8J6dT01d4zeYBrZ+oTWfpYA8BOLxQSLi5I/f/7vbsR3zF4SSCBsno+JxI6r8ihFiuiHN",
+	"jwJCQxGNp2nOJ6WfUcOEon9jId1dzoJwbY3Irja/5An872n0x+//cXmAdigibIaMSNPi+XZbRMXU1p64",
+	"J5lkC8wIgPzWmTv6xbcLjv845b/9aJ73pcXGN2iIXd4GW9fsunZ/69p2iz/dnyYOXFrwJWFguwkPceBD",
+	"HPhgLa2OA6OU/nchSneJ+XoSeVuDyQZka2F7X3qFmA4UtUwpVoP4EhS5ZBejbYfib9Daqaz7X1tWOKYz",
+	"gK7HK54mEEjIGE1cZlh/fk+1Q2FpVajw6yhL5QpYrYmdI1wBJEwZpJesg9E7ZPkLO2ErYmU/QbOMm6hm",
+	"NGEZ2l0XwH2m5t7coGdihNtD9a9B2zWVYusqlDf68kd3jLFruj/tBNVoDTslf7qasi+147/qMHuCya3n",
+	"Tu3/Ts6sE2N2ksSCe31xFfUvvRY+JzXlrVhPcvZIVPivQSgsy2PSI2D3RR7voy3dKjKJF6VfG6GnPkTo",
+	"FWn9Ewqa52w8yQP0FwCX2LkT6HYo0vRcLrgMfQX8uigYMuZ0KGIt8ZBK2rpLwHBZcpeUYcoGLhIj6SYs",
+	"i5nIPfRtPch7KhS5zGlqnthqk8dgkJuxY5mRnmaWuBr0PlN5cfNrNskvrM5FdEQzkdh4qYfn/SJj1JGC",
+	"OfSFMntKM/Kb46MgFNY3+7rTgqokn2fVLRJMFroTds/5VWbe+kbu35d5BGNWLA9IBI+P7IzRG5Z501W8",
+	"A6hV/VruMQYtLvD7HO8p7RNzQMCH/kQsZNazGBQLa95Cu79RDc5XBN6vTyTDFeFKTVlCmuzdhANfWlQP",
+	"KGHL0PRPTBMDy4uJhAK24sxgt8Nc40WbXFbix2HiWI8esgQGcY7MWG5R4R6i4o9lwkgkZP7WXBNdzLOe",
+	"3hplzhKmjVGZwcogVrbdUVU3NbStBfHbCgvFNbcWJorbJ3LgDB9XgYk7+9bdHE66O/LA/+MVQRY30D8z",
+	"4Bp4JVLDoiDxOlYXLKQ5ptQqGwnPpGcmbeW4g3Fiyr20AVLg45oJd+NtBI0bmk4N7rZZDSvR18XX6t6C",
+	"YgSEqNLjLo2wwan2n2WmDlQYyjbDF9rXmtJO+9NVmF3QYTJ3B9oIGvFGdzG4duu+rr58fVQPu5ao1O6k",
+	"R9eTEJvip2/WDQJCycsx4d/Kdmp8fdQ5Oep2Xnfv987K8IurGjJQ6pVaXObuI6bjPsv0Fn788vURXPT1",
+	"jyfPH/7z7LvuN9ou8kR//V3cRY9d8frpZu0zJTRDo0wVNK0sHJ/qEXVOX3ce9LonZkQbnLHFQs55E8zm",
+	"/P5Gf6PagJIDEtvlVLCccFyKYZ8EDa3+DFjNw/XfYm5eNzg681B/de/whAuaFqhzKVW5ESew+zd5oLY6",
+	"fDvVvOyHVZ1J5/OtSd1OpxhwaQupYgaNHly26K59qZjtO2ipW8+jrAxLeIoVbQwIfaNy+tO5ngco/8/R",
+	"uUZ9uWf/Gnfwchd7RcgPe7z/yk1PL0ybu6qCbnFiQyTa4xhPtLdUACNHWIJkLsJQHs1D4ZJ91mLHoij0",
+	"+sBO9zOCzrW+wLzlLVdM29xoadNQgCBnGYBuTDLZT9mYNFl72CbRsUMqPrZ9RcedIvV9UiS8o1abmHfF",
+	"/vnFBn/rtqxTIlVl7psb3h2vwMeCiJufmUMVzidIRP3VVIQ5nLsjvFmhvn0myAmN4/eF27leA0CRBSbb",
+	"NeXVVN3vt+rgUHR/KLpfm+pkP2lau43XSNP+NUvvixom/VL/VnlVlmcl5H3FyL3I2bZjt8u2W/W9e8Ue",
+	"ia65gIL7nL3LoeYLUyIL9fRBKDKG4SKWlMrE/vj9P62A2MqwwCttQ6sUSqwLRnYynqqcqJynaSgUzbka",
+	"zLykjSGxamq701mhBipSSKB7IQb5pVXD375VTxVWe96BdN+tQswW8e1SI1Z98aXpaJ+RWKYpV5ZYwnz9",
+	"vb7LJsX2/tRtVWvvl6zBHvEL1Uif2QI2lvisDCc7DfCj1t2vU79my+53rmE7KP1DJdkngYXej5VixfHO",
+	"xWQZG3ORbA6ciL9zbcKE9uU0/wKrPp4Dch8ldh7Mi5TZohVjyT1FIsVE8tZeGbWKHLGpd1NRgNolFPKG",
+	"Zcm0wAMs540hrA23SUhzQlVuYQwDUspQ458I89e6MOTT/sNM0QbCPAMApqGskwNtl4xRUwCgM0AIujuX",
+	"gBnLg2sW0S3IKQObhTL1gVQkzs7giigm8labXApL+kZTEo31kR1i6QMC4ZgWwjHlaZv8IFgx3ROW2Tm6",
+	"8Av+Uq5yFYrbkSS3tJit/aIb6vXETfLSHYMdbBLz3rYiappgZaBg73Jyy9g1kPtNUkYVIwMuuBqhIdaf",
+	"kScZT+isvX6axQ74LlGYN8lQKrjliU0ogUhbzV23nPbtly1mox4heW4jHeDxDlp8i/RQWevJQVUYcHN4",
+	"PC2IfBG0C0JeQYP4l0fIsw3qJXqmOhS8C8PE4HDfoAM+kbeAhRcKg7AOPWhbhUxJ09DPrgI0e+Ugtr6o",
+	"pq16vr3Nlta8/qcE07IrsKSLymyTQxPVoYnqoDTXaKJSBW7gDu1ThWjc1uF16ff3DqtkzYyZgztZYANv",
+	"Go/DhzUNSvTdJUitUMxVPY1b22bhVqBf7U2THBJxh0Tc2om4XY867uB1jvpfMwNnBRG8k2JxVcBtJfxp",
+	"xcAL+NRtR27WbEX67SXDiJIHU52BtQ29lIB/hT0PFVb6HSS17kJUbosLVfBXb2c0b5dZWjTcoZzY+DtD",
+	"Lra14T8hftMKE94mknY14w8662BMf5I80q5KFg/AHuzpEc30Jxj3XWpKv2Qo5KmBATDE0aXsQ5tcGuop",
+	"2yFnrjJFr2eGiaDcGmmpqD3eaSrwUwAlmAq4SaUOwK/urhi2wlB+g888WMp/UUv5VS4nsK2Ras12rEIZ",
+	"+TzXyoanGnfWwWiu5tHKpZEmXroTpt3D+ii/y4oUVeW7OKCP7d7EB/6YTCui28+A6s5DVCHaCC4T9Fux",
+	"OcyoyOviCgiNpr8IBRS+WdI/xbCHuPLXTUrGVNChea7dw2nK6HCqpbEhRm6H4pXZ42ZrmwgI7CQH4DIv",
+	"xC0Q3IVHeldQ3IUCdMBLdmTPT0FDWKgGsrZmgFm6QHg5SBcbz6F0kyUuxB0rj00zthAk87sAu0ed8zJr",
+	"G17yzWxdyrKV3YEn7zb2DkBG1VjmqKkPmjE5NGZsqFVHCIOwR3W6WpmuMI5zmnOV89hjp62E7EKlO56k",
+	"nIqYkX7G6HWiBZ8ceFK6R0byVgvfGdb6IO6DQaIJ/LIhLoogMxYRmQbhgNjKJOiVsyAcgRF4FiXEA3gJ",
+	"RbNAOCHHBfLN//u/pNvpaLtAMJKwmI9pekE6iAkiZF8mMxDO5vqW4V3P5K2+uy1AsvylVh/wjGCjMlwO",
+	"zPVty2DLkshwyJsiXo/xMhQFoogUTBEu4nSasATLilBZAjgNUoTlhOcAWvIT1FQZXm94G6ND4COtzgwb",
+	"raWjhxFg7ba5H01v6Ux/caN1IhaA+eS2AkuQLoqyJRXpecAFBPBQBPTRBgSUnAnCk1ZABjzNzXehiHBe",
+	"IpxgwFbHeqwJHbIEJzBK+Zj7+KPnnYCM6Ttyct7BBQA8+NfymomoHQrLjN+UGUG3LWmZzYYLMJ2jzs8Y",
+	"OmEuCDceS/FWjyyqQV+7ctv6FTagr7A/Cx0+N+/gJ3Jl+cyrQdYsP/tGFOvVViMMBFbJ7E2u7NaEqkC7",
+	"+Aa33q5Vq25oyr7+uqpybt4qhvhSjw7aTemQVS963Whgo5QGY36NCARj+o6Pp+NG7wT+4gL/6gaNfDbR",
+	"v+ciZ0OW4ahWGDov7Jb7x8k+jBwnpQAe4byzKxXtPFrF2iz/2v4fUfUcUBgsAj7sCp9Dt9E7KyFcnOgF",
+	"cS3kekqFzF+heAZMDyOh4auCahZCwkaL/FzD0NvplghrCxn0dCVl7m+NNVE35sl59TM9+5KNKU/1bqcZ",
+	"HbVTxv4PjcesnWtDy22+gv+2ALE4aZ/Xwlh0O3uBsZhtxo5gz99LNpFZLROAp7YzuPCAkvgZGINX86sC",
+	"JIKFKeWZhK+ckbZuKYK7d5VpWNh8FaGWFYKyGLUNZ7yggFi93Mz0Kg3Wib8i2aLj/gSW0kj/r4V2R+DW",
+	"KJfFBxcwd4DPlkhmANqAedyLzN5JDUPBEbOXgrh6qP25aTHIdXpe6nRoac72Aqi/yQBTRhNFclk3Om/5",
+	"9gX2vzq0jXvsENn+i0a2cfkJ9fbpjmUgpeP/Fw5q19Y6P+PiWpH8VnqUzH5GrVcEXsntSJrOE6YWRD4q",
+	"ByiXDkVJ+LfJNzIfYS9Rn809x8l2dNj5YMCyuf7k1gWhwqgLLoZzxNNrY9lswQ29Z+XxEaupy7plDbIX",
+	"X9wvv/ws3jRg603jJ6nHnn9+dUl2sa0OVdmHquxDIckaVdl7UNMobtdU08v9mKk4AN01XiPR4yLsW5/G",
+	"1+CXAfxdBDFb/acFwYtMCNj8/b/1wCII+obCMILOgeI9c93bHpo9z4mQJJViCM1QTH8wFTlPDdGFu0Uo",
+	"6JByceFF4TEaes0mAPHtQLIp9sHK3HupOcW/nPi5unBnzzh2C77XJU5kqXFbqJxRIELNgGUFMtBQtAqr",
+	"UueLmTUpxVtNILUvZcqo+ChEH7XVkOIApfc5QOl9iQWJduvsDohXiP81VQgmpWqTqldUsSMuFAPNdMOI",
+	"mvZVDkUjiukTaUGH4T4m+RbByY1aAbGABsAhiESCobCAULVJuzZ5QYdM1aTjTkxmxmTjQuGn46wLBLgG",
+	"N5zdRgWUwQqWowEXybc4G5vKwVcwFT+CvKpJgpnkn3X39BTUCTrAZdoo+fad/sU6WaRnkLH66OmmhOYU",
+	"QaVWF9eU5w64T6Rg5FZm16AocLu9GEkm+DtY3JdMSHJLMzaSU8VU24LXL807eajsCZvQLDcUrJgpvZJT",
+	"/WJnJ25RfrL3Jyqng0EjMNW/S9/FeNiNXlfPYTnN9WGjFX7GVWX25BLTlnJgNtjnnjj5EsXzEy4SM72e",
+	"XDaiYj2xPMAjvSCRzV0/1Bmy2MCtgGt4PMmNGGkbTD1iRKLCVAOj40IAwoUO2cXIwDV4TPCEwsttbg7u",
+	"MXYzh1ydyWQa56aThmn9ExCapiSVeAs49VXn2Rzfx8UPG5udvH330G9WarjNNOxJ+HUqJ29TubfRXNfm",
+	"h3GiirKVLQNTz8w0rbreXffZm+IHBoTPMXEO25VQ3K/b6gzc9Mu0xoIZf/zeVN2s1Y5fmO1aPfBc2TKx",
+	"EZ+owBAByIkNbaCbrlxpWy6JYLehMD9qEw+zxxWc0VRb3TOSsZgBy4ANbgSEKsfrBjBfI65ymc3aoYie",
+	"Do4gsADwZ9aH6FmmNJFbkoKUBeSse7Jc6VkMs1DUKj2cqS2V3m59/odc7Z+iX3+nk24O6lL7sNI7/0HY",
+	"E+wANfDgYYGtO9cWPYkLgvhJFX5ym3zrXFRT6csEtfHIs85Zu6oy1Z6ZO++5KL24mKbphnZOLEcyW7Bx",
+	"ug+KeroJRDX044m7uNLWeVht65zsx9bZzcb5cKib+yzYhXeUCDV0wp67uCqzg2IBEjv6iLjEjo/FOswm",
+	"K3M8K89XRY6nKCDfLsVTFJTXA2AsoM7LAYn086PAesdQqu/9KiLNSEuOiJhUjp4L7/vWpzA9UMLs0/TY",
+	"DQ0+da7PRqu1FWhGhUxf9DhJ8/Hzx5etLcfzUVEzlsp1i5ZxkO8HrIwvECtjJ3WGe39LV9ZVOfgArnX5",
+	"qmdc5SrQjilTORJpB3PM2WppZxrgfA9QUVp0DDVPVW+06x+//w+UdJt2PGt7a+FvcVKxg06LMfuA25EM",
+	"xa8SmmUsRaez4qn3KGiQilKu8rfe4COSS5ma1JjtuNOaazWo92oLv0I/6efDz3xE3k0V1XZpp+pEmr+Q",
+	"XPgtZXtqGite1DWN3WVVQfG41Tke790PHTKfgXTUK2Zl4z3lL89OUNb6zD2RmTUKlyNZr+0LICZFSQ5K",
+	"4AjwXITPy/hfphSMOF3aDe51vZpF2rXoIBRVPcA7FB048frcvM/HEa37y+gDOUU5PnK/1EBpmxl/pWPO",
+	"imZGey8TxlkJo2F219/1XUzXYyZhk5rCfL+tkcY5gGbvmHTHNVktlm0E/CCSPzuRPHbHaivDFayv4h57",
+	"Dsh8dqGWeiIAxMooWb/N6UR/0O10wPiNaZq22uSN8tM+3C8O01ZmygY5oQrAgmb6k4AowyxA0xTocOjA",
+	"sCNNGM3b5DGNR9CaYKxr7lvjrqpUeVgY/ijb5HIeASlx8EjzTDwgy4pi2qUhnXqRTpNkTqJvHZNZnwjm",
+	"l20km7pMkjthvYGJXGfUQcPsFDtZvZ9/mQ/RP9z21WwPSTWLDbIq6VW9HUm3YfsMqrYP3DaHaMmWDSHW",
+	"6AQwuJ2iJjRJ1tE9a1jJG0GL5hbpD5rafUlaDqF4Sf18lMnpcDQn66GHIRSXDhLPdjBQX5aX2t63FLkZ",
+	"DN07/o2N+qwPZtvn0/RsdgbsvR3PD+4Kc4T+5NZbUO//3lPO8NkKorNu8HuD6PQE2DWb1bv0/5LTjFy+",
+	"eEr0VfMx3iLQmrEbeW1UO3s30SNDNLOmYuCQw9eXeRSEIsIL1GUetRCOTLE4Y4Zz8IZlRI205Wi6tKIR",
+	"FzlkBnmuSEr14/Wg4hHNaKy3j5Z3yZgbuhLAyFQAkjmhSlnaychFXnwE0nsKXqwqDhGKuu6HqjjEunGH",
+	"7/Rkr9j7P0HQSI+riBbR+RdsXZCZtsIxS0r7ionaLi63azbcJZ9/bwOdANwV5jHXqGhxW8/+Rm+uRq/x",
+	"7uGP1IZFrtls+bnUe/CNqqhQud87s2hPZuavUjpNGHnE1HUusWbHnAQ7ANgtIGf17tFSdj1MqNtdIi2X",
+	"L55+x2argyxwNg7dDXcTMLFS1Q9b24/Wj5RU6Vi4xTr9DeZ5kHsDacLSAcgYbBJFkWukczO6ZrMoIFF6",
+	"jdqMfPWVFDH76qsL6DMLhb741d8uj07O70NQIZeZdu0j3OKucwIaJ37Wu/0XNDdjKrSFyt7FjCUwDi3j",
+	"LkAahyKCMx4FJNfiQ+nLRlS7izZjCG8Q0yybYcuuJzuQ4UqrIOiE47kKRcZimSWWworcdAkTyURykatW",
+	"m0ReP8XRd2wWIefxYKpYAuggLTJiGevBb+2Sh2IkU6MEcLYCcjvi8QgBTBKr1vSEqDa5hBHTOFeEKv2+",
+	"gXlVeHUAsDakjTkfwzkEauSYpukFkCprjYtsJxJgRQLUv1gsHIpm9Ojxs8evHxNfwx+/v2azp8mHqKXf",
+	"V/+qpLp8a98AnoIBQ2OoarwIBSUmpEL0kWUi13OMQX1vJzVlBp/gas0tlhSsZVY7FCitUcTU9sR8x2a7",
+	"xHI8cY+CuntydNp9fXLaO3/YO3+4TFDPyeWgATO0QcwHZewddrLsoPvqJsNow1n87bu1teE10xItvX77",
+	"X+OHN/8aP5n9a/zkfvzPf5zF//xHl337/U08TtL/Ov37KPnpXee/Tp6Ym3+UeU/qCoP0VnXlu/bIotlp",
+	"EObj+VbyKxqP2NGVFHkm04qILWLpRkIewTmP2lVN89jGq0f1eSvVQ+TqI7asOOm5vSVQ37eCtsCcu2eV",
+	"wfLQlLZUldWwPdAz4N8BhHWVfNdXeOrSxbIEe5drxQvz3ib/klNwz9AWdgof3veC0EpXzlxLxQzOLiKF",
+	"hQKLadrkpdV/1LmiYBXA4JTNN9RqvOr4lr6PVUCr41rw1ENc67OIa5m9svu5wk2w1MZeFcWylhGEgrQ2",
+	"rQgFrVSyFaEgOMFbR4JQSy7EgsasNhL000gaoxetQK7mDEGqeniWwXBs2rhLUJSIQ1lCdIFFIAAjAZ8g",
+	"FPk0TUGIUDB0S0xacMNM3gZETeORNpqpFj24ewhPGOgBYA644QlEdUA8tQIcUKRtaj0AFBfoTXhLA+sC",
+	"n3qj+PtPry1arC/jqP5FC3/vPBvgm7FsBMZhsWiGMBIzEHz+PRWKKOUxEzGLSDPKOcv06Mbx5DLWus3+",
+	"wc2frSIqX1QWqogU/gIS3oSiaUQmWPAgSHvQqyy4YBeW/kb1/LKZoFy7GMwlBIIC4che7gMeBWUs/QvH",
+	"FtwjQpv7bXIpZuWNEgpvgdcKnA1Z/pzt3PBUspdr4L6LChk8XutEg3Ah9RPcAjZ6jcE0TRtBw1vGAmqd",
+	"s6zRa/Snigv9+YdKfHFvpbXgcgtmUMPN+ljQ9+JPb7GKv/RaIVC6XSotAE0xj9kWS4zvoGFPDhT6jFlj",
+	"gzDVuiLpeS3ME+6X9iGqtLoHKnfT5Sk9qA/ZrQtqzEpGpIr5+BgDMkurAa3AI6+unj43EZzVWYTKzEGr",
+	"HYp9JAu8UD+I4aVAR+VQ/w8oXKVIZ3Xxff2er3FevrSqwn2ScL1rVIbWVX69t9D6D9c5XQyo7xAUd0u3",
+	"Oi7u7eZDePyOwuPeHPukB1dPn+8YHdeyyxzR1TFybxj1gXH4WptC+taVwXEMPVcEx7/lN8wAMWrRbW1Z",
+	"Yk3ZwkjSU0bevHwWimiU5xPVOz7GPtKRVDn2kaJYvjmJSLPPaAbEUTDwwvyClkvDAaW/gueAkQGBL+tR",
 	"w6B7pgKxaaFgqHLmHVrAPCMJg8JfG24nfSpQchpsrFCsDqmXo+lkPpheErxBKAq7cT1gJXewdwkl+1Jn",
-	"c5HyeQGNKsK6KyVxWcrCZjFnZ6NA77ZTVRu5xW17iN0eYrd3A26o0A/baan6yK2vp6pN7+MP8N8NArlw",
-	"fa9a1dxTEKh1AR5zxsrSutPVdnhFuBXP5ULA1ZfcZH3BjXctC+5DCPbLC8HufDzqA7BzZtyqMKxnx0Ek",
-	"VivAikjsSr1YEYk1h3DrWKzb5gvhWI+HFawsLTHr3O1L6L9yBprpiLaUg0i3+PbNI5JQmz4hN1wk8sY0",
-	"PdsH2CIAOQjFkOXvijG02uTSUbJwRbDji0hBKNwVKtFskbLMEpYQy+UKF4lQGAqWwNK6FrS3Mit4YD3O",
-	"Ljq7MENjFvU9ctURcgLd4sCrSm21BcvAAgC+WHzLkUztu25CAFrwq13aud8Yo9jd4mkmx+v49sUv3sg9",
-	"OPflmWv0ugWlIwYW70Og8TGdYTnd3OUP564+CRoAKuAzN8JbLTynO/fLs8VfYvAC18Uyx8xxQno2bC5L",
-	"v3VlC+2H8H//hQJovfO2uLA1xqY9E2TAh9OMHZz923D2zaF1c60FVUJnuzAd0uLALuU5rBa1KJHAwjO4",
-	"pdUw7QanwnrHpu/OClVDS4zBTGjBk9O8FfhyOHB5nZwZcn8VipuRdPfU342lykkT/rfA1hC2mboFiBgg",
-	"wcvjrpfj2wnBR+VZ+eJEYX8GtiiGOrHNrUAaf0wFJY+y6W8bJTbcjbqFvzymGfkbTRK6Pr3re3g7s+SN",
-	"3mlJJBdDrZa8xQjuoHyd2zO1TLT6qqPYXHYQtrdJL1ueak9Q7kArOycYthC5XCg+HOXLk0n6egi/5xnl",
-	"UAQrnPVqb1BIPVIWehcQZQWOIiFDgcfCRB4H2oy1sEPOSU0lZKkKM4Zk4PKPpRiSHHo04Fqaa8NT5aHQ",
-	"ZqvHn980d/ClNohx2zU9J8mDYjDWiveCnfBLQ7FdQhRp2gFoVXNBahUFapuRvAnFmIoZiVmW8wHk5JVp",
-	"2rE6DOIADztaR22pLZ7ZBd0ZptQb5RM9SC6Gr6W+7Cxo4AQ/citUYhhv9M46JQLz+8E8B3v3fDMOdqct",
-	"ckomGb+m8Yz0qYKN/UvQ0FP/gyVB//mDKzIY0yyWVXziL/QX5JVUijc8/vTTTZpAthDLbnFqBLI9TIeM",
-	"+wpx+tOIZcwTR3BQaK63dpmabmOhyovzs4U4TYvQd600dYECbW/Cvz1zE/sh5k1aKyILR10PM2GE560A",
-	"4CVEcQvP/SsLogL+x+TGipGAOPUlLhdwWzsCmjGSUXEFbSUmdW/wzBX/jdm4Rl/SLCly+t0ip98mr6i4",
-	"UqHQd+oG5CQgp3/8/h98UZojUhFp5pwhQFs/w+otIXOiRjRjSWsTefgc1gGGs6rp742ckO+LqagcfE17",
-	"H0xEKWNhftzodTtBY0zf8/F03Oid6z+4wD+6gc1rcJGzIcvW6vf77FZ8Ua3gRxdOqyuoYBM3eqedTtDQ",
-	"2wbeejPzvhz8KAEiPZXvvYecFA852czwr7XQT07rLPRTbb3vYKH7+7JGB6TFJQdDfP+aQx93d9gBK23C",
-	"Mi6TXXSGlfpbqQxtfEDN4OpyLm3xUjJMqYiZMb/tr2vN71Yby0xVUUCqIkMlV0LaxIf2mbbtL0iEhyOy",
-	"PqHB2GfXBooStE+hIHqh8EPeTd9MdkpLG8L+5+h3B2V7mCs1xX72UNC5yHoTyyK03lwIdBeR7VJA24a5",
-	"Ae66GOIrmjPQYDRN/au94UEYW3/tf/h//w9AQDWB2i9hMR/TtNUmhuDCuTImusSzBapTG4/azrj/we6V",
-	"Lz4efvogaMxB3BbuQ3fOf3jQ0fr3pVnpRu/kPGgIqeclg+9POp4NrzWvFrfJNNXfnX8sPcgWOfTOzoKS",
-	"i/MM9l2j1z3xnZVXENo5/7o9H1Y/7QaOYVKP3VDqYjwoowOMHDmSVIjo5zKnqX7CR9RTqpgYtBH6VMD7",
-	"n7hrz/W1W0WSTh7sJ5LktlyNurIC6KCr9q+r9NxrCcTEkA6ZoS3bWkvJQnhsoabMVuZiuDIu73E2l92Y",
-	"/sxIxVSfuLzMLh2QZE6KalkZiprg/UjeEIymWJmbMe/JRYCqGPjSBOs24vhlMSdfnEA2UODp7GVJRi0G",
-	"wLsrAuCdygB4sCyAfgrj94Tj6bbh8tP9CDlvIWvEXLGLDlHy2xN4xTpAyHcXaTfxz+YW8g4f/KGeisri",
-	"4Od0iH5EWgSzA6JFHR0aEaTvVW+g9wrkfQDTQDSJoMqAnKssaWrlkHMXwS6+C8WEZTETOR2yYOF3C+a7",
-	"R74PoSDFQPPoVzCWvwrFVCQsg3qP7aTlGz2jX5ycNBvwQ9lavd9ZCGnff9A+na+9KFuNz8RPRsihkWms",
-	"x1PY5ZDPGU9Srp07LO3wH3i6+MCzztzjyqar97hT72kn9mmKDlg+2z5VuS8DE7ZFXc0xHZJ+xuhVIm/E",
-	"QeDuX+B+YydXCywjAfT22EHw5njM1xW5GNlYDoPnmtls/zIxvZ89gj28UFaonUFo57X9ndD5rCduknHF",
-	"olYQCq/VlzQjIQV0J0MXbI/o/wDhiC2bjQbTNLVfAHhuxnOGl1g6fr9dmDQvn9lZHDJhJGHLq7+dsOzo",
-	"is0woQnhY+XalTnLQtG0gyf3O8djjr0v3aDT6RyD6Vu8D7nf8a7odOw1UCxo4kWukzsUZsaIFCZ2ApRf",
-	"griJw0EKSV48ekkovFBFDzGZayEORamHmPwA8l9miiiW22Vy+H4IymQGp1h+ZJuxa5THG9wcu8pw7nXP",
-	"XrEZ9PvBnay12+10OmD7vuBiqm3V+52PGzUYY9VpfX/xZTxm5JHMJjLbkHDMTEGdgEQYjoOYW92g6+EA",
-	"OKpQu8KFuDPTvVPLbm6XbF7KHdvS/yNb+r+sfeA10hHHMZvkHCofGJkHWlBlrBfbQnCB2TguEi6GIGGg",
-	"DW7C5CQFvHkMpEJWD3GBXdNB0yIiA9GQliZLOwks2R+5nCY8Z0k94fAz8+4v7atvjlp86BPYNwRxCRxj",
-	"sTNl24NRz/HL53dBHduvlm4/TJh49pg8kkKwOPdaM6EGyBwAo1TwnCiHqGjeCmhAzzpnUCMfCqgUgr6a",
-	"IVc5g07Qmv29Ghpj9Y7eH3HWwrPqKkjml3BH8sXDkbstJbTP81ajiKoO22SaV4lZPA5qboB1B7D5w1VO",
-	"A/JE5Bklzx4H5FsphykjP8nsSk1ozIJQfMdmcSrpFfnj9/+0ApKxSUpjq8eASNCdQdJnA5mxNnlqlJnA",
-	"3pZSLzUc+lBEXBvaXJEIMoVZZFktFCMRnSaR6WLW/+ZgWwbEUKUAPGYBYuYp01D8/afvyGuGMGooSgzs",
-	"UEmWADaaSGcGdK0XilB8BZbEhGVKClsTA7hJfb1btbLV30dq2o8uTJ1hpnII2wTFxU7usKMx5WkoCKFJ",
-	"Ah08JoiOX5A4pXxMmrblp1iTRGL7H1F0ZhCf3l2zjA84S3oEEBmi1oUeL7WjLbEUwDBmCPBhq+CLGkg6",
-	"mbAEIY/g0dGvpgQI+osSPV4gnrRjhmFHNE3lDUue6ME8lmPKhXaSqJiRBP7Ce7HxJJ+1cHLgCTiL+p4j",
-	"PhwxPVsjmiOa1As6mUAsf8gtf8M1TafM+VEI4+r64HHCVEBYquCWkanReYXQVIhlQvtaG0Zj+h4+Rq4c",
-	"+AaaAy6QQvJGu12um9Prz4RpLR5uvh/TCQCJ440yypVHOHHPQhHAbwJtesVUmLosecP0/mrr/WX0m1ZH",
-	"at4GTLiKJaACJjKeYu1r5D58m6URRCLNG4ciQuACPDkGuqB9w9L0CDiDjuWECZ4cxVJAkBvbGVpmtyvi",
-	"DslUpHqVo19vrpR+CuEqFHpBhAk2jlh8ZZEEcnMi9RbTYhGOIJ54oug1sB6fnZwUU9xqk+/YDMzTUGRs",
-	"kDE/mdSn8ZVeWoEuOc2x6wzR2M3Ma69LmcNu5m9Ezelg2g5oZjK3mAxvXz1XZDxVOekzghAPEWnCPyKU",
-	"Q6mUE/1Y/0gm7JqlcgJzPpYJFBhcirJUKmQQmVCeGb4d2BPQaIfOSPOs89AM3wDk43zxXN9znT7eZcb3",
-	"ZFplp3xG6u0KmaD1HRTpxnIMNElm2rTXPuG942Ncw0bQwMMMdzQlvvjfwNJbOJ4L53rDf8BWcse+xKOH",
-	"C9boNSy4B4xEXuVUD+dYauPm5NgW9gWNX3lu/X0jLoC9ZsyFYekzEkoP8rk+Yyf3HxOkSfAufMPomDzX",
-	"Z9rDAVs/fDq/pC+n+afm/97aIiVU6XOvvbo/KS/4GsbpIykGKY/zAy/4F+Eso6WqfUm0Y2/Nc9bm+VqW",
-	"vBdccrVE1VUZVLEjLhQTikM5nZr2EVGFKEazeKR1HATWv/pKZl99RRAatBlBsXPUWmCRDYVHI/uTiTCb",
-	"qwMDUgzGpA1sW0fcqI9U3ybLtBLQtzQYoaGIkNHUqE7L9r0WU20lapxlCd+GqXbARYLgfRsnLGFOf4RC",
-	"8VvjcakmCzfVkWgjaONUpqyudB0QKDfhpQFF93HNJ++Volw/3ZGTVz/f4z6G5yOHW83jCx6qLVhD91RE",
-	"j5V+BRnNOiwCJeDUWAohs3nsVGsE/WxyHitpuq64wHjdhGa5KTAz0/QTzdhIThUyC2/EW4y9AI9giOtQ",
-	"FweN6SRZfP/7bzoPeqf2/a9ZpmDJT3aAGtR7aTXKIGznQ7p5/4r0KRcJzu6WIKlaLlfpR7znx6Wsvi7s",
-	"YSD/KvQSF7m0cYPmrxKby6hleYR6DBOasJTLpq7CQPsJdmOde4gEgFeZUXEFrt+NIQ5revD6ePBDgZjR",
-	"FxZ5Px+xsWLptalrtPGY/oxIl2CtyqnihQDZ+gQRvtFjNfeZCv7vKcOyJfP2eiVpBondsp2Qznran6ZX",
-	"EI2DoAwNBfiq+sGxTJgNM8FFc8zwAFK9PqklDlxvhc290wLl8Ds22805LTWOtjOpFK+UsYaneIV8/aWm",
-	"33ROIG4kvW4R0HAHpbRqvvakk56IIReMIRzgplpp6RqsrZTK7++UUnejRawFZDDnXJ+grb3joPFcxg5B",
-	"Zdn17ro/n0d9cIs/IRTjVG2Nel6PwmhU+ryfe2ybZD7U6PpvqFA2ndGUgwF0UnIxRMgJntm8sVZNlpTE",
-	"VEKU2XN4VubPCby2rhFXucxmpUa3wOtF8zuLAkKnCc8JE3nGmWpBsBzoosk8X5z/ho7GOiJTAcmdgjkO",
-	"VWyfCsOnUS7GMDRyud7VaH5oM8ZZIG3yjaGyoyWyascKD4+3iJKhMJCSpHnS6RQRaCSpU4hTGRAhvbec",
-	"tapUfJ8Ko9+3Vs97pz7QA/qGik8dO12mA8z076QCPh74/A/ifONaYCp2k+V9KjYX5Guy9SOFJ6H+8bin",
-	"TJ2qlezsPVdYKlch4m9kdoVsFaSJ+ctQOMbszMLptlaIWLKWhA3FW9GvFLJC5nMClqwpX0OxSsBOhS9i",
-	"P4Po0mMOLDopTPVBgn3BBUuwh3cTCbAllwdsVuEHlw/8l8Drj+LNl2uViZmn0zQlCcspTyFyLQWeoB5k",
-	"WQLMwwSmPAS908CEoky8e8QnylmloTDOKFTe6FM0F5ExLGLsfcwmpqKGipl+KvI80sQLO7UJLDP0ymJR",
-	"AgaM0FQ+65zV1ERuL34qAxF+J1L36wU+nL3Fy/cT4fb4vGwwwXgrVcGEhZdywYTTvQQTDhbkn6BgdCfp",
-	"W1MWur7sBSPkzopc/QJ5PFqUrH9//cP35AXLhoy81Fdo6YpcmJgkhoxzXbi62qwDjvgLQiHEvyS2TxW5",
-	"YWnqc+1Cbt2S/AekP83BCkTzz3DPyxuB6VoSPRscQbUVVlea3EQPC8QUM80rKqdaK5x1T9pkPtBvb5yP",
-	"Mjkdjkj08ofXb0i1cjoGKXmMP6nswkK5tV1gfp9lYyXB+/e2lb0bSUrYDHDI/IeN9UY5gq30vyoePCfb",
-	"t3rgnQkuGC100A2l6MKh/Opu+yGwaXd0ROAem4QnnIj0Y7m1xvxzrnJlip+8H1jvf0SVgfqcJ+HEvjul",
-	"phhUaBo5n7dMdGJGEsBFQySJlKv8nT+gCLqRW20SMYPR+xPPR1z874ediFwxNsHSYXQQSkBr4AAY9OEb",
-	"+M0CAjEC7dBrBgrLBktmLAfo+4HMQpGx4qba95ikGPYoMb57BVgFue4FcMqbdmKtKfW7AegoB31YeCBk",
-	"bQdE3wKSpP6SrbBzoIBoEZJZa343LVwh1hBMCuQHAF8IugTKM1O2jx52qkuQymtVqkRyoKGn91fChu4T",
-	"1HN9LGa89nsDu//6b5daFw+4dtJfT2jMFHllavYzmIsJqj3DwYx/K88POj/qdoBn1PpB4InFKy1LAGyz",
-	"9zmvuI+Yai+50Ws8evLqzRE87OsfT148/OfZd91vNgFw9rZTXfHQm6Ktw99LB06su8JqSquWx1MmJZGx",
-	"G89p6Qlru1nYwlYW0RKE4pcW8TI8Lup4DuBxieLMRwUPgMWBtG0yGFU2WtND+fcVKMZbQtGMHPRjFJDI",
-	"3kr/m4t3Nj9ryPMRXlL/YcAjo1ZAEkaTlAumAu1IcRGKVMbaDwyIimWGWtqxa3lauQSmqpWyKdDCSYla",
-	"nkYMRYn5f5VSJHvRiZfeYnwahuzqWl0f0Moq173WCxcv6qqG96co7Y5aiOP5ZN23pkyTKfMefDofQLSV",
-	"zWsUWSEkihquYAWX8ZWnuxFy+/KGZon+tBM07EFwgFQGhLc8PadvOg96XUsj7mKj3oncgP0Hr/zeBwR/",
-	"SbOrxg5VwcWOWV0b7G3fg3K/c8qdloSc1e2+6FtftT+VmQl7LWh4/zEbKnhf/H2p+t0PGkIh1gbvz/xo",
-	"pcuB39kAczVJvRk1tOWX3gdis0xYFvWcioRmCV50hC+rPUYeAwpPX5pkv0yTUNhaacFu3P2a/56yadH7",
-	"rOgYWE+EojHSSBnTCe5sTQxrXkBMe/PqBdKcmdi1GfBMTrNQyBthh9Vqk0vhvTPaIos9X6aRuWlrzEOx",
-	"WGTegtIzsrSu/I19dfdIKONYqFArZt/SIFdVmsOv9CI/Ma3D+6gW57Q9lGP2WznDuFGwGIaDW+tOhYxL",
-	"8BTe5jzEj43aPFQn38nqZBRezjQoCeptq5Xhnu8s5kBtLFkPhMXTDGijf/7QQCCby2k+avR+/kU7RuN4",
-	"8h2bwV+/6Iuz62rt+VzGNC2BTeC1pBmN6RUj2VRELW0TZ6mBMOgdH6f6RyOp8t6DzoMOWMYOxnbersWC",
-	"EjkoWDa4IBQ9XDpuF1r1kRzJDNZ18SY5lEf/e8p/A7wtdk3TqeE5zHI+oHHu3ehSKaaUNZ4W6ZiumCDs",
-	"vdE9VikCnHOMlXwQuQZoG4vu4eDw/Mfo2V68/0vEwCvrqWZkLJ2oZXGXM5kyZetuPDyZC+IK+4RR7FYR",
-	"eQ9/a1LsC2/H6FgFpOhtUQGJcWIRXAg0qelAKzoR3X2/xYKVqtfKlBQ0Leodm1FqiNYBvwUvxqcAwucQ",
-	"XZhivswPq0btZuqew0z0fmkhKqvXUj+yAgRiDkKqhd8owKc26IQFho+le4yOVczHep28xwOp/eLDDRuB",
-	"XU+VZ9M4n2aMNBWLDTtaypSCf+it+xus9zS7ZjPVCoB1zC5zASZeOhAIqVwR5zAN87A59T20fQrraWJc",
-	"C3fBWJOqf41SVGx+fryoFXyasTEXSXnnXJZclsUjbI7/PeWzwLkRE8Mfj/fXswVse+NJaQs5hpaK16jg",
-	"+JHC3r14pD8z5TDq4sRYtGySMa3wVOARZZACbtjJkBKzVrF9PFziyp2PZbepBJh3zPCBNV2SNQmvOgCv",
-	"QTGQMc1ZxmmqSHM60Vo9IDl7nxP2Ps/QkA9IPJqKK2WESp8lgNzZCkgyzQA0CWcqFAWuMPlV9lVAMjbg",
-	"gpl1N98yG2yk9rjiERpM09TD962AMMZyQkMUhR5Em/w4lTntkXMITALWGSArNWVmWmoRfOG843WW6n+G",
-	"wlF2IIcf6c8sMDKrGfkFwSnCqZjINIVDmDEyyJhpHbWz/owYYw/aAT/+vwAAAP//",
+	"c5HyaQGNKsK6KyVxWcrCZjFnZ6NA77ZTVRu5xW17iN0eYrefB9xQoR+201L1kVtfT1Wb3sfv4b8bBHLh",
+	"+l61qrmnIFDrAjzmjJWldaer7fCKcCuey4WAqy+5yfqCG+9aFtyHEOyXF4Ld+XjUB2DnzLhVYVjPjoNI",
+	"rFaAFZHYlXqxIhJrDuHWsVi3zRfCsR4PK1hZWmLWuduX0H/lDDTTEW0pB5Fu8c3rK5JQmz4ht1wk8tY0",
+	"PdsH2CIAOQjFkOVvizG02uTSUbJwRbDji0hBKNwVKtFskbLMEpYQy+UKF4lQGAqWwNK6FrS3Mit4YD3O",
+	"Ljq7MENjFvU9ctURcgLd4sCrSm21BcvAAgC+WHzLkUztu25CAFrwq13aud8Yo9jd4kkmx+v49sUvXss9",
+	"OPflmWv0ugWlIwYW70Og8RGdYTnd3OUP564+CRoAKuAzN8JbLTynO/fLs8VfYvAC18Uyx8xxQno2bC5L",
+	"v3VlC+2H8H//hQJovfO2uLA1xqY9E2TAh9OMHZz9u3D2zaF1c60FVUJnuzAd0uLALuU5rBa1KJHAwjO4",
+	"pdUw7QanwnrHpu/OClVDS4zBTGjBk9O8FfhyOHB5nZwZcn8VituRdPfU342lykkT/rfA1hC2mboFiBgg",
+	"wcvjrpfj2wnBq/KsfHGisD8DWxRDndjmViCNP6KCkqts+ttGiQ13o27hL49pRv5Gk4SuT+/6Dt7OLHmj",
+	"d1oSycVQqyVvMYLPUL7O7ZlaJlp91VFsLjsI27ukly1PtScod6CVnRMMW4hcLhQfjvLlySR9PYTf84xy",
+	"KIIVznq1NyikHikLvQuIsgJHkZChwGNhIo8DbcZa2CHnpKYSslSFGUMycPnHUgxJDj0acC3NteGp8lBo",
+	"s9Xjz2+aO/hSG8S47Zqek+RBMRhrxXvBTvilodguIYo07QC0qrkgtYoCtc1I3oZiTMWMxCzL+QBy8so0",
+	"7VgdBnGAhx2to7bUFk/tgu4MU+qN8rEeJBfDV1JfdhY0cIKv3AqVGMYbvbNOicD8fjDPwd4934yD3WmL",
+	"nJJJxm9oPCN9qmBj/xI09NT/YEnQf37vigzGNItlFZ/4c/0FeSmV4g2PP/10kyaQLcSyW5wagWwP0yHj",
+	"vkKc/jRiGfPEERwUmuutXaam21io8uL8bCFO0yL0XStNXaBA25vwb8/cxH6IeZPWisjCUdfDTBjheSsA",
+	"eAlR3MJz/8qCqID/MbmxYiQgTn2JywXc1o6AZoxkVFxDW4lJ3Rs8c8V/Yzau0Zc0S4qcfrfI6bfJSyqu",
+	"VSj0nboBOQnI6R+//wdflOaIVESaOWcI0NbPsHpLyJyoEc1Y0tpEHj6DdYDhrGr6ey0n5PtiKioHX9Pe",
+	"BxNRyliYHzd63U7QGNN3fDwdN3rn+g8u8I9uYPMaXORsyLK1+v0+uRVfVCv40YXT6goq2MSN3mmnEzT0",
+	"toG33sy8Lwc/SoBIT+Q77yEnxUNONjP8ay30k9M6C/1UW+87WOj+vqzRAWlxycEQ37/m0MfdHXbASpuw",
+	"jMtkF51hpf5WKkMbH1AzuLqcS1u8lAxTKmJmzG/761rzu9XGMlNVFJCqyFDJlZA28aF9pm37CxLh4Yis",
+	"T2gw9tmNgaIE7VMoiF4o/JB30zeTndLShrD/OfrdQdke5kpNsZ89FHQust7EsgitNxcC3UVkuxTQtmFu",
+	"gLsuhviS5gw0GE1T/2pveBDG1l/7H/6//wsQUE2g9ktYzMc0bbWJIbhwroyJLvFsgerUxqO2M+5/sHvl",
+	"i4+Hnz4IGnMQt4X70J3zHx50tP59YVa60Ts5DxpC6nnJ4PuTjmfDa82rxW0yTfV35x9KD7JFDr2zs6Dk",
+	"4jyFfdfodU98Z+UlhHbOv27Ph9VPu4FjmNRjN5S6GA/K6AAjR44kFSL6ucxpqp/wAfWUKiYGbYQ+FfD+",
+	"J+7ac33tVpGkkwf7iSS5LVejrqwAOuiq/esqPfdaAjExpENmaMu21lKyEB5bqCmzlbkYrozLe5zNZTem",
+	"PzNSMdUnLi+zSwckmZOiWlaGoiZ4P5K3BKMpVuZmzHtyEaAqBr40wbqNOH5RzMkXJ5ANFHg6e1GSUYsB",
+	"8O6KAHinMgAeLAugn8L4PeF4um24/HQ/Qs5byBoxV+yiQ5T87gResQ4Q8t1F2k38s7mFvMMHv6+norI4",
+	"+Dkdoh+RFsHsgGhRR4dGBOl71RvovQJ5H8A0EE0iqDIg5ypLmlo55NxFsIvvQjFhWcxETocsWPjdgvnu",
+	"ke9DKEgx0Dz6FYzlr0IxFQnLoN5jO2n5Ws/oFycnzQZ8X7ZW73cWQtr3H7RP52svylbjU/GTEXJoZBrr",
+	"8RR2OeRzxpOUa+cOSzv8B54uPvCsM/e4sunqPe7Ue9qJfZqiA5bPtk9V7svAhG1RV3NMh6SfMXqdyFtx",
+	"ELj7F7jf2MnVAstIAL09dhC8OR7zdUUuRjaWw+C5Zjbbv0xM72ePYA8vlBVqZxDaeW1/J3Q+64mbZFyx",
+	"qBWEwmv1Jc1ISAHdydAF2yP6P0A4Ystmo8E0Te0XAJ6b8ZzhJZaO328XJs3Lp3YWh0wYSdjy6m8nLDu6",
+	"ZjNMaEL4WLl2Zc6yUDTt4Mn9zvGYY+9LN+h0Osdg+hbvQ+53vCs6HXsNFAuaeJHr5A6FmTEihYmdAOWX",
+	"IG7icJBCkudXLwiFF6roISZzLcShKPUQkx9A/stMEcVyu0wO3w9BmczgFMuPbDN2jfJ4jZtjVxnOve7Z",
+	"azaDfj+4k7V2u51OB2zf51xMta16v/NhowZjrDqt7y++jMeMXMlsIrMNCcfMFNQJSIThOIi51Q26Hg6A",
+	"owq1K1yIOzPdO7Xs5nbJ5qXcsS39P7Kl/8vaB14hHXEcs0nOofKBkXmgBVXGerEtBBeYjeMi4WIIEgba",
+	"4CZMTlLAm8dAKmT1EBfYNR00LSIyEA1pabK0k8CS/ZHLacJzltQTDj817/7CvvrmqMWHPoF9QxCXwDEW",
+	"O1O2PRj1HL98fhfUsf1q6fbDhImnj8iVFILFudeaCTVA5gAYpYLnRDlERfNWQAN61jmDGvlQQKUQ9NUM",
+	"ucoZdILW7O/V0Bird/T+iLMWnlVXQTK/hDuSLx6O3F0poX2etxpFVHXYJtO8SszicVBzA6w7gM0frnMa",
+	"kMcizyh5+igg30o5TBn5SWbXakJjFoTiOzaLU0mvyR+//6cVkIxNUhpbPQZEgu4Mkj4byIy1yROjzAT2",
+	"tpR6qeHQhyLi2tDmikSQKcwiy2qhGInoNIlMF7P+NwfbMiCGKgXgMQsQM0+ZhuLvP31HXjGEUUNRYmCH",
+	"SrIEsNFEOjOga71QhOIrsCQmLFNS2JoYwE3q692qla3+PlLTfnRh6gwzlUPYJigudnKHHY0pT0NBCE0S",
+	"6OAxQXT8gsQp5WPStC0/xZokEtv/iKIzg/j09oZlfMBZ0iOAyBC1LvR4qR1tiaUAhjFDgA9bBV/UQNLJ",
+	"hCUIeQSPjn41JUDQX5To8QLxpB0zDDuiaSpvWfJYD+aRHFMutJNExYwk8Bfei40n+ayFkwNPwFnU9xzx",
+	"4Yjp2RrRHNGkntPJBGL5Q275G25oOmXOj0IYV9cHjxOmAsJSBbeMTI3OS4SmQiwT2tfaMBrTd/AxcuXA",
+	"N9AccIEUkrfa7XLdnF5/Jkxr8XDz/ZhOAEgcb5RRrjzCiXsWigB+E2jTK6bC1GXJW6b3V1vvL6PftDpS",
+	"8zZgwlUsARUwkfEUa18j9+GbLI0gEmneOBQRAhfgyTHQBe1blqZHwBl0LCdM8OQolgKC3NjO0DK7XRF3",
+	"SKYi1asc/Xp7rfRTCFeh0AsiTLBxxOJriySQmxOpt5gWi3AE8cQTRW+A9fjs5KSY4labfMdmYJ6GImOD",
+	"jPnJpD6Nr/XSCnTJaY5dZ4jGbmZee13KHHYzfyNqTgfTdkAzk7nFZHjz8pki46nKSZ8RhHiISBP+EaEc",
+	"SqWc6Mf6RzJhNyyVE5jzsUygwOBSlKVSIYPIhPLM8O3AnoBGO3RGmmedh2b4BiAf54vn+p7r9PEuM74n",
+	"0yo75RNSb1fIBK3voEg3lmOgSTLTpr32Ce8dH+MaNoIGHma4oynxxf8Glt7C8Vw41xv+A7aSO/YlHj1c",
+	"sEavYcE9YCTyOqd6OMdSGzcnx7awL2j8ynPr7xtxAew1Yy4MS5+RUHqQz/QZO7n/iCBNgnfha0bH5Jk+",
+	"0x4O2Prh0/klfTHNPzb/99YWKaFKn3vt1f1JecHXME6vpBikPM4PvOBfhLOMlqr2JdGOvTPPWZvna1ny",
+	"XnDJ1RJVV2VQxY64UEwoDuV0atpHRBWiGM3ikdZxEFj/6iuZffUVQWjQZgTFzlFrgUU2FB6N7E8mwmyu",
+	"DgxIMRiTNrBtHXGjPlJ9myzTSkDf0mCEhiJCRlOjOi3b91pMtZWocZYlfBum2gEXCYL3bZywhDn9EQrF",
+	"74zHpZos3FRHoo2gjVOZsrrSdUCg3ISXBhTdhzWfvFeKcv10R05e/XyP+xiejxxuNY8veKi2YA3dUxE9",
+	"VvoVZDTrsAiUgFNjKYTM5rFTrRH0s8l5rKTpuuYC43UTmuWmwMxM0080YyM5VcgsvBFvMfYCXMEQ16Eu",
+	"DhrTSbL4/vdfdx70Tu3737BMwZKf7AA1qPfSapRB2M6HdPP+FekTLhKc3S1BUrVcrtKPeM8PS1l9XdjD",
+	"QP5V6CUucmnjBs1fJTaXUcvyCPUYJjRhKZdNXYWB9hPs1jr3EAkArzKj4hpcv1tDHNb04PXx4IcCMaMv",
+	"LPJ+PmJjxdIbU9do4zH9GZEuwVqVU8ULAbL1MSJ8o8dq7jMV/N9ThmVL5u31StIMErtlOyGd9bQ/Ta8h",
+	"GgdBGRoK8FX1g2OZMBtmgovmmOEBpHp9UkscuN4Km3unBcrhd2y2m3NaahxtZ1IpXiljDU/xCvn6S02/",
+	"6ZxA3Eh63SGg4Q5KadV87UknPRZDLhhDOMBNtdLSNVhbKZXf3yml7kaLWAvIYM65PkFbe8dB45mMHYLK",
+	"suvddX8+j/rgFn9EKMap2hr1vB6F0aj0eT/32DbJvK/R9d9QoWw6oykHA+ik5GKIkBM8s3ljrZosKYmp",
+	"hCiz5/CszJ8TeG1dI65ymc1KjW6B14vmdxYFhE4TnhMm8owz1YJgOdBFk3m+OP8NHY11RKYCkjsFcxyq",
+	"2D4Vhk+jXIxhaORyvavR/NBmjLNA2uQbQ2VHS2TVjhUeHm8RJUNhICVJ86TTKSLQSFKnEKcyIEJ6bzlr",
+	"Van4PhVGv2+tnvdOfaAH9A0VHzt2ukwHmOnfSQV8OPD5H8T5xrXAVOwmy/tUbC7I12TrRwpPQv3jcU+Z",
+	"OlUr2dk7rrBUrkLE38rsGtkqSBPzl6FwjNmZhdNtrRCxZC0JG4o3ol8pZIXM5wQsWVO+hsIXsBeEQr5Q",
+	"zMZcmfmwfK597eiZh0ByMSoujCpFM1zuhPMnEHp6+IHFNYVFOsg+I/s2tn2/RNkDx2U36QN7eHlsaBVU",
+	"cVm2AFqxNjQq0IpX+pwVaMWODH47sGJHDv/LKkl67I47WMl/kreui+09zqiq0AwY66MpSWhOoYJlKGWC",
+	"5c0ZH46A+YNlVE0zBkWiCJkdCmOTR2QgsVKB5KNMTocj50BAsqzPYjlmikRPZDZmhnsPy2uA/ei+TX/x",
+	"BAttItPRFwpTyWWLSTzpfGTqc8xP/k/xTZuLG5ryJPK9EMchotWHfs9QIPvf95b3z1D1AcUe1OfArwd0",
+	"zFNM5mnvJM8z3p/mrOAWWWT2c8Xk9pLCdTIhPngnrX5mLCeKCUutMvbLzCFMqudgEweqBZXoKiDYgQh1",
+	"Zimn6oIwmqVc60mtGUNhPCx4oHawtP50QCGw8qhCUzkEh2cyYSI5kiKdmfgtLCI8zO4mqG1b1KttcmmW",
+	"BlR8hSquJkD1rArE19rErLggoMyFzN/iKCKH/I0P1Y4l6tAqJe+G+CkV/dw8HbT8X0nL2zPDytJ6S4Vf",
+	"aLkNnA7f26gsl3gyTVOSsJzyFPLJUuDh6oG4DLA6IjBFmxgzDkyCyGShR3yinJQOhQkRQz2s3rtzeRLD",
+	"7cnexVpgQZ0rFTP9VGRfpomXDGoTmCBAsMBSQUzjoMg765zVdCpsf+Ir0wN+f3D36wWWur1lsfeTd/ZY",
+	"Nm2I38QQq0L8Cy/lQvynewnxH6Ten6CNYydHpaZZY303BXX9Z2yn0zweLUrWv7/64XvynGVDRl7oK7R0",
+	"RYZqLN2COrC6JHK1VRQKMIsoJN6XZNypIrcsTX0GfDDi4VuWDgLSn+ZgvKLdBvdFbnwooiLR08ER1EBj",
+	"z4OpGOih/QXGrh6kyqnWCmfdkzaZT7/bGxtngkQvfnj1mlQrp2OQksf4k8reaJRb26XL91nMXRK8f29b",
+	"2buRpITNAIfMf9hYb5Qj2Er/q+LBc7J9qwd+NiF/o4UOuqEU8z8URX/eITvYtDvG7OAe29jvx36AoNaY",
+	"f8ZVrkxJsvcDG5MfUWUAuOepsbEbXqkp+uRNI+fzlskZzEgCaKWI75Rylb/1BxQBRkirTSJmkPN/4vmI",
+	"i//9sBORa8Ym2NCDDkIJ/hQcAMMJcAu/WeAFQPg7esNAYdkUxozlQEgzkFkoMlbcVPsekxSTEVa7wqi9",
+	"suiC8v6CAKYegnxoTanfDUIVHPRh4YGQtR0QfQsoXfKXbIWdA2W9i0QJWvO7aeEKEQBhUiBrD6h/0LtX",
+	"npmyffSwU10YXF6rUn2wg/I+vb8SzHufUNvrMyTgtd8bMpxXf7vUunjAtY/9akJjpshL00mXwVxMUO1B",
+	"+az9W3l+0PlRtwPs39YPAk8sXmlZAoyqvc95xX3EVHvJjV7j6vHL10fwsK9/PHn+8J9n33W/2YRWwdtO",
+	"dSW9r4tmS38vHZgqPxeucVq1PJ4yKYmM3djHS09Y283CxvKyiJYgFL+U5FChMbFU+XgOdnmJ4sxHBTuP",
+	"RWe2zauYsTVa0+Pe8RUoxltC0YwcIHMUkMjeSv+bi7c26I8A5Qb0Wf9hIJ2jVkASRpOUC6YC7UhxEYpU",
+	"xtoPDIiKZYZa2nFeelq5BHGulbIpm8ZJiVqeRgwFqkT8yUqlSPaiEy+9xdjUk9tn75APM2mV6167eIoX",
+	"db08+1OUdkctxPG8yOPdKdNkyrwHn84HEG2/0RqlzwhUpobLr9Jb39PdSIRxeUuzRH/aCRr2IDiYSAON",
+	"X56e09edB73uiRmli416J3IDTj688nufpuMFza4bO/TqFDtmdceOt30Pyv2zU+60JOSsbvdF3/qq/YnM",
+	"TNhrQcP7j9lQwfvi70vV737QcK3CD+/9WakiwSavv6xCkCszagDLKb0PxGaZMI6vyqlIaJbgRUf4stpj",
+	"5DFg4/WlKcGTaRIKW94g2K27X/PfUzYtEEkUHQMXmVA0RnJHYzrBna2JYc0LiGlvXlNImjMTuzYDnslp",
+	"Fgp5K+ywWm1yKbx3RltksRPbwIs0bedXKBZbv1pQH0GWdnu9tq/uHgnFlQt148Xs22KIqv4v+JVe5McG",
+	"0GMfPVyctodyzH4rZxg3ChbDcHBrfVYh4xJolLc5D/HjbSsqDlHjj9EzhMLLmQYlQb1tDxHc861FAqqN",
+	"JeuBsHia6fmDJnyAl7uc5qNG7+dftGM0jiffsRn89Yu+OLup1p7PZEzTEgQUXkua0ZheM5JNRdTSNnGW",
+	"GmCh3vFxqn80kirvPeg86IBl7MDl5+1aLCiRg4L7igtC0cOl43ahVa/kSGawros3yaFp6d9T/hsUOLIb",
+	"mk4N+3CW8wGNc+9Gl0oxpazxtEiSeM0EYe+M7rFKEUgWYqwDhMg1AM5ZzC0HUus/Rs/24v1fIDJtWU81",
+	"I2PpRK4wMZMpU7buxkN5uyCu3F4YxW4VkffwNybFvvB2jI5VQIqOUxWQGCcWIf9Ak5q+8AIfwN33WyxY",
+	"qXotU4TqqiWbUXqNFhXUpOLF+BTA3R6iC1PMl/lh1ajdTN1zSMbeLy1wdPVa6kdWQDPNATu2ihJTZTGD",
+	"C2Q9S8IcHauYj/U6eY9/dfX0ecXDDUeQXU+VZ9M4n2aMNBWLDWdpypSCf+it+xus9zS7YTPVCoAL1C5z",
+	"QfFROhBIdFAR5zAwNrA59T20fQrraWJcC3fBWJOqf41SVGx+fryoFXyasTEXSXnnXJZclsUjbI7/PeVz",
+	"s7oRE5ayghlEzxZw4I4npS3keNMqXqOCeU8Ke/fikf7MlMOoixNjOSxIxrTCU4FHX0UKEgAnQ0p8l8X2",
+	"8dgCKnd+UckrBybDB9Z0SdYkvOoAvALFQMY0ZxmnqSLN6URr9YDk7F1O2Ls8Q0M+IPFoKq6VESp9lkAJ",
+	"dCsgyTQDKEOcqVAUaP/kV9lXAcnYgAtm1t18y2ywkdrjikdoME1TD3W/glgAywkNfSN6EG3y41TmtEfO",
+	"ITAJBe+Ad9iUmSl+R0ik846H96D/GQpHpIXMuqQ/s3QFrGbkFwSnCKdiItMUDmHGyCBjptrYzvpTYow9",
+	"aNL/8P8HAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

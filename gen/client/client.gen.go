@@ -6581,10 +6581,26 @@ type ClientInterface interface {
 	// Restores a banned user's access: their existing tokens and API keys work again (unless
 	// expired or revoked). Needs `user_ban`, the `write` scope and a target ranking below you.
 	// Unbanning a user who is not banned changes nothing (200 with the user as it is, no
-	// audit entry).
+	// audit entry); an anonymised user cannot be unbanned (409 `anonymised`).
 	//
 	// Corresponds with DELETE /api/v2/users/banned/{userId} (the `UnbanUser` operationId).
 	UnbanUser(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AnonymiseUser Anonymise a banned user
+	//
+	// Erases a banned user's personal data for good (the right to erasure, or a SCIM
+	// `DELETE` followed through): their name becomes `Former user <last 6 of the id>`, their
+	// e-mail address `anonymised-<id>@anonymised.invalid`, and their provisioning data
+	// (`userName`, `externalId`, given and family names, attributes), their identity
+	// provider bindings, their API keys and the mail not yet sent to them are removed. Their
+	// history (assignments, progress, certificates) stays, under the alias; earlier audit
+	// entries are kept as recorded (the audit log is append-only). The user stays banned and
+	// cannot be unbanned. Anonymising an anonymised user changes nothing. Needs `user_ban`,
+	// the `write` scope and a target ranking below you; 409 `not_banned` when the user is
+	// active.
+	//
+	// Corresponds with POST /api/v2/users/banned/{userId}/anonymise (the `AnonymiseUser` operationId).
+	AnonymiseUser(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetUser Get a user
 	//
@@ -9817,11 +9833,37 @@ func (c *Client) BanUser(ctx context.Context, body BanUserJSONRequestBody, reqEd
 // Restores a banned user's access: their existing tokens and API keys work again (unless
 // expired or revoked). Needs `user_ban`, the `write` scope and a target ranking below you.
 // Unbanning a user who is not banned changes nothing (200 with the user as it is, no
-// audit entry).
+// audit entry); an anonymised user cannot be unbanned (409 `anonymised`).
 //
 // Corresponds with DELETE /api/v2/users/banned/{userId} (the `UnbanUser` operationId).
 func (c *Client) UnbanUser(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUnbanUserRequest(c.Server, userId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AnonymiseUser Anonymise a banned user
+//
+// Erases a banned user's personal data for good (the right to erasure, or a SCIM
+// `DELETE` followed through): their name becomes `Former user <last 6 of the id>`, their
+// e-mail address `anonymised-<id>@anonymised.invalid`, and their provisioning data
+// (`userName`, `externalId`, given and family names, attributes), their identity
+// provider bindings, their API keys and the mail not yet sent to them are removed. Their
+// history (assignments, progress, certificates) stays, under the alias; earlier audit
+// entries are kept as recorded (the audit log is append-only). The user stays banned and
+// cannot be unbanned. Anonymising an anonymised user changes nothing. Needs `user_ban`,
+// the `write` scope and a target ranking below you; 409 `not_banned` when the user is
+// active.
+//
+// Corresponds with POST /api/v2/users/banned/{userId}/anonymise (the `AnonymiseUser` operationId).
+func (c *Client) AnonymiseUser(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAnonymiseUserRequest(c.Server, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -15588,6 +15630,40 @@ func NewUnbanUserRequest(server string, userId UserID) (*http.Request, error) {
 	return req, nil
 }
 
+// NewAnonymiseUserRequest constructs an http.Request for the AnonymiseUser method
+func NewAnonymiseUserRequest(server string, userId UserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/users/banned/%s/anonymise", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetUserRequest constructs an http.Request for the GetUser method
 func NewGetUserRequest(server string, userId UserID) (*http.Request, error) {
 	var err error
@@ -17814,12 +17890,30 @@ type ClientWithResponsesInterface interface {
 	// Restores a banned user's access: their existing tokens and API keys work again (unless
 	// expired or revoked). Needs `user_ban`, the `write` scope and a target ranking below you.
 	// Unbanning a user who is not banned changes nothing (200 with the user as it is, no
-	// audit entry).
+	// audit entry); an anonymised user cannot be unbanned (409 `anonymised`).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /api/v2/users/banned/{userId} (the `UnbanUser` operationId).
 	UnbanUserWithResponse(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*UnbanUserResponse, error)
+
+	// AnonymiseUserWithResponse Anonymise a banned user
+	//
+	// Erases a banned user's personal data for good (the right to erasure, or a SCIM
+	// `DELETE` followed through): their name becomes `Former user <last 6 of the id>`, their
+	// e-mail address `anonymised-<id>@anonymised.invalid`, and their provisioning data
+	// (`userName`, `externalId`, given and family names, attributes), their identity
+	// provider bindings, their API keys and the mail not yet sent to them are removed. Their
+	// history (assignments, progress, certificates) stays, under the alias; earlier audit
+	// entries are kept as recorded (the audit log is append-only). The user stays banned and
+	// cannot be unbanned. Anonymising an anonymised user changes nothing. Needs `user_ban`,
+	// the `write` scope and a target ranking below you; 409 `not_banned` when the user is
+	// active.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/users/banned/{userId}/anonymise (the `AnonymiseUser` operationId).
+	AnonymiseUserWithResponse(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*AnonymiseUserResponse, error)
 
 	// GetUserWithResponse Get a user
 	//
@@ -29221,6 +29315,8 @@ type UnbanUserResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -29262,6 +29358,11 @@ func (r UnbanUserResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
 }
 
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r UnbanUserResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
 func (r UnbanUserResponse) GetApplicationproblemJSON429() *TooManyRequests {
 	return r.ApplicationproblemJSON429
@@ -29300,6 +29401,131 @@ func (r UnbanUserResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UnbanUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AnonymiseUserResponse200Headers the declared response headers of an HTTP 200 response for AnonymiseUser
+type AnonymiseUserResponse200Headers struct {
+	ETag *string
+}
+
+// AnonymiseUserResponse401Headers the declared response headers of an HTTP 401 response for AnonymiseUser
+type AnonymiseUserResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// AnonymiseUserResponse429Headers the declared response headers of an HTTP 429 response for AnonymiseUser
+type AnonymiseUserResponse429Headers struct {
+	RetryAfter *int
+}
+
+// AnonymiseUserResponse503Headers the declared response headers of an HTTP 503 response for AnonymiseUser
+type AnonymiseUserResponse503Headers struct {
+	RetryAfter *int
+}
+
+type AnonymiseUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *User
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AnonymiseUserResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *AnonymiseUserResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AnonymiseUserResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AnonymiseUserResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AnonymiseUserResponse) GetJSON200() *User {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r AnonymiseUserResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r AnonymiseUserResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r AnonymiseUserResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r AnonymiseUserResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r AnonymiseUserResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r AnonymiseUserResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r AnonymiseUserResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r AnonymiseUserResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r AnonymiseUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AnonymiseUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AnonymiseUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AnonymiseUserResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -32636,7 +32862,7 @@ func (c *ClientWithResponses) BanUserWithResponse(ctx context.Context, body BanU
 // Restores a banned user's access: their existing tokens and API keys work again (unless
 // expired or revoked). Needs `user_ban`, the `write` scope and a target ranking below you.
 // Unbanning a user who is not banned changes nothing (200 with the user as it is, no
-// audit entry).
+// audit entry); an anonymised user cannot be unbanned (409 `anonymised`).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -32647,6 +32873,30 @@ func (c *ClientWithResponses) UnbanUserWithResponse(ctx context.Context, userId 
 		return nil, err
 	}
 	return ParseUnbanUserResponse(rsp)
+}
+
+// AnonymiseUserWithResponse Anonymise a banned user
+//
+// Erases a banned user's personal data for good (the right to erasure, or a SCIM
+// `DELETE` followed through): their name becomes `Former user <last 6 of the id>`, their
+// e-mail address `anonymised-<id>@anonymised.invalid`, and their provisioning data
+// (`userName`, `externalId`, given and family names, attributes), their identity
+// provider bindings, their API keys and the mail not yet sent to them are removed. Their
+// history (assignments, progress, certificates) stays, under the alias; earlier audit
+// entries are kept as recorded (the audit log is append-only). The user stays banned and
+// cannot be unbanned. Anonymising an anonymised user changes nothing. Needs `user_ban`,
+// the `write` scope and a target ranking below you; 409 `not_banned` when the user is
+// active.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/users/banned/{userId}/anonymise (the `AnonymiseUser` operationId).
+func (c *ClientWithResponses) AnonymiseUserWithResponse(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*AnonymiseUserResponse, error) {
+	rsp, err := c.AnonymiseUser(ctx, userId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAnonymiseUserResponse(rsp)
 }
 
 // GetUserWithResponse Get a user
@@ -44097,6 +44347,13 @@ func ParseUnbanUserResponse(rsp *http.Response) (*UnbanUserResponse, error) {
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -44153,6 +44410,131 @@ func ParseUnbanUserResponse(rsp *http.Response) (*UnbanUserResponse, error) {
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers UnbanUserResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAnonymiseUserResponse parses an HTTP response from a AnonymiseUserWithResponse call
+func ParseAnonymiseUserResponse(rsp *http.Response) (*AnonymiseUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AnonymiseUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest User
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers AnonymiseUserResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers AnonymiseUserResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers AnonymiseUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers AnonymiseUserResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -2381,7 +2381,7 @@ func (rs *LMSTenant) Get(ctx context.Context) (*client.Tenant, error) {
 	return res.JSON200, nil
 }
 
-// LMSUsers is the users resource of the lms group: Get, Create, Update, Ban, ChangeEmail, Find, Unban, FindAll.
+// LMSUsers is the users resource of the lms group: Get, Create, Update, Anonymise, Ban, ChangeEmail, Find, Unban, FindAll.
 type LMSUsers struct {
 	raw *client.ClientWithResponses
 }
@@ -2460,6 +2460,38 @@ func (rs *LMSUsers) Update(ctx context.Context, userId client.UserID, params *cl
 	}
 	if res.JSON200 == nil {
 		return nil, unexpectedResponse("updateUser", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// Anonymise — Anonymise a banned user.
+//
+// Erases a banned user's personal data for good (the right to erasure, or a SCIM
+// `DELETE` followed through): their name becomes `Former user <last 6 of the id>`, their
+// e-mail address `anonymised-<id>@anonymised.invalid`, and their provisioning data
+// (`userName`, `externalId`, given and family names, attributes), their identity
+// provider bindings, their API keys and the mail not yet sent to them are removed. Their
+// history (assignments, progress, certificates) stays, under the alias; earlier audit
+// entries are kept as recorded (the audit log is append-only). The user stays banned and
+// cannot be unbanned. Anonymising an anonymised user changes nothing. Needs `user_ban`,
+// the `write` scope and a target ranking below you; 409 `not_banned` when the user is
+// active.
+//
+// POST /api/v2/users/banned/{userId}/anonymise (operation anonymiseUser).
+func (rs *LMSUsers) Anonymise(ctx context.Context, userId client.UserID) (*client.User, error) {
+	rsp, err := rs.raw.AnonymiseUser(ctx, userId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseAnonymiseUserResponse(rsp)
+	if err != nil {
+		return nil, decodeError("anonymiseUser", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("anonymiseUser", res.HTTPResponse)
 	}
 	return res.JSON200, nil
 }
@@ -2550,7 +2582,7 @@ func (rs *LMSUsers) Find(ctx context.Context, params *client.FindUsersParams) (*
 // Restores a banned user's access: their existing tokens and API keys work again (unless
 // expired or revoked). Needs `user_ban`, the `write` scope and a target ranking below you.
 // Unbanning a user who is not banned changes nothing (200 with the user as it is, no
-// audit entry).
+// audit entry); an anonymised user cannot be unbanned (409 `anonymised`).
 //
 // DELETE /api/v2/users/banned/{userId} (operation unbanUser).
 func (rs *LMSUsers) Unban(ctx context.Context, userId client.UserID) (*client.User, error) {

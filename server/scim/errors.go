@@ -41,6 +41,9 @@ func toSCIMError(ctx context.Context, log *slog.Logger, err error, what string) 
 	case errors.Is(err, people.ErrOwnerProvisioning):
 		return scimerr.ScimError{Status: http.StatusForbidden,
 			Detail: "Owners are managed in learnd: provisioning cannot deactivate or delete an owner."}
+	case errors.Is(err, people.ErrAnonymised):
+		return scimerr.ScimError{Status: http.StatusBadRequest, ScimType: scimerr.ScimTypeMutability,
+			Detail: "active: the user was anonymised in learnd and cannot be reactivated."}
 	case errors.As(err, &ve):
 		return scimerr.ScimError{Status: http.StatusBadRequest, ScimType: scimerr.ScimTypeInvalidValue, Detail: ve.Error()}
 	}

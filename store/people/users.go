@@ -29,19 +29,21 @@ const (
 
 // User is a person of a tenant (seed 003): the person id that is their tokens' sub.
 type User struct {
-	ID        uuid.UUID   `gorm:"column:id"`
-	Name      string      `gorm:"column:name"`
-	Email     string      `gorm:"column:email"`
-	Role      string      `gorm:"column:role"`
-	Status    string      `gorm:"column:status"`
-	BannedAt  *time.Time  `gorm:"column:banned_at"`
-	BannedBy  *uuid.UUID  `gorm:"column:banned_by"`
-	CreatedAt time.Time   `gorm:"column:created_at"`
-	UpdatedAt time.Time   `gorm:"column:updated_at"`
-	CreatedBy *uuid.UUID  `gorm:"column:created_by"`
-	UpdatedBy *uuid.UUID  `gorm:"column:updated_by"`
-	Version   int         `gorm:"column:version"`
-	Groups    []UserGroup `gorm:"-"` // memberships, by group name
+	ID        uuid.UUID  `gorm:"column:id"`
+	Name      string     `gorm:"column:name"`
+	Email     string     `gorm:"column:email"`
+	Role      string     `gorm:"column:role"`
+	Status    string     `gorm:"column:status"`
+	BannedAt  *time.Time `gorm:"column:banned_at"`
+	BannedBy  *uuid.UUID `gorm:"column:banned_by"`
+	CreatedAt time.Time  `gorm:"column:created_at"`
+	UpdatedAt time.Time  `gorm:"column:updated_at"`
+	CreatedBy *uuid.UUID `gorm:"column:created_by"`
+	UpdatedBy *uuid.UUID `gorm:"column:updated_by"`
+	Version   int        `gorm:"column:version"`
+	// AnonymisedAt is when the (banned) user's personal data was erased (Anonymise).
+	AnonymisedAt *time.Time  `gorm:"column:anonymised_at"`
+	Groups       []UserGroup `gorm:"-"` // memberships, by group name
 }
 
 // UserGroup is a group a user belongs to.
@@ -59,7 +61,7 @@ type userRow struct {
 
 func (r *userRow) position() store.NameCursor { return store.NameCursor{Name: r.SortKey, ID: r.ID} }
 
-const userCols = "users.id, users.name, users.email, users.role, users.status, users.banned_at, users.banned_by, users.created_at, users.updated_at, users.created_by, users.updated_by, users.version"
+const userCols = "users.id, users.name, users.email, users.role, users.status, users.banned_at, users.banned_by, users.created_at, users.updated_at, users.created_by, users.updated_by, users.version, users.anonymised_at"
 
 // UserQuery selects a page of users.
 type UserQuery struct {

@@ -124,6 +124,9 @@ func (r *UserRepo) Unban(ctx context.Context, id uuid.UUID, check UserCheck) (*U
 		if cur.Status != UserBanned {
 			return nil, nil
 		}
+		if cur.AnonymisedAt != nil {
+			return nil, ErrAnonymised
+		}
 		u, err := updateUserRow(t, cur.ID, "status = 'active', banned_at = NULL, banned_by = NULL, deprovisioned_at = NULL")
 		if err != nil {
 			return nil, err
