@@ -12,6 +12,11 @@ import (
 // signinTTL bounds how long a cached provider or binding is used without a notification.
 const signinTTL = time.Minute
 
+// signinMaxIssuers bounds the issuers remembered (an issuer no tenant registered is
+// remembered too, so tokens naming made-up issuers cost no query each; they cannot grow the
+// cache without bound).
+const signinMaxIssuers = 4096
+
 // signinCache keeps, per process, what accepting a token of a tenant's identity provider
 // reads on every request: the providers of an issuer and the user bound to a subject. It
 // is used only while the store's callers cache is live (the listener that hears every
@@ -83,6 +88,9 @@ func (c *signinCache) putProviders(issuer string, provs []Provider, epoch uint64
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.epoch == epoch && c.st.CallerCacheLive() {
+		if len(c.issuers) >= signinMaxIssuers {
+			clear(c.issuers)
+		}
 		c.issuers[issuer] = cachedProviders{provs: append([]Provider(nil), provs...), fetched: fetched}
 	}
 }
