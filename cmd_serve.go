@@ -165,7 +165,11 @@ func serve(ctx context.Context, cfg config) error {
 	}
 	defer closeLimiter()
 	scfg.Limiter = lim
-	if scfg.ProviderKeys, err = auth.NewProviderKeys(ctx); err != nil {
+	var pkOpts []auth.ProviderKeysOption
+	if cfg.Dev || cfg.IdPPrivateNetworks {
+		pkOpts = append(pkOpts, auth.WithPrivateNetworks())
+	}
+	if scfg.ProviderKeys, err = auth.NewProviderKeys(ctx, pkOpts...); err != nil {
 		return err
 	}
 	defer func() { _ = scfg.ProviderKeys.Close(context.WithoutCancel(ctx)) }()

@@ -117,8 +117,12 @@ type config struct {
 	// which only local clients reach). Access tokens live LEARND_TOKEN_TTL, refresh tokens
 	// (rotated at each use) LEARND_OAUTH_REFRESH_TTL. LEARND_MCP_OAUTH=false turns it off
 	// (API keys only).
-	MCPOAuth        bool          `env:"LEARND_MCP_OAUTH" envDefault:"true"`
-	OAuthRefreshTTL time.Duration `env:"LEARND_OAUTH_REFRESH_TTL" envDefault:"720h"`
+	MCPOAuth bool `env:"LEARND_MCP_OAUTH" envDefault:"true"`
+	// IdPPrivateNetworks lets tenants' identity providers be on loopback, private or
+	// link-local addresses (a provider inside the operator's network); off, learnd reaches
+	// them on public addresses only. Dev mode allows them.
+	IdPPrivateNetworks bool          `env:"LEARND_IDP_PRIVATE_NETWORKS" envDefault:"false"`
+	OAuthRefreshTTL    time.Duration `env:"LEARND_OAUTH_REFRESH_TTL" envDefault:"720h"`
 }
 
 // authServer is the OAuth 2.1 authorization server of /mcp at public (the issuer). Its
@@ -133,7 +137,7 @@ func (c config) authServer(st *store.Store, iss *auth.Issuer, public string, lim
 	key := sha256.Sum256([]byte("learnd oauth|" + iss.KeyID() + "|" + c.SigningKeyPEM + "|" + readFile(c.SigningKeyFile)))
 	idpKey := sha256.Sum256(append([]byte("learnd idp sign-in|"), key[:]...))
 	flow := &idpsignin.Flow{Providers: people.New(st).Providers(), Keys: pk, CallbackURL: public + idpsignin.CallbackPath,
-		Key: idpKey[:], Secure: strings.HasPrefix(public, "https://")}
+		Key: idpKey[:], Secure: strings.HasPrefix(public, "https://"), HTTPClient: pk.HTTPClient()}
 	return authserver.New(authserver.Config{
 		PublicURL: public, Key: key, AccessTTL: c.TokenTTL, RefreshTTL: c.OAuthRefreshTTL, Logger: log, Limiter: lim,
 		SignIns: []authserver.SignIn{authserver.APIKeySignIn{Store: st}, authserver.IdPSignIn{Flow: flow, Store: st}},

@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
+	"code.dny.dev/ssrf"
 	"github.com/lestrrat-go/httprc/v3"
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/valyala/fastjson"
@@ -112,6 +114,7 @@ type ProviderKeys struct {
 	client      *http.Client
 	leeway      time.Duration
 	missRefresh time.Duration
+	private     bool
 
 	mu   sync.Mutex
 	sets map[string]*providerSet
@@ -128,6 +131,13 @@ type providerSet struct {
 // ProviderKeysOption tunes NewProviderKeys.
 type ProviderKeysOption func(*ProviderKeys)
 
+// WithPrivateNetworks lets learnd reach providers on loopback, private and link-local
+// addresses (development, tests, or a provider inside the operator's network); by default
+// discovery, JWK Sets and token exchanges reach public addresses only (SSRF).
+func WithPrivateNetworks() ProviderKeysOption {
+	return func(k *ProviderKeys) { k.private = true }
+}
+
 // WithMissRefresh sets how often a token naming an unknown key may make a provider's JWK
 // Set be fetched again (10 seconds by default).
 func WithMissRefresh(d time.Duration) ProviderKeysOption {
@@ -137,17 +147,29 @@ func WithMissRefresh(d time.Duration) ProviderKeysOption {
 // NewProviderKeys returns an empty ProviderKeys whose background refreshes live until
 // ctx ends or Close is called.
 func NewProviderKeys(ctx context.Context, opts ...ProviderKeysOption) (*ProviderKeys, error) {
-	client := &http.Client{Timeout: providerFetchTimeout}
-	cache, err := jwk.NewCache(ctx, httprc.NewClient(httprc.WithHTTPClient(client)))
-	if err != nil {
-		return nil, fmt.Errorf("provider keys: %w", err)
-	}
-	k := &ProviderKeys{cache: cache, client: client, leeway: DefaultLeeway, missRefresh: providerMissRefresh, sets: map[string]*providerSet{}}
+	k := &ProviderKeys{leeway: DefaultLeeway, missRefresh: providerMissRefresh, sets: map[string]*providerSet{}}
 	for _, o := range opts {
 		o(k)
 	}
+	k.client = &http.Client{Timeout: providerFetchTimeout}
+	if !k.private {
+		// Only public addresses, on any port: the dialer checks the address it connects to,
+		// after DNS, so a name cannot lead to an internal host.
+		dialer := &net.Dialer{Timeout: providerFetchTimeout, Control: ssrf.New(ssrf.WithAnyPort()).Safe}
+		k.client.Transport = &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: providerFetchTimeout,
+			ResponseHeaderTimeout: providerFetchTimeout, MaxIdleConnsPerHost: 2}
+	}
+	cache, err := jwk.NewCache(ctx, httprc.NewClient(httprc.WithHTTPClient(k.client)))
+	if err != nil {
+		return nil, fmt.Errorf("provider keys: %w", err)
+	}
+	k.cache = cache
 	return k, nil
 }
+
+// HTTPClient is the client learnd reaches providers with (the token exchange of browser
+// sign-in uses it too).
+func (k *ProviderKeys) HTTPClient() *http.Client { return k.client }
 
 // Close stops the background refreshes.
 func (k *ProviderKeys) Close(ctx context.Context) error {

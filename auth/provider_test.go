@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -66,12 +67,23 @@ func TestProviderDiscover(t *testing.T) {
 		_ = json.NewEncoder(w).Encode(doc)
 	}))
 	t.Cleanup(srv.Close)
-	k, err := NewProviderKeys(context.Background())
+	ctx := context.Background()
+	// By default learnd reaches public addresses only: this provider is on loopback.
+	guarded, err := NewProviderKeys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = guarded.Close(context.Background()) })
+	doc = map[string]any{"issuer": srv.URL, "jwks_uri": srv.URL + "/keys"}
+	if _, err := guarded.Discover(ctx, srv.URL, srv.URL); err == nil || !strings.Contains(err.Error(), "prohibited") {
+		t.Errorf("a loopback provider reached without WithPrivateNetworks: %v", err)
+	}
+	doc = nil
+	k, err := NewProviderKeys(ctx, WithPrivateNetworks())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = k.Close(context.Background()) })
-	ctx := context.Background()
 	if _, err := k.Discover(ctx, srv.URL, srv.URL); err == nil {
 		t.Error("a 404 discovery document accepted")
 	}

@@ -160,7 +160,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 		t.Fatalf("servertest: verifier: %v", err)
 	}
 	// A test rotating a provider's keys waits a second, not ten, before learnd looks again.
-	pk, err := auth.NewProviderKeys(ctx, auth.WithMissRefresh(time.Second))
+	pk, err := auth.NewProviderKeys(ctx, auth.WithMissRefresh(time.Second), auth.WithPrivateNetworks())
 	if err != nil {
 		t.Fatalf("servertest: provider keys: %v", err)
 	}
@@ -173,7 +173,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 	var as *authserver.Server
 	if o.OAuth {
 		flow := &idpsignin.Flow{Providers: people.New(st).Providers(), Keys: pk, CallbackURL: url + idpsignin.CallbackPath,
-			Key: []byte("servertest idp sign-in key, 32+ bytes")}
+			Key: []byte("servertest idp sign-in key, 32+ bytes"), HTTPClient: pk.HTTPClient()}
 		signIns := append([]authserver.SignIn{authserver.APIKeySignIn{Store: st}, authserver.IdPSignIn{Flow: flow, Store: st}}, o.OAuthSignIns...)
 		as, err = authserver.New(authserver.Config{PublicURL: url, Key: [32]byte{1, 2, 3}, Logger: o.Logger, Limiter: o.Limiter, SignIns: signIns}, st, iss)
 		if err != nil {
