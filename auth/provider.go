@@ -217,16 +217,26 @@ func (k *ProviderKeys) Verify(ctx context.Context, token string, p Provider) (*E
 	return &ExternalToken{Subject: claims.sub.v, ID: claims.jti.v, Claims: all}, nil
 }
 
-// Check fetches the JWK Set at url (again, when it is known) and reports whether it holds
-// a key learnd can verify with: what registering a provider checks.
+// Check fetches the JWK Set at url and reports whether it holds a key learnd can verify
+// with: what registering a provider checks. It leaves nothing behind: a set is kept (and
+// refreshed in the background) only once a token needs it, so URLs that were only checked,
+// or belong to providers replaced since, do not accumulate.
 func (k *ProviderKeys) Check(ctx context.Context, url string) error {
 	k.mu.Lock()
-	delete(k.sets, url)
+	_, inUse := k.sets[url]
 	k.mu.Unlock()
+	if inUse {
+		fctx, cancel := context.WithTimeout(ctx, providerFetchTimeout)
+		defer cancel()
+		if _, err := k.cache.Refresh(fctx, url); err != nil {
+			return fmt.Errorf("jwks: fetch %s: %w", url, err)
+		}
+		return nil
+	}
+	_, err := registerRemote(ctx, k.cache, url, newKeyring())
 	if k.cache.IsRegistered(ctx, url) {
 		_ = k.cache.Unregister(ctx, url)
 	}
-	_, err := k.set(ctx, url)
 	return err
 }
 

@@ -39,8 +39,9 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 	db := e2eOpenDB(t, env)
 	ctx := e2eCtx(t)
 	idp := idptest.Start(t)
-	owner := env.User(t, servertest.UserSpec{Tenant: "acme", Role: auth.RoleOwner})
-	admin := env.User(t, servertest.UserSpec{Tenant: "acme", Role: auth.RoleAdmin, Email: "dave@acme.test"})
+	owner := env.User(t, servertest.UserSpec{Tenant: "acme", Role: auth.RoleOwner, Email: "olga@acme.test"})
+	admin := env.User(t, servertest.UserSpec{Tenant: "acme", Role: auth.RoleAdmin, Email: "ada@acme.test"})
+	dave := env.User(t, servertest.UserSpec{Tenant: "acme", Role: auth.RoleManager, Email: "dave@acme.test"})
 	alice := env.User(t, servertest.UserSpec{Tenant: "acme", Role: auth.RoleLearner, Email: "Alice@Acme.test"})
 	ownerAPI := peopleSDK(t, env, sdk.WithToken(owner.Token))
 
@@ -92,6 +93,12 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 	if n := e2eCount(t, db, `SELECT count(*) FROM audit_log WHERE action = 'identity_provider.put' AND after::text LIKE '%s3cret%'`); n != 0 {
 		t.Error("the client secret is in the audit log")
 	}
+	// A read-modify-write (the secret is never read) keeps it; "" removes it.
+	noSecret := put
+	noSecret.ClientSecret = nil
+	if again, err := ownerAPI.LMS.IdentityProvider.Put(ctx, nil, noSecret); err != nil || !again.HasClientSecret {
+		t.Fatalf("a PUT without the secret: %+v %v, want the secret kept", again, err)
+	}
 	tok := func(c idptest.Claims) string {
 		if c["aud"] == nil {
 			c["aud"] = "learnd-acme"
@@ -114,9 +121,20 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 	})
 
 	t.Run("a mapped role lowers a stored one", func(t *testing.T) {
-		status, me, body := idpMe(t, env, tok(idptest.Claims{"sub": "okta-dave", "email": "dave@acme.test", "groups": []string{"leads", "staff"}}))
-		if status != http.StatusOK || me.UserId != admin.ID || me.Role != "manager" {
-			t.Fatalf("dave: %d %s, want the admin acting as manager", status, body)
+		// A provider with a role mapping decides: claims that map to nothing give defaultRole.
+		status, me, body := idpMe(t, env, tok(idptest.Claims{"sub": "okta-dave", "email": "dave@acme.test", "groups": []string{"staff"}}))
+		if status != http.StatusOK || me.UserId != dave.ID || me.Role != "learner" {
+			t.Fatalf("dave: %d %s, want the manager acting as learner", status, body)
+		}
+		status, me, body = idpMe(t, env, tok(idptest.Claims{"sub": "okta-dave", "groups": []string{"leads"}}))
+		if status != http.StatusOK || me.UserId != dave.ID || me.Role != "manager" {
+			t.Fatalf("dave in leads: %d %s, want manager", status, body)
+		}
+		// Matching by address is never for a role above maxRole (an admin, an owner).
+		for _, who := range []struct{ sub, email string }{{"okta-ada", "ada@acme.test"}, {"okta-owner", owner.Email}} {
+			if status, _, body := idpMe(t, env, tok(idptest.Claims{"sub": who.sub, "email": who.email, "groups": []string{"lnd-admins"}})); status != http.StatusUnauthorized || !strings.Contains(body, "maxRole") {
+				t.Errorf("%s matched by address: %d %s, want 401 naming maxRole", who.email, status, body)
+			}
 		}
 	})
 
@@ -163,6 +181,10 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 		status, me, _ = idpMe(t, env, tok(idptest.Claims{"sub": "okta-alice", "email": "alice@acme.test"}))
 		if status != http.StatusOK || me.TenantId != "acme" || me.UserId != alice.ID {
 			t.Errorf("acme's audience after globex registered: %d %+v", status, me)
+		}
+		both := tok(idptest.Claims{"sub": "okta-alice", "aud": []string{"learnd-acme", "learnd-globex"}})
+		if status, _, body := idpMe(t, env, both); status != http.StatusUnauthorized || !strings.Contains(body, "more than one organisation") {
+			t.Errorf("a token for both tenants' audiences: %d %s, want 401", status, body)
 		}
 	})
 
@@ -217,8 +239,8 @@ func TestE2ETenantIdentityProvider(t *testing.T) {
 			status, _, body := idpMe(t, replica, aliceTok)
 			return status == http.StatusUnauthorized, body
 		})
-		if n := e2eCount(t, db, `SELECT count(*) FROM audit_log WHERE action IN ('identity_provider.put', 'identity_provider.delete') AND tenant_id = 'acme'`); n != 2 {
-			t.Errorf("%d provider audit rows in acme, want put and delete", n)
+		if n := e2eCount(t, db, `SELECT count(*) FROM audit_log WHERE action IN ('identity_provider.put', 'identity_provider.delete') AND tenant_id = 'acme'`); n != 3 {
+			t.Errorf("%d provider audit rows in acme, want two puts and a delete", n)
 		}
 	})
 }

@@ -274,25 +274,14 @@ func (s *Server) trust(ctx context.Context, p auth.Principal, capRole auth.Role)
 	}
 	// A token is trusted only for a person who is a user of a tenant that exists, and
 	// never for more than the role the user holds now, whatever role it claims.
-	switch {
-	case !cl.Tenant:
-		return auth.Principal{}, "the token's tenant does not exist", nil
-	case !cl.Known:
-		return auth.Principal{}, "the token's subject is not a user of its tenant", nil
-	case cl.Banned:
-		return auth.Principal{}, "this user is banned", nil
-	case p.ClientID != "" && !cl.Known: // an OAuth grant acts for a user, or for no one
-		return auth.Principal{}, "the person who granted this access token is not a user of its tenant", nil
-	case p.KeyID != "" && !cl.KeyLive:
+	if why := cl.Refusal(); why != "" {
+		return auth.Principal{}, why, nil
+	}
+	if p.KeyID != "" && !cl.KeyLive {
 		return auth.Principal{}, "the API key this token was issued for is revoked or expired", nil
 	}
 	p.Licence = cl.Licence
 	p.Known = true
-	if !cl.Role.AtLeast(p.Role) {
-		p.Role = cl.Role
-	}
-	if capRole != "" && !capRole.AtLeast(p.Role) {
-		p.Role = capRole
-	}
+	p.Role = cl.RoleFor(p.Role, capRole)
 	return p, "", nil
 }

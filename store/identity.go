@@ -61,6 +61,34 @@ type Caller struct {
 	KeyLive bool // the API key a token was exchanged for is neither revoked nor expired
 }
 
+// Refusal says why a token of this caller is not trusted, "" when it is (tenant-bound
+// trust): its tenant must exist and its person be a user of it who is not banned.
+func (c Caller) Refusal() string {
+	switch {
+	case !c.Tenant:
+		return "the token's tenant does not exist"
+	case !c.Known:
+		return "the token's subject is not a user of its tenant"
+	case c.Banned:
+		return "this user is banned"
+	}
+	return ""
+}
+
+// RoleFor is the role a token claiming claimed acts with: never above the role the user
+// holds now, nor above limit when one is set (an identity provider's mapped role, an
+// OAuth grant's).
+func (c Caller) RoleFor(claimed, limit auth.Role) auth.Role {
+	r := claimed
+	if !c.Role.AtLeast(r) {
+		r = c.Role
+	}
+	if limit != "" && !limit.AtLeast(r) {
+		r = limit
+	}
+	return r
+}
+
 // scopedBatch runs the queries of b after switching to the row-level-security role with
 // tenant (and optionally extra settings) in one round trip: the statements of one batch
 // form one implicit transaction, so the local settings hold for all of them.

@@ -34,6 +34,7 @@ func TestOAuthIdPSignIn(t *testing.T) {
 	if _, err := api.LMS.IdentityProvider.Put(mcpE2ECtx(t), nil, client.IdentityProviderPut{
 		Issuer: idp.URL, Audience: "learnd-api", ClientId: oauthTPtr("learnd-web"), ClientSecret: oauthTPtr("s3cret"),
 		Jit: oauthTPtr(true), AllowedEmailDomains: &[]string{"idp.test"},
+		RoleMapping: &map[string]client.IdentityProviderRole{"leads": "manager"}, MaxRole: oauthTPtr(client.IdentityProviderRole("manager")),
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -101,6 +102,31 @@ func TestOAuthIdPSignIn(t *testing.T) {
 		}
 		if surface, _ := mcpE2EAudit(t, o.env, o.tenant.ID, "oauth.grant", c.id); surface != "mcp" {
 			t.Errorf("grant audit surface %q", surface)
+		}
+	})
+
+	t.Run("the grant acts with the provider's mapped role", func(t *testing.T) {
+		// Mia is a manager in learnd; the provider's groups map her to nothing, so its
+		// defaultRole (learner) caps her tokens, refreshed ones too.
+		o.env.User(t, servertest.UserSpec{Tenant: o.tenant.ID, Role: auth.RoleManager, Email: "mia@idp.test"})
+		idp.SignInAs(idptest.Claims{"sub": "idp-mia", "email": "mia@idp.test", "groups": []string{"staff"}})
+		c := oauthTRegister(t, o.env.URL, "http://127.0.0.1:9/callback")
+		verifier, challenge := oauthTPKCE()
+		res, body := signIn(t, c, challenge, o.tenant.ID)
+		loc, _ := url.Parse(res.Header.Get("Location"))
+		if res.StatusCode != http.StatusFound || loc == nil || loc.Query().Get("code") == "" {
+			t.Fatalf("mia's sign-in: %d %s", res.StatusCode, oauthTShort(body))
+		}
+		status, tok := c.token(t, url.Values{"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")},
+			"redirect_uri": {c.redirect}, "code_verifier": {verifier}, "resource": {o.resource}})
+		access, _ := tok["access_token"].(string)
+		refresh, _ := tok["refresh_token"].(string)
+		if status != http.StatusOK || oauthTClaims(t, access)["role"] != "learner" {
+			t.Fatalf("mia's access token: %d role %v, want learner", status, oauthTClaims(t, access)["role"])
+		}
+		status, tok = c.token(t, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh}, "resource": {o.resource}})
+		if access, _ = tok["access_token"].(string); status != http.StatusOK || oauthTClaims(t, access)["role"] != "learner" {
+			t.Errorf("mia's refreshed token: %d %v, want role learner", status, tok)
 		}
 	})
 

@@ -2825,7 +2825,7 @@ type IdentityProviderPut struct {
 	// Without it people sign in to MCP clients with an API key.
 	ClientId *string `json:"clientId,omitempty"`
 
-	// ClientSecret That application's secret, for a confidential client; omit for a public client (PKCE only). Never returned.
+	// ClientSecret That application's secret, for a confidential client (a public client uses PKCE only). Never returned; omitted, the stored secret is kept while `clientId` stays the same; `""` removes it.
 	ClientSecret *string `json:"clientSecret,omitempty"`
 
 	// DefaultRole A role an identity provider may give (never owner).

@@ -51,7 +51,7 @@ func (s *Server) consentPage(c echo.Context) error {
 	if err != nil {
 		return s.fatal(c, err)
 	}
-	return s.render(c, http.StatusOK, s.view(q, cl, s.newCSRF(c), ""), q.RedirectURI)
+	return s.render(c, http.StatusOK, s.view(q, cl, s.newCSRF(c), ""))
 }
 
 // newCSRF sets a fresh CSRF cookie for the page's form and returns its value.
@@ -80,7 +80,7 @@ func (s *Server) consentSubmit(c echo.Context) error {
 	}
 	i := slices.IndexFunc(s.signIns, func(m SignIn) bool { return m.Method() == r.PostFormValue("method") })
 	if i < 0 {
-		return s.render(c, http.StatusBadRequest, s.view(q, cl, cookie.Value, "Choose how to sign in."), q.RedirectURI)
+		return s.render(c, http.StatusBadRequest, s.view(q, cl, cookie.Value, "Choose how to sign in."))
 	}
 	person, err := s.signIns[i].SignIn(ctx, r)
 	var se *SignInError
@@ -92,7 +92,7 @@ func (s *Server) consentSubmit(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, redirect.URL)
 	case errors.As(err, &se):
-		return s.render(c, http.StatusUnauthorized, s.view(q, cl, cookie.Value, se.Message), q.RedirectURI)
+		return s.render(c, http.StatusUnauthorized, s.view(q, cl, cookie.Value, se.Message))
 	case err != nil:
 		return err
 	}
@@ -120,7 +120,7 @@ func (s *Server) approve(c echo.Context, q oauth.Request, cl oauth.Client, perso
 		if csrf == "" {
 			csrf = s.newCSRF(c)
 		}
-		return s.render(c, http.StatusForbidden, s.view(q, cl, csrf, msg), q.RedirectURI)
+		return s.render(c, http.StatusForbidden, s.view(q, cl, csrf, msg))
 	}
 	err := s.repo.Approve(c.Request().Context(), q.ID, oauth.Approval{Person: person.Principal, Scopes: granted, ClientName: cl.Name})
 	if errors.Is(err, store.ErrNotFound) {
@@ -189,15 +189,14 @@ func (s *Server) fatal(c echo.Context, err error) error {
 	return err
 }
 
-// render writes the page with headers that keep it out of frames and caches; the form
-// may lead (through learnd's redirects) only to the client's redirect URI.
-func (s *Server) render(c echo.Context, status int, v consentView, redirectURI string) error {
+// render writes the page with headers that keep it out of frames, caches and referrers.
+func (s *Server) render(c echo.Context, status int, v consentView) error {
 	h := c.Response().Header()
-	formAction := "'self'"
-	if u, err := url.Parse(redirectURI); err == nil && u.Scheme != "" && u.Host != "" {
-		formAction += " " + u.Scheme + "://" + u.Host
-	}
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'; form-action "+formAction)
+	// No form-action: browsers check it against every redirect after the form's POST, and
+	// signing in through an identity provider redirects to the provider's host, which is
+	// known only once the person has named their organisation. The form is learnd's own
+	// template (escaped) and carries the CSRF token.
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")

@@ -70,15 +70,12 @@ func (m IdPSignIn) Routes(e *echo.Echo, s *Server) {
 		if err != nil {
 			return err
 		}
-		if !cl.Tenant || !cl.Known || cl.Banned {
+		if cl.Refusal() != "" {
 			return s.errorPage(c.Response(), http.StatusUnauthorized, "You are not signed in", "Your account in this organisation is not active.")
 		}
-		role := cl.Role
-		if in.Cap != "" && !in.Cap.AtLeast(role) {
-			role = in.Cap
-		}
+		// The role is the grant's cap (oauth.Approval): its tokens never act above it.
 		p := auth.Principal{TenantID: pend.Tenant, PersonID: in.UserID, Subject: typeid.Format(typeid.Person, in.UserID),
-			Role: role, Scopes: []string{auth.ScopeRead, auth.ScopeWrite}, Surface: auth.SurfaceMCP, Licence: cl.Licence, Known: true}
+			Role: cl.RoleFor(auth.RoleOwner, in.Cap), Scopes: []string{auth.ScopeRead, auth.ScopeWrite}, Surface: auth.SurfaceMCP, Licence: cl.Licence, Known: true}
 		return s.Resume(c, pend.Resume, Person{Principal: p})
 	})
 }

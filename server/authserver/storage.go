@@ -105,7 +105,7 @@ func (s *Storage) CreateAccessAndRefreshTokens(ctx context.Context, req op.Token
 	exp := time.Now().Add(s.refreshTTL)
 	switch r := req.(type) {
 	case *authRequest:
-		g := oauth.Grant{Family: r.q.Grant, ClientID: r.q.ClientID, TenantID: r.q.TenantID, PersonID: r.q.PersonID,
+		g := oauth.Grant{Family: r.q.Grant, ClientID: r.q.ClientID, TenantID: r.q.TenantID, PersonID: r.q.PersonID, RoleCap: r.q.RoleCap,
 			Scopes: r.q.Scopes, Resource: r.q.Resource, AuthTime: r.q.AuthTime, ExpiresAt: exp}
 		if err := s.repo.IssueRefresh(ctx, next, g); err != nil {
 			return "", "", time.Time{}, err
@@ -124,16 +124,17 @@ func (s *Storage) CreateAccessAndRefreshTokens(ctx context.Context, req op.Token
 }
 
 // resolve reads the person a grant acts for: still a user of the tenant, not banned; the
-// access token carries the user's role now.
+// access token carries the user's role now, never above the grant's cap.
 func (s *Storage) resolve(ctx context.Context, req op.TokenRequest) error {
 	var tenant string
 	var person uuid.UUID
 	var role *auth.Role
+	var limit auth.Role
 	switch r := req.(type) {
 	case *authRequest:
-		tenant, person, role = r.q.TenantID, r.q.PersonID, &r.role
+		tenant, person, role, limit = r.q.TenantID, r.q.PersonID, &r.role, r.q.RoleCap
 	case *refreshRequest:
-		tenant, person, role = r.g.TenantID, r.g.PersonID, &r.role
+		tenant, person, role, limit = r.g.TenantID, r.g.PersonID, &r.role, r.g.RoleCap
 	default:
 		return oidc.ErrUnsupportedGrantType()
 	}
@@ -141,10 +142,10 @@ func (s *Storage) resolve(ctx context.Context, req op.TokenRequest) error {
 	if err != nil {
 		return fmt.Errorf("resolve grant: %w", err)
 	}
-	if !c.Known || c.Banned {
+	if c.Refusal() != "" {
 		return oidc.ErrInvalidGrant().WithDescription("the person who granted access is no longer an active user")
 	}
-	*role = c.Role
+	*role = c.RoleFor(auth.RoleOwner, limit)
 	return nil
 }
 

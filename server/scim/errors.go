@@ -40,7 +40,7 @@ func toSCIMError(ctx context.Context, log *slog.Logger, err error, what string) 
 		return e
 	case errors.Is(err, people.ErrOwnerProvisioning):
 		return scimerr.ScimError{Status: http.StatusForbidden,
-			Detail: "Owners are managed in learnd: provisioning cannot deactivate or delete an owner."}
+			Detail: "Owners are managed in learnd: provisioning cannot deactivate, delete or change the e-mail address of an owner."}
 	case errors.Is(err, people.ErrAnonymised):
 		return scimerr.ScimError{Status: http.StatusBadRequest, ScimType: scimerr.ScimTypeMutability,
 			Detail: "active: the user was anonymised in learnd and cannot be reactivated."}

@@ -93,6 +93,7 @@ type Request struct {
 	Resource            string
 	TenantID            string
 	PersonID            uuid.UUID
+	RoleCap             auth.Role // the most its tokens may act as ("": the user's role)
 	AuthTime            time.Time
 	ExpiresAt           time.Time
 }
@@ -101,12 +102,12 @@ type Request struct {
 func (q Request) Approved() bool { return q.TenantID != "" && q.PersonID != uuid.Nil }
 
 const requestColumns = `id, grant_id, client_id, redirect_uri, scopes, state, nonce, response_mode, code_challenge,
-code_challenge_method, resource, coalesce(tenant_id, ''), coalesce(person_id, '00000000-0000-0000-0000-000000000000'), coalesce(auth_time, 'epoch'), expires_at`
+code_challenge_method, resource, coalesce(tenant_id, ''), coalesce(person_id, '00000000-0000-0000-0000-000000000000'), coalesce(role_cap, ''), coalesce(auth_time, 'epoch'), expires_at`
 
 func scanRequest(row pgx.Row) (Request, error) {
 	var q Request
 	err := row.Scan(&q.ID, &q.Grant, &q.ClientID, &q.RedirectURI, &q.Scopes, &q.State, &q.Nonce, &q.ResponseMode,
-		&q.CodeChallenge, &q.CodeChallengeMethod, &q.Resource, &q.TenantID, &q.PersonID, &q.AuthTime, &q.ExpiresAt)
+		&q.CodeChallenge, &q.CodeChallengeMethod, &q.Resource, &q.TenantID, &q.PersonID, &q.RoleCap, &q.AuthTime, &q.ExpiresAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Request{}, store.ErrNotFound
 	}
@@ -147,7 +148,7 @@ func (r *Repo) Request(ctx context.Context, id string) (Request, error) {
 
 // Approval is who approved a request on the consent page and what they granted.
 type Approval struct {
-	Person     auth.Principal // the signed-in person (tenant, person id); the audit's actor
+	Person     auth.Principal // the signed-in person (tenant, person id, the role the sign-in gave: the grant's cap); the audit's actor
 	Scopes     []string       // the scopes granted (the request's, capped by the sign-in)
 	ClientName string         // for the audit entry
 }
@@ -160,9 +161,14 @@ func (r *Repo) Approve(ctx context.Context, id string, a Approval) error {
 	p.Surface = auth.SurfaceMCP
 	err := r.st.OnBehalf(ctx, p, func(t *store.Tx) error {
 		var client string
-		err := t.QueryRow(`UPDATE oauth_requests SET tenant_id = $2, person_id = $3, auth_time = now(), scopes = $4
+		var roleCap *string
+		if p.Role != "" {
+			r := string(p.Role)
+			roleCap = &r
+		}
+		err := t.QueryRow(`UPDATE oauth_requests SET tenant_id = $2, person_id = $3, auth_time = now(), scopes = $4, role_cap = $5
 WHERE id = $1 AND expires_at > now() AND tenant_id IS NULL AND code_hash IS NULL RETURNING client_id`,
-			id, p.TenantID, p.PersonID, a.Scopes).Scan(&client)
+			id, p.TenantID, p.PersonID, a.Scopes, roleCap).Scan(&client)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return store.ErrNotFound
 		}

@@ -20,6 +20,7 @@ type Grant struct {
 	ClientID  string
 	TenantID  string
 	PersonID  uuid.UUID
+	RoleCap   auth.Role // the most its tokens may act as ("": the user's role)
 	Scopes    []string
 	Resource  string
 	AuthTime  time.Time
@@ -33,8 +34,8 @@ func (r *Repo) IssueRefresh(ctx context.Context, token string, g Grant) error {
 		if _, err := t.Exec(`DELETE FROM oauth_refresh_tokens WHERE expires_at < now() - interval '1 day'`); err != nil {
 			return fmt.Errorf("issue refresh token: purge: %w", err)
 		}
-		_, err := t.Exec(`INSERT INTO oauth_refresh_tokens (hash, family, client_id, tenant_id, person_id, scopes, resource, auth_time, expires_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, Hash(token), g.Family, g.ClientID, g.TenantID, g.PersonID, g.Scopes, g.Resource, g.AuthTime, g.ExpiresAt)
+		_, err := t.Exec(`INSERT INTO oauth_refresh_tokens (hash, family, client_id, tenant_id, person_id, scopes, resource, auth_time, expires_at, role_cap)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, ''))`, Hash(token), g.Family, g.ClientID, g.TenantID, g.PersonID, g.Scopes, g.Resource, g.AuthTime, g.ExpiresAt, string(g.RoleCap))
 		if err != nil {
 			return fmt.Errorf("issue refresh token: %w", err)
 		}
@@ -50,9 +51,9 @@ func (r *Repo) Refresh(ctx context.Context, token string) (Grant, error) {
 	reused := false
 	err := r.st.OnBehalf(ctx, auth.Principal{}, func(t *store.Tx) error {
 		var revoked *time.Time
-		err := t.QueryRow(`SELECT family, client_id, tenant_id, person_id, scopes, resource, auth_time, expires_at, revoked_at
+		err := t.QueryRow(`SELECT family, client_id, tenant_id, person_id, scopes, resource, auth_time, expires_at, revoked_at, coalesce(role_cap, '')
 FROM oauth_refresh_tokens WHERE hash = $1`, Hash(token)).
-			Scan(&g.Family, &g.ClientID, &g.TenantID, &g.PersonID, &g.Scopes, &g.Resource, &g.AuthTime, &g.ExpiresAt, &revoked)
+			Scan(&g.Family, &g.ClientID, &g.TenantID, &g.PersonID, &g.Scopes, &g.Resource, &g.AuthTime, &g.ExpiresAt, &revoked, &g.RoleCap)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			return store.ErrNotFound
@@ -98,8 +99,8 @@ func (r *Repo) Rotate(ctx context.Context, old, next string, scopes []string, ex
 		if err != nil {
 			return err
 		}
-		_, err = t.Exec(`INSERT INTO oauth_refresh_tokens (hash, family, client_id, tenant_id, person_id, scopes, resource, auth_time, expires_at)
-SELECT $2, family, client_id, tenant_id, person_id, coalesce($3, scopes), resource, auth_time, $4 FROM oauth_refresh_tokens WHERE hash = $1`,
+		_, err = t.Exec(`INSERT INTO oauth_refresh_tokens (hash, family, client_id, tenant_id, person_id, scopes, resource, auth_time, expires_at, role_cap)
+SELECT $2, family, client_id, tenant_id, person_id, coalesce($3, scopes), resource, auth_time, $4, role_cap FROM oauth_refresh_tokens WHERE hash = $1`,
 			Hash(old), Hash(next), scopes, expires)
 		return err
 	})

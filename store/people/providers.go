@@ -241,6 +241,9 @@ func (r *ProviderRepo) Put(ctx context.Context, in ProviderInput, expected *int,
 		case expected != nil && *expected != cur.Version:
 			return &store.VersionMismatchError{Expected: *expected, Current: cur.Version}
 		}
+		if in.ClientSecret == nil && cur != nil && cur.ClientID != nil && p.ClientID != nil && *cur.ClientID == *p.ClientID {
+			p.ClientSecret = cur.ClientSecret // never returned, so a read-modify-write omits it: keep it
+		}
 		ts, by := store.Now(), actorID(t)
 		out, err = scanProvider(t.QueryRow(`INSERT INTO identity_providers (tenant_id, issuer, audience, discovery_url, jwks_url,
   claims, role_mapping, default_role, max_role, jit, allowed_email_domains, created_at, updated_at, created_by, updated_by, version,

@@ -15,9 +15,10 @@ import (
 // members. The protocol lives in server/scim; this is the domain side, in the caller's
 // tenant transaction (whose principal has surface scim, so every change is audited so).
 
-// ErrOwnerProvisioning means an identity provider tried to deactivate or deprovision an
-// owner: owners are managed in learnd, so a provider cannot lock the tenant's owners out.
-var ErrOwnerProvisioning = errors.New("an owner cannot be deactivated or deprovisioned by provisioning")
+// ErrOwnerProvisioning means an identity provider tried to deactivate, deprovision or
+// change the e-mail address of an owner: owners are managed in learnd, so a provider can
+// neither lock the tenant's owners out nor move an owner's sign-in address.
+var ErrOwnerProvisioning = errors.New("an owner cannot be deactivated, deprovisioned or readdressed by provisioning")
 
 // ErrExternalIDTaken means another user (or group) of the tenant has the external id.
 var ErrExternalIDTaken = errors.New("external id is taken")

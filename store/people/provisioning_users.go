@@ -69,7 +69,7 @@ func auditProvisioned(u *ProvisionedUser) provisionAudit {
 
 // getProvisioned reads one user that is not deprovisioned (else ErrNotFound).
 func getProvisioned(t *store.Tx, id uuid.UUID, lock bool) (*ProvisionedUser, error) {
-	sql := `SELECT ` + provisionCols + ` FROM users WHERE users.tenant_id = learnd_tenant() AND users.id = $1 AND users.deprovisioned_at IS NULL`
+	sql := `SELECT ` + provisionCols + ` FROM users WHERE users.tenant_id = learnd_tenant() AND users.id = $1 AND users.deprovisioned_at IS NULL AND users.anonymised_at IS NULL`
 	if lock {
 		sql += ` FOR UPDATE`
 	}
@@ -149,7 +149,7 @@ func (r *ProvisionRepo) FindUsers(ctx context.Context, q ProvisionQuery) ([]Prov
 	total := 0
 	err := r.st.Read(ctx, func(t *store.Tx) error {
 		var args store.Args
-		where := ` FROM users WHERE users.tenant_id = learnd_tenant() AND users.deprovisioned_at IS NULL`
+		where := ` FROM users WHERE users.tenant_id = learnd_tenant() AND users.deprovisioned_at IS NULL AND users.anonymised_at IS NULL`
 		if q.Filter != nil {
 			cond, err := filterSQL(q.Filter, userFilterColumns, &args)
 			if err != nil {
@@ -282,7 +282,9 @@ func (r *ProvisionRepo) changeUser(t *store.Tx, id uuid.UUID, change func(p *Pro
 	if err := checkProfile(&p); err != nil {
 		return nil, err
 	}
-	if !p.Active && cur.Role == string(auth.RoleOwner) {
+	if cur.Role == string(auth.RoleOwner) && (!p.Active || p.Email != cur.Email) {
+		// An owner's sign-in address is theirs to change in learnd: a provider changing it
+		// could hand the owner's account to whoever then holds that address.
 		return nil, ErrOwnerProvisioning
 	}
 	if p.Name != cur.Name || !equalStrPtr(p.ExternalID, cur.ExternalID) || !equalStrPtr(p.UserName, cur.UserName) ||

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -67,6 +68,12 @@ func (r *ProviderRepo) SignIn(ctx context.Context, p *Provider, tok *auth.Extern
 		return SignedIn{}, fmt.Errorf("sign in: %w", err)
 	}
 	if user != uuid.Nil {
+		if !auth.Role(p.MaxRole).AtLeast(auth.Role(role)) {
+			// Matching by address trusts the provider's e-mail claim: never for an owner, nor
+			// for a role above what the provider may give. Such a user is bound by an owner
+			// (or signs in with an API key).
+			return SignedIn{}, &NotProvisionedError{Reason: "the user with the token's e-mail address holds the " + role + " role, above what this identity provider may sign in by address (maxRole " + p.MaxRole + ")"}
+		}
 		err := r.st.InTenant(as(user, auth.Role(role)), func(t *store.Tx) error { return bind(t, p, tok.Subject, user, "user.identity_link") })
 		if err != nil {
 			return SignedIn{}, fmt.Errorf("sign in: %w", err)
@@ -84,20 +91,35 @@ func (r *ProviderRepo) SignIn(ctx context.Context, p *Provider, tok *auth.Extern
 		role = p.MaxRole
 	}
 	id := uuid.Must(uuid.NewV7())
-	name := strings.TrimSpace(tok.String(p.Claims.Name))
-	if name == "" {
-		name, _, _ = strings.Cut(email, "@")
-	}
 	err = r.st.InTenant(as(id, auth.Role(role)), func(t *store.Tx) error {
-		if _, err := createUser(t, NewUser{Name: name, Email: email, Role: role, id: id}); err != nil {
+		if _, err := createUser(t, NewUser{Name: claimedName(tok.String(p.Claims.Name), email), Email: email, Role: role, id: id}); err != nil {
 			return err
 		}
 		return bind(t, p, tok.Subject, id, "")
 	})
+	if errors.Is(err, ErrEmailTaken) {
+		// Another first request of the same person created the user meanwhile.
+		if bound, berr := r.boundUser(as(uuid.Nil, auth.RoleLearner), p, tok.Subject); berr == nil && bound != uuid.Nil {
+			return SignedIn{UserID: bound, Cap: capRole}, nil
+		}
+	}
 	if err != nil {
 		return SignedIn{}, fmt.Errorf("sign in: create user just in time: %w", err)
 	}
 	return SignedIn{UserID: id, Cap: auth.Role(role)}, nil
+}
+
+// claimedName is a provider's name claim as a user's name: trimmed, at most 200
+// characters, else the e-mail address's local part.
+func claimedName(name, email string) string {
+	name = strings.Join(strings.Fields(name), " ")
+	if r := []rune(name); len(r) > 200 {
+		name = string(r[:200])
+	}
+	if name == "" || !utf8.ValidString(name) {
+		name, _, _ = strings.Cut(email, "@")
+	}
+	return name
 }
 
 // boundUser is the user bound to the provider's subject (uuid.Nil when none).
@@ -141,7 +163,10 @@ VALUES (learnd_tenant(), $1, $2, $3, $4) ON CONFLICT DO NOTHING`, p.Issuer, subj
 }
 
 // mapRole is the highest role p.RoleMapping gives the values of the token's role and
-// groups claims ("" when none maps).
+// groups claims ("" when the provider maps no roles).
+//
+// A provider with a role mapping decides roles: a token whose claims map to none is
+// capped at p.DefaultRole.
 func (p *Provider) mapRole(tok *auth.ExternalToken) auth.Role {
 	var values []string
 	if p.Claims.Role != "" {
@@ -154,6 +179,9 @@ func (p *Provider) mapRole(tok *auth.ExternalToken) auth.Role {
 		if ok && providerRole(r) && (best == "" || auth.Role(r).AtLeast(best)) {
 			best = auth.Role(r)
 		}
+	}
+	if best == "" && len(p.RoleMapping) > 0 {
+		best = auth.Role(p.DefaultRole)
 	}
 	return best
 }
