@@ -32,7 +32,7 @@ type Server struct {
 	mu       sync.Mutex
 	key      jwk.Key // the current private key
 	public   jwk.Set
-	old      jwk.Key // the key before the last rotation
+	old      jwk.Key      // the key before the last rotation
 	jwksHits atomic.Int32 // JWK Set fetches
 
 	// Browser sign-in: /authorize signs in whoever `person` says (the provider's own login
