@@ -40,6 +40,10 @@ type HTTPConfig struct {
 	// server for /mcp (server/authserver): a session then acts as the person who granted
 	// the token, and a 401 names the resource metadata in WWW-Authenticate.
 	OAuth *auth.ResourceServer
+	// AllowedOrigins are the browser origins (scheme://host[:port]) that may call /mcp; a
+	// request with another Origin header is refused (403). Empty: only the request's own
+	// host; "*": any. Requests without Origin (not from a browser) are not affected.
+	AllowedOrigins []string
 }
 
 // HTTPHandler serves MCP over streamable HTTP, authenticated by an API key (X-MCP-Key:
@@ -55,6 +59,7 @@ type HTTPHandler struct {
 	sessions http.Handler // the SDK's handler behind the key binding
 	closing  context.Context
 	close    context.CancelFunc
+	fitters  fitters // the open sessions' servers (Refresh)
 }
 
 // Mount returns the mount (server.Config.MCP) that serves /mcp with an HTTPHandler whose API
@@ -95,7 +100,7 @@ func NewHTTPHandler(cfg HTTPConfig) *HTTPHandler {
 	bind := mcpauth.RequireBearerToken(func(_ context.Context, token string, r *http.Request) (*mcpauth.TokenInfo, error) {
 		info := &mcpauth.TokenInfo{UserID: keyFingerprint(token), Expiration: time.Now().Add(time.Hour)}
 		if g, ok := r.Context().Value(grantKey{}).(auth.Principal); ok {
-			info.UserID = "grant|" + g.TenantID + "|" + g.Subject + "|" + g.ClientID
+			info.UserID = grantName(g)
 			info.Scopes = g.Scopes
 			info.Extra = map[string]any{extraToken: token}
 		}
@@ -121,6 +126,10 @@ func serverFrom(r *http.Request) *mcp.Server {
 
 func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	if !originAllowed(r, h.cfg.AllowedOrigins) {
+		h.writeProblem(w, r, http.StatusForbidden, "origin_not_allowed", "requests from the origin "+r.Header.Get("Origin")+" are not allowed on /mcp", 0, "")
+		return
+	}
 	key, ok := requestKey(r)
 	var grant *auth.Principal
 	if !ok {
@@ -137,6 +146,7 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		key, grant = token, &p
 		ctx = context.WithValue(ctx, grantKey{}, p)
+		h.fitters.touch(grantName(p), token)
 	}
 	if r.Method == http.MethodPost && r.Header.Get("Mcp-Session-Id") == "" {
 		cfg := Config{APIURL: inProcessURL, Key: key, LocalFiles: false, Version: h.cfg.Version}
@@ -146,12 +156,18 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else {
 			cfg.HTTPClient = inProcessClient(h.cfg.API, r, nil)
 		}
-		srv, err := New(ctx, cfg)
+		f, err := build(ctx, cfg)
 		if err != nil {
 			h.refuse(w, r, err)
 			return
 		}
-		ctx = context.WithValue(ctx, serverKey{}, srv)
+		name := ""
+		if grant != nil {
+			name = grantName(*grant)
+			f.token = key
+		}
+		h.fitters.add(f, name)
+		ctx = context.WithValue(ctx, serverKey{}, f.srv)
 	}
 	if r.Method == http.MethodGet { // the session's event stream: ended by Close
 		var cancel context.CancelFunc
@@ -166,6 +182,12 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.Header.Set("Authorization", "Bearer "+key) // what bind reads (see NewHTTPHandler)
 	}
 	h.sessions.ServeHTTP(w, r)
+}
+
+// grantName names an access token's grant (tenant, person, client): the same across
+// refreshes.
+func grantName(g auth.Principal) string {
+	return "grant|" + g.TenantID + "|" + g.Subject + "|" + g.ClientID
 }
 
 // grantKey carries the verified access token's principal of a request (ServeHTTP → bind).
@@ -283,6 +305,8 @@ func problemKind(status int) (slug, title string) {
 	switch status {
 	case http.StatusUnauthorized:
 		return "unauthorized", "Unauthorized"
+	case http.StatusForbidden:
+		return "forbidden", "Forbidden"
 	case http.StatusTooManyRequests:
 		return "rate-limited", "Too many requests"
 	}
