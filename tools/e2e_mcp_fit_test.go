@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,6 +125,22 @@ func TestE2EMCPToolsFitTheCaller(t *testing.T) {
 			if got := mcpE2EToolNames(t, s.cs); !slices.Equal(got, c.want) {
 				t.Errorf("%s: tools\n got %v\nwant %v", c.name, got, c.want)
 			}
+		}
+	})
+
+	t.Run("serverInfo and Origin", func(t *testing.T) {
+		key := mcpE2EKey(t, one.URL, ten.Admin.Token, rw...).Secret
+		s := fitConnect(t, one.URL+"/mcp", key)
+		if v := s.cs.InitializeResult().ServerInfo.Version; v != "fit-e2e" {
+			t.Errorf("serverInfo.version %q, want the configured fit-e2e", v)
+		}
+		res := mcpE2EPost(t, one.URL+"/mcp", mcpE2EInitialize, "X-MCP-Key", key, "Origin", "https://evil.example")
+		if p := mcpE2EProblem(t, res, http.StatusForbidden); *p.Code != "origin_not_allowed" {
+			t.Errorf("a foreign Origin: code %q", *p.Code)
+		}
+		own := strings.TrimPrefix(one.URL, "http://")
+		if res := mcpE2EPost(t, one.URL+"/mcp", mcpE2EInitialize, "X-MCP-Key", key, "Origin", "http://"+own); res.Status != http.StatusOK {
+			t.Errorf("the server's own Origin: %d %s", res.Status, mcpE2EShort(res.Body))
 		}
 	})
 
