@@ -67,11 +67,15 @@ func (fs *fitters) touch(grant, token string) {
 // their callers again: each asks the API who its caller is now, and a session whose
 // list changed gets notifications/tools/list_changed. learnd serve registers it with
 // store.OnForget, which calls it on every replica when the tenant's users, keys or
-// licence change (PostgreSQL LISTEN learnd_callers). It returns at once.
+// licence change (PostgreSQL LISTEN learnd_callers). It returns at once; after Close it
+// does nothing.
 func (h *HTTPHandler) Refresh(tenant string) {
+	if h.closing.Err() != nil { // shutting down (the store's listener stops too)
+		return
+	}
 	for _, f := range h.fitters.of(tenant) {
 		go func() {
-			if err := f.refit(h.closing); err != nil {
+			if err := f.refit(h.closing); err != nil && h.closing.Err() == nil {
 				h.cfg.Logger.Warn("mcp: refit tool list", "tenant", f.tenant, "err", err)
 			}
 		}()
