@@ -352,8 +352,9 @@ func newServer(cfg Config, c *sdk.Client, me *client.Me) *fitter {
 	}
 	s := mcp.NewServer(&mcp.Implementation{Name: "learnd", Title: "learnd LMS", Version: version},
 		&mcp.ServerOptions{Instructions: instructions, Capabilities: &mcp.ServerCapabilities{
-			Logging: &mcp.LoggingCapabilities{},               // the SDK's default
-			Tools:   &mcp.ToolCapabilities{ListChanged: true}, // also while no tool is listed
+			// Not the SDK's default logging (deprecated in 2026-07-28; no tool logs), and
+			// tools with listChanged even while the caller may call none.
+			Tools: &mcp.ToolCapabilities{ListChanged: true},
 		}})
 	env := &Env{API: c, Me: me, Config: cfg}
 	f := &fitter{srv: s, env: env, tenant: me.TenantId, created: time.Now(), listed: map[string]bool{}}
