@@ -121,6 +121,7 @@ type Spec struct {
 type entry struct {
 	kind    Kind
 	name    string
+	tool    mcp.Tool // as listed: name, description, schemas
 	enabled func(Config) bool
 	add     func(s *mcp.Server, env *Env)
 }
@@ -155,6 +156,7 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 	if spec.Schema != nil {
 		spec.Schema(in)
 	}
+	portable(in, true)
 	tool.InputSchema = in
 	inResolved, err := in.Resolve(&jsonschema.ResolveOptions{ValidateDefaults: true})
 	if err != nil {
@@ -171,11 +173,12 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 	if !ok {
 		panic(fmt.Sprintf("tools.Register: tool %q: OutputSchema must be a *jsonschema.Schema", tool.Name))
 	}
+	portable(outSchema, false)
 	outResolved, err := outSchema.Resolve(nil)
 	if err != nil {
 		panic(fmt.Sprintf("tools.Register: tool %q: resolve output schema: %v", tool.Name, err))
 	}
-	e := entry{kind: spec.Kind, name: tool.Name, enabled: spec.Enabled}
+	e := entry{kind: spec.Kind, name: tool.Name, tool: tool, enabled: spec.Enabled}
 	e.add = func(s *mcp.Server, env *Env) {
 		t := tool // each server gets its own copy
 		s.AddTool(&t, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
