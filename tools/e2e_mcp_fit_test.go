@@ -49,14 +49,25 @@ type fitSession struct {
 	changed chan struct{}
 }
 
-func fitConnect(t *testing.T, endpoint, key string) *fitSession {
+// The protocol versions a client may speak: with sessions, and without (SEP-2575).
+const (
+	fitLegacy = "2025-11-25"
+	fitModern = "2026-07-28"
+)
+
+// fitConnect connects a client speaking protocol version ("": the client's default).
+func fitConnect(t *testing.T, endpoint, key string, version ...string) *fitSession {
 	t.Helper()
 	s := &fitSession{changed: make(chan struct{}, 16)}
 	opts := &mcp.ClientOptions{ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) {
 		s.changed <- struct{}{}
 	}}
 	tr := &mcp.StreamableClientTransport{Endpoint: endpoint, HTTPClient: &http.Client{Transport: mcpE2EHeader{"X-MCP-Key", key}}, MaxRetries: -1}
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "learnd-fit-e2e", Version: "1"}, opts).Connect(mcpE2ECtx(t), tr, nil)
+	var so *mcp.ClientSessionOptions
+	if len(version) > 0 {
+		so = &mcp.ClientSessionOptions{ProtocolVersion: version[0]}
+	}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "learnd-fit-e2e", Version: "1"}, opts).Connect(mcpE2ECtx(t), tr, so)
 	if err != nil {
 		t.Fatalf("connect: %v", err)
 	}
@@ -65,14 +76,20 @@ func fitConnect(t *testing.T, endpoint, key string) *fitSession {
 	return s
 }
 
-// waitChanged waits for a list_changed notification, then for the list to be want.
-func (s *fitSession) waitChanged(t *testing.T, what string, want []string) {
+// wait waits for a list_changed notification.
+func (s *fitSession) wait(t *testing.T, what string) {
 	t.Helper()
 	select {
 	case <-s.changed:
 	case <-time.After(20 * time.Second):
-		t.Fatalf("%s: no notifications/tools/list_changed within 20s (tools now %v)", what, mcpE2EToolNames(t, s.cs))
+		t.Fatalf("%s: no notifications/tools/list_changed within 20s", what)
 	}
+}
+
+// waitChanged waits for a list_changed notification, then for the list to be want.
+func (s *fitSession) waitChanged(t *testing.T, what string, want []string) {
+	t.Helper()
+	s.wait(t, what)
 	if got := mcpE2EToolNames(t, s.cs); !slices.Equal(got, want) {
 		t.Fatalf("%s: tools after list_changed\n got %v\nwant %v", what, got, want)
 	}
@@ -144,29 +161,46 @@ func TestE2EMCPToolsFitTheCaller(t *testing.T) {
 		}
 	})
 
-	t.Run("list_changed on every replica", func(t *testing.T) {
-		mgrKey := mcpE2EKey(t, one.URL, manager.Token, rw...).Secret
-		mgrOne, mgrTwo := fitConnect(t, one.URL+"/mcp", mgrKey), fitConnect(t, two.URL+"/mcp", mgrKey)
-		learner := fitConnect(t, two.URL+"/mcp", mcpE2EKey(t, one.URL, ten.Learner.Token, rw...).Secret)
-		admin := fitConnect(t, one.URL+"/mcp", mcpE2EKey(t, one.URL, ten.Admin.Token, rw...).Secret)
+	// Clients of the 2026-07-28 protocol are served statelessly and get list_changed on
+	// their subscriptions/listen stream; older ones on their session's event stream.
+	for _, version := range []string{fitLegacy, fitModern} {
+		t.Run("list_changed on every replica, protocol "+version, func(t *testing.T) {
+			ten := mcpE2ENewTenant(t, one, "fit-lc-"+version, "enterprise", "full", true)
+			manager := one.User(t, servertest.UserSpec{Tenant: ten.ID, Role: auth.RoleManager})
+			mgrKey := mcpE2EKey(t, one.URL, manager.Token, rw...).Secret
+			mgrOne, mgrTwo := fitConnect(t, one.URL+"/mcp", mgrKey, version), fitConnect(t, two.URL+"/mcp", mgrKey, version)
+			learner := fitConnect(t, two.URL+"/mcp", mcpE2EKey(t, one.URL, ten.Learner.Token, rw...).Secret, version)
+			admin := fitConnect(t, one.URL+"/mcp", mcpE2EKey(t, one.URL, ten.Admin.Token, rw...).Secret, version)
+			if got := learner.cs.InitializeResult().ProtocolVersion; got != version {
+				t.Fatalf("negotiated protocol %s, want %s", got, version)
+			}
 
-		// A role change (manager → admin), made in the database on neither replica's request.
-		if _, err := one.DB(t).Exec(context.Background(), `UPDATE users SET role = 'admin', updated_at = now() WHERE tenant_id = $1 AND id = $2`,
-			ten.ID, mcpE2EUUID(t, manager.ID)); err != nil {
-			t.Fatal(err)
-		}
-		mgrOne.waitChanged(t, "role change, replica one", all)
-		mgrTwo.waitChanged(t, "role change, replica two", all)
+			// A role change (manager → admin), made in the database on neither replica's request.
+			if _, err := one.DB(t).Exec(context.Background(), `UPDATE users SET role = 'admin', updated_at = now() WHERE tenant_id = $1 AND id = $2`,
+				ten.ID, mcpE2EUUID(t, manager.ID)); err != nil {
+				t.Fatal(err)
+			}
+			mgrOne.waitChanged(t, "role change, replica one", all)
+			mgrTwo.waitChanged(t, "role change, replica two", all)
 
-		// A licence downgrade to read: the write and AI tools go.
-		one.Licence(t, ten.ID, "business", "read", false)
-		admin.waitChanged(t, "licence downgrade", reads)
-		mgrTwo.waitChanged(t, "licence downgrade, replica two", reads)
+			// A licence downgrade to read: the write and AI tools go.
+			one.Licence(t, ten.ID, "business", "read", false)
+			admin.waitChanged(t, "licence downgrade", reads)
+			mgrTwo.waitChanged(t, "licence downgrade, replica two", reads)
 
-		// A ban (by the admin, through the API): the learner's session lists nothing.
-		if _, err := mcpE2EAPI(t, one.URL, ten.Admin.Token).LMS.Users.Ban(mcpE2ECtx(t), client.UserBan{UserId: ten.Learner.ID}); err != nil {
-			t.Fatalf("ban: %v", err)
-		}
-		learner.waitChanged(t, "ban", nil)
-	})
+			// A ban (by the admin, through the API): the learner's session lists nothing; a
+			// stateless client's next request is refused outright.
+			if _, err := mcpE2EAPI(t, one.URL, ten.Admin.Token).LMS.Users.Ban(mcpE2ECtx(t), client.UserBan{UserId: ten.Learner.ID}); err != nil {
+				t.Fatalf("ban: %v", err)
+			}
+			if version == fitLegacy {
+				learner.waitChanged(t, "ban", nil)
+				return
+			}
+			learner.wait(t, "ban")
+			if _, err := learner.cs.ListTools(mcpE2ECtx(t), nil); err == nil || !strings.Contains(err.Error(), "Unauthorized") {
+				t.Errorf("a banned learner's next request: %v, want Unauthorized", err)
+			}
+		})
+	}
 }

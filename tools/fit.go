@@ -164,13 +164,17 @@ func (f *fitter) touch(token string) {
 }
 
 // live reports whether the server still has a session, or was built only just now (its
-// session is being set up).
+// session is being set up). A stateless request's server lives as long as its request
+// (a subscriptions/listen stream: as long as the client listens).
 func (f *fitter) live(now time.Time) bool {
 	for range f.srv.Sessions() {
 		return true
 	}
-	return now.Sub(f.created) < time.Minute
+	return now.Sub(f.created) < setupGrace
 }
+
+// setupGrace is how long a server without a session is kept for the session being set up.
+const setupGrace = 10 * time.Second
 
 // refusedByAPI reports whether err is the API refusing the caller or the licence
 // refusing the call: the tool list may no longer fit, so it is refitted.

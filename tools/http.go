@@ -55,11 +55,12 @@ type HTTPConfig struct {
 // the session with another key is refused (403). A missing or refused key, or a licence
 // with mcpAccess none, is a 401 problem before anything else.
 type HTTPHandler struct {
-	cfg      HTTPConfig
-	sessions http.Handler // the SDK's handler behind the key binding
-	closing  context.Context
-	close    context.CancelFunc
-	fitters  fitters // the open sessions' servers (Refresh)
+	cfg       HTTPConfig
+	sessions  http.Handler // the SDK's handler behind the key binding
+	stateless http.Handler // the same for clients of the 2026-07-28 protocol
+	closing   context.Context
+	close     context.CancelFunc
+	fitters   fitters // the open sessions' servers (Refresh)
 }
 
 // Mount returns the mount (server.Config.MCP) that serves /mcp with an HTTPHandler whose API
@@ -82,15 +83,22 @@ func NewHTTPHandler(cfg HTTPConfig) *HTTPHandler {
 	}
 	h := &HTTPHandler{cfg: cfg}
 	h.closing, h.close = context.WithCancel(context.Background())
-	sdkHandler := mcp.NewStreamableHTTPHandler(serverFrom, &mcp.StreamableHTTPOptions{
+	opts := mcp.StreamableHTTPOptions{
 		Logger:              cfg.Logger,
 		SessionTimeout:      cfg.SessionTimeout,
 		MaxRequestBodyBytes: wire.MCPMaxBodyBytes,
 		// Every request carries an API key, which a DNS-rebinding page cannot know; and
 		// behind a reverse proxy on the same host, requests arrive on a loopback address
-		// with the public Host, which the SDK's localhost check would refuse.
+		// with the public Host, which the SDK's localhost check would refuse. Origin is
+		// checked in ServeHTTP.
 		DisableLocalhostProtection: true,
-	})
+	}
+	sdkHandler := mcp.NewStreamableHTTPHandler(serverFrom, &opts)
+	// Clients of the 2026-07-28 protocol (SEP-2575: no initialize, no session; each
+	// request names its version) are served statelessly: every request gets the server
+	// of its credential, and list_changed reaches them on their subscriptions/listen.
+	opts.Stateless = true
+	statelessHandler := mcp.NewStreamableHTTPHandler(serverFrom, &opts)
 	// The SDK binds a session to the TokenInfo.UserID of the request that created it and
 	// refuses later requests with another (403 "session user mismatch"). The verifier
 	// only names the credential: ServeHTTP has already checked it, and New that the API
@@ -107,6 +115,7 @@ func NewHTTPHandler(cfg HTTPConfig) *HTTPHandler {
 		return info, nil
 	}, nil)
 	h.sessions = bind(sdkHandler)
+	h.stateless = bind(statelessHandler)
 	return h
 }
 
@@ -181,7 +190,21 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = r.Clone(ctx)
 		r.Header.Set("Authorization", "Bearer "+key) // what bind reads (see NewHTTPHandler)
 	}
+	if modernProtocol(r) {
+		h.stateless.ServeHTTP(w, r)
+		return
+	}
 	h.sessions.ServeHTTP(w, r)
+}
+
+// statelessSince is the first protocol version without sessions (SEP-2575).
+const statelessSince = "2026-07-28"
+
+// modernProtocol reports whether r speaks a protocol without sessions: its
+// Mcp-Protocol-Version header names statelessSince or later (version strings are dates).
+func modernProtocol(r *http.Request) bool {
+	v := r.Header.Get("Mcp-Protocol-Version")
+	return len(v) == len(statelessSince) && v >= statelessSince
 }
 
 // grantName names an access token's grant (tenant, person, client): the same across
