@@ -171,6 +171,8 @@ func TestE2EMCPToolsFitTheCaller(t *testing.T) {
 			mgrOne, mgrTwo := fitConnect(t, one.URL+"/mcp", mgrKey, version), fitConnect(t, two.URL+"/mcp", mgrKey, version)
 			learner := fitConnect(t, two.URL+"/mcp", mcpE2EKey(t, one.URL, ten.Learner.Token, rw...).Secret, version)
 			admin := fitConnect(t, one.URL+"/mcp", mcpE2EKey(t, one.URL, ten.Admin.Token, rw...).Secret, version)
+			revoked := mcpE2EKey(t, one.URL, ten.Admin.Token, rw...)
+			onRevoked := fitConnect(t, two.URL+"/mcp", revoked.Secret, version)
 			if got := learner.cs.InitializeResult().ProtocolVersion; got != version {
 				t.Fatalf("negotiated protocol %s, want %s", got, version)
 			}
@@ -187,6 +189,18 @@ func TestE2EMCPToolsFitTheCaller(t *testing.T) {
 			one.Licence(t, ten.ID, "business", "read", false)
 			admin.waitChanged(t, "licence downgrade", reads)
 			mgrTwo.waitChanged(t, "licence downgrade, replica two", reads)
+			onRevoked.wait(t, "licence downgrade, the key to revoke")
+
+			// A revoked key's session lists nothing.
+			if err := mcpE2EAPI(t, one.URL, ten.Admin.Token).LMS.Keys.Revoke(mcpE2ECtx(t), revoked.ID); err != nil {
+				t.Fatalf("revoke: %v", err)
+			}
+			onRevoked.wait(t, "key revocation")
+			if version == fitLegacy {
+				if got := mcpE2EToolNames(t, onRevoked.cs); len(got) != 0 {
+					t.Errorf("a revoked key's session lists %v", got)
+				}
+			}
 
 			// A ban (by the admin, through the API): the learner's session lists nothing; a
 			// stateless client's next request is refused outright.
