@@ -80,6 +80,8 @@ type fitter struct {
 	tenant  string
 	created time.Time
 
+	refitting sync.Mutex // one refit at a time, so an older answer never lands last
+
 	mu       sync.Mutex
 	listed   map[string]bool
 	token    string // an OAuth session's newest access token (refit's credential)
@@ -111,24 +113,14 @@ func (f *fitter) apply(me *client.Me) bool {
 	return added || len(remove) > 0
 }
 
-// Listed is the names of the tools listed now, sorted.
-func (f *fitter) names() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []string
-	for n := range f.listed {
-		out = append(out, n)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // refitTimeout bounds one refit's call to GET /api/v2/me.
 const refitTimeout = 10 * time.Second
 
 // refit asks the API who the caller is and fits the tool list to the answer. An error
 // other than a refusal (the API unreachable) leaves the list as it is.
 func (f *fitter) refit(ctx context.Context) error {
+	f.refitting.Lock()
+	defer f.refitting.Unlock()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refitTimeout)
 	defer cancel()
 	f.mu.Lock()

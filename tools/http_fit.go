@@ -82,16 +82,6 @@ func (h *HTTPHandler) Refresh(tenant string) {
 	}
 }
 
-// ToolNames lists the tools the open sessions of tenant have now, one sorted list per
-// session (tests and diagnostics).
-func (h *HTTPHandler) ToolNames(tenant string) [][]string {
-	var out [][]string
-	for _, f := range h.fitters.of(tenant) {
-		out = append(out, f.names())
-	}
-	return out
-}
-
 // originAllowed reports whether a request may reach /mcp from its Origin (MCP's
 // streamable HTTP transport: servers must validate it against DNS rebinding): no Origin
 // (not a browser), or one of allowed ("*": any); without a list, the request's own host
