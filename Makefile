@@ -8,8 +8,10 @@ GO ?= go
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-build: ## Build ./bin/learnd
-	$(GO) build -o bin/learnd .
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+
+build: ## Build ./bin/learnd (VERSION: what MCP's serverInfo reports; git describe by default)
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/learnd .
 
 run: build ## Start PostgreSQL if needed, migrate, seed the demo tenant and serve on :8080
 	@bash scripts/run.sh

@@ -63,10 +63,35 @@ Claude Desktop (claude_desktop_config.json):
 	}
 }
 
-// buildVersion is the module version learnd was built as ("dev" for a local build).
+// version is the release learnd was built as, set by the build:
+// go build -ldflags "-X main.version=v1.4.2". Empty: buildVersion works it out.
+var version string
+
+// buildVersion is the version learnd reports (MCP serverInfo, the API's User-Agent): the
+// -X main.version of the build, else the module version (go install …@v1.4.2), else the
+// commit it was built from (0.0.0-<commit>, +dirty with local changes), else "dev".
 func buildVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+	if version != "" {
+		return version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
 	}
-	return "dev"
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch {
+		case s.Key == "vcs.revision" && len(s.Value) >= 12:
+			rev = s.Value[:12]
+		case s.Key == "vcs.modified" && s.Value == "true":
+			dirty = "+dirty"
+		}
+	}
+	if rev == "" {
+		return "dev"
+	}
+	return "0.0.0-" + rev + dirty
 }

@@ -144,7 +144,11 @@ func serve(ctx context.Context, cfg config) error {
 	// OAuth, /mcp also takes the access tokens of learnd's authorization server.
 	var mcpHandler *tools.HTTPHandler
 	scfg.MCP = func(api http.Handler, oauth *auth.ResourceServer) http.Handler {
-		mcpHandler = tools.NewHTTPHandler(tools.HTTPConfig{API: api, Version: buildVersion(), Logger: log, OAuth: oauth})
+		mcpHandler = tools.NewHTTPHandler(tools.HTTPConfig{API: api, Version: buildVersion(), Logger: log, OAuth: oauth,
+			AllowedOrigins: cfg.mcpOrigins()})
+		// A change of a tenant's users, keys or licence (on any replica) refits the tool
+		// lists of that tenant's open sessions, which tells their clients.
+		st.OnForget(mcpHandler.Refresh)
 		return mcpHandler
 	}
 	var demo []demoToken

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -123,6 +124,19 @@ type config struct {
 	// them on public addresses only. Dev mode allows them.
 	IdPPrivateNetworks bool          `env:"LEARND_IDP_PRIVATE_NETWORKS" envDefault:"false"`
 	OAuthRefreshTTL    time.Duration `env:"LEARND_OAUTH_REFRESH_TTL" envDefault:"720h"`
+	// MCPAllowedOrigins are the browser origins that may call /mcp (comma-separated; "*":
+	// any) besides LEARND_PUBLIC_URL's; a request with another Origin is refused (403).
+	MCPAllowedOrigins []string `env:"LEARND_MCP_ALLOWED_ORIGINS" envSeparator:","`
+}
+
+// mcpOrigins are the browser origins /mcp accepts: LEARND_PUBLIC_URL's and
+// LEARND_MCP_ALLOWED_ORIGINS; none (only the request's own host) when both are unset.
+func (c config) mcpOrigins() []string {
+	out := slices.Clone(c.MCPAllowedOrigins)
+	if u, err := url.Parse(c.PublicURL); err == nil && c.PublicURL != "" && u.Host != "" {
+		out = append(out, u.Scheme+"://"+u.Host)
+	}
+	return out
 }
 
 // authServer is the OAuth 2.1 authorization server of /mcp at public (the issuer). Its

@@ -3,7 +3,7 @@
 # with a Redis for the shared limits (the one on 127.0.0.1:6379, or a throwaway
 # redis-server: scripts/redis.sh), the headless browser the explorer test drives and the
 # programs the source-material tests run (antiword, tesseract), and the MCP Inspector CLI
-# the MCP test drives.
+# the MCP test drives (1.x, and 2.x for its --strict schema lint).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pg.sh
@@ -13,6 +13,7 @@ redis_for_test
 bash scripts/ensure-browser.sh
 bash scripts/ensure-tools.sh
 bash scripts/ensure-inspector.sh
+bash scripts/ensure-inspector-strict.sh
 mkdir -p .artifacts
 export LEARND_ARTIFACTS="$(pwd)/.artifacts"
 rc=0

@@ -87,6 +87,8 @@ type Env struct {
 	API    *sdk.Client
 	Me     *client.Me
 	Config Config
+
+	fit *fitter // refits the tool list when a call is refused by the API or the licence
 }
 
 // Result is a tool's typed output: its JSON is the structured content (and its JSON
@@ -119,6 +121,7 @@ type Spec struct {
 type entry struct {
 	kind    Kind
 	name    string
+	tool    mcp.Tool // as listed: name, description, schemas
 	enabled func(Config) bool
 	add     func(s *mcp.Server, env *Env)
 }
@@ -153,6 +156,7 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 	if spec.Schema != nil {
 		spec.Schema(in)
 	}
+	portable(in, true)
 	tool.InputSchema = in
 	inResolved, err := in.Resolve(&jsonschema.ResolveOptions{ValidateDefaults: true})
 	if err != nil {
@@ -169,11 +173,12 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 	if !ok {
 		panic(fmt.Sprintf("tools.Register: tool %q: OutputSchema must be a *jsonschema.Schema", tool.Name))
 	}
+	portable(outSchema, false)
 	outResolved, err := outSchema.Resolve(nil)
 	if err != nil {
 		panic(fmt.Sprintf("tools.Register: tool %q: resolve output schema: %v", tool.Name, err))
 	}
-	e := entry{kind: spec.Kind, name: tool.Name, enabled: spec.Enabled}
+	e := entry{kind: spec.Kind, name: tool.Name, tool: tool, enabled: spec.Enabled}
 	e.add = func(s *mcp.Server, env *Env) {
 		t := tool // each server gets its own copy
 		s.AddTool(&t, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
@@ -188,6 +193,9 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 			}
 			out, err := h(ctx, env, in)
 			if err != nil {
+				if env.fit != nil && refusedByAPI(err) { // the caller changed: fit the list again
+					go func() { _ = env.fit.refit(ctx) }()
+				}
 				return toolError(err), nil
 			}
 			// Clients may check structured content against the output schema; so do we
@@ -225,8 +233,8 @@ func structured(out any, rs *jsonschema.Resolved) (json.RawMessage, error) {
 
 // Allowed reports whether a caller (as GET /api/v2/me describes it) may see and call
 // tools of kind k: read tools with mcpAccess read or full; write tools with full and the
-// write scope; AI tools with full, mcpAiAccess and the write scope. Roles do not hide
-// tools: the API checks the role's permissions on every call.
+// write scope; AI tools with full, mcpAiAccess and the write scope. A server also hides
+// the tools the caller's role may not call (see needs).
 func Allowed(k Kind, me *client.Me) bool {
 	access := me.Licence.McpAccess
 	write := slices.Contains(me.Scopes, client.GrantedScopeWrite)
@@ -303,10 +311,20 @@ func NewClient(cfg Config) (*sdk.Client, error) {
 }
 
 // New builds the MCP server for cfg.Key: it asks the API who the key is (GET
-// /api/v2/me, one call) and registers exactly the tools the key may call. A key the API
-// refuses, or a tenant with mcpAccess none, is an *AccessError; other errors mean the
-// API could not be asked.
+// /api/v2/me, one call) and lists exactly the tools the key's person may call (licence,
+// scopes, role). A key the API refuses, or a tenant with mcpAccess none, is an
+// *AccessError; other errors mean the API could not be asked. A call the API or the
+// licence refuses fits the list again (and the SDK tells the client it changed).
 func New(ctx context.Context, cfg Config) (*mcp.Server, error) {
+	f, err := build(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return f.srv, nil
+}
+
+// build is New's server with the fitter that keeps its tool list fitted.
+func build(ctx context.Context, cfg Config) (*fitter, error) {
 	c, err := NewClient(cfg)
 	if err != nil {
 		return nil, err
@@ -330,28 +348,35 @@ func New(ctx context.Context, cfg Config) (*mcp.Server, error) {
 	return newServer(cfg, c, me), nil
 }
 
-func newServer(cfg Config, c *sdk.Client, me *client.Me) *mcp.Server {
+func newServer(cfg Config, c *sdk.Client, me *client.Me) *fitter {
 	version := cfg.Version
 	if version == "" {
 		version = "dev"
 	}
 	s := mcp.NewServer(&mcp.Implementation{Name: "learnd", Title: "learnd LMS", Version: version},
-		&mcp.ServerOptions{Instructions: instructions})
+		&mcp.ServerOptions{Instructions: instructions, Capabilities: &mcp.ServerCapabilities{
+			// Not the SDK's default logging (deprecated in 2026-07-28; no tool logs), and
+			// tools with listChanged even while the caller may call none.
+			Tools: &mcp.ToolCapabilities{ListChanged: true},
+		}})
 	env := &Env{API: c, Me: me, Config: cfg}
+	f := &fitter{srv: s, env: env, tenant: me.TenantId, created: time.Now(), listed: map[string]bool{}}
+	env.fit = f
 	catalogueMu.Lock()
 	entries := slices.Clone(catalogue)
 	catalogueMu.Unlock()
-	added := map[string]bool{}
+	enabled := map[string]bool{}
 	for _, e := range entries {
-		if Allowed(e.kind, me) && (e.enabled == nil || e.enabled(cfg)) && granted(e.kind, cfg) {
-			if added[e.name] {
+		if e.enabled == nil || e.enabled(cfg) {
+			if enabled[e.name] {
 				panic(fmt.Sprintf("tools: two tools named %q are enabled for this configuration", e.name))
 			}
-			added[e.name] = true
-			e.add(s, env)
+			enabled[e.name] = true
+			f.entries = append(f.entries, e)
 		}
 	}
-	return s
+	f.apply(me)
+	return f
 }
 
 const instructions = `learnd is a learning-management system. These tools act as the API key's user, ` +

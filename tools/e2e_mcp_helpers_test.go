@@ -258,7 +258,11 @@ func mcpE2EUUID(t *testing.T, id string) string {
 	return u.String()
 }
 
-// mcpE2EBuild builds the learnd binary into a temporary directory and returns its path.
+// mcpE2EVersion is the version mcpE2EBuild builds learnd as (MCP's serverInfo.version).
+const mcpE2EVersion = "v0.0.0-e2e"
+
+// mcpE2EBuild builds the learnd binary, as version mcpE2EVersion, into a temporary
+// directory and returns its path.
 func mcpE2EBuild(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "learnd")
@@ -266,7 +270,7 @@ func mcpE2EBuild(t *testing.T) string {
 	if err != nil {
 		gobin = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
 	}
-	cmd := exec.Command(gobin, "build", "-o", bin, "github.com/learnd/learnd")
+	cmd := exec.Command(gobin, "build", "-ldflags", "-X main.version="+mcpE2EVersion, "-o", bin, "github.com/learnd/learnd")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {

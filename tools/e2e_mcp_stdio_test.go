@@ -43,7 +43,7 @@ func TestE2EMCPStdio(t *testing.T) {
 		if err != nil {
 			t.Fatalf("connect to learnd mcp: %v", err)
 		}
-		if info := cs.InitializeResult().ServerInfo; info.Name != "learnd" || info.Version == "" {
+		if info := cs.InitializeResult().ServerInfo; info.Name != "learnd" || info.Version != mcpE2EVersion {
 			t.Errorf("server info %+v", info)
 		}
 		got, want := mcpE2EToolNames(t, cs), mcpE2EWant(stdioCfg, tools.KindRead, tools.KindWrite)

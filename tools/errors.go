@@ -23,7 +23,26 @@ const (
 	MsgNotFound         = "Not found — check the ID exists."
 	MsgInvalidArguments = "Invalid arguments: "
 	MsgRateLimited      = "Rate limit exceeded. Slow down and retry."
+	// MsgNotLicensed starts the text of a call the tenant's licence refuses (not the
+	// user's rights): the API's detail follows.
+	MsgNotLicensed = "Not included in your organisation's licence — "
 )
+
+// licenceCodes are the API's problem codes of a 403 that the tenant's licence,
+// not the person's role, decided.
+var licenceCodes = []string{"mcp_read_only", "mcp_access_none", "ai_not_licensed"}
+
+// licenceRefusal is the API's detail when err is a call the licence refused; "" otherwise.
+func licenceRefusal(err error) string {
+	var se *sdk.Error
+	if !errors.As(err, &se) || se.Problem == nil || se.Problem.Code == nil || !slices.Contains(licenceCodes, *se.Problem.Code) {
+		return ""
+	}
+	if se.Problem.Detail != nil && *se.Problem.Detail != "" {
+		return *se.Problem.Detail
+	}
+	return *se.Problem.Code
+}
 
 // InvalidError is bad tool input found before any API call.
 type InvalidError struct{ Detail string }
@@ -39,7 +58,7 @@ func Invalid(format string, args ...any) error {
 // ErrorText maps an error of a tool to the text the agent reads (seed 003's table):
 //
 //   - *InvalidError, API 400 and 422: "Invalid arguments: " + the detail and field errors
-//   - API 403: MsgPermissionDenied
+//   - API 403: MsgPermissionDenied; a licence's refusal: MsgNotLicensed + the detail
 //   - API 404: MsgNotFound
 //   - API 429: MsgRateLimited + " Retry after N seconds." when the API gave Retry-After,
 //     then, for a used-up daily quota, the problem's detail (which quota, when it resets)
@@ -56,6 +75,9 @@ func ErrorText(err error) string {
 	}
 	switch se.StatusCode {
 	case http.StatusForbidden:
+		if detail := licenceRefusal(err); detail != "" {
+			return MsgNotLicensed + detail
+		}
 		return MsgPermissionDenied
 	case http.StatusNotFound:
 		return MsgNotFound

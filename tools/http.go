@@ -40,6 +40,10 @@ type HTTPConfig struct {
 	// server for /mcp (server/authserver): a session then acts as the person who granted
 	// the token, and a 401 names the resource metadata in WWW-Authenticate.
 	OAuth *auth.ResourceServer
+	// AllowedOrigins are the browser origins (scheme://host[:port]) that may call /mcp; a
+	// request with another Origin header is refused (403). Empty: only the request's own
+	// host; "*": any. Requests without Origin (not from a browser) are not affected.
+	AllowedOrigins []string
 }
 
 // HTTPHandler serves MCP over streamable HTTP, authenticated by an API key (X-MCP-Key:
@@ -51,10 +55,12 @@ type HTTPConfig struct {
 // the session with another key is refused (403). A missing or refused key, or a licence
 // with mcpAccess none, is a 401 problem before anything else.
 type HTTPHandler struct {
-	cfg      HTTPConfig
-	sessions http.Handler // the SDK's handler behind the key binding
-	closing  context.Context
-	close    context.CancelFunc
+	cfg       HTTPConfig
+	sessions  http.Handler // the SDK's handler behind the key binding
+	stateless http.Handler // the same for clients of the 2026-07-28 protocol
+	closing   context.Context
+	close     context.CancelFunc
+	fitters   fitters // the open sessions' servers (Refresh)
 }
 
 // Mount returns the mount (server.Config.MCP) that serves /mcp with an HTTPHandler whose API
@@ -77,15 +83,22 @@ func NewHTTPHandler(cfg HTTPConfig) *HTTPHandler {
 	}
 	h := &HTTPHandler{cfg: cfg}
 	h.closing, h.close = context.WithCancel(context.Background())
-	sdkHandler := mcp.NewStreamableHTTPHandler(serverFrom, &mcp.StreamableHTTPOptions{
+	opts := mcp.StreamableHTTPOptions{
 		Logger:              cfg.Logger,
 		SessionTimeout:      cfg.SessionTimeout,
 		MaxRequestBodyBytes: wire.MCPMaxBodyBytes,
 		// Every request carries an API key, which a DNS-rebinding page cannot know; and
 		// behind a reverse proxy on the same host, requests arrive on a loopback address
-		// with the public Host, which the SDK's localhost check would refuse.
+		// with the public Host, which the SDK's localhost check would refuse. Origin is
+		// checked in ServeHTTP.
 		DisableLocalhostProtection: true,
-	})
+	}
+	sdkHandler := mcp.NewStreamableHTTPHandler(serverFrom, &opts)
+	// Clients of the 2026-07-28 protocol (SEP-2575: no initialize, no session; each
+	// request names its version) are served statelessly: every request gets the server
+	// of its credential, and list_changed reaches them on their subscriptions/listen.
+	opts.Stateless = true
+	statelessHandler := mcp.NewStreamableHTTPHandler(serverFrom, &opts)
 	// The SDK binds a session to the TokenInfo.UserID of the request that created it and
 	// refuses later requests with another (403 "session user mismatch"). The verifier
 	// only names the credential: ServeHTTP has already checked it, and New that the API
@@ -95,13 +108,14 @@ func NewHTTPHandler(cfg HTTPConfig) *HTTPHandler {
 	bind := mcpauth.RequireBearerToken(func(_ context.Context, token string, r *http.Request) (*mcpauth.TokenInfo, error) {
 		info := &mcpauth.TokenInfo{UserID: keyFingerprint(token), Expiration: time.Now().Add(time.Hour)}
 		if g, ok := r.Context().Value(grantKey{}).(auth.Principal); ok {
-			info.UserID = "grant|" + g.TenantID + "|" + g.Subject + "|" + g.ClientID
+			info.UserID = grantName(g)
 			info.Scopes = g.Scopes
 			info.Extra = map[string]any{extraToken: token}
 		}
 		return info, nil
 	}, nil)
 	h.sessions = bind(sdkHandler)
+	h.stateless = bind(statelessHandler)
 	return h
 }
 
@@ -121,6 +135,10 @@ func serverFrom(r *http.Request) *mcp.Server {
 
 func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	if !originAllowed(r, h.cfg.AllowedOrigins) {
+		h.writeProblem(w, r, http.StatusForbidden, "origin_not_allowed", "requests from the origin "+r.Header.Get("Origin")+" are not allowed on /mcp", 0, "")
+		return
+	}
 	key, ok := requestKey(r)
 	var grant *auth.Principal
 	if !ok {
@@ -137,6 +155,7 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		key, grant = token, &p
 		ctx = context.WithValue(ctx, grantKey{}, p)
+		h.fitters.touch(grantName(p), token)
 	}
 	if r.Method == http.MethodPost && r.Header.Get("Mcp-Session-Id") == "" {
 		cfg := Config{APIURL: inProcessURL, Key: key, LocalFiles: false, Version: h.cfg.Version}
@@ -146,12 +165,18 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else {
 			cfg.HTTPClient = inProcessClient(h.cfg.API, r, nil)
 		}
-		srv, err := New(ctx, cfg)
+		f, err := build(ctx, cfg)
 		if err != nil {
 			h.refuse(w, r, err)
 			return
 		}
-		ctx = context.WithValue(ctx, serverKey{}, srv)
+		name := ""
+		if grant != nil {
+			name = grantName(*grant)
+			f.token = key
+		}
+		h.fitters.add(f, name)
+		ctx = context.WithValue(ctx, serverKey{}, f.srv)
 	}
 	if r.Method == http.MethodGet { // the session's event stream: ended by Close
 		var cancel context.CancelFunc
@@ -165,7 +190,27 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = r.Clone(ctx)
 		r.Header.Set("Authorization", "Bearer "+key) // what bind reads (see NewHTTPHandler)
 	}
+	if modernProtocol(r) {
+		h.stateless.ServeHTTP(w, r)
+		return
+	}
 	h.sessions.ServeHTTP(w, r)
+}
+
+// statelessSince is the first protocol version without sessions (SEP-2575).
+const statelessSince = "2026-07-28"
+
+// modernProtocol reports whether r speaks a protocol without sessions: its
+// Mcp-Protocol-Version header names statelessSince or later (version strings are dates).
+func modernProtocol(r *http.Request) bool {
+	v := r.Header.Get("Mcp-Protocol-Version")
+	return len(v) == len(statelessSince) && v >= statelessSince
+}
+
+// grantName names an access token's grant (tenant, person, client): the same across
+// refreshes.
+func grantName(g auth.Principal) string {
+	return "grant|" + g.TenantID + "|" + g.Subject + "|" + g.ClientID
 }
 
 // grantKey carries the verified access token's principal of a request (ServeHTTP → bind).
@@ -283,6 +328,8 @@ func problemKind(status int) (slug, title string) {
 	switch status {
 	case http.StatusUnauthorized:
 		return "unauthorized", "Unauthorized"
+	case http.StatusForbidden:
+		return "forbidden", "Forbidden"
 	case http.StatusTooManyRequests:
 		return "rate-limited", "Too many requests"
 	}

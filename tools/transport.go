@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -20,19 +21,45 @@ import (
 // on the user's machine, so upload_source_material reads the path the user names. A key
 // the API refuses, or a licence with mcpAccess none, is an *AccessError before the
 // protocol starts. log (nil: none) says when serving starts; it must not write to stdout.
+//
+// learnd mcp has no database to listen to, so the tool list is fitted to the caller again
+// every StdioRefit, and at once when a call is refused by the API (401) or the licence;
+// the client gets notifications/tools/list_changed when it changed.
 func ServeStdio(ctx context.Context, cfg Config, log *slog.Logger) error {
-	srv, err := New(ctx, cfg)
+	f, err := build(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	if log != nil {
 		log.Info("mcp: serving over stdio", "url", cfg.APIURL, "version", cfg.Version)
 	}
-	err = srv.Run(ctx, &mcp.StdioTransport{})
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go refitEvery(ctx, f, StdioRefit, log)
+	err = f.srv.Run(ctx, &mcp.StdioTransport{})
 	if errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
 		return nil
 	}
 	return err
+}
+
+// StdioRefit is how often learnd mcp asks the API who its caller is now.
+var StdioRefit = time.Minute
+
+// refitEvery refits f every d until ctx ends.
+func refitEvery(ctx context.Context, f *fitter, d time.Duration, log *slog.Logger) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := f.refit(ctx); err != nil && log != nil && ctx.Err() == nil {
+				log.Warn("mcp: refit tool list", "err", err)
+			}
+		}
+	}
 }
 
 // inProcessURL is the API's base URL for an inProcessClient: requests never leave the
