@@ -182,6 +182,7 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 					ctx = withCredential(ctx, tok) // the token this call came with (rotated by refresh)
 				}
 			}
+			ctx = withProgress(ctx, req)
 			var in In
 			if err := decodeInput(req.Params.Arguments, &in, inResolved); err != nil {
 				return toolError(err), nil
@@ -335,9 +336,13 @@ func newServer(cfg Config, c *sdk.Client, me *client.Me) *mcp.Server {
 	if version == "" {
 		version = "dev"
 	}
-	s := mcp.NewServer(&mcp.Implementation{Name: "learnd", Title: "learnd LMS", Version: version},
-		&mcp.ServerOptions{Instructions: instructions})
 	env := &Env{API: c, Me: me, Config: cfg}
+	subs := newSubscriptions(env)
+	s := mcp.NewServer(&mcp.Implementation{Name: "learnd", Title: "learnd LMS", Version: version},
+		&mcp.ServerOptions{Instructions: instructions, SubscribeHandler: subs.subscribe, UnsubscribeHandler: subs.unsubscribe})
+	subs.attach(s)
+	addResources(s, env)
+	addPrompts(s, env)
 	catalogueMu.Lock()
 	entries := slices.Clone(catalogue)
 	catalogueMu.Unlock()
