@@ -134,13 +134,15 @@ func generate(ctx context.Context, env *Env, body client.CourseGenerationRequest
 	}
 	out := generationQueuedOut{JobID: q.JobId, Status: string(q.Status),
 		Message: "Poll get_course_generation_status with this jobId every 3–5 seconds until status is completed, then read result.courseId."}
+	stop := cancelOnAbort(ctx, env, q.JobId)
 	j, err := awaitGeneration(ctx, env, q.JobId)
+	stop()
 	if err != nil || j == nil { // no progress token; or the job cannot be read now: it is queued all the same
 		return out, nil
 	}
 	out.Status = string(j.Status)
 	switch j.Status {
-	case client.CourseGenerationStatusCompleted, client.CourseGenerationStatusFailed:
+	case client.CourseGenerationStatusCompleted, client.CourseGenerationStatusFailed, client.CourseGenerationStatusCancelled:
 		out.Message = generationMessage(j)
 		if j.Result != nil {
 			out.CourseID = j.Result.CourseId
@@ -266,6 +268,8 @@ func generationMessage(j *client.CourseGenerationJob) string {
 		}
 	case client.CourseGenerationStatusFailed:
 		return "Generation failed (see error.message); nothing was created. Adjust the prompt and try again (a new generation counts against the daily AI quota)."
+	case client.CourseGenerationStatusCancelled:
+		return "Generation was cancelled; nothing was created and the AI quota call was given back."
 	}
 	return j.Message
 }

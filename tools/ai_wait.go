@@ -26,6 +26,18 @@ var (
 // generationSteps is the total of a generation's progress: queued, running, finished.
 const generationSteps = 3
 
+// cancelOnAbort cancels job id when ctx (a tool call that queued it and waits for it) is
+// cancelled by the client (notifications/cancelled) before the job finished: the job
+// stops and its AI quota call is given back. Call the returned stop when the wait is over.
+func cancelOnAbort(ctx context.Context, env *Env, id string) (stop func() bool) {
+	return context.AfterFunc(ctx, func() {
+		// The call's context is gone; the cancel must outlive it, briefly.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		_, _ = env.API.LMS.AI.CancelCourseGeneration(cctx, id) // a job that finished meanwhile: 409, nothing to do
+	})
+}
+
 // awaitGeneration waits for job id to finish while the client follows progress, and
 // returns the job as last read (nil without a progress token: the caller answers at
 // once). A wait that runs out (or is cancelled) returns the job still queued or running.
