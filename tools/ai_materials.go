@@ -25,6 +25,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/learnd/learnd/gen/client"
+	"github.com/learnd/learnd/internal/stages"
 )
 
 // sessionPrefix is the prefix of source-material session ids (ses_…).
@@ -135,6 +136,7 @@ func uploadSourceMaterial(ctx context.Context, env *Env, in uploadIn) (uploadOut
 		return uploadOut{}, err
 	}
 	prog.Report(ctx, 1, uploadSteps, "read %s (%s)", name, sizeText(int64(len(data))))
+	step := &uploadStep{name: name, step: "extracting the text, chunking and embedding it"}
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	if session != "" {
@@ -153,9 +155,11 @@ func uploadSourceMaterial(ctx context.Context, env *Env, in uploadIn) (uploadOut
 		return uploadOut{}, fmt.Errorf("upload: %w", err)
 	}
 	var up *client.SourceMaterialResult
-	err = prog.While(ctx, 1, 3, uploadSteps, progressInterval, "uploading "+name+": extracting the text, chunking and embedding it", func() error {
+	err = prog.While(ctx, 1, 3, uploadSteps, progressInterval, step.message, func() error {
 		var err error
-		up, err = env.API.LMS.SourceMaterials.Upload(ctx, nil, w.FormDataContentType(), &body)
+		// The API names its steps when it runs in this process (over HTTP); a remote one
+		// (stdio) does not, and the heartbeat says what the steps are.
+		up, err = env.API.LMS.SourceMaterials.Upload(stages.With(ctx, step.reporter(ctx, prog)), nil, w.FormDataContentType(), &body)
 		return err
 	})
 	if err != nil {

@@ -103,7 +103,7 @@ func TestE2EMCPFeaturesTypeScript(t *testing.T) {
 	if got.Upload.ChunkCount < 1 {
 		t.Errorf("upload: %+v", got.Upload)
 	}
-	mcpE2ECheckProgress(t, "upload", got.Progress.Upload, "extracting the text, chunking and embedding", "done")
+	mcpE2ECheckProgress(t, "upload", got.Progress.Upload, "extracting the text", ": chunking", "embedding and storing the chunks", "done")
 	if got.Generation.Status != "completed" || !strings.HasPrefix(got.Generation.CourseID, "crs_") {
 		t.Errorf("generation with progress: %+v, want completed with a course", got.Generation)
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/learnd/learnd/internal/stages"
 )
 
 // Progress reports a tool call's progress to the client that asked for it. The zero
@@ -76,13 +78,13 @@ func (p *Progress) Report(ctx context.Context, progress, total float64, format s
 }
 
 // While runs f and, as long as it runs, reports progress every interval: from `from`
-// towards (never reaching) `to`, with message and the seconds elapsed. Without a
+// towards (never reaching) `to`, with message() and the seconds elapsed. Without a
 // progress token it only runs f.
-func (p *Progress) While(ctx context.Context, from, to, total float64, interval time.Duration, message string, f func() error) error {
+func (p *Progress) While(ctx context.Context, from, to, total float64, interval time.Duration, message func() string, f func() error) error {
 	if !p.Enabled() {
 		return f()
 	}
-	p.Report(ctx, from, total, "%s", message)
+	p.Report(ctx, from, total, "%s", message())
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -101,7 +103,7 @@ func (p *Progress) While(ctx context.Context, from, to, total float64, interval 
 				el := now.Sub(start)
 				// Approaches `to` (half the way in 10 s): moving, never claiming to be done.
 				frac := el.Seconds() / (el.Seconds() + 10)
-				p.Report(ctx, from+(to-from)*frac, total, "%s (%d s)", message, int(el.Round(time.Second).Seconds()))
+				p.Report(ctx, from+(to-from)*frac, total, "%s (%d s)", message(), int(el.Round(time.Second).Seconds()))
 			}
 		}
 	}()
@@ -109,4 +111,31 @@ func (p *Progress) While(ctx context.Context, from, to, total float64, interval 
 	close(done)
 	wg.Wait()
 	return err
+}
+
+// uploadStep is the step an upload is on, as the API names it (stages) while it runs.
+type uploadStep struct {
+	name string
+	mu   sync.Mutex
+	step string
+	n    int // steps the API reported
+}
+
+// message is the heartbeat's message: the file and the current step.
+func (u *uploadStep) message() string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return "uploading " + u.name + ": " + u.step
+}
+
+// reporter records the API's steps and reports each at once, between 1 and 3 of the
+// upload's progress.
+func (u *uploadStep) reporter(ctx context.Context, p *Progress) stages.Reporter {
+	return func(step string) {
+		u.mu.Lock()
+		u.step, u.n = step, u.n+1
+		n := u.n
+		u.mu.Unlock()
+		p.Report(ctx, 1+0.5*float64(n), uploadSteps, "%s", u.message())
+	}
 }
