@@ -152,6 +152,11 @@ func TestMCPProgress(t *testing.T) {
 		t.Fatalf("generation with a progress token: %+v, want completed with the course", gen)
 	}
 	checkProgress(t, "generation", notes.progressOf("gen-1"), "completed")
+	st := featureCall[generationStatusOut](t, cs, "get_course_generation_status", "st-1", map[string]any{"jobId": gen.JobID})
+	if ps := notes.progressOf("st-1"); st.Status != "completed" || st.Result == nil || st.Result.CourseID != gen.CourseID ||
+		len(ps) != 1 || ps[0].Progress != ps[0].Total || !strings.Contains(ps[0].Message, "completed") {
+		t.Errorf("get_course_generation_status with a progress token on a finished job: %+v, progress %+v", st, ps)
+	}
 
 	// Without a token: no wait, no notifications.
 	q, _ := wrOK[generationQueuedOut](t, cs, "create_course_from_prompt", map[string]any{"prompt": "Fire safety basics", "modules": 1})
@@ -161,7 +166,7 @@ func TestMCPProgress(t *testing.T) {
 	notes.mu.Lock()
 	n := len(notes.progress)
 	notes.mu.Unlock()
-	if got := len(notes.progressOf("up-1")) + len(notes.progressOf("gen-1")); got != n {
+	if got := len(notes.progressOf("up-1")) + len(notes.progressOf("gen-1")) + len(notes.progressOf("st-1")); got != n {
 		t.Errorf("%d progress notifications without a token", n-got)
 	}
 }
