@@ -133,7 +133,12 @@ func (w *generateWorker) Work(ctx context.Context, job *river.Job[GenerateCourse
 		}
 	}
 	started := time.Now()
-	course, err := w.gen.Course(ctx, req)
+	gctx, stopWatch := watchCancel(ctx, gens, j.ID)
+	course, err := w.gen.Course(gctx, req)
+	if stopWatch() { // the requester cancelled it: nothing to store, nothing to retry
+		w.log.Info("course generation cancelled by its requester", "tenant", a.TenantID, "job_id", a.ID)
+		return nil
+	}
 	if err != nil {
 		var ve *ai.ValidationError
 		switch {

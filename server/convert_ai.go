@@ -65,6 +65,13 @@ func toAPIGenerationJob(j materials.GenerationJob) api.CourseGenerationJob {
 		}
 		out.Error = &api.CourseGenerationError{Message: msg}
 		out.Message = "Course generation failed; see error.message. Nothing was created."
+	case materials.GenerationCancelled:
+		msg := "cancelled by the requester"
+		if j.Error != nil {
+			msg = *j.Error
+		}
+		out.Error = &api.CourseGenerationError{Message: msg}
+		out.Message = "Course generation was cancelled; nothing was created and the AI quota call was given back."
 	}
 	return out
 }

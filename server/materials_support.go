@@ -17,6 +17,7 @@ import (
 	"github.com/learnd/learnd/ai/chunk"
 	"github.com/learnd/learnd/ai/extract"
 	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/internal/stages"
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/typeid"
@@ -78,6 +79,7 @@ func (s *Server) extractMaterial(ctx context.Context, data []byte) (extracted, e
 	if err != nil {
 		return extracted{}, err // the extractor's refusals are problems of their own
 	}
+	stages.Report(ctx, "chunking")
 	chunks := chunk.Split(doc.Blocks)
 	if len(chunks) == 0 {
 		return extracted{}, fail(withCode(newProblem(ctx, kindValidation, "the "+kind.Label()+" contains no text; nothing was stored"), "no_text"))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/learnd/learnd/ai/extract"
 	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/internal/stages"
 	"github.com/learnd/learnd/store/materials"
 )
 
@@ -48,10 +49,12 @@ func (s *Server) UploadSourceMaterial(ctx context.Context, req api.UploadSourceM
 			return nil, materials.ErrSessionFull
 		}
 	}
+	stages.Report(ctx, "extracting the text")
 	ex, err := s.extractMaterial(ctx, form.data)
 	if err != nil {
 		return nil, err
 	}
+	stages.Report(ctx, "embedding and storing the chunks")
 	f, err := mat.Upload(ctx, materials.MaterialUpload{
 		Session: form.session, Filename: form.filename, Kind: string(ex.kind), MediaType: ex.kind.MediaType(),
 		Content: form.data, TextChars: ex.chars, Chunks: ex.chunks,

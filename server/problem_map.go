@@ -153,6 +153,8 @@ func sentinelProblem(ctx context.Context, err error) (api.Problem, bool) {
 	case errors.Is(err, courses.ErrShareRole):
 		p = withFields(newProblem(ctx, kindValidation, "a share grants course_edit on the course, which needs a role that grants course_edit (manager or above); the user is a learner"),
 			[]api.FieldError{{Parameter: ptr("userId"), Detail: "the user's role does not grant course_edit"}})
+	case errors.Is(err, materials.ErrGenerationFinished):
+		p = withCode(newProblem(ctx, kindConflict, "the generation job already finished (completed, failed or cancelled); there is nothing to cancel"), "generation_finished")
 	case errors.Is(err, materials.ErrSessionFull):
 		p = withCode(newProblem(ctx, kindValidation, fmt.Sprintf("the session already holds %d files, the most one session takes; start a new session (omit sessionId)", materials.MaxSessionFiles)), "session_full")
 	case errors.Is(err, materials.ErrTooMuchText):

@@ -33,7 +33,8 @@ func init() {
 			Description: "Generate a complete course (title, modules, lessons, quiz) from a plain-English description. " +
 				"Returns a jobId — the actual generation runs in the background and takes 10–30 seconds: poll " +
 				"get_course_generation_status every 3–5 seconds until status is completed, then read result.courseId. " +
-				"The course is stored as a draft owned by you. Needs course_edit and the AI licence; counts one call " +
+				"A client that sends a progressToken gets progress notifications instead: the call then waits (up to 45 s) " +
+				"and returns the finished job with courseId. The course is stored as a draft owned by you. Needs course_edit and the AI licence; counts one call " +
 				"against the daily AI quota (5 per key, 50 per tenant).",
 			Annotations: Additive("Create a course from a prompt", false),
 		},
@@ -56,7 +57,9 @@ func init() {
 		Tool: mcp.Tool{
 			Name: "get_course_generation_status",
 			Description: "Poll a queued generation job. Call every 3–5 seconds until status is completed (success — " +
-				"result.courseId is set) or failed (read error.message). Never counts against the AI quota.",
+				"result.courseId is set) or failed (read error.message); with a progressToken the call waits up to 45 s for " +
+				"the job, reporting progress. The job is also the resource learnd://generations/{jobId}, which can be " +
+				"subscribed to. Never counts against the AI quota.",
 			Annotations: ReadOnly("Course generation status"),
 		},
 	}, getCourseGenerationStatus)
@@ -86,14 +89,21 @@ type createFromFilesIn struct {
 }
 
 // generationQueuedOut is a queued job: { jobId, status, message }.
+// With a progressToken the tool waits for the job (awaitGeneration): status may then be
+// completed (courseId set) or failed.
 type generationQueuedOut struct {
-	JobID   string `json:"jobId"`
-	Status  string `json:"status"`
-	Message string `json:"message"`
+	JobID    string `json:"jobId"`
+	Status   string `json:"status"`
+	Message  string `json:"message"`
+	CourseID string `json:"courseId,omitempty" jsonschema:"Set when the call waited for the job (the request carried a progressToken) and it completed: the generated draft course."`
 }
 
 func (o generationQueuedOut) Text() string {
-	return fmt.Sprintf("Job %s is %s. %s", o.JobID, o.Status, o.Message)
+	s := fmt.Sprintf("Job %s is %s.", o.JobID, o.Status)
+	if o.CourseID != "" {
+		s += " courseId: " + o.CourseID + "."
+	}
+	return s + " " + o.Message
 }
 
 func createCourseFromPrompt(ctx context.Context, env *Env, in createFromPromptIn) (generationQueuedOut, error) {
@@ -122,8 +132,26 @@ func generate(ctx context.Context, env *Env, body client.CourseGenerationRequest
 	if err != nil {
 		return generationQueuedOut{}, err
 	}
-	return generationQueuedOut{JobID: q.JobId, Status: string(q.Status),
-		Message: "Poll get_course_generation_status with this jobId every 3–5 seconds until status is completed, then read result.courseId."}, nil
+	out := generationQueuedOut{JobID: q.JobId, Status: string(q.Status),
+		Message: "Poll get_course_generation_status with this jobId every 3–5 seconds until status is completed, then read result.courseId."}
+	stop := cancelOnAbort(ctx, env, q.JobId)
+	j, err := awaitGeneration(ctx, env, q.JobId)
+	stop()
+	if err != nil || j == nil { // no progress token; or the job cannot be read now: it is queued all the same
+		return out, nil
+	}
+	out.Status = string(j.Status)
+	switch j.Status {
+	case client.CourseGenerationStatusCompleted, client.CourseGenerationStatusFailed, client.CourseGenerationStatusCancelled:
+		out.Message = generationMessage(j)
+		if j.Result != nil {
+			out.CourseID = j.Result.CourseId
+		}
+		if j.Error != nil {
+			out.Message = "error.message: " + j.Error.Message + " " + out.Message
+		}
+	}
+	return out, nil
 }
 
 // generationRequest checks the shared inputs of the generation tools.
@@ -204,7 +232,10 @@ func getCourseGenerationStatus(ctx context.Context, env *Env, in generationStatu
 	if err != nil {
 		return generationStatusOut{}, err
 	}
-	j, err := env.API.LMS.AI.GetCourseGeneration(ctx, id)
+	j, err := awaitGeneration(ctx, env, id)
+	if err == nil && j == nil {
+		j, err = env.API.LMS.AI.GetCourseGeneration(ctx, id)
+	}
 	if err != nil {
 		return generationStatusOut{}, err
 	}
@@ -237,6 +268,8 @@ func generationMessage(j *client.CourseGenerationJob) string {
 		}
 	case client.CourseGenerationStatusFailed:
 		return "Generation failed (see error.message); nothing was created. Adjust the prompt and try again (a new generation counts against the daily AI quota)."
+	case client.CourseGenerationStatusCancelled:
+		return "Generation was cancelled; nothing was created and the AI quota call was given back."
 	}
 	return j.Message
 }

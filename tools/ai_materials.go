@@ -25,6 +25,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/learnd/learnd/gen/client"
+	"github.com/learnd/learnd/internal/stages"
 )
 
 // sessionPrefix is the prefix of source-material session ids (ses_…).
@@ -36,8 +37,12 @@ const maxUploadBytes = 20 << 20
 // maxFilename bounds a filename input.
 const maxFilename = 255
 
+// uploadSteps is the total of an upload's progress: read, upload (extract, chunk, embed),
+// processing check, done.
+const uploadSteps = 4
+
 const uploadDescription = "Upload a file as a course source. Text is extracted and embedded immediately. " +
-	"PDF / DOC / DOCX / PNG / JPG / GIF / WebP, 20 MB max per file. Returns a sessionId: pass it to " +
+	"PDF / DOC / DOCX / PNG / JPG / GIF / WebP, 20 MB max per file. Reports progress when the call carries a progressToken. Returns a sessionId: pass it to " +
 	"create_course_from_files (and to further uploads to bundle files into one course-generation context). "
 
 func init() {
@@ -125,10 +130,13 @@ func uploadSourceMaterial(ctx context.Context, env *Env, in uploadIn) (uploadOut
 		}
 		session = s
 	}
+	prog := ProgressFrom(ctx)
 	name, data, err := uploadContent(env.Config.LocalFiles, in)
 	if err != nil {
 		return uploadOut{}, err
 	}
+	prog.Report(ctx, 1, uploadSteps, "read %s (%s)", name, sizeText(int64(len(data))))
+	step := &uploadStep{name: name, step: "extracting the text, chunking and embedding it"}
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	if session != "" {
@@ -146,10 +154,18 @@ func uploadSourceMaterial(ctx context.Context, env *Env, in uploadIn) (uploadOut
 	if err := w.Close(); err != nil {
 		return uploadOut{}, fmt.Errorf("upload: %w", err)
 	}
-	up, err := env.API.LMS.SourceMaterials.Upload(ctx, nil, w.FormDataContentType(), &body)
+	var up *client.SourceMaterialResult
+	err = prog.While(ctx, 1, 3, uploadSteps, progressInterval, step.message, func() error {
+		var err error
+		// The API names its steps when it runs in this process (over HTTP); a remote one
+		// (stdio) does not, and the heartbeat says what the steps are.
+		up, err = env.API.LMS.SourceMaterials.Upload(stages.With(ctx, step.reporter(ctx, prog)), nil, w.FormDataContentType(), &body)
+		return err
+	})
 	if err != nil {
 		return uploadOut{}, err
 	}
+	prog.Report(ctx, 3, uploadSteps, "stored %s: %d chunks embedded; checking the processing", name, up.ChunkCount)
 	res := up
 	// The seed's second step: process the session's file (a no-op report unless it must be
 	// re-embedded). The upload already stored and embedded the file, so a failure here
@@ -159,6 +175,7 @@ func uploadSourceMaterial(ctx context.Context, env *Env, in uploadIn) (uploadOut
 	if perr == nil {
 		res = pr
 	}
+	prog.Report(ctx, uploadSteps, uploadSteps, "done: %s is part of session %s", name, res.SessionId)
 	headings := res.Headings
 	if len(headings) > uploadHeadingsMax {
 		headings = headings[:uploadHeadingsMax]

@@ -187,6 +187,7 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 					ctx = withCredential(ctx, tok) // the token this call came with (rotated by refresh)
 				}
 			}
+			ctx = withProgress(ctx, req)
 			var in In
 			if err := decodeInput(req.Params.Arguments, &in, inResolved); err != nil {
 				return toolError(err), nil
@@ -353,13 +354,19 @@ func newServer(cfg Config, c *sdk.Client, me *client.Me) *fitter {
 	if version == "" {
 		version = "dev"
 	}
-	s := mcp.NewServer(&mcp.Implementation{Name: "learnd", Title: "learnd LMS", Version: version},
-		&mcp.ServerOptions{Instructions: instructions, Capabilities: &mcp.ServerCapabilities{
-			// Not the SDK's default logging (deprecated in 2026-07-28; no tool logs), and
-			// tools with listChanged even while the caller may call none.
-			Tools: &mcp.ToolCapabilities{ListChanged: true},
-		}})
 	env := &Env{API: c, Me: me, Config: cfg}
+	subs := newSubscriptions(env)
+	s := mcp.NewServer(&mcp.Implementation{Name: "learnd", Title: "learnd LMS", Version: version},
+		&mcp.ServerOptions{Instructions: instructions, SubscribeHandler: subs.subscribe, UnsubscribeHandler: subs.unsubscribe,
+			Capabilities: &mcp.ServerCapabilities{
+				// Not the SDK's default logging (deprecated in 2026-07-28; no tool logs), and
+				// tools with listChanged even while the caller may call none; resources and
+				// prompts are added to these as they are registered.
+				Tools: &mcp.ToolCapabilities{ListChanged: true},
+			}})
+	subs.attach(s)
+	addResources(s, env)
+	addPrompts(s, env)
 	f := &fitter{srv: s, env: env, tenant: me.TenantId, created: time.Now(), listed: map[string]bool{}}
 	env.fit = f
 	catalogueMu.Lock()

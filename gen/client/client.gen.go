@@ -258,6 +258,7 @@ func (e CourseElementKind) Valid() bool {
 
 // Defines values for CourseGenerationStatus.
 const (
+	CourseGenerationStatusCancelled CourseGenerationStatus = "cancelled"
 	CourseGenerationStatusCompleted CourseGenerationStatus = "completed"
 	CourseGenerationStatusFailed    CourseGenerationStatus = "failed"
 	CourseGenerationStatusQueued    CourseGenerationStatus = "queued"
@@ -267,6 +268,8 @@ const (
 // Valid indicates whether the value is a known member of the CourseGenerationStatus enum.
 func (e CourseGenerationStatus) Valid() bool {
 	switch e {
+	case CourseGenerationStatusCancelled:
+		return true
 	case CourseGenerationStatusCompleted:
 		return true
 	case CourseGenerationStatusFailed:
@@ -2192,7 +2195,7 @@ type CourseGenerationJob struct {
 	// StartedAt When a worker first started it.
 	StartedAt *time.Time `json:"startedAt,omitempty"`
 
-	// Status `queued` (waiting for a worker), `running`, `completed` (`result.courseId` is set) or `failed` (`error.message` says why).
+	// Status `queued` (waiting for a worker), `running`, `completed` (`result.courseId` is set), `failed` (`error.message` says why) or `cancelled` (by its requester; nothing was created and the AI quota call was given back).
 	Status CourseGenerationStatus `json:"status"`
 }
 
@@ -2222,7 +2225,7 @@ type CourseGenerationQueued struct {
 	// Message What to do next, for an agent.
 	Message string `json:"message"`
 
-	// Status `queued` (waiting for a worker), `running`, `completed` (`result.courseId` is set) or `failed` (`error.message` says why).
+	// Status `queued` (waiting for a worker), `running`, `completed` (`result.courseId` is set), `failed` (`error.message` says why) or `cancelled` (by its requester; nothing was created and the AI quota call was given back).
 	Status CourseGenerationStatus `json:"status"`
 }
 
@@ -2253,7 +2256,7 @@ type CourseGenerationResult struct {
 	Warnings []string `json:"warnings"`
 }
 
-// CourseGenerationStatus `queued` (waiting for a worker), `running`, `completed` (`result.courseId` is set) or `failed` (`error.message` says why).
+// CourseGenerationStatus `queued` (waiting for a worker), `running`, `completed` (`result.courseId` is set), `failed` (`error.message` says why) or `cancelled` (by its requester; nothing was created and the AI quota call was given back).
 type CourseGenerationStatus string
 
 // CourseID A course id (`crs_…`).
@@ -5187,6 +5190,18 @@ type ClientInterface interface {
 	// Corresponds with POST /api/v2/ai/courses/generate (the `GenerateCourse` operationId).
 	GenerateCourse(ctx context.Context, params *GenerateCourseParams, body GenerateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CancelCourseGeneration Cancel a course generation job
+	//
+	// Cancels one of the caller's generation jobs that is still `queued` or `running`: the
+	// job becomes `cancelled`, no course is created (a worker already generating drops its
+	// result), and the AI quota call the request took is given back. An MCP client that
+	// cancels a `create_course_from_*` call waiting for its job does the same. Only the
+	// caller's own jobs are visible; any other id is a 404. A job already finished is a 409.
+	// Needs the AI licence, `course_edit` and the `write` scope.
+	//
+	// Corresponds with DELETE /api/v2/ai/courses/generate/{jobId} (the `CancelCourseGeneration` operationId).
+	CancelCourseGeneration(ctx context.Context, jobId GenerationJobID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetCourseGeneration Get a course generation job
 	//
 	// The status of a generation job (`get_course_generation_status`): `queued`, `running`,
@@ -7339,6 +7354,28 @@ func (c *Client) GenerateCourseWithBody(ctx context.Context, params *GenerateCou
 // Corresponds with POST /api/v2/ai/courses/generate (the `GenerateCourse` operationId).
 func (c *Client) GenerateCourse(ctx context.Context, params *GenerateCourseParams, body GenerateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGenerateCourseRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CancelCourseGeneration Cancel a course generation job
+//
+// Cancels one of the caller's generation jobs that is still `queued` or `running`: the
+// job becomes `cancelled`, no course is created (a worker already generating drops its
+// result), and the AI quota call the request took is given back. An MCP client that
+// cancels a `create_course_from_*` call waiting for its job does the same. Only the
+// caller's own jobs are visible; any other id is a 404. A job already finished is a 409.
+// Needs the AI licence, `course_edit` and the `write` scope.
+//
+// Corresponds with DELETE /api/v2/ai/courses/generate/{jobId} (the `CancelCourseGeneration` operationId).
+func (c *Client) CancelCourseGeneration(ctx context.Context, jobId GenerationJobID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCancelCourseGenerationRequest(c.Server, jobId)
 	if err != nil {
 		return nil, err
 	}
@@ -11335,6 +11372,40 @@ func NewGenerateCourseRequestWithBody(server string, params *GenerateCourseParam
 			req.Header.Set("Idempotency-Key", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewCancelCourseGenerationRequest constructs an http.Request for the CancelCourseGeneration method
+func NewCancelCourseGenerationRequest(server string, jobId GenerationJobID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/ai/courses/generate/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -16412,6 +16483,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/v2/ai/courses/generate (the `GenerateCourse` operationId).
 	GenerateCourseWithResponse(ctx context.Context, params *GenerateCourseParams, body GenerateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*GenerateCourseResponse, error)
 
+	// CancelCourseGenerationWithResponse Cancel a course generation job
+	//
+	// Cancels one of the caller's generation jobs that is still `queued` or `running`: the
+	// job becomes `cancelled`, no course is created (a worker already generating drops its
+	// result), and the AI quota call the request took is given back. An MCP client that
+	// cancels a `create_course_from_*` call waiting for its job does the same. Only the
+	// caller's own jobs are visible; any other id is a 404. A job already finished is a 409.
+	// Needs the AI licence, `course_edit` and the `write` scope.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /api/v2/ai/courses/generate/{jobId} (the `CancelCourseGeneration` operationId).
+	CancelCourseGenerationWithResponse(ctx context.Context, jobId GenerationJobID, reqEditors ...RequestEditorFn) (*CancelCourseGenerationResponse, error)
+
 	// GetCourseGenerationWithResponse Get a course generation job
 	//
 	// The status of a generation job (`get_course_generation_status`): `queued`, `running`,
@@ -20265,6 +20350,124 @@ func (r GenerateCourseResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GenerateCourseResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CancelCourseGenerationResponse401Headers the declared response headers of an HTTP 401 response for CancelCourseGeneration
+type CancelCourseGenerationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CancelCourseGenerationResponse429Headers the declared response headers of an HTTP 429 response for CancelCourseGeneration
+type CancelCourseGenerationResponse429Headers struct {
+	RetryAfter *int
+}
+
+// CancelCourseGenerationResponse503Headers the declared response headers of an HTTP 503 response for CancelCourseGeneration
+type CancelCourseGenerationResponse503Headers struct {
+	RetryAfter *int
+}
+
+type CancelCourseGenerationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CourseGenerationJob
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CancelCourseGenerationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CancelCourseGenerationResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CancelCourseGenerationResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CancelCourseGenerationResponse) GetJSON200() *CourseGenerationJob {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CancelCourseGenerationResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CancelCourseGenerationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CancelCourseGenerationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CancelCourseGenerationResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CancelCourseGenerationResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CancelCourseGenerationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CancelCourseGenerationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CancelCourseGenerationResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CancelCourseGenerationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CancelCourseGenerationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CancelCourseGenerationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CancelCourseGenerationResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -30730,6 +30933,26 @@ func (c *ClientWithResponses) GenerateCourseWithResponse(ctx context.Context, pa
 	return ParseGenerateCourseResponse(rsp)
 }
 
+// CancelCourseGenerationWithResponse Cancel a course generation job
+//
+// Cancels one of the caller's generation jobs that is still `queued` or `running`: the
+// job becomes `cancelled`, no course is created (a worker already generating drops its
+// result), and the AI quota call the request took is given back. An MCP client that
+// cancels a `create_course_from_*` call waiting for its job does the same. Only the
+// caller's own jobs are visible; any other id is a 404. A job already finished is a 409.
+// Needs the AI licence, `course_edit` and the `write` scope.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /api/v2/ai/courses/generate/{jobId} (the `CancelCourseGeneration` operationId).
+func (c *ClientWithResponses) CancelCourseGenerationWithResponse(ctx context.Context, jobId GenerationJobID, reqEditors ...RequestEditorFn) (*CancelCourseGenerationResponse, error) {
+	rsp, err := c.CancelCourseGeneration(ctx, jobId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCancelCourseGenerationResponse(rsp)
+}
+
 // GetCourseGenerationWithResponse Get a course generation job
 //
 // The status of a generation job (`get_course_generation_status`): `queued`, `running`,
@@ -35295,6 +35518,121 @@ func ParseGenerateCourseResponse(rsp *http.Response) (*GenerateCourseResponse, e
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GenerateCourseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCancelCourseGenerationResponse parses an HTTP response from a CancelCourseGenerationWithResponse call
+func ParseCancelCourseGenerationResponse(rsp *http.Response) (*CancelCourseGenerationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CancelCourseGenerationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CourseGenerationJob
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CancelCourseGenerationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers CancelCourseGenerationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CancelCourseGenerationResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -67,9 +67,37 @@ func newLMSGroup(raw *client.ClientWithResponses) *LMSGroup {
 	}
 }
 
-// LMSAI is the ai resource of the lms group: GenerateCourse, GetCourseGeneration, RefineCourse, RegenerateLesson, RegenerateQuestion.
+// LMSAI is the ai resource of the lms group: CancelCourseGeneration, GenerateCourse, GetCourseGeneration, RefineCourse, RegenerateLesson, RegenerateQuestion.
 type LMSAI struct {
 	raw *client.ClientWithResponses
+}
+
+// CancelCourseGeneration — Cancel a course generation job.
+//
+// Cancels one of the caller's generation jobs that is still `queued` or `running`: the
+// job becomes `cancelled`, no course is created (a worker already generating drops its
+// result), and the AI quota call the request took is given back. An MCP client that
+// cancels a `create_course_from_*` call waiting for its job does the same. Only the
+// caller's own jobs are visible; any other id is a 404. A job already finished is a 409.
+// Needs the AI licence, `course_edit` and the `write` scope.
+//
+// DELETE /api/v2/ai/courses/generate/{jobId} (operation cancelCourseGeneration).
+func (rs *LMSAI) CancelCourseGeneration(ctx context.Context, jobId client.GenerationJobID) (*client.CourseGenerationJob, error) {
+	rsp, err := rs.raw.CancelCourseGeneration(ctx, jobId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseCancelCourseGenerationResponse(rsp)
+	if err != nil {
+		return nil, decodeError("cancelCourseGeneration", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("cancelCourseGeneration", res.HTTPResponse)
+	}
+	return res.JSON200, nil
 }
 
 // GenerateCourse — Generate a course.

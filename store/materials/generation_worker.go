@@ -16,7 +16,8 @@ import (
 )
 
 // ErrGenerationFinished means a worker picked up a job that is already completed or
-// failed (a duplicate run after a rescue): there is nothing left to do.
+// failed, or was cancelled (a duplicate run after a rescue, a cancelled job): there is
+// nothing left to do.
 var ErrGenerationFinished = errors.New("generation job is already finished")
 
 // GenerationRefusedError means a job's requester may no longer have the course made: the
@@ -190,7 +191,7 @@ func (r *GenerationRepo) Complete(ctx context.Context, id uuid.UUID, d courses.C
 		if err != nil {
 			return err
 		}
-		if status == GenerationCompleted || status == GenerationFailed {
+		if status == GenerationCompleted || status == GenerationFailed || status == GenerationCancelled {
 			return ErrGenerationFinished
 		}
 		_, reason, err := generationRefusal(t, person, auth.Role(role), key)
