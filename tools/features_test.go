@@ -49,6 +49,20 @@ func (n *featureNotes) progressOf(token any) []*mcp.ProgressNotificationParams {
 	return out
 }
 
+// finished is progressOf once the token's last notification reached its total (or 5 s
+// passed): the client may hand a call's result over before it has handled the
+// notifications the server sent ahead of it.
+func (n *featureNotes) finished(token any) []*mcp.ProgressNotificationParams {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ps := n.progressOf(token)
+		if l := len(ps); (l > 0 && ps[l-1].Total > 0 && ps[l-1].Progress >= ps[l-1].Total) || time.Now().After(deadline) {
+			return ps
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // featureSession connects a client that records progress and resource updates to a
 // server of key over HTTP-flavoured tools (no local files).
 func featureSession(t *testing.T, w *wrWorld, key string) (*mcp.ClientSession, *featureNotes) {
@@ -144,16 +158,16 @@ func TestMCPProgress(t *testing.T) {
 	if up.ChunkCount < 1 {
 		t.Fatalf("upload: %+v", up)
 	}
-	checkProgress(t, "upload", notes.progressOf("up-1"), "read pg-backup.pdf", "extracting the text, chunking and embedding", "done")
+	checkProgress(t, "upload", notes.finished("up-1"), "read pg-backup.pdf", "extracting the text, chunking and embedding", "done")
 
 	gen := featureCall[generationQueuedOut](t, cs, "create_course_from_files", "gen-1",
 		map[string]any{"prompt": "A short course on PostgreSQL backups for operators", "sessionId": up.SessionID, "modules": 2})
 	if gen.Status != "completed" || !strings.HasPrefix(gen.CourseID, "crs_") {
 		t.Fatalf("generation with a progress token: %+v, want completed with the course", gen)
 	}
-	checkProgress(t, "generation", notes.progressOf("gen-1"), "completed")
+	checkProgress(t, "generation", notes.finished("gen-1"), "completed")
 	st := featureCall[generationStatusOut](t, cs, "get_course_generation_status", "st-1", map[string]any{"jobId": gen.JobID})
-	if ps := notes.progressOf("st-1"); st.Status != "completed" || st.Result == nil || st.Result.CourseID != gen.CourseID ||
+	if ps := notes.finished("st-1"); st.Status != "completed" || st.Result == nil || st.Result.CourseID != gen.CourseID ||
 		len(ps) != 1 || ps[0].Progress != ps[0].Total || !strings.Contains(ps[0].Message, "completed") {
 		t.Errorf("get_course_generation_status with a progress token on a finished job: %+v, progress %+v", st, ps)
 	}
