@@ -61,9 +61,14 @@ func (a auditOut) Text() string {
 		if e.TargetID != nil {
 			b.WriteString(" " + *e.TargetID)
 		}
+		if e.AppID != nil {
+			b.WriteString(" (app " + *e.AppID + ")")
+		}
+		b.WriteString(" [" + e.ID + "]")
+		writeChanges(&b, e.Before, e.After)
 	}
 	if a.NextOffset != nil {
-		fmt.Fprintf(&b, "\nMore: pass offset %d.", *a.NextOffset)
+		fmt.Fprintf(&b, "\nmore: offset=%d", *a.NextOffset)
 	}
 	return b.String()
 }
