@@ -91,7 +91,7 @@ func getAuditLog(ctx context.Context, env *Env, in auditIn) (auditOut, error) {
 	}
 	r, err := env.API.LMS.Audit.List(ctx, p)
 	if err != nil {
-		return auditOut{}, err
+		return auditOut{}, inputNames(err, "fields[createdAt][from]", "from", "fields[createdAt][to]", "to", "fields[author]", "author")
 	}
 	out := auditOut{Entries: make([]auditEntry, 0, len(r.Data)), Total: r.Total, Offset: r.Offset}
 	for _, e := range r.Data {

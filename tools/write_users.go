@@ -101,9 +101,16 @@ func unbanUser(ctx context.Context, env *Env, in unbanUserIn) (userOut, error) {
 	if err != nil {
 		return userOut{}, err
 	}
+	before, err := env.API.LMS.Users.Get(ctx, id)
+	if err != nil {
+		return userOut{}, err
+	}
 	u, err := env.API.LMS.Users.Unban(ctx, id)
 	if err != nil {
 		return userOut{}, err
+	}
+	if before.Status != client.UserStatusBanned {
+		return toUserOut(u, fmt.Sprintf("%s was not banned; nothing changed.", u.Name)), nil
 	}
 	return toUserOut(u, fmt.Sprintf("%s's access is restored: they can sign in and use their courses again.", u.Name)), nil
 }
