@@ -26,13 +26,13 @@ func TestE2EAssignExtendDeadline(t *testing.T) {
 	ctx := e2eCtx(t)
 	past := asgTime(-2 * time.Hour)
 	c := f.course(mgr, asgCourseSpec{})
-	a := asgMustAssign(t, mgr.Client, c.ID, client.AssignUserRequest{UserId: learner.ID, DueAt: &past})
+	a := f.mustAssignOverdue(mgr.Client, c.ID, client.AssignUserRequest{UserId: learner.ID, DueAt: &past})
 	if a.Status != client.AssignmentStatusOverdue {
 		t.Fatalf("status %s, want overdue", a.Status)
 	}
 	noDue := asgMustAssign(t, mgr.Client, f.course(mgr, asgCourseSpec{}).ID, client.AssignUserRequest{UserId: learner.ID})
 	done := f.course(mgr, asgCourseSpec{})
-	d := asgMustAssign(t, mgr.Client, done.ID, client.AssignUserRequest{UserId: learner.ID, DueAt: &past})
+	d := f.mustAssignOverdue(mgr.Client, done.ID, client.AssignUserRequest{UserId: learner.ID, DueAt: &past})
 	if _, err := learner.Client.LMS.Progress.Record(ctx, done.ID, client.ProgressRecord{ElementId: done.Elements[0], Completed: e2ePtr(true)}); err != nil {
 		t.Fatal(err)
 	}
@@ -93,14 +93,14 @@ func TestE2EAssignReminders(t *testing.T) {
 	c := f.course(mgr, asgCourseSpec{Name: "Confined Spaces"})
 	past, future := asgTime(-48*time.Hour), asgTime(48*time.Hour)
 	for _, u := range []asgUser{late1, late2, done} {
-		asgMustAssign(t, mgr.Client, c.ID, client.AssignUserRequest{UserId: u.ID, DueAt: &past})
+		f.mustAssignOverdue(mgr.Client, c.ID, client.AssignUserRequest{UserId: u.ID, DueAt: &past})
 	}
 	asgMustAssign(t, mgr.Client, c.ID, client.AssignUserRequest{UserId: onTime.ID, DueAt: &future})
 	if _, err := done.Client.LMS.Progress.Record(ctx, c.ID, client.ProgressRecord{ElementId: c.Elements[0], Completed: e2ePtr(true)}); err != nil {
 		t.Fatal(err)
 	}
 	banned := f.user(auth.RoleLearner)
-	asgMustAssign(t, mgr.Client, c.ID, client.AssignUserRequest{UserId: banned.ID, DueAt: &past})
+	f.mustAssignOverdue(mgr.Client, c.ID, client.AssignUserRequest{UserId: banned.ID, DueAt: &past})
 	f.exec(`UPDATE users SET status = 'banned', banned_at = now() WHERE id = $1`, banned.UUID)
 
 	_, err := late1.Client.LMS.Assignments.SendReminders(ctx, c.ID, client.ReminderRequest{})
