@@ -32,11 +32,11 @@ func TestE2EAssignPastDue(t *testing.T) {
 		if st != http.StatusUnprocessableEntity || !slices.Contains(asgPointers(p), "/dueAt") {
 			t.Errorf("assign user due %v: %d %v", due, st, asgPointers(p))
 		}
-		_, err := mgr.Client.LMS.Assignments.AssignGroups(ctx, c.ID, client.AssignGroupsRequest{Groups: []string{group}, DueAt: &due})
+		_, err := mgr.Client.LMS.Assignments.AssignGroups(ctx, c.ID, nil, client.AssignGroupsRequest{Groups: []string{group}, DueAt: &due})
 		if e := asgStatus(t, err, http.StatusUnprocessableEntity, "validation_failed", "assign groups"); !slices.Contains(asgPointers(e.Problem), "/dueAt") {
 			t.Errorf("assign groups due %v: pointers %v", due, asgPointers(e.Problem))
 		}
-		_, err = mgr.Client.LMS.Assignments.AssignChain(ctx, chain, client.AssignChainRequest{Users: &[]string{learner.ID}, DueAt: &due})
+		_, err = mgr.Client.LMS.Assignments.AssignChain(ctx, chain, nil, client.AssignChainRequest{Users: &[]string{learner.ID}, DueAt: &due})
 		if e := asgStatus(t, err, http.StatusUnprocessableEntity, "validation_failed", "assign chain"); !slices.Contains(asgPointers(e.Problem), "/dueAt") {
 			t.Errorf("assign chain due %v: pointers %v", due, asgPointers(e.Problem))
 		}

@@ -195,6 +195,6 @@ func TestE2EAssignListPermissions(t *testing.T) {
 	if _, err := ro.Client.LMS.Assignments.ListForUser(ctx, other.ID, nil); err != nil {
 		t.Errorf("read scope listing: %v", err)
 	}
-	_, err = ro.Client.LMS.Assignments.SendReminders(ctx, c.ID, client.ReminderRequest{})
+	_, err = ro.Client.LMS.Assignments.SendReminders(ctx, c.ID, nil, client.ReminderRequest{})
 	asgStatus(t, err, http.StatusForbidden, "forbidden", "read scope reminding")
 }

@@ -193,7 +193,7 @@ func TestOAuthRevocation(t *testing.T) {
 	if r := mcpE2EPost(t, o.resource, mcpE2EInitialize, "Authorization", "Bearer "+access); r.Status != http.StatusOK {
 		t.Fatalf("the manager's token before the ban: %d %s", r.Status, mcpE2EShort(r.Body))
 	}
-	if _, err := mcpE2EAPI(t, o.env.URL, o.tenant.Admin.Token).LMS.Users.Ban(mcpE2ECtx(t), client.UserBan{UserId: manager.ID}); err != nil {
+	if _, err := mcpE2EAPI(t, o.env.URL, o.tenant.Admin.Token).LMS.Users.Ban(mcpE2ECtx(t), nil, client.UserBan{UserId: manager.ID}); err != nil {
 		t.Fatalf("ban: %v", err)
 	}
 	if r := mcpE2EPost(t, o.resource, mcpE2EInitialize, "Authorization", "Bearer "+access); r.Status != http.StatusUnauthorized {

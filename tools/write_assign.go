@@ -131,7 +131,7 @@ func assignTraining(ctx context.Context, env *Env, in assignTrainingIn) (assignm
 	}
 	// The raw client, because the status tells a new assignment (201) from one the user
 	// already held (200), which the SDK method returns alike.
-	rsp, err := env.API.Raw().AssignCourseToUser(ctx, courseID, client.AssignUserRequest{UserId: userID, DueAt: due, StartAt: start})
+	rsp, err := env.API.Raw().AssignCourseToUser(ctx, courseID, nil, client.AssignUserRequest{UserId: userID, DueAt: due, StartAt: start})
 	if err != nil {
 		return assignmentOut{}, err
 	}
@@ -231,7 +231,7 @@ func bulkAssign(ctx context.Context, env *Env, in bulkAssignIn) (bulkAssignOut, 
 		if err := ctx.Err(); err != nil {
 			return bulkAssignOut{}, err
 		}
-		res, err := env.API.LMS.Assignments.AssignGroups(ctx, c, client.AssignGroupsRequest{Groups: []client.GroupID{groupID}, DueAt: due})
+		res, err := env.API.LMS.Assignments.AssignGroups(ctx, c, nil, client.AssignGroupsRequest{Groups: []client.GroupID{groupID}, DueAt: due})
 		if err != nil {
 			errs = append(errs, err)
 			out.Courses = append(out.Courses, bulkCourseOut{CourseID: c, Error: Ptr(ErrorText(err))})
@@ -335,7 +335,7 @@ func assignChain(ctx context.Context, env *Env, in assignChainIn) (assignChainOu
 	if len(groups) > 0 {
 		body.Groups = &groups
 	}
-	res, err := env.API.LMS.Assignments.AssignChain(ctx, chainID, body)
+	res, err := env.API.LMS.Assignments.AssignChain(ctx, chainID, nil, body)
 	if err != nil {
 		return assignChainOut{}, err
 	}

@@ -84,7 +84,7 @@ func extendDeadline(ctx context.Context, env *Env, in extendDeadlineIn) (deadlin
 	if !due.After(time.Now()) {
 		return deadlineOut{}, Invalid("dueAt must be in the future (got %s)", Time(due))
 	}
-	a, err := env.API.LMS.Assignments.ExtendDeadline(ctx, id, client.DeadlineExtension{DueAt: due})
+	a, err := env.API.LMS.Assignments.ExtendDeadline(ctx, id, nil, client.DeadlineExtension{DueAt: due})
 	if err != nil {
 		return deadlineOut{}, err
 	}
@@ -142,7 +142,7 @@ func sendReminder(ctx context.Context, env *Env, in sendReminderIn) (reminderOut
 		}
 		body.Message = &m
 	}
-	res, err := env.API.LMS.Assignments.SendReminders(ctx, courseID, body)
+	res, err := env.API.LMS.Assignments.SendReminders(ctx, courseID, nil, body)
 	if err != nil {
 		return reminderOut{}, err
 	}

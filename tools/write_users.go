@@ -85,7 +85,7 @@ func banUser(ctx context.Context, env *Env, in banUserIn) (userOut, error) {
 	if err != nil {
 		return userOut{}, err
 	}
-	u, err := env.API.LMS.Users.Ban(ctx, client.UserBan{UserId: id})
+	u, err := env.API.LMS.Users.Ban(ctx, nil, client.UserBan{UserId: id})
 	if err != nil {
 		return userOut{}, err
 	}
@@ -105,7 +105,7 @@ func unbanUser(ctx context.Context, env *Env, in unbanUserIn) (userOut, error) {
 	if err != nil {
 		return userOut{}, err
 	}
-	u, err := env.API.LMS.Users.Unban(ctx, id)
+	u, err := env.API.LMS.Users.Unban(ctx, id, nil)
 	if err != nil {
 		return userOut{}, err
 	}
@@ -129,7 +129,7 @@ func changeUserEmail(ctx context.Context, env *Env, in changeUserEmailIn) (userO
 	if err != nil {
 		return userOut{}, err
 	}
-	u, err := env.API.LMS.Users.ChangeEmail(ctx, id, client.UserEmailChange{Email: email})
+	u, err := env.API.LMS.Users.ChangeEmail(ctx, id, nil, client.UserEmailChange{Email: email})
 	if err != nil {
 		return userOut{}, err
 	}

@@ -3781,6 +3781,9 @@ type CreatedAtFrom = time.Time
 // CreatedAtTo defines model for CreatedAtTo.
 type CreatedAtTo = time.Time
 
+// DryRun defines model for DryRun.
+type DryRun = bool
+
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
@@ -4045,6 +4048,14 @@ type GenerateCourseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ExtendAssignmentDeadlineParams defines parameters for ExtendAssignmentDeadline.
+type ExtendAssignmentDeadlineParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
 // GetAuditLogParams defines parameters for GetAuditLog.
 type GetAuditLogParams struct {
 	// FieldsAuthor Only entries by this user (`per_…`).
@@ -4105,6 +4116,14 @@ type UpdateCourseChainParams struct {
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
 }
 
+// AssignCourseChainParams defines parameters for AssignCourseChain.
+type AssignCourseChainParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
 // FindCoursesParams defines parameters for FindCourses.
 type FindCoursesParams struct {
 	// Query Case-insensitive substring to search for.
@@ -4143,6 +4162,11 @@ type ListMyAssignmentsParams struct {
 
 // CloneCourseParams defines parameters for CloneCourse.
 type CloneCourseParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+
 	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -4157,6 +4181,22 @@ type DeleteCourseParams struct {
 type UpdateCourseParams struct {
 	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// AssignCourseToGroupsParams defines parameters for AssignCourseToGroups.
+type AssignCourseToGroupsParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
+// AssignCourseToUserParams defines parameters for AssignCourseToUser.
+type AssignCourseToUserParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
 }
 
 // CreateCourseElementParams defines parameters for CreateCourseElement.
@@ -4211,6 +4251,14 @@ type DeleteQuizQuestionParams struct {
 type UpdateQuizQuestionParams struct {
 	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// SendCourseRemindersParams defines parameters for SendCourseReminders.
+type SendCourseRemindersParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
 }
 
 // CreateCourseSectionParams defines parameters for CreateCourseSection.
@@ -4456,6 +4504,22 @@ type CreateUserParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// BanUserParams defines parameters for BanUser.
+type BanUserParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
+// UnbanUserParams defines parameters for UnbanUser.
+type UnbanUserParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
 // UpdateUserParams defines parameters for UpdateUser.
 type UpdateUserParams struct {
 	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
@@ -4478,6 +4542,14 @@ type ListUserAssignmentsParams struct {
 
 	// Status Only assignments in this status.
 	Status *AssignmentStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// ChangeUserEmailParams defines parameters for ChangeUserEmail.
+type ChangeUserEmailParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
 }
 
 // CreateTokenFormdataRequestBody defines body for CreateToken for application/x-www-form-urlencoded ContentType.
@@ -4808,7 +4880,7 @@ type ServerInterface interface {
 	RegenerateQuestion(ctx echo.Context, questionId QuestionID) error
 	// ExtendAssignmentDeadline Extend an assignment's deadline
 	// (POST /api/v2/assignments/{assignmentId}/deadline)
-	ExtendAssignmentDeadline(ctx echo.Context, assignmentId AssignmentID) error
+	ExtendAssignmentDeadline(ctx echo.Context, assignmentId AssignmentID, params ExtendAssignmentDeadlineParams) error
 	// GetAuditLog Read the audit log
 	// (GET /api/v2/audit)
 	GetAuditLog(ctx echo.Context, params GetAuditLogParams) error
@@ -4838,7 +4910,7 @@ type ServerInterface interface {
 	UpdateCourseChain(ctx echo.Context, chainId ChainID, params UpdateCourseChainParams) error
 	// AssignCourseChain Assign a course chain
 	// (POST /api/v2/courseChains/{chainId}/assign)
-	AssignCourseChain(ctx echo.Context, chainId ChainID) error
+	AssignCourseChain(ctx echo.Context, chainId ChainID, params AssignCourseChainParams) error
 	// FindCourses Find courses
 	// (GET /api/v2/courses)
 	FindCourses(ctx echo.Context, params FindCoursesParams) error
@@ -4862,10 +4934,10 @@ type ServerInterface interface {
 	UpdateCourse(ctx echo.Context, courseId CourseID, params UpdateCourseParams) error
 	// AssignCourseToGroups Assign a course to groups
 	// (POST /api/v2/courses/{courseId}/assignments)
-	AssignCourseToGroups(ctx echo.Context, courseId CourseID) error
+	AssignCourseToGroups(ctx echo.Context, courseId CourseID, params AssignCourseToGroupsParams) error
 	// AssignCourseToUser Assign a course to one user
 	// (POST /api/v2/courses/{courseId}/assignments/users)
-	AssignCourseToUser(ctx echo.Context, courseId CourseID) error
+	AssignCourseToUser(ctx echo.Context, courseId CourseID, params AssignCourseToUserParams) error
 	// CreateCourseElement Add an element (lesson, quiz or survey)
 	// (POST /api/v2/courses/{courseId}/elements)
 	CreateCourseElement(ctx echo.Context, courseId CourseID, params CreateCourseElementParams) error
@@ -4895,7 +4967,7 @@ type ServerInterface interface {
 	UpdateQuizQuestion(ctx echo.Context, courseId CourseID, questionId QuestionID, params UpdateQuizQuestionParams) error
 	// SendCourseReminders Remind learners of a course
 	// (POST /api/v2/courses/{courseId}/reminders)
-	SendCourseReminders(ctx echo.Context, courseId CourseID) error
+	SendCourseReminders(ctx echo.Context, courseId CourseID, params SendCourseRemindersParams) error
 	// CreateCourseSection Add a section
 	// (POST /api/v2/courses/{courseId}/sections)
 	CreateCourseSection(ctx echo.Context, courseId CourseID, params CreateCourseSectionParams) error
@@ -5012,10 +5084,10 @@ type ServerInterface interface {
 	CreateUser(ctx echo.Context, params CreateUserParams) error
 	// BanUser Ban a user
 	// (POST /api/v2/users/banned)
-	BanUser(ctx echo.Context) error
+	BanUser(ctx echo.Context, params BanUserParams) error
 	// UnbanUser Unban a user
 	// (DELETE /api/v2/users/banned/{userId})
-	UnbanUser(ctx echo.Context, userId UserID) error
+	UnbanUser(ctx echo.Context, userId UserID, params UnbanUserParams) error
 	// GetUser Get a user
 	// (GET /api/v2/users/{userId})
 	GetUser(ctx echo.Context, userId UserID) error
@@ -5030,7 +5102,7 @@ type ServerInterface interface {
 	ListUserAssignments(ctx echo.Context, userId UserID, params ListUserAssignmentsParams) error
 	// ChangeUserEmail Change a user's email address
 	// (POST /api/v2/users/{userId}/email/change)
-	ChangeUserEmail(ctx echo.Context, userId UserID) error
+	ChangeUserEmail(ctx echo.Context, userId UserID, params ChangeUserEmailParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -5794,8 +5866,17 @@ func (w *ServerInterfaceWrapper) ExtendAssignmentDeadline(ctx echo.Context) erro
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter assignmentId: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExtendAssignmentDeadlineParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ExtendAssignmentDeadline(ctx, assignmentId)
+	err = w.Handler.ExtendAssignmentDeadline(ctx, assignmentId, params)
 	return err
 }
 
@@ -6061,8 +6142,17 @@ func (w *ServerInterfaceWrapper) AssignCourseChain(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter chainId: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AssignCourseChainParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.AssignCourseChain(ctx, chainId)
+	err = w.Handler.AssignCourseChain(ctx, chainId, params)
 	return err
 }
 
@@ -6179,6 +6269,12 @@ func (w *ServerInterfaceWrapper) CloneCourse(ctx echo.Context) error {
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params CloneCourseParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
 
 	headers := ctx.Request().Header
 	// ------------- Optional header parameter "Idempotency-Key" -------------
@@ -6301,8 +6397,17 @@ func (w *ServerInterfaceWrapper) AssignCourseToGroups(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AssignCourseToGroupsParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.AssignCourseToGroups(ctx, courseId)
+	err = w.Handler.AssignCourseToGroups(ctx, courseId, params)
 	return err
 }
 
@@ -6317,8 +6422,17 @@ func (w *ServerInterfaceWrapper) AssignCourseToUser(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AssignCourseToUserParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.AssignCourseToUser(ctx, courseId)
+	err = w.Handler.AssignCourseToUser(ctx, courseId, params)
 	return err
 }
 
@@ -6696,8 +6810,17 @@ func (w *ServerInterfaceWrapper) SendCourseReminders(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SendCourseRemindersParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.SendCourseReminders(ctx, courseId)
+	err = w.Handler.SendCourseReminders(ctx, courseId, params)
 	return err
 }
 
@@ -7807,8 +7930,17 @@ func (w *ServerInterfaceWrapper) CreateUser(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) BanUser(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params BanUserParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.BanUser(ctx)
+	err = w.Handler.BanUser(ctx, params)
 	return err
 }
 
@@ -7823,8 +7955,17 @@ func (w *ServerInterfaceWrapper) UnbanUser(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UnbanUserParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.UnbanUser(ctx, userId)
+	err = w.Handler.UnbanUser(ctx, userId, params)
 	return err
 }
 
@@ -7955,8 +8096,17 @@ func (w *ServerInterfaceWrapper) ChangeUserEmail(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ChangeUserEmailParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ChangeUserEmail(ctx, userId)
+	err = w.Handler.ChangeUserEmail(ctx, userId, params)
 	return err
 }
 
@@ -12117,6 +12267,7 @@ func (response RegenerateQuestion503ApplicationProblemPlusJSONResponse) VisitReg
 
 type ExtendAssignmentDeadlineRequestObject struct {
 	AssignmentId AssignmentID `json:"assignmentId"`
+	Params       ExtendAssignmentDeadlineParams
 	Body         *ExtendAssignmentDeadlineJSONRequestBody
 }
 
@@ -13862,6 +14013,7 @@ func (response UpdateCourseChain503ApplicationProblemPlusJSONResponse) VisitUpda
 
 type AssignCourseChainRequestObject struct {
 	ChainId ChainID `json:"chainId"`
+	Params  AssignCourseChainParams
 	Body    *AssignCourseChainJSONRequestBody
 }
 
@@ -15271,6 +15423,7 @@ func (response UpdateCourse503ApplicationProblemPlusJSONResponse) VisitUpdateCou
 
 type AssignCourseToGroupsRequestObject struct {
 	CourseId CourseID `json:"courseId"`
+	Params   AssignCourseToGroupsParams
 	Body     *AssignCourseToGroupsJSONRequestBody
 }
 
@@ -15463,6 +15616,7 @@ func (response AssignCourseToGroups503ApplicationProblemPlusJSONResponse) VisitA
 
 type AssignCourseToUserRequestObject struct {
 	CourseId CourseID `json:"courseId"`
+	Params   AssignCourseToUserParams
 	Body     *AssignCourseToUserJSONRequestBody
 }
 
@@ -17470,6 +17624,7 @@ func (response UpdateQuizQuestion503ApplicationProblemPlusJSONResponse) VisitUpd
 
 type SendCourseRemindersRequestObject struct {
 	CourseId CourseID `json:"courseId"`
+	Params   SendCourseRemindersParams
 	Body     *SendCourseRemindersJSONRequestBody
 }
 
@@ -23640,7 +23795,8 @@ func (response CreateUser503ApplicationProblemPlusJSONResponse) VisitCreateUserR
 }
 
 type BanUserRequestObject struct {
-	Body *BanUserJSONRequestBody
+	Params BanUserParams
+	Body   *BanUserJSONRequestBody
 }
 
 type BanUserResponseObject interface {
@@ -23842,6 +23998,7 @@ func (response BanUser503ApplicationProblemPlusJSONResponse) VisitBanUserRespons
 
 type UnbanUserRequestObject struct {
 	UserId UserID `json:"userId"`
+	Params UnbanUserParams
 }
 
 type UnbanUserResponseObject interface {
@@ -24656,6 +24813,7 @@ func (response ListUserAssignments503ApplicationProblemPlusJSONResponse) VisitLi
 
 type ChangeUserEmailRequestObject struct {
 	UserId UserID `json:"userId"`
+	Params ChangeUserEmailParams
 	Body   *ChangeUserEmailJSONRequestBody
 }
 
@@ -26014,10 +26172,11 @@ func (sh *strictHandler) RegenerateQuestion(ctx echo.Context, questionId Questio
 }
 
 // ExtendAssignmentDeadline operation middleware
-func (sh *strictHandler) ExtendAssignmentDeadline(ctx echo.Context, assignmentId AssignmentID) error {
+func (sh *strictHandler) ExtendAssignmentDeadline(ctx echo.Context, assignmentId AssignmentID, params ExtendAssignmentDeadlineParams) error {
 	var request ExtendAssignmentDeadlineRequestObject
 
 	request.AssignmentId = assignmentId
+	request.Params = params
 
 	var body ExtendAssignmentDeadlineJSONRequestBody
 	var err error
@@ -26389,10 +26548,11 @@ func (sh *strictHandler) UpdateCourseChain(ctx echo.Context, chainId ChainID, pa
 }
 
 // AssignCourseChain operation middleware
-func (sh *strictHandler) AssignCourseChain(ctx echo.Context, chainId ChainID) error {
+func (sh *strictHandler) AssignCourseChain(ctx echo.Context, chainId ChainID, params AssignCourseChainParams) error {
 	var request AssignCourseChainRequestObject
 
 	request.ChainId = chainId
+	request.Params = params
 
 	var body AssignCourseChainJSONRequestBody
 	var err error
@@ -26710,10 +26870,11 @@ func (sh *strictHandler) UpdateCourse(ctx echo.Context, courseId CourseID, param
 }
 
 // AssignCourseToGroups operation middleware
-func (sh *strictHandler) AssignCourseToGroups(ctx echo.Context, courseId CourseID) error {
+func (sh *strictHandler) AssignCourseToGroups(ctx echo.Context, courseId CourseID, params AssignCourseToGroupsParams) error {
 	var request AssignCourseToGroupsRequestObject
 
 	request.CourseId = courseId
+	request.Params = params
 
 	var body AssignCourseToGroupsJSONRequestBody
 	var err error
@@ -26758,10 +26919,11 @@ func (sh *strictHandler) AssignCourseToGroups(ctx echo.Context, courseId CourseI
 }
 
 // AssignCourseToUser operation middleware
-func (sh *strictHandler) AssignCourseToUser(ctx echo.Context, courseId CourseID) error {
+func (sh *strictHandler) AssignCourseToUser(ctx echo.Context, courseId CourseID, params AssignCourseToUserParams) error {
 	var request AssignCourseToUserRequestObject
 
 	request.CourseId = courseId
+	request.Params = params
 
 	var body AssignCourseToUserJSONRequestBody
 	var err error
@@ -27213,10 +27375,11 @@ func (sh *strictHandler) UpdateQuizQuestion(ctx echo.Context, courseId CourseID,
 }
 
 // SendCourseReminders operation middleware
-func (sh *strictHandler) SendCourseReminders(ctx echo.Context, courseId CourseID) error {
+func (sh *strictHandler) SendCourseReminders(ctx echo.Context, courseId CourseID, params SendCourseRemindersParams) error {
 	var request SendCourseRemindersRequestObject
 
 	request.CourseId = courseId
+	request.Params = params
 
 	var body SendCourseRemindersJSONRequestBody
 	var err error
@@ -28499,8 +28662,10 @@ func (sh *strictHandler) CreateUser(ctx echo.Context, params CreateUserParams) e
 }
 
 // BanUser operation middleware
-func (sh *strictHandler) BanUser(ctx echo.Context) error {
+func (sh *strictHandler) BanUser(ctx echo.Context, params BanUserParams) error {
 	var request BanUserRequestObject
+
+	request.Params = params
 
 	var body BanUserJSONRequestBody
 	var err error
@@ -28545,10 +28710,11 @@ func (sh *strictHandler) BanUser(ctx echo.Context) error {
 }
 
 // UnbanUser operation middleware
-func (sh *strictHandler) UnbanUser(ctx echo.Context, userId UserID) error {
+func (sh *strictHandler) UnbanUser(ctx echo.Context, userId UserID, params UnbanUserParams) error {
 	var request UnbanUserRequestObject
 
 	request.UserId = userId
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.UnbanUser(ctx.Request().Context(), request.(UnbanUserRequestObject))
@@ -28723,10 +28889,11 @@ func (sh *strictHandler) ListUserAssignments(ctx echo.Context, userId UserID, pa
 }
 
 // ChangeUserEmail operation middleware
-func (sh *strictHandler) ChangeUserEmail(ctx echo.Context, userId UserID) error {
+func (sh *strictHandler) ChangeUserEmail(ctx echo.Context, userId UserID, params ChangeUserEmailParams) error {
 	var request ChangeUserEmailRequestObject
 
 	request.UserId = userId
+	request.Params = params
 
 	var body ChangeUserEmailJSONRequestBody
 	var err error
@@ -28785,811 +28952,815 @@ var swaggerSpec = []string{
 	"DjfTzsxieh1Bp7CDpNPrZOzHnGfmuM3p+vv8TxkbdY47//+HJY4+xF/VQ3+HAN3yi7cWKVZtvUAc2Him",
 	"ZrDx2pbM15tuyQ18c4+9lRuAnZ3JicxWHmQMT+BeYjmpHmLKxjReEPPD2kM0L3/BQ3Q7s9uczlJORczO",
 	"ZJ6tPr4YnjC3JWMzs3Up9sOrwyfP77NGXAyuES/8qX6Ryeny0t6IdGGJgSqIA9XmJKi590i0uFCaCl0s",
-	"+MecZQtvxfjeDdU3IzOLv9CRzKZUd447CdWsr/mUdXoBSlMs80q2XKSlNxuuT8ttVueR4+/YYnmBpyQX",
-	"/MeckVu2IF3gIZS8e3f+bI/oCdVkSm+ZAgKvM84Suwei6Ijtk0s6xRepSMhQJgvyy3/9b0jMtMyAVrub",
-	"X3KME6Lsaz2S8NGIZYYmFm8fHR7uk+/YQhGamadmGljM4RGZGOSoXqHHoyfxAXt82H9Kjx71j+JHX/ef",
-	"0kdJ/2D4FT0YDUaP4oMDB1nktiVoa4yqAtwp/fiSibG5EYePH/c6Uy7c54MglEevqI4b7o9j3AuZk4zR",
-	"pEeAf+o8EywhXJDIcP/IQt9y8L198tZeIZKLlCkFcAUwxTTLOFMksiNHVaDAAI27HvVxqQ3bfXK0Yn9v",
-	"YFs0DeC5/YXMMmCu3Hw8hiW33P5n38NLPuV6eeWv6EeDpnmqFekmbETzVJPDQY9M6UfyeLDXdDNTGM5f",
-	"gX25c3w46Jnl8Gk+7Rw/HgD64IcSeUp5ote5oGN2yX9iy4t7aynHjGVkRsdseYUHg+YlmjdulBl4/TIP",
-	"Bu3WeSVvWYOsJmfUEJJIsI/6BubW5uHICXCzjN1xmSvYyT6BkfCWKz4WhjBQMpUJHxk6A68askHJ0WCw",
-	"cofwaBMuHAwOg9hQ7OXPh+t3Uzz8ufdytc1W/g3GWdrEGVWsz4ViQnHN7xhR+RDfIorRLJ4QeccyYmYH",
-	"+u293bTEHxuJpMWelUTyEmbdfLVaugWPZNa4NPvxHsubyPkzljIdUobORZzmCSNKjnQ/wacKvt6lyZSb",
-	"4xcJkXPBMkWkSBeN91JN5PzGDhK+miOaKlYscihlyqjAVWqqudI8VmGp6FJTI6Ehls65SOT8mFBB3r44",
-	"I48ePXrqBA4Qk0j017/+9a/9V6/6z55FxAgSpPvu6oxMeSL4eKL39skzXNIxeTQgCV0oJ7xEWtZI9uHg",
-	"8El/cNgfHDRse0nA8k7oqHZAg+AJFXsPiVrPDfT9ffcIN6em+B3bDAQwxESmzOy4R95dnfmAEHIe3vjh",
-	"1w0br0lum277io7VC54GVdmqfEkzUGAJu2PZgkjBLECM9E7HinRRTUcK5nRYq5XMUpkwJ60Hd0HHqrIP",
-	"rtlUBVjvyosGLOcc3/S2S7OMLsyvSi8AqEa8hd07ERJm+oYmRipiChh5LIVmAv6ks1nK0ZDwcJbJYcqm",
-	"//kHhVaF4qTMGwlcKJrcZHacXidhmvIUKLAFCbkueed1h0xzpcmQGeViKpU2PNeALMtkpjrH3/9cjiDy",
-	"6ZBlDS8Uw1dY86cPqCwxpY0ae9z5ajiIj0YDdjR8Qo/ig9FTegAMXFOdK4MyBmpcA5S+oYYKuY1YWE60",
-	"nqnjhw9TRjOR7CfszoFEPRzSpO9e+NRWK7vAt9H2EVLvYTzD4KY0NQfHEtId0oR8e/nmdY+Yv4q940ee",
-	"mMsHEg0wx739DiilYpTy+H5nG7tBvIN1KrsiQmpSUt7N4P60hPtZOUkLoBdL2jXE3cCKzLmewLUuzIVm",
-	"3Yx0gcZZpa14CBSwmv5joKM0T1OS5UJwMcYzeUY1HVLF3gl6R3lKhw7YWx5PYse7yb0BvaMyy3PPmCV5",
-	"j52ghc6oDJSM2JwotONteJCPB4/Kg7xk2R2PGamupsWZujX2/Td3db4FAGIqDMYOzbnSeMISw31IN5Fz",
-	"0TNai2H2XIzN36NcGdIfSyFYbMZSYJQyr1Oh5gxEKS6I5lO2t09eSz0x38ypIvGEirGRWRG+znrCiCVn",
-	"cuRADeoamFb7YFsFEcAzY3s/NYHAPv3QM9ACFF7IbMiTBJWLrdFrVIxSwSkjewNQiGAsQVV6nnHNiIrl",
-	"jG1MCjwMeuHN2AJvygXuCllimqYse6BIZiQWmVl1AzZGEsmQ6NE0lXMwOcG1/iMTLKNaZi8oT1Hg3Rrm",
-	"YzfWzQgHq11naz8sHiP4GFoHpjJhKWEimUkuHKqyhDwePNr4Xh9WGeOYajani3bnUqyubzexs+Op776L",
-	"MBEjPs7NTqsQ2LPQMQdZGElykStDYIg9oxNzpPXru0/gSpGUapbBIZ8LzTJB0+dGUrnXEXM7kn+0VJBc",
-	"sI8zFhtdCKQhIuM4zzJDSn7MpWaWI1nxIEFfEhqRgRrpjY/Yk33c7ohimVFkYQXtDrvYzi4O+XQZDvsE",
-	"L2aOPCyV4zGcYmLpagmSHhFGWC+OGs7ttdQvZC7udyuF1DcjGGVZEFrteQB64V7djC4elcfz2hukxZEI",
-	"qfv4+C7O5LUkKo8nVhoyXGsh84xoJoze13UKkxwRqSfM/YAGHHcgd4ymLEEp6IIuUkmTKylf0mx8Pwlo",
-	"hmPdaClvUhjNOyCHGWDnZR9j4FYHg6OvH3/1hAwXmm0q7RwdeLzKboNoKYmbusXZ2BX3tZR9fG3Xgmxl",
-	"u+BH41OuSfeAvOLf2CPwDMs7YFrWKn0z5WpqbclAuoS+sT91jo+8g3FW7EcoJ1MjjgIhx5cKKzdX5Gjj",
-	"I/IYl79NUvDTNofkvbhrHuab8BV4sAsYRDWoRUTRhaqARgq2dIJvC/fgfW6SN+BN4XD0Dk0xkRDnLSjV",
-	"n2WPBGhJ7usRZynQDOdw2fQ8D79uOE9vjZueaPHqjshj5MASEZTIwXopZOlU8iEA53cp8yxmr4x4wWm6",
-	"K4WQfdQZjY302KARmhMy0gIl7w0tf/pV/3AweEQSGecQTdF99uZsz5PrZ5kcZ3RKrjtUaD6XWXLd6ZH5",
-	"hMcTZwEAA2AKUpaNbbEyRPcZG3IqyIzGt3TMiBth71fRMQvQfBYl027ZqpgGyggKszDDGUc8Zahu0gKm",
-	"XFtA1wGJxBDPDFwKinC9hxcrTYndibkDKpUaqMeCJWSYqwXpRuXPN+abaK+Ip1ihCXejkC0h6uE9r2ip",
-	"yEGupHxFxcIaENW9sDajmt0Ak6pSHPO9ZV7Izkq1mgtycLilzeLo0DM+XUlJplQsHPdU7bDJLK3vlrwL",
-	"JHpb7LVUPn4d28E7QXM9kRn/6Z4cJfcH8tVYUKknVBH2cWYp+GaS8UF5fu+qk7Q4usqydnF0r7hSYDey",
-	"2zHXjYs7mnKI8EiY0JymqnZC79+/75/memJ+jakGwDXH4OHBzDIZMwXa63MIVryf1GZWCA832BoqAiWE",
-	"18ArDeZ6sNNbsmL9WmBSu0nM7nod0MjBXv+QiQS/3dhef+hJd38u1r+RbFdue9eSnYPTnKVp35ruv718",
-	"85oMc03uuEypZshWcUCUlIa54oIpRbI8ZaQLbjbg0bm4FXJuRSjVA5mCkozliiVLBmeg07QWA4Sk+p1Q",
-	"+WwmM82SVyzh9ApgdK+LXQx4MzUj3gDYK6oxDI3s77qj2Uf9cJZSLq47jtvROGYzDRFMRrD0VwAzbyr2",
-	"P/ZpQrE+Ausjdn2tqEPxbh/e7cNLn0NHe6BIBU41wOyDx86OC6GxF+fhqDNBTi/OMQbMoIHMNeFGLGBx",
-	"xiAYbpbJGcs0R78fnc3Ok4a42vIU0PJpaLQ1iUHkGAg1twzDphZmbJGnVm5Fb+eSizJ2IX1tA+3Agcoz",
-	"pla8snbWCRc6vMeUKjCmZCSeUCMpQYjByIYNG5D1iJZEszQ1O1WEzmgGYFyahCdrg33hzM6fmafNxO+U",
-	"g0R1YS/NomjJDswBFCoWRBNmbJQxNcGwTHCEShEzQsmUi1wzcDxvByp0Sf+8/EPG7uTtypNbOzYYzlXF",
-	"wb0eXJfgRvi07M/OFcvO18L8nXnqmfV3O834e4z2tSPYTVs0KZbZs3fDx0AfgStn6MPnQ7FWOfyBoXMS",
-	"94IBrXDtEtQ+aXrhXUcbnNLqhp6KygXlCUTzaDqdkeb7CugDRIBqzTIzzv/x/f+v/399+Pmgd3D49af/",
-	"tPYCVhfxHlMYECuVljNF5jK75WJ8UrjqrbI7ynWesX3ymt2xrIcGazpUDCN025ECh5z1RdjAi1v0tY5k",
-	"ZnM2zJd0zDAgBV8h6MzjMOtGgUw+/lYXYANYIO0h+t7oex+ifXKGehUqK5bRm/cNeQGbqWHncE4QzbTF",
-	"jSjjPQ5h7S74o3ZXeh0MRLY/m8tZvw4A2HV4G0JCItgc4A70qRWj+RfkETvgB7chZn5VzHBMovT2JgKx",
-	"7+gRMbr5k6M8S70l7ZPLiUEpwwlOMEyccA3x5Oliv7MJrd8loQ4RXktvbyE2fDOq24yk589WSUOYVXLL",
-	"FmWGjEcDb9mie/P9oP/Vh+8H/ae0P/nhdipmfX3X/+nDz4ePP/2fffx+dNp/8eHnrz9VPh5t8vHg8NNe",
-	"kMriJl5yDMCq3p2EarrhaYQ45oSqVzILUlAGzhoq0GkD4UMjmaZyrjzMKaIle51K7O7ygBdUKUIViWZl",
-	"fK+WZMyQUJu3YZITywLQWmivGgT+BlMufEQCmJR7asYLxMvlJDxDpyP03isw0qkTEkHoQvEtfMLECJFP",
-	"zazmuU6vAz94c3rHCG72czHL9Vo+Xw84ZNZJb0BVhhh6+W0PjNqdcsEIKA5cCrVMaN1PN7xBro94AtHW",
-	"tBhleaZqHOaPB1Vm2SIW8Y6mOWvQK2CTJ8gtJnTGSMJmTCTKYYFb1gM0mR5jVqZh293IcO+U3cQTyWMW",
-	"9a5FZPTJCBXiKKOai3GE3EjCpGrP/EbgEoDNDEZSpBtN81TzWTmYefBaWCQn3cj+Fe2ham7NbqNMTsmB",
-	"OaLHpFuZ0Khabs79a1GB4JkUiivQ0Jcw2T8wB7ggOhenE2LEmindIz/m/Ccw8TIzDoqGNNN8ROMwTw5i",
-	"yelshsLKPrk0EiVLyJvXL//qMla9yJhv319BpMSUC12krKoZi/mIx+TUE1C7kO+Q4QdLlNXePjlFAmDe",
-	"nORTKvpGKidmp4DeBONz7Q3FFcwy5uRG8+0bkS4a2XqJ0jdayjQgvV2ZrwnYUbQ0SniSx7p2HWwG0esp",
-	"nfXIa6ZUrnokZTTRE9anfK8iwS2toU6HDdFOGRz5LA4c5gXLYia0IcJyRIoAiCJel2QsZvyOJT2SyVwk",
-	"uHJDMRIW8ylN4TJkzMyTa5ZcCwM2cL7TSuKYyodTrs3Y3UGZO8fIiGdK72GsRW36xPCaa0Htk84TOWXm",
-	"chRi0TiT+YwM2YSbW6lpNmb6BkMkbgz1sZE65vMDdS0ieN78stcjLFWwb/da8dsxqQKO/BdyMBiQf/w7",
-	"0ROpWLGG+UReiwm9Y8WSE/KP/4UxUfjIPnlvCISwsQy4WgjoFIRNZxoivPeIkGjEE9fCaP08zlOaGbg5",
-	"mCDVqa2KKzsVFSRSscyY+drlt1yL8hh/+fv/IBM5dwOwdNEjw0VJleeMjye6Z15bkDnLWBHEheSlFHRl",
-	"jq6vhuuApAtRT+hMpjc8CdyEP749I/YBcv4M3AqWChgtF+/eLRfJfxln8Y1i6ejGuyEyw31A6usNzRNU",
-	"sTa4FUVCZiivHDxqoN42qotraYGbYbgI3jmFajQQ+CUi11X5cK8VxbFB0OF9WGoKoPQzXk6IUVAwZmbO",
-	"FWttwGm9nNWbnk/k2vVsMbU3WWNeo/d1UOKZ5dlMKhbUYJKcoe8goJPTBCSlkUNMBpFxy2JOOw1zxEVi",
-	"5Iblmb5jC+J+LZGnOkcrwf0FDhK6G6OMTtlcZrfNF7d4xFzdL3NjR2DANiJN6yoHL4pXCg05dNP7VGG2",
-	"H3n38vyZNX4uZpAdOOIfXTo1FnrYtILDWrzlqsghW15feUnIKKXjffL8IySwWcLhskhTrrSh5BlHBaJh",
-	"Uk+lMufUHpDfcQzoC5vE/gSSlJkTglu9QzfPB6+SzPUs1zcu+CMoF54/czd0xM3VxXdc8QL3anD4Qsgd",
-	"UnEbHPwtA2dVDPUQqNEMMpaUzNC8B1ERjEI2WkgRapxVhfIOK++bg+OC41DkOY0nxFwE8EzzpEeMltED",
-	"HOw5Ib9XMGgnzbe+6v9mZw3dKpDbpkygW1KFU5e9BwjNONg0A7SnIEytV1YdPLw+WxoklnlIFXldhCcs",
-	"C6yka6TUGUSBOmnyBIVSI4qCzI/lDGKIc1GluASilvWKwcwsIXRMudjbJ68oF5pyQy+GCxJdvLm8Ir/8",
-	"/X8+LBYQocDUcAmLTOxic3yYshujiAQx9Z3RUMq7gOCWGYEA/JinXEM4ujdW6S6r8oWA5W3CkjxlyQ26",
-	"y4NChHsGXeqQd1LY97fhbXj2ZXTmEi91AWHWU20f3Cff5CDNGBFCGFyiGjZbmk3WA1xB6FslRbfDkmmn",
-	"bh25yOQdExTIAx2D6Jx4ZvcHLJk+CEMUJkCn9BrcxzC8K+fitd7kthT5Ep83N4aO1753ZZ6BZ0HJoTHg",
-	"dBDdznKl5dQob/hQHZFIxmwwgbR8H2Qe+1Yff01ADghTybp+FlgCRrfXJ8ZPyKiLyUuhA1zqtuxT06RO",
-	"uwsINaCVBaYEnQQmDI4LAedh4xcGqWP+jsEgmmvZV1YmD8r9rST+fJa00lxOiH3S3BjMJJ5RHU+212jc",
-	"zC01GjCvwu3cXK1ppA5GkJ9C8rhRHtEgEC+KmF+k1VkbahByFZTHWdEQK0AvqEj1tlcEuYpeVtGKluhf",
-	"uVcrlBUOC0sS6vJ4Va32pQ5Pb1hm7AHj1BJ3XTIWWeqy2j7Y0s8c8uV5/INYWdxdECbuWGqujjO00IwV",
-	"ASrInsdCWjGoydC4iiae4+tvxHswrzdY70LJ8QeHX2+QHf940MJDGjLTbbb4rWwtpBtS1Qozk6ereZUw",
-	"dgCRliCp2Gg2BEfF+rLZu1Wbynbvbjfvji0Y3gk9HgwGvxmTxqYGCi/0YDC4v73i18L6Vki/GzPHZohX",
-	"NUFs9u6XNSRsGEOzWzPDhke/3ghxupXdYctlrLdKqBMyzXVO0xSS+LDkDprD6nvZyvaw5hoHTBFbGhHW",
-	"TlS3KWyG8g1q+8rYXBCPMfjmN6J1b7ZnX3PeRlPezJ//H0qNJl2nPaPWXDKdDW96SLNuV0k2qCCvehXU",
-	"ZfumrwJvhlRVVXa7d7cRtLa8BTWN0dfWVmtIL3yevmReRR2WkYLzw0UvqISHNJXgIClAB50zdpsaYWIq",
-	"hZ7AXz/mNNMsg78Vm3IqRA41H+wfwUgivzR0MPy3oe713sn6qtdmQ1Ow3zj9DYx4s1zXIuOomv7qkXFV",
-	"WWWZ4Ml0MZXZbMJjuK4Q2+SpsZGzQ0VkShcE7xWhNv7gBMIPloRPDLWM6uJnhLkOnvSKQioqcjxRZjhH",
-	"PG4U1VyNMP8y6pHyhwmjqZ7cxBMW37qZ3G9SDCXNElgvkiRwiFyLuEbATkikbnmaKjsCFkJJ3RKFBGj0",
-	"i2gcTB2ykUkWZR1oOr1OAAjO/OABALL5A9vzv/d3539f7sxcA1i6mReXveYO7CIwstxXODjyZrrD6Eiv",
-	"Tuua+EhXzPWzBUjivlYTxAtXZXkjixEktL1i2ZgRGACunqjePpGnBicNpikIo8MoAmtF+t1W9Lut6Hdb",
-	"UTtb0dochs9mO1o78++2pC1sSTRN34wgb3pjq9KH+pn8bmf69exMa2/Hr2N3ar2s3+1Qn9kO1e6ilxap",
-	"0O3+EjaqFhm8v9us/sVsVmvPPGTDaofQpTUrhNAB+1a7YQtLV3DUf2rb1/oWNyegX6VQZRO6OWhZ1GGD",
-	"w17daGSFBujadYVK4UPMnoKMLMhoSGwmAiBeVeFb1ufwyVW5YKrnssRllrCszEvpEUb9+nIwOeGaMIo1",
-	"PVvymktYNObmIZ0ORqIUfKApMapeFsOKD1jECLo6lSk1XPeKhKkMW/tBvb7NkpYaV+GLtrayr2cC3HVI",
-	"9KrkjKIIAOIIZg+VuTfbRze1iQ+vNr47gYxn7eokQjX2ImltqWVWjIvboFPe2iVP6ccbQNLAyvNp0UUD",
-	"4oYhW4qm6bISWIhduHiuAXuK5B9/zY+3SgMqo28bEcwe5nwifQSbscy25Svw/oEikcqHdZwzT94Pluvh",
-	"aKnHA6QL1Q5mj/a/2g42RcrW8tQ23Qyp0D/+FylOuzERr2tegUMsnjXoN6gCa9uVOlqz8lqqAk6YQ+Yl",
-	"/aFFUTNl6RbEX+9tf2Fbxl72ArGWRSEMj2rFmwVBrqRNlRarYEX1ScB2221k3AfOXIuksIRtjwwxZBrY",
-	"GojnHh5DQF2QMh3cP3iyylPqJKBXsGl373xa5l+KGtqtisp08PnQSu7YqYW/EGZ+t/Q3wfsSjnFDk/9f",
-	"ZZ41y37kzZRrv66AliRl9A5EtlyUfMToJlhkwUarlxwPpCioFi41idw2bcWOJsGyHXZ4pRnWmQJqEHZT",
-	"rYbsZaE21up58RGLF3EKNRB1rgLlFshrNi+6TaHybpAmyehIR0WbSpkm1ZRM58aD5zqekaDT68gZdM6I",
-	"U6ngM83iCb9jSZOjjY/F2YRy4bWB2gAx3k8Ap219ajPOCaHanD4UJ8OM7lyxrPBWGi1ORcvHmuTstKES",
-	"T+Ks2E6OglZiMFsP5XLkwEBd5QgqTGCXCHVCpMHNETRuEax9mA6usyk9gSeKdKNxNvM87zxzEdI9qPJr",
-	"tgutI3rFrYclt9ZevNCOFQZnWxJNNeQr4Uqd/LbXenJXQG21C6hJt+RjAatX22HVlaslAFn9Xo5/AUg4",
-	"3e2QyEcYSMZApWIKOWlfAlvujwDNRb/QipXp0xVmQkeE7KaVrSBnaI+u9FC24PB/liJuDZYaMbUw+tCI",
-	"MQbltsOXN4IRqB9iWBOM5WGJzRjaGFG2RoZND+Bzwf+etRLty83n1VSSxoLdSxEjFI4nwMvtMyuLDNrx",
-	"QBe2z7cHAZDcplKndmR4prCxulMZslSKMdpYo3giHKl38lquFU/sy7Uu2ubplUpweJkXUnHdaBLExT5Q",
-	"ZGYfc8YzywixQlFlIYeh1EtXdmQ10CFCiBVOY1vKsKS7LaHv+tc3GbMQQ+w5dKM4UyFDlvl6Q3jCiK+D",
-	"TscKMJ2fsZzszeWfTsmZFCNILL6cQU7yW1t5NWsoR7GemFi08UyDkNW8MZdpAiZWs0F26WGxa5EP2G0E",
-	"sorYQssqTFwk/I4nOU193lAFjXlzs3PgK4/eD2Ichy2Y4w0nTGV8Gy5ZibfcEROA0yxjCYsxi9u/TJUb",
-	"MKEu+9zdhAWDhmHYxMFI6H5AZS40T1HxMWupQrChDbEtjK5O5zRLWDDWkUM3JfydQH6lizxyVZUsQkc4",
-	"VEQU0xq7TnoLGIQogtvHRcj4VTTNZylDcaEABJjvZ1i1qjLLUXMj9OACGkx+b/xtoumR3rHMFsjyzuiB",
-	"IkMGhTf4T9YoSLqDX/7+3w8GgyqW0wIBbOU288pPNRvi10/2g5a5ZUtcE6d/gQXR/Mhhi+69wrY7ZLGc",
-	"MuyjeFcjEPjd5gwfFtSSsjt7vVE+WVIg80aTtXOX2q2X7tJSLgmUXbXLqyktG1iYg2JQMysocWiZF3xL",
-	"p5yRC5rdrhVvMVXZ8bsKB/JKThdLKSiVl17sSUPVS1mnD6tlsua48WaSWwn9Hv8GQr/tUndjHXTC6u/F",
-	"UTtL1zFQ9AHLBxKoyUKTYxIVhMyW8EN1BBQVr8j3Xs8GzhveEPVIJO9YluQsuhZd7WvgM6oUS1zlwZLE",
-	"mwG4uHGYH5GuklNWsllHq/Z61wLKBUbuxkTV8HbfHuYegVbyxdgdTw7u9Dp2pWEbWZ5w/VzobBF2kWPb",
-	"24KOWpBgpGEqxwGlJw4L+VDQ3Gg5iRSsB6iCCRwYMoEpHPv41R3Lhi6nA6tigZVtf0gx4wDl9Fk+TLma",
-	"4BVfdjfHWm6gHvY6dBRsmW+IqMuuUIazGXGoaFuE4Ol6PBgiD7FcqnW6t2pFUTjcZYalx81kSuXWlNz1",
-	"+aeRq/dOHMeHWvhETzKZjyfk8uz8Vc/gNJ8eo1HSDG2+LRybGM62BDBE2BYAMEvz6mougwCk8hIEW5Q+",
-	"b1FmvMDbotT4+Ua1yW2fkqbD4YmTwlxDE7DhT2ni7TpcmyfPRjRmrTZwaZ8tIofaLAd6lLoWCN2a5mWP",
-	"A8V6goWF7fHtrShZ4zrmLM/sko/q85bXsryS5q+SEQcvZlCu8NpPOOj1OkUKjrfCIM33MSEoGjhiRZiA",
-	"zmogH+RJWD7Ik19dPjDrfSnHhtveVzooqftq6WCZ30OnNu8nT6GRo5FiDb9pqWm6fAwQysUFHgFnwFtp",
-	"mnoI0uTztVwfl1PM7SZaIw74dywkA1VIWEynDOxM2Gr87fPLK3J6cQ6Vtl+dXWDTDfjEoeOZXhjmfcex",
-	"TbNPfm1wqloozaaEa8XSke/ZojPe6XWm8cwgPDwEbi4+DbLoM3P4o6KF2pLmX/5s7qmz+hVyxzKLXm23",
-	"Ki0B/+SGK9d7r1H4jYpuDBEQTJTc2pk01vWPgY6O8AjpAh8nszRXpGrM8I4OWr1xvXglhZ4oz3rlFGos",
-	"dZ1ItoEO22Sf8lEGqGEcVkbjjZVRFFlWQcUTbKqmHU9S3qB5Dlor1u4Sn+sRTF9xYiyGklT3fPb87VX/",
-	"cHD4pP/Vvx2+evqXo+8OvmnHxuxamvXkAjglboaolnffd6Ag+tRjXR8TGDi4pAnlolSu3jIFRQ3rC6Op",
-	"UakWp04pWda+PCsllKfPFLEvkQlLkx5J2UiTXFgxY711jzbO9RoLfxV+QBDdujjnP/7dLWKvhUthpZMF",
-	"duS5UO7tK7HIo1bM96CIAAAjJcQXV+b9fh1t/rBJSeQN/M6bee8Ce3wOTmtwdxade81VxXMzbCEptBr0",
-	"uT6o1+vvkSEVAlR8phChZK73agBaY2jbAEC1S+TQxT9Kt92Kwl6/LY0XLyjXVt17SMV9HPRk2ngifm2Z",
-	"FrMmQttAz44cOUslioauhfS/YnsPzwE0m91Mshu1EHHLCHrAlJtK2GPgEpXRW5A76vuqwVOGaS/75AXc",
-	"VFdynHRDVTWWi2nUb9KaQPwPW3YRcXcqHLX8Cl0uvqdoVnYYce+aHRupzu/0XhMsvx60cob8kzRy2GWo",
-	"uiWrN+s6uxQmVUeHw2dC40wqRZjIJPTSd/e9VxaOBYPstbAR6aUi8o//BSkFlageP6KydEV1I+u1imrW",
-	"22th7ScNzV1c3xbXN8Xr3uJM1U5scdfpWsB9ohrfaQqXL8hFSYmw8LC10VgCmF0LdJzjprCJi++r3rY7",
-	"yu+tOwqF0DXlDqVqImkgTCTEPEO655dvyNdPBgcbaCNeofQwYbZF1gHrvIdVuKy6JdOfS26xIRfhavAi",
-	"YVm64GJMMMoPstWgAHaNedh4C+s6wfJM42y2zEdCdZn2PkcExibdNmI5CXTbMN/+M3bbmDJNnXK4Sid8",
-	"5Z5rW7rAUqxlq8zlDFrYGX2ZvMTW/xM+I8V9Cp2Z5cNBvCsvYkw1TeXYKOtgbRvxmo7TmWXjflrM+WV7",
-	"AGySxNLrWMmwqbnEldQ0da345KgQJB0LCwsuB4dfovVACW4cZaf56JleS4/RGbs1RW4XxYHayZYJ7zsv",
-	"zb/bZLF/llr9u5Rcd1DWf5dZar9Cif+l2v41yaRZmfS4yIqy/Hhj7lGS30kRv4ly/DvVqlv3PfdLYa5J",
-	"3Vpbn+3zKctlqOF+UP9YGwnZpEN/ueJpzYrsP0cRti31lhPQjW2kRsltfwPqTKv74deyLu/GQcu7sUWF",
-	"4S9dauxLSesbFhm7n3i+Ya25e9de2qFk7VOyFlHdOxa0v1wVqH85qfs/UjXwxjLgRV2qoKsICAI6idDi",
-	"Ee2dEPN3oIp2iwLasZz8NjxKu3CQo2vq95oKPh7tsHJyIep/yaLJTRL9ry+ZbyJBN5Sx+12i3qVEvWVt",
-	"4GXZ+AtLtTuoK/jPJPHeS4q9Z7XInUupq0TNhtUERc9fRWjcssrq7zLhb6xKZgXWrev7OG6++9o+mBZa",
-	"y11aWeDnrKh9/hbKWy9LgiWDCqb/liEGD0t73j/+nRh63ODOPyEDl4UzlMnCbxccNpAtM20v/Hr1XYDn",
-	"ni0HTq/KnW9p7FgZ+79Frp8ryFyIqZAzIudqE3HVRvW3oBLu3K/w+eZ4QijzapczYxlGapl19chwASYS",
-	"sypBNqjxXc7+Ttmkh5XxgA3RwHarvRqOlqGCqzIbyjU03d9KTqwNr4YoHbzOtbxHuMGrMx6vRZHySLq1",
-	"bMdetYZAINURU7f3el5WI+kKqa+F++kzJjku4UvItl+EFg0XFkYn/mK5smWw4NyKGNQM6kzOUq4J180l",
-	"YJoCXf20ZeEKSZbhTBDBygVGB4SSZXwYBPNxuLhw8Ar+LqThAFkwUOEUCDKerT0l2Lf5bMENJ2u4Qwmp",
-	"vfA63fkEV1GeduDnetm6Ehv88/c2WtlVObM/zeo7Bfc6SEoKJmEu6QPgfNDyoxojtmUpIA8ZID6VJhsY",
-	"68uXz5P2SeOOu9y3aE6Rh4gFQgxJ3cBe2CbAfDkDtv34bEp5GmScoomjNhTtqJZUwNK3laNfu87Ny23A",
-	"AYTrbdTKbFQn59MpSzjVbO/zlNhwJOFeR99WLaixux2V/6pdm8JvjggTLl4RJh3m7FdE6UP4GdfK1a1R",
-	"PeyNooCgYslHpbM8Now3VBVUSE3DifWnRIF11/u2mjzmyjA1RRy3LU9mH9+gPha+8M2ifRI+30gqFtsk",
-	"Er6Q2W3KR5pc0hHTi9DC5VywjWoH2FIE7WFZvOAdFU+ZrS8g5CYtdy1GtQPcpXvavAkYGHbrYhQAAMJ1",
-	"8fG3YNC5qydsAd0nWQLiz94GIjSsxYwbMry3JQowSEEQivvT9kX3uGdnWIFJ5pHKBteG11rLQBNrA03I",
-	"lW+QPnhlhrTCJwgts6pwyk2uXKMNwgZBDhc2VAyzpFev9ITQVOET0fMrOo6qJeHbxU7Vg5fgcMpbWSCu",
-	"h/vVIgIl4P2YqBI/mkk45FsFlSlIsnNpC0bim1E9KROuVXOa9UrEqncJgTuFxdU2vE22TXI9oaYNjYcU",
-	"sq1I/Mr+gFDyBdzsBlRckZHMWrKmFnzAZsatZgM2W3KZC7xm8/6EZ6x6njthBmuuvVuTd/3bw7v1ZcWB",
-	"V1/Hg42uY3n9/LzGddduzVVzqBu4Iwe//P2/Px6QhCvNRaw/031pW3o47I/xd3KfWMgyk3MNGVm/rRpY",
-	"t7mjwT6djarT+lu3kesmFO/go9wahNpJQEDJCX6vqeYDd7dRAR7S12IDIm+I6PPfiM170m7llPzUDNxU",
-	"CrZxbwIKxbPj1PLQ5hovu1CnZgt7oU+K/KTrDsYOmW9tjlfXPLh33bnvrS9WvwIh70tv761l35tM1nXU",
-	"DV3c2yl+RauQNq5VfBUdrO0D0cw7z7GebgiQKVNKih7Ws5UZUXl2xxbLxzHMuFnZ6hW+hMG+gUdbyY12",
-	"YbZqXItuv5X9uIa/hro2yvVCG2IMj1Trc7RiP7gjKP4V4D6zxirqg/6QKpaUBdSNks6FtTrFDmOXje8r",
-	"OuaewiFVmre5/ZAum870Ahx/yO+gQ+feBq1y+U9+u9zltrUO2ZoYba3lt+UogrFEYcS5LeocZr4WJutJ",
-	"5KV9EPUrrtOG+2xne6AIPFTVNy4y1lcTPtKECzVjRW279WWFynVafHWL8JDBe83hpn+ua6/pPYhp29tM",
-	"cy1fcnEbyFCbpTzGQmwWhIQLa2aoattdxfA5MzDFUlHkmWVHhlWHT3obQnJ/ytDujqvtLjUmW8do7HUM",
-	"uSszMmQLaV2TTCR77o9KfEgwnn2H163FkXyJy3cfAaTx0q29St9ZxKkuMcJrEpEuJYCOYPcHXNnrkchc",
-	"noh0bRva4uLumQsV4Y2K/PAZHA3uOP8Jq2besUWD79tb3A4FeFEed014h/1FK/h5u8jFyoUMRS/u9qa9",
-	"kndVGuTS+lbx1a5g8z2fu7a/Yzu/EzvSRf7IhKWtz7NMZiFysCCU/CCHZER5GsrEnDKlbO3S5VehcFcx",
-	"hzfG6gvpxvzQYuHfymGw0lQ5q1k9JJNqRWSuYzkNqVAtTKdmoDkF+SjfxG7KHGzX85f6gXzqdUZcrPY2",
-	"cb+hh8w8KLdb3g9y2CKazAe4taY1n7w1M9lwkSmjwvk+UY9NJBg0eliPS2C11aBtOCuqD24CPFuzsIWP",
-	"m5K5zG6LHhLOzc317r3a1SU6V1YN9fEwPH+Ib3Pd5F68mRVi/gb0v3yfSBxg+aqkVIzz4MGfX74hTx49",
-	"7R+QWCaMdCMGJdyZMv8fZVGPQPmVUmQA+xWO5kJOZ5mczrSrqpvYoh217j3QF9JLUfqeQi7Sp2Dy0FQm",
-	"eRpU4LDQeZkxaJ80omdsa5oXa31SWcETL5PjcLA6HLdRlHlzx7KMJ0z5dJIlIY3C1cLtqxmNGVHOm71z",
-	"PvBvQNvCyqH5pUZYl7HjM1GTTWjG572Qm1zCbTuR4o4dRiwDWZaXe5MtOpqAKRPTWYAoXqSUi/5zMU65",
-	"mvgGsDIkHDSBX/7+P4iWMx73oOQ6EzHEMkJJxvdcTwglkc2EOE9ss/V8lkoKlY+4uWXUFuSeZXxKswXB",
-	"jIUi2NISAgUtWbGNhJ0IHsG5Kpfkm5ynCVibXQBR4bkWJA7dIMClOc3YROYK+NVoVE9sLpI2Vpvn7FbD",
-	"CosHCpIxnWcC3XfAJGHb/SnVLOM0tVA68YHNsVKdKJpyUO2ymx8ohGYVEoqtKdZd3eBm6pJFnXb477j3",
-	"MkysKOYcBE6ACRKVbQzcczQmqBXyib1g0qi7eYqxronsFfHtNNcTCa04UQgzRzahIjkuem7Rkn9NZcJS",
-	"0o1ePj99+/rZzcuXr27evX0Z7WF90+lM96FndHmkVBgYQLwj9nBDRQ8vxpRmtxD9Bzq3UcOdqRHlKB5P",
-	"XE1BoxaeEGrWSFM0zUypWegdIyM2Z7Xe1IJQdevKAJYISBwCKqLy2QxqCkgylRnbJ8/B+AcvgMNZQ3V/",
-	"HAZvkCrZV62Endec0ltvMwR73mopBFymGI2imcDaQvX17t+nfm8Zr1/gSxvEbgrEj5BLRqQ7pxysJ1hx",
-	"FoVMo/1nuTDTRJV4e9KNUNDddwuCGHTFNFoFUKQ3j4EusW95UEQUXSgynyz2fIMBrqHT69i5asHTONgK",
-	"+8HKEsSYV+73CPBTxTP166eKm2XuzDN8mU8Nc/rdN+wgu3u38JJNqXTNRev8dl/Im/tr+N+a4O9leCw7",
-	"21ywetFozAhuojlVIa62G9mgt0C7NAI/oti9sEnPXfuKtWiqjXp6tukfvLo3yq47oqxIfaikb7k8iLLD",
-	"pmGdGzXYZY0Qw1wkZ/isSPXgwCyCPTfxYzqTs0POALk0xOhUa2bVjnXeQvtoaclp2w7X47tcK78xbqXv",
-	"yGdvZluZ4PGX6Vb75Mlm3WodB9jkflUwpjL7o502xIU2uLYDbmXOB6qsYmd73haMDwugQVOm1j1ynw7a",
-	"p+z83pC2VSSP1ya2sJsUTWKXqXoAEVd3jfXoW7Ok8pYZhf9+JhiaBFweI8aSIY1vN7SezKtjllA/TRJC",
-	"nWMJqrVOjaQkYug5FrMkzxBll6SdTdT2YtXrIRZW2gEmlGTwEDAPmiQhl9A22ro7z9MkaervY9XjnrvE",
-	"aAYCZ6gKB7s02hRPiUK5vqAsRWj2sv6YUYHOwFWL855q0efOuyjVjQema2NxtE7C4EYdWpUCd49MZAo2",
-	"hYKo+4FL1cP0BYkN9CYXEhYQBPhmPs8N4iXoVFbiFR4UwVANCLIixsC+GA7w+QbrbC5kTpIM61i0CO4J",
-	"RPK0IGMWGPeI2vFc1tWz3Qq0DqI7CkXZ7AjuE+axLqbDAnqXCu4WkC9CE9zFbQxN6FZhbt2sRsze2wDs",
-	"O/IgXXr6ca1eqZzXbNk28sWQ74whR1+pmb4RZ4WouGnEErThU4b0leOFbTCN/RnDW0rNfaDCtTesdFlU",
-	"5M6M0NDW0baKbFHff2a0QjG+bE5PB2svZqZ3rUKwR2gh6Nl4LSz1XM3OCyskIGXtWM+puw/8TfUaz7lY",
-	"zIe1OIdWls1uLI5QZGgbGCmmixNzFclvGZvZUiB3NM0Z0DpL9/a+LNIWnmjYz5fCYdI9+OXv//3gcECm",
-	"MNDeibPWGfWqbI0mJOL1olpct+4bX1/vbMc4X0Dtq8F+ZzPleKvLUMw3WK4yvGbGFcQVcqcDwh0UOJpP",
-	"ZJmY7WHRkCkILoC4p7kICXcbFgXA3PDPWhNgN4Ueyn2toB5NLhxb1qw7ZODlAh8gVjMqEvkj0kWDncHl",
-	"HrnjWP3cKHeuZozreIYOHFfZLCLdOdeTJKNzsReqkVZMsb4cWjWvPdALJK4G8fcIo/GkrE6xJPz3Ct+7",
-	"p4SQIdNzxooI0EBAkJMIN3WtWKUloCJ482846FXx5lrfX7Hs6nwrMMb6gpqdY1SRaMRFcmNb5FtnvwqX",
-	"i/osdT6+QFEN6M5ddOOGflA7yaXerhLEv0Y1h61KI5SrbEbaqyB4XmSM9c26ADbI5J8cmS1lNIZ2poZW",
-	"9AjVZCqVJo8H9UagRQhaET5TccNvVqy0mpjdOhfbu+yb6mtOWjDM00bYmrubyanLGUsiMpV3DFxoWpJI",
-	"y/KXgE3Qf3OjtDRv3A3eqxv3KtNXBw3hxjPrYXr+UTOhNgfgFbid54WnahkgK3xd/osnJKUaUvupqLTs",
-	"lALjvCpVCre8TbiWEBxKiDYT9SJPKSHdiKUMDefHIHI2pkOVMREsZb92TETdO7fcyx2dbQFC8W9ma+7n",
-	"wqOx3rU6ZEo3yPBFnmHp4ekR23doG8dMpShira6ti6gqLcXIPm14VSINBjp7chERVS7M9iW3bZJQNcFf",
-	"GhSwtV5xrrf1hjOfTDQmRfk4WguaTtmG/urbYHpTM9ZvkbH0uRM/t03h/BP9iWaJwpo/GDlKIHJUraU2",
-	"zKPDtRxOL3GzUvfYXb8QiXrBWZoU6Tk1Isu0LXYYcNVwReaZ0fCtxF/d4DRX2vaMWm4bFezkSTM6ZTpU",
-	"LPM1nRZuWzkaMayS+WPOskXPlk7KyAS6d5JimJrnkY7ZjeI/hac2GndoYrC6XuCvpPv2xRl58nRwsOdk",
-	"snItaM9xa8zQJ0iGMllUl/GwaBawlqcg6MMnBpOuZalNZ7m+zoBidyzjGlQRd+m4GElws0J8L0t4Pu30",
-	"OhM+noBCzDWPaRq8g8Ud8TKYJ1xBkKfOKIecXFcDdiQzcnD4v0GDJU1Ho6pR/tHujPL1HIFmBl3L9QI+",
-	"PWYiGKE4ZuLX5sZ/zKjQLLmM5SxAmaKM0SQiFKIFoRS8OiERlGMrvsXWtCckojwi3TGOZ5D+zWmuJyRO",
-	"uYvUeDiNZxBCu+fePT0vlFWwbJizdZYiO80+Ob04J7eGWcY0yxbErUkkxSMetTc/Gj0A6tz3OpQHkQzK",
-	"kQcz9bAl+giMWWqNjWqrQmVrYwI36hzXJlkcHndJ4kh7zsJNy/4k52RKxQJ3T4YMbLKWfgFowp7Lxlq2",
-	"Fc31y9UZ26C2mOWJ/lRVIG1XaAxgXkbEFPCuSbqpQdfFaWOp7lfW8m8UQ/swmbC0Wv8Y4tBdeC+cUo8Y",
-	"on/Hk5ym6QICkKggjGYpNzIMTdO9deXYeisKiPurGktNKChRZdBgdezg4F7bgGVZCC9hN7IN3qN792q3",
-	"DpQVsz1QhZdFyHmbbte3fDYLAecbKox4ZkfrAZDmLGMg3vj9GooJ1nupHLTKnVRK09fRqFxdC9QsA2y2",
-	"xM2uYcaGoCMk1d4qbL0P2r2uIBlWKe+R2uwtcG91oG1hM/+iEbdFsXE6m6V8E0UMt93aMB0kTOFCuOGa",
-	"4BALURQEt/1XNlt0c/zRSqS2O23E6ZZBKXVBt8Kd14Lumff8NvzXscq1L0Cvjtalr5bWtiLPDKhrsN7i",
-	"YVjAd/JGo7yEQq6j1ic2YoQlDxQxXwc6PYK1t0W7x3E2+/UlZHd862CasVnGFLilyCm5O7AdixAK2D4N",
-	"e1yWYqbBH+iGKTNdkWM1o9jRdUYzDcFrhnBBv0iIXqUuLiGTgAO9DvD/Zml3B0lIKDX/nnyEAEX+F7oU",
-	"pX5PS6m5xl2TZI2nG7zpP0iw9VTE7/s2nuAbOMEaBftMpqzNMG/Nc629aeaNhsx3HuiRAIvwWyVYoK45",
-	"sl3dBIsAv98HH7jqNEk2ZMEYKNFehCnRs9bGsrmGcjg2Q7XZDEqigdvb1L3ASL/1e4tWT+xFT9O0dSZT",
-	"udU6ilnx6FWTZlOuxUniqM2zhHRTNtIkF6hAJ3s7WM1Kq8KykkWgHSWhI3S2sQIo6xow2Rj02uar8zee",
-	"6evG8AK3uoSrWUoX25ZFhVnaRexOoWlU8e3BGrG0hSh3UktcRRP7knC31vz0BSTapeM5h0b+enGRyTue",
-	"sCykjaZyzpLnhvI/k1PKa7E4a2MoXLmO4MPDTM4N6+Fjcb4iPnLG5Cw1yCqIUUrQG5zJfGyv9swu37mJ",
-	"7bCkS60V1AjKXkURePiBIkwkGN6HJQUSrmKj1S72Gtx6KeXTgN+0meWXOmL7NlSOw9fyNcviC0IS8wyB",
-	"5RgkNHdyPTtxzNvycrs0O1/o7iLoGvNiC8BCEEUCJ6PcUXFh/U2VAwGDmLkI+23ax25l8oWwy7cthKQ6",
-	"6juBqUCCd1naYDJwTxR1qeAEis3hKUU/zG/VuyyNsC4Gv2Oi1a4nVJ0BaC9ZnDG9QpRxR6DgQQip1xBS",
-	"37UthSDO3BWaacBpCPrNgoj4A9fhqoV2Z2HofPv+O3LJtMOKO5bxEWcK0CEYqjalH+9zXgZ9X9HZbKWr",
-	"bbuhl27Eb9SqjkfokdoaFpcn5l3qZUyrk+OC4FWBXL1l5fkhwvSCHGM7W379XM4K+rtRDiePJ0grlVdd",
-	"zrEAbUR35+GaT6h2dW7KwHZDMJVRC7EWHW4+kCI3DTrhIcagb34jNEmgGkPXpUxF8A7aN+u1mFbwkgY5",
-	"SvUIJfi8dTwAE0YfbQb5DeXM+EbLqZvjQ2fQ297Gh3rDm48tBw/zu1PkcTKDfzfZWtGAcc3MbeShixYZ",
-	"Ja3kpUacSPAZxzen1OgLrimT2evUiLW2wlKXCleAyeBoVYHwJc7HjzYLr6zJaQ1SL96VBySieRIRCB2Z",
-	"yDSBrnCePCAz8BwXddoWMieKaZLPiGs8Y8G7t5zOHJIDimu/CRG3xGKlHPNCZoWsaMSXPhe4GffBtZFG",
-	"ZvZAWde6YplhreZIXp1dOE/73rHZ3LXwIIHkBqz0aDi0nd3HXGloLWaGsJyyBpsecMxrkbGEZyzW5N3b",
-	"cxKhQbdYDuQJxOTd25do330oaa4nD3kye2g0uyGNb6N9cq4VOX9WPb79a/HeVkPg2mFfIVxLf18oyVHh",
-	"4gGwa3OLY1slxVxBGnkJGEzSzZir7IjxVnCmNLUrOSFyyrX93W7dArt78d3Zcwxx2CevK4JPC1O7DVt4",
-	"I9JFEVv8RUTJNzMmzp+RMymEOeKAZFmSVDx6ZPb2tPfnLE37t0LOxUM5Y4InfQDbOMdAmCUK3OBnKIXA",
-	"AIUveSU+RvBURhxyST7SWKcLQjHBqEAxrlTUbm4rZdby8oD+EQrG2B75wZAag5d8yhx+IOepXBlyJ3MI",
-	"04RqdBNp+2pCEPGCebAEyt0gELcSbrVEwXYBd+MEaTLI+D3vEO30uYKOuSJZojXcSCSjlof025WTq3D6",
-	"M03zslgLcHGzdxQ4rCBmk5D8jg8JPso1wNEVuqjYajywOJa9VhRuI1e+XSWBUGERXi9KRDNsegzdl1HJ",
-	"gmSMSiYXTaYcyaSgY1iSzTUIOorOx8Jobm/EewifCmRxGYbTV5oapWGfnHreO+zRaVDe0sJYijsmyhqp",
-	"HAffNxN9+/67y2UDxi1bVK06YexAjbUu74yDyuMtT8LfY7jicsCSCllDasdrXg4d6EqTM2wu9NZLCEUd",
-	"Spol9/RKeCM9FzpcJ3DORSLna2teaKq50jxW7/H5+m7sMD1c4Jpt4WKW9lYmqqpwb/5G21SZDBuoIkWx",
-	"08vyL/fK5oRhvUpC1nxlV9KrbCYMjrKnxObZLdi4A0rtQokPVeR7QBkxrMXahZo+VEDurcyshnJ6biM0",
-	"bdbAmKGZMZAw3s7ojPMSYC6qXSeyW7a4aMhfBt6Oxk9vcBDqp/SWNakWj1uY40tF41FA0dBQb/10hboh",
-	"/RWV8RJlBND7olYzdgWS6ItYJ5GuyAIoznQus1uIeG7dz6nuq1ieVs543BDPkwOeNnQr32SaT42of2Fr",
-	"H22A+W8EK1Qfi+SB3i4yWTSgFR0z/3q8otltIm2qc03Q2fSg7NiB48E2pCy+TbnSOykS08M9flgJ2sDV",
-	"Ogu3gyNdl0d5MBjsbdkcruZ5rV+uVw1gM2qhEWJiMCsY3dDI1UZkT3lcSAozlk05FBQPRGDTWWPcqK/g",
-	"lmovKAOGGN6yxYlnGXdJy2tN4Q0Wtb/KPCPMt6i50Yti0hDDkWE86XrHG1s0bcxqvJV0kTnFCEjbET+6",
-	"ZQsXfgWrQPXk2/dXIPyzj9bba7+/xRyptYuyx7IOOa6YoEK/tA83muoAZNjK8z6Q8vCj0RzoHiALMyeI",
-	"0JCaUO/i7EyxxRvE3NvWt+KieC/YSHDTKJlYzpqaO+JvxMuv8LCh9Xor6R6hWgdwkCE8hLPDn40OngSd",
-	"KLspmBEO8ymW5q5KAa+eJQolulZxJEQ5XzFNnXC9Ss2oKWPZkOuMZgtzgfpYhGdqR8KbNZv1DbfkIx4T",
-	"5vKZq1HJRvJV+iZmmEbWOTvrHwyODi1ZXadq9joezgW0RQ+TqY/3vlZoIH1zx9ncSrQ3RmJ0fw+pcH9i",
-	"OK7z0pYfMWLXjWA/2TFiOZ1KcaM01VYB1vhgSOG8AOtJOLTUWlYgtrSoEHpiZbIxjRfEfH2P2NIZy37t",
-	"2NKLTA5TNg1sX5C3L87I06PHXxl13zxUGONCNS6TcF1JjSVhpjSecMH6GaOJ+YZA4X7oi1QVXqDKEjDQ",
-	"G1uYP2RRxaT4m0af4htBjg4Oe5ZAxTJLjBhmU+ntW5V5j0Jh+k3ppKdkkk+p8DbzcZZSgWy/uHuuUJ2M",
-	"ceKY1Zs2YWol2Tj1lIWb070RnrThIjoQBpAK+tXRU/L//t+P9w894JMuuFm5IJH5WM8w4ALO4wYNKo1r",
-	"CVXU4CxN+im7YykpzxRnVq2ZhZfsG6qcKZSmQdXpyhNTIOHWRccAGtsTMdeylu5KZ/zh3cFD13n1IcY7",
-	"q05DpjZT+oYnq6c31MPBGLzZf+nbGrx9bH+jZlIoZvOBa/D/ajiIj0YDdjR8Qo/ig9FTerCmPvLyQv50",
-	"dXXhWs8t3bejw8MNqlDaMjy9Ov7Xqsc6OJtxq/v5c4kJzbcbv1ie+93bc5KxEYO7hKaIwgKv1kw80Xqm",
-	"jh/iySb7Cbt7aB9WD0v07Dctqq4VmV/LNHYL/RCTdzUm3gIR2kL7LLPyXQHok0qnFBSmrYmgqD7QIxEV",
-	"as4y5Z74Mec/hWouwUNNRSlcpQso80ft2A8Usa/1ypLeucAqlnsn4GRgQmcLwz/to15j1416ZJ/C21V1",
-	"7zCk7q0oehEZMSoqKkyoALhIN4IDiDCIbJSrxjAhdv/iNGxlKZqiLfiGJXyMhAH5WwWgydlE8ph5DYQE",
-	"Y+BeTRlVmui5dF0NT4hmH7GXkt2r3ySJ3rJCV63iT4j4uQ0QnvQIFivyOzdTpZhSS0manR8PqqaKFmWS",
-	"vLZvXiWmMykUV5qJeNHpdc4mNONqSju9ziUTXEKZgA+7MOkdDtb1bQcfW2M0jgteKzgAyAF4X2zsbKB+",
-	"B/uoq6UJMKxnyCb0jhsFaZjzNFFEZ2a0EVWaKf2/h/xqazbqqPDqK4pHfbVAXW7O+HiiK5s/qG/8MsYk",
-	"e3y2mk7iatqsLUvpqt0Ey0obENknV12wsMwPZO/HEoVJN/pR6WDthB+V/rWl98oBeMUvFBfjlN3EQAAM",
-	"QPNU85n/jYVSRjX6/R2OfQjOUlDizWKA8ILazIpAyzu8vySeSMUE6fKk8Ja6E3ig3FOWsyA3w/314yqB",
-	"q5VkG36eCmyfeh034Xou4CFbHVm9QXoepMIoW28As66FoHaFYR0Hh8gBv15VsKx9k/kPhtqqktLhx3Dx",
-	"HKVWFTnSaG6qFZwqChguVZ5a37lGNRXQNWo6wuiBWlV960mb6lsrSh8pW+DZbr3pmN80OL9OhWMNiCr7",
-	"RgrMMhZrEFogoUbmthpmWf0XCqbUst/rmjuMsqLg1ERKheWmuLuNICc5+r0M7OaOIJcTOReVcAfDAyEL",
-	"JzTPMZlPFgSjuGE+I7NhFadu2SAYt6ZIzDXzWzgaGre3T15a2PRIym9ZCbfeOmD1bHNJmw9pt45tG0VN",
-	"wXhrVgdxb2RKRU5T7EUItfpkdovNG8ErwxKn5WO8M3jSVtQubaKbYAP1G/IXXKsbyYOoRyJ5iC2mC8dL",
-	"7d7Kg6D6ZUWMFfOaR4IdILwdtewBYSZbfRe2KWdevy1Qz1xbYrFT/G9Thnxn14F08V+aBuJ6B/c7y43k",
-	"4Lo+vP4Uy6r01bUcAqn1u6u3Vg599Kg5BP1MzMNl/m3e9vWslULgGmbZurAp30hYaJcG52/EZcN5WtGG",
-	"oAzZ2DboieIpec7aELAsNWJkUIrDbPREQriwDQMoiGrKR6DaLKG9r4c0TfNAWRWEeGsOSBQHm7N97jUy",
-	"qpQ9RJnbHVCxTg/KTZfIHfI92t6sQeodoFs7LCu7gG6PW7tqttMKGTfVnO+LfQVLOUBEjNNc8Tv2ym0F",
-	"3YK705rD2LkOE8P1SCLUzCLSdQHR2G4VeKyl8tgCwKmkEemaR2QGzbUroaM4lqe+NmqnblG7bFb0274v",
-	"7RB7e9T9PGi3hFFvWSynUyYS2srmuX2J0FlmbX+elSRUG7RlQVAsCoVOB1cbNCtaALh6q7ZGKPiuP1th",
-	"0LfMaULb9XaEhlSS8Oksc722ioC1irjZtutjtdquUaEm1Sl4NYEFlg8ZLIxmLAv6Zztv2VxmiY3upuYk",
-	"2wR+floJrwQjytYEQhreCdGvgcg/F0y7PmwN424/9Wwx6Pv4D4oRenYBq7EiaZZ00U85z7jWTKygdTtp",
-	"HOkRvnAN/O11gJDgup2NbpVMgEKU1bGd2rT61lZsfEvi36pGlm/ZlIuEZdv2a5VTc+MyGOWkCHOLbNmZ",
-	"qGdVdUeinO651M24NSIIqRl2QC0jw3ALZEp5uo0g5ZXlCZWWKfZXDc+BhJoyJ5MKkovCPeiVb1ze69a1",
-	"fx6vr/2z4oDD1S+/dDN2xUSw6zauEqxLeZtOB42HdmVLiimHGEnNXr+m2/KH9g1rmss7KgxjWVV96a31",
-	"xwX9Q8LzX5aeO3ATZWoWdBNl6lcvIHh5dv6qoXzXKTE/YtBQr6AT0LMHslB3UoC60vgsYIuau9YzLt27",
-	"jGOq9eZeXzWEi1VNikYyz/y2PpYGuIxbQ7lYmrpiCHRGM71lW6kC5kgszOzvVLji3ksKvhkbVY11uor9",
-	"O6kyKZoPSYhSJ1Muco0KU/AU1oKqufAOu5O3K094zdgrKufB+VSrYJTYUQGTv47QPS0AvFXV1XB4ODrT",
-	"l9McuxAuB7nJoMDmyrqk4JDu24m3saZqbYtJkO+yuXeFy3Z2O7y+7k7d/xY0opwOU6er4m4ek0jFfHqD",
-	"ZfePHpEhVezJUZ6l3nXeJ2hQNzfkBA3+hGui6Iili/2NuozhggL4uvKcwjEF3vEAp1D6NsgplL79zXCK",
-	"HZSoLLnO7wUqIeyFJWUUxXKgtG0CDV6rggmgE5xrAvJ5wHHvNIzGONSIJ5EzaFndxVXjWBWJtSwfxg3H",
-	"BUmZ3AUF2oX2sJDcwOkCS3bP9Tb2jNGkLEQRaHQFyQ8NeVi4FqqIyodTo95Whc1KkFiT0nYD9ABncfsP",
-	"Hm3Rnr+5J4vrXo73n8Xh+8/iX/3+g+f8BU+bxN98lkpqlDzrYx/x1Mq/KmvYVfYb2dUrqlnGaWp2Fzoq",
-	"2IrtU69U0BAST3JxWxQZDRT235y5sumQJUlT0RH3q7uzZo0PFIF1KNKNUhnTtD+hatK/O3j46OujCKrv",
-	"RXLGBOXHmJoylQlLbW7KXlCcNcM28uYJo0m4l/1VuSL3kLlz7KMGhpyEUj4f1zI+19bNbCFk+Ejb0nNa",
-	"RYmyN03CqQumC9iQZcyU2ux81YQePn4Sht3ln077h4+f1A53uNA2W3bCPgaPS/Gf2DfmqTAWavZRn01o",
-	"KK77rKL6FAdVN2et7FtTIEvh2CzB5q+t2Lu/op5/hzzc8i5CVTvwgR6kvssH2YinkBhAEqYZbBpYlGfv",
-	"9n1Ps2TU6XUSGeP/P5qVQKDkDzNm/hnzEThwh7Ogy6C6KidMLTF9pDMPFKxObU5vNpPHlqlg4LqZlayY",
-	"0S75vOUFu7SPPwu0m3YD+XPW0KOxtkd1LxeII1sVRLTrwLpEZiHQLs9iXcDtYajMxhTpM0BtPVSaQkXf",
-	"CLbM63o27Aj5u+EhFgTHlV4aP5NiBT3iCEGPlIfWI9ZGTD6hqjYNR11VELuRq1ipGNldOKBkuwPxGV7A",
-	"TOmEHLsMrOkIRQKoyyiz8R1hfrpzltkjcxvnDxG+lWhY17h9M7a6IyYZaiRkyauZEQquJ5wWKVmBzlgN",
-	"LgXQLCZ0NmOCJTYSk0LFsUSC1mYLoAlCx6C2lcXQghMVjCQQtWB/i6Bw3jGZe2HIcFPmVJFuxvaKMchw",
-	"US2mH4g4xotytgbTrShn7mKa2ru2xBUa6fALn1qHMU25EBNPqt0lXa+JI813mf8E5bBBvGkha9QZxPlm",
-	"skeFjyxBK3Q8FWlklW+uei3eAbEIbx0DV2imMSXcHLJTocKspRmCZfP5wwF59c0JGPnM0BZPgEZxRW7Z",
-	"TBuK4gmUrplAIbAOuaDZIuwF2hGjgs00A698MSQWwSP9qQWw40mOU1sdWjXo0Oq3oW2WBNJmQnXojHcC",
-	"aWAZknOsXiczPuaCOnuFFUZHGQio4PGn8S3+hbVXzR8LpdkUalCEe42WtdROY83vbBRMLRPU/MJeohs4",
-	"cJGfmQFErJ2nWBF8w2ClMiwJss0dqcHibGFKs7bo2oxlz+iivVi7tLtn9IsUnquBrLqzYhvBOxBccosz",
-	"2QKaifWNVLTVNhZNtm6Lq3d2BuLJWfF8YHten8XGja35mUtxEde08RWd8UuX+ioUwKWv9Fg0e5gtd/L6",
-	"CPqtzavLbgfBPFi27iVW3ZSaJAxG3yvyYIYLm+8fSPjO4gm/awJqktFRg94HVYbVpOlNLTVNQz/Vw9jg",
-	"OX84N2uvXFsrsGSMhtFquHgzF032NM0EupvVkr8ZeKsD4RId25AUwRIaW1vGpTtvh+TvGV00zrhr2ud2",
-	"UCy3V8B99ekViwwFvKwwc4QrQlydkYQullzgbclb3NiuqVzwuVB8PNGBbjex+XMEleTU848zbma6lKE4",
-	"uzPvSRACkXViNAyzrzqcA4fU04HZWIPsn8o5U7pKWjfElSXqHGqpJZV+g/FhW8xg37S8Y22MztKeqvP3",
-	"mqG9+vhqy9igZVGjPVyWMNlxidem+mNuxvVbhTpXGwt37hegiUVND1dwpIfliLALgxdJ53xbLWQ+r2ny",
-	"euY7naWciphdGV6haq83R0LU+jK3EkU9nDpXKg+NW7m7UFY72UzKfRsmXmlKQlGJqmwn7X/5j38nB4NB",
-	"D7IpEhbzKU1PyKBaRrKVBFSRFpshWC6t1V6BaW5OfUCysZdmg9fN7Slf3jVrw8WUu6pi79LJ1sX+AK4G",
-	"EW1JuF5zuUuBYhPO2WzjBCmosG2ysquaLiLybNl+WxvTFTOFIoh7n7/4YhvmfIFipC3lX4MKlntLFxer",
-	"RdfPIm9VxOV6UVwUMecTqRhJDUpo28TDVcZKU9Xm3u0a832hPAC9lirtFR036XoFA9iVPrdG9/UeOBfv",
-	"C2itpGAB3YaO12uA5qE2NEMtKYHhZa6FcUAg1fbbDfHYHNgXUBlgdau35RH2BhkmfEJDKsSuNFM7TzHo",
-	"6hWXSLVMYXHn1hA7zjOmsGR9jwylnhAmEnPLbZpdwBycyWn7MAMt2z5bN9SaaeD90E4dotWKO2aM9cGi",
-	"bQ4V3DAjnmoGagwVCTGMbiwzrmigLo8U0JMB6w6xKaOfp05Pr4PFx+zvtpsR1okOKZPI2LBRSFkOvF3N",
-	"s6uCMYJ1Guo84ucbG35XNgUKs85btnjJp3y9fIwb+K54fAclsttHxZbVjcv1BtGmtshAXglE2SnM1nHV",
-	"xad0AT0XSA55Q6W4AYXuWUa6R4dPMTgyest0tuifjjTLIpsBHshSLJl7kPG/ghj6FtShfHYlF6yCeImG",
-	"TePZaewiFWouyIzRJEJn+6uzC6hFQ7SUqToh0ShP0+gYvwNHKPgK4FfS/SZXXDCl4JfnQrNslnFVzaQ2",
-	"KoINqTSKQp6mQUeBWR9vWqFfm+n03Cp/fZtliDVWzHpoxgi9oxzyAxqK2HHUxIs8b1AvM0Nz7V5g6W4n",
-	"gaUuJcfC2yV4q1sJnpS5i15yXU12hHq3jTG1RWO7HslFamAPgcOAmFBu9RuqeOz3GgiUEnj8ZC11s8tQ",
-	"ja3jWLX17T2W8/jgcO1yoIz3Tbg866tcQQHjyK45zpjtWaeiE0LFQkOONEsVeCkpORoMSJQLlc9mMtMs",
-	"uSlHrzdMe3IUjkcOreNyRmPWV2xGsTaUyoeKQa4f3DC8OlFRPwKyCOeusUy5aALtKxXplt3+sDzYjKm9",
-	"9cur4acHuBW4iMlkIcnHYPFNkSKxHEL6ccYzpm64CLkJRszIAUafUCyWImkKKHDwDOdmFMfuLu03kKy9",
-	"/m5WVl8ZrLLwEFyMOLiiLntFIQ0kZ4P8dhqu7ITKFei1c6oIPmt7Qtg7FKEPBcqrRfhAtH2y1VaRweu7",
-	"qVc3Bk3uyZQZBUlN+Ez1yHBhe/S7IIDWSa4w2HYBuWWO7Nrm7q0bUxQVrte9cYlP/na7VDc3mLCb9HrS",
-	"F0i8XeNoA49v6KZ1NXZhxmlazVbJesVNWLce6DZc3JBgGvIfsf2iloQmSUkFtCRdkEXhTWjahGYakGes",
-	"M3dvgy4nZv5n60uJuguybmevzXMb35tQomEN65oO6nm459CpqHYcCpV4tppQN6aK9blQTChulOp0sdT4",
-	"6nFVxQt1ay4WcwZX7jOjTr2CJ3zbBCMkkQEOhSS3QK4hS6UYG6RrUidb4lKboE143MVqbq7iwRRNGw7H",
-	"a8Eeq11Sjl1PI9tARduaMEApVT6MHPc27xbd53977VHMpneQCgmSzO9ZkJ2Ckq3uoZ9wNUvpopBZNkqu",
-	"xlnaVQKbclHpdtSUJf7ZqHMQQivb8C7R2R6Z8PGEKU1GPFP62Dpvfvn7/0Og9y78Zbvvwt82gs+3D8Ar",
-	"nd6GzXo9aWvZnmElZhvkEFMhpC76qsvMfG82waErnjqxf0+40hI7Rt+yWSUjp9kw6+GjYnGecb24NMC2",
-	"egAoKqe5npSfXjhh8Nv3V51AQbj3VwQ5vhH4bFfmrmKMRJVW4z/Mb9X+D0qKCGraDReuXfs4z1hS1BG4",
-	"Fq6QwD7BbvzHlgh2SwpZ0s6ebzvsEVeDi0R0NsOvIoMJ0bXoRnBw5hs4OfOHPTrzpz27aA9MQxFoeBHp",
-	"oqmpRyLUhff2r8W1OC30XNKNUsxP7xHY8sWbyyuCrXEOH5rDivZAhTeSb9HhykYcI3htWQRojw9oD7QK",
-	"Fcbi1CZaz0ojB5goArkq5tzI4f7AGTqqRgzS9TobHe4/2j/YOyYRmjuwQEA3z1ImYpmwbmHU2Tte+hLt",
-	"J3t7UY9woTSjRfNGz5DhfHJGldivbA0Wv7SzaTz7ji2CMtQSrPfc4NgHCGyAuDZlrso+OdeExlo5QKNB",
-	"wlwukEnNsPim4+THnb/0X51d9M0KSsYz4+bzp0/QPWkkl9dmkR1MNBC93rfSnOuJ1Kci6SfsjqVyBlVw",
-	"ZinV4As4vTgHVPoD+cMfXtqn//AH0o2W2ipZEcF2VwLsLJPRlZf9rqlIaJbYmJRrQQgTMDMjv/z9f0BS",
-	"iblmqudb7+lsRqBBOBfjHlFy5EIk8S5NwXPjqsxZj4UZGorTCSpito8lIbkiStBbdmME2X27sVeXJJYZ",
-	"8zZ26PYDpK5nG7z33BmrntMlekZr5EL1/NCOnp3ahtr4kQI9DMOAYBgIwrFOJ9glZPDnCdckleNywTGd",
-	"svSMKnZixlWMZlg+n94yEqV8ynVUtv8/HPTIlH6EnFxy4bWs7EZFgz5DKIoOfRGsNnJd+orfcD/mo9+n",
-	"z3z2GvV5H3EsaGTkWvXZoct2fdEegVynIkvTEL1jF70JB21onrJlvtL0xHE5/KpcaWUbWy3VoUhlwSdl",
-	"LLyhk1KkC8vF5FxUjrjhfN2oZTaXKlRNWzhhuk/eY+9s6N0D4jOSbTRGAlY+B4uEKyAU0yzjTJHIkE6Z",
-	"8Z8oVtJHgx3BlPBv31/ZhPATX2UzAFclxLEqlFkidvcvfhjKZIFTQz83UJKLboGR1wXXddn6z8Al4RUj",
-	"Ttty+HmmZNafUZvycIzS6Y3iP7EAlh4MBsjJqCByRn/MzaUAYMHRwKuw4uikKM2FE0U/EyOc9kDMvSkf",
-	"7JEJVTdTmTHyCRf33jUqp9qaeKCd+UfIfhhbOmT7KJFZBgZVjvCNzkf9V0bqPCbXHYSypTEI6etOhH20",
-	"YLX2p4iMOEuLKCsD17198loKRn75r/+NHB1+DRc/tR8PDmGVaERx/SVJdJ6w6UxCNQtD760bSdEp8AmP",
-	"nppvzBwkY0bAVpbKygxh6KCGBQMJJQkfQb81jW9hIwZKjg4PkbmDPxBt1pbpGHE640xT2/wfS6c6tnJ6",
-	"ce5ZrI47B/uD/QEWh2SCznjnuPNof7D/CPXACchvYYnL/DJucooAMXzPhuQ7tiCXTKOY8NXjg6/2DFvH",
-	"xTits29wyByuodX75IzGEyxRaj6TTGqqGcloZksIYaN1myNllvDt++8uwbdmMc4s6XAwwMAsyCu3TaOL",
-	"O+HW7/VjNXN1jr//uUPTcee48/wS8+bj7M7AtI+fbrmZ8tHtj18vvj0YDq4OzBHc6oV54Qwj14w0zMed",
-	"Xudj57gz+vrRm28fPTv8+OLgm/HXd/nwqX7JDsZ/evXTn796wr6+ytXT/OJPd2///Pxdp9cxw3y8efH8",
-	"p7f50+mjJ396+fpG5+zJ46cvX8/+8v7J7GxxqfntX3/47vz9+WM66Hz68MmKQHSdygMgAqFj+awMgiqm",
-	"9w0WPEawhYYqwPvwXGiWCZoWbSEfDx6tf+sZ1dRIhO9E4ZysKAyd4+8/9Dq2mqmBOQRkIQ4ANbhjGR8t",
-	"arijXFzL8fcd0DA+9Dof+yq57WPN3+OOkVc77ssp0xNpztB2ZsdvM4YJb51jRAOzLCcymdcfFp6fmQzV",
-	"EajLyH1fZAXXU0VMPto/2oPU2WkfZeBkn7xlOs+Esu26zX6vhS0QCuaHAuktyUFTQpjBGGEI5MAzbxlO",
-	"Tzh2AmIpAxtJiqZzulBGdi+E9MiZi1DSBfNS0WEcFZqK7B4ZAlYWPmujxeyTq6LOXli2BjroWLQ1Vbk2",
-	"skYc6RXctnzP7wHfdTrbXiGzue2YUXFH5udeEXdiu2xTmxZouTo0KzUSIaaBT623lU4ldAixw8KYlm0e",
-	"QwyxVWLg1xPIxfe8r667KyqGFXAoLWeKzGV2y8XYDEsVUdKcf7FV7JUIFfqM8mt9eVB+hmsLPu5ca/vk",
-	"VJBcABHvIaupvZmYMXvYGL6wGCaSYQzqFOqy+6UaId0bB4e54Phxawfl1hBFIiu8Y3p6qbrgr3/4Qw+F",
-	"tyL8FVMrSZYL0PkSdkemMmF4ZC+fn759/ezm2fM//xfoLLmMtRFy/0KJR/5vi/EUGn/lW4NMrnt0IWtW",
-	"0NtdB7OYitO/sqSbs5fnz19f3Vw+P3v7/CoykieHbu3DBYwJ0TVZLqzWf4YDVQiG9NVcIjOjrZC6mm1k",
-	"nxFoO1wQKq7FEjEwKnFktdl9X06sN5O29BXMCeY2LSodi69FBD2DI9uuuDhZezGMpF477F5jXEHvWtSR",
-	"Hlof2xmQqMiEGZohCdJVC+uUDzMKNx0jc4xoDiJQVR5AJ92VdXbbNX4jk8UKceBjfz6fQzhdv7BLJDX5",
-	"wAtIMUxidW3fWthIJ729+dv06d1fpy8Wf52+eBL/5c9H8V/+fMD++Pounibp3x59O0nefxz87fDFIv7j",
-	"x0410KOzHNDRKaIFMKKotRxQCbr5VLUf2/i8+4lR1VCJDlt8Oxn+MeZv+Lcv3v10fvCan6vzqZ797ez8",
-	"yTk/yl/yb5/us8W3PyXvz81D87/95dvRS36Un4vBfnyYimqMwvGjJ4NBde8YT1KNazh2sRGbwsUGgDQI",
-	"Sri3suIoXi2AE8is/TMpdCZDPjvgriQSsg+yflQYr2jIN2SmP2ojiX1Dk+IwzSsH6195J6ilEwzw5uig",
-	"hex2QReppMmVlC9pNmb43uM2kxVU4FVRJcK8fHjY5mVb7MOIis/BjovvPl3/7pWUr6hYuCDHX1+0/flT",
-	"7+eqofX7D58q8u7zj1bdjZdZgiuz4iHglnIvkseQ5GvFaV/2LcyFnm2wUe1Dq0K1rCXkWi5knhUeaUPh",
-	"3XceKbGdAPFRLKNL1bWYIus025eC7fWIYPPCz1KECUGxnpvhIsKOfyAwz7li++RSjnTfZmdfC39dhg8W",
-	"LRvtQAbC4K+h6hZhHqmJnN/YAVDYCPEco0yceiAyunNGp0wDdfg+jD7lIw8v6Jhd8p/M1Wj1rKvpuhR6",
-	"JzNtpLcTEA74Rxuo28cW5OZZJhIuxvtYk3SYMXoLcb2qMGH/mDOoS2KNCQ60FXJVFtTo25CYG6o9P1Hl",
-	"y+ojNmzG/lT5ZL3ffftvkrMbmyTcL/4OeZyWi2uliwoKgjDFFUn5iMWLOGVebn5oz0UMUDvWUR68i3tq",
-	"sSbQCrgitxy7ZIXWYcvrbLoKDDxosYaqoZMr6w1oWo42lF/f4ENYmbXd0s7gDQxUWoveV3SsXkAmQ5vL",
-	"8G+wxBYPnrnQrReZnG70wpXstIBlkkMdFul6RwI8uVDaBkaGAOqw+sYmgJTQbJdE0mpRttHpRuvRcqvV",
-	"rIHo5UTOnyEl7RjOdz85E4M/voe8NrvhGwh/RzNSmdB1M4s19MKKUTi74Yl7piRMx53DweGT/uCgP3h8",
-	"dTA4Hpj//laG/BkKeLyuPYYRGWF7MKLI07T8xrxvv3G0zM35qH84uDr4qpxzxIUtXWdWOTIAnMvstlw4",
-	"6CBUTVcvhivHuIpgCwxe6ji2Xh79K5nkKSMH5FbIecqSse2U2ym7+CAjg6mhPHXRTKhtv/+qouHa/LTu",
-	"nu8QrtZX3fVLO0CU8nuZWWg5PLuxSboDh9s3hRX8oNcpxCCWwF2Ejzel07aMDT0GU7knfqWoBkw4FiKt",
-	"k8njTiwna1rBODuFmSuG++WxxkbkdM+0Q85ytwZUzu1icePT5nwGgrICmtIphkrJkU+L9jtfUqVpI7O/",
-	"kNmQJwnWxv9n0ikKhcEcgA9jXyPwvl1SDLzr39Io7k+CXRAD8n/hEvM79OyTyBCdCEomJJBzba47XhIu",
-	"xuh8szG+aSrnYKCO6pcIy0KiSO6WH52QqEIco4eRR+PLV65FNM7iG8XS0U25ssLY5Pz7N+D4jkgXl4ge",
-	"Roi6gI4vjBST7Z2US6QxkJXqGsGdnCstpywDEU9VRuV6b59EBWG19sbii5shFbcwoIHKNNc5TdMFKfpB",
-	"nhCkfkVJf1VbrJ7LopXbtbgEU2of4jFYUoZveJDnYyEzlpw4+7D/29Hh4T55zViiMPrNevivhZF1hvKO",
-	"FXb1ulu8wTRX4ubGepLnZYUgmg9tDXwhQ9Wy3GB9pJ0PdWGhc3Z2sH9keNvZ4f6h+b0eTgT95oFloi3V",
-	"af5EZ5SDb9OOqKwnB6Iql2SBp/1HNVmgxv07SsawgBFs3HDc4w6F6TsFf6/jdMnnL9+ckcNicX06pxnD",
-	"zEX7nKU/fJiyGwjWAJ60lrcUrNGwCSNKJB4xwiVvwWFspkIrM+VBi9PfdP4mO6CrWVZt3+FZA5/bCgyh",
-	"aexjD5/bpP8Cp3X/LYQEsGTdq+UrxRufep2XMi7qsa16u3juy5oZN+fJgxY8+UyKUcoxcPd3S+aXkDrw",
-	"Ula5/P0lj2azZEX2WGObfPgzTz6hZGIUn0BuamkPrJsqT6yD+pe//08DD7DSk2EG5cG5JkMa3zo+WMQZ",
-	"RcvhKDj4fXjcCIbeVkXeFY2zqqMHoF7Z2Qx+5FJgkKfamvr91gnQ0fo3Xkv9QubCulJa0IILL2TtBeWp",
-	"Xd3h15u9+tbxw39WOoKmoCodIV0lR3rv/uTE3v/1qkzQk+FicYzQ7y2uQH+rSYPjGnNOyWnVtosxO6jW",
-	"WzF6cBSMXbsHpdiBQW1X1GIHktC/Gi34Z7yTf2R614zdXLAWFoWNEL9cyvmzC6qRV85cullNNTNYzyCu",
-	"7vLNa/KKZWNGIDXNhqQ+evpkb5mxY3BTGSOMGf2kK2xc8LVYDgy24VtTM4XPOAlXBCJerNJAKJlPIHQN",
-	"ak8lHAPIroVR30iWp0xB9Au4g82P1oQypRhizjOGnfo9+4lrMEGnjAAkQvo32gt3JptsqXhXzahbqIWY",
-	"WGgw158JwN6Hvf/nkL/Ax4qwJf5g0D94XNG+d7bUHcXZ7IpcW8Px72R7pyLcP5/6+R9N5nwHeL9rFoe3",
-	"aSe668MKUVgTZlNm2GhZ3dOmcTLXYtnAS5btu5C1iuZd0q1kXpVJV25R1wJjT/74vFCp7TH9XDjkePIp",
-	"2oO4ZI9ZQoceX37GQONrobxYHiOa9wxfNWL12oCctwVQfw/MaQrMwea6vU6/3mV3TbyBj4hFVEvZAyy0",
-	"dHw8sdG0bZnqBYwJUSQ7DB6ALsWICpU+zujjth2XD4pOx9WuxR96vhehnVc+EHTwqH8wuBo8PT54bMUO",
-	"GClTs9UjTenHm3KBVaC2MdkXr8JfGCZxANG1rmHzykW281kvvbZrL7S72+u90QXK/NZ90f8hVE10XvuU",
-	"/4Eqj+hLuLJLrrAjBTToFX8L+arKBrwiuVni1w+MApdy4bl0DVtcOIa8sG+eoJ6IAbICWPay45VUDTJF",
-	"phJ0pI5It2D75Gjw9FpEHgkTUt/AU5gsBW9iQkh9eVCW0ZsEnJ45ZPsGPdm2+sjQNYZnCZmwjB2bNZBI",
-	"yBuc4KZ0imN6zBvhsZfZ/8feuy+5bWP7wq+C0j+WcthqqS+Ora5T39fxJeOJnTi+TGZ2mDIhEpKQpgAN",
-	"QXVbcbkq77B31XmDeZHzJnmSU1gLAEGJ1L3tdqJdtSduiSJBXNZ9/X4ss4BGZcCCniWZByyBIeWC3IyA",
-	"bbg8FVyFQr8f+eoraL+NmfrqK1yaScauuZwqt0ZN8KXdsyOE/XABgf9Fui3w0mFFDNs9VyQ66XQihJfO",
-	"+ZgpeIsnNB5ZRnytBBWhRf7f4hPPpyN4rkgEeiciCZsAWDVCAoXCI/PXarpHolJdVAShS3PPyJQCRKRJ",
-	"CWrz1gWJkBix+EkoKBFSHCEPAeAj6TsklnXO3eaCRDl7n0fEvx7ve0Eig4cUEe3lEpmFAiT7BYm0eSaG",
-	"NUNzjV/2zUgKdi4Q2zWRmgat2VYAEKYwXMChx574rj5U523TiR9Zbzsqbug69swGvAAmSFPwoAeasQnm",
-	"dUtLY/rcYCHsuG8yKYZEjegErVDox4Y9qS1XYBKyzLmw/q9jqaenh1jLbkQc+vtMUDnCSjav674Ly2S1",
-	"vGs/U9MxkYNQ0DQtzuM9gj9XePzdI2CMrkVSSLsLodNPoRgy8xGKuU0ULG4SYLbH1XeP0CJYwSsMpmlq",
-	"xnEBcsBtBnsNVvBAHX1puuBj2CjRhT4bdq/g72DK4baEC4Dy0Z4wAh4jCadU4KBayCwV07TYNp0Cnwma",
-	"6vxRdv/4/b/PYfeForT9RhSmy2zQVpu8FU5yFVJQj8++BKz0My8Ol2dUKBrjQEuH+57SO9QvS/SrkVzZ",
-	"KhQA6X2pP57qndk0zpaXbyBoExXtrQhNDa2hhkbIBAcLrJIKjwkF6KJd9XlrdJab55VGebBw6Ulx6c9g",
-	"dzBjMjxlLOnT+KrxS8WvTotfYcBu4Yqz4oqzj7/sYLu+hrm/nXa8tRyck7Xn8rTKK1oyP+baTvvrc3+y",
-	"7orjdL6943QKr+T5TvDnJ3Kdtt9rdSFhw/Pu7J2mYDeg+tBQ0kK6bCdhPxa8f/Kn86gOpUd30WdEOUlo",
-	"sUvnHand/UY8wWt7jpsFdcuxz9oQr19/YH/QJi8stBb4PhCZbTpcIT8224KQLNXuYzFPaN74/gUVM/0A",
-	"4ANQjKl5+Kw/fv+fAvzU4oK6O2LsNQgFVWgB+0HAcgBXSxH9ISlFcL3cU4U5UqqM8GyRT5A0WyUp3Yoc",
-	"wkh3pGLhNuXByvqFvYaRgg1+Yx/sQlDryqLc4B3fWszrrQDUGOojP7bJJWIFQgM4IghqgTOf/rEw1R6t",
-	"tgWVebhYQGXeZveShh8MxOvnLqQyL3RIze/FKNuhHPMLlIWvcO8QWlG8u7sgtIJjmzS3gZldI6dtAWl3",
-	"gY0giBoRir3ARhQYuQYxIhT7gox4ZKblkJXeHS4CGMwcYIT319qZbLvOtwwXgYu+AirCOwaYUM/kMKNj",
-	"wx9UMQhzwXxC3YPt7548WAHbvyTDj+OBJghEZIdRgdCoGxFi+26Q4HckG38ulAi7lLAlIT+1IUxEsZf3",
-	"ChSxMK4NkCK8IX1pWBGAePKuFH1chIywQVgM7D3ofC6sCCaScn/o/aOT++X+UBrzlOc0l5ntEF3x5F+C",
-	"4mjqU7oiWLoegEEF1sSY5dQytMRS5e9i4JNs9BqPHh11O2cnBTlO4/UEapn1O5LnDk2BvLRSDyl7rIDT",
-	"0m545KEuVAM6MEBSt6gP3ZN1MR6s4ijisJ2TN52HFVXBVc2upWFZat218R3uv+k86J3uiO9wUq6sQbSN",
-	"OdxthObLnv0q+YtfL2ff887Ni9edmxf/+PHmxWOJ//9U8ueP/j6Bax4/OX/x249dh8r3cTN1t7o6x4ij",
-	"A07ELZXaxM7WtDvVWp97KKqxN1+NDWEtCS58+x6T1g6ZoGmKLXwOloJ6BXsOg1C4YgwgQ1EsR8PEgsde",
-	"EA4OA1EMMqNSOcyDfMRmPvBBm7zFOoBQeMgHGfuVxdoDALO4BgeBbAuDgNP/WdOrSzXeJ9E9R53uww49",
-	"T7pHNH54/+jrr8/6R/04Zkf9085J5+FD+qBz/nXjUyuTCs1xC2phQxH6ecAQzC5dAYRQAMcdQBAOIAh/",
-	"IRAEs/N306r12AdOry4Jqm2OeYA/7BGek4QrOpkwmhnKGSy605psyHIVkKjwUixKUeGlID6RwRVC+Pxt",
-	"IBQqNCQ+Y1sN+SkAFJbLxXLo8ACccABOuAXgBGtKL2AmbCGC6vESPNN+Za2CGdAynIRHRWBzfYyELQXB",
-	"J8NHWGEk7WYcHXAR7kqVwT50fU05ge9Ab7THLbbyXmAQepZ5GNEO8FBOBcLSJwGJxDRNI8QegEYP/bee",
-	"LvODBeW+hIetGl/BI2ELhQNbIJVYC3O4hv6YF/AM/S+ROs1DarAhiWqUhnoghb3YJ9uCKMz5qGee/2lo",
-	"ejf0L7dCVfAdaQxZ397APimGwnKRbvETDqL9gJ3wV8NO2IsarIdMWNvl3b6SbVFn7qOKzaqRrQrYdlMl",
-	"n6Z4bblIdIVrB5l4KFrbqWhtH/JlSbHaooA5Oab82LA/Hw+ZAHjmerLPH6dsaiJp5mLoPByAaISEiuWS",
-	"RoZ0nqcsIGNgWFCkqViMLYUBSZlSUihDcdnPOBuY6n4y4IKm5N9T/hvcBIJzlExSysXREzFMuRqRSSbH",
-	"k5w0IwwgvjN02frad/hd1AqFzIKCfjgy5tkzbDmeTrRCZQnB2SFjmrOM09RQqIuieXAcisrnDHjKVGQa",
-	"W/Ed7yn3YvpdimZJbXwnGb0RjsU6FGOpcpKxlF0D+fVoKq4UhhKR/NT1Y2amjx4CmPoywnOgWoebtTwC",
-	"1TwUUsTMFLOh8dnTN5qyJDLTG/0q+8+S6IJMZJoiSM2SvXD8AS7/GFlK1lPoGlVwCBWZipynrndTP6QJ",
-	"xHRRxtQ0zdt4u2dJ1CLY5qoPrLnIkiu2x9rEGDoOULOBXBsxOiRRktFBHoHmSWy2M6ZpyjLslsdu1R6J",
-	"zHbzuonvB4TmBOb7pNMKSJRSMZzqR5Lms9c/kPunD4+6F8Rxl8Ly2Gts47PZcgbi3vFH6tvBPo9IU16z",
-	"LAOof++EIGJPqx2Kv8u+Itm0aNUFL+6eIr/KPi5SD9Ozappd82uG1f05zXJYOvNLbG4BTQYv/r3DQrh8",
-	"RoASO2YVBPKL+dkLAo6KiV/RNEX4AJVjv0xCeTrT9/z3VOaUNClek7HBVBleMhwKVVLYW5l+4JY2CvwD",
-	"BzOKq0USDs3P5gRaA+GsuhUGp/ARvMxnSxiDHtdn7Sk3fxRCvE4wFA2yHwq+mA+Okvx7dnM04hkjig4Y",
-	"2tW4wRa/K3D0tTpJzO5RjLx8/FQFKBiJ3a0B6XaOnOQoRGm7SO5izzNTy7LVWkPod3lpxrTijc3Qq1/Z",
-	"Dq3RawB3jDmfjd59/6W/mfI0sXoEAPytIIDdJQZcsORITWjs5kVvwRuasZGcKkjGDAZtcr8kgWlpCsDC",
-	"Wtfi08/+1im5jXhDTzYLaICExd2+onsXBSW0KsPUeEoYhXybvNRSfZVQX/4kUi/pUaUQIEwzIj/Qu1Eg",
-	"Me2c1G/7pQE4wMbWK/Cj+X21Da5FKFd2FsoW+K1k2CuHcE/ZGXr76vkd4jk9tA3/RZP15vhg7MLoUNcM",
-	"84yYbSKGFQ7GWFWF8Of08WI/DF/lXViLsrYjBlvy4RSBZ+EJOX3KmxHSI4H2Kb57hz8BQnRj8AYkyqYC",
-	"+JKCUJSMVBBZC0aqASjS1o9gNwQsTjNvc/ZrDqgpc/Yr9tLcjGatNinaB8Douaegr/hXbQFqX+CaA88M",
-	"dCKbbCBHUygU2hYCMa5VPljd1roy9pk19sAws4mHpQZgKKqALGuaj+cFb2OXGnTlFduh2PUqSdzHnuEQ",
-	"27aC+mLzARdcjequ6Z7pa7bQqWXfQ8/TDF0P2Afay9LWqsnx+hrW7vA4W2ZTtXEeoRtITwnuObCn1PIh",
-	"3qCrD7X6H01BXu0MdUv1eMXMg0WH8ZLSIpgYymYrAPsemmzc7MULFgk+DVwa7R6zlDCRTCQXeQGEpsXc",
-	"x+UretI762y5oo9qxnQBKAGlw9tubDaxZip3sCj/LvtLjJlDh/0dyn3P76JfZX9XPVolZSuV6YLPu7hd",
-	"TESHZBAGwugIVqMtUcPA3+OckNWnCnqhJhR41U21MZ7IRXbTNXve/JOA2LbVhsMHKys/HmdMu4EVaY+q",
-	"0hNYtVwS9j5nIoFYoXr3x+//iVrlV18pfyte3Ynvbd8el99C+lZHWy8niHyobRGVZ9M4n2YW54G9B3DC",
-	"oX1PCCuWY6QDA/EVimaEE2esJm0jhY3LRLvHJiSrnWwGCW8RzwjYv8k0YypsBObS/EaSscwYmWQ0znkM",
-	"SIz8t9/8a6y3rabZNZuFjTbBVzgCeJX+jCRM8aHo4RuZYLCL0PIsFCxlSCTTLMVPW0iSmSRI9ZhDx0Ri",
-	"I3NmCvQvUi6u9DXQYchzFYqUqpyY21440D3IVMEcgjM7lgkfcJYQ6P0Fhdkmr2ciHmVSyKm68J5zT4XC",
-	"VXcp0p9CCYa1r7BgBPHmMHRpDLG2W8E2hUmJlkTvFmJ1FiLPi+lJYZnL9Yc9vS/6DN8ZsnOB/mQkIaii",
-	"Rnr+5IBwhBTHa10Dt8wwodcmj6ojghi/K0cEq6xH3GbOO9i6xMNuXX0I5rfpXCwoYyqeMm/LQtLgZC4K",
-	"ZOI/m53OV/A2G0V+Opt2oaxvBdqjcalPQaN36hs68BnpummCI3VK3GnSk3CKoIwcDx3w3lecouKIOAlz",
-	"Q5XZ1hBY8e5ih7LlvIItXGEC/aQPp34qHPgDwNohUrLc1ltjpMbYkFmRMt5bEldv5j3FV+bk5xrRFSPm",
-	"jj/gP9BIKiVyVxlK+ENyA02CkIjVwiFjiKXajFjKqqwm/fGmVpMd49ZW0xMUaMvNplc4dKtVj3ARtFkM",
-	"LycHoN7Ma2vTyE7XO/wsamHyWk54HJgcdii8ZwTkis0IeLIoWpEPG5S+1t+YtpZpKm8Mv5XB0qUpiaxq",
-	"i0LRDBuvWDKNwaY79W6KFtUbvKuaTlh2zZXMVAB5M8s+EjYuQNDLaQ56nZI4pRnPZ6GYUKVabfKaDpg2",
-	"u2Ip0PrgUqA/jm96T0EPsjJvWeSejQZItVWVMQxChSKX03ikLaPLRevGqJo2VjdFRdodDBCRgMkHCwCo",
-	"V+byUPglQ9QuioWV3oeF5L2rGWoollg5ZB0jx26Y53DnPRk6L+iVNt+sfU1TnMNYijhjOSM2oLaBGfPK",
-	"jdQzYnY2WmAVK7wVf+Q0vTqiUEZhzQu9/64KoA1mAIlSPoCCqSs2ewl7X0vOpzK7wpMVj/TKNILG32ZJ",
-	"Rqcpj/X2v9KffJPRK4ZXjWQmAGsATsylOYbaknDZQVxCmUEXuMnBvoGsPjtSIz7I/THra/Tpb/RgKHqM",
-	"hAs1QetKz7+TZCsF4RaLlZh9VRMdKk7SwTI6WEZ32TIaFtknI9lRduxoIy2I3zXsJBdKOP5g/7mFrQRF",
-	"aa66omQm/VvlVWaS/nhTM6kY4NaG0o/2FutZSloTIgHCEbIdlN/0niI5e49VSKaww9Uw0TEDHcUmOQaa",
-	"nDVlfx21gtXWEGmGTgOOaJawzBhBEHjgKte6RZo2llxKIvuAxV1lBDGascx24LXa5AfIr5WK8UIxLcwZ",
-	"owcQ23vhRVVOZws0AqRpDR97W2v5GPI3a/q4zaJtJdR+RTmWluRItEwiCFkBJRyxzBNmLQrKkz0bRt7y",
-	"7t00shtwT8YRdBbX74LPbhMVoZgfi6pNvQo5E1VH5cKUFJpN58UTFwgrYJJNMdXPekxZxuLcigOA8ZBd",
-	"QNZ/n+uZYhi1gV6yORPpY+D93mBV4Q1Oihu8YoMpw+Szs9uW/PK0+OVrPhT2ZzeMXaVQqAiF878EvlRb",
-	"QyyaW/404vGIxCMWXxlKJjlm1VakwdnWttz/t5XV5bbsErvLnfaD6XUwvb4Q06ukyvdle3nyfaX1BciD",
-	"Boe7+EObXwmjSbpuRq/4qQlW2V+XknxUDavsMP3xpnaYP9atLbHL4iZLbbGXUzViykC4m1/cU8U7akUI",
-	"dUdEMZbcUyTCV35nr7Dl81pMRcmUXeZRKCzxV0oRcpOidomnWabn0d1dqwijeQbTfJpBZVJpxo2NRUPh",
-	"foQ8USahZpegTb6R+QjzddpUufB6QxL/jq4xjICNV5hWfrtD8foo8iGboy0lv+wpmiqWvcNbR2TCsjGH",
-	"Qmev6mkVLhmOvVirx3Zj7mC+wBp4mFmnHQ9CbG0FZUfyRI9QOfX0SSnVzaTUKca5bQL4F1A/Z4Z+UJYH",
-	"ZfkJqnWeoAqok6BlGHirkdZUfCgfPKlQBQTv7lnSflqu1da6PhE5sBNaDkwrBOdg27FetT8jPGkFzn1O",
-	"Z2QAQNBFQxSNtfEfCi0RSTNCRMef8YT8Emn3OJqwDBSkvpdtCXMlfxG54SKRN9qVNz923/3y8yCTY32X",
-	"iq9y+UvU03P/6ukjcnp6+tDiKBsG8+hf//rXv45evDh6/Dgi0E3NBXn75tEF8oVCnQsXcTpV/JoFZlz2",
-	"uiiXEX6LvVU0R3yKUCR01mqTl3RooSqjlI+5zyR53gnImL4nJ+cdfN1IDgaK5cDlKXOaRra6FjIfoRjT",
-	"PMb0h8izWZsAgSn82ysPBjcUnW1PssL9L18+g1QOz/VVLAlFPsrkdDgKDIVlNqAx05bKhAPPZDzR/1Ex",
-	"HyPHpJqpnI2jVuBWVArSZO1hGzVdu0+F+TYUGPLGS1FHHmPxyzVnN8pFGowSIzxxQCWw197pyyLSNP3c",
-	"AHMGNSGqVUdNpH/2XA4bKwrToACame1tUdPNtrRb0Nhok1QmDqy3CnO7vI3XRlV/q1imja6gofIZWIED",
-	"mY3rwMrtWC2wYx1WOazR/G4uG5sOJfN0o/ebP2l1cPZnnTKafWcBZnyXN67AQoeaISnmv731Wcjlbc7B",
-	"C/reNCypanFRBwEPIqaa5uG8AxyLfDwdN3on5zhI/KsgHeAiZ0OWVcHTW32QS6Ku+IQ0J3TIhW2z1nKr",
-	"dlT4dfWw/FF1O/B/3sg6FSPbI/B8bN7Nyq5G0ADx+Wwl5eR7fekAwG4/FKXXfSoE2nq4GUtfFjg7i2Xs",
-	"eiu+6Z71Oue9zkPHmUmnyXLP8IrNYKhXbFZ/4azwFODir/ud+GzQYWf9+/Qs7g4e0i5QdaD0b/Qa43jS",
-	"sBnL1TPxm7v2Da6UnsyGATt/AZNgonK4OWEjmh0B66s13UbsmUbMa9W6HL0cbRYjSw4Y5rcBE0GTsnXo",
-	"m7JgXq5nxNZBmKOJ6hut8Yjmx/j9kQNGWNqwBT3PtrbGshWZDm/Td6wCbcuZz4AtJ0DsBA8iNGfGZJpN",
-	"WEAU/40FBvIAjDQMZTOacDE0WAkYEYEH3NNyM6epapNL+xlUwCIygun/x6Fa/nqAfYUCFGi00ps6Waul",
-	"Cm2l+ZaqC6hVxScX3V+u5R0I+Jc1vOvRvIZ5f+GmfY0OAPvIZqSYqXEHhneca9sXUFbPKzrAa9hPXAv5",
-	"tvEwfLvX5j6P96FqYIM8QtC106+DQvXMf7FOZ9O4z5IE4NVTGdP0aETV6Oi6e3z64Axaz1Jm9a0a0aNy",
-	"MbJqT5KB6T02DVuNR+YKglc0gsbf6G80S/S/noBXAQEroCd4BbXM+jSDZlJZvFw3XnEBmgMeOnbOf680",
-	"YfitcfNrX/4EuptG9OT8fqPXeDh4cD/pPOg+eHAWf53cP39ITwaM0k58fk6TTvecnvYHZ4Nu/6Tf6T84",
-	"OYmT7nlyP+6e9zuDTod2Huh78d/YN7NcL+nZg5Nu9xRzOo9GVO/i0/PuSUevvJ5Qs0LdzRAKNttw9jjV",
-	"sXG8KYkREBGHFqy7QuBBvaWZh+vZLaFRpxLVnAxeqRyPzQGrx056AblYNYXA+NxWg3A5ew/pbZYYlWe6",
-	"SoxEMijjmFCFBH0P1Y++AYn0/7oO5sCi1BSPSWmu/X/UCG3yFv6Lz3WiAQgF4aYzQrMMAjGgJaE+MxtD",
-	"xAlaeewompH7cY+AARq1LqANKGUmSYO4RqG4YfoVzbuQ/swRJVuJW2QnHC6OTVNom6Kp6CxAdzwU0fMn",
-	"l6++f/zuyYtvnjx+/Oz7b1+/e/vqeWTbFFrYwHvkZtRM3ZF7fmngQFTYMsCoEU7RO8OQZBc4IrmUKehz",
-	"AHS3cQFmpvRCf1jVrI2LtFG3dh1cT2FayCwUMMcVNsYasDrm3cuSsbE7JOstyu2X5njdShfOnJmAZ2kd",
-	"BfypzIENFH1RiVI3IoKkiubMN18+fhqQ06/NQW1d+ILDWM9dPNDQRWQvbJO3yl33DIz8ZZAyWMtcg5XU",
-	"9g0U58maez+aWx3z8dNtDYcK02TLPVnfwWQ9IoMH8+fLgB0SWjvbPuW9VG8BGcm3Z8PHmit7sX1Q5dSb",
-	"Ptba0HocJEkTSxxplh8PZDY+0h5bD42YKPDKQwsEuRZCcZhJGGgFePlssTUfSyDy2QQwPGw8wYEuEqMU",
-	"sJEGSjDpmPUIyMDHPzwKQvH4h0f/DMjL778NyN9fPvk2IN8+ewqS7yfWf4llDXHMJjkaZH6njC3O1PeE",
-	"vskRNY2z8M5cXdgoibYSTjrkxTe2TKJ72ibfm0qKAveQC8I42EgxheJMtFCgQpWrwl7U1tQVm+SWKhdB",
-	"BrnQ80VF0peG3Zi6XGhAHr18ixGMMRvLbEYgbKhAG+DFEzmZpCwLiIoh3oqdQlgoMoZ/Yp2rltl6GOSH",
-	"R69gDk0BLBU5v5FZAp/9k+i1Nj+Zit/4pBWQK8YmtlzQwineU154xzHyhCIHqP1M3qiAxNOccJFLo4gg",
-	"BtmX05w86HT++P2/uyedjjYEYW4yNR9jEoxmTJtl5jlByciG1i2apqU8h8E9BIxNsIijwmKI9Epgho2m",
-	"oRBTwPKXA7uGVlleGptYD0NIXMMmJf2Uiiuc0FaxgRSd6YlR8gLqbaj+OgkIE3E2m+TYpj6SKtd31Lc1",
-	"+Rlrcmf4ZmQCVK+E4uKSZs7HuPKBXfaAnASdTgfXthUUI4imQt9Fzzqo6MiO6WY0a5OfRsy31ElK4yuA",
-	"LjIbkFA8gkLbugGh5LxzapKnPL9A3nLEmDN7GGiBUplDsbUi/amamZ+FIiqueae/iJBvHIrvtb2kRjLL",
-	"0xmCgOr3LOFOSoy5UQM5YMJkeiMg3pIttwVAmtYFzJk25XNJaJJ4xxcapmle3KNAFMVj3WqTRxTrZq1z",
-	"EaGbcKPtu0ALMLjdcg8jkQwim3o8qqgbViM6Ya4KC1wMIFTWTkZ7JxBQQPrW4tBEWDfr+Md3WfAkbhGn",
-	"s0J1rF/MNKd0UW/tjVfwz+9TvLWoybXOxbw/sU8/AeSc8W8BiwT1qWu4wJNiH+VBnn7JPkRhEFTHhW4H",
-	"7PIAT3nwcD6Vh4NCpbDux4Ue2cHDMU7Jpg4OyJxH2HZcl/B8zWgWj0wpGLK4uR4q07IMEU6w24+4UAwQ",
-	"U64ZUdM+1qeYij+egV0UhAISomjL60/a5Cej6yNIwUXaKEGDGC0neEzb1buZUg+wi046pDmm70Nx3mld",
-	"mNY7Egn2Pn9Jh+yNvGIiAvBkLUNdPZiRtlAQVqXpB1wkj/zZ2ZiTDmbtR0gofgxWXv4cChnWuNC91D9O",
-	"GnusW7HYPLD/VqLzLLvg5L3esmskH+dqgQokBjRfC6xrQAfPIaFgq/ahTnQsRT5q28qWeLQC082YGQ5v",
-	"3JJKENMHAVWBq4tTbgq+/ssllP4LJP1e3cqGCEKwA1cT67tSTjyTh+KU/efnnnKRlCVfib3E/3w9sa3F",
-	"TCV3Cd5kNc2+IFaUlraz3g/dP37/7/MONJJyEVtoX1d9jZI8KFFMONaC5s1IEppKwQynCJ1nQwrImM4s",
-	"ABzH6lEoCic8byFLkn6cwTxxbhfgbJEmYNkriz7nBQMAEgaEQE54Pi+u5+F91yXgd6foM7Pw71fG7k+A",
-	"LheN24irz0ViX6z0KiZ7sCgORPYHIvu/HJF9oaZ21F5L+OyN/qrxNY4/wAXPNuWz1z8COvuU0WumiFaf",
-	"BYs9YihRQYQkqRRDlgHuJ2gllrRD4XVCEZoi5vmYJgZPlueQoLhik7zt0dZr3WRzNFCVAOy0UjALYN89",
-	"qVRTGIEE6FE3dgTG1/oV+ITmAElbyxjyd1Bhq7kDzxYn3/Bp//lyuX8t1j2PQ74431VM8puf/iVU8s56",
-	"Xc0kD+NZRiRf5bDXEznYI7IfpNpP6A3fDR+2PCbnw3a3MQFrLbCdLK8DS/4dYwrYhyFRR5ZfeMErAfBB",
-	"jnAAvh8JaAqA/In+6wiZ6adTniAt/QIm/mhzOgBjwGwPiQ+/tyAZG3P5G0Rra1VAWJV4vybNMoc/z1tY",
-	"W2BWDRpBmpn2Q2KohZUpuyjSShlQmFIAPkPh1aq1iUIxbxSRfdhEBti91SbLzTZ3IwRvlbmD717C579v",
-	"a2rLiMBScU6aWiy3tnK/t+L4X1vrnbxfofW6NwvxCb0bd3mTT4oCsoYWM+rzoM32ZV0fogCfltt/b8p7",
-	"CcX/ulEAg5q1CdUNivxc2qhzoffvnHKvpruBYbv8piF/BW5xdNHqQvstq/uH/JoJAJkwyBfSslaPma3L",
-	"K66DJVSkid8prfHJrxK4dHOWkSHLsRBMtgIyFQmDErtQGGwtAwziYR9Z3CrttRn1KxIykUiW0XPvUXDM",
-	"RamMr1gSARopT7GdREELCQJmKZ/fxpQkAsqpvnEmhxlTYJBQgnfy7g1Egg+h+sa8mzUUDCdMaTBXjE2w",
-	"vs17oamwdgO5hACTAn5xWBRAIlFovkQ4kxG20bKEJRd+kto+w2KRTab9FNjeLshUXGmbJhQyI9jW762e",
-	"+dKuk0MUWwf6y6CjlNIhgZerGfGJ4z3BEJp0hI0lE2xMZ0UWJxRNk/UxYDRYL+qBsk1YdoQvXTxHW46V",
-	"gSy877yXvhe0sbOj7rmHNhYAXgDIsxVe8C8fNwO2g3HfJkWO2bWXJmYJaAbU/XESOMm0hlzbe7rpU885",
-	"zHZh/K+g0MnL2GwJTw59KAcTaXMTCTdcvYm0OZwaLWTHJlhqJl+/VV3WhhVZALkWimjARWJp86BAuxWQ",
-	"jUu1EFybWA85FJEhK0b1mdNhZJDcFBE0y+SNaSkAeuJlNV7EK/EKRX2Nl8lduLlwrC4w0ALyYoMqsDta",
-	"AFYNdWXfmxvSPJz/Oiglgya0mW/+Gn/0ccUIYpplM2x74YrkdFg3iJwO68Cv7p+Vwa8WsK/2Cd8khMyp",
-	"NdGFmNKU/PD6b5dE0QHLZyRjg4ypEctgtxUVFiqng0FRirZK2ZqXhju/crfUinWzGL4DgnJWpieocMj6",
-	"hmpEtahaWbW2c6XaJkVquEMOVWq3WqW2WJ+2c2Waucs6pWlsPMmdb8sFiYBbPHJ8917lmenrb5PXLM+5",
-	"GCor/8GtpdCpBF1isURuz687ARGSxCzL+UAfbezY7hhSsTa5TBKPR9Z2TYTCMrEGZcLIgjDDqQAFfpWw",
-	"Ltye69E+aylaSc79gGMUQy3UgP9JgbxLHROIE3ResZjjinpt5YwySwdDKdblB2Go7+FpGEbxvv4HTXnC",
-	"89kLKfKRavS6J3piYLVfxyCJHnT0XkO6rPPOxwoJ58a3iXeBnuhnrFNbWaKGltShRu1Qo/aXrFHbWnct",
-	"qUuz2mvRzzq2cZbjMav1uZ6Do1OEKZUrL3MZWVNArf99xWb3FDJQXzFxDxGBW2W068B0kNtmdVPF5iSm",
-	"VZZww0j7L+/Gs3eez2gctTZ5HY9YMk1ZEgrqZ0wzVgTw4FHmjpGyP3Ddsjwj2lnLcgj5XooZyaTp415E",
-	"/6tD9Hsx813kTbXcPv0gfxpuxRcqXtT5Q798EnKC1YZ2sRfvKX8iDgb3LcG2jUv7baeAEZyiDZH3rRSL",
-	"U2kYZiqt88dT3HxQVWIscxQt8MNy8KdHqLPZYzmZVVnsHgMcVI4UlmWg/X0VEGsWupZ8KDbxbPM/fv8f",
-	"4qzyUFizPPBJ7PRPCyr2AFArEF6C3RCeqDZ5PaKZjfVAf/+EG7q7UMDgOZbJJCRsYEGQ/gsLgkhTX9EK",
-	"G2QqUqYUifR3kOKB7BnKQjNdnpSPqSCKQduMIH1GYA6TJaUvazkJ+iZ3wEfYhK6/2ieAlX05kkzw94UP",
-	"sXFBC+zou2Why8nsYJcfOt0PhnyNIZ8C0efOdjyc/A3N+A9Wbm3YWwK/WtJc0rRM9M6abnkNJ6FY7DgJ",
-	"jD7QHsAEYJxsIUKbPHnPkbnS0+dBUeWApZpFkES51hRCFRlxlctsprXWeJJyKmLm6jEMgWtO49ygG+Kb",
-	"3VOhgMkuFXFMLRxrxsbymiWIgEpzMmFygqimWCVCsTDBVIskUuvYUGQsZvyaQWRs3Y6Z+uJQiSa6rVFd",
-	"1Q1zaIQ5NMJs3whT0wKzh+aXIkBeGUJ4Ok1TkrCc8tRRCJQM8SHL581wLO/2TWt0VI2JbUqlA6LABi5M",
-	"7sDFrgGYM3D9NU2aKll02bQKcgHfKi+C5YSLahIDF0O3F2g5qZT+ifULeIZE6CjUAHwtAJrO31jporK1",
-	"b1iAW4hRZ0bnuQCkz/IbxkThLyAiGdR/ATeWn9zVVjrmp6FDuk0uiRHnUPM0hIYGl0RzVfJzwZ0xaQJV",
-	"lyktg0iJFvMDmWkxZ8MpnoRFERwK8zb39KiAVzgig5QODbXziAmSskFO5DRHVwPBor36tjpwY9f4tHPP",
-	"0y4pgbX7m7bzIzZLirplXAbP8clyFXgkEWNl9SxN1RpvefIeVFdl8tedXwSqjgsqbXtM4A84kIuyCQup",
-	"pKGgNiWYWNYBVNNtJAh6aV7wZ1goE7G0cBh/myUZnaY81n98M8fJ/Ysl9rmcJpwJEJg/uSw6bm2ZQfSE",
-	"51C++zJjR/BswoWa4Avpr+WEx/5O8b79aHYbS1ntHJ72C0YJFFhgTgzNUvXBW278RNMrQjOtMwt6cPO6",
-	"eoYASgGmQIuAOKPxFYQW7eCxM4nFV4C8b4qBOU52pyAJ18/8paLWGN/HQLTVA+md0FXz9TH4sHpKzuJi",
-	"SrR49iakNPBueeBuZz1b6wF8FSH6eVIMQx+slG3ICf/NwrZdjwr+B21GUwTFWFwrR9HOhDZ/Z3JqJ9jt",
-	"ghTI2IPGDePDUd7odT/ua1GfuaUExQmj42vdofwO5nZmhvQ7JBkQiOlzWehWmOZBJsdP1lxZOE25fLL+",
-	"Rvj4y4o87mYgS19vGFOqD+zslHI9NKferebUrc37uoZUr/hlzT4VbEnNlN+SmqnVLamZ2rxrxQZst25b",
-	"wRts3ZTafPX0Efn69OF916NiYw8VHkxOhybO4RIETfcv6FS0fSx929FyQcpNrVFxP8NQFtk7tGuttqi1",
-	"YazC4g1XBiu8uJFpogj0XbTRB60n+u8qrI9Vzamfty91iWAOQBZvXGezVUOq75Loha/NM5jKSd+oL5vl",
-	"X59/3HLAn6HvdGXL6UFJHXpOv9ie06118pI+07XSAcd+6nyDTtNSj6lR5HdQWy/tMvWCW95rmYYNwztW",
-	"dI1CiA/j/RiS7E/TK9t3GAqPGwxUoNSO08TFq1qGfwzzEdCBOpd3AFoJrxE1FBU5hiHL/X7QXMpgDvvc",
-	"9KZiW4krWwrFK3aEz0IsRLwp7h49HqkYwX9rp30whWinGc2FPywb6AsFNJF6gzENpIxnNR2k32B7p72Z",
-	"tgbUFZ9MXEUCUh4Y9rQAZg/Gidz2gt2Uipds/LNicGTEUsPcYDtvvne/Zia7MwaRRygRMucxa5O3c92m",
-	"Qn8JlR5grWTxiF/7cdDKblT4cUU76vqlDn5P6Bv5LQxmn22hnW6pRRHfVkueYTbZZ18ojvyTNoZ2/cbQ",
-	"bjfYqFxj3Xla57lwMcail09q0DDbF+Om5jw0ep2P6083TPQOLaHeSTt0hx6Mmd27Q3NpZOgeOkSd/Nu4",
-	"6K/ayDk2LdkHU0eCRw9gE2jQ4Fu+yzPKtZXgaqiLMqteKLKyHQE/n4eWKGFWQMhAyCNp0CUMixZcwkzB",
-	"h1+cjfbMSadDmnRO5+O9Tjrd1gWJpbA2GlpdY3qlb0jjHChqmX/PtjOLFECiusLyi8JGcqlKNS8im5hU",
-	"CoVXHA59VkVliuGDIw7EQwDc99zwx5DeBsp5k2eloUDrA8htkV2LCcJzzKOqAP92z4W7LpgkZqoDIHy3",
-	"eBqwMpCD9WA1HKb4Ogga25osbxXL9mewnB5175cUsVkw74LOyZvOww3zhZvw0OIp0q+1d2tm0xr32jCI",
-	"Xtx569fsi4vSWSu5HIV1rmdjY4ora/R4q3FydNIpZW83McHw2u+9RmBHbPUa+KWKxuAFg21hn3DcmcPl",
-	"j0TUHJcAwzT15Q3NEoM0Yg/5yziHv1duP5eCdqd2gz2JV5oZeE0zOiLPGdt0qy7bKWWZdDD4DgbfXgw+",
-	"a0vsweQz+mMXg6+o6/jwV0hKVdt+SQLMn1DIgcVl+qXUNLtmM7BqbYOJa42yZkROIpsjj0izc6R3Q4JN",
-	"LdzSfsIvW2Bh5Fj1JpI2gRYzW+wGQBeEkggqa6ILQsXMFseRMZ2FAq+IoKQiapMfTQGcCXOV6t/yUSan",
-	"Q4x0VfSlA/nnW9OoQqe5fM7FFWSyULKjDjTP5ooordiAYddk5cowo66QDglj+XDU15NDCiwzU9hXUQwI",
-	"pWsLNYCtnrb2ioICMMWAcNYhttrh/YowaQbrjTRlFji7MJZjKMPOVB6YhKKr9sMfAuEo4XkL0c5uLFOr",
-	"vcjcOGUABUD5cJTbzKS5JBRwjwAN9vKQM5bJqTZ1/fXQOsX8tk1eS0InEyYSpEU204AWOQyNCqzk6095",
-	"iluUC0YzmHhYxtWpxQvSn44nyodHXwUtYOowds8hBp+04ejPXpT2GcrN9llCtpG8Nlvwc8Ir2FOwxDi0",
-	"B/mzt3Id2rIOSdy7bQYnCSD6GMXarDa1WjtCNhSKa9scr1XCxx9cVerSPrDHpgXMezfX21BuSLDtX/dK",
-	"WLQ8h4QeWlJcAdF+ypKeZXw39wTrIsVGAg5GWcqB29hlYZ29Zq8zYatQ7ME48Num9mYcbNY9dShW+St3",
-	"XbnTtWPD1ToC4k9fmxlUvZKTH/qdWMqqcjcrS7grBl4U9287clsVvgvXSbGBeiQCOzUKSGTHo/+NfnfR",
-	"fSZFOrsIxQILSmBd8Hn2E+NDRs5kjo69yEAuyVhCp2somtaFFIkjUwX/wQUZwBEFjG3vdg5NooUq44pj",
-	"9zB00mJsuk3eeB1uFsoil9N4VAcrUasPQrFEIfilpvtVCFv6fgu+0CPweMDbCYwfF5CRc+MC0i97ccv8",
-	"oO18l61KVosjYqLsdkyPKYfmuR0dqs9YlrrCn7LVqbv6VAeNf/BsPkd56u4mCp6A2/Fhjr2Wuw8HA+dO",
-	"GzjLUhR2GTEpAd6z86mpa/wG08DWL7TmsxSQh0A8PkhEnPzx+393O7Zj/oJQEmHjZFQ8bkSVXzFCTDek",
-	"+VFAaCii8TTN+aT0M2qYUPRvLKS7y1kQrq0R2dXmlzyB/z2N/vj9Py4P0A5FhM2QEWlaPN9ui6iY2toT",
-	"9ySTbIEZAZDfOnNHv/h2wfEfp/y3H83zvrTY+AYNscvbYOuaXdfub13bbvGn+/PEgUsLviQMbDfhIQ58",
-	"iAMfrKXVcWCU0v8uROkuMV9PIm9rMNmAbC1s7yuvENOBopYpxWoQX4Iil+xitO1Q/A1aO5V1/2vLCsd0",
-	"BtD1eMWzBAIJGaOJywzrz++pdigsrQoVfh1lqVwBqzWxc4QrgIQpg/SSdTB6hyx/aSdsRazsJ2iWcRPV",
-	"jCYsQ7vrArjP1NybG/RMjHB7qP41aLumUmxdhfJWX/74ljF2TfennaAarWGn5E9XU/aldvxXHWZPMLn1",
-	"3Kn938mZdWLMTpJYcK8vrqL+ldfC56SmvBHrSc4eiQr/NQiFZXlMegTsvsjjfbSlW0Um8aL0ayP01McI",
-	"vSKtf0JB85yNJ3mA/gLgEjt3At0ORZqeywWXoa+AXxcFQ8acDkWsJR5SSVt3CRguS+6SMkzZwEViJN2E",
-	"ZTETuYe+rQd5T4UilzlNzRNbbfIEDHIzdiwz0tPMEleD3mcqL25+xSb5hdW5iI5oJhIbL/XwvF9kjDpS",
-	"MIe+UGZPaUZ+c3wUhML6Zl93WlCV5POsukWCyUJ3wu45v8rMW9/I/fsyj2DMiuUBieDxkZ0xes0yb7qK",
-	"dwC1ql/LPcagxQV+n+M9pX1iDgj40J+Ihcx6FoNiYc1baPc3qsH5isD79YlkuCJcqSlLSJO9n3DgS4vq",
-	"ASVsGZr+iWliYHkxkVDAVpwZ7HaYa7xok8tK/DhMHOvRQ5bAIM6RGcstKtxDVPyxTBiJhMzfmWuii3nW",
-	"0xujzFnCtDEqM1gZxMq2O6rqpoa2tSB+W2GhuObWwkRx+0QOnOHjKjBxZ9+4m8NJd0ce+H+8IsjiBvpn",
-	"BlwDr0RqWBQkXsfqgoU0x5RaZSPhmfTMpK0cdzBOTLmXNkAKfFwz4W68jaBxTdOpwd02q2El+rr4Wt0b",
-	"UIyAEFV63KURNjjV/rPM1IEKQ9lm+EL7WlPaaX+2CrMLOkzm7kAbQSPe6C4G127d19WXr4/qYdcSldqt",
-	"9Oh6EmJT/PTNukFAKHk5Jvxb2U6Nr486J0fdzpvu/d5ZGX5xVUMGSr1Si8vcfcR03GeZ3sJPXr05gou+",
-	"/vHkxcN/nn3X/UbbRZ7or7+Lu+iJK14/3ax9poRmaJSpgqaVheNTPaLO6ZvOg173xIxogzO2WMg5b4LZ",
-	"nN/f6G9UG1ByQGK7nAqWE45LMeyToKHVnwGrebj+W8zN6wZHZx7qr+4dnnJB0wJ1LqUqN+IEdv8mD9RW",
-	"h2+nmpf9uKoz6Xy+Nanb6RQDLm0hVcyg0YPLFt21LxWzfQstdet5lJVhCU+xoo0BoW9UTn861/MA5X8X",
-	"nWvUl3v2r3EHL3exV4T8sMf7r9z09NK0uasq6BYnNkSiPY7xRHtLBTByhCVI5iIM5dE8FC7ZZy12LIpC",
-	"rw/sdD8j6FzrC8xb3nDFtM2NljYNBQhylgHoxiST/ZSNSZO1h20SHTuk4mPbV3TcKVLfJ0XCO2q1iXlX",
-	"7J9fbPC3bss6JVJV5r654e3xCnwqiLj5mTlU4XyGRNRfTUWYw7k7wpsV6ttngpzQOP5QuJ3rNQAUWWCy",
-	"XVNeTdX9fqsODkX3h6L7talO9pOmtdt4jTTtX7P0vqhh0i/1b5VXZXlWQt5XjNyLnG07drtsu1Xfu1fs",
-	"keiKCyi4z9n7HGq+MCWyUE8fhCJjGC5iSalM7I/f/9MKiK0MC7zSNrRKocS6YGQn46nKicp5moZC0Zyr",
-	"wcxL2hgSq6a2O50VaqAihQS6F2KQX1o1/O1b9VRhtectSPfdKsRsEd8uNWLVF1+ajvYZiWWacmWJJczX",
-	"3+u7bFJs70/dVrX2fska7BG/UI30mS1gY4nPynCy0wA/ad39OvVrtux+5xq2g9I/VJJ9Fljo/VgpVhzv",
-	"XEyWsTEXyebAifg71yZMaF9O8y+w6uMFIPdRYufBvEiZLVoxltxTJFJMJO/slVGryBGbejcVBahdQiGv",
-	"WZZMCzzAct4Ywtpwm4Q0J1TlFsYwIKUMNf6JMH+tC0M+7T/MFG0gzDMAYBrKOjnQdskYNQUAOgOEoLtz",
-	"CZixPLhmEd2CnDKwWShTH0hF4uwMrohiIm+1yaWwpG80JdFYH9khlj4gEI5pIRxTnrbJD4IV0z1hmZ2j",
-	"C7/gL+UqV6G4GUlyQ4vZ2i+6oV5P3CSv3DHYwSYx720roqYJVgYK9j4nN4xdAbnfJGVUMTLggqsRGmL9",
-	"GXma8YTO2uunWeyAbxOFeZMMpYJbntiEEoi01dx1y2nfftliNuoRkuc20gEe76DFt0gPlbWeHFSFATeH",
-	"x9OCyBdBuyDkFTSIf3mEPNugXqJnqkPBuzBMDA73DTrgE3kDWHihMAjr0IO2VciUNA397CpAs9cOYuuL",
-	"atqq59vbbGnN639OMC27Aku6qMw2OTRRHZqoDkpzjSYqVeAG7tA+VYjGbR1el37/4LBK1syYObiTBTbw",
-	"pvE4fFjToETfXYLUCsVc1dO4tW0WbgX61d40ySERd0jErZ2I2/Wo4w5e56j/NTNwVhDBOykWVwXcVsKf",
-	"Vgy8gE/dduRmzVak314xjCh5MNUZWNvQSwn4V9jzUGGl30JS6zZE5ba4UAV/9XZG83aZpUXDHcqJjb8z",
-	"5GJbG/4z4jetMOFtImlXM/6gsw7G9GfJI+2qZPEA7MGeHtFMf4Jx36Wm9CuGQp4aGABDHF3KPrTJpaGe",
-	"sh1y5ipT9HpmmAjKrZGWitrjnaYCPwVQgqmAm1TqAPzq9ophKwzlt/jMg6X8F7WUX+dyAtsaqdZsxyqU",
-	"kc9zrWx4qnFnHYzmah6tXBpp4qU7Ydo9rI/yu6xIUVW+iwP62O5NfOCPybQiuv0cqO48RBWijeAyQb8V",
-	"m8OMirwuroDQaPqLUEDhmyX9Uwx7iCt/3aRkTAUdmufaPZymjA6nWhobYuR2KF6bPW62tomAwE5yAC7z",
-	"QtwCwV14pHcFxV0oQAe8Ykf2/BQ0hIVqIGtrBpilC4SXg3Sx8RxKN1niQtyy8tg0YwtBMr8LsHvUOS+z",
-	"tuEl38zWpSxb2R148n5j7wBkVI1ljpr6oBmTQ2PGhlp1hDAIe1Snq5XpCuM4pzlXOY89dtpKyC5UuuNJ",
-	"yqmIGelnjF4lWvDJgSele2Qkb7TwnWGtD+I+GCSawC8b4qIIMmMRkWkQDoitTIJeOQvCERiBZ1FCPICX",
-	"UDQLhBNyXCDf/N//Q7qdjrYLBCMJi/mYphekg5ggQvZlMgPhbK5vGd71TN7ou9sCJMtfavUBzwg2KsPl",
-	"wFzftgy2LIkMh7wp4vUYL0NRIIpIwRThIk6nCUuwrAiVJYDTIEVYTngOoCU/QU2V4fWGtzE6BD7S6syw",
-	"0Vo6ehgB1m6b+9H0hs70F9daJ2IBmE9uK7AE6aIoW1KRngdcQAAPRUAfbUBAyZkgPGkFZMDT3HwXigjn",
-	"JcIJBmx1rMea0CFLcAKjlI+5jz963gnImL4nJ+cdXADAg38jr5iI2qGwzPhNmRF025KW2Wy4ANM56vyM",
-	"oRPmgnDjsRTv9MiiGvS1R25bv8YG9BX2Z6HD5+Yd/ESuLJ95Ncia5WffiGK92mqEgcAqmb3Jld2aUBVo",
-	"F9/g1tu1atUNTdnXX1dVzs1bxRBf6dFBuykdsupFrxsNbJTSYMyvEYFgTN/z8XTc6J3AX1zgX92gkc8m",
-	"+vdc5GzIMhzVCkPnpd1y/zjZh5HjpBTAI5x3dqWinUerWJvlX9v/I6peAAqDRcCHXeFz6DZ6ZyWEixO9",
-	"IK6FXE+pkPlrFM+A6WEkNHxVUM1CSNhokZ9rGHo73RJhbSGDnq2kzP2tsSbqxjw5r36mZ1+yMeWp3u00",
-	"o6N2ytj/T+Mxa+fa0HKbr+C/LUAsTtrntTAW3c5eYCxmm7Ej2PP3ik1kVssE4KntDC48oCTeAWPw0fyq",
-	"AIlgYUp5JuFrZ6StW4rg7l1lGhY2X0WoZYWgLEZtwxkvKSBWLzczvUqDdeKvSLbouD+BpTTS/2uh3RG4",
-	"Ncpl8cEFzB3gsyWSGYA2YB73IrO3UsNQcMTspSCuHmp/bloMcp2elzodWpqzvQDqbzLAlNFEkVzWjc5b",
-	"vn2B/a8ObeMeO0S2/6KRbVx+Qr19umMZSOn4/4WD2rW1zs+5uFIkv5EeJbOfUesVgVdyM5Km84SpBZGP",
-	"ygHKpUNREv5t8o3MR9hL1Gdzz3GyHR12PhiwbK4/uXVBqDDqgovhHPH02lg2W3BD71l5fMJq6rJuWYPs",
-	"xRf3yy8/izcN2HrT+FnqseefX12SXWyrQ1X2oSr7UEiyRlX2HtQ0its11fRyP2YqDkB3jTdI9LgI+9an",
-	"8RX4ZQB/F0HMVv9pQfAiEwI2f/9vPbAIgr6hMIygc6B4z133todmz3MiJEmlGEIzFNMfTEXOU0N04W4R",
-	"CjqkXFx4UXiMhl6xCUB8O5Bsin2wMvdeak7xLyd+ri7c2TOO3YLvdYkTWWrcFipnFIhQM2BZgQw0FK3C",
-	"qtT5YmZNSvFWE0jtS5kyKj4J0UdtNaQ4QOndBSi9L7Eg0W6d3QHxCvG/pgrBpFRtUvURVeyIC8VAM10z",
-	"oqZ9lUPRiGL6RFrQYbiPSb5FcHKjVkAsoAFwCCKRYCgsIFRt0q5NXtIhUzXpuBOTmTHZuFD46TjrAgGu",
-	"wTVnN1EBZbCC5WjARfItzsamcvA1TMWPIK9qkmAm+WfdPT0FdYIOcJk2Sr59p3+xThbpOWSsPnm6KaE5",
-	"RVCp1cU15bkD7hMpGLmR2RUoCtxuL0eSCf4eFvcVE5Lc0IyN5FQx1bbg9UvzTh4qe8ImNMsNBStmSh/J",
-	"qX6xsxO3KD/Z+xOV08GgEZjq36XvYjzsRq+r57Cc5vq40Qo/56oye3KJaUs5MBvsridOvkTx/JSLxEyv",
-	"J5eNqFhPLA/wSC9IZHPXj3WGLDZwK+AaHk9yI0baBlOPGJGoMNXA6LgQgHChQ3YxMnANHhM8ofBym5uD",
-	"e4zdzCFXZzKZxrnppGFa/wSEpilJJd4CTn3VeTbH90nxw8ZmJ2/fPfSblRpuMw17En6dysnbVO5tNNe1",
-	"+WGcqKJsZcvA1HMzTauud9fdeVP8wIBwFxPnsF0Jxf26rc7ATb9MayyY8ccfTNXNWu34hdmu1QPPlS0T",
-	"G/GJCgwRgJzY0Aa66cqVtuWSCHYTCvOjNvEwe1zBGU211T0jGYsZsAzY4EZAqHK8bgDzNeIql9msHYro",
-	"2eAIAgsAf2Z9iJ5lShO5JSlIWUDOuifLlZ7FMAtFrdLDmdpS6e3W53/I1f4p+vV3OunmoC61Dyu98x+E",
-	"PcEOUAMPHhbYunNt0ZO4IIifVOEnt8m3zkU1lb5MUBuPPOuctasqU+2ZufWei9KLi2mabmjnxHIkswUb",
-	"p/ugqKebQFRDP564iyttnYfVts7Jfmyd3Wycj4e6uTvBLryjRKihE/bcxVWZHRQLkNjRR8Qldnws1mE2",
-	"WZnjWXm+KnI8RQH5dimeoqC8HgBjAXVeDkiknx8F1juGUn3vVxFpRlpyRMSkcvRceN+3PofpgRJmn6bH",
-	"bmjwqXN9NlqtrUAzKmT6osdJmk9ePLlsbTmeT4qasVSuW7SMg3w/YGV8gVgZO6kz3PtburKuysEHcK3L",
-	"Vz3nKleBdkyZypFIO5hjzlZLO9MA53uAitKiY6h5qnqjXf/4/X+gpNu041nbWwt/i5OKHXRajNkH3Ixk",
-	"KH6V0CxjKTqdFU+9R0GDVJRylb/zBh+RXMrUpMZsx53WXKtBvVdb+BX6ST8ffuYj8m6qqLZLO1Un0vyF",
-	"5MJvKdtT01jxoq5p7DarCorHrc7xeO9+6JC5A9JRr5iVjfeUvzw7QVnrM/dUZtYoXI5kvbYvgJgUJTko",
-	"gSPAcxHulvG/TCkYcbq0G9zrejWLtGvRQSiqeoB3KDpw4vWFeZ9PI1r3l9EHcopyfOR+qYHSNjP+Ssec",
-	"Fc2M9l4mjLMSRsPsrr/ru5iux0zCJjWF+X5bI41zAM3eMemOa7JaLNsI+EEk3zmRPHbHaivDFayv4h57",
-	"DsjcuVBLPREAYmWUrN/mdKI/6HY6YPzGNE1bbfJW+Wkf7heHaSszZYOcUAVgQTP9SUCUYRagaQp0OHRg",
-	"2JEmjOZt8oTGI2hNMNY1961xV1WqPCwMf5RtcjmPgJQ4eKR5Jh6QZUUx7dKQTr1Ip0kyJ9G3jsmsTwTz",
-	"yzaSTV0mya2w3sBErjPqoGF2ip2s3s+/zIfoH277araHpJrFBlmV9KrejKTbsH0GVdsHbptDtGTLhhBr",
-	"dAIY3E5RE5ok6+ieNazkjaBFc4v0B03tviQth1C8pH4+yuR0OJqT9dDDEIpLB4lnOxioL8tLbe9bitwM",
-	"hu4d/8ZGfdYHs+3uND2bnQF7b8fzg7vCHKE/ufUW1Pu/95QzfLaC6Kwb/N4gOj0BdsVm9S79v+Q0I5cv",
-	"nxF91XyMtwi0ZuxaXhnVzt5P9MgQzaypGDjk8PVlHgWhiPACdZlHLYQjUyzOmOEcvGYZUSNtOZourWjE",
-	"RQ6ZQZ4rklL9eD2oeEQzGuvto+VdMuaGrgQwMhWAZE6oUpZ2MnKRFx+B9J6CF6uKQ4SirvuhKg6xbtzh",
-	"Oz3ZK/b+TxA00uMqokV0/gVbF2SmrXDMktK+YqK2i8vtmg13yd3vbaATgLvCPOYaFS1u69nf6M3V6DXe",
-	"P/yR2rDIFZstP5d6D75VFRUq93tnFu3JzPyjlE4TRh4zdZVLrNkxJ8EOAHYLyFm9e7SUXQ8T6maXSMvl",
-	"y2ffsdnqIAucjUN3w+0ETKxU9cPW9qP1IyVVOhZusU5/g3ke5N5AmrB0ADIGm0RR5Brp3Iyu2CwKSJRe",
-	"oTYjX30lRcy++uoC+sxCoS9+/bfLo5Pz+xBUyGWmXfsIt7jrnIDGiZ/1bv8Fzc2YCm2hsvcxYwmMQ8u4",
-	"C5DGoYjgjEcBybX4UPqyEdXuos0YwhvENMtm2LLryQ5kuNIqCDrheK5CkbFYZomlsCLXXcJEMpFc5KrV",
-	"JpHXT3H0HZtFyHk8mCqWADpIi4xYxnrwW7vkoRjJ1CgBnK2A3Ix4PEIAk8SqNT0hqk0uYcQ0zhWhSr9v",
-	"YF4VXh0ArA1pY87HcA6BGjmmaXoBpMpa4yLbiQRYkQD1LxYLh6IZPX7y/MmbJ8TX8McfrtjsWfIxaun3",
-	"1b8qqS7f2jeAp2DA0BiqGi9CQYkJqRB9ZJnI9RxjUN/bSU2ZwSe4WnOLJQVrmdUOBUprFDG1PTHfsdku",
-	"sRxP3KOg7p4cnXbfnJz2zh/2zh8uE9RzcjlowAxtEPNBGXuLnSw76L66yTDacBZ/+35tbXjFtERLr979",
-	"1/jh9b/GT2f/Gj+9H//zH2fxP//RZd9+fx2Pk/S/Tv8+Sn563/mvk6fm5p9k3pO6wiC9VV35rj2yaHYa",
-	"hPl4vpX8EY1H7OiRFHkm04qILWLpRkIewTmP2lVN89jGq0d1t5XqIXL1CVtWnPTc3hKo71tBW2DO3bPK",
-	"YHloSluqymrYHugZ8O8AwrpKvusrPHXpYlmCvc+14oV5b5N/ySm4Z2gLO4UP73tBaKUrZ66lYgZnF5HC",
-	"QoHFNG3yyuo/6lxRsApgcMrmG2o1XnV8S9/HKqDVcS146iGudSfiWmav7H6ucBMstbFXRbGsZQShIK1N",
-	"K0JBK5VsRSgITvDWkSDUkguxoDGrjQT9NJLG6EUrkKs5Q5CqHp5lMBybNu4SFCXiUJYQXWARCMBIwCcI",
-	"RT5NUxAiFAzdEpMW3DCTNwFR03ikjWaqRQ/uHsITBnoAmAOueQJRHRBPrQAHFGmbWg8AxQV6E97SwLrA",
-	"p94o/v7TG4sW68s4qn/Rwt87zwb4ZiwbgXFYLJohjMQMBJ9/T4UiSnnMRMwi0oxyzjI9unE8uYy1brN/",
-	"cPNnq4jKF5WFKiKFv4CEN6FoGpEJFjwI0h70Kgsu2IWlv1E9v2wmKNcuBnMJgaBAOLKX+4BHQRlL/8Kx",
-	"BfeI0OZ+m1yKWXmjhMJb4LUCZ0OWv2A7NzyV7OUauO+iQgaP1zrRIFxI/QS3gI1eYzBN00bQ8JaxgFrn",
-	"LGv0Gv2p4kJ//rESX9xbaS243IIZ1HCzPhb0vfjTW6ziL71WCJRul0oLQFPMY7bFEuM7aNiTA4U+Y9bY",
-	"IEy1rkh6UQvzhPulfYgqre6Byt10eUoP6kN264Ias5IRqWI+PsaAzNJqQCvwyOtHz16YCM7qLEJl5qDV",
-	"DsU+kgVeqB/E8FKgo3Ko/wcUrlKks7r4vn7PNzgvX1pV4T5JuN43KkPrKr/aW2j9h6ucLgbUdwiKu6Vb",
-	"HRf3dvMhPH5L4XFvjn3Sg0fPXuwYHdeyyxzR1TFybxj1gXH4WptC+taVwXEMPVcEx7/l18wAMWrRbW1Z",
-	"Yk3ZwkjSU0bevnoeimiU5xPVOz7GPtKRVDn2kaJYvj6JSLPPaAbEUTDwwvyClkvDAaW/gueAkQGBL+tR",
-	"w6B7pgKxaaFgqHLmHVrAPCMJg8JfG24nfSpQchpsrFCsDqmXo+lkPpheErxBKAq7cT1gJXewdwkl+1Jn",
-	"c5HyeQGNKsK6KyVxWcrCZjFnZ6NA77ZTVRu5xW17iN0eYrd3A26o0A/baan6yK2vp6pN7+MP8N8NArlw",
-	"fa9a1dxTEKh1AR5zxsrSutPVdnhFuBXP5ULA1ZfcZH3BjXctC+5DCPbLC8HufDzqA7BzZtyqMKxnx0Ek",
-	"VivAikjsSr1YEYk1h3DrWKzb5gvhWI+HFawsLTHr3O1L6L9yBprpiLaUg0i3+PbNI5JQmz4hN1wk8sY0",
-	"PdsH2CIAOQjFkOXvijG02uTSUbJwRbDji0hBKNwVKtFskbLMEpYQy+UKF4lQGAqWwNK6FrS3Mit4YD3O",
-	"Ljq7MENjFvU9ctURcgLd4sCrSm21BcvAAgC+WHzLkUztu25CAFrwq13aud8Yo9jd4mkmx+v49sUv3sg9",
-	"OPflmWv0ugWlIwYW70Og8TGdYTnd3OUP564+CRoAKuAzN8JbLTynO/fLs8VfYvAC18Uyx8xxQno2bC5L",
-	"v3VlC+2H8H//hQJovfO2uLA1xqY9E2TAh9OMHZz923D2zaF1c60FVUJnuzAd0uLALuU5rBa1KJHAwjO4",
-	"pdUw7QanwnrHpu/OClVDS4zBTGjBk9O8FfhyOHB5nZwZcn8VipuRdPfU342lykkT/rfA1hC2mboFiBgg",
-	"wcvjrpfj2wnBR+VZ+eJEYX8GtiiGOrHNrUAaf0wFJY+y6W8bJTbcjbqFvzymGfkbTRK6Pr3re3g7s+SN",
-	"3mlJJBdDrZa8xQjuoHyd2zO1TLT6qqPYXHYQtrdJL1ueak9Q7kArOycYthC5XCg+HOXLk0n6egi/5xnl",
-	"UAQrnPVqb1BIPVIWehcQZQWOIiFDgcfCRB4H2oy1sEPOSU0lZKkKM4Zk4PKPpRiSHHo04Fqaa8NT5aHQ",
-	"ZqvHn980d/ClNohx2zU9J8mDYjDWiveCnfBLQ7FdQhRp2gFoVXNBahUFapuRvAnFmIoZiVmW8wHk5JVp",
-	"2rE6DOIADztaR22pLZ7ZBd0ZptQb5RM9SC6Gr6W+7Cxo4AQ/citUYhhv9M46JQLz+8E8B3v3fDMOdqct",
-	"ckomGb+m8Yz0qYKN/UvQ0FP/gyVB//mDKzIY0yyWVXziL/QX5JVUijc8/vTTTZpAthDLbnFqBLI9TIeM",
-	"+wpx+tOIZcwTR3BQaK63dpmabmOhyovzs4U4TYvQd600dYECbW/Cvz1zE/sh5k1aKyILR10PM2GE560A",
-	"4CVEcQvP/SsLogL+x+TGipGAOPUlLhdwWzsCmjGSUXEFbSUmdW/wzBX/jdm4Rl/SLCly+t0ip98mr6i4",
-	"UqHQd+oG5CQgp3/8/h98UZojUhFp5pwhQFs/w+otIXOiRjRjSWsTefgc1gGGs6rp742ckO+LqagcfE17",
-	"H0xEKWNhftzodTtBY0zf8/F03Oid6z+4wD+6gc1rcJGzIcvW6vf77FZ8Ua3gRxdOqyuoYBM3eqedTtDQ",
-	"2wbeejPzvhz8KAEiPZXvvYecFA852czwr7XQT07rLPRTbb3vYKH7+7JGB6TFJQdDfP+aQx93d9gBK23C",
-	"Mi6TXXSGlfpbqQxtfEDN4OpyLm3xUjJMqYiZMb/tr2vN71Yby0xVUUCqIkMlV0LaxIf2mbbtL0iEhyOy",
-	"PqHB2GfXBooStE+hIHqh8EPeTd9MdkpLG8L+5+h3B2V7mCs1xX72UNC5yHoTyyK03lwIdBeR7VJA24a5",
-	"Ae66GOIrmjPQYDRN/au94UEYW3/tf/h//w9AQDWB2i9hMR/TtNUmhuDCuTImusSzBapTG4/azrj/we6V",
-	"Lz4efvogaMxB3BbuQ3fOf3jQ0fr3pVnpRu/kPGgIqeclg+9POp4NrzWvFrfJNNXfnX8sPcgWOfTOzoKS",
-	"i/MM9l2j1z3xnZVXENo5/7o9H1Y/7QaOYVKP3VDqYjwoowOMHDmSVIjo5zKnqX7CR9RTqpgYtBH6VMD7",
-	"n7hrz/W1W0WSTh7sJ5LktlyNurIC6KCr9q+r9NxrCcTEkA6ZoS3bWkvJQnhsoabMVuZiuDIu73E2l92Y",
-	"/sxIxVSfuLzMLh2QZE6KalkZiprg/UjeEIymWJmbMe/JRYCqGPjSBOs24vhlMSdfnEA2UODp7GVJRi0G",
-	"wLsrAuCdygB4sCyAfgrj94Tj6bbh8tP9CDlvIWvEXLGLDlHy2xN4xTpAyHcXaTfxz+YW8g4f/KGeisri",
-	"4Od0iH5EWgSzA6JFHR0aEaTvVW+g9wrkfQDTQDSJoMqAnKssaWrlkHMXwS6+C8WEZTETOR2yYOF3C+a7",
-	"R74PoSDFQPPoVzCWvwrFVCQsg3qP7aTlGz2jX5ycNBvwQ9lavd9ZCGnff9A+na+9KFuNz8RPRsihkWms",
-	"x1PY5ZDPGU9Srp07LO3wH3i6+MCzztzjyqar97hT72kn9mmKDlg+2z5VuS8DE7ZFXc0xHZJ+xuhVIm/E",
-	"QeDuX+B+YydXCywjAfT22EHw5njM1xW5GNlYDoPnmtls/zIxvZ89gj28UFaonUFo57X9ndD5rCduknHF",
-	"olYQCq/VlzQjIQV0J0MXbI/o/wDhiC2bjQbTNLVfAHhuxnOGl1g6fr9dmDQvn9lZHDJhJGHLq7+dsOzo",
-	"is0woQnhY+XalTnLQtG0gyf3O8djjr0v3aDT6RyD6Vu8D7nf8a7odOw1UCxo4kWukzsUZsaIFCZ2ApRf",
-	"griJw0EKSV48ekkovFBFDzGZayEORamHmPwA8l9miiiW22Vy+H4IymQGp1h+ZJuxa5THG9wcu8pw7nXP",
-	"XrEZ9PvBnay12+10OmD7vuBiqm3V+52PGzUYY9VpfX/xZTxm5JHMJjLbkHDMTEGdgEQYjoOYW92g6+EA",
-	"OKpQu8KFuDPTvVPLbm6XbF7KHdvS/yNb+r+sfeA10hHHMZvkHCofGJkHWlBlrBfbQnCB2TguEi6GIGGg",
-	"DW7C5CQFvHkMpEJWD3GBXdNB0yIiA9GQliZLOwks2R+5nCY8Z0k94fAz8+4v7atvjlp86BPYNwRxCRxj",
-	"sTNl24NRz/HL53dBHduvlm4/TJh49pg8kkKwOPdaM6EGyBwAo1TwnCiHqGjeCmhAzzpnUCMfCqgUgr6a",
-	"IVc5g07Qmv29Ghpj9Y7eH3HWwrPqKkjml3BH8sXDkbstJbTP81ajiKoO22SaV4lZPA5qboB1B7D5w1VO",
-	"A/JE5Bklzx4H5FsphykjP8nsSk1ozIJQfMdmcSrpFfnj9/+0ApKxSUpjq8eASNCdQdJnA5mxNnlqlJnA",
-	"3pZSLzUc+lBEXBvaXJEIMoVZZFktFCMRnSaR6WLW/+ZgWwbEUKUAPGYBYuYp01D8/afvyGuGMGooSgzs",
-	"UEmWADaaSGcGdK0XilB8BZbEhGVKClsTA7hJfb1btbLV30dq2o8uTJ1hpnII2wTFxU7usKMx5WkoCKFJ",
-	"Ah08JoiOX5A4pXxMmrblp1iTRGL7H1F0ZhCf3l2zjA84S3oEEBmi1oUeL7WjLbEUwDBmCPBhq+CLGkg6",
-	"mbAEIY/g0dGvpgQI+osSPV4gnrRjhmFHNE3lDUue6ME8lmPKhXaSqJiRBP7Ce7HxJJ+1cHLgCTiL+p4j",
-	"PhwxPVsjmiOa1As6mUAsf8gtf8M1TafM+VEI4+r64HHCVEBYquCWkanReYXQVIhlQvtaG0Zj+h4+Rq4c",
-	"+AaaAy6QQvJGu12um9Prz4RpLR5uvh/TCQCJ440yypVHOHHPQhHAbwJtesVUmLosecP0/mrr/WX0m1ZH",
-	"at4GTLiKJaACJjKeYu1r5D58m6URRCLNG4ciQuACPDkGuqB9w9L0CDiDjuWECZ4cxVJAkBvbGVpmtyvi",
-	"DslUpHqVo19vrpR+CuEqFHpBhAk2jlh8ZZEEcnMi9RbTYhGOIJ54oug1sB6fnZwUU9xqk+/YDMzTUGRs",
-	"kDE/mdSn8ZVeWoEuOc2x6wzR2M3Ma69LmcNu5m9Ezelg2g5oZjK3mAxvXz1XZDxVOekzghAPEWnCPyKU",
-	"Q6mUE/1Y/0gm7JqlcgJzPpYJFBhcirJUKmQQmVCeGb4d2BPQaIfOSPOs89AM3wDk43zxXN9znT7eZcb3",
-	"ZFplp3xG6u0KmaD1HRTpxnIMNElm2rTXPuG942Ncw0bQwMMMdzQlvvjfwNJbOJ4L53rDf8BWcse+xKOH",
-	"C9boNSy4B4xEXuVUD+dYauPm5NgW9gWNX3lu/X0jLoC9ZsyFYekzEkoP8rk+Yyf3HxOkSfAufMPomDzX",
-	"Z9rDAVs/fDq/pC+n+afm/97aIiVU6XOvvbo/KS/4GsbpIykGKY/zAy/4F+Eso6WqfUm0Y2/Nc9bm+VqW",
-	"vBdccrVE1VUZVLEjLhQTikM5nZr2EVGFKEazeKR1HATWv/pKZl99RRAatBlBsXPUWmCRDYVHI/uTiTCb",
-	"qwMDUgzGpA1sW0fcqI9U3ybLtBLQtzQYoaGIkNHUqE7L9r0WU20lapxlCd+GqXbARYLgfRsnLGFOf4RC",
-	"8VvjcakmCzfVkWgjaONUpqyudB0QKDfhpQFF93HNJ++Volw/3ZGTVz/f4z6G5yOHW83jCx6qLVhD91RE",
-	"j5V+BRnNOiwCJeDUWAohs3nsVGsE/WxyHitpuq64wHjdhGa5KTAz0/QTzdhIThUyC2/EW4y9AI9giOtQ",
-	"FweN6SRZfP/7bzoPeqf2/a9ZpmDJT3aAGtR7aTXKIGznQ7p5/4r0KRcJzu6WIKlaLlfpR7znx6Wsvi7s",
-	"YSD/KvQSF7m0cYPmrxKby6hleYR6DBOasJTLpq7CQPsJdmOde4gEgFeZUXEFrt+NIQ5revD6ePBDgZjR",
-	"FxZ5Px+xsWLptalrtPGY/oxIl2CtyqnihQDZ+gQRvtFjNfeZCv7vKcOyJfP2eiVpBondsp2Qznran6ZX",
-	"EI2DoAwNBfiq+sGxTJgNM8FFc8zwAFK9PqklDlxvhc290wLl8Ds22805LTWOtjOpFK+UsYaneIV8/aWm",
-	"33ROIG4kvW4R0HAHpbRqvvakk56IIReMIRzgplpp6RqsrZTK7++UUnejRawFZDDnXJ+grb3joPFcxg5B",
-	"Zdn17ro/n0d9cIs/IRTjVG2Nel6PwmhU+ryfe2ybZD7U6PpvqFA2ndGUgwF0UnIxRMgJntm8sVZNlpTE",
-	"VEKU2XN4VubPCby2rhFXucxmpUa3wOtF8zuLAkKnCc8JE3nGmWpBsBzoosk8X5z/ho7GOiJTAcmdgjkO",
-	"VWyfCsOnUS7GMDRyud7VaH5oM8ZZIG3yjaGyoyWyascKD4+3iJKhMJCSpHnS6RQRaCSpU4hTGRAhvbec",
-	"tapUfJ8Ko9+3Vs97pz7QA/qGik8dO12mA8z076QCPh74/A/ifONaYCp2k+V9KjYX5Guy9SOFJ6H+8bin",
-	"TJ2qlezsPVdYKlch4m9kdoVsFaSJ+ctQOMbszMLptlaIWLKWhA3FW9GvFLJC5nMClqwpX0OxSsBOhS9i",
-	"P4Po0mMOLDopTPVBgn3BBUuwh3cTCbAllwdsVuEHlw/8l8Drj+LNl2uViZmn0zQlCcspTyFyLQWeoB5k",
-	"WQLMwwSmPAS908CEoky8e8QnylmloTDOKFTe6FM0F5ExLGLsfcwmpqKGipl+KvI80sQLO7UJLDP0ymJR",
-	"AgaM0FQ+65zV1ERuL34qAxF+J1L36wU+nL3Fy/cT4fb4vGwwwXgrVcGEhZdywYTTvQQTDhbkn6BgdCfp",
-	"W1MWur7sBSPkzopc/QJ5PFqUrH9//cP35AXLhoy81Fdo6YpcmJgkhoxzXbi62qwDjvgLQiHEvyS2TxW5",
-	"YWnqc+1Cbt2S/AekP83BCkTzz3DPyxuB6VoSPRscQbUVVlea3EQPC8QUM80rKqdaK5x1T9pkPtBvb5yP",
-	"Mjkdjkj08ofXb0i1cjoGKXmMP6nswkK5tV1gfp9lYyXB+/e2lb0bSUrYDHDI/IeN9UY5gq30vyoePCfb",
-	"t3rgnQkuGC100A2l6MKh/Opu+yGwaXd0ROAem4QnnIj0Y7m1xvxzrnJlip+8H1jvf0SVgfqcJ+HEvjul",
-	"phhUaBo5n7dMdGJGEsBFQySJlKv8nT+gCLqRW20SMYPR+xPPR1z874ediFwxNsHSYXQQSkBr4AAY9OEb",
-	"+M0CAjEC7dBrBgrLBktmLAfo+4HMQpGx4qba95ikGPYoMb57BVgFue4FcMqbdmKtKfW7AegoB31YeCBk",
-	"bQdE3wKSpP6SrbBzoIBoEZJZa343LVwh1hBMCuQHAF8IugTKM1O2jx52qkuQymtVqkRyoKGn91fChu4T",
-	"1HN9LGa89nsDu//6b5daFw+4dtJfT2jMFHllavYzmIsJqj3DwYx/K88POj/qdoBn1PpB4InFKy1LAGyz",
-	"9zmvuI+Yai+50Ws8evLqzRE87OsfT148/OfZd91vNgFw9rZTXfHQm6Ktw99LB06su8JqSquWx1MmJZGx",
-	"G89p6Qlru1nYwlYW0RKE4pcW8TI8Lup4DuBxieLMRwUPgMWBtG0yGFU2WtND+fcVKMZbQtGMHPRjFJDI",
-	"3kr/m4t3Nj9ryPMRXlL/YcAjo1ZAEkaTlAumAu1IcRGKVMbaDwyIimWGWtqxa3lauQSmqpWyKdDCSYla",
-	"nkYMRYn5f5VSJHvRiZfeYnwahuzqWl0f0Moq173WCxcv6qqG96co7Y5aiOP5ZN23pkyTKfMefDofQLSV",
-	"zWsUWSEkihquYAWX8ZWnuxFy+/KGZon+tBM07EFwgFQGhLc8PadvOg96XUsj7mKj3oncgP0Hr/zeBwR/",
-	"SbOrxg5VwcWOWV0b7G3fg3K/c8qdloSc1e2+6FtftT+VmQl7LWh4/zEbKnhf/H2p+t0PGkIh1gbvz/xo",
-	"pcuB39kAczVJvRk1tOWX3gdis0xYFvWcioRmCV50hC+rPUYeAwpPX5pkv0yTUNhaacFu3P2a/56yadH7",
-	"rOgYWE+EojHSSBnTCe5sTQxrXkBMe/PqBdKcmdi1GfBMTrNQyBthh9Vqk0vhvTPaIos9X6aRuWlrzEOx",
-	"WGTegtIzsrSu/I19dfdIKONYqFArZt/SIFdVmsOv9CI/Ma3D+6gW57Q9lGP2WznDuFGwGIaDW+tOhYxL",
-	"8BTe5jzEj43aPFQn38nqZBRezjQoCeptq5Xhnu8s5kBtLFkPhMXTDGijf/7QQCCby2k+avR+/kU7RuN4",
-	"8h2bwV+/6Iuz62rt+VzGNC2BTeC1pBmN6RUj2VRELW0TZ6mBMOgdH6f6RyOp8t6DzoMOWMYOxnbersWC",
-	"EjkoWDa4IBQ9XDpuF1r1kRzJDNZ18SY5lEf/e8p/A7wtdk3TqeE5zHI+oHHu3ehSKaaUNZ4W6ZiumCDs",
-	"vdE9VikCnHOMlXwQuQZoG4vu4eDw/Mfo2V68/0vEwCvrqWZkLJ2oZXGXM5kyZetuPDyZC+IK+4RR7FYR",
-	"eQ9/a1LsC2/H6FgFpOhtUQGJcWIRXAg0qelAKzoR3X2/xYKVqtfKlBQ0Leodm1FqiNYBvwUvxqcAwucQ",
-	"XZhivswPq0btZuqew0z0fmkhKqvXUj+yAgRiDkKqhd8owKc26IQFho+le4yOVczHep28xwOp/eLDDRuB",
-	"XU+VZ9M4n2aMNBWLDTtaypSCf+it+xus9zS7ZjPVCoB1zC5zASZeOhAIqVwR5zAN87A59T20fQrraWJc",
-	"C3fBWJOqf41SVGx+fryoFXyasTEXSXnnXJZclsUjbI7/PeWzwLkRE8Mfj/fXswVse+NJaQs5hpaK16jg",
-	"+JHC3r14pD8z5TDq4sRYtGySMa3wVOARZZACbtjJkBKzVrF9PFziyp2PZbepBJh3zPCBNV2SNQmvOgCv",
-	"QTGQMc1ZxmmqSHM60Vo9IDl7nxP2Ps/QkA9IPJqKK2WESp8lgNzZCkgyzQA0CWcqFAWuMPlV9lVAMjbg",
-	"gpl1N98yG2yk9rjiERpM09TD962AMMZyQkMUhR5Em/w4lTntkXMITALWGSArNWVmWmoRfOG843WW6n+G",
-	"wlF2IIcf6c8sMDKrGfkFwSnCqZjINIVDmDEyyJhpHbWz/owYYw/aAT/+vwAAAP//",
+	"+MecZQtvxfjeDdU3IzOLv9CRzKZUd447CdWsr/mUdXoBSlMs80q2XKSlNxuuT8ttVvcsW7zNRRN1PyZZ",
+	"LgBx5YxlQIcJ+0hjnS4Mn+GazGWeJvBUl2tF4gmLb1WPZHnKFKEiIamMb9We+fNaUKHmLCPzCdXlu4ns",
+	"mRkEyWSaEnbHsoWecDEmQxrfHhMh8RNXRGmZsaRHaJ5wzZLetZhSnrLEHOmPOctZsk+AlOI0XOHKBYN/",
+	"M0ZTEtM0tfOO+R3bvxYNgE0QLj5EEzaieao7xyOaKlYAcyhlyqio8s148R1bLEP1lOSC/5gzcssWpAsc",
+	"mZJ3786f7RFtgDKltwZswGo4SyxGEEVHbJ9c0im+aMA6lMmC/PJf/xuyBgCMR0dL/ntClH2tRxI+GrHM",
+	"cJji7aPDw33yHVsoQjPz1EwDwz48IhNz1aoE6fHoSXzAHh/2n9KjR/2j+NHX/af0UdI/GH5FD0aD0aP4",
+	"4MCBE2WXEp41tl8B7JR+fMnE2NCXw8ePe50pF+7zQQhnz0evqI4bqJETgxYyN0du0MVAQ+eZYAnhgkRG",
+	"loos9K08tLdP3lqCRHKRMoWoA2CKaZZxpkhkR46qQIEBGnc96uNSG7b75GjF/t7AtmgaoBr2FzLLQFTh",
+	"5uMxLLnl9j/7Hl7yKdfLK39FPxo0zVOtSNdeKHI46JEp/UgeD/aa6FwKwwVv4+GgZ5bDp/m0c/x4AOiD",
+	"H0rkKaWzXueCjtkl/4ktL+6tpcMzlpEZHbPlFR4Mmpdo3rhRZuD1yzwYtFvnlbxlDZKvnFFDSCLBPuob",
+	"mFubhyMnDs8ydsdlrmAn+wRGwluu+FgYwkDJVCZ8ZOgMvGrIBiVHg8HKHcKjTbhwMDgMYkOxlz8frt9N",
+	"8fDn3svVNlv5NxhnaRNnVLE+F4oJxTW/Y0TlQ3yLKEazeELkHcuImR3ot/d20xJ/bCSSFntWEslLmHXz",
+	"1WrpFjySWePS7Md7LG8i589YynRItTwXcZonjCg50v0EnyqkpC5NplygcCHngmWKSJEuGu+lmsj5jR1k",
+	"U35+qanmSvNYhWXMS02NvItYOucikfNjQgV5++KMPHr06KkT30DoJNFf//rXv/Zfveo/exYRI5aR7rur",
+	"MzLlieDjid7bJ89wScfk0YAkdKGcKBhpWSPZh4PDJ/3BYX9w0LDtJXHVO6Gj2gENgidU7D0kuD430Pf3",
+	"3SPcnJrid2wzEMAQE5kys+MeeXd15gNCyHl444dfN2y8Jgdvuu0rOlYveBo0DFSldZqBOQBFVhAzESBG",
+	"F6JjRbpo9EAK5iwCVsebpTJhTvcJ7oKOVWUfXLOpCrDelRcNWM45vultl2YZXZhflV4AUI2yALt3IiTM",
+	"9A1NjFTEFDDyWArNBPxJZ7OUo1nm4SyTw5RN//MPCm00xUmZNxK4UDS5yew4vU7CNOUpUGALEnJd8s7r",
+	"DpnmSpMhM6raVCpteK4BWZbJTHWOv/+5HEHk0yHLGl4ohq+w5k8fUPVkSt/wpHPc+Wo4iI9GA3Y0fEKP",
+	"4oPRU3oADFxTnSuDMgZqXAOUvqGGCrmNWFhOtJ6p44cPU0Yzkewn7M6BRD0c0qTvXvjUVse9wLfRkhQy",
+	"lsB4hsFNaWoOjiWkO6QJ+fbyzeseMX8Ve8ePHDQkkGiAOe7td0DFF6OUx/c729gN4h2sM4Aoo7uRkvJu",
+	"BvenJdzPyklaAL1Y0q4h7gZWZM71xOqU1vhq1s1IF2icVdqKh0ABq+k/qM7yNDWqs+BijGfyjGo6pIq9",
+	"E/SO8pQOHbC3PJ7EjneTewN6R2WW554xS/IeO0F7p1EZKBmxOVFoFd3wIB8PHpUHecmyOx4zUl1NizN1",
+	"a+z7b+7qfAsAxFQYjB2CrSCesMRwH9JN5Fz0jNZimD0XY/P3KFeG9MdSCBabsRSY+MzraH0Ak4Ugmk/Z",
+	"3j55bY0Yc6pIPKFibGRWhK+zRTFiyZkcOVCDugaG6j5YqkEE8JwC3k9NILBPP/TM3QCFFzIb8iRB5WJr",
+	"9BoVo1RwysjeABQiGEtQlZ5nXDOiYjljG5MCD4NeeDO2wJtygbtClpimKcseKJIZiUVmVt2AjZFEMiR6",
+	"NE3lHAx4cK3/yATLqJbZC7BX3QvmYzfWzQgHq11na40tHiP4GFoHpjJhKWEimUkuHKqyhDwePNr4Xh9W",
+	"GeOYajani3bnUqyubzexs+Op776LMBEjPs7NTqsQ2LPQMQdZGElykStDYIg9o5PCBuld330CV4qkVLMM",
+	"DvlcaJYJmj43ksq9jpjbkfyjpYLkgn2csdjoQiANERnHeZYZUvJjLrWzclrxIEHPHJrkgRrpjY/Yk33c",
+	"7ohimVFkYQXtDrvYzi4O+XQZDmj0jWmOPCyV4zGcYmLpagmSHhFGWC+OGs7ttdQvZC7udyuF1DcjGGVZ",
+	"EFrtxwF64V7djC4elcfz2hukxZEIqfv4+C7O5LUkKo8nVhoyXGsh84xoJoze13UKkxwRqSfM/YAGHHcg",
+	"d4ymLEEp6IIuUkmTKylf0mx8PwlohmPdaClvUhjNOyCHGWDnZR9j4FYHg6OvH3/1hAwXmm0q7RwdeLzK",
+	"boNoKYmbusXZ2BX3tZR9fG3Xgmxlu+CV5FOuSfeAvOLf2CPwDMs7YFrWKn0z5WpqbclAuoS+sT91jo+8",
+	"g3FW7EcoJ1MjjgIhx5cKKzdX5GjjI/IYl79NUvDTNofkvbhrHuab8BXEAxQwiGpQi4iiC1UBjRRs6QTf",
+	"Fs7W+9wkb8Cbwn3rHZpiIiHOW1CqP8seCdCS3NcjzlKgGc7hsul5Hn7dcJ7eGjc90eLVHZHHyIElIiiR",
+	"g/VSyNKp5EMAzu9S5lnMXhnxgtN0Vwoh+6gzGhvpsUEjNCdkpAVK3hta/vSr/uFg8IgkMs4hNqX77M3Z",
+	"nifXzzI5zuiUXHeo0Hwus+S60yPzCY8nzgIABsAUpCwbKWRliO4zNuRUkBmNb+mYETfC3q+iYxag+SxK",
+	"pt2yVTENlBEUZmGGM454ylDdpAVMubaArgMSiSGeGbgUFOF6Dy9WmhK7E3MHVCo1UI8FS8gwVwvSjcqf",
+	"b8w30V4RnbJCE+5GIVtC1MN7XtFSkYNcSfmKioU1IKp7YW1GNbsBJlWlOOZ7y7yQnZVqNRfk4HBLm8XR",
+	"oWd8upKSTKlYOO6p2mGTWVrfLXkXSPS22GupfPw6toN3guZ6IjP+0z05Su4P5KuxoFJPqCLs48xS8M0k",
+	"44Py/N5VJ2lxdJVl7eLoXnGlwG5kt2OuGxd3NOUQ4ZEwoTlNVe2E3r9/3z/N9cT8GlMNgGuOaMSDmWUy",
+	"Zgq01+cQ+nk/qc2sEB5usDVUBEoIVoJXGsz1YKe3ZMX6tcCkdpOY3fU6oJGDvf4hEwl+u7G9/tCT7v5c",
+	"rH8j2a7c9q4lOwenOUvTvjXdf3v55jUZ5prccZlSzZCt4oAoKQ1zxQVTCoKqSBfcbMCjc3Er5NyKUKoH",
+	"MgUlGcsVS5YMzkCnaS0GCEn1O6Hy2UxmmiWvWMLpFcDoXhe7GPBmaka8AbBXVGMYGtnfdUezj/rhLKVc",
+	"XHcct6NxzGYaIpiMYOmvAGbeVOx/7NOEYn0E1kfs+lpRh+LdPrzbh5c+h472QJEKnGqA2QePnR0XAo0v",
+	"zsNRZ4KcXpxjDJhBA5lrwo1YwOKMQWjhLJMzlmmOfj86m50nDVHK5Smg5dPQaGsSg8gxEGpuGYZNLczY",
+	"Ik+t3IreziUXZewCJNuGLYIDlWdMrXhl7awTLnR4jylVYEzJSDyhRlKCEIORDcI2IOsRLYlmaWp2qgid",
+	"0QzAuDQJT9aGTsOZnT8zT5uJ3ykHierCXppF0ZIdmAMoVCyIJszYKGNqgkGu4AiVImaEkikXuWbgeN4O",
+	"VOiS/nn5h4zdyduVJ7d2bDCcq4qDez24LsGN8GnZn50rlp2vhfk789Qz6+92mvH3GDttR7CbtmhSLLNn",
+	"74aPgT4CV87Qh8+HYq1y+AND5yTuBcOD4dolqH3S9MK7jjY4pdUNPRWVC8oTiObRdDojzfcV0AeIANWa",
+	"ZWac/+P7/1////rw80Hv4PDrT/9p7QWsLuI9JoQgViotZ4rMZXbLxfikcNVbZXeU6zxj++Q1u2NZDw3W",
+	"dKgYxju3IwUOOeuLsIEXt+hrHcnMZsCYL+mYYUAKvkLQmcdh1o0CmXz8rS7ABrBAEkn0vdH3PkT75Az1",
+	"KlRWLKM37xvyAjZTw87hnCCaaYsbUcZ7HMLaXfBH7a70OhiIbH82l7N+HQCw6/A2hIREsDnAHehTK0bz",
+	"L8gjdsAPbkPM/KqY4ZhE6e1NBGLf0SNidPMnR3mWekvaJ5cTg1KGE5xgmDjhGuLJ08V+ZxNav0tCHSK8",
+	"lt7eQmz4ZlS3GUnPn62ShjBH55YtynwjjwbeskX35vtB/6sP3w/6T2l/8sPtVMz6+q7/04efDx9/+j/7",
+	"+P3otP/iw89ff6p8PNrk48Hhp70glcVNvOQYgFW9OwnVdMPTCHHMCVWvZBakoAycNVSg0wbCh0YyTeVc",
+	"eZhTREv2OpXY3eUBL6hShCoSzcr4Xi3JmCGhNm/DJCeWBaC10F41CPwNJrD4iAQwKffUjBeIl8tJL4ZO",
+	"R+i9V2CkUyckgtCF4lv4hIkRIp+aWc1znV4HfvDm9I4R3OznYpbrtXy+HnBYZLNo6YUYetmCD4zanXLB",
+	"CCgOXAq1TGjdTze8Qa6PeALR1rQYZXmmahzmjwdVZtkiFvGOpjlr0CtgkyfILSZ0xkjCZkwkymGBW9YD",
+	"NJkeY46rYdvdyHDvlN3EE8ljFvWuRWT0yQgV4iijmotxhNxIwqRqz/xG4BKAzQxGUqQbTfNU81k5mHnw",
+	"WlgkJ93I/hXtoWpuzW6jTE7JgTmix6RbmdCoWm5OTDYqIXgmheIKNPQlTPYPzAEuiM7F6YQYsWZK98iP",
+	"Of8JTLzMjIOiIc00H9E4zJODWHI6m6Gwsk8ujUTJEvLm9cu/uvxfLzLm2/dXECkx5UIXCcBqxmI+4jE5",
+	"9QTULuQ72LwyS5TV3j45RQJg3pzkUyr6RionZqeA3gTjc+0NxRXMMubkRvPtG5EuGtl6idI3Wso0IL1d",
+	"ma8J2FG0NEp4kse6dh1sBtHrKZ31yGumVK56JGU00RPWp3yvIsEtraFOhw3RThkc+SwOHOYFy2ImtCHC",
+	"ckSKAIgiXpdkLGb8jiU9kslcJLhyQzESFvMpTeEyZMzMk2uWXAsDNnC+00rimMqHU67N2N1BmYnIyIhn",
+	"Su9hrEVt+sTwmmtB7ZPOEzll5nIUYtE4k/mMDNmEm1upaTZm+gZDJG4M9bGROubzA3UtInje/LLXIyxV",
+	"sG/3WvHbMakCjvwXcjAYkH/8O9ETqVixhvlEXosJvWPFkhPyj/+FMVH4yD55bwiEsLEMuFoI6BSETWca",
+	"Irz3iJBoxBPXwmj9PM5TCqmGDiZIdWqrsqmIU0NEIhXLjJmvXX7LtSiP8Ze//w8ykXM3AEsXPTJclFR5",
+	"zvh4oiFjckHmLGNFEBeSl1LQlTm6vhquA5IuRD2hM5ne8CRwE/749ozYB8j5M3ArWCpgtFy8e7dcJP9l",
+	"nMU3iqWjG++GyAz3AYnEN5C2ueGtKNJbQ1n64FED9bZRXVxLC9wMw0XwzilUo4HALxG5rsqHe60ojg2C",
+	"Du/DUlMApZ/xckKMgoIxM3OuWGsDTuvlrN70fCLXrmeLqb3JGvMava+DEs8sz2ZSsaAGk+QMfQcBnZwm",
+	"ICmNHGIyiIxbFnPaaZgjLhIjNyzP9B1bEPdriTzVOVoJ7i9wkNDdGGV0yuYyu22+uMUj5up+mRs7AgO2",
+	"EWla14x4UbxSaMihm96nCrP9yLuX58+s8XMxg+zAEf/o0qmxbMam9TDW4i1XRQ7Z8vrKS0JGKR3vk+cf",
+	"IYHNEg6XRZpypQ0lzzgqEA2TeiqVOaf2gPyOY0Bf2CT2J5CkzJwQ3Oodunk+eJVkrme5vnHBH0G58PyZ",
+	"u6Ejbq4uvuNKQbhXg8MXQu6Qitvg4G8ZOKtiqC5BjWaQsaRkhuY9iIpgFLLRQopQ46wqlHdYed8cHBcc",
+	"hyLPaTwh5iKAZ5onPWK0jB7gYM8J+b2CQTtpvvVV/zc7a+hWgdw2ZQLdkiqcuuw9QGjGwaYZoD0FYWq9",
+	"surg4fXZQiuxzEOqyOsiPGFZYCVdI6XOIArUSZMnKJQaURRkfixnEEOciyrFJRC1rFcMZmYJoWPKxd4+",
+	"eUW50JQbejFckOjizeUV+eXv//NhsYAIBaaGS1hkYheb48OU3RhFJIip74yGUt4FBLfMCATgxzzlGsLR",
+	"vbFKd1mVLwQsbxOW5ClLbtBdHhQi3DPoUoe8k8K+vw1vw7MvozOXeKkLCLOeavvgPvkmB2nGiBDC4BLV",
+	"sNnSbLIe4ApC3yopuh2WTDt168hFJu+YoEAe6BhE58Qzuz9gyfRBGKIwATql1+A+huFdORev9Sa3pciX",
+	"+Ly5MXS89r0r8ww8C0oOjQGng+h2listp0Z5w4fqiEQyZoMJpOX7IPPYt/r4awJyQJhK1vWzwBIwur0+",
+	"MX5CRl1MXgod4FK3RbSaJnXaXUCoAa0sMCXoJDBhcFwIOA8bvzBIHfN3DAbRXMu+sjJ5UO5vJfHns6SV",
+	"5nJC7JPmxmAm8YzqeLK9RuNmbqnRgHkVbufmak0jdTCC/BSSx43yiAaBeFHE/CKtztpQg5CroDzOioZY",
+	"AXpBRaq3vSLIVfSyila0RP/KvVqhrHBYWJJQl8erarUvdXh6wzJjDxinlrjrkrHIUpfV9sGWfuaQL8/j",
+	"H8TK4u6CMHHHUnN1nKGFZqwIUEH2PBbSikFNhsZVNPEcX38j3oN5vcF6F0qOPzj8eoPs+MeDFh7SkJlu",
+	"s8VvZWsh3ZCqVpiZPF3Nq4SxA4i0BEnFRrMhOCrWl83erdpUtnt3u3l3bMHwTujxYDD4zZg0NjVQeKEH",
+	"g8H97RW/Fta3QvrdmDk2Q7yqCWKzd7+sIWHDGJrdmhk2PPr1RojTrewOWy5jvVVCnZBprnOappDEhyV3",
+	"0BxW38tWtoc11zhgitjSiLB2orpNYTOUb1DbV8bmgniMwTe/Ea17sz37mvM2mvJm/vz/UGo06TrtGbXm",
+	"kulseNNDmnW7urxBBXnVq6Au2zd9FXgzpKqqstu9u42gteUtqGmMvra2WkN64fP0JfMq6rCMFJwfLnpB",
+	"JTykqQQHSQE66Jyx29QIE1Mp9AT++jGnmWYZ/K3YlFMhcqj5YP8IRhL5hbaD4b8NVcT3TtbXEDcbmoL9",
+	"xulvYMSb5boWGUfV9FePjKvKKssET6aLqcxmEx7DdYXYJk+NjZwdKiJTuiB4rwi18QcnEH6wJHxiqGVU",
+	"Fz8jzHXwpFcUUlGR44kywznicaOo5mqE+ZdRj5Q/TBhN9eQGKii7mdxvUgwlzRJYL5IkcIhci7hGwE5I",
+	"pG55mio7AhZCSd0ShQRo9ItoHEwdspFJFmUdaDq9TgAIzvzgAQCy+QPb87/3d+d/X+7MXANYupkXl73m",
+	"DuwiMLLcVzg48ma6w+hIr07rmvhIV8z1swVI4r5WE8QLV2V5I4sRJLS9YtmYERgArp6o3j6RpwYnDaYp",
+	"CKPDKAJrRfrdVvS7reh3W1E7W9HaHIbPZjtaO/PvtqQtbEk0Td+MIG96Y6vSh/qZ/G5n+vXsTGtvx69j",
+	"d2q9rN/tUJ/ZDtXuopcWqdDt/hI2qhYZvL/brP7FbFZrzzxkw2qH0KU1K4TQAftWu2ELS1dw1H9q29f6",
+	"FjcnoF+lUGUTujloWdRhg8Ne3WhkhQbomp+FSuFDzJ6CjCzIaEhsJgIgXlXhW9bn8MlVuWCq57LEZZaw",
+	"rMxL6RFG/fpyMDnhmjCKNT1b8ppLWDTm5iGdDkaiFHygKTGqXhbDig9YxAi6OpUpNVz3ioSpDBslQr2+",
+	"zZKWGlfhi7a2sq9nAtx1SPSq5IyiCADiCGYPlbk320c3tYkPr7YRPIGMZ+3qJEI19iJpballVoyL26Dv",
+	"4NolT+nHG0DSwMrzadFFA+KGIVuKpumyEliIXbh4rgF7iuQff82Pt0oDKqNvGxHMHuZ8In0Em7HMNjks",
+	"8P6BIpHKh3WcM0/eD5br4WipxwOkC9UOZo/2v9oONkXK1vLUNt0MqdA//hcpTrsxEa9rXoFDLJ416Deo",
+	"AmvblTpas/JaqgJOmEPmJf2hRVEzZekWxF/vbX9hW8Ze9gKxlkUhDI9qxZsFQa6kTZWGtWBF9UnAdttt",
+	"ZNwHzlyLpLCEbY8MMWQa2BqI5x4eQ0BdkDId3D94sspT6iSgV7Bpd+98WuZfihrarYrKdPD50Eru2KmF",
+	"vxBmfrf0N8H7Eo5xQ5P/X2WeNct+5M2Ua7+ugJYkZfQORLZclHzE6CZYZMFGq5ccD6QoqBYuNYncNm3F",
+	"jibBsh12eKUZ1pkCahB2U62G7GWhNtbqefERixdxCjUQda4C5RbIazYvuk2h8m6QJsnoSEdFm0qZJtWU",
+	"TOfGg+c6npGg0+vIGXTOiFOp4DPN4gm/Y0mTo42PxdmEcuG1gdoAMd5PAKdtfWozzgmh2pw+FCfDjO5c",
+	"sazwVhotTkXLx5rk7LShEk/irNhOjoJWYjBbD+Vy5MBAXeUIKkxglwh1QqTBzRE0bhGsfZgOrrMpPYEn",
+	"inSjcTbzPO88cxHSPajyC51xKXRocrceltxae/FCO1YYnG1JNNWQr4QrdfLbXuvJXQG11S6gJt2SjwWs",
+	"Xm2HVVeulgBk9Xs5/gUg4XS3QyIfYSAZA5WKKeSkfQlsuT8CNBf9QitWpk9XmAkdEbKbVraCnKE9utKR",
+	"2oLD/1mKuDVYasTUwuhDI8YYlNsOX94IRqB+iGFNMJaHJTZjaGNE2RoZNj2AzwX/e9ZKtC83n1dTSRoL",
+	"di9FjFA4ngAvt8+sLDJoxwNd2D7fHgRAcptKndqR4ZnCxupOZchSKcZoY43iiXCk3slruVY8sS/Xumib",
+	"p1cqweFlXkjFdaNJEBf7QJGZfcwZzywjxApFlYUchlIvXdmR1UCHCCFWOI1tKcOS7raEPjbzbzZmIYbY",
+	"c+hGcaZChizz9YbwhBFfB52OFWA6P2M52ZvLP52SMylGkFh8OYOc5Le28mrWUI5iPTGxaOOZBiGreWMu",
+	"0wRMrGaD7NLDYqumIXYbgawittCyChMXCb/jSU5TnzdUQWPe3Owc+Mqj94MYx2EL5njDCVMZ34ZLVuIt",
+	"d8QE4DTLWMJizOL2L1PlBkyoyz53N2HBoGEYNnEwErofUJkLzVNUfMxaqhBsaENsC6Or0znNEhaMdeTQ",
+	"TQl/J5Bf6SKPXFUli9ARDhURxbTGrpPeAgYhiuD2cREyfhVN81nKUFwoAAHm+xlWrarMctTcCD24gAaT",
+	"3xt/m2h6pHcsswWyvDN6oMiQQeEN/pM1CpLu4Je///eDwaCK5bRAAFu5zbzyU82G+PWT/aBlbtkS18Tp",
+	"X2BBND9y2KJ7r7DtDlkspwz7KN7VCAR+tznDhwW1pOzOXm+UT5YUyLzRZO3cpXbrpbu0lEsCZVft8mpK",
+	"ywYW5qAY1MwKShxa5gXf0iln5IJmt2vFW0xVdvyuwoG8ktPFUgpK5aUXe9JQ9VLW6cNqmaw5bryZ5FZC",
+	"v8e/gdBvu9TdWAedsPp7cdTO0nUMFH3A8oEEarLQ5JhEBSGzJfxQHQFFxSvyvdezgfOGN0Q9Esk7liU5",
+	"i65FV/sa+IwqxRJXebAk8WYALm4c5kekq+SUlWzW0aq93rWAcoGRuzFRNbzdt4e5R6CVfDF2x5ODO72O",
+	"XWnYRpYnXD8XOluEXeTY9ragoxYkGGmYynFA6YnDQj4UNDdaTiIF6wGqYAIHhkxgCsc+fnXHsqHL6cCq",
+	"WGBl2x9SzDhAOX2WD1OuJnjFl93NsZYbqIe9Dh0FW+YbIuqyK5ThbEYcKtoWIXi6Hg+GyEMsl2qd7q1a",
+	"URQOd5lh6XEzmVK5NSV3ff5p5Oq9E8fxoRY+0ZNM5uMJuTw7f9UzOM2nx2iUNEObbwvHJoazLQEMEbYF",
+	"AMzSvLqayyAAqbwEwRalz1uUGS/wtig1fr5RbXLbp6TpcHjipDDX0ARs+FOaeLsO1+bJsxGNWasNXNpn",
+	"i8ihNsuBHqWuBUK3pnnZ40CxnmBhYXt8eytK1riOOcszu+Sj+rzltSyvpPmrZMTBixmUK7z2Ew56vU6R",
+	"guOtMEjzfUwIigaOWBEmoLMayAd5EpYP8uRXlw/Mel/KseG295UOSuq+WjpY5vfQqc37yVNo5GikWMNv",
+	"WmqaLh8DhHJxgUfAGfBWmqYegjT5fC3Xx+UUc7uJ1ogD/h0LyUAVEhbTKQM7E7Yaf/v88oqcXpxDpe1X",
+	"ZxfYdAM+ceh4pheGed9xbNPsk18bnKoWSrMp4VqxdOR7tuiMd3qdaTwzCA8PgZuLT4Ms+swc/qhoobak",
+	"+Zc/m3vqrH6F3LHMolfbrUpLwD+54cr13msUfqOiG0MEBBMlt3YmjXX9Y6CjIzxCusDHySzNFakaM7yj",
+	"g1ZvXC9eSaEnyrNeOYUaS10nkm2gwzbZp3yUAWoYh5XReGNlFEWWVVDxBJuqaceTlDdonoPWirW7xOd6",
+	"BNNXnBiLoSTVPZ89f3vVPxwcPul/9W+Hr57+5ei7g2/asTG7lmY9uQBOiZshquXd9x0oiD71WNfHBAYO",
+	"LmlCuSiVq7dMQVHD+sJoalSqxalTSpa1L89KCeXpM0XsS2TC0qRHUjbSJBdWzFhv3aONc73Gwl+FHxBE",
+	"ty7O+Y9/d4vYa+FSWOlkgR15LpR7+0os8qgV8z0oIgDASAnxxZV5v19Hmz9sUhJ5A7/zZt67wB6fg9Ma",
+	"3J1F515zVfHcDFtICq0Gfa4P6vX6e2RIhQAVnylEKJnrvRqA1hjaNgBQ7RI5dPGP0m23orDXb0vjxQvK",
+	"tVX3HlJxHwc9mTaeiF9bpsWsidA20LMjR85SiaKhayH9r9jew3MAzWY3k+xGLUTcMoIeMOWmEvYYuERl",
+	"9Bbkjvq+avCUYdrLPnkBN9WVHCfdUFWN5WIa9Zu0JhD/w5ZdRNydCkctv0KXi+8pmpUdRty7ZsdGqvM7",
+	"vdcEy68HrZwh/ySNHHYZqm7J6s26zi6FSdXR4fCZ0DiTShEmMgm99N1975WFY8Egey1sRHqpiPzjf0FK",
+	"QSWqx4+oLF1R3ch6raKa9fZaWPtJQ3MX17fF9U3xurc4U7UTW9x1uhZwn6jGd5rC5QtyUVIiLDxsbTSW",
+	"AGbXAh3nuCls4uL7qrftjvJ7645CIXRNuUOpmkgaCBMJMc+Q7vnlG/L1k8HBBtqIVyg9TJhtkXXAOu9h",
+	"FS6rbsn055JbbMhFuBq8SFiWLrgYE4zyg2w1KIBdYx423sK6TrA80zibLfORUF2mvc8RgbFJt41YTgLd",
+	"Nsy3/4zdNqZMU6ccrtIJX7nn2pYusBRr2SpzOYMWdkZfJi+x9f+Ez0hxn0JnZvlwEO/KixhTTVM5Nso6",
+	"WNtGvKbjdGbZuJ8Wc37ZHgCbJLH0OlYybGoucSU1TV0rPjkqBEnHwsKCy8Hhl2g9UIIbR9lpPnqm19Jj",
+	"dMZuTZHbRXGgdrJlwvvOS/PvNlnsn6VW/y4l1x2U9d9lltqvUOJ/qbZ/TTJpViY9LrKiLD/emHuU5HdS",
+	"xG+iHP9OterWfc/9UphrUrfW1mf7fMpyGWq4H9Q/1kZCNunQX654WrMi+89RhG1LveUEdGMbqVFy29+A",
+	"OtPqfvi1rMu7cdDybmxRYfhLlxr7UtL6hkXG7ieeb1hr7t61l3YoWfuUrEVU944F7S9XBepfTur+j1QN",
+	"vLEMeFGXKugqAoKATiK0eER7J8T8Haii3aKAdiwnvw2P0i4c5Oia+r2mgo9HO6ycXIj6X7JocpNE/+tL",
+	"5ptI0A1l7H6XqHcpUW9ZG3hZNv7CUu0O6gr+M0m895Ji71ktcudS6ipRs2E1QdHzVxEat6yy+rtM+Bur",
+	"klmBdev6Po6b7762D6aF1nKXVhb4OStqn7+F8tbLkmDJoILpv2WIwcPSnvePfyeGHje480/IwGXhDGWy",
+	"8NsFhw1ky0zbC79efRfguWfLgdOrcudbGjtWxv5vkevnCjIXYirkjMi52kRctVH9LaiEO/crfL45nhDK",
+	"vNrlzFiGkVpmXT0yXICJxKxKkA1qfJezv1M26WFlPGBDNLDdaq+Go2Wo4KrMhnINTfe3khNrw6shSgev",
+	"cy3vEW7w6ozHa1GkPJJuLduxV60hEEh1xNTtvZ6X1Ui6Qupr4X76jEmOS/gSsu0XoUXDhYXRib9YrmwZ",
+	"LDi3IgY1gzqTs5RrwnVzCZimQFc/bVm4QpJlOBNEsHKB0QGhZBkfBsF8HC4uHLyCvwtpOEAWDFQ4BYKM",
+	"Z2tPCfZtPltww8ka7lBCai+8Tnc+wVWUpx34uV62rsQG//y9jVZ2Vc7sT7P6TsG9DpKSgkmYS/oAOB+0",
+	"/KjGiG1ZCshDBohPpckGxvry5fOkfdK44y73LZpT5CFigRBDUjewF7YJMF/OgG0/PptSngYZp2jiqA1F",
+	"O6olFbD0beXo165z83IbcADhehu1MhvVyfl0yhJONdv7PCU2HEm419G3VQtq7G5H5b9q16bwmyPChItX",
+	"hEmHOfsVUfoQfsa1cnVrVA97oyggqFjyUeksjw3jDVUFFVLTcGL9KVFg3fW+rSaPuTJMTRHHbcuT2cc3",
+	"qI+FL3yzaJ+EzzeSisU2iYQvZHab8pEml3TE9CK0cDkXbKPaAbYUQXtYFi94R8VTZusLCLlJy12LUe0A",
+	"d+meNm8CBobduhgFAIBwXXz8LRh07uoJW0D3SZaA+LO3gQgNazHjhgzvbYkCDFIQhOL+tH3RPe7ZGVZg",
+	"knmkssG14bXWMtDE2kATcuUbpA9emSGt8AlCy6wqnHKTK9dog7BBkMOFDRXDLOnVKz0hNFX4RPT8io6j",
+	"akn4drFT9eAlOJzyVhaI6+F+tYhACXg/JqrEj2YSDvlWQWUKkuxc2oKR+GZUT8qEa9WcZr0SsepdQuBO",
+	"YXG1DW+TbZNcT6hpQ+MhhWwrEr+yPyCUfAE3uwEVV2Qks5asqQUfsJlxq9mAzZZc5gKv2bw/4RmrnudO",
+	"mMGaa+/W5F3/9vBufVlx4NXX8WCj61hePz+vcd21W3PVHOoG7sjBL3//748HJOFKcxHrz3Rf2pYeDvtj",
+	"/J3cJxayzORcQ0bWb6sG1m3uaLBPZ6PqtP7WbeS6CcU7+Ci3BqF2EhBQcoLfa6r5wN1tVICH9LXYgMgb",
+	"Ivr8N2LznrRbOSU/NQM3lYJt3JuAQvHsOLU8tLnGyy7UqdnCXuiTIj/puoOxQ+Zbm+PVNQ/uXXfue+uL",
+	"1a9AyPvS23tr2fcmk3UddUMX93aKX9EqpI1rFV9FB2v7QDTzznOspxsCZMqUkqKH9WxlRlSe3bHF8nEM",
+	"M25WtnqFL2Gwb+DRVnKjXZitGtei229lP67hr6GujXK90IYYwyPV+hyt2A/uCIp/BbjPrLGK+qA/pIol",
+	"ZQF1o6RzYa1OscPYZeP7io65p3BIleZtbj+ky6YzvQDHH/I76NC5t0GrXP6T3y53uW2tQ7YmRltr+W05",
+	"imAsURhxbos6h5mvhcl6EnlpH0T9iuu04T7b2R4oAg9V9Y2LjPXVhI804ULNWFHbbn1ZoXKdFl/dIjxk",
+	"8F5zuOmf69preg9i2vY201zLl1zcBjLUZimPsRCbBSHhwpoZqtp2VzF8zgxMsVQUeWbZkWHV4ZPehpDc",
+	"nzK0u+Nqu0uNydYxGnsdQ+7KjAzZQlrXJBPJnvujEh8SjGff4XVrcSRf4vLdRwBpvHRrr9J3FnGqS4zw",
+	"mkSkSwmgI9j9AVf2eiQylyciXduGtri4e+ZCRXijIj98BkeDO85/wqqZd2zR4Pv2FrdDAV6Ux10T3mF/",
+	"0Qp+3i5ysXIhQ9GLu71pr+RdlQa5tL5VfLUr2HzP567t79jO78SOdJE/MmFp6/Msk1mIHCwIJT/IIRlR",
+	"noYyMadMKVu7dPlVKNxVzOGNsfpCujE/tFj4t3IYrDRVzmpWD8mkWhGZ61hOQypUC9OpGWhOQT7KN7Gb",
+	"Mgfb9fylfiCfep0RF6u9Tdxv6CEzD8rtlveDHLaIJvMBbq1pzSdvzUw2XGTKqHC+T9RjEwkGjR7W4xJY",
+	"bTVoG86K6oObAM/WLGzh46ZkLrPbooeEc3NzvXuvdnWJzpVVQ308DM8f4ttcN7kXb2aFmL8B/S/fJxIH",
+	"WL4qKRXjPHjw55dvyJNHT/sHJJYJI92IQQl3psz/R1nUI1B+pRQZwH6Fo7mQ01kmpzPtquomtmhHrXsP",
+	"9IX0UpS+p5CL9CmYPDSVSZ4GFTgsdF5mDNonjegZ25rmxVqfVFbwxMvkOBysDsdtFGXe3LEs4wlTPp1k",
+	"SUijcLVw+2pGY0aU82bvnA/8G9C2sHJofqkR1mXs+EzUZBOa8Xkv5CaXcNtOpLhjhxHLQJbl5d5ki44m",
+	"YMrEdBYgihcp5aL/XIxTria+AawMCQdN4Je//w+i5YzHPSi5zkQMsYxQkvE91xNCSWQzIc4T22w9n6WS",
+	"QuUjbm4ZtQW5Zxmf0mxBMGOhCLa0hEBBS1ZsI2Engkdwrsol+SbnaQLWZhdAVHiuBYlDNwhwaU4zNpG5",
+	"An41GtUTm4ukjdXmObvVsMLigYJkTOeZQPcdMEnYdn9KNcs4TS2UTnxgc6xUJ4qmHFS77OYHCqFZhYRi",
+	"a4p1Vze4mbpkUacd/jvuvQwTK4o5B4ETYIJEZRsD9xyNCWqFfGIvmDTqbp5irGsie0V8O831REIrThTC",
+	"zJFNqEiOi55btORfU5mwlHSjl89P375+dvPy5aubd29fRntY33Q6033oGV0eKRUGBhDviD3cUNHDizGl",
+	"2S1E/4HObdRwZ2pEOYrHE1dT0KiFJ4SaNdIUTTNTahZ6x8iIzVmtN7UgVN26MoAlAhKHgIqofDaDmgKS",
+	"TGXG9slzMP7BC+Bw1lDdH4fBG6RK9lUrYec1p/TW2wzBnrdaCgGXKUajaCawtlB9vfv3qd9bxusX+NIG",
+	"sZsC8SPkkhHpzikH6wlWnEUh02j/WS7MNFEl3p50IxR0992CIAZdMY1WARTpzWOgS+xbHhQRRReKzCeL",
+	"Pd9ggGvo9Dp2rlrwNA62wn6wsgQx5pX7PQL8VPFM/fqp4maZO/MMX+ZTw5x+9w07yO7eLbxkUypdc9E6",
+	"v90X8ub+Gv63Jvh7GR7LzjYXrF40GjOCm2hOVYir7UY26C3QLo3Ajyh2L2zSc9e+Yi2aaqOenm36B6/u",
+	"jbLrjigrUh8q6VsuD6LssGlY50YNdlkjxDAXyRk+K1I9ODCLYM9N/JjO5OyQM0AuDTE61ZpZtWOdt9A+",
+	"Wlpy2rbD9fgu18pvjFvpO/LZm9lWJnj8ZbrVPnmyWbdaxwE2uV8VjKnM/minDXGhDa7tgFuZ84Eqq9jZ",
+	"nrcF48MCaNCUqXWP3KeD9ik7vzekbRXJ47WJLewmRZPYZaoeQMTVXWM9+tYsqbxlRuG/nwmGJgGXx4ix",
+	"ZEjj2w2tJ/PqmCXUT5OEUOdYgmqtUyMpiRh6jsUsyTNE2SVpZxO1vVj1eoiFlXaACSUZPATMgyZJyCW0",
+	"jbbuzvM0SZr6+1j1uOcuMZqBwBmqwsEujTbFU6JQri8oSxGavaw/ZlSgM3DV4rynWvS58y5KdeOB6dpY",
+	"HK2TMLhRh1alwN0jE5mCTaEg6n7gUvUwfUFiA73JhYQFBAG+mc9zg3gJOpWVeIUHRTBUA4KsiDGwL4YD",
+	"fL7BOpsLmZMkwzoWLYJ7ApE8LciYBcY9onY8l3X1bLcCrYPojkJRNjuC+4R5rIvpsIDepYK7BeSL0AR3",
+	"cRtDE7pVmFs3qxGz9zYA+448SJeeflyrVyrnNVu2jXwx5DtjyNFXaqZvxFkhKm4asQRt+JQhfeV4YRtM",
+	"Y3/G8JZScx+ocO0NK10WFbkzIzS0dbStIlvU958ZrVCML5vT08Hai5npXasQ7BFaCHo2XgtLPVez88IK",
+	"CUhZO9Zz6u4Df1O9xnMuFvNhLc6hlWWzG4sjFBnaBkaK6eLEXEXyW8ZmthTIHU1zBrTO0r29L4u0hSca",
+	"9vOlcJh0D375+38/OByQKQy0d+KsdUa9KlujCYl4vagW1637xtfXO9sxzhdQ+2qw39lMOd7qMhTzDZar",
+	"DK+ZcQVxhdzpgHAHBY7mE1kmZntYNGQKggsg7mkuQsLdhkUBMDf8s9YE2E2hh3JfK6hHkwvHljXrDhl4",
+	"ucAHiNWMikT+iHTRYGdwuUfuOFY/N8qdqxnjOp6hA8dVNotId871JMnoXOyFaqQVU6wvh1bNaw/0Aomr",
+	"Qfw9wmg8KatTLAn/vcL37ikhZMj0nLEiAjQQEOQkwk1dK1ZpCagI3vwbDnpVvLnW91csuzrfCoyxvqBm",
+	"5xhVJBpxkdzYFvnW2a/C5aI+S52PL1BUA7pzF924oR/UTnKpt6sE8a9RzWGr0gjlKpuR9ioInhcZY32z",
+	"LoANMvknR2ZLGY2hnamhFT1CNZlKpcnjQb0RaBGCVoTPVNzwmxUrrSZmt87F9i77pvqakxYM87QRtubu",
+	"ZnLqcsaSiEzlHQMXmpYk0rL8JWAT9N/cKC3NG3eD9+rGvcr01UFDuPHMepief9RMqM0BeAVu53nhqVoG",
+	"yApfl//iCUmphtR+KiotO6XAOK9KlcItbxOuJQSHEqLNRL3IU0pIN2IpQ8P5MYicjelQZUwES9mvHRNR",
+	"984t93JHZ1uAUPyb2Zr7ufBorHetDpnSDTJ8kWdYenh6xPYd2sYxUymKWKtr6yKqSksxsk8bXpVIg4HO",
+	"nlxERJULs33JbZskVE3wlwYFbK1XnOttveHMJxONSVE+jtaCplO2ob/6Npje1Iz1W2Qsfe7Ez21TOP9E",
+	"f6JZorDmD0aOEogcVWupDfPocC2H00vcrNQ9dtcvRKJecJYmRXpOjcgybYsdBlw1XJF5ZjR8K/FXNzjN",
+	"lbY9o5bbRgU7edKMTpkOFct8TaeF21aORgyrZP6Ys2zRs6WTMjKB7p2kGKbmeaRjdqP4T+GpjcYdmhis",
+	"rhf4K+m+fXFGnjwdHOw5maxcC9pz3Boz9AmSoUwW1WU8LJoFrOUpCPrwicGka1lq01murzOg2B3LuAZV",
+	"xF06LkYS3KwQ38sSnk87vc6EjyegEHPNY5oG72BxR7wM5glXEOSpM8ohJ9fVgB3JjBwc/m/QYEnT0ahq",
+	"lH+0O6N8PUegmUHXcr2AT4+ZCEYojpn4tbnxHzMqNEsuYzkLUKYoYzSJCIVoQSgFr05IBOXYim+xNe0J",
+	"iSiPSHeM4xmkf3Oa6wmJU+4iNR5O4xmE0O65d0/PC2UVLBvmbJ2lyE6zT04vzsmtYZYxzbIFcWsSSfGI",
+	"R+3Nj0YPgDr3vQ7lQSSDcuTBTD1siT4CY5ZaY6PaqlDZ2pjAjTrHtUkWh8ddkjjSnrNw07I/yTmZUrHA",
+	"3ZMhA5uspV8AmrDnsrGWbUVz/XJ1xjaoLWZ5oj9VFUjbFRoDmJcRMQW8a5JuatB1cdpYqvuVtfwbxdA+",
+	"TCYsrdY/hjh0F94Lp9Qjhujf8SSnabqAACQqCKNZyo0MQ9N0b105tt6KAuL+qsZSEwpKVBk0WB07OLjX",
+	"NmBZFsJL2I1sg/fo3r3arQNlxWwPVOFlEXLeptv1LZ/NQsD5hgojntnRegCkOcsYiDd+v4ZigvVeKget",
+	"cieV0vR1NCpX1wI1ywCbLXGza5ixIegISbW3Clvvg3avK0iGVcp7pDZ7C9xbHWhb2My/aMRtUWyczmYp",
+	"30QRw223NkwHCVO4EG64JjjEQhQFwW3/lc0W3Rx/tBKp7U4bcbplUEpd0K1w57Wge+Y9vw3/daxy7QvQ",
+	"q6N16aulta3IMwPqGqy3eBgW8J280SgvoZDrqPWJjRhhyQNFzNeBTo9g7W3R7nGczX59Cdkd3zqYZmyW",
+	"MQVuKXJK7g5sxyKEArZPwx6XpZhp8Ae6YcpMV+RYzSh2dJ3RTEPwmiFc0C8Solepi0vIJOBArwP8v1na",
+	"3UESEkrNvycfIUCR/4UuRanf01JqrnHXJFnj6QZv+g8SbD0V8fu+jSf4Bk6wRsE+kylrM8xb81xrb5p5",
+	"oyHznQd6JMAi/FYJFqhrjmxXN8EiwO/3wQeuOk2SDVkwBkq0F2FK9Ky1sWyuoRyOzVBtNoOSaOD2NnUv",
+	"MNJv/d6i1RN70dM0bZ3JVG61jmJWPHrVpNmUa3GSOGrzLCHdlI00yQUq0MneDlaz0qqwrGQRaEdJ6Aid",
+	"bawAyroGTDYGvbb56vyNZ/q6MbzArS7hapbSxbZlUWGWdhG7U2gaVXx7sEYsbSHKndQSV9HEviTcrTU/",
+	"fQGJdul4zqGRv15cZPKOJywLaaOpnLPkuaH8z+SU8losztoYCleuI/jwMJNzw3r4WJyviI+cMTlLDbIK",
+	"YpQS9AZnMh/bqz2zy3duYjss6VJrBTWCsldRBB5+oAgTCYb3YUmBhKvYaLWLvQa3Xkr5NOA3bWb5pY7Y",
+	"vg2V4/C1fM2y+IKQxDxDYDkGCc2dXM9OHPO2vNwuzc4XursIusa82AKwEESRwMkod1RcWH9T5UDAIGYu",
+	"wn6b9rFbmXwh7PJtCyGpjvpOYCqQ4F2WNpgM3BNFXSo4gWJzeErRD/Nb9S5LI6yLwe+YaLXrCVVnANpL",
+	"FmdMrxBl3BEoeBBC6jWE1HdtSyGIM3eFZhpwGoJ+syAi/sB1uGqh3VkYOt++/45cMu2w4o5lfMSZAnQI",
+	"hqpN6cf7nJdB31d0Nlvpattu6KUb8Ru1quMReqS2hsXliXmXehnT6uS4IHhVIFdvWXl+iDC9IMfYzpZf",
+	"P5ezgv5ulMPJ4wnSSuVVl3MsQBvR3Xm45hOqXZ2bMrDdEExl1EKsRYebD6TITYNOeIgx6JvfCE0SqMbQ",
+	"dSlTEbyD9s16LaYVvKRBjlI9Qgk+bx0PwITRR5tBfkM5M77Rcurm+NAZ9La38aHe8OZjy8HD/O4UeZzM",
+	"4N9NtlY0YFwzcxt56KJFRkkreakRJxJ8xvHNKTX6gmvKZPY6NWKtrbDUpcIVYDI4WlUgfInz8aPNwitr",
+	"clqD1It35QGJaJ5EBEJHJjJNoCucJw/IDDzHRZ22hcyJYprkM+Iaz1jw7i2nM4fkgOLab0LELbFYKce8",
+	"kFkhKxrxpc8FbsZ9cG2kkZk9UNa1rlhmWKs5kldnF87TvndsNnctPEgguQErPRoObWf3MVcaWouZISyn",
+	"rMGmBxzzWmQs4RmLNXn39pxEaNAtlgN5AjF59/Yl2ncfSprryUOezB4azW5I49ton5xrRc6fVY9v/1q8",
+	"t9UQuHbYVwjX0t8XSnJUuHgA7Nrc4thWSTFXkEZeAgaTdDPmKjtivBWcKU3tSk6InHJtf7dbt8DuXnx3",
+	"9hxDHPbJ64rg08LUbsMW3oh0UcQWfxFR8s2MifNn5EwKYY44IFmWJBWPHpm9Pe39OUvT/q2Qc/FQzpjg",
+	"SR/ANs4xEGaJAjf4GUohMEDhS16JjxE8lRGHXJKPNNbpglBMMCpQjCsVtZvbSpm1vDygf4SCMbZHfjCk",
+	"xuAlnzKHH8h5KleG3MkcwjShGt1E2r6aEES8YB4sgXI3CMSthFstUbBdwN04QZoMMn7PO0Q7fa6gY65I",
+	"lmgNNxLJqOUh/Xbl5Cqc/kzTvCzWAlzc7B0FDiuI2SQkv+NDgo9yDXB0hS4qthoPLI5lrxWF28iVb1dJ",
+	"IFRYhNeLEtEMmx5D92VUsiAZo5LJRZMpRzIp6BiWZHMNgo6i87Ewmtsb8R7CpwJZXIbh9JWmRmnYJ6ee",
+	"9w57dBqUt7QwluKOibJGKsfB981E377/7nLZgHHLFlWrThg7UGOtyzvjoPJ4y5Pw9xiuuBywpELWkNrx",
+	"mpdDB7rS5AybC731EkJRh5JmyT29Et5Iz4UO1wmcc5HI+dqaF5pqrjSP1Xt8vr4bO0wPF7hmW7iYpb2V",
+	"iaoq3Ju/0TZVJsMGqkhR7PSy/Mu9sjlhWK+SkDVf2ZX0KpsJg6PsKbF5dgs27oBSu1DiQxX5HlBGDGux",
+	"dqGmDxWQeyszq6GcntsITZs1MGZoZgwkjLczOuO8BJiLateJ7JYtLhryl4G3o/HTGxyE+im9ZU2qxeMW",
+	"5vhS0XgUUDQ01Fs/XaFuSH9FZbxEGQH0vqjVjF2BJPoi1kmkK7IAijOdy+wWIp5b93Oq+yqWp5UzHjfE",
+	"8+SApw3dyjeZ5lMj6l/Y2kcbYP4bwQrVxyJ5oLeLTBYNaEXHzL8er2h2m0ib6lwTdDY9KDt24HiwDSmL",
+	"b1Ou9E6KxPRwjx9WgjZwtc7C7eBI1+VRHgwGe1s2h6t5XuuX61UD2IxaaISYGMwKRjc0crUR2VMeF5LC",
+	"jGVTDgXFAxHYdNYYN+oruKXaC8qAIYa3bHHiWcZd0vJaU3iDRe2vMs8I8y1qbvSimDTEcGQYT7re8cYW",
+	"TRuzGm8lXWROMQLSdsSPbtnChV/BKlA9+fb9FQj/7KP19trvbzFHau2i7LGsQ44rJqjQL+3DjaY6ABm2",
+	"8rwPpDz8aDQHugfIwswJIjSkJtS7ODtTbPEGMfe29a24KN4LNhLcNEomlrOm5o74G/HyKzxsaL3eSrpH",
+	"qNYBHGQID+Hs8GejgydBJ8puCmaEw3yKpbmrUsCrZ4lCia5VHAlRzldMUydcr1IzaspYNuQ6o9nCXKA+",
+	"FuGZ2pHwZs1mfcMt+YjHhLl85mpUspF8lb6JGaaRdc7O+geDo0NLVtepmr2Oh3MBbdHDZOrjva8VGkjf",
+	"3HE2txLtjZEY3d9DKtyfGI7rvLTlR4zYdSPYT3aMWE6nUtwoTbVVgDU+GFI4L8B6Eg4ttZYViC0tKoSe",
+	"WJlsTOMFMV/fI7Z0xrJfO7b0IpPDlE0D2xfk7Ysz8vTo8VdG3TcPFca4UI3LJFxXUmNJmCmNJ1ywfsZo",
+	"Yr4hULgf+iJVhReosgQM9MYW5g9ZVDEp/qbRp/hGkKODw54lULHMEiOG2VR6+1Zl3qNQmH5TOukpmeRT",
+	"KrzNfJylVCDbL+6eK1QnY5w4ZvWmTZhaSTZOPWXh5nRvhCdtuIgOhAGkgn519JT8v//34/1DD/ikC25W",
+	"LkhkPtYzDLiA87hBg0rjWkIVNThLk37K7lhKyjPFmVVrZuEl+4YqZwqlaVB1uvLEFEi4ddExgMb2RMy1",
+	"rKW70hl/eHfw0HVefYjxzqrTkKnNlL7hyerpDfVwMAZv9l/6tgZvH9vfqJkUitl84Br8vxoO4qPRgB0N",
+	"n9Cj+GD0lB6sqY+8vJA/XV1duNZzS/ft6PBwgyqUtgxPr47/teqxDs5m3Op+/lxiQvPtxi+W53739pxk",
+	"bMTgLqEporDAqzUTT7SeqeOHeLLJfsLuHtqH1cMSPftNi6prRebXMo3dQj/E5F2NibdAhLbQPsusfFcA",
+	"+qTSKQWFaWsiKKoP9EhEhZqzTLknfsz5T6GaS/BQU1EKV+kCyvxRO/YDRexrvbKkdy6wiuXeCTgZmNDZ",
+	"wvBP+6jX2HWjHtmn8HZV3TsMqXsril5ERoyKigoTKgAu0o3gACIMIhvlqjFMiN2/OA1bWYqmaAu+YQkf",
+	"I2FA/lYBaHI2kTxmXgMhwRi4V1NGlSZ6Ll1XwxOi2UfspWT36jdJores0FWr+BMifm4DhCc9gsWK/M7N",
+	"VCmm1FKSZufHg6qpokWZJK/tm1eJ6UwKxZVmIl50ep2zCc24mtJOr3PJBJdQJuDDLkx6h4N1fdvBx9YY",
+	"jeOC1woOAHIA3hcbOxuo38E+6mppAgzrGbIJveNGQRrmPE0U0ZkZbUSVZkr/7yG/2pqNOiq8+oriUV8t",
+	"UJebMz6e6MrmD+obv4wxyR6fraaTuJo2a8tSumo3wbLSBkT2yVUXLCzzA9n7sURh0o1+VDpYO+FHpX9t",
+	"6b1yAF7xC8XFOGU3MRAAA9A81Xzmf2OhlFGNfn+HYx+CsxSUeLMYILygNrMi0PIO7y+JJ1IxQbo8Kbyl",
+	"7gQeKPeU5SzIzXB//bhK4Gol2YafpwLbp17HTbieC3jIVkdWb5CeB6kwytYbwKxrIahdYVjHwSFywK9X",
+	"FSxr32T+g6G2qqR0+DFcPEepVUWONJqbagWnigKGS5Wn1neuUU0FdI2ajjB6oFZV33rSpvrWitJHyhZ4",
+	"tltvOuY3Dc6vU+FYA6LKvpECs4zFGoQWSKiRua2GWVb/hYIptez3uuYOo6woODWRUmG5Ke5uI8hJjn4v",
+	"A7u5I8jlRM5FJdzB8EDIwgnNc0zmkwXBKG6Yz8hsWMWpWzYIxq0pEnPN/BaOhsbt7ZOXFjY9kvJbVsKt",
+	"tw5YPdtc0uZD2q1j20ZRUzDemtVB3BuZUpHTFHsRQq0+md1i80bwyrDEafkY7wyetBW1S5voJthA/Yb8",
+	"BdfqRvIg6pFIHmKL6cLxUru38iCoflkRY8W85pFgBwhvRy17QJjJVt+FbcqZ128L1DPXlljsFP/blCHf",
+	"2XUgXfyXpoG43sH9znIjObiuD68/xbIqfXUth0Bq/e7qrZVDHz1qDkE/E/NwmX+bt309a6UQuIZZti5s",
+	"yjcSFtqlwfkbcdlwnla0IShDNrYNeqJ4Sp6zNgQsS40YGZTiMBs9kRAubMMACqKa8hGoNkto7+shTdM8",
+	"UFYFId6aAxLFweZsn3uNjCplD1HmdgdUrNODctMlcod8j7Y3a5B6B+jWDsvKLqDb49aumu20QsZNNef7",
+	"Yl/BUg4QEeM0V/yOvXJbQbfg7rTmMHauw8RwPZIINbOIdF1ANLZbBR5rqTy2AHAqaUS65hGZQXPtSugo",
+	"juWpr43aqVvULpsV/bbvSzvE3h51Pw/aLWHUWxbL6ZSJhLayeW5fInSWWdufZyUJ1QZtWRAUi0Kh08HV",
+	"Bs2KFgCu3qqtEQq+689WGPQtc5rQdr0doSGVJHw6y1yvrSJgrSJutu36WK22a1SoSXUKXk1ggeVDBguj",
+	"GcuC/tnOWzaXWWKju6k5yTaBn59WwivBiLI1gZCGd0L0ayDyzwXTrg9bw7jbTz1bDPo+/oNihJ5dwGqs",
+	"SJolXfRTzjOuNRMraN1OGkd6hC9cA397HSAkuG5no1slE6AQZXVspzatvrUVG9+S+LeqkeVbNuUiYdm2",
+	"/Vrl1Ny4DEY5KcLcIlt2JupZVd2RKKd7LnUzbo0IQmqGHVDLyDDcAplSnm4jSHlleUKlZYr9VcNzIKGm",
+	"zMmkguSicA965RuX97p17Z/H62v/rDjgcPXLL92MXTER7LqNqwTrUt6m00HjoV3ZkmLKIUZSs9ev6bb8",
+	"oX3DmubyjgrDWFZVX3pr/XFB/5Dw/Jel5w7cRJmaBd1EmfrVCwhenp2/aijfdUrMjxg01CvoBPTsgSzU",
+	"nRSgrjQ+C9ii5q71jEv3LuOYar2511cN4WJVk6KRzDO/rY+lAS7j1lAulqauGAKd0Uxv2VaqgDkSCzP7",
+	"OxWuuPeSgm/GRlVjna5i/06qTIrmQxKi1MmUi1yjwhQ8hbWgai68w+7k7coTXjP2isp5cD7VKhgldlTA",
+	"5K8jdE8LAG9VdTUcHo7O9OU0xy6Ey0FuMiiwubIuKTik+3bibaypWttiEuS7bO5d4bKd3Q6vr7tT978F",
+	"jSinw9TpqribxyRSMZ/eYNn9o0dkSBV7cpRnqXed9wka1M0NOUGDP+GaKDpi6WJ/oy5juKAAvq48p3BM",
+	"gXc8wCmUvg1yCqVvfzOcYgclKkuu83uBSgh7YUkZRbEcKG2bQIPXqmAC6ATnmoB8HnDcOw2jMQ414knk",
+	"DFpWd3HVOFZFYi3Lh3HDcUFSJndBgXahPSwkN3C6wJLdc72NPWM0KQtRBBpdQfJDQx4WroUqovLh1Ki3",
+	"VWGzEiTWpLTdAD3AWdz+g0dbtOdv7sniupfj/Wdx+P6z+Fe//+A5f8HTJvE3n6WSGiXP+thHPLXyr8oa",
+	"dpX9Rnb1imqWcZqa3YWOCrZi+9QrFTSExJNc3BZFRgOF/Tdnrmw6ZEnSVHTE/erurFnjA0VgHYp0o1TG",
+	"NO1PqJr07w4ePvr6KILqe5GcMUH5MaamTGXCUpubshcUZ82wjbx5wmgS7mV/Va7IPWTuHPuogSEnoZTP",
+	"x7WMz7V1M1sIGT7StvScVlGi7E2TcOqC6QI2ZBkzpTY7XzWhh4+fhGF3+afT/uHjJ7XDHS60zZadsI/B",
+	"41L8J/aNeSqMhZp91GcTGorrPquoPsVB1c1ZK/vWFMhSODZLsPlrK/bur6jn3yEPt7yLUNUOfKAHqe/y",
+	"QTbiKSQGkIRpBpsGFuXZu33f0ywZdXqdRMb4/49mJRAo+cOMmX/GfAQO3OEs6DKorsoJU0tMH+nMAwWr",
+	"U5vTm83ksWUqGLhuZiUrZrRLPm95wS7t488C7abdQP6cNfRorO1R3csF4shWBRHtOrAukVkItMuzWBdw",
+	"exgqszFF+gxQWw+VplDRN4It87qeDTtC/m54iAXBcaWXxs+kWEGPOELQI+Wh9Yi1EZNPqKpNw1FXFcRu",
+	"5CpWKkZ2Fw4o2e5AfIYXMFM6IccuA2s6QpEA6jLKbHxHmJ/unGX2yNzG+UOEbyUa1jVu34yt7ohJhhoJ",
+	"WfJqZoSC6wmnRUpWoDNWg0sBNIsJnc2YYImNxKRQcSyRoLXZAmiC0DGobWUxtOBEBSMJRC3Y3yIonHdM",
+	"5l4YMtyUOVWkm7G9YgwyXFSL6QcijvGinK3BdCvKmbuYpvauLXGFRjr8wqfWYUxTLsTEk2p3Sddr4kjz",
+	"XeY/QTlsEG9ayBp1BnG+mexR4SNL0AodT0UaWeWbq16Ld0AswlvHwBWaaUwJN4fsVKgwa2mGYNl8/nBA",
+	"Xn1zAkY+M7TFE6BRXJFbNtOGongCpWsmUAisQy5otgh7gXbEqGAzzcArXwyJRfBIf2oB7HiS49RWh1YN",
+	"OrT6bWibJYG0mVAdOuOdQBpYhuQcq9fJjI+5oM5eYYXRUQYCKnj8aXyLf2HtVfPHQmk2hRoU4V6jZS21",
+	"01jzOxsFU8sENb+wl+gGDlzkZ2YAEWvnKVYE3zBYqQxLgmxzR2qwOFuY0qwtujZj2TO6aC/WLu3uGf0i",
+	"hedqIKvurNhG8A4El9ziTLaAZmJ9IxVttY1Fk63b4uqdnYF4clY8H9ie12excWNrfuZSXMQ1bXxFZ/zS",
+	"pb4KBXDpKz0WzR5my528PoJ+a/PqsttBMA+WrXuJVTelJgmD0feKPJjhwub7BxK+s3jC75qAmmR01KD3",
+	"QZVhNWl6U0tN09BP9TA2eM4fzs3aK9fWCiwZo2G0Gi7ezEWTPU0zge5mteRvBt7qQLhExzYkRbCExtaW",
+	"cenO2yH5e0YXjTPumva5HRTL7RVwX316xSJDAS8rzBzhihBXZyShiyUXeFvyFje2ayoXfC4UH090oNtN",
+	"bP4cQSU59fzjjJuZLmUozu7MexKEQGSdGA3D7KsO58Ah9XRgNtYg+6dyzpSuktYNcWWJOodaakml32B8",
+	"2BYz2Dct71gbo7O0p+r8vWZorz6+2jI2aFnUaA+XJUx2XOK1qf6Ym3H9VqHO1cbCnfsFaGJR08MVHOlh",
+	"OSLswuBF0jnfVguZz2uavJ75TmcppyJmV4ZXqNrrzZEQtb7MrURRD6fOlcpD41buLpTVTjaTct+GiVea",
+	"klBUoirbSftf/uPfycFg0INsioTFfErTEzKolpFsJQFVpMVmCJZLa7VXYJqbUx+QbOyl2eB1c3vKl3fN",
+	"2nAx5a6q2Lt0snWxP4CrQURbEq7XXO5SoNiEczbbOEEKKmybrOyqpouIPFu239bGdMVMoQji3ucvvtiG",
+	"OV+gGGlL+degguXe0sXFatH1s8hbFXG5XhQXRcz5RCpGUoMS2jbxcJWx0lS1uXe7xnxfKA9Ar6VKe0XH",
+	"TbpewQB2pc+t0X29B87F+wJaKylYQLeh4/UaoHmoDc1QS0pgeJlrYRwQSLX9dkM8Ngf2BVQGWN3qbXmE",
+	"vUGGCZ/QkAqxK83UzlMMunrFJVItU1jcuTXEjvOMKSxZ3yNDqSeEicTccptmFzAHZ3LaPsxAy7bP1g21",
+	"Zhp4P7RTh2i14o4ZY32waJtDBTfMiKeagRpDRUIMoxvLjCsaqMsjBfRkwLpDbMro56nT0+tg8TH7u+1m",
+	"hHWiQ8okMjZsFFKWA29X8+yqYIxgnYY6j/j5xobflU2Bwqzzli1e8ilfLx/jBr4rHt9Biez2UbFldeNy",
+	"vUG0qS0ykFcCUXYKs3VcdfEpXUDPBZJD3lApbkChe5aR7tHhUwyOjN4ynS36pyPNsshmgAeyFEvmHmT8",
+	"ryCGvgV1KJ9dyQWrIF6iYdN4dhq7SIWaCzJjNInQ2f7q7AJq0RAtZapOSDTK0zQ6xu/AEQq+AviVdL/J",
+	"FRdMKfjludAsm2VcVTOpjYpgQyqNopCnadBRYNbHm1bo12Y6PbfKX99mGWKNFbMemjFC7yiH/ICGInYc",
+	"NfEizxvUy8zQXLsXWLrbSWCpS8mx8HYJ3upWgidl7qKXXFeTHaHebWNMbdHYrkdykRrYQ+AwICaUW/2G",
+	"Kh77vQYCpQQeP1lL3ewyVGPrOFZtfXuP5Tw+OFy7HCjjfRMuz/oqV1DAOLJrjjNme9ap6IRQsdCQI81S",
+	"BV5KSo4GAxLlQuWzmcw0S27K0esN054cheORQ+u4nNGY9RWbUawNpfKhYpDrBzcMr05U1I+ALMK5ayxT",
+	"LppA+0pFumW3PywPNmNqb/3yavjpAW4FLmIyWUjyMVh8U6RILIeQfpzxjKkbLkJughEzcoDRJxSLpUia",
+	"AgocPMO5GcWxu0v7DSRrr7+bldVXBqssPAQXIw6uqMteUUgDydkgv52GKzuhcgV67Zwqgs/anhD2DkXo",
+	"Q4HyahE+EG2fbLVVZPD6burVjUGTezJlRkFSEz5TPTJc2B79LgigdZIrDLZdQG6ZI7u2uXvrxhRFhet1",
+	"b1zik7/dLtXNDSbsJr2e9AUSb9c42sDjG7ppXY1dmHGaVrNVsl5xE9atB7oNFzckmIb8R2y/qCWhSVJS",
+	"AS1JF2RReBOaNqGZBuQZ68zd26DLiZn/2fpSou6CrNvZa/PcxvcmlGhYw7qmg3oe7jl0Kqodh0Ilnq0m",
+	"1I2pYn0uFBOKG6U6XSw1vnpcVfFC3ZqLxZzBlfvMqFOv4AnfNsEISWSAQyHJLZBryFIpxgbpmtTJlrjU",
+	"JmgTHnexmpureDBF04bD8Vqwx2qXlGPX08g2UNG2JgxQSpUPI8e9zbtF9/nfXnsUs+kdpEKCJPN7FmSn",
+	"oGSre+gnXM1Suihklo2Sq3GWdpXAplxUuh01ZYl/NuochNDKNrxLdLZHJnw8YUqTEc+UPrbOm1/+/v8Q",
+	"6L0Lf9nuu/C3jeDz7QPwSqe3YbNeT9patmdYidkGOcRUCKmLvuoyM9+bTXDoiqdO7N8TrrTEjtG3bFbJ",
+	"yGk2zHr4qFicZ1wvLg2wrR4AisppriflpxdOGPz2/VUnUBDu/RVBjm8EPtuVuasYI1Gl1fgP81u1/4OS",
+	"IoKadsOFa9c+zjOWFHUEroUrJLBPsBv/sSWC3ZJClrSz59sOe8TV4CIRnc3wq8hgQnQtuhEcnPkGTs78",
+	"YY/O/GnPLtoD01AEGl5Eumhq6pEIdeG9/WtxLU4LPZd0oxTz03sEtnzx5vKKYGucw4fmsKI9UOGN5Ft0",
+	"uLIRxwheWxYB2uMD2gOtQoWxOLWJ1rPSyAEmikCuijk3crg/cIaOqhGDdL3ORof7j/YP9o5JhOYOLBDQ",
+	"zbOUiVgmrFsYdfaOl75E+8neXtQjXCjNaNG80TNkOJ+cUSX2K1uDxS/tbBrPvmOLoAy1BOs9Nzj2AQIb",
+	"IK5NmauyT841obFWDtBokDCXC2RSMyy+6Tj5cecv/VdnF32zgpLxzLj5/OkTdE8ayeW1WWQHEw1Er/et",
+	"NOd6IvWpSPoJu2OpnEEVnFlKNfgCTi/OAZX+QP7wh5f26T/8gXSjpbZKVkSw3ZUAO8tkdOVlv2sqEpol",
+	"NiblWhDCBMzMyC9//x+QVGKumer51ns6mxFoEM7FuEeUHLkQSbxLU/DcuCpz1mNhhobidIKKmO1jSUiu",
+	"iBL0lt0YQXbfbuzVJYllxryNHbr9AKnr2QbvPXfGqud0iZ7RGrlQPT+0o2entqE2fqRAD8MwIBgGgnCs",
+	"0wl2CRn8ecI1SeW4XHBMpyw9o4qdmHEVoxmWz6e3jEQpn3Idle3/Dwc9MqUfISeXXHgtK7tR0aDPEIqi",
+	"Q18Eq41cl77iN9yP+ej36TOfvUZ93kccCxoZuVZ9duiyXV+0RyDXqcjSNETv2EVvwkEbmqdsma80PXFc",
+	"Dr8qV1rZxlZLdShSWfBJGQtv6KQU6cJyMTkXlSNuOF83apnNpQpV0xZOmO6T99g7G3r3gPiMZBuNkYCV",
+	"z8Ei4QoIxTTLOFMkMqRTZvwnipX00WBHMCX82/dXNiH8xFfZDMBVCXGsCmWWiN39ix+GMlng1NDPDZTk",
+	"oltg5HXBdV22/jNwSXjFiNO2HH6eKZn1Z9SmPByjdHqj+E8sgKUHgwFyMiqInNEfc3MpAFhwNPAqrDg6",
+	"KUpz4UTRz8QIpz0Qc2/KB3tkQtXNVGaMfMLFvXeNyqm2Jh5oZ/4Rsh/Glg7ZPkpkloFBlSN8o/NR/5WR",
+	"Oo/JdQehbGkMQvq6E2EfLVit/SkiI87SIsrKwHVvn7yWgpFf/ut/I0eHX8PFT+3Hg0NYJRpRXH9JEp0n",
+	"bDqTUM3C0HvrRlJ0CnzCo6fmGzMHyZgRsJWlsjJDGDqoYcFAQknCR9BvTeNb2IiBkqPDQ2Tu4A9Em7Vl",
+	"OkaczjjT1Db/x9Kpjq2cXpx7FqvjzsH+YH+AxSGZoDPeOe482h/sP0I9cALyW1jiMr+Mm5wiQAzfsyH5",
+	"ji3IJdMoJnz1+OCrPcPWcTFO6+wbHDKHa2j1Pjmj8QRLlJrPJJOaakYymtkSQtho3eZImSV8+/67S/Ct",
+	"WYwzSzocDDAwC/LKbdPo4k649Xv9WM1cnePvf+7QdNw57jy/xLz5OLszMO3jp1tupnx0++PXi28PhoOr",
+	"A3MEt3phXjjDyDUjDfNxp9f52DnujL5+9ObbR88OP744+Gb89V0+fKpfsoPxn1799OevnrCvr3L1NL/4",
+	"093bPz9/1+l1zDAfb148/+lt/nT66MmfXr6+0Tl78vjpy9ezv7x/MjtbXGp++9cfvjt/f/6YDjqfPnyy",
+	"IhBdp/IAiEDoWD4rg6CK6X2DBY8RbKGhCvA+PBeaZYKmRVvIx4NH6996RjU1EuE7UTgnKwpD5/j7D72O",
+	"rWZqYA4BWYgDQA3uWMZHixruKBfXcvx9BzSMD73Ox75KbvtY8/e4Y+TVjvtyyvREmjO0ndnx24xhwlvn",
+	"GNHALMuJTOb1h4XnZyZDdQTqMnLfF1nB9VQRk4/2j/YgdXbaRxk42Sdvmc4zoWy7brPfa2ELhIL5oUB6",
+	"S3LQlBBmMEYYAjnwzFuG0xOOnYBYysBGkqLpnC6Ukd0LIT1y5iKUdMG8VHQYR4WmIrtHhoCVhc/aaDH7",
+	"5KqosxeWrYEOOhZtTVWujawRR3oFty3f83vAd53OtlfIbG47ZlTckfm5V8Sd2C7b1KYFWq4OzUqNRIhp",
+	"4FPrbaVTCR1C7LAwpmWbxxBDbJUY+PUEcvE976vr7oqKYQUcSsuZInOZ3XIxNsNSRZQ0519sFXslQoU+",
+	"o/xaXx6Un+Hago8719o+ORUkF0DEe8hqam8mZsweNoYvLIaJZBiDOoW67H6pRkj3xsFhLjh+3NpBuTVE",
+	"kcgK75ieXqou+Osf/tBD4a0If8XUSpLlAnS+hN2RqUwYHtnL56dvXz+7efb8z/8FOksuY22E3L9Q4pH/",
+	"22I8hcZf+dYgk+seXciaFfR218EspuL0ryzp5uzl+fPXVzeXz8/ePr+KjOTJoVv7cAFjQnRNlgur9Z/h",
+	"QBWCIX01l8jMaCukrmYb2WcE2g4XhIprsUQMjEocWW1235cT682kLX0Fc4K5TYtKx+JrEUHP4Mi2Ky5O",
+	"1l4MI6nXDrvXGFfQuxZ1pIfWx3YGJCoyYYZmSIJ01cI65cOMwk3HyBwjmoMIVJUH0El3ZZ3ddo3fyGSx",
+	"Qhz42J/P5xBO1y/sEklNPvACUgyTWF3btxY20klvb/42fXr31+mLxV+nL57Ef/nzUfyXPx+wP76+i6dJ",
+	"+rdH306S9x8Hfzt8sYj/+LFTDfToLAd0dIpoAYwoai0HVIJuPlXtxzY+735iVDVUosMW306Gf4z5G/7t",
+	"i3c/nR+85ufqfKpnfzs7f3LOj/KX/Nun+2zx7U/J+3Pz0Pxvf/l29JIf5edisB8fpqIao3D86MlgUN07",
+	"xpNU4xqOXWzEpnCxASANghLuraw4ilcL4AQya/9MCp3JkM8OuCuJhOyDrB8Vxisa8g2Z6Y/aSGLf0KQ4",
+	"TPPKwfpX3glq6QQDvDk6aCG7XdBFKmlyJeVLmo0Zvve4zWQFFXhVVIkwLx8etnnZFvswouJzsOPiu0/X",
+	"v3sl5SsqFi7I8dcXbX/+1Pu5amj9/sOnirz7/KNVd+NlluDKrHgIuKXci+QxJPlacdqXfQtzoWcbbFT7",
+	"0KpQLWsJuZYLmWeFR9pQePedR0psJ0B8FMvoUnUtpsg6zfalYHs9Iti88LMUYUJQrOdmuIiw4x8IzHOu",
+	"2D65lCPdt9nZ18Jfl+GDRctGO5CBMPhrqLpFmEdqIuc3dgAUNkI8xygTpx6IjO6c0SnTQB2+D6NP+cjD",
+	"Czpml/wnczVaPetqui6F3slMG+ntBIQD/tEG6vaxBbl5lomEi/E+1iQdZozeQlyvKkzYP+YM6pJYY4ID",
+	"bYVclQU1+jYk5oZqz09U+bL6iA2bsT9VPlnvd9/+m+TsxiYJ94u/Qx6n5eJa6aKCgiBMcUVSPmLxIk6Z",
+	"l5sf2nMRA9SOdZQH7+KeWqwJtAKuyC3HLlmhddjyOpuuAgMPWqyhaujkynoDmpajDeXXN/gQVmZtt7Qz",
+	"eAMDldai9xUdqxeQydDmMvwbLLHFg2cudOtFJqcbvXAlOy1gmeRQh0W63pEATy6UtoGRIYA6rL6xCSAl",
+	"NNslkbRalG10utF6tNxqNWsgejmR82dISTuG891PzsTgj+8hr81u+AbC39GMVCZ03cxiDb2wYhTObnji",
+	"nikJ03HncHD4pD846A8eXx0Mjgfmv7+VIX+GAh6va49hREbYHowo8jQtvzHv228cLXNzPuofDq4Ovirn",
+	"HHFhS9eZVY4MAOcyuy0XDjoIVdPVi+HKMa4i2AKDlzqOrZdH/0omecrIAbkVcp6yZGw75XbKLj7IyGBq",
+	"KE9dNBNq2++/qmi4Nj+tu+c7hKv1VXf90g4QpfxeZhZaDs9ubJLuwOH2TWEFP+h1CjGIJXAX4eNN6bQt",
+	"Y0OPwVTuiV8pqgETjoVI62TyuBPLyZpWMM5OYeaK4X55rLEROd0z7ZCz3K0BlXO7WNz4tDmfgaCsgKZ0",
+	"iqFScuTTov3Ol1Rp2sjsL2Q25EmCtfH/mXSKQmEwB+DD2NcIvG+XFAPv+rc0ivuTYBfEgPxfuMT8Dj37",
+	"JDJEJ4KSCQnkXJvrjpeEizE632yMb5rKORioo/olwrKQKJK75UcnJKoQx+hh5NH48pVrEY2z+EaxdHRT",
+	"rqwwNjn//g04viPSxSWihxGiLqDjCyPFZHsn5RJpDGSlukZwJ+dKyynLQMRTlVG53tsnUUFYrb2x+OJm",
+	"SMUtDGigMs11TtN0QYp+kCcEqV9R0l/VFqvnsmjldi0uwZTah3gMlpThGx7k+VjIjCUnzj7s/3Z0eLhP",
+	"XjOWKIx+sx7+a2FknaG8Y4Vdve4WbzDNlbi5sZ7keVkhiOZDWwNfyFC1LDdYH2nnQ11Y6JydHewfGd52",
+	"drh/aH6vhxNBv3lgmWhLdZo/0Rnl4Nu0IyrryYGoyiVZ4Gn/UU0WqHH/jpIxLGAEGzcc97hDYfpOwd/r",
+	"OF3y+cs3Z+SwWFyfzmnGMHPRPmfpDx+m7AaCNYAnreUtBWs0bMKIEolHjHDJW3AYm6nQykx50OL0N52/",
+	"yQ7oapZV23d41sDntgJDaBr72MPnNum/wGndfwshASxZ92r5SvHGp17npYyLemyr3i6e+7Jmxs158qAF",
+	"Tz6TYpRyDNz93ZL5JaQOvJRVLn9/yaPZLFmRPdbYJh/+zJNPKJkYxSeQm1raA+umyhProP7l7//TwAOs",
+	"9GSYQXlwrsmQxreODxZxRtFyOAoOfh8eN4Kht1WRd0XjrOroAahXdjaDH7kUGOSptqZ+v3UCdLT+jddS",
+	"v5C5sK6UFrTgwgtZe0F5ald3+PVmr751/PCflY6gKahKR0hXyZHeuz85sfd/vSoT9GS4WBwj9HuLK9Df",
+	"atLguMacU3Jate1izA6q9VaMHhwFY9fuQSl2YFDbFbXYgST0r0YL/hnv5B+Z3jVjNxeshUVhI8Qvl3L+",
+	"7IJq5JUzl25WU80M1jOIq7t885q8YtmYEUhNsyGpj54+2Vtm7BjcVMYIY0Y/6QobF3wtlgODbfjW1Ezh",
+	"M07CFYGIF6s0EErmEwhdg9pTCccAsmth1DeS5SlTEP0C7mDzozWhTCmGmPOMYad+z37iGkzQKSMAiZD+",
+	"jfbCnckmWyreVTPqFmohJhYazPVnArD3Ye//OeQv8LEibIk/GPQPHle0750tdUdxNrsi19Zw/DvZ3qkI",
+	"98+nfv5HkznfAd7vmsXhbdqJ7vqwQhTWhNmUGTZaVve0aZzMtVg28JJl+y5kraJ5l3QrmVdl0pVb1LXA",
+	"2JM/Pi9UantMPxcOOZ58ivYgLtljltChx5efMdD4WigvlseI5j3DV41YvTYg520B1N8Dc5oCc7C5bq/T",
+	"r3fZXRNv4CNiEdVS9gALLR0fT2w0bVumegFjQhTJDoMHoEsxokKljzP6uG3H5YOi03G1a/GHnu9FaOeV",
+	"DwQdPOofDK4GT48PHluxA0bK/j/2/n3JbVvLF8dfBaV/LOWw1VJfHFtdp36/ji/Z3rFjx5fJ7AlTJkRC",
+	"EtIUoE1Q3VZcrso7zKk6bzAvct4kT/ItrAWAoETq3nY70VTNjluiSBCXdV+fj5osv9OYfnhfDLA8qeuE",
+	"7N1P4V9YJtGF6lpL2Lx0kOvlrBd+tu8stD3bq7PRbsvc9Vz038LVxOS1L/nvqWKJPkcqu9AKe3JAK7Pi",
+	"r6FfVZmCVxQ3C/r6nnbgUi68lK5WizOrkGfmlxfoJ2KBrACVvZh4JeWAjOtUAkbqiDSd2idnnYehiDwR",
+	"JmT+Hq7CZin4JTaEzA8PYBm9h0DScwrdvpWZbIM+0rfE8CwhI5axnh4DiYR8jw94XyTFsT3mpfDUy4Rl",
+	"FtCoDFjQsyTzgCUwpFyQmxGwDZengqtQ6Pcj33wD7bcxU998g0szydg1l1Pl1qgJvrR7doSwHy4g8L9I",
+	"twVeOqyIYbvnikQnnU6E8NI5HzMFb/GExiPLiK+VoCK0yP9bfOL5dATPFYlA70QkYRMAq0ZIoFB4ZP5a",
+	"TfdIVKqLiiB0ae4ZmVKAiDQpQW3euiAREiMWPwkFJUKKI+QhAHwkfYfEss6521yQKGcf8oj41+N9L0hk",
+	"8JAior1cIrNQgGS/IJE2z8SwZmiu8cu+GUnBzgViuyZS06A12woAwhSGCzj02BPf1YfqvG068SPrbUfF",
+	"DV3HntmAF8AEaQoe9EAzNsG8bmlpTJ8bLIQd900mxZCoEZ2gFQr92LAnteUKTEKWORfW/00s9fT0EGvZ",
+	"jYhDf58JKkdYyeZ13XdhmayWd+1najomchAKmqbFebxH8OcKj797BIzRtUgKaXchdPopFENmPkIxt4mC",
+	"xU0CzPa4+u4RWgQreIXBNE3NOC5ADrjNYK/BCh6ooy9NF3wMGyW60GfD7hX8HUw53JZwAVA+2hNGwGMk",
+	"4ZQKHFQLmaVimhbbplPgM0FTnT/K7p9//Pc57L5QlLbfiMJ0mQ3aapN3wkmuQgrq8dmXgJV+5sXh8owK",
+	"RWMcaOlw31N6h/pliX41kitbhQIgvS/1x1O9M5vG2fLyDQRtoqK9FaGpoTXU0AiZ4GCBVVLhMaEAXbSr",
+	"vmyNznLzvNIoDxYuPSku/QXsDmZMhqeMJX0aXzV+rfjVafErDNgtXHFWXHH26dcdbNc3MPe30463loNz",
+	"svZcnlZ5RUvmx1zbaX977k/WXXGczrd3nE7hlTzfCf78TK7T9nutLiRseN6dvdMU7AZUHxpKWkiX7STs",
+	"x4L3T/5yHtWh9Ogu+owoJwktdum8I7W734gneG3PcbOgbjn2WRvi9esP7A/a5IWF1gLfByKzTYcr5Mdm",
+	"WxCSpdp9LOYJzRvfv6Biph8AfACKMTUPn/XnH/+nAD+1uKDujhh7DUJBFVrAfhCwHMDVUkR/SEoRXC/3",
+	"VGGOlCojPFvkMyTNVklKtyKHMNIdqVi4TXmwsn5hr2GkYIPf2Ae7ENS6sig3eMe3FvN6JwA1hvrIj21y",
+	"iViB0ACOCIJa4MynfyxMtUerbUFlHi4WUJm32b2k4aWBeP3ShVTmhQ6p+b0YZTuUY36FsvA17h1CK4p3",
+	"dxeEVnBsk+Y2MLNr5LQtIO0usBEEUSNCsRfYiAIj1yBGhGJfkBGPzLQcstK7w0UAg5kDjPD+WjuTbdf5",
+	"luEicNFXQEV4xwAT6pkcZnRs+IMqBmEumE+oe7D93ZMHK2D7l2T4cTzQBIGI7DAqEBp1I0Js3w0S/I5k",
+	"46+FEmGXErYk5Kc2hIko9vJegSIWxrUBUoQ3pK8NKwIQT96Xoo+LkBE2CIuBvQedL4UVwURS7g+9f3Ry",
+	"v9wfSmOe8pzmMrMdoiue/GtQHE19SlcES9cDMKjAmhiznFqGlliq/H0MfJKNXuPRo6Nu5+ykIMdpvJlA",
+	"LbN+R/LcoSmQV1bqIWWPFXBa2g2PPNSFakAHBkjqFvWhe7IuxoNVHEUctnPytvOwoiq4qtm1NCxLrbs2",
+	"vsP9t50HvdMd8R1OypU1iLYxh7uN0HzZs98kf/Hb5exH3rl58aZz8+I/frp58Vji/z+V/Pmjf07gmsdP",
+	"zl/8/lPXofJ92kzdra7OMeLogBNxS6U2sbM17U611uceimrszVdjQ1hLggvfvsektUMmaJpiC5+DpaBe",
+	"wZ7DIBSuGAPIUBTL0TCx4LEXhIPDQBSDzKhUDvMgH7GZD3zQJu+wDiAUHvJBxn5jsfYAwCyuwUEg28Ig",
+	"4PR/0fTqUo33WXTPUaf7sEPPk+4RjR/eP/r227P+UT+O2VH/tHPSefiQPuicf9v43MqkQnPcglrYUIR+",
+	"GTAEs0tXACEUwHEHEIQDCMLfCATB7PzdtGo99oHTq0uCaptjHuAPe4TnJOGKTiaMZoZyBovutCYbslwF",
+	"JCq8FItSVHgpiE9kcIUQPn8bCIUKDYnP2FZDfg4AheVysRw6PAAnHIATbgE4wZrSC5gJW4igerwEz7Rf",
+	"WatgBrQMJ+FREdhcHyNhS0Hw2fARVhhJuxlHB1yEu1JlsA9dX1NO4DvQG+1xi628FxiEnmUeRrQDPJRT",
+	"gbD0SUAiMU3TCLEHoNFD/62ny/xgQbkv4WGrxlfwSNhC4cAWSCXWwhyuoT/mBTxD/0ukTvOQGmxIohql",
+	"oR5IYS/2ybYgCnM+6pnnfxqa3g39y61QFXxHGkPWtzewz4qhsFykW/yEg2g/YCf83bAT9qIG6yET1nZ5",
+	"t69kW9SZ+6his2pkqwK23VTJ5yleWy4SXeHaQSYeitZ2Klrbh3xZUqy2KGBOjik/NuzPx0MmAJ65nuzz",
+	"pymbmkiauRg6DwcgGiGhYrmkkSGd5ykLyBgYFhRpKhZjS2FAUqaUFMpQXPYzzgamup8MuKAp+feU/w43",
+	"geAcJZOUcnH0RAxTrkZkksnxJCfNCAOI7w1dtr72PX4XtUIhs6CgH46MefYMW46nE61QWUJwdsiY5izj",
+	"NDUU6qJoHhyHovI5A54yFZnGVnzHe8q9mH6XollSG99JRm+EY7EOxViqnGQsZddAfj2aiiuFoUQkP3X9",
+	"mJnpo4cApr6M8Byo1uFmLY9ANQ+FFDEzxWxofPb0jaYsicz0Rr/J/rMkuiATmaYIUrNkLxx/hMs/RZaS",
+	"9RS6RhUcQkWmIuep693UD2kCMV2UMTVN8zbe7lkStQi2ueoDay6y5IrtsTYxho4D1Gwg10aMDkmUZHSQ",
+	"R6B5EpvtjGmasgy75bFbtUcis928buL7AaE5gfk+6bQCEqVUDKf6kaT57M1Lcv/04VH3gjjuUlgee41t",
+	"fDZbzkDcO/5IfTvY5xFpymuWZQD1750QROxptUPxT9lXJJsWrbrgxd1T5DfZx0XqYXpWTbNrfs2wuj+n",
+	"WQ5LZ36JzS2gyeDFf3RYCJfPCFBix6yCQH4xP3tBwFEx8SuapggfoHLsl0koT2f6nv+eypySJsVrMjaY",
+	"KsNLhkOhSgp7K9MP3NJGgX/gYEZxtUjCofnZnEBrIJxVt8LgFD6Cl/liCWPQ4/qsPeXmj0KI1wmGokH2",
+	"Y8EX89FRkv/Ibo5GPGNE0QFDuxo32OJ3BY6+VieJ2T2KkVePn6oABSOxuzUg3c6RkxyFKG0XyV3seWZq",
+	"WbZaawj9Lq/MmFa8sRl69SvboTV6DeCOMeez0bvvv/R3U54mVo8AgL8VBLC7xIALlhypCY3dvOgteEMz",
+	"NpJTBcmYwaBN7pckMC1NAVhY61p8+tnfOyW3EW/oyWYBDZCwuNtXdO+ioIRWZZgaTwmjkG+TV1qqrxLq",
+	"y59E6iU9qhQChGlG5Ad6Nwokpp2T+m2/NAAH2Nh6BX4yv6+2wbUI5crOQtkCv5UMe+UQ7ik7Q+9eP79D",
+	"PKeHtuG/abLeHB+MXRgd6pphnhGzTcSwwsEYq6oQ/pw+XuyH4au8C2tR1nbEYEs+nCLwLDwhp095M0J6",
+	"JNA+xXfv8SdAiG4M3oBE2VQAX1IQipKRCiJrwUg1AEXa+hHshoDFaeZtzn7NATVlzn7FXpqb0azVJkX7",
+	"ABg99xT0Ff+mLUDtC1xz4JmBTmSTDeRoCoVC20IgxrXKB6vbWlfGPrPGHhhmNvGw1AAMRRWQZU3z8bzg",
+	"bexSg668YjsUu14lifvYMxxi21ZQX2w+4IKrUd013TN9zRY6tex76HmaoesB+0B7WdpaNTleX8PaHR5n",
+	"y2yqNs4jdAPpKcE9B/aUWj7EG3T1oVb/kynIq52hbqker5h5sOgwXlJaBBND2WwFYN9Dk42bvXjBIsGn",
+	"gUuj3WOWEiaSieQiL4DQtJj7tHxFT3pnnS1X9FHNmC4AJaB0eNuNzSbWTOUOFuU/ZX+JMXPosL9Due/5",
+	"XfSb7O+qR6ukbKUyXfB5F7eLieiQDMJAGB3BarQlahj4e5wTsvpUQS/UhAKvuqk2xhO5yG66Zs+bfxIQ",
+	"27bacPhoZeWn44xpN7Ai7VFVegKrlkvCPuRMJBArVO///ON/olb51VfK34pXd+J727fH5beQvtXR1ssJ",
+	"Ih9qW0Tl2TTOp5nFeWAfAJxwaN8TworlGOnAQHyFohnhxBmrSdtIYeMy0e6xCclqJ5tBwlvEMwL2bzLN",
+	"mAobgbk0v5FkLDNGJhmNcx4DEiP//Xf/Guttq2l2zWZho03wFY4AXqU/IwlTfCh6+EYmGOwitDwLBUsZ",
+	"Esk0S/HTFpJkJglSPebQMZHYyJyZAv2LlIsrfQ10GPJchSKlKifmthcOdA8yVTCH4MyOZcIHnCUEen9B",
+	"YbbJm5mIR5kUcqouvOfcU6Fw1V2K9KdQgmHtKywYQbw5DF0aQ6ztVrBNYVKiJdG7hVidhcjzYnpSWOZy",
+	"/WFP74s+w3eG7FygPxlJCKqokZ4/OSAcIcXxWtfALTNM6LXJo+qIIMbvyhHBKusRt5nzDrYu8bBbVx+C",
+	"+W06FwvKmIqnzNuykDQ4mYsCmfjPZqfzNbzNRpGfzqZdKOtbgfZoXOpT0Oid+oYOfEa6bprgSJ0Sd5r0",
+	"JJwiKCPHQwe89xWnqDgiTsLcUGW2NQRWvLvYoWw5r2ALV5hAP+vDqZ8KB/4AsHaIlCy39dYYqTE2ZFak",
+	"jPeWxNWbeU/xlTn5uUZ0xYi544/4DzSSSoncVYYS/pDcQJMgJGK1cMgYYqk2I5ayKqtJf7yp1WTHuLXV",
+	"9AQF2nKz6TUO3WrVI1wEbRbDy8kBqDfz2to0stP1Hj+LWpi8lhMeByaHHQrvGQG5YjMCniyKVuTDBqWv",
+	"9TemrWWayhvDb2WwdGlKIqvaolA0w8ZrlkxjsOlOvZuiRfUW76qmE5ZdcyUzFUDezLKPhI0LEPRymoNe",
+	"pyROacbzWSgmVKlWm7yhA6bNrlgKtD64FOiP45veU9CDrMxbFrlnowFSbVVlDINQocjlNB5py+hy0box",
+	"qqaN1U1RkXYHA0QkYPLBAgDqlbk8FH7JELWLYmGl92Ehee9qhhqKJVYOWcfIsRvmOdx5T4bOC3qlzTdr",
+	"X9MU5zCWIs5YzogNqG1gxrx2I/WMmJ2NFljFCm/FHzlNr44olFFY80Lvv6sCaIMZQKKUD6Bg6orNXsHe",
+	"15Lzqcyu8GTFI70yjaDxj1mS0WnKY739r/Qn32X0iuFVI5kJwBqAE3NpjqG2JFx2EJdQZtAFbnKwbyGr",
+	"z47UiA9yf8z6Gn36Gz0Yih4j4UJN0LrS8+8k2UpBuMViJWZf1USHipN0sIwOltFdtoyGRfbJSHaUHTva",
+	"SAvidw07yYUSjj/af25hK0FRmquuKJlJ/1Z5lZmkP97UTCoGuLWh9JO9xXqWktaESIBwhGwH5Te9p0jO",
+	"PmAVkinscDVMdMxAR7FJjoEmZ03ZX0etYLU1RJqh04AjmiUsM0YQBB64yrVukaaNJZeSyD5gcVcZQYxm",
+	"LLMdeK02eQn5tVIxXiimhTlj9ABiey+8qMrpbIFGgDSt4WNvay0fQ/5mTR+3WbSthNqvKMfSkhyJlkkE",
+	"ISughCOWecKsRUF5smfDyFvevZtGdgPuyTiCzuL6XfDFbaIiFPNTUbWpVyFnouqoXJiSQrPpvHjiAmEF",
+	"TLIppvpFjynLWJxbcQAwHrILyPofcj1TDKM20Es2ZyJ9CrzfG6wqvMFJcYPXbDBlmHx2dtuSX54Wv3zD",
+	"h8L+7IaxqxQKFaFw/tfAl2priEVzy59HPB6ReMTiK0PJJMes2oo0ONvalvv/bWV1uS27xO5yp/1geh1M",
+	"r6/E9Cqp8n3ZXp58X2l9AfKgweEu/tDmV8Jokq6b0St+aoJV9telJB9Vwyo7TH+8qR3mj3VrS+yyuMlS",
+	"W+zVVI2YMhDu5hf3VPGOWhFC3RFRjCX3FInwld/bK2z5vBZTUTJll3kUCkv8lVKE3KSoXeJplul5dHfX",
+	"KsJonsE0n2ZQmVSacWNj0VC4HyFPlEmo2SVok+9kPsJ8nTZVLrzekMS/o2sMI2DjFaaV3+5QvD6KfMjm",
+	"aEvJL3uKpopl7/HWEZmwbMyh0NmrelqFS4ZjL9bqsd2Ym5acP85mr6ditwZnWDwPbOu042GPra3Z7Cs8",
+	"0a+mnF77rFzsZjbrNOrc/gLgDCi8M0M/aNmDlv0MZT5PUHfUid4yfrxVZWtqTBQsnjipQpB39yypTS0Q",
+	"a4tkn4gcaA0teaaVnnN471jo2p8RnrQC53enMzIABOmik4rG2msIhRalpBkhFOQveEJ+jbRfHU1YBppV",
+	"38v2krlawYjccJHIm1C4H7vvfv1lkMmxvkvFV7n8NerpuX/99BE5PT19aAGYDfV59K9//etfRy9eHD1+",
+	"HBFow+aCvHv76AKJRqFAhos4nSp+zQIzLntdlMsIv8WmLJojsEUoEjprtckrOrQYl1HKx9ynoDzvBGRM",
+	"P5CT8w6+biQHA8VyIAGVOU0jW5YLKZNQjGkeY95E5NmsTYD5FP7t1RWD/4peuidZ4f6Xr55BDojn+iqW",
+	"hCIfZXI6HAWG+zIb0JhpE2fCgaAynuj/qJiPkZxSzVTOxlErcCsqBWmy9rCNKrLdp8J8GwqMleOlqFyP",
+	"sWrmmrMb5UIURokRnjiEE9hr7/VlEWmaRnDAR4NiEtWq4zTSP3suh40VFW1QOc3M9rZw62Zb2i1ojLtJ",
+	"KhOH8lsF1l3exmvDsb9TLNPWWtBQ+QzMx4HMxnUo53asFhGyDuQc1mh+N5etVAevebrR+82ftDoc/LNO",
+	"GQa/s4BPvssbV4CoQ7GRFPPf3vos5PI25+AF/WA6nVS1uKjDjgcRU80Pcd4BckY+no4bvZNzHCT+VbAV",
+	"cJGzIcuqcO2tPsglUVd8QpoTOuTC9mdruVU7Kvy6elj+qLod+D9vZJ2Kke0RsT4272ZlVyNogPh8tpKr",
+	"8oO+dAAouR+Lmu0+FQJtPdyMpS8LgJ7F+ne9Fd92z3qd817noSPbpNNkuUt5xWYw1Cs2q79wVkRI4eJv",
+	"+534bNBhZ/379CzuDh7SLnB8oPRv9BrjeNKwqc7VM/G7u/YtrpSezIZBSX8Bk2DCebg5YSOaHQHrqzXd",
+	"RrSbRsxr1boc9hxtFiNLDuDnt4EvQZOydeibsmBermfE1mGfo4nqG63xiObH+P2RQ1RY2ukFzdK2KMfS",
+	"HJnWcNOwrAJty5nPgGYnQNAFD1s0Z8Zkmk1YQBT/nQUGKwGMNIyBM5pwMTQgCxhKgQfc03Izp6lqk0v7",
+	"GZTOIqSCAQ7AoVrie8CLhcoV6NDSmzpZqxcLbaX5XqwLKHLFJxdtY65XHpj7l3XK69G8gXl/4aZ9jdYB",
+	"+8hmpJgpjgdqeJxr21BQVs8rWsdraFNc7/m2gTR8uzfmPo/3oWpggzxCtLbTb4NC9cx/sU5L1LjPkgRw",
+	"2VMZ0/RoRNXo6Lp7fPrgDHrWUmb1rRrRo3IVs2pPkoFpWjadXo1H5gqCVzSCxj/o7zRL9L+egFcBkS7g",
+	"NXgNRdD6NINmUlm8XDdecQGaAx46ds5/rzRh+K1x82tf/gTaokb05Px+o9d4OHhwP+k86D54cBZ/m9w/",
+	"f0hPBozSTnx+TpNO95ye9gdng27/pN/pPzg5iZPueXI/7p73O4NOh3Ye6Hvx39l3s1wv6dmDk273FJNB",
+	"j0ZU7+LT8+5JR6+8nlCzQt3NoA0223D2ONXReLwtiREQEYferbvC/EG9pZnH+dktE1KnEtWcDF6pHI/N",
+	"AasHXXoBSVw1hYj63FaDODv7AHlxlhiVZ9pRjEQy8OSYiYXMfg/Vj74BifT/utbnwMLbFI9Jaa79f9QI",
+	"bfIO/ovPdaIBmAjhpjNCswwCMaAlobAzG0PECXqA7Ciakftxj4ABGrUuoH8oZSa7g4BIobhh+hXNu5D+",
+	"zDEsW4lbpDUcoI7Nb2iboqnoLEB3PBTR8yeXr398/P7Ji++ePH787Mfv37x/9/p5ZPsbWtj5e+Rm1Ezd",
+	"kXt+aeDAcNgyiKoRTtF7Q61kFzgiuZQp6HNAgrdxAWam9EJ/WNXljYu0UZt3Hc5PYVrILBQwxxU2xhp4",
+	"PObdy5KxsTuW6y3K7VfmeN1K+86cmYBnaR0F/LnMgQ0UfVHCUjcigmyM5sw3Xz1+GpDTb81BbV34gsNY",
+	"z1080NB+ZC9sk3fKXfcMjPxlWDRYBF0DstT2DRTnyZp7P5pbHfPx020NhwrTZMs9Wd/6ZD0iAyTz18uA",
+	"HRJaO9s+5b1UbwEZybdnw8eaK3uxfVDl1Js+1trQehwkSRNrI2mWHw9kNj7SHlsPjZgo8OpKC+i5FmJ4",
+	"mEkYaAV4+Wyxpx9rJ/LZBMA/bDzBoTUSoxSwAwdqN+mY9QjIwMcvHwWhePzy0X8G5NWP3wfkn6+efB+Q",
+	"7589Bcn3M+u/wnqIOGaTHA0yv8XGVnXqe0LD5Yiajlt4Z64ubJREWwknHfLiO1tf0T1tkx9NCUYBmMgF",
+	"YRxspJhCVSdaKFDaylVhL2pr6opNcsuxi+iEXOj5oiLpS0OLTF0uNCCPXr3DCMaYjWU2IxA2VKAN8OKJ",
+	"nExSlgVExRBvxRYjrDAZwz+xQFbLbD0M8vLRa5hDUzlLRc5vZJbAZ/9J9Fqbn0zF73zSCsgVYxNbZ2hx",
+	"GO8pL7zjqHxCkQNGfyZvVEDiaU64yKVRRBCD7MtpTh50On/+8d/dk05HG4IwN5majzEJRjOmzTLznKBk",
+	"ZEPPF03TUp7DACYCOCdYxFFhMUR6JTDDRtNQiCmQAMiBXUOrLC+NTayHISSuYZOSfkrFFU5oq9hAis70",
+	"xCh5AYU6VH+dBISJOJtNcuxvH0mV6zvq25r8jDW5M3wzMgGOWEJxcUkz52Nc+cAue0BOgk6ng2vbCooR",
+	"RFOh76JnHVR0ZMd0M5q1yc8j5lvqJKXxFWAemQ1IKB5BoW3dgFBy3jk1yVOeXyDhOYLTmT0MfEKpzKFK",
+	"W5H+VM3Mz0IRFde8119ESFQOVfvaXlIjmeXpDNFD9XuWACslxtyowSowYTK9ERCoydbpApJN6wLmTJvy",
+	"uSQ0SbzjC53WNC/uUUCR4rFutckjigW31rmI0E240fZdoAUY3G65h5FIBpFNPR5VFByrEZ0wV74FLgYw",
+	"MWsno70TeihAhGtxaCKsm0EF4LsseBK3CPBZoTrWL2aaU7qot/ZGSPjX9yneWbjlWudi3p/Yp58Acs74",
+	"twBigvrUdWrgSbGP8rBSv2YfojAIquNCt4OSecC1PHg4n8vDQaFSWPfjQo/s4OEYp2RTBwdkziPsV65L",
+	"eL5hNItHphQM6d9c85XpdYYIJ9jtR1woBlAr14yoaR/rU0zFH8/ALgpCAQlRtOX1J23ys9H1EaTgIm2U",
+	"oEGMlhM8pu3q3UypB9hFJx3SHNMPoTjvtC5Mzx6JBPuQv6JD9lZeMREB6rKWoa4ezEhbKAir0vQDLpJH",
+	"/uxsTGYHs/YTJBQ/BSsvfw6FDGtc6F7qP04ae6xbsaA+sP9Wwvosu+Dkg96yayQf52qBCggHNF8LkGyA",
+	"Fc8hoWDL/aFOdCxFPmrbypZ4tAIMzpgZDqjcslEQ00ABVYGri1NuCqL/8tvdf9t50Du1b7fA7u/VrWwI",
+	"PQQ7cDUjvyvlxDN5KE7Zf37uKRdJWfKVaE/8z9cT21rMVJKe4E1W8/MLYkVpaTvr/dD984//Pu9AByoX",
+	"scUEdtXXKMmDEjeFozto3owkoakUzJCR0HkapYCM6cwix3GsHoWicMLzFtIr6ccZsBTndgFAF2kCCL6y",
+	"sHVeMACwZEAI5ITn8+J6Hhd4XeZ+d4q+MH3/fmXs/gToctG4jbj6Uuz3xUqvosAHi+LAgH9gwP/bMeAX",
+	"ampH7bWECN/orxpf4/gjXPBsUyJ8/SPgwU8ZvWaKaPVZ0N8j+BIVREiSSjFkGQCGglZiSTsUXicUoSmC",
+	"pY9pYoBoeQ4Jiis2ydse373WTTZHA1UJQGsrBbPI992TSjWFEUjALHVjR0R9rV+BiGgOybS1jFp/BxW2",
+	"mnTwbHHyDRH3Xy+X+/ei6/PI54vzXUVBv/npX8JB76zX1RT0MJ5lDPRVDns9A4Q9IvuBuP2M3vDd8GHL",
+	"Y3I+bHcbE7DWAtvJ8jrQ698xioF9GBJ1LPuFF7wSOR/kCAfE/JGApgDIn+i/jpDSfjrlCfLZL4Dpjzbn",
+	"ETAGzPZY+vB7i64BlOlVWPoph5z2P9+8/JG8YNmQEaBXt1DY1qqAsCrxfk2aZfJ/nrewtsCsGjSCNDPt",
+	"h8RQCytTdlGklTLgPqWAmIbCq1VrE4Vi3igi+7CJDCJ8q02Wm23uRoj6KnOH+12ZwE3obVhTW0YElopz",
+	"0tRiubWV+205+IPSCIAr4Qg22//aReudfFih9bo3C/EJvRt3eZPPigKyhhYz6vOgzfZlXR+iAJ9Bc7+D",
+	"Xbtf5Y0nYacogIHb2oQjB0V+Lm3UudD7d065V/PkwLBdftOwxgIpObpodaH9ltX9Q37NBIBMGOQLaemu",
+	"x8zW5RXXwRIq0sTvlNb45DcJJLw5y8iQ5VgIJlsBmYqEQYldKAwolwEG8bCPLOCV9tqM+hUJmUhk2ei5",
+	"9yjI6aJUxlcsiQDGlKfYTqKghQSRtpRPjGNKEgEeVd84k8OMKTBIKME7efcGBsKHUH1j3s0aCoZMpjSY",
+	"K8YmWN/mvdBUWLuBXEKASQExOSwKIJEoNF8inMkI22hZwpILP0ltn2FBzCbTfgo0cRdkKq60TRMKmRFs",
+	"6/dWz3xp18lBka2DGWbQUUrpkMDL1Yz4xBGmYAhNOqbHkgk2prMiixOKpsn6GDAarBf10NwmLDvCly6e",
+	"oy3HykAW3ncX02v/MGVnR91zD6YsAKABEIQr3OdfP20GpQcvfJukPGa7X5pgJ8AgUPfHSeBE2hoCce95",
+	"qs895zDbhdewgrQnL4O6JTw5NLAcbKvNbSvccPW21eY4bLSQHZuAsJlE/1YFXRuWcgFWWyiiAReJJeqD",
+	"yu5WQDau8UI4b2Jd61BEhh4Z9W5Oh5GBgFNE0CyTN6YXAQiRlxWHEa82LBT1xWEm6eHmwvHIwEALrIwN",
+	"ysfuaOVYNUaWfW9uaPpw/uswmAwM0WZO/Rv80acVI4hpls2wX4YrktNh3SByOqxDzbp/VkbNWgDN2ifu",
+	"kxAyp9a2F2JKU/LyzT8uiaIDls9IxgYZUyOWwW4rSjNUTgeDooZtlbI1Lw13fu1uqRXrZsF/hyDlzFNP",
+	"UOGQ9Q3ViGpRtbLcbecSt02q23CHHMrbbrW8bbGwbeeSNnOXdWra2HiSO6eYCxIBm3nkGPa9kjUDCNAm",
+	"b1ieczFUVv6DP0yhxQnay2KJbKLfdgIiJIlZlvOBPtrY6t0xNGZtcpkkHnOtbbcIheV+DcoUlQVFh1MB",
+	"ChwyYX2/PReyfdEatpKce4ljFEMt1IBxSoG8Sx33iBN0XpWZY6d6Y+WMMksHQynW5aUwZPvwNIy/eF//",
+	"B015wvPZCynykWr0uid6YmC138QgiR509F5Dgq7zzqcKCefGt4l3gS7sFyxwW1nbhpbUobjtUNz2tyxu",
+	"21p3LSlos9pr0c86tnGW4zGr9bmeg6NTxDeVq0tzqVxTea3/fcVm9xRyXl8xcQ+hhFtlmOzAtJ7bLndT",
+	"/uYkplWWcMNI+y/vx7P3ns9oHLU2eROPWDJNWRIK6qdaM1ZE/uBR5o6Rsj9wbbY8I9pZy3KIFV+KGcmk",
+	"aQBfhA2sgwJ8MfNd5E213D79IH8absUXKl7U+UO/fhZWg9WGdrEX7yl/Ig4G9y3hvY1L+22ngBGcog0h",
+	"+60Ui1NpOG0qrfPHU9x8UI5iLHMULfDDcvCnR6iz2WM5mVVZ7B7nHJScFJZloP19FRBrFrpefqhS8Wzz",
+	"P//4P8RZ5aGwZnng0+bpnxbk7wHAXSAuBbshPFFt8mZEMxvrAWCACTcEe6GAwXOsr0lI2MBKIv0XVhKR",
+	"pr6iFTbIVKRMKRLp7yA3BGk3lIVmujwpH1NBFIN+G0H6jMAcJktqZtZyEvRNtvQRbG4l+CIdMRuEPua8",
+	"B9gDr0aSCf6h8DY2rpmBvX+3bHk5mR0s+EMz/cHkrzH5UyAh3dnih5O/ocH/0cqtDdtX4FdL+lealiXf",
+	"2d0tr6clFItNLYHRHNpXmABSlK11aJMnHziyanqaPygKKbAatAinKNf9QqgiI65ymc20fhtPUk5FzFzJ",
+	"hyGXzWmcGwBFfLN7KhQw2aU6kalFfM3YWF6zBEFWaU4mTE4QOBULUSjWPpiClERqbRyKjMWMXzOIoa3b",
+	"lFNffyrRmLdlsKsabg69Nodem+17bWq6bPbQX1OE0iuDDU+naUoSllOeOpaCksk+ZPm8wY4V5L4Rji6t",
+	"McZNNXZAFFjLhXEeuCg3YH8GroWnSVMli0aeVsFf4NvvRVidcFHNk+Ci7fYCLSeV0j+xHgTPkKQdhRrg",
+	"uwVAIfo7K11U9gsMQ3ELYfDM6DxngfRZfsOYKDwLBD2DEjOg3/LTwNqex0w2NGG3ySUx4hzKqobQM+HS",
+	"ba4Qfy4MNCZNYAMz1WsQU9FifiAzLeZs4MWTsCiCQ2He5p4eFXAeR2SQ0qGhnR4xQVI2yImc5uiUIB61",
+	"V0JXh5/seqt2bqvaJXmwdgvVdn7EZulTt4zLEEA+W1YDjyTCuKyepala4y1PPoDqqkwTu/OLWNhxQfNt",
+	"jwn8AQdyUTZhyZU09NimyhMLQIAGu40cRK/MC/4CC2VimxZx4x+zJKPTlMf6j+/m+MJ/tdxBl9OEMwEC",
+	"82eXb8etLTOIs/AcKoRfZewInk24UBN8If21nPDY3ynet5/MbmMpq53D035BWoECC8yJoVmqPnjLjZ9p",
+	"ekVopnVmQV1uXlfPEKA1wBRoERBnNL6CIKQdPDY/sfgKwP1NvTHHye4UBOb6mb9WlDPj+xgUuHqsvhO6",
+	"ar4+BR9XT8lZXEyJFs/ehJQG3i0P3O2sZ2s9gK8iaz9PimHog5WyDfnqv1vYtuvR1L/UZjRF3I3FtXL0",
+	"8Uxo83cmp3aC3S5IgSg+aNwwPhzljV73074W9ZlbSlCcMDq+1h3K72BuZ2ZIv0OSAUeZPpeFboVpHmRy",
+	"/GTNlYXTlMsn62+ET7+uyPhuhuP07YYxpfrAzk7J2UP/693qf93avK/refXKZNZshcGu10z5Xa+ZWt31",
+	"mqnNG2NswHbrzhi8wdZ9r83XTx+Rb08f3ndtMDb2UOHB5HRo4hwuldB0/4JmSNsq07dNMxek3DcbFfcz",
+	"JGiRvUO71mqLWhvGKiykcWWwwosbmT6NQN9FG33Q3aL/roITWdX/+mVbX5cI5gBk8cYVOVv1vPouiV74",
+	"2jyDqbH0jfqyWf7t+actB/wFWltXdrUelNShrfWrbWvdWicvaWVdKx1w7CfZN2hmLbWxGkV+B7X10kZW",
+	"L7jlvZZp7TDUZkVjKoT4MN6PIcn+NL2yrY2h8OjHQAVK7ThNXLyqZSjOMB8BTa5zeQdgrvB6XUNRkWMY",
+	"stxvOc2lDObg1U37KzaguAKnULxmR/gshFvEm+Lu0eORihH8t3baB1OIdprRXPjDsoG+UECfqjcY06PK",
+	"eFbTpPoddpDam2lrQF3xycTVLiCrgiFoC2D2YJxIny/YTanMycY/KwZHRiw15BC2R+dH92tmsjtjEHmE",
+	"EiFzHrM2eTfX0Cr0l1ATAtZKFo/4tR8HrWx4hR9XdLyuXxTht52+ld/DYO5E52mnW+qCxGnSImuYTfbZ",
+	"eoqv/Fl7T7t+72m3G2xU57HuPK3zXLgYg9jLJzVomH2PAVdzkBq9zqf1pxsmeoeuU++IHhpQD1bQ7g2o",
+	"uTTCdw9NqE5wblxXWG0dHZuu74ONJCEUAEAYaAnhW77PM8q1eeHKtIv6rF4osrIBAj+fh70o4WlArEHI",
+	"I2mQLwzDF1zCTKWIX/+NhtBJp0OadM5YwHuddLqtCxJLYY07NNfG9ErfkMY50Ocy/55tZ08pgGt1tesX",
+	"hXHlcpxqXkQ2MRsVCq/+HFq5ipIWw1VHHMCIACjyueGPIS8OdPgmQUtDgWYLEO8i8xcThOeYgFUB/u2e",
+	"C3ddsGXMVAdARm+xPmBlIHnrQX44vPN10D22tXXeKZbdAUvn9Kh7v6TBzUp7F3RO3nYebpih3IRcF4+f",
+	"no+9m0Gb1t/XBl70rpi3t82Guigd0pKTU/gDejY25u2y1pK3GidHJ51SvngT2w2v/dFrUnZsXW+ANKto",
+	"Wl6w9Bb2CcctPVz+SIQCcik3TIxf3tAsMSgoVjq8inP4e+X2c0lvd9w32JN4pZmBNzSjI/KcsU236rKd",
+	"UhZmB0vxYCnuxVK0RsgebEWjeHaxFItKko9/hzRYtdGYJEBnCqUjWM6mX0pNs2s2A3PYNr+4ti1rf+Qk",
+	"sln5iDQ7R3o3JNhwwy2XKfyyBaZJjnV2ImkTaH+z5XUAwkEoiaCWJ7ogVMxsOR4Z01ko8IoIijiiNvnJ",
+	"lNyZwFqp4i4fZXI6xNhaRc88MJq+M000dJrL51xcQe4MJTvqQPNsrojSig1og00esIyd6kr3kAWXD0d9",
+	"PTmkAGgzpYQV5YdQLLdQddjqaTOxKGEAGw5YdB0MrR3eb4j9ZgDsSFNmgTMoYzmGwu9M5YFJYbr6Qvwh",
+	"sKgSnrcQwu3G0s/ai8yNUwYwBZQPR7nNhZpLQgH3CNDSLw85Y5mcahvZXw+tU8xv2+SNJHQyYSJBrmcz",
+	"DWjKw9CowNrB/pSnuEW5YDSDiYdlXJ3MvCD96XiifMz3VbAHpvJj96zl521x+quXwX2BArd9Fq1tJK/N",
+	"FvyS0A/2FCwxDu1B/uLNY4dGsEPa+G6bwUkCaENGsTarTa3WjnASheLaNqtslfDxR1cHu7Tz7LFpOvPe",
+	"zXVTlFsgbMPZvRLALs8hhYiWFFehGDGasqRnaezNPcG6SLF1gYNRlnIgbHZ5X2ev2etMvCsUezAO/Eat",
+	"vRkHm/VrHcpj/s59Xu507djitY6A+MtXgwZVr+Tkh34nlrKqpM/KovGKgRftBNuO3Nah70LgUmygHonA",
+	"To0CEtnx6H+j3130u0mRzi5CsUDtElgXfJ7SxfiQkTOZo2MvMpBLMpbQWxuKpnUhReIYYsF/cEEGcEQB",
+	"ONy7nUO6aKHKuOLYrwy9uxibbpO3Xk+dhdnI5TQe1UFe1OqDUCxRCH5x634Vwpa+34Iv9Ag8HvB2AuPH",
+	"BWTk3LiA9Mte3DI/aDvfZasi2eKImCi7HdNjyqFdb0eH6gsWwq7wp2w97K4+1UHjHzybL1EQu7uJgifg",
+	"dnyYY6/J7+PBwLnTBs6yFIVdRkxKgPfsfGrqWs3BNLCFD635LAXkIRArEBIRJ3/+8d/dju3RvyCURNiq",
+	"GRWPG1Hll5oQ039pfhQQGopoPE1zPin9jBp6F/0bCzfvchaEa2tEdrX5JU/gf0+jP//4H5cHaIciwvbL",
+	"iDQt1nC3RVRMbdGKe5JJtsCMAABxnbmjX3y74PhPU/77T+Z5X1tsfIMW3OWNt3XttWt31K5tt/jT/WXi",
+	"wKUFXxIGtpvwEAc+xIEP1tLqODBK6X8XonSXmK8nkbc1mGxAthZS+LVXwekAW8s8aTUYM0GRS3Yx2nYo",
+	"/gHNpMq6/7X1iGM6A1h9vOJZAoGEjNHEZYb15/dUOxSW8oUKvwCzVK6AZZ7Yq8IVgNCUAYTJOvjBQ5a/",
+	"shO2Ilb2M7TnuIlqRhOWod11AYRuau7NDbInRrg9xoEaJGBTKbauQnmnL398y/i/pt/UTlCN1rBT8per",
+	"KftaMQaqDrMnmNx67gQ44OTMOjFmJ0ksnNhXV4r/2msadFJT3oj1JGePRIX/GoTCUlcmPQJ2X+SRWdrS",
+	"rSKTeFH6tRF66lOEXpHWP6Ggec7GkzxAfwEwk507gW6HIk3P5YLL0FfAr4uCIWNOhyLWEg/5sa27BLSd",
+	"JXdJGfpv4Ekxkm7CspiJ3EMG14O8p0KRy5ym5omtNnkCBrkZO5YZ6WlmiSte7zOVFze/YpP8wupcxGM0",
+	"E4mtnnp43i8yRh1hmcN7KDO7NCO/HT8KQmF9s287LahK8slj3SLBZKE7YfecX2XmrW/k/n2ZRzBmxfKA",
+	"RPD4yM4YvWaZN13FO4Ba1a/lHmPw6QK/s/Ke0j4xB3R+6IjEQmY9i0GxsOYttPsb1SCLReD9+iQ3XBGu",
+	"1JQlpMk+TDhwuUX1EBa2DE3/xHQ/sLyYSChgK84MtknMdWy0yWUlYh0mjvXoIUtgMO7IjOUWh+4hKv5Y",
+	"JoxEQubvzTXRxTyV641R5ixh2hiVGawM4njbHVV1U8NFW5DSrbBQXDttYaK4fSIHzvBxFZi4s2/czeGk",
+	"uyMP3EReEWRxA/0zA+eBVyLfLQoSr0d2wUKao3+tspHwTHpm0laOOxgnptxLGyAFIq+ZcDfeRtC4punU",
+	"IH2b1bASfV1Er+4NKEbApCo97tIIG5xq/1lm6kCFoWwzXKZ9rSnttD9bhRIGHSZzd6CNoBFvdBeDpLfu",
+	"6+rL18cRsWuJSu1Wmns9CbEpYvtm3SAglLwcE/6tbKfGt0edk6Nu5233fu+sDPi4qiEDpV6pxWXuPmI6",
+	"7rNMb+Enr98ewUXf/nTy4uF/nv3Q/U7bRZ7or7+Lu+iJK14/3ax9poSfaJSpgqaVheNTPaLO6dvOg173",
+	"xIxogzO2WMg5b4LZnN8/6O9UG1ByQGK7nAqWE45LMeyToKHVn4HHebj+W8zN6wZHZx5csO4dnnJB0wLn",
+	"LqUqN+IEdv8mD9RWh2+nmpf9tKoz6Xy+Nanb6RQDLm0hVcyg0YPLFt21LxWzfQstdet5lJVhCU+xoo0B",
+	"oW9UTn851/NAHnAXnWvUl3v2r3EHL3exV4T8sDn879z09Mr0x6sqsBgnNkSiPY7xRHtLBRRzhCVI5iIM",
+	"5dE8FC7ZZy12LIpCrw/sdD8j6FzrC8xb3nDFtM2NljYNBQhylgFaxyST/ZSNSZO1h20SHTts5GPbV3Tc",
+	"KVLfJ0XCO2q1iXlXbLxfRAawbss6JVJV5r654e0xGXwuULr5mTlU4XyBRNTfTUWYw7k7ppwV6ttngpzQ",
+	"OP5YuJ3rNQAUWWCyXVNeTdX9fqsODkX3h6L7tclV9pOmtdt4jTTt37P0vqhh0i/1b5VXZXlWguxXjNyL",
+	"nG07drtsu1Xfu1fskeiKCyi4z9mHHGq+MCWyUE8fhCJjGC5iSalM7M8//qcVEFsZFnilbWiVQol1wRZP",
+	"xlOVE5XzNA2FojlXg5mXtDG0WU1tdzor1IBTCgkEM8Qgv7RquOW36qnCas9bkO67VYjZIr5dasSqL740",
+	"He0zEss05cpSWZivf9R32aTY3p+6rWrt/ZI12CN+oRrpM1vAxhKfB+JkpwF+1rr7derXbNn9zjVsB6V/",
+	"qCT7IkDU+7FSrDjeuZgsY2Muks0RF/F3rk2Y0L6c5l9h1ccLgPyjxM6DeZEyk7ViLLmnSKSYSN7bK6NW",
+	"kSM29W4qClC7hEJesyyZFkCC5bwxhLXhNglpTqjKLf5hQEoZavwT8QFbF4YY23+YKdpAYGlAzjQkeXKg",
+	"7ZIxagqAkAbsQXfnEqJjeXDNIroFOWXgz1CmPpCKxNkZXBHFRN5qk0thaeZoSqKxPrJDLH1AIBzTQjim",
+	"PG2Tl4IV0z1hmZ2jC7/gL+UqV6G4GUlyQ4vZ2i8sol5P3CSv3TH4EriIZsJsKdU0wZJCwT7k5IaxK+Ah",
+	"nKSMKkYGXHA1QguuPyNPM57QWXv9/Ix909vEfd4ktanglic2EwWycDXN3nKGul+3mI16TOa5HXjA1Tuo",
+	"/y3ySmV1KQdV8cPNcfW0BPNl1y7QegVj498eWs92tpeYpOrg8y4MaYQDjIPW+UTeAIheKAymOzSvbRVr",
+	"JU3DlLsKCe2Nw+b6qrq96qkBN1ta8/pfEoXLrsCS9iuzTQ7dV4fuq4PSXKP7ShWAgzv0XRWicVtP2eXt",
+	"PzqQkzVTbQ4nZYG4vGlcFR8PNSgxjZewuEIxVy41bm2bvlsBm7U3TXLI4B0yeGtn8HY96riD1znqf8/U",
+	"nRVE8E6KxVWRupW4qRUDL3BXtx25WbMVebvXDENRHr51BtY2NGECcBY2S1RY6beQDbsNUbktoFRBtb2d",
+	"0bxdSmrRcIc6ZOPvDLnY1ob/gsBPK0x4m4Ha1Yw/6KyDMf1FElC7Klk8AHuwp0c0059g3HepKf2aoZCn",
+	"Bj/AcFyX0hZtcmnIrmxrnbnKVMueGQqDck+lZc32KLKpwE8BzWAq4CaVOgC/ur0q2gpD+R0+82Ap/00t",
+	"5Te5nMC2RnI32+oK9efzJC0bnmrcWQejuZqAK5dGmnh5Uph2DySk/C4rUlSV7+IQQrZ7Ex8xZDKtiG4/",
+	"B3I9D4qFaCPYt397TmwOMyryurgCYqrpL0IBFXOWZlAxbD6u/HWTkjEVdGiea/dwmjI6nGppbDic26F4",
+	"Y/a42domAgI7ySG/zAtxiyB34dHsFaR6oQAd8Jod2fNTEB8WqoGsrRlgli4Qlw7yzMZzKN1kiQtxy8pj",
+	"04wtBMn89sHuUee8TPeGl3w3W5frbGVb4cmHjb0DkFE1ljlq6oNmTA4dHRtq1RHiJ+xRna5WpiuM45zm",
+	"XOU89vhwK7G+UOmOJymnImaknzF6lWjBJweelO6RkbzRwneGRUIIGGEgbAK/3oiLIsiM1UemszggtqQJ",
+	"muwsekdgBJ6FF/GQYULRLKBRyHEBmfP//i/pdjraLhCMJCzmY5pekA6CiQjZl8kMhLO5vmUo4jN5o+9u",
+	"K5csY6rVBzwj2OEMlwPJftty5rIkMnT3pvrXo8oMRQFFIgVThIs4nSYswXokVJaAaoPcYjnhOaCd/AzF",
+	"WIZJHN7G6BD4SKszw39rmfNhBFj0be5H0xs6019ca52IlWM+na7A2qWLot5JRXoecAEBdRSRgLQBAbVq",
+	"gvCkFZABT3PzXSginJcIJxhA2bGQa0KHLMEJjFI+5j5w6XknIGP6gZycd3ABAEj+rbxiImqHwpL4N2VG",
+	"0G1LWmaz4QJM51j+M4ZOmAvCjcdSvNcji2pg2x65bf0GO9dX2J+FDp+bd/ATubIM6tXobJYRfiNS92qr",
+	"EQYCq2T2Jld2a0I5oV18A3hv16pVNzRlX39dVTk3bxVDfK1HB32qdMiqF71uNLBRSoMxv0bogjH9wMfT",
+	"caN3An9xgX91g0Y+m+jfc5GzIctwVCsMnVd2y/3HyT6MHCelAFfhvLMrh+08zEXgdpHeT5P622n7f0TV",
+	"C4BvsND5sCt88t1G76wEjXGiF8T1nuspFTJ/g+IZwECMhIavCo5aCAkbLfJLDbVvp1tiui1k0LOVXLu/",
+	"N9aE65hn9dXP9OxLNqY81budZnTUThn7/9N4zNq5NrTc5iuIcwv0i5P2eS3+RbezF/yL2Wa0Cvb8vWYT",
+	"mdVSCHhqO4MLD/CKd8AYfDS/KsA+WJhSnkn4xhlp65YiuHtXmYaFzVcRalkhKItR23DGKwpQ18vNTK/S",
+	"YJ34K7I0OtJQoDeN9P9aTHhEfI1yWXxwAXMHwG6JZAbZDSjLvcjsrdQwFOQyeymIq8fon5sWA3mn56VO",
+	"h5bmbC9I/JsMMGU0USSXdaPzlm9fLAGrQ9u4xw6R7b9pZBuXn1Bvn+5YBlI6/n/joHZtrfNzLq4UyW+k",
+	"x+XsZ9R6ReCV3Iyk6TxhakHko3KAculQlIR/m3wn8xE2IfXZ3HOcbEeHnQ8GLJtrbG5dECqMuuBiOMdY",
+	"vTYIzhak0ntWHp+xmrqsW9ZgifHF/fLLz+JNA7beNH6Reuz551eXZBfb6lCVfajKPhSSrFGVvQc1jeJ2",
+	"TTW93I+ZigNCXuMtMkQu4sX1aXwFfhng5kUQs9V/WvS8yISAzd//Ww8sgqBvKAyV6Bya3nPX9u3B4POc",
+	"CElSKYbQDMX0B1OR89QwZLhbhIIOKRcXXhQeo6FXbALY4A5dm2IfrMy9l5pT/MsZo6sLd/YMgLfge13i",
+	"RJY6voXKGQUG1QzoWSADDUWrsCp1vphZk1K81QRS+1KmjIrPwhBSWw0pDhh8dwGD72ssSLRbZ3ckvUL8",
+	"r6lCMClVm1R9RBU74kIx0EzXjKhpX+VQNKKYPpEWrRjuY5JvEZzcqBUQi4QA5IPIQBgKiyRVm7Rrk1d0",
+	"yFRNOu7EZGZMNi4UfjrOukAAiHDN2U1UYCCsoEcacJF8j7OxqRx8A1PxE8irmiSYSf5Zd09PQZ2gA0Cn",
+	"jZJvP+hfrJNFeg4Zq8+ebkpoThGNanVxTXnugDRFCkZuZHYFigK326uRZIJ/gMV9zYQkNzRjIzlVTLUt",
+	"6v3SvJMH556wCc1yw92KmdJHcqpf7OzELcrP9v5E5XQwaASm+nfpuxgPu9Hr6jksp7k+bbTCz7mqzJ5c",
+	"YtpSDswGu+uJk69RPD/lIjHT68llIyrWE8sDPNILEtnc9VOdIYsN3ApIiseT3IiRtgHjI0YkKkw1MDou",
+	"BCBc6CBhjAxcgwAFTyi83Obm4B5jN3OQ15lMpnFuOmmY1j8BoWlKUom3gFNfdZ7N8X1S/LCx2cnbdw/9",
+	"ZqWG20zDnoRfp3LyNpV7G811bX4YJ6ooW9kyMPXcTNOq6911d94UP1An3MXEOWxXQnG/bqszcNMv0xoL",
+	"ZvzxR1N1s1Y7fmG2a/XAc2XLxEZ8ogLDICAnNrSBbrpypW25JILdhML8qE08zB5XcEZTbXXPSMZiBvQE",
+	"NrgREKocIRzAfI24ymU2a4ciejY4gsAC4KZZH6JnKdZEbtkNUhaQs+7JcqVnwc9CUav0cKa2VHq79fkf",
+	"crV/iX79nU66OahL7cNK7/ylsCfYAWrgwcMCW3euLXoSFwTxkyr85Db53rmoptKXCWrjkWeds3ZVZao9",
+	"M7fec1F6cTFN0w3tnFiOZLZg43QfFPV0E4hq6McTd3GlrfOw2tY52Y+ts5uN8+lQN3cnaIl3lAg1PMSe",
+	"u7gqs4NiARI7+oi4xI4P4jrMJitzPCvPV0WOpygg3y7FUxSU1wNgLMDVywGJ9POjwHrHUKrv/SoizUhL",
+	"joiYVI6eC+/71pcwPVDC7NP02A1GPnWuz0artRVoRoVMX/Q4SfPJiyeXrS3H81lRM5bKdYuWcZDvB6yM",
+	"rxArYyd1hnt/S1fWVTn4AK51+arnXOUq0I4pUzkycAdzlNtqaWcaAIQPUFFadAw1z3FvtOuff/wfKOk2",
+	"7XjW9tbC3+KkYgedFmP2ATcjGYrfJDTLWG5PZ8VT71HQIBWlXOXvvcFHJJcyNakx23GnNddqNPDVFn6F",
+	"ftLPh5/5iLybKqrt0k7ViTR/IbnwW8r21DRWvKhrGrvNqoLicatzPN67Hzpk7oB01CtmZeM95S/PTlDW",
+	"+sw9lZk1CpcjWa/tCyAmRUkOSiAX8FyEu2X8L1MKRpwu7Qb3ul7NIu1adBCKqh7gHYoOnHh9Yd7n84jW",
+	"/WX0gdWiHB+5X2qgtM2Mv9ExZ0Uzo72XCeOshNEwu+uf+i6m6zGTsElNYb7f1kjjHECzd0y645qsFss2",
+	"An4QyXdOJI/dsdrKcAXrq7jHngMydy7UUk8EgFgZJeu3OZ3oD7qdDhi/MU3TVpu8U37ah/vFYdrKTNkg",
+	"J1QBWNBMfxIQZZgFaJoCjw4dGFqlCaN5mzyh8QhaE4x1zX1r3FWVKg8Lwx9lm1zOIyAlDh5pnsIHZFlR",
+	"TLs0pFMv0mmSzEn0rWMy6xPB/LqNZFOXSXIrrDcwkeuMOmiYnWInq/fLr/Mh+ofbvprtIalmsUE6Jr2q",
+	"NyPpNmyfQdX2gdvmEC3ZsiHEGp0ABrdT1IQmyTq6Zw0reSNo0dwi/UFTuy9JyyEUL6mfjzI5HY7mZD30",
+	"MITi0kHi2Q4G6svyUtv7liI3g6F7x7+xUZ/1wWy7O03PZmfA3tvx/OCuMEfoL269BfX+7z3lDJ+tIDrr",
+	"Br83iE5PgF2xWb1L/y85zcjlq2dEXzUf4y0CrRm7lldGtbMPEz0yRDNrKgYOOXx9mUdBKCK8QF3mUQvh",
+	"yBSLM2Y4B69ZRtRIW46mSysacZFDZpDniqRUP14PKh7RjMZ6+2h5l4y5oSsBjEwFIJkTqpTlq4xc5MVH",
+	"IL2n4MWq4hChqOt+qIpDrBt3+EFP9oq9/zMEjfS4imgRnX/B1gWZaSscs6S0r5io7eJyu2bDXXL3exvo",
+	"BOCuMI+5RkWL23r2N3pzNXqNDw9/ojYscsVmy8+l3oPvVEWFyv3emUV7MjP/KKXThJHHTF3lEmt2zEmw",
+	"A4DdAnJW7x4tZdfDhLrZJdJy+erZD2y2OsgCZ+PQ3XA7ARMrVf2wtf1o/UhJlY6FW6zT32CeB7k3kCYs",
+	"HYCMwSZRFLlGOjejKzaLAhKlV6jNyDffSBGzb765gD6zUOiL3/zj8ujk/D4EFXKZadc+wi3uOiegceIX",
+	"vdt/RXMzpkJbqOxDzFgC49Ay7gKkcSgiOONRQHItPpS+bES1u2gzhvAGMc2yGbbserIDGa60CoJOOJ6r",
+	"UGQsllliKazIdZcwkUwkF7lqtUnk9VMc/cBmEZIlD6aKJYAO0iIjlrEe/NYueShGMjVKAGcrIDcjHo8Q",
+	"wCSxak1PiGqTSxgxjXNFqNLvG5hXhVcHAGtD2pjzMZxD4FSOaZpeABuz1rjIdiIBViRA/YvFwqFoRo+f",
+	"PH/y9gnxNfzxxys2e5Z8ilr6ffWvSqrLt/YN4CkYMDSGqsaLUFBiQipEH1kmcj3HGNT3dlJTZvAJrtbc",
+	"YknBWma1Q4HSGkVMbU/MD2y2SyzHE/coqLsnR6fdtyenvfOHvfOHywT1nFwOGjBDG8R8UMbeYifLDrqv",
+	"bjKMNpzF339YWxteMS3R0qv3/zV+eP2v8dPZv8ZP78f/+R9n8X/+R5d9/+N1PE7S/zr95yj5+UPnv06e",
+	"mpt/lnlP6gqD9FZ15bv2yKLZaRDm4/lW8kc0HrGjR1LkmUwrIraIpRsJeQTnPGpXNc1jG68e1d1WqofI",
+	"1WdsWXHSc3tLoL5vBW2BOXfPKoPloSltqSqrYXugZ8C/AwjrKvmur/DUpYtlCfYh14oX5r1N/iWn4J6h",
+	"LewUPrzvBaGVrpy5looZnF1ECgsFFtO0yWur/6hzRcEqgMEpm2+o1XjV8S19H6uAVse14KmHuNadiGuZ",
+	"vbL7ucJNsNTGXhXFspYRhIK0Nq0IBa1UshWhIDjBW0eCUEsuxILGrDYS9PNIGqMXrUCu5gxBqnp4lsFw",
+	"bNq4S1CUiENZQnSBRSAAIwGfIBT5NE1BiFAwdEtMWnDDTN4ERE3jkTaaqRY9uHsITxjoAWAOuOYJRHVA",
+	"PLUCHFCkbWo9ABQX6E14SwPrAp96o/jnz28tWqwv46j+RQt/7zwb4JuxbATGYbFohjASMxB8/j0Viijl",
+	"MRMxi0gzyjnL9OjG8eQy1rrN/sHNn60iKl9UFqqIFP4CEt6EomlEJljwIEh70KssuGAXlv5G9fyymaBc",
+	"uxjMJQSCAuHIXu4DHgVlLP0LxxbcI0Kb+21yKWbljRIKb4HXCpwNWf6C7dzwVLKXa+C+iwoZPF7rRINw",
+	"IfUT3AI2eo3BNE0bQcNbxgJqnbOs0Wv0p4oL/fmnSnxxb6W14HILZlDDzfpY0PfiT2+xir/0WiFQul0q",
+	"LQBNMY/ZFkuM76BhTw4U+oxZY4Mw1boi6UUtzBPul/YhqrS6Byp30+UpPagP2a0LasxKRqSK+fgYAzJL",
+	"qwGtwCNvHj17YSI4q7MIlZmDVjsU+0gWeKF+EMNLgY7Kof6XKFylSGd18X39nm9xXr62qsJ9knB9aFSG",
+	"1lV+tbfQ+surnC4G1HcIirulWx0X93bzITx+S+Fxb4590oNHz17sGB3Xsssc0dUxcm8Y9YFx+FqbQvrW",
+	"lcFxDD1XBMe/59fMADFq0W1tWWJN2cJI0lNG3r1+HopolOcT1Ts+xj7SkVQ59pGiWL4+iUizz2gGxFEw",
+	"8ML8gpZLwwGlv4LngJEBgS/rUcOge6YCsWmhYKhy5h1awDwjCYPCXxtuJ30qUHIabKxQrA6pl6PpZD6Y",
+	"XhK8QSgKu3E9YCV3sHcJJftSZ3OR8mUBjSrCuislcVnKwmYxZ2ejQO+2U1UbucVte4jdHmK3dwNuqNAP",
+	"22mp+sitr6eqTe/jj/DfDQK5cH2vWtXcUxCodQEec8bK0rrT1XZ4RbgVz+VCwNWX3GR9wY13LQvuQwj2",
+	"6wvB7nw86gOwc2bcqjCsZ8dBJFYrwIpI7Eq9WBGJNYdw61is2+YL4ViPhxWsLC0x69ztS+i/cgaa6Yi2",
+	"lINIt/ju7SOSUJs+ITdcJPLGND3bB9giADkIxZDl74sxtNrk0lGycEWw44tIQSjcFSrRbJGyzBKWEMvl",
+	"CheJUBgKlsDSuha0tzIreGA9zi46uzBDYxb1PXLVEXIC3eLAq0pttQXLwAIAvlh8y5FM7btuQgBa8Ktd",
+	"2rnfGKPY3eJpJsfr+PbFL97KPTj35Zlr9LoFpSMGFu9DoPExnWE53dzlD+euPgkaACrgMzfCWy08pzv3",
+	"y7PFX2LwAtfFMsfMcUJ6NmwuS791ZQvth/B//4UCaL3ztriwNcamPRNkwIfTjB2c/dtw9s2hdXOtBVVC",
+	"Z7swHdLiwC7lOawWtSiRwMIzuKXVMO0Gp8J6x6bvzgpVQ0uMwUxowZPTvBX4cjhweZ2cGXJ/FYqbkXT3",
+	"1N+NpcpJE/63wNYQtpm6BYgYIMHL466X49sJwUflWfnqRGF/BrYohjqxza1AGn9MBSWPsunvGyU23I26",
+	"hb88phn5B00Suj696wd4O7Pkjd5pSSQXQ62WvMUI7qB8ndsztUy0+qqj2Fx2ELa3SS9bnmpPUO5AKzsn",
+	"GLYQuVwoPhzly5NJ+noIv+cZ5VAEK5z1am9QSD1SFnoXEGUFjiIhQ4HHwkQeB9qMtbBDzklNJWSpCjOG",
+	"ZODyj6UYkhx6NOBammvDU+Wh0Garx5/fNHfwpTaIcds1PSfJg2Iw1or3gp3wS0OxXUIUadoBaFVzQWoV",
+	"BWqbkbwJxZiKGYlZlvMB5OSVadqxOgziAA87WkdtqS2e2QXdGabUG+UTPUguhm+kvuwsaOAEP3IrVGIY",
+	"b/TOOiUC8/vBPAd793wzDnanLXJKJhm/pvGM9KmCjf1r0NBT/9KSoP/y0RUZjGkWyyo+8Rf6C/JaKsUb",
+	"Hn/66SZNIFuIZbc4NQLZHqZDxn2FOP15xDLmiSM4KDTXW7tMTbexUOXF+dlCnKZF6LtWmrpAgbY34d+e",
+	"uYn9EPMmrRWRhaOuh5kwwvNWAPASoriF5/6VBVEB/2NyY8VIQJz6EpcLuK0dAc0Yyai4grYSk7o3eOaK",
+	"/85sXKMvaZYUOf1ukdNvk9dUXKlQ6Dt1A3ISkNM///gffFGaI1IRaeacIUBbP8PqLSFzokY0Y0lrE3n4",
+	"HNYBhrOq6e+tnJAfi6moHHxNex9MRCljYX7c6HU7QWNMP/DxdNzones/uMA/uoHNa3CRsyHL1ur3++JW",
+	"fFGt4EcXTqsrqGATN3qnnU7Q0NsG3noz874c/CgBIj2VH7yHnBQPOdnM8K+10E9O6yz0U22972Ch+/uy",
+	"RgekxSUHQ3z/mkMfd3fYASttwjIuk110hpX6W6kMbXxAzeDqci5t8VIyTKmImTG/7a9rze9WG8tMVVFA",
+	"qiJDJVdC2sSH9pm27S9IhIcjsj6hwdhn1waKErRPoSB6ofBD3k3fTHZKSxvC/ufodwdle5grNcV+9lDQ",
+	"uch6E8sitN5cCHQXke1SQNuGuQHuuhjia5oz0GA0Tf2rveFBGFt/7X/4//4vQEA1gdovYTEf07TVJobg",
+	"wrkyJrrEswWqUxuP2s64f2n3ylcfDz99EDTmIG4L96E75z886Gj9+8qsdKN3ch40hNTzksH3Jx3Phtea",
+	"V4vbZJrq784/lR5kixx6Z2dBycV5Bvuu0eue+M7KawjtnH/bng+rn3YDxzCpx24odTEelNEBRo4cSSpE",
+	"9HOZ01Q/4RPqKVVMDNoIfSrg/U/ctef62q0iSScP9hNJcluuRl1ZAXTQVfvXVXrutQRiYkiHzNCWba2l",
+	"ZCE8tlBTZitzMVwZl/c4m8tuTH9mpGKqT1xeZpcOSDInRbWsDEVN8H4kbwhGU6zMzZj35CJAVQx8aYJ1",
+	"G3H8qpiTr04gGyjwdPaqJKMWA+DdFQHwTmUAPFgWQD+F8XvC8XTbcPnpfoSct5A1Yq7YRYco+e0JvGId",
+	"IOS7i7Sb+GdzC3mHD/5YT0VlcfBzOkQ/Ii2C2QHRoo4OjQjS96o30HsF8j6AaSCaRFBlQM5VljS1csi5",
+	"i2AX34ViwrKYiZwOWbDwuwXz3SPfh1CQYqB59CsYy1+FYioSlkG9x3bS8q2e0a9OTpoN+LFsrd7vLIS0",
+	"7z9on87XXpStxmfiZyPk0Mg01uMp7HLI54wnKdfOHZZ2+A88XXzgWWfucWXT1Xvcqfe0E/s0RQcsn22f",
+	"qtyXgQnboq7mmA5JP2P0KpE34iBw9y9wv7OTqwWWkQB6e+wgeHM85uuKXIxsLIfBc81stn+ZmN7PHsEe",
+	"Xigr1M4gtPPa/k7ofNYTN8m4YlErCIXX6kuakZACupOhC7ZH9H+AcMSWzUaDaZraLwA8N+M5w0ssHb/f",
+	"Lkyal8/sLA6ZMJKw5dXfTlh2dMVmmNCE8LFy7cqcZaFo2sGT+53jMcfel27Q6XSOwfQt3ofc73hXdDr2",
+	"GigWNPEi18kdCjNjRAoTOwHKL0HcxOEghSQvHr0iFF6oooeYzLUQh6LUQ0xegvyXmSKK5XaZHL4fgjKZ",
+	"wSmWH9lm7Brl8RY3x64ynHvds1dsBv1+cCdr7XY7nQ7Yvi+4mGpb9X7n00YNxlh1Wt9ffBmPGXkks4nM",
+	"NiQcM1NQJyARhuMg5lY36Ho4AI4q1K5wIe7MdO/UspvbJZuXcse29P/Ilv4vax94g3TEccwmOYfKB0bm",
+	"gRZUGevFthBcYDaOi4SLIUgYaIObMDlJAW8eA6mQ1UNcYNd00LSIyEA0pKXJ0k4CS/ZHLqcJz1lSTzj8",
+	"zLz7K/vqm6MWH/oE9g1BXALHWOxM2fZg1HP88vldUMf2q6XbywkTzx6TR1IIFudeaybUAJkDYJQKnhPl",
+	"EBXNWwEN6FnnDGrkQwGVQtBXM+QqZ9AJWrO/V0NjrN7R+yPOWnhWXQXJ/BLuSL54OHK3pYT2ed5qFFHV",
+	"YZtM8yoxi8dBzQ2w7gA2X17lNCBPRJ5R8uxxQL6Xcpgy8rPMrtSExiwIxQ9sFqeSXpE///ifVkAyNklp",
+	"bPUYEAm6M0j6bCAz1iZPjTIT2NtS6qWGQx+KiGtDmysSQaYwiyyrhWIkotMkMl3M+t8cbMuAGKoUgMcs",
+	"QMw8ZRqKf/78A3nDEEYNRYmBHSrJEsBGE+nMgK71QhGKb8CSmLBMSWFrYgA3qa93q1a2+vtITfvRhakz",
+	"zFQOYZuguNjJHXY0pjwNBSE0SaCDxwTR8QsSp5SPSdO2/BRrkkhs/yOKzgzi0/trlvEBZ0mPACJD1LrQ",
+	"46V2tCWWAhjGDAE+bBV8UQNJJxOWIOQRPDr6zZQAQX9RoscLxJN2zDDsiKapvGHJEz2Yx3JMudBOEhUz",
+	"ksBfeC82nuSzFk4OPAFnUd9zxIcjpmdrRHNEk3pBJxOI5Q+55W+4pumUOT8KYVxdHzxOmAoISxXcMjI1",
+	"Oq8RmgqxTGhfa8NoTD/Ax8iVA99Ac8AFUkjeaLfLdXN6/ZkwrcXDzfdjOgEgcbxRRrnyCCfuWSgC+E2g",
+	"Ta+YClOXJW+Y3l9tvb+MftPqSM3bgAlXsQRUwETGU6x9jdyH77I0gkikeeNQRAhcgCfHQBe0b1iaHgFn",
+	"0LGcMMGTo1gKCHJjO0PL7HZF3CGZilSvcvTbzZXSTyFchUIviDDBxhGLryySQG5OpN5iWizCEcQTTxS9",
+	"Btbjs5OTYopbbfIDm4F5GoqMDTLmJ5P6NL7SSyvQJac5dp0hGruZee11KXPYzfyNqDkdTNsBzUzmFpPh",
+	"3evnioynKid9RhDiISJN+EeEciiVcqIf6x/JhF2zVE5gzscygQKDS1GWSoUMIhPKM8O3A3sCGu3QGWme",
+	"dR6a4RuAfJwvnut7rtPHu8z4nkyr7JQvSL1dIRO0voMi3ViOgSbJTJv22ie8d3yMa9gIGniY4Y6mxBf/",
+	"G1h6C8dz4Vxv+A/YSu7Yl3j0cMEavYYF94CRyKuc6uEcS23cnBzbwr6g8RvPrb9vxAWw14y5MCx9RkLp",
+	"QT7XZ+zk/mOCNAnehW8ZHZPn+kx7OGDrh0/nl/TVNP/c/N9bW6SEKn3utVf3F+UFX8M4fSTFIOVxfuAF",
+	"/yqcZbRUtS+Jduytec7aPF/LkveCS66WqLoqgyp2xIViQnEop1PTPiKqEMVoFo+0joPA+jffyOybbwhC",
+	"gzYjKHaOWgsssqHwaGR/NhFmc3VgQIrBmLSBbeuIG/WR6ttkmVYC+pYGIzQUETKaGtVp2b7XYqqtRI2z",
+	"LOHbMNUOuEgQvG/jhCXM6U9QKH5rPC7VZOGmOhJtBG2cypTVla4DAuUmvDSg6D6t+eS9UpTrpzty8urn",
+	"e9zH8HzkcKt5fMFDtQVr6J6K6LHSryCjWYdFoAScGkshZDaPnWqNoF9MzmMlTdcVFxivm9AsNwVmZpp+",
+	"phkbyalCZuGNeIuxF+ARDHEd6uKgMZ0ki+9//23nQe/Uvv81yxQs+ckOUIN6L61GGYTtfEg371+RPuUi",
+	"wdndEiRVy+Uq/Yj3/LSU1deFPQzkX4Ve4iKXNm7Q/E1icxm1LI9Qj2FCE5Zy2dRVGGg/wW6scw+RAPAq",
+	"MyquwPW7McRhTQ9eHw9+KBAz+sIi7+cjNlYsvTZ1jTYe058R6RKsVTlVvBAgW58gwjd6rOY+U8H/PWVY",
+	"tmTeXq8kzSCxW7YT0llP+9P0CqJxEJShoQBfVT84lgmzYSa4aI4ZHkCq1ye1xIHrrbC5d1qgHP7AZrs5",
+	"p6XG0XYmleKVMtbwFK+Qr7/W9JvOCcSNpNctAhruoJRWzdeedNITMeSCMYQD3FQrLV2DtZVS+f2dUupu",
+	"tIi1gAzmnOsTtLV3HDSey9ghqCy73l331/OoD27xZ4RinKqtUc/rURiNSp/3c49tk8zHGl3/HRXKpjOa",
+	"cjCATkouhgg5wTObN9aqyZKSmEqIMnsOz8r8OYHX1jXiKpfZrNToFni9aH5nUUDoNOE5YSLPOFMtCJYD",
+	"XTSZ54vz39DRWEdkKiC5UzDHoYrtU2H4NMrFGIZGLte7Gs0PbcY4C6RNvjNUdrREVu1Y4eHxFlEyFAZS",
+	"kjRPOp0iAo0kdQpxKgMipPeWs1aViu9TsZV+f5zNXk/Fbnp975wJ+k2+o+JzB12XKQ+zbjvpjk9/MQjP",
+	"gx74HEXEVOymBPpUbK4B1qT5R+5PQv3jcU+ZAlerEtgHrrDGrkI33MjsCmkuSBMTn6FwVNuZxeFtrZDN",
+	"ZC3RHIp3ol8pnYXM5yQzWVMwh2KVZJ6KvcjmLyDz9MsGFg8V1ugg+r7iEinY/LvJEtjLy0NEqxCLy5IC",
+	"QIu12VABWrzS9awALXac8NthFjuO+F8X5KIvECtTQU+naUoSllOeQqxcCjxBPcjrBJj5CUxBCvrDgQl+",
+	"mQj7iE+Us4NDYdxfqPXRp2guBmR4y9iHmE1MDQ8VM/1UZJakiRfoahNYZujOxTIIDFGhcX7WOaupwjRy",
+	"a0eMShf68Hufut8uMPDsLUK/n5i6xyBmwxfGP6oKXyy8lAtfnO4lfHEwPf8CJao7Sd+aQtT1ZS9YL3dW",
+	"5OoXyOPRomT955uXP5IXLBsy8kpfoaUrsm9iWhpy3HUB8mp7EFjpLwiFpMKSbAJV5Ialqc/uC9l8+Jal",
+	"g4D0pzmYj2g3GrZ7eSMwQUyiZ4MjqO/Cek6TDelhSZpipl1G5VRrhbPuSZvMpxbsjfNRJqfDEYlevXzz",
+	"llQrp2OQksf4k8q+L5Rb26UC9lmoVhK8/2xb2buRpITNAIfMf9hYb5Qj2Er/q+LBc7J9qwfemaiE0UIH",
+	"3VAKSxwKvu62HwKbdkdHBO6xSVzDiUg/elxrzD/nKlem3Mr7gQ0bjKgy4KLztJ/Y6afUFKMRTSPn85YJ",
+	"a8xIAkhsiF2RcpW/9wcUQf9zq00iZlCBf+b5iIv//bATkSvGJlisjA5CCdoNHACDd3wDv1nAPEZoH3rN",
+	"QGHZKMuM5QC2P5BZKDJW3FT7HpMU4yUljnmv5Kug870AFnvTwKw1pX43gDnloA8LD4Ss7YDoW0Ba1l+y",
+	"FXYOlCwtgkBrze+mhStEN4JJgYwEIBpBX0J5Zsr20cNOddFTea1KtU8OpvT0/kqg0n3CiK6P/ozX/miA",
+	"/t/841Lr4gHXTvqbCY2ZIq9Nl0AGczFBtWdYn/Fv5flB50fdDjCbWj8IPLF4pWUJEHH2PucV9xFT7SU3",
+	"eo1HT16/PYKHffvTyYuH/3n2Q/e7TSCjve1UV670tmgk8ffSgYXrrvCo0qrl8ZRJSWTsxqxaesLabhY2",
+	"zZVFtASh+LVFvAxzjDqeg5RcojjzUcE8YJEnbWMORpWN1vR4BXwFivGWUDQjBzYZBSSyt9L/5uK9zQgb",
+	"un4EtNR/GLjKqBWQhNEk5YKpQDtSXIQilbH2AwOiYpmhlnZ8Xp5WLsG3aqVsSsJwUqKWpxFDEXnc9SuV",
+	"ItmLTrz0FuPzcHJXVwf7EFpWue61Qrl4UVenvD9FaXfUQhzPpwe/NWWaTJn34NP5AKKtpV6jrAtBWNRw",
+	"BQ+5jK883Y0g35c3NEv0p52gYQ+Cg8AysL/l6Tl923nQ61richcb9U7kBnxDeOWPPgT5K5pdNXaoQy52",
+	"zOpqZG/7HpT7nVPutCTkrG73Rd/6qv2pzEzYa0HD+4/ZUMH74u9r1e9+0BBKvzZ4f+ZHK13y/M4GmKtp",
+	"8c2oAQig9D4Qm2XC8rbnVCQ0S/CiI3xZ7THyGHB/+tJUCcg0CYWtzhbsxt2v+e8pmxbd1oqOgWdFKBoj",
+	"cZUxneDO1sSw5gXEtDcveyDNmYldmwHP5DQLhbwRdlitNrkU3jujLbLYZWZap5u2qj0Ui2XtLSh2I0sr",
+	"2d/aV3ePhPqPhZq4YvYt8XJVbTv8Si/yE9Os/PkL4LxCbU7bQzlmv5dTkxtFmeE9cE/eqVhzCUnD29WH",
+	"wLPRt4dC6jtZSI1Sz9kUJQm/bWE13PO9hUeoDULrgbB4mgHD9S8fG4i5cznNR43eL79qj2ocT35gM/jr",
+	"V31xdl2tdp/LmKYlXAy8ljSjMb1iJJuKqKWN6Sw1aAu94+NU/2gkVd570HnQARnnEHfnDWKsRJGDghCE",
+	"C0LRNabjdqGOH8mRzGBdF2+SQyX3v6f8d4AGY9c0nRpKxiznAxrn3o0ulWJKWatrkTnqignCPhilZbUp",
+	"IE/HWDsIIW9A4bFAJA65z3+Mnu3F+79CuL6ygmtGxkSKWhYiOpMpU7Zgx4O+uSCulFAYi8BqMO/h70xu",
+	"fuHtGB2rgBRtOCogMU4s4iCBCjbNckXTpLvv91jpUvVamZKCpkWFZTNKDSc8QM3gxfgUACMdou9TzJf5",
+	"YdWo3Uzdc/CO3i8tmmb1WupHVuBVzKFdtfAbBVDaBkixgBuyzJTRsYr5WK+T93jg3198uCFOsOup8mwa",
+	"59OMkaZisSFyS5lS8A+9dX+H9Z5m12ymWgEQpNllLnDPSwcC0Z8rAiSmtx82p76HNmxhPU1wbOEuGKRS",
+	"9a9RCqfNz48X7oJPMzbmIinvnMuSr7N4hM3xv6d8wjo3YmKo7vH+eraAGHA8KW0hRyZT8RoVdERS2LsX",
+	"j/Rnphx/XZwYC+xNMqYVngo8Tg9SICM7GVIiASu2jwehXLnzsdA3lYBIj6lBMMNLsibhVQfgDSgGMqY5",
+	"yzhNFWlOJ1qrByRnH3LCPuQZegABiUdTcaWMUOmzBEBGWwFJphngO+FMhaKAQCa/yb4KSMYGXDCz7uZb",
+	"ZqOU1B5XPEKDaZp6UMQVaMtYh2g4rdD1aJOfpjKnPXIOEU2AZQMQqKbMTPcv4kScd7wmWP3PUDh2EaQb",
+	"JP2ZxXBmNSO/IDhFOBUTmaZwCDNGBhkzXa521p8RY+xB5+Kn/y8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

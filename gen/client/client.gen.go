@@ -3774,6 +3774,9 @@ type CreatedAtFrom = time.Time
 // CreatedAtTo defines model for CreatedAtTo.
 type CreatedAtTo = time.Time
 
+// DryRun defines model for DryRun.
+type DryRun = bool
+
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
@@ -4038,6 +4041,14 @@ type GenerateCourseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ExtendAssignmentDeadlineParams defines parameters for ExtendAssignmentDeadline.
+type ExtendAssignmentDeadlineParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
 // GetAuditLogParams defines parameters for GetAuditLog.
 type GetAuditLogParams struct {
 	// FieldsAuthor Only entries by this user (`per_…`).
@@ -4098,6 +4109,14 @@ type UpdateCourseChainParams struct {
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
 }
 
+// AssignCourseChainParams defines parameters for AssignCourseChain.
+type AssignCourseChainParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
 // FindCoursesParams defines parameters for FindCourses.
 type FindCoursesParams struct {
 	// Query Case-insensitive substring to search for.
@@ -4136,6 +4155,11 @@ type ListMyAssignmentsParams struct {
 
 // CloneCourseParams defines parameters for CloneCourse.
 type CloneCourseParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+
 	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -4150,6 +4174,22 @@ type DeleteCourseParams struct {
 type UpdateCourseParams struct {
 	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// AssignCourseToGroupsParams defines parameters for AssignCourseToGroups.
+type AssignCourseToGroupsParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
+// AssignCourseToUserParams defines parameters for AssignCourseToUser.
+type AssignCourseToUserParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
 }
 
 // CreateCourseElementParams defines parameters for CreateCourseElement.
@@ -4204,6 +4244,14 @@ type DeleteQuizQuestionParams struct {
 type UpdateQuizQuestionParams struct {
 	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// SendCourseRemindersParams defines parameters for SendCourseReminders.
+type SendCourseRemindersParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
 }
 
 // CreateCourseSectionParams defines parameters for CreateCourseSection.
@@ -4449,6 +4497,22 @@ type CreateUserParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// BanUserParams defines parameters for BanUser.
+type BanUserParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
+// UnbanUserParams defines parameters for UnbanUser.
+type UnbanUserParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
 // UpdateUserParams defines parameters for UpdateUser.
 type UpdateUserParams struct {
 	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
@@ -4471,6 +4535,14 @@ type ListUserAssignmentsParams struct {
 
 	// Status Only assignments in this status.
 	Status *AssignmentStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// ChangeUserEmailParams defines parameters for ChangeUserEmail.
+type ChangeUserEmailParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
 }
 
 // CreateTokenFormdataRequestBody defines body for CreateToken for application/x-www-form-urlencoded ContentType.
@@ -5313,7 +5385,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v2/assignments/{assignmentId}/deadline (the `ExtendAssignmentDeadline` operationId).
-	ExtendAssignmentDeadlineWithBody(ctx context.Context, assignmentId AssignmentID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ExtendAssignmentDeadlineWithBody(ctx context.Context, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ExtendAssignmentDeadline Extend an assignment's deadline
 	//
@@ -5326,7 +5398,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v2/assignments/{assignmentId}/deadline (the `ExtendAssignmentDeadline` operationId).
-	ExtendAssignmentDeadline(ctx context.Context, assignmentId AssignmentID, body ExtendAssignmentDeadlineJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ExtendAssignmentDeadline(ctx context.Context, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, body ExtendAssignmentDeadlineJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAuditLog Read the audit log
 	//
@@ -5514,7 +5586,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v2/courseChains/{chainId}/assign (the `AssignCourseChain` operationId).
-	AssignCourseChainWithBody(ctx context.Context, chainId ChainID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AssignCourseChainWithBody(ctx context.Context, chainId ChainID, params *AssignCourseChainParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AssignCourseChain Assign a course chain
 	//
@@ -5531,7 +5603,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v2/courseChains/{chainId}/assign (the `AssignCourseChain` operationId).
-	AssignCourseChain(ctx context.Context, chainId ChainID, body AssignCourseChainJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AssignCourseChain(ctx context.Context, chainId ChainID, params *AssignCourseChainParams, body AssignCourseChainJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// FindCourses Find courses
 	//
@@ -5678,7 +5750,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/assignments (the `AssignCourseToGroups` operationId).
-	AssignCourseToGroupsWithBody(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AssignCourseToGroupsWithBody(ctx context.Context, courseId CourseID, params *AssignCourseToGroupsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AssignCourseToGroups Assign a course to groups
 	//
@@ -5694,7 +5766,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/assignments (the `AssignCourseToGroups` operationId).
-	AssignCourseToGroups(ctx context.Context, courseId CourseID, body AssignCourseToGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AssignCourseToGroups(ctx context.Context, courseId CourseID, params *AssignCourseToGroupsParams, body AssignCourseToGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AssignCourseToUserWithBody Assign a course to one user
 	//
@@ -5709,7 +5781,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/assignments/users (the `AssignCourseToUser` operationId).
-	AssignCourseToUserWithBody(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AssignCourseToUserWithBody(ctx context.Context, courseId CourseID, params *AssignCourseToUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AssignCourseToUser Assign a course to one user
 	//
@@ -5724,7 +5796,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/assignments/users (the `AssignCourseToUser` operationId).
-	AssignCourseToUser(ctx context.Context, courseId CourseID, body AssignCourseToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AssignCourseToUser(ctx context.Context, courseId CourseID, params *AssignCourseToUserParams, body AssignCourseToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateCourseElementWithBody Add an element (lesson, quiz or survey)
 	//
@@ -5968,7 +6040,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/reminders (the `SendCourseReminders` operationId).
-	SendCourseRemindersWithBody(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SendCourseRemindersWithBody(ctx context.Context, courseId CourseID, params *SendCourseRemindersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendCourseReminders Remind learners of a course
 	//
@@ -5982,7 +6054,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/reminders (the `SendCourseReminders` operationId).
-	SendCourseReminders(ctx context.Context, courseId CourseID, body SendCourseRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SendCourseReminders(ctx context.Context, courseId CourseID, params *SendCourseRemindersParams, body SendCourseRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateCourseSectionWithBody Add a section
 	//
@@ -6561,7 +6633,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v2/users/banned (the `BanUser` operationId).
-	BanUserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	BanUserWithBody(ctx context.Context, params *BanUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// BanUser Ban a user
 	//
@@ -6574,7 +6646,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v2/users/banned (the `BanUser` operationId).
-	BanUser(ctx context.Context, body BanUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	BanUser(ctx context.Context, params *BanUserParams, body BanUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UnbanUser Unban a user
 	//
@@ -6584,7 +6656,7 @@ type ClientInterface interface {
 	// audit entry).
 	//
 	// Corresponds with DELETE /api/v2/users/banned/{userId} (the `UnbanUser` operationId).
-	UnbanUser(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UnbanUser(ctx context.Context, userId UserID, params *UnbanUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetUser Get a user
 	//
@@ -6664,7 +6736,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v2/users/{userId}/email/change (the `ChangeUserEmail` operationId).
-	ChangeUserEmailWithBody(ctx context.Context, userId UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ChangeUserEmailWithBody(ctx context.Context, userId UserID, params *ChangeUserEmailParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangeUserEmail Change a user's email address
 	//
@@ -6678,7 +6750,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v2/users/{userId}/email/change (the `ChangeUserEmail` operationId).
-	ChangeUserEmail(ctx context.Context, userId UserID, body ChangeUserEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ChangeUserEmail(ctx context.Context, userId UserID, params *ChangeUserEmailParams, body ChangeUserEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetJWKS Public keys that verify learnd's tokens
@@ -7529,8 +7601,8 @@ func (c *Client) RegenerateQuestion(ctx context.Context, questionId QuestionID, 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v2/assignments/{assignmentId}/deadline (the `ExtendAssignmentDeadline` operationId).
-func (c *Client) ExtendAssignmentDeadlineWithBody(ctx context.Context, assignmentId AssignmentID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewExtendAssignmentDeadlineRequestWithBody(c.Server, assignmentId, contentType, body)
+func (c *Client) ExtendAssignmentDeadlineWithBody(ctx context.Context, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExtendAssignmentDeadlineRequestWithBody(c.Server, assignmentId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7552,8 +7624,8 @@ func (c *Client) ExtendAssignmentDeadlineWithBody(ctx context.Context, assignmen
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v2/assignments/{assignmentId}/deadline (the `ExtendAssignmentDeadline` operationId).
-func (c *Client) ExtendAssignmentDeadline(ctx context.Context, assignmentId AssignmentID, body ExtendAssignmentDeadlineJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewExtendAssignmentDeadlineRequest(c.Server, assignmentId, body)
+func (c *Client) ExtendAssignmentDeadline(ctx context.Context, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, body ExtendAssignmentDeadlineJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExtendAssignmentDeadlineRequest(c.Server, assignmentId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7880,8 +7952,8 @@ func (c *Client) UpdateCourseChainWithApplicationMergePatchPlusJSONBody(ctx cont
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v2/courseChains/{chainId}/assign (the `AssignCourseChain` operationId).
-func (c *Client) AssignCourseChainWithBody(ctx context.Context, chainId ChainID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAssignCourseChainRequestWithBody(c.Server, chainId, contentType, body)
+func (c *Client) AssignCourseChainWithBody(ctx context.Context, chainId ChainID, params *AssignCourseChainParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignCourseChainRequestWithBody(c.Server, chainId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7907,8 +7979,8 @@ func (c *Client) AssignCourseChainWithBody(ctx context.Context, chainId ChainID,
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v2/courseChains/{chainId}/assign (the `AssignCourseChain` operationId).
-func (c *Client) AssignCourseChain(ctx context.Context, chainId ChainID, body AssignCourseChainJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAssignCourseChainRequest(c.Server, chainId, body)
+func (c *Client) AssignCourseChain(ctx context.Context, chainId ChainID, params *AssignCourseChainParams, body AssignCourseChainJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignCourseChainRequest(c.Server, chainId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8174,8 +8246,8 @@ func (c *Client) UpdateCourseWithApplicationMergePatchPlusJSONBody(ctx context.C
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v2/courses/{courseId}/assignments (the `AssignCourseToGroups` operationId).
-func (c *Client) AssignCourseToGroupsWithBody(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAssignCourseToGroupsRequestWithBody(c.Server, courseId, contentType, body)
+func (c *Client) AssignCourseToGroupsWithBody(ctx context.Context, courseId CourseID, params *AssignCourseToGroupsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignCourseToGroupsRequestWithBody(c.Server, courseId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8200,8 +8272,8 @@ func (c *Client) AssignCourseToGroupsWithBody(ctx context.Context, courseId Cour
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v2/courses/{courseId}/assignments (the `AssignCourseToGroups` operationId).
-func (c *Client) AssignCourseToGroups(ctx context.Context, courseId CourseID, body AssignCourseToGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAssignCourseToGroupsRequest(c.Server, courseId, body)
+func (c *Client) AssignCourseToGroups(ctx context.Context, courseId CourseID, params *AssignCourseToGroupsParams, body AssignCourseToGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignCourseToGroupsRequest(c.Server, courseId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8225,8 +8297,8 @@ func (c *Client) AssignCourseToGroups(ctx context.Context, courseId CourseID, bo
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v2/courses/{courseId}/assignments/users (the `AssignCourseToUser` operationId).
-func (c *Client) AssignCourseToUserWithBody(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAssignCourseToUserRequestWithBody(c.Server, courseId, contentType, body)
+func (c *Client) AssignCourseToUserWithBody(ctx context.Context, courseId CourseID, params *AssignCourseToUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignCourseToUserRequestWithBody(c.Server, courseId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8250,8 +8322,8 @@ func (c *Client) AssignCourseToUserWithBody(ctx context.Context, courseId Course
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v2/courses/{courseId}/assignments/users (the `AssignCourseToUser` operationId).
-func (c *Client) AssignCourseToUser(ctx context.Context, courseId CourseID, body AssignCourseToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAssignCourseToUserRequest(c.Server, courseId, body)
+func (c *Client) AssignCourseToUser(ctx context.Context, courseId CourseID, params *AssignCourseToUserParams, body AssignCourseToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignCourseToUserRequest(c.Server, courseId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8664,8 +8736,8 @@ func (c *Client) UpdateQuizQuestionWithApplicationMergePatchPlusJSONBody(ctx con
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v2/courses/{courseId}/reminders (the `SendCourseReminders` operationId).
-func (c *Client) SendCourseRemindersWithBody(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendCourseRemindersRequestWithBody(c.Server, courseId, contentType, body)
+func (c *Client) SendCourseRemindersWithBody(ctx context.Context, courseId CourseID, params *SendCourseRemindersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendCourseRemindersRequestWithBody(c.Server, courseId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8688,8 +8760,8 @@ func (c *Client) SendCourseRemindersWithBody(ctx context.Context, courseId Cours
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v2/courses/{courseId}/reminders (the `SendCourseReminders` operationId).
-func (c *Client) SendCourseReminders(ctx context.Context, courseId CourseID, body SendCourseRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendCourseRemindersRequest(c.Server, courseId, body)
+func (c *Client) SendCourseReminders(ctx context.Context, courseId CourseID, params *SendCourseRemindersParams, body SendCourseRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendCourseRemindersRequest(c.Server, courseId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9777,8 +9849,8 @@ func (c *Client) CreateUser(ctx context.Context, params *CreateUserParams, body 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v2/users/banned (the `BanUser` operationId).
-func (c *Client) BanUserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewBanUserRequestWithBody(c.Server, contentType, body)
+func (c *Client) BanUserWithBody(ctx context.Context, params *BanUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBanUserRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9800,8 +9872,8 @@ func (c *Client) BanUserWithBody(ctx context.Context, contentType string, body i
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v2/users/banned (the `BanUser` operationId).
-func (c *Client) BanUser(ctx context.Context, body BanUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewBanUserRequest(c.Server, body)
+func (c *Client) BanUser(ctx context.Context, params *BanUserParams, body BanUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBanUserRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9820,8 +9892,8 @@ func (c *Client) BanUser(ctx context.Context, body BanUserJSONRequestBody, reqEd
 // audit entry).
 //
 // Corresponds with DELETE /api/v2/users/banned/{userId} (the `UnbanUser` operationId).
-func (c *Client) UnbanUser(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUnbanUserRequest(c.Server, userId)
+func (c *Client) UnbanUser(ctx context.Context, userId UserID, params *UnbanUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnbanUserRequest(c.Server, userId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -9970,8 +10042,8 @@ func (c *Client) ListUserAssignments(ctx context.Context, userId UserID, params 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v2/users/{userId}/email/change (the `ChangeUserEmail` operationId).
-func (c *Client) ChangeUserEmailWithBody(ctx context.Context, userId UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeUserEmailRequestWithBody(c.Server, userId, contentType, body)
+func (c *Client) ChangeUserEmailWithBody(ctx context.Context, userId UserID, params *ChangeUserEmailParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeUserEmailRequestWithBody(c.Server, userId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9994,8 +10066,8 @@ func (c *Client) ChangeUserEmailWithBody(ctx context.Context, userId UserID, con
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v2/users/{userId}/email/change (the `ChangeUserEmail` operationId).
-func (c *Client) ChangeUserEmail(ctx context.Context, userId UserID, body ChangeUserEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeUserEmailRequest(c.Server, userId, body)
+func (c *Client) ChangeUserEmail(ctx context.Context, userId UserID, params *ChangeUserEmailParams, body ChangeUserEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeUserEmailRequest(c.Server, userId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11474,18 +11546,18 @@ func NewRegenerateQuestionRequestWithBody(server string, questionId QuestionID, 
 }
 
 // NewExtendAssignmentDeadlineRequest calls the generic ExtendAssignmentDeadline builder with application/json body
-func NewExtendAssignmentDeadlineRequest(server string, assignmentId AssignmentID, body ExtendAssignmentDeadlineJSONRequestBody) (*http.Request, error) {
+func NewExtendAssignmentDeadlineRequest(server string, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, body ExtendAssignmentDeadlineJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewExtendAssignmentDeadlineRequestWithBody(server, assignmentId, "application/json", bodyReader)
+	return NewExtendAssignmentDeadlineRequestWithBody(server, assignmentId, params, "application/json", bodyReader)
 }
 
 // NewExtendAssignmentDeadlineRequestWithBody constructs an http.Request for the ExtendAssignmentDeadline method, with any body, and a specified content type
-func NewExtendAssignmentDeadlineRequestWithBody(server string, assignmentId AssignmentID, contentType string, body io.Reader) (*http.Request, error) {
+func NewExtendAssignmentDeadlineRequestWithBody(server string, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -11508,6 +11580,33 @@ func NewExtendAssignmentDeadlineRequestWithBody(server string, assignmentId Assi
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -12046,18 +12145,18 @@ func NewUpdateCourseChainRequestWithBody(server string, chainId ChainID, params 
 }
 
 // NewAssignCourseChainRequest calls the generic AssignCourseChain builder with application/json body
-func NewAssignCourseChainRequest(server string, chainId ChainID, body AssignCourseChainJSONRequestBody) (*http.Request, error) {
+func NewAssignCourseChainRequest(server string, chainId ChainID, params *AssignCourseChainParams, body AssignCourseChainJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAssignCourseChainRequestWithBody(server, chainId, "application/json", bodyReader)
+	return NewAssignCourseChainRequestWithBody(server, chainId, params, "application/json", bodyReader)
 }
 
 // NewAssignCourseChainRequestWithBody constructs an http.Request for the AssignCourseChain method, with any body, and a specified content type
-func NewAssignCourseChainRequestWithBody(server string, chainId ChainID, contentType string, body io.Reader) (*http.Request, error) {
+func NewAssignCourseChainRequestWithBody(server string, chainId ChainID, params *AssignCourseChainParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12080,6 +12179,33 @@ func NewAssignCourseChainRequestWithBody(server string, chainId ChainID, content
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -12357,6 +12483,33 @@ func NewCloneCourseRequestWithBody(server string, params *CloneCourseParams, con
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
@@ -12539,18 +12692,18 @@ func NewUpdateCourseRequestWithBody(server string, courseId CourseID, params *Up
 }
 
 // NewAssignCourseToGroupsRequest calls the generic AssignCourseToGroups builder with application/json body
-func NewAssignCourseToGroupsRequest(server string, courseId CourseID, body AssignCourseToGroupsJSONRequestBody) (*http.Request, error) {
+func NewAssignCourseToGroupsRequest(server string, courseId CourseID, params *AssignCourseToGroupsParams, body AssignCourseToGroupsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAssignCourseToGroupsRequestWithBody(server, courseId, "application/json", bodyReader)
+	return NewAssignCourseToGroupsRequestWithBody(server, courseId, params, "application/json", bodyReader)
 }
 
 // NewAssignCourseToGroupsRequestWithBody constructs an http.Request for the AssignCourseToGroups method, with any body, and a specified content type
-func NewAssignCourseToGroupsRequestWithBody(server string, courseId CourseID, contentType string, body io.Reader) (*http.Request, error) {
+func NewAssignCourseToGroupsRequestWithBody(server string, courseId CourseID, params *AssignCourseToGroupsParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12575,6 +12728,33 @@ func NewAssignCourseToGroupsRequestWithBody(server string, courseId CourseID, co
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
@@ -12586,18 +12766,18 @@ func NewAssignCourseToGroupsRequestWithBody(server string, courseId CourseID, co
 }
 
 // NewAssignCourseToUserRequest calls the generic AssignCourseToUser builder with application/json body
-func NewAssignCourseToUserRequest(server string, courseId CourseID, body AssignCourseToUserJSONRequestBody) (*http.Request, error) {
+func NewAssignCourseToUserRequest(server string, courseId CourseID, params *AssignCourseToUserParams, body AssignCourseToUserJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAssignCourseToUserRequestWithBody(server, courseId, "application/json", bodyReader)
+	return NewAssignCourseToUserRequestWithBody(server, courseId, params, "application/json", bodyReader)
 }
 
 // NewAssignCourseToUserRequestWithBody constructs an http.Request for the AssignCourseToUser method, with any body, and a specified content type
-func NewAssignCourseToUserRequestWithBody(server string, courseId CourseID, contentType string, body io.Reader) (*http.Request, error) {
+func NewAssignCourseToUserRequestWithBody(server string, courseId CourseID, params *AssignCourseToUserParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12620,6 +12800,33 @@ func NewAssignCourseToUserRequestWithBody(server string, courseId CourseID, cont
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -13215,18 +13422,18 @@ func NewUpdateQuizQuestionRequestWithBody(server string, courseId CourseID, ques
 }
 
 // NewSendCourseRemindersRequest calls the generic SendCourseReminders builder with application/json body
-func NewSendCourseRemindersRequest(server string, courseId CourseID, body SendCourseRemindersJSONRequestBody) (*http.Request, error) {
+func NewSendCourseRemindersRequest(server string, courseId CourseID, params *SendCourseRemindersParams, body SendCourseRemindersJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSendCourseRemindersRequestWithBody(server, courseId, "application/json", bodyReader)
+	return NewSendCourseRemindersRequestWithBody(server, courseId, params, "application/json", bodyReader)
 }
 
 // NewSendCourseRemindersRequestWithBody constructs an http.Request for the SendCourseReminders method, with any body, and a specified content type
-func NewSendCourseRemindersRequestWithBody(server string, courseId CourseID, contentType string, body io.Reader) (*http.Request, error) {
+func NewSendCourseRemindersRequestWithBody(server string, courseId CourseID, params *SendCourseRemindersParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -13249,6 +13456,33 @@ func NewSendCourseRemindersRequestWithBody(server string, courseId CourseID, con
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -15515,18 +15749,18 @@ func NewCreateUserRequestWithBody(server string, params *CreateUserParams, conte
 }
 
 // NewBanUserRequest calls the generic BanUser builder with application/json body
-func NewBanUserRequest(server string, body BanUserJSONRequestBody) (*http.Request, error) {
+func NewBanUserRequest(server string, params *BanUserParams, body BanUserJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewBanUserRequestWithBody(server, "application/json", bodyReader)
+	return NewBanUserRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewBanUserRequestWithBody constructs an http.Request for the BanUser method, with any body, and a specified content type
-func NewBanUserRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewBanUserRequestWithBody(server string, params *BanUserParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -15544,6 +15778,33 @@ func NewBanUserRequestWithBody(server string, contentType string, body io.Reader
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
@@ -15555,7 +15816,7 @@ func NewBanUserRequestWithBody(server string, contentType string, body io.Reader
 }
 
 // NewUnbanUserRequest constructs an http.Request for the UnbanUser method
-func NewUnbanUserRequest(server string, userId UserID) (*http.Request, error) {
+func NewUnbanUserRequest(server string, userId UserID, params *UnbanUserParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15578,6 +15839,33 @@ func NewUnbanUserRequest(server string, userId UserID) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
@@ -15842,18 +16130,18 @@ func NewListUserAssignmentsRequest(server string, userId UserID, params *ListUse
 }
 
 // NewChangeUserEmailRequest calls the generic ChangeUserEmail builder with application/json body
-func NewChangeUserEmailRequest(server string, userId UserID, body ChangeUserEmailJSONRequestBody) (*http.Request, error) {
+func NewChangeUserEmailRequest(server string, userId UserID, params *ChangeUserEmailParams, body ChangeUserEmailJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewChangeUserEmailRequestWithBody(server, userId, "application/json", bodyReader)
+	return NewChangeUserEmailRequestWithBody(server, userId, params, "application/json", bodyReader)
 }
 
 // NewChangeUserEmailRequestWithBody constructs an http.Request for the ChangeUserEmail method, with any body, and a specified content type
-func NewChangeUserEmailRequestWithBody(server string, userId UserID, contentType string, body io.Reader) (*http.Request, error) {
+func NewChangeUserEmailRequestWithBody(server string, userId UserID, params *ChangeUserEmailParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15876,6 +16164,33 @@ func NewChangeUserEmailRequestWithBody(server string, userId UserID, contentType
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -16464,7 +16779,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/assignments/{assignmentId}/deadline (the `ExtendAssignmentDeadline` operationId).
-	ExtendAssignmentDeadlineWithBodyWithResponse(ctx context.Context, assignmentId AssignmentID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExtendAssignmentDeadlineResponse, error)
+	ExtendAssignmentDeadlineWithBodyWithResponse(ctx context.Context, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExtendAssignmentDeadlineResponse, error)
 
 	// ExtendAssignmentDeadlineWithResponse Extend an assignment's deadline
 	//
@@ -16477,7 +16792,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/assignments/{assignmentId}/deadline (the `ExtendAssignmentDeadline` operationId).
-	ExtendAssignmentDeadlineWithResponse(ctx context.Context, assignmentId AssignmentID, body ExtendAssignmentDeadlineJSONRequestBody, reqEditors ...RequestEditorFn) (*ExtendAssignmentDeadlineResponse, error)
+	ExtendAssignmentDeadlineWithResponse(ctx context.Context, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, body ExtendAssignmentDeadlineJSONRequestBody, reqEditors ...RequestEditorFn) (*ExtendAssignmentDeadlineResponse, error)
 
 	// GetAuditLogWithResponse Read the audit log
 	//
@@ -16675,7 +16990,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/courseChains/{chainId}/assign (the `AssignCourseChain` operationId).
-	AssignCourseChainWithBodyWithResponse(ctx context.Context, chainId ChainID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseChainResponse, error)
+	AssignCourseChainWithBodyWithResponse(ctx context.Context, chainId ChainID, params *AssignCourseChainParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseChainResponse, error)
 
 	// AssignCourseChainWithResponse Assign a course chain
 	//
@@ -16692,7 +17007,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/courseChains/{chainId}/assign (the `AssignCourseChain` operationId).
-	AssignCourseChainWithResponse(ctx context.Context, chainId ChainID, body AssignCourseChainJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseChainResponse, error)
+	AssignCourseChainWithResponse(ctx context.Context, chainId ChainID, params *AssignCourseChainParams, body AssignCourseChainJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseChainResponse, error)
 
 	// FindCoursesWithResponse Find courses
 	//
@@ -16847,7 +17162,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/assignments (the `AssignCourseToGroups` operationId).
-	AssignCourseToGroupsWithBodyWithResponse(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseToGroupsResponse, error)
+	AssignCourseToGroupsWithBodyWithResponse(ctx context.Context, courseId CourseID, params *AssignCourseToGroupsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseToGroupsResponse, error)
 
 	// AssignCourseToGroupsWithResponse Assign a course to groups
 	//
@@ -16863,7 +17178,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/assignments (the `AssignCourseToGroups` operationId).
-	AssignCourseToGroupsWithResponse(ctx context.Context, courseId CourseID, body AssignCourseToGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseToGroupsResponse, error)
+	AssignCourseToGroupsWithResponse(ctx context.Context, courseId CourseID, params *AssignCourseToGroupsParams, body AssignCourseToGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseToGroupsResponse, error)
 
 	// AssignCourseToUserWithBodyWithResponse Assign a course to one user
 	//
@@ -16878,7 +17193,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/assignments/users (the `AssignCourseToUser` operationId).
-	AssignCourseToUserWithBodyWithResponse(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseToUserResponse, error)
+	AssignCourseToUserWithBodyWithResponse(ctx context.Context, courseId CourseID, params *AssignCourseToUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseToUserResponse, error)
 
 	// AssignCourseToUserWithResponse Assign a course to one user
 	//
@@ -16893,7 +17208,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/assignments/users (the `AssignCourseToUser` operationId).
-	AssignCourseToUserWithResponse(ctx context.Context, courseId CourseID, body AssignCourseToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseToUserResponse, error)
+	AssignCourseToUserWithResponse(ctx context.Context, courseId CourseID, params *AssignCourseToUserParams, body AssignCourseToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseToUserResponse, error)
 
 	// CreateCourseElementWithBodyWithResponse Add an element (lesson, quiz or survey)
 	//
@@ -17145,7 +17460,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/reminders (the `SendCourseReminders` operationId).
-	SendCourseRemindersWithBodyWithResponse(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendCourseRemindersResponse, error)
+	SendCourseRemindersWithBodyWithResponse(ctx context.Context, courseId CourseID, params *SendCourseRemindersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendCourseRemindersResponse, error)
 
 	// SendCourseRemindersWithResponse Remind learners of a course
 	//
@@ -17159,7 +17474,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/reminders (the `SendCourseReminders` operationId).
-	SendCourseRemindersWithResponse(ctx context.Context, courseId CourseID, body SendCourseRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*SendCourseRemindersResponse, error)
+	SendCourseRemindersWithResponse(ctx context.Context, courseId CourseID, params *SendCourseRemindersParams, body SendCourseRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*SendCourseRemindersResponse, error)
 
 	// CreateCourseSectionWithBodyWithResponse Add a section
 	//
@@ -17794,7 +18109,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/users/banned (the `BanUser` operationId).
-	BanUserWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanUserResponse, error)
+	BanUserWithBodyWithResponse(ctx context.Context, params *BanUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanUserResponse, error)
 
 	// BanUserWithResponse Ban a user
 	//
@@ -17807,7 +18122,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/users/banned (the `BanUser` operationId).
-	BanUserWithResponse(ctx context.Context, body BanUserJSONRequestBody, reqEditors ...RequestEditorFn) (*BanUserResponse, error)
+	BanUserWithResponse(ctx context.Context, params *BanUserParams, body BanUserJSONRequestBody, reqEditors ...RequestEditorFn) (*BanUserResponse, error)
 
 	// UnbanUserWithResponse Unban a user
 	//
@@ -17819,7 +18134,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /api/v2/users/banned/{userId} (the `UnbanUser` operationId).
-	UnbanUserWithResponse(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*UnbanUserResponse, error)
+	UnbanUserWithResponse(ctx context.Context, userId UserID, params *UnbanUserParams, reqEditors ...RequestEditorFn) (*UnbanUserResponse, error)
 
 	// GetUserWithResponse Get a user
 	//
@@ -17905,7 +18220,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/users/{userId}/email/change (the `ChangeUserEmail` operationId).
-	ChangeUserEmailWithBodyWithResponse(ctx context.Context, userId UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeUserEmailResponse, error)
+	ChangeUserEmailWithBodyWithResponse(ctx context.Context, userId UserID, params *ChangeUserEmailParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeUserEmailResponse, error)
 
 	// ChangeUserEmailWithResponse Change a user's email address
 	//
@@ -17919,7 +18234,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/users/{userId}/email/change (the `ChangeUserEmail` operationId).
-	ChangeUserEmailWithResponse(ctx context.Context, userId UserID, body ChangeUserEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeUserEmailResponse, error)
+	ChangeUserEmailWithResponse(ctx context.Context, userId UserID, params *ChangeUserEmailParams, body ChangeUserEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeUserEmailResponse, error)
 }
 
 // GetJWKSResponse503Headers the declared response headers of an HTTP 503 response for GetJWKS
@@ -30674,8 +30989,8 @@ func (c *ClientWithResponses) RegenerateQuestionWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/assignments/{assignmentId}/deadline (the `ExtendAssignmentDeadline` operationId).
-func (c *ClientWithResponses) ExtendAssignmentDeadlineWithBodyWithResponse(ctx context.Context, assignmentId AssignmentID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExtendAssignmentDeadlineResponse, error) {
-	rsp, err := c.ExtendAssignmentDeadlineWithBody(ctx, assignmentId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ExtendAssignmentDeadlineWithBodyWithResponse(ctx context.Context, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExtendAssignmentDeadlineResponse, error) {
+	rsp, err := c.ExtendAssignmentDeadlineWithBody(ctx, assignmentId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -30693,8 +31008,8 @@ func (c *ClientWithResponses) ExtendAssignmentDeadlineWithBodyWithResponse(ctx c
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/assignments/{assignmentId}/deadline (the `ExtendAssignmentDeadline` operationId).
-func (c *ClientWithResponses) ExtendAssignmentDeadlineWithResponse(ctx context.Context, assignmentId AssignmentID, body ExtendAssignmentDeadlineJSONRequestBody, reqEditors ...RequestEditorFn) (*ExtendAssignmentDeadlineResponse, error) {
-	rsp, err := c.ExtendAssignmentDeadline(ctx, assignmentId, body, reqEditors...)
+func (c *ClientWithResponses) ExtendAssignmentDeadlineWithResponse(ctx context.Context, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, body ExtendAssignmentDeadlineJSONRequestBody, reqEditors ...RequestEditorFn) (*ExtendAssignmentDeadlineResponse, error) {
+	rsp, err := c.ExtendAssignmentDeadline(ctx, assignmentId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -30975,8 +31290,8 @@ func (c *ClientWithResponses) UpdateCourseChainWithApplicationMergePatchPlusJSON
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/courseChains/{chainId}/assign (the `AssignCourseChain` operationId).
-func (c *ClientWithResponses) AssignCourseChainWithBodyWithResponse(ctx context.Context, chainId ChainID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseChainResponse, error) {
-	rsp, err := c.AssignCourseChainWithBody(ctx, chainId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AssignCourseChainWithBodyWithResponse(ctx context.Context, chainId ChainID, params *AssignCourseChainParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseChainResponse, error) {
+	rsp, err := c.AssignCourseChainWithBody(ctx, chainId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -30998,8 +31313,8 @@ func (c *ClientWithResponses) AssignCourseChainWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/courseChains/{chainId}/assign (the `AssignCourseChain` operationId).
-func (c *ClientWithResponses) AssignCourseChainWithResponse(ctx context.Context, chainId ChainID, body AssignCourseChainJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseChainResponse, error) {
-	rsp, err := c.AssignCourseChain(ctx, chainId, body, reqEditors...)
+func (c *ClientWithResponses) AssignCourseChainWithResponse(ctx context.Context, chainId ChainID, params *AssignCourseChainParams, body AssignCourseChainJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseChainResponse, error) {
+	rsp, err := c.AssignCourseChain(ctx, chainId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -31225,8 +31540,8 @@ func (c *ClientWithResponses) UpdateCourseWithApplicationMergePatchPlusJSONBodyW
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/courses/{courseId}/assignments (the `AssignCourseToGroups` operationId).
-func (c *ClientWithResponses) AssignCourseToGroupsWithBodyWithResponse(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseToGroupsResponse, error) {
-	rsp, err := c.AssignCourseToGroupsWithBody(ctx, courseId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AssignCourseToGroupsWithBodyWithResponse(ctx context.Context, courseId CourseID, params *AssignCourseToGroupsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseToGroupsResponse, error) {
+	rsp, err := c.AssignCourseToGroupsWithBody(ctx, courseId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -31247,8 +31562,8 @@ func (c *ClientWithResponses) AssignCourseToGroupsWithBodyWithResponse(ctx conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/courses/{courseId}/assignments (the `AssignCourseToGroups` operationId).
-func (c *ClientWithResponses) AssignCourseToGroupsWithResponse(ctx context.Context, courseId CourseID, body AssignCourseToGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseToGroupsResponse, error) {
-	rsp, err := c.AssignCourseToGroups(ctx, courseId, body, reqEditors...)
+func (c *ClientWithResponses) AssignCourseToGroupsWithResponse(ctx context.Context, courseId CourseID, params *AssignCourseToGroupsParams, body AssignCourseToGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseToGroupsResponse, error) {
+	rsp, err := c.AssignCourseToGroups(ctx, courseId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -31268,8 +31583,8 @@ func (c *ClientWithResponses) AssignCourseToGroupsWithResponse(ctx context.Conte
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/courses/{courseId}/assignments/users (the `AssignCourseToUser` operationId).
-func (c *ClientWithResponses) AssignCourseToUserWithBodyWithResponse(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseToUserResponse, error) {
-	rsp, err := c.AssignCourseToUserWithBody(ctx, courseId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AssignCourseToUserWithBodyWithResponse(ctx context.Context, courseId CourseID, params *AssignCourseToUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseToUserResponse, error) {
+	rsp, err := c.AssignCourseToUserWithBody(ctx, courseId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -31289,8 +31604,8 @@ func (c *ClientWithResponses) AssignCourseToUserWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/courses/{courseId}/assignments/users (the `AssignCourseToUser` operationId).
-func (c *ClientWithResponses) AssignCourseToUserWithResponse(ctx context.Context, courseId CourseID, body AssignCourseToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseToUserResponse, error) {
-	rsp, err := c.AssignCourseToUser(ctx, courseId, body, reqEditors...)
+func (c *ClientWithResponses) AssignCourseToUserWithResponse(ctx context.Context, courseId CourseID, params *AssignCourseToUserParams, body AssignCourseToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseToUserResponse, error) {
+	rsp, err := c.AssignCourseToUser(ctx, courseId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -31643,8 +31958,8 @@ func (c *ClientWithResponses) UpdateQuizQuestionWithApplicationMergePatchPlusJSO
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/courses/{courseId}/reminders (the `SendCourseReminders` operationId).
-func (c *ClientWithResponses) SendCourseRemindersWithBodyWithResponse(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendCourseRemindersResponse, error) {
-	rsp, err := c.SendCourseRemindersWithBody(ctx, courseId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) SendCourseRemindersWithBodyWithResponse(ctx context.Context, courseId CourseID, params *SendCourseRemindersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendCourseRemindersResponse, error) {
+	rsp, err := c.SendCourseRemindersWithBody(ctx, courseId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -31663,8 +31978,8 @@ func (c *ClientWithResponses) SendCourseRemindersWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/courses/{courseId}/reminders (the `SendCourseReminders` operationId).
-func (c *ClientWithResponses) SendCourseRemindersWithResponse(ctx context.Context, courseId CourseID, body SendCourseRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*SendCourseRemindersResponse, error) {
-	rsp, err := c.SendCourseReminders(ctx, courseId, body, reqEditors...)
+func (c *ClientWithResponses) SendCourseRemindersWithResponse(ctx context.Context, courseId CourseID, params *SendCourseRemindersParams, body SendCourseRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*SendCourseRemindersResponse, error) {
+	rsp, err := c.SendCourseReminders(ctx, courseId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32604,8 +32919,8 @@ func (c *ClientWithResponses) CreateUserWithResponse(ctx context.Context, params
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/users/banned (the `BanUser` operationId).
-func (c *ClientWithResponses) BanUserWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanUserResponse, error) {
-	rsp, err := c.BanUserWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) BanUserWithBodyWithResponse(ctx context.Context, params *BanUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanUserResponse, error) {
+	rsp, err := c.BanUserWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32623,8 +32938,8 @@ func (c *ClientWithResponses) BanUserWithBodyWithResponse(ctx context.Context, c
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/users/banned (the `BanUser` operationId).
-func (c *ClientWithResponses) BanUserWithResponse(ctx context.Context, body BanUserJSONRequestBody, reqEditors ...RequestEditorFn) (*BanUserResponse, error) {
-	rsp, err := c.BanUser(ctx, body, reqEditors...)
+func (c *ClientWithResponses) BanUserWithResponse(ctx context.Context, params *BanUserParams, body BanUserJSONRequestBody, reqEditors ...RequestEditorFn) (*BanUserResponse, error) {
+	rsp, err := c.BanUser(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32641,8 +32956,8 @@ func (c *ClientWithResponses) BanUserWithResponse(ctx context.Context, body BanU
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /api/v2/users/banned/{userId} (the `UnbanUser` operationId).
-func (c *ClientWithResponses) UnbanUserWithResponse(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*UnbanUserResponse, error) {
-	rsp, err := c.UnbanUser(ctx, userId, reqEditors...)
+func (c *ClientWithResponses) UnbanUserWithResponse(ctx context.Context, userId UserID, params *UnbanUserParams, reqEditors ...RequestEditorFn) (*UnbanUserResponse, error) {
+	rsp, err := c.UnbanUser(ctx, userId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32769,8 +33084,8 @@ func (c *ClientWithResponses) ListUserAssignmentsWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/users/{userId}/email/change (the `ChangeUserEmail` operationId).
-func (c *ClientWithResponses) ChangeUserEmailWithBodyWithResponse(ctx context.Context, userId UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeUserEmailResponse, error) {
-	rsp, err := c.ChangeUserEmailWithBody(ctx, userId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ChangeUserEmailWithBodyWithResponse(ctx context.Context, userId UserID, params *ChangeUserEmailParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeUserEmailResponse, error) {
+	rsp, err := c.ChangeUserEmailWithBody(ctx, userId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32789,8 +33104,8 @@ func (c *ClientWithResponses) ChangeUserEmailWithBodyWithResponse(ctx context.Co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/users/{userId}/email/change (the `ChangeUserEmail` operationId).
-func (c *ClientWithResponses) ChangeUserEmailWithResponse(ctx context.Context, userId UserID, body ChangeUserEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeUserEmailResponse, error) {
-	rsp, err := c.ChangeUserEmail(ctx, userId, body, reqEditors...)
+func (c *ClientWithResponses) ChangeUserEmailWithResponse(ctx context.Context, userId UserID, params *ChangeUserEmailParams, body ChangeUserEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeUserEmailResponse, error) {
+	rsp, err := c.ChangeUserEmail(ctx, userId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
