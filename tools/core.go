@@ -182,11 +182,15 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 					ctx = withCredential(ctx, tok) // the token this call came with (rotated by refresh)
 				}
 			}
+			ctx = withCall(ctx, req) // the session, for elicitation (write_guard.go)
 			var in In
 			if err := decodeInput(req.Params.Arguments, &in, inResolved); err != nil {
 				return toolError(err), nil
 			}
 			out, err := h(ctx, env, in)
+			if ir, ok := inputRequest(err); ok { // a confirmation to ask for (write_guard.go)
+				return &mcp.CallToolResult{InputRequests: ir.requests, RequestState: ir.state}, nil
+			}
 			if err != nil {
 				return toolError(err), nil
 			}

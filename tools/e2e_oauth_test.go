@@ -105,7 +105,7 @@ func TestOAuthFlow(t *testing.T) {
 	if got, want := mcpE2EToolNames(t, cs), mcpE2EWant(tools.Config{}, tools.KindRead, tools.KindWrite); !slices.Equal(got, want) {
 		t.Errorf("tools\n got %v\nwant %v", got, want)
 	}
-	_, sc := mcpE2ECall(t, cs, "ban_user", map[string]any{"userId": o.tenant.Learner.ID})
+	_, sc := mcpE2EConfirmed(t, cs, "ban_user", map[string]any{"userId": o.tenant.Learner.ID})
 	if sc["status"] != "banned" {
 		t.Errorf("ban_user: %v", sc)
 	}

@@ -50,6 +50,9 @@ func ErrorText(err error) string {
 	if errors.As(err, &ie) {
 		return ie.Error()
 	}
+	if ce, ok := isConfirm(err); ok {
+		return ce.Text
+	}
 	var se *sdk.Error
 	if !errors.As(err, &se) {
 		return "Error: " + err.Error()

@@ -42,7 +42,7 @@ func TestWording(t *testing.T) {
 	if out.Status != "active" || strings.Contains(text, "restored") || !strings.Contains(text, "was not banned; nothing changed") {
 		t.Errorf("unban of an active user: %q", text)
 	}
-	wrOK[userOut](t, cs, "ban_user", map[string]any{"userId": sarah.ID})
+	wrConfirmed[userOut](t, cs, "ban_user", map[string]any{"userId": sarah.ID})
 	if _, text = wrOK[userOut](t, cs, "unban_user", map[string]any{"userId": sarah.ID}); !strings.Contains(text, "access is restored") {
 		t.Errorf("unban of a banned user: %q", text)
 	}
