@@ -35,8 +35,17 @@ func TestE2EAssignGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := client.GroupAssignmentCount{GroupId: grp, Members: 3, Assigned: 1, AlreadyAssigned: 1, Skipped: 1}
-	if res.CourseId != c.ID || res.Assigned != 1 || res.AlreadyAssigned != 1 || len(res.Groups) != 1 || res.Groups[0] != want {
-		t.Errorf("group assignment = %+v, want one group %+v", res, want)
+	if res.CourseId != c.ID || res.Assigned != 1 || res.AlreadyAssigned != 1 || len(res.Groups) != 1 {
+		t.Fatalf("group assignment = %+v, want one group %+v", res, want)
+	}
+	// Who was assigned (a) and who was skipped (the banned member), by id.
+	got := res.Groups[0]
+	if got.AssignedUsers == nil || !slices.Equal(*got.AssignedUsers, []string{a.ID}) || got.SkippedUsers == nil || !slices.Equal(*got.SkippedUsers, []string{banned.ID}) {
+		t.Errorf("assigned %v, skipped %v; want [%s], [%s]", got.AssignedUsers, got.SkippedUsers, a.ID, banned.ID)
+	}
+	got.AssignedUsers, got.SkippedUsers = nil, nil
+	if got != want {
+		t.Errorf("group counts = %+v, want %+v", got, want)
 	}
 	if n := f.count(`SELECT count(*) FROM assignments WHERE tenant_id = 'acme' AND user_id = $1`, banned.UUID); n != 0 {
 		t.Errorf("the banned member got %d assignments", n)

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -48,7 +49,8 @@ func TestE2EDryRun(t *testing.T) {
 	}
 	unchanged("assign user")
 	g, err := api.Assignments.AssignGroups(ctx, c.ID, &client.AssignCourseToGroupsParams{DryRun: dry}, client.AssignGroupsRequest{Groups: []string{group}, DueAt: &due})
-	if err != nil || g.Assigned != 2 || len(g.Groups) != 1 || g.Groups[0].Members != 2 {
+	if err != nil || g.Assigned != 2 || len(g.Groups) != 1 || g.Groups[0].Members != 2 || g.Groups[0].AssignedUsers == nil ||
+		!slices.Equal(slices.Sorted(slices.Values(*g.Groups[0].AssignedUsers)), slices.Sorted(slices.Values([]string{l1.ID, l2.ID}))) {
 		t.Errorf("dry assign groups = %+v, %v", g, err)
 	}
 	unchanged("assign groups")

@@ -21,11 +21,15 @@ type bulkAssignIn struct {
 
 // bulkCourseOut is the outcome of one course of a bulk_assign.
 type bulkCourseOut struct {
-	CourseID        string  `json:"courseId"`
-	Assigned        int     `json:"assigned"`
-	AlreadyAssigned int     `json:"alreadyAssigned"`
-	Skipped         int     `json:"skipped,omitempty"`
-	Error           *string `json:"error,omitempty"`
+	CourseID        string `json:"courseId"`
+	Assigned        int    `json:"assigned"`
+	AlreadyAssigned int    `json:"alreadyAssigned"`
+	Skipped         int    `json:"skipped,omitempty"`
+	// AssignedUsers are the learners who get a new assignment; SkippedUsers the banned
+	// members, who are not assigned.
+	AssignedUsers []string `json:"assignedUsers,omitempty"`
+	SkippedUsers  []string `json:"skippedUsers,omitempty"`
+	Error         *string  `json:"error,omitempty"`
 }
 
 type bulkAssignOut struct {
@@ -59,6 +63,12 @@ func (o bulkAssignOut) text() string {
 		fmt.Fprintf(&b, "\n- %s: %d assigned, %d already held", c.CourseID, c.Assigned, c.AlreadyAssigned)
 		if c.Skipped > 0 {
 			fmt.Fprintf(&b, ", %d banned skipped", c.Skipped)
+		}
+		if len(c.AssignedUsers) > 0 {
+			b.WriteString("\n  assigned: " + strings.Join(c.AssignedUsers, ", "))
+		}
+		if len(c.SkippedUsers) > 0 {
+			b.WriteString("\n  skipped (banned): " + strings.Join(c.SkippedUsers, ", "))
 		}
 	}
 	return b.String()
@@ -119,6 +129,12 @@ func bulkAssignAll(ctx context.Context, env *Env, groupID string, courses []stri
 		co := bulkCourseOut{CourseID: c, Assigned: res.Assigned, AlreadyAssigned: res.AlreadyAssigned}
 		for _, g := range res.Groups {
 			co.Skipped += g.Skipped
+			if g.AssignedUsers != nil {
+				co.AssignedUsers = append(co.AssignedUsers, *g.AssignedUsers...)
+			}
+			if g.SkippedUsers != nil {
+				co.SkippedUsers = append(co.SkippedUsers, *g.SkippedUsers...)
+			}
 		}
 		out.Courses = append(out.Courses, co)
 		out.Assigned += res.Assigned

@@ -169,8 +169,14 @@ func TestWriteGuard(t *testing.T) {
 		}
 	}
 	c3, c4 := w.course("Ladders", 1, false), w.course("Gloves", 1, false)
-	if out, _ := wrOK[bulkAssignOut](t, cs, "bulk_assign", map[string]any{"groupId": w.group("Small", small...), "courseIds": []string{c3}}); out.Assigned != 25 {
+	// (With the banned Sarah, who is skipped and named.)
+	out, text := wrOK[bulkAssignOut](t, cs, "bulk_assign", map[string]any{"groupId": w.group("Small", append(small, sarah.ID)...), "courseIds": []string{c3}})
+	if out.Assigned != 25 || len(out.Courses) != 1 || len(out.Courses[0].AssignedUsers) != 25 ||
+		len(out.Courses[0].SkippedUsers) != 1 || out.Courses[0].SkippedUsers[0] != sarah.ID {
 		t.Errorf("bulk to 25 = %+v", out)
+	}
+	if !strings.Contains(text, "skipped (banned): "+sarah.ID) || !strings.Contains(text, "assigned: "+small[0]) {
+		t.Errorf("bulk to 25 text = %q", text)
 	}
 	bigArgs := map[string]any{"groupId": w.group("Big", big...), "courseIds": []string{c4}}
 	if got := wrErr(t, cs, "bulk_assign", bigArgs); !strings.HasPrefix(got, "Confirmation required: this assigns 1 course to 26 learners") {

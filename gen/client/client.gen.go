@@ -2617,6 +2617,9 @@ type GroupAssignmentCount struct {
 	// Example: 11
 	Assigned int `json:"assigned"`
 
+	// AssignedUsers The members who got a new assignment (`per_…`), as many as `assigned`.
+	AssignedUsers *[]UserID `json:"assignedUsers,omitempty"`
+
 	// GroupId The group (`grp_…`).
 	//
 	// Example: grp_01jd8x4k2m3n5p6q7r8s9t0v1w
@@ -2631,6 +2634,9 @@ type GroupAssignmentCount struct {
 	//
 	// Example: 0
 	Skipped int `json:"skipped"`
+
+	// SkippedUsers The banned members, who were not assigned (`per_…`), as many as `skipped`.
+	SkippedUsers *[]UserID `json:"skippedUsers,omitempty"`
 }
 
 // GroupAssignmentResult defines model for GroupAssignmentResult.
