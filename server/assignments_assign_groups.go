@@ -13,6 +13,7 @@ import (
 // AssignCourseToGroups assigns a course to every member of groups, now and later
 // (bulk_assign).
 func (s *Server) AssignCourseToGroups(ctx context.Context, req api.AssignCourseToGroupsRequestObject) (api.AssignCourseToGroupsResponseObject, error) {
+	ctx = dryRun(ctx, req.Params.DryRun)
 	if err := needPerm(ctx, auth.PermGroupAssign, true); err != nil {
 		return nil, err
 	}

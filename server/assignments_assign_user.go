@@ -13,6 +13,7 @@ import (
 // AssignCourseToUser assigns a course to one user (assign_training): 201 for a new
 // assignment, 200 with the existing one when the user already holds the course.
 func (s *Server) AssignCourseToUser(ctx context.Context, req api.AssignCourseToUserRequestObject) (api.AssignCourseToUserResponseObject, error) {
+	ctx = dryRun(ctx, req.Params.DryRun)
 	if err := needPerm(ctx, auth.PermUserAssign, true); err != nil {
 		return nil, err
 	}

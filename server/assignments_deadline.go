@@ -11,6 +11,7 @@ import (
 // ExtendAssignmentDeadline pushes an assignment's deadline back (the seed's
 // extend_deadline): user_assign.
 func (s *Server) ExtendAssignmentDeadline(ctx context.Context, req api.ExtendAssignmentDeadlineRequestObject) (api.ExtendAssignmentDeadlineResponseObject, error) {
+	ctx = dryRun(ctx, req.Params.DryRun)
 	if err := needPerm(ctx, auth.PermUserAssign, true); err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 // SendCourseReminders mails a reminder to a course's overdue learners, or to chosen ones
 // (the seed's send_reminder): user_assign.
 func (s *Server) SendCourseReminders(ctx context.Context, req api.SendCourseRemindersRequestObject) (api.SendCourseRemindersResponseObject, error) {
+	ctx = dryRun(ctx, req.Params.DryRun)
 	if err := needPerm(ctx, auth.PermUserAssign, true); err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 // AssignCourseChain assigns every course of a chain to users and groups (assign_chain):
 // user_assign plus ownership of the chain.
 func (s *Server) AssignCourseChain(ctx context.Context, req api.AssignCourseChainRequestObject) (api.AssignCourseChainResponseObject, error) {
+	ctx = dryRun(ctx, req.Params.DryRun)
 	if err := needPerm(ctx, auth.PermUserAssign, true); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,8 @@ package server
 import (
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/learnd/learnd/gen/api"
 	"github.com/learnd/learnd/store/assignments"
 	"github.com/learnd/learnd/typeid"
@@ -46,7 +48,8 @@ func toAPIGroupAssignment(course string, dueAt, startAt *time.Time, counts []ass
 	out := api.GroupAssignmentResult{CourseId: course, DueAt: dueAt, StartAt: startAt, Groups: make([]api.GroupAssignmentCount, len(counts))}
 	for i, c := range counts {
 		out.Groups[i] = api.GroupAssignmentCount{GroupId: typeid.Format(typeid.Group, c.GroupID), Members: c.Members,
-			Assigned: c.Assigned, AlreadyAssigned: c.AlreadyAssigned, Skipped: c.Skipped}
+			Assigned: c.Assigned, AlreadyAssigned: c.AlreadyAssigned, Skipped: c.Skipped,
+			AssignedUsers: personIDs(c.AssignedUsers), SkippedUsers: personIDs(c.SkippedUsers)}
 		out.Assigned += c.Assigned
 		out.AlreadyAssigned += c.AlreadyAssigned
 	}
@@ -65,4 +68,13 @@ func toAPIChainAssignment(r assignments.ChainAssignResult, dueAt *time.Time) api
 		out.Users[i] = typeid.Format(typeid.Person, u)
 	}
 	return out
+}
+
+// personIDs formats user ids (an empty list, never null).
+func personIDs(ids []uuid.UUID) *[]api.UserID {
+	out := make([]api.UserID, len(ids))
+	for i, id := range ids {
+		out[i] = typeid.Format(typeid.Person, id)
+	}
+	return &out
 }

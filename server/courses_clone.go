@@ -11,6 +11,7 @@ import (
 // CloneCourse copies a course with its whole structure into a draft owned by the caller
 // (clone_course).
 func (s *Server) CloneCourse(ctx context.Context, req api.CloneCourseRequestObject) (api.CloneCourseResponseObject, error) {
+	ctx = dryRun(ctx, req.Params.DryRun)
 	if err := needPerm(ctx, auth.PermCourseEdit, true); err != nil {
 		return nil, err
 	}

@@ -32,19 +32,19 @@ func TestE2EAssignChain(t *testing.T) {
 	due := asgTime(45 * 24 * time.Hour)
 	body := client.AssignChainRequest{Users: &[]string{learner.ID}, DueAt: &due}
 
-	_, err := admin.Client.LMS.Assignments.AssignChain(ctx, chain, body)
+	_, err := admin.Client.LMS.Assignments.AssignChain(ctx, chain, nil, body)
 	asgStatus(t, err, http.StatusForbidden, "forbidden", "admin who does not own the chain")
-	_, err = learner.Client.LMS.Assignments.AssignChain(ctx, chain, body)
+	_, err = learner.Client.LMS.Assignments.AssignChain(ctx, chain, nil, body)
 	asgStatus(t, err, http.StatusForbidden, "forbidden", "learner")
-	_, err = g.user(auth.RoleOwner).Client.LMS.Assignments.AssignChain(ctx, chain, body)
+	_, err = g.user(auth.RoleOwner).Client.LMS.Assignments.AssignChain(ctx, chain, nil, body)
 	asgStatus(t, err, http.StatusNotFound, "not_found", "other tenant")
-	_, err = owner.Client.LMS.Assignments.AssignChain(ctx, chain, client.AssignChainRequest{})
+	_, err = owner.Client.LMS.Assignments.AssignChain(ctx, chain, nil, client.AssignChainRequest{})
 	asgStatus(t, err, http.StatusUnprocessableEntity, "validation_failed", "nobody named")
 	if n := f.count(`SELECT count(*) FROM assignments`); n != 0 {
 		t.Fatalf("%d assignments after refused chain assigns", n)
 	}
 
-	res, err := owner.Client.LMS.Assignments.AssignChain(ctx, chain, client.AssignChainRequest{Users: &[]string{learner.ID}, Groups: &[]string{grp}, DueAt: &due})
+	res, err := owner.Client.LMS.Assignments.AssignChain(ctx, chain, nil, client.AssignChainRequest{Users: &[]string{learner.ID}, Groups: &[]string{grp}, DueAt: &due})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,6 +112,6 @@ func TestE2EAssignChain(t *testing.T) {
 	// A chain holding a draft course cannot be assigned.
 	draft := f.course(owner, asgCourseSpec{Status: "draft"})
 	bad := f.chain(owner, c1, draft)
-	_, err = owner.Client.LMS.Assignments.AssignChain(ctx, bad, client.AssignChainRequest{Users: &[]string{f.user(auth.RoleLearner).ID}})
+	_, err = owner.Client.LMS.Assignments.AssignChain(ctx, bad, nil, client.AssignChainRequest{Users: &[]string{f.user(auth.RoleLearner).ID}})
 	asgStatus(t, err, http.StatusUnprocessableEntity, "validation_failed", "chain with a draft course")
 }

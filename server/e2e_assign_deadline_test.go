@@ -26,13 +26,13 @@ func TestE2EAssignExtendDeadline(t *testing.T) {
 	ctx := e2eCtx(t)
 	past := asgTime(-2 * time.Hour)
 	c := f.course(mgr, asgCourseSpec{})
-	a := asgMustAssign(t, mgr.Client, c.ID, client.AssignUserRequest{UserId: learner.ID, DueAt: &past})
+	a := f.mustAssignOverdue(mgr.Client, c.ID, client.AssignUserRequest{UserId: learner.ID, DueAt: &past})
 	if a.Status != client.AssignmentStatusOverdue {
 		t.Fatalf("status %s, want overdue", a.Status)
 	}
 	noDue := asgMustAssign(t, mgr.Client, f.course(mgr, asgCourseSpec{}).ID, client.AssignUserRequest{UserId: learner.ID})
 	done := f.course(mgr, asgCourseSpec{})
-	d := asgMustAssign(t, mgr.Client, done.ID, client.AssignUserRequest{UserId: learner.ID, DueAt: &past})
+	d := f.mustAssignOverdue(mgr.Client, done.ID, client.AssignUserRequest{UserId: learner.ID, DueAt: &past})
 	if _, err := learner.Client.LMS.Progress.Record(ctx, done.ID, client.ProgressRecord{ElementId: done.Elements[0], Completed: e2ePtr(true)}); err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestE2EAssignExtendDeadline(t *testing.T) {
 		{"completed", mgr, d.Id, asgTime(time.Hour), http.StatusConflict, "completed"},
 	}
 	for _, tc := range refused {
-		_, err := tc.caller.Client.LMS.Assignments.ExtendDeadline(ctx, tc.id, client.DeadlineExtension{DueAt: tc.due})
+		_, err := tc.caller.Client.LMS.Assignments.ExtendDeadline(ctx, tc.id, nil, client.DeadlineExtension{DueAt: tc.due})
 		asgStatus(t, err, tc.status, tc.code, tc.name)
 	}
 	if n := len(f.audits("assignment.extend_deadline")); n != 0 {
@@ -65,7 +65,7 @@ func TestE2EAssignExtendDeadline(t *testing.T) {
 	}
 
 	later := asgTime(7 * 24 * time.Hour)
-	out, err := mgr.Client.LMS.Assignments.ExtendDeadline(ctx, a.Id, client.DeadlineExtension{DueAt: later})
+	out, err := mgr.Client.LMS.Assignments.ExtendDeadline(ctx, a.Id, nil, client.DeadlineExtension{DueAt: later})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,21 +93,21 @@ func TestE2EAssignReminders(t *testing.T) {
 	c := f.course(mgr, asgCourseSpec{Name: "Confined Spaces"})
 	past, future := asgTime(-48*time.Hour), asgTime(48*time.Hour)
 	for _, u := range []asgUser{late1, late2, done} {
-		asgMustAssign(t, mgr.Client, c.ID, client.AssignUserRequest{UserId: u.ID, DueAt: &past})
+		f.mustAssignOverdue(mgr.Client, c.ID, client.AssignUserRequest{UserId: u.ID, DueAt: &past})
 	}
 	asgMustAssign(t, mgr.Client, c.ID, client.AssignUserRequest{UserId: onTime.ID, DueAt: &future})
 	if _, err := done.Client.LMS.Progress.Record(ctx, c.ID, client.ProgressRecord{ElementId: c.Elements[0], Completed: e2ePtr(true)}); err != nil {
 		t.Fatal(err)
 	}
 	banned := f.user(auth.RoleLearner)
-	asgMustAssign(t, mgr.Client, c.ID, client.AssignUserRequest{UserId: banned.ID, DueAt: &past})
+	f.mustAssignOverdue(mgr.Client, c.ID, client.AssignUserRequest{UserId: banned.ID, DueAt: &past})
 	f.exec(`UPDATE users SET status = 'banned', banned_at = now() WHERE id = $1`, banned.UUID)
 
-	_, err := late1.Client.LMS.Assignments.SendReminders(ctx, c.ID, client.ReminderRequest{})
+	_, err := late1.Client.LMS.Assignments.SendReminders(ctx, c.ID, nil, client.ReminderRequest{})
 	asgStatus(t, err, http.StatusForbidden, "forbidden", "learner")
-	_, err = g.user(auth.RoleOwner).Client.LMS.Assignments.SendReminders(ctx, c.ID, client.ReminderRequest{})
+	_, err = g.user(auth.RoleOwner).Client.LMS.Assignments.SendReminders(ctx, c.ID, nil, client.ReminderRequest{})
 	asgStatus(t, err, http.StatusNotFound, "not_found", "other tenant")
-	_, err = mgr.Client.LMS.Assignments.SendReminders(ctx, c.ID, client.ReminderRequest{UserIds: &[]string{onTime.ID, done.ID, stranger.ID}})
+	_, err = mgr.Client.LMS.Assignments.SendReminders(ctx, c.ID, nil, client.ReminderRequest{UserIds: &[]string{onTime.ID, done.ID, stranger.ID}})
 	e := asgStatus(t, err, http.StatusUnprocessableEntity, "validation_failed", "completed and unassigned users")
 	if got := asgPointers(e.Problem); !slices.Equal(got, []string{"/userIds/1", "/userIds/2"}) {
 		t.Errorf("pointers %v, want [/userIds/1 /userIds/2]", got)
@@ -116,7 +116,7 @@ func TestE2EAssignReminders(t *testing.T) {
 		t.Fatalf("%d reminders after refusals", n)
 	}
 
-	res, err := mgr.Client.LMS.Assignments.SendReminders(ctx, c.ID, client.ReminderRequest{Message: e2ePtr("The audit is on Friday.")})
+	res, err := mgr.Client.LMS.Assignments.SendReminders(ctx, c.ID, nil, client.ReminderRequest{Message: e2ePtr("The audit is on Friday.")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestE2EAssignReminders(t *testing.T) {
 	}
 
 	// Chosen learners: the one on time may be nudged too.
-	res, err = mgr.Client.LMS.Assignments.SendReminders(ctx, c.ID, client.ReminderRequest{UserIds: &[]string{onTime.ID}})
+	res, err = mgr.Client.LMS.Assignments.SendReminders(ctx, c.ID, nil, client.ReminderRequest{UserIds: &[]string{onTime.ID}})
 	if err != nil {
 		t.Fatal(err)
 	}

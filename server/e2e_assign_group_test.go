@@ -30,13 +30,22 @@ func TestE2EAssignGroup(t *testing.T) {
 	asgMustAssign(t, mgr.Client, c.ID, client.AssignUserRequest{UserId: b.ID})
 
 	due := asgTime(30 * 24 * time.Hour)
-	res, err := mgr.Client.LMS.Assignments.AssignGroups(ctx, c.ID, client.AssignGroupsRequest{Groups: []string{grp}, DueAt: &due})
+	res, err := mgr.Client.LMS.Assignments.AssignGroups(ctx, c.ID, nil, client.AssignGroupsRequest{Groups: []string{grp}, DueAt: &due})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := client.GroupAssignmentCount{GroupId: grp, Members: 3, Assigned: 1, AlreadyAssigned: 1, Skipped: 1}
-	if res.CourseId != c.ID || res.Assigned != 1 || res.AlreadyAssigned != 1 || len(res.Groups) != 1 || res.Groups[0] != want {
-		t.Errorf("group assignment = %+v, want one group %+v", res, want)
+	if res.CourseId != c.ID || res.Assigned != 1 || res.AlreadyAssigned != 1 || len(res.Groups) != 1 {
+		t.Fatalf("group assignment = %+v, want one group %+v", res, want)
+	}
+	// Who was assigned (a) and who was skipped (the banned member), by id.
+	got := res.Groups[0]
+	if got.AssignedUsers == nil || !slices.Equal(*got.AssignedUsers, []string{a.ID}) || got.SkippedUsers == nil || !slices.Equal(*got.SkippedUsers, []string{banned.ID}) {
+		t.Errorf("assigned %v, skipped %v; want [%s], [%s]", got.AssignedUsers, got.SkippedUsers, a.ID, banned.ID)
+	}
+	got.AssignedUsers, got.SkippedUsers = nil, nil
+	if got != want {
+		t.Errorf("group counts = %+v, want %+v", got, want)
 	}
 	if n := f.count(`SELECT count(*) FROM assignments WHERE tenant_id = 'acme' AND user_id = $1`, banned.UUID); n != 0 {
 		t.Errorf("the banned member got %d assignments", n)
@@ -51,7 +60,7 @@ func TestE2EAssignGroup(t *testing.T) {
 
 	// Again with a new deadline: nothing new for the members; the group's record changes.
 	due2 := asgTime(45 * 24 * time.Hour)
-	res, err = mgr.Client.LMS.Assignments.AssignGroups(ctx, c.ID, client.AssignGroupsRequest{Groups: []string{grp}, DueAt: &due2})
+	res, err = mgr.Client.LMS.Assignments.AssignGroups(ctx, c.ID, nil, client.AssignGroupsRequest{Groups: []string{grp}, DueAt: &due2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,16 +126,16 @@ func TestE2EAssignGroupRefused(t *testing.T) {
 	foreignGrp, _ := g.group(foreign)
 	ctx := e2eCtx(t)
 
-	_, err := learner.Client.LMS.Assignments.AssignGroups(ctx, c.ID, client.AssignGroupsRequest{Groups: []string{grp}})
+	_, err := learner.Client.LMS.Assignments.AssignGroups(ctx, c.ID, nil, client.AssignGroupsRequest{Groups: []string{grp}})
 	asgStatus(t, err, http.StatusForbidden, "forbidden", "learner")
-	_, err = foreign.Client.LMS.Assignments.AssignGroups(ctx, c.ID, client.AssignGroupsRequest{Groups: []string{foreignGrp}})
+	_, err = foreign.Client.LMS.Assignments.AssignGroups(ctx, c.ID, nil, client.AssignGroupsRequest{Groups: []string{foreignGrp}})
 	asgStatus(t, err, http.StatusNotFound, "not_found", "other tenant's course")
-	_, err = mgr.Client.LMS.Assignments.AssignGroups(ctx, c.ID, client.AssignGroupsRequest{Groups: []string{grp, foreignGrp}})
+	_, err = mgr.Client.LMS.Assignments.AssignGroups(ctx, c.ID, nil, client.AssignGroupsRequest{Groups: []string{grp, foreignGrp}})
 	e := asgStatus(t, err, http.StatusUnprocessableEntity, "validation_failed", "other tenant's group")
 	if got := asgPointers(e.Problem); !slices.Equal(got, []string{"/groups/1"}) {
 		t.Errorf("pointers %v, want [/groups/1]", got)
 	}
-	_, err = mgr.Client.LMS.Assignments.AssignGroups(ctx, draft.ID, client.AssignGroupsRequest{Groups: []string{grp}})
+	_, err = mgr.Client.LMS.Assignments.AssignGroups(ctx, draft.ID, nil, client.AssignGroupsRequest{Groups: []string{grp}})
 	asgStatus(t, err, http.StatusUnprocessableEntity, "validation_failed", "draft course")
 	for _, table := range []string{"assignments", "group_course_assignments", "audit_log"} {
 		if n := f.count(`SELECT count(*) FROM ` + table); n != 0 {

@@ -200,7 +200,7 @@ func (f *asgFix) chain(owner asgUser, courses ...asgCourse) string {
 // returns the 200 body only) and returns the status and the assignment.
 func asgAssign(t *testing.T, c *sdk.Client, course string, body client.AssignUserRequest) (int, *client.Assignment, *client.Problem) {
 	t.Helper()
-	res, err := c.Raw().AssignCourseToUserWithResponse(e2eCtx(t), course, body)
+	res, err := c.Raw().AssignCourseToUserWithResponse(e2eCtx(t), course, nil, body)
 	if err != nil {
 		t.Fatalf("assign: %v", err)
 	}

@@ -38,6 +38,10 @@ func TestE2EAssignStatuses(t *testing.T) {
 	}
 	ids := map[client.AssignmentStatus]string{}
 	for st, body := range bodies {
+		if st == client.AssignmentStatusOverdue { // a past deadline is refused on create
+			ids[st] = f.mustAssignOverdue(mgr.Client, courses[st].ID, body).Id
+			continue
+		}
 		ids[st] = asgMustAssign(t, mgr.Client, courses[st].ID, body).Id
 	}
 	rec := func(c asgCourse, el int) {
@@ -191,6 +195,6 @@ func TestE2EAssignListPermissions(t *testing.T) {
 	if _, err := ro.Client.LMS.Assignments.ListForUser(ctx, other.ID, nil); err != nil {
 		t.Errorf("read scope listing: %v", err)
 	}
-	_, err = ro.Client.LMS.Assignments.SendReminders(ctx, c.ID, client.ReminderRequest{})
+	_, err = ro.Client.LMS.Assignments.SendReminders(ctx, c.ID, nil, client.ReminderRequest{})
 	asgStatus(t, err, http.StatusForbidden, "forbidden", "read scope reminding")
 }

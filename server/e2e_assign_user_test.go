@@ -97,7 +97,7 @@ func TestE2EAssignUserConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res, err := mgr.Client.Raw().AssignCourseToUserWithResponse(e2eCtx(t), c.ID, client.AssignUserRequest{UserId: learner.ID})
+			res, err := mgr.Client.Raw().AssignCourseToUserWithResponse(e2eCtx(t), c.ID, nil, client.AssignUserRequest{UserId: learner.ID})
 			if err != nil {
 				t.Errorf("assign %d: %v", i, err)
 				return
@@ -204,11 +204,11 @@ func TestE2EAssignUserSDK(t *testing.T) {
 	mgr := f.user(auth.RoleManager)
 	learner := f.user(auth.RoleLearner)
 	c := f.course(mgr, asgCourseSpec{Name: "SDK course"})
-	first, err := mgr.Client.LMS.Assignments.AssignUser(e2eCtx(t), c.ID, client.AssignUserRequest{UserId: learner.ID})
+	first, err := mgr.Client.LMS.Assignments.AssignUser(e2eCtx(t), c.ID, nil, client.AssignUserRequest{UserId: learner.ID})
 	if err != nil || first == nil || !strings.HasPrefix(first.Id, "asg_") || first.UserId != learner.ID {
 		t.Fatalf("new assignment through the SDK: %+v, %v", first, err)
 	}
-	again, err := mgr.Client.LMS.Assignments.AssignUser(e2eCtx(t), c.ID, client.AssignUserRequest{UserId: learner.ID})
+	again, err := mgr.Client.LMS.Assignments.AssignUser(e2eCtx(t), c.ID, nil, client.AssignUserRequest{UserId: learner.ID})
 	if err != nil || again == nil || again.Id != first.Id {
 		t.Fatalf("repeat assignment through the SDK: %+v, %v; want %s", again, err, first.Id)
 	}

@@ -48,11 +48,11 @@ func TestE2ECallerCacheReplicas(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 	}
-	if _, err := onB.LMS.Users.Ban(ctx, client.UserBan{UserId: victim.ID}); err != nil {
+	if _, err := onB.LMS.Users.Ban(ctx, nil, client.UserBan{UserId: victim.ID}); err != nil {
 		t.Fatal(err)
 	}
 	until("the ban", http.StatusUnauthorized)
-	if _, err := onB.LMS.Users.Unban(ctx, victim.ID); err != nil {
+	if _, err := onB.LMS.Users.Unban(ctx, victim.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	until("the unban", http.StatusOK)

@@ -31,10 +31,10 @@ func TestE2EMailEmailChangeNotice(t *testing.T) {
 	}
 
 	// Refused: the address is another user's. Nothing is queued, nothing is sent.
-	_, err = cl.LMS.Users.ChangeEmail(ctx, marco.ID, client.UserEmailChange{Email: taken.Email})
+	_, err = cl.LMS.Users.ChangeEmail(ctx, marco.ID, nil, client.UserEmailChange{Email: taken.Email})
 	e2eSdkErr(t, err, 409, "change to a taken address")
 
-	u, err := cl.LMS.Users.ChangeEmail(ctx, marco.ID, client.UserEmailChange{Email: "marco.rossi@acme.example"})
+	u, err := cl.LMS.Users.ChangeEmail(ctx, marco.ID, nil, client.UserEmailChange{Email: "marco.rossi@acme.example"})
 	if err != nil {
 		t.Fatal(err)
 	}

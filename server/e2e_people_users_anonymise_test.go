@@ -37,7 +37,7 @@ VALUES ('acme', gen_random_uuid(), $1, 'k', sha256('x'::bytea), 'abcd', '{read}'
 	_, err = peopleSDK(t, env, sdk.WithToken(gone.Token)).LMS.Users.Anonymise(ctx, admin.ID)
 	e2eSdkErr(t, err, http.StatusForbidden, "a learner anonymises an admin")
 
-	if _, err := api.LMS.Users.Ban(ctx, client.UserBan{UserId: gone.ID}); err != nil {
+	if _, err := api.LMS.Users.Ban(ctx, nil, client.UserBan{UserId: gone.ID}); err != nil {
 		t.Fatal(err)
 	}
 	u, err := api.LMS.Users.Anonymise(ctx, gone.ID)
@@ -64,7 +64,7 @@ VALUES ('acme', gen_random_uuid(), $1, 'k', sha256('x'::bytea), 'abcd', '{read}'
 	if err != nil || again.Version != u.Version {
 		t.Errorf("anonymise again: %v, version %d → %d (want unchanged)", err, u.Version, again.Version)
 	}
-	_, err = api.LMS.Users.Unban(ctx, gone.ID)
+	_, err = api.LMS.Users.Unban(ctx, gone.ID, nil)
 	if e := e2eSdkErr(t, err, http.StatusConflict, "unban an anonymised user"); e.Problem.Code == nil || *e.Problem.Code != "anonymised" {
 		t.Errorf("code %v, want anonymised", e.Problem.Code)
 	}

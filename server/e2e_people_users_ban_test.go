@@ -53,7 +53,7 @@ func TestE2EPeopleUsersBanStopsAccess(t *testing.T) {
 	}
 	expect(http.StatusOK)
 
-	banned, err := admin.Client.LMS.Users.Ban(ctx, client.UserBan{UserId: u.ID})
+	banned, err := admin.Client.LMS.Users.Ban(ctx, nil, client.UserBan{UserId: u.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestE2EPeopleUsersBanStopsAccess(t *testing.T) {
 	}
 
 	// Banning again changes nothing; the history is all there.
-	again, err := admin.Client.LMS.Users.Ban(ctx, client.UserBan{UserId: u.ID})
+	again, err := admin.Client.LMS.Users.Ban(ctx, nil, client.UserBan{UserId: u.ID})
 	if err != nil || again.Version != 2 {
 		t.Errorf("ban again: version %d (%v)", again.Version, err)
 	}
@@ -92,7 +92,7 @@ func TestE2EPeopleUsersBanStopsAccess(t *testing.T) {
 		t.Errorf("find banned: %v %v", peopleNames(found.Data), err)
 	}
 
-	active, err := admin.Client.LMS.Users.Unban(ctx, u.ID)
+	active, err := admin.Client.LMS.Users.Unban(ctx, u.ID, nil)
 	if err != nil || active.Status != client.UserStatusActive || !active.BannedAt.IsNull() || active.Version != 3 {
 		t.Fatalf("unban: %+v %v", active, err)
 	}

@@ -23,19 +23,19 @@ func TestE2EPeopleUsersEmailChange(t *testing.T) {
 		return e2eCount(t, db, `SELECT count(*) FROM mail_outbox WHERE tenant_id = 'acme' AND kind = 'email_change' AND lower(to_addr) = lower($1)`, addr)
 	}
 
-	_, err := admin.Client.LMS.Users.ChangeEmail(ctx, maria.ID, client.UserEmailChange{Email: "TAKEN@acme.example"})
+	_, err := admin.Client.LMS.Users.ChangeEmail(ctx, maria.ID, nil, client.UserEmailChange{Email: "TAKEN@acme.example"})
 	if e := e2eSdkErr(t, err, http.StatusConflict, "taken address"); e.Problem.Code == nil || *e.Problem.Code != "email_taken" {
 		t.Errorf("code %v, want email_taken", e.Problem.Code)
 	}
-	_, err = admin.Client.LMS.Users.ChangeEmail(ctx, maria.ID, client.UserEmailChange{Email: "maria.gomez@"})
+	_, err = admin.Client.LMS.Users.ChangeEmail(ctx, maria.ID, nil, client.UserEmailChange{Email: "maria.gomez@"})
 	e2eSdkErr(t, err, http.StatusUnprocessableEntity, "bad address")
-	_, err = peopleUser(t, env, servertest.UserSpec{Tenant: "globex", Role: auth.RoleOwner}).Client.LMS.Users.ChangeEmail(ctx, maria.ID, client.UserEmailChange{Email: "x@globex.example"})
+	_, err = peopleUser(t, env, servertest.UserSpec{Tenant: "globex", Role: auth.RoleOwner}).Client.LMS.Users.ChangeEmail(ctx, maria.ID, nil, client.UserEmailChange{Email: "x@globex.example"})
 	e2eSdkErr(t, err, http.StatusNotFound, "another tenant")
 	if n := e2eCount(t, db, `SELECT count(*) FROM mail_outbox`); n != 0 {
 		t.Fatalf("rejected changes queued %d mails", n)
 	}
 
-	moved, err := admin.Client.LMS.Users.ChangeEmail(ctx, maria.ID, client.UserEmailChange{Email: "maria.gomez@acme.example"})
+	moved, err := admin.Client.LMS.Users.ChangeEmail(ctx, maria.ID, nil, client.UserEmailChange{Email: "maria.gomez@acme.example"})
 	if err != nil || moved.Email != "maria.gomez@acme.example" || moved.Version != 2 {
 		t.Fatalf("change: %+v %v", moved, err)
 	}
@@ -49,16 +49,16 @@ func TestE2EPeopleUsersEmailChange(t *testing.T) {
 	if !strings.Contains(body, "maria@acme.example") || !strings.Contains(body, "maria.gomez@acme.example") || subject == "" {
 		t.Errorf("notice %q: %q", subject, body)
 	}
-	if _, err := admin.Client.LMS.Users.ChangeEmail(ctx, maria.ID, client.UserEmailChange{Email: "maria.gomez@acme.example"}); err != nil {
+	if _, err := admin.Client.LMS.Users.ChangeEmail(ctx, maria.ID, nil, client.UserEmailChange{Email: "maria.gomez@acme.example"}); err != nil {
 		t.Fatal(err)
 	}
 	if n := e2eCount(t, db, `SELECT count(*) FROM mail_outbox`); n != 2 {
 		t.Errorf("the same address again queued mail: %d rows", n)
 	}
 	// A user may change their own address only with user_edit; a learner may not.
-	_, err = maria.Client.LMS.Users.ChangeEmail(ctx, maria.ID, client.UserEmailChange{Email: "m@acme.example"})
+	_, err = maria.Client.LMS.Users.ChangeEmail(ctx, maria.ID, nil, client.UserEmailChange{Email: "m@acme.example"})
 	e2eSdkErr(t, err, http.StatusForbidden, "learner changes own email")
-	if _, err := admin.Client.LMS.Users.ChangeEmail(ctx, admin.ID, client.UserEmailChange{Email: "admin.new@acme.example"}); err != nil {
+	if _, err := admin.Client.LMS.Users.ChangeEmail(ctx, admin.ID, nil, client.UserEmailChange{Email: "admin.new@acme.example"}); err != nil {
 		t.Errorf("admin changes own email: %v", err)
 	}
 	rows := peopleAudit(t, db, maria.ID)

@@ -48,19 +48,19 @@ func TestE2EPeopleUsersHierarchy(t *testing.T) {
 	actions := []action{
 		{name: "ban", perm: auth.PermUserBan,
 			do: func(ctx context.Context, c *sdk.Client, target string, _ auth.Role) error {
-				_, err := c.LMS.Users.Ban(ctx, client.UserBan{UserId: target})
+				_, err := c.LMS.Users.Ban(ctx, nil, client.UserBan{UserId: target})
 				return err
 			},
 			landed: func(st, _, _ string, _ auth.Role) bool { return st == "banned" }},
 		{name: "unban", perm: auth.PermUserBan, banned: true,
 			do: func(ctx context.Context, c *sdk.Client, target string, _ auth.Role) error {
-				_, err := c.LMS.Users.Unban(ctx, target)
+				_, err := c.LMS.Users.Unban(ctx, target, nil)
 				return err
 			},
 			landed: func(st, _, _ string, _ auth.Role) bool { return st == "active" }},
 		{name: "email change", perm: auth.PermUserEdit,
 			do: func(ctx context.Context, c *sdk.Client, target string, _ auth.Role) error {
-				_, err := c.LMS.Users.ChangeEmail(ctx, target, client.UserEmailChange{Email: "moved." + strings.ToLower(target[len(target)-10:]) + "@acme.example"})
+				_, err := c.LMS.Users.ChangeEmail(ctx, target, nil, client.UserEmailChange{Email: "moved." + strings.ToLower(target[len(target)-10:]) + "@acme.example"})
 				return err
 			},
 			landed: func(_, email, _ string, _ auth.Role) bool { return strings.HasPrefix(email, "moved.") }},

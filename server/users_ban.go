@@ -11,6 +11,7 @@ import (
 // BanUser bans a user below the caller (ban_user): their tokens and keys are refused from
 // their next request; their history stays. Banning a banned user changes nothing.
 func (s *Server) BanUser(ctx context.Context, req api.BanUserRequestObject) (api.BanUserResponseObject, error) {
+	ctx = dryRun(ctx, req.Params.DryRun)
 	if err := needPerm(ctx, auth.PermUserBan, true); err != nil {
 		return nil, err
 	}

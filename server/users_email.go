@@ -13,6 +13,7 @@ import (
 // email-change notice to the old and the new address. The target must rank below the
 // caller, who may also change their own address.
 func (s *Server) ChangeUserEmail(ctx context.Context, req api.ChangeUserEmailRequestObject) (api.ChangeUserEmailResponseObject, error) {
+	ctx = dryRun(ctx, req.Params.DryRun)
 	p, _ := auth.FromContext(ctx)
 	id, err := permittedID(ctx, auth.PermUserEdit, true, typeid.Person, "userId", req.UserId)
 	if err != nil {

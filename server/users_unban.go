@@ -11,6 +11,7 @@ import (
 // UnbanUser restores a banned user below the caller (unban_user). Unbanning an active
 // user changes nothing.
 func (s *Server) UnbanUser(ctx context.Context, req api.UnbanUserRequestObject) (api.UnbanUserResponseObject, error) {
+	ctx = dryRun(ctx, req.Params.DryRun)
 	if err := needPerm(ctx, auth.PermUserBan, true); err != nil {
 		return nil, err
 	}

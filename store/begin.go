@@ -140,6 +140,12 @@ func (t *Tx) end(ctx context.Context, err error) error {
 		if t.pg == nil {
 			return nil
 		}
+		if t.dryRun {
+			if err := t.pg.Rollback(ctx); err != nil {
+				return fmt.Errorf("dry run: roll back: %w", err)
+			}
+			return nil
+		}
 		if err := t.pg.Commit(ctx); err != nil {
 			return fmt.Errorf("commit: %w", err)
 		}
@@ -153,7 +159,11 @@ func (t *Tx) end(ctx context.Context, err error) error {
 	for _, q := range t.pending {
 		b.Queue(q.sql, q.args...)
 	}
-	b.Queue("COMMIT")
+	if t.dryRun {
+		b.Queue("ROLLBACK")
+	} else {
+		b.Queue("COMMIT")
+	}
 	if err := t.conn.SendBatch(ctx, b).Close(); err != nil {
 		// A statement failed before the COMMIT ran: the transaction is still open, aborted.
 		if !t.conn.IsClosed() && t.conn.PgConn().TxStatus() != 'I' {

@@ -37,6 +37,7 @@ type Tx struct {
 	pending        []queued // audit rows, sent with the COMMIT (Audit)
 	ended          bool     // committed or rolled back
 	callersChanged bool     // see changesCallers
+	dryRun         bool     // InTenant's in a DryRun context: ends with ROLLBACK
 }
 
 // txKey carries the open *Tx in its own context, so a nested InTenant joins it.
@@ -71,7 +72,7 @@ func (s *Store) InTenant(ctx context.Context, fn func(t *Tx) error) (err error) 
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer conn.Release()
-	t := &Tx{conn: conn.Conn(), p: p, s: s, write: true}
+	t := &Tx{conn: conn.Conn(), p: p, s: s, write: true, dryRun: IsDryRun(ctx)}
 	t.ctx = context.WithValue(ctx, txKey{}, t)
 	t.db = s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: t.ctx})
 	defer func() {
@@ -79,7 +80,7 @@ func (s *Store) InTenant(ctx context.Context, fn func(t *Tx) error) (err error) 
 			_ = t.pg.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	if err = t.end(ctx, fn(t)); err == nil {
+	if err = t.end(ctx, fn(t)); err == nil && !t.dryRun {
 		s.committed(t)
 	}
 	return err

@@ -41,7 +41,8 @@ const maxFilename = 255
 // processing check, done.
 const uploadSteps = 4
 
-const uploadDescription = "Upload a file as a course source. Text is extracted and embedded immediately. " +
+// uploadDescription follows the sentence that says where the file comes from.
+const uploadDescription = "Text is extracted and embedded immediately. " +
 	"PDF / DOC / DOCX / PNG / JPG / GIF / WebP, 20 MB max per file. Reports progress when the call carries a progressToken. Returns a sessionId: pass it to " +
 	"create_course_from_files (and to further uploads to bundle files into one course-generation context). "
 
@@ -62,7 +63,7 @@ func init() {
 		Kind: KindAI,
 		Tool: mcp.Tool{
 			Name: "upload_source_material",
-			Description: uploadDescription + "This server is reached over HTTP and cannot read files on your machine: send " +
+			Description: "Upload a file as a course source. " + uploadDescription + "This server is reached over HTTP and cannot read files on your machine: send " +
 				"the file's bytes base64-encoded as contentBase64, with its filename. Needs course_edit and the AI licence; " +
 				"does not count against the daily AI quota.",
 			Annotations: Additive("Upload source material", false),

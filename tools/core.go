@@ -188,11 +188,15 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 				}
 			}
 			ctx = withProgress(ctx, req)
+			ctx = withCall(ctx, req) // the session, for elicitation (write_guard.go)
 			var in In
 			if err := decodeInput(req.Params.Arguments, &in, inResolved); err != nil {
 				return toolError(err), nil
 			}
 			out, err := h(ctx, env, in)
+			if ir, ok := inputRequest(err); ok { // a confirmation to ask for (write_guard.go)
+				return &mcp.CallToolResult{InputRequests: ir.requests, RequestState: ir.state}, nil
+			}
 			if err != nil {
 				if env.fit != nil && refusedByAPI(err) { // the caller changed: fit the list again
 					go func() { _ = env.fit.refit(ctx) }()

@@ -52,7 +52,7 @@ func TestE2EMCPFitTypeScriptSDK(t *testing.T) {
 	if got, want := admin.after(t, "licence admin"), mcpE2EWant(cfg, tools.KindRead); !slices.Equal(got, want) {
 		t.Errorf("admin's tools after the licence downgrade\n got %v\nwant %v", got, want)
 	}
-	if _, err := mcpE2EAPI(t, one.URL, ten.Admin.Token).LMS.Users.Ban(ctx, client.UserBan{UserId: ten.Learner.ID}); err != nil {
+	if _, err := mcpE2EAPI(t, one.URL, ten.Admin.Token).LMS.Users.Ban(ctx, nil, client.UserBan{UserId: ten.Learner.ID}); err != nil {
 		t.Fatalf("ban: %v", err)
 	}
 	if got := learner.after(t, "ban learner"); len(got) != 0 {

@@ -204,7 +204,7 @@ func TestE2EMCPToolsFitTheCaller(t *testing.T) {
 
 			// A ban (by the admin, through the API): the learner's session lists nothing; a
 			// stateless client's next request is refused outright.
-			if _, err := mcpE2EAPI(t, one.URL, ten.Admin.Token).LMS.Users.Ban(mcpE2ECtx(t), client.UserBan{UserId: ten.Learner.ID}); err != nil {
+			if _, err := mcpE2EAPI(t, one.URL, ten.Admin.Token).LMS.Users.Ban(mcpE2ECtx(t), nil, client.UserBan{UserId: ten.Learner.ID}); err != nil {
 				t.Fatalf("ban: %v", err)
 			}
 			if version == fitLegacy {

@@ -165,7 +165,7 @@ func TestE2EMCPHTTP(t *testing.T) {
 		if len(users) != 1 || users[0].(map[string]any)["id"] != full.Learner.ID || !strings.Contains(text, full.Learner.ID) {
 			t.Errorf("find_user: %q %v, want only %s", text, out, full.Learner.ID)
 		}
-		text, out = mcpE2ECall(t, cs, "ban_user", map[string]any{"userId": full.Learner.ID})
+		text, out = mcpE2EConfirmed(t, cs, "ban_user", map[string]any{"userId": full.Learner.ID})
 		if out["id"] != full.Learner.ID || out["status"] != "banned" || !strings.Contains(text, "banned") {
 			t.Errorf("ban_user: %q %v", text, out)
 		}

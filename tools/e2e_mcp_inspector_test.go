@@ -90,9 +90,21 @@ func TestE2EMCPInspector(t *testing.T) {
 		t.Errorf("inspector find_user: %v, want only %s", out, tenant.Learner.ID)
 	}
 
+	// ban_user needs confirmation; the Inspector CLI takes no elicitation, so the refusal
+	// shows the plan and its hash, and the call with that planHash bans.
 	out, err = run(t, withKey, "--method", "tools/call", "--tool-name", "ban_user", "--tool-arg", "userId="+tenant.Learner.ID)
 	if err != nil {
 		t.Fatalf("inspector ban_user: %v", err)
+	}
+	refusal := mcpE2EInspectorText(out)
+	_, hash, found := strings.Cut(refusal, `planHash: "`)
+	hash, _, _ = strings.Cut(hash, `"`)
+	if out["isError"] != true || !found || !strings.HasPrefix(refusal, "Confirmation required: banning") {
+		t.Fatalf("inspector ban_user without confirmation: %v", out)
+	}
+	out, err = run(t, withKey, "--method", "tools/call", "--tool-name", "ban_user", "--tool-arg", "userId="+tenant.Learner.ID, "--tool-arg", "planHash="+hash)
+	if err != nil {
+		t.Fatalf("inspector ban_user with planHash: %v", err)
 	}
 	sc, _ = out["structuredContent"].(map[string]any)
 	if out["isError"] == true || sc["id"] != tenant.Learner.ID || sc["status"] != "banned" || !strings.Contains(mcpE2EInspectorText(out), "banned") {

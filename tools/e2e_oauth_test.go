@@ -105,7 +105,7 @@ func TestOAuthFlow(t *testing.T) {
 	if got, want := mcpE2EToolNames(t, cs), mcpE2EWant(tools.Config{}, tools.KindRead, tools.KindWrite); !slices.Equal(got, want) {
 		t.Errorf("tools\n got %v\nwant %v", got, want)
 	}
-	_, sc := mcpE2ECall(t, cs, "ban_user", map[string]any{"userId": o.tenant.Learner.ID})
+	_, sc := mcpE2EConfirmed(t, cs, "ban_user", map[string]any{"userId": o.tenant.Learner.ID})
 	if sc["status"] != "banned" {
 		t.Errorf("ban_user: %v", sc)
 	}
@@ -193,7 +193,7 @@ func TestOAuthRevocation(t *testing.T) {
 	if r := mcpE2EPost(t, o.resource, mcpE2EInitialize, "Authorization", "Bearer "+access); r.Status != http.StatusOK {
 		t.Fatalf("the manager's token before the ban: %d %s", r.Status, mcpE2EShort(r.Body))
 	}
-	if _, err := mcpE2EAPI(t, o.env.URL, o.tenant.Admin.Token).LMS.Users.Ban(mcpE2ECtx(t), client.UserBan{UserId: manager.ID}); err != nil {
+	if _, err := mcpE2EAPI(t, o.env.URL, o.tenant.Admin.Token).LMS.Users.Ban(mcpE2ECtx(t), nil, client.UserBan{UserId: manager.ID}); err != nil {
 		t.Fatalf("ban: %v", err)
 	}
 	if r := mcpE2EPost(t, o.resource, mcpE2EInitialize, "Authorization", "Bearer "+access); r.Status != http.StatusUnauthorized {

@@ -69,6 +69,9 @@ func ErrorText(err error) string {
 	if errors.As(err, &ie) {
 		return ie.Error()
 	}
+	if ce, ok := isConfirm(err); ok {
+		return ce.Text
+	}
 	var se *sdk.Error
 	if !errors.As(err, &se) {
 		return "Error: " + err.Error()
@@ -87,7 +90,7 @@ func ErrorText(err error) string {
 		msg := MsgRateLimited
 		if se.RetryAfter > 0 {
 			secs := int64(math.Ceil(se.RetryAfter.Seconds()))
-			msg = fmt.Sprintf("%s Retry after %d seconds.", MsgRateLimited, secs)
+			msg = fmt.Sprintf("%s Retry after %d %s.", MsgRateLimited, secs, plural(int(secs), "second", "seconds"))
 		}
 		// A used-up daily quota is not a burst to wait out: say which quota and when it
 		// resets, after the seed's string.
@@ -100,6 +103,40 @@ func ErrorText(err error) string {
 		return "Error: " + problemText(se)
 	}
 	return problemText(se)
+}
+
+// inputNames rewrites the API's parameter names in an API error (its detail, title and
+// field errors) to the tool's input names, given as pairs (API name, input name): an
+// agent that sent from/to reads from/to, not fields[createdAt][from]. Other errors are
+// returned as they are.
+func inputNames(err error, pairs ...string) error {
+	var se *sdk.Error
+	if !errors.As(err, &se) || se.Problem == nil {
+		return err
+	}
+	r := strings.NewReplacer(pairs...)
+	p := *se.Problem
+	p.Title = r.Replace(p.Title)
+	if p.Detail != nil {
+		p.Detail = Ptr(r.Replace(*p.Detail))
+	}
+	if p.Errors != nil {
+		fes := slices.Clone(*p.Errors)
+		for i, fe := range fes {
+			fe.Detail = r.Replace(fe.Detail)
+			if fe.Parameter != nil {
+				fe.Parameter = Ptr(r.Replace(*fe.Parameter))
+			}
+			if fe.Pointer != nil {
+				fe.Pointer = Ptr(r.Replace(*fe.Pointer))
+			}
+			fes[i] = fe
+		}
+		p.Errors = &fes
+	}
+	c := *se
+	c.Problem = &p
+	return &c
 }
 
 // problemText is the problem's detail (else title, else the status text) followed by its

@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/google/jsonschema-go/jsonschema"
@@ -94,14 +95,24 @@ func (a assignmentBrief) line(withUser bool) string {
 		fmt.Fprintf(&b, " → %s (%s)", a.UserName, a.UserID)
 	}
 	fmt.Fprintf(&b, ": %s, %d%%", a.Status, a.ProgressPct)
+	if a.Score != nil {
+		fmt.Fprintf(&b, ", score %s", strconv.FormatFloat(*a.Score, 'f', -1, 64))
+	}
 	if a.DueAt != nil {
 		b.WriteString(", due " + *a.DueAt)
 	}
-	if a.StartAt != nil && a.Status == "scheduled" {
+	if a.StartAt != nil {
 		b.WriteString(", starts " + *a.StartAt)
 	}
 	if a.CompletedAt != nil {
 		b.WriteString(", completed " + *a.CompletedAt)
+	}
+	b.WriteString(", assigned " + a.AssignedAt)
+	if a.GroupID != nil {
+		b.WriteString(", via group " + *a.GroupID)
+	}
+	if a.ChainID != nil {
+		b.WriteString(", in chain " + *a.ChainID)
 	}
 	if a.Locked {
 		b.WriteString(", locked (earlier chain course first)")
@@ -120,6 +131,10 @@ type assignmentList struct {
 func (l assignmentList) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d %s", len(l.Assignments), plural(len(l.Assignments), "assignment", "assignments"))
+	if l.mine && len(l.Assignments) > 0 {
+		a := l.Assignments[0]
+		fmt.Fprintf(&b, " of %s (%s)", a.UserName, a.UserID)
+	}
 	for _, a := range l.Assignments {
 		b.WriteString("\n- " + a.line(!l.mine))
 	}

@@ -61,9 +61,14 @@ func (a auditOut) Text() string {
 		if e.TargetID != nil {
 			b.WriteString(" " + *e.TargetID)
 		}
+		if e.AppID != nil {
+			b.WriteString(" (app " + *e.AppID + ")")
+		}
+		b.WriteString(" [" + e.ID + "]")
+		writeChanges(&b, e.Before, e.After)
 	}
 	if a.NextOffset != nil {
-		fmt.Fprintf(&b, "\nMore: pass offset %d.", *a.NextOffset)
+		fmt.Fprintf(&b, "\nmore: offset=%d", *a.NextOffset)
 	}
 	return b.String()
 }
@@ -86,7 +91,7 @@ func getAuditLog(ctx context.Context, env *Env, in auditIn) (auditOut, error) {
 	}
 	r, err := env.API.LMS.Audit.List(ctx, p)
 	if err != nil {
-		return auditOut{}, err
+		return auditOut{}, inputNames(err, "fields[createdAt][from]", "from", "fields[createdAt][to]", "to", "fields[author]", "author")
 	}
 	out := auditOut{Entries: make([]auditEntry, 0, len(r.Data)), Total: r.Total, Offset: r.Offset}
 	for _, e := range r.Data {

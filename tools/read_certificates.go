@@ -46,6 +46,7 @@ func (l certificateList) Text() string {
 		default:
 			b.WriteString(", no expiry")
 		}
+		b.WriteString(" [" + c.ID + "]")
 	}
 	if l.Omitted > 0 {
 		fmt.Fprintf(&b, "\n(%d more not shown; narrow with expiringWithin)", l.Omitted)

@@ -57,9 +57,12 @@ func (l courseList) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d %s", len(l.Courses), plural(len(l.Courses), "course", "courses"))
 	for _, c := range l.Courses {
-		fmt.Fprintf(&b, "\n- %s — %s, %s", c.Name, c.ID, c.Status)
+		fmt.Fprintf(&b, "\n- %s — %s, %s, updated %s", c.Name, c.ID, c.Status, c.UpdatedAt)
+		if len(c.Tags) > 0 {
+			b.WriteString(", tags " + strings.Join(c.Tags, ", "))
+		}
 		if c.Annotation != nil && *c.Annotation != "" {
-			b.WriteString(": " + clip(*c.Annotation, 120))
+			b.WriteString(": " + *c.Annotation)
 		}
 	}
 	writeMore(&b, l.NextPageToken)
@@ -207,7 +210,7 @@ func (c courseDetail) Text() string {
 				fmt.Fprintf(&b, ", %d %s", e.Pages, plural(e.Pages, "page", "pages"))
 			}
 			for _, q := range e.Questions {
-				fmt.Fprintf(&b, "\n     · %s: %s", q.ID, q.Text)
+				fmt.Fprintf(&b, "\n     · %s (%s): %s", q.ID, q.Kind, q.Text)
 			}
 		}
 	}

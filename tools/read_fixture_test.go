@@ -79,7 +79,7 @@ func newReadFix(t *testing.T, env *servertest.Env, tenant string) *readFix {
 	must("draft course", err)
 	f.draft = d.Id
 	f.due = time.Now().UTC().Add(14 * 24 * time.Hour).Truncate(time.Second)
-	_, err = api.LMS.Assignments.AssignGroups(ctx, f.course, client.AssignGroupsRequest{Groups: []string{f.group}, DueAt: &f.due})
+	_, err = api.LMS.Assignments.AssignGroups(ctx, f.course, nil, client.AssignGroupsRequest{Groups: []string{f.group}, DueAt: &f.due})
 	must("assign group", err)
 	_, err = coreAPI(t, env, f.sarah.Token).LMS.Progress.Record(ctx, f.course, client.ProgressRecord{ElementId: f.lesson, Completed: Ptr(true)})
 	must("progress", err)

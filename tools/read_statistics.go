@@ -225,21 +225,22 @@ func (s statisticsOut) Text() string {
 	case s.Publishing != nil:
 		p := s.Publishing
 		fmt.Fprintf(&b, "\n%d published in the window; %d published now", p.Published, p.CurrentlyPublished)
-		writeDays(&b, p.PerDay)
+		writeDays(&b, "published", p.PerDay)
 	case s.CourseCreation != nil:
 		c := s.CourseCreation
 		fmt.Fprintf(&b, "\n%d courses created", c.Created)
 		for _, o := range c.ByOwner {
 			fmt.Fprintf(&b, "\n- %s (%s): %d", o.Name, o.UserID, o.Count)
 		}
-		writeDays(&b, c.PerDay)
+		writeDays(&b, "created", c.PerDay)
 	case s.Activity != nil:
 		a := s.Activity
 		fmt.Fprintf(&b, "\n%d active learners, %d completions", a.ActiveLearners, a.Completions)
+		if len(a.PerDay) > 0 {
+			b.WriteString("\nper day (date | active learners | completions):")
+		}
 		for _, d := range a.PerDay {
-			if d.ActiveLearners > 0 || d.Completions > 0 {
-				fmt.Fprintf(&b, "\n- %s: %d active, %d completions", d.Date, d.ActiveLearners, d.Completions)
-			}
+			fmt.Fprintf(&b, "\n%s | %d | %d", d.Date, d.ActiveLearners, d.Completions)
 		}
 	case s.Insights != nil:
 		i := s.Insights
@@ -268,11 +269,13 @@ func (s statisticsOut) Text() string {
 	return b.String()
 }
 
-// writeDays lists the days with a non-zero count.
-func writeDays(b *strings.Builder, days []dayCount) {
+// writeDays renders a per-day series as a table, every day of the window (zeros too).
+func writeDays(b *strings.Builder, what string, days []dayCount) {
+	if len(days) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\nper day (date | %s):", what)
 	for _, d := range days {
-		if d.Count > 0 {
-			fmt.Fprintf(b, "\n- %s: %d", d.Date, d.Count)
-		}
+		fmt.Fprintf(b, "\n%s | %d", d.Date, d.Count)
 	}
 }

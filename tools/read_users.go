@@ -84,13 +84,6 @@ func (l userList) Text() string {
 	return b.String()
 }
 
-// writeMore ends a list's text with how to read the next page.
-func writeMore(b *strings.Builder, next *string) {
-	if next != nil && *next != "" {
-		fmt.Fprintf(b, "\nMore results: pass pageToken %q.", *next)
-	}
-}
-
 // pageToken is a page-token input, checked for size (nil when empty).
 func pageToken(tok *string) (*string, error) {
 	if tok == nil || *tok == "" {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -65,6 +66,7 @@ func init() {
 
 // assignmentOut is one assignment, as assign_training and extend_deadline report it.
 type assignmentOut struct {
+	Planned
 	ID         string  `json:"id"`
 	CourseID   string  `json:"courseId"`
 	CourseName string  `json:"courseName"`
@@ -86,7 +88,10 @@ func toAssignmentOut(a *client.Assignment) assignmentOut {
 		Status: string(a.Status), AssignedAt: Time(a.AssignedAt), DueAt: TimePtr(a.DueAt), StartAt: TimePtr(a.StartAt), ChainID: a.ChainId}
 }
 
-func (o assignmentOut) Text() string {
+// Text is the answer (a dry run's marked as one) and its plan hash.
+func (o assignmentOut) Text() string { return o.Planned.wrap(o.text()) }
+
+func (o assignmentOut) text() string {
 	var b strings.Builder
 	b.WriteString(o.Message)
 	fmt.Fprintf(&b, "\n%s: “%s” (%s) for %s (%s), status %s", o.ID, o.CourseName, o.CourseID, o.UserName, o.UserID, o.Status)
@@ -103,6 +108,7 @@ func (o assignmentOut) Text() string {
 }
 
 type assignTrainingIn struct {
+	Guard
 	CourseID string `json:"courseId" jsonschema:"Course to assign."`
 	UserID   string `json:"userId" jsonschema:"Learner to assign to."`
 	DueAt    *int64 `json:"dueAt,omitempty" jsonschema:"Unix timestamp (seconds) when the assignment is due. Omit for no deadline."`
@@ -129,9 +135,24 @@ func assignTraining(ctx context.Context, env *Env, in assignTrainingIn) (assignm
 	if due != nil && start != nil && !due.After(*start) {
 		return assignmentOut{}, Invalid("dueAt must be later than startAt")
 	}
+	g := in.Guard
+	in.Guard = Guard{}
+	return guarded(ctx, g, writeCall[assignmentOut]{
+		tool: "assign_training", args: in,
+		run: func(ctx context.Context, dry *bool) (assignmentOut, error) {
+			return assignOne(ctx, env, courseID, userID, due, start, dry)
+		},
+		plan: func(o assignmentOut) any {
+			return []any{o.CourseID, o.UserID, o.Status, o.DueAt, o.StartAt, o.AlreadyAssigned}
+		},
+	})
+}
+
+// assignOne makes (or, with dry, rehearses) assign_training's API call.
+func assignOne(ctx context.Context, env *Env, courseID, userID string, due, start *time.Time, dry *bool) (assignmentOut, error) {
 	// The raw client, because the status tells a new assignment (201) from one the user
 	// already held (200), which the SDK method returns alike.
-	rsp, err := env.API.Raw().AssignCourseToUser(ctx, courseID, client.AssignUserRequest{UserId: userID, DueAt: due, StartAt: start})
+	rsp, err := env.API.Raw().AssignCourseToUser(ctx, courseID, &client.AssignCourseToUserParams{DryRun: dry}, client.AssignUserRequest{UserId: userID, DueAt: due, StartAt: start})
 	if err != nil {
 		return assignmentOut{}, err
 	}
@@ -162,121 +183,8 @@ func assignTraining(ctx context.Context, env *Env, in assignTrainingIn) (assignm
 	return out, nil
 }
 
-type bulkAssignIn struct {
-	GroupID   string   `json:"groupId" jsonschema:"Group whose members get the assignments."`
-	CourseIDs []string `json:"courseIds" jsonschema:"One or more courses to assign."`
-	DueAt     *int64   `json:"dueAt,omitempty" jsonschema:"Unix-timestamp deadline applied to ALL assignments."`
-}
-
-// bulkCourseOut is the outcome of one course of a bulk_assign.
-type bulkCourseOut struct {
-	CourseID        string  `json:"courseId"`
-	Assigned        int     `json:"assigned"`
-	AlreadyAssigned int     `json:"alreadyAssigned"`
-	Skipped         int     `json:"skipped,omitempty"`
-	Error           *string `json:"error,omitempty"`
-}
-
-type bulkAssignOut struct {
-	GroupID         string          `json:"groupId"`
-	DueAt           *string         `json:"dueAt,omitempty"`
-	Assigned        int             `json:"assigned"`
-	AlreadyAssigned int             `json:"alreadyAssigned"`
-	Failed          int             `json:"failed"`
-	Courses         []bulkCourseOut `json:"courses"`
-}
-
-func (o bulkAssignOut) Text() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Group %s: %d new %s, %d already held", o.GroupID, o.Assigned, plural(o.Assigned, "assignment", "assignments"), o.AlreadyAssigned)
-	if o.DueAt != nil {
-		b.WriteString(", due " + *o.DueAt)
-	}
-	if o.Failed > 0 {
-		fmt.Fprintf(&b, "; %d of %d %s failed", o.Failed, len(o.Courses), plural(len(o.Courses), "course", "courses"))
-	}
-	b.WriteString(".")
-	for _, c := range o.Courses {
-		if c.Error != nil {
-			fmt.Fprintf(&b, "\n- %s: failed — %s", c.CourseID, *c.Error)
-			continue
-		}
-		fmt.Fprintf(&b, "\n- %s: %d assigned, %d already held", c.CourseID, c.Assigned, c.AlreadyAssigned)
-		if c.Skipped > 0 {
-			fmt.Fprintf(&b, ", %d banned skipped", c.Skipped)
-		}
-	}
-	return b.String()
-}
-
-func bulkAssign(ctx context.Context, env *Env, in bulkAssignIn) (bulkAssignOut, error) {
-	groupID, err := ID("groupId", typeid.Group, in.GroupID)
-	if err != nil {
-		return bulkAssignOut{}, err
-	}
-	courses, err := IDs("courseIds", typeid.Course, in.CourseIDs, 1)
-	if err != nil {
-		return bulkAssignOut{}, err
-	}
-	if err := distinctIDs("courseIds", courses); err != nil {
-		return bulkAssignOut{}, err
-	}
-	due, err := UnixTimePtr("dueAt", in.DueAt)
-	if err != nil {
-		return bulkAssignOut{}, err
-	}
-	out := bulkAssignOut{GroupID: groupID, DueAt: TimePtr(due), Courses: make([]bulkCourseOut, 0, len(courses))}
-	var errs []error
-	for _, c := range courses {
-		if err := ctx.Err(); err != nil {
-			return bulkAssignOut{}, err
-		}
-		res, err := env.API.LMS.Assignments.AssignGroups(ctx, c, client.AssignGroupsRequest{Groups: []client.GroupID{groupID}, DueAt: due})
-		if err != nil {
-			errs = append(errs, err)
-			out.Courses = append(out.Courses, bulkCourseOut{CourseID: c, Error: Ptr(ErrorText(err))})
-			out.Failed++
-			continue
-		}
-		co := bulkCourseOut{CourseID: c, Assigned: res.Assigned, AlreadyAssigned: res.AlreadyAssigned}
-		for _, g := range res.Groups {
-			co.Skipped += g.Skipped
-		}
-		out.Courses = append(out.Courses, co)
-		out.Assigned += res.Assigned
-		out.AlreadyAssigned += res.AlreadyAssigned
-	}
-	// Every course failed the same way (no permission, an unknown group): one tool error
-	// says it best. Mixed outcomes are reported per course.
-	if len(errs) == len(courses) && sameErrorText(errs) {
-		return bulkAssignOut{}, errs[0]
-	}
-	return out, nil
-}
-
-// sameErrorText reports whether every error maps to the same tool error text.
-func sameErrorText(errs []error) bool {
-	for _, err := range errs[1:] {
-		if ErrorText(err) != ErrorText(errs[0]) {
-			return false
-		}
-	}
-	return true
-}
-
-// distinctIDs rejects a list of ids naming one twice.
-func distinctIDs(field string, ids []string) error {
-	seen := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		if seen[id] {
-			return Invalid("%s lists %s more than once", field, id)
-		}
-		seen[id] = true
-	}
-	return nil
-}
-
 type assignChainIn struct {
+	Guard
 	ChainID  string   `json:"chainId" jsonschema:"Course-chain ID."`
 	UserIDs  []string `json:"userIds,omitempty" jsonschema:"Users to assign the chain to."`
 	GroupIDs []string `json:"groupIds,omitempty" jsonschema:"Groups to assign the chain to."`
@@ -284,6 +192,7 @@ type assignChainIn struct {
 }
 
 type assignChainOut struct {
+	Planned
 	ChainID         string   `json:"chainId"`
 	CourseIDs       []string `json:"courseIds"`
 	UsersReached    int      `json:"usersReached"`
@@ -292,7 +201,10 @@ type assignChainOut struct {
 	DueAt           *string  `json:"dueAt,omitempty"`
 }
 
-func (o assignChainOut) Text() string {
+// Text is the answer (a dry run's marked as one) and its plan hash.
+func (o assignChainOut) Text() string { return o.Planned.wrap(o.text()) }
+
+func (o assignChainOut) text() string {
 	s := fmt.Sprintf("Chain %s (%d %s) assigned to %d %s: %d new %s, %d already held",
 		o.ChainID, len(o.CourseIDs), plural(len(o.CourseIDs), "course", "courses"), o.UsersReached, plural(o.UsersReached, "user", "users"),
 		o.Assigned, plural(o.Assigned, "assignment", "assignments"), o.AlreadyAssigned)
@@ -335,13 +247,29 @@ func assignChain(ctx context.Context, env *Env, in assignChainIn) (assignChainOu
 	if len(groups) > 0 {
 		body.Groups = &groups
 	}
-	res, err := env.API.LMS.Assignments.AssignChain(ctx, chainID, body)
-	if err != nil {
-		return assignChainOut{}, err
-	}
-	if res.CourseIds == nil {
-		res.CourseIds = []string{}
-	}
-	return assignChainOut{ChainID: res.ChainId, CourseIDs: res.CourseIds, UsersReached: len(res.Users), Assigned: res.Assigned,
-		AlreadyAssigned: res.AlreadyAssigned, DueAt: TimePtr(res.DueAt)}, nil
+	g := in.Guard
+	in.Guard = Guard{}
+	return guarded(ctx, g, writeCall[assignChainOut]{
+		tool: "assign_chain", args: in,
+		run: func(ctx context.Context, dry *bool) (assignChainOut, error) {
+			res, err := env.API.LMS.Assignments.AssignChain(ctx, chainID, &client.AssignCourseChainParams{DryRun: dry}, body)
+			if err != nil {
+				return assignChainOut{}, err
+			}
+			if res.CourseIds == nil {
+				res.CourseIds = []string{}
+			}
+			return assignChainOut{ChainID: res.ChainId, CourseIDs: res.CourseIds, UsersReached: len(res.Users), Assigned: res.Assigned,
+				AlreadyAssigned: res.AlreadyAssigned, DueAt: TimePtr(res.DueAt)}, nil
+		},
+		plan: func(o assignChainOut) any {
+			return []any{o.CourseIDs, o.UsersReached, o.Assigned, o.AlreadyAssigned, o.DueAt}
+		},
+		confirm: func(o assignChainOut) string {
+			if o.Assigned > 0 && o.UsersReached > confirmAbove {
+				return fmt.Sprintf("this assigns the chain's %d courses to %d learners", len(o.CourseIDs), o.UsersReached)
+			}
+			return ""
+		},
+	})
 }

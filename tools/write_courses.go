@@ -27,10 +27,12 @@ func init() {
 }
 
 type cloneCourseIn struct {
+	Guard
 	CourseID string `json:"courseId" jsonschema:"Course to clone."`
 }
 
 type cloneCourseOut struct {
+	Planned
 	ID             string `json:"id"`
 	Name           string `json:"name"`
 	Status         string `json:"status"`
@@ -40,7 +42,10 @@ type cloneCourseOut struct {
 	Elements       int    `json:"elements"`
 }
 
-func (o cloneCourseOut) Text() string {
+// Text is the answer (a dry run's marked as one) and its plan hash.
+func (o cloneCourseOut) Text() string { return o.Planned.wrap(o.text()) }
+
+func (o cloneCourseOut) text() string {
 	return fmt.Sprintf("Cloned %s as “%s” (%s): a %s copy with %d %s and %d %s, owned by %s. Edit it, then publish it before assigning.",
 		o.SourceCourseID, o.Name, o.ID, o.Status, o.Sections, plural(o.Sections, "section", "sections"),
 		o.Elements, plural(o.Elements, "element", "elements"), o.OwnerID)
@@ -51,14 +56,22 @@ func cloneCourse(ctx context.Context, env *Env, in cloneCourseIn) (cloneCourseOu
 	if err != nil {
 		return cloneCourseOut{}, err
 	}
-	c, err := env.API.LMS.Courses.Clone(ctx, nil, client.CourseClone{CourseId: id})
-	if err != nil {
-		return cloneCourseOut{}, err
-	}
-	out := cloneCourseOut{ID: c.Id, Name: c.Name, Status: string(c.Status), OwnerID: c.OwnerId, SourceCourseID: id,
-		Sections: len(c.Structure.Sections)}
-	for _, s := range c.Structure.Sections {
-		out.Elements += len(s.Elements)
-	}
-	return out, nil
+	g := in.Guard
+	in.Guard = Guard{}
+	return guarded(ctx, g, writeCall[cloneCourseOut]{
+		tool: "clone_course", args: in,
+		run: func(ctx context.Context, dry *bool) (cloneCourseOut, error) {
+			c, err := env.API.LMS.Courses.Clone(ctx, &client.CloneCourseParams{DryRun: dry}, client.CourseClone{CourseId: id})
+			if err != nil {
+				return cloneCourseOut{}, err
+			}
+			out := cloneCourseOut{ID: c.Id, Name: c.Name, Status: string(c.Status), OwnerID: c.OwnerId, SourceCourseID: id,
+				Sections: len(c.Structure.Sections)}
+			for _, s := range c.Structure.Sections {
+				out.Elements += len(s.Elements)
+			}
+			return out, nil
+		},
+		plan: func(o cloneCourseOut) any { return []any{o.SourceCourseID, o.Name, o.Sections, o.Elements} },
+	})
 }

@@ -50,11 +50,13 @@ func init() {
 }
 
 type extendDeadlineIn struct {
+	Guard
 	AssignmentID string `json:"assignmentId" jsonschema:"The assignment whose deadline moves (asg_…, from list_assignments or list_my_assignments)."`
 	DueAt        int64  `json:"dueAt" jsonschema:"The new deadline, a Unix timestamp (seconds); later than the current deadline and in the future."`
 }
 
 type deadlineOut struct {
+	Planned
 	ID         string  `json:"id"`
 	CourseID   string  `json:"courseId"`
 	CourseName string  `json:"courseName"`
@@ -64,7 +66,10 @@ type deadlineOut struct {
 	DueAt      *string `json:"dueAt,omitempty"`
 }
 
-func (o deadlineOut) Text() string {
+// Text is the answer (a dry run's marked as one) and its plan hash.
+func (o deadlineOut) Text() string { return o.Planned.wrap(o.text()) }
+
+func (o deadlineOut) text() string {
 	due := "none"
 	if o.DueAt != nil {
 		due = *o.DueAt
@@ -84,15 +89,24 @@ func extendDeadline(ctx context.Context, env *Env, in extendDeadlineIn) (deadlin
 	if !due.After(time.Now()) {
 		return deadlineOut{}, Invalid("dueAt must be in the future (got %s)", Time(due))
 	}
-	a, err := env.API.LMS.Assignments.ExtendDeadline(ctx, id, client.DeadlineExtension{DueAt: due})
-	if err != nil {
-		return deadlineOut{}, err
-	}
-	return deadlineOut{ID: a.Id, CourseID: a.CourseId, CourseName: a.CourseName, UserID: a.UserId, UserName: a.UserName,
-		Status: string(a.Status), DueAt: TimePtr(a.DueAt)}, nil
+	g := in.Guard
+	in.Guard = Guard{}
+	return guarded(ctx, g, writeCall[deadlineOut]{
+		tool: "extend_deadline", args: in,
+		run: func(ctx context.Context, dry *bool) (deadlineOut, error) {
+			a, err := env.API.LMS.Assignments.ExtendDeadline(ctx, id, &client.ExtendAssignmentDeadlineParams{DryRun: dry}, client.DeadlineExtension{DueAt: due})
+			if err != nil {
+				return deadlineOut{}, err
+			}
+			return deadlineOut{ID: a.Id, CourseID: a.CourseId, CourseName: a.CourseName, UserID: a.UserId, UserName: a.UserName,
+				Status: string(a.Status), DueAt: TimePtr(a.DueAt)}, nil
+		},
+		plan: func(o deadlineOut) any { return []any{o.ID, o.Status, o.DueAt} },
+	})
 }
 
 type sendReminderIn struct {
+	Guard
 	CourseID string   `json:"courseId" jsonschema:"The course to remind learners about."`
 	UserIDs  []string `json:"userIds,omitempty" jsonschema:"Optional. The learners to remind; omit to remind every overdue learner of the course."`
 	Message  *string  `json:"message,omitempty" jsonschema:"Optional. A note added to the reminder mail."`
@@ -102,13 +116,17 @@ type sendReminderIn struct {
 const reminderListMax = 50
 
 type reminderOut struct {
+	Planned
 	CourseID string `json:"courseId"`
 	Sent     int    `json:"sent"`
 	// UserIDs lists the reminded users, at most reminderListMax of them.
 	UserIDs []string `json:"userIds"`
 }
 
-func (o reminderOut) Text() string {
+// Text is the answer (a dry run's marked as one) and its plan hash.
+func (o reminderOut) Text() string { return o.Planned.wrap(o.text()) }
+
+func (o reminderOut) text() string {
 	if o.Sent == 0 {
 		return fmt.Sprintf("No reminder sent for %s: no learner to remind.", o.CourseID)
 	}
@@ -142,16 +160,30 @@ func sendReminder(ctx context.Context, env *Env, in sendReminderIn) (reminderOut
 		}
 		body.Message = &m
 	}
-	res, err := env.API.LMS.Assignments.SendReminders(ctx, courseID, body)
-	if err != nil {
-		return reminderOut{}, err
-	}
-	ids := res.UserIds
-	if len(ids) > reminderListMax {
-		ids = ids[:reminderListMax]
-	}
-	if ids == nil {
-		ids = []string{}
-	}
-	return reminderOut{CourseID: res.CourseId, Sent: res.Sent, UserIDs: ids}, nil
+	g := in.Guard
+	in.Guard = Guard{}
+	return guarded(ctx, g, writeCall[reminderOut]{
+		tool: "send_reminder", args: in,
+		run: func(ctx context.Context, dry *bool) (reminderOut, error) {
+			res, err := env.API.LMS.Assignments.SendReminders(ctx, courseID, &client.SendCourseRemindersParams{DryRun: dry}, body)
+			if err != nil {
+				return reminderOut{}, err
+			}
+			ids := res.UserIds
+			if len(ids) > reminderListMax {
+				ids = ids[:reminderListMax]
+			}
+			if ids == nil {
+				ids = []string{}
+			}
+			return reminderOut{CourseID: res.CourseId, Sent: res.Sent, UserIDs: ids}, nil
+		},
+		plan: func(o reminderOut) any { return []any{o.Sent, o.UserIDs} },
+		confirm: func(o reminderOut) string {
+			if o.Sent > confirmAbove {
+				return fmt.Sprintf("this mails a reminder to %d learners", o.Sent)
+			}
+			return ""
+		},
+	})
 }

@@ -119,7 +119,7 @@ func TestWriteTools(t *testing.T) {
 	}
 
 	// ban_user and unban_user.
-	ban, _ := wrOK[userOut](t, cs, "ban_user", map[string]any{"userId": sarah.ID})
+	ban, _ := wrConfirmed[userOut](t, cs, "ban_user", map[string]any{"userId": sarah.ID})
 	if ban.ID != sarah.ID || ban.Status != "banned" || ban.BannedAt == nil {
 		t.Errorf("ban_user = %+v", ban)
 	}
@@ -135,7 +135,7 @@ func TestWriteTools(t *testing.T) {
 	}
 
 	// change_user_email: the new address, and the standard notice queued.
-	em, _ := wrOK[userOut](t, cs, "change_user_email", map[string]any{"userId": maria.ID, "email": "maria.gomez@acme.test"})
+	em, _ := wrConfirmed[userOut](t, cs, "change_user_email", map[string]any{"userId": maria.ID, "email": "maria.gomez@acme.test"})
 	if em.Email != "maria.gomez@acme.test" {
 		t.Errorf("change_user_email = %+v", em)
 	}
@@ -218,7 +218,8 @@ func TestWriteToolCatalogue(t *testing.T) {
 			}
 		}
 		slices.Sort(required)
-		if !slices.Equal(required, wt.required) || len(props) != len(wt.required)+len(wt.optional) {
+		// Every write tool takes dryRun and planHash too (write_guard.go).
+		if !slices.Equal(required, wt.required) || len(props) != len(wt.required)+len(wt.optional)+2 || props["dryRun"] == nil || props["planHash"] == nil {
 			t.Errorf("%s: required %v of %d properties, want %v + optional %v", tool.Name, required, len(props), wt.required, wt.optional)
 		}
 		for name, p := range props {

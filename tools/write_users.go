@@ -55,6 +55,7 @@ func init() {
 
 // userOut is a user after a write.
 type userOut struct {
+	Planned
 	ID       string  `json:"id"`
 	Name     string  `json:"name"`
 	Email    string  `json:"email"`
@@ -68,7 +69,10 @@ func toUserOut(u *client.User, msg string) userOut {
 	return userOut{ID: u.Id, Name: u.Name, Email: u.Email, Role: string(u.Role), Status: string(u.Status), BannedAt: NullTime(u.BannedAt), Message: msg}
 }
 
-func (o userOut) Text() string {
+// Text is the answer (a dry run's marked as one) and its plan hash.
+func (o userOut) Text() string { return o.Planned.wrap(o.text()) }
+
+func (o userOut) text() string {
 	s := fmt.Sprintf("%s\n%s <%s> — %s, %s, %s", o.Message, o.Name, o.Email, o.ID, o.Role, o.Status)
 	if o.BannedAt != nil {
 		s += " since " + *o.BannedAt
@@ -77,6 +81,7 @@ func (o userOut) Text() string {
 }
 
 type banUserIn struct {
+	Guard
 	UserID string `json:"userId" jsonschema:"User to ban."`
 }
 
@@ -85,14 +90,26 @@ func banUser(ctx context.Context, env *Env, in banUserIn) (userOut, error) {
 	if err != nil {
 		return userOut{}, err
 	}
-	u, err := env.API.LMS.Users.Ban(ctx, client.UserBan{UserId: id})
-	if err != nil {
-		return userOut{}, err
-	}
-	return toUserOut(u, fmt.Sprintf("%s is banned: their login, API keys and course access are revoked; their history is kept.", u.Name)), nil
+	g := in.Guard
+	in.Guard = Guard{}
+	return guarded(ctx, g, writeCall[userOut]{
+		tool: "ban_user", args: in,
+		run: func(ctx context.Context, dry *bool) (userOut, error) {
+			u, err := env.API.LMS.Users.Ban(ctx, &client.BanUserParams{DryRun: dry}, client.UserBan{UserId: id})
+			if err != nil {
+				return userOut{}, err
+			}
+			return toUserOut(u, fmt.Sprintf("%s is banned: their login, API keys and course access are revoked; their history is kept.", u.Name)), nil
+		},
+		plan: userPlan,
+		confirm: func(o userOut) string {
+			return fmt.Sprintf("banning %s <%s> revokes their login, API keys and course access", o.Name, o.Email)
+		},
+	})
 }
 
 type unbanUserIn struct {
+	Guard
 	UserID string `json:"userId" jsonschema:"User to unban."`
 }
 
@@ -101,14 +118,30 @@ func unbanUser(ctx context.Context, env *Env, in unbanUserIn) (userOut, error) {
 	if err != nil {
 		return userOut{}, err
 	}
-	u, err := env.API.LMS.Users.Unban(ctx, id)
-	if err != nil {
-		return userOut{}, err
-	}
-	return toUserOut(u, fmt.Sprintf("%s's access is restored: they can sign in and use their courses again.", u.Name)), nil
+	g := in.Guard
+	in.Guard = Guard{}
+	return guarded(ctx, g, writeCall[userOut]{
+		tool: "unban_user", args: in,
+		run: func(ctx context.Context, dry *bool) (userOut, error) {
+			before, err := env.API.LMS.Users.Get(ctx, id)
+			if err != nil {
+				return userOut{}, err
+			}
+			u, err := env.API.LMS.Users.Unban(ctx, id, &client.UnbanUserParams{DryRun: dry})
+			if err != nil {
+				return userOut{}, err
+			}
+			if before.Status != client.UserStatusBanned {
+				return toUserOut(u, fmt.Sprintf("%s was not banned; nothing changed.", u.Name)), nil
+			}
+			return toUserOut(u, fmt.Sprintf("%s's access is restored: they can sign in and use their courses again.", u.Name)), nil
+		},
+		plan: userPlan,
+	})
 }
 
 type changeUserEmailIn struct {
+	Guard
 	UserID string `json:"userId" jsonschema:"User whose email is changing."`
 	Email  string `json:"email" jsonschema:"New email address."`
 }
@@ -122,11 +155,22 @@ func changeUserEmail(ctx context.Context, env *Env, in changeUserEmailIn) (userO
 	if err != nil {
 		return userOut{}, err
 	}
-	u, err := env.API.LMS.Users.ChangeEmail(ctx, id, client.UserEmailChange{Email: email})
-	if err != nil {
-		return userOut{}, err
-	}
-	return toUserOut(u, fmt.Sprintf("%s's email is now %s; the old and the new address were notified (unless it was unchanged).", u.Name, u.Email)), nil
+	g := in.Guard
+	in.Guard = Guard{}
+	return guarded(ctx, g, writeCall[userOut]{
+		tool: "change_user_email", args: in,
+		run: func(ctx context.Context, dry *bool) (userOut, error) {
+			u, err := env.API.LMS.Users.ChangeEmail(ctx, id, &client.ChangeUserEmailParams{DryRun: dry}, client.UserEmailChange{Email: email})
+			if err != nil {
+				return userOut{}, err
+			}
+			return toUserOut(u, fmt.Sprintf("%s's email is now %s; the old and the new address were notified (unless it was unchanged).", u.Name, u.Email)), nil
+		},
+		plan: userPlan,
+		confirm: func(o userOut) string {
+			return fmt.Sprintf("%s signs in and is mailed at %s from now on", o.Name, o.Email)
+		},
+	})
 }
 
 // emailAddress checks a bare email address input (no display name, no angle brackets).
@@ -138,3 +182,7 @@ func emailAddress(field, v string) (string, error) {
 	}
 	return v, nil
 }
+
+// userPlan is what a user write's plan hash covers: the user's id, status, email and the
+// message (which says whether anything changes).
+func userPlan(o userOut) any { return []string{o.ID, o.Status, o.Email, o.Message} }

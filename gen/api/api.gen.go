@@ -2627,6 +2627,9 @@ type GroupAssignmentCount struct {
 	// Example: 11
 	Assigned int `json:"assigned"`
 
+	// AssignedUsers The members who got a new assignment (`per_…`), as many as `assigned`.
+	AssignedUsers *[]UserID `json:"assignedUsers,omitempty"`
+
 	// GroupId The group (`grp_…`).
 	//
 	// Example: grp_01jd8x4k2m3n5p6q7r8s9t0v1w
@@ -2641,6 +2644,9 @@ type GroupAssignmentCount struct {
 	//
 	// Example: 0
 	Skipped int `json:"skipped"`
+
+	// SkippedUsers The banned members, who were not assigned (`per_…`), as many as `skipped`.
+	SkippedUsers *[]UserID `json:"skippedUsers,omitempty"`
 }
 
 // GroupAssignmentResult defines model for GroupAssignmentResult.
@@ -3784,6 +3790,9 @@ type CreatedAtFrom = time.Time
 // CreatedAtTo defines model for CreatedAtTo.
 type CreatedAtTo = time.Time
 
+// DryRun defines model for DryRun.
+type DryRun = bool
+
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
@@ -4048,6 +4057,14 @@ type GenerateCourseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ExtendAssignmentDeadlineParams defines parameters for ExtendAssignmentDeadline.
+type ExtendAssignmentDeadlineParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
 // GetAuditLogParams defines parameters for GetAuditLog.
 type GetAuditLogParams struct {
 	// FieldsAuthor Only entries by this user (`per_…`).
@@ -4108,6 +4125,14 @@ type UpdateCourseChainParams struct {
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
 }
 
+// AssignCourseChainParams defines parameters for AssignCourseChain.
+type AssignCourseChainParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
 // FindCoursesParams defines parameters for FindCourses.
 type FindCoursesParams struct {
 	// Query Case-insensitive substring to search for.
@@ -4146,6 +4171,11 @@ type ListMyAssignmentsParams struct {
 
 // CloneCourseParams defines parameters for CloneCourse.
 type CloneCourseParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+
 	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -4160,6 +4190,22 @@ type DeleteCourseParams struct {
 type UpdateCourseParams struct {
 	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// AssignCourseToGroupsParams defines parameters for AssignCourseToGroups.
+type AssignCourseToGroupsParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
+// AssignCourseToUserParams defines parameters for AssignCourseToUser.
+type AssignCourseToUserParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
 }
 
 // CreateCourseElementParams defines parameters for CreateCourseElement.
@@ -4214,6 +4260,14 @@ type DeleteQuizQuestionParams struct {
 type UpdateQuizQuestionParams struct {
 	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// SendCourseRemindersParams defines parameters for SendCourseReminders.
+type SendCourseRemindersParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
 }
 
 // CreateCourseSectionParams defines parameters for CreateCourseSection.
@@ -4459,6 +4513,22 @@ type CreateUserParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// BanUserParams defines parameters for BanUser.
+type BanUserParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
+// UnbanUserParams defines parameters for UnbanUser.
+type UnbanUserParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
 // UpdateUserParams defines parameters for UpdateUser.
 type UpdateUserParams struct {
 	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
@@ -4481,6 +4551,14 @@ type ListUserAssignmentsParams struct {
 
 	// Status Only assignments in this status.
 	Status *AssignmentStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// ChangeUserEmailParams defines parameters for ChangeUserEmail.
+type ChangeUserEmailParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
 }
 
 // CreateTokenFormdataRequestBody defines body for CreateToken for application/x-www-form-urlencoded ContentType.
@@ -4814,7 +4892,7 @@ type ServerInterface interface {
 	RegenerateQuestion(ctx echo.Context, questionId QuestionID) error
 	// ExtendAssignmentDeadline Extend an assignment's deadline
 	// (POST /api/v2/assignments/{assignmentId}/deadline)
-	ExtendAssignmentDeadline(ctx echo.Context, assignmentId AssignmentID) error
+	ExtendAssignmentDeadline(ctx echo.Context, assignmentId AssignmentID, params ExtendAssignmentDeadlineParams) error
 	// GetAuditLog Read the audit log
 	// (GET /api/v2/audit)
 	GetAuditLog(ctx echo.Context, params GetAuditLogParams) error
@@ -4844,7 +4922,7 @@ type ServerInterface interface {
 	UpdateCourseChain(ctx echo.Context, chainId ChainID, params UpdateCourseChainParams) error
 	// AssignCourseChain Assign a course chain
 	// (POST /api/v2/courseChains/{chainId}/assign)
-	AssignCourseChain(ctx echo.Context, chainId ChainID) error
+	AssignCourseChain(ctx echo.Context, chainId ChainID, params AssignCourseChainParams) error
 	// FindCourses Find courses
 	// (GET /api/v2/courses)
 	FindCourses(ctx echo.Context, params FindCoursesParams) error
@@ -4868,10 +4946,10 @@ type ServerInterface interface {
 	UpdateCourse(ctx echo.Context, courseId CourseID, params UpdateCourseParams) error
 	// AssignCourseToGroups Assign a course to groups
 	// (POST /api/v2/courses/{courseId}/assignments)
-	AssignCourseToGroups(ctx echo.Context, courseId CourseID) error
+	AssignCourseToGroups(ctx echo.Context, courseId CourseID, params AssignCourseToGroupsParams) error
 	// AssignCourseToUser Assign a course to one user
 	// (POST /api/v2/courses/{courseId}/assignments/users)
-	AssignCourseToUser(ctx echo.Context, courseId CourseID) error
+	AssignCourseToUser(ctx echo.Context, courseId CourseID, params AssignCourseToUserParams) error
 	// CreateCourseElement Add an element (lesson, quiz or survey)
 	// (POST /api/v2/courses/{courseId}/elements)
 	CreateCourseElement(ctx echo.Context, courseId CourseID, params CreateCourseElementParams) error
@@ -4901,7 +4979,7 @@ type ServerInterface interface {
 	UpdateQuizQuestion(ctx echo.Context, courseId CourseID, questionId QuestionID, params UpdateQuizQuestionParams) error
 	// SendCourseReminders Remind learners of a course
 	// (POST /api/v2/courses/{courseId}/reminders)
-	SendCourseReminders(ctx echo.Context, courseId CourseID) error
+	SendCourseReminders(ctx echo.Context, courseId CourseID, params SendCourseRemindersParams) error
 	// CreateCourseSection Add a section
 	// (POST /api/v2/courses/{courseId}/sections)
 	CreateCourseSection(ctx echo.Context, courseId CourseID, params CreateCourseSectionParams) error
@@ -5018,10 +5096,10 @@ type ServerInterface interface {
 	CreateUser(ctx echo.Context, params CreateUserParams) error
 	// BanUser Ban a user
 	// (POST /api/v2/users/banned)
-	BanUser(ctx echo.Context) error
+	BanUser(ctx echo.Context, params BanUserParams) error
 	// UnbanUser Unban a user
 	// (DELETE /api/v2/users/banned/{userId})
-	UnbanUser(ctx echo.Context, userId UserID) error
+	UnbanUser(ctx echo.Context, userId UserID, params UnbanUserParams) error
 	// AnonymiseUser Anonymise a banned user
 	// (POST /api/v2/users/banned/{userId}/anonymise)
 	AnonymiseUser(ctx echo.Context, userId UserID) error
@@ -5039,7 +5117,7 @@ type ServerInterface interface {
 	ListUserAssignments(ctx echo.Context, userId UserID, params ListUserAssignmentsParams) error
 	// ChangeUserEmail Change a user's email address
 	// (POST /api/v2/users/{userId}/email/change)
-	ChangeUserEmail(ctx echo.Context, userId UserID) error
+	ChangeUserEmail(ctx echo.Context, userId UserID, params ChangeUserEmailParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -5819,8 +5897,17 @@ func (w *ServerInterfaceWrapper) ExtendAssignmentDeadline(ctx echo.Context) erro
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter assignmentId: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExtendAssignmentDeadlineParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ExtendAssignmentDeadline(ctx, assignmentId)
+	err = w.Handler.ExtendAssignmentDeadline(ctx, assignmentId, params)
 	return err
 }
 
@@ -6086,8 +6173,17 @@ func (w *ServerInterfaceWrapper) AssignCourseChain(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter chainId: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AssignCourseChainParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.AssignCourseChain(ctx, chainId)
+	err = w.Handler.AssignCourseChain(ctx, chainId, params)
 	return err
 }
 
@@ -6204,6 +6300,12 @@ func (w *ServerInterfaceWrapper) CloneCourse(ctx echo.Context) error {
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params CloneCourseParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
 
 	headers := ctx.Request().Header
 	// ------------- Optional header parameter "Idempotency-Key" -------------
@@ -6326,8 +6428,17 @@ func (w *ServerInterfaceWrapper) AssignCourseToGroups(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AssignCourseToGroupsParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.AssignCourseToGroups(ctx, courseId)
+	err = w.Handler.AssignCourseToGroups(ctx, courseId, params)
 	return err
 }
 
@@ -6342,8 +6453,17 @@ func (w *ServerInterfaceWrapper) AssignCourseToUser(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AssignCourseToUserParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.AssignCourseToUser(ctx, courseId)
+	err = w.Handler.AssignCourseToUser(ctx, courseId, params)
 	return err
 }
 
@@ -6721,8 +6841,17 @@ func (w *ServerInterfaceWrapper) SendCourseReminders(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter courseId: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SendCourseRemindersParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.SendCourseReminders(ctx, courseId)
+	err = w.Handler.SendCourseReminders(ctx, courseId, params)
 	return err
 }
 
@@ -7832,8 +7961,17 @@ func (w *ServerInterfaceWrapper) CreateUser(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) BanUser(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params BanUserParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.BanUser(ctx)
+	err = w.Handler.BanUser(ctx, params)
 	return err
 }
 
@@ -7848,8 +7986,17 @@ func (w *ServerInterfaceWrapper) UnbanUser(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UnbanUserParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.UnbanUser(ctx, userId)
+	err = w.Handler.UnbanUser(ctx, userId, params)
 	return err
 }
 
@@ -7996,8 +8143,17 @@ func (w *ServerInterfaceWrapper) ChangeUserEmail(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ChangeUserEmailParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ChangeUserEmail(ctx, userId)
+	err = w.Handler.ChangeUserEmail(ctx, userId, params)
 	return err
 }
 
@@ -12319,6 +12475,7 @@ func (response RegenerateQuestion503ApplicationProblemPlusJSONResponse) VisitReg
 
 type ExtendAssignmentDeadlineRequestObject struct {
 	AssignmentId AssignmentID `json:"assignmentId"`
+	Params       ExtendAssignmentDeadlineParams
 	Body         *ExtendAssignmentDeadlineJSONRequestBody
 }
 
@@ -14064,6 +14221,7 @@ func (response UpdateCourseChain503ApplicationProblemPlusJSONResponse) VisitUpda
 
 type AssignCourseChainRequestObject struct {
 	ChainId ChainID `json:"chainId"`
+	Params  AssignCourseChainParams
 	Body    *AssignCourseChainJSONRequestBody
 }
 
@@ -15473,6 +15631,7 @@ func (response UpdateCourse503ApplicationProblemPlusJSONResponse) VisitUpdateCou
 
 type AssignCourseToGroupsRequestObject struct {
 	CourseId CourseID `json:"courseId"`
+	Params   AssignCourseToGroupsParams
 	Body     *AssignCourseToGroupsJSONRequestBody
 }
 
@@ -15665,6 +15824,7 @@ func (response AssignCourseToGroups503ApplicationProblemPlusJSONResponse) VisitA
 
 type AssignCourseToUserRequestObject struct {
 	CourseId CourseID `json:"courseId"`
+	Params   AssignCourseToUserParams
 	Body     *AssignCourseToUserJSONRequestBody
 }
 
@@ -17672,6 +17832,7 @@ func (response UpdateQuizQuestion503ApplicationProblemPlusJSONResponse) VisitUpd
 
 type SendCourseRemindersRequestObject struct {
 	CourseId CourseID `json:"courseId"`
+	Params   SendCourseRemindersParams
 	Body     *SendCourseRemindersJSONRequestBody
 }
 
@@ -23842,7 +24003,8 @@ func (response CreateUser503ApplicationProblemPlusJSONResponse) VisitCreateUserR
 }
 
 type BanUserRequestObject struct {
-	Body *BanUserJSONRequestBody
+	Params BanUserParams
+	Body   *BanUserJSONRequestBody
 }
 
 type BanUserResponseObject interface {
@@ -24044,6 +24206,7 @@ func (response BanUser503ApplicationProblemPlusJSONResponse) VisitBanUserRespons
 
 type UnbanUserRequestObject struct {
 	UserId UserID `json:"userId"`
+	Params UnbanUserParams
 }
 
 type UnbanUserResponseObject interface {
@@ -25043,6 +25206,7 @@ func (response ListUserAssignments503ApplicationProblemPlusJSONResponse) VisitLi
 
 type ChangeUserEmailRequestObject struct {
 	UserId UserID `json:"userId"`
+	Params ChangeUserEmailParams
 	Body   *ChangeUserEmailJSONRequestBody
 }
 
@@ -26432,10 +26596,11 @@ func (sh *strictHandler) RegenerateQuestion(ctx echo.Context, questionId Questio
 }
 
 // ExtendAssignmentDeadline operation middleware
-func (sh *strictHandler) ExtendAssignmentDeadline(ctx echo.Context, assignmentId AssignmentID) error {
+func (sh *strictHandler) ExtendAssignmentDeadline(ctx echo.Context, assignmentId AssignmentID, params ExtendAssignmentDeadlineParams) error {
 	var request ExtendAssignmentDeadlineRequestObject
 
 	request.AssignmentId = assignmentId
+	request.Params = params
 
 	var body ExtendAssignmentDeadlineJSONRequestBody
 	var err error
@@ -26807,10 +26972,11 @@ func (sh *strictHandler) UpdateCourseChain(ctx echo.Context, chainId ChainID, pa
 }
 
 // AssignCourseChain operation middleware
-func (sh *strictHandler) AssignCourseChain(ctx echo.Context, chainId ChainID) error {
+func (sh *strictHandler) AssignCourseChain(ctx echo.Context, chainId ChainID, params AssignCourseChainParams) error {
 	var request AssignCourseChainRequestObject
 
 	request.ChainId = chainId
+	request.Params = params
 
 	var body AssignCourseChainJSONRequestBody
 	var err error
@@ -27128,10 +27294,11 @@ func (sh *strictHandler) UpdateCourse(ctx echo.Context, courseId CourseID, param
 }
 
 // AssignCourseToGroups operation middleware
-func (sh *strictHandler) AssignCourseToGroups(ctx echo.Context, courseId CourseID) error {
+func (sh *strictHandler) AssignCourseToGroups(ctx echo.Context, courseId CourseID, params AssignCourseToGroupsParams) error {
 	var request AssignCourseToGroupsRequestObject
 
 	request.CourseId = courseId
+	request.Params = params
 
 	var body AssignCourseToGroupsJSONRequestBody
 	var err error
@@ -27176,10 +27343,11 @@ func (sh *strictHandler) AssignCourseToGroups(ctx echo.Context, courseId CourseI
 }
 
 // AssignCourseToUser operation middleware
-func (sh *strictHandler) AssignCourseToUser(ctx echo.Context, courseId CourseID) error {
+func (sh *strictHandler) AssignCourseToUser(ctx echo.Context, courseId CourseID, params AssignCourseToUserParams) error {
 	var request AssignCourseToUserRequestObject
 
 	request.CourseId = courseId
+	request.Params = params
 
 	var body AssignCourseToUserJSONRequestBody
 	var err error
@@ -27631,10 +27799,11 @@ func (sh *strictHandler) UpdateQuizQuestion(ctx echo.Context, courseId CourseID,
 }
 
 // SendCourseReminders operation middleware
-func (sh *strictHandler) SendCourseReminders(ctx echo.Context, courseId CourseID) error {
+func (sh *strictHandler) SendCourseReminders(ctx echo.Context, courseId CourseID, params SendCourseRemindersParams) error {
 	var request SendCourseRemindersRequestObject
 
 	request.CourseId = courseId
+	request.Params = params
 
 	var body SendCourseRemindersJSONRequestBody
 	var err error
@@ -28917,8 +29086,10 @@ func (sh *strictHandler) CreateUser(ctx echo.Context, params CreateUserParams) e
 }
 
 // BanUser operation middleware
-func (sh *strictHandler) BanUser(ctx echo.Context) error {
+func (sh *strictHandler) BanUser(ctx echo.Context, params BanUserParams) error {
 	var request BanUserRequestObject
+
+	request.Params = params
 
 	var body BanUserJSONRequestBody
 	var err error
@@ -28963,10 +29134,11 @@ func (sh *strictHandler) BanUser(ctx echo.Context) error {
 }
 
 // UnbanUser operation middleware
-func (sh *strictHandler) UnbanUser(ctx echo.Context, userId UserID) error {
+func (sh *strictHandler) UnbanUser(ctx echo.Context, userId UserID, params UnbanUserParams) error {
 	var request UnbanUserRequestObject
 
 	request.UserId = userId
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.UnbanUser(ctx.Request().Context(), request.(UnbanUserRequestObject))
@@ -29166,10 +29338,11 @@ func (sh *strictHandler) ListUserAssignments(ctx echo.Context, userId UserID, pa
 }
 
 // ChangeUserEmail operation middleware
-func (sh *strictHandler) ChangeUserEmail(ctx echo.Context, userId UserID) error {
+func (sh *strictHandler) ChangeUserEmail(ctx echo.Context, userId UserID, params ChangeUserEmailParams) error {
 	var request ChangeUserEmailRequestObject
 
 	request.UserId = userId
+	request.Params = params
 
 	var body ChangeUserEmailJSONRequestBody
 	var err error
@@ -29218,835 +29391,839 @@ func (sh *strictHandler) ChangeUserEmail(ctx echo.Context, userId UserID) error 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P39chs5tiCIvwp+/M2GqR5SlmTZVZZiYkMl292q8te15Hb3LdUqwUyQRCkJsBJI0axab/Rf8wAzE3Hf",
-	"YPYRJmL/3H6TfpINnAMgkSSSTFK0q/reiqgoi2QmPg4OzvfHL51UTqZSMKFV5+SXzpjRjBXw5/MrOjL/",
-	"ZkylBZ9qLkXnpHM1ZqRgqSyyB4rcsUJxKQhVhBKlCylGhAnN9ZxoOuoRtj/aJ8l159F1J9nv9DoqHbMJ",
-	"NYPq+ZR1TjpKF1yMOp8+9ToXGZtMpWZCv2PTnM5Ztjx5oouSJWQ2ZoLoMVekYGoqhWJkRs0HfI8MZUGo",
-	"+cioZhlJ/NDpvP8dm69dykuZUpwxtvv3714SOSR6zEha4AwIkHXDvmO6mJ8NNSuWB75kqRSZIlqSGeWa",
-	"DNhQFgbSuphzMYoOzYVmI1Z0PpnBp7SgE6bt2Z0pxZSaMKEvnr2lehzfCfVPEZ6RbkLV5OYff/ufSY/I",
-	"AvanGDPHbH7oX5cHB4/SsuQZ/MWSPbMo9pFOprlZjXn54PDH7OuPx7dHk0fi8fTJT18VX6un+uDucNbp",
-	"dbiZdmoW0+sIOoEdZJ1ep2A/lbwwx21ON9znfyrYsHPS+f8/rHD0If6qHoY7BOhWX7yzSLFq6x5xYOOF",
-	"msLGF7Zkvt50S27gm3vsrdoA7OxcjmWx8iBTeAL3kspx/RBzNqLpnJgf1h6iefkLHqLbmd3mZJpzKlJ2",
-	"Lsti9fGl8IS5LQWbmq1LsR9fHT55cZ814mJwjXjhz/SLQk6Wl/ZG5HNLDJQnDlSbk6Dm3iPR4kJpKrRf",
-	"8E8lK+bBivG9G6pvhmaWcKFDWUyo7px0MqpZX/MJ6/QilMYv80q2XKSlNxuuT8ttVheQ4+/YfHmBZ6QU",
-	"/KeSkVs2J13gIZS8f3/xbI/oMdVkQm+ZAgKvC84yuwei6JDtk0s6wRepyMhAZnPyj//635CYaVkArXY3",
-	"v+IYp0TZ13ok48MhKwxN9G8fHx3tk+/YXBFamKemGljM0TEZG+SoX6HHwyfpIXt81H9Kjx/1j9NHX/ef",
-	"0kdZ/3DwFT0cHgwfpYeHDrLIbSvQLjCqGnAn9ONLJkbmRhw9ftzrTLhwnw+jUB6+ojptuD+Occ9lSQpG",
-	"sx4B/qnLQrCMcEESw/0TC33Lwff2yTt7hUgpcqYUwBXAlNKi4EyRxI6c1IECAzTuetjHpTZs98nxiv29",
-	"gW3RPILn9hcyLYC5cvPxBJbccvuffQ8v+YTr5ZW/oh8Nmpa5VqSbsSEtc02ODnpkQj+Sxwd7TTczh+HC",
-	"FdiXOydHBz2zHD4pJ52TxweAPvihQp5Knuh13tIRu+Q/s+XFvbOUY8oKMqUjtrzCw4PmJZo3bpQZeP0y",
-	"Dw/arfNK3rIGWU1OqSEkiWAf9Q3Mrc3DiRPgpgW747JUsJN9AiPhLVd8JAxhoGQiMz40dAZeNWSDkuOD",
-	"g5U7hEebcOHw4CiKDX4vfz5avxv/8Ofey9U2W/kXGGdpE+dUsT4XignFNb9jRJUDfIsoRot0TOQdK4iZ",
-	"Heh38HbTEn9qJJIWe1YSyUuYdfPVaukWPJRF49Lsx3ssbyxnz1jOdEwZuhBpXmaMKDnU/Qyf8ny9S7MJ",
-	"N8cvMiJnghWKSJHPG++lGsvZjR0kfjWHNFfML3IgZc6owFVqqrnSPFVxqehSUyOhIZbOuMjk7IRQQd69",
-	"OCePHj166gQOEJNI8te//vWv/Vev+s+eJcQIEqT7/uqcTHgm+Gis9/bJM1zSCXl0QDI6V054SbRcINlH",
-	"B0dP+gdH/YPDhm0vCVjBCR0vHNBB9IT83mOi1nMD/XDfPcLNqSl+xzYDAQwxljkzO+6R91fnISCEnMU3",
-	"fvR1w8YXJLdNt31FR+oFz6OqbF2+pAUosITdsWJOpGAWIEZ6pyNFuqimIwVzOqzVSqa5zJiT1qO7oCNV",
-	"2wfXbKIirHflRQOWc4FvBtulRUHn5lel5wBUI97C7p0ICTN9QzMjFTEFjDyVQjMBf9LpNOdoSHg4LeQg",
-	"Z5P//KNCq4I/KfNGBheKZjeFHafXyZimPAcKbEFCriveed0hk1JpMmBGuZhIpQ3PNSArClmozsn3v1Qj",
-	"iHIyYEXDC374Gmv+9AMqS0xpo8aedL4aHKTHwwN2PHhCj9PD4VN6CAxcU10qgzIGalwDlL6hhgq5jVhY",
-	"jrWeqpOHD3NGC5HtZ+zOgUQ9HNCs71741FYre4tvo+0jpt7DeIbBTWhuDo5lpDugGfn28s3rHjF/+b3j",
-	"R56ZywcSDTDHvf0OKKVimPP0fmebukGCg3UquyJCalJR3s3g/rSC+3k1SQug+yXtGuJuYEVmXI/hWntz",
-	"oVk3I12gcVZp8w+BArag/xjoKM3znBSlEFyM8EyeUU0HVLH3gt5RntOBA/aWx5PZ8W7KYMDgqMzy3DNm",
-	"ScFjp2ihMyoDJUM2IwrteBse5OODR9VBXrLijqeM1FfT4kzdGvvhm7s6Xw+AlAqDsQNzrjQds8xwH9LN",
-	"5Ez0jNZimD0XI/P3sFSG9KdSCJaasRQYpczrVKgZA1GKC6L5hO3tk9dSj803M6pIOqZiZGRWhK+znjBi",
-	"yZkcOlCDugam1T7YVkEECMzYwU9NILBPPwwMtACFF7IY8CxD5WJr9Br6UWo4ZWRvAAoRjGWoSs8KrhlR",
-	"qZyyjUlBgEEvghlb4E21wF0hS0rznBUPFCmMxCILq27AxkgmGRI9mudyBiYnuNZ/ZIIVVMviBeU5Crxb",
-	"w3zkxroZ4mAL19naD/1jBB9D68BEZiwnTGRTyYVDVZaRxwePNr7XR3XGOKKazei83bn41fXtJnZ2PIu7",
-	"7yJMxJCPSrPTOgT2LHTMQXojSSlKZQgMsWd0ao508fruE7hSJKeaFXDIF0KzQtD8uZFU7nXE3I4UHi0V",
-	"pBTs45SlRhcCaYjINC2LwpCSn0qpmeVIVjzI0JeERmSgRnrjIw5kH7c7olhhFFlYQbvD9tvZxSGfLcNh",
-	"n+DFLJGH5XI0glPMLF2tQNIjwgjr/qjh3F5L/UKW4n63Ukh9M4RRlgWh1Z4HoBfu1c3o4nF1PK+DQVoc",
-	"iZC6j4/v4kxeS6LKdGylIcO15rIsiGbC6H1dpzDJIZF6zNwPaMBxB3LHaM4ylILe0nkuaXYl5UtajO4n",
-	"AU1xrBst5U0OowUH5DAD7LzsYwrc6vDg+OvHXz0hg7lmm0o7x4cBr7LbIFpK4qZucTZ2xX0tZR9f27Ug",
-	"W9su+NH4hGvSPSSv+Df2CALD8g6YlrVK30y4mlhbMpAuoW/sT52T4+BgnBX7EcrJ1IijQMjxJW/l5ooc",
-	"b3xEAeMKt0k8P21zSMGLu+ZhoQlfgQfbwyBZgFpCFJ2rGmikYEsn+M67B+9zk4IBb7zDMTg0xURGnLeg",
-	"Un+WPRKgJbmvh5zlQDOcw2XT8zz6uuE8gzVueqL+1R2Rx8SBJSEokYP1UsjKqRRCAM7vUpZFyl4Z8YLT",
-	"fFcKIfuoC5oa6bFBIzQnZKQFSj4YWv70q/7RwcEjksm0hGiK7rM353uBXD8t5KigE3LdoULzmSyy606P",
-	"zMY8HTsLABgAc5CybGyLlSG6z9iAU0GmNL2lI0bcCHu/io7pQfNZlEy7ZatiGigjKMzCDGcc8pyhukk9",
-	"TLm2gF4EJBJDPDNwKSjC9R5erDwndifmDqhcaqAec5aRQanmpJtUP9+Yb5I9H0+xQhPuJjFbQtLDe17T",
-	"UpGDXEn5ioq5NSCqe2FtQTW7ASZVpzjme8u8kJ1VajUX5PBoS5vF8VFgfLqSkkyomDvuqdphk1la3y15",
-	"F0j0zu+1Uj5+HdvBe0FLPZYF//meHKUMBwrVWFCpx1QR9nFqKfhmkvFhdX7v65O0OLrasnZxdK+4UmA3",
-	"stsx142LO5pziPDImNCc5mrhhD58+NA/K/XY/JpSDYBrjsHDg5kWMmUKtNfnEKx4P6nNrBAebrA11ARK",
-	"CK+BVxrM9WCnt2TF+rXApHaTmd31OqCRg73+IRMZfruxvf4okO7+7Ne/kWxXbXvXkp2D04zled+a7r+9",
-	"fPOaDEpN7rjMqWbIVnFAlJQGpeKCKUWKMmekC2424NGluBVyZkUo1QOZgpKClYplSwZnoNN0IQYISfV7",
-	"ocrpVBaaZa9YxukVwOheF9sPeDMxI94A2GuqMQyN7O+6o9lH/XCaUy6uO47b0TRlUw0RTEawDFcAM28q",
-	"9j8OaYJfH4H1Ebu+VtTBv9uHd/vw0ufQ0R4oUoPTAmD2wWNnx4XQ2LcX8agzQc7eXmAMmEEDWWrCjVjA",
-	"0oJBMNy0kFNWaI5+PzqdXmQNcbXVKaDl09BoaxKDyDEQam4Zhk3NzdiizK3cit7OJRdl6kL62gbagQOV",
-	"F0yteGXtrGMudHyPOVVgTClIOqZGUoIQg6ENGzYg6xEtiWZ5bnaqCJ3SAsC4NAnP1gb7wpldPDNPm4nf",
-	"KweJ+sJemkXRih2YA/AqFkQTFmxYMDXGsExwhEqRMkLJhItSM3A8bwcqdEn/svxDwe7k7cqTWzs2GM5V",
-	"zcG9HlyX4Eb4tOzPLhUrLtbC/L156pn1dzvN+HuM9rUj2E1bNPHL7Nm7EWJgiMC1Mwzh84Nfqxz8yNA5",
-	"iXvBgFa4dhlqnzR/G1xHG5zS6oaeidoF5RlE82g6mZLm+wroA0SAas0KM87/8f3/r/9//fDLYe/w6OtP",
-	"/2ntBawv4gOmMCBWKi2nisxkccvF6NS76q2yOyx1WbB98prdsaKHBms6UAwjdNuRAoeci4uwgRe36Gsd",
-	"ysLmbJgv6YhhQAq+QtCZx2HWjQKZQvytL8AGsEDaQ/K90fd+SPbJOepVqKxYRm/eN+QFbKaGncM5QTTT",
-	"Fjeiivc4grW74I+Fu9LrYCCy/dlczsXrAIBdh7cxJCSCzQDuQJ9aMZp/hzxiB/zgNsbMr/wMJyTJb28S",
-	"EPuOHxGjmz85Los8WNI+uRwblDKc4BTDxAnXEE+ez/c7m9D6XRLqGOG19PYWYsM3o7rNSHrxbJU0hFkl",
-	"t2xeZcgENPCWzbs33x/0v/rh+4P+U9of/3g7EdO+vuv//MMvR48//Z99/H541n/xwy9ff6p9PN7k4+HR",
-	"p70olcVNvOQYgFW/OxnVdMPTiHHMMVWvZBGloAycNVSg0wbCh4Yyz+VMBZjjoyV7nVrs7vKAb6lShCqS",
-	"TKv4Xi3JiCGhNm/DJKeWBaC10F41CPyNplyEiAQwqfbUjBeIl8tJeIZOJ+i9V2CkU6ckgdAF/y18wsQI",
-	"UU7MrOa5Tq8DPwRzBscIbvYLMS31Wj6/GHDIrJPegKoKMQzy2x4YtTvnghFQHLgUapnQup9ueINcn/AM",
-	"oq2pH2V5pnoc5k+HdWbZIhbxjuYla9ArYJOnyC3GdMpIxqZMZMphgVvWAzSZnmBWpmHb3cRw75zdpGPJ",
-	"U5b0rkVi9MkEFeKkoJqLUYLcSMKkas/8RuASgM0MRlKkm0zKXPNpNZh58FpYJCfdxP6V7KFqbs1uw0JO",
-	"yKE5osekW5vQqFpuzv1rUYPguRSKK9DQlzA5PDAHuCg6+9OJMWLNlO6Rn0r+M5h4mRkHRUNaaD6kaZwn",
-	"R7HkbDpFYWWfXBqJkmXkzeuXf3UZq0FkzLcfriBSYsKF9imraspSPuQpOQsE1C7kOxT4wRJltbdPzpAA",
-	"mDfH5YSKvpHKidkpoDfB+Fx7Q3EF04I5udF8+0bk80a2XqH0jZYyj0hvV+ZrAnYULY0SnpWpXrgONoPo",
-	"9YROe+Q1U6pUPZIzmukx61O+V5PgltawSIcN0c4ZHPk0jRzmW1akTGhDhOWQ+AAIH69LCpYyfseyHilk",
-	"KTJcuaEYGUv5hOZwGQpm5ik1y66FARs432ktcUyVgwnXZuzuQZU7x8iQF0rvYazFwvSZ4TXXgtonnSdy",
-	"wszl8GLRqJDllAzYmJtbqWkxYvoGQyRuDPWxkTrm8wN1LRJ43vyy1yMsV7Bv95r/7YTUAUf+Czk8OCB/",
-	"/zeix1Ixv4bZWF6LMb1jfskZ+fv/wpgofGSffDAEQthYBlwtBHQKwiZTDRHee0RINOKJa2G0fp6WOS0M",
-	"3BxMkOosrIorOxUVJFGpLJj52uW3XIvqGP/xt/9BxnLmBmD5vEcG84oqzxgfjXXPvDYnM1YwH8SF5KUS",
-	"dGWJrq+G64CkC1FP6ELmNzyL3IQ/vjsn9gFy8QzcCpYKGC0X794tF9l/GRXpjWL58Ca4IbLAfUDq6w0t",
-	"M1SxNrgVPiEzllcOHjVQbxvVxbW0wM0wmEfvnEI1Ggj8EpHrqnKw14ri2CDo+D4sNQVQhhkvp8QoKBgz",
-	"M+OKtTbgtF7O6k3PxnLteraYOpisMa8x+Doq8UzLYioVi2owWcnQdxDRyWkGktLQISaDyLhlMaedhjnk",
-	"IjNyw/JM37E5cb9WyFOfo5Xg/gIHid2NYUEnbCaL2+aL6x8xV/fL3NghGLCNSNO6ysEL/4rXkGM3vU8V",
-	"ZvuR9y8vnlnj53wK2YFD/tGlU2Ohh00rOKzFW658Dtny+qpLQoY5He2T5x8hgc0SDpdFmnOlDSUvOCoQ",
-	"DZMGKpU5p/aA/I5jQF/cJPYnkKTMnBDcGhy6eT56lWSpp6W+ccEfUbnw4pm7oUNuri6+44oXuFejw3sh",
-	"d0DFbXTwdwycVSnUQ6BGMyhYVjFD8x5ERTAK2WgxRahxVhXLO6y9bw6OC45Dkec0HRNzEcAzzbMeMVpG",
-	"D3Cw54T8nmfQTppvfdX/xc4au1Ugt02YQLekiqcuBw8QWnCwaUZojydMrVdWHzy+PlsaJJVlTBV57cMT",
-	"lgVW0jVS6hSiQJ00eYpCqRFFQebHcgYpxLmoSlwCUct6xWBmlhE6olzs7ZNXlAtNuaEXgzlJ3r65vCL/",
-	"+Nv/fOgXkKDA1HAJfSa23xwf5OzGKCJRTH1vNJTqLiC4ZUEgAD/lOdcQjh6MVbnL6nwhYnkbs6zMWXaD",
-	"7vKoEOGeQZc65J14+/42vA3PvorOXOKlLiDMeqrtg/vkmxKkGSNCCINLVMNmK7PJeoArCH2rpeh2WDbp",
-	"LFpH3hbyjgkK5IGOQHTOArP7A5ZNHsQhChOgU3oN7mMY3pVz8VpvcluKfInPmxtDR2vfuzLPwLOg5NAU",
-	"cDqKbuel0nJilDd8aBGRSMFsMIG0fB9kHvtWH3/NQA6IU8lF/SyyBIxuX5wYPyGj9pNXQge41G3Zp6ZJ",
-	"nXYXEWpAK4tMCToJTBgdFwLO48YvDFLH/B2DQbTUsq+sTB6V+1tJ/OU0a6W5nBL7pLkxmEk8pTodb6/R",
-	"uJlbajRgXoXbubla00gdjCA/geRxozyiQSCd+5hfpNVFG2oQcxVUx1nTEGtA91SkfttrglxNL6tpRUv0",
-	"r9qrFcq8w8KShEV5vK5Wh1JHoDcsM/aIcWqJuy4Ziyx1WW0fbOlnjvnyAv5BrCzuLggTdyw3V8cZWmjB",
-	"fIAKsueRkFYMajI0rqKJF/j6G/EBzOsN1rtYcvzh0dcbZMc/PmjhIY2Z6TZb/Fa2FtKNqWrezBToakEl",
-	"jB1ApCVIajaaDcFRs75s9m7dprLdu9vNu2MLRnBCjw8ODn4zJo1NDRRB6MHBwf3tFb8W1rdC+t2YOTZD",
-	"vLoJYrN3v6whYcMYmt2aGTY8+vVGiLOt7A5bLmO9VUKdkkmpS5rnkMSHJXfQHLa4l61sD2uuccQUsaUR",
-	"Ye1EizaFzVC+QW1fGZsL4jEG3/xGtO7N9hxqzttoypv58/9DqdGk67Rn1JorprPhTY9p1u0qyUYV5FWv",
-	"grps3wxV4M2Qqq7KbvfuNoLWlrdgQWMMtbXVGtKLkKcvmVdRh2XEc3646J5KBEhTCw6SAnTQGWO3uREm",
-	"JlLoMfz1U0kLzQr4W7EJp0KUUPPB/hGNJApLQ0fDfxvqXu+drq96bTY0AfuN09/AiDct9UJkHFWTXz0y",
-	"ri6rLBM8mc8nspiOeQrXFWKbAjU2cXaohEzonOC9ItTGH5xC+MGS8Imhlsmi+JlgrkMgvaKQioocz5QZ",
-	"zhGPG0U1V0PMv0x6pPphzGiuxzfpmKW3bib3mxQDSYsM1oskCRwi1yJdIGCnJFG3PM+VHQELoeRuiUIC",
-	"NPo+GgdTh2xkkkVZB5pOrxMBgjM/BACAbP7I9sLvw92F31c7M9cAlm7mxWWvuQO7CIys9hUPjryZ7DA6",
-	"MqjTuiY+0hVz/WwBkriv1QTxrauyvJHFCBLaXrFixAgMAFdP1G+fKHODkwbTFITRYRSBtSL9biv63Vb0",
-	"u62ona1obQ7DZ7MdrZ35d1vSFrYkmudvhpA3vbFV6YfFM/ndzvTr2ZnW3o5fx+7Uelm/26E+sx2q3UWv",
-	"LFKx2/0lbFQtMnh/t1n9O7NZrT3zmA2rHUJX1qwYQkfsW+2G9Zau6Kj/1Lav9S1uTkG/yqHKJnRz0NLX",
-	"YYPDXt1oZIUG6Np1xUrhQ8yegowsyGjIbCYCIF5d4VvW5/DJVblgqueyxGWRsaLKS+kRRsP6cjA54Zow",
-	"ijU9W/KaS1g05uYhnY5Gong+0JQYtVgWw4oPWMQIujpVKTVc93zCVIGt/aBe32ZJS42rCEVbW9k3MAHu",
-	"OiR6VXKGLwKAOILZQ1XuzfbRTW3iw+uN704h41m7OolQjd0nrS21zEpxcRt0ylu75An9eANIGll5OfFd",
-	"NCBuGLKlaJ4vK4Fe7MLFcw3Y45N/wjU/3ioNqIq+bUQwe5izsQwRbMoK25bP4/0DRRJVDhZxzjx5P1iu",
-	"h6OlHg+QLtQ7mD3a/2o72PiUreWpbboZUqG//y/iT7sxEa9rXoFD9M8a9DuoA2vblTpas/JaKg8nzCEL",
-	"kv7QoqiZsnQL4q/3tr+wLWMve5FYS18II6Ba6WZBkCtpU63FKlhRQxKw3XYbGfehM9ciKaxg2yMDDJkG",
-	"tgbieYDHEFAXpUyH9w+erPOURRLQ82za3buQloWXYgHtVkVlOvj80Eru2KmF3wszv1v6m+B9Cce4ocn/",
-	"r7IsmmU/8mbCdVhXQEuSM3oHIlspKj5idBMssmCj1SuOB1IUVAuXmiRum7ZiR5Ng2Q47gtIM60wBCxB2",
-	"U62G7KVXGxfqefEhS+dpDjUQdaki5RbIazbz3aZQeTdIkxV0qBPfplLmWT0l07nx4LlOYCTo9DpyCp0z",
-	"0lwq+EyLdMzvWNbkaOMjcT6mXARtoDZAjA9jwGlbn9qMc0qoNqcPxckwo7tUrPDeSqPFqWT5WLOSnTVU",
-	"4smcFdvJUdBKDGbroVyOHBioqxxChQnsEqFOiTS4OYTGLYK1D9PBdTalJ/BMkW4yKqaB550XLkK6B1V+",
-	"zXahdUTP33pYcmvtJQjtWGFwtiXRVEO+Eq7UyW97rSd3BdRWu4CadEs+ErB6tR1WXblaApDVH+T4e0DC",
-	"6W6HRCHCQDIGKhUTyEn7EthyfwRoLvqFVqxCn60wEzoiZDetbAU5Q3t0rYeyBUf4sxRpa7AsEFMLox8a",
-	"Mcag3Hb48kYwAvVDDGuCsQIssRlDGyPK1siw6QF8Lvjfs1aifbn5vJpK0liwBylihMLxRHi5fWZlkUE7",
-	"HujC9vn2IACS21Tq1I4Mz3gbqzuVAculGKGNNUnHwpF6J6+VWvHMvrzQRds8vVIJji/zrVRcN5oEcbEP",
-	"FJnax5zxzDJCrFBUW8hRLPXSlR1ZDXSIEGLeaWxLGVZ0tyX0Xf/6JmMWYog9h26SFipmyDJfbwhPGPF1",
-	"1OlYA6bzM1aTvbn80xk5l2IIicWXU8hJfmcrrxYN5SjWExOLNoFpELKaN+YyTcDEajbILgMsdi3yAbuN",
-	"QFYTW2hVhYmLjN/xrKR5yBvqoDFvbnYOfOXRh0GMo7gFc7ThhLlMb+MlK/GWO2ICcJoWLGMpZnGHl6l2",
-	"A8bUZZ+7mzBn0DAMmzgYCT0MqCyF5jkqPmYtdQg2tCG2hdHV2YwWGYvGOnLopoS/E8ivdJFHrqqSRegE",
-	"h0qIYlpj18lgAQcxiuD28TZm/PJN81nOUFzwgADz/RSrVtVmOW5uhB5dQIPJ7024TTQ90jtW2AJZwRk9",
-	"UGTAoPAG/9kaBUn34B9/+++HBwd1LKceAWzlNvPKzws2xK+f7Ectc8uWuCZO/wILooWRwxbde962O2Cp",
-	"nDDso3i3QCDwu80ZPiyoJWV39nqjfLLMI/NGk7Vzl9qtV+7SSi6JlF21y1tQWjawMEfFoGZWUOHQMi/4",
-	"lk44I29pcbtWvMVUZcfvahwoKDntl+IpVZBeHEhD9Uu5SB9Wy2TNcePNJLcW+j36DYR+26XuxjrohNXf",
-	"i6N2lq5jpOgDlg8kUJOFZick8YTMlvBDdQQUlaDI917PBs4b3pD0SCLvWJGVLLkWXR1q4FOqFMtc5cGK",
-	"xJsBuLhxmJ+QrpITVrFZR6v2etcCygUm7sYk9fD20B7mHoFW8n7sTiAHd3odu9K4jazMuH4udDGPu8ix",
-	"7a2noxYkGGmYy1FE6UnjQj4UNDdaTiYF6wGqYAIHhkxgCsc+fnXHioHL6cCqWGBl2x9QzDhAOX1aDnKu",
-	"xnjFl93NqZYbqIe9Dh1GW+YbIuqyK5ThbEYc8m2LEDzdgAdD5CGWS7VO91atKLzDXRZYetxMplRpTcnd",
-	"kH8auXrv1HF8qIVP9LiQ5WhMLs8vXvUMTvPJCRolzdDmW+/YxHC2JYAhwrYAgFlaUFdzGQQglVcg2KL0",
-	"eYsy4x5vfanxi41qk9s+JU2HwzMnhbmGJmDDn9As2HW8Nk9ZDGnKWm3g0j7rI4faLAd6lLoWCN0Fzcse",
-	"B4r1BAsL2+PbW1GyxnXMWZ7ZJR8tzltdy+pKmr8qRhy9mFG5Img/4aDX6/gUnGCFUZofYkJUNHDEijAB",
-	"ndVAPiizuHxQZr+6fGDW+1KODLe9r3RQUffV0sEyv4dObcFPgUIjh0PFGn7TUtN8+RgglIsLPALOgLfS",
-	"PA8QpMnna7k+LsfP7SZaIw6EdywmA9VIWEonDOxM2Gr83fPLK3L29gIqbb86f4tNN+ATh45nem6Y9x3H",
-	"Ns0h+bXBqWquNJsQrhXLh6Fni055p9eZpFOD8PAQuLn4JMqiz83hD30LtSXNv/rZ3FNn9fNyxzKLXm23",
-	"qiwB/+SGK9d7r1H4TXw3hgQIJkpu7Uwa6/rHQEdHeIR0gY+TaV4qUjdmBEcHrd64nr+SQo9VYL1yCjWW",
-	"us4k20CHbbJPhSgD1DCNK6PpxsooiiyroBIINnXTTiApb9A8B60Va3eJz/UIpq84MRZDSep7Pn/+7qp/",
-	"dHD0pP/Vvxy9evqX4+8Ov2nHxuxamvVkD5wKN2NUK7jvO1AQQ+qxro8JDBxd0phyUSlX75iCooaLC6O5",
-	"UanmZ04pWda+AisllKcvFLEvkTHLsx7J2VCTUlgxY711jzbO9RoLf3k/IIhuXZzz7//mFrHXwqWw0skC",
-	"OwpcKPf2lVjkUSvme+AjAMBICfHFtXm/X0ebf9ikJPIGfufNvHeRPT4HpzW4O33nXnNV8dwMW8i8VoM+",
-	"1weL9fp7ZECFABWfKUQoWeq9BQCtMbRtAKCFS+TQJTxKt92awr54WxovXlSurbv3kIqHOBjItOlY/Noy",
-	"LWZNxLaBnh05dJZKFA1dC+l/j+09AgfQdHozLm7UXKQtI+gBU25qYY+RS1RFb0HuaOirBk8Zpr3skxdw",
-	"U13JcdKNVdVYLqaxeJPWBOL/sGUXEXen4lHLr9DlEnqKplWHEfeu2bGR6sJO7wuC5dcHrZwh/ySNHHYZ",
-	"qm7J6s26zi7epOrocPxMaFpIpQgThYRe+u6+96rCsWCQvRY2Ir1SRP7+vyCloBbVE0ZUVq6obmK9VsmC",
-	"9fZaWPtJQ3MX17fF9U0Jurc4U7UTW9x1uhZwn6jGd5rC5T25qCgRFh62NhpLAItrgY5z3BQ2cQl91dt2",
-	"R/m9dYdXCF1T7liqJpIGwkRGzDOke3H5hnz95OBwA20kKJQeJ8y2yDpgXfCwipdVt2T6c8ktNuQiXg1e",
-	"ZKzI51yMCEb5QbYaFMBeYB423sK6TrA806iYLvORWF2mvc8RgbFJt41UjiPdNsy3/4zdNiZMU6ccrtIJ",
-	"X7nn2pYusBRr2SpzOYUWdkZfJi+x9f+YT4m/T7Ezs3w4infVRUypprkcGWUdrG1DvqDjdKbFqJ/7Ob9s",
-	"D4BNklh6HSsZNjWXuJKa5q4Vnxx6QdKxsLjgcnj0JVoPVODGUXaaj17otfQYnbFbU+R2URyonWyZ8L7z",
-	"0vy7TRb7Z6nVv0vJdQdl/XeZpfYrlPhfqu2/IJk0K5MBF1lRlh9vzD1K8jsp4jdRjn+nWnXrvudhKcw1",
-	"qVtr67N9PmW5CjXcj+ofayMhm3ToL1c8rVmR/ecowral3nIKurGN1Ki47W9AnWl1P8Ja1tXdOGx5N7ao",
-	"MPylS419KWl9wyJj9xPPN6w1d+/aSzuUrENK1iKqe8eC9perAvXvTur+j1QNvLEMuK9LFXUVAUFAJxFa",
-	"PJK9U2L+jlTRblFAO5Xj34ZHaRcOcnRN/V5TIcSjHVZO9qL+lyya3CTR//qS+SYSdEMZu98l6l1K1FvW",
-	"Bl6Wjb+wVLuDuoL/TBLvvaTYe1aL3LmUukrUbFhNVPT8VYTGLaus/i4T/saqZNZg3bq+j+Pmu6/tg2mh",
-	"C7lLKwv8nPva5++gvPWyJFgxqGj6bxVi8LCy5/3934ihxw3u/FNy4LJwBjKbh+2C4wayZaYdhF+vvgvw",
-	"3LPlwOlVufMtjR0rY/+3yPVzBZm9mAo5I3KmNhFXbVR/Cyrhzv0Kn2+OJ4Qyr3Y5U1ZgpJZZV48M5mAi",
-	"MasSZIMa39Xs75VNelgZD9gQDWy32lvA0SpUcFVmQ7WGpvtby4m14dUQpYPXeSHvEW7w6ozHa+FTHkl3",
-	"IduxV68hEEl1xNTtvV6Q1Ui6Qupr4X76jEmOS/gSs+370KLB3MLoNFwsV7YMFpybj0EtoM7kNOeacN1c",
-	"AqYp0DVMWxaukGQVzgQRrFxgdEAsWSaEQTQfh4u3Dl7R34U0HKCIBiqcAUHGs7WnBPs2ny244WQNd6gg",
-	"tRdfpzuf6Cqq0478vFi2rsKG8PyDjdZ2Vc0cTrP6TsG9jpISzyTMJX0AnA9aftRjxLYsBRQgA8Sn0mwD",
-	"Y3318kXWPmnccZf7Fs3xeYhYIMSQ1A3shW0CzJczYNuPzyaU51HGKZo4akPRjnpJBSx9Wzv6tevcvNwG",
-	"HEC83sZCmY365HwyYRmnmu19nhIbjiTc6+jbqgUL7G5H5b8Wro33myPCxItXxEmHOfsVUfoQfsa1cnVr",
-	"VA97oyggqFjyUemiTA3jjVUFFVLTeGL9GVFg3Q2+rSePuTJMTRHHbcuT2cc3qI+FL3wzb5+EzzeSisU2",
-	"iYQvZHGb86Eml3TI9Dy2cDkTbKPaAbYUQXtY+heCo+I5s/UFhNyk5a7FqHaAu3RPmzcBA+NuXYwCAEC4",
-	"Lj7hFgw6d/WYzaH7JMtA/NnbQISGtZhxY4b3tkQBBvEEwd+fti+6xwM7wwpMMo/UNrg2vNZaBppYG2hC",
-	"rnyDDMErC6QVIUFomVWFU25y5RptEDYIcjC3oWKYJb16paeE5gqfSJ5f0VFSLwnfLnZqMXgJDqe6lR5x",
-	"A9yvFxGoAB/GRFX40UzCId8qqkxBkp1LWzAS35TqcZVwrZrTrFci1mKXELhTWFxtw9tk2yQvJtS0ofGQ",
-	"QrYViV/ZHxBKvoCb3YCKKzKURUvW1IIP2My41WzAZksuc4HXbNYf84LVz3MnzGDNtXdrCq5/e3i3vqw4",
-	"8OrreLjRdayuX5jXuO7arblqDnUjd+TwH3/7748PSMaV5iLVn+m+tC09HPfHhDu5Tyxklcm5hoys39YC",
-	"WLe5o9E+nY2q0/pbt5HrJhbvEKLcGoTaSUBAxQl+r6kWAne3UQEB0i/EBiTBEMnnvxGb96Tdyin5qRm4",
-	"uRRs494EFIpnp7nloc01XnahTk3n9kKf+vyk6w7GDplvbY5X1zy4d9257633q1+BkPelt/fWsu9NJhd1",
-	"1A1d3Nspfr5VSBvXKr6KDtb2gWjmnedYTzcGyJwpJUUP69nKgqiyuGPz5eMYFNysbPUKX8Jg38CjreRG",
-	"uzBbNa5Ft9/aflzDX0NdG+V6oQ0xhkfq9TlasR/cERT/inCfaWMV9YP+gCqWVQXUjZLOhbU6pQ5jl43v",
-	"KzrmnsEh1Zq3uf2QLptM9Rwcf8jvoEPn3gatcvnPYbvc5ba1DtmaGO1Cy2/LUQRjmcKIc1vUOc58LUzW",
-	"k8hL+yDqV1znDffZzvZAEXiorm+8LVhfjflQEy7UlPnaduvLClXrtPjqFhEgQ/Caw83wXNde03sQ07a3",
-	"mZZavuTiNpKhNs15ioXYLAgJF9bMUNe2u4rhc2ZgiqWiyDPLjgyrjp/0NoTk/pSh3R1X211qTLZO0djr",
-	"GHJXFmTA5tK6JpnI9twftfiQaDz7Dq9biyP5EpfvPgJI46Vbe5W+s4hTX2KC1yQhXUoAHcHuD7iy1yOJ",
-	"uTwJ6do2tP7i7pkLleCNSsLwGRwN7jj/Gatm3rF5g+87WNwOBXhRHfeC8A77S1bw83aRi7ULGYte3O1N",
-	"eyXv6jTIpfWt4qtdwWZ7IXdtf8d2fid2pIv8kQlLW58XhSxi5GBOKPlRDsiQ8jyWiTlhStnapcuvQuEu",
-	"P0cwxuoL6cb8ocXCv5WDaKWpalazekgm1YrIUqdyElOhWphOzUAzCvJRuYndlDnYrucviwfyqdcZcrHa",
-	"28TDhh6yCKDcbnk/ykGLaLIQ4Naa1nzy1sxkw0UmjArn+0Q9NpNg0OhhPS6B1VajtuHCVx/cBHi2ZmEL",
-	"HzclM1nc+h4Szs3N9e692vUlOlfWAurjYQT+kNDmusm9eDP1Yv4G9L96n0gcYPmq5FSMyujBX1y+IU8e",
-	"Pe0fklRmjHQTBiXcmTL/HxZJj0D5lUpkAPsVjuZCTqeFnEy1q6qb2aIdC917oC9kkKL0PYVcpE/R5KGJ",
-	"zMo8qsBhofMqY9A+aUTP1NY092t9UlvBkyCT4+hgdThuoyjz5o4VBc+YCukky2IahauF21dTmjKinDd7",
-	"53zgX4C2xZVD88sCYV3Gjs9ETTahGZ/3Qm5yCbftRIo7dhixDGRZXe5NtuhoAqZMTKYRovg2p1z0n4tR",
-	"ztU4NIBVIeGgCfzjb/+DaDnlaQ9KrjORQiwjlGT8wPWYUJLYTIiLzDZbL6e5pFD5iJtbRm1B7mnBJ7SY",
-	"E8xY8MGWlhAoaMmKbSTsRPAIzlW7JN+UPM/A2uwCiLznWpA0doMAl2a0YGNZKuBXw+FiYrNP2lhtnrNb",
-	"jSssAShIwXRZCHTfAZOEbfcnVLOC09xC6TQENsdKdcI35aDaZTc/UAjNOiQUW1Osu77BzdQlizrt8N9x",
-	"72WYWFHMOQicABMlKtsYuGdoTFAr5BN7waRRd8scY10z2fPx7bTUYwmtOFEIM0c2piI78T23aMW/JjJj",
-	"OekmL5+fvXv97Obly1c379+9TPawvulkqvvQM7o6UioMDCDeEXu4oaKHF2NCi1uI/gOd26jhztSIchRP",
-	"x66moFELTwk1a6Q5mmYm1Cz0jpEhm7GF3tSCUHXrygBWCEgcAiqiyukUagpIMpEF2yfPwfgHL4DDWUN1",
-	"fxwGb5Cq2NdCCbugOWWw3mYI9oLVUgi4zDEaRTOBtYUW17t/n/q9Vby+x5c2iN0UiJ8gl0xId0Y5WE+w",
-	"4iwKmUb7L0phpklq8fakm6Cgu+8WBDHoimnzCgr05iHQJPYtB0qIonNFZuM5mg5SQ/FyfHIwB3XHtjNh",
-	"BZQHgVMLIj88qT27ID+VUlOoToWnye+YIAOa3u6FpgjcXafXsbtYCMvGhZov3VJWWClWFjrG7PWwE0GY",
-	"kF6oXz8h3SxzZ/7ny3JiWODvHmgH2d07n5csV5UDMFnnHfxCPuNfw8vXBP8gj2TZpedC4n07MyMeiuaE",
-	"iLTe1GSDDgbtkhXCuGX3wiadfe0r1m6qNuoc2qZL8eoOLLvuu7IiwaKWJOayLao+noZBb9TGlzVCDDOe",
-	"nHm1pjuAm9SHlG7iLXWGbYecEXJpiNGZ1swqN+t8kvbRyl7UtuluwN0Now3a79a6m3z2lrm1CR5/mZ64",
-	"T55s1hPXcYBN7lcNY2qzP9pp211otmv77NbmfKCqWnm2s65nfFhmDVo/te7E+/SgfWLQ721vW8ULBc1o",
-	"vXXGt6JdpuoRRFzdmzagb82Syjs25ILdz9BDs4hjZchYZgTwDW00s/qYFdTPsoxQ576CmrATIymJFDqb",
-	"pSwrC0TZJWlnE+OAX/V6iMVNAwATSgp4CJgHzbKY42kbm4A7z7Msa+oiZJXwnrvEaGwCl6uKh9Q0Wi7P",
-	"iEK53lMWHwC+rKUWVKDLcdXigqdadNMLLkp945Hp2tg1rSsyulGHVpXA3SNjmYPlwhP1MDyqfpihILGB",
-	"3uQCzyKCAN/Ms7pBVAadyFpUxAMfctWAICsiGeyL8TCib7Ca51yWJCuwWkaLEKJIvFALMmaBcY/YoMAx",
-	"Xj/brUDrILqjgJfNjuA+wSTrIkcsoHep4G4BeR8A4S5uYwBEtw5z68w1YvbeBmDfkZ/qMtCPF6qiytmC",
-	"xdzG1xjyXTDk6Cs10zfi3IuKm8ZFQbM/ZUhfNV7cBtPYBTK+pdzcBypcE8VaL0dF7swIDc0jbUPKFl0E",
-	"pkYrFKPL5iR4sClj/nvXKgR7hHpBz0aFYUHpeg5gXCEBKWvHes6ikyLcVK/xnP1ifliLc2hl2ezG4gg+",
-	"D9zASDHtT8zVPb9lbGoLjtzRvGRA6yzd2/uySOv93bCfL4XDpHv4j7/998OjAzKBgfZOnbXOqFdVAzYh",
-	"Ea/n9RK+ix749VXVdozzHmpfHex3NlOOt7oMfr6D5VrGa2ZcQVwhQzsi3EEZpdlYVunfARYNmIIQBoiu",
-	"momYcLdh6QHMQP+slQd2U06i2tcK6tHkKLLF07oDBr408DRizSRfLiAhXTTYGVzukTuONdaNcucq07i+",
-	"augBcvXTEtKdcT3OCjoTe7FKbH6K9UXX6tnzkY4jaT1VoEcYTcdVDYwl4b/n3U6BEkIGTM8Y83GmkbAj",
-	"JxFu6lqxSktERQjm33DQK//mWg+jX3Z9vhUYY31Bzc4xqkgy5CK7sY34bUiBihel+izVRL5A6Q7oAe57",
-	"fkPXqZ1kbG9Xb+LfR82IrQowVKtsRtqrKHheFIz1zboANsjknxybLRU0haaphlb0CNVkIpUmjw8W2436",
-	"QDcfpFNz9m9WErWe/t064zu47Jvqa05aMMzTxvGau1vIictMyxIykXcMXGhakkTL6peITTB8c6Pkt2Dc",
-	"Dd5bNO7Vpq8PGsONZ9bD9PyjZkJtDsArcDvPvKdqGSArfF3hi6ckpxoKCFBRawwqBUaT1WohbnmbcC0x",
-	"OFQQbSbqPhsqI92E5QwN5ycgcjYmXVUxESxnv3ZMxKJ3brljPDrbIoTiX8zW3M/eo7HetTpgSjfI8D6b",
-	"sfLw9IjtbrSNY6ZWenGheq6L26osxcg+bRBXJg0GOnuyj7uqFma7n9tmTKia4C8NCtharzjX23rDWUgm",
-	"GlOvQhxdCM3O2Yb+6ttoElUz1m+RF/W500u3TRT9E/2ZFpnCykIYn0ogPlWtpTYsoMMLmaJBemiturK7",
-	"fjES9YKzPPNJQAtElmlbUjHiquGKzAqj4VuJv77BSam07Uy13Jwq2i+UFnTCdKwk52s68W5bORwyrMX5",
-	"U8mKec8WaCrIGHqEEj/MgueRjtiN4j/HpzYad2xisLq+xV9J992Lc/Lk6cHhnpPJqrWgPcet0QbfkYHM",
-	"5vVlPPQtCdbyFAR9/MRg0rUsteks11czUOyOFVyDKuIuHRdDCW5WiCJmGS8nnV5nzEdjUIi55inNo3fQ",
-	"35EgT3rMFQQl6oJyyPx1lWaHsiCHR/8btHHSdDisG+Uf7c4ov5iJ0MygFzLKgE+PmIhGKI6Y+LW58R8L",
-	"KjTLLlM5jVCmpGA0SwiFaEEoOK9OSQJF3/y32AD3lCSUJ6Q7wvEM0r85K/WYpDl3kRoPJ+kUAnX33Ltn",
-	"F15ZBcuGOVtnKbLT7JOztxfk1jDLlBbFnLg1icw/ElB786PRA6Cafq9DeRTJoOh5NB8QG68PwZil1tio",
-	"tiqHtjYmcKP+dG1S0uFxl4qOtOc83hrtT3JGJlTMcfdkwMAma+kXgCbuuWysmFvTXL9cNbMNKphZnhhO",
-	"VQfSduXMAOZVRIyH94Kkmxt0nZ81FgR/ZS3/RjG0D5Mxy+tVliHa3YX3win1iCH6dzwraZ7PIQCJCsJo",
-	"kXMjw9A831tX9K23okx5uKqR1ISCElUFDdbHjg4eNCdYloXwEnYT20Y+uXdHeOtAWTHbA+W9LELO2vTU",
-	"vuXTaQw431BhxDM7Wg+ANGMFA/Em7ArhJ1jvpXLQqnZSK4C/iEbV6lqgZhVgsyVudg0zNgQdIan2VmHr",
-	"fdDudQ3JsBZ6jyzM3gL3Vgfaepv5F4249SXN6XSa800UMdx2a8N0lDDFy+3GK49DLIQvO267vGy26Ob4",
-	"o5VIbXfaiNMtg1IWBd0ad14LumfB89vwX8cq174AHUFaF9haWtuKbDagrtGqjkdxAd/JG43yEgq5jlqf",
-	"2ogRlj1QxHwd6ScJ1t4WTSVHxfTXl5Dd8a2DacGmBVPgliJn5O7Q9kVCKGCTNuykWYmZBn+g56YsdE2O",
-	"1Yxi39gpLTQErxnCBV0pIXqVuriEQgIO9DrA/5ul3R0kIaHU/HvyEQIU+V/sUlT6Pa2k5gXummVrPN3g",
-	"Tf9Rgq2nJn7ft70F38AJ1ijYFzJnbYZ5Z55r7U0zbzTk1/NIJwZYRNiQwQJ1zZHt6iZYBPj9PoTAVWdZ",
-	"tiELxkCJ9iJMhZ4LzTKbKzXHYzNUm82gJBq5vU09Eoz0u3hv0eqJHe9pnrfOZKq2uohiVjx61aTZVGtx",
-	"kjhq8ywj3ZwNNSkFKtDZ3g5Ws9KqsKxkEWh6SegQnW3MA2Vdmycbg76w+fr8jWf6ujG8wK0u42qa0/m2",
-	"xVdhlnYRuxNoTeW/PVwjlrYQ5U4XElfRxL4k3K01P30BiXbpeC4yJjTX87eFvOMZK2LaaC5nLHtuKP8z",
-	"OaF8IRZnbQyFKwoSfXhQyJlhPXwkLlbER06ZnOYGWQUxSgl6gwtZjuzVntrlOzexHZZ0qbWCGkE5qFsC",
-	"Dz9QhIkMw/uwcEHGVWq02vleg1svp3wS8Zs2s/xKR2zf7Mpx+IV8zarEg5DEPENgOQYJzZ1cz04c87a8",
-	"3C7Nzhe7uwi6xrxYD1gIosjgZJQ7Ki6sv6l2IGAQMxdhv02T2q1MvhB2+a6FkLSI+k5g8kjwvsgbTAbu",
-	"CV/9Ck7Abw5PKflxdqveF3lS1WtotesxVecA2kuWFkyvEGXcESh4EELqNYTUd23jIogzd+VsGnAagn6L",
-	"KCL+yHW8NqLdWRw63374jlwy7bDijhV8yJkCdIiGqk3ox/ucl0HfV3Q6Xelq227opRvxG7Wq4xEGpHYB",
-	"i6sTCy71MqYtkmNP8OpArt+y6vwQYXpRjrGdLX/xXM49/d0oh5OnY6SVKqhh51iANqK783DNxlS7ajpV",
-	"YLshmMqohVjxDjcfSZGbRJ3wEGPQN78RmmVQjaHrUqYSeAftm4sVn1bwkgY5SvUIJfi8dTwAE0YfbQH5",
-	"DdXM+EbLqZvjQ6fQQd/GhwbDm48tB4/zuzPkcbKAfzfZmm/zuGbmNvLQ2xYZJa3kpUacyPAZxzcn1OgL",
-	"vgCQLMjEiLW2jlOXClfmyeBoXYEIJc7HjzYLr1yQ0xqkXrwrD0hCyywhEDoylnkGvecCeUAW4Dn21eDm",
-	"siSKaVJOiWtvY8G7t5zOHJMD/LXfhIhbYrFSjnkhCy8rGvGlzwVuxn1wzaqRmT1Q1rWuWGFYqzmSV+dv",
-	"nad978Rs7loEkEByA1Z6NBza/vEjrjQ0MDNDWE65AJsecMxrUbCMFyzV5P27C5KgQdcvB/IEUvL+3Uu0",
-	"7z6UtNTjhzybPjSa3YCmt8k+udCKXDyrH9/+tfhgqyFw7bDPC9cy3BdKclS4eADsDd3i2FZJMVeQRl4B",
-	"BpN0C+bqR2K8FZwpzR1ydanbsf2iVEyRt9+dP8fohn3yuibznBI54RpKZWC5WxCPKnnplk1dr8fEYUlC",
-	"lKZzDPVT0GIlue5cdxJSMAwEbtDv6vu3gRBvRD730cpfRDh9M2Xi4hk5l0IYpInIqhWRRmRC8cHiz/6M",
-	"5Xn/VsiZeCinTPCsDwcxKjG0ZommN3guKrEywjMq7ouPETznIYfslI801fmcUExZ8kjLlUrazW3l1oVM",
-	"P6CohIJ5t0d+NMTLYDqfMIdxyMtql5DcyRICP6GK3ljafqAQljxnASyBFzSI2K3EZS1RVJ7DbTtFKg9a",
-	"Qy84RDt9qaDTr8iWqBc3Ms6w5SH9diXvOpz+TPOyKv8CcoHZO4owVrSzaU1hp4oMH+Ua4OhKZ9SsPwFY",
-	"nBCwVrhuI6m+WyXTUGERXs8rRDOMfwRdo1Ftg/SOWm4YzSYcCa+gI1iSzV6Iup4uRsIQuzfiAwRkRfLC",
-	"DAvrK02NGrJPzgJ/IPYWNShvyWwqxR0TVW1XjoPvm4m+/fDd5bJJ5JbN63aiOHagDrwoQY2i6ugtz+Lf",
-	"YwDkcgiUitlXFo7XvBw70JVGbNhc7K2XENw6kLTI7unnCEZ6LnS88uCMi0zO1lbR0FRzpXmqPuDzi7ux",
-	"w/RwgWu2hYtZ2luV+hoau9oEqlXptZG6VBQ71Cz/cq/8UBg2qE1kDWJ2Jb3aZuLgqHphbJ4vgw1HoEQw",
-	"FA1RPoMECpNhDdkuVAmiArJ5ZWF1nrMLG/Np8xBGDA2XkRT0dmZsnJcAc1HtOqjdsvnbhoxo4O1oTg0G",
-	"BzVhQm9Zk7LyuIWBv1JdHkVUFw114s9WKDAyXFEVgVHFFH3wNaaxm5FE78Y6GXdFXoE/05ksbiGGunUf",
-	"qkXvx/K0csrThgihEvC0ocv6JtN8akT9t7aa0gaY/0Ywr0xZJI/0pJHZvAGt6IiF1+MVLW4zaZOnFwSd",
-	"TQ/Kjh05HmyfytLbnCu9k7IzPdzjDytBG7la5/E2dqTrMjMPDw72tmxqt+DLXbxcrxrAZhRNI8SkYKgw",
-	"2qaRq43InvPUSwpTVkw4FEKPxHTTaWMkaqgyV4o0KAOGGN6y+Wlga3dp0GuN6w02ur/KsiAstNG50X0R",
-	"bIgKKTBCdb0rj82bNmZ16FoCyoxiTKXt5J/csrkL6IJVoHry7YcrEP7ZR+s/tt/fYtbV2kXZY1mHHFdM",
-	"UKFf2ocbjX8AMmxBeh9IBfjRaGB0D5C5mRNEaEh2WOw+7Yy7/g1i7m3rW/HWvxdtgLhp3E0qp01NKfE3",
-	"EmRsBNjQer21BJJY9QQ4yBgewtnhz0YHz6Jumd2U4IgHDvmluavi4dWzRKFC1zqOxCjnK6apE65XqRkL",
-	"ylgx4LqgxdxcoD6W9ZnYkfBmTad9wy35kKeEuQzpepyzkXyVvkkZJqZ1zs/7hwfHR5asrlM1e50A5yLa",
-	"YoDJNMT7UCs0kL6542xmJdobIzG6vwdUuD8xwNf5fauPGAPsRrCf7BipnEykuFGaaqsAa3wwpnC+BetJ",
-	"PFjVWlYgWtXXHD21MtmIpnNivr5HtOqUFb92tOrbQg5yNolsX5B3L87J0+PHXxl13zzkjXGxqplZvFKl",
-	"xiIzE5qOuWD9gtHMfEOg5QD0c6oLL1C3CRjojS/7v2yjxTT7m0Yv5RtBjg+PepZApbLIjBhmk/PtW7V5",
-	"j2OB/00JqmdkXE6oCDbzcZpTgWzf3z1X+k6mOHHKFptNYbIm2TiZlcWb6r0RgbThYkQQBpBc+tXxU/L/",
-	"/t+P948C4JMuOG65IIn5uJizwAWcxw0aVBrXEqvRwVme9XN2x3JSnSnOrFoziyB9OFaLUyhNo6rTVSCm",
-	"QAqvi7cBNLYnYq7lQgItnfKHd4cPXcfYhxhBrToNud9M6RuerZ7eUA8HY/CP/6Vvq/r2sW2PmkqhmM0w",
-	"XoD/V4OD9Hh4wI4HT+hxejh8Sg/XVFxeXsifrq7eupZ5S/ft+Ohog7qWtrBPbxH/F+rROjibcev7+XOF",
-	"Cc23G79Ynvv9uwtSsCGDu4SmCG+BV2smHms9VScP8WSz/YzdPbQPq4cVevabFrWoFZlfq8R4C/0Yk3dV",
-	"K94BEdpC+6zy/F1J6dNahxcUpq2JwNcz6JGECjVjhXJP/FTyn2NVnOChpjIXrnYGFA6kduwHitjXelWR",
-	"8FJgXcy9U3AyMKGLueGf9tGgIe1Gvb3P4O26uncUU/dWlNFIjBiV+JoVKgIu0k3gABIMSxuWqjHwiN2/",
-	"3A1bWdzGtzPfsCiQkTAgI8wDmpyPJU9Z0PhIMAYO25xRpYmeSdeN8ZRo9hF7QNm9hs2d6C3zumodf2LE",
-	"z22A8KxHsPxR2HGaKsWUWkr77Px0WDdVtCi8FLSrC2o7nUuhuNJMpPNOr3M+pgVXE9rpdS6Z4BIKD/yw",
-	"C5Pe0cG6fvPgY2uM73HhcJ4DgByA98V6ayMVQdhHXS92gIFCAzamd9woSIOS55kiujCjDanSTOn/PeZX",
-	"W7NRR4VXX1E86qs56nIzxkdjXdv84eLGL1NM28dn6wkqrkrO2kKXrn5OtFC1AZF9ctUFi8v8QPZ+qlCY",
-	"dJOflI5WY/hJ6V9beq8dQFBOQ3ExytlNCgTAALTMNZ+G31goFVSj39/h2A/RWTwl3iyqCC+ozdWItOrD",
-	"+0vSsVRMkC7PvLfUncAD5Z6ynAW5Ge6vn9YJ3EKRt8Hnqen2qddxE67nAgGyLSJrMEgvgFQcZRdbyqxr",
-	"fahdqVnHwSFyIKyAFS2U32T+g6G2qs109DFejkepVWWTNJqbFkpY+ZKIS7Ws1vfCUU0leY2ajjB6oFbV",
-	"83rSpp7XimJKypaMtltvOuY3Dc6vM+FYA6LKvpECi4KlGoQWSNGRpa2vWdUThhIsC/n0i5o7jLKihNVY",
-	"SoUFrLi7jSAnOfq9DOzmHiOXYzkTtXAHwwMhryc2zwmZjecE48JhPiOzYV2obtXYGLemSMo1C1tPGhq3",
-	"t09eWtj0SM5vWQW33jpg9WxTTJthabeO7SbFgoLxzqwOIunIhIqS5thFEar/yeIWm06CV4ZlTsvHCGrw",
-	"pK2ohtpEN8EG6iQrrlXFtbqJPEx6JJFH2BrbO14W7q08jKpfVsRYMa95JNpTIthRy64SZrLVd2GbAumL",
-	"twUqpGtLLHaK/20Km+/sOpAu/kvzSKTwwf3OciM5eFEfXn+KVZ37+lqOgNSGXeFbK4cheiw4BMPczqNl",
-	"/m3eDvWslULgGmbZulQq30hYaJdYF27E5dcFWtGGoIzZ2DboshIoec7aELEsNWJkVIrD/PZMQgCyDQPw",
-	"RDXnQ1BtltA+1EOapnmgrApCgjVHJIrDzdk+D1oj1QoposztDsivM4By0yVyh3yPRjprkHoH6NYOy6q+",
-	"otvj1q7a97RCxk015/tin2cph4iIaV4qfsdeua2gW3B3WnMcO9dhYrzCSYKaWUK6LiAaG7gCj7VUHpsK",
-	"OJU0IV3ziCygKXgtdBTHCtTXRu3ULWqX7Y9+2/elHWJvj7qfB+2WMOodS+VkwkRGW9k8ty86Oi2s7S+w",
-	"ksSqjbYsMYplptDp4KqNFr6pgKvgaquOgu/6s5UafcecJrRdt0hocSUJn0wL173LB6zVxM22fSTr9XuN",
-	"CjWuT8E1ZrhYYw4sH5JjGC1YEfXPdt6xmSwyG91NzUm2Cfz8tBJeGUaUrQmENLwTol8jkX8umHZ92BrG",
-	"3X7q2fLS9/Ef+BF6dgGrsSJrlnTRTzkruNZMrKB1O2lFGRC+eFX97XWAmOC6nY1ulUyAQpTVsZ3atPrW",
-	"1mx8S+LfqtaY79iEi4wV23aAlRNz4woY5dSHuSW2kE3Ss6q6I1FO91zqj9waEYTUDHuqVpFhuAUyoTzf",
-	"RpAKCv3EitX4/dXDcyChpsrypIKUwrsHg4KQy3vduprQ4/XVhFYccLye5pdu766YiPbxxlWCdals0zuh",
-	"8dCubJEy5RAjW7DXr+nf/EP7FjjNBSMVhrGsquf0zvrjov4hEfgvK88duIkKNY26iQr1q5ckvDy/eNVQ",
-	"EOyMmB8xaKjn6QR0AYJ8052UtK61UovYomaumY1LIK/imBa6fa+vQ8LFqrZHQ1kWYaMgSwNcDq+hXCzP",
-	"XXkFOqWF3rJRlYc5Egsz+3sVr+H3koJvxkZVY+Uvv38nVWa+nZGEKHUy4aLUqDBFT2EtqJpL+bA7ebvy",
-	"hNeMvaIWH5xPva5GhR01MIXriN1TD+Ct6rjGw8PRmb6c5tiFcDnITQYFFhK4/SHdt7dvY5XWhS1mUb7L",
-	"ZsEVrhrk7fD6ujt1/1vQiHI6Tp2u/N08IYlK+eQGC/kfPyIDqtiT47LIg+u8T9Cgbm7IKRr8CddE0SHL",
-	"5/sb9S3DBUXwdeU5xWMKguMBTqH0bZRTKH37m+EUOyh6WXGd30teQtgLy6ooiuVAadtWGrxWngmgE5xr",
-	"AvJ5xHHvNIzGONSEZ4kzaFndxdX3WBWJtSwfpg3HBUmZ3AUF2oX2sDTdgdMFluye623sBaNZVYgi0joL",
-	"kh8a8rBwLVQRVQ6wlkZ9j2GQWJPSdgP0AGdx+48erW/439zlxfVDx/vP0vj9Z+mvfv/Bc/6C503ibznN",
-	"JTVKnvWxD3lu5V9VNOyq+I3s6hXVrOA0N7uLHRVsxXa+VypqCEnHpbj1ZUsjrQI2Z65sMmBZ1lR0xP3q",
-	"7qxZ4wNFYB2KdJNcpjTvj6ka9+8OHz76+jiBen6JnDJB+QmmpkxkxnKbm7IXFWfNsI28ecxoFu+Of1Wt",
-	"yD1k7hz7qIEhZ7GUz8cLGZ9rK3G2EDJCpG3pOa2jRNXtJuPUBdNFbMgyZUptdr5qTI8eP4nD7vJPZ/2j",
-	"x08WDncw1zZbdsw+Ro9L8Z/ZN+apOBZq9lGfj2ksrvu8pvr4g1o0Z63shOORxTs2K7CFa/N7D1fUC+9Q",
-	"gFvBRahrByHQo9R3+SAb8RQSA0jGNINNA4sK7N2h72maDTu9TiZT/P9HsxIIlPxxysw/Iz4EB+5gGnUZ",
-	"1FflhKklpo905oGC1anN6c1m8tgyFYxcN7OSFTPaJV+0vGCX9vFnkQbWbqBwzgX0aKztUd/LW8SRrUos",
-	"2nVgXSKzEGjAZ7Eu4vYwVGZjivQZoLYeKk2hom8EW+Z1PRt2hPzd8BALgpNad45fiF9BjzhC0CPVofWI",
-	"tRGTT6iqTeJRVzXEbuQqVipGdhcPKNnuQEKGFzFTOiHHLgOrREKRAOoyymx8R5yf7pxl9sjMxvlDhG8t",
-	"Gta1gt+Mre6IScZaE1nyamaEEu4Zpz4lK9Jrq8GlAJrFmE6nTLDMRmJSqDiWSdDabAE0QegI1LaqGFp0",
-	"Is9IIlEL9rcE6vGdkFkQhgw3ZUYV6RZsz49BBvN6ef5IxDFelPM1mG5FOXMX89zetSWu0EiHX4TUOo5p",
-	"yoWYBFLtLun6gjjSfJf5z1BgG8SbFrLGIoO42Ez2qPGRJWjFjqcmjazyzdWvxXsgFvGtY+AKLTSmhJtD",
-	"dipUnLU0Q7BqZ390QF59cwpGPjO0xROgUa44JFWhQOnaE3iBdcAFLeZxL9COGBVsphl41YsxsQge6U8s",
-	"gB1Pcpza6tCqQYdWvw1tsyKQNhOqQ6e8E0kDK5CcY/U6WfARF9TZK6wwOixAQAWPP01v8S+s5mr+mCvN",
-	"JlCDIt69tKqldpZqfmejYBYyQc0v7CW6gSMX+ZkZQKTaeYoVwTcMVirDkiDb3JEaLM4WpzRri65NWfGM",
-	"ztuLtUu7e0a/SOG5BZDVd+a3Eb0D0SW3OJMtoJlZ30hNW21j0WTrtrh6Z+cgnpz75yPbCzo3Nm5szc9c",
-	"irfpgja+otd+5VJfhQK49JUei2YPs+VOQWfCsFl6fdntIFhGy9a9xKqbUpOMweh7Pg9mMLf5/pGE7yId",
-	"87smoGYFHTbofVDAWI2b3tRS0zz202IYGzwXDudm7VVrawWWgtE4Wg3mb2aiyZ6mmUB3s1ryNwNvdSBc",
-	"omMbkiJYQmOzzLRy5+2Q/D2j88YZd0373A78cnse7qtPzy8yFvCywswRrwhxdU4yOl9ygbclb2ljA6hq",
-	"wRdC8dFYR/rnpObPIVSSU88/TrmZ6VLG4uzOgydBCETWidEwzL7qcA4cUk8PzMYaZP9czpjSddK6Ia4s",
-	"UedYky6p9BuMD9tiBvum5R1rY3SW9lSfv9cM7dXHt7CMDZogNdrDZQWTHZd4bao/5mZcv1Woc7WxcOd+",
-	"AZroa3q4giM9LEeEfR2CSDrn22oh8wVtmNcz38k051Sk7MrwCrXwenMkxEKn51aiaIBTF0qVsXFrdxfK",
-	"amebSbnv4sQrz0ksKlFVDarDL//+b+Tw4KAH2RQZS/mE5qfkoF5GspUEVJMWmyFYLa3VXoFpbk59QLKx",
-	"l2aD183tqV7eNWvDxVS7qmPv0skuiv0RXI0i2pJwveZyVwLFJpyz2cYJUpC3bbKqT5v2EXm2bL+tjemK",
-	"mUIRxL3PX3yxDXN+i2KkLeW/ABUs95bP364WXT+LvFUTlxeL4qKIORtLxUhuUELb/iCuMlaeqzb3bteY",
-	"HwrlEei1VGmv6KhJ1/MMYFf63BrdN3jgQnzw0FpJwSK6DR2t1wDNQ21ohlpSAuPLXAvjiECq7bcb4rE5",
-	"sC+gMsDqVm8rIOwNMkz8hAZUiF1ppnYeP+jqFVdItUxhcefWEDsqC6awZH2PDKQeEyYyc8ttml3EHFzI",
-	"SfswAy3bPrtoqDXTwPuxnTpEWyjuWDDWB4u2OVRwwwx5rhmoMVRkxDC6kSy4opG6PFJATwasO8QmjH6e",
-	"Oj29DhYfs7/bbkZYJzqmTCJjw0YhVTnwdjXPrjxjBOs01HnEzzc2/K5qChRnnbds/pJP+Hr5GDfwnX98",
-	"ByWy20fFVtWNq/VG0WZhkZG8EoiyU5it46qLT+gcei6QEvKGKnEDCt2zgnSPj55icGTyjuli3j8balYk",
-	"NgM8kqVYMfco438FMfQtqEP17EouWAfxEg2bpNOz1EUqLLggC0azBJ3tr87fQi0aoqXM1SlJhmWeJyf4",
-	"HThCwVcAv5LuN6XigikFvzwXmhXTgqt6JrVREWxIpVEUyjyPOgrM+njTCsPaTGcXVvnr2yxDrLFi1kML",
-	"Rugd5ZAf0FDEjqMm7vO8Qb0sDM21e4Glu51ElrqUHAtvV+CtbyV6UuYuBsl1C7Ij1LttjKn1rfJ6pBS5",
-	"gT0EDgNiQrnVb6jiadhrIFJK4PGTtdTNLkM1NqNj9Wa691jO48OjtcuBMt438fKsr0oFBYxtQ7qbtGC2",
-	"C55KTgkVcw050ixX4KWk5PjggCSlUOV0KgvNsptq9MWGaU+O4/HIsXVcTmnK+opNKdaGUuVAMcj1gxuG",
-	"Vyfx9SMgi3DmGstUiybQEFORbtU/EMuDTZnaW7+8BfwMALcCFzGZLCb5GCy+8SkSyyGkH6e8YOqGi5ib",
-	"YMiMHGD0CcVSKbKmgAIHz3huhj92d2m/gWTt9XeztvraYLWFx+BixMEVddlrCmkkORvkt7N4ZSdUrkCv",
-	"nVFF8FnbE8LeoQR9KFBeLcEHku2TrbaKDF7fn72+MWibTybMKEhqzKeqRwZz2/XfBQG0TnKFwbYLyK1y",
-	"ZNe2i2/dmMJXuF73xiU++dvte93cYMJuMuhy75F4u1bUBh7f0E3rauzCjNO0mq2S9fxNWLce6F/sb0g0",
-	"DfmP2H5RS0KzrKICWpIuyKLwJjRtQjMNyDPWmbu3QZcTM/+z9aVE3QVZt7PX5rmN700s0XAB65oO6nm8",
-	"59CZqHccipV4tppQN6WK9blQTChulOp8vtT46nFdxYv1f/aLOYcr95lRZ7GCJ3zbBCMkkREOhSTXI9eA",
-	"5VKMDNI1qZMtcalN0CY87mI1N1fxYIqmDcfjtWCP9S4pJ66nkW2gom1NGKCUqhwkjnubd30/+99eexSz",
-	"6R2kQoIk83sWZMdTstVd+TOupjmde5llo+RqnKVdJbAJF7VuR01Z4p+NOkchtLIN7xKd7ZExH42Z0mTI",
-	"C6VPrPPmH3/7fwj03oW/bPdd+NtG8IX2AXil09uwWW8gbS3bM6zEbIMcUiqE1L5TuyzM92YTHLriqVP7",
-	"95grLbFj9C2b1jJymg2zAT4qlpYF1/NLA2yrB4CiclbqcfXphRMGv/1w1YkUhPtwRZDjG4HPdmXuKsZI",
-	"Ums1/uPsVu3/qKRIoKbdYO4awI/KgmW+jsC1cIUE9gn29z+xRLBbUciKdvZC22GPuBpcJKHTKX6VGExI",
-	"rkU3gYMz38DJmT/s0Zk/7dkle2AaSkDDS0gXTU09kqAuvLd/La7FmddzSTfJMT+9R2DLb99cXhFsjXP0",
-	"0BxWsgcqvJF8fYcrG3GM4LVlEaDhPqA90CpUGP2pjbWeVkYOMFFEclXMuZGj/QNn6KgbMUg36Gx0tP9o",
-	"/3DvhCRo7sACAd2yyJlIZca63qizd7L0JdpP9vaSHuFCaUZ988bAkOF8ckaV2K9tDRa/tLNJOv2OzaMy",
-	"1BKs99zg2AcIbIC4NmWuyj650ISmWjlAo0HCXC6QSc2w+Kbj5Cedv/Rfnb/tmxVUjGfKzedPn6B70lAu",
-	"r80iO5hoIHq9b6U51xOpT0XWz9gdy+UUquBMc6rBF3D29gJQ6Q/kD394aZ/+wx9IN1lqq2RFBNtdCbCz",
-	"SkZXQfa7piKjRWZjUq4FIUzAzIz842//A5JKzDVTvdB6T6dTAg3CuRj1iJJDFyKJd2kCnhtXZc56LMzQ",
-	"UJxOUJGyfSwJyRVRgt6yGyPI7tuNvbokqSxYsLEjtx8gdT3b4L3nzlj1nC7RM1ojF6oXhnb07NQ21CaM",
-	"FOhhGAYEw0AQjnU6wS4hg7/MuCa5HFULTumE5edUsVMzrmK0wPL59JaRJOcTrpOq/f/RQY9M6EfIySVv",
-	"g5aV3cQ36DOEwnfoS2C1ievS53/D/ZiPYZ8+8zlo1Bd8xLGgkZFr1WeHrtr1JXsEcp18lqYheicuehMO",
-	"2tA8Zct85fmp43L4VbXS2ja2WqpDkdqCT6tYeEMnpcjnlovJmagdccP5ulGrbC7lVU1bOGGyTz5g72zo",
-	"3QPiM5JtNEYCVj4Hi4QrIJTSouBMkcSQTlnwnylW0keDHcGU8G8/XNmE8NNQZTMAVxXEsSqUWSJ29/c/",
-	"DGQ2x6mhnxsoyb5bYBJ0wXVdtv4zcEl4xYjTthx+WShZ9KfUpjycoHR6o/jPLIKlhwcHyMmoIHJKfyrN",
-	"pQBgwdHAq7Di5NSX5sKJkl+IEU57IObeVA/2yJiqm4ksGPmEi/vgGpVTbU080M78I2Q/jCwdsn2UyLQA",
-	"gypH+CYXw/4rI3WekOsOQtnSGIT0dSfBPlqwWvtTQoac5T7KysB1b5+8loKRf/zX/0aOj76Gi5/bj4dH",
-	"sEo0orj+kiS5yNhkKqGahaH31o2k6AT4REBPzTdmDlIwI2ArS2VlgTB0UMOCgYSSjA+h35rGt7ARAyXH",
-	"R0fI3MEfiDZry3SMOF1wpqlt/o+lUx1bOXt7EVisTjqH+wf7B1gckgk65Z2TzqP9g/1HqAeOQX6LS1zm",
-	"l1GTUwSI4Qc2IN+xOblkGsWErx4ffrVn2DouxmmdfYND5nANrd4n5zQdY4lS85kUUlPNSEELW0IIG63b",
-	"HCmzhG8/fHcJvjWLcWZJRwcHGJgFeeW2abS/E279QT9WM1fn5PtfOjQfdU46zy8xbz4t7gxM+/jplpsp",
-	"H93+9PX828PBwdWhOYJbPTcvnGPkmpGG+ajT63zsnHSGXz968+2jZ0cfXxx+M/r6rhw81S/Z4ehPr37+",
-	"81dP2NdXpXpavv3T3bs/P3/f6XXMMB9vXjz/+V35dPLoyZ9evr7RJXvy+OnL19O/fHgyPZ9fan771x+/",
-	"u/hw8ZgedD798MmKQHSdygMgAqFj+awMgiqm9w0WPEawxYby4H14ITQrBM19W8jHB4/Wv/WMamokwvfC",
-	"OydrCkPn5Psfeh1bzdTAHAKyEAeAGtyxgg/nC7ijXFzLyfcd0DB+6HU+9lV228eavycdI6923JcTpsfS",
-	"nKHtzI7fFgwT3joniAZmWU5kMq8/9J6fqYzVEViUkfuhyAqup5qYfLx/vAeps5M+ysDZPnnHdFkIZdt1",
-	"m/1eC1sgFMwPHuktyUFTQpzBGGEI5MDzYBlOTzhxAmIlAxtJiuYzOldGdvdCeuLMRSjpgnnJdxhHhaYm",
-	"uyeGgFWFz9poMfvkytfZi8vWQAcdi7amKtdG1ogjPc9tq/fCHvBdp7PteZnNbceMijsyP/d83Intsk1t",
-	"WqDl6tCs1EiEmAY+sd5WOpHQIcQOC2NatnkCMcRWiYFfTyEXP/C+uu6uqBjWwKG0nCoyk8UtFyMzLFVE",
-	"SXP+fqvYKxEq9Bnl1/ryoPwM1xZ83LnW9smZIKUAIt5DVrPwZmbG7GFjeG8xzCTDGNQJ1GUPSzVCujcO",
-	"DnPB8ePWDqutIYokVnjH9PRKdcFf//CHHgpvPvwVUytJUQrQ+TJ2RyYyY3hkL5+fvXv97ObZ8z//F+gs",
-	"uYy1CXJ/r8Qj/7fFeLzGX/vWIJPrHu1lzRp6u+tgFlNz+teWdHP+8uL566uby+fn755fJUby5NCtfTCH",
-	"MSG6piiF1frPcaAawZChmktkYbQVsqhmG9lnCNoOF4SKa7FEDIxKnFhtdj+UExebSVv6CuYEc5vmtY7F",
-	"1yKBnsGJbVfsT9ZeDCOpLxx2rzGuoHctFpEeWh/bGZCoyIwZmiEJ0lUL65wPCgo3HSNzjGgOIlBdHkAn",
-	"3ZV1dts1fiOz+Qpx4GN/NptBOF3f2yWyBfkgCEgxTGJ1bd+FsJFOfnvzr5Ond3+dvJj/dfLiSfqXPx+n",
-	"f/nzIfvj67t0kuX/+ujbcfbh48G/Hr2Yp3/82KkHenSWAzo6PloAI4paywG1oJtPdfuxjc+7nxhVD5Xo",
-	"sPm348EfU/6Gf/vi/c8Xh6/5hbqY6Om/nl88ueDH5Uv+7dN9Nv/25+zDhXlo9q9/+Xb4kh+XF+JgPz3K",
-	"RT1G4eTRk4OD+t4xnqQe13DiYiM2hYsNAGkQlHBvVcVRvFoAJ5BZ++dS6ELGfHbAXUkiZB9k/cQbr2jM",
-	"N2SmP24jiX1DM3+Y5pXD9a+8F9TSCQZ4c3zYQnZ7S+e5pNmVlC9pMWL43uM2k3kq8MpXiTAvHx21edkW",
-	"+zCi4nOw4+K7T9e/eyXlKyrmLsjx1xdtf/nU+6VuaP3+h081eff5R6vupssswZVZCRBwS7kXyWNM8rXi",
-	"dCj7enNhYBtsVPvQqlAvawm5lnNZFt4jbSi8+y4gJbYTID6KZXSpuhYTZJ1m+1KwvR4RbOb9LD5MCIr1",
-	"3AzmCXb8A4F5xhXbJ5dyqPs2O/tahOsyfNC3bLQDGQiDv4aqW4R5osZydmMHQGEjxnOMMnEWgMjozgWd",
-	"MA3U4fs4+lSPPHxLR+yS/2yuRqtnXU3XpdA7WWgjvZ2CcMA/2kDdPrYgN88ykXEx2seapIOC0VuI61Xe",
-	"hP1TyaAuiTUmONDWyFVVUKNvQ2JuqA78RLUv64/YsBn7U+2T9X737b9ZyW5sknDf/x3zOC0X18rnNRQE",
-	"YYorkvMhS+dpzoLc/NiefQxQO9ZRHbyLe2qxJtAKuCK3HLtkxdZhy+tsugoMPGixhrqhkyvrDWhajjaU",
-	"X9/gQ1iZtd3SzuENDFRai95XdKReQCZDm8vwL7DEFg+eu9CtF4WcbPTCley0gGVWQh0W6XpHAjy5UNoG",
-	"RsYA6rD6xiaAVNBsl0TSalG20elG69Fyq9WsgejlWM6eISXtGM53PzkTgz++h7w2u+EbCH9HM1KV0HUz",
-	"TTX0wkpROLvhmXumIkwnnaODoyf9g8P+weOrw4OTA/Pfv1Yhf4YCnqxrj2FERtgejCjKPK++Me/bbxwt",
-	"c3M+6h8dXB1+Vc055MKWrjOrHBoAzmRxWy0cdBCqJqsXw5VjXD7YAoOXOo6tV0f/SmZlzsghuRVylrNs",
-	"ZDvldqouPsjIYGooT+2bCbXt919XNFybn9bd8x3CLfRVd/3SDhGlwl5mFloOz25sku6Bw+0bbwU/7HW8",
-	"GMQyuIvw8aZy2laxoSdgKg/ErxzVgDHHQqSLZPKkk8rxmlYwzk5h5krhfgWssRE53TPtkLParQGVc7tY",
-	"3Pi0OZ+BoKyIpnSGoVJyGNKi/c6XVGnayOwvZDHgWYa18f+ZdAqvMJgDCGEcagTBt0uKQXD9WxrFw0mw",
-	"C2JE/vcusbBDzz5JDNFJoGRCBjnX5rrjJeFihM43G+Ob53IGBupk8RJhWUgUyd3yk1OS1Ihj8jAJaHz1",
-	"yrVIRkV6o1g+vKlW5o1Nzr9/A47vhHRxiehhhKgL6PjCiJ9s77RaIk2BrNTXCO7kUmk5YQWIeKo2Ktd7",
-	"+yTxhNXaG/0XNwMqbmFAA5VJqUua53Pi+0GeEqR+vqS/Wlisnknfyu1aXIIptQ/xGCyrwjcCyPORkAXL",
-	"Tp19OPzt+Ohon7xmLFMY/WY9/NfCyDoDece8XX3RLd5gmqtwc2M9KfCyQhDND20NfDFD1bLcYH2knR8W",
-	"hYXO+fnh/rHhbedH+0fm98VwIug3DywTbalO8ye6oBx8m3ZEZT05EFW5JAs87T9akAUWuH9HyRQWMISN",
-	"G4570qEwfcfz90Wcrvj85ZtzcuQX16czWjDMXLTPWfrDBzm7gWAN4ElreYtnjYZNGFEiC4gRLnkLDmMz",
-	"FVqZKQ9bnP6m8zfZAV3Nsnr7jsAa+NxWYIhNYx97+Nwm/Xuc1v13EBLAsnWvVq/4Nz71Oi9l6uuxrXrb",
-	"P/dlzYyb8+SDFjz5XIphzjFw93dL5peQOvBS1rn8/SWPZrNkTfZYY5t8+AvPPqFkYhSfSG5qZQ9cNFWe",
-	"Wgf1P/72Pw08wEpPBgWUB+eaDGh66/igjzNKlsNRcPD78LghDL2tirwrGmdVxwBAvaqzGfzIpcAgT7U1",
-	"9futE6Dj9W+8lvqFLIV1pbSgBW+DkLUXlOd2dUdfb/bqO8cP/1npCJqC6nSEdJUc6r37kxN7/9erMlFP",
-	"hovFMUJ/sDiP/laTBsc15pySs7ptF2N2UK23YvTBcTR27R6UYgcGtV1Rix1IQv/eaME/4538I9O7Zuzm",
-	"grWwKGyE+NVSLp69pRp55dSlmy2oZgbrGcTVXb55TV6xYsQIpKbZkNRHT5/sLTN2DG6qYoQxo590hY0L",
-	"vhbLgcE2fGtipggZJ+GKQMSLVRoIJbMxhK5B7amMYwDZtTDqGynKnCmIfgF3sPnRmlAmFEPMecGwU39g",
-	"P3ENJuiEEYBETP9Ge+HOZJMtFe+6GXULtRATCw3mhjMB2Puw9/8c8xeEWBG3xB8e9A8f17TvnS11R3E2",
-	"uyLX1nD8O9neqQj3z6d+/keTOd8D3u+axeFt2onu+rBGFNaE2VQZNlrW97RpnMy1WDbwkmX7LmStonmX",
-	"dGuZV1XSlVvUtcDYkz8+9yq1PaZfvEOOZ5+SPYhLDpgldOgJ5WcMNL4WKojlMaJ5z/BVI1avDch554H6",
-	"e2BOU2AONtftdfqLXXbXxBuEiOijWqoeYLGl4+OZjaZty1TfwpgQRbLD4AHoUoyoUOvjjD5u23H50Hc6",
-	"rnct/qEXehHaeeUjQQeP+ocHVwdPTw4fW7EDRirUdPVIE/rxplpgHahtTPb+VfgLwyQOIbrWNWxeuch2",
-	"Puul13bthXZ3e7032qPMb90X/R9C1UTndUj5H6jqiL6EK7viCjtSQKNe8XeQr6pswCuSmyV+/cAocDkX",
-	"gUvXsMX/j713X3Lb1vKFXwWlfyzlsNVSXxxbXae+02nb2d6xY8eXyd6zmTIhEpKQpgBtguq24nJV3mGm",
-	"6rzBvMh5kzzJV1gLAEGJ1L19STRVs+OWKBLEZd3X7zezCnlmfnmBfiIWyApQ2YuJV1IOyLhOJWCkjkjT",
-	"qX1y1nkYisgTYULm7+AqbJaCX2JDyPzwAJbRewgkPafQ7VuZyTboI31LDM8SMmIZ6+kxkEjId/iAd0VS",
-	"HNtjXghPvUxYZgGNyoAFPUsyD1gCQ8oFuR0B23B5KrgKhX4/8s030H4bM/XNN7g0k4zdcDlVbo2a4Eu7",
-	"Z0cI++ECAv+LdFvgpcOKGLZ7rkh00ulECC+d8zFT8BaPaTyyjPhaCSpCi/y/xSeeT0fwXJEI9E5EEjYB",
-	"sGqEBAqFR+av1XSPRKW6qAhCl+aekSkFiEiTEtTmrQsSITFi8ZNQUCKkOEIeAsBH0ndILOucu80FiXL2",
-	"Po+Ifz3e94JEBg8pItrLJTILBUj2CxJp80wMa4bmGr/sm5EU7FwgtmsiNQ1as60AIExhuIBDjz3xXX2o",
-	"ztumEz+y3nZU3NB17JkNeAFMkKbgQQ80YxPM65aWxvS5wULYcd9mUgyJGtEJWqHQjw17UluuwCRkmXNh",
-	"/V/HUk9PD7GW3Yg49PeZoHKElWxe130Xlslqedd+pqZjIgehoGlanMd7BH+u8Pi7R8AYXYukkHYXQqef",
-	"QjFk5iMUc5soWNwkwGyPq+8eoUWwglcYTNPUjOMC5IDbDPYarOCBOvrSdMHHsFGiC3027F7B38GUw20J",
-	"FwDloz1hBDxGEk6pwEG1kFkqpmmxbToFPhM01fmj7P7x+3+dw+4LRWn7jShMl9mgrTZ5K5zkKqSgHp99",
-	"CVjpp14cLs+oUDTGgZYO9z2ld6hfluhXI7myVSgA0vtSfzzVO7NpnC0v30DQJiraWxGaGlpDDY2QCQ4W",
-	"WCUVHhMK0EW76vPW6Cw3zyuN8mDh0pPi0n+B3cGMyfCEsaRP4+vGLxW/Oi1+hQG7hSvOiivOPv6yg+36",
-	"Gub+btrx1nJwTtaey9Mqr2jJ/JhrO+1vz/3J+lIcp/PtHadTeCXPd4I/P5HrtP1eqwsJG553Z+80BbsF",
-	"1YeGkhbSZTsJ+7Hg/ZM/nUd1KD36En1GlJOEFrt03pHa3W/EE7y257hZULcc+6wN8fr1B/YHbfLcQmuB",
-	"7wOR2abDFfJjsy0IyVLtPhbzhOaN719QMdMPAD4AxZiah8/64/f/LsBPLS6ouyPGXoNQUIUWsB8ELAdw",
-	"tRTRH5JSBNfLPVWYI6XKCM8W+QRJs1WS0q3IIYz0hVQs3KU8WFm/sNcwUrDBb+yDXQhqXVmUG7zjO4t5",
-	"vRWAGkN95Mc2uUSsQGgARwRBLXDm0z8Wptqj1bagMg8XC6jM2+xe0vDCQLx+7kIq80KH1PxejLIdyjG/",
-	"Qln4CvcOoRXFu7sLQis4tklzG5jZNXLaFpB2F9gIgqgRodgLbESBkWsQI0KxL8iIKzMth6z07nARwGDm",
-	"ACO8v9bOZNt1vmO4CFz0FVAR3jHAhHomhxkdG/6gikGYC+YT6h5sf/fkwQrY/iUZfhwPNEEgIjuMCoRG",
-	"3YgQ23eDBL8j2fhzoUTYpYQtCfmpDWEiir28V6CIhXFtgBThDelrw4oAxJN3pejjImSEDcJiYO9B53Nh",
-	"RTCRlPtD7x+d3C/3h9KYpzynucxsh+iKJ/8SFEdTn9IVwdL1AAwqsCbGLKeWoSWWKn8XA59ko9e4ujrq",
-	"ds5OCnKcxusJ1DLrdyTPHJoCeWmlHlL2WAGnpd3wyENdqAZ0YICkblEfuifrYjxYxVHEYTsnbzoPK6qC",
-	"q5pdS8Oy1Lpr4zvcf9N50DvdEd/hpFxZg2gbc7jbCM2XPf1V8ue/Xs5+5J3b5687t8//46fb548k/v8T",
-	"yZ9d/X0C1zx6fP78t5+6DpXv42bqbnV1jhFHB5yIOyq1iZ2taXeqtT73UFRjb74aG8JaElz49j0mrR0y",
-	"QdMUW/gcLAX1CvYcBqFwxRhAhqJYjoaJBY+9IBwcBqIYZEalcpgH+YjNfOCDNnmLdQCh8JAPMvYri7UH",
-	"AGZxDQ4C2RYGAaf/s6ZXl2q8T6J7jjrdhx16nnSPaPzw/tG33571j/pxzI76p52TzsOH9EHn/NvGp1Ym",
-	"FZrjDtTChiL084AhmF26AgihAI47gCAcQBD+QiAIZufvplXrsQ+cXl0SVNsc8wB/2CM8JwlXdDJhNDOU",
-	"M1h0pzXZkOUqIFHhpViUosJLQXwigyuE8PnbQChUaEh8xrYa8lMAKCyXi+XQ4QE44QCccAfACdaUXsBM",
-	"2EIE1eMleKb9yloFM6BlOAlXRWBzfYyELQXBJ8NHWGEk7WYcHXARvpQqg33o+ppyAt+B3miPW2zlvcAg",
-	"9CzzMKId4KGcCoSlTwISiWmaRog9AI0e+m89XeYHC8p9CQ9bNb6CR8IWCge2QCqxFuZwDf0xL+AZ+l8i",
-	"dZqH1GBDEtUoDfVACnuxT7YFUZjzUc88/9PQ9G7oX26FquA70hiyvruBfVIMheUi3eInHET7ATvhr4ad",
-	"sBc1WA+ZsLbLu30l26LO3EcVm1UjWxWw7aZKPk3x2nKR6ArXDjLxULS2U9HaPuTLkmK1RQFzckz5sWF/",
-	"Ph4yAfDM9WSfP03Z1ETSzMXQeTgA0QgJFcsljQzpPE9ZQMbAsKBIU7EYWwoDkjKlpFCG4rKfcTYw1f1k",
-	"wAVNyb+n/De4CQTnKJmklIujx2KYcjUik0yOJzlpRhhAfGfosvW17/C7qBUKmQUF/XBkzLOn2HI8nWiF",
-	"yhKCs0PGNGcZp6mhUBdF8+A4FJXPGfCUqcg0tuI73lPuxfS7FM2S2vhOMnorHIt1KMZS5SRjKbsB8uvR",
-	"VFwrDCUi+anrx8xMHz0EMPVlhOdAtQ43a3kEqnkopIiZKWZD47OnbzRlSWSmN/pV9p8m0QWZyDRFkJol",
-	"e+H4A1z+MbKUrKfQNargECoyFTlPXe+mfkgTiOmijKlpmrfxdk+TqEWwzVUfWHORJVdsj7WJMXQcoGYD",
-	"uTZidEiiJKODPALNk9hsZ0zTlGXYLY/dqj0Sme3mdRPfDwjNCcz3SacVkCilYjjVjyTNp69fkPunD4+6",
-	"F8Rxl8Ly2Gts47PZcgbi3vFH6tvBPo9IU96wLAOof++EIGJPqx2Kv8u+Itm0aNUFL+6eIr/KPi5SD9Oz",
-	"aprd8BuG1f05zXJYOvNLbG4BTQYv/qPDQrh8SoASO2YVBPKL+dkLAo6KiV/RNEX4AJVjv0xCeTrT9/z3",
-	"VOaUNClek7HBVBleMhwKVVLYW5l+4JY2CvwDBzOKq0USDs3P5gRaA+GsuhUGp/AKXuazJYxBj+uz9oSb",
-	"PwohXicYigbZDwVfzAdHSf4juz0a8YwRRQcM7WrcYIvfFTj6Wp0kZvcoRl4+eqICFIzE7taAdDtHTnIU",
-	"orRdJHex55mpZdlqrSH0u7w0Y1rxxmbo1a9sh9boNYA7xpzPRu++/9LfTXmaWD0CAP5WEMDuEgMuWHKk",
-	"JjR286K34C3N2EhOFSRjBoM2uV+SwLQ0BWBhrWvx6Wd/75TcRryhJ5sFNEDC4m5f0b2LghJalWFqPCWM",
-	"Qr5NXmqpvkqoL38SqZf0qFIIEKYZkR/o3SiQmHZO6rf90gAcYGPrFfjJ/L7aBtcilCs7C2UL/E4y7JVD",
-	"uKfsDL199ewL4jk9tA3/RZP15vhg7MLoUNcM85SYbSKGFQ7GWFWF8Of08WI/DF/lXViLclne/krL/1T5",
-	"eDloPNxTvsz7VRtUNuigcq7tWWvsanMzmwpgSzIWnZYRfRbLMVMkiuER2hoNiJCe0WkLe5oUGOhZRmiq",
-	"hdvMPVkMSZLJCQC/hAJlnuHQN2YYmkxgL3k0+iSX8lo/YshvmDA1AZeCPL96aYlv9ctoQwlfn5Iqv+Ob",
-	"CO98S3luAWR4jlYkhG0sCkub2CYGa3vdU9DeDPOmXZIbDnQ30BBtkpLcs8jIJdzUvv+AC65GfkxnB+uz",
-	"sjoQ3nte8Dd2qYGHX7i1LhsyV+5jz3CJbVtDfbE7eC3QYuL0sXuC9UzMkrPswgH93NJic1XvFX1FsTe0",
-	"GLBTXjOccz2cvZgPMDj7EtuPuW3ryGuH3C3VCxYrs4Nt9nfZX2IWBMV7HbA6vsqCM1g+p8HmFMBuCq1W",
-	"4lQqtpo6EMSQAbMPQmHlAZJmhHx+IBGL797hT6JWzymtoFBZQShKURWwsReiKgZRT59KwW4JhEjMNM0F",
-	"XHKA+ZoLuGDz5+1o1ipUBdlUU4QCVIX2O7TEgDCRDQeYgEJJbNhM+VKdEYoq5OUatIw7UBh25ucUhvt4",
-	"M4WxXIp3z7aU4uVgGepoiJXBPmiTV9ol46YoyXcJrUkWZ8uCAG2cR2hf1VOCew4CAGr5EG8xNg3NZR83",
-	"VAhuiiEEgQH+0iKYoP/uKntBmuDTwFgkY5mwlDCRTCQXeYHcqWXaCr180jvr7E0v45guANamdHg31bRm",
-	"Ku9MzR4gYb6gYq2968lqKVujJOeCtIvbxaQgSAZ5CzSasXx6id8IhHMuarb6VEHz7oTmo6J3F0/kIh33",
-	"mk3a/klAMPZqT/eDlZUfjzM24KIqT19VKwmrlkvC3udMJJDcUu/++P1/olb51VfK34pXd+J727fH5bcY",
-	"9NXpwcsJQvVqW0Tl2TTOp5kFJmLvAU13aN8T8mDlpN7AYFKGohnhxBmrSdtIYeMySQglJodIpCAMKrRE",
-	"PCMQsEmmGVNhIzCX5reSjGXGyCSjcc5jgA7mv/3mX2PDw2qa3bBZ2GgTfIUjwAPrz0jCFB+KHr6RyV66",
-	"lCLPQsFShsxnzVLCr4WszkmC3MQ5tPglLpaBU6B/kXJxra+BlniIJ6RU5cTctnDEIMoBcwjR17FM+ICz",
-	"hABYBSjMNnk9E/Eok0JO1YX3nHsqFK4cWZH+FGoGrX2FFY4IkIq5NmOItd0KtilMSrQk3bTg3ltMVy8M",
-	"IA24BH7Y0/uiz/CdoZwk0J+MJGQB1EjPnxwQjhwYeK1DHJEZVqC0yVV1CguDHuUUVpX1iNvMhbO2rkm0",
-	"W1cfgvltOpe8yJiKp8zbspDlPplLW5iExWan8xW8zUapis6mbZPrW4H2aFzqU9DonfqGDnxGum6a4Eid",
-	"Enea9CScIoowx0OXy+pTVBwRJ2EgaIGFu1pwenexQ9lyXsEWrjCBftaHUz8VDvwhynAI7S+39dYYqTE2",
-	"ZFbUOO2t6khv5j0lBObk5xrpACPmjj/gP9BIKlUerTKU8IfkFrraoXJIC4eMIfh3M2Ipq7Ka9MebWk12",
-	"jFtbTY9RoC03m17h0K1WPcJF0GYxvJwcgHozr61NIztd7/CzqIXVVnLC48AUXYXCe0ZArtmMgCeLojXX",
-	"Ry4Hpa/1N9ZZyTSVt4aQ0YC/05REVrVFoWiGjVcsmcZg0516N0WL6g3eVU0nLLvhSmYqgEIPS5cVNi5A",
-	"0MtpDnqdkjilGc9noZhQpVpt8poOmDa7YinQ+uBSoD+Ob3pPAWiGMm9ZFEsZDZBqqypjGIQKRS6n8Uhb",
-	"RpeL1o1RNW0sx42KOjEwQEQCJh8sAORozOWh8GtcqV0Uy4OwDwvJe1cz1FAssXLIOkaO3TDP4M57MnSe",
-	"02ttvln7mqY4h7EUccZyRmxAbQMz5pUbqWfE7Gy0wCpWeCv+yGl6fUSh7s+aF3r/XRfIUMwg6KV8ABW+",
-	"12z2Eva+lpxPZHaNJyse6ZVpBI2/zZKMTlMe6+1/rT/5LqPXDK8ayUwAOA6cmEtzDLUl4cpZcAllBrAl",
-	"pmjoDZShsSM14oPcH7O+Rp/+Rg+GosdIuFATtK70/DtJtlIQbrFYidlXNdGh4iQdLKODZfQlW0bDolzC",
-	"SHaUHTvaSAvidw07yYUSjj/Yf25hK0EVtSsHLJlJ/1Z5lZmkP97UTCoGuLWh9JO9xXqWktaEyNhzhPQ8",
-	"5Te9p0jO3mPZrKlEdEW3dMxAR7FJjoEmZ03ZX0etYLU1RJqh04AjmiUsM0YQBB64yrVukabvMpeSyD6Q",
-	"R1QZQYxmLLMt4602eQH5tVL1eCimhTlj9ACSUSy8qMrpbIH3hjSt4WNvay0fw1ZqTR+3WbSthNqvqODQ",
-	"klxPvf4OQlbAYUosVZJZi4Kja8+Gkbe8ezeN7Abck3EEUBj1u+Cz20RFKOanos1Ar0LORNVRuTA18GbT",
-	"efHEBYYlmGRT/fsvPaYsY3FuxQHgTskuUMG8z/VMMYzaQPPznIn0MfB+b8AV8QYnxQ1escGUYfLZ2W1L",
-	"fnla/PI1Hwr7s1vGrlOorIdOr18CX6qtIRbNLX8e8XhE4hGLrw2HoByzaivSEENoW+7/28rqclt2id3l",
-	"TvvB9DqYXl+J6VVS5fuyvTz5vtL6AqhcQxxR/KHNr4TRJF03o1f81ASr7K9LST6qhlV2mP54UzvMH+vW",
-	"lthlcZOlttjLqRoxZThHzC/uqeIdtSKEuiOiGEvuKRLhK7+zV9h+Ly2momTKLvMoFJapMqWIEU1Ru8TT",
-	"LNPz6O6uVYTRPINpPs2gMqk048bGoqFwP0JiQ5NQs0vQJt/JfIT5Om2qXHjNjIl/R1f1SsDGK0wrvz+v",
-	"eH0U+ZDN0ZaSX/YUTRXL3uGtIzJh2ZhDZ45X9bSqVBbHXqzVI7sxdzBfYA08kMfTjod5ubaCsiN5rEeo",
-	"nHr6dPgVxaTUKca5bQLV01A/Z4Z+UJYHZfkJqnUeowqok6Bl3hKrkdZUfCgfPKlQxVzi7lnSflqu1dKV",
-	"PBY50Ola0mYrBOd4RrBetT8jPGkFzn1OZ2QAzAVFnTyNtfEfCi0RSTNCCOJ/4Qn5JdLucTRhGShIfS/b",
-	"w+xK/iJyy0Uib7Urb37svvvlX4NMjvVdKr7K5S9RT8/9qydX5PT09KEF/gd4plBE//znP/959Pz50aNH",
-	"EQH4Dy7I2zdXF0hwDXUuXMTpVPEbFphx2euiXEb4LTYD0xwBlUKR0FmrTV7SocVWjlI+5j718XknIGP6",
-	"npycd/B1IzkYKJYD+bTMaRrZ6lrIfIRiTPMY0x8iz2ZtAozb8G+vPBjcUHS2PckK9798+RRSOTzXV7Ek",
-	"FPkok9PhKDCcy9mAxkxbKhMOxMjxRP9HxXyMbTZqpnI2jlqBW1EpSJO1h23UdO0+FebbUGDIGy9FHXmM",
-	"xS83nN0qF2mwLTM8cchasNfe6csi0jQAJIDLCTUhqlXHpad/9kwOGysK06AAmpntbWk+zLa0W9DYaJNU",
-	"Jg5dvookoryN16YBeatYpo2uoKHyGViBA5mN69g17Fhdf0YNuQas0fxuLhubDtb5dKP3mz9pdfwrZ50y",
-	"/UpngRdjlzeuIO+AmiEp5r+981nI5V3OwXP63nTYqmpxUcdZAiKmmpfovAOkwHw8HTd6J+c4SPyrYMnh",
-	"ImdDllXxqVh9kEuirvmENCd0yIXFBdFyq3ZU+HX1sPxRdTvwf97IOhUj2yNTSmzezcquRtAA8fl0JUfy",
-	"e33pANDZPxSl130qBNp6uBlLXxbAcItl7Horvume9Trnvc5DR/JMp8lyz/CazWCo12xWf+Gs8BTg4m/7",
-	"nfhs0GFn/fv0LO4OHtIucEuh9G/0GuN40rAZy9Uz8Zu79g2ulJ7MhmHneA6TYKJyuDlhI5odAeurNd1G",
-	"dM9GzGvVupxuA20WI0sOpBt3gWtEk7J16JuyYF6uZ8TWcW6gieobrfGI5sf4/ZFD8qk1Yt9AHDZFM9b0",
-	"GAMlh4EkMUAZKtC2nPkM6N0CBPvxMK1zZkym2YQFRPHfWGAwesBIw1A2owkXQ1W0CJsH3NNyM6epapNL",
-	"+xlUwCKUjwGswaEGRGEFpJ4UKECBRiu9qZO1WqrQVppvqbqAWlV8ctH95TBa5ISJpQgtejSvYd6fu2lf",
-	"owPAPrIZKWZq3LUtbuba9gWU1fMKyJIaui6HebJtPAzf7rW5z6N9qBrYIFeIEnr6bVConvkv1ulsGvdZ",
-	"kgAfSCpjmh6NqBod3XSPTx+cQetZyqy+VSN6VC5GVu1JMjBgGaZhq3FlriB4RSNo/I3+RrNE/+sxeBUQ",
-	"sAI+nVdQy6xPM2gmlcXLdeM1F6A54KFj5/z3ShOG3xo3v/blT6C7aURPzu83eo2Hgwf3k86D7oMHZ/G3",
-	"yf3zh/RkwCjtxOfnNOl0z+lpf3A26PZP+p3+g5OTOOmeJ/fj7nm/M+h0aOeBvhf/jX03y/WSnj046XZP",
-	"MadzNaJ6F5+ed086euX1hJoV6m4GqbPZhrPHqY4+6k1JjICIOLRgfSmMU9Rbmnl8ud0SGnUqUc3J4JXK",
-	"8dgcsHqwv+eQi1VTCIzPbTUIl7P3kN5miVF5pqvESCRDi4EJVUjQ91D96BuQSP+v62AOLKxa8ZiU5tr/",
-	"R43QJm/hv/hcJxqAARduOiM0yyAQA1oS6jOzMUScoJXHjqIZuR/3CBigUesC2oBSZpI0CMQXilumX9G8",
-	"C+nPHLO/lbhFdsIBudk0hbYpmorOAnTHQxE9e3z56sdH7x4//+7xo0dPf/z+9bu3r55Ftk2hhQ28R25G",
-	"zdQdueeXBg7Mui2D5B3hFL0zlH52gSOSS5mCPgcGEhsXYGZKL/SHVc3auEgbdWvX4csVpoXMQgFzXGFj",
-	"rIEDZ969LBkbu2OI36HcfmmO15104cyZCXiW1lHAn8oc2EDRF5UodSMiyAJsznzz5aMnATn91hzU1oUv",
-	"OIz13MUDDV1E9sI2eavcdU/ByF+GgYa1zDXgfm3fQHGerLn31dzqmI+fbGs4VJgmW+7J+g4m6xEZALM/",
-	"XwbskNDa2fYp76V6C8hIvj0bPtZc2Yvtgyqn3vSx1obW4yBJmljiSLP8eCCz8ZH22HpoxESBVx5aQJ62",
-	"EIrDTMJAK8DLp4ut+VgCkc8mgOFh4wkOJZgYpYCNNFCCScesR0AGPnpxFYTi0YurfwTk5Y/fB+TvLx9/",
-	"H5Dvnz4Byfcz67/EsoY4ZpMcDTK/U8YWZ+p7Qt/kiJrGWXhnri5slERbCScd8vw7WybRPW2TH00lRQHU",
-	"ywVhHGykmEJxJlooUKHKVWEvamvqmk1yy+2OqLhc6PmiIulLQ8dPXS40IFcv32IEY8zGMpsRCBsq0AZ4",
-	"8UROJinLAqJiiLdipxAWiozhn1jnqmW2HgZ5cfUK5tAUwFKR81uZJfDZP4hea/OTqfiNT1oBuWZsYssF",
-	"Lf7vPeWFdxyFXChy4IbJ5K0KSDzNCRe5NIoIYpB9Oc3Jg07nj9//q3vS6WhDEOYmU/MxJsFoxrRZZp4T",
-	"lIxsaN2iaVrKcxigXgCFBos4KiyGSK8EZthoGgoxBfIZObBraJXlpbGJ9TCExDVsUtJPqbjGCW0VG0jR",
-	"mZ4YJS+g3obqr5OAMBFns0mObeojqXJ9R31bk5+xJneGb0YmwE1OKC4uaeZ8jCsf2GUPyEnQ6XRwbVtB",
-	"MYJoKvRd9KyDio7smG5Hszb5ecR8S52kNL4G6CKzAQnFIyi0rRsQSs47pyZ5yvMLcDMMKKrZw8Bjl8oc",
-	"iq0V6U/VzPwsFFFxzTv9RUSoulZYfK/tJTWSWZ7OELVav2cJKFlizI0ayAETJtMbAfGWbLktANK0LmDO",
-	"tCmfS0KTxDu+0DBN8+IeBQQ2HutWm1xRrJu1zkWEbsKttu8CLcDgdss9jEQyiGzq8RTYg0SN6IS5Kixw",
-	"MfSTwMlo74RaDRiHWhyaCOtmHf/4LguexB0CS1eojvWLmeaULuqtvRHh/vl9ircW5r/WuZj3J/bpJ4Cc",
-	"M/4tYJGgPnUNF3hS7KM8jO6v2YcoDILquNDdoDMf8JQPHs6n8nBQqBTW/bjQIzt4OMYp2dTBAZlzhW3H",
-	"dQnP14xm8ciUgiHtqOuhMi3LEOEEu/2IC8UAMeWGETXtY32KqfjjGdhFQSggIYq2vACw4Z+Nro8gBRdp",
-	"owQNYrSc4DFtV+9mSj3ALjrpkOaYvg/Fead1YVrvSCTY+/wlHbI38pqJCGCOtQx19WBG2kJBWJWmH3CR",
-	"XPmzszGJKszaT5BQ/BisvPwZFDKscaF7qf84aeyxbsVi88D+W4nOs+yCk/d6y66RfJyrBSqQGNB8LcgZ",
-	"gM4ih4SCrdqHOtGxFPmobStb4tEKTDdjZjiCDMuCREwfBFQFri5O0bcyPIblt7v/pvOgd2rfzjS5NXon",
-	"i3UrGyIIwQ6sS+UVpSmulBPP5KE4Zf/5uSdcJGXJV6Lb8j9fT2xrMVNJtoU3+VjXP4M8+tBAY0VpaTvr",
-	"/dD94/f/Ou9AIykXsYX2ddXXKMmDEieSo9lp3o4koakUzJBg0Xn6voCM6cwCwHGsHoWicMLzFtL66ccZ",
-	"zBPndgHOFmkC+Yqy6HNeMAAgYUAI5ITn8+J6Ht53JSY8TJN3ij4bC5CPf7YvGbs/AbpcNG4jrnCD7s/Z",
-	"3HgAtazipvwXLYpt2RaDu+GFWfZrd90X760cnI8vEQgf9n0B8BsbcbiL9sKztEx/1fgaxx/gghVELq/l",
-	"ID/CLy1/IeWiB74BozdMEa0+USkNmUEni6kgQpJUiiHLAPcTtBJL2qHwOqEcL8mYJgZPlueQoLhmk7xd",
-	"ULFDyNvmaKAqAejUpWAWwL57UqmmMAIJ0KNu7AiMr/UrEODNAZJWNqHg+++kwlaT3Z4tTv4jAwzbOHBt",
-	"f800sbiMc8eeNJUc5K0dT785tkut18qAgmUcBdgVGI/LVzloEEEirWmjaoe9nsjBHpH9INV+Qm/4y/Bh",
-	"y2NyPmx3GxOw1gLbyfL6eChT/bKYAvZhSAxZvsILXgmAD3KEA/D9SEBTAORP9F9H4bTTOY2nU57Av9gC",
-	"Jv5oczoAY8BsD4kPv7cgGVpBV0Lipxxy2n9//eJH8pxlQ0Ze6mstorW1KiCsSrxfk2YkpmkaIUCY0k45",
-	"1haYVYNGkGam/ZAYamFlyi6KtFIGnNsUgM9QeLVqbaJQzBtFZB82kQF2b7XJcrPN3QjBW2Xu4LsrE7gJ",
-	"vQtrasuIwFJxTppaLLe2cr9hk8Cp9UcAlAdHsNn+1y5a7+T9Cq3XvV2IT+jduMubfFIUkDW0mFGfB222",
-	"L+v6EAX4BJr7Leza/SpvPAk7RQEMatYmVDco8nNpo86F3v/ilHs13Q0M2+U3DVv5QC8Numh1of2W1f1I",
-	"nDlVBsqC5DIUeLcxs3V5xXWwhIo08TulNT75VQL5e84yMmQ5FoLJVkCmImFQYhcKg61lgEE87COLW6W9",
-	"NqN+RUImEskyeu49Co65KJXxNUsiQCPlSG4LEBkWMEv5/DamJBFQTvWNMznMmAKDhBK8k3dvIBJ8CNU3",
-	"5t2soWA4YUqDuWZsgvVt3gtNhbUbyCUEmFQeCtPfC0gkCs2XCGcywjZalrDkwk9S22dYLLLJtJ8C29sF",
-	"mYprbdOEQmYE2/q91TNf2nVyiGLrQH8ZdJRSOiTwcjUjPnG8JxhCk46wsWSCjemsyOKEommyPgaMButF",
-	"PVC2CcuO8KWL52jLsTKQhfed99L3gjZ2dtQ999DGAsALAHm2wgv+5eNmwHYw7rukyDG79tLELAHNgLo/",
-	"TgInmdaQa3tPN33qOYfZLoz/FRQ6eRmbLeHJoQ/lYCJtbiLhhqs3kTaHU6OF7NgES83k67eqy9qwIgsg",
-	"10IRDbhILG0eFGi3ArJxqRaCaxPrIYciMmTFqD5zOowMkpsigmaZvDUtBUBPvKzGi3glXqGor/EyuQs3",
-	"F47VBQZaQF5sUAX2hRaAVUNd2ffmhjQP578OSsmgCW3mm7/GH31cMYKYZtkM2164Ijkd1g0ip8M68Kv7",
-	"Z2XwqwXsq33CNwkhc2pNdCGmNCUvXv/tkig6YPmMZGyQMTViGey2osJC5XQwKErRVilb89Jw51fullqx",
-	"bhbDd0BQzsr0BBUOWd9QjagWVSur1nauVNukSA13yKFK7U6r1Bbr03auTDN3Wac0jY0nufNtuSARcItH",
-	"ju/eqzwzff1t8prlORdDZeU/uLUUOpWgSyyWyO35bScgQpKYZTkf6KONHdsdQyrWJpdJ4vHI2q6JUFgm",
-	"1qBMGFkQZjgVoMCvEtaF23M92mctRSvJuRc4RjHUQg34nxTIu9QxgThB5xWLOa6o11bOKLN0MJRiXV4I",
-	"Q30PT8Mwivf1f9CUJzyfPZciH6lGr3uiJwZW+3UMkuhBR+81pMs673yskHBufJt4F+iJfsY6tZUlamhJ",
-	"HWrUDjVqf8kata1115K6NKu9Fv2sYxtnOR6zWp/rGTg6RZhSufIyl5E1BdT639dsdk8hA/U1E/cQEbhV",
-	"RrsOTAe5bVY3VWxOYlplCTeMtP/ybjx75/mMxlFrk9fxiCXTlCWhoH7GNGNFAA8eZe4YKfsD1y3LM6Kd",
-	"tSyHkO+lmJFMmj7uRfS/OkS/5zPfRd5Uy+3TD/Kn4U58oeJFnT/0yychJ1htaBd78Z7yJ+JgcN8RbNu4",
-	"tN92ChjBKdoQed9KsTiVhmGm0jp/NMXNB1UlxjJH0QI/LAd/eoQ6mz2Wk1mVxe4xwEHlSGFZBtrfVwGx",
-	"ZqFryYdiE882/+P3/ybOKg+FNcsDn8RO/7SgYg8AtQLhJdgt4Ylqk9cjmtlYD/T3T7ihuwsFDJ5jmUxC",
-	"wgYWBOm/sCCINPUVrbBBpiJlSpFIfwcpHsieoSw00+VJ+ZgKohi0zQjSZwTmMFlS+rKWk6Bv8gX4CJvQ",
-	"9Vf7BLCyL0eSCf6+8CE2LmiBHf1lWehyMjvY5YdO94MhX2PIp0D0ubMdDyd/QzP+g5VbG/aWwK+WNJc0",
-	"LRO9s6ZbXsNJKBY7TgKjD7QHMAEYJ1uI0CaP33NkrvT0eVBUOWCpZhEkUa41hVBFRlzlMptprTWepJyK",
-	"mLl6DEPgmtM4N+iG+Gb3VChgsktFHFMLx5qxsbxhCSKg0pxMmJwgqilWiVAsTDDVIonUOjYUGYsZv2EQ",
-	"GVu3Y6a+OFSiiW5rVFd1wxwaYQ6NMNs3wtS0wOyh+aUIkFeGEJ5M05QkLKc8dRQCJUN8yPJ5MxzLu33T",
-	"Gh1VY2KbUumAKLCBC5M7cLFrAOYMXH9Nk6ZKFl02rYJcwLfKi2A54aKaxMDF0O0FWk4qpX9i/QKeIRE6",
-	"CjUAXwuApvM3VrqobO0bFuAWYtSZ0XkuAOmz/JYxUfgLiEgG9V/AjeUnd7WVjvlp6JBuk0tixDnUPA2h",
-	"ocEl0VyV/FxwZ0yaQNVlSssgUqLF/EBmWszZcIonYVEEh8K8zT09KuAVjsggpUND7TxigqRskBM5zdHV",
-	"QLBor76tDtzYNT7t3PO0S0pg7f6m7fyIzZKibhmXwXN8slwFHknEWFk9S1O1xluevAfVVZn8decXgarj",
-	"gkrbHhP4Aw7komzCQippKKhNCSaWdQDVdBsJgl6aF/wXLJSJWFo4jL/NkoxOUx7rP76b4+T+xRL7XE4T",
-	"zgQIzJ9dFh23tswgesJzKN99mbEjeDbhQk3whfTXcsJjf6d43340u42lrHYOT/sFowQKLDAnhmap+uAt",
-	"N36m6TWhmdaZBT24eV09QwClAFOgRUCc0fgaQot28NiZxOJrQN43xcAcJ7tTkITrZ/5SUWuM72Mg2uqB",
-	"9E7oqvn6GHxYPSVncTElWjx7E1IaeLc8cLeznq71AL6KEP08KYahD1bKNuSE/25h265HBf9Cm9EUQTEW",
-	"18pRtDOhzd+ZnNoJdrsgBTL2oHHL+HCUN3rdj/ta1KduKUFxwuj4Wncov4O5nZkh/Q5JBgRi+lwWuhWm",
-	"eZDJ8eM1VxZOUy4fr78RPv6yIo+7GcjStxvGlOoDOzulXA/NqV9Wc+rW5n1dQ6pX/LJmnwq2pGbKb0nN",
-	"1OqW1Ext3rViA7Zbt63gDbZuSm2+enJFvj19eN/1qNjYQ4UHk9OhiXO4BEHT/Qs6FW0fS992tFyQclNr",
-	"VNzPMJRF9g7tWqstam0Yq7B4w5XBCi9uZJooAn0XbfRB64n+uwrrY1Vz6uftS10imAOQxRvX2WzVkOq7",
-	"JHrha/MMpnLSN+rLZvm35x+3HPBn6Dtd2XJ6UFKHntOvtud0a528pM90rXTAsZ8636DTtNRjahT5F6it",
-	"l3aZesEt77VMw4bhHSu6RiHEh/F+DEn2p+m17TsMhccNBipQasdp4uJVLcM/hvkI6ECdyzsArYTXiBqK",
-	"ihzDkOV+P2guZTCHfW56U7GtxJUtheIVO8JnIRYi3hR3jx6PVIzgv7XTPphCtNOM5sIflg30hQKaSL3B",
-	"mAZSxrOaDtLvsL3T3kxbA+qaTyauIgEpDwx7WgCzB+NEbnvBbkvFSzb+WTE4MmKpYW6wnTc/ul8zk90Z",
-	"g8gjlAiZ85i1ydu5blOhv4RKD7BWsnjEb/w4aGU3Kvy4oh11/VIHvyf0jfweBrPPttBOt9SiiG+rJc8w",
-	"m+yzLxRH/kkbQ7t+Y2i3G2xUrrHuPK3zXLgYY9HLJzVomO2LcVNzHhq9zsf1pxsmeoeWUO+kHbpDD8bM",
-	"7t2huTQydA8dok7+bVz0V23kHJuW7IOpI8GjB7AJNGjwLd/lGeXaSnA11EWZVS8UWdmOgJ/PQ0uUMCsg",
-	"ZCDkkTToEoZFCy5hpuDDL85Ge+ak0yFNOqfz8V4nnW7rgsRSWBsNra4xvdY3pHEOFLXMv2fbmUUKIFFd",
-	"YflFYSO5VKWaF5FNTCqFwisOhz6rojLF8MERB+IhAO57bvhjSG8D5bzJs9JQoPUB5LbIrsUE4TnmUVWA",
-	"f7vnwl0XTBIz1QEQvls8DVgZyMF6sBoOU3wdBI1tTZa3imX7M1hOj7r3S4rYLJh3QefkTefhhvnCTXho",
-	"8RTp19q7NbNpjXttGEQv7rz1a/bFRemslVyOwjrXs7ExxZU1erzVODk66ZSyt5uYYHjtj14jsCO2eg38",
-	"UkVj8ILBtrBPOO7M4fJHImqOS4BhmvrylmaJQRqxh/xlnMPfK7efS0G7U7vBnsQrzQy8phkdkWeMbbpV",
-	"l+2Uskw6GHwHg28vBp+1JfZg8hn9sYvBV9R1fPgrJKWqbb8kAeZPKOTA4jL9Umqa3bAZWLW2wcS1Rlkz",
-	"IieRzZFHpNk50rshwaYWbmk/4ZctsDByrHoTSZtAi5ktdgOgC0JJBJU10QWhYmaL48iYzkKBV0RQUhG1",
-	"yU+mAM6EuUr1b/kok9MhRroq+tKB/POtaVSh01w+4+IaMlko2VEHmmdzRZRWbMCwa7JyZZhRV0iHhLF8",
-	"OOrrySEFlpkp7KsoBoTStYUawFZPW3tFQQGYYkA46xBb7fB+RZg0g/VGmjILnF0YyzGUYWcqD0xC0VX7",
-	"4Q+BcJTwvIVoZ7eWqdVeZG6cMoACoHw4ym1m0lwSCrhHgAZ7ecgZy+RUm7r+emidYn7bJq8loZMJEwnS",
-	"IptpQIschkYFVvL1pzzFLcoFoxlMPCzj6tTiBelPxxPlw6OvghYwdRi75xCDT9pw9GcvSvsM5Wb7LCHb",
-	"SF6bLfg54RXsKVhiHNqD/NlbuQ5tWYck7pdtBicJIPoYxdqsNrVaO0I2FIpr2xyvVcLHH1xV6tI+sEem",
-	"Bcx7N9fbUG5IsO1f90pYtDyHhB5aUlwB0X7Kkp5lfDf3BOsixUYCDkZZyoHb2GVhnb1mrzNhq1DswTjw",
-	"26b2Zhxs1j11KFb5K3ddudO1Y8PVOgLiT1+bGVS9kpMf+p1YyqpyNytLuCsGXhT3bztyWxW+C9dJsYF6",
-	"JAI7NQpIZMej/41+d9F9JkU6uwjFAgtKYF3wefYT40NGzmSOjr3IQC7JWEKnayia1oUUiSNTBf/BBRnA",
-	"EQWMbe92Dk2ihSrjmmP3MHTSYmy6Td54HW4WyiKX03hUBytRqw9CsUQh+KWm+1UIW/p+C77QFXg84O0E",
-	"xo8LyMi5cQHpl724ZX7Qdr7LViWrxRExUXY7pkeUQ/Pcjg7VZyxLXeFP2erUXX2qg8Y/eDafozx1dxMF",
-	"T8Dd+DDHXsvdh4OB80UbOMtSFHYZMSkB3rPzqalr/AbTwNYvtOazFJCHQDw+SESc/PH7f3U7tmP+glAS",
-	"YeNkVDxuRJVfMUJMN6T5UUBoKKLxNM35pPQzaphQ9G8spLvLWRCurRHZ1eaXPIH/PY3++P1/XB6gHYoI",
-	"myEj0rR4vt0WUTG1tSfuSSbZAjMCIL915o5+8e2C4z9N+W8/med9bbHxDRpil7fB1jW7rt3furbd4k/3",
-	"54kDlxZ8SRjYbsJDHPgQBz5YS6vjwCil/12I0l1ivp5E3tZgsgHZWtjeV14hpgNFLVOK1SC+BEUu2cVo",
-	"26H4G7R2Kuv+15YVjukMoOvxiqcJBBIyRhOXGdaf31PtUFhaFSr8OspSuQJWa2LnCFcACVMG6SXrYPQO",
-	"Wf7STtiKWNnP0CzjJqoZTViGdtcFcJ+puTc36JkY4fZQ/WvQdk2l2LoK5a2+/NEdY+ya7k87QTVaw07J",
-	"n66m7Gvt+K86zJ5gcuu5U/u/kzPrxJidJLHgXl9dRf0rr4XPSU15K9aTnD0SFf5rEArL8pj0CNh9kcf7",
-	"aEu3ikziRenXRuipjxF6RVr/hILmORtP8gD9BcAldu4Euh2KND2XCy5DXwG/LgqGjDkdilhLPKSStu4S",
-	"MFyW3CVlmLKBi8RIugnLYiZyD31bD/KeCkUuc5qaJ7ba5DEY5GbsWGakp5klrga9z1Re3PyaTfILq3MR",
-	"HdFMJDZe6uF5v8gYdaRgDn2hzJ7SjPzm+CgIhfXNvu20oCrJ51l1iwSThe6E3XN+lZm3vpH792UewZgV",
-	"ywMSweMjO2P0hmXedBXvAGpVv5Z7jEGLC/w+x3tK+8QcEPChPxELmfUsBsXCmrfQ7m9Ug/MVgffrE8lw",
-	"RbhSU5aQJns/4cCXFtUDStgyNP0T08TA8mIioYCtODPY7TDXeNEml5X4cZg41qOHLIFBnCMzlltUuIeo",
-	"+GOZMBIJmb8z10QX86ynt0aZs4RpY1RmsDKIlW13VNVNDW1rQfy2wkJxza2FieL2iRw4w8dVYOLOvnU3",
-	"h5Pujjzw/3hFkMUN9M8MuAZeidSwKEi8jtUFC2mOKbXKRsIz6ZlJWznuYJyYci9tgBT4uGbC3XgbQeOG",
-	"plODu21Ww0r0dfG1uregGAEhqvS4SyNscKr9Z5mpAxWGss3whfa1prTT/nQVZhd0mMzdgTaCRrzRXQyu",
-	"3bqvqy9fH9XDriUqtTvp0fUkxKb46Zt1g4BQ8nJM+LeynRrfHnVOjrqdN937vbMy/OKqhgyUeqUWl7n7",
-	"iOm4zzK9hR+/enMEF33708nzh/84+6H7nbaLPNFffxd30WNXvH66WftMCc3QKFMFTSsLx6d6RJ3TN50H",
-	"ve6JGdEGZ2yxkHPeBLM5v7/R36g2oOSAxHY5FSwnHJdi2CdBQ6s/A1bzcP23mJvXDY7OPNRf3Ts84YKm",
-	"BepcSlVuxAns/k0eqK0O3041L/txVWfS+XxrUrfTKQZc2kKqmEGjB5ctumtfKmb7Dlrq1vMoK8MSnmJF",
-	"GwNC36ic/nSu5wHK/0t0rlFf7tm/xh283MVeEfLDHu+/ctPTS9PmrqqgW5zYEIn2OMYT7S0VwMgRliCZ",
-	"izCUR/NQuGSftdixKAq9PrDT/Yygc60vMG95yxXTNjda2jQUIMhZBqAbk0z2UzYmTdYetkl07JCKj21f",
-	"0XGnSH2fFAnvqNUm5l2xf36xwd+6LeuUSFWZ++aGd8cr8Kkg4uZn5lCF8xkSUX81FWEO5+4Ib1aob58J",
-	"ckLj+EPhdq7XAFBkgcl2TXk1Vff7rTo4FN0fiu7XpjrZT5rWbuM10rR/zdL7ooZJv9S/VV6V5VkJeV8x",
-	"ci9ytu3Y7bLtVn3vXrFHomsuoOA+Z+9zqPnClMhCPX0QioxhuIglpTKxP37/n1ZAbGVY4JW2oVUKJdYF",
-	"IzsZT1VOVM7TNBSK5lwNZl7SxpBYNbXd6axQAxUpJNC9EIP80qrhb9+qpwqrPe9Auu9WIWaL+HapEau+",
-	"+NJ0tM9ILNOUK0ssYb7+Ud9lk2J7f+q2qrX3S9Zgj/iFaqTPbAEbS3xWhpOdBvhJ6+7XqV+zZfc717Ad",
-	"lP6hkuyzwELvx0qx4njnYrKMjblINgdOxN+5NmFC+3Kaf4VVH88BuY8SOw/mRcps0Yqx5J4ikWIieWev",
-	"jFpFjtjUu6koQO0SCnnDsmRa4AGW88YQ1obbJKQ5oSq3MIYBKWWo8U+E+WtdGPJp/2GmaANhngEA01DW",
-	"yYG2S8aoKQDQGSAE3Z1LwIzlwTWL6BbklIHNQpn6QCoSZ2dwRRQTeatNLoUlfaMpicb6yA6x9AGBcEwL",
-	"4ZjytE1eCFZM94Rldo4u/IK/lKtcheJ2JMktLWZrv+iGej1xk7xyx2AHm8S8t62ImiZYGSjY+5zcMnYN",
-	"5H6TlFHFyIALrkZoiPVn5EnGEzprr59msQO+SxTmTTKUCm55YhNKINJWc9ctp337ZYvZqEdInttIB3i8",
-	"gxbfIj1U1npyUBUG3BweTwsiXwTtgpBX0CD+5RHybIN6iZ6pDgXvwjAxONw36IBP5C1g4YXCIKxDD9pW",
-	"IVPSNPSzqwDNXjuIra+qaaueb2+zpTWv/znBtOwKLOmiMtvk0ER1aKI6KM01mqhUgRu4Q/tUIRq3dXhd",
-	"+v2DwypZM2Pm4E4W2MCbxuPwYU2DEn13CVIrFHNVT+PWtlm4FehXe9Mkh0TcIRG3diJu16OOO3ido/7X",
-	"zMBZQQTvpFhcFXBbCX9aMfACPnXbkZs1W5F+e8UwouTBVGdgbUMvJeBfYc9DhZV+B0mtuxCV2+JCFfzV",
-	"2xnN22WWFg13KCc2/s6Qi21t+M+I37TChLeJpF3N+IPOOhjTnyWPtKuSxQOwB3t6RDP9CcZ9l5rSrxgK",
-	"eWpgAAxxdCn70CaXhnrKdsiZq0zR65lhIii3Rloqao93mgr8FEAJpgJuUqkD8Ku7K4atMJTf4jMPlvJf",
-	"1FJ+ncsJbGukWrMdq1BGPs+1suGpxp11MJqrebRyaaSJl+6EafewPsrvsiJFVfkuDuhjuzfxgT8m04ro",
-	"9jOguvMQVYg2gssE/VZsDjMq8rq4AkKj6S9CAYVvlvRPMewhrvx1k5IxFXRonmv3cJoyOpxqaWyIkduh",
-	"eG32uNnaJgICO8kBuMwLcQsEd+GR3hUUd6EAHfCKHdnzU9AQFqqBrK0ZYJYuEF4O0sXGcyjdZIkLccfK",
-	"Y9OMLQTJ/C7A7lHnvMzahpd8N1uXsmxld+DJ+429A5BRNZY5auqDZkwOjRkbatURwiDsUZ2uVqYrjOOc",
-	"5lzlPPbYaSshu1DpjicppyJmpJ8xep1owScHnpTukZG81cJ3hrU+iPtgkGgCv2yIiyLIjEVEpkE4ILYy",
-	"CXrlLAhHYASeRQnxAF5C0SwQTshxgXzz//4v6XY62i4QjCQs5mOaXpAOYoII2ZfJDISzub5leNczeavv",
-	"bguQLH+p1Qc8I9ioDJcDc33bMtiyJDIc8qaI12O8DEWBKCIFU4SLOJ0mLMGyIlSWAE6DFGE54TmAlvwM",
-	"NVWG1xvexugQ+EirM8NGa+noYQRYu23uR9NbOtNf3GidiAVgPrmtwBKki6JsSUV6HnABATwUAX20AQEl",
-	"Z4LwpBWQAU9z810oIpyXCCcYsNWxHmtChyzBCYxSPuY+/uh5JyBj+p6cnHdwAQAP/o28ZiJqh8Iy4zdl",
-	"RtBtS1pms+ECTOeo8zOGTpgLwo3HUrzTI4tq0Neu3LZ+jQ3oK+zPQofPzTv4iVxZPvNqkDXLz74RxXq1",
-	"1QgDgVUye5MruzWhKtAuvsGtt2vVqhuasq+/rqqcm7eKIb7So4N2Uzpk1YteNxrYKKXBmF8jAsGYvufj",
-	"6bjRO4G/uMC/ukEjn03077nI2ZBlOKoVhs5Lu+X+42QfRo6TUgCPcN7ZlYp2Hq1ibZZ/bf+PqHoOKAwW",
-	"AR92hc+h2+idlRAuTvSCuBZyPaVC5q9RPAOmh5HQ8FVBNQshYaNF/lXD0NvplghrCxn0dCVl7m+NNVE3",
-	"5sl59TM9+5KNKU/1bqcZHbVTxv4PjcesnWtDy22+gv+2ALE4aZ/Xwlh0O3uBsZhtxo5gz98rNpFZLROA",
-	"p7YzuPCAkvgFGINX86sCJIKFKeWZhK+dkbZuKYK7d5VpWNh8FaGWFYKyGLUNZ7ykgFi93Mz0Kg3Wib8i",
-	"2aLj/gSW0kj/r4V2R+DWKJfFBxcwd4DPlkhmANqAedyLzN5JDUPBEbOXgrh6qP25aTHIdXpe6nRoac72",
-	"Aqi/yQBTRhNFclk3Om/59gX2vzq0jXvsENn+i0a2cfkJ9fbpjmUgpeP/Fw5q19Y6P+PiWpH8VnqUzH5G",
-	"rVcEXsntSJrOE6YWRD4qByiXDkVJ+LfJdzIfYS9Rn809x8l2dNj5YMCyuf7k1gWhwqgLLoZzxNNrY9ls",
-	"wQ29Z+XxCaupy7plDbIXX9wvv/ws3jRg603jZ6nHnn9+dUl2sa0OVdmHquxDIckaVdl7UNMobtdU08v9",
-	"mKk4AN013iDR4yLsW5/G1+CXAfxdBDFb/acFwYtMCNj8/b/1wCII+obCMILOgeI9c93bHpo9z4mQJJVi",
-	"CM1QTH8wFTlPDdGFu0Uo6JByceFF4TEaes0mAPHtQLIp9sHK3HupOcW/nPi5unBnzzh2C77XJU5kqXFb",
-	"qJxRIELNgGUFMtBQtAqrUueLmTUpxVtNILUvZcqo+CREH7XVkOIApfclQOl9jQWJduvsDohXiP81VQgm",
-	"pWqTqldUsSMuFAPNdMOImvZVDkUjiukTaUGH4T4m+RbByY1aAbGABsAhiESCobCAULVJuzZ5SYdM1aTj",
-	"TkxmxmTjQuGn46wLBLgGN5zdRgWUwQqWowEXyfc4G5vKwdcwFT+BvKpJgpnkn3X39BTUCTrAZdoo+faD",
-	"/sU6WaRnkLH65OmmhOYUQaVWF9eU5w64T6Rg5FZm16AocLu9HEkm+HtY3FdMSHJLMzaSU8VU24LXL807",
-	"eajsCZvQLDcUrJgpvZJT/WJnJ25Rfrb3Jyqng0EjMNW/S9/FeNiNXlfPYTnN9XGjFX7GVWX25BLTlnJg",
-	"NtiXnjj5GsXzEy4SM72eXDaiYj2xPMAjvSCRzV0/1hmy2MCtgGt4PMmNGGkbTD1iRKLCVAOj40IAwoUO",
-	"2cXIwDV4TPCEwsttbg7uMXYzh1ydyWQa56aThmn9ExCapiSVeAs49VXn2Rzfx8UPG5udvH330G9WarjN",
-	"NOxJ+HUqJ29TubfRXNfmh3GiirKVLQNTz8w0rbreXffFm+IHBoQvMXEO25VQ3K/b6gzc9Mu0xoIZf/zB",
-	"VN2s1Y5fmO1aPfBc2TKxEZ+owBAByIkNbaCbrlxpWy6JYLehMD9qEw+zxxWc0VRb3TOSsZgBy4ANbgSE",
-	"KsfrBjBfI65ymc3aoYieDo4gsADwZ9aH6FmmNJFbkoKUBeSse7Jc6VkMs1DUKj2cqS2V3m59/odc7Z+i",
-	"X3+nk24O6lL7sNI7fyHsCXaAGnjwsMDWnWuLnsQFQfykCj+5Tb53Lqqp9GWC2njkWeesXVWZas/Mnfdc",
-	"lF5cTNN0QzsnliOZLdg43QdFPd0Eohr68cRdXGnrPKy2dU72Y+vsZuN8PNTNfRHswjtKhBo6Yc9dXJXZ",
-	"QbEAiR19RFxix8diHWaTlTmeleerIsdTFJBvl+IpCsrrATAWUOflgET6+VFgvWMo1fd+FZFmpCVHREwq",
-	"R8+F933rc5geKGH2aXrshgafOtdno9XaCjSjQqYvepyk+fj548vWluP5pKgZS+W6Rcs4yPcDVsZXiJWx",
-	"kzrDvb+lK+uqHHwA17p81TOuchVox5SpHIm0gznmbLW0Mw1wvgeoKC06hpqnqjfa9Y/f/xtKuk07nrW9",
-	"tfC3OKnYQafFmH3A7UiG4lcJzTKWotNZ8dR7FDRIRSlX+Ttv8BHJpUxNasx23GnNtRrUe7WFX6Gf9PPh",
-	"Zz4i76aKaru0U3UizV9ILvyWsj01jRUv6prG7rKqoHjc6hyP9+6HDpkvQDrqFbOy8Z7yl2cnKGt95p7I",
-	"zBqFy5Gs1/YFEJOiJAclcAR4LsKXZfwvUwpGnC7tBve6Xs0i7Vp0EIqqHuAdig6ceH1u3ufTiNb9ZfSB",
-	"nKIcH7lfaqC0zYy/0jFnRTOjvZcJ46yE0TC76+/6LqbrMZOwSU1hvt/WSOMcQLN3TLrjmqwWyzYCfhDJ",
-	"X5xIHrtjtZXhCtZXcY89B2S+uFBLPREAYmWUrN/mdKI/6HY6YPzGNE1bbfJW+Wkf7heHaSszZYOcUAVg",
-	"QTP9SUCUYRagaQp0OHRg2JEmjOZt8pjGI2hNMNY1961xV1WqPCwMf5RtcjmPgJQ4eKR5Jh6QZUUx7dKQ",
-	"Tr1Ip0kyJ9G3jsmsTwTzyzaSTV0myZ2w3sBErjPqoGF2ip2s3r9+mQ/RP9z21WwPSTWLDbIq6VW9HUm3",
-	"YfsMqrYP3DaHaMmWDSHW6AQwuJ2iJjRJ1tE9a1jJG0GL5hbpD5rafUlaDqF4Sf18lMnpcDQn66GHIRSX",
-	"DhLPdjBQX5aX2t63FLkZDN07/o2N+qwPZtuX0/RsdgbsvR3PD+4Kc4T+5NZbUO//3lPO8NkKorNu8HuD",
-	"6PQE2DWb1bv0/5TTjFy+fEr0VfMx3iLQmrEbeW1UO3s/0SNDNLOmYuCQw9eXeRSEIsIL1GUetRCOTLE4",
-	"Y4Zz8IZlRI205Wi6tKIRFzlkBnmuSEr14/Wg4hHNaKy3j5Z3yZgbuhLAyFQAkjmhSlnaychFXnwE0nsK",
-	"XqwqDhGKuu6HqjjEunGHH/Rkr9j7P0PQSI+riBbR+RdsXZCZtsIxS0r7ionaLi63azbcJV9+bwOdANwV",
-	"5jHXqGhxW8/+Rm+uRq/x/uFP1IZFrtls+bnUe/CtqqhQud87s2hPZuavUjpNGHnE1HUusWbHnAQ7ANgt",
-	"IGf17tFSdj1MqNtdIi2XL5/+wGargyxwNg7dDXcTMLFS1Q9b24/Wj5RU6Vi4xTr9DeZ5kHsDacLSAcgY",
-	"bBJFkWukczO6ZrMoIFF6jdqMfPONFDH75psL6DMLhb749d8uj07O70NQIZeZdu0j3OKucwIaJ/6ld/sv",
-	"aG7GVGgLlb2PGUtgHFrGXYA0DkUEZzwKSK7Fh9KXjah2F23GEN4gplk2w5ZdT3Ygw5VWQdAJx3MViozF",
-	"MksshRW56RImkonkIletNom8foqjH9gsQs7jwVSxBNBBWmTEMtaD39olD8VIpkYJ4GwF5HbE4xECmCRW",
-	"rekJUW1yCSOmca4IVfp9A/Oq8OoAYG1IG3M+hnMI1MgxTdMLIFXWGhfZTiTAigSof7FYOBTN6NHjZ4/f",
-	"PCa+hj/+cM1mT5OPUUu/r/5VSXX51r4BPAUDhsZQ1XgRCkpMSIXoI8tErucYg/reTmrKDD7B1ZpbLClY",
-	"y6x2KFBao4ip7Yn5gc12ieV44h4Fdffk6LT75uS0d/6wd/5wmaCek8tBA2Zog5gPytg77GTZQffVTYbR",
-	"hrP4+/dra8NrpiVaev3uP8cPb/45fjL75/jJ/fgf/3EW/+M/uuz7H2/icZL+5+nfR8nP7zv/efLE3PyT",
-	"zHtSVxikt6or37VHFs1OgzAfz7eSX9F4xI6upMgzmVZEbBFLNxLyCM551K5qmsc2Xj2qL1upHiJXn7Bl",
-	"xUnP7S2B+r4VtAXm3D2rDJaHprSlqqyG7YGeAf8OIKyr5Lu+wlOXLpYl2PtcK16Y9zb5p5yCe4a2sFP4",
-	"8L4XhFa6cuZaKmZwdhEpLBRYTNMmr6z+o84VBasABqdsvqFW41XHt/R9rAJaHdeCpx7iWl9EXMvsld3P",
-	"FW6CpTb2qiiWtYwgFKS1aUUoaKWSrQgFwQneOhKEWnIhFjRmtZGgn0fSGL1oBXI1ZwhS1cOzDIZj08Zd",
-	"gqJEHMoSogssAgEYCfgEocinaQpChIKhW2LSghtm8jYgahqPtNFMtejB3UN4wkAPAHPADU8gqgPiqRXg",
-	"gCJtU+sBoLhAb8JbGlgX+NQbxd9/fmPRYn0ZR/UvWvh759kA34xlIzAOi0UzhJGYgeDz76lQRCmPmYhZ",
-	"RJpRzlmmRzeOJ5ex1m32D27+bBVR+aKyUEWk8BeQ8CYUTSMywYIHQdqDXmXBBbuw9Deq55fNBOXaxWAu",
-	"IRAUCEf2ch/wKChj6V84tuAeEdrcb5NLMStvlFB4C7xW4GzI8uds54ankr1cA/ddVMjg8VonGoQLqZ/g",
-	"FrDRawymadoIGt4yFlDrnGWNXqM/VVzozz9W4ot7K60Fl1swgxpu1seCvhd/eotV/KXXCoHS7VJpAWiK",
-	"ecy2WGJ8Bw17cqDQZ8waG4Sp1hVJz2thnnC/tA9RpdU9ULmbLk/pQX3Ibl1QY1YyIlXMx8cYkFlaDWgF",
-	"Hnl99fS5ieCsziJUZg5a7VDsI1nghfpBDC8FOiqH+l+gcJUindXF9/V7vsF5+dqqCvdJwvW+URlaV/n1",
-	"3kLrL65zuhhQ3yEo7pZudVzc282H8Pgdhce9OfZJD66ePt8xOq5llzmiq2Pk3jDqA+PwtTaF9K0rg+MY",
-	"eq4Ijn/Pb5gBYtSi29qyxJqyhZGkp4y8ffUsFNEozyeqd3yMfaQjqXLsI0WxfHMSkWaf0QyIo2DghfkF",
-	"LZeGA0p/Bc8BIwMCX9ajhkH3TAVi00LBUOXMO7SAeUYSBoW/NtxO+lSg5DTYWKFYHVIvR9PJfDC9JHiD",
-	"UBR243rASu5g7xJK9qXO5iLl8wIaVYR1V0rispSFzWLOzkaB3m2nqjZyi9v2ELs9xG6/DLihQj9sp6Xq",
-	"I7e+nqo2vY8/wH83COTC9b1qVXNPQaDWBXjMGStL605X2+EV4VY8lwsBV19yk/UFN961LLgPIdivLwS7",
-	"8/GoD8DOmXGrwrCeHQeRWK0AKyKxK/ViRSTWHMKtY7Fumy+EYz0eVrCytMSsc7cvof/KGWimI9pSDiLd",
-	"4ts3VyShNn1CbrlI5K1perYPsEUAchCKIcvfFWNotcmlo2ThimDHF5GCULgrVKLZImWZJSwhlssVLhKh",
-	"MBQsgaV1LWhvZVbwwHqcXXR2YYbGLOp75Koj5AS6xYFXldpqC5aBBQB8sfiWI5nad92EALTgV7u0c78x",
-	"RrG7xZNMjtfx7YtfvJF7cO7LM9fodQtKRwws3odA4yM6w3K6ucsfzl19EjQAVMBnboS3WnhOd+6XZ4u/",
-	"xOAFrotljpnjhPRs2FyWfuvKFtoP4f/+EwXQeudtcWFrjE17JsiAD6cZOzj7d+Hsm0Pr5loLqoTOdmE6",
-	"pMWBXcpzWC1qUSKBhWdwS6th2g1OhfWOTd+dFaqGlhiDmdCCJ6d5K/DlcODyOjkz5P4qFLcj6e6pvxtL",
-	"lZMm/G+BrSFsM3ULEDFAgpfHXS/HtxOCV+VZ+epEYX8GtiiGOrHNrUAaf0QFJVfZ9LeNEhvuRt3CXx7T",
-	"jPyNJgldn971PbydWfJG77QkkouhVkveYgRfoHyd2zO1TLT6qqPYXHYQtndJL1ueak9Q7kArOycYthC5",
-	"XCg+HOXLk0n6egi/5xnlUAQrnPVqb1BIPVIWehcQZQWOIiFDgcfCRB4H2oy1sEPOSU0lZKkKM4Zk4PKP",
-	"pRiSHHo04Fqaa8NT5aHQZqvHn980d/ClNohx2zU9J8mDYjDWiveCnfBLQ7FdQhRp2gFoVXNBahUFapuR",
-	"vA3FmIoZiVmW8wHk5JVp2rE6DOIADztaR22pLZ7aBd0ZptQb5WM9SC6Gr6W+7Cxo4ARfuRUqMYw3emed",
-	"EoH5/WCeg717vhkHu9MWOSWTjN/QeEb6VMHG/iVo6Kl/YUnQ//XBFRmMaRbLKj7x5/oL8koqxRsef/rp",
-	"Jk0gW4hltzg1AtkepkPGfYU4/XnEMuaJIzgoNNdbu0xNt7FQ5cX52UKcpkXou1aaukCBtjfh3565if0Q",
-	"8yatFZGFo66HmTDC81YA8BKiuIXn/pUFUQH/Y3JjxUhAnPoSlwu4rR0BzRjJqLiGthKTujd45or/xmxc",
-	"oy9plhQ5/W6R02+TV1Rcq1DoO3UDchKQ0z9+/x98UZojUhFp5pwhQFs/w+otIXOiRjRjSWsTefgM1gGG",
-	"s6rp742ckB+LqagcfE17H0xEKWNhftzodTtBY0zf8/F03Oid6z+4wD+6gc1rcJGzIcvW6vf77FZ8Ua3g",
-	"RxdOqyuoYBM3eqedTtDQ2wbeejPzvhz8KAEiPZHvvYecFA852czwr7XQT07rLPRTbb3vYKH7+7JGB6TF",
-	"JQdDfP+aQx93d9gBK23CMi6TXXSGlfpbqQxtfEDN4OpyLm3xUjJMqYiZMb/tr2vN71Yby0xVUUCqIkMl",
-	"V0LaxIf2mbbtL0iEhyOyPqHB2Gc3BooStE+hIHqh8EPeTd9MdkpLG8L+5+h3B2V7mCs1xX72UNC5yHoT",
-	"yyK03lwIdBeR7VJA24a5Ae66GOIrmjPQYDRN/au94UEYW3/tf/j//i9AQDWB2i9hMR/TtNUmhuDCuTIm",
-	"usSzBapTG4/azrh/YffKVx8PP30QNOYgbgv3oTvnPzzoaP370qx0o3dyHjSE1POSwfcnHc+G15pXi9tk",
-	"murvzj+WHmSLHHpnZ0HJxXkK+67R6574zsorCO2cf9ueD6ufdgPHMKnHbih1MR6U0QFGjhxJKkT0c5nT",
-	"VD/hI+opVUwM2gh9KuD9T9y15/rarSJJJw/2E0lyW65GXVkBdNBV+9dVeu61BGJiSIfM0JZtraVkITy2",
-	"UFNmK3MxXBmX9ziby25Mf2akYqpPXF5mlw5IMidFtawMRU3wfiRvCUZTrMzNmPfkIkBVDHxpgnUbcfyy",
-	"mJOvTiAbKPB09rIkoxYD4N0VAfBOZQA8WBZAP4Xxe8LxdNtw+el+hJy3kDVirthFhyj53Qm8Yh0g5LuL",
-	"tJv4Z3MLeYcP/lBPRWVx8HM6RD8iLYLZAdGijg6NCNL3qjfQewXyPoBpIJpEUGVAzlWWNLVyyLmLYBff",
-	"hWLCspiJnA5ZsPC7BfPdI9+HUJBioHn0KxjLX4ViKhKWQb3HdtLyjZ7Rr05Omg34oWyt3u8shLTvP2if",
-	"ztdelK3Gp+JnI+TQyDTW4ynscsjnjCcp184dlnb4DzxdfOBZZ+5xZdPVe9yp97QT+zRFByyfbZ+q3JeB",
-	"CduiruaYDkk/Y/Q6kbfiIHD3L3C/s5OrBZaRAHp77CB4czzm64pcjGwsh8FzzWy2f5mY3s8ewR5eKCvU",
-	"ziC089r+Tuh81hM3ybhiUSsIhdfqS5qRkAK6k6ELtkf0f4BwxJbNRoNpmtovADw34znDSywdv98uTJqX",
-	"T+0sDpkwkrDl1d9OWHZ0zWaY0ITwsXLtypxloWjawZP7neMxx96XbtDpdI7B9C3eh9zveFd0OvYaKBY0",
-	"8SLXyR0KM2NEChM7AcovQdzE4SCFJM+vXhIKL1TRQ0zmWohDUeohJi9A/stMEcVyu0wO3w9BmczgFMuP",
-	"bDN2jfJ4g5tjVxnOve7ZazaDfj+4k7V2u51OB2zf51xMta16v/NxowZjrDqt7y++jMeMXMlsIrMNCcfM",
-	"FNQJSIThOIi51Q26Hg6Aowq1K1yIOzPdO7Xs5nbJ5qXcsS39P7Kl/8vaB14jHXEcs0nOofKBkXmgBVXG",
-	"erEtBBeYjeMi4WIIEgba4CZMTlLAm8dAKmT1EBfYNR00LSIyEA1pabK0k8CS/ZHLacJzltQTDj817/7S",
-	"vvrmqMWHPoF9QxCXwDEWO1O2PRj1HL98fhfUsf1q6fZiwsTTR+RKCsHi3GvNhBogcwCMUsFzohyionkr",
-	"oAE965xBjXwooFII+mqGXOUMOkFr9vdqaIzVO3p/xFkLz6qrIJlfwh3JFw9H7q6U0D7PW40iqjpsk2le",
-	"JWbxOKi5AdYdwOaL65wG5LHIM0qePgrI91IOU0Z+ltm1mtCYBaH4gc3iVNJr8sfv/9MKSMYmKY2tHgMi",
-	"QXcGSZ8NZMba5IlRZgJ7W0q91HDoQxFxbWhzRSLIFGaRZbVQjER0mkSmi1n/m4NtGRBDlQLwmAWImadM",
-	"Q/H3n38grxnCqKEoMbBDJVkC2GginRnQtV4oQvENWBITlikpbE0M4Cb19W7VylZ/H6lpP7owdYaZyiFs",
-	"ExQXO7nDjsaUp6EghCYJdPCYIDp+QeKU8jFp2pafYk0Sie1/RNGZQXx6d8MyPuAs6RFAZIhaF3q81I62",
-	"xFIAw5ghwIetgi9qIOlkwhKEPIJHR7+aEiDoL0r0eIF40o4Zhh3RNJW3LHmsB/NIjikX2kmiYkYS+Avv",
-	"xcaTfNbCyYEn4Czqe474cMT0bI1ojmhSz+lkArH8Ibf8DTc0nTLnRyGMq+uDxwlTAWGpgltGpkbnFUJT",
-	"IZYJ7WttGI3pe/gYuXLgG2gOuEAKyVvtdrluTq8/E6a1eLj5fkwnACSON8ooVx7hxD0LRQC/CbTpFVNh",
-	"6rLkLdP7q633l9FvWh2peRsw4SqWgAqYyHiKta+R+/BtlkYQiTRvHIoIgQvw5BjogvYtS9Mj4Aw6lhMm",
-	"eHIUSwFBbmxnaJndrog7JFOR6lWOfr29VvophKtQ6AURJtg4YvG1RRLIzYnUW0yLRTiCeOKJojfAenx2",
-	"clJMcatNfmAzME9DkbFBxvxkUp/G13ppBbrkNMeuM0RjNzOvvS5lDruZvxE1p4NpO6CZydxiMrx99UyR",
-	"8VTlpM8IQjxEpAn/iFAOpVJO9GP9I5mwG5bKCcz5WCZQYHApylKpkEFkQnlm+HZgT0CjHTojzbPOQzN8",
-	"A5CP88Vzfc91+niXGd+TaZWd8hmptytkgtZ3UKQbyzHQJJlp0177hPeOj3ENG0EDDzPc0ZT44n8DS2/h",
-	"eC6c6w3/AVvJHfsSjx4uWKPXsOAeMBJ5nVM9nGOpjZuTY1vYFzR+5bn19424APaaMReGpc9IKD3IZ/qM",
-	"ndx/RJAmwbvwDaNj8kyfaQ8HbP3w6fySvpzmn5r/e2uLlFClz7326v6kvOBrGKdXUgxSHucHXvCvwllG",
-	"S1X7kmjH3pnnrM3ztSx5L7jkaomqqzKoYkdcKCYUh3I6Ne0jogpRjGbxSOs4CKx/843MvvmGIDRoM4Ji",
-	"56i1wCIbCo9G9mcTYTZXBwakGIxJG9i2jrhRH6m+TZZpJaBvaTBCQxEho6lRnZbtey2m2krUOMsSvg1T",
-	"7YCLBMH7Nk5Ywpz+BIXid8bjUk0Wbqoj0UbQxqlMWV3pOiBQbsJLA4ru45pP3itFuX66Iyevfr7HfQzP",
-	"Rw63mscXPFRbsIbuqYgeK/0KMpp1WARKwKmxFEJm89ip1gj6l8l5rKTpuuYC43UTmuWmwMxM0880YyM5",
-	"VcgsvBFvMfYCXMEQ16EuDhrTSbL4/vffdB70Tu3737BMwZKf7AA1qPfSapRB2M6HdPP+FekTLhKc3S1B",
-	"UrVcrtKPeM+PS1l9XdjDQP5V6CUucmnjBs1fJTaXUcvyCPUYJjRhKZdNXYWB9hPs1jr3EAkArzKj4hpc",
-	"v1tDHNb04PXx4IcCMaMvLPJ+PmJjxdIbU9do4zH9GZEuwVqVU8ULAbL1MSJ8o8dq7jMV/N9ThmVL5u31",
-	"StIMErtlOyGd9bQ/Ta8hGgdBGRoK8FX1g2OZMBtmgovmmOEBpHp9UkscuN4Km3unBcrhD2y2m3Naahxt",
-	"Z1IpXiljDU/xCvn6S02/6ZxA3Eh63SGg4Q5KadV87UknPRZDLhhDOMBNtdLSNVhbKZXf3yml7kaLWAvI",
-	"YM65PkFbe8dB45mMHYLKsuvddX8+j/rgFn9CKMap2hr1vB6F0aj0eT/32DbJfKjR9d9RoWw6oykHA+ik",
-	"5GKIkBM8s3ljrZosKYmphCiz5/CszJ8TeG1dI65ymc1KjW6B14vmdxYFhE4TnhMm8owz1YJgOdBFk3m+",
-	"OP8NHY11RKYCkjsFcxyq2D4Vhk+jXIxhaORyvavR/NBmjLNA2uQ7Q2VHS2TVjhUeHm8RJUNhICVJ86TT",
-	"KSLQSFKnEKcyIEJ6bzlrVan4PhVGv2+tnvdOfaAH9B0Vnzp2ukwHmOnfSQV8PPD5H8T5xrXAVOwmy/tU",
-	"bC7I12TrRwpPQv3jcU+ZOlUr2dl7rrBUrkLE38rsGtkqSBPzl6FwjNmZhdNtrRCxZC0JG4q3ol8pZIXM",
-	"5wQsWVO+hsIXsBeEQr5QzMZcmfmwfK597eiZh0ByMSoujCpFM1zuhPNnEHp6+IHFNYVFOsg+I/s2tn2/",
-	"RtkDx2U36QN7eHlsaBVUcVm2AFqxNjQq0IpX+pwVaMWODH47sGJHDv/LKkl67I47WMl/kreui+09zqiq",
-	"0AwY66MpSWhOoYJlKGWC5c0ZH46A+YNlVE0zBkWiCJkdCmOTR2QgsVKB5KNMTocj50BAsqzPYjlmikRP",
-	"ZDZmhnsPy2uA/ei+TX/xBAttItPRFwpTyWWLSTzpfGTqc8xP/k/xTZuLG5ryJPK9EMchotWHfs9QIPvf",
-	"j5b3z1D1AcUe1OfArwd0zFNM5mnvJM8z3p/mrOAWWWT2c8Xk9pLCdTIhPngnrX5mLCeKCUutMvbLzCFM",
-	"qudgEweqBZXoKiDYgQh1Zimn6oIwmqVc60mtGUNhPCx4oHawtP50QCGw8qhCUzkEh2cyYSI5kiKdmfgt",
-	"LCI8zO4mqG1b1KttcmmWBlR8hSquJkD1rArE19rErLggoMyFzN/hKCKH/I0P1Y4l6tAqJe+G+DkV/dw8",
-	"HbT8X0nL2zPDytJ6S4VfaLkNnA7f26gsl3gyTVOSsJzyFPLJUuDh6oG4DLA6IjBFmxgzDkyCyGShR3yi",
-	"nJQOhQkRQz2s3rtzeRLD7cnex1pgQZ0rFTP9VGRfpomXDGoTmCBAsMBSQUzjoMg765zVdCpsf+Ir0wN+",
-	"f3D32wWWur1lsfeTd/ZYNm2I38QQq0L8Cy/lQvynewnxH6Ten6CNYydHpaZZY303BXX9F2yn0zweLUrW",
-	"v79+8SN5zrIhIy/1FVq6IkM1lm5BHVhdErnaKgoFmEUUEu9LMu5UkVuWpj4DPhjx8C1LBwHpT3MwXtFu",
-	"g/siNz4UUZHo6eAIaqCx58FUDPTQ/gJjVw9S5VRrhbPuSZvMp9/tjY0zQaKXL16/IdXK6Rik5DH+pLI3",
-	"GuXWdunyfRZzlwTv39tW9m4kKWEzwCHzHzbWG+UIttL/qnjwnGzf6oFfTMjfaKGDbijF/A9F0V92yA42",
-	"7Y4xO7jHNvb7sR8gqDXmn3GVK1OS7P3AxuRHVBkA7nlqbOyGV2qKPnnTyPm8ZXIGM5IAWiniO6Vc5e/8",
-	"AUWAEdJqk4gZ5PyfeT7i4n8/7ETkmrEJNvSgg1CCPwUHwHAC3MJvFngBEP6O3jBQWDaFMWM5ENIMZBaK",
-	"jBU31b7HJMVkhNWuMGqvLLqgvL8ggKmHIB9aU+p3g1AFB31YeCBkbQdE3wJKl/wlW2HnQFnvIlGC1vxu",
-	"WrhCBECYFMjaA+of9O6VZ6ZsHz3sVBcGl9eqVB/soLxP768E894n1Pb6DAl47Y+GDOf13y61Lh5w7WO/",
-	"ntCYKfLKdNJlMBcTVHtQPmv/Vp4fdH7U7QD7t/WDwBOLV1qWAKNq73NecR8x1V5yo9e4evzqzRE87Nuf",
-	"Tp4//MfZD93vNqFV8LZTXUnvm6LZ0t9LB6bKL4VrnFYtj6dMSiJjN/bx0hPWdrOwsbwsoiUIxa8lOVRo",
-	"TCxVPp6DXV6iOPNRwc5j0Zlt8ypmbI3W9Lh3fAWK8ZZQNCMHyBwFJLK30v/m4p0N+iNAuQF91n8YSOeo",
-	"FZCE0STlgqlAO1JchCKVsfYDA6JimaGWdpyXnlYuQZxrpWzKpnFSopanEUOBKhF/slIpkr3oxEtvMTb1",
-	"5PbZO+TDTFrlutcunuJFXS/P/hSl3VELcTwv8nh3yjSZMu/Bp/MBRNtvtEbpMwKVqeHyq/TW93Q3EmFc",
-	"3tIs0Z92goY9CA4m0kDjl6fn9E3nQa97YkbpYqPeidyAkw+v/NGn6XhJs+vGDr06xY5Z3bHjbd+Dcv/i",
-	"lDstCTmr233Rt75qfyIzE/Za0PD+YzZU8L74+1r1ux80XKvww3t/VqpIsMnrr6sQ5MqMGsBySu8DsVkm",
-	"jOOrcioSmiV40RG+rPYYeQzYeH1pSvBkmoTCljcIduvu1/z3lE0LRBJFx8BFJhSNkdzRmE5wZ2tiWPMC",
-	"Ytqb1xSS5szErs2AZ3KahULeCjusVptcCu+d0RZZ7MQ28CJN2/kVisXWrxbUR5Cl3V5v7Ku7R0Jx5ULd",
-	"eDH7thiiqv8LfqUX+bEB9NhHDxen7aEcs9/KGcaNgsUwHNxaX1TIuAQa5W3OQ/x424qKQ9T4U/QMofBy",
-	"pkFJUG/bQwT3fGeRgGpjyXogLJ5mev6gCR/g5S6n+ajR+9cv2jEax5Mf2Az++kVfnN1Ua89nMqZpCQIK",
-	"ryXNaEyvGcmmImppmzhLDbBQ7/g41T8aSZX3HnQedMAyduDy83YtFpTIQcF9xQWh6OHScbvQqldyJDNY",
-	"18Wb5NC09O8p/w0KHNkNTaeGfTjL+YDGuXejS6WYUtZ4WiRJvGaCsPdG91ilCCQLMdYBQuQaAOcs5pYD",
-	"qfUfo2d78f4vEZm2rKeakbF0IleYmMmUKVt346G8XRBXbi+MYreKyHv4W5NiX3g7RscqIEXHqQpIjBOL",
-	"kH+gSU1feIEP4O77PRasVL2WKUJ11ZLNKL1GiwpqUvFifArgbg/RhSnmy/ywatRupu45JGPvlxY4unot",
-	"9SMroJnmgB1bRYmpspjBBbKeJWGOjlXMx3qdvMe/vnr6vOLhhiPIrqfKs2mcTzNGmorFhrM0ZUrBP/TW",
-	"/Q3We5rdsJlqBcAFape5oPgoHQgkOqiIcxgYG9ic+h7aPoX1NDGuhbtgrEnVv0YpKjY/P17UCj7N2JiL",
-	"pLxzLksuy+IRNsf/nvK5Wd2ICUtZwQyiZws4cMeT0hZyvGkVr1HBvCeFvXvxSH9mymHUxYmxHBYkY1rh",
-	"qcCjryIFCYCTISW+y2L7eGwBlTu/qOSVA5PhA2u6JGsSXnUAXoNiIGOas4zTVJHmdKK1ekBy9j4n7H2e",
-	"oSEfkHg0FdfKCJU+S6AEuhWQZJoBlCHOVCgKtH/yq+yrgGRswAUz626+ZTbYSO1xxSM0mKaph7pfQSyA",
-	"5YSGvhE9iDb5aSpz2iPnEJiEgnfAO2zKzBS/IyTSecfDe9D/DIUj0kJmXdKfWboCVjPyC4JThFMxkWkK",
-	"hzBjZJAxU21sZ/0pMcYeNOl//P8DAAD//w==",
+	"7P37chtH1iCIv0r+8JsNgT0ABVKUbJExsUFTUjdtXfiJVKu7TS0rUZUA0ixkwpVZhGCvNvqveYCZifje",
+	"YPYRJmL/3H4TP8lGnpNZlVXIAgogJLv7c4TDIoCqvJw8ee6XnzuxnM6kYEKrzvHPnQmjCcvgz+dXdGz+",
+	"TZiKMz7TXIrOcedqwkjGYpklDxS5Y5niUhCqCCVKZ1KMCROa6wXRdNwjbH+8T6LrzqPrTrTf6XVUPGFT",
+	"agbVixnrHHeUzrgYdz596nXOEzadSc2EfstmKV2wZHnySGc5i8h8wgTRE65IxtRMCsXInJoP+B4ZyYxQ",
+	"85FRzRISFUPHi/53bLF2KS9lTHHG0O7fvX1J5IjoCSNxhjMgQNYN+5bpbHE60ixbHviSxVIkimhJ5pRr",
+	"MmQjmRlI62zBxTg4NBeajVnW+WQGn9GMTpm2Z3eqFFNqyoQ+f3ZB9SS8E1o8RXhCuhFV05tf/v4/ox6R",
+	"GexPMWaO2fzQv84Hg0dxnvME/mLRnlkU+0ins9Ssxrw8OPgh+frj0e3h9JF4PHvy41fZ1+qpHtwdzDu9",
+	"DjfTzsxieh1Bp7CDpNPrZOzHnGfmuM3p+vv8TxkbdY47//+HJY4+xF/VQ3+HAN3yi7cWKVZtvUAc2Him",
+	"ZrDx2pbM15tuyQ18c4+9lRuAnZ3JicxWHmQMT+BeYjmpHmLKxjReEPPD2kM0L3/BQ3Q7s9uczlJORczO",
+	"ZJ6tPr4YnjC3JWMzs3Up9sOrwyfP77NGXAyuES/8qX6Ryeny0t6IdGGJgSqIA9XmJKi590i0uFCaCl0s",
+	"+MecZQtvxfjeDdU3IzOLv9CRzKZUd447CdWsr/mUdXoBSlMs80q2XKSlNxuuT8ttVvcsW7zNRRN1PyZZ",
+	"LgBx5YxlQIcJ+0hjnS4Mn+GazGWeJvBUl2tF4gmLb1WPZHnKFKEiIamMb9We+fNaUKHmLCPzCdXlu4ns",
+	"mRkEyWSaEnbHsoWecDEmQxrfHhMh8RNXRGmZsaRHaJ5wzZLetZhSnrLEHOmPOctZsk+AlOI0XOHKBYN/",
+	"M0ZTEtM0tfOO+R3bvxYNgE0QLj5EEzaieao7xyOaKlYAcyhlyqio8s148R1bLEP1lOSC/5gzcssWpAsc",
+	"mZJ3786f7RFtgDKltwZswGo4SyxGEEVHbJ9c0im+aMA6lMmC/PJf/xuyBgCMR0dL/ntClH2tRxI+GrHM",
+	"cJji7aPDw33yHVsoQjPz1EwDwz48IhNz1aoE6fHoSXzAHh/2n9KjR/2j+NHX/af0UdI/GH5FD0aD0aP4",
+	"4MCBE2WXEp41tl8B7JR+fMnE2NCXw8ePe50pF+7zQQhnz0evqI4bqJETgxYyN0du0MVAQ+eZYAnhgkRG",
+	"loos9K08tLdP3lqCRHKRMoWoA2CKaZZxpkhkR46qQIEBGnc96uNSG7b75GjF/t7AtmgaoBr2FzLLQFTh",
+	"5uMxLLnl9j/7Hl7yKdfLK39FPxo0zVOtSNdeKHI46JEp/UgeD/aa6FwKwwVv4+GgZ5bDp/m0c/x4AOiD",
+	"H0rkKaWzXueCjtkl/4ktL+6tpcMzlpEZHbPlFR4Mmpdo3rhRZuD1yzwYtFvnlbxlDZKvnFFDSCLBPuob",
+	"mFubhyMnDs8ydsdlrmAn+wRGwluu+FgYwkDJVCZ8ZOgMvGrIBiVHg8HKHcKjTbhwMDgMYkOxlz8frt9N",
+	"8fDn3svVNlv5NxhnaRNnVLE+F4oJxTW/Y0TlQ3yLKEazeELkHcuImR3ot/d20xJ/bCSSFntWEslLmHXz",
+	"1WrpFjySWePS7Md7LG8i589YynRItTwXcZonjCg50v0EnyqkpC5NplygcCHngmWKSJEuGu+lmsj5jR1k",
+	"U35+qanmSvNYhWXMS02NvItYOucikfNjQgV5++KMPHr06KkT30DoJNFf//rXv/Zfveo/exYRI5aR7rur",
+	"MzLlieDjid7bJ89wScfk0YAkdKGcKBhpWSPZh4PDJ/3BYX9w0LDtJXHVO6Gj2gENgidU7D0kuD430Pf3",
+	"3SPcnJrid2wzEMAQE5kys+MeeXd15gNCyHl444dfN2y8Jgdvuu0rOlYveBo0DFSldZqBOQBFVhAzESBG",
+	"F6JjRbpo9EAK5iwCVsebpTJhTvcJ7oKOVWUfXLOpCrDelRcNWM45vultl2YZXZhflV4AUI2yALt3IiTM",
+	"9A1NjFTEFDDyWArNBPxJZ7OUo1nm4SyTw5RN//MPCm00xUmZNxK4UDS5yew4vU7CNOUpUGALEnJd8s7r",
+	"DpnmSpMhM6raVCpteK4BWZbJTHWOv/+5HEHk0yHLGl4ohq+w5k8fUPVkSt/wpHPc+Wo4iI9GA3Y0fEKP",
+	"4oPRU3oADFxTnSuDMgZqXAOUvqGGCrmNWFhOtJ6p44cPU0Yzkewn7M6BRD0c0qTvXvjUVse9wLfRkhQy",
+	"lsB4hsFNaWoOjiWkO6QJ+fbyzeseMX8Ve8ePHDQkkGiAOe7td0DFF6OUx/c729gN4h2sM4Aoo7uRkvJu",
+	"BvenJdzPyklaAL1Y0q4h7gZWZM71xOqU1vhq1s1IF2icVdqKh0ABq+k/qM7yNDWqs+BijGfyjGo6pIq9",
+	"E/SO8pQOHbC3PJ7EjneTewN6R2WW554xS/IeO0F7p1EZKBmxOVFoFd3wIB8PHpUHecmyOx4zUl1NizN1",
+	"a+z7b+7qfAsAxFQYjB2CrSCesMRwH9JN5Fz0jNZimD0XY/P3KFeG9MdSCBabsRSY+MzraH0Ak4Ugmk/Z",
+	"3j55bY0Yc6pIPKFibGRWhK+zRTFiyZkcOVCDugaG6j5YqkEE8JwC3k9NILBPP/TM3QCFFzIb8iRB5WJr",
+	"9BoVo1RwysjeABQiGEtQlZ5nXDOiYjljG5MCD4NeeDO2wJtygbtClpimKcseKJIZiUVmVt2AjZFEMiR6",
+	"NE3lHAx4cK3/yATLqJbZC7BX3QvmYzfWzQgHq11na40tHiP4GFoHpjJhKWEimUkuHKqyhDwePNr4Xh9W",
+	"GeOYajani3bnUqyubzexs+Op776LMBEjPs7NTqsQ2LPQMQdZGElykStDYIg9o5PCBuld330CV4qkVLMM",
+	"DvlcaJYJmj43ksq9jpjbkfyjpYLkgn2csdjoQiANERnHeZYZUvJjLrWzclrxIEHPHJrkgRrpjY/Yk33c",
+	"7ohimVFkYQXtDrvYzi4O+XQZDmj0jWmOPCyV4zGcYmLpagmSHhFGWC+OGs7ttdQvZC7udyuF1DcjGGVZ",
+	"EFrtxwF64V7djC4elcfz2hukxZEIqfv4+C7O5LUkKo8nVhoyXGsh84xoJoze13UKkxwRqSfM/YAGHHcg",
+	"d4ymLEEp6IIuUkmTKylf0mx8PwlohmPdaClvUhjNOyCHGWDnZR9j4FYHg6OvH3/1hAwXmm0q7RwdeLzK",
+	"boNoKYmbusXZ2BX3tZR9fG3Xgmxlu+CV5FOuSfeAvOLf2CPwDMs7YFrWKn0z5WpqbclAuoS+sT91jo+8",
+	"g3FW7EcoJ1MjjgIhx5cKKzdX5GjjI/IYl79NUvDTNofkvbhrHuab8BXEAxQwiGpQi4iiC1UBjRRs6QTf",
+	"Fs7W+9wkb8Cbwn3rHZpiIiHOW1CqP8seCdCS3NcjzlKgGc7hsul5Hn7dcJ7eGjc90eLVHZHHyIElIiiR",
+	"g/VSyNKp5EMAzu9S5lnMXhnxgtN0Vwoh+6gzGhvpsUEjNCdkpAVK3hta/vSr/uFg8IgkMs4hNqX77M3Z",
+	"nifXzzI5zuiUXHeo0Hwus+S60yPzCY8nzgIABsAUpCwbKWRliO4zNuRUkBmNb+mYETfC3q+iYxag+SxK",
+	"pt2yVTENlBEUZmGGM454ylDdpAVMubaArgMSiSGeGbgUFOF6Dy9WmhK7E3MHVCo1UI8FS8gwVwvSjcqf",
+	"b8w30V4RnbJCE+5GIVtC1MN7XtFSkYNcSfmKioU1IKp7YW1GNbsBJlWlOOZ7y7yQnZVqNRfk4HBLm8XR",
+	"oWd8upKSTKlYOO6p2mGTWVrfLXkXSPS22GupfPw6toN3guZ6IjP+0z05Su4P5KuxoFJPqCLs48xS8M0k",
+	"44Py/N5VJ2lxdJVl7eLoXnGlwG5kt2OuGxd3NOUQ4ZEwoTlNVe2E3r9/3z/N9cT8GlMNgGuOaMSDmWUy",
+	"Zgq01+cQ+nk/qc2sEB5usDVUBEoIVoJXGsz1YKe3ZMX6tcCkdpOY3fU6oJGDvf4hEwl+u7G9/tCT7v5c",
+	"rH8j2a7c9q4lOwenOUvTvjXdf3v55jUZ5prccZlSzZCt4oAoKQ1zxQVTCoKqSBfcbMCjc3Er5NyKUKoH",
+	"MgUlGcsVS5YMzkCnaS0GCEn1O6Hy2UxmmiWvWMLpFcDoXhe7GPBmaka8AbBXVGMYGtnfdUezj/rhLKVc",
+	"XHcct6NxzGYaIpiMYOmvAGbeVOx/7NOEYn0E1kfs+lpRh+LdPrzbh5c+h472QJEKnGqA2QePnR0XAo0v",
+	"zsNRZ4KcXpxjDJhBA5lrwo1YwOKMQWjhLJMzlmmOfj86m50nDVHK5Smg5dPQaGsSg8gxEGpuGYZNLczY",
+	"Ik+t3IreziUXZewCJNuGLYIDlWdMrXhl7awTLnR4jylVYEzJSDyhRlKCEIORDcI2IOsRLYlmaWp2qgid",
+	"0QzAuDQJT9aGTsOZnT8zT5uJ3ykHierCXppF0ZIdmAMoVCyIJszYKGNqgkGu4AiVImaEkikXuWbgeN4O",
+	"VOiS/nn5h4zdyduVJ7d2bDCcq4qDez24LsGN8GnZn50rlp2vhfk789Qz6+92mvH3GDttR7CbtmhSLLNn",
+	"74aPgT4CV87Qh8+HYq1y+AND5yTuBcOD4dolqH3S9MK7jjY4pdUNPRWVC8oTiObRdDojzfcV0AeIANWa",
+	"ZWac/+P7/1////rw80Hv4PDrT/9p7QWsLuI9JoQgViotZ4rMZXbLxfikcNVbZXeU6zxj++Q1u2NZDw3W",
+	"dKgYxju3IwUOOeuLsIEXt+hrHcnMZsCYL+mYYUAKvkLQmcdh1o0CmXz8rS7ABrBAEkn0vdH3PkT75Az1",
+	"KlRWLKM37xvyAjZTw87hnCCaaYsbUcZ7HMLaXfBH7a70OhiIbH82l7N+HQCw6/A2hIREsDnAHehTK0bz",
+	"L8gjdsAPbkPM/KqY4ZhE6e1NBGLf0SNidPMnR3mWekvaJ5cTg1KGE5xgmDjhGuLJ08V+ZxNav0tCHSK8",
+	"lt7eQmz4ZlS3GUnPn62ShjBH55YtynwjjwbeskX35vtB/6sP3w/6T2l/8sPtVMz6+q7/04efDx9/+j/7",
+	"+P3otP/iw89ff6p8PNrk48Hhp70glcVNvOQYgFW9OwnVdMPTCHHMCVWvZBakoAycNVSg0wbCh0YyTeVc",
+	"eZhTREv2OpXY3eUBL6hShCoSzcr4Xi3JmCGhNm/DJCeWBaC10F41CPwNJrD4iAQwKffUjBeIl8tJL4ZO",
+	"R+i9V2CkUyckgtCF4lv4hIkRIp+aWc1znV4HfvDm9I4R3OznYpbrtXy+HnBYZLNo6YUYetmCD4zanXLB",
+	"CCgOXAq1TGjdTze8Qa6PeALR1rQYZXmmahzmjwdVZtkiFvGOpjlr0CtgkyfILSZ0xkjCZkwkymGBW9YD",
+	"NJkeY46rYdvdyHDvlN3EE8ljFvWuRWT0yQgV4iijmotxhNxIwqRqz/xG4BKAzQxGUqQbTfNU81k5mHnw",
+	"WlgkJ93I/hXtoWpuzW6jTE7JgTmix6RbmdCoWm5OTDYqIXgmheIKNPQlTPYPzAEuiM7F6YQYsWZK98iP",
+	"Of8JTLzMjIOiIc00H9E4zJODWHI6m6Gwsk8ujUTJEvLm9cu/uvxfLzLm2/dXECkx5UIXCcBqxmI+4jE5",
+	"9QTULuQ72LwyS5TV3j45RQJg3pzkUyr6RionZqeA3gTjc+0NxRXMMubkRvPtG5EuGtl6idI3Wso0IL1d",
+	"ma8J2FG0NEp4kse6dh1sBtHrKZ31yGumVK56JGU00RPWp3yvIsEtraFOhw3RThkc+SwOHOYFy2ImtCHC",
+	"ckSKAIgiXpdkLGb8jiU9kslcJLhyQzESFvMpTeEyZMzMk2uWXAsDNnC+00rimMqHU67N2N1BmYnIyIhn",
+	"Su9hrEVt+sTwmmtB7ZPOEzll5nIUYtE4k/mMDNmEm1upaTZm+gZDJG4M9bGROubzA3UtInje/LLXIyxV",
+	"sG/3WvHbMakCjvwXcjAYkH/8O9ETqVixhvlEXosJvWPFkhPyj/+FMVH4yD55bwiEsLEMuFoI6BSETWca",
+	"Irz3iJBoxBPXwmj9PM5TCqmGDiZIdWqrsqmIU0NEIhXLjJmvXX7LtSiP8Ze//w8ykXM3AEsXPTJclFR5",
+	"zvh4oiFjckHmLGNFEBeSl1LQlTm6vhquA5IuRD2hM5ne8CRwE/749ozYB8j5M3ArWCpgtFy8e7dcJP9l",
+	"nMU3iqWjG++GyAz3AYnEN5C2ueGtKNJbQ1n64FED9bZRXVxLC9wMw0XwzilUo4HALxG5rsqHe60ojg2C",
+	"Du/DUlMApZ/xckKMgoIxM3OuWGsDTuvlrN70fCLXrmeLqb3JGvMava+DEs8sz2ZSsaAGk+QMfQcBnZwm",
+	"ICmNHGIyiIxbFnPaaZgjLhIjNyzP9B1bEPdriTzVOVoJ7i9wkNDdGGV0yuYyu22+uMUj5up+mRs7AgO2",
+	"EWla14x4UbxSaMihm96nCrP9yLuX58+s8XMxg+zAEf/o0qmxbMam9TDW4i1XRQ7Z8vrKS0JGKR3vk+cf",
+	"IYHNEg6XRZpypQ0lzzgqEA2TeiqVOaf2gPyOY0Bf2CT2J5CkzJwQ3Oodunk+eJVkrme5vnHBH0G58PyZ",
+	"u6Ejbq4uvuNKQbhXg8MXQu6Qitvg4G8ZOKtiqC5BjWaQsaRkhuY9iIpgFLLRQopQ46wqlHdYed8cHBcc",
+	"hyLPaTwh5iKAZ5onPWK0jB7gYM8J+b2CQTtpvvVV/zc7a+hWgdw2ZQLdkiqcuuw9QGjGwaYZoD0FYWq9",
+	"surg4fXZQiuxzEOqyOsiPGFZYCVdI6XOIArUSZMnKJQaURRkfixnEEOciyrFJRC1rFcMZmYJoWPKxd4+",
+	"eUW50JQbejFckOjizeUV+eXv//NhsYAIBaaGS1hkYheb48OU3RhFJIip74yGUt4FBLfMCATgxzzlGsLR",
+	"vbFKd1mVLwQsbxOW5ClLbtBdHhQi3DPoUoe8k8K+vw1vw7MvozOXeKkLCLOeavvgPvkmB2nGiBDC4BLV",
+	"sNnSbLIe4ApC3yopuh2WTDt168hFJu+YoEAe6BhE58Qzuz9gyfRBGKIwATql1+A+huFdORev9Sa3pciX",
+	"+Ly5MXS89r0r8ww8C0oOjQGng+h2listp0Z5w4fqiEQyZoMJpOX7IPPYt/r4awJyQJhK1vWzwBIwur0+",
+	"MX5CRl1MXgod4FK3RbSaJnXaXUCoAa0sMCXoJDBhcFwIOA8bvzBIHfN3DAbRXMu+sjJ5UO5vJfHns6SV",
+	"5nJC7JPmxmAm8YzqeLK9RuNmbqnRgHkVbufmak0jdTCC/BSSx43yiAaBeFHE/CKtztpQg5CroDzOioZY",
+	"AXpBRaq3vSLIVfSyila0RP/KvVqhrHBYWJJQl8erarUvdXh6wzJjDxinlrjrkrHIUpfV9sGWfuaQL8/j",
+	"H8TK4u6CMHHHUnN1nKGFZqwIUEH2PBbSikFNhsZVNPEcX38j3oN5vcF6F0qOPzj8eoPs+MeDFh7SkJlu",
+	"s8VvZWsh3ZCqVpiZPF3Nq4SxA4i0BEnFRrMhOCrWl83erdpUtnt3u3l3bMHwTujxYDD4zZg0NjVQeKEH",
+	"g8H97RW/Fta3QvrdmDk2Q7yqCWKzd7+sIWHDGJrdmhk2PPr1RojTrewOWy5jvVVCnZBprnOappDEhyV3",
+	"0BxW38tWtoc11zhgitjSiLB2orpNYTOUb1DbV8bmgniMwTe/Ea17sz37mvM2mvJm/vz/UGo06TrtGbXm",
+	"kulseNNDmnW7urxBBXnVq6Au2zd9FXgzpKqqstu9u42gteUtqGmMvra2WkN64fP0JfMq6rCMFJwfLnpB",
+	"JTykqQQHSQE66Jyx29QIE1Mp9AT++jGnmWYZ/K3YlFMhcqj5YP8IRhL5hbaD4b8NVcT3TtbXEDcbmoL9",
+	"xulvYMSb5boWGUfV9FePjKvKKssET6aLqcxmEx7DdYXYJk+NjZwdKiJTuiB4rwi18QcnEH6wJHxiqGVU",
+	"Fz8jzHXwpFcUUlGR44kywznicaOo5mqE+ZdRj5Q/TBhN9eQGKii7mdxvUgwlzRJYL5IkcIhci7hGwE5I",
+	"pG55mio7AhZCSd0ShQRo9ItoHEwdspFJFmUdaDq9TgAIzvzgAQCy+QPb87/3d+d/X+7MXANYupkXl73m",
+	"DuwiMLLcVzg48ma6w+hIr07rmvhIV8z1swVI4r5WE8QLV2V5I4sRJLS9YtmYERgArp6o3j6RpwYnDaYp",
+	"CKPDKAJrRfrdVvS7reh3W1E7W9HaHIbPZjtaO/PvtqQtbEk0Td+MIG96Y6vSh/qZ/G5n+vXsTGtvx69j",
+	"d2q9rN/tUJ/ZDtXuopcWqdDt/hI2qhYZvL/brP7FbFZrzzxkw2qH0KU1K4TQAftWu2ELS1dw1H9q29f6",
+	"FjcnoF+lUGUTujloWdRhg8Ne3WhkhQbomp+FSuFDzJ6CjCzIaEhsJgIgXlXhW9bn8MlVuWCq57LEZZaw",
+	"rMxL6RFG/fpyMDnhmjCKNT1b8ppLWDTm5iGdDkaiFHygKTGqXhbDig9YxAi6OpUpNVz3ioSpDBslQr2+",
+	"zZKWGlfhi7a2sq9nAtx1SPSq5IyiCADiCGYPlbk320c3tYkPr7YRPIGMZ+3qJEI19iJpballVoyL26Dv",
+	"4NolT+nHG0DSwMrzadFFA+KGIVuKpumyEliIXbh4rgF7iuQff82Pt0oDKqNvGxHMHuZ8In0Em7HMNjks",
+	"8P6BIpHKh3WcM0/eD5br4WipxwOkC9UOZo/2v9oONkXK1vLUNt0MqdA//hcpTrsxEa9rXoFDLJ416Deo",
+	"AmvblTpas/JaqgJOmEPmJf2hRVEzZekWxF/vbX9hW8Ze9gKxlkUhDI9qxZsFQa6kTZWGtWBF9UnAdttt",
+	"ZNwHzlyLpLCEbY8MMWQa2BqI5x4eQ0BdkDId3D94sspT6iSgV7Bpd+98WuZfihrarYrKdPD50Eru2KmF",
+	"vxBmfrf0N8H7Eo5xQ5P/X2WeNct+5M2Ua7+ugJYkZfQORLZclHzE6CZYZMFGq5ccD6QoqBYuNYncNm3F",
+	"jibBsh12eKUZ1pkCahB2U62G7GWhNtbqefERixdxCjUQda4C5RbIazYvuk2h8m6QJsnoSEdFm0qZJtWU",
+	"TOfGg+c6npGg0+vIGXTOiFOp4DPN4gm/Y0mTo42PxdmEcuG1gdoAMd5PAKdtfWozzgmh2pw+FCfDjO5c",
+	"sazwVhotTkXLx5rk7LShEk/irNhOjoJWYjBbD+Vy5MBAXeUIKkxglwh1QqTBzRE0bhGsfZgOrrMpPYEn",
+	"inSjcTbzPO88cxHSPajyC51xKXRocrceltxae/FCO1YYnG1JNNWQr4QrdfLbXuvJXQG11S6gJt2SjwWs",
+	"Xm2HVVeulgBk9Xs5/gUg4XS3QyIfYSAZA5WKKeSkfQlsuT8CNBf9QitWpk9XmAkdEbKbVraCnKE9utKR",
+	"2oLD/1mKuDVYasTUwuhDI8YYlNsOX94IRqB+iGFNMJaHJTZjaGNE2RoZNj2AzwX/e9ZKtC83n1dTSRoL",
+	"di9FjFA4ngAvt8+sLDJoxwNd2D7fHgRAcptKndqR4ZnCxupOZchSKcZoY43iiXCk3slruVY8sS/Xumib",
+	"p1cqweFlXkjFdaNJEBf7QJGZfcwZzywjxApFlYUchlIvXdmR1UCHCCFWOI1tKcOS7raEPjbzbzZmIYbY",
+	"c+hGcaZChizz9YbwhBFfB52OFWA6P2M52ZvLP52SMylGkFh8OYOc5Le28mrWUI5iPTGxaOOZBiGreWMu",
+	"0wRMrGaD7NLDYqumIXYbgawittCyChMXCb/jSU5TnzdUQWPe3Owc+Mqj94MYx2EL5njDCVMZ34ZLVuIt",
+	"d8QE4DTLWMJizOL2L1PlBkyoyz53N2HBoGEYNnEwErofUJkLzVNUfMxaqhBsaENsC6Or0znNEhaMdeTQ",
+	"TQl/J5Bf6SKPXFUli9ARDhURxbTGrpPeAgYhiuD2cREyfhVN81nKUFwoAAHm+xlWrarMctTcCD24gAaT",
+	"3xt/m2h6pHcsswWyvDN6oMiQQeEN/pM1CpLu4Je///eDwaCK5bRAAFu5zbzyU82G+PWT/aBlbtkS18Tp",
+	"X2BBND9y2KJ7r7DtDlkspwz7KN7VCAR+tznDhwW1pOzOXm+UT5YUyLzRZO3cpXbrpbu0lEsCZVft8mpK",
+	"ywYW5qAY1MwKShxa5gXf0iln5IJmt2vFW0xVdvyuwoG8ktPFUgpK5aUXe9JQ9VLW6cNqmaw5bryZ5FZC",
+	"v8e/gdBvu9TdWAedsPp7cdTO0nUMFH3A8oEEarLQ5JhEBSGzJfxQHQFFxSvyvdezgfOGN0Q9Esk7liU5",
+	"i65FV/sa+IwqxRJXebAk8WYALm4c5kekq+SUlWzW0aq93rWAcoGRuzFRNbzdt4e5R6CVfDF2x5ODO72O",
+	"XWnYRpYnXD8XOluEXeTY9ragoxYkGGmYynFA6YnDQj4UNDdaTiIF6wGqYAIHhkxgCsc+fnXHsqHL6cCq",
+	"WGBl2x9SzDhAOX2WD1OuJnjFl93NsZYbqIe9Dh0FW+YbIuqyK5ThbEYcKtoWIXi6Hg+GyEMsl2qd7q1a",
+	"URQOd5lh6XEzmVK5NSV3ff5p5Oq9E8fxoRY+0ZNM5uMJuTw7f9UzOM2nx2iUNEObbwvHJoazLQEMEbYF",
+	"AMzSvLqayyAAqbwEwRalz1uUGS/wtig1fr5RbXLbp6TpcHjipDDX0ARs+FOaeLsO1+bJsxGNWasNXNpn",
+	"i8ihNsuBHqWuBUK3pnnZ40CxnmBhYXt8eytK1riOOcszu+Sj+rzltSyvpPmrZMTBixmUK7z2Ew56vU6R",
+	"guOtMEjzfUwIigaOWBEmoLMayAd5EpYP8uRXlw/Mel/KseG295UOSuq+WjpY5vfQqc37yVNo5GikWMNv",
+	"WmqaLh8DhHJxgUfAGfBWmqYegjT5fC3Xx+UUc7uJ1ogD/h0LyUAVEhbTKQM7E7Yaf/v88oqcXpxDpe1X",
+	"ZxfYdAM+ceh4pheGed9xbNPsk18bnKoWSrMp4VqxdOR7tuiMd3qdaTwzCA8PgZuLT4Ms+swc/qhoobak",
+	"+Zc/m3vqrH6F3LHMolfbrUpLwD+54cr13msUfqOiG0MEBBMlt3YmjXX9Y6CjIzxCusDHySzNFakaM7yj",
+	"g1ZvXC9eSaEnyrNeOYUaS10nkm2gwzbZp3yUAWoYh5XReGNlFEWWVVDxBJuqaceTlDdonoPWirW7xOd6",
+	"BNNXnBiLoSTVPZ89f3vVPxwcPul/9W+Hr57+5ei7g2/asTG7lmY9uQBOiZshquXd9x0oiD71WNfHBAYO",
+	"LmlCuSiVq7dMQVHD+sJoalSqxalTSpa1L89KCeXpM0XsS2TC0qRHUjbSJBdWzFhv3aONc73Gwl+FHxBE",
+	"ty7O+Y9/d4vYa+FSWOlkgR15LpR7+0os8qgV8z0oIgDASAnxxZV5v19Hmz9sUhJ5A7/zZt67wB6fg9Ma",
+	"3J1F515zVfHcDFtICq0Gfa4P6vX6e2RIhQAVnylEKJnrvRqA1hjaNgBQ7RI5dPGP0m23orDXb0vjxQvK",
+	"tVX3HlJxHwc9mTaeiF9bpsWsidA20LMjR85SiaKhayH9r9jew3MAzWY3k+xGLUTcMoIeMOWmEvYYuERl",
+	"9Bbkjvq+avCUYdrLPnkBN9WVHCfdUFWN5WIa9Zu0JhD/w5ZdRNydCkctv0KXi+8pmpUdRty7ZsdGqvM7",
+	"vdcEy68HrZwh/ySNHHYZqm7J6s26zi6FSdXR4fCZ0DiTShEmMgm99N1975WFY8Egey1sRHqpiPzjf0FK",
+	"QSWqx4+oLF1R3ch6raKa9fZaWPtJQ3MX17fF9U3xurc4U7UTW9x1uhZwn6jGd5rC5QtyUVIiLDxsbTSW",
+	"AGbXAh3nuCls4uL7qrftjvJ7645CIXRNuUOpmkgaCBMJMc+Q7vnlG/L1k8HBBtqIVyg9TJhtkXXAOu9h",
+	"FS6rbsn055JbbMhFuBq8SFiWLrgYE4zyg2w1KIBdYx423sK6TrA80zibLfORUF2mvc8RgbFJt41YTgLd",
+	"Nsy3/4zdNqZMU6ccrtIJX7nn2pYusBRr2SpzOYMWdkZfJi+x9f+Ez0hxn0JnZvlwEO/KixhTTVM5Nso6",
+	"WNtGvKbjdGbZuJ8Wc37ZHgCbJLH0OlYybGoucSU1TV0rPjkqBEnHwsKCy8Hhl2g9UIIbR9lpPnqm19Jj",
+	"dMZuTZHbRXGgdrJlwvvOS/PvNlnsn6VW/y4l1x2U9d9lltqvUOJ/qbZ/TTJpViY9LrKiLD/emHuU5HdS",
+	"xG+iHP9OterWfc/9UphrUrfW1mf7fMpyGWq4H9Q/1kZCNunQX654WrMi+89RhG1LveUEdGMbqVFy29+A",
+	"OtPqfvi1rMu7cdDybmxRYfhLlxr7UtL6hkXG7ieeb1hr7t61l3YoWfuUrEVU944F7S9XBepfTur+j1QN",
+	"vLEMeFGXKugqAoKATiK0eER7J8T8Haii3aKAdiwnvw2P0i4c5Oia+r2mgo9HO6ycXIj6X7JocpNE/+tL",
+	"5ptI0A1l7H6XqHcpUW9ZG3hZNv7CUu0O6gr+M0m895Ji71ktcudS6ipRs2E1QdHzVxEat6yy+rtM+Bur",
+	"klmBdev6Po6b7762D6aF1nKXVhb4OStqn7+F8tbLkmDJoILpv2WIwcPSnvePfyeGHje480/IwGXhDGWy",
+	"8NsFhw1ky0zbC79efRfguWfLgdOrcudbGjtWxv5vkevnCjIXYirkjMi52kRctVH9LaiEO/crfL45nhDK",
+	"vNrlzFiGkVpmXT0yXICJxKxKkA1qfJezv1M26WFlPGBDNLDdaq+Go2Wo4KrMhnINTfe3khNrw6shSgev",
+	"cy3vEW7w6ozHa1GkPJJuLduxV60hEEh1xNTtvZ6X1Ui6Qupr4X76jEmOS/gSsu0XoUXDhYXRib9YrmwZ",
+	"LDi3IgY1gzqTs5RrwnVzCZimQFc/bVm4QpJlOBNEsHKB0QGhZBkfBsF8HC4uHLyCvwtpOEAWDFQ4BYKM",
+	"Z2tPCfZtPltww8ka7lBCai+8Tnc+wVWUpx34uV62rsQG//y9jVZ2Vc7sT7P6TsG9DpKSgkmYS/oAOB+0",
+	"/KjGiG1ZCshDBohPpckGxvry5fOkfdK44y73LZpT5CFigRBDUjewF7YJMF/OgG0/PptSngYZp2jiqA1F",
+	"O6olFbD0beXo165z83IbcADhehu1MhvVyfl0yhJONdv7PCU2HEm419G3VQtq7G5H5b9q16bwmyPChItX",
+	"hEmHOfsVUfoQfsa1cnVrVA97oyggqFjyUeksjw3jDVUFFVLTcGL9KVFg3fW+rSaPuTJMTRHHbcuT2cc3",
+	"qI+FL3yzaJ+EzzeSisU2iYQvZHab8pEml3TE9CK0cDkXbKPaAbYUQXtYFi94R8VTZusLCLlJy12LUe0A",
+	"d+meNm8CBobduhgFAIBwXXz8LRh07uoJW0D3SZaA+LO3gQgNazHjhgzvbYkCDFIQhOL+tH3RPe7ZGVZg",
+	"knmkssG14bXWMtDE2kATcuUbpA9emSGt8AlCy6wqnHKTK9dog7BBkMOFDRXDLOnVKz0hNFX4RPT8io6j",
+	"akn4drFT9eAlOJzyVhaI6+F+tYhACXg/JqrEj2YSDvlWQWUKkuxc2oKR+GZUT8qEa9WcZr0SsepdQuBO",
+	"YXG1DW+TbZNcT6hpQ+MhhWwrEr+yPyCUfAE3uwEVV2Qks5asqQUfsJlxq9mAzZZc5gKv2bw/4RmrnudO",
+	"mMGaa+/W5F3/9vBufVlx4NXX8WCj61hePz+vcd21W3PVHOoG7sjBL3//748HJOFKcxHrz3Rf2pYeDvtj",
+	"/J3cJxayzORcQ0bWb6sG1m3uaLBPZ6PqtP7WbeS6CcU7+Ci3BqF2EhBQcoLfa6r5wN1tVICH9LXYgMgb",
+	"Ivr8N2LznrRbOSU/NQM3lYJt3JuAQvHsOLU8tLnGyy7UqdnCXuiTIj/puoOxQ+Zbm+PVNQ/uXXfue+uL",
+	"1a9AyPvS23tr2fcmk3UddUMX93aKX9EqpI1rFV9FB2v7QDTzznOspxsCZMqUkqKH9WxlRlSe3bHF8nEM",
+	"M25WtnqFL2Gwb+DRVnKjXZitGtei229lP67hr6GujXK90IYYwyPV+hyt2A/uCIp/BbjPrLGK+qA/pIol",
+	"ZQF1o6RzYa1OscPYZeP7io65p3BIleZtbj+ky6YzvQDHH/I76NC5t0GrXP6T3y53uW2tQ7YmRltr+W05",
+	"imAsURhxbos6h5mvhcl6EnlpH0T9iuu04T7b2R4oAg9V9Y2LjPXVhI804ULNWFHbbn1ZoXKdFl/dIjxk",
+	"8F5zuOmf69preg9i2vY201zLl1zcBjLUZimPsRCbBSHhwpoZqtp2VzF8zgxMsVQUeWbZkWHV4ZPehpDc",
+	"nzK0u+Nqu0uNydYxGnsdQ+7KjAzZQlrXJBPJnvujEh8SjGff4XVrcSRf4vLdRwBpvHRrr9J3FnGqS4zw",
+	"mkSkSwmgI9j9AVf2eiQylyciXduGtri4e+ZCRXijIj98BkeDO85/wqqZd2zR4Pv2FrdDAV6Ux10T3mF/",
+	"0Qp+3i5ysXIhQ9GLu71pr+RdlQa5tL5VfLUr2HzP567t79jO78SOdJE/MmFp6/Msk1mIHCwIJT/IIRlR",
+	"noYyMadMKVu7dPlVKNxVzOGNsfpCujE/tFj4t3IYrDRVzmpWD8mkWhGZ61hOQypUC9OpGWhOQT7KN7Gb",
+	"Mgfb9fylfiCfep0RF6u9Tdxv6CEzD8rtlveDHLaIJvMBbq1pzSdvzUw2XGTKqHC+T9RjEwkGjR7W4xJY",
+	"bTVoG86K6oObAM/WLGzh46ZkLrPbooeEc3NzvXuvdnWJzpVVQ308DM8f4ttcN7kXb2aFmL8B/S/fJxIH",
+	"WL4qKRXjPHjw55dvyJNHT/sHJJYJI92IQQl3psz/R1nUI1B+pRQZwH6Fo7mQ01kmpzPtquomtmhHrXsP",
+	"9IX0UpS+p5CL9CmYPDSVSZ4GFTgsdF5mDNonjegZ25rmxVqfVFbwxMvkOBysDsdtFGXe3LEs4wlTPp1k",
+	"SUijcLVw+2pGY0aU82bvnA/8G9C2sHJofqkR1mXs+EzUZBOa8Xkv5CaXcNtOpLhjhxHLQJbl5d5ki44m",
+	"YMrEdBYgihcp5aL/XIxTria+AawMCQdN4Je//w+i5YzHPSi5zkQMsYxQkvE91xNCSWQzIc4T22w9n6WS",
+	"QuUjbm4ZtQW5Zxmf0mxBMGOhCLa0hEBBS1ZsI2Engkdwrsol+SbnaQLWZhdAVHiuBYlDNwhwaU4zNpG5",
+	"An41GtUTm4ukjdXmObvVsMLigYJkTOeZQPcdMEnYdn9KNcs4TS2UTnxgc6xUJ4qmHFS77OYHCqFZhYRi",
+	"a4p1Vze4mbpkUacd/jvuvQwTK4o5B4ETYIJEZRsD9xyNCWqFfGIvmDTqbp5irGsie0V8O831REIrThTC",
+	"zJFNqEiOi55btORfU5mwlHSjl89P375+dvPy5aubd29fRntY33Q6033oGV0eKRUGBhDviD3cUNHDizGl",
+	"2S1E/4HObdRwZ2pEOYrHE1dT0KiFJ4SaNdIUTTNTahZ6x8iIzVmtN7UgVN26MoAlAhKHgIqofDaDmgKS",
+	"TGXG9slzMP7BC+Bw1lDdH4fBG6RK9lUrYec1p/TW2wzBnrdaCgGXKUajaCawtlB9vfv3qd9bxusX+NIG",
+	"sZsC8SPkkhHpzikH6wlWnEUh02j/WS7MNFEl3p50IxR0992CIAZdMW1eQYHePASaxL7lQBFRdKHIfLJA",
+	"00FsKF6KTw4XoO7YdiYsg/IgcGpe5EdBak/PyY+51BSqU+Fp8jsmyJDGt3u+KQJ31+l17C5qYdm4UPOl",
+	"W8oKK8XKQseYve53IvAT0jP16yekm2XuzP98mU8NC/zdA+0gu3vn85LlqnQARuu8g1/IZ/xrePma4O/l",
+	"kSy79FxIfNHOzIiHojkhIq42Ndmgg0G7ZAU/btm9sElnX/uKtZuqjTqHtulSvLoDy677rqxIsKgkibls",
+	"i7KPp2HQG7XxZY0Qw4wnZ16t6A7gJi1CSjfxljrDtkPOALk0xOhUa2aVm3U+SftoaS9q23TX4+6G0Xrt",
+	"dyvdTT57y9zKBI+/TE/cJ08264nrOMAm96uCMZXZH+207S4027V9ditzPlBlrTzbWbdgfFhmDVo/te7E",
+	"+3TQPjHo97a3reKFvGa0hXWmaEW7TNUDiLi6N61H35ollbdsxAW7n6GHJgHHyoixxAjgG9po5tUxS6if",
+	"Jgmhzn0FNWGnRlISMXQ2i1mSZ4iyS9LOJsaBYtXrIRY2DQBMKMngIWAeNElCjqdtbALuPE+TpKmLkFXC",
+	"e+4So7EJXK4qHFLTaLk8JQrl+oKyFAHgy1pqRgW6HFctznuqRTc976JUNx6Yro1d07oigxt1aFUK3D0y",
+	"kSlYLgqi7odHVQ/TFyQ20Jtc4FlAEOCbeVY3iMqgU1mJinhQhFw1IMiKSAb7YjiM6Bus5rmQOUkyrJbR",
+	"IoQoEC/UgoxZYNwjNshzjFfPdivQOojuKOBlsyO4TzDJusgRC+hdKrhbQL4IgHAXtzEAoluFuXXmGjF7",
+	"bwOw78hPdenpx7WqqHJes5jb+BpDvjOGHH2lZvpGnBWi4qZxUdDsTxnSV44XtsE0doEMbyk194EK10Sx",
+	"0stRkTszQkPzSNuQskUXgZnRCsX4sjkJHmzKmP/etQrBHqGFoGejwrCgdDUHMKyQgJS1Yz2n7qTwN9Vr",
+	"POdiMR/W4hxaWTa7sThCkQduYKSYLk7M1T2/ZWxmC47c0TRnQOss3dv7skhb+LthP18Kh0n34Je///eD",
+	"wwGZwkB7J85aZ9SrsgGbkIjXi2oJ37oHfn1VtR3jfAG1rwb7nc2U460uQzHfYLmW8ZoZVxBXyNAOCHdQ",
+	"Rmk+kWX6t4dFQ6YghAGiq+YiJNxtWHoAM9A/a+WB3ZSTKPe1gno0OYps8bTukIEvDTyNWDOpKBcQkS4a",
+	"7Awu98gdxxrrRrlzlWlcXzX0ALn6aRHpzrmeJBmdi71QJbZiivVF16rZ84GOI3E1VaBHGI0nZQ2MJeG/",
+	"V7idPCWEDJmeM1bEmQbCjpxEuKlrxSotARXBm3/DQa+KN9d6GItlV+dbgTHWF9TsHKOKRCMukhvbiN+G",
+	"FKhwUarPUk3kC5TugB7gRc9v6Dq1k4zt7epN/GvUjNiqAEO5ymakvQqC50XGWN+sC2CDTP7JkdlSRmNo",
+	"mmpoRY9QTaZSafJ4UG83WgS6FUE6FWf/ZiVRq+nfrTO+vcu+qb7mpAXDPG0cr7m7mZy6zLQkIlN5x8CF",
+	"piWJtCx/CdgE/Tc3Sn7zxt3gvbpxrzJ9ddAQbjyzHqbnHzUTanMAXoHbeV54qpYBssLX5b94QlKqoYAA",
+	"FZXGoFJgNFmlFuKWtwnXEoJDCdFmol5kQyWkG7GUoeH8GETOxqSrMiaCpezXjomoe+eWO8ajsy1AKP7N",
+	"bM39XHg01rtWh0zpBhm+yGYsPTw9YrsbbeOYqZRerFXPdXFbpaUY2acN4kqkwUBnTy7irsqF2e7nthkT",
+	"qib4S4MCttYrzvW23nDmk4nG1CsfR2uh2Snb0F99G0yiasb6LfKiPnd66baJon+iP9EsUVhZCONTCcSn",
+	"qrXUhnl0uJYp6qWHVqoru+sXIlEvOEuTIgmoRmSZtiUVA64arsg8Mxq+lfirG5zmStvOVMvNqYL9QmlG",
+	"p0yHSnK+ptPCbStHI4a1OH/MWbbo2QJNGZlAj1BSDFPzPNIxu1H8p/DURuMOTQxW1wv8lXTfvjgjT54O",
+	"DvacTFauBe05bo02+I4MZbKoLuNh0ZJgLU9B0IdPDCZdy1KbznJ9NQPF7ljGNagi7tJxMZLgZoUoYpbw",
+	"fNrpdSZ8PAGFmGse0zR4B4s74uVJT7iCoESdUQ6Zv67S7Ehm5ODwf4M2TpqORlWj/KPdGeXrmQjNDLqW",
+	"UQZ8esxEMEJxzMSvzY3/mFGhWXIZy1mAMkUZo0lEKEQLQsF5dUIiKPpWfIsNcE9IRHlEumMczyD9m9Nc",
+	"T0icchep8XAazyBQd8+9e3peKKtg2TBn6yxFdpp9cnpxTm4Ns4xpli2IW5NIikc8am9+NHoAVNPvdSgP",
+	"IhkUPQ/mA2Lj9REYs9QaG9VW5dDWxgRu1J+uTUo6PO5S0ZH2nIVbo/1JzsmUigXungwZ2GQt/QLQhD2X",
+	"jRVzK5rrl6tmtkEFM8sT/amqQNqunBnAvIyIKeBdk3RTg66L08aC4K+s5d8ohvZhMmFptcoyRLu78F44",
+	"pR4xRP+OJzlN0wUEIFFBGM1SbmQYmqZ764q+9VaUKfdXNZaaUFCiyqDB6tgrB38XrtBvJKLpmln8wKEe",
+	"gdrYYgFGr6LseOuIwdLsE2yH3yTlIrXoRrbffXTv1vV2zytme6AKwAg5b9P8+5bPZqFT/IYKI0fa0XoA",
+	"5znLGMhhfvuKYoLBivFXHOSwzUTNp2knuP9h1qiAO9kS6pWuAvW7WUKyxX0vo5a2vPBdI+EYLomnrvZW",
+	"kYD73OXXlTuFBeZ7pDZ7iwu9Onq5OOUvGsZc1Imns1nKN9Fucdutrf1Bah+uYRwu5w4BJkUtd9s6Z7NF",
+	"Nwd1rURqu9NGnG4Z6VPXHioiz1rQPfOe30aocfLH2hegzUrrqmVLa1uRIgicIFgq8zCsNTkhrlEIRc3B",
+	"cZYTG4bDkgeKmK8DTTrBhN6iU+c4m/36aoc7vnUwzdgsYwp8feSU3B3YZlMIBex8h+1JS9nd4A80MpWZ",
+	"rigHmlFsxjujmYaIQEO4oNUnhARTF+yRScCBXgeEqmYVYgeZXaiK/J7RhQBF/he6FKXRhJaqSI27Jsma",
+	"8AEIUfhBggGtotPct2cI38Cz2KgtZTJlbYZ5a55r7aI0bzQULeCB9hawCL/LhQXqmiPb1U2wCPD7ffCB",
+	"q06TZEMWjNEn7UWYEj1rHUiby1+HA15Um82gJBq4vU2NJ4z0W7+3aEoGq7tRaXeg7Fnx6FWTFlauxUni",
+	"aCIx6kvKRprkAq0Syd4OVrPSVLOsEBLoJEroCD2YrADKut5ZNrC/tvnq/I1n+roxZsOtLuFqltLFthVt",
+	"YZZ2YdBT6PdVfHuwRixtIcqd1LKB0W+xJNyttel9AYl26XjOEyY014uLTN7xhGUhbTSVc5Y8N5T/mZxS",
+	"XgtwWhuY4iqtBB8eZnJuWA8fi/MVQaczJmepQVZBjFKCLvZM5mN7tWd2+c73boclXWpNy0ZQ9orBwMMP",
+	"FGEiwZhJrAaRcBUbrXax1+ArTSmfBpzRzSy/1BHbdxBzHL6WBFvWzRCSmGcILMcgobmT69mJY96Wl9ul",
+	"2flCdxdB15hsXAAWIlMSOBnljooL68SrHAhYGc1F2G/T+XcrOzrEsr5tISTVUd8JTAUSvMvSBpOBe6Io",
+	"KQYnUGwOTyn6YX6r3mVpVBbBaLXrCVVnANpLFmdMrxBl3BEoeBDyFDTkKXRtNygI3nc1ghpwGiKpsyAi",
+	"/sB1uOCk3VkYOt++/45cMu2w4o5lfMSZAnQIxv9N6cf7nJdB31d0Nlvpv9xu6KUb8Rt1VeAReqS2hsXl",
+	"iXmXehnT6uS4IHhVIFdvWXl+iDC9IMfYzkFSP5ezgv5ulBjL4wnSSuUVBnQsQBvR3bkN5xOqXYmiMlvA",
+	"EExl1EIsI4ibD+QdToORDRC40Te/EZokUOKi6/LQIngH7Zv1MloreEmDHKV6hBJ83npzgAmj4zuDpJFy",
+	"Znyj5dTNQbczlinperZ4w5uPLQcP87tT5HEyg3832VrRO3PNzG3koYsWaTqt5KVGnEjwGcc3p9ToC0VV",
+	"JZmRqRFrbXGsLhWudpbB0aoC4Uucjx9tFrNak9MapF68Kw9IRPMkIhCPM5FpAg39PHlAZuCOL0rsLWRO",
+	"FNMknxHXM8iCd285RzwkBxTXfhMibonFSjnmhcwKWdGIL30ucDPug+sAjszsgbLxCoplhrWaI3l1duHC",
+	"F/aOzeauhQcJJDdgpUfDoW3KP+ZKQ1c4M4TllDXY9IBjXouMJTxjsSbv3p6TCA26xXIg+SIm796+RPvu",
+	"Q0lzPXnIk9lDo9kNaXwb7ZNzrcj5s+rx7V+L97bEBNcO+wrhWvr7QkmOChdkgQ23WxzbKinmCnLzS8Bg",
+	"5nPGXFFODGKDM6WpQ64udTu2X+SKKXLx3dlzDBnZJ68rMs8JkVOuof4I1hAG8aiUl27ZzDXQjByWRERp",
+	"usD4SQV9a6LrznUnIhnD6OoG/a66fxtd8kakiyIE/IsIp29mTJw/I2dSCIM0AVm1JNKITCg+WPzZn7M0",
+	"7d8KORcP5YwJnvThIMY5xist0fQGz0UpVgZ4Rsl98TGC5zzikPLzkcY6Bbcu16pEWq5U1G5uK7fW0ieB",
+	"ohIK5t0e+cEQL4PpfMocxiEvq1xCcidziKaF0oQTaZusQqz3gnmwBF7QIGK3Epe1RFF5AbftBKk8aA09",
+	"7xDt9LmC9skiWaJe3Mg4o5aH9NuVvKtw+jNN87KmDsgFZu8owljRzuaK+e0/EnyUa4Cjq0dSsf54YHFC",
+	"wFrhuo2k+naVTEOFRXi9KBHNMP4xtOJGtQ1yZioJdzSZciS8go5hSTYlJOh6Oh8LQ+zeiPcQ5RZItjMs",
+	"rK80NWrIPjn1/IHYsNWgvCWzsRR3TJQFczkOvm8m+vb9d5fLJpFbtqjaicLYgTpwXYIaB9XRW56Ev8eo",
+	"0uW4MhWyr9SO17wcOtCVRmzYXOitlxAxPJQ0S+7p5/BGei50uJzjnItEzteWJtFUc6V5rN7j8/Xd2GF6",
+	"uMA128LFLO2tzCf2jV1tov/KnOVAsS+KbX+Wf7lX0i0M6xV8sgYxu5JeZTNhcJQNRjZPQsIuLlB3GSqx",
+	"qCItB6q9YWHeLpReogJSpGVmdZ7TcxtIa5M7xgwNl4G8/nZmbJyXAHNR7drS3bLFRUOaOfB2NKd6g4Oa",
+	"MKW3rElZedzCwF+qLo8CqouG4vunKxQY6a+ojMAoY4reF4W7sUWURO/GOhl3RbJGcaZzmd1CYHrr5l51",
+	"78fytHLG44YIoRzwtKF1/SbTfGpE/QtbomoDzH8jWKFMWSQPNPqRyaIBreiY+dfjFc1uE2kz0muCzqYH",
+	"ZccOHA/2pGXxbcqV3kktnx7u8cNK0Aau1lm4NyDpunTXg8Fgb8tOgTVfbv1yvWoAm1E0jRATg6HCaJtG",
+	"rjYie8rjQlKYsWzKobp8IFCezhqjZn2VuVSkQRkwxPCWLU48W7vLLV9rXG+w0f1V5hlhvo3OjV5UFoeo",
+	"kAyjade78tiiaWNWh65k9cwpxlSiot2NbtnCBXTBKlA9+fb9FQj/7KP1H9vvbzGVbe2i7LGsQ44rJqjQ",
+	"L+3DjcY/ABn2db0PpDz8aDQwugfIwswJIjRkkNRbejvjbvEGMfe29a24KN4LdpXcNO4mlrOmTp/4G/HS",
+	"YDxsaL3eSlZOqCQFHGQID+Hs8GejgydBt8xu6pqEA4eKpbmrUsCrZ4lCia5VHAlRzldMUydcr1IzaspY",
+	"NuQ6o9nCXKA+1kqa2pHwZs1mfcMt+YjHhLm082qcs5F8lb6JGWb7dc7O+geDo0NLVtepmr2Oh3MBbdHD",
+	"ZOrjva8VGkjf3HE2txLtjZEY3d9DKtyfGODr/L7lR4wBdiPYT3aMWE6nUtwoTbVVgDU+GFI4L8B6Eg5W",
+	"tZYVXongP7Ey2ZjGC2K+vke06oxlv3a06kUmhymbBrYvyNsXZ+Tp0eOvjLpvHiqMcaFSpEm4/KfGyj1T",
+	"Gk+4YP2M0cR8Q6CPAzTJqgovUAwLGOhN0Uth2UaLtQtuGr2UbwQ5OjjsWQIVyywxYpiteGDfqsx7FAr8",
+	"b8r6PSWTfEqFt5mPs5QKZPvF3XP1BGWME8es3sELM2DJxhnCLNyp8I3wpA0XI4IwgIzdr46ekv/3/368",
+	"f+gBn3TBccsFiczHes4CF3AeN2hQaVxLqPAJZ2nST9kdS0l5pjizas0svJzsUIFToTQNqk5XnpgCedEu",
+	"3gbQ2J6IuZa1rGQ64w/vDh66NrwPMYJadRoS6pnSNzxZPb2hHg7G4B//S9+WSu5jLyQ1k0Ixm7Zdg/9X",
+	"w0F8NBqwo+ETehQfjJ7SgzVlrJcX8qerqwvXh3Dpvh0dHm5QLNRWS+rV8b9W5NfB2Yxb3c+fS0xovt34",
+	"xfLc796ek4yNGNwlNEUUFni1ZuKJ1jN1/BBPNtlP2N1D+7B6WKJnv2lRda3I/FpWG7DQDzF5VwrkLRCh",
+	"LbTPsniCq9N9Ummbg8K0NREURSJ6JKJCzVmm3BM/5vynUGkseKipdogrSALVGKkd+4Ei9rVeWXk9F1hs",
+	"dO8EnAxM6Gxh+Kd91Ovyu1HD9FN4u6ruHYbUvRW1SSIjRkVFIRAVABfpRnAAEYaljXLVGHjE7l9DiK2s",
+	"GFT0iN+w0pKRMCAjrAA0OZtIHjOvm5RgDBy2KaNKEz2XrsXlCdHsIzbWsnv1O2bRW1boqlX8CRE/twHC",
+	"kx7BmlJ+G2+qFFNqKZe28+NB1VTRopqV1wPQK5h1JoXiSjMRLzq9ztmEZlxNaafXuWSCS6jm8GEXJr3D",
+	"wbom/uBja4zvceFwBQcAOQDvi/XWBsqssI+6WkECA4WGbELvuFGQhjlPE0V0ZkYbUaWZ0v97yK+2ZqOO",
+	"Cq++onjUVwvU5eaMjye6svmD+sYvY6yFgM9WE1Rc6aG11UNdUaJg9W8DIvvkqgsWlvmB7P1YojDpRj8q",
+	"HSxx8aPSv7b0XjkAr0aJ4mKcspsYCIABaJ5qPvO/sVDKqEa/v8OxD8FZCkq8WVQRXlCbqxHof4j3l8QT",
+	"qZggXZ4U3lJ3Ag+Ue8pyFuRmuL9+XCVwtcp5w89TKO9Tr+MmXM8FPGSrI6s3SM+DVBhl63161vWT1K5+",
+	"r+PgEDnglxULdh9oMv/BUFsVvDr8GK5xpNSqWlQazU21umBFncmlAmHrGwyppjrHRk1HGD1Qq4qkPWlT",
+	"JG1FhSpl63DbrTcd85sG59epcKwBUWXfSIFZxmINQguk6MjcFi0tizRDXZtaPn1dc4dRVtQFm0ipsCoY",
+	"d7cR5CRHv5eB3dy45XIi56IS7mB4IOT1hOY5JvPJgmBcOMxnZDYsttUtu0Xj1hSJuWZ+P09D4/b2yUsL",
+	"mx5J+S0r4dZbB6ye7TRqMyzt1rGHp6gpGG/N6iCSjkypyGmKrSmhpKLMbrGTJ3hlWOK0fIygBk/aihKz",
+	"TXQTbKBOsuJalVyrG8mDqEcieYj9xgvHS+3eyoOg+mVFjBXzmkeCjTq8HbVs1WEmW30Xtqk6X78tUHZe",
+	"W2KxU/xvUy1+Z9eBdPFfmgYihQf3O8uN5OC6Prz+FMvmAdW1HAKp9Vvtt1YOffSoOQT93M7DZf5t3vb1",
+	"rJVC4Bpm2br+LN9IWGiXWOdvxOXXeVrRhqAM2dg2aF3jKXnO2hCwLDViZFCKw/z2REIAsg0DKIhqykeg",
+	"2iyhva+HNE3zQFkVhHhrDkgUB5uzfe71m6pUp0SZ2x1QsU4Pyk2XyB3yPboTrUHqHaBbOywrm7Vuj1u7",
+	"6onUChk31Zzvi30FSzlARIzTXPE79sptBd2Cu9Oaw9i5DhPDFU4i1Mwi0nUB0dgVF3ispfLYqcGppBHp",
+	"mkdkBp3WK6GjOJanvjZqp25Ru+wp9du+L+0Qe3vU/Txot4RRb1ksp1MmEtrK5rl9JddZZm1/npUkVMK1",
+	"Zd1WLDOFTgdXwjUrOjW4sri2lCv4rj9b/da3zGlC27XghL5hkvDpLHMt0YqAtYq42bY5Z7UoslGhJtUp",
+	"uMYMF2vMgeVDcgyjGcuC/tnOWzaXWWKju6k5yTaBn59WwivBiLI1gZCGd0L0ayDyzwXTrg9bw7jbTz1b",
+	"s/s+/oNihJ5dwGqsSJolXfRTzjOuNRMraN1O+nt6hC/cqmB7HSAkuG5no1slE6AQZXVspzatvrUVG9+S",
+	"+Leq3+hbNuUiYdm2bXXl1Ny4DEY5KcLcIlvIJupZVd2RKKd7LjWdbo0IQmqGjWrLyDDcAplSnm4jSHmF",
+	"fkLFaor9VcNzIKGmzPKkguSicA/6RVaX9rp1NaHH66sJrTjgcD3NL90zXzERbI6OqwTrUt6mIUXjoV3Z",
+	"ImXKIUZSs9evaYr9oX1foeaCkQrDWFbVc3pr/XFB/5Dw/Jel5w7cRJmaBd1EmfrVSxJenp2/aigIdkrM",
+	"jxg01CvoBLRWgnzTndQJr/SnC9ii5q5DkEsgL+OYai3U19ch4WJVL6mRzDO/+5KlAS6H11AulqauvAKd",
+	"0Uxv2f2rgDkSCzP7OxWu4feSgm/GRlVj5a9i/06qTIoeURKi1MmUi1yjwhQ8hbWgai7lw+7k7coTXjP2",
+	"ilp8cD7VuholdlTA5K8jdE8LAG9VxzUcHo7O9OU0xy6Ey0FuMiiwkMBdHNJ9GyY3VmmtbTEJ8l02965w",
+	"2XVwh9fX3an734JGlNNh6nRV3M1jEqmYT2+wO8LRIzKkij05yrPUu877BA3q5oacoMGfcE0UHbF0sb9R",
+	"MzhcUABfV55TOKbAOx7gFErfBjmF0re/GU6xg6KXJdf5veQlhL2wpIyiWA6Utr26wWtVMAF0gnNNQD4P",
+	"OO6dhtEYhxrxJHIGLau7uPoeqyKxluXDuOG4ICmTu6BAu9AelqYbOF1gye653saeMZqUhSgC/cgg+aEh",
+	"DwvXQhVR+RBraVT36AeJNSltN0APcBa3/+DRIldY2TrHNZnH+8/i8P1n8a9+/8Fz/oKnTeJvPkslNUqe",
+	"9bGPeGrlX5U17Cr7jezqFdUs4zQ1uwsdFWwFboq5F0FDSDzJxW1RtjTQKmBz5sqmQ5YkTUVH3K/uzpo1",
+	"PlAE1qFIN0plTNP+hKpJ/+7g4aOvjyKo5xfJGROUH2NqylQmLLW5KXtBcdYM28ibJ4wmXDQ1f7Urcg+Z",
+	"O8c+amDISSjl83Et43NtJc4WQoaPtC09p1WUKFsIJZy6YLqADVnGTKnNzldN6OHjJ2HYXf7ptH/4+Ent",
+	"cIcLbbNlJ+xj8LgU/4l9Y54KY6FmH/XZhIbius8qqk9xUHVz1sr2QgWyFI7NEmz+2oq9+yvq+XfIwy3v",
+	"IlS1Ax/oQeq7fJCNeAqJASRhmsGmgUV59m7f9zRLRp1eJ5Ex/v+jWQkESv4wY+afMR+BA3c4C7oMqqty",
+	"wtQS00c680DB6tTm9GYzeWyZCgaum1nJihntks9bXrBL+/izQFdwN5A/Zw09Gmt7VPdygTiyVYlFuw6s",
+	"S2QWAl0NLdYF3B6GymxMkT4D1NZDpSlU9I1gy7yuZ8OOkL8bHmJBcFzpzvEzKVbQI44Q9Eh5aD1ibcTk",
+	"E6pq03DUVQWxG7mKlYqR3YUDSrY7EJ/hBcyUTsixy8AqkVAkgLqMMhvfEeanO2eZPTK3cf4Q4VuJhnX9",
+	"9TdjqztikqHWRJa8mhmhhHvCaZGSFegL1uBSAM1iQmczJlhiIzEpVBxLJGhttgCaIHQMaltZDC04UcFI",
+	"AlEL9rcI6vEdk7kXhgw3ZU4V6WZsrxiDDBfV8vyBiGO8KGdrMN2KcuYupqm9a0tcoZEOv/CpdRjTlAsx",
+	"8aTaXdL1mjjSfJf5T1BgG8SbFrJGnUGcbyZ7VPjIErRCx1ORRlb55qrX4h0Qi4ZGfxC4QjONKeHmkJ0K",
+	"FWYtzRDsFfbfwwF59c0JGPnM0BZPgEa54pBU+QKla09QCKxDLmi2CHuBdsSoYDPNwCtfDIlF8Eh/agHs",
+	"eJLj1FaHVg06tPptaJslgbSZUB06451AGliG5Byr18mMj7mgzl5hhdFRBgIqePxpfIt/YTVX88dCaTaF",
+	"GhThlrBlLbXTWPM7GwVTywQ1v7CX6AYOXORnZgARa+cpVgTfMFipDEuCbHNHarA4W5jSrC26NmPZM7po",
+	"L9Yu7e4Z/SKF52ogq+6s2EbwDgSX3OJMtoBmYn0jFW21jUWTrdvi6p2dgXhyVjwf2J7XubFxY2t+5lJc",
+	"xDVtvCFIt9rIcRUK4NJXeiyaPcyWO3mdCf0O9NVlt4NgHixb9xKrbkpNEgaj7xV5MMOFzfcPJHxn8YTf",
+	"NQE1yeioQe+DAsZq0vSmlpqmoZ/qYWzwnD+cm7VXrq0VWDJGw2g1XLyZiyZ7mmYC3c1qyd8MvNWBcImO",
+	"bUiKYAmNzTLj0p23Q/L3jC4aZ9w17XM7KJbbK+C++vSKRYYCXlaYOcIVIa7OSEIXSy7wtuQtbmwAVS74",
+	"XCg+nuhA/5zY/DmCSnLq+ccZNzNdylCc3Zn3JAiByDoxGobZVx3OgUPq6cBsrEH2T+WcKV0lrRviyhJ1",
+	"DjXpkkq/wfiwLWawb1resTZGZ2lP1fl7zdBefXy1ZWzQBKnRHi5LmOy4xGtT/TE34/qtQp2rjYU79wvQ",
+	"xKKmhys40sNyRNjXwYukc76tFjKf14Z5PfOdzlJORcyuDK9QtdebIyFqnZ5biaIeTp0rlYfGrdxdKKud",
+	"bCblvg0TrzQloahEVTao9r/8x7+Tg8GgB9kUCYv5lKYnZFAtI9lKAqpIi80QLJfWaq/ANDenPiDZ2Euz",
+	"wevm9pQv75q14WLKXVWxd+lk62J/AFeDiLYkXK+53KVAsQnnbLZxghRU2DZZ2adNFxF5tmy/rY3piplC",
+	"EcS9z198sQ1zvkAx0pbyr0EFy72li4vVoutnkbcq4nK9KC6KmPOJVIykBiW07Q/iKmOlqWpz73aN+b5Q",
+	"HoBeS5X2io6bdL2CAexKn1uj+3oPnIv3BbRWUrCAbkPH6zVA81AbmqGWlMDwMtfCOCCQavvthnhsDuwL",
+	"qAywutXb8gh7gwwTPqEhFWJXmqmdpxh09YpLpFqmsLhza4gd5xlTWLK+R4ZSTwgTibnlNs0uYA7O5LR9",
+	"mIGWbZ+tG2rNNPB+aKcO0WrFHTPG+mDRNocKbpgRTzUDNYaKhBhGN5YZVzRQl0cK6MmAdYfYlNHPU6en",
+	"18HiY/Z3280I60SHlElkbNgopCwH3q7m2VXBGME6DXUe8fONDb8rmwKFWectW7zkU75ePsYNfFc8voMS",
+	"2e2jYsvqxuV6g2hTW2QgrwSi7BRm67jq4lO6gJ4LJIe8oVLcgEL3LCPdo8OnGBwZvWU6W/RPR5plkc0A",
+	"D2Qplsw9yPhfQQx9C+pQPruSC1ZBvETDpvHsNHaRCjUXZMZoEqGz/dXZBdSiIVrKVJ2QaJSnaXSM34Ej",
+	"FHwF8CvpfpMrLphS8MtzoVk2y7iqZlIbFcGGVBpFIU/ToKPArI83rdCvzXR6bpW/vs0yxBorZj00Y4Te",
+	"UQ75AQ1F7Dhq4kWeN6iXmaG5di+wdLeTwFKXkmPh7RK81a0ET8rcRS+5riY7Qr3bxpjaolVej+QiNbCH",
+	"wGFATCi3+g1VPPZ7DQRKCTx+spa62WWoxmZ0rNpM9x7LeXxwuHY5UMb7Jlye9VWuoICxbUh3E2fMdsFT",
+	"0QmhYqEhR5qlCryUlBwNBiTKhcpnM5lpltyUo9cbpj05Cscjh9ZxOaMx6ys2o1gbSuVDxSDXD24YXp2o",
+	"qB8BWYRz11imXDSBhpiKdMv+gVgebMbU3vrl1fDTA9wKXMRkspDkY7D4pkiRWA4h/TjjGVM3XITcBCNm",
+	"5ACjTygWS5E0BRQ4eIZzM4pjd5f2G0jWXn83K6uvDFZZeAguRhxcUZe9opAGkrNBfjsNV3ZC5Qr02jlV",
+	"BJ+1PSHsHYrQhwLl1SJ8INo+2WqryOD1/dmrG4O2+WTKjIKkJnymemS4sF3/XRBA6yRXGGy7gNwyR3Zt",
+	"u/jWjSmKCtfr3rjEJ3+7fa+bG0zYTXpd7gsk3q4VtYHHN3TTuhq7MOM0rWarZL3iJqxbD/QvLm5IMA35",
+	"j9h+UUtCk6SkAlqSLsii8CY0bUIzDcgz1pm7t0GXEzP/s/WlRN0FWbez1+a5je9NKNGwhnVNB/U83HPo",
+	"VFQ7DoVKPFtNqBtTxfpcKCYUN0p1ulhqfPW4quKF+j8XizmDK/eZUadewRO+bYIRksgAh0KSWyDXkKVS",
+	"jA3SNamTLXGpTdAmPO5iNTdX8WCKpg2H47Vgj9UuKceup5FtoKJtTRiglCofRo57m3eLfva/vfYoZtM7",
+	"SIUESeb3LMhOQclWd+VPuJqldFHILBslV+Ms7SqBTbmodDtqyhL/bNQ5CKGVbXiX6GyPTPh4wpQmI54p",
+	"fWydN7/8/f8h0HsX/rLdd+FvG8Hn2wfglU5vw2a9nrS1bM+wErMNcoipEFIXndplZr43m+DQFU+d2L8n",
+	"XGmJHaNv2aySkdNsmPXwUbE4z7heXBpgWz0AFJXTXE/KTy+cMPjt+6tOoCDc+yuCHN8IfLYrc1cxRqJK",
+	"q/Ef5rdq/wclRQQ17YYL1wB+nGcsKeoIXAtXSGCfYH//Y0sEuyWFLGlnz7cd9oirwUUiOpvhV5HBhOha",
+	"dCM4OPMNnJz5wx6d+dOeXbQHpqEINLyIdNHU1CMR6sJ7+9fiWpwWei7pRinmp/cIbPnizeUVwdY4hw/N",
+	"YUV7oMIbybfocGUjjhG8tiwCNNwHtAdahQpjcWoTrWelkQNMFIFcFXNu5HB/4AwdVSMG6XqdjQ73H+0f",
+	"7B2TCM0dWCCgm2cpE7FMWLcw6uwdL32J9pO9vahHuFCa0aJ5o2fIcD45o0rsV7YGi1/a2TSefccWQRlq",
+	"CdZ7bnDsAwQ2QFybMldln5xrQmOtHKDRIGEuF8ikZlh803Hy485f+q/OLvpmBSXjmXHz+dMn6J40kstr",
+	"s8gOJhqIXu9bac71ROpTkfQTdsdSOYMqOLOUavAFnF6cAyr9gfzhDy/t03/4A+lGS22VrIhguysBdpbJ",
+	"6MrLftdUJDRLbEzKtSCECZiZkV/+/j8gqcRcM9Xzrfd0NiPQIJyLcY8oOXIhkniXpuC5cVXmrMfCDA3F",
+	"6QQVMdvHkpBcESXoLbsxguy+3dirSxLLjHkbO3T7AVLXsw3ee+6MVc/pEj2jNXKhen5oR89ObUNt/EiB",
+	"HoZhQDAMBOFYpxPsEjL484RrkspxueCYTll6RhU7MeMqRjMsn09vGYlSPuU6Ktv/Hw56ZEo/Qk4uufBa",
+	"VnajokGfIRRFh74IVhu5Ln3Fb7gf89Hv02c+e436vI84FjQycq367NBlu75oj0CuU5GlaYjesYvehIM2",
+	"NE/ZMl9peuK4HH5VrrSyja2W6lCksuCTMhbe0Ekp0oXlYnIuKkfccL5u1DKbSxWqpi2cMN0n77F3NvTu",
+	"AfEZyTYaIwErn4NFwhUQimmWcaZIZEinzPhPFCvpo8GOYEr4t++vbEL4ia+yGYCrEuJYFcosEbv7Fz8M",
+	"ZbLAqaGfGyjJRbfAyOuC67ps/WfgkvCKEadtOfw8UzLrz6hNeThG6fRG8Z9YAEsPBgPkZFQQOaM/5uZS",
+	"ALDgaOBVWHF0UpTmwomin4kRTnsg5t6UD/bIhKqbqcwY+YSLe+8alVNtTTzQzvwjZD+MLR2yfZTILAOD",
+	"Kkf4Ruej/isjdR6T6w5C2dIYhPR1J8I+WrBa+1NERpylRZSVgevePnktBSO//Nf/Ro4Ov4aLn9qPB4ew",
+	"SjSiuP6SJDpP2HQmoZqFoffWjaToFPiER0/NN2YOkjEjYCtLZWWGMHRQw4KBhJKEj6Dfmsa3sBEDJUeH",
+	"h8jcwR+INmvLdIw4nXGmqW3+j6VTHVs5vTj3LFbHnYP9wf4Ai0MyQWe8c9x5tD/Yf4R64ATkt7DEZX4Z",
+	"NzlFgBi+Z0PyHVuQS6ZRTPjq8cFXe4at42Kc1tk3OGQO19DqfXJG4wmWKDWfSSY11YxkNLMlhLDRus2R",
+	"Mkv49v13l+BbsxhnlnQ4GGBgFuSV26bRxZ1w6/f6sZq5Osff/9yh6bhz3Hl+iXnzcXZnYNrHT7fcTPno",
+	"9sevF98eDAdXB+YIbvXCvHCGkWtGGubjTq/zsXPcGX396M23j54dfnxx8M3467t8+FS/ZAfjP7366c9f",
+	"PWFfX+XqaX7xp7u3f37+rtPrmGE+3rx4/tPb/On00ZM/vXx9o3P25PHTl69nf3n/ZHa2uNT89q8/fHf+",
+	"/vwxHXQ+ffhkRSC6TuUBEIHQsXxWBkEV0/sGCx4j2EJDFeB9eC40ywRNi7aQjweP1r/1jGpqJMJ3onBO",
+	"VhSGzvH3H3odW83UwBwCshAHgBrcsYyPFjXcUS6u5fj7DmgYH3qdj32V3Pax5u9xx8irHffllOmJNGdo",
+	"O7PjtxnDhLfOMaKBWZYTmczrDwvPz0yG6gjUZeS+L7KC66kiJh/tH+1B6uy0jzJwsk/eMp1nQtl23Wa/",
+	"18IWCAXzQ4H0luSgKSHMYIwwBHLgmbcMpyccOwGxlIGNJEXTOV0oI7sXQnrkzEUo6YJ5qegwjgpNRXaP",
+	"DAErC5+10WL2yVVRZy8sWwMddCzamqpcG1kjjvQKblu+5/eA7zqdba+Q2dx2zKi4I/Nzr4g7sV22qU0L",
+	"tFwdmpUaiRDTwKfW20qnEjqE2GFhTMs2jyGG2Cox8OsJ5OJ73lfX3RUVwwo4lJYzReYyu+VibIaliihp",
+	"zr/YKvZKhAp9Rvm1vjwoP8O1BR93rrV9cipILoCI95DV1N5MzJg9bAxfWAwTyTAGdQp12f1SjZDujYPD",
+	"XHD8uLWDcmuIIpEV3jE9vVRd8Nc//KGHwlsR/oqplSTLBeh8CbsjU5kwPLKXz0/fvn528+z5n/8LdJZc",
+	"xtoIuX+hxCP/t8V4Co2/8q1BJtc9upA1K+jtroNZTMXpX1nSzdnL8+evr24un5+9fX4VGcmTQ7f24QLG",
+	"hOiaLBdW6z/DgSoEQ/pqLpGZ0VZIXc02ss8ItB0uCBXXYokYGJU4strsvi8n1ptJW/oK5gRzmxaVjsXX",
+	"IoKewZFtV1ycrL0YRlKvHXavMa6gdy3qSA+tj+0MSFRkwgzNkATpqoV1yocZhZuOkTlGNAcRqCoPoJPu",
+	"yjq77Rq/kclihTjwsT+fzyGcrl/YJZKafOAFpBgmsbq2by1spJPe3vxt+vTur9MXi79OXzyJ//Lno/gv",
+	"fz5gf3x9F0+T9G+Pvp0k7z8O/nb4YhH/8WOnGujRWQ7o6BTRAhhR1FoOqATdfKraj2183v3EqGqoRIct",
+	"vp0M/xjzN/zbF+9+Oj94zc/V+VTP/nZ2/uScH+Uv+bdP99ni25+S9+fmofnf/vLt6CU/ys/FYD8+TEU1",
+	"RuH40ZPBoLp3jCepxjUcu9iITeFiA0AaBCXcW1lxFK8WwAlk1v6ZFDqTIZ8dcFcSCdkHWT8qjFc05Bsy",
+	"0x+1kcS+oUlxmOaVg/WvvBPU0gkGeHN00EJ2u6CLVNLkSsqXNBszfO9xm8kKKvCqqBJhXj48bPOyLfZh",
+	"RMXnYMfFd5+uf/dKyldULFyQ468v2v78qfdz1dD6/YdPFXn3+Uer7sbLLMGVWfEQcEu5F8ljSPK14rQv",
+	"+xbmQs822Kj2oVWhWtYSci0XMs8Kj7Sh8O47j5TYToD4KJbRpepaTJF1mu1LwfZ6RLB54WcpwoSgWM/N",
+	"cBFhxz8QmOdcsX1yKUe6b7Ozr4W/LsMHi5aNdiADYfDXUHWLMI/URM5v7AAobIR4jlEmTj0QGd05o1Om",
+	"gTp8H0af8pGHF3TMLvlP5mq0etbVdF0KvZOZNtLbCQgH/KMN1O1jC3LzLBMJF+N9rEk6zBi9hbheVZiw",
+	"f8wZ1CWxxgQH2gq5Kgtq9G1IzA3Vnp+o8mX1ERs2Y3+qfLLe7779N8nZjU0S7hd/hzxOy8W10kUFBUGY",
+	"4oqkfMTiRZwyLzc/tOciBqgd6ygP3sU9tVgTaAVckVuOXbJC67DldTZdBQYetFhD1dDJlfUGNC1HG8qv",
+	"b/AhrMzabmln8AYGKq1F7ys6Vi8gk6HNZfg3WGKLB89c6NaLTE43euFKdlrAMsmhDot0vSMBnlwobQMj",
+	"QwB1WH1jE0BKaLZLImm1KNvodKP1aLnVatZA9HIi58+QknYM57ufnInBH99DXpvd8A2Ev6MZqUzoupnF",
+	"GnphxSic3fDEPVMSpuPO4eDwSX9w0B88vjoYHA/Mf38rQ/4MBTxe1x7DiIywPRhR5GlafmPet984Wubm",
+	"fNQ/HFwdfFXOOeLClq4zqxwZAM5ldlsuHHQQqqarF8OVY1xFsAUGL3UcWy+P/pVM8pSRA3Ir5Dxlydh2",
+	"yu2UXXyQkcHUUJ66aCbUtt9/VdFwbX5ad893CFfrq+76pR0gSvm9zCy0HJ7d2CTdgcPtm8IKftDrFGIQ",
+	"S+Auwseb0mlbxoYeg6ncE79SVAMmHAuR1snkcSeWkzWtYJydwswVw/3yWGMjcrpn2iFnuVsDKud2sbjx",
+	"aXM+A0FZAU3pFEOl5MinRfudL6nStJHZX8hsyJMEa+P/M+kUhcJgDsCHsa8ReN8uKQbe9W9pFPcnwS6I",
+	"Afm/cIn5HXr2SWSITgQlExLIuTbXHS8JF2N0vtkY3zSVczBQR/VLhGUhUSR3y49OSFQhjtHDyKPx5SvX",
+	"Ihpn8Y1i6eimXFlhbHL+/RtwfEeki0tEDyNEXUDHF0aKyfZOyiXSGMhKdY3gTs6VllOWgYinKqNyvbdP",
+	"ooKwWntj8cXNkIpbGNBAZZrrnKbpghT9IE8IUr+ipL+qLVbPZdHK7Vpcgim1D/EYLCnDNzzI87GQGUtO",
+	"nH3Y/+3o8HCfvGYsURj9Zj3818LIOkN5xwq7et0t3mCaK3FzYz3J87JCEM2Htga+kKFqWW6wPtLOh7qw",
+	"0Dk7O9g/Mrzt7HD/0PxeDyeCfvPAMtGW6jR/ojPKwbdpR1TWkwNRlUuywNP+o5osUOP+HSVjWMAINm44",
+	"7nGHwvSdgr/Xcbrk85dvzshhsbg+ndOMYeaifc7SHz5M2Q0EawBPWstbCtZo2IQRJRKPGOGSt+AwNlOh",
+	"lZnyoMXpbzp/kx3Q1Syrtu/wrIHPbQWG0DT2sYfPbdJ/gdO6/xZCAliy7tXyleKNT73OSxkX9dhWvV08",
+	"92XNjJvz5EELnnwmxSjlGLj7uyXzS0gdeCmrXP7+kkezWbIie6yxTT78mSefUDIxik8gN7W0B9ZNlSfW",
+	"Qf3L3/+ngQdY6ckwg/LgXJMhjW8dHyzijKLlcBQc/D48bgRDb6si74rGWdXRA1Cv7GwGP3IpMMhTbU39",
+	"fusE6Gj9G6+lfiFzYV0pLWjBhRey9oLy1K7u8OvNXn3r+OE/Kx1BU1CVjpCukiO9d39yYu//elUm6Mlw",
+	"sThG6PcWV6C/1aTBcY05p+S0atvFmB1U660YPTgKxq7dg1LswKC2K2qxA0noX40W/DPeyT8yvWvGbi5Y",
+	"C4vCRohfLuX82QXVyCtnLt2sppoZrGcQV3f55jV5xbIxI5CaZkNSHz19srfM2DG4qYwRxox+0hU2Lvha",
+	"LAcG2/CtqZnCZ5yEKwIRL1ZpIJTMJxC6BrWnEo4BZNfCqG8ky1OmIPoF3MHmR2tCmVIMMecZw079nv3E",
+	"NZigU0YAEiH9G+2FO5NNtlS8q2bULdRCTCw0mOvPBGDvw97/c8hf4GNF2BJ/MOgfPK5o3ztb6o7ibHZF",
+	"rq3h+HeyvVMR7p9P/fyPJnO+A7zfNYvD27QT3fVhhSisCbMpM2y0rO5p0ziZ6/+PvXdfctvW8oVfBaV/",
+	"LOWw1VJfHFtdp77TadvZ3rFjx5fJ3rOZMiESkpCmAG2CcltxuSrvMFN13mBe5LxJnuQrrAWAoETq3nY7",
+	"0VTNjrubFxCXdV+/n1gM8JLF+C50rWJ4lzRLnVdF05UdVCiw9uT7x86lNsv00SXkePIpakFdsqcsgaHH",
+	"t5+x0DgUyqvl0aZ5oPWqNqtXFuS8cpN6KMypK8xBct2gcTTPsrui3sDfiK6qpeAAqxo6Xp6Yatp1lepL",
+	"eCZUkeyxeABYinErlHicMcdtGJe7jum4zFr8S+BnEdbLylcUHZwedTtvOg973XNjdsCTMjVZ/qQx/fCu",
+	"GGB5UtcJ2btb4V9YJtGF6lpL2Lx0kOvlrBdu23cW2p7t1dlot2Xuei76L+FqYvLal/z3VLFEnyOVXWiF",
+	"PTmglVnxV9CvqkzBK4qbBX19TztwKRdeSlerxZlVyDNz5wX6iVggK0BlLyZeSTkg4zqVgJE6Ik2n9slZ",
+	"52EoIk+ECZm/g6uwWQruxIaQ+eEBLKP3Ekh6TqHbtzKTbdBH+pYYniVkxDLW02MgkZDv8AXviqQ4tse8",
+	"EJ56mbDMAhqVAQt6lmQesASGlAtyMwK24fJUcBUK/X3km2+g/TZm6ptvcGkmGXvP5VS5NWqCL+3eHSHs",
+	"hwsI/C/SbYGXDiti2O65ItFJpxMhvHTOx0zBVzym8cgy4mslqAgt8v8Wn3g+HcFzRSLQOxFJ2ATAqhES",
+	"KBQemb9W0z0SleqiIghdmmdGphQgIk1KUJu3LkiExIjFLaGgREhxhDwEgI+kn5BY1jn3mAsS5exDHhH/",
+	"enzuBYkMHlJEtJdLZBYKkOwXJNLmmRjWDM01ftkvIynYuUBs10RqGrRmWwFAmMJwAYcee+K7+lCdt00n",
+	"fmS97ah4oOvYMxvwApggTcGDHmjGJpjXLS2N6XODhbDjvsmkGBI1ohO0QqEfG/aktlyBScgy58L6v46l",
+	"np4eYi27EXHo7zNB5Qgr2byu+y4sk9Xyrv1MTcdEDkJB07Q4j/cI3q7w+LtXwBhdi6SQdhdCp59CMWTm",
+	"IxRzmyhY3CTAbI+r716hRbCCTxhM09SM4wLkgNsM9hqs4IE6+tJ0wa9ho0QX+mzYvYL3wZTDYwkXAOWj",
+	"PWEEPEYSTqnAQbWQWSqmabFtOgU+EzTV+aPs/vH7f53D7gtFafuNKEyX2aCtNnkrnOQqpKAen/0IWOmn",
+	"Xhwuz6hQNMaBlg73PaV3qF+W6FcjubJVKADS+1L/eqp3ZtM4W16+gaBNVLS3IjQ1tIYaGiETHCywSio8",
+	"JhSgi3bVl63RWW6eVxrlwcKlJ8Wl/wK7gxmT4QljSZ/G141fKu46Le7CgN3CFWfFFWefftnBdn0Nc387",
+	"7XhrOTgna8/laZVXtGR+zLWd9rfn/mTdFcfpfHvH6RQ+yfOd4MfP5Dptv9fqQsKG593ZO03BbkD1oaGk",
+	"hXTZTsJ+LPj+5E/nUR1Kj+6iz4hyktBil847Urv7jXiC1/YcNwvqlmOftSFev/7A3tAmzy20Fvg+EJlt",
+	"OlwhPzbbgpAs1e5jMU9o3vj+BRUz/QLgA1CMqXn4rD9+/+8C/NTigronYuw1CAVVaAH7QcByAFdLEf1L",
+	"UorgermnCnOkVBnh2SKfIWm2SlK6FTmEke5IxcJtyoOV9Qt7DSMFG9xjX+xCUOvKotzgHd9azOutANQY",
+	"6iM/tsklYgVCAzgiCGqBM5/+sTDVHq22BZV5uFhAZb5m95KGFwbi9UsXUpkPOqTm92KU7VCO+RXKwle4",
+	"dwitKN7dXRBawbFNmtvAzK6R07aAtLvARhBEjQjFXmAjCoxcgxgRin1BRlyZaTlkpXeHiwAGMwcY4f20",
+	"dibbrvMtw0Xgoq+AivCOASbUMznM6NjwB1UMwlwwn1D3YPu7Jw9WwPYvyfDjeKAJAhHZYVQgNOpGhNi+",
+	"GyT4HcnGnwslwi4lbEnIT20IE1Hs5b0CRSyMawOkCG9IXxtWBCCevCtFHxchI2wQFgN7DzpfCiuCiaTc",
+	"H3r/6OR+uT+UxjzlOc1lZjtEV7z5l6A4mvqUrgiWrgdgUIE1MWY5tQwtsVT5uxj4JBu9xtXVUbdzdlKQ",
+	"4zReT6CWWX8jeebQFMhLK/WQsscKOC3thkce6kI1oAMDJHWL+tA9WRfjwSqOIg7bOXnTeVhRFVzV7Foa",
+	"lqXWXRvf4f6bzoPe6Y74DiflyhpE25jD3UZovuzpr5I///Vy9iPv3Dx/3bl5/h8/3Tx/JPH/n0j+7Orv",
+	"E7jm0ePz57/91HWofJ82U3erq3OMODrgRNxSqU3sbE27U631uYeiGvvw1dgQ1pLgwrfvMWntkAmaptjC",
+	"52ApqFew5zAIhSvGADIUxXI0TCx47AXh4DAQxSAzKpXDPMhHbOYDH7TJW6wDCIWHfJCxX1msPQAwi2tw",
+	"EMi2MAg4/V80vbpU430W3XPU6T7s0POke0Tjh/ePvv32rH/Uj2N21D/tnHQePqQPOuffNj63MqnQHLeg",
+	"FjYUoV8GDMHs0hVACAVw3AEE4QCC8BcCQTA7fzetWo994PTqkqDa5pgHeGOP8JwkXNHJhNHMUM5g0Z3W",
+	"ZEOWq4BEhZdiUYoKLwXxiQyuEMLnbwOhUKEh8R3basjPAaCwXC6WQ4cH4IQDcMItACdYU3oBM2ELEVSP",
+	"l+CZ9itrFcyAluEkXBWBzfUxErYUBJ8NH2GFkbSbcXTARbgrVQb70PU15QS+A73RHrfYynuBQehZ5mFE",
+	"O8BDORUIS58EJBLTNI0QewAaPfTPerrMDQvKfQkPWzW+gkfCFgoHtkAqsRbmcA39MS/gGfp/ROo0D6nB",
+	"hiSqURrqgRT2Yp9sC6Iw56Oeef6noend0L/cClXBd6QxZH17A/usGArLRbrFTziI9gN2wl8NO2EvarAe",
+	"MmFtl3f7SrZFnbmPKjarRrYqYNtNlXye4rXlItEVrh1k4qFobaeitX3IlyXFaosC5uSY8mPD/nw8ZALg",
+	"mevJPn+asqmJpJmLofNwAKIREiqWSxoZ0nmesoCMgWFBkaZiMbYUBiRlSkmhDMVlP+NsYKr7yYALmpJ/",
+	"T/lv8BAIzlEySSkXR4/FMOVqRCaZHE9y0owwgPjO0GXra9/h36JWKGQWFPTDkTHPnmLL8XSiFSpLCM4O",
+	"GdOcZZymhkJdFM2D41BUvmfAU6Yi09iK33hPuQ/T31I0S2rjO8nojXAs1qEYS5WTjKXsPZBfj6biWmEo",
+	"EclPXT9mZvroIYCpLyM8B6p1eFjLI1DNQyFFzEwxGxqfPf2gKUsiM73Rr7L/NIkuyESmKYLULNkLxx/h",
+	"8k+RpWQ9ha5RBYdQkanIeep6N/VLmkBMF2VMTdO8jY97mkQtgm2u+sCaiyy5YnusTYyh4wA1G8i1EaND",
+	"EiUZHeQRaJ7EZjtjmqYsw2557FbtkchsN6+b+H5AaE5gvk86rYBEKRXDqX4laT59/YLcP3141L0gjrsU",
+	"lsdeYxufzZYzEPeOP1I/DvZ5RJryPcsygPr3Tggi9rTaofi77CuSTYtWXfDi7inyq+zjIvUwPaum2Xv+",
+	"nmF1f06zHJbO3InNLaDJ4MN/dFgIl08JUGLHrIJAfjE/e0HAUTHxK5qmCB+gcuyXSShPZ/qZ/57KnJIm",
+	"xWsyNpgqw0uGQ6FKCvso0w/c0kaBf+BgRnG1SMKh+dmcQGsgnFW3wuAUXsHHfLGEMehxfdaecPNDIcTr",
+	"BEPRIPux4Iv56CjJf2Q3RyOeMaLogKFdjRts8W8Fjr5WJ4nZPYqRl4+eqAAFI7G7NSDdzpGTHIUobRfJ",
+	"Xex5ZmpZtlprCP0tL82YVnyxGXr1J9uhNXoN4I4x57PRu+9/9HdTniZWjwCAvxUEsLvEgAuWHKkJjd28",
+	"6C14QzM2klMFyZjBoE3ulyQwLU0BWFjrWnz63d87JbcRb+jJZgENkLC421d076KghFZlmBpPCaOQb5OX",
+	"WqqvEurL30TqJT2qFAKEaUbkB3o3CiSmnZP6bb80AAfY2HoFfjL3V9vgWoRyZWehbIHfSoa9cgj3lJ2h",
+	"t6+e3SGe00Pb8F80WW+OD8YujA51zTBPidkmYljhYIxVVQh/Th8v9sPwVd6FtSiX5e2vtPxPlY+Xg8bD",
+	"PeXLvF+1QWWDDirn2p61xq42N7OpALYkY9FpGdFnsRwzRaIYXqGt0YAI6RmdtrCnSYGBnmWEplq4zdyb",
+	"xZAkmZwA8EsoUOYZDn1jhqHJBPaSR6NPcimv9SuG/D0TpibgUpDnVy8t8a3+GG0o4edTUuV3fBPhk28o",
+	"zy2ADM/RioSwjUVhaRPbxGBtr3sK2pth3rRL8p4D3Q00RJukJPcsMnIJD7XfP+CCq5Ef09nB+qysDoTv",
+	"nhf8jV1q4OEOt9ZlQ+bK/dozXGLb1lBf7A5eC7SYOH3s3mA9E7PkLLtwQD83tNhc1XtFX1HsDS0G7JTX",
+	"DOdcD2cv5gMMzn7E9mNu2zry2iF3S/WCxcrsYJv9XfaXmAVB8V0HrI6vsuAMls9psDkFsJtCq5U4lYqt",
+	"pg4EMWTA7INQWHmApBkhnx9IxOJv7/CWqNVzSisoVFYQilJUBWzshaiKQdTTp1KwGwIhEjNNcwGXHGC+",
+	"5gIu2Px5M5q1ClVBNtUUoQBVof0OLTEgTGTDASagUBIbNlO+VGeEogp5uQYt4xYUhp35OYXhfr2Zwlgu",
+	"xbtnW0rxcrAMdTTEymAftMkr7ZJxU5Tku4TWJIuzZUGANs4jtK/qKcE9BwEAtXyINxibhuayTxsqBDfF",
+	"EILAAH9pEUzQf3eVvSBN8G1gLJKxTFhKmEgmkou8QO7UMm2FXj7pnXX2ppdxTBcAa1M6vJtqWjOVt6Zm",
+	"D5Awd6hYa+96slrK1ijJuSDt4nYxKQiSQd4CjWYsn17iNwLhnIuarT5V0Lw7ofmo6N3FE7lIx71mk7Z/",
+	"EhCMvdrT/Whl5afjjA24qMrTV9VKwqrlkrAPORMJJLfUuz9+/5+oVf70lfK34tOd+N7263H5LQZ9dXrw",
+	"coJQvdoWUXk2jfNpZoGJ2AdA0x3a74Q8WDmpNzCYlKFoRjhxxmrSNlLYuEwSQonJIRIpCIMKLRHPCARs",
+	"kmnGVNgIzKX5jSRjmTEyyWic8xigg/lvv/nX2PCwmmbv2SxstAl+whHggfVnJGGKD0UPv8hkL11KkWeh",
+	"YClD5rNmKeHXQlbnJEFu4hxa/BIXy8Ap0HekXFzra6AlHuIJKVU5MY8tHDGIcsAcQvR1LBM+4CwhAFYB",
+	"CrNNXs9EPMqkkFN14b3nngqFK0dWpD+FmkFrX2GFIwKkYq7NGGJtt4JtCpMSLUk3Lbj3FtPVCwNIAy6B",
+	"v+zpfdFn+M1QThLo34wkZAHUSM+fHBCOHBh4rUMckRlWoLTJVXUKC4Me5RRWlfWI28yFs7auSbRbVx+C",
+	"+W06l7zImIqnzNuykOU+mUtbmITFZqfzFXzNRqmKzqZtk+tbgfZoXOpT0Oid+oYO/I503TTBkTol7jTp",
+	"SThFFGGOhy6X1aeoOCJOwkDQAgt3teD0nmKHsuW8gi1cYQL9rA+nfisc+EOU4RDaX27rrTFSY2zIrKhx",
+	"2lvVkd7Me0oIzMnPNdIBRswdf8R/oJFUqjxaZSjhjeQGutqhckgLh4wh+HczYimrspr0rze1muwYt7aa",
+	"HqNAW242vcKhW616hIugzWL4ODkA9WY+W5tGdrre4e+iFlZbyQmPA1N0FQrvHQG5ZjMCniyK1lwfuRyU",
+	"vtbfWGcl01TeGEJGA/5OUxJZ1RaFohk2XrFkGoNNd+o9FC2qN/hUNZ2w7D1XMlMBFHpYuqywcQGCXk5z",
+	"0OuUxCnNeD4LxYQq1WqT13TAtNkVS4HWB5cC/XH80nsKQDOU+cqiWMpogFRbVRnDIFQocjmNR9oyuly0",
+	"boyqaWM5blTUiYEBIhIw+WABIEdjLg+FX+NK7aJYHoR9WEjet5qhhmKJlUPWMXLshnkGT96TofOcXmvz",
+	"zdrXNMU5jKWIM5YzYgNqG5gxr9xIPSNmZ6MFVrHCW/FHTtPrIwp1f9a80PvvukCGYgZBL+UDqPC9ZrOX",
+	"sPe15Hwis2s8WfFIr0wjaPxtlmR0mvJYb/9r/ZvvMnrN8KqRzASA48CJuTTHUFsSrpwFl1BmAFtiiobe",
+	"QBkaO1IjPsj9Metr9Olv9GAoeoyECzVB60rPv5NkKwXhFouVmH1VEx0qTtLBMjpYRnfZMhoW5RJGsqPs",
+	"2NFGWhC/a9hJLpRw/NH+cwtbCaqoXTlgyUz6t8qrzCT9603NpGKAWxtKP9lHrGcpaU2IjD1HSM9T/tJ7",
+	"iuTsA5bNmkpEV3RLxwx0FJvkGGhy1pS9O2oFq60h0gydBhzRLGGZMYIg8MBVrnWLNH2XuZRE9oE8osoI",
+	"YjRjmW0Zb7XJC8ivlarHQzEtzBmjB5CMYuFDVU5nC7w3pGkNH/tYa/kYtlJr+rjNom0l1H5FBYeW5Hrq",
+	"9d8gZAUcpsRSJZm1KDi69mwYecu7d9PIbsA9GUcAhVG/C764TVSEYn4q2gz0KuRMVB2VC1MDbzadF09c",
+	"YFiCSTbVv//SY8oyFudWHADulOwCFcyHXM8Uw6gNND/PmUifAu9+A66IDzgpHvCKDaYMk8/Oblty52lx",
+	"52s+FPa2G8auU6ish06vXwJfqq0hFs0jfx7xeETiEYuvDYegHLNqK9IQQ2hb7v/byupyW3aJ3eVO+8H0",
+	"OpheX4npVVLl+7K9PPm+0voCqFxDHFH8oM2vhNEkXTejV9xqglX27lKSj6phlR2mf72pHeaPdWtL7LJ4",
+	"yFJb7OVUjZgynCPmjnuq+EatCKHuiCjGknuKRPjJ7+wVtt9Li6kombLLPAqFZapMKWJEU9Qu8TTL9Dy6",
+	"p2sVYTTPYJpPM6hMKs24sbFoKNxNSGxoEmp2CdrkO5mPMF+nTZULr5kx8Z/oql4J2HiFaeX35xWfjyIf",
+	"sjnaUvLLnqKpYtk7fHREJiwbc+jM8aqeVpXK4tiLtXpkN+amPVKPstmrqdgNkQMWz0OHPO14YJlrazb7",
+	"CY/1pymn1z4f8EUxm3UadW5/Qdk1FN6ZoR+07EHLfoYyn8eoO+pEb5nwxKqyNTUmChZPnFRRnrhnltSm",
+	"Foi1PCePRQ48vJbt2UrPOYISLHTtzwhPWoHzu9MZGQDlQVFgT2PtNYRCi1LSjBC7+F94Qn6JtF8dTVgG",
+	"mlU/yzY/u1rBiNxwkcibULib3d9++dcgk2P9lIo/5fKXqKfn/tWTK3J6evrQMgYArlMoon/+85//PHr+",
+	"/OjRo4gAbggX5O2bqwtkxoYCGS7idKr4exaYcdnrolxG+FfsIqY5IjGFIqGzVpu8pEMLyhylfMx9zuTz",
+	"TkDG9AM5Oe/g50ZyMFAsB9ZqmdM0smW5kDIJxZjmMeZNRJ7N2gSouuHfXl0x+K/opXuSFZ5/+fIp5IB4",
+	"rq9iSSjyUSanw1FgyJqzAY2ZNnEmHBiV44n+j4r5GPtz1EzlbBy1AreiUpAmaw/bqCLbfSrMX0OBsXK8",
+	"FJXrMVbNvOfsRrkQhe214YmD5IK99k5fFpGmQS4BQE8oJlGtOhI+fdszOWysqGiDymlmtrflBzHb0m5B",
+	"Y9xNUpk4WPoqdonyNl6bP+StYpm21oKGymdgPg5kNq6j5bBjdY0dNawcsEbzu7lspTo86NONvm/+pNUR",
+	"t5x1yrwtnQVCjV2+uIL1A4qNpJj/663PQi5vcw6e0w+mNVdVi4s6shMQMdWERucdYBPm4+m40Ts5x0Hi",
+	"TwW9Dhc5G7KsiojF6oNcEnXNJ6Q5oUMuLKCIllu1o8I/Vw/LH1W3A//njaxTMbI9UqzE5tus7GoEDRCf",
+	"T1eSK3/Qlw4A1v1jUbPdp0KgrYebsfTHAlFusf5db8U33bNe57zXeejYoek0We5SXrMZDPWazeovnBUR",
+	"Urj4234nPht02Fn/Pj2Lu4OHtAukVCj9G73GOJ40bKpz9Uz85q59gyulJ7NhaD2ewySYcB5uTtiIZkfA",
+	"+mpNtxFPtBHzWrUu5+lAm8XIkgNbx20AItGkbB36piyYl+sZsXVkHWii+kZrPKL5Mf79yEEA1RqxbyCA",
+	"m6IZa5qTgcvDYJkYhA0VaFvO/A544QJECfLAsHNmTKbZhAVE8d9YYMB9wEjDGDijCRdDVfQWmxfc03Iz",
+	"p6lqk0v7OyidRQwgg3SDQw2IwtJJPSlQuQIdWnpTJ2v1YqGtNN+LdQFFrvjmom3MgbvICRNLoV30aF7D",
+	"vD93075G64B9ZTNSzBTHa1vczLVtKCir5xVYJzU8Xw4sZdtAGn7da/OcR/tQNbBBrhBe9PTboFA9839Y",
+	"pyVq3GdJAkQiqYxpejSianT0vnt8+uAMetZSZvWtGtGjchWzak+SgUHZMJ1ejStzBcErGkHjb/Q3miX6",
+	"X4/Bq4BIFxDxvIIiaH2aQTOpLF6uG6+5AM0BLx07579XmjD8q3Hzaz/+BNqiRvTk/H6j13g4eHA/6Tzo",
+	"PnhwFn+b3D9/SE8GjNJOfH5Ok073nJ72B2eDbv+k3+k/ODmJk+55cj/unvc7g06Hdh7oZ/Hf2HezXC/p",
+	"2YOTbvcUk0FXI6p38el596SjV15PqFmh7mZYPJttOHuc6nin3pTECIiIQ+/WXaGqot7SzAPT7ZYJqVOJ",
+	"ak4Gr1SOx+aA1aMEPockrppCRH1uq0GcnX2AvDhLjMoz7ShGIhk+DczEQma/h+pHP4BE+n9d63Ng8diK",
+	"16Q01/4/aoQ2eQv/xfc60QDUufDQGaFZBoEY0JJQ2JmNIeIEPUB2FM3I3dwjYIBGrQvoH0qZye4ggl8o",
+	"bpj+RPMtpD8jVGDDtJW4RVrDIcDZ/Ia2KZqKzgJ0x0MRPXt8+erHR+8eP//u8aNHT3/8/vW7t6+eRba/",
+	"oYWdv0duRs3UHbn3lwYOlLwtAwEe4RS9M1yAdoEjkkuZgj4H6hIbF2BmSi/0L6u6vHGRNmrzrgOmK0wL",
+	"mYUC5rjCxlgDQM58e1kyNnYHH79Fuf3SHK9bad+ZMxPwLK2jgD+XObCBoi9KWOpGRJA+2Jz55stHTwJy",
+	"+q05qK0LX3AY67mLBxraj+yFbfJWueuegpG/DDwNi6BrUAHbvoHiPFnz7Ku51TG/frKt4VBhmmy5J+tb",
+	"n6xHZJDP/nwZsENCa2fbp7yX6i0gI/n2bPhYc2Uvtg+qnHrTx1obWo+DJGlibSTN8uOBzMZH2mProRET",
+	"BV5daYGV2kIMDzMJA60AL58u9vRj7UQ+mwD4h40nOHhhYpQCduBA7SYdsx4BGfjoxVUQikcvrv4RkJc/",
+	"fh+Qv798/H1Avn/6BCTfz6z/Eush4phNcjTI/BYbW9WpnwkNlyNqOm7hm7m6sFESbSWcdMjz72x9Rfe0",
+	"TX40JRgFwi8XhHGwkWIKVZ1ooUBpK1eFvaitqWs2yS0pPMLpcqHni4qkLw2PP3W50IBcvXyLEYwxG8ts",
+	"RiBsqEAb4MUTOZmkLAuIiiHeii1GWGEyhn9igayW2XoY5MXVK5hDUzlLRc5vZJbA7/5B9FqbW6biNz5p",
+	"BeSasYmtM7TAwfeUF95x3HOhyIFUJpM3KiDxNCdc5NIoIohB9uU0Jw86nT9+/6/uSaejDUGYm0zNx5gE",
+	"oxnTZpl5T1AysqHni6ZpKc9hEH4BTRos4qiwGCK9Ephho2koxBRYa+TArqFVlpfGJtbDEBLXsElJP6Xi",
+	"Gie0VWwgRWd6YpS8gEIdqv+cBISJOJtNcuxvH0mV6yfqx5r8jDW5M/wyMgFSc0JxcUkz52Nc+cAue0BO",
+	"gk6ng2vbCooRRFOhn6JnHVR0ZMd0M5q1yc8j5lvqJKXxNWAemQ1IKB5BoW3dgFBy3jk1yVOeX4CbYdBU",
+	"zR4GArxU5lClrUh/qmbmtlBExTXv9B8iQtW1wqp9bS+pkczydIZw1/o7SwjLEmNu1GAVmDCZ3ggI1GTr",
+	"dAHJpnUBc6ZN+VwSmiTe8YVOa5oXzyiws/FYt9rkimLBrXUuInQTbrR9F2gBBo9b7mEkkkFkU4+nAC0k",
+	"akQnzJVvgYuh3wRORnsnuGsAR9Ti0ERYN4MKwG9Z8CRuEZG6QnWsX8w0p3RRb+2NQffP71O8tfwAtc7F",
+	"vD+xTz8B5JzxbwHEBPWp69TAk2Jf5YF7f80+RGEQVMeFbgfW+QDEfPBwPpeHg0KlsO7HhR7ZwcMxTsmm",
+	"Dg7InCvsV65LeL5mNItHphQM+Upd85XpdYYIJ9jtR1woBlAr7xlR0z7Wp5iKP56BXRSEAhKiaMsLQCn+",
+	"2ej6CFJwkTZK0CBGywle03b1bqbUA+yikw5pjumHUJx3WhemZ49Egn3IX9IheyOvmYgAH1nLUFcPZqQt",
+	"FIRVafoBF8mVPzsbs6/CrP0ECcVPwcrLn0EhwxoXuo/6j5PGHutWLKgP7L+VsD7LLjj5oLfsGsnHuVqg",
+	"AsIBzdeC1QF4MHJIKNhyf6gTHUuRj9q2siUerQCDM2aGY9aw9EnENFBAVeDq4hT9KEOAWP66+286D3qn",
+	"9utMd1yjd7JYt7Ih9BDswLpUXlGa4ko58UweilP2n597wkVSlnwlni7/9+uJbS1mKlm68CGf6hpvkIAf",
+	"Om+sKC1tZ70fun/8/l/nHehA5SK2mMCu+holeVAiU3L8PM2bkSQ0lYIZ9iw6z/sXkDGdWeQ4jtWjUBRO",
+	"eN5CPkD9OgOW4twuAOgiTWBtURa2zgsGAJYMCIGc8HxeXM/jAq8Ek4dp8k7RF6MP8oHT9iVj9ydAl4vG",
+	"bcQVbtD9OZsbD6CWjtyU/6JFsS1NY3A7hDLL7nbX3Xlv5eB83EUEfdj3BTJwbMThLtoLz9Iy/VXjaxx/",
+	"hAtWMMC8loP8CP9oiQ8pFz3wDRh9zxTR6hOV0pAZWLOYCiIkSaUYsgwAQ0ErsaQdCq8TyhGajGligGh5",
+	"DgmKazbJ2wWHO4S8bY4GqhKAh10KZpHvuyeVagojkIBZ6saOiPpavwJz3hySaWUTCn7/TipsNUvu2eLk",
+	"PzKIso0DSffXzC+Lyzh37ElTyUHe2vH0m2O71HqtDChYqlLAa4HxuHyVwxQRJNKaNqp22OsZIOwR2Q/E",
+	"7Wf0hu+GD1sek/Nhu9uYgLUW2E6W16dDmerdohjYhyExZPkKL3glcj7IEQ6I+SMBTQGQP9E/HYXTTuc0",
+	"nk55Av9iC2D6o815BIwBsz2WPtxv0TW0gq7E0k855LT//vrFj+Q5y4aMvNTXWihsa1VAWJV4d5NmJKZp",
+	"GiGymNJOOdYWmFWDRpBmpv2QGGphZcouirRSBmTdFBDTUHi1am2iUMwbRWQfNpFBhG+1yXKzzT0IUV9l",
+	"7nC/KxO4Cb0Na2rLiMBScU6aWiy3tnK/YZPAqfVHAFwJR7DZ/tcuWu/kwwqt171ZiE/o3bjLl3xWFJA1",
+	"tJhRnwdtti/r+hAF+Aya+y3s2v0qbzwJO0UBDNzWJhw5KPJzaaPOhd6/c8q9micHhu3ym4bmfKCXBl20",
+	"utB+y+p+ZNycKgNlQXIZCnzamNm6vOI6WEJFmvg3pTU++VUCa3zOMjJkORaCyVZApiJhUGIXCgPKZYBB",
+	"POwjC3ilvTajfkVCJhJZNnruOwpyuiiV8TVLIoAx5ciKCxAZFmlL+cQ4piQR4FH1gzM5zJgCg4QSfJL3",
+	"bGAgfAjVN+bbrKFgyGRKg7lmbIL1bd4HTYW1G8glBJhUHgrT3wtIJArNlwhnMsI2Wpaw5MJPUtt3WBCz",
+	"ybSfAk3cBZmKa23ThEJmBNv6vdUzf7Tr5KDI1sEMM+gopXRI4OVqRnziCFMwhCYd02PJBBvTWZHFCUXT",
+	"ZH0MGA3Wi3pobhOWHeFHF+/RlmNlIAufu4vptX+YsrOj7rkHUxYA0AAIwhXu8y+fNoPSgw++TVIes90v",
+	"TbATYBCo++EkcCJtDYG49zzV555zmO3Ca1hB2pOXQd0SnhwaWA621ea2FW64ettqcxw2WsiOTUDYTKJ/",
+	"q4KuDUu5AKstFNGAi8QS9UFldysgG9d4IZw3sa51KCJDj4x6N6fDyEDAKSJolskb04sAhMjLisOIVxsW",
+	"ivriMJP0cHPheGRgoAVWxgblY3e0cqwaI8t+Nzc0fTj/dRhMBoZoM6f+Nd70acUIYpplM+yX4YrkdFg3",
+	"iJwO61Cz7p+VUbMWQLP2ifskhMypte2FmNKUvHj9t0ui6IDlM5KxQcbUiGWw24rSDJXTwaCoYVulbM1H",
+	"w5NfuUdqxbpZ8N8hSDnz1BNUOGT9QDWiWlStLHfbucRtk+o23CGH8rZbLW9bLGzbuaTNPGWdmjY2nuTO",
+	"KeaCRMBmHjmGfa9kzQACtMlrludcDJWV/+APU2hxgvayWCKb6LedgAhJYpblfKCPNrZ6dwyNWZtcJonH",
+	"XGvbLUJhuV+DMkVlQdHhVIACh0xY32/PhWxftIatJOde4BjFUAs1YJxSIO9Sxz3iBJ1XZebYqV5bOaPM",
+	"0sFQinV5IQzZPrwN4y/en/+Dpjzh+ey5FPlINXrdEz0xsNqvY5BEDzp6ryFB13nnU4WEc+PbxLtAF/YL",
+	"FritrG1DS+pQ3HYobvtLFrdtrbuWFLRZ7bXoZx3bOMvxmNX6XM/A0Snim8rVpblUrqm81v++ZrN7Cjmv",
+	"r5m4h1DCrTJMdmBaz22Xuyl/cxLTKkt4YKT9l3fj2TvPZzSOWpu8jkcsmaYsCQX1U60ZKyJ/8CrzxEjZ",
+	"G1ybLc+IdtayHGLFl2JGMmkawBdhA+ugAJ/PfBd5Uy23Tz/In4Zb8YWKD3X+0C+fhdVgtaFd7MV7yp+I",
+	"g8F9S3hv49J+2ylgBKdoQ8h+K8XiVBpOm0rr/NEUNx+UoxjLHEUL3FgO/vQIdTZ7LCezKovd45yDkpPC",
+	"sgy0v68CYs1C18sPVSqebf7H7/9NnFUeCmuWBz5tnr61IH8PAO4CcSnYDeGJapPXI5rZWA8AA0y4IdgL",
+	"BQyeY31NQsIGVhLpn7CSiDT1Fa2wQaYiZUqRSP8NckOQdkNZaKbLk/IxFUQx6LcRpM8IzGGypGZmLSdB",
+	"P2RLH8HmVoIv0hGzQehjznuAPfByJJngHwpvY+OaGdj7d8uWl5PZwYI/NNMfTP4akz8FEtKdLX44+Rsa",
+	"/B+t3NqwfQXuWtK/0rQs+c7ubnk9LaFYbGoJjObQvsIEkKJsrUObPP7AkVXT0/xBUUiB1aBFOEW57hdC",
+	"FRlxlctspvXbeJJyKmLmSj4MuWxO49wAKOKX3VOhgMku1YlMLeJrxsbyPUsQZJXmZMLkBIFTsRCFYu2D",
+	"KUhJpNbGochYzPh7BjG0dZty6utPJRrztgx2VcPNodfm0Guzfa9NTZfNHvprilB6ZbDhyTRNScJyylPH",
+	"UlAy2YcsnzfYsYLcN8LRpTXGuKnGDogCa7kwzgMX5Qbsz8C18DRpqmTRyNMq+At8+70IqxMuqnkSXLTd",
+	"XqDlpFL6FutB8AxJ2lGoAb5bABSiv7HSRWW/wDAUtxAGz4zOcxZIn+U3jInCs0DQMygxA/otPw2s7XnM",
+	"ZEMTdptcEiPOoaxqCD0TLt3mCvHnwkBj0gQ2MFO9BjEVLeYHMtNizgZePAmLIjgU5mvu6VEB53FEBikd",
+	"GtrpERMkZYOcyGmOTgniUXsldHX4ya63aue2ql2SB2u3UG3nR2yWPnXLuAwB5LNlNfBIIozL6lmaqjW+",
+	"8uQDqK7KNLE7v4iFHRc03/aYwA9wIBdlE5ZcSUOPbao8sQAEaLDbyEH00nzgv2ChTGzTIm78bZZkdJry",
+	"WP/w3Rxf+C+WO+hymnAmQGD+7PLtuLVlBnEWnkOF8MuMHcG7CRdqgh+k/ywnPPZ3ivfXT2a3sZTVzuFp",
+	"vyCtQIEF5sTQLFUfvOXGzzS9JjTTOrOgLjefq2cI0BpgCrQIiDMaX0MQ0g4em59YfA3g/qbemONkdwoC",
+	"c/3OXyrKmfF7DApcPVbfCV01X5+Cj6un5CwupkSLZ29CSgPvlgfudtbTtV7AV5G1nyfFMPTBStmGfPXf",
+	"LWzb9WjqX2gzmiLuxuJaOfp4JrT5O5NTO8FuF6RAFB80bhgfjvJGr/tpX4v61C0lKE4YHV/rCeVvMI8z",
+	"M6S/IcmAo0yfy0K3wjQPMjl+vObKwmnK5eP1N8KnX1ZkfDfDcfp2w5hSfWBnp+Tsof/1bvW/bm3e1/W8",
+	"emUya7bCYNdrpvyu10yt7nrN1OaNMTZgu3VnDD5g677X5qsnV+Tb04f3XRuMjT1UeDA5HZo4h0slNN2/",
+	"oBnStsr0bdPMBSn3zUbF8wwJWmSf0K612qLWhrEKC2lcGazw4kamTyPQT9FGH3S36J+r4ERW9b9+2dbX",
+	"JYI5AFm8cUXOVj2vvkuiF742z2BqLH2jvmyWf3v+acsBf4HW1pVdrQcldWhr/WrbWrfWyUtaWddKBxz7",
+	"SfYNmllLbaxGkd9Bbb20kdULbnmfZVo7DLVZ0ZgKIT6M92NIsj9Nr21rYyg8+jFQgVI7ThMXr2oZijPM",
+	"R0CT61zeAZgrvF7XUFTkGIYs91tOcymDOXh10/6KDSiuwCkUr9gRvgvhFvGhuHv0eKRiBP+tnfbBFKKd",
+	"ZjQX/rBsoC8U0KfqDcb0qDKe1TSpfocdpPZh2hpQ13wycbULyKpgCNoCmD0YJ9LnC3ZTKnOy8c+KwZER",
+	"Sw05hO3R+dHdzUx2Zwwij1AiZM5j1iZv5xpahf4j1ISAtZLFI/7ej4NWNrzCzRUdr+sXRfhtp2/k9zCY",
+	"O9F52umWuiBxmrTIGmaTfbae4id/1t7Trt972u0GG9V5rDtP67wXLsYg9vJJDRpm32PA1RykRq/zaf3p",
+	"honeoevUO6KHBtSDFbR7A2oujfDdQxOqE5wb1xVWW0fHpuv7YCNJCAUAEAZaQviV7/KMcm1euDLtoj6r",
+	"F4qsbIDA7fOwFyU8DYg1CHkkDfKFYfiCS5ipFPHrv9EQOul0SJPOGQv4rJNOt3VBYimscYfm2phe6wfS",
+	"OAf6XOY/s+3sKQVwra52/aIwrlyOU82LyCZmo0Lh1Z9DK1dR0mK46ogDGBEART43/DHkxYEO3yRoaSjQ",
+	"bAHiXWT+YoLwHBOwKsCf3XvhqQu2jJnqAMjoLdYHrAwkbz3ID4d3vg66x7a2zlvFsjtg6Zwede+XNLhZ",
+	"ae+CzsmbzsMNM5SbkOvi8dPzsXczaNP6+9rAi94V8/a22VAXpUNacnIKf0DPxsa8XdZa8lbj5OikU8oX",
+	"b2K74bU/ek3Kjq3rNZBmFU3LC5bewj7huKWHy1+JUEAu5YaJ8csbmiUGBcVKh5dxDj+v3H4u6e2O+wZ7",
+	"Eq80M/CaZnREnjG26VZdtlPKwuxgKR4sxb1YitYI2YOtaBTPLpZiUUny8a+QBqs2GpME6EyhdATL2fRH",
+	"qWn2ns3AHLbNL65ty9ofOYlsVj4izc6R3g0JNtxwy2UKd7bANMmxzk4kbQLtb7a8DkA4CCUR1PJEF4SK",
+	"mS3HI2M6CwVeEUERR9QmP5mSOxNYK1Xc5aNMTocYW6vomQdG07emiYZOc/mMi2vInaFkRx1o3s0VUVqx",
+	"AW2wyQOWsVNd6R6y4PLhqK8nhxQAbaaUsKL8EIrlFqoOWz1tJhYlDGDDAYuug6G1w/sVsd8MgB1pyixw",
+	"BmUsx1D4nak8MClMV1+INwKLKuF5CyHcbiz9rL3IPDhlAFNA+XCU21youSQU8IwALf3ykDOWyam2kf31",
+	"0DrF3NsmryWhkwkTCXI9m2lAUx6GRgXWDvanPMUtygWjGUw8LOPqZOYF6U/HE+Vjvq+CPTCVH7tnLT9v",
+	"i9OfvQzuCxS47bNobSN5bbbgl4R+sKdgiXFoD/IXbx47NIId0sZ32wxOEkAbMoq1WW1qtXaEkygU17ZZ",
+	"ZauEjz+6OtilnWePTNOZ922um6LcAmEbzu6VAHZ5DilEtKS4CsWI0ZQlPUtjb54J1kWKrQscjLKUA2Gz",
+	"y/s6e81eZ+JdodiDceA3au3NONisX+tQHvNX7vNyp2vHFq91BMSfvho0qPokJz/0N7GUVSV9VhaNVwy8",
+	"aCfYduS2Dn0XApdiA/VIBHZqFJDIjkf/G/3uot9NinR2EYoFapfAuuDzlC7Gh4ycyRwde5GBXJKxhN7a",
+	"UDStCykSxxAL/oMLMoAjCsDh3uMc0kULVcY1x35l6N3F2HSbvPF66izMRi6n8agO8qJWH4RiiULwi1v3",
+	"qxC29P0WfKEr8HjA2wmMHxeQkXPjAtIve3HL/KDtfJetimSLI2Ki7HZMjyiHdr0dHaovWAi7wp+y9bC7",
+	"+lQHjX/wbL5EQezuJgqegNvxYY69Jr+PBwPnThs4y1IUdhkxKQHes/OpqWs1B9PAFj605rMUkIdArEBI",
+	"RJz88ft/dTu2R/+CUBJhq2ZUvG5ElV9qQkz/pbkpIDQU0Xia5nxSuo0aehd9j4WbdzkLwrU1Irva/JIn",
+	"8L+n0R+//4/LA7RDEWH7ZUSaFmu42yIqprZoxb3JJFtgRgCAuM7c0R++XXD8pyn/7Sfzvq8tNr5BC+7y",
+	"xtu69tq1O2rXtlv86f4yceDSgi8JA9tNeIgDH+LAB2tpdRwYpfS/C1G6S8zXk8jbGkw2IFsLKfzKq+B0",
+	"gK1lnrQajJmgyCW7GG07FH+DZlJl3f/aesQxnQGsPl7xNIFAQsZo4jLD+vf3VDsUlvKFCr8As1SugGWe",
+	"2KvCFYDQlAGEyTr4wUOWv7QTtiJW9jO057iJakYTlqHddQGEbmruyw2yJ0a4PcaBGiRgUym2rkJ5qy9/",
+	"dMv4v6bf1E5QjdawU/Knqyn7WjEGqg6zJ5jceu4EOODkzDoxZidJLJzYV1eK/8prGnRSU96I9SRnj0SF",
+	"/xqEwlJXJj0Cdl/kkVna0q0ik3hRutsIPfUpQq9I659Q0Dxn40keoL8AmMnOnUC3Q5Gm53LBZegr4J+L",
+	"giFjToci1hIP+bGtuwS0nSV3SRn6b+BJMZJuwrKYidxDBteDvKdCkcucpuaNrTZ5DAa5GTuWGelpZokr",
+	"Xu8zlRcPv2aT/MLqXMRjNBOJrZ56eN4dGaOOsMzhPZSZXZqR344fBaGwvtm3nRZUJfnksW6RYLLQnbB7",
+	"zq8y89Y3cv++zCMYs2J5QCJ4fWRnjL5nmTddxTeAWtWf5V5j8OkCv7PyntI+MQd0fuiIxEJmPYtBsbDm",
+	"K7T7G9Ugi0Xg/fokN1wRrtSUJaTJPkw4cLlF9RAWtgxN32K6H1heTCQUsBVnBtsk5jo22uSyErEOE8d6",
+	"9JAlMBh3ZMZyi0P3EBV/LBNGIiHzd+aa6GKeyvXGKHOWMG2MygxWBnG87Y6qeqjhoi1I6VZYKK6dtjBR",
+	"3D6RA2f4uApM3Nk37uFw0t2RB24irwiyeIC+zcB54JXId4uCxOuRXbCQ5uhfq2wkPJOembSV4w7GiSn3",
+	"0gZIgchrJtyNtxE03tN0apC+zWpYib4uolf3BhQjYFKVXndphA1Otf8uM3WgwlC2GS7TvtaUdtqfrkIJ",
+	"gw6TuSfQRtCIN3qKQdJb93P15evjiNi1RKV2K829noTYFLF9s24QEEpejgl/VrZT49ujzslRt/Ome793",
+	"VgZ8XNWQgVKv1OIy9xwxHfdZprfw41dvjuCib386ef7wH2c/dL/TdpEn+uuf4i567IrXTzdrnynhJxpl",
+	"qqBpZeH4VI+oc/qm86DXPTEj2uCMLRZyzptgNuf3N/ob1QaUHJDYLqeC5YTjUgz7JGho9WfgcR6u/xVz",
+	"87rB0ZkHF6z7hidc0LTAuUupyo04gd2/yQu11eHbqeZjP63qTDqfb03qdjrFgEtbSBUzaPTgskV37UvF",
+	"bN9CS916HmVlWMJTrGhjQOgbldOfzvU8kAfcReca9eWe/Wvcwctd7BUhP2wO/ys3Pb00/fGqCizGiQ2R",
+	"aI9jPNHeUgHFHGEJkrkIQ3k0D4VL9lmLHYui0OsDO93PCDrX+gLzljdcMW1zo6VNQwGCnGWA1jHJZD9l",
+	"Y9Jk7WGbRMcOG/nY9hUdd4rU90mR8I5abWK+FRvvF5EBrNuyTolUlblvHnh7TAafC5RufmYOVThfIBH1",
+	"V1MR5nDujilnhfr2mSAnNI4/Fm7neg0ARRaYbNeUV1N1v9+qg0PR/aHofm1ylf2kae02XiNN+9csvS9q",
+	"mPRH/VvlVVmelSD7FSP3Imfbjt0u227V9+4TeyS65gIK7nP2IYeaL0yJLNTTB6HIGIaLWFIqE/vj9/9p",
+	"BcRWhgVeaRtapVBiXbDFk/FU5UTlPE1DoWjO1WDmJW0MbVZT253OCjXglEICwQwxyC+tGm75rXqqsNrz",
+	"FqT7bhVitohvlxqx6osvTUf7jMQyTbmyVBbmzz/qp2xSbO9P3Va19n7JGuwRv1CN9JktYGOJzwNxstMA",
+	"P2vd/Tr1a7bsfucatoPSP1SSfREg6v1YKVYc71xMlrExF8nmiIt4n2sTJrQvp/lXWPXxHCD/KLHzYD6k",
+	"zGStGEvuKRIpJpJ39sqoVeSITb2bigLULqGQ71mWTAsgwXLeGMLa8JiENCdU5Rb/MCClDDX+iPiArQtD",
+	"jO2/zBRtILA0IGcakjw50HbJGDUFQEgD9qB7cgnRsTy4ZhHdgpwy8GcoUx9IReLsDK6IYiJvtcmlsDRz",
+	"NCXRWB/ZIZY+IBCOaSEcU562yQvBiumesMzO0YVf8JdylatQ3IwkuaHFbO0XFlGvJ26SV+4YfAlcRDNh",
+	"tpRqmmBJoWAfcnLD2DXwEE5SRhUjAy64GqEF15+RJxlP6Ky9fn7Gfult4j5vktpU8MgTm4kCWbiaZm85",
+	"Q90vW8xGPSbz3A484Ood1P8WeaWyupSDqvjh5rh6WoL5smsXaL2CsfEvD61nO9tLTFJ18HkXhjTCAcZB",
+	"63wibwBELxQG0x2a17aKtZKmYcpdhYT22mFzfVXdXvXUgJstrfn8L4nCZVdgSfuV2SaH7qtD99VBaa7R",
+	"faUKwMEd+q4K0bitp+zy9h8dyMmaqTaHk7JAXN40roqPhxqUmMZLWFyhmCuXGre2Td+tgM3amyY5ZPAO",
+	"Gby1M3i7HnXcwesc9b9m6s4KIvgmxeKqSN1K3NSKgRe4q9uO3KzZirzdK4ahKA/fOgNrG5owATgLmyUq",
+	"rPRbyIbdhqjcFlCqoNrezmjeLiW1aLhDHbLxd4ZcbGvDf0HgpxUmvM1A7WrGH3TWwZj+IgmoXZUsHoA9",
+	"2NMjmunfYNx3qSn9iqGQpwY/wHBcl9IWbXJpyK5sa525ylTLnhkKg3JPpWXN9iiyqcDfAprBVMBDKnUA",
+	"/un2qmgrDOW3+M6DpfwXtZRf53IC2xrJ3WyrK9Sfz5O0bHiqcWcdjOZqAq5cGmni5Ulh2j2QkPK3rEhR",
+	"VX6LQwjZ7kt8xJDJtCK6/QzI9TwoFqKNYN/+7TmxOcyoyOviCoippv8QCqiYszSDimHzceXdTUrGVNCh",
+	"ea/dw2nK6HCqpbHhcG6H4rXZ42ZrmwgI7CSH/DIvxC2C3IVHs1eQ6oUCdMArdmTPT0F8WKgGsrZmgFm6",
+	"QFw6yDMbz6H0kCUuxC0rj00zthAk89sHu0ed8zLdG17y3WxdrrOVbYUnHzb2DkBG1VjmqKkPmjE5dHRs",
+	"qFVHiJ+wR3W6WpmuMI5zmnOV89jjw63E+kKlO56knIqYkX7G6HWiBZ8ceFK6R0byRgvfGRYJIWCEgbAJ",
+	"/HojLoogM1Yfmc7igNiSJmiys+gdgRF4Fl7EQ4YJRbOARiHHBWTO//u/pNvpaLtAMJKwmI9pekE6CCYi",
+	"ZF8mMxDO5vqWoYjP5I1+uq1csoypVh/wjGCHM1wOJPtty5nLksjQ3ZvqX48qMxQFFIkUTBEu4nSasATr",
+	"kVBZAqoNcovlhOeAdvIzFGMZJnH4GqND4FdanRn+W8ucDyPAom/zPJre0Jn+w3utE7FyzKfTFVi7dFHU",
+	"O6lIzwMuIKCOIhKQNiCgVk0QnrQCMuBpbv4WigjnJcIJBlB2LOSa0CFLcAKjlI+5D1x63gnImH4gJ+cd",
+	"XAAAkn8jr5mI2qGwJP5NmRF025KW2Wy4ANM5lv+MoRPmgnDjsRTv9MiiGti2K7etX2Pn+gr7s9Dhc/MO",
+	"fiJXlkG9Gp3NMsJvROpebTXCQGCVzN7kym5NKCe0i28A7+1ateqGpuznr6sq5+atYoiv9OigT5UOWfWi",
+	"140GNkppMOZuhC4Y0w98PB03eifwExf4Uzdo5LOJvp+LnA1ZhqNaYei8tFvuP072YeQ4KQW4CuedXTls",
+	"52EuAreL9H6a1D9O2/8jqp4DfIOFzodd4ZPvNnpnJWiME70grvdcT6mQ+WsUzwAGYiQ0/KngqIWQsNEi",
+	"/6qh9u10S0y3hQx6upJr97fGmnAd86y++p2efcnGlKd6t9OMjtopY/+HxmPWzrWh5TZfQZxboF+ctM9r",
+	"8S+6nb3gX8w2o1Ww5+8Vm8islkLAU9sZXHiAV7wDxuDV/KoA+2BhSnkm4WtnpK1biuCeXWUaFjZfRahl",
+	"haAsRm3DGS8pQF0vNzO9SoN14q/I0uhIQ4HeNNL/azHhEfE1ymXxiwuYOwB2SyQzyG5AWe5FZm+lhqEg",
+	"l9lLQVw9Rv/ctBjIOz0vdTq0NGd7QeLfZIApo4kiuawbnbd8+2IJWB3axj12iGz/RSPbuPyEevt0xzKQ",
+	"0vH/Cwe1a2udn3FxrUh+Iz0uZz+j1isCr+RmJE3nCVMLIh+VA5RLh6Ik/NvkO5mPsAmpz+be42Q7Oux8",
+	"MGDZXGNz64JQYdQFF8M5xuq1QXC2IJXes/L4jNXUZd2yBkuML+6XX34Wbxqw9abxi9Rjz7+/uiS72FaH",
+	"quxDVfahkGSNquw9qGkUt2uq6eV+zFQcEPIab5AhchEvrk/ja/DLADcvgpit/tGi50UmBGx+/t96YBEE",
+	"fUNhqETn0PSeubZvDwaf50RIkkoxhGYopn8xFTlPDUOGe0Qo6JByceFF4TEaes0mgA3u0LUp9sHK3Puo",
+	"OcW/nDG6unBnzwB4C77XJU5kqeNbqJxRYFDNgJ4FMtBQtAqrUueLmTUpxVtNILUvZcqo+CwMIbXVkOKA",
+	"wXcXMPi+xoJEu3V2R9IrxP+aKgSTUrVJ1Suq2BEXioFmes+ImvZVDkUjiukTadGK4Tkm+RbByY1aAbFI",
+	"CEA+iAyEobBIUrVJuzZ5SYdM1aTjTkxmxmTjQuGn46wLBIAI7zm7iQoMhBX0SAMuku9xNjaVg69hKn4C",
+	"eVWTBDPJP+vu6SmoE3QA6LRR8u0Hfcc6WaRnkLH67OmmhOYU0ahWF9eU5w5IU6Rg5EZm16AocLu9HEkm",
+	"+AdY3FdMSHJDMzaSU8VU26LeL807eXDuCZvQLDfcrZgpvZJT/WFnJ25RfrbPJyqng0EjMNW/S7/FeNiN",
+	"XlfPYTnN9WmjFX7GVWX25BLTlnJgNthdT5x8jeL5CReJmV5PLhtRsZ5YHuCRXpDI5qmf6gxZbOBWQFI8",
+	"nuRGjLQNGB8xIlFhqoHRcSEA4UIHCWNk4BoEKHhC4eM2Nwf3GLuZg7zOZDKNc9NJw7T+CQhNU5JKfASc",
+	"+qrzbI7v4+LGxmYnb9899JuVGm4zDXsSfp3KydtU7m0017X5YZyoomxly8DUMzNNq6531915U/xAnXAX",
+	"E+ewXQnF/bqtzsBNv0xrLJjxxx9N1c1a7fiF2a7VA8+VLRMb8YkKDIOAnNjQBrrpypW25ZIIdhMKc1Ob",
+	"eJg9ruCMptrqnpGMxQzoCWxwIyBUOUI4gPkacZXLbNYORfR0cASBBcBNsz5Ez1KsidyyG6QsIGfdk+VK",
+	"z4KfhaJW6eFMban0duvzP+Rq/xT9+juddHNQl9qHld75C2FPsAPUwIOHBbbuXFv0JC4I4idV+Mlt8r1z",
+	"UU2lLxPUxiPPOmftqspUe2Zuveei9OFimqYb2jmxHMlswcbpPijq6SYQ1dCvJ+7iSlvnYbWtc7IfW2c3",
+	"G+fToW7uTtAS7ygRaniIPXdxVWYHxQIkdvQRcYkdH8R1mE1W5nhWnq+KHE9RQL5diqcoKK8HwFiAq5cD",
+	"Eun3R4H1jqFU37srIs1IS46ImFSOngvv760vYXqghNmn6bEbjHzqXJ+NVmsr0IwKmb7ocZLm4+ePL1tb",
+	"juezomYslesWLeMg3w9YGV8hVsZO6gz3/paurKty8AFc6/JVz7jKVaAdU6ZyZOAO5ii31dLONAAIH6Ci",
+	"tOgYap7j3mjXP37/byjpNu141vbWwt/ipGIHnRZj9gU3IxmKXyU0y1huT2fFU+9V0CAVpVzl77zBRySX",
+	"MjWpMdtxpzXXajTw1RZ+hX7S74fbfETeTRXVdmmn6kSav5Bc+C1le2oaKz7UNY3dZlVB8brVOR7v2w8d",
+	"MndAOuoVs7LxnvKXZycoa33mnsjMGoXLkazX9gUQk6IkByWQC3guwt0y/pcpBSNOl3aDe12vZpF2LToI",
+	"RVUP8A5FB068Pjff83lE6/4y+sBqUY6P3C81UNpmxl/pmLOimdE+y4RxVsJomN31d/0U0/WYSdikpjDf",
+	"b2ukcQ6g2Tsm3XFNVotlGwE/iOQ7J5LH7lhtZbiC9VU8Y88BmTsXaqknAkCsjJL125xO9C+6nQ4YvzFN",
+	"01abvFV+2of7xWHaykzZICdUAVjQTP8mIMowC9A0BR4dOjC0ShNG8zZ5TOMRtCYY65r71rirKlUeFoY/",
+	"yja5nEdAShw80jyFD8iyoph2aUinXqTTJJmT6FvHZNYngvllG8mmLpPkVlhvYCLXGXXQMDvFTlbvX7/M",
+	"h+gfbvtptoekmsUG6Zj0qt6MpNuwfQZV2wdum0O0ZMuGEGt0AhjcTlETmiTr6J41rOSNoEVzi/QHTe2+",
+	"JC2HULykfj7K5HQ4mpP10MMQiksHiWc7GKgvy0tt71uK3AyG7h3/xkZ91gez7e40PZudAXtvx/ODu8Ic",
+	"oT+59RbU+7/3lDN8toLorBv83iA6PQF2zWb1Lv0/5TQjly+fEn3VfIy3CLRm7L28NqqdfZjokSGaWVMx",
+	"cMjhz5d5FIQiwgvUZR61EI5MsThjhnPwPcuIGmnL0XRpRSMucsgM8lyRlOrX60HFI5rRWG8fLe+SMTd0",
+	"JYCRqQAkc0KVsnyVkYu8+Aik9xR8WFUcIhR13Q9VcYh14w4/6Mlesfd/hqCRHlcRLaLzH9i6IDNthWOW",
+	"lPYVE7VdXG7XbLhL7n5vA50A3BXmMdeoaHFbz96jN1ej1/jw8CdqwyLXbLb8XOo9+FZVVKjc751ZtCcz",
+	"81cpnSaMPGLqOpdYs2NOgh0A7BaQs3r3aCm7HibUzS6RlsuXT39gs9VBFjgbh+6G2wmYWKnqh63tr9aP",
+	"lFTpWHjEOv0N5n2QewNpwtIByBhsEkWRa6RzM7pmsyggUXqN2ox8840UMfvmmwvoMwuFvvj13y6PTs7v",
+	"Q1Ahl5l27SPc4q5zAhon/qV3+y9obsZUaAuVfYgZS2AcWsZdgDQORQRnPApIrsWH0peNqHYXbcYQviCm",
+	"WTbDll1PdiDDlVZB0AnHcxWKjMUySyyFFXnfJUwkE8lFrlptEnn9FEc/sFmEZMmDqWIJoIO0yIhlrAf3",
+	"2iUPxUimRgngbAXkZsTjEQKYJFat6QlRbXIJI6ZxrghV+nsD86nw6QBgbUgbcz6GcwicyjFN0wtgY9Ya",
+	"F9lOJMCKBKh/sVg4FM3o0eNnj988Jr6GP/54zWZPk09RS3+vvqukunxr3wCeggFDY6hqvAgFJSakQvSR",
+	"ZSLXc4xBfW8nNWUGv8HVmlssKVjLrHYoUFqjiKntifmBzXaJ5XjiHgV19+TotPvm5LR3/rB3/nCZoJ6T",
+	"y0EDZmiDmA/K2FvsZNlB99VNhtGGs/j7D2trw2umJVp6/e4/xw/f/3P8ZPbP8ZP78T/+4yz+x3902fc/",
+	"vo/HSfqfp38fJT9/6PznyRPz8M8y70ldYZDeqq581x5ZNDsNwnw830p+ReMRO7qSIs9kWhGxRSzdSMgj",
+	"OOdRu6ppHtt49ajutlI9RK4+Y8uKk57bWwL1fStoC8y5e1YZLA9NaUtVWQ3bAz0D/h1AWFfJd32Fpy5d",
+	"LEuwD7lWvDDvbfJPOQX3DG1hp/Dhey8IrXTlzLVUzODsIlJYKLCYpk1eWf1HnSsKVgEMTtl8Q63Gq45v",
+	"6edYBbQ6rgVvPcS17kRcy+yV3c8VboKlNvaqKJa1jCAUpLVpRShopZKtCAXBCd46EoRaciEWNGa1kaCf",
+	"R9IYvWgFcjVnCFLVw7MMhmPTxl2CokQcyhKiCywCARgJ+A1CkU/TFIQIBUO3xKQFD8zkTUDUNB5po5lq",
+	"0YO7h/CEgR4A5oD3PIGoDoinVoADirRNrQeA4gK9CW9pYF3gt94o/v7zG4sW68s4qu9o4f3OswG+GctG",
+	"YBwWi2YIIzEDwfffU6GIUh4zEbOINKOcs0yPbhxPLmOt2+wP3PzYKqLyRWWhikjhLyDhTSiaRmSCBQ+C",
+	"tAe9yoILdmHpb1TPL5sJyrWLwVxCICgQjuzlPuBRUMbSv3BswT0itLnfJpdiVt4oofAWeK3A2ZDlz9nO",
+	"DU8le7kG7ruokMHjtU40CBdSv8EtYKPXGEzTtBE0vGUsoNY5yxq9Rn+quNC//1SJL+6ttBZcbsEMarhZ",
+	"Hwv6XvzoLVbxk14rBEq3S6UFoCnmMdtiifEdNOzJgUKfMWtsEKZaVyQ9r4V5wv3SPkSVVvdA5W66PKUH",
+	"9SG7dUGNWcmIVDEfH2NAZmk1oBV45PXV0+cmgrM6i1CZOWi1Q7GPZIEX6gcxvBToqBzqf4HCVYp0Vhff",
+	"19/5Bufla6sq3CcJ14dGZWhd5dd7C62/uM7pYkB9h6C4W7rVcXFvNx/C47cUHvfm2Cc9uHr6fMfouJZd",
+	"5oiujpF7w6gPjMOftSmkH10ZHMfQc0Vw/Hv+nhkgRi26rS1LrClbGEl6ysjbV89CEY3yfKJ6x8fYRzqS",
+	"Ksc+UhTL708i0uwzmgFxFAy8ML+g5dJwQOk/wXvAyIDAl/WoYdA9U4HYtFAwVDnzDi1gnpGEQeGvDbeT",
+	"PhUoOQ02VihWh9TL0XQyH0wvCd4gFIXduB6wkjvYu4SSfamzuUj5soBGFWHdlZK4LGVhs5izs1Ggd9up",
+	"qo3c4rY9xG4Psdu7ATdU6IfttFR95NbXU9Wm9/FH+O8GgVy4vletau4pCNS6AI85Y2Vp3elqO7wi3Irn",
+	"ciHg6ktusr7gxqeWBfchBPv1hWB3Ph71Adg5M25VGNaz4yASqxVgRSR2pV6siMSaQ7h1LNZt84VwrMfD",
+	"ClaWlph17vYl9F85A810RFvKQaRbfPvmiiTUpk/IDReJvDFNz/YFtghADkIxZPm7YgytNrl0lCxcEez4",
+	"IlIQCk+FSjRbpCyzhCXEcrnCRSIUhoIlsLSuBe2tzAoeWI+zi84uzNCYRX2PXHWEnEC3OPCqUlttwTKw",
+	"AIAvFr9yJFP7rZsQgBb8apd27jfGKHaPeJLJ8Tq+fXHHG7kH5748c41et6B0xMDifQg0PqIzLKebu/zh",
+	"3NUnQQNABXzmRviqhfd05+48W7wTgxe4LpY5Zo4T0rNhc1m615UttB/C//0nCqD1ztviwtYYm/ZMkAEf",
+	"TjN2cPZvw9k3h9bNtRZUCZ3twnRIiwO7lOewWtSiRAILz+CWVsO0G5wK6x2bvjsrVA0tMQYzoQVPTvNW",
+	"4MvhwOV1cmbI/VUobkbSPVP/bSxVTprwvwW2hrDN1C1AxAAJXh53vRzfTghelWflqxOF/RnYohjqxDa3",
+	"Amn8ERWUXGXT3zZKbLgHdQt/eUwz8jeaJHR9etcP8HVmyRu905JILoZaLXmLEdxB+Tq3Z2qZaPVVR7G5",
+	"7CBsb5NetjzVnqDcgVZ2TjBsIXK5UHw4ypcnk/T1EH7PM8qhCFY469U+oJB6pCz0LiDKChxFQoYCj4WJ",
+	"PA60GWthh5yTmkrIUhVmDMnA5R9LMSQ59GjAtTTXhqfKQ6HNVo8/v2me4EttEOO2a3pOkgfFYKwV7wU7",
+	"4U5DsV1CFGnaAWhVc0FqFQVqm5G8CcWYihmJWZbzAeTklWnasToM4gAPO1pHbaktntoF3Rmm1BvlYz1I",
+	"Loavpb7sLGjgBF+5FSoxjDd6Z50Sgfn9YJ6DvXu+GQe70xY5JZOMv6fxjPSpgo39S9DQU//CkqD/66Mr",
+	"MhjTLJZVfOLP9R/IK6kUb3j86aebNIFsIZbd4tQIZHuYDhn3FeL05xHLmCeO4KDQXG/tMjXdxkKVF+dn",
+	"C3GaFqHvWmnqAgXa3oR/e+Ym9kPMm7RWRBaOuh5mwgjPWwHAS4jiEZ77VxZEBfyPyY0VIwFx6ktcLuCx",
+	"dgQ0YySj4hraSkzq3uCZK/4bs3GNvqRZUuT0u0VOv01eUXGtQqGf1A3ISUBO//j9f/BDaY5IRaSZc4YA",
+	"bf0Mq7eEzIka0YwlrU3k4TNYBxjOqqa/N3JCfiymonLwNe19MBGljIW5udHrdoLGmH7g4+m40TvXP3CB",
+	"P3QDm9fgImdDlq3V7/fFrfiiWsGPLpxWV1DBJm70TjudoKG3DXz1ZuZ9OfhRAkR6Ij94LzkpXnKymeFf",
+	"a6GfnNZZ6Kfaet/BQvf3ZY0OSItLDob4/jWHPu7usANW2oRlXCa76Awr9bdSGdr4gJrB1eVc2uKlZJhS",
+	"ETNjftu7a83vVhvLTFVRQKoiQyVXQtrEl/aZtu0vSISHI7I+ocHYZ+8NFCVon0JB9ELhh7ybvpnslJY2",
+	"hP3fo98dlO1hrtQU+9lDQeci600si9B6cyHQXUS2SwFtG+YGuOtiiK9ozkCD0TT1r/aGB2Fs/Wf/l//v",
+	"/wIEVBOo/RIW8zFNW21iCC6cK2OiSzxboDq18ajtjPsXdq989fHw0wdBYw7itnAfunP+w4OO1r8vzUo3",
+	"eifnQUNIPS8Z/P2k49nwWvNqcZtMU/2380+lF9kih97ZWVBycZ7Cvmv0uie+s/IKQjvn37bnw+qn3cAx",
+	"TOqxG0pdjAdldICRI0eSChH9XOY01W/4hHpKFRODNkKfCvj+E3ftub52q0jSyYP9RJLclqtRV1YAHXTV",
+	"/nWVnnstgZgY0iEztGVbaylZCI8t1JTZylwMV8blPc7mshvTnxmpmOoTl5fZpQOSzElRLStDURO8H8kb",
+	"gtEUK3Mz5r25CFAVA1+aYN1GHL8s5uSrE8gGCjydvSzJqMUAeHdFALxTGQAPlgXQT2H8nnA83TZcfrof",
+	"IectZI2YK3bRIUp+ewKvWAcI+e4i7Sb+2dxC3uGLP9ZTUVkc/JwO0Y9Ii2B2QLSoo0MjgvSz6g30XoG8",
+	"D2AaiCYRVBmQc5UlTa0ccu4i2MXfQjFhWcxETocsWLhvwXz3yPchFKQYaB79CcbyV6GYioRlUO+xnbR8",
+	"o2f0q5OTZgN+LFur9zsLIe37D9qn87UXZavxqfjZCDk0Mo31eAq7HPI540nKtXOHpR3+C08XX3jWmXtd",
+	"2XT1Xnfqve3Evk3RActn26cq92VgwraoqzmmQ9LPGL1O5I04CNz9C9zv7ORqgWUkgN4eOwjeHI/5uiIX",
+	"IxvLYfBcM5vtXyam97NHsIcXygq1MwjtvLa/Ezqf9cRNMq5Y1ApC4bX6kmYkpIDuZOiC7RH9HyAcsWWz",
+	"0WCapvYPAJ6b8ZzhJZaO328XJs3Lp3YWh0wYSdjy6m8nLDu6ZjNMaEL4WLl2Zc6yUDTt4Mn9zvGYY+9L",
+	"N+h0Osdg+hbfQ+53vCs6HXsNFAuaeJHr5A6FmTEihYmdAOWXIG7icJBCkudXLwmFD6roISZzLcShKPUQ",
+	"kxcg/2WmiGK5XSaH74egTGZwiuVHthm7Rnm8wc2xqwznXvfsNZtBvx88yVq73U6nA7bvcy6m2la93/m0",
+	"UYMxVp3W9xdfxmNGrmQ2kdmGhGNmCuoEJMJwHMTc6gZdDwfAUYXaFS7EnZnunVp2c7tk81Lu2Jb+H9nS",
+	"/2XtA6+RjjiO2STnUPnAyDzQgipjvdgWggvMxnGRcDEECQNtcBMmJyngzWMgFbJ6iAvsmg6aFhEZiIa0",
+	"NFnaSWDJ/sjlNOE5S+oJh5+ab39pP31z1OJDn8C+IYhL4BiLnSnbHox6jl8+vwvq2H61dHsxYeLpI3Il",
+	"hWBx7rVmQg2QOQBGqeA5UQ5R0XwV0ICedc6gRj4UUCkEfTVDrnIGnaA1+3s1NMbqHb0/4qyFd9VVkMwv",
+	"4Y7ki4cjd1tKaJ/nrUYRVR22yTSvErN4HNTcAOsOYPPFdU4D8ljkGSVPHwXkeymHKSM/y+xaTWjMglD8",
+	"wGZxKuk1+eP3/2kFJGOTlMZWjwGRoDuDpM8GMmNt8sQoM4G9LaVeajj0oYi4NrS5IhFkCrPIslooRiI6",
+	"TSLTxaz/zcG2DIihSgF4zALEzFOmofj7zz+Q1wxh1FCUGNihkiwBbDSRzgzoWi8UofgGLIkJy5QUtiYG",
+	"cJP6erdqZav/HqlpP7owdYaZyiFsExQXO7nDjsaUp6EghCYJdPCYIDr+gcQp5WPStC0/xZokEtv/iKIz",
+	"g/j07j3L+ICzpEcAkSFqXejxUjvaEksBDGOGAB+2Cr6ogaSTCUsQ8gheHf1qSoCgvyjR4wXiSTtmGHZE",
+	"01TesOSxHswjOaZcaCeJihlJ4Cd8FhtP8lkLJwfegLOonzniwxHTszWiOaJJPaeTCcTyh9zyN7yn6ZQ5",
+	"PwphXF0fPE6YCghLFTwyMjU6rxCaCrFMaF9rw2hMP8CvkSsH/gLNARdIIXmj3S7Xzen1Z8K0Fi83fx/T",
+	"CQCJ44MyypVHOHHPQhHAPYE2vWIqTF2WvGF6f7X1/jL6TasjNW8DJlzFElABExlPsfY1cr98m6URRCLN",
+	"F4ciQuACPDkGuqB9w9L0CDiDjuWECZ4cxVJAkBvbGVpmtyviDslUpHqVo19vrpV+C+EqFHpBhAk2jlh8",
+	"bZEEcnMi9RbTYhGOIJ54ouh7YD0+OzkpprjVJj+wGZinocjYIGN+MqlP42u9tAJdcppj1xmisZuZ116X",
+	"MofdzN+ImtPBtB3QzGRuMRnevnqmyHiqctJnBCEeItKEf0Qoh1IpJ/q1/pFM2HuWygnM+VgmUGBwKcpS",
+	"qZBBZEJ5Zvh2YE9Aox06I82zzkMzfAOQj/PFc/3Mdfp4lxnfk2mVnfIFqbcrZILWd1CkG8sx0CSZadNe",
+	"+4T3jo9xDRtBAw8zPNGU+OJ/A0tv4XgunOsN/wFbyR37Eo8eLlij17DgHjASeZ1TPZxjqY2bk2Nb2Bc0",
+	"fuW59feNuAD2mjEXhqXPSCg9yGf6jJ3cf0SQJsG78A2jY/JMn2kPB2z98On8kr6c5p+b/3tri5RQpc+9",
+	"9ur+pLzgaxinV1IMUh7nB17wr8JZRktV+5Jox96a56zN87UseS+45GqJqqsyqGJHXCgmFIdyOjXtI6IK",
+	"UYxm8UjrOAisf/ONzL75hiA0aDOCYueotcAiGwqPRvZnE2E2VwcGpBiMSRvYto64UR+pfkyWaSWgH2kw",
+	"QkMRIaOpUZ2W7XstptpK1DjLEr4NU+2AiwTB+zZOWMKc/gSF4rfG41JNFm6qI9FG0MapTFld6TogUG7C",
+	"SwOK7tOab94rRbl+uyMnr36/x30M70cOt5rXFzxUW7CG7qmIHiv9CjKadVgESsCpsRRCZvPYqdYI+pfJ",
+	"eayk6brmAuN1E5rlpsDMTNPPNGMjOVXILLwRbzH2AlzBENehLg4a00my+P3333Qe9E7t979nmYIlP9kB",
+	"alDvpdUog7CdD+nm/SvSJ1wkOLtbgqRquVylH/GZn5ay+rqwh4H8q9BLXOTSxg2av0psLqOW5RHqMUxo",
+	"wlIum7oKA+0n2I117iESAF5lRsU1uH43hjis6cHr48EPBWJGX1jk/XzExoql701do43H9GdEugRrVU4V",
+	"LwTI1seI8I0eq3nOVPB/TxmWLZmv1ytJM0jslu2EdNbT/jS9hmgcBGVoKMBX1S+OZcJsmAkummOGB5Dq",
+	"9UktceB6K2zunRYohz+w2W7OaalxtJ1JpXiljDU8xSvk6y81/aZzAnEj6XWLgIY7KKVV87UnnfRYDLlg",
+	"DOEAN9VKS9dgbaVU/n6nlLobLWItIIM55/oEbe0dB41nMnYIKsuud9f9+Tzqg1v8GaEYp2pr1PN6FEaj",
+	"0uf93GPbJPOxRtd/R4Wy6YymHAygk5KLIUJO8MzmjbVqsqQkphKizJ7DszJ/TuC1dY24ymU2KzW6BV4v",
+	"mt9ZFBA6TXhOmMgzzlQLguVAF03m+eL8L3Q01hGZCkjuFMxxqGL7VBg+jXIxhqGRy/WuRvNDmzHOAmmT",
+	"7wyVHS2RVTtWeHi9RZQMhYGUJM2TTqeIQCNJnUKcyoAI6X3lrFWl4vtUbKXfH2WzV1Oxm17fO2eC/pLv",
+	"qPjcQddlysOs206649OfDMLzoAc+RxExFbspgT4Vm2uANWn+kfuTUP943FOmwNWqBPaBK6yxq9ANNzK7",
+	"RpoL0sTEZygc1XZmcXhbK2QzWUs0h+Kt6FdKZyHzOclM1hTMofAl8wWhkGgUszFXZj4sEWxfe4jmJZCV",
+	"jIoLo0qZDpfvLtW/gLTU3x1YJFVY3YPQNEJzY2v7axRacM52E1uw+ZdHo1aBI5eFEuAjawulAh95pZdb",
+	"gY/s6Oe3g0d2dPS/rBLBx05OgF3+J/nqumji44yqCpWC0UWakoTmFGpmhlImWFCd8eEIuEZYRtU0Y1CW",
+	"iiDdoTBeQEQGEmsjSD7K5HQ4ci4LpOf6LJZjpkj0RGZjZtj+sKAH+Jbu24QbT7C0JzI9hKEwtWO2fMUT",
+	"60emIsjc8n+Kv7S5eE9TnkS+3+NYS7Te0d8ZCuQb/NEyDRpyQCD1g4oguHtAxzzF9KH2h/I84/1pzgo2",
+	"k0UuQVe+bi8pnDUTVIRv0nprxnKimLBkLmO/sB0Cs3oONnHZWlD7rgKCPY9Q2ZZyqi4Io1nKtYLVKjUU",
+	"xqeDF2qXTiteB00CK4+6N5VDcLEmEyaSIynSmYkYwyLCy+xugmq6RYXcJpdmacA2qNDh1ZSrnjmCiF6b",
+	"2CMXBKwAIfN3OIrIYY3jS7Urizq0yjpwQzQWwhdR9HPzdNDyfyUtb88MK0vrLRV+oeU28FZ8N6WyQOPJ",
+	"NE1JwnLKU8hgS4GHqwfiMsB6jMCUiWKUOjApKZP3HvGJclI6FCYoDRW4eu/OZWYMmyj7EGuBBZW1VMz0",
+	"W5HvmSZe+qlNYIIAMwOLEzFxhCLvrHNW0xux/YmvTEj4Hcndbxd48faWN99Pptvj9bRJBRO1rEoqLHyU",
+	"Syqc7iWpcJB6f4LGkZ0clZr2kPXdFNT1d9hOp3k8WpSsf3/94kfynGVDRl7qK7R0RU5sLBaDyrO6tHW1",
+	"VRQKMIsopPqX5PipIjcsTX3OfTDi4a8sHQSkP83BeEW7DZ6LbPxQtkWip4MjqLrGLgtTo9BD+wuMXT1I",
+	"lVOtFc66J20yn/C3DzbOBIlevnj9hlQrp2OQksd4S2U3Nsqt7RL0+ywfLwnev7et7N1IUsJmgEPmv2ys",
+	"N8oRbKX/VfHiOdm+1QvvTK7AaKGDbiglCw5l2Hc7ZAebdseYHTxjG/v92A8Q1Brzz7jKlSmC9m6wwfwR",
+	"VQbye56MG/vvlZqiT940cj5vmWTDjCSAj4qIUilX+Tt/QBGgkrTaJGIGq/9nno+4+N8POxG5ZmyCLUTo",
+	"IJQAV8EBMCwEN3DPAhMBAu7R9wwUls19zFgOFDgDmYUiY8VDte8xSTGLYbUrjNorxC5I9i8IoPghrIjW",
+	"lPrbIFTBQR8WHghZ2wHRj4BiKX/JVtg5UEi8SM2gNb+bFq4QcxAmBeoEAGcQugXLM1O2jx52qkuRy2tV",
+	"qkh24OGn91fCh+8T3Ht9Tga89kdDv/P6b5daFw+49rFfT2jMFHllevcymIsJqj0o2LU/K88POj/qdoBv",
+	"3PpB4InFKy1LAG61zzmveI6Yai+50WtcPX715ghe9u1PJ88f/uPsh+53mxA5eNuproj4TdHe6e+lAzfm",
+	"XWE3p1XL4ymTksjYje+89Ia13SxsZS+LaAlC8WtJDhUaE4ujj+eAnpcoznxU8AFZPGjbLosZW6M1PbYf",
+	"X4FivCUUzchBQEcBieyj9L+5eGeD/giJbmCm9Q8GRDpqBSRhNEm5YCrQjhQXoUhlrP3AgKhYZqilHcum",
+	"p5VLoOpaKZtCbZyUqOVpxFCgSsRbVipFshedeOktxqae3D67lXxgS6tc99o3VHyo6x7an6K0O2ohjudF",
+	"Hm9PmSZT5r34dD6AaDuc1ii2Rmg0NVx+ld76nu5G6o3LG5ol+redoGEPggOmNGD85ek5fdN50OuemFG6",
+	"2Kh3IjdgAcQrf/SJQV7S7LqxQ3dQsWNW9wh52/eg3O+ccqclIWd1uy/61lftT2Rmwl4LGt5/zYYK3hd/",
+	"X6t+94OGaxV+eN/PShUJNnn9dRWCXJlRAzxP6XsgNsuEcXxVTkVCswQvOsKP1R4jjwGNry9N7Z5Mk1DY",
+	"8gbBbtzzmv+esmmBgaLoGNjPhKIx0kka0wmebE0Ma15ATHvzYkTSnJnYtRnwTE6zUMgbYYfVapNL4X0z",
+	"2iKLvd8G0KRpe81Csdhs1oL6CLK0v+yN/XT3SqjKXKhUL2bfFkNUdZzBXXqRHxsIkc9flu61T3HaHsox",
+	"+62cmtwoygzfgXvyTsWaS/hW3q4+BJ63LcU4hJs/R3sTSj1nU5Qk/LbtTvDMdxa0qDYIrQfC4mmm5w/w",
+	"AgAJ73Kajxq9f/2iPapxPPmBzeCnX/TF2ftqtftMxjQtoVXhtaQZjek1I9lURC1tTGepwUDqHR+n+qaR",
+	"VHnvQedBB2Scw8GfN4ixEkUOCpouLghF15iO24U6vpIjmcG6Lj4kh/6qf0/5b1AZyd7TdGqIkrOcD2ic",
+	"ew+6VIopZa2uRT7HayYI+2CUltWmwAcRYwEhhLwBG8/Cgzk8Xf81erYXn/8SQXTLCq4ZGRMpchWNmUyZ",
+	"sgU7HiDdBXEF/sJYBFaDeS9/a3LzC1/H6FgFpGiOVQGJcWIRnRBUsGlhL6AM3HO/x0qXqs8y1auuzLIZ",
+	"pddoikExK16MbwGI8CH6PsV8mRurRu1m6p4DXfbutBjX1WupX1mBIjWHQdkqalOVhTcuQAAtX3R0rGI+",
+	"1uvkvf711dPnFS83dEZ2PVWeTeN8mjHSVCw29KopUwr+obfub7De0+w9m6lWALSldpkLNpLSgUBOhooA",
+	"iUHcgc2pn6ENW1hPExxbeAoGqVT9Z5TCafPz44W74LcZG3ORlHfOZcnXWTzC5vjfUz6NrBsxYSkrSEz0",
+	"bAFd73hS2kKO4q3iMypIAqWwTy9e6c9MOf66ODGWboNkTCs8FXhMW6TgK3AypETNWWwfj9igcucXJcBy",
+	"YFKDYIaXZE3Cqw7Aa1AMZExzlnGaKtKcTrRWD0jOPuSEfcgz9AACEo+m4loZodJnCdROtwKSTDNAXcSZ",
+	"CkVBTEB+lX0VkIwNuGBm3c1fmY1SUntc8QgNpmnqEQRUcCBgHaJhmkTXo01+msqc9sg5RDShUh6gGZsy",
+	"M1XziN503vGgKfQ/Q+E4v5AEmPRnllmB1Yz8guAU4VRMZJrCIcwYGWTMlCnbWX9KjLEHeAKf/v8AAAD/",
+	"/w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

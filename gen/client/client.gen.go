@@ -2620,6 +2620,9 @@ type GroupAssignmentCount struct {
 	// Example: 11
 	Assigned int `json:"assigned"`
 
+	// AssignedUsers The members who got a new assignment (`per_…`), as many as `assigned`.
+	AssignedUsers *[]UserID `json:"assignedUsers,omitempty"`
+
 	// GroupId The group (`grp_…`).
 	//
 	// Example: grp_01jd8x4k2m3n5p6q7r8s9t0v1w
@@ -2634,6 +2637,9 @@ type GroupAssignmentCount struct {
 	//
 	// Example: 0
 	Skipped int `json:"skipped"`
+
+	// SkippedUsers The banned members, who were not assigned (`per_…`), as many as `skipped`.
+	SkippedUsers *[]UserID `json:"skippedUsers,omitempty"`
 }
 
 // GroupAssignmentResult defines model for GroupAssignmentResult.
@@ -3777,6 +3783,9 @@ type CreatedAtFrom = time.Time
 // CreatedAtTo defines model for CreatedAtTo.
 type CreatedAtTo = time.Time
 
+// DryRun defines model for DryRun.
+type DryRun = bool
+
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
@@ -4041,6 +4050,14 @@ type GenerateCourseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ExtendAssignmentDeadlineParams defines parameters for ExtendAssignmentDeadline.
+type ExtendAssignmentDeadlineParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
 // GetAuditLogParams defines parameters for GetAuditLog.
 type GetAuditLogParams struct {
 	// FieldsAuthor Only entries by this user (`per_…`).
@@ -4101,6 +4118,14 @@ type UpdateCourseChainParams struct {
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
 }
 
+// AssignCourseChainParams defines parameters for AssignCourseChain.
+type AssignCourseChainParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
 // FindCoursesParams defines parameters for FindCourses.
 type FindCoursesParams struct {
 	// Query Case-insensitive substring to search for.
@@ -4139,6 +4164,11 @@ type ListMyAssignmentsParams struct {
 
 // CloneCourseParams defines parameters for CloneCourse.
 type CloneCourseParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+
 	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -4153,6 +4183,22 @@ type DeleteCourseParams struct {
 type UpdateCourseParams struct {
 	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// AssignCourseToGroupsParams defines parameters for AssignCourseToGroups.
+type AssignCourseToGroupsParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
+// AssignCourseToUserParams defines parameters for AssignCourseToUser.
+type AssignCourseToUserParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
 }
 
 // CreateCourseElementParams defines parameters for CreateCourseElement.
@@ -4207,6 +4253,14 @@ type DeleteQuizQuestionParams struct {
 type UpdateQuizQuestionParams struct {
 	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
+// SendCourseRemindersParams defines parameters for SendCourseReminders.
+type SendCourseRemindersParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
 }
 
 // CreateCourseSectionParams defines parameters for CreateCourseSection.
@@ -4452,6 +4506,22 @@ type CreateUserParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// BanUserParams defines parameters for BanUser.
+type BanUserParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
+// UnbanUserParams defines parameters for UnbanUser.
+type UnbanUserParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
 // UpdateUserParams defines parameters for UpdateUser.
 type UpdateUserParams struct {
 	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
@@ -4474,6 +4544,14 @@ type ListUserAssignmentsParams struct {
 
 	// Status Only assignments in this status.
 	Status *AssignmentStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// ChangeUserEmailParams defines parameters for ChangeUserEmail.
+type ChangeUserEmailParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
 }
 
 // CreateTokenFormdataRequestBody defines body for CreateToken for application/x-www-form-urlencoded ContentType.
@@ -5328,7 +5406,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v2/assignments/{assignmentId}/deadline (the `ExtendAssignmentDeadline` operationId).
-	ExtendAssignmentDeadlineWithBody(ctx context.Context, assignmentId AssignmentID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ExtendAssignmentDeadlineWithBody(ctx context.Context, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ExtendAssignmentDeadline Extend an assignment's deadline
 	//
@@ -5341,7 +5419,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v2/assignments/{assignmentId}/deadline (the `ExtendAssignmentDeadline` operationId).
-	ExtendAssignmentDeadline(ctx context.Context, assignmentId AssignmentID, body ExtendAssignmentDeadlineJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ExtendAssignmentDeadline(ctx context.Context, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, body ExtendAssignmentDeadlineJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAuditLog Read the audit log
 	//
@@ -5529,7 +5607,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v2/courseChains/{chainId}/assign (the `AssignCourseChain` operationId).
-	AssignCourseChainWithBody(ctx context.Context, chainId ChainID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AssignCourseChainWithBody(ctx context.Context, chainId ChainID, params *AssignCourseChainParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AssignCourseChain Assign a course chain
 	//
@@ -5546,7 +5624,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v2/courseChains/{chainId}/assign (the `AssignCourseChain` operationId).
-	AssignCourseChain(ctx context.Context, chainId ChainID, body AssignCourseChainJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AssignCourseChain(ctx context.Context, chainId ChainID, params *AssignCourseChainParams, body AssignCourseChainJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// FindCourses Find courses
 	//
@@ -5693,7 +5771,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/assignments (the `AssignCourseToGroups` operationId).
-	AssignCourseToGroupsWithBody(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AssignCourseToGroupsWithBody(ctx context.Context, courseId CourseID, params *AssignCourseToGroupsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AssignCourseToGroups Assign a course to groups
 	//
@@ -5709,7 +5787,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/assignments (the `AssignCourseToGroups` operationId).
-	AssignCourseToGroups(ctx context.Context, courseId CourseID, body AssignCourseToGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AssignCourseToGroups(ctx context.Context, courseId CourseID, params *AssignCourseToGroupsParams, body AssignCourseToGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AssignCourseToUserWithBody Assign a course to one user
 	//
@@ -5724,7 +5802,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/assignments/users (the `AssignCourseToUser` operationId).
-	AssignCourseToUserWithBody(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AssignCourseToUserWithBody(ctx context.Context, courseId CourseID, params *AssignCourseToUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AssignCourseToUser Assign a course to one user
 	//
@@ -5739,7 +5817,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/assignments/users (the `AssignCourseToUser` operationId).
-	AssignCourseToUser(ctx context.Context, courseId CourseID, body AssignCourseToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AssignCourseToUser(ctx context.Context, courseId CourseID, params *AssignCourseToUserParams, body AssignCourseToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateCourseElementWithBody Add an element (lesson, quiz or survey)
 	//
@@ -5983,7 +6061,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/reminders (the `SendCourseReminders` operationId).
-	SendCourseRemindersWithBody(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SendCourseRemindersWithBody(ctx context.Context, courseId CourseID, params *SendCourseRemindersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendCourseReminders Remind learners of a course
 	//
@@ -5997,7 +6075,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/reminders (the `SendCourseReminders` operationId).
-	SendCourseReminders(ctx context.Context, courseId CourseID, body SendCourseRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SendCourseReminders(ctx context.Context, courseId CourseID, params *SendCourseRemindersParams, body SendCourseRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateCourseSectionWithBody Add a section
 	//
@@ -6576,7 +6654,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v2/users/banned (the `BanUser` operationId).
-	BanUserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	BanUserWithBody(ctx context.Context, params *BanUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// BanUser Ban a user
 	//
@@ -6589,7 +6667,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v2/users/banned (the `BanUser` operationId).
-	BanUser(ctx context.Context, body BanUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	BanUser(ctx context.Context, params *BanUserParams, body BanUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UnbanUser Unban a user
 	//
@@ -6599,7 +6677,7 @@ type ClientInterface interface {
 	// audit entry); an anonymised user cannot be unbanned (409 `anonymised`).
 	//
 	// Corresponds with DELETE /api/v2/users/banned/{userId} (the `UnbanUser` operationId).
-	UnbanUser(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UnbanUser(ctx context.Context, userId UserID, params *UnbanUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AnonymiseUser Anonymise a banned user
 	//
@@ -6695,7 +6773,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v2/users/{userId}/email/change (the `ChangeUserEmail` operationId).
-	ChangeUserEmailWithBody(ctx context.Context, userId UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ChangeUserEmailWithBody(ctx context.Context, userId UserID, params *ChangeUserEmailParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangeUserEmail Change a user's email address
 	//
@@ -6709,7 +6787,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v2/users/{userId}/email/change (the `ChangeUserEmail` operationId).
-	ChangeUserEmail(ctx context.Context, userId UserID, body ChangeUserEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ChangeUserEmail(ctx context.Context, userId UserID, params *ChangeUserEmailParams, body ChangeUserEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetJWKS Public keys that verify learnd's tokens
@@ -7582,8 +7660,8 @@ func (c *Client) RegenerateQuestion(ctx context.Context, questionId QuestionID, 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v2/assignments/{assignmentId}/deadline (the `ExtendAssignmentDeadline` operationId).
-func (c *Client) ExtendAssignmentDeadlineWithBody(ctx context.Context, assignmentId AssignmentID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewExtendAssignmentDeadlineRequestWithBody(c.Server, assignmentId, contentType, body)
+func (c *Client) ExtendAssignmentDeadlineWithBody(ctx context.Context, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExtendAssignmentDeadlineRequestWithBody(c.Server, assignmentId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7605,8 +7683,8 @@ func (c *Client) ExtendAssignmentDeadlineWithBody(ctx context.Context, assignmen
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v2/assignments/{assignmentId}/deadline (the `ExtendAssignmentDeadline` operationId).
-func (c *Client) ExtendAssignmentDeadline(ctx context.Context, assignmentId AssignmentID, body ExtendAssignmentDeadlineJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewExtendAssignmentDeadlineRequest(c.Server, assignmentId, body)
+func (c *Client) ExtendAssignmentDeadline(ctx context.Context, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, body ExtendAssignmentDeadlineJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExtendAssignmentDeadlineRequest(c.Server, assignmentId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7933,8 +8011,8 @@ func (c *Client) UpdateCourseChainWithApplicationMergePatchPlusJSONBody(ctx cont
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v2/courseChains/{chainId}/assign (the `AssignCourseChain` operationId).
-func (c *Client) AssignCourseChainWithBody(ctx context.Context, chainId ChainID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAssignCourseChainRequestWithBody(c.Server, chainId, contentType, body)
+func (c *Client) AssignCourseChainWithBody(ctx context.Context, chainId ChainID, params *AssignCourseChainParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignCourseChainRequestWithBody(c.Server, chainId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7960,8 +8038,8 @@ func (c *Client) AssignCourseChainWithBody(ctx context.Context, chainId ChainID,
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v2/courseChains/{chainId}/assign (the `AssignCourseChain` operationId).
-func (c *Client) AssignCourseChain(ctx context.Context, chainId ChainID, body AssignCourseChainJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAssignCourseChainRequest(c.Server, chainId, body)
+func (c *Client) AssignCourseChain(ctx context.Context, chainId ChainID, params *AssignCourseChainParams, body AssignCourseChainJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignCourseChainRequest(c.Server, chainId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8227,8 +8305,8 @@ func (c *Client) UpdateCourseWithApplicationMergePatchPlusJSONBody(ctx context.C
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v2/courses/{courseId}/assignments (the `AssignCourseToGroups` operationId).
-func (c *Client) AssignCourseToGroupsWithBody(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAssignCourseToGroupsRequestWithBody(c.Server, courseId, contentType, body)
+func (c *Client) AssignCourseToGroupsWithBody(ctx context.Context, courseId CourseID, params *AssignCourseToGroupsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignCourseToGroupsRequestWithBody(c.Server, courseId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8253,8 +8331,8 @@ func (c *Client) AssignCourseToGroupsWithBody(ctx context.Context, courseId Cour
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v2/courses/{courseId}/assignments (the `AssignCourseToGroups` operationId).
-func (c *Client) AssignCourseToGroups(ctx context.Context, courseId CourseID, body AssignCourseToGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAssignCourseToGroupsRequest(c.Server, courseId, body)
+func (c *Client) AssignCourseToGroups(ctx context.Context, courseId CourseID, params *AssignCourseToGroupsParams, body AssignCourseToGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignCourseToGroupsRequest(c.Server, courseId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8278,8 +8356,8 @@ func (c *Client) AssignCourseToGroups(ctx context.Context, courseId CourseID, bo
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v2/courses/{courseId}/assignments/users (the `AssignCourseToUser` operationId).
-func (c *Client) AssignCourseToUserWithBody(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAssignCourseToUserRequestWithBody(c.Server, courseId, contentType, body)
+func (c *Client) AssignCourseToUserWithBody(ctx context.Context, courseId CourseID, params *AssignCourseToUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignCourseToUserRequestWithBody(c.Server, courseId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8303,8 +8381,8 @@ func (c *Client) AssignCourseToUserWithBody(ctx context.Context, courseId Course
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v2/courses/{courseId}/assignments/users (the `AssignCourseToUser` operationId).
-func (c *Client) AssignCourseToUser(ctx context.Context, courseId CourseID, body AssignCourseToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAssignCourseToUserRequest(c.Server, courseId, body)
+func (c *Client) AssignCourseToUser(ctx context.Context, courseId CourseID, params *AssignCourseToUserParams, body AssignCourseToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignCourseToUserRequest(c.Server, courseId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8717,8 +8795,8 @@ func (c *Client) UpdateQuizQuestionWithApplicationMergePatchPlusJSONBody(ctx con
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v2/courses/{courseId}/reminders (the `SendCourseReminders` operationId).
-func (c *Client) SendCourseRemindersWithBody(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendCourseRemindersRequestWithBody(c.Server, courseId, contentType, body)
+func (c *Client) SendCourseRemindersWithBody(ctx context.Context, courseId CourseID, params *SendCourseRemindersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendCourseRemindersRequestWithBody(c.Server, courseId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8741,8 +8819,8 @@ func (c *Client) SendCourseRemindersWithBody(ctx context.Context, courseId Cours
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v2/courses/{courseId}/reminders (the `SendCourseReminders` operationId).
-func (c *Client) SendCourseReminders(ctx context.Context, courseId CourseID, body SendCourseRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendCourseRemindersRequest(c.Server, courseId, body)
+func (c *Client) SendCourseReminders(ctx context.Context, courseId CourseID, params *SendCourseRemindersParams, body SendCourseRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendCourseRemindersRequest(c.Server, courseId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9830,8 +9908,8 @@ func (c *Client) CreateUser(ctx context.Context, params *CreateUserParams, body 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v2/users/banned (the `BanUser` operationId).
-func (c *Client) BanUserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewBanUserRequestWithBody(c.Server, contentType, body)
+func (c *Client) BanUserWithBody(ctx context.Context, params *BanUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBanUserRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9853,8 +9931,8 @@ func (c *Client) BanUserWithBody(ctx context.Context, contentType string, body i
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v2/users/banned (the `BanUser` operationId).
-func (c *Client) BanUser(ctx context.Context, body BanUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewBanUserRequest(c.Server, body)
+func (c *Client) BanUser(ctx context.Context, params *BanUserParams, body BanUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBanUserRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9873,8 +9951,8 @@ func (c *Client) BanUser(ctx context.Context, body BanUserJSONRequestBody, reqEd
 // audit entry); an anonymised user cannot be unbanned (409 `anonymised`).
 //
 // Corresponds with DELETE /api/v2/users/banned/{userId} (the `UnbanUser` operationId).
-func (c *Client) UnbanUser(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUnbanUserRequest(c.Server, userId)
+func (c *Client) UnbanUser(ctx context.Context, userId UserID, params *UnbanUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnbanUserRequest(c.Server, userId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -10049,8 +10127,8 @@ func (c *Client) ListUserAssignments(ctx context.Context, userId UserID, params 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v2/users/{userId}/email/change (the `ChangeUserEmail` operationId).
-func (c *Client) ChangeUserEmailWithBody(ctx context.Context, userId UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeUserEmailRequestWithBody(c.Server, userId, contentType, body)
+func (c *Client) ChangeUserEmailWithBody(ctx context.Context, userId UserID, params *ChangeUserEmailParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeUserEmailRequestWithBody(c.Server, userId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10073,8 +10151,8 @@ func (c *Client) ChangeUserEmailWithBody(ctx context.Context, userId UserID, con
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v2/users/{userId}/email/change (the `ChangeUserEmail` operationId).
-func (c *Client) ChangeUserEmail(ctx context.Context, userId UserID, body ChangeUserEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeUserEmailRequest(c.Server, userId, body)
+func (c *Client) ChangeUserEmail(ctx context.Context, userId UserID, params *ChangeUserEmailParams, body ChangeUserEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeUserEmailRequest(c.Server, userId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11587,18 +11665,18 @@ func NewRegenerateQuestionRequestWithBody(server string, questionId QuestionID, 
 }
 
 // NewExtendAssignmentDeadlineRequest calls the generic ExtendAssignmentDeadline builder with application/json body
-func NewExtendAssignmentDeadlineRequest(server string, assignmentId AssignmentID, body ExtendAssignmentDeadlineJSONRequestBody) (*http.Request, error) {
+func NewExtendAssignmentDeadlineRequest(server string, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, body ExtendAssignmentDeadlineJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewExtendAssignmentDeadlineRequestWithBody(server, assignmentId, "application/json", bodyReader)
+	return NewExtendAssignmentDeadlineRequestWithBody(server, assignmentId, params, "application/json", bodyReader)
 }
 
 // NewExtendAssignmentDeadlineRequestWithBody constructs an http.Request for the ExtendAssignmentDeadline method, with any body, and a specified content type
-func NewExtendAssignmentDeadlineRequestWithBody(server string, assignmentId AssignmentID, contentType string, body io.Reader) (*http.Request, error) {
+func NewExtendAssignmentDeadlineRequestWithBody(server string, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -11621,6 +11699,33 @@ func NewExtendAssignmentDeadlineRequestWithBody(server string, assignmentId Assi
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -12159,18 +12264,18 @@ func NewUpdateCourseChainRequestWithBody(server string, chainId ChainID, params 
 }
 
 // NewAssignCourseChainRequest calls the generic AssignCourseChain builder with application/json body
-func NewAssignCourseChainRequest(server string, chainId ChainID, body AssignCourseChainJSONRequestBody) (*http.Request, error) {
+func NewAssignCourseChainRequest(server string, chainId ChainID, params *AssignCourseChainParams, body AssignCourseChainJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAssignCourseChainRequestWithBody(server, chainId, "application/json", bodyReader)
+	return NewAssignCourseChainRequestWithBody(server, chainId, params, "application/json", bodyReader)
 }
 
 // NewAssignCourseChainRequestWithBody constructs an http.Request for the AssignCourseChain method, with any body, and a specified content type
-func NewAssignCourseChainRequestWithBody(server string, chainId ChainID, contentType string, body io.Reader) (*http.Request, error) {
+func NewAssignCourseChainRequestWithBody(server string, chainId ChainID, params *AssignCourseChainParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12193,6 +12298,33 @@ func NewAssignCourseChainRequestWithBody(server string, chainId ChainID, content
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -12470,6 +12602,33 @@ func NewCloneCourseRequestWithBody(server string, params *CloneCourseParams, con
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
@@ -12652,18 +12811,18 @@ func NewUpdateCourseRequestWithBody(server string, courseId CourseID, params *Up
 }
 
 // NewAssignCourseToGroupsRequest calls the generic AssignCourseToGroups builder with application/json body
-func NewAssignCourseToGroupsRequest(server string, courseId CourseID, body AssignCourseToGroupsJSONRequestBody) (*http.Request, error) {
+func NewAssignCourseToGroupsRequest(server string, courseId CourseID, params *AssignCourseToGroupsParams, body AssignCourseToGroupsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAssignCourseToGroupsRequestWithBody(server, courseId, "application/json", bodyReader)
+	return NewAssignCourseToGroupsRequestWithBody(server, courseId, params, "application/json", bodyReader)
 }
 
 // NewAssignCourseToGroupsRequestWithBody constructs an http.Request for the AssignCourseToGroups method, with any body, and a specified content type
-func NewAssignCourseToGroupsRequestWithBody(server string, courseId CourseID, contentType string, body io.Reader) (*http.Request, error) {
+func NewAssignCourseToGroupsRequestWithBody(server string, courseId CourseID, params *AssignCourseToGroupsParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12688,6 +12847,33 @@ func NewAssignCourseToGroupsRequestWithBody(server string, courseId CourseID, co
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
@@ -12699,18 +12885,18 @@ func NewAssignCourseToGroupsRequestWithBody(server string, courseId CourseID, co
 }
 
 // NewAssignCourseToUserRequest calls the generic AssignCourseToUser builder with application/json body
-func NewAssignCourseToUserRequest(server string, courseId CourseID, body AssignCourseToUserJSONRequestBody) (*http.Request, error) {
+func NewAssignCourseToUserRequest(server string, courseId CourseID, params *AssignCourseToUserParams, body AssignCourseToUserJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAssignCourseToUserRequestWithBody(server, courseId, "application/json", bodyReader)
+	return NewAssignCourseToUserRequestWithBody(server, courseId, params, "application/json", bodyReader)
 }
 
 // NewAssignCourseToUserRequestWithBody constructs an http.Request for the AssignCourseToUser method, with any body, and a specified content type
-func NewAssignCourseToUserRequestWithBody(server string, courseId CourseID, contentType string, body io.Reader) (*http.Request, error) {
+func NewAssignCourseToUserRequestWithBody(server string, courseId CourseID, params *AssignCourseToUserParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12733,6 +12919,33 @@ func NewAssignCourseToUserRequestWithBody(server string, courseId CourseID, cont
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -13328,18 +13541,18 @@ func NewUpdateQuizQuestionRequestWithBody(server string, courseId CourseID, ques
 }
 
 // NewSendCourseRemindersRequest calls the generic SendCourseReminders builder with application/json body
-func NewSendCourseRemindersRequest(server string, courseId CourseID, body SendCourseRemindersJSONRequestBody) (*http.Request, error) {
+func NewSendCourseRemindersRequest(server string, courseId CourseID, params *SendCourseRemindersParams, body SendCourseRemindersJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSendCourseRemindersRequestWithBody(server, courseId, "application/json", bodyReader)
+	return NewSendCourseRemindersRequestWithBody(server, courseId, params, "application/json", bodyReader)
 }
 
 // NewSendCourseRemindersRequestWithBody constructs an http.Request for the SendCourseReminders method, with any body, and a specified content type
-func NewSendCourseRemindersRequestWithBody(server string, courseId CourseID, contentType string, body io.Reader) (*http.Request, error) {
+func NewSendCourseRemindersRequestWithBody(server string, courseId CourseID, params *SendCourseRemindersParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -13362,6 +13575,33 @@ func NewSendCourseRemindersRequestWithBody(server string, courseId CourseID, con
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -15628,18 +15868,18 @@ func NewCreateUserRequestWithBody(server string, params *CreateUserParams, conte
 }
 
 // NewBanUserRequest calls the generic BanUser builder with application/json body
-func NewBanUserRequest(server string, body BanUserJSONRequestBody) (*http.Request, error) {
+func NewBanUserRequest(server string, params *BanUserParams, body BanUserJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewBanUserRequestWithBody(server, "application/json", bodyReader)
+	return NewBanUserRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewBanUserRequestWithBody constructs an http.Request for the BanUser method, with any body, and a specified content type
-func NewBanUserRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewBanUserRequestWithBody(server string, params *BanUserParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -15657,6 +15897,33 @@ func NewBanUserRequestWithBody(server string, contentType string, body io.Reader
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
@@ -15668,7 +15935,7 @@ func NewBanUserRequestWithBody(server string, contentType string, body io.Reader
 }
 
 // NewUnbanUserRequest constructs an http.Request for the UnbanUser method
-func NewUnbanUserRequest(server string, userId UserID) (*http.Request, error) {
+func NewUnbanUserRequest(server string, userId UserID, params *UnbanUserParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15691,6 +15958,33 @@ func NewUnbanUserRequest(server string, userId UserID) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
@@ -15989,18 +16283,18 @@ func NewListUserAssignmentsRequest(server string, userId UserID, params *ListUse
 }
 
 // NewChangeUserEmailRequest calls the generic ChangeUserEmail builder with application/json body
-func NewChangeUserEmailRequest(server string, userId UserID, body ChangeUserEmailJSONRequestBody) (*http.Request, error) {
+func NewChangeUserEmailRequest(server string, userId UserID, params *ChangeUserEmailParams, body ChangeUserEmailJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewChangeUserEmailRequestWithBody(server, userId, "application/json", bodyReader)
+	return NewChangeUserEmailRequestWithBody(server, userId, params, "application/json", bodyReader)
 }
 
 // NewChangeUserEmailRequestWithBody constructs an http.Request for the ChangeUserEmail method, with any body, and a specified content type
-func NewChangeUserEmailRequestWithBody(server string, userId UserID, contentType string, body io.Reader) (*http.Request, error) {
+func NewChangeUserEmailRequestWithBody(server string, userId UserID, params *ChangeUserEmailParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16023,6 +16317,33 @@ func NewChangeUserEmailRequestWithBody(server string, userId UserID, contentType
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -16625,7 +16946,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/assignments/{assignmentId}/deadline (the `ExtendAssignmentDeadline` operationId).
-	ExtendAssignmentDeadlineWithBodyWithResponse(ctx context.Context, assignmentId AssignmentID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExtendAssignmentDeadlineResponse, error)
+	ExtendAssignmentDeadlineWithBodyWithResponse(ctx context.Context, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExtendAssignmentDeadlineResponse, error)
 
 	// ExtendAssignmentDeadlineWithResponse Extend an assignment's deadline
 	//
@@ -16638,7 +16959,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/assignments/{assignmentId}/deadline (the `ExtendAssignmentDeadline` operationId).
-	ExtendAssignmentDeadlineWithResponse(ctx context.Context, assignmentId AssignmentID, body ExtendAssignmentDeadlineJSONRequestBody, reqEditors ...RequestEditorFn) (*ExtendAssignmentDeadlineResponse, error)
+	ExtendAssignmentDeadlineWithResponse(ctx context.Context, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, body ExtendAssignmentDeadlineJSONRequestBody, reqEditors ...RequestEditorFn) (*ExtendAssignmentDeadlineResponse, error)
 
 	// GetAuditLogWithResponse Read the audit log
 	//
@@ -16836,7 +17157,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/courseChains/{chainId}/assign (the `AssignCourseChain` operationId).
-	AssignCourseChainWithBodyWithResponse(ctx context.Context, chainId ChainID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseChainResponse, error)
+	AssignCourseChainWithBodyWithResponse(ctx context.Context, chainId ChainID, params *AssignCourseChainParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseChainResponse, error)
 
 	// AssignCourseChainWithResponse Assign a course chain
 	//
@@ -16853,7 +17174,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/courseChains/{chainId}/assign (the `AssignCourseChain` operationId).
-	AssignCourseChainWithResponse(ctx context.Context, chainId ChainID, body AssignCourseChainJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseChainResponse, error)
+	AssignCourseChainWithResponse(ctx context.Context, chainId ChainID, params *AssignCourseChainParams, body AssignCourseChainJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseChainResponse, error)
 
 	// FindCoursesWithResponse Find courses
 	//
@@ -17008,7 +17329,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/assignments (the `AssignCourseToGroups` operationId).
-	AssignCourseToGroupsWithBodyWithResponse(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseToGroupsResponse, error)
+	AssignCourseToGroupsWithBodyWithResponse(ctx context.Context, courseId CourseID, params *AssignCourseToGroupsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseToGroupsResponse, error)
 
 	// AssignCourseToGroupsWithResponse Assign a course to groups
 	//
@@ -17024,7 +17345,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/assignments (the `AssignCourseToGroups` operationId).
-	AssignCourseToGroupsWithResponse(ctx context.Context, courseId CourseID, body AssignCourseToGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseToGroupsResponse, error)
+	AssignCourseToGroupsWithResponse(ctx context.Context, courseId CourseID, params *AssignCourseToGroupsParams, body AssignCourseToGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseToGroupsResponse, error)
 
 	// AssignCourseToUserWithBodyWithResponse Assign a course to one user
 	//
@@ -17039,7 +17360,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/assignments/users (the `AssignCourseToUser` operationId).
-	AssignCourseToUserWithBodyWithResponse(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseToUserResponse, error)
+	AssignCourseToUserWithBodyWithResponse(ctx context.Context, courseId CourseID, params *AssignCourseToUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseToUserResponse, error)
 
 	// AssignCourseToUserWithResponse Assign a course to one user
 	//
@@ -17054,7 +17375,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/assignments/users (the `AssignCourseToUser` operationId).
-	AssignCourseToUserWithResponse(ctx context.Context, courseId CourseID, body AssignCourseToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseToUserResponse, error)
+	AssignCourseToUserWithResponse(ctx context.Context, courseId CourseID, params *AssignCourseToUserParams, body AssignCourseToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseToUserResponse, error)
 
 	// CreateCourseElementWithBodyWithResponse Add an element (lesson, quiz or survey)
 	//
@@ -17306,7 +17627,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/reminders (the `SendCourseReminders` operationId).
-	SendCourseRemindersWithBodyWithResponse(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendCourseRemindersResponse, error)
+	SendCourseRemindersWithBodyWithResponse(ctx context.Context, courseId CourseID, params *SendCourseRemindersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendCourseRemindersResponse, error)
 
 	// SendCourseRemindersWithResponse Remind learners of a course
 	//
@@ -17320,7 +17641,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/reminders (the `SendCourseReminders` operationId).
-	SendCourseRemindersWithResponse(ctx context.Context, courseId CourseID, body SendCourseRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*SendCourseRemindersResponse, error)
+	SendCourseRemindersWithResponse(ctx context.Context, courseId CourseID, params *SendCourseRemindersParams, body SendCourseRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*SendCourseRemindersResponse, error)
 
 	// CreateCourseSectionWithBodyWithResponse Add a section
 	//
@@ -17955,7 +18276,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/users/banned (the `BanUser` operationId).
-	BanUserWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanUserResponse, error)
+	BanUserWithBodyWithResponse(ctx context.Context, params *BanUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanUserResponse, error)
 
 	// BanUserWithResponse Ban a user
 	//
@@ -17968,7 +18289,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/users/banned (the `BanUser` operationId).
-	BanUserWithResponse(ctx context.Context, body BanUserJSONRequestBody, reqEditors ...RequestEditorFn) (*BanUserResponse, error)
+	BanUserWithResponse(ctx context.Context, params *BanUserParams, body BanUserJSONRequestBody, reqEditors ...RequestEditorFn) (*BanUserResponse, error)
 
 	// UnbanUserWithResponse Unban a user
 	//
@@ -17980,7 +18301,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /api/v2/users/banned/{userId} (the `UnbanUser` operationId).
-	UnbanUserWithResponse(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*UnbanUserResponse, error)
+	UnbanUserWithResponse(ctx context.Context, userId UserID, params *UnbanUserParams, reqEditors ...RequestEditorFn) (*UnbanUserResponse, error)
 
 	// AnonymiseUserWithResponse Anonymise a banned user
 	//
@@ -18084,7 +18405,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/users/{userId}/email/change (the `ChangeUserEmail` operationId).
-	ChangeUserEmailWithBodyWithResponse(ctx context.Context, userId UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeUserEmailResponse, error)
+	ChangeUserEmailWithBodyWithResponse(ctx context.Context, userId UserID, params *ChangeUserEmailParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeUserEmailResponse, error)
 
 	// ChangeUserEmailWithResponse Change a user's email address
 	//
@@ -18098,7 +18419,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v2/users/{userId}/email/change (the `ChangeUserEmail` operationId).
-	ChangeUserEmailWithResponse(ctx context.Context, userId UserID, body ChangeUserEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeUserEmailResponse, error)
+	ChangeUserEmailWithResponse(ctx context.Context, userId UserID, params *ChangeUserEmailParams, body ChangeUserEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeUserEmailResponse, error)
 }
 
 // GetJWKSResponse503Headers the declared response headers of an HTTP 503 response for GetJWKS
@@ -31123,8 +31444,8 @@ func (c *ClientWithResponses) RegenerateQuestionWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/assignments/{assignmentId}/deadline (the `ExtendAssignmentDeadline` operationId).
-func (c *ClientWithResponses) ExtendAssignmentDeadlineWithBodyWithResponse(ctx context.Context, assignmentId AssignmentID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExtendAssignmentDeadlineResponse, error) {
-	rsp, err := c.ExtendAssignmentDeadlineWithBody(ctx, assignmentId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ExtendAssignmentDeadlineWithBodyWithResponse(ctx context.Context, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExtendAssignmentDeadlineResponse, error) {
+	rsp, err := c.ExtendAssignmentDeadlineWithBody(ctx, assignmentId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -31142,8 +31463,8 @@ func (c *ClientWithResponses) ExtendAssignmentDeadlineWithBodyWithResponse(ctx c
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/assignments/{assignmentId}/deadline (the `ExtendAssignmentDeadline` operationId).
-func (c *ClientWithResponses) ExtendAssignmentDeadlineWithResponse(ctx context.Context, assignmentId AssignmentID, body ExtendAssignmentDeadlineJSONRequestBody, reqEditors ...RequestEditorFn) (*ExtendAssignmentDeadlineResponse, error) {
-	rsp, err := c.ExtendAssignmentDeadline(ctx, assignmentId, body, reqEditors...)
+func (c *ClientWithResponses) ExtendAssignmentDeadlineWithResponse(ctx context.Context, assignmentId AssignmentID, params *ExtendAssignmentDeadlineParams, body ExtendAssignmentDeadlineJSONRequestBody, reqEditors ...RequestEditorFn) (*ExtendAssignmentDeadlineResponse, error) {
+	rsp, err := c.ExtendAssignmentDeadline(ctx, assignmentId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -31424,8 +31745,8 @@ func (c *ClientWithResponses) UpdateCourseChainWithApplicationMergePatchPlusJSON
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/courseChains/{chainId}/assign (the `AssignCourseChain` operationId).
-func (c *ClientWithResponses) AssignCourseChainWithBodyWithResponse(ctx context.Context, chainId ChainID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseChainResponse, error) {
-	rsp, err := c.AssignCourseChainWithBody(ctx, chainId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AssignCourseChainWithBodyWithResponse(ctx context.Context, chainId ChainID, params *AssignCourseChainParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseChainResponse, error) {
+	rsp, err := c.AssignCourseChainWithBody(ctx, chainId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -31447,8 +31768,8 @@ func (c *ClientWithResponses) AssignCourseChainWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/courseChains/{chainId}/assign (the `AssignCourseChain` operationId).
-func (c *ClientWithResponses) AssignCourseChainWithResponse(ctx context.Context, chainId ChainID, body AssignCourseChainJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseChainResponse, error) {
-	rsp, err := c.AssignCourseChain(ctx, chainId, body, reqEditors...)
+func (c *ClientWithResponses) AssignCourseChainWithResponse(ctx context.Context, chainId ChainID, params *AssignCourseChainParams, body AssignCourseChainJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseChainResponse, error) {
+	rsp, err := c.AssignCourseChain(ctx, chainId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -31674,8 +31995,8 @@ func (c *ClientWithResponses) UpdateCourseWithApplicationMergePatchPlusJSONBodyW
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/courses/{courseId}/assignments (the `AssignCourseToGroups` operationId).
-func (c *ClientWithResponses) AssignCourseToGroupsWithBodyWithResponse(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseToGroupsResponse, error) {
-	rsp, err := c.AssignCourseToGroupsWithBody(ctx, courseId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AssignCourseToGroupsWithBodyWithResponse(ctx context.Context, courseId CourseID, params *AssignCourseToGroupsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseToGroupsResponse, error) {
+	rsp, err := c.AssignCourseToGroupsWithBody(ctx, courseId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -31696,8 +32017,8 @@ func (c *ClientWithResponses) AssignCourseToGroupsWithBodyWithResponse(ctx conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/courses/{courseId}/assignments (the `AssignCourseToGroups` operationId).
-func (c *ClientWithResponses) AssignCourseToGroupsWithResponse(ctx context.Context, courseId CourseID, body AssignCourseToGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseToGroupsResponse, error) {
-	rsp, err := c.AssignCourseToGroups(ctx, courseId, body, reqEditors...)
+func (c *ClientWithResponses) AssignCourseToGroupsWithResponse(ctx context.Context, courseId CourseID, params *AssignCourseToGroupsParams, body AssignCourseToGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseToGroupsResponse, error) {
+	rsp, err := c.AssignCourseToGroups(ctx, courseId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -31717,8 +32038,8 @@ func (c *ClientWithResponses) AssignCourseToGroupsWithResponse(ctx context.Conte
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/courses/{courseId}/assignments/users (the `AssignCourseToUser` operationId).
-func (c *ClientWithResponses) AssignCourseToUserWithBodyWithResponse(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseToUserResponse, error) {
-	rsp, err := c.AssignCourseToUserWithBody(ctx, courseId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AssignCourseToUserWithBodyWithResponse(ctx context.Context, courseId CourseID, params *AssignCourseToUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignCourseToUserResponse, error) {
+	rsp, err := c.AssignCourseToUserWithBody(ctx, courseId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -31738,8 +32059,8 @@ func (c *ClientWithResponses) AssignCourseToUserWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/courses/{courseId}/assignments/users (the `AssignCourseToUser` operationId).
-func (c *ClientWithResponses) AssignCourseToUserWithResponse(ctx context.Context, courseId CourseID, body AssignCourseToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseToUserResponse, error) {
-	rsp, err := c.AssignCourseToUser(ctx, courseId, body, reqEditors...)
+func (c *ClientWithResponses) AssignCourseToUserWithResponse(ctx context.Context, courseId CourseID, params *AssignCourseToUserParams, body AssignCourseToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignCourseToUserResponse, error) {
+	rsp, err := c.AssignCourseToUser(ctx, courseId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32092,8 +32413,8 @@ func (c *ClientWithResponses) UpdateQuizQuestionWithApplicationMergePatchPlusJSO
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/courses/{courseId}/reminders (the `SendCourseReminders` operationId).
-func (c *ClientWithResponses) SendCourseRemindersWithBodyWithResponse(ctx context.Context, courseId CourseID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendCourseRemindersResponse, error) {
-	rsp, err := c.SendCourseRemindersWithBody(ctx, courseId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) SendCourseRemindersWithBodyWithResponse(ctx context.Context, courseId CourseID, params *SendCourseRemindersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendCourseRemindersResponse, error) {
+	rsp, err := c.SendCourseRemindersWithBody(ctx, courseId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32112,8 +32433,8 @@ func (c *ClientWithResponses) SendCourseRemindersWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/courses/{courseId}/reminders (the `SendCourseReminders` operationId).
-func (c *ClientWithResponses) SendCourseRemindersWithResponse(ctx context.Context, courseId CourseID, body SendCourseRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*SendCourseRemindersResponse, error) {
-	rsp, err := c.SendCourseReminders(ctx, courseId, body, reqEditors...)
+func (c *ClientWithResponses) SendCourseRemindersWithResponse(ctx context.Context, courseId CourseID, params *SendCourseRemindersParams, body SendCourseRemindersJSONRequestBody, reqEditors ...RequestEditorFn) (*SendCourseRemindersResponse, error) {
+	rsp, err := c.SendCourseReminders(ctx, courseId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33053,8 +33374,8 @@ func (c *ClientWithResponses) CreateUserWithResponse(ctx context.Context, params
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/users/banned (the `BanUser` operationId).
-func (c *ClientWithResponses) BanUserWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanUserResponse, error) {
-	rsp, err := c.BanUserWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) BanUserWithBodyWithResponse(ctx context.Context, params *BanUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanUserResponse, error) {
+	rsp, err := c.BanUserWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33072,8 +33393,8 @@ func (c *ClientWithResponses) BanUserWithBodyWithResponse(ctx context.Context, c
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/users/banned (the `BanUser` operationId).
-func (c *ClientWithResponses) BanUserWithResponse(ctx context.Context, body BanUserJSONRequestBody, reqEditors ...RequestEditorFn) (*BanUserResponse, error) {
-	rsp, err := c.BanUser(ctx, body, reqEditors...)
+func (c *ClientWithResponses) BanUserWithResponse(ctx context.Context, params *BanUserParams, body BanUserJSONRequestBody, reqEditors ...RequestEditorFn) (*BanUserResponse, error) {
+	rsp, err := c.BanUser(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33090,8 +33411,8 @@ func (c *ClientWithResponses) BanUserWithResponse(ctx context.Context, body BanU
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /api/v2/users/banned/{userId} (the `UnbanUser` operationId).
-func (c *ClientWithResponses) UnbanUserWithResponse(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*UnbanUserResponse, error) {
-	rsp, err := c.UnbanUser(ctx, userId, reqEditors...)
+func (c *ClientWithResponses) UnbanUserWithResponse(ctx context.Context, userId UserID, params *UnbanUserParams, reqEditors ...RequestEditorFn) (*UnbanUserResponse, error) {
+	rsp, err := c.UnbanUser(ctx, userId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33242,8 +33563,8 @@ func (c *ClientWithResponses) ListUserAssignmentsWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/users/{userId}/email/change (the `ChangeUserEmail` operationId).
-func (c *ClientWithResponses) ChangeUserEmailWithBodyWithResponse(ctx context.Context, userId UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeUserEmailResponse, error) {
-	rsp, err := c.ChangeUserEmailWithBody(ctx, userId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ChangeUserEmailWithBodyWithResponse(ctx context.Context, userId UserID, params *ChangeUserEmailParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeUserEmailResponse, error) {
+	rsp, err := c.ChangeUserEmailWithBody(ctx, userId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33262,8 +33583,8 @@ func (c *ClientWithResponses) ChangeUserEmailWithBodyWithResponse(ctx context.Co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v2/users/{userId}/email/change (the `ChangeUserEmail` operationId).
-func (c *ClientWithResponses) ChangeUserEmailWithResponse(ctx context.Context, userId UserID, body ChangeUserEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeUserEmailResponse, error) {
-	rsp, err := c.ChangeUserEmail(ctx, userId, body, reqEditors...)
+func (c *ClientWithResponses) ChangeUserEmailWithResponse(ctx context.Context, userId UserID, params *ChangeUserEmailParams, body ChangeUserEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeUserEmailResponse, error) {
+	rsp, err := c.ChangeUserEmail(ctx, userId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}

@@ -277,8 +277,8 @@ type LMSAssignments struct {
 // (admins included — the seed's per-chain ownership rule).
 //
 // POST /api/v2/courseChains/{chainId}/assign (operation assignCourseChain).
-func (rs *LMSAssignments) AssignChain(ctx context.Context, chainId client.ChainID, body client.AssignChainRequest) (*client.ChainAssignmentResult, error) {
-	rsp, err := rs.raw.AssignCourseChain(ctx, chainId, body)
+func (rs *LMSAssignments) AssignChain(ctx context.Context, chainId client.ChainID, params *client.AssignCourseChainParams, body client.AssignChainRequest) (*client.ChainAssignmentResult, error) {
+	rsp, err := rs.raw.AssignCourseChain(ctx, chainId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -307,8 +307,8 @@ func (rs *LMSAssignments) AssignChain(ctx context.Context, chainId client.ChainI
 // course are a 422. Needs the `group_assign` permission and the `write` scope.
 //
 // POST /api/v2/courses/{courseId}/assignments (operation assignCourseToGroups).
-func (rs *LMSAssignments) AssignGroups(ctx context.Context, courseId client.CourseID, body client.AssignGroupsRequest) (*client.GroupAssignmentResult, error) {
-	rsp, err := rs.raw.AssignCourseToGroups(ctx, courseId, body)
+func (rs *LMSAssignments) AssignGroups(ctx context.Context, courseId client.CourseID, params *client.AssignCourseToGroupsParams, body client.AssignGroupsRequest) (*client.GroupAssignmentResult, error) {
+	rsp, err := rs.raw.AssignCourseToGroups(ctx, courseId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -336,8 +336,8 @@ func (rs *LMSAssignments) AssignGroups(ctx context.Context, courseId client.Cour
 // user or a banned user is a 422. Needs the `user_assign` permission and the `write` scope.
 //
 // POST /api/v2/courses/{courseId}/assignments/users (operation assignCourseToUser).
-func (rs *LMSAssignments) AssignUser(ctx context.Context, courseId client.CourseID, body client.AssignUserRequest) (*client.Assignment, error) {
-	rsp, err := rs.raw.AssignCourseToUser(ctx, courseId, body)
+func (rs *LMSAssignments) AssignUser(ctx context.Context, courseId client.CourseID, params *client.AssignCourseToUserParams, body client.AssignUserRequest) (*client.Assignment, error) {
+	rsp, err := rs.raw.AssignCourseToUser(ctx, courseId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -366,8 +366,8 @@ func (rs *LMSAssignments) AssignUser(ctx context.Context, courseId client.Course
 // and the `write` scope.
 //
 // POST /api/v2/assignments/{assignmentId}/deadline (operation extendAssignmentDeadline).
-func (rs *LMSAssignments) ExtendDeadline(ctx context.Context, assignmentId client.AssignmentID, body client.DeadlineExtension) (*client.Assignment, error) {
-	rsp, err := rs.raw.ExtendAssignmentDeadline(ctx, assignmentId, body)
+func (rs *LMSAssignments) ExtendDeadline(ctx context.Context, assignmentId client.AssignmentID, params *client.ExtendAssignmentDeadlineParams, body client.DeadlineExtension) (*client.Assignment, error) {
+	rsp, err := rs.raw.ExtendAssignmentDeadline(ctx, assignmentId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -472,8 +472,8 @@ func (rs *LMSAssignments) ListMine(ctx context.Context, params *client.ListMyAss
 // who was reminded. Needs the `user_assign` permission and the `write` scope.
 //
 // POST /api/v2/courses/{courseId}/reminders (operation sendCourseReminders).
-func (rs *LMSAssignments) SendReminders(ctx context.Context, courseId client.CourseID, body client.ReminderRequest) (*client.ReminderResult, error) {
-	rsp, err := rs.raw.SendCourseReminders(ctx, courseId, body)
+func (rs *LMSAssignments) SendReminders(ctx context.Context, courseId client.CourseID, params *client.SendCourseRemindersParams, body client.ReminderRequest) (*client.ReminderResult, error) {
+	rsp, err := rs.raw.SendCourseReminders(ctx, courseId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2533,8 +2533,8 @@ func (rs *LMSUsers) Anonymise(ctx context.Context, userId client.UserID) (*clien
 // nothing (200 with the user as it is, no audit entry).
 //
 // POST /api/v2/users/banned (operation banUser).
-func (rs *LMSUsers) Ban(ctx context.Context, body client.UserBan) (*client.User, error) {
-	rsp, err := rs.raw.BanUser(ctx, body)
+func (rs *LMSUsers) Ban(ctx context.Context, params *client.BanUserParams, body client.UserBan) (*client.User, error) {
+	rsp, err := rs.raw.BanUser(ctx, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2561,8 +2561,8 @@ func (rs *LMSUsers) Ban(ctx context.Context, body client.UserBan) (*client.User,
 // nothing and sends nothing.
 //
 // POST /api/v2/users/{userId}/email/change (operation changeUserEmail).
-func (rs *LMSUsers) ChangeEmail(ctx context.Context, userId client.UserID, body client.UserEmailChange) (*client.User, error) {
-	rsp, err := rs.raw.ChangeUserEmail(ctx, userId, body)
+func (rs *LMSUsers) ChangeEmail(ctx context.Context, userId client.UserID, params *client.ChangeUserEmailParams, body client.UserEmailChange) (*client.User, error) {
+	rsp, err := rs.raw.ChangeUserEmail(ctx, userId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2613,8 +2613,8 @@ func (rs *LMSUsers) Find(ctx context.Context, params *client.FindUsersParams) (*
 // audit entry); an anonymised user cannot be unbanned (409 `anonymised`).
 //
 // DELETE /api/v2/users/banned/{userId} (operation unbanUser).
-func (rs *LMSUsers) Unban(ctx context.Context, userId client.UserID) (*client.User, error) {
-	rsp, err := rs.raw.UnbanUser(ctx, userId)
+func (rs *LMSUsers) Unban(ctx context.Context, userId client.UserID, params *client.UnbanUserParams) (*client.User, error) {
+	rsp, err := rs.raw.UnbanUser(ctx, userId, params)
 	if err != nil {
 		return nil, err
 	}

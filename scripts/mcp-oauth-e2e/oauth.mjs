@@ -174,7 +174,11 @@ async function run() {
   const found = await client.callTool({ name: "find_user", arguments: { query: learnerName, limit: 5 } });
   if (found.isError) throw new Error(`find_user: ${text(found)}`);
   summary.foundUsers = (found.structuredContent?.users ?? []).map((u) => u.id);
-  const banned = await client.callTool({ name: "ban_user", arguments: { userId: learnerId } });
+  // ban_user needs confirmation: this client takes no elicitation, so a dry run, then
+  // the call with its plan hash.
+  const plan = await client.callTool({ name: "ban_user", arguments: { userId: learnerId, dryRun: true } });
+  if (plan.isError || !plan.structuredContent?.planHash) throw new Error(`ban_user dry run: ${text(plan)}`);
+  const banned = await client.callTool({ name: "ban_user", arguments: { userId: learnerId, planHash: plan.structuredContent.planHash } });
   if (banned.isError) throw new Error(`ban_user: ${text(banned)}`);
   summary.banned = banned.structuredContent?.status;
   await client.close();

@@ -61,6 +61,7 @@ func (s *Repo) AssignChain(ctx context.Context, in ChainAssignInput) (ChainAssig
 			return ErrNotChainOwner
 		}
 		v := &store.ValidationError{}
+		checkDates(v, nil, in.DueAt)
 		names, err := chainCourses(t, v, res.CourseIDs)
 		if err != nil {
 			return err

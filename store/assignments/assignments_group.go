@@ -24,10 +24,12 @@ type GroupAssignInput struct {
 // GroupAssignCount is what a group assignment did for one group.
 type GroupAssignCount struct {
 	GroupID         uuid.UUID
-	Members         int // members now
-	Assigned        int // new assignments
-	AlreadyAssigned int // active members who already held the course
-	Skipped         int // banned members
+	Members         int         // members now
+	Assigned        int         // new assignments
+	AlreadyAssigned int         // active members who already held the course
+	Skipped         int         // banned members
+	AssignedUsers   []uuid.UUID // who got a new assignment
+	SkippedUsers    []uuid.UUID // the banned members
 }
 
 // groupCourseAudit is a group's course assignment in the audit log.
@@ -172,6 +174,7 @@ func (s *Repo) AssignGroups(ctx context.Context, in GroupAssignInput) ([]GroupAs
 			for _, m := range members {
 				if m.Banned {
 					cnt.Skipped++
+					cnt.SkippedUsers = append(cnt.SkippedUsers, m.ID)
 					continue
 				}
 				active = append(active, m.ID)
@@ -185,6 +188,7 @@ func (s *Repo) AssignGroups(ctx context.Context, in GroupAssignInput) ([]GroupAs
 				if err := t.EnqueueMail(noticeMail(byID[a.user], c.Name, in.StartAt, in.DueAt)); err != nil {
 					return err
 				}
+				cnt.AssignedUsers = append(cnt.AssignedUsers, a.user)
 			}
 			cnt.Assigned = len(made)
 			cnt.AlreadyAssigned = len(active) - len(made)

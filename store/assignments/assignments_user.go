@@ -18,8 +18,13 @@ type AssignInput struct {
 	DueAt, StartAt   *time.Time
 }
 
+// checkDates: a deadline is in the future (as extend_deadline requires: a new
+// assignment is never overdue the moment it is made) and later than the start.
 func checkDates(v *store.ValidationError, startAt, dueAt *time.Time) {
-	if startAt != nil && dueAt != nil && !dueAt.After(*startAt) {
+	switch {
+	case dueAt != nil && !dueAt.After(store.Now()):
+		v.Add("/dueAt", "must be in the future")
+	case startAt != nil && dueAt != nil && !dueAt.After(*startAt):
 		v.Add("/dueAt", "must be later than startAt")
 	}
 }
