@@ -203,3 +203,22 @@ func TestOAuthRegistrationLimit(t *testing.T) {
 		t.Errorf("the 21st registration: %d Retry-After %q, want 429 with Retry-After", res.StatusCode, res.Header.Get("Retry-After"))
 	}
 }
+
+// TestOAuthAuthorizeLimit: one address may start 60 authorization requests at once (each
+// stores a pending request), then gets 429 with Retry-After.
+func TestOAuthAuthorizeLimit(t *testing.T) {
+	t.Parallel()
+	o := oauthTStart(t, "oauth-authorize-limit", false)
+	c := oauthTRegister(t, o.env.URL, "http://127.0.0.1:9/callback")
+	_, challenge := oauthTPKCE()
+	u := c.authorizeURL(url.Values{"code_challenge": {challenge}, "resource": {o.resource}})
+	for i := range 60 {
+		if res, body := c.get(t, u); res.StatusCode != http.StatusFound {
+			t.Fatalf("authorization %d: %d %s", i+1, res.StatusCode, oauthTShort(body))
+		}
+	}
+	res, body := c.get(t, u)
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" || !strings.Contains(body, "Too many sign-in attempts") {
+		t.Errorf("the 61st authorization: %d Retry-After %q, want a 429 page with Retry-After", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+}

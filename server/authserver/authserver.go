@@ -16,8 +16,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
+	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -153,8 +156,30 @@ func (s *Server) Register(e *echo.Echo) {
 		}
 	}
 	protocol := echo.WrapHandler(s.guard(s.provider))
-	for _, p := range []string{PathAuthorize, PathCallback, PathToken, PathRevoke} {
+	for _, p := range []string{PathCallback, PathToken, PathRevoke} {
 		e.Any(p, protocol)
+	}
+	e.Any(PathAuthorize, s.limitAuthorize(protocol))
+}
+
+// authorizations is how many authorization requests one address may start: 60 at once,
+// then two a second (each stores a pending request until it lapses).
+var authorizations = limits.Rate{Every: 500 * time.Millisecond, Burst: 60}
+
+// limitAuthorize answers 429 (a page, for the browser) to an address that starts
+// authorization requests faster than authorizations allows.
+func (s *Server) limitAuthorize(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		wait, err := s.cfg.Limiter.Take(c.Request().Context(), "oauth-authorize|"+c.RealIP(), authorizations)
+		if err != nil {
+			s.log.Warn("oauth: authorization limit unchecked", "err", err)
+		}
+		if wait > 0 {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			return s.errorPage(c.Response(), http.StatusTooManyRequests, "Too many sign-in attempts",
+				"This address started too many sign-ins; wait a moment and connect again.")
+		}
+		return next(c)
 	}
 }
 
