@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -265,6 +266,28 @@ func TestMCPResourcesAndPrompts(t *testing.T) {
 	}
 	if err := cs.Unsubscribe(ctx, &mcp.UnsubscribeParams{URI: uri}); err != nil {
 		t.Errorf("unsubscribe: %v", err)
+	}
+	// Subscribing to a generation that finished already is told once too: the subscriber
+	// may not know it finished (it did between its creation and the subscription).
+	notes.mu.Lock()
+	notes.updated = nil
+	notes.mu.Unlock()
+	if err := cs.Subscribe(ctx, &mcp.SubscribeParams{URI: uri}); err != nil {
+		t.Fatalf("subscribe %s again: %v", uri, err)
+	}
+	deadline = time.After(10 * time.Second)
+	for done := false; !done; {
+		notes.mu.Lock()
+		done = slices.Contains(notes.updated, uri)
+		notes.mu.Unlock()
+		if done {
+			break
+		}
+		select {
+		case <-notes.signal:
+		case <-deadline:
+			t.Fatalf("no resources/updated for the finished %s", uri)
+		}
 	}
 	// (A refused subscription is seen only by clients of the older protocols: on
 	// 2026-07-28 the Go client subscribes through subscriptions/listen without waiting; the

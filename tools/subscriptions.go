@@ -65,8 +65,11 @@ func (s *subscriptions) subscribe(ctx context.Context, req *mcp.SubscribeRequest
 	if len(s.watchers) >= maxSubscriptions {
 		return fmt.Errorf("subscribe %s: this session already watches %d resources; unsubscribe from one first", uri, maxSubscriptions)
 	}
-	if !live { // a finished generation does not change any more
-		return nil
+	if !live {
+		// A finished generation does not change any more, but the subscriber may not know
+		// it finished (it did between the call that started it and this subscription): the
+		// watcher's first poll tells it once, then ends.
+		contents = nil
 	}
 	// The watcher outlives the subscribe request: it keeps the request's credential,
 	// not its cancellation.
