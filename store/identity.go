@@ -30,12 +30,16 @@ var ErrInvalidKey = errors.New("invalid api key")
 var ErrBanned = errors.New("user is banned")
 
 // NewAPIKeySecret returns a fresh key secret and the SHA-256 hash that is stored.
-func NewAPIKeySecret() (secret string, hash []byte) {
+func NewAPIKeySecret() (secret string, hash []byte) { return newSecret(wire.APIKeyPrefix) }
+
+// newSecret is prefix and 43 base64url characters (32 random bytes), with the SHA-256 of
+// the whole that is stored: API keys' and SCIM tokens' secrets.
+func newSecret(prefix string) (secret string, hash []byte) {
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
-		panic(fmt.Errorf("api key: %w", err)) // crypto/rand never fails on supported platforms
+		panic(fmt.Errorf("new secret: %w", err)) // crypto/rand never fails on supported platforms
 	}
-	secret = wire.APIKeyPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	secret = prefix + base64.RawURLEncoding.EncodeToString(b[:])
 	h := sha256.Sum256([]byte(secret))
 	return secret, h[:]
 }

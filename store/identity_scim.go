@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -23,15 +22,7 @@ const SCIMTokenPrefix = "scim_"
 var ErrInvalidSCIMToken = errors.New("invalid scim token")
 
 // NewSCIMTokenSecret returns a fresh SCIM token secret and the SHA-256 hash that is stored.
-func NewSCIMTokenSecret() (secret string, hash []byte) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(fmt.Errorf("scim token: %w", err)) // crypto/rand never fails on supported platforms
-	}
-	secret = SCIMTokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
-	h := sha256.Sum256([]byte(secret))
-	return secret, h[:]
-}
+func NewSCIMTokenSecret() (secret string, hash []byte) { return newSecret(SCIMTokenPrefix) }
 
 // SCIMCaller is an authenticated SCIM token: the tenant it provisions and the token's id.
 type SCIMCaller struct {

@@ -35,12 +35,18 @@ func (s *Store) Read(ctx context.Context, fn func(t *Tx) error) error {
 	if strings.ContainsRune(p.TenantID, 0) || strings.ContainsRune(p.AppID, 0) {
 		return errors.New("scope read: a NUL byte in the tenant or application id")
 	}
+	return s.readAs(ctx, p, "", fn)
+}
+
+// readAs runs fn as a Read operation of p on a connection of the pool; with issuer, the
+// statements travel with ReadIssuer's scope instead of p's.
+func (s *Store) readAs(ctx context.Context, p auth.Principal, issuer string, fn func(t *Tx) error) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("read: %w", err)
 	}
 	defer conn.Release()
-	t := &Tx{conn: conn.Conn(), p: p, s: s}
+	t := &Tx{conn: conn.Conn(), p: p, s: s, issuer: issuer}
 	t.ctx = context.WithValue(ctx, txKey{}, t)
 	t.db = s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: t.ctx})
 	return fn(t)
@@ -58,15 +64,7 @@ func (s *Store) ReadIssuer(ctx context.Context, issuer string, fn func(t *Tx) er
 	if issuer == "" || strings.ContainsRune(issuer, 0) {
 		return errors.New("read issuer: an empty issuer or a NUL byte in it")
 	}
-	conn, err := s.pool.Acquire(ctx)
-	if err != nil {
-		return fmt.Errorf("read issuer: %w", err)
-	}
-	defer conn.Release()
-	t := &Tx{conn: conn.Conn(), p: auth.Principal{Surface: surfaceSystem}, s: s, issuer: issuer}
-	t.ctx = context.WithValue(ctx, txKey{}, t)
-	t.db = s.db.Session(&gorm.Session{DryRun: true, NewDB: true, Context: t.ctx})
-	return fn(t)
+	return s.readAs(ctx, auth.Principal{Surface: surfaceSystem}, issuer, fn)
 }
 
 // readQuery sends the scope and sql in one pipeline and returns sql's rows; closing them

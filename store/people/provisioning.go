@@ -224,3 +224,27 @@ func checkExternalID(v *store.ValidationError, pointer string, s *string) {
 		v.Add(pointer, "must be 1 to 256 characters")
 	}
 }
+
+// offsetPage is one page of a SCIM list (offset-paged, as SCIM's startIndex is): cols of
+// from (a FROM … WHERE clause), narrowed by q's filter over columns, in order, and how many
+// rows the filter selects in all.
+func offsetPage[T any](t *store.Tx, q ProvisionQuery, cols, from string, columns map[string]filterColumn, order string) ([]T, int, error) {
+	var args store.Args
+	if q.Filter != nil {
+		cond, err := filterSQL(q.Filter, columns, &args)
+		if err != nil {
+			return nil, 0, err
+		}
+		from += ` AND ` + cond
+	}
+	total := 0
+	if err := t.QueryRow(`SELECT count(*)`+from, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	if q.Limit <= 0 || q.Offset >= total {
+		return []T{}, total, nil
+	}
+	sql := `SELECT ` + cols + from + ` ORDER BY ` + order + ` LIMIT ` + args.Add(q.Limit) + ` OFFSET ` + args.Add(q.Offset)
+	out, err := store.QuerySQL[T](t, sql, args, q.Limit)
+	return out, total, err
+}

@@ -114,24 +114,9 @@ func (r *ProvisionRepo) FindGroups(ctx context.Context, q ProvisionQuery) ([]Pro
 	var out []ProvisionedGroup
 	total := 0
 	err := r.st.Read(ctx, func(t *store.Tx) (err error) {
-		var args store.Args
-		where := ` FROM groups WHERE groups.tenant_id = learnd_tenant()`
-		if q.Filter != nil {
-			cond, err := filterSQL(q.Filter, groupFilterColumns, &args)
-			if err != nil {
-				return err
-			}
-			where += ` AND ` + cond
-		}
-		if err := t.QueryRow(`SELECT count(*)`+where, args...).Scan(&total); err != nil {
-			return err
-		}
-		if q.Limit <= 0 || q.Offset >= total {
-			out = []ProvisionedGroup{}
-			return nil
-		}
-		sql := `SELECT ` + provisionGroupCols + where + ` ORDER BY groups.created_at, groups.id LIMIT ` + args.Add(q.Limit) + ` OFFSET ` + args.Add(q.Offset)
-		if out, err = store.QuerySQL[ProvisionedGroup](t, sql, args, q.Limit); err != nil {
+		out, total, err = offsetPage[ProvisionedGroup](t, q, provisionGroupCols, ` FROM groups WHERE groups.tenant_id = learnd_tenant()`,
+			groupFilterColumns, `groups.created_at, groups.id`)
+		if err != nil || len(out) == 0 {
 			return err
 		}
 		if q.WithMembers {

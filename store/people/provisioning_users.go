@@ -147,26 +147,11 @@ func provisionConflict(err error) error {
 func (r *ProvisionRepo) FindUsers(ctx context.Context, q ProvisionQuery) ([]ProvisionedUser, int, error) {
 	var out []ProvisionedUser
 	total := 0
-	err := r.st.Read(ctx, func(t *store.Tx) error {
-		var args store.Args
-		where := ` FROM users WHERE users.tenant_id = learnd_tenant() AND users.deprovisioned_at IS NULL AND users.anonymised_at IS NULL`
-		if q.Filter != nil {
-			cond, err := filterSQL(q.Filter, userFilterColumns, &args)
-			if err != nil {
-				return err
-			}
-			where += ` AND ` + cond
-		}
-		if err := t.QueryRow(`SELECT count(*)`+where, args...).Scan(&total); err != nil {
-			return err
-		}
-		if q.Limit <= 0 || q.Offset >= total {
-			out = []ProvisionedUser{}
-			return nil
-		}
-		sql := `SELECT ` + provisionCols + where + ` ORDER BY users.created_at, users.id LIMIT ` + args.Add(q.Limit) + ` OFFSET ` + args.Add(q.Offset)
-		var err error
-		if out, err = store.QuerySQL[ProvisionedUser](t, sql, args, q.Limit); err != nil {
+	err := r.st.Read(ctx, func(t *store.Tx) (err error) {
+		out, total, err = offsetPage[ProvisionedUser](t, q, provisionCols,
+			` FROM users WHERE users.tenant_id = learnd_tenant() AND users.deprovisioned_at IS NULL AND users.anonymised_at IS NULL`,
+			userFilterColumns, `users.created_at, users.id`)
+		if err != nil || len(out) == 0 {
 			return err
 		}
 		us := make([]User, len(out))
