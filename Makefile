@@ -11,7 +11,8 @@ help: ## List the targets
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
 
 build: ## Build ./bin/learnd (VERSION: what MCP's serverInfo reports; git describe by default)
-	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/learnd .
+	@if [ -x bin/learnd ]; then echo "building bin/learnd…"; else echo "building bin/learnd (the first build compiles every dependency: a minute or two)…"; fi
+	@$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/learnd .
 
 run: build ## Start PostgreSQL if needed, migrate, seed the demo tenant and serve on :8080
 	@bash scripts/run.sh

@@ -63,6 +63,12 @@ func serve(ctx context.Context, cfg config) error {
 	if err := cfg.requireDatabase(); err != nil {
 		return err
 	}
+	// The port first: when it is taken, nothing else starts (no workers, no migrations).
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	defer func() { _ = ln.Close() }() // Serve closes it; this covers the returns before
 	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxOpenConns: cfg.DBMaxConns})
 	if err != nil {
 		return err
@@ -177,19 +183,13 @@ func serve(ctx context.Context, cfg config) error {
 		return err
 	}
 	defer func() { _ = scfg.ProviderKeys.Close(context.WithoutCancel(ctx)) }()
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
-	}
 	if cfg.MCPOAuth {
 		if scfg.AuthServer, err = cfg.authServer(st, iss, publicURL(cfg, ln.Addr()), lim, scfg.ProviderKeys, log); err != nil {
-			_ = ln.Close()
 			return err
 		}
 	}
 	e, err := server.New(scfg, st, iss, ver)
 	if err != nil {
-		_ = ln.Close()
 		return err
 	}
 	srv := server.NewHTTPServer(e, scfg.Timeouts)
@@ -198,7 +198,18 @@ func serve(ctx context.Context, cfg config) error {
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "dev", cfg.Dev)
 	if cfg.Dev {
-		printBanner(os.Stdout, publicURL(cfg, ln.Addr()), demo, scfg.DevClientSecret, scfg.AuthServer != nil)
+		url := publicURL(cfg, ln.Addr())
+		key, err := demoAPIKey(ctx, st)
+		if err != nil {
+			log.Warn("no demo API key (run `learnd seed` for the demo tenant)", "err", err)
+		}
+		if cfg.DemoEnvFile != "" {
+			if err := writeDemoEnv(cfg.DemoEnvFile, url, demo, key, cfg.TokenTTL*24); err != nil {
+				log.Warn("demo environment not written", "err", err)
+				cfg.DemoEnvFile = ""
+			}
+		}
+		printBanner(os.Stdout, url, demo, key, cfg.DemoEnvFile, scfg.DevClientSecret, scfg.AuthServer != nil)
 	}
 	go purgeLoop(ctx, st, log)
 	errc := make(chan error, 1)

@@ -46,19 +46,22 @@ type config struct {
 	// JWKSURL and PublicKeyFiles trust one external issuer for every tenant its tokens
 	// name: single-tenant deployments only. Tenants register their own providers through
 	// the API (PUT /api/v2/tenant/identity-provider).
-	JWKSURL           string        `env:"LEARND_JWKS_URL"`
-	PublicKeyFiles    []string      `env:"LEARND_JWT_PUBLIC_KEY_FILES" envSeparator:","`
-	PageTokenKey      string        `env:"LEARND_PAGE_TOKEN_KEY"`
-	DevClientSecret   string        `env:"LEARND_DEV_CLIENT_SECRET"`
-	TokenTTL          time.Duration `env:"LEARND_TOKEN_TTL" envDefault:"1h"`
-	BodyLimit         string        `env:"LEARND_BODY_LIMIT" envDefault:"1M"`
-	RateLimitRPS      float64       `env:"LEARND_RATE_LIMIT_RPS" envDefault:"100"`
-	RateLimitBurst    int           `env:"LEARND_RATE_LIMIT_BURST" envDefault:"200"`
-	TrustedProxies    []string      `env:"LEARND_TRUSTED_PROXIES" envSeparator:","`
-	DBMaxConns        int           `env:"LEARND_DB_MAX_CONNS" envDefault:"20"`
-	MigrateOnStart    bool          `env:"LEARND_MIGRATE_ON_START" envDefault:"true"`
-	LogLevel          string        `env:"LEARND_LOG_LEVEL" envDefault:"info"`
-	LogFormat         string        `env:"LEARND_LOG_FORMAT" envDefault:"json"`
+	JWKSURL         string        `env:"LEARND_JWKS_URL"`
+	PublicKeyFiles  []string      `env:"LEARND_JWT_PUBLIC_KEY_FILES" envSeparator:","`
+	PageTokenKey    string        `env:"LEARND_PAGE_TOKEN_KEY"`
+	DevClientSecret string        `env:"LEARND_DEV_CLIENT_SECRET"`
+	TokenTTL        time.Duration `env:"LEARND_TOKEN_TTL" envDefault:"1h"`
+	BodyLimit       string        `env:"LEARND_BODY_LIMIT" envDefault:"1M"`
+	RateLimitRPS    float64       `env:"LEARND_RATE_LIMIT_RPS" envDefault:"100"`
+	RateLimitBurst  int           `env:"LEARND_RATE_LIMIT_BURST" envDefault:"200"`
+	TrustedProxies  []string      `env:"LEARND_TRUSTED_PROXIES" envSeparator:","`
+	DBMaxConns      int           `env:"LEARND_DB_MAX_CONNS" envDefault:"20"`
+	MigrateOnStart  bool          `env:"LEARND_MIGRATE_ON_START" envDefault:"true"`
+	LogLevel        string        `env:"LEARND_LOG_LEVEL" envDefault:"info"`
+	LogFormat       string        `env:"LEARND_LOG_FORMAT"` // json or text; text in dev mode, else json
+	// DemoEnvFile is where dev mode writes the demo's tokens and API key for `source`
+	// (make run: .data/demo.env); empty: nowhere.
+	DemoEnvFile       string        `env:"LEARND_DEMO_ENV_FILE"`
 	ShutdownTimeout   time.Duration `env:"LEARND_SHUTDOWN_TIMEOUT" envDefault:"15s"`
 	ReadHeaderTimeout time.Duration `env:"LEARND_READ_HEADER_TIMEOUT" envDefault:"10s"`
 	// HTTP deadlines: the whole request (LEARND_HTTP_READ_TIMEOUT), the response
@@ -336,7 +339,7 @@ func (c config) logger() *slog.Logger {
 		level = slog.LevelInfo
 	}
 	opts := &slog.HandlerOptions{Level: level}
-	if c.LogFormat == "text" {
+	if c.LogFormat == "text" || (c.LogFormat == "" && c.Dev) {
 		return slog.New(slog.NewTextHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewJSONHandler(os.Stderr, opts))

@@ -15,6 +15,7 @@ import (
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/courses"
 	"github.com/learnd/learnd/store/materials"
+	"github.com/learnd/learnd/typeid"
 )
 
 // Course generation (issue 4). POST /api/v2/ai/courses/generate writes a generation_jobs
@@ -90,7 +91,7 @@ func (w *generateWorker) Work(ctx context.Context, job *river.Job[GenerateCourse
 	p, j, err := gens.Principal(ctx, a.TenantID, a.ID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		w.log.Warn("generation job does not exist", "tenant", a.TenantID, "job_id", a.ID)
+		w.log.Warn("generation job does not exist", "tenant", a.TenantID, "job_id", typeid.Format(materials.GenerationJobPrefix, a.ID))
 		return river.JobCancel(err)
 	case errors.Is(err, courses.ErrCourseAccess):
 		w.fail(auth.WithPrincipal(ctx, auth.Principal{TenantID: a.TenantID}), a, "the requester may no longer create courses")
@@ -108,7 +109,7 @@ func (w *generateWorker) Work(ctx context.Context, job *river.Job[GenerateCourse
 		}
 		return w.retry(ctx, job, err)
 	}
-	w.log.Info("generating course", "tenant", a.TenantID, "job_id", a.ID, "attempt", job.Attempt, "session", j.SessionID != nil)
+	w.log.Info("generating course", "tenant", a.TenantID, "job_id", typeid.Format(materials.GenerationJobPrefix, a.ID), "attempt", job.Attempt, "session", j.SessionID != nil)
 	req := ai.CourseRequest{Prompt: j.Prompt, Options: ai.Options{Modules: j.Options.Modules, Language: j.Options.Language, Title: j.Options.Title}}
 	if req.Options.Modules == 0 {
 		req.Options.Modules = ai.DefaultModules
@@ -136,7 +137,7 @@ func (w *generateWorker) Work(ctx context.Context, job *river.Job[GenerateCourse
 	gctx, stopWatch := watchCancel(ctx, gens, j.ID)
 	course, err := w.gen.Course(gctx, req)
 	if stopWatch() { // the requester cancelled it: nothing to store, nothing to retry
-		w.log.Info("course generation cancelled by its requester", "tenant", a.TenantID, "job_id", a.ID)
+		w.log.Info("course generation cancelled by its requester", "tenant", a.TenantID, "job_id", typeid.Format(materials.GenerationJobPrefix, a.ID))
 		return nil
 	}
 	if err != nil {
@@ -167,7 +168,7 @@ func (w *generateWorker) Work(ctx context.Context, job *river.Job[GenerateCourse
 	default:
 		return w.retry(ctx, job, err)
 	}
-	w.log.Info("generated course", "tenant", a.TenantID, "job_id", a.ID, "course_id", c.ID, "sections", len(c.Sections),
+	w.log.Info("generated course", "tenant", a.TenantID, "job_id", typeid.Format(materials.GenerationJobPrefix, a.ID), "course_id", typeid.Format(typeid.Course, c.ID), "sections", len(c.Sections),
 		"took", time.Since(started).Round(time.Millisecond))
 	return nil
 }
@@ -192,7 +193,7 @@ func (w *generateWorker) retry(ctx context.Context, job *river.Job[GenerateCours
 		w.fail(ctx, job.Args, msg)
 		return err
 	}
-	w.log.Warn("course generation failed; will retry", "tenant", job.Args.TenantID, "job_id", job.Args.ID, "attempt", job.Attempt, "err", err)
+	w.log.Warn("course generation failed; will retry", "tenant", job.Args.TenantID, "job_id", typeid.Format(materials.GenerationJobPrefix, job.Args.ID), "attempt", job.Attempt, "err", err)
 	return err
 }
 
@@ -204,8 +205,8 @@ func (w *generateWorker) fail(ctx context.Context, a GenerateCourseArgs, message
 		ctx = context.WithoutCancel(ctx)
 	}
 	if err := materials.New(w.st).Generations().Fail(ctx, a.ID, message); err != nil {
-		w.log.Error("mark generation job failed", "tenant", a.TenantID, "job_id", a.ID, "err", err)
+		w.log.Error("mark generation job failed", "tenant", a.TenantID, "job_id", typeid.Format(materials.GenerationJobPrefix, a.ID), "err", err)
 		return
 	}
-	w.log.Warn("course generation failed", "tenant", a.TenantID, "job_id", a.ID, "reason", message)
+	w.log.Warn("course generation failed", "tenant", a.TenantID, "job_id", typeid.Format(materials.GenerationJobPrefix, a.ID), "reason", message)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/typeid"
 )
 
 // MailMaxAttempts is how often a message's delivery is tried before the queue gives up
@@ -54,15 +55,15 @@ func (w *mailWorker) Work(ctx context.Context, job *river.Job[MailArgs]) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, store.ErrNotFound):
-		w.log.Warn("mail to deliver does not exist", "tenant", a.TenantID, "mail_id", a.ID)
+		w.log.Warn("mail to deliver does not exist", "tenant", a.TenantID, "mail_id", typeid.Format(typeid.Mail, a.ID))
 		return river.JobCancel(err)
 	case errors.Is(err, store.ErrMailBusy):
 		return river.JobSnooze(time.Minute)
 	case Permanent(err):
-		w.log.Error("mail refused", "tenant", a.TenantID, "mail_id", a.ID, "err", err)
+		w.log.Error("mail refused", "tenant", a.TenantID, "mail_id", typeid.Format(typeid.Mail, a.ID), "err", err)
 		return river.JobCancel(err)
 	}
-	w.log.Warn("mail delivery failed; will retry", "tenant", a.TenantID, "mail_id", a.ID, "attempt", job.Attempt, "err", err)
+	w.log.Warn("mail delivery failed; will retry", "tenant", a.TenantID, "mail_id", typeid.Format(typeid.Mail, a.ID), "attempt", job.Attempt, "err", err)
 	return err
 }
 

@@ -3,7 +3,7 @@
 # tests that upload them) are installed: Debian's poppler-utils (pdfinfo, pdftohtml,
 # pdftoppm: PDF), tesseract-ocr with its English data (OCR of images and scanned pages),
 # antiword (legacy Word .doc), unzip (the parts of a .docx) and util-linux's prlimit (the
-# sandbox's limits).
+# sandbox's limits), and curl and python3 (the README's blocks, which make test runs).
 #
 # Idempotent and quiet when everything is already present; otherwise prints one line
 # saying what it installed. apt-get runs as root, through sudo when not root. Without apt-get (not Debian),
@@ -25,6 +25,8 @@ declare -A want=(
 	[pdftoppm]="poppler-utils"
 	[unzip]="unzip"
 	[prlimit]="util-linux"
+	[curl]="curl"       # the README's blocks (internal/readme runs them)
+	[python3]="python3" # the README's blocks read JSON with it
 )
 pkgs=()
 for prog in "${!want[@]}"; do

@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 source scripts/pg.sh
 pg_for_run
 export LEARND_DEV=${LEARND_DEV:-true}
+export LEARND_DEMO_ENV_FILE=${LEARND_DEMO_ENV_FILE:-.data/demo.env}
 ./bin/learnd migrate
 ./bin/learnd seed
 exec ./bin/learnd serve
