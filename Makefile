@@ -23,10 +23,11 @@ test: ## Run every test against a throwaway PostgreSQL (and a headless browser)
 generate: ## Regenerate gen/ from openapi/ (bundle, oapi-codegen, SDK)
 	$(GO) generate ./scripts/codegen
 
-lint: ## go vet, staticcheck, and the spec linter
+lint: ## go vet, staticcheck, the spec bundler's checks, Spectral and Redocly (0 errors, 0 warnings)
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 	$(GO) run ./scripts/bundle -in openapi -out $$(mktemp -d)
+	@bash scripts/speclint/lint.sh
 
 bench: build ## Load-test learnd against a bare net/http+pgx baseline and print figures
 	@bash scripts/bench.sh

@@ -127,6 +127,15 @@ func TestE2ETokenEndpointOAuth(t *testing.T) {
 	if st != http.StatusBadRequest || body["error"] != "invalid_request" {
 		t.Fatalf("credentials twice: %d %v", st, body)
 	}
+	// What the contract refuses is an OAuth invalid_request too, never a 422 or a 415.
+	st, body = post(url.Values{"client_id": {id}, "client_secret": {servertest.DevClientSecret}}, "", "")
+	if st != http.StatusBadRequest || body["error"] != "invalid_request" || body["request_id"] == nil {
+		t.Fatalf("no grant_type: %d %v", st, body)
+	}
+	r := e2eDo(t, http.MethodPost, env.URL+"/api/v1/auth/token", "", `{"grant_type":"client_credentials"}`, nil)
+	if err := json.Unmarshal(r.Body, &body); err != nil || r.Status != http.StatusBadRequest || body["error"] != "invalid_request" {
+		t.Fatalf("JSON body: %d %s", r.Status, r.Body)
+	}
 }
 
 // HEAD is GET without the body.

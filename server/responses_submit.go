@@ -25,5 +25,5 @@ func (s *Server) SubmitAssessmentResponse(ctx context.Context, req api.SubmitAss
 	if err != nil {
 		return nil, about(err, "assessment "+string(req.Id)) // the store names the operation
 	}
-	return api.SubmitAssessmentResponse200JSONResponse(toAPIAssessmentResponse(r)), nil
+	return api.SubmitAssessmentResponse200JSONResponse{Body: toAPIAssessmentResponse(r)}, nil
 }

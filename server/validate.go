@@ -78,12 +78,41 @@ func echoPath(p string) string {
 }
 
 func (v *validator) middleware(next echo.HandlerFunc) echo.HandlerFunc {
+	check := v.check(next)
 	return func(c echo.Context) error {
-		req := c.Request()
-		route, ok := v.routes[req.Method+" "+c.Path()]
+		route, ok := v.routes[c.Request().Method+" "+c.Path()]
 		if !ok {
 			return next(c) // not an API operation (or unknown): Echo answers it
 		}
+		err := check(c, route)
+		var pe *problemError
+		if route.Operation.OperationID == tokenOperation && errors.As(err, &pe) && pe.problem.Error == nil {
+			pe.problem = oauthRequestProblem(c.Request().Context(), pe.problem)
+		}
+		return err
+	}
+}
+
+// tokenOperation is the OAuth token endpoint, whose refusals are RFC 6749 §5.2 errors.
+const tokenOperation = "createToken"
+
+// oauthRequestProblem gives a token request the contract refused RFC 6749 §5.2's shape:
+// 400 with error invalid_request (a body over the size limit stays 413), its fields kept.
+func oauthRequestProblem(ctx context.Context, p api.Problem) api.Problem {
+	code := "invalid_request"
+	if p.Status == http.StatusRequestEntityTooLarge {
+		p.Error = &code
+		return p
+	}
+	out := oauthProblem(ctx, kindBadRequest, code, "the token request is invalid: "+deref(p.Detail))
+	out.Errors = p.Errors
+	return out
+}
+
+// check validates a request of a contract route, then calls next.
+func (v *validator) check(next echo.HandlerFunc) func(echo.Context, *routers.Route) error {
+	return func(c echo.Context, route *routers.Route) error {
+		req := c.Request()
 		names, values := c.ParamNames(), c.ParamValues()
 		pathParams := make(map[string]string, len(names))
 		for i, n := range names {

@@ -103,6 +103,36 @@ func (e AssessmentKind) Valid() bool {
 	}
 }
 
+// Defines values for AssessmentPatchFrequency.
+const (
+	AssessmentPatchFrequencyAnnual     AssessmentPatchFrequency = "annual"
+	AssessmentPatchFrequencyMonthly    AssessmentPatchFrequency = "monthly"
+	AssessmentPatchFrequencyOnce       AssessmentPatchFrequency = "once"
+	AssessmentPatchFrequencyQuarterly  AssessmentPatchFrequency = "quarterly"
+	AssessmentPatchFrequencySemiannual AssessmentPatchFrequency = "semiannual"
+	AssessmentPatchFrequencyWeekly     AssessmentPatchFrequency = "weekly"
+)
+
+// Valid indicates whether the value is a known member of the AssessmentPatchFrequency enum.
+func (e AssessmentPatchFrequency) Valid() bool {
+	switch e {
+	case AssessmentPatchFrequencyAnnual:
+		return true
+	case AssessmentPatchFrequencyMonthly:
+		return true
+	case AssessmentPatchFrequencyOnce:
+		return true
+	case AssessmentPatchFrequencyQuarterly:
+		return true
+	case AssessmentPatchFrequencySemiannual:
+		return true
+	case AssessmentPatchFrequencyWeekly:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for AssessmentStatus.
 const (
 	AssessmentStatusArchived  AssessmentStatus = "archived"
@@ -1163,8 +1193,10 @@ type AssessmentPatch struct {
 	Findings *[]Finding                   `json:"findings,omitempty"`
 
 	// FrameworkIds GRC framework IDs (grc_self_assessment and compliance_audit only).
-	FrameworkIds *[]string                              `json:"framework_ids,omitempty"`
-	Frequency    nullable.Nullable[AssessmentFrequency] `json:"frequency,omitempty"`
+	FrameworkIds *[]string `json:"framework_ids,omitempty"`
+
+	// Frequency Recurrence frequency for scheduled assessments, or null to clear it.
+	Frequency nullable.Nullable[AssessmentPatchFrequency] `json:"frequency,omitempty"`
 
 	// Id Server-stamped. Accepted on write for client convenience and ignored.
 	Id *IgnoredOnWrite `json:"id,omitempty"`
@@ -1192,8 +1224,10 @@ type AssessmentPatch struct {
 	Recommendations *[]Recommendation `json:"recommendations,omitempty"`
 
 	// ResponseCount Server-stamped. Accepted on write for client convenience and ignored.
-	ResponseCount     *IgnoredOnWrite             `json:"response_count,omitempty"`
-	ResponsibleUserId nullable.Nullable[PersonID] `json:"responsible_user_id,omitempty"`
+	ResponseCount *IgnoredOnWrite `json:"response_count,omitempty"`
+
+	// ResponsibleUserId A person id (`per_…`; `per-<uuid>` is accepted), or null to clear it.
+	ResponsibleUserId nullable.Nullable[string] `json:"responsible_user_id,omitempty"`
 
 	// ScheduledStartAt Scheduled start time for the assessment.
 	ScheduledStartAt nullable.Nullable[time.Time] `json:"scheduled_start_at,omitempty"`
@@ -1216,9 +1250,13 @@ type AssessmentPatch struct {
 	Tags *Tags `json:"tags,omitempty"`
 
 	// TargetAccountId Customer account this assessment relates to (customer kinds only).
-	TargetAccountId nullable.Nullable[string]   `json:"target_account_id,omitempty"`
-	TargetCohortId  nullable.Nullable[CohortID] `json:"target_cohort_id,omitempty"`
-	TargetGroupId   nullable.Nullable[GroupID]  `json:"target_group_id,omitempty"`
+	TargetAccountId nullable.Nullable[string] `json:"target_account_id,omitempty"`
+
+	// TargetCohortId A cohort id (`coh_…`; `coh-<uuid>` is accepted), or null to clear it.
+	TargetCohortId nullable.Nullable[string] `json:"target_cohort_id,omitempty"`
+
+	// TargetGroupId A group id (`grp_…`; the seed's `grp-<uuid>` is accepted), or null to clear it.
+	TargetGroupId nullable.Nullable[string] `json:"target_group_id,omitempty"`
 
 	// TenantId Server-stamped. Accepted on write for client convenience and ignored.
 	TenantId *IgnoredOnWrite `json:"tenant_id,omitempty"`
@@ -1232,6 +1270,9 @@ type AssessmentPatch struct {
 	// Version The version you read; an alternative to If-Match.
 	Version *int `json:"version,omitempty"`
 }
+
+// AssessmentPatchFrequency Recurrence frequency for scheduled assessments, or null to clear it.
+type AssessmentPatchFrequency string
 
 // AssessmentResponse One person's scored answers to an assessment.
 type AssessmentResponse struct {
@@ -1522,10 +1563,8 @@ type Certificate struct {
 	// ExpiresAt When it expires (issue plus the course's `certificateValidityMonths`); absent when it never does.
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 
-	// Id The certificate id (`cer_…`).
-	//
-	// Example: cer_01jd8x4k2m3n5p6q7r8s9t0v1w
-	Id string `json:"id"`
+	// Id A certificate id (`cer_…`).
+	Id CertificateID `json:"id"`
 
 	// IssuedAt When it was issued (the course's completion).
 	IssuedAt time.Time `json:"issuedAt"`
@@ -1535,6 +1574,9 @@ type Certificate struct {
 	// Example: CERT-2026-7Q2M9X4K1B
 	Number string `json:"number"`
 }
+
+// CertificateID A certificate id (`cer_…`).
+type CertificateID = string
 
 // CertificateList defines model for CertificateList.
 type CertificateList struct {
@@ -1755,7 +1797,7 @@ type CohortCreate struct {
 	// SessionCount Total number of sessions in the programme.
 	SessionCount *int `json:"session_count,omitempty"`
 
-	// Source Provenance tag — defaults to 'edm'.
+	// Source Provenance tag; `edm` when absent.
 	Source *string `json:"source,omitempty"`
 
 	// SourceType Where the write originated.
@@ -1822,7 +1864,9 @@ type CohortPatch struct {
 	DeletedBy      *IgnoredOnWrite              `json:"deleted_by,omitempty"`
 	EndDate        nullable.Nullable[time.Time] `json:"end_date,omitempty"`
 	FacilitatorIds *[]PersonID                  `json:"facilitator_ids,omitempty"`
-	GroupId        nullable.Nullable[GroupID]   `json:"group_id,omitempty"`
+
+	// GroupId A group id (`grp_…`; the seed's `grp-<uuid>` is accepted), or null to clear it.
+	GroupId nullable.Nullable[string] `json:"group_id,omitempty"`
 
 	// Id Server-stamped. Accepted on write for client convenience and ignored.
 	Id *IgnoredOnWrite `json:"id,omitempty"`
@@ -2152,6 +2196,7 @@ type CourseElementKind string
 
 // CourseElementPatch A JSON Merge Patch of an element. `null` clears `brief`.
 type CourseElementPatch struct {
+	// Brief The lesson's brief, or null to clear it.
 	Brief nullable.Nullable[LessonBrief] `json:"brief,omitempty"`
 
 	// Pages Content pages, in order (at most 100).
@@ -3051,14 +3096,14 @@ type Question struct {
 	// Options Example: ["Consistency","Charisma","Seniority"]
 	Options *[]string `json:"options,omitempty"`
 
-	// Required Whether a response must answer it.
+	// Required Whether a response must answer it; false when absent.
 	Required *bool `json:"required,omitempty"`
 
 	// Text Example: Which behaviour builds trust fastest?
 	Text string       `json:"text"`
 	Type QuestionType `json:"type"`
 
-	// Weight Scoring weight.
+	// Weight Scoring weight; 1 when absent.
 	Weight *float64 `json:"weight,omitempty"`
 }
 
@@ -19368,6 +19413,11 @@ func (r ListAssessmentResponsesResponse) ContentType() string {
 	return ""
 }
 
+// SubmitAssessmentResponseResponse200Headers the declared response headers of an HTTP 200 response for SubmitAssessmentResponse
+type SubmitAssessmentResponseResponse200Headers struct {
+	IdempotentReplayed *string
+}
+
 // SubmitAssessmentResponseResponse401Headers the declared response headers of an HTTP 401 response for SubmitAssessmentResponse
 type SubmitAssessmentResponseResponse401Headers struct {
 	WWWAuthenticate *string
@@ -19410,6 +19460,8 @@ type SubmitAssessmentResponseResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SubmitAssessmentResponseResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *SubmitAssessmentResponseResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -26503,8 +26555,9 @@ func (r FindGroupsResponse) ContentType() string {
 
 // CreateGroupResponse201Headers the declared response headers of an HTTP 201 response for CreateGroup
 type CreateGroupResponse201Headers struct {
-	ETag     *string
-	Location *string
+	ETag               *string
+	IdempotentReplayed *string
+	Location           *string
 }
 
 // CreateGroupResponse401Headers the declared response headers of an HTTP 401 response for CreateGroup
@@ -29529,8 +29582,9 @@ func (r FindUsersResponse) ContentType() string {
 
 // CreateUserResponse201Headers the declared response headers of an HTTP 201 response for CreateUser
 type CreateUserResponse201Headers struct {
-	ETag     *string
-	Location *string
+	ETag               *string
+	IdempotentReplayed *string
+	Location           *string
 }
 
 // CreateUserResponse401Headers the declared response headers of an HTTP 401 response for CreateUser
@@ -34635,6 +34689,16 @@ func ParseSubmitAssessmentResponseResponse(rsp *http.Response) (*SubmitAssessmen
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers SubmitAssessmentResponseResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers SubmitAssessmentResponseResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -41788,6 +41852,13 @@ func ParseCreateGroupResponse(rsp *http.Response) (*CreateGroupResponse, error) 
 			}
 			headers.ETag = &value
 		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -44774,6 +44845,13 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 				return nil, err
 			}
 			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
 		}
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
