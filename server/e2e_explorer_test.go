@@ -79,12 +79,23 @@ func TestExplorerE2E(t *testing.T) {
 		Status     int    `json:"status"`
 		Found      bool   `json:"found"`
 		Screenshot string `json:"screenshot"`
+		Samples    []struct {
+			Method, Path, Curl, Go string
+		} `json:"samples"`
 	}
 	if err := json.Unmarshal(bytes.TrimSpace(stdout.Bytes()), &res); err != nil {
 		t.Fatalf("explorer check printed %q: %v", stdout.String(), err)
 	}
 	if res.Status != 200 || !res.Found {
 		t.Fatalf("explorer check: status %d, found %t; stderr: %s", res.Status, res.Found, stderr.String())
+	}
+	if len(res.Samples) != 3 {
+		t.Fatalf("explorer check: code samples of %d operations, want 3", len(res.Samples))
+	}
+	for _, s := range res.Samples {
+		if !strings.Contains(s.Curl, "Authorization: Bearer $ADMIN_TOKEN") || !strings.Contains(s.Go, "log.Fatal(err)") {
+			t.Errorf("samples of %s %s:\n%s\n%s", s.Method, s.Path, s.Curl, s.Go)
+		}
 	}
 	if fi, err := os.Stat(shot); err != nil || fi.Size() == 0 {
 		t.Fatalf("no screenshot at %s: %v", shot, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"gopkg.in/yaml.v3"
 
+	"github.com/learnd/learnd/gen/samples"
 	"github.com/learnd/learnd/store"
 )
 
@@ -34,14 +35,40 @@ func registerOps(e *echo.Echo, st *store.Store, reg *prometheus.Registry, spec *
 
 	// Served with this server as its only server, so "Try it" in the explorer (and any
 	// client reading the spec from here) talks to the origin it came from.
+	// Each operation carries its code samples (x-codeSamples: curl and the Go SDK,
+	// generated from the contract into gen/samples), which the explorer shows.
 	served := *spec
 	served.Servers = openapi3.Servers{{URL: "/", Description: "This server"}}
-	js, _ := json.MarshalIndent(&served, "", "  ")
-	var generic any
+	js, _ := json.Marshal(&served)
+	var generic map[string]any
 	_ = json.Unmarshal(js, &generic)
+	withCodeSamples(generic)
+	js, _ = json.MarshalIndent(generic, "", "  ")
 	ys, _ := yaml.Marshal(generic)
 	e.GET("/openapi.json", func(c echo.Context) error { return c.Blob(http.StatusOK, "application/json", js) })
 	e.GET("/openapi.yaml", func(c echo.Context) error { return c.Blob(http.StatusOK, "application/yaml", ys) })
+}
+
+// withCodeSamples sets x-codeSamples on every operation of a spec (as JSON-decoded maps)
+// that has generated samples.
+func withCodeSamples(spec map[string]any) {
+	all, err := samples.ByOperation()
+	if err != nil {
+		return // generated and embedded: a broken file fails the samples test
+	}
+	paths, _ := spec["paths"].(map[string]any)
+	for _, item := range paths {
+		ops, _ := item.(map[string]any)
+		for _, op := range ops {
+			o, ok := op.(map[string]any)
+			if !ok {
+				continue
+			}
+			if id, _ := o["operationId"].(string); len(all[id]) > 0 {
+				o["x-codeSamples"] = all[id]
+			}
+		}
+	}
 }
 
 // newMetrics counts requests and their latency by route and status.

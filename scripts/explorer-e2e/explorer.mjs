@@ -21,6 +21,12 @@ import { dirname, resolve } from "node:path";
 const OVERALL_MS = 55_000; // hard ceiling for the whole run
 const STEP_MS = 15_000; // any single wait
 const OPERATION = "#operations-Cohorts-listCohorts"; // deepLinking id: tag + operationId
+// Operations whose code samples are checked: a v1 list, a v2 create with a body, a delete.
+const SAMPLE_OPERATIONS = [
+  ["get", "/api/v1/learning/cohorts"],
+  ["post", "/api/v2/courses/{courseId}/assignments/users"],
+  ["delete", "/api/v2/users/banned/{userId}"],
+];
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -182,6 +188,33 @@ async function run() {
   await op.scrollIntoViewIfNeeded();
   await page.screenshot({ path: screenshot, fullPage: true, timeout: STEP_MS });
 
+  // Code samples (x-codeSamples: curl and the Go SDK) of three operations of different kinds.
+  const samples = [];
+  for (const [method, path] of SAMPLE_OPERATIONS) {
+    step(`code samples of ${method.toUpperCase()} ${path}`);
+    const block = page
+      .locator(`.opblock.opblock-${method}`)
+      .filter({ has: page.locator(`.opblock-summary-path[data-path="${path}"]`) })
+      .first();
+    await block.scrollIntoViewIfNeeded();
+    const control = block.locator("button.opblock-summary-control");
+    if ((await control.getAttribute("aria-expanded")) !== "true") {
+      await control.click();
+    }
+    const box = block.locator(".code-samples");
+    await box.waitFor({ state: "visible" });
+    const curl = await box.locator(".code-sample[data-lang='Shell'] pre").innerText();
+    const go = await box.locator(".code-sample[data-lang='Go'] pre").innerText();
+    const literal = path.split("{")[0];
+    if (!curl.includes(`curl -s -X ${method.toUpperCase()} "$LEARND_URL${literal}`)) {
+      throw new Error(`the curl sample of ${method} ${path} does not call it: ${curl.slice(0, 300)}`);
+    }
+    if (!go.includes("sdk.New(") || !/c\.[A-Za-z]+\.[A-Za-z]+\.[A-Za-z]+\(ctx/.test(go)) {
+      throw new Error(`the Go sample of ${method} ${path} calls no SDK method: ${go.slice(0, 300)}`);
+    }
+    samples.push({ method, path, curl, go });
+  }
+
   if (status !== 200) {
     throw new Error(`live response status is ${JSON.stringify(statusText)}, want 200; body: ${body.trim().slice(0, 300)}`);
   }
@@ -191,7 +224,7 @@ async function run() {
   if (problems.length) {
     throw new Error(problems.shift());
   }
-  return { status, found, screenshot };
+  return { status, found, screenshot, samples };
 }
 
 try {

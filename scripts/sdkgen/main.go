@@ -39,6 +39,7 @@ func main() {
 	out := flag.String("out", "gen/sdk", "output folder of package sdk")
 	clientSrc := flag.String("client", "", "oapi-codegen client source (default: client/client.gen.go beside -spec)")
 	clientImport := flag.String("client-import", "github.com/learnd/learnd/gen/client", "import path of the oapi-codegen client")
+	samplesOut := flag.String("samples", "", "output folder of package samples (every operation's curl and Go SDK samples); none when empty")
 	flag.Parse()
 	if *clientSrc == "" {
 		*clientSrc = filepath.Join(filepath.Dir(*spec), "client", "client.gen.go")
@@ -50,10 +51,19 @@ func main() {
 	if err := write(*out, files); err != nil {
 		log.Fatalf("sdkgen: %v", err)
 	}
+	if *samplesOut != "" {
+		files, err := generateSamples(*spec, *clientSrc, *clientImport)
+		if err != nil {
+			log.Fatalf("sdkgen: %v", err)
+		}
+		if err := write(*samplesOut, files); err != nil {
+			log.Fatalf("sdkgen: %v", err)
+		}
+	}
 }
 
-// generate renders package sdk: file name → formatted source.
-func generate(specPath, clientSrc, clientImport string) (map[string][]byte, error) {
+// load reads the bundled spec and the client source into the model the files render.
+func load(specPath, clientSrc, clientImport string) (*model, error) {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromFile(specPath)
 	if err != nil {
@@ -66,7 +76,12 @@ func generate(specPath, clientSrc, clientImport string) (map[string][]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	m, err := buildModel(doc, gc, clientImport)
+	return buildModel(doc, gc, clientImport)
+}
+
+// generate renders package sdk: file name → formatted source.
+func generate(specPath, clientSrc, clientImport string) (map[string][]byte, error) {
+	m, err := load(specPath, clientSrc, clientImport)
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,7 @@
       // The public validator badge would call out to the internet.
       validatorUrl: null,
       presets: [window.SwaggerUIBundle.presets.apis],
+      plugins: [codeSamplesPlugin],
       layout: "BaseLayout",
       onComplete: function () {
         if (banner) {
@@ -55,6 +56,50 @@
     });
     // Handy from the browser console, and for the e2e check.
     window.ui = ui;
+  }
+
+  // codeSamplesPlugin shows an open operation's x-codeSamples (a curl command and a Go SDK
+  // call, generated from the contract; the server adds them to the spec it serves) above its
+  // parameters, each with a copy button.
+  function codeSamplesPlugin() {
+    return {
+      wrapComponents: {
+        parameters: function (Original, system) {
+          var h = system.React.createElement;
+          return function (props) {
+            var op = props.operation;
+            var samples = op && op.get ? op.get("x-codeSamples") : null;
+            var original = h(Original, props);
+            if (!samples || !samples.size) {
+              return original;
+            }
+            var items = samples.toArray().map(function (s, i) {
+              var label = s.get("label") || s.get("lang");
+              var source = s.get("source") || "";
+              return h("div", { key: i, className: "code-sample", "data-lang": s.get("lang") },
+                h("div", { className: "code-sample__head" },
+                  h("span", { className: "code-sample__label" }, label),
+                  h("button", {
+                    type: "button", className: "code-sample__copy",
+                    onClick: function () {
+                      if (navigator.clipboard) {
+                        navigator.clipboard.writeText(source);
+                      }
+                    }
+                  }, "Copy")),
+                h("pre", { className: "code-sample__source" }, h("code", null, source)));
+            });
+            return h("div", null,
+              h("div", { className: "code-samples" },
+                h("h4", { className: "code-samples__title" }, "Code samples"),
+                h("p", { className: "code-samples__hint" },
+                  "After `source .data/demo.env` (written by make run): LEARND_URL and a token per role."),
+                items),
+              original);
+          };
+        }
+      }
+    };
   }
 
   // renderBanner draws "Dev mode — demo tokens:" with one button per token.
