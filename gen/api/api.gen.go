@@ -332,6 +332,90 @@ func (e ElementProgressKind) Valid() bool {
 	}
 }
 
+// Defines values for EnrolmentConditionAttribute.
+const (
+	EnrolmentConditionAttributeCostCenter     EnrolmentConditionAttribute = "costCenter"
+	EnrolmentConditionAttributeDepartment     EnrolmentConditionAttribute = "department"
+	EnrolmentConditionAttributeDivision       EnrolmentConditionAttribute = "division"
+	EnrolmentConditionAttributeEmployeeNumber EnrolmentConditionAttribute = "employeeNumber"
+	EnrolmentConditionAttributeLocation       EnrolmentConditionAttribute = "location"
+	EnrolmentConditionAttributeManager        EnrolmentConditionAttribute = "manager"
+	EnrolmentConditionAttributeOrganization   EnrolmentConditionAttribute = "organization"
+	EnrolmentConditionAttributeTitle          EnrolmentConditionAttribute = "title"
+)
+
+// Valid indicates whether the value is a known member of the EnrolmentConditionAttribute enum.
+func (e EnrolmentConditionAttribute) Valid() bool {
+	switch e {
+	case EnrolmentConditionAttributeCostCenter:
+		return true
+	case EnrolmentConditionAttributeDepartment:
+		return true
+	case EnrolmentConditionAttributeDivision:
+		return true
+	case EnrolmentConditionAttributeEmployeeNumber:
+		return true
+	case EnrolmentConditionAttributeLocation:
+		return true
+	case EnrolmentConditionAttributeManager:
+		return true
+	case EnrolmentConditionAttributeOrganization:
+		return true
+	case EnrolmentConditionAttributeTitle:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EnrolmentConditionOp.
+const (
+	EnrolmentConditionOpEq EnrolmentConditionOp = "eq"
+	EnrolmentConditionOpIn EnrolmentConditionOp = "in"
+	EnrolmentConditionOpNe EnrolmentConditionOp = "ne"
+)
+
+// Valid indicates whether the value is a known member of the EnrolmentConditionOp enum.
+func (e EnrolmentConditionOp) Valid() bool {
+	switch e {
+	case EnrolmentConditionOpEq:
+		return true
+	case EnrolmentConditionOpIn:
+		return true
+	case EnrolmentConditionOpNe:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EnrolmentOutcomeReason.
+const (
+	EnrolmentOutcomeReasonAlreadyAssigned      EnrolmentOutcomeReason = "already_assigned"
+	EnrolmentOutcomeReasonAssignedBeforeByRule EnrolmentOutcomeReason = "assigned_before_by_rule"
+	EnrolmentOutcomeReasonBanned               EnrolmentOutcomeReason = "banned"
+	EnrolmentOutcomeReasonCourseUnavailable    EnrolmentOutcomeReason = "course_unavailable"
+	EnrolmentOutcomeReasonDeprovisioned        EnrolmentOutcomeReason = "deprovisioned"
+)
+
+// Valid indicates whether the value is a known member of the EnrolmentOutcomeReason enum.
+func (e EnrolmentOutcomeReason) Valid() bool {
+	switch e {
+	case EnrolmentOutcomeReasonAlreadyAssigned:
+		return true
+	case EnrolmentOutcomeReasonAssignedBeforeByRule:
+		return true
+	case EnrolmentOutcomeReasonBanned:
+		return true
+	case EnrolmentOutcomeReasonCourseUnavailable:
+		return true
+	case EnrolmentOutcomeReasonDeprovisioned:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FindingSeverity.
 const (
 	FindingSeverityCritical FindingSeverity = "critical"
@@ -2559,6 +2643,117 @@ type ElementProgress struct {
 // ElementProgressKind lesson, quiz or survey.
 type ElementProgressKind string
 
+// EnrolmentBackfill What evaluating the rule for everyone did (nothing when the rule is disabled).
+type EnrolmentBackfill struct {
+	Assigned      []EnrolmentOutcome `json:"assigned"`
+	AssignedCount int                `json:"assignedCount"`
+
+	// Matched People whose attributes meet the conditions.
+	Matched      int                `json:"matched"`
+	Skipped      []EnrolmentOutcome `json:"skipped"`
+	SkippedCount int                `json:"skippedCount"`
+
+	// Truncated A list was cut at 1000 entries.
+	Truncated bool `json:"truncated"`
+}
+
+// EnrolmentCondition Compares one user attribute: `eq` and `ne` take `value`, `in` takes `values`.
+type EnrolmentCondition struct {
+	Attribute EnrolmentConditionAttribute `json:"attribute"`
+	Op        EnrolmentConditionOp        `json:"op"`
+	Value     *string                     `json:"value,omitempty"`
+	Values    *[]string                   `json:"values,omitempty"`
+}
+
+// EnrolmentConditionAttribute defines model for EnrolmentCondition.Attribute.
+type EnrolmentConditionAttribute string
+
+// EnrolmentConditionOp defines model for EnrolmentCondition.Op.
+type EnrolmentConditionOp string
+
+// EnrolmentOutcome defines model for EnrolmentOutcome.
+type EnrolmentOutcome struct {
+	// ChainId A course chain id (`chn_…`).
+	ChainId *ChainID `json:"chainId,omitempty"`
+
+	// CourseId A course id (`crs_…`).
+	CourseId CourseID `json:"courseId"`
+
+	// DueAt Assigned only; the deadline.
+	DueAt *time.Time `json:"dueAt,omitempty"`
+
+	// Reason Skipped only; why.
+	Reason *EnrolmentOutcomeReason `json:"reason,omitempty"`
+
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId   UserID `json:"userId"`
+	UserName string `json:"userName"`
+}
+
+// EnrolmentOutcomeReason Skipped only; why.
+type EnrolmentOutcomeReason string
+
+// EnrolmentRule defines model for EnrolmentRule.
+type EnrolmentRule struct {
+	ChainIds   []ChainID            `json:"chainIds"`
+	Conditions []EnrolmentCondition `json:"conditions"`
+	CourseIds  []CourseID           `json:"courseIds"`
+	CreatedAt  time.Time            `json:"createdAt"`
+	DueInDays  int                  `json:"dueInDays"`
+	Enabled    bool                 `json:"enabled"`
+
+	// Id An enrolment rule id (`erl_…`).
+	Id        EnrolmentRuleID `json:"id"`
+	Name      string          `json:"name"`
+	UpdatedAt time.Time       `json:"updatedAt"`
+
+	// Version Bumped by every change; also the `ETag`.
+	Version int `json:"version"`
+}
+
+// EnrolmentRuleApplied defines model for EnrolmentRuleApplied.
+type EnrolmentRuleApplied struct {
+	// Backfill What evaluating the rule for everyone did (nothing when the rule is disabled).
+	Backfill EnrolmentBackfill `json:"backfill"`
+
+	// DryRun True when nothing was kept.
+	DryRun bool          `json:"dryRun"`
+	Rule   EnrolmentRule `json:"rule"`
+}
+
+// EnrolmentRuleID An enrolment rule id (`erl_…`).
+type EnrolmentRuleID = string
+
+// EnrolmentRuleList defines model for EnrolmentRuleList.
+type EnrolmentRuleList struct {
+	Data []EnrolmentRule `json:"data"`
+
+	// HasMore Whether another page follows.
+	HasMore bool `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// EnrolmentRuleWrite defines model for EnrolmentRuleWrite.
+type EnrolmentRuleWrite struct {
+	// ChainIds Chains whose (published) courses to assign, in the chain's order.
+	ChainIds *[]ChainID `json:"chainIds,omitempty"`
+
+	// Conditions All must hold.
+	Conditions []EnrolmentCondition `json:"conditions"`
+
+	// CourseIds Published courses to assign (at least one course or chain).
+	CourseIds *[]CourseID `json:"courseIds,omitempty"`
+
+	// DueInDays The assignments are due this many days after the person matches.
+	DueInDays int `json:"dueInDays"`
+
+	// Enabled A disabled rule assigns nothing (and is not back-filled).
+	Enabled *bool  `json:"enabled,omitempty"`
+	Name    string `json:"name"`
+}
+
 // FieldError defines model for FieldError.
 type FieldError struct {
 	// Detail What is wrong with it.
@@ -3677,6 +3872,12 @@ type TokenResponseTokenType string
 
 // User A person of the tenant.
 type User struct {
+	// Attributes The person's HR attributes, which enrolment rules match on: `department`, `manager`,
+	// `employeeNumber`, `title`, `costCenter`, `organization`, `division`, `location`
+	// (strings of at most 200 characters; an empty string drops the attribute). SCIM
+	// provisioning sets them too.
+	Attributes *UserAttributes `json:"attributes,omitempty"`
+
 	// BannedAt When the user was banned; null unless `status` is `banned`.
 	BannedAt  nullable.Nullable[time.Time] `json:"bannedAt"`
 	CreatedAt time.Time                    `json:"createdAt"`
@@ -3700,6 +3901,12 @@ type User struct {
 	Version int `json:"version"`
 }
 
+// UserAttributes The person's HR attributes, which enrolment rules match on: `department`, `manager`,
+// `employeeNumber`, `title`, `costCenter`, `organization`, `division`, `location`
+// (strings of at most 200 characters; an empty string drops the attribute). SCIM
+// provisioning sets them too.
+type UserAttributes map[string]string
+
 // UserBan defines model for UserBan.
 type UserBan struct {
 	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
@@ -3708,6 +3915,12 @@ type UserBan struct {
 
 // UserCreate defines model for UserCreate.
 type UserCreate struct {
+	// Attributes The person's HR attributes, which enrolment rules match on: `department`, `manager`,
+	// `employeeNumber`, `title`, `costCenter`, `organization`, `division`, `location`
+	// (strings of at most 200 characters; an empty string drops the attribute). SCIM
+	// provisioning sets them too.
+	Attributes *UserAttributes `json:"attributes,omitempty"`
+
 	// Email An email address, unique within the tenant (case-insensitively).
 	Email UserEmail `json:"email"`
 
@@ -3759,6 +3972,9 @@ type UserName = string
 
 // UserPatch defines model for UserPatch.
 type UserPatch struct {
+	// Attributes Replaces all of the user's attributes (enrolment rules are evaluated again).
+	Attributes *UserAttributes `json:"attributes,omitempty"`
+
 	// Name The person's display name.
 	Name *UserName `json:"name,omitempty"`
 
@@ -4348,6 +4564,34 @@ type UnpublishCourseParams struct {
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
 }
 
+// FindEnrolmentRulesParams defines parameters for FindEnrolmentRules.
+type FindEnrolmentRulesParams struct {
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
+// CreateEnrolmentRuleParams defines parameters for CreateEnrolmentRule.
+type CreateEnrolmentRuleParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
+// ReplaceEnrolmentRuleParams defines parameters for ReplaceEnrolmentRule.
+type ReplaceEnrolmentRuleParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
 // FindGroupsParams defines parameters for FindGroups.
 type FindGroupsParams struct {
 	// Query Case-insensitive substring to search for.
@@ -4671,6 +4915,12 @@ type UpdateCourseSectionApplicationMergePatchPlusJSONRequestBody = CourseSection
 
 // CreateCourseTransitionJSONRequestBody defines body for CreateCourseTransition for application/json ContentType.
 type CreateCourseTransitionJSONRequestBody = CourseTransition
+
+// CreateEnrolmentRuleJSONRequestBody defines body for CreateEnrolmentRule for application/json ContentType.
+type CreateEnrolmentRuleJSONRequestBody = EnrolmentRuleWrite
+
+// ReplaceEnrolmentRuleJSONRequestBody defines body for ReplaceEnrolmentRule for application/json ContentType.
+type ReplaceEnrolmentRuleJSONRequestBody = EnrolmentRuleWrite
 
 // CreateGroupJSONRequestBody defines body for CreateGroup for application/json ContentType.
 type CreateGroupJSONRequestBody = GroupCreate
@@ -5007,6 +5257,21 @@ type ServerInterface interface {
 	// UnpublishCourse Unpublish a course
 	// (POST /api/v2/courses/{courseId}/unpublish)
 	UnpublishCourse(ctx echo.Context, courseId CourseID, params UnpublishCourseParams) error
+	// FindEnrolmentRules List enrolment rules
+	// (GET /api/v2/enrolment-rules)
+	FindEnrolmentRules(ctx echo.Context, params FindEnrolmentRulesParams) error
+	// CreateEnrolmentRule Create an enrolment rule
+	// (POST /api/v2/enrolment-rules)
+	CreateEnrolmentRule(ctx echo.Context, params CreateEnrolmentRuleParams) error
+	// DeleteEnrolmentRule Delete an enrolment rule
+	// (DELETE /api/v2/enrolment-rules/{ruleId})
+	DeleteEnrolmentRule(ctx echo.Context, ruleId EnrolmentRuleID) error
+	// GetEnrolmentRule Get an enrolment rule
+	// (GET /api/v2/enrolment-rules/{ruleId})
+	GetEnrolmentRule(ctx echo.Context, ruleId EnrolmentRuleID) error
+	// ReplaceEnrolmentRule Replace an enrolment rule
+	// (PUT /api/v2/enrolment-rules/{ruleId})
+	ReplaceEnrolmentRule(ctx echo.Context, ruleId EnrolmentRuleID, params ReplaceEnrolmentRuleParams) error
 	// FindGroups Find groups
 	// (GET /api/v2/groups)
 	FindGroups(ctx echo.Context, params FindGroupsParams) error
@@ -7270,6 +7535,123 @@ func (w *ServerInterfaceWrapper) UnpublishCourse(ctx echo.Context) error {
 	return err
 }
 
+// FindEnrolmentRules converts echo context to params.
+func (w *ServerInterfaceWrapper) FindEnrolmentRules(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FindEnrolmentRulesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.FindEnrolmentRules(ctx, params)
+	return err
+}
+
+// CreateEnrolmentRule converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateEnrolmentRule(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateEnrolmentRuleParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateEnrolmentRule(ctx, params)
+	return err
+}
+
+// DeleteEnrolmentRule converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteEnrolmentRule(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "ruleId" -------------
+	var ruleId EnrolmentRuleID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "ruleId", ctx.Param("ruleId"), &ruleId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ruleId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteEnrolmentRule(ctx, ruleId)
+	return err
+}
+
+// GetEnrolmentRule converts echo context to params.
+func (w *ServerInterfaceWrapper) GetEnrolmentRule(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "ruleId" -------------
+	var ruleId EnrolmentRuleID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "ruleId", ctx.Param("ruleId"), &ruleId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ruleId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetEnrolmentRule(ctx, ruleId)
+	return err
+}
+
+// ReplaceEnrolmentRule converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceEnrolmentRule(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "ruleId" -------------
+	var ruleId EnrolmentRuleID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "ruleId", ctx.Param("ruleId"), &ruleId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ruleId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceEnrolmentRuleParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceEnrolmentRule(ctx, ruleId, params)
+	return err
+}
+
 // FindGroups converts echo context to params.
 func (w *ServerInterfaceWrapper) FindGroups(ctx echo.Context) error {
 	var err error
@@ -8266,6 +8648,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v2/courses/:courseId/unpublish", wrapper.UnpublishCourse, options.OperationMiddlewares["unpublishCourse"]...)
 	router.GET(options.BaseURL+"/api/v2/courses/assigned/me", wrapper.ListMyAssignments, options.OperationMiddlewares["listMyAssignments"]...)
 	router.POST(options.BaseURL+"/api/v2/courses/clone", wrapper.CloneCourse, options.OperationMiddlewares["cloneCourse"]...)
+	router.GET(options.BaseURL+"/api/v2/enrolment-rules", wrapper.FindEnrolmentRules, options.OperationMiddlewares["findEnrolmentRules"]...)
+	router.POST(options.BaseURL+"/api/v2/enrolment-rules", wrapper.CreateEnrolmentRule, options.OperationMiddlewares["createEnrolmentRule"]...)
+	router.DELETE(options.BaseURL+"/api/v2/enrolment-rules/:ruleId", wrapper.DeleteEnrolmentRule, options.OperationMiddlewares["deleteEnrolmentRule"]...)
+	router.GET(options.BaseURL+"/api/v2/enrolment-rules/:ruleId", wrapper.GetEnrolmentRule, options.OperationMiddlewares["getEnrolmentRule"]...)
+	router.PUT(options.BaseURL+"/api/v2/enrolment-rules/:ruleId", wrapper.ReplaceEnrolmentRule, options.OperationMiddlewares["replaceEnrolmentRule"]...)
 	router.GET(options.BaseURL+"/api/v2/groups", wrapper.FindGroups, options.OperationMiddlewares["findGroups"]...)
 	router.POST(options.BaseURL+"/api/v2/groups", wrapper.CreateGroup, options.OperationMiddlewares["createGroup"]...)
 	router.DELETE(options.BaseURL+"/api/v2/groups/:groupId", wrapper.DeleteGroup, options.OperationMiddlewares["deleteGroup"]...)
@@ -19727,6 +20114,832 @@ func (response UnpublishCourse503ApplicationProblemPlusJSONResponse) VisitUnpubl
 	return err
 }
 
+type FindEnrolmentRulesRequestObject struct {
+	Params FindEnrolmentRulesParams
+}
+
+type FindEnrolmentRulesResponseObject interface {
+	VisitFindEnrolmentRulesResponse(w http.ResponseWriter) error
+}
+
+type FindEnrolmentRules200JSONResponse EnrolmentRuleList
+
+func (response FindEnrolmentRules200JSONResponse) VisitFindEnrolmentRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindEnrolmentRules400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response FindEnrolmentRules400ApplicationProblemPlusJSONResponse) VisitFindEnrolmentRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindEnrolmentRules401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response FindEnrolmentRules401ApplicationProblemPlusJSONResponse) VisitFindEnrolmentRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindEnrolmentRules403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response FindEnrolmentRules403ApplicationProblemPlusJSONResponse) VisitFindEnrolmentRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindEnrolmentRules429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response FindEnrolmentRules429ApplicationProblemPlusJSONResponse) VisitFindEnrolmentRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindEnrolmentRules500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response FindEnrolmentRules500ApplicationProblemPlusJSONResponse) VisitFindEnrolmentRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindEnrolmentRules503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response FindEnrolmentRules503ApplicationProblemPlusJSONResponse) VisitFindEnrolmentRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRuleRequestObject struct {
+	Params CreateEnrolmentRuleParams
+	Body   *CreateEnrolmentRuleJSONRequestBody
+}
+
+type CreateEnrolmentRuleResponseObject interface {
+	VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error
+}
+
+type CreateEnrolmentRule201ResponseHeaders struct {
+	ETag     *string
+	Location *string
+}
+
+type CreateEnrolmentRule201JSONResponse struct {
+	Body    EnrolmentRuleApplied
+	Headers CreateEnrolmentRule201ResponseHeaders
+}
+
+func (response CreateEnrolmentRule201JSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule400ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule401ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule403ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule413ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule415ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule422ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule429ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule500ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule503ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEnrolmentRuleRequestObject struct {
+	RuleId EnrolmentRuleID `json:"ruleId"`
+}
+
+type DeleteEnrolmentRuleResponseObject interface {
+	VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error
+}
+
+type DeleteEnrolmentRule204Response struct {
+}
+
+func (response DeleteEnrolmentRule204Response) VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteEnrolmentRule400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteEnrolmentRule400ApplicationProblemPlusJSONResponse) VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEnrolmentRule401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteEnrolmentRule401ApplicationProblemPlusJSONResponse) VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEnrolmentRule403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteEnrolmentRule403ApplicationProblemPlusJSONResponse) VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEnrolmentRule404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteEnrolmentRule404ApplicationProblemPlusJSONResponse) VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEnrolmentRule429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteEnrolmentRule429ApplicationProblemPlusJSONResponse) VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEnrolmentRule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteEnrolmentRule500ApplicationProblemPlusJSONResponse) VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEnrolmentRule503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteEnrolmentRule503ApplicationProblemPlusJSONResponse) VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnrolmentRuleRequestObject struct {
+	RuleId EnrolmentRuleID `json:"ruleId"`
+}
+
+type GetEnrolmentRuleResponseObject interface {
+	VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error
+}
+
+type GetEnrolmentRule200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetEnrolmentRule200JSONResponse struct {
+	Body    EnrolmentRule
+	Headers GetEnrolmentRule200ResponseHeaders
+}
+
+func (response GetEnrolmentRule200JSONResponse) VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnrolmentRule400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetEnrolmentRule400ApplicationProblemPlusJSONResponse) VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnrolmentRule401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetEnrolmentRule401ApplicationProblemPlusJSONResponse) VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnrolmentRule403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetEnrolmentRule403ApplicationProblemPlusJSONResponse) VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnrolmentRule404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetEnrolmentRule404ApplicationProblemPlusJSONResponse) VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnrolmentRule429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetEnrolmentRule429ApplicationProblemPlusJSONResponse) VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnrolmentRule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetEnrolmentRule500ApplicationProblemPlusJSONResponse) VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnrolmentRule503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetEnrolmentRule503ApplicationProblemPlusJSONResponse) VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRuleRequestObject struct {
+	RuleId EnrolmentRuleID `json:"ruleId"`
+	Params ReplaceEnrolmentRuleParams
+	Body   *ReplaceEnrolmentRuleJSONRequestBody
+}
+
+type ReplaceEnrolmentRuleResponseObject interface {
+	VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error
+}
+
+type ReplaceEnrolmentRule200ResponseHeaders struct {
+	ETag *string
+}
+
+type ReplaceEnrolmentRule200JSONResponse struct {
+	Body    EnrolmentRuleApplied
+	Headers ReplaceEnrolmentRule200ResponseHeaders
+}
+
+func (response ReplaceEnrolmentRule200JSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule400ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule401ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule403ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule404ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule412ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule413ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule415ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule422ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule429ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule500ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule503ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type FindGroupsRequestObject struct {
 	Params FindGroupsParams
 }
@@ -25611,6 +26824,21 @@ type StrictServerInterface interface {
 	// UnpublishCourse Unpublish a course
 	// (POST /api/v2/courses/{courseId}/unpublish)
 	UnpublishCourse(ctx context.Context, request UnpublishCourseRequestObject) (UnpublishCourseResponseObject, error)
+	// FindEnrolmentRules List enrolment rules
+	// (GET /api/v2/enrolment-rules)
+	FindEnrolmentRules(ctx context.Context, request FindEnrolmentRulesRequestObject) (FindEnrolmentRulesResponseObject, error)
+	// CreateEnrolmentRule Create an enrolment rule
+	// (POST /api/v2/enrolment-rules)
+	CreateEnrolmentRule(ctx context.Context, request CreateEnrolmentRuleRequestObject) (CreateEnrolmentRuleResponseObject, error)
+	// DeleteEnrolmentRule Delete an enrolment rule
+	// (DELETE /api/v2/enrolment-rules/{ruleId})
+	DeleteEnrolmentRule(ctx context.Context, request DeleteEnrolmentRuleRequestObject) (DeleteEnrolmentRuleResponseObject, error)
+	// GetEnrolmentRule Get an enrolment rule
+	// (GET /api/v2/enrolment-rules/{ruleId})
+	GetEnrolmentRule(ctx context.Context, request GetEnrolmentRuleRequestObject) (GetEnrolmentRuleResponseObject, error)
+	// ReplaceEnrolmentRule Replace an enrolment rule
+	// (PUT /api/v2/enrolment-rules/{ruleId})
+	ReplaceEnrolmentRule(ctx context.Context, request ReplaceEnrolmentRuleRequestObject) (ReplaceEnrolmentRuleResponseObject, error)
 	// FindGroups Find groups
 	// (GET /api/v2/groups)
 	FindGroups(ctx context.Context, request FindGroupsRequestObject) (FindGroupsResponseObject, error)
@@ -28181,6 +29409,178 @@ func (sh *strictHandler) UnpublishCourse(ctx echo.Context, courseId CourseID, pa
 	return nil
 }
 
+// FindEnrolmentRules operation middleware
+func (sh *strictHandler) FindEnrolmentRules(ctx echo.Context, params FindEnrolmentRulesParams) error {
+	var request FindEnrolmentRulesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FindEnrolmentRules(ctx.Request().Context(), request.(FindEnrolmentRulesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FindEnrolmentRules")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(FindEnrolmentRulesResponseObject); ok {
+		return validResponse.VisitFindEnrolmentRulesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateEnrolmentRule operation middleware
+func (sh *strictHandler) CreateEnrolmentRule(ctx echo.Context, params CreateEnrolmentRuleParams) error {
+	var request CreateEnrolmentRuleRequestObject
+
+	request.Params = params
+
+	var body CreateEnrolmentRuleJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateEnrolmentRule(ctx.Request().Context(), request.(CreateEnrolmentRuleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateEnrolmentRule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateEnrolmentRuleResponseObject); ok {
+		return validResponse.VisitCreateEnrolmentRuleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteEnrolmentRule operation middleware
+func (sh *strictHandler) DeleteEnrolmentRule(ctx echo.Context, ruleId EnrolmentRuleID) error {
+	var request DeleteEnrolmentRuleRequestObject
+
+	request.RuleId = ruleId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteEnrolmentRule(ctx.Request().Context(), request.(DeleteEnrolmentRuleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteEnrolmentRule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteEnrolmentRuleResponseObject); ok {
+		return validResponse.VisitDeleteEnrolmentRuleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetEnrolmentRule operation middleware
+func (sh *strictHandler) GetEnrolmentRule(ctx echo.Context, ruleId EnrolmentRuleID) error {
+	var request GetEnrolmentRuleRequestObject
+
+	request.RuleId = ruleId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetEnrolmentRule(ctx.Request().Context(), request.(GetEnrolmentRuleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetEnrolmentRule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetEnrolmentRuleResponseObject); ok {
+		return validResponse.VisitGetEnrolmentRuleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceEnrolmentRule operation middleware
+func (sh *strictHandler) ReplaceEnrolmentRule(ctx echo.Context, ruleId EnrolmentRuleID, params ReplaceEnrolmentRuleParams) error {
+	var request ReplaceEnrolmentRuleRequestObject
+
+	request.RuleId = ruleId
+	request.Params = params
+
+	var body ReplaceEnrolmentRuleJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceEnrolmentRule(ctx.Request().Context(), request.(ReplaceEnrolmentRuleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceEnrolmentRule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceEnrolmentRuleResponseObject); ok {
+		return validResponse.VisitReplaceEnrolmentRuleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // FindGroups operation middleware
 func (sh *strictHandler) FindGroups(ctx echo.Context, params FindGroupsParams) error {
 	var request FindGroupsRequestObject
@@ -29391,839 +30791,875 @@ func (sh *strictHandler) ChangeUserEmail(ctx echo.Context, userId UserID, params
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P37chtH1iCIv0r+8JsNgT0ABVKUbJExsUFTUjdtXfiJVKu7TS0rUZUA0ixkwpVZhGCvNvqveYCZifje",
-	"YPYRJmL/3H4TP8lGnpNZlVXIAgogJLv7c4TDIoCqvJw8ee6XnzuxnM6kYEKrzvHPnQmjCcvgz+dXdGz+",
-	"TZiKMz7TXIrOcedqwkjGYpklDxS5Y5niUhCqCCVKZ1KMCROa6wXRdNwjbH+8T6LrzqPrTrTf6XVUPGFT",
-	"agbVixnrHHeUzrgYdz596nXOEzadSc2EfstmKV2wZHnySGc5i8h8wgTRE65IxtRMCsXInJoP+B4ZyYxQ",
-	"85FRzRISFUPHi/53bLF2KS9lTHHG0O7fvX1J5IjoCSNxhjMgQNYN+5bpbHE60ixbHviSxVIkimhJ5pRr",
-	"MmQjmRlI62zBxTg4NBeajVnW+WQGn9GMTpm2Z3eqFFNqyoQ+f3ZB9SS8E1o8RXhCuhFV05tf/v4/ox6R",
-	"GexPMWaO2fzQv84Hg0dxnvME/mLRnlkU+0ins9Ssxrw8OPgh+frj0e3h9JF4PHvy41fZ1+qpHtwdzDu9",
-	"DjfTzsxieh1Bp7CDpNPrZOzHnGfmuM3p+vv8TxkbdY47//+HJY4+xF/VQ3+HAN3yi7cWKVZtvUAc2Him",
-	"ZrDx2pbM15tuyQ18c4+9lRuAnZ3JicxWHmQMT+BeYjmpHmLKxjReEPPD2kM0L3/BQ3Q7s9uczlJORczO",
-	"ZJ6tPr4YnjC3JWMzs3Up9sOrwyfP77NGXAyuES/8qX6Ryeny0t6IdGGJgSqIA9XmJKi590i0uFCaCl0s",
-	"+MecZQtvxfjeDdU3IzOLv9CRzKZUd447CdWsr/mUdXoBSlMs80q2XKSlNxuuT8ttVvcsW7zNRRN1PyZZ",
-	"LgBx5YxlQIcJ+0hjnS4Mn+GazGWeJvBUl2tF4gmLb1WPZHnKFKEiIamMb9We+fNaUKHmLCPzCdXlu4ns",
-	"mRkEyWSaEnbHsoWecDEmQxrfHhMh8RNXRGmZsaRHaJ5wzZLetZhSnrLEHOmPOctZsk+AlOI0XOHKBYN/",
-	"M0ZTEtM0tfOO+R3bvxYNgE0QLj5EEzaieao7xyOaKlYAcyhlyqio8s148R1bLEP1lOSC/5gzcssWpAsc",
-	"mZJ3786f7RFtgDKltwZswGo4SyxGEEVHbJ9c0im+aMA6lMmC/PJf/xuyBgCMR0dL/ntClH2tRxI+GrHM",
-	"cJji7aPDw33yHVsoQjPz1EwDwz48IhNz1aoE6fHoSXzAHh/2n9KjR/2j+NHX/af0UdI/GH5FD0aD0aP4",
-	"4MCBE2WXEp41tl8B7JR+fMnE2NCXw8ePe50pF+7zQQhnz0evqI4bqJETgxYyN0du0MVAQ+eZYAnhgkRG",
-	"loos9K08tLdP3lqCRHKRMoWoA2CKaZZxpkhkR46qQIEBGnc96uNSG7b75GjF/t7AtmgaoBr2FzLLQFTh",
-	"5uMxLLnl9j/7Hl7yKdfLK39FPxo0zVOtSNdeKHI46JEp/UgeD/aa6FwKwwVv4+GgZ5bDp/m0c/x4AOiD",
-	"H0rkKaWzXueCjtkl/4ktL+6tpcMzlpEZHbPlFR4Mmpdo3rhRZuD1yzwYtFvnlbxlDZKvnFFDSCLBPuob",
-	"mFubhyMnDs8ydsdlrmAn+wRGwluu+FgYwkDJVCZ8ZOgMvGrIBiVHg8HKHcKjTbhwMDgMYkOxlz8frt9N",
-	"8fDn3svVNlv5NxhnaRNnVLE+F4oJxTW/Y0TlQ3yLKEazeELkHcuImR3ot/d20xJ/bCSSFntWEslLmHXz",
-	"1WrpFjySWePS7Md7LG8i589YynRItTwXcZonjCg50v0EnyqkpC5NplygcCHngmWKSJEuGu+lmsj5jR1k",
-	"U35+qanmSvNYhWXMS02NvItYOucikfNjQgV5++KMPHr06KkT30DoJNFf//rXv/Zfveo/exYRI5aR7rur",
-	"MzLlieDjid7bJ89wScfk0YAkdKGcKBhpWSPZh4PDJ/3BYX9w0LDtJXHVO6Gj2gENgidU7D0kuD430Pf3",
-	"3SPcnJrid2wzEMAQE5kys+MeeXd15gNCyHl444dfN2y8Jgdvuu0rOlYveBo0DFSldZqBOQBFVhAzESBG",
-	"F6JjRbpo9EAK5iwCVsebpTJhTvcJ7oKOVWUfXLOpCrDelRcNWM45vultl2YZXZhflV4AUI2yALt3IiTM",
-	"9A1NjFTEFDDyWArNBPxJZ7OUo1nm4SyTw5RN//MPCm00xUmZNxK4UDS5yew4vU7CNOUpUGALEnJd8s7r",
-	"DpnmSpMhM6raVCpteK4BWZbJTHWOv/+5HEHk0yHLGl4ohq+w5k8fUPVkSt/wpHPc+Wo4iI9GA3Y0fEKP",
-	"4oPRU3oADFxTnSuDMgZqXAOUvqGGCrmNWFhOtJ6p44cPU0Yzkewn7M6BRD0c0qTvXvjUVse9wLfRkhQy",
-	"lsB4hsFNaWoOjiWkO6QJ+fbyzeseMX8Ve8ePHDQkkGiAOe7td0DFF6OUx/c729gN4h2sM4Aoo7uRkvJu",
-	"BvenJdzPyklaAL1Y0q4h7gZWZM71xOqU1vhq1s1IF2icVdqKh0ABq+k/qM7yNDWqs+BijGfyjGo6pIq9",
-	"E/SO8pQOHbC3PJ7EjneTewN6R2WW554xS/IeO0F7p1EZKBmxOVFoFd3wIB8PHpUHecmyOx4zUl1NizN1",
-	"a+z7b+7qfAsAxFQYjB2CrSCesMRwH9JN5Fz0jNZimD0XY/P3KFeG9MdSCBabsRSY+MzraH0Ak4Ugmk/Z",
-	"3j55bY0Yc6pIPKFibGRWhK+zRTFiyZkcOVCDugaG6j5YqkEE8JwC3k9NILBPP/TM3QCFFzIb8iRB5WJr",
-	"9BoVo1RwysjeABQiGEtQlZ5nXDOiYjljG5MCD4NeeDO2wJtygbtClpimKcseKJIZiUVmVt2AjZFEMiR6",
-	"NE3lHAx4cK3/yATLqJbZC7BX3QvmYzfWzQgHq11na40tHiP4GFoHpjJhKWEimUkuHKqyhDwePNr4Xh9W",
-	"GeOYajani3bnUqyubzexs+Op776LMBEjPs7NTqsQ2LPQMQdZGElykStDYIg9o5PCBuld330CV4qkVLMM",
-	"DvlcaJYJmj43ksq9jpjbkfyjpYLkgn2csdjoQiANERnHeZYZUvJjLrWzclrxIEHPHJrkgRrpjY/Yk33c",
-	"7ohimVFkYQXtDrvYzi4O+XQZDmj0jWmOPCyV4zGcYmLpagmSHhFGWC+OGs7ttdQvZC7udyuF1DcjGGVZ",
-	"EFrtxwF64V7djC4elcfz2hukxZEIqfv4+C7O5LUkKo8nVhoyXGsh84xoJoze13UKkxwRqSfM/YAGHHcg",
-	"d4ymLEEp6IIuUkmTKylf0mx8PwlohmPdaClvUhjNOyCHGWDnZR9j4FYHg6OvH3/1hAwXmm0q7RwdeLzK",
-	"boNoKYmbusXZ2BX3tZR9fG3Xgmxlu+CV5FOuSfeAvOLf2CPwDMs7YFrWKn0z5WpqbclAuoS+sT91jo+8",
-	"g3FW7EcoJ1MjjgIhx5cKKzdX5GjjI/IYl79NUvDTNofkvbhrHuab8BXEAxQwiGpQi4iiC1UBjRRs6QTf",
-	"Fs7W+9wkb8Cbwn3rHZpiIiHOW1CqP8seCdCS3NcjzlKgGc7hsul5Hn7dcJ7eGjc90eLVHZHHyIElIiiR",
-	"g/VSyNKp5EMAzu9S5lnMXhnxgtN0Vwoh+6gzGhvpsUEjNCdkpAVK3hta/vSr/uFg8IgkMs4hNqX77M3Z",
-	"nifXzzI5zuiUXHeo0Hwus+S60yPzCY8nzgIABsAUpCwbKWRliO4zNuRUkBmNb+mYETfC3q+iYxag+SxK",
-	"pt2yVTENlBEUZmGGM454ylDdpAVMubaArgMSiSGeGbgUFOF6Dy9WmhK7E3MHVCo1UI8FS8gwVwvSjcqf",
-	"b8w30V4RnbJCE+5GIVtC1MN7XtFSkYNcSfmKioU1IKp7YW1GNbsBJlWlOOZ7y7yQnZVqNRfk4HBLm8XR",
-	"oWd8upKSTKlYOO6p2mGTWVrfLXkXSPS22GupfPw6toN3guZ6IjP+0z05Su4P5KuxoFJPqCLs48xS8M0k",
-	"44Py/N5VJ2lxdJVl7eLoXnGlwG5kt2OuGxd3NOUQ4ZEwoTlNVe2E3r9/3z/N9cT8GlMNgGuOaMSDmWUy",
-	"Zgq01+cQ+nk/qc2sEB5usDVUBEoIVoJXGsz1YKe3ZMX6tcCkdpOY3fU6oJGDvf4hEwl+u7G9/tCT7v5c",
-	"rH8j2a7c9q4lOwenOUvTvjXdf3v55jUZ5prccZlSzZCt4oAoKQ1zxQVTCoKqSBfcbMCjc3Er5NyKUKoH",
-	"MgUlGcsVS5YMzkCnaS0GCEn1O6Hy2UxmmiWvWMLpFcDoXhe7GPBmaka8AbBXVGMYGtnfdUezj/rhLKVc",
-	"XHcct6NxzGYaIpiMYOmvAGbeVOx/7NOEYn0E1kfs+lpRh+LdPrzbh5c+h472QJEKnGqA2QePnR0XAo0v",
-	"zsNRZ4KcXpxjDJhBA5lrwo1YwOKMQWjhLJMzlmmOfj86m50nDVHK5Smg5dPQaGsSg8gxEGpuGYZNLczY",
-	"Ik+t3IreziUXZewCJNuGLYIDlWdMrXhl7awTLnR4jylVYEzJSDyhRlKCEIORDcI2IOsRLYlmaWp2qgid",
-	"0QzAuDQJT9aGTsOZnT8zT5uJ3ykHierCXppF0ZIdmAMoVCyIJszYKGNqgkGu4AiVImaEkikXuWbgeN4O",
-	"VOiS/nn5h4zdyduVJ7d2bDCcq4qDez24LsGN8GnZn50rlp2vhfk789Qz6+92mvH3GDttR7CbtmhSLLNn",
-	"74aPgT4CV87Qh8+HYq1y+AND5yTuBcOD4dolqH3S9MK7jjY4pdUNPRWVC8oTiObRdDojzfcV0AeIANWa",
-	"ZWac/+P7/1////rw80Hv4PDrT/9p7QWsLuI9JoQgViotZ4rMZXbLxfikcNVbZXeU6zxj++Q1u2NZDw3W",
-	"dKgYxju3IwUOOeuLsIEXt+hrHcnMZsCYL+mYYUAKvkLQmcdh1o0CmXz8rS7ABrBAEkn0vdH3PkT75Az1",
-	"KlRWLKM37xvyAjZTw87hnCCaaYsbUcZ7HMLaXfBH7a70OhiIbH82l7N+HQCw6/A2hIREsDnAHehTK0bz",
-	"L8gjdsAPbkPM/KqY4ZhE6e1NBGLf0SNidPMnR3mWekvaJ5cTg1KGE5xgmDjhGuLJ08V+ZxNav0tCHSK8",
-	"lt7eQmz4ZlS3GUnPn62ShjBH55YtynwjjwbeskX35vtB/6sP3w/6T2l/8sPtVMz6+q7/04efDx9/+j/7",
-	"+P3otP/iw89ff6p8PNrk48Hhp70glcVNvOQYgFW9OwnVdMPTCHHMCVWvZBakoAycNVSg0wbCh0YyTeVc",
-	"eZhTREv2OpXY3eUBL6hShCoSzcr4Xi3JmCGhNm/DJCeWBaC10F41CPwNJrD4iAQwKffUjBeIl8tJL4ZO",
-	"R+i9V2CkUyckgtCF4lv4hIkRIp+aWc1znV4HfvDm9I4R3OznYpbrtXy+HnBYZLNo6YUYetmCD4zanXLB",
-	"CCgOXAq1TGjdTze8Qa6PeALR1rQYZXmmahzmjwdVZtkiFvGOpjlr0CtgkyfILSZ0xkjCZkwkymGBW9YD",
-	"NJkeY46rYdvdyHDvlN3EE8ljFvWuRWT0yQgV4iijmotxhNxIwqRqz/xG4BKAzQxGUqQbTfNU81k5mHnw",
-	"WlgkJ93I/hXtoWpuzW6jTE7JgTmix6RbmdCoWm5OTDYqIXgmheIKNPQlTPYPzAEuiM7F6YQYsWZK98iP",
-	"Of8JTLzMjIOiIc00H9E4zJODWHI6m6Gwsk8ujUTJEvLm9cu/uvxfLzLm2/dXECkx5UIXCcBqxmI+4jE5",
-	"9QTULuQ72LwyS5TV3j45RQJg3pzkUyr6RionZqeA3gTjc+0NxRXMMubkRvPtG5EuGtl6idI3Wso0IL1d",
-	"ma8J2FG0NEp4kse6dh1sBtHrKZ31yGumVK56JGU00RPWp3yvIsEtraFOhw3RThkc+SwOHOYFy2ImtCHC",
-	"ckSKAIgiXpdkLGb8jiU9kslcJLhyQzESFvMpTeEyZMzMk2uWXAsDNnC+00rimMqHU67N2N1BmYnIyIhn",
-	"Su9hrEVt+sTwmmtB7ZPOEzll5nIUYtE4k/mMDNmEm1upaTZm+gZDJG4M9bGROubzA3UtInje/LLXIyxV",
-	"sG/3WvHbMakCjvwXcjAYkH/8O9ETqVixhvlEXosJvWPFkhPyj/+FMVH4yD55bwiEsLEMuFoI6BSETWca",
-	"Irz3iJBoxBPXwmj9PM5TCqmGDiZIdWqrsqmIU0NEIhXLjJmvXX7LtSiP8Ze//w8ykXM3AEsXPTJclFR5",
-	"zvh4oiFjckHmLGNFEBeSl1LQlTm6vhquA5IuRD2hM5ne8CRwE/749ozYB8j5M3ArWCpgtFy8e7dcJP9l",
-	"nMU3iqWjG++GyAz3AYnEN5C2ueGtKNJbQ1n64FED9bZRXVxLC9wMw0XwzilUo4HALxG5rsqHe60ojg2C",
-	"Du/DUlMApZ/xckKMgoIxM3OuWGsDTuvlrN70fCLXrmeLqb3JGvMava+DEs8sz2ZSsaAGk+QMfQcBnZwm",
-	"ICmNHGIyiIxbFnPaaZgjLhIjNyzP9B1bEPdriTzVOVoJ7i9wkNDdGGV0yuYyu22+uMUj5up+mRs7AgO2",
-	"EWla14x4UbxSaMihm96nCrP9yLuX58+s8XMxg+zAEf/o0qmxbMam9TDW4i1XRQ7Z8vrKS0JGKR3vk+cf",
-	"IYHNEg6XRZpypQ0lzzgqEA2TeiqVOaf2gPyOY0Bf2CT2J5CkzJwQ3Oodunk+eJVkrme5vnHBH0G58PyZ",
-	"u6Ejbq4uvuNKQbhXg8MXQu6Qitvg4G8ZOKtiqC5BjWaQsaRkhuY9iIpgFLLRQopQ46wqlHdYed8cHBcc",
-	"hyLPaTwh5iKAZ5onPWK0jB7gYM8J+b2CQTtpvvVV/zc7a+hWgdw2ZQLdkiqcuuw9QGjGwaYZoD0FYWq9",
-	"surg4fXZQiuxzEOqyOsiPGFZYCVdI6XOIArUSZMnKJQaURRkfixnEEOciyrFJRC1rFcMZmYJoWPKxd4+",
-	"eUW50JQbejFckOjizeUV+eXv//NhsYAIBaaGS1hkYheb48OU3RhFJIip74yGUt4FBLfMCATgxzzlGsLR",
-	"vbFKd1mVLwQsbxOW5ClLbtBdHhQi3DPoUoe8k8K+vw1vw7MvozOXeKkLCLOeavvgPvkmB2nGiBDC4BLV",
-	"sNnSbLIe4ApC3yopuh2WTDt168hFJu+YoEAe6BhE58Qzuz9gyfRBGKIwATql1+A+huFdORev9Sa3pciX",
-	"+Ly5MXS89r0r8ww8C0oOjQGng+h2listp0Z5w4fqiEQyZoMJpOX7IPPYt/r4awJyQJhK1vWzwBIwur0+",
-	"MX5CRl1MXgod4FK3RbSaJnXaXUCoAa0sMCXoJDBhcFwIOA8bvzBIHfN3DAbRXMu+sjJ5UO5vJfHns6SV",
-	"5nJC7JPmxmAm8YzqeLK9RuNmbqnRgHkVbufmak0jdTCC/BSSx43yiAaBeFHE/CKtztpQg5CroDzOioZY",
-	"AXpBRaq3vSLIVfSyila0RP/KvVqhrHBYWJJQl8erarUvdXh6wzJjDxinlrjrkrHIUpfV9sGWfuaQL8/j",
-	"H8TK4u6CMHHHUnN1nKGFZqwIUEH2PBbSikFNhsZVNPEcX38j3oN5vcF6F0qOPzj8eoPs+MeDFh7SkJlu",
-	"s8VvZWsh3ZCqVpiZPF3Nq4SxA4i0BEnFRrMhOCrWl83erdpUtnt3u3l3bMHwTujxYDD4zZg0NjVQeKEH",
-	"g8H97RW/Fta3QvrdmDk2Q7yqCWKzd7+sIWHDGJrdmhk2PPr1RojTrewOWy5jvVVCnZBprnOappDEhyV3",
-	"0BxW38tWtoc11zhgitjSiLB2orpNYTOUb1DbV8bmgniMwTe/Ea17sz37mvM2mvJm/vz/UGo06TrtGbXm",
-	"kulseNNDmnW7urxBBXnVq6Au2zd9FXgzpKqqstu9u42gteUtqGmMvra2WkN64fP0JfMq6rCMFJwfLnpB",
-	"JTykqQQHSQE66Jyx29QIE1Mp9AT++jGnmWYZ/K3YlFMhcqj5YP8IRhL5hbaD4b8NVcT3TtbXEDcbmoL9",
-	"xulvYMSb5boWGUfV9FePjKvKKssET6aLqcxmEx7DdYXYJk+NjZwdKiJTuiB4rwi18QcnEH6wJHxiqGVU",
-	"Fz8jzHXwpFcUUlGR44kywznicaOo5mqE+ZdRj5Q/TBhN9eQGKii7mdxvUgwlzRJYL5IkcIhci7hGwE5I",
-	"pG55mio7AhZCSd0ShQRo9ItoHEwdspFJFmUdaDq9TgAIzvzgAQCy+QPb87/3d+d/X+7MXANYupkXl73m",
-	"DuwiMLLcVzg48ma6w+hIr07rmvhIV8z1swVI4r5WE8QLV2V5I4sRJLS9YtmYERgArp6o3j6RpwYnDaYp",
-	"CKPDKAJrRfrdVvS7reh3W1E7W9HaHIbPZjtaO/PvtqQtbEk0Td+MIG96Y6vSh/qZ/G5n+vXsTGtvx69j",
-	"d2q9rN/tUJ/ZDtXuopcWqdDt/hI2qhYZvL/brP7FbFZrzzxkw2qH0KU1K4TQAftWu2ELS1dw1H9q29f6",
-	"FjcnoF+lUGUTujloWdRhg8Ne3WhkhQbomp+FSuFDzJ6CjCzIaEhsJgIgXlXhW9bn8MlVuWCq57LEZZaw",
-	"rMxL6RFG/fpyMDnhmjCKNT1b8ppLWDTm5iGdDkaiFHygKTGqXhbDig9YxAi6OpUpNVz3ioSpDBslQr2+",
-	"zZKWGlfhi7a2sq9nAtx1SPSq5IyiCADiCGYPlbk320c3tYkPr7YRPIGMZ+3qJEI19iJpballVoyL26Dv",
-	"4NolT+nHG0DSwMrzadFFA+KGIVuKpumyEliIXbh4rgF7iuQff82Pt0oDKqNvGxHMHuZ8In0Em7HMNjks",
-	"8P6BIpHKh3WcM0/eD5br4WipxwOkC9UOZo/2v9oONkXK1vLUNt0MqdA//hcpTrsxEa9rXoFDLJ416Deo",
-	"AmvblTpas/JaqgJOmEPmJf2hRVEzZekWxF/vbX9hW8Ze9gKxlkUhDI9qxZsFQa6kTZWGtWBF9UnAdttt",
-	"ZNwHzlyLpLCEbY8MMWQa2BqI5x4eQ0BdkDId3D94sspT6iSgV7Bpd+98WuZfihrarYrKdPD50Eru2KmF",
-	"vxBmfrf0N8H7Eo5xQ5P/X2WeNct+5M2Ua7+ugJYkZfQORLZclHzE6CZYZMFGq5ccD6QoqBYuNYncNm3F",
-	"jibBsh12eKUZ1pkCahB2U62G7GWhNtbqefERixdxCjUQda4C5RbIazYvuk2h8m6QJsnoSEdFm0qZJtWU",
-	"TOfGg+c6npGg0+vIGXTOiFOp4DPN4gm/Y0mTo42PxdmEcuG1gdoAMd5PAKdtfWozzgmh2pw+FCfDjO5c",
-	"sazwVhotTkXLx5rk7LShEk/irNhOjoJWYjBbD+Vy5MBAXeUIKkxglwh1QqTBzRE0bhGsfZgOrrMpPYEn",
-	"inSjcTbzPO88cxHSPajyC51xKXRocrceltxae/FCO1YYnG1JNNWQr4QrdfLbXuvJXQG11S6gJt2SjwWs",
-	"Xm2HVVeulgBk9Xs5/gUg4XS3QyIfYSAZA5WKKeSkfQlsuT8CNBf9QitWpk9XmAkdEbKbVraCnKE9utKR",
-	"2oLD/1mKuDVYasTUwuhDI8YYlNsOX94IRqB+iGFNMJaHJTZjaGNE2RoZNj2AzwX/e9ZKtC83n1dTSRoL",
-	"di9FjFA4ngAvt8+sLDJoxwNd2D7fHgRAcptKndqR4ZnCxupOZchSKcZoY43iiXCk3slruVY8sS/Xumib",
-	"p1cqweFlXkjFdaNJEBf7QJGZfcwZzywjxApFlYUchlIvXdmR1UCHCCFWOI1tKcOS7raEPjbzbzZmIYbY",
-	"c+hGcaZChizz9YbwhBFfB52OFWA6P2M52ZvLP52SMylGkFh8OYOc5Le28mrWUI5iPTGxaOOZBiGreWMu",
-	"0wRMrGaD7NLDYqumIXYbgawittCyChMXCb/jSU5TnzdUQWPe3Owc+Mqj94MYx2EL5njDCVMZ34ZLVuIt",
-	"d8QE4DTLWMJizOL2L1PlBkyoyz53N2HBoGEYNnEwErofUJkLzVNUfMxaqhBsaENsC6Or0znNEhaMdeTQ",
-	"TQl/J5Bf6SKPXFUli9ARDhURxbTGrpPeAgYhiuD2cREyfhVN81nKUFwoAAHm+xlWrarMctTcCD24gAaT",
-	"3xt/m2h6pHcsswWyvDN6oMiQQeEN/pM1CpLu4Je///eDwaCK5bRAAFu5zbzyU82G+PWT/aBlbtkS18Tp",
-	"X2BBND9y2KJ7r7DtDlkspwz7KN7VCAR+tznDhwW1pOzOXm+UT5YUyLzRZO3cpXbrpbu0lEsCZVft8mpK",
-	"ywYW5qAY1MwKShxa5gXf0iln5IJmt2vFW0xVdvyuwoG8ktPFUgpK5aUXe9JQ9VLW6cNqmaw5bryZ5FZC",
-	"v8e/gdBvu9TdWAedsPp7cdTO0nUMFH3A8oEEarLQ5JhEBSGzJfxQHQFFxSvyvdezgfOGN0Q9Esk7liU5",
-	"i65FV/sa+IwqxRJXebAk8WYALm4c5kekq+SUlWzW0aq93rWAcoGRuzFRNbzdt4e5R6CVfDF2x5ODO72O",
-	"XWnYRpYnXD8XOluEXeTY9ragoxYkGGmYynFA6YnDQj4UNDdaTiIF6wGqYAIHhkxgCsc+fnXHsqHL6cCq",
-	"WGBl2x9SzDhAOX2WD1OuJnjFl93NsZYbqIe9Dh0FW+YbIuqyK5ThbEYcKtoWIXi6Hg+GyEMsl2qd7q1a",
-	"URQOd5lh6XEzmVK5NSV3ff5p5Oq9E8fxoRY+0ZNM5uMJuTw7f9UzOM2nx2iUNEObbwvHJoazLQEMEbYF",
-	"AMzSvLqayyAAqbwEwRalz1uUGS/wtig1fr5RbXLbp6TpcHjipDDX0ARs+FOaeLsO1+bJsxGNWasNXNpn",
-	"i8ihNsuBHqWuBUK3pnnZ40CxnmBhYXt8eytK1riOOcszu+Sj+rzltSyvpPmrZMTBixmUK7z2Ew56vU6R",
-	"guOtMEjzfUwIigaOWBEmoLMayAd5EpYP8uRXlw/Mel/KseG295UOSuq+WjpY5vfQqc37yVNo5GikWMNv",
-	"WmqaLh8DhHJxgUfAGfBWmqYegjT5fC3Xx+UUc7uJ1ogD/h0LyUAVEhbTKQM7E7Yaf/v88oqcXpxDpe1X",
-	"ZxfYdAM+ceh4pheGed9xbNPsk18bnKoWSrMp4VqxdOR7tuiMd3qdaTwzCA8PgZuLT4Ms+swc/qhoobak",
-	"+Zc/m3vqrH6F3LHMolfbrUpLwD+54cr13msUfqOiG0MEBBMlt3YmjXX9Y6CjIzxCusDHySzNFakaM7yj",
-	"g1ZvXC9eSaEnyrNeOYUaS10nkm2gwzbZp3yUAWoYh5XReGNlFEWWVVDxBJuqaceTlDdonoPWirW7xOd6",
-	"BNNXnBiLoSTVPZ89f3vVPxwcPul/9W+Hr57+5ei7g2/asTG7lmY9uQBOiZshquXd9x0oiD71WNfHBAYO",
-	"LmlCuSiVq7dMQVHD+sJoalSqxalTSpa1L89KCeXpM0XsS2TC0qRHUjbSJBdWzFhv3aONc73Gwl+FHxBE",
-	"ty7O+Y9/d4vYa+FSWOlkgR15LpR7+0os8qgV8z0oIgDASAnxxZV5v19Hmz9sUhJ5A7/zZt67wB6fg9Ma",
-	"3J1F515zVfHcDFtICq0Gfa4P6vX6e2RIhQAVnylEKJnrvRqA1hjaNgBQ7RI5dPGP0m23orDXb0vjxQvK",
-	"tVX3HlJxHwc9mTaeiF9bpsWsidA20LMjR85SiaKhayH9r9jew3MAzWY3k+xGLUTcMoIeMOWmEvYYuERl",
-	"9Bbkjvq+avCUYdrLPnkBN9WVHCfdUFWN5WIa9Zu0JhD/w5ZdRNydCkctv0KXi+8pmpUdRty7ZsdGqvM7",
-	"vdcEy68HrZwh/ySNHHYZqm7J6s26zi6FSdXR4fCZ0DiTShEmMgm99N1975WFY8Egey1sRHqpiPzjf0FK",
-	"QSWqx4+oLF1R3ch6raKa9fZaWPtJQ3MX17fF9U3xurc4U7UTW9x1uhZwn6jGd5rC5QtyUVIiLDxsbTSW",
-	"AGbXAh3nuCls4uL7qrftjvJ7645CIXRNuUOpmkgaCBMJMc+Q7vnlG/L1k8HBBtqIVyg9TJhtkXXAOu9h",
-	"FS6rbsn055JbbMhFuBq8SFiWLrgYE4zyg2w1KIBdYx423sK6TrA80zibLfORUF2mvc8RgbFJt41YTgLd",
-	"Nsy3/4zdNqZMU6ccrtIJX7nn2pYusBRr2SpzOYMWdkZfJi+x9f+Ez0hxn0JnZvlwEO/KixhTTVM5Nso6",
-	"WNtGvKbjdGbZuJ8Wc37ZHgCbJLH0OlYybGoucSU1TV0rPjkqBEnHwsKCy8Hhl2g9UIIbR9lpPnqm19Jj",
-	"dMZuTZHbRXGgdrJlwvvOS/PvNlnsn6VW/y4l1x2U9d9lltqvUOJ/qbZ/TTJpViY9LrKiLD/emHuU5HdS",
-	"xG+iHP9OterWfc/9UphrUrfW1mf7fMpyGWq4H9Q/1kZCNunQX654WrMi+89RhG1LveUEdGMbqVFy29+A",
-	"OtPqfvi1rMu7cdDybmxRYfhLlxr7UtL6hkXG7ieeb1hr7t61l3YoWfuUrEVU944F7S9XBepfTur+j1QN",
-	"vLEMeFGXKugqAoKATiK0eER7J8T8Haii3aKAdiwnvw2P0i4c5Oia+r2mgo9HO6ycXIj6X7JocpNE/+tL",
-	"5ptI0A1l7H6XqHcpUW9ZG3hZNv7CUu0O6gr+M0m895Ji71ktcudS6ipRs2E1QdHzVxEat6yy+rtM+Bur",
-	"klmBdev6Po6b7762D6aF1nKXVhb4OStqn7+F8tbLkmDJoILpv2WIwcPSnvePfyeGHje480/IwGXhDGWy",
-	"8NsFhw1ky0zbC79efRfguWfLgdOrcudbGjtWxv5vkevnCjIXYirkjMi52kRctVH9LaiEO/crfL45nhDK",
-	"vNrlzFiGkVpmXT0yXICJxKxKkA1qfJezv1M26WFlPGBDNLDdaq+Go2Wo4KrMhnINTfe3khNrw6shSgev",
-	"cy3vEW7w6ozHa1GkPJJuLduxV60hEEh1xNTtvZ6X1Ui6Qupr4X76jEmOS/gSsu0XoUXDhYXRib9YrmwZ",
-	"LDi3IgY1gzqTs5RrwnVzCZimQFc/bVm4QpJlOBNEsHKB0QGhZBkfBsF8HC4uHLyCvwtpOEAWDFQ4BYKM",
-	"Z2tPCfZtPltww8ka7lBCai+8Tnc+wVWUpx34uV62rsQG//y9jVZ2Vc7sT7P6TsG9DpKSgkmYS/oAOB+0",
-	"/KjGiG1ZCshDBohPpckGxvry5fOkfdK44y73LZpT5CFigRBDUjewF7YJMF/OgG0/PptSngYZp2jiqA1F",
-	"O6olFbD0beXo165z83IbcADhehu1MhvVyfl0yhJONdv7PCU2HEm419G3VQtq7G5H5b9q16bwmyPChItX",
-	"hEmHOfsVUfoQfsa1cnVrVA97oyggqFjyUeksjw3jDVUFFVLTcGL9KVFg3fW+rSaPuTJMTRHHbcuT2cc3",
-	"qI+FL3yzaJ+EzzeSisU2iYQvZHab8pEml3TE9CK0cDkXbKPaAbYUQXtYFi94R8VTZusLCLlJy12LUe0A",
-	"d+meNm8CBobduhgFAIBwXXz8LRh07uoJW0D3SZaA+LO3gQgNazHjhgzvbYkCDFIQhOL+tH3RPe7ZGVZg",
-	"knmkssG14bXWMtDE2kATcuUbpA9emSGt8AlCy6wqnHKTK9dog7BBkMOFDRXDLOnVKz0hNFX4RPT8io6j",
-	"akn4drFT9eAlOJzyVhaI6+F+tYhACXg/JqrEj2YSDvlWQWUKkuxc2oKR+GZUT8qEa9WcZr0SsepdQuBO",
-	"YXG1DW+TbZNcT6hpQ+MhhWwrEr+yPyCUfAE3uwEVV2Qks5asqQUfsJlxq9mAzZZc5gKv2bw/4RmrnudO",
-	"mMGaa+/W5F3/9vBufVlx4NXX8WCj61hePz+vcd21W3PVHOoG7sjBL3//748HJOFKcxHrz3Rf2pYeDvtj",
-	"/J3cJxayzORcQ0bWb6sG1m3uaLBPZ6PqtP7WbeS6CcU7+Ci3BqF2EhBQcoLfa6r5wN1tVICH9LXYgMgb",
-	"Ivr8N2LznrRbOSU/NQM3lYJt3JuAQvHsOLU8tLnGyy7UqdnCXuiTIj/puoOxQ+Zbm+PVNQ/uXXfue+uL",
-	"1a9AyPvS23tr2fcmk3UddUMX93aKX9EqpI1rFV9FB2v7QDTzznOspxsCZMqUkqKH9WxlRlSe3bHF8nEM",
-	"M25WtnqFL2Gwb+DRVnKjXZitGtei229lP67hr6GujXK90IYYwyPV+hyt2A/uCIp/BbjPrLGK+qA/pIol",
-	"ZQF1o6RzYa1OscPYZeP7io65p3BIleZtbj+ky6YzvQDHH/I76NC5t0GrXP6T3y53uW2tQ7YmRltr+W05",
-	"imAsURhxbos6h5mvhcl6EnlpH0T9iuu04T7b2R4oAg9V9Y2LjPXVhI804ULNWFHbbn1ZoXKdFl/dIjxk",
-	"8F5zuOmf69preg9i2vY201zLl1zcBjLUZimPsRCbBSHhwpoZqtp2VzF8zgxMsVQUeWbZkWHV4ZPehpDc",
-	"nzK0u+Nqu0uNydYxGnsdQ+7KjAzZQlrXJBPJnvujEh8SjGff4XVrcSRf4vLdRwBpvHRrr9J3FnGqS4zw",
-	"mkSkSwmgI9j9AVf2eiQylyciXduGtri4e+ZCRXijIj98BkeDO85/wqqZd2zR4Pv2FrdDAV6Ux10T3mF/",
-	"0Qp+3i5ysXIhQ9GLu71pr+RdlQa5tL5VfLUr2HzP567t79jO78SOdJE/MmFp6/Msk1mIHCwIJT/IIRlR",
-	"noYyMadMKVu7dPlVKNxVzOGNsfpCujE/tFj4t3IYrDRVzmpWD8mkWhGZ61hOQypUC9OpGWhOQT7KN7Gb",
-	"Mgfb9fylfiCfep0RF6u9Tdxv6CEzD8rtlveDHLaIJvMBbq1pzSdvzUw2XGTKqHC+T9RjEwkGjR7W4xJY",
-	"bTVoG86K6oObAM/WLGzh46ZkLrPbooeEc3NzvXuvdnWJzpVVQ308DM8f4ttcN7kXb2aFmL8B/S/fJxIH",
-	"WL4qKRXjPHjw55dvyJNHT/sHJJYJI92IQQl3psz/R1nUI1B+pRQZwH6Fo7mQ01kmpzPtquomtmhHrXsP",
-	"9IX0UpS+p5CL9CmYPDSVSZ4GFTgsdF5mDNonjegZ25rmxVqfVFbwxMvkOBysDsdtFGXe3LEs4wlTPp1k",
-	"SUijcLVw+2pGY0aU82bvnA/8G9C2sHJofqkR1mXs+EzUZBOa8Xkv5CaXcNtOpLhjhxHLQJbl5d5ki44m",
-	"YMrEdBYgihcp5aL/XIxTria+AawMCQdN4Je//w+i5YzHPSi5zkQMsYxQkvE91xNCSWQzIc4T22w9n6WS",
-	"QuUjbm4ZtQW5Zxmf0mxBMGOhCLa0hEBBS1ZsI2Engkdwrsol+SbnaQLWZhdAVHiuBYlDNwhwaU4zNpG5",
-	"An41GtUTm4ukjdXmObvVsMLigYJkTOeZQPcdMEnYdn9KNcs4TS2UTnxgc6xUJ4qmHFS77OYHCqFZhYRi",
-	"a4p1Vze4mbpkUacd/jvuvQwTK4o5B4ETYIJEZRsD9xyNCWqFfGIvmDTqbp5irGsie0V8O831REIrThTC",
-	"zJFNqEiOi55btORfU5mwlHSjl89P375+dvPy5aubd29fRntY33Q6033oGV0eKRUGBhDviD3cUNHDizGl",
-	"2S1E/4HObdRwZ2pEOYrHE1dT0KiFJ4SaNdIUTTNTahZ6x8iIzVmtN7UgVN26MoAlAhKHgIqofDaDmgKS",
-	"TGXG9slzMP7BC+Bw1lDdH4fBG6RK9lUrYec1p/TW2wzBnrdaCgGXKUajaCawtlB9vfv3qd9bxusX+NIG",
-	"sZsC8SPkkhHpzikH6wlWnEUh02j/WS7MNFEl3p50IxR0992CIAZdMW1eQYHePASaxL7lQBFRdKHIfLJA",
-	"00FsKF6KTw4XoO7YdiYsg/IgcGpe5EdBak/PyY+51BSqU+Fp8jsmyJDGt3u+KQJ31+l17C5qYdm4UPOl",
-	"W8oKK8XKQseYve53IvAT0jP16yekm2XuzP98mU8NC/zdA+0gu3vn85LlqnQARuu8g1/IZ/xrePma4O/l",
-	"kSy79FxIfNHOzIiHojkhIq42Ndmgg0G7ZAU/btm9sElnX/uKtZuqjTqHtulSvLoDy677rqxIsKgkibls",
-	"i7KPp2HQG7XxZY0Qw4wnZ16t6A7gJi1CSjfxljrDtkPOALk0xOhUa2aVm3U+SftoaS9q23TX4+6G0Xrt",
-	"dyvdTT57y9zKBI+/TE/cJ08264nrOMAm96uCMZXZH+207S4027V9ditzPlBlrTzbWbdgfFhmDVo/te7E",
-	"+3TQPjHo97a3reKFvGa0hXWmaEW7TNUDiLi6N61H35ollbdsxAW7n6GHJgHHyoixxAjgG9po5tUxS6if",
-	"Jgmhzn0FNWGnRlISMXQ2i1mSZ4iyS9LOJsaBYtXrIRY2DQBMKMngIWAeNElCjqdtbALuPE+TpKmLkFXC",
-	"e+4So7EJXK4qHFLTaLk8JQrl+oKyFAHgy1pqRgW6HFctznuqRTc976JUNx6Yro1d07oigxt1aFUK3D0y",
-	"kSlYLgqi7odHVQ/TFyQ20Jtc4FlAEOCbeVY3iMqgU1mJinhQhFw1IMiKSAb7YjiM6Bus5rmQOUkyrJbR",
-	"IoQoEC/UgoxZYNwjNshzjFfPdivQOojuKOBlsyO4TzDJusgRC+hdKrhbQL4IgHAXtzEAoluFuXXmGjF7",
-	"bwOw78hPdenpx7WqqHJes5jb+BpDvjOGHH2lZvpGnBWi4qZxUdDsTxnSV44XtsE0doEMbyk194EK10Sx",
-	"0stRkTszQkPzSNuQskUXgZnRCsX4sjkJHmzKmP/etQrBHqGFoGejwrCgdDUHMKyQgJS1Yz2n7qTwN9Vr",
-	"POdiMR/W4hxaWTa7sThCkQduYKSYLk7M1T2/ZWxmC47c0TRnQOss3dv7skhb+LthP18Kh0n34Je///eD",
-	"wwGZwkB7J85aZ9SrsgGbkIjXi2oJ37oHfn1VtR3jfAG1rwb7nc2U460uQzHfYLmW8ZoZVxBXyNAOCHdQ",
-	"Rmk+kWX6t4dFQ6YghAGiq+YiJNxtWHoAM9A/a+WB3ZSTKPe1gno0OYps8bTukIEvDTyNWDOpKBcQkS4a",
-	"7Awu98gdxxrrRrlzlWlcXzX0ALn6aRHpzrmeJBmdi71QJbZiivVF16rZ84GOI3E1VaBHGI0nZQ2MJeG/",
-	"V7idPCWEDJmeM1bEmQbCjpxEuKlrxSotARXBm3/DQa+KN9d6GItlV+dbgTHWF9TsHKOKRCMukhvbiN+G",
-	"FKhwUarPUk3kC5TugB7gRc9v6Dq1k4zt7epN/GvUjNiqAEO5ymakvQqC50XGWN+sC2CDTP7JkdlSRmNo",
-	"mmpoRY9QTaZSafJ4UG83WgS6FUE6FWf/ZiVRq+nfrTO+vcu+qb7mpAXDPG0cr7m7mZy6zLQkIlN5x8CF",
-	"piWJtCx/CdgE/Tc3Sn7zxt3gvbpxrzJ9ddAQbjyzHqbnHzUTanMAXoHbeV54qpYBssLX5b94QlKqoYAA",
-	"FZXGoFJgNFmlFuKWtwnXEoJDCdFmol5kQyWkG7GUoeH8GETOxqSrMiaCpezXjomoe+eWO8ajsy1AKP7N",
-	"bM39XHg01rtWh0zpBhm+yGYsPTw9YrsbbeOYqZRerFXPdXFbpaUY2acN4kqkwUBnTy7irsqF2e7nthkT",
-	"qib4S4MCttYrzvW23nDmk4nG1CsfR2uh2Snb0F99G0yiasb6LfKiPnd66baJon+iP9EsUVhZCONTCcSn",
-	"qrXUhnl0uJYp6qWHVqoru+sXIlEvOEuTIgmoRmSZtiUVA64arsg8Mxq+lfirG5zmStvOVMvNqYL9QmlG",
-	"p0yHSnK+ptPCbStHI4a1OH/MWbbo2QJNGZlAj1BSDFPzPNIxu1H8p/DURuMOTQxW1wv8lXTfvjgjT54O",
-	"DvacTFauBe05bo02+I4MZbKoLuNh0ZJgLU9B0IdPDCZdy1KbznJ9NQPF7ljGNagi7tJxMZLgZoUoYpbw",
-	"fNrpdSZ8PAGFmGse0zR4B4s74uVJT7iCoESdUQ6Zv67S7Ehm5ODwf4M2TpqORlWj/KPdGeXrmQjNDLqW",
-	"UQZ8esxEMEJxzMSvzY3/mFGhWXIZy1mAMkUZo0lEKEQLQsF5dUIiKPpWfIsNcE9IRHlEumMczyD9m9Nc",
-	"T0icchep8XAazyBQd8+9e3peKKtg2TBn6yxFdpp9cnpxTm4Ns4xpli2IW5NIikc8am9+NHoAVNPvdSgP",
-	"IhkUPQ/mA2Lj9REYs9QaG9VW5dDWxgRu1J+uTUo6PO5S0ZH2nIVbo/1JzsmUigXungwZ2GQt/QLQhD2X",
-	"jRVzK5rrl6tmtkEFM8sT/amqQNqunBnAvIyIKeBdk3RTg66L08aC4K+s5d8ohvZhMmFptcoyRLu78F44",
-	"pR4xRP+OJzlN0wUEIFFBGM1SbmQYmqZ764q+9VaUKfdXNZaaUFCiyqDB6tgrB38XrtBvJKLpmln8wKEe",
-	"gdrYYgFGr6LseOuIwdLsE2yH3yTlIrXoRrbffXTv1vV2zytme6AKwAg5b9P8+5bPZqFT/IYKI0fa0XoA",
-	"5znLGMhhfvuKYoLBivFXHOSwzUTNp2knuP9h1qiAO9kS6pWuAvW7WUKyxX0vo5a2vPBdI+EYLomnrvZW",
-	"kYD73OXXlTuFBeZ7pDZ7iwu9Onq5OOUvGsZc1Imns1nKN9Fucdutrf1Bah+uYRwu5w4BJkUtd9s6Z7NF",
-	"Nwd1rURqu9NGnG4Z6VPXHioiz1rQPfOe30aocfLH2hegzUrrqmVLa1uRIgicIFgq8zCsNTkhrlEIRc3B",
-	"cZYTG4bDkgeKmK8DTTrBhN6iU+c4m/36aoc7vnUwzdgsYwp8feSU3B3YZlMIBex8h+1JS9nd4A80MpWZ",
-	"rigHmlFsxjujmYaIQEO4oNUnhARTF+yRScCBXgeEqmYVYgeZXaiK/J7RhQBF/he6FKXRhJaqSI27Jsma",
-	"8AEIUfhBggGtotPct2cI38Cz2KgtZTJlbYZ5a55r7aI0bzQULeCB9hawCL/LhQXqmiPb1U2wCPD7ffCB",
-	"q06TZEMWjNEn7UWYEj1rHUiby1+HA15Um82gJBq4vU2NJ4z0W7+3aEoGq7tRaXeg7Fnx6FWTFlauxUni",
-	"aCIx6kvKRprkAq0Syd4OVrPSVLOsEBLoJEroCD2YrADKut5ZNrC/tvnq/I1n+roxZsOtLuFqltLFthVt",
-	"YZZ2YdBT6PdVfHuwRixtIcqd1LKB0W+xJNyttel9AYl26XjOEyY014uLTN7xhGUhbTSVc5Y8N5T/mZxS",
-	"XgtwWhuY4iqtBB8eZnJuWA8fi/MVQaczJmepQVZBjFKCLvZM5mN7tWd2+c73boclXWpNy0ZQ9orBwMMP",
-	"FGEiwZhJrAaRcBUbrXax1+ArTSmfBpzRzSy/1BHbdxBzHL6WBFvWzRCSmGcILMcgobmT69mJY96Wl9ul",
-	"2flCdxdB15hsXAAWIlMSOBnljooL68SrHAhYGc1F2G/T+XcrOzrEsr5tISTVUd8JTAUSvMvSBpOBe6Io",
-	"KQYnUGwOTyn6YX6r3mVpVBbBaLXrCVVnANpLFmdMrxBl3BEoeBDyFDTkKXRtNygI3nc1ghpwGiKpsyAi",
-	"/sB1uOCk3VkYOt++/45cMu2w4o5lfMSZAnQIxv9N6cf7nJdB31d0Nlvpv9xu6KUb8Rt1VeAReqS2hsXl",
-	"iXmXehnT6uS4IHhVIFdvWXl+iDC9IMfYzkFSP5ezgv5ulBjL4wnSSuUVBnQsQBvR3bkN5xOqXYmiMlvA",
-	"EExl1EIsI4ibD+QdToORDRC40Te/EZokUOKi6/LQIngH7Zv1MloreEmDHKV6hBJ83npzgAmj4zuDpJFy",
-	"Znyj5dTNQbczlinperZ4w5uPLQcP87tT5HEyg3832VrRO3PNzG3koYsWaTqt5KVGnEjwGcc3p9ToC0VV",
-	"JZmRqRFrbXGsLhWudpbB0aoC4Uucjx9tFrNak9MapF68Kw9IRPMkIhCPM5FpAg39PHlAZuCOL0rsLWRO",
-	"FNMknxHXM8iCd285RzwkBxTXfhMibonFSjnmhcwKWdGIL30ucDPug+sAjszsgbLxCoplhrWaI3l1duHC",
-	"F/aOzeauhQcJJDdgpUfDoW3KP+ZKQ1c4M4TllDXY9IBjXouMJTxjsSbv3p6TCA26xXIg+SIm796+RPvu",
-	"Q0lzPXnIk9lDo9kNaXwb7ZNzrcj5s+rx7V+L97bEBNcO+wrhWvr7QkmOChdkgQ23WxzbKinmCnLzS8Bg",
-	"5nPGXFFODGKDM6WpQ64udTu2X+SKKXLx3dlzDBnZJ68rMs8JkVOuof4I1hAG8aiUl27ZzDXQjByWRERp",
-	"usD4SQV9a6LrznUnIhnD6OoG/a66fxtd8kakiyIE/IsIp29mTJw/I2dSCIM0AVm1JNKITCg+WPzZn7M0",
-	"7d8KORcP5YwJnvThIMY5xist0fQGz0UpVgZ4Rsl98TGC5zzikPLzkcY6Bbcu16pEWq5U1G5uK7fW0ieB",
-	"ohIK5t0e+cEQL4PpfMocxiEvq1xCcidziKaF0oQTaZusQqz3gnmwBF7QIGK3Epe1RFF5AbftBKk8aA09",
-	"7xDt9LmC9skiWaJe3Mg4o5aH9NuVvKtw+jNN87KmDsgFZu8owljRzuaK+e0/EnyUa4Cjq0dSsf54YHFC",
-	"wFrhuo2k+naVTEOFRXi9KBHNMP4xtOJGtQ1yZioJdzSZciS8go5hSTYlJOh6Oh8LQ+zeiPcQ5RZItjMs",
-	"rK80NWrIPjn1/IHYsNWgvCWzsRR3TJQFczkOvm8m+vb9d5fLJpFbtqjaicLYgTpwXYIaB9XRW56Ev8eo",
-	"0uW4MhWyr9SO17wcOtCVRmzYXOitlxAxPJQ0S+7p5/BGei50uJzjnItEzteWJtFUc6V5rN7j8/Xd2GF6",
-	"uMA128LFLO2tzCf2jV1tov/KnOVAsS+KbX+Wf7lX0i0M6xV8sgYxu5JeZTNhcJQNRjZPQsIuLlB3GSqx",
-	"qCItB6q9YWHeLpReogJSpGVmdZ7TcxtIa5M7xgwNl4G8/nZmbJyXAHNR7drS3bLFRUOaOfB2NKd6g4Oa",
-	"MKW3rElZedzCwF+qLo8CqouG4vunKxQY6a+ojMAoY4reF4W7sUWURO/GOhl3RbJGcaZzmd1CYHrr5l51",
-	"78fytHLG44YIoRzwtKF1/SbTfGpE/QtbomoDzH8jWKFMWSQPNPqRyaIBreiY+dfjFc1uE2kz0muCzqYH",
-	"ZccOHA/2pGXxbcqV3kktnx7u8cNK0Aau1lm4NyDpunTXg8Fgb8tOgTVfbv1yvWoAm1E0jRATg6HCaJtG",
-	"rjYie8rjQlKYsWzKobp8IFCezhqjZn2VuVSkQRkwxPCWLU48W7vLLV9rXG+w0f1V5hlhvo3OjV5UFoeo",
-	"kAyjade78tiiaWNWh65k9cwpxlSiot2NbtnCBXTBKlA9+fb9FQj/7KP1H9vvbzGVbe2i7LGsQ44rJqjQ",
-	"L+3DjcY/ABn2db0PpDz8aDQwugfIwswJIjRkkNRbejvjbvEGMfe29a24KN4LdpXcNO4mlrOmTp/4G/HS",
-	"YDxsaL3eSlZOqCQFHGQID+Hs8GejgydBt8xu6pqEA4eKpbmrUsCrZ4lCia5VHAlRzldMUydcr1IzaspY",
-	"NuQ6o9nCXKA+1kqa2pHwZs1mfcMt+YjHhLm082qcs5F8lb6JGWb7dc7O+geDo0NLVtepmr2Oh3MBbdHD",
-	"ZOrjva8VGkjf3HE2txLtjZEY3d9DKtyfGODr/L7lR4wBdiPYT3aMWE6nUtwoTbVVgDU+GFI4L8B6Eg5W",
-	"tZYVXongP7Ey2ZjGC2K+vke06oxlv3a06kUmhymbBrYvyNsXZ+Tp0eOvjLpvHiqMcaFSpEm4/KfGyj1T",
-	"Gk+4YP2M0cR8Q6CPAzTJqgovUAwLGOhN0Uth2UaLtQtuGr2UbwQ5OjjsWQIVyywxYpiteGDfqsx7FAr8",
-	"b8r6PSWTfEqFt5mPs5QKZPvF3XP1BGWME8es3sELM2DJxhnCLNyp8I3wpA0XI4IwgIzdr46ekv/3/368",
-	"f+gBn3TBccsFiczHes4CF3AeN2hQaVxLqPAJZ2nST9kdS0l5pjizas0svJzsUIFToTQNqk5XnpgCedEu",
-	"3gbQ2J6IuZa1rGQ64w/vDh66NrwPMYJadRoS6pnSNzxZPb2hHg7G4B//S9+WSu5jLyQ1k0Ixm7Zdg/9X",
-	"w0F8NBqwo+ETehQfjJ7SgzVlrJcX8qerqwvXh3Dpvh0dHm5QLNRWS+rV8b9W5NfB2Yxb3c+fS0xovt34",
-	"xfLc796ek4yNGNwlNEUUFni1ZuKJ1jN1/BBPNtlP2N1D+7B6WKJnv2lRda3I/FpWG7DQDzF5VwrkLRCh",
-	"LbTPsniCq9N9Ummbg8K0NREURSJ6JKJCzVmm3BM/5vynUGkseKipdogrSALVGKkd+4Ei9rVeWXk9F1hs",
-	"dO8EnAxM6Gxh+Kd91Ovyu1HD9FN4u6ruHYbUvRW1SSIjRkVFIRAVABfpRnAAEYaljXLVGHjE7l9DiK2s",
-	"GFT0iN+w0pKRMCAjrAA0OZtIHjOvm5RgDBy2KaNKEz2XrsXlCdHsIzbWsnv1O2bRW1boqlX8CRE/twHC",
-	"kx7BmlJ+G2+qFFNqKZe28+NB1VTRopqV1wPQK5h1JoXiSjMRLzq9ztmEZlxNaafXuWSCS6jm8GEXJr3D",
-	"wbom/uBja4zvceFwBQcAOQDvi/XWBsqssI+6WkECA4WGbELvuFGQhjlPE0V0ZkYbUaWZ0v97yK+2ZqOO",
-	"Cq++onjUVwvU5eaMjye6svmD+sYvY6yFgM9WE1Rc6aG11UNdUaJg9W8DIvvkqgsWlvmB7P1YojDpRj8q",
-	"HSxx8aPSv7b0XjkAr0aJ4mKcspsYCIABaJ5qPvO/sVDKqEa/v8OxD8FZCkq8WVQRXlCbqxHof4j3l8QT",
-	"qZggXZ4U3lJ3Ag+Ue8pyFuRmuL9+XCVwtcp5w89TKO9Tr+MmXM8FPGSrI6s3SM+DVBhl63161vWT1K5+",
-	"r+PgEDnglxULdh9oMv/BUFsVvDr8GK5xpNSqWlQazU21umBFncmlAmHrGwyppjrHRk1HGD1Qq4qkPWlT",
-	"JG1FhSpl63DbrTcd85sG59epcKwBUWXfSIFZxmINQguk6MjcFi0tizRDXZtaPn1dc4dRVtQFm0ipsCoY",
-	"d7cR5CRHv5eB3dy45XIi56IS7mB4IOT1hOY5JvPJgmBcOMxnZDYsttUtu0Xj1hSJuWZ+P09D4/b2yUsL",
-	"mx5J+S0r4dZbB6ye7TRqMyzt1rGHp6gpGG/N6iCSjkypyGmKrSmhpKLMbrGTJ3hlWOK0fIygBk/aihKz",
-	"TXQTbKBOsuJalVyrG8mDqEcieYj9xgvHS+3eyoOg+mVFjBXzmkeCjTq8HbVs1WEmW30Xtqk6X78tUHZe",
-	"W2KxU/xvUy1+Z9eBdPFfmgYihQf3O8uN5OC6Prz+FMvmAdW1HAKp9Vvtt1YOffSoOQT93M7DZf5t3vb1",
-	"rJVC4Bpm2br+LN9IWGiXWOdvxOXXeVrRhqAM2dg2aF3jKXnO2hCwLDViZFCKw/z2REIAsg0DKIhqykeg",
-	"2iyhva+HNE3zQFkVhHhrDkgUB5uzfe71m6pUp0SZ2x1QsU4Pyk2XyB3yPboTrUHqHaBbOywrm7Vuj1u7",
-	"6onUChk31Zzvi30FSzlARIzTXPE79sptBd2Cu9Oaw9i5DhPDFU4i1Mwi0nUB0dgVF3ispfLYqcGppBHp",
-	"mkdkBp3WK6GjOJanvjZqp25Ru+wp9du+L+0Qe3vU/Txot4RRb1ksp1MmEtrK5rl9JddZZm1/npUkVMK1",
-	"Zd1WLDOFTgdXwjUrOjW4sri2lCv4rj9b/da3zGlC27XghL5hkvDpLHMt0YqAtYq42bY5Z7UoslGhJtUp",
-	"uMYMF2vMgeVDcgyjGcuC/tnOWzaXWWKju6k5yTaBn59WwivBiLI1gZCGd0L0ayDyzwXTrg9bw7jbTz1b",
-	"s/s+/oNihJ5dwGqsSJolXfRTzjOuNRMraN1O+nt6hC/cqmB7HSAkuG5no1slE6AQZXVspzatvrUVG9+S",
-	"+Leq3+hbNuUiYdm2bXXl1Ny4DEY5KcLcIlvIJupZVd2RKKd7LjWdbo0IQmqGjWrLyDDcAplSnm4jSHmF",
-	"fkLFaor9VcNzIKGmzPKkguSicA/6RVaX9rp1NaHH66sJrTjgcD3NL90zXzERbI6OqwTrUt6mIUXjoV3Z",
-	"ImXKIUZSs9evaYr9oX1foeaCkQrDWFbVc3pr/XFB/5Dw/Jel5w7cRJmaBd1EmfrVSxJenp2/aigIdkrM",
-	"jxg01CvoBLRWgnzTndQJr/SnC9ii5q5DkEsgL+OYai3U19ch4WJVL6mRzDO/+5KlAS6H11AulqauvAKd",
-	"0Uxv2f2rgDkSCzP7OxWu4feSgm/GRlVj5a9i/06qTIoeURKi1MmUi1yjwhQ8hbWgai7lw+7k7coTXjP2",
-	"ilp8cD7VuholdlTA5K8jdE8LAG9VxzUcHo7O9OU0xy6Ey0FuMiiwkMBdHNJ9GyY3VmmtbTEJ8l02965w",
-	"2XVwh9fX3an734JGlNNh6nRV3M1jEqmYT2+wO8LRIzKkij05yrPUu877BA3q5oacoMGfcE0UHbF0sb9R",
-	"MzhcUABfV55TOKbAOx7gFErfBjmF0re/GU6xg6KXJdf5veQlhL2wpIyiWA6Utr26wWtVMAF0gnNNQD4P",
-	"OO6dhtEYhxrxJHIGLau7uPoeqyKxluXDuOG4ICmTu6BAu9AelqYbOF1gye653saeMZqUhSgC/cgg+aEh",
-	"DwvXQhVR+RBraVT36AeJNSltN0APcBa3/+DRIldY2TrHNZnH+8/i8P1n8a9+/8Fz/oKnTeJvPkslNUqe",
-	"9bGPeGrlX5U17Cr7jezqFdUs4zQ1uwsdFWwFboq5F0FDSDzJxW1RtjTQKmBz5sqmQ5YkTUVH3K/uzpo1",
-	"PlAE1qFIN0plTNP+hKpJ/+7g4aOvjyKo5xfJGROUH2NqylQmLLW5KXtBcdYM28ibJ4wmXDQ1f7Urcg+Z",
-	"O8c+amDISSjl83Et43NtJc4WQoaPtC09p1WUKFsIJZy6YLqADVnGTKnNzldN6OHjJ2HYXf7ptH/4+Ent",
-	"cIcLbbNlJ+xj8LgU/4l9Y54KY6FmH/XZhIbius8qqk9xUHVz1sr2QgWyFI7NEmz+2oq9+yvq+XfIwy3v",
-	"IlS1Ax/oQeq7fJCNeAqJASRhmsGmgUV59m7f9zRLRp1eJ5Ex/v+jWQkESv4wY+afMR+BA3c4C7oMqqty",
-	"wtQS00c680DB6tTm9GYzeWyZCgaum1nJihntks9bXrBL+/izQFdwN5A/Zw09Gmt7VPdygTiyVYlFuw6s",
-	"S2QWAl0NLdYF3B6GymxMkT4D1NZDpSlU9I1gy7yuZ8OOkL8bHmJBcFzpzvEzKVbQI44Q9Eh5aD1ibcTk",
-	"E6pq03DUVQWxG7mKlYqR3YUDSrY7EJ/hBcyUTsixy8AqkVAkgLqMMhvfEeanO2eZPTK3cf4Q4VuJhnX9",
-	"9TdjqztikqHWRJa8mhmhhHvCaZGSFegL1uBSAM1iQmczJlhiIzEpVBxLJGhttgCaIHQMaltZDC04UcFI",
-	"AlEL9rcI6vEdk7kXhgw3ZU4V6WZsrxiDDBfV8vyBiGO8KGdrMN2KcuYupqm9a0tcoZEOv/CpdRjTlAsx",
-	"8aTaXdL1mjjSfJf5T1BgG8SbFrJGnUGcbyZ7VPjIErRCx1ORRlb55qrX4h0Qi4ZGfxC4QjONKeHmkJ0K",
-	"FWYtzRDsFfbfwwF59c0JGPnM0BZPgEa54pBU+QKla09QCKxDLmi2CHuBdsSoYDPNwCtfDIlF8Eh/agHs",
-	"eJLj1FaHVg06tPptaJslgbSZUB06451AGliG5Byr18mMj7mgzl5hhdFRBgIqePxpfIt/YTVX88dCaTaF",
-	"GhThlrBlLbXTWPM7GwVTywQ1v7CX6AYOXORnZgARa+cpVgTfMFipDEuCbHNHarA4W5jSrC26NmPZM7po",
-	"L9Yu7e4Z/SKF52ogq+6s2EbwDgSX3OJMtoBmYn0jFW21jUWTrdvi6p2dgXhyVjwf2J7XubFxY2t+5lJc",
-	"xDVtvCFIt9rIcRUK4NJXeiyaPcyWO3mdCf0O9NVlt4NgHixb9xKrbkpNEgaj7xV5MMOFzfcPJHxn8YTf",
-	"NQE1yeioQe+DAsZq0vSmlpqmoZ/qYWzwnD+cm7VXrq0VWDJGw2g1XLyZiyZ7mmYC3c1qyd8MvNWBcImO",
-	"bUiKYAmNzTLj0p23Q/L3jC4aZ9w17XM7KJbbK+C++vSKRYYCXlaYOcIVIa7OSEIXSy7wtuQtbmwAVS74",
-	"XCg+nuhA/5zY/DmCSnLq+ccZNzNdylCc3Zn3JAiByDoxGobZVx3OgUPq6cBsrEH2T+WcKV0lrRviyhJ1",
-	"DjXpkkq/wfiwLWawb1resTZGZ2lP1fl7zdBefXy1ZWzQBKnRHi5LmOy4xGtT/TE34/qtQp2rjYU79wvQ",
-	"xKKmhys40sNyRNjXwYukc76tFjKf14Z5PfOdzlJORcyuDK9QtdebIyFqnZ5biaIeTp0rlYfGrdxdKKud",
-	"bCblvg0TrzQloahEVTao9r/8x7+Tg8GgB9kUCYv5lKYnZFAtI9lKAqpIi80QLJfWaq/ANDenPiDZ2Euz",
-	"wevm9pQv75q14WLKXVWxd+lk62J/AFeDiLYkXK+53KVAsQnnbLZxghRU2DZZ2adNFxF5tmy/rY3piplC",
-	"EcS9z198sQ1zvkAx0pbyr0EFy72li4vVoutnkbcq4nK9KC6KmPOJVIykBiW07Q/iKmOlqWpz73aN+b5Q",
-	"HoBeS5X2io6bdL2CAexKn1uj+3oPnIv3BbRWUrCAbkPH6zVA81AbmqGWlMDwMtfCOCCQavvthnhsDuwL",
-	"qAywutXb8gh7gwwTPqEhFWJXmqmdpxh09YpLpFqmsLhza4gd5xlTWLK+R4ZSTwgTibnlNs0uYA7O5LR9",
-	"mIGWbZ+tG2rNNPB+aKcO0WrFHTPG+mDRNocKbpgRTzUDNYaKhBhGN5YZVzRQl0cK6MmAdYfYlNHPU6en",
-	"18HiY/Z3280I60SHlElkbNgopCwH3q7m2VXBGME6DXUe8fONDb8rmwKFWectW7zkU75ePsYNfFc8voMS",
-	"2e2jYsvqxuV6g2hTW2QgrwSi7BRm67jq4lO6gJ4LJIe8oVLcgEL3LCPdo8OnGBwZvWU6W/RPR5plkc0A",
-	"D2Qplsw9yPhfQQx9C+pQPruSC1ZBvETDpvHsNHaRCjUXZMZoEqGz/dXZBdSiIVrKVJ2QaJSnaXSM34Ej",
-	"FHwF8CvpfpMrLphS8MtzoVk2y7iqZlIbFcGGVBpFIU/ToKPArI83rdCvzXR6bpW/vs0yxBorZj00Y4Te",
-	"UQ75AQ1F7Dhq4kWeN6iXmaG5di+wdLeTwFKXkmPh7RK81a0ET8rcRS+5riY7Qr3bxpjaolVej+QiNbCH",
-	"wGFATCi3+g1VPPZ7DQRKCTx+spa62WWoxmZ0rNpM9x7LeXxwuHY5UMb7Jlye9VWuoICxbUh3E2fMdsFT",
-	"0QmhYqEhR5qlCryUlBwNBiTKhcpnM5lpltyUo9cbpj05Cscjh9ZxOaMx6ys2o1gbSuVDxSDXD24YXp2o",
-	"qB8BWYRz11imXDSBhpiKdMv+gVgebMbU3vrl1fDTA9wKXMRkspDkY7D4pkiRWA4h/TjjGVM3XITcBCNm",
-	"5ACjTygWS5E0BRQ4eIZzM4pjd5f2G0jWXn83K6uvDFZZeAguRhxcUZe9opAGkrNBfjsNV3ZC5Qr02jlV",
-	"BJ+1PSHsHYrQhwLl1SJ8INo+2WqryOD1/dmrG4O2+WTKjIKkJnymemS4sF3/XRBA6yRXGGy7gNwyR3Zt",
-	"u/jWjSmKCtfr3rjEJ3+7fa+bG0zYTXpd7gsk3q4VtYHHN3TTuhq7MOM0rWarZL3iJqxbD/QvLm5IMA35",
-	"j9h+UUtCk6SkAlqSLsii8CY0bUIzDcgz1pm7t0GXEzP/s/WlRN0FWbez1+a5je9NKNGwhnVNB/U83HPo",
-	"VFQ7DoVKPFtNqBtTxfpcKCYUN0p1ulhqfPW4quKF+j8XizmDK/eZUadewRO+bYIRksgAh0KSWyDXkKVS",
-	"jA3SNamTLXGpTdAmPO5iNTdX8WCKpg2H47Vgj9UuKceup5FtoKJtTRiglCofRo57m3eLfva/vfYoZtM7",
-	"SIUESeb3LMhOQclWd+VPuJqldFHILBslV+Ms7SqBTbmodDtqyhL/bNQ5CKGVbXiX6GyPTPh4wpQmI54p",
-	"fWydN7/8/f8h0HsX/rLdd+FvG8Hn2wfglU5vw2a9nrS1bM+wErMNcoipEFIXndplZr43m+DQFU+d2L8n",
-	"XGmJHaNv2aySkdNsmPXwUbE4z7heXBpgWz0AFJXTXE/KTy+cMPjt+6tOoCDc+yuCHN8IfLYrc1cxRqJK",
-	"q/Ef5rdq/wclRQQ17YYL1wB+nGcsKeoIXAtXSGCfYH//Y0sEuyWFLGlnz7cd9oirwUUiOpvhV5HBhOha",
-	"dCM4OPMNnJz5wx6d+dOeXbQHpqEINLyIdNHU1CMR6sJ7+9fiWpwWei7pRinmp/cIbPnizeUVwdY4hw/N",
-	"YUV7oMIbybfocGUjjhG8tiwCNNwHtAdahQpjcWoTrWelkQNMFIFcFXNu5HB/4AwdVSMG6XqdjQ73H+0f",
-	"7B2TCM0dWCCgm2cpE7FMWLcw6uwdL32J9pO9vahHuFCa0aJ5o2fIcD45o0rsV7YGi1/a2TSefccWQRlq",
-	"CdZ7bnDsAwQ2QFybMldln5xrQmOtHKDRIGEuF8ikZlh803Hy485f+q/OLvpmBSXjmXHz+dMn6J40kstr",
-	"s8gOJhqIXu9bac71ROpTkfQTdsdSOYMqOLOUavAFnF6cAyr9gfzhDy/t03/4A+lGS22VrIhguysBdpbJ",
-	"6MrLftdUJDRLbEzKtSCECZiZkV/+/j8gqcRcM9Xzrfd0NiPQIJyLcY8oOXIhkniXpuC5cVXmrMfCDA3F",
-	"6QQVMdvHkpBcESXoLbsxguy+3dirSxLLjHkbO3T7AVLXsw3ee+6MVc/pEj2jNXKhen5oR89ObUNt/EiB",
-	"HoZhQDAMBOFYpxPsEjL484RrkspxueCYTll6RhU7MeMqRjMsn09vGYlSPuU6Ktv/Hw56ZEo/Qk4uufBa",
-	"VnajokGfIRRFh74IVhu5Ln3Fb7gf89Hv02c+e436vI84FjQycq367NBlu75oj0CuU5GlaYjesYvehIM2",
-	"NE/ZMl9peuK4HH5VrrSyja2W6lCksuCTMhbe0Ekp0oXlYnIuKkfccL5u1DKbSxWqpi2cMN0n77F3NvTu",
-	"AfEZyTYaIwErn4NFwhUQimmWcaZIZEinzPhPFCvpo8GOYEr4t++vbEL4ia+yGYCrEuJYFcosEbv7Fz8M",
-	"ZbLAqaGfGyjJRbfAyOuC67ps/WfgkvCKEadtOfw8UzLrz6hNeThG6fRG8Z9YAEsPBgPkZFQQOaM/5uZS",
-	"ALDgaOBVWHF0UpTmwomin4kRTnsg5t6UD/bIhKqbqcwY+YSLe+8alVNtTTzQzvwjZD+MLR2yfZTILAOD",
-	"Kkf4Ruej/isjdR6T6w5C2dIYhPR1J8I+WrBa+1NERpylRZSVgevePnktBSO//Nf/Ro4Ov4aLn9qPB4ew",
-	"SjSiuP6SJDpP2HQmoZqFoffWjaToFPiER0/NN2YOkjEjYCtLZWWGMHRQw4KBhJKEj6Dfmsa3sBEDJUeH",
-	"h8jcwR+INmvLdIw4nXGmqW3+j6VTHVs5vTj3LFbHnYP9wf4Ai0MyQWe8c9x5tD/Yf4R64ATkt7DEZX4Z",
-	"NzlFgBi+Z0PyHVuQS6ZRTPjq8cFXe4at42Kc1tk3OGQO19DqfXJG4wmWKDWfSSY11YxkNLMlhLDRus2R",
-	"Mkv49v13l+BbsxhnlnQ4GGBgFuSV26bRxZ1w6/f6sZq5Osff/9yh6bhz3Hl+iXnzcXZnYNrHT7fcTPno",
-	"9sevF98eDAdXB+YIbvXCvHCGkWtGGubjTq/zsXPcGX396M23j54dfnxx8M3467t8+FS/ZAfjP7366c9f",
-	"PWFfX+XqaX7xp7u3f37+rtPrmGE+3rx4/tPb/On00ZM/vXx9o3P25PHTl69nf3n/ZHa2uNT89q8/fHf+",
-	"/vwxHXQ+ffhkRSC6TuUBEIHQsXxWBkEV0/sGCx4j2EJDFeB9eC40ywRNi7aQjweP1r/1jGpqJMJ3onBO",
-	"VhSGzvH3H3odW83UwBwCshAHgBrcsYyPFjXcUS6u5fj7DmgYH3qdj32V3Pax5u9xx8irHffllOmJNGdo",
-	"O7PjtxnDhLfOMaKBWZYTmczrDwvPz0yG6gjUZeS+L7KC66kiJh/tH+1B6uy0jzJwsk/eMp1nQtl23Wa/",
-	"18IWCAXzQ4H0luSgKSHMYIwwBHLgmbcMpyccOwGxlIGNJEXTOV0oI7sXQnrkzEUo6YJ5qegwjgpNRXaP",
-	"DAErC5+10WL2yVVRZy8sWwMddCzamqpcG1kjjvQKblu+5/eA7zqdba+Q2dx2zKi4I/Nzr4g7sV22qU0L",
-	"tFwdmpUaiRDTwKfW20qnEjqE2GFhTMs2jyGG2Cox8OsJ5OJ73lfX3RUVwwo4lJYzReYyu+VibIaliihp",
-	"zr/YKvZKhAp9Rvm1vjwoP8O1BR93rrV9cipILoCI95DV1N5MzJg9bAxfWAwTyTAGdQp12f1SjZDujYPD",
-	"XHD8uLWDcmuIIpEV3jE9vVRd8Nc//KGHwlsR/oqplSTLBeh8CbsjU5kwPLKXz0/fvn528+z5n/8LdJZc",
-	"xtoIuX+hxCP/t8V4Co2/8q1BJtc9upA1K+jtroNZTMXpX1nSzdnL8+evr24un5+9fX4VGcmTQ7f24QLG",
-	"hOiaLBdW6z/DgSoEQ/pqLpGZ0VZIXc02ss8ItB0uCBXXYokYGJU4strsvi8n1ptJW/oK5gRzmxaVjsXX",
-	"IoKewZFtV1ycrL0YRlKvHXavMa6gdy3qSA+tj+0MSFRkwgzNkATpqoV1yocZhZuOkTlGNAcRqCoPoJPu",
-	"yjq77Rq/kclihTjwsT+fzyGcrl/YJZKafOAFpBgmsbq2by1spJPe3vxt+vTur9MXi79OXzyJ//Lno/gv",
-	"fz5gf3x9F0+T9G+Pvp0k7z8O/nb4YhH/8WOnGujRWQ7o6BTRAhhR1FoOqATdfKraj2183v3EqGqoRIct",
-	"vp0M/xjzN/zbF+9+Oj94zc/V+VTP/nZ2/uScH+Uv+bdP99ni25+S9+fmofnf/vLt6CU/ys/FYD8+TEU1",
-	"RuH40ZPBoLp3jCepxjUcu9iITeFiA0AaBCXcW1lxFK8WwAlk1v6ZFDqTIZ8dcFcSCdkHWT8qjFc05Bsy",
-	"0x+1kcS+oUlxmOaVg/WvvBPU0gkGeHN00EJ2u6CLVNLkSsqXNBszfO9xm8kKKvCqqBJhXj48bPOyLfZh",
-	"RMXnYMfFd5+uf/dKyldULFyQ468v2v78qfdz1dD6/YdPFXn3+Uer7sbLLMGVWfEQcEu5F8ljSPK14rQv",
-	"+xbmQs822Kj2oVWhWtYSci0XMs8Kj7Sh8O47j5TYToD4KJbRpepaTJF1mu1LwfZ6RLB54WcpwoSgWM/N",
-	"cBFhxz8QmOdcsX1yKUe6b7Ozr4W/LsMHi5aNdiADYfDXUHWLMI/URM5v7AAobIR4jlEmTj0QGd05o1Om",
-	"gTp8H0af8pGHF3TMLvlP5mq0etbVdF0KvZOZNtLbCQgH/KMN1O1jC3LzLBMJF+N9rEk6zBi9hbheVZiw",
-	"f8wZ1CWxxgQH2gq5Kgtq9G1IzA3Vnp+o8mX1ERs2Y3+qfLLe7779N8nZjU0S7hd/hzxOy8W10kUFBUGY",
-	"4oqkfMTiRZwyLzc/tOciBqgd6ygP3sU9tVgTaAVckVuOXbJC67DldTZdBQYetFhD1dDJlfUGNC1HG8qv",
-	"b/AhrMzabmln8AYGKq1F7ys6Vi8gk6HNZfg3WGKLB89c6NaLTE43euFKdlrAMsmhDot0vSMBnlwobQMj",
-	"QwB1WH1jE0BKaLZLImm1KNvodKP1aLnVatZA9HIi58+QknYM57ufnInBH99DXpvd8A2Ev6MZqUzoupnF",
-	"GnphxSic3fDEPVMSpuPO4eDwSX9w0B88vjoYHA/Mf38rQ/4MBTxe1x7DiIywPRhR5GlafmPet984Wubm",
-	"fNQ/HFwdfFXOOeLClq4zqxwZAM5ldlsuHHQQqqarF8OVY1xFsAUGL3UcWy+P/pVM8pSRA3Ir5Dxlydh2",
-	"yu2UXXyQkcHUUJ66aCbUtt9/VdFwbX5ad893CFfrq+76pR0gSvm9zCy0HJ7d2CTdgcPtm8IKftDrFGIQ",
-	"S+Auwseb0mlbxoYeg6ncE79SVAMmHAuR1snkcSeWkzWtYJydwswVw/3yWGMjcrpn2iFnuVsDKud2sbjx",
-	"aXM+A0FZAU3pFEOl5MinRfudL6nStJHZX8hsyJMEa+P/M+kUhcJgDsCHsa8ReN8uKQbe9W9pFPcnwS6I",
-	"Afm/cIn5HXr2SWSITgQlExLIuTbXHS8JF2N0vtkY3zSVczBQR/VLhGUhUSR3y49OSFQhjtHDyKPx5SvX",
-	"Ihpn8Y1i6eimXFlhbHL+/RtwfEeki0tEDyNEXUDHF0aKyfZOyiXSGMhKdY3gTs6VllOWgYinKqNyvbdP",
-	"ooKwWntj8cXNkIpbGNBAZZrrnKbpghT9IE8IUr+ipL+qLVbPZdHK7Vpcgim1D/EYLCnDNzzI87GQGUtO",
-	"nH3Y/+3o8HCfvGYsURj9Zj3818LIOkN5xwq7et0t3mCaK3FzYz3J87JCEM2Htga+kKFqWW6wPtLOh7qw",
-	"0Dk7O9g/Mrzt7HD/0PxeDyeCfvPAMtGW6jR/ojPKwbdpR1TWkwNRlUuywNP+o5osUOP+HSVjWMAINm44",
-	"7nGHwvSdgr/Xcbrk85dvzshhsbg+ndOMYeaifc7SHz5M2Q0EawBPWstbCtZo2IQRJRKPGOGSt+AwNlOh",
-	"lZnyoMXpbzp/kx3Q1Syrtu/wrIHPbQWG0DT2sYfPbdJ/gdO6/xZCAliy7tXyleKNT73OSxkX9dhWvV08",
-	"92XNjJvz5EELnnwmxSjlGLj7uyXzS0gdeCmrXP7+kkezWbIie6yxTT78mSefUDIxik8gN7W0B9ZNlSfW",
-	"Qf3L3/+ngQdY6ckwg/LgXJMhjW8dHyzijKLlcBQc/D48bgRDb6si74rGWdXRA1Cv7GwGP3IpMMhTbU39",
-	"fusE6Gj9G6+lfiFzYV0pLWjBhRey9oLy1K7u8OvNXn3r+OE/Kx1BU1CVjpCukiO9d39yYu//elUm6Mlw",
-	"sThG6PcWV6C/1aTBcY05p+S0atvFmB1U660YPTgKxq7dg1LswKC2K2qxA0noX40W/DPeyT8yvWvGbi5Y",
-	"C4vCRohfLuX82QXVyCtnLt2sppoZrGcQV3f55jV5xbIxI5CaZkNSHz19srfM2DG4qYwRxox+0hU2Lvha",
-	"LAcG2/CtqZnCZ5yEKwIRL1ZpIJTMJxC6BrWnEo4BZNfCqG8ky1OmIPoF3MHmR2tCmVIMMecZw079nv3E",
-	"NZigU0YAEiH9G+2FO5NNtlS8q2bULdRCTCw0mOvPBGDvw97/c8hf4GNF2BJ/MOgfPK5o3ztb6o7ibHZF",
-	"rq3h+HeyvVMR7p9P/fyPJnO+A7zfNYvD27QT3fVhhSisCbMpM2y0rO5p0ziZ6/+PvXdfctvW8oVfBaV/",
-	"LOWw1VJfHFtdp77TadvZ3rFjx5fJ3rOZMiESkpCmAG2CcltxuSrvMFN13mBe5LxJnuQrrAWAoETq3nY7",
-	"0VTNjrubFxCXdV+/n1gM8JLF+C50rWJ4lzRLnVdF05UdVCiw9uT7x86lNsv00SXkePIpakFdsqcsgaHH",
-	"t5+x0DgUyqvl0aZ5oPWqNqtXFuS8cpN6KMypK8xBct2gcTTPsrui3sDfiK6qpeAAqxo6Xp6Yatp1lepL",
-	"eCZUkeyxeABYinErlHicMcdtGJe7jum4zFr8S+BnEdbLylcUHZwedTtvOg973XNjdsCTMjVZ/qQx/fCu",
-	"GGB5UtcJ2btb4V9YJtGF6lpL2Lx0kOvlrBdu23cW2p7t1dlot2Xuei76L+FqYvLal/z3VLFEnyOVXWiF",
-	"PTmglVnxV9CvqkzBK4qbBX19TztwKRdeSlerxZlVyDNz5wX6iVggK0BlLyZeSTkg4zqVgJE6Ik2n9slZ",
-	"52EoIk+ECZm/g6uwWQruxIaQ+eEBLKP3Ekh6TqHbtzKTbdBH+pYYniVkxDLW02MgkZDv8AXviqQ4tse8",
-	"EJ56mbDMAhqVAQt6lmQesASGlAtyMwK24fJUcBUK/X3km2+g/TZm6ptvcGkmGXvP5VS5NWqCL+3eHSHs",
-	"hwsI/C/SbYGXDiti2O65ItFJpxMhvHTOx0zBVzym8cgy4mslqAgt8v8Wn3g+HcFzRSLQOxFJ2ATAqhES",
-	"KBQemb9W0z0SleqiIghdmmdGphQgIk1KUJu3LkiExIjFLaGgREhxhDwEgI+kn5BY1jn3mAsS5exDHhH/",
-	"enzuBYkMHlJEtJdLZBYKkOwXJNLmmRjWDM01ftkvIynYuUBs10RqGrRmWwFAmMJwAYcee+K7+lCdt00n",
-	"fmS97ah4oOvYMxvwApggTcGDHmjGJpjXLS2N6XODhbDjvsmkGBI1ohO0QqEfG/aktlyBScgy58L6v46l",
-	"np4eYi27EXHo7zNB5Qgr2byu+y4sk9Xyrv1MTcdEDkJB07Q4j/cI3q7w+LtXwBhdi6SQdhdCp59CMWTm",
-	"IxRzmyhY3CTAbI+r716hRbCCTxhM09SM4wLkgNsM9hqs4IE6+tJ0wa9ho0QX+mzYvYL3wZTDYwkXAOWj",
-	"PWEEPEYSTqnAQbWQWSqmabFtOgU+EzTV+aPs/vH7f53D7gtFafuNKEyX2aCtNnkrnOQqpKAen/0IWOmn",
-	"Xhwuz6hQNMaBlg73PaV3qF+W6FcjubJVKADS+1L/eqp3ZtM4W16+gaBNVLS3IjQ1tIYaGiETHCywSio8",
-	"JhSgi3bVl63RWW6eVxrlwcKlJ8Wl/wK7gxmT4QljSZ/G141fKu46Le7CgN3CFWfFFWefftnBdn0Nc387",
-	"7XhrOTgna8/laZVXtGR+zLWd9rfn/mTdFcfpfHvH6RQ+yfOd4MfP5Dptv9fqQsKG593ZO03BbkD1oaGk",
-	"hXTZTsJ+LPj+5E/nUR1Kj+6iz4hyktBil847Urv7jXiC1/YcNwvqlmOftSFev/7A3tAmzy20Fvg+EJlt",
-	"OlwhPzbbgpAs1e5jMU9o3vj+BRUz/QLgA1CMqXn4rD9+/+8C/NTigronYuw1CAVVaAH7QcByAFdLEf1L",
-	"UorgermnCnOkVBnh2SKfIWm2SlK6FTmEke5IxcJtyoOV9Qt7DSMFG9xjX+xCUOvKotzgHd9azOutANQY",
-	"6iM/tsklYgVCAzgiCGqBM5/+sTDVHq22BZV5uFhAZb5m95KGFwbi9UsXUpkPOqTm92KU7VCO+RXKwle4",
-	"dwitKN7dXRBawbFNmtvAzK6R07aAtLvARhBEjQjFXmAjCoxcgxgRin1BRlyZaTlkpXeHiwAGMwcY4f20",
-	"dibbrvMtw0Xgoq+AivCOASbUMznM6NjwB1UMwlwwn1D3YPu7Jw9WwPYvyfDjeKAJAhHZYVQgNOpGhNi+",
-	"GyT4HcnGnwslwi4lbEnIT20IE1Hs5b0CRSyMawOkCG9IXxtWBCCevCtFHxchI2wQFgN7DzpfCiuCiaTc",
-	"H3r/6OR+uT+UxjzlOc1lZjtEV7z5l6A4mvqUrgiWrgdgUIE1MWY5tQwtsVT5uxj4JBu9xtXVUbdzdlKQ",
-	"4zReT6CWWX8jeebQFMhLK/WQsscKOC3thkce6kI1oAMDJHWL+tA9WRfjwSqOIg7bOXnTeVhRFVzV7Foa",
-	"lqXWXRvf4f6bzoPe6Y74DiflyhpE25jD3UZovuzpr5I///Vy9iPv3Dx/3bl5/h8/3Tx/JPH/n0j+7Orv",
-	"E7jm0ePz57/91HWofJ82U3erq3OMODrgRNxSqU3sbE27U631uYeiGvvw1dgQ1pLgwrfvMWntkAmaptjC",
-	"52ApqFew5zAIhSvGADIUxXI0TCx47AXh4DAQxSAzKpXDPMhHbOYDH7TJW6wDCIWHfJCxX1msPQAwi2tw",
-	"EMi2MAg4/V80vbpU430W3XPU6T7s0POke0Tjh/ePvv32rH/Uj2N21D/tnHQePqQPOuffNj63MqnQHLeg",
-	"FjYUoV8GDMHs0hVACAVw3AEE4QCC8BcCQTA7fzetWo994PTqkqDa5pgHeGOP8JwkXNHJhNHMUM5g0Z3W",
-	"ZEOWq4BEhZdiUYoKLwXxiQyuEMLnbwOhUKEh8R3basjPAaCwXC6WQ4cH4IQDcMItACdYU3oBM2ELEVSP",
-	"l+CZ9itrFcyAluEkXBWBzfUxErYUBJ8NH2GFkbSbcXTARbgrVQb70PU15QS+A73RHrfYynuBQehZ5mFE",
-	"O8BDORUIS58EJBLTNI0QewAaPfTPerrMDQvKfQkPWzW+gkfCFgoHtkAqsRbmcA39MS/gGfp/ROo0D6nB",
-	"hiSqURrqgRT2Yp9sC6Iw56Oeef6noend0L/cClXBd6QxZH17A/usGArLRbrFTziI9gN2wl8NO2EvarAe",
-	"MmFtl3f7SrZFnbmPKjarRrYqYNtNlXye4rXlItEVrh1k4qFobaeitX3IlyXFaosC5uSY8mPD/nw8ZALg",
-	"mevJPn+asqmJpJmLofNwAKIREiqWSxoZ0nmesoCMgWFBkaZiMbYUBiRlSkmhDMVlP+NsYKr7yYALmpJ/",
-	"T/lv8BAIzlEySSkXR4/FMOVqRCaZHE9y0owwgPjO0GXra9/h36JWKGQWFPTDkTHPnmLL8XSiFSpLCM4O",
-	"GdOcZZymhkJdFM2D41BUvmfAU6Yi09iK33hPuQ/T31I0S2rjO8nojXAs1qEYS5WTjKXsPZBfj6biWmEo",
-	"EclPXT9mZvroIYCpLyM8B6p1eFjLI1DNQyFFzEwxGxqfPf2gKUsiM73Rr7L/NIkuyESmKYLULNkLxx/h",
-	"8k+RpWQ9ha5RBYdQkanIeep6N/VLmkBMF2VMTdO8jY97mkQtgm2u+sCaiyy5YnusTYyh4wA1G8i1EaND",
-	"EiUZHeQRaJ7EZjtjmqYsw2557FbtkchsN6+b+H5AaE5gvk86rYBEKRXDqX4laT59/YLcP3141L0gjrsU",
-	"lsdeYxufzZYzEPeOP1I/DvZ5RJryPcsygPr3Tggi9rTaofi77CuSTYtWXfDi7inyq+zjIvUwPaum2Xv+",
-	"nmF1f06zHJbO3InNLaDJ4MN/dFgIl08JUGLHrIJAfjE/e0HAUTHxK5qmCB+gcuyXSShPZ/qZ/57KnJIm",
-	"xWsyNpgqw0uGQ6FKCvso0w/c0kaBf+BgRnG1SMKh+dmcQGsgnFW3wuAUXsHHfLGEMehxfdaecPNDIcTr",
-	"BEPRIPux4Iv56CjJf2Q3RyOeMaLogKFdjRts8W8Fjr5WJ4nZPYqRl4+eqAAFI7G7NSDdzpGTHIUobRfJ",
-	"Xex5ZmpZtlprCP0tL82YVnyxGXr1J9uhNXoN4I4x57PRu+9/9HdTniZWjwCAvxUEsLvEgAuWHKkJjd28",
-	"6C14QzM2klMFyZjBoE3ulyQwLU0BWFjrWnz63d87JbcRb+jJZgENkLC421d076KghFZlmBpPCaOQb5OX",
-	"WqqvEurL30TqJT2qFAKEaUbkB3o3CiSmnZP6bb80AAfY2HoFfjL3V9vgWoRyZWehbIHfSoa9cgj3lJ2h",
-	"t6+e3SGe00Pb8F80WW+OD8YujA51zTBPidkmYljhYIxVVQh/Th8v9sPwVd6FtSiX5e2vtPxPlY+Xg8bD",
-	"PeXLvF+1QWWDDirn2p61xq42N7OpALYkY9FpGdFnsRwzRaIYXqGt0YAI6RmdtrCnSYGBnmWEplq4zdyb",
-	"xZAkmZwA8EsoUOYZDn1jhqHJBPaSR6NPcimv9SuG/D0TpibgUpDnVy8t8a3+GG0o4edTUuV3fBPhk28o",
-	"zy2ADM/RioSwjUVhaRPbxGBtr3sK2pth3rRL8p4D3Q00RJukJPcsMnIJD7XfP+CCq5Ef09nB+qysDoTv",
-	"nhf8jV1q4OEOt9ZlQ+bK/dozXGLb1lBf7A5eC7SYOH3s3mA9E7PkLLtwQD83tNhc1XtFX1HsDS0G7JTX",
-	"DOdcD2cv5gMMzn7E9mNu2zry2iF3S/WCxcrsYJv9XfaXmAVB8V0HrI6vsuAMls9psDkFsJtCq5U4lYqt",
-	"pg4EMWTA7INQWHmApBkhnx9IxOJv7/CWqNVzSisoVFYQilJUBWzshaiKQdTTp1KwGwIhEjNNcwGXHGC+",
-	"5gIu2Px5M5q1ClVBNtUUoQBVof0OLTEgTGTDASagUBIbNlO+VGeEogp5uQYt4xYUhp35OYXhfr2Zwlgu",
-	"xbtnW0rxcrAMdTTEymAftMkr7ZJxU5Tku4TWJIuzZUGANs4jtK/qKcE9BwEAtXyINxibhuayTxsqBDfF",
-	"EILAAH9pEUzQf3eVvSBN8G1gLJKxTFhKmEgmkou8QO7UMm2FXj7pnXX2ppdxTBcAa1M6vJtqWjOVt6Zm",
-	"D5Awd6hYa+96slrK1ijJuSDt4nYxKQiSQd4CjWYsn17iNwLhnIuarT5V0Lw7ofmo6N3FE7lIx71mk7Z/",
-	"EhCMvdrT/Whl5afjjA24qMrTV9VKwqrlkrAPORMJJLfUuz9+/5+oVf70lfK34tOd+N7263H5LQZ9dXrw",
-	"coJQvdoWUXk2jfNpZoGJ2AdA0x3a74Q8WDmpNzCYlKFoRjhxxmrSNlLYuEwSQonJIRIpCIMKLRHPCARs",
-	"kmnGVNgIzKX5jSRjmTEyyWic8xigg/lvv/nX2PCwmmbv2SxstAl+whHggfVnJGGKD0UPv8hkL11KkWeh",
-	"YClD5rNmKeHXQlbnJEFu4hxa/BIXy8Ap0HekXFzra6AlHuIJKVU5MY8tHDGIcsAcQvR1LBM+4CwhAFYB",
-	"CrNNXs9EPMqkkFN14b3nngqFK0dWpD+FmkFrX2GFIwKkYq7NGGJtt4JtCpMSLUk3Lbj3FtPVCwNIAy6B",
-	"v+zpfdFn+M1QThLo34wkZAHUSM+fHBCOHBh4rUMckRlWoLTJVXUKC4Me5RRWlfWI28yFs7auSbRbVx+C",
-	"+W06l7zImIqnzNuykOU+mUtbmITFZqfzFXzNRqmKzqZtk+tbgfZoXOpT0Oid+oYO/I503TTBkTol7jTp",
-	"SThFFGGOhy6X1aeoOCJOwkDQAgt3teD0nmKHsuW8gi1cYQL9rA+nfisc+EOU4RDaX27rrTFSY2zIrKhx",
-	"2lvVkd7Me0oIzMnPNdIBRswdf8R/oJFUqjxaZSjhjeQGutqhckgLh4wh+HczYimrspr0rze1muwYt7aa",
-	"HqNAW242vcKhW616hIugzWL4ODkA9WY+W5tGdrre4e+iFlZbyQmPA1N0FQrvHQG5ZjMCniyK1lwfuRyU",
-	"vtbfWGcl01TeGEJGA/5OUxJZ1RaFohk2XrFkGoNNd+o9FC2qN/hUNZ2w7D1XMlMBFHpYuqywcQGCXk5z",
-	"0OuUxCnNeD4LxYQq1WqT13TAtNkVS4HWB5cC/XH80nsKQDOU+cqiWMpogFRbVRnDIFQocjmNR9oyuly0",
-	"boyqaWM5blTUiYEBIhIw+WABIEdjLg+FX+NK7aJYHoR9WEjet5qhhmKJlUPWMXLshnkGT96TofOcXmvz",
-	"zdrXNMU5jKWIM5YzYgNqG5gxr9xIPSNmZ6MFVrHCW/FHTtPrIwp1f9a80PvvukCGYgZBL+UDqPC9ZrOX",
-	"sPe15Hwis2s8WfFIr0wjaPxtlmR0mvJYb/9r/ZvvMnrN8KqRzASA48CJuTTHUFsSrpwFl1BmAFtiiobe",
-	"QBkaO1IjPsj9Metr9Olv9GAoeoyECzVB60rPv5NkKwXhFouVmH1VEx0qTtLBMjpYRnfZMhoW5RJGsqPs",
-	"2NFGWhC/a9hJLpRw/NH+cwtbCaqoXTlgyUz6t8qrzCT9603NpGKAWxtKP9lHrGcpaU2IjD1HSM9T/tJ7",
-	"iuTsA5bNmkpEV3RLxwx0FJvkGGhy1pS9O2oFq60h0gydBhzRLGGZMYIg8MBVrnWLNH2XuZRE9oE8osoI",
-	"YjRjmW0Zb7XJC8ivlarHQzEtzBmjB5CMYuFDVU5nC7w3pGkNH/tYa/kYtlJr+rjNom0l1H5FBYeW5Hrq",
-	"9d8gZAUcpsRSJZm1KDi69mwYecu7d9PIbsA9GUcAhVG/C764TVSEYn4q2gz0KuRMVB2VC1MDbzadF09c",
-	"YFiCSTbVv//SY8oyFudWHADulOwCFcyHXM8Uw6gNND/PmUifAu9+A66IDzgpHvCKDaYMk8/Oblty52lx",
-	"52s+FPa2G8auU6ish06vXwJfqq0hFs0jfx7xeETiEYuvDYegHLNqK9IQQ2hb7v/byupyW3aJ3eVO+8H0",
-	"OpheX4npVVLl+7K9PPm+0voCqFxDHFH8oM2vhNEkXTejV9xqglX27lKSj6phlR2mf72pHeaPdWtL7LJ4",
-	"yFJb7OVUjZgynCPmjnuq+EatCKHuiCjGknuKRPjJ7+wVtt9Li6kombLLPAqFZapMKWJEU9Qu8TTL9Dy6",
-	"p2sVYTTPYJpPM6hMKs24sbFoKNxNSGxoEmp2CdrkO5mPMF+nTZULr5kx8Z/oql4J2HiFaeX35xWfjyIf",
-	"sjnaUvLLnqKpYtk7fHREJiwbc+jM8aqeVpXK4tiLtXpkN+amPVKPstmrqdgNkQMWz0OHPO14YJlrazb7",
-	"CY/1pymn1z4f8EUxm3UadW5/Qdk1FN6ZoR+07EHLfoYyn8eoO+pEb5nwxKqyNTUmChZPnFRRnrhnltSm",
-	"Foi1PCePRQ48vJbt2UrPOYISLHTtzwhPWoHzu9MZGQDlQVFgT2PtNYRCi1LSjBC7+F94Qn6JtF8dTVgG",
-	"mlU/yzY/u1rBiNxwkcibULib3d9++dcgk2P9lIo/5fKXqKfn/tWTK3J6evrQMgYArlMoon/+85//PHr+",
-	"/OjRo4gAbggX5O2bqwtkxoYCGS7idKr4exaYcdnrolxG+FfsIqY5IjGFIqGzVpu8pEMLyhylfMx9zuTz",
-	"TkDG9AM5Oe/g50ZyMFAsB9ZqmdM0smW5kDIJxZjmMeZNRJ7N2gSouuHfXl0x+K/opXuSFZ5/+fIp5IB4",
-	"rq9iSSjyUSanw1FgyJqzAY2ZNnEmHBiV44n+j4r5GPtz1EzlbBy1AreiUpAmaw/bqCLbfSrMX0OBsXK8",
-	"FJXrMVbNvOfsRrkQhe214YmD5IK99k5fFpGmQS4BQE8oJlGtOhI+fdszOWysqGiDymlmtrflBzHb0m5B",
-	"Y9xNUpk4WPoqdonyNl6bP+StYpm21oKGymdgPg5kNq6j5bBjdY0dNawcsEbzu7lspTo86NONvm/+pNUR",
-	"t5x1yrwtnQVCjV2+uIL1A4qNpJj/663PQi5vcw6e0w+mNVdVi4s6shMQMdWERucdYBPm4+m40Ts5x0Hi",
-	"TwW9Dhc5G7KsiojF6oNcEnXNJ6Q5oUMuLKCIllu1o8I/Vw/LH1W3A//njaxTMbI9UqzE5tus7GoEDRCf",
-	"T1eSK3/Qlw4A1v1jUbPdp0KgrYebsfTHAlFusf5db8U33bNe57zXeejYoek0We5SXrMZDPWazeovnBUR",
-	"Urj4234nPht02Fn/Pj2Lu4OHtAukVCj9G73GOJ40bKpz9Uz85q59gyulJ7NhaD2ewySYcB5uTtiIZkfA",
-	"+mpNtxFPtBHzWrUu5+lAm8XIkgNbx20AItGkbB36piyYl+sZsXVkHWii+kZrPKL5Mf79yEEA1RqxbyCA",
-	"m6IZa5qTgcvDYJkYhA0VaFvO/A544QJECfLAsHNmTKbZhAVE8d9YYMB9wEjDGDijCRdDVfQWmxfc03Iz",
-	"p6lqk0v7OyidRQwgg3SDQw2IwtJJPSlQuQIdWnpTJ2v1YqGtNN+LdQFFrvjmom3MgbvICRNLoV30aF7D",
-	"vD93075G64B9ZTNSzBTHa1vczLVtKCir5xVYJzU8Xw4sZdtAGn7da/OcR/tQNbBBrhBe9PTboFA9839Y",
-	"pyVq3GdJAkQiqYxpejSianT0vnt8+uAMetZSZvWtGtGjchWzak+SgUHZMJ1ejStzBcErGkHjb/Q3miX6",
-	"X4/Bq4BIFxDxvIIiaH2aQTOpLF6uG6+5AM0BLx07579XmjD8q3Hzaz/+BNqiRvTk/H6j13g4eHA/6Tzo",
-	"PnhwFn+b3D9/SE8GjNJOfH5Ok073nJ72B2eDbv+k3+k/ODmJk+55cj/unvc7g06Hdh7oZ/Hf2HezXC/p",
-	"2YOTbvcUk0FXI6p38el596SjV15PqFmh7mZYPJttOHuc6nin3pTECIiIQ+/WXaGqot7SzAPT7ZYJqVOJ",
-	"ak4Gr1SOx+aA1aMEPockrppCRH1uq0GcnX2AvDhLjMoz7ShGIhk+DczEQma/h+pHP4BE+n9d63Ng8diK",
-	"16Q01/4/aoQ2eQv/xfc60QDUufDQGaFZBoEY0JJQ2JmNIeIEPUB2FM3I3dwjYIBGrQvoH0qZye4ggl8o",
-	"bpj+RPMtpD8jVGDDtJW4RVrDIcDZ/Ia2KZqKzgJ0x0MRPXt8+erHR+8eP//u8aNHT3/8/vW7t6+eRba/",
-	"oYWdv0duRs3UHbn3lwYOlLwtAwEe4RS9M1yAdoEjkkuZgj4H6hIbF2BmSi/0L6u6vHGRNmrzrgOmK0wL",
-	"mYUC5rjCxlgDQM58e1kyNnYHH79Fuf3SHK9bad+ZMxPwLK2jgD+XObCBoi9KWOpGRJA+2Jz55stHTwJy",
-	"+q05qK0LX3AY67mLBxraj+yFbfJWueuegpG/DDwNi6BrUAHbvoHiPFnz7Ku51TG/frKt4VBhmmy5J+tb",
-	"n6xHZJDP/nwZsENCa2fbp7yX6i0gI/n2bPhYc2Uvtg+qnHrTx1obWo+DJGlibSTN8uOBzMZH2mProRET",
-	"BV5daYGV2kIMDzMJA60AL58u9vRj7UQ+mwD4h40nOHhhYpQCduBA7SYdsx4BGfjoxVUQikcvrv4RkJc/",
-	"fh+Qv798/H1Avn/6BCTfz6z/Eush4phNcjTI/BYbW9WpnwkNlyNqOm7hm7m6sFESbSWcdMjz72x9Rfe0",
-	"TX40JRgFwi8XhHGwkWIKVZ1ooUBpK1eFvaitqWs2yS0pPMLpcqHni4qkLw2PP3W50IBcvXyLEYwxG8ts",
-	"RiBsqEAb4MUTOZmkLAuIiiHeii1GWGEyhn9igayW2XoY5MXVK5hDUzlLRc5vZJbA7/5B9FqbW6biNz5p",
-	"BeSasYmtM7TAwfeUF95x3HOhyIFUJpM3KiDxNCdc5NIoIohB9uU0Jw86nT9+/6/uSaejDUGYm0zNx5gE",
-	"oxnTZpl5T1AysqHni6ZpKc9hEH4BTRos4qiwGCK9Ephho2koxBRYa+TArqFVlpfGJtbDEBLXsElJP6Xi",
-	"Gie0VWwgRWd6YpS8gEIdqv+cBISJOJtNcuxvH0mV6yfqx5r8jDW5M/wyMgFSc0JxcUkz52Nc+cAue0BO",
-	"gk6ng2vbCooRRFOhn6JnHVR0ZMd0M5q1yc8j5lvqJKXxNWAemQ1IKB5BoW3dgFBy3jk1yVOeX4CbYdBU",
-	"zR4GArxU5lClrUh/qmbmtlBExTXv9B8iQtW1wqp9bS+pkczydIZw1/o7SwjLEmNu1GAVmDCZ3ggI1GTr",
-	"dAHJpnUBc6ZN+VwSmiTe8YVOa5oXzyiws/FYt9rkimLBrXUuInQTbrR9F2gBBo9b7mEkkkFkU4+nAC0k",
-	"akQnzJVvgYuh3wRORnsnuGsAR9Ti0ERYN4MKwG9Z8CRuEZG6QnWsX8w0p3RRb+2NQffP71O8tfwAtc7F",
-	"vD+xTz8B5JzxbwHEBPWp69TAk2Jf5YF7f80+RGEQVMeFbgfW+QDEfPBwPpeHg0KlsO7HhR7ZwcMxTsmm",
-	"Dg7InCvsV65LeL5mNItHphQM+Upd85XpdYYIJ9jtR1woBlAr7xlR0z7Wp5iKP56BXRSEAhKiaMsLQCn+",
-	"2ej6CFJwkTZK0CBGywle03b1bqbUA+yikw5pjumHUJx3WhemZ49Egn3IX9IheyOvmYgAH1nLUFcPZqQt",
-	"FIRVafoBF8mVPzsbs6/CrP0ECcVPwcrLn0EhwxoXuo/6j5PGHutWLKgP7L+VsD7LLjj5oLfsGsnHuVqg",
-	"AsIBzdeC1QF4MHJIKNhyf6gTHUuRj9q2siUerQCDM2aGY9aw9EnENFBAVeDq4hT9KEOAWP66+286D3qn",
-	"9utMd1yjd7JYt7Ih9BDswLpUXlGa4ko58UweilP2n597wkVSlnwlni7/9+uJbS1mKlm68CGf6hpvkIAf",
-	"Om+sKC1tZ70fun/8/l/nHehA5SK2mMCu+holeVAiU3L8PM2bkSQ0lYIZ9iw6z/sXkDGdWeQ4jtWjUBRO",
-	"eN5CPkD9OgOW4twuAOgiTWBtURa2zgsGAJYMCIGc8HxeXM/jAq8Ek4dp8k7RF6MP8oHT9iVj9ydAl4vG",
-	"bcQVbtD9OZsbD6CWjtyU/6JFsS1NY3A7hDLL7nbX3Xlv5eB83EUEfdj3BTJwbMThLtoLz9Iy/VXjaxx/",
-	"hAtWMMC8loP8CP9oiQ8pFz3wDRh9zxTR6hOV0pAZWLOYCiIkSaUYsgwAQ0ErsaQdCq8TyhGajGligGh5",
-	"DgmKazbJ2wWHO4S8bY4GqhKAh10KZpHvuyeVagojkIBZ6saOiPpavwJz3hySaWUTCn7/TipsNUvu2eLk",
-	"PzKIso0DSffXzC+Lyzh37ElTyUHe2vH0m2O71HqtDChYqlLAa4HxuHyVwxQRJNKaNqp22OsZIOwR2Q/E",
-	"7Wf0hu+GD1sek/Nhu9uYgLUW2E6W16dDmerdohjYhyExZPkKL3glcj7IEQ6I+SMBTQGQP9E/HYXTTuc0",
-	"nk55Av9iC2D6o815BIwBsz2WPtxv0TW0gq7E0k855LT//vrFj+Q5y4aMvNTXWihsa1VAWJV4d5NmJKZp",
-	"GiGymNJOOdYWmFWDRpBmpv2QGGphZcouirRSBmTdFBDTUHi1am2iUMwbRWQfNpFBhG+1yXKzzT0IUV9l",
-	"7nC/KxO4Cb0Na2rLiMBScU6aWiy3tnK/YZPAqfVHAFwJR7DZ/tcuWu/kwwqt171ZiE/o3bjLl3xWFJA1",
-	"tJhRnwdtti/r+hAF+Aya+y3s2v0qbzwJO0UBDNzWJhw5KPJzaaPOhd6/c8q9micHhu3ym4bmfKCXBl20",
-	"utB+y+p+ZNycKgNlQXIZCnzamNm6vOI6WEJFmvg3pTU++VUCa3zOMjJkORaCyVZApiJhUGIXCgPKZYBB",
-	"POwjC3ilvTajfkVCJhJZNnruOwpyuiiV8TVLIoAx5ciKCxAZFmlL+cQ4piQR4FH1gzM5zJgCg4QSfJL3",
-	"bGAgfAjVN+bbrKFgyGRKg7lmbIL1bd4HTYW1G8glBJhUHgrT3wtIJArNlwhnMsI2Wpaw5MJPUtt3WBCz",
-	"ybSfAk3cBZmKa23ThEJmBNv6vdUzf7Tr5KDI1sEMM+gopXRI4OVqRnziCFMwhCYd02PJBBvTWZHFCUXT",
-	"ZH0MGA3Wi3pobhOWHeFHF+/RlmNlIAufu4vptX+YsrOj7rkHUxYA0AAIwhXu8y+fNoPSgw++TVIes90v",
-	"TbATYBCo++EkcCJtDYG49zzV555zmO3Ca1hB2pOXQd0SnhwaWA621ea2FW64ettqcxw2WsiOTUDYTKJ/",
-	"q4KuDUu5AKstFNGAi8QS9UFldysgG9d4IZw3sa51KCJDj4x6N6fDyEDAKSJolskb04sAhMjLisOIVxsW",
-	"ivriMJP0cHPheGRgoAVWxgblY3e0cqwaI8t+Nzc0fTj/dRhMBoZoM6f+Nd70acUIYpplM+yX4YrkdFg3",
-	"iJwO61Cz7p+VUbMWQLP2ifskhMypte2FmNKUvHj9t0ui6IDlM5KxQcbUiGWw24rSDJXTwaCoYVulbM1H",
-	"w5NfuUdqxbpZ8N8hSDnz1BNUOGT9QDWiWlStLHfbucRtk+o23CGH8rZbLW9bLGzbuaTNPGWdmjY2nuTO",
-	"KeaCRMBmHjmGfa9kzQACtMlrludcDJWV/+APU2hxgvayWCKb6LedgAhJYpblfKCPNrZ6dwyNWZtcJonH",
-	"XGvbLUJhuV+DMkVlQdHhVIACh0xY32/PhWxftIatJOde4BjFUAs1YJxSIO9Sxz3iBJ1XZebYqV5bOaPM",
-	"0sFQinV5IQzZPrwN4y/en/+Dpjzh+ey5FPlINXrdEz0xsNqvY5BEDzp6ryFB13nnU4WEc+PbxLtAF/YL",
-	"FritrG1DS+pQ3HYobvtLFrdtrbuWFLRZ7bXoZx3bOMvxmNX6XM/A0Snim8rVpblUrqm81v++ZrN7Cjmv",
-	"r5m4h1DCrTJMdmBaz22Xuyl/cxLTKkt4YKT9l3fj2TvPZzSOWpu8jkcsmaYsCQX1U60ZKyJ/8CrzxEjZ",
-	"G1ybLc+IdtayHGLFl2JGMmkawBdhA+ugAJ/PfBd5Uy23Tz/In4Zb8YWKD3X+0C+fhdVgtaFd7MV7yp+I",
-	"g8F9S3hv49J+2ylgBKdoQ8h+K8XiVBpOm0rr/NEUNx+UoxjLHEUL3FgO/vQIdTZ7LCezKovd45yDkpPC",
-	"sgy0v68CYs1C18sPVSqebf7H7/9NnFUeCmuWBz5tnr61IH8PAO4CcSnYDeGJapPXI5rZWA8AA0y4IdgL",
-	"BQyeY31NQsIGVhLpn7CSiDT1Fa2wQaYiZUqRSP8NckOQdkNZaKbLk/IxFUQx6LcRpM8IzGGypGZmLSdB",
-	"P2RLH8HmVoIv0hGzQehjznuAPfByJJngHwpvY+OaGdj7d8uWl5PZwYI/NNMfTP4akz8FEtKdLX44+Rsa",
-	"/B+t3NqwfQXuWtK/0rQs+c7ubnk9LaFYbGoJjObQvsIEkKJsrUObPP7AkVXT0/xBUUiB1aBFOEW57hdC",
-	"FRlxlctspvXbeJJyKmLmSj4MuWxO49wAKOKX3VOhgMku1YlMLeJrxsbyPUsQZJXmZMLkBIFTsRCFYu2D",
-	"KUhJpNbGochYzPh7BjG0dZty6utPJRrztgx2VcPNodfm0Guzfa9NTZfNHvprilB6ZbDhyTRNScJyylPH",
-	"UlAy2YcsnzfYsYLcN8LRpTXGuKnGDogCa7kwzgMX5Qbsz8C18DRpqmTRyNMq+At8+70IqxMuqnkSXLTd",
-	"XqDlpFL6FutB8AxJ2lGoAb5bABSiv7HSRWW/wDAUtxAGz4zOcxZIn+U3jInCs0DQMygxA/otPw2s7XnM",
-	"ZEMTdptcEiPOoaxqCD0TLt3mCvHnwkBj0gQ2MFO9BjEVLeYHMtNizgZePAmLIjgU5mvu6VEB53FEBikd",
-	"GtrpERMkZYOcyGmOTgniUXsldHX4ya63aue2ql2SB2u3UG3nR2yWPnXLuAwB5LNlNfBIIozL6lmaqjW+",
-	"8uQDqK7KNLE7v4iFHRc03/aYwA9wIBdlE5ZcSUOPbao8sQAEaLDbyEH00nzgv2ChTGzTIm78bZZkdJry",
-	"WP/w3Rxf+C+WO+hymnAmQGD+7PLtuLVlBnEWnkOF8MuMHcG7CRdqgh+k/ywnPPZ3ivfXT2a3sZTVzuFp",
-	"vyCtQIEF5sTQLFUfvOXGzzS9JjTTOrOgLjefq2cI0BpgCrQIiDMaX0MQ0g4em59YfA3g/qbemONkdwoC",
-	"c/3OXyrKmfF7DApcPVbfCV01X5+Cj6un5CwupkSLZ29CSgPvlgfudtbTtV7AV5G1nyfFMPTBStmGfPXf",
-	"LWzb9WjqX2gzmiLuxuJaOfp4JrT5O5NTO8FuF6RAFB80bhgfjvJGr/tpX4v61C0lKE4YHV/rCeVvMI8z",
-	"M6S/IcmAo0yfy0K3wjQPMjl+vObKwmnK5eP1N8KnX1ZkfDfDcfp2w5hSfWBnp+Tsof/1bvW/bm3e1/W8",
-	"emUya7bCYNdrpvyu10yt7nrN1OaNMTZgu3VnDD5g677X5qsnV+Tb04f3XRuMjT1UeDA5HZo4h0slNN2/",
-	"oBnStsr0bdPMBSn3zUbF8wwJWmSf0K612qLWhrEKC2lcGazw4kamTyPQT9FGH3S36J+r4ERW9b9+2dbX",
-	"JYI5AFm8cUXOVj2vvkuiF742z2BqLH2jvmyWf3v+acsBf4HW1pVdrQcldWhr/WrbWrfWyUtaWddKBxz7",
-	"SfYNmllLbaxGkd9Bbb20kdULbnmfZVo7DLVZ0ZgKIT6M92NIsj9Nr21rYyg8+jFQgVI7ThMXr2oZijPM",
-	"R0CT61zeAZgrvF7XUFTkGIYs91tOcymDOXh10/6KDSiuwCkUr9gRvgvhFvGhuHv0eKRiBP+tnfbBFKKd",
-	"ZjQX/rBsoC8U0KfqDcb0qDKe1TSpfocdpPZh2hpQ13wycbULyKpgCNoCmD0YJ9LnC3ZTKnOy8c+KwZER",
-	"Sw05hO3R+dHdzUx2Zwwij1AiZM5j1iZv5xpahf4j1ISAtZLFI/7ej4NWNrzCzRUdr+sXRfhtp2/k9zCY",
-	"O9F52umWuiBxmrTIGmaTfbae4id/1t7Trt972u0GG9V5rDtP67wXLsYg9vJJDRpm32PA1RykRq/zaf3p",
-	"honeoevUO6KHBtSDFbR7A2oujfDdQxOqE5wb1xVWW0fHpuv7YCNJCAUAEAZaQviV7/KMcm1euDLtoj6r",
-	"F4qsbIDA7fOwFyU8DYg1CHkkDfKFYfiCS5ipFPHrv9EQOul0SJPOGQv4rJNOt3VBYimscYfm2phe6wfS",
-	"OAf6XOY/s+3sKQVwra52/aIwrlyOU82LyCZmo0Lh1Z9DK1dR0mK46ogDGBEART43/DHkxYEO3yRoaSjQ",
-	"bAHiXWT+YoLwHBOwKsCf3XvhqQu2jJnqAMjoLdYHrAwkbz3ID4d3vg66x7a2zlvFsjtg6Zwede+XNLhZ",
-	"ae+CzsmbzsMNM5SbkOvi8dPzsXczaNP6+9rAi94V8/a22VAXpUNacnIKf0DPxsa8XdZa8lbj5OikU8oX",
-	"b2K74bU/ek3Kjq3rNZBmFU3LC5bewj7huKWHy1+JUEAu5YaJ8csbmiUGBcVKh5dxDj+v3H4u6e2O+wZ7",
-	"Eq80M/CaZnREnjG26VZdtlPKwuxgKR4sxb1YitYI2YOtaBTPLpZiUUny8a+QBqs2GpME6EyhdATL2fRH",
-	"qWn2ns3AHLbNL65ty9ofOYlsVj4izc6R3g0JNtxwy2UKd7bANMmxzk4kbQLtb7a8DkA4CCUR1PJEF4SK",
-	"mS3HI2M6CwVeEUERR9QmP5mSOxNYK1Xc5aNMTocYW6vomQdG07emiYZOc/mMi2vInaFkRx1o3s0VUVqx",
-	"AW2wyQOWsVNd6R6y4PLhqK8nhxQAbaaUsKL8EIrlFqoOWz1tJhYlDGDDAYuug6G1w/sVsd8MgB1pyixw",
-	"BmUsx1D4nak8MClMV1+INwKLKuF5CyHcbiz9rL3IPDhlAFNA+XCU21youSQU8IwALf3ykDOWyam2kf31",
-	"0DrF3NsmryWhkwkTCXI9m2lAUx6GRgXWDvanPMUtygWjGUw8LOPqZOYF6U/HE+Vjvq+CPTCVH7tnLT9v",
-	"i9OfvQzuCxS47bNobSN5bbbgl4R+sKdgiXFoD/IXbx47NIId0sZ32wxOEkAbMoq1WW1qtXaEkygU17ZZ",
-	"ZauEjz+6OtilnWePTNOZ922um6LcAmEbzu6VAHZ5DilEtKS4CsWI0ZQlPUtjb54J1kWKrQscjLKUA2Gz",
-	"y/s6e81eZ+JdodiDceA3au3NONisX+tQHvNX7vNyp2vHFq91BMSfvho0qPokJz/0N7GUVSV9VhaNVwy8",
-	"aCfYduS2Dn0XApdiA/VIBHZqFJDIjkf/G/3uot9NinR2EYoFapfAuuDzlC7Gh4ycyRwde5GBXJKxhN7a",
-	"UDStCykSxxAL/oMLMoAjCsDh3uMc0kULVcY1x35l6N3F2HSbvPF66izMRi6n8agO8qJWH4RiiULwi1v3",
-	"qxC29P0WfKEr8HjA2wmMHxeQkXPjAtIve3HL/KDtfJetimSLI2Ki7HZMjyiHdr0dHaovWAi7wp+y9bC7",
-	"+lQHjX/wbL5EQezuJgqegNvxYY69Jr+PBwPnThs4y1IUdhkxKQHes/OpqWs1B9PAFj605rMUkIdArEBI",
-	"RJz88ft/dTu2R/+CUBJhq2ZUvG5ElV9qQkz/pbkpIDQU0Xia5nxSuo0aehd9j4WbdzkLwrU1Irva/JIn",
-	"8L+n0R+//4/LA7RDEWH7ZUSaFmu42yIqprZoxb3JJFtgRgCAuM7c0R++XXD8pyn/7Sfzvq8tNr5BC+7y",
-	"xtu69tq1O2rXtlv86f4yceDSgi8JA9tNeIgDH+LAB2tpdRwYpfS/C1G6S8zXk8jbGkw2IFsLKfzKq+B0",
-	"gK1lnrQajJmgyCW7GG07FH+DZlJl3f/aesQxnQGsPl7xNIFAQsZo4jLD+vf3VDsUlvKFCr8As1SugGWe",
-	"2KvCFYDQlAGEyTr4wUOWv7QTtiJW9jO057iJakYTlqHddQGEbmruyw2yJ0a4PcaBGiRgUym2rkJ5qy9/",
-	"dMv4v6bf1E5QjdawU/Knqyn7WjEGqg6zJ5jceu4EOODkzDoxZidJLJzYV1eK/8prGnRSU96I9SRnj0SF",
-	"/xqEwlJXJj0Cdl/kkVna0q0ik3hRutsIPfUpQq9I659Q0Dxn40keoL8AmMnOnUC3Q5Gm53LBZegr4J+L",
-	"giFjToci1hIP+bGtuwS0nSV3SRn6b+BJMZJuwrKYidxDBteDvKdCkcucpuaNrTZ5DAa5GTuWGelpZokr",
-	"Xu8zlRcPv2aT/MLqXMRjNBOJrZ56eN4dGaOOsMzhPZSZXZqR344fBaGwvtm3nRZUJfnksW6RYLLQnbB7",
-	"zq8y89Y3cv++zCMYs2J5QCJ4fWRnjL5nmTddxTeAWtWf5V5j8OkCv7PyntI+MQd0fuiIxEJmPYtBsbDm",
-	"K7T7G9Ugi0Xg/fokN1wRrtSUJaTJPkw4cLlF9RAWtgxN32K6H1heTCQUsBVnBtsk5jo22uSyErEOE8d6",
-	"9JAlMBh3ZMZyi0P3EBV/LBNGIiHzd+aa6GKeyvXGKHOWMG2MygxWBnG87Y6qeqjhoi1I6VZYKK6dtjBR",
-	"3D6RA2f4uApM3Nk37uFw0t2RB24irwiyeIC+zcB54JXId4uCxOuRXbCQ5uhfq2wkPJOembSV4w7GiSn3",
-	"0gZIgchrJtyNtxE03tN0apC+zWpYib4uolf3BhQjYFKVXndphA1Otf8uM3WgwlC2GS7TvtaUdtqfrkIJ",
-	"gw6TuSfQRtCIN3qKQdJb93P15evjiNi1RKV2K829noTYFLF9s24QEEpejgl/VrZT49ujzslRt/Ome793",
-	"VgZ8XNWQgVKv1OIy9xwxHfdZprfw41dvjuCib386ef7wH2c/dL/TdpEn+uuf4i567IrXTzdrnynhJxpl",
-	"qqBpZeH4VI+oc/qm86DXPTEj2uCMLRZyzptgNuf3N/ob1QaUHJDYLqeC5YTjUgz7JGho9WfgcR6u/xVz",
-	"87rB0ZkHF6z7hidc0LTAuUupyo04gd2/yQu11eHbqeZjP63qTDqfb03qdjrFgEtbSBUzaPTgskV37UvF",
-	"bN9CS916HmVlWMJTrGhjQOgbldOfzvU8kAfcReca9eWe/Wvcwctd7BUhP2wO/ys3Pb00/fGqCizGiQ2R",
-	"aI9jPNHeUgHFHGEJkrkIQ3k0D4VL9lmLHYui0OsDO93PCDrX+gLzljdcMW1zo6VNQwGCnGWA1jHJZD9l",
-	"Y9Jk7WGbRMcOG/nY9hUdd4rU90mR8I5abWK+FRvvF5EBrNuyTolUlblvHnh7TAafC5RufmYOVThfIBH1",
-	"V1MR5nDujilnhfr2mSAnNI4/Fm7neg0ARRaYbNeUV1N1v9+qg0PR/aHofm1ylf2kae02XiNN+9csvS9q",
-	"mPRH/VvlVVmelSD7FSP3Imfbjt0u227V9+4TeyS65gIK7nP2IYeaL0yJLNTTB6HIGIaLWFIqE/vj9/9p",
-	"BcRWhgVeaRtapVBiXbDFk/FU5UTlPE1DoWjO1WDmJW0MbVZT253OCjXglEICwQwxyC+tGm75rXqqsNrz",
-	"FqT7bhVitohvlxqx6osvTUf7jMQyTbmyVBbmzz/qp2xSbO9P3Va19n7JGuwRv1CN9JktYGOJzwNxstMA",
-	"P2vd/Tr1a7bsfucatoPSP1SSfREg6v1YKVYc71xMlrExF8nmiIt4n2sTJrQvp/lXWPXxHCD/KLHzYD6k",
-	"zGStGEvuKRIpJpJ39sqoVeSITb2bigLULqGQ71mWTAsgwXLeGMLa8JiENCdU5Rb/MCClDDX+iPiArQtD",
-	"jO2/zBRtILA0IGcakjw50HbJGDUFQEgD9qB7cgnRsTy4ZhHdgpwy8GcoUx9IReLsDK6IYiJvtcmlsDRz",
-	"NCXRWB/ZIZY+IBCOaSEcU562yQvBiumesMzO0YVf8JdylatQ3IwkuaHFbO0XFlGvJ26SV+4YfAlcRDNh",
-	"tpRqmmBJoWAfcnLD2DXwEE5SRhUjAy64GqEF15+RJxlP6Ky9fn7Gfult4j5vktpU8MgTm4kCWbiaZm85",
-	"Q90vW8xGPSbz3A484Ood1P8WeaWyupSDqvjh5rh6WoL5smsXaL2CsfEvD61nO9tLTFJ18HkXhjTCAcZB",
-	"63wibwBELxQG0x2a17aKtZKmYcpdhYT22mFzfVXdXvXUgJstrfn8L4nCZVdgSfuV2SaH7qtD99VBaa7R",
-	"faUKwMEd+q4K0bitp+zy9h8dyMmaqTaHk7JAXN40roqPhxqUmMZLWFyhmCuXGre2Td+tgM3amyY5ZPAO",
-	"Gby1M3i7HnXcwesc9b9m6s4KIvgmxeKqSN1K3NSKgRe4q9uO3KzZirzdK4ahKA/fOgNrG5owATgLmyUq",
-	"rPRbyIbdhqjcFlCqoNrezmjeLiW1aLhDHbLxd4ZcbGvDf0HgpxUmvM1A7WrGH3TWwZj+IgmoXZUsHoA9",
-	"2NMjmunfYNx3qSn9iqGQpwY/wHBcl9IWbXJpyK5sa525ylTLnhkKg3JPpWXN9iiyqcDfAprBVMBDKnUA",
-	"/un2qmgrDOW3+M6DpfwXtZRf53IC2xrJ3WyrK9Sfz5O0bHiqcWcdjOZqAq5cGmni5Ulh2j2QkPK3rEhR",
-	"VX6LQwjZ7kt8xJDJtCK6/QzI9TwoFqKNYN/+7TmxOcyoyOviCoippv8QCqiYszSDimHzceXdTUrGVNCh",
-	"ea/dw2nK6HCqpbHhcG6H4rXZ42ZrmwgI7CSH/DIvxC2C3IVHs1eQ6oUCdMArdmTPT0F8WKgGsrZmgFm6",
-	"QFw6yDMbz6H0kCUuxC0rj00zthAk89sHu0ed8zLdG17y3WxdrrOVbYUnHzb2DkBG1VjmqKkPmjE5dHRs",
-	"qFVHiJ+wR3W6WpmuMI5zmnOV89jjw63E+kKlO56knIqYkX7G6HWiBZ8ceFK6R0byRgvfGRYJIWCEgbAJ",
-	"/HojLoogM1Yfmc7igNiSJmiys+gdgRF4Fl7EQ4YJRbOARiHHBWTO//u/pNvpaLtAMJKwmI9pekE6CCYi",
-	"ZF8mMxDO5vqWoYjP5I1+uq1csoypVh/wjGCHM1wOJPtty5nLksjQ3ZvqX48qMxQFFIkUTBEu4nSasATr",
-	"kVBZAqoNcovlhOeAdvIzFGMZJnH4GqND4FdanRn+W8ucDyPAom/zPJre0Jn+w3utE7FyzKfTFVi7dFHU",
-	"O6lIzwMuIKCOIhKQNiCgVk0QnrQCMuBpbv4WigjnJcIJBlB2LOSa0CFLcAKjlI+5D1x63gnImH4gJ+cd",
-	"XAAAkn8jr5mI2qGwJP5NmRF025KW2Wy4ANM5lv+MoRPmgnDjsRTv9MiiGti2K7etX2Pn+gr7s9Dhc/MO",
-	"fiJXlkG9Gp3NMsJvROpebTXCQGCVzN7kym5NKCe0i28A7+1ateqGpuznr6sq5+atYoiv9OigT5UOWfWi",
-	"140GNkppMOZuhC4Y0w98PB03eifwExf4Uzdo5LOJvp+LnA1ZhqNaYei8tFvuP072YeQ4KQW4CuedXTls",
-	"52EuAreL9H6a1D9O2/8jqp4DfIOFzodd4ZPvNnpnJWiME70grvdcT6mQ+WsUzwAGYiQ0/KngqIWQsNEi",
-	"/6qh9u10S0y3hQx6upJr97fGmnAd86y++p2efcnGlKd6t9OMjtopY/+HxmPWzrWh5TZfQZxboF+ctM9r",
-	"8S+6nb3gX8w2o1Ww5+8Vm8islkLAU9sZXHiAV7wDxuDV/KoA+2BhSnkm4WtnpK1biuCeXWUaFjZfRahl",
-	"haAsRm3DGS8pQF0vNzO9SoN14q/I0uhIQ4HeNNL/azHhEfE1ymXxiwuYOwB2SyQzyG5AWe5FZm+lhqEg",
-	"l9lLQVw9Rv/ctBjIOz0vdTq0NGd7QeLfZIApo4kiuawbnbd8+2IJWB3axj12iGz/RSPbuPyEevt0xzKQ",
-	"0vH/Cwe1a2udn3FxrUh+Iz0uZz+j1isCr+RmJE3nCVMLIh+VA5RLh6Ik/NvkO5mPsAmpz+be42Q7Oux8",
-	"MGDZXGNz64JQYdQFF8M5xuq1QXC2IJXes/L4jNXUZd2yBkuML+6XX34Wbxqw9abxi9Rjz7+/uiS72FaH",
-	"quxDVfahkGSNquw9qGkUt2uq6eV+zFQcEPIab5AhchEvrk/ja/DLADcvgpit/tGi50UmBGx+/t96YBEE",
-	"fUNhqETn0PSeubZvDwaf50RIkkoxhGYopn8xFTlPDUOGe0Qo6JByceFF4TEaes0mgA3u0LUp9sHK3Puo",
-	"OcW/nDG6unBnzwB4C77XJU5kqeNbqJxRYFDNgJ4FMtBQtAqrUueLmTUpxVtNILUvZcqo+CwMIbXVkOKA",
-	"wXcXMPi+xoJEu3V2R9IrxP+aKgSTUrVJ1Suq2BEXioFmes+ImvZVDkUjiukTadGK4Tkm+RbByY1aAbFI",
-	"CEA+iAyEobBIUrVJuzZ5SYdM1aTjTkxmxmTjQuGn46wLBIAI7zm7iQoMhBX0SAMuku9xNjaVg69hKn4C",
-	"eVWTBDPJP+vu6SmoE3QA6LRR8u0Hfcc6WaRnkLH67OmmhOYU0ahWF9eU5w5IU6Rg5EZm16AocLu9HEkm",
-	"+AdY3FdMSHJDMzaSU8VU26LeL807eXDuCZvQLDfcrZgpvZJT/WFnJ25RfrbPJyqng0EjMNW/S7/FeNiN",
-	"XlfPYTnN9WmjFX7GVWX25BLTlnJgNthdT5x8jeL5CReJmV5PLhtRsZ5YHuCRXpDI5qmf6gxZbOBWQFI8",
-	"nuRGjLQNGB8xIlFhqoHRcSEA4UIHCWNk4BoEKHhC4eM2Nwf3GLuZg7zOZDKNc9NJw7T+CQhNU5JKfASc",
-	"+qrzbI7v4+LGxmYnb9899JuVGm4zDXsSfp3KydtU7m0017X5YZyoomxly8DUMzNNq6531915U/xAnXAX",
-	"E+ewXQnF/bqtzsBNv0xrLJjxxx9N1c1a7fiF2a7VA8+VLRMb8YkKDIOAnNjQBrrpypW25ZIIdhMKc1Ob",
-	"eJg9ruCMptrqnpGMxQzoCWxwIyBUOUI4gPkacZXLbNYORfR0cASBBcBNsz5Ez1KsidyyG6QsIGfdk+VK",
-	"z4KfhaJW6eFMban0duvzP+Rq/xT9+juddHNQl9qHld75C2FPsAPUwIOHBbbuXFv0JC4I4idV+Mlt8r1z",
-	"UU2lLxPUxiPPOmftqspUe2Zuveei9OFimqYb2jmxHMlswcbpPijq6SYQ1dCvJ+7iSlvnYbWtc7IfW2c3",
-	"G+fToW7uTtAS7ygRaniIPXdxVWYHxQIkdvQRcYkdH8R1mE1W5nhWnq+KHE9RQL5diqcoKK8HwFiAq5cD",
-	"Eun3R4H1jqFU37srIs1IS46ImFSOngvv760vYXqghNmn6bEbjHzqXJ+NVmsr0IwKmb7ocZLm4+ePL1tb",
-	"juezomYslesWLeMg3w9YGV8hVsZO6gz3/paurKty8AFc6/JVz7jKVaAdU6ZyZOAO5ii31dLONAAIH6Ci",
-	"tOgYap7j3mjXP37/byjpNu141vbWwt/ipGIHnRZj9gU3IxmKXyU0y1huT2fFU+9V0CAVpVzl77zBRySX",
-	"MjWpMdtxpzXXajTw1RZ+hX7S74fbfETeTRXVdmmn6kSav5Bc+C1le2oaKz7UNY3dZlVB8brVOR7v2w8d",
-	"MndAOuoVs7LxnvKXZycoa33mnsjMGoXLkazX9gUQk6IkByWQC3guwt0y/pcpBSNOl3aDe12vZpF2LToI",
-	"RVUP8A5FB068Pjff83lE6/4y+sBqUY6P3C81UNpmxl/pmLOimdE+y4RxVsJomN31d/0U0/WYSdikpjDf",
-	"b2ukcQ6g2Tsm3XFNVotlGwE/iOQ7J5LH7lhtZbiC9VU8Y88BmTsXaqknAkCsjJL125xO9C+6nQ4YvzFN",
-	"01abvFV+2of7xWHaykzZICdUAVjQTP8mIMowC9A0BR4dOjC0ShNG8zZ5TOMRtCYY65r71rirKlUeFoY/",
-	"yja5nEdAShw80jyFD8iyoph2aUinXqTTJJmT6FvHZNYngvllG8mmLpPkVlhvYCLXGXXQMDvFTlbvX7/M",
-	"h+gfbvtptoekmsUG6Zj0qt6MpNuwfQZV2wdum0O0ZMuGEGt0AhjcTlETmiTr6J41rOSNoEVzi/QHTe2+",
-	"JC2HULykfj7K5HQ4mpP10MMQiksHiWc7GKgvy0tt71uK3AyG7h3/xkZ91gez7e40PZudAXtvx/ODu8Ic",
-	"oT+59RbU+7/3lDN8toLorBv83iA6PQF2zWb1Lv0/5TQjly+fEn3VfIy3CLRm7L28NqqdfZjokSGaWVMx",
-	"cMjhz5d5FIQiwgvUZR61EI5MsThjhnPwPcuIGmnL0XRpRSMucsgM8lyRlOrX60HFI5rRWG8fLe+SMTd0",
-	"JYCRqQAkc0KVsnyVkYu8+Aik9xR8WFUcIhR13Q9VcYh14w4/6Mlesfd/hqCRHlcRLaLzH9i6IDNthWOW",
-	"lPYVE7VdXG7XbLhL7n5vA50A3BXmMdeoaHFbz96jN1ej1/jw8CdqwyLXbLb8XOo9+FZVVKjc751ZtCcz",
-	"81cpnSaMPGLqOpdYs2NOgh0A7BaQs3r3aCm7HibUzS6RlsuXT39gs9VBFjgbh+6G2wmYWKnqh63tr9aP",
-	"lFTpWHjEOv0N5n2QewNpwtIByBhsEkWRa6RzM7pmsyggUXqN2ox8840UMfvmmwvoMwuFvvj13y6PTs7v",
-	"Q1Ahl5l27SPc4q5zAhon/qV3+y9obsZUaAuVfYgZS2AcWsZdgDQORQRnPApIrsWH0peNqHYXbcYQviCm",
-	"WTbDll1PdiDDlVZB0AnHcxWKjMUySyyFFXnfJUwkE8lFrlptEnn9FEc/sFmEZMmDqWIJoIO0yIhlrAf3",
-	"2iUPxUimRgngbAXkZsTjEQKYJFat6QlRbXIJI6ZxrghV+nsD86nw6QBgbUgbcz6GcwicyjFN0wtgY9Ya",
-	"F9lOJMCKBKh/sVg4FM3o0eNnj988Jr6GP/54zWZPk09RS3+vvqukunxr3wCeggFDY6hqvAgFJSakQvSR",
-	"ZSLXc4xBfW8nNWUGv8HVmlssKVjLrHYoUFqjiKntifmBzXaJ5XjiHgV19+TotPvm5LR3/rB3/nCZoJ6T",
-	"y0EDZmiDmA/K2FvsZNlB99VNhtGGs/j7D2trw2umJVp6/e4/xw/f/3P8ZPbP8ZP78T/+4yz+x3902fc/",
-	"vo/HSfqfp38fJT9/6PznyRPz8M8y70ldYZDeqq581x5ZNDsNwnw830p+ReMRO7qSIs9kWhGxRSzdSMgj",
-	"OOdRu6ppHtt49ajutlI9RK4+Y8uKk57bWwL1fStoC8y5e1YZLA9NaUtVWQ3bAz0D/h1AWFfJd32Fpy5d",
-	"LEuwD7lWvDDvbfJPOQX3DG1hp/Dhey8IrXTlzLVUzODsIlJYKLCYpk1eWf1HnSsKVgEMTtl8Q63Gq45v",
-	"6edYBbQ6rgVvPcS17kRcy+yV3c8VboKlNvaqKJa1jCAUpLVpRShopZKtCAXBCd46EoRaciEWNGa1kaCf",
-	"R9IYvWgFcjVnCFLVw7MMhmPTxl2CokQcyhKiCywCARgJ+A1CkU/TFIQIBUO3xKQFD8zkTUDUNB5po5lq",
-	"0YO7h/CEgR4A5oD3PIGoDoinVoADirRNrQeA4gK9CW9pYF3gt94o/v7zG4sW68s4qu9o4f3OswG+GctG",
-	"YBwWi2YIIzEDwfffU6GIUh4zEbOINKOcs0yPbhxPLmOt2+wP3PzYKqLyRWWhikjhLyDhTSiaRmSCBQ+C",
-	"tAe9yoILdmHpb1TPL5sJyrWLwVxCICgQjuzlPuBRUMbSv3BswT0itLnfJpdiVt4oofAWeK3A2ZDlz9nO",
-	"DU8le7kG7ruokMHjtU40CBdSv8EtYKPXGEzTtBE0vGUsoNY5yxq9Rn+quNC//1SJL+6ttBZcbsEMarhZ",
-	"Hwv6XvzoLVbxk14rBEq3S6UFoCnmMdtiifEdNOzJgUKfMWtsEKZaVyQ9r4V5wv3SPkSVVvdA5W66PKUH",
-	"9SG7dUGNWcmIVDEfH2NAZmk1oBV45PXV0+cmgrM6i1CZOWi1Q7GPZIEX6gcxvBToqBzqf4HCVYp0Vhff",
-	"19/5Bufla6sq3CcJ14dGZWhd5dd7C62/uM7pYkB9h6C4W7rVcXFvNx/C47cUHvfm2Cc9uHr6fMfouJZd",
-	"5oiujpF7w6gPjMOftSmkH10ZHMfQc0Vw/Hv+nhkgRi26rS1LrClbGEl6ysjbV89CEY3yfKJ6x8fYRzqS",
-	"Ksc+UhTL708i0uwzmgFxFAy8ML+g5dJwQOk/wXvAyIDAl/WoYdA9U4HYtFAwVDnzDi1gnpGEQeGvDbeT",
-	"PhUoOQ02VihWh9TL0XQyH0wvCd4gFIXduB6wkjvYu4SSfamzuUj5soBGFWHdlZK4LGVhs5izs1Ggd9up",
-	"qo3c4rY9xG4Psdu7ATdU6IfttFR95NbXU9Wm9/FH+O8GgVy4vletau4pCNS6AI85Y2Vp3elqO7wi3Irn",
-	"ciHg6ktusr7gxqeWBfchBPv1hWB3Ph71Adg5M25VGNaz4yASqxVgRSR2pV6siMSaQ7h1LNZt84VwrMfD",
-	"ClaWlph17vYl9F85A810RFvKQaRbfPvmiiTUpk/IDReJvDFNz/YFtghADkIxZPm7YgytNrl0lCxcEez4",
-	"IlIQCk+FSjRbpCyzhCXEcrnCRSIUhoIlsLSuBe2tzAoeWI+zi84uzNCYRX2PXHWEnEC3OPCqUlttwTKw",
-	"AIAvFr9yJFP7rZsQgBb8apd27jfGKHaPeJLJ8Tq+fXHHG7kH5748c41et6B0xMDifQg0PqIzLKebu/zh",
-	"3NUnQQNABXzmRviqhfd05+48W7wTgxe4LpY5Zo4T0rNhc1m615UttB/C//0nCqD1ztviwtYYm/ZMkAEf",
-	"TjN2cPZvw9k3h9bNtRZUCZ3twnRIiwO7lOewWtSiRAILz+CWVsO0G5wK6x2bvjsrVA0tMQYzoQVPTvNW",
-	"4MvhwOV1cmbI/VUobkbSPVP/bSxVTprwvwW2hrDN1C1AxAAJXh53vRzfTghelWflqxOF/RnYohjqxDa3",
-	"Amn8ERWUXGXT3zZKbLgHdQt/eUwz8jeaJHR9etcP8HVmyRu905JILoZaLXmLEdxB+Tq3Z2qZaPVVR7G5",
-	"7CBsb5NetjzVnqDcgVZ2TjBsIXK5UHw4ypcnk/T1EH7PM8qhCFY469U+oJB6pCz0LiDKChxFQoYCj4WJ",
-	"PA60GWthh5yTmkrIUhVmDMnA5R9LMSQ59GjAtTTXhqfKQ6HNVo8/v2me4EttEOO2a3pOkgfFYKwV7wU7",
-	"4U5DsV1CFGnaAWhVc0FqFQVqm5G8CcWYihmJWZbzAeTklWnasToM4gAPO1pHbaktntoF3Rmm1BvlYz1I",
-	"Loavpb7sLGjgBF+5FSoxjDd6Z50Sgfn9YJ6DvXu+GQe70xY5JZOMv6fxjPSpgo39S9DQU//CkqD/66Mr",
-	"MhjTLJZVfOLP9R/IK6kUb3j86aebNIFsIZbd4tQIZHuYDhn3FeL05xHLmCeO4KDQXG/tMjXdxkKVF+dn",
-	"C3GaFqHvWmnqAgXa3oR/e+Ym9kPMm7RWRBaOuh5mwgjPWwHAS4jiEZ77VxZEBfyPyY0VIwFx6ktcLuCx",
-	"dgQ0YySj4hraSkzq3uCZK/4bs3GNvqRZUuT0u0VOv01eUXGtQqGf1A3ISUBO//j9f/BDaY5IRaSZc4YA",
-	"bf0Mq7eEzIka0YwlrU3k4TNYBxjOqqa/N3JCfiymonLwNe19MBGljIW5udHrdoLGmH7g4+m40TvXP3CB",
-	"P3QDm9fgImdDlq3V7/fFrfiiWsGPLpxWV1DBJm70TjudoKG3DXz1ZuZ9OfhRAkR6Ij94LzkpXnKymeFf",
-	"a6GfnNZZ6Kfaet/BQvf3ZY0OSItLDob4/jWHPu7usANW2oRlXCa76Awr9bdSGdr4gJrB1eVc2uKlZJhS",
-	"ETNjftu7a83vVhvLTFVRQKoiQyVXQtrEl/aZtu0vSISHI7I+ocHYZ+8NFCVon0JB9ELhh7ybvpnslJY2",
-	"hP3fo98dlO1hrtQU+9lDQeci600si9B6cyHQXUS2SwFtG+YGuOtiiK9ozkCD0TT1r/aGB2Fs/Wf/l//v",
-	"/wIEVBOo/RIW8zFNW21iCC6cK2OiSzxboDq18ajtjPsXdq989fHw0wdBYw7itnAfunP+w4OO1r8vzUo3",
-	"eifnQUNIPS8Z/P2k49nwWvNqcZtMU/2380+lF9kih97ZWVBycZ7Cvmv0uie+s/IKQjvn37bnw+qn3cAx",
-	"TOqxG0pdjAdldICRI0eSChH9XOY01W/4hHpKFRODNkKfCvj+E3ftub52q0jSyYP9RJLclqtRV1YAHXTV",
-	"/nWVnnstgZgY0iEztGVbaylZCI8t1JTZylwMV8blPc7mshvTnxmpmOoTl5fZpQOSzElRLStDURO8H8kb",
-	"gtEUK3Mz5r25CFAVA1+aYN1GHL8s5uSrE8gGCjydvSzJqMUAeHdFALxTGQAPlgXQT2H8nnA83TZcfrof",
-	"IectZI2YK3bRIUp+ewKvWAcI+e4i7Sb+2dxC3uGLP9ZTUVkc/JwO0Y9Ii2B2QLSoo0MjgvSz6g30XoG8",
-	"D2AaiCYRVBmQc5UlTa0ccu4i2MXfQjFhWcxETocsWLhvwXz3yPchFKQYaB79CcbyV6GYioRlUO+xnbR8",
-	"o2f0q5OTZgN+LFur9zsLIe37D9qn87UXZavxqfjZCDk0Mo31eAq7HPI540nKtXOHpR3+C08XX3jWmXtd",
-	"2XT1Xnfqve3Evk3RActn26cq92VgwraoqzmmQ9LPGL1O5I04CNz9C9zv7ORqgWUkgN4eOwjeHI/5uiIX",
-	"IxvLYfBcM5vtXyam97NHsIcXygq1MwjtvLa/Ezqf9cRNMq5Y1ApC4bX6kmYkpIDuZOiC7RH9HyAcsWWz",
-	"0WCapvYPAJ6b8ZzhJZaO328XJs3Lp3YWh0wYSdjy6m8nLDu6ZjNMaEL4WLl2Zc6yUDTt4Mn9zvGYY+9L",
-	"N+h0Osdg+hbfQ+53vCs6HXsNFAuaeJHr5A6FmTEihYmdAOWXIG7icJBCkudXLwmFD6roISZzLcShKPUQ",
-	"kxcg/2WmiGK5XSaH74egTGZwiuVHthm7Rnm8wc2xqwznXvfsNZtBvx88yVq73U6nA7bvcy6m2la93/m0",
-	"UYMxVp3W9xdfxmNGrmQ2kdmGhGNmCuoEJMJwHMTc6gZdDwfAUYXaFS7EnZnunVp2c7tk81Lu2Jb+H9nS",
-	"/2XtA6+RjjiO2STnUPnAyDzQgipjvdgWggvMxnGRcDEECQNtcBMmJyngzWMgFbJ6iAvsmg6aFhEZiIa0",
-	"NFnaSWDJ/sjlNOE5S+oJh5+ab39pP31z1OJDn8C+IYhL4BiLnSnbHox6jl8+vwvq2H61dHsxYeLpI3Il",
-	"hWBx7rVmQg2QOQBGqeA5UQ5R0XwV0ICedc6gRj4UUCkEfTVDrnIGnaA1+3s1NMbqHb0/4qyFd9VVkMwv",
-	"4Y7ki4cjd1tKaJ/nrUYRVR22yTSvErN4HNTcAOsOYPPFdU4D8ljkGSVPHwXkeymHKSM/y+xaTWjMglD8",
-	"wGZxKuk1+eP3/2kFJGOTlMZWjwGRoDuDpM8GMmNt8sQoM4G9LaVeajj0oYi4NrS5IhFkCrPIslooRiI6",
-	"TSLTxaz/zcG2DIihSgF4zALEzFOmofj7zz+Q1wxh1FCUGNihkiwBbDSRzgzoWi8UofgGLIkJy5QUtiYG",
-	"cJP6erdqZav/HqlpP7owdYaZyiFsExQXO7nDjsaUp6EghCYJdPCYIDr+gcQp5WPStC0/xZokEtv/iKIz",
-	"g/j07j3L+ICzpEcAkSFqXejxUjvaEksBDGOGAB+2Cr6ogaSTCUsQ8gheHf1qSoCgvyjR4wXiSTtmGHZE",
-	"01TesOSxHswjOaZcaCeJihlJ4Cd8FhtP8lkLJwfegLOonzniwxHTszWiOaJJPaeTCcTyh9zyN7yn6ZQ5",
-	"PwphXF0fPE6YCghLFTwyMjU6rxCaCrFMaF9rw2hMP8CvkSsH/gLNARdIIXmj3S7Xzen1Z8K0Fi83fx/T",
-	"CQCJ44MyypVHOHHPQhHAPYE2vWIqTF2WvGF6f7X1/jL6TasjNW8DJlzFElABExlPsfY1cr98m6URRCLN",
-	"F4ciQuACPDkGuqB9w9L0CDiDjuWECZ4cxVJAkBvbGVpmtyviDslUpHqVo19vrpV+C+EqFHpBhAk2jlh8",
-	"bZEEcnMi9RbTYhGOIJ54ouh7YD0+OzkpprjVJj+wGZinocjYIGN+MqlP42u9tAJdcppj1xmisZuZ116X",
-	"MofdzN+ImtPBtB3QzGRuMRnevnqmyHiqctJnBCEeItKEf0Qoh1IpJ/q1/pFM2HuWygnM+VgmUGBwKcpS",
-	"qZBBZEJ5Zvh2YE9Aox06I82zzkMzfAOQj/PFc/3Mdfp4lxnfk2mVnfIFqbcrZILWd1CkG8sx0CSZadNe",
-	"+4T3jo9xDRtBAw8zPNGU+OJ/A0tv4XgunOsN/wFbyR37Eo8eLlij17DgHjASeZ1TPZxjqY2bk2Nb2Bc0",
-	"fuW59feNuAD2mjEXhqXPSCg9yGf6jJ3cf0SQJsG78A2jY/JMn2kPB2z98On8kr6c5p+b/3tri5RQpc+9",
-	"9ur+pLzgaxinV1IMUh7nB17wr8JZRktV+5Jox96a56zN87UseS+45GqJqqsyqGJHXCgmFIdyOjXtI6IK",
-	"UYxm8UjrOAisf/ONzL75hiA0aDOCYueotcAiGwqPRvZnE2E2VwcGpBiMSRvYto64UR+pfkyWaSWgH2kw",
-	"QkMRIaOpUZ2W7XstptpK1DjLEr4NU+2AiwTB+zZOWMKc/gSF4rfG41JNFm6qI9FG0MapTFld6TogUG7C",
-	"SwOK7tOab94rRbl+uyMnr36/x30M70cOt5rXFzxUW7CG7qmIHiv9CjKadVgESsCpsRRCZvPYqdYI+pfJ",
-	"eayk6brmAuN1E5rlpsDMTNPPNGMjOVXILLwRbzH2AlzBENehLg4a00my+P3333Qe9E7t979nmYIlP9kB",
-	"alDvpdUog7CdD+nm/SvSJ1wkOLtbgqRquVylH/GZn5ay+rqwh4H8q9BLXOTSxg2av0psLqOW5RHqMUxo",
-	"wlIum7oKA+0n2I117iESAF5lRsU1uH43hjis6cHr48EPBWJGX1jk/XzExoql701do43H9GdEugRrVU4V",
-	"LwTI1seI8I0eq3nOVPB/TxmWLZmv1ytJM0jslu2EdNbT/jS9hmgcBGVoKMBX1S+OZcJsmAkummOGB5Dq",
-	"9UktceB6K2zunRYohz+w2W7OaalxtJ1JpXiljDU8xSvk6y81/aZzAnEj6XWLgIY7KKVV87UnnfRYDLlg",
-	"DOEAN9VKS9dgbaVU/n6nlLobLWItIIM55/oEbe0dB41nMnYIKsuud9f9+Tzqg1v8GaEYp2pr1PN6FEaj",
-	"0uf93GPbJPOxRtd/R4Wy6YymHAygk5KLIUJO8MzmjbVqsqQkphKizJ7DszJ/TuC1dY24ymU2KzW6BV4v",
-	"mt9ZFBA6TXhOmMgzzlQLguVAF03m+eL8L3Q01hGZCkjuFMxxqGL7VBg+jXIxhqGRy/WuRvNDmzHOAmmT",
-	"7wyVHS2RVTtWeHi9RZQMhYGUJM2TTqeIQCNJnUKcyoAI6X3lrFWl4vtUbKXfH2WzV1Oxm17fO2eC/pLv",
-	"qPjcQddlysOs206649OfDMLzoAc+RxExFbspgT4Vm2uANWn+kfuTUP943FOmwNWqBPaBK6yxq9ANNzK7",
-	"RpoL0sTEZygc1XZmcXhbK2QzWUs0h+Kt6FdKZyHzOclM1hTMofAl8wWhkGgUszFXZj4sEWxfe4jmJZCV",
-	"jIoLo0qZDpfvLtW/gLTU3x1YJFVY3YPQNEJzY2v7axRacM52E1uw+ZdHo1aBI5eFEuAjawulAh95pZdb",
-	"gY/s6Oe3g0d2dPS/rBLBx05OgF3+J/nqumji44yqCpWC0UWakoTmFGpmhlImWFCd8eEIuEZYRtU0Y1CW",
-	"iiDdoTBeQEQGEmsjSD7K5HQ4ci4LpOf6LJZjpkj0RGZjZtj+sKAH+Jbu24QbT7C0JzI9hKEwtWO2fMUT",
-	"60emIsjc8n+Kv7S5eE9TnkS+3+NYS7Te0d8ZCuQb/NEyDRpyQCD1g4oguHtAxzzF9KH2h/I84/1pzgo2",
-	"k0UuQVe+bi8pnDUTVIRv0nprxnKimLBkLmO/sB0Cs3oONnHZWlD7rgKCPY9Q2ZZyqi4Io1nKtYLVKjUU",
-	"xqeDF2qXTiteB00CK4+6N5VDcLEmEyaSIynSmYkYwyLCy+xugmq6RYXcJpdmacA2qNDh1ZSrnjmCiF6b",
-	"2CMXBKwAIfN3OIrIYY3jS7Urizq0yjpwQzQWwhdR9HPzdNDyfyUtb88MK0vrLRV+oeU28FZ8N6WyQOPJ",
-	"NE1JwnLKU8hgS4GHqwfiMsB6jMCUiWKUOjApKZP3HvGJclI6FCYoDRW4eu/OZWYMmyj7EGuBBZW1VMz0",
-	"W5HvmSZe+qlNYIIAMwOLEzFxhCLvrHNW0xux/YmvTEj4Hcndbxd48faWN99Pptvj9bRJBRO1rEoqLHyU",
-	"Syqc7iWpcJB6f4LGkZ0clZr2kPXdFNT1d9hOp3k8WpSsf3/94kfynGVDRl7qK7R0RU5sLBaDyrO6tHW1",
-	"VRQKMIsopPqX5PipIjcsTX3OfTDi4a8sHQSkP83BeEW7DZ6LbPxQtkWip4MjqLrGLgtTo9BD+wuMXT1I",
-	"lVOtFc66J20yn/C3DzbOBIlevnj9hlQrp2OQksd4S2U3Nsqt7RL0+ywfLwnev7et7N1IUsJmgEPmv2ys",
-	"N8oRbKX/VfHiOdm+1QvvTK7AaKGDbiglCw5l2Hc7ZAebdseYHTxjG/v92A8Q1Brzz7jKlSmC9m6wwfwR",
-	"VQbye56MG/vvlZqiT940cj5vmWTDjCSAj4qIUilX+Tt/QBGgkrTaJGIGq/9nno+4+N8POxG5ZmyCLUTo",
-	"IJQAV8EBMCwEN3DPAhMBAu7R9wwUls19zFgOFDgDmYUiY8VDte8xSTGLYbUrjNorxC5I9i8IoPghrIjW",
-	"lPrbIFTBQR8WHghZ2wHRj4BiKX/JVtg5UEi8SM2gNb+bFq4QcxAmBeoEAGcQugXLM1O2jx52qkuRy2tV",
-	"qkh24OGn91fCh+8T3Ht9Tga89kdDv/P6b5daFw+49rFfT2jMFHllevcymIsJqj0o2LU/K88POj/qdoBv",
-	"3PpB4InFKy1LAG61zzmveI6Yai+50WtcPX715ghe9u1PJ88f/uPsh+53mxA5eNuproj4TdHe6e+lAzfm",
-	"XWE3p1XL4ymTksjYje+89Ia13SxsZS+LaAlC8WtJDhUaE4ujj+eAnpcoznxU8AFZPGjbLosZW6M1PbYf",
-	"X4FivCUUzchBQEcBieyj9L+5eGeD/giJbmCm9Q8GRDpqBSRhNEm5YCrQjhQXoUhlrP3AgKhYZqilHcum",
-	"p5VLoOpaKZtCbZyUqOVpxFCgSsRbVipFshedeOktxqae3D67lXxgS6tc99o3VHyo6x7an6K0O2ohjudF",
-	"Hm9PmSZT5r34dD6AaDuc1ii2Rmg0NVx+ld76nu5G6o3LG5ol+redoGEPggOmNGD85ek5fdN50OuemFG6",
-	"2Kh3IjdgAcQrf/SJQV7S7LqxQ3dQsWNW9wh52/eg3O+ccqclIWd1uy/61lftT2Rmwl4LGt5/zYYK3hd/",
-	"X6t+94OGaxV+eN/PShUJNnn9dRWCXJlRAzxP6XsgNsuEcXxVTkVCswQvOsKP1R4jjwGNry9N7Z5Mk1DY",
-	"8gbBbtzzmv+esmmBgaLoGNjPhKIx0kka0wmebE0Ma15ATHvzYkTSnJnYtRnwTE6zUMgbYYfVapNL4X0z",
-	"2iKLvd8G0KRpe81Csdhs1oL6CLK0v+yN/XT3SqjKXKhUL2bfFkNUdZzBXXqRHxsIkc9flu61T3HaHsox",
-	"+62cmtwoygzfgXvyTsWaS/hW3q4+BJ63LcU4hJs/R3sTSj1nU5Qk/LbtTvDMdxa0qDYIrQfC4mmm5w/w",
-	"AgAJ73Kajxq9f/2iPapxPPmBzeCnX/TF2ftqtftMxjQtoVXhtaQZjek1I9lURC1tTGepwUDqHR+n+qaR",
-	"VHnvQedBB2Scw8GfN4ixEkUOCpouLghF15iO24U6vpIjmcG6Lj4kh/6qf0/5b1AZyd7TdGqIkrOcD2ic",
-	"ew+6VIopZa2uRT7HayYI+2CUltWmwAcRYwEhhLwBG8/Cgzk8Xf81erYXn/8SQXTLCq4ZGRMpchWNmUyZ",
-	"sgU7HiDdBXEF/sJYBFaDeS9/a3LzC1/H6FgFpGiOVQGJcWIRnRBUsGlhL6AM3HO/x0qXqs8y1auuzLIZ",
-	"pddoikExK16MbwGI8CH6PsV8mRurRu1m6p4DXfbutBjX1WupX1mBIjWHQdkqalOVhTcuQAAtX3R0rGI+",
-	"1uvkvf711dPnFS83dEZ2PVWeTeN8mjHSVCw29KopUwr+obfub7De0+w9m6lWALSldpkLNpLSgUBOhooA",
-	"iUHcgc2pn6ENW1hPExxbeAoGqVT9Z5TCafPz44W74LcZG3ORlHfOZcnXWTzC5vjfUz6NrBsxYSkrSEz0",
-	"bAFd73hS2kKO4q3iMypIAqWwTy9e6c9MOf66ODGWboNkTCs8FXhMW6TgK3AypETNWWwfj9igcucXJcBy",
-	"YFKDYIaXZE3Cqw7Aa1AMZExzlnGaKtKcTrRWD0jOPuSEfcgz9AACEo+m4loZodJnCdROtwKSTDNAXcSZ",
-	"CkVBTEB+lX0VkIwNuGBm3c1fmY1SUntc8QgNpmnqEQRUcCBgHaJhmkTXo01+msqc9sg5RDShUh6gGZsy",
-	"M1XziN503vGgKfQ/Q+E4v5AEmPRnllmB1Yz8guAU4VRMZJrCIcwYGWTMlCnbWX9KjLEHeAKf/v8AAAD/",
-	"/w==",
+	"7P3tciM31ieI3wr+/M9GUT2kilK92JZiYkNWVXXLrrcuqbq62/IqwUyQhJUE0gmkWHRvbfSnuYCZiXju",
+	"YPYSnoj9uH0nfSUbOAfIRCaRZJJi2e5nHOFwiWQmXg8Ozuvv/K0Xy3kmBRNa9U7+1psxmrAc/nx+Rafm",
+	"34SpOOeZ5lL0TnpXM0ZyFss8eaDIHcsVl4JQRShROpdiSpjQXC+JptMBYYfTQxJd9x5d96LD3qCn4hmb",
+	"U9OoXmasd9JTOudi2vv0adC7SNg8k5oJ/Y5lKV2yZLXzSOcFi8hixgTRM65IzlQmhWJkQc0HfI9MZE6o",
+	"+cioZgmJyqbj5fBbttw4lJcypthjaPbv370kckL0jJE4xx5wQTY1+47pfHk20SxfbfiSxVIkimhJFpRr",
+	"MmYTmZuV1vmSi2mwaS40m7K898k0ntGczpm2e3emFFNqzoS+ePaW6ll4JrR8ivCE9COq5jf//Pv/jAZE",
+	"5jA/xZjZZvPD8LoYjR7FRcET+ItFB2ZQ7COdZ6kZjXl5dPRD8uXHx7fH80fiSfb0xy/yL9VXenR3tOgN",
+	"etx0m5nBDHqCzmEGSW/Qy9mPBc/Ndpvd9ef5n3I26Z30/v8PKxp9iL+qh/4MYXWrL95Zolg39ZJwYOK5",
+	"ymDijSmZr7edkmv45h5zqyYAMzuXM5mv3cgYnsC5xHJW38SUTWm8JOaHjZtoXv4ZN9HNzE5znqWcipid",
+	"yyJfv30xPGFOS84yM3UpDsOjwycv7jNGHAyOEQ/8mX6Ry/nq0N6IdGmZgSqZA9VmJ6g598i0uFCaCl0O",
+	"+MeC5UtvxPjeDdU3E9OLP9CJzOdU9056CdVsqPmc9QYBTlMO80p2HKTlN1uOT8tdRvcsX74rRBt3PyF5",
+	"IYBwZcZy4MOEfaSxTpfmnuGaLGSRJvBUn2tF4hmLb9WA5EXKFKEiIamMb9WB+fNaUKEWLCeLGdXVu4kc",
+	"mB4EyWWaEnbH8qWecTElYxrfnhAh8RNXRGmZs2RAaJFwzZLBtZhTnrLEbOmPBStYckiAlWI3XOHIBYN/",
+	"c0ZTEtM0tf1O+R07vBYtC5vguvgrmrAJLVLdO5nQVLFyMcdSpoyK+r0ZL79ly9VVPSOF4D8WjNyyJenD",
+	"jUzJ+/cXzw6INosyp7dm2eCq4SyxFEEUnbBDcknn+KJZ1rFMluSf//W/4dUAC+Px0er+PSXKvjYgCZ9M",
+	"WG5umPLtx8fHh+RbtlSE5uapTMOFffyYzMxRqzOkJ5On8RF7cjz8ij5+NHwcP/py+BV9lAyPxl/Qo8lo",
+	"8ig+OnLLibJLtZ6Na7+2sHP68SUTU8Nfjp88GfTmXLjPRyGavZi8ojpu4UZODFrKwmy5IRezGrrIBUsI",
+	"FyQyslRkV9/KQweH5J1lSKQQKVNIOrBMMc1zzhSJbMtRfVGggdZZT4Y41JbpPn28Zn5vYFo0DXAN+wvJ",
+	"chBVuPl4AkPuOP3PPoeXfM716shf0Y+GTItUK9K3B4ocjwZkTj+SJ6ODNj6XQnPB03g8Gpjh8Hkx7508",
+	"GQH54IeKeCrpbNB7S6fskv/EVgf3zvLhjOUko1O2OsKjUfsQzRs3yjS8eZhHo27jvJK3rEXylRk1jCQS",
+	"7KO+gb61eThy4nCWszsuCwUzOSTQEp5yxafCMAZK5jLhE8Nn4FXDNih5PBqtnSE82kYLR6PjIDWUc/nT",
+	"8ebZlA9/7rlc7TKVP0I7K5M4p4oNuVBMKK75HSOqGONbRDGaxzMi71hOTO/Av72324b4YyuTtNSzlkle",
+	"Qq/bj1ZLN+CJzFuHZj/eY3gzuXjGUqZDquWFiNMiYUTJiR4m+FQpJfVpMucChQu5ECxXRIp02Xou1Uwu",
+	"bmwj297nl5pqrjSPVVjGvNTUyLtIpQsuErk4IVSQdy/OyaNHj75y4hsInST6y1/+8pfhq1fDZ88iYsQy",
+	"0n9/dU7mPBF8OtMHh+QZDumEPBqRhC6VEwUjLRss+3h0/HQ4Oh6OjlqmvSKuejv0uLFBo+AOlXMPCa7P",
+	"zer78x4QbnZN8Tu23RJAEzOZMjPjAXl/de4vhJCL8MSPv2yZeEMO3nbaV3SqXvA0aBioS+s0B3MAiqwg",
+	"ZuKCGF2IThXpo9EDOZizCFgdL0tlwpzuE5wFnaraPLhmcxW4etceNLhyLvBNb7o0z+nS/Kr0EhbVKAsw",
+	"eydCQk9f08RIRUzBRR5LoZmAP2mWpRzNMg+zXI5TNv/PPyi00ZQ7Zd5I4EDR5Ca37Qx6CdOUp8CB7ZKQ",
+	"6+ruvO6ReaE0GTOjqs2l0ubONUuW5zJXvZPv/la1IIr5mOUtL5TN167mT9+j6smUvuFJ76T3xXgUP56M",
+	"2OPxU/o4Ppp8RY/gAtdUF8qQjFk1rmGVvqaGC7mJ2LWcaZ2pk4cPU0ZzkRwm7M4tiXo4psnQvfCpq477",
+	"Ft9GS1LIWALtmQtuTlOzcSwh/TFNyDeXb14PiPmrnDt+5KAhgUQDl+PBYQ9UfDFJeXy/vY1dI97GOgOI",
+	"MrobqTjvduv+VbXu51UnHRa9HNK+V9w1rMiC65nVKa3x1YybkT7wOKu0lQ+BAtbQf1Cd5WlqVGfBxRT3",
+	"5BnVdEwVey/oHeUpHbvF3nF7EtveTeE16G2VGZ57xgzJe+wU7Z1GZaBkwhZEoVV0y418MnpUbeQly+94",
+	"zEh9NB321I1x6L+5r/0tFyCmwlDsGGwF8Ywl5vYh/UQuxMBoLeay52Jq/p4UyrD+WArBYtOWAhOfeR2t",
+	"D2CyEETzOTs4JK+tEWNBFYlnVEyNzIrr62xRjFh2JiduqUFdA0P1ECzVIAJ4TgHvp7YlsE8/9MzdsAov",
+	"ZD7mSYLKxc7kNSlbqdGUkb1hUYhgLEFVepFzzYiKZca2ZgUeBb3weuxAN9UA90UsMU1Tlj9QJDcSi8yt",
+	"ugETI4lkyPRomsoFGPDgWP+eCZZTLfMXYK+615pPXVs3E2yscZytNbZ8jOBjaB2Yy4SlhIkkk1w4UmUJ",
+	"eTJ6tPW5Pq5fjFOq2YIuu+1LObqhncTetqc5+z6uiZjwaWFmWl+BA7s6ZiNLI0khCmUYDLF7dFraIL3j",
+	"e0jgSJGUapbDJl8IzXJB0+dGUrnXFnPbkr+1VJBCsI8Zi40uBNIQkXFc5LlhJT8WUjsrpxUPEvTMoUke",
+	"uJHeeos92cfNjiiWG0UWRtBts8vp7GOTz1bXAY2+MS3wDkvldAq7mFi+Wi3JgAgjrJdbDfv2WuoXshD3",
+	"O5VC6psJtLIqCK334wC/cK9uxxcfV9vz2mukw5YIqYf4+D725LUkqohnVhoyt9ZSFjnRTBi9r+8UJjkh",
+	"Us+Y+wENOG5D7hhNWYJS0Fu6TCVNrqR8SfPp/SSgDNu60VLepNCat0GOMsDOyz7GcFsdjR5/+eSLp2S8",
+	"1GxbaefxkXdX2WkQLSVxXXfYGzvioZZyiK/tW5CtTRe8knzONekfkVf8a7sFnmF5D5eWtUrfzLmaW1sy",
+	"sC6hb+xPvZPH3sY4K/YjlJOpEUeBkeNLpZWbK/J46y3yLi5/mqS8T7tskvfivu8w34SvIB6gXIOosWoR",
+	"UXSpaksjBVvZwXels/U+J8lr8KZ033qbpphIiPMWVOrPqkcCtCT39YSzFHiGc7hsu5/HX7bspzfGbXe0",
+	"fHVP7DFyyxIRlMjBeilk5VTyVwD271IWecxeGfGC03RfCiH7qHMaG+mxRSM0O2SkBUo+GF7+1RfD49Ho",
+	"EUlkXEBsSv/Zm/MDT67PcjnN6Zxc96jQfCHz5Lo3IIsZj2fOAgAGwBSkLBspZGWI/jM25lSQjMa3dMqI",
+	"a+HgF9Exy6X5LEqmnbJVMc0q41KYgZmbccJThuomLdeUa7vQzYVEZoh7Bi4FRbg+wIOVpsTOxJwBlUoN",
+	"3GPJEjIu1JL0o+rnG/NNdFBGp6zRhPtRyJYQDfCc17RUvEGupHxFxdIaENW9qDanmt3AJVXnOOZ7e3nh",
+	"dVap1VyQo+MdbRaPjz3j05WUZE7F0t2eqhs1maEN3ZD3QUTvyrlWyscvYzt4L2ihZzLnP93zRin8hnw1",
+	"FlTqGVWEfcwsB99OMj6q9u99vZMOW1cb1j627hVXCuxGdjrmuHFxR1MOER4JE5rTVDV26MOHD8OzQs/M",
+	"rzHVsHDtEY24MVkuY6ZAe30OoZ/3k9rMCOHhFltDTaCEYCV4pcVcD3Z6y1asXwtMajeJmd2gBxo52Osf",
+	"MpHgt1vb64896e5P5fi3ku2qae9bsnPrtGBpOrSm+28u37wm40KTOy5Tqhleq9ggSkrjQnHBlIKgKtIH",
+	"Nxvc0YW4FXJhRSg1AJmCkpwViiUrBmfg07QRA4Ss+r1QRZbJXLPkFUs4vYI1utfBLhu8mZsWb2DZa6ox",
+	"NI3X33VPs4/6YZZSLq577rajccwyDRFMRrD0RwA9byv2P/F5Qjk+AuMjdnyduEP57hDeHcJLn0NHe6BI",
+	"bZ0aC3MIHjvbLgQav70IR50Jcvb2AmPADBnIQhNuxAIW5wxCC7NcZizXHP1+NMsukpYo5WoX0PJpeLQ1",
+	"iUHkGAg1twzDppambVGkVm5Fb+eKizJ2AZJdwxbBgcpzpta8srHXGRc6PMeUKjCm5CSeUSMpQYjBxAZh",
+	"myUbEC2JZmlqZqoIzWgOy7jSCU82hk7Dnl08M0+bjt8rtxL1gb00g6LVdWA2oFSxIJowZ5OcqRkGuYIj",
+	"VIqYEUrmXBSageN5t6VCl/TfVn/I2Z28XbtzG9sGw7mqObg3L9cluBE+rfqzC8Xyi41r/t489cz6u51m",
+	"/B3GTtsW7KQtmZTDHNiz4VOgT8C1PfTX5/tyrHL8A0PnJM4Fw4Ph2CWofdL0rXccbXBKpxN6JmoHlCcQ",
+	"zaPpPCPt5xXIB5gA1Zrlpp3/47v/3/D/+v5vR4Oj4y8//aeNB7A+iA+YEIJUqbTMFFnI/JaL6WnpqrfK",
+	"7qTQRc4OyWt2x/IBGqzpWDGMd+7GChxxNgdhAy9u0dc6kbnNgDFf0inDgBR8haAzj0OvWwUy+fRbH4AN",
+	"YIEkkug7o+99Hx2Sc9SrUFmxF71537AXsJma6xz2CaKZdjgRVbzHMYzdBX80zsqgh4HI9mdzOJvHARZ2",
+	"E92GiJAItoB1B/7U6aL5D3hH7OE+uA1d5ldlDyckSm9vIhD7Hj8iRjd/+rjIU29Ih+RyZkjK3ASnGCZO",
+	"uIZ48nR52NuG1++TUYcYr+W3txAbvh3XbSfSi2frpCHM0bllyyrfyOOBt2zZv/luNPzi++9Gw6/ocPbD",
+	"7VxkQ303/On7vx0/+fR/DvH7ydnwxfd/+/JT7ePjbT4eHX86CHJZnMRLjgFY9bOTUE233I3QjTmj6pXM",
+	"gxyUgbOGCnTaQPjQRKapXCiPcspoyUGvFru72uBbqhShikRZFd+rJZkyZNTmbejk1F4BaC20Rw0Cf4MJ",
+	"LD4hwZpUc2qnC6TL1aQXw6cj9N4rMNKpUxJB6EL5LXzCxAhRzE2v5rneoAc/eH162whu9guRFXrjPd8M",
+	"OCyzWbT0Qgy9bMEHRu1OuWAEFAcuhVpltO6nG94i10c8gWhrWray2lM9DvPHo/pl2SEW8Y6mBWvRK2CS",
+	"p3hbzGjGSMIyJhLlqMAN6wGaTE8wx9Vc2/3I3N4pu4lnkscsGlyLyOiTESrEUU41F9MIbyMJnaoD8xuB",
+	"QwA2M2hJkX40L1LNs6ox8+C1sERO+pH9KzpA1dya3Sa5nJMjs0VPSL/WoVG1XJ+YbFSt4LkUiivQ0Fco",
+	"2d8wt3BBci53J3QRa6b0gPxY8J/AxMtMOyga0lzzCY3Dd3KQSs6yDIWVQ3JpJEqWkDevX/7F5f96kTHf",
+	"fLiCSIk5F7pMAFYZi/mEx+TME1D7kO9g88osU1YHh+QMGYB5c1bMqRgaqZyYmQJ5E4zPtScUR5DlzMmN",
+	"5ts3Il22XusVSd9oKdOA9HZlviZgR9HSKOFJEevGcbAZRK/nNBuQ10ypQg1IymiiZ2xI+UFNglsZQ5MP",
+	"G6adMtjyLA5s5luWx0xow4TlhJQBEGW8LslZzPgdSwYkl4VIcOSGYyQs5nOawmHImemn0Cy5FmbZwPlO",
+	"a4ljqhjPuTZt90dVJiIjE54rfYCxFo3uE3PXXAtqn3SeyDkzh6MUi6a5LDIyZjNuTqWm+ZTpGwyRuDHc",
+	"x0bqmM8P1LWI4Hnzy8GAsFTBvN1r5W8npL5w5L+Qo9GI/OPfiJ5JxcoxLGbyWszoHSuHnJB//DvGROEj",
+	"h+SDYRDCxjLgaCGgUxA2zzREeB8QIdGIJ66F0fp5XKQUUg3dmiDXaYzKpiLODROJVCxzZr52+S3XotrG",
+	"f/79f5CZXLgGWLockPGy4soLxqczDRmTS7JgOSuDuJC9VIKuLND11XIckHUh6Qmdy/SGJ4GT8Pt358Q+",
+	"QC6egVvBcgGj5eLZu+Ui+S/TPL5RLJ3ceCdE5jgPSCS+gbTNLU9Fmd4aytIHjxqot63q4kZe4HoYL4Nn",
+	"TqEaDQx+hcn1VTE+6MRxbBB0eB6Wm8JS+hkvp8QoKBgzs+CKdTbgdB7O+kkvZnLjeHbo2uusNa/R+zoo",
+	"8WRFnknFghpMUjD0HQR0cpqApDRxhMkgMm5VzOmmYU64SIzcsNrTt2xJ3K8V8dT76CS4v8BGQmdjktM5",
+	"W8j8tv3glo+Yo/vznNgJGLCNSNMZM+JF+UqpIYdO+pAqzPYj719ePLPGz2UG2YET/tGlUyNsxrZ4GBvp",
+	"lqsyh2x1fNUhIZOUTg/J84+QwGYZh8siTbnShpPnHBWIlk49lcrsU/eF/JZjQF/YJPYHkKRMnxDc6m26",
+	"eT54lGShs0LfuOCPoFx48cyd0Ak3RxffcVAQ7tVg86WQO6biNtj4OwbOqhjQJajRDHKWVJeheQ+iIhiF",
+	"bLSQItTaqwrlHdbeNxvHBcemyHMaz4g5COCZ5smAGC1jADQ4cEL+oLygnTTf+aj/0fYaOlUgt82ZQLek",
+	"Cqcuew8QmnOwaQZ4T8mYOo+s3nh4fBZoJZZFSBV5XYYnrAqspG+k1AyiQJ00eYpCqRFFQeZHOIMY4lxU",
+	"JS6BqGW9YtAzSwidUi4ODskryoWm3PCL8ZJEb99cXpF//v1/PiwHEKHA1HIIy0zscnJ8nLIbo4gEKfW9",
+	"0VCqs4DLLXMCAfgxT7mGcHSvrcpdVr8XApa3GUuKlCU36C4PChHuGXSpQ95Jad/f5W7Dva+iM1fuUhcQ",
+	"Zj3V9sFD8nUB0owRIYShJaphspXZZPOCKwh9q6Xo9lgy7zWtI29zeccEBfZApyA6J57Z/QFL5g/CKwod",
+	"oFN6A+1jGN6Vc/Fab3JXjnyJz5sTQ6cb37syz8CzoOTQGGg6SG7nhdJybpQ3fKhJSCRnNphA2nsfZB77",
+	"1hB/TUAOCHPJpn4WGAJGtzc7xk94UZedV0IHuNQtiFZbp067Cwg1oJUFugSdBDoMtgsB52HjFwapY/6O",
+	"oSBaaDlUViYPyv2dJP4iSzppLqfEPmlODGYSZ1THs901GtdzR40GzKtwOrdXa1q5gxHk55A8bpRHNAjE",
+	"yzLmF3l13oUbhFwF1XbWNMTaopdcpH7aa4JcTS+raUUr/K+aqxXKSoeFZQlNebyuVvtSh6c3rF7sAePU",
+	"yu26Yiyy3GW9fbCjnznky/PuD2JlcXdAmLhjqTk6ztBCc1YGqOD1PBXSikFthsZ1PPECX38jPoB5vcV6",
+	"F0qOPzr+covs+CejDh7SkJluu8HvZGsh/ZCqVpqZPF3NQ8LYw4p0XJKajWbL5ahZX7Z7t25T2e3d3frd",
+	"swXD26Eno9HoV2PS2NZA4YUejEb3t1f8UlTfiej3Y+bYjvDqJojt3v15DQlbxtDs18yw5dZvNkKc7WR3",
+	"2HEYm60S6pTMC13QNIUkPoTcQXNYcy472R42HOOAKWJHI8LGjpo2he1IvkVtXxubC+IxBt/8SrTu7ebs",
+	"a867aMrb+fP/l1KjSd9pz6g1V5fOlic9pFl3w+UNKsjrXgV12b7pq8DbEVVdld3t3V0ErR1PQUNj9LW1",
+	"9RrSC/9OXzGvog7LSHnzw0EvuYRHNLXgIClAB10wdpsaYWIuhZ7BXz8WNNcsh78Vm3MqRAGYD/aPYCSR",
+	"D7QdDP9tQRE/ON2MIW4mNAf7jdPfwIiXFboRGUfV/BePjKvLKqsMT6bLucyzGY/huEJsk6fGRs4OFZE5",
+	"XRI8V4Ta+INTCD9YET4x1DJqip8R5jp40isKqajI8USZ5hzzuFFUczXB/MtoQKofZoymenYDCMquJ/eb",
+	"FGNJ8wTGiywJHCLXIm4wsFMSqVuepsq2gEAoqRuikLAawzIaB1OHbGSSJVm3NL1BL7AIzvzgLQBk8wem",
+	"53/vz87/vpqZOQYwdNMvDnvDGdhHYGQ1r3Bw5M18j9GRHk7rhvhIB+b62QIkcV7rGeJbh7K8lcUIEtpe",
+	"sXzKCDQAR0/UT58oUkOThtIUhNFhFIG1Iv1mK/rNVvSbraibrWhjDsNnsx1t7Pk3W9IOtiSapm8mkDe9",
+	"tVXp++ae/GZn+uXsTBtPxy9jd+o8rN/sUJ/ZDtXtoFcWqdDp/jlsVB0yeH+zWf0Hs1lt3POQDasbQVfW",
+	"rBBBB+xb3ZotLV3BVv+lbV+bS9ycgn6VAsomVHPQssRhg81eX2hkjQboip+FoPAhZk9BRhZkNCQ2EwEI",
+	"r67wrepz+OS6XDA1cFniMk9YXuWlDAijPr4cdE64JowipmfHu+YSBo25ecing5Eo5T3QlhjVhMWw4gOC",
+	"GEFVpyqlhutBmTCVY6FEwOvbLmmpdRS+aGuRfT0T4L5DotclZ5QgAEgjmD1U5d7sHt3UJT68XkbwFDKe",
+	"tcNJBDT2MmltpWRWjIPbou7gxiHP6ccbINLAyIt5WUUD4oYhW4qm6aoSWIpdOHiugXrK5B9/zE92SgOq",
+	"om9bCcxu5mImfQLLWG6LHJZ0/0CRSBXjJs2ZJ++3lpvX0XKPB8gX6hXMHh1+sdvalClbq13bdDPkQv/4",
+	"d1LudmsiXt+8AptYPmvIb1RfrF1H6njN2mOpynXCHDIv6Q8tipopy7cg/vpg9wPbMfZyEIi1LIEwPK4V",
+	"bxcEuZY31QrWghXVZwG7Tbf14j5y5lpkhdXaDsgYQ6bhWgPx3KNjCKgLcqaj+wdP1u+UJgsYlNe0O3c+",
+	"L/MPRYPs1kVluvX5vpPcsVcLfynM/Gbpb1vvS9jGLU3+f5FF3i77kTdzrn1cAS1JyugdiGyFqO4Ro5sg",
+	"yIKNVq9uPJCiAC1cahK5aVrEjjbBsht1eNAMm0wBjRV2Xa1f2ctSbWzgefEJi5dxChiIulABuAXymi3K",
+	"alOovBuiSXI60VFZplKmST0l07nx4LmeZyToDXoyg8oZcSoVfKZ5PON3LGlztPGpOJ9RLrwyUFsQxocZ",
+	"0LTFpzbtnBKqze4DOBlmdBeK5aW30mhxKlrd1qRgZy1IPImzYjs5CkqJQW8DlMvxBgbuKieAMIFVItQp",
+	"kYY2J1C4RbDuYTo4zrb0BJ4o0o+meeZ53nnuIqQHgPILlXEpVGhypx6G3Fl78UI71hicLSSaaslXwpE6",
+	"+e2gc+cOQG29C6hNt+RTAaNXu1HVlcMSgKx+L8e/XEjY3d2IyCcYSMZApWIOOWk/B7XcnwDaQb/QipXr",
+	"szVmQseE7KSVRZAzvEfXKlLb5fB/liLuvCwNZmrX6PtWijEktxu9vBGMAH6IuZqgLY9KbMbQ1oSyMzFs",
+	"uwGfa/3viZVoX27frzZIGrvsXooYobA9gbvcPrMWZNC2B7qwfb77EgDLbYM6tS3DM6WN1e3KmKVSTNHG",
+	"GsUz4Vi9k9cKrXhiX25U0TZPr1WCw8N8KxXXrSZBHOwDRTL7mDOe2YsQEYpqAzkOpV462JH1iw4RQqx0",
+	"Glsow4rvdlx9LObfbsxCCrH70I/iXIUMWebrLdcTWnwddDrWFtP5GavO3lz+4YycSzGBxOLLDHKS31nk",
+	"1bwFjmIzM7Fk45kGIat561umbTERzQavS4+KrZqG1G0EsprYQisUJi4SfseTgqb+3VBfGvPmdvvA1269",
+	"H8Q4DVswp1t2mMr4NgxZiafcMRNYpyxnCYsxi9s/TLUTMKMu+9ydhCWDgmFYxMFI6H5AZSE0T1HxMWOp",
+	"r2BLGWILjK7OFjRPWDDWkUM1JfydQH6lizxyqEqWoCNsKiKKaY1VJ70BjEIcwc3jbcj4VRbNZylDcaFc",
+	"CDDfZ4haVevlcXsh9OAAWkx+b/xpoumR3rHcAmR5e/RAkTED4A3+kzUKkv7on3//70ejUZ3KaUkAFrnN",
+	"vPJTw4b45dPDoGVu1RLXdtO/QEA0P3LYkvugtO2OWSznDOso3jUYBH63/YUPA+rI2Z293iifLCmJeavO",
+	"urlL7dQrd2kllwRgV+3wGkrLFhbmoBjUfhVUNLR6F3xD55yRtzS/3SjeYqqyu+9qN5AHOV0OpeRUXnqx",
+	"Jw3VD2WTP6yXydrjxttZbi30e/orCP22Q92PddAJq7+Bo/ZWjmMA9AHhAwlgstDkhEQlI7MQfqiOgKLi",
+	"gXwfDGzgvLkbogGJ5B3Lk4JF16KvfQ08o0qxxCEPVizeNMDFjaP8iPSVnLPqmnW86mBwLQAuMHInJqqH",
+	"t/v2MPcIlJIv2+55cnBv0LMjDdvIioTr50Lny7CLHMvelnzULglGGqZyGlB64rCQD4DmRstJpGADIBVM",
+	"4MCQCUzhOMSv7lg+djkdiIoFVrbDMcWMA5TTs2KccjXDI77qbo613EI9HPToJFgy3zBRl12hzM1mxKGy",
+	"bBEuT9+7gyHyEOFSrdO9UymK0uEuc4QeN50pVVhTct+/P41cfXDqbnzAwid6lstiOiOX5xevBoam+fwE",
+	"jZKmafNt6djEcLaVBUOC7bAAZmgerubqEoBUXi3BDtDnHWDGS7otocYvtsImt3VK2jaHJ04KcwVNwIY/",
+	"p4k36zA2T5FPaMw6TeDSPltGDnUZDtQodSUQ+g3Ny24HivUEgYXt9h2sgaxxFXNWe3bJR81+q2NZHUnz",
+	"V3URBw9mUK7wyk+41Rv0yhQcb4RBnu9TQlA0cMyKMAGV1UA+KJKwfFAkv7h8YMb7Uk7NbXtf6aDi7uul",
+	"g9X7Hiq1eT95Co2cTBRr+U1LTdPVbYBQLi5wCziDu5WmqUcgbT5fe+vjcMq+XUcbxAH/jIVkoBoLi+mc",
+	"gZ0JS42/e355Rc7eXgDS9qvzt1h0Az5xqHiml+byvuNYptlnvzY4VS2VZnPCtWLpxPds0Yz3Br15nBmC",
+	"h4fAzcXnwSv63Gz+pCyhtqL5Vz+bc+qsfqXcsXpFr7dbVZaAf3HDlau91yr8RmU1hggYJkpu3Uwam+rH",
+	"QEVHeIT04R4nWVooUjdmeFsHpd64Xr6SQs+UZ71yCjVCXSeSbaHDttmnfJIBbhiHldF4a2UURZZ1q+IJ",
+	"NnXTjicpb1E8B60VG2eJzw0Ipq84MRZDSepzPn/+7mp4PDp+Ovzij8evvvrz42+Pvu52jdmxtOvJ5eJU",
+	"tBniWt5534OC6HOPTXVMoOHgkGaUi0q5escUgBo2B0ZTo1Itz5xSsqp9eVZKgKfPFbEvkRlLkwFJ2UST",
+	"QlgxY7N1j7b29RqBv0o/IIhufezzH//mBnHQwaWw1skCM/JcKPf2lVjiUWv6e1BGAICREuKLa/1+t4k3",
+	"f78NJPIWfuftvHeBOT4HpzW4O8vKveao4r6ZayEptRr0uT5o4vUPyJgKASo+U0hQstAHjQXaYGjbYoEa",
+	"h8iRi7+Vbro1hb15WloPXlCurbv3kIv7NOjJtPFM/NIyLWZNhKaBnh05cZZKFA1dCen/iOU9PAdQlt3M",
+	"8hu1FHHHCHqglJta2GPgEFXRW5A76vuqwVOGaS+H5AWcVAc5TvohVI1VMI3mSdoQiP/9jlVE3JkKRy2/",
+	"QpeL7ynKqgoj7l0zYyPV+ZXeG4Lll6NOzpB/kUIO+wxVt2z1ZlNll9Kk6vhweE9onEulCBO5hFr67rwP",
+	"KuBYMMheCxuRXiki//h3SCmoRfX4EZWVK6ofWa9V1LDeXgtrP2kp7uLqtri6KV71FmeqdmKLO07XAs4T",
+	"1fhOW7h8yS4qToTAw9ZGYxlgfi3QcY6TwiIuvq961+oov5XuKBVCV5Q7lKqJrIEwkRDzDOlfXL4hXz4d",
+	"HW2hjXhA6WHGbEHWgeq8h1UYVt2y6c8lt9iQizAavEhYni65mBKM8oNsNQDAblweNt7Cuk4QnmmaZ6v3",
+	"SAiX6eBzRGBsU20jlrNAtQ3z7b9itY0509Qph+t0wlfuua7QBZZjrVplLjMoYWf0ZfISS//PeEbK8xTa",
+	"M3sPB+muOogx1TSVU6Osg7Vtwhs6Ti/Lp8O07PPnrQGwTRLLoGclw7biEldS09SV4pOTUpB0V1hYcDk6",
+	"/jlKD1TLja3sNR891xv5MTpjd+bI3aI4UDvZMeF979D8+00W+1fB6t+n5LoHWP99Zqn9AhD/K9j+Dcmk",
+	"XZn0bpE1sPx4Yu4Bye+kiF8FHP9eterOdc99KMwNqVsb8dk+n7JchRoeBvWPjZGQbTr0zwee1q7I/muA",
+	"sO2ot5yCbmwjNarb9legznQ6Hz6WdXU2jjqejR0Qhn9uqLGfS1rfEmTsfuL5llhz98Ze2qNk7XOyDlHd",
+	"exa0fz4UqP9wUvf/SmjgrTDgJS5V0FUEDAGdRGjxiA5Oifk7gKLdAUA7lrNfh0dpHw5ydE39hqng09Ee",
+	"kZNLUf/nBE1uk+h/ecl8Gwm6BcbuN4l6nxL1jtjAq7LxzyzV7gFX8F9J4r2XFHtPtMi9S6nrRM2W0QRF",
+	"z19EaNwRZfU3mfBXhpJZW+vO+D7uNt8/tg+mhTZyl9YC/JyX2OfvAN56VRKsLqhg+m8VYvCwsuf949+I",
+	"4cct7vxTMnJZOGOZLP1ywWED2eql7YVfrz8L8Nyz1cDpdbnzHY0da2P/d8j1c4DMpZgKOSNyobYRV21U",
+	"fwcu4fb9Cp9vjycEmFc7nIzlGKllxjUg4yWYSMyoBNkC47vq/b2ySQ9r4wFbooHtVAcNGq1CBddlNlRj",
+	"aDu/tZxYG14NUTp4nBt5j3CC12c8Xosy5ZH0G9mOgzqGQCDVEVO3DwZeViPpC6mvhfvpMyY5rtBLyLZf",
+	"hhaNl3aNTv3BcmVhsGDfyhjUHHAms5RrwnU7BExboKuftiwckGQVzgQRrFxgdEAoWcZfg2A+Dhdv3XoF",
+	"fxfS3AB5MFDhDBgy7q3dJZi3+WyXG3bW3A7VSh2Ex+n2JziKarcDPzdh6ypq8Pffm2htVlXPfjfrzxSc",
+	"6yArKS8Jc0gfwM0HJT/qMWI7QgF5xADxqTTZwlhfvXyRdE8ad7fLfUFzyjxEBAgxLHULe2GXAPPVDNju",
+	"7bM55Wnw4hRtN2oLaEcdUgGhb2tbv3Gc28NtwAaE8TYaMBv1zvl8zhJONTv4PBAbjiXca+u7qgWN625P",
+	"8F+NY1P6zZFgwuAVYdZh9n5NlD6En3GtHG6NGmBtFAUMFSEflc6L2Fy8IVRQITUNJ9afEQXWXe/bevKY",
+	"g2FqizjuCk9mH98CHwtf+HrZPQmfbyUVi10SCV/I/DblE00u6YTpZWjgciHYVtgBFoqg+1qWL3hbxVNm",
+	"8QWE3KbkrqWobgt36Z42bwIFht26GAUAC+Gq+PhTMOTc1zO2hOqTLAHx52ALERrGYtoNGd67MgVopGQI",
+	"5fnp+qJ73LMzrKEk80htghvDa61loO1qA03IwTdIf3lljrzCZwgds6qwy22OXKsNwgZBjpc2VAyzpNeP",
+	"9JTQVOET0fMrOo3qkPDdYqeawUuwOdWpLAnXo/06iEC18H5MVEUf7Swc8q2CyhQk2bm0BSPxZVTPqoRr",
+	"1Z5mvZawmlVC4EwhuNqWp8mWSW4m1HTh8ZBCthOLX1sfECBfwM1uloorMpF5x6upwz1gM+PWXwM2W3L1",
+	"FnjNFsMZz1l9P/dyGWw49m5M3vHvvt6dDys2vP44Hm11HKvj5+c1bjp2G46aI93AGTn659//+5MRSbjS",
+	"XMT6M52XrtDDYX+MP5P7xEJWmZwb2MjmaTWWdZczGqzT2ao6bT51W7luQvEOPsltIKi9BARUN8FvmGr+",
+	"4u43KsAj+kZsQOQ1EX3+E7F9TdqdnJKf2hc3lYJtXZuAAnh2nNo7tB3jZR/qVLa0B/q0zE+67mHskPnW",
+	"5nj1zYMH1737nvpy9GsI8r789t5a9r3ZZFNH3dLFvZviV5YK6eJaxVfRwdo9EM288xzxdEMLmTKlpBgg",
+	"nq3MiSryO7Zc3Y5xzs3I1o/wJTT2NTzaSW60A7OocR2q/dbm4wr+Gu7aKtcLbZgxPFLH5+h0/eCMAPwr",
+	"cPtkrSjqo+GYKpZUAOpGSefCWp1iR7Grxvc1FXPPYJNqxdvcfEifzTO9BMcf3ndQofNgi1K5/Ce/XO5q",
+	"2VpHbG0XbaPkt71RBGOJwohzC+ocvnztmmxmkZf2QdSvuE5bzrPt7YEi8FBd33ibs6Ga8YkmXKiMldh2",
+	"m2GFqnFaenWD8IjBe83Rpr+vG4/pPZhp19NMCy1fcnEbyFDLUh4jEJtdQsKFNTPUte2+YvicaZgiVBR5",
+	"Zq8jc1WHd3oXRnJ/ztDtjKvdDjUmW8do7HUXcl/mZMyW0rommUgO3B+1+JBgPPsej1uHLfk5Dt99BJDW",
+	"Q7fxKH1rCac+xAiPSUT6lAA5gt0faOVgQCJzeCLSt2Voy4N7YA5UhCcq8sNnsDU44/wnRM28Y8sW37c3",
+	"uD0K8KLa7obwDvOL1tzn3SIXawcyFL2435P2St7VeZBL61t3r/YFWxz4t2v3M7b3M7EnXeT3TFje+jzP",
+	"ZR5iB0tCyQ9yTCaUp6FMzDlTymKXrr4KwF1lH14b6w+ka/P7DgP/Ro6DSFNVr2b0kEyqFZGFjuU8pEJ1",
+	"MJ2ahhYU5KNiG7spc2u7+X5pbsinQW/CxXpvE/cLesjcW+Vuw/tBjjtEk/kLbq1p7TtvzUw2XGTOqHC+",
+	"T9RjEwkGjQHicQlEWw3ahvMSfXCbxbOYhR183JQsZH5b1pBwbm6u9+/Vrg/RubIapI+b4flDfJvrNufi",
+	"TVaK+Vvw/+p9IrGB1aOSUjEtght/cfmGPH301fCIxDJhpB8xgHBnyvx/kkcDAvArlcgA9itszYWcZrmc",
+	"Z9qh6iYWtKNRvQfqQnopSt9RyEX6FEwemsukSIMKHAKdVxmD9kkjesYW07wc69PaCJ56mRzHo/XhuK2i",
+	"zJs7luc8YcrnkywJaRQOC3eoMhozopw3e+/3wB+Bt4WVQ/NLg7GuUsdn4ibb8IzPeyC3OYS7ViLFGTuK",
+	"WF1kWR3ubaboeAKmTMyzAFN8m1Iuhs/FNOVq5hvAqpBw0AT++ff/QbTMeDwAyHUmYohlBEjGD1zPCCWR",
+	"zYS4SGyx9SJLJQXkI25OGbWA3FnO5zRfEsxYKIMtLSNQUJIVy0jYjuAR7Kt2SL4ueJqAtdkFEJWea0Hi",
+	"0AkCWlrQnM1koeC+mkyaic1l0sZ685ydalhh8ZaC5EwXuUD3HVySMO3hnGqWc5raVTr1F5sjUp0oi3JQ",
+	"7bKbHyhczfpKKLYBrLs+we3UJUs63ejf3d6ra2JFMecgcAJMkKnsYuBeoDFBrZFP7AGTRt0tUox1TeSg",
+	"jG+nhZ5JKMWJQpjZshkVyUlZc4tW99dcJiwl/ejl87N3r5/dvHz56ub9u5fRAeKbzjM9hJrR1ZZSYdYA",
+	"4h2xhhsqengw5jS/heg/0LmNGu5MjShH8XjmMAWNWnhKqBkjTdE0M6dmoHeMTNiCNWpTC0LVrYMBrAiQ",
+	"OAJURBVZBpgCksxlzg7JczD+wQvgcNaA7o/N4AlS1fXVgLDzilN6421fwYE3WgoBlylGo2gmEFuoOd7D",
+	"++D3VvH6Jb10Iey2QPwIb8mI9BeUg/UEEWdRyDTaf14I001Ui7cn/QgF3UM3IIhBV0ybV1CgNw+BJnFo",
+	"b6CIKLpUZDFboukgNhwvxSfHS1B3bDkTlgM8COyaF/lRstqzC/JjITUFdCrcTX7HBBnT+PbAN0Xg7HqD",
+	"np1FIywbB2q+dENZY6VYC3SM2et+JQI/IT1Xv3xCuhnm3vzPl8XcXIG/eaDdyu7f+bxiuaocgNEm7+DP",
+	"5DP+Jbx8bevv5ZGsuvRcSHxZzsyIh6I9ISKuFzXZooJBt2QFP27ZvbBNZV/7irWbqq0qh3apUry+Asu+",
+	"666sSbCoJYm5bIuqjqe5oLcq48taVwwznpx5taY7gJu0DCndxlvqDNuOOAPs0jCjM62ZVW42+STto5W9",
+	"qGvRXe92NxetV363Vt3ks5fMrXXw5Oepifv06XY1cd0NsM35qlFMrfdHey27C8V2bZ3dWp8PVIWVZyvr",
+	"lhcfwqxB6afOlXi/GnVPDPqt7G2neCGvGG1pnSlL0a5y9QAhrq9N6/G3dknlHZtwwe5n6KFJwLEyYSwx",
+	"AviWNppFvc1q1c+ShFDnvgJM2LmRlEQMlc1ilhQ5kuyKtLONcaAc9eYVC5sGYE0oyeEhuDxokoQcT7vY",
+	"BNx+niVJWxUhq4QP3CFGYxO4XFU4pKbVcnlGFMr1JWcpA8BXtdScCnQ5rhuc91SHanreQalPPNBdF7um",
+	"dUUGJ+rIqhK4B2QmU7BclEzdD4+qb6YvSGyhN7nAs4AgwLfzrG4RlUHnshYV8aAMuWohkDWRDPbFcBjR",
+	"14jmuZQFSXJEy+gQQhSIF+rAxuxi3CM2yHOM1/d2p6V1K7qngJfttuA+wSSbIkfsQu9Twd1h5csACHdw",
+	"WwMg+vU1t85cI2YfbLHse/JTXXr6cQMVVS4aFnMbX2PYd87wRl+rmb4R56WouG1cFBT7U4b1Ve2FbTCt",
+	"VSDDU0rNeaDCFVGs1XJU5M600FI80hak7FBFIDNaoZhetifBg00Z89/7ViE4ILQU9GxUGAJK13MAwwoJ",
+	"SFl71nOaTgp/UoPWfS4H8/1GmkMry3YnFlso88DNGimmyx1zuOe3jGUWcOSOpgUDXmf53sHPS7Slvxvm",
+	"83PRMOkf/fPv//3oeETm0NDBqbPWGfWqKsAmJNL1sg7h2/TAb0ZV2zPNl6v2xeiwt51yvNNhKPsbrWIZ",
+	"b+hxDXOFDO2AcAcwSouZrNK/PSoaMwUhDBBdtRAh4W5L6AHMQP+syAP7gZOo5rWGe7Q5iix4Wn/MwJcG",
+	"nkbETCrhAiLSR4OdoeUBueOIsW6UO4dM4+qqoQfI4adFpL/gepbkdCEOQkhsZRebQdfq2fOBiiNxPVVg",
+	"QBiNZxUGxorwPyjdTp4SQsZMLxgr40wDYUdOItzWtWKVloCK4PW/ZaNX5ZsbPYzlsOv9raEY6wtqd45R",
+	"RaIJF8mNLcRvQwpUGJTqs6CJ/AzQHVADvKz5DVWn9pKxvRvexH8MzIidABiqUbYT7VVweV7kjA3NuGBt",
+	"8JJ/+thMKacxFE01vGJAqCZzqTR5MmqWGy0D3cognZqzfztI1Hr6d+eMb++wb6uvOWnBXJ42jtec3VzO",
+	"XWZaEpG5vGPgQtOSRFpWvwRsgv6bWyW/ee1u8V7TuFfrvt5oiDaeWQ/T84+aCbX9Al6B23lReqpWF2SN",
+	"r8t/8ZSkVAOAABW1wqBSYDRZDQtxx9OEYwmtQ7Wi7Uy9zIZKSD9iKUPD+QmInK1JV1VMBEvZLx0T0fTO",
+	"rVaMR2dbgFH80UzN/Vx6NDa7VsdM6RYZvsxmrDw8A2KrG+3imKlBLzbQc13cVmUpxuvTBnEl0lCgsyeX",
+	"cVfVwGz1c1uMCVUT/KVFAdvoFed6V28489lEa+qVT6ON0OyUbemvvg0mUbVT/Q55UZ87vXTXRNE/0J9o",
+	"nihEFsL4VALxqWojt2EeH25kinrpoTV0ZXf8gixK5DI1DX5N49sJT9MWzwy7o2lBy3XKC1v0CeICATnZ",
+	"MLAy2MzROjzHFUm4MspMcrAePbVbNIAb8huMJA1JWK7RcwfGHnDfUB3Pgm53JrPUxWZSrXM+LjRTZM6Y",
+	"04BFwtfY/dUtz7I9T8i2uWY+Oi9ETMMYr1hmFjhDoY3YdTQajQgT2pWdbZJ2MzHLrlUNptdNs7najcH6",
+	"I1tLgeduWbc2ts0zQFk0ZAg2i3LTTkjEfoyAQUeCRUTTW0YisLVFAF+MXyn7nYoQn3jl+sLWwGHlNGqW",
+	"0VyDE8qQkqBmFwY9Ns9SuWTsNd4f1dmMpdLnTGj4UuZTKvhP1JoiE25UfPgzlTF+G+JmMvNHwH40QjxU",
+	"kgw/DlMKGeHDT9Z14Y3vrBGqV8B8ywWEOawlAncEVkHeAQpsG8SwXRzFLXLlmbO7SJEuMUTfl0273bA5",
+	"oyqkjV/iabFtL2a1y46mOaPJ8sY7d2XlGwxHuRkvbwyb7Q16YyqELSea5RKJilVgXjeFoHeUo4k0RDHb",
+	"mcfw+Ra4+jbbWfnKYD3+S0kQ74q0nRq2sN9UdLGCnley8+05dsWzgg17EEb7BfnrDLl8IZ7RZQssOAMD",
+	"Y0uicgeQFX+L6gafNsjKbQa/DxS8LZDvPCpogN85UvPXs1q83dDxamt3lmUpx31oJNN7MlmnnSiFOLP5",
+	"+fJdEao6khfMWfmq1IBblrXIuLk9gJ1JYWWZS+5kB1eObePKBDVnQZh7xsqXoDrnaTBpgOXpL64g+1Pa",
+	"Q+5AY7V/yx2oLQjW3dkkQrZfJw3h0vyirDLQL/0nBw6psvLKlJiVDhlxuxhn74LyS9Ftuq4aZyNNybxQ",
+	"GkKwuodXB2+z+ijaQTObF12DQNyKrS4Y6VNNUmYooUoiMCo/LODBHpA+m+Os3YfrouQxBS0pGNoA5lQs",
+	"SUKXitAJmhMZybDwPWpGquaOffT0ycbUcO/uLUvLotO6qbo51Rl5HY5Rlby7D1ZMhVWgaXw7NBzW6tmB",
+	"07wjpGEQrNO7L6uFDR3PF5ylSQk00mB8TNuyDQGjA1dkkUtzQ6FXsW5EAULH6terBbBDfDijOZ0zHSr7",
+	"YURSF60pJxOG9T5+LFi+HFgQ6JzMGE2AadpmGtHNdMpuFP8p3LXkItgxRHa9xV9J/92Lc/L0q9HRgfP7",
+	"VGPBmBE3RpvgR8YyWdaH8bAse7iRseLSh3cMOt2Si1Z7uRkxURnZjeulr9FyMZGgA0OmMkt4MTeMn09n",
+	"IGVxzWOaBhWX0g7nYbHNuIITonPKAV3MVbOZyJwcHf9vUCpa08mkHvj3aH+Bf020g3YnQAO1BgSaKRNB",
+	"gWbKxC8t0Pw+p0Kz5DKWWUDIiIzGGhEKUgUUtVOnJAJg+fJb+AS1l3hE+lNszxD9m7NCz0iccpcN8nAe",
+	"Z6AaH7h3zy5KhzhET5i9ddEotptDcvb2gtyypSIxzfMlcWMSSfmIp2SbH3uDHvxgFGweJDIorBbEHDI/",
+	"mLFCUa8NcTA7Qa5vzDvcqgZ+F9g7eNzB3SHvOQ+XX/+DXOAFCbMnYwZxX5Z/wdKEraT/wrqitbv7XdUX",
+	"aTelENa8yrop17thjkSL0Flr0bFXNrpwMZPEPkxmLK1XcoKMeqcGwC4Z+TXhdzwpaJouIcmJCsJonnKW",
+	"Q4b4wSZg+cGaUmj+qKZSEwqO2krkqre9tvH34SqARoSbb+jFT04aEGpFO+qXNussd1Z2sKac6VVqXB0i",
+	"cot+NM2zkB/NfL2dH83OeU1vD1S5MEIuOoQGex6MxnkCC6NrbQDrvGA5AznML5FZdjBa0/6ajRx36ah9",
+	"N20H99/MBhdwO1utes0l0jyb1Up2OO9VZtSOB75vJBxzS+Kuq4N1LOA+Z/l17UxhEbsBafTe4UCvz5Au",
+	"d/lnTZUua9FRtMp1t+/jtDtbcYLcPlwnKVwyDpJYynpxtjzvdoNuTxxbS9R2pq003TGbqKk91ESejUv3",
+	"zHt+F6HGyR8bXwB3RWdk9JWxrYEhgpsgWI7jOKw1OSGuVQhFzcHdLKc21YclDxQxXw8RzL8oeIJg/lDT",
+	"dw6oRHHMMo0R51xkhW6qHXn2y6sdbvs2rWnOspwpiCcmZ+TuyBa0xlXA6voAtEMr2d3QD4nwuZpyoBmd",
+	"o0utcvjiY76/FqgZaGDQA6GqXYXYgwUYVZHfLL+4oHj/hQ5FZTShlSrSuF2TZEOKAoQU/CAhSKem09y3",
+	"LinfwtXaqi3lcrN7xjTzTqasexi0eaMFGJEHSmjCIPxKmnZRN2zZvk6CJYDfzoO/uOosSba8gtFL312E",
+	"qcizsru71Kc2b0EwMEB1mUzIQ0rDOfNY3NJIv81zi6ZksOoblXYPyp4Vj161aWHVWJwkjiYSo76kbKJJ",
+	"IdAqkRzsYTRrTTWrCqGRrYX23BpuUTbV57bgAY3J1/tv3dPXrXkhbnQJV1lKl7tWzYFeuqVaz6GmePnt",
+	"0QaxtIMod9pAHEO/xYpwt9Gm9zNItCvbc5Ewoblevs3lHU9YHtJGU7lgyXPD+Z/JOeWNsJmNyS8OzTX4",
+	"8DiXC3P18Km4WJPYmmGIZkwFAU8ieF5zWUzt0c7s8J1L1jZL+tSalo2g7AHOwsMPFGEiwbxMRJxMuIqN",
+	"VrtscafFKeXzQMB7+5Vf6Yjdq5S7G74BtFVhcwpJzDMEhmOI0JzJzdeJu7ztXW6HZvsLnV1culZAs3Jh",
+	"IfslIeiotFvFhXXi1TYErIzmIJjRbjwQO9nRwbf6roOQ1CR9JzCVRPA+T1tMBu6JErYcdqCcHO5S9MPi",
+	"Vr3P06gC2uw06xlV57C0lyzOmV4jyrgtUPAgYCFowELo24rTABDgcIhbaBqytfMgIf7AdThWzM4svDrf",
+	"fPiWXDLtqOKO5XzCmQJyCOYYzunH++yXId9XNMvW+i93a3rlRPxKXRW4hR6rbVBxtWPeoV6ltCY7Lhle",
+	"fZHrp6zaPySYQfDG2M1B0tyX85L/bgW+xeMZ8krlFR9wV4A2ortzGy5mVDsY5AqRwDBMZdRCGwgMkw9g",
+	"G82DkQ2QHDI0vxGaJACj2XdYNxG8g/bNJlT3mrukRY5SA0IJPm+9OXAJo+M7B2CKqmd8o2PX7Ym9GBZj",
+	"E3u95s3Hjo2H77szvONkDv9uMzUhBevScxd56G0HKJBO8lIrTST4jLs359ToCyVys8xtxBECcPepcPjc",
+	"hkbrCoQvcT55tGUIf11Oa5F68aw8IBEtkqgKPCN9XZMHZA7u+BLGfykLopgmRUZcXWK7vAerOHQhOaA8",
+	"9tswccss1soxL2ReyopGfBlygZNxHzILIYmX2QNl4xUUy83Varbk1flbF75wcGImdy28lUB2A1Z6NBzC",
+	"YuRsypWGyvOmCXtTNtZmADfmtchZwnMWa/L+3QWJ0KBbDgcCFGPy/t1LtO8+lLTQs4c8yR4azW5M49vo",
+	"kFxoRS6e1bfv8Fp8sDCWXDvqK4Vr6c8LJTkqXJAFJs102LZ1UswV4P9VC4PoajlzhT8wUQ72lKaOuPrU",
+	"zdh+USimyNtvz59jyMgheV2TeU6JnHMNGKdYpwjEo0peumWZJosZTxmJHJVERGm6xBxNBbVxo+vedS8i",
+	"OcMM7hb9rj5/G13yRqTLMs38ZxFO32RMXDwj51IIQzQBWbVi0khMKD5Y+jlcsDQd3gq5EA9lxgRPhrAR",
+	"0wLjlVZ4eovnohIrA3dGdfviYwT3ecIBVuQjjXUKbl2uVUW0XKmoW99Wbm0E9gJHJRTMuwPyg2FehtL5",
+	"nDmKsyGe/iEkd7KAjF0ofzCTLvRSCkaWzFtLuAtaROxO4rKWKCov4bSdIpcHrWHgbaLtvlBGyjcKbZN7",
+	"cSPjTDpu0q9X8q6v058gX62MhTRygZk7ijBWtLN4NH6J0QQf5RrW0cXs1qw/3rI4IWCjcN1FUn23Tqah",
+	"whK8XlaEZi5+M0zSR7UNcDlqoD40mXNRyz60sBNB19PFVBhm90aU8fFNQB9zhQ2VpkYNOSRnnj8QWBeQ",
+	"vGWzsRR3TFRFeTg2fmg6+ubDt5erJpFbtqzbicLUgTpwU4KaBtXRW56Ev8eo0lB22+ZENfNyaEPXGrFh",
+	"cqG3XkLE8FjSPLmnn8Nr6bnQ4ZIRCy4SudgIf6qp5krzWH3A55uzsc0McIAbpoWDWc3PKzHLWnLPWq1d",
+	"FS5aAFCcYmnh1V/uBewFzXqg0tYgZkcyqE0mvBxVEdPtgU6wUizUdgK0V1VCfwCiPBb/6QO8MxUAwyZz",
+	"q/OcXdhAWgsgMWVouAxk2XczY2O/BC4X1a30/S1bvm2BsoO7Hc2pXuOgJszpLWtTVp50MPBXqsujgOqi",
+	"ocDf2RoFRvojqiIwqpiiD2VxMCxDLdG7sUnGXQMIUe7pQua3EJjeuYD4xmRsqMjWEiFUAJ3W+3kh89t0",
+	"224+tZL+WwuDvQXlvxGsVKYskQeKCctk2UJWdMr84/GK5reJtKh3DUFn242ybQe2B8zcMxbfplzpveAF",
+	"D3CO369d2lBamp04nPmBV6/fQWodjUbd3YneLq76cpuH61XLshlF0wgxgPQAfkQjVxuRPeVxKSlkLJ9z",
+	"qGAXCJSnWWvUrK8yV4o0KAOGGd6y5alna3f4dRuN6y02ur/IIifMt9G51svqZRAVkmM07WZXHlu2Tczq",
+	"0LWsngXFmEpUtPvRLVu6gC4YBaon33y4AuGffbT+Y/v9LcLlbByU3ZZNxHHFBBX6pX241fgHSyZAP77P",
+	"Snn00WpgdA+QpekTRGjIIFFlCiYeBmfcLd8AGJTOp+Jt+V5I2No67iaWGVNtUZzmN+KlwXjU0Hm8tayc",
+	"EOwlbGSIDmHv8GejgydBt8x+sFPDgUPl0NxRKddrYJlCRa51GglxzldMUydcr1MzGspYPuY6p/nSHKAh",
+	"4jHPbUt4srJsaG5LPuExYQ7arh7n/DcAermJEenlpHd+PjwaPT62bHWTqjnoeTQX0BY9SqY+3ftaoVnp",
+	"mzvOFlaivTESo/t7TIX7EwN8nd+3+mihQmwL9pNtI5bzuRQ3SlNtFWCND4YUzrdgPQkHq1rLCq9F8J9a",
+	"mWxK4yUxX98jWjVj+S8drfo2l+OUzYMABu9enJOvHj/5wqj75qHSGBcqd5KES4xoRAee03jGBRvmjCbm",
+	"GwK1IqEQd114AcBtuEBvynqNqzZaxEe8afVSvhHk8dHxwDKoWOaJEcMsqqJ9q9bv41Dgf1vW7xmZFXMq",
+	"vMl8zFIq8Novz56rWSBj7DhmzSrhmAFLts4QLiv2r0y6kjZcjAiuAWTsfvH4K/L//t9PDo+9xSd9cNxy",
+	"QSLzsZmzwAXsxw0aVFrHEgJX5SxNhim7Yymp9hR7Vp0vCy8nO1RERShNg6rTlSemQF60i7cBMrY7Yo5l",
+	"IyuZZvzh3dFDsFBxMX2IEdSq1wLax5S+4cn67g33cGsM/vE/D205piHWW1aZFIrZtO3G+n8xHsWPJyP2",
+	"ePyUPo6PJl/Row2lslYH8oerq7cEH1g9b4+Pj7coSGIRmQdN+m8UEnLrbNqtz+dPFSW0n278YrXv9+8u",
+	"SM4mDM4SmiJKC7za0PFM60ydPMSdTQ4TdvfQPqweVuQ5bBtUUysyv1aoaXb1Q5e8gxt9B0xoB+2zAmh0",
+	"tcBOa6V5UZi2JoISiHJAIirUguXKPfFjwX8KwW/DQ234pA70FCo+UNv2A0Xsa4OqulshsKDJwSk4GZjQ",
+	"+dLcn/ZRqFKHdZM7n30ogAhvN3E+gnAjrfinkRGjohJsVAWWi/Qj2IAIw9ImhWoNPGL3xylma1GJ/2jX",
+	"aVs0ZyNhQEZYudDkfCZ5zLyK1YIxcNginIleSGJL9Z8SzT5i8W47V78qN71lpa5ap58Q83MTIDwZEMSt",
+	"BjXL8j+qFFNqJZe29+NR3VTRATHbDr6GqPBd71wKxZVmIl72Br3zGc25mtPeoHfJBJeA5vD9Pkx6IdSb",
+	"OpKrBUxpie9x4XDlDQByAJ4X660NQLmyj7qOIIGBQmM2o3fcKEjjgqeJIjo3rU2o0kzp/z3kV9swUceF",
+	"1x9R3OqrJepyC8anM12b/FFz4pcxYiHgs/UEFQdvvLFCiQM+DlYYM0tkn1x3wMIyP7C9HysSJv3oR6WD",
+	"EBc/Kv1LS++1DfAwShQX05TdxMAAzIIWqeaZ/41dpRzAcsHAhzT2fbCXkhNvF1WEBzSIuGQkE3t+STyT",
+	"ignS50npLXU78EC5p+zNgrcZzm8Y1xlcA51//HnA+D8Neq7DzbeAR2xNYvUaGXgrFSbZZi3g8HoiKmm1",
+	"ht4NDpEDPnR5sMJhm/kPmtoJVPv4YxjjSKl1eNcazU0N7PGylsUKCPnmIsaqrZaSUdNxjR6odUDsT7sA",
+	"sa9BwVa21pedets2v2lxfp0JdzUgqRwaKTDPWaxBaIEUHVnYwihVISjAtWnk0zc1d2hlDfb4TEqFiNrc",
+	"nUaQkxz/Xl3s9uKwlzO5ELVwB3MHQl5PqJ8TspgtCcaFQ39GZkOwrb5FI/Iw22KubdlAWeRGRWAf9cEh",
+	"eWnXZkBSfsuqdRtsWiysBVSihNupz6gqpaHqDLwzo4NIOjKnoqApUS4cayLzW4RqA68MS5yWjxHU4Elb",
+	"U8amjW+CDdRJVlyr6tbqR/IoGpBIHkcD8s+//8/S8dI4t/IoqH5ZEWNNv+aRYDFQb0Ydy4GaztafhV0q",
+	"2zVPC5S205ZZ7JX+u1Sk29txIH38l6aBSOHR/fZyKzm4qQ9v3sWqQGF9LMfAat0lv5Vy6JNHwyHo53Ye",
+	"r97f5m1fz1orBG64LDvXuOFbCQvdEuv8ibj8Ok8r2nIpQza2LcrjekqeszYELEutFBmU4jC/PZEQgGzD",
+	"AEqmmvIJqDYrZO/rIW3dPFBWBSHemAMSxdH21z73alrXKmCgzO02qBynt8pth8ht8j0qIG8g6j2QWzcq",
+	"U+WJ3Z229lV3uRMxbqs535f6yivlCAkxTgvF79grNxV0C+5Paw5T5yZKDCOcRKiZRaTvAqIRNBfuWMvl",
+	"sRqkU0kj0jePyJzMZc5qoaPYlqe+tmqnblD7rFv96z4v3Qh7d9L9PGS3QlHvWCzncyYS2snmuTuSa5Zb",
+	"259nJQlBuHbEbUWYKXQ6OAjXvKwG6WBxLZQr+K4/G37rO+Y0IetX2pL+oTa5JHye5a7sehmwVhM3G8X+",
+	"WoXaOiiyUaFm9S64xgwXa8yB4UNyDKM5y4P+2d47tpB5YqO7qdnJLoGfn9auV4IRZRsCIc3dCdGvgcg/",
+	"F0y7OWwN424/DWxdsPv4D8oWBnYA66kiaZd00U+5yLnWTKzhdXOmlA2eXHEI1l1/GOMV1GY9xhcuh7i7",
+	"DhASXHez0a2TCVCIsjq2U5vWn9qajW9F/HPLGt6/ORcJy3c70x9mcm5OXA6tnJZhbpEFsokGVlV3LMrp",
+	"nm4bW4xFawhBSM0IAK5UkWE4BTKnPN1FkPKAfkJgNeX86uE5kFBTZXlSQQpRugd9kNWVue6MJvRkM5rQ",
+	"mg0O42muR53cP9ikYiEsHjdKsC4VXYpetm7alQUpU44wkoa93uzhmjF/3712cTtgpMIwlnV4Tu+sP66l",
+	"qkvlv6w8d+AmylUWdBPl6heHJLw8v3jVAgh2RsyPGDQ0KPkElG+GfNO94ITXauAHbFELV4XYJZBXcUze",
+	"0e6GQ8LFunrVE1nkfoVnywNcDq/hXCxNHbwCzWiud6wwXq45MgvT+3sVxvB7ScE3Y6OqEfmrnL+TKpOy",
+	"DrWEKHUy56LQqDAFd2HjUrVD+bA7ebt2hze0vQaLD/anjqtRUUdtmfxxhM5pucA74biGw8PRmb6a5tiH",
+	"cDnITQYFFhK4y006vGeSRStKa2OKwZqZRiqpjrCrQbLX4+vO1P1PQSvJ6TB3uirP5gmJVMznN1gd4fEj",
+	"MqaKPX1c5Kl3nA8JGtTNCTlFgz/hmig6YenycKuC8zigAL2u3adwTIG3PXBTKH0bvCmUvv3V3BR7AL2s",
+	"bp3fIC8h7IUlVRTFaqA0gDxYr1V5CaATnGsC8nnAce80jNY41IgnkTNoWd3F4Xusi8RalQ/jlu2CpEzu",
+	"ggLtQAcITTdyusCK3XOzjT1nNKmAKAI1z8vKsYE8LBwLVUQVY8TSqM/RDxJrU9pugB9gL27+wa3FW2Ft",
+	"6RyFz9jzz+Lw+WfxL37+wXP+grcWNSyyVFKj5Fkf+4S70oYqb5lV/iuZ1SuqWc5pamYX2iqYCpwUcy6C",
+	"hpB4VojbNdWtd7hc2XzMkqQNdMT96s6sGeMDRWAcivSjVMY0Hc6omg3vjh4++vJxBHh+kcyYoPwEU1Pm",
+	"MmGpzU05CIqzptnWu3nGaMLFtEWlsyNyD5kzxz5quJCTUMrnk0bG50Ykzg5Chk+0HT2ndZKoSgglnLpg",
+	"uoANWcZMqe32V83o8ZOn4bW7/MPZ8PjJ08bmjpfaZsvO2Mfgdin+E/vaPNVSY5191OczmocLRXqqT7lR",
+	"TXPW2vJCJbGUjs1q2fyxlXP3RzTwz5BHW95BqGsH/qIHue/qRrbSKSQGkIRpBpOGK8qzd/u+pyyZ9Aa9",
+	"RMb4/49mJBAo+UPGzD9TPgEH7jgLugzqo3LC1Mqlj3zmgYLRqe35zXby2CoXDBw3M5I1PdohX3Q8YJf2",
+	"8VUrdtWQ32eDPFqxPepzeYs0shPEoh0H4hKZgUBVQ0t1AbeH4TJbc6TPsGqbV6UtVPSNYKt33cCGHeH9",
+	"bu4QuwQnteocfyPlCAbEMYIBqTZtQKyNmHxCVW0ejrqqEXbrrWKlYrzuwgElu22If+EFzJROyLHDQJRI",
+	"AAmgLqPMxneE79O9X5kDsrBx/hDhW4uGtbKl2u5a3dMlGSpNZNmr6REg3BNOy5SsQF2wFpcCaBYzmmVM",
+	"sMRGYlJAHEskaG0WAE0QOgW1rQJDC3ZUXiSBqAX7WwR4fCdk4YUhw0lZUEX6OTso2yDjZR2ePxBxjAfl",
+	"fAOlW1HOnMU0tWdt5VZo5cMvfG4dpjTlQkw8qXaffL0hjrSfZf4TAGyDeNNB1mheEBfbyR61e2RltULb",
+	"U5NG1vnm6sfiPTCLlkJ/ELhCc40p4WaTnQoVvlraV3BQ2n+PR+TV16dg5DNNWzoBHuXAIanyBUpXnqAU",
+	"WMdc0HwZ9gLt6aKCybQvXvViSCyCR4Zzu8DuTnI3tdWhVYsOrX4d2mbFIG0mVI9mvBdIA8uRnSN6ncz5",
+	"lAvq7BVWGJ3kIKCCx5/Gt/gXormaP5ZKszlgUIRLwlZYamex5nc2CqaRCWp+YS/RDRw4yM9MAyLWzlOs",
+	"CL5hqFKZKwmyzR2rQXC2MKfZCLqWsfwZXXYXa1dm94z+LMBzjSWrz6ycRvAMBIfcYU92WM3E+kZq2moX",
+	"iybbNMX1M8N69+fl84HpeZUbWye24Wcuxdu4oY23BOnWCzl2LdXfYhVp9zDb28mrTFjNpDnsbitYBGHr",
+	"XiLqptQkYdD6QZkHM17afP9Awncez/hd26ImOZ206H0AYKxmbW9qqWka+qkZxgbP+c25XgfV2DotS85o",
+	"mKzGyzcL0WZP00ygu1mt+JvhbnVLuMLHtmRFMITWYplx5c7bI/t7RpetPe6b97kZlMMdlOu+fvfKQYYC",
+	"XtaYOcKIEFfnJKHLFRd4V/YWtxaAqgZ8IRSfznSgfk5s/pwAkpx6/jHjpqdLGYqzO/eeBCEQr06MhmH2",
+	"VUdz4JD6amQm1iL7p3LBlK6z1i1pZYU7h4p0SaXfYHzYDj3YN+3dsTFGZ2VO9f4H7au9fvsaw9iiCFKr",
+	"PVxWa7JniNc2/DHX4+apAs7V1sKd+wV4Yonp4QBHBghHhHUdvEg659vqIPN5ZZg3X77zLOVUxOzK3BWq",
+	"8Xp7JESj0nMnUdSjqQulilC7tbMLsNrJdlLuuzDzSlMSikpUVYFq/8t//Bs5Go0GkE2RsJjPaXpKRnUY",
+	"yU4SUE1abF/Bamid5gqX5vbcByQbe2i2eN2cnurlfV9tOJhqVnXqXdnZptgfoNUgoa0I1xsOdyVQbHNz",
+	"tts4QQoqbZusqtOmy4g8C9tvsTEdmCmAIB58fvDFLpfzWxQjLZR/Y1UQ7i1dvl0vun4WeasmLjdBcVHE",
+	"XMykYiQ1JKFtfRCHjJWmqsu52zfl+0J5YPU6qrRXdNqm65UXwL70uQ26r/fAhfhQrtZaDhbQbeh0swZo",
+	"HurCM9SKEhge5sY1Dgik2n67JR2bDfsZVAYY3fppeYy9RYYJ79CYCrEvzdT2Uza6fsQVUa1yWJy5NcRO",
+	"i5wphKwfkLHUM8JEYk65TbMLmINzOe8eZqBl12ebhlrTDbwfmqkjtAa4Y87YECzaZlPBDTPhqWagxlCR",
+	"EHPRTWXOFQ3g8kgBNRkQd4jNGf08OD2DHoKP2d9tNSPEiQ4pk3ixYaGQCg68G+bZVXkxgnUacB7x840N",
+	"v6uKAoWvzlu2fMnnfLN8jBP4tnx8DxDZ3aNiK3TjarxBsmkMMpBXAlF2CrN1HLr4nC6h5gIpIG+oEjcA",
+	"6J7lpP/4+CsMjozeMZ0vh2cTzfLIZoAHshSryz148b+CGPoO3KF6du0tWF/iFR42j7Oz2EUqNFyQOaNJ",
+	"hM72V+dvAYuGaClTdUqiSZGm0Ql+B45Q8BXAr6T/daG4YErBL8+FZnmWc1XPpDYqgg2pNIpCkaZBR4EZ",
+	"H28boY/NdHZhlb+hzTJEjBUzHpozQu8oh/yAFhA7jpp4mecN6mVueK6dCwzdzSQw1JXkWHi7Wt76VII7",
+	"Zc6il1zXkB0B77Y1prYslTcghUjN2kPgMBAmwK1+TRWP/VoDASiBJ083cjc7DNVajI7Vi+neYzhPjo43",
+	"DgdgvG/C8KyvCgUAxrYg3U2cM1sFT0WnhIqlhhxplirwUlLyeDQiUSFUkWUy1yy5qVpvFkx7+jgcjxwa",
+	"x2VGYzZULKOIDaWKsWKQ6wcnDI9OVOJHQBbhwhWWqQZNoCCmIv2qfiDCg2VMHWweXoM+vYVbQ4uYTBaS",
+	"fAwV35QpEqshpB8znjN1w0XITTBhRg4w+oRisRRJW0CBW89wbka57e7Qfg3J2pvPZm30tcZqAw+tixEH",
+	"1+Cy1xTSgKtD65yPC806pXSeVU+XAuVZGBUKFTPQiRdUEXzW1pOw5y9C/wtAs0X4QLR7otZOUcWba7vX",
+	"JwYl98mcGeVKzXimBmS8ROiCMoCgc4IsNLZbMG+VX7ux1HznohYlOvamNy7xyV9vzez24hR2kl6F/JKI",
+	"dytj3TgVa0olbiz8tKYA8x/ekeqguig3JnKZYoptkTKFxYSJFCckSgxn1+a3aEAiW1QwGlyLiM2zVC4Z",
+	"ew32AfMrYGaYP2Kp9DkIFACLl0+p4D9hYdABiRJ+x5X9O5V4O0bXou9KNMuJF3oz8tLNTqHUGVjObJHn",
+	"JJcZht6Ukzo4hPyvawHJhKYfQK5kWG5sbqSmsjKtv6xftmzJ13RbmJR9WOXaCGSn3Mv7cOaSsW16DUpZ",
+	"lwwvmJH+e6zEqSWhSVIxdS1JH9QSeBPqd6HFDkRb69c/2KLgjen/2WZUWcfvNs3stXluazYYyjltMJG2",
+	"TX4eLj91JurFp0Jo31Yp7sdUsSEXignFNb9j6XKlBtqTurYfKgVeDuYcOOiWZLct6TTBXOHbtjXCGy8g",
+	"rOANWhLXmKXSMBUt2ywLHWmpS/wuPO7CdrfX9qGLtgmHQ/dgjvWCOSeuvJWtpaMtPBBcfKoYR06QM+8+",
+	"cFaSX1+lHDPpPWTFglD7W0Jsr+RkbfXTUD5IuMpSuixF0K3y7LGXbqBwcy5qha/WX1o0Td9MeiffbXd9",
+	"fT9YMYNlKY3N1ZKmjWNQ9Uf6TXmIAtQuTQtQcemUcnFw+LNcIcFtXFs2euUyGJAZn86Y0mTCc6VPrLPx",
+	"n3//fwjUioa/rGAHf9uIU9+eBa/0BlsWl/Yk/FX7m9XSbFBOTIWQGuqTY0KG+d5MgkMVR3Vq/55xpSVW",
+	"OL9lWS2DrN2R4B0axeIi53p5aRbbxq+BYn1W6Fn16YVTQL75cNULABh+uCIolhglw1YR7yvGSFQrjf/D",
+	"4lYd/qCkiACDcbyEIA6sk8+SEvfCyqoJyw/JOZQpP7Gcul+x8YrBD3xb94A4zDgS0SzDryJDCUakjmDj",
+	"zDewczURnkR276IDMGVGYJGISB9NowMSoe3m4PBaXIuz0i5D+lGKeAoDAlN+++byimApp+OHZrOiAzA5",
+	"GW2rrMhmI+RxeS2MB4jhQPbAUNHAUe7aTOusMsqBSS2QW2X2jRwfjpxhrm50I32vEtfx4aPDo4MTEqF5",
+	"DgEt+kWeMhHLhPVLI+TBycqXaO87OIgGhAulGS2LjXqGN+dDNurrYW1qMPiVmc3j7Fu2DAp6K2t94BrH",
+	"ulVgs8axKXNUDsmFJjTWyi00GtDM4QLB2TSLbzpx46T35+Gr87dDM4Lqdsy4+fzpE1T7msjVsVliB5Mi",
+	"ZFsMrcjpangNqUiGCbtjqcyAhWYp1eC7Ont7AaT0O/K73720T//ud6QfrZQBs3KMrQYG1FmBJygPrUFT",
+	"kdA8sTFU14IQJqBnRv759/8BSVDmmKmB722iWUagoD0X0wFRcuJCevEszcHT6FARrYfNNA1gioKKmB0i",
+	"hClXRAl6y26MtH1oJ/bqksQyZ97Ejt18gNUNUEJVA7fHauAUnoHRdblQAz8UaWC7tqFhfmTLAMOGIHgL",
+	"gsaskxRmCUpxkXBNUjmtBhzTOUvPqWKnpl3FaI7lHugtI1HK51xHpO/Afo9HAzKnHyGHnLz1Sqz2o7Kg",
+	"pGEUZUXJCEYbuaqS5W84H/PRryuJpoKysKT3EduCwluutKRtuiovGR0QyM0rs4oN0ztx0caw0YbnKQtL",
+	"l6an7pbDr6qR1qax01AdidQGfFrlbhg+KUW6tLeYXIjaFrfsr2u1yj5UpT5sgT7mh+QD1nqHWlMg4yPb",
+	"RuM5UOVzsII5wKuY5jlnikSGdcrcGmZOCBqYCUIYfPPhygIYnPp6pVlwVa04opiZIQp2x/Lqh7FMltg1",
+	"1B8EAaqsbhl5VZtdVbj/DLckvGJkflu+ociVzIcZtSk6JyhC3yj+EwtQ6dFohDcZFURm9MfCHApYLNga",
+	"eBVGHJ2WUHLYUfQ3YiToAcjiN9WDAzKj6mYuc0Y+4eA+uML6VFuzItikPkK2ztTyIVv3i2Q5OAA4rm90",
+	"MRm+MqLxCbnu4SpbHoMrfd2LsO4bjNb+FJEJZ2kZFWjW9eCQvJaCkX/+1/9GHh9/CQc/tR+PjmGUaCVy",
+	"9VBJdJGweSYBfcXwe+v2VHQO94THT803pg+SG0HZ1tPApGAzKrdqCHBJKEn4BOoDanwLC4dQ8vj4GC93",
+	"8F+jj8VeOkbmzznTNF96UL/uWjl7e+FZSU96R4ejwxGCmTJBM9476T06HB0+QmV1BvJbWOIyv0zbnHjA",
+	"DD+wMfmWLckl0ygmfPHk6IsDc63jYJxqPDQ0ZDbX8OpDck7jGULqms8kl5pqRnKaW8gro8NQB4RqhvDN",
+	"h28vwRdsKc4M6Xg0wkBCwEGwRc7LM+HG79UPNn2B+kPTae+k9/wScR7i/M6s6RA/3XLT5aPbH79cfnM0",
+	"Hl0dmS241UvzwjlGWhppmE97g97H3klv8uWjN988enb88cXR19Mv74rxV/olO5r+4dVPf/riKfvyqlBf",
+	"FW//cPfuT8/f9wY908zHmxfPf3pXfDV/9PQPL1/f6II9ffLVy9fZnz88zc6Xl5rf/uWHby8+XDyho96n",
+	"7z9ZEYhuUnlgiUDoWN0rQ6CKaVC3nuCyhZoql/fhhdAsFzQty5g+GT3a/NYzqqmRCN+L0pleUxh6J999",
+	"P+hZ9F2z5hBAiDQA3OCO5XyybNCOcnFYJ9/1QMP4ftD7OFTJ7RAxqk96Rl7tuS/nTM+k2cOUK11+mzNM",
+	"0OydIBmYYTmRybz+sPRUZjKEe9GUkYe+yAqu0pqY/Pjw8QGkes+HKAMnh+Qd00UulC0vb+Z7LSygLdhI",
+	"SqK3LAftHeELxghDIAeee8NwesKJExArGdhIUjRd0KUysnsppEfOpoWSLtjAyor4qNDUZPfIMLAKqK+L",
+	"FnNIrkpcyLBsDXzQXdHWkODKHhtxZFDettV73kknfaezHZQym5uOaRVnZH4elHFStio8tWms9laH4rqV",
+	"Q2duowPoXEJFG9sstGmvzRPfBgK/ngJ2hBct4KoRo2JYWw6lZabIQua3XExNs1QRJc3+l1PF2p6AKGmU",
+	"X+t7Brgkru3ycefOPSRnghQCmPgAr5rGm4lpc0AoNm3NmolkGDONHisfWhTgCbBx6Au2H6d2VE0NSSSy",
+	"wjvCKVSqC/76u98NUHgrw7UxFZjkhQCdL2F3ZC4Thlv28vnZu9fPbp49/9N/gUqoq1Qb4e1fKvF4/1vw",
+	"qFLjr31riMlVOy9lzRp5u+NgBlMLUqkN6eb85cXz11c3l8/P3z2/iozkyYUGOwa0CdFgeSGs1n+ODdUY",
+	"hvTVXCJzo62QppptZJ8JaDtcECquxQozMCpxZLXZQ19ObBY/t/wVzAnmNC1rFbavRQQ1riNbXrvcWXsw",
+	"jKTe2OxBaxzM4Fo0iR5KddsekKnIhBmeIQnyVbvWKR/nFE46RpIZ0RxEoLo8gI7hKxucYcf4tUyWa8SB",
+	"j8PFYgHhn8PSLpE05AMvgMpcEuuxqBthTr309uav86/u/jJ/sfzL/MXT+M9/ehz/+U9H7Pev7+J5kv71",
+	"0Tez5MPH0V+PXyzj33/s1QOTeqsBSL0yugUj4DrLAbUgsU91I7eNJ72fGFUP7emx5Tez8e9j/oZ/8+L9",
+	"TxdHr/mFupjr7K/nF08v+OPiJf/mq0O2/Oan5MOFeWjx1z9/M3nJHxcXYnQYH6eiHlNz8ujpaFSfO8Y/",
+	"1eNwTlwsz7brYgOWWgQlnFuFkItHC9YJZNbhuRQ6lyHHItyuJBJyCLJ+VBqvaMiBZbp/3EUS+5om5Waa",
+	"V442v/JeUMsnGNDN46MOsttbukwlTa6kfEnzKcP3nnTprOQCr0pUE/Py8XGXly04jREVn4MdF9/9avO7",
+	"V1K+omLpgnJ/edH2b58Gf6sbWr/7/lNN3n3+0aq78eqV4GCBPALcUe5F9hiSfK047cu+pbnQsw22qn1o",
+	"VajDsEKoyVIWeek2NxzefeexElu5Eh9F2GeqrsUcr04zfSnYwYAItij9LGVoGoBL3YyXEVaoBIF5wRU7",
+	"JJdyoocWTeBa+OMy92BZYtQ2ZFYY/DVU3eKaR2omFze2ARQ2QneOUSbOvCUyunNO50wDd2hxqVWPPHxL",
+	"p+yS/2SORqdnHQbxSqiozLWR3k5BOOAfbWD5EEvmm2eZSLiYHiKG7jhn9Bbi0FVpwv6xYICjY40Jbmlr",
+	"7KoCgBnaMKwbqj0/Ue3L+iM2VMv+VPtkXfRD+29SsBub1D4s/w55nFbB4NJljQRBmOKKpHzC4mWcMg9L",
+	"IjTnMu6s29VRbbyLteswJtAKuCK3HKu6hcZh4aC2HQVGR3QYQ93QyZX1BrQNRxvOr2/wIUQS7ja0c3gD",
+	"I7E2kvcVnaoXkHnT5TD8EYbY4cFzFy74IpfzrV64kr0Oa5kUgBskXa1TWE8ulLaBvKEFdVR9YxOWqtXs",
+	"lvTUaVC2MO9W49Fyp9FsWNHLmVw8Q04KcQP3kzMxQuU7yMO0E76BdA00I1UJiDdZrKF2W4zC2Q1P3DMV",
+	"YzrpHY+Onw5HR8PRk6uj0cnI/PfXKszUcMCTTeVcjMgI04MWRZGm1TfmffuN42Wuz0fD49HV0RdVnxMu",
+	"LNSiGeXELOBC5rfVwEEHoWq+fjBcuYurjAj5/9h79+W2jWxf+FW6+I/JbIgiKdmJqTr1HUW2M56xE8eX",
+	"nT174DKaQJPsCOzmoEHJjMtV8w77VJ03mBc5b5In+arX6m40SIB3+ZJwV+2JJeHS6Mu6r98PK6waVq0X",
+	"S/9cJrOUkS65FvI2ZcnIMDs3CtYpVGTwaoBTd+RX/yhBjwcAyMvVhDaCxismDEfd20VHw9JSGczSARvT",
+	"G661/2DG00SRPJtpPU9VzlSJEhUYFAvWf8vv18Ut5XPvmdmy++ydaSrv2L39zkXBu0HDmUEsgbMIP74r",
+	"krZFPXIfQuWe+ZWiGzDmCJy7KCb7jViO11AX2TiFflcM58tTjbWb016z2eYsvlZPlU27mL3xcXs9A5Vj",
+	"FZ7SJdZzyaEvi9qNT+nSbGKzP5HZgCcJcjl8TT6Fcxj0Avhz7HsE3m+XHAPv+G8YFPdfgqydFfa/S4n5",
+	"jFJtEmmhEwHERwIYAfq44yHhYoTJN1OInKbyFgLU0eIhQhhTNMnt8KMLEpWEY3QaeTK+uCUU0SiL3ymW",
+	"Dt8VI3PBJpvffweJ74g0cYiYYYSqC2AoYsS9rHVRDJHGIFbKY4R08kzlcsIyMPFU6ak8b7VJ5ASriTe6",
+	"X7wbUHEND9SzMpnlM5qmc+L4Sy8ISj9HQaEWBpvfSkc9GIpXEEo9gXoMlhTlG97M85GQGUsubHzY/9t5",
+	"r9cmPzKWKKx+Mxn+UGhbZyBvmIurL6bFa0Jzxd7c2k/ysqxQRPN20wBfVaBq2W4wOdLG20VjoXF11W2f",
+	"a9121Wv3Gm+XyfnFjKaoMjGWaj1/kmeUQ27TPFGZTA6Ufi7ZAg9PzhZsgQXt31AyhgEM4cO1xu03KLy+",
+	"4fT74p4u9Pyrn65Izw3uhN7SjGGnrbnOyB8+SNk7KNYAnbRWtzjVqNWENiUSTxjhkHfQMKYVY6MwZXeD",
+	"1d/2/XVxQIuxV6ab8aKBjw1iSNVrzGWnjw1IhdvT+QnUzs5Zsu7W4hZ3x8eg8cw0+qy72133acOM2+vk",
+	"zgY6+UqKYcqxcPcYyfwUVgceyrKW39/yqA9LlmyPNbHJ0w88+YiWiXZ8Knqpi3jgYqjywiSof//Xv/V8",
+	"QJSeDLBfjudkQONrqwddnVG0XI6CD99Hxw3h0bu6yIeSccZ19CYoKJj44I9cCizyVDtLvy9dAJ2vv+NH",
+	"mT+RM2FSKRvIghdeydoTylMzut5329360urDr1WOYCioLEdIU8lh3tpfnJjzv96Vqcxk2FocbfR7g3Pb",
+	"33jSkLjGPmdyWY7tYs0OuvXGjO6cV9au7SEpDhBQO5S0OIAl9EeTBV/jmfyB5YdW7PqAbRBR2GrjF0N5",
+	"+ugFzVFXTm1P3IJrpnc9g7q6Vz/9SJ6zbMQI9M+ZktSzhw9ay4odi5uKGmFEkSBNYeqCQ7FcGGzKtyb6",
+	"Fb7iJFwRqHgxTgOh5HYMpWuAlZZwLCALhXbfsB8Oql8gHaz/aEIoE4ol5jxjJNYz7sVPLCEKnTACM1Hl",
+	"f2O88GC2yY6OdzmMuoNbiN2Peuf6b4JpP4Fv/4+qfIG/K6oj8d3OSfd+yfs+2FAPVGdzKHFtAsdHsX1Q",
+	"E+7rcz//bDbnG9j3h1ZxeJoO4rueloTCmjKbosMml+Vv2rZOJhTLAV6yHN+FrlUM75JmqfOqaLqygwoF",
+	"1p788Ni51GaZPriEHE8+Ri2oS/aUJTBK+fYzFhqHQnm1PNo0D7Re1Wb12oKcl25Sj4U5dYU5SAYdNE4W",
+	"WaHX1Bv4G9FVtRScdVVDx8sTU027qVJ9Ac+EKpIDFg8AqzZuhRLvOOa4DUN41zFzl1m23wZ+FmGzrHxF",
+	"0cHZSbfzuvOw371vzA54Uqamq580oe/fFQMsT+omIXt3K/wLyyS6UF1rCcZXDnKznPXSbYfOQtuzvT4b",
+	"7bbMl56L/lO4mpi89iX/PVUs0adIZRda4UAOaGVW/CX0qypT8IriZklf39MOXMqFl9LVanFuFfLc3HmB",
+	"fiIWyApQ2cuJV1IOyLhOJWBQj0jTqX1y3nkYisgTYULm7+AqbJaCO7EhZHF4ACPqvQSSnjPo9q3MZBv0",
+	"kQEzX8ISMmYZ6+sxkEjId/iCd0VSHNtjfhKeepmyzKIulQEL+sTILMASGFEuyO0Y2LHLU8FVKPT3kW++",
+	"yQxOzTff4NJMM3bD5Uy5NWqCL+3eHSHshwsI/AfptsBLhxXBm6DzqNfpRAiHnvMJU/AVj2k8Ng8G2B9F",
+	"aJH/t3jai+kInisSgd6JSMKmAK6OuEWhsPfeU4DA0CdRqS4qgtCleWZkSgEi0qQG1a91QSIk8ixuCQUl",
+	"QooTRP8DECf9hMSyJLrHXJAoZ+/ziPjX43MvSGRAmyKivVwis1CAZL8gkTbPxKhmaK7xy34ZScHOBSLG",
+	"JlIpoTXbCgByF4YLuIjYE9/Vh+p+23TiR9bbjooHuo49swEB69AWPOiBZmyKed3S0pg+N1gIO+7bTIoR",
+	"UWM6RSsU+rFhT2rLFZivLNMzrP+rWOrp6SM2uBsRh/4+E1SOsJLN67rvwjJZLe/az9RsQuQwFDRNi/N4",
+	"j+DtCo+/ewWM0bVICml3IXT6KRRDZj5CsbCJguVNoufCrL57hRbBCj5hOEtTM44LkANuM9hrsIIH6uhL",
+	"0wW/ho0SXeizYfcK3gdTDo8lXACUj/aEEaAbSWOlAgfV4nqpmKbFtukU+EzQVOePsvv7v/7nPuy+UJS2",
+	"35jCdJkN2mqTN8JJrkIK6vHZj4CVfurF4fKMCkVjHGjpcN9Teof6ZYl+NZIrW4UCIL0v9a9nemc2jbPl",
+	"5RsI2kRFeytCqUNrqKG9MsHBAqukwmNCAbpsV33eGp3V5nmlUR4sXdorLv0H2B3MmAxPGEsGNL5uvK24",
+	"66y4CwN2S1ecF1ecf3y7h+36Cub+btrxNnJwehvP5VmVV7Rifsy1nfa39/3J+lIcp/u7O05n8Eme7wQ/",
+	"fiLXafe9VhcSRm1V2DtNwW5B9aGhpIV02U7Cfiz4/uQP51EdS4++RJ8R5SShxS5ddKT29xvxBG/sOW4X",
+	"1C3HPmtDvH79gb2hTZ5baC3wfSAy23S4Qn5stgUhWardx2Ke0Lzx/Qsq5voFwF+hGFOL8Fm//+v/FAit",
+	"FrzUPRFjr0EoqEIL2A8ClgO4WoroX5JSBNfLPVWYI6XKCM8W+QRJs3WS0q3IMYz0hVQs3KU8WFu/cNAw",
+	"UrDFPfbFLgS1qSzKDSjzncW83ghAjaE+8mObXCJWIDSAI4KgFjiL6R+Lpe3RwFtQmYfLBVTma/YvafjJ",
+	"QLx+7kIq80HH1PxBjLI9yjG/Qln4EvcOoRXFu/sLQis4dklzG5jZDXLaFpB2H9gIgqgRoTgIbESBkWsQ",
+	"I0JxKMiIKzMtx6z0/nARwLjnACO8nzbOZNt1vmO4CFz0NVAR3jHAhHomRxmdGM6qikGYCxYT6h63QLf3",
+	"3RpugRUZfhwPNEEgIjuMCoRG3YgQ23eLBL9jAvljoUTYpYQtCfmpLWEiir18UKCIpXFtgRThDelrw4oA",
+	"xJN3pejjMmSEDcJiYO+7zufCimAiKfeHPjjpPSj3h9KYpzynucxsh+iaN78NiqOpT+maYOlmAAYVWBMT",
+	"llNLIxNLlb+Lga6s0W9cXZ10O+e9gt2j8WoKtcz6G8kzh6ZAXliph7xCVsBpaTc68VAXqgEdGCCpW9SH",
+	"bm9TjAerOIo4bKf3uvOwoiq4qtm1NCxLBb0xvsOD153v+md74jv0ypU1iLaxgLuN0HzZ018lf/7r5fxH",
+	"3rl9/qpz+/w/f759/kji/z+R/NnVX6dwzaPH95//9nPXofJ93E7dra/OMeLoiBNxR6U2sbM17U611ucB",
+	"imrsw9djQ1hLggvfvsektUMmaJpiC5+DpaBewZ7DIBSuGAPIUBTL0TCx4LEXhIPDQBSDzKhUDvMgH7O5",
+	"D3zQJm+wDiAUHvJBxn5lsfYAwCyuwUEgu8Ig4PR/1vTqSo33SXTPSaf7sEPvJ90TGj98cPLtt+eDk0Ec",
+	"s5PBWafXefiQfte5/23jUyuTCs1xB2phSxH6ecAQzC5dA4RQAMcdQRCOIAh/IhAEs/P306r12AdOr64I",
+	"qm2PeYA39gnPScIVnU4ZzQzlDBbdaU02YrkKSFR4KRalqPBSEJ/I4AohfP4uEAoVGhLfsauG/BQACqvl",
+	"Yjl0eAROOAIn3AFwgjWllzATdhBB9XgJnmm/tlbBDGgVTsJVEdjcHCNhR0HwyfAR1hhJ+xlHR1yEL6XK",
+	"4BC6vqacwHegt9rjFlv5IDAIfUuPjGgHeChnAmHpk4BEYpamEWIPQKOH/llPl7lhSbmv4GGrxlfwSNhC",
+	"4cAWSCXWwgKuoT/mJTxD/49IneYhNdiQRDVKQz2QwkHsk11BFBZ81HPP/zQ0vVv6lzuhKviONIas725g",
+	"nxRDYbVIt/gJR9F+xE74s2EnHEQN1kMmbOzy7l7JtqwzD1HFZtXITgVs+6mST1O8tlokusK1o0w8Fq3t",
+	"VbR2CPmyolhtWcD0Tik/NezPpyMmAJ65nuzz5xmbmUiauRg6D4cgGiGhYrmkkSGd5ykLyAQYFhRpKhZj",
+	"S2FAUqaUFMpQXA4yzoamup8MuaAp+eeM/wYPgeAcJdOUcnHyWIxSrsZkmsnJNCfNCAOI7wxdtr72Hf4t",
+	"aoVCZkFBPxwZ8+wpthzPplqhsoTg7JAJzVnGaWoo1EXRPDgJReV7hjxlKjKNrfiN95T7MP0tRbOkNr6T",
+	"jN4Kx2IdiolUOclYym6A/Ho8E9cKQ4lIfur6MTPTRw8BTH0Z4TlQrcPDWh6Bah4KKWJmitnQ+OzrB81Y",
+	"EpnpjX6Vg6dJdEGmMk0RpGbFXjj9AJd/jCwl6xl0jSo4hIrMRM5T17upX9IEYrooY2qW5m183NMkahFs",
+	"c9UH1lxkyRXbE21ijBwHqNlAro0YHZIoyegwj0DzJDbbGdM0ZRl2y2O3ap9EZrt53cQPAkJzAvPd67QC",
+	"EqVUjGb6laT59NVP5MHZw5PuBXHcpbA89hrb+Gy2nIG4d/yR+nGwzyPSlDcsywDq3zshiNjTaofir3Kg",
+	"SDYrWnXBi7unyK9ygIvUx/SsmmU3/IZhdX9OsxyWztyJzS2gyeDDf3RYCJdPCVBix6yCQH45P3tBwFEx",
+	"8SuapggfoHLsl0koT+f6mf+cyZySJsVrMjacKcNLhkOhSgr7KNMP3NJGgX/gYEZxtUjCofnZnEBrIJxX",
+	"t8LgFF7Bx3y2hDHocX3WnnDzQyHE6wRD0SD7oeCL+eAoyX9ktydjnjGi6JChXY0bbPlvBY6+VieJ2T2K",
+	"kRePnqgABSOxuzUg3c6JkxyFKG0XyV3seWZqVbZaawj9LS/MmNZ8sRl69SfboTX6DeCOMeez0X/gf/T3",
+	"M54mVo8AgL8VBLC7xJALlpyoKY3dvOgteEszNpYzBcmY4bBNHpQkMC1NAVhYm1p8+t0/OCW3FW9ob7uA",
+	"BkhY3O1rundRUEKrMkyNp4RRyLfJCy3V1wn11W8i9ZIeVQoBwjQj8gO9GwUS0y5I/bZfGoADbOy8Aj+b",
+	"+6ttcC1CubKzULbA7yTDXjmEe8rO0JuXz74gntNj2/CfNFlvjg/GLowOdc0wT4nZJmJU4WBMVFUIf0Ef",
+	"L/fD8HXehbUoV+Xtr7T8T5WPl4PGwz3ly7xftUFlgw4q59qetcauNjezmQC2JGPRaRkxYLGcMEWiGF6h",
+	"rdGACOkZnbawp0mBgZ5lhKZauM3dm8WIJJmcAvBLKFDmGQ59Y4ahyQT2kkejT3Ipr/UrRvyGCVMTcCnI",
+	"86sXlvhWf4w2lPDzKanyO76J8Mm3lOcWQIbnaEVC2MaisLSJbWKwttc9Be3NMG/aJbnhQHcDDdEmKck9",
+	"i4xcwkPt9w+54Grsx3T2sD4rqwPhuxcFf2OfGni4w6112ZC5cr/2DJfYtjXUF7uD1wItJk4fuzdYz8Qs",
+	"OcsuHNDPLS02V/Ve0VcUe0OLATvlNcO5r4dzEPMBBmc/Yvcxt20dee2Qu6V6wWJl9rDN/ioHK8yCoPiu",
+	"I1bHV1lwBsvnNNiCAthPodVKnErFVlMHghgyYPZBKKw8QNKMkM8PJGLxt3d4S9TqO6UVFCorCEUpqgI2",
+	"9lJUxSDq6VMp2C2BEImZpoWASw4wXwsBF2z+vB3PW4WqINtqilCAqtB+h5YYECay4QATUCiJDZspX6kz",
+	"QlGFvFyDlnEHCsPO/ILCcL/eTmGsluLd8x2leDlYhjoaYmWwD9rkpXbJuClK8l1Ca5LF2aogQBvnEdpX",
+	"9ZTgnoMAgFo9xFuMTUNz2cctFYKbYghBYIC/tAgm6L+/yl6SJvg2MBbJRCYsJUwkU8lFXiB3apm2Ri/3",
+	"+uedg+llHNMFwNqUDu+2mtZM5Z2p2SMkzBdUrHVwPVktZWuU5EKQdnm7mBQEySBvgUYzlk+v8BuBcM5F",
+	"zdafKmjendJ8XPTu4olcpuPesEnbPwkIxl7t6X6wsvLjacaGXFTl6atqJWHVcknY+5yJBJJb6t3v//p3",
+	"1Cp/+lr5W/HpTnzv+vW4/BaDvjo9eDlFqF5ti6g8m8X5LLPAROw9oOmO7HdCHqyc1BsaTMpQNCOcOGM1",
+	"aRspbFwmCaHE5BCJFIRBhZaI5wQCNsksYypsBObS/FaSicwYmWY0znkM0MH8t9/8a2x4WM2yGzYPG22C",
+	"n3ACeGCDOUmY4iPRxy8y2UuXUuRZKFjKkPmsWUr4tZDVOUmQmziHFr/ExTJwCvQdKRfX+hpoiYd4QkpV",
+	"TsxjC0cMohwwhxB9nciEDzlLCIBVgMJsk1dzEY8zKeRMXXjvuadC4cqRFRnMoGbQ2ldY4YgAqZhrM4ZY",
+	"261gm8KkRCvSTUvuvcV09cIA0oBL4C/7el8MGH4zlJME+jdjCVkANdbzJ4eEIwcGXusQR2SGFShtclWd",
+	"wsKgRzmFVWU94jZz4aydaxLt1tWHYHGbLiQvMqbiGfO2LGS5ewtpC5Ow2O50voSv2SpV0dm2bXJzK9Ae",
+	"jUt9Chr9M9/Qgd+RrpsmOFJnxJ0mPQlniCLM8dDlsvoUFUfESRgIWmDhrhac3lPsUHacV7CFK0ygX/Th",
+	"1G+FA3+MMhxD+6ttvQ1GaowNmRU1TgerOtKb+UAJgQX5uUE6wIi50w/4DzSSSpVH6wwlvJHcQlc7VA5p",
+	"4ZAxBP9uRixlVVaT/vW2VpMd485W02MUaKvNppc4dKtVT3ARtFkMHyeHoN7MZ2vTyE7XO/xd1MJqKznl",
+	"cWCKrkLhvSMg12xOwJNF0ZrrI5eD0tf6G+usZJrKW0PIaMDfaUoiq9qiUDTDxkuWzGKw6c68h6JF9Rqf",
+	"qmZTlt1wJTMVQKGHpcsKGxcg6OUsB71OSZzSjOfzUEypUq02eUWHTJtdsRRofXAp0B/HL72nADRDma8s",
+	"iqWMBki1VZUxDEKFIpezeKwto8tl68aomjaW40ZFnRgYICIBkw8WAHI05vJQ+DWu1C6K5UE4hIXkfasZ",
+	"aihWWDlkEyPHbphn8OQDGTrP6bU236x9TVOcw1iKOGM5IzagtoUZ89KN1DNi9jZaYBUrvBV/5DS9PqFQ",
+	"92fNC73/rgtkKGYQ9FI+hArfazZ/AXtfS84nMrvGkxWP9co0gsZf5klGZymP9fa/1r/5PqPXDK8ay0wA",
+	"OA6cmEtzDLUl4cpZcAllBrAlpmjoNZShsRM15sPcH7O+Rp/+Rh+GosdIuFBTtK70/DtJtlYQ7rBYidlX",
+	"NdGh4iQdLaOjZfQlW0ajolzCSHaUHXvaSEvidwM7yYUSTj/Yf+5gK0EVtSsHLJlJ/1R5lZmkf72tmVQM",
+	"cGdD6Wf7iM0sJa0JkbHnBOl5yl96T5GcvceyWVOJ6Ipu6YSBjmLTHANNzpqyd0etYL01RJqh04BjmiUs",
+	"M0YQBB64yrVukabvMpeSyAGQR1QZQYxmLLMt4602+Qnya6Xq8VDMCnPG6AEko1j6UJXT+RLvDWlaw8c+",
+	"1lo+hq3Umj5us2hbCbVfUcGhJbmeev03CFkBhymxVElmLQqOrgMbRt7yHtw0shvwQMYRQGHU74LPbhMV",
+	"oZifizYDvQo5E1VH5cLUwJtN58UTlxiWYJJN9e8/9JiyjMW5FQeAOyW7QAXzPtczxTBqA83PCybSx8C7",
+	"34Ar4gN6xQNesuGMYfLZ2W0r7jwr7nzFR8LedsvYdQqV9dDp9TbwpdoGYtE88pcxj8ckHrP42nAIygmr",
+	"tiINMYS25f6/nawut2VX2F3utB9Nr6Pp9ZWYXiVVfijby5Pva60vgMo1xBHFD9r8ShhN0k0zesWtJlhl",
+	"7y4l+agaVdlh+tfb2mH+WHe2xC6Lh6y0xV7M1Jgpwzli7rinim/UihDqjohiLLmnSISf/M5eYfu9tJiK",
+	"khm7zKNQWKbKlCJGNEXtEs+yTM+je7pWEUbzDGf5LIPKpNKMGxuLhsLdhMSGJqFml6BNvpf5GPN12lS5",
+	"8JoZE/+JruqVgI1XmFZ+f17x+SjyIZujLSW/7CmaKZa9w0dHZMqyCYfOHK/qaV2pLI69WKtHdmNu2yP1",
+	"KJu/nIn9EDlg8Tx0yLOOB5a5sWazn/BYf5pyeu3TAV8Us1mnURf2F5RdQ+GdGfpRyx617Cco83mMuqNO",
+	"9JYJT6wq21BjomDxxEkV5Yl7ZkltaoFYy3PyWOTAw2vZnq30XCAowULXwZzwpBU4vzudkyFQHhQF9jTW",
+	"XkMotCglzQixi/+BJ+RtpP3qaMoy0Kz6Wbb52dUKRuSWi0TehsLd7P729h/DTE70Uyr+lMu3UV/P/csn",
+	"V+Ts7OyhZQwAXKdQRH//+9//fvL8+cmjRxEB3BAuyJvXVxfIjA0FMlzE6UzxGxaYcdnrolxG+FfsIqY5",
+	"IjGFIqHzVpu8oCMLyhylfMJ9zuT7nYBM6HvSu9/Bz43kcKhYDqzVMqdpZMtyIWUSignNY8ybiDybtwlQ",
+	"dcO/vbpi8F/RS/ckKzz/8sVTyAHxXF/FklDk40zORuPAkDVnQxozbeJMOTAqx1P9HxXzCfbnqLnK2SRq",
+	"BW5FpSBN1h61UUW2B1SYv4YCY+V4KSrXU6yaueHsVrkQhe214YmD5IK99k5fFpGmQS4BQE8oJlGtOhI+",
+	"fdszOWqsqWiDymlmtrflBzHb0m5BY9xNU5k4WPoqdonyNt6YP+SNYpm21oKGyudgPg5lNqmj5bBjdY0d",
+	"NawcsEaLu7lspTo86LOtvm/xpNURt5x3yrwtnSVCjX2+uIL1A4qNpFj8653PQi7vcg6e0/emNVdVi4s6",
+	"shMQMdWERvc7wCbMJ7NJo9+7j4PEnwp6HS5yNmJZFRGL1Qe5JOqaT0lzSkdcWEARLbdqR4V/rh6WP6pu",
+	"B/7PG1mnYmQHpFiJzbdZ2dUIGiA+n64lV36vLx0CrPuHomZ7QIVAWw83Y+mPBaLccv273oqvu+f9zv1+",
+	"56Fjh6azZLVLec3mMNRrNq+/cF5ESOHibwed+HzYYeeDB/Q87g4f0i6QUqH0b/Qbk3jasKnO9TPxm7v2",
+	"Na6UnsyGofV4DpNgwnm4OWEjmh0B66s13VY80UbMa9W6mqcDbRYjS45sHXcBiESTsnXom7JgXm5mxNaR",
+	"daCJ6hut8Zjmp/j3EwcBVGvEvoYAbopmrGlOBi4Pg2ViEDZUoG058zvghQsQJcgDw86ZMZnmUxYQxX9j",
+	"gQH3ASMNY+CMJlyMVNFbbF5wT8vNnKaqTS7t76B0FjGADNINDjUgCksn9aRA5Qp0aOlNnWzUi4W20mIv",
+	"1gUUueKbi7YxB+4ip0yshHbRo3kF8/7cTfsGrQP2lc1IMVMcr21xM9e2oaCsntdgndTwfDmwlF0Dafh1",
+	"r8xzHh1C1cAGuUJ40bNvg0L1LP5hk5aoyYAlCRCJpDKm6cmYqvHJTff07Ltz6FlLmdW3akxPylXMqj1N",
+	"hgZlw3R6Na7MFQSvaASNv9DfaJbofz0GrwIiXUDE8xKKoPVpBs2ksni1brzmAjQHvHTinP9+acLwr8bN",
+	"r/34HrRFjWnv/oNGv/Fw+N2DpPNd97vvzuNvkwf3H9LekFHaie/fp0mne5+eDYbnw+6gN+gMvuv14qR7",
+	"P3kQd+8POsNOh3a+08/iv7Hv57le0vPvet3uGSaDrsZU7+Kz+91eR6+8nlCzQt3tsHi223D2ONXxTr0u",
+	"iREQEcferS+Fqop6S7MITLdfJqROJaoFGbxWOZ6aA1aPEvgckrhqBhH1ha0GcXb2HvLiLDEqz7SjGIlk",
+	"+DQwEwuZ/T6qH/0AEun/da3PgcVjK16T0lz7/6gR2uQN/Bff60QDUOfCQ+eEZhkEYkBLQmFnNoGIE/QA",
+	"2VE0I3dzn4ABGrUuoH8oZSa7gwh+obhl+hPNt5DBnFCBDdNW4hZpDYcAZ/Mb2qZoKjoP0B0PRfTs8eXL",
+	"Hx+9e/z8+8ePHj398YdX7968fBbZ/oYWdv6euBk1U3fi3l8aOFDytgwEeIRT9M5wAdoFjkguZQr6HKhL",
+	"bFyAmSm90L+s6vLGRdqqzbsOmK4wLWQWCpjjChtjAwA58+1lydjYH3z8DuX2C3O87qR9Z8FMwLO0iQL+",
+	"VObAFoq+KGGpGxFB+mBz5psvHj0JyNm35qC2LnzBYaznLh5oaD+yF7bJG+WuewpG/irwNCyCrkEFbPsG",
+	"ivNkzbOvFlbH/PrJroZDhWmy456sb32yHpFBPvvjZcCOCa29bZ/yXqq3gIzkO7DhY82Vg9g+qHLqTR9r",
+	"bWg9DpKkibWRNMtPhzKbnGiPrY9GTBR4daUFVmoLMTzMJAy1Arx8utzTj7UT+XwK4B82nuDghYlRCtiB",
+	"A7WbdML6BGTgo5+uglA8+unqvwLy4scfAvLXF49/CMgPT5+A5PuFDV5gPUQcs2mOBpnfYmOrOvUzoeFy",
+	"TE3HLXwzVxc2SqKthF6HPP/e1ld0z9rkR1OCUSD8ckEYBxspplDViRYKlLZyVdiL2pq6ZtPcksIjnC4X",
+	"er6oSAbS8PhTlwsNyNWLNxjBmLCJzOYEwoYKtAFePJXTacqygKgY4q3YYoQVJhP4JxbIapmth0F+unoJ",
+	"c2gqZ6nI+a3MEvjdfxG91uaWmfiNT1sBuWZsausMLXDwPeWFdxz3XChyIJXJ5K0KSDzLCRe5NIoIYpAD",
+	"OcvJd53O7//6n26v09GGIMxNphZjTILRjGmzzLwnKBnZ0PNF07SU5zAIv4AmDRZxVFgMkV4JzLDRNBRi",
+	"Bqw1cmjX0CrLS2MT62EIiWvYpGSQUnGNE9oqNpCicz0xSl5AoQ7Vf04CwkSczac59rePpcr1E/VjTX7G",
+	"mtwZfhmZAqk5obi4pJnzCa58YJc9IL2g0+ng2raCYgTRTOin6FkHFR3ZMd2O523yy5j5ljpJaXwNmEdm",
+	"AxKKR1BoWzcglNzvnJnkKc8vwM0waKpmDwMBXipzqNJWZDBTc3NbKKLimnf6DxGh6lph1b62l9RYZnk6",
+	"R7hr/Z0lhGWJMTdqsApMmExvBARqsnW6gGTTuoA506Z8LglNEu/4Qqc1zYtnFNjZeKxbbXJFseDWOhcR",
+	"ugm32r4LtACDx632MBLJILKpx1OAFhI1plPmyrfAxdBvAiejvRfcNYAjanFoIqzbQQXgtyx5EneISF2h",
+	"OjYvZlpQuqi3Dsag+8f3Kd5YfoBa52LRnziknwByzvi3AGKC+tR1auBJsa/ywL2/Zh+iMAiq40J3A+t8",
+	"BGI+ejifysNBoVJY95NCj+zh4RinZFsHB2TOFfYr1yU8XzGaxWNTCoZ8pa75yvQ6Q4QT7PYTLhQDqJUb",
+	"RtRsgPUppuKPZ2AXBaGAhCja8gJQin8xuj6CFFykjRI0iNFygte0Xb2bKfUAu6jXIc0JfR+K+53WhenZ",
+	"I5Fg7/MXdMRey2smIsBH1jLU1YMZaQsFYVWafshFcuXPztbsqzBrP0NC8WOw9vJnUMiwwYXuo/6z1zhg",
+	"3YoF9YH9txbWZ9UFvfd6y26QfFyoBSogHNB8LVgdgAcjh4SCLfeHOtGJFPm4bStb4vEaMDhjZjhmDUuf",
+	"REwDBVQFri9O0Y8yBIjlr3vwuvNd/8x+nemOa/R7y3UrW0IPwQ6sS+UVpSmulBPP5LE45fD5uSdcJGXJ",
+	"V+Lp8n+/mdjWYqaSpQsf8rGu8QYJ+KHzxorS0nbW+6H7+7/+534HOlC5iC0msKu+RkkelMiUHD9P83Ys",
+	"CU2lYIY9iy7y/gVkQucWOY5j9SgUhROet5APUL/OgKU4twsAukgTWFuUha3zggGAJQNCICc8XxTXi7jA",
+	"a8HkYZq8U/TZ6IN84LRDydjDCdDVonEXcYUb9HDO5tYDqKUjN+W/aFHsStMY3A2hzKq73XVfvLdydD6+",
+	"RAR92PcFMnBsxOE+2gvP0ir9VeNrnH6AC9YwwLySw/wE/2iJDykXffANGL1himj1iUppxAysWUwFEZKk",
+	"UoxYBoChoJVY0g6F1wnlCE0mNDFAtDyHBMU1m+btgsMdQt42RwNVCcDDLgWzyPfdXqWawggkYJa6sSOi",
+	"vtavwJy3gGRa2YSC37+XClvPknu+PPmPDKJs40jS/TXzy+IyLhx70lRymLf2PP3m2K60XisDCpaqFPBa",
+	"YDwuX+UwRQSJtKaNqh32egYIe0QOA3H7Cb3hL8OHLY/J+bDdXUzAWgtsL8vr47FM9cuiGDiEITFi+Rov",
+	"eC1yPsgRDoj5YwFNAZA/0T+dhLNO5yyezXgC/2JLYPrj7XkEjAGzO5Y+3G/RNbSCrsTSTznktP/66qcf",
+	"yXOWjRh5oa+1UNjWqoCwKvHuJs1IzNI0QmQxpZ1yrC0wqwaNIM1M+yEx1MLKlF0UaaUMyLopIKah8GrV",
+	"2kShWDSKyCFsIoMI32qT1WabexCivsrc4X5XJnATehfW1I4RgZXinDS1WG7t5H7DJoFT648AuBJOYLP9",
+	"xz5ar/d+jdbr3i7FJ/Ru3OdLPikKyAZazKjPozY7lHV9jAJ8As39BnbtYZU3noS9ogAGbmsbjhwU+bm0",
+	"UedC739xyr2aJweG7fKbhuZ8qJcGXbS60H7L6n5k3JwpA2VBchkKfNqE2bq84jpYQkWa+DelNT75VQJr",
+	"fM4yMmI5FoLJVkBmImFQYhcKA8plgEE87CMLeKW9NqN+RUKmElk2+u47CnK6KJXxNUsigDHlyIoLEBkW",
+	"aUv5xDimJBHgUfWDMznKmAKDhBJ8kvdsYCB8CNU35tusoWDIZEqDuWZsivVt3gfNhLUbyCUEmFQeCtPf",
+	"C0gkCs2XCGcywjZalrDkwk9S23dYELPpbJACTdwFmYlrbdOEQmYE2/q91TN/tOvkoMg2wQwz6CildEjg",
+	"5WrGfOoIUzCEJh3TY8kEm9B5kcUJRdNkfQwYDdaLemhuU5ad4EcX79GWY2UgC5+7j+l1eJiy85PufQ+m",
+	"LACgARCEa9zntx+3g9KDD75LUh6z3S9NsBNgEKj7oRc4kbaBQDx4nupTzznMduE1rCHtycugbglPjg0s",
+	"R9tqe9sKN1y9bbU9DhstZMc2IGwm0b9TQdeWpVyA1RaKaMhFYon6oLK7FZCta7wQzptY1zoUkaFHRr2b",
+	"01FkIOAUETTL5K3pRQBC5FXFYcSrDQtFfXGYSXq4uXA8MjDQAitji/KxL7RyrBojy343NzR9OP91GEwG",
+	"hmg7p/4V3vRxzQhimmVz7JfhiuR0VDeInI7qULMenJdRs5ZAsw6J+ySEzKm17YWY0ZT89Oovl0TRIcvn",
+	"JGPDjKkxy2C3FaUZKqfDYVHDtk7Zmo+GJ790j9SKdbvgv0OQcuapJ6hwyPqBaky1qFpb7rZ3ids21W24",
+	"Q47lbXda3rZc2LZ3SZt5yiY1bWwyzZ1TzAWJgM08cgz7XsmaAQRok1csz7kYKSv/wR+m0OIE7WWxRDbR",
+	"bzsBEZLELMv5UB9tbPXuGBqzNrlMEo+51rZbhMJyvwZlisqCosOpAAUOmbC+34EL2T5rDVtJzv2EYxQj",
+	"LdSAcUqBvEsd94gTdF6VmWOnemXljDJLB0Mp1uUnYcj24W0Yf/H+/J805QnP58+lyMeq0e/29MTAar+K",
+	"QRJ919F7DQm67nc+Vkg4N75tvAt0YT9jgdva2ja0pI7Fbcfitj9lcdvOumtFQZvVXst+1qmNs5xOWK3P",
+	"9QwcnSK+qVxdmkvlmspr/e9rNr+nkPP6mol7CCXcKsNkB6b13Ha5m/I3JzGtsoQHRtp/eTeZv/N8RuOo",
+	"tcmreMySWcqSUFA/1ZqxIvIHrzJPjJS9wbXZ8oxoZy3LIVZ8KeYkk6YBfBk2sA4K8Pncd5G31XKH9IP8",
+	"abgTX6j4UOcPvf0krAbrDe1iL95T/kQcDe47wnublPbbXgEjOEVbQvZbKRan0nDaVFrnj2a4+aAcxVjm",
+	"KFrgxnLwp0+os9ljOZ1XWewe5xyUnBSWZaD9fRUQaxa6Xn6oUvFs89//9X+Is8pDYc3ywKfN07cW5O8B",
+	"wF0gLgW7JTxRbfJqTDMb6wFggCk3BHuhgMFzrK9JSNjASiL9E1YSkaa+ohU2yEykTCkS6b9BbgjSbigL",
+	"zXR5Uj6mgigG/TaCDBiBOUxW1Mxs5CToh+zoI9jcSvBZOmK2CH0seA+wB16MJRP8feFtbF0zA3v/y7Ll",
+	"5XR+tOCPzfRHk7/G5E+BhHRvix9O/pYG/wcrt7ZsX4G7VvSvNC1LvrO7W15PSyiWm1oCozm0rzAFpChb",
+	"69Amj99zZNX0NH9QFFJgNWgRTlGu+4VQRcZc5TKba/02maacipi5kg9DLpvTODcAivhl91QoYLJLdSIz",
+	"i/iasYm8YQmCrNKcTJmcInAqFqJQrH0wBSmJ1No4FBmLGb9hEEPbtCmnvv5UojFvy2DXNdwce22OvTa7",
+	"99rUdNkcoL+mCKVXBhuezNKUJCynPHUsBSWTfcTyRYMdK8h9IxxdWmOMm2rsgCiwlgvjPHBRbsD+DFwL",
+	"T5OmShaNPK2Cv8C334uwOuGimifBRdvtBVpOKqVvsR4Ez5CkHYUa4LsFQCH6GytdVPYLDENxC2HwzOg8",
+	"Z4EMWH7LmCg8CwQ9gxIzoN/y08DansdMNjRht8klMeIcyqpG0DPh0m2uEH8hDDQhTWADM9VrEFPRYn4o",
+	"My3mbODFk7AogkNhvuaeHhVwHkdkmNKRoZ0eM0FSNsyJnOXolCAetVdCV4ef7Hqr9m6r2id5sHEL1W5+",
+	"xHbpU7eMqxBAPllWA48kwrisn6WZ2uAre+9BdVWmid35RSzsuKD5tscEfoADuSybsORKGnpsU+WJBSBA",
+	"g91GDqIX5gP/AQtlYpsWceMv8ySjs5TH+ofvF/jC31ruoMtZwpkAgfmLy7fj1pYZxFl4DhXCLzJ2Au8m",
+	"XKgpfpD+s5zy2N8p3l8/mt3GUlY7h2eDgrQCBRaYEyOzVAPwlhu/0PSa0EzrzIK63HyuniFAa4Ap0CIg",
+	"zmh8DUFIO3hsfmLxNYD7m3pjjpPdKQjM9TvfVpQz4/cYFLh6rL4eXTdfH4MP66fkPC6mRItnb0JKA++W",
+	"B+521tONXsDXkbXfT4ph6IOVsi356r9f2rab0dT/pM1oirgby2vl6OOZ0ObvXM7sBLtdkAJRfNC4ZXw0",
+	"zhv97sdDLepTt5SgOGF0fKMnlL/BPM7MkP6GJAOOMn0uC90K0zzM5OTxhisLpymXjzffCB/frsn4bofj",
+	"9O2WMaX6wM5eydlj/+uX1f+6s3lf1/Pqlcls2AqDXa+Z8rteM7W+6zVT2zfG2IDtzp0x+ICd+16bL59c",
+	"kW/PHj5wbTA29lDhweR0ZOIcLpXQdP+CZkjbKjOwTTMXpNw3GxXPMyRokX1Cu9Zqi1pbxiospHFlsMKL",
+	"G5k+jUA/RRt90N2if66CE1nX//p5W19XCOYAZPHWFTk79bz6Lole+No8g6mx9I36sln+7f2POw74M7S2",
+	"ru1qPSqpY1vrV9vWurNOXtHKulE64NRPsm/RzFpqYzWK/AvU1isbWb3glvdZprXDUJsVjakQ4sN4P4Yk",
+	"B7P02rY2hsKjHwMVKLXjNHXxqpahOMN8BDS5LuQdgLnC63UNRUWOYcRyv+U0lzJYgFc37a/YgOIKnELx",
+	"kp3guxBuER+Ku0ePRypG8N/aaR/OINppRnPhD8sG+kIBfareYEyPKuNZTZPq99hBah+mrQF1zadTV7uA",
+	"rAqGoC2A2YNxIn2+YLelMicb/6wYHBmz1JBD2B6dH93dzGR3JiDyCCVC5jxmbfJmoaFV6D9CTQhYK1k8",
+	"5jd+HLSy4RVuruh43bwowm87fS1/gMF8EZ2nnW6pCxKnSYusUTY9ZOspfvIn7T3t+r2n3W6wVZ3HpvO0",
+	"yXvhYgxir57UoGH2PQZczUFq9DsfN59umOg9uk69I3psQD1aQfs3oObSCN8DNKE6wbl1XWG1dXRqur6P",
+	"NpKEUAAAYaAlhF/5Ls8o1+aFK9Mu6rP6ocjKBgjcvgh7UcLTgFiDkCfSIF8Yhi+4hJlKEb/+Gw2hXqdD",
+	"mnTBWMBn9Trd1gWJpbDGHZprE3qtH0jjHOhzmf/MtrOnFMC1utr1i8K4cjlOtSgim5iNCoVXfw6tXEVJ",
+	"i+GqIw5gRAAU+cLwJ5AXBzp8k6CloUCzBYh3kfmLCcJzTMCqAH9274WnLtkyZqoDIKO3WB+wMpC89SA/",
+	"HN75Jugeu9o6bxTLvgBL5+yk+6Ckwc1Kexd0eq87D7fMUG5DrovHT8/Hwc2gbevvawMvelcs2ttmQ12U",
+	"DmnJySn8AT0bW/N2WWvJW43eSa9TyhdvY7vhtT96TcqOresVkGYVTctLlt7SPuG4pUerX4lQQC7lhonx",
+	"y1uaJQYFxUqHF3EOP6/dfi7p7Y77FnsSrzQz8IpmdEyeMbbtVl21U8rC7GgpHi3Fg1iK1gg5gK1oFM8+",
+	"lmJRSfLhz5AGqzYakwToTKF0BMvZ9EepWXbD5mAO2+YX17Zl7Y+cRDYrH5Fm50TvhgQbbrjlMoU7W2Ca",
+	"5FhnJ5I2gfY3W14HIByEkghqeaILQsXcluORCZ2HAq+IoIgjapOfTcmdCayVKu7ycSZnI4ytVfTMA6Pp",
+	"G9NEQ2e5fMbFNeTOULKjDjTv5ooordiANtjkAcvYqa50D1lw+Wg80JNDCoA2U0pYUX4IxXJLVYetvjYT",
+	"ixIGsOGARdfB0Nrh/YrYbwbAjjRlFjiDMpYTKPzOVB6YFKarL8QbgUWV8LyFEG63ln7WXmQenDKAKaB8",
+	"NM5tLtRcEgp4RoCWfnnIGcvkTNvI/nponWLubZNXktDplIkEuZ7NNKApD0OjAmsHBzOe4hblgtEMJh6W",
+	"cX0y84IMZpOp8jHf18EemMqP/bOWn7bF6Y9eBvcZCtwOWbS2lbw2W/BzQj/YU7DCOLQH+bM3jx0bwY5p",
+	"4y/bDE4SQBsyirVZbWq19oSTKBTXrlllq4RPP7g62JWdZ49M05n3ba6botwCYRvO7pUAdnkOKUS0pLgK",
+	"xZjRlCV9S2NvngnWRYqtCxyMspQDYbPL+zp7zV5n4l2hOIBx4DdqHcw42K5f61ge82fu83Kna88Wr00E",
+	"xB++GjSo+iQnP/Q3sZRVJX3WFo1XDLxoJ9h15LYOfR8Cl2ID9UkEdmoUkMiOR/8b/e6i302KdH4RiiVq",
+	"l8C64IuULsaHjJzJHJ16kYFckomE3tpQNK0LKRLHEAv+gwsygCMKwOHe4xzSRQtVxjXHfmXo3cXYdJu8",
+	"9nrqLMxGLmfxuA7yolYfhGKFQvCLWw+rEHb0/ZZ8oSvweMDbCYwfF5Cxc+MCMih7cav8oN18l52KZIsj",
+	"YqLsdkyPKId2vT0dqs9YCLvGn7L1sPv6VEeNf/RsPkdB7P4mCp6Au/FhTr0mvw9HA+eLNnBWpSjsMmJS",
+	"Arxn51NT12oOpoEtfGgtZikgD4FYgZCI6P3+r//pdmyP/gWhJMJWzah43Zgqv9SEmP5Lc1NAaCiiySzN",
+	"+bR0GzX0LvoeCzfvchaEa2tEdrX5JXvwv2fR7//6t8sDtEMRYftlRJoWa7jbIiqmtmjFvckkW2BGAIC4",
+	"ztzRH75bcPznGf/tZ/O+ry02vkUL7urG27r22o07aje2W/zp/jxx4NKCrwgD2014jAMf48BHa2l9HBil",
+	"9D8LUbpPzNeTyLsaTDYgWwsp/NKr4HSArWWetBqMmaDIJbsYbTsUf4FmUmXd/9p6xAmdA6w+XvE0gUBC",
+	"xmjiMsP69/dUOxSW8oUKvwCzVK6AZZ7Yq8IVgNCUAYTJJvjBI5a/sBO2Jlb2C7TnuIlqRlOWod11AYRu",
+	"auHLDbInRrg9xoEaJGBTKbapQnmjL390x/i/pt/UTlCN1rBT8oerKftaMQaqDrMnmNx67gU44OTMJjFm",
+	"J0ksnNhXV4r/0msadFJT3orNJGefRIX/GoTCUlcmfQJ2X+SRWdrSrSKTeFG62wg99TFCr0jrn1DQPGeT",
+	"aR6gvwCYyc6dQLdDkabncsFl6Cvgn4uCIWNOhyLWEg/5sa27BLSdJXdJGfpv4Ekxkm7KspiJ3EMG14O8",
+	"p0KRy5ym5o2tNnkMBrkZO5YZ6WlmiSteHzCVFw+/ZtP8wupcxGM0E4mtnnp43h0Zo46wzOE9lJldmpHf",
+	"jh8FobC+2bedFlQl+eSxbpFgstCdsHvOrzLz1jdy/77MIxizYnlAInh9ZGeM3rDMm67iG0Ct6s9yrzH4",
+	"dIHfWXlPaZ+YAzo/dERiIbOexaBYWPMV2v2NapDFIvB+fZIbrghXasYS0mTvpxy43KJ6CAtbhqZvMd0P",
+	"LC8mEgrYijODbRILHRttclmJWIeJYz16yBIYjDsyZ7nFoXuIij+WCSORkPk7c010sUjlemuUOUuYNkZl",
+	"BiuDON52R1U91HDRFqR0aywU105bmChun8ihM3xcBSbu7Fv3cDjp7sgDN5FXBFk8QN9m4DzwSuS7RUHi",
+	"9cguWUgL9K9VNhKeSc9M2slxB+PElHtpA6RA5DUT7sbbCBo3NJ0ZpG+zGlaib4ro1b0FxQiYVKXXXRph",
+	"g1Ptv8tMHagwlG2Gy3SgNaWd9qfrUMKgw2ThCbQRNOKtnmKQ9Db9XH355jgidi1Rqd1Jc68nIbZFbN+u",
+	"GwSEkpdjwp+V7dT49qTTO+l2Xncf9M/LgI/rGjJQ6pVaXBaeI2aTAcv0Fn788vUJXPTtz73nD//r/G/d",
+	"77Vd5In++qe4ix674vWz7dpnSviJRpkqaFpZOj7VI+qcve581+/2zIi2OGPLhZyLJpjN+f2F/ka1ASWH",
+	"JLbLqWA54bgUw+4FDa3+DDzOw82/YmFetzg6i+CCdd/whAuaFjh3KVW5ESew+7d5obY6fDvVfOzHdZ1J",
+	"9xdbk7qdTjHg0hZSxQwaPbhq0V37UjHbd9BSt5lHWRmW8BQr2hgQ+kbl9IdzPY/kAV+ic4368sD+Ne7g",
+	"1S72mpAfNof/mZueXpj+eFUFFuPEhki0xzGZam+pgGKOsATJXIShPJqHwiX7rMWORVHo9YGd7mcEnWt9",
+	"gXnLW66YtrnR0qahAEHOMkDrmGZykLIJabL2qE2iU4eNfGr7ik47Req7VyS8o1abmG/FxvtlZADrtmxS",
+	"IlVl7psH3h2TwacCpVucmWMVzmdIRP3ZVIQ5nPtjylmhvnsmyAmN0w+F27lZA0CRBSa7NeXVVN0fturg",
+	"WHR/LLrfmFzlMGlau403SNP+OUvvixom/VH/VHlVlmctyH7FyL3I2a5jt8u2X/W9+8Q+ia65gIL7nL3P",
+	"oeYLUyJL9fRBKDKG4SKWlMrEfv/Xv1sBsZVhgVfahlYplFgXbPFkMlM5UTlP01AomnM1nHtJG0Ob1dR2",
+	"p7NCDTilkEAwQwzyS6uGW36nniqs9rwD6b5fhZgt4tunRqz64kvT0T4nsUxTriyVhfnzj/op2xTb+1O3",
+	"U629X7IGe8QvVCMDZgvYWOLzQPT2GuAnrbvfpH7Nlt3vXcN2VPrHSrLPAkR9GCvFiuO9i8kyNuEi2R5x",
+	"Ee9zbcKEDuQs/wqrPp4D5B8ldh7Mh5SZrBVjyT1FIsVE8s5eGbWKHLGpd1NRgNolFPKGZcmsABIs540h",
+	"rA2PSUhzSlVu8Q8DUspQ44+ID9i6MMTY/stM0QYCSwNypiHJk0Ntl0xQUwCENGAPuieXEB3Lg2sW0S3I",
+	"KQN/hjL1gVQkzs7giigm8labXApLM0dTEk30kR1h6QMC4ZgWwgnlaZv8JFgx3VOW2Tm68Av+Uq5yFYrb",
+	"sSS3tJitw8Ii6vXETfLSHYPPgYtoJsyWUs0SLCkU7H1Obhm7Bh7CacqoYmTIBVdjtOAGc/Ik4wmdtzfP",
+	"z9gvvUvc521Smwoe2bOZKJCF62n2VjPUvd1hNuoxmRd24BFX76j+d8grldWlHFbFD7fH1dMSzJdd+0Dr",
+	"FYyNf3poPdvZXmKSqoPPuzCkEQ4wDlrnE3kLIHqhMJju0Ly2U6yVNA1T7joktFcOm+ur6vaqpwbcbmnN",
+	"539OFC67Aivar8w2OXZfHbuvjkpzg+4rVQAO7tF3VYjGXT1ll7f/4EBONky1OZyUJeLypnFVfDzUoMQ0",
+	"XsLiCsVCudSktWv6bg1s1sE0yTGDd8zgbZzB2/eo4w7e5Kj/OVN3VhDBNykWV0Xq1uKmVgy8wF3ddeRm",
+	"zdbk7V4yDEV5+NYZWNvQhAnAWdgsUWGl30E27C5E5a6AUgXV9m5G824pqWXDHeqQjb8z4mJXG/4zAj+t",
+	"MeFtBmpfM/6os47G9GdJQO2rZPEAHMCeHtNM/wbjvitN6ZcMhTw1+AGG47qUtmiTS0N2ZVvrzFWmWvbc",
+	"UBiUeyota7ZHkU0F/hbQDGYCHlKpA/BPd1dFW2Eov8F3Hi3lP6ml/CqXU9jWSO5mW12h/nyRpGXLU407",
+	"62g0VxNw5dJIEy9PCtPugYSUv2VNiqryWxxCyG5f4iOGTGcV0e1nQK7nQbEQbQT79m/fic1RRkVeF1dA",
+	"TDX9h1BAxZylGVQMm48r725SMqGCjsx77R5OU0ZHMy2NDYdzOxSvzB43W9tEQGAnOeSXRSFuEeQuPJq9",
+	"glQvFKADXrITe34K4sNCNZCNNQPM0gXi0kGe2XgOpYescCHuWHlsm7GFIJnfPtg96dwv073hJd/PN+U6",
+	"W9tW2Hu/tXcAMqrGMkdNfdSMybGjY0utOkb8hAOq0/XKdI1xnNOcq5zHHh9uJdYXKt3JNOVUxIwMMkav",
+	"Ey345NCT0n0ylrda+M6xSAgBIwyETeDXG3FRBJmx+sh0FgfEljRBk51F7wiMwLPwIh4yTCiaBTQKOS0g",
+	"c/7f/yXdTkfbBYKRhMV8QtML0kEwESEHMpmDcDbXtwxFfCZv9dNt5ZJlTLX6gGcEO5zhciDZb1vOXJZE",
+	"hu7eVP96VJmhKKBIpGCKcBGns4QlWI+EyhJQbZBbLCc8B7STX6AYyzCJw9cYHQK/0urM8N9a5nwYARZ9",
+	"m+fR9JbO9R9utE7EyjGfTldg7dJFUe+kIj0PuICAOopIQNqAgFo1QXjSCsiQp7n5WyginJcIJxhA2bGQ",
+	"a0pHLMEJjFI+4T5w6f1OQCb0Pend7+ACAJD8a3nNRNQOhSXxb8qMoNuWtMxmwwWYLbD8ZwydMBeEm0yk",
+	"eKdHFtXAtl25bf0KO9fX2J+FDl+Yd/ATubIM6tXobJYRfitS92qrEQYCq2T2Jld2a0I5oV18A3hv16pV",
+	"NzRlP39TVbkwbxVDfKlHB32qdMSqF71uNLBRSoMxdyN0wYS+55PZpNHvwU9c4E/doJHPp/p+LnI2YhmO",
+	"ao2h88Juuf/sHcLIcVIKcBXud/blsF2EuQjcLtL7aVr/OG3/j6l6DvANFjofdoVPvtvon5egMXp6QVzv",
+	"uZ5SIfNXKJ4BDMRIaPhTwVELIWGjRf5RQ+3b6ZaYbgsZ9HQt1+5vjQ3hOhZZffU7PfuSTShP9W6nGR23",
+	"U8b+N40nrJ1rQ8ttvoI4t0C/6LXv1+JfdDsHwb+Yb0erYM/fSzaVWS2FgKe2M7jwCK/4BRiDV4urAuyD",
+	"hSnlmYSvnJG2aSmCe3aVaVjYfBWhljWCshi1DWe8oAB1vdrM9CoNNom/IkujIw0FetNI/6/FhEfE1yiX",
+	"xS8uYO4A2C2RzCC7AWW5F5m9kxqGglzmIAVx9Rj9C9NiIO/0vNTp0NKcHQSJf5sBpowmiuSybnTe8h2K",
+	"JWB9aBv32DGy/SeNbOPyE+rt0z3LQErH/08c1K6tdX7GxbUi+a30uJz9jFq/CLyS27E0nSdMLYl8VA5Q",
+	"Lh2KkvBvk+9lPsYmpAFbeI+T7eiw8+GQZQuNza0LQoVRF1yMFhirNwbB2YFU+sDK4xNWU5d1ywYsMb64",
+	"X335ebxtwNabxs9Sj734/uqS7GJbHauyj1XZx0KSDaqyD6CmUdxuqKZX+zEzcUTIa7xGhshlvLgBja/B",
+	"LwPcvAhitvpHi54XmRCw+fl/6YFFEPQNhaESXUDTe+bavj0YfJ4TIUkqxQiaoZj+xUzkPDUMGe4RoaAj",
+	"ysWFF4XHaOg1mwI2uEPXptgHK3PvoxYU/2rG6OrCnQMD4C35Xpc4kaWOb6FyRoFBNQN6FshAQ9EqrEqd",
+	"L2bWpBRvNYHUgZQpo+KTMITUVkOKIwbfl4DB9zUWJNqtsz+SXiH+N1QhTGQy1XLnBOCUVmZXcyaoyO8p",
+	"4m5CDKagPv/WJi/oiKnqzFooeibLUpVZs94MYBugRHNwBmuYjoZcJI/tGF/Cd20r2p5BbufTJGY2jCP5",
+	"H/SMq8po+iWmsbRs1Z/9pcfRv8bTqqd+8QR45/Xxwl82O7d6x1YdWfeed/i0j3UmD7b6An7LLGUeGQpa",
+	"HEzoL0kCsIBOhjxNFeF539YAxLlW0kXpGnDsZHww04+cMJYTmqaGEMfIXG2M3PrFCebPRd4bfgYC73u2",
+	"zlgFJJkxgHh5Kh7RuYpIQucYIdbP0ybPlGUKqNQloLUoj2ko1ed+TppyygQ0lLv8VQsgWK75dMoSzOgr",
+	"SUx5npYYOCnFSMkAGzWarqptQudkTG9YKDKMv+qrFBcxa10Y3BmMzrBpJm8ABY0lZMrkVD85Y/btWNXg",
+	"Y7foTwnFLfWm6lbbc/ppFtXF3Gx+NydNgK7RtxOak4lUOel2Oh2wKS9c5ba1Fu00GBwebd7OX84Emq8L",
+	"5HGA4qNldBm/JhQqlxlMniuGAfgVlkBrEWjYNnmsh1UYq/eUwWhhIs/mBTwOzHcomtFgHvVJVD4tBP0K",
+	"fTH6FaTJslT7Hq2o1SZXxQ7T3wXlHYIRtyH1YxM2pVmunxgFJDKllPqfbDJN5ZyxHwF/EOAKeZ4y/Y9Y",
+	"qvyKaaEAgITZiAr+G0UioFBECcdF1X9MJUroqEViqtgJF4qBa3bD0rn+nn9GhBIgUwlIJJj7CQo7OXAs",
+	"eUfIRPRUKyARFxF8jhySCG5R0QUcLu9gOaSiNrk0i9/rdFCehGLKMqOJV6rIdYg/6HOWlMpnQfwpvttS",
+	"euCkQfTarjKMXovDfxYkNo1faMbGcqZN8qB8o10/ext3PDsgoh89bgSNy9eNt3rg1iGFv6zxaN9C6h4l",
+	"V6N/1nG+iRsK+YFlUFwmxUDSLOFitHmgsLQYv+j1+9ShwtIIEBs0qXN4rJ5BYQZsZFa3kIQn2rcOCBcA",
+	"Uj8n2UwE5FbO0oQksrVHcPGZXds117vrvnR36hiq+xS1DCDtgOy/pIv2NtxQjG5kutV7Xacf9H82RFGw",
+	"6rVNfsGDV5gVKqdzpTU4FhjkDkJtzLV2nxeBol00Bg5sUWNsgWlwrOn5YgAGDn4OzK7dzIWpjDAAGOIs",
+	"ZUEJ8IkLgpBPFcZOm4BvDwXeWJsMZlFRYltVS7tm/96Rv75KiR7jhF85B/HhT1MND3FVNGBdigfMNEjw",
+	"GCdrMYujf71tFgfV1e4lUf7RWNmn9xKh5Quth3XjrjECIeeN3KBQeoEauVUbAglFKQai78JbUGk2jfMc",
+	"kWnGbji7Va02eYFuvvbWJzSPxyyxAQT0okNhkj2JJNeMTdEmXg485GM2aZPo6fAEEieAC2vRYvuWQlbk",
+	"mHBSOdVfdd7t7eXoGXT+/Ty9HSo5vhjncC8nr9cNGmbn2D3+Rfh8nT+Pz3esZzyWdXzaAkwQmHeg1o0o",
+	"3tZbxMax2tTc1UKIkqjZQOXQ2K0YzeKxZRSF55gEXQTZ9agVOP2TzrFvTwoWCsv2sltijyzk9UJRm9jT",
+	"Gna7xN4POBvbarBXMBU/Q01BTaOaadCzJZl6CuqKEa4xX7NFg9zf9B2bdHp9ysyjp2oTmlNkjFnfAF+e",
+	"u8c3LJtLwcitzK4hm4Db7cVYMsHfw+K+ZEKSW6sxVdsyU6/sDfMol0vaHrsZr+RMf9h5r0Ijq5wOh43A",
+	"IPSs/BbjaDb6XT2H5Va0j1ut8PqcLG6wY1L28DL7CReJmV5PShtRsV8K1jx1feZVEDaZ5kaMtA1hFjEi",
+	"UWE7EKOTQgDChY62wcjAUGyYuoGP296QP2B99QItbSaTWZwbtDum9U8AmS2bjYFTX3WezfF9XNzY2O7k",
+	"HRrnejs4kF2m4UDCr1M5edvKva3muraHEyeqaC0/5nfEkd78i08I4X7dVWfUZ3+s1lgy408/mM74jZM9",
+	"aLbbihoD5TDmU2UKXXI5taUlWEpblOHkkgh2GwpzU5t4vBoOFMKW1WQsZkAhbguQIaLGq/JIodgohkUq",
+	"QliVSs9GsUKxJvu0o9LbD4v7GH/4Q2Bq73XS6/NbhX1Ym9bCE+xA7/HgIQiOO9drEl7gJ7fJD85F3Tzj",
+	"Zc/MneOilT5czNJ0SzsnlmOZLdk43e8KzIspRDX064m7uNLWeVht6/QOY+vsZ+Mc03ZfSNpuP4lQk6Pz",
+	"3MV1qTkUC5Cb00fENV/5RIujbLq2D2vt+arI4BUgT7ul8ArQp3qQ+iVKaTkkkX5/FFjvGIr+vbsi0oy0",
+	"5IiIabfSc+H9vfU5TA+UMIc0PfajenbljdtJs52A7Stk+rLHSZqPnz++bO04nk+a7Vop1y2i/VG+H/NV",
+	"XyGe/V7qDPf+jq6s60T2SRbr8lXPuMpVoB1TpnIy5JnKETvTb4JdhR4JJL5DVJSus6TUgFu4zb//6/9A",
+	"vb2BzLS2txb+lssQUS61GLMvgIaNXyUA2lFgvy8eWOrjgGKUKOUqf+cNPiK5lKlJjVlUTK251jP2rrfw",
+	"K/STfj/c5rNmfpqGt+pEmr+QXPiwjwcCdiw+1AE73mXrXfG69Tke79uPFa9fSrsedbKElo7I7nSz+sw9",
+	"kZk1ClezzW7sCyBufEkOSuwCK1yEL8v4X6UUjDhd2VPsIdOaRdq36CAUa7uJtys6cOL1ufmeL7mXuCqj",
+	"D8zz5fjIgxLIqQUc/ZVOOCsAR+2zTBhnLdS92V1/1U8xyKSZhE1qwLN86FHsOW3sm3THNVkvlm0E/CiS",
+	"vziRPHHHaifDFayv4hkHDsh8caGWerJuxLMvWb/N2VT/otvpgPEb0zRttckb5ad9uF8cpq3MlA1zQhUQ",
+	"esz1bwKiDPs3dIErouiQ6edmbMpobrqCBbu11rXfFV4gvygPr94fZZtcLrKUJI7CZKFNmYAsK/qYVoZ0",
+	"6kU6TZIFib5zTAZhk2HbrhGQb3eRbOoySQ4XI/HGDRO5yaiDhtkpdrL6/3i7GKJ/uOunVZca/2K64mGM",
+	"rk/ebtgBg2L7P2Bi7hgt+TSgbdboBMKmvaImNEk20T0bWMlb0f/llo0LgDN8SVoOoXhJ/XycydlovCDr",
+	"AWcsFJcO+8OijFFflpegqXcUuYiq4R3/xlZYyEez7csBJjY7A/benucHd4U5Qn9w6y2o93/vKWf47ESj",
+	"Vzf4g9HoeQLsms3rXfq/y1lGLl88JfqqxRhvEWjN2I28NqqdvZ/qkSHjUFMxcMjhz5c5ILPgBeoyj1oI",
+	"rqNYnDHEQ2Q3LCNqrC1Hg6QYjbnIITPIc0VSql+vBxWPaUZjvX20vEsmXCBKEfDYKYD/mVJlIgQGvh/x",
+	"dzyWwHsKPqwqDhGKuu6HqjjEpnGHv+nJXrP3f4GgkR5XES2iix/YuiBzbYVjlpQOFBO1SItu12y5S778",
+	"3gY6BUoazGNuUNHitp69R2+uRr/x/uHP1IZFrtl89bnUe/CNqqhQedA/t4wsZuavUjpLGHnE1HUusWbH",
+	"nAQ7ANgtIGf17tFSdjPeltt9Ii2XL57+jc3XB1ngbBy7G+4mYGKlqh+2tr/aPFJSpWPhEZv0N5j3Qe4N",
+	"pAlLhyBjEMgVRa6Rzs3oms0BTOsatRn55hspYvbNNxfQZxYKffGrv1ye9O4/gKAC4I+1SYRb3HVOQOPE",
+	"P/Ruf4vmZkyFtlDZ+5ixBMahZdwFSONQRHDGo4DkWnwofdmYanfRZgzhC2KaZXOE1fVkB2lC5Qhj2AnH",
+	"cxWKjMUyS5TtobvpEiaSqeQiV602ibx+ipO/sTkonowNZ4olgODfImOWsT72gpslDwUC2+VOlwXkdszj",
+	"MZIMJFat6QlRbXIJI6ZxrghV+nsD86nw6UAya5rNcz6BcwjgcTFNU0Su0xp3LmemUpjnAepfLBYORTN6",
+	"9PjZ49ePia/hTz9cs/nT5GPU0t+r7yqpLt/aN6SEYMDQGKoaL0JBiQmpEH1kmcj1HGNQ39tJTZnBb3C1",
+	"FhZLCtYyqx0K06MPIqa2J+ZvbL5PLMcT9yiou72Ts+7r3ln//sP+/YerBPWCXA4aMENbxHxQxt5hJ8se",
+	"uq9uMow2nMc/vN9YG14zLdHS63f/PXl48/fJk/nfJ08exP/1n+fxf/1nl/3w4008SdL/PvvrOPnlfee/",
+	"e0/Mwz/JvNf2veut6sp37ZFFs9OwQMeLMC5XNB6zkysp8kymFRFb5LuMhDyBcx61q4CtsY1Xj+qIYXZs",
+	"WXEYZkZ67m4J1PetoC2w4O5ZZbA6NKUtVWU1bB/0DPh3ADFbJd/1FZ66dLEswd7nWvHCvLfJ3+UM3DO0",
+	"hZ3Ch++9ILTSlTPXUjGHs4tsPqGwuJkvrf6jzhUFqwAGp2y+oVbjVce39HOsAlof14K3HuNaX0Rcy+yV",
+	"/c8VboKVNva6KJa1jCAUpLVpRShorZKtCAXBCd45EoRacikWNGG1kaBfxtIYvWgFcrVgCFLVx7MMhmPT",
+	"xl2CokQcyhKiCywCARgJ+A3SBc/SFIQIBUPXsF/LWW4t0UzeBkTNAK4YerPf4+4hPGGgB4Dd+4YnENUB",
+	"8dQKcECRtqkBOxjEBXoT3tLAusBvvVH89ZfXltHRl3FU39HC+51nM8qoyC1juHFYLOMYjMQMxALuhyJK",
+	"ecxEzCLSjHKOEMaTeHoZa91mf+Dmx1YRlS8qC1VECn8BBqBC0TQiEyx4EKR96FUWXLALYnCVVd8vmwnK",
+	"tYvBQkIgKFhI7OU+KUlQ5ru+sLRqqk+ENvfb5FLMyxslFN4CbxQ4G7H8Odu74alkL9dQ8hYVMni8NokG",
+	"4ULqN7gFbPQbw1maNoKGt4wFHTJnWaPfGMwUF/r3Hys5gL2V1oLLLZhh9jXrY4mZix+9xSp+0muFZMZ2",
+	"qbQANMU8ZlusML6Dhj05UOgzYY0twlSbiqTntaCKuF/ax6jS+h6o3E2Xp/SgPmS/LqgJKxmRKuaTUwzI",
+	"bMYw8urq6XMTwVmfRajMHLTaoThEssAL9YMYXgl0VA71/4TCVYp0Xhff19/5Gufla6sq3CCEYC75fr7u",
+	"2L9vVIbWVX59sND6T9c5XQ6o7xEUd0u3Pi7u7eZjePyOwuPeHPvE5FdPn+8ZHdeyyxzRDdhXimHUB8bh",
+	"z9oU0o+uDI5j6LkiOP4Dv2GGLE2LbmvLEmvKFkaSnjLy5uWzUETjPJ+q/ukp9pGOpcqxjxTF8k0vIs0B",
+	"oxnL7MAL8wtaLiHpin9y3CcKAl/Wo4ZB900FYtNCwVDlzDu0gHlGEgaFvzbcTgZUoOQ02FihWB9SL0fT",
+	"yWIwvSR4g1AUduNmwEruYO8TSvalzvYi5fMCGlWEdddK4rKUhc1izs5Wgd5dp6o2covb9hi7PcZuvwy4",
+	"oUI/7Kal6iO3vp6qNr1PP8B/twjkwvX9alVzT0Gg1gV4zBkrS+tOV9vhFeFWPJdLAVdfcpPNBTc+tSy4",
+	"jyHYry8Eu/fxqA/ALphx68Kwnh0HkVitACsisWv1YkUk1hzCnWOxbpsvhWNVTnOuch6rU7CytMSsc7cv",
+	"kfMvdfzF0BENPHJg3k1ZRt68viIJtekTcstFIm9N07N9gS0CkMNQjFj+rhhDq00u7fMh/ItvlAAPTudY",
+	"iWaLlGWWsETLllHGFFRbUBEKhnT8AVE5zcCktFyAMnOsd4lh+aO5fuyFGRqzzMyRq46QU8eah/R6Zmza",
+	"AiDyxrR5I6MAfqsrevaDljUhx1fuwy/t3G+NUewe8SSTk018++KO1/IAzn155hr97jkEAe2maPQfQKDx",
+	"EZ1jOd3C5Q8Xru4FDQAVsJZm76TTRbK2xfd0F+48X74Tgxe4LnqsQz1F/pNfdzwbNpele13ZQvsh/N9/",
+	"owDa7LwtL2yNsWnPBBny0Sw70q/eibNvDq2bay2oEuon7YoF27SLoziwy3qjeNjHalGLEgksPINbWg3T",
+	"bnAqrHds+u6sUEVzzAQzoQVPzvJW4MvhwOV1ciZMtjsUt2Ppnqn/BnyRTfjfAltD2GbqFiBigAQvj7te",
+	"ju8mBK/Ks/LVicLBHGxRDHVim1uBNP6ICkqustlvWyU23IO6hb88oRn5C00SSJ9s9qj3SGli/N7+WUkk",
+	"F0OtlrzFCL5A+bqwZ+rSO3DVSWwuOwrbO3RbF6baE5Q7C9t4UTDsIHK5UHw0zlcnk/T1EH7PM8qhCFY4",
+	"69U+oJB6pCz0LiDKSq/BOQ0FHgsTeRxqM9bCDjknNZWQpSrMGJKByz+RYkRy6NGAa2muDU+VhwJojV3D",
+	"HmmaJ/hSG8R4wchckuRBMRhrxXvBTrhTG7XJrIwo0rQD0KrmgtQqCtQ2Y3kbCmA3ilmW8yHk5JVp2rE6",
+	"DOIADzvA5b2btnhqF3RvmFJvlI/1ILkYvZL6svOggRN85VYIjVgzu43+ecdZofrHB75N+iLWUvN+QSUF",
+	"sRi1UVBUnzMyzfgNjedkQBVs7LdBQ0/9T7hCMBJbZDChWSyxwCBnykPIf67/QF5KpbieTnvr2TZNIDuI",
+	"Zbc4NQLZHqZjxn2NOP1lzDLmiSM4KDTXWxtF4c5ClRfnZwdxmhah71pp6gIF2t6Ef3vmJvZDLJq0VkQW",
+	"jroeZsIIz1sBwEuI4hGe+1cWRAX8j8mNFSMBcepLXC7gsXYENGMko+Ia2kpM6t5S4PPfmI1rAGtbkdPv",
+	"Fjn9NnlJxbUKhX5SNyC9gJz9/q9/44fSHJGKSDPnDAHaBhlWbwmZEzWmGUta28jDZ7AOMJx1TX+v5ZT8",
+	"WExF5eBr2vtgIkoZC3Nzo9/tBI0Jfc8ns0mjf1//wAX+0A1sXoOLnI1YtlG/32e34otqBT+6cFZdQQWb",
+	"uNE/63SCht428NXbmffl4EcJEOmJfO+9pFe8pLed4V9roffO6iz0M22972Gh+/uyRgekxSVHQ/zwmkMf",
+	"d3fYASttyjIuk310hpX6O6kMbXxAzeD6ci5t8VIySqmIDX1rZO+uNb9bbSwzVUUBqYoMlVwJaRNfOmDa",
+	"tr8gER6OyPqEBmOf3RgoStA+hYLoh8IPeTd9M9kpLW0I+79Hvzso28NcqRn2s4eCLkTWm1gWofXmUqC7",
+	"iGyXAto2zA1w18UQX9KcgQajaepf7Q0Pwtj6z/4v/9//BQioJlD7JSzmE5q22sQQXDhXxkSXeFa62UFC",
+	"yVm+m3H/k90rX308/Oy7oLEAcVu4D90F/+G7jta/L8xKN/q9+0FDSD0vGfy91/FseK15tbhNZsA0e/9j",
+	"6UW2yKF/fh6UXJynsO8a/W7Pd1ZeQmjn/rftxbD6Wdc6MDj2LB7zG7g/aCQZHWLkaDobpFyN9e8faj2S",
+	"01S/4SPqKVVMDNoIAyrg+3vu2vv62p0iSb3vDhNJcluuRl1ZAXTUVYfXVXrutQRiYkRHzNCW7aylZCE8",
+	"dlBTZitzMVobl3e7ftGNGcyNVEz1ictJ5K68zKOAJAtSVMvKUNQE78fylmA0xcrcjHlvLgJUxcBXJlh3",
+	"Eccvijn56gSygQJP5y9KMmo5AN5dEwDvVAbAg1UB9LMG0tS7F5/tGi4/O4yQ8xayRswVu+gYJb87gVes",
+	"A4R895F2U/9s7iDv8MUf6qmoLA5+TkfoR6RFMDsgWtTRkRFB+ln1Bnq/QN4HMA1EkwiqDMiFypKmVg45",
+	"dxHs4m+hmLIsZiKnIxYs3bdkvrfJpS0HgVCQYqB59CcYy1+FYiYSlkG9x27S8rWe0a9OTpoN+KFsrT7o",
+	"LIW0H3zXPlusvShbjU/FL0bIoZFprMcz2OWQz5lMU66dOyzt8F94tvzC887C68qmq/e6M+9tPfs2RYcs",
+	"n++eqjyUgQnboq7mmI7IIGP0OpG34ihwDy9wv7eTqwWWkQB6e+wheHM85puKXIxsrIbBc81stn+ZmN7P",
+	"PsEeXigr1M4gtPPa/k7ofNYTN824YlErCIXX6kuakZACupOhC7ZP9H+AcMSWzUbDWZraPwB4bsZzhpdY",
+	"On6/XZg0L5/aWRwxYSRhy6u/nbLs5JrNMaEJ4WPl2pU5y0LRtIMnDzqnE469L92g0+mcgulbfA950PGu",
+	"6HTsNVAsaOJFrpM7FGbGiBQmdgKUX4K4icNBCkmeX70gFD6oooeYLLQQh6LUQ0x+AvkvM0UUy+0yOXw/",
+	"BGUyg1MsP7HN2DXK4zVujn1lOPe6Z6/ZHPr94EnW2u12Oh2wfZ9zMdO26oPOx60ajLHqtL6/+DKeMHIl",
+	"s6nMtiQcM1NQJyARhuMo5tY36Ho4AI4q1K5wIe7MdO/VspvbJVuUcqe29P/Elv6vah94hXTEccymOYfK",
+	"B0YWgRZUGevFthBcYDaOi4SLEUgYaIObMjlNAW8eA6mQ1UNcYNd00LSIyEA0pKXJyk4CS/ZHLmcJz1lS",
+	"Tzj81Hz7C/vp26MWH/sEDg1BXALHWO5M2fVg1HP88sVdUMf2q6XbT1Mmnj4iV1IIFudeaybUAJkDYJQK",
+	"nhPlEBXNVwEN6HnnHGrkQwGVQtBXM+IqZ9AJWrO/10NjrN/RhyPOWnpXXQXJ4hLuSb54PHJ3pYQOed5q",
+	"FFHVYZvO8ioxi8dBLQyw7gA2f7rOaUAeizyj5OmjgPwg5Shl5BeZXaspjVkQir+xeZxKek1+/9e/WwHJ",
+	"2DSlsdVjQCToziAZsKHMWJs8McpMYG9LqZcaDn0oIq4Nba5IBJnCLLKsFoqRiM6SyHQx639zsC0DYqhS",
+	"AB6zADHzlGko/vrL38grhjBqKEoM7FBJlgA2mkjnBnStH4pQfAOWxJRlSgpbEwO4SQO9W7Wy1X+P1GwQ",
+	"XZg6w0zlELYJioud3GEnE8rTUBBCkwQ6eEwQHf9A4pTyCWnalp9iTRKJ7X9E0blBfHp3wzI+5CzpE0Bk",
+	"iFoXerzUjrbEUgDDmCPAh62CL2og6XTKEoQ8gldHv5oSIOgvSvR4gXjSjhmGHdE0lbcseawH80hOKBfa",
+	"SaJiThL4CZ/FJtN83sLJgTfgLOpnjvlozPRsjWmOaFLP6XQKsfwRt/wNNzSdMedHIYyr64PHCVMBYamC",
+	"R0amRuclQlMhlgkdaG0YTeh7+DVy5cBfoDngAikkb7Xb5bo5vf5MmNbi5ebvEzoFIHF8UEa58ggn7lko",
+	"Argn0KZXTIWpy5K3TO+vtt5fRr9pdaQWbcCEq1gCKmAi4xnWvkbul2+yNIJIpPniUEQIXIAnx0AXtG9Z",
+	"mp4AZ9CpnDLBk5NYCghyYztDy+x2RdwhmYlUr3L06+210m8hXIVCL4gwwcYxi68tkkBuTqTeYloswhHE",
+	"E08UvQHW4/Ner5jiVpv8jc3BPA1FxoYZ85NJAxpf66UV6JLTHLvOEI3dzLz2upQ57Gb+xtScDqbtgGYm",
+	"c4vJ8OblM0UmM5WTASMI8RCRJvwjQjmUSjnVr/WPZMJuWCqnMOcTmUCBwaUoS6VCBpEp5Znh24E9AY12",
+	"6Iw0zzsPzfANQD7OF8/1Mzfp411lfE9nVXbKZ6TerpAJWt9BkW4sJ0CTZKZNe+1T3j89xTVsBA08zPBE",
+	"U+KL/w0svYXjuXCuN/wHbCV37Es8erhgjX7DgnvASOR1TvVwTqU2bnqntrAvaPzKc+vvG3EB7DUTLgxL",
+	"n5FQepDP9BnrPXhEkCbBu/A1oxPyTJ9pDwds8/Dp4pK+mOWfmv97Z4uUUKXPvfbq/qC84BsYp1dSDFMe",
+	"50de8K/CWUZLVfuSaMfemeeszfONLHkvuORqiaqrMqhiJ1woJhSHcjo1GyCiClGMZvFY6zgIrH/zjcy+",
+	"+YYgNGgzgmLnqLXEIhsKj0b2FxNhNlcHBqQYjEkb2LaOuFEfqX5MlmkloB9pMEJDESGjqVGdlu17I6ba",
+	"StQ4yxK+C1PtkIsEwfu2TljCnP4MheJ3xuNSTRZuqiPRRtDGqUxZXek6IFBuw0sDiu7jhm8+KEW5frsj",
+	"J69+v8d9DO9HDrea1xc8VDuwhh6oiB4r/Qoymk1YBErAqbEUQmaL2KnWCPqHyXmspem65gLjdVOa5abA",
+	"zEzTLzRjYzlTyCy8FW8x9gJcwRA3oS4OGrNpsvz9D153vuuf2e+/YZmCJe/tATWo99J6lEHYzsd08+EV",
+	"6RMuEpzdHUFStVyu0o/4zI8rWX1d2MNA/lXoJS5yaeMGzV8lNpdRy/II9RgmNGEpl01dhYH2E+zWOvcQ",
+	"CQCvMqPiGly/W0Mc1vTg9fHghwIxoy8s8n4+ZhPF0htT12jjMYM5kS7BWpVTxQsBsvUxInyjx2qeMxP8",
+	"nzOGZUvm6/VK0gwSu2U7IZ33tT9NryEaB0EZGgrwVfWLY5kwG2aCixaY4QGkenNSSxy43grbe6cFyuHf",
+	"2Hw/57TUONrOpFK8UsYanuI18vVtTb/pgkDcSnrdIaDhHkpp3XwdSCc9FiMuGEM4wG210so12Fgplb/f",
+	"KaXuVotYC8hgzrk+QTt7x0HjmYwdgsqq6911fzyP+ugWf0IoxpnaGfW8HoXRqPRFP/fUNsl8qNH131Oh",
+	"bDqjKYdD6KTkYoSQEzyzeWOtmiwpiamEKLPn8KzMnxN4bV1jrnKZzUuNboHXi+Z3FgWEzhKeEybyjDPV",
+	"gmA50EWTRb44/wsdjXVEZgKSOwVzHKrYARWGT6NcjGFo5HK9q9H80GaMs0Da5HtDZUdLZNWOFR5ebxEl",
+	"Q2EgJUmz1+kUEWgkqVOIUxkQIb2vnLeqVPyAip30+6Ns/nIm9tPrB+dM0F/yPRWfOui6SnmYddtLd3z8",
+	"g0F4HvXApygipmI/JTCgYnsNsCHNP3J/Euofj3vKFLhalcDec4U1dhW64VZm10hzQZqY+AyFo9rOLA5v",
+	"a41sJhuJ5lC8EYNK6SxkviCZyYaCORS+ZL4gFBKNYj7hysyHJYIdaA/RvASyklFxYVQp0+Hy/aX6Z5CW",
+	"+rsDi6QKq3sUmkZobm1tf41CC87ZfmILNv/qaNQ6cOSyUAJ8ZG2hVOAjr/VyK/CRHf38bvDIjo7+7ToR",
+	"fOrkBNjlf5CvrosmPs6oqlApGF2kKUloTqFmZiRlggXVGR+NgWuEZVTNMgZlqQjSHQrjBURkKLE2guTj",
+	"TM5GY+eyQHpuwGI5YYpET2Q2YYbtDwt6gG/pgU248QRLeyLTQxgKUztmy1c8sX5iKoLMLf+7+Eubixua",
+	"8iTy/R7HWqL1jv7OUCDf4I+WadCQAwKpH1QEwd1DOuEppg+1P5TnGR/MclawmSxzCbrydXtJ4ayZoCJ8",
+	"k9Zbc5YTxYQlc5n4he0QmNVzsI3L1oLadxUQ7HmEyraUU3VBGM1SrhWsVqmhMD4dvFC7dFrxOmgSWHnU",
+	"vakcgYs1nTKRnEiRzk3EGBYRXmZ3E1TTLSvkNrk0SwO2QYUOr6Zc9cwRRPTaxh65IGAFCJm/w1FEDmsc",
+	"X6pdWdShVdaBG6KxED6Lol+Yp6OW/zNpeXtmWFla76jwCy23hbfiuymVBRpPZmlKEpZTnkIGWwo8XH0Q",
+	"lwHWYwSmTBSj1IFJSZm895hPlZPSoTBBaajA1Xt3ITNj2ETZ+1gLLKispWKu34p8zzTx0k9tAhMEmBlY",
+	"nIiJIxR5553zmt6I3U98ZULC70jufrvEi3ewvPlhMt0er6dNKpioZVVSYemjXFLh7CBJhaPU+wM0juzl",
+	"qNS0h2zupqCu/4LtdJrH42XJ+tdXP/1InrNsxMgLfYWWrsiJjcViUHlWl7autopCAWYRhVT/ihw/VeSW",
+	"panPuQ9GPPyVpcOADGY5GK9ot8FzkY0fyrZI9HR4AlXX2GVhahT6aH+BsasHqXKqtcJ5t9cmiwl/+2Dj",
+	"TJDoxU+vXpNq5XQKUvIUb6nsxka5tVuC/pDl4yXB+9e2lb1bSUrYDHDI/JdN9EY5ga30HxUvXpDtO73w",
+	"i8kVGC101A2lZMGxDPvLDtnBpt0zZgfP2MV+P/UDBLXG/DOucmWKoL0bbDB/TJWB/F4k48b+e6Vm6JM3",
+	"jZzPWybZMCcJ4KMiolTKVf7OH1AEqCStNomYwer/hedjLv7Xw05ErhmbYgsROgglwFVwAAwLwS3cs8RE",
+	"gIB79IaBwrK5jznLgQJnKLNQZKx4qPY9pilmMax2hVF7hdgFyf4FARQ/hBXRmlJ/G4QqOOjDwgMhGzsg",
+	"+hFQLOUv2Ro7BwqJl6kZtOZ308IVYg7CpECdAOAMQrdgeWbK9tHDTnUpcnmtShXJDjz87MFa+PBDgntv",
+	"zsmA1/5o6Hde/eVS6+Ih1z72qymNmSIv/3/2rqw3bhsI/xXCL9ECsr1OatTdPG2NtA3SFDlcoEA3iGiJ",
+	"a6uWSIeUfAH97wVneAxX8rGJG9iA33ZtLSkemuGMvvk+V7unYS5O0e0BYNd/NyQO2t3cmYLeuI+DIBIr",
+	"bz1ZAnGrb2d3pB3Z2yh5Y7ax/+rDwSZ09uP7529/+uuHNzs/ryPkQLbTdSDig1jeSffSkzbmQ1E352PL",
+	"Q5xJYjK+Te886eHOYRaWsqcmWoFRfCwvh6LHRHD09grR8w2OszuOekCeD9qXy+IbW+c1idoPdaCYb1nI",
+	"rAgU0EXOCt+U/VzLzz7pj5TojmbafnEk0sUkZ5XgVVNLYXIbSNVyIRtV2jgwZ6ZUGr10UNkkXjkhVbdO",
+	"2QG1cVKKCfGIC4kuEX9yq1Nk9+IT52Qx1o3k7rNaiRJbeud6r3VDcaCheuj+HKXfUYM8Hsk8/n/OtOoF",
+	"6fjFagLRVzjdAWyN1Gjm6Oar7NYnvhulN+bnXFf2r9N8wz8IgZjSkfGn0/PiYLo323nu7jLkRskTuYYK",
+	"IF75BxUGecf1ycY3VAfFHXN7jRDZvk/O/cE5d54YOe/bqem7u2v/RWmX9hp4eNrNmg6emr/H6t9p0vBO",
+	"wA8yfpEgEvzL68cFBNl3dw30PMl4IDcrpAt8TcdlxXWFF23iYG3EWJfAxneoHHZPNdVCeniDFOehvexL",
+	"L/rIgWJ4C+pn0vAS5STd0Qla9kcMf7yAnPb6YESWXbrctbvhS9XrhVTn0t/WZIvNJRkznkWGtd+O0CTz",
+	"tWYLOSw2mwA+gt1YX3bghx66BFTmAKkeZ9+DIcYqzuBXdpFfOQqR7w9LJ+VTNd86Uq24Sl9NrpVlhnHg",
+	"nnxQueaE34rs6qfE89dCMZ7Szd+jvAmtXjhTJBb+a8udoM3PnrTo2iS0vRFR9trOH/AFABPevO+ON2Z/",
+	"f7IRVVuevhGX8O2TvVifjbvd31XJm4StCq9lWdHyE8F0L4uJPUzrxnEgzba3G/ujY2W62d50bwo2LvDg",
+	"rx6IEYmillGmq5aMY2jM263ojvfVsdKwrsNGOqiv+tLXV4CMFGe86Z1Qsu7qJS870tDcGGGMP3UN9RxP",
+	"hGTiwjkt701BD6JEACGkvIEbz9ODBT5d2o2d7WH775BEN3VwWeGOSEVANGrVCOMBO4SQ7iULAH/pTgTe",
+	"g5HO/3Tv5gejE7w1OYvFsSZnJU4sshOCC3Yl7JHKILT7KyJdxobl0KsBZpkVzQkexQDMihdjL0ARfoSx",
+	"T5wv98Oxuw4z9SyQLpNfeo7r8bW0XY6wSK1wUE4iNtV4euNIAuj1oottU9atXSfS/cf9129HOndyRn49",
+	"Taf7suu1YJkRpZNXbYQx8MFu3StY716fiUszyUG21C9zVCNJHgjUZBhJkDjGHdictg17sIX1dMmxQSuY",
+	"pDLXDyNJp63OD0l3wV+1aGtZpTtnnsQ6g0KbvhFABokc088M++0DwfmyLO7YnDWu7jgHblAHQYPmEwU9",
+	"HNIWLf/WqgEbpm13o5bEWaFnhqrZholjohFRS8UuGqgGt6fJTg5KcyOzOaJVqPxtky7pAqVp4OH6eNUP",
+	"poX1uyYngl8syiYEU5YohMZdTPQVRh/AiERWS/eGEqKBxORV9dhz+BH8E2t5J3TNG8Oy/tQeLnLWiYuO",
+	"iYtOYyCSs/K4lyfG2bZDUQGEe5KzqtdA/ogztZBRH4H9ow5NzrRY1lK47ef+K3yylHurgU/ysm8aolMw",
+	"IsWAcEgneIkR0BZ736uOz9guJFYBsA8MkZnSDryPJFK7U8KQYT8uZJAeQy1idnjpBR7ENXf+kuEU4VSc",
+	"qqYBW6AFW2rh0NJ+1l8zd+YEWoN//wsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
