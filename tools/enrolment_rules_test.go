@@ -102,7 +102,13 @@ func TestEnrolmentRuleTools(t *testing.T) {
 
 	// A manager's session lacks both tools (user_edit).
 	mgr := w.session(w.key(w.user(auth.RoleManager, "Max Manager")), false)
-	if msg := wrErr(t, mgr, "list_enrolment_rules", map[string]any{}); !strings.Contains(msg, "list_enrolment_rules") {
-		t.Errorf("manager's list_enrolment_rules: %q", msg)
+	listed := coreTools(t, mgr)
+	for _, name := range []string{"list_enrolment_rules", "create_enrolment_rule"} {
+		if _, ok := listed[name]; ok {
+			t.Errorf("a manager's session lists %s", name)
+		}
+	}
+	if _, ok := coreTools(t, cs)["create_enrolment_rule"]; !ok {
+		t.Errorf("an admin's session lacks create_enrolment_rule")
 	}
 }
