@@ -239,3 +239,57 @@ func enrolNewID(prefix string) string {
 	id, _ := typeid.New(prefix)
 	return id
 }
+
+// TestE2EEnrolmentRuleReplace: replacing a rule (dry run first) back-fills its new scope;
+// a stale If-Match is 412 and changes nothing; a disabled rule assigns nothing.
+func TestE2EEnrolmentRuleReplace(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	f := asgWorld(t, env, "acme")
+	admin := f.user(auth.RoleAdmin)
+	ctx := e2eCtx(t)
+	course := f.course(admin, asgCourseSpec{})
+	sales := enrolCreateUser(t, admin, "Sam Sales", map[string]string{"department": "Sales"})
+	write := func(dept string, enabled bool) client.EnrolmentRuleWrite {
+		return client.EnrolmentRuleWrite{Name: "By department", DueInDays: 5, CourseIds: &[]string{course.ID}, Enabled: &enabled,
+			Conditions: []client.EnrolmentCondition{{Attribute: "department", Op: "eq", Value: e2ePtr(dept)}}}
+	}
+	made, err := admin.Client.LMS.EnrolmentRules.Create(ctx, nil, write("Sales", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if made.Backfill.Matched != 0 || made.Rule.Enabled {
+		t.Errorf("a disabled rule back-filled: %+v", made.Backfill)
+	}
+	if _, err := admin.Client.LMS.EnrolmentRules.Replace(ctx, made.Rule.Id, &client.ReplaceEnrolmentRuleParams{IfMatch: e2eIfMatch(made.Rule.Version + 1)}, write("Sales", true)); err == nil {
+		t.Fatal("a stale If-Match was accepted")
+	} else {
+		e2eSdkErr(t, err, http.StatusPreconditionFailed, "stale If-Match")
+	}
+	dry, err := admin.Client.LMS.EnrolmentRules.Replace(ctx, made.Rule.Id, &client.ReplaceEnrolmentRuleParams{DryRun: e2ePtr(true)}, write("Sales", true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dry.Backfill.AssignedCount != 1 || dry.Rule.Version != 2 {
+		t.Errorf("dry replace: %+v, version %d", dry.Backfill, dry.Rule.Version)
+	}
+	if due, _ := enrolHeld(t, f, sales.Id); len(due) != 0 {
+		t.Fatalf("the dry run assigned %v", due)
+	}
+	if got, err := admin.Client.LMS.EnrolmentRules.Get(ctx, made.Rule.Id); err != nil || got.Enabled || got.Version != 1 {
+		t.Fatalf("after the dry run and the 412: %+v (%v)", got, err)
+	}
+	real, err := admin.Client.LMS.EnrolmentRules.Replace(ctx, made.Rule.Id, &client.ReplaceEnrolmentRuleParams{IfMatch: e2eIfMatch(1)}, write("Sales", true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := enrolHeld(t, f, sales.Id); len(due) != 1 || real.Rule.Version != 2 || !real.Rule.Enabled {
+		t.Errorf("replace: holds %v, rule %+v", due, real.Rule)
+	}
+	if err := admin.Client.LMS.EnrolmentRules.Delete(ctx, made.Rule.Id); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := enrolHeld(t, f, sales.Id); len(due) != 1 {
+		t.Errorf("deleting the rule removed assignments: %v", due)
+	}
+}

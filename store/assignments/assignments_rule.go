@@ -168,7 +168,7 @@ func (s *Repo) AssignByRule(ctx context.Context, ruleID uuid.UUID, ruleName stri
 			return err
 		}
 		by := fmt.Sprintf("enrolment rule %s (%s)", ruleName, typeid.Format(typeid.EnrolmentRule, ruleID))
-		ts := store.Now()
+		ts, names := store.Now(), map[uuid.UUID]string{}
 		for _, it := range items {
 			n := newAssignment{id: uuid.Must(uuid.NewV7()), user: it.UserID, course: it.CourseID, chain: it.ChainID, chainPos: it.ChainPos, dueAt: &dueAt}
 			tag, err := t.Exec(`INSERT INTO assignments (tenant_id, id, user_id, course_id, chain_id, chain_position, due_at, assigned_by, created_at, updated_at)
@@ -185,9 +185,12 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT (tenant_id, user_id,
 			if err := t.Audit("assignment.create", "assignment", view.ID, nil, view); err != nil {
 				return err
 			}
-			var name string
-			if err := t.QueryRow(`SELECT name FROM courses WHERE tenant_id = learnd_tenant() AND id = $1`, it.CourseID).Scan(&name); err != nil {
-				return err
+			name, ok := names[it.CourseID]
+			if !ok {
+				if err := t.QueryRow(`SELECT name FROM courses WHERE tenant_id = learnd_tenant() AND id = $1`, it.CourseID).Scan(&name); err != nil {
+					return err
+				}
+				names[it.CourseID] = name
 			}
 			if err := t.EnqueueMail(noticeMail(learners[it.UserID], name, nil, &dueAt)); err != nil {
 				return err

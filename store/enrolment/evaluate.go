@@ -64,6 +64,7 @@ func (r *Repo) backfill(t *store.Tx, rule *Rule) (Backfill, error) {
 	var matched []people.Attributed
 	err := people.New(r.st).Users().EachAttributed(t.Ctx(), nil, func(u people.Attributed) error {
 		if Matches(rule.Conditions, u.Attributes) {
+			u.Attributes = nil // matched: the attributes are not needed any more
 			matched = append(matched, u)
 		}
 		return nil
