@@ -201,6 +201,15 @@ func TestE2EEnrolmentRuleRefusals(t *testing.T) {
 	if n := f.count(`SELECT count(*) FROM enrolment_rules`); n != 0 {
 		t.Errorf("%d rules stored by refused calls", n)
 	}
+	// A user attribute learnd does not keep is a 422 naming it, and no user is made.
+	bad := e2eDo(t, http.MethodPost, env.URL+"/api/v2/users", admin.Token, map[string]any{"name": "Odd", "email": "odd@acme.example", "role": "learner",
+		"attributes": map[string]string{"department": "Sales", "shoe/size": "44"}}, nil)
+	if p := e2eProblem(t, bad); bad.Status != http.StatusUnprocessableEntity || !slices.Contains(asgPointers(&p), "/attributes/shoe~1size") {
+		t.Errorf("unknown attribute: %d %s", bad.Status, bad.Body)
+	}
+	if n := f.count(`SELECT count(*) FROM users WHERE email = 'odd@acme.example'`); n != 0 {
+		t.Errorf("the refused create stored the user")
+	}
 
 	ok := map[string]any{"name": "Mine", "dueInDays": 3, "courseIds": []string{course.ID}, "conditions": cond}
 	r := e2eDo(t, http.MethodPost, url, admin.Token, ok, nil)

@@ -36,6 +36,9 @@ var ErrUnsupportedFilter = errors.New("unsupported filter")
 // the manager's user id.
 var UserAttributeKeys = []string{"department", "manager", "employeeNumber", "title", "costCenter", "organization", "division", "location"}
 
+// pointerToken escapes a JSON Pointer reference token (RFC 6901).
+var pointerToken = strings.NewReplacer("~", "~0", "/", "~1")
+
 // checkAttributes records a field error (under prefix + key) per attribute learnd does not
 // keep or whose value is longer than 200 characters, and returns the attributes without
 // the empty ones (never nil).
@@ -44,9 +47,9 @@ func checkAttributes(v *store.ValidationError, prefix string, attrs map[string]s
 	for k, val := range attrs {
 		switch {
 		case !slices.Contains(UserAttributeKeys, k):
-			v.Add(prefix+k, "is not an attribute learnd keeps (one of %s)", strings.Join(UserAttributeKeys, ", "))
+			v.Add(prefix+pointerToken.Replace(k), "is not an attribute learnd keeps (one of %s)", strings.Join(UserAttributeKeys, ", "))
 		case utf8.RuneCountInString(val) > 200:
-			v.Add(prefix+k, "must be at most 200 characters")
+			v.Add(prefix+pointerToken.Replace(k), "must be at most 200 characters")
 		case val != "":
 			out[k] = val
 		}
