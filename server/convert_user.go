@@ -25,6 +25,21 @@ func toAPIUser(u *people.User) api.User {
 	if u.BannedAt != nil {
 		out.BannedAt = nullable.NewNullableWithValue(*u.BannedAt)
 	}
+	if len(u.Attributes) > 0 {
+		out.Attributes = ptr(api.UserAttributes(u.Attributes))
+	}
+	return out
+}
+
+// toModelAttributes reads a body's user attributes (nil when absent; never nil when sent).
+func toModelAttributes(a *api.UserAttributes) map[string]string {
+	if a == nil {
+		return nil
+	}
+	out := make(map[string]string, len(*a))
+	for k, v := range *a {
+		out[k] = v
+	}
 	return out
 }
 

@@ -23,8 +23,8 @@ type matrixFixture map[string]string // TypeID prefix (or path parameter) → id
 
 // newMatrixFixture builds, with SQL, a published course (section, lesson, quiz with one
 // question) owned by actor and assigned to actor and to a learner target, a group holding
-// the target, a chain of the course owned by actor, a certificate of the target, and an
-// API key of actor.
+// the target, a chain of the course owned by actor, a certificate of the target, an
+// API key of actor and an enrolment rule assigning the course.
 func newMatrixFixture(t *testing.T, env *servertest.Env, db *pgx.Conn, actor servertest.User) matrixFixture {
 	t.Helper()
 	target := matrixUser(t, env, db, actor.Tenant, auth.RoleLearner, nil)
@@ -37,6 +37,7 @@ func newMatrixFixture(t *testing.T, env *servertest.Env, db *pgx.Conn, actor ser
 	actorU, _ := typeid.Parse(typeid.Person, actor.ID)
 	targetU, _ := typeid.Parse(typeid.Person, target.ID)
 	course, section, lesson, question, group, chain, cert, key := uuidOf("crs"), uuidOf("sec"), uuidOf("ele"), uuidOf("qst"), uuidOf("grp"), uuidOf("chn"), uuidOf("cer"), uuidOf("key")
+	rule := uuidOf("erl")
 	quizID, quizU := typeid.New(typeid.Element)
 	ids["quiz"] = quizID
 	_, hash := newKeyHash()
@@ -53,7 +54,8 @@ INSERT INTO course_chains (tenant_id, id, name, owner_id, course_ids, created_at
 INSERT INTO assignments (tenant_id, user_id, course_id, due_at) VALUES ($1, '%[9]s', '%[1]s', now() + interval '30 days'), ($1, '%[10]s', '%[1]s', now() - interval '1 day');
 INSERT INTO certificates (tenant_id, id, user_id, course_id, number, issued_at, expires_at) VALUES ($1, '%[7]s', '%[10]s', '%[1]s', 'M-' || '%[7]s', now(), now() + interval '60 days');
 INSERT INTO api_keys (tenant_id, id, user_id, name, hash, hint, scopes, created_at) VALUES ($1, '%[8]s', '%[9]s', 'matrix', $2, 'abcd', '{read,write}', now());
-`, course, section, lesson, question, group, chain, cert, key, actorU, targetU, quizU)
+INSERT INTO enrolment_rules (tenant_id, id, name, conditions, course_ids, due_in_days, created_at, updated_at) VALUES ($1, '%[12]s', 'Matrix rule', '[{"attribute":"department","op":"eq","value":"Matrix"}]', ARRAY['%[1]s'::uuid], 30, now(), now());
+`, course, section, lesson, question, group, chain, cert, key, actorU, targetU, quizU, rule)
 	ctx := context.Background()
 	for _, stmt := range strings.Split(strings.TrimSpace(sql), ";\n") {
 		args := []any{actor.Tenant}
@@ -104,7 +106,7 @@ func newKeyHash() (string, []byte) {
 var matrixParam = map[string]string{
 	"userId": "per", "courseId": "crs", "groupId": "grp", "chainId": "chn", "assignmentId": "asg",
 	"elementId": "ele", "lessonId": "ele", "questionId": "qst", "sectionId": "sec", "keyId": "key",
-	"certificateId": "cer", "jobId": "gen",
+	"certificateId": "cer", "jobId": "gen", "ruleId": "erl",
 }
 
 // matrixURL fills an operation's path parameters with the fixture's ids.

@@ -40,6 +40,12 @@ var matrixRules = map[string]matrixRule{
 	"deleteGroup":       {perm: auth.PermGroupAssign, write: true},
 	"addGroupMembers":   {perm: auth.PermGroupAssign, write: true},
 	"removeGroupMember": {perm: auth.PermGroupAssign, write: true},
+	// Enrolment rules: admins and owners (user_edit).
+	"findEnrolmentRules":   {perm: auth.PermUserEdit},
+	"getEnrolmentRule":     {perm: auth.PermUserEdit},
+	"createEnrolmentRule":  {perm: auth.PermUserEdit, write: true},
+	"replaceEnrolmentRule": {perm: auth.PermUserEdit, write: true},
+	"deleteEnrolmentRule":  {perm: auth.PermUserEdit, write: true},
 	// The caller's own keys and tenant.
 	"listKeys":  {self: true},
 	"createKey": {write: true, self: true},

@@ -22,7 +22,7 @@ type matrixOp struct {
 	body             any
 }
 
-var matrixIDPattern = regexp.MustCompile(`^(per|crs|grp|chn|asg|ele|qst|sec|key|cer|aud)(_[0-7][0-9a-hjkmnp-tv-z]{25}|-[0-9a-fA-F-]{36})$`)
+var matrixIDPattern = regexp.MustCompile(`^(per|crs|grp|chn|asg|ele|qst|sec|key|cer|aud|erl)(_[0-7][0-9a-hjkmnp-tv-z]{25}|-[0-9a-fA-F-]{36})$`)
 
 // matrixOps lists every /api/v2 operation with its request example.
 func matrixOps(t *testing.T) []matrixOp {

@@ -28,6 +28,7 @@ import (
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/assignments"
 	"github.com/learnd/learnd/store/courses"
+	"github.com/learnd/learnd/store/enrolment"
 	"github.com/learnd/learnd/store/learning"
 	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/store/people"
@@ -89,6 +90,7 @@ type Server struct {
 	people      *people.Repo
 	courses     *courses.Repo
 	assignments *assignments.Repo
+	enrolment   *enrolment.Repo
 	materials   *materials.Repo
 	learning    *learning.Repo
 	reports     *reports.Repo
@@ -131,8 +133,9 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	learn := learning.New(st)
 	s := &Server{cfg: cfg, store: st, issuer: iss, verifier: ver, pages: pages, log: cfg.Logger,
 		authFailures: newAuthFailures(cfg.Limiter, cfg.Logger), keyLimits: newKeyLimits(cfg.Limiter, cfg.Logger), gen: cfg.Generator,
-		people: people.New(st), courses: courses.New(st), assignments: assignments.New(st), materials: materials.New(st), reports: reports.New(st), learning: learn,
+		people: people.New(st), courses: courses.New(st), assignments: assignments.New(st), enrolment: enrolment.New(st), materials: materials.New(st), reports: reports.New(st), learning: learn,
 		cohorts: cohortResource(learn), assessments: assessmentResource(learn)}
+	st.SetUserHook(s.enrolment.UserChanged) // enrolment rules follow every user create and change
 	spec, err := api.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("new server: load spec: %w", err)

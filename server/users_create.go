@@ -39,7 +39,7 @@ func (s *Server) CreateUser(ctx context.Context, req api.CreateUserRequestObject
 // toModelNewUser reads a user create body; malformed group ids are field errors.
 func toModelNewUser(b *api.UserCreate) (people.NewUser, *store.ValidationError) {
 	v := &store.ValidationError{}
-	in := people.NewUser{Name: b.Name, Email: b.Email, Role: string(b.Role)}
+	in := people.NewUser{Name: b.Name, Email: b.Email, Role: string(b.Role), Attributes: toModelAttributes(b.Attributes)}
 	for i, raw := range orEmpty(b.GroupIds) {
 		if id := idIn(typeid.Group, &raw, "/groupIds/"+itoa(i), v); id != nil {
 			in.GroupIDs = append(in.GroupIDs, *id)

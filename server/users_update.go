@@ -29,7 +29,7 @@ func (s *Server) UpdateUser(ctx context.Context, req api.UpdateUserRequestObject
 	if err != nil {
 		return nil, err
 	}
-	ch := people.UserChange{Name: body.Name}
+	ch := people.UserChange{Name: body.Name, Attributes: toModelAttributes(body.Attributes)}
 	if body.Role != nil {
 		r := string(*body.Role)
 		ch.Role = &r

@@ -36,6 +36,7 @@ type Store struct {
 	Idempotency *IdempotencyRepo
 
 	jobs    JobQueue     // SetJobQueue
+	users   UserHook     // SetUserHook
 	callers *callerCache // nil with Options.NoCallerCache
 }
 

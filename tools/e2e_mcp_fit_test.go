@@ -22,7 +22,7 @@ var fitLearnerTools = []string{"get_course", "get_user", "list_assignments", "li
 
 // fitManagerHidden are the tools of permissions a manager lacks (user_edit, user_ban,
 // audit_view).
-var fitManagerHidden = []string{"ban_user", "change_user_email", "get_audit_log", "unban_user"}
+var fitManagerHidden = []string{"ban_user", "change_user_email", "create_enrolment_rule", "get_audit_log", "list_enrolment_rules", "unban_user"}
 
 // fitReplica starts a server (a second replica of env's database when env is set) whose
 // /mcp handler refits its sessions when the store forgets a tenant, as learnd serve does.

@@ -36,6 +36,8 @@ var needs = map[string][]client.Permission{
 	"extend_deadline":              {client.PermissionUserAssign},
 	"send_reminder":                {client.PermissionUserAssign},
 	"ban_user":                     {client.PermissionUserBan},
+	"list_enrolment_rules":         {client.PermissionUserEdit},
+	"create_enrolment_rule":        {client.PermissionUserEdit},
 	"unban_user":                   {client.PermissionUserBan},
 	"change_user_email":            {client.PermissionUserEdit},
 	"clone_course":                 {client.PermissionCourseEdit},

@@ -362,6 +362,90 @@ func (e ElementProgressKind) Valid() bool {
 	}
 }
 
+// Defines values for EnrolmentConditionAttribute.
+const (
+	EnrolmentConditionAttributeCostCenter     EnrolmentConditionAttribute = "costCenter"
+	EnrolmentConditionAttributeDepartment     EnrolmentConditionAttribute = "department"
+	EnrolmentConditionAttributeDivision       EnrolmentConditionAttribute = "division"
+	EnrolmentConditionAttributeEmployeeNumber EnrolmentConditionAttribute = "employeeNumber"
+	EnrolmentConditionAttributeLocation       EnrolmentConditionAttribute = "location"
+	EnrolmentConditionAttributeManager        EnrolmentConditionAttribute = "manager"
+	EnrolmentConditionAttributeOrganization   EnrolmentConditionAttribute = "organization"
+	EnrolmentConditionAttributeTitle          EnrolmentConditionAttribute = "title"
+)
+
+// Valid indicates whether the value is a known member of the EnrolmentConditionAttribute enum.
+func (e EnrolmentConditionAttribute) Valid() bool {
+	switch e {
+	case EnrolmentConditionAttributeCostCenter:
+		return true
+	case EnrolmentConditionAttributeDepartment:
+		return true
+	case EnrolmentConditionAttributeDivision:
+		return true
+	case EnrolmentConditionAttributeEmployeeNumber:
+		return true
+	case EnrolmentConditionAttributeLocation:
+		return true
+	case EnrolmentConditionAttributeManager:
+		return true
+	case EnrolmentConditionAttributeOrganization:
+		return true
+	case EnrolmentConditionAttributeTitle:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EnrolmentConditionOp.
+const (
+	EnrolmentConditionOpEq EnrolmentConditionOp = "eq"
+	EnrolmentConditionOpIn EnrolmentConditionOp = "in"
+	EnrolmentConditionOpNe EnrolmentConditionOp = "ne"
+)
+
+// Valid indicates whether the value is a known member of the EnrolmentConditionOp enum.
+func (e EnrolmentConditionOp) Valid() bool {
+	switch e {
+	case EnrolmentConditionOpEq:
+		return true
+	case EnrolmentConditionOpIn:
+		return true
+	case EnrolmentConditionOpNe:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EnrolmentOutcomeReason.
+const (
+	EnrolmentOutcomeReasonAlreadyAssigned      EnrolmentOutcomeReason = "already_assigned"
+	EnrolmentOutcomeReasonAssignedBeforeByRule EnrolmentOutcomeReason = "assigned_before_by_rule"
+	EnrolmentOutcomeReasonBanned               EnrolmentOutcomeReason = "banned"
+	EnrolmentOutcomeReasonCourseUnavailable    EnrolmentOutcomeReason = "course_unavailable"
+	EnrolmentOutcomeReasonDeprovisioned        EnrolmentOutcomeReason = "deprovisioned"
+)
+
+// Valid indicates whether the value is a known member of the EnrolmentOutcomeReason enum.
+func (e EnrolmentOutcomeReason) Valid() bool {
+	switch e {
+	case EnrolmentOutcomeReasonAlreadyAssigned:
+		return true
+	case EnrolmentOutcomeReasonAssignedBeforeByRule:
+		return true
+	case EnrolmentOutcomeReasonBanned:
+		return true
+	case EnrolmentOutcomeReasonCourseUnavailable:
+		return true
+	case EnrolmentOutcomeReasonDeprovisioned:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FindingSeverity.
 const (
 	FindingSeverityCritical FindingSeverity = "critical"
@@ -2604,6 +2688,117 @@ type ElementProgress struct {
 // ElementProgressKind lesson, quiz or survey.
 type ElementProgressKind string
 
+// EnrolmentBackfill What evaluating the rule for everyone did (nothing when the rule is disabled).
+type EnrolmentBackfill struct {
+	Assigned      []EnrolmentOutcome `json:"assigned"`
+	AssignedCount int                `json:"assignedCount"`
+
+	// Matched People whose attributes meet the conditions.
+	Matched      int                `json:"matched"`
+	Skipped      []EnrolmentOutcome `json:"skipped"`
+	SkippedCount int                `json:"skippedCount"`
+
+	// Truncated A list was cut at 1000 entries.
+	Truncated bool `json:"truncated"`
+}
+
+// EnrolmentCondition Compares one user attribute: `eq` and `ne` take `value`, `in` takes `values`.
+type EnrolmentCondition struct {
+	Attribute EnrolmentConditionAttribute `json:"attribute"`
+	Op        EnrolmentConditionOp        `json:"op"`
+	Value     *string                     `json:"value,omitempty"`
+	Values    *[]string                   `json:"values,omitempty"`
+}
+
+// EnrolmentConditionAttribute defines model for EnrolmentCondition.Attribute.
+type EnrolmentConditionAttribute string
+
+// EnrolmentConditionOp defines model for EnrolmentCondition.Op.
+type EnrolmentConditionOp string
+
+// EnrolmentOutcome defines model for EnrolmentOutcome.
+type EnrolmentOutcome struct {
+	// ChainId A course chain id (`chn_…`).
+	ChainId *ChainID `json:"chainId,omitempty"`
+
+	// CourseId A course id (`crs_…`).
+	CourseId CourseID `json:"courseId"`
+
+	// DueAt Assigned only; the deadline.
+	DueAt *time.Time `json:"dueAt,omitempty"`
+
+	// Reason Skipped only; why.
+	Reason *EnrolmentOutcomeReason `json:"reason,omitempty"`
+
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId   UserID `json:"userId"`
+	UserName string `json:"userName"`
+}
+
+// EnrolmentOutcomeReason Skipped only; why.
+type EnrolmentOutcomeReason string
+
+// EnrolmentRule defines model for EnrolmentRule.
+type EnrolmentRule struct {
+	ChainIds   []ChainID            `json:"chainIds"`
+	Conditions []EnrolmentCondition `json:"conditions"`
+	CourseIds  []CourseID           `json:"courseIds"`
+	CreatedAt  time.Time            `json:"createdAt"`
+	DueInDays  int                  `json:"dueInDays"`
+	Enabled    bool                 `json:"enabled"`
+
+	// Id An enrolment rule id (`erl_…`).
+	Id        EnrolmentRuleID `json:"id"`
+	Name      string          `json:"name"`
+	UpdatedAt time.Time       `json:"updatedAt"`
+
+	// Version Bumped by every change; also the `ETag`.
+	Version int `json:"version"`
+}
+
+// EnrolmentRuleApplied defines model for EnrolmentRuleApplied.
+type EnrolmentRuleApplied struct {
+	// Backfill What evaluating the rule for everyone did (nothing when the rule is disabled).
+	Backfill EnrolmentBackfill `json:"backfill"`
+
+	// DryRun True when nothing was kept.
+	DryRun bool          `json:"dryRun"`
+	Rule   EnrolmentRule `json:"rule"`
+}
+
+// EnrolmentRuleID An enrolment rule id (`erl_…`).
+type EnrolmentRuleID = string
+
+// EnrolmentRuleList defines model for EnrolmentRuleList.
+type EnrolmentRuleList struct {
+	Data []EnrolmentRule `json:"data"`
+
+	// HasMore Whether another page follows.
+	HasMore bool `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// EnrolmentRuleWrite defines model for EnrolmentRuleWrite.
+type EnrolmentRuleWrite struct {
+	// ChainIds Chains whose (published) courses to assign, in the chain's order.
+	ChainIds *[]ChainID `json:"chainIds,omitempty"`
+
+	// Conditions All must hold.
+	Conditions []EnrolmentCondition `json:"conditions"`
+
+	// CourseIds Published courses to assign (at least one course or chain).
+	CourseIds *[]CourseID `json:"courseIds,omitempty"`
+
+	// DueInDays The assignments are due this many days after the person matches.
+	DueInDays int `json:"dueInDays"`
+
+	// Enabled A disabled rule assigns nothing (and is not back-filled).
+	Enabled *bool  `json:"enabled,omitempty"`
+	Name    string `json:"name"`
+}
+
 // FieldError defines model for FieldError.
 type FieldError struct {
 	// Detail What is wrong with it.
@@ -3722,6 +3917,12 @@ type TokenResponseTokenType string
 
 // User A person of the tenant.
 type User struct {
+	// Attributes The person's HR attributes, which enrolment rules match on: `department`, `manager`,
+	// `employeeNumber`, `title`, `costCenter`, `organization`, `division`, `location`
+	// (strings of at most 200 characters; an empty string drops the attribute). SCIM
+	// provisioning sets them too.
+	Attributes *UserAttributes `json:"attributes,omitempty"`
+
 	// BannedAt When the user was banned; null unless `status` is `banned`.
 	BannedAt  nullable.Nullable[time.Time] `json:"bannedAt"`
 	CreatedAt time.Time                    `json:"createdAt"`
@@ -3745,6 +3946,12 @@ type User struct {
 	Version int `json:"version"`
 }
 
+// UserAttributes The person's HR attributes, which enrolment rules match on: `department`, `manager`,
+// `employeeNumber`, `title`, `costCenter`, `organization`, `division`, `location`
+// (strings of at most 200 characters; an empty string drops the attribute). SCIM
+// provisioning sets them too.
+type UserAttributes map[string]string
+
 // UserBan defines model for UserBan.
 type UserBan struct {
 	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
@@ -3753,6 +3960,12 @@ type UserBan struct {
 
 // UserCreate defines model for UserCreate.
 type UserCreate struct {
+	// Attributes The person's HR attributes, which enrolment rules match on: `department`, `manager`,
+	// `employeeNumber`, `title`, `costCenter`, `organization`, `division`, `location`
+	// (strings of at most 200 characters; an empty string drops the attribute). SCIM
+	// provisioning sets them too.
+	Attributes *UserAttributes `json:"attributes,omitempty"`
+
 	// Email An email address, unique within the tenant (case-insensitively).
 	Email UserEmail `json:"email"`
 
@@ -3804,6 +4017,9 @@ type UserName = string
 
 // UserPatch defines model for UserPatch.
 type UserPatch struct {
+	// Attributes Replaces all of the user's attributes (enrolment rules are evaluated again).
+	Attributes *UserAttributes `json:"attributes,omitempty"`
+
 	// Name The person's display name.
 	Name *UserName `json:"name,omitempty"`
 
@@ -4393,6 +4609,34 @@ type UnpublishCourseParams struct {
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
 }
 
+// FindEnrolmentRulesParams defines parameters for FindEnrolmentRules.
+type FindEnrolmentRulesParams struct {
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
+// CreateEnrolmentRuleParams defines parameters for CreateEnrolmentRule.
+type CreateEnrolmentRuleParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
+// ReplaceEnrolmentRuleParams defines parameters for ReplaceEnrolmentRule.
+type ReplaceEnrolmentRuleParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
 // FindGroupsParams defines parameters for FindGroups.
 type FindGroupsParams struct {
 	// Query Case-insensitive substring to search for.
@@ -4716,6 +4960,12 @@ type UpdateCourseSectionApplicationMergePatchPlusJSONRequestBody = CourseSection
 
 // CreateCourseTransitionJSONRequestBody defines body for CreateCourseTransition for application/json ContentType.
 type CreateCourseTransitionJSONRequestBody = CourseTransition
+
+// CreateEnrolmentRuleJSONRequestBody defines body for CreateEnrolmentRule for application/json ContentType.
+type CreateEnrolmentRuleJSONRequestBody = EnrolmentRuleWrite
+
+// ReplaceEnrolmentRuleJSONRequestBody defines body for ReplaceEnrolmentRule for application/json ContentType.
+type ReplaceEnrolmentRuleJSONRequestBody = EnrolmentRuleWrite
 
 // CreateGroupJSONRequestBody defines body for CreateGroup for application/json ContentType.
 type CreateGroupJSONRequestBody = GroupCreate
@@ -5052,6 +5302,21 @@ type ServerInterface interface {
 	// UnpublishCourse Unpublish a course
 	// (POST /api/v2/courses/{courseId}/unpublish)
 	UnpublishCourse(ctx echo.Context, courseId CourseID, params UnpublishCourseParams) error
+	// FindEnrolmentRules List enrolment rules
+	// (GET /api/v2/enrolment-rules)
+	FindEnrolmentRules(ctx echo.Context, params FindEnrolmentRulesParams) error
+	// CreateEnrolmentRule Create an enrolment rule
+	// (POST /api/v2/enrolment-rules)
+	CreateEnrolmentRule(ctx echo.Context, params CreateEnrolmentRuleParams) error
+	// DeleteEnrolmentRule Delete an enrolment rule
+	// (DELETE /api/v2/enrolment-rules/{ruleId})
+	DeleteEnrolmentRule(ctx echo.Context, ruleId EnrolmentRuleID) error
+	// GetEnrolmentRule Get an enrolment rule
+	// (GET /api/v2/enrolment-rules/{ruleId})
+	GetEnrolmentRule(ctx echo.Context, ruleId EnrolmentRuleID) error
+	// ReplaceEnrolmentRule Replace an enrolment rule
+	// (PUT /api/v2/enrolment-rules/{ruleId})
+	ReplaceEnrolmentRule(ctx echo.Context, ruleId EnrolmentRuleID, params ReplaceEnrolmentRuleParams) error
 	// FindGroups Find groups
 	// (GET /api/v2/groups)
 	FindGroups(ctx echo.Context, params FindGroupsParams) error
@@ -7315,6 +7580,123 @@ func (w *ServerInterfaceWrapper) UnpublishCourse(ctx echo.Context) error {
 	return err
 }
 
+// FindEnrolmentRules converts echo context to params.
+func (w *ServerInterfaceWrapper) FindEnrolmentRules(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FindEnrolmentRulesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.FindEnrolmentRules(ctx, params)
+	return err
+}
+
+// CreateEnrolmentRule converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateEnrolmentRule(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateEnrolmentRuleParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateEnrolmentRule(ctx, params)
+	return err
+}
+
+// DeleteEnrolmentRule converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteEnrolmentRule(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "ruleId" -------------
+	var ruleId EnrolmentRuleID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "ruleId", ctx.Param("ruleId"), &ruleId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ruleId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteEnrolmentRule(ctx, ruleId)
+	return err
+}
+
+// GetEnrolmentRule converts echo context to params.
+func (w *ServerInterfaceWrapper) GetEnrolmentRule(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "ruleId" -------------
+	var ruleId EnrolmentRuleID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "ruleId", ctx.Param("ruleId"), &ruleId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ruleId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetEnrolmentRule(ctx, ruleId)
+	return err
+}
+
+// ReplaceEnrolmentRule converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceEnrolmentRule(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "ruleId" -------------
+	var ruleId EnrolmentRuleID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "ruleId", ctx.Param("ruleId"), &ruleId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ruleId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceEnrolmentRuleParams
+	// ------------- Optional query parameter "dryRun" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dryRun", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dryRun: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatchOptional
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceEnrolmentRule(ctx, ruleId, params)
+	return err
+}
+
 // FindGroups converts echo context to params.
 func (w *ServerInterfaceWrapper) FindGroups(ctx echo.Context) error {
 	var err error
@@ -8311,6 +8693,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v2/courses/:courseId/unpublish", wrapper.UnpublishCourse, options.OperationMiddlewares["unpublishCourse"]...)
 	router.GET(options.BaseURL+"/api/v2/courses/assigned/me", wrapper.ListMyAssignments, options.OperationMiddlewares["listMyAssignments"]...)
 	router.POST(options.BaseURL+"/api/v2/courses/clone", wrapper.CloneCourse, options.OperationMiddlewares["cloneCourse"]...)
+	router.GET(options.BaseURL+"/api/v2/enrolment-rules", wrapper.FindEnrolmentRules, options.OperationMiddlewares["findEnrolmentRules"]...)
+	router.POST(options.BaseURL+"/api/v2/enrolment-rules", wrapper.CreateEnrolmentRule, options.OperationMiddlewares["createEnrolmentRule"]...)
+	router.DELETE(options.BaseURL+"/api/v2/enrolment-rules/:ruleId", wrapper.DeleteEnrolmentRule, options.OperationMiddlewares["deleteEnrolmentRule"]...)
+	router.GET(options.BaseURL+"/api/v2/enrolment-rules/:ruleId", wrapper.GetEnrolmentRule, options.OperationMiddlewares["getEnrolmentRule"]...)
+	router.PUT(options.BaseURL+"/api/v2/enrolment-rules/:ruleId", wrapper.ReplaceEnrolmentRule, options.OperationMiddlewares["replaceEnrolmentRule"]...)
 	router.GET(options.BaseURL+"/api/v2/groups", wrapper.FindGroups, options.OperationMiddlewares["findGroups"]...)
 	router.POST(options.BaseURL+"/api/v2/groups", wrapper.CreateGroup, options.OperationMiddlewares["createGroup"]...)
 	router.DELETE(options.BaseURL+"/api/v2/groups/:groupId", wrapper.DeleteGroup, options.OperationMiddlewares["deleteGroup"]...)
@@ -19782,6 +20169,832 @@ func (response UnpublishCourse503ApplicationProblemPlusJSONResponse) VisitUnpubl
 	return err
 }
 
+type FindEnrolmentRulesRequestObject struct {
+	Params FindEnrolmentRulesParams
+}
+
+type FindEnrolmentRulesResponseObject interface {
+	VisitFindEnrolmentRulesResponse(w http.ResponseWriter) error
+}
+
+type FindEnrolmentRules200JSONResponse EnrolmentRuleList
+
+func (response FindEnrolmentRules200JSONResponse) VisitFindEnrolmentRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindEnrolmentRules400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response FindEnrolmentRules400ApplicationProblemPlusJSONResponse) VisitFindEnrolmentRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindEnrolmentRules401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response FindEnrolmentRules401ApplicationProblemPlusJSONResponse) VisitFindEnrolmentRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindEnrolmentRules403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response FindEnrolmentRules403ApplicationProblemPlusJSONResponse) VisitFindEnrolmentRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindEnrolmentRules429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response FindEnrolmentRules429ApplicationProblemPlusJSONResponse) VisitFindEnrolmentRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindEnrolmentRules500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response FindEnrolmentRules500ApplicationProblemPlusJSONResponse) VisitFindEnrolmentRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FindEnrolmentRules503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response FindEnrolmentRules503ApplicationProblemPlusJSONResponse) VisitFindEnrolmentRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRuleRequestObject struct {
+	Params CreateEnrolmentRuleParams
+	Body   *CreateEnrolmentRuleJSONRequestBody
+}
+
+type CreateEnrolmentRuleResponseObject interface {
+	VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error
+}
+
+type CreateEnrolmentRule201ResponseHeaders struct {
+	ETag     *string
+	Location *string
+}
+
+type CreateEnrolmentRule201JSONResponse struct {
+	Body    EnrolmentRuleApplied
+	Headers CreateEnrolmentRule201ResponseHeaders
+}
+
+func (response CreateEnrolmentRule201JSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule400ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule401ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule403ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule413ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule415ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule422ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule429ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule500ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEnrolmentRule503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateEnrolmentRule503ApplicationProblemPlusJSONResponse) VisitCreateEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEnrolmentRuleRequestObject struct {
+	RuleId EnrolmentRuleID `json:"ruleId"`
+}
+
+type DeleteEnrolmentRuleResponseObject interface {
+	VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error
+}
+
+type DeleteEnrolmentRule204Response struct {
+}
+
+func (response DeleteEnrolmentRule204Response) VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteEnrolmentRule400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteEnrolmentRule400ApplicationProblemPlusJSONResponse) VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEnrolmentRule401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteEnrolmentRule401ApplicationProblemPlusJSONResponse) VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEnrolmentRule403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteEnrolmentRule403ApplicationProblemPlusJSONResponse) VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEnrolmentRule404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteEnrolmentRule404ApplicationProblemPlusJSONResponse) VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEnrolmentRule429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteEnrolmentRule429ApplicationProblemPlusJSONResponse) VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEnrolmentRule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteEnrolmentRule500ApplicationProblemPlusJSONResponse) VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEnrolmentRule503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteEnrolmentRule503ApplicationProblemPlusJSONResponse) VisitDeleteEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnrolmentRuleRequestObject struct {
+	RuleId EnrolmentRuleID `json:"ruleId"`
+}
+
+type GetEnrolmentRuleResponseObject interface {
+	VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error
+}
+
+type GetEnrolmentRule200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetEnrolmentRule200JSONResponse struct {
+	Body    EnrolmentRule
+	Headers GetEnrolmentRule200ResponseHeaders
+}
+
+func (response GetEnrolmentRule200JSONResponse) VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnrolmentRule400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetEnrolmentRule400ApplicationProblemPlusJSONResponse) VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnrolmentRule401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetEnrolmentRule401ApplicationProblemPlusJSONResponse) VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnrolmentRule403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetEnrolmentRule403ApplicationProblemPlusJSONResponse) VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnrolmentRule404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetEnrolmentRule404ApplicationProblemPlusJSONResponse) VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnrolmentRule429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetEnrolmentRule429ApplicationProblemPlusJSONResponse) VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnrolmentRule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetEnrolmentRule500ApplicationProblemPlusJSONResponse) VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnrolmentRule503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetEnrolmentRule503ApplicationProblemPlusJSONResponse) VisitGetEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRuleRequestObject struct {
+	RuleId EnrolmentRuleID `json:"ruleId"`
+	Params ReplaceEnrolmentRuleParams
+	Body   *ReplaceEnrolmentRuleJSONRequestBody
+}
+
+type ReplaceEnrolmentRuleResponseObject interface {
+	VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error
+}
+
+type ReplaceEnrolmentRule200ResponseHeaders struct {
+	ETag *string
+}
+
+type ReplaceEnrolmentRule200JSONResponse struct {
+	Body    EnrolmentRuleApplied
+	Headers ReplaceEnrolmentRule200ResponseHeaders
+}
+
+func (response ReplaceEnrolmentRule200JSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule400ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule401ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule403ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule404ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule412ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule413ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule415ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule422ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule429ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule500ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceEnrolmentRule503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceEnrolmentRule503ApplicationProblemPlusJSONResponse) VisitReplaceEnrolmentRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type FindGroupsRequestObject struct {
 	Params FindGroupsParams
 }
@@ -25674,6 +26887,21 @@ type StrictServerInterface interface {
 	// UnpublishCourse Unpublish a course
 	// (POST /api/v2/courses/{courseId}/unpublish)
 	UnpublishCourse(ctx context.Context, request UnpublishCourseRequestObject) (UnpublishCourseResponseObject, error)
+	// FindEnrolmentRules List enrolment rules
+	// (GET /api/v2/enrolment-rules)
+	FindEnrolmentRules(ctx context.Context, request FindEnrolmentRulesRequestObject) (FindEnrolmentRulesResponseObject, error)
+	// CreateEnrolmentRule Create an enrolment rule
+	// (POST /api/v2/enrolment-rules)
+	CreateEnrolmentRule(ctx context.Context, request CreateEnrolmentRuleRequestObject) (CreateEnrolmentRuleResponseObject, error)
+	// DeleteEnrolmentRule Delete an enrolment rule
+	// (DELETE /api/v2/enrolment-rules/{ruleId})
+	DeleteEnrolmentRule(ctx context.Context, request DeleteEnrolmentRuleRequestObject) (DeleteEnrolmentRuleResponseObject, error)
+	// GetEnrolmentRule Get an enrolment rule
+	// (GET /api/v2/enrolment-rules/{ruleId})
+	GetEnrolmentRule(ctx context.Context, request GetEnrolmentRuleRequestObject) (GetEnrolmentRuleResponseObject, error)
+	// ReplaceEnrolmentRule Replace an enrolment rule
+	// (PUT /api/v2/enrolment-rules/{ruleId})
+	ReplaceEnrolmentRule(ctx context.Context, request ReplaceEnrolmentRuleRequestObject) (ReplaceEnrolmentRuleResponseObject, error)
 	// FindGroups Find groups
 	// (GET /api/v2/groups)
 	FindGroups(ctx context.Context, request FindGroupsRequestObject) (FindGroupsResponseObject, error)
@@ -28244,6 +29472,178 @@ func (sh *strictHandler) UnpublishCourse(ctx echo.Context, courseId CourseID, pa
 	return nil
 }
 
+// FindEnrolmentRules operation middleware
+func (sh *strictHandler) FindEnrolmentRules(ctx echo.Context, params FindEnrolmentRulesParams) error {
+	var request FindEnrolmentRulesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FindEnrolmentRules(ctx.Request().Context(), request.(FindEnrolmentRulesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FindEnrolmentRules")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(FindEnrolmentRulesResponseObject); ok {
+		return validResponse.VisitFindEnrolmentRulesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateEnrolmentRule operation middleware
+func (sh *strictHandler) CreateEnrolmentRule(ctx echo.Context, params CreateEnrolmentRuleParams) error {
+	var request CreateEnrolmentRuleRequestObject
+
+	request.Params = params
+
+	var body CreateEnrolmentRuleJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateEnrolmentRule(ctx.Request().Context(), request.(CreateEnrolmentRuleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateEnrolmentRule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateEnrolmentRuleResponseObject); ok {
+		return validResponse.VisitCreateEnrolmentRuleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteEnrolmentRule operation middleware
+func (sh *strictHandler) DeleteEnrolmentRule(ctx echo.Context, ruleId EnrolmentRuleID) error {
+	var request DeleteEnrolmentRuleRequestObject
+
+	request.RuleId = ruleId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteEnrolmentRule(ctx.Request().Context(), request.(DeleteEnrolmentRuleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteEnrolmentRule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteEnrolmentRuleResponseObject); ok {
+		return validResponse.VisitDeleteEnrolmentRuleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetEnrolmentRule operation middleware
+func (sh *strictHandler) GetEnrolmentRule(ctx echo.Context, ruleId EnrolmentRuleID) error {
+	var request GetEnrolmentRuleRequestObject
+
+	request.RuleId = ruleId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetEnrolmentRule(ctx.Request().Context(), request.(GetEnrolmentRuleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetEnrolmentRule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetEnrolmentRuleResponseObject); ok {
+		return validResponse.VisitGetEnrolmentRuleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceEnrolmentRule operation middleware
+func (sh *strictHandler) ReplaceEnrolmentRule(ctx echo.Context, ruleId EnrolmentRuleID, params ReplaceEnrolmentRuleParams) error {
+	var request ReplaceEnrolmentRuleRequestObject
+
+	request.RuleId = ruleId
+	request.Params = params
+
+	var body ReplaceEnrolmentRuleJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceEnrolmentRule(ctx.Request().Context(), request.(ReplaceEnrolmentRuleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceEnrolmentRule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceEnrolmentRuleResponseObject); ok {
+		return validResponse.VisitReplaceEnrolmentRuleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // FindGroups operation middleware
 func (sh *strictHandler) FindGroups(ctx echo.Context, params FindGroupsParams) error {
 	var request FindGroupsRequestObject
@@ -29454,851 +30854,887 @@ func (sh *strictHandler) ChangeUserEmail(ctx echo.Context, userId UserID, params
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P39chtHtiCIv0r+8JsNgR6AAilKtsiY2KApqZu2vq5Itbqv6UUlqhJAmoVMuDKLENyrjf5rHmBmIu4b",
-	"zD7Cjdg/t9+kn2Qjz8msyipkAQUQkt13HOGwCKAqP06ec/J8n792YjmbS8GEVp3Tv3amjCYsgz+fX9OJ",
-	"+TdhKs74XHMpOqed6ykjGYtlljxQ5I5liktBqCKUKJ1JMSFMaK6XRNNJj7DDySGJbjqPbjrRYafXUfGU",
-	"zagZVC/nrHPaUTrjYtL59KnXuUzYbC41E/odm6d0yZLVySOd5SwiiykTRE+5IhlTcykUIwtqPuB7ZCwz",
-	"Qs1HRjVLSFQMHS/737PlxqW8lDHFGUO7f//uJZFjoqeMxBnOgADZNOw7prPl+VizbHXgKxZLkSiiJVlQ",
-	"rsmIjWVmIK2zJReT4NBcaDZhWeeTGXxOMzpj2p7duVJMqRkT+vLZW6qn4Z3Q4inCE9KNqJoN//G3/xn1",
-	"iMxgf4oxc8zmh/5NPhg8ivOcJ/AXiw7MothHOpunZjXm5cHRT8k3H09uj2ePxOP5k5+/zr5RT/Xg7mjR",
-	"6XW4mXZuFtPrCDqDHSSdXidjP+c8M8dtTtff53/K2Lhz2vn/Pyxx9CH+qh76OwToll+8s0ixbusF4sDG",
-	"MzWHjde2ZL7edktu4OE99lZuAHZ2IacyW3uQMTyBe4nltHqIKZvQeEnMDxsP0bz8BQ/R7cxuczZPORUx",
-	"u5B5tv74YnjCUEvG5mbrUhyGV4dPXt5njbgYXCMS/Ll+kcnZ6tLeiHRpmYEqmAPV5iSooXtkWlwoTYUu",
-	"FvxzzrKlt2J8b0j1cGxm8Rc6ltmM6s5pJ6Ga9TWfsU4vwGmKZV7Llou0/GbL9Wm5y+qeZct3uWji7qck",
-	"ywUgrpyzDPgwYR9prNOluWe4JguZpwk81eVakXjK4lvVI1meMkWoSEgq41t1YP68EVSoBcvIYkp1+W4i",
-	"e2YGQTKZpoTdsWypp1xMyIjGt6dESPzEFVFaZizpEZonXLOkdyNmlKcsMUf6c85ylhwSYKU4DVe4csHg",
-	"34zRlMQ0Te28E37HDm9EA2AThIsP0YSNaZ7qzumYpooVwBxJmTIqqvdmvPyeLVehek5ywX/OGbllS9KF",
-	"G5mS9+8vnx0QbYAyo7cGbHDVcJZYjCCKjtkhuaIzfNGAdSSTJfnHf/1veDUAYDw+Wt6/Z0TZ13ok4eMx",
-	"y8wNU7x9cnx8SL5nS0VoZp6aa7iwj0/I1JBalSE9Hj+Jj9jj4/5TevKofxI/+qb/lD5K+kejr+nReDB+",
-	"FB8dOXCi7FLCs3btVwA7ox9fMjEx/OX48eNeZ8aF+3wUwtnL8Suq4wZu5MSgpczNkRt0MdDQeSZYQrgg",
-	"kZGlIgt9Kw8dHJJ3liGRXKRMIeoAmGKaZZwpEtmRoypQYIDGXY/7uNSG7T45WbO/N7Atmga4hv2FzDMQ",
-	"Vbj5eApLbrn9z76Hl3zG9erKX9GPBk3zVCvStQRFjgc9MqMfyePBQROfS2G4IDUeD3pmOXyWzzqnjweA",
-	"PvihRJ5SOut13tIJu+K/sNXFvbN8eM4yMqcTtrrCo0HzEs0bQ2UG3rzMo0G7dV7LW9Yg+co5NYwkEuyj",
-	"HsLc2jwcOXF4nrE7LnMFOzkkMBJSueITYRgDJTOZ8LHhM/CqYRuUnAwGa3cIjzbhwtHgOIgNxV7+dLx5",
-	"N8XDn3sv17ts5V9gnJVNXFDF+lwoJhTX/I4RlY/wLaIYzeIpkXcsI2Z24N/e201L/LmRSVrsWcskr2DW",
-	"7VerpVvwWGaNS7Mf77G8qVw8YynTIdXyUsRpnjCi5Fj3E3yqkJK6NJlxgcKFXAiWKSJFumykSzWVi6Ed",
-	"ZNv7/EpTzZXmsQrLmFeaGnkXsXTBRSIXp4QK8u7FBXn06NFTJ76B0Emiv/zlL3/pv3rVf/YsIkYsI933",
-	"1xdkxhPBJ1N9cEie4ZJOyaMBSehSOVEw0rLGso8Hx0/6g+P+4Khh2yviqndCJ7UDGgRPqNh7SHB9bqDv",
-	"77tHuDk1xe/YdiCAIaYyZWbHPfL++sIHhJCL8MaPv2nYeE0O3nbb13SiXvA0aBioSus0A3MAiqwgZiJA",
-	"jC5EJ4p00eiBHMxZBKyON09lwpzuE9wFnajKPrhmMxW4etcSGlw5l/imt12aZXRpflV6CUA1ygLs3omQ",
-	"MNO3NDFSEVNwkcdSaCbgTzqfpxzNMg/nmRylbPaff1JooylOyryRAEHRZJjZcXqdhGnKU+DAFiTkprw7",
-	"bzpklitNRsyoajOptLlzDciyTGaqc/rDX8sRRD4bsazhhWL4ytX86UdUPZnSQ550TjtfjwbxyXjATkZP",
-	"6El8NH5Kj+AC11TnyqCMgRrXAKVvqeFCbiMWllOt5+r04cOU0Uwkhwm7cyBRD0c06bsXPrXVcd/i22hJ",
-	"ChlLYDxzwc1oag6OJaQ7ogn57urN6x4xfxV7x48cNCSQaOByPDjsgIovximP73e2sRvEO1hnAFFGdyMl",
-	"590O7k9LuF+Uk7QAerGkfUPcDazIguup1Smt8dWsm5Eu8DirtBUPgQJW039QneVpalRnwcUEz+QZ1XRE",
-	"FXsv6B3lKR05YO94PIkdb5h7A3pHZZbnnjFL8h47Q3unURkoGbMFUWgV3fIgHw8elQd5xbI7HjNSXU2L",
-	"M3Vr7Ptv7ut8CwDEVBiMHYGtIJ6yxNw+pJvIhegZrcVc9lxMzN/jXBnWH0shWGzGUmDiM6+j9QFMFoJo",
-	"PmMHh+S1NWIsqCLxlIqJkVkRvs4WxYhlZ3LsQA3qGhiq+2CpBhHAcwp4PzWBwD790DN3AxReyGzEkwSV",
-	"i53Ra1yMUsEpI3sDUIhgLEFVepFxzYiK5ZxtzQo8DHrhzdgCb8oF7gtZYpqmLHugSGYkFplZdQM2RhLJ",
-	"kOnRNJULMOABWf+BCZZRLbMXYK+6F8wnbqzhGAerkbO1xhaPEXwMrQMzmbCUMJHMJRcOVVlCHg8ebU3X",
-	"x9WLcUI1W9Blu3MpVte3m9jb8dR330WYiDGf5GanVQgcWOiYgyyMJLnIlWEwxJ7RWWGD9Mj3kABJkZRq",
-	"lsEhXwrNMkHT50ZSudcRczuSf7RUkFywj3MWG10IpCEi4zjPMsNKfs6ldlZOKx4k6JlDkzxwI731EXuy",
-	"j9sdUSwziiysoN1hF9vZxyGfr8IBjb4xzfEOS+VkAqeYWL5agqRHhBHWi6OGc3st9QuZi/tRpZB6OIZR",
-	"VgWh9X4c4Bfu1e344kl5PK+9QVociZC6j4/v40xeS6LyeGqlIXNrLWWeEc2E0fu6TmGSYyL1lLkf0IDj",
-	"DuSO0ZQlKAW9pctU0uRaypc0m9xPAprjWEMt5TCF0bwDcpgBdl72MYbb6mhw8s3jr5+Q0VKzbaWdkyPv",
-	"rrLbIFpK4qZucTZ2xX0tZR9f27cgW9kueCX5jGvSPSKv+Lf2CDzD8h4uLWuVHs64mllbMrAuoYf2p87p",
-	"iXcwzor9COVkasRRYOT4UmHl5oqcbH1E3sXlb5MU92mbQ/Je3Pcd5pvwFcQDFDCIalCLiKJLVQGNFGzl",
-	"BN8Vztb7UJI34LBw33qHpphIiPMWlOrPqkcCtCT39ZizFHiGc7hse57H3zScp7fGbU+0eHVP7DFyYIkI",
-	"SuRgvRSydCr5EIDzu5J5FrNXRrzgNN2XQsg+6ozGRnps0AjNCRlpgZIPhpc//bp/PBg8IomMc4hN6T57",
-	"c3HgyfXzTE4yOiM3HSo0X8gsuen0yGLK46mzAIABMAUpy0YKWRmi+4yNOBVkTuNbOmHEjXDwq+iYBWg+",
-	"i5Jpt2xVTANlBIVZmLkZxzxlqG7SAqZcW0DXAYnMEM8MXAqKcH2AhJWmxO7E0IBKpQbusWQJGeVqSbpR",
-	"+fPQfBMdFNEpazThbhSyJUQ9pPOKloo3yLWUr6hYWgOi2h5r4RWa6+kwo5oN4Y5CFqby2YxmSwNZKcmM",
-	"iqUT483jTGg7siLjTM4QzjRJMqbMfX5H09wnidUpfI1q7QSEas1mcx2YyDOfPGkynTyKnybH7OvxY3o0",
-	"OomfJN+wwbjC2TwbWLHTzAG0FVKbffXdvsDA2wzLinZLtRULAhBrAlb5kpUuSisHF+ToeEcT0meAwz6o",
-	"+l2x21Ib3MqYQyIDT3uFA8e8ETDeKYl8EEdWiS3Oxu4c6V2Q87eX5JYtHyiS8piJmKH5gYqYHRCZ3Yho",
-	"BcVhyBJZG7DbIL8caybOrI/DznwjAN25xkCTca5A39I8RVMPxV/kHct6EOwDMn6cscQMTlMIHDLSgjrA",
-	"AJz92LTeC7N+mfFf7inp5P5AFWZwywSZUkXYx7mVLLbT2I5KRH5fnaQFDleWtQ8MfsWVAnum3Y7BJy7u",
-	"aMoT/7RqVscPHz70z0tEAcA1R9riwcwzGTMFVpXnEJJ8P23CrBAebrCBVRQdCKKDVxrcSOA/sted9beC",
-	"qXeYmN31OmApAj/SQyYS/HZrP9Kxp3X8qVj/VjpHue19axwOTguWpn3rUvru6s1rMso1ueMypZqhuIcD",
-	"ogQ/yhUXhntkecpIF9y/IDvm4lbIhRXtVQ9kXUoyBnyi7ggB+YHWYtNQhHgvVD6fy0yz5BVLOL0GGN2L",
-	"sIsBhzMz4hDAXjHZwNAolt10NPuoH85TysVNx0lhNI7ZXENknVF4/BXAzNuqo499nlCsj8D6iF1fK+5Q",
-	"vNuHd/vw0uewHTxQpAKnGmAOO+X9igHwby/D0ZDF3YVipMw14UZcZXHGIOR1nsk5yzS3wuB8fpk0RM+X",
-	"p4AWecOjrakWIhrhurtlGM63NGOLPLX6FHrhV1znsQvcbRtOC459njG15pWNs0650OE9plSBkS8j8ZQa",
-	"CR5CX8Y2OcCArEe0JJqlqdmpInROMwDjyiQ82RjSD2d2+cw8bSZ+rxwkqgt7aRZVkxsK1R+iXDM2zpia",
-	"YvA1OOglyChkxkWuGQRE7AYqDJX46+oPGbuTt2tPbuPY4NBRlcCLzeC6AvfWp9U4i1yx7HIjzN+bp57Z",
-	"OAxnsfkBY/rtCHbTFk2KZfYsbfgY6CNw5Qx9+PxYrFWOfmLoNMe9YNg6kF2CVhGavvXI0QZNtaLQc1Eh",
-	"UJ5AlJmmszlppldAH2ACRsvKzDj/xw//v/7/9eNfj3pHx998+k8bCbC6iA+YqIRYqbScK7KQ2S0Xk7Mi",
-	"hMQaYca5zjN2SF4zK8IyQehIMYzDb8cKHHLWF2EDgm4xBmAsM5uZZb6kE4aBUvgKQSczh1m3CrDz8be6",
-	"ABtYBclN0Q8Zo8mP0SG5QH0ftTZ70Zv3DXsBW765zuGcIMpuB4oo45COYe0uKKlGK70OBsjbnw1x1skB",
-	"ALsJb0NISARbANyBP7W6aP4D3hF7uA9uQ5f5dTHDKYnS22EEYt/JIzKiij05ybPUW9IhuZoalDI3wRmm",
-	"L4BOSMcsXR52tuH1+2TUIcZr+e0t5Cxsx3WbkfTy2TppCHPHbtmyzIPzeOAtW3aHPwz6X//4w6D/lPan",
-	"P93OxLyv7/q//PjX48ef/s8+fj8+77/48a/ffKp8PNnm49Hxp4Mgl8VNvOQYGFilnYRquuVphG7MKVWv",
-	"ZBbkoAyciFSgMxHC2sYyTeVCeZhTRPH2OpWY8tUB31KlCFUkmpdx51qSCUNGbd6GSc7sFYBWbEtqEJAe",
-	"TKzyEQlgUu6pGS8QL1eTsQyfjtCso8B4rM5IBCE1xbfwCRN2RD4zs5rnOr0O/ODN6R0jhH9cinmuN97z",
-	"9UDYIstKSy/01ctifWDU7pQLRkBx4FKoVUbrfhryBrk+4glkAdBilNWZqvHBPx9VL8sWMbKFfTOgV8Am",
-	"z/C2mNI5IwmbM5EohwVuWQ/QlH+Kudfm2u5G5vZO2TCeSh6zqHcjIqNPRqgQRxnVXEwivI0kTKoOzG8E",
-	"iABMhzCSIt1olqeaz8vBzIM3wiI56Ub2r+gAVXNrfQQz3ZE5osekW5nQqFpuTrTBlRC8kEJxBRr6Cib7",
-	"B+YAF0Tn4nRCF7FmSvfIzzn/BWyYzIxjDeqZ5mMah+/kIJacz+corBySKyNRsoS8ef3yLy4v3bObfvfh",
-	"GiJ4ZlzoIjFdzVnMxzwm556A2oU8HJvvaJmyOjgk58gAzJvTfEZF30jlxOwU0Jtg3LilUFzBPGNObjTf",
-	"vhHpsvFaL1F6qKVMA9LbtfmagB1FS6OEJ3msa+RgM9tez+i8R14zpXLVIymjiZ6yPuUHFQluZQ11PmyY",
-	"dsrgyOdx4DDfsixmQhsmLMekCMwp4shJxmLG71jSI5nMRYIrNxwjYTGf0RSIIWNmnlyz5EYYsIHBmFYS",
-	"GlU+mnFtxu4OygxZRsY8U/oAY4Bq0yfmrrkR1D7pPOQzZoijEIsmmcznZMSm3FClptmE6SGG7gx5YXyH",
-	"zw/UjYjgefPLQY+wVMG+3WvFb6ekCjjyX8jRYED+/m9ET6VixRoWU3kjpvSOFUtOyN//HWP18JFD8sEw",
-	"CGFjbHC1XbT8s9lcQ+bBARESjXjiRhitn8d5SiEF1sEEuU5tVTZFdmaYSKRimTHztcu7uhHlMf7jb/+D",
-	"TOXCDcDSZY+MliVXXjA+mWrI5F2SBctYEVyI7KUUdGWOLtkGckDWhagndCbTIU8ClPCHdxfEPkAun4F3",
-	"xXIBo+Ui7d1ykfyXSRYPFUvHQ49CZIb7gAT3IaQTb0kVRdp1qHoEeHpBvW1UFzfyAjfDaBmkOYVqtHU7",
-	"1phcV+Wjg1Ycxwbnh/dhuSmA0s/EOiNGQcFYrgVXrLUBp/Vy1m96MZUb17PD1N5kjfm23tdBiWeeZ3Op",
-	"WFCDSXKGvoOATk4TkJTGDjEZRGyuijntNMwxF4mRG1Zn+p4tifu1RJ7qHK0E9xc4SIg2xhmdsYXMbpsJ",
-	"t3jEkO6XodgxGLCNSNO6lsmL4pVCQw5Rep8qzEIl719ePrPGz+UcslbH/KNL88dyLtvWadmIt1wVuY2r",
-	"6yuJhIxTOjkkzz9CYqVlHC67OeVKG06ecVQgGib1VCpzTu0B+T3HQNOwSeyPIEmZOSHo2jt083yQlGSu",
-	"57keuqCkoFx4+cxR6Jgb0sV3XIkS92pw+ELIHVFxGxz8HQNnVQxVT6jRDDKWlJeheQ+idRiFLMmQItQ4",
-	"qwrlw1beNwfHBcehyHMaT4khBPBM86RHjJbRAxzsOSG/V1zQTppvTer/YmcNURXIbTMm0C2pwin13gOE",
-	"ZhxsmgHeUzCm1iurDh5eny0AFMs8pIq8LqI0VgVW0jVS6hyik500eYZCqRFFQebHMhsxxF+pUlwCUct6",
-	"xWBmlhA6oVwcHJJXlAtNueEXoyWJ3r65uib/+Nv/fFgsIEKBqYEIiwoBxeb4KGVDo4gEMfW90VBKWkBw",
-	"y4xAYkjMU64hTcIbq3SXVe+FgOVtypI8ZckQ3eVBIcI9gy51yIcq7Pu73G149mXU8Mpd6gIVrafaPnhI",
-	"vs1BmjEihDC4RDVstjSbbAa4gpDMSup4hyWzTt068jaTd0xQYA90AqJz4pndH7Bk9iAMUZgAndIbcB/D",
-	"Q6+di9d6k9ty5Ct83lAMnWx879o8A8+CkkNjwOkgul3kSsuZUd7woToikYzZYAJp732Qeexbffw1ATkg",
-	"zCXr+llgCZh1UZ8YP+FFXUxeCh3gUrfF3ZomddpdQKgBrSwwJegkMGFwXEiECBu/MHkC88oMBtFcy76y",
-	"MnlQ7m8l8efzpJXmckbsk4ZiMPprTnU83V2jcTO31GjAvArUub1a08gdjCA/g6IGRnlEg0C8LGLRkVdn",
-	"bbhByFVQHmdFQ6wAveAiVWqvCHIVvayiFa3wv3KvVigrHBaWJdTl8apa7Usdnt6werEHjFMrt+uKschy",
-	"l/X2wZZ+5pAvz7s/iJXFHYEwccdSQzrO0EIzVgSo4PU8EdKKQU2GxnU88RJffyM+gHm9wXoXKtpwdPzN",
-	"FlUbHg9aeEhDZrrtFr+TrYV0Q6paYWbydDWvQsseINISJBUbzZbgqFhftnu3alPZ7d3d5t2zBcM7oceD",
-	"weA3Y9LY1kDhhR4MBve3V/xaWN8K6fdj5tgO8aomiO3e/bKGhC1jaPZrZtjy6DcbIc53sjvsuIzNVgl1",
-	"Rma5zmmaQnIploJCc1h9LzvZHjaQccAUsaMRYeNEdZvCdijfoLavjc0F8RiDb34jWvd2e/Y151005e38",
-	"+f9LqdGk67Rn1JrLS2dLSg9p1u3qRQcV5HWvgrps3/RV4O2QqqrK7vbuLoLWjlRQ0xh9bW29hvTCv9NX",
-	"zKuowzJS3PxA6AWX8JCmEhwkBeigC8ZuUyNMzKTQU/jr55xmmmXwt2IzToXIoRaJ/SMYSeQXgA+G/zZU",
-	"tz8421zb3mxoBvYbp7+BEW+e61pkHFWzXz0yriqrrDI8mS5nMptPeQzkCrFNnhobOTtURGZ0SZCuCLXx",
-	"B2cQfrAifGKoZVQXPyPMdfCkVxRSUZHjiTLDOeYxVFRzNca84KhHyh+mjKZ6OoTK3m4m95sUI0mzBNaL",
-	"LAkcIjcirjGwMxKpW56myo6ABXpSt0QhARr9IhoHU4dsZJJFWQeaTq8TAIIzP3gAgCoTge353/u7878v",
-	"d2bIAJZu5sVlb6CBfQRGlvsKB0cOZ3uMjvTqB2+Ij3RFhj9bgCTuaz1DfOuqf29lMYKEtlcsmzACAwDp",
-	"iSr1iTw1OGkwTUEYHUYRWCvS77ai321Fv9uK2tmKNuYwfDbb0caZf7cl7WBLuo/ciaUx8zSFoFXDXG1O",
-	"016E0Y3n/btN61eyaW08mV/HxtV6Wb/bvD6zzat+1vPCDdyN5iwDDfGMmD8DWqGnEB40cpj6WXva4pxl",
-	"v7a2+CVseS0ynX+37f0Hs+1tPPPNUTTnwT52Zw2d6+5NjLGc/trEuDHI59wmXwBEJtncQsS3X02y+WcA",
-	"ziSb/+rA+ac2027uEnYGpoAUChVDQxwti1KWQG/rezWtMVa4/pGhbiLM3ngPIFAsg8gUtWAZ0H7VNrFq",
-	"esAn16Utqp4raCCzhGVlClWPMOqX6ITJCdeEUSyL3FJUuYJFYxopXvPBoKlCjGjK4atXcLHSJ9bbgsZ4",
-	"ZfYX170ity/DXrNQ8nS7/LrGVfhamC2O7lmr9x29vy6PqKhXYaUiSHQr08R2D8Rrk8pQ7cR6Bsn52pWa",
-	"hYYWRX7lStfBGBe3RevWjUue0Y9DQNLAyvNZ0YgIQtwhsY+m6aq9opDacfFcA/YUeWr+mh/vlLFWBoo3",
-	"Ipg9zMVU+gjmhN1eiffmOlH5qI5z5sn7wXIzHC33eIB8odoE8tHh17vBpsguXJ3aZkYiF/r7v5PitBtz",
-	"RrvmFTjE4lmDfoMqsHZdqeM1a8lSFXDCdEcvPxWN35opy7cgVeBgd4JtGSbcC4QFFzVbPK4Vbxevu5Y3",
-	"VXp+g8HfZwG7bbfx4j5yngVkhSVse2SE0f1wrYGG5OExxH4GOdPR/eN8q3dKnQX0imva0Z3Py3yiqKHd",
-	"ugBiB58fW8kde3VGFcLM706pJnhfwTFu6Z36i8yzZtmPvJlx7ZfA0JKkjN6ByJaL8h4x6iHWA7GJFeWN",
-	"B1IUNFyQmkRum7a4TJNg2Q47vCoimyxJNQi7qdZD9qrQ3Gul5/iYxcs4hXKdOleByiDkNVsUDfvQfmKQ",
-	"JsnoWEdFp1+ZJtXsYWeXhuc6np2m0+vIOTQfilOp4DPN4im/Y0mTT5hPxMWUcuF10tsCMT5MAadtiX8z",
-	"zhmh2pw+1NHD4gO5YlnhWDcqqopWjzXJ2XlD0ajEOVycHAXdGGG2HsrleAMDd5VjKIaCjXbUGZEGN8fQ",
-	"+0qw9hFluM6mTBqeKE/HxiARnrlg/h4USofm4hSa3DmqhyW31l68KKQ1vhFbvU81pNbhSp38dtB6clfr",
-	"b723skm35BMBq1e7YdW1K3sBBSi8chQFIOF0d0MiH2EgbwiVihmkT34JbLk/AjTXp0NDYqbP11hqHROy",
-	"m1a22KHhPbrS1N+Cw/9Zirg1WGrM1MLox0aMMSi3G768EYxAqRtzNcFYHpbY5LatEWVnZNj2AD4X/O9Z",
-	"1tO+3HxeTdWTLNi9bEZC4XgCd7l9Zm09TDse6ML2+fYgAJbbVJXXjgzPFGZudyojlkoxQTN3FE+FY/VO",
-	"Xsu14ol9uaqDdszTa5Xg8DLfSsV1o0kQF/tAkbl9zBnP7EWIxbQqCzkOZQm7CjnrgQ7BbKyIb7BVN0u+",
-	"2xL68PxlszELMcSeQzeKMxUyZJmvt4QnjPg66LOuANO5qcvJ3lz98ZxcSDGGHPirOaTPv7NFgrOGyimb",
-	"mYlFG880CAn4W98yTcBE2z9elx4WWzUNsdsIZBWxhZYFw7hI+B1Pcpr6d0MVNObN7c6Brz16P952ErZg",
-	"TracMJXxbbi6KlK5YyYAp3nGEhZjwQGfmCoUMKWuUIKjhCWDnovYB8dI6H7sL/aZAMXHrKUKwYZO7raG",
-	"vzpf0CxhwbBcDg3p8HcCqcAuSM4VALMIHeFQEVFMa2zc6y1gEOIIbh9vQ8Yv15uLsJShuFAAAsz3cyyw",
-	"VpkFGpnTj9YjYaM+8FNwAQ0mvzf+NtH0SO9YZmu5eWf0QJERgxox/BdrFCTdwT/+9t+PBoMqltMCAWyR",
-	"QfPKLzUb4jdPDoOWuVVLXNNN/wJr9/nBRhbde4Vtd8RiOWPYivauxiDwu+0vfFhQS87u7PVG+WRJgcxb",
-	"TdbOY223XnqsS7kkUCHYLq+mtGxhYQ6KQc1XQYlDq3fBd3TGGXlLs9uN4i1m1bv7rnIDedXRi6UUnMrL",
-	"hPekoSpR1vnDepmsOcWhmeVWshQmv4EsBbvU/VgHnbD6ex3fzgo5BuqTYKVLAuWDaHJKooKR2WqTqI6A",
-	"ouLVoz/o2RwPczdEPRLJO5YlOYtuRFf7GvicKsUSVySzZPFmAC6GDvMj0lVyxspr1vGqg96NgMqWkaOY",
-	"qJqJ4dvD3CNG6S7H7nhycKfXsSsN28jyhOvnQmfLsIscO4cXfNSCBINiUzkJKD1xWMiH2vtGy0mkYD1A",
-	"FYzVwMgPjNY4xK/uWDZy4RtYwA2sbIcjiskxKKfP81HK1RRJfNXdHGu5hXrY61DX9WqVibpEIGW7bpWN",
-	"xhA8Xe8OhsBVrOxrne6tuqYUDneZYZV8M5lSuTUld/3708jVB2fuxoe2DURPM5lPpuTq4vJVz+A0n52i",
-	"UdIMbb4tHJsYDbkCMETYFgAwS/NKwK6CAKTyEgQ7VOlvURG/wNuiKv7lVmX0bUudpsPhiZPCXO8dsOHP",
-	"aOLtOlxGKs/GNGatNnBlny0CoNosB9o8u24d3ZrmZY8DxXqCNbDt8R2sqa7kmjutzuzy5OrzlmRZkqT5",
-	"q7yIg4QZlCu8TikOer1OkS3mrTDI831MCIoGjlkRJqAbIsgHeRKWD/LkV5cPzHpfyom5be8rHZTcfb10",
-	"sHrfY/vJ8idPoZHjsWINv2mpabp6DBDKxQUeAWdwt9I09RCkyedrb33XDdPO7SbaIA74NBaSgSosLKYz",
-	"BnamU/jy3fOra3L+9hKKwr+6eIv9YeATh+Z8emku7zuOne599mvjg9VSaTYjXCuWjn3PFp3zTq8zi+cG",
-	"4eEhcHPxWfCKvjCHPy66/a1o/uXPhk6d1a+QO1av6PV2q9IS8E9uuHJtIhuF36hoHBIBw0TJrZ1JY1Or",
-	"I+jCCo+QLtzjZJ7milSNGd7RQVdCrpevpNBT5VmvnEKNVdkTybbQYVuUEShXgNciyhzrtuVJJlXbjCfq",
-	"btGoCc0NYWzwMBuf6xFMlXJyKMaCVBHl4vm76/7x4PhJ/+t/OX719M8n3x992+4esmtpVnQL4JTIFWI7",
-	"VaBuIFmM8PaNAX5g9q+fJeFtZg/qqs/LNjUAgoGD8J1SLkpV7x1TUA20vjCaGgVvee5UpFVd0LOZQl+H",
-	"TBH7EpmyNOmRlI01yYUVejbbGmnjXK+xYl7hlQRBsotz/v3f3CIOWjg41rp8YEeeQ+fenhtLCWrNfA+K",
-	"eAQwmUK0c2XeHzbdFD9uU0t8Cy/4dr7EwB6fgwsdnK9FK3bDd/DczCWVFDoWeoAf1Btd9MiICgEGB6YQ",
-	"oWSuD2oA2mD22wJANSJy6OIfpdtuxXxQp5ZGwmtgab6zEXmaj4M+T5uKX52nQXJNc46JHDu7KQqqaKSh",
-	"s/+IfXE8d9R8PpxmQ7UUcct4fsCUYSUIM0BEZSwZJF37nnPw22Gq0yF5AZTqavWTbqgczWoVmjolbUgL",
-	"+HHH9juOpsIx1K/QAeT7reZlax73rtmxkTExrwBRqibmfjNo5Zr5J+mAss/AectWh5taIhUGXseHw2dC",
-	"40wqRZjIZJqypKD3XllxGczDN8LGx5dq0d//HRIcKjFGfnxn6RjrRtaHFtVsyTfCWnMauiK5hkeu4ZDX",
-	"9sgZzp3Y4sjpRgA9UY3vNAXvF+yi5ESYaWgtRpYBZjcC3fi4Kex+5HvOd20r9HvPm0I9dd3sQ7m7yBoI",
-	"Ewkxz5Du5dUb8s2TwdEWqpXXYSDMmG13AsA672EV7kdg2fTnkltsAEi4jYJIWJYuuZgQjDmE3DmoHF+7",
-	"PGz0h3XkYF5oKC00WNDs4HPEg2zTpsYm+taldjn9p2xTM2OaOuVwnU74yj3Xtg6H5VirNqKrOfR+NMo/",
-	"eclowjI15XNS0FPozOw9HMS7khBjqmkqJzmztr8xr+k4nXk26afFnF+2ecY2KTW9jpUMm7qyXEtNU9fD",
-	"Uo4LQdJdYWHB5ej4S/TsKMGNo+y1QEGmN/JjdA3vzJHbxZSgdrJjBYS997TYb+raP0uTi31Krnvoh7HP",
-	"nLlfoTfGSlOMmmTSrEx6t8iafhZIMffoZeGkiN9EH4u9atVtszEqNWQ3JJJtLGz4+ZTlMvDxMKh/bIzL",
-	"bNKhv1zVwWZF9p+jeuGOessZ6MY2bqS8bX8D6kwr+vCLwJe0cdSSNnYozf2l6+Z9KWl9y4p59xPPtyzS",
-	"eO9iXHuUrH1O1iLGvFUZsDMSsWQW2SjskVqtI/iZa4D9hxOx/1eqmd9YLL/oRdCyjtlBm0JmTWXmfwO1",
-	"ynC/+/CGox/q93IOPh7tsb54Idd/ydLiTeL7ry+GbyMuNxQx/F183qf4vGMF7VVB+AuLsL9XZvy1qlvf",
-	"R0q/l+R9z5Kne5es14nHDasJisu/iuy7Y6ng30Xb31id0QqsW1dIckLJ/qsjYWJtLftrbYmki6LRwTuo",
-	"L78q0Jb3bDCBugyLeFjaIP/+b8RcKw0hCGdk4PKYRjJZ+r3Bw0a9VdnDC2BfTwvw3LPV0PN11QdaGmjW",
-	"Zk/skC3pqooX0jZk3ciF2kbqtnkRLbiEO/drfL45BhIK5drlzFmG0WVmXT0yWoJZx6xKkC2K7Jezv1c2",
-	"bWRtDGNDOLbdaq+Go2V447rckHINTfRbySq28e0QWYTkXMscBQpenzN6I4qkUdKt5Yv2qlUYAsmimPx+",
-	"0PPyQklXSH0j3E+fMU10BV9C/ogiHGq0tDA68xfLlS0kBudWxM1mUKlznnJtJb5wEZ2m4Fw/8Vu4Upxl",
-	"CBZE3XKBEQ2hdCMfBsGMJi7eOngFfxfS3ABZMLjiHBgynq09Jdi3+WzBDSdrbocSUgfhdbrzCa6iPO3A",
-	"z/XCfyU2+OfvbbSyq3Jmf5r1NAV0HWQlxSVhiPQB3HzQ36ca17ZjMSUPGSCmliZbOBjKly+T9mn37na5",
-	"b9mhIpMTS6wYlrqF2bNNUPxqDnH78dmM8jR4cYqmG7Wh7Em1KAUWD64c/cZ1bl+wBA4gXLGkVqikOjmf",
-	"zVjCqWYHn6dIiWMJ9zr6tmpB7brbUwG1GtkUvn5EmHD5jzDrMGe/JrMAQua4Vq7yj+phcyIFDBWLZiqd",
-	"5bG5eEN1VYXUNFya4JwoMFJ731bT71whq6Yo6bYF3uzjW1QYwxe+XbYvY8C3korFLqmYL2R2m/KxJld0",
-	"zPQytHC5EGyr6gu2mEN7WBYveEfFU2YrNAi5TX9ti1HtAHflnjZvAgaGXdEYuQCAcG20/C0YdO7qKVtC",
-	"q1mWgPhzsIUIDWsx44b8B22ZAgxSMISCftq+6B737AxrMMk8UtngxpBgaxloutpAE3IFMKQPXpkhr/AZ",
-	"QstMMJxyG5JrtEHYwM3R0oa3YZ75+pWeEZoqfCJ6fk0nUbWofrt4r3rAFRxOSZUF4nq4Xy3DUALej+Mq",
-	"8aOZhUOOWFCZgsRAl2phJL451dMyZV01J6qvRax6nxWgKSxPtyU12Z7o9SSgNjwe0t52YvFrm4FC0RwI",
-	"DTCg4oqMZdbyampxD9hsvvXXgM3wXL0FXrNFf8ozVj3PvVwGG8jerckj//bwbk2sOPB6cjzaihxL8vNz",
-	"MTeR3QZSc6gboJGjf/ztvz8ekIQrzUWsPxO9tC3eHHYr+Tu5T/xmmX26gY1s3lYNrLvQaLApb6PqtJnq",
-	"tnLdhMI2fJTbgFB7iWsob4Lfq9L5wN1vcIOH9LUQh8gbIvr8FLF9A+qdnJKfmoGbSsG27u5ANXqb7R3a",
-	"XCVnH+rUfGkJ+qzIqbrpoFPcfGvz0rrmwYObzn2pvlj9GoS8L7+9t5Z9bzZZ11G3dHHvpvgVzVbauFbx",
-	"VXSwto+nM+88x4rEIUCmTCkpelgRWGZE5dkdW64exyjjZmXrV/gSBvsWHm0lN9qF2bp7LdptV/bjOm4b",
-	"7too1wttmDE8Uq0p0ur6wR1B+bTA7TNvrEM/6I+oYklZgt4o6VxYq1PsMHbV+L6mZfU5HFKl/Z3bD+my",
-	"2Vxj53a876DN7MEWvar5L36/6tW+0Q7Zmi7aWn9/e6MIxhKFUfK2LHb48rUw2cwir+yDqF9xnTbQs53t",
-	"gSLwUFXfeJuxvprysSZcqDkrqgNurutUrtPiq1uEhwzeaw43/XPdSKb3YKZtqZnmWr7k4jaQVTdPeYyl",
-	"7CwICRfWzFDVtruK4XNmYIq1usgzex2Zqzp80rswkvtzhnY0rnYjagxPi9HY6y7krszIiC2ldU0ykRy4",
-	"PyrxIcEY/D2SW4sj+RLEdx8BpJHoNpLS9xZxqkuMkEwi0qUE0BHs/oArBz0SGeKJSNc28i0I98AQVIQU",
-	"FfnhMzga0Dj/BeuO3rFlg+/bW9weBXhRHndNeIf9RWvuc5qmb8ad0x+2IMgfe0FHnMIGyDBy6xjMlfPb",
-	"L8m+kndVZuZyGtdd0F3BFgf+Nd2eWPdOXHtSav7AhGXSz7NMZiG+siSU/CRHZEx5GkpDnTGlbBnZ1Veh",
-	"alkxhzfGesp2Y/7YYuHfyVEwYLic1aweMmm1IjLXsZyFdLEWNlgz0IKCoJVvY4BlDrabL6r6gXzqdcZc",
-	"rHdbcb+3isw8KLdb3k9y1CIszQe4Ncs1n7y1V9m4kxmjwjlRUSFOJFhGeliMTGDh26CROStKL24DPFuw",
-	"sYWznJKFzG6Ldh7OX871/t3j1SU6n1gN9fEwPMeKb7zdhi7ezAt9YYuLpHyfSBxglVRSKiZ58OAvr96Q",
-	"J4+e9o9ILBNGuhGDavpMmf+Ps6hHoPZMKXuAIQxHc7Gr80zO5toVOE5sxZJaIyVo0enF6f9AISD/UzCC",
-	"fiaTPA1qglhzvkyXtE8aGTa25eWLtT6prOCJl9lyPFgf19soE725Y1nGE6Z8PsmSkGriyhL31ZzGjCjn",
-	"Ft/7PfAvwNvCWqb5pcZYV7HjM3GTbXjG5yXIbYhw16awuGOHEatAliVxb7NFxxMw92I2DzDFtynlov9c",
-	"TFKupr4lrYwtB5XiH3/7H0TLOY97UP2eiRiCIqEe5Qeup4SSyKZUXCa2730+TyWFsk/cUBm1tdHnGZ/R",
-	"bEkw9aGI2rSMQEF3XOzoYSeCR3CuCpF8m/M0AbO1i0QqXOCCxCEKAlxa0IxNZa7gvhqP61ndRfbHejuf",
-	"3WpY8/FAQTKm80ygHxAuSdh2f0Y1yzhNLZTOfGBzLNMniv4oVLvU7gcKoVmFhGIb6qZXN7id3mVRpx3+",
-	"u9t7FSZWFHOeBifABJnKLpbyBVol1Br5xBKYNHpznmLQbCJ7RaA8zfVUQldUFMLMkU2pSE6L9me0vL9m",
-	"MmEp6UYvn5+/e/1s+PLlq+H7dy+jAyzuOpvrPrTvLo+UCgMDCJzEdnqoKyFhzGh2C2GEoLwbfd7ZLFGO",
-	"4vHUFVQ0+uUZoWaNNEUbz4yahd4xMmYLVmsTLghVt64GYomAxCGgIiqfz6GggiQzmbFD8hysiPACeK41",
-	"NFrAYZCCVHl91er3eX1CvfU2Q7DnrZZC5GaKYS2aCSysVF/v4X2KF5eB/wW+tEHspoj+CG/JiHQXlIMZ",
-	"BsvtopB50CNRlgszTVQJ3CfdCAXdQ7cgCGZXTJtXUKA3D4EmcWhvoIgoulRkMV2iDSI2HC/FJ0dLUHds",
-	"ZxmWQW0UODUvhKRgteeX5OdcagqlufA0+R0TZETj2wPfpoG76/Q6dhe1+G5cqPnSLWWNuWNtlWfM5veb",
-	"QvgJ+pn69RP0zTL35si+ymfmCvzdle0gu38v9ooJrPQkRpvcjF/I+fxruAub4O8lpKz6Bl1sfdFZzoiH",
-	"ojmzIq72l9mifUO7rAc/ANq9sE2TZfuKNcCqrZq4tmkYvb4Zzr5b4KzJ1Khkm7m0jbKlqrmgt+qozBoh",
-	"hqlTzrxa0R3A31rEpm7jdnUWcoecAXZpmNG51swqN5ucm/bR0l7Utv+xd7ubi9brhFzpU/PZuxdXJnj8",
-	"ZdoTP3myXXtidwNsQ18VjKnM/mivHZCh77FteVyZ84EqCwXaJsfFxYc15sCZ0bop8tNB+wyj3zsQtwo8",
-	"8voCF9aZoivwKlcPIOL6NsEef2uWVN6xMRfsfoYemgQcK2PGEiOAb2mjWVTHLKF+niSEOvcVFMSdGUlJ",
-	"xNBkLmZJniHKrkg72xgHilVvhljYNAAwoSSDh+DyoEkScjztYhNw53meJE0tlKwS3nNEjMYm8N2qcGxO",
-	"o+XynCiU6wvOUkSSr2qpGRXocly3OO+pFo0NPUKpbjwwXRu7pnVFBjfq0KoUuHtkKlOwXBRM3Y+zqh6m",
-	"L0hsoTe5CLaAIMC386xuEd5BZ7ISXvGgiN1qQJA1IRH2xXA80rdYynQpc5JkWHajRSxSIPCoBRuzwLhH",
-	"kJHnGK+e7U6gdRDdU+TMdkdwn6iUTSEoFtD7VHB3gHwRAOEItzEAoluFuXXmGjH7YAuw78lPdeXpx7WS",
-	"sHJRs5jbQB3DvjOGN/pazfSNuChExW0DrKBtozKsrxwvbINpbMgZ3lJq6IEK1w6z0tZRkTszQkMfT9sb",
-	"tEULhbnRCsXkqjmbHmzKmEjftQrBAaGFoGfDy7CadjWZMKyQgJS1Zz2n7qTwN9VrPOdiMT9uxDm0smxH",
-	"sThCkVBuYKSYLk7MFX2/ZWxuK5fc0TRnwOss3zv4skhb+LthP18Kh0n36B9/++9HxwMyg4EOzpy1zqhX",
-	"Zfc5IRGvl9X6xXUP/ObybHvG+QJqXw8OO9spxzsRQzHfYLWQ84YZ1zBXSPUOCHdQj2kxlWUeuYdFI6Yg",
-	"hAGiqxYiJNxtWcMAU9k/awmD/dSlKPe1hns0OYpsFbbuiIEvDTyNWHypqDsQkS4a7Awu98gdxwLzRrlz",
-	"JW5cUzn0ALlCbBHpLrieJhldiINQSbdiis3V26pp+IF2K3E156BHGI2nZTGNFeG/V7idPCWEjJheMFYE",
-	"rAbCjpxEuK1rxSotARXBm3/LQa+LNzd6GItlV+dbgzHWF9TsHKOKRGMukiF+diEFKlzd6rOUJfkCNUCg",
-	"HXvRfh1abu0l9Xu3whX/MYpP7FTJoVxlM9JeB8HzImOsb9YFsMFL/smJ2VJGY+gYa3hFj1BNZlJp8nhQ",
-	"77VaBLoVQToVZ/92tVWreeStU8c9Yt9WX3PSgrk8bRyvod1MzlyKWxKRmbxj4ELTkkRalr8EbIL+m1tl",
-	"0XnjbvFe3bhXmb46aAg3nlkP0/OPmgm1PQCvwe28KDxVqwBZ4+vyXzwjKdVQiYCKSldUKTCarFJUcUdq",
-	"wrWE4FBCtJmpF2lVCelGLGVoOD8FkbMxe6uMiWAp+7VjIureudV2+ehsCzCKfzFbcz8XHo3NrtURU7pB",
-	"hi/SIksPT4/Y1k67OGYqNRxrZXhd3FZpKcbr0wZxJdJgoLMnF3FX5cJs63fbiQpVE/ylQQHb6BXneldv",
-	"OPPZRGMOl4+jtdDslG3pr74NZmM1Y/0OCVafO09114zTP9JfaJYoLFGE8akE4lPVRm7DPD5cSzn18kwr",
-	"ZZod+YVY1AvO0qRIAqoxWaZtbcaAq4YrssiMhm8l/uoGZ7nSti3XameuYLNUmtEZ06Hanq/prHDbyvGY",
-	"YVHPn3OWLXu20lNGptAglRTD1DyPdMKGiv8Sntpo3KGJwer6Fn8l3XcvLsiTp4OjAyeTlWtBe45bow2+",
-	"IyOZLKvLeFi0aNh4pyDowycGk268UpvOcnNZBMXuWMY1qCKO6LgYS3CzQhQxS3g+6/Q6Uz6ZgkLMNY9p",
-	"GqTBgka8hOspVxCUqDPKIYXYlawdy4wcHf9v0MNK0/G4apR/tD+jfD0TofmCrmWUYS8KJoIRihMmfu3b",
-	"+A8ZFZolV7GcBzhTlDGaRIRCtCBUrldnJILqccW32P33jESUR6Q7wfEM0r85z/WUxCl3kRoPZ/EcAnUP",
-	"3Lvnl4WyCpYNc7bOUmSnOSTnby/JrbksY5plS+LWJJLiEY/bmx+NHgBl+XsdyoNIBtXTmxuIyDEYs9QG",
-	"G9VOddU2xgRu1ZyvTW47PO5y2pH3XIT7wv1RLsiMiiXunowY2GQt/wLQhD2XjaV3K5rrlyuLtkUpNHsn",
-	"+lNVgbRbXTSAeRkRU8C7JummBl2X542VxV9Zy79RDO3DZMrSarlmiHZ34b1wSj1imP4dT3KapksIQKKC",
-	"MJql3MgwNE0PNlWP662pd+6vaiI1oaBElUGD1bHXDv4+XOrfSESzDbP4gUM9AkW2xRKMXkX98tYRg6XZ",
-	"p2578doxrC4RuUXZa+jeffvtntfM9kAVgBFy0abz+S2fz0On+C0VRo60o/UAzguWMZDD/D4YxQSDNeOv",
-	"OchRm4maT9NOcP/DrHEBd7Il1CvtCeq0WUKyBb2XUUs7EnzXSDjmlsRTVwfrWMB9aPl1haawUn2P1GZv",
-	"QdDro5eLU/6iYcxFwXk6n6d8G+0Wt93a2h/k9uFiyOG68BBgUhSFtz14tlt0c1DXWqS2O23E6ZaRPnXt",
-	"oSLybATdM+/5XYQaJ39sfAH6tbQuf7aytjUpgth4LlRz8zisNTkhrl0Xu4M2bezAhN6ic+lvoF1deXyb",
-	"YJqxecYU+PrIObk7sl2rEArYCRAb+JWyu8EfaOwqM11RDjSjMxD25jTTEBFoGBe0PoWQYOqCPTIJONDr",
-	"gFDVrELsIbMLVZHfM7oQoHj/hYiiNJrQUhWp3a5JsiF8AEIUfpJgQKvoNPdtPsK38Cw2akuZTFmbYd6Z",
-	"51q7KM0bDUULeKBPBizCb5dhgbrhyPZFCRYBfqcHH7jqPEm2vIIx+qS9CFOiZ60ja3Md7XDAi2qzGZRE",
-	"A9Tb1MHCSL91ukVTMljdjUq7B2XPikevmrSwci1OEkcTiVFfUjbWJBdolUgO9rCataaaVYWQQEtSQsfo",
-	"wWQFUDY14bKB/bXNV+dvPNPXjTEbbnUJV/OULnctjQuztAuDnkHjsOLbow1iaQtR7qyWDYx+ixXhbqNN",
-	"7wtItCvHc5kwoblevs3kHU9YFtJGU7lgyXPD+Z/JGeW1AKeNgSmu0krw4VEmF+bq4RNxuSbodM7kPDXI",
-	"KohRStDFnsl8Ykl7bpfvfO92WNKl1rRsBGWvGAw8/EARJhKMmcRqEAlXsdFqlwcNvtKU8lnAGd185Zc6",
-	"YvtWZO6GryXBlnUzhCTmGQLLMUhoaHLzdeIub3uX26XZ+UK0i6BrTDYuAAuRKQmcjHJHxYV14lUOpKjZ",
-	"eNimhfBOdnSIZX3XQkiqo74TmAokeJ+lDSYD90RRUgxOoCxICacU/bS4Ve+zNCqLYLTa9ZSqCwDtFYsz",
-	"pteIMu4IFDwIeQoa8hS6tq0UBO+7GkENOA2R1FkQEX/iOlxw0u4sDJ3vPnxPrph2WHHHMj7mTAE6BOP/",
-	"ZvTjfc7LoO8rOp+v9V/uNvQKRfxGXRV4hB6rrWFxeWIeUa9iWp0dFwyvCuQqlZXnhwjTC94YuzlI6udy",
-	"UfDfrRJjeTxFXqm8woDuCtBGdHduw8WUaleiqMwWMAxTGbUQywji5gN5h7NgZAMEbvTNb4QmCZS46Lo8",
-	"tAjeQftmvYzWmrukQY5SPUIJPm+9OXAJo+M7g6SRcmZ8o+XUzUG3c5ZhTV5orVwObz62HDx8353jHScz",
-	"+HebrRVNODfM3EYeetsiTaeVvNSIEwk+4+7NGTX6QlFVSWZkZsRaWxyrS4WrnWVwtKpA+BLn40fbxazW",
-	"5LQGqRdp5QGJaJ5EBOJxpjJNoDOgJw/IDNzxRYm9pcyJYprkc+KaD1nwHqzmiIfkgILst2HillmslWNe",
-	"yKyQFY340ucCN+M+uFbieJk9UDZeQbHMXK3mSF5dvHXhCwenZnM3woMEshuw0qPh0Hb3n3Clob2cGcLe",
-	"lDXY9ODGvBEZS3jGYk3ev7skERp0i+VA8kVM3r97ifbdh5LmevqQJ/OHRrMb0fg2OiSXWpHLZ9XjO7wR",
-	"H2yJCa4d9hXCtfT3hZIcFS7IAjt3tzi2dVLMNeTml4DBzOeMuaKcGMQGZ0pTh1xd6nZsv8gVU+Tt9xfP",
-	"MWTkkLyuyDxnRM64hvojWEMYxKNSXrplc9eJM3JYEhGl6RLjJxU0wIluOjediGQMo6sb9Lvq/m10yRuR",
-	"LosQ8C8inL6ZM3H5jFxIIQzSBGTVkkkjMqH4YPHncMHStH8r5EI8lHMmeNKHg5jkGK+0wtMbPBelWBm4",
-	"M8rbFx8jeM5jDik/H2msU3Drcq1KpOVKRe3mtnJrLX0SOCqhYN7tkZ8M8zKYzmfMYRzeZRUiJHcyh2ha",
-	"KE04lbZbK8R6L5kHS7gLGkTsVuKyligqL4HazpDLg9bQ8w7RTp8r6MMskhXuxY2MM255SL9dybsKpz/R",
-	"NC9r6oBcYPaOIowV7WyumN9HJMFHuQY4unokFeuPBxYnBGwUrttIqu/WyTRUWITXyxLRzMU/gZ7eqLZB",
-	"zkwl4Y4mM46MV9AJLMmmhARdT5cTYZjdG/EBotwCyXbmCusrTY0ackjOPX8gdn41KG/ZbCzFHRNlwVyO",
-	"gx+aib778P3Vqknkli2rdqIwdqAOXJegJkF19JYn4e8xqnQ1rkyF7Cu14zUvhw50rREbNhd66yVEDI8k",
-	"zZJ7+jm8kZ4LHS7nuOAikYuNpUk01VxpHqsP+Hx9N3aYHi5ww7ZwMSt7K/OJfWNXm+i/Mmc5UOyLYv+g",
-	"1V/ulXQLw3oFn6xBzK6kV9lMGBxlp5Ltk5CwHQzUXYZKLKpIy4Fqb1iYtwull6iAFGmZWZ3n/NIG0trk",
-	"jglDw2Ugr7+dGRvnJXC5qHb97W7Z8m1Dmjnc7WhO9QYHNWFGb1mTsvK4hYG/VF0eBVQXDcX3z9coMNJf",
-	"URmBUcYUfSgKd2OvKYnejU0y7ppkjeJMFzK7hcD01l3C6t6P1WnlnMcNEUI54GlDD/xtpvnUiPpvbYmq",
-	"LTD/jWCFMmWRPNAxSCbLBrSiE+aTxyua3SbSZqTXBJ1tD8qOHTgebG7L4tuUK72XWj493OOPa0EbIK2L",
-	"cJNB0nXprkeDwcGOLQdrvtw6cb1qAJtRNI0QE4OhwmibRq42InvK40JSmLNsxqG6fCBQns4bo2Z9lblU",
-	"pEEZMMzwli3PPFu7yy3faFxvsNH9ReYZYb6Nzo1eVBaHqJAMo2k3u/LYsmljVoeuZPUsKMZUoqLdjW7Z",
-	"0gV0wSpQPfnuwzUI/+yj9R/b728xlW3jouyxbEKOayao0C/tw43GPwAZNoi9D6Q8/Gg0MLoHyNLMCSI0",
-	"ZJDUe4M7427xBjF025oq3hbvBdtTbht3E8t5U8tQ/I14aTAeNrRebyUrJ1SSAg4yhIdwdviz0cGToFtm",
-	"P3VNwoFDxdIcqRTw6lmmUKJrFUdCnPMV09QJ1+vUjJoylo24zmi2NATUx1pJMzsSUtZ83je3JR/zmDCX",
-	"dl6NczaSr9LDmGG2X+fion80ODm2bHWTqtnreDgX0BY9TKY+3vtaoYH08I6zhZVoh0ZidH+PqHB/YoCv",
-	"8/uWHzEG2I1gP9kxYjmbSTFUmmqrAGt8MKRwvgXrSThY1VpWeCWC/8zKZBMaL4n5+h7RqnOW/drRqm8z",
-	"OUrZLLB9Qd69uCBPTx5/bdR981BhjAuVIk3C5T81Vu6Z0XjKBetnjCbmGwJ9HKBJVlV4gWJYcIEOi14K",
-	"qzZarF0wbPRSvhHk5Oi4ZxlULLPEiGG24oF9qzLvSSjwvynr95xM8xkV3mY+zlMq8NovaM/VE5QxThyz",
-	"egcvzIAlW2cIs3CnwjfCkzZcjAjCADJ2vz55Sv7f//vx4bEHfNIFxy0XJDIf6zkLXMB5DNGg0riWUOET",
-	"ztKkn7I7lpLyTHFm1fqy8HKyQwVOhdI0qDpde2IK5EW7eBtAY3sihixrWcl0zh/eHT10/XwfYgS16jQk",
-	"1DOlhzxZP73hHg7G4B//c9+WSu5jLyQ1l0Ixm7Zdg//Xo0F8Mh6wk9ETehIfjZ/Sow1lrFcX8sfr67eu",
-	"D+EKvZ0cH29RLNRWS+rV8b9W5NfB2Yxb3c+fSkxopm78YnXu9+8uScbGDGgJTRGFBV5tmHiq9VydPsST",
-	"TQ4TdvfQPqwelujZb1pUXSsyv5bVBiz0Q5e8KwXyDpjQDtpnWTzB1ek+q7TNQWHamgiKIhE9ElGhFixT",
-	"7omfc/5LqDQWPNRUO8QVJIFqjNSO/UAR+1qvrLyeCyw2enAGTgYmdLY096d91GsXvFXn9XN4u6ruHYfU",
-	"vTW1SSIjRkVFIRAVABfpRnAAEYaljXPVGHjE7l9DiK2tGFQ0m9+y0pKRMCAjrAA0uZhKHjOvm5RgDBy2",
-	"KaNKE72QrsXlGdHsIzbWsnv1O2bRW1boqlX8CTE/twHCkx7BmlJ+P3CqFFNqJZe28/NR1VTRopqV1wPQ",
-	"K5h1IYXiSjMRLzu9zsWUZlzNaKfXuWKCS6jm8OM+THrHATTcXGWFlhwf7n2kD8L1GTrj0DKAITwNlVbY",
-	"R10tIoGxQiM2pXfc6EijnKeJIjozE4yp0kzp/z3kWtuwV8eI11Mpnvb1EtW5BeOTacCReRVjCQT8/Ywc",
-	"1Te6WoBoYw1RV5ooWAPcQMk+uY7MwpI/ML+fS0Qm3ehnpYOFLn5W+teW4Stn4FUqUVxMUjaMgQ0YgOap",
-	"5nP/GwuljGr0/js0+zE4S8GPt4stQjK1GRuBLohIxSSeSsUE6fKk8Jm6E3ig3FP2fsE7DffXj6tsrlY/",
-	"b/R5yuV96nXchJvvAg/Z6sjqDdLzIBVG2Xq3nk1dJbWr4uvucYgf8IuLBXsQNBkBYaidyl4dfwxXOlJq",
-	"Ha/UaHSqVQcrqk2ulAnb3GZINVU7Nso6wuiBWlcq7UmbUmlr6lQpW43bbr3pmN80uMDOhbswEFUOjSyY",
-	"ZSzWILpAoo7MbenSslQzVLepZdXX9XcYZU11sKmUCmuDcUeNIC0Zdh6+qJrbt1xN5UJUgh7MzQjZPaF5",
-	"TsliuiQYHQ7zGckNS251y57RuDVFYq6Z39XT8LiDQ/LSwqZHUn7LSrj1NgGrZ/uN2jxLu3Xs5ClqasY7",
-	"szqIpyMzKnKaYoNKKKwos1vs5wm+GZY4XR/jqMGftqbQbBPfBEuok6+4VuWt1Y3kUdQjkTzGruOF+6VG",
-	"t/IoqIRZKWPNvOaRYLsOb0ctG3aYydbTwi615+vUAsXntWUWe8X/NjXj90YOpIv/0jQQLzy431luJQ3X",
-	"teLNp1i2EKiu5RhYrd9wv7WK6KNHzS3oZ3ger97f5m1f21orBG64LFtXoeVbCQvt0uv8jbgsO0832hKU",
-	"IUvbFg1sPFXP2RwC9qVGjAxKcZjlnkgIQ7bBAAVTTfkYtJsVtG9SRa6rkiU+Rrw1BySKo+2vfe51narU",
-	"qESZ2x1QsU4Pyk1E5A75Hj2KNiD1HtCtHZaVLVt3x619dUZqhYzbKs/3xb7iSjlCRIzTXPE79sptBZ2D",
-	"+9Oaw9i5CRPDdU4i1Mwi0nVh0dgbF+5Yy+WxX4NTSSPSNY/IDPqtVwJIcSxPfW3UTt2i9tlZ6rdNL+0Q",
-	"e3fU/Txot4JR71gsZzMmEtrK8rl7Pdd5Zi2AnpUkVMi1ZfVWLDaFrgdXyDUr+jW44ri2oCt4sD9bFdd3",
-	"zGlCuzXihO5hkvDZPHON0YqwtYq42bZFZ7U0slGhptUpuMY8F2vMgeVDigyjGcuCXtrOO7aQWWJjvKk5",
-	"yTbhn5/WwivBuLIN4ZDm7oQY2ED8nwup3Ry8htG3n3q2cvd9vAjFCD27gPVYkTRLuuitXGRcaybW8Lq9",
-	"dPn0GF+4YcHuOkBIcN3NRrdOJkAhyurYTm1aT7UVG9+K+Leu6+g7NuMiYdmuzXXlzFBcBqOcFcFukS1n",
-	"E/Wsqu5YlNM9V1pPt0YEITXDdrVlfBhugcwoT3cRpLxyP6GSNcX+qkE6kFZT5npSQXJROAn9Uqsre925",
-	"ptDjzTWF1hxwuKrml+6cr5gItkjHVYJ1KW/TlqLx0K5tqTLlECOp2es3tMb+sX13oeaykQqDWdZVdXpn",
-	"vXRB/5DwvJilPw/cRJmaB91EmfrVCxNeXVy+aigLdk7Mjxg61Cv4BDRYgqzTvVQLr3SpC9iiFq5PkEsj",
-	"L6OZao3UN1cj4WJdR6mxzDO/B5PlAS6T13AulqauyAKd00zv2AOsgDkyCzP7exWu5PeSgm/GxlZj/a9i",
-	"/06qTIpOURJi1cmMi1yjwhQ8hY2gai7ow+7k7doT3jD2mop8cD7V6holdlTA5K8jRKcFgHeq5hoOEkd/",
-	"+mqyYxeC5iBDGRRYSOMuDum+bZMba7XWtpgE71228Ei47D24R/J1NHV/KmhEOR3mTtcFbZ6SSMV8NsQe",
-	"CSePyIgq9uQkz1KPnA8JGtQNhZyhwZ9wTRQds3R5uFVLOFxQAF/XnlM4psA7HrgplL4N3hRK3/5mboo9",
-	"lL4sb53fC19CFAxLyiiK1XBp27EbvFbFJYBOcK4JyOcBx73TMBqjUSOeRM6gZXUXV+VjXTzWqnwYNxwX",
-	"pGZyFxpoF9rDAnUDpwus2D0329gzRpOyHEWgKxmkQDRkY+FaqCIqH2FFjeoe/VCxJqVtCPwAZ3H7Dx4t",
-	"3gprG+i4VvNI/ywO0z+Lf3X6B8/5C542ib/5PJXUKHnWxz7mqZV/Vdawq+w3sqtXVLOM09TsLnRUsBWg",
-	"FEMXQUNIPM3FbVG8NNAwYPvLlc1GLEmaSo+4Xx3NmjU+UATWoUg3SmVM0/6Uqmn/7ujho29OIqjqF8k5",
-	"E5SfYoLKTCYstRkqB0Fx1gzbeDdPGU24aGoBa1fkHjI0xz5quJCTUOLn41re58Z6nC2EDB9pW3pOqyhR",
-	"NhJKOHXBdAEbsoyZUtudr5rS48dPwrC7+uN5//jxk9rhjpba5sxO2cfgcSn+C/vWPBXGQs0+6ospDUV3",
-	"X1RUn+Kg6uastU2GCmQpHJsl2Py1FXv3V9TzacjDLY8QqtqBD/Qg9109yEY8hfQAkjDNYNNwRXn2bt/3",
-	"NE/GnV4nkTH+/6NZCQRK/jRn5p8JH4MDdzQPugyqq3LC1Mqlj3zmgYLVqe35zXby2CoXDJCbWcmaGe2S",
-	"L1sS2JV9/FmgN7gbyJ+zhh6NFT6qe3mLOLJToUW7DqxOZBYCvQ0t1gXcHobLbM2RPgPUNkOlKVT0jWCr",
-	"d13Phh3h/W7uEAuC00qPjr+SYgU94hhBj5SH1iPWRkw+oao2C0ddVRC78VaxUjFed+GAkt0OxL/wAmZK",
-	"J+TYZWCtSCgVQF1emY3vCN+ne78ye2RhQ/0hwrcSDeu67G93re7pkgw1KLLs1cwIhdwTTovErEB3sAaX",
-	"AmgWUzqfM8ESG4lJoe5YIkFrs2XQBKETUNvKkmjBiYqLJBC1YH+LoCrfKVl4YchAKQuqSDdjB8UYZLSs",
-	"FukPRBwjoVxswHQryhlaTFNLayu3QiMffuFz6zCmKRdi4km1++TrNXGkmZb5L1BmG8SbFrJG/YK43E72",
-	"qNwjK9AKHU9FGlnnm6uSxXtgFg3t/iBwhWYaE8PNITsVKny1NEOwV9h/jwfk1bdnYOQzQ1s8AR7lSkRS",
-	"5QuUrklBIbCOuKDZMuwF2tNFBZtpBl75Ykgsgkf6Mwtgdye5m9rq0KpBh1a/DW2zZJAQzGVY75x3VmUQ",
-	"liE7xxp2MuMTLqizV1hhdJyBgAoefxrf4l9Y09X8sVSazaASRbgxbFlR7TzW/M5GwdTyQc0v7CW6gQOE",
-	"/MwMIGLtPMWK4BsGK5W5kiDn3LEaLNEW5jQbS6/NWfaMLtuLtSu7e0a/SPm5GsiqOyu2EaSB4JJbnMkO",
-	"0Eysb6SirbaxaLJNW1y/swsQTy6K5wPb8/o3Nm5sw89cirdxTRtvCNKttnNchwK49LUei2YPs72dvP6E",
-	"fh/66rLbQTAPFq97ibU3pSYJg9EPijyY0dJm/QfSvrN4yu+agJpkdNyg90EZYzVtelNLTdPQT/UwNnjO",
-	"H87N2ivX1gosGaNhtBot3yxEkz1NM4HuZrXib4a71YFwhY9tyYpgCY0tM+PSnbdH9veMLhtn3Dfvczso",
-	"ltsr4L7+9IpFhgJe1pg5wnUhri9IQpcrLvC27C1ubANVLvhSKD6Z6kAXndj8OYZ6cur5xzk3M13JUJzd",
-	"hfckCIF4dWI0DLOvOpwDh9TTgdlYg+yfygVTuspat8SVFe4catUllX6D8WE7zGDftHfHxhidlT1V5+81",
-	"Q3v98dWWsUUrpEZ7uCxhsudCr01VyNyMm7cK1a62Fu7cL8ATi8oeruxID4sSYXcHL5LO+bZayHxeM+bN",
-	"l+9snnIqYnZt7gpVe705EqLW77mVKOrh1KVSeWjcCu1Cce1kOyn3XZh5pSkJRSWqsk21/+Xf/40cDQY9",
-	"yKZIWMxnND0jg2oxyVYSUEVabIZgubRWe4VLc3vuA5KNJZotXjfUU76876sNF1Puqoq9KydbF/sDuBpE",
-	"tBXhegNxlwLFNjdns40TpKDCtsnKbm26iMizxftthUxX0hRKIR58/hKMbS7ntyhG2oL+Nahg0bd0+Xa9",
-	"6PpZ5K2KuFwvjYsi5mIqFSOpQQltu4S4+lhpqtrQ3b4x3xfKA9BrqdJe00mTrldcAPvS5zbovt4Dl+JD",
-	"Aa21HCyg29DJZg3QPNSGZ6gVJTC8zI0wDgik2n67JR6bA/sCKgOsbv22PMbeIMOET2hEhdiXZmrnKQZd",
-	"v+ISqVY5LO7cGmInecYUFq7vkZHUU8JEYqjcptkFzMGZnLUPM9Cy7bN1Q62ZBt4P7dQhWq3EY8ZYHyza",
-	"5lDBDTPmqWagxlCREHPRTWTGFQ3U5ZECOjNg3SE2Y/Tz1OnpdbAEmf3d9jTCatEhZRIvNmwXUhYFb1f5",
-	"7Lq4GME6DdUe8fPQht+VrYHCV+ctW77kM75ZPsYNfF88vodC2e2jYssax+V6g2hTW2QgrwSi7BRm67ga",
-	"4zO6hM4LJIe8oVLcgHL3LCPdk+OnGBwZvWM6W/bPx5plkc0AD2Qplpd78OJ/BTH0LbhD+ezaW7AK4hUe",
-	"Novn57GLVKi5IDNGkwid7a8u3kItGqKlTNUZicZ5mkan+B04QsFXAL+S7re54oIpBb88F5pl84yraia1",
-	"URFsSKVRFPI0DToKzPp40wr92kznl1b569ssQ6yxYtZDM0boHeWQH9BQx46jJl7keYN6mRmea/cCS3c7",
-	"CSx1JTkW3i7BW91K8KQMLXrJdTXZEareNsbUFg3zeiQXqYE9BA4DYkLR1W+p4rHfcSBQSuDxk43czS5D",
-	"NbakY9WWuvdYzuOj443LgWLew3CR1le5gjLGti3dMM6Y7YWnojNCxVJDjjRLFXgpKTkZDEiUC5XP5zLT",
-	"LBmWo9fbpj05Cccjh9ZxNacx6ys2p1gbSuUjxSDXDygMSScq6kdAFuHCtZcpF02gLaYi3bKLIJYHmzN1",
-	"sHl5Nfz0ALcGFzGZLCT5GCweFikSqyGkH+c8Y2rIRchNMGZGDjD6hGKxFElTQIGDZzg3ozh2R7TfQrL2",
-	"ZtqsrL4yWGXhIbgYcXBNdfaKQhpIzgb57Txc2QmVK9BrF1QRfNZ2hrA0FKEPBcqrRfhAtHuy1U6RwZu7",
-	"tFc3Bs3zyYwZBUlN+Vz1yGhpe/+7IIDWSa4w2G4BuWWO7Mam8a3bUxR1rje9cYVP/na7Xze3mbCb9Hrd",
-	"F0i8W0NqA49v6bZ1NfZhxmlazU7JegUlbFoPdDEuKCSYhvwHbMKoJaFJUnIBLUkXZFF4E1o3oZkG5Bnr",
-	"zD3YoteJmf/Z5lKijkA27ey1eW5rugklGtawrumgnoc7D52Lat+hUKFnqwl1Y6pYnwvFhOJGqU6XK+2v",
-	"HldVvFAX6GIxF0Bynxl16hU84dsmGCGLDNxQyHIL5BqxVIqJQbomdbIlLrUJ2oTHXazm9ioeTNG04XC8",
-	"Fuyx2ivl1HU2sm1UtK0JA5xS5aPI3d7m3aKr/W+vSYrZ9B5SIUGS+T0LslNwsvW9+ROu5ildFjLLVsnV",
-	"OEu7SmAzLio9j5qyxD8bdw5CaG0z3hU+2yNTPpkypcmYZ0qfWufNP/72/xDowAt/2R688LeN4PPtA/BK",
-	"p7dly15P2lq1Z1iJ2QY5xFQIqYt+7TIz35tNcOiNp87s31OutMS+0bdsXsnIaTbMevioWJxnXC+vDLCt",
-	"HgCKynmup+WnF04Y/O7DdSdQEO7DNcEb3wh8tjdzVzFGokrD8Z8Wt+rwJyVFBDXtRkvXBn6SZywp6gjc",
-	"CFdI4JBgl/9TywS7JYcseWfPtx32iKvBRSI6n+NXkcGE6EZ0Izg48w2cnPnDHp35055ddACmoQg0vIh0",
-	"0dTUIxHqwgeHN+JGnBd6LulGKean9whs+e2bq2uCDXKOH5rDig5AhTeSb9HnykYcI3htWQRouw9oD7wK",
-	"Fcbi1KZaz0sjB5goArkq5tzI8eHAGTqqRgzS9fobHR8+Ojw6OCURmjuwQEA3z1ImYpmwbmHUOThd+RLt",
-	"JwcHUY9woTSjRQtHz5DhfHJGlTisbA0Wv7KzWTz/ni2DMtQKrA/c4NgNCGyAuDZlSOWQXGpCY60coNEg",
-	"YYgLZFIzLL7pbvLTzp/7ry7e9s0Kyotnzs3nT5+gh9JYovdYaIo+N/siIrxRM7I02EFnteO5pRGw7EDQ",
-	"e98Kga6hUp+KpJ+wO5bKORTPmadUgwvh/O3lIbleSPOHImpqBG4p2I3AAGeMeagdu8Fn6DYD7axQtcNq",
-	"3Qkfj400IixDwU7gmB9j8Pyrr76VGizO6quv4Avy1VfnldG/+uqUROYrmfFfKJYhR2sHwXxawG6bTwtF",
-	"xG0Ity3xoGzvy+44k7MbQSoUdPTQbOUhPBr1LG8xVx67IzOZMEjfrRi+5SLQft3wGzO0y3ihaYh8kUQV",
-	"iQpUiA4OieesiOXMtmQuN9Aj0NDdjF78MJLJ8oygKIKvqgc2UAg1pJPBySHCEnp2qa++gq+LPnKR1x/V",
-	"9V/6z8A50UxJbb8424zszOscZhaCzcOgPSZW64SWzuZi4YJE+GtkF/COakZS8DuYk2zwGHRxIhJlVLMh",
-	"PM6S6OAM8olQtUGhdUx5qgDUVRTUUhI51kwYGUrBNJF5ZFgZ0IhRaDBw9X2w5uFiylMGC0aF2HUMJNFl",
-	"wmZzCZUJ4MBs/h2dAc17lSHMN+ZcSMaMsIRsARPmzHKL4lRd3H0xru6/gxdYckqgQdLBmTsDJB5DnTAw",
-	"1t2n5OT42NLOS0vNX31FutFKzzQr+dvWaUCOZY0JhcQGFV00FQnNEotBhAlgC+wUssTMval6vjuOzucE",
-	"+v5zMekRJccu5rlnNmruxxl4Y13lSOeFhGqTgoqYHSLWcEWUoLdsaDRTgL6R7c1tbCTcoeK/mPvRlRY+",
-	"HvTIjH6EVsW4DkHknP6cs56TDvA9JOYzH+pIFdFfiRGKeyBeD8tne2RK1XAmM0Y+Idq+Pb+++CNM8uz5",
-	"y+fXz23DJjLPwGbLkQtFl+P+KyPYnpKbDvIiu2XkRjedyDbsiuz3ERlzliaEAxk5Uj44JK8N+/zHf/1v",
-	"5OT4GwjwS+3Ho+KsX12RWGbMO+tjd8Qg1PVQzVU9x3pUz1lNeiSeUi5Uzw9i64EcZEMK/YioHoabQdAf",
-	"rMU61wEeUKkkT7gmqZwgDrmzjOmMpRfuKK8YzaBViHnLcArbvyoCWgyc62N7rJ5KdFY9QGDe/hkWChac",
-	"4Cs8QPT3Fms8LWbM50bFOn48wGnkeKyYBnnrq/Iowb5cyHhSELTtqVOMxjK6WA/ZYwr3onn85Oj4zKvV",
-	"ZmBklopvYitqplzplXrzS0A3r0lxNypashqhsOjJWnwYUVH8jcdpPvptWSMgxMhrzWqe8Hqz4seiOSsI",
-	"rEV31ugA7qHytjHSrVVjkPMa2jPyrbIlHdP0zGk09qvAHnZdKh6Wv9qzMunJCMRSpEsrXcgF0JWP5CSM",
-	"4wUuF3ZFa1O0xzQ7JB+MOG5btdkTtSI6Op5QngYXPLqJrLhmNNiMM40pfU0y20P3YlnQ2Elt528vPTvy",
-	"aefocHA4wJKtTNA575x2Hh0ODh+hdWYKWlVYDzK/TJpclUC2H9iIfM+W5IppFN6/fnz09YERtgtRCFhk",
-	"30DHMHLDVw7JBY2nWDjYfCaZ1AbTM5rZwl5Gaaeu3KtZwncfvr8Cj7clZ7Ok48HACby22KUvlbj1e72S",
-	"zVyd0x/+2qHppHPaeX6F1Szi7M6AvY+fbrmZ8tHtz98svzsaDa6PzCnd6qV54QLjSY2OyiedXudj57Qz",
-	"/ubRm+8ePTv++OLo28k3d/noqX7JjiZ/fPXLn75+wr65ztXT/O0f79796fn7Tq9jhvk4fPH8l3f509mj",
-	"J398+Xqoc/bk8dOXr+d//vBkfrG80vz2Lz99f/nh8jEddD79+MkqJnSTIQJABKrA6lkZUUMxfWiw4DGC",
-	"LTRUAd6Hl0YcEzQtWrY+Hjza/NYzqqnR096LImSgosZ3Tn/4sdexNYYNzCFMEnEApLM7lvHxsoY7ykWb",
-	"nf7QAb3/x17nY18lt32sxH3aMYJax305Y3oqzRmaS6P4NmOYhto5RTQwy1oV4cEuKEPVPeqaa99XJMEh",
-	"XFFeTw5PDiChfdZHzTQ5JO+YzjPh1Amz3xthy/aCJF4gvRUe0cAX1lzMxQ0X+4W3DKe9nxaKUKGZmluf",
-	"pgu6VEajLlTnyBlxUf8Eo2/R/d9yTl+jjgwXK8sRtrEtWAUFdKmwxgtXn5NnrAHZ3XLm7uiRmGaZaw2L",
-	"73mUTrrOknJQcGW3HTMq7sj83CuiwWwHfGo1PSvMQyNhI79gcYaZjYGgMwl9e+ywMKYVPk4hst+aFuDX",
-	"M6iQ4cVEuM7LaK6pgENpOVdkIbNbLiZ48RAlzfkXW8U+plA302iS1sMOWiXXFnzcObwPybkguQAm3kPx",
-	"tfZmYsY08gcMbe34iWQYGT6Dbgl+AVUQPnFwmAuOH7d2VG4NUcQpbFg0orQM4K9ffdXDm7YISkd7AMly",
-	"AWqf05jxyF4+P3/3+tnw2fM//RdUalawNrLKuzOtochsS2QVdrjKtwaZXGd3KhKUHCro7cjBLKYSilNZ",
-	"0vDi5eXz19fDq+cX755fR0ZGMOprQkZLGBNi3rJcWFvcBQ5UYRjSNz4RmRnJmtSNX0ZdGINkzgWh4kas",
-	"MAOqeBxZG9MhQV0dsLre6N3yV7AgGGpaVrqJ3whUuiPbSrw4WUsYRqaqHXavMdqndyPqSF+q9YU4ljDD",
-	"MyRBvmphnfJRRoHSMV7OyFEgJVXlAXSdX9sQFLvGb2WyXCMOfOwvFgsIcu0X1sKkJh94YWLmklhfcbsW",
-	"zNVJb4f/Ont695fZi+VfZi+exH/+00n85z8dsT+8votnSfqvj76bJh8+Dv71+MUy/sPHTjX8qrMaZtUp",
-	"Yngwzq+1HFAJhftU9erYqNn7iVHVAKYOW343Hf0h5m/4dy/e/3J59JpfqsuZnv/rxeWTS36Sv+TfPT1k",
-	"y+9+ST5cmocW//rn78Yv+Ul+KQaH8XEqqpFDp4+eDAbVvWOUVzXa6NRFLG0LFxuW1SAo4d7KOsBIWgAn",
-	"kFn7F1LoTIY86XC7kkjIPlhtosKkTEMeWzP9SRtJ7FuaFIdpXjna/Mp7QS2fYIA3J0ctZLe3dJlKmlxL",
-	"+ZJmE4bvPW4zWcEFXhW1W8zLx8dtXrYleIyo+Bxsovju083vXkv5ioqlCz3+9UXbv37q/bXq/vjhx08V",
-	"eff5R4wzcvzOvxJc8SMPAXeUe5E9hiRfK077sm9h7fNMe41q30s0w1SKzUIG9FLmWREnAtZ8+53HSmx/",
-	"TnwUi1tTdSNmeHWa7UvBDnpEsEXh/SyC96CE1nC0jLAPJwjMC67YIbmSY923NRNuhL8ucw8WjVTtQGAO",
-	"npnrVN0izCM1lYuhHQCFjdCdY5SJcw9ERnfO6Ixp4A4/hNGnfOThWzphV/wXQxqtnnWVllcCYmWmjfR2",
-	"BsIB/2iN4f0INmOeZSLhYnKIlYJHGaO3EG2vCsfSzzkD04K1NzjQVthVWeambwPVhlR73tvKl9VHbDCb",
-	"/anyycak9O2/Sc6GNnW/X/wd8gOvlrxLlxUUBGGKK5LyMYuXccq8ihmhPReRee2ujvLgXTRiizWBVsAV",
-	"ueXYuy60Dlv0attVYDhQizVUrVJcWWN+03K04fx6iA9hveR2S7uANzB8cCN6X9OJegH5RW2I4V9giS0e",
-	"vHABlS8yOdvqhWvZaQHLJIfqSNJ1dAV4cqG0DVcOAdRh9dCmZZXQbJfa1WpRtv3wVuvRcqfVbIDo1VQu",
-	"niEn7Zib735yJoZk/QDZpnbDQ0hKQTNSmWY5nMcaOtTFKJwNeeKeKRnTaed4cPykPzjqDx5fHw1OB+a/",
-	"fy0DcQ0HPN3UtMaIjLA9GFHkaVp+Y9633zhe5uZ81D8eXB99Xc455sIWlDSrHBsALmR2Wy4cdBCqZusX",
-	"w5W7uIoQKAwp7LhrvTz6VzLJU0aOyK2Qi5QlE9u/ulP21sKLDKaGovFFi68fKgXWe1B2mKsZ7fQ6V0zY",
-	"Tnw/1hUN13zLVmYdsSm94+b2H+U8TRTRWW7ueao0U5XGr9AnchhPJYfcNNfF8AhRyu8waKHl8GxoU+cH",
-	"DreHhRX8qNcpxCCWAC3Cx2EZSlFGbJ+CqdwTv1JUA6YcywPX2eRpJ5bTDQ2anJ3CzBUDfXlXYyNyumfa",
-	"IWe5WwMq55S0uPFp+3sGQiUDmtI5BjDKsc+LDjtfUqVpI7O/kNmIJwl2rPhn0ikKhcEcgA9jXyPwvl1R",
-	"DDzyb2kU9yfB3qQB+b8IbvD7Zh2SyDCdCAqZJFAJwZA7EgkXE3RZ28j7NJULMFBHdSLCYq0okrvlR2ck",
-	"qjDH6GHk8fjylRsRTbJ4qFg6HpYrK31/1hs9BC9lRLq4RHTKQ1AT9GFipJjs4KxcIo2BrVTXiK5YpeWM",
-	"ZSDiqcqoXB8ckqhgrNbeWHwxHFHx/7H37stt3Ni+8Kug+I/J7BZFUpJjU3XqO4psZzyxY8eXycxOu9xg",
-	"N0giagKcRlMy43JV3mGfqvMG8yLnTfIkX2EtAI0mm3fKlhPuqj2xpL6gcVn39ftdwQP1rIwm+YSm6ZQ4",
-	"ltZzgtLPEW2omcHmN9IRLIbiNYRSj6CoghUFGP7M84GQGUvObXzY/9tpp9MkPzKWKKxJNbnYUGhbpyev",
-	"mYurVyQwq0Jzxd7c2E/y6mWgtO3dugG+qkDVvN1gi+HezRoLtcvLdvNU67bLTrOj/z5b5CcmNEWVibFU",
-	"6/mTPKMccpvmicpkcqDWec4WeHh0MmMLzGj/mpIxDKAPH641brdG4fU1p99n93Sh51+/uCQdN7gjekMz",
-	"hv3E5jojf3gvZe8hsw46aaVucapRqwltSiSeMMIhb6FhTP/QWmHK9hqrv+n7F8UBLZJgmVTHiwY+Nrgo",
-	"Va8xlx0/NlAcFbVaq24tbnF3fApqz2TsUBKX3e2u+7xhxs11cmsNnXwpRT/lWE5/iGR+DqsDD2VZy+9u",
-	"eSwOS5ZsjxWxyeOPPPmElol2fCo6xot44Gyo8twkqP/4/T96PiBKT3oZgPbznPRofGX1YFHPNV+Ogg/f",
-	"Rcf14dHbusj7knHGdfQmKCj4BuGPXAqs1FRbS7+7LoBOV9/xo8yfyIkwqZQ1ZMFLr8rzCeWpGV3nwWa3",
-	"vrL68GuVIxgKKssRUleynzd2Fyfm/K92ZSozGbYWB5oRisG57W88aUhcYyc4uSjHdkvV865ovqp2bQdJ",
-	"sYeA2r6kxR4soT+bLPgaz+T3LN+3YtcHbI2IwkYbvxjK00cvaY66cmybQGdcM1MgTbEk9TnLBoxAw6gp",
-	"ST15eL8xr9jJTGU94myQujCl9KGYr6U35Vsj/QpfcRKubIsLNs9RcjOE0jVAhEs4FpCFQrtvJJukTEH1",
-	"C6SD9R9NCGVEsbOEZ4zEesa9+ImlfaEjRmAmqvxvjBfuzTbZ0vEuh1G3cAux3VfvXP9NMO1H8O3/VZUv",
-	"8HdFdSS+3Tpqn5W8770NdU91NvsS1yZwfBDbezXhvj73869mc741TTP7VXF4mvbiux6XhMKKMpuifSmX",
-	"5W/atE4mFPMBXjIf34VecgzvknqpTcZ1yLhBhQJrT75/7Fxqs0wfXUKOJ5+iBtQle8oSeLN8+xkLjUOh",
-	"vFoebZoH0B0FvagrCnJeuUk9FOYsKsxByuugdjTLfb2i3sDfiK6qpWDmqxo6Xp6Yatp1lepLeCZUkeyx",
-	"eAC4w3ErlNjVMcdteNDbjn+8zCX+LvCzCOtl5SuKDk6O2q03rYfd9pkxO+BJmRovf9KIfnhfDLA8qeuE",
-	"7N2t8C8sk2hDda2lUV86yPVy1nO37TsLbc/26my02zJ3PRf9l3A1MXntS/57qliiz5HKLrTCnhzQyqz4",
-	"KwOcgAWvKG7m9PU97cClXHgpXa0Wp1YhT82d5+gnYoGsAJU9n3gl5YCM61QCnviI1J3aJ6eth6GIPBEm",
-	"ZP4ersJmKbgTG0Jmhwdgqd5LIOk5gV7Xyky2wQTqMfMlLCFDlrGuHgOJhHyPL3hfJMWxPeaF8NTLmGUW",
-	"ZqyMN9AlRmYBGsCAcoGgCzMhfsJVKPT3kW++ASCFmKlvvsGlGWfsmsuJcmtUB1/avTtCMB4XEPgv0m6A",
-	"lw4rgjdB51Gn1YoQ9D3nI4ZAJI9pPDQPBpwrRWiR/7eo4bPpCJ4rEoHeiUjCxgAhj0BdobD33lMAo9Al",
-	"UakuKoLQpXlmZEoBIlKnBLV545xESFda3BIKSoQUR8gOAqhl+gmJ5YJ0jzknUc4+5BHxr8fnnpPIoJRF",
-	"ADcBwCUg2c8BfIOLwYKhucYv+2Wmqx/oJutIGIXWbCMAYGEYLrBDYC95Wx+qsyZ5DD2TkfW2o+KBrmPP",
-	"bECA/7AFD3qgGRtjXre0NKbPDRbCjvsmk2JA1JCO0QoF2AzYk9pyBX4vy2cN6/86lnp6uoiA7kbEob/P",
-	"BJUjrGTzsAvasExWy7v2MzUZEdkPBU3T4jzeI3i7wuPvXgFjdC2SQtpdCJ1+CsWQmY9QzGyiYH6T6Lkw",
-	"q+9eoUWwgk/oT9LUjOMc5IDbDPYarOCBOvrSdMGvYaNE5/ps2L2C98GUw2MB22KcSe0JIzALUuNKBQ6q",
-	"BbJTMU2LbdMqUNOgqc4fZfuP3//nDHZfKErbb0hhuswGbTTJW+EkVyEF9fjsR8BKP/XicHlGhaIxDrR0",
-	"uO8pvUP9skS/GsmVrUaISwFVjeOJ3pl142x5+QaCNlHR3oqA8dAaasi9THDQoVZUeUwoQOftqi9bo7Pc",
-	"PK80yoO5SzvFpb+A3cGMyfCEsaRH46vau4q7Toq7MGA3d8VpccXpp3c72K6vYe5vpx1vLQens/ZcnlR5",
-	"RUvmx1zban575k/WXXGczrZ3nE7gkzzfCX78TK7T9nttUUgYtZWHJCXYDag+NJS0kC7bSdiPBd+fzESP",
-	"91TS9GcLLR/qme6iI4rCl9Bi6896Z7s7oygW1nZHN4sUlwOqC+PGflGDvaFJnltkJXCoINxbd7BzfsC3",
-	"AXFeqn3SYp7QZvKdFiqmgNWYKqZvUDMASuSP3/9PgXNsIYDdEzGgG4SCKjSr/chiOSqsRZP+JSmFhb2E",
-	"VoWNUyq38Aycz5CJWyV+3YocYlN3pAziNuXByqKIvcamgg3usS92ca11ZVFuoM1vLZD2VgAUDfUxIZvk",
-	"AqHioKscqd61wJnNKVlEeo9B3yLVPJyvyjJfs3udxAuD9Pelq7PMBx3y/Xsxynao8fwKZeEr3DuEVlQE",
-	"7y4IreDYJnduoGfXSJRbkNpdsCgIQlGEYi9YFAVuroGhCMW+cCguzbQcUt27Y1AAWaFDofB+Wjs9btf5",
-	"ljEocNFX4E94xwCz9JkcZHRkqMIqBmEumM3Sewwd7c6DFQwdS8oGcDzQWYHkCzAqEBqLRoTorhtUDTg+",
-	"nT8X9IRdStiSkPTaEHui2Mt7RZ+YG9cG8BPekL42AAqAUXlfCmnO41DYyC5GCx+0vhQABRNJuen0/lHn",
-	"frnplMY85TnNZWbbTle8+V1QHE19SldEYNdDRagAsBixnFoypliq/H0M1LG1bu3y8qjdOu0UPFi112Mo",
-	"kNbfSJ45iAby0ko9ZOeyAk5Lu8GRB+VQjRLBAEjbQkm0O+sCR1jFUQR3W503rYcVpcZVHbSlYVkW7bVB",
-	"I+6/aT3onuwIGtEpl+sghMcM1D3i/WVPf5X8+a8X0x956+b569bN83/8dPP8kcT/fyL5s8u/j+GaR4/P",
-	"nv/2U9tB/X3aTN2tLvkx4ugAPnFL9TuxszXtTrXW5x4qdezDVwNOWEuCC9++x0y4gzuomwoOn26pYFnC",
-	"RsYgFK7CA3iPFMvRMLGItOeEg8NAFIN0q1QOSCEfsqmPptAkb7G4IBQenELGfmWx9gDALF4ArkC2xVbA",
-	"6f+iOdulGu+z6J6jVvthi54l7SMaP7x/9O23p72jXhyzo95Jq9N6+JA+aJ19W/vcyqRCc9yCWthQhH4Z",
-	"hAWzS1egKxRodAdkhQOywl8IWcHs/N206mJABadXlwTVNgdSwBu7hOck4YqOx4xmhm0MK/m0JhuwXAUk",
-	"KrwUC31UeCkIemTAihCTfxtchgoNie/YVkN+DlSG5XKxHDo8oDEc0BhuAY3BmtJzQAxbiKDFIAyeab+y",
-	"VsEMaBn4wmUR2FwfeGFLQfDZQBdWGEm7GUcHsIW7UmWwD12/oJzAd6A32uMWsHkv2ApdSzKOEAp4KCcC",
-	"se6TgERikqYRAhpA94j+GehB8YY55b6ED7EatMGUP/dkMg2FQ3AglQAOM2CJ/pjnQBL9PyJtpgf/YEMS",
-	"1dAPi9EZ9mKfbIvMMOOjnnr+p2Hk3tC/3AqqwXekMWR9ewP7rMAMy0W6BWU4iPYDIMNfDZBhL2pwMQ7D",
-	"2i7v9pVs8zpzH1VsVo1sVcC2myr5PMVry0WiK1w7yMRD0dpORWv7kC9LitXmBUznmPJjw/97PGACMJ8X",
-	"M4j+NGETE0kzF0M7Yx9EIyRULJswlNADqW9ARkDboEhdsRj7FAOSMqWkUIY3s5dx1jfV/aTPBU3Jvyf8",
-	"N3gIBOcoGaeUi6PHYpByNSTjTI7GOalHGEB8b9iS9bXv8W9RIxQyCwp2+siYZ0+xj3ky1gqVJQRnh4xo",
-	"zjJOU8MhLoqOxFEoKt/T5ylTkemWxW+8p9yH6W8pOjC18Z1k9EY4SulQjKTKScZSdk1FTuLhRFwpDCUi",
-	"o6pr8sxMcz4EMPVlhOfANA4Pa3isrHkopIiZKWZD47OrHzRhSWSmN/pV9p4m0TkZyzRF5Jsle+H4I1z+",
-	"KbI8ryfQiqrgECoyETlPXUOofkkd2O6ijKlJmjfxcU+TqEGwd1YfWHORZWxsjrSJMXDEomYDud5kdEii",
-	"JKP9PALNk9hsZ0zTlGXYgo8tsF0Sme3mtSjfDwjNCcx3p9UISJRSMZjoV5L609cvyP2Th0ftc+IIUWF5",
-	"7DW2m9psOYOb70gp9eNgn0ekLq9ZlgF/gHdCEAao0QzF32VPkWxS9P+CF3dPkV9lDxepi+lZNcmu+TXD",
-	"6v6cZjksnbkTm1tAk8GH/+gAFi6eEmDUjlkVf/hcfvacgKNi4lc0TRGTQOXYL5NQnk71M/89kTkldYrX",
-	"ZKw/UYbsDIdClRT2UabJuKGNAv/AwYziapGEQ0e1OYHWQDitboXBKbyEj/liCWPQ4/qsPeHmh0KILxIM",
-	"Rdftx4KE5qPjOf+R3RwNecaIon2GdjVusPm/FeD8Wp0kZvcoRl4+eqICFIzE7taAtFtHTnIUorRZJHex",
-	"kZqpZdlqrSH0t7w0Y1rxxWbo1Z9sh1br1oCQxpzPWve+/9HfTXiaWD0CrABWEMDuEn0uWHKkxjR286K3",
-	"4A3N2FBOFCRj+v0muV+SwLQ0BWBhrWvx6Xd/75TcRmSknc0CGiBhcbevaAlGQQn9zzA1nhJGId8kL7VU",
-	"XyXUl7+JLJb0qFIIsLAZkR/o3SiQ7XZG6jf90gAcYG3rFfjJ3F9tg2sRypWdhVtp9C1n2CuHcE/ZGXr7",
-	"6tkdIk89tA3/RZP15vhg7MLoUNcM85SYbSIGFQ7GSFWF8Gf08Xw/DF/lXViLclne/lLL/1T5IDxoPNxT",
-	"vsz7VRtUNuigcq7tWWvsanMzmwigYDIWnZYRPRbLEVMkiuEV2hoNiJCe0WkLe+oUaO1ZRmiqhdvUvVkM",
-	"SJLJMaDJhAJlniHmN2YYmkxgL3nc/CSX8kq/YsCvmTA1AReCPL98adl09cdoQwk/n5Iqv+ObCJ98Q3lu",
-	"UWl4jlYkhG0stEuT2CYGa3vdU9DeDPOmXZJrDhw60BBtkpLcs8jIBTzUfn+fC66GfkxnB+uzsjoQvntW",
-	"8Nd2qYGHO9xalw2ZS/drz3CJbVvD4mJ38FqgxcTpY/cG65mYJWfZuUMPuqHF5qreK/qKYm9oMWCnfMFw",
-	"zvRw9mI+wODsR2w/5qatI1845HapXrBYmR1ss7/L3hKzICi+60/Xtr6x0v0qC85g+ZwGm1EAuym0hRKn",
-	"UrEtqANBYBow+yAUVh4gqUdIEggSsfjbe7wlanSd0goKlRWEohRVARt7LqpiYPr0qRTshkCIxEzTTMAl",
-	"B+ywmYALNn/eDKeNQlWQTTVFKEBVaL9DSwwIE9lwgAkolMSGzZQv1RmhqIJzXoCWcQsKw878jMJwv95M",
-	"YSyX4u3TLaV4OViGOhpiZbAPmuSVdsm4KUryXUJrksXZsiBAE+cR2lf1lOCegwCAWj7EG4xNQ3PZpw0V",
-	"gptiCEFggL+0CCbov7vKnpMm+DYwFslIJiwlTCRjyUVewIFqmbZCL3e6p6296WUc0znA2pQO76aa1kzl",
-	"ranZAyTMHSrW2ruerJayC5TkTJB2fruYFATJIG+BRjOWTy/xG4HFzkXNVp8qaN4d03xY9O7iiZzn+F6z",
-	"Sds/CYjwXu3pfrSy8tNxxvpcVOXpq2olYdVySdiHnIkEklvq/R+//ydqlD99pfyt+HQnvrf9elx+C2xf",
-	"nR68GCP+r7ZFVJ5N4nySWWAi9gEgegf2OyEPVk7q9Q3QZSjqEU6csZq0jRTWLpKEUGJyiEQKwqBCS8RT",
-	"AgGbZJIxFdYCc2l+I8lIZoyMMxrnPAY8Yv7bb/41NjysJtk1m4a1JsFPOAI8sN6UJEzxgejiF5nspUsp",
-	"8iwULGVIp1YvJfwaSBWdJEh4nEOLX+JiGTgF+o6Uiyt9DbTEQzwhpSon5rGFIwZRDphDiL6OZML7nCUE",
-	"wCpAYTbJ66mIh5kUcqLOvffcU6Fw5ciK9CZQM2jtK6xwRNRVzLUZQ6zpVrBJYVKiJemmOffeAsV6YQBp",
-	"wCXwl129L3oMvxnKSQL9m6GELIAa6vmTfcKRWAOvdYgjMsMKlCa5rE5hYdCjnMKqsh5xm7lw1tY1iXbr",
-	"6kMwu01nkhcZU/GEeVsWstydmbSFSVhsdjpfwddslKpobdo2ub4VaI/GhT4Fte6Jb+jA70jbTRMcqRPi",
-	"TpOehBOEJuZ46HJZfYqKI+IkDAQtsHBXC07vKXYoW84r2MIVJtDP+nDqt8KBP0QZDqH95bbeGiM1xobM",
-	"ihqnvVUd6c28p4TAjPxcIx1gxNzxR/wHGkmlyqNVhhLeSG6gqx0qh7RwyBgiitcjlrIqq0n/elOryY5x",
-	"a6vpMQq05WbTKxy61apHuAjaLIaPk31Qb+aztWlkp+s9/i5qYLWVHPM4MEVXofDeEZArNiXgyaJozfWR",
-	"y0Hpa/2NdVYyTeWNYXk0iPI0JZFVbVEo6mHtFUsmMdh0J95D0aJ6g09VkzHLrrmSmQqg0MNycIW1cxD0",
-	"cpKDXqckTmnG82koxlSpRpO8pn2mza5YCrQ+uBToj+OX3lMAmqHMVxbFUkYDpNqqyhgGoUKRy0k81JbR",
-	"xbx1Y1RNE8txo6JODAwQkYDJBwsAORpzeSj8GldqF8WSK+zDQvK+1Qw1FEusHLKOkWM3zDN48p4Mnef0",
-	"Sptv1r6mKc5hLEWcsZwRG1DbwIx55UbqGTE7Gy2wihXeij9yml4dUaj7s+aF3n9XBTIUMwh6Ke9Dhe8V",
-	"m76Eva8l5xOZXeHJiod6ZWpB7W/TJKOTlMd6+1/p33yX0SuGVw1lJgAcB07MhTmG2pJw5Sy4hDID2BJT",
-	"NPQGytDYkRryfu6PWV+jT3+tC0PRYyRcqDFaV3r+nSRbKQi3WKzE7KsF0aHiJB0so4NldJcto0FRLmEk",
-	"O8qOHW2kOfG7hp3kQgnHH+0/t7CVoIralQOWzKR/q7zKTNK/3tRMKga4taH0k33EepaS1oRIA3SEnD/l",
-	"L72nSM4+YNmsqUR0Rbd0xEBHsXGOgSZnTdm7o0aw2hoi9dBpwCHNEpYZIwgCD1zlWrdI03eZS0lkDxgp",
-	"qowgRjOW2ZbxRpO8gPxaqXo8FJPCnDF6ABku5j5U5XQ6R6ZD6tbwsY+1lo+hQLWmj9ss2lZC7VdUcGhJ",
-	"rqde/w1CVkCMSiz/klmLgvhrz4aRt7x7N43sBtyTcQRQGIt3wRe3iYpQzE9Fm4FehZyJqqNybmrgzabz",
-	"4olztE0wyab69xc9pixjcW7FAeBOyTbwy3zI9UwxjNpA8/OMifQp8O434Ir4gE7xgFesP2GYfHZ225I7",
-	"T4o7X/OBsLfdMHaVQmU9dHq9C3yptoZYNI/8ecjjIYmHLL4yxIRyxKqtSEMMoW25/28rq8tt2SV2lzvt",
-	"B9PrYHp9JaZXSZXvy/by5PtK6wugcg1xRPGDNr8SRpN03YxecasJVtm7S0k+qgZVdpj+9aZ2mD/WrS2x",
-	"i+IhS22xlxM1ZMpwjpg77qniG7UihLojohhL7ikS4Se/t1fYfi8tpqJkwi7yKBSW/jKliBFNUbvEkyzT",
-	"8+ierlWE0Tz9ST7JoDKpNOPGxqKhcDchW6JJqNklaJLvZD7EfJ02Vc69ZsbEf6KreiVg4xWmld+fV3w+",
-	"inzI5mhLyS97iiaKZe/x0REZs2zEoTPHq3paVSqLYy/W6pHdmJv2SD3Kpq8mYjdEDlg8Dx3ypOWBZa6t",
-	"2ewnPNafppxe+3zAF8VsLtKoM/sLyq6h8M4M/aBlD1r2M5T5PEbdsUj0lglPrCpbU2OiYPHESRXliXtm",
-	"SW1qgbiQ5+SxyIHc11JIW+k5Q1CCha69KeFJI3B+dzolfaA8KArsaay9hlBoUUrqEWIX/4In5F2k/epo",
-	"zDLQrPpZtvnZ1QpG5IaLRN6Ewt3s/vbul34mR/opFX/K5buoq+f+1ZNLcnJy8tAyBgCuUyiif/3rX/86",
-	"ev786NGjiABuCBfk7ZvLc6TbhgIZLuJ0ovg1C8y47HVRLiP8K3YR0xyRmEKR0GmjSV7SgQVljlI+4j4R",
-	"81krICP6gXTOWvi5kez3FcuBClvmNI1sWS6kTEIxonmMeRORZ9MmAf5v+LdXVwz+K3rpnmSF51+8fAo5",
-	"IJ7rq1gSinyYyclgGBgG6KxPY6ZNnDEHmuZ4rP+jYj7C/hw1VTkbRY3AragUpM6agyaqyGaPCvPXUGCs",
-	"HC9F5XqMVTPXnN0oF6KwvTY8cZBcsNfe68siUjfIJQDoCcUkqrGIhE/f9kwOaisq2qBympntbflBzLa0",
-	"W9AYd+NUJg6WvopdoryN1+YPeatYpq21oKbyKZiPfZmNFtFy2LG6xo4FrBywRrO7uWylOjzok42+b/ak",
-	"LSJuOW2VeVtac4Qau3xxBesHFBtJMfvXW5+FXN7mHDynH0xrrqoWF4vITkDEVBManbWAopiPJqNat3OG",
-	"g8SfCnodLnI2YFkVEYvVB7kk6oqPSX1MB1xYQBEttxaOCv9cPSx/VO0W/J83slbFyPZIsRKbb7OyqxbU",
-	"QHw+XcnY/EFf2gdY949FzXaPCoG2Hm7G0h8LRLn5+ne9Fd+0T7uts27roaOcppNkuUt5xaYw1Cs2XXzh",
-	"tIiQwsXf9lrxab/FTnv36Wnc7j+kbSClQulf69ZG8bhmU52rZ+I3d+0bXCk9mTVD6/EcJsGE83BzwkY0",
-	"OwLWV2u6jcinjZjXqnU5TwfaLEaWHNg6bgMQiSZl69A3ZcG8XM+IXUTWgSaqb7TGQ5of49+PHATQQiP2",
-	"DQRwUzRjTXMycHkYLBODsKECbcuZ3wEvXIAoQR4Yds6MyTQds4Ao/hsLDLgPGGkYA2c04WKgit5i84J7",
-	"Wm7mNFVNcmF/B6WziAFkkG5wqAFRWDqpJwUqV6BDS2/qZK1eLLSVZnuxzqHIFd9ctI05cBc5ZmIptIse",
-	"zWuY9+du2tdoHbCvrEeKmeJ4bYububYNBWX1vALrZAHPlwNL2TaQhl/32jzn0T5UDWyQS4QXPfk2KFTP",
-	"7B/WaYka9ViSAJFIKmOaHg2pGh5dt49PHpxCz1rKrL5VQ3pUrmJWzXHSNygbptOrdmmuIHhFLaj9jf5G",
-	"s0T/6zF4FRDpAiKeV1AErU8zaCaVxct14xUXoDngpSPn/HdLE4Z/NW7+wo/vQFvUkHbO7te6tYf9B/eT",
-	"1oP2gwen8bfJ/bOHtNNnlLbiszOatNpn9KTXP+23e51eq/eg04mT9llyP26f9Vr9Vou2Huhn8d/Yd9Nc",
-	"L+npg067fYLJoMsh1bv45KzdaemV1xNqVqi9GRbPZhvOHqdFvFNvSmIERMShd+uuUFVRb2lmgel2y4Qs",
-	"UolqRgavVI7H5oAtRgl8DklcNYGI+sxWgzg7+wB5cZYYlWfaUYxEMnwamImFzH4X1Y9+AIn0/7rW58Di",
-	"sRWvSWmu/X/UCE3yFv6L73WiAahz4aFTQrMMAjGgJaGwMxtBxAl6gOwo6pG7uUvAAI0a59A/lDKT3UEE",
-	"v1DcMP2J5ltIb0qowIZpK3GLtIZDgLP5DW1T1BWdBuiOhyJ69vji1Y+P3j9+/t3jR4+e/vj96/dvXz2L",
-	"bH9DAzt/j9yMmqk7cu8vDRwoeRsGAjzCKXpvuADtAkcklzIFfQ7UJTYuwMyUnutfVnV54yJt1Oa9CJiu",
-	"MC1kFgqY4wobYw0AOfPtZclY2x18/Bbl9ktzvG6lfWfGTMCztI4C/lzmwAaKvihhWTQigvTB5szXXz56",
-	"EpCTb81BbZz7gsNYz2080NB+ZC9skrfKXfcUjPxl4GlYBL0AFbDpGyjOkzXPvpxZHfPrJ9saDhWmyZZ7",
-	"cnHrk/WIDPLZny8Ddkho7Wz7lPfSYgvISL49Gz7WXNmL7YMqZ7HpY60NrcdBktSxNpJm+XFfZqMj7bF1",
-	"0YiJAq+utMBKbSCGh5mEvlaAF0/ne/qxdiKfjgH8w8YTHLwwMUoBO3CgdpOOWJeADHz04jIIxaMXl/8M",
-	"yMsfvw/I318+/j4g3z99ApLvZ9Z7ifUQcczGORpkfouNrerUz4SGyyE1HbfwzVyd2yiJthI6LfL8O1tf",
-	"0T5pkh9NCUaB8MsFYRxspJhCVSdaKFDaylVhL2pr6oqNc0sKj3C6XOj5oiLpScPjT10uNCCXL99iBGPE",
-	"RjKbEggbKtAGePFYjscpywKiYoi3YosRVpiM4J9YIKtlth4GeXH5CubQVM5SkfMbmSXwu38Svdbmlon4",
-	"jY8bAblibGzrDC1w8D3lhXcc91wociCVyeSNCkg8yQkXuTSKCGKQPTnJyYNW64/f/6fdabW0IQhzk6nZ",
-	"GJNgNGPaLDPvCUpGNvR80TQt5TkMwi+gSYNFHBUWQ6RXAjNsNA2FmABrjezbNbTK8sLYxHoYQuIa1inp",
-	"pVRc4YQ2ig2k6FRPjJLnUKhD9Z+TgDARZ9Nxjv3tQ6ly/UT9WJOfsSZ3hl9GxkBqTiguLqnnfIQrH9hl",
-	"D0gnaLVauLaNoBhBNBH6KXrWQUVHdkw3w2mT/DxkvqVOUhpfAeaR2YCE4hEU2tYNCCVnrROTPOX5ObgZ",
-	"Bk3V7GEgwEtlDlXaivQmampuC0VUXPNe/yEiVF0prNrX9pIayixPpwh3rb+zhLAsMeZGDVaBCZPpjYBA",
-	"TbZOF5BsGucwZ9qUzyWhSeIdX+i0pnnxjAI7G491o0kuKRbcWuciQjfhRtt3gRZg8LjlHkYiGUQ29XgK",
-	"0EKihnTMXPkWuBj6TeBkNHeCuwZwRC0OTYR1M6gA/JY5T+IWEakrVMf6xUwzShf11t4YdP/8PsVbyw+w",
-	"0LmY9Sf26SeAnDP+LYCYoD51nRp4UuyrPHDvr9mHKAyC6rjQ7cA6H4CYDx7O5/JwUKgU1v2o0CM7eDjG",
-	"KdnUwQGZc4n9yosSnq8ZzeKhKQVDvlLXfGV6nSHCCXb7EReKAdTKNSNq0sP6FFPxxzOwi4JQQEIUbXkB",
-	"KMU/G10fQQou0kYJGsRoOcFrmq7ezZR6gF3UaZH6iH4IxVmrcW569kgk2If8JR2wN/KKiQjwkbUMdfVg",
-	"RtpCQViVpu9zkVz6s7Mx+yrM2k+QUPwUrLz8GRQyrHGh+6h/dGp7rFuxoD6w/1bC+iy7oPNBb9k1ko8z",
-	"tUAFhAOarwWrA/Bg5JBQsOX+UCc6kiIfNm1lSzxcAQZnzAzHrGHpk4hpoICqwNXFKfpRhgCx/HX337Qe",
-	"dE/s15nuuFq3M1+3siH0EOzARam8ojTFlXLimTwUp+w/P/eEi6Qs+Uo8Xf7v1xPbWsxUsnThQz4tarxB",
-	"An7ovLGitLSd9X5o//H7/5y1oAOVi9hiArvqa5TkQYlMyfHz1G+GktBUCmbYs+gs719ARnRqkeM4Vo9C",
-	"UTjheQP5APXrDFiKc7sAoIvUgbVFWdg6LxgAWDIgBHLC81lxPYsLvBJMHqbJO0VfjD7IB07bl4zdnwBd",
-	"Lhq3EVe4QffnbG48gIV05Kb8Fy2KbWkag9shlFl2t7vuznsrB+fjLiLow74vkIFjIw530V54lpbprwW+",
-	"xvFHuGAFA8xr2c+P8I+W+JBy0QXfgNFrpohWn6iUBszAmsVUECFJKsWAZQAYClqJJc1QeJ1QjtBkRBMD",
-	"RMtzSFBcsXHeLDjcIeRtczRQlQA87FIwi3zf7lSqKYxAAmapGzsi6mv9Csx5M0imlU0o+P07qbDVLLmn",
-	"85P/yCDK1g4k3V8zvywu48yxJ3Ul+3ljx9Nvju1S67UyoGCpSgGvBcbj8lUOU0SQSGvaqNphX8wAYY/I",
-	"fiBuP6M3fDd82PKYnA/b3sYEXGiB7WR5fTqUqd4tioF9GBIDlq/wglci54Mc4YCYPxTQFAD5E/3TUThp",
-	"tU7iyYQn8C82B6Y/3JxHwBgw22Ppw/0WXUMr6Eos/ZRDTvvvr1/8SJ6zbMDIS32thcK2VgWEVYl3N6lH",
-	"YpKmESKLKe2UY22BWTVoBKln2g+JoRZWpuy8SCtlQNZNATENhVdjoU0UilmjiOzDJjKI8I0mWW62uQch",
-	"6qvMHe53ZQI3obdhTW0ZEVgqzkldi+XGVu43bBI4tf4IgCvhCDbbf+2i9TofVmi99s1cfELvxl2+5LOi",
-	"gKyhxYz6PGizfVnXhyjAZ9Dcb2HX7ld540nYKQpg4LY24chBkZ9LG3Uu9P6dU+7VPDkwbJffNDTnfb00",
-	"6KItCu03rO5Hxs2JMlAWJJehwKeNmK3LK66DJVSkjn9TWuOTXyWwxucsIwOWYyGYbARkIhIGJXahMKBc",
-	"BhjEwz6ygFfaazPqVyRkLJFlo+u+oyCni1IZX7EkAhhTjqy4AJFhkbaUT4xjShIBHlU/OJODjCkwSCjB",
-	"J3nPBgbCh1B9Y77NGgqGTKY0mCvGxljf5n3QRFi7gVxAgEnloTD9vYBEotB8iXAmI2yjZQlLzv0ktX2H",
-	"BTEbT3op0MSdk4m40jZNKGRGsK3fWz3zR7tODopsHcwwg45SSocEXq5myMeOMAVDaNIxPZZMsBGdFlmc",
-	"UNRN1seA0WC9qIfmNmbZEX508R5tOVYGsvC5u5he+4cpOz1qn3kwZQEADYAgXOE+v/u0GZQefPBtkvKY",
-	"7X5hgp0Ag0DdD53AibQ1BOLe81Sfe85htguvYQVpT14GdUt4cmhgOdhWm9tWuOEW21ab47DRQnZsAsJm",
-	"Ev1bFXRtWMoFWG2hiPpcJJaoDyq7GwHZuMYL4byJda1DERl6ZNS7OR1EBgJOEUGzTN6YXgQgRF5WHEa8",
-	"2rBQLC4OM0kPNxeORwYGWmBlbFA+dkcrx6oxsux3c0PTh/O/CIPJwBBt5tS/xps+rRhBTLNsiv0yXJGc",
-	"DhYNIqeDRahZ90/LqFlzoFn7xH0SQubU2vZCTGhKXrz+2wVRtM/yKclYP2NqyDLYbUVphsppv1/UsK1S",
-	"tuaj4cmv3CO1Yt0s+O8QpJx56gkqHLJ+oBpSLapWlrvtXOK2SXUb7pBDedutlrfNF7btXNJmnrJOTRsb",
-	"jXPnFHNBImAzjxzDvleyZgABmuQ1y3MuBsrKf/CHKbQ4QXtZLJFN9NtWQIQkMcty3tdHG1u9W4bGrEku",
-	"ksRjrrXtFqGw3K9BmaKyoOhwKkCBQyas77fnQrYvWsNWknMvcIxioIUaME4pkHep4x5xgs6rMnPsVK+t",
-	"nFFm6WAoxbq8EIZsH96G8Rfvz/+gKU94Pn0uRT5UtW67oycGVvt1DJLoQUvvNSToOmt9qpBwbnybeBfo",
-	"wn7BAreVtW1oSR2K2w7FbX/J4ratddeSgjarveb9rGMbZzkesYU+1zNwdIr4pnJ1aS6Vayqv9b+v2PSe",
-	"Qs7rKybuIZRwowyTHZjWc9vlbsrfnMS0yhIeGGn/5f1o+t7zGY2j1iSv4yFLJilLQkH9VGvGisgfvMo8",
-	"MVL2BtdmyzOinbUsh1jxhZiSTJoG8HnYwEVQgM+nvou8qZbbpx/kT8Ot+ELFhzp/6N1nYTVYbWgXe/Ge",
-	"8ifiYHDfEt7bqLTfdgoYwSnaELLfSrE4lYbTptI6fzTBzQflKMYyR9ECN5aDP11Cnc0ey/G0ymL3OOeg",
-	"5KSwLAPt76uAWLPQ9fJDlYpnm//x+/8hzioPhTXLA582T99akL8HAHeBuBTshvBENcnrIc1srAeAAcbc",
-	"EOyFAgbPsb4mIWENK4n0T1hJROr6ikZYIxORMqVIpP8GuSFIu6EsNNPlSfmYCqIY9NsI0mME5jBZUjOz",
-	"lpOgH7Klj2BzK8EX6YjZIPQx4z3AHng5lEzwD4W3sXHNDOz9u2XLy/H0YMEfmukPJv8Ckz8FEtKdLX44",
-	"+Rsa/B+t3NqwfQXuWtK/Urcs+c7ubng9LaGYb2oJjObQvsIYkKJsrUOTPP7AkVXT0/xBUUiB1aBFOEW5",
-	"7hdCFRlylctsqvXbaJxyKmLmSj4MuWxO49wAKOKX3VOhgMku1YlMLOJrxkbymiUIskpzMmZyjMCpWIhC",
-	"sfbBFKQkUmvjUGQsZvyaQQxt3aacxfWnEo15Wwa7quHm0Gtz6LXZvtdmQZfNHvprilB6ZbDhySRNScJy",
-	"ylPHUlAy2QcsnzXYsYLcN8LRpTXGuKnGDogCa7kwzgMX5Qbsz8C18NRpqmTRyNMo+At8+70IqxMuqnkS",
-	"XLTdXqDlpFL6FutB8AxJ2lGoAb5bABSiv7HSRWW/wDAUNxAGz4zOcxZIj+U3jInCs0DQMygxA/otPw2s",
-	"7XnMZEMTdpNcECPOoaxqAD0TLt3mCvFnwkAjUgc2MFO9BjEVLeb7MtNizgZePAmLIjgU5mvu6VEB53FE",
-	"+ikdGNrpIRMkZf2cyEmOTgniUXsldIvwk11v1c5tVbskD9ZuodrOj9gsfeqWcRkCyGfLauCRRBiX1bM0",
-	"UWt8ZecDqK7KNLE7v4iFHRc03/aYwA9wIOdlE5ZcSUOPbao8sQAEaLCbyEH00nzgL7BQJrZpETf+Nk0y",
-	"Okl5rH/4boYv/J3lDrqYJJwJEJg/u3w7bm2ZQZyF51Ah/DJjR/BuwoUa4wfpP8sxj/2d4v31k9ltLGUL",
-	"5/CkV5BWoMACc2JglqoH3nLtZ5peEZppnVlQl5vP1TMEaA0wBVoExBmNryAIaQePzU8svgJwf1NvzHGy",
-	"WwWBuX7nu4pyZvwegwK3GKuvQ1fN16fg4+opOY2LKdHi2ZuQ0sDb5YG7nfV0rRfwVWTtZ0kxDH2wUrYh",
-	"X/13c9t2PZr6F9qMpoi7Mb9Wjj6eCW3+TuXETrDbBSkQxQe1G8YHw7zWbX/a16I+dUsJihNGx9d6Qvkb",
-	"zOPMDOlvSDLgKNPnstCtMM39TI4er7mycJpy+Xj9jfDp3YqM72Y4Tt9uGFNaHNjZKTl76H+9W/2vW5v3",
-	"i3pevTKZNVthsOs1U37Xa6ZWd71mavPGGBuw3bozBh+wdd9r/dWTS/LtycP7rg3Gxh4qPJicDkycw6US",
-	"6u5f0AxpW2V6tmnmnJT7ZqPieYYELbJPaC602qLGhrEKC2lcGazw4kamTyPQT9FGH3S36J+r4ERW9b9+",
-	"2dbXJYI5AFm8cUXOVj2vvkuiF35hnsHUWPpGfdks//bs05YD/gKtrSu7Wg9K6tDW+tW2tW6tk5e0sq6V",
-	"Djj2k+wbNLOW2liNIr+D2nppI6sX3PI+y7R2GGqzojEVQnwY78eQZG+SXtnWxlB49GOgAqV2nMYuXtUw",
-	"FGeYj4Am15m8AzBXeL2uoajIMQxY7rec5lIGM/Dqpv0VG1BcgVMoXrEjfBfCLeJDcffo8UjFCP5bO+39",
-	"CUQ7zWjO/WHZQF8ooE/VG4zpUWU8W9Ck+h12kNqHaWtAXfHx2NUuIKuCIWgLYPZgnEifL9hNqczJxj8r",
-	"BkeGLDXkELZH50d3NzPZnRGIPEKJkDmPWZO8nWloFfqPUBMC1koWD/m1HwetbHiFmys6XtcvivDbTt/I",
-	"72Ewd6LztNUudUHiNGmRNcjG+2w9xU/+rL2nbb/3tN0ONqrzWHee1nkvXIxB7OWTGtTMvseAqzlItW7r",
-	"0/rTDRO9Q9epd0QPDagHK2j3BtRcGuG7hyZUJzg3riusto6OTdf3wUaSEAoAIAy0hPAr3+cZ5dq8cGXa",
-	"RX1WNxRZ2QCB22dhL0p4GhBrEPJIGuQLw/AFlzBTKeLXf6Mh1Gm1SJ3OGAv4rE6r3TgnsRTWuENzbUSv",
-	"9ANpnAN9LvOf2XT2lAK4Vle7fl4YVy7HqWZFZB2zUaHw6s+hlasoaTFcdcQBjAiAIp8Z/gjy4kCHbxK0",
-	"NBRotgDxLjJ/MUF4jglYFeDP7r3w1Dlbxkx1AGT0FusDVgaStx7kh8M7XwfdY1tb561i2R2wdE6O2vdL",
-	"GtystHdBq/Om9XDDDOUm5Lp4/PR87N0M2rT+fmHgRe+KWXvbbKjz0iEtOTmFP6BnY2PeLmsteavROeq0",
-	"SvniTWw3vPZHr0nZsXW9BtKsoml5ztKb2ycct/Rg+SsRCsil3DAxfnFDs8SgoFjp8DLO4eeV288lvd1x",
-	"32BP4pVmBl7TjA7JM8Y23arLdkpZmB0sxYOluBdL0Rohe7AVjeLZxVIsKkk+/hXSYNVGY5IAnSmUjmA5",
-	"m/4oNcmu2RTMYdv84tq2rP2Rk8hm5SNSbx3p3ZBgww23XKZwZwNMkxzr7ETSJND+ZsvrAISDUBJBLU90",
-	"TqiY2nI8MqLTUOAVERRxRE3ykym5M4G1UsVdPszkZICxtYqeeWA0fWuaaOgkl8+4uILcGUp21IHm3VwR",
-	"pRUb0AabPGAZO9WV7iELLh8Me3pySAHQZkoJK8oPoVhuruqw0dVmYlHCADYcsOg6GFo7vF8R+80A2JG6",
-	"zAJnUMZyBIXfmcoDk8J09YV4I7CoEp43EMLtxtLP2ovMg1MGMAWUD4a5zYWaS0IBzwjQ0i8POWOZnGgb",
-	"2V8PrVPMvU3yWhI6HjORINezmQY05WFoVGDtYG/CU9yiXDCawcTDMq5OZp6T3mQ0Vj7m+yrYA1P5sXvW",
-	"8vO2OP3Zy+C+QIHbPovWNpLXZgt+SegHewqWGIf2IH/x5rFDI9ghbXy3zeAkAbQho1jr1aZWY0c4iUJx",
-	"bZtVtkr4+KOrg13aefbINJ153+a6KcotELbh7F4JYJfnkEJES4qrUAwZTVnStTT25plgXaTYusDBKEs5",
-	"EDa7vK+z1+x1Jt4Vij0YB36j1t6Mg836tQ7lMX/lPi93unZs8VpHQPzpq0GDqk9y8kN/E0tZVdJnZdF4",
-	"xcCLdoJtR27r0HchcCk2UJdEYKdGAYnsePS/0e8u+t2kSKfnoZijdgmsCz5L6WJ8yMiZzNGxFxnIJRlJ",
-	"6K0NRd26kCJxDLHgP7ggAziiABzuPc4hXTRQZVxx7FeG3l2MTTfJG6+nzsJs5HISDxdBXizUB6FYohD8",
-	"4tb9KoQtfb85X+gSPB7wdgLjxwVk6Ny4gPTKXtwyP2g732WrItniiJgoux3TI8qhXW9Hh+oLFsKu8Kds",
-	"PeyuPtVB4x88my9RELu7iYIn4HZ8mGOvye/jwcC50wbOshSFXUZMSoD37Hxq6lrNwTSwhQ+N2SwF5CEQ",
-	"KxASEZ0/fv+fdsv26J8TSiJs1YyK1w2p8ktNiOm/NDcFhIYiGk3SnI9Lt1FD76LvsXDzLmdBuLZGZFub",
-	"X7ID/3sS/fH7f1weoBmKCNsvI1K3WMPtBlExtUUr7k0m2QIzAgDEi8wd/eHbBcd/mvDffjLv+9pi4xu0",
-	"4C5vvF3UXrt2R+3ados/3V8mDlxa8CVhYLsJD3HgQxz4YC2tjgOjlP53IUp3ifl6Enlbg8kGZBdCCr/y",
-	"KjgdYGuZJ20BxkxQ5JJdjLYZir9BM6my7v/CesQRnQKsPl7xNIFAQsZo4jLD+vf3VDMUlvKFCr8As1Su",
-	"gGWe2KvCFYDQlAGEyTr4wQOWv7QTtiJW9jO057iJqkdjlqHddQ6Ebmrmyw2yJ0a4PcaBBUjAplJsXYXy",
-	"Vl/+6Jbxf02/qZ2gBVrDTsmfrqbsa8UYqDrMnmBy67kT4ICTM+vEmJ0ksXBiX10p/iuvadBJTXkj1pOc",
-	"XRIV/msQCktdmXQJ2H2RR2ZpS7eKTOJ56W4j9NSnCL0irX9CQfOcjcZ5gP4CYCY7dwLdDkXqnssFl6Gv",
-	"gH8uCoaMOR2KWEs85Me27hLQdpbcJWXov4EnxUi6MctiJnIPGVwP8p4KRS5zmpo3NprkMRjkZuxYZqSn",
-	"mSWueL3HVF48/IqN83OrcxGP0Uwktnrq4Xl3ZIw6wjKH91BmdqlHfjt+FITC+mbfthpQleSTx7pFgslC",
-	"d8LuOb/KzFvfyP37Io9gzIrlAYng9ZGdMXrNMm+6im8Atao/y73G4NMFfmflPaV9Yg7o/NARiYXMehaD",
-	"YmHNV2j3N1qALBaB9+uT3HBFuFITlpA6+zDmwOUWLYawsGVo+hbT/cDyYiKhgK04M9gmMdOx0SQXlYh1",
-	"mDjWo4csgcG4I1OWWxy6h6j4Y5kwEgmZvzfXROezVK43RpmzhGljVGawMojjbXdU1UMNF21BSrfCQnHt",
-	"tIWJ4vaJ7DvDx1Vg4s6+cQ+Hk+6OPHATeUWQxQP0bQbOA69EvlsUJF6P7JyFNEP/WmUj4Zn0zKStHHcw",
-	"Tky5lzZACkReM+FuvLWgdk3TiUH6NqthJfq6iF7tG1CMgElVet2FETY41f67zNSBCkPZZrhMe1pT2ml/",
-	"ugolDDpMZp5Aa0Et3ugpBklv3c/Vl6+PI2LXEpXarTT3ehJiU8T2zbpBQCh5OSb8WdlOjW+PWp2jdutN",
-	"+373tAz4uKohA6VeqcVl5jliMuqxTG/hx6/eHMFF3/7Uef7wn6c/tL/TdpEn+hc/xV302BWvn2zWPlPC",
-	"TzTKVEHTytzxqR5R6+RN60G33TEj2uCMzRdyzppgNuf3N/ob1QaU7JPYLqeC5YTjUgy7E9S0+jPwOA/X",
-	"/4qZed3g6MyCCy76hidc0LTAuUupyo04gd2/yQu11eHbqeZjP63qTDqbbU1qt1rFgEtbSBUzaPTgskV3",
-	"7UvFbN9CS916HmVlWMJTrGhjQOgbldOfzvU8kAfcReca9eWe/Wvcwctd7BUhP2wO/ys3Pb00/fGqCizG",
-	"iQ2RaI9jNNbeUgHFHGEJkrkIQ3k0D4VL9lmLHYui0OsDO93PCDrX+hzzljdcMW1zo6VNQwGCnGWA1jHO",
-	"ZC9lI1JnzUGTRMcOG/nY9hUdt4rUd6dIeEeNJjHfio3388gA1m1Zp0Sqytw3D7w9JoPPBUo3OzOHKpwv",
-	"kIj6q6kIczh3x5SzQn37TJATGscfC7dzvQaAIgtMtmvKW1B1v9+qg0PR/aHofm1ylf2kae02XiNN+9cs",
-	"vS9qmPRH/VvlVVmelSD7FSP3Imfbjt0u227V9+4TuyS64gIK7nP2IYeaL0yJzNXTB6HIGIaLWFIqE/vj",
-	"9/80AmIrwwKvtA2tUiixLtjiyWiicqJynqahUDTnqj/1kjaGNquu7U5nhRpwSiGBYIYY5JfGAm75rXqq",
-	"sNrzFqT7bhVitohvlxqx6osvTEf7lMQyTbmyVBbmzz/qp2xSbO9P3Va19n7JGuwRv1CN9JgtYGOJzwPR",
-	"2WmAn7Xufp36NVt2v3MN20HpHyrJvggQ9X6sFCuOdy4my9iIi2RzxEW8z7UJE9qTk/wrrPp4DpB/lNh5",
-	"MB9SZrJWjCX3FIkUE8l7e2XUKHLEpt5NRQFql1DIa5YlkwJIsJw3hrA2PCYh9TFVucU/DEgpQ40/Ij5g",
-	"49wQY/svM0UbCCwNyJmGJE/2tV0yQk0BENKAPeieXEJ0LA+uXkS3IKcM/BnK1AdSkTg7gyuimMgbTXIh",
-	"LM0cTUk00kd2gKUPCIRjWghHlKdN8kKwYrrHLLNzdO4X/KVc5SoUN0NJbmgxW/uFRdTriZvklTsGXwIX",
-	"0UyYLaWaJFhSKNiHnNwwdgU8hOOUUcVInwuuhmjB9abkScYTOm2un5+xX3qbuM+bpDYVPLJjM1EgC1fT",
-	"7C1nqHu3xWwsxmSe2YEHXL2D+t8ir1RWl7JfFT/cHFdPSzBfdu0CrVcwNv7lofVsZ3uJSWoRfN65IY1w",
-	"gHHQOp/IGwDRC4XBdIfmta1iraRumHJXIaG9dthcX1W312JqwM2W1nz+l0ThsiuwpP3KbJND99Wh++qg",
-	"NNfovlIF4OAOfVeFaNzWU3Z5+48O5GTNVJvDSZkjLq8bV8XHQw1KTOMlLK5QzJRLjRrbpu9WwGbtTZMc",
-	"MniHDN7aGbxdjzru4HWO+l8zdWcFEXyTYnFVpG4lbmrFwAvc1W1HbtZsRd7uFcNQlIdvnYG1DU2YAJyF",
-	"zRIVVvotZMNuQ1RuCyhVUG1vZzRvl5KaN9yhDtn4OwMutrXhvyDw0woT3magdjXjDzrrYEx/kQTUrkoW",
-	"D8Ae7OkhzfRvMO671JR+xVDIU4MfYDiuS2mLJrkwZFe2tc5cZaplTw2FQbmn0rJmexTZVOBvAc1gIuAh",
-	"lToA/3R7VbQVhvJbfOfBUv6LWsqvczmGbY3kbrbVFerPZ0laNjzVuLMORnM1AVcujTTx8qQw7R5ISPlb",
-	"VqSoKr/FIYRs9yU+Ysh4UhHdfgbkeh4UC9FGsG//dp3YHGRU5IviCoippv8QCqiYszSDimHzceXddUpG",
-	"VNCBea/dw2nK6GCipbHhcG6G4rXZ42ZrmwgI7CSH/DIrxC2C3LlHs1eQ6oUCdMArdmTPT0F8WKgGsrZm",
-	"gFk6R1w6yDMbz6H0kCUuxC0rj00zthAk89sH20etszLdG17y3XRdrrOVbYWdDxt7ByCjFljmqKkPmjE5",
-	"dHRsqFWHiJ+wR3W6WpmuMI5zmnOV89jjw63E+kKlOxqnnIqYkV7G6FWiBZ/se1K6S4byRgvfKRYJIWCE",
-	"gbAJ/HojLoogM1Yfmc7igNiSJmiys+gdgRF4Fl7EQ4YJRb2ARiHHBWTO//u/pN1qabtAMJKwmI9oek5a",
-	"CCYiZE8mUxDO5vqGoYjP5I1+uq1csoypVh/wjGCHM1wOJPtNy5nLksjQ3ZvqX48qMxQFFIkUTBEu4nSS",
-	"sATrkVBZAqoNcovlhOeAdvIzFGMZJnH4GqND4FdanRn+W8ucDyPAom/zPJre0Kn+w7XWiVg55tPpCqxd",
-	"Oi/qnVSk5wEXEFBHEQlIGxBQqyYITxoB6fM0N38LRYTzEuEEAyg7FnKN6YAlOIFRykfcBy49awVkRD+Q",
-	"zlkLFwCA5N/IKyaiZigsiX9dZgTdtqRhNhsuwGSG5T9j6IS5INxoJMV7PbJoAWzbpdvWr7FzfYX9Wejw",
-	"mXkHP5Ery6Bejc5mGeE3InWvthphILBKZm9yZbcmlBPaxTeA93atGouGpuznr6sqZ+atYoiv9OigT5UO",
-	"WPWiLxoNbJTSYMzdCF0woh/4aDKqdTvwExf4Uzuo5dOxvp+LnA1YhqNaYei8tFvuH519GDlOSgGuwllr",
-	"Vw7bWZiLwO0ivZ/Gix+n7f8hVc8BvsFC58Ou8Ml3a93TEjRGRy+I6z3XUypk/hrFM4CBGAkNfyo4aiEk",
-	"bLTILwuofVvtEtNtIYOeruTa/a22JlzHLKuvfqdnX7IR5ane7TSjw2bK2P+m8Yg1c21ouc1XEOcW6Bed",
-	"5tlC/It2ay/4F9PNaBXs+XvFxjJbSCHgqe0MLjzAK94BY/BydlWAfbAwpTyT8LUz0tYtRXDPrjINC5uv",
-	"ItSyQlAWo7bhjJcUoK6Xm5lepcE68VdkaXSkoUBvGun/tZjwiPga5bL4xTnMHQC7JZIZZDegLPcis7dS",
-	"w1CQy+ylIG4xRv/MtBjIOz0vi3Roac72gsS/yQBTRhNFcrlodN7y7YslYHVoG/fYIbL9F41s4/IT6u3T",
-	"HctASsf/LxzUXljr/IyLK0XyG+lxOfsZtW4ReCU3Q2k6T5iaE/moHKBcOhQl4d8k38l8iE1IPTbzHifb",
-	"0WHn/T7LZhqbG+eECqMuuBjMMFavDYKzBan0npXHZ6ymLuuWNVhifHG//PLTeNOArTeNX6Qee/b91SXZ",
-	"xbY6VGUfqrIPhSRrVGXvQU2juF1TTS/3YybigJBXe4MMkfN4cT0aX4FfBrh5EcRs9Y8WPS8yIWDz8//S",
-	"A4sg6BsKQyU6g6b3zLV9ezD4PCdCklSKATRDMf2Lich5ahgy3CNCQQeUi3MvCo/R0Cs2Bmxwh65NsQ9W",
-	"5t5HzSj+5YzR1YU7ewbAm/O9LnAiSx3fQuWMAoNqBvQskIGGolVYlUW+mFmTUrzVBFJ7UqaMis/CELKw",
-	"GlIcMPjuAgbf11iQaLfO7kh6hfhfU4VgUmphUvWSKnbEhWKgma4ZUZOeyqFoRDF9Ii1aMTzHJN8iOLlR",
-	"IyAWCQHIB5GBMBQWSWph0q5JXtIBUwvScR2TmTHZuFD46TjrAgEgwjVnN1GBgbCCHqnPRfI9zsamcvA1",
-	"TMVPIK8WJMFM8s+6e3oKFgk6AHTaKPn2g75jnSzSM8hYffZ0U0JzimhUq4trynMHpClSMHIjsytQFLjd",
-	"Xg4lE/wDLO4rJiS5oRkbyoliqmlR75fmnTw494SNaZYb7lbMlF7Kif6w045blJ/t84nKab9fC0z179Jv",
-	"MR52rdvWc1hOc33aaIWfcVWZPbnAtKXsmw121xMnX6N4fsJFYqbXk8tGVKwnlvt4pOcksnnqp0WGLDZw",
-	"KyApHo1zI0aaBoyPGJGoMNXA6KgQgHChg4QxMnANAhQ8ofBxm5uDe4zdzEBeZzKZxLnppGFa/wSEpilJ",
-	"JT4CTn3VeTbH93FxY22zk7fvHvrNSg23mYY9Cb9W5eRtKvc2muuF+WGcqKJs5csGpoLaMzPfq+521915",
-	"m/7AwXAXM/Cw7wnFjb+t8sHTs0z9zPkDxx9N+c5aff2F/a/1DM+VrTcb8rEKDBWBHNsYCfr7ytXI5ZII",
-	"dhMKc1OTeOA/rnKNptp8n5KMxQx4DmyUJCBUOWY5wAsbcpXLbNoMRfS0fwQRCgBgs85I13K1idzSJKQs",
-	"IKftznLtaVHUQrFQe+JMbak9dwMMOCR9/xSN/zuddHNQlxqalW7+C2FPsEPmwIOHlbruXFsYJi4IAjFV",
-	"ONxN8r3zdU3JMBPUBjZPW6fNqhJXe2ZuvXmj9OFikqYbGkyxHMpszlhqPygK88YQHtGvJ+7iSqPpYbXR",
-	"1NmP0bSbsfTpUIB3J/iNd5QICwiNPb9zVYoIxQJkiPQRcRkiHw12kI1XJotWnq+KZFFRib5drqioTF+M",
-	"pDGHey/7JNLvjwLrZkPNv3dXROqRlhwRMTkhPRfe3xtfwvRACbNP02M3PPrUuT4brdZW6BsVMn3edSX1",
-	"x88fXzS2HM9nhd9YKtct7MZBvh9AN75C0I2d1Bnu/S1dWVcu4SPBLkp8PeMqV4F2TJnKkco7mOHuVktb",
-	"3ABpvI+K0sJsqFmyfKNd//j9/0BtuOnrs7a3Fv4WcBVb8bQYsy+4GcpQ/Cqh68aShDornnqvgk6rKOUq",
-	"f+8NPiK5lKnJsdnWPa25VsOKr7bwK/STfj/c5kP7bqqotstfVWfk/IXkwu9N21P3WfGhrvvsNssTitet",
-	"ThZ5335otbkD0lGvmJWN95S/PDthYusz90Rm1ihcDom9ti+A4BYlOSiBpcBzEe6W8b9MKRhxurSt3Guf",
-	"NYu0a/VCKKqaiXeoXnDi9bn5ns8jWvdXGgD0GOX4yP1SJ6btivyVjjgruiLts0wYZyUeh9ldf9dPMe2T",
-	"mYRNair8/f5IGueAvr1j9h7XZLVYthHwg0i+cyJ55I7VVoYrWF/FM/YckLlzoZbFjAIIulGyfuuTsf5F",
-	"u9UC4zemadpokrfKT/twv8pMW5kp6+eEKkAdmurfBEQZigKapkDIQ/uGn2nMaN4kj2k8hB4HY11z3xp3",
-	"5anKA9XwR9kkF7NQSonDWZrlAgJZVlTlLg3pLBbpNElmJPrWMZn1GWXebSPZ1EWS3Ap9DkzkOqMOaman",
-	"2Mnq/vJuNkT/cNtPs80o1XQ4yOukV/VmKN2G7TEo/z6Q5ByiJVt2llijE1Dldoqa0CRZR/esYSVvhFGa",
-	"W8hA6I73JWk5hOIl9fNhJieD4Yysh2aIUFw4bD3bCkF9WV7qn99S5GYwdO/41zZq2D6YbXene9rsDNh7",
-	"O54f3BXmCP3Jrbdgsf97TznDZyusz0WD3xvWpyfArth0sUv/LznJyMXLp0RfNRvjLQKtGbuWV0a1sw9j",
-	"PTKERasrBg45/Pkij4JQRHiBusijBuKaKRZnzJAXXrOMqKG2HE27VzTkIofMIM8VSal+vR5UPKQZjfX2",
-	"0fIuGXHDewJgmwrQNsdUKUt8GbnIiw9lek/Bh1XFIUKxqI2iKg6xbtzhBz3ZK/b+zxA00uMqokV09gMb",
-	"52SqrXDMktKeYmJhO5jbNRvukrvfJEHHgJuFecw1Klrc1rP36M1V69Y+PPyJ2rDIFZsuP5d6D75VFRUq",
-	"97unFjbKzPxlSicJI4+Yusol1uyYk2AHALsF5KzePVrKrgcudbNLpOXi5dMf2HR1kAXOxqFN4nYCJlaq",
-	"+mFr+6v1IyVVOhYesU6jhHkf5N5AmrC0DzIGu01R5BrpXI+u2DQKSJReoTYj33wjRcy++eYcGtZCoS9+",
-	"/beLo87ZfQgq5DLTrn2EW9y1YEAHxi96t79DczOmQluo7EPMWALj0DLuHKRxKCI441FAci0+lL5sSLW7",
-	"aDOG8AUxzbIp9v56sgOpsrQKgpY6nqtQZCyWWWK5sMh1mzCRjCUXuWo0SeQ1Zhz9wKYRsi73J4olADPS",
-	"IEOWsS7ca5c8FEOZGiWAsxWQmyGPh4iEkli1pidENckFjJjGuSJU6e8NzKfCpwMStmF/zPkIziGQM8c0",
-	"Tc+B1llrXKRNkYBPEqD+xWLhUNSjR4+fPX7zmPga/vjjFZs+TT5FDf29+q6S6vKtfYOcCgYMjaGq8TwU",
-	"lJiQCtFHlolczzEG9b2dVJcZ/AZXa2axpGANs9qhQGmNImZhc80PbLpLLMcT9yio252jk/abzkn37GH3",
-	"7OEyQT0jl4MazNAGMR+UsbfYErOD7ls0GUYbTuPvP6ytDa+Ylmjp1fv/Hj28/tfoyfRfoyf343/+4zT+",
-	"5z/a7Psfr+NRkv73yd+Hyc8fWv/deWIe/lnmPVlUGKS3qivftUcWzU4DVR/P9qRf0njIji6lyDOZVkRs",
-	"EZQ3EvIIznnUrOq+x35gPaq7rVQPkavP2LLipOf2lsDivhW0BWbcPasMloemtKWqrIbtgp4B/w6wsKvk",
-	"u77CU5culiXYh1wrXpj3JvmXnIB7hrawU/jwveeEVrpy5loqpnB2EXIsFFhM0ySvrP6jzhUFqwAGp2y+",
-	"YaHGq45v6edYBbQ6rgVvPcS17kRcy+yV3c8VboKlNvaqKJa1jCAUpLVpRShopZKtCAXBCd46EoRaci4W",
-	"NGILI0E/D6UxetEK5GrGEKSqi2cZDMe6jbsERYk4lCVE51gEAngU8BvENJ+kKQgRCoZuiZILHpjJm4Co",
-	"STzURjPVogd3D+EJAz0AFATXPIGoDoinRoADirRNrQeA4gK9CW9pYF3gt94o/v7zGws768s4qu9o4P3O",
-	"swHiGktrYBwWC4sIIzEDwfffU6GIUh4zEbOI1KOcs0yPbhSPL2Kt2+wP3PzYKKLyRWWhikjhLyBzTijq",
-	"RmSCBQ+CtAtNz4ILdm55dFTXL5sJyrWLwUxCICigkuzlPnJSUAblP3e0w10itLnfJBdiWt4oofAWeK3A",
-	"2YDlz9nODU8le3kBbnhRIYPHa51oEC6kfoNbwFq31p+kaS2oectYYLZzltW6td5EcaF//6kSqNxbaS24",
-	"3IIZ+HGzPhY9vvjRW6ziJ71WiLhul0oLQFPMY7bFEuM7qNmTA4U+I1bbIEy1rkh6vhAvCvdL8xBVWt0D",
-	"lbvp8pQe1Ifs1gU1YiUjUsV8dIwBmaXVgFbgkdeXT5+bCM7qLEJl5qDRDMU+kgVeqB/E8FLEpHKo/wUK",
-	"VynS6aL4vv7ONzgvX1tV4T7ZvD7UKkPrKr/aW2j9xVVO5wPqOwTF3dKtjot7u/kQHr+l8Lg3xz57wuXT",
-	"5ztGx7XsMkd0dYzcG8biwDj8WZtC+tGVwXEMPVcEx7/n18wgOmrRbW1ZYk3ZwkjSU0bevnoWimiY52PV",
-	"PT7GPtKhVDn2kaJYvu5EpN5jNAMGKhh4YX5By6Uhk9J/gveAkQGBL+tRw6C7pgKxbjFlqHLmHVrAPCMJ",
-	"g8JfG24nPSpQchqQrVCsDqmXo+lkNpheErxBKAq7cT2EJnewdwkl+1Jnc5HyZZGRKsK6KyVxWcrCZjFn",
-	"Z6NA77ZTtTByi9v2ELs9xG7vBtxQoR+201KLI7e+nqo2vY8/wn83COTC9d1qVXNPQaDWBXjMGStL61Zb",
-	"2+EV4VY8l3MBV19yk/UFNz61LLgPIdivLwS78/FYHICdMeNWhWE9Ow4isVoBVkRiV+rFikisOYRbx2Ld",
-	"Np8Lx3qErmBlaYm5yN2+gP4rZ6CZjmjLXYi8jW/fXJKE2vQJueEikTem6dm+wBYByH4oBix/X4yh0SQX",
-	"jtuFK4IdX0QKQuGpUIlmi5RllrCEWFJYuEiEwnC5BJYftuDPlVlBKOuRf9HpuRkas/DxkauOkGPoFgeC",
-	"VmqrLVgGFgAQz+JXDmVqv3UTJtGCqO3Czv3GYMfuEU8yOVrHty/ueCP34NyXZ67WbRfckBhYvA+Bxkd0",
-	"iuV0M5c/nLm6E9QAVMCngISvmntPe+bO0/k7MXiB62IpaGbIJT0bNpele13ZQvMh/N9/owBa77zNL+wC",
-	"Y9OeCdLng0nGDs7+bTj75tC6udaCKqHTXSgTaXFglxImVotalEhg4Rnc0mq8d4NTYb1j03dnharhN8Zg",
-	"JrTgyUneCHw5HLi8Ts6EyXaH4mYo3TP130ZS5aQO/1tgawjbTN0ARAyQ4OVxL5bj2wnBy/KsfHWisDcF",
-	"WxRDndjmVkCWP6KCksts8ttGiQ33oHbhL49oRv5Gk4SuzxP7Ab7OLHmte1ISycVQqyVvMYI7KF9n9sxC",
-	"Slt91VFsLjsI29vkqS1PtScod+CnnREMW4hcLhQfDPPlySR9PYTf84xyKIIVznq1DyikHikLvXOIsgLZ",
-	"kZChwGNhIo99bcZa2CHnpKYSslSFGUMycPlHUgxIDj0acC3NteGp8lBos9Uj4q+bJ/hSG8S47ZqekeRB",
-	"MRhrxXvBTrjTcHWXEEXqdgBa1ZyThYoCtc1Q3oRiRMWUxCzLeR9y8so07VgdBnGAhy2to7bUFk/tgu4M",
-	"U+qN8rEeJBeD11JfdhrUcIIv3QqVqMpr3dNWiQn9fjBL5t4+24zM3WmLnJJxxq9pPCU9qmBjvwtqeupf",
-	"WDb1Xz66IoMRzWJZRUz+XP+BvJJK8ZpHxH6ySRPIFmLZLc4CgWwP0yHjvkKc/jxkGfPEERwUmuutXea4",
-	"21io8uL8bCFO0yL0vVCaukCBtjfh3565if0QsyatFZGFo66HmTDC80YA8BKieITn/pUFUQH/Y3JjxUhA",
-	"nPoSlwt4rB0BzRjJqLiCthKTujd45or/xmxcoydplhQ5/XaR02+SV1RcqVDoJ7UD0gnIyR+//wc/lOaI",
-	"VETqOWcI0NbLsHpLyJyoIc1Y0thEHj6DdYDhrGr6eyPH5MdiKioHv6C9DyailLEwN9e67VZQG9EPfDQZ",
-	"1bpn+gcu8Id2YPMaXORswLK1+v2+uBVfVCv40YWT6goq2MS17kmrFdT0toGv3sy8Lwc/SoBIT+QH7yWd",
-	"4iWdzQz/hRZ652SRhX6irfcdLHR/Xy7QAWlxycEQ37/m0MfdHXbAShuzjMtkF51hpf5WKkMbH1AzuLqc",
-	"S1u8lAxSKmJmzG9790Lzu9HEMlNVFJCqyHDSlZA28aU9pm37cxLh4YisT2gw9tm1gaIE7VMoiG4o/JB3",
-	"3TeTndLShrD/e/S7g7I9zJWaYD97KOhMZL2OZRFab84FuovIdimgbcPcAHddDPEVzRloMJqm/tXe8CCM",
-	"rf/s//L//V+AgKoDR2DCYj6iaaNJDMGFc2VMdIlnc5ypNh61nXH/wu6Vrz4efvIgqM1A3BbuQ3vGf3jQ",
-	"0vr3pVnpWrdzFtSE1POSwd87Lc+G15pXi9tkkuq/nX0qvcgWOXRPT4OSi/MU9l2t2+74zsorCO2cfduc",
-	"DauftANHVanHbrh5MR6U0T5GjhzbKkT0c5nTVL/hE+opVUwM2gg9KuD7O+7aM33tVpGkzoP9RJLcllug",
-	"rqwAOuiq/esqPfdaAjExoANm+M+21lKyEB5bqCmzlbkYrIzLe+TPZTemNzVSMdUnLi/TVAckmZGiWlaG",
-	"YkHwfihvCEZTrMzNmPfmIkBVDHxpgnUbcfyymJOvTiAbKPB0+rIko+YD4O0VAfBWZQA8WBZAP4Hxe8Lx",
-	"ZNtw+cl+hJy3kAvEXLGLDlHy2xN4xTpAyHcXaTf2z+YW8g5f/HExFZXFwc/pAP2ItAhmB0SLOjowIkg/",
-	"a7GB3i2Q9wFMA9EkgioDcqaypK6VQ85dBLv4WyjGLIuZyOmABXP3zZnvHos/hIIUA82jP8FY/ioUE5Gw",
-	"DOo9tpOWb/SMfnVy0mzAj2Vr9X5rLqR9/0HzZLb2omw1PhU/GyGHRqaxHk9gl0M+ZzROuXbusLTDf+HJ",
-	"/AtPWzOvK5uu3utOvLd17NsU7bN8un2qcl8GJmyLRTXHdEB6GaNXibwRB4G7f4H7nZ1cLbCMBNDbYwfB",
-	"m+MxX1fkYmRjOQyea2az/cvE9H52CfbwQlmhdgahndf2d0Lns564ccYVixpBKLxWX1KPhBTQnQxdsF2i",
-	"/wOEI7ZsNupP0tT+AcBzM54zvMTy+vvtwqR+8dTO4oAJIwkbXv3tmGVHV2yKCU0IHyvXrsxZFoq6HTy5",
-	"3zoecex9aQetVusYTN/ie8j9lndFq2WvgWJBEy9yndyhMDNGpDCxE6D8EsRNHA5SSPL88iWh8EEVPcRk",
-	"poU4FKUeYvIC5L/MFFEst8vk8P0QlMkMTrH8yDZjL1Aeb3Bz7CrDudc9e8Wm0O8HT7LWbrvVaoHt+5yL",
-	"ibZV77c+bdRgjFWni/uLL+IRI5cyG8tsQ8IxMwWLBCTCcBzE3OoGXQ8HwFGF2hUuxJ2Z7p1adnO7ZLNS",
-	"7tiW/h/Z0v9l7QOvkY44jtk451D5wMgs0IIqY73YFoJzzMZxkXAxAAkDbXBjJscp4M1jIBWyeogL7JoO",
-	"6hYRGYiGtDRZ2klgyf7IxSThOUsWEw4/Nd/+0n765qjFhz6BfUMQl8Ax5jtTtj0Yizl++ewuWMT2q6Xb",
-	"izETTx+RSykEi3OvNRNqgMwBMEoFz4lyiIrmq4AG9LR1CjXyoYBKIeirGXCVM+gEXbC/V0NjrN7R+yPO",
-	"mnvXogqS2SXckXzxcORuSwnt87wtUERVh208yavELB4HNTPARQew/uIqpwF5LPKMkqePAvK9lIOUkZ9l",
-	"dqXGNGZBKH5g0ziV9Ir88ft/GgHJ2DilsdVjQCToziDpsb7MWJM8McpMYG9LqZcaDn0oIq4Nba5IBJnC",
-	"LLKsFoqRiE6SyHQx639zsC0DYqhSAB6zADHzlGko/v7zD+Q1Qxg1FCUGdqgkSwAbTaRTA7rWDUUovgFL",
-	"YswyJYWtiQHcpJ7erVrZ6r9HatKLzk2dYaZyCNsExcVO7rCjEeVpKAihSQIdPCaIjn8gcUr5iNRty0+x",
-	"JonE9j+i6NQgPr2/Zhnvc5Z0CSAyRI1zPV5qR1tiKYBhTBHgw1bBFzWQdDxmCUIewaujX00JEPQXJXq8",
-	"QDxpxwzDjmiayhuWPNaDeSRHlAvtJFExJQn8hM9io3E+beDkwBtwFvUzh3wwZHq2hjRHNKnndDyGWP6A",
-	"W/6Ga5pOmPOjEMbV9cHjhKmAsFTBIyNTo/MKoakQy4T2tDaMRvQD/Bq5cuAv0BxwjhSSN9rtct2cXn8m",
-	"TGvxcvP3ER0DkDg+KKNceYQT9ywUAdwTaNMrpsLUZckbpvdXU+8vo9+0OlKzNmDCVSwBFTCR8QRrXyP3",
-	"y7dZGkEk0nxxKCIELsCTY6ALmjcsTY+AM+hYjpngyVEsBQS5sZ2hYXa7Iu6QTESqVzn69eZK6bcQrkKh",
-	"F0SYYOOQxVcWSSA3J1JvMS0W4QjiiSeKXgPr8WmnU0xxo0l+YFMwT0ORsX7G/GRSj8ZXemkFuuQ0x64z",
-	"RGM3M6+9LmUOu5m/ITWng2k7oJ7J3GIyvH31TJHRROWkxwhCPESkDv+IUA6lUo71a/0jmbBrlsoxzPlI",
-	"JlBgcCHKUqmQQWRMeWb4dmBPQKMdOiP109ZDM3wDkI/zxXP9zHX6eJcZ3+NJlZ3yBam3K2SC1ndQpBvL",
-	"EdAkmWnTXvuYd4+PcQ1rQQ0PMzzRlPjifwNLb+F4LpzrDf8BW8kd+xKPHi5YrVuz4B4wEnmVUz2cY6mN",
-	"m86xLewLar/y3Pr7RlwAe82IC8PSZySUHuQzfcY69x8RpEnwLnzD6Ig802fawwFbP3w6u6QvJ/nn5v/e",
-	"2iIlVOlzr726Pykv+BrG6aUU/ZTH+YEX/KtwltFS1b4k2rG35jlr83wtS94LLrlaouqqDKrYEReKCcWh",
-	"nE5NeoioQhSjWTzUOg4C6998I7NvviEIDVqPoNg5asyxyIbCo5H92USYzdWBASkGY9IGtq0jbtRHqh+T",
-	"ZVoJ6EcajNBQRMhoalSnZftei6m2EjXOsoRvw1Tb5yJB8L6NE5Ywpz9Bofit8bhUk4Wb6ki0EbRxKlO2",
-	"qHQdECg34aUBRfdpzTfvlaJcv92Rk1e/3+M+hvcjh9uC1xc8VFuwhu6piB4r/QoymnVYBErAqbEUQmaz",
-	"2KnWCPrF5DxW0nRdcYHxujHNclNgZqbpZ5qxoZwoZBbeiLcYewEuYYjrUBcHtck4mf/++29aD7on9vuv",
-	"WaZgyTs7QA3qvbQaZRC28yHdvH9F+oSLBGd3S5BULZer9CM+89NSVl8X9jCQfxV6iYtc2rhB/VeJzWXU",
-	"sjxCPYYJTVjKZVNXYaD9BLuxzj1EAsCrzKi4AtfvxhCH1T14fTz4oUDM6HOLvJ8P2Uix9NrUNdp4TG9K",
-	"pEuwVuVU8UKAbH2MCN/osZrnTAT/94Rh2ZL5er2SNIPEbtlOSKdd7U/TK4jGQVCGhgJ8Vf3iWCbMhpng",
-	"ohlmeACpXp/UEgeut8Lm3mmBcvgDm+7mnJYaR5uZVIpXyljDU7xCvr5b0G86IxA3kl63CGi4g1JaNV97",
-	"0kmPxYALxhAOcFOttHQN1lZK5e93Sqm90SIuBGQw51yfoK2946DmTkR+9Eq7K1O9RZbfWtzi7vgU1J7J",
-	"2EGxLLvbXffnc80P/vVnxHScqK3h0xfDORrbYNZhPrbdNh8XGA3fUaFsXqQu+31oyeRigNgVPLMJaK3j",
-	"LLuJKako0/DwrEzEE3j9YUOucplNSx1zgdfU5rcoBYROEp4TJvKMM9WAqDvwTpNZ4jn/Cx0fdkQmArJE",
-	"BQUd6uoeFYaYo1zVYfjocr2r0Y7R9pAzZZrkO8OJR0us145eHl5voSlDYbApSb3TahWhbGS7Uwh4GRAh",
-	"va+cNqpshR4VWxkKj7Lpq4nYzUDYO/mC/pLvqPjc0dtlWsis205K6NOfDAv0oAc+RzUyFbspgR4Vm2sA",
-	"Jx+XY/kiiSih/vG4p0ylrFUJ7ANXWKxXoRtuZHaFfBmkjhnUUDjO7swC+jZWyGaylmgOxVvRq5TOQuYz",
-	"kpmsKZhD4Uvmc0IhYymmI67MfFhG2Z52Nc1LIL0ZFRdGlTIdLt9dqn8Baam/O7CQrLC6B6FphObG1vbX",
-	"KLTgnO0mtmDzLw9rrUJZLgslAFrWFkoF0PJKd7kCaNnx2G+Hs+x47d+tEsHHTk6AXf4n+epFYcnHGVUV",
-	"KgXDlDQlCc0pFN8MpEywMjvjgyGQlrCMqknGoL4V0b5DYbyAiPQlFlmQfJjJyWDoXBbI8/VYLEdMkeiJ",
-	"zEbM0AZiZRAQN923mTueYI1QZJoRQ2GK0GwdjCfWj0xpkbnlfxd/aXJxTVOeRL7f4+hPtN7R3xkKJC78",
-	"0VIWGpZBYAeE0iK4u09HPMU8pPaH8jzjvUnOClqUeVJCVwdvLymcNROdhG/SemvKcqKYsKwwI79CHiK8",
-	"eg42cdkaUESvAoLNk1Ail3KqzgmjWcq1gtUqNRTGp4MXapdOK16HcQIrj7o3lQNwscZjJpIjKdKpCT3D",
-	"IsLL7G6Csrx5hdwkF2ZpwDao0OHV3K2eOYLQYJvYI+cErAAh8/c4isiBluNLtSuLOrTKOnBDNBbCF1H0",
-	"M/N00PJ/JS1vzwwrS+stFX6h5TbwVnw3pbLS48kkTUnCcspTSIVLgYerC+IywMKOwNSbYrg7MLktk0Af",
-	"8rFyUjoUJroNpbx6786keAwtKfsQa4EFJbpUTPVbkTiaJl4eq0lgggB8A6scMQOFIu+0dbqgyWL7E1+Z",
-	"2fBbm9vfzhHs7S0Bv5+UuUcQarMTJmpZlZ2Y+yiXnTjZS3biIPX+BB0oOzkqC/pM1ndTUNffYTud5vFw",
-	"XrL+/fWLH8lzlg0Yeamv0NIVybWx6gxK2Bblv6utolCAWUShZmBJsQBV5IalqU/eD0Y8/JWl/YD0JjkY",
-	"r2i3wXOR1h/qv0j0tH8E5dvYrmGKHbpof4Gxqwepcqq1wmm70ySzlQP2wcaZINHLF6/fkGrldAxS8hhv",
-	"qWzrRrm1XaZ/n3XoJcH796aVvRtJStgMcMj8l430RjmCrfRfFS+eke1bvfDO5AqMFjrohlKy4FDPfbdD",
-	"drBpd4zZwTO2sd+P/QDBQmP+GVe5MtXU3g02mD+kymCHz7J6YyO/UhP0yetGzucNk2yYkgSAVhGaKuUq",
-	"f+8PKAJ4k0aTRMyA/v/M8yEX/+thKyJXjI2xFwkdhBJyKzgAhs7gBu6ZozRA5D56zUBh2dzHlOXApdOX",
-	"WSgyVjxU+x7jFLMYVrvCqL2K7oKt/5wAHCDik2hNqb8NQhUc9GHhgZC1HRD9CKi68pdshZ0DFcnzHA9a",
-	"87tp4QrBC2FSoE4AAAuh7bA8M2X76GGruqa5vFal0maHQn5yfyUO+T5Rwtcnd8BrfzQ8Pq//dqF1cZ9r",
-	"H/v1mMZMkVemCTCDuRij2oPKX/uz8vygs6N2C4jLrR8Enli80rIEBFj7nLOK54iJ9pJr3drl41dvjuBl",
-	"3/7Uef7wn6c/tL/bhBHC206LqpHfFH2i/l46kGzeFZp0WrU8njIpiYzdiNNLb1jbzcKe+LKIliAUv5bk",
-	"UKExscr6eAYxeonizIcFsZAFlrZ9t5ixNVrTow3yFSjGW0JRjxyWdBSQyD5K/5uL9zboj9jqBq9a/2DQ",
-	"qKNGQBJGk5QLpgLtSHERilTG2g8MiIplhlra0XV6WrmEzq6Vsqn4xkmJGp5GDAWqRLxlpVIke9GJF95i",
-	"bOrJ7bPtyUfItMp1rw1IxYe6NqT9KUq7o+bieF7k8faUaTJh3otPZgOItlVqjaptxFhTg+VX6a3v6W7k",
-	"8Li4oVmif9sKavYgOIRLg+pfnp6TN60H3XbHjNLFRr0TuQGdIF75o88w8pJmV7Ud2oyKHbO62cjbvgfl",
-	"fueUOy0JOavbfdG3vmp/IjMT9prT8P5rNlTwvvj7WvW7HzRcq/DD+35WqkiwyeuvqxDk0owacH5K3wOx",
-	"WSaM46tyKhKaJXjREX6s9hh5DLB+PWlq92SahMKWNwh2455X//eETQowFUVHQKMmFI2Rl9KYTvBka2JY",
-	"8wJi2psXI5L61MSuzYCncpKFQt4IO6xGk1wI75vRFplvIjfIKHXbtBaK+a61BtRHkKWNam/sp7tXQlXm",
-	"XKV6Mfu2GKKqdQ3u0ov82GCRfP6ydK8Pi9PmQI7Yb+XU5EZRZvgO3JN3KtZcAsrydvUh8LxtKcYh3Pw5",
-	"2ptQ6jmboiTht213gme+t+hHC4PQeiAsnmR6/gB4ACD1Lib5sNb95Z32qEbx+Ac2hZ/e6Yuz62q1e2GR",
-	"tPCScw9YzEH6RSN6xUg2ERGyccHJnGRaMn2EE84+dY+PPw6lyj/Vgtq1lla9FKXI0GlGQ6GonQWa6l93",
-	"H7QetGpVIgHHck+RIdD7ak9aZoiHjO8rP3GY52NtDYjJSE+4+RGAn2rvPoGCdnj/s1+PhTKyX9CRcUEo",
-	"eu501CyshUs5lBlsu/mH5ND+9e8J/w0KN9k1TSeGEDrLeZ/GufegC6WYUtYonOetvGKCsA9Gp1plD7wX",
-	"MdY3QkQeMAAtDJrDDfZfozfD/PNfIlhwWf/WI2PBRa7gMpMpU7aeyAPeOyeu/0AYg8UqWO/lb03pwNzX",
-	"MTpSASmagFVAYpxYRGEEC8G06heQDe6532MhTtVnmeJaVwVaj9IrtBSh1hYvxrcAFPoAXbNivsyNVaN2",
-	"M3XPgUt7d1os7+q11K+sQMuawdpsFKWzysI4F2CHlhc7OlYxH+l18l7/+vLp84qXG9omu54qzyZxPskY",
-	"qSsWGxrZlCkF/9Bb9zdY70l2zaaqEQA9q13mgnWldCCQe6IifmOQhWBz6mdouxvW08Tu5p6CMTS1+DNK",
-	"0b7Z+fGicfDbjI24SMo756Lkii2Qghj4Lehy3YgJS1lB1qJnC2iJR+PSFnJUdhWfUUGGKIV9evFKf2bK",
-	"4eH5ibG0IiRjWjyqwGMUIwUvg5MhJQrSYvt4BA6VO7+oUJZ9k7kEL6EkaxJedQBeg94iI5qzjNNUkfpk",
-	"rI2OgOTsQ07YhzxDByUg8XAirpQRKj2WQGl3IyDJJAN0SZypUBQEDORX2VMByVifC2bW3fyV2SAqtccV",
-	"j1B/kqYeEUIF1wOWSRpGTfSMmuSnicxpl5xBwBUK+QGCsi4zU9SPKFVnLQ+CQ/8zFI7bDMmOtXK1Q1ww",
-	"8nOCU6SM2ktTOIQZI/2MmSpqO+tPibFFATfh0/8fAAD//w==",
+	"7P3vchs5tiCIvwp+/M2GqRpSlmTZVSXFxIZKtrtV5X/Xktvdt1SrBDNBEqUkkJVAimb1eqM/zQPMTMR9",
+	"g9lHuBH7cftN+kk2cA6QiUwiySRF29V36ostkpn4c3DOwfl//tqL5SyTggmteid/7U0ZTVgOfz67ohPz",
+	"f8JUnPNMcyl6J72rKSM5i2WePFDkjuWKS0GoIpQonUsxIUxorhdE08mAsP3JPomue4+ue9F+b9BT8ZTN",
+	"qBlULzLWO+kpnXMx6X38OOhdJGyWSc2EfsuylC5Ysjx5pPOCRWQ+ZYLoKVckZyqTQjEyp+YDvkfGMifU",
+	"fGRUs4RE5dDxYvgDW6xdygsZU5wxtPt3b18QOSZ6ykic4wwIkHXDvmU6X5yNNcuXB75ksRSJIlqSOeWa",
+	"jNhY5gbSOl9wMQkOzYVmE5b3PprBM5rTGdP27M6UYkrNmNAXT99QPQ3vhJZPEZ6QfkTV7OYff/uf0YDI",
+	"HPanGDPHbH4YXhcHB4/iouAJ/MWiPbMo9oHOstSsxrx8cPhz8s2H49uj2SPxOHvyy9f5N+pbfXB3OO8N",
+	"etxMm5nFDHqCzmAHSW/Qy9kvBc/NcZvT9ff5n3I27p30/v8PKxx9iL+qh/4OAbrVF28tUqzaeok4sPFc",
+	"ZbDxxpbM15tuyQ18c4+9VRuAnZ3LqcxXHmQMT+BeYjmtH2LKJjReEPPD2kM0L3/GQ3Q7s9ucZSmnImbn",
+	"sshXH18MTxhqyVlmti7Ffnh1+OTFfdaIi8E1IsGf6ee5nC0v7bVIF5YZqJI5UG1Oghq6R6bFhdJU6HLB",
+	"vxQsX3grxvduqL4Zm1n8hY5lPqO6d9JLqGZDzWesNwhwmnKZV7LjIi2/2XB9Wm6zuqf54m0h2rj7CckL",
+	"AYgrM5YDHybsA411ujD3DNdkLos0gaf6XCsST1l8qwYkL1KmCBUJSWV8q/bMn9eCCjVnOZlPqa7eTeTA",
+	"zCBILtOUsDuWL/SUiwkZ0fj2hAiJn7giSsucJQNCi4RrlgyuxYzylCXmSH8pWMGSfQKsFKfhClcuGPyf",
+	"M5qSmKapnXfC79j+tWgBbIJw8SGasDEtUt07GdNUsRKYIylTRkX93owXP7DFMlTPSCH4LwUjt2xB+nAj",
+	"U/Lu3cXTPaINUGb01oANrhrOEosRRNEx2yeXdIYvGrCOZLIg//iv/w2vBgCMx0er+/eUKPvagCR8PGa5",
+	"uWHKt4+PjvbJD2yhCM3NU5mGC/vomEwNqdUZ0uPxk/iQPT4afkuPHw2P40ffDL+lj5Lh4ehrejg+GD+K",
+	"Dw8dOFF2qeDZuPZrgJ3RDy+YmBj+cvT48aA348J9Pgzh7MX4JdVxCzdyYtBCFubIDboYaOgiFywhXJDI",
+	"yFKRhb6Vh/b2yVvLkEghUqYQdQBMMc1zzhSJ7MhRHSgwQOuux0Ncast2nxyv2N9r2BZNA1zD/kKyHEQV",
+	"bj6ewJI7bv+T7+EFn3G9vPKX9INB0yLVivQtQZGjgwGZ0Q/k8cFeG59LYbggNR4dDMxy+KyY9U4eHwD6",
+	"4IcKeSrpbNB7Qyfskv/Klhf31vLhjOUkoxO2vMLDg/YlmjdulBl4/TIPD7qt80reshbJV2bUMJJIsA/6",
+	"BubW5uHIicNZzu64LBTsZJ/ASEjlik+EYQyUzGTCx4bPwKuGbVByfHCwcofwaBsuHB4cBbGh3Mufjtbv",
+	"pnz4U+/laput/AuMs7SJc6rYkAvFhOKa3zGiihG+RRSjeTwl8o7lxMwO/Nt7u22Jv7QySYs9K5nkJcy6",
+	"+Wq1dAsey7x1afbjPZY3lfOnLGU6pFpeiDgtEkaUHOthgk+VUlKfJjMuULiQc8FyRaRIF610qaZyfmMH",
+	"2fQ+v9RUc6V5rMIy5qWmRt5FLJ1zkcj5CaGCvH1+Th49evStE99A6CTRX/7yl78MX74cPn0aESOWkf67",
+	"q3My44ngk6ne2ydPcUkn5NEBSehCOVEw0rLBso8Ojp4MD46GB4ct214SV70TOm4c0EHwhMq9hwTXZwb6",
+	"/r4HhJtTU/yObQYCGGIqU2Z2PCDvrs59QAg5D2/86JuWjTfk4E23fUUn6jlPg4aBurROczAHoMgKYiYC",
+	"xOhCdKJIH40eyMGcRcDqeFkqE+Z0n+Au6ETV9sE1m6nA1buS0ODKucA3ve3SPKcL86vSCwCqURZg906E",
+	"hJm+o4mRipiCizyWQjMBf9IsSzmaZR5muRylbPaff1ZooylPyryRAEHR5Ca34wx6CdOUp8CBLUjIdXV3",
+	"XvfIrFCajJhR1WZSaXPnGpDlucxV7+THv1YjiGI2YnnLC+Xwtav540+oejKlb3jSO+l9PTqIj8cH7Hj0",
+	"hB7Hh+Nv6SFc4JrqQhmUMVDjGqD0HTVcyG3EwnKqdaZOHj5MGc1Fsp+wOwcS9XBEk6F74WNXHfcNvo2W",
+	"pJCxBMYzF9yMpubgWEL6I5qQ7y9fvxoQ81e5d/zIQUMCiQYux739Hqj4Ypzy+H5nG7tBvIN1BhBldDdS",
+	"cd7N4P5tBffzapIOQC+XtGuIu4EVmXM9tTqlNb6adTPSBx5nlbbyIVDAGvoPqrM8TY3qLLiY4Jk8pZqO",
+	"qGLvBL2jPKUjB+wtjyex490U3oDeUZnluWfMkrzHTtHeaVQGSsZsThRaRTc8yMcHj6qDvGT5HY8Zqa+m",
+	"w5m6NQ79N3d1viUAYioMxo7AVhBPWWJuH9JP5FwMjNZiLnsuJubvcaEM64+lECw2Yykw8ZnX0foAJgtB",
+	"NJ+xvX3yyhox5lSReErFxMisCF9ni2LEsjM5dqAGdQ0M1UOwVIMI4DkFvJ/aQGCffuiZuwEKz2U+4kmC",
+	"ysXW6DUuR6nhlJG9AShEMJagKj3PuWZExTJjG7MCD4OeezN2wJtqgbtClpimKcsfKJIbiUXmVt2AjZFE",
+	"MmR6NE3lHAx4QNZ/YILlVMv8Odir7gXziRvrZoyDNcjZWmPLxwg+htaBmUxYSphIMsmFQ1WWkMcHjzam",
+	"66P6xTihms3potu5lKsb2k3s7Hiau+8jTMSYTwqz0zoE9ix0zEGWRpJCFMowGGLP6LS0QXrku0+ApEhK",
+	"NcvhkC+EZrmg6TMjqdzriLkdyT9aKkgh2IeMxUYXAmmIyDgu8tywkl8KqZ2V04oHCXrm0CQP3EhvfMSe",
+	"7ON2RxTLjSILK+h22OV2dnHIZ8twQKNvTAu8w1I5mcApJpavViAZEGGE9fKo4dxeSf1cFuJ+VCmkvhnD",
+	"KMuC0Go/DvAL9+pmfPG4Op5X3iAdjkRIPcTHd3EmryRRRTy10pC5tRayyIlmwuh9facwyTGResrcD2jA",
+	"cQdyx2jKEpSC3tBFKmlyJeULmk/uJwFlONaNlvImhdG8A3KYAXZe9iGG2+rw4Pibx18/IaOFZptKO8eH",
+	"3l1lt0G0lMRN3eFs7IqHWsohvrZrQba2XfBK8hnXpH9IXvLv7BF4huUdXFrWKn0z42pmbcnAuoS+sT/1",
+	"To69g3FW7EcoJ1MjjgIjx5dKKzdX5HjjI/IuLn+bpLxPuxyS9+Ku7zDfhK8gHqCEQdSAWkQUXagaaKRg",
+	"Syf4tnS23oeSvAFvSvetd2iKiYQ4b0Gl/ix7JEBLcl+POUuBZziHy6bnefRNy3l6a9z0RMtXd8QeIweW",
+	"iKBEDtZLISunkg8BOL9LWeQxe2nEC07TXSmE7IPOaWykxxaN0JyQkRYoeW94+bdfD48ODh6RRMYFxKb0",
+	"n74+3/Pk+iyXk5zOyHWPCs3nMk+uewMyn/J46iwAYABMQcqykUJWhug/ZSNOBclofEsnjLgR9r6IjlmC",
+	"5pMomXbLVsU0UEZQmIWZm3HMU4bqJi1hyrUFdBOQyAzxzMCloAjXe0hYaUrsTgwNqFRq4B4LlpBRoRak",
+	"H1U/35hvor0yOmWFJtyPQraEaIB0XtNS8Qa5kvIlFQtrQFSbYy28Qgs9vcmpZjdwRyELU8VsRvOFgayU",
+	"ZEbFwonx5nEmtB1ZkXEuZwhnmiQ5U+Y+v6Np4ZPE8hS+RrVyAkK1ZrNMBybyzCdP2kwnj+JvkyP29fgx",
+	"PRwdx0+Sb9jBuMbZPBtYudPcAbQTUpt9Dd2+wMDbDsuadku1FQsCEGsDVvWSlS4qKwcX5PBoSxPSJ4DD",
+	"Lqj6bbnbShvcyJhDIgNPe4UDx7wWMN4JiXwQR1aJLc/G7hzpXZCzNxfkli0eKJLymImYofmBipjtEZlf",
+	"i2gJxWHICllbsNsgvxxrJk6tj8POfC0A3bnGQJNxoUDf0jxFUw/FX+QdywcQ7AMyfpyzxAxOUwgcMtKC",
+	"2sMAnN3YtN4Js36Z81/vKekU/kA1ZnDLBJlSRdiHzEoWm2lshxUiv6tP0gGHa8vaBQa/5EqBPdNux+AT",
+	"F3c05Yl/Wg2r4/v374dnFaIA4NojbfFgslzGTIFV5RmEJN9PmzArhIdbbGA1RQeC6OCVFjcS+I/sdWf9",
+	"rWDqvUnM7gY9sBSBH+khEwl+u7Ef6cjTOv5Urn8jnaPa9q41DgenOUvToXUpfX/5+hUZFZrccZlSzVDc",
+	"wwFRgh8VigvDPfIiZaQP7l+QHQtxK+TcivZqALIuJTkDPtF0hID8QBuxaShCvBOqyDKZa5a8ZAmnVwCj",
+	"exF2OeDNzIx4A2CvmWxgaBTLrnuafdAPs5Rycd1zUhiNY5ZpiKwzCo+/Aph5U3X0sc8TyvURWB+x6+vE",
+	"Hcp3h/DuEF76FLaDB4rU4NQAzH6vul8xAP7NRTgasry7UIyUhSbciKsszhmEvGa5zFiuuRUGs+wiaYme",
+	"r04BLfKGR1tTLUQ0wnV3yzCcb2HGFkVq9Sn0wi+5zmMXuNs1nBYc+zxnasUra2edcqHDe0ypAiNfTuIp",
+	"NRI8hL6MbXKAAdmAaEk0S1OzU0VoRnMA49IkPFkb0g9ndvHUPG0mfqccJOoLe2EW1ZAbStUfolxzNs6Z",
+	"mmLwNTjoJcgoZMZFoRkERGwHKgyV+OvyDzm7k7crT27t2ODQUbXAi/XgugT31sflOItCsfxiLczfmaee",
+	"2jgMZ7H5EWP67Qh20xZNymUOLG34GOgjcO0Mffj8VK5Vjn5m6DTHvWDYOpBdglYRmr7xyNEGTXWi0DNR",
+	"I1CeQJSZprOMtNMroA8wAaNl5Wac/+PH/9/w//rpr4eDw6NvPv6ntQRYX8R7TFRCrFRaZorMZX7LxeS0",
+	"DCGxRphxoYuc7ZNXzIqwTBA6Ugzj8LuxAoeczUXYgKBbjAEYy9xmZpkv6YRhoBS+QtDJzGHWjQLsfPyt",
+	"L8AGVkFyU/RjzmjyU7RPzlHfR63NXvTmfcNewJZvrnM4J4iy24IiqjikI1i7C0pq0MqghwHy9mdDnE1y",
+	"AMCuw9sQEhLB5gB34E+dLpr/gHfEDu6D29BlflXOcEKi9PYmArHv+BEZUcWeHBd56i1pn1xODUqZm+AU",
+	"0xdAJ6Rjli72e5vw+l0y6hDjtfz2FnIWNuO67Uh68XSVNIS5Y7dsUeXBeTzwli36Nz8eDL/+6ceD4bd0",
+	"OP35diayob4b/vrTX48ef/w/h/j9+Gz4/Ke/fvOx9vF4k4+HRx/3glwWN/GCY2BgnXYSqumGpxG6MadU",
+	"vZR5kIMycCJSgc5ECGsbyzSVc+VhThnFO+jVYsqXB3xDlSJUkSir4s61JBOGjNq8DZOc2isArdiW1CAg",
+	"PZhY5SMSwKTaUzteIF4uJ2MZPh2hWUeB8VidkghCaspv4RMm7IhiZmY1z/UGPfjBm9M7Rgj/uBBZodfe",
+	"881A2DLLSksv9NXLYn1g1O6UC0ZAceBSqGVG63664S1yfcQTyAKg5SjLM9Xjg385rF+WHWJkS/tmQK+A",
+	"TZ7ibTGlGSMJy5hIlMMCt6wHaMo/wdxrc233I3N7p+wmnkoes2hwLSKjT0aoEEc51VxMIryNJEyq9sxv",
+	"BIgATIcwkiL9aFakmmfVYObBa2GRnPQj+1e0h6q5tT6Cme7QHNFj0q9NaFQtNyfa4CoInkuhuAINfQmT",
+	"/QNzgAuic3k6oYtYM6UH5JeC/wo2TGbGsQb1XPMxjcN3chBLzrIMhZV9cmkkSpaQ169e/MXlpXt20+/f",
+	"X0EEz4wLXSamq4zFfMxjcuYJqH3Iw7H5jpYpq719coYMwLw5LWZUDI1UTsxOAb0Jxo1bCsUVZDlzcqP5",
+	"9rVIF63XeoXSN1rKNCC9XZmvCdhRtDRKeFLEukEONrPt1YxmA/KKKVWoAUkZTfSUDSnfq0lwS2to8mHD",
+	"tFMGR57FgcN8w/KYCW2YsByTMjCnjCMnOYsZv2PJgOSyEAmu3HCMhMV8RlMghpyZeQrNkmthwAYGY1pL",
+	"aFTFaMa1Gbt/UGXIMjLmudJ7GAPUmD4xd821oPZJ5yGfMUMcpVg0yWWRkRGbckOVmuYTpm8wdOeGl8Z3",
+	"+PxAXYsInje/7A0ISxXs271W/nZC6oAj/4UcHhyQv/8b0VOpWLmG+VReiym9Y+WSE/L3f8dYPXxkn7w3",
+	"DELYGBtcbR8t/2yWacg82CNCohFPXAuj9fO4SCmkwDqYINdprMqmyM4ME4lULHNmvnZ5V9eiOsZ//O1/",
+	"kKmcuwFYuhiQ0aLiynPGJ1MNmbwLMmc5K4MLkb1Ugq4s0CXbQg7IuhD1hM5lesOTACX84e05sQ+Qi6fg",
+	"XbFcwGi5SHu3XCT/ZZLHN4ql4xuPQmSO+4AE9xtIJ96QKsq061D1CPD0gnrbqi6u5QVuhtEiSHMK1Wjr",
+	"dmwwub4qRnudOI4Nzg/vw3JTAKWfiXVKjIKCsVxzrlhnA07n5aze9Hwq165ni6m9yVrzbb2vgxJPVuSZ",
+	"VCyowSQFQ99BQCenCUhKY4eYDCI2l8WcbhrmmIvEyA3LM/3AFsT9WiFPfY5OgvtzHCREG+Oczthc5rft",
+	"hFs+Ykj381DsGAzYRqTpXMvkeflKqSGHKH1IFWahkncvLp5a4+cig6zVMf/g0vyxnMumdVrW4i1XZW7j",
+	"8voqIiHjlE72ybMPkFhpGYfLbk650oaT5xwViJZJPZXKnFN3QP7AMdA0bBL7I0hSZk4IuvYO3TwfJCVZ",
+	"6KzQNy4oKSgXXjx1FDrmhnTxHVeixL0aHL4UckdU3AYHf8vAWRVD1RNqNIOcJdVlaN6DaB1GIUsypAi1",
+	"zqpC+bC1983BccFxKPKMxlNiCAE80zwZEKNlDAAHB07IH5QXtJPmO5P6v9hZQ1QFctuMCXRLqnBKvfcA",
+	"oTkHm2aA95SMqfPK6oOH12cLAMWyCKkir8oojWWBlfSNlJpBdLKTJk9RKDWiKMj8WGYjhvgrVYlLIGpZ",
+	"rxjMzBJCJ5SLvX3yknKhKTf8YrQg0ZvXl1fkH3/7nw/LBUQoMLUQYVkhoNwcH6XsxigiQUx9ZzSUihYQ",
+	"3DInkBgS85RrSJPwxqrcZfV7IWB5m7KkSFlyg+7yoBDhnkGXOuRDlfb9be42PPsqanjpLnWBitZTbR/c",
+	"J98VIM0YEUIYXKIaNluZTdYDXEFIZi11vMeSWa9pHXmTyzsmKLAHOgHROfHM7g9YMnsQhihMgE7pNbiP",
+	"4aFXzsVrvcldOfIlPm8ohk7WvndlnoFnQcmhMeB0EN3OC6XlzChv+FATkUjObDCBtPc+yDz2rSH+moAc",
+	"EOaSTf0ssATMumhOjJ/woi4nr4QOcKnb4m5tkzrtLiDUgFYWmBJ0EpgwOC4kQoSNX5g8gXllBoNooeVQ",
+	"WZk8KPd3kviLLOmkuZwS+6ShGIz+yqiOp9trNG7mjhoNmFeBOjdXa1q5gxHkZ1DUwCiPaBCIF2UsOvLq",
+	"vAs3CLkKquOsaYg1oJdcpE7tNUGuppfVtKIl/lft1QplpcPCsoSmPF5Xq32pw9Mbli/2gHFq6XZdMhZZ",
+	"7rLaPtjRzxzy5Xn3B7GyuCMQJu5YakjHGVpozsoAFbyeJ0JaMajN0LiKJ17g66/FezCvt1jvQkUbDo++",
+	"2aBqw+ODDh7SkJlus8VvZWsh/ZCqVpqZPF3Nq9CyA4h0BEnNRrMhOGrWl83erdtUtnt3u3l3bMHwTujx",
+	"wcHBb8aksamBwgs9ODi4v73iS2F9J6TfjZljM8SrmyA2e/fzGhI2jKHZrZlhw6Nfb4Q428rusOUy1lsl",
+	"1CmZFbqgaQrJpVgKCs1hzb1sZXtYQ8YBU8SWRoS1EzVtCpuhfIvavjI2F8RjDL75jWjdm+3Z15y30ZQ3",
+	"8+f/L6VGk77TnlFrri6dDSk9pFl3qxcdVJBXvQrqsn3TV4E3Q6q6Krvdu9sIWltSQUNj9LW11RrSc/9O",
+	"XzKvog7LSHnzA6GXXMJDmlpwkBSgg84Zu02NMDGTQk/hr18KmmuWw9+KzTgVooBaJPaPYCSRXwA+GP7b",
+	"Ut1+73R9bXuzoRnYb5z+Bka8rNCNyDiqZl88Mq4uqywzPJkuZjLPpjwGcoXYJk+NjZwdKiIzuiBIV4Ta",
+	"+INTCD9YEj4x1DJqip8R5jp40isKqajI8USZ4RzzuFFUczXGvOBoQKofpoymenoDlb3dTO43KUaS5gms",
+	"F1kSOESuRdxgYKckUrc8TZUdAQv0pG6JQgI0hmU0DqYO2cgki7IONL1BLwAEZ37wAABVJgLb87/3d+d/",
+	"X+3MkAEs3cyLy15DA7sIjKz2FQ6OvJntMDrSqx+8Jj7SFRn+ZAGSuK/VDPGNq/69kcUIEtpesnzCCAwA",
+	"pCfq1CeK1OCkwTQFYXQYRWCtSL/bin63Ff1uK+pmK1qbw/DJbEdrZ/7dlrSFLek+cieWxizSFIJWDXO1",
+	"OU07EUbXnvfvNq0vZNNaezJfxsbVeVm/27w+sc2redZZ6QbuRxnLQUM8JebPgFboKYR7rRymedaetpix",
+	"/Etri5/Dltch0/l3295/MNve2jNfH0VzFuxjd9rSue7exBjL6ZcmxrVBPmc2+QIgMskzCxHffjXJs08A",
+	"nEmefXHg/FObadd3CTsFU0AKhYqhIY6WZSlLoLfVvZpWGCtc/8hQNxFmb7wHECiWQ2SKmrMcaL9um1g2",
+	"PeCTq9IW1cAVNJB5wvIqhWpAGPVLdMLkhGvCKJZF7iiqXMKiMY0Ur/lg0FQpRrTl8DUruFjpE+ttQWO8",
+	"KvuL60GZ25djr1koebpZfl3rKnwtzBZH96zVu47eX5VHVNarsFIRJLpVaWLbB+J1SWWod2I9heR87UrN",
+	"QkOLMr9yqetgjIvboHXr2iXP6IcbQNLAyotZ2YgIQtwhsY+m6bK9opTacfFcA/aUeWr+mh9vlbFWBYq3",
+	"Ipg9zPlU+gjmhN1BhffmOlHFqIlz5sn7wXI9HC33eIB8od4E8tH+19vBpswuXJ7aZkYiF/r7v5PytFtz",
+	"RvvmFTjE8lmDfgd1YG27UsdrVpKlKuGE6Y5efioavzVTlm9BqsDe9gTbMUx4EAgLLmu2eFwr3ixedyVv",
+	"qvX8BoO/zwK2227rxX3oPAvICivYDsgIo/vhWgMNycNjiP0McqbD+8f51u+UJgsYlNe0ozufl/lE0UC7",
+	"VQHEDj4/dZI7duqMKoWZ351SbfC+hGPc0Dv1F1nk7bIfeT3j2i+BoSVJGb0Dka0Q1T1i1EOsB2ITK6ob",
+	"D6QoaLggNYncNm1xmTbBsht2eFVE1lmSGhB2U62G7GWpuTdKz/ExixdxCuU6daEClUHIKzYvG/ah/cQg",
+	"TZLTsY7KTr8yTerZw84uDc/1PDtNb9CTGTQfilOp4DPN4ym/Y0mbT5hPxPmUcuF10tsAMd5PAadtiX8z",
+	"zimh2pw+1NHD4gOFYnnpWDcqqoqWjzUp2FlL0ajEOVycHAXdGGG2AcrleAMDd5VjKIaCjXbUKZEGN8fQ",
+	"+0qw7hFluM62TBqeKE/HxiARnrtg/gEUSofm4hSa3DmqhyV31l68KKQVvhFbvU+1pNbhSp38ttd5clfr",
+	"b7W3sk235BMBq1fbYdWVK3sBBSi8chQlIOF0t0MiH2EgbwiVihmkT34ObLk/ArTXp0NDYq7PVlhqHROy",
+	"m1a22KHhPbrW1N+Cw/9ZirgzWBrM1MLop1aMMSi3Hb68FoxAqRtzNcFYHpbY5LaNEWVrZNj0AD4V/O9Z",
+	"1tO+3H5ebdWTLNi9bEZC4XgCd7l9ZmU9TDse6ML2+e4gAJbbVpXXjgzPlGZudyojlkoxQTN3FE+FY/VO",
+	"Xiu04ol9ua6D9szTK5Xg8DLfSMV1q0kQF/tAkcw+5oxn9iLEYlq1hRyFsoRdhZzVQIdgNlbGN9iqmxXf",
+	"7Qh9eP6i3ZiFGGLPoR/FuQoZsszXG8ITRnwV9FnXgOnc1NVkry//eEbOpRhDDvxlBunzb22R4Lylcsp6",
+	"ZmLRxjMNQgL+xrdMGzDR9o/XpYfFVk1D7DYCWU1soVXBMC4SfseTgqb+3VAHjXlzs3PgK4/ej7edhC2Y",
+	"kw0nTGV8G66uilTumAnAKctZwmIsOOATU40CptQVSnCUsGDQcxH74BgJ3Y/9xT4ToPiYtdQh2NLJ3dbw",
+	"V2dzmicsGJbLoSEd/k4gFdgFybkCYBahIxwqIoppjY17vQUchDiC28ebkPHL9eYiLGUoLpSAAPN9hgXW",
+	"arNAI3P6wXokbNQHfgouoMXk99rfJpoe6R3LbS0374weKDJiUCOG/2qNgqR/8I+//ffDg4M6ltMSAWyR",
+	"QfPKrw0b4jdP9oOWuWVLXNtN/xxr9/nBRhbdB6Vtd8RiOWPYivauwSDwu80vfFhQR87u7PVG+WRJicwb",
+	"TdbNY223XnmsK7kkUCHYLq+htGxgYQ6KQe1XQYVDy3fB93TGGXlD89u14i1m1bv7rnYDedXRy6WUnMrL",
+	"hPekoTpRNvnDapmsPcWhneXWshQmv4EsBbvU3VgHnbD6ex3f3hI5BuqTYKVLAuWDaHJCopKR2WqTqI6A",
+	"ouLVo98b2BwPczdEAxLJO5YnBYuuRV/7GnhGlWKJK5JZsXgzABc3DvMj0ldyxqpr1vGqvcG1gMqWkaOY",
+	"qJ6J4dvD3CNG6a7G7nlycG/QsysN28iKhOtnQueLsIscO4eXfNSCBINiUzkJKD1xWMiH2vtGy0mkYANA",
+	"FYzVwMgPjNbYx6/uWD5y4RtYwA2sbPsjiskxKKdnxSjlaookvuxujrXcQD0c9KjrerXMRF0ikLJdt6pG",
+	"YwievncHQ+AqVva1TvdOXVNKh7vMsUq+mUypwpqS+/79aeTqvVN340PbBqKnuSwmU3J5fvFyYHCaz07Q",
+	"KGmGNt+Wjk2MhlwCGCJsBwCYpXklYJdBAFJ5BYItqvR3qIhf4m1ZFf9iozL6tqVO2+HwxElhrvcO2PBn",
+	"NPF2HS4jVeRjGrNOG7i0z5YBUF2WA22eXbeOfkPzsseBYj3BGtj2+PZWVFdyzZ2WZ3Z5cs15K7KsSNL8",
+	"VV3EQcIMyhVepxQHvUGvzBbzVhjk+T4mBEUDx6wIE9ANEeSDIgnLB0XyxeUDs94XcmJu2/tKBxV3Xy0d",
+	"LN/32H6y+slTaOR4rFjLb1pqmi4fA4RycYFHwBncrTRNPQRp8/naW991w7Rzu4nWiAM+jYVkoBoLi+mM",
+	"gZ3pBL58++zyipy9uYCi8C/P32B/GPjEoTmfXpjL+45jp3uf/dr4YLVQms0I14qlY9+zRTPeG/RmcWYQ",
+	"Hh4CNxefBa/oc3P447Lb35LmX/1s6NRZ/Uq5Y/mKXm23qiwB/+SGK9cmslX4jcrGIREwTJTcupk01rU6",
+	"gi6s8Ajpwz1OsrRQpG7M8I4OuhJyvXgphZ4qz3rlFGqsyp5ItoEO26GMQLUCvBZR5li1LU8yqdtmPFF3",
+	"g0ZNaG4IY4OH2fjcgGCqlJNDMRakjijnz95eDY8Ojp4Mv/6Xo5ff/vn4h8Pvut1Ddi3tim4JnAq5Qmyn",
+	"DtQ1JIsR3r4xwA/M/vJZEt5mdqCu+rxsXQMgGDgI3ynlolL13jIF1UCbC6OpUfAWZ05FWtYFPZsp9HXI",
+	"FbEvkSlLkwFJ2ViTQlihZ72tkbbO9Qor5pVeSRAk+zjn3//NLWKvg4NjpcsHduQ5dO7tubGUoFbM96CM",
+	"RwCTKUQ71+b9cd1N8dMmtcQ38IJv5ksM7PEZuNDB+Vq2Yjd8B8/NXFJJqWOhB/hBs9HFgIyoEGBwYAoR",
+	"ShZ6rwGgNWa/DQDUICKHLv5Ruu3WzAdNamklvBaW5jsbkaf5OOjztKn44jwNkmvac0zk2NlNUVBFIw2d",
+	"/Ufsi+O5o7LsZprfqIWIO8bzA6bc1IIwA0RUxZJB0rXvOQe/HaY67ZPnQKmuVj/ph8rRLFehaVLSmrSA",
+	"n7Zsv+NoKhxD/RIdQL7fKqta87h3zY6NjIl5BYhSDTH3m4NOrpl/kg4ouwyct2z1Zl1LpNLA6/hw+Exo",
+	"nEulCBO5TFOWlPQ+qCoug3n4Wtj4+Eot+vu/Q4JDLcbIj++sHGP9yPrQooYt+VpYa05LVyTX8Mg1HPLa",
+	"HjnDuRNbHDldC6AnqvGdtuD9kl1UnAgzDa3FyDLA/FqgGx83hd2PfM/5tm2Ffu95U6qnrpt9KHcXWQNh",
+	"IiHmGdK/uHxNvnlycLiBauV1GAgzZtudALDOe1iF+xFYNv2p5BYbABJuoyASlqcLLiYEYw4hdw4qxzcu",
+	"Dxv9YR05mBcaSgsNFjTb+xTxIJu0qbGJvk2pXU7/KdvUzJimTjlcpRO+dM91rcNhOdayjegyg96PRvkn",
+	"LxhNWK6mPCMlPYXOzN7DQbyrCDGmmqZyUjBr+xvzho7Ty/LJMC3n/LzNMzZJqRn0rGTY1pXlSmqauh6W",
+	"clwKku4KCwsuh0efo2dHBW4cZacFCnK9lh+ja3hrjtwtpgS1ky0rIOy8p8VuU9f+WZpc7FJy3UE/jF3m",
+	"zH2B3hhLTTEakkm7MundIiv6WSDF3KOXhZMifhN9LHaqVXfNxqjVkF2TSLa2sOGnU5arwMf9oP6xNi6z",
+	"TYf+fFUH2xXZf47qhVvqLaegG9u4keq2/Q2oM53owy8CX9HGYUfa2KI09+eum/e5pPUNK+bdTzzfsEjj",
+	"vYtx7VCy9jlZhxjzTmXATknEkllko7BHarmO4CeuAfYfTsT+X6lmfmux/LIXQcc6ZntdCpm1lZn/DdQq",
+	"w/3uwhuOfqjfyzn4eLTD+uKlXP85S4u3ie9fXgzfRFxuKWL4u/i8S/F5ywray4LwZxZhf6/M+KWqW99H",
+	"Sr+X5H3Pkqc7l6xXicctqwmKy19E9t2yVPDvou1vrM5oDdadKyQ5oWT31ZEwsbaR/bWyRNJ52ejgLdSX",
+	"XxZoq3s2mEBdhUU8rGyQf/83Yq6VlhCEU3Lg8phGMln4vcHDRr1l2cMLYF9NC/Dc0+XQ81XVBzoaaFZm",
+	"T2yRLemqipfSNmTdyLnaROq2eREduIQ79yt8vj0GEgrl2uVkLMfoMrOuARktwKxjViXIBkX2q9nfKZs2",
+	"sjKGsSUc22510MDRKrxxVW5ItYY2+q1lFdv4dogsQnJuZI4CBa/OGb0WZdIo6TfyRQf1KgyBZFFMft8b",
+	"eHmhpC+kvhbup0+YJrqELyF/RBkONVpYGJ36i+XKFhKDcyvjZnOo1JmlXFuJL1xEpy0410/8Fq4UZxWC",
+	"BVG3XGBEQyjdyIdBMKOJizcOXsHfhTQ3QB4MrjgDhoxna08J9m0+W3DDyZrboYLUXnid7nyCq6hOO/Bz",
+	"s/BfhQ3++Xsbre2qmtmfZjVNAV0HWUl5SRgifQA3H/T3qce1bVlMyUMGiKmlyQYOhurli6R72r27Xe5b",
+	"dqjM5MQSK4albmD27BIUv5xD3H18NqM8DV6cou1GbSl7Ui9KgcWDa0e/dp2bFyyBAwhXLGkUKqlPzmcz",
+	"lnCq2d6nKVLiWMK9jr6rWtC47nZUQK1BNqWvHxEmXP4jzDrM2a/ILICQOa6Vq/yjBticSAFDxaKZSudF",
+	"bC7eUF1VITUNlyY4IwqM1N639fQ7V8iqLUq6a4E3+/gGFcbwhe8W3csY8I2kYrFNKuZzmd+mfKzJJR0z",
+	"vQgtXM4F26j6gi3m0B2W5QveUfGU2QoNQm7SX9tiVDfAXbqnzZuAgWFXNEYuACBcGy1/Cwad+3rKFtBq",
+	"liUg/uxtIELDWsy4If9BV6YAg5QMoaSfri+6xz07wwpMMo/UNrg2JNhaBtquNtCEXAEM6YNX5sgrfIbQ",
+	"MRMMp9yE5FptEDZwc7Sw4W2YZ756paeEpgqfiJ5d0UlUL6rfLd6rGXAFh1NRZYm4Hu7XyzBUgPfjuCr8",
+	"aGfhkCMWVKYgMdClWhiJL6N6WqWsq/ZE9ZWI1eyzAjSF5ek2pCbbE72ZBNSFx0Pa21YsfmUzUCiaA6EB",
+	"BlRckbHMO15NHe4Bm823+hqwGZ7Lt8ArNh9Oec7q57mTy2AN2bs1eeTfHd6diRUHXk2OhxuRY0V+fi7m",
+	"OrJbQ2oOdQM0cviPv/33xwck4UpzEetPRC9dizeH3Ur+Tu4Tv1lln65hI+u31QDrNjQabMrbqjqtp7qN",
+	"XDehsA0f5dYg1E7iGqqb4PeqdD5wdxvc4CF9I8Qh8oaIPj1FbN6Aeiun5Md24KZSsI27O1CN3mZ7h7ZX",
+	"ydmFOpUtLEGfljlV1z10iptvbV5a3zy4d927L9WXq1+BkPflt/fWsu/NJps66oYu7u0Uv7LZShfXKr6K",
+	"Dtbu8XTmnWdYkTgEyJQpJcUAKwLLnKgiv2OL5eMY5dysbPUKX8Bg38GjneRGuzBbd69Du+3aflzHbcNd",
+	"W+V6oQ0zhkfqNUU6XT+4IyifFrh9stY69AfDEVUsqUrQGyWdC2t1ih3GLhvfV7SsPoNDqrW/c/shfTbL",
+	"NHZux/sO2szubdCrmv/q96te7hvtkK3tom3097c3imAsURglb8tihy9fC5P1LPLSPoj6FddpCz3b2R4o",
+	"Ag/V9Y03ORuqKR9rwoXKWFkdcH1dp2qdFl/dIjxk8F5zuOmf61oyvQcz7UrNtNDyBRe3gay6LOUxlrKz",
+	"ICRcWDNDXdvuK4bPmYEp1uoiT+11ZK7q8Elvw0juzxm60bjajqgxPC1GY6+7kPsyJyO2kNY1yUSy5/6o",
+	"xYcEY/B3SG4djuRzEN99BJBWoltLSj9YxKkvMUIyiUifEkBHsPsDruwNSGSIJyJ928i3JNw9Q1ARUlTk",
+	"h8/gaEDj/FesO3rHFi2+b29xOxTgRXXcDeEd9hetuM9pmr4e905+3IAgfxoEHXEKGyDDyJ1jMJfOb7ck",
+	"+1Le1ZmZy2lcdUH3BZvv+dd0d2LdOXHtSKn5AxOWST/Lc5mH+MqCUPKzHJEx5WkoDXXGlLJlZJdfhapl",
+	"5RzeGKsp2435U4eFfy9HwYDhalazesik1YrIQsdyFtLFOthgzUBzCoJWsYkBljnYrr+omgfycdAbc7Ha",
+	"bcX93ioy96DcbXk/y1GHsDQf4NYs137y1l5l405mjArnREWFOJFgGRlgMTKBhW+DRua8LL24CfBswcYO",
+	"znJK5jK/Ldt5OH8517t3j9eX6HxiDdTHw/AcK77xdhO6eJ2V+sIGF0n1PpE4wDKppFRMiuDBX1y+Jk8e",
+	"fTs8JLFMGOlHDKrpM2X+HefRgEDtmUr2AEMYjuZiV7NczjLtChwntmJJo5EStOj04vR/pBCQ/zEYQT+T",
+	"SZEGNUGsOV+lS9onjQwb2/Ly5Vqf1FbwxMtsOTpYHdfbKhO9vmN5zhOmfD7JkpBq4soSD1VGY0aUc4vv",
+	"/B74F+BtYS3T/NJgrMvY8Ym4ySY849MS5CZEuG1TWNyxw4hlIMuKuDfZouMJmHsxywJM8U1KuRg+E5OU",
+	"q6lvSatiy0Gl+Mff/gfRMuPxAKrfMxFDUCTUo3zP9ZRQEtmUiovE9r0vslRSKPvEDZVRWxs9y/mM5guC",
+	"qQ9l1KZlBAq642JHDzsRPIJz1Yjku4KnCZitXSRS6QIXJA5REODSnOZsKgsF99V43MzqLrM/Vtv57FbD",
+	"mo8HCpIzXeQC/YBwScK2hzOqWc5paqF06gObY5k+UfZHodqldj9QCM06JBRbUze9vsHN9C6LOt3w393e",
+	"yzCxopjzNDgBJshUtrGUz9EqoVbIJ5bApNGbixSDZhM5KAPlaaGnErqiohBmjmxKRXJStj+j1f01kwlL",
+	"ST968ezs7aunNy9evLx59/ZFtIfFXWeZHkL77upIqTAwgMBJbKeHuhISxozmtxBGCMq70eedzRLlKB5P",
+	"XUFFo1+eEmrWSFO08cyoWegdI2M2Z4024YJQdetqIFYISBwCKqKKLIOCCpLMZM72yTOwIsIL4LnW0GgB",
+	"h0EKUtX11ajf5/UJ9dbbDsGBt1oKkZsphrVoJrCwUnO9+/cpXlwF/pf40gWx2yL6I7wlI9KfUw5mGCy3",
+	"i0Lm3oBEeSHMNFEtcJ/0IxR0992CIJhdMW1eQYHePASaxL69gSKi6EKR+XSBNojYcLwUnxwtQN2xnWVY",
+	"DrVR4NS8EJKS1Z5dkF8KqSmU5sLT5HdMkBGNb/d8mwburjfo2V004rtxoeZLt5QV5o6VVZ4xm99vCuEn",
+	"6Ofqyyfom2XuzJF9WczMFfi7K9tBdvde7CUTWOVJjNa5GT+T8/lLuAvb4O8lpCz7Bl1sfdlZzoiHoj2z",
+	"Iq73l9mgfUO3rAc/ANq9sEmTZfuKNcCqjZq4dmkYvboZzq5b4KzI1Khlm7m0jaqlqrmgN+qozFohhqlT",
+	"zrxa0x3A31rGpm7idnUWcoecAXZpmNGZ1swqN+ucm/bRyl7Utf+xd7ubi9brhFzrU/PJuxfXJnj8edoT",
+	"P3myWXtidwNsQl81jKnN/minHZCh77FteVyb84GqCgXaJsflxYc15sCZ0bkp8rcH3TOMfu9A3CnwyOsL",
+	"XFpnyq7Ay1w9gIir2wR7/K1dUnnLxlyw+xl6aBJwrIwZS4wAvqGNZl4fs4L6WZIQ6txXUBB3ZiQlEUOT",
+	"uZglRY4ouyTtbGIcKFe9HmJh0wDAhJIcHoLLgyZJyPG0jU3AnedZkrS1ULJK+MARMRqbwHerwrE5rZbL",
+	"M6JQri85SxlJvqyl5lSgy3HV4rynOjQ29AilvvHAdF3smtYVGdyoQ6tK4B6QqUzBclEydT/Oqn6YviCx",
+	"gd7kItgCggDfzLO6QXgHnclaeMWDMnarBUFWhETYF8PxSN9hKdOFLEiSY9mNDrFIgcCjDmzMAuMeQUae",
+	"Y7x+tluB1kF0R5Ezmx3BfaJS1oWgWEDvUsHdAvJlAIQj3NYAiH4d5taZa8TsvQ3AviM/1aWnHzdKwsp5",
+	"w2JuA3UM+84Z3ugrNdPX4rwUFTcNsIK2jcqwvmq8sA2mtSFneEupoQcqXDvMWltHRe7MCC19PG1v0A4t",
+	"FDKjFYrJZXs2PdiUMZG+bxWCPUJLQc+Gl2E17XoyYVghASlrx3pO00nhb2rQes7lYn5ai3NoZdmMYnGE",
+	"MqHcwEgxXZ6YK/p+y1hmK5fc0bRgwOss39v7vEhb+rthP58Lh0n/8B9/+++HRwdkBgPtnTprnVGvqu5z",
+	"QiJeL+r1i5se+PXl2XaM8yXUvj7Y722mHG9FDOV8B8uFnNfMuIK5Qqp3QLiDekzzqazyyD0sGjEFIQwQ",
+	"XTUXIeFuwxoGmMr+SUsY7KYuRbWvFdyjzVFkq7D1Rwx8aeBpxOJLZd2BiPTRYGdweUDuOBaYN8qdK3Hj",
+	"msqhB8gVYotIf871NMnpXOyFSrqVU6yv3lZPww+0W4nrOQcDwmg8rYppLAn/g9Lt5CkhZMT0nLEyYDUQ",
+	"duQkwk1dK1ZpCagI3vwbDnpVvrnWw1guuz7fCoyxvqB25xhVJBpzkdzgZxdSoMLVrT5JWZLPUAME2rGX",
+	"7deh5dZOUr+3K1zxH6P4xFaVHKpVtiPtVRA8z3PGhmZdABu85J8cmy3lNIaOsYZXDAjVZCaVJo8Pmr1W",
+	"y0C3Mkin5uzfrLZqPY+8c+q4R+yb6mtOWjCXp43jNbSby5lLcUsiMpN3DFxoWpJIy+qXgE3Qf3OjLDpv",
+	"3A3eaxr3atPXBw3hxlPrYXr2QTOhNgfgFbid56WnahkgK3xd/ounJKUaKhFQUeuKKgVGk9WKKm5JTbiW",
+	"EBwqiLYz9TKtKiH9iKUMDecnIHK2Zm9VMREsZV86JqLpnVtul4/OtgCj+BezNfdz6dFY71odMaVbZPgy",
+	"LbLy8AyIbe20jWOmVsOxUYbXxW1VlmK8Pm0QVyINBjp7chl3VS3Mtn63nahQNcFfWhSwtV5xrrf1hjOf",
+	"TbTmcPk42gjNTtmG/urbYDZWO9ZvkWD1qfNUt804/SP9leaJwhJFGJ9KID5VreU2zOPDjZRTL8+0VqbZ",
+	"kV+QRYlcpmbA72h8O+Zp2uKZYXc0LWgJp7ywHa8gLhBKMBsGVgabOVyH57giCVdGmUn2Vpdh7RYN4Jb8",
+	"GiNJQxKWG/TcVXUPuG+ojqdBtzuTWepiM6nWOR8VmikyY8xpwCLhK+z+6pZn2Y43ZMdcsR+dFyKm4WKx",
+	"2GMXOEOhjdh1eHBwQJjQruduE7WbiVkWVrV6v26bTWg3FuuvbCUGnjuwbmxsm2VQrtGgIdgsykM7IRH7",
+	"JQIGHQkWEU1vGYnA1hZBHWT8StnvVISFjpeuLxwNHFZOo2YZzTU4oQwqCWpOYdBjsyyVC8Ze4f1R0WYs",
+	"lT5nQsOXMp9QwX+l1hSZcKPiw5+pjPHbEDeTmb8C9osR4qGNZvhx2FLICB9+sq4Lr31nhVC9VBW4BCDs",
+	"YSUSOBJYrhYPNcU2KT22jaO4Ra48c3YXKdIFhuj7smm3GzZnVIW08UukFjv2fFq77GiaM5osbjy6KzsB",
+	"YTjKzWhxY9hsb9AbUSFsL9Usl4hUrKoKdlMIekc5mkhDGLOZeQyfb6l732Y7K18ZrC4kUyLE2yJtx4YN",
+	"7DcVXiyV4SvZ+eYcu+JZwYG9Wki7rRbYuXbzhXhKFy31xRkYGFsSlTtUa/GPqG7waat9ucnid1FOb4MS",
+	"eh4WNKroOVTz4VkBb7syezXYnWVZyvEcGln5nkzW6SRKIc4cfr54W4Tal+QFc1a+KjXglmUtMm5uCbAz",
+	"KiyBueROdnHl2tZCJqg5C8LcM1a+BNU5T4NJAyxPv7iC7G9pB7kDDWj/njtQAwg28FknQrZfJw3h0vyi",
+	"rDLQL/0ne67kZeWVKYtfuhKLm8U4exeU35pv3XXVoI00JbNCaQjB6h5eHbzN6qtor77ZvOgaCOIgtgww",
+	"0qeapMxgQpVEYFR+AODeDkqGNtdZuw9XRcljClpSMLQBzKhYkIQuFKFjNCcykmHXf9SMVM0d++jJ47Wp",
+	"4d7dax3+zmndVN2c6oy8DteoSt7dByumwhbYNL4dGg5r9ewANW9ZGzFY9dO7LyvAhsjzOWdpUhYaaTA+",
+	"pm3/h4DRgSsyz6W5odCrWDeiAKJj6+/l7t8hPpzRnM6YDvUPMSKpi9aU4zHDxiG/FCxfDGw16ZxMGU2A",
+	"adphGtHNdMJuFP81PLXkIjgxRHa9wV9J/+3zc/Lk24PDPef3qdaCMSNujTbBj4xksqgv42HZBnItY0XQ",
+	"h08MJt2Qi1Znub70ojKyG9cLX6PlYixBB4ZMZZbwYmYYP59MQcrimsc0DSoupR3OK+o25QooROeUQ5ky",
+	"1xZnLHNyePS/QZ9sTcfjeuDfo90F/jWrHbQ7ARpVa7DfJRNBgWbCxJcWaP6QU6FZchnLLCBkREZjjQgF",
+	"qQK646lTEkGF+vJb+ARNnHhE+hMczyD967NCT0mccpcN8nAWZ6Aa77l3zy5KhzhET5izddEodpp9cvbm",
+	"gtyyhSIxzfMFcWsSSfmIp2SbH3uDHvxgFGweRDLo0NbepFSOwfik1sTBbFW7fW3eId+kv1yX+nnwuKub",
+	"h7znPNx7/o9yjhck7J6MGMR9Wf4FoAlbSf+JdUVrd/enqgNpO6UQYF5l3ZTwbpgj0SJ01tq97KWNLpxP",
+	"JbEPkylL6y2hIKPeqQFwSkZ+TfgdTwqapgtIcqKCMJqnnOWQIb63rkL9YEVPNX9VE6kJBUdtJXLVx145",
+	"+LtwO0Ejws3WzOInJw0ItaId9XukdZY7KztYU870Wj4uLxG5RdXPuOFHM19v5keze14x2wNVAkbIeYfQ",
+	"YM+D0aAnsDC60QYA5znLGchhfq/NcoKDFeOvOMhRl4naT9NOcP/DbHABd7IV1GsukSZtVpDsQO9VZtSW",
+	"BN83Eo65JfHU1d4qFnAfWn5Voynshjcgjdk7EPTqDOnylD9rqnTZ1I6iVa67fR+33dmKE+T24YZL4d5z",
+	"kMRSNp6zfX43W3R74thKpLY7bcXpjtlETe2hJvKsBd1T7/lthBonf6x9AdwVnUusL61tRRkibG4f6utx",
+	"FNaanBDXrVP+XpdW+RCm5/XLJ1IQLrJCN9WOL98Svzq+dTDNWZYzBfHE5IzcHdrO2AgFWWQ3HAvt0Ep2",
+	"N/hDInyuphxoRmfoUqscvviY768FbAYcGPRAqGpXIXZgAUZV5HfLLwIU778QUVRGE1qpIo3bNUnWpChA",
+	"SMHPEoJ0ajrNfRuc8g1cra3aUi7Xu2fMMG8l+gq6hUGbN1oKI/JAL05YhN+S0wJ1zZHtihIsAvxODz5w",
+	"1VmSbHgFo5e+uwhToWdld3epT23egmBggOqymZCHlIZz5rFLppF+m3SLpmSw6huVdgfKnhWPXrZpYdVa",
+	"nCSOJhKjvqRsrEkh0CqR7O1gNStNNcsKoZGthfbcGg4o6xp92+IBjc3X528901eteSFudQlXWUoX27bf",
+	"gVm6pVrPoDl5+e3hGrG0gyh32qg4hn6LJeFurU3vM0i0S8dzkTChuV68yeUdT1ge0kZTOWfJM8P5n8oZ",
+	"5Y2wmbXJL66aa/DhUS7n5urhE3GxIrE1wxDNmAoCnkTwvOaymFjSzuzynUvWDkv61JqWjaDsFZyFhx8o",
+	"wkSCeZlYcTLhKjZa7aLFnRanlM8CAe/tV36lI3Zvd+5u+Eahrao2p5DEPENgOQYJDU2uv07c5W3vcrs0",
+	"O1+IdhF0rQXNSsBC9ktC0FFpj4oL68SrHUjZF2JFL4iWnthd7ejgW33bQUhqor4TmEokeJenLSYD90RZ",
+	"thxOoGp6AacU/Ty/Ve/yNKoKbXba9ZSqcwDtJYtzpleIMu4IFDwItRA01ELo29bVUCDA1SFuwWnI1s6D",
+	"iPgz1+FYMbuzMHS+f/8DuWTaYcUdy/mYMwXoEMwxnNEP9zkvg74vaZat9F9uN/QSRfxGXRV4hB6rbWBx",
+	"dWIeUS9jWpMdlwyvDuQ6lVXnhwgzCN4Y2zlImudyXvLfjYpv8XiKvFJ5zQfcFaCN6O7chvMp1a4MclWR",
+	"wDBMZdRCGwgMmw/UNpoFIxsgOWRofiM0SaCMZt/VuongHbRvNkt1r7hLWuQoNSCU4PPWmwOXMDq+cyhM",
+	"Uc2Mb3Scuj2xF8NibGKvN7z52HHw8H13hneczOH/TbYmpGBdZu4iD73pUAqkk7zUihMJPuPuzRk1+kJZ",
+	"uVnmNuIIC3D3qXD1uQ2O1hUIX+J8/GjDEP66nNYi9SKtPCARLZKoCjwjfV2TB2QO7viyjP9CFkQxTYqM",
+	"uAbHFrx7y3XoQnJASfabMHHLLFbKMc9lXsqKRnwZcoGbcR8yW0ISL7MHysYrKJabq9UcycvzNy58Ye/E",
+	"bO5aeJBAdgNWejQcAjByNuFKQwt7M4S9KRuwGcCNeS1ylvCcxZq8e3tBIjTolsuBAMWYvHv7Au27DyUt",
+	"9PQhT7KHRrMb0fg22icXWpGLp/Xj278W720ZS64d9pXCtfT3hZIcFS7IApNmOhzbKinmCur/VYDB6mo5",
+	"c40/MFEOzpSmDrn61O3YflEopsibH86fYcjIPnlVk3lOiZxxDTVOsU8RiEeVvHTLMk3mU54yEjksiYjS",
+	"dIE5mgqa7EbXveteRHKGGdwt+l19/za65LVIF2Wa+WcRTl9nTFw8JedSCIM0AVm1YtKITCg+WPzZn7M0",
+	"Hd4KORcPZcYET4ZwEJMC45WWeHqL56ISKwN3RnX74mMEz3nMoazIBxrrFNy6XKsKablSUbe5rdzaCOwF",
+	"jkoomHcH5GfDvAym8xlzGGdDPH0iJHeygIxdaH8wlS70UgpGFsyDJdwFLSJ2J3FZSxSVF0Btp8jlQWsY",
+	"eIdopy+UkfKNQtvkXtzIOOOOh/TblbzrcPoT5KuVsZBGLjB7RxHGina2Ho3fqzTBR7kGOLqY3Zr1xwOL",
+	"EwLWCtddJNW3q2QaKizC60WFaObiN8skfVTboC5HragPTWZc1LIPbdmJoOvpYiIMs3styvj4ZkEfc4UN",
+	"laZGDdknZ54/EFgXoLxls7EUd0xUTXk4Dr5vJvr+/Q+XyyaRW7ao24nC2IE6cFOCmgTV0VuehL/HqNJQ",
+	"dtv6RDXzcuhAVxqxYXOht15AxPBI0jy5p5/DG+mZ0OGWEXMuEjlfW/5UU82V5rF6j883d2OHGeAC12wL",
+	"F7Ocn1fWLGvJPWu1dlV10QIFxSn2KF7+5V6FvWBYr6i0NYjZlQxqmwmDo+qGunmhE2w5C72doNqrKkt/",
+	"QEV5bP7Th/LOVEAZNplbnefswgbS2gISE4aGy0CWfTczNs5L4HJR3Xro37LFm5ZSdnC3oznVGxzUhBm9",
+	"ZW3KyuMOBv5KdXkUUF00NPg7W6HASH9FVQRGFVP0vmwOhv2sJXo31sm4KwpClGc6l/ktBKZ37kS+Nhkb",
+	"OrK1RAgVgKf1eZ7L/DbddJqPraj/xpbB3gDzXwtWKlMWyQNdiWWyaEErOmE+ebyk+W0ibdW7hqCz6UHZ",
+	"sQPHA2buKYtvU670TuoFD3CPP60EbSgtzW4caH7gNf53JbUODw66uxO9U1z25TaJ62UL2IyiaYQYqPQA",
+	"fkQjVxuRPeVxKSlkLJ9x6GAXCJSnWWvUrK8yV4o0KAOGGd6yxalna3f169Ya11tsdH+RRU6Yb6Nzo5fd",
+	"yyAqJMdo2vWuPLZo25jVoWtZPXOKMZWoaPejW7ZwAV2wClRPvn9/BcI/+2D9x/b7WyyXs3ZR9ljWIccV",
+	"E1ToF/bhVuMfgEyAfnwfSHn40WpgdA+QhZkTRGjIIFFlCiYSgzPulm9AGZTOVPGmfC8kbG0cdxPLjKm2",
+	"KE7zG/HSYDxs6LzeWlZOqOwlHGQID+Hs8GejgydBt8xuaqeGA4fKpTlSKeE1sEyhQtc6joQ450umqROu",
+	"V6kZDWUsH3Gd03xhCGiI9ZhndiSkrCwbmtuSj3lMmCttV49z/isUermJsdLLSe/8fHh4cHxk2eo6VXPQ",
+	"83AuoC16mEx9vPe1QgPpmzvO5laivTESo/t7RIX7EwN8nd+3+mhLhdgR7Cc7RixnMylulKbaKsAaHwwp",
+	"nG/AehIOVrWWFV6L4D+1MtmExgtivr5HtGrG8i8drfoml6OUzYIFDN4+PyffHj/+2qj75qHSGBdqd5KE",
+	"W4xorA48o/GUCzbMGU3MNwR6RUIj7rrwAgW34QK9Kfs1LttosT7iTauX8rUgx4dHA8ugYpknRgyzVRXt",
+	"W7V5j0OB/21Zv2dkWsyo8DbzIUupwGu/pD3Xs0DGOHHMml3CMQOWbJwhXHbsX9p0JW24GBGEAWTsfn38",
+	"Lfl//+/H+0ce8EkfHLdckMh8bOYscAHncYMGlda1hIqrcpYmw5TdsZRUZ4ozq86XhZeTHWqiIpSmQdXp",
+	"yhNTIC/axdsAGtsTMWTZyEqmGX94d/gQLFRcTB5iBLXqtRTtY0rf8GT19IZ7OBiDf/zPQ9uOaYj9llUm",
+	"hWI2bbsB/69HB/Hx+IAdj57Q4/hw/C09XNMqa3khf7y6ekPwgWV6Oz462qAhia3IPGjif6ORkIOzGbe+",
+	"nz9VmNBO3fjF8tzv3l6QnI0Z0BKaIkoLvFoz8VTrTJ08xJNN9hN299A+rB5W6DlsW1RTKzK/VlXTLPRD",
+	"l7wrN/oWmNAW2mdVoNH1AjutteZFYdqaCMpClAMSUaHmLFfuiV8K/muo/DY81Faf1BU9hY4P1I79QBH7",
+	"2qDq7lYIbGiydwpOBiZ0vjD3p30UutRh3+TOtA8NEOHtZp2PYLmR1vqnkRGjorLYqAqAi/QjOIAIw9LG",
+	"hWoNPGL3r1PMVlYl/hcLp02rORsJAzLCSkCT86nkMfM6VgvGwGGL5Uz0XBLbqv+UaPYBm3fbvfpduekt",
+	"K3XVOv6EmJ/bAOHJgGDdalCzLP+jSjGllnJpe78c1k0VHSpm28XXKir82DuXQnGlmYgXvUHvfEpzrma0",
+	"N+hdMsElVHP4aRcmvVDVm/WVXGnF8eHeR/ogXJ+iMw4tAxjC01LNlX3Q9SISGCs0YlN6x42ONCp4miii",
+	"czPBmCrNlP7fQ661NXt1jHg1leJpXy1QnZszPpkGHJmXMZZAwN9PyWFzo8tFjtf2KXHlj4N9xgyU7JOr",
+	"yCws+QPz+6VCZNKPflE6WOjiF6W/tAxfOwOvUoniYpKymxjYgAFokWqe+d9YKOVQMhfMfIhmPwVnKfnx",
+	"ZrFFSKbBuktGPrFUTOKpVEyQPk9Kn6k7gQfKPWXvF7zTcH/DuM7mGjX6R5+mJP/HQc9NuP4u8JCtiaze",
+	"IAMPUmGUbXYEDsMTa5NWMPTucYgf8AuYB/scthkBYaitSmsffQhXOlJqFa/UaHRqVCAvO1oslSJf38pY",
+	"tXVUMso6wuiBWlWO/UmXcuwramEr2/HLbr3tmF+3uMDOhLswEFX2jSyY5yzWILpAoo4sbHuUqh0UVLdp",
+	"ZNU39XcYZUUF8qmUCutqc0eNIC0Zdh6+qNpbxF5O5VzUgh7MzQjZPaF5Tsh8uiAYHQ7zGckNS271bU0i",
+	"r3JbzLVtHiiL3CgK7IPe2ycvLGwGJOW3rILbYB2wsCNQWSvcbn1KVSkTVTTw1qwO4unIjIqCpkS5oKyx",
+	"zG+xYBv4ZljidH2MowZ/2opmNm18EyyhTr7iWlW3Vj+Sh9GARPIoGpB//O1/lu6XBt3Kw6ASZqWMFfOa",
+	"R4ItQb0ddWwKaiZbTQvb9LdrUgs0uNOWWewU/7v0pdsZOZA+/k/TQLzwwf3OciNpuKkVrz/Fqk1hfS1H",
+	"wGrdJb+RiuijR8Mt6Gd4Hi3f3+ZtX9taKQSuuSw7d7rhGwkL3dLr/I24LDtPN9oQlCFL2wZNcj1Vz9kc",
+	"AvalVowMSnGY5Z5ICEO2wQAlU035GLSbJbRvU0Wu6pIlPka8NQckisPNr33udbau9cFAmdsdULlOD8pt",
+	"ROQO+R59kNcg9Q7QrRuWqZJit8etXXVf7oSMmyrP98W+8ko5RESM00LxO/bSbQWdg7vTmsPYuQ4Tw3VO",
+	"ItTMItJ3YdFYOhfuWMvlsSekU0kj0jePyJzMZM5qAaQ4lqe+tmqnblG77F7926aXboi9Pep+GrRbwqi3",
+	"LJazGRMJ7WT53L6ea5ZbC6BnJQkVcu1YvRWLTaHrwRVyzcuekK44ri3oCh7sT1bF9S1zmpD1Lm2I/9Ch",
+	"XBI+y3LXfL0MW6uJm42Wf61Cbb00slGhpvUpuMY8F2vMgeVDigyjOcuDXtreWzaXeWJjvKk5yS7hnx9X",
+	"wivBuLI14ZDm7oQY2ED8nwupXR+8htG3Hwe2O9h9vAjlCAO7gNVYkbRLuuitnOdcayZW8LoZU8qGUC65",
+	"BesOQIz0CmqzHuMLN0XcXgcICa7b2ehWyQQoRFkd26lNq6m2ZuNbEv8cWMPnN+MiYfl2NP1+KmeG4nIY",
+	"5bQMdotsOZtoYFV1x6Kc7umOscVYtAIRhNSMQNmVKj4Mt0BmlKfbCFJeuZ9QyZpyf/UgHUirqXI9qSCF",
+	"KJ2EfqnVpb1uXVPo8fqaQisOOFxVc3Xtyd2XnFQsVJHHrRKsS0WX1peth3ZlS5UphxhJw15vznDFmn/q",
+	"3sG4vWykwmCWVVWd3lovXUtvl8qLWfnzwE2UqyzoJsrVFy9MeHl+8bKlLNgZMT9i6NCg5BPQxBmyTndS",
+	"LbzWCT9gi5q7XsQujbyKZvJIu1s1Ei5Wda0eyyL3+zxbHuAyeQ3nYmnqiizQjOZ6yz7jJcyRWZjZ36lw",
+	"Jb8XFHwzNrYa63+V+3dSZVJ2o5YQq05mXBQaFabgKawFVXtBH3Ynb1ee8JqxV1Tkg/OpV9eosKMGJn8d",
+	"ITotAbxVNddwkDj605eTHfsQNAcZyqDAQhp3eUj790y1aK3V2thisHOmkUoqEnadSHZKvo6m7k8FrSin",
+	"w9zpqqTNExKpmM9usEfC8SMyooo9OS7y1CPnfYIGdUMhp2jwJ1wTRccsXexv1HYeFxTA15XnFI4p8I4H",
+	"bgqlb4M3hdK3v5mbYgelL6tb5/fClxAFw5IqimI5XBpKPVivVXkJoBOcawLyecBx7zSM1mjUiCeRM2hZ",
+	"3cVV+VgVj7UsH8YtxwWpmdyFBtqFDrBA3YHTBZbsnutt7DmjSVWOItD5vOwfG8jGwrVQRVQxwooa9T36",
+	"oWJtStsN8AOcxe0/eLR4K6xsoKPwGUv/LA7TP4u/OP2D5/w5b21tWGSppEbJsz72MXcNDlXesqv8N7Kr",
+	"l1SznNPU7C50VLAVoBRDF0FDSDwtxO2KHtdbXK5sNmJJ0lZ6xP3qaNas8YEisA5F+lEqY5oOp1RNh3eH",
+	"Dx99cxxBVb9IZkxQfoIJKjOZsNRmqOwFxVkzbOvdPGU04WLSotLZFbmHDM2xDxou5CSU+Pm4kfe5th5n",
+	"ByHDR9qOntM6SlSNhBJOXTBdwIYsY6bUZuerpvTo8ZMw7C7/eDY8evykcbijhbY5s1P2IXhciv/KvjNP",
+	"tXRaZx/0+ZTm4XaRnupTHlTTnLWyyVCJLKVjswKbv7Zy7/6KBj4NebjlEUJdO/CBHuS+ywfZiqeQHkAS",
+	"phlsGq4oz97t+56yZNwb9BIZ478fzEogUPLnjJn/JnwMDtxRFnQZ1FflhKmlSx/5zAMFq1Ob85vN5LFl",
+	"LhggN7OSFTPaJV90JLBL+/iyFbsayJ+zgR6tFT7qe3mDOLJVoUW7DqxOZBYCvQ0t1gXcHobLbMyRPgHU",
+	"1kOlLVT0tWDLd93Ahh3h/W7uEAuCk1qPjr+ScgUD4hjBgFSHNiDWRkw+oqo2C0dd1RC79VaxUjFed+GA",
+	"ku0OxL/wAmZKJ+TYZWCtSCgVQF1emY3vCN+nO78yB2RuQ/0hwrcWDWtlS7XZtbqjSzLUoMiyVzMjFHJP",
+	"OC0TswLdwVpcCqBZTGmWMcESG4lJoe5YIkFrs2XQBKETUNuqkmjBicqLJBC1YH+LoCrfCZl7YchAKXOq",
+	"SD9ne+UYZLSoF+kPRBwjoZyvwXQryhlaTFNLa0u3Qisffu5z6zCmKRdi4km1u+TrDXGknZb5r1BmG8Sb",
+	"DrJG84K42Ez2qN0jS9AKHU9NGlnlm6uTxTtgFi3t/iBwheYaE8PNITsVKny1tENwUNp/jw7Iy+9Owchn",
+	"hrZ4AjzKlYikyhcoXZOCUmAdcUHzRdgLtKOLCjbTDrzqxZBYBI8MZxbA7k5yN7XVoVWLDq1+G9pmxSBt",
+	"9+wezXhvWQZhObJzrGEncz7hgjp7hRVGxzkIqODxp/Et/oU1Xc0fC6XZDCpRhBvDVhXVzmLN72wUTCMf",
+	"1PzCXqAbOEDIT80AItbOU6wIvmGwUpkrCXLOHavBEm1hTrO29FrG8qd00V2sXdrdU/pZys81QFbfWbmN",
+	"IA0El9zhTLaAZmJ9IzVttYtFk63b4uqdYdf78/L5wPa8/o2tG1vzM5fiTdzQxluCdOvtHLs27G+xirR7",
+	"mO3t5PUnrHbSXHY3CBbB4nUvsPam1CRhMPpemQczWtis/0Dadx5P+V0bUJOcjlv0PihjrKZtb2qpaRr6",
+	"qRnGBs/5w7lZB9XaOoElZzSMVqPF67los6dpJtDdrJb8zXC3OhAu8bENWREsobVlZly583bI/p7SReuM",
+	"u+Z9bgflcgcl3FefXrnIUMDLCjNHuC7E1TlJ6GLJBd6VvcWtbaCqBV8IxSdTHeiiE5s/x1BPTj37kHEz",
+	"06UMxdmde0+CEIhXJ0bDMPuqwzlwSH17YDbWIvuncs6UrrPWDXFliTuHWnVJpV9jfNgWM9g37d2xNkZn",
+	"aU/1+Qft0F59fI1lbNAKqdUeLiuY7LjQa1sVMjfj+q1CtauNhTv3C/DEsrKHKzsywKJE2N3Bi6Rzvq0O",
+	"Mp/XjHn95TvLUk5FzK7MXaEar7dHQjT6PXcSRT2culCqCI1bo10orp1sJuW+DTOvNCWhqERVtan2v/z7",
+	"v5HDg4MBZFMkLOYzmp6Sg3oxyU4SUE1abIdgtbROe4VLc3PuA5KNJZoNXjfUU72866sNF1Ptqo69Syfb",
+	"FPsDuBpEtCXheg1xVwLFJjdnu40TpKDStsmqbm26jMizxftthUxX0hRKIe59+hKMXS7nNyhG2oL+Dahg",
+	"0bd08Wa16PpJ5K2auNwsjYsi5nwqFSOpQQltu4S4+lhpqrrQ3a4x3xfKA9DrqNJe0UmbrldeALvS59bo",
+	"vt4DF+J9Ca2VHCyg29DJeg3QPNSFZ6glJTC8zLUwDgik2n67IR6bA/sMKgOsbvW2PMbeIsOET2hEhdiV",
+	"ZmrnKQddveIKqZY5LO7cGmInRc4UFq4fkJHUU8JEYqjcptkFzMG5nHUPM9Cy67NNQ62ZBt4P7dQhWqPE",
+	"Y87YECza5lDBDTPmqWagxlCREHPRTWTOFQ3U5ZECOjNg3SE2Y/TT1OkZ9LAEmf3d9jTCatEhZRIvNmwX",
+	"UhUF71b57Kq8GME6DdUe8fONDb+rWgOFr85btnjBZ3y9fIwb+KF8fAeFsrtHxVY1jqv1BtGmschAXglE",
+	"2SnM1nE1xmd0AZ0XSAF5Q5W4AeXuWU76x0ffYnBk9JbpfDE8G2uWRzYDPJClWF3uwYv/JcTQd+AO1bMr",
+	"b8E6iJd42CzOzmIXqdBwQeaMJhE621+ev4FaNERLmapTEo2LNI1O8DtwhIKvAH4l/e8KxQVTCn55JjTL",
+	"s5yreia1URFsSKVRFIo0DToKzPp42wr92kxnF1b5G9osQ6yxYtZDc0boHeWQH9BSx46jJl7meYN6mRue",
+	"a/cCS3c7CSx1KTkW3q7AW99K8KQMLXrJdQ3ZEaretsbUlg3zBqQQqYE9BA4DYkLR1e+o4rHfcSBQSuDx",
+	"k7XczS5DtbakY/WWuvdYzuPDo7XLgWLeN+EirS8LBWWMbVu6mzhntheeik4JFQsNOdIsVeClpOT44IBE",
+	"hVBFlslcs+SmGr3ZNu3JcTgeObSOy4zGbKhYRrE2lCpGikGuH1AYkk5U1o+ALMK5ay9TLZpAW0xF+lUX",
+	"QSwPljG1t355Dfz0ALcCFzGZLCT5GCy+KVMklkNIP2Q8Z+qGi5CbYMyMHGD0CcViKZK2gAIHz3BuRnns",
+	"jmi/g2Tt9bRZW31tsNrCQ3Ax4uCK6uw1hTTg6tA656NCs04pnWfV06VAeRauCoWKGejEc6oIPmu7Slj6",
+	"i9D/AqXZInwg2j5Ra6uo4vUd3usbg8b7ZMaMcqWmPFMDMlpg6YIygKBzgiwMtl0wb5Vfu7bhfOfWFmWN",
+	"7HVvXOKTv93O2e0tKuwmvT75JRJv18y6QRUrGiaubf+0og3zH9+SilBdlBsTuUwxxbZImcKWwkSKExIl",
+	"hrNr81s0IJFtLRgNrkXEZlkqF4y9AvuA+RVqZpg/Yqn0OQgUUBYvn1DBf8X2oAMSJfyOK/t3KvF2jK5F",
+	"3zVqlmMv9ObASzc7hYZnYDmzrZ6TXGYYelNuam8f8r+uBSQTmnmgciXDpmMzIzWV/Wl9sH7TciTf0U3L",
+	"pOzCKteGIFvlXt6HM5eMbd1r0NC6ZHjBjPQ/YD9OLQlNkoqpa0n6oJbAm9DFCy12INpav/7eBm1vzPxP",
+	"11eVdfxu3c5emec2ZoOhnNMGE2k75GfhJlRnot6CKlTz2yrF/ZgqNuRCMaG45ncsXSx1Qntc1/ZDDcHL",
+	"xZwDB90Q7TZFnWYxV/i2DUZ44wWEFbxBS+QasVQapqJlm2WhIy51id+Fx13Y7ubaPkzRtuFw6B7ssd42",
+	"58Q1ubIddbQtDwQXnypGkRPkzLsPnJXkt9cvx2x6B1mxINT+nhDbKzlZWxc1lA8SrrKULkoRdKM8e5yl",
+	"W1G4GRe19lerLy2apq/HvZMfN7u+fhosmcGylMbmaknTBhlU85F+Ux6iUGqXpgWouHRCudjb/yxXSPAY",
+	"VzaPXroMBmTKJ1OmNBnzXOkT62z8x9/+HwIdo+EvK9jB3zbi1LdnwSu9wYYtpj0Jf9n+ZrU0G5QTUyGk",
+	"hi7lmJBhvjeb4NDLUZ3av6dcaYl9zm9ZVssga3ckeESjWFzkXC8uDbBt/Boo1meFnlafnjsF5Pv3V71A",
+	"AcP3VwTFEqNk2F7ifcUYiWoN8n+e36r9n5UUEdRgHC0giAO75bOkrHthZdWE5fvkHJqVn1hO3a/YeMXg",
+	"B76te0BczTgS0SzDryKDCUakjuDgzDdwcjURnkT27KI9MGVGYJGISB9NowMSoe1mb/9aXIuz0i5D+lGK",
+	"9RQGBLb85vXlFcGGTkcPzWFFe2ByMtpW2ZfNRsgjeG0ZDxDDAe2BoaKBozy1qdZZZZQDk1ogt8qcGzna",
+	"P3CGubrRjfS9flxH+4/2D/dOSITmOSxo0S/ylIlYJqxfGiH3Tpa+RHvf3l40IFwozWjZctQzvDkfslFf",
+	"92tbg8Uv7WwWZz+wRVDQW4L1nhscu1eBzRrXpgyp7JMLTWislQM0GtAMcYHgbIbFN524cdL78/Dl+Zuh",
+	"WUF1O2bcfP74EXp+jSVGOwhN0UdsX0SEN6ptngY7Pi3roJZGwBIJSRpDK6m6BmBDKpJhwu5YKjPgvFlK",
+	"Nbi8zt5c7JOruTR/KKKmhhlLwa4FBuRjjE7j2A0+Q3ckaL+G5gSsLp/w8diITMIyFOxcj/lcBs+/+uo7",
+	"qcFDor76Cr4gX311Vhv9q69OSGS+krnVak8IWucI5n8Ddtv8byh6b1MObEkSZXu19se5nF0LUqOgw4dm",
+	"Kw/h0WhgeYu5l9kdmcmEQbp5zVEj52K5go7hN2Zol6FF0xD5IokqEpWoEO3tE8+5FsuZbSFebWBABLtj",
+	"MHr5w0gmi1OC8hK+qh7YwDa8PY8PjvcRltBjTn31FXxd9j2MvH6+rl/YfwbOiWZ1avsb2uZ5p16nO7MQ",
+	"bHYH7Vyxuiy0IDcXCxckwl8ju4C3VDOSgp/MnGSLh6uPE5Eop5rdwOMsifbABGH1L5Ssx5SnCkBdR0Et",
+	"JZFjzYQR9BRME5lHbmoDGlkPjVSuHhXW6JxPecpgwajxuw6XJLpI2CyTUEkDDszmi9IZ0LxXycR8Y86F",
+	"5Ebosb0RMMHTLLcsptbH3Zfj6iFISQuWnBBo6LV36s4AicdQJwyMfSIoOT46srTzwlLzV1+RfrTU48+q",
+	"J7bVH5BjVRNFIbFBBSJNRULzxGIQYQLYAjuBrEZzb6qB7z6mWWbemWVcTAZEybGL0R+YjZr7cQbRA67S",
+	"qfOaQ3VUQUXM9hFruCJK0Ft2Y9RngL5RQMxtbMTwG8V/NfejK4V9dDAgM/oBWmvjOgSRGf2lYAMnHeB7",
+	"SMynPtSRKqK/EiO5D0AHuKmeHZApVTczmTPyEdH2zdnV+R9hkqfPXjy7emYbjJEsBx8DRy4UXYyHL430",
+	"fUKue8iL7JaRG133IttgLrLfR2TMWZoQDmTkSHlvn7wy7PMf//W/keOjbyAgNbUfD8uzfnlJYpkz76yP",
+	"3BGDUDdAXVwNHOtRA2faGZB4SrlQAz/ocgBykA2B9SP4BhgeCUGqsBYbDALwAONfkXBNUjlBHHJnGdMZ",
+	"S8/dUV4ymkNrG/OW4RS231oEtBg418f2WD297bR+gMC8/TMstUA4wZd4gBifUK7xpJyxyIweePT4AKeR",
+	"47FiGuStr6qjBJ9GKeNJQdCerE4wetAojANkjynci+bx48OjU6+2oIGRWSq+ia3TmXKlgprNWgHdvKba",
+	"/ahsIWyEwrKHcPlhREX5Nx6n+ei3EY6AECOvlTBaictewvixbCYMAmvZTTjag3uoum2MdGvVGOS8hvaM",
+	"fKtsCdI0PXUajf0qsIdtl4qH5a/2tErSMwKxFOnCShdyDnTlIzkJ43iJy6Xx0xo+7THN9sl7I47b1oL2",
+	"RK2Ijo5SlKchZATdmlZcM2p2zpnGFNQ2me2he7EqwO2ktrM3F57v4qR3uH+wf4AlhpmgGe+d9B7tH+w/",
+	"QhPSFLSqsB5kfpm0udaBbN+zEfmBLcgl0yi8f/348Os9I2yXohCwyKGBjmHkhq/sk3MaT7HQtflMcqkN",
+	"puc0t4XoZGajJi6S3olZwvfvf7iECA1LzmZJRwcHTuC1xVl9qcSt3+vtbeYCowRNJ72T3rNLrL4S53cG",
+	"7EP8dMvNlI9uf/lm8f3h6ODq0JzSrV6YF84x/tnoqHzSG/Q+9E56428evf7+0dOjD88Pv5t8c1eMvtUv",
+	"2OHkjy9//dPXT9g3V4X6tnjzx7u3f3r2rjfomWE+3Dx/9uvb4tvZoyd/fPHqRhfsyeNvX7zK/vz+SXa+",
+	"uNT89i8//3Dx/uIxPeh9/OmjVUzoOkMEgAhUgeWzMqKGYhqMII8RbKGhSvA+vDDimKBp2WL48cGj9W89",
+	"pZoaPe2dKENcamp87+THnwY9WxPbwBzCehEHQDq7YzkfLxq4o1x05MmPPdD7fxr0PgxVcjvEyvEnPSOo",
+	"9dyXM6an0pyhuTTKb3OGadO9E0QDs6xlER6MlzJUjaapuQ59RRICGGrK6/H+8R4UYJgNUTNN9slbpotc",
+	"OHXC7Pda2DLTIImXSG+FR7RChjUXc3HDxX7uLcNp7yelIlRqpubWp+mcLpTRqEvVOXKWZtQ/wTJ9yxZW",
+	"hUXO6WvUkeFiVfnMLrYFq6CALhXWeOHqc/KMNe+5W87cHQMS0zx3rYzxPY/SSd9ZUvZKruy2Y0bFHZmf",
+	"B2X0IkaqgFCnq5bU0Pi6crPObMwOnUnoM2WHhTGt8HHiWybh11Oo6OLF8LhO4WiuqYFDaZkpMpf5LRcT",
+	"vHiIkub8y61i312o82o0SRsRAlol1xZ83AVZ7JMzQQoBTHyA4mvjzcSMaeQPGNo6GxLJMJMB/ch+wV8Q",
+	"PnFwmAuOH7d2WG0NUcQpbFjkpLIM4K9ffTXAm7ZMokB7AMkLAWqf05jxyF48O3v76unN02d/+i+o1Cxh",
+	"bWSVd2daQ5HZlnQr7XC1bw0yWT3fYAJKDjX0duRgFlMLHast6eb8xcWzV1c3l8/O3z67ioyMYNTXhIwW",
+	"MCbEaOaFsLa4cxyoxjCkb3wiMjeSNWkav4y6MAbJnAtCxbVYYgZU8TiyNqZ9gro6YLVr+J3IuMCUJThq",
+	"sCAYalrUut9fC1S6I9v6vjxZSxhGpmoc9qA1Om1wLZpIX6n1pTiWMMMzJEG+amGd8lFOgdIxvtPIUSAl",
+	"1eUBDNe4siFTdo3fyWSxQhz4MJzP5xCUPSythUlDPvDCGs0lsbpCfCP4sJfe3vzr7Nu7v8yeL/4ye/4k",
+	"/vOfjuM//+mQ/eHVXTxL0n999P00ef/h4F+Pni/iP3zo1cMFe8thgb0y5gzjUjvLAbXQzY9115ON8r6f",
+	"GFUPuOuxxffT0R9i/pp///zdrxeHr/iFupjp7F/PL55c8OPiBf/+2322+P7X5P2FeWj+r3/+fvyCHxcX",
+	"4mA/PkpFPdLt5NGTg4P63jEqsR4dd+Ii7DaFiw0jbBGUcG9V3WokLYATyKzDcyl0LkPufrhdSSTkEKw2",
+	"UWlSpiG3spn+uIsk9h1NysM0rxyuf+WdoJZPMMCb48P/j71/X27b2PbE8Vfp4j8mMxBFUrYTU/Wr3yiy",
+	"ne297cTx5eTss+ESmkCT7Ajs5kaDkhmXq/IOZ6rmDc6LzJvkSb7Va3U3GiTAu3xJeGpmx5JwafRl3dfn",
+	"s4Ht9pLOU0mTN1I+p9mI4X0PNnmZkwIvHNaQvrnX2+RmAxmlTcUnEBPFex+tv/eNlC+omNtS+c9v2n74",
+	"GHwopz/+9e5jyd598h5r26y881WCBevyNuCOdi+KxyrL15jTvu3ron1eaK/W7XuOYZgSODIUgM3lLHPF",
+	"LBDNN7/zRInhk8VLEYydqlBMUHXqz5eCtQIi2K3LfrqCUYB8uxrMI+SNBYP5livWJq/lMD8xGB+h8Mel",
+	"9aAj/jUPgnDwRKtTdY1zHqmxvL0yD0Bjo0rnaGfiwpsi7TtndMJykA41ie7iktOXdMRe89/00djoWosM",
+	"vlTALbNcW2/nYBzw9yYYfhLBx+hrmUi4GLUR2XqQMXoN3SHKJZb+PWMQWjDxBju1JXFVwDKdmOLIK5p7",
+	"2dvSL8uXmAJK86fST6Zw5sT8N5mxKwM1ceL+XZUHXoZoTOelLQjGFFck5UMWz+OUeQgvVd/sqkE3Ux3F",
+	"wtsK2A3GBF4BV+SaI9di1TgMSNu2o8CapQ3GUI5KcWWC+XXDybXkz6/wIsT33mxol3AH1keu3d5v6Eg9",
+	"hX64TQ7DzzDEDS68tEW8TzM52eqGN7KxwVwmM0DzkpaBGOaTC5Wb8vqqCbW7+sq0ERazuVkr4kaDMnTZ",
+	"W40nlzuNZs2Mvh7L28coSaGaZz87E+vG/gXd0eaDr6CJCsNIRVvw1TTOgVExRuPsiif2mkIw9Ru9Tu/h",
+	"Sad70nnwptvpd/T/+6+i+FtLwP46kiVtMsLnwRPFLE2L3+j7zW+sLLPvPDvpdd50vy3eOeTCAKDqUQ71",
+	"BN7K7LoYOPggVE1WD4Yrq7hcnRbWPTasWi+W/oVMZikjXXIt5G3KkpHhW28UXHCoyODVQHLgKOn+VSIE",
+	"CAAmm6sJbQSN10wY5sh3i46GJYszSMIDNqY3XGv/wYyniSJ5NtN6nqqcqRJRMfCaXsVjyaGX0rJudnFL",
+	"+YyYZrbsPrsyUA8du7evXBS8GzScGcQSOIvw41VRSlF0CfQhVO6ZXym6AWOOcNaLYrLfiOV4DaGYjVPo",
+	"d8VwvjzVWLs57TWbbc7ia/VU2aSk2Rsft9czUM9Z4SldYJWlHPqyqN34lC7NJjb7U5kNeJIgw8rX5FM4",
+	"h0EvgD/Hvkfg/XbJMfCO/4ZBcf8lyKVbYf+74gaf561NIi10IgDeSQC5Qx93PCRcjDBlbdoD0lTeQoA6",
+	"WjxECC6MJrkdfnROopJwjE4jT8YXt4QiGmXxlWLp8KoYWZH7M9noK8hSRqSJQ8SkPBQ1AW8YI+5lrfNi",
+	"iDQGsVIeI6ZiVS4nLAMTT5WeyvNWm0ROsJp4o/vF1YCKa3ignpXJLJ/RNJ0Txyp8TlD6OWIYtTDY/FY6",
+	"QtBQvIZQ6gkUVbCiAMOfeT4SMmPJuY0P+3+73+u1yY+MJQprUk0uNhTa1hnIG+bi6hUJzKrQXLE3t/aT",
+	"vHoZKG17t2mArypQtWw32GK4d4vGQuPystu+r3XbZa/dayyVIl8IMaMpqkyMpVrPn+QZ5ZDbNE9UJpMD",
+	"BdlLtsCjk7MFW2BB+zeUjGEAQ/hwrXH7DQqvbzj9vrinCz3/+qdL0nODO6G3NGPY/26uM/KHD1J2BZl1",
+	"0ElrdYtTjVpNaFMi8YQRDnkHDWMapDYKU3Y3WP1t318XB7TIl2USKC8a+MTg+FS9xlx2+sRAx1TUaq27",
+	"tbjF3fExaDw37Xfr7nbXfdow4/Y6ubOBTr6UYphyLKc/RjI/hdWBh7Ks5fe3POrDkiXbY01s8vQDTz6i",
+	"ZaIdnwqEgyIeuBiqPDcJ6j9+/x89HxClJwPsYuU5GdD42urBop5ruRwFH76PjhvCo3d1kQ8l44zr6E1Q",
+	"UPBjwh+5FFipqXaWfl+6ALq//o4fZf5UzoRJpWwgC156VZ5PKU/N6HrfbXfrK6sPv1Y5gqGgshwhTSWH",
+	"eWt/cWLO/3pXpjKTYWtxoBmhGJzb/saThsQ1og+Qi3Jst1Q974rmq2rX9pAUBwioHUpaHMAS+rPJgq/x",
+	"TP7A8kMrdn3ANogobLXxi6E8e/yS5qgrp7ZTdcE1MwXSFEtSX7BsxAh0tZqS1LNHD1vLip0sVNYjtgtp",
+	"ClNKH4rlWnpTvjXRr/AVJ+HKtrhg8xwlt2MoXQMEw4RjAVkotPuGXapQ/QLpYP1HE0KZUOws4RkjsZ5x",
+	"L35iaYrohBGYiSr/G+OFB7NNdnS8y2HUHdxC7EnWO9d/E0z7CXz7/6rKF/i7ojoS3+2cdB+UvO+DDfVA",
+	"dTaHEtcmcHwU2wc14b4+9/OvZnO+NU0zh1VxeJoO4rueloTCmjKbon0pl+Vv2rZOJhTLAV6yHN+FXnIM",
+	"75JmqU3Gdci4QYUCa09+eOJcarNMH1xCjicfoxbUJXvKEnjefPsZC41DobxaHm2aB9AdBb2oawpyXrlJ",
+	"PRbm1BXmIEV70DhZ5GpfU2/gb0RX1VIwSVYNHS9PTDXtpkr1JTwTqkgOWDwAXPe4FXzqepPjNrz9XceX",
+	"X+a+fxf4WYTNsvIVRQdnJ93Om86jfveBMTvgSZmarn7ShL6/KgZYntRNQvbuVvgXlkl0obrW0v6vHORm",
+	"Oeul2w6dhbZne3022m2ZLz0X/ZdwNTF57Uv+e6pYok+Ryi60woEc0Mqs+CsDnIAFryhulvT1Pe3ApVx4",
+	"KV2tFudWIc/NnefoJ2KBrACVvZx4JeWAjOtUirQTE5GmU/vkfudRKCJPhAmZX8FV2CwFd2JDyOLwANzX",
+	"ewkkPWfQ61qZyTaYQANmvoQlZMwy1tdjIJGQV/iCqyIpju0xPwlPvUxZZrHQyngDfWJkFqABjCgXCLqw",
+	"EOInXIVCfx/55pvMoEd98w0uzTRjN1zOlFujJvjS7t0RgvG4gMD/It0WeOmwIngTdB71Op0ISQpyPmEI",
+	"RPKExmPzYADjUoQW+X+Lcr+YjuC5IhHonYgkbAqUB4gmFgp77z0FMAp9EpXqoiIIXZpnRqYUICJNarA2",
+	"W+ckQnrd4pZQUCKkOEFMToBW009ILHepe8w5iXL2Po+Ifz0+95xEBkotArgJAC4ByX4O4BtcjGqG5hq/",
+	"7JeZrn6gR20iwRlas60AgLBhuIBWir3kXX2oHrTJE+iZjKy3HRUPdB17ZgMC/IcteNADzdgU87qlpTF9",
+	"brAQdty3mRQjosZ0ilYowGbAntSWK/DRWf51WP/XsdTT00fEfjciDv19JqgcYSWbh13QhWWyWt61n6nZ",
+	"hMhhKGiaFufxHsHbFR5/9woYo2uRFNLuQuj0UyiGzHyEYmETBcubRM+FWX33Ci2CFXzCcJamZhznIAfc",
+	"ZrDXYAUP1NGXpgt+DRslOtdnw+4VvA+mHB4L2BbTTGpPGIFZkMpZKnBQLdqeimlabJtOgZoGTXX+KLt/",
+	"/P7fD2D3haK0/cYUpsts0FabvBVOchVSUI/PfgSs9DMvDpdnVCga40BLh/ue0jvUL0v0q5Fc2WqEuBRQ",
+	"1Tid6Z3ZNM6Wl28gaBMV7a1IcACtoYaMzgQHHWpFlceEAnTZrvq8NTqrzfNKozxYurRXXPovsDuYMRme",
+	"MpYMaHzdeFdx11lxFwbslq64X1xx/+O7PWzX1zD3d9OOt5GD09t4Ls+qvKIV82Ou7bS/feBP1pfiOD3Y",
+	"3XE6g0/yfCf48RO5TrvvtbqQMGorD0lKsFtQfWgoaSFdtpOwHwu+P1mIHh+opOnPFlo+1jN9iY4oCl9C",
+	"i62/6J3t74yiWNjYHd0uUlwOqNbGjf2iBntDm7ywyErgUEG4t+lg5/yAbwvivFT7pMU8oc3kOy1UzAGr",
+	"MVVM36AWAJTIH7//nwKM2eIUuydiQDcIBVVoVvuRxXJUWIsm/UtSCgt7Ca0KG6dUbuEZOJ8gE7dO/LoV",
+	"OcamvpAyiLuUB2uLIg4amwq2uMe+2MW1NpVFucFfv7NA2lsBUDTUx4RskwuEioOucsCQA4GzmFOysPlC",
+	"5q6w0SDVPFquyjJfs3+dxE8G6e9zV2eZDzrm+w9ilO1R4/kVysJXuHcIragI3l8QWsGxS+7cQM9ukCi3",
+	"ILX7YFEQhKIIxUGwKArcXANDEYpD4VBcmmk5prr3x6AAck2HQuH9tHF63K7zHWNQ4KKvwZ/wjgFm6TM5",
+	"yujE0NNVDMJcsJil92hEur3v1tCIrCgbwPFAZwWSL8CoQGjUjQjRXbeoGnCkP38u6Am7lLAlIem1JfZE",
+	"sZcPij6xNK4t4Ce8IX1tABQAo3JVCmku41DYyC5GC7/rfC4ACiaSctPpw5Pew3LTKY15ynOay8y2na55",
+	"87ugOJr6lK6JwG6GilABYDFhObWMUbFU+VUMzISNfuPy8qTbud8riHwar6dQIK2/kTx3EA3kpZV6SCFm",
+	"BZyWdqMTD8qhGiWCAZC2hZLo9jYFjrCKowjudnpvOo8qSo2rOmhLw7Ks7xuDRjx80/muf7YnaESvXK6D",
+	"EB4LUPeI95c9+1XyF79ezH/kndsXrzu3L/7j59sXjyX+/6eSP7/8+xSuefzkwYvffu46qL+P26m79SU/",
+	"RhwdwSfuqH4ndram3anW+jxApY59+HrACWtJcOHb95gJd3AHTVPB4dMtFSxL2MgYhMJVeADvkWI5GiYW",
+	"kfaccHAYiGKQbpXKASnkYzb30RTa5C0WF4TCg1PI2K8s1h4AmMU14ApkV2wFnP7PmrNdqfE+ie456XQf",
+	"deiDpHtC40cPT7799v7gZBDH7GRw1ul1Hj2i33UefNv41MqkQnPcgVrYUoR+HoQFs0vXoCsUaHRHZIUj",
+	"ssJfCFnB7Pz9tGo9oILTqyuCatsDKeCNfcJzknBFp1NGM8M2hpV8WpONWK4CEhVeioU+KrwUBD0yYEWI",
+	"yb8LLkOFhsR37KohPwUqw2q5WA4dHtEYjmgMd4DGYE3pJSCGHURQPQiDZ9qvrVUwA1oFvnBZBDY3B17Y",
+	"URB8MtCFNUbSfsbREWzhS6kyOISurykn8B3orfa4BWw+CLZC3zKhI4QCHsqZQKz7JCCRmKVphIAG0D2i",
+	"fwZ6ULxhSbmv4EOsBm0w5c8DmcxD4RAcSCWAwwJYoj/mJZBE/49Im+nBP9iQRDX0Qz06w0Hsk12RGRZ8",
+	"1Pue/2kYubf0L3eCavAdaQxZ393APikww2qRbkEZjqL9CMjwVwNkOIgarMdh2Njl3b2SbVlnHqKKzaqR",
+	"nQrY9lMln6Z4bbVIdIVrR5l4LFrbq2jtEPJlRbHasoDpnVJ+avh/T0dMAOZzPYPozzM2M5E0czG0Mw5B",
+	"NEJCxbIJQwk9kPoGZAK0DYo0FYuxTzEgKVNKCmV4MwcZZ0NT3U+GXNCU/HvGf4OHQHCOkmlKuTh5IkYp",
+	"V2MyzeRkmpNmhAHEK8OWrK+9wr9FrVDILCjY6SNjnj3DPubZVCtUlhCcHTKhOcs4TQ2HuCg6EiehqHzP",
+	"kKdMRaZbFr/xnnIfpr+l6MDUxneS0VvhKKVDMZEqJxlL2Q0VOYnHM3GtMJSIjKquyTMzzfkQwNSXEZ4D",
+	"0zg8rOWxsuahkCJmppgNjc++ftCMJZGZ3uhXOXiWROdkKtMUkW9W7IXTD3D5x8jyvJ5BK6qCQ6jITOQ8",
+	"dQ2h+iVNYLuLMqZmad7Gxz1LohbB3ll9YM1FlrGxPdEmxsgRi5oN5HqT0SGJkowO8wg0T2KznTFNU5Zh",
+	"Cz62wPZJZLab16L8MCA0JzDfvU4rIFFKxWimX0maz17/RB6ePTrpnhNHiArLY6+x3dRmyxncfEdKqR8H",
+	"+zwiTXnDsgz4A7wTgjBArXYo/i4HimSzov8XvLh7ivwqB7hIfUzPqll2w28YVvfnNMth6cyd2NwCmgw+",
+	"/EcHsHDxjACjdsyq+MOX8rPnBBwVE7+iaYqYBCrHfpmE8nSun/nvmcwpaVK8JmPDmTJkZzgUqqSwjzJN",
+	"xi1tFPgHDmYUV4skHDqqzQm0BsL96lYYnMJL+JjPljAGPa7P2lNufiiEeJ1gKLpuPxQkNB8cz/mP7PZk",
+	"zDNGFB0ytKtxgy3/rQDn1+okMbtHMfLy8VMVoGAkdrcGpNs5cZKjEKXtIrmLjdRMrcpWaw2hv+WlGdOa",
+	"LzZDr/5kO7RGvwGENOZ8NvoP/Y/+fsbTxOoRYAWwggB2lxhywZITNaWxmxe9BW9pxsZypiAZMxy2ycOS",
+	"BKalKQALa1OLT7/7B6fktiIj7W0X0AAJi7t9TUswCkrof4ap8ZQwCvk2eaml+jqhvvpNpF7So0ohwMJm",
+	"RH6gd6NAttsFqd/2SwNwgI2dV+Bnc3+1Da5FKFd2Fu6k0becYa8cwj1lZ+jtq+dfEHnqsW34L5qsN8cH",
+	"YxdGh7pmmGfEbBMxqnAwJqoqhL+gj5f7Yfg678JalKvy9pda/qfKB+FB4+Ge8mXer9qgskEHlXNtz1pj",
+	"V5ub2UwABZOx6LSMGLBYTpgiUQyv0NZoQIT0jE5b2NOkQGvPMkJTLdzm7s1iRJJMTgFNJhQo8wwxvzHD",
+	"0GQCe8nj5ie5lNf6FSN+w4SpCbgQ5MXlS8umqz9GG0r4+ZRU+R3fRPjkW8pzi0rDc7QiIWxjoV3axDYx",
+	"WNvrnoL2Zpg37ZLccODQgYZok5TknkVGLuCh9vuHXHA19mM6e1ifldWB8N2Lgr+xTw083OHWumzIXLpf",
+	"e4ZLbNsa6ovdwWuBFhOnj90brGdilpxl5w496JYWm6t6r+grir2hxYCd8prhPNDDOYj5AIOzH7H7mNu2",
+	"jrx2yN1SvWCxMnvYZn+XgxVmQVB815+ubX1rpftVFpzB8jkNtqAA9lNotRKnUrHV1IEgMA2YfRAKKw+Q",
+	"NCMkCQSJWPztCm+JWn2ntIJCZQWhKEVVwMZeiqoYmD59KgW7JRAiMdO0EHDJATtsIeCCzZ+343mrUBVk",
+	"W00RClAV2u/QEgPCRDYcYAIKJbFhM+UrdUYoquCca9Ay7kBh2JlfUBju19spjNVSvHt/RyleDpahjoZY",
+	"GeyDNnmlXTJuipJ8l9CaZHG2KgjQxnmE9lU9JbjnIACgVg/xFmPT0Fz2cUuF4KYYQhAY4C8tggn676+y",
+	"l6QJvg2MRTKRCUsJE8lUcpEXcKBapq3Ry73+/c7B9DKO6RxgbUqHd1tNa6byztTsERLmCyrWOrierJay",
+	"NUpyIUi7vF1MCoJkkLdAoxnLp1f4jcBi56Jm608VNO9OaT4uenfxRC5zfG/YpO2fBER4r/Z0P1hZ+fE0",
+	"Y0MuqvL0VbWSsGq5JOx9zkQCyS119cfv/xO1yp++Vv5WfLoT37t+PS6/BbavTg9eTBH/V9siKs9mcT7L",
+	"LDARew8QvSP7nZAHKyf1hgboMhTNCCfOWE3aRgobF0lCKDE5RCIFYVChJeI5gYBNMsuYChuBuTS/lWQi",
+	"M0amGY1zHgMeMf/tN/8aGx5Ws+yGzcNGm+AnnAAe2GBOEqb4SPTxi0z20qUUeRYKljKkU2uWEn4tpIpO",
+	"EiQ8zqHFL3GxDJwCfUfKxbW+BlriIZ6QUpUT89jCEYMoB8whRF8nMuFDzhICYBWgMNvk9VzE40wKOVPn",
+	"3nvuqVC4cmRFBjOoGbT2FVY4Iuoq5tqMIdZ2K9imMCnRinTTkntvgWK9MIA04BL4y77eFwOG3wzlJIH+",
+	"zVhCFkCN9fzJIeFIrIHXOsQRmWEFSptcVqewMOhRTmFVWY+4zVw4a+eaRLt19SFY3KYLyYuMqXjGvC0L",
+	"We7eQtrCJCy2O52v4Gu2SlV0tm2b3NwKtEfjQp+CRv/MN3Tgd6TrpgmO1Blxp0lPwhlCE3M8dLmsPkXF",
+	"EXESBoIWWLirBaf3FDuUHecVbOEKE+gXfTj1W+HAH6MMx9D+altvg5EaY0NmRY3TwaqO9GY+UEJgQX5u",
+	"kA4wYu70A/4DjaRS5dE6QwlvJLfQ1Q6VQ1o4ZAwRxZsRS1mV1aR/va3VZMe4s9X0BAXaarPpFQ7datUT",
+	"XARtFsPHySGoN/PZ2jSy03WFv4taWG0lpzwOTNFVKLx3BOSazQl4sihac33kclD6Wn9jnZVMU3lrWB4N",
+	"ojxNSWRVWxSKZth4xZJZDDbdmfdQtKje4FPVbMqyG65kpgIo9LAcXGHjHAS9nOWg1ymJU5rxfB6KKVWq",
+	"1Sav6ZBpsyuWAq0PLgX64/il9xSAZijzlUWxlNEAqbaqMoZBqFDkchaPtWV0sWzdGFXTxnLcqKgTAwNE",
+	"JGDywQJAjsZcHgq/xpXaRbHkCoewkLxvNUMNxQorh2xi5NgN8xyefCBD5wW91uabta9pinMYSxFnLGfE",
+	"BtS2MGNeuZF6RszeRgusYoW34o+cptcnFOr+rHmh9991gQzFDIJeyodQ4XvN5i9h72vJ+VRm13iy4rFe",
+	"mUbQ+Ns8yegs5bHe/tf6N99n9JrhVWOZCQDHgRNzYY6htiRcOQsuocwAtsQUDb2BMjR2osZ8mPtj1tfo",
+	"09/ow1D0GAkXaorWlZ5/J8nWCsIdFisx+6omOlScpKNldLSMvmTLaFSUSxjJjrJjTxtpSfxuYCe5UMLp",
+	"B/vPHWwlqKJ25YAlM+nfKq8yk/SvtzWTigHubCj9bB+xmaWkNSHSAJ0g50/5S+8pkrP3WDZrKhFd0S2d",
+	"MNBRbJpjoMlZU/buqBWst4ZIM3QacEyzhGXGCILAA1e51i3S9F3mUhI5AEaKKiOI0YxltmW81SY/QX6t",
+	"VD0eillhzhg9gAwXSx+qcjpfItMhTWv42Mday8dQoFrTx20WbSuh9isqOLQk11Ov/wYhKyBGJZZ/yaxF",
+	"Qfx1YMPIW96Dm0Z2Ax7IOAIojPpd8NltoiIU83PRZqBXIWei6qicmxp4s+m8eOISbRNMsqn+/ZceU5ax",
+	"OLfiAHCnZBf4Zd7neqYYRm2g+XnBRPoYePcbcEV8QK94wCs2nDFMPju7bcWdZ8Wdr/lI2NtuGbtOobIe",
+	"Or3eBb5U20Asmkf+MubxmMRjFl8bYkI5YdVWpCGG0Lbc/38nq8tt2RV2lzvtR9PraHp9JaZXSZUfyvby",
+	"5Pta6wugcg1xRPGDNr8SRpN004xecasJVtm7S0k+qkZVdpj+9bZ2mD/WnS2xi+IhK22xlzM1Zspwjpg7",
+	"7qniG7UihLojohhL7ikS4Sdf2Stsv5cWU1EyYxd5FApLf5lSxIimqF3iWZbpeXRP1yrCaJ7hLJ9lUJlU",
+	"mnFjY9FQuJuQLdEk1OwStMn3Mh9jvk6bKudeM2PiP9FVvRKw8QrTyu/PKz4fRT5kc7Sl5Jc9RTPFsit8",
+	"dESmLJtw6Mzxqp7Wlcri2Iu1emw35rY9Uo+z+auZ2A+RAxbPQ4c863hgmRtrNvsJT/SnKafXPh3wRTGb",
+	"dRp1YX9B2TUU3pmhH7XsUct+gjKfJ6g76kRvmfDEqrINNSYKFk+cVFGeuGeW1KYWiLU8J09EDuS+lkLa",
+	"Ss8FghIsdB3MCU9agfO70zkZAuVBUWBPY+01hEKLUtKMELv4X3hC3kXar46mLAPNqp9lm59drWBEbrlI",
+	"5G0o3M3ub+/+NczkRD+l4k+5fBf19dy/enpJzs7OHlnGAMB1CkX0z3/+858nL16cPH4cEcAN4YK8fXN5",
+	"jnTbUCDDRZzOFL9hgRmXvS7KZYR/xS5imiMSUygSOm+1yUs6sqDMUcon3CdiftAJyIS+J70HHfzcSA6H",
+	"iuVAhS1zmka2LBdSJqGY0DzGvInIs3mbAP83/NurKwb/Fb10T7LC8y9ePoMcEM/1VSwJRT7O5Gw0DgwD",
+	"dDakMdMmzpQDTXM81f9RMZ9gf46aq5xNolbgVlQK0mTtURtVZHtAhflrKDBWjpeicj3Fqpkbzm6VC1HY",
+	"XhueOEgu2GtX+rKINA1yCQB6QjGJatWR8OnbnstRY01FG1ROM7O9LT+I2ZZ2CxrjbprKxMHSV7FLlLfx",
+	"xvwhbxXLtLUWNFQ+B/NxKLNJHS2HHatr7Khh5YA1WtzNZSvV4UGfbfV9iyetjrjlfqfM29JZItTY54sr",
+	"WD+g2EiKxb/e+Szk8i7n4AV9b1pzVbW4qCM7ARFTTWj0oAMUxXwymzT6vQc4SPypoNfhImcjllURsVh9",
+	"kEuirvmUNKd0xIUFFNFyq3ZU+OfqYfmj6nbg/7yRdSpGdkCKldh8m5VdjaAB4vPZWsbm9/rSIcC6fyhq",
+	"tgdUCLT1cDOW/lggyi3Xv+ut+KZ7v9950O88cpTTdJasdimv2RyGes3m9RfOiwgpXPztoBPfH3bY/cFD",
+	"ej/uDh/RLpBSofRv9BuTeNqwqc71M/Gbu/YNrpSezIah9XgBk2DCebg5YSOaHQHrqzXdVuTTRsxr1bqa",
+	"pwNtFiNLjmwddwGIRJOydeibsmBebmbE1pF1oInqG63xmOan+PcTBwFUa8S+gQBuimasaU4GLg+DZWIQ",
+	"NlSgbTnzO+CFCxAlyAPDzpkxmeZTFhDFf2OBAfcBIw1j4IwmXIxU0VtsXnBPy82cpqpNLuzvoHQWMYAM",
+	"0g0ONSAKSyf1pEDlCnRo6U2dbNSLhbbSYi/WORS54puLtjEH7iKnTKyEdtGjeQ3z/sJN+watA/aVzUgx",
+	"UxyvbXEz17ahoKye12Cd1PB8ObCUXQNp+HWvzXMeH0LVwAa5RHjRs2+DQvUs/mGTlqjJgCUJEImkMqbp",
+	"yZiq8clN9/Tsu/vQs5Yyq2/VmJ6Uq5hVe5oMDcqG6fRqXJorCF7RCBp/o7/RLNH/egJeBUS6gIjnFRRB",
+	"69MMmkll8WrdeM0FaA546cQ5//3ShOFfjZtf+/E9aIsa096Dh41+49Hwu4dJ57vud9/dj79NHj54RHtD",
+	"RmknfvCAJp3uA3o2GN4fdge9QWfwXa8XJ90HycO4+2DQGXY6tPOdfhb/jX0/z/WS3v+u1+2eYTLockz1",
+	"Lj570O119MrrCTUr1N0Oi2e7DWePUx3v1JuSGAERcezd+lKoqqi3NIvAdPtlQupUolqQwWuV46k5YPUo",
+	"gS8giatmEFFf2GoQZ2fvIS/OEqPyTDuKkUiGTwMzsZDZ76P60Q8gkf5f1/ocWDy24jUpzbX/jxqhTd7C",
+	"f/G9TjQAdS48dE5olkEgBrQkFHZmE4g4QQ+QHUUzcjf3CRigUesc+odSZrI7iOAXilumP9F8CxnMCRXY",
+	"MG0lbpHWcAhwNr+hbYqmovMA3fFQRM+fXLz68fHVkxffP3n8+NmPP7y+evvqeWT7G1rY+XviZtRM3Yl7",
+	"f2ngQMnbMhDgEU7RleECtAsckVzKFPQ5UJfYuAAzU3quf1nV5Y2LtFWbdx0wXWFayCwUMMcVNsYGAHLm",
+	"28uSsbE/+Pgdyu2X5njdSfvOgpmAZ2kTBfypzIEtFH1RwlI3IoL0webMN18+fhqQs2/NQW2d+4LDWM9d",
+	"PNDQfmQvbJO3yl33DIz8VeBpWARdgwrY9g0U58maZ18urI759dNdDYcK02THPVnf+mQ9IoN89ufLgB0T",
+	"WnvbPuW9VG8BGcl3YMPHmisHsX1Q5dSbPtba0HocJEkTayNplp8OZTY50R5bH42YKPDqSgus1BZieJhJ",
+	"GGoFePFsuacfayfy+RTAP2w8wcELE6MUsAMHajfphPUJyMDHP10GoXj80+V/BuTljz8E5O8vn/wQkB+e",
+	"PQXJ9wsbvMR6iDhm0xwNMr/FxlZ16mdCw+WYmo5b+Gauzm2URFsJvQ558b2tr+ietcmPpgSjQPjlgjAO",
+	"NlJMoaoTLRQobeWqsBe1NXXNprklhUc4XS70fFGRDKTh8acuFxqQy5dvMYIxYROZzQmEDRVoA7x4KqfT",
+	"lGUBUTHEW7HFCCtMJvBPLJDVMlsPg/x0+Qrm0FTOUpHzW5kl8Lv/JHqtzS0z8RuftgJyzdjU1hla4OB7",
+	"ygvvOO65UORAKpPJWxWQeJYTLnJpFBHEIAdylpPvOp0/fv/vbq/T0YYgzE2mFmNMgtGMabPMvCcoGdnQ",
+	"80XTtJTnMAi/gCYNFnFUWAyRXgnMsNE0FGIGrDVyaNfQKssLYxPrYQiJa9ikZJBScY0T2io2kKJzPTFK",
+	"nkOhDtV/TgLCRJzNpzn2t4+lyvUT9WNNfsaa3Bl+GZkCqTmhuLikmfMJrnxglz0gvaDT6eDatoJiBNFM",
+	"6KfoWQcVHdkx3Y7nbfLLmPmWOklpfA2YR2YDEopHUGhbNyCUPOicmeQpz8/BzTBoqmYPAwFeKnOo0lZk",
+	"MFNzc1soouKaK/2HiFB1rbBqX9tLaiyzPJ0j3LX+zhLCssSYGzVYBSZMpjcCAjXZOl1Asmmdw5xpUz6X",
+	"hCaJd3yh05rmxTMK7Gw81q02uaRYcGudiwjdhFtt3wVagMHjVnsYiWQQ2dTjKUALiRrTKXPlW+Bi6DeB",
+	"k9HeC+4awBG1ODQR1u2gAvBbljyJO0SkrlAdmxczLShd1FsHY9D98/sUby0/QK1zsehPHNJPADln/FsA",
+	"MUF96jo18KTYV3ng3l+zD1EYBNVxobuBdT4CMR89nE/l4aBQKaz7SaFH9vBwjFOyrYMDMucS+5XrEp6v",
+	"Gc3isSkFQ75S13xlep0hwgl2+wkXigHUyg0jajbA+hRT8cczsIuCUEBCFG15ASjFvxhdH0EKLtJGCRrE",
+	"aDnBa9qu3s2UeoBd1OuQ5oS+D8WDTuvc9OyRSLD3+Us6Ym/kNRMR4CNrGerqwYy0hYKwKk0/5CK59Gdn",
+	"a/ZVmLWfIaH4MVh7+XMoZNjgQvdR/9FrHLBuxYL6wP5bC+uz6oLee71lN0g+LtQCFRAOaL4WrA7Ag5FD",
+	"QsGW+0Od6ESKfNy2lS3xeA0YnDEzHLOGpU8ipoECqgLXF6foRxkCxPLXPXzT+a5/Zr/OdMc1+r3lupUt",
+	"oYdgB9al8orSFFfKiWfyWJxy+PzcUy6SsuQr8XT5v99MbGsxU8nShQ/5WNd4gwT80HljRWlpO+v90P3j",
+	"9/9+0IEOVC5iiwnsqq9RkgclMiXHz9O8HUtCUymYYc+ii7x/AZnQuUWO41g9CkXhhOct5APUrzNgKc7t",
+	"AoAu0gTWFmVh67xgAGDJgBDICc8XxfUiLvBaMHmYJu8UfTb6IB847VAy9nACdLVo3EVc4QY9nLO59QBq",
+	"6chN+S9aFLvSNAZ3Qyiz6m533RfvrRydjy8RQR/2fYEMHBtxuI/2wrO0Sn/V+BqnH+CCNQwwr+UwP8E/",
+	"WuJDykUffANGb5giWn2iUhoxA2sWU0GEJKkUI5YBYChoJZa0Q+F1QjlCkwlNDBAtzyFBcc2mebvgcIeQ",
+	"t83RQFUC8LBLwSzyfbdXqaYwAgmYpW7siKiv9Ssw5y0gmVY2oeD376XC1rPk3l+e/McGUbZxJOn+mvll",
+	"cRkXjj1pKjnMW3uefnNsV1qvlQEFS1UKeC0wHpevcpgigkRa00bVDns9A4Q9IoeBuP2E3vCX4cOWx+R8",
+	"2O4uJmCtBbaX5fXxWKb6ZVEMHMKQGLF8jRe8Fjkf5AgHxPyxgKYAyJ/on07CWadzFs9mPIF/sSUw/fH2",
+	"PALGgNkdSx/ut+gaWkFXYumnHHLaf3/904/kBctGjLzU11oobGtVQFiVeHeTZiRmaRohspjSTjnWFphV",
+	"g0aQZqb9kBhqYWXKzou0UgZk3RQQ01B4tWptolAsGkXkEDaRQYRvtclqs809CFFfZe5wvysTuAm9C2tq",
+	"x4jASnFOmlost3Zyv2GTwKn1RwBcCSew2f7XPlqv936N1uveLsUn9G7c50s+KQrIBlrMqM+jNjuUdX2M",
+	"AnwCzf0Wdu1hlTeehL2iAAZuaxuOHBT5ubRR50Lvf3HKvZonB4bt8puG5nyolwZdtLrQfsvqfmTcnCkD",
+	"ZUFyGQp82oTZurziOlhCRZr4N6U1PvlVAmt8zjIyYjkWgslWQGYiYVBiFwoDymWAQTzsIwt4pb02o35F",
+	"QqYSWTb67jsKcroolfE1SyKAMeXIigsQGRZpS/nEOKYkEeBR9YMzOcqYAoOEEnyS92xgIHwE1Tfm26yh",
+	"YMhkSoO5ZmyK9W3eB82EtRvIBQSYVB4K098LSCQKzZcIZzLCNlqWsOTcT1Lbd1gQs+lskAJN3DmZiWtt",
+	"04RCZgTb+r3VM3+06+SgyDbBDDPoKKV0SODlasZ86ghTMIQmHdNjyQSb0HmRxQlF02R9DBgN1ot6aG5T",
+	"lp3gRxfv0ZZjZSALn7uP6XV4mLL7J90HHkxZAEADIAjXuM/vPm4HpQcffJekPGa7X5hgJ8AgUPdDL3Ai",
+	"bQOBePA81aeec5jtwmtYQ9qTl0HdEp4cG1iOttX2thVuuHrbanscNlrIjm1A2Eyif6eCri1LuQCrLRTR",
+	"kIvEEvVBZXcrIFvXeCGcN7GudSgiQ4+Mejeno8hAwCkiaJbJW9OLAITIq4rDiFcbFor64jCT9HBz4Xhk",
+	"YKAFVsYW5WNfaOVYNUaW/W5uaPpw/uswmAwM0XZO/Wu86eOaEcQ0y+bYL8MVyemobhA5HdWhZj28X0bN",
+	"WgLNOiTukxAyp9a2F2JGU/LT679dEEWHLJ+TjA0zpsYsg91WlGaonA6HRQ3bOmVrPhqe/Mo9UivW7YL/",
+	"DkHKmaeeoMIh6weqMdWiam25294lbttUt+EOOZa33Wl523Jh294lbeYpm9S0sck0d04xFyQCNvPIMex7",
+	"JWsGEKBNXrM852KkrPwHf5hCixO0l8US2US/7QRESBKzLOdDfbSx1btjaMza5CJJPOZa224RCsv9GpQp",
+	"KguKDqcCFDhkwvp+By5k+6w1bCU59xOOUYy0UAPGKQXyLnXcI07QeVVmjp3qtZUzyiwdDKVYl5+EIduH",
+	"t2H8xfvzf9CUJzyfv5AiH6tGv9vTEwOr/ToGSfRdR+81JOh60PlYIeHc+LbxLtCF/YwFbmtr29CSOha3",
+	"HYvb/pLFbTvrrhUFbVZ7LftZpzbOcjphtT7Xc3B0ivimcnVpLpVrKq/1v6/Z/J5CzutrJu4hlHCrDJMd",
+	"mNZz2+Vuyt+cxLTKEh4Yaf/lajK/8nxG46i1yet4zJJZypJQUD/VmrEi8gevMk+MlL3BtdnyjGhnLcsh",
+	"Vnwh5iSTpgF8GTawDgrwxdx3kbfVcof0g/xpuBNfqPhQ5w+9+ySsBusN7WIv3lP+RBwN7jvCe5uU9tte",
+	"ASM4RVtC9lspFqfScNpUWuePZ7j5oBzFWOYoWuDGcvCnT6iz2WM5nVdZ7B7nHJScFJZloP19FRBrFrpe",
+	"fqhS8WzzP37/P8RZ5aGwZnng0+bpWwvy9wDgLhCXgt0Snqg2eT2mmY31ADDAlBuCvVDA4DnW1yQkbGAl",
+	"kf4JK4lIU1/RChtkJlKmFIn03yA3BGk3lIVmujwpH1NBFIN+G0EGjMAcJitqZjZyEvRDdvQRbG4l+Cwd",
+	"MVuEPha8B9gDL8eSCf6+8Da2rpmBvf9l2fJyOj9a8Mdm+qPJX2Pyp0BCurfFDyd/S4P/g5VbW7avwF0r",
+	"+lealiXf2d0tr6clFMtNLYHRHNpXmAJSlK11aJMn7zmyanqaPygKKbAatAinKNf9QqgiY65ymc21fptM",
+	"U05FzFzJhyGXzWmcGwBF/LJ7KhQw2aU6kZlFfM3YRN6wBEFWaU6mTE4ROBULUSjWPpiClERqbRyKjMWM",
+	"3zCIoW3alFNffyrRmLdlsOsabo69Nsdem917bWq6bA7QX1OE0iuDDU9naUoSllOeOpaCksk+YvmiwY4V",
+	"5L4Rji6tMcZNNXZAFFjLhXEeuCg3YH8GroWnSVMli0aeVsFf4NvvRVidcFHNk+Ci7fYCLSeV0rdYD4Jn",
+	"SNKOQg3w3QKgEP2NlS4q+wWGobiFMHhmdJ6zQAYsv2VMFJ4Fgp5BiRnQb/lpYG3PYyYbmrDb5IIYcQ5l",
+	"VSPomXDpNleIvxAGmpAmsIGZ6jWIqWgxP5SZFnM28OJJWBTBoTBfc0+PCjiPIzJM6cjQTo+ZICkb5kTO",
+	"cnRKEI/aK6Grw092vVV7t1XtkzzYuIVqNz9iu/SpW8ZVCCCfLKuBRxJhXNbP0kxt8JW996C6KtPE7vwi",
+	"FnZc0HzbYwI/wIFclk1YciUNPbap8sQCEKDBbiMH0Uvzgf+ChTKxTYu48bd5ktFZymP9w/cLfOHvLHfQ",
+	"xSzhTIDA/MXl23FrywziLDyHCuGXGTuBdxMu1BQ/SP9ZTnns7xTvrx/NbmMpq53Ds0FBWoECC8yJkVmq",
+	"AXjLjV9oek1opnVmQV1uPlfPEKA1wBRoERBnNL6GIKQdPDY/sfgawP1NvTHHye4UBOb6ne8qypnxewwK",
+	"XD1WX4+um6+PwYf1U3I/LqZEi2dvQkoD75YH7nbWs41ewNeRtT9IimHog5WyLfnqv1/atpvR1P+kzWiK",
+	"uBvLa+Xo45nQ5u9czuwEu12QAlF80LhlfDTOG/3ux0Mt6jO3lKA4YXR8oyeUv8E8zsyQ/oYkA44yfS4L",
+	"3QrTPMzk5MmGKwunKZdPNt8IH9+tyfhuh+P07ZYxpfrAzl7J2WP/65fV/7qzeV/X8+qVyWzYCoNdr5ny",
+	"u14ztb7rNVPbN8bYgO3OnTH4gJ37Xpuvnl6Sb88ePXRtMDb2UOHB5HRk4hwuldB0/4JmSNsqM7BNM+ek",
+	"3DcbFc8zJGiRfUK71mqLWlvGKiykcWWwwosbmT6NQD9FG33Q3aJ/roITWdf/+nlbX1cI5gBk8dYVOTv1",
+	"vPouiV742jyDqbH0jfqyWf7tg487DvgztLau7Wo9KqljW+tX29a6s05e0cq6UTrg1E+yb9HMWmpjNYr8",
+	"C9TWKxtZveCW91mmtcNQmxWNqRDiw3g/hiQHs/TatjaGwqMfAxUoteM0dfGqlqE4w3wENLku5B2AucLr",
+	"dQ1FRY5hxHK/5TSXMliAVzftr9iA4gqcQvGKneC7EG4RH4q7R49HKkbw39ppH84g2mlGc+4Pywb6QgF9",
+	"qt5gTI8q41lNk+r32EFqH6atAXXNp1NXu4CsCoagLYDZg3Eifb5gt6UyJxv/rBgcGbPUkEPYHp0f3d3M",
+	"ZHcmIPIIJULmPGZt8nahoVXoP0JNCFgrWTzmN34ctLLhFW6u6HjdvCjCbzt9I3+AwXwRnaedbqkLEqdJ",
+	"i6xRNj1k6yl+8iftPe36vafdbrBVncem87TJe+FiDGKvntSgYfY9BlzNQWr0Ox83n26Y6D26Tr0jemxA",
+	"PVpB+zeg5tII3wM0oTrBuXVdYbV1dGq6vo82koRQAABhoCWEX3mVZ5Rr88KVaRf1Wf1QZGUDBG5fhL0o",
+	"4WlArEHIE2mQLwzDF1zCTKWIX/+NhlCv0yFNumAs4LN6nW7rnMRSWOMOzbUJvdYPpHEO9LnMf2bb2VMK",
+	"4Fpd7fp5YVy5HKdaFJFNzEaFwqs/h1auoqTFcNURBzAiAIp8YfgTyIsDHb5J0NJQoNkCxLvI/MUE4Tkm",
+	"YFWAP7v3wlOXbBkz1QGQ0VusD1gZSN56kB8O73wTdI9dbZ23imVfgKVzdtJ9WNLgZqW9Czq9N51HW2Yo",
+	"tyHXxeOn5+PgZtC29fe1gRe9KxbtbbOhzkuHtOTkFP6Ano2tebusteStRu+k1ynli7ex3fDaH70mZcfW",
+	"9RpIs4qm5SVLb2mfcNzSo9WvRCggl3LDxPjFLc0Sg4JipcPLOIef124/l/R2x32LPYlXmhl4TTM6Js8Z",
+	"23arrtopZWF2tBSPluJBLEVrhBzAVjSKZx9Lsagk+fBXSINVG41JAnSmUDqC5Wz6o9Qsu2FzMIdt84tr",
+	"27L2R04im5WPSLNzondDgg033HKZwp0tME1yrLMTSZtA+5strwMQDkJJBLU80TmhYm7L8ciEzkOBV0RQ",
+	"xBG1yc+m5M4E1koVd/k4k7MRxtYqeuaB0fStaaKhs1w+5+Iacmco2VEHmndzRZRWbEAbbPKAZexUV7qH",
+	"LLh8NB7oySEFQJspJawoP4RiuaWqw1Zfm4lFCQPYcMCi62Bo7fB+Rew3A2BHmjILnEEZywkUfmcqD0wK",
+	"09UX4o3Aokp43kIIt1tLP2svMg9OGcAUUD4a5zYXai4JBTwjQEu/POSMZXKmbWR/PbROMfe2yWtJ6HTK",
+	"RIJcz2Ya0JSHoVGBtYODGU9xi3LBaAYTD8u4Ppl5TgazyVT5mO/rYA9M5cf+WctP2+L0Zy+D+wwFbocs",
+	"WttKXpst+DmhH+wpWGEc2oP82ZvHjo1gx7Txl20GJwmgDRnF2qw2tVp7wkkUimvXrLJVwqcfXB3sys6z",
+	"x6bpzPs2101RboGwDWf3SgC7PIcUIlpSXIVizGjKkr6lsTfPBOsixdYFDkZZyoGw2eV9nb1mrzPxrlAc",
+	"wDjwG7UOZhxs1691LI/5K/d5udO1Z4vXJgLiT18NGlR9kpMf+ptYyqqSPmuLxisGXrQT7DpyW4e+D4FL",
+	"sYH6JAI7NQpIZMej/41+d9HvJkU6Pw/FErVLYF3wRUoX40NGzmSOTr3IQC7JREJvbSia1oUUiWOIBf/B",
+	"BRnAEQXgcO9xDumihSrjmmO/MvTuYmy6Td54PXUWZiOXs3hcB3lRqw9CsUIh+MWth1UIO/p+S77QJXg8",
+	"4O0Exo8LyNi5cQEZlL24VX7Qbr7LTkWyxRExUXY7pseUQ7veng7VZyyEXeNP2XrYfX2qo8Y/ejafoyB2",
+	"fxMFT8Dd+DCnXpPfh6OB80UbOKtSFHYZMSkB3rPzqalrNQfTwBY+tBazFJCHQKxASET0/vj9v7sd26N/",
+	"TiiJsFUzKl43psovNSGm/9LcFBAaimgyS3M+Ld1GDb2LvsfCzbucBeHaGpFdbX7JHvzvWfTH7//j8gDt",
+	"UETYfhmRpsUa7raIiqktWnFvMskWmBEAIK4zd/SH7xYc/3nGf/vZvO9ri41v0YK7uvG2rr12447aje0W",
+	"f7o/Txy4tOArwsB2Ex7jwMc48NFaWh8HRin970KU7hPz9STyrgaTDcjWQgq/8io4HWBrmSetBmMmKHLJ",
+	"LkbbDsXfoJlUWfe/th5xQucAq49XPEsgkJAxmrjMsP79PdUOhaV8ocIvwCyVK2CZJ/aqcAUgNGUAYbIJ",
+	"fvCI5S/thK2Jlf0C7TluoprRlGVod50DoZta+HKD7IkRbo9xoAYJ2FSKbapQ3urLH98x/q/pN7UTVKM1",
+	"7JT86WrKvlaMgarD7Akmt557AQ44ObNJjNlJEgsn9tWV4r/ymgad1JS3YjPJ2SdR4b8GobDUlUmfgN0X",
+	"eWSWtnSryCSel+42Qk99jNAr0vonFDTP2WSaB+gvAGaycyfQ7VCk6blccBn6CvjnomDImNOhiLXEQ35s",
+	"6y4BbWfJXVKG/ht4Uoykm7IsZiL3kMH1IO+pUOQyp6l5Y6tNnoBBbsaOZUZ6mlniitcHTOXFw6/ZND+3",
+	"OhfxGM1EYqunHp53R8aoIyxzeA9lZpdm5LfjR0EorG/2bacFVUk+eaxbJJgsdCfsnvOrzLz1jdy/L/II",
+	"xqxYHpAIXh/ZGaM3LPOmq/gGUKv6s9xrDD5d4HdW3lPaJ+aAzg8dkVjIrGcxKBbWfIV2f6MaZLEIvF+f",
+	"5IYrwpWasYQ02fspBy63qB7Cwpah6VtM9wPLi4mEArbizGCbxELHRptcVCLWYeJYjx6yBAbjjsxZbnHo",
+	"HqHij2XCSCRkfmWuic4XqVxvjTJnCdPGqMxgZRDH2+6oqocaLtqClG6NheLaaQsTxe0TOXSGj6vAxJ19",
+	"6x4OJ90deeAm8oogiwfo2wycB16JfLcoSLwe2SULaYH+tcpGwjPpmUk7Oe5gnJhyL22AFIi8ZsLdeBtB",
+	"44amM4P0bVbDSvRNEb26t6AYAZOq9LoLI2xwqv13makDFYayzXCZDrSmtNP+bB1KGHSYLDyBNoJGvNVT",
+	"DJLepp+rL98cR8SuJSq1O2nu9STEtojt23WDgFDyckz4s7KdGt+edHon3c6b7sP+/TLg47qGDJR6pRaX",
+	"heeI2WTAMr2Fn7x6cwIXfftz78Wj/7z/j+732i7yRH/9U9xFT1zx+tl27TMl/ESjTBU0rSwdn+oRdc7e",
+	"dL7rd3tmRFucseVCzkUTzOb8/kZ/o9qAkkMS2+VUsJxwXIph94KGVn8GHufR5l+xMK9bHJ1FcMG6b3jK",
+	"BU0LnLuUqtyIE9j927xQWx2+nWo+9uO6zqQHi61J3U6nGHBpC6liBo0eXLXorn2pmO07aKnbzKOsDEt4",
+	"ihVtDAh9o3L607meR/KAL9G5Rn15YP8ad/BqF3tNyA+bw//KTU8vTX+8qgKLcWJDJNrjmEy1t1RAMUdY",
+	"gmQuwlAezUPhkn3WYseiKPT6wE73M4LOtT7HvOUtV0zb3Ghp01CAIGcZoHVMMzlI2YQ0WXvUJtGpw0Y+",
+	"tX1Fp50i9d0rEt5Rq03Mt2Lj/TIygHVbNimRqjL3zQPvjsngU4HSLc7MsQrnMySi/moqwhzO/THlrFDf",
+	"PRPkhMbph8Lt3KwBoMgCk92a8mqq7g9bdXAsuj8W3W9MrnKYNK3dxhukaf+apfdFDZP+qH+rvCrLsxZk",
+	"v2LkXuRs17HbZduv+t59Yp9E11xAwX3O3udQ84UpkaV6+iAUGcNwEUtKZWJ//P4/rYDYyrDAK21DqxRK",
+	"rAu2eDKZqZyonKdpKBTNuRrOvaSNoc1qarvTWaEGnFJIIJghBvmlVcMtv1NPFVZ73oF0369CzBbx7VMj",
+	"Vn3xhelon5NYpilXlsrC/PlH/ZRtiu39qdup1t4vWYM94heqkQGzBWws8XkgensN8JPW3W9Sv2bL7veu",
+	"YTsq/WMl2WcBoj6MlWLF8d7FZBmbcJFsj7iI97k2YUIHcpZ/hVUfLwDyjxI7D+ZDykzWirHkniKRYiK5",
+	"sldGrSJHbOrdVBSgdgmFvGFZMiuABMt5Ywhrw2MS0pxSlVv8w4CUMtT4I+IDts4NMbb/MlO0gcDSgJxp",
+	"SPLkUNslE9QUACEN2IPuySVEx/LgmkV0C3LKwJ+hTH0gFYmzM7giiom81SYXwtLM0ZREE31kR1j6gEA4",
+	"poVwQnnaJj8JVkz3lGV2js79gr+Uq1yF4nYsyS0tZuuwsIh6PXGTvHLH4HPgIpoJs6VUswRLCgV7n5Nb",
+	"xq6Bh3CaMqoYGXLB1RgtuMGcPM14QuftzfMz9kvvEvd5m9Smgkf2bCYKZOF6mr3VDHXvdpiNekzmhR14",
+	"xNU7qv8d8kpldSmHVfHD7XH1tATzZdc+0HoFY+NfHlrPdraXmKTq4PPODWmEA4yD1vlE3gKIXigMpjs0",
+	"r+0UayVNw5S7DgnttcPm+qq6veqpAbdbWvP5nxOFy67AivYrs02O3VfH7quj0tyg+0oVgIN79F0VonFX",
+	"T9nl7T84kJMNU20OJ2WJuLxpXBUfDzUoMY2XsLhCsVAuNWntmr5bA5t1ME1yzOAdM3gbZ/D2Peq4gzc5",
+	"6n/N1J0VRPBNisVVkbq1uKkVAy9wV3cduVmzNXm7VwxDUR6+dQbWNjRhAnAWNktUWOl3kA27C1G5K6BU",
+	"QbW9m9G8W0pq2XCHOmTj74y42NWG/4zAT2tMeJuB2teMP+qsozH9WRJQ+ypZPAAHsKfHNNO/wbjvSlP6",
+	"FUMhTw1+gOG4LqUt2uTCkF3Z1jpzlamWvW8oDMo9lZY126PIpgJ/C2gGMwEPqdQB+Ke7q6KtMJTf4juP",
+	"lvJf1FJ+ncspbGskd7OtrlB/vkjSsuWpxp11NJqrCbhyaaSJlyeFafdAQsrfsiZFVfktDiFkty/xEUOm",
+	"s4ro9nMg1/OgWIg2gn37t+/E5iijIq+LKyCmmv5DKKBiztIMKobNx5V3NymZUEFH5r12D6cpo6OZlsaG",
+	"w7kditdmj5utbSIgsJMc8suiELcIcucezV5BqhcK0AGv2Ik9PwXxYaEayMaaAWbpHHHpIM9sPIfSQ1a4",
+	"EHesPLbN2EKQzG8f7J50HpTp3vCS7+ebcp2tbSvsvd/aOwAZVWOZo6Y+asbk2NGxpVYdI37CAdXpemW6",
+	"xjjOac5VzmOPD7cS6wuV7mSacipiRgYZo9eJFnxy6EnpPhnLWy1851gkhIARBsIm8OuNuCiCzFh9ZDqL",
+	"A2JLmqDJzqJ3BEbgWXgRDxkmFM0CGoWcFpA5/+//km6no+0CwUjCYj6h6TnpIJiIkAOZzEE4m+tbhiI+",
+	"k7f66bZyyTKmWn3AM4IdznA5kOy3LWcuSyJDd2+qfz2qzFAUUCRSMEW4iNNZwhKsR0JlCag2yC2WE54D",
+	"2skvUIxlmMTha4wOgV9pdWb4by1zPowAi77N82h6S+f6DzdaJ2LlmE+nK7B26byod1KRngdcQEAdRSQg",
+	"bUBArZogPGkFZMjT3PwtFBHOS4QTDKDsWMg1pSOW4ARGKZ9wH7j0QScgE/qe9B50cAEASP6NvGYiaofC",
+	"kvg3ZUbQbUtaZrPhAswWWP4zhk6YC8JNJlJc6ZFFNbBtl25bv8bO9TX2Z6HDF+Yd/ESuLIN6NTqbZYTf",
+	"itS92mqEgcAqmb3Jld2aUE5oF98A3tu1atUNTdnP31RVLsxbxRBf6dFBnyodsepFrxsNbJTSYMzdCF0w",
+	"oe/5ZDZp9HvwExf4Uzdo5POpvp+LnI1YhqNaY+i8tFvuP3qHMHKclAJchQedfTlsF2EuAreL9H6a1j9O",
+	"2/9jql4AfIOFzodd4ZPvNvr3S9AYPb0grvdcT6mQ+WsUzwAGYiQ0/KngqIWQsNEi/6qh9u10S0y3hQx6",
+	"tpZr97fGhnAdi6y++p2efckmlKd6t9OMjtspY/+bxhPWzrWh5TZfQZxboF/02g9q8S+6nYPgX8y3o1Ww",
+	"5+8Vm8qslkLAU9sZXHiEV/wCjMHLxVUB9sHClPJMwtfOSNu0FME9u8o0LGy+ilDLGkFZjNqGM15SgLpe",
+	"bWZ6lQabxF+RpdGRhgK9aaT/12LCI+JrlMviF+cwdwDslkhmkN2AstyLzN5JDUNBLnOQgrh6jP6FaTGQ",
+	"d3pe6nRoac4OgsS/zQBTRhNFclk3Om/5DsUSsD60jXvsGNn+i0a2cfkJ9fbpnmUgpeP/Fw5q19Y6P+fi",
+	"WpH8Vnpczn5GrV8EXsntWJrOE6aWRD4qByiXDkVJ+LfJ9zIfYxPSgC28x8l2dNj5cMiyhcbm1jmhwqgL",
+	"LkYLjNUbg+DsQCp9YOXxCaupy7plA5YYX9yvvvx+vG3A1pvGz1KPvfj+6pLsYlsdq7KPVdnHQpINqrIP",
+	"oKZR3G6oplf7MTNxRMhrvEGGyGW8uAGNr8EvA9y8CGK2+keLnheZELD5+f+nBxZB0DcUhkp0AU3vuWv7",
+	"9mDweU6EJKkUI2iGYvoXM5Hz1DBkuEeEgo4oF+deFB6joddsCtjgDl2bYh+szL2PWlD8qxmjqwt3DgyA",
+	"t+R7XeBEljq+hcoZBQbVDOhZIAMNRauwKnW+mFmTUrzVBFIHUqaMik/CEFJbDSmOGHxfAgbf11iQaLfO",
+	"/kh6hfjfUIUwkclUy50TgFNamV3NmaAiv6eIuwkxmIL6/FubvKQjpqoza6HomSxLVWbNejOAbYASzcEZ",
+	"rGE6GnKRPLFjfAXfta1oew65nU+TmNkwjuR/0HOuKqPpF5jG0rJVf/aXHkf/Gk+rnvrFE+Cd1ycLf9ns",
+	"3OodW3Vk3Xuu8Gkf60webPUF/JZZyjwyFLQ4mNBfkgRgAZ0MeZoqwvO+rQGIc62ki9I14NjJ+GCmHzlh",
+	"LCc0TQ0hjpG52hi59YsTzJ+LvDf8DATe92ydsQpIMmMA8fJMPKZzFZGEzjFCrJ+nTZ4pyxRQqUtAa1Ee",
+	"01Cqz/2cNOWUCWgod/mrFkCwXPPplCWY0VeSmPI8LTFwUoqRkgE2ajRdVduEzsmY3rBQZBh/1VcpLmLW",
+	"Oje4MxidYdNM3gAKGkvIlMmpfnLG7NuxqsHHbtGfEopb6k3Vrbbn9NMsqou52fxuTpoAXaNvJzQnE6ly",
+	"0u10OmBTnrvKbWst2mkwODzavJ2/mgk0XxfI4wDFR8voMn5NKFQuM5g8VwwD8CssgdYi0LBt8kQPqzBW",
+	"7ymD0cJEns0LeByY71A0o8E86pOofFoI+hX6YvQrSJNlqfY9WlGrTS6LHaa/C8o7BCNuQ+rHJmxKs1w/",
+	"MQpIZEop9T/ZZJrKOWM/Av4gwBXyPGX6H7FU+SXTQgEACbMRFfw3ikRAoYgSjouq/5hKlNBRi8RUsRMu",
+	"FAPX7Ialc/09/44IJUCmEpBIMPcTFHZy4FjyjpCJ6KlWQCIuIvgcOSQR3KKiczhc3sFySEVtcmEWv9fp",
+	"oDwJxZRlRhOvVJHrEH/Q5ywplc+C+FN8t6X0wEmD6LVdZRi9Fof/LkhsGr/QjI3lTJvkQflGu372Nu54",
+	"dkBEP37SCBoXbxrv9MCtQwp/WePRvoPUPUquRv+s43wTNxTyA8uguEyKgaRZwsVo80BhaTF+0ev3qUOF",
+	"pREgNmhS5/BYPYPCDNjIrG4hCU+0bx0QLgCkfk6ymQjIrZylCUlka4/g4nO7tmuud9d96e7UMVT3KWoZ",
+	"QNoB2X9JF+1tuKEY3ch0q/e6Tj/o/2yIomDVa5v8ggevMCtUTudKa3AsMMgdhNqYa+0+LwJFu2gMHNii",
+	"xtgC0+BY0/PFAAwc/ByYXbuZC1MZYQAwxFnKghLgExcEIZ8qjJ02Ad8eCryxNhnMoqLEtqqWds3+vSN/",
+	"fZUSPcYJv3IO4sOfphoe4qpowLoUD5hpkOAxTtZiFkf/etssDqqr3Uui/KOxsk/vFULLF1oP68ZdYwRC",
+	"zhu5QaH0AjVyqzYEEopSDETfhbeg0mwa5zki04zdcHarWm3yEt187a1PaB6PWWIDCOhFh8IkexJJrhmb",
+	"ok28HHjIx2zSJtGz4QkkTgAX1qLF9i2FrMgx4aRyqr/qfre3l6Nn0Pn38/R2qOT4YpzDvZy8XjdomJ1j",
+	"9/gX4fN1/jo+37Ge8VjW8WkLMEFg3oFaN6J4W28RG8dqU3OXCyFKomYDlUNjt2I0i8eWURSeYxJ0EWTX",
+	"o1bg9E86x749KVgoLNvLbok9spDXC0VtYk9r2O0Sez/gbGyrwV7DVPwMNQU1jWqmQc+WZOopqCtGuMZ8",
+	"zRYNcv/Qd2zS6fUpM4+eqk1oTpExZn0DfHnuntywbC4FI7cyu4ZsAm63l2PJBH8Pi/uKCUlurcZUbctM",
+	"vbI3zKNcLml77Ga8lDP9Yfd7FRpZ5XQ4bAQGoWfltxhHs9Hv6jkst6J93GqF1+dkcYMdk7KHl9lPuUjM",
+	"9HpS2oiK/VKw5qnrM6+CsMk0N2KkbQiziBGJCtuBGJ0UAhAudLQNRgaGYsPUDXzc9ob8AeurF2hpM5nM",
+	"4tyg3TGtfwLIbNlsDJz6qvNsju+T4sbGdifv0DjX28GB7DINBxJ+ncrJ21bubTXXtT2cOFFFa/nnLR7/",
+	"EyaKjjzpX3JmCTf+rsqnPo1k1c+SP3D6wbTYb5w1QvvfluYYTIgxnypTMZPLqa1RwZrcop4nl0Sw21CY",
+	"m9rEI+hw6BK2PidjMQMuclvJDKE5XpWQCsVGwTBSEQur1J42HBaKNWmsHbXnfqDex0DGnwKce6+TXp8o",
+	"KwzN2vwYnmCHno8HD9F03LlekzkDh7tNfnC+7uapM3tm7hxgrfThYpamWxpMsRzLbMlY6n5XgGdMITyi",
+	"X0/cxZVG06Nqo6l3GKNpP2PpmP/7QvJ/+0mEmmSf53euy/GhWIAknz4irovLZ2wcZdO1DV1rz1dFKrBA",
+	"i9otF1igR9Wj3S9xU8shifT7o8C62dA94N0VkWakJUdETN+Wngvv763PYXqghDmk6bEfZ7Srk9xOmu2E",
+	"kF8h05ddV9J88uLJRWvH8XzStNlKuW6h8Y/y/Zj4+gqB8fdSZ7j3d3RlXUuzz9ZYl/h6zlWuAu2YMpWT",
+	"Ic9UjiCcfjftKhhKYAMeoqJ0LSqlTt7Cbf7j9/8DhfsGe9Pa3lr4W1JEhMvUYsy+ADo/fpWAjEeBRr94",
+	"YKkhBKpaopSr/MobfERyKVOTY7Pwmlpzraf+XW/hV+gn/X64zaff/DSdc9UZOX8hufDxIw+EEFl8qEOI",
+	"vMsevuJ165NF3rcfS2e/lL4/6mQJLR2R3Xlr9Zl7KjNrFK6mrd3YF0AA+pIclNhOVrgIX5bxv0opGHG6",
+	"sjnZg7g1i7Rv9UIo1rYlb1e94MTrC/M9X3JTclVpAFDYl+MjD0toqRa59Fc64axALrXPMmGctZj5Znf9",
+	"XT/FQJxmEjapQeHyMUyxebWxb/Ye12S9WLYR8KNI/uJE8sQdq50MV7C+imccOCDzxYVa6lm/ERi/ZP02",
+	"Z1P9i26nA8ZvTNO01SZvlZ/24X6VmbYyUzbMCVXADDLXvwmIMjTi0E6uiKJDpp+bsSmjuWkvFuzWWtd+",
+	"e3kBIaM84Ht/lG1ysUh3kjgulIV+ZwKyrGiIWhnSqRfpNEkWJPrOMRnEX4Ztu0ZAvttFsqmLJDlcjMQb",
+	"N0zkJqMOGman2Mnq/+vdYoj+0a6fVl2z/Itpr4cxuoZ7u2EHDKr2/4SJuWO05NOgv1mjE5if9oqa0CTZ",
+	"RPdsYCVvxSOYW1ovQODwJWk5hOIl9fNxJmej8YKsB8CyUFw4EBELV0Z9WV7CuN5R5CI8h3f8G1uBKh/N",
+	"ti8H4djsDNh7e54f3BXmCP3Jrbeg3v+9p5zhsxMfX93gD8bH5wmwazavd+n/KWcZuXj5jOirFmO8RaA1",
+	"Yzfy2qh29n6qR4bURU3FwCGHP1/kAPGCF6iLPGohSo9iccYQWJHdsIyosbYcDSRjNOYih8wgzxVJqX69",
+	"HlQ8phmN9fbR8i6ZcIFwR0CIpwBHaEqViRAYHgAE8vHoBu8p+LCqOEQo6tooquIQm8Yd/qEne83e/wWC",
+	"RnpcRbSILn5g65zMtRWOWVI6UEzUQja6XbPlLvnymyToFLhtMI+5QUWL23r2Hr25Gv3G+0c/UxsWuWbz",
+	"1edS78G3qqJC5WH/vqV2MTN/mdJZwshjpq5ziTU75iTYAcBuATmrd4+WspsRwNzuE2m5ePnsH2y+PsgC",
+	"Z+PYJnE3ARMrVf2wtf3V5pGSKh0Lj9ikUcK8D3JvIE1YOgQZg4iwKHKNdG5G12wOqFzXqM3IN99IEbNv",
+	"vjmHhrVQ6Itf/+3ipPfgIQQVAMisTSLc4q4FAzow/qV3+zs0N2MqtIXK3seMJTAOLePOQRqHIoIzHgUk",
+	"1+JD6cvGVLuLNmMIXxDTLJsjPq8nO0gTKkcYw5Y6nqtQZCyWWaJsM95NlzCRTCUXuWq1SeQ1Zpz8g81B",
+	"8WRsOFMsASqAFhmzjPWxqdwseSgQIS93uiwgt2Mej5GtILFqTU+IapMLGDGNc0Wo0t8bmE+FTwe2WtO1",
+	"nvMJnENAoYtpmiIEnta4czkzlcI8D1D/YrFwKJrR4yfPn7x5QnwNf/rhms2fJR+jlv5efVdJdfnWvmE3",
+	"BAOGxlDVeB4KSkxIhegjy0Su5xiD+t5OasoMfoOrtbBYUrCWWe1QmGZ/EDG1zTX/YPN9YjmeuEdB3e2d",
+	"nHXf9M76Dx71HzxaJagX5HLQgBnaIuaDMvYOW2L20H11k2G04Tz+4f3G2vCaaYmWXl/91+TRzT8nT+f/",
+	"nDx9GP/nf9yP//M/uuyHH2/iSZL+19nfx8kv7zv/1XtqHv5J5r22gV5vVVe+a48smp2GTjpexIO5pPGY",
+	"nVxKkWcyrYjYInFmJOQJnPOoXYWQjf3AelRHMLRjy4oDQzPSc3dLoL5vBW2BBXfPKoPVoSltqSqrYfug",
+	"Z8C/A6zaKvmur/DUpYtlCfY+14oX5r1N/iln4J6hLewUPnzvOaGVrpy5loo5nF2kBQqFBeB8ZfUfda4o",
+	"WAUwOGXzDbUarzq+pZ9jFdD6uBa89RjX+iLiWmav7H+ucBOstLHXRbGsZQShIK1NK0JBa5VsRSgITvDO",
+	"kSDUkkuxoAmrjQT9MpbG6EUrkKsFQ5CqPp5lMBybNu4SFCXiUJYQnWMRCOBRwG+Qd3iWpiBEKBi6hkZb",
+	"znJriWbyNiBqBrjH0OT9HncP4QkDPQA04Tc8gagOiKdWgAOKtE0NIMQgLtCb8JYG1gV+643i77+8sdSQ",
+	"voyj+o4W3u88m1FGRW6px43DYqnLYCRmIBa5PxRRymMmYhaRZpRzxEKexNOLWOs2+wM3P7aKqHxRWagi",
+	"UvgLMAAViqYRmWDBgyDtQ9Oz4IKdEwPQrPp+2UxQrl0MFhICQUFnYi/32U2CMnH2ueVnU30itLnfJhdi",
+	"Xt4oofAWeKPA2YjlL9jeDU8le7mG27eokMHjtUk0CBdSv8EtYKPfGM7StBE0vGUseJU5yxr9xmCmuNC/",
+	"/1hJJuyttBZcbsEMRbBZH8vwXPzoLVbxk14rZEW2S6UFoCnmMdtihfEdNOzJgUKfCWtsEabaVCS9qEVn",
+	"xP3SPkaV1vdA5W66PKUH9SH7dUFNWMmIVDGfnGJAZjOqkteXz16YCM76LEJl5qDVDsUhkgVeqB/E8ErE",
+	"pHKo/ycUrlKk87r4vv7ONzgvX1tV4QYhBHPJ9/N1x/59ozK0rvLrg4XWf7rO6XJAfY+guFu69XFxbzcf",
+	"w+N3FB735thnOL989mLP6LiWXeaIbkDjUgyjPjAOf9amkH50ZXAcQ88VwfEf+A0zrGtadFtbllhTtjCS",
+	"9JSRt6+ehyIa5/lU9U9PsY90LFWOfaQolm96EWkOGM1YZgdemF/QcglJV/yTI1FREPiyHjUMum8qEJsW",
+	"U4YqZ96hBcwzkjAo/LXhdjKgAiWnAdkKxfqQejmaThaD6SXBG4SisBs3Q2hyB3ufULIvdbYXKZ8XGaki",
+	"rLtWEpelLGwWc3a2CvTuOlW1kVvctsfY7TF2+2XADRX6YTctVR+59fVUtel9+gH+u0UgF67vV6uaewoC",
+	"tS7AY85YWVp3utoOrwi34rlcCrj6kptsLrjxqWXBfQzBfn0h2L2PR30AdsGMWxeG9ew4iMRqBVgRiV2r",
+	"FysiseYQ7hyLddt8KRyrcppzlfNYnYKVpSVmnbt9geSBqSNCho5oIKQD827KMvL2zSVJqE2fkFsuEnlr",
+	"mp7tC2wRgByGYsTyq2IMrTa5sM+H8C++UQLOOJ1jJZotUpZZwhItW0YZU1BtQUUoGPL6B0TlNAOT0pIK",
+	"yszR5yWGLpDm+rHnZmjMUjxHrjpCTh39HvL0mbFpC4DIG9PmjdQE+K2u6NkPWtaEHF+7D7+wc7812LF7",
+	"xNNMTjbx7Ys73sgDOPflmWv0u/chCGg3RaP/EAKNj+kcy+kWLn+0cHUvaACogLU0eyedLrK+Lb6nu3Dn",
+	"/eU7MXiB66LHOtRT5D/5TcezYXNZuteVLbQfwf/9Fwqgzc7b8sLWGJv2TJAhH82yI4/rnTj75tC6udaC",
+	"KqF+0q5YsE27OIoDu6w3iod9rBa1KJHAwjO4pdV47wanwnrHpu/OClU0x0wwE1rw5CxvBb4cDlxeJ2fC",
+	"ZLtDcTuW7pn6b0A82YT/LbA1hG2mbgEiBkjw8rjr5fhuQvCyPCtfnSgczMEWxVAntrkVkOWPqaDkMpv9",
+	"tlViwz2oW/jLE5qRv9EkgfTJZo96j9woxu/tn5VEcjHUaslbjOALlK8Le6YuvQNXncTmsqOwvUO3dWGq",
+	"PUG5s7CNFwXDDiKXC8VH43x1MklfD+H3PKMcimCFs17tAwqpR8pC7xyirPQanNNQ4LEwkcehNmMt7JBz",
+	"UlMJWarCjCEZuPwTKUYkhx4NuJbm2vBUeSiAH9k17JGmeYIvtUGMF9TOJUkeFIOxVrwX7IQ7tVGbzMqI",
+	"Ik07AK1qzkmtokBtM5a3oQCapJhlOR9CTl6Zph2rwyAO8KgDpOC7aYtndkH3hin1RvlED5KL0WupL7sf",
+	"NHCCL90KoRFrZrfRv99xVqj+8aFvk76MtdR8UHBSQSxGbRQU1eeMTDN+Q+M5GVAFG/td0NBT/xOuEIzE",
+	"FhlMaBZLLDDImfKg9l/oP5BXUimup9PeerZNE8gOYtktTo1AtofpmHFfI05/GbOMeeIIDgrN9dZGUbiz",
+	"UOXF+dlBnKZF6LtWmrpAgbY34d+euYn9EIsmrRWRhaOuh5kwwvNWAPASoniE5/6VBVEB/2NyY8VIQJz6",
+	"EpcLeKwdAc0Yyai4hrYSk7q3XPr8N2bjGkD/VuT0u0VOv01eUXGtQqGf1A1ILyBnf/z+P/ihNEekItLM",
+	"OUOAtkGG1VtC5kSNacaS1jby8DmsAwxnXdPfGzklPxZTUTn4mvY+mIhSxsLc3Oh3O0FjQt/zyWzS6D/Q",
+	"P3CBP3QDm9fgImcjlm3U7/fZrfiiWsGPLpxVV1DBJm70zzqdoKG3DXz1duZ9OfhRAkR6Kt97L+kVL+lt",
+	"Z/jXWui9szoL/Uxb73tY6P6+rNEBaXHJ0RA/vObQx90ddsBKm7KMy2QfnWGl/k4qQxsfUDO4vpxLW7yU",
+	"jFIqYsMDG9m7a83vVhvLTFVRQKoiw0lXQtrElw6Ytu3PSYSHI7I+ocHYZzcGihK0T6Eg+qHwQ95N30x2",
+	"Sksbwv7v0e8OyvYwV2qG/eyhoAuR9SaWRWi9uRToLiLbpYC2DXMD3HUxxFc0Z6DBaJr6V3vDgzC2/rP/",
+	"y//3fwECqgkcgQmL+YSmrTYxBBfOlTHRJZ6VbnaQUHKW72bc/2T3ylcfDz/7LmgsQNwW7kN3wX/4rqP1",
+	"70uz0o1+70HQEFLPSwZ/73U8G15rXi1ukxlQ1j74WHqRLXLo378flFycZ7DvGv1uz3dWXkFo58G37cWw",
+	"+lnXOjA49iwe8xu4P2gkGR1i5Gg6G6RcjfXvH2k9ktNUv+Ej6ilVTAzaCAMq4Pt77toH+tqdIkm97w4T",
+	"SXJbrkZdWQF01FWH11V67rUEYmJER8zwn+2spWQhPHZQU2YrczFaG5d3u37RjRnMjVRM9YnLSeSuvMij",
+	"gCQLUlTLylDUBO/H8pZgNMXK3Ix5by4CVMXAVyZYdxHHL4s5+eoEsoECT+cvSzJqOQDeXRMA71QGwINV",
+	"AfSzBvLduxef7RouPzuMkPMWskbMFbvoGCW/O4FXrAOEfPeRdlP/bO4g7/DFH+qpqCwOfk5H6EekRTA7",
+	"IFrU0ZERQfpZ9QZ6v0DeBzANRJMIqgzIhcqSplYOOXcR7OJvoZiyLGYipyMWLN23ZL63yYUtB4FQkGKg",
+	"efQnGMtfhWImEpZBvcdu0vKNntGvTk6aDfihbK0+7CyFtB9+1z5brL0oW43PxC9GyKGRaazHM9jlkM+Z",
+	"TFOunTss7fBfeLb8wvudhdeVTVfvdWfe23r2bYoOWT7fPVV5KAMTtkVdzTEdkUHG6HUib8VR4B5e4H5v",
+	"J1cLLCMB9PbYQ/DmeMw3FbkY2VgNg+ea2Wz/MjG9n32CPbxQVqidQWjntf2d0PmsJ26accWiVhAKr9WX",
+	"NCMhBXQnQxdsn+j/AOGILZuNhrM0tX8A8NyM5wwvsbz+frswaV48s7M4YsJIwpZXfztl2ck1m2NCE8LH",
+	"yrUrc5aFomkHTx52Ticce1+6QafTOQXTt/ge8rDjXdHp2GugWNDEi1wndyjMjBEpTOwEKL8EcROHgxSS",
+	"vLh8SSh8UEUPMVloIQ5FqYeY/ATyX2aKKJbbZXL4fgjKZAanWH5im7FrlMcb3Bz7ynDudc9eszn0+8GT",
+	"rLXb7XQ6YPu+4GKmbdWHnY9bNRhj1Wl9f/FFPGHkUmZTmW1JOGamoE5AIgzHUcytb9D1cAAcVahd4ULc",
+	"meneq2U3t0u2KOVOben/iS39X9U+8BrpiOOYTXMOlQ+MLAItqDLWi20hOMdsHBcJFyOQMNAGN2VymgLe",
+	"PAZSIauHuMCu6aBpEZGBaEhLk5WdBJbsj1zMEp6zpJ5w+Jn59pf207dHLT72CRwagrgEjrHcmbLrwajn",
+	"+OWLu6CO7VdLt5+mTDx7TC6lECzOvdZMqAEyB8AoFTwnyiEqmq8CGtD7nftQIx8KqBSCvpoRVzmDTtCa",
+	"/b0eGmP9jj4ccdbSu+oqSBaXcE/yxeORuysldMjzVqOIqg7bdJZXiVk8DmphgHUHsPnTdU4D8kTkGSXP",
+	"HgfkBylHKSO/yOxaTWnMglD8g83jVNJr8sfv/9MKSMamKY2tHgMiQXcGyYANZcba5KlRZgJ7W0q91HDo",
+	"QxFxbWhzRSLIFGaRZbVQjER0lkSmi1n/m4NtGRBDlQLwmAWImadMQ/H3X/5BXjOEUUNRYmCHSrIEsNFE",
+	"Ojega/1QhOIbsCSmLFNS2JoYwE0a6N2qla3+e6Rmg+jc1BlmKoewTVBc7OQOO5lQnoaCEJok0MFjguj4",
+	"BxKnlE9I07b8FGuSSGz/I4rODeLT1Q3L+JCzpE8AkSFqnevxUjvaEksBDGOOAB+2Cr6ogaTTKUsQ8ghe",
+	"Hf1qSoCgvyjR4wXiSTtmGHZE01TesuSJHsxjOaFcaCeJijlJ4Cd8FptM83kLJwfegLOonznmozHTszWm",
+	"OaJJvaDTKcTyR9zyN9zQdMacH4Uwrq4PHidMBYSlCh4ZmRqdVwhNhVgmdKC1YTSh7+HXyJUDf4HmgHOk",
+	"kLzVbpfr5vT6M2Fai5ebv0/oFIDE8UEZ5cojnLhnoQjgnkCbXjEVpi5L3jK9v9p6fxn9ptWRWrQBE65i",
+	"CaiAiYxnWPsauV++zdIIIpHmi0MRIXABnhwDXdC+ZWl6ApxBp3LKBE9OYikgyI3tDC2z2xVxh2QmUr3K",
+	"0a+310q/hXAVCr0gwgQbxyy+tkgCuTmReotpsQhHEE88UfQGWI/v93rFFLfa5B9sDuZpKDI2zJifTBrQ",
+	"+FovrUCXnObYdYZo7GbmtdelzGE38zem5nQwbQc0M5lbTIa3r54rMpmpnAwYQYiHiDThHxHKoVTKqX6t",
+	"fyQTdsNSOYU5n8gECgwuRFkqFTKITCnPDN8O7AlotENnpHm/88gM3wDk43zxXD9zkz7eVcb3dFZlp3xG",
+	"6u0KmaD1HRTpxnICNElm2rTXPuX901Ncw0bQwMMMTzQlvvjfwNJbOJ4L53rDf8BWcse+xKOHC9boNyy4",
+	"B4xEXudUD+dUauOmd2oL+4LGrzy3/r4RF8BeM+HCsPQZCaUH+Vyfsd7DxwRpErwL3zA6Ic/1mfZwwDYP",
+	"ny4u6ctZ/qn5v3e2SAlV+txrr+5Pygu+gXF6KcUw5XF+5AX/KpxltFS1L4l27J15zto838iS94JLrpao",
+	"uiqDKnbChWJCcSinU7MBIqoQxWgWj7WOg8D6N9/I7JtvCEKDNiModo5aSyyyofBoZH8xEWZzdWBAisGY",
+	"tIFt64gb9ZHqx2SZVgL6kQYjNBQRMpoa1WnZvjdiqq1EjbMs4bsw1Q65SBC8b+uEJczpz1Aofmc8LtVk",
+	"4aY6Em0EbZzKlNWVrgMC5Ta8NKDoPm745oNSlOu3O3Ly6vd73MfwfuRwq3l9wUO1A2vogYrosdKvIKPZ",
+	"hEWgBJwaSyFktoidao2gf5mcx1qarmsuMF43pVluCszMNP1CMzaWM4XMwlvxFmMvwCUMcRPq4qAxmybL",
+	"3//wTee7/pn9/huWKVjy3h5Qg3ovrUcZhO18TDcfXpE+5SLB2d0RJFXL5Sr9iM/8uJLV14U9DORfhV7i",
+	"Ipc2btD8VWJzGbUsj1CPYUITlnLZ1FUYaD/Bbq1zD5EA8CozKq7B9bs1xGFND14fD34oEDP63CLv52M2",
+	"USy9MXWNNh4zmBPpEqxVOVW8ECBbnyDCN3qs5jkzwf89Y1i2ZL5eryTNILFbthPSeV/70/QaonEQlKGh",
+	"AF9VvziWCbNhJrhogRkeQKo3J7XEgeutsL13WqAc/oPN93NOS42j7UwqxStlrOEpXiNf39X0my4IxK2k",
+	"1x0CGu6hlNbN14F00hMx4oIxhAPcViutXIONlVL5+51S6m61iLWADOac6xO0s3ccNNyJyE9eaXdlrrfI",
+	"6luLW9wdH4PGcxk7KJZVd7vr/nyu+dG//oSYjjO1M3x6PZyjsQ0WHeZT223zocZo+J4KZfMiTTkcQksm",
+	"FyPEruCZTUBrHWfZTUxJRZmGh2dlIp7A6w8bc5XLbF7qmAu8pja/RSkgdJbwnDCRZ5ypFkTdgXeaLBLP",
+	"+V/o+LAjMhOQJSoo6FBXD6gwxBzlqg7DR5frXY12jLaHnCnTJt8bTjxaYr129PLwegtNGQqDTUmavU6n",
+	"CGUj251CwMuACOl95bxVZSsMqNjJUHiczV/NxH4GwsHJF/SXfE/Fp47ertJCZt32UkIf/2RYoEc98Cmq",
+	"kanYTwkMqNheAzj5uBrLF0lECfWPxz1lKmWtSmDvucJivQrdcCuza+TLIE3MoIbCcXZnFtC3tUY2k41E",
+	"cyjeikGldBYyX5DMZEPBHApfMp8TChlLMZ9wZebDMsoOtKtpXgLpzai4MKqU6XD5/lL9M0hL/d2BhWSF",
+	"1T0KTSM0t7a2v0ahBedsP7EFm391WGsdynJZKAHQsrZQKoCW17rLFUDLjsd+N5xlx2v/bp0IPnVyAuzy",
+	"P8lX14Uln2RUVagUDFPSlCQ0p1B8M5IywcrsjI/GQFrCMqpmGYP6VkT7DoXxAiIylFhkQfJxJmejsXNZ",
+	"IM83YLGcMEWipzKbMEMbiJVBQNz00GbueII1QpFpRgyFKUKzdTCeWD8xpUXmlv9d/KXNxQ1NeRL5fo+j",
+	"P9F6R39nKJC48EdLWWhYBoEdEEqL4O4hnfAU85DaH8rzjA9mOStoUZZJCV0dvL2kcNZMdBK+SeutOcuJ",
+	"YsKywkz8CnmI8Oo52MZla0ERvQoINk9CiVzKqTonjGYp1wpWq9RQGJ8OXqhdOq14HcbJ/8fetTW1jSzh",
+	"vzLlF+w6wpgAJ4mp8+BDJZvLJiGBrd2qdQoN0hhrkUfOjAQ4Kf771nT3SDOWDBi8WbLrNy7S3NW36f4+",
+	"2HnUvWl2Bi7WdCpkvJnJdEahZ9hE6MyeJkjLqyvkLhvQ1oBt0KDDm7lbHXMEocGWsUf2GVgBMstPcBRh",
+	"CVqOnRpXFnVok3VQDpEshL9F0c+t01rL/5u0vP1mhC+t76nwKy23hLfiuimNmR4vizRlsch5ksJVeCbx",
+	"4+qDuAwwsSOgfFMMdwd0t0UX6ONkqkspPZQU3YZUXnN25654iJZUXEVGYEGKLpcz0ysSR/PYucfqMlgg",
+	"AN/ALEe8gUKRt9vbXVBkcf8vvvFmwy1t3n5aI9hb2QX8aq7MHYJQeztBUcum24napMrbiZ2V3E6spd4/",
+	"oALlQY7KgjqTu7spqOsfsZ3O82hcl6xvjj68Z++EOhPs0DxhpCuSa2PWGaSwLbr/braKhhLMIg45Azck",
+	"C3DNLkWauuT9YMTDf0U6CthpkYPxinYbtIu0/pD/xcLXo01I38ZyDUp26KP9BcauGaTOudEKu9tPumw+",
+	"c8A2TM4ECw8/HB2zZuW0BVJyC19pLOtGuXW/m/5V5qF7gvdN18repSQlHAb4yNzOJuagbMJR+k9Dx3Oy",
+	"/V4dPpq7AtJCa93gXRas87kfd8gODu0DY3bQxn3s9y03QLDQmP850bmmbGrnBRvMH3NN2OHzrN5YyK91",
+	"gT55m+R83qHLhhmLAWgVoanSROcn7oBCgDfpdFkoCPT/1yQfJ/J/z3shOxdiirVI6CB4yK3gABCdwSW8",
+	"U6M0QOQ+fiFAYdm7j5nIgUtnlKmhVKJq1Pge0xRvMax2hVE7Gd0VW/8+AzhAxCcxmtLMDUIVCejDygNh",
+	"d3ZATBOQdeVu2S12DmQk1zkejOYvlyXRCF4IiwJ5AgBYCGWH/sr49tHzXnNOs79XXmpziUK+899bcchX",
+	"iRJ+d3IHfPY98fgcvRoYXTxKjI99NOWR0OwTFQEqWIspqj3I/LW/a8cP2tvc7gFxufWDwBOLbrUsAQHW",
+	"trPX0I4sjJfc6rcOXnw63oTOnn588u75b7tvt/+/DCOEc5wWZSMfV3Wi7llak2w+Fpp03rQ9jjLxRMbD",
+	"iNO9Hu7sZmFNvC+iMxCKP8rlUKUxMct6aw4x+gbFmY8rYiELLG3rbvHGlrSmQxvkKlCMtwxlOyyxpMOA",
+	"hbYp83MiT2zQH7HVCa/a/EJo1GEnYLHgcZpIoQPjSCVyKNMsMn5gwHSUKdTSJV2no5U9dHajlCnjGxcl",
+	"7DgacShRJeIrtypFthKdOHA2Y1lPbpVlTy5CplWuKy1AqiZaliGtTlHaE1WL4zmRx79OmcaFcDremQ8g",
+	"2lKpO2RtI8aaPrv5KXP0Hd2NHB6DS65i89de0LIfQolwSaj+/vLsHPee9bef0CjL2KjzRS5BJ4hPvncZ",
+	"Rg65Om89oMyoOjG3Fxs5x3et3B+dcueekLO63RV9d1ftLzNFYa+ahne7WVLBu+LvR9XvbtDwTokfzvyF",
+	"l5FgL69/rESQAxo14Px484HYrJDk+Oqcy5irGB/axMkajzGJANbvNKPcvSyNh9KmN0hxWbbX/lKIogJT",
+	"0XwCNGpS8wh5Kcl0gpatiWHNC4hpL5+MyNozil3TgGdZoYYyu5R2WJ0uG0hnzmiL1IvICRmlbYvWhrJe",
+	"tdaB/Ah2Y6HasZ162SVkZdYy1avVt8kQTaVr8JbZ5BeERfL909KdOqyEd8+yifjqX00uFWWGeeCZfFSx",
+	"Zg8oyznV68DzfVMx1uHm71HehFKvtCk8CX/fcido88SiHy0MQpuBiKhQZv0AeAAg9QZFPm71f/9sPKpJ",
+	"NH0rZvDbZ/OwumhWuwOLpIWP7DvAYiWkXzjh54KpQobIxgVfZqGMZPoGX7i47m9tfRtnOr9uBa0LI61O",
+	"U5Qi41IzEoWicRZ4av7cf9Z71ms1iQQcy4ZmY6D3NZ50phAPGfvzWxzn+dRYA7KYmAWnXwH4qfX5GhR0",
+	"ifc/P3tMlMlGFR1ZIhlHz51PupW1cJCNMwXHrt5IDuVfX4rkKyRuigueFkQIrfJkxKPcaWigtdDaGoV1",
+	"3spzIZm4Ip1qlT3wXkSY3wgRecAAtDBoJW6w2405DPX2DxEs2Ne/7ZAsuLBMuFRZKrTNJ3KA9/ZZWX8g",
+	"yWCxCtbp/BdKHajNTvCJDlhVBKwDFuHCIgojWAhUql9BNpTt/oSJOE3TouTaMgu0HabnaClCri0+jL0A",
+	"FPoZumbVetGLTaMuV2qjBJd23rRY3s17abpsQMuaw9rsVKmz2sI4V2CHlhc73NJRMjH75HR/dPD6XUPn",
+	"RNtk91PnqojyQgnW1iIiGtlUaA0/mKP7Ffa7UBdipjsB0LPaba5YV7wPArknGuI3hCwEh9O0Yexu2E+K",
+	"3dVawRiaXjwNL9o3vz5ONA7+qsQkkbF/cgaeK1arAypSAaCXiKW9odmrT04aMmtXJzZgKZVFB4CBShly",
+	"0LzHFIhT6rpl7ipLISSpTHeNkoSk0IZ2WXvLhWMiFRVnjNk0YEeeTL2TXDLqNaxmAydjZoftdOlukB+l",
+	"ru+PZTdhShgprQOH2IxV9BClKPOYUKtT7PBINH6AVaJ0NqILVHBWPJEXJ03f4RGoTzbhuVAJTzVrF1Nj",
+	"+wQsF1c5E1e5Qj8pYNG4kOeaZNupiCHDvBOwuFAAcokrNZQVDwT7IzvVAVNilEhBx4/+K2wsl1upgV/y",
+	"qEhTh4+hgXICszWJ2BMdtC77WGQ577M9iPtCPQEgYbYzRbUFCJa113OQQMyPQ1lSrCHnstHxdogLRr7P",
+	"cIk0ad80BVmgBBspQcncdtVfMzKJAb7h+s8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -355,6 +355,90 @@ func (e ElementProgressKind) Valid() bool {
 	}
 }
 
+// Defines values for EnrolmentConditionAttribute.
+const (
+	EnrolmentConditionAttributeCostCenter     EnrolmentConditionAttribute = "costCenter"
+	EnrolmentConditionAttributeDepartment     EnrolmentConditionAttribute = "department"
+	EnrolmentConditionAttributeDivision       EnrolmentConditionAttribute = "division"
+	EnrolmentConditionAttributeEmployeeNumber EnrolmentConditionAttribute = "employeeNumber"
+	EnrolmentConditionAttributeLocation       EnrolmentConditionAttribute = "location"
+	EnrolmentConditionAttributeManager        EnrolmentConditionAttribute = "manager"
+	EnrolmentConditionAttributeOrganization   EnrolmentConditionAttribute = "organization"
+	EnrolmentConditionAttributeTitle          EnrolmentConditionAttribute = "title"
+)
+
+// Valid indicates whether the value is a known member of the EnrolmentConditionAttribute enum.
+func (e EnrolmentConditionAttribute) Valid() bool {
+	switch e {
+	case EnrolmentConditionAttributeCostCenter:
+		return true
+	case EnrolmentConditionAttributeDepartment:
+		return true
+	case EnrolmentConditionAttributeDivision:
+		return true
+	case EnrolmentConditionAttributeEmployeeNumber:
+		return true
+	case EnrolmentConditionAttributeLocation:
+		return true
+	case EnrolmentConditionAttributeManager:
+		return true
+	case EnrolmentConditionAttributeOrganization:
+		return true
+	case EnrolmentConditionAttributeTitle:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EnrolmentConditionOp.
+const (
+	EnrolmentConditionOpEq EnrolmentConditionOp = "eq"
+	EnrolmentConditionOpIn EnrolmentConditionOp = "in"
+	EnrolmentConditionOpNe EnrolmentConditionOp = "ne"
+)
+
+// Valid indicates whether the value is a known member of the EnrolmentConditionOp enum.
+func (e EnrolmentConditionOp) Valid() bool {
+	switch e {
+	case EnrolmentConditionOpEq:
+		return true
+	case EnrolmentConditionOpIn:
+		return true
+	case EnrolmentConditionOpNe:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EnrolmentOutcomeReason.
+const (
+	EnrolmentOutcomeReasonAlreadyAssigned      EnrolmentOutcomeReason = "already_assigned"
+	EnrolmentOutcomeReasonAssignedBeforeByRule EnrolmentOutcomeReason = "assigned_before_by_rule"
+	EnrolmentOutcomeReasonBanned               EnrolmentOutcomeReason = "banned"
+	EnrolmentOutcomeReasonCourseUnavailable    EnrolmentOutcomeReason = "course_unavailable"
+	EnrolmentOutcomeReasonDeprovisioned        EnrolmentOutcomeReason = "deprovisioned"
+)
+
+// Valid indicates whether the value is a known member of the EnrolmentOutcomeReason enum.
+func (e EnrolmentOutcomeReason) Valid() bool {
+	switch e {
+	case EnrolmentOutcomeReasonAlreadyAssigned:
+		return true
+	case EnrolmentOutcomeReasonAssignedBeforeByRule:
+		return true
+	case EnrolmentOutcomeReasonBanned:
+		return true
+	case EnrolmentOutcomeReasonCourseUnavailable:
+		return true
+	case EnrolmentOutcomeReasonDeprovisioned:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FindingSeverity.
 const (
 	FindingSeverityCritical FindingSeverity = "critical"
@@ -2597,6 +2681,117 @@ type ElementProgress struct {
 // ElementProgressKind lesson, quiz or survey.
 type ElementProgressKind string
 
+// EnrolmentBackfill What evaluating the rule for everyone did (nothing when the rule is disabled).
+type EnrolmentBackfill struct {
+	Assigned      []EnrolmentOutcome `json:"assigned"`
+	AssignedCount int                `json:"assignedCount"`
+
+	// Matched People whose attributes meet the conditions.
+	Matched      int                `json:"matched"`
+	Skipped      []EnrolmentOutcome `json:"skipped"`
+	SkippedCount int                `json:"skippedCount"`
+
+	// Truncated A list was cut at 1000 entries.
+	Truncated bool `json:"truncated"`
+}
+
+// EnrolmentCondition Compares one user attribute: `eq` and `ne` take `value`, `in` takes `values`.
+type EnrolmentCondition struct {
+	Attribute EnrolmentConditionAttribute `json:"attribute"`
+	Op        EnrolmentConditionOp        `json:"op"`
+	Value     *string                     `json:"value,omitempty"`
+	Values    *[]string                   `json:"values,omitempty"`
+}
+
+// EnrolmentConditionAttribute defines model for EnrolmentCondition.Attribute.
+type EnrolmentConditionAttribute string
+
+// EnrolmentConditionOp defines model for EnrolmentCondition.Op.
+type EnrolmentConditionOp string
+
+// EnrolmentOutcome defines model for EnrolmentOutcome.
+type EnrolmentOutcome struct {
+	// ChainId A course chain id (`chn_…`).
+	ChainId *ChainID `json:"chainId,omitempty"`
+
+	// CourseId A course id (`crs_…`).
+	CourseId CourseID `json:"courseId"`
+
+	// DueAt Assigned only; the deadline.
+	DueAt *time.Time `json:"dueAt,omitempty"`
+
+	// Reason Skipped only; why.
+	Reason *EnrolmentOutcomeReason `json:"reason,omitempty"`
+
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId   UserID `json:"userId"`
+	UserName string `json:"userName"`
+}
+
+// EnrolmentOutcomeReason Skipped only; why.
+type EnrolmentOutcomeReason string
+
+// EnrolmentRule defines model for EnrolmentRule.
+type EnrolmentRule struct {
+	ChainIds   []ChainID            `json:"chainIds"`
+	Conditions []EnrolmentCondition `json:"conditions"`
+	CourseIds  []CourseID           `json:"courseIds"`
+	CreatedAt  time.Time            `json:"createdAt"`
+	DueInDays  int                  `json:"dueInDays"`
+	Enabled    bool                 `json:"enabled"`
+
+	// Id An enrolment rule id (`erl_…`).
+	Id        EnrolmentRuleID `json:"id"`
+	Name      string          `json:"name"`
+	UpdatedAt time.Time       `json:"updatedAt"`
+
+	// Version Bumped by every change; also the `ETag`.
+	Version int `json:"version"`
+}
+
+// EnrolmentRuleApplied defines model for EnrolmentRuleApplied.
+type EnrolmentRuleApplied struct {
+	// Backfill What evaluating the rule for everyone did (nothing when the rule is disabled).
+	Backfill EnrolmentBackfill `json:"backfill"`
+
+	// DryRun True when nothing was kept.
+	DryRun bool          `json:"dryRun"`
+	Rule   EnrolmentRule `json:"rule"`
+}
+
+// EnrolmentRuleID An enrolment rule id (`erl_…`).
+type EnrolmentRuleID = string
+
+// EnrolmentRuleList defines model for EnrolmentRuleList.
+type EnrolmentRuleList struct {
+	Data []EnrolmentRule `json:"data"`
+
+	// HasMore Whether another page follows.
+	HasMore bool `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// EnrolmentRuleWrite defines model for EnrolmentRuleWrite.
+type EnrolmentRuleWrite struct {
+	// ChainIds Chains whose (published) courses to assign, in the chain's order.
+	ChainIds *[]ChainID `json:"chainIds,omitempty"`
+
+	// Conditions All must hold.
+	Conditions []EnrolmentCondition `json:"conditions"`
+
+	// CourseIds Published courses to assign (at least one course or chain).
+	CourseIds *[]CourseID `json:"courseIds,omitempty"`
+
+	// DueInDays The assignments are due this many days after the person matches.
+	DueInDays int `json:"dueInDays"`
+
+	// Enabled A disabled rule assigns nothing (and is not back-filled).
+	Enabled *bool  `json:"enabled,omitempty"`
+	Name    string `json:"name"`
+}
+
 // FieldError defines model for FieldError.
 type FieldError struct {
 	// Detail What is wrong with it.
@@ -3715,6 +3910,12 @@ type TokenResponseTokenType string
 
 // User A person of the tenant.
 type User struct {
+	// Attributes The person's HR attributes, which enrolment rules match on: `department`, `manager`,
+	// `employeeNumber`, `title`, `costCenter`, `organization`, `division`, `location`
+	// (strings of at most 200 characters; an empty string drops the attribute). SCIM
+	// provisioning sets them too.
+	Attributes *UserAttributes `json:"attributes,omitempty"`
+
 	// BannedAt When the user was banned; null unless `status` is `banned`.
 	BannedAt  nullable.Nullable[time.Time] `json:"bannedAt"`
 	CreatedAt time.Time                    `json:"createdAt"`
@@ -3738,6 +3939,12 @@ type User struct {
 	Version int `json:"version"`
 }
 
+// UserAttributes The person's HR attributes, which enrolment rules match on: `department`, `manager`,
+// `employeeNumber`, `title`, `costCenter`, `organization`, `division`, `location`
+// (strings of at most 200 characters; an empty string drops the attribute). SCIM
+// provisioning sets them too.
+type UserAttributes map[string]string
+
 // UserBan defines model for UserBan.
 type UserBan struct {
 	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
@@ -3746,6 +3953,12 @@ type UserBan struct {
 
 // UserCreate defines model for UserCreate.
 type UserCreate struct {
+	// Attributes The person's HR attributes, which enrolment rules match on: `department`, `manager`,
+	// `employeeNumber`, `title`, `costCenter`, `organization`, `division`, `location`
+	// (strings of at most 200 characters; an empty string drops the attribute). SCIM
+	// provisioning sets them too.
+	Attributes *UserAttributes `json:"attributes,omitempty"`
+
 	// Email An email address, unique within the tenant (case-insensitively).
 	Email UserEmail `json:"email"`
 
@@ -3797,6 +4010,9 @@ type UserName = string
 
 // UserPatch defines model for UserPatch.
 type UserPatch struct {
+	// Attributes Replaces all of the user's attributes (enrolment rules are evaluated again).
+	Attributes *UserAttributes `json:"attributes,omitempty"`
+
 	// Name The person's display name.
 	Name *UserName `json:"name,omitempty"`
 
@@ -4386,6 +4602,34 @@ type UnpublishCourseParams struct {
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
 }
 
+// FindEnrolmentRulesParams defines parameters for FindEnrolmentRules.
+type FindEnrolmentRulesParams struct {
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
+// CreateEnrolmentRuleParams defines parameters for CreateEnrolmentRule.
+type CreateEnrolmentRuleParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+}
+
+// ReplaceEnrolmentRuleParams defines parameters for ReplaceEnrolmentRule.
+type ReplaceEnrolmentRuleParams struct {
+	// DryRun `true`: run the operation exactly as it would run (its checks, rules and locks) and
+	// answer what it would do, then roll everything back: nothing is stored, audited,
+	// mailed or queued. The answer is the one the real call would give.
+	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
+
+	// IfMatch Optional precondition: the version you read, as returned in `ETag`.
+	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
+}
+
 // FindGroupsParams defines parameters for FindGroups.
 type FindGroupsParams struct {
 	// Query Case-insensitive substring to search for.
@@ -4709,6 +4953,12 @@ type UpdateCourseSectionApplicationMergePatchPlusJSONRequestBody = CourseSection
 
 // CreateCourseTransitionJSONRequestBody defines body for CreateCourseTransition for application/json ContentType.
 type CreateCourseTransitionJSONRequestBody = CourseTransition
+
+// CreateEnrolmentRuleJSONRequestBody defines body for CreateEnrolmentRule for application/json ContentType.
+type CreateEnrolmentRuleJSONRequestBody = EnrolmentRuleWrite
+
+// ReplaceEnrolmentRuleJSONRequestBody defines body for ReplaceEnrolmentRule for application/json ContentType.
+type ReplaceEnrolmentRuleJSONRequestBody = EnrolmentRuleWrite
 
 // CreateGroupJSONRequestBody defines body for CreateGroup for application/json ContentType.
 type CreateGroupJSONRequestBody = GroupCreate
@@ -6254,6 +6504,95 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/unpublish (the `UnpublishCourse` operationId).
 	UnpublishCourse(ctx context.Context, courseId CourseID, params *UnpublishCourseParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FindEnrolmentRules List enrolment rules
+	//
+	// The tenant's enrolment rules, ordered by name (then id). Pages with `limit` (default
+	// 20, max 50) and `pageToken`. Needs `user_edit` and the `read` scope.
+	//
+	// Corresponds with GET /api/v2/enrolment-rules (the `FindEnrolmentRules` operationId).
+	FindEnrolmentRules(ctx context.Context, params *FindEnrolmentRulesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateEnrolmentRuleWithBody Create an enrolment rule
+	//
+	// Creates a rule and, when it is enabled, back-fills it: every active user whose
+	// attributes meet all its conditions now is assigned its courses and its chains'
+	// courses, due `dueInDays` days from now. A person who holds a course already (open or
+	// completed) is skipped, and so is one the rule assigned it before (an admin may have
+	// removed it since); banned and deprovisioned people are skipped. The answer lists who
+	// was assigned what and who was skipped and why (each list at most 1000 long; the
+	// counts are complete). With `dryRun=true` the answer is the same and nothing is
+	// stored, assigned, audited or mailed. Each assignment's audit entry names the rule
+	// (`by`: `enrolment rule <name> (erl_…)`). Conditions compare one attribute
+	// (`department`, `manager`, `employeeNumber`, `title`, `costCenter`, `organization`,
+	// `division`, `location`) case-insensitively: `eq` a value, `ne` a value (a missing
+	// attribute differs), `in` one of `values`; all conditions must hold. At most 200 rules
+	// per tenant. Needs `user_edit` and the `write` scope.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v2/enrolment-rules (the `CreateEnrolmentRule` operationId).
+	CreateEnrolmentRuleWithBody(ctx context.Context, params *CreateEnrolmentRuleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateEnrolmentRule Create an enrolment rule
+	//
+	// Creates a rule and, when it is enabled, back-fills it: every active user whose
+	// attributes meet all its conditions now is assigned its courses and its chains'
+	// courses, due `dueInDays` days from now. A person who holds a course already (open or
+	// completed) is skipped, and so is one the rule assigned it before (an admin may have
+	// removed it since); banned and deprovisioned people are skipped. The answer lists who
+	// was assigned what and who was skipped and why (each list at most 1000 long; the
+	// counts are complete). With `dryRun=true` the answer is the same and nothing is
+	// stored, assigned, audited or mailed. Each assignment's audit entry names the rule
+	// (`by`: `enrolment rule <name> (erl_…)`). Conditions compare one attribute
+	// (`department`, `manager`, `employeeNumber`, `title`, `costCenter`, `organization`,
+	// `division`, `location`) case-insensitively: `eq` a value, `ne` a value (a missing
+	// attribute differs), `in` one of `values`; all conditions must hold. At most 200 rules
+	// per tenant. Needs `user_edit` and the `write` scope.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v2/enrolment-rules (the `CreateEnrolmentRule` operationId).
+	CreateEnrolmentRule(ctx context.Context, params *CreateEnrolmentRuleParams, body CreateEnrolmentRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteEnrolmentRule Delete an enrolment rule
+	//
+	// Deletes the rule. What it assigned stays, as does the audit history. Needs
+	// `user_edit` and the `write` scope.
+	//
+	// Corresponds with DELETE /api/v2/enrolment-rules/{ruleId} (the `DeleteEnrolmentRule` operationId).
+	DeleteEnrolmentRule(ctx context.Context, ruleId EnrolmentRuleID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEnrolmentRule Get an enrolment rule
+	//
+	// One rule, its version in `ETag`. Needs `user_edit`. Rules of other tenants are 404.
+	//
+	// Corresponds with GET /api/v2/enrolment-rules/{ruleId} (the `GetEnrolmentRule` operationId).
+	GetEnrolmentRule(ctx context.Context, ruleId EnrolmentRuleID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplaceEnrolmentRuleWithBody Replace an enrolment rule
+	//
+	// Replaces the rule (the body is a whole rule, as on create) and, when it is enabled,
+	// back-fills it as create does (`dryRun` previews). People who matched before and no
+	// longer do keep what the rule assigned them. `If-Match` is optional: when sent and
+	// stale, 412. Needs `user_edit` and the `write` scope.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /api/v2/enrolment-rules/{ruleId} (the `ReplaceEnrolmentRule` operationId).
+	ReplaceEnrolmentRuleWithBody(ctx context.Context, ruleId EnrolmentRuleID, params *ReplaceEnrolmentRuleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplaceEnrolmentRule Replace an enrolment rule
+	//
+	// Replaces the rule (the body is a whole rule, as on create) and, when it is enabled,
+	// back-fills it as create does (`dryRun` previews). People who matched before and no
+	// longer do keep what the rule assigned them. `If-Match` is optional: when sent and
+	// stale, 412. Needs `user_edit` and the `write` scope.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /api/v2/enrolment-rules/{ruleId} (the `ReplaceEnrolmentRule` operationId).
+	ReplaceEnrolmentRule(ctx context.Context, ruleId EnrolmentRuleID, params *ReplaceEnrolmentRuleParams, body ReplaceEnrolmentRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// FindGroups Find groups
 	//
@@ -9129,6 +9468,165 @@ func (c *Client) CreateCourseTransition(ctx context.Context, courseId CourseID, 
 // Corresponds with POST /api/v2/courses/{courseId}/unpublish (the `UnpublishCourse` operationId).
 func (c *Client) UnpublishCourse(ctx context.Context, courseId CourseID, params *UnpublishCourseParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUnpublishCourseRequest(c.Server, courseId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FindEnrolmentRules List enrolment rules
+//
+// The tenant's enrolment rules, ordered by name (then id). Pages with `limit` (default
+// 20, max 50) and `pageToken`. Needs `user_edit` and the `read` scope.
+//
+// Corresponds with GET /api/v2/enrolment-rules (the `FindEnrolmentRules` operationId).
+func (c *Client) FindEnrolmentRules(ctx context.Context, params *FindEnrolmentRulesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFindEnrolmentRulesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateEnrolmentRuleWithBody Create an enrolment rule
+//
+// Creates a rule and, when it is enabled, back-fills it: every active user whose
+// attributes meet all its conditions now is assigned its courses and its chains'
+// courses, due `dueInDays` days from now. A person who holds a course already (open or
+// completed) is skipped, and so is one the rule assigned it before (an admin may have
+// removed it since); banned and deprovisioned people are skipped. The answer lists who
+// was assigned what and who was skipped and why (each list at most 1000 long; the
+// counts are complete). With `dryRun=true` the answer is the same and nothing is
+// stored, assigned, audited or mailed. Each assignment's audit entry names the rule
+// (`by`: `enrolment rule <name> (erl_…)`). Conditions compare one attribute
+// (`department`, `manager`, `employeeNumber`, `title`, `costCenter`, `organization`,
+// `division`, `location`) case-insensitively: `eq` a value, `ne` a value (a missing
+// attribute differs), `in` one of `values`; all conditions must hold. At most 200 rules
+// per tenant. Needs `user_edit` and the `write` scope.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v2/enrolment-rules (the `CreateEnrolmentRule` operationId).
+func (c *Client) CreateEnrolmentRuleWithBody(ctx context.Context, params *CreateEnrolmentRuleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateEnrolmentRuleRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateEnrolmentRule Create an enrolment rule
+//
+// Creates a rule and, when it is enabled, back-fills it: every active user whose
+// attributes meet all its conditions now is assigned its courses and its chains'
+// courses, due `dueInDays` days from now. A person who holds a course already (open or
+// completed) is skipped, and so is one the rule assigned it before (an admin may have
+// removed it since); banned and deprovisioned people are skipped. The answer lists who
+// was assigned what and who was skipped and why (each list at most 1000 long; the
+// counts are complete). With `dryRun=true` the answer is the same and nothing is
+// stored, assigned, audited or mailed. Each assignment's audit entry names the rule
+// (`by`: `enrolment rule <name> (erl_…)`). Conditions compare one attribute
+// (`department`, `manager`, `employeeNumber`, `title`, `costCenter`, `organization`,
+// `division`, `location`) case-insensitively: `eq` a value, `ne` a value (a missing
+// attribute differs), `in` one of `values`; all conditions must hold. At most 200 rules
+// per tenant. Needs `user_edit` and the `write` scope.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v2/enrolment-rules (the `CreateEnrolmentRule` operationId).
+func (c *Client) CreateEnrolmentRule(ctx context.Context, params *CreateEnrolmentRuleParams, body CreateEnrolmentRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateEnrolmentRuleRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteEnrolmentRule Delete an enrolment rule
+//
+// Deletes the rule. What it assigned stays, as does the audit history. Needs
+// `user_edit` and the `write` scope.
+//
+// Corresponds with DELETE /api/v2/enrolment-rules/{ruleId} (the `DeleteEnrolmentRule` operationId).
+func (c *Client) DeleteEnrolmentRule(ctx context.Context, ruleId EnrolmentRuleID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteEnrolmentRuleRequest(c.Server, ruleId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEnrolmentRule Get an enrolment rule
+//
+// One rule, its version in `ETag`. Needs `user_edit`. Rules of other tenants are 404.
+//
+// Corresponds with GET /api/v2/enrolment-rules/{ruleId} (the `GetEnrolmentRule` operationId).
+func (c *Client) GetEnrolmentRule(ctx context.Context, ruleId EnrolmentRuleID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEnrolmentRuleRequest(c.Server, ruleId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplaceEnrolmentRuleWithBody Replace an enrolment rule
+//
+// Replaces the rule (the body is a whole rule, as on create) and, when it is enabled,
+// back-fills it as create does (`dryRun` previews). People who matched before and no
+// longer do keep what the rule assigned them. `If-Match` is optional: when sent and
+// stale, 412. Needs `user_edit` and the `write` scope.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /api/v2/enrolment-rules/{ruleId} (the `ReplaceEnrolmentRule` operationId).
+func (c *Client) ReplaceEnrolmentRuleWithBody(ctx context.Context, ruleId EnrolmentRuleID, params *ReplaceEnrolmentRuleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceEnrolmentRuleRequestWithBody(c.Server, ruleId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplaceEnrolmentRule Replace an enrolment rule
+//
+// Replaces the rule (the body is a whole rule, as on create) and, when it is enabled,
+// back-fills it as create does (`dryRun` previews). People who matched before and no
+// longer do keep what the rule assigned them. `If-Match` is optional: when sent and
+// stale, 412. Needs `user_edit` and the `write` scope.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /api/v2/enrolment-rules/{ruleId} (the `ReplaceEnrolmentRule` operationId).
+func (c *Client) ReplaceEnrolmentRule(ctx context.Context, ruleId EnrolmentRuleID, params *ReplaceEnrolmentRuleParams, body ReplaceEnrolmentRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceEnrolmentRuleRequest(c.Server, ruleId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14306,6 +14804,296 @@ func NewUnpublishCourseRequest(server string, courseId CourseID, params *Unpubli
 	return req, nil
 }
 
+// NewFindEnrolmentRulesRequest constructs an http.Request for the FindEnrolmentRules method
+func NewFindEnrolmentRulesRequest(server string, params *FindEnrolmentRulesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/enrolment-rules")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateEnrolmentRuleRequest calls the generic CreateEnrolmentRule builder with application/json body
+func NewCreateEnrolmentRuleRequest(server string, params *CreateEnrolmentRuleParams, body CreateEnrolmentRuleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateEnrolmentRuleRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateEnrolmentRuleRequestWithBody constructs an http.Request for the CreateEnrolmentRule method, with any body, and a specified content type
+func NewCreateEnrolmentRuleRequestWithBody(server string, params *CreateEnrolmentRuleParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/enrolment-rules")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteEnrolmentRuleRequest constructs an http.Request for the DeleteEnrolmentRule method
+func NewDeleteEnrolmentRuleRequest(server string, ruleId EnrolmentRuleID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/enrolment-rules/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetEnrolmentRuleRequest constructs an http.Request for the GetEnrolmentRule method
+func NewGetEnrolmentRuleRequest(server string, ruleId EnrolmentRuleID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/enrolment-rules/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewReplaceEnrolmentRuleRequest calls the generic ReplaceEnrolmentRule builder with application/json body
+func NewReplaceEnrolmentRuleRequest(server string, ruleId EnrolmentRuleID, params *ReplaceEnrolmentRuleParams, body ReplaceEnrolmentRuleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReplaceEnrolmentRuleRequestWithBody(server, ruleId, params, "application/json", bodyReader)
+}
+
+// NewReplaceEnrolmentRuleRequestWithBody constructs an http.Request for the ReplaceEnrolmentRule method, with any body, and a specified content type
+func NewReplaceEnrolmentRuleRequestWithBody(server string, ruleId EnrolmentRuleID, params *ReplaceEnrolmentRuleParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/enrolment-rules/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dryRun", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewFindGroupsRequest constructs an http.Request for the FindGroups method
 func NewFindGroupsRequest(server string, params *FindGroupsParams) (*http.Request, error) {
 	var err error
@@ -17832,6 +18620,101 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v2/courses/{courseId}/unpublish (the `UnpublishCourse` operationId).
 	UnpublishCourseWithResponse(ctx context.Context, courseId CourseID, params *UnpublishCourseParams, reqEditors ...RequestEditorFn) (*UnpublishCourseResponse, error)
+
+	// FindEnrolmentRulesWithResponse List enrolment rules
+	//
+	// The tenant's enrolment rules, ordered by name (then id). Pages with `limit` (default
+	// 20, max 50) and `pageToken`. Needs `user_edit` and the `read` scope.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/enrolment-rules (the `FindEnrolmentRules` operationId).
+	FindEnrolmentRulesWithResponse(ctx context.Context, params *FindEnrolmentRulesParams, reqEditors ...RequestEditorFn) (*FindEnrolmentRulesResponse, error)
+
+	// CreateEnrolmentRuleWithBodyWithResponse Create an enrolment rule
+	//
+	// Creates a rule and, when it is enabled, back-fills it: every active user whose
+	// attributes meet all its conditions now is assigned its courses and its chains'
+	// courses, due `dueInDays` days from now. A person who holds a course already (open or
+	// completed) is skipped, and so is one the rule assigned it before (an admin may have
+	// removed it since); banned and deprovisioned people are skipped. The answer lists who
+	// was assigned what and who was skipped and why (each list at most 1000 long; the
+	// counts are complete). With `dryRun=true` the answer is the same and nothing is
+	// stored, assigned, audited or mailed. Each assignment's audit entry names the rule
+	// (`by`: `enrolment rule <name> (erl_…)`). Conditions compare one attribute
+	// (`department`, `manager`, `employeeNumber`, `title`, `costCenter`, `organization`,
+	// `division`, `location`) case-insensitively: `eq` a value, `ne` a value (a missing
+	// attribute differs), `in` one of `values`; all conditions must hold. At most 200 rules
+	// per tenant. Needs `user_edit` and the `write` scope.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/enrolment-rules (the `CreateEnrolmentRule` operationId).
+	CreateEnrolmentRuleWithBodyWithResponse(ctx context.Context, params *CreateEnrolmentRuleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEnrolmentRuleResponse, error)
+
+	// CreateEnrolmentRuleWithResponse Create an enrolment rule
+	//
+	// Creates a rule and, when it is enabled, back-fills it: every active user whose
+	// attributes meet all its conditions now is assigned its courses and its chains'
+	// courses, due `dueInDays` days from now. A person who holds a course already (open or
+	// completed) is skipped, and so is one the rule assigned it before (an admin may have
+	// removed it since); banned and deprovisioned people are skipped. The answer lists who
+	// was assigned what and who was skipped and why (each list at most 1000 long; the
+	// counts are complete). With `dryRun=true` the answer is the same and nothing is
+	// stored, assigned, audited or mailed. Each assignment's audit entry names the rule
+	// (`by`: `enrolment rule <name> (erl_…)`). Conditions compare one attribute
+	// (`department`, `manager`, `employeeNumber`, `title`, `costCenter`, `organization`,
+	// `division`, `location`) case-insensitively: `eq` a value, `ne` a value (a missing
+	// attribute differs), `in` one of `values`; all conditions must hold. At most 200 rules
+	// per tenant. Needs `user_edit` and the `write` scope.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/enrolment-rules (the `CreateEnrolmentRule` operationId).
+	CreateEnrolmentRuleWithResponse(ctx context.Context, params *CreateEnrolmentRuleParams, body CreateEnrolmentRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEnrolmentRuleResponse, error)
+
+	// DeleteEnrolmentRuleWithResponse Delete an enrolment rule
+	//
+	// Deletes the rule. What it assigned stays, as does the audit history. Needs
+	// `user_edit` and the `write` scope.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /api/v2/enrolment-rules/{ruleId} (the `DeleteEnrolmentRule` operationId).
+	DeleteEnrolmentRuleWithResponse(ctx context.Context, ruleId EnrolmentRuleID, reqEditors ...RequestEditorFn) (*DeleteEnrolmentRuleResponse, error)
+
+	// GetEnrolmentRuleWithResponse Get an enrolment rule
+	//
+	// One rule, its version in `ETag`. Needs `user_edit`. Rules of other tenants are 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/enrolment-rules/{ruleId} (the `GetEnrolmentRule` operationId).
+	GetEnrolmentRuleWithResponse(ctx context.Context, ruleId EnrolmentRuleID, reqEditors ...RequestEditorFn) (*GetEnrolmentRuleResponse, error)
+
+	// ReplaceEnrolmentRuleWithBodyWithResponse Replace an enrolment rule
+	//
+	// Replaces the rule (the body is a whole rule, as on create) and, when it is enabled,
+	// back-fills it as create does (`dryRun` previews). People who matched before and no
+	// longer do keep what the rule assigned them. `If-Match` is optional: when sent and
+	// stale, 412. Needs `user_edit` and the `write` scope.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v2/enrolment-rules/{ruleId} (the `ReplaceEnrolmentRule` operationId).
+	ReplaceEnrolmentRuleWithBodyWithResponse(ctx context.Context, ruleId EnrolmentRuleID, params *ReplaceEnrolmentRuleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceEnrolmentRuleResponse, error)
+
+	// ReplaceEnrolmentRuleWithResponse Replace an enrolment rule
+	//
+	// Replaces the rule (the body is a whole rule, as on create) and, when it is enabled,
+	// back-fills it as create does (`dryRun` previews). People who matched before and no
+	// longer do keep what the rule assigned them. `If-Match` is optional: when sent and
+	// stale, 412. Needs `user_edit` and the `write` scope.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v2/enrolment-rules/{ruleId} (the `ReplaceEnrolmentRule` operationId).
+	ReplaceEnrolmentRuleWithResponse(ctx context.Context, ruleId EnrolmentRuleID, params *ReplaceEnrolmentRuleParams, body ReplaceEnrolmentRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceEnrolmentRuleResponse, error)
 
 	// FindGroupsWithResponse Find groups
 	//
@@ -26449,6 +27332,611 @@ func (r UnpublishCourseResponse) ContentType() string {
 	return ""
 }
 
+// FindEnrolmentRulesResponse401Headers the declared response headers of an HTTP 401 response for FindEnrolmentRules
+type FindEnrolmentRulesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// FindEnrolmentRulesResponse429Headers the declared response headers of an HTTP 429 response for FindEnrolmentRules
+type FindEnrolmentRulesResponse429Headers struct {
+	RetryAfter *int
+}
+
+// FindEnrolmentRulesResponse503Headers the declared response headers of an HTTP 503 response for FindEnrolmentRules
+type FindEnrolmentRulesResponse503Headers struct {
+	RetryAfter *int
+}
+
+type FindEnrolmentRulesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EnrolmentRuleList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *FindEnrolmentRulesResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *FindEnrolmentRulesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *FindEnrolmentRulesResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r FindEnrolmentRulesResponse) GetJSON200() *EnrolmentRuleList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r FindEnrolmentRulesResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r FindEnrolmentRulesResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r FindEnrolmentRulesResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r FindEnrolmentRulesResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r FindEnrolmentRulesResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r FindEnrolmentRulesResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r FindEnrolmentRulesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FindEnrolmentRulesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FindEnrolmentRulesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FindEnrolmentRulesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateEnrolmentRuleResponse201Headers the declared response headers of an HTTP 201 response for CreateEnrolmentRule
+type CreateEnrolmentRuleResponse201Headers struct {
+	ETag     *string
+	Location *string
+}
+
+// CreateEnrolmentRuleResponse401Headers the declared response headers of an HTTP 401 response for CreateEnrolmentRule
+type CreateEnrolmentRuleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateEnrolmentRuleResponse429Headers the declared response headers of an HTTP 429 response for CreateEnrolmentRule
+type CreateEnrolmentRuleResponse429Headers struct {
+	RetryAfter *int
+}
+
+// CreateEnrolmentRuleResponse503Headers the declared response headers of an HTTP 503 response for CreateEnrolmentRule
+type CreateEnrolmentRuleResponse503Headers struct {
+	RetryAfter *int
+}
+
+type CreateEnrolmentRuleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *EnrolmentRuleApplied
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *UnprocessableEntity
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateEnrolmentRuleResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateEnrolmentRuleResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateEnrolmentRuleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateEnrolmentRuleResponse503Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateEnrolmentRuleResponse) GetJSON201() *EnrolmentRuleApplied {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateEnrolmentRuleResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateEnrolmentRuleResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateEnrolmentRuleResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateEnrolmentRuleResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CreateEnrolmentRuleResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateEnrolmentRuleResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateEnrolmentRuleResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CreateEnrolmentRuleResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CreateEnrolmentRuleResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateEnrolmentRuleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateEnrolmentRuleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateEnrolmentRuleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateEnrolmentRuleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteEnrolmentRuleResponse401Headers the declared response headers of an HTTP 401 response for DeleteEnrolmentRule
+type DeleteEnrolmentRuleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteEnrolmentRuleResponse429Headers the declared response headers of an HTTP 429 response for DeleteEnrolmentRule
+type DeleteEnrolmentRuleResponse429Headers struct {
+	RetryAfter *int
+}
+
+// DeleteEnrolmentRuleResponse503Headers the declared response headers of an HTTP 503 response for DeleteEnrolmentRule
+type DeleteEnrolmentRuleResponse503Headers struct {
+	RetryAfter *int
+}
+
+type DeleteEnrolmentRuleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteEnrolmentRuleResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteEnrolmentRuleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteEnrolmentRuleResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteEnrolmentRuleResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteEnrolmentRuleResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteEnrolmentRuleResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteEnrolmentRuleResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r DeleteEnrolmentRuleResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DeleteEnrolmentRuleResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteEnrolmentRuleResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteEnrolmentRuleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteEnrolmentRuleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteEnrolmentRuleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteEnrolmentRuleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetEnrolmentRuleResponse200Headers the declared response headers of an HTTP 200 response for GetEnrolmentRule
+type GetEnrolmentRuleResponse200Headers struct {
+	ETag *string
+}
+
+// GetEnrolmentRuleResponse401Headers the declared response headers of an HTTP 401 response for GetEnrolmentRule
+type GetEnrolmentRuleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetEnrolmentRuleResponse429Headers the declared response headers of an HTTP 429 response for GetEnrolmentRule
+type GetEnrolmentRuleResponse429Headers struct {
+	RetryAfter *int
+}
+
+// GetEnrolmentRuleResponse503Headers the declared response headers of an HTTP 503 response for GetEnrolmentRule
+type GetEnrolmentRuleResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetEnrolmentRuleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EnrolmentRule
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetEnrolmentRuleResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetEnrolmentRuleResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetEnrolmentRuleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetEnrolmentRuleResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetEnrolmentRuleResponse) GetJSON200() *EnrolmentRule {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetEnrolmentRuleResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetEnrolmentRuleResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetEnrolmentRuleResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetEnrolmentRuleResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetEnrolmentRuleResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetEnrolmentRuleResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetEnrolmentRuleResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEnrolmentRuleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEnrolmentRuleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEnrolmentRuleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEnrolmentRuleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReplaceEnrolmentRuleResponse200Headers the declared response headers of an HTTP 200 response for ReplaceEnrolmentRule
+type ReplaceEnrolmentRuleResponse200Headers struct {
+	ETag *string
+}
+
+// ReplaceEnrolmentRuleResponse401Headers the declared response headers of an HTTP 401 response for ReplaceEnrolmentRule
+type ReplaceEnrolmentRuleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceEnrolmentRuleResponse429Headers the declared response headers of an HTTP 429 response for ReplaceEnrolmentRule
+type ReplaceEnrolmentRuleResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ReplaceEnrolmentRuleResponse503Headers the declared response headers of an HTTP 503 response for ReplaceEnrolmentRule
+type ReplaceEnrolmentRuleResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ReplaceEnrolmentRuleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EnrolmentRuleApplied
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *UnprocessableEntity
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ReplaceEnrolmentRuleResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceEnrolmentRuleResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceEnrolmentRuleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReplaceEnrolmentRuleResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReplaceEnrolmentRuleResponse) GetJSON200() *EnrolmentRuleApplied {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReplaceEnrolmentRuleResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ReplaceEnrolmentRuleResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ReplaceEnrolmentRuleResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ReplaceEnrolmentRuleResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r ReplaceEnrolmentRuleResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ReplaceEnrolmentRuleResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ReplaceEnrolmentRuleResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ReplaceEnrolmentRuleResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ReplaceEnrolmentRuleResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ReplaceEnrolmentRuleResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReplaceEnrolmentRuleResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ReplaceEnrolmentRuleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReplaceEnrolmentRuleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReplaceEnrolmentRuleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReplaceEnrolmentRuleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // FindGroupsResponse401Headers the declared response headers of an HTTP 401 response for FindGroups
 type FindGroupsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -32716,6 +34204,143 @@ func (c *ClientWithResponses) UnpublishCourseWithResponse(ctx context.Context, c
 		return nil, err
 	}
 	return ParseUnpublishCourseResponse(rsp)
+}
+
+// FindEnrolmentRulesWithResponse List enrolment rules
+//
+// The tenant's enrolment rules, ordered by name (then id). Pages with `limit` (default
+// 20, max 50) and `pageToken`. Needs `user_edit` and the `read` scope.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/enrolment-rules (the `FindEnrolmentRules` operationId).
+func (c *ClientWithResponses) FindEnrolmentRulesWithResponse(ctx context.Context, params *FindEnrolmentRulesParams, reqEditors ...RequestEditorFn) (*FindEnrolmentRulesResponse, error) {
+	rsp, err := c.FindEnrolmentRules(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFindEnrolmentRulesResponse(rsp)
+}
+
+// CreateEnrolmentRuleWithBodyWithResponse Create an enrolment rule
+//
+// Creates a rule and, when it is enabled, back-fills it: every active user whose
+// attributes meet all its conditions now is assigned its courses and its chains'
+// courses, due `dueInDays` days from now. A person who holds a course already (open or
+// completed) is skipped, and so is one the rule assigned it before (an admin may have
+// removed it since); banned and deprovisioned people are skipped. The answer lists who
+// was assigned what and who was skipped and why (each list at most 1000 long; the
+// counts are complete). With `dryRun=true` the answer is the same and nothing is
+// stored, assigned, audited or mailed. Each assignment's audit entry names the rule
+// (`by`: `enrolment rule <name> (erl_…)`). Conditions compare one attribute
+// (`department`, `manager`, `employeeNumber`, `title`, `costCenter`, `organization`,
+// `division`, `location`) case-insensitively: `eq` a value, `ne` a value (a missing
+// attribute differs), `in` one of `values`; all conditions must hold. At most 200 rules
+// per tenant. Needs `user_edit` and the `write` scope.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/enrolment-rules (the `CreateEnrolmentRule` operationId).
+func (c *ClientWithResponses) CreateEnrolmentRuleWithBodyWithResponse(ctx context.Context, params *CreateEnrolmentRuleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEnrolmentRuleResponse, error) {
+	rsp, err := c.CreateEnrolmentRuleWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateEnrolmentRuleResponse(rsp)
+}
+
+// CreateEnrolmentRuleWithResponse Create an enrolment rule
+//
+// Creates a rule and, when it is enabled, back-fills it: every active user whose
+// attributes meet all its conditions now is assigned its courses and its chains'
+// courses, due `dueInDays` days from now. A person who holds a course already (open or
+// completed) is skipped, and so is one the rule assigned it before (an admin may have
+// removed it since); banned and deprovisioned people are skipped. The answer lists who
+// was assigned what and who was skipped and why (each list at most 1000 long; the
+// counts are complete). With `dryRun=true` the answer is the same and nothing is
+// stored, assigned, audited or mailed. Each assignment's audit entry names the rule
+// (`by`: `enrolment rule <name> (erl_…)`). Conditions compare one attribute
+// (`department`, `manager`, `employeeNumber`, `title`, `costCenter`, `organization`,
+// `division`, `location`) case-insensitively: `eq` a value, `ne` a value (a missing
+// attribute differs), `in` one of `values`; all conditions must hold. At most 200 rules
+// per tenant. Needs `user_edit` and the `write` scope.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/enrolment-rules (the `CreateEnrolmentRule` operationId).
+func (c *ClientWithResponses) CreateEnrolmentRuleWithResponse(ctx context.Context, params *CreateEnrolmentRuleParams, body CreateEnrolmentRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEnrolmentRuleResponse, error) {
+	rsp, err := c.CreateEnrolmentRule(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateEnrolmentRuleResponse(rsp)
+}
+
+// DeleteEnrolmentRuleWithResponse Delete an enrolment rule
+//
+// Deletes the rule. What it assigned stays, as does the audit history. Needs
+// `user_edit` and the `write` scope.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /api/v2/enrolment-rules/{ruleId} (the `DeleteEnrolmentRule` operationId).
+func (c *ClientWithResponses) DeleteEnrolmentRuleWithResponse(ctx context.Context, ruleId EnrolmentRuleID, reqEditors ...RequestEditorFn) (*DeleteEnrolmentRuleResponse, error) {
+	rsp, err := c.DeleteEnrolmentRule(ctx, ruleId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteEnrolmentRuleResponse(rsp)
+}
+
+// GetEnrolmentRuleWithResponse Get an enrolment rule
+//
+// One rule, its version in `ETag`. Needs `user_edit`. Rules of other tenants are 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/enrolment-rules/{ruleId} (the `GetEnrolmentRule` operationId).
+func (c *ClientWithResponses) GetEnrolmentRuleWithResponse(ctx context.Context, ruleId EnrolmentRuleID, reqEditors ...RequestEditorFn) (*GetEnrolmentRuleResponse, error) {
+	rsp, err := c.GetEnrolmentRule(ctx, ruleId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEnrolmentRuleResponse(rsp)
+}
+
+// ReplaceEnrolmentRuleWithBodyWithResponse Replace an enrolment rule
+//
+// Replaces the rule (the body is a whole rule, as on create) and, when it is enabled,
+// back-fills it as create does (`dryRun` previews). People who matched before and no
+// longer do keep what the rule assigned them. `If-Match` is optional: when sent and
+// stale, 412. Needs `user_edit` and the `write` scope.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v2/enrolment-rules/{ruleId} (the `ReplaceEnrolmentRule` operationId).
+func (c *ClientWithResponses) ReplaceEnrolmentRuleWithBodyWithResponse(ctx context.Context, ruleId EnrolmentRuleID, params *ReplaceEnrolmentRuleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceEnrolmentRuleResponse, error) {
+	rsp, err := c.ReplaceEnrolmentRuleWithBody(ctx, ruleId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplaceEnrolmentRuleResponse(rsp)
+}
+
+// ReplaceEnrolmentRuleWithResponse Replace an enrolment rule
+//
+// Replaces the rule (the body is a whole rule, as on create) and, when it is enabled,
+// back-fills it as create does (`dryRun` previews). People who matched before and no
+// longer do keep what the rule assigned them. `If-Match` is optional: when sent and
+// stale, 412. Needs `user_edit` and the `write` scope.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v2/enrolment-rules/{ruleId} (the `ReplaceEnrolmentRule` operationId).
+func (c *ClientWithResponses) ReplaceEnrolmentRuleWithResponse(ctx context.Context, ruleId EnrolmentRuleID, params *ReplaceEnrolmentRuleParams, body ReplaceEnrolmentRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceEnrolmentRuleResponse, error) {
+	rsp, err := c.ReplaceEnrolmentRule(ctx, ruleId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplaceEnrolmentRuleResponse(rsp)
 }
 
 // FindGroupsWithResponse Find groups
@@ -41635,6 +43260,614 @@ func ParseUnpublishCourseResponse(rsp *http.Response) (*UnpublishCourseResponse,
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers UnpublishCourseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseFindEnrolmentRulesResponse parses an HTTP response from a FindEnrolmentRulesWithResponse call
+func ParseFindEnrolmentRulesResponse(rsp *http.Response) (*FindEnrolmentRulesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FindEnrolmentRulesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EnrolmentRuleList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers FindEnrolmentRulesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers FindEnrolmentRulesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers FindEnrolmentRulesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateEnrolmentRuleResponse parses an HTTP response from a CreateEnrolmentRuleWithResponse call
+func ParseCreateEnrolmentRuleResponse(rsp *http.Response) (*CreateEnrolmentRuleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateEnrolmentRuleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest EnrolmentRuleApplied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateEnrolmentRuleResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateEnrolmentRuleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateEnrolmentRuleResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateEnrolmentRuleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteEnrolmentRuleResponse parses an HTTP response from a DeleteEnrolmentRuleWithResponse call
+func ParseDeleteEnrolmentRuleResponse(rsp *http.Response) (*DeleteEnrolmentRuleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteEnrolmentRuleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteEnrolmentRuleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteEnrolmentRuleResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteEnrolmentRuleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetEnrolmentRuleResponse parses an HTTP response from a GetEnrolmentRuleWithResponse call
+func ParseGetEnrolmentRuleResponse(rsp *http.Response) (*GetEnrolmentRuleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEnrolmentRuleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EnrolmentRule
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetEnrolmentRuleResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetEnrolmentRuleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetEnrolmentRuleResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetEnrolmentRuleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReplaceEnrolmentRuleResponse parses an HTTP response from a ReplaceEnrolmentRuleWithResponse call
+func ParseReplaceEnrolmentRuleResponse(rsp *http.Response) (*ReplaceEnrolmentRuleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReplaceEnrolmentRuleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EnrolmentRuleApplied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ReplaceEnrolmentRuleResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceEnrolmentRuleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceEnrolmentRuleResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReplaceEnrolmentRuleResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -24,6 +24,8 @@ type LMSGroup struct {
 	Chains *LMSChains
 	// Courses is the courses resource.
 	Courses *LMSCourses
+	// EnrolmentRules is the enrolment_rules resource.
+	EnrolmentRules *LMSEnrolmentRules
 	// Groups is the groups resource.
 	Groups *LMSGroups
 	// IdentityProvider is the identityProvider resource.
@@ -54,6 +56,7 @@ func newLMSGroup(raw *client.ClientWithResponses) *LMSGroup {
 		Certificates:     &LMSCertificates{raw: raw},
 		Chains:           &LMSChains{raw: raw},
 		Courses:          &LMSCourses{raw: raw},
+		EnrolmentRules:   &LMSEnrolmentRules{raw: raw},
 		Groups:           &LMSGroups{raw: raw},
 		IdentityProvider: &LMSIdentityProvider{raw: raw},
 		Keys:             &LMSKeys{raw: raw},
@@ -1372,6 +1375,167 @@ func (rs *LMSCourses) FindAll(ctx context.Context, params *client.FindCoursesPar
 			page, err := rs.Find(ctx, &p)
 			if err != nil {
 				var zero client.CourseSummary
+				yield(zero, err)
+				return
+			}
+			items := page.Data
+			for _, item := range items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			if page.NextPageToken == nil || *page.NextPageToken == "" {
+				return
+			}
+			tok := client.PageTokenV2(*page.NextPageToken)
+			p.PageToken = &tok
+		}
+	}
+}
+
+// LMSEnrolmentRules is the enrolment_rules resource of the lms group: Get, Create, Replace, Delete, Find, FindAll.
+type LMSEnrolmentRules struct {
+	raw *client.ClientWithResponses
+}
+
+// Get — Get an enrolment rule.
+//
+// One rule, its version in `ETag`. Needs `user_edit`. Rules of other tenants are 404.
+//
+// GET /api/v2/enrolment-rules/{ruleId} (operation getEnrolmentRule).
+func (rs *LMSEnrolmentRules) Get(ctx context.Context, ruleId client.EnrolmentRuleID) (*client.EnrolmentRule, error) {
+	rsp, err := rs.raw.GetEnrolmentRule(ctx, ruleId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseGetEnrolmentRuleResponse(rsp)
+	if err != nil {
+		return nil, decodeError("getEnrolmentRule", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("getEnrolmentRule", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// Create — Create an enrolment rule.
+//
+// Creates a rule and, when it is enabled, back-fills it: every active user whose
+// attributes meet all its conditions now is assigned its courses and its chains'
+// courses, due `dueInDays` days from now. A person who holds a course already (open or
+// completed) is skipped, and so is one the rule assigned it before (an admin may have
+// removed it since); banned and deprovisioned people are skipped. The answer lists who
+// was assigned what and who was skipped and why (each list at most 1000 long; the
+// counts are complete). With `dryRun=true` the answer is the same and nothing is
+// stored, assigned, audited or mailed. Each assignment's audit entry names the rule
+// (`by`: `enrolment rule <name> (erl_…)`). Conditions compare one attribute
+// (`department`, `manager`, `employeeNumber`, `title`, `costCenter`, `organization`,
+// `division`, `location`) case-insensitively: `eq` a value, `ne` a value (a missing
+// attribute differs), `in` one of `values`; all conditions must hold. At most 200 rules
+// per tenant. Needs `user_edit` and the `write` scope.
+//
+// POST /api/v2/enrolment-rules (operation createEnrolmentRule).
+func (rs *LMSEnrolmentRules) Create(ctx context.Context, params *client.CreateEnrolmentRuleParams, body client.EnrolmentRuleWrite) (*client.EnrolmentRuleApplied, error) {
+	rsp, err := rs.raw.CreateEnrolmentRule(ctx, params, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseCreateEnrolmentRuleResponse(rsp)
+	if err != nil {
+		return nil, decodeError("createEnrolmentRule", err)
+	}
+	if res.JSON201 == nil {
+		return nil, unexpectedResponse("createEnrolmentRule", res.HTTPResponse)
+	}
+	return res.JSON201, nil
+}
+
+// Replace — Replace an enrolment rule.
+//
+// Replaces the rule (the body is a whole rule, as on create) and, when it is enabled,
+// back-fills it as create does (`dryRun` previews). People who matched before and no
+// longer do keep what the rule assigned them. `If-Match` is optional: when sent and
+// stale, 412. Needs `user_edit` and the `write` scope.
+//
+// PUT /api/v2/enrolment-rules/{ruleId} (operation replaceEnrolmentRule).
+func (rs *LMSEnrolmentRules) Replace(ctx context.Context, ruleId client.EnrolmentRuleID, params *client.ReplaceEnrolmentRuleParams, body client.EnrolmentRuleWrite) (*client.EnrolmentRuleApplied, error) {
+	rsp, err := rs.raw.ReplaceEnrolmentRule(ctx, ruleId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseReplaceEnrolmentRuleResponse(rsp)
+	if err != nil {
+		return nil, decodeError("replaceEnrolmentRule", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("replaceEnrolmentRule", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// Delete — Delete an enrolment rule.
+//
+// Deletes the rule. What it assigned stays, as does the audit history. Needs
+// `user_edit` and the `write` scope.
+//
+// DELETE /api/v2/enrolment-rules/{ruleId} (operation deleteEnrolmentRule).
+func (rs *LMSEnrolmentRules) Delete(ctx context.Context, ruleId client.EnrolmentRuleID) error {
+	rsp, err := rs.raw.DeleteEnrolmentRule(ctx, ruleId)
+	if err != nil {
+		return err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return err
+	}
+	return discard(rsp)
+}
+
+// Find — List enrolment rules.
+//
+// The tenant's enrolment rules, ordered by name (then id). Pages with `limit` (default
+// 20, max 50) and `pageToken`. Needs `user_edit` and the `read` scope.
+//
+// GET /api/v2/enrolment-rules (operation findEnrolmentRules).
+func (rs *LMSEnrolmentRules) Find(ctx context.Context, params *client.FindEnrolmentRulesParams) (*client.EnrolmentRuleList, error) {
+	rsp, err := rs.raw.FindEnrolmentRules(ctx, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseFindEnrolmentRulesResponse(rsp)
+	if err != nil {
+		return nil, decodeError("findEnrolmentRules", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("findEnrolmentRules", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// FindAll iterates over every item Find returns, following nextPageToken from page to page
+// (one request per page). params may be nil and is not modified; its pageToken is where the
+// walk starts. The first error is yielded with the zero item and ends the walk.
+func (rs *LMSEnrolmentRules) FindAll(ctx context.Context, params *client.FindEnrolmentRulesParams) iter.Seq2[client.EnrolmentRule, error] {
+	return func(yield func(client.EnrolmentRule, error) bool) {
+		var p client.FindEnrolmentRulesParams
+		if params != nil {
+			p = *params
+		}
+		for {
+			page, err := rs.Find(ctx, &p)
+			if err != nil {
+				var zero client.EnrolmentRule
 				yield(zero, err)
 				return
 			}

@@ -147,6 +147,9 @@ type auditView struct {
 	ChainPosition *int       `json:"chainPosition,omitempty"`
 	StartAt       *time.Time `json:"startAt,omitempty"`
 	DueAt         *time.Time `json:"dueAt,omitempty"`
+	// By names what made the assignment when it was not the actor's own act: "enrolment
+	// rule <name> (erl_…)".
+	By string `json:"by,omitempty"`
 }
 
 func optID(prefix string, u *uuid.UUID) *string {

@@ -3,6 +3,7 @@ package people
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -30,9 +31,31 @@ var ErrUserNameTaken = errors.New("user name is taken")
 // search by.
 var ErrUnsupportedFilter = errors.New("unsupported filter")
 
-// UserAttributeKeys are the enterprise attributes a user may carry (stored in
-// users.attributes for later features to match on); manager is the manager's user id.
-var UserAttributeKeys = []string{"department", "manager", "employeeNumber", "title", "costCenter", "organization", "division"}
+// UserAttributeKeys are the HR attributes a user may carry (stored in users.attributes,
+// which enrolment rules match on): SCIM's enterprise attributes and location; manager is
+// the manager's user id.
+var UserAttributeKeys = []string{"department", "manager", "employeeNumber", "title", "costCenter", "organization", "division", "location"}
+
+// pointerToken escapes a JSON Pointer reference token (RFC 6901).
+var pointerToken = strings.NewReplacer("~", "~0", "/", "~1")
+
+// checkAttributes records a field error (under prefix + key) per attribute learnd does not
+// keep or whose value is longer than 200 characters, and returns the attributes without
+// the empty ones (never nil).
+func checkAttributes(v *store.ValidationError, prefix string, attrs map[string]string) map[string]string {
+	out := make(map[string]string, len(attrs))
+	for k, val := range attrs {
+		switch {
+		case !slices.Contains(UserAttributeKeys, k):
+			v.Add(prefix+pointerToken.Replace(k), "is not an attribute learnd keeps (one of %s)", strings.Join(UserAttributeKeys, ", "))
+		case utf8.RuneCountInString(val) > 200:
+			v.Add(prefix+pointerToken.Replace(k), "must be at most 200 characters")
+		case val != "":
+			out[k] = val
+		}
+	}
+	return out
+}
 
 // FilterOp is a filter's comparison or combination.
 type FilterOp string

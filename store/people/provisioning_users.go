@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -22,12 +21,11 @@ import (
 // ProvisionedUser is a user with what provisioning keeps about them.
 type ProvisionedUser struct {
 	User
-	ExternalID      *string           `gorm:"column:external_id"`
-	UserName        *string           `gorm:"column:user_name"`
-	GivenName       *string           `gorm:"column:given_name"`
-	FamilyName      *string           `gorm:"column:family_name"`
-	Attributes      map[string]string `gorm:"column:attributes"`
-	DeprovisionedAt *time.Time        `gorm:"column:deprovisioned_at"`
+	ExternalID      *string    `gorm:"column:external_id"`
+	UserName        *string    `gorm:"column:user_name"`
+	GivenName       *string    `gorm:"column:given_name"`
+	FamilyName      *string    `gorm:"column:family_name"`
+	DeprovisionedAt *time.Time `gorm:"column:deprovisioned_at"`
 }
 
 // Profile is what an identity provider says about a person: the writable part of a
@@ -50,7 +48,7 @@ func (u *ProvisionedUser) Profile() Profile {
 		FamilyName: u.FamilyName, Active: u.Status != UserBanned, Attributes: maps.Clone(u.Attributes)}
 }
 
-const provisionCols = userCols + ", users.external_id, users.user_name, users.given_name, users.family_name, users.attributes, users.deprovisioned_at"
+const provisionCols = userCols + ", users.external_id, users.user_name, users.given_name, users.family_name, users.deprovisioned_at"
 
 // provisionAudit is a provisioned user as the audit log records it.
 type provisionAudit struct {
@@ -103,19 +101,7 @@ func checkProfile(p *Profile) error {
 			v.Add("/name", "given and family names must be at most 200 characters")
 		}
 	}
-	for k, val := range p.Attributes {
-		switch {
-		case !slices.Contains(UserAttributeKeys, k):
-			v.Add("/attributes/"+k, "is not an attribute learnd keeps")
-		case utf8.RuneCountInString(val) > 200:
-			v.Add("/attributes/"+k, "must be at most 200 characters")
-		case val == "":
-			delete(p.Attributes, k)
-		}
-	}
-	if p.Attributes == nil {
-		p.Attributes = map[string]string{}
-	}
+	p.Attributes = checkAttributes(v, "/attributes/", p.Attributes)
 	return v.Err()
 }
 
@@ -230,7 +216,10 @@ VALUES ($1, $2, $3, $4, 'learner', $5, $6, $7, $8, $8, $7, $7, 1, $9, $10, $11, 
 		if u, err = getProvisioned(t, id, false); err != nil {
 			return err
 		}
-		return t.Audit("user.create", "user", typeid.Format(typeid.Person, id), nil, auditProvisioned(u))
+		if err := t.Audit("user.create", "user", typeid.Format(typeid.Person, id), nil, auditProvisioned(u)); err != nil {
+			return err
+		}
+		return t.UserChanged(id)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("provision user: %w", err)
@@ -300,6 +289,9 @@ func (r *ProvisionRepo) changeUser(t *store.Tx, id uuid.UUID, change func(p *Pro
 		if _, _, err := op(t.Ctx(), id, nil); err != nil {
 			return nil, err
 		}
+	}
+	if err := t.UserChanged(id); err != nil {
+		return nil, err
 	}
 	return getProvisioned(t, id, false)
 }

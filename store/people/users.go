@@ -42,8 +42,11 @@ type User struct {
 	UpdatedBy *uuid.UUID `gorm:"column:updated_by"`
 	Version   int        `gorm:"column:version"`
 	// AnonymisedAt is when the (banned) user's personal data was erased (Anonymise).
-	AnonymisedAt *time.Time  `gorm:"column:anonymised_at"`
-	Groups       []UserGroup `gorm:"-"` // memberships, by group name
+	AnonymisedAt *time.Time `gorm:"column:anonymised_at"`
+	// Attributes are the person's HR attributes (department, title, location, …; keys
+	// from UserAttributeKeys), set through the API or by SCIM provisioning.
+	Attributes map[string]string `gorm:"column:attributes"`
+	Groups     []UserGroup       `gorm:"-"` // memberships, by group name
 }
 
 // UserGroup is a group a user belongs to.
@@ -61,7 +64,7 @@ type userRow struct {
 
 func (r *userRow) position() store.NameCursor { return store.NameCursor{Name: r.SortKey, ID: r.ID} }
 
-const userCols = "users.id, users.name, users.email, users.role, users.status, users.banned_at, users.banned_by, users.created_at, users.updated_at, users.created_by, users.updated_by, users.version, users.anonymised_at"
+const userCols = "users.id, users.name, users.email, users.role, users.status, users.banned_at, users.banned_by, users.created_at, users.updated_at, users.created_by, users.updated_by, users.version, users.anonymised_at, users.attributes"
 
 // UserQuery selects a page of users.
 type UserQuery struct {
@@ -95,11 +98,13 @@ type userAudit struct {
 	BannedAt *time.Time `json:"bannedAt"`
 	GroupIDs []string   `json:"groupIds,omitempty"`
 	Version  int        `json:"version"`
+	// Attributes are the HR attributes (shown when set).
+	Attributes map[string]string `json:"attributes,omitempty"`
 }
 
 func auditUser(u *User) userAudit {
 	a := userAudit{ID: typeid.Format(typeid.Person, u.ID), Name: u.Name, Email: u.Email, Role: u.Role,
-		Status: u.Status, BannedAt: u.BannedAt, Version: u.Version}
+		Status: u.Status, BannedAt: u.BannedAt, Version: u.Version, Attributes: u.Attributes}
 	for _, g := range u.Groups {
 		a.GroupIDs = append(a.GroupIDs, typeid.Format(typeid.Group, g.ID))
 	}

@@ -3,6 +3,7 @@ package people
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/google/uuid"
@@ -15,6 +16,8 @@ import (
 type UserChange struct {
 	Name *string
 	Role *string
+	// Attributes, when set, replace the user's HR attributes (an empty value drops a key).
+	Attributes map[string]string
 }
 
 // UserCheck vets the stored user before a change (the caller's role hierarchy); an error
@@ -49,7 +52,7 @@ func (r *UserRepo) changeUser(ctx context.Context, op string, id uuid.UUID, expe
 			return nil
 		}
 		out, changed = next, true
-		return nil
+		return t.UserChanged(id)
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("%s: %w", op, err)
@@ -80,7 +83,10 @@ WHERE tenant_id = learnd_tenant() AND id = $1`, all...)
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, expected *int, check UserCheck, ch UserChange) (*User, bool, error) {
 	return r.changeUser(ctx, "update user", id, expected, check, func(t *store.Tx, cur *User) (*User, error) {
 		v := &store.ValidationError{}
-		name, role := cur.Name, cur.Role
+		name, role, attrs := cur.Name, cur.Role, cur.Attributes
+		if ch.Attributes != nil {
+			attrs = checkAttributes(v, "/attributes/", ch.Attributes)
+		}
 		if ch.Name != nil {
 			name = personName(v, "/name", *ch.Name)
 		}
@@ -91,10 +97,10 @@ func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, expected *int, chec
 		if err := v.Err(); err != nil {
 			return nil, err
 		}
-		if name == cur.Name && role == cur.Role {
+		if name == cur.Name && role == cur.Role && maps.Equal(attrs, cur.Attributes) {
 			return nil, nil
 		}
-		u, err := updateUserRow(t, cur.ID, "name = $4, role = $5", name, role)
+		u, err := updateUserRow(t, cur.ID, "name = $4, role = $5, attributes = $6", name, role, attrs)
 		if err != nil {
 			return nil, err
 		}

@@ -18,7 +18,9 @@ type NewUser struct {
 	Email    string
 	Role     string
 	GroupIDs []uuid.UUID
-	id       uuid.UUID // the new user's id (a fresh one when zero)
+	// Attributes are the person's HR attributes (UserAttributeKeys); enrolment rules match on them.
+	Attributes map[string]string
+	id         uuid.UUID // the new user's id (a fresh one when zero)
 }
 
 // Create adds a user (and their group memberships, which assign the groups' courses).
@@ -42,6 +44,7 @@ func createUser(t *store.Tx, in NewUser) (*User, error) {
 		v.Add("/email", "must be an email address like name@example.com")
 	}
 	checkRole(v, "/role", in.Role)
+	in.Attributes = checkAttributes(v, "/attributes/", in.Attributes)
 	groups := dedupeIDs(in.GroupIDs)
 	if len(groups) > 0 {
 		missing, err := missingIDs(t, "groups", groups)
@@ -68,8 +71,8 @@ func createUser(t *store.Tx, in NewUser) (*User, error) {
 	}
 	ts, by := store.Now(), actorID(t)
 	t.ChangesCallers() // a token's person may just have become a user
-	_, err := t.Exec(`INSERT INTO users (tenant_id, id, name, email, role, status, created_at, updated_at, created_by, updated_by, version)
-VALUES ($1, $2, $3, $4, $5, 'active', $6, $6, $7, $7, 1)`, t.Caller().TenantID, id, in.Name, in.Email, in.Role, ts, by)
+	_, err := t.Exec(`INSERT INTO users (tenant_id, id, name, email, role, status, created_at, updated_at, created_by, updated_by, version, attributes)
+VALUES ($1, $2, $3, $4, $5, 'active', $6, $6, $7, $7, 1, $8)`, t.Caller().TenantID, id, in.Name, in.Email, in.Role, ts, by, in.Attributes)
 	if err != nil {
 		if isEmailConflict(err) {
 			return nil, ErrEmailTaken
@@ -90,5 +93,5 @@ SELECT $1, g, $2, $3, $4 FROM unnest($5::uuid[]) AS g`, t.Caller().TenantID, id,
 	if err := t.Audit("user.create", "user", typeid.Format(typeid.Person, id), nil, auditUser(u)); err != nil {
 		return nil, err
 	}
-	return u, nil
+	return u, t.UserChanged(id)
 }
