@@ -18,4 +18,7 @@ const (
 	Response    = "rsp" // an assessment response
 	Mail        = "msg"
 	SCIMToken   = "stk" // a SCIM provisioning token
+	Webhook     = "whk" // a webhook endpoint
+	Event       = "evt" // a webhook message (one event, sent to each endpoint it goes to)
+	Attempt     = "att" // one try of a webhook delivery
 )
