@@ -214,7 +214,7 @@ func failDelivery(t *store.Tx, s *Send, disableAfter int) (bool, error) {
 	reason := fmt.Sprintf("%d consecutive deliveries failed every attempt", disableAfter)
 	var url string
 	err := t.QueryRow(`UPDATE webhook_endpoints SET failures = failures + 1,
-  disabled_at = CASE WHEN failures + 1 >= $3 THEN $4 END, disabled_reason = CASE WHEN failures + 1 >= $3 THEN $5 END
+  disabled_at = CASE WHEN failures + 1 >= $3 THEN $4::timestamptz END, disabled_reason = CASE WHEN failures + 1 >= $3 THEN $5::text END
 WHERE tenant_id = $1 AND id = $2 AND disabled_at IS NULL RETURNING url`, s.TenantID, s.EndpointID, disableAfter, store.Now(), reason).Scan(&url)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil // disabled already
