@@ -230,7 +230,10 @@ VALUES ($1, $2, $3, $4, 'learner', $5, $6, $7, $8, $8, $7, $7, 1, $9, $10, $11, 
 		if u, err = getProvisioned(t, id, false); err != nil {
 			return err
 		}
-		return t.Audit("user.create", "user", typeid.Format(typeid.Person, id), nil, auditProvisioned(u))
+		if err := t.Audit("user.create", "user", typeid.Format(typeid.Person, id), nil, auditProvisioned(u)); err != nil {
+			return err
+		}
+		return t.Emit(store.EventUserCreated, toUserEvent(&u.User))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("provision user: %w", err)
