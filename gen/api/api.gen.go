@@ -695,6 +695,48 @@ func (e UserStatus) Valid() bool {
 	}
 }
 
+// Defines values for WebhookEventType.
+const (
+	WebhookEventTypeAssignmentCompleted WebhookEventType = "assignment.completed"
+	WebhookEventTypeAssignmentCreated   WebhookEventType = "assignment.created"
+	WebhookEventTypeAssignmentOverdue   WebhookEventType = "assignment.overdue"
+	WebhookEventTypeCertificateExpiring WebhookEventType = "certificate.expiring"
+	WebhookEventTypeCertificateIssued   WebhookEventType = "certificate.issued"
+	WebhookEventTypeCoursePublished     WebhookEventType = "course.published"
+	WebhookEventTypeGenerationCompleted WebhookEventType = "generation.completed"
+	WebhookEventTypeGenerationFailed    WebhookEventType = "generation.failed"
+	WebhookEventTypeUserBanned          WebhookEventType = "user.banned"
+	WebhookEventTypeUserCreated         WebhookEventType = "user.created"
+)
+
+// Valid indicates whether the value is a known member of the WebhookEventType enum.
+func (e WebhookEventType) Valid() bool {
+	switch e {
+	case WebhookEventTypeAssignmentCompleted:
+		return true
+	case WebhookEventTypeAssignmentCreated:
+		return true
+	case WebhookEventTypeAssignmentOverdue:
+		return true
+	case WebhookEventTypeCertificateExpiring:
+		return true
+	case WebhookEventTypeCertificateIssued:
+		return true
+	case WebhookEventTypeCoursePublished:
+		return true
+	case WebhookEventTypeGenerationCompleted:
+		return true
+	case WebhookEventTypeGenerationFailed:
+		return true
+	case WebhookEventTypeUserBanned:
+		return true
+	case WebhookEventTypeUserCreated:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListAssessmentsParamsOrderBy.
 const (
 	ListAssessmentsParamsOrderByCreatedAt      ListAssessmentsParamsOrderBy = "created_at"
@@ -3772,6 +3814,120 @@ type UserRole string
 // UserStatus `banned` users cannot sign in or use their keys; their history is kept.
 type UserStatus string
 
+// WebhookAttempt One try of a delivery.
+type WebhookAttempt struct {
+	AttemptedAt time.Time                 `json:"attemptedAt"`
+	Error       nullable.Nullable[string] `json:"error"`
+
+	// EventType A webhook event type.
+	EventType WebhookEventType `json:"eventType"`
+
+	// Id The attempt id (`att_…`).
+	Id        string `json:"id"`
+	LatencyMs int    `json:"latencyMs"`
+
+	// MessageId A webhook message id (`evt_…`), sent as `webhook-id`.
+	MessageId WebhookMessageID `json:"messageId"`
+
+	// StatusCode The receiver's HTTP status; null when none answered.
+	StatusCode nullable.Nullable[int] `json:"statusCode"`
+	Succeeded  bool                   `json:"succeeded"`
+}
+
+// WebhookAttemptList defines model for WebhookAttemptList.
+type WebhookAttemptList struct {
+	Data    []WebhookAttempt `json:"data"`
+	HasMore bool             `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// WebhookEndpoint A webhook endpoint, without its secret.
+//
+// Example: {"createdAt":"2026-01-05T10:00:00Z","description":"HR system","disabledAt":null,"disabledReason":null,"enabled":true,"events":["assignment.completed"],"id":"whk_01jd8x4k2m3n5p6q7r8s9t0v1w","previousSecretExpiresAt":null,"updatedAt":"2026-01-05T10:00:00Z","url":"https://hooks.example.com/learnd"}
+type WebhookEndpoint struct {
+	CreatedAt   time.Time                    `json:"createdAt"`
+	Description string                       `json:"description"`
+	DisabledAt  nullable.Nullable[time.Time] `json:"disabledAt"`
+
+	// DisabledReason Why it is disabled (a person, or repeated failure).
+	DisabledReason nullable.Nullable[string] `json:"disabledReason"`
+	Enabled        bool                      `json:"enabled"`
+
+	// Events The event types sent; empty for all.
+	Events []WebhookEventType `json:"events"`
+
+	// Id A webhook endpoint id (`whk_…`).
+	Id WebhookEndpointID `json:"id"`
+
+	// PreviousSecretExpiresAt Until when a rotated secret still signs beside the current one.
+	PreviousSecretExpiresAt nullable.Nullable[time.Time] `json:"previousSecretExpiresAt"`
+	UpdatedAt               time.Time                    `json:"updatedAt"`
+	Url                     string                       `json:"url"`
+}
+
+// WebhookEndpointCreate defines model for WebhookEndpointCreate.
+type WebhookEndpointCreate struct {
+	Description *string             `json:"description,omitempty"`
+	Enabled     *bool               `json:"enabled,omitempty"`
+	Events      *[]WebhookEventType `json:"events,omitempty"`
+	Url         string              `json:"url"`
+}
+
+// WebhookEndpointCreated An endpoint with its secret, shown once.
+type WebhookEndpointCreated struct {
+	CreatedAt   time.Time                    `json:"createdAt"`
+	Description string                       `json:"description"`
+	DisabledAt  nullable.Nullable[time.Time] `json:"disabledAt"`
+
+	// DisabledReason Why it is disabled (a person, or repeated failure).
+	DisabledReason nullable.Nullable[string] `json:"disabledReason"`
+	Enabled        bool                      `json:"enabled"`
+
+	// Events The event types sent; empty for all.
+	Events []WebhookEventType `json:"events"`
+
+	// Id A webhook endpoint id (`whk_…`).
+	Id WebhookEndpointID `json:"id"`
+
+	// PreviousSecretExpiresAt Until when a rotated secret still signs beside the current one.
+	PreviousSecretExpiresAt nullable.Nullable[time.Time] `json:"previousSecretExpiresAt"`
+
+	// Secret `whsec_` and the base64 of the key: verify signatures with it.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwQ6e2jXYUFPg=
+	Secret    string    `json:"secret"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	Url       string    `json:"url"`
+}
+
+// WebhookEndpointID A webhook endpoint id (`whk_…`).
+type WebhookEndpointID = string
+
+// WebhookEndpointList defines model for WebhookEndpointList.
+type WebhookEndpointList struct {
+	Data    []WebhookEndpoint `json:"data"`
+	HasMore bool              `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// WebhookEndpointPatch defines model for WebhookEndpointPatch.
+type WebhookEndpointPatch struct {
+	Description *string             `json:"description,omitempty"`
+	Enabled     *bool               `json:"enabled,omitempty"`
+	Events      *[]WebhookEventType `json:"events,omitempty"`
+	Url         *string             `json:"url,omitempty"`
+}
+
+// WebhookEventType A webhook event type.
+type WebhookEventType string
+
+// WebhookMessageID A webhook message id (`evt_…`), sent as `webhook-id`.
+type WebhookMessageID = string
+
 // AssessmentIDPath An assessment id (`asm_…`); the seed's `asm-<uuid>` form is accepted on input.
 type AssessmentIDPath = AssessmentID
 
@@ -3831,6 +3987,9 @@ type StatisticsTo = string
 
 // TagsFilter defines model for TagsFilter.
 type TagsFilter = []string
+
+// WebhookEndpointIDPath A webhook endpoint id (`whk_…`).
+type WebhookEndpointIDPath = WebhookEndpointID
 
 // BadRequest An RFC 9457 problem document.
 type BadRequest = Problem
@@ -4561,6 +4720,24 @@ type ChangeUserEmailParams struct {
 	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
 }
 
+// ListWebhookEndpointsParams defines parameters for ListWebhookEndpoints.
+type ListWebhookEndpointsParams struct {
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
+// ListWebhookAttemptsParams defines parameters for ListWebhookAttempts.
+type ListWebhookAttemptsParams struct {
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
 // CreateTokenFormdataRequestBody defines body for CreateToken for application/x-www-form-urlencoded ContentType.
 type CreateTokenFormdataRequestBody = TokenRequest
 
@@ -4707,6 +4884,12 @@ type UpdateUserApplicationMergePatchPlusJSONRequestBody = UserPatch
 
 // ChangeUserEmailJSONRequestBody defines body for ChangeUserEmail for application/json ContentType.
 type ChangeUserEmailJSONRequestBody = UserEmailChange
+
+// CreateWebhookEndpointJSONRequestBody defines body for CreateWebhookEndpoint for application/json ContentType.
+type CreateWebhookEndpointJSONRequestBody = WebhookEndpointCreate
+
+// UpdateWebhookEndpointJSONRequestBody defines body for UpdateWebhookEndpoint for application/json ContentType.
+type UpdateWebhookEndpointJSONRequestBody = WebhookEndpointPatch
 
 // Getter for additional properties for JWKS_Keys_Item. Returns the specified
 // element and whether it was found
@@ -5118,6 +5301,30 @@ type ServerInterface interface {
 	// ChangeUserEmail Change a user's email address
 	// (POST /api/v2/users/{userId}/email/change)
 	ChangeUserEmail(ctx echo.Context, userId UserID, params ChangeUserEmailParams) error
+	// ListWebhookEndpoints List webhook endpoints
+	// (GET /api/v2/webhooks/endpoints)
+	ListWebhookEndpoints(ctx echo.Context, params ListWebhookEndpointsParams) error
+	// CreateWebhookEndpoint Create a webhook endpoint
+	// (POST /api/v2/webhooks/endpoints)
+	CreateWebhookEndpoint(ctx echo.Context) error
+	// DeleteWebhookEndpoint Delete a webhook endpoint
+	// (DELETE /api/v2/webhooks/endpoints/{endpointId})
+	DeleteWebhookEndpoint(ctx echo.Context, endpointId WebhookEndpointIDPath) error
+	// GetWebhookEndpoint Get a webhook endpoint
+	// (GET /api/v2/webhooks/endpoints/{endpointId})
+	GetWebhookEndpoint(ctx echo.Context, endpointId WebhookEndpointIDPath) error
+	// UpdateWebhookEndpoint Update a webhook endpoint
+	// (PATCH /api/v2/webhooks/endpoints/{endpointId})
+	UpdateWebhookEndpoint(ctx echo.Context, endpointId WebhookEndpointIDPath) error
+	// ListWebhookAttempts List an endpoint's delivery attempts
+	// (GET /api/v2/webhooks/endpoints/{endpointId}/attempts)
+	ListWebhookAttempts(ctx echo.Context, endpointId WebhookEndpointIDPath, params ListWebhookAttemptsParams) error
+	// RedeliverWebhookMessage Redeliver a webhook message
+	// (POST /api/v2/webhooks/endpoints/{endpointId}/messages/{messageId}/redeliver)
+	RedeliverWebhookMessage(ctx echo.Context, endpointId WebhookEndpointIDPath, messageId WebhookMessageID) error
+	// RotateWebhookSecret Rotate a webhook endpoint's secret
+	// (POST /api/v2/webhooks/endpoints/{endpointId}/rotate-secret)
+	RotateWebhookSecret(ctx echo.Context, endpointId WebhookEndpointIDPath) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -8157,6 +8364,160 @@ func (w *ServerInterfaceWrapper) ChangeUserEmail(ctx echo.Context) error {
 	return err
 }
 
+// ListWebhookEndpoints converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhookEndpoints(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhookEndpointsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhookEndpoints(ctx, params)
+	return err
+}
+
+// CreateWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateWebhookEndpoint(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateWebhookEndpoint(ctx)
+	return err
+}
+
+// DeleteWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteWebhookEndpoint(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpointId" -------------
+	var endpointId WebhookEndpointIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpointId", ctx.Param("endpointId"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpointId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteWebhookEndpoint(ctx, endpointId)
+	return err
+}
+
+// GetWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) GetWebhookEndpoint(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpointId" -------------
+	var endpointId WebhookEndpointIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpointId", ctx.Param("endpointId"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpointId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetWebhookEndpoint(ctx, endpointId)
+	return err
+}
+
+// UpdateWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateWebhookEndpoint(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpointId" -------------
+	var endpointId WebhookEndpointIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpointId", ctx.Param("endpointId"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpointId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateWebhookEndpoint(ctx, endpointId)
+	return err
+}
+
+// ListWebhookAttempts converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhookAttempts(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpointId" -------------
+	var endpointId WebhookEndpointIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpointId", ctx.Param("endpointId"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpointId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhookAttemptsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhookAttempts(ctx, endpointId, params)
+	return err
+}
+
+// RedeliverWebhookMessage converts echo context to params.
+func (w *ServerInterfaceWrapper) RedeliverWebhookMessage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpointId" -------------
+	var endpointId WebhookEndpointIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpointId", ctx.Param("endpointId"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpointId: %s", err))
+	}
+
+	// ------------- Path parameter "messageId" -------------
+	var messageId WebhookMessageID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "messageId", ctx.Param("messageId"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter messageId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RedeliverWebhookMessage(ctx, endpointId, messageId)
+	return err
+}
+
+// RotateWebhookSecret converts echo context to params.
+func (w *ServerInterfaceWrapper) RotateWebhookSecret(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpointId" -------------
+	var endpointId WebhookEndpointIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpointId", ctx.Param("endpointId"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpointId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RotateWebhookSecret(ctx, endpointId)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -8303,6 +8664,14 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v2/users/banned", wrapper.BanUser, options.OperationMiddlewares["banUser"]...)
 	router.DELETE(options.BaseURL+"/api/v2/users/banned/:userId", wrapper.UnbanUser, options.OperationMiddlewares["unbanUser"]...)
 	router.POST(options.BaseURL+"/api/v2/users/banned/:userId/anonymise", wrapper.AnonymiseUser, options.OperationMiddlewares["anonymiseUser"]...)
+	router.GET(options.BaseURL+"/api/v2/webhooks/endpoints", wrapper.ListWebhookEndpoints, options.OperationMiddlewares["listWebhookEndpoints"]...)
+	router.POST(options.BaseURL+"/api/v2/webhooks/endpoints", wrapper.CreateWebhookEndpoint, options.OperationMiddlewares["createWebhookEndpoint"]...)
+	router.DELETE(options.BaseURL+"/api/v2/webhooks/endpoints/:endpointId", wrapper.DeleteWebhookEndpoint, options.OperationMiddlewares["deleteWebhookEndpoint"]...)
+	router.GET(options.BaseURL+"/api/v2/webhooks/endpoints/:endpointId", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
+	router.PATCH(options.BaseURL+"/api/v2/webhooks/endpoints/:endpointId", wrapper.UpdateWebhookEndpoint, options.OperationMiddlewares["updateWebhookEndpoint"]...)
+	router.GET(options.BaseURL+"/api/v2/webhooks/endpoints/:endpointId/attempts", wrapper.ListWebhookAttempts, options.OperationMiddlewares["listWebhookAttempts"]...)
+	router.POST(options.BaseURL+"/api/v2/webhooks/endpoints/:endpointId/messages/:messageId/redeliver", wrapper.RedeliverWebhookMessage, options.OperationMiddlewares["redeliverWebhookMessage"]...)
+	router.POST(options.BaseURL+"/api/v2/webhooks/endpoints/:endpointId/rotate-secret", wrapper.RotateWebhookSecret, options.OperationMiddlewares["rotateWebhookSecret"]...)
 
 }
 
@@ -25423,6 +25792,1225 @@ func (response ChangeUserEmail503ApplicationProblemPlusJSONResponse) VisitChange
 	return err
 }
 
+type ListWebhookEndpointsRequestObject struct {
+	Params ListWebhookEndpointsParams
+}
+
+type ListWebhookEndpointsResponseObject interface {
+	VisitListWebhookEndpointsResponse(w http.ResponseWriter) error
+}
+
+type ListWebhookEndpoints200JSONResponse WebhookEndpointList
+
+func (response ListWebhookEndpoints200JSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookEndpoints400ApplicationProblemPlusJSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookEndpoints401ApplicationProblemPlusJSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookEndpoints403ApplicationProblemPlusJSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookEndpoints429ApplicationProblemPlusJSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookEndpoints500ApplicationProblemPlusJSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookEndpoints503ApplicationProblemPlusJSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpointRequestObject struct {
+	Body *CreateWebhookEndpointJSONRequestBody
+}
+
+type CreateWebhookEndpointResponseObject interface {
+	VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type CreateWebhookEndpoint201ResponseHeaders struct {
+	CacheControl *string
+}
+
+type CreateWebhookEndpoint201JSONResponse struct {
+	Body    WebhookEndpointCreated
+	Headers CreateWebhookEndpoint201ResponseHeaders
+}
+
+func (response CreateWebhookEndpoint201JSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint400ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint401ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint403ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint413ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint415ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint422ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint429ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint500ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint503ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpointRequestObject struct {
+	EndpointId WebhookEndpointIDPath `json:"endpointId"`
+}
+
+type DeleteWebhookEndpointResponseObject interface {
+	VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type DeleteWebhookEndpoint204Response struct {
+}
+
+func (response DeleteWebhookEndpoint204Response) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteWebhookEndpoint400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteWebhookEndpoint400ApplicationProblemPlusJSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpoint401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteWebhookEndpoint401ApplicationProblemPlusJSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpoint403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteWebhookEndpoint403ApplicationProblemPlusJSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpoint404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteWebhookEndpoint404ApplicationProblemPlusJSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpoint429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteWebhookEndpoint429ApplicationProblemPlusJSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpoint500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteWebhookEndpoint500ApplicationProblemPlusJSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpoint503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteWebhookEndpoint503ApplicationProblemPlusJSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpointRequestObject struct {
+	EndpointId WebhookEndpointIDPath `json:"endpointId"`
+}
+
+type GetWebhookEndpointResponseObject interface {
+	VisitGetWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type GetWebhookEndpoint200JSONResponse WebhookEndpoint
+
+func (response GetWebhookEndpoint200JSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetWebhookEndpoint400ApplicationProblemPlusJSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetWebhookEndpoint401ApplicationProblemPlusJSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetWebhookEndpoint403ApplicationProblemPlusJSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetWebhookEndpoint404ApplicationProblemPlusJSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetWebhookEndpoint429ApplicationProblemPlusJSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetWebhookEndpoint500ApplicationProblemPlusJSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetWebhookEndpoint503ApplicationProblemPlusJSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpointRequestObject struct {
+	EndpointId WebhookEndpointIDPath `json:"endpointId"`
+	Body       *UpdateWebhookEndpointJSONRequestBody
+}
+
+type UpdateWebhookEndpointResponseObject interface {
+	VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type UpdateWebhookEndpoint200JSONResponse WebhookEndpoint
+
+func (response UpdateWebhookEndpoint200JSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint400ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint401ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint403ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint404ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint413ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint415ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint422ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint429ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint500ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint503ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookAttemptsRequestObject struct {
+	EndpointId WebhookEndpointIDPath `json:"endpointId"`
+	Params     ListWebhookAttemptsParams
+}
+
+type ListWebhookAttemptsResponseObject interface {
+	VisitListWebhookAttemptsResponse(w http.ResponseWriter) error
+}
+
+type ListWebhookAttempts200JSONResponse WebhookAttemptList
+
+func (response ListWebhookAttempts200JSONResponse) VisitListWebhookAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookAttempts400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookAttempts400ApplicationProblemPlusJSONResponse) VisitListWebhookAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookAttempts401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookAttempts401ApplicationProblemPlusJSONResponse) VisitListWebhookAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookAttempts403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookAttempts403ApplicationProblemPlusJSONResponse) VisitListWebhookAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookAttempts404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookAttempts404ApplicationProblemPlusJSONResponse) VisitListWebhookAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookAttempts429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookAttempts429ApplicationProblemPlusJSONResponse) VisitListWebhookAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookAttempts500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookAttempts500ApplicationProblemPlusJSONResponse) VisitListWebhookAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookAttempts503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookAttempts503ApplicationProblemPlusJSONResponse) VisitListWebhookAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessageRequestObject struct {
+	EndpointId WebhookEndpointIDPath `json:"endpointId"`
+	MessageId  WebhookMessageID      `json:"messageId"`
+}
+
+type RedeliverWebhookMessageResponseObject interface {
+	VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error
+}
+
+type RedeliverWebhookMessage202Response struct {
+}
+
+func (response RedeliverWebhookMessage202Response) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type RedeliverWebhookMessage400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RedeliverWebhookMessage400ApplicationProblemPlusJSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessage401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RedeliverWebhookMessage401ApplicationProblemPlusJSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessage403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RedeliverWebhookMessage403ApplicationProblemPlusJSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessage404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RedeliverWebhookMessage404ApplicationProblemPlusJSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessage429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RedeliverWebhookMessage429ApplicationProblemPlusJSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessage500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RedeliverWebhookMessage500ApplicationProblemPlusJSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessage503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RedeliverWebhookMessage503ApplicationProblemPlusJSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecretRequestObject struct {
+	EndpointId WebhookEndpointIDPath `json:"endpointId"`
+}
+
+type RotateWebhookSecretResponseObject interface {
+	VisitRotateWebhookSecretResponse(w http.ResponseWriter) error
+}
+
+type RotateWebhookSecret200ResponseHeaders struct {
+	CacheControl *string
+}
+
+type RotateWebhookSecret200JSONResponse struct {
+	Body    WebhookEndpointCreated
+	Headers RotateWebhookSecret200ResponseHeaders
+}
+
+func (response RotateWebhookSecret200JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RotateWebhookSecret400ApplicationProblemPlusJSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RotateWebhookSecret401ApplicationProblemPlusJSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RotateWebhookSecret403ApplicationProblemPlusJSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RotateWebhookSecret404ApplicationProblemPlusJSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RotateWebhookSecret429ApplicationProblemPlusJSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RotateWebhookSecret500ApplicationProblemPlusJSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RotateWebhookSecret503ApplicationProblemPlusJSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// GetJWKS Public keys that verify learnd's tokens
@@ -25722,6 +27310,30 @@ type StrictServerInterface interface {
 	// ChangeUserEmail Change a user's email address
 	// (POST /api/v2/users/{userId}/email/change)
 	ChangeUserEmail(ctx context.Context, request ChangeUserEmailRequestObject) (ChangeUserEmailResponseObject, error)
+	// ListWebhookEndpoints List webhook endpoints
+	// (GET /api/v2/webhooks/endpoints)
+	ListWebhookEndpoints(ctx context.Context, request ListWebhookEndpointsRequestObject) (ListWebhookEndpointsResponseObject, error)
+	// CreateWebhookEndpoint Create a webhook endpoint
+	// (POST /api/v2/webhooks/endpoints)
+	CreateWebhookEndpoint(ctx context.Context, request CreateWebhookEndpointRequestObject) (CreateWebhookEndpointResponseObject, error)
+	// DeleteWebhookEndpoint Delete a webhook endpoint
+	// (DELETE /api/v2/webhooks/endpoints/{endpointId})
+	DeleteWebhookEndpoint(ctx context.Context, request DeleteWebhookEndpointRequestObject) (DeleteWebhookEndpointResponseObject, error)
+	// GetWebhookEndpoint Get a webhook endpoint
+	// (GET /api/v2/webhooks/endpoints/{endpointId})
+	GetWebhookEndpoint(ctx context.Context, request GetWebhookEndpointRequestObject) (GetWebhookEndpointResponseObject, error)
+	// UpdateWebhookEndpoint Update a webhook endpoint
+	// (PATCH /api/v2/webhooks/endpoints/{endpointId})
+	UpdateWebhookEndpoint(ctx context.Context, request UpdateWebhookEndpointRequestObject) (UpdateWebhookEndpointResponseObject, error)
+	// ListWebhookAttempts List an endpoint's delivery attempts
+	// (GET /api/v2/webhooks/endpoints/{endpointId}/attempts)
+	ListWebhookAttempts(ctx context.Context, request ListWebhookAttemptsRequestObject) (ListWebhookAttemptsResponseObject, error)
+	// RedeliverWebhookMessage Redeliver a webhook message
+	// (POST /api/v2/webhooks/endpoints/{endpointId}/messages/{messageId}/redeliver)
+	RedeliverWebhookMessage(ctx context.Context, request RedeliverWebhookMessageRequestObject) (RedeliverWebhookMessageResponseObject, error)
+	// RotateWebhookSecret Rotate a webhook endpoint's secret
+	// (POST /api/v2/webhooks/endpoints/{endpointId}/rotate-secret)
+	RotateWebhookSecret(ctx context.Context, request RotateWebhookSecretRequestObject) (RotateWebhookSecretResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -29386,844 +30998,1140 @@ func (sh *strictHandler) ChangeUserEmail(ctx echo.Context, userId UserID, params
 	return nil
 }
 
+// ListWebhookEndpoints operation middleware
+func (sh *strictHandler) ListWebhookEndpoints(ctx echo.Context, params ListWebhookEndpointsParams) error {
+	var request ListWebhookEndpointsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhookEndpoints(ctx.Request().Context(), request.(ListWebhookEndpointsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhookEndpoints")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhookEndpointsResponseObject); ok {
+		return validResponse.VisitListWebhookEndpointsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateWebhookEndpoint operation middleware
+func (sh *strictHandler) CreateWebhookEndpoint(ctx echo.Context) error {
+	var request CreateWebhookEndpointRequestObject
+
+	var body CreateWebhookEndpointJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateWebhookEndpoint(ctx.Request().Context(), request.(CreateWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateWebhookEndpointResponseObject); ok {
+		return validResponse.VisitCreateWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteWebhookEndpoint operation middleware
+func (sh *strictHandler) DeleteWebhookEndpoint(ctx echo.Context, endpointId WebhookEndpointIDPath) error {
+	var request DeleteWebhookEndpointRequestObject
+
+	request.EndpointId = endpointId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteWebhookEndpoint(ctx.Request().Context(), request.(DeleteWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteWebhookEndpointResponseObject); ok {
+		return validResponse.VisitDeleteWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetWebhookEndpoint operation middleware
+func (sh *strictHandler) GetWebhookEndpoint(ctx echo.Context, endpointId WebhookEndpointIDPath) error {
+	var request GetWebhookEndpointRequestObject
+
+	request.EndpointId = endpointId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetWebhookEndpoint(ctx.Request().Context(), request.(GetWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetWebhookEndpointResponseObject); ok {
+		return validResponse.VisitGetWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateWebhookEndpoint operation middleware
+func (sh *strictHandler) UpdateWebhookEndpoint(ctx echo.Context, endpointId WebhookEndpointIDPath) error {
+	var request UpdateWebhookEndpointRequestObject
+
+	request.EndpointId = endpointId
+
+	var body UpdateWebhookEndpointJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateWebhookEndpoint(ctx.Request().Context(), request.(UpdateWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateWebhookEndpointResponseObject); ok {
+		return validResponse.VisitUpdateWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListWebhookAttempts operation middleware
+func (sh *strictHandler) ListWebhookAttempts(ctx echo.Context, endpointId WebhookEndpointIDPath, params ListWebhookAttemptsParams) error {
+	var request ListWebhookAttemptsRequestObject
+
+	request.EndpointId = endpointId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhookAttempts(ctx.Request().Context(), request.(ListWebhookAttemptsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhookAttempts")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhookAttemptsResponseObject); ok {
+		return validResponse.VisitListWebhookAttemptsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RedeliverWebhookMessage operation middleware
+func (sh *strictHandler) RedeliverWebhookMessage(ctx echo.Context, endpointId WebhookEndpointIDPath, messageId WebhookMessageID) error {
+	var request RedeliverWebhookMessageRequestObject
+
+	request.EndpointId = endpointId
+	request.MessageId = messageId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RedeliverWebhookMessage(ctx.Request().Context(), request.(RedeliverWebhookMessageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RedeliverWebhookMessage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RedeliverWebhookMessageResponseObject); ok {
+		return validResponse.VisitRedeliverWebhookMessageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RotateWebhookSecret operation middleware
+func (sh *strictHandler) RotateWebhookSecret(ctx echo.Context, endpointId WebhookEndpointIDPath) error {
+	var request RotateWebhookSecretRequestObject
+
+	request.EndpointId = endpointId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RotateWebhookSecret(ctx.Request().Context(), request.(RotateWebhookSecretRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RotateWebhookSecret")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RotateWebhookSecretResponseObject); ok {
+		return validResponse.VisitRotateWebhookSecretResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P37chtH1iCIv0r+8JsNgT0ABVKUbJExsUFTUjdtXfiJVKu7TS0rUZUA0ixkwpVZhGCvNvqveYCZifje",
-	"YPYRJmL/3H4TP8lGnpNZlVXIAgogJLv7c4TDIoCqvJw8ee6XnzuxnM6kYEKrzvHPnQmjCcvgz+dXdGz+",
-	"TZiKMz7TXIrOcedqwkjGYpklDxS5Y5niUhCqCCVKZ1KMCROa6wXRdNwjbH+8T6LrzqPrTrTf6XVUPGFT",
-	"agbVixnrHHeUzrgYdz596nXOEzadSc2EfstmKV2wZHnySGc5i8h8wgTRE65IxtRMCsXInJoP+B4ZyYxQ",
-	"85FRzRISFUPHi/53bLF2KS9lTHHG0O7fvX1J5IjoCSNxhjMgQNYN+5bpbHE60ixbHviSxVIkimhJ5pRr",
-	"MmQjmRlI62zBxTg4NBeajVnW+WQGn9GMTpm2Z3eqFFNqyoQ+f3ZB9SS8E1o8RXhCuhFV05tf/v4/ox6R",
-	"GexPMWaO2fzQv84Hg0dxnvME/mLRnlkU+0ins9Ssxrw8OPgh+frj0e3h9JF4PHvy41fZ1+qpHtwdzDu9",
-	"DjfTzsxieh1Bp7CDpNPrZOzHnGfmuM3p+vv8TxkbdY47//+HJY4+xF/VQ3+HAN3yi7cWKVZtvUAc2Him",
-	"ZrDx2pbM15tuyQ18c4+9lRuAnZ3JicxWHmQMT+BeYjmpHmLKxjReEPPD2kM0L3/BQ3Q7s9uczlJORczO",
-	"ZJ6tPr4YnjC3JWMzs3Up9sOrwyfP77NGXAyuES/8qX6Ryeny0t6IdGGJgSqIA9XmJKi590i0uFCaCl0s",
-	"+MecZQtvxfjeDdU3IzOLv9CRzKZUd447CdWsr/mUdXoBSlMs80q2XKSlNxuuT8ttVvcsW7zNRRN1PyZZ",
-	"LgBx5YxlQIcJ+0hjnS4Mn+GazGWeJvBUl2tF4gmLb1WPZHnKFKEiIamMb9We+fNaUKHmLCPzCdXlu4ns",
-	"mRkEyWSaEnbHsoWecDEmQxrfHhMh8RNXRGmZsaRHaJ5wzZLetZhSnrLEHOmPOctZsk+AlOI0XOHKBYN/",
-	"M0ZTEtM0tfOO+R3bvxYNgE0QLj5EEzaieao7xyOaKlYAcyhlyqio8s148R1bLEP1lOSC/5gzcssWpAsc",
-	"mZJ3786f7RFtgDKltwZswGo4SyxGEEVHbJ9c0im+aMA6lMmC/PJf/xuyBgCMR0dL/ntClH2tRxI+GrHM",
-	"cJji7aPDw33yHVsoQjPz1EwDwz48IhNz1aoE6fHoSXzAHh/2n9KjR/2j+NHX/af0UdI/GH5FD0aD0aP4",
-	"4MCBE2WXEp41tl8B7JR+fMnE2NCXw8ePe50pF+7zQQhnz0evqI4bqJETgxYyN0du0MVAQ+eZYAnhgkRG",
-	"loos9K08tLdP3lqCRHKRMoWoA2CKaZZxpkhkR46qQIEBGnc96uNSG7b75GjF/t7AtmgaoBr2FzLLQFTh",
-	"5uMxLLnl9j/7Hl7yKdfLK39FPxo0zVOtSNdeKHI46JEp/UgeD/aa6FwKwwVv4+GgZ5bDp/m0c/x4AOiD",
-	"H0rkKaWzXueCjtkl/4ktL+6tpcMzlpEZHbPlFR4Mmpdo3rhRZuD1yzwYtFvnlbxlDZKvnFFDSCLBPuob",
-	"mFubhyMnDs8ydsdlrmAn+wRGwluu+FgYwkDJVCZ8ZOgMvGrIBiVHg8HKHcKjTbhwMDgMYkOxlz8frt9N",
-	"8fDn3svVNlv5NxhnaRNnVLE+F4oJxTW/Y0TlQ3yLKEazeELkHcuImR3ot/d20xJ/bCSSFntWEslLmHXz",
-	"1WrpFjySWePS7Md7LG8i589YynRItTwXcZonjCg50v0EnyqkpC5NplygcCHngmWKSJEuGu+lmsj5jR1k",
-	"U35+qanmSvNYhWXMS02NvItYOucikfNjQgV5++KMPHr06KkT30DoJNFf//rXv/Zfveo/exYRI5aR7rur",
-	"MzLlieDjid7bJ89wScfk0YAkdKGcKBhpWSPZh4PDJ/3BYX9w0LDtJXHVO6Gj2gENgidU7D0kuD430Pf3",
-	"3SPcnJrid2wzEMAQE5kys+MeeXd15gNCyHl444dfN2y8Jgdvuu0rOlYveBo0DFSldZqBOQBFVhAzESBG",
-	"F6JjRbpo9EAK5iwCVsebpTJhTvcJ7oKOVWUfXLOpCrDelRcNWM45vultl2YZXZhflV4AUI2yALt3IiTM",
-	"9A1NjFTEFDDyWArNBPxJZ7OUo1nm4SyTw5RN//MPCm00xUmZNxK4UDS5yew4vU7CNOUpUGALEnJd8s7r",
-	"DpnmSpMhM6raVCpteK4BWZbJTHWOv/+5HEHk0yHLGl4ohq+w5k8fUPVkSt/wpHPc+Wo4iI9GA3Y0fEKP",
-	"4oPRU3oADFxTnSuDMgZqXAOUvqGGCrmNWFhOtJ6p44cPU0Yzkewn7M6BRD0c0qTvXvjUVse9wLfRkhQy",
-	"lsB4hsFNaWoOjiWkO6QJ+fbyzeseMX8Ve8ePHDQkkGiAOe7td0DFF6OUx/c729gN4h2sM4Aoo7uRkvJu",
-	"BvenJdzPyklaAL1Y0q4h7gZWZM71xOqU1vhq1s1IF2icVdqKh0ABq+k/qM7yNDWqs+BijGfyjGo6pIq9",
-	"E/SO8pQOHbC3PJ7EjneTewN6R2WW554xS/IeO0F7p1EZKBmxOVFoFd3wIB8PHpUHecmyOx4zUl1NizN1",
-	"a+z7b+7qfAsAxFQYjB2CrSCesMRwH9JN5Fz0jNZimD0XY/P3KFeG9MdSCBabsRSY+MzraH0Ak4Ugmk/Z",
-	"3j55bY0Yc6pIPKFibGRWhK+zRTFiyZkcOVCDugaG6j5YqkEE8JwC3k9NILBPP/TM3QCFFzIb8iRB5WJr",
-	"9BoVo1RwysjeABQiGEtQlZ5nXDOiYjljG5MCD4NeeDO2wJtygbtClpimKcseKJIZiUVmVt2AjZFEMiR6",
-	"NE3lHAx4cK3/yATLqJbZC7BX3QvmYzfWzQgHq11na40tHiP4GFoHpjJhKWEimUkuHKqyhDwePNr4Xh9W",
-	"GeOYajani3bnUqyubzexs+Op776LMBEjPs7NTqsQ2LPQMQdZGElykStDYIg9o5PCBuld330CV4qkVLMM",
-	"DvlcaJYJmj43ksq9jpjbkfyjpYLkgn2csdjoQiANERnHeZYZUvJjLrWzclrxIEHPHJrkgRrpjY/Yk33c",
-	"7ohimVFkYQXtDrvYzi4O+XQZDmj0jWmOPCyV4zGcYmLpagmSHhFGWC+OGs7ttdQvZC7udyuF1DcjGGVZ",
-	"EFrtxwF64V7djC4elcfz2hukxZEIqfv4+C7O5LUkKo8nVhoyXGsh84xoJoze13UKkxwRqSfM/YAGHHcg",
-	"d4ymLEEp6IIuUkmTKylf0mx8PwlohmPdaClvUhjNOyCHGWDnZR9j4FYHg6OvH3/1hAwXmm0q7RwdeLzK",
-	"boNoKYmbusXZ2BX3tZR9fG3Xgmxlu+CV5FOuSfeAvOLf2CPwDMs7YFrWKn0z5WpqbclAuoS+sT91jo+8",
-	"g3FW7EcoJ1MjjgIhx5cKKzdX5GjjI/IYl79NUvDTNofkvbhrHuab8BXEAxQwiGpQi4iiC1UBjRRs6QTf",
-	"Fs7W+9wkb8Cbwn3rHZpiIiHOW1CqP8seCdCS3NcjzlKgGc7hsul5Hn7dcJ7eGjc90eLVHZHHyIElIiiR",
-	"g/VSyNKp5EMAzu9S5lnMXhnxgtN0Vwoh+6gzGhvpsUEjNCdkpAVK3hta/vSr/uFg8IgkMs4hNqX77M3Z",
-	"nifXzzI5zuiUXHeo0Hwus+S60yPzCY8nzgIABsAUpCwbKWRliO4zNuRUkBmNb+mYETfC3q+iYxag+SxK",
-	"pt2yVTENlBEUZmGGM454ylDdpAVMubaArgMSiSGeGbgUFOF6Dy9WmhK7E3MHVCo1UI8FS8gwVwvSjcqf",
-	"b8w30V4RnbJCE+5GIVtC1MN7XtFSkYNcSfmKioU1IKp7YW1GNbsBJlWlOOZ7y7yQnZVqNRfk4HBLm8XR",
-	"oWd8upKSTKlYOO6p2mGTWVrfLXkXSPS22GupfPw6toN3guZ6IjP+0z05Su4P5KuxoFJPqCLs48xS8M0k",
-	"44Py/N5VJ2lxdJVl7eLoXnGlwG5kt2OuGxd3NOUQ4ZEwoTlNVe2E3r9/3z/N9cT8GlMNgGuOaMSDmWUy",
-	"Zgq01+cQ+nk/qc2sEB5usDVUBEoIVoJXGsz1YKe3ZMX6tcCkdpOY3fU6oJGDvf4hEwl+u7G9/tCT7v5c",
-	"rH8j2a7c9q4lOwenOUvTvjXdf3v55jUZ5prccZlSzZCt4oAoKQ1zxQVTCoKqSBfcbMCjc3Er5NyKUKoH",
-	"MgUlGcsVS5YMzkCnaS0GCEn1O6Hy2UxmmiWvWMLpFcDoXhe7GPBmaka8AbBXVGMYGtnfdUezj/rhLKVc",
-	"XHcct6NxzGYaIpiMYOmvAGbeVOx/7NOEYn0E1kfs+lpRh+LdPrzbh5c+h472QJEKnGqA2QePnR0XAo0v",
-	"zsNRZ4KcXpxjDJhBA5lrwo1YwOKMQWjhLJMzlmmOfj86m50nDVHK5Smg5dPQaGsSg8gxEGpuGYZNLczY",
-	"Ik+t3IreziUXZewCJNuGLYIDlWdMrXhl7awTLnR4jylVYEzJSDyhRlKCEIORDcI2IOsRLYlmaWp2qgid",
-	"0QzAuDQJT9aGTsOZnT8zT5uJ3ykHierCXppF0ZIdmAMoVCyIJszYKGNqgkGu4AiVImaEkikXuWbgeN4O",
-	"VOiS/nn5h4zdyduVJ7d2bDCcq4qDez24LsGN8GnZn50rlp2vhfk789Qz6+92mvH3GDttR7CbtmhSLLNn",
-	"74aPgT4CV87Qh8+HYq1y+AND5yTuBcOD4dolqH3S9MK7jjY4pdUNPRWVC8oTiObRdDojzfcV0AeIANWa",
-	"ZWac/+P7/1////rw80Hv4PDrT/9p7QWsLuI9JoQgViotZ4rMZXbLxfikcNVbZXeU6zxj++Q1u2NZDw3W",
-	"dKgYxju3IwUOOeuLsIEXt+hrHcnMZsCYL+mYYUAKvkLQmcdh1o0CmXz8rS7ABrBAEkn0vdH3PkT75Az1",
-	"KlRWLKM37xvyAjZTw87hnCCaaYsbUcZ7HMLaXfBH7a70OhiIbH82l7N+HQCw6/A2hIREsDnAHehTK0bz",
-	"L8gjdsAPbkPM/KqY4ZhE6e1NBGLf0SNidPMnR3mWekvaJ5cTg1KGE5xgmDjhGuLJ08V+ZxNav0tCHSK8",
-	"lt7eQmz4ZlS3GUnPn62ShjBH55YtynwjjwbeskX35vtB/6sP3w/6T2l/8sPtVMz6+q7/04efDx9/+j/7",
-	"+P3otP/iw89ff6p8PNrk48Hhp70glcVNvOQYgFW9OwnVdMPTCHHMCVWvZBakoAycNVSg0wbCh0YyTeVc",
-	"eZhTREv2OpXY3eUBL6hShCoSzcr4Xi3JmCGhNm/DJCeWBaC10F41CPwNJrD4iAQwKffUjBeIl8tJL4ZO",
-	"R+i9V2CkUyckgtCF4lv4hIkRIp+aWc1znV4HfvDm9I4R3OznYpbrtXy+HnBYZLNo6YUYetmCD4zanXLB",
-	"CCgOXAq1TGjdTze8Qa6PeALR1rQYZXmmahzmjwdVZtkiFvGOpjlr0CtgkyfILSZ0xkjCZkwkymGBW9YD",
-	"NJkeY46rYdvdyHDvlN3EE8ljFvWuRWT0yQgV4iijmotxhNxIwqRqz/xG4BKAzQxGUqQbTfNU81k5mHnw",
-	"WlgkJ93I/hXtoWpuzW6jTE7JgTmix6RbmdCoWm5OTDYqIXgmheIKNPQlTPYPzAEuiM7F6YQYsWZK98iP",
-	"Of8JTLzMjIOiIc00H9E4zJODWHI6m6Gwsk8ujUTJEvLm9cu/uvxfLzLm2/dXECkx5UIXCcBqxmI+4jE5",
-	"9QTULuQ72LwyS5TV3j45RQJg3pzkUyr6RionZqeA3gTjc+0NxRXMMubkRvPtG5EuGtl6idI3Wso0IL1d",
-	"ma8J2FG0NEp4kse6dh1sBtHrKZ31yGumVK56JGU00RPWp3yvIsEtraFOhw3RThkc+SwOHOYFy2ImtCHC",
-	"ckSKAIgiXpdkLGb8jiU9kslcJLhyQzESFvMpTeEyZMzMk2uWXAsDNnC+00rimMqHU67N2N1BmYnIyIhn",
-	"Su9hrEVt+sTwmmtB7ZPOEzll5nIUYtE4k/mMDNmEm1upaTZm+gZDJG4M9bGROubzA3UtInje/LLXIyxV",
-	"sG/3WvHbMakCjvwXcjAYkH/8O9ETqVixhvlEXosJvWPFkhPyj/+FMVH4yD55bwiEsLEMuFoI6BSETWca",
-	"Irz3iJBoxBPXwmj9PM5TCqmGDiZIdWqrsqmIU0NEIhXLjJmvXX7LtSiP8Ze//w8ykXM3AEsXPTJclFR5",
-	"zvh4oiFjckHmLGNFEBeSl1LQlTm6vhquA5IuRD2hM5ne8CRwE/749ozYB8j5M3ArWCpgtFy8e7dcJP9l",
-	"nMU3iqWjG++GyAz3AYnEN5C2ueGtKNJbQ1n64FED9bZRXVxLC9wMw0XwzilUo4HALxG5rsqHe60ojg2C",
-	"Du/DUlMApZ/xckKMgoIxM3OuWGsDTuvlrN70fCLXrmeLqb3JGvMava+DEs8sz2ZSsaAGk+QMfQcBnZwm",
-	"ICmNHGIyiIxbFnPaaZgjLhIjNyzP9B1bEPdriTzVOVoJ7i9wkNDdGGV0yuYyu22+uMUj5up+mRs7AgO2",
-	"EWla14x4UbxSaMihm96nCrP9yLuX58+s8XMxg+zAEf/o0qmxbMam9TDW4i1XRQ7Z8vrKS0JGKR3vk+cf",
-	"IYHNEg6XRZpypQ0lzzgqEA2TeiqVOaf2gPyOY0Bf2CT2J5CkzJwQ3Oodunk+eJVkrme5vnHBH0G58PyZ",
-	"u6Ejbq4uvuNKQbhXg8MXQu6Qitvg4G8ZOKtiqC5BjWaQsaRkhuY9iIpgFLLRQopQ46wqlHdYed8cHBcc",
-	"hyLPaTwh5iKAZ5onPWK0jB7gYM8J+b2CQTtpvvVV/zc7a+hWgdw2ZQLdkiqcuuw9QGjGwaYZoD0FYWq9",
-	"surg4fXZQiuxzEOqyOsiPGFZYCVdI6XOIArUSZMnKJQaURRkfixnEEOciyrFJRC1rFcMZmYJoWPKxd4+",
-	"eUW50JQbejFckOjizeUV+eXv//NhsYAIBaaGS1hkYheb48OU3RhFJIip74yGUt4FBLfMCATgxzzlGsLR",
-	"vbFKd1mVLwQsbxOW5ClLbtBdHhQi3DPoUoe8k8K+vw1vw7MvozOXeKkLCLOeavvgPvkmB2nGiBDC4BLV",
-	"sNnSbLIe4ApC3yopuh2WTDt168hFJu+YoEAe6BhE58Qzuz9gyfRBGKIwATql1+A+huFdORev9Sa3pciX",
-	"+Ly5MXS89r0r8ww8C0oOjQGng+h2listp0Z5w4fqiEQyZoMJpOX7IPPYt/r4awJyQJhK1vWzwBIwur0+",
-	"MX5CRl1MXgod4FK3RbSaJnXaXUCoAa0sMCXoJDBhcFwIOA8bvzBIHfN3DAbRXMu+sjJ5UO5vJfHns6SV",
-	"5nJC7JPmxmAm8YzqeLK9RuNmbqnRgHkVbufmak0jdTCC/BSSx43yiAaBeFHE/CKtztpQg5CroDzOioZY",
-	"AXpBRaq3vSLIVfSyila0RP/KvVqhrHBYWJJQl8erarUvdXh6wzJjDxinlrjrkrHIUpfV9sGWfuaQL8/j",
-	"H8TK4u6CMHHHUnN1nKGFZqwIUEH2PBbSikFNhsZVNPEcX38j3oN5vcF6F0qOPzj8eoPs+MeDFh7SkJlu",
-	"s8VvZWsh3ZCqVpiZPF3Nq4SxA4i0BEnFRrMhOCrWl83erdpUtnt3u3l3bMHwTujxYDD4zZg0NjVQeKEH",
-	"g8H97RW/Fta3QvrdmDk2Q7yqCWKzd7+sIWHDGJrdmhk2PPr1RojTrewOWy5jvVVCnZBprnOappDEhyV3",
-	"0BxW38tWtoc11zhgitjSiLB2orpNYTOUb1DbV8bmgniMwTe/Ea17sz37mvM2mvJm/vz/UGo06TrtGbXm",
-	"kulseNNDmnW7urxBBXnVq6Au2zd9FXgzpKqqstu9u42gteUtqGmMvra2WkN64fP0JfMq6rCMFJwfLnpB",
-	"JTykqQQHSQE66Jyx29QIE1Mp9AT++jGnmWYZ/K3YlFMhcqj5YP8IRhL5hbaD4b8NVcT3TtbXEDcbmoL9",
-	"xulvYMSb5boWGUfV9FePjKvKKssET6aLqcxmEx7DdYXYJk+NjZwdKiJTuiB4rwi18QcnEH6wJHxiqGVU",
-	"Fz8jzHXwpFcUUlGR44kywznicaOo5mqE+ZdRj5Q/TBhN9eQGKii7mdxvUgwlzRJYL5IkcIhci7hGwE5I",
-	"pG55mio7AhZCSd0ShQRo9ItoHEwdspFJFmUdaDq9TgAIzvzgAQCy+QPb87/3d+d/X+7MXANYupkXl73m",
-	"DuwiMLLcVzg48ma6w+hIr07rmvhIV8z1swVI4r5WE8QLV2V5I4sRJLS9YtmYERgArp6o3j6RpwYnDaYp",
-	"CKPDKAJrRfrdVvS7reh3W1E7W9HaHIbPZjtaO/PvtqQtbEk0Td+MIG96Y6vSh/qZ/G5n+vXsTGtvx69j",
-	"d2q9rN/tUJ/ZDtXuopcWqdDt/hI2qhYZvL/brP7FbFZrzzxkw2qH0KU1K4TQAftWu2ELS1dw1H9q29f6",
-	"FjcnoF+lUGUTujloWdRhg8Ne3WhkhQbomp+FSuFDzJ6CjCzIaEhsJgIgXlXhW9bn8MlVuWCq57LEZZaw",
-	"rMxL6RFG/fpyMDnhmjCKNT1b8ppLWDTm5iGdDkaiFHygKTGqXhbDig9YxAi6OpUpNVz3ioSpDBslQr2+",
-	"zZKWGlfhi7a2sq9nAtx1SPSq5IyiCADiCGYPlbk320c3tYkPr7YRPIGMZ+3qJEI19iJpballVoyL26Dv",
-	"4NolT+nHG0DSwMrzadFFA+KGIVuKpumyEliIXbh4rgF7iuQff82Pt0oDKqNvGxHMHuZ8In0Em7HMNjks",
-	"8P6BIpHKh3WcM0/eD5br4WipxwOkC9UOZo/2v9oONkXK1vLUNt0MqdA//hcpTrsxEa9rXoFDLJ416Deo",
-	"AmvblTpas/JaqgJOmEPmJf2hRVEzZekWxF/vbX9hW8Ze9gKxlkUhDI9qxZsFQa6kTZWGtWBF9UnAdttt",
-	"ZNwHzlyLpLCEbY8MMWQa2BqI5x4eQ0BdkDId3D94sspT6iSgV7Bpd+98WuZfihrarYrKdPD50Eru2KmF",
-	"vxBmfrf0N8H7Eo5xQ5P/X2WeNct+5M2Ua7+ugJYkZfQORLZclHzE6CZYZMFGq5ccD6QoqBYuNYncNm3F",
-	"jibBsh12eKUZ1pkCahB2U62G7GWhNtbqefERixdxCjUQda4C5RbIazYvuk2h8m6QJsnoSEdFm0qZJtWU",
-	"TOfGg+c6npGg0+vIGXTOiFOp4DPN4gm/Y0mTo42PxdmEcuG1gdoAMd5PAKdtfWozzgmh2pw+FCfDjO5c",
-	"sazwVhotTkXLx5rk7LShEk/irNhOjoJWYjBbD+Vy5MBAXeUIKkxglwh1QqTBzRE0bhGsfZgOrrMpPYEn",
-	"inSjcTbzPO88cxHSPajyC51xKXRocrceltxae/FCO1YYnG1JNNWQr4QrdfLbXuvJXQG11S6gJt2SjwWs",
-	"Xm2HVVeulgBk9Xs5/gUg4XS3QyIfYSAZA5WKKeSkfQlsuT8CNBf9QitWpk9XmAkdEbKbVraCnKE9utKR",
-	"2oLD/1mKuDVYasTUwuhDI8YYlNsOX94IRqB+iGFNMJaHJTZjaGNE2RoZNj2AzwX/e9ZKtC83n1dTSRoL",
-	"di9FjFA4ngAvt8+sLDJoxwNd2D7fHgRAcptKndqR4ZnCxupOZchSKcZoY43iiXCk3slruVY8sS/Xumib",
-	"p1cqweFlXkjFdaNJEBf7QJGZfcwZzywjxApFlYUchlIvXdmR1UCHCCFWOI1tKcOS7raEPjbzbzZmIYbY",
-	"c+hGcaZChizz9YbwhBFfB52OFWA6P2M52ZvLP52SMylGkFh8OYOc5Le28mrWUI5iPTGxaOOZBiGreWMu",
-	"0wRMrGaD7NLDYqumIXYbgawittCyChMXCb/jSU5TnzdUQWPe3Owc+Mqj94MYx2EL5njDCVMZ34ZLVuIt",
-	"d8QE4DTLWMJizOL2L1PlBkyoyz53N2HBoGEYNnEwErofUJkLzVNUfMxaqhBsaENsC6Or0znNEhaMdeTQ",
-	"TQl/J5Bf6SKPXFUli9ARDhURxbTGrpPeAgYhiuD2cREyfhVN81nKUFwoAAHm+xlWrarMctTcCD24gAaT",
-	"3xt/m2h6pHcsswWyvDN6oMiQQeEN/pM1CpLu4Je///eDwaCK5bRAAFu5zbzyU82G+PWT/aBlbtkS18Tp",
-	"X2BBND9y2KJ7r7DtDlkspwz7KN7VCAR+tznDhwW1pOzOXm+UT5YUyLzRZO3cpXbrpbu0lEsCZVft8mpK",
-	"ywYW5qAY1MwKShxa5gXf0iln5IJmt2vFW0xVdvyuwoG8ktPFUgpK5aUXe9JQ9VLW6cNqmaw5bryZ5FZC",
-	"v8e/gdBvu9TdWAedsPp7cdTO0nUMFH3A8oEEarLQ5JhEBSGzJfxQHQFFxSvyvdezgfOGN0Q9Esk7liU5",
-	"i65FV/sa+IwqxRJXebAk8WYALm4c5kekq+SUlWzW0aq93rWAcoGRuzFRNbzdt4e5R6CVfDF2x5ODO72O",
-	"XWnYRpYnXD8XOluEXeTY9ragoxYkGGmYynFA6YnDQj4UNDdaTiIF6wGqYAIHhkxgCsc+fnXHsqHL6cCq",
-	"WGBl2x9SzDhAOX2WD1OuJnjFl93NsZYbqIe9Dh0FW+YbIuqyK5ThbEYcKtoWIXi6Hg+GyEMsl2qd7q1a",
-	"URQOd5lh6XEzmVK5NSV3ff5p5Oq9E8fxoRY+0ZNM5uMJuTw7f9UzOM2nx2iUNEObbwvHJoazLQEMEbYF",
-	"AMzSvLqayyAAqbwEwRalz1uUGS/wtig1fr5RbXLbp6TpcHjipDDX0ARs+FOaeLsO1+bJsxGNWasNXNpn",
-	"i8ihNsuBHqWuBUK3pnnZ40CxnmBhYXt8eytK1riOOcszu+Sj+rzltSyvpPmrZMTBixmUK7z2Ew56vU6R",
-	"guOtMEjzfUwIigaOWBEmoLMayAd5EpYP8uRXlw/Mel/KseG295UOSuq+WjpY5vfQqc37yVNo5GikWMNv",
-	"WmqaLh8DhHJxgUfAGfBWmqYegjT5fC3Xx+UUc7uJ1ogD/h0LyUAVEhbTKQM7E7Yaf/v88oqcXpxDpe1X",
-	"ZxfYdAM+ceh4pheGed9xbNPsk18bnKoWSrMp4VqxdOR7tuiMd3qdaTwzCA8PgZuLT4Ms+swc/qhoobak",
-	"+Zc/m3vqrH6F3LHMolfbrUpLwD+54cr13msUfqOiG0MEBBMlt3YmjXX9Y6CjIzxCusDHySzNFakaM7yj",
-	"g1ZvXC9eSaEnyrNeOYUaS10nkm2gwzbZp3yUAWoYh5XReGNlFEWWVVDxBJuqaceTlDdonoPWirW7xOd6",
-	"BNNXnBiLoSTVPZ89f3vVPxwcPul/9W+Hr57+5ei7g2/asTG7lmY9uQBOiZshquXd9x0oiD71WNfHBAYO",
-	"LmlCuSiVq7dMQVHD+sJoalSqxalTSpa1L89KCeXpM0XsS2TC0qRHUjbSJBdWzFhv3aONc73Gwl+FHxBE",
-	"ty7O+Y9/d4vYa+FSWOlkgR15LpR7+0os8qgV8z0oIgDASAnxxZV5v19Hmz9sUhJ5A7/zZt67wB6fg9Ma",
-	"3J1F515zVfHcDFtICq0Gfa4P6vX6e2RIhQAVnylEKJnrvRqA1hjaNgBQ7RI5dPGP0m23orDXb0vjxQvK",
-	"tVX3HlJxHwc9mTaeiF9bpsWsidA20LMjR85SiaKhayH9r9jew3MAzWY3k+xGLUTcMoIeMOWmEvYYuERl",
-	"9Bbkjvq+avCUYdrLPnkBN9WVHCfdUFWN5WIa9Zu0JhD/w5ZdRNydCkctv0KXi+8pmpUdRty7ZsdGqvM7",
-	"vdcEy68HrZwh/ySNHHYZqm7J6s26zi6FSdXR4fCZ0DiTShEmMgm99N1975WFY8Egey1sRHqpiPzjf0FK",
-	"QSWqx4+oLF1R3ch6raKa9fZaWPtJQ3MX17fF9U3xurc4U7UTW9x1uhZwn6jGd5rC5QtyUVIiLDxsbTSW",
-	"AGbXAh3nuCls4uL7qrftjvJ7645CIXRNuUOpmkgaCBMJMc+Q7vnlG/L1k8HBBtqIVyg9TJhtkXXAOu9h",
-	"FS6rbsn055JbbMhFuBq8SFiWLrgYE4zyg2w1KIBdYx423sK6TrA80zibLfORUF2mvc8RgbFJt41YTgLd",
-	"Nsy3/4zdNqZMU6ccrtIJX7nn2pYusBRr2SpzOYMWdkZfJi+x9f+Ez0hxn0JnZvlwEO/KixhTTVM5Nso6",
-	"WNtGvKbjdGbZuJ8Wc37ZHgCbJLH0OlYybGoucSU1TV0rPjkqBEnHwsKCy8Hhl2g9UIIbR9lpPnqm19Jj",
-	"dMZuTZHbRXGgdrJlwvvOS/PvNlnsn6VW/y4l1x2U9d9lltqvUOJ/qbZ/TTJpViY9LrKiLD/emHuU5HdS",
-	"xG+iHP9OterWfc/9UphrUrfW1mf7fMpyGWq4H9Q/1kZCNunQX654WrMi+89RhG1LveUEdGMbqVFy29+A",
-	"OtPqfvi1rMu7cdDybmxRYfhLlxr7UtL6hkXG7ieeb1hr7t61l3YoWfuUrEVU944F7S9XBepfTur+j1QN",
-	"vLEMeFGXKugqAoKATiK0eER7J8T8Haii3aKAdiwnvw2P0i4c5Oia+r2mgo9HO6ycXIj6X7JocpNE/+tL",
-	"5ptI0A1l7H6XqHcpUW9ZG3hZNv7CUu0O6gr+M0m895Ji71ktcudS6ipRs2E1QdHzVxEat6yy+rtM+Bur",
-	"klmBdev6Po6b7762D6aF1nKXVhb4OStqn7+F8tbLkmDJoILpv2WIwcPSnvePfyeGHje480/IwGXhDGWy",
-	"8NsFhw1ky0zbC79efRfguWfLgdOrcudbGjtWxv5vkevnCjIXYirkjMi52kRctVH9LaiEO/crfL45nhDK",
-	"vNrlzFiGkVpmXT0yXICJxKxKkA1qfJezv1M26WFlPGBDNLDdaq+Go2Wo4KrMhnINTfe3khNrw6shSgev",
-	"cy3vEW7w6ozHa1GkPJJuLduxV60hEEh1xNTtvZ6X1Ui6Qupr4X76jEmOS/gSsu0XoUXDhYXRib9YrmwZ",
-	"LDi3IgY1gzqTs5RrwnVzCZimQFc/bVm4QpJlOBNEsHKB0QGhZBkfBsF8HC4uHLyCvwtpOEAWDFQ4BYKM",
-	"Z2tPCfZtPltww8ka7lBCai+8Tnc+wVWUpx34uV62rsQG//y9jVZ2Vc7sT7P6TsG9DpKSgkmYS/oAOB+0",
-	"/KjGiG1ZCshDBohPpckGxvry5fOkfdK44y73LZpT5CFigRBDUjewF7YJMF/OgG0/PptSngYZp2jiqA1F",
-	"O6olFbD0beXo165z83IbcADhehu1MhvVyfl0yhJONdv7PCU2HEm419G3VQtq7G5H5b9q16bwmyPChItX",
-	"hEmHOfsVUfoQfsa1cnVrVA97oyggqFjyUeksjw3jDVUFFVLTcGL9KVFg3fW+rSaPuTJMTRHHbcuT2cc3",
-	"qI+FL3yzaJ+EzzeSisU2iYQvZHab8pEml3TE9CK0cDkXbKPaAbYUQXtYFi94R8VTZusLCLlJy12LUe0A",
-	"d+meNm8CBobduhgFAIBwXXz8LRh07uoJW0D3SZaA+LO3gQgNazHjhgzvbYkCDFIQhOL+tH3RPe7ZGVZg",
-	"knmkssG14bXWMtDE2kATcuUbpA9emSGt8AlCy6wqnHKTK9dog7BBkMOFDRXDLOnVKz0hNFX4RPT8io6j",
-	"akn4drFT9eAlOJzyVhaI6+F+tYhACXg/JqrEj2YSDvlWQWUKkuxc2oKR+GZUT8qEa9WcZr0SsepdQuBO",
-	"YXG1DW+TbZNcT6hpQ+MhhWwrEr+yPyCUfAE3uwEVV2Qks5asqQUfsJlxq9mAzZZc5gKv2bw/4RmrnudO",
-	"mMGaa+/W5F3/9vBufVlx4NXX8WCj61hePz+vcd21W3PVHOoG7sjBL3//748HJOFKcxHrz3Rf2pYeDvtj",
-	"/J3cJxayzORcQ0bWb6sG1m3uaLBPZ6PqtP7WbeS6CcU7+Ci3BqF2EhBQcoLfa6r5wN1tVICH9LXYgMgb",
-	"Ivr8N2LznrRbOSU/NQM3lYJt3JuAQvHsOLU8tLnGyy7UqdnCXuiTIj/puoOxQ+Zbm+PVNQ/uXXfue+uL",
-	"1a9AyPvS23tr2fcmk3UddUMX93aKX9EqpI1rFV9FB2v7QDTzznOspxsCZMqUkqKH9WxlRlSe3bHF8nEM",
-	"M25WtnqFL2Gwb+DRVnKjXZitGtei229lP67hr6GujXK90IYYwyPV+hyt2A/uCIp/BbjPrLGK+qA/pIol",
-	"ZQF1o6RzYa1OscPYZeP7io65p3BIleZtbj+ky6YzvQDHH/I76NC5t0GrXP6T3y53uW2tQ7YmRltr+W05",
-	"imAsURhxbos6h5mvhcl6EnlpH0T9iuu04T7b2R4oAg9V9Y2LjPXVhI804ULNWFHbbn1ZoXKdFl/dIjxk",
-	"8F5zuOmf69preg9i2vY201zLl1zcBjLUZimPsRCbBSHhwpoZqtp2VzF8zgxMsVQUeWbZkWHV4ZPehpDc",
-	"nzK0u+Nqu0uNydYxGnsdQ+7KjAzZQlrXJBPJnvujEh8SjGff4XVrcSRf4vLdRwBpvHRrr9J3FnGqS4zw",
-	"mkSkSwmgI9j9AVf2eiQylyciXduGtri4e+ZCRXijIj98BkeDO85/wqqZd2zR4Pv2FrdDAV6Ux10T3mF/",
-	"0Qp+3i5ysXIhQ9GLu71pr+RdlQa5tL5VfLUr2HzP567t79jO78SOdJE/MmFp6/Msk1mIHCwIJT/IIRlR",
-	"noYyMadMKVu7dPlVKNxVzOGNsfpCujE/tFj4t3IYrDRVzmpWD8mkWhGZ61hOQypUC9OpGWhOQT7KN7Gb",
-	"Mgfb9fylfiCfep0RF6u9Tdxv6CEzD8rtlveDHLaIJvMBbq1pzSdvzUw2XGTKqHC+T9RjEwkGjR7W4xJY",
-	"bTVoG86K6oObAM/WLGzh46ZkLrPbooeEc3NzvXuvdnWJzpVVQ308DM8f4ttcN7kXb2aFmL8B/S/fJxIH",
-	"WL4qKRXjPHjw55dvyJNHT/sHJJYJI92IQQl3psz/R1nUI1B+pRQZwH6Fo7mQ01kmpzPtquomtmhHrXsP",
-	"9IX0UpS+p5CL9CmYPDSVSZ4GFTgsdF5mDNonjegZ25rmxVqfVFbwxMvkOBysDsdtFGXe3LEs4wlTPp1k",
-	"SUijcLVw+2pGY0aU82bvnA/8G9C2sHJofqkR1mXs+EzUZBOa8Xkv5CaXcNtOpLhjhxHLQJbl5d5ki44m",
-	"YMrEdBYgihcp5aL/XIxTria+AawMCQdN4Je//w+i5YzHPSi5zkQMsYxQkvE91xNCSWQzIc4T22w9n6WS",
-	"QuUjbm4ZtQW5Zxmf0mxBMGOhCLa0hEBBS1ZsI2Engkdwrsol+SbnaQLWZhdAVHiuBYlDNwhwaU4zNpG5",
-	"An41GtUTm4ukjdXmObvVsMLigYJkTOeZQPcdMEnYdn9KNcs4TS2UTnxgc6xUJ4qmHFS77OYHCqFZhYRi",
-	"a4p1Vze4mbpkUacd/jvuvQwTK4o5B4ETYIJEZRsD9xyNCWqFfGIvmDTqbp5irGsie0V8O831REIrThTC",
-	"zJFNqEiOi55btORfU5mwlHSjl89P375+dvPy5aubd29fRntY33Q6033oGV0eKRUGBhDviD3cUNHDizGl",
-	"2S1E/4HObdRwZ2pEOYrHE1dT0KiFJ4SaNdIUTTNTahZ6x8iIzVmtN7UgVN26MoAlAhKHgIqofDaDmgKS",
-	"TGXG9slzMP7BC+Bw1lDdH4fBG6RK9lUrYec1p/TW2wzBnrdaCgGXKUajaCawtlB9vfv3qd9bxusX+NIG",
-	"sZsC8SPkkhHpzikH6wlWnEUh02j/WS7MNFEl3p50IxR0992CIAZdMW1eQYHePASaxL7lQBFRdKHIfLJA",
-	"00FsKF6KTw4XoO7YdiYsg/IgcGpe5EdBak/PyY+51BSqU+Fp8jsmyJDGt3u+KQJ31+l17C5qYdm4UPOl",
-	"W8oKK8XKQseYve53IvAT0jP16yekm2XuzP98mU8NC/zdA+0gu3vn85LlqnQARuu8g1/IZ/xrePma4O/l",
-	"kSy79FxIfNHOzIiHojkhIq42Ndmgg0G7ZAU/btm9sElnX/uKtZuqjTqHtulSvLoDy677rqxIsKgkibls",
-	"i7KPp2HQG7XxZY0Qw4wnZ16t6A7gJi1CSjfxljrDtkPOALk0xOhUa2aVm3U+SftoaS9q23TX4+6G0Xrt",
-	"dyvdTT57y9zKBI+/TE/cJ08264nrOMAm96uCMZXZH+207S4027V9ditzPlBlrTzbWbdgfFhmDVo/te7E",
-	"+3TQPjHo97a3reKFvGa0hXWmaEW7TNUDiLi6N61H35ollbdsxAW7n6GHJgHHyoixxAjgG9po5tUxS6if",
-	"Jgmhzn0FNWGnRlISMXQ2i1mSZ4iyS9LOJsaBYtXrIRY2DQBMKMngIWAeNElCjqdtbALuPE+TpKmLkFXC",
-	"e+4So7EJXK4qHFLTaLk8JQrl+oKyFAHgy1pqRgW6HFctznuqRTc976JUNx6Yro1d07oigxt1aFUK3D0y",
-	"kSlYLgqi7odHVQ/TFyQ20Jtc4FlAEOCbeVY3iMqgU1mJinhQhFw1IMiKSAb7YjiM6Bus5rmQOUkyrJbR",
-	"IoQoEC/UgoxZYNwjNshzjFfPdivQOojuKOBlsyO4TzDJusgRC+hdKrhbQL4IgHAXtzEAoluFuXXmGjF7",
-	"bwOw78hPdenpx7WqqHJes5jb+BpDvjOGHH2lZvpGnBWi4qZxUdDsTxnSV44XtsE0doEMbyk194EK10Sx",
-	"0stRkTszQkPzSNuQskUXgZnRCsX4sjkJHmzKmP/etQrBHqGFoGejwrCgdDUHMKyQgJS1Yz2n7qTwN9Vr",
-	"POdiMR/W4hxaWTa7sThCkQduYKSYLk7M1T2/ZWxmC47c0TRnQOss3dv7skhb+LthP18Kh0n34Je///eD",
-	"wwGZwkB7J85aZ9SrsgGbkIjXi2oJ37oHfn1VtR3jfAG1rwb7nc2U460uQzHfYLmW8ZoZVxBXyNAOCHdQ",
-	"Rmk+kWX6t4dFQ6YghAGiq+YiJNxtWHoAM9A/a+WB3ZSTKPe1gno0OYps8bTukIEvDTyNWDOpKBcQkS4a",
-	"7Awu98gdxxrrRrlzlWlcXzX0ALn6aRHpzrmeJBmdi71QJbZiivVF16rZ84GOI3E1VaBHGI0nZQ2MJeG/",
-	"V7idPCWEDJmeM1bEmQbCjpxEuKlrxSotARXBm3/DQa+KN9d6GItlV+dbgTHWF9TsHKOKRCMukhvbiN+G",
-	"FKhwUarPUk3kC5TugB7gRc9v6Dq1k4zt7epN/GvUjNiqAEO5ymakvQqC50XGWN+sC2CDTP7JkdlSRmNo",
-	"mmpoRY9QTaZSafJ4UG83WgS6FUE6FWf/ZiVRq+nfrTO+vcu+qb7mpAXDPG0cr7m7mZy6zLQkIlN5x8CF",
-	"piWJtCx/CdgE/Tc3Sn7zxt3gvbpxrzJ9ddAQbjyzHqbnHzUTanMAXoHbeV54qpYBssLX5b94QlKqoYAA",
-	"FZXGoFJgNFmlFuKWtwnXEoJDCdFmol5kQyWkG7GUoeH8GETOxqSrMiaCpezXjomoe+eWO8ajsy1AKP7N",
-	"bM39XHg01rtWh0zpBhm+yGYsPTw9YrsbbeOYqZRerFXPdXFbpaUY2acN4kqkwUBnTy7irsqF2e7nthkT",
-	"qib4S4MCttYrzvW23nDmk4nG1CsfR2uh2Snb0F99G0yiasb6LfKiPnd66baJon+iP9EsUVhZCONTCcSn",
-	"qrXUhnl0uJYp6qWHVqoru+sXIlEvOEuTIgmoRmSZtiUVA64arsg8Mxq+lfirG5zmStvOVMvNqYL9QmlG",
-	"p0yHSnK+ptPCbStHI4a1OH/MWbbo2QJNGZlAj1BSDFPzPNIxu1H8p/DURuMOTQxW1wv8lXTfvjgjT54O",
-	"DvacTFauBe05bo02+I4MZbKoLuNh0ZJgLU9B0IdPDCZdy1KbznJ9NQPF7ljGNagi7tJxMZLgZoUoYpbw",
-	"fNrpdSZ8PAGFmGse0zR4B4s74uVJT7iCoESdUQ6Zv67S7Ehm5ODwf4M2TpqORlWj/KPdGeXrmQjNDLqW",
-	"UQZ8esxEMEJxzMSvzY3/mFGhWXIZy1mAMkUZo0lEKEQLQsF5dUIiKPpWfIsNcE9IRHlEumMczyD9m9Nc",
-	"T0icchep8XAazyBQd8+9e3peKKtg2TBn6yxFdpp9cnpxTm4Ns4xpli2IW5NIikc8am9+NHoAVNPvdSgP",
-	"IhkUPQ/mA2Lj9REYs9QaG9VW5dDWxgRu1J+uTUo6PO5S0ZH2nIVbo/1JzsmUigXungwZ2GQt/QLQhD2X",
-	"jRVzK5rrl6tmtkEFM8sT/amqQNqunBnAvIyIKeBdk3RTg66L08aC4K+s5d8ohvZhMmFptcoyRLu78F44",
-	"pR4xRP+OJzlN0wUEIFFBGM1SbmQYmqZ764q+9VaUKfdXNZaaUFCiyqDB6tgrB38XrtBvJKLpmln8wKEe",
-	"gdrYYgFGr6LseOuIwdLsE2yH3yTlIrXoRrbffXTv1vV2zytme6AKwAg5b9P8+5bPZqFT/IYKI0fa0XoA",
-	"5znLGMhhfvuKYoLBivFXHOSwzUTNp2knuP9h1qiAO9kS6pWuAvW7WUKyxX0vo5a2vPBdI+EYLomnrvZW",
-	"kYD73OXXlTuFBeZ7pDZ7iwu9Onq5OOUvGsZc1Imns1nKN9Fucdutrf1Bah+uYRwu5w4BJkUtd9s6Z7NF",
-	"Nwd1rURqu9NGnG4Z6VPXHioiz1rQPfOe30aocfLH2hegzUrrqmVLa1uRIgicIFgq8zCsNTkhrlEIRc3B",
-	"cZYTG4bDkgeKmK8DTTrBhN6iU+c4m/36aoc7vnUwzdgsYwp8feSU3B3YZlMIBex8h+1JS9nd4A80MpWZ",
-	"rigHmlFsxjujmYaIQEO4oNUnhARTF+yRScCBXgeEqmYVYgeZXaiK/J7RhQBF/he6FKXRhJaqSI27Jsma",
-	"8AEIUfhBggGtotPct2cI38Cz2KgtZTJlbYZ5a55r7aI0bzQULeCB9hawCL/LhQXqmiPb1U2wCPD7ffCB",
-	"q06TZEMWjNEn7UWYEj1rHUiby1+HA15Um82gJBq4vU2NJ4z0W7+3aEoGq7tRaXeg7Fnx6FWTFlauxUni",
-	"aCIx6kvKRprkAq0Syd4OVrPSVLOsEBLoJEroCD2YrADKut5ZNrC/tvnq/I1n+roxZsOtLuFqltLFthVt",
-	"YZZ2YdBT6PdVfHuwRixtIcqd1LKB0W+xJNyttel9AYl26XjOEyY014uLTN7xhGUhbTSVc5Y8N5T/mZxS",
-	"XgtwWhuY4iqtBB8eZnJuWA8fi/MVQaczJmepQVZBjFKCLvZM5mN7tWd2+c73boclXWpNy0ZQ9orBwMMP",
-	"FGEiwZhJrAaRcBUbrXax1+ArTSmfBpzRzSy/1BHbdxBzHL6WBFvWzRCSmGcILMcgobmT69mJY96Wl9ul",
-	"2flCdxdB15hsXAAWIlMSOBnljooL68SrHAhYGc1F2G/T+XcrOzrEsr5tISTVUd8JTAUSvMvSBpOBe6Io",
-	"KQYnUGwOTyn6YX6r3mVpVBbBaLXrCVVnANpLFmdMrxBl3BEoeBDyFDTkKXRtNygI3nc1ghpwGiKpsyAi",
-	"/sB1uOCk3VkYOt++/45cMu2w4o5lfMSZAnQIxv9N6cf7nJdB31d0Nlvpv9xu6KUb8Rt1VeAReqS2hsXl",
-	"iXmXehnT6uS4IHhVIFdvWXl+iDC9IMfYzkFSP5ezgv5ulBjL4wnSSuUVBnQsQBvR3bkN5xOqXYmiMlvA",
-	"EExl1EIsI4ibD+QdToORDRC40Te/EZokUOKi6/LQIngH7Zv1MloreEmDHKV6hBJ83npzgAmj4zuDpJFy",
-	"Znyj5dTNQbczlinperZ4w5uPLQcP87tT5HEyg3832VrRO3PNzG3koYsWaTqt5KVGnEjwGcc3p9ToC0VV",
-	"JZmRqRFrbXGsLhWudpbB0aoC4Uucjx9tFrNak9MapF68Kw9IRPMkIhCPM5FpAg39PHlAZuCOL0rsLWRO",
-	"FNMknxHXM8iCd285RzwkBxTXfhMibonFSjnmhcwKWdGIL30ucDPug+sAjszsgbLxCoplhrWaI3l1duHC",
-	"F/aOzeauhQcJJDdgpUfDoW3KP+ZKQ1c4M4TllDXY9IBjXouMJTxjsSbv3p6TCA26xXIg+SIm796+RPvu",
-	"Q0lzPXnIk9lDo9kNaXwb7ZNzrcj5s+rx7V+L97bEBNcO+wrhWvr7QkmOChdkgQ23WxzbKinmCnLzS8Bg",
-	"5nPGXFFODGKDM6WpQ64udTu2X+SKKXLx3dlzDBnZJ68rMs8JkVOuof4I1hAG8aiUl27ZzDXQjByWRERp",
-	"usD4SQV9a6LrznUnIhnD6OoG/a66fxtd8kakiyIE/IsIp29mTJw/I2dSCIM0AVm1JNKITCg+WPzZn7M0",
-	"7d8KORcP5YwJnvThIMY5xist0fQGz0UpVgZ4Rsl98TGC5zzikPLzkcY6Bbcu16pEWq5U1G5uK7fW0ieB",
-	"ohIK5t0e+cEQL4PpfMocxiEvq1xCcidziKaF0oQTaZusQqz3gnmwBF7QIGK3Epe1RFF5AbftBKk8aA09",
-	"7xDt9LmC9skiWaJe3Mg4o5aH9NuVvKtw+jNN87KmDsgFZu8owljRzuaK+e0/EnyUa4Cjq0dSsf54YHFC",
-	"wFrhuo2k+naVTEOFRXi9KBHNMP4xtOJGtQ1yZioJdzSZciS8go5hSTYlJOh6Oh8LQ+zeiPcQ5RZItjMs",
-	"rK80NWrIPjn1/IHYsNWgvCWzsRR3TJQFczkOvm8m+vb9d5fLJpFbtqjaicLYgTpwXYIaB9XRW56Ev8eo",
-	"0uW4MhWyr9SO17wcOtCVRmzYXOitlxAxPJQ0S+7p5/BGei50uJzjnItEzteWJtFUc6V5rN7j8/Xd2GF6",
-	"uMA128LFLO2tzCf2jV1tov/KnOVAsS+KbX+Wf7lX0i0M6xV8sgYxu5JeZTNhcJQNRjZPQsIuLlB3GSqx",
-	"qCItB6q9YWHeLpReogJSpGVmdZ7TcxtIa5M7xgwNl4G8/nZmbJyXAHNR7drS3bLFRUOaOfB2NKd6g4Oa",
-	"MKW3rElZedzCwF+qLo8CqouG4vunKxQY6a+ojMAoY4reF4W7sUWURO/GOhl3RbJGcaZzmd1CYHrr5l51",
-	"78fytHLG44YIoRzwtKF1/SbTfGpE/QtbomoDzH8jWKFMWSQPNPqRyaIBreiY+dfjFc1uE2kz0muCzqYH",
-	"ZccOHA/2pGXxbcqV3kktnx7u8cNK0Aau1lm4NyDpunTXg8Fgb8tOgTVfbv1yvWoAm1E0jRATg6HCaJtG",
-	"rjYie8rjQlKYsWzKobp8IFCezhqjZn2VuVSkQRkwxPCWLU48W7vLLV9rXG+w0f1V5hlhvo3OjV5UFoeo",
-	"kAyjade78tiiaWNWh65k9cwpxlSiot2NbtnCBXTBKlA9+fb9FQj/7KP1H9vvbzGVbe2i7LGsQ44rJqjQ",
-	"L+3DjcY/ABn2db0PpDz8aDQwugfIwswJIjRkkNRbejvjbvEGMfe29a24KN4LdpXcNO4mlrOmTp/4G/HS",
-	"YDxsaL3eSlZOqCQFHGQID+Hs8GejgydBt8xu6pqEA4eKpbmrUsCrZ4lCia5VHAlRzldMUydcr1IzaspY",
-	"NuQ6o9nCXKA+1kqa2pHwZs1mfcMt+YjHhLm082qcs5F8lb6JGWb7dc7O+geDo0NLVtepmr2Oh3MBbdHD",
-	"ZOrjva8VGkjf3HE2txLtjZEY3d9DKtyfGODr/L7lR4wBdiPYT3aMWE6nUtwoTbVVgDU+GFI4L8B6Eg5W",
-	"tZYVXongP7Ey2ZjGC2K+vke06oxlv3a06kUmhymbBrYvyNsXZ+Tp0eOvjLpvHiqMcaFSpEm4/KfGyj1T",
-	"Gk+4YP2M0cR8Q6CPAzTJqgovUAwLGOhN0Uth2UaLtQtuGr2UbwQ5OjjsWQIVyywxYpiteGDfqsx7FAr8",
-	"b8r6PSWTfEqFt5mPs5QKZPvF3XP1BGWME8es3sELM2DJxhnCLNyp8I3wpA0XI4IwgIzdr46ekv/3/368",
-	"f+gBn3TBccsFiczHes4CF3AeN2hQaVxLqPAJZ2nST9kdS0l5pjizas0svJzsUIFToTQNqk5XnpgCedEu",
-	"3gbQ2J6IuZa1rGQ64w/vDh66NrwPMYJadRoS6pnSNzxZPb2hHg7G4B//S9+WSu5jLyQ1k0Ixm7Zdg/9X",
-	"w0F8NBqwo+ETehQfjJ7SgzVlrJcX8qerqwvXh3Dpvh0dHm5QLNRWS+rV8b9W5NfB2Yxb3c+fS0xovt34",
-	"xfLc796ek4yNGNwlNEUUFni1ZuKJ1jN1/BBPNtlP2N1D+7B6WKJnv2lRda3I/FpWG7DQDzF5VwrkLRCh",
-	"LbTPsniCq9N9Ummbg8K0NREURSJ6JKJCzVmm3BM/5vynUGkseKipdogrSALVGKkd+4Ei9rVeWXk9F1hs",
-	"dO8EnAxM6Gxh+Kd91Ovyu1HD9FN4u6ruHYbUvRW1SSIjRkVFIRAVABfpRnAAEYaljXLVGHjE7l9DiK2s",
-	"GFT0iN+w0pKRMCAjrAA0OZtIHjOvm5RgDBy2KaNKEz2XrsXlCdHsIzbWsnv1O2bRW1boqlX8CRE/twHC",
-	"kx7BmlJ+G2+qFFNqKZe28+NB1VTRopqV1wPQK5h1JoXiSjMRLzq9ztmEZlxNaafXuWSCS6jm8GEXJr3D",
-	"wbom/uBja4zvceFwBQcAOQDvi/XWBsqssI+6WkECA4WGbELvuFGQhjlPE0V0ZkYbUaWZ0v97yK+2ZqOO",
-	"Cq++onjUVwvU5eaMjye6svmD+sYvY6yFgM9WE1Rc6aG11UNdUaJg9W8DIvvkqgsWlvmB7P1YojDpRj8q",
-	"HSxx8aPSv7b0XjkAr0aJ4mKcspsYCIABaJ5qPvO/sVDKqEa/v8OxD8FZCkq8WVQRXlCbqxHof4j3l8QT",
-	"qZggXZ4U3lJ3Ag+Ue8pyFuRmuL9+XCVwtcp5w89TKO9Tr+MmXM8FPGSrI6s3SM+DVBhl63161vWT1K5+",
-	"r+PgEDnglxULdh9oMv/BUFsVvDr8GK5xpNSqWlQazU21umBFncmlAmHrGwyppjrHRk1HGD1Qq4qkPWlT",
-	"JG1FhSpl63DbrTcd85sG59epcKwBUWXfSIFZxmINQguk6MjcFi0tizRDXZtaPn1dc4dRVtQFm0ipsCoY",
-	"d7cR5CRHv5eB3dy45XIi56IS7mB4IOT1hOY5JvPJgmBcOMxnZDYsttUtu0Xj1hSJuWZ+P09D4/b2yUsL",
-	"mx5J+S0r4dZbB6ye7TRqMyzt1rGHp6gpGG/N6iCSjkypyGmKrSmhpKLMbrGTJ3hlWOK0fIygBk/aihKz",
-	"TXQTbKBOsuJalVyrG8mDqEcieYj9xgvHS+3eyoOg+mVFjBXzmkeCjTq8HbVs1WEmW30Xtqk6X78tUHZe",
-	"W2KxU/xvUy1+Z9eBdPFfmgYihQf3O8uN5OC6Prz+FMvmAdW1HAKp9Vvtt1YOffSoOQT93M7DZf5t3vb1",
-	"rJVC4Bpm2br+LN9IWGiXWOdvxOXXeVrRhqAM2dg2aF3jKXnO2hCwLDViZFCKw/z2REIAsg0DKIhqykeg",
-	"2iyhva+HNE3zQFkVhHhrDkgUB5uzfe71m6pUp0SZ2x1QsU4Pyk2XyB3yPboTrUHqHaBbOywrm7Vuj1u7",
-	"6onUChk31Zzvi30FSzlARIzTXPE79sptBd2Cu9Oaw9i5DhPDFU4i1Mwi0nUB0dgVF3ispfLYqcGppBHp",
-	"mkdkBp3WK6GjOJanvjZqp25Ru+wp9du+L+0Qe3vU/Txot4RRb1ksp1MmEtrK5rl9JddZZm1/npUkVMK1",
-	"Zd1WLDOFTgdXwjUrOjW4sri2lCv4rj9b/da3zGlC27XghL5hkvDpLHMt0YqAtYq42bY5Z7UoslGhJtUp",
-	"uMYMF2vMgeVDcgyjGcuC/tnOWzaXWWKju6k5yTaBn59WwivBiLI1gZCGd0L0ayDyzwXTrg9bw7jbTz1b",
-	"s/s+/oNihJ5dwGqsSJolXfRTzjOuNRMraN1O+nt6hC/cqmB7HSAkuG5no1slE6AQZXVspzatvrUVG9+S",
-	"+Leq3+hbNuUiYdm2bXXl1Ny4DEY5KcLcIlvIJupZVd2RKKd7LjWdbo0IQmqGjWrLyDDcAplSnm4jSHmF",
-	"fkLFaor9VcNzIKGmzPKkguSicA/6RVaX9rp1NaHH66sJrTjgcD3NL90zXzERbI6OqwTrUt6mIUXjoV3Z",
-	"ImXKIUZSs9evaYr9oX1foeaCkQrDWFbVc3pr/XFB/5Dw/Jel5w7cRJmaBd1EmfrVSxJenp2/aigIdkrM",
-	"jxg01CvoBLRWgnzTndQJr/SnC9ii5q5DkEsgL+OYai3U19ch4WJVL6mRzDO/+5KlAS6H11AulqauvAKd",
-	"0Uxv2f2rgDkSCzP7OxWu4feSgm/GRlVj5a9i/06qTIoeURKi1MmUi1yjwhQ8hbWgai7lw+7k7coTXjP2",
-	"ilp8cD7VuholdlTA5K8jdE8LAG9VxzUcHo7O9OU0xy6Ey0FuMiiwkMBdHNJ9GyY3VmmtbTEJ8l02965w",
-	"2XVwh9fX3an734JGlNNh6nRV3M1jEqmYT2+wO8LRIzKkij05yrPUu877BA3q5oacoMGfcE0UHbF0sb9R",
-	"MzhcUABfV55TOKbAOx7gFErfBjmF0re/GU6xg6KXJdf5veQlhL2wpIyiWA6Utr26wWtVMAF0gnNNQD4P",
-	"OO6dhtEYhxrxJHIGLau7uPoeqyKxluXDuOG4ICmTu6BAu9AelqYbOF1gye653saeMZqUhSgC/cgg+aEh",
-	"DwvXQhVR+RBraVT36AeJNSltN0APcBa3/+DRIldY2TrHNZnH+8/i8P1n8a9+/8Fz/oKnTeJvPkslNUqe",
-	"9bGPeGrlX5U17Cr7jezqFdUs4zQ1uwsdFWwFboq5F0FDSDzJxW1RtjTQKmBz5sqmQ5YkTUVH3K/uzpo1",
-	"PlAE1qFIN0plTNP+hKpJ/+7g4aOvjyKo5xfJGROUH2NqylQmLLW5KXtBcdYM28ibJ4wmXDQ1f7Urcg+Z",
-	"O8c+amDISSjl83Et43NtJc4WQoaPtC09p1WUKFsIJZy6YLqADVnGTKnNzldN6OHjJ2HYXf7ptH/4+Ent",
-	"cIcLbbNlJ+xj8LgU/4l9Y54KY6FmH/XZhIbius8qqk9xUHVz1sr2QgWyFI7NEmz+2oq9+yvq+XfIwy3v",
-	"IlS1Ax/oQeq7fJCNeAqJASRhmsGmgUV59m7f9zRLRp1eJ5Ex/v+jWQkESv4wY+afMR+BA3c4C7oMqqty",
-	"wtQS00c680DB6tTm9GYzeWyZCgaum1nJihntks9bXrBL+/izQFdwN5A/Zw09Gmt7VPdygTiyVYlFuw6s",
-	"S2QWAl0NLdYF3B6GymxMkT4D1NZDpSlU9I1gy7yuZ8OOkL8bHmJBcFzpzvEzKVbQI44Q9Eh5aD1ibcTk",
-	"E6pq03DUVQWxG7mKlYqR3YUDSrY7EJ/hBcyUTsixy8AqkVAkgLqMMhvfEeanO2eZPTK3cf4Q4VuJhnX9",
-	"9TdjqztikqHWRJa8mhmhhHvCaZGSFegL1uBSAM1iQmczJlhiIzEpVBxLJGhttgCaIHQMaltZDC04UcFI",
-	"AlEL9rcI6vEdk7kXhgw3ZU4V6WZsrxiDDBfV8vyBiGO8KGdrMN2KcuYupqm9a0tcoZEOv/CpdRjTlAsx",
-	"8aTaXdL1mjjSfJf5T1BgG8SbFrJGnUGcbyZ7VPjIErRCx1ORRlb55qrX4h0Qi4ZGfxC4QjONKeHmkJ0K",
-	"FWYtzRDsFfbfwwF59c0JGPnM0BZPgEa54pBU+QKla09QCKxDLmi2CHuBdsSoYDPNwCtfDIlF8Eh/agHs",
-	"eJLj1FaHVg06tPptaJslgbSZUB06451AGliG5Byr18mMj7mgzl5hhdFRBgIqePxpfIt/YTVX88dCaTaF",
-	"GhThlrBlLbXTWPM7GwVTywQ1v7CX6AYOXORnZgARa+cpVgTfMFipDEuCbHNHarA4W5jSrC26NmPZM7po",
-	"L9Yu7e4Z/SKF52ogq+6s2EbwDgSX3OJMtoBmYn0jFW21jUWTrdvi6p2dgXhyVjwf2J7XubFxY2t+5lJc",
-	"xDVtvCFIt9rIcRUK4NJXeiyaPcyWO3mdCf0O9NVlt4NgHixb9xKrbkpNEgaj7xV5MMOFzfcPJHxn8YTf",
-	"NQE1yeioQe+DAsZq0vSmlpqmoZ/qYWzwnD+cm7VXrq0VWDJGw2g1XLyZiyZ7mmYC3c1qyd8MvNWBcImO",
-	"bUiKYAmNzTLj0p23Q/L3jC4aZ9w17XM7KJbbK+C++vSKRYYCXlaYOcIVIa7OSEIXSy7wtuQtbmwAVS74",
-	"XCg+nuhA/5zY/DmCSnLq+ccZNzNdylCc3Zn3JAiByDoxGobZVx3OgUPq6cBsrEH2T+WcKV0lrRviyhJ1",
-	"DjXpkkq/wfiwLWawb1resTZGZ2lP1fl7zdBefXy1ZWzQBKnRHi5LmOy4xGtT/TE34/qtQp2rjYU79wvQ",
-	"xKKmhys40sNyRNjXwYukc76tFjKf14Z5PfOdzlJORcyuDK9QtdebIyFqnZ5biaIeTp0rlYfGrdxdKKud",
-	"bCblvg0TrzQloahEVTao9r/8x7+Tg8GgB9kUCYv5lKYnZFAtI9lKAqpIi80QLJfWaq/ANDenPiDZ2Euz",
-	"wevm9pQv75q14WLKXVWxd+lk62J/AFeDiLYkXK+53KVAsQnnbLZxghRU2DZZ2adNFxF5tmy/rY3piplC",
-	"EcS9z198sQ1zvkAx0pbyr0EFy72li4vVoutnkbcq4nK9KC6KmPOJVIykBiW07Q/iKmOlqWpz73aN+b5Q",
-	"HoBeS5X2io6bdL2CAexKn1uj+3oPnIv3BbRWUrCAbkPH6zVA81AbmqGWlMDwMtfCOCCQavvthnhsDuwL",
-	"qAywutXb8gh7gwwTPqEhFWJXmqmdpxh09YpLpFqmsLhza4gd5xlTWLK+R4ZSTwgTibnlNs0uYA7O5LR9",
-	"mIGWbZ+tG2rNNPB+aKcO0WrFHTPG+mDRNocKbpgRTzUDNYaKhBhGN5YZVzRQl0cK6MmAdYfYlNHPU6en",
-	"18HiY/Z3280I60SHlElkbNgopCwH3q7m2VXBGME6DXUe8fONDb8rmwKFWectW7zkU75ePsYNfFc8voMS",
-	"2e2jYsvqxuV6g2hTW2QgrwSi7BRm67jq4lO6gJ4LJIe8oVLcgEL3LCPdo8OnGBwZvWU6W/RPR5plkc0A",
-	"D2Qplsw9yPhfQQx9C+pQPruSC1ZBvETDpvHsNHaRCjUXZMZoEqGz/dXZBdSiIVrKVJ2QaJSnaXSM34Ej",
-	"FHwF8CvpfpMrLphS8MtzoVk2y7iqZlIbFcGGVBpFIU/ToKPArI83rdCvzXR6bpW/vs0yxBorZj00Y4Te",
-	"UQ75AQ1F7Dhq4kWeN6iXmaG5di+wdLeTwFKXkmPh7RK81a0ET8rcRS+5riY7Qr3bxpjaolVej+QiNbCH",
-	"wGFATCi3+g1VPPZ7DQRKCTx+spa62WWoxmZ0rNpM9x7LeXxwuHY5UMb7Jlye9VWuoICxbUh3E2fMdsFT",
-	"0QmhYqEhR5qlCryUlBwNBiTKhcpnM5lpltyUo9cbpj05Cscjh9ZxOaMx6ys2o1gbSuVDxSDXD24YXp2o",
-	"qB8BWYRz11imXDSBhpiKdMv+gVgebMbU3vrl1fDTA9wKXMRkspDkY7D4pkiRWA4h/TjjGVM3XITcBCNm",
-	"5ACjTygWS5E0BRQ4eIZzM4pjd5f2G0jWXn83K6uvDFZZeAguRhxcUZe9opAGkrNBfjsNV3ZC5Qr02jlV",
-	"BJ+1PSHsHYrQhwLl1SJ8INo+2WqryOD1/dmrG4O2+WTKjIKkJnymemS4sF3/XRBA6yRXGGy7gNwyR3Zt",
-	"u/jWjSmKCtfr3rjEJ3+7fa+bG0zYTXpd7gsk3q4VtYHHN3TTuhq7MOM0rWarZL3iJqxbD/QvLm5IMA35",
-	"j9h+UUtCk6SkAlqSLsii8CY0bUIzDcgz1pm7t0GXEzP/s/WlRN0FWbez1+a5je9NKNGwhnVNB/U83HPo",
-	"VFQ7DoVKPFtNqBtTxfpcKCYUN0p1ulhqfPW4quKF+j8XizmDK/eZUadewRO+bYIRksgAh0KSWyDXkKVS",
-	"jA3SNamTLXGpTdAmPO5iNTdX8WCKpg2H47Vgj9UuKceup5FtoKJtTRiglCofRo57m3eLfva/vfYoZtM7",
-	"SIUESeb3LMhOQclWd+VPuJqldFHILBslV+Ms7SqBTbmodDtqyhL/bNQ5CKGVbXiX6GyPTPh4wpQmI54p",
-	"fWydN7/8/f8h0HsX/rLdd+FvG8Hn2wfglU5vw2a9nrS1bM+wErMNcoipEFIXndplZr43m+DQFU+d2L8n",
-	"XGmJHaNv2aySkdNsmPXwUbE4z7heXBpgWz0AFJXTXE/KTy+cMPjt+6tOoCDc+yuCHN8IfLYrc1cxRqJK",
-	"q/Ef5rdq/wclRQQ17YYL1wB+nGcsKeoIXAtXSGCfYH//Y0sEuyWFLGlnz7cd9oirwUUiOpvhV5HBhOha",
-	"dCM4OPMNnJz5wx6d+dOeXbQHpqEINLyIdNHU1CMR6sJ7+9fiWpwWei7pRinmp/cIbPnizeUVwdY4hw/N",
-	"YUV7oMIbybfocGUjjhG8tiwCNNwHtAdahQpjcWoTrWelkQNMFIFcFXNu5HB/4AwdVSMG6XqdjQ73H+0f",
-	"7B2TCM0dWCCgm2cpE7FMWLcw6uwdL32J9pO9vahHuFCa0aJ5o2fIcD45o0rsV7YGi1/a2TSefccWQRlq",
-	"CdZ7bnDsAwQ2QFybMldln5xrQmOtHKDRIGEuF8ikZlh803Hy485f+q/OLvpmBSXjmXHz+dMn6J40kstr",
-	"s8gOJhqIXu9bac71ROpTkfQTdsdSOYMqOLOUavAFnF6cAyr9gfzhDy/t03/4A+lGS22VrIhguysBdpbJ",
-	"6MrLftdUJDRLbEzKtSCECZiZkV/+/j8gqcRcM9Xzrfd0NiPQIJyLcY8oOXIhkniXpuC5cVXmrMfCDA3F",
-	"6QQVMdvHkpBcESXoLbsxguy+3dirSxLLjHkbO3T7AVLXsw3ee+6MVc/pEj2jNXKhen5oR89ObUNt/EiB",
-	"HoZhQDAMBOFYpxPsEjL484RrkspxueCYTll6RhU7MeMqRjMsn09vGYlSPuU6Ktv/Hw56ZEo/Qk4uufBa",
-	"VnajokGfIRRFh74IVhu5Ln3Fb7gf89Hv02c+e436vI84FjQycq367NBlu75oj0CuU5GlaYjesYvehIM2",
-	"NE/ZMl9peuK4HH5VrrSyja2W6lCksuCTMhbe0Ekp0oXlYnIuKkfccL5u1DKbSxWqpi2cMN0n77F3NvTu",
-	"AfEZyTYaIwErn4NFwhUQimmWcaZIZEinzPhPFCvpo8GOYEr4t++vbEL4ia+yGYCrEuJYFcosEbv7Fz8M",
-	"ZbLAqaGfGyjJRbfAyOuC67ps/WfgkvCKEadtOfw8UzLrz6hNeThG6fRG8Z9YAEsPBgPkZFQQOaM/5uZS",
-	"ALDgaOBVWHF0UpTmwomin4kRTnsg5t6UD/bIhKqbqcwY+YSLe+8alVNtTTzQzvwjZD+MLR2yfZTILAOD",
-	"Kkf4Ruej/isjdR6T6w5C2dIYhPR1J8I+WrBa+1NERpylRZSVgevePnktBSO//Nf/Ro4Ov4aLn9qPB4ew",
-	"SjSiuP6SJDpP2HQmoZqFoffWjaToFPiER0/NN2YOkjEjYCtLZWWGMHRQw4KBhJKEj6Dfmsa3sBEDJUeH",
-	"h8jcwR+INmvLdIw4nXGmqW3+j6VTHVs5vTj3LFbHnYP9wf4Ai0MyQWe8c9x5tD/Yf4R64ATkt7DEZX4Z",
-	"NzlFgBi+Z0PyHVuQS6ZRTPjq8cFXe4at42Kc1tk3OGQO19DqfXJG4wmWKDWfSSY11YxkNLMlhLDRus2R",
-	"Mkv49v13l+BbsxhnlnQ4GGBgFuSV26bRxZ1w6/f6sZq5Osff/9yh6bhz3Hl+iXnzcXZnYNrHT7fcTPno",
-	"9sevF98eDAdXB+YIbvXCvHCGkWtGGubjTq/zsXPcGX396M23j54dfnxx8M3467t8+FS/ZAfjP7366c9f",
-	"PWFfX+XqaX7xp7u3f37+rtPrmGE+3rx4/tPb/On00ZM/vXx9o3P25PHTl69nf3n/ZHa2uNT89q8/fHf+",
-	"/vwxHXQ+ffhkRSC6TuUBEIHQsXxWBkEV0/sGCx4j2EJDFeB9eC40ywRNi7aQjweP1r/1jGpqJMJ3onBO",
-	"VhSGzvH3H3odW83UwBwCshAHgBrcsYyPFjXcUS6u5fj7DmgYH3qdj32V3Pax5u9xx8irHffllOmJNGdo",
-	"O7PjtxnDhLfOMaKBWZYTmczrDwvPz0yG6gjUZeS+L7KC66kiJh/tH+1B6uy0jzJwsk/eMp1nQtl23Wa/",
-	"18IWCAXzQ4H0luSgKSHMYIwwBHLgmbcMpyccOwGxlIGNJEXTOV0oI7sXQnrkzEUo6YJ5qegwjgpNRXaP",
-	"DAErC5+10WL2yVVRZy8sWwMddCzamqpcG1kjjvQKblu+5/eA7zqdba+Q2dx2zKi4I/Nzr4g7sV22qU0L",
-	"tFwdmpUaiRDTwKfW20qnEjqE2GFhTMs2jyGG2Cox8OsJ5OJ73lfX3RUVwwo4lJYzReYyu+VibIaliihp",
-	"zr/YKvZKhAp9Rvm1vjwoP8O1BR93rrV9cipILoCI95DV1N5MzJg9bAxfWAwTyTAGdQp12f1SjZDujYPD",
-	"XHD8uLWDcmuIIpEV3jE9vVRd8Nc//KGHwlsR/oqplSTLBeh8CbsjU5kwPLKXz0/fvn528+z5n/8LdJZc",
-	"xtoIuX+hxCP/t8V4Co2/8q1BJtc9upA1K+jtroNZTMXpX1nSzdnL8+evr24un5+9fX4VGcmTQ7f24QLG",
-	"hOiaLBdW6z/DgSoEQ/pqLpGZ0VZIXc02ss8ItB0uCBXXYokYGJU4strsvi8n1ptJW/oK5gRzmxaVjsXX",
-	"IoKewZFtV1ycrL0YRlKvHXavMa6gdy3qSA+tj+0MSFRkwgzNkATpqoV1yocZhZuOkTlGNAcRqCoPoJPu",
-	"yjq77Rq/kclihTjwsT+fzyGcrl/YJZKafOAFpBgmsbq2by1spJPe3vxt+vTur9MXi79OXzyJ//Lno/gv",
-	"fz5gf3x9F0+T9G+Pvp0k7z8O/nb4YhH/8WOnGujRWQ7o6BTRAhhR1FoOqATdfKraj2183v3EqGqoRIct",
-	"vp0M/xjzN/zbF+9+Oj94zc/V+VTP/nZ2/uScH+Uv+bdP99ni25+S9+fmofnf/vLt6CU/ys/FYD8+TEU1",
-	"RuH40ZPBoLp3jCepxjUcu9iITeFiA0AaBCXcW1lxFK8WwAlk1v6ZFDqTIZ8dcFcSCdkHWT8qjFc05Bsy",
-	"0x+1kcS+oUlxmOaVg/WvvBPU0gkGeHN00EJ2u6CLVNLkSsqXNBszfO9xm8kKKvCqqBJhXj48bPOyLfZh",
-	"RMXnYMfFd5+uf/dKyldULFyQ468v2v78qfdz1dD6/YdPFXn3+Uer7sbLLMGVWfEQcEu5F8ljSPK14rQv",
-	"+xbmQs822Kj2oVWhWtYSci0XMs8Kj7Sh8O47j5TYToD4KJbRpepaTJF1mu1LwfZ6RLB54WcpwoSgWM/N",
-	"cBFhxz8QmOdcsX1yKUe6b7Ozr4W/LsMHi5aNdiADYfDXUHWLMI/URM5v7AAobIR4jlEmTj0QGd05o1Om",
-	"gTp8H0af8pGHF3TMLvlP5mq0etbVdF0KvZOZNtLbCQgH/KMN1O1jC3LzLBMJF+N9rEk6zBi9hbheVZiw",
-	"f8wZ1CWxxgQH2gq5Kgtq9G1IzA3Vnp+o8mX1ERs2Y3+qfLLe7779N8nZjU0S7hd/hzxOy8W10kUFBUGY",
-	"4oqkfMTiRZwyLzc/tOciBqgd6ygP3sU9tVgTaAVckVuOXbJC67DldTZdBQYetFhD1dDJlfUGNC1HG8qv",
-	"b/AhrMzabmln8AYGKq1F7ys6Vi8gk6HNZfg3WGKLB89c6NaLTE43euFKdlrAMsmhDot0vSMBnlwobQMj",
-	"QwB1WH1jE0BKaLZLImm1KNvodKP1aLnVatZA9HIi58+QknYM57ufnInBH99DXpvd8A2Ev6MZqUzoupnF",
-	"GnphxSic3fDEPVMSpuPO4eDwSX9w0B88vjoYHA/Mf38rQ/4MBTxe1x7DiIywPRhR5GlafmPet984Wubm",
-	"fNQ/HFwdfFXOOeLClq4zqxwZAM5ldlsuHHQQqqarF8OVY1xFsAUGL3UcWy+P/pVM8pSRA3Ir5Dxlydh2",
-	"yu2UXXyQkcHUUJ66aCbUtt9/VdFwbX5ad893CFfrq+76pR0gSvm9zCy0HJ7d2CTdgcPtm8IKftDrFGIQ",
-	"S+Auwseb0mlbxoYeg6ncE79SVAMmHAuR1snkcSeWkzWtYJydwswVw/3yWGMjcrpn2iFnuVsDKud2sbjx",
-	"aXM+A0FZAU3pFEOl5MinRfudL6nStJHZX8hsyJMEa+P/M+kUhcJgDsCHsa8ReN8uKQbe9W9pFPcnwS6I",
-	"Afm/cIn5HXr2SWSITgQlExLIuTbXHS8JF2N0vtkY3zSVczBQR/VLhGUhUSR3y49OSFQhjtHDyKPx5SvX",
-	"Ihpn8Y1i6eimXFlhbHL+/RtwfEeki0tEDyNEXUDHF0aKyfZOyiXSGMhKdY3gTs6VllOWgYinKqNyvbdP",
-	"ooKwWntj8cXNkIpbGNBAZZrrnKbpghT9IE8IUr+ipL+qLVbPZdHK7Vpcgim1D/EYLCnDNzzI87GQGUtO",
-	"nH3Y/+3o8HCfvGYsURj9Zj3818LIOkN5xwq7et0t3mCaK3FzYz3J87JCEM2Htga+kKFqWW6wPtLOh7qw",
-	"0Dk7O9g/Mrzt7HD/0PxeDyeCfvPAMtGW6jR/ojPKwbdpR1TWkwNRlUuywNP+o5osUOP+HSVjWMAINm44",
-	"7nGHwvSdgr/Xcbrk85dvzshhsbg+ndOMYeaifc7SHz5M2Q0EawBPWstbCtZo2IQRJRKPGOGSt+AwNlOh",
-	"lZnyoMXpbzp/kx3Q1Syrtu/wrIHPbQWG0DT2sYfPbdJ/gdO6/xZCAliy7tXyleKNT73OSxkX9dhWvV08",
-	"92XNjJvz5EELnnwmxSjlGLj7uyXzS0gdeCmrXP7+kkezWbIie6yxTT78mSefUDIxik8gN7W0B9ZNlSfW",
-	"Qf3L3/+ngQdY6ckwg/LgXJMhjW8dHyzijKLlcBQc/D48bgRDb6si74rGWdXRA1Cv7GwGP3IpMMhTbU39",
-	"fusE6Gj9G6+lfiFzYV0pLWjBhRey9oLy1K7u8OvNXn3r+OE/Kx1BU1CVjpCukiO9d39yYu//elUm6Mlw",
-	"sThG6PcWV6C/1aTBcY05p+S0atvFmB1U660YPTgKxq7dg1LswKC2K2qxA0noX40W/DPeyT8yvWvGbi5Y",
-	"C4vCRohfLuX82QXVyCtnLt2sppoZrGcQV3f55jV5xbIxI5CaZkNSHz19srfM2DG4qYwRxox+0hU2Lvha",
-	"LAcG2/CtqZnCZ5yEKwIRL1ZpIJTMJxC6BrWnEo4BZNfCqG8ky1OmIPoF3MHmR2tCmVIMMecZw079nv3E",
-	"NZigU0YAEiH9G+2FO5NNtlS8q2bULdRCTCw0mOvPBGDvw97/c8hf4GNF2BJ/MOgfPK5o3ztb6o7ibHZF",
-	"rq3h+HeyvVMR7p9P/fyPJnO+A7zfNYvD27QT3fVhhSisCbMpM2y0rO5p0ziZ6/+PvXdfctvW8oVfBaV/",
-	"LOWw1VJfHFtdp77TadvZ3rFjx5fJ3rOZMiESkpCmAG2CcltxuSrvMFN13mBe5LxJnuQrrAWAoETq3nY7",
-	"0VTNjrubFxCXdV+/n1gM8JLF+C50rWJ4lzRLnVdF05UdVCiw9uT7x86lNsv00SXkePIpakFdsqcsgaHH",
-	"t5+x0DgUyqvl0aZ5oPWqNqtXFuS8cpN6KMypK8xBct2gcTTPsrui3sDfiK6qpeAAqxo6Xp6Yatp1lepL",
-	"eCZUkeyxeABYinErlHicMcdtGJe7jum4zFr8S+BnEdbLylcUHZwedTtvOg973XNjdsCTMjVZ/qQx/fCu",
-	"GGB5UtcJ2btb4V9YJtGF6lpL2Lx0kOvlrBdu23cW2p7t1dlot2Xuei76L+FqYvLal/z3VLFEnyOVXWiF",
-	"PTmglVnxV9CvqkzBK4qbBX19TztwKRdeSlerxZlVyDNz5wX6iVggK0BlLyZeSTkg4zqVgJE6Ik2n9slZ",
-	"52EoIk+ECZm/g6uwWQruxIaQ+eEBLKP3Ekh6TqHbtzKTbdBH+pYYniVkxDLW02MgkZDv8AXviqQ4tse8",
-	"EJ56mbDMAhqVAQt6lmQesASGlAtyMwK24fJUcBUK/X3km2+g/TZm6ptvcGkmGXvP5VS5NWqCL+3eHSHs",
-	"hwsI/C/SbYGXDiti2O65ItFJpxMhvHTOx0zBVzym8cgy4mslqAgt8v8Wn3g+HcFzRSLQOxFJ2ATAqhES",
-	"KBQemb9W0z0SleqiIghdmmdGphQgIk1KUJu3LkiExIjFLaGgREhxhDwEgI+kn5BY1jn3mAsS5exDHhH/",
-	"enzuBYkMHlJEtJdLZBYKkOwXJNLmmRjWDM01ftkvIynYuUBs10RqGrRmWwFAmMJwAYcee+K7+lCdt00n",
-	"fmS97ah4oOvYMxvwApggTcGDHmjGJpjXLS2N6XODhbDjvsmkGBI1ohO0QqEfG/aktlyBScgy58L6v46l",
-	"np4eYi27EXHo7zNB5Qgr2byu+y4sk9Xyrv1MTcdEDkJB07Q4j/cI3q7w+LtXwBhdi6SQdhdCp59CMWTm",
-	"IxRzmyhY3CTAbI+r716hRbCCTxhM09SM4wLkgNsM9hqs4IE6+tJ0wa9ho0QX+mzYvYL3wZTDYwkXAOWj",
-	"PWEEPEYSTqnAQbWQWSqmabFtOgU+EzTV+aPs/vH7f53D7gtFafuNKEyX2aCtNnkrnOQqpKAen/0IWOmn",
-	"Xhwuz6hQNMaBlg73PaV3qF+W6FcjubJVKADS+1L/eqp3ZtM4W16+gaBNVLS3IjQ1tIYaGiETHCywSio8",
-	"JhSgi3bVl63RWW6eVxrlwcKlJ8Wl/wK7gxmT4QljSZ/G141fKu46Le7CgN3CFWfFFWefftnBdn0Nc387",
-	"7XhrOTgna8/laZVXtGR+zLWd9rfn/mTdFcfpfHvH6RQ+yfOd4MfP5Dptv9fqQsKG593ZO03BbkD1oaGk",
-	"hXTZTsJ+LPj+5E/nUR1Kj+6iz4hyktBil847Urv7jXiC1/YcNwvqlmOftSFev/7A3tAmzy20Fvg+EJlt",
-	"OlwhPzbbgpAs1e5jMU9o3vj+BRUz/QLgA1CMqXn4rD9+/+8C/NTigronYuw1CAVVaAH7QcByAFdLEf1L",
-	"UorgermnCnOkVBnh2SKfIWm2SlK6FTmEke5IxcJtyoOV9Qt7DSMFG9xjX+xCUOvKotzgHd9azOutANQY",
-	"6iM/tsklYgVCAzgiCGqBM5/+sTDVHq22BZV5uFhAZb5m95KGFwbi9UsXUpkPOqTm92KU7VCO+RXKwle4",
-	"dwitKN7dXRBawbFNmtvAzK6R07aAtLvARhBEjQjFXmAjCoxcgxgRin1BRlyZaTlkpXeHiwAGMwcY4f20",
-	"dibbrvMtw0Xgoq+AivCOASbUMznM6NjwB1UMwlwwn1D3YPu7Jw9WwPYvyfDjeKAJAhHZYVQgNOpGhNi+",
-	"GyT4HcnGnwslwi4lbEnIT20IE1Hs5b0CRSyMawOkCG9IXxtWBCCevCtFHxchI2wQFgN7DzpfCiuCiaTc",
-	"H3r/6OR+uT+UxjzlOc1lZjtEV7z5l6A4mvqUrgiWrgdgUIE1MWY5tQwtsVT5uxj4JBu9xtXVUbdzdlKQ",
-	"4zReT6CWWX8jeebQFMhLK/WQsscKOC3thkce6kI1oAMDJHWL+tA9WRfjwSqOIg7bOXnTeVhRFVzV7Foa",
-	"lqXWXRvf4f6bzoPe6Y74DiflyhpE25jD3UZovuzpr5I///Vy9iPv3Dx/3bl5/h8/3Tx/JPH/n0j+7Orv",
-	"E7jm0ePz57/91HWofJ82U3erq3OMODrgRNxSqU3sbE27U631uYeiGvvw1dgQ1pLgwrfvMWntkAmaptjC",
-	"52ApqFew5zAIhSvGADIUxXI0TCx47AXh4DAQxSAzKpXDPMhHbOYDH7TJW6wDCIWHfJCxX1msPQAwi2tw",
-	"EMi2MAg4/V80vbpU430W3XPU6T7s0POke0Tjh/ePvv32rH/Uj2N21D/tnHQePqQPOuffNj63MqnQHLeg",
-	"FjYUoV8GDMHs0hVACAVw3AEE4QCC8BcCQTA7fzetWo994PTqkqDa5pgHeGOP8JwkXNHJhNHMUM5g0Z3W",
-	"ZEOWq4BEhZdiUYoKLwXxiQyuEMLnbwOhUKEh8R3basjPAaCwXC6WQ4cH4IQDcMItACdYU3oBM2ELEVSP",
-	"l+CZ9itrFcyAluEkXBWBzfUxErYUBJ8NH2GFkbSbcXTARbgrVQb70PU15QS+A73RHrfYynuBQehZ5mFE",
-	"O8BDORUIS58EJBLTNI0QewAaPfTPerrMDQvKfQkPWzW+gkfCFgoHtkAqsRbmcA39MS/gGfp/ROo0D6nB",
-	"hiSqURrqgRT2Yp9sC6Iw56Oeef6noend0L/cClXBd6QxZH17A/usGArLRbrFTziI9gN2wl8NO2EvarAe",
-	"MmFtl3f7SrZFnbmPKjarRrYqYNtNlXye4rXlItEVrh1k4qFobaeitX3IlyXFaosC5uSY8mPD/nw8ZALg",
-	"mevJPn+asqmJpJmLofNwAKIREiqWSxoZ0nmesoCMgWFBkaZiMbYUBiRlSkmhDMVlP+NsYKr7yYALmpJ/",
-	"T/lv8BAIzlEySSkXR4/FMOVqRCaZHE9y0owwgPjO0GXra9/h36JWKGQWFPTDkTHPnmLL8XSiFSpLCM4O",
-	"GdOcZZymhkJdFM2D41BUvmfAU6Yi09iK33hPuQ/T31I0S2rjO8nojXAs1qEYS5WTjKXsPZBfj6biWmEo",
-	"EclPXT9mZvroIYCpLyM8B6p1eFjLI1DNQyFFzEwxGxqfPf2gKUsiM73Rr7L/NIkuyESmKYLULNkLxx/h",
-	"8k+RpWQ9ha5RBYdQkanIeep6N/VLmkBMF2VMTdO8jY97mkQtgm2u+sCaiyy5YnusTYyh4wA1G8i1EaND",
-	"EiUZHeQRaJ7EZjtjmqYsw2557FbtkchsN6+b+H5AaE5gvk86rYBEKRXDqX4laT59/YLcP3141L0gjrsU",
-	"lsdeYxufzZYzEPeOP1I/DvZ5RJryPcsygPr3Tggi9rTaofi77CuSTYtWXfDi7inyq+zjIvUwPaum2Xv+",
-	"nmF1f06zHJbO3InNLaDJ4MN/dFgIl08JUGLHrIJAfjE/e0HAUTHxK5qmCB+gcuyXSShPZ/qZ/57KnJIm",
-	"xWsyNpgqw0uGQ6FKCvso0w/c0kaBf+BgRnG1SMKh+dmcQGsgnFW3wuAUXsHHfLGEMehxfdaecPNDIcTr",
-	"BEPRIPux4Iv56CjJf2Q3RyOeMaLogKFdjRts8W8Fjr5WJ4nZPYqRl4+eqAAFI7G7NSDdzpGTHIUobRfJ",
-	"Xex5ZmpZtlprCP0tL82YVnyxGXr1J9uhNXoN4I4x57PRu+9/9HdTniZWjwCAvxUEsLvEgAuWHKkJjd28",
-	"6C14QzM2klMFyZjBoE3ulyQwLU0BWFjrWnz63d87JbcRb+jJZgENkLC421d076KghFZlmBpPCaOQb5OX",
-	"WqqvEurL30TqJT2qFAKEaUbkB3o3CiSmnZP6bb80AAfY2HoFfjL3V9vgWoRyZWehbIHfSoa9cgj3lJ2h",
-	"t6+e3SGe00Pb8F80WW+OD8YujA51zTBPidkmYljhYIxVVQh/Th8v9sPwVd6FtSiX5e2vtPxPlY+Xg8bD",
-	"PeXLvF+1QWWDDirn2p61xq42N7OpALYkY9FpGdFnsRwzRaIYXqGt0YAI6RmdtrCnSYGBnmWEplq4zdyb",
-	"xZAkmZwA8EsoUOYZDn1jhqHJBPaSR6NPcimv9SuG/D0TpibgUpDnVy8t8a3+GG0o4edTUuV3fBPhk28o",
-	"zy2ADM/RioSwjUVhaRPbxGBtr3sK2pth3rRL8p4D3Q00RJukJPcsMnIJD7XfP+CCq5Ef09nB+qysDoTv",
-	"nhf8jV1q4OEOt9ZlQ+bK/dozXGLb1lBf7A5eC7SYOH3s3mA9E7PkLLtwQD83tNhc1XtFX1HsDS0G7JTX",
-	"DOdcD2cv5gMMzn7E9mNu2zry2iF3S/WCxcrsYJv9XfaXmAVB8V0HrI6vsuAMls9psDkFsJtCq5U4lYqt",
-	"pg4EMWTA7INQWHmApBkhnx9IxOJv7/CWqNVzSisoVFYQilJUBWzshaiKQdTTp1KwGwIhEjNNcwGXHGC+",
-	"5gIu2Px5M5q1ClVBNtUUoQBVof0OLTEgTGTDASagUBIbNlO+VGeEogp5uQYt4xYUhp35OYXhfr2Zwlgu",
-	"xbtnW0rxcrAMdTTEymAftMkr7ZJxU5Tku4TWJIuzZUGANs4jtK/qKcE9BwEAtXyINxibhuayTxsqBDfF",
-	"EILAAH9pEUzQf3eVvSBN8G1gLJKxTFhKmEgmkou8QO7UMm2FXj7pnXX2ppdxTBcAa1M6vJtqWjOVt6Zm",
-	"D5Awd6hYa+96slrK1ijJuSDt4nYxKQiSQd4CjWYsn17iNwLhnIuarT5V0Lw7ofmo6N3FE7lIx71mk7Z/",
-	"EhCMvdrT/Whl5afjjA24qMrTV9VKwqrlkrAPORMJJLfUuz9+/5+oVf70lfK34tOd+N7263H5LQZ9dXrw",
-	"coJQvdoWUXk2jfNpZoGJ2AdA0x3a74Q8WDmpNzCYlKFoRjhxxmrSNlLYuEwSQonJIRIpCIMKLRHPCARs",
-	"kmnGVNgIzKX5jSRjmTEyyWic8xigg/lvv/nX2PCwmmbv2SxstAl+whHggfVnJGGKD0UPv8hkL11KkWeh",
-	"YClD5rNmKeHXQlbnJEFu4hxa/BIXy8Ap0HekXFzra6AlHuIJKVU5MY8tHDGIcsAcQvR1LBM+4CwhAFYB",
-	"CrNNXs9EPMqkkFN14b3nngqFK0dWpD+FmkFrX2GFIwKkYq7NGGJtt4JtCpMSLUk3Lbj3FtPVCwNIAy6B",
-	"v+zpfdFn+M1QThLo34wkZAHUSM+fHBCOHBh4rUMckRlWoLTJVXUKC4Me5RRWlfWI28yFs7auSbRbVx+C",
-	"+W06l7zImIqnzNuykOU+mUtbmITFZqfzFXzNRqmKzqZtk+tbgfZoXOpT0Oid+oYO/I503TTBkTol7jTp",
-	"SThFFGGOhy6X1aeoOCJOwkDQAgt3teD0nmKHsuW8gi1cYQL9rA+nfisc+EOU4RDaX27rrTFSY2zIrKhx",
-	"2lvVkd7Me0oIzMnPNdIBRswdf8R/oJFUqjxaZSjhjeQGutqhckgLh4wh+HczYimrspr0rze1muwYt7aa",
-	"HqNAW242vcKhW616hIugzWL4ODkA9WY+W5tGdrre4e+iFlZbyQmPA1N0FQrvHQG5ZjMCniyK1lwfuRyU",
-	"vtbfWGcl01TeGEJGA/5OUxJZ1RaFohk2XrFkGoNNd+o9FC2qN/hUNZ2w7D1XMlMBFHpYuqywcQGCXk5z",
-	"0OuUxCnNeD4LxYQq1WqT13TAtNkVS4HWB5cC/XH80nsKQDOU+cqiWMpogFRbVRnDIFQocjmNR9oyuly0",
-	"boyqaWM5blTUiYEBIhIw+WABIEdjLg+FX+NK7aJYHoR9WEjet5qhhmKJlUPWMXLshnkGT96TofOcXmvz",
-	"zdrXNMU5jKWIM5YzYgNqG5gxr9xIPSNmZ6MFVrHCW/FHTtPrIwp1f9a80PvvukCGYgZBL+UDqPC9ZrOX",
-	"sPe15Hwis2s8WfFIr0wjaPxtlmR0mvJYb/9r/ZvvMnrN8KqRzASA48CJuTTHUFsSrpwFl1BmAFtiiobe",
-	"QBkaO1IjPsj9Metr9Olv9GAoeoyECzVB60rPv5NkKwXhFouVmH1VEx0qTtLBMjpYRnfZMhoW5RJGsqPs",
-	"2NFGWhC/a9hJLpRw/NH+cwtbCaqoXTlgyUz6t8qrzCT9603NpGKAWxtKP9lHrGcpaU2IjD1HSM9T/tJ7",
-	"iuTsA5bNmkpEV3RLxwx0FJvkGGhy1pS9O2oFq60h0gydBhzRLGGZMYIg8MBVrnWLNH2XuZRE9oE8osoI",
-	"YjRjmW0Zb7XJC8ivlarHQzEtzBmjB5CMYuFDVU5nC7w3pGkNH/tYa/kYtlJr+rjNom0l1H5FBYeW5Hrq",
-	"9d8gZAUcpsRSJZm1KDi69mwYecu7d9PIbsA9GUcAhVG/C764TVSEYn4q2gz0KuRMVB2VC1MDbzadF09c",
-	"YFiCSTbVv//SY8oyFudWHADulOwCFcyHXM8Uw6gNND/PmUifAu9+A66IDzgpHvCKDaYMk8/Oblty52lx",
-	"52s+FPa2G8auU6ish06vXwJfqq0hFs0jfx7xeETiEYuvDYegHLNqK9IQQ2hb7v/byupyW3aJ3eVO+8H0",
-	"OpheX4npVVLl+7K9PPm+0voCqFxDHFH8oM2vhNEkXTejV9xqglX27lKSj6phlR2mf72pHeaPdWtL7LJ4",
-	"yFJb7OVUjZgynCPmjnuq+EatCKHuiCjGknuKRPjJ7+wVtt9Li6kombLLPAqFZapMKWJEU9Qu8TTL9Dy6",
-	"p2sVYTTPYJpPM6hMKs24sbFoKNxNSGxoEmp2CdrkO5mPMF+nTZULr5kx8Z/oql4J2HiFaeX35xWfjyIf",
-	"sjnaUvLLnqKpYtk7fHREJiwbc+jM8aqeVpXK4tiLtXpkN+amPVKPstmrqdgNkQMWz0OHPO14YJlrazb7",
-	"CY/1pymn1z4f8EUxm3UadW5/Qdk1FN6ZoR+07EHLfoYyn8eoO+pEb5nwxKqyNTUmChZPnFRRnrhnltSm",
-	"Foi1PCePRQ48vJbt2UrPOYISLHTtzwhPWoHzu9MZGQDlQVFgT2PtNYRCi1LSjBC7+F94Qn6JtF8dTVgG",
-	"mlU/yzY/u1rBiNxwkcibULib3d9++dcgk2P9lIo/5fKXqKfn/tWTK3J6evrQMgYArlMoon/+85//PHr+",
-	"/OjRo4gAbggX5O2bqwtkxoYCGS7idKr4exaYcdnrolxG+FfsIqY5IjGFIqGzVpu8pEMLyhylfMx9zuTz",
-	"TkDG9AM5Oe/g50ZyMFAsB9ZqmdM0smW5kDIJxZjmMeZNRJ7N2gSouuHfXl0x+K/opXuSFZ5/+fIp5IB4",
-	"rq9iSSjyUSanw1FgyJqzAY2ZNnEmHBiV44n+j4r5GPtz1EzlbBy1AreiUpAmaw/bqCLbfSrMX0OBsXK8",
-	"FJXrMVbNvOfsRrkQhe214YmD5IK99k5fFpGmQS4BQE8oJlGtOhI+fdszOWysqGiDymlmtrflBzHb0m5B",
-	"Y9xNUpk4WPoqdonyNl6bP+StYpm21oKGymdgPg5kNq6j5bBjdY0dNawcsEbzu7lspTo86NONvm/+pNUR",
-	"t5x1yrwtnQVCjV2+uIL1A4qNpJj/663PQi5vcw6e0w+mNVdVi4s6shMQMdWERucdYBPm4+m40Ts5x0Hi",
-	"TwW9Dhc5G7KsiojF6oNcEnXNJ6Q5oUMuLKCIllu1o8I/Vw/LH1W3A//njaxTMbI9UqzE5tus7GoEDRCf",
-	"T1eSK3/Qlw4A1v1jUbPdp0KgrYebsfTHAlFusf5db8U33bNe57zXeejYoek0We5SXrMZDPWazeovnBUR",
-	"Urj4234nPht02Fn/Pj2Lu4OHtAukVCj9G73GOJ40bKpz9Uz85q59gyulJ7NhaD2ewySYcB5uTtiIZkfA",
-	"+mpNtxFPtBHzWrUu5+lAm8XIkgNbx20AItGkbB36piyYl+sZsXVkHWii+kZrPKL5Mf79yEEA1RqxbyCA",
-	"m6IZa5qTgcvDYJkYhA0VaFvO/A544QJECfLAsHNmTKbZhAVE8d9YYMB9wEjDGDijCRdDVfQWmxfc03Iz",
-	"p6lqk0v7OyidRQwgg3SDQw2IwtJJPSlQuQIdWnpTJ2v1YqGtNN+LdQFFrvjmom3MgbvICRNLoV30aF7D",
-	"vD93075G64B9ZTNSzBTHa1vczLVtKCir5xVYJzU8Xw4sZdtAGn7da/OcR/tQNbBBrhBe9PTboFA9839Y",
-	"pyVq3GdJAkQiqYxpejSianT0vnt8+uAMetZSZvWtGtGjchWzak+SgUHZMJ1ejStzBcErGkHjb/Q3miX6",
-	"X4/Bq4BIFxDxvIIiaH2aQTOpLF6uG6+5AM0BLx07579XmjD8q3Hzaz/+BNqiRvTk/H6j13g4eHA/6Tzo",
-	"PnhwFn+b3D9/SE8GjNJOfH5Ok073nJ72B2eDbv+k3+k/ODmJk+55cj/unvc7g06Hdh7oZ/Hf2HezXC/p",
-	"2YOTbvcUk0FXI6p38el596SjV15PqFmh7mZYPJttOHuc6nin3pTECIiIQ+/WXaGqot7SzAPT7ZYJqVOJ",
-	"ak4Gr1SOx+aA1aMEPockrppCRH1uq0GcnX2AvDhLjMoz7ShGIhk+DczEQma/h+pHP4BE+n9d63Ng8diK",
-	"16Q01/4/aoQ2eQv/xfc60QDUufDQGaFZBoEY0JJQ2JmNIeIEPUB2FM3I3dwjYIBGrQvoH0qZye4ggl8o",
-	"bpj+RPMtpD8jVGDDtJW4RVrDIcDZ/Ia2KZqKzgJ0x0MRPXt8+erHR+8eP//u8aNHT3/8/vW7t6+eRba/",
-	"oYWdv0duRs3UHbn3lwYOlLwtAwEe4RS9M1yAdoEjkkuZgj4H6hIbF2BmSi/0L6u6vHGRNmrzrgOmK0wL",
-	"mYUC5rjCxlgDQM58e1kyNnYHH79Fuf3SHK9bad+ZMxPwLK2jgD+XObCBoi9KWOpGRJA+2Jz55stHTwJy",
-	"+q05qK0LX3AY67mLBxraj+yFbfJWueuegpG/DDwNi6BrUAHbvoHiPFnz7Ku51TG/frKt4VBhmmy5J+tb",
-	"n6xHZJDP/nwZsENCa2fbp7yX6i0gI/n2bPhYc2Uvtg+qnHrTx1obWo+DJGlibSTN8uOBzMZH2mProRET",
-	"BV5daYGV2kIMDzMJA60AL58u9vRj7UQ+mwD4h40nOHhhYpQCduBA7SYdsx4BGfjoxVUQikcvrv4RkJc/",
-	"fh+Qv798/H1Avn/6BCTfz6z/Eush4phNcjTI/BYbW9WpnwkNlyNqOm7hm7m6sFESbSWcdMjz72x9Rfe0",
-	"TX40JRgFwi8XhHGwkWIKVZ1ooUBpK1eFvaitqWs2yS0pPMLpcqHni4qkLw2PP3W50IBcvXyLEYwxG8ts",
-	"RiBsqEAb4MUTOZmkLAuIiiHeii1GWGEyhn9igayW2XoY5MXVK5hDUzlLRc5vZJbA7/5B9FqbW6biNz5p",
-	"BeSasYmtM7TAwfeUF95x3HOhyIFUJpM3KiDxNCdc5NIoIohB9uU0Jw86nT9+/6/uSaejDUGYm0zNx5gE",
-	"oxnTZpl5T1AysqHni6ZpKc9hEH4BTRos4qiwGCK9Ephho2koxBRYa+TArqFVlpfGJtbDEBLXsElJP6Xi",
-	"Gie0VWwgRWd6YpS8gEIdqv+cBISJOJtNcuxvH0mV6yfqx5r8jDW5M/wyMgFSc0JxcUkz52Nc+cAue0BO",
-	"gk6ng2vbCooRRFOhn6JnHVR0ZMd0M5q1yc8j5lvqJKXxNWAemQ1IKB5BoW3dgFBy3jk1yVOeX4CbYdBU",
-	"zR4GArxU5lClrUh/qmbmtlBExTXv9B8iQtW1wqp9bS+pkczydIZw1/o7SwjLEmNu1GAVmDCZ3ggI1GTr",
-	"dAHJpnUBc6ZN+VwSmiTe8YVOa5oXzyiws/FYt9rkimLBrXUuInQTbrR9F2gBBo9b7mEkkkFkU4+nAC0k",
-	"akQnzJVvgYuh3wRORnsnuGsAR9Ti0ERYN4MKwG9Z8CRuEZG6QnWsX8w0p3RRb+2NQffP71O8tfwAtc7F",
-	"vD+xTz8B5JzxbwHEBPWp69TAk2Jf5YF7f80+RGEQVMeFbgfW+QDEfPBwPpeHg0KlsO7HhR7ZwcMxTsmm",
-	"Dg7InCvsV65LeL5mNItHphQM+Upd85XpdYYIJ9jtR1woBlAr7xlR0z7Wp5iKP56BXRSEAhKiaMsLQCn+",
-	"2ej6CFJwkTZK0CBGywle03b1bqbUA+yikw5pjumHUJx3WhemZ49Egn3IX9IheyOvmYgAH1nLUFcPZqQt",
-	"FIRVafoBF8mVPzsbs6/CrP0ECcVPwcrLn0EhwxoXuo/6j5PGHutWLKgP7L+VsD7LLjj5oLfsGsnHuVqg",
-	"AsIBzdeC1QF4MHJIKNhyf6gTHUuRj9q2siUerQCDM2aGY9aw9EnENFBAVeDq4hT9KEOAWP66+286D3qn",
-	"9utMd1yjd7JYt7Ih9BDswLpUXlGa4ko58UweilP2n597wkVSlnwlni7/9+uJbS1mKlm68CGf6hpvkIAf",
-	"Om+sKC1tZ70fun/8/l/nHehA5SK2mMCu+holeVAiU3L8PM2bkSQ0lYIZ9iw6z/sXkDGdWeQ4jtWjUBRO",
-	"eN5CPkD9OgOW4twuAOgiTWBtURa2zgsGAJYMCIGc8HxeXM/jAq8Ek4dp8k7RF6MP8oHT9iVj9ydAl4vG",
-	"bcQVbtD9OZsbD6CWjtyU/6JFsS1NY3A7hDLL7nbX3Xlv5eB83EUEfdj3BTJwbMThLtoLz9Iy/VXjaxx/",
-	"hAtWMMC8loP8CP9oiQ8pFz3wDRh9zxTR6hOV0pAZWLOYCiIkSaUYsgwAQ0ErsaQdCq8TyhGajGligGh5",
-	"DgmKazbJ2wWHO4S8bY4GqhKAh10KZpHvuyeVagojkIBZ6saOiPpavwJz3hySaWUTCn7/TipsNUvu2eLk",
-	"PzKIso0DSffXzC+Lyzh37ElTyUHe2vH0m2O71HqtDChYqlLAa4HxuHyVwxQRJNKaNqp22OsZIOwR2Q/E",
-	"7Wf0hu+GD1sek/Nhu9uYgLUW2E6W16dDmerdohjYhyExZPkKL3glcj7IEQ6I+SMBTQGQP9E/HYXTTuc0",
-	"nk55Av9iC2D6o815BIwBsz2WPtxv0TW0gq7E0k855LT//vrFj+Q5y4aMvNTXWihsa1VAWJV4d5NmJKZp",
-	"GiGymNJOOdYWmFWDRpBmpv2QGGphZcouirRSBmTdFBDTUHi1am2iUMwbRWQfNpFBhG+1yXKzzT0IUV9l",
-	"7nC/KxO4Cb0Na2rLiMBScU6aWiy3tnK/YZPAqfVHAFwJR7DZ/tcuWu/kwwqt171ZiE/o3bjLl3xWFJA1",
-	"tJhRnwdtti/r+hAF+Aya+y3s2v0qbzwJO0UBDNzWJhw5KPJzaaPOhd6/c8q9micHhu3ym4bmfKCXBl20",
-	"utB+y+p+ZNycKgNlQXIZCnzamNm6vOI6WEJFmvg3pTU++VUCa3zOMjJkORaCyVZApiJhUGIXCgPKZYBB",
-	"POwjC3ilvTajfkVCJhJZNnruOwpyuiiV8TVLIoAx5ciKCxAZFmlL+cQ4piQR4FH1gzM5zJgCg4QSfJL3",
-	"bGAgfAjVN+bbrKFgyGRKg7lmbIL1bd4HTYW1G8glBJhUHgrT3wtIJArNlwhnMsI2Wpaw5MJPUtt3WBCz",
-	"ybSfAk3cBZmKa23ThEJmBNv6vdUzf7Tr5KDI1sEMM+gopXRI4OVqRnziCFMwhCYd02PJBBvTWZHFCUXT",
-	"ZH0MGA3Wi3pobhOWHeFHF+/RlmNlIAufu4vptX+YsrOj7rkHUxYA0AAIwhXu8y+fNoPSgw++TVIes90v",
-	"TbATYBCo++EkcCJtDYG49zzV555zmO3Ca1hB2pOXQd0SnhwaWA621ea2FW64ettqcxw2WsiOTUDYTKJ/",
-	"q4KuDUu5AKstFNGAi8QS9UFldysgG9d4IZw3sa51KCJDj4x6N6fDyEDAKSJolskb04sAhMjLisOIVxsW",
-	"ivriMJP0cHPheGRgoAVWxgblY3e0cqwaI8t+Nzc0fTj/dRhMBoZoM6f+Nd70acUIYpplM+yX4YrkdFg3",
-	"iJwO61Cz7p+VUbMWQLP2ifskhMypte2FmNKUvHj9t0ui6IDlM5KxQcbUiGWw24rSDJXTwaCoYVulbM1H",
-	"w5NfuUdqxbpZ8N8hSDnz1BNUOGT9QDWiWlStLHfbucRtk+o23CGH8rZbLW9bLGzbuaTNPGWdmjY2nuTO",
-	"KeaCRMBmHjmGfa9kzQACtMlrludcDJWV/+APU2hxgvayWCKb6LedgAhJYpblfKCPNrZ6dwyNWZtcJonH",
-	"XGvbLUJhuV+DMkVlQdHhVIACh0xY32/PhWxftIatJOde4BjFUAs1YJxSIO9Sxz3iBJ1XZebYqV5bOaPM",
-	"0sFQinV5IQzZPrwN4y/en/+Dpjzh+ey5FPlINXrdEz0xsNqvY5BEDzp6ryFB13nnU4WEc+PbxLtAF/YL",
-	"FritrG1DS+pQ3HYobvtLFrdtrbuWFLRZ7bXoZx3bOMvxmNX6XM/A0Snim8rVpblUrqm81v++ZrN7Cjmv",
-	"r5m4h1DCrTJMdmBaz22Xuyl/cxLTKkt4YKT9l3fj2TvPZzSOWpu8jkcsmaYsCQX1U60ZKyJ/8CrzxEjZ",
-	"G1ybLc+IdtayHGLFl2JGMmkawBdhA+ugAJ/PfBd5Uy23Tz/In4Zb8YWKD3X+0C+fhdVgtaFd7MV7yp+I",
-	"g8F9S3hv49J+2ylgBKdoQ8h+K8XiVBpOm0rr/NEUNx+UoxjLHEUL3FgO/vQIdTZ7LCezKovd45yDkpPC",
-	"sgy0v68CYs1C18sPVSqebf7H7/9NnFUeCmuWBz5tnr61IH8PAO4CcSnYDeGJapPXI5rZWA8AA0y4IdgL",
-	"BQyeY31NQsIGVhLpn7CSiDT1Fa2wQaYiZUqRSP8NckOQdkNZaKbLk/IxFUQx6LcRpM8IzGGypGZmLSdB",
-	"P2RLH8HmVoIv0hGzQehjznuAPfByJJngHwpvY+OaGdj7d8uWl5PZwYI/NNMfTP4akz8FEtKdLX44+Rsa",
-	"/B+t3NqwfQXuWtK/0rQs+c7ubnk9LaFYbGoJjObQvsIEkKJsrUObPP7AkVXT0/xBUUiB1aBFOEW57hdC",
-	"FRlxlctspvXbeJJyKmLmSj4MuWxO49wAKOKX3VOhgMku1YlMLeJrxsbyPUsQZJXmZMLkBIFTsRCFYu2D",
-	"KUhJpNbGochYzPh7BjG0dZty6utPJRrztgx2VcPNodfm0Guzfa9NTZfNHvprilB6ZbDhyTRNScJyylPH",
-	"UlAy2YcsnzfYsYLcN8LRpTXGuKnGDogCa7kwzgMX5Qbsz8C18DRpqmTRyNMq+At8+70IqxMuqnkSXLTd",
-	"XqDlpFL6FutB8AxJ2lGoAb5bABSiv7HSRWW/wDAUtxAGz4zOcxZIn+U3jInCs0DQMygxA/otPw2s7XnM",
-	"ZEMTdptcEiPOoaxqCD0TLt3mCvHnwkBj0gQ2MFO9BjEVLeYHMtNizgZePAmLIjgU5mvu6VEB53FEBikd",
-	"GtrpERMkZYOcyGmOTgniUXsldHX4ya63aue2ql2SB2u3UG3nR2yWPnXLuAwB5LNlNfBIIozL6lmaqjW+",
-	"8uQDqK7KNLE7v4iFHRc03/aYwA9wIBdlE5ZcSUOPbao8sQAEaLDbyEH00nzgv2ChTGzTIm78bZZkdJry",
-	"WP/w3Rxf+C+WO+hymnAmQGD+7PLtuLVlBnEWnkOF8MuMHcG7CRdqgh+k/ywnPPZ3ivfXT2a3sZTVzuFp",
-	"vyCtQIEF5sTQLFUfvOXGzzS9JjTTOrOgLjefq2cI0BpgCrQIiDMaX0MQ0g4em59YfA3g/qbemONkdwoC",
-	"c/3OXyrKmfF7DApcPVbfCV01X5+Cj6un5CwupkSLZ29CSgPvlgfudtbTtV7AV5G1nyfFMPTBStmGfPXf",
-	"LWzb9WjqX2gzmiLuxuJaOfp4JrT5O5NTO8FuF6RAFB80bhgfjvJGr/tpX4v61C0lKE4YHV/rCeVvMI8z",
-	"M6S/IcmAo0yfy0K3wjQPMjl+vObKwmnK5eP1N8KnX1ZkfDfDcfp2w5hSfWBnp+Tsof/1bvW/bm3e1/W8",
-	"emUya7bCYNdrpvyu10yt7nrN1OaNMTZgu3VnDD5g677X5qsnV+Tb04f3XRuMjT1UeDA5HZo4h0slNN2/",
-	"oBnStsr0bdPMBSn3zUbF8wwJWmSf0K612qLWhrEKC2lcGazw4kamTyPQT9FGH3S36J+r4ERW9b9+2dbX",
-	"JYI5AFm8cUXOVj2vvkuiF742z2BqLH2jvmyWf3v+acsBf4HW1pVdrQcldWhr/WrbWrfWyUtaWddKBxz7",
-	"SfYNmllLbaxGkd9Bbb20kdULbnmfZVo7DLVZ0ZgKIT6M92NIsj9Nr21rYyg8+jFQgVI7ThMXr2oZijPM",
-	"R0CT61zeAZgrvF7XUFTkGIYs91tOcymDOXh10/6KDSiuwCkUr9gRvgvhFvGhuHv0eKRiBP+tnfbBFKKd",
-	"ZjQX/rBsoC8U0KfqDcb0qDKe1TSpfocdpPZh2hpQ13wycbULyKpgCNoCmD0YJ9LnC3ZTKnOy8c+KwZER",
-	"Sw05hO3R+dHdzUx2Zwwij1AiZM5j1iZv5xpahf4j1ISAtZLFI/7ej4NWNrzCzRUdr+sXRfhtp2/k9zCY",
-	"O9F52umWuiBxmrTIGmaTfbae4id/1t7Trt972u0GG9V5rDtP67wXLsYg9vJJDRpm32PA1RykRq/zaf3p",
-	"honeoevUO6KHBtSDFbR7A2oujfDdQxOqE5wb1xVWW0fHpuv7YCNJCAUAEAZaQviV7/KMcm1euDLtoj6r",
-	"F4qsbIDA7fOwFyU8DYg1CHkkDfKFYfiCS5ipFPHrv9EQOul0SJPOGQv4rJNOt3VBYimscYfm2phe6wfS",
-	"OAf6XOY/s+3sKQVwra52/aIwrlyOU82LyCZmo0Lh1Z9DK1dR0mK46ogDGBEART43/DHkxYEO3yRoaSjQ",
-	"bAHiXWT+YoLwHBOwKsCf3XvhqQu2jJnqAMjoLdYHrAwkbz3ID4d3vg66x7a2zlvFsjtg6Zwede+XNLhZ",
-	"ae+CzsmbzsMNM5SbkOvi8dPzsXczaNP6+9rAi94V8/a22VAXpUNacnIKf0DPxsa8XdZa8lbj5OikU8oX",
-	"b2K74bU/ek3Kjq3rNZBmFU3LC5bewj7huKWHy1+JUEAu5YaJ8csbmiUGBcVKh5dxDj+v3H4u6e2O+wZ7",
-	"Eq80M/CaZnREnjG26VZdtlPKwuxgKR4sxb1YitYI2YOtaBTPLpZiUUny8a+QBqs2GpME6EyhdATL2fRH",
-	"qWn2ns3AHLbNL65ty9ofOYlsVj4izc6R3g0JNtxwy2UKd7bANMmxzk4kbQLtb7a8DkA4CCUR1PJEF4SK",
-	"mS3HI2M6CwVeEUERR9QmP5mSOxNYK1Xc5aNMTocYW6vomQdG07emiYZOc/mMi2vInaFkRx1o3s0VUVqx",
-	"AW2wyQOWsVNd6R6y4PLhqK8nhxQAbaaUsKL8EIrlFqoOWz1tJhYlDGDDAYuug6G1w/sVsd8MgB1pyixw",
-	"BmUsx1D4nak8MClMV1+INwKLKuF5CyHcbiz9rL3IPDhlAFNA+XCU21youSQU8IwALf3ykDOWyam2kf31",
-	"0DrF3NsmryWhkwkTCXI9m2lAUx6GRgXWDvanPMUtygWjGUw8LOPqZOYF6U/HE+Vjvq+CPTCVH7tnLT9v",
-	"i9OfvQzuCxS47bNobSN5bbbgl4R+sKdgiXFoD/IXbx47NIId0sZ32wxOEkAbMoq1WW1qtXaEkygU17ZZ",
-	"ZauEjz+6OtilnWePTNOZ922um6LcAmEbzu6VAHZ5DilEtKS4CsWI0ZQlPUtjb54J1kWKrQscjLKUA2Gz",
-	"y/s6e81eZ+JdodiDceA3au3NONisX+tQHvNX7vNyp2vHFq91BMSfvho0qPokJz/0N7GUVSV9VhaNVwy8",
-	"aCfYduS2Dn0XApdiA/VIBHZqFJDIjkf/G/3uot9NinR2EYoFapfAuuDzlC7Gh4ycyRwde5GBXJKxhN7a",
-	"UDStCykSxxAL/oMLMoAjCsDh3uMc0kULVcY1x35l6N3F2HSbvPF66izMRi6n8agO8qJWH4RiiULwi1v3",
-	"qxC29P0WfKEr8HjA2wmMHxeQkXPjAtIve3HL/KDtfJetimSLI2Ki7HZMjyiHdr0dHaovWAi7wp+y9bC7",
-	"+lQHjX/wbL5EQezuJgqegNvxYY69Jr+PBwPnThs4y1IUdhkxKQHes/OpqWs1B9PAFj605rMUkIdArEBI",
-	"RJz88ft/dTu2R/+CUBJhq2ZUvG5ElV9qQkz/pbkpIDQU0Xia5nxSuo0aehd9j4WbdzkLwrU1Irva/JIn",
-	"8L+n0R+//4/LA7RDEWH7ZUSaFmu42yIqprZoxb3JJFtgRgCAuM7c0R++XXD8pyn/7Sfzvq8tNr5BC+7y",
-	"xtu69tq1O2rXtlv86f4yceDSgi8JA9tNeIgDH+LAB2tpdRwYpfS/C1G6S8zXk8jbGkw2IFsLKfzKq+B0",
-	"gK1lnrQajJmgyCW7GG07FH+DZlJl3f/aesQxnQGsPl7xNIFAQsZo4jLD+vf3VDsUlvKFCr8As1SugGWe",
-	"2KvCFYDQlAGEyTr4wUOWv7QTtiJW9jO057iJakYTlqHddQGEbmruyw2yJ0a4PcaBGiRgUym2rkJ5qy9/",
-	"dMv4v6bf1E5QjdawU/Knqyn7WjEGqg6zJ5jceu4EOODkzDoxZidJLJzYV1eK/8prGnRSU96I9SRnj0SF",
-	"/xqEwlJXJj0Cdl/kkVna0q0ik3hRutsIPfUpQq9I659Q0Dxn40keoL8AmMnOnUC3Q5Gm53LBZegr4J+L",
-	"giFjToci1hIP+bGtuwS0nSV3SRn6b+BJMZJuwrKYidxDBteDvKdCkcucpuaNrTZ5DAa5GTuWGelpZokr",
-	"Xu8zlRcPv2aT/MLqXMRjNBOJrZ56eN4dGaOOsMzhPZSZXZqR344fBaGwvtm3nRZUJfnksW6RYLLQnbB7",
-	"zq8y89Y3cv++zCMYs2J5QCJ4fWRnjL5nmTddxTeAWtWf5V5j8OkCv7PyntI+MQd0fuiIxEJmPYtBsbDm",
-	"K7T7G9Ugi0Xg/fokN1wRrtSUJaTJPkw4cLlF9RAWtgxN32K6H1heTCQUsBVnBtsk5jo22uSyErEOE8d6",
-	"9JAlMBh3ZMZyi0P3EBV/LBNGIiHzd+aa6GKeyvXGKHOWMG2MygxWBnG87Y6qeqjhoi1I6VZYKK6dtjBR",
-	"3D6RA2f4uApM3Nk37uFw0t2RB24irwiyeIC+zcB54JXId4uCxOuRXbCQ5uhfq2wkPJOembSV4w7GiSn3",
-	"0gZIgchrJtyNtxE03tN0apC+zWpYib4uolf3BhQjYFKVXndphA1Otf8uM3WgwlC2GS7TvtaUdtqfrkIJ",
-	"gw6TuSfQRtCIN3qKQdJb93P15evjiNi1RKV2K829noTYFLF9s24QEEpejgl/VrZT49ujzslRt/Ome793",
-	"VgZ8XNWQgVKv1OIy9xwxHfdZprfw41dvjuCib386ef7wH2c/dL/TdpEn+uuf4i567IrXTzdrnynhJxpl",
-	"qqBpZeH4VI+oc/qm86DXPTEj2uCMLRZyzptgNuf3N/ob1QaUHJDYLqeC5YTjUgz7JGho9WfgcR6u/xVz",
-	"87rB0ZkHF6z7hidc0LTAuUupyo04gd2/yQu11eHbqeZjP63qTDqfb03qdjrFgEtbSBUzaPTgskV37UvF",
-	"bN9CS916HmVlWMJTrGhjQOgbldOfzvU8kAfcReca9eWe/Wvcwctd7BUhP2wO/ys3Pb00/fGqCizGiQ2R",
-	"aI9jPNHeUgHFHGEJkrkIQ3k0D4VL9lmLHYui0OsDO93PCDrX+gLzljdcMW1zo6VNQwGCnGWA1jHJZD9l",
-	"Y9Jk7WGbRMcOG/nY9hUdd4rU90mR8I5abWK+FRvvF5EBrNuyTolUlblvHnh7TAafC5RufmYOVThfIBH1",
-	"V1MR5nDujilnhfr2mSAnNI4/Fm7neg0ARRaYbNeUV1N1v9+qg0PR/aHofm1ylf2kae02XiNN+9csvS9q",
-	"mPRH/VvlVVmelSD7FSP3Imfbjt0u227V9+4TeyS65gIK7nP2IYeaL0yJLNTTB6HIGIaLWFIqE/vj9/9p",
-	"BcRWhgVeaRtapVBiXbDFk/FU5UTlPE1DoWjO1WDmJW0MbVZT253OCjXglEICwQwxyC+tGm75rXqqsNrz",
-	"FqT7bhVitohvlxqx6osvTUf7jMQyTbmyVBbmzz/qp2xSbO9P3Va19n7JGuwRv1CN9JktYGOJzwNxstMA",
-	"P2vd/Tr1a7bsfucatoPSP1SSfREg6v1YKVYc71xMlrExF8nmiIt4n2sTJrQvp/lXWPXxHCD/KLHzYD6k",
-	"zGStGEvuKRIpJpJ39sqoVeSITb2bigLULqGQ71mWTAsgwXLeGMLa8JiENCdU5Rb/MCClDDX+iPiArQtD",
-	"jO2/zBRtILA0IGcakjw50HbJGDUFQEgD9qB7cgnRsTy4ZhHdgpwy8GcoUx9IReLsDK6IYiJvtcmlsDRz",
-	"NCXRWB/ZIZY+IBCOaSEcU562yQvBiumesMzO0YVf8JdylatQ3IwkuaHFbO0XFlGvJ26SV+4YfAlcRDNh",
-	"tpRqmmBJoWAfcnLD2DXwEE5SRhUjAy64GqEF15+RJxlP6Ky9fn7Gfult4j5vktpU8MgTm4kCWbiaZm85",
-	"Q90vW8xGPSbz3A484Ood1P8WeaWyupSDqvjh5rh6WoL5smsXaL2CsfEvD61nO9tLTFJ18HkXhjTCAcZB",
-	"63wibwBELxQG0x2a17aKtZKmYcpdhYT22mFzfVXdXvXUgJstrfn8L4nCZVdgSfuV2SaH7qtD99VBaa7R",
-	"faUKwMEd+q4K0bitp+zy9h8dyMmaqTaHk7JAXN40roqPhxqUmMZLWFyhmCuXGre2Td+tgM3amyY5ZPAO",
-	"Gby1M3i7HnXcwesc9b9m6s4KIvgmxeKqSN1K3NSKgRe4q9uO3KzZirzdK4ahKA/fOgNrG5owATgLmyUq",
-	"rPRbyIbdhqjcFlCqoNrezmjeLiW1aLhDHbLxd4ZcbGvDf0HgpxUmvM1A7WrGH3TWwZj+IgmoXZUsHoA9",
-	"2NMjmunfYNx3qSn9iqGQpwY/wHBcl9IWbXJpyK5sa525ylTLnhkKg3JPpWXN9iiyqcDfAprBVMBDKnUA",
-	"/un2qmgrDOW3+M6DpfwXtZRf53IC2xrJ3WyrK9Sfz5O0bHiqcWcdjOZqAq5cGmni5Ulh2j2QkPK3rEhR",
-	"VX6LQwjZ7kt8xJDJtCK6/QzI9TwoFqKNYN/+7TmxOcyoyOviCoippv8QCqiYszSDimHzceXdTUrGVNCh",
-	"ea/dw2nK6HCqpbHhcG6H4rXZ42ZrmwgI7CSH/DIvxC2C3IVHs1eQ6oUCdMArdmTPT0F8WKgGsrZmgFm6",
-	"QFw6yDMbz6H0kCUuxC0rj00zthAk89sHu0ed8zLdG17y3WxdrrOVbYUnHzb2DkBG1VjmqKkPmjE5dHRs",
-	"qFVHiJ+wR3W6WpmuMI5zmnOV89jjw63E+kKlO56knIqYkX7G6HWiBZ8ceFK6R0byRgvfGRYJIWCEgbAJ",
-	"/HojLoogM1Yfmc7igNiSJmiys+gdgRF4Fl7EQ4YJRbOARiHHBWTO//u/pNvpaLtAMJKwmI9pekE6CCYi",
-	"ZF8mMxDO5vqWoYjP5I1+uq1csoypVh/wjGCHM1wOJPtty5nLksjQ3ZvqX48qMxQFFIkUTBEu4nSasATr",
-	"kVBZAqoNcovlhOeAdvIzFGMZJnH4GqND4FdanRn+W8ucDyPAom/zPJre0Jn+w3utE7FyzKfTFVi7dFHU",
-	"O6lIzwMuIKCOIhKQNiCgVk0QnrQCMuBpbv4WigjnJcIJBlB2LOSa0CFLcAKjlI+5D1x63gnImH4gJ+cd",
-	"XAAAkn8jr5mI2qGwJP5NmRF025KW2Wy4ANM5lv+MoRPmgnDjsRTv9MiiGti2K7etX2Pn+gr7s9Dhc/MO",
-	"fiJXlkG9Gp3NMsJvROpebTXCQGCVzN7kym5NKCe0i28A7+1ateqGpuznr6sq5+atYoiv9OigT5UOWfWi",
-	"140GNkppMOZuhC4Y0w98PB03eifwExf4Uzdo5LOJvp+LnA1ZhqNaYei8tFvuP072YeQ4KQW4CuedXTls",
-	"52EuAreL9H6a1D9O2/8jqp4DfIOFzodd4ZPvNnpnJWiME70grvdcT6mQ+WsUzwAGYiQ0/KngqIWQsNEi",
-	"/6qh9u10S0y3hQx6upJr97fGmnAd86y++p2efcnGlKd6t9OMjtopY/+HxmPWzrWh5TZfQZxboF+ctM9r",
-	"8S+6nb3gX8w2o1Ww5+8Vm8islkLAU9sZXHiAV7wDxuDV/KoA+2BhSnkm4WtnpK1biuCeXWUaFjZfRahl",
-	"haAsRm3DGS8pQF0vNzO9SoN14q/I0uhIQ4HeNNL/azHhEfE1ymXxiwuYOwB2SyQzyG5AWe5FZm+lhqEg",
-	"l9lLQVw9Rv/ctBjIOz0vdTq0NGd7QeLfZIApo4kiuawbnbd8+2IJWB3axj12iGz/RSPbuPyEevt0xzKQ",
-	"0vH/Cwe1a2udn3FxrUh+Iz0uZz+j1isCr+RmJE3nCVMLIh+VA5RLh6Ik/NvkO5mPsAmpz+be42Q7Oux8",
-	"MGDZXGNz64JQYdQFF8M5xuq1QXC2IJXes/L4jNXUZd2yBkuML+6XX34Wbxqw9abxi9Rjz7+/uiS72FaH",
-	"quxDVfahkGSNquw9qGkUt2uq6eV+zFQcEPIab5AhchEvrk/ja/DLADcvgpit/tGi50UmBGx+/t96YBEE",
-	"fUNhqETn0PSeubZvDwaf50RIkkoxhGYopn8xFTlPDUOGe0Qo6JByceFF4TEaes0mgA3u0LUp9sHK3Puo",
-	"OcW/nDG6unBnzwB4C77XJU5kqeNbqJxRYFDNgJ4FMtBQtAqrUueLmTUpxVtNILUvZcqo+CwMIbXVkOKA",
-	"wXcXMPi+xoJEu3V2R9IrxP+aKgSTUrVJ1Suq2BEXioFmes+ImvZVDkUjiukTadGK4Tkm+RbByY1aAbFI",
-	"CEA+iAyEobBIUrVJuzZ5SYdM1aTjTkxmxmTjQuGn46wLBIAI7zm7iQoMhBX0SAMuku9xNjaVg69hKn4C",
-	"eVWTBDPJP+vu6SmoE3QA6LRR8u0Hfcc6WaRnkLH67OmmhOYU0ahWF9eU5w5IU6Rg5EZm16AocLu9HEkm",
-	"+AdY3FdMSHJDMzaSU8VU26LeL807eXDuCZvQLDfcrZgpvZJT/WFnJ25RfrbPJyqng0EjMNW/S7/FeNiN",
-	"XlfPYTnN9WmjFX7GVWX25BLTlnJgNthdT5x8jeL5CReJmV5PLhtRsZ5YHuCRXpDI5qmf6gxZbOBWQFI8",
-	"nuRGjLQNGB8xIlFhqoHRcSEA4UIHCWNk4BoEKHhC4eM2Nwf3GLuZg7zOZDKNc9NJw7T+CQhNU5JKfASc",
-	"+qrzbI7v4+LGxmYnb9899JuVGm4zDXsSfp3KydtU7m0017X5YZyoomxly8DUMzNNq6531915U/xAnXAX",
-	"E+ewXQnF/bqtzsBNv0xrLJjxxx9N1c1a7fiF2a7VA8+VLRMb8YkKDIOAnNjQBrrpypW25ZIIdhMKc1Ob",
-	"eJg9ruCMptrqnpGMxQzoCWxwIyBUOUI4gPkacZXLbNYORfR0cASBBcBNsz5Ez1KsidyyG6QsIGfdk+VK",
-	"z4KfhaJW6eFMban0duvzP+Rq/xT9+juddHNQl9qHld75C2FPsAPUwIOHBbbuXFv0JC4I4idV+Mlt8r1z",
-	"UU2lLxPUxiPPOmftqspUe2Zuveei9OFimqYb2jmxHMlswcbpPijq6SYQ1dCvJ+7iSlvnYbWtc7IfW2c3",
-	"G+fToW7uTtAS7ygRaniIPXdxVWYHxQIkdvQRcYkdH8R1mE1W5nhWnq+KHE9RQL5diqcoKK8HwFiAq5cD",
-	"Eun3R4H1jqFU37srIs1IS46ImFSOngvv760vYXqghNmn6bEbjHzqXJ+NVmsr0IwKmb7ocZLm4+ePL1tb",
-	"juezomYslesWLeMg3w9YGV8hVsZO6gz3/paurKty8AFc6/JVz7jKVaAdU6ZyZOAO5ii31dLONAAIH6Ci",
-	"tOgYap7j3mjXP37/byjpNu141vbWwt/ipGIHnRZj9gU3IxmKXyU0y1huT2fFU+9V0CAVpVzl77zBRySX",
-	"MjWpMdtxpzXXajTw1RZ+hX7S74fbfETeTRXVdmmn6kSav5Bc+C1le2oaKz7UNY3dZlVB8brVOR7v2w8d",
-	"MndAOuoVs7LxnvKXZycoa33mnsjMGoXLkazX9gUQk6IkByWQC3guwt0y/pcpBSNOl3aDe12vZpF2LToI",
-	"RVUP8A5FB068Pjff83lE6/4y+sBqUY6P3C81UNpmxl/pmLOimdE+y4RxVsJomN31d/0U0/WYSdikpjDf",
-	"b2ukcQ6g2Tsm3XFNVotlGwE/iOQ7J5LH7lhtZbiC9VU8Y88BmTsXaqknAkCsjJL125xO9C+6nQ4YvzFN",
-	"01abvFV+2of7xWHaykzZICdUAVjQTP8mIMowC9A0BR4dOjC0ShNG8zZ5TOMRtCYY65r71rirKlUeFoY/",
-	"yja5nEdAShw80jyFD8iyoph2aUinXqTTJJmT6FvHZNYngvllG8mmLpPkVlhvYCLXGXXQMDvFTlbvX7/M",
-	"h+gfbvtptoekmsUG6Zj0qt6MpNuwfQZV2wdum0O0ZMuGEGt0AhjcTlETmiTr6J41rOSNoEVzi/QHTe2+",
-	"JC2HULykfj7K5HQ4mpP10MMQiksHiWc7GKgvy0tt71uK3AyG7h3/xkZ91gez7e40PZudAXtvx/ODu8Ic",
-	"oT+59RbU+7/3lDN8toLorBv83iA6PQF2zWb1Lv0/5TQjly+fEn3VfIy3CLRm7L28NqqdfZjokSGaWVMx",
-	"cMjhz5d5FIQiwgvUZR61EI5MsThjhnPwPcuIGmnL0XRpRSMucsgM8lyRlOrX60HFI5rRWG8fLe+SMTd0",
-	"JYCRqQAkc0KVsnyVkYu8+Aik9xR8WFUcIhR13Q9VcYh14w4/6Mlesfd/hqCRHlcRLaLzH9i6IDNthWOW",
-	"lPYVE7VdXG7XbLhL7n5vA50A3BXmMdeoaHFbz96jN1ej1/jw8CdqwyLXbLb8XOo9+FZVVKjc751ZtCcz",
-	"81cpnSaMPGLqOpdYs2NOgh0A7BaQs3r3aCm7HibUzS6RlsuXT39gs9VBFjgbh+6G2wmYWKnqh63tr9aP",
-	"lFTpWHjEOv0N5n2QewNpwtIByBhsEkWRa6RzM7pmsyggUXqN2ox8840UMfvmmwvoMwuFvvj13y6PTs7v",
-	"Q1Ahl5l27SPc4q5zAhon/qV3+y9obsZUaAuVfYgZS2AcWsZdgDQORQRnPApIrsWH0peNqHYXbcYQviCm",
-	"WTbDll1PdiDDlVZB0AnHcxWKjMUySyyFFXnfJUwkE8lFrlptEnn9FEc/sFmEZMmDqWIJoIO0yIhlrAf3",
-	"2iUPxUimRgngbAXkZsTjEQKYJFat6QlRbXIJI6ZxrghV+nsD86nw6QBgbUgbcz6GcwicyjFN0wtgY9Ya",
-	"F9lOJMCKBKh/sVg4FM3o0eNnj988Jr6GP/54zWZPk09RS3+vvqukunxr3wCeggFDY6hqvAgFJSakQvSR",
-	"ZSLXc4xBfW8nNWUGv8HVmlssKVjLrHYoUFqjiKntifmBzXaJ5XjiHgV19+TotPvm5LR3/rB3/nCZoJ6T",
-	"y0EDZmiDmA/K2FvsZNlB99VNhtGGs/j7D2trw2umJVp6/e4/xw/f/3P8ZPbP8ZP78T/+4yz+x3902fc/",
-	"vo/HSfqfp38fJT9/6PznyRPz8M8y70ldYZDeqq581x5ZNDsNwnw830p+ReMRO7qSIs9kWhGxRSzdSMgj",
-	"OOdRu6ppHtt49ajutlI9RK4+Y8uKk57bWwL1fStoC8y5e1YZLA9NaUtVWQ3bAz0D/h1AWFfJd32Fpy5d",
-	"LEuwD7lWvDDvbfJPOQX3DG1hp/Dhey8IrXTlzLVUzODsIlJYKLCYpk1eWf1HnSsKVgEMTtl8Q63Gq45v",
-	"6edYBbQ6rgVvPcS17kRcy+yV3c8VboKlNvaqKJa1jCAUpLVpRShopZKtCAXBCd46EoRaciEWNGa1kaCf",
-	"R9IYvWgFcjVnCFLVw7MMhmPTxl2CokQcyhKiCywCARgJ+A1CkU/TFIQIBUO3xKQFD8zkTUDUNB5po5lq",
-	"0YO7h/CEgR4A5oD3PIGoDoinVoADirRNrQeA4gK9CW9pYF3gt94o/v7zG4sW68s4qu9o4f3OswG+GctG",
-	"YBwWi2YIIzEDwfffU6GIUh4zEbOINKOcs0yPbhxPLmOt2+wP3PzYKqLyRWWhikjhLyDhTSiaRmSCBQ+C",
-	"tAe9yoILdmHpb1TPL5sJyrWLwVxCICgQjuzlPuBRUMbSv3BswT0itLnfJpdiVt4oofAWeK3A2ZDlz9nO",
-	"DU8le7kG7ruokMHjtU40CBdSv8EtYKPXGEzTtBE0vGUsoNY5yxq9Rn+quNC//1SJL+6ttBZcbsEMarhZ",
-	"Hwv6XvzoLVbxk14rBEq3S6UFoCnmMdtiifEdNOzJgUKfMWtsEKZaVyQ9r4V5wv3SPkSVVvdA5W66PKUH",
-	"9SG7dUGNWcmIVDEfH2NAZmk1oBV45PXV0+cmgrM6i1CZOWi1Q7GPZIEX6gcxvBToqBzqf4HCVYp0Vhff",
-	"19/5Bufla6sq3CcJ14dGZWhd5dd7C62/uM7pYkB9h6C4W7rVcXFvNx/C47cUHvfm2Cc9uHr6fMfouJZd",
-	"5oiujpF7w6gPjMOftSmkH10ZHMfQc0Vw/Hv+nhkgRi26rS1LrClbGEl6ysjbV89CEY3yfKJ6x8fYRzqS",
-	"Ksc+UhTL708i0uwzmgFxFAy8ML+g5dJwQOk/wXvAyIDAl/WoYdA9U4HYtFAwVDnzDi1gnpGEQeGvDbeT",
-	"PhUoOQ02VihWh9TL0XQyH0wvCd4gFIXduB6wkjvYu4SSfamzuUj5soBGFWHdlZK4LGVhs5izs1Ggd9up",
-	"qo3c4rY9xG4Psdu7ATdU6IfttFR95NbXU9Wm9/FH+O8GgVy4vletau4pCNS6AI85Y2Vp3elqO7wi3Irn",
-	"ciHg6ktusr7gxqeWBfchBPv1hWB3Ph71Adg5M25VGNaz4yASqxVgRSR2pV6siMSaQ7h1LNZt84VwrMfD",
-	"ClaWlph17vYl9F85A810RFvKQaRbfPvmiiTUpk/IDReJvDFNz/YFtghADkIxZPm7YgytNrl0lCxcEez4",
-	"IlIQCk+FSjRbpCyzhCXEcrnCRSIUhoIlsLSuBe2tzAoeWI+zi84uzNCYRX2PXHWEnEC3OPCqUlttwTKw",
-	"AIAvFr9yJFP7rZsQgBb8apd27jfGKHaPeJLJ8Tq+fXHHG7kH5748c41et6B0xMDifQg0PqIzLKebu/zh",
-	"3NUnQQNABXzmRviqhfd05+48W7wTgxe4LpY5Zo4T0rNhc1m615UttB/C//0nCqD1ztviwtYYm/ZMkAEf",
-	"TjN2cPZvw9k3h9bNtRZUCZ3twnRIiwO7lOewWtSiRAILz+CWVsO0G5wK6x2bvjsrVA0tMQYzoQVPTvNW",
-	"4MvhwOV1cmbI/VUobkbSPVP/bSxVTprwvwW2hrDN1C1AxAAJXh53vRzfTghelWflqxOF/RnYohjqxDa3",
-	"Amn8ERWUXGXT3zZKbLgHdQt/eUwz8jeaJHR9etcP8HVmyRu905JILoZaLXmLEdxB+Tq3Z2qZaPVVR7G5",
-	"7CBsb5NetjzVnqDcgVZ2TjBsIXK5UHw4ypcnk/T1EH7PM8qhCFY469U+oJB6pCz0LiDKChxFQoYCj4WJ",
-	"PA60GWthh5yTmkrIUhVmDMnA5R9LMSQ59GjAtTTXhqfKQ6HNVo8/v2me4EttEOO2a3pOkgfFYKwV7wU7",
-	"4U5DsV1CFGnaAWhVc0FqFQVqm5G8CcWYihmJWZbzAeTklWnasToM4gAPO1pHbaktntoF3Rmm1BvlYz1I",
-	"Loavpb7sLGjgBF+5FSoxjDd6Z50Sgfn9YJ6DvXu+GQe70xY5JZOMv6fxjPSpgo39S9DQU//CkqD/66Mr",
-	"MhjTLJZVfOLP9R/IK6kUb3j86aebNIFsIZbd4tQIZHuYDhn3FeL05xHLmCeO4KDQXG/tMjXdxkKVF+dn",
-	"C3GaFqHvWmnqAgXa3oR/e+Ym9kPMm7RWRBaOuh5mwgjPWwHAS4jiEZ77VxZEBfyPyY0VIwFx6ktcLuCx",
-	"dgQ0YySj4hraSkzq3uCZK/4bs3GNvqRZUuT0u0VOv01eUXGtQqGf1A3ISUBO//j9f/BDaY5IRaSZc4YA",
-	"bf0Mq7eEzIka0YwlrU3k4TNYBxjOqqa/N3JCfiymonLwNe19MBGljIW5udHrdoLGmH7g4+m40TvXP3CB",
-	"P3QDm9fgImdDlq3V7/fFrfiiWsGPLpxWV1DBJm70TjudoKG3DXz1ZuZ9OfhRAkR6Ij94LzkpXnKymeFf",
-	"a6GfnNZZ6Kfaet/BQvf3ZY0OSItLDob4/jWHPu7usANW2oRlXCa76Awr9bdSGdr4gJrB1eVc2uKlZJhS",
-	"ETNjftu7a83vVhvLTFVRQKoiQyVXQtrEl/aZtu0vSISHI7I+ocHYZ+8NFCVon0JB9ELhh7ybvpnslJY2",
-	"hP3fo98dlO1hrtQU+9lDQeci600si9B6cyHQXUS2SwFtG+YGuOtiiK9ozkCD0TT1r/aGB2Fs/Wf/l//v",
-	"/wIEVBOo/RIW8zFNW21iCC6cK2OiSzxboDq18ajtjPsXdq989fHw0wdBYw7itnAfunP+w4OO1r8vzUo3",
-	"eifnQUNIPS8Z/P2k49nwWvNqcZtMU/2380+lF9kih97ZWVBycZ7Cvmv0uie+s/IKQjvn37bnw+qn3cAx",
-	"TOqxG0pdjAdldICRI0eSChH9XOY01W/4hHpKFRODNkKfCvj+E3ftub52q0jSyYP9RJLclqtRV1YAHXTV",
-	"/nWVnnstgZgY0iEztGVbaylZCI8t1JTZylwMV8blPc7mshvTnxmpmOoTl5fZpQOSzElRLStDURO8H8kb",
-	"gtEUK3Mz5r25CFAVA1+aYN1GHL8s5uSrE8gGCjydvSzJqMUAeHdFALxTGQAPlgXQT2H8nnA83TZcfrof",
-	"IectZI2YK3bRIUp+ewKvWAcI+e4i7Sb+2dxC3uGLP9ZTUVkc/JwO0Y9Ii2B2QLSoo0MjgvSz6g30XoG8",
-	"D2AaiCYRVBmQc5UlTa0ccu4i2MXfQjFhWcxETocsWLhvwXz3yPchFKQYaB79CcbyV6GYioRlUO+xnbR8",
-	"o2f0q5OTZgN+LFur9zsLIe37D9qn87UXZavxqfjZCDk0Mo31eAq7HPI540nKtXOHpR3+C08XX3jWmXtd",
-	"2XT1Xnfqve3Evk3RActn26cq92VgwraoqzmmQ9LPGL1O5I04CNz9C9zv7ORqgWUkgN4eOwjeHI/5uiIX",
-	"IxvLYfBcM5vtXyam97NHsIcXygq1MwjtvLa/Ezqf9cRNMq5Y1ApC4bX6kmYkpIDuZOiC7RH9HyAcsWWz",
-	"0WCapvYPAJ6b8ZzhJZaO328XJs3Lp3YWh0wYSdjy6m8nLDu6ZjNMaEL4WLl2Zc6yUDTt4Mn9zvGYY+9L",
-	"N+h0Osdg+hbfQ+53vCs6HXsNFAuaeJHr5A6FmTEihYmdAOWXIG7icJBCkudXLwmFD6roISZzLcShKPUQ",
-	"kxcg/2WmiGK5XSaH74egTGZwiuVHthm7Rnm8wc2xqwznXvfsNZtBvx88yVq73U6nA7bvcy6m2la93/m0",
-	"UYMxVp3W9xdfxmNGrmQ2kdmGhGNmCuoEJMJwHMTc6gZdDwfAUYXaFS7EnZnunVp2c7tk81Lu2Jb+H9nS",
-	"/2XtA6+RjjiO2STnUPnAyDzQgipjvdgWggvMxnGRcDEECQNtcBMmJyngzWMgFbJ6iAvsmg6aFhEZiIa0",
-	"NFnaSWDJ/sjlNOE5S+oJh5+ab39pP31z1OJDn8C+IYhL4BiLnSnbHox6jl8+vwvq2H61dHsxYeLpI3Il",
-	"hWBx7rVmQg2QOQBGqeA5UQ5R0XwV0ICedc6gRj4UUCkEfTVDrnIGnaA1+3s1NMbqHb0/4qyFd9VVkMwv",
-	"4Y7ki4cjd1tKaJ/nrUYRVR22yTSvErN4HNTcAOsOYPPFdU4D8ljkGSVPHwXkeymHKSM/y+xaTWjMglD8",
-	"wGZxKuk1+eP3/2kFJGOTlMZWjwGRoDuDpM8GMmNt8sQoM4G9LaVeajj0oYi4NrS5IhFkCrPIslooRiI6",
-	"TSLTxaz/zcG2DIihSgF4zALEzFOmofj7zz+Q1wxh1FCUGNihkiwBbDSRzgzoWi8UofgGLIkJy5QUtiYG",
-	"cJP6erdqZav/HqlpP7owdYaZyiFsExQXO7nDjsaUp6EghCYJdPCYIDr+gcQp5WPStC0/xZokEtv/iKIz",
-	"g/j07j3L+ICzpEcAkSFqXejxUjvaEksBDGOGAB+2Cr6ogaSTCUsQ8gheHf1qSoCgvyjR4wXiSTtmGHZE",
-	"01TesOSxHswjOaZcaCeJihlJ4Cd8FhtP8lkLJwfegLOonzniwxHTszWiOaJJPaeTCcTyh9zyN7yn6ZQ5",
-	"PwphXF0fPE6YCghLFTwyMjU6rxCaCrFMaF9rw2hMP8CvkSsH/gLNARdIIXmj3S7Xzen1Z8K0Fi83fx/T",
-	"CQCJ44MyypVHOHHPQhHAPYE2vWIqTF2WvGF6f7X1/jL6TasjNW8DJlzFElABExlPsfY1cr98m6URRCLN",
-	"F4ciQuACPDkGuqB9w9L0CDiDjuWECZ4cxVJAkBvbGVpmtyviDslUpHqVo19vrpV+C+EqFHpBhAk2jlh8",
-	"bZEEcnMi9RbTYhGOIJ54ouh7YD0+OzkpprjVJj+wGZinocjYIGN+MqlP42u9tAJdcppj1xmisZuZ116X",
-	"MofdzN+ImtPBtB3QzGRuMRnevnqmyHiqctJnBCEeItKEf0Qoh1IpJ/q1/pFM2HuWygnM+VgmUGBwKcpS",
-	"qZBBZEJ5Zvh2YE9Aox06I82zzkMzfAOQj/PFc/3Mdfp4lxnfk2mVnfIFqbcrZILWd1CkG8sx0CSZadNe",
-	"+4T3jo9xDRtBAw8zPNGU+OJ/A0tv4XgunOsN/wFbyR37Eo8eLlij17DgHjASeZ1TPZxjqY2bk2Nb2Bc0",
-	"fuW59feNuAD2mjEXhqXPSCg9yGf6jJ3cf0SQJsG78A2jY/JMn2kPB2z98On8kr6c5p+b/3tri5RQpc+9",
-	"9ur+pLzgaxinV1IMUh7nB17wr8JZRktV+5Jox96a56zN87UseS+45GqJqqsyqGJHXCgmFIdyOjXtI6IK",
-	"UYxm8UjrOAisf/ONzL75hiA0aDOCYueotcAiGwqPRvZnE2E2VwcGpBiMSRvYto64UR+pfkyWaSWgH2kw",
-	"QkMRIaOpUZ2W7XstptpK1DjLEr4NU+2AiwTB+zZOWMKc/gSF4rfG41JNFm6qI9FG0MapTFld6TogUG7C",
-	"SwOK7tOab94rRbl+uyMnr36/x30M70cOt5rXFzxUW7CG7qmIHiv9CjKadVgESsCpsRRCZvPYqdYI+pfJ",
-	"eayk6brmAuN1E5rlpsDMTNPPNGMjOVXILLwRbzH2AlzBENehLg4a00my+P3333Qe9E7t979nmYIlP9kB",
-	"alDvpdUog7CdD+nm/SvSJ1wkOLtbgqRquVylH/GZn5ay+rqwh4H8q9BLXOTSxg2av0psLqOW5RHqMUxo",
-	"wlIum7oKA+0n2I117iESAF5lRsU1uH43hjis6cHr48EPBWJGX1jk/XzExoql701do43H9GdEugRrVU4V",
-	"LwTI1seI8I0eq3nOVPB/TxmWLZmv1ytJM0jslu2EdNbT/jS9hmgcBGVoKMBX1S+OZcJsmAkummOGB5Dq",
-	"9UktceB6K2zunRYohz+w2W7OaalxtJ1JpXiljDU8xSvk6y81/aZzAnEj6XWLgIY7KKVV87UnnfRYDLlg",
-	"DOEAN9VKS9dgbaVU/n6nlLobLWItIIM55/oEbe0dB41nMnYIKsuud9f9+Tzqg1v8GaEYp2pr1PN6FEaj",
-	"0uf93GPbJPOxRtd/R4Wy6YymHAygk5KLIUJO8MzmjbVqsqQkphKizJ7DszJ/TuC1dY24ymU2KzW6BV4v",
-	"mt9ZFBA6TXhOmMgzzlQLguVAF03m+eL8L3Q01hGZCkjuFMxxqGL7VBg+jXIxhqGRy/WuRvNDmzHOAmmT",
-	"7wyVHS2RVTtWeHi9RZQMhYGUJM2TTqeIQCNJnUKcyoAI6X3lrFWl4vtUbKXfH2WzV1Oxm17fO2eC/pLv",
-	"qPjcQddlysOs206649OfDMLzoAc+RxExFbspgT4Vm2uANWn+kfuTUP943FOmwNWqBPaBK6yxq9ANNzK7",
-	"RpoL0sTEZygc1XZmcXhbK2QzWUs0h+Kt6FdKZyHzOclM1hTMofAl8wWhkGgUszFXZj4sEWxfe4jmJZCV",
-	"jIoLo0qZDpfvLtW/gLTU3x1YJFVY3YPQNEJzY2v7axRacM52E1uw+ZdHo1aBI5eFEuAjawulAh95pZdb",
-	"gY/s6Oe3g0d2dPS/rBLBx05OgF3+J/nqumji44yqCpWC0UWakoTmFGpmhlImWFCd8eEIuEZYRtU0Y1CW",
-	"iiDdoTBeQEQGEmsjSD7K5HQ4ci4LpOf6LJZjpkj0RGZjZtj+sKAH+Jbu24QbT7C0JzI9hKEwtWO2fMUT",
-	"60emIsjc8n+Kv7S5eE9TnkS+3+NYS7Te0d8ZCuQb/NEyDRpyQCD1g4oguHtAxzzF9KH2h/I84/1pzgo2",
-	"k0UuQVe+bi8pnDUTVIRv0nprxnKimLBkLmO/sB0Cs3oONnHZWlD7rgKCPY9Q2ZZyqi4Io1nKtYLVKjUU",
-	"xqeDF2qXTiteB00CK4+6N5VDcLEmEyaSIynSmYkYwyLCy+xugmq6RYXcJpdmacA2qNDh1ZSrnjmCiF6b",
-	"2CMXBKwAIfN3OIrIYY3jS7Urizq0yjpwQzQWwhdR9HPzdNDyfyUtb88MK0vrLRV+oeU28FZ8N6WyQOPJ",
-	"NE1JwnLKU8hgS4GHqwfiMsB6jMCUiWKUOjApKZP3HvGJclI6FCYoDRW4eu/OZWYMmyj7EGuBBZW1VMz0",
-	"W5HvmSZe+qlNYIIAMwOLEzFxhCLvrHNW0xux/YmvTEj4Hcndbxd48faWN99Pptvj9bRJBRO1rEoqLHyU",
-	"Syqc7iWpcJB6f4LGkZ0clZr2kPXdFNT1d9hOp3k8WpSsf3/94kfynGVDRl7qK7R0RU5sLBaDyrO6tHW1",
-	"VRQKMIsopPqX5PipIjcsTX3OfTDi4a8sHQSkP83BeEW7DZ6LbPxQtkWip4MjqLrGLgtTo9BD+wuMXT1I",
-	"lVOtFc66J20yn/C3DzbOBIlevnj9hlQrp2OQksd4S2U3Nsqt7RL0+ywfLwnev7et7N1IUsJmgEPmv2ys",
-	"N8oRbKX/VfHiOdm+1QvvTK7AaKGDbiglCw5l2Hc7ZAebdseYHTxjG/v92A8Q1Brzz7jKlSmC9m6wwfwR",
-	"VQbye56MG/vvlZqiT940cj5vmWTDjCSAj4qIUilX+Tt/QBGgkrTaJGIGq/9nno+4+N8POxG5ZmyCLUTo",
-	"IJQAV8EBMCwEN3DPAhMBAu7R9wwUls19zFgOFDgDmYUiY8VDte8xSTGLYbUrjNorxC5I9i8IoPghrIjW",
-	"lPrbIFTBQR8WHghZ2wHRj4BiKX/JVtg5UEi8SM2gNb+bFq4QcxAmBeoEAGcQugXLM1O2jx52qkuRy2tV",
-	"qkh24OGn91fCh+8T3Ht9Tga89kdDv/P6b5daFw+49rFfT2jMFHllevcymIsJqj0o2LU/K88POj/qdoBv",
-	"3PpB4InFKy1LAG61zzmveI6Yai+50WtcPX715ghe9u1PJ88f/uPsh+53mxA5eNuproj4TdHe6e+lAzfm",
-	"XWE3p1XL4ymTksjYje+89Ia13SxsZS+LaAlC8WtJDhUaE4ujj+eAnpcoznxU8AFZPGjbLosZW6M1PbYf",
-	"X4FivCUUzchBQEcBieyj9L+5eGeD/giJbmCm9Q8GRDpqBSRhNEm5YCrQjhQXoUhlrP3AgKhYZqilHcum",
-	"p5VLoOpaKZtCbZyUqOVpxFCgSsRbVipFshedeOktxqae3D67lXxgS6tc99o3VHyo6x7an6K0O2ohjudF",
-	"Hm9PmSZT5r34dD6AaDuc1ii2Rmg0NVx+ld76nu5G6o3LG5ol+redoGEPggOmNGD85ek5fdN50OuemFG6",
-	"2Kh3IjdgAcQrf/SJQV7S7LqxQ3dQsWNW9wh52/eg3O+ccqclIWd1uy/61lftT2Rmwl4LGt5/zYYK3hd/",
-	"X6t+94OGaxV+eN/PShUJNnn9dRWCXJlRAzxP6XsgNsuEcXxVTkVCswQvOsKP1R4jjwGNry9N7Z5Mk1DY",
-	"8gbBbtzzmv+esmmBgaLoGNjPhKIx0kka0wmebE0Ma15ATHvzYkTSnJnYtRnwTE6zUMgbYYfVapNL4X0z",
-	"2iKLvd8G0KRpe81Csdhs1oL6CLK0v+yN/XT3SqjKXKhUL2bfFkNUdZzBXXqRHxsIkc9flu61T3HaHsox",
-	"+62cmtwoygzfgXvyTsWaS/hW3q4+BJ63LcU4hJs/R3sTSj1nU5Qk/LbtTvDMdxa0qDYIrQfC4mmm5w/w",
-	"AgAJ73Kajxq9f/2iPapxPPmBzeCnX/TF2ftqtftMxjQtoVXhtaQZjek1I9lURC1tTGepwUDqHR+n+qaR",
-	"VHnvQedBB2Scw8GfN4ixEkUOCpouLghF15iO24U6vpIjmcG6Lj4kh/6qf0/5b1AZyd7TdGqIkrOcD2ic",
-	"ew+6VIopZa2uRT7HayYI+2CUltWmwAcRYwEhhLwBG8/Cgzk8Xf81erYXn/8SQXTLCq4ZGRMpchWNmUyZ",
-	"sgU7HiDdBXEF/sJYBFaDeS9/a3LzC1/H6FgFpGiOVQGJcWIRnRBUsGlhL6AM3HO/x0qXqs8y1auuzLIZ",
-	"pddoikExK16MbwGI8CH6PsV8mRurRu1m6p4DXfbutBjX1WupX1mBIjWHQdkqalOVhTcuQAAtX3R0rGI+",
-	"1uvkvf711dPnFS83dEZ2PVWeTeN8mjHSVCw29KopUwr+obfub7De0+w9m6lWALSldpkLNpLSgUBOhooA",
-	"iUHcgc2pn6ENW1hPExxbeAoGqVT9Z5TCafPz44W74LcZG3ORlHfOZcnXWTzC5vjfUz6NrBsxYSkrSEz0",
-	"bAFd73hS2kKO4q3iMypIAqWwTy9e6c9MOf66ODGWboNkTCs8FXhMW6TgK3AypETNWWwfj9igcucXJcBy",
-	"YFKDYIaXZE3Cqw7Aa1AMZExzlnGaKtKcTrRWD0jOPuSEfcgz9AACEo+m4loZodJnCdROtwKSTDNAXcSZ",
-	"CkVBTEB+lX0VkIwNuGBm3c1fmY1SUntc8QgNpmnqEQRUcCBgHaJhmkTXo01+msqc9sg5RDShUh6gGZsy",
-	"M1XziN503vGgKfQ/Q+E4v5AEmPRnllmB1Yz8guAU4VRMZJrCIcwYGWTMlCnbWX9KjLEHeAKf/v8AAAD/",
-	"/w==",
+	"7L37chs51if4KljubJjqIWVJvlRZii8mVLLdrSrf2pLb3V3yKsFMkEQpCWQlkKJZtd7ov+YBZibie4PZ",
+	"R/gi9s/tN+kn2cA5QCYyiSSTFO2q7qmIirJIZuJ6cG4453d+7sVylknBhFa94597U0YTlsOfzy7pxPyb",
+	"MBXnPNNcit5x73LKSM5imSf3FLllueJSEKoIJUrnUkwIE5rrBdF0MiBsf7JPoqveg6tetN8b9FQ8ZTNq",
+	"GtWLjPWOe0rnXEx6nz4NeucJm2VSM6HfsiylC5Ysdx7pvGARmU+ZIHrKFcmZyqRQjMyp+YDvkbHMCTUf",
+	"GdUsIVHZdLwYfscWa4fyQsYUewzN/t3bF0SOiZ4yEufYAy7IumbfMp0vTsea5csNX7BYikQRLcmcck1G",
+	"bCxzs9I6X3AxCTbNhWYTlvc+mcYzmtMZ03bvTpViSs2Y0OdP31A9Dc+Elk8RnpB+RNXs+h9/+5/RgMgc",
+	"5qcYM9tsfhheFQcHD+Ki4An8xaI9Myj2kc6y1IzGvHxw+EPy9ceHN0ezB+JR9vjHr/Kv1RN9cHs47w16",
+	"3HSbmcEMeoLOYAZJb9DL2Y8Fz812m9315/mfcjbuHff+9/sVjd7HX9V9f4awutUXby1RrJp6STgw8Vxl",
+	"MPHGlMzXm07JNXx9h7lVE4CZncmpzFduZAxP4FxiOa1vYsomNF4Q88PaTTQvf8FNdDOz05xlKaciZmey",
+	"yFdvXwxPmNOSs8xMXYr98OjwyfO7jBEHg2PEA3+qn+dytjy01yJdWGagSuZAtdkJas49Mi0ulKZClwP+",
+	"sWD5whsxvndN9fXY9OIPdCzzGdW9415CNRtqPmO9QYDTlMO8lB0HafnNhuPTcpvRPc0XbwvRxt2PSV4I",
+	"IFyZsRz4MGEfaazThZEzXJO5LNIEnupzrUg8ZfGNGpC8SJkiVCQklfGN2jN/Xgkq1JzlZD6luno3kQPT",
+	"gyC5TFPCblm+0FMuJmRE45tjIiR+4oooLXOWDAgtEq5ZMrgSM8pTlpgt/bFgBUv2CbBS7IYrHLlg8G/O",
+	"aEpimqa23wm/ZftXomVhE1wXf0UTNqZFqnvHY5oqVi7mSMqUUVGXm/HiO7ZYXtVTUgj+Y8HIDVuQPkhk",
+	"St69O3+6R7RZlBm9McsGooazxFIEUXTM9skFneGLZllHMlmQf/zX/4aiARbG46OV/D0hyr42IAkfj1lu",
+	"JEz59sOjo33yHVsoQnPzVKZBYB89JFNz1OoM6dH4cXzIHh0Nn9CHD4YP4wdfD5/QB8nwcPQVPRwfjB/E",
+	"h4duOVF3qdazIfZrCzujH18wMTH85ejRo0FvxoX7fBii2fPxS6rjFm7k1KCFLMyWG3Ixq6GLXLCEcEEi",
+	"o0tFdvWtPrS3T95ahkQKkTKFpAPLFNM850yRyLYc1RcFGmid9XiIQ22Z7uOHK+b3GqZF0wDXsL+QLAdV",
+	"hZuPxzDkjtP/7HN4wWdcL4/8Jf1oyLRItSJ9e6DI0cGAzOhH8uhgr43PpdBc8DQeHQzMcPismPWOHx0A",
+	"+eCHingq7WzQe0Mn7IL/xJYH99by4YzlJKMTtjzCw4P2IZo3rpVpeP0wDw+6jfNS3rAWzVdm1DCSSLCP",
+	"+hr61ubhyKnDWc5uuSwUzGSfQEt4yhWfCMMYKJnJhI8Nn4FXDdug5OHBwcoZwqNttHB4cBSkhnIufzpa",
+	"P5vy4c89l8ttpvJHaGdpEmdUsSEXignFNb9lRBUjfIsoRvN4SuQty4npHfi393bbEH9sZZKWelYyyQvo",
+	"dfPRaukGPJZ569DsxzsMbyrnT1nKdMi0PBdxWiSMKDnWwwSfKrWkPk1mXKByIeeC5YpIkS5az6Wayvm1",
+	"bWRTeX6hqeZK81iFdcwLTY2+i1Q65yKR82NCBXn7/Iw8ePDgiVPfQOkk0V/+8pe/DF++HD59GhGjlpH+",
+	"u8szMuOJ4JOp3tsnT3FIx+TBAUnoQjlVMNKywbKPDo4eDw+OhgeHLdNeUle9HXrY2KCD4A6Vcw8prs/M",
+	"6vvzHhBudk3xW7bZEkATU5kyM+MBeXd55i+EkPPwxI++bpl4Qw/edNqXdKKe8zToGKhr6zQHdwCqrKBm",
+	"4oIYW4hOFOmj0wM5mPMIWBsvS2XCnO0TnAWdqNo8uGYzFRC9Kw8aiJxzfNObLs1zujC/Kr2ARTXGgvn8",
+	"no2mUt48E0km+Wp/xRwfJcw+iwbvfHoTMt7N15uasq7hO5iLS9NB94zTk2E5v6GJUf2YAm0llkIzAX/S",
+	"LEs5+p7uZ7kcpWz2n39Q6IgqZ2beSIBr0OQ6t+0MegnTlKcwJbvv5KpSEK56ZFYoTUbM2KMzqbRRLMyC",
+	"5bnMVe/4+5+rFkQxG7G85YWy+Zr+8ekDLhhT+ponvePeV6OD+OH4gD0cPaYP48PxE3oIWoqmulDmXBjS",
+	"4Bq26htqWK2biCWYqdaZOr5/P2U0F8l+wm7dkqj7I5oM3Qufuu7MG3wb9yPkEYL2jBSf0dRQJ0tIf0QT",
+	"8u3F61cDYv4q544fOZiBoLaBBrC33wM/hhinPL7b3sauEW9jnZdHGQOVVOJls3V/Uq37WdVJh0Uvh7Tr",
+	"FXcNKzLnemoNZ+thNuNmpA+M3Fqm5UNgZTaMPLTZeZqSvBCCiwnuyVOq6Ygq9k7QW8pTOnKLveX2JLa9",
+	"68Jr0NsqMzz3jBmS99gJOnWNXUTJmM2JQtfvhhv56OBBtZEXLL/lMSP10XTYUzfGof/mrva3XICYCkOx",
+	"I3CIxFOWGBFL+omci4ExzYxGw8XE/D0ulJFvsRSCxaYtBX5M8zq6WMAvI4jmM7a3T15ZT82cKhJPqZgY",
+	"xRzX1zncGLHsTI7dUoNNCt74IbjjQc/xbj68n9qWwD593/Ppwyo8l/mIJwlaUFuT17hspUZTxsCARSGC",
+	"sQT9BfOca0ZULDO2MSvwKOi512MHuqkGuCtiiWmasvyeIrlRy2RubSqYGEkkQ6ZH01TOwUsJx/r3TLCc",
+	"apk/B6fcndZ84tq6HmNjjeNsXc7lYwQfQxfITCYsrfQSJFWWkEcHDzY+10d1wTihms3potu+lKMb2kns",
+	"bHuas+/jmogxnxRmpvUV2LOrYzay9AQVolCGwRC7Ryelo9U7vvsEjhRJqWY5bPK50CwXNH1mNJU7bTG3",
+	"LflbSwUpBPuYsdgYfKANERnHRZ4bVvJjIbVz5Vr1IMHrR7x3AG6kN95iT/dxsyOK5cZahxF02+xyOrvY",
+	"5NPldUDPdkwLlGGpnExgFxPLV6slGRBhLJJyq2HfXkn9XBbibqdSSH09hlaWFaHVl1XAL9yrm/HFh9X2",
+	"vPIa6bAlQuohPr6LPXkliSriqdWGjNRayCInmglj3PadVSjHROopcz+gl8ptyC2jKUtQC3pDF6mkyaWU",
+	"L2g+uZsGlGFb11rK6xRa8zbIUQY4s9nHGKTV4cHDrx999ZiMFpptqu08PPRklZ0G0VIS13WHvbEjHmop",
+	"h/jarhXZ2nTh6pXPuCb9Q/KSf2O3wPOe70BoWdf79YyrmXWYA+sS+tr+1Dt+6G2Mc9U/QD2ZGnUUGDm+",
+	"VLryuSIPN94iT3D50ySlPO2ySd6Lu5Zh/j2FgqCHcg2ixqpFRNGFqi2NFGxpB9+WLoK7nCSvwevS6eBt",
+	"mmIiIe5KpDJ/lq9dwEpyX485S4FnuFulTffz6OuW/fTGuOmOlq/uiD1Gblkigho5uGiFrG7O/BWA/buQ",
+	"RR6zl0a94DTdlUHIPuqcxkZ7bLEIzQ4ZbYGS94aXP/lqeHRw8IAkMi4gAKf/9PXZnqfXZ7mc5HRGrnpU",
+	"aD6XeXLVG5D5lMdT5wEAL2cKWpYNh7I6RP8pG3EqSEbjGzphxLWw94vYmOXSfBYj007ZmphmlXEpzMCM",
+	"ZBzzlKG5Scs15doudHMhkRninsG9iSJc7+HBSlNiZ2LOgEqlBu6xYAkZFWpB+lH187X5JtorQ3BWWML9",
+	"KORLiAZ4zmtWKkqQSylfUrGwDkR1J6rNqWbXIKTqHMd8b4UXirPKrOaCHB5t6bN4eOQ5ny6lJDMqFk56",
+	"qm7UZIY2dEPeBRG9LedaGR+/jO/gnaCFnsqc/3RHiVL4DflmLJjUU6oI+5hZDr6ZZnxY7d+7eicdtq42",
+	"rF1s3UuuFPiN7HTMcePilqYcwlgSJjSnqWrs0Pv374enhZ6aX2OqYeHawzZxY7JcxkyB9foM4lvvprWZ",
+	"EcLDLb6GmkIJEVnwSou7Hvz0lq3YyztwqV0nZnaDHljk4K+/z0SC327srz/ytLs/lePfSLerpr1rzc6t",
+	"05yl6dC67r+9eP2KjApNbrlMqWYoVrFB1JRGheKCKQWRY6QPd4kgowtxI+TcqlBqADoFJTkrFEuWHM7A",
+	"p2kj0AlZ9TuhiiyTuWbJS5ZweglrdKeDXTZ4PTMtXsOy10xjaBrF31VPs4/6fpZSLq56TtrROGaZhjAt",
+	"o1j6I4CeN1X7H/k8oRwfgfERO75O3KF8dwjvDuGlz2Gj3VOktk6NhdmHS1nbLkRTvzkPh9YJcvrmHAPd",
+	"DBnIQhNu1AIW5wziJ7NcZizXHO/9aJadJy2h2NUuoOfT8GjrEoPwOFBqbhjGhi1M26JIrd6K95NL97Cx",
+	"iwLtGpsJt8Q8Z2rFK2t7nXKhw3NMqQJnSk7iKTWaEsRRjG2kuVmyAdGSaJamZqaK0IzmsIxLnfBkbXw4",
+	"7Nn5U/O06fidcitRH9gLMyhaiQOzAaWJBSGTORvnTE0xkhcuQqWIGaFkxkWhGVw7b7dUeOv88/IPObuV",
+	"Nyt3bm3b4DhXtVv89ct1AdcIn5Yv7QvF8vO1a/7OPIWB0tXl+fcYIG5bsJO2ZFIOc2DPhk+BPgHX9tBf",
+	"nw/lWOXoB4aXkzgXjIGGY5eg9UnTN95xtBE4nU7oqagdUJ5AyJKms4y0n1cgH2ACVGuWm3b+z+//t+H/",
+	"/eHnw8Hh0def/tPaA1gfxHvMekGqVFpmisxlfsPF5KS8qrfG7rjQRc72ySt2y/IBOqzpSDEM6u7GChxx",
+	"Ngdho0tu8K51LHOb5mO+pBOGUTf4CsHLPA69bhSt5dNvfQA2SgcyZaLvjb33IdonZ2hXobFiBb1537AX",
+	"8JkacQ77BCFbW5yIKqjlCMbuIlwaZ2XQw2hr+7M5nM3jAAu7jm5DREgEm8O6A3/qJGj+BWXEDuTBTUiY",
+	"X5Y9HJMovbmOQO17+IAY2/zxwyJPvSHtk4upISkjCU4wFp5wDUHz6WK/twmv3yWjDjFey29vIAB+M67b",
+	"TqTnT1dpQxiXdcMWVVyWxwNv2KJ//f3B8KsP3x8Mn9Dh9IebmciG+nb404efjx59+r+G+P34dPj8w89f",
+	"f6p9fLjJx8OjT3tBLouTeMExAKt+dhKq6Ya7EZKYU6peyjzIQRlc1lCBlzYQPjSWaSrnyqOcMiR00KsF",
+	"KC83+IYqRagiUVYFMWtJJgwZtXkbOjmxIgC9hfaoQXRzMEvHJyRYk2pO7XSBdLmc2WP4dIS39wqcdOqE",
+	"RBC6UH4LnzD7QxQz06t5rjfowQ9en942wjX7ucgKvVbON6Mqy5QdLb04Si8l8p4xu1MuGAHDgUuhlhmt",
+	"++mat+j1EU8gpJyWrSz3VI9b/PGwLiw7BFze0rRgLXYFTPIEpcWUZowkLGMiUY4K3LDuocv0GBN5jdju",
+	"R0Z6p+w6nkoes2hwJSJjT0ZoEEc51VxMIpRGEjpVe+Y3AocAfGbQkiL9aFakmmdVY+bBK2GJnPQj+1e0",
+	"h6a5dbuNczkjh2aLHpF+rUNjark+MaOqWsEzKRRXYKEvUbK/YW7hguRc7k5IEGum9ID8WPCfwMXLTDuo",
+	"GtJc8zGNwzI5SCWnWYbKyj65MBolS8jrVy/+4pKcvciYb99fQqTEjAtdZjmrjMV8zGNy6imofUjqsMlz",
+	"limrvX1yigzAvDktZlQMjVZOzEyBvAkGIdsTiiPIcub0RvPta5EuWsV6RdLXWso0oL1dmq8J+FG0NEZ4",
+	"UsS6cRxsmtSrGc0G5BVTqlADkjKa6CkbUr5X0+CWxtDkw4Zppwy2PIsDm/mG5TET2jBhOSZlAEQZr0ty",
+	"FjN+y5IByWUhEhy54RgJi/mMpnAYcmb6KTRLroRZNrh8p7XsOFWMZlybtvsHVbolI2OeK72HsRaN7hMj",
+	"a64EtU+6m8gZM4ejVIsmuSwyMmJTbk6lpvmE6WsMkbg23MdG6pjP99SViOB588vegLBUwbzda+Vvx6S+",
+	"cOTfyOHBAfn7vxM9lYqVY5hP5ZWY0ltWDjkhf/8PjInCR/bJe8MghI1lwNFCQKcgbJZpCGPfI0KiE09c",
+	"CWP187hIKeRTujVBrtMYlc23nBkmEqlY5sx87ZJ4rkS1jf/42/8gUzl3DbB0MSCjRcWV54xPphrSQhdk",
+	"znJWBnEhe6kUXVng1VfLcUDWhaQndC7Ta54ETsLv354R+wA5fwrXCpYLGCsXz94NF8m/TfL4WrF0fO2d",
+	"EJnjPCBb+hpyUzc8FWUObwiKAG7UwLxtNRfX8gLXw2gRPHMKzWhg8EtMrq+K0V4njmODoMPzsNwUltJP",
+	"6zkhxkDBmJk5V6yzA6fzcFZPej6Va8ezRddeZ63Jm97XQY0nK/JMKha0YJKC4d1BwCanCWhKY0eYDCLj",
+	"ltWcbhbmmIvE6A3LPX3HFsT9WhFPvY9OivtzbCR0NsY5nbG5zG/aD275iDm6X+bEjsGBbVSazsAYz8tX",
+	"Sgs5dNKHVGFKI3n34vypdX4uMkiBHPOPLmccsUE2Bf1YS7dclYlyy+OrDgkZp3SyT559hCw9yzhcqmzK",
+	"lTacPOdoQLR06plUZp+6L+R3HAP6wi6xP4AmZfqE4FZv083zwaMkC50V+toFfwT1wvOn7oSOuTm6+I7D",
+	"u3CvBpsvldwRFTfBxt8yuKyKAUKDGssgZ0klDM17EBXBKKTchQyh1l5VKLmy9r7ZOC44NkWe0XhKzEGA",
+	"m2meDIixMgZAgwOn5A9KAe20+c5H/Y+219CpAr1txgReS6pwfrb3AKE5B59mgPeUjKnzyOqNh8dn0WRi",
+	"WYRMkVdleMKywkr6RkvNIArUaZMnqJQaVRR0fsRsiCHORVXqEqha9lYMemYJoRPKxd4+eUm50JQbfjFa",
+	"kOjN64tL8o+//c/75QAiVJhaDmGZbl5Ojo9Sdm0MkSClvjMWSnUWcLllTiAAP+Yp1xCO7rVVXZfV5ULA",
+	"8zZlSZGy5Bqvy4NKhHsGr9Qh76T0728j23Dvq+jMJVnqAsLsTbV9cJ98U4A2Y1QIYWiJaphs5TZZv+AK",
+	"Qt9qecg9lsx6Te/Im1zeMkGBPdAJqM6J53a/x5LZvfCKQgd4Kb2G9jEM79Jd8drb5K4c+QKfNyeGTta+",
+	"d2megWfByKEx0HSQ3M4KpeXMGG/4UJOQSM5sMIG0ch90HvvWEH9NQA8Ic8mmfRYYAka3NzvGTyioy84r",
+	"pQOu1C1SWFunzroLKDVglQW6BJsEOgy2CwHnYecXBqlj/o6hIFpoOVRWJw/q/Z00/iJLOlkuJ8Q+aU4M",
+	"pktnVMfT7S0a13NHiwbcq3A6NzdrWrmDUeRnkCFvjEd0CMSLMuYXeXXehRuErgqq7axZiLVFL7lI/bTX",
+	"FLmaXVazipb4XzVXq5SVFxaWJTT18bpZ7Wsdnt2wLNgDzqkl6brkLLLcZbV/sOM9c+guz5MfxOri7oAw",
+	"cctSc3Sco4XmrAxQQfE8EdKqQW2OxlU88Rxffy3eg3u9xXsXQgA4PPp6AwiARwcdbkhDbrrNBr+Vr4X0",
+	"Q6Za6WbybDUP7mMHK9JxSWo+mg2Xo+Z92ezduk9lu3e363fHHgxvhx4dHBz8alwamzoovNCDg4O7+yt+",
+	"KarvRPS7cXNsRnh1F8Rm735ZR8KGMTS7dTNsuPXrnRCnW/kdthzGeq+EOiGzQhc0TSGJD3GF0B3WnMtW",
+	"voc1xzjgitjSibC2o6ZPYTOSbzHbV8bmgnqMwTe/Eqt7szn7lvM2lvJm9/n/S5nRpO+sZ7SaK6Gz4UkP",
+	"WdbdwIeDBvKqV8Fctm/6JvBmRFU3Zbd7dxtFa8tT0LAYfWtttYX03JfpS+5VtGEZKSU/HPSSS3hEUwsO",
+	"kgJs0DljN6lRJmZS6Cn89WNBc81y+FuxGadCFID5YP8IRhL5aOLB8N8WqPS9k/VA6WZCM/DfOPsNnHhZ",
+	"oRuRcVTNfvHIuLqusszwZLqYyTyb8hiOK8Q2eWZs5PxQEZnRBcFzRaiNPziB8IMl5RNDLaOm+hlhroOn",
+	"vaKSioYcT5RpzjGPa0U1V2PMv4wGpPphymiqp9cAE+16cr9JMZI0T2C8yJLgQuRKxA0GdkIidcPTVNkW",
+	"EAgldUMUElZjWEbjYOqQjUyyJOuWpjfoBRbBuR+8BYBs/sD0/O/92fnfVzMzxwCGbvrFYa85A7sIjKzm",
+	"FQ6OvJ7tMDrSA6NdEx/pEGs/W4Akzms1Q3zjoKQ38hhBQttLlk8YgQbg6In66RNFamjSUJqCMDqMIrBe",
+	"pN98Rb/5in7zFXXzFa3NYfhsvqO1Pf/mS9rCl0TT9PUY8qY39ip9aO7Jb36mX87PtPZ0/DJ+p87D+s0P",
+	"9Zn9UN0OeuWRCp3uL+Gj6pDB+5vP6l/MZ7V2z0M+rG4EXXmzQgQd8G91a7b0dAVb/af2fa2v43MC9lUK",
+	"KJtQskLLEocNNnt1NZUVFqCr8BbC+4eYPQUZWZDRkNhMBCC8usG3bM/hk6tywdTAZYnLPGF5lZcyIIz6",
+	"+HLQOeGaMIqYnh1lzQUMGnPzkE8HI1FKOdCWGNWExbDqA4IYQemqKqWG60GZMJVjNUjA69ssaal1FL5q",
+	"a5F9PRfgrkOiVyVnlCAASCOYPVTl3mwf3dQlPrxeK/EEMp61w0kENPYyaW2pLliMg9uguOLaIc/ox2sg",
+	"0sDIi1lZKgTihiFbiqbpshFYql04eK6BesrkH3/Mj7ZKA6qib1sJzG7mfCp9AstYbis5lnR/T5FIFaMm",
+	"zZkn77aW69fRco97yBfqZdoe7H+13dqUKVvLXdt0M+RCf/8PUu52ayJe37wCm1g+a8jvoL5Y247U8ZqV",
+	"x1KV64Q5ZF7SH3oUNVOWb0H89d72B7Zj7OUgEGtZAmF4XCveLAhyJW+qVeUFL6rPArabbqvgPnTuWmSF",
+	"1doOyAhDpkGsgXru0TEE1AU50+HdgyfrMqXJAgalmHbnzudl/qFokN2qqEy3Ph866R079fCXysxvnv62",
+	"9b6AbdzQ5f8XWeTtuh95PePaxxXQkqSM3oLKVohKjhjbBEEWbLR6JfFAiwK0cKlJ5KZpETvaFMtu1OFB",
+	"M6xzBTRW2HW1emUvSrOxgefFxyxexClgIOpCBeAWyCs2L0tqofFuiCbJ6VhHZS1OmSb1lEx3jQfP9Twn",
+	"QW/QkxlUzohTqeAzzeMpv2VJ20Ubn4izKeXCKwO1AWG8nwJNW3xq084JodrsPoCTYUZ3oVhe3lYaK05F",
+	"y9uaFOy0BYkncV5sp0dBvTTobYB6OUpg4K5yDAgTWCVCnRBpaHMMhVsE6x6mg+NsS0/giSL9aJJn3s07",
+	"z12E9ABQfqH8L4UKTe7Uw5A7Wy9eaMcKh7OFRFMt+Uo4Uqe/7XXu3AGorb4CarMt+UTA6NV2VHXpsAQg",
+	"q9/L8S8XEnZ3OyLyCQaSMdComEFO2peglrsTQDvoF3qxcn26wk3omJCdtLIIcob36FrZbbsc/s9SxJ2X",
+	"pcFM7Rp9aKUYQ3Lb0ctrwQjghxjRBG15VGIzhjYmlK2JYdMN+Fzrf0esRPty+361QdLYZfdSxAiF7QnI",
+	"cvvMSpBB2x7Ywvb57ksALLcN6tS2DM+UPla3KyOWSjFBH2sUT4Vj9U5fK7TiiX25USrcPL3SCA4P841U",
+	"XLe6BHGw9xTJ7GPOeWYFISIU1QZyFEq9dLAjqxcdIoRYeWlsoQwrvttx9eH583ZnFlKI3Yd+FOcq5Mgy",
+	"X2+4ntDiq+ClY20x3T1j1dnriz+ckjMpxpBYfJFBTvJbi7yat8BRrGcmlmw81yBkNW8sZdoWE9FsUFx6",
+	"VGzNNKRuo5DV1BZaoTBxkfBbnhQ09WVDfWnMm5vtA1+59X4Q4yTswZxs2GEq45swZCWecsdMYJ2ynCUs",
+	"xixu/zDVTsCUuuxzdxIWDAqGYREHo6H7AZWF0DxFw8eMpb6CLbWWLTC6Op3TPGHBWEcO1ZTwdwL5lS7y",
+	"yKEqWYKOsKmIKKY1Vp30BnAQ4ghuHm9Czi9XWIawlKG6UC4EuO8zRK2q9fKwvdp7cAAtLr/X/jTR9Uhv",
+	"WW4Bsrw9uqfIiAHwBv/JOgVJ/+Aff/vvhwcHdSqnJQFY5Dbzyk8NH+LXj/eDnrllT1ybpH+OgGh+5LAl",
+	"90Hp2x2xWM4Y1lG8bTAI/G5zgQ8D6sjZnb/eGJ8sKYl5o866XZfaqVfXpZVeEoBdtcNrGC0beJiDalC7",
+	"KKhoaFkWfEtnnJE3NL9Zq95iqrKTdzUJ5EFOl0MpOZWXXuxpQ/VD2eQPq3Wy9rjxdpZbC/2e/ApCv+1Q",
+	"d+MddMrqb+CovaXjGAB9QPhAApgsNDkmUcnILIQfmiNgqHgg33sDGzhvZEM0IJG8ZXlSsOhK9LVvgWdU",
+	"KZY45MGKxZsGuLh2lB+RvpIzVolZx6v2BlcC4AIjd2Kieni77w9zj0CZ9bLtnqcH9wY9O9Kwj6xIuH4m",
+	"dL4IX5Fj2duSj9olwUjDVE4CRk8cVvIB0NxYOYkUbACkggkcGDKBKRz7+NUty0cupwNRscDLtj+imHGA",
+	"enpWjFKupnjEl6+bYy03MA8HPepKCS0zUZddoYxkM+pQWbYIl6fvyWCIPES4VHvp3qkURXnhLnOEHjed",
+	"KVVYV3Lfl59Gr947cRIfsPCJnuaymEzJxdn5y4GhaT47Rqekadp8W15sYjjb0oIhwXZYADM0D1dzeQlA",
+	"K6+WYAvo8w4w4yXdllDj5xthk9s6JW2bwxOnhbmCJuDDn9HEm3UYm6fIxzRmnSZwYZ8tI4e6DAdqlLoS",
+	"CP2G5WW3A9V6gsDCdvv2VkDWuIo5yz275KNmv9WxrI6k+asSxMGDGdQrvPITbvUGvTIFxxthkOf7lBBU",
+	"DRyzIkxAZTXQD4okrB8UyS+uH5jxvpATI23vqh1U3H21drAs76FSm/eTZ9DI8Vixlt+01DRd3gYI5eIC",
+	"t4AzkK00TT0CabvztVIfh1P27Tpaow74ZyykA9VYWExnDPxMWGr87bOLS3L65hyQtl+evcGiG/CJQ8Uz",
+	"vTDC+5ZjmWaf/drgVLVQms0I14qlY/9mi2a8N+jN4swQPDwE11x8FhTRZ2bzx2UJtSXLv/rZnFPn9Sv1",
+	"jmURvdpvVXkC/skdV672XqvyG5XVGCJgmKi5dXNprKsfAxUd4RHSBzlOsrRQpO7M8LYOSr1xvXgphZ4q",
+	"z3vlDGqEuk4k28CGbfNP+SQD3DAOG6PxxsYoqiyrVsVTbOquHU9T3qB4Dnor1s4SnxsQTF9xaiyGktTn",
+	"fPbs7eXw6ODo8fCrPx69fPLnh98dftNNjNmxtNvJ5eJUtBniWt5534GB6HOPdXVMoOHgkKaUi8q4essU",
+	"gBo2B0ZTY1ItTp1Rsmx9eV5KgKfPFbEvkSlLkwFJ2ViTQlg1Y713j7b29QqBv8p7QFDd+tjn3//dDWKv",
+	"w5XCyksWmJF3hXLnuxJLPGpFf/fKCABwUkJ8ca3f79fx5g+bQCJvcO+82e1dYI7P4NIarjvLyr3mqOK+",
+	"GbGQlFYN3rnea+L1D8iICgEmPlNIULLQe40FWuNo22CBGofIkYu/lW66NYO9eVpaD15Qr61f7yEX92nQ",
+	"02njqfildVrMmghNA2925Nh5KlE1dCWk/xXLe3gXQFl2Pc2v1ULEHSPogVKua2GPgUNURW9B7qh/Vw03",
+	"ZZj2sk+ew0l1kOOkH0LVWAbTaJ6kNYH4H7asIuLOVDhq+SVeufg3RVlVYcS9a2ZstDq/0ntDsfz6oNNl",
+	"yD9JIYddhqpbtnq9rrJL6VJ1fDi8JzTOpVKEiVxCLX133gcVcCw4ZK+EjUivDJG//wekFNSievyIyuoq",
+	"qh/ZW6uo4b29EtZ/0lLcxdVtcXVTvOotzlXt1BZ3nK4EnCeq8Z22cPmSXVScCIGHrY/GMsD8SuDFOU4K",
+	"i7j4d9XbVkf5rXRHaRC6otyhVE1kDYSJhJhnSP/84jX5+vHB4QbWiAeUHmbMFmQdqM57WIVh1S2b/lx6",
+	"iw25CKPBi4Tl6YKLCcEoP8hWAwDshvCw8Rb26gThmSZ5tixHQrhMe58jAmOTahuxnAaqbZhv/xmrbcyY",
+	"ps44XGUTvnTPdYUusBxr2StzkUEJO2MvkxdY+n/KM1Kep9CeWTkcpLvqIMZU01ROjLEO3rYxb9g4vSyf",
+	"DNOyzy9bA2CTJJZBz2qGbcUlLqWmqSvFJ8elIulEWFhxOTz6EqUHquXGVnaaj57rtfwYL2O35sjdojjQ",
+	"Otky4X3n0Py7TRb7Z8Hq36XmugNY/11mqf0CEP9L2P4NzaTdmPSkyApYfjwxd4Dkd1rErwKOf6dWdee6",
+	"5z4U5prUrbX4bJ/PWK5CDfeD9sfaSMg2G/rLgae1G7L/HCBsW9otJ2Ab20iNStr+CsyZTufDx7KuzsZh",
+	"x7OxBcLwl4Ya+1La+oYgY3dTzzfEmrsz9tIONWufk3WI6t6xov3lUKD+5bTu/5XQwFthwEtcquBVETAE",
+	"vCRCj0e0d0LM3wEU7Q4A2rGc/jpulHZxQY5XU79hKvh0tEPk5FLV/5KgyW0a/S+vmW+iQbfA2P2mUe9S",
+	"o94SG3hZN/7CWu0OcAX/mTTeO2mxd0SL3LmWukrVbBlNUPX8RZTGLVFWf9MJf2UombW17ozv46T57rF9",
+	"MC20kbu0EuDnrMQ+fwvw1suaYCWggum/VYjB/cqf9/d/J4Yft1znn5ADl4UzksnCLxccdpAtC20v/Hr1",
+	"WYDnni4HTq/Kne/o7FgZ+79Frp8DZC7VVMgZkXO1ibpqo/o7cAm375f4fHs8IcC82uFkLMdILTOuARkt",
+	"wEViRiXIBhjfVe/vlE16WBkP2BINbKc6aNBoFSq4KrOhGkPb+a3lxNrwaojSwePcyHuEE7w64/FKlCmP",
+	"pN/IdhzUMQQCqY6Yur038LIaSV9IfSXcT58xyXGJXkK+/TK0aLSwa3TiD5YrC4MF+1bGoOaAM5mlXBOu",
+	"2yFg2gJd/bRl4YAkq3AmiGDlAqMDQsky/hoE83G4eOPWK/i7kEYC5MFAhVNgyLi3dpdg3uazXW7YWSMd",
+	"qpXaC4/T7U9wFNVuB35uwtZV1ODvvzfR2qyqnv1uVp8pONdBVlIKCXNI74Hkg5If9RixLaGAPGKA+FSa",
+	"bOCsr14+T7onjTvpclfQnDIPEQFCDEvdwF/YJcB8OQO2e/tsRnkaFJyiTaK2gHbUIRUQ+ra29WvHuTnc",
+	"BmxAGG+jAbNR75zPZizhVLO9zwOx4VjCnba+q1nQEHc7gv9qHJvy3hwJJgxeEWYdZu9XROlD+BnXyuHW",
+	"qAHWRlHAUBHyUem8iI3gDaGCCqlpOLH+lCjw7nrf1pPHHAxTW8RxV3gy+/gG+Fj4wjeL7kn4fCOtWGyT",
+	"SPhc5jcpH2tyQcdML0IDl3PBNsIOsFAE3deyfMHbKp4yiy8g5CYldy1FdVu4C/e0eRMoMHyti1EAsBCu",
+	"io8/BUPOfT1lC6g+yRJQf/Y2UKFhLKbdkOO9K1OARkqGUJ6fri+6xz0/wwpKMo/UJrg2vNZ6BtpEG1hC",
+	"Dr5B+ssrc+QVPkPomFWFXW5y5Fp9EDYIcrSwoWKYJb16pCeEpgqfiJ5d0klUh4TvFjvVDF6CzalOZUm4",
+	"Hu3XQQSqhfdjoir6aGfhkG8VNKYgyc6lLRiNL6N6WiVcq/Y065WE1awSAmcKwdU2PE22THIzoaYLj4cU",
+	"sq1Y/Mr6gAD5AtfsZqm4ImOZdxRNHeSAzYxbLQZstuSyFHjF5sMpz1l9P3ciDNYcezcm7/h3X+/OhxUb",
+	"Xn0cDzc6jtXx8/Ma1x27NUfNkW7gjBz+42///dEBSbjSXMT6M52XrtDD4fsYfyZ3iYWsMjnXsJH102os",
+	"6zZnNFins9V0Wn/qNrq6CcU7+CS3hqB2EhBQSYLfMNX8xd1tVIBH9I3YgMhrIvr8J2LzmrRbXUp+al/c",
+	"VAq2cW0CCuDZcWplaDvGyy7MqWxhD/RJmZ901cPYIfOtzfHqmwf3rnp3PfXl6FcQ5F357Z2t7DuzyaaN",
+	"uuEV93aGX1kqpMvVKr6KF6zdA9HMO88QTze0kClTSooB4tnKnKgiv2WL5e0Y5dyMbPUIX0Bj38CjnfRG",
+	"OzCLGteh2m9tPq7gr+GurXq90IYZwyN1fI5O4gdnBOBfAemTtaKoHwxHVLGkAlA3RjoX1usUO4pddr6v",
+	"qJh7CptUK97m5kP6bJbpBVz8obyDCp17G5TK5T/55XKXy9Y6YmsTtI2S31aiCMYShRHnFtQ5LHztmqxn",
+	"kRf2QbSvuE5bzrPt7Z4i8FDd3niTs6Ga8rEmXKiMldh262GFqnFaenWD8IjBe83Rpr+va4/pHZhp19NM",
+	"Cy1fcHETyFDLUh4jEJtdQsKFdTPUre2+YvicaZgiVBR5asWREdXhnd6GkdydM3Q742q7Q43J1jE6e51A",
+	"7sucjNhC2qtJJpI990ctPiQYz77D49ZhS77E4buLAtJ66NYepe8s4dSHGOExiUifEiBH8PsDrewNSGQO",
+	"T0T6tgxteXD3zIGK8ERFfvgMtgZnnP+EqJm3bNFy9+0NbocKvKi2u6G8w/yiFfK8W+Ri7UCGohd3e9Je",
+	"yts6D3Jpfavkal+w+Z4vXbufsZ2fiR3ZIr9nwvLWZ3ku8xA7WBBKfpAjMqY8DWVizphSFrt0+VUA7ir7",
+	"8NpYfSBdmx86DPxbOQoiTVW9mtFDMqlWRBY6lrOQCdXBdWoamlPQj4pN/KbMre16+dLckE+D3piL1bdN",
+	"3C/oIXNvlbsN7wc56hBN5i+49aa177x1M9lwkRmjwt19oh2bSHBoDBCPSyDaatA3nJfog5ssnsUs7HDH",
+	"Tclc5jdlDQl3zc317m+160N0V1kN0sfN8O5DfJ/rJufidVaq+Rvw/+p9IrGB5aOSUjEpght/fvGaPH7w",
+	"ZHhIYpkw0o8YQLgzZf4/zqMBAfiVSmUA/xW25kJOs1zOMu1QdRML2tGo3gN1Ib0Upe8p5CJ9CiYPzWRS",
+	"pEEDDoHOq4xB+6RRPWOLaV6O9XFtBI+9TI6jg9XhuK2qzOtbluc8YcrnkywJWRQOC3eoMhozotxt9s7l",
+	"wB+Bt4WNQ/NLg7EuU8dn4iab8IzPeyA3OYTbViLFGTuKWF5kWR3uTaboeAKmTMyyAFN8k1Iuhs/EJOVq",
+	"6jvAqpBwsAT+8bf/QbTMeDwAyHUmYohlBEjG91xPCSWRzYQ4T2yx9SJLJQXkI25OGbWA3FnOZzRfEMxY",
+	"KIMtLSNQUJIVy0jYjuAR7Kt2SL4peJqAt9kFEJU314LEoRMEtDSnOZvKQoG8Go+bic1l0sZq95ydathg",
+	"8ZaC5EwXucDrOxCSMO3hjGqWc5raVTrxF5sjUp0oi3JQ7bKb7ylczfpKKLYGrLs+wc3MJUs63ejfSe/l",
+	"NbGqmLsgcApMkKls4+CeozNBrdBP7AGTxtwtUox1TeSgjG+nhZ5KKMWJSpjZsikVyXFZc4tW8msmE5aS",
+	"fvTi2enbV0+vX7x4ef3u7YtoD/FNZ5keQs3oakupMGsA8Y5Yww0NPTwYM5rfQPQf2NzGDHeuRtSjeDx1",
+	"mILGLDwh1IyRpuiamVEz0FtGxmzOGrWpBaHqxsEAVgRIHAEqooosA0wBSWYyZ/vkGTj/4AW4cNaA7o/N",
+	"4AlSlfhqQNh5xSm98bav4MAbLYWAyxSjUTQTiC3UHO/+XfB7q3j9kl66EHZbIH6EUjIi/Tnl4D1BxFlU",
+	"Mo31nxfCdBPV4u1JP0JFd98NCGLQFdPmFVTozUNgSexbCRQRRReKzKcLdB3EhuOl+ORoAeaOLWfCcoAH",
+	"gV3zIj9KVnt6Tn4spKaAToW7yW+ZICMa3+z5rgicXW/Qs7NohGXjQM2XbigrvBQrgY4xe92vROAnpOfq",
+	"l09IN8Pc2f3zRTEzIvC3G2i3sru/fF7yXFUXgNG628EvdGf8S9zyta2/l0eyfKXnQuLLcmZGPRTtCRFx",
+	"vajJBhUMuiUr+HHL7oVNKvvaV6zfVG1UObRLleLVFVh2XXdlRYJFLUnMZVtUdTyNgN6ojC9rXTHMeHLu",
+	"1ZrtANekZUjpJrelzrHtiDPALg0zOtWaWeNm3Z2kfbTyF3UtuutJdyNovfK7teomn71kbq2DR1+mJu7j",
+	"x5vVxHUSYJPzVaOYWu8Pdlp2F4rt2jq7tT7vqQorz1bWLQUfwqxB6afOlXifHHRPDPqt7G2neCGvGG3p",
+	"nSlL0S5z9QAhrq5N6/G3dk3lLRtzwe7m6KFJ4GJlzFhiFPANfTTzepvVqp8mCaHu+gowYWdGUxIxVDaL",
+	"WVLkSLJL2s4mzoFy1OtXLOwagDWhJIeHQHjQJAldPG3jE3D7eZokbVWErBE+cIcYnU1w5arCITWtnstT",
+	"olCvLzlLGQC+bKXmVOCV46rBeU91qKbnHZT6xAPddfFr2qvI4EQdWVUK94BMZQqei5Kp++FR9c30FYkN",
+	"7CYXeBZQBPhmN6sbRGXQmaxFRdwrQ65aCGRFJIN9MRxG9A2ieS5kQZIc0TI6hBAF4oU6sDG7GHeIDfIu",
+	"xut7u9XSuhXdUcDLZltwl2CSdZEjdqF3aeBusfJlAIQ7uK0BEP36mtvLXKNm722w7Du6p7rw7OMGKqqc",
+	"NzzmNr7GsO+coURfaZm+FmelqrhpXBQU+1OG9VXthX0wrVUgw1NKzXmgwhVRrNVyVOTWtNBSPNIWpOxQ",
+	"RSAzVqGYXLQnwYNPGfPf+9Yg2CO0VPRsVBgCStdzAMMGCWhZO7ZzmpcU/qQGrftcDubDWppDL8tmJxZb",
+	"KPPAzRoppssdc7jnN4xlFnDklqYFA15n+d7elyXa8r4b5vOlaJj0D//xt/9+eHRAZtDQ3onz1hnzqirA",
+	"JiTS9aIO4du8gV+PqrZjmi9X7auD/d5mxvFWh6Hs72AZy3hNjyuYK2RoB5Q7gFGaT2WV/u1R0YgpCGGA",
+	"6Kq5CCl3G0IPYAb6Z0Ue2A2cRDWvFdyj7aLIgqf1Rwzu0uCmETGTSriAiPTRYWdoeUBuOWKsG+POIdO4",
+	"ump4A+Tw0yLSn3M9TXI6F3shJLayi/Wga/Xs+UDFkbieKjAgjMbTCgNjSfkflNdOnhFCRkzPGSvjTANh",
+	"R04j3PRqxRotARPB63/DRi/LN9feMJbDrve3gmLsXVD75RhVJBpzkVzbQvw2pECFQak+C5rIF4DugBrg",
+	"Zc1vqDq1k4zt7fAm/jUwI7YCYKhG2U60l8HleZ4zNjTjgrVBIf/4oZlSTmMommp4xYBQTWZSafLooFlu",
+	"tAx0K4N0apf9m0Gi1tO/O2d8e4d9U3vNaQtGeNo4XnN2czlzmWlJRGbylsEVmpYk0rL6JeAT9N/cKPnN",
+	"a3eD95rOvVr39UZDtPHU3jA9+6iZUJsv4CVcO8/Lm6rlBVlx1+W/eEJSqgFAgIpaYVApMJqshoW45WnC",
+	"sYTWoVrRdqZeZkMlpB+xlKHj/BhUztakqyomgqXsl46JaN7OLVeMx8u2AKP4o5ma+7m80Vh/tTpiSrfo",
+	"8GU2Y3XDMyC2utE2FzM16MUGeq6L26o8xSg+bRBXIg0FOn9yGXdVDcxWP7fFmNA0wV9aDLC1t+Jcb3sb",
+	"znw20Zp65dNoIzQ7ZRveV98Ek6jaqX6LvKjPnV66baLoH+hPNE8UIgthfCqB+FS1ltswjw83MkW99NAa",
+	"urI7fiEW9ZyzNCmTgBpMlmkLqRi4quGKzHNj4VuNvz7BWaG0rUy1XJwqWC+U5nTGdAiS8xWdlde2cjxm",
+	"iMX5Y8HyxcACNOVkCjVCSdlM4+aRTti14j+FuzYWd6hj8Lq+wV9J/+3zM/L4ycHhntPJqrGgP8eN0Qbf",
+	"kZFMFvVh3C9LEqyVKbj04R2DTteK1La9XI9moNgty7kGU8QdOi7GEq5ZIYqYJbyY9Qa9KZ9MwSDmmsc0",
+	"DZ7B8ox4edJTriAoUeeUQ+avQ5ody5wcHv0fUMZJ0/G47pR/sDunfDMToV1ANzLKQE5PmAhGKE6Y+KWl",
+	"8e9zKjRLLmKZBThTlDOaRIRCtCAAzqsTEgHoW/ktFsA9IRHlEelPsD1D9K9PCz0lccpdpMb9WZxBoO6e",
+	"e/f0vDRWwbNh9tZ5imw3++T0zTm5McIypnm+IG5MIikf8bi9+dHYAYCmP+hRHiQyAD0P5gNi4fUxOLPU",
+	"Gh/VVnBoa2MCN6pP1yUlHR53qejIe87CpdH+IOdkRsUCZ09GDHyyln/B0oRvLlsRc2uW65dDM9sAwczK",
+	"RL+r+iJtB2cGa15FxJTr3dB0U0Oui9NWQPCX1vNvDEP7MJmytI6yDNHuLrwXdmlADNO/5UlB03QBAUhU",
+	"EEbzlBsdhqbp3jrQt8EKmHJ/VBOpCQUjqgoarLe9svF3YYR+oxHN1vTiBw4NCGBjiwU4vUrY8c4Rg5Xb",
+	"J1gOv03LRW7Rj2y9++jOpevtnFf0dk+VCyPkvEvx7xueZaFd/IYKo0fa1gawznOWM9DD/PIVZQcHK9pf",
+	"sZGjLh2176bt4O6b2eACbmerVa9VFWiezWolO5z3KmppywPfNxqOkZK462pvFQu4y1l+VTtTCDA/II3e",
+	"Oxzo1dHL5S5/0TDmEieeZlnKN7Fucdqdvf1Bbh/GMA7DuUOASYnlbkvnbDbo9qCulURtZ9pK0x0jfZrW",
+	"Q03lWbt0T73nt1FqnP6x9gUos9IZtWxpbCtSBEESBKEyj8JWk1PiWpVQtBycZDmxYTgsuaeI+TpQpBNc",
+	"6B0qdU7y7Jc3O9z2rVvTnGU5U3DXR07J7aEtNoWrgJXvsDxppbsb+oFCpjLXNeNAM4rFeDOaa4gINIwL",
+	"Sn1CSDB1wR65BBoY9ECpajchdpDZhabIbxlduKAo/0KHonKa0MoUaUjXJFkTPgAhCj9IcKDVbJq71gzh",
+	"G9wstlpLuUxZl2bemuc6X1GaN1pAC3igvAUMwq9yYRd1zZbt6iRYAvjtPPiLq06TZEMRjNEn3VWYijwb",
+	"FUjb4a/DAS+qy2RQEw2c3rbCE0b7bZ5bdCWD192YtDsw9qx69LLNCqvG4jRxdJEY8yVlY00KgV6JZG8H",
+	"o1npqlk2CAlUEiV0jDeYrFyUdbWzbGB/Y/L1/lv39FVrzIYbXcJVltLFtoi20Eu3MOgZ1Psqvz1co5Z2",
+	"UOVOGtnAeG+xpNyt9el9AY12aXvOEyY014s3ubzlCctD1mgq5yx5Zjj/UzmjvBHgtDYwxSGtBB8e5XJu",
+	"RA+fiPMVQacZk1lqiFUQY5TgFXsui4k92pkdvrt7t82SPrWuZaMoe2Aw8PA9RZhIMGYS0SASrmJj1S72",
+	"Wu5KU8pngcvodpFf2YjdK4g5Cd9Igq1wM4Qk5hkCwzFEaM7kenHihLeV5XZotr/Q2cWla002LhcWIlMS",
+	"2BnltooLe4lX2xDwMpqDsN+l8u9WfnSIZX3bQUlqkr5TmEoieJenLS4D90QJKQY7UE4Odyn6YX6j3uVp",
+	"VIFgdJr1lKozWNoLFudMr1Bl3BYoeBDyFDTkKfRtNSgI3ncYQS00DZHUeZAQf+A6DDhpZxZenW/ff0cu",
+	"mHZUcctyPuZMATkE4/9m9ONd9suQ70uaZSvvL7dreulE/EqvKnALPVbboOJqx7xDvUxpTXZcMrz6ItdP",
+	"WbV/SDCDoMTY7oKkuS9nJf/dKDGWx1PklcoDBnQiQBvV3V0bzqdUO4iiKlvAMExlzEKEEcTJB/IOZ8HI",
+	"BgjcGJrfCE0SgLjouzy0CN5B/2YTRmuFLGnRo9SAUILP29scEMJ48Z1D0kjVM77Rsev2oNuM5Uq6mi1e",
+	"8+Zjx8bD8u4UZZzM4d9NplbWzlzTcxd96E2HNJ1O+lIrTST4jJObM2rshRJVSeZkZtRaC47Vp8JhZxka",
+	"rRsQvsb56MFmMasNPa1F68Wzco9EtEgiAvE4U5kmUNDP0wdkDtfxJcTeQhZEMU2KjLiaQXZ595ZzxEN6",
+	"QHnsN2Hillms1GOey7zUFY36MuQCJ+M+uArgKMzuKRuvoFhuRKvZkpdnb1z4wt6xmdyV8FYC2Q146dFx",
+	"aIvyT7jSUBXONGElZWNtBiAxr0TOEp6zWJN3b89JhA7dcjiQfBGTd29foH/3vqSFnt7nSXbfWHYjGt9E",
+	"++RcK3L+tL59+1fivYWY4NpRX6lcS39eqMlR4YIssOB2h21bpcVcQm5+tTCY+ZwzB8qJQWywpzR1xNWn",
+	"bsb2i0IxRd58d/YMQ0b2yauaznNC5IxrwB9BDGFQjyp96YZlroBm5KgkIkrTBcZPKqhbE131rnoRyRlG",
+	"V7fYd/X52+iS1yJdlCHgX0Q5fZ0xcf6UnEkhDNEEdNWKSSMxofpg6Wd/ztJ0eCPkXNyXGRM8GcJGTAqM",
+	"V1ri6S03F5VaGZAZlfTFxwju85hDys9HGusUrnW5VhXRcqWibn1bvbWRPgkclVBw7w7ID4Z5GUrnM+Yo",
+	"DmVZ7RCSW1lANC1AE06lLbIKsd4L5q0lyIIWFbuTuqwlqsoLOG0nyOXBahh4m2i7LxSUTxbJEvfiRscZ",
+	"d9ykX6/mXV+nP9G0qDB1QC8wc0cVxqp2NlfML/+R4KNcwzo6PJKa98dbFqcErFWuu2iqb1fpNFRYgteL",
+	"itCM4J9AKW402yBnppZwR5MZR8Yr6ASGZFNCgldP5xNhmN1r8R6i3ALJdkaEDZWmxgzZJ6fefSAWbDUk",
+	"b9lsLMUtExVgLsfG901H377/7mLZJXLDFnU/UZg60AZualCToDl6w5Pw9xhVuhxXpkL+lcb2mpdDG7rS",
+	"iQ2TC731AiKGR5LmyR3vObyWngkdhnOcc5HI+VpoEk01V5rH6j0+35yNbWaAA1wzLRzM0tyqfGLf2dUl",
+	"+q/KWQ6AfVEs+7P8y52SbqFZD/DJOsTsSAa1yYSXoyowsnkSElZxAdxlQGJRZVoOoL0hMG8foJeogBRp",
+	"mVub5/TcBtLa5I4JQ8dlIK+/mxsb+yUgXFS3snQ3bPGmJc0cZDu6U73GwUyY0RvWZqw86uDgr0yXBwHT",
+	"RQP4/ukKA0b6I6oiMKqYovclcDeWiJJ4u7FOx12RrFHu6VzmNxCY3rm4V/P2Y7lbmfG4JUKoADptKV2/",
+	"STefWkn/jYWo2oDyXwtWGlOWyAOFfmSyaCErOmH+8XhJ85tE2oz0hqKz6UbZtgPbgzVpWXyTcqV3guUz",
+	"wDl+WLm0gaN1Fq4NSPou3fXw4GBvy0qBjbvc5uF62bJsxtA0SkwMjgpjbRq92qjsKY9LTSFj+YwDunwg",
+	"UJ5mrVGzvslcGdJgDBhmeMMWJ56v3eWWr3Wut/jo/iKLnDDfR+daL5HFISokx2ja9Vd5bNE2MWtD17J6",
+	"5hRjKtHQ7kc3bOECumAUaJ58+/4SlH/20d4f2+9vMJVt7aDstqwjjksmqNAv7MOtzj9YMqzrepeV8uij",
+	"1cHoHiAL0yeo0JBB0izp7Zy75RvEnNvOp+JN+V6wquSmcTexzNoqfeJvxEuD8aih83hrWTkhSArYyBAd",
+	"wt7hz8YGT4LXMrvBNQkHDpVDc0elXK+BZQoVudZpJMQ5XzJNnXK9ysxoGGP5iOuc5gtzgIaIlTSzLeHJ",
+	"yrKhkZZ8zGPCXNp5Pc7ZaL5KX8cMs/16Z2fDw4OHR5atrjM1Bz2P5gLWokfJ1Kd73yo0K319y9ncarTX",
+	"RmN0f4+ocH9igK+7960+Ygywa8F+sm3EcjaT4lppqq0BrPHBkMH5Brwn4WBV61nhtQj+E6uTTWi8IObr",
+	"O0SrZiz/paNV3+RylLJZYPqCvH1+Rp48fPSVMffNQ6UzLgRFmoThPzUi98xoPOWCDXNGE/MNgToOUCSr",
+	"rrwAGBYI0OuylsKyjxaxC65bbylfC/Lw8GhgGVQs88SoYRbxwL5V6/dhKPC/Lev3lEyLGRXeZD5mKRUo",
+	"9suz5/AEZYwdx6xZwQszYMnGGcIsXKnwtfC0DRcjgmsAGbtfPXxC/r//59H+kbf4pA8Xt1yQyHxs5ixw",
+	"AftxjQ6V1rGEgE84S5Nhym5ZSqo9xZ5VZ2Hh5WSHAE6F0jRoOl16agrkRbt4GyBjuyPmWDaykmnG798e",
+	"3ndleO9jBLXqtSTUM6WvebK6e8M93BrD/fifhxYqeYi1kFQmhWI2bbux/l+NDuKH4wP2cPSYPowPx0/o",
+	"4RoY6+WB/OHy8o2rQ7h03h4eHW0AFmrRkgZN+m+A/Lp1Nu3W5/OnihLaTzd+sdz3u7fnJGdjBmcJXRGl",
+	"B16t6XiqdaaO7+POJvsJu71vH1b3K/Ictg2qaRWZXyu0Abv6ISHvoEDeAhPawvqswBMcTvdJrWwOKtPW",
+	"RVCCRAxIRIWas1y5J34s+E8haCx4qA07xAGSABojtW3fU8S+NqiQ1wuBYKN7J3DJwITOF0Z+2ke9Kr8b",
+	"FUw/hbfr5t5RyNxbgU0SGTUqKoFAVGC5SD+CDYgwLG1cqNbAI3Z3DCG2EjGorBG/IdKS0TAgI6xcaHI2",
+	"lTxmXjUpwRhc2KaMKk30XLoSlydEs49YWMvO1a+YRW9YaavW6SfE/NwECE8GBDGl/DLeVCmm1FIube/H",
+	"w7qrogOalVcD0APMOpNCcaWZiBe9Qe9sSnOuZrQ36F0wwSWgOXzYhUvv6GBdEX+4Y2uN73HhcKUEAD0A",
+	"z4u9rQ3ArLCPuo4ggYFCIzalt9wYSKOCp4kiOjetjanSTOn/ErpXWzNRx4VXH1Hc6ssF2nJzxidTXZv8",
+	"YXPiFzFiIeCz9QQVBz20Fj3UgRIF0b/NEtknVx2wsM4PbO/HioRJP/pR6SDExY9K/9Lae20DPIwSxcUk",
+	"ZdcxMACzoEWqeeZ/Y1cppxrv/R2NfQj2UnLizaKK8IDaXI1A/UM8vySeSsUE6fOkvC11O3BPuaesZEFp",
+	"hvMbxnUG10DOG30eoLxPg57rcL0U8IitSaxeIwNvpcIk26zTs66epHb4vU6CQ+SADysWrD7Q5v6DprYC",
+	"vDr6GMY4UmoVFpVGd1MDF6zEmVwCCFtfYEi14RwbMx3X6J5aBZL2uAtI2gqEKmVxuO3U27b5dcvl16lw",
+	"ogFJZd9ogXnOYg1KC6ToyMKCllYgzYBr08inb1ru0MoKXLCplApRwbg7jaAnOf69vNjthVsupnIuauEO",
+	"RgZCXk+on2Myny4IxoVDf0ZnQ7CtflUtGqemSMw18+t5Gh63t09e2LUZkJTfsGrdBusWa2ArjdoMSzt1",
+	"rOEpGgbGWzM6iKQjMyoKmmJpSoBUlPkNVvKEWxmWOCsfI6jhJm0FxGwb3wQfqNOsuFaV1OpH8jAakEge",
+	"Yb3x8uKlcW7lYdD8sirGin7NI8FCHd6MOpbqMJ2tPgvboM43TwvAzmvLLHZK/13Q4nd2HEgf/6VpIFL4",
+	"4G57uZEe3LSH1+9iVTygPpYjYLV+qf3OxqFPHo0LQT+382hZfpu3fTtrpRK4Rlh2xp/lGykL3RLr/Im4",
+	"/DrPKtpwKUM+tg1K13hGnvM2BDxLrRQZ1OIwvz2REIBswwBKppryMZg2S2Tv2yFt3dxT1gQh3pgDGsXh",
+	"5mKfe/WmauiUqHO7DSrH6a1y2yFym3yH6kRriHoH5NaNyqpirdvT1q5qInUixk0t57tSXylSDpEQ47RQ",
+	"/Ja9dFPBa8HdWc1h6lxHiWGEkwgts4j0XUA0VsUFGWu5PFZqcCZpRPrmEZlDpfVa6Ci25ZmvrdapG9Qu",
+	"a0r9us9LN8LennQ/D9ktUdRbFsvZjImEdvJ5bo/kmuXW9+d5SUIQrh1xWxFmCi8dHIRrXlZqcLC4FsoV",
+	"7q4/G37rW+Ysoe1KcELdMEn4LMtdSbQyYK2mbnYtzlkHRTYm1LTeBdeY4WKdOTB8SI5hNGd58H6295bN",
+	"ZZ7Y6G5qdrJL4OenleuVYETZmkBIIzsh+jUQ+eeCadeHrWHc7aeBxey+y/1B2cLADmA1VSTtmi7eU85z",
+	"rjUTK3jdTup7eowvXKpgexsgpLhu56NbpROgEmVtbGc2rT61NR/fkvq3qt7oWzbjImH5tmV15cycuBxa",
+	"OSnD3CILZBMNrKnuWJSzPZeKTncmBCE1w0K1VWQYToHMKE+3UaQ8oJ8QWE05v3p4DiTUVFmeVJBClNeD",
+	"Psjq0ly3RhN6tB5NaMUGh/E0v3TNfMVEsDg6jhK8S0WXghStm3ZpQcqUI4yk4a9fUxT7Q/e6Qu2AkQrD",
+	"WFbhOb2193HB+yHh3V9WN3dwTZSrLHhNlKtfHJLw4uz8ZQsg2CkxP2LQ0KDkE1BaCfJNd4ITXqtPF/BF",
+	"zV2FIJdAXsUxNUqor8ch4WJVLamxLHK/+pLlAS6H13AulqYOXoFmNNdbVv8q1xyZhen9nQpj+L2gcDdj",
+	"o6oR+aucv9Mqk7JGlIQodTLjotBoMAV3Ye1StUP5sFt5s3KH17S9AosP9qeOq1FRR22Z/HGEzmm5wFvh",
+	"uIbDw/EyfTnNsQ/hcpCbDAYsJHCXm3TXgsmtKK2NKSZBucvm3hGuqg7u8Pi6M3X3U9BKcjrMnS7Ls3lM",
+	"IhXz2TVWR3j4gIyoYo8fFnnqHed9gg51c0JO0OFPuCaKjlm62N+oGBwOKECvK/cpHFPgbQ9ICqVvgpJC",
+	"6ZtfjaTYAehlJXV+g7yEsBeWVFEUy4HStlY33FqVQgAvwbkmoJ8HLu6dhdEahxrxJHIOLWu7OHyPVZFY",
+	"y/ph3LJdkJTJXVCgHegAoekOnC2w5Pdc72PPGU0qIIpAPTJIfmjJw8KxUEVUMUIsjfoc/SCxNqPtGvgB",
+	"9uLmH9xalAorS+e4IvN4/lkcPv8s/sXPP9ycP+dpm/pbZKmkxsizd+xjnlr9V+Uts8p/JbN6STXLOU3N",
+	"7EJbBVOBk2LORdAREk8LcVPClgZKBWwuXNlsxJKkDXTE/erOrBnjPUVgHIr0o1TGNB1OqZoObw/vP/j6",
+	"YQR4fpHMmKD8GFNTZjJhqc1N2Quqs6bZVtk8ZTThoq34qx2Re8icOfZRg0BOQimfjxoZn2uRODsoGT7R",
+	"drw5rZNEVUIo4dQF0wV8yDJmSm22v2pKjx49Dq/dxR9Oh0ePHjc2d7TQNlt2yj4Gt0vxn9g35qkwFWr2",
+	"UZ9NaSiu+6xm+pQb1XRnrSwvVBJLebFZLZs/tnLu/ogG/hnyaMs7CHXrwF/0IPdd3shWOoXEAJIwzWDS",
+	"IKI8f7d/95Ql496gl8gY///RjAQCJX/ImPlnwsdwgTvKglcG9VE5ZWpJ6COfuadgdGpzfrOZPrbMBQPH",
+	"zYxkRY92yOcdD9iFffxpoCq4a8jvs0Eerdge9bm8QRrZCmLRjgNxicxAoKqhpbrAtYfhMhtzpM+wautX",
+	"pS1U9LVgy7JuYMOOUL4bGWKX4LhWneNnUo5gQBwjGJBq0wbE+ojJJzTVZuGoqxpht0oVqxWjuAsHlGy3",
+	"Ib7AC7gpnZJjh4EokQASQF1GmY3vCMvTnYvMAZnbOH+I8K1Fw7r6+puJ1R0JyVBpIsteTY8A4Z5wWqZk",
+	"BeqCtVwpgGUxpVnGBEtsJCYFxLFEgtVmAdAEoRMw2yowtGBHpSAJRC3Y3yLA4zsmcy8MGU7KnCrSz9le",
+	"2QYZLerw/IGIYzwoZ2so3apy5iymqT1rS1KhlQ8/97l1mNKUCzHxtNpd8vWGOtJ+lvlPALAN6k0HXaMp",
+	"IM430z1qcmRptULbU9NGVt3N1Y/FO2AWLYX+IHCF5hpTws0mOxMqLFraV3BQ+n+PDsjLb07AyWeatnQC",
+	"PMqBQ1LlK5SuPEGpsI64oPkifAu0I0EFk2lfvOrFkFoEjwxndoGdTHKS2trQqsWGVr8Oa7NikDYTqkcz",
+	"3gukgeXIzhG9TuZ8wgV1/gqrjI5zUFDhxp/GN/gXormaPxZKsxlgUIRLwlZYaqex5rc2CqaRCWp+YS/w",
+	"GjhwkJ+aBkSs3U2xIviGoUplRBJkmztWg+BsYU6zFnQtY/lTuuiu1i7N7in9IsBzjSWrz6ycRvAMBIfc",
+	"YU+2WM3E3o3UrNUuHk22boqrZ3YG6slZ+Xxgel7lxtaJrfmZS/EmbljjLUG69UKOq0gAh77yxqL9htlK",
+	"J68yoV+Bvj7sbitYBGHrXiDqptQkYdD6XpkHM1rYfP9AwnceT/lt26ImOR232H0AYKymbW9qqWka+qkZ",
+	"xgbP+c25XgfV2DotS85omKxGi9dz0eZP00zgdbNaum8G2eqWcImPbciKYAitxTLj6jpvh+zvKV209rhr",
+	"3udmUA53UK776t0rBxkKeFnh5ggjQlyekYQulq7Au7K3uLUAVDXgc6H4ZKoD9XNi8+cYkOTUs48ZNz1d",
+	"yFCc3Zn3JCiBKDoxGobZVx3NwYXUkwMzsRbdP5VzpnSdtW5IK0vcOVSkSyr9GuPDtujBvmllx9oYnaU5",
+	"1fsftK/26u1rDGODIkit/nBZrcmOIV7b8Mdcj+unCjhXGyt37hfgiSWmhwMcGSAcEdZ18CLp3N1WB53P",
+	"K8O8XvjOspRTEbNLIytU4/X2SIhGpedOqqhHU+dKFaF2a2cXYLWTzbTct2HmlaYkFJWoqgLV/pd//3dy",
+	"eHAwgGyKhMV8RtMTclCHkeykAdW0xfYVrIbWaa4gNDfnPqDZ2EOzwevm9FQv71q04WCqWdWpd2lnm2p/",
+	"gFaDhLakXK853JVCsYnkbPdxghZU+jZZVadNlxF5FrbfYmM6MFMAQdz7/OCLXYTzG1QjLZR/Y1UQ7i1d",
+	"vFmtun4WfaumLjdBcVHFnE+lYiQ1JKFtfRCHjJWmqsu52zXl+0p5YPU6mrSXdNJm65UCYFf23Brb13vg",
+	"XLwvV2slBwvYNnSy3gI0D3XhGWrJCAwPc+0aBxRSbb/dkI7Nhn0BkwFGt3paHmNv0WHCOzSiQuzKMrX9",
+	"lI2uHnFFVMscFmduHbGTImcKIesHZCT1lDCRmFNu0+wC7uBczrqHGWjZ9dmmo9Z0A++HZuoIrQHumDM2",
+	"BI+22VS4hhnzVDMwY6hIiBF0E5lzRQO4PFJATQbEHWIzRj8PTs+gh+Bj9ndbzQhxokPGJAo2LBRSwYF3",
+	"wzy7LAUjeKcB5xE/X9vwu6ooUFh03rDFCz7j6/VjnMB35eM7gMjuHhVboRtX4w2STWOQgbwSiLJTmK3j",
+	"0MVndAE1F0gBeUOVugFA9ywn/YdHTzA4MnrLdL4Yno41yyObAR7IUqyEe1Dwv4QY+g7coXp2pRSsL/ES",
+	"D5vF2WnsIhUaV5A5o0mEl+0vz94AFg3RUqbqhETjIk2jY/wOLkLhrgB+Jf1vCsUFUwp+eSY0y7Ocq3om",
+	"tTERbEilMRSKNA1eFJjx8bYR+thMp+fW+BvaLEPEWDHjoTkj9JZyyA9oAbHjaImXed5gXuaG59q5wNDd",
+	"TAJDXUqOhber5a1PJbhT5ix6yXUN3RHwbltjastSeQNSiNSsPQQOA2EC3Oo3VPHYrzUQgBJ49Hgtd7PD",
+	"UK3F6Fi9mO4dhvPo8GjtcADG+zoMz/qyUABgbAvSXcc5s1XwVHRCqFhoyJFmqYJbSkoeHhyQqBCqyDKZ",
+	"a5ZcV603C6Y9fhiORw6N4yKjMRsqllHEhlLFSDHI9YMThkcnKvEjIItw7grLVIMmUBBTkX5VPxDhwTKm",
+	"9tYPr0Gf3sKtoEVMJgtpPoaKr8sUieUQ0o8Zz5m65iJ0TTBmRg8w9oRisRRJW0CBW89wbka57e7QfgPJ",
+	"2uvPZm30tcZqAw+ti1EHV+Cy1wzSQHI26G+nYWQnNK7Arp1TRfBZWxPCnqEI71AAXi3CB6Ltk622igxe",
+	"X5+9PjEom09mzBhIasozNSCjha3674IAOie5QmPbBeRWObJry8V3LkxRIlyve+MCn/z11r1uLzBhJ+lV",
+	"uS+JeLtS1GY9vqGb4mrswo3TNpqtkvXKk7BuPFC/uDwhwTTk32P5RS0JTZKKC2hJ+qCLwptQtAndNKDP",
+	"2MvcvQ2qnJj+n66HEnUHZN3MXpnnNj43oUTDBtW1bdSzcM2hU1GvOBSCeLaWUD+mig25UEwobozqdLFU",
+	"+OpR3cQL1X8uB3MGR+4zk04TwRO+bVsjZJEBCYUstySuEUulmBiiazMnO9JSl6BNeNzFam5u4kEXbRMO",
+	"x2vBHOtVUo5dTSNbQEVbTBjglKoYRU56m3fLeva/vvIoZtI7SIUETea3LMheyclWV+VPuMpSuih1lo2S",
+	"q7GXbkhgMy5q1Y7assQ/G3cOrtDKMrxLfHZApnwyZUqTMc+VPraXN//42/9LoPYu/GWr78LfNoLP9w/A",
+	"K73BhsV6PW1r2Z9hNWYb5BBTIaQuK7XL3HxvJsGhKp46sX9PudISK0bfsKyWkdPumK1G9J6NplLeWKzs",
+	"cOqDRrQiShKWcqPLBaKk8P0N1XVXlWd9Ob9bJvRlB3x9O51n5fMrQIEd0DfwYao9yPrlknoUEl9fttx3",
+	"2NDn9RqgHd5L+/zTSk8/C5aDQripmJlVv6f8wjTNqohl2ZAVmB++7VrEMWNJ7QqgZI0hWVdN0d+NQW3j",
+	"a3PxF81ttd9viNnViXEHUqRB3avlyT+phHAkb8tXhdjgHB/xSlyFYWv8cneV9d07Ojh6PDw4HB48ujw8",
+	"OD4w//11KS77D29JGVadcGXID942tFh985ZRwI/Db5mALx2ZAl0p4FzlXeB+FQv6AY9ybz69WY3UlOXs",
+	"lstCXcDEnqHLpBqLZ+S2Ta3IU68Eklk7tW8XxwzIFkWyOTJ3gwppFHBeW4nYX9uft3StNHdjWZdyEPLu",
+	"SdJ3mUKQLZ2zDMNAx5SnhQUhXc/F3XaHzprb/GBOt/kNEqLQUXtCMPoCspkwm2gTdlCTDpv7ahoHDrl4",
+	"K80tIbEJzVOHo59LjT5XeIsozdMURL4iI6Z4YvPWbBm+pailTfZ8C9cOnALv4SLnIUy6DpaSaalO6uWG",
+	"V2RRo+0lIm1f4jZHTwdmuZVvZdMT65F9mdpS26TgKdiaoOuo7k3ytnu64SaatzovJxZtS9PX497x9xsd",
+	"pd6nQVPct93kRPOpYrEFNzKHBNGNnJF8wxbH5JblfLyA80Q1RBNYrKc6sgm29HL83R+f5F///ru//Jhf",
+	"zn949+bp1+cv3vz1XB69oC/oxfyPj9nRD3/+y7vnbyb/tlZs21EvL9mHQN0FJ5WbSFQDokpspv3Aaodd",
+	"C01Zj+qtkZmh5K/59BcHUGrMandan0dV//pq326s9zuwtl81L2tdPd+ubD1JpfZRM649FbWMWg3qrbWv",
+	"ZRWejyiqtRDCKuh1n7ugV/9Ll/lgg269nuGjtfMHvSrGoDYO72tbt3OFS6AyUlesjYMuACbDbq0NPcDr",
+	"dHNG7INDjleBHutht79wMThI3o2LnOvFhaFBewkKt7SnhZ5Wn547Dejb95e9ABr++0uC1x1ktEBnUUL6",
+	"ijES3d+fszQd3gg5F/d/mN+o/R+UFBEA+o8WkBEgMNQtKUEUr4RDUdwnZynlM3VsPcD9yj1cOY4HfuDU",
+	"gDgAchLRLMOvolymLLoS/Qi8VuYbcFuZP6zfyvxpHVfRHsjUCK63I9LHOJsBiTAQYG//SlyJ0/KSn/Sj",
+	"FGWL2XVGojevLy4J1gU+un/DFirag/iFVMmqvLdNt8bltZiQVwJAw8xOGEaCt+XlrhljrIrwgPiMgLfK",
+	"7Bs52j9wUR71CA7S98o6H+0/2D/cOyYRxnqg/tAv8pSJWCasX0a07B0vfYkCem8vGhAulGY0KbGRqygO",
+	"F5Bs9Of92tRg8Eszm8XZd2wRvEBaWus91zgWQYYAKBybIoVi++RcExpr5RYaozGASRhjyTSLb7prjOPe",
+	"n4cvz94MzQgqTptx8/nTJygdPZbLY7PEDvEpkLo/tFdZriD0kIpkmLBblsoMIICzlGoIhDx9cw6k9Dvy",
+	"u9+9sE//7nekHy3VlLb3I7a0NFBnhcSnPOg/TUVC88Qm5FwJQpiAnhn5x9/+B7Bwc8zUwA9dpFlm3pxl",
+	"XEwGRMmxyw/FszSDsFUHsW/DNU3TgMwvqFHOsB4GV0QJesOuY6rYvp3YywsSy5x5Ezty8wE/7wBvvtTA",
+	"7bEauIvUAYmnlAs18PNaBrZrm2fkp0kMMAcFMoEgA8lG3JYqMhT2J6mcVAOO6YylZ1SxE9OuYjTH2oH0",
+	"hpEo5TOuI9J3lWOODgZkRj8CIBl5w/IZB3gBRfqAkn59y9ncMAr4wBKuIxgtfh5RUf6G8zEfYfLeZ5x6",
+	"2ZL9iG1BFeeZFNdmarZpmBI+vkcA6KWEqDJM79ilrsJGG56nLMZ5mp44Fz9+VY20No2thupIpDbgkwoI",
+	"wPBJKdKFdeEbJd/f4pb9da1WUDaqvGe3qJGzffLecGlbuBjuDpFtYyQWUOUzCMdw6MkxzXPOFIkM65Q5",
+	"/4liGUGMViKIh/ft+0uLhnfi31ebBVfViiMkthmiYLcsr34YyWSBXUMxe4gQMJz4ycNHX4GccpkcrsT4",
+	"fwYpCa8Ye8DWAixyJfNhRi3ewzFq4NeK/8QCVHp4cICSjAoiM/pjYQ4FLBZsDbwKI45OSlxy7Cj6mRgF",
+	"fACq/HX14IBMqbqeyZyRTzg4u9hwV4vxLaY39hGgHyaWD9ki0iTLIZqM4/pG5+PhS6O0H5OrHq6y5TG4",
+	"0le9CIuIw2jtTxEZc5aWKWZmXff2ySspGPnHf/1v5OHR13DwU/vx8AhGiWa5stKXROcJm2USnPOG39sY",
+	"WkVnICc8fmq+MX2QnGWpK86ICFNmVG7VsFoCoSThYyg2r/EtdCFS8vDoCIU7BENjwJ4VOsYayTnTNF94",
+	"dWOcWDl9c+6F6xz3DvcP9g+wMgYTNOO9496D/YP9B6hYTkF/C2tc5pdJW0QoMMP3bES+YwtywTSqCV89",
+	"Ovxqz4h1HIy7ch8aGjKba3j1Pjmj8RTrs5jP1qFHcppb/GRjXVFXVcMM4dv3311AYLGlODOko4MDzEoD",
+	"UD2w4rwz4cbveedNX+Bcoemkd9x7doGggXF+a9Z0iJ9uwFv+4ObHrxffHo4OLg/NFtzohXnhDE0Gow1z",
+	"Y0187B33xl8/eP3tg6dHH58ffjP5+rYYPdEv2OHkDy9/+tNXj9nXl4V6Urz5w+3bPz171xv0TDMfr58/",
+	"++lt8WT24PEfXry61gV7/OjJi1fZn98/zs4WF5rf/OWH787fnz+iB71PHz5ZFYiuswRhiUDpWN4rQ6CK",
+	"afCHPMJlCzVVLu/9c2EMDpoC68G3Hqx/6ynV1GiE70QZmV0zGHrH338Y9GwpF7PmkI2GNADcwPqe6rSj",
+	"XFLP8fc9sDA+DHofhyq5GWLBo+Oe0Vd77ssZ01Np9jDlSpff5gzRfnrHSAZmWE5lMq/fL8NeMxkCUWzq",
+	"yENfZYW425qa/HD/4R7ghs2GqAMn++Qt00UuzNE2po+Z75Ww1VEg9qIkesty0F0SFjBGGQI98MwbhrMT",
+	"jp2CWOnARpOi6ZwulNHdSyU9crEyqOmCPXrDFlZZBoOmprtHhoFVvrYuVsw+uSyLDIR1a+CDTkTbOB3n",
+	"vDfqyKCUttV73kknfWez7ZU6m5uOaRVnZH4elEk3GGANYgsryIBUZwmRwmiEiIE3s6HmdCahPKptFtq0",
+	"YvMYEqgr7+k9dQJAhF7oORe3NOXJNRqGteVQWmaKzGV+w8XENEsVUdLsfzlVKACL5QmM8WsDmeE2iWu7",
+	"fNzFFe+TU0EKAUx8gKKm8WZi2hwQik3bcKlEMkzAnUFROr9OBWDdYePQF2w/Tu2wmhqSSGSVd8Tmq0wX",
+	"/PV3vxug8lbm/iKuFMkLATZfwm7JTCYMt+zFs9O3r55eP332p3/TecGiZaqNUPqXRjzKf4tEXFr8tW8N",
+	"MVmFrNI1a+TtjoMZTC3joTak67MX589eXV5fPDt7++wyMponFxr8GNAmpBblhbBW/xk2VGMY0jdzicyN",
+	"tUKaZrbRfcZg7XBBqLgSS8zAmMSRtWb3fT3RaoQkkXGB9h5sNbgTzGkCJbrs8EpEEGoQEcOqSL/cWXsw",
+	"jKbe2OxBa1LF4Eo0id6M3/WATEUmzPAMSZCv2rVO+SincNIxLcmo5qAC1fUB9N9d2kh/O8ZvZLJYoQ58",
+	"HM7nc8glHJZ+iaShH3jZOEZIrL4ub+TM9NKb67/Ontz+ZfZ88ZfZ88fxn//0MP7znw7Z71/dxrMk/euD",
+	"b6fJ+48Hfz16voh//7FXz3LpLWez9MpUCUyn6qwH1DKOPtV95DY58W5qVD1PpMcW305Hv4/5a/7t83c/",
+	"nR++4ufqfKazv56dPz7nD4sX/Nsn+2zx7U/J+3Pz0Pyvf/52/II/LM7FwX58lIp6gsbxg8cHB/W5YzJN",
+	"Panj2CWGbLouNvulRVHCuVXlVvBowTqBzjo8k0LnMhSwDNKVREIOQdePSucVDQXGmu4fdtHEvqFJuZnm",
+	"lcP1r7wT1PIJBnTz8LCD7vaGLlJJk0spX9B8wvC9R106K7nAyxIi07x8dNTlZYt0alTFZ+DHxXefrH/3",
+	"UsqXVCxchucvr9r+/Gnwc93R+v2HTzV999lHa+7GyyLBYcx6BLil3ovsMaT5WnXa131Ld6HnG2w1+9Cr",
+	"UK/pAUBTC1nkZTi+4fDuO4+VDFD046NYQ4iqKzFD0WmmLwXbGxDB5mWQaZkjBUjF16NFRJQ5ZaAwz7li",
+	"++RCjvXQQtNdCX9cRg6mbKyJLMqGzApDsCpVN7jmkZrK+bVtAJWNkMwxxsSpt0TGds7pjGngDi0X9tUj",
+	"99/QCbvgPzG4rO/wrCtos5R3KHNttLcTUA74R5ulPIxgMuZZJhIuJvtYkGWUM3oDSc2qdGH/WDAAZbXO",
+	"BLe0NXZVoYkO7W3ZNdXePV7ty/ojNpTE/lT7ZEP/h/bfpGDXFiFtWP4dSvRbDq9NFzUSBGWKK5LyMYsX",
+	"cco8YMLQnMsEqG6io9p4l/TVYUxgFXBFbjiWCA+Nw2ILbzoKzLroMIa6o5MrexvQNhxtOL++xoewLE23",
+	"oZ3BG5iltZa8L+lEPQcYhy6H4Y8wxA4Pnrlwpue5nG30wqXsdVjLpAAQWsOmAcEe1pMLpW1WaGhBHVVf",
+	"W/SLajW7IWh0GtSIjSUYshuMR8utRrNmRS+mcv4UOSkE7dxNz8Tole8B1MdO+Bpy/9GNVKHZXGexhkLg",
+	"MSpn1zxxz1SMqTVq1T0zMhJ6TW1QozLC9KBFG6RrvzHv228cL3N9PhgeHVweflX1OebC4vabUY7NAs5l",
+	"flMNHGwQqmarB8OVE1xlrApmbvWcWK+2/qVMipSRQ3Ij5DxlidFCpiy+6VUljFGQQddQm6uspPx9rY7V",
+	"AKq7cDWjvUHvgglb8PxD09BwNY5tAYwRm9JbbqT/qOBpoojOCyPnqdJM6f/iERyU47+Op5IDBIgrFn+I",
+	"JOUXcrer5ejs2iKUHTjavi694IeDXqkGsQTOIny8ri5tq8TYY3CVe+pXimbAlGMVliabPO7FcrqmDq7z",
+	"U5i+YjhfnmhsD6m2z3Qjzmq2ZqnctYuljU+byxmIKgtYSqeYJybHPi/a///Ze/flNm5sX/hVUPzHZHaL",
+	"IinJsak69R1FtjOesWPHsiczezrlBrtBElET4DSakhmXq/IO+1SdN5gXOW+SJ/kKawFoNNm8U7accFft",
+	"iSX1BY3Luq/fr/Y5XZp1bPZnMuvxJEFiwK/Jp3AOg14Af459j8D77Zxj4B3/NYPi/ks+BQuC4C4l5tMT",
+	"N0mkhU4EeJEJAM7p446HhIsBJt9Mg3OaylsIUEezhwg5MdAkt8OPzklUEo7RceTJ+OKWUESDLH6vWNp/",
+	"X4zMBZtsfv89JL4jUschYoYRqi6A7pYR97LGeTFEGoNYKY8RK8xVLkcsAxNPlZ7K80aTRE6wmnij+8X7",
+	"HhXX8EA9K6NJPqFpOiXsg0HpOico/RyfoZoZbH4rHY99KK4glHoE9RgsKco3vJnnAyEzlpzb+LD/t9NO",
+	"p0l+YCxR2PpnMvyh0LZOT94wF1efTYsvCM0Ve3NjP8nLskIRzc/rBviqAlXzdoPJkdZ+njUWapeX7eap",
+	"1m2XnWanVlFxLCY0RZWJsVTr+ZM8oxxym+aJymRyoPBxzhZ4fHQyYwvMaP+akjEMoA8frjVut0bh9TWn",
+	"32f3dKHnr15dko4b3BG9pRlD2CZznZE/vJey91CsATpppW5xqlGrCW1KJJ4wwiFvoWFMK8FaYcr2Gqu/",
+	"6fsXxQEtYHuZu9SLBj418JNVrzGXHT81iIduT+dHb6AkgCWrbi1ucXd8CmovZOzA6Jfd7a77vGHGzXVy",
+	"aw2dfClFP+VYgHyIZH4OqwMPZVnL7255LA5LlmyPFbHJ4488+YSWiXZ8KoC5injgbKjy3CSof//tP3o+",
+	"IEpPehlwo/Gc9Gh8bfWgqzOK5stR8OG76Lg+PHpbF3lfMs64jt4EBUUzDfyRS4FFnmpr6XffBdDp6jt+",
+	"kPkzOREmlbKGLHjtlaw9w44BEAWPNrv1jdWHX6scwVBQWY6QupL9vLG7ODHnf7UrU5nJsLU4gAFQDM5t",
+	"f+NJQ+IaAbfIRTm2izU76NYbM7p1Wlm7toOk2ENAbV/SYg+W0B9NFnyNZ/J7lu9bsesDtkZEYaONXwzl",
+	"+ZPXNEddObbdejOumd71DOrqrl79QF6ybMAIdPaZktSTxw8b84odi5uKGmGEMyR1YeqCQzFfGGzKt0b6",
+	"Fb7iJFwRqHgxTgOh5HYIpWsAvJ1wLCALhXbfSDZJmYLqF0gH6z+aEMqIYok5zxiJ9Yx78RPLrklHjMBM",
+	"VPnfGC/cm22ypeNdDqNu4RZiX6beuf6bYNqP4Nv/qypf4O+K6kh8u3XUPit533sb6p7qbPYlrk3g+CC2",
+	"92rCfX3u55/N5nwH+37fKg5P01581+OSUFhRZlN02OSy/E2b1smEYj7AS+bju9C1iuFdUi91XhVNV3ZQ",
+	"ocDak++fOpfaLNNHl5DjyaeoAXXJnrIEemLffsZC41Aor5ZHm+aB1qvarF5ZkPPGTeqhMGdRYY6KZQa1",
+	"NviPtQtt/I3oqloKAvSqoePliammXVepvoZnQhXJHosHAOENt4JLvxQ5bpyLbjuo3dB0woA3qUh163F4",
+	"WYT1svIVRQcnR+3W29bjbvvMmB3wpEyNlz9pRD+8LwZYntR1QvbuVvgXlkm0obp20hvxfNUg18tZz922",
+	"7yy0Pdurs9Fuy9z3XPSfwtXE5LUv+R+oYok+Ryq70Ap7ckArs+JvoF9VmYJXFDdz+vqBduBSLryUrlaL",
+	"U6uQp+bOc/QTsUBWgMqeT7ySckDGdSpF2omJSN2pfXLaehyKyBNhQubv4SpsloI7sSFkdnjASeG9BJKe",
+	"E+j2rcxkG+jVXgGqSYYsY109BhIJ+R5f8L5IimN7zCvhqZcxyyyacxmwoEuMzAIsgQHlgtwOecpmQvyE",
+	"q1Do7yPffAPttzFT33yDS2OR0Nwa1cGXdu+OEPbDBQT+i7Qb4KXDiuBN0HnUabUi5NbK+Ygp+IqnNB6a",
+	"BwOcsCK0yP9bcqbZdATPFYlA70QkYWNg6kLYo1DYex8oQGDokqhUFxVB6NI8MzKlABGpU4LavHFOIoCW",
+	"GBe3hIISIcURwgACIJB+QmIp991jzkmUsw95RPzr8bnnJDJgRRHRXi6RWShAsp+TSJtnYrBgaK7xy34Z",
+	"ScHOBVb/OvLyojXbCIC/BYYLJHzYE9/Wh+qsaTrxI+ttR8UDXcee2YDn+gzaggc9UIfAWFoa0+cGC2HH",
+	"fZtJMSBqSMdohUI/NuxJbbkCjbIyTd2w/lex1NPTRaIpNyIO/X0mqBxhJZvXdd+GZbJa3rWfqcmIyH4o",
+	"aJoW5/EBwdsVHn/3Chija5EU0u5C6PRTKIbMfIRiZhMF85tEz4VZffcKLYIVfEIf4HNhHOcgB9xmsNdg",
+	"BQ/U0ZemC34NGyU612fD7hW8D6YcHku4ACgf7Qkj2xO8eCwVOKgWFkzFNC22TasAp4amOn+U7d9/+58z",
+	"2H2hKG2/IYXpMhu00STvhJNchRTU47MfASv93IvD5RkVisY40NLhfqD0DvXLEv1qJFe2CgVAel/qX0/0",
+	"zqwbZ8vLNxC0iYr2VuTlgtZQw6FsgoMFVkmFx4QCdN6u+rI1OsvN80qjPJi7tFNc+i+wO5gxGZ4xlvRo",
+	"fF37ueKuk+IuDNjNXXFaXHH66ecdbNcrmPu7acdby8HprD2XJ1Ve0ZL5Mde2mt+e+ZN1Xxyns+0dpxP4",
+	"JM93gh8/k+u0/V5bFBJGbVXYO3XBbi0ucUpjLaTLdhL2Y8H3J384j+pQenQffUaUk4QWu3TWkdrdb8QT",
+	"vLbnuFlQtxz7XBji9esP7A1N8tJCa4HvA5HZusMV8mOzDQjJUu0+FvOE5o3vX1Ax1S8AMkTFmJqFz/r9",
+	"t/9TML9YUhT3RIy9BqGgCi1gPwhYDuBqKQJcF6UIrpd7qjBHSpURni3yGZJmqySlW5FDGOmeVCzcpTxY",
+	"Wb+w1zBSsME99sUuBLWuLMoNSvOdxbzeCUCNoT7yY5NcIFYgNIAjgqAWOLPpH8vRJWTuahANqMzj+QIq",
+	"8zW7lzS8MhCvX7qQynzQITW/F6Nsh3LMr1AWvsG9g6RSMzp2d0FoBcc2aW4DM7tGTtsC0u4CG0EQNSIU",
+	"e4GNKDByDWJEKPYFGXFppuWQld4dLgLo2x1ghPfT2plsu853DBeBi74CKsI7BphQz+QgoyNDnlwxCHPB",
+	"bELdw/Fvdx6t4CxckuHH8UATBCKyw6hAaCwaEWL7bpDgdwyjfyyUCLuUsCUhP7UhTESxl/cKFDE3rg2Q",
+	"IrwhfW1YEYB48r4UfZyHjLBBWAzsPWp9KawIJpJyf+jDo87Dcn8ojXnKc5rLzHaIrnjzz0FxNPUpXREs",
+	"XQ/AoAJrYsRyailmYqny9zHTdk+tW7u8PGq3TjsFM3Dtagy1zPobyQuHpkBeW6mH3JhWwGlpNzjyUBeq",
+	"AR0YIKlb1Id2Z12MB6s4ijhsq/O29biiKriq2bU0LDZiFBTQuvgOD9+2HnVPdsR36JQraxBtYwZ3G6H5",
+	"sue/SP7yl4vpD7x1+/Kqdfvy7z/evnwi8f+fSf7i8q9juObJ07OXv/7Ydqh8nzZTd6urc4w4OuBE3FGp",
+	"TexsTbtTrfW5h6Ia+/DV2BDWkuDCt+8xae2QCeqm2MLnYCmoV7DnMAiFK8YAMhTFcjRMLHjsOeHgMBDF",
+	"IDMqlcM8yIds6gMfNMk7rAMIhYd8kLFfWKw9ADCLF+AgkG1hEHD6v2h6danG+yy656jVftyiZ0n7iMaP",
+	"Hx59++1p76gXx+yod9LqtB4/po9aZ9/WPrcyqdAcd6AWNhShXwYMwezSFUAIBXDcAQThAILwJwJBMDt/",
+	"N626GPvA6dUlQbXNMQ/wxi7hOXARj8eMZoZyBovutCYbsFwFJCq8FItSVHgpiE9kcIUQPn8bCIUKDYnv",
+	"2FZDfg4AheVysRw6PAAnHIAT7gA4wZrSc5gJW4igxXgJnmm/slbBDGgZTsJlEdhcHyNhS0Hw2fARVhhJ",
+	"uxlHB1yE+1JlsA9dv6CcwHegN9rjFlt5LzAIXcuujGgHeCgnAmHpk4BEYpKmEWIPQKOHZcg3N8wp9yU8",
+	"bNX4Ch4JWygc2AKpxFqYwTX0xzyHZ+j/EanTPKQGG5KoRmlYDKSwF/tkWxCFGR/11PM/aZzzG7ZpiG4r",
+	"VAXfkcaQ9d0N7LNiKCwX6RY/4SDaD9gJfzbshL2owcWQCWu7vNtXss3rzH1UsVk1slUB226q5PMUry0X",
+	"ia5w7SATD0VrOxWt7UO+LClWmxcwnWPKjw378/GACYBnXkz2+eOETUwkzVwMnYd9EI2QULFc0siQzvOU",
+	"BWQEDAuK1BWLsaUwIClTSgplKC57GWd9U91P+lzQlPx7wn+Fh0BwjpJxSrk4eioGKVdDMs7kaJyTeoQB",
+	"xPeGLltf+x7/FjVCIbOgoB+OjHn2HFuOJ2OtUFlCcHbIiOYs4zQ1FOqiaB4chaLyPX2eMhWZxlb8xgfK",
+	"fZj+lqJZUhvfSUZvhWOxDsVIqpxkLGU3QH49nIhrhaFEJD91/ZiZ6aOHAKa+jPAcqNbhYQ2PQDUPhRQx",
+	"M8VsaHx29YMmLInM9Ea/yN7zJDonY5mmCFKzZC8cf4TLP0WWkvUEukYVHEJFJiLnqevd1C+pAzFdlDE1",
+	"SfMmPu55EjUItrnqA2susuSKzZE2MQaOA9RsINdGjA5JlGS0n0egeRKb7YxpmrIMu+WxW7VLIrPdvG7i",
+	"hwGhOYH57rQaAYlSKgYT/UpSf371ijw8eXzUPieOuxSWx15jG5/NljMQ944/Uj8O9nlE6vKGZRlA/Xsn",
+	"BBF7Gs1Q/FX2FMkmRasueHEPFPlF9nCRupieVZPsht8wrO7PaZbD0pk7sbkFNBl8+A8OC+HiOQFK7JhV",
+	"EMjP52fPCTgqJn5F0xThA1SO/TIJ5elUP/PfE5lTUqd4Tcb6E2V4yXAoVElhH2X6gRvaKPAPHMworhZJ",
+	"ODQ/mxNoDYTT6lYYnMJL+JgvljAGPa7P2jNufiiE+CLBUDTIfiz4Yj46SvIf2O3RkGeMKNpnaFfjBpv/",
+	"W4Gjr9VJYnaPYuT1k2cqQMFI7G4NSLt15CRHIUqbRXIXe56ZWpat1hpCf8trM6YVX2yGXv3Jdmi1bg24",
+	"Y8z5rHUf+h/93YSnidUjAOBvBQHsLtHngiVHakxjNy96C97SjA3lREEypt9vkoclCUxLUwAW1roWn373",
+	"907JbcQb2tksoAESFnf7iu5dFJTQqgxT4ylhFPJN8lpL9VVCffmbyGJJjyqFAGGaEfmB3o0CiWlnpH7T",
+	"Lw3AAda2XoEfzf3VNrgWoVzZWShb4HeSYa8cwgNlZ+jdmxf3iOf00Db8J03Wm+ODsQujQ10zzHNitokY",
+	"VDgYI1UVwp/Rx/P9MHyVd2EtymV5+0st/1Pl4+Wg8fBA+TLvF21Q2aCDyrm2Z62xq83NbCKALclYdFpG",
+	"9FgsR0yRKIZXaGs0IEJ6Rqct7KlTYKBnGaGpFm5T92YxIEkmxwD8EgqUeYZD35hhaDKBveTR6JNcymv9",
+	"igG/YcLUBFwI8vLytSW+1R+jDSX8fEqq/I5vInzyLeW5BZDhOVqRELaxKCxNYpsYrO31QEF7M8ybdklu",
+	"ONDdQEO0SUpyzyIjF/BQ+/19Lrga+jGdHazPyupA+O5ZwV/bpQYe7nBrXTZkLt2vPcMltm0Ni4vdwWuB",
+	"FhOnj90brGdilpxl5w7o55YWm6t6r+grir2hxYCd8gXDOdPD2Yv5AIOzH7H9mJu2jnzhkNulesFiZXaw",
+	"zf4qe0vMgqD4rgNWx1dZcAbL5zTYjALYTaEtlDiVim1BHQhiyIDZB6Gw8gBJPUI+P5CIxd/e4y1Ro+uU",
+	"VlCorCAUpagK2NhzURWDqKdPpWC3BEIkZppmAi45wHzNBFyw+fN2OG0UqoJsqilCAapC+x1aYkCYyIYD",
+	"TEChJDZspnypzghFFfLyArSMO1AYduZnFIb79WYKY7kUb59uKcXLwTLU0RArg33QJG+0S8ZNUZLvElqT",
+	"LM6WBQGaOI/QvqqnBPccBADU8iHeYmwamss+bagQ3BRDCAID/KVFMEH/3VX2nDTBt4GxSEYyYSlhIhlL",
+	"LvICuVPLtBV6udM9be1NL+OYzgHWpnR4N9W0ZirvTM0eIGHuUbHW3vVktZRdoCRngrTz28WkIEgGeQs0",
+	"mrF8eonfCIRzLmq2+lRB8+6Y5sOidxdP5Dwd95pN2v5JQDD2ak/3o5WVn44z1ueiKk9fVSsJq5ZLwj7k",
+	"TCSQ3FLvf//tP1Gj/Okr5W/Fpzvxve3X4/JbDPrq9ODFGKF6tS2i8mwS55PMAhOxD4CmO7DfCXmwclKv",
+	"bzApQ1GPcOKM1aRtpLB2kSSEEpNDJFIQBhVaIp4SCNgkk4ypsBaYS/NbSUYyY2Sc0TjnMUAH819/9a+x",
+	"4WE1yW7YNKw1CX7CEeCB9aYkYYoPRBe/yGQvXUqRZ6FgKUPms3op4ddAVuckQW7iHFr8EhfLwCnQd6Rc",
+	"XOtroCUe4gkpVTkxjy0cMYhywBxC9HUkE97nLCEAVgEKs0mupiIeZlLIiTr33vNAhcKVIyvSm0DNoLWv",
+	"sMIRAVIx12YMsaZbwSaFSYmWpJvm3HuL6eqFAaQBl8BfdvW+6DH8ZignCfRvhhKyAGqo50/2CUcODLzW",
+	"IY7IDCtQmuSyOoWFQY9yCqvKesRt5sJZW9ck2q2rD8HsNp1JXmRMxRPmbVnIcndm0hYmYbHZ6XwDX7NR",
+	"qqK1advk+lagPRoX+hTUuie+oQO/I203TXCkTog7TXoSThBFmOOhy2X1KSqOiJMwELTAwl0tOL2n2KFs",
+	"Oa9gC1eYQD/pw6nfCgf+EGU4hPaX23prjNQYGzIrapz2VnWkN/OeEgIz8nONdIARc8cf8R9oJJUqj1YZ",
+	"SngjuYWudqgc0sIhYwj+XY9YyqqsJv3rTa0mO8atraanKNCWm01vcOhWqx7hImizGD5O9kG9mc/WppGd",
+	"rvf4u6iB1VZyzOPAFF2FwntHQK7ZlIAni6I110cuB6Wv9TfWWck0lbeGkNGAv9OURFa1RaGoh7U3LJnE",
+	"YNOdeA9Fi+otPlVNxiy74UpmKoBCD0uXFdbOQdDLSQ56nZI4pRnPp6EYU6UaTXJF+0ybXbEUaH1wKdAf",
+	"xy99oAA0Q5mvLIqljAZItVWVMQxChSKXk3ioLaOLeevGqJomluNGRZ0YGCAiAZMPFgByNObyUPg1rtQu",
+	"iuVB2IeF5H2rGWoollg5ZB0jx26YF/DkPRk6L+m1Nt+sfU1TnMNYijhjOSM2oLaBGfPGjdQzYnY2WmAV",
+	"K7wVf+Q0vT6iUPdnzQu9/64LZChmEPRS3ocK32s2fQ17X0vOZzK7xpMVD/XK1ILaX6ZJRicpj/X2v9a/",
+	"+S6j1wyvGspMADgOnJgLcwy1JeHKWXAJZQawJaZo6C2UobEjNeT93B+zvkaf/loXhqLHSLhQY7Su9Pw7",
+	"SbZSEG6xWInZVwuiQ8VJOlhGB8voPltGg6Jcwkh2lB072khz4ncNO8mFEo4/2n9uYStBFbUrByyZSf9W",
+	"eZWZpH+9qZlUDHBrQ+lH+4j1LCWtCZGx5wjpecpf+kCRnH3AsllTieiKbumIgY5i4xwDTc6asndHjWC1",
+	"NUTqodOAQ5olLDNGEAQeuMq1bpGm7zKXksgekEdUGUGMZiyzLeONJnkF+bVS9XgoJoU5Y/QAklHMfajK",
+	"6XSO94bUreFjH2stH8NWak0ft1m0rYTar6jg0JJcT73+G4SsgMOUWKoksxYFR9eeDSNvefduGtkNuCfj",
+	"CKAwFu+CL24TFaGYH4s2A70KORNVR+Xc1MCbTefFE+cYlmCSTfXvv/SYsozFuRUHgDsl20AF8yHXM8Uw",
+	"agPNzzMm0qfAu9+AK+IDOsUD3rD+hGHy2dltS+48Ke684gNhb7tl7DqFynro9Po58KXaGmLRPPKnIY+H",
+	"JB6y+NpwCMoRq7YiDTGEtuX+v62sLrdll9hd7rQfTK+D6fWVmF4lVb4v28uT7yutL4DKNcQRxQ/a/EoY",
+	"TdJ1M3rFrSZYZe8uJfmoGlTZYfrXm9ph/li3tsQuiocstcVeT9SQKcM5Yu54oIpv1IoQ6o6IYix5oEiE",
+	"n/zeXmH7vbSYipIJu8ijUFimypQiRjRF7RJPskzPo3u6VhFG8/Qn+SSDyqTSjBsbi4bC3YTEhiahZpeg",
+	"Sb6T+RDzddpUOfeaGRP/ia7qlYCNV5hWfn9e8fko8iGboy0lv+wpmiiWvcdHR2TMshGHzhyv6mlVqSyO",
+	"vVirJ3Zjbtoj9SSbvpmI3RA5YPE8dMiTlgeWubZms5/wVH+acnrt8wFfFLO5SKPO7C8ou4bCOzP0g5Y9",
+	"aNnPUObzFHXHItFbJjyxqmxNjYmCxRMnVZQn7pkltakF4kKek6ciBx5ey/ZspecMQQkWuvamhCeNwPnd",
+	"6ZT0gfKgKLCnsfYaQqFFKalHiF38LzwhP0far47GLAPNqp9lm59drWBEbrlI5G0o3M3ubz//q5/JkX5K",
+	"xZ9y+XPU1XP/5tklOTk5eWwZAwDXKRTRP//5z38evXx59ORJRAA3hAvy7u3lOTJjQ4EMF3E6UfyGBWZc",
+	"9roolxH+FbuIaY5ITKFI6LTRJK/pwIIyRykfcZ8z+awVkBH9QDpnLfzcSPb7iuXAWi1zmka2LBdSJqEY",
+	"0TzGvInIs2mTAFU3/NurKwb/Fb10T7LC8y9eP4ccEM/1VSwJRT7M5GQwDAxZc9anMdMmzpgDo3I81v9R",
+	"MR9hf46aqpyNokbgVlQKUmfNQRNVZLNHhflrKDBWjpeicj3Gqpkbzm6VC1HYXhueOEgu2Gvv9WURqRvk",
+	"EgD0hGIS1VhEwqdveyEHtRUVbVA5zcz2tvwgZlvaLWiMu3EqEwdLX8UuUd7Ga/OHvFMs09ZaUFP5FMzH",
+	"vsxGi2g57FhdY8cCVg5Yo9ndXLZSHR70yUbfN3vSFhG3nLbKvC2tOUKNXb64gvUDio2kmP3rnc9CLu9y",
+	"Dl7SD6Y1V1WLi0VkJyBiqgmNzlrAJsxHk1Gt2znDQeJPBb0OFzkbsKyKiMXqg1wSdc3HpD6mAy4soIiW",
+	"WwtHhX+uHpY/qnYL/s8bWatiZHukWInNt1nZVQtqID6fryRX/qAv7QOs+8eiZrtHhUBbDzdj6Y8Fotx8",
+	"/bveim/bp93WWbf12LFD00my3KW8ZlMY6jWbLr5wWkRI4eJve634tN9ip72H9DRu9x/TNpBSofSvdWuj",
+	"eFyzqc7VM/Gru/YtrpSezJqh9XgJk2DCebg5YSOaHQHrqzXdRjzRRsxr1bqcpwNtFiNLDmwddwGIRJOy",
+	"deibsmBermfELiLrQBPVN1rjIc2P8e9HDgJooRH7FgK4KZqxpjkZuDwMlolB2FCBtuXM74AXLkCUIA8M",
+	"O2fGZJqOWUAU/5UFBtwHjDSMgTOacDFQRW+xecEDLTdzmqomubC/g9JZxAAySDc41IAoLJ3UkwKVK9Ch",
+	"pTd1slYvFtpKs71Y51Dkim8u2sYcuIscM7EU2kWP5grm/aWb9jVaB+wr65Fipjhe2+Jmrm1DQVk9r8A6",
+	"WcDz5cBStg2k4dddmec82YeqgQ1yifCiJ98GheqZ/cM6LVGjHksSIBJJZUzToyFVw6Ob9vHJo1PoWUuZ",
+	"1bdqSI/KVcyqOU76BmXDdHrVLs0VBK+oBbW/0F9pluh/PQWvAiJdQMTzBoqg9WkGzaSyeLluvOYCNAe8",
+	"dOSc/25pwvCvxs1f+PEdaIsa0s7Zw1q39rj/6GHSetR+9Og0/jZ5ePaYdvqM0lZ8dkaTVvuMnvT6p/12",
+	"r9Nr9R51OnHSPksexu2zXqvfatHWI/0s/iv7bprrJT191Gm3TzAZdDmkehefnLU7Lb3yekLNCrU3w+LZ",
+	"bMPZ47SId+ptSYyAiDj0bt0XqirqLc0sMN1umZBFKlHNyOCVyvHYHLDFKIEvIYmrJhBRn9lqEGdnHyAv",
+	"zhKj8kw7ipFIhk8DM7GQ2e+i+tEPIJH+X9f6HFg8tuI1Kc21/48aoUnewX/xvU40AHUuPHRKaJZBIAa0",
+	"JBR2ZiOIOEEPkB1FPXI3dwkYoFHjHPqHUmayO4jgF4pbpj/RfAvpTQkV2DBtJW6R1nAIcDa/oW2KuqLT",
+	"AN3xUEQvnl68+eHJ+6cvv3v65MnzH76/ev/uzYvI9jc0sPP3yM2omboj9/7SwIGSt2EgwCOcoveGC9Au",
+	"cERyKVPQ50BdYuMCzEzpuf5lVZc3LtJGbd6LgOkK00JmoYA5rrAx1gCQM99eloy13cHH71BuvzbH607a",
+	"d2bMBDxL6yjgz2UObKDoixKWRSMiSB9sznz99ZNnATn51hzUxrkvOIz13MYDDe1H9sImeafcdc/ByF8G",
+	"noZF0AtQAZu+geI8WfPsy5nVMb9+tq3hUGGabLknF7c+WY/IIJ/98TJgh4TWzrZPeS8ttoCM5Nuz4WPN",
+	"lb3YPqhyFps+1trQehwkSR1rI2mWH/dlNjrSHlsXjZgo8OpKC6zUBmJ4mEnoawV48Xy+px9rJ/LpGMA/",
+	"bDzBwQsToxSwAwdqN+mIdQnIwCevLoNQPHl1+Y+AvP7h+4D89fXT7wPy/fNnIPl+Yr3XWA8Rx2yco0Hm",
+	"t9jYqk79TGi4HFLTcQvfzNW5jZJoK6HTIi+/s/UV7ZMm+cGUYBQIv1wQxsFGiilUdaKFAqWtXBX2oram",
+	"rtk4t6TwCKfLhZ4vKpKeNDz+1OVCA3L5+h1GMEZsJLMpgbChAm2AF4/leJyyLCAqhngrthhhhckI/okF",
+	"slpm62GQV5dvYA5N5SwVOb+VWQK/+wfRa21umYhf+bgRkGvGxrbO0AIHP1BeeMdxz4UiB1KZTN6qgMST",
+	"nHCRS6OIIAbZk5OcPGq1fv/tf9qdVksbgjA3mZqNMQlGM6bNMvOeoGRkQ88XTdNSnsMg/AKaNFjEUWEx",
+	"RHolMMNG01CICbDWyL5dQ6ssL4xNrIchJK5hnZJeSsU1Tmij2ECKTvXEKHkOhTpU/zkJCBNxNh3n2N8+",
+	"lCrXT9SPNfkZa3Jn+GVkDKTmhOLiknrOR7jygV32gHSCVquFa9sIihFEE6GfomcdVHRkx3Q7nDbJT0Pm",
+	"W+okpfE1YB6ZDUgoHkGhbd2AUHLWOjHJU56fg5th0FTNHgYCvFTmUKWtSG+ipua2UETFNe/1HyJC1bXC",
+	"qn1tL6mhzPJ0inDX+jtLCMsSY27UYBWYMJneCAjUZOt0AcmmcQ5zpk35XBKaJN7xhU5rmhfPKLCz8Vg3",
+	"muSSYsGtdS4idBNutX0XaAEGj1vuYSSSQWRTj6cALSRqSMfMlW+Bi6HfBE5Gcye4awBH1OLQRFg3gwrA",
+	"b5nzJO4QkbpCdaxfzDSjdFFv7Y1B94/vU7yz/AALnYtZf2KffgLIOePfAogJ6lPXqYEnxb7KA/f+mn2I",
+	"wiCojgvdDazzAYj54OF8Lg8HhUph3Y8KPbKDh2Ockk0dHJA5l9ivvCjhecVoFg9NKRjylbrmK9PrDBFO",
+	"sNuPuFAMoFZuGFGTHtanmIo/noFdFIQCEqJoywtAKf7J6PoIUnCRNkrQIEbLCV7TdPVuptQD7KJOi9RH",
+	"9EMozlqNc9OzRyLBPuSv6YC9lddMRICPrGWoqwcz0hYKwqo0fZ+L5NKfnY3ZV2HWfoSE4qdg5eUvoJBh",
+	"jQvdR/29U9tj3YoF9YH9txLWZ9kFnQ96y66RfJypBSogHNB8LVgdgAcjh4SCLfeHOtGRFPmwaStb4uEK",
+	"MDhjZjhmDUufREwDBVQFri5O0Y8yBIjlr3v4tvWoe2K/znTH1bqd+bqVDaGHYAcuSuUVpSmulBPP5KE4",
+	"Zf/5uWdcJGXJV+Lp8n+/ntjWYqaSpQsf8mlR4w0S8EPnjRWlpe2s90P799/+56wFHahcxBYT2FVfoyQP",
+	"SmRKjp+nfjuUhKZSMMOeRWd5/wIyolOLHMexehSKwgnPG8gHqF9nwFKc2wUAXaQOrC3KwtZ5wQDAkgEh",
+	"kBOez4rrWVzglWDyME3eKfpi9EE+cNq+ZOz+BOhy0biNuMINuj9nc+MBLKQjN+W/aFFsS9MY3A2hzLK7",
+	"3XX33ls5OB/3EUEf9n2BDBwbcbiL9sKztEx/LfA1jj/CBSsYYK5kPz/CP1riQ8pFF3wDRm+YIlp9olIa",
+	"MANrFlNBhCSpFAOWAWAoaCWWNEPhdUI5QpMRTQwQLc8hQXHNxnmz4HCHkLfN0UBVAvCwS8Es8n27U6mm",
+	"MAIJmKVu7Iior/UrMOfNIJlWNqHg9++kwlaz5J7OT/4TgyhbO5B0f838sriMM8ee1JXs540dT785tkut",
+	"18qAgqUqBbwWGI/LVzlMEUEirWmjaod9MQOEPSL7gbj9jN7w/fBhy2NyPmx7GxNwoQW2k+X16VCmer8o",
+	"BvZhSAxYvsILXomcD3KEA2L+UEBTAORP9E9H4aTVOoknE57Av9gcmP5wcx4BY8Bsj6UP91t0Da2gK7H0",
+	"Uw457b9evfqBvGTZgJHX+loLhW2tCgirEu9uUo/EJE0jRBZT2inH2gKzatAIUs+0HxJDLaxM2XmRVsqA",
+	"rJsCYhoKr8ZCmygUs0YR2YdNZBDhG02y3GxzD0LUV5k73O/KBG5C78Ka2jIisFSck7oWy42t3G/YJHBq",
+	"/REAV8IRbLb/2kXrdT6s0Hrt27n4hN6Nu3zJZ0UBWUOLGfV50Gb7sq4PUYDPoLnfwa7dr/LGk7BTFMDA",
+	"bW3CkYMiP5c26lzo/Xun3Kt5cmDYLr9paM77emnQRVsU2m9Y3Y+MmxNloCxILkOBTxsxW5dXXAdLqEgd",
+	"/6a0xie/SGCNz1lGBizHQjDZCMhEJAxK7EJhQLkMMIiHfWQBr7TXZtSvSMhYIstG131HQU4XpTK+ZkkE",
+	"MKYcWXEBIsMibSmfGMeUJAI8qn5wJgcZU2CQUIJP8p4NDISPofrGfJs1FAyZTGkw14yNsb7N+6CJsHYD",
+	"uYAAk8pDYfp7AYlEofkS4UxG2EbLEpac+0lq+w4LYjae9FKgiTsnE3GtbZpQyIxgW7+3euaPdp0cFNk6",
+	"mGEGHaWUDgm8XM2Qjx1hCobQpGN6LJlgIzotsjihqJusjwGjwXpRD81tzLIj/OjiPdpyrAxk4XN3Mb32",
+	"D1N2etQ+82DKAgAaAEG4wn3++dNmUHrwwXdJymO2+4UJdgIMAnU/dAIn0tYQiHvPU33uOYfZLryGFaQ9",
+	"eRnULeHJoYHlYFttblvhhltsW22Ow0YL2bEJCJtJ9G9V0LVhKRdgtYUi6nORWKI+qOxuBGTjGi+E8ybW",
+	"tQ5FZOiRUe/mdBAZCDhFBM0yeWt6EYAQeVlxGPFqw0KxuDjMJD3cXDgeGRhogZWxQfnYPa0cq8bIst/N",
+	"DU0fzv8iDCYDQ7SZU3+FN31aMYKYZtkU+2W4IjkdLBpETgeLULMenpZRs+ZAs/aJ+ySEzKm17YWY0JS8",
+	"uvrLBVG0z/IpyVg/Y2rIMthtRWmGymm/X9SwrVK25qPhyW/cI7Vi3Sz47xCknHnqCSocsn6gGlItqlaW",
+	"u+1c4rZJdRvukEN5252Wt80Xtu1c0maesk5NGxuNc+cUc0EiYDOPHMO+V7JmAAGa5IrlORcDZeU/+MMU",
+	"WpygvSyWyCb6bSsgQpKYZTnv66ONrd4tQ2PWJBdJ4jHX2naLUFju16BMUVlQdDgVoMAhE9b323Mh2xet",
+	"YSvJuVc4RjHQQg0YpxTIu9RxjzhB51WZOXaqKytnlFk6GEqxLq+EIduHt2H8xfvz32nKE55PX0qRD1Wt",
+	"2+7oiYHVvopBEj1q6b2GBF1nrU8VEs6NbxPvAl3YL1jgtrK2DS2pQ3HbobjtT1nctrXuWlLQZrXXvJ91",
+	"bOMsxyO20Od6AY5OEd9Uri7NpXJN5bX+9zWbPlDIeX3NxAOEEm6UYbID03puu9xN+ZuTmFZZwgMj7b+8",
+	"H03fez6jcdSa5CoesmSSsiQU1E+1ZqyI/MGrzBMjZW9wbbY8I9pZy3KIFV+IKcmkaQCfhw1cBAX4cuq7",
+	"yJtquX36Qf403IkvVHyo84d+/iysBqsN7WIvPlD+RBwM7jvCexuV9ttOASM4RRtC9lspFqfScNpUWudP",
+	"Jrj5oBzFWOYoWuDGcvCnS6iz2WM5nlZZ7B7nHJScFJZloP19FRBrFrpefqhS8Wzz33/7P8RZ5aGwZnng",
+	"0+bpWwvy9wDgLhCXgt0SnqgmuRrSzMZ6ABhgzA3BXihg8BzraxIS1rCSSP+ElUSkrq9ohDUyESlTikT6",
+	"b5AbgrQbykIzXZ6Uj6kgikG/jSA9RmAOkyU1M2s5CfohW/oINrcSfJGOmA1CHzPeA+yB10PJBP9QeBsb",
+	"18zA3r9ftrwcTw8W/KGZ/mDyLzD5UyAh3dnih5O/ocH/0cqtDdtX4K4l/St1y5Lv7O6G19MSivmmlsBo",
+	"Du0rjAEpytY6NMnTDxxZNT3NHxSFFFgNWoRTlOt+IVSRIVe5zKZav43GKaciZq7kw5DL5jTODYAiftkD",
+	"FQqY7FKdyMQivmZsJG9YgiCrNCdjJscInIqFKBRrH0xBSiK1Ng5FxmLGbxjE0NZtyllcfyrRmLdlsKsa",
+	"bg69Nodem+17bRZ02eyhv6YIpVcGG55N0pQkLKc8dSwFJZN9wPJZgx0ryH0jHF1aY4ybauyAKLCWC+M8",
+	"cFFuwP4MXAtPnaZKFo08jYK/wLffi7A64aKaJ8FF2+0FWk4qpW+xHgTPkKQdhRrguwVAIforK11U9gsM",
+	"Q3EDYfDM6DxngfRYfsuYKDwLBD2DEjOg3/LTwNqex0w2NGE3yQUx4hzKqgbQM+HSba4QfyYMNCJ1YAMz",
+	"1WsQU9Fivi8zLeZs4MWTsCiCQ2G+5oEeFXAeR6Sf0oGhnR4yQVLWz4mc5OiUIB61V0K3CD/Z9Vbt3Fa1",
+	"S/Jg7Raq7fyIzdKnbhmXIYB8tqwGHkmEcVk9SxO1xld2PoDqqkwTu/OLWNhxQfNtjwn8AAdyXjZhyZU0",
+	"9NimyhMLQIAGu4kcRK/NB/4LFsrENi3ixl+mSUYnKY/1D9/N8IX/bLmDLiYJZwIE5k8u345bW2YQZ+E5",
+	"VAi/ztgRvJtwocb4QfrPcsxjf6d4f/1kdhtL2cI5POkVpBUosMCcGJil6oG3XPuJpteEZlpnFtTl5nP1",
+	"DAFaA0yBFgFxRuNrCELawWPzE4uvAdzf1BtznOxWQWCu3/lzRTkzfo9BgVuM1dehq+brU/Bx9ZScxsWU",
+	"aPHsTUhp4O3ywN3Oer7WC/gqsvazpBiGPlgp25Cv/ru5bbseTf0rbUZTxN2YXytHH8+ENn+ncmIn2O2C",
+	"FIjig9ot44NhXuu2P+1rUZ+7pQTFCaPjaz2h/A3mcWaG9DckGXCU6XNZ6FaY5n4mR0/XXFk4Tbl8uv5G",
+	"+PTziozvZjhO324YU1oc2NkpOXvof71f/a9bm/eLel69Mpk1W2Gw6zVTftdrplZ3vWZq88YYG7DdujMG",
+	"H7B132v9zbNL8u3J44euDcbGHio8mJwOTJzDpRLq7l/QDGlbZXq2aeaclPtmo+J5hgQtsk9oLrTaosaG",
+	"sQoLaVwZrPDiRqZPI9BP0UYfdLfon6vgRFb1v37Z1tclgjkAWbxxRc5WPa++S6IXfmGewdRY+kZ92Sz/",
+	"9uzTlgP+Aq2tK7taD0rq0Nb61ba1bq2Tl7SyrpUOOPaT7Bs0s5baWI0iv4faemkjqxfc8j7LtHYYarOi",
+	"MRVCfBjvx5Bkb5Je29bGUHj0Y6ACpXacxi5e1TAUZ5iPgCbXmbwDMFd4va6hqMgxDFjut5zmUgYz8Oqm",
+	"/RUbUFyBUyjesCN8F8It4kNx9+jxSMUI/ls77f0JRDvNaM79YdlAXyigT9UbjOlRZTxb0KT6HXaQ2odp",
+	"a0Bd8/HY1S4gq4IhaAtg9mCcSJ8v2G2pzMnGPysGR4YsNeQQtkfnB3c3M9mdEYg8QomQOY9Zk7ybaWgV",
+	"+o9QEwLWShYP+Y0fB61seIWbKzpe1y+K8NtO38rvYTD3ovO01S51QeI0aZE1yMb7bD3FT/6svadtv/e0",
+	"3Q42qvNYd57WeS9cjEHs5ZMa1My+x4CrOUi1buvT+tMNE71D16l3RA8NqAcraPcG1Fwa4buHJlQnODeu",
+	"K6y2jo5N1/fBRpIQCgAgDLSE8Cvf5xnl2rxwZdpFfVY3FFnZAIHbZ2EvSngaEGsQ8kga5AvD8AWXMFMp",
+	"4td/oyHUabVInc4YC/isTqvdOCexFNa4Q3NtRK/1A2mcA30u85/ZdPaUArhWV7t+XhhXLsepZkVkHbNR",
+	"ofDqz6GVqyhpMVx1xAGMCIAinxn+CPLiQIdvErQ0FGi2APEuMn8xQXiOCVgV4M/uvfDUOVvGTHUAZPQW",
+	"6wNWBpK3HuSHwztfB91jW1vnnWLZPbB0To7aD0sa3Ky0d0Gr87b1eMMM5Sbkunj89Hzs3QzatP5+YeBF",
+	"74pZe9tsqPPSIS05OYU/oGdjY94uay15q9E56rRK+eJNbDe89gevSdmxdV0BaVbRtDxn6c3tE45berD8",
+	"lQgF5FJumBi/uKVZYlBQrHR4Hefw88rt55Le7rhvsCfxSjMDVzSjQ/KCsU236rKdUhZmB0vxYCnuxVK0",
+	"RsgebEWjeHaxFItKko9/hjRYtdGYJEBnCqUjWM6mP0pNshs2BXPYNr+4ti1rf+Qksln5iNRbR3o3JNhw",
+	"wy2XKdzZANMkxzo7kTQJtL/Z8joA4SCURFDLE50TKqa2HI+M6DQUeEUERRxRk/xoSu5MYK1UcZcPMzkZ",
+	"YGytomceGE3fmSYaOsnlCy6uIXeGkh11oHk3V0RpxQa0wSYPWMZOdaV7yILLB8OenhxSALSZUsKK8kMo",
+	"lpurOmx0tZlYlDCADQcsug6G1g7vF8R+MwB2pC6zwBmUsRxB4Xem8sCkMF19Id4ILKqE5w2EcLu19LP2",
+	"IvPglAFMAeWDYW5zoeaSUMAzArT0y0POWCYn2kb210PrFHNvk1xJQsdjJhLkejbTgKY8DI0KrB3sTXiK",
+	"W5QLRjOYeFjG1cnMc9KbjMbKx3xfBXtgKj92z1p+3hanP3oZ3BcocNtn0dpG8tpswS8J/WBPwRLj0B7k",
+	"L948dmgEO6SN77cZnCSANmQUa73a1GrsCCdRKK5ts8pWCR9/dHWwSzvPnpimM+/bXDdFuQXCNpw9KAHs",
+	"8hxSiGhJcRWKIaMpS7qWxt48E6yLFFsXOBhlKQfCZpf3dfaavc7Eu0KxB+PAb9Tam3GwWb/WoTzmz9zn",
+	"5U7Xji1e6wiIP3w1aFD1SU5+6G9iKatK+qwsGq8YeNFOsO3IbR36LgQuxQbqkgjs1CggkR2P/jf63UW/",
+	"mxTp9DwUc9QugXXBZyldjA8ZOZM5OvYiA7kkIwm9taGoWxdSJI4hFvwHF2QARxSAw73HOaSLBqqMa479",
+	"ytC7i7HpJnnr9dRZmI1cTuLhIsiLhfogFEsUgl/cul+FsKXvN+cLXYLHA95OYPy4gAydGxeQXtmLW+YH",
+	"bee7bFUkWxwRE2W3Y3pCObTr7ehQfcFC2BX+lK2H3dWnOmj8g2fzJQpidzdR8ATcjQ9z7DX5fTwYOPfa",
+	"wFmWorDLiEkJ8J6dT01dqzmYBrbwoTGbpYA8BGIFQiKi8/tv/9Nu2R79c0JJhK2aUfG6IVV+qQkx/Zfm",
+	"poDQUESjSZrzcek2auhd9D0Wbt7lLAjX1ohsa/NLduB/T6Lff/uPywM0QxFh+2VE6hZruN0gKqa2aMW9",
+	"ySRbYEYAgHiRuaM/fLvg+I8T/uuP5n1fW2x8gxbc5Y23i9pr1+6oXdtu8af7y8SBSwu+JAxsN+EhDnyI",
+	"Ax+spdVxYJTS/y5E6S4xX08ib2sw2YDsQkjhN14FpwNsLfOkLcCYCYpcsovRNkPxF2gmVdb9X1iPOKJT",
+	"gNXHK54nEEjIGE1cZlj//oFqhsJSvlDhF2CWyhWwzBN7VbgCEJoygDBZBz94wPLXdsJWxMp+gvYcN1H1",
+	"aMwytLvOgdBNzXy5QfbECLfHOLAACdhUiq2rUN7py5/cMf6v6Te1E7RAa9gp+cPVlH2tGANVh9kTTG49",
+	"dwIccHJmnRizkyQWTuyrK8V/4zUNOqkpb8V6krNLosJ/DUJhqSuTLgG7L/LILG3pVpFJPC/dbYSe+hSh",
+	"V6T1TyhonrPROA/QXwDMZOdOoNuhSN1zueAy9BXwz0XBkDGnQxFriYf82NZdAtrOkrukDP038KQYSTdm",
+	"WcxE7iGD60E+UKHIZU5T88ZGkzwFg9yMHcuM9DSzxBWv95jKi4dfs3F+bnUu4jGaicRWTz08746MUUdY",
+	"5vAeyswu9chvx4+CUFjf7NtWA6qSfPJYt0gwWehO2D3nV5l56xu5f1/kEYxZsTwgEbw+sjNGb1jmTVfx",
+	"DaBW9We51xh8usDvrHygtE/MAZ0fOiKxkFnPYlAsrPkK7f5GC5DFIvB+fZIbrghXasISUmcfxhy43KLF",
+	"EBa2DE3fYrofWF5MJBSwFWcG2yRmOjaa5KISsQ4Tx3r0kCUwGHdkynKLQ/cYFX8sE0YiIfP35profJbK",
+	"9dYoc5YwbYzKDFYGcbztjqp6qOGiLUjpVlgorp22MFHcPpF9Z/i4Ckzc2bfu4XDS3ZEHbiKvCLJ4gL7N",
+	"wHnglch3i4LE65Gds5Bm6F+rbCQ8k56ZtJXjDsaJKffSBkiByGsm3I23FtRuaDoxSN9mNaxEXxfRq30L",
+	"ihEwqUqvuzDCBqfaf5eZOlBhKNsMl2lPa0o77c9XoYRBh8nME2gtqMUbPcUg6a37ufry9XFE7FqiUruT",
+	"5l5PQmyK2L5ZNwgIJS/HhD8r26nx7VGrc9RuvW0/7J6WAR9XNWSg1Cu1uMw8R0xGPZbpLfz0zdsjuOjb",
+	"HzsvH//j9G/t77Rd5In+xU9xFz11xesnm7XPlPATjTJV0LQyd3yqR9Q6edt61G13zIg2OGPzhZyzJpjN",
+	"+f2F/kq1ASX7JLbLqWA54bgUw+4ENa3+DDzO4/W/YmZeNzg6s+CCi77hGRc0LXDuUqpyI05g92/yQm11",
+	"+Haq+dhPqzqTzmZbk9qtVjHg0hZSxQwaPbhs0V37UjHbd9BSt55HWRmW8BQr2hgQ+kbl9IdzPQ/kAffR",
+	"uUZ9uWf/Gnfwchd7RcgPm8P/zE1Pr01/vKoCi3FiQyTa4xiNtbdUQDFHWIJkLsJQHs1D4ZJ91mLHoij0",
+	"+sBO9zOCzrU+x7zlLVdM29xoadNQgCBnGaB1jDPZS9mI1Flz0CTRscNGPrZ9RcetIvXdKRLeUaNJzLdi",
+	"4/08MoB1W9Ypkaoy980D747J4HOB0s3OzKEK5wskov5sKsIczt0x5axQ3z4T5ITG8cfC7VyvAaDIApPt",
+	"mvIWVN3vt+rgUHR/KLpfm1xlP2lau43XSNP+OUvvixom/VH/VnlVlmclyH7FyL3I2bZjt8u2W/W9+8Qu",
+	"ia65gIL7nH3IoeYLUyJz9fRBKDKG4SKWlMrEfv/tP42A2MqwwCttQ6sUSqwLtngymqicqJynaSgUzbnq",
+	"T72kjaHNqmu701mhBpxSSCCYIQb5pbGAW36rniqs9rwD6b5bhZgt4tulRqz64gvT0T4lsUxTriyVhfnz",
+	"D/opmxTb+1O3Va29X7IGe8QvVCM9ZgvYWOLzQHR2GuBnrbtfp37Nlt3vXMN2UPqHSrIvAkS9HyvFiuOd",
+	"i8kyNuIi2RxxEe9zbcKE9uQk/wqrPl4C5B8ldh7Mh5SZrBVjyQNFIsVE8t5eGTWKHLGpd1NRgNolFPKG",
+	"ZcmkABIs540hrA2PSUh9TFVu8Q8DUspQ44+ID9g4N8TY/stM0QYCSwNypiHJk31tl4xQUwCENGAPuieX",
+	"EB3Lg6sX0S3IKQN/hjL1gVQkzs7giigm8kaTXAhLM0dTEo30kR1g6QMC4ZgWwhHlaZO8EqyY7jHL7Byd",
+	"+wV/KVe5CsXtUJJbWszWfmER9XriJnnjjsGXwEU0E2ZLqSYJlhQK9iEnt4xdAw/hOGVUMdLngqshWnC9",
+	"KXmW8YROm+vnZ+yX3iXu8yapTQWP7NhMFMjC1TR7yxnqft5iNhZjMs/swAOu3kH9b5FXKqtL2a+KH26O",
+	"q6clmC+7doHWKxgb//TQerazvcQktQg+79yQRjjAOGidT+QtgOiFwmC6Q/PaVrFWUjdMuauQ0K4cNtdX",
+	"1e21mBpws6U1n/8lUbjsCixpvzLb5NB9dei+OijNNbqvVAE4uEPfVSEat/WUXd7+owM5WTPV5nBS5ojL",
+	"68ZV8fFQgxLTeAmLKxQz5VKjxrbpuxWwWXvTJIcM3iGDt3YGb9ejjjt4naP+50zdWUEE36RYXBWpW4mb",
+	"WjHwAnd125GbNVuRt3vDMBTl4VtnYG1DEyYAZ2GzRIWVfgfZsLsQldsCShVU29sZzdulpOYNd6hDNv7O",
+	"gIttbfgvCPy0woS3GahdzfiDzjoY018kAbWrksUDsAd7ekgz/RuM+y41pd8wFPLU4AcYjutS2qJJLgzZ",
+	"lW2tM1eZatlTQ2FQ7qm0rNkeRTYV+FtAM5gIeEilDsA/3V0VbYWh/A7febCU/6SW8lUux7CtkdzNtrpC",
+	"/fksScuGpxp31sForibgyqWRJl6eFKbdAwkpf8uKFFXltziEkO2+xEcMGU8qotsvgFzPg2Ih2gj27d+u",
+	"E5uDjIp8UVwBMdX0H0IBFXOWZlAxbD6uvLtOyYgKOjDvtXs4TRkdTLQ0NhzOzVBcmT1utraJgMBOcsgv",
+	"s0LcIsidezR7BaleKEAHvGFH9vwUxIeFaiBrawaYpXPEpYM8s/EcSg9Z4kLcsfLYNGMLQTK/fbB91Dor",
+	"073hJd9N1+U6W9lW2PmwsXcAMmqBZY6a+qAZk0NHx4ZadYj4CXtUp6uV6QrjOKc5VzmPPT7cSqwvVLqj",
+	"ccqpiBnpZYxeJ1rwyb4npbtkKG+18J1ikRACRhgIm8CvN+KiCDJj9ZHpLA6ILWmCJjuL3hEYgWfhRTxk",
+	"mFDUC2gUclxA5vy//0varZa2CwQjCYv5iKbnpIVgIkL2ZDIF4WyubxiK+Eze6qfbyiXLmGr1Ac8IdjjD",
+	"5UCy37ScuSyJDN29qf71qDJDUUCRSMEU4SJOJwlLsB4JlSWg2iC3WE54DmgnP0ExlmESh68xOgR+pdWZ",
+	"4b+1zPkwAiz6Ns+j6S2d6j/caJ2IlWM+na7A2qXzot5JRXoecAEBdRSRgLQBAbVqgvCkEZA+T3Pzt1BE",
+	"OC8RTjCAsmMh15gOWIITGKV8xH3g0rNWQEb0A+mctXABAEj+rbxmImqGwpL412VG0G1LGmaz4QJMZlj+",
+	"M4ZOmAvCjUZSvNcjixbAtl26bX2Fnesr7M9Ch8/MO/iJXFkG9Wp0NssIvxGpe7XVCAOBVTJ7kyu7NaGc",
+	"0C6+Aby3a9VYNDRlP39dVTkzbxVDfKNHB32qdMCqF33RaGCjlAZj7kboghH9wEeTUa3bgZ+4wJ/aQS2f",
+	"jvX9XORswDIc1QpD57Xdcn/v7MPIcVIKcBXOWrty2M7CXARuF+n9NF78OG3/D6l6CfANFjofdoVPvlvr",
+	"npagMTp6QVzvuZ5SIfMrFM8ABmIkNPyp4KiFkLDRIv9aQO3bapeYbgsZ9Hwl1+6vtTXhOmZZffU7PfuS",
+	"jShP9W6nGR02U8b+N41HrJlrQ8ttvoI4t0C/6DTPFuJftFt7wb+YbkarYM/fGzaW2UIKAU9tZ3DhAV7x",
+	"HhiDl7OrAuyDhSnlmYRXzkhbtxTBPbvKNCxsvopQywpBWYzahjNeU4C6Xm5mepUG68RfkaXRkYYCvWmk",
+	"/9diwiPia5TL4hfnMHcA7JZIZpDdgLLci8zeSQ1DQS6zl4K4xRj9M9NiIO/0vCzSoaU52wsS/yYDTBlN",
+	"FMnlotF5y7cvloDVoW3cY4fI9p80so3LT6i3T3csAykd/z9xUHthrfMLLq4VyW+lx+XsZ9S6ReCV3A6l",
+	"6Txhak7ko3KAculQlIR/k3wn8yE2IfXYzHucbEeHnff7LJtpbG6cEyqMuuBiMMNYvTYIzhak0ntWHp+x",
+	"mrqsW9ZgifHF/fLLT+NNA7beNH6ReuzZ91eXZBfb6lCVfajKPhSSrFGVvQc1jeJ2TTW93I+ZiANCXu0t",
+	"MkTO48X1aHwNfhng5kUQs9U/WvS8yISAzc//Sw8sgqBvKAyV6Aya3gvX9u3B4POcCElSKQbQDMX0LyYi",
+	"56lhyHCPCAUdUC7OvSg8RkOv2RiwwR26NsU+WJl7HzWj+JczRlcX7uwZAG/O97rAiSx1fAuVMwoMqhnQ",
+	"s0AGGopWYVUW+WJmTUrxVhNI7UmZMio+C0PIwmpIccDguw8YfF9jQaLdOrsj6RXif00VgkmphUnVS6rY",
+	"EReKgWa6YURNeiqHohHF9Im0aMXwHJN8i+DkRo2AWCQEIB9EBsJQWCSphUm7JnlNB0wtSMd1TGbGZONC",
+	"4afjrAsEgAg3nN1GBQbCCnqkPhfJ9zgbm8rBK5iKH0FeLUiCmeSfdff0FCwSdADotFHy7W/6jnWySC8g",
+	"Y/XZ000JzSmiUa0urinPHZCmSMHIrcyuQVHgdns9lEzwD7C4b5iQ5JZmbCgniqmmRb1fmnfy4NwTNqZZ",
+	"brhbMVN6KSf6w047blF+ss8nKqf9fi0w1b9Lv8V42LVuW89hOc31aaMVfsFVZfbkAtOWsm822H1PnHyN",
+	"4vkZF4mZXk8uG1Gxnlju45Gek8jmqZ8WGbLYwK2ApHg0zo0YaRowPmJEosJUA6OjQgDChQ4SxsjANQhQ",
+	"8ITCx21uDu4xdjMDeZ3JZBLnppOGaf0TEJqmJJX4CDj1VefZHN+nxY21zU7evnvoNys13GYa9iT8WpWT",
+	"t6nc22iuF+aHcaKKspUtA1MvzDStut5dd+9N8QN1wn1MnMN2JRT367Y6Azf9Mq0xZ8YffzRVN2u14xdm",
+	"u1YPPFe2TGzIxyowDAJybEMb6KYrV9qWSyLYbSjMTU3iYfa4gjOaaqt7SjIWM6AnsMGNgFDlCOEA5mvI",
+	"VS6zaTMU0fP+EQQWADfN+hBdS7EmcstukLKAnLY7y5WeBT8LxUKlhzO1pdLbrc//kKv9Q/Tr73TSzUFd",
+	"ah9WeuevhD3BDlADDx4W2LpzbdGTuCCIn1ThJzfJ985FNZW+TFAbjzxtnTarKlPtmbnznovSh4tJmm5o",
+	"58RyKLM5G6f9qKinG0NUQ7+euIsrbZ3H1bZOZz+2zm42zqdD3dy9oCXeUSIs4CH23MVVmR0UC5DY0UfE",
+	"JXZ8ENdBNl6Z41l5vipyPEUB+XYpnqKgfDEAxhxcveyTSL8/Cqx3DKX63l0RqUdackTEpHL0XHh/b3wJ",
+	"0wMlzD5Nj91g5FPn+my0WluBZlTI9HmPk9Sfvnx60dhyPJ8VNWOpXLdoGQf5fsDK+AqxMnZSZ7j3t3Rl",
+	"XZWDD+C6KF/1gqtcBdoxZSpHBu5ghnJbLe1MA4DwPipKi46hZjnujXb9/bf/AyXdph3P2t5a+FucVOyg",
+	"02LMvuB2KEPxi4RmGcvt6ax46r0KGqSilKv8vTf4iORSpiY1ZjvutOZajQa+2sKv0E/6/XCbj8i7qaLa",
+	"Lu1UnUjzF5ILv6VsT01jxYe6prG7rCooXrc6x+N9+6FD5h5IR71iVjY+UP7y7ARlrc/cM5lZo3A5kvXa",
+	"vgBiUpTkoARyAc9FuF/G/zKlYMTp0m5wr+vVLNKuRQehqOoB3qHowInXl+Z7Po9o3V9GH1gtyvGRh6UG",
+	"StvM+AsdcVY0M9pnmTDOShgNs7v+qp9iuh4zCZvUFOb7bY00zgE0e8ekO67JarFsI+AHkXzvRPLIHaut",
+	"DFewvopn7Dkgc+9CLYuJABAro2T91idj/Yt2qwXGb0zTtNEk75Sf9uF+cZi2MlPWzwlVABY01b8JiDLM",
+	"AjRNgUeH9g2t0pjRvEme0ngIrQnGuua+Ne6qSpWHheGPskkuZhGQEgePNEvhA7KsKKZdGtJZLNJpksxI",
+	"9K1jMusTwfy8jWRTF0lyJ6w3MJHrjDqomZ1iJ6v7r59nQ/SPt/0020NSzWKDdEx6VW+H0m3YHoOq7QO3",
+	"zSFasmVDiDU6AQxup6gJTZJ1dM8aVvJG0KK5RfqDpnZfkpZDKF5SPx9mcjIYzsh66GEIxYWDxLMdDNSX",
+	"5aW29y1FbgZD945/baM+64PZdn+ans3OgL234/nBXWGO0B/cegsW+78PlDN8toLoXDT4vUF0egLsmk0X",
+	"u/T/lJOMXLx+TvRVszHeItCasRt5bVQ7+zDWI0M0s7pi4JDDny/yKAhFhBeoizxqIByZYnHGDOfgDcuI",
+	"GmrL0XRpRUMucsgM8lyRlOrX60HFQ5rRWG8fLe+SETd0JYCRqQAkc0yVsnyVkYu8+AikDxR8WFUcIhSL",
+	"uh+q4hDrxh3+pid7xd7/CYJGelxFtIjOfmDjnEy1FY5ZUtpTTCzs4nK7ZsNdcv97G+gY4K4wj7lGRYvb",
+	"evYevblq3dqHxz9SGxa5ZtPl51LvwXeqokLlYffUoj2Zmb9M6SRh5AlT17nEmh1zEuwAYLeAnNW7R0vZ",
+	"9TChbneJtFy8fv43Nl0dZIGzcehuuJuAiZWqftja/mr9SEmVjoVHrNPfYN4HuTeQJiztg4zBJlEUuUY6",
+	"16NrNo0CEqXXqM3IN99IEbNvvjmHPrNQ6Iuv/nJx1Dl7CEGFXGbatY9wi7vOCWic+Jfe7T+juRlToS1U",
+	"9iFmLIFxaBl3DtI4FBGc8SgguRYfSl82pNpdtBlD+IKYZtkUW3Y92YEMV1oFQSccz1UoMhbLLLEUVuSm",
+	"TZhIxpKLXDWaJPL6KY7+xqYRkiX3J4olgA7SIEOWsS7ca5c8FEOZGiWAsxWQ2yGPhwhgkli1pidENckF",
+	"jJjGuSJU6e8NzKfCpwOAtSFtzPkIziFwKsc0Tc+BjVlrXGQ7kQArEqD+xWLhUNSjJ09fPH37lPga/vjj",
+	"NZs+Tz5FDf29+q6S6vKtfQN4CgYMjaGq8TwUlJiQCtFHlolczzEG9b2dVJcZ/AZXa2axpGANs9qhQGmN",
+	"ImZhT8zf2HSXWI4n7lFQtztHJ+23nZPu2ePu2eNlgnpGLgc1mKENYj4oY++wk2UH3bdoMow2nMbff1hb",
+	"G14zLdHS6/f/PXp888/Rs+k/R88exv/4+2n8j7+32fc/3MSjJP3vk78Ok58+tP6788w8/LPMe7KoMEhv",
+	"VVe+a48smp0GYT6ebSW/pPGQHV1KkWcyrYjYIpZuJOQRnPOoWdU0j228elT3W6keIlefsWXFSc/tLYHF",
+	"fStoC8y4e1YZLA9NaUtVWQ3bBT0D/h1AWFfJd32Fpy5dLEuwD7lWvDDvTfJPOQH3DG1hp/Dhe88JrXTl",
+	"zLVUTOHsIlJYKLCYpkneWP1HnSsKVgEMTtl8w0KNVx3f0s+xCmh1XAveeohr3Yu4ltkru58r3ARLbexV",
+	"USxrGUEoSGvTilDQSiVbEQqCE7x1JAi15FwsaMQWRoJ+Gkpj9KIVyNWMIUhVF88yGI51G3cJihJxKEuI",
+	"zrEIBGAk4DcIRT5JUxAiFAzdEpMWPDCTtwFRk3iojWaqRQ/uHsITBnoAmANueAJRHRBPjQAHFGmbWg8A",
+	"xQV6E97SwLrAb71R/PWntxYt1pdxVN/RwPudZwN8M5aNwDgsFs0QRmIGgu9/oEIRpTxmImYRqUc5Z5ke",
+	"3SgeX8Rat9kfuPmxUUTli8pCFZHCX0DCm1DUjcgECx4EaRd6lQUX7NzS36iuXzYTlGsXg5mEQFAgHNnL",
+	"fcCjoIylf+7YgrtEaHO/SS7EtLxRQuEt8FqBswHLX7KdG55K9vICuO+iQgaP1zrRIFxI/Qa3gLVurT9J",
+	"01pQ85axgFrnLKt1a72J4kL//lMlvri30lpwuQUzqOFmfSzoe/Gjt1jFT3qtECjdLpUWgKaYx2yLJcZ3",
+	"ULMnBwp9Rqy2QZhqXZH0ciHME+6X5iGqtLoHKnfT5Sk9qA/ZrQtqxEpGpIr56BgDMkurAa3AI1eXz1+a",
+	"CM7qLEJl5qDRDMU+kgVeqB/E8FKgo3Ko/xUKVynS6aL4vv7OtzgvX1tV4T5JuD7UKkPrKr/eW2j91XVO",
+	"5wPqOwTF3dKtjot7u/kQHr+j8Lg3xz7pweXzlztGx7XsMkd0dYzcG8biwDj8WZtC+tGVwXEMPVcEx7/n",
+	"N8wAMWrRbW1ZYk3ZwkjSU0bevXkRimiY52PVPT7GPtKhVDn2kaJYvulEpN5jNAPiKBh4YX5By6XhgNJ/",
+	"gveAkQGBL+tRw6C7pgKxbqFgqHLmHVrAPCMJg8JfG24nPSpQchpsrFCsDqmXo+lkNpheErxBKAq7cT1g",
+	"JXewdwkl+1Jnc5HyZQGNKsK6KyVxWcrCZjFnZ6NA77ZTtTByi9v2ELs9xG7vB9xQoR+201KLI7e+nqo2",
+	"vY8/wn83COTC9d1qVfNAQaDWBXjMGStL61Zb2+EV4VY8l3MBV19yk/UFNz61LLgPIdivLwS78/FYHICd",
+	"MeNWhWE9Ow4isVoBVkRiV+rFikisOYRbx2LdNp8Lx3o8rGBlaYm5yN2+gP4rZ6CZjmhLOYh0i+/eXpKE",
+	"2vQJueUikbem6dm+wBYByH4oBix/X4yh0SQXjpKFK4IdX0QKQuGpUIlmi5RllrCEWC5XuEiEwlCwBJbW",
+	"taC9lVnBA+txdtHpuRkas6jvkauOkGPoFgdeVWqrLVgGFgDwxeJXDmVqv3UTAtCCX+3Czv3GGMXuEc8y",
+	"OVrHty/ueCv34NyXZ67WbReUjhhYfAiBxid0iuV0M5c/nrm6E9QAVMBnboSvmntPe+bO0/k7MXiB62KZ",
+	"Y2Y4IT0bNpele13ZQvMx/N9/owBa77zNL+wCY9OeCdLng0nGDs7+XTj75tC6udaCKqHTXZgOaXFgl/Ic",
+	"VotalEhg4Rnc0mqYdoNTYb1j03dnhaqhJcZgJrTgyUneCHw5HLi8Ts4Mub8Kxe1Qumfqv42kykkd/rfA",
+	"1hC2mboBiBggwcvjXizHtxOCl+VZ+epEYW8KtiiGOrHNrUAaf0IFJZfZ5NeNEhvuQe3CXx7RjPyFJgld",
+	"n971A3ydWfJa96QkkouhVkveYgT3UL7O7JmFTLT6qqPYXHYQtndJL1ueak9Q7kArOyMYthC5XCg+GObL",
+	"k0n6egi/5xnlUAQrnPVqH1BIPVIWeucQZQWOIiFDgcfCRB772oy1sEPOSU0lZKkKM4Zk4PKPpBiQHHo0",
+	"4Fqaa8NT5aHQZqvHn183T/ClNohx2zU9I8mDYjDWiveCnXCnodguIYrU7QC0qjknCxUFapuhvA3FiIop",
+	"iVmW8z7k5JVp2rE6DOIAj1taR22pLZ7bBd0ZptQb5VM9SC4GV1JfdhrUcIIv3QqVGMZr3dNWicD8YTDL",
+	"wd4+24yD3WmLnJJxxm9oPCU9qmBj/xzU9NS/siTo//roigxGNItlFZ/4S/0H8kYqxWsef/rJJk0gW4hl",
+	"tzgLBLI9TIeM+wpx+tOQZcwTR3BQaK63dpmabmOhyovzs4U4TYvQ90Jp6gIF2t6Ef3vmJvZDzJq0VkQW",
+	"jroeZsIIzxsBwEuI4hGe+1cWRAX8j8mNFSMBcepLXC7gsXYENGMko+Ia2kpM6t7gmSv+K7NxjZ6kWVLk",
+	"9NtFTr9J3lBxrUKhn9QOSCcgJ7//9h/8UJojUhGp55whQFsvw+otIXOihjRjSWMTefgC1gGGs6rp760c",
+	"kx+Kqagc/IL2PpiIUsbC3FzrtltBbUQ/8NFkVOue6R+4wB/agc1rcJGzAcvW6vf74lZ8Ua3gRxdOqiuo",
+	"YBPXuietVlDT2wa+ejPzvhz8KAEiPZMfvJd0ipd0NjP8F1ronZNFFvqJtt53sND9fblAB6TFJQdDfP+a",
+	"Qx93d9gBK23MMi6TXXSGlfpbqQxtfEDN4OpyLm3xUjJIqYiZMb/t3QvN70YTy0xVUUCqIkMlV0LaxJf2",
+	"mLbtz0mEhyOyPqHB2Gc3BooStE+hILqh8EPedd9MdkpLG8L+79HvDsr2MFdqgv3soaAzkfU6lkVovTkX",
+	"6C4i26WAtg1zA9x1McQ3NGegwWia+ld7w4Mwtv6z/8v/938BAqoO1H4Ji/mIpo0mMQQXzpUx0SWezVGd",
+	"2njUdsb9K7tXvvp4+MmjoDYDcVu4D+0Z/+FRS+vf12ala93OWVATUs9LBn/vtDwbXmteLW6TSar/dvap",
+	"9CJb5NA9PQ1KLs5z2He1brvjOytvILRz9m1zNqx+0g4cw6Qeu6HUxXhQRvsYOXIkqRDRz2VOU/2GT6in",
+	"VDExaCP0qIDv77hrz/S1W0WSOo/2E0lyW26BurIC6KCr9q+r9NxrCcTEgA6YoS3bWkvJQnhsoabMVuZi",
+	"sDIu73E2l92Y3tRIxVSfuLzMLh2QZEaKalkZigXB+6G8JRhNsTI3Y96biwBVMfClCdZtxPHrYk6+OoFs",
+	"oMDT6euSjJoPgLdXBMBblQHwYFkA/QTG7wnHk23D5Sf7EXLeQi4Qc8UuOkTJ707gFesAId9dpN3YP5tb",
+	"yDt88cfFVFQWBz+nA/Qj0iKYHRAt6ujAiCD9rMUGerdA3gcwDUSTCKoMyJnKkrpWDjl3Eezib6EYsyxm",
+	"IqcDFszdN2e+e+T7EApSDDSP/gRj+atQTETCMqj32E5avtUz+tXJSbMBP5at1YetuZD2w0fNk9nai7LV",
+	"+Fz8ZIQcGpnGejyBXQ75nNE45dq5w9IO/4Un8y88bc28rmy6eq878d7WsW9TtM/y6fapyn0ZmLAtFtUc",
+	"0wHpZYxeJ/JWHATu/gXud3ZytcAyEkBvjx0Eb47HfF2Ri5GN5TB4rpnN9i8T0/vZJdjDC2WF2hmEdl7b",
+	"3wmdz3rixhlXLGoEofBafUk9ElJAdzJ0wXaJ/g8Qjtiy2ag/SVP7BwDPzXjO8BJLx++3C5P6xXM7iwMm",
+	"jCRsePW3Y5YdXbMpJjQhfKxcuzJnWSjqdvDkYet4xLH3pR20Wq1jMH2L7yEPW94VrZa9BooFTbzIdXKH",
+	"wswYkcLEToDySxA3cThIIcnLy9eEwgdV9BCTmRbiUJR6iMkrkP8yU0Sx3C6Tw/dDUCYzOMXyI9uMvUB5",
+	"vMXNsasM51737DWbQr8fPMlau+1WqwW270suJtpWfdj6tFGDMVadLu4vvohHjFzKbCyzDQnHzBQsEpAI",
+	"w3EQc6sbdD0cAEcVale4EHdmundq2c3tks1KuWNb+n9kS/+XtQ9cIR1xHLNxzqHygZFZoAVVxnqxLQTn",
+	"mI3jIuFiABIG2uDGTI5TwJvHQCpk9RAX2DUd1C0iMhANaWmytJPAkv2Ri0nCc5YsJhx+br79tf30zVGL",
+	"D30C+4YgLoFjzHembHswFnP88tldsIjtV0u3V2Mmnj8hl1IIFudeaybUAJkDYJQKnhPlEBXNVwEN6Gnr",
+	"FGrkQwGVQtBXM+AqZ9AJumB/r4bGWL2j90ecNfeuRRUks0u4I/ni4cjdlRLa53lboIiqDtt4kleJWTwO",
+	"amaAiw5g/dV1TgPyVOQZJc+fBOR7KQcpIz/J7FqNacyCUPyNTeNU0mvy+2//aQQkY+OUxlaPAZGgO4Ok",
+	"x/oyY03yzCgzgb0tpV5qOPShiLg2tLkiEWQKs8iyWihGIjpJItPFrP/NwbYMiKFKAXjMAsTMU6ah+OtP",
+	"fyNXDGHUUJQY2KGSLAFsNJFODehaNxSh+AYsiTHLlBS2JgZwk3p6t2plq/8eqUkvOjd1hpnKIWwTFBc7",
+	"ucOORpSnoSCEJgl08JggOv6BxCnlI1K3LT/FmiQS2/+IolOD+PT+hmW8z1nSJYDIEDXO9XipHW2JpQCG",
+	"MUWAD1sFX9RA0vGYJQh5BK+OfjElQNBflOjxAvGkHTMMO6JpKm9Z8lQP5okcUS60k0TFlCTwEz6Ljcb5",
+	"tIGTA2/AWdTPHPLBkOnZGtIc0aRe0vEYYvkDbvkbbmg6Yc6PQhhX1wePE6YCwlIFj4xMjc4bhKZCLBPa",
+	"09owGtEP8GvkyoG/QHPAOVJI3mq3y3Vzev2ZMK3Fy83fR3QMQOL4oIxy5RFOPLBQBHBPoE2vmApTlyVv",
+	"md5fTb2/jH7T6kjN2oAJV7EEVMBExhOsfY3cL99laQSRSPPFoYgQuABPjoEuaN6yND0CzqBjOWaCJ0ex",
+	"FBDkxnaGhtntirhDMhGpXuXol9trpd9CuAqFXhBhgo1DFl9bJIHcnEi9xbRYhCOIJ54oegOsx6edTjHF",
+	"jSb5G5uCeRqKjPUz5ieTejS+1ksr0CWnOXadIRq7mXntdSlz2M38Dak5HUzbAfVM5haT4d2bF4qMJion",
+	"PUYQ4iEidfhHhHIolXKsX+sfyYTdsFSOYc5HMoECgwtRlkqFDCJjyjPDtwN7Ahrt0Bmpn7Yem+EbgHyc",
+	"L57rZ67Tx7vM+B5PquyUL0i9XSETtL6DIt1YjoAmyUyb9trHvHt8jGtYC2p4mOGJpsQX/xtYegvHc+Fc",
+	"b/gP2Eru2Jd49HDBat2aBfeAkcjrnOrhHEtt3HSObWFfUPuF59bfN+IC2GtGXBiWPiOh9CBf6DPWefiE",
+	"IE2Cd+FbRkfkhT7THg7Y+uHT2SV9Pck/N//31hYpoUqfe+3V/UF5wdcwTi+l6Kc8zg+84F+Fs4yWqvYl",
+	"0Y69M89Zm+drWfJecMnVElVXZVDFjrhQTCgO5XRq0kNEFaIYzeKh1nEQWP/mG5l98w1BaNB6BMXOUWOO",
+	"RTYUHo3sTybCbK4ODEgxGJM2sG0dcaM+Uv2YLNNKQD/SYISGIkJGU6M6Ldv3Wky1lahxliV8G6baPhcJ",
+	"gvdtnLCEOf0RCsXvjMelmizcVEeijaCNU5myRaXrgEC5CS8NKLpPa755rxTl+u2OnLz6/R73MbwfOdwW",
+	"vL7godqCNXRPRfRY6VeQ0azDIlACTo2lEDKbxU61RtC/TM5jJU3XNRcYrxvTLDcFZmaafqIZG8qJQmbh",
+	"jXiLsRfgEoa4DnVxUJuMk/nvf/i29ah7Yr//hmUKlryzA9Sg3kurUQZhOx/SzftXpM+4SHB2twRJ1XK5",
+	"Sj/iMz8tZfV1YQ8D+Vehl7jIpY0b1H+R2FxGLcsj1GOY0ISlXDZ1FQbaT7Bb69xDJAC8yoyKa3D9bg1x",
+	"WN2D18eDHwrEjD63yPv5kI0US29MXaONx/SmRLoEa1VOFS8EyNaniPCNHqt5zkTwf08Yli2Zr9crSTNI",
+	"7JbthHTa1f40vYZoHARlaCjAV9UvjmXCbJgJLpphhgeQ6vVJLXHgeits7p0WKId/Y9PdnNNS42gzk0rx",
+	"ShlreIpXyNefF/SbzgjEjaTXHQIa7qCUVs3XnnTSUzHggjGEA9xUKy1dg7WVUvn7nVJqb7SICwEZzDnX",
+	"J2hr7ziovZCxQ1BZdr277o/nUR/c4s8IxThRW6OeL0ZhNCp91s89tk0yHxfo+u+oUDadUZf9PnRScjFA",
+	"yAme2byxVk2WlMRUQpTZc3hW5s8JvLauIVe5zKalRrfA60XzO4sCQicJzwkTecaZakCwHOiiySxfnP+F",
+	"jsY6IhMByZ2COQ5VbI8Kw6dRLsYwNHK53tVofmgzxlkgTfKdobKjJbJqxwoPr7eIkqEwkJKk3mm1igg0",
+	"ktQpxKkMiJDeV04bVSq+R8VW+v1JNn0zEbvp9b1zJugv+Y6Kzx10XaY8zLrtpDs+/cEgPA964HMUEVOx",
+	"mxLoUbG5BliT5h+5Pwn1j8cDZQpcrUpgH7jCGrsK3XArs2ukuSB1THyGwlFtZxaHt7FCNpO1RHMo3ole",
+	"pXQWMp+RzGRNwRwKXzKfEwqJRjEdcWXmwxLB9rSHaF4CWcmouDCqlOlw+e5S/QtIS/3dgUVShdU9CE0j",
+	"NDe2tr9GoQXnbDexBZt/eTRqFThyWSgBPrK2UCrwkVd6uRX4yI5+fjt4ZEdH//MqEXzs5ATY5X+Qr14U",
+	"TXyaUVWhUjC6SFOS0JxCzcxAygQLqjM+GALXCMuommQMylIRpDsUxguISF9ibQTJh5mcDIbOZYH0XI/F",
+	"csQUiZ7JbMQM2x8W9ADf0kObcOMJlvZEpocwFKZ2zJaveGL9yFQEmVv+d/GXJhc3NOVJ5Ps9jrVE6x39",
+	"naFAvsEfLNOgIQcEUj+oCIK7+3TEU0wfan8ozzPem+SsYDOZ5xJ05ev2ksJZM0FF+Catt6YsJ4oJS+Yy",
+	"8gvbITCr52ATl60Bte8qINjzCJVtKafqnDCapVwrWK1SQ2F8Onihdum04nXQJLDyqHtTOQAXazxmIjmS",
+	"Ip2aiDEsIrzM7iaopptXyE1yYZYGbIMKHV5NueqZI4jotYk9ck7AChAyf4+jiBzWOL5Uu7KoQ6usAzdE",
+	"YyF8EUU/M08HLf9n0vL2zLCytN5S4RdabgNvxXdTKgs0nk3SlCQspzyFDLYUeLi6IC4DrMcITJkoRqkD",
+	"k5Iyee8hHysnpUNhgtJQgav37kxmxrCJsg+xFlhQWUvFVL8V+Z5p4qWfmgQmCDAzsDgRE0co8k5bpwt6",
+	"I7Y/8ZUJCb8juf3tHC/e3vLm+8l0e7yeNqlgopZVSYW5j3JJhZO9JBUOUu8P0Diyk6OyoD1kfTcFdf09",
+	"ttNpHg/nJetfr179QF6ybMDIa32Flq7IiY3FYlB5tihtXW0VhQLMIgqp/iU5fqrILUtTn3MfjHj4K0v7",
+	"AelNcjBe0W6D5yIbP5Rtkeh5/wiqrrHLwtQodNH+AmNXD1LlVGuF03anSWYT/vbBxpkg0etXV29JtXI6",
+	"Bil5jLdUdmOj3NouQb/P8vGS4P1r08rejSQlbAY4ZP7LRnqjHMFW+q+KF8/I9q1eeG9yBUYLHXRDKVlw",
+	"KMO+3yE72LQ7xuzgGdvY78d+gGChMf+Cq1yZImjvBhvMH1JlIL9nybix/16pCfrkdSPn84ZJNkxJAvio",
+	"iCiVcpW/9wcUASpJo0kiZrD6f+L5kIv/9bgVkWvGxthChA5CCXAVHADDQnAL98wxESDgHr1hoLBs7mPK",
+	"cqDA6cssFBkrHqp9j3GKWQyrXWHUXiF2QbJ/TgDFD2FFtKbU3wahCg76sPBAyNoOiH4EFEv5S7bCzoFC",
+	"4nlqBq353bRwhZiDMClQJwA4g9AtWJ6Zsn30uFVdilxeq1JFsgMPP3m4Ej58n+De63My4LU/GPqdq79c",
+	"aF3c59rHvhrTmCnyxvTuZTAXY1R7ULBrf1aeH3R21G4B37j1g8ATi1dalgDcap9zVvEcMdFecq1bu3z6",
+	"5u0RvOzbHzsvH//j9G/t7zYhcvC206Ii4rdFe6e/lw7cmPeF3ZxWLY+nTEoiYze+89Ib1nazsJW9LKIl",
+	"CMWvJTlUaEwsjj6eAXpeojjzYcEHZPGgbbssZmyN1vTYfnwFivGWUNQjBwEdBSSyj9L/5uK9DfojJLqB",
+	"mdY/GBDpqBGQhNEk5YKpQDtSXIQilbH2AwOiYpmhlnYsm55WLoGqa6VsCrVxUqKGpxFDgSoRb1mpFMle",
+	"dOKFtxibenL77FbygS2tct1r31Dxoa57aH+K0u6ouTieF3m8O2WaTJj34pPZAKLtcFqj2Bqh0dRg+VV6",
+	"63u6G6k3Lm5plujftoKaPQgOmNKA8Zen5+Rt61G33TGjdLFR70RuwAKIV/7gE4O8ptl1bYfuoGLHrO4R",
+	"8rbvQbnfO+VOS0LO6nZf9K2v2p/JzIS95jS8/5oNFbwv/r5W/e4HDdcq/PC+n5UqEmzy+usqBLk0owZ4",
+	"ntL3QGyWCeP4qpyKhGYJXnSEH6s9Rh4DGl9Pmto9mSahsOUNgt2659X/PWGTAgNF0RGwnwlFY6STNKYT",
+	"PNmaGNa8gJj25sWIpD41sWsz4KmcZKGQt8IOq9EkF8L7ZrRF5nu/DaBJ3faahWK+2awB9RFkaX/ZW/vp",
+	"7pVQlTlXqV7Mvi2GqOo4g7v0Ij81ECKfvyzda5/itDmQI/ZrOTW5UZQZvgP35L2KNZfwrbxdfQg8b1uK",
+	"cQg3f472JpR6zqYoSfht253gme8taNEaQehb1htKea2OmUgs5d1KorAHipj7iLst0NrFCzgjKpk9lzwj",
+	"isUZy5UPuBGKjRA3LJQm6BVoaF7kiP6Eo3vqvunzeKJ3WWw+80mrPQi3MgekgTtyB+bOgHdqzXLtGuOz",
+	"x3Mx9kCBrUlJxmLG9bHry8yzjx4oS6xHAekvn2RCAeKe9hEQqUefTYhrwb+igES3Q8Xi90WPvZ6Qh6d6",
+	"Z510tDWXyBHpTaGa9ZtvpIjZN980yVNEC2Qph39gUz9UBkTWZoOhaIsSyifq0ccQMg5hLSBhLecjpnI6",
+	"GuOPUAJc+xQFRDHm3R3TnKZyMGGhiD4c2UmKGoUdcGVtYrsQxOh4EpnLj3gSYWBtpBXKAAqbRcRucnAQ",
+	"gsISlsJk3DKWZ9OuFthAOi5JkskxydiY0Vw1guLR7jMiUp8I/iEUCvK6BYRMnk2NgLP36LWg+SRjEalH",
+	"N+0AK6fNrP/l5cXl0dVfLjpnD6FWLqyVC6ub+GMxff5vezKZ4i/CGrlmUx95E59/lDBtECdmIxDaz1nm",
+	"toAp9z7XX4HELQDCeqSYFoQ5S2zvKbkdcgCoBPjD4nHyhmUpHWuD/o3ZooqooZxofwT7YrWjYAdPRjLT",
+	"q00F+eabMzIC0Hz1zTd+62ycyvi6SS5I58MHQoW6NcqGC9JuFdMNRr+aQDcWBD3RgmepMjjNetyJ+d4z",
+	"ogIC7wvISQv/2yFD/bthAI8dGjYEMiR1hjX30HMLjooVA8YDNYdAT0tfa3bcQnn2/7N3fT1tw1r8q1i8",
+	"0EqhTNOdNJWn3q7aRYyNDXb3sE7EpC7NJXV67YSum/bdr3zOseO0SWkL7a0Gb4yFxPaxj8/f32/G3uBU",
+	"jbfF+1KlUzOUQQxGzcCdN3d2CbODKyxJB47kXCWhA5UEZEFGWcK+xEEAl6dFlgyQ1TwTLFUsieXdUZJG",
+	"vPAn4RhY6I9D49l96HW+fHx3/a33z399+nR2ffHl9N+dq971x97Vt09fzi5DlsTDTKNrqfJE6OYJU2IQ",
+	"KxFRnFimmes4aMHBwpj1ME4ywiCh02yOv2YNwGltM55AntmD3Tg6E7PQg0MFPM9mG+vNrdYmJxAxQc2u",
+	"qzAXahEuaxFD5m7dg8c4Y/eYoPjuhXVaBQtliS6yhVlHc3nkKvHAI0GVWfcNACQJu3JlT25uRk+N9/GI",
+	"QdRSFhcHC0kENEk4MDpkSrF9cwPNeXxdHo3EUTeVmUqTCtSeZMpnmoUyPYIuzrBViv1TGhyx7MzQ9tuK",
+	"evHZdglJMW/6bW751SNUFLbfUn/t+Lf98cFm5XFqMa0Xj9REQDuUf21ZGhOeZUY3a5akt75WtbBS66hV",
+	"HFyVWn2Iq4NIkF+yIXtwDlAWT3oO6jk9fB+oli7RDiBwpFTFPVEVOKhqKnlwV27Nm3/o5nvZ9HvTJ/F0",
+	"O76mbaLk8q8VtJrbVKfvLng2OljSwGATTOBOBCz0/heabcliTxULhQTvJGQNC4ZqqeahvZQyRLO+5Eo0",
+	"W6xnHkeUCefYuDsnMjYrBiCU4BopHuCfxlHKlUBO0BOKWhg7n2dsBN2txncFJzPO2JT7bhO5HNqY1ctM",
+	"/7588JLCKt6ntP1x9ZxhvZGS+L9U+a+oqGzB/1+rsF7M611W4D+dkq0vyN/EvD62pnBtkqTnojzpkEI+",
+	"LhpKwLCFqeKX6LeZH4q0ChE0YF8aXzSA3iwMS9pA76GtaWMNmScJdm8BCRmGxMSAqJsTDpGUoolXGNFt",
+	"Dn6+diqmYxfur8nE0IxWKOWiqb8YcXtTx1UEaw91cT55sUc31DbeG3Zg162ht0iv6OPf9JP5pRI09Yri",
+	"qs2GFFTljIv0CmvMpVdKuRiM3KGqcaOEtBGXVjZzZVvmbeuWbblXb1y5RZM/pxctreG6hDoh7hYBTNmp",
+	"A5OJdWEWQ7WRF0uB3FNphSDmcpMOZoGxt7FJ2O1eF8mBJl9IbOiVYuCWY7VCgbsdUp7yomf8enHmn6Gk",
+	"7EXp7QXBDInRM63GTpQb6rpCezyVcYVZwyMM2jyZTqo9mu/jhWgoHimbBC0ly70k9xWw5In7OM1tiAl7",
+	"IPvSJtRvhI4H4KQOU8Ve/4ONEJo/tH93CX/Ws11qYbPNBI9GnrEIhLIRVxCKhTybyxDrgOm0ZAgCuZ+e",
+	"xlk0YjxzamDCI/HYiC1KhRYXh73DyNjaqaFCgC/poWen52CrVviPh/acPkLdwbvd/l+m8cyYRJQr44oD",
+	"Gw/wzHbybHTQ/v7DGEnjaHImZvCvH+ZhdV9d1P4BsvQ+FyQ+yxrhmN8JpnIZNg/8JHH7+BhS+6NUZ+23",
+	"r96+AgVIc17Y4oTzlA4ZERVgUQI2nvFxq7CauukoVSDixZdkgF7+3zz+BbiD4p4nObZpc5XFQx5l3os6",
+	"WgutbU/Dgr0I/JriJ5WE21qISX6TxBHC84EFBcyzlnzTsdX7n8kr7dELpKgvl483QrqhQocXqNIEtCw6",
+	"1wXd6wlz8LmS6u1tfbj38a+EfLMwO8HHOmAF9YQOWIQLi9y/UOBOBDEFUZB773vEkaqaFmFDOhDDRpjc",
+	"YaMD3ED4MH7lvHvB+C12FhXrRX9YY8O7YpQkjgSpUvpL4p+rkaX5ZAVH4xzDc7NAftTE9uVR7IJu5xkL",
+	"j3UUj42cvM9fdk/PKz7exS5PK0+dqTwyVydraAE9DTpgidAafjBb9xfIO1f3Yqab5urgyooZdp+GQn//",
+	"QMAHqtoPic8ONqd5h/E/QJ7UerrwFmwB1fXTKDWrzq+P10xKNss4loPyzumUOokWjzAdf2AcgooUc3rd",
+	"iJlIxNgVEJrV8oIa7hsXtsmuYhp+uzHWtrBU2rcXn/RXptzdvLgw40kScxkZG2hiTlDAhLzltwLVZMaz",
+	"WGdxVMB5JnDzA12Dv33cgzU7vwDYdAE9sJhKumYQVx2ASxSZvRlYY6Eo0Vh91hZGxUYGXVX1poNbpUrq",
+	"oJSYJ9Fb+xGtVK/skwBWMUSNFVqYDPHqJ4u6ytoAn2VvK4IZC7OGG5GNeSZUzBPNGvnEfDNgmfiZMfEz",
+	"U9hVFLBolMs7Tar0RgwAj7UZsEGugMkZ90df3gpJFin7T3qjA6bEMJaCpkz/K2znM7dKChXHME8S1HlQ",
+	"BYhmcDiOJp24A78hBNoQv4btTC32OU8z3mZvoEsa0HeB7rmRKkLixaDom1ce3ZX5sS+/XnXZgM9QhyCr",
+	"lh1izchPGC4RLsUkTTB1pgQbKiFKC985ZWQLEkdRIT6wu6tKy2q5TNy5Z+5hiLVYZYMr0mK0kc1EF+tq",
+	"G1oIFlaWy1WDutN4vU72a78Mbr0k23ohW/fFrv1gz5yQNZJqcwsoZ1iAGt3JdJqIgW3Xs8ewvua0NWe7",
+	"1hQFLlqrgCvmPUwO0hIhk5qd8vI9YklssGgzmQUWF9pR0kEVuf0V3FHNXWwGmtGOtsJe7gC3BA/KnzAl",
+	"lshf+mgWE661wNzSIBcA+uQqZrx7ePtStuN+xlIulqBayn5BsIVyWnrOPUAw6UosCN6rMQ+hFcMO2NqB",
+	"9gZz7Qa/VWF7FuPeSLtShKvImwrAV5S2Ue2+Wb3tc+wLl0b6rEXr1qBGsGhHkR+58mXtnt+aGNHiLca1",
+	"XSHC1/ZHfvNCqZNe4X2sZFNL1jm1Uiw7LmwYS/gURTS2bF8XH9+Vff3efXFvpFwpvBUkPUTw1c3ETF1a",
+	"WxcrDfIZy9StQLVAAX/4IUbPDkFIcMeRYpz8gXAhSfThL7un51uzliyLity2OAHIY18E6YtnqQhXcHKd",
+	"DC3JcaNzcRqA1AIWjyepyow/a4zvoy36sSDInXiw+yfJ5V7rnz//CwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
