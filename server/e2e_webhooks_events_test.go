@@ -1,0 +1,80 @@
+package server_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/gen/client"
+	"github.com/learnd/learnd/server/servertest"
+)
+
+// Each event is written at its cause, in its transaction, for an endpoint listening to
+// all: publishing a course (course.published), assigning it to a user and to a group
+// (assignment.created each), completing it (assignment.completed and certificate.issued)
+// and banning a user (user.banned). Each message's body is {"type", "timestamp", "data"}
+// with the API's ids.
+func TestE2EWebhookEventsAtTheirCauses(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	f := asgWorld(t, env, "acme")
+	admin := f.user(auth.RoleAdmin)
+	learner, member := f.user(auth.RoleLearner), f.user(auth.RoleLearner)
+	ctx := e2eCtx(t)
+	if _, err := admin.Client.LMS.Webhooks.Create(ctx, client.WebhookEndpointCreate{Url: "https://hooks.example.com/all"}); err != nil {
+		t.Fatal(err)
+	}
+	c := f.course(admin, asgCourseSpec{Status: "draft", Settings: map[string]any{"certificateOnCompletion": true}})
+	if _, err := admin.Client.LMS.Courses.Publish(ctx, c.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	a := asgMustAssign(t, admin.Client, c.ID, client.AssignUserRequest{UserId: learner.ID})
+	grp, _ := f.group(member)
+	if _, err := admin.Client.LMS.Assignments.AssignGroups(ctx, c.ID, nil, client.AssignGroupsRequest{Groups: []string{grp}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := learner.Client.LMS.Progress.Record(ctx, c.ID, client.ProgressRecord{ElementId: c.Elements[0], Completed: e2ePtr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Client.LMS.Users.Ban(ctx, nil, client.UserBan{UserId: member.ID}); err != nil {
+		t.Fatal(err)
+	}
+
+	rows, err := env.DB(t).Query(ctx, `SELECT m.event_type, m.body FROM webhook_messages m WHERE m.tenant_id = 'acme'
+AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.tenant_id = m.tenant_id AND d.message_id = m.id) ORDER BY m.created_at, m.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type message struct {
+		Type, Timestamp string
+		Data            map[string]any
+	}
+	var got []message
+	for rows.Next() {
+		var typ, body string
+		if err := rows.Scan(&typ, &body); err != nil {
+			t.Fatal(err)
+		}
+		var m message
+		if err := json.Unmarshal([]byte(body), &m); err != nil || m.Type != typ || m.Timestamp == "" {
+			t.Errorf("message %s: %s (%v)", typ, body, err)
+		}
+		got = append(got, m)
+	}
+	want := []struct{ typ, field, value string }{
+		{"course.published", "id", c.ID},
+		{"assignment.created", "id", a.Id},
+		{"assignment.created", "userId", member.ID},
+		{"assignment.completed", "id", a.Id},
+		{"certificate.issued", "userId", learner.ID},
+		{"user.banned", "id", member.ID},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("messages = %+v, want %d", got, len(want))
+	}
+	for i, w := range want {
+		if got[i].Type != w.typ || got[i].Data[w.field] != w.value {
+			t.Errorf("message %d = %s %v, want %s with %s %s", i, got[i].Type, got[i].Data, w.typ, w.field, w.value)
+		}
+	}
+}
