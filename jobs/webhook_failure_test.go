@@ -137,9 +137,9 @@ func TestWebhookTenantIsolation(t *testing.T) {
 	}
 	emit(t, e.st, "globex", store.EventUserCreated, map[string]string{"id": "per_1"})
 	emit(t, e.st, "acme", store.EventUserCreated, map[string]string{"id": "per_2"})
-	got := rc.waitRequests(t, 1)
+	rc.waitRequests(t, 1)
 	time.Sleep(300 * time.Millisecond)
-	if got = rc.requests(); len(got) != 1 || !strings.Contains(string(got[0].body), "per_2") {
+	if got := rc.requests(); len(got) != 1 || !strings.Contains(string(got[0].body), "per_2") {
 		t.Errorf("requests = %d (%s)", len(got), got[0].body)
 	}
 	if page, err := repo.List(as("acme"), 50, nil); err != nil || len(page.Items) != 1 || page.Items[0].DisabledAt != nil {
