@@ -1,6 +1,7 @@
 package jobs_test
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -146,6 +147,22 @@ func TestWebhookRotationOverlap(t *testing.T) {
 		if _, err := verifyNode(t, secret, req); err != nil {
 			t.Errorf("%s secret: %v", name, err)
 		}
+	}
+
+	// After the overlap only the new secret signs.
+	if _, err := e.db.Exec(context.Background(), `UPDATE webhook_endpoints SET previous_until = now() - interval '1 second' WHERE id = $1`, ep.ID); err != nil {
+		t.Fatal(err)
+	}
+	emit(t, e.st, "acme", store.EventCertificateIssued, map[string]string{"id": "cer_2"})
+	later := rc.waitRequests(t, 2)[1]
+	if n := len(strings.Fields(later.header.Get("webhook-signature"))); n != 1 {
+		t.Errorf("signatures after the overlap = %d, want 1", n)
+	}
+	if _, err := verifyNode(t, fresh, later); err != nil {
+		t.Errorf("new secret after the overlap: %v", err)
+	}
+	if _, err := verifyNode(t, old, later); err == nil {
+		t.Error("the old secret still verifies after the overlap")
 	}
 }
 

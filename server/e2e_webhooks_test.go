@@ -139,6 +139,10 @@ func TestE2EWebhooksSDK(t *testing.T) {
 	if _, err := admin.Client.LMS.Users.Create(ctx, nil, client.UserCreate{Name: "Quiet Person", Email: "quiet@acme.test", Role: client.UserRoleLearner}); err != nil {
 		t.Fatal(err)
 	}
+	r := e2eDo(t, http.MethodPost, env.URL+"/api/v2/webhooks/endpoints/"+ep.Id+"/messages/"+a.MessageId+"/redeliver", admin.Token, nil, nil)
+	if p := e2eProblem(t, r); r.Status != http.StatusConflict || p.Code == nil || *p.Code != "endpoint_disabled" {
+		t.Errorf("redeliver to a disabled endpoint: %d %s, want 409 endpoint_disabled", r.Status, r.Body)
+	}
 	var deliveries int
 	if err := env.DB(t).QueryRow(ctx, `SELECT count(*) FROM webhook_deliveries WHERE tenant_id = 'acme'`).Scan(&deliveries); err != nil || deliveries != 2 {
 		t.Errorf("deliveries = %d (%v), want 2: nothing for a disabled endpoint", deliveries, err)

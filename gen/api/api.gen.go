@@ -26804,6 +26804,22 @@ func (response RedeliverWebhookMessage404ApplicationProblemPlusJSONResponse) Vis
 	return err
 }
 
+type RedeliverWebhookMessage409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response RedeliverWebhookMessage409ApplicationProblemPlusJSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RedeliverWebhookMessage429ApplicationProblemPlusJSONResponse struct {
 	TooManyRequestsApplicationProblemPlusJSONResponse
 }
@@ -32093,45 +32109,46 @@ var swaggerSpec = []string{
 	"N+0AK6fNrP/l5cXl0dVfLjpnD6FWLqyVC6ub+GMxff5vezKZ4i/CGrlmUx95E59/lDBtECdmIxDaz1nm",
 	"toAp9z7XX4HELQDCeqSYFoQ5S2zvKbkdcgCoBPjD4nHyhmUpHWuD/o3ZooqooZxofwT7YrWjYAdPRjLT",
 	"q00F+eabMzIC0Hz1zTd+62ycyvi6SS5I58MHQoW6NcqGC9JuFdMNRr+aQDcWBD3RgmepMjjNetyJ+d4z",
-	"ogIC7wvISQv/2yFD/bthAI8dGjYEMiR1hjX30HMLjooVA8YDNYdAT0tfa3bcQnn2/7N3fT1tw1r8q1i8",
-	"0EqhTNOdNJWn3q7aRYyNDXb3sE7EpC7NJXV67YSum/bdr3zOseO0SWkL7a0Gb4yFxPaxj8/f32/G3uBU",
-	"jbfF+1KlUzOUQQxGzcCdN3d2CbODKyxJB47kXCWhA5UEZEFGWcK+xEEAl6dFlgyQ1TwTLFUsieXdUZJG",
-	"vPAn4RhY6I9D49l96HW+fHx3/a33z399+nR2ffHl9N+dq971x97Vt09fzi5DlsTDTKNrqfJE6OYJU2IQ",
-	"KxFRnFimmes4aMHBwpj1ME4ywiCh02yOv2YNwGltM55AntmD3Tg6E7PQg0MFPM9mG+vNrdYmJxAxQc2u",
-	"qzAXahEuaxFD5m7dg8c4Y/eYoPjuhXVaBQtliS6yhVlHc3nkKvHAI0GVWfcNACQJu3JlT25uRk+N9/GI",
-	"QdRSFhcHC0kENEk4MDpkSrF9cwPNeXxdHo3EUTeVmUqTCtSeZMpnmoUyPYIuzrBViv1TGhyx7MzQ9tuK",
-	"evHZdglJMW/6bW751SNUFLbfUn/t+Lf98cFm5XFqMa0Xj9REQDuUf21ZGhOeZUY3a5akt75WtbBS66hV",
-	"HFyVWn2Iq4NIkF+yIXtwDlAWT3oO6jk9fB+oli7RDiBwpFTFPVEVOKhqKnlwV27Nm3/o5nvZ9HvTJ/F0",
-	"O76mbaLk8q8VtJrbVKfvLng2OljSwGATTOBOBCz0/heabcliTxULhQTvJGQNC4ZqqeahvZQyRLO+5Eo0",
-	"W6xnHkeUCefYuDsnMjYrBiCU4BopHuCfxlHKlUBO0BOKWhg7n2dsBN2txncFJzPO2JT7bhO5HNqY1ctM",
-	"/7588JLCKt6ntP1x9ZxhvZGS+L9U+a+oqGzB/1+rsF7M611W4D+dkq0vyN/EvD62pnBtkqTnojzpkEI+",
-	"LhpKwLCFqeKX6LeZH4q0ChE0YF8aXzSA3iwMS9pA76GtaWMNmScJdm8BCRmGxMSAqJsTDpGUoolXGNFt",
-	"Dn6+diqmYxfur8nE0IxWKOWiqb8YcXtTx1UEaw91cT55sUc31DbeG3Zg162ht0iv6OPf9JP5pRI09Yri",
-	"qs2GFFTljIv0CmvMpVdKuRiM3KGqcaOEtBGXVjZzZVvmbeuWbblXb1y5RZM/pxctreG6hDoh7hYBTNmp",
-	"A5OJdWEWQ7WRF0uB3FNphSDmcpMOZoGxt7FJ2O1eF8mBJl9IbOiVYuCWY7VCgbsdUp7yomf8enHmn6Gk",
-	"7EXp7QXBDInRM63GTpQb6rpCezyVcYVZwyMM2jyZTqo9mu/jhWgoHimbBC0ly70k9xWw5In7OM1tiAl7",
-	"IPvSJtRvhI4H4KQOU8Ve/4ONEJo/tH93CX/Ws11qYbPNBI9GnrEIhLIRVxCKhTybyxDrgOm0ZAgCuZ+e",
-	"xlk0YjxzamDCI/HYiC1KhRYXh73DyNjaqaFCgC/poWen52CrVviPh/acPkLdwbvd/l+m8cyYRJQr44oD",
-	"Gw/wzHbybHTQ/v7DGEnjaHImZvCvH+ZhdV9d1P4BsvQ+FyQ+yxrhmN8JpnIZNg/8JHH7+BhS+6NUZ+23",
-	"r96+AgVIc17Y4oTzlA4ZERVgUQI2nvFxq7CauukoVSDixZdkgF7+3zz+BbiD4p4nObZpc5XFQx5l3os6",
-	"WgutbU/Dgr0I/JriJ5WE21qISX6TxBHC84EFBcyzlnzTsdX7n8kr7dELpKgvl483QrqhQocXqNIEtCw6",
-	"1wXd6wlz8LmS6u1tfbj38a+EfLMwO8HHOmAF9YQOWIQLi9y/UOBOBDEFUZB773vEkaqaFmFDOhDDRpjc",
-	"YaMD3ED4MH7lvHvB+C12FhXrRX9YY8O7YpQkjgSpUvpL4p+rkaX5ZAVH4xzDc7NAftTE9uVR7IJu5xkL",
-	"j3UUj42cvM9fdk/PKz7exS5PK0+dqTwyVydraAE9DTpgidAafjBb9xfIO1f3Yqab5urgyooZdp+GQn//",
-	"QMAHqtoPic8ONqd5h/E/QJ7UerrwFmwB1fXTKDWrzq+P10xKNss4loPyzumUOokWjzAdf2AcgooUc3rd",
-	"iJlIxNgVEJrV8oIa7hsXtsmuYhp+uzHWtrBU2rcXn/RXptzdvLgw40kScxkZG2hiTlDAhLzltwLVZMaz",
-	"WGdxVMB5JnDzA12Dv33cgzU7vwDYdAE9sJhKumYQVx2ASxSZvRlYY6Eo0Vh91hZGxUYGXVX1poNbpUrq",
-	"oJSYJ9Fb+xGtVK/skwBWMUSNFVqYDPHqJ4u6ytoAn2VvK4IZC7OGG5GNeSZUzBPNGvnEfDNgmfiZMfEz",
-	"U9hVFLBolMs7Tar0RgwAj7UZsEGugMkZ90df3gpJFin7T3qjA6bEMJaCpkz/K2znM7dKChXHME8S1HlQ",
-	"BYhmcDiOJp24A78hBNoQv4btTC32OU8z3mZvoEsa0HeB7rmRKkLixaDom1ce3ZX5sS+/XnXZgM9QhyCr",
-	"lh1izchPGC4RLsUkTTB1pgQbKiFKC985ZWQLEkdRIT6wu6tKy2q5TNy5Z+5hiLVYZYMr0mK0kc1EF+tq",
-	"G1oIFlaWy1WDutN4vU72a78Mbr0k23ohW/fFrv1gz5yQNZJqcwsoZ1iAGt3JdJqIgW3Xs8ewvua0NWe7",
-	"1hQFLlqrgCvmPUwO0hIhk5qd8vI9YklssGgzmQUWF9pR0kEVuf0V3FHNXWwGmtGOtsJe7gC3BA/KnzAl",
-	"lshf+mgWE661wNzSIBcA+uQqZrx7ePtStuN+xlIulqBayn5BsIVyWnrOPUAw6UosCN6rMQ+hFcMO2NqB",
-	"9gZz7Qa/VWF7FuPeSLtShKvImwrAV5S2Ue2+Wb3tc+wLl0b6rEXr1qBGsGhHkR+58mXtnt+aGNHiLca1",
-	"XSHC1/ZHfvNCqZNe4X2sZFNL1jm1Uiw7LmwYS/gURTS2bF8XH9+Vff3efXFvpFwpvBUkPUTw1c3ETF1a",
-	"WxcrDfIZy9StQLVAAX/4IUbPDkFIcMeRYpz8gXAhSfThL7un51uzliyLity2OAHIY18E6YtnqQhXcHKd",
-	"DC3JcaNzcRqA1AIWjyepyow/a4zvoy36sSDInXiw+yfJ5V7rnz//CwAA//8=",
+	"ogIC7wvISQv/2yFD/bthAI8dGjYEMiR1hjX30HMLjooVA8YDNYdAT0tfa3bcQnn2/7N3fU1t61j8q2h4",
+	"IZkxgbmznbkbnrK5mS7D5ZYC3T40HSwchXhx5Kxkk6adfvcdnXMky4kdkkByM4U3So0l60hH5+/vN2Pv",
+	"8FONt8X7UqVTM5VBDEbNwJ03d3YJs4MrLEkHjuRcJaEDlQRkQUZZwr7ESQCXp0WWDJDVPBMsVSyJ5cNR",
+	"kka88CfhGFjoj0Pj2f3Z61z99cft596//v3hw/nt5dXZfzo3vdu/ejefP1ydX4csiYeZRtdS5YnQzVOm",
+	"xCBWIqI4sUwz13HQgoOFMethnGSEQUKn2Rx/zRqA09pmPIE8swe7cXQuZqEHhwp4ns021ptbrU1OIGKC",
+	"ml1XYS7UIlzWIobM3boHz3HGHjFB8cUL67QKFsoSXWQLs47m8shV4oFHgiqz7hsASBJ25cqe3NwXvTTe",
+	"xzMmUUtZXBwsJBHQJOHA6JApxfbNDTTn8XV5NBJH3VRmKk0qUHuSKZ9pFsr0CLo4w1Yp9k9pcMSyM1Pb",
+	"byvqzWfbJSTFvOm3ueVXj1BR2H5L/bXjH/bHJ5uVx6nFtF48UhMB7VD+tWVpTHiWGd2sWZLe+1rVwkqt",
+	"o1ZxclVq9SmuDiJBfsuG7ME5QFm86Dmo5/TwfaBaukQ7gcCRUhX3RFXgoKqp5MlduTVv/qmb723T702f",
+	"xMvt+Jq2iZLLv1bQam5Tnf1xybPRwZIGBptgAnciYKH3v9BsSxZ7qlgoJHgnIWtYMFRLNQ/tpZQhmvUl",
+	"V6LZYj3zOKJMOMfG3TmRsVkxAKEE10jxAP80jlKuBHKCnlLUwtj5PGMj6G41vis4mXHGptx3m8jl0Mas",
+	"Xmb69+WTlxRW8b6k7Y+r5wzrjZTE31Llv6KisgX/v6zCejOvd1mB/3JKtr4gfxPz+tiawrVJkp6L8qRD",
+	"Cvm4aCgBwxamil+i32Z+KNIqRNCAfWl80QB6szAsaQO9h7amjTVkniTYvQUkZBgSEwOibk44RFKKJl5h",
+	"RLc5+PnaqZiOXbhfJhNDX7RCKRd9+psRtzd1XEWw9lAX55MXe3RDbeO9YQd23Rp6i/SKPv5BP5lfKkGf",
+	"XlFctdmUgqqccZFeYY259EopF4ORO1Q1bpaQNuLSymaubMu8bd2yLffqjSu36OMv6EVLa7iuoU6Iu0UA",
+	"U3bqwGRiXZjFUG3kxVIg91RaIYi53KWDWWDsbWwSdrvXRXKgyRcSG7rFOhX2dymSfvLPoC+pGooeuLV/",
+	"EjbbDE1XY27DNbVSVN2ytlZcCW7PlRdx0df+bXEtP0KR2i+nRl8FUsqVlbtn3Y2d7DdUt4UCeyn7DhOX",
+	"Rxg3ejG1WKsd3scLAVk81TYPW8rXe3n2GyDqE49xmtsoF7Zh9qXN6d8JHQ/w4KaK/fYPNkJ2gND+3TX8",
+	"Wc82ysFh59HIs1eB0zbiCqLBkOpzSWodMJ2WbFHgF9TTOItGjGdOE014JJ4bNEap0OLitHcYnFs7O1UI",
+	"8C1D9eqIr2GrVriwh/acPkPdwbvd/l+m8cycRJSrOJshIRBQ3XbybHTQ/vLV2GnjaHIuZvCvr+Zh9Vhd",
+	"V/8nFAr4dJT4LGuEY/4gmMpl2Dzw89Tt42OoLhilOmv/fvL7CShA+uaFLU5QU+mQEVcC1kVg7xsftwrD",
+	"rZuOUgUiXnxJBgDq/8vj7wB9KB55kmOnOFdZPORR5r2oo7XQ2rZVLJisQPEpvlFVui3HmOR3SRwhQiAY",
+	"cUB+a/k/HWG+P0xeaRJfIkt+uYK9EdINFTrIQpUmoGXRvy8YZ0+ZQ/CVVPJvS9S9wT8R+M7C1wk+1gEr",
+	"2C90wCJcWKQfhhp74qgpuIrce98jlFXVZxE8pcNRbITJA/ZawA2ED+MoF91Lxu+xualYL/rDGjfC1cMk",
+	"cSRIldJfEgVejSzNkBU0kXMk080CfFIT4ZjH8gu6nWcsPNZRPDZy8oa/7p5dVAzexUZTK0+dqTwyVydr",
+	"aAFtFTpgidAafjBb9zvIO1ePYqab5urgyooZdp+GXgP/QMAAVR2QRKkHm9O8w7hAIE/qfl14C3ah6vrP",
+	"KPXLzq+P189KNss4loPyzumUmpkWjzAdfyA9gqIYc3rdjJlIxNjVMJrV8uIqboxL2+dX8Rl+xzOW17BU",
+	"2rcXQ/orU26wXlyY8SSJuYyMDTQxJyhgQt7ze4FqMuNZrLM4KhBFE7j5gTHC3z7uwZqdX2B8upgiWEwl",
+	"XTOIqw7ANYrM3gyssVAXCS4e2cKo2MigqyogdYivVMwdlGoDSPTWfkQr1as8JYxXjJJjkRjmY7wSzqK0",
+	"szbGaAnkinjKwlfDjcjGPBMq5olmjXxixgxYJr5lTHzLFDY2BSwa5fJBkyq9EwOAhG0GbJAr8Htxf/Tl",
+	"vZBkkbL/pnc6MB50LAV9Mv2vsM3X3CopVBzDPElQ50EhIprB4TiadOIO/IZAcEMcDTuqWuxjnma8zd5B",
+	"ozYAAAPjdCNVBAaMcdl3Jx7jlvmxLz/ddNmAz1CHILGXnWLNzE8ZLhEuxSRNMHunBBsqIUoL3zljZAsS",
+	"TVIhPrC7q6rbaulU3Lln7mEI91hlgyvSYrSRzYculvY2tBAsrKzYq8aVp/l6zfS3fiXeenm+9aLGbsSu",
+	"HbBnTsgaeb25BZQzrIGNHmQ6TcTAdgzaY1hf9tqas11r6hIXrVWANvMeJgdpiZBJzU55+R6xPDpYN5rM",
+	"AgtN7VjxoJDd/gruqOYuNgN90Y62wl7uALcET8qfYC2WyF/6gBoTrrXA9NYgF4A75Yp2vHt4+1K2837F",
+	"Ui6WoFrKfk2yRZNaes49TDLpqjwIYawxj+IVww7Y2oH2JnPrJr9VYXsW495Iu1KEq8ibatBXlLZR7b5Z",
+	"ve1z7AuXZvqqRevWoEawaEeRH7nyZe2e35oY0eIt5rVdIcJo+yO/eaHUSa/wPlayqSXrnFkplh0XNowl",
+	"DEURjS3b18Xgu7Kv37sR90bKlcJbQdJDxH/dTMzUKLZ1sdIkX7FM3QpUCxQgkJ8iFe0QigV3NC3GyR8I",
+	"F5JEH/66e3axNWvJErnIbYsTsET2RZC+eJaKcAUn18nQ8iw3OpdnAUgtYPF4kqrM+LPG+D7aoh8LgtyJ",
+	"B7t/klzutf78+f8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

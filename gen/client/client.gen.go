@@ -7411,7 +7411,8 @@ type ClientInterface interface {
 	// RedeliverWebhookMessage Redeliver a webhook message
 	//
 	// Sends a message that went to this endpoint again, with the same `webhook-id` and
-	// body, as a new delivery with its own retries. Owners and admins, with the `write`
+	// body, as a new delivery with its own retries. A disabled endpoint is refused (409,
+	// code `endpoint_disabled`): enable it first. Owners and admins, with the `write`
 	// scope.
 	//
 	// Corresponds with POST /api/v2/webhooks/endpoints/{endpointId}/messages/{messageId}/redeliver (the `RedeliverWebhookMessage` operationId).
@@ -10988,7 +10989,8 @@ func (c *Client) ListWebhookAttempts(ctx context.Context, endpointId WebhookEndp
 // RedeliverWebhookMessage Redeliver a webhook message
 //
 // Sends a message that went to this endpoint again, with the same `webhook-id` and
-// body, as a new delivery with its own retries. Owners and admins, with the `write`
+// body, as a new delivery with its own retries. A disabled endpoint is refused (409,
+// code `endpoint_disabled`): enable it first. Owners and admins, with the `write`
 // scope.
 //
 // Corresponds with POST /api/v2/webhooks/endpoints/{endpointId}/messages/{messageId}/redeliver (the `RedeliverWebhookMessage` operationId).
@@ -19766,7 +19768,8 @@ type ClientWithResponsesInterface interface {
 	// RedeliverWebhookMessageWithResponse Redeliver a webhook message
 	//
 	// Sends a message that went to this endpoint again, with the same `webhook-id` and
-	// body, as a new delivery with its own retries. Owners and admins, with the `write`
+	// body, as a new delivery with its own retries. A disabled endpoint is refused (409,
+	// code `endpoint_disabled`): enable it first. Owners and admins, with the `write`
 	// scope.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -32773,6 +32776,8 @@ type RedeliverWebhookMessageResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -32805,6 +32810,11 @@ func (r RedeliverWebhookMessageResponse) GetApplicationproblemJSON403() *Forbidd
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r RedeliverWebhookMessageResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RedeliverWebhookMessageResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -36035,7 +36045,8 @@ func (c *ClientWithResponses) ListWebhookAttemptsWithResponse(ctx context.Contex
 // RedeliverWebhookMessageWithResponse Redeliver a webhook message
 //
 // Sends a message that went to this endpoint again, with the same `webhook-id` and
-// body, as a new delivery with its own retries. Owners and admins, with the `write`
+// body, as a new delivery with its own retries. A disabled endpoint is refused (409,
+// code `endpoint_disabled`): enable it first. Owners and admins, with the `write`
 // scope.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -49035,6 +49046,13 @@ func ParseRedeliverWebhookMessageResponse(rsp *http.Response) (*RedeliverWebhook
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests

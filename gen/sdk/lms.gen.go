@@ -2826,7 +2826,8 @@ func (rs *LMSWebhooks) Attempts(ctx context.Context, endpointId client.WebhookEn
 // Redeliver — Redeliver a webhook message.
 //
 // Sends a message that went to this endpoint again, with the same `webhook-id` and
-// body, as a new delivery with its own retries. Owners and admins, with the `write`
+// body, as a new delivery with its own retries. A disabled endpoint is refused (409,
+// code `endpoint_disabled`): enable it first. Owners and admins, with the `write`
 // scope.
 //
 // POST /api/v2/webhooks/endpoints/{endpointId}/messages/{messageId}/redeliver (operation redeliverWebhookMessage).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -58,21 +59,32 @@ func (r *Repo) Attempts(ctx context.Context, endpointID uuid.UUID, limit int, af
 	return page, nil
 }
 
+// ErrEndpointDisabled means a message was to be redelivered to a disabled endpoint.
+var ErrEndpointDisabled = errors.New("the webhook endpoint is disabled")
+
 // Redeliver sends message messageID to endpoint endpointID again, as a new delivery with
 // its own retries (the message keeps its id, so receivers can tell a repeat). The message
-// must have gone to that endpoint before. It returns the new delivery's id.
+// must have gone to that endpoint before, and the endpoint must be enabled. It returns the
+// new delivery's id.
 func (r *Repo) Redeliver(ctx context.Context, endpointID, messageID uuid.UUID) (uuid.UUID, error) {
 	id := uuid.Must(uuid.NewV7())
 	err := r.st.InTenant(ctx, func(t *store.Tx) error {
-		tag, err := t.Exec(`INSERT INTO webhook_deliveries (tenant_id, id, message_id, endpoint_id, created_at)
-SELECT learnd_tenant(), $1, $2, $3, $4 WHERE EXISTS (
-  SELECT 1 FROM webhook_deliveries WHERE tenant_id = learnd_tenant() AND endpoint_id = $3 AND message_id = $2)`,
-			id, messageID, endpointID, store.Now())
-		if err != nil {
+		var disabled *bool
+		err := t.QueryRow(`WITH e AS (
+  SELECT disabled_at IS NOT NULL AS disabled FROM webhook_endpoints WHERE tenant_id = learnd_tenant() AND id = $3
+    AND EXISTS (SELECT 1 FROM webhook_deliveries WHERE tenant_id = learnd_tenant() AND endpoint_id = $3 AND message_id = $2)
+), d AS (
+  INSERT INTO webhook_deliveries (tenant_id, id, message_id, endpoint_id, created_at)
+  SELECT learnd_tenant(), $1, $2, $3, $4 FROM e WHERE NOT e.disabled
+)
+SELECT (SELECT disabled FROM e)`, id, messageID, endpointID, store.Now()).Scan(&disabled)
+		switch {
+		case err != nil:
 			return err
-		}
-		if tag.RowsAffected() == 0 {
+		case disabled == nil:
 			return store.ErrNotFound
+		case *disabled:
+			return ErrEndpointDisabled
 		}
 		if err := t.Enqueue(store.JobWebhook, id); err != nil {
 			return err
@@ -172,7 +184,7 @@ func (d *Deliveries) Record(ctx context.Context, s *Send, res Result, final bool
 		if !ok {
 			m := res.Err
 			if len(m) > maxAttemptError {
-				m = m[:maxAttemptError]
+				m = strings.ToValidUTF8(m[:maxAttemptError], "")
 			}
 			msg = &m
 		}
