@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/client"
@@ -76,5 +77,34 @@ AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.tenant_id = m.tenant_id A
 		if got[i].Type != w.typ || got[i].Data[w.field] != w.value {
 			t.Errorf("message %d = %s %v, want %s with %s %s", i, got[i].Type, got[i].Data, w.typ, w.field, w.value)
 		}
+	}
+}
+
+// A course generation that completes is posted as generation.completed naming the job
+// and the course it wrote, signed so the npm standardwebhooks package verifies it.
+func TestE2EWebhookGenerationCompleted(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t, servertest.Options{Jobs: true, Generator: &aiFakeGen{}})
+	ctx := e2eCtx(t)
+	aiLicensed(t, env, "acme")
+	admin := coursesUser(t, env, "acme", auth.RoleAdmin)
+	rc := newHookReceiver(t)
+	events := []client.WebhookEventType{client.WebhookEventTypeGenerationCompleted, client.WebhookEventTypeGenerationFailed}
+	ep, err := admin.C.LMS.Webhooks.Create(ctx, client.WebhookEndpointCreate{Url: rc.URL, Events: &events})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := admin.C.LMS.AI.GenerateCourse(ctx, nil, client.CourseGenerationRequest{Prompt: "Ladder safety"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := aiPoll(t, ctx, admin.C, q.JobId, 30*time.Second)
+	if j.Result == nil {
+		t.Fatalf("job = %+v", j)
+	}
+	p := hookVerify(t, ep.Secret, rc.wait(t, 1)[0])
+	data, _ := p["data"].(map[string]any)
+	if p["type"] != "generation.completed" || data["id"] != q.JobId || data["courseId"] != j.Result.CourseId || data["status"] != "completed" {
+		t.Errorf("payload = %v, want generation.completed of %s with course %s", p, q.JobId, j.Result.CourseId)
 	}
 }
