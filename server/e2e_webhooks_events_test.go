@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"testing"
 	"time"
 
@@ -106,5 +107,34 @@ func TestE2EWebhookGenerationCompleted(t *testing.T) {
 	data, _ := p["data"].(map[string]any)
 	if p["type"] != "generation.completed" || data["id"] != q.JobId || data["courseId"] != j.Result.CourseId || data["status"] != "completed" {
 		t.Errorf("payload = %v, want generation.completed of %s with course %s", p, q.JobId, j.Result.CourseId)
+	}
+}
+
+// A user an identity provider creates over SCIM is posted as user.created, and its SCIM
+// DELETE (a deprovisioning ban) as user.banned.
+func TestE2EWebhookSCIMUsers(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t, servertest.Options{Jobs: true})
+	acme := scimSetup(t, env, "acme")
+	rc := newHookReceiver(t)
+	ep, err := acme.owner.Client.LMS.Webhooks.Create(e2eCtx(t), client.WebhookEndpointCreate{Url: rc.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	created := acme.do(t, http.MethodPost, "/Users", `{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+  "userName": "scim.hook@okta.local", "displayName": "Scim Hook", "active": true}`).want(t, http.StatusCreated, "create")
+	id := str(created, "id")
+	acme.do(t, http.MethodDelete, "/Users/"+id, nil).want(t, http.StatusNoContent, "delete")
+	seen := map[any]bool{} // the two deliveries may arrive in either order
+	for _, req := range rc.wait(t, 2) {
+		p := hookVerify(t, ep.Secret, req)
+		data, _ := p["data"].(map[string]any)
+		seen[p["type"]] = true
+		if data["id"] != id || data["email"] != "scim.hook@okta.local" {
+			t.Errorf("message %v, want one of %s", p, id)
+		}
+	}
+	if !seen["user.created"] || !seen["user.banned"] {
+		t.Errorf("event types = %v, want user.created and user.banned", seen)
 	}
 }
