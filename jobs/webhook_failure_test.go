@@ -146,3 +146,26 @@ func TestWebhookTenantIsolation(t *testing.T) {
 		t.Errorf("acme's endpoints = %+v, %v", page.Items, err)
 	}
 }
+
+// A delivery waiting for its retry when a person disables its endpoint is not tried again
+// and ends failed.
+func TestWebhookDisabledWhileRetrying(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	rc := newReceiver(t, func(_ int, w http.ResponseWriter) { w.WriteHeader(http.StatusInternalServerError) })
+	e.start(t, hookCfg(time.Second), true)
+	ep, _ := endpoint(t, e.st, "acme", rc.URL)
+	emit(t, e.st, "acme", store.EventUserCreated, map[string]string{"id": "per_1"})
+	rc.waitRequests(t, 1)
+	off := false
+	if _, err := webhooks.New(e.st, webhooks.Options{}).Update(as("acme"), ep.ID, webhooks.Input{Enabled: &off}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the delivery failed", func() bool {
+		s := e.deliveryStates(t, ep.ID)
+		return len(s) == 1 && s[0] == "failed"
+	})
+	if n := len(rc.requests()); n != 1 {
+		t.Errorf("requests = %d, want 1", n)
+	}
+}

@@ -122,9 +122,11 @@ type Send struct {
 }
 
 // Load reads the delivery (tenant, id): ErrNotFound when it (or its endpoint) is gone,
-// ErrDone when it needs no try.
+// ErrDone when it needs no try (a delivery whose endpoint was disabled meanwhile is
+// marked failed).
 func (d *Deliveries) Load(ctx context.Context, tenant string, id uuid.UUID) (*Send, error) {
 	s := &Send{TenantID: tenant, DeliveryID: id}
+	done := false // committed, not an error: the transaction keeps what it marked
 	err := d.st.AsOperator(ctx, tenant, func(t *store.Tx) error {
 		var status, secret string
 		var prev *string
@@ -140,8 +142,14 @@ WHERE d.tenant_id = $1 AND d.id = $2`, tenant, id).Scan(&status, &s.EndpointID, 
 		if err != nil {
 			return err
 		}
-		if status != "pending" || disabled != nil {
-			return ErrDone
+		if status != "pending" {
+			done = true
+			return nil
+		}
+		if disabled != nil { // the endpoint was disabled while this delivery waited: it ends failed
+			done = true
+			_, err := t.Exec(`UPDATE webhook_deliveries SET status = 'failed' WHERE tenant_id = $1 AND id = $2`, tenant, id)
+			return err
 		}
 		s.Body = []byte(body)
 		s.Secrets = []string{secret}
@@ -152,6 +160,9 @@ WHERE d.tenant_id = $1 AND d.id = $2`, tenant, id).Scan(&status, &s.EndpointID, 
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load webhook delivery: %w", err)
+	}
+	if done {
+		return nil, fmt.Errorf("load webhook delivery: %w", ErrDone)
 	}
 	return s, nil
 }
