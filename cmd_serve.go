@@ -137,7 +137,8 @@ func serve(ctx context.Context, cfg config) error {
 	scfg := server.Config{
 		TrustedProxies: proxies,
 		Dev:            cfg.Dev, PageTokenKey: cfg.pageTokenKey(iss), BodyLimit: cfg.BodyLimit,
-		TokenTTL: cfg.TokenTTL, Logger: log,
+		WebhookPrivateNetworks: cfg.Dev || cfg.WebhookPrivateNetworks,
+		TokenTTL:               cfg.TokenTTL, Logger: log,
 		RateLimit: server.RateLimit{RPS: cfg.RateLimitRPS, Burst: cfg.RateLimitBurst},
 		Generator: gen,
 		Extractor: cfg.extractor(),

@@ -125,8 +125,12 @@ type config struct {
 	// IdPPrivateNetworks lets tenants' identity providers be on loopback, private or
 	// link-local addresses (a provider inside the operator's network); off, learnd reaches
 	// them on public addresses only. Dev mode allows them.
-	IdPPrivateNetworks bool          `env:"LEARND_IDP_PRIVATE_NETWORKS" envDefault:"false"`
-	OAuthRefreshTTL    time.Duration `env:"LEARND_OAUTH_REFRESH_TTL" envDefault:"720h"`
+	IdPPrivateNetworks bool `env:"LEARND_IDP_PRIVATE_NETWORKS" envDefault:"false"`
+	// WebhookPrivateNetworks lets webhook endpoints be http:// URLs on loopback, private
+	// or link-local addresses (a receiver inside the operator's network); off, endpoints
+	// are https on public addresses only. Dev mode allows them.
+	WebhookPrivateNetworks bool          `env:"LEARND_WEBHOOK_PRIVATE_NETWORKS" envDefault:"false"`
+	OAuthRefreshTTL        time.Duration `env:"LEARND_OAUTH_REFRESH_TTL" envDefault:"720h"`
 	// MCPAllowedOrigins are the browser origins that may call /mcp (comma-separated; "*":
 	// any) besides LEARND_PUBLIC_URL's; a request with another Origin is refused (403).
 	MCPAllowedOrigins []string `env:"LEARND_MCP_ALLOWED_ORIGINS" envSeparator:","`
@@ -259,6 +263,7 @@ func (c config) jobsConfig(log *slog.Logger) jobs.Config {
 		DatabaseURL: c.DatabaseURL, SMTPURL: c.SMTPURL, From: c.MailFrom,
 		Workers: c.JobWorkers, Logger: log,
 		GenerationTimeout: c.AIJobTimeout, RescueStuckJobsAfter: c.JobRescueAfter,
+		WebhookPrivateNetworks: c.Dev || c.WebhookPrivateNetworks,
 	}
 }
 

@@ -1,7 +1,8 @@
 // Package jobs runs learnd's background work on a PostgreSQL-backed job queue
 // (riverqueue/river): jobs survive restarts and are shared by every replica.
 //
-// It delivers the mail outbox and runs AI course generation (generate.go). A change that
+// It delivers the mail outbox and webhook events (webhook.go), and runs AI course
+// generation (generate.go). A change that
 // sends mail writes the message to mail_outbox and, through the store's job queue
 // (Runner.Enqueue), inserts its delivery job in the same tenant transaction, so
 // message and job commit or roll back with the change. The mail worker claims the
@@ -82,6 +83,17 @@ type Config struct {
 	// run longer than its own timeout (mail two minutes, generation GenerationTimeout).
 	// DefaultRescueAfter when zero.
 	RescueStuckJobsAfter time.Duration
+	// WebhookRetryDelays are the waits before each retry of a failed webhook delivery
+	// (DefaultWebhookRetryDelays when empty); the try after the last is final.
+	// WebhookTimeout bounds one try (DefaultWebhookTimeout when zero).
+	// WebhookDisableAfter is how many deliveries in a row may fail every try before their
+	// endpoint is disabled (DefaultWebhookDisableAfter when zero).
+	WebhookRetryDelays  []time.Duration
+	WebhookTimeout      time.Duration
+	WebhookDisableAfter int
+	// WebhookPrivateNetworks lets deliveries reach loopback, link-local and private
+	// addresses (development and tests; LEARND_WEBHOOK_PRIVATE_NETWORKS).
+	WebhookPrivateNetworks bool
 }
 
 // Runner is the job queue: its client, its connection pool and its workers.
@@ -116,6 +128,15 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 	if cfg.RescueStuckJobsAfter <= 0 {
 		cfg.RescueStuckJobsAfter = DefaultRescueAfter
 	}
+	if len(cfg.WebhookRetryDelays) == 0 {
+		cfg.WebhookRetryDelays = DefaultWebhookRetryDelays
+	}
+	if cfg.WebhookTimeout <= 0 {
+		cfg.WebhookTimeout = DefaultWebhookTimeout
+	}
+	if cfg.WebhookDisableAfter <= 0 {
+		cfg.WebhookDisableAfter = DefaultWebhookDisableAfter
+	}
 	if cfg.Workers < 0 {
 		return nil, errors.New("jobs: workers must not be negative")
 	}
@@ -145,10 +166,12 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &mailWorker{st: st, send: sender, log: cfg.Logger})
 		river.AddWorker(workers, &sweepWorker{st: st, age: cfg.SweepAge, log: cfg.Logger})
+		river.AddWorker(workers, newWebhookWorker(st, cfg))
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{
 			QueueMail:    {MaxWorkers: cfg.Workers},
 			QueueDefault: {MaxWorkers: cfg.Workers},
+			QueueWebhook: {MaxWorkers: cfg.Workers},
 		}
 		if cfg.Generator != nil {
 			river.AddWorker(workers, &generateWorker{st: st, gen: cfg.Generator, materials: cfg.Materials,
@@ -179,6 +202,8 @@ func (r *Runner) Enqueue(ctx context.Context, tx pgx.Tx, job store.Job) error {
 		args = MailArgs{TenantID: job.TenantID, ID: job.ID}
 	case store.JobGeneration:
 		args = GenerateCourseArgs{TenantID: job.TenantID, ID: job.ID}
+	case store.JobWebhook:
+		args = WebhookArgs{TenantID: job.TenantID, ID: job.ID}
 	default:
 		return fmt.Errorf("queue: unknown job kind %q", job.Kind)
 	}
@@ -202,7 +227,7 @@ func (r *Runner) Start(ctx context.Context) error {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
 	r.started = true
-	queues := []string{QueueMail, QueueDefault}
+	queues := []string{QueueMail, QueueDefault, QueueWebhook}
 	if r.generating {
 		queues = append(queues, QueueAI)
 	}

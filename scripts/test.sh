@@ -16,6 +16,7 @@ bash scripts/ensure-tools.sh
 bash scripts/ensure-inspector.sh
 bash scripts/ensure-inspector-strict.sh
 bash scripts/ensure-speclint.sh
+bash scripts/ensure-webhook-verify.sh
 mkdir -p .artifacts
 export LEARND_ARTIFACTS="$(pwd)/.artifacts"
 rc=0

@@ -77,6 +77,17 @@ ON CONFLICT (id) DO UPDATE SET tier = 'enterprise', mcp_access = 'full', mcp_ai_
 		actor.Tenant, jobU, actorU, string(actor.Role), course); err != nil {
 		t.Fatal(err)
 	}
+	// A webhook endpoint with one delivered message (webhook operations).
+	whk, whkU := typeid.New(typeid.Webhook)
+	evt, evtU := typeid.New(typeid.Event)
+	ids["whk"], ids["evt"] = whk, evt
+	if _, err := db.Exec(ctx, `WITH e AS (INSERT INTO webhook_endpoints (tenant_id, id, url, secret, created_at, updated_at)
+  VALUES ($1, $2, 'https://hooks.example.com/matrix', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', now(), now()) RETURNING id),
+m AS (INSERT INTO webhook_messages (tenant_id, id, event_type, body, created_at) VALUES ($1, $3, 'user.created', '{}', now()) RETURNING id)
+INSERT INTO webhook_deliveries (tenant_id, id, message_id, endpoint_id, status, attempts, created_at) SELECT $1, gen_random_uuid(), m.id, e.id, 'succeeded', 1, now() FROM e, m`,
+		actor.Tenant, whkU, evtU); err != nil {
+		t.Fatal(err)
+	}
 	var asg string
 	if err := db.QueryRow(ctx, `SELECT id::text FROM assignments WHERE tenant_id = $1 AND user_id = $2`, actor.Tenant, targetU).Scan(&asg); err != nil {
 		t.Fatal(err)
@@ -106,7 +117,7 @@ func newKeyHash() (string, []byte) {
 var matrixParam = map[string]string{
 	"userId": "per", "courseId": "crs", "groupId": "grp", "chainId": "chn", "assignmentId": "asg",
 	"elementId": "ele", "lessonId": "ele", "questionId": "qst", "sectionId": "sec", "keyId": "key",
-	"certificateId": "cer", "jobId": "gen", "ruleId": "erl",
+	"certificateId": "cer", "jobId": "gen", "ruleId": "erl", "endpointId": "whk", "messageId": "evt",
 }
 
 // matrixURL fills an operation's path parameters with the fixture's ids.

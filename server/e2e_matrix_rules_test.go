@@ -60,6 +60,15 @@ var matrixRules = map[string]matrixRule{
 	"listSCIMTokens":  {skip: "owners only: TestSCIMTokens"},
 	"createSCIMToken": {skip: "owners only: TestSCIMTokens"},
 	"revokeSCIMToken": {skip: "owners only: TestSCIMTokens"},
+	// Webhooks: owners and admins (no permission names them).
+	"listWebhookEndpoints":    {admin: true},
+	"createWebhookEndpoint":   {admin: true, write: true},
+	"getWebhookEndpoint":      {admin: true},
+	"updateWebhookEndpoint":   {admin: true, write: true},
+	"deleteWebhookEndpoint":   {admin: true, write: true},
+	"rotateWebhookSecret":     {admin: true, write: true},
+	"listWebhookAttempts":     {admin: true},
+	"redeliverWebhookMessage": {admin: true, write: true},
 	// Courses, structure, chains.
 	"findCourses":            {perm: auth.PermCourseView},
 	"getCourse":              {self: true}, // course_view, or assigned to the caller (the fixture assigns it)

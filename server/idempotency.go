@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -28,7 +29,11 @@ const inFlightRetryAfter = "2"
 
 // noStoredResponse are the creates whose responses must never be stored for replay: a new
 // API key's (or SCIM token's) response is the only place its secret appears.
-var noStoredResponse = map[string]bool{"/api/v2/keys": true, "/api/v2/scim/tokens": true}
+var noStoredResponse = map[string]bool{"/api/v2/keys": true, "/api/v2/scim/tokens": true, "/api/v2/webhooks/endpoints": true}
+
+// secretSuffix ends the paths of the other operations whose response carries a secret
+// (a webhook endpoint's rotated secret).
+const secretSuffix = "/rotate-secret"
 
 // replayedHeaders are the response headers kept with a stored response.
 var replayedHeaders = []string{echo.HeaderContentType, echo.HeaderLocation, "ETag"}
@@ -46,7 +51,7 @@ func (s *Server) idempotency(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		ctx := req.Context()
-		if noStoredResponse[req.URL.Path] {
+		if noStoredResponse[req.URL.Path] || strings.HasSuffix(req.URL.Path, secretSuffix) {
 			return &problemError{problem: withCode(newProblem(ctx, kindValidation, "Idempotency-Key is not supported here: the response carries a secret that learnd never stores"), "idempotency_not_supported")}
 		}
 		body, err := readBody(req)

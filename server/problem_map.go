@@ -27,6 +27,7 @@ import (
 	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/store/reports"
+	"github.com/learnd/learnd/store/webhooks"
 )
 
 // problemFor maps err to the problem document it is answered with and the response
@@ -102,6 +103,8 @@ func domainProblem(ctx context.Context, err error) (p api.Problem, headers map[s
 		p, headers = quotaProblem(ctx, quota, secs), map[string]string{"Retry-After": strconv.Itoa(secs)}
 	case errors.As(err, &state):
 		p = withCode(newProblem(ctx, kindConflict, state.Detail), state.Code)
+	case errors.Is(err, webhooks.ErrEndpointDisabled):
+		p = withCode(newProblem(ctx, kindConflict, "the webhook endpoint is disabled; enable it first"), "endpoint_disabled")
 	default:
 		var found bool
 		if p, found = sentinelProblem(ctx, err); !found {

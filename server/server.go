@@ -33,20 +33,24 @@ import (
 	"github.com/learnd/learnd/store/materials"
 	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/store/reports"
+	"github.com/learnd/learnd/store/webhooks"
 )
 
 // Config is what the HTTP surface needs to know.
 type Config struct {
 	Dev             bool   // development mode: dev client credentials, demo tokens in the explorer
 	DevClientSecret string // secret of the development OAuth client (dev mode only)
-	PageTokenKey    []byte // ≥ 32 bytes; signs page tokens
-	BodyLimit       string // e.g. "1M"
-	TokenTTL        time.Duration
-	RateLimit       RateLimit      // per caller; zero: off
-	Limiter         limits.Limiter // counts RateLimit, API keys' licence limits, failed authentications; a *limits.Redis shares them across replicas; nil: in this process
-	DemoTokens      []explorer.DemoToken
-	Logger          *slog.Logger
-	Registry        *prometheus.Registry // nil: a private registry
+	// WebhookPrivateNetworks admits webhook endpoint URLs over http and on loopback,
+	// private or link-local addresses (LEARND_WEBHOOK_PRIVATE_NETWORKS, dev mode).
+	WebhookPrivateNetworks bool
+	PageTokenKey           []byte // ≥ 32 bytes; signs page tokens
+	BodyLimit              string // e.g. "1M"
+	TokenTTL               time.Duration
+	RateLimit              RateLimit      // per caller; zero: off
+	Limiter                limits.Limiter // counts RateLimit, API keys' licence limits, failed authentications; a *limits.Redis shares them across replicas; nil: in this process
+	DemoTokens             []explorer.DemoToken
+	Logger                 *slog.Logger
+	Registry               *prometheus.Registry // nil: a private registry
 	// Generator writes AI-authored content (refine, regenerate); course generation jobs go
 	// on the store's job queue (store.SetJobQueue), whose workers run the generator.
 	// Without them the AI endpoints answer 500.
@@ -94,6 +98,7 @@ type Server struct {
 	materials   *materials.Repo
 	learning    *learning.Repo
 	reports     *reports.Repo
+	webhooks    *webhooks.Repo
 
 	cohorts     resource[learning.Cohort, api.Cohort, api.CohortCreate]
 	assessments resource[learning.Assessment, api.Assessment, api.AssessmentCreate]
@@ -134,7 +139,8 @@ func New(cfg Config, st *store.Store, iss *auth.Issuer, ver *auth.Verifier) (*ec
 	s := &Server{cfg: cfg, store: st, issuer: iss, verifier: ver, pages: pages, log: cfg.Logger,
 		authFailures: newAuthFailures(cfg.Limiter, cfg.Logger), keyLimits: newKeyLimits(cfg.Limiter, cfg.Logger), gen: cfg.Generator,
 		people: people.New(st), courses: courses.New(st), assignments: assignments.New(st), enrolment: enrolment.New(st), materials: materials.New(st), reports: reports.New(st), learning: learn,
-		cohorts: cohortResource(learn), assessments: assessmentResource(learn)}
+		webhooks: webhooks.New(st, webhooks.Options{PrivateNetworks: cfg.WebhookPrivateNetworks}),
+		cohorts:  cohortResource(learn), assessments: assessmentResource(learn)}
 	st.SetUserHook(s.enrolment.UserChanged) // enrolment rules follow every user create and change
 	spec, err := api.GetSpec()
 	if err != nil {

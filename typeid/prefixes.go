@@ -19,4 +19,7 @@ const (
 	Mail          = "msg"
 	SCIMToken     = "stk" // a SCIM provisioning token
 	EnrolmentRule = "erl"
+	Webhook       = "whk" // a webhook endpoint
+	Event         = "evt" // a webhook message (one event, sent to each endpoint it goes to)
+	Attempt       = "att" // one try of a webhook delivery
 )

@@ -809,6 +809,48 @@ func (e UserStatus) Valid() bool {
 	}
 }
 
+// Defines values for WebhookEventType.
+const (
+	WebhookEventTypeAssignmentCompleted WebhookEventType = "assignment.completed"
+	WebhookEventTypeAssignmentCreated   WebhookEventType = "assignment.created"
+	WebhookEventTypeAssignmentOverdue   WebhookEventType = "assignment.overdue"
+	WebhookEventTypeCertificateExpiring WebhookEventType = "certificate.expiring"
+	WebhookEventTypeCertificateIssued   WebhookEventType = "certificate.issued"
+	WebhookEventTypeCoursePublished     WebhookEventType = "course.published"
+	WebhookEventTypeGenerationCompleted WebhookEventType = "generation.completed"
+	WebhookEventTypeGenerationFailed    WebhookEventType = "generation.failed"
+	WebhookEventTypeUserBanned          WebhookEventType = "user.banned"
+	WebhookEventTypeUserCreated         WebhookEventType = "user.created"
+)
+
+// Valid indicates whether the value is a known member of the WebhookEventType enum.
+func (e WebhookEventType) Valid() bool {
+	switch e {
+	case WebhookEventTypeAssignmentCompleted:
+		return true
+	case WebhookEventTypeAssignmentCreated:
+		return true
+	case WebhookEventTypeAssignmentOverdue:
+		return true
+	case WebhookEventTypeCertificateExpiring:
+		return true
+	case WebhookEventTypeCertificateIssued:
+		return true
+	case WebhookEventTypeCoursePublished:
+		return true
+	case WebhookEventTypeGenerationCompleted:
+		return true
+	case WebhookEventTypeGenerationFailed:
+		return true
+	case WebhookEventTypeUserBanned:
+		return true
+	case WebhookEventTypeUserCreated:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListAssessmentsParamsOrderBy.
 const (
 	ListAssessmentsParamsOrderByCreatedAt      ListAssessmentsParamsOrderBy = "created_at"
@@ -4033,6 +4075,120 @@ type UserRole string
 // UserStatus `banned` users cannot sign in or use their keys; their history is kept.
 type UserStatus string
 
+// WebhookAttempt One try of a delivery.
+type WebhookAttempt struct {
+	AttemptedAt time.Time                 `json:"attemptedAt"`
+	Error       nullable.Nullable[string] `json:"error"`
+
+	// EventType A webhook event type.
+	EventType WebhookEventType `json:"eventType"`
+
+	// Id The attempt id (`att_…`).
+	Id        string `json:"id"`
+	LatencyMs int    `json:"latencyMs"`
+
+	// MessageId A webhook message id (`evt_…`), sent as `webhook-id`.
+	MessageId WebhookMessageID `json:"messageId"`
+
+	// StatusCode The receiver's HTTP status; null when none answered.
+	StatusCode nullable.Nullable[int] `json:"statusCode"`
+	Succeeded  bool                   `json:"succeeded"`
+}
+
+// WebhookAttemptList defines model for WebhookAttemptList.
+type WebhookAttemptList struct {
+	Data    []WebhookAttempt `json:"data"`
+	HasMore bool             `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// WebhookEndpoint A webhook endpoint, without its secret.
+//
+// Example: {"createdAt":"2026-01-05T10:00:00Z","description":"HR system","disabledAt":null,"disabledReason":null,"enabled":true,"events":["assignment.completed"],"id":"whk_01jd8x4k2m3n5p6q7r8s9t0v1w","previousSecretExpiresAt":null,"updatedAt":"2026-01-05T10:00:00Z","url":"https://hooks.example.com/learnd"}
+type WebhookEndpoint struct {
+	CreatedAt   time.Time                    `json:"createdAt"`
+	Description string                       `json:"description"`
+	DisabledAt  nullable.Nullable[time.Time] `json:"disabledAt"`
+
+	// DisabledReason Why it is disabled (a person, or repeated failure).
+	DisabledReason nullable.Nullable[string] `json:"disabledReason"`
+	Enabled        bool                      `json:"enabled"`
+
+	// Events The event types sent; empty for all.
+	Events []WebhookEventType `json:"events"`
+
+	// Id A webhook endpoint id (`whk_…`).
+	Id WebhookEndpointID `json:"id"`
+
+	// PreviousSecretExpiresAt Until when a rotated secret still signs beside the current one.
+	PreviousSecretExpiresAt nullable.Nullable[time.Time] `json:"previousSecretExpiresAt"`
+	UpdatedAt               time.Time                    `json:"updatedAt"`
+	Url                     string                       `json:"url"`
+}
+
+// WebhookEndpointCreate defines model for WebhookEndpointCreate.
+type WebhookEndpointCreate struct {
+	Description *string             `json:"description,omitempty"`
+	Enabled     *bool               `json:"enabled,omitempty"`
+	Events      *[]WebhookEventType `json:"events,omitempty"`
+	Url         string              `json:"url"`
+}
+
+// WebhookEndpointCreated An endpoint with its secret, shown once.
+type WebhookEndpointCreated struct {
+	CreatedAt   time.Time                    `json:"createdAt"`
+	Description string                       `json:"description"`
+	DisabledAt  nullable.Nullable[time.Time] `json:"disabledAt"`
+
+	// DisabledReason Why it is disabled (a person, or repeated failure).
+	DisabledReason nullable.Nullable[string] `json:"disabledReason"`
+	Enabled        bool                      `json:"enabled"`
+
+	// Events The event types sent; empty for all.
+	Events []WebhookEventType `json:"events"`
+
+	// Id A webhook endpoint id (`whk_…`).
+	Id WebhookEndpointID `json:"id"`
+
+	// PreviousSecretExpiresAt Until when a rotated secret still signs beside the current one.
+	PreviousSecretExpiresAt nullable.Nullable[time.Time] `json:"previousSecretExpiresAt"`
+
+	// Secret `whsec_` and the base64 of the key: verify signatures with it.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwQ6e2jXYUFPg=
+	Secret    string    `json:"secret"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	Url       string    `json:"url"`
+}
+
+// WebhookEndpointID A webhook endpoint id (`whk_…`).
+type WebhookEndpointID = string
+
+// WebhookEndpointList defines model for WebhookEndpointList.
+type WebhookEndpointList struct {
+	Data    []WebhookEndpoint `json:"data"`
+	HasMore bool              `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// WebhookEndpointPatch defines model for WebhookEndpointPatch.
+type WebhookEndpointPatch struct {
+	Description *string             `json:"description,omitempty"`
+	Enabled     *bool               `json:"enabled,omitempty"`
+	Events      *[]WebhookEventType `json:"events,omitempty"`
+	Url         *string             `json:"url,omitempty"`
+}
+
+// WebhookEventType A webhook event type.
+type WebhookEventType string
+
+// WebhookMessageID A webhook message id (`evt_…`), sent as `webhook-id`.
+type WebhookMessageID = string
+
 // AssessmentIDPath An assessment id (`asm_…`); the seed's `asm-<uuid>` form is accepted on input.
 type AssessmentIDPath = AssessmentID
 
@@ -4092,6 +4248,9 @@ type StatisticsTo = string
 
 // TagsFilter defines model for TagsFilter.
 type TagsFilter = []string
+
+// WebhookEndpointIDPath A webhook endpoint id (`whk_…`).
+type WebhookEndpointIDPath = WebhookEndpointID
 
 // BadRequest An RFC 9457 problem document.
 type BadRequest = Problem
@@ -4850,6 +5009,24 @@ type ChangeUserEmailParams struct {
 	DryRun *DryRun `form:"dryRun,omitempty" json:"dryRun,omitempty"`
 }
 
+// ListWebhookEndpointsParams defines parameters for ListWebhookEndpoints.
+type ListWebhookEndpointsParams struct {
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
+// ListWebhookAttemptsParams defines parameters for ListWebhookAttempts.
+type ListWebhookAttemptsParams struct {
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
 // CreateTokenFormdataRequestBody defines body for CreateToken for application/x-www-form-urlencoded ContentType.
 type CreateTokenFormdataRequestBody = TokenRequest
 
@@ -5002,6 +5179,12 @@ type UpdateUserApplicationMergePatchPlusJSONRequestBody = UserPatch
 
 // ChangeUserEmailJSONRequestBody defines body for ChangeUserEmail for application/json ContentType.
 type ChangeUserEmailJSONRequestBody = UserEmailChange
+
+// CreateWebhookEndpointJSONRequestBody defines body for CreateWebhookEndpoint for application/json ContentType.
+type CreateWebhookEndpointJSONRequestBody = WebhookEndpointCreate
+
+// UpdateWebhookEndpointJSONRequestBody defines body for UpdateWebhookEndpoint for application/json ContentType.
+type UpdateWebhookEndpointJSONRequestBody = WebhookEndpointPatch
 
 // Getter for additional properties for JWKS_Keys_Item. Returns the specified
 // element and whether it was found
@@ -5428,6 +5611,30 @@ type ServerInterface interface {
 	// ChangeUserEmail Change a user's email address
 	// (POST /api/v2/users/{userId}/email/change)
 	ChangeUserEmail(ctx echo.Context, userId UserID, params ChangeUserEmailParams) error
+	// ListWebhookEndpoints List webhook endpoints
+	// (GET /api/v2/webhooks/endpoints)
+	ListWebhookEndpoints(ctx echo.Context, params ListWebhookEndpointsParams) error
+	// CreateWebhookEndpoint Create a webhook endpoint
+	// (POST /api/v2/webhooks/endpoints)
+	CreateWebhookEndpoint(ctx echo.Context) error
+	// DeleteWebhookEndpoint Delete a webhook endpoint
+	// (DELETE /api/v2/webhooks/endpoints/{endpointId})
+	DeleteWebhookEndpoint(ctx echo.Context, endpointId WebhookEndpointIDPath) error
+	// GetWebhookEndpoint Get a webhook endpoint
+	// (GET /api/v2/webhooks/endpoints/{endpointId})
+	GetWebhookEndpoint(ctx echo.Context, endpointId WebhookEndpointIDPath) error
+	// UpdateWebhookEndpoint Update a webhook endpoint
+	// (PATCH /api/v2/webhooks/endpoints/{endpointId})
+	UpdateWebhookEndpoint(ctx echo.Context, endpointId WebhookEndpointIDPath) error
+	// ListWebhookAttempts List an endpoint's delivery attempts
+	// (GET /api/v2/webhooks/endpoints/{endpointId}/attempts)
+	ListWebhookAttempts(ctx echo.Context, endpointId WebhookEndpointIDPath, params ListWebhookAttemptsParams) error
+	// RedeliverWebhookMessage Redeliver a webhook message
+	// (POST /api/v2/webhooks/endpoints/{endpointId}/messages/{messageId}/redeliver)
+	RedeliverWebhookMessage(ctx echo.Context, endpointId WebhookEndpointIDPath, messageId WebhookMessageID) error
+	// RotateWebhookSecret Rotate a webhook endpoint's secret
+	// (POST /api/v2/webhooks/endpoints/{endpointId}/rotate-secret)
+	RotateWebhookSecret(ctx echo.Context, endpointId WebhookEndpointIDPath) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -8584,6 +8791,160 @@ func (w *ServerInterfaceWrapper) ChangeUserEmail(ctx echo.Context) error {
 	return err
 }
 
+// ListWebhookEndpoints converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhookEndpoints(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhookEndpointsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhookEndpoints(ctx, params)
+	return err
+}
+
+// CreateWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateWebhookEndpoint(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateWebhookEndpoint(ctx)
+	return err
+}
+
+// DeleteWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteWebhookEndpoint(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpointId" -------------
+	var endpointId WebhookEndpointIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpointId", ctx.Param("endpointId"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpointId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteWebhookEndpoint(ctx, endpointId)
+	return err
+}
+
+// GetWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) GetWebhookEndpoint(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpointId" -------------
+	var endpointId WebhookEndpointIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpointId", ctx.Param("endpointId"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpointId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetWebhookEndpoint(ctx, endpointId)
+	return err
+}
+
+// UpdateWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateWebhookEndpoint(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpointId" -------------
+	var endpointId WebhookEndpointIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpointId", ctx.Param("endpointId"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpointId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateWebhookEndpoint(ctx, endpointId)
+	return err
+}
+
+// ListWebhookAttempts converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhookAttempts(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpointId" -------------
+	var endpointId WebhookEndpointIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpointId", ctx.Param("endpointId"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpointId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhookAttemptsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhookAttempts(ctx, endpointId, params)
+	return err
+}
+
+// RedeliverWebhookMessage converts echo context to params.
+func (w *ServerInterfaceWrapper) RedeliverWebhookMessage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpointId" -------------
+	var endpointId WebhookEndpointIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpointId", ctx.Param("endpointId"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpointId: %s", err))
+	}
+
+	// ------------- Path parameter "messageId" -------------
+	var messageId WebhookMessageID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "messageId", ctx.Param("messageId"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter messageId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RedeliverWebhookMessage(ctx, endpointId, messageId)
+	return err
+}
+
+// RotateWebhookSecret converts echo context to params.
+func (w *ServerInterfaceWrapper) RotateWebhookSecret(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpointId" -------------
+	var endpointId WebhookEndpointIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpointId", ctx.Param("endpointId"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpointId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RotateWebhookSecret(ctx, endpointId)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -8735,6 +9096,14 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v2/users/banned", wrapper.BanUser, options.OperationMiddlewares["banUser"]...)
 	router.DELETE(options.BaseURL+"/api/v2/users/banned/:userId", wrapper.UnbanUser, options.OperationMiddlewares["unbanUser"]...)
 	router.POST(options.BaseURL+"/api/v2/users/banned/:userId/anonymise", wrapper.AnonymiseUser, options.OperationMiddlewares["anonymiseUser"]...)
+	router.GET(options.BaseURL+"/api/v2/webhooks/endpoints", wrapper.ListWebhookEndpoints, options.OperationMiddlewares["listWebhookEndpoints"]...)
+	router.POST(options.BaseURL+"/api/v2/webhooks/endpoints", wrapper.CreateWebhookEndpoint, options.OperationMiddlewares["createWebhookEndpoint"]...)
+	router.DELETE(options.BaseURL+"/api/v2/webhooks/endpoints/:endpointId", wrapper.DeleteWebhookEndpoint, options.OperationMiddlewares["deleteWebhookEndpoint"]...)
+	router.GET(options.BaseURL+"/api/v2/webhooks/endpoints/:endpointId", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
+	router.PATCH(options.BaseURL+"/api/v2/webhooks/endpoints/:endpointId", wrapper.UpdateWebhookEndpoint, options.OperationMiddlewares["updateWebhookEndpoint"]...)
+	router.GET(options.BaseURL+"/api/v2/webhooks/endpoints/:endpointId/attempts", wrapper.ListWebhookAttempts, options.OperationMiddlewares["listWebhookAttempts"]...)
+	router.POST(options.BaseURL+"/api/v2/webhooks/endpoints/:endpointId/messages/:messageId/redeliver", wrapper.RedeliverWebhookMessage, options.OperationMiddlewares["redeliverWebhookMessage"]...)
+	router.POST(options.BaseURL+"/api/v2/webhooks/endpoints/:endpointId/rotate-secret", wrapper.RotateWebhookSecret, options.OperationMiddlewares["rotateWebhookSecret"]...)
 
 }
 
@@ -26699,6 +27068,1241 @@ func (response ChangeUserEmail503ApplicationProblemPlusJSONResponse) VisitChange
 	return err
 }
 
+type ListWebhookEndpointsRequestObject struct {
+	Params ListWebhookEndpointsParams
+}
+
+type ListWebhookEndpointsResponseObject interface {
+	VisitListWebhookEndpointsResponse(w http.ResponseWriter) error
+}
+
+type ListWebhookEndpoints200JSONResponse WebhookEndpointList
+
+func (response ListWebhookEndpoints200JSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookEndpoints400ApplicationProblemPlusJSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookEndpoints401ApplicationProblemPlusJSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookEndpoints403ApplicationProblemPlusJSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookEndpoints429ApplicationProblemPlusJSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookEndpoints500ApplicationProblemPlusJSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookEndpoints503ApplicationProblemPlusJSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpointRequestObject struct {
+	Body *CreateWebhookEndpointJSONRequestBody
+}
+
+type CreateWebhookEndpointResponseObject interface {
+	VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type CreateWebhookEndpoint201ResponseHeaders struct {
+	CacheControl *string
+}
+
+type CreateWebhookEndpoint201JSONResponse struct {
+	Body    WebhookEndpointCreated
+	Headers CreateWebhookEndpoint201ResponseHeaders
+}
+
+func (response CreateWebhookEndpoint201JSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint400ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint401ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint403ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint413ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint415ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint422ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint429ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint500ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateWebhookEndpoint503ApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpointRequestObject struct {
+	EndpointId WebhookEndpointIDPath `json:"endpointId"`
+}
+
+type DeleteWebhookEndpointResponseObject interface {
+	VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type DeleteWebhookEndpoint204Response struct {
+}
+
+func (response DeleteWebhookEndpoint204Response) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteWebhookEndpoint400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteWebhookEndpoint400ApplicationProblemPlusJSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpoint401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteWebhookEndpoint401ApplicationProblemPlusJSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpoint403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteWebhookEndpoint403ApplicationProblemPlusJSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpoint404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteWebhookEndpoint404ApplicationProblemPlusJSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpoint429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteWebhookEndpoint429ApplicationProblemPlusJSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpoint500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteWebhookEndpoint500ApplicationProblemPlusJSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpoint503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteWebhookEndpoint503ApplicationProblemPlusJSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpointRequestObject struct {
+	EndpointId WebhookEndpointIDPath `json:"endpointId"`
+}
+
+type GetWebhookEndpointResponseObject interface {
+	VisitGetWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type GetWebhookEndpoint200JSONResponse WebhookEndpoint
+
+func (response GetWebhookEndpoint200JSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetWebhookEndpoint400ApplicationProblemPlusJSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetWebhookEndpoint401ApplicationProblemPlusJSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetWebhookEndpoint403ApplicationProblemPlusJSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetWebhookEndpoint404ApplicationProblemPlusJSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetWebhookEndpoint429ApplicationProblemPlusJSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetWebhookEndpoint500ApplicationProblemPlusJSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetWebhookEndpoint503ApplicationProblemPlusJSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpointRequestObject struct {
+	EndpointId WebhookEndpointIDPath `json:"endpointId"`
+	Body       *UpdateWebhookEndpointJSONRequestBody
+}
+
+type UpdateWebhookEndpointResponseObject interface {
+	VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type UpdateWebhookEndpoint200JSONResponse WebhookEndpoint
+
+func (response UpdateWebhookEndpoint200JSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint400ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint401ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint403ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint404ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint413ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint415ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint422ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint429ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint500ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateWebhookEndpoint503ApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookAttemptsRequestObject struct {
+	EndpointId WebhookEndpointIDPath `json:"endpointId"`
+	Params     ListWebhookAttemptsParams
+}
+
+type ListWebhookAttemptsResponseObject interface {
+	VisitListWebhookAttemptsResponse(w http.ResponseWriter) error
+}
+
+type ListWebhookAttempts200JSONResponse WebhookAttemptList
+
+func (response ListWebhookAttempts200JSONResponse) VisitListWebhookAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookAttempts400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookAttempts400ApplicationProblemPlusJSONResponse) VisitListWebhookAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookAttempts401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookAttempts401ApplicationProblemPlusJSONResponse) VisitListWebhookAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookAttempts403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookAttempts403ApplicationProblemPlusJSONResponse) VisitListWebhookAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookAttempts404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookAttempts404ApplicationProblemPlusJSONResponse) VisitListWebhookAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookAttempts429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookAttempts429ApplicationProblemPlusJSONResponse) VisitListWebhookAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookAttempts500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookAttempts500ApplicationProblemPlusJSONResponse) VisitListWebhookAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookAttempts503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListWebhookAttempts503ApplicationProblemPlusJSONResponse) VisitListWebhookAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessageRequestObject struct {
+	EndpointId WebhookEndpointIDPath `json:"endpointId"`
+	MessageId  WebhookMessageID      `json:"messageId"`
+}
+
+type RedeliverWebhookMessageResponseObject interface {
+	VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error
+}
+
+type RedeliverWebhookMessage202Response struct {
+}
+
+func (response RedeliverWebhookMessage202Response) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type RedeliverWebhookMessage400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RedeliverWebhookMessage400ApplicationProblemPlusJSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessage401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RedeliverWebhookMessage401ApplicationProblemPlusJSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessage403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RedeliverWebhookMessage403ApplicationProblemPlusJSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessage404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RedeliverWebhookMessage404ApplicationProblemPlusJSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessage409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response RedeliverWebhookMessage409ApplicationProblemPlusJSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessage429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RedeliverWebhookMessage429ApplicationProblemPlusJSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessage500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RedeliverWebhookMessage500ApplicationProblemPlusJSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessage503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RedeliverWebhookMessage503ApplicationProblemPlusJSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecretRequestObject struct {
+	EndpointId WebhookEndpointIDPath `json:"endpointId"`
+}
+
+type RotateWebhookSecretResponseObject interface {
+	VisitRotateWebhookSecretResponse(w http.ResponseWriter) error
+}
+
+type RotateWebhookSecret200ResponseHeaders struct {
+	CacheControl *string
+}
+
+type RotateWebhookSecret200JSONResponse struct {
+	Body    WebhookEndpointCreated
+	Headers RotateWebhookSecret200ResponseHeaders
+}
+
+func (response RotateWebhookSecret200JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RotateWebhookSecret400ApplicationProblemPlusJSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RotateWebhookSecret401ApplicationProblemPlusJSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RotateWebhookSecret403ApplicationProblemPlusJSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RotateWebhookSecret404ApplicationProblemPlusJSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RotateWebhookSecret429ApplicationProblemPlusJSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RotateWebhookSecret500ApplicationProblemPlusJSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RotateWebhookSecret503ApplicationProblemPlusJSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// GetJWKS Public keys that verify learnd's tokens
@@ -27013,6 +28617,30 @@ type StrictServerInterface interface {
 	// ChangeUserEmail Change a user's email address
 	// (POST /api/v2/users/{userId}/email/change)
 	ChangeUserEmail(ctx context.Context, request ChangeUserEmailRequestObject) (ChangeUserEmailResponseObject, error)
+	// ListWebhookEndpoints List webhook endpoints
+	// (GET /api/v2/webhooks/endpoints)
+	ListWebhookEndpoints(ctx context.Context, request ListWebhookEndpointsRequestObject) (ListWebhookEndpointsResponseObject, error)
+	// CreateWebhookEndpoint Create a webhook endpoint
+	// (POST /api/v2/webhooks/endpoints)
+	CreateWebhookEndpoint(ctx context.Context, request CreateWebhookEndpointRequestObject) (CreateWebhookEndpointResponseObject, error)
+	// DeleteWebhookEndpoint Delete a webhook endpoint
+	// (DELETE /api/v2/webhooks/endpoints/{endpointId})
+	DeleteWebhookEndpoint(ctx context.Context, request DeleteWebhookEndpointRequestObject) (DeleteWebhookEndpointResponseObject, error)
+	// GetWebhookEndpoint Get a webhook endpoint
+	// (GET /api/v2/webhooks/endpoints/{endpointId})
+	GetWebhookEndpoint(ctx context.Context, request GetWebhookEndpointRequestObject) (GetWebhookEndpointResponseObject, error)
+	// UpdateWebhookEndpoint Update a webhook endpoint
+	// (PATCH /api/v2/webhooks/endpoints/{endpointId})
+	UpdateWebhookEndpoint(ctx context.Context, request UpdateWebhookEndpointRequestObject) (UpdateWebhookEndpointResponseObject, error)
+	// ListWebhookAttempts List an endpoint's delivery attempts
+	// (GET /api/v2/webhooks/endpoints/{endpointId}/attempts)
+	ListWebhookAttempts(ctx context.Context, request ListWebhookAttemptsRequestObject) (ListWebhookAttemptsResponseObject, error)
+	// RedeliverWebhookMessage Redeliver a webhook message
+	// (POST /api/v2/webhooks/endpoints/{endpointId}/messages/{messageId}/redeliver)
+	RedeliverWebhookMessage(ctx context.Context, request RedeliverWebhookMessageRequestObject) (RedeliverWebhookMessageResponseObject, error)
+	// RotateWebhookSecret Rotate a webhook endpoint's secret
+	// (POST /api/v2/webhooks/endpoints/{endpointId}/rotate-secret)
+	RotateWebhookSecret(ctx context.Context, request RotateWebhookSecretRequestObject) (RotateWebhookSecretResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -30849,892 +32477,1188 @@ func (sh *strictHandler) ChangeUserEmail(ctx echo.Context, userId UserID, params
 	return nil
 }
 
+// ListWebhookEndpoints operation middleware
+func (sh *strictHandler) ListWebhookEndpoints(ctx echo.Context, params ListWebhookEndpointsParams) error {
+	var request ListWebhookEndpointsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhookEndpoints(ctx.Request().Context(), request.(ListWebhookEndpointsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhookEndpoints")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhookEndpointsResponseObject); ok {
+		return validResponse.VisitListWebhookEndpointsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateWebhookEndpoint operation middleware
+func (sh *strictHandler) CreateWebhookEndpoint(ctx echo.Context) error {
+	var request CreateWebhookEndpointRequestObject
+
+	var body CreateWebhookEndpointJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateWebhookEndpoint(ctx.Request().Context(), request.(CreateWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateWebhookEndpointResponseObject); ok {
+		return validResponse.VisitCreateWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteWebhookEndpoint operation middleware
+func (sh *strictHandler) DeleteWebhookEndpoint(ctx echo.Context, endpointId WebhookEndpointIDPath) error {
+	var request DeleteWebhookEndpointRequestObject
+
+	request.EndpointId = endpointId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteWebhookEndpoint(ctx.Request().Context(), request.(DeleteWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteWebhookEndpointResponseObject); ok {
+		return validResponse.VisitDeleteWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetWebhookEndpoint operation middleware
+func (sh *strictHandler) GetWebhookEndpoint(ctx echo.Context, endpointId WebhookEndpointIDPath) error {
+	var request GetWebhookEndpointRequestObject
+
+	request.EndpointId = endpointId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetWebhookEndpoint(ctx.Request().Context(), request.(GetWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetWebhookEndpointResponseObject); ok {
+		return validResponse.VisitGetWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateWebhookEndpoint operation middleware
+func (sh *strictHandler) UpdateWebhookEndpoint(ctx echo.Context, endpointId WebhookEndpointIDPath) error {
+	var request UpdateWebhookEndpointRequestObject
+
+	request.EndpointId = endpointId
+
+	var body UpdateWebhookEndpointJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateWebhookEndpoint(ctx.Request().Context(), request.(UpdateWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateWebhookEndpointResponseObject); ok {
+		return validResponse.VisitUpdateWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListWebhookAttempts operation middleware
+func (sh *strictHandler) ListWebhookAttempts(ctx echo.Context, endpointId WebhookEndpointIDPath, params ListWebhookAttemptsParams) error {
+	var request ListWebhookAttemptsRequestObject
+
+	request.EndpointId = endpointId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhookAttempts(ctx.Request().Context(), request.(ListWebhookAttemptsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhookAttempts")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhookAttemptsResponseObject); ok {
+		return validResponse.VisitListWebhookAttemptsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RedeliverWebhookMessage operation middleware
+func (sh *strictHandler) RedeliverWebhookMessage(ctx echo.Context, endpointId WebhookEndpointIDPath, messageId WebhookMessageID) error {
+	var request RedeliverWebhookMessageRequestObject
+
+	request.EndpointId = endpointId
+	request.MessageId = messageId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RedeliverWebhookMessage(ctx.Request().Context(), request.(RedeliverWebhookMessageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RedeliverWebhookMessage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RedeliverWebhookMessageResponseObject); ok {
+		return validResponse.VisitRedeliverWebhookMessageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RotateWebhookSecret operation middleware
+func (sh *strictHandler) RotateWebhookSecret(ctx echo.Context, endpointId WebhookEndpointIDPath) error {
+	var request RotateWebhookSecretRequestObject
+
+	request.EndpointId = endpointId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RotateWebhookSecret(ctx.Request().Context(), request.(RotateWebhookSecretRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RotateWebhookSecret")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RotateWebhookSecretResponseObject); ok {
+		return validResponse.VisitRotateWebhookSecretResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3vchs5tiCIvwp+/M2GqRpSlmTZVSXFxIZKtrtV5X/Xktvdt1SrBDNBEqUkkJVAimb1eqM/zQPMTMR9",
-	"g9lHuBH7cftN+kk2cA6QiUwiySRF29V36ostkpn4c3DOwfl//tqL5SyTggmteid/7U0ZTVgOfz67ohPz",
-	"f8JUnPNMcyl6J72rKSM5i2WePFDkjuWKS0GoIpQonUsxIUxorhdE08mAsP3JPomue4+ue9F+b9BT8ZTN",
-	"qBlULzLWO+kpnXMx6X38OOhdJGyWSc2EfsuylC5Ysjx5pPOCRWQ+ZYLoKVckZyqTQjEyp+YDvkfGMifU",
-	"fGRUs4RE5dDxYvgDW6xdygsZU5wxtPt3b18QOSZ6ykic4wwIkHXDvmU6X5yNNcuXB75ksRSJIlqSOeWa",
-	"jNhY5gbSOl9wMQkOzYVmE5b3PprBM5rTGdP27M6UYkrNmNAXT99QPQ3vhJZPEZ6QfkTV7OYff/uf0YDI",
-	"HPanGDPHbH4YXhcHB4/iouAJ/MWiPbMo9oHOstSsxrx8cPhz8s2H49uj2SPxOHvyy9f5N+pbfXB3OO8N",
-	"etxMm5nFDHqCzmAHSW/Qy9kvBc/NcZvT9ff5n3I27p30/v8PKxx9iL+qh/4OAbrVF28tUqzaeok4sPFc",
-	"ZbDxxpbM15tuyQ18c4+9VRuAnZ3LqcxXHmQMT+BeYjmtH2LKJjReEPPD2kM0L3/GQ3Q7s9ucZSmnImbn",
-	"sshXH18MTxhqyVlmti7Ffnh1+OTFfdaIi8E1IsGf6ee5nC0v7bVIF5YZqJI5UG1Oghq6R6bFhdJU6HLB",
-	"vxQsX3grxvduqL4Zm1n8hY5lPqO6d9JLqGZDzWesNwhwmnKZV7LjIi2/2XB9Wm6zuqf54m0h2rj7CckL",
-	"AYgrM5YDHybsA411ujD3DNdkLos0gaf6XCsST1l8qwYkL1KmCBUJSWV8q/bMn9eCCjVnOZlPqa7eTeTA",
-	"zCBILtOUsDuWL/SUiwkZ0fj2hAiJn7giSsucJQNCi4RrlgyuxYzylCXmSH8pWMGSfQKsFKfhClcuGPyf",
-	"M5qSmKapnXfC79j+tWgBbIJw8SGasDEtUt07GdNUsRKYIylTRkX93owXP7DFMlTPSCH4LwUjt2xB+nAj",
-	"U/Lu3cXTPaINUGb01oANrhrOEosRRNEx2yeXdIYvGrCOZLIg//iv/w2vBgCMx0er+/eUKPvagCR8PGa5",
-	"uWHKt4+PjvbJD2yhCM3NU5mGC/vomEwNqdUZ0uPxk/iQPT4afkuPHw2P40ffDL+lj5Lh4ehrejg+GD+K",
-	"Dw8dOFF2qeDZuPZrgJ3RDy+YmBj+cvT48aA348J9Pgzh7MX4JdVxCzdyYtBCFubIDboYaOgiFywhXJDI",
-	"yFKRhb6Vh/b2yVvLkEghUqYQdQBMMc1zzhSJ7MhRHSgwQOuux0Ncast2nxyv2N9r2BZNA1zD/kKyHEQV",
-	"bj6ewJI7bv+T7+EFn3G9vPKX9INB0yLVivQtQZGjgwGZ0Q/k8cFeG59LYbggNR4dDMxy+KyY9U4eHwD6",
-	"4IcKeSrpbNB7Qyfskv/Klhf31vLhjOUkoxO2vMLDg/YlmjdulBl4/TIPD7qt80reshbJV2bUMJJIsA/6",
-	"BubW5uHIicNZzu64LBTsZJ/ASEjlik+EYQyUzGTCx4bPwKuGbVByfHCwcofwaBsuHB4cBbGh3Mufjtbv",
-	"pnz4U+/laput/AuMs7SJc6rYkAvFhOKa3zGiihG+RRSjeTwl8o7lxMwO/Nt7u22Jv7QySYs9K5nkJcy6",
-	"+Wq1dAsey7x1afbjPZY3lfOnLGU6pFpeiDgtEkaUHOthgk+VUlKfJjMuULiQc8FyRaRIF610qaZyfmMH",
-	"2fQ+v9RUc6V5rMIy5qWmRt5FLJ1zkcj5CaGCvH1+Th49evStE99A6CTRX/7yl78MX74cPn0aESOWkf67",
-	"q3My44ngk6ne2ydPcUkn5NEBSehCOVEw0rLBso8Ojp4MD46GB4ct214SV70TOm4c0EHwhMq9hwTXZwb6",
-	"/r4HhJtTU/yObQYCGGIqU2Z2PCDvrs59QAg5D2/86JuWjTfk4E23fUUn6jlPg4aBurROczAHoMgKYiYC",
-	"xOhCdKJIH40eyMGcRcDqeFkqE+Z0n+Au6ETV9sE1m6nA1buS0ODKucA3ve3SPKcL86vSCwCqURZg906E",
-	"hJm+o4mRipiCizyWQjMBf9IsSzmaZR5muRylbPaff1ZooylPyryRAEHR5Ca34wx6CdOUp8CBLUjIdXV3",
-	"XvfIrFCajJhR1WZSaXPnGpDlucxV7+THv1YjiGI2YnnLC+Xwtav540+oejKlb3jSO+l9PTqIj8cH7Hj0",
-	"hB7Hh+Nv6SFc4JrqQhmUMVDjGqD0HTVcyG3EwnKqdaZOHj5MGc1Fsp+wOwcS9XBEk6F74WNXHfcNvo2W",
-	"pJCxBMYzF9yMpubgWEL6I5qQ7y9fvxoQ81e5d/zIQUMCiQYux739Hqj4Ypzy+H5nG7tBvIN1BhBldDdS",
-	"cd7N4P5tBffzapIOQC+XtGuIu4EVmXM9tTqlNb6adTPSBx5nlbbyIVDAGvoPqrM8TY3qLLiY4Jk8pZqO",
-	"qGLvBL2jPKUjB+wtjyex490U3oDeUZnluWfMkrzHTtHeaVQGSsZsThRaRTc8yMcHj6qDvGT5HY8Zqa+m",
-	"w5m6NQ79N3d1viUAYioMxo7AVhBPWWJuH9JP5FwMjNZiLnsuJubvcaEM64+lECw2Yykw8ZnX0foAJgtB",
-	"NJ+xvX3yyhox5lSReErFxMisCF9ni2LEsjM5dqAGdQ0M1UOwVIMI4DkFvJ/aQGCffuiZuwEKz2U+4kmC",
-	"ysXW6DUuR6nhlJG9AShEMJagKj3PuWZExTJjG7MCD4OeezN2wJtqgbtClpimKcsfKJIbiUXmVt2AjZFE",
-	"MmR6NE3lHAx4QNZ/YILlVMv8Odir7gXziRvrZoyDNcjZWmPLxwg+htaBmUxYSphIMsmFQ1WWkMcHjzam",
-	"66P6xTihms3potu5lKsb2k3s7Hiau+8jTMSYTwqz0zoE9ix0zEGWRpJCFMowGGLP6LS0QXrku0+ApEhK",
-	"NcvhkC+EZrmg6TMjqdzriLkdyT9aKkgh2IeMxUYXAmmIyDgu8tywkl8KqZ2V04oHCXrm0CQP3EhvfMSe",
-	"7ON2RxTLjSILK+h22OV2dnHIZ8twQKNvTAu8w1I5mcApJpavViAZEGGE9fKo4dxeSf1cFuJ+VCmkvhnD",
-	"KMuC0Go/DvAL9+pmfPG4Op5X3iAdjkRIPcTHd3EmryRRRTy10pC5tRayyIlmwuh9facwyTGResrcD2jA",
-	"cQdyx2jKEpSC3tBFKmlyJeULmk/uJwFlONaNlvImhdG8A3KYAXZe9iGG2+rw4Pibx18/IaOFZptKO8eH",
-	"3l1lt0G0lMRN3eFs7IqHWsohvrZrQba2XfBK8hnXpH9IXvLv7BF4huUdXFrWKn0z42pmbcnAuoS+sT/1",
-	"To69g3FW7EcoJ1MjjgIjx5dKKzdX5HjjI/IuLn+bpLxPuxyS9+Ku7zDfhK8gHqCEQdSAWkQUXagaaKRg",
-	"Syf4tnS23oeSvAFvSvetd2iKiYQ4b0Gl/ix7JEBLcl+POUuBZziHy6bnefRNy3l6a9z0RMtXd8QeIweW",
-	"iKBEDtZLISunkg8BOL9LWeQxe2nEC07TXSmE7IPOaWykxxaN0JyQkRYoeW94+bdfD48ODh6RRMYFxKb0",
-	"n74+3/Pk+iyXk5zOyHWPCs3nMk+uewMyn/J46iwAYABMQcqykUJWhug/ZSNOBclofEsnjLgR9r6IjlmC",
-	"5pMomXbLVsU0UEZQmIWZm3HMU4bqJi1hyrUFdBOQyAzxzMCloAjXe0hYaUrsTgwNqFRq4B4LlpBRoRak",
-	"H1U/35hvor0yOmWFJtyPQraEaIB0XtNS8Qa5kvIlFQtrQFSbYy28Qgs9vcmpZjdwRyELU8VsRvOFgayU",
-	"ZEbFwonx5nEmtB1ZkXEuZwhnmiQ5U+Y+v6Np4ZPE8hS+RrVyAkK1ZrNMBybyzCdP2kwnj+JvkyP29fgx",
-	"PRwdx0+Sb9jBuMbZPBtYudPcAbQTUpt9Dd2+wMDbDsuadku1FQsCEGsDVvWSlS4qKwcX5PBoSxPSJ4DD",
-	"Lqj6bbnbShvcyJhDIgNPe4UDx7wWMN4JiXwQR1aJLc/G7hzpXZCzNxfkli0eKJLymImYofmBipjtEZlf",
-	"i2gJxWHICllbsNsgvxxrJk6tj8POfC0A3bnGQJNxoUDf0jxFUw/FX+QdywcQ7AMyfpyzxAxOUwgcMtKC",
-	"2sMAnN3YtN4Js36Z81/vKekU/kA1ZnDLBJlSRdiHzEoWm2lshxUiv6tP0gGHa8vaBQa/5EqBPdNux+AT",
-	"F3c05Yl/Wg2r4/v374dnFaIA4NojbfFgslzGTIFV5RmEJN9PmzArhIdbbGA1RQeC6OCVFjcS+I/sdWf9",
-	"rWDqvUnM7gY9sBSBH+khEwl+u7Ef6cjTOv5Urn8jnaPa9q41DgenOUvToXUpfX/5+hUZFZrccZlSzVDc",
-	"wwFRgh8VigvDPfIiZaQP7l+QHQtxK+TcivZqALIuJTkDPtF0hID8QBuxaShCvBOqyDKZa5a8ZAmnVwCj",
-	"exF2OeDNzIx4A2CvmWxgaBTLrnuafdAPs5Rycd1zUhiNY5ZpiKwzCo+/Aph5U3X0sc8TyvURWB+x6+vE",
-	"Hcp3h/DuEF76FLaDB4rU4NQAzH6vul8xAP7NRTgasry7UIyUhSbciKsszhmEvGa5zFiuuRUGs+wiaYme",
-	"r04BLfKGR1tTLUQ0wnV3yzCcb2HGFkVq9Sn0wi+5zmMXuNs1nBYc+zxnasUra2edcqHDe0ypAiNfTuIp",
-	"NRI8hL6MbXKAAdmAaEk0S1OzU0VoRnMA49IkPFkb0g9ndvHUPG0mfqccJOoLe2EW1ZAbStUfolxzNs6Z",
-	"mmLwNTjoJcgoZMZFoRkERGwHKgyV+OvyDzm7k7crT27t2ODQUbXAi/XgugT31sflOItCsfxiLczfmaee",
-	"2jgMZ7H5EWP67Qh20xZNymUOLG34GOgjcO0Mffj8VK5Vjn5m6DTHvWDYOpBdglYRmr7xyNEGTXWi0DNR",
-	"I1CeQJSZprOMtNMroA8wAaNl5Wac/+PH/9/w//rpr4eDw6NvPv6ntQRYX8R7TFRCrFRaZorMZX7LxeS0",
-	"DCGxRphxoYuc7ZNXzIqwTBA6Ugzj8LuxAoeczUXYgKBbjAEYy9xmZpkv6YRhoBS+QtDJzGHWjQLsfPyt",
-	"L8AGVkFyU/RjzmjyU7RPzlHfR63NXvTmfcNewJZvrnM4J4iy24IiqjikI1i7C0pq0MqghwHy9mdDnE1y",
-	"AMCuw9sQEhLB5gB34E+dLpr/gHfEDu6D29BlflXOcEKi9PYmArHv+BEZUcWeHBd56i1pn1xODUqZm+AU",
-	"0xdAJ6Rjli72e5vw+l0y6hDjtfz2FnIWNuO67Uh68XSVNIS5Y7dsUeXBeTzwli36Nz8eDL/+6ceD4bd0",
-	"OP35diayob4b/vrTX48ef/w/h/j9+Gz4/Ke/fvOx9vF4k4+HRx/3glwWN/GCY2BgnXYSqumGpxG6MadU",
-	"vZR5kIMycCJSgc5ECGsbyzSVc+VhThnFO+jVYsqXB3xDlSJUkSir4s61JBOGjNq8DZOc2isArdiW1CAg",
-	"PZhY5SMSwKTaUzteIF4uJ2MZPh2hWUeB8VidkghCaspv4RMm7IhiZmY1z/UGPfjBm9M7Rgj/uBBZodfe",
-	"881A2DLLSksv9NXLYn1g1O6UC0ZAceBSqGVG63664S1yfcQTyAKg5SjLM9Xjg385rF+WHWJkS/tmQK+A",
-	"TZ7ibTGlGSMJy5hIlMMCt6wHaMo/wdxrc233I3N7p+wmnkoes2hwLSKjT0aoEEc51VxMIryNJEyq9sxv",
-	"BIgATIcwkiL9aFakmmfVYObBa2GRnPQj+1e0h6q5tT6Cme7QHNFj0q9NaFQtNyfa4CoInkuhuAINfQmT",
-	"/QNzgAuic3k6oYtYM6UH5JeC/wo2TGbGsQb1XPMxjcN3chBLzrIMhZV9cmkkSpaQ169e/MXlpXt20+/f",
-	"X0EEz4wLXSamq4zFfMxjcuYJqH3Iw7H5jpYpq719coYMwLw5LWZUDI1UTsxOAb0Jxo1bCsUVZDlzcqP5",
-	"9rVIF63XeoXSN1rKNCC9XZmvCdhRtDRKeFLEukEONrPt1YxmA/KKKVWoAUkZTfSUDSnfq0lwS2to8mHD",
-	"tFMGR57FgcN8w/KYCW2YsByTMjCnjCMnOYsZv2PJgOSyEAmu3HCMhMV8RlMghpyZeQrNkmthwAYGY1pL",
-	"aFTFaMa1Gbt/UGXIMjLmudJ7GAPUmD4xd821oPZJ5yGfMUMcpVg0yWWRkRGbckOVmuYTpm8wdOeGl8Z3",
-	"+PxAXYsInje/7A0ISxXs271W/nZC6oAj/4UcHhyQv/8b0VOpWLmG+VReiym9Y+WSE/L3f8dYPXxkn7w3",
-	"DELYGBtcbR8t/2yWacg82CNCohFPXAuj9fO4SCmkwDqYINdprMqmyM4ME4lULHNmvnZ5V9eiOsZ//O1/",
-	"kKmcuwFYuhiQ0aLiynPGJ1MNmbwLMmc5K4MLkb1Ugq4s0CXbQg7IuhD1hM5lesOTACX84e05sQ+Qi6fg",
-	"XbFcwGi5SHu3XCT/ZZLHN4ql4xuPQmSO+4AE9xtIJ96QKsq061D1CPD0gnrbqi6u5QVuhtEiSHMK1Wjr",
-	"dmwwub4qRnudOI4Nzg/vw3JTAKWfiXVKjIKCsVxzrlhnA07n5aze9Hwq165ni6m9yVrzbb2vgxJPVuSZ",
-	"VCyowSQFQ99BQCenCUhKY4eYDCI2l8WcbhrmmIvEyA3LM/3AFsT9WiFPfY5OgvtzHCREG+Oczthc5rft",
-	"hFs+Ykj381DsGAzYRqTpXMvkeflKqSGHKH1IFWahkncvLp5a4+cig6zVMf/g0vyxnMumdVrW4i1XZW7j",
-	"8voqIiHjlE72ybMPkFhpGYfLbk650oaT5xwViJZJPZXKnFN3QP7AMdA0bBL7I0hSZk4IuvYO3TwfJCVZ",
-	"6KzQNy4oKSgXXjx1FDrmhnTxHVeixL0aHL4UckdU3AYHf8vAWRVD1RNqNIOcJdVlaN6DaB1GIUsypAi1",
-	"zqpC+bC1983BccFxKPKMxlNiCAE80zwZEKNlDAAHB07IH5QXtJPmO5P6v9hZQ1QFctuMCXRLqnBKvfcA",
-	"oTkHm2aA95SMqfPK6oOH12cLAMWyCKkir8oojWWBlfSNlJpBdLKTJk9RKDWiKMj8WGYjhvgrVYlLIGpZ",
-	"rxjMzBJCJ5SLvX3yknKhKTf8YrQg0ZvXl1fkH3/7nw/LBUQoMLUQYVkhoNwcH6XsxigiQUx9ZzSUihYQ",
-	"3DInkBgS85RrSJPwxqrcZfV7IWB5m7KkSFlyg+7yoBDhnkGXOuRDlfb9be42PPsqanjpLnWBitZTbR/c",
-	"J98VIM0YEUIYXKIaNluZTdYDXEFIZi11vMeSWa9pHXmTyzsmKLAHOgHROfHM7g9YMnsQhihMgE7pNbiP",
-	"4aFXzsVrvcldOfIlPm8ohk7WvndlnoFnQcmhMeB0EN3OC6XlzChv+FATkUjObDCBtPc+yDz2rSH+moAc",
-	"EOaSTf0ssATMumhOjJ/woi4nr4QOcKnb4m5tkzrtLiDUgFYWmBJ0EpgwOC4kQoSNX5g8gXllBoNooeVQ",
-	"WZk8KPd3kviLLOmkuZwS+6ShGIz+yqiOp9trNG7mjhoNmFeBOjdXa1q5gxHkZ1DUwCiPaBCIF2UsOvLq",
-	"vAs3CLkKquOsaYg1oJdcpE7tNUGuppfVtKIl/lft1QplpcPCsoSmPF5Xq32pw9Mbli/2gHFq6XZdMhZZ",
-	"7rLaPtjRzxzy5Xn3B7GyuCMQJu5YakjHGVpozsoAFbyeJ0JaMajN0LiKJ17g66/FezCvt1jvQkUbDo++",
-	"2aBqw+ODDh7SkJlus8VvZWsh/ZCqVpqZPF3Nq9CyA4h0BEnNRrMhOGrWl83erdtUtnt3u3l3bMHwTujx",
-	"wcHBb8aksamBwgs9ODi4v73iS2F9J6TfjZljM8SrmyA2e/fzGhI2jKHZrZlhw6Nfb4Q428rusOUy1lsl",
-	"1CmZFbqgaQrJpVgKCs1hzb1sZXtYQ8YBU8SWRoS1EzVtCpuhfIvavjI2F8RjDL75jWjdm+3Z15y30ZQ3",
-	"8+f/L6VGk77TnlFrri6dDSk9pFl3qxcdVJBXvQrqsn3TV4E3Q6q6Krvdu9sIWltSQUNj9LW11RrSc/9O",
-	"XzKvog7LSHnzA6GXXMJDmlpwkBSgg84Zu02NMDGTQk/hr18KmmuWw9+KzTgVooBaJPaPYCSRXwA+GP7b",
-	"Ut1+73R9bXuzoRnYb5z+Bka8rNCNyDiqZl88Mq4uqywzPJkuZjLPpjwGcoXYJk+NjZwdKiIzuiBIV4Ta",
-	"+INTCD9YEj4x1DJqip8R5jp40isKqajI8USZ4RzzuFFUczXGvOBoQKofpoymenoDlb3dTO43KUaS5gms",
-	"F1kSOESuRdxgYKckUrc8TZUdAQv0pG6JQgI0hmU0DqYO2cgki7IONL1BLwAEZ37wAABVJgLb87/3d+d/",
-	"X+3MkAEs3cyLy15DA7sIjKz2FQ6OvJntMDrSqx+8Jj7SFRn+ZAGSuK/VDPGNq/69kcUIEtpesnzCCAwA",
-	"pCfq1CeK1OCkwTQFYXQYRWCtSL/bin63Ff1uK+pmK1qbw/DJbEdrZ/7dlrSFLek+cieWxizSFIJWDXO1",
-	"OU07EUbXnvfvNq0vZNNaezJfxsbVeVm/27w+sc2redZZ6QbuRxnLQUM8JebPgFboKYR7rRymedaetpix",
-	"/Etri5/Dltch0/l3295/MNve2jNfH0VzFuxjd9rSue7exBjL6ZcmxrVBPmc2+QIgMskzCxHffjXJs08A",
-	"nEmefXHg/FObadd3CTsFU0AKhYqhIY6WZSlLoLfVvZpWGCtc/8hQNxFmb7wHECiWQ2SKmrMcaL9um1g2",
-	"PeCTq9IW1cAVNJB5wvIqhWpAGPVLdMLkhGvCKJZF7iiqXMKiMY0Ur/lg0FQpRrTl8DUruFjpE+ttQWO8",
-	"KvuL60GZ25djr1koebpZfl3rKnwtzBZH96zVu47eX5VHVNarsFIRJLpVaWLbB+J1SWWod2I9heR87UrN",
-	"QkOLMr9yqetgjIvboHXr2iXP6IcbQNLAyotZ2YgIQtwhsY+m6bK9opTacfFcA/aUeWr+mh9vlbFWBYq3",
-	"Ipg9zPlU+gjmhN1BhffmOlHFqIlz5sn7wXI9HC33eIB8od4E8tH+19vBpswuXJ7aZkYiF/r7v5PytFtz",
-	"RvvmFTjE8lmDfgd1YG27UsdrVpKlKuGE6Y5efioavzVTlm9BqsDe9gTbMUx4EAgLLmu2eFwr3ixedyVv",
-	"qvX8BoO/zwK2227rxX3oPAvICivYDsgIo/vhWgMNycNjiP0McqbD+8f51u+UJgsYlNe0ozufl/lE0UC7",
-	"VQHEDj4/dZI7duqMKoWZ351SbfC+hGPc0Dv1F1nk7bIfeT3j2i+BoSVJGb0Dka0Q1T1i1EOsB2ITK6ob",
-	"D6QoaLggNYncNm1xmTbBsht2eFVE1lmSGhB2U62G7GWpuTdKz/ExixdxCuU6daEClUHIKzYvG/ah/cQg",
-	"TZLTsY7KTr8yTerZw84uDc/1PDtNb9CTGTQfilOp4DPN4ym/Y0mbT5hPxPmUcuF10tsAMd5PAadtiX8z",
-	"zimh2pw+1NHD4gOFYnnpWDcqqoqWjzUp2FlL0ajEOVycHAXdGGG2AcrleAMDd5VjKIaCjXbUKZEGN8fQ",
-	"+0qw7hFluM62TBqeKE/HxiARnrtg/gEUSofm4hSa3DmqhyV31l68KKQVvhFbvU+1pNbhSp38ttd5clfr",
-	"b7W3sk235BMBq1fbYdWVK3sBBSi8chQlIOF0t0MiH2EgbwiVihmkT34ObLk/ArTXp0NDYq7PVlhqHROy",
-	"m1a22KHhPbrW1N+Cw/9ZirgzWBrM1MLop1aMMSi3Hb68FoxAqRtzNcFYHpbY5LaNEWVrZNj0AD4V/O9Z",
-	"1tO+3H5ebdWTLNi9bEZC4XgCd7l9ZmU9TDse6ML2+e4gAJbbVpXXjgzPlGZudyojlkoxQTN3FE+FY/VO",
-	"Xiu04ol9ua6D9szTK5Xg8DLfSMV1q0kQF/tAkcw+5oxn9iLEYlq1hRyFsoRdhZzVQIdgNlbGN9iqmxXf",
-	"7Qh9eP6i3ZiFGGLPoR/FuQoZsszXG8ITRnwV9FnXgOnc1NVkry//eEbOpRhDDvxlBunzb22R4Lylcsp6",
-	"ZmLRxjMNQgL+xrdMGzDR9o/XpYfFVk1D7DYCWU1soVXBMC4SfseTgqb+3VAHjXlzs3PgK4/ej7edhC2Y",
-	"kw0nTGV8G66uilTumAnAKctZwmIsOOATU40CptQVSnCUsGDQcxH74BgJ3Y/9xT4ToPiYtdQh2NLJ3dbw",
-	"V2dzmicsGJbLoSEd/k4gFdgFybkCYBahIxwqIoppjY17vQUchDiC28ebkPHL9eYiLGUoLpSAAPN9hgXW",
-	"arNAI3P6wXokbNQHfgouoMXk99rfJpoe6R3LbS0374weKDJiUCOG/2qNgqR/8I+//ffDg4M6ltMSAWyR",
-	"QfPKrw0b4jdP9oOWuWVLXNtN/xxr9/nBRhbdB6Vtd8RiOWPYivauwSDwu80vfFhQR87u7PVG+WRJicwb",
-	"TdbNY223XnmsK7kkUCHYLq+htGxgYQ6KQe1XQYVDy3fB93TGGXlD89u14i1m1bv7rnYDedXRy6WUnMrL",
-	"hPekoTpRNvnDapmsPcWhneXWshQmv4EsBbvU3VgHnbD6ex3f3hI5BuqTYKVLAuWDaHJCopKR2WqTqI6A",
-	"ouLVo98b2BwPczdEAxLJO5YnBYuuRV/7GnhGlWKJK5JZsXgzABc3DvMj0ldyxqpr1vGqvcG1gMqWkaOY",
-	"qJ6J4dvD3CNG6a7G7nlycG/QsysN28iKhOtnQueLsIscO4eXfNSCBINiUzkJKD1xWMiH2vtGy0mkYANA",
-	"FYzVwMgPjNbYx6/uWD5y4RtYwA2sbPsjiskxKKdnxSjlaookvuxujrXcQD0c9KjrerXMRF0ikLJdt6pG",
-	"YwievncHQ+AqVva1TvdOXVNKh7vMsUq+mUypwpqS+/79aeTqvVN340PbBqKnuSwmU3J5fvFyYHCaz07Q",
-	"KGmGNt+Wjk2MhlwCGCJsBwCYpXklYJdBAFJ5BYItqvR3qIhf4m1ZFf9iozL6tqVO2+HwxElhrvcO2PBn",
-	"NPF2HS4jVeRjGrNOG7i0z5YBUF2WA22eXbeOfkPzsseBYj3BGtj2+PZWVFdyzZ2WZ3Z5cs15K7KsSNL8",
-	"VV3EQcIMyhVepxQHvUGvzBbzVhjk+T4mBEUDx6wIE9ANEeSDIgnLB0XyxeUDs94XcmJu2/tKBxV3Xy0d",
-	"LN/32H6y+slTaOR4rFjLb1pqmi4fA4RycYFHwBncrTRNPQRp8/naW991w7Rzu4nWiAM+jYVkoBoLi+mM",
-	"gZ3pBL58++zyipy9uYCi8C/P32B/GPjEoTmfXpjL+45jp3uf/dr4YLVQms0I14qlY9+zRTPeG/RmcWYQ",
-	"Hh4CNxefBa/oc3P447Lb35LmX/1s6NRZ/Uq5Y/mKXm23qiwB/+SGK9cmslX4jcrGIREwTJTcupk01rU6",
-	"gi6s8Ajpwz1OsrRQpG7M8I4OuhJyvXgphZ4qz3rlFGqsyp5ItoEO26GMQLUCvBZR5li1LU8yqdtmPFF3",
-	"g0ZNaG4IY4OH2fjcgGCqlJNDMRakjijnz95eDY8Ojp4Mv/6Xo5ff/vn4h8Pvut1Ddi3tim4JnAq5Qmyn",
-	"DtQ1JIsR3r4xwA/M/vJZEt5mdqCu+rxsXQMgGDgI3ynlolL13jIF1UCbC6OpUfAWZ05FWtYFPZsp9HXI",
-	"FbEvkSlLkwFJ2ViTQlihZ72tkbbO9Qor5pVeSRAk+zjn3//NLWKvg4NjpcsHduQ5dO7tubGUoFbM96CM",
-	"RwCTKUQ71+b9cd1N8dMmtcQ38IJv5ksM7PEZuNDB+Vq2Yjd8B8/NXFJJqWOhB/hBs9HFgIyoEGBwYAoR",
-	"ShZ6rwGgNWa/DQDUICKHLv5Ruu3WzAdNamklvBaW5jsbkaf5OOjztKn44jwNkmvac0zk2NlNUVBFIw2d",
-	"/Ufsi+O5o7LsZprfqIWIO8bzA6bc1IIwA0RUxZJB0rXvOQe/HaY67ZPnQKmuVj/ph8rRLFehaVLSmrSA",
-	"n7Zsv+NoKhxD/RIdQL7fKqta87h3zY6NjIl5BYhSDTH3m4NOrpl/kg4ouwyct2z1Zl1LpNLA6/hw+Exo",
-	"nEulCBO5TFOWlPQ+qCoug3n4Wtj4+Eot+vu/Q4JDLcbIj++sHGP9yPrQooYt+VpYa05LVyTX8Mg1HPLa",
-	"HjnDuRNbHDldC6AnqvGdtuD9kl1UnAgzDa3FyDLA/FqgGx83hd2PfM/5tm2Ffu95U6qnrpt9KHcXWQNh",
-	"IiHmGdK/uHxNvnlycLiBauV1GAgzZtudALDOe1iF+xFYNv2p5BYbABJuoyASlqcLLiYEYw4hdw4qxzcu",
-	"Dxv9YR05mBcaSgsNFjTb+xTxIJu0qbGJvk2pXU7/KdvUzJimTjlcpRO+dM91rcNhOdayjegyg96PRvkn",
-	"LxhNWK6mPCMlPYXOzN7DQbyrCDGmmqZyUjBr+xvzho7Ty/LJMC3n/LzNMzZJqRn0rGTY1pXlSmqauh6W",
-	"clwKku4KCwsuh0efo2dHBW4cZacFCnK9lh+ja3hrjtwtpgS1ky0rIOy8p8VuU9f+WZpc7FJy3UE/jF3m",
-	"zH2B3hhLTTEakkm7MundIiv6WSDF3KOXhZMifhN9LHaqVXfNxqjVkF2TSLa2sOGnU5arwMf9oP6xNi6z",
-	"TYf+fFUH2xXZf47qhVvqLaegG9u4keq2/Q2oM53owy8CX9HGYUfa2KI09+eum/e5pPUNK+bdTzzfsEjj",
-	"vYtx7VCy9jlZhxjzTmXATknEkllko7BHarmO4CeuAfYfTsT+X6lmfmux/LIXQcc6ZntdCpm1lZn/DdQq",
-	"w/3uwhuOfqjfyzn4eLTD+uKlXP85S4u3ie9fXgzfRFxuKWL4u/i8S/F5ywray4LwZxZhf6/M+KWqW99H",
-	"Sr+X5H3Pkqc7l6xXicctqwmKy19E9t2yVPDvou1vrM5oDdadKyQ5oWT31ZEwsbaR/bWyRNJ52ejgLdSX",
-	"XxZoq3s2mEBdhUU8rGyQf/83Yq6VlhCEU3Lg8phGMln4vcHDRr1l2cMLYF9NC/Dc0+XQ81XVBzoaaFZm",
-	"T2yRLemqipfSNmTdyLnaROq2eREduIQ79yt8vj0GEgrl2uVkLMfoMrOuARktwKxjViXIBkX2q9nfKZs2",
-	"sjKGsSUc22510MDRKrxxVW5ItYY2+q1lFdv4dogsQnJuZI4CBa/OGb0WZdIo6TfyRQf1KgyBZFFMft8b",
-	"eHmhpC+kvhbup0+YJrqELyF/RBkONVpYGJ36i+XKFhKDcyvjZnOo1JmlXFuJL1xEpy0410/8Fq4UZxWC",
-	"BVG3XGBEQyjdyIdBMKOJizcOXsHfhTQ3QB4MrjgDhoxna08J9m0+W3DDyZrboYLUXnid7nyCq6hOO/Bz",
-	"s/BfhQ3++Xsbre2qmtmfZjVNAV0HWUl5SRgifQA3H/T3qce1bVlMyUMGiKmlyQYOhurli6R72r27Xe5b",
-	"dqjM5MQSK4albmD27BIUv5xD3H18NqM8DV6cou1GbSl7Ui9KgcWDa0e/dp2bFyyBAwhXLGkUKqlPzmcz",
-	"lnCq2d6nKVLiWMK9jr6rWtC47nZUQK1BNqWvHxEmXP4jzDrM2a/ILICQOa6Vq/yjBticSAFDxaKZSudF",
-	"bC7eUF1VITUNlyY4IwqM1N639fQ7V8iqLUq6a4E3+/gGFcbwhe8W3csY8I2kYrFNKuZzmd+mfKzJJR0z",
-	"vQgtXM4F26j6gi3m0B2W5QveUfGU2QoNQm7SX9tiVDfAXbqnzZuAgWFXNEYuACBcGy1/Cwad+3rKFtBq",
-	"liUg/uxtIELDWsy4If9BV6YAg5QMoaSfri+6xz07wwpMMo/UNrg2JNhaBtquNtCEXAEM6YNX5sgrfIbQ",
-	"MRMMp9yE5FptEDZwc7Sw4W2YZ756paeEpgqfiJ5d0UlUL6rfLd6rGXAFh1NRZYm4Hu7XyzBUgPfjuCr8",
-	"aGfhkCMWVKYgMdClWhiJL6N6WqWsq/ZE9ZWI1eyzAjSF5ek2pCbbE72ZBNSFx0Pa21YsfmUzUCiaA6EB",
-	"BlRckbHMO15NHe4Bm823+hqwGZ7Lt8ArNh9Oec7q57mTy2AN2bs1eeTfHd6diRUHXk2OhxuRY0V+fi7m",
-	"OrJbQ2oOdQM0cviPv/33xwck4UpzEetPRC9dizeH3Ur+Tu4Tv1lln65hI+u31QDrNjQabMrbqjqtp7qN",
-	"XDehsA0f5dYg1E7iGqqb4PeqdD5wdxvc4CF9I8Qh8oaIPj1FbN6Aeiun5Md24KZSsI27O1CN3mZ7h7ZX",
-	"ydmFOpUtLEGfljlV1z10iptvbV5a3zy4d927L9WXq1+BkPflt/fWsu/NJps66oYu7u0Uv7LZShfXKr6K",
-	"Dtbu8XTmnWdYkTgEyJQpJcUAKwLLnKgiv2OL5eMY5dysbPUKX8Bg38GjneRGuzBbd69Du+3aflzHbcNd",
-	"W+V6oQ0zhkfqNUU6XT+4IyifFrh9stY69AfDEVUsqUrQGyWdC2t1ih3GLhvfV7SsPoNDqrW/c/shfTbL",
-	"NHZux/sO2szubdCrmv/q96te7hvtkK3tom3097c3imAsURglb8tihy9fC5P1LPLSPoj6FddpCz3b2R4o",
-	"Ag/V9Y03ORuqKR9rwoXKWFkdcH1dp2qdFl/dIjxk8F5zuOmf61oyvQcz7UrNtNDyBRe3gay6LOUxlrKz",
-	"ICRcWDNDXdvuK4bPmYEp1uoiT+11ZK7q8Elvw0juzxm60bjajqgxPC1GY6+7kPsyJyO2kNY1yUSy5/6o",
-	"xYcEY/B3SG4djuRzEN99BJBWoltLSj9YxKkvMUIyiUifEkBHsPsDruwNSGSIJyJ928i3JNw9Q1ARUlTk",
-	"h8/gaEDj/FesO3rHFi2+b29xOxTgRXXcDeEd9hetuM9pmr4e905+3IAgfxoEHXEKGyDDyJ1jMJfOb7ck",
-	"+1Le1ZmZy2lcdUH3BZvv+dd0d2LdOXHtSKn5AxOWST/Lc5mH+MqCUPKzHJEx5WkoDXXGlLJlZJdfhapl",
-	"5RzeGKsp2435U4eFfy9HwYDhalazesik1YrIQsdyFtLFOthgzUBzCoJWsYkBljnYrr+omgfycdAbc7Ha",
-	"bcX93ioy96DcbXk/y1GHsDQf4NYs137y1l5l405mjArnREWFOJFgGRlgMTKBhW+DRua8LL24CfBswcYO",
-	"znJK5jK/Ldt5OH8517t3j9eX6HxiDdTHw/AcK77xdhO6eJ2V+sIGF0n1PpE4wDKppFRMiuDBX1y+Jk8e",
-	"fTs8JLFMGOlHDKrpM2X+HefRgEDtmUr2AEMYjuZiV7NczjLtChwntmJJo5EStOj04vR/pBCQ/zEYQT+T",
-	"SZEGNUGsOV+lS9onjQwb2/Ly5Vqf1FbwxMtsOTpYHdfbKhO9vmN5zhOmfD7JkpBq4soSD1VGY0aUc4vv",
-	"/B74F+BtYS3T/NJgrMvY8Ym4ySY849MS5CZEuG1TWNyxw4hlIMuKuDfZouMJmHsxywJM8U1KuRg+E5OU",
-	"q6lvSatiy0Gl+Mff/gfRMuPxAKrfMxFDUCTUo3zP9ZRQEtmUiovE9r0vslRSKPvEDZVRWxs9y/mM5guC",
-	"qQ9l1KZlBAq642JHDzsRPIJz1Yjku4KnCZitXSRS6QIXJA5REODSnOZsKgsF99V43MzqLrM/Vtv57FbD",
-	"mo8HCpIzXeQC/YBwScK2hzOqWc5paqF06gObY5k+UfZHodqldj9QCM06JBRbUze9vsHN9C6LOt3w393e",
-	"yzCxopjzNDgBJshUtrGUz9EqoVbIJ5bApNGbixSDZhM5KAPlaaGnErqiohBmjmxKRXJStj+j1f01kwlL",
-	"ST968ezs7aunNy9evLx59/ZFtIfFXWeZHkL77upIqTAwgMBJbKeHuhISxozmtxBGCMq70eedzRLlKB5P",
-	"XUFFo1+eEmrWSFO08cyoWegdI2M2Z4024YJQdetqIFYISBwCKqKKLIOCCpLMZM72yTOwIsIL4LnW0GgB",
-	"h0EKUtX11ajf5/UJ9dbbDsGBt1oKkZsphrVoJrCwUnO9+/cpXlwF/pf40gWx2yL6I7wlI9KfUw5mGCy3",
-	"i0Lm3oBEeSHMNFEtcJ/0IxR0992CIJhdMW1eQYHePASaxL69gSKi6EKR+XSBNojYcLwUnxwtQN2xnWVY",
-	"DrVR4NS8EJKS1Z5dkF8KqSmU5sLT5HdMkBGNb/d8mwburjfo2V004rtxoeZLt5QV5o6VVZ4xm99vCuEn",
-	"6Ofqyyfom2XuzJF9WczMFfi7K9tBdvde7CUTWOVJjNa5GT+T8/lLuAvb4O8lpCz7Bl1sfdlZzoiHoj2z",
-	"Iq73l9mgfUO3rAc/ANq9sEmTZfuKNcCqjZq4dmkYvboZzq5b4KzI1Khlm7m0jaqlqrmgN+qozFohhqlT",
-	"zrxa0x3A31rGpm7idnUWcoecAXZpmNGZ1swqN+ucm/bRyl7Utf+xd7ubi9brhFzrU/PJuxfXJnj8edoT",
-	"P3myWXtidwNsQl81jKnN/minHZCh77FteVyb84GqCgXaJsflxYc15sCZ0bkp8rcH3TOMfu9A3CnwyOsL",
-	"XFpnyq7Ay1w9gIir2wR7/K1dUnnLxlyw+xl6aBJwrIwZS4wAvqGNZl4fs4L6WZIQ6txXUBB3ZiQlEUOT",
-	"uZglRY4ouyTtbGIcKFe9HmJh0wDAhJIcHoLLgyZJyPG0jU3AnedZkrS1ULJK+MARMRqbwHerwrE5rZbL",
-	"M6JQri85SxlJvqyl5lSgy3HV4rynOjQ29AilvvHAdF3smtYVGdyoQ6tK4B6QqUzBclEydT/Oqn6YviCx",
-	"gd7kItgCggDfzLO6QXgHnclaeMWDMnarBUFWhETYF8PxSN9hKdOFLEiSY9mNDrFIgcCjDmzMAuMeQUae",
-	"Y7x+tluB1kF0R5Ezmx3BfaJS1oWgWEDvUsHdAvJlAIQj3NYAiH4d5taZa8TsvQ3AviM/1aWnHzdKwsp5",
-	"w2JuA3UM+84Z3ugrNdPX4rwUFTcNsIK2jcqwvmq8sA2mtSFneEupoQcqXDvMWltHRe7MCC19PG1v0A4t",
-	"FDKjFYrJZXs2PdiUMZG+bxWCPUJLQc+Gl2E17XoyYVghASlrx3pO00nhb2rQes7lYn5ai3NoZdmMYnGE",
-	"MqHcwEgxXZ6YK/p+y1hmK5fc0bRgwOss39v7vEhb+rthP58Lh0n/8B9/+++HRwdkBgPtnTprnVGvqu5z",
-	"QiJeL+r1i5se+PXl2XaM8yXUvj7Y722mHG9FDOV8B8uFnNfMuIK5Qqp3QLiDekzzqazyyD0sGjEFIQwQ",
-	"XTUXIeFuwxoGmMr+SUsY7KYuRbWvFdyjzVFkq7D1Rwx8aeBpxOJLZd2BiPTRYGdweUDuOBaYN8qdK3Hj",
-	"msqhB8gVYotIf871NMnpXOyFSrqVU6yv3lZPww+0W4nrOQcDwmg8rYppLAn/g9Lt5CkhZMT0nLEyYDUQ",
-	"duQkwk1dK1ZpCagI3vwbDnpVvrnWw1guuz7fCoyxvqB25xhVJBpzkdzgZxdSoMLVrT5JWZLPUAME2rGX",
-	"7deh5dZOUr+3K1zxH6P4xFaVHKpVtiPtVRA8z3PGhmZdABu85J8cmy3lNIaOsYZXDAjVZCaVJo8Pmr1W",
-	"y0C3Mkin5uzfrLZqPY+8c+q4R+yb6mtOWjCXp43jNbSby5lLcUsiMpN3DFxoWpJIy+qXgE3Qf3OjLDpv",
-	"3A3eaxr3atPXBw3hxlPrYXr2QTOhNgfgFbid56WnahkgK3xd/ounJKUaKhFQUeuKKgVGk9WKKm5JTbiW",
-	"EBwqiLYz9TKtKiH9iKUMDecnIHK2Zm9VMREsZV86JqLpnVtul4/OtgCj+BezNfdz6dFY71odMaVbZPgy",
-	"LbLy8AyIbe20jWOmVsOxUYbXxW1VlmK8Pm0QVyINBjp7chl3VS3Mtn63nahQNcFfWhSwtV5xrrf1hjOf",
-	"TbTmcPk42gjNTtmG/urbYDZWO9ZvkWD1qfNUt804/SP9leaJwhJFGJ9KID5VreU2zOPDjZRTL8+0VqbZ",
-	"kV+QRYlcpmbA72h8O+Zp2uKZYXc0LWgJp7ywHa8gLhBKMBsGVgabOVyH57giCVdGmUn2Vpdh7RYN4Jb8",
-	"GiNJQxKWG/TcVXUPuG+ojqdBtzuTWepiM6nWOR8VmikyY8xpwCLhK+z+6pZn2Y43ZMdcsR+dFyKm4WKx",
-	"2GMXOEOhjdh1eHBwQJjQruduE7WbiVkWVrV6v26bTWg3FuuvbCUGnjuwbmxsm2VQrtGgIdgsykM7IRH7",
-	"JQIGHQkWEU1vGYnA1hZBHWT8StnvVISFjpeuLxwNHFZOo2YZzTU4oQwqCWpOYdBjsyyVC8Ze4f1R0WYs",
-	"lT5nQsOXMp9QwX+l1hSZcKPiw5+pjPHbEDeTmb8C9osR4qGNZvhx2FLICB9+sq4Lr31nhVC9VBW4BCDs",
-	"YSUSOBJYrhYPNcU2KT22jaO4Ra48c3YXKdIFhuj7smm3GzZnVIW08UukFjv2fFq77GiaM5osbjy6KzsB",
-	"YTjKzWhxY9hsb9AbUSFsL9Usl4hUrKoKdlMIekc5mkhDGLOZeQyfb6l732Y7K18ZrC4kUyLE2yJtx4YN",
-	"7DcVXiyV4SvZ+eYcu+JZwYG9Wki7rRbYuXbzhXhKFy31xRkYGFsSlTtUa/GPqG7waat9ucnid1FOb4MS",
-	"eh4WNKroOVTz4VkBb7syezXYnWVZyvEcGln5nkzW6SRKIc4cfr54W4Tal+QFc1a+KjXglmUtMm5uCbAz",
-	"KiyBueROdnHl2tZCJqg5C8LcM1a+BNU5T4NJAyxPv7iC7G9pB7kDDWj/njtQAwg28FknQrZfJw3h0vyi",
-	"rDLQL/0ne67kZeWVKYtfuhKLm8U4exeU35pv3XXVoI00JbNCaQjB6h5eHbzN6qtor77ZvOgaCOIgtgww",
-	"0qeapMxgQpVEYFR+AODeDkqGNtdZuw9XRcljClpSMLQBzKhYkIQuFKFjNCcykmHXf9SMVM0d++jJ47Wp",
-	"4d7dax3+zmndVN2c6oy8DteoSt7dByumwhbYNL4dGg5r9ewANW9ZGzFY9dO7LyvAhsjzOWdpUhYaaTA+",
-	"pm3/h4DRgSsyz6W5odCrWDeiAKJj6+/l7t8hPpzRnM6YDvUPMSKpi9aU4zHDxiG/FCxfDGw16ZxMGU2A",
-	"adphGtHNdMJuFP81PLXkIjgxRHa9wV9J/+3zc/Lk24PDPef3qdaCMSNujTbBj4xksqgv42HZBnItY0XQ",
-	"h08MJt2Qi1Znub70ojKyG9cLX6PlYixBB4ZMZZbwYmYYP59MQcrimsc0DSoupR3OK+o25QooROeUQ5ky",
-	"1xZnLHNyePS/QZ9sTcfjeuDfo90F/jWrHbQ7ARpVa7DfJRNBgWbCxJcWaP6QU6FZchnLLCBkREZjjQgF",
-	"qQK646lTEkGF+vJb+ARNnHhE+hMczyD967NCT0mccpcN8nAWZ6Aa77l3zy5KhzhET5izddEodpp9cvbm",
-	"gtyyhSIxzfMFcWsSSfmIp2SbH3uDHvxgFGweRDLo0NbepFSOwfik1sTBbFW7fW3eId+kv1yX+nnwuKub",
-	"h7znPNx7/o9yjhck7J6MGMR9Wf4FoAlbSf+JdUVrd/enqgNpO6UQYF5l3ZTwbpgj0SJ01tq97KWNLpxP",
-	"JbEPkylL6y2hIKPeqQFwSkZ+TfgdTwqapgtIcqKCMJqnnOWQIb63rkL9YEVPNX9VE6kJBUdtJXLVx145",
-	"+LtwO0Ejws3WzOInJw0ItaId9XukdZY7KztYU870Wj4uLxG5RdXPuOFHM19v5keze14x2wNVAkbIeYfQ",
-	"YM+D0aAnsDC60QYA5znLGchhfq/NcoKDFeOvOMhRl4naT9NOcP/DbHABd7IV1GsukSZtVpDsQO9VZtSW",
-	"BN83Eo65JfHU1d4qFnAfWn5Voynshjcgjdk7EPTqDOnylD9rqnTZ1I6iVa67fR+33dmKE+T24YZL4d5z",
-	"kMRSNp6zfX43W3R74thKpLY7bcXpjtlETe2hJvKsBd1T7/lthBonf6x9AdwVnUusL61tRRkibG4f6utx",
-	"FNaanBDXrVP+XpdW+RCm5/XLJ1IQLrJCN9WOL98Svzq+dTDNWZYzBfHE5IzcHdrO2AgFWWQ3HAvt0Ep2",
-	"N/hDInyuphxoRmfoUqscvviY768FbAYcGPRAqGpXIXZgAUZV5HfLLwIU778QUVRGE1qpIo3bNUnWpChA",
-	"SMHPEoJ0ajrNfRuc8g1cra3aUi7Xu2fMMG8l+gq6hUGbN1oKI/JAL05YhN+S0wJ1zZHtihIsAvxODz5w",
-	"1VmSbHgFo5e+uwhToWdld3epT23egmBggOqymZCHlIZz5rFLppF+m3SLpmSw6huVdgfKnhWPXrZpYdVa",
-	"nCSOJhKjvqRsrEkh0CqR7O1gNStNNcsKoZGthfbcGg4o6xp92+IBjc3X528901eteSFudQlXWUoX27bf",
-	"gVm6pVrPoDl5+e3hGrG0gyh32qg4hn6LJeFurU3vM0i0S8dzkTChuV68yeUdT1ge0kZTOWfJM8P5n8oZ",
-	"5Y2wmbXJL66aa/DhUS7n5urhE3GxIrE1wxDNmAoCnkTwvOaymFjSzuzynUvWDkv61JqWjaDsFZyFhx8o",
-	"wkSCeZlYcTLhKjZa7aLFnRanlM8CAe/tV36lI3Zvd+5u+Eahrao2p5DEPENgOQYJDU2uv07c5W3vcrs0",
-	"O1+IdhF0rQXNSsBC9ktC0FFpj4oL68SrHUjZF2JFL4iWnthd7ejgW33bQUhqor4TmEokeJenLSYD90RZ",
-	"thxOoGp6AacU/Ty/Ve/yNKoKbXba9ZSqcwDtJYtzpleIMu4IFDwItRA01ELo29bVUCDA1SFuwWnI1s6D",
-	"iPgz1+FYMbuzMHS+f/8DuWTaYcUdy/mYMwXoEMwxnNEP9zkvg74vaZat9F9uN/QSRfxGXRV4hB6rbWBx",
-	"dWIeUS9jWpMdlwyvDuQ6lVXnhwgzCN4Y2zlImudyXvLfjYpv8XiKvFJ5zQfcFaCN6O7chvMp1a4MclWR",
-	"wDBMZdRCGwgMmw/UNpoFIxsgOWRofiM0SaCMZt/VuongHbRvNkt1r7hLWuQoNSCU4PPWmwOXMDq+cyhM",
-	"Uc2Mb3Scuj2xF8NibGKvN7z52HHw8H13hneczOH/TbYmpGBdZu4iD73pUAqkk7zUihMJPuPuzRk1+kJZ",
-	"uVnmNuIIC3D3qXD1uQ2O1hUIX+J8/GjDEP66nNYi9SKtPCARLZKoCjwjfV2TB2QO7viyjP9CFkQxTYqM",
-	"uAbHFrx7y3XoQnJASfabMHHLLFbKMc9lXsqKRnwZcoGbcR8yW0ISL7MHysYrKJabq9UcycvzNy58Ye/E",
-	"bO5aeJBAdgNWejQcAjByNuFKQwt7M4S9KRuwGcCNeS1ylvCcxZq8e3tBIjTolsuBAMWYvHv7Au27DyUt",
-	"9PQhT7KHRrMb0fg22icXWpGLp/Xj278W720ZS64d9pXCtfT3hZIcFS7IApNmOhzbKinmCur/VYDB6mo5",
-	"c40/MFEOzpSmDrn61O3YflEopsibH86fYcjIPnlVk3lOiZxxDTVOsU8RiEeVvHTLMk3mU54yEjksiYjS",
-	"dIE5mgqa7EbXveteRHKGGdwt+l19/za65LVIF2Wa+WcRTl9nTFw8JedSCIM0AVm1YtKITCg+WPzZn7M0",
-	"Hd4KORcPZcYET4ZwEJMC45WWeHqL56ISKwN3RnX74mMEz3nMoazIBxrrFNy6XKsKablSUbe5rdzaCOwF",
-	"jkoomHcH5GfDvAym8xlzGGdDPH0iJHeygIxdaH8wlS70UgpGFsyDJdwFLSJ2J3FZSxSVF0Btp8jlQWsY",
-	"eIdopy+UkfKNQtvkXtzIOOOOh/TblbzrcPoT5KuVsZBGLjB7RxHGina2Ho3fqzTBR7kGOLqY3Zr1xwOL",
-	"EwLWCtddJNW3q2QaKizC60WFaObiN8skfVTboC5HragPTWZc1LIPbdmJoOvpYiIMs3styvj4ZkEfc4UN",
-	"laZGDdknZ54/EFgXoLxls7EUd0xUTXk4Dr5vJvr+/Q+XyyaRW7ao24nC2IE6cFOCmgTV0VuehL/HqNJQ",
-	"dtv6RDXzcuhAVxqxYXOht15AxPBI0jy5p5/DG+mZ0OGWEXMuEjlfW/5UU82V5rF6j883d2OHGeAC12wL",
-	"F7Ocn1fWLGvJPWu1dlV10QIFxSn2KF7+5V6FvWBYr6i0NYjZlQxqmwmDo+qGunmhE2w5C72doNqrKkt/",
-	"QEV5bP7Th/LOVEAZNplbnefswgbS2gISE4aGy0CWfTczNs5L4HJR3Xro37LFm5ZSdnC3oznVGxzUhBm9",
-	"ZW3KyuMOBv5KdXkUUF00NPg7W6HASH9FVQRGFVP0vmwOhv2sJXo31sm4KwpClGc6l/ktBKZ37kS+Nhkb",
-	"OrK1RAgVgKf1eZ7L/DbddJqPraj/xpbB3gDzXwtWKlMWyQNdiWWyaEErOmE+ebyk+W0ibdW7hqCz6UHZ",
-	"sQPHA2buKYtvU670TuoFD3CPP60EbSgtzW4caH7gNf53JbUODw66uxO9U1z25TaJ62UL2IyiaYQYqPQA",
-	"fkQjVxuRPeVxKSlkLJ9x6GAXCJSnWWvUrK8yV4o0KAOGGd6yxalna3f169Ya11tsdH+RRU6Yb6Nzo5fd",
-	"yyAqJMdo2vWuPLZo25jVoWtZPXOKMZWoaPejW7ZwAV2wClRPvn9/BcI/+2D9x/b7WyyXs3ZR9ljWIccV",
-	"E1ToF/bhVuMfgEyAfnwfSHn40WpgdA+QhZkTRGjIIFFlCiYSgzPulm9AGZTOVPGmfC8kbG0cdxPLjKm2",
-	"KE7zG/HSYDxs6LzeWlZOqOwlHGQID+Hs8GejgydBt8xuaqeGA4fKpTlSKeE1sEyhQtc6joQ450umqROu",
-	"V6kZDWUsH3Gd03xhCGiI9ZhndiSkrCwbmtuSj3lMmCttV49z/isUermJsdLLSe/8fHh4cHxk2eo6VXPQ",
-	"83AuoC16mEx9vPe1QgPpmzvO5laivTESo/t7RIX7EwN8nd+3+mhLhdgR7Cc7RixnMylulKbaKsAaHwwp",
-	"nG/AehIOVrWWFV6L4D+1MtmExgtivr5HtGrG8i8drfoml6OUzYIFDN4+PyffHj/+2qj75qHSGBdqd5KE",
-	"W4xorA48o/GUCzbMGU3MNwR6RUIj7rrwAgW34QK9Kfs1LttosT7iTauX8rUgx4dHA8ugYpknRgyzVRXt",
-	"W7V5j0OB/21Zv2dkWsyo8DbzIUupwGu/pD3Xs0DGOHHMml3CMQOWbJwhXHbsX9p0JW24GBGEAWTsfn38",
-	"Lfl//+/H+0ce8EkfHLdckMh8bOYscAHncYMGlda1hIqrcpYmw5TdsZRUZ4ozq86XhZeTHWqiIpSmQdXp",
-	"yhNTIC/axdsAGtsTMWTZyEqmGX94d/gQLFRcTB5iBLXqtRTtY0rf8GT19IZ7OBiDf/zPQ9uOaYj9llUm",
-	"hWI2bbsB/69HB/Hx+IAdj57Q4/hw/C09XNMqa3khf7y6ekPwgWV6Oz462qAhia3IPGjif6ORkIOzGbe+",
-	"nz9VmNBO3fjF8tzv3l6QnI0Z0BKaIkoLvFoz8VTrTJ08xJNN9hN299A+rB5W6DlsW1RTKzK/VlXTLPRD",
-	"l7wrN/oWmNAW2mdVoNH1AjutteZFYdqaCMpClAMSUaHmLFfuiV8K/muo/DY81Faf1BU9hY4P1I79QBH7",
-	"2qDq7lYIbGiydwpOBiZ0vjD3p30UutRh3+TOtA8NEOHtZp2PYLmR1vqnkRGjorLYqAqAi/QjOIAIw9LG",
-	"hWoNPGL3r1PMVlYl/hcLp02rORsJAzLCSkCT86nkMfM6VgvGwGGL5Uz0XBLbqv+UaPYBm3fbvfpduekt",
-	"K3XVOv6EmJ/bAOHJgGDdalCzLP+jSjGllnJpe78c1k0VHSpm28XXKir82DuXQnGlmYgXvUHvfEpzrma0",
-	"N+hdMsElVHP4aRcmvVDVm/WVXGnF8eHeR/ogXJ+iMw4tAxjC01LNlX3Q9SISGCs0YlN6x42ONCp4miii",
-	"czPBmCrNlP7fQ661NXt1jHg1leJpXy1QnZszPpkGHJmXMZZAwN9PyWFzo8tFjtf2KXHlj4N9xgyU7JOr",
-	"yCws+QPz+6VCZNKPflE6WOjiF6W/tAxfOwOvUoniYpKymxjYgAFokWqe+d9YKOVQMhfMfIhmPwVnKfnx",
-	"ZrFFSKbBuktGPrFUTOKpVEyQPk9Kn6k7gQfKPWXvF7zTcH/DuM7mGjX6R5+mJP/HQc9NuP4u8JCtiaze",
-	"IAMPUmGUbXYEDsMTa5NWMPTucYgf8AuYB/scthkBYaitSmsffQhXOlJqFa/UaHRqVCAvO1oslSJf38pY",
-	"tXVUMso6wuiBWlWO/UmXcuwramEr2/HLbr3tmF+3uMDOhLswEFX2jSyY5yzWILpAoo4sbHuUqh0UVLdp",
-	"ZNU39XcYZUUF8qmUCutqc0eNIC0Zdh6+qNpbxF5O5VzUgh7MzQjZPaF5Tsh8uiAYHQ7zGckNS271bU0i",
-	"r3JbzLVtHiiL3CgK7IPe2ycvLGwGJOW3rILbYB2wsCNQWSvcbn1KVSkTVTTw1qwO4unIjIqCpkS5oKyx",
-	"zG+xYBv4ZljidH2MowZ/2opmNm18EyyhTr7iWlW3Vj+Sh9GARPIoGpB//O1/lu6XBt3Kw6ASZqWMFfOa",
-	"R4ItQb0ddWwKaiZbTQvb9LdrUgs0uNOWWewU/7v0pdsZOZA+/k/TQLzwwf3OciNpuKkVrz/Fqk1hfS1H",
-	"wGrdJb+RiuijR8Mt6Gd4Hi3f3+ZtX9taKQSuuSw7d7rhGwkL3dLr/I24LDtPN9oQlCFL2wZNcj1Vz9kc",
-	"AvalVowMSnGY5Z5ICEO2wQAlU035GLSbJbRvU0Wu6pIlPka8NQckisPNr33udbau9cFAmdsdULlOD8pt",
-	"ROQO+R59kNcg9Q7QrRuWqZJit8etXXVf7oSMmyrP98W+8ko5RESM00LxO/bSbQWdg7vTmsPYuQ4Tw3VO",
-	"ItTMItJ3YdFYOhfuWMvlsSekU0kj0jePyJzMZM5qAaQ4lqe+tmqnblG77F7926aXboi9Pep+GrRbwqi3",
-	"LJazGRMJ7WT53L6ea5ZbC6BnJQkVcu1YvRWLTaHrwRVyzcuekK44ri3oCh7sT1bF9S1zmpD1Lm2I/9Ch",
-	"XBI+y3LXfL0MW6uJm42Wf61Cbb00slGhpvUpuMY8F2vMgeVDigyjOcuDXtreWzaXeWJjvKk5yS7hnx9X",
-	"wivBuLI14ZDm7oQY2ED8nwupXR+8htG3Hwe2O9h9vAjlCAO7gNVYkbRLuuitnOdcayZW8LoZU8qGUC65",
-	"BesOQIz0CmqzHuMLN0XcXgcICa7b2ehWyQQoRFkd26lNq6m2ZuNbEv8cWMPnN+MiYfl2NP1+KmeG4nIY",
-	"5bQMdotsOZtoYFV1x6Kc7umOscVYtAIRhNSMQNmVKj4Mt0BmlKfbCFJeuZ9QyZpyf/UgHUirqXI9qSCF",
-	"KJ2EfqnVpb1uXVPo8fqaQisOOFxVc3Xtyd2XnFQsVJHHrRKsS0WX1peth3ZlS5UphxhJw15vznDFmn/q",
-	"3sG4vWykwmCWVVWd3lovXUtvl8qLWfnzwE2UqyzoJsrVFy9MeHl+8bKlLNgZMT9i6NCg5BPQxBmyTndS",
-	"LbzWCT9gi5q7XsQujbyKZvJIu1s1Ei5Wda0eyyL3+zxbHuAyeQ3nYmnqiizQjOZ6yz7jJcyRWZjZ36lw",
-	"Jb8XFHwzNrYa63+V+3dSZVJ2o5YQq05mXBQaFabgKawFVXtBH3Ynb1ee8JqxV1Tkg/OpV9eosKMGJn8d",
-	"ITotAbxVNddwkDj605eTHfsQNAcZyqDAQhp3eUj790y1aK3V2thisHOmkUoqEnadSHZKvo6m7k8FrSin",
-	"w9zpqqTNExKpmM9usEfC8SMyooo9OS7y1CPnfYIGdUMhp2jwJ1wTRccsXexv1HYeFxTA15XnFI4p8I4H",
-	"bgqlb4M3hdK3v5mbYgelL6tb5/fClxAFw5IqimI5XBpKPVivVXkJoBOcawLyecBx7zSM1mjUiCeRM2hZ",
-	"3cVV+VgVj7UsH8YtxwWpmdyFBtqFDrBA3YHTBZbsnutt7DmjSVWOItD5vOwfG8jGwrVQRVQxwooa9T36",
-	"oWJtStsN8AOcxe0/eLR4K6xsoKPwGUv/LA7TP4u/OP2D5/w5b21tWGSppEbJsz72MXcNDlXesqv8N7Kr",
-	"l1SznNPU7C50VLAVoBRDF0FDSDwtxO2KHtdbXK5sNmJJ0lZ6xP3qaNas8YEisA5F+lEqY5oOp1RNh3eH",
-	"Dx99cxxBVb9IZkxQfoIJKjOZsNRmqOwFxVkzbOvdPGU04WLSotLZFbmHDM2xDxou5CSU+Pm4kfe5th5n",
-	"ByHDR9qOntM6SlSNhBJOXTBdwIYsY6bUZuerpvTo8ZMw7C7/eDY8evykcbijhbY5s1P2IXhciv/KvjNP",
-	"tXRaZx/0+ZTm4XaRnupTHlTTnLWyyVCJLKVjswKbv7Zy7/6KBj4NebjlEUJdO/CBHuS+ywfZiqeQHkAS",
-	"phlsGq4oz97t+56yZNwb9BIZ478fzEogUPLnjJn/JnwMDtxRFnQZ1FflhKmlSx/5zAMFq1Ob85vN5LFl",
-	"LhggN7OSFTPaJV90JLBL+/iyFbsayJ+zgR6tFT7qe3mDOLJVoUW7DqxOZBYCvQ0t1gXcHobLbMyRPgHU",
-	"1kOlLVT0tWDLd93Ahh3h/W7uEAuCk1qPjr+ScgUD4hjBgFSHNiDWRkw+oqo2C0dd1RC79VaxUjFed+GA",
-	"ku0OxL/wAmZKJ+TYZWCtSCgVQF1emY3vCN+nO78yB2RuQ/0hwrcWDWtlS7XZtbqjSzLUoMiyVzMjFHJP",
-	"OC0TswLdwVpcCqBZTGmWMcESG4lJoe5YIkFrs2XQBKETUNuqkmjBicqLJBC1YH+LoCrfCZl7YchAKXOq",
-	"SD9ne+UYZLSoF+kPRBwjoZyvwXQryhlaTFNLa0u3Qisffu5z6zCmKRdi4km1u+TrDXGknZb5r1BmG8Sb",
-	"DrJG84K42Ez2qN0jS9AKHU9NGlnlm6uTxTtgFi3t/iBwheYaE8PNITsVKny1tENwUNp/jw7Iy+9Owchn",
-	"hrZ4AjzKlYikyhcoXZOCUmAdcUHzRdgLtKOLCjbTDrzqxZBYBI8MZxbA7k5yN7XVoVWLDq1+G9pmxSBt",
-	"9+wezXhvWQZhObJzrGEncz7hgjp7hRVGxzkIqODxp/Et/oU1Xc0fC6XZDCpRhBvDVhXVzmLN72wUTCMf",
-	"1PzCXqAbOEDIT80AItbOU6wIvmGwUpkrCXLOHavBEm1hTrO29FrG8qd00V2sXdrdU/pZys81QFbfWbmN",
-	"IA0El9zhTLaAZmJ9IzVttYtFk63b4uqdYdf78/L5wPa8/o2tG1vzM5fiTdzQxluCdOvtHLs27G+xirR7",
-	"mO3t5PUnrHbSXHY3CBbB4nUvsPam1CRhMPpemQczWtis/0Dadx5P+V0bUJOcjlv0PihjrKZtb2qpaRr6",
-	"qRnGBs/5w7lZB9XaOoElZzSMVqPF67los6dpJtDdrJb8zXC3OhAu8bENWREsobVlZly583bI/p7SReuM",
-	"u+Z9bgflcgcl3FefXrnIUMDLCjNHuC7E1TlJ6GLJBd6VvcWtbaCqBV8IxSdTHeiiE5s/x1BPTj37kHEz",
-	"06UMxdmde0+CEIhXJ0bDMPuqwzlwSH17YDbWIvuncs6UrrPWDXFliTuHWnVJpV9jfNgWM9g37d2xNkZn",
-	"aU/1+Qft0F59fI1lbNAKqdUeLiuY7LjQa1sVMjfj+q1CtauNhTv3C/DEsrKHKzsywKJE2N3Bi6Rzvq0O",
-	"Mp/XjHn95TvLUk5FzK7MXaEar7dHQjT6PXcSRT2culCqCI1bo10orp1sJuW+DTOvNCWhqERVtan2v/z7",
-	"v5HDg4MBZFMkLOYzmp6Sg3oxyU4SUE1abIdgtbROe4VLc3PuA5KNJZoNXjfUU72866sNF1Ptqo69Syfb",
-	"FPsDuBpEtCXheg1xVwLFJjdnu40TpKDStsmqbm26jMizxftthUxX0hRKIe59+hKMXS7nNyhG2oL+Dahg",
-	"0bd08Wa16PpJ5K2auNwsjYsi5nwqFSOpQQltu4S4+lhpqrrQ3a4x3xfKA9DrqNJe0UmbrldeALvS59bo",
-	"vt4DF+J9Ca2VHCyg29DJeg3QPNSFZ6glJTC8zLUwDgik2n67IR6bA/sMKgOsbvW2PMbeIsOET2hEhdiV",
-	"ZmrnKQddveIKqZY5LO7cGmInRc4UFq4fkJHUU8JEYqjcptkFzMG5nHUPM9Cy67NNQ62ZBt4P7dQhWqPE",
-	"Y87YECza5lDBDTPmqWagxlCREHPRTWTOFQ3U5ZECOjNg3SE2Y/TT1OkZ9LAEmf3d9jTCatEhZRIvNmwX",
-	"UhUF71b57Kq8GME6DdUe8fONDb+rWgOFr85btnjBZ3y9fIwb+KF8fAeFsrtHxVY1jqv1BtGmschAXglE",
-	"2SnM1nE1xmd0AZ0XSAF5Q5W4AeXuWU76x0ffYnBk9JbpfDE8G2uWRzYDPJClWF3uwYv/JcTQd+AO1bMr",
-	"b8E6iJd42CzOzmIXqdBwQeaMJhE621+ev4FaNERLmapTEo2LNI1O8DtwhIKvAH4l/e8KxQVTCn55JjTL",
-	"s5yreia1URFsSKVRFIo0DToKzPp42wr92kxnF1b5G9osQ6yxYtZDc0boHeWQH9BSx46jJl7meYN6mRue",
-	"a/cCS3c7CSx1KTkW3q7AW99K8KQMLXrJdQ3ZEaretsbUlg3zBqQQqYE9BA4DYkLR1e+o4rHfcSBQSuDx",
-	"k7XczS5DtbakY/WWuvdYzuPDo7XLgWLeN+EirS8LBWWMbVu6mzhntheeik4JFQsNOdIsVeClpOT44IBE",
-	"hVBFlslcs+SmGr3ZNu3JcTgeObSOy4zGbKhYRrE2lCpGikGuH1AYkk5U1o+ALMK5ay9TLZpAW0xF+lUX",
-	"QSwPljG1t355Dfz0ALcCFzGZLCT5GCy+KVMklkNIP2Q8Z+qGi5CbYMyMHGD0CcViKZK2gAIHz3BuRnns",
-	"jmi/g2Tt9bRZW31tsNrCQ3Ax4uCK6uw1hTTg6tA656NCs04pnWfV06VAeRauCoWKGejEc6oIPmu7Slj6",
-	"i9D/AqXZInwg2j5Ra6uo4vUd3usbg8b7ZMaMcqWmPFMDMlpg6YIygKBzgiwMtl0wb5Vfu7bhfOfWFmWN",
-	"7HVvXOKTv93O2e0tKuwmvT75JRJv18y6QRUrGiaubf+0og3zH9+SilBdlBsTuUwxxbZImcKWwkSKExIl",
-	"hrNr81s0IJFtLRgNrkXEZlkqF4y9AvuA+RVqZpg/Yqn0OQgUUBYvn1DBf8X2oAMSJfyOK/t3KvF2jK5F",
-	"3zVqlmMv9ObASzc7hYZnYDmzrZ6TXGYYelNuam8f8r+uBSQTmnmgciXDpmMzIzWV/Wl9sH7TciTf0U3L",
-	"pOzCKteGIFvlXt6HM5eMbd1r0NC6ZHjBjPQ/YD9OLQlNkoqpa0n6oJbAm9DFCy12INpav/7eBm1vzPxP",
-	"11eVdfxu3c5emec2ZoOhnNMGE2k75GfhJlRnot6CKlTz2yrF/ZgqNuRCMaG45ncsXSx1Qntc1/ZDDcHL",
-	"xZwDB90Q7TZFnWYxV/i2DUZ44wWEFbxBS+QasVQapqJlm2WhIy51id+Fx13Y7ubaPkzRtuFw6B7ssd42",
-	"58Q1ubIddbQtDwQXnypGkRPkzLsPnJXkt9cvx2x6B1mxINT+nhDbKzlZWxc1lA8SrrKULkoRdKM8e5yl",
-	"W1G4GRe19lerLy2apq/HvZMfN7u+fhosmcGylMbmaknTBhlU85F+Ux6iUGqXpgWouHRCudjb/yxXSPAY",
-	"VzaPXroMBmTKJ1OmNBnzXOkT62z8x9/+HwIdo+EvK9jB3zbi1LdnwSu9wYYtpj0Jf9n+ZrU0G5QTUyGk",
-	"hi7lmJBhvjeb4NDLUZ3av6dcaYl9zm9ZVssga3ckeESjWFzkXC8uDbBt/Boo1meFnlafnjsF5Pv3V71A",
-	"AcP3VwTFEqNk2F7ifcUYiWoN8n+e36r9n5UUEdRgHC0giAO75bOkrHthZdWE5fvkHJqVn1hO3a/YeMXg",
-	"B76te0BczTgS0SzDryKDCUakjuDgzDdwcjURnkT27KI9MGVGYJGISB9NowMSoe1mb/9aXIuz0i5D+lGK",
-	"9RQGBLb85vXlFcGGTkcPzWFFe2ByMtpW2ZfNRsgjeG0ZDxDDAe2BoaKBozy1qdZZZZQDk1ogt8qcGzna",
-	"P3CGubrRjfS9flxH+4/2D/dOSITmOSxo0S/ylIlYJqxfGiH3Tpa+RHvf3l40IFwozWjZctQzvDkfslFf",
-	"92tbg8Uv7WwWZz+wRVDQW4L1nhscu1eBzRrXpgyp7JMLTWislQM0GtAMcYHgbIbFN524cdL78/Dl+Zuh",
-	"WUF1O2bcfP74EXp+jSVGOwhN0UdsX0SEN6ptngY7Pi3roJZGwBIJSRpDK6m6BmBDKpJhwu5YKjPgvFlK",
-	"Nbi8zt5c7JOruTR/KKKmhhlLwa4FBuRjjE7j2A0+Q3ckaL+G5gSsLp/w8diITMIyFOxcj/lcBs+/+uo7",
-	"qcFDor76Cr4gX311Vhv9q69OSGS+krnVak8IWucI5n8Ddtv8byh6b1MObEkSZXu19se5nF0LUqOgw4dm",
-	"Kw/h0WhgeYu5l9kdmcmEQbp5zVEj52K5go7hN2Zol6FF0xD5IokqEpWoEO3tE8+5FsuZbSFebWBABLtj",
-	"MHr5w0gmi1OC8hK+qh7YwDa8PY8PjvcRltBjTn31FXxd9j2MvH6+rl/YfwbOiWZ1avsb2uZ5p16nO7MQ",
-	"bHYH7Vyxuiy0IDcXCxckwl8ju4C3VDOSgp/MnGSLh6uPE5Eop5rdwOMsifbABGH1L5Ssx5SnCkBdR0Et",
-	"JZFjzYQR9BRME5lHbmoDGlkPjVSuHhXW6JxPecpgwajxuw6XJLpI2CyTUEkDDszmi9IZ0LxXycR8Y86F",
-	"5Ebosb0RMMHTLLcsptbH3Zfj6iFISQuWnBBo6LV36s4AicdQJwyMfSIoOT46srTzwlLzV1+RfrTU48+q",
-	"J7bVH5BjVRNFIbFBBSJNRULzxGIQYQLYAjuBrEZzb6qB7z6mWWbemWVcTAZEybGL0R+YjZr7cQbRA67S",
-	"qfOaQ3VUQUXM9hFruCJK0Ft2Y9RngL5RQMxtbMTwG8V/NfejK4V9dDAgM/oBWmvjOgSRGf2lYAMnHeB7",
-	"SMynPtSRKqK/EiO5D0AHuKmeHZApVTczmTPyEdH2zdnV+R9hkqfPXjy7emYbjJEsBx8DRy4UXYyHL430",
-	"fUKue8iL7JaRG133IttgLrLfR2TMWZoQDmTkSHlvn7wy7PMf//W/keOjbyAgNbUfD8uzfnlJYpkz76yP",
-	"3BGDUDdAXVwNHOtRA2faGZB4SrlQAz/ocgBykA2B9SP4BhgeCUGqsBYbDALwAONfkXBNUjlBHHJnGdMZ",
-	"S8/dUV4ymkNrG/OW4RS231oEtBg418f2WD297bR+gMC8/TMstUA4wZd4gBifUK7xpJyxyIweePT4AKeR",
-	"47FiGuStr6qjBJ9GKeNJQdCerE4wetAojANkjynci+bx48OjU6+2oIGRWSq+ia3TmXKlgprNWgHdvKba",
-	"/ahsIWyEwrKHcPlhREX5Nx6n+ei3EY6AECOvlTBaictewvixbCYMAmvZTTjag3uoum2MdGvVGOS8hvaM",
-	"fKtsCdI0PXUajf0qsIdtl4qH5a/2tErSMwKxFOnCShdyDnTlIzkJ43iJy6Xx0xo+7THN9sl7I47b1oL2",
-	"RK2Ijo5SlKchZATdmlZcM2p2zpnGFNQ2me2he7EqwO2ktrM3F57v4qR3uH+wf4AlhpmgGe+d9B7tH+w/",
-	"QhPSFLSqsB5kfpm0udaBbN+zEfmBLcgl0yi8f/348Os9I2yXohCwyKGBjmHkhq/sk3MaT7HQtflMcqkN",
-	"puc0t4XoZGajJi6S3olZwvfvf7iECA1LzmZJRwcHTuC1xVl9qcSt3+vtbeYCowRNJ72T3rNLrL4S53cG",
-	"7EP8dMvNlI9uf/lm8f3h6ODq0JzSrV6YF84x/tnoqHzSG/Q+9E56428evf7+0dOjD88Pv5t8c1eMvtUv",
-	"2OHkjy9//dPXT9g3V4X6tnjzx7u3f3r2rjfomWE+3Dx/9uvb4tvZoyd/fPHqRhfsyeNvX7zK/vz+SXa+",
-	"uNT89i8//3Dx/uIxPeh9/OmjVUzoOkMEgAhUgeWzMqKGYhqMII8RbKGhSvA+vDDimKBp2WL48cGj9W89",
-	"pZoaPe2dKENcamp87+THnwY9WxPbwBzCehEHQDq7YzkfLxq4o1x05MmPPdD7fxr0PgxVcjvEyvEnPSOo",
-	"9dyXM6an0pyhuTTKb3OGadO9E0QDs6xlER6MlzJUjaapuQ59RRICGGrK6/H+8R4UYJgNUTNN9slbpotc",
-	"OHXC7Pda2DLTIImXSG+FR7RChjUXc3HDxX7uLcNp7yelIlRqpubWp+mcLpTRqEvVOXKWZtQ/wTJ9yxZW",
-	"hUXO6WvUkeFiVfnMLrYFq6CALhXWeOHqc/KMNe+5W87cHQMS0zx3rYzxPY/SSd9ZUvZKruy2Y0bFHZmf",
-	"B2X0IkaqgFCnq5bU0Pi6crPObMwOnUnoM2WHhTGt8HHiWybh11Oo6OLF8LhO4WiuqYFDaZkpMpf5LRcT",
-	"vHiIkub8y61i312o82o0SRsRAlol1xZ83AVZ7JMzQQoBTHyA4mvjzcSMaeQPGNo6GxLJMJMB/ch+wV8Q",
-	"PnFwmAuOH7d2WG0NUcQpbFjkpLIM4K9ffTXAm7ZMokB7AMkLAWqf05jxyF48O3v76unN02d/+i+o1Cxh",
-	"bWSVd2daQ5HZlnQr7XC1bw0yWT3fYAJKDjX0duRgFlMLHast6eb8xcWzV1c3l8/O3z67ioyMYNTXhIwW",
-	"MCbEaOaFsLa4cxyoxjCkb3wiMjeSNWkav4y6MAbJnAtCxbVYYgZU8TiyNqZ9gro6YLVr+J3IuMCUJThq",
-	"sCAYalrUut9fC1S6I9v6vjxZSxhGpmoc9qA1Om1wLZpIX6n1pTiWMMMzJEG+amGd8lFOgdIxvtPIUSAl",
-	"1eUBDNe4siFTdo3fyWSxQhz4MJzP5xCUPSythUlDPvDCGs0lsbpCfCP4sJfe3vzr7Nu7v8yeL/4ye/4k",
-	"/vOfjuM//+mQ/eHVXTxL0n999P00ef/h4F+Pni/iP3zo1cMFe8thgb0y5gzjUjvLAbXQzY9115ON8r6f",
-	"GFUPuOuxxffT0R9i/pp///zdrxeHr/iFupjp7F/PL55c8OPiBf/+2322+P7X5P2FeWj+r3/+fvyCHxcX",
-	"4mA/PkpFPdLt5NGTg4P63jEqsR4dd+Ii7DaFiw0jbBGUcG9V3WokLYATyKzDcyl0LkPufrhdSSTkEKw2",
-	"UWlSpiG3spn+uIsk9h1NysM0rxyuf+WdoJZPMMCb48P/j71/X27b2PbE8Vfp4j8mMxBFUrYTU/Wr3yiy",
-	"ne297cTx5eTss+ESmkCT7Ajs5kaDkhmXq/IOZ6rmDc6LzJvkSb7Va3U3GiTAu3xJeGpmx5JwafRl3dfn",
-	"s4Ht9pLOU0mTN1I+p9mI4X0PNnmZkwIvHNaQvrnX2+RmAxmlTcUnEBPFex+tv/eNlC+omNtS+c9v2n74",
-	"GHwopz/+9e5jyd598h5r26y881WCBevyNuCOdi+KxyrL15jTvu3ron1eaK/W7XuOYZgSODIUgM3lLHPF",
-	"LBDNN7/zRInhk8VLEYydqlBMUHXqz5eCtQIi2K3LfrqCUYB8uxrMI+SNBYP5livWJq/lMD8xGB+h8Mel",
-	"9aAj/jUPgnDwRKtTdY1zHqmxvL0yD0Bjo0rnaGfiwpsi7TtndMJykA41ie7iktOXdMRe89/00djoWosM",
-	"vlTALbNcW2/nYBzw9yYYfhLBx+hrmUi4GLUR2XqQMXoN3SHKJZb+PWMQWjDxBju1JXFVwDKdmOLIK5p7",
-	"2dvSL8uXmAJK86fST6Zw5sT8N5mxKwM1ceL+XZUHXoZoTOelLQjGFFck5UMWz+OUeQgvVd/sqkE3Ux3F",
-	"wtsK2A3GBF4BV+SaI9di1TgMSNu2o8CapQ3GUI5KcWWC+XXDybXkz6/wIsT33mxol3AH1keu3d5v6Eg9",
-	"hX64TQ7DzzDEDS68tEW8TzM52eqGN7KxwVwmM0DzkpaBGOaTC5Wb8vqqCbW7+sq0ERazuVkr4kaDMnTZ",
-	"W40nlzuNZs2Mvh7L28coSaGaZz87E+vG/gXd0eaDr6CJCsNIRVvw1TTOgVExRuPsiif2mkIw9Ru9Tu/h",
-	"Sad70nnwptvpd/T/+6+i+FtLwP46kiVtMsLnwRPFLE2L3+j7zW+sLLPvPDvpdd50vy3eOeTCAKDqUQ71",
-	"BN7K7LoYOPggVE1WD4Yrq7hcnRbWPTasWi+W/oVMZikjXXIt5G3KkpHhW28UXHCoyODVQHLgKOn+VSIE",
-	"CAAmm6sJbQSN10wY5sh3i46GJYszSMIDNqY3XGv/wYyniSJ5NtN6nqqcqRJRMfCaXsVjyaGX0rJudnFL",
-	"+YyYZrbsPrsyUA8du7evXBS8GzScGcQSOIvw41VRSlF0CfQhVO6ZXym6AWOOcNaLYrLfiOV4DaGYjVPo",
-	"d8VwvjzVWLs57TWbbc7ia/VU2aSk2Rsft9czUM9Z4SldYJWlHPqyqN34lC7NJjb7U5kNeJIgw8rX5FM4",
-	"h0EvgD/Hvkfg/XbJMfCO/4ZBcf8lyKVbYf+74gaf561NIi10IgDeSQC5Qx93PCRcjDBlbdoD0lTeQoA6",
-	"WjxECC6MJrkdfnROopJwjE4jT8YXt4QiGmXxlWLp8KoYWZH7M9noK8hSRqSJQ8SkPBQ1AW8YI+5lrfNi",
-	"iDQGsVIeI6ZiVS4nLAMTT5WeyvNWm0ROsJp4o/vF1YCKa3ignpXJLJ/RNJ0Txyp8TlD6OWIYtTDY/FY6",
-	"QtBQvIZQ6gkUVbCiAMOfeT4SMmPJuY0P+3+73+u1yY+MJQprUk0uNhTa1hnIG+bi6hUJzKrQXLE3t/aT",
-	"vHoZKG17t2mArypQtWw32GK4d4vGQuPystu+r3XbZa/dayyVIl8IMaMpqkyMpVrPn+QZ5ZDbNE9UJpMD",
-	"BdlLtsCjk7MFW2BB+zeUjGEAQ/hwrXH7DQqvbzj9vrinCz3/+qdL0nODO6G3NGPY/26uM/KHD1J2BZl1",
-	"0ElrdYtTjVpNaFMi8YQRDnkHDWMapDYKU3Y3WP1t318XB7TIl2USKC8a+MTg+FS9xlx2+sRAx1TUaq27",
-	"tbjF3fExaDw37Xfr7nbXfdow4/Y6ubOBTr6UYphyLKc/RjI/hdWBh7Ks5fe3POrDkiXbY01s8vQDTz6i",
-	"ZaIdnwqEgyIeuBiqPDcJ6j9+/x89HxClJwPsYuU5GdD42urBop5ruRwFH76PjhvCo3d1kQ8l44zr6E1Q",
-	"UPBjwh+5FFipqXaWfl+6ALq//o4fZf5UzoRJpWwgC156VZ5PKU/N6HrfbXfrK6sPv1Y5gqGgshwhTSWH",
-	"eWt/cWLO/3pXpjKTYWtxoBmhGJzb/saThsQ1og+Qi3Jst1Q974rmq2rX9pAUBwioHUpaHMAS+rPJgq/x",
-	"TP7A8kMrdn3ANogobLXxi6E8e/yS5qgrp7ZTdcE1MwXSFEtSX7BsxAh0tZqS1LNHD1vLip0sVNYjtgtp",
-	"ClNKH4rlWnpTvjXRr/AVJ+HKtrhg8xwlt2MoXQMEw4RjAVkotPuGXapQ/QLpYP1HE0KZUOws4RkjsZ5x",
-	"L35iaYrohBGYiSr/G+OFB7NNdnS8y2HUHdxC7EnWO9d/E0z7CXz7/6rKF/i7ojoS3+2cdB+UvO+DDfVA",
-	"dTaHEtcmcHwU2wc14b4+9/OvZnO+NU0zh1VxeJoO4rueloTCmjKbon0pl+Vv2rZOJhTLAV6yHN+FXnIM",
-	"75JmqU3Gdci4QYUCa09+eOJcarNMH1xCjicfoxbUJXvKEnjefPsZC41DobxaHm2aB9AdBb2oawpyXrlJ",
-	"PRbm1BXmIEV70DhZ5GpfU2/gb0RX1VIwSVYNHS9PTDXtpkr1JTwTqkgOWDwAXPe4FXzqepPjNrz9XceX",
-	"X+a+fxf4WYTNsvIVRQdnJ93Om86jfveBMTvgSZmarn7ShL6/KgZYntRNQvbuVvgXlkl0obrW0v6vHORm",
-	"Oeul2w6dhbZne3022m2ZLz0X/ZdwNTF57Uv+e6pYok+Ryi60woEc0Mqs+CsDnIAFryhulvT1Pe3ApVx4",
-	"KV2tFudWIc/NnefoJ2KBrACVvZx4JeWAjOtUirQTE5GmU/vkfudRKCJPhAmZX8FV2CwFd2JDyOLwANzX",
-	"ewkkPWfQ61qZyTaYQANmvoQlZMwy1tdjIJGQV/iCqyIpju0xPwlPvUxZZrHQyngDfWJkFqABjCgXCLqw",
-	"EOInXIVCfx/55pvMoEd98w0uzTRjN1zOlFujJvjS7t0RgvG4gMD/It0WeOmwIngTdB71Op0ISQpyPmEI",
-	"RPKExmPzYADjUoQW+X+Lcr+YjuC5IhHonYgkbAqUB4gmFgp77z0FMAp9EpXqoiIIXZpnRqYUICJNarA2",
-	"W+ckQnrd4pZQUCKkOEFMToBW009ILHepe8w5iXL2Po+Ifz0+95xEBkotArgJAC4ByX4O4BtcjGqG5hq/",
-	"7JeZrn6gR20iwRlas60AgLBhuIBWir3kXX2oHrTJE+iZjKy3HRUPdB17ZgMC/IcteNADzdgU87qlpTF9",
-	"brAQdty3mRQjosZ0ilYowGbAntSWK/DRWf51WP/XsdTT00fEfjciDv19JqgcYSWbh13QhWWyWt61n6nZ",
-	"hMhhKGiaFufxHsHbFR5/9woYo2uRFNLuQuj0UyiGzHyEYmETBcubRM+FWX33Ci2CFXzCcJamZhznIAfc",
-	"ZrDXYAUP1NGXpgt+DRslOtdnw+4VvA+mHB4L2BbTTGpPGIFZkMpZKnBQLdqeimlabJtOgZoGTXX+KLt/",
-	"/P7fD2D3haK0/cYUpsts0FabvBVOchVSUI/PfgSs9DMvDpdnVCga40BLh/ue0jvUL0v0q5Fc2WqEuBRQ",
-	"1Tid6Z3ZNM6Wl28gaBMV7a1IcACtoYaMzgQHHWpFlceEAnTZrvq8NTqrzfNKozxYurRXXPovsDuYMRme",
-	"MpYMaHzdeFdx11lxFwbslq64X1xx/+O7PWzX1zD3d9OOt5GD09t4Ls+qvKIV82Ou7bS/feBP1pfiOD3Y",
-	"3XE6g0/yfCf48RO5TrvvtbqQMGorD0lKsFtQfWgoaSFdtpOwHwu+P1mIHh+opOnPFlo+1jN9iY4oCl9C",
-	"i62/6J3t74yiWNjYHd0uUlwOqNbGjf2iBntDm7ywyErgUEG4t+lg5/yAbwvivFT7pMU8oc3kOy1UzAGr",
-	"MVVM36AWAJTIH7//nwKM2eIUuydiQDcIBVVoVvuRxXJUWIsm/UtSCgt7Ca0KG6dUbuEZOJ8gE7dO/LoV",
-	"OcamvpAyiLuUB2uLIg4amwq2uMe+2MW1NpVFucFfv7NA2lsBUDTUx4RskwuEioOucsCQA4GzmFOysPlC",
-	"5q6w0SDVPFquyjJfs3+dxE8G6e9zV2eZDzrm+w9ilO1R4/kVysJXuHcIragI3l8QWsGxS+7cQM9ukCi3",
-	"ILX7YFEQhKIIxUGwKArcXANDEYpD4VBcmmk5prr3x6AAck2HQuH9tHF63K7zHWNQ4KKvwZ/wjgFm6TM5",
-	"yujE0NNVDMJcsJil92hEur3v1tCIrCgbwPFAZwWSL8CoQGjUjQjRXbeoGnCkP38u6Am7lLAlIem1JfZE",
-	"sZcPij6xNK4t4Ce8IX1tABQAo3JVCmku41DYyC5GC7/rfC4ACiaSctPpw5Pew3LTKY15ynOay8y2na55",
-	"87ugOJr6lK6JwG6GilABYDFhObWMUbFU+VUMzISNfuPy8qTbud8riHwar6dQIK2/kTx3EA3kpZV6SCFm",
-	"BZyWdqMTD8qhGiWCAZC2hZLo9jYFjrCKowjudnpvOo8qSo2rOmhLw7Ks7xuDRjx80/muf7YnaESvXK6D",
-	"EB4LUPeI95c9+1XyF79ezH/kndsXrzu3L/7j59sXjyX+/6eSP7/8+xSuefzkwYvffu46qL+P26m79SU/",
-	"RhwdwSfuqH4ndram3anW+jxApY59+HrACWtJcOHb95gJd3AHTVPB4dMtFSxL2MgYhMJVeADvkWI5GiYW",
-	"kfaccHAYiGKQbpXKASnkYzb30RTa5C0WF4TCg1PI2K8s1h4AmMU14ApkV2wFnP7PmrNdqfE+ie456XQf",
-	"deiDpHtC40cPT7799v7gZBDH7GRw1ul1Hj2i33UefNv41MqkQnPcgVrYUoR+HoQFs0vXoCsUaHRHZIUj",
-	"ssJfCFnB7Pz9tGo9oILTqyuCatsDKeCNfcJzknBFp1NGM8M2hpV8WpONWK4CEhVeioU+KrwUBD0yYEWI",
-	"yb8LLkOFhsR37KohPwUqw2q5WA4dHtEYjmgMd4DGYE3pJSCGHURQPQiDZ9qvrVUwA1oFvnBZBDY3B17Y",
-	"URB8MtCFNUbSfsbREWzhS6kyOISurykn8B3orfa4BWw+CLZC3zKhI4QCHsqZQKz7JCCRmKVphIAG0D2i",
-	"fwZ6ULxhSbmv4EOsBm0w5c8DmcxD4RAcSCWAwwJYoj/mJZBE/49Im+nBP9iQRDX0Qz06w0Hsk12RGRZ8",
-	"1Pue/2kYubf0L3eCavAdaQxZ393APikww2qRbkEZjqL9CMjwVwNkOIgarMdh2Njl3b2SbVlnHqKKzaqR",
-	"nQrY9lMln6Z4bbVIdIVrR5l4LFrbq2jtEPJlRbHasoDpnVJ+avh/T0dMAOZzPYPozzM2M5E0czG0Mw5B",
-	"NEJCxbIJQwk9kPoGZAK0DYo0FYuxTzEgKVNKCmV4MwcZZ0NT3U+GXNCU/HvGf4OHQHCOkmlKuTh5IkYp",
-	"V2MyzeRkmpNmhAHEK8OWrK+9wr9FrVDILCjY6SNjnj3DPubZVCtUlhCcHTKhOcs4TQ2HuCg6EiehqHzP",
-	"kKdMRaZbFr/xnnIfpr+l6MDUxneS0VvhKKVDMZEqJxlL2Q0VOYnHM3GtMJSIjKquyTMzzfkQwNSXEZ4D",
-	"0zg8rOWxsuahkCJmppgNjc++ftCMJZGZ3uhXOXiWROdkKtMUkW9W7IXTD3D5x8jyvJ5BK6qCQ6jITOQ8",
-	"dQ2h+iVNYLuLMqZmad7Gxz1LohbB3ll9YM1FlrGxPdEmxsgRi5oN5HqT0SGJkowO8wg0T2KznTFNU5Zh",
-	"Cz62wPZJZLab16L8MCA0JzDfvU4rIFFKxWimX0maz17/RB6ePTrpnhNHiArLY6+x3dRmyxncfEdKqR8H",
-	"+zwiTXnDsgz4A7wTgjBArXYo/i4HimSzov8XvLh7ivwqB7hIfUzPqll2w28YVvfnNMth6cyd2NwCmgw+",
-	"/EcHsHDxjACjdsyq+MOX8rPnBBwVE7+iaYqYBCrHfpmE8nSun/nvmcwpaVK8JmPDmTJkZzgUqqSwjzJN",
-	"xi1tFPgHDmYUV4skHDqqzQm0BsL96lYYnMJL+JjPljAGPa7P2lNufiiEeJ1gKLpuPxQkNB8cz/mP7PZk",
-	"zDNGFB0ytKtxgy3/rQDn1+okMbtHMfLy8VMVoGAkdrcGpNs5cZKjEKXtIrmLjdRMrcpWaw2hv+WlGdOa",
-	"LzZDr/5kO7RGvwGENOZ8NvoP/Y/+fsbTxOoRYAWwggB2lxhywZITNaWxmxe9BW9pxsZypiAZMxy2ycOS",
-	"BKalKQALa1OLT7/7B6fktiIj7W0X0AAJi7t9TUswCkrof4ap8ZQwCvk2eaml+jqhvvpNpF7So0ohwMJm",
-	"RH6gd6NAttsFqd/2SwNwgI2dV+Bnc3+1Da5FKFd2Fu6k0becYa8cwj1lZ+jtq+dfEHnqsW34L5qsN8cH",
-	"YxdGh7pmmGfEbBMxqnAwJqoqhL+gj5f7Yfg678JalKvy9pda/qfKB+FB4+Ge8mXer9qgskEHlXNtz1pj",
-	"V5ub2UwABZOx6LSMGLBYTpgiUQyv0NZoQIT0jE5b2NOkQGvPMkJTLdzm7s1iRJJMTgFNJhQo8wwxvzHD",
-	"0GQCe8nj5ie5lNf6FSN+w4SpCbgQ5MXlS8umqz9GG0r4+ZRU+R3fRPjkW8pzi0rDc7QiIWxjoV3axDYx",
-	"WNvrnoL2Zpg37ZLccODQgYZok5TknkVGLuCh9vuHXHA19mM6e1ifldWB8N2Lgr+xTw083OHWumzIXLpf",
-	"e4ZLbNsa6ovdwWuBFhOnj90brGdilpxl5w496JYWm6t6r+grir2hxYCd8prhPNDDOYj5AIOzH7H7mNu2",
-	"jrx2yN1SvWCxMnvYZn+XgxVmQVB815+ubX1rpftVFpzB8jkNtqAA9lNotRKnUrHV1IEgMA2YfRAKKw+Q",
-	"NCMkCQSJWPztCm+JWn2ntIJCZQWhKEVVwMZeiqoYmD59KgW7JRAiMdO0EHDJATtsIeCCzZ+343mrUBVk",
-	"W00RClAV2u/QEgPCRDYcYAIKJbFhM+UrdUYoquCca9Ay7kBh2JlfUBju19spjNVSvHt/RyleDpahjoZY",
-	"GeyDNnmlXTJuipJ8l9CaZHG2KgjQxnmE9lU9JbjnIACgVg/xFmPT0Fz2cUuF4KYYQhAY4C8tggn676+y",
-	"l6QJvg2MRTKRCUsJE8lUcpEXcKBapq3Ry73+/c7B9DKO6RxgbUqHd1tNa6byztTsERLmCyrWOrierJay",
-	"NUpyIUi7vF1MCoJkkLdAoxnLp1f4jcBi56Jm608VNO9OaT4uenfxRC5zfG/YpO2fBER4r/Z0P1hZ+fE0",
-	"Y0MuqvL0VbWSsGq5JOx9zkQCyS119cfv/xO1yp++Vv5WfLoT37t+PS6/BbavTg9eTBH/V9siKs9mcT7L",
-	"LDARew8QvSP7nZAHKyf1hgboMhTNCCfOWE3aRgobF0lCKDE5RCIFYVChJeI5gYBNMsuYChuBuTS/lWQi",
-	"M0amGY1zHgMeMf/tN/8aGx5Ws+yGzcNGm+AnnAAe2GBOEqb4SPTxi0z20qUUeRYKljKkU2uWEn4tpIpO",
-	"EiQ8zqHFL3GxDJwCfUfKxbW+BlriIZ6QUpUT89jCEYMoB8whRF8nMuFDzhICYBWgMNvk9VzE40wKOVPn",
-	"3nvuqVC4cmRFBjOoGbT2FVY4Iuoq5tqMIdZ2K9imMCnRinTTkntvgWK9MIA04BL4y77eFwOG3wzlJIH+",
-	"zVhCFkCN9fzJIeFIrIHXOsQRmWEFSptcVqewMOhRTmFVWY+4zVw4a+eaRLt19SFY3KYLyYuMqXjGvC0L",
-	"We7eQtrCJCy2O52v4Gu2SlV0tm2b3NwKtEfjQp+CRv/MN3Tgd6TrpgmO1Blxp0lPwhlCE3M8dLmsPkXF",
-	"EXESBoIWWLirBaf3FDuUHecVbOEKE+gXfTj1W+HAH6MMx9D+altvg5EaY0NmRY3TwaqO9GY+UEJgQX5u",
-	"kA4wYu70A/4DjaRS5dE6QwlvJLfQ1Q6VQ1o4ZAwRxZsRS1mV1aR/va3VZMe4s9X0BAXaarPpFQ7datUT",
-	"XARtFsPHySGoN/PZ2jSy03WFv4taWG0lpzwOTNFVKLx3BOSazQl4sihac33kclD6Wn9jnZVMU3lrWB4N",
-	"ojxNSWRVWxSKZth4xZJZDDbdmfdQtKje4FPVbMqyG65kpgIo9LAcXGHjHAS9nOWg1ymJU5rxfB6KKVWq",
-	"1Sav6ZBpsyuWAq0PLgX64/il9xSAZijzlUWxlNEAqbaqMoZBqFDkchaPtWV0sWzdGFXTxnLcqKgTAwNE",
-	"JGDywQJAjsZcHgq/xpXaRbHkCoewkLxvNUMNxQorh2xi5NgN8xyefCBD5wW91uabta9pinMYSxFnLGfE",
-	"BtS2MGNeuZF6RszeRgusYoW34o+cptcnFOr+rHmh9991gQzFDIJeyodQ4XvN5i9h72vJ+VRm13iy4rFe",
-	"mUbQ+Ns8yegs5bHe/tf6N99n9JrhVWOZCQDHgRNzYY6htiRcOQsuocwAtsQUDb2BMjR2osZ8mPtj1tfo",
-	"09/ow1D0GAkXaorWlZ5/J8nWCsIdFisx+6omOlScpKNldLSMvmTLaFSUSxjJjrJjTxtpSfxuYCe5UMLp",
-	"B/vPHWwlqKJ25YAlM+nfKq8yk/SvtzWTigHubCj9bB+xmaWkNSHSAJ0g50/5S+8pkrP3WDZrKhFd0S2d",
-	"MNBRbJpjoMlZU/buqBWst4ZIM3QacEyzhGXGCILAA1e51i3S9F3mUhI5AEaKKiOI0YxltmW81SY/QX6t",
-	"VD0eillhzhg9gAwXSx+qcjpfItMhTWv42Mday8dQoFrTx20WbSuh9isqOLQk11Ov/wYhKyBGJZZ/yaxF",
-	"Qfx1YMPIW96Dm0Z2Ax7IOAIojPpd8NltoiIU83PRZqBXIWei6qicmxp4s+m8eOISbRNMsqn+/ZceU5ax",
-	"OLfiAHCnZBf4Zd7neqYYRm2g+XnBRPoYePcbcEV8QK94wCs2nDFMPju7bcWdZ8Wdr/lI2NtuGbtOobIe",
-	"Or3eBb5U20Asmkf+MubxmMRjFl8bYkI5YdVWpCGG0Lbc/38nq8tt2RV2lzvtR9PraHp9JaZXSZUfyvby",
-	"5Pta6wugcg1xRPGDNr8SRpN004xecasJVtm7S0k+qkZVdpj+9bZ2mD/WnS2xi+IhK22xlzM1Zspwjpg7",
-	"7qniG7UihLojohhL7ikS4Sdf2Stsv5cWU1EyYxd5FApLf5lSxIimqF3iWZbpeXRP1yrCaJ7hLJ9lUJlU",
-	"mnFjY9FQuJuQLdEk1OwStMn3Mh9jvk6bKudeM2PiP9FVvRKw8QrTyu/PKz4fRT5kc7Sl5Jc9RTPFsit8",
-	"dESmLJtw6Mzxqp7Wlcri2Iu1emw35rY9Uo+z+auZ2A+RAxbPQ4c863hgmRtrNvsJT/SnKafXPh3wRTGb",
-	"dRp1YX9B2TUU3pmhH7XsUct+gjKfJ6g76kRvmfDEqrINNSYKFk+cVFGeuGeW1KYWiLU8J09EDuS+lkLa",
-	"Ss8FghIsdB3MCU9agfO70zkZAuVBUWBPY+01hEKLUtKMELv4X3hC3kXar46mLAPNqp9lm59drWBEbrlI",
-	"5G0o3M3ub+/+NczkRD+l4k+5fBf19dy/enpJzs7OHlnGAMB1CkX0z3/+858nL16cPH4cEcAN4YK8fXN5",
-	"jnTbUCDDRZzOFL9hgRmXvS7KZYR/xS5imiMSUygSOm+1yUs6sqDMUcon3CdiftAJyIS+J70HHfzcSA6H",
-	"iuVAhS1zmka2LBdSJqGY0DzGvInIs3mbAP83/NurKwb/Fb10T7LC8y9ePoMcEM/1VSwJRT7O5Gw0DgwD",
-	"dDakMdMmzpQDTXM81f9RMZ9gf46aq5xNolbgVlQK0mTtURtVZHtAhflrKDBWjpeicj3Fqpkbzm6VC1HY",
-	"XhueOEgu2GtX+rKINA1yCQB6QjGJatWR8OnbnstRY01FG1ROM7O9LT+I2ZZ2CxrjbprKxMHSV7FLlLfx",
-	"xvwhbxXLtLUWNFQ+B/NxKLNJHS2HHatr7Khh5YA1WtzNZSvV4UGfbfV9iyetjrjlfqfM29JZItTY54sr",
-	"WD+g2EiKxb/e+Szk8i7n4AV9b1pzVbW4qCM7ARFTTWj0oAMUxXwymzT6vQc4SPypoNfhImcjllURsVh9",
-	"kEuirvmUNKd0xIUFFNFyq3ZU+OfqYfmj6nbg/7yRdSpGdkCKldh8m5VdjaAB4vPZWsbm9/rSIcC6fyhq",
-	"tgdUCLT1cDOW/lggyi3Xv+ut+KZ7v9950O88cpTTdJasdimv2RyGes3m9RfOiwgpXPztoBPfH3bY/cFD",
-	"ej/uDh/RLpBSofRv9BuTeNqwqc71M/Gbu/YNrpSezIah9XgBk2DCebg5YSOaHQHrqzXdVuTTRsxr1bqa",
-	"pwNtFiNLjmwddwGIRJOydeibsmBebmbE1pF1oInqG63xmOan+PcTBwFUa8S+gQBuimasaU4GLg+DZWIQ",
-	"NlSgbTnzO+CFCxAlyAPDzpkxmeZTFhDFf2OBAfcBIw1j4IwmXIxU0VtsXnBPy82cpqpNLuzvoHQWMYAM",
-	"0g0ONSAKSyf1pEDlCnRo6U2dbNSLhbbSYi/WORS54puLtjEH7iKnTKyEdtGjeQ3z/sJN+watA/aVzUgx",
-	"UxyvbXEz17ahoKye12Cd1PB8ObCUXQNp+HWvzXMeH0LVwAa5RHjRs2+DQvUs/mGTlqjJgCUJEImkMqbp",
-	"yZiq8clN9/Tsu/vQs5Yyq2/VmJ6Uq5hVe5oMDcqG6fRqXJorCF7RCBp/o7/RLNH/egJeBUS6gIjnFRRB",
-	"69MMmkll8WrdeM0FaA546cQ5//3ShOFfjZtf+/E9aIsa096Dh41+49Hwu4dJ57vud9/dj79NHj54RHtD",
-	"RmknfvCAJp3uA3o2GN4fdge9QWfwXa8XJ90HycO4+2DQGXY6tPOdfhb/jX0/z/WS3v+u1+2eYTLockz1",
-	"Lj570O119MrrCTUr1N0Oi2e7DWePUx3v1JuSGAERcezd+lKoqqi3NIvAdPtlQupUolqQwWuV46k5YPUo",
-	"gS8giatmEFFf2GoQZ2fvIS/OEqPyTDuKkUiGTwMzsZDZ76P60Q8gkf5f1/ocWDy24jUpzbX/jxqhTd7C",
-	"f/G9TjQAdS48dE5olkEgBrQkFHZmE4g4QQ+QHUUzcjf3CRigUesc+odSZrI7iOAXilumP9F8CxnMCRXY",
-	"MG0lbpHWcAhwNr+hbYqmovMA3fFQRM+fXLz68fHVkxffP3n8+NmPP7y+evvqeWT7G1rY+XviZtRM3Yl7",
-	"f2ngQMnbMhDgEU7RleECtAsckVzKFPQ5UJfYuAAzU3quf1nV5Y2LtFWbdx0wXWFayCwUMMcVNsYGAHLm",
-	"28uSsbE/+Pgdyu2X5njdSfvOgpmAZ2kTBfypzIEtFH1RwlI3IoL0webMN18+fhqQs2/NQW2d+4LDWM9d",
-	"PNDQfmQvbJO3yl33DIz8VeBpWARdgwrY9g0U58maZ18urI759dNdDYcK02THPVnf+mQ9IoN89ufLgB0T",
-	"WnvbPuW9VG8BGcl3YMPHmisHsX1Q5dSbPtba0HocJEkTayNplp8OZTY50R5bH42YKPDqSgus1BZieJhJ",
-	"GGoFePFsuacfayfy+RTAP2w8wcELE6MUsAMHajfphPUJyMDHP10GoXj80+V/BuTljz8E5O8vn/wQkB+e",
-	"PQXJ9wsbvMR6iDhm0xwNMr/FxlZ16mdCw+WYmo5b+Gauzm2URFsJvQ558b2tr+ietcmPpgSjQPjlgjAO",
-	"NlJMoaoTLRQobeWqsBe1NXXNprklhUc4XS70fFGRDKTh8acuFxqQy5dvMYIxYROZzQmEDRVoA7x4KqfT",
-	"lGUBUTHEW7HFCCtMJvBPLJDVMlsPg/x0+Qrm0FTOUpHzW5kl8Lv/JHqtzS0z8RuftgJyzdjU1hla4OB7",
-	"ygvvOO65UORAKpPJWxWQeJYTLnJpFBHEIAdylpPvOp0/fv/vbq/T0YYgzE2mFmNMgtGMabPMvCcoGdnQ",
-	"80XTtJTnMAi/gCYNFnFUWAyRXgnMsNE0FGIGrDVyaNfQKssLYxPrYQiJa9ikZJBScY0T2io2kKJzPTFK",
-	"nkOhDtV/TgLCRJzNpzn2t4+lyvUT9WNNfsaa3Bl+GZkCqTmhuLikmfMJrnxglz0gvaDT6eDatoJiBNFM",
-	"6KfoWQcVHdkx3Y7nbfLLmPmWOklpfA2YR2YDEopHUGhbNyCUPOicmeQpz8/BzTBoqmYPAwFeKnOo0lZk",
-	"MFNzc1soouKaK/2HiFB1rbBqX9tLaiyzPJ0j3LX+zhLCssSYGzVYBSZMpjcCAjXZOl1Asmmdw5xpUz6X",
-	"hCaJd3yh05rmxTMK7Gw81q02uaRYcGudiwjdhFtt3wVagMHjVnsYiWQQ2dTjKUALiRrTKXPlW+Bi6DeB",
-	"k9HeC+4awBG1ODQR1u2gAvBbljyJO0SkrlAdmxczLShd1FsHY9D98/sUby0/QK1zsehPHNJPADln/FsA",
-	"MUF96jo18KTYV3ng3l+zD1EYBNVxobuBdT4CMR89nE/l4aBQKaz7SaFH9vBwjFOyrYMDMucS+5XrEp6v",
-	"Gc3isSkFQ75S13xlep0hwgl2+wkXigHUyg0jajbA+hRT8cczsIuCUEBCFG15ASjFvxhdH0EKLtJGCRrE",
-	"aDnBa9qu3s2UeoBd1OuQ5oS+D8WDTuvc9OyRSLD3+Us6Ym/kNRMR4CNrGerqwYy0hYKwKk0/5CK59Gdn",
-	"a/ZVmLWfIaH4MVh7+XMoZNjgQvdR/9FrHLBuxYL6wP5bC+uz6oLee71lN0g+LtQCFRAOaL4WrA7Ag5FD",
-	"QsGW+0Od6ESKfNy2lS3xeA0YnDEzHLOGpU8ipoECqgLXF6foRxkCxPLXPXzT+a5/Zr/OdMc1+r3lupUt",
-	"oYdgB9al8orSFFfKiWfyWJxy+PzcUy6SsuQr8XT5v99MbGsxU8nShQ/5WNd4gwT80HljRWlpO+v90P3j",
-	"9/9+0IEOVC5iiwnsqq9RkgclMiXHz9O8HUtCUymYYc+ii7x/AZnQuUWO41g9CkXhhOct5APUrzNgKc7t",
-	"AoAu0gTWFmVh67xgAGDJgBDICc8XxfUiLvBaMHmYJu8UfTb6IB847VAy9nACdLVo3EVc4QY9nLO59QBq",
-	"6chN+S9aFLvSNAZ3Qyiz6m533RfvrRydjy8RQR/2fYEMHBtxuI/2wrO0Sn/V+BqnH+CCNQwwr+UwP8E/",
-	"WuJDykUffANGb5giWn2iUhoxA2sWU0GEJKkUI5YBYChoJZa0Q+F1QjlCkwlNDBAtzyFBcc2mebvgcIeQ",
-	"t83RQFUC8LBLwSzyfbdXqaYwAgmYpW7siKiv9Ssw5y0gmVY2oeD376XC1rPk3l+e/McGUbZxJOn+mvll",
-	"cRkXjj1pKjnMW3uefnNsV1qvlQEFS1UKeC0wHpevcpgigkRa00bVDns9A4Q9IoeBuP2E3vCX4cOWx+R8",
-	"2O4uJmCtBbaX5fXxWKb6ZVEMHMKQGLF8jRe8Fjkf5AgHxPyxgKYAyJ/on07CWadzFs9mPIF/sSUw/fH2",
-	"PALGgNkdSx/ut+gaWkFXYumnHHLaf3/904/kBctGjLzU11oobGtVQFiVeHeTZiRmaRohspjSTjnWFphV",
-	"g0aQZqb9kBhqYWXKzou0UgZk3RQQ01B4tWptolAsGkXkEDaRQYRvtclqs809CFFfZe5wvysTuAm9C2tq",
-	"x4jASnFOmlost3Zyv2GTwKn1RwBcCSew2f7XPlqv936N1uveLsUn9G7c50s+KQrIBlrMqM+jNjuUdX2M",
-	"AnwCzf0Wdu1hlTeehL2iAAZuaxuOHBT5ubRR50Lvf3HKvZonB4bt8puG5nyolwZdtLrQfsvqfmTcnCkD",
-	"ZUFyGQp82oTZurziOlhCRZr4N6U1PvlVAmt8zjIyYjkWgslWQGYiYVBiFwoDymWAQTzsIwt4pb02o35F",
-	"QqYSWTb67jsKcroolfE1SyKAMeXIigsQGRZpS/nEOKYkEeBR9YMzOcqYAoOEEnyS92xgIHwE1Tfm26yh",
-	"YMhkSoO5ZmyK9W3eB82EtRvIBQSYVB4K098LSCQKzZcIZzLCNlqWsOTcT1Lbd1gQs+lskAJN3DmZiWtt",
-	"04RCZgTb+r3VM3+06+SgyDbBDDPoKKV0SODlasZ86ghTMIQmHdNjyQSb0HmRxQlF02R9DBgN1ot6aG5T",
-	"lp3gRxfv0ZZjZSALn7uP6XV4mLL7J90HHkxZAEADIAjXuM/vPm4HpQcffJekPGa7X5hgJ8AgUPdDL3Ai",
-	"bQOBePA81aeec5jtwmtYQ9qTl0HdEp4cG1iOttX2thVuuHrbanscNlrIjm1A2Eyif6eCri1LuQCrLRTR",
-	"kIvEEvVBZXcrIFvXeCGcN7GudSgiQ4+Mejeno8hAwCkiaJbJW9OLAITIq4rDiFcbFor64jCT9HBz4Xhk",
-	"YKAFVsYW5WNfaOVYNUaW/W5uaPpw/uswmAwM0XZO/Wu86eOaEcQ0y+bYL8MVyemobhA5HdWhZj28X0bN",
-	"WgLNOiTukxAyp9a2F2JGU/LT679dEEWHLJ+TjA0zpsYsg91WlGaonA6HRQ3bOmVrPhqe/Mo9UivW7YL/",
-	"DkHKmaeeoMIh6weqMdWiam25294lbttUt+EOOZa33Wl523Jh294lbeYpm9S0sck0d04xFyQCNvPIMex7",
-	"JWsGEKBNXrM852KkrPwHf5hCixO0l8US2US/7QRESBKzLOdDfbSx1btjaMza5CJJPOZa224RCsv9GpQp",
-	"KguKDqcCFDhkwvp+By5k+6w1bCU59xOOUYy0UAPGKQXyLnXcI07QeVVmjp3qtZUzyiwdDKVYl5+EIduH",
-	"t2H8xfvzf9CUJzyfv5AiH6tGv9vTEwOr/ToGSfRdR+81JOh60PlYIeHc+LbxLtCF/YwFbmtr29CSOha3",
-	"HYvb/pLFbTvrrhUFbVZ7LftZpzbOcjphtT7Xc3B0ivimcnVpLpVrKq/1v6/Z/J5CzutrJu4hlHCrDJMd",
-	"mNZz2+Vuyt+cxLTKEh4Yaf/lajK/8nxG46i1yet4zJJZypJQUD/VmrEi8gevMk+MlL3BtdnyjGhnLcsh",
-	"Vnwh5iSTpgF8GTawDgrwxdx3kbfVcof0g/xpuBNfqPhQ5w+9+ySsBusN7WIv3lP+RBwN7jvCe5uU9tte",
-	"ASM4RVtC9lspFqfScNpUWuePZ7j5oBzFWOYoWuDGcvCnT6iz2WM5nVdZ7B7nHJScFJZloP19FRBrFrpe",
-	"fqhS8WzzP37/P8RZ5aGwZnng0+bpWwvy9wDgLhCXgt0Snqg2eT2mmY31ADDAlBuCvVDA4DnW1yQkbGAl",
-	"kf4JK4lIU1/RChtkJlKmFIn03yA3BGk3lIVmujwpH1NBFIN+G0EGjMAcJitqZjZyEvRDdvQRbG4l+Cwd",
-	"MVuEPha8B9gDL8eSCf6+8Da2rpmBvf9l2fJyOj9a8Mdm+qPJX2Pyp0BCurfFDyd/S4P/g5VbW7avwF0r",
-	"+lealiXf2d0tr6clFMtNLYHRHNpXmAJSlK11aJMn7zmyanqaPygKKbAatAinKNf9QqgiY65ymc21fptM",
-	"U05FzFzJhyGXzWmcGwBF/LJ7KhQw2aU6kZlFfM3YRN6wBEFWaU6mTE4ROBULUSjWPpiClERqbRyKjMWM",
-	"3zCIoW3alFNffyrRmLdlsOsabo69Nsdem917bWq6bA7QX1OE0iuDDU9naUoSllOeOpaCksk+YvmiwY4V",
-	"5L4Rji6tMcZNNXZAFFjLhXEeuCg3YH8GroWnSVMli0aeVsFf4NvvRVidcFHNk+Ci7fYCLSeV0rdYD4Jn",
-	"SNKOQg3w3QKgEP2NlS4q+wWGobiFMHhmdJ6zQAYsv2VMFJ4Fgp5BiRnQb/lpYG3PYyYbmrDb5IIYcQ5l",
-	"VSPomXDpNleIvxAGmpAmsIGZ6jWIqWgxP5SZFnM28OJJWBTBoTBfc0+PCjiPIzJM6cjQTo+ZICkb5kTO",
-	"cnRKEI/aK6Grw092vVV7t1XtkzzYuIVqNz9iu/SpW8ZVCCCfLKuBRxJhXNbP0kxt8JW996C6KtPE7vwi",
-	"FnZc0HzbYwI/wIFclk1YciUNPbap8sQCEKDBbiMH0Uvzgf+ChTKxTYu48bd5ktFZymP9w/cLfOHvLHfQ",
-	"xSzhTIDA/MXl23FrywziLDyHCuGXGTuBdxMu1BQ/SP9ZTnns7xTvrx/NbmMpq53Ds0FBWoECC8yJkVmq",
-	"AXjLjV9oek1opnVmQV1uPlfPEKA1wBRoERBnNL6GIKQdPDY/sfgawP1NvTHHye4UBOb6ne8qypnxewwK",
-	"XD1WX4+um6+PwYf1U3I/LqZEi2dvQkoD75YH7nbWs41ewNeRtT9IimHog5WyLfnqv1/atpvR1P+kzWiK",
-	"uBvLa+Xo45nQ5u9czuwEu12QAlF80LhlfDTOG/3ux0Mt6jO3lKA4YXR8oyeUv8E8zsyQ/oYkA44yfS4L",
-	"3QrTPMzk5MmGKwunKZdPNt8IH9+tyfhuh+P07ZYxpfrAzl7J2WP/65fV/7qzeV/X8+qVyWzYCoNdr5ny",
-	"u14ztb7rNVPbN8bYgO3OnTH4gJ37Xpuvnl6Sb88ePXRtMDb2UOHB5HRk4hwuldB0/4JmSNsqM7BNM+ek",
-	"3DcbFc8zJGiRfUK71mqLWlvGKiykcWWwwosbmT6NQD9FG33Q3aJ/roITWdf/+nlbX1cI5gBk8dYVOTv1",
-	"vPouiV742jyDqbH0jfqyWf7tg487DvgztLau7Wo9KqljW+tX29a6s05e0cq6UTrg1E+yb9HMWmpjNYr8",
-	"C9TWKxtZveCW91mmtcNQmxWNqRDiw3g/hiQHs/TatjaGwqMfAxUoteM0dfGqlqE4w3wENLku5B2AucLr",
-	"dQ1FRY5hxHK/5TSXMliAVzftr9iA4gqcQvGKneC7EG4RH4q7R49HKkbw39ppH84g2mlGc+4Pywb6QgF9",
-	"qt5gTI8q41lNk+r32EFqH6atAXXNp1NXu4CsCoagLYDZg3Eifb5gt6UyJxv/rBgcGbPUkEPYHp0f3d3M",
-	"ZHcmIPIIJULmPGZt8nahoVXoP0JNCFgrWTzmN34ctLLhFW6u6HjdvCjCbzt9I3+AwXwRnaedbqkLEqdJ",
-	"i6xRNj1k6yl+8iftPe36vafdbrBVncem87TJe+FiDGKvntSgYfY9BlzNQWr0Ox83n26Y6D26Tr0jemxA",
-	"PVpB+zeg5tII3wM0oTrBuXVdYbV1dGq6vo82koRQAABhoCWEX3mVZ5Rr88KVaRf1Wf1QZGUDBG5fhL0o",
-	"4WlArEHIE2mQLwzDF1zCTKWIX/+NhlCv0yFNumAs4LN6nW7rnMRSWOMOzbUJvdYPpHEO9LnMf2bb2VMK",
-	"4Fpd7fp5YVy5HKdaFJFNzEaFwqs/h1auoqTFcNURBzAiAIp8YfgTyIsDHb5J0NJQoNkCxLvI/MUE4Tkm",
-	"YFWAP7v3wlOXbBkz1QGQ0VusD1gZSN56kB8O73wTdI9dbZ23imVfgKVzdtJ9WNLgZqW9Czq9N51HW2Yo",
-	"tyHXxeOn5+PgZtC29fe1gRe9KxbtbbOhzkuHtOTkFP6Ano2tebusteStRu+k1ynli7ex3fDaH70mZcfW",
-	"9RpIs4qm5SVLb2mfcNzSo9WvRCggl3LDxPjFLc0Sg4JipcPLOIef124/l/R2x32LPYlXmhl4TTM6Js8Z",
-	"23arrtopZWF2tBSPluJBLEVrhBzAVjSKZx9Lsagk+fBXSINVG41JAnSmUDqC5Wz6o9Qsu2FzMIdt84tr",
-	"27L2R04im5WPSLNzondDgg033HKZwp0tME1yrLMTSZtA+5strwMQDkJJBLU80TmhYm7L8ciEzkOBV0RQ",
-	"xBG1yc+m5M4E1koVd/k4k7MRxtYqeuaB0fStaaKhs1w+5+Iacmco2VEHmndzRZRWbEAbbPKAZexUV7qH",
-	"LLh8NB7oySEFQJspJawoP4RiuaWqw1Zfm4lFCQPYcMCi62Bo7fB+Rew3A2BHmjILnEEZywkUfmcqD0wK",
-	"09UX4o3Aokp43kIIt1tLP2svMg9OGcAUUD4a5zYXai4JBTwjQEu/POSMZXKmbWR/PbROMfe2yWtJ6HTK",
-	"RIJcz2Ya0JSHoVGBtYODGU9xi3LBaAYTD8u4Ppl5TgazyVT5mO/rYA9M5cf+WctP2+L0Zy+D+wwFbocs",
-	"WttKXpst+DmhH+wpWGEc2oP82ZvHjo1gx7Txl20GJwmgDRnF2qw2tVp7wkkUimvXrLJVwqcfXB3sys6z",
-	"x6bpzPs2101RboGwDWf3SgC7PIcUIlpSXIVizGjKkr6lsTfPBOsixdYFDkZZyoGw2eV9nb1mrzPxrlAc",
-	"wDjwG7UOZhxs1691LI/5K/d5udO1Z4vXJgLiT18NGlR9kpMf+ptYyqqSPmuLxisGXrQT7DpyW4e+D4FL",
-	"sYH6JAI7NQpIZMej/41+d9HvJkU6Pw/FErVLYF3wRUoX40NGzmSOTr3IQC7JREJvbSia1oUUiWOIBf/B",
-	"BRnAEQXgcO9xDumihSrjmmO/MvTuYmy6Td54PXUWZiOXs3hcB3lRqw9CsUIh+MWth1UIO/p+S77QJXg8",
-	"4O0Exo8LyNi5cQEZlL24VX7Qbr7LTkWyxRExUXY7pseUQ7veng7VZyyEXeNP2XrYfX2qo8Y/ejafoyB2",
-	"fxMFT8Dd+DCnXpPfh6OB80UbOKtSFHYZMSkB3rPzqalrNQfTwBY+tBazFJCHQKxASET0/vj9v7sd26N/",
-	"TiiJsFUzKl43psovNSGm/9LcFBAaimgyS3M+Ld1GDb2LvsfCzbucBeHaGpFdbX7JHvzvWfTH7//j8gDt",
-	"UETYfhmRpsUa7raIiqktWnFvMskWmBEAIK4zd/SH7xYc/3nGf/vZvO9ri41v0YK7uvG2rr12447aje0W",
-	"f7o/Txy4tOArwsB2Ex7jwMc48NFaWh8HRin970KU7hPz9STyrgaTDcjWQgq/8io4HWBrmSetBmMmKHLJ",
-	"LkbbDsXfoJlUWfe/th5xQucAq49XPEsgkJAxmrjMsP79PdUOhaV8ocIvwCyVK2CZJ/aqcAUgNGUAYbIJ",
-	"fvCI5S/thK2Jlf0C7TluoprRlGVod50DoZta+HKD7IkRbo9xoAYJ2FSKbapQ3urLH98x/q/pN7UTVKM1",
-	"7JT86WrKvlaMgarD7Akmt557AQ44ObNJjNlJEgsn9tWV4r/ymgad1JS3YjPJ2SdR4b8GobDUlUmfgN0X",
-	"eWSWtnSryCSel+42Qk99jNAr0vonFDTP2WSaB+gvAGaycyfQ7VCk6blccBn6CvjnomDImNOhiLXEQ35s",
-	"6y4BbWfJXVKG/ht4Uoykm7IsZiL3kMH1IO+pUOQyp6l5Y6tNnoBBbsaOZUZ6mlniitcHTOXFw6/ZND+3",
-	"OhfxGM1EYqunHp53R8aoIyxzeA9lZpdm5LfjR0EorG/2bacFVUk+eaxbJJgsdCfsnvOrzLz1jdy/L/II",
-	"xqxYHpAIXh/ZGaM3LPOmq/gGUKv6s9xrDD5d4HdW3lPaJ+aAzg8dkVjIrGcxKBbWfIV2f6MaZLEIvF+f",
-	"5IYrwpWasYQ02fspBy63qB7Cwpah6VtM9wPLi4mEArbizGCbxELHRptcVCLWYeJYjx6yBAbjjsxZbnHo",
-	"HqHij2XCSCRkfmWuic4XqVxvjTJnCdPGqMxgZRDH2+6oqocaLtqClG6NheLaaQsTxe0TOXSGj6vAxJ19",
-	"6x4OJ90deeAm8oogiwfo2wycB16JfLcoSLwe2SULaYH+tcpGwjPpmUk7Oe5gnJhyL22AFIi8ZsLdeBtB",
-	"44amM4P0bVbDSvRNEb26t6AYAZOq9LoLI2xwqv13makDFYayzXCZDrSmtNP+bB1KGHSYLDyBNoJGvNVT",
-	"DJLepp+rL98cR8SuJSq1O2nu9STEtojt23WDgFDyckz4s7KdGt+edHon3c6b7sP+/TLg47qGDJR6pRaX",
-	"heeI2WTAMr2Fn7x6cwIXfftz78Wj/7z/j+732i7yRH/9U9xFT1zx+tl27TMl/ESjTBU0rSwdn+oRdc7e",
-	"dL7rd3tmRFucseVCzkUTzOb8/kZ/o9qAkkMS2+VUsJxwXIph94KGVn8GHufR5l+xMK9bHJ1FcMG6b3jK",
-	"BU0LnLuUqtyIE9j927xQWx2+nWo+9uO6zqQHi61J3U6nGHBpC6liBo0eXLXorn2pmO07aKnbzKOsDEt4",
-	"ihVtDAh9o3L607meR/KAL9G5Rn15YP8ad/BqF3tNyA+bw//KTU8vTX+8qgKLcWJDJNrjmEy1t1RAMUdY",
-	"gmQuwlAezUPhkn3WYseiKPT6wE73M4LOtT7HvOUtV0zb3Ghp01CAIGcZoHVMMzlI2YQ0WXvUJtGpw0Y+",
-	"tX1Fp50i9d0rEt5Rq03Mt2Lj/TIygHVbNimRqjL3zQPvjsngU4HSLc7MsQrnMySi/moqwhzO/THlrFDf",
-	"PRPkhMbph8Lt3KwBoMgCk92a8mqq7g9bdXAsuj8W3W9MrnKYNK3dxhukaf+apfdFDZP+qH+rvCrLsxZk",
-	"v2LkXuRs17HbZduv+t59Yp9E11xAwX3O3udQ84UpkaV6+iAUGcNwEUtKZWJ//P4/rYDYyrDAK21DqxRK",
-	"rAu2eDKZqZyonKdpKBTNuRrOvaSNoc1qarvTWaEGnFJIIJghBvmlVcMtv1NPFVZ73oF0369CzBbx7VMj",
-	"Vn3xhelon5NYpilXlsrC/PlH/ZRtiu39qdup1t4vWYM94heqkQGzBWws8XkgensN8JPW3W9Sv2bL7veu",
-	"YTsq/WMl2WcBoj6MlWLF8d7FZBmbcJFsj7iI97k2YUIHcpZ/hVUfLwDyjxI7D+ZDykzWirHkniKRYiK5",
-	"sldGrSJHbOrdVBSgdgmFvGFZMiuABMt5Ywhrw2MS0pxSlVv8w4CUMtT4I+IDts4NMbb/MlO0gcDSgJxp",
-	"SPLkUNslE9QUACEN2IPuySVEx/LgmkV0C3LKwJ+hTH0gFYmzM7giiom81SYXwtLM0ZREE31kR1j6gEA4",
-	"poVwQnnaJj8JVkz3lGV2js79gr+Uq1yF4nYsyS0tZuuwsIh6PXGTvHLH4HPgIpoJs6VUswRLCgV7n5Nb",
-	"xq6Bh3CaMqoYGXLB1RgtuMGcPM14QuftzfMz9kvvEvd5m9Smgkf2bCYKZOF6mr3VDHXvdpiNekzmhR14",
-	"xNU7qv8d8kpldSmHVfHD7XH1tATzZdc+0HoFY+NfHlrPdraXmKTq4PPODWmEA4yD1vlE3gKIXigMpjs0",
-	"r+0UayVNw5S7DgnttcPm+qq6veqpAbdbWvP5nxOFy67AivYrs02O3VfH7quj0tyg+0oVgIN79F0VonFX",
-	"T9nl7T84kJMNU20OJ2WJuLxpXBUfDzUoMY2XsLhCsVAuNWntmr5bA5t1ME1yzOAdM3gbZ/D2Peq4gzc5",
-	"6n/N1J0VRPBNisVVkbq1uKkVAy9wV3cduVmzNXm7VwxDUR6+dQbWNjRhAnAWNktUWOl3kA27C1G5K6BU",
-	"QbW9m9G8W0pq2XCHOmTj74y42NWG/4zAT2tMeJuB2teMP+qsozH9WRJQ+ypZPAAHsKfHNNO/wbjvSlP6",
-	"FUMhTw1+gOG4LqUt2uTCkF3Z1jpzlamWvW8oDMo9lZY126PIpgJ/C2gGMwEPqdQB+Ke7q6KtMJTf4juP",
-	"lvJf1FJ+ncspbGskd7OtrlB/vkjSsuWpxp11NJqrCbhyaaSJlyeFafdAQsrfsiZFVfktDiFkty/xEUOm",
-	"s4ro9nMg1/OgWIg2gn37t+/E5iijIq+LKyCmmv5DKKBiztIMKobNx5V3NymZUEFH5r12D6cpo6OZlsaG",
-	"w7kditdmj5utbSIgsJMc8suiELcIcucezV5BqhcK0AGv2Ik9PwXxYaEayMaaAWbpHHHpIM9sPIfSQ1a4",
-	"EHesPLbN2EKQzG8f7J50HpTp3vCS7+ebcp2tbSvsvd/aOwAZVWOZo6Y+asbk2NGxpVYdI37CAdXpemW6",
-	"xjjOac5VzmOPD7cS6wuV7mSacipiRgYZo9eJFnxy6EnpPhnLWy1851gkhIARBsIm8OuNuCiCzFh9ZDqL",
-	"A2JLmqDJzqJ3BEbgWXgRDxkmFM0CGoWcFpA5/+//km6no+0CwUjCYj6h6TnpIJiIkAOZzEE4m+tbhiI+",
-	"k7f66bZyyTKmWn3AM4IdznA5kOy3LWcuSyJDd2+qfz2qzFAUUCRSMEW4iNNZwhKsR0JlCag2yC2WE54D",
-	"2skvUIxlmMTha4wOgV9pdWb4by1zPowAi77N82h6S+f6DzdaJ2LlmE+nK7B26byod1KRngdcQEAdRSQg",
-	"bUBArZogPGkFZMjT3PwtFBHOS4QTDKDsWMg1pSOW4ARGKZ9wH7j0QScgE/qe9B50cAEASP6NvGYiaofC",
-	"kvg3ZUbQbUtaZrPhAswWWP4zhk6YC8JNJlJc6ZFFNbBtl25bv8bO9TX2Z6HDF+Yd/ESuLIN6NTqbZYTf",
-	"itS92mqEgcAqmb3Jld2aUE5oF98A3tu1atUNTdnP31RVLsxbxRBf6dFBnyodsepFrxsNbJTSYMzdCF0w",
-	"oe/5ZDZp9HvwExf4Uzdo5POpvp+LnI1YhqNaY+i8tFvuP3qHMHKclAJchQedfTlsF2EuAreL9H6a1j9O",
-	"2/9jql4AfIOFzodd4ZPvNvr3S9AYPb0grvdcT6mQ+WsUzwAGYiQ0/KngqIWQsNEi/6qh9u10S0y3hQx6",
-	"tpZr97fGhnAdi6y++p2efckmlKd6t9OMjtspY/+bxhPWzrWh5TZfQZxboF/02g9q8S+6nYPgX8y3o1Ww",
-	"5+8Vm8qslkLAU9sZXHiEV/wCjMHLxVUB9sHClPJMwtfOSNu0FME9u8o0LGy+ilDLGkFZjNqGM15SgLpe",
-	"bWZ6lQabxF+RpdGRhgK9aaT/12LCI+JrlMviF+cwdwDslkhmkN2AstyLzN5JDUNBLnOQgrh6jP6FaTGQ",
-	"d3pe6nRoac4OgsS/zQBTRhNFclk3Om/5DsUSsD60jXvsGNn+i0a2cfkJ9fbpnmUgpeP/Fw5q19Y6P+fi",
-	"WpH8Vnpczn5GrV8EXsntWJrOE6aWRD4qByiXDkVJ+LfJ9zIfYxPSgC28x8l2dNj5cMiyhcbm1jmhwqgL",
-	"LkYLjNUbg+DsQCp9YOXxCaupy7plA5YYX9yvvvx+vG3A1pvGz1KPvfj+6pLsYlsdq7KPVdnHQpINqrIP",
-	"oKZR3G6oplf7MTNxRMhrvEGGyGW8uAGNr8EvA9y8CGK2+keLnheZELD5+f+nBxZB0DcUhkp0AU3vuWv7",
-	"9mDweU6EJKkUI2iGYvoXM5Hz1DBkuEeEgo4oF+deFB6joddsCtjgDl2bYh+szL2PWlD8qxmjqwt3DgyA",
-	"t+R7XeBEljq+hcoZBQbVDOhZIAMNRauwKnW+mFmTUrzVBFIHUqaMik/CEFJbDSmOGHxfAgbf11iQaLfO",
-	"/kh6hfjfUIUwkclUy50TgFNamV3NmaAiv6eIuwkxmIL6/FubvKQjpqoza6HomSxLVWbNejOAbYASzcEZ",
-	"rGE6GnKRPLFjfAXfta1oew65nU+TmNkwjuR/0HOuKqPpF5jG0rJVf/aXHkf/Gk+rnvrFE+Cd1ycLf9ns",
-	"3OodW3Vk3Xuu8Gkf60webPUF/JZZyjwyFLQ4mNBfkgRgAZ0MeZoqwvO+rQGIc62ki9I14NjJ+GCmHzlh",
-	"LCc0TQ0hjpG52hi59YsTzJ+LvDf8DATe92ydsQpIMmMA8fJMPKZzFZGEzjFCrJ+nTZ4pyxRQqUtAa1Ee",
-	"01Cqz/2cNOWUCWgod/mrFkCwXPPplCWY0VeSmPI8LTFwUoqRkgE2ajRdVduEzsmY3rBQZBh/1VcpLmLW",
-	"Oje4MxidYdNM3gAKGkvIlMmpfnLG7NuxqsHHbtGfEopb6k3Vrbbn9NMsqou52fxuTpoAXaNvJzQnE6ly",
-	"0u10OmBTnrvKbWst2mkwODzavJ2/mgk0XxfI4wDFR8voMn5NKFQuM5g8VwwD8CssgdYi0LBt8kQPqzBW",
-	"7ymD0cJEns0LeByY71A0o8E86pOofFoI+hX6YvQrSJNlqfY9WlGrTS6LHaa/C8o7BCNuQ+rHJmxKs1w/",
-	"MQpIZEop9T/ZZJrKOWM/Av4gwBXyPGX6H7FU+SXTQgEACbMRFfw3ikRAoYgSjouq/5hKlNBRi8RUsRMu",
-	"FAPX7Ialc/09/44IJUCmEpBIMPcTFHZy4FjyjpCJ6KlWQCIuIvgcOSQR3KKiczhc3sFySEVtcmEWv9fp",
-	"oDwJxZRlRhOvVJHrEH/Q5ywplc+C+FN8t6X0wEmD6LVdZRi9Fof/LkhsGr/QjI3lTJvkQflGu372Nu54",
-	"dkBEP37SCBoXbxrv9MCtQwp/WePRvoPUPUquRv+s43wTNxTyA8uguEyKgaRZwsVo80BhaTF+0ev3qUOF",
-	"pREgNmhS5/BYPYPCDNjIrG4hCU+0bx0QLgCkfk6ymQjIrZylCUlka4/g4nO7tmuud9d96e7UMVT3KWoZ",
-	"QNoB2X9JF+1tuKEY3ch0q/e6Tj/o/2yIomDVa5v8ggevMCtUTudKa3AsMMgdhNqYa+0+LwJFu2gMHNii",
-	"xtgC0+BY0/PFAAwc/ByYXbuZC1MZYQAwxFnKghLgExcEIZ8qjJ02Ad8eCryxNhnMoqLEtqqWds3+vSN/",
-	"fZUSPcYJv3IO4sOfphoe4qpowLoUD5hpkOAxTtZiFkf/etssDqqr3Uui/KOxsk/vFULLF1oP68ZdYwRC",
-	"zhu5QaH0AjVyqzYEEopSDETfhbeg0mwa5zki04zdcHarWm3yEt187a1PaB6PWWIDCOhFh8IkexJJrhmb",
-	"ok28HHjIx2zSJtGz4QkkTgAX1qLF9i2FrMgx4aRyqr/qfre3l6Nn0Pn38/R2qOT4YpzDvZy8XjdomJ1j",
-	"9/gX4fN1/jo+37Ge8VjW8WkLMEFg3oFaN6J4W28RG8dqU3OXCyFKomYDlUNjt2I0i8eWURSeYxJ0EWTX",
-	"o1bg9E86x749KVgoLNvLbok9spDXC0VtYk9r2O0Sez/gbGyrwV7DVPwMNQU1jWqmQc+WZOopqCtGuMZ8",
-	"zRYNcv/Qd2zS6fUpM4+eqk1oTpExZn0DfHnuntywbC4FI7cyu4ZsAm63l2PJBH8Pi/uKCUlurcZUbctM",
-	"vbI3zKNcLml77Ga8lDP9Yfd7FRpZ5XQ4bAQGoWfltxhHs9Hv6jkst6J93GqF1+dkcYMdk7KHl9lPuUjM",
-	"9HpS2oiK/VKw5qnrM6+CsMk0N2KkbQiziBGJCtuBGJ0UAhAudLQNRgaGYsPUDXzc9ob8AeurF2hpM5nM",
-	"4tyg3TGtfwLIbNlsDJz6qvNsju+T4sbGdifv0DjX28GB7DINBxJ+ncrJ21bubTXXtT2cOFFFa/nnLR7/",
-	"EyaKjjzpX3JmCTf+rsqnPo1k1c+SP3D6wbTYb5w1QvvfluYYTIgxnypTMZPLqa1RwZrcop4nl0Sw21CY",
-	"m9rEI+hw6BK2PidjMQMuclvJDKE5XpWQCsVGwTBSEQur1J42HBaKNWmsHbXnfqDex0DGnwKce6+TXp8o",
-	"KwzN2vwYnmCHno8HD9F03LlekzkDh7tNfnC+7uapM3tm7hxgrfThYpamWxpMsRzLbMlY6n5XgGdMITyi",
-	"X0/cxZVG06Nqo6l3GKNpP2PpmP/7QvJ/+0mEmmSf53euy/GhWIAknz4irovLZ2wcZdO1DV1rz1dFKrBA",
-	"i9otF1igR9Wj3S9xU8shifT7o8C62dA94N0VkWakJUdETN+Wngvv763PYXqghDmk6bEfZ7Srk9xOmu2E",
-	"kF8h05ddV9J88uLJRWvH8XzStNlKuW6h8Y/y/Zj4+gqB8fdSZ7j3d3RlXUuzz9ZYl/h6zlWuAu2YMpWT",
-	"Ic9UjiCcfjftKhhKYAMeoqJ0LSqlTt7Cbf7j9/8DhfsGe9Pa3lr4W1JEhMvUYsy+ADo/fpWAjEeBRr94",
-	"YKkhBKpaopSr/MobfERyKVOTY7Pwmlpzraf+XW/hV+gn/X64zaff/DSdc9UZOX8hufDxIw+EEFl8qEOI",
-	"vMsevuJ165NF3rcfS2e/lL4/6mQJLR2R3Xlr9Zl7KjNrFK6mrd3YF0AA+pIclNhOVrgIX5bxv0opGHG6",
-	"sjnZg7g1i7Rv9UIo1rYlb1e94MTrC/M9X3JTclVpAFDYl+MjD0toqRa59Fc64axALrXPMmGctZj5Znf9",
-	"XT/FQJxmEjapQeHyMUyxebWxb/Ye12S9WLYR8KNI/uJE8sQdq50MV7C+imccOCDzxYVa6lm/ERi/ZP02",
-	"Z1P9i26nA8ZvTNO01SZvlZ/24X6VmbYyUzbMCVXADDLXvwmIMjTi0E6uiKJDpp+bsSmjuWkvFuzWWtd+",
-	"e3kBIaM84Ht/lG1ysUh3kjgulIV+ZwKyrGiIWhnSqRfpNEkWJPrOMRnEX4Ztu0ZAvttFsqmLJDlcjMQb",
-	"N0zkJqMOGman2Mnq/+vdYoj+0a6fVl2z/Itpr4cxuoZ7u2EHDKr2/4SJuWO05NOgv1mjE5if9oqa0CTZ",
-	"RPdsYCVvxSOYW1ovQODwJWk5hOIl9fNxJmej8YKsB8CyUFw4EBELV0Z9WV7CuN5R5CI8h3f8G1uBKh/N",
-	"ti8H4djsDNh7e54f3BXmCP3Jrbeg3v+9p5zhsxMfX93gD8bH5wmwazavd+n/KWcZuXj5jOirFmO8RaA1",
-	"Yzfy2qh29n6qR4bURU3FwCGHP1/kAPGCF6iLPGohSo9iccYQWJHdsIyosbYcDSRjNOYih8wgzxVJqX69",
-	"HlQ8phmN9fbR8i6ZcIFwR0CIpwBHaEqViRAYHgAE8vHoBu8p+LCqOEQo6tooquIQm8Yd/qEne83e/wWC",
-	"RnpcRbSILn5g65zMtRWOWVI6UEzUQja6XbPlLvnymyToFLhtMI+5QUWL23r2Hr25Gv3G+0c/UxsWuWbz",
-	"1edS78G3qqJC5WH/vqV2MTN/mdJZwshjpq5ziTU75iTYAcBuATmrd4+WspsRwNzuE2m5ePnsH2y+PsgC",
-	"Z+PYJnE3ARMrVf2wtf3V5pGSKh0Lj9ikUcK8D3JvIE1YOgQZg4iwKHKNdG5G12wOqFzXqM3IN99IEbNv",
-	"vjmHhrVQ6Itf/+3ipPfgIQQVAMisTSLc4q4FAzow/qV3+zs0N2MqtIXK3seMJTAOLePOQRqHIoIzHgUk",
-	"1+JD6cvGVLuLNmMIXxDTLJsjPq8nO0gTKkcYw5Y6nqtQZCyWWaJsM95NlzCRTCUXuWq1SeQ1Zpz8g81B",
-	"8WRsOFMsASqAFhmzjPWxqdwseSgQIS93uiwgt2Mej5GtILFqTU+IapMLGDGNc0Wo0t8bmE+FTwe2WtO1",
-	"nvMJnENAoYtpmiIEnta4czkzlcI8D1D/YrFwKJrR4yfPn7x5QnwNf/rhms2fJR+jlv5efVdJdfnWvmE3",
-	"BAOGxlDVeB4KSkxIhegjy0Su5xiD+t5OasoMfoOrtbBYUrCWWe1QmGZ/EDG1zTX/YPN9YjmeuEdB3e2d",
-	"nHXf9M76Dx71HzxaJagX5HLQgBnaIuaDMvYOW2L20H11k2G04Tz+4f3G2vCaaYmWXl/91+TRzT8nT+f/",
-	"nDx9GP/nf9yP//M/uuyHH2/iSZL+19nfx8kv7zv/1XtqHv5J5r22gV5vVVe+a48smp2GTjpexIO5pPGY",
-	"nVxKkWcyrYjYInFmJOQJnPOoXYWQjf3AelRHMLRjy4oDQzPSc3dLoL5vBW2BBXfPKoPVoSltqSqrYfug",
-	"Z8C/A6zaKvmur/DUpYtlCfY+14oX5r1N/iln4J6hLewUPnzvOaGVrpy5loo5nF2kBQqFBeB8ZfUfda4o",
-	"WAUwOGXzDbUarzq+pZ9jFdD6uBa89RjX+iLiWmav7H+ucBOstLHXRbGsZQShIK1NK0JBa5VsRSgITvDO",
-	"kSDUkkuxoAmrjQT9MpbG6EUrkKsFQ5CqPp5lMBybNu4SFCXiUJYQnWMRCOBRwG+Qd3iWpiBEKBi6hkZb",
-	"znJriWbyNiBqBrjH0OT9HncP4QkDPQA04Tc8gagOiKdWgAOKtE0NIMQgLtCb8JYG1gV+643i77+8sdSQ",
-	"voyj+o4W3u88m1FGRW6px43DYqnLYCRmIBa5PxRRymMmYhaRZpRzxEKexNOLWOs2+wM3P7aKqHxRWagi",
-	"UvgLMAAViqYRmWDBgyDtQ9Oz4IKdEwPQrPp+2UxQrl0MFhICQUFnYi/32U2CMnH2ueVnU30itLnfJhdi",
-	"Xt4oofAWeKPA2YjlL9jeDU8le7mG27eokMHjtUk0CBdSv8EtYKPfGM7StBE0vGUseJU5yxr9xmCmuNC/",
-	"/1hJJuyttBZcbsEMRbBZH8vwXPzoLVbxk14rZEW2S6UFoCnmMdtihfEdNOzJgUKfCWtsEabaVCS9qEVn",
-	"xP3SPkaV1vdA5W66PKUH9SH7dUFNWMmIVDGfnGJAZjOqkteXz16YCM76LEJl5qDVDsUhkgVeqB/E8ErE",
-	"pHKo/ycUrlKk87r4vv7ONzgvX1tV4QYhBHPJ9/N1x/59ozK0rvLrg4XWf7rO6XJAfY+guFu69XFxbzcf",
-	"w+N3FB735thnOL989mLP6LiWXeaIbkDjUgyjPjAOf9amkH50ZXAcQ88VwfEf+A0zrGtadFtbllhTtjCS",
-	"9JSRt6+ehyIa5/lU9U9PsY90LFWOfaQolm96EWkOGM1YZgdemF/QcglJV/yTI1FREPiyHjUMum8qEJsW",
-	"U4YqZ96hBcwzkjAo/LXhdjKgAiWnAdkKxfqQejmaThaD6SXBG4SisBs3Q2hyB3ufULIvdbYXKZ8XGaki",
-	"rLtWEpelLGwWc3a2CvTuOlW1kVvctsfY7TF2+2XADRX6YTctVR+59fVUtel9+gH+u0UgF67vV6uaewoC",
-	"tS7AY85YWVp3utoOrwi34rlcCrj6kptsLrjxqWXBfQzBfn0h2L2PR30AdsGMWxeG9ew4iMRqBVgRiV2r",
-	"FysiseYQ7hyLddt8KRyrcppzlfNYnYKVpSVmnbt9geSBqSNCho5oIKQD827KMvL2zSVJqE2fkFsuEnlr",
-	"mp7tC2wRgByGYsTyq2IMrTa5sM+H8C++UQLOOJ1jJZotUpZZwhItW0YZU1BtQUUoGPL6B0TlNAOT0pIK",
-	"yszR5yWGLpDm+rHnZmjMUjxHrjpCTh39HvL0mbFpC4DIG9PmjdQE+K2u6NkPWtaEHF+7D7+wc7812LF7",
-	"xNNMTjbx7Ys73sgDOPflmWv0u/chCGg3RaP/EAKNj+kcy+kWLn+0cHUvaACogLU0eyedLrK+Lb6nu3Dn",
-	"/eU7MXiB66LHOtRT5D/5TcezYXNZuteVLbQfwf/9Fwqgzc7b8sLWGJv2TJAhH82yI4/rnTj75tC6udaC",
-	"KqF+0q5YsE27OIoDu6w3iod9rBa1KJHAwjO4pdV47wanwnrHpu/OClU0x0wwE1rw5CxvBb4cDlxeJ2fC",
-	"ZLtDcTuW7pn6b0A82YT/LbA1hG2mbgEiBkjw8rjr5fhuQvCyPCtfnSgczMEWxVAntrkVkOWPqaDkMpv9",
-	"tlViwz2oW/jLE5qRv9EkgfTJZo96j9woxu/tn5VEcjHUaslbjOALlK8Le6YuvQNXncTmsqOwvUO3dWGq",
-	"PUG5s7CNFwXDDiKXC8VH43x1MklfD+H3PKMcimCFs17tAwqpR8pC7xyirPQanNNQ4LEwkcehNmMt7JBz",
-	"UlMJWarCjCEZuPwTKUYkhx4NuJbm2vBUeSiAH9k17JGmeYIvtUGMF9TOJUkeFIOxVrwX7IQ7tVGbzMqI",
-	"Ik07AK1qzkmtokBtM5a3oQCapJhlOR9CTl6Zph2rwyAO8KgDpOC7aYtndkH3hin1RvlED5KL0WupL7sf",
-	"NHCCL90KoRFrZrfRv99xVqj+8aFvk76MtdR8UHBSQSxGbRQU1eeMTDN+Q+M5GVAFG/td0NBT/xOuEIzE",
-	"FhlMaBZLLDDImfKg9l/oP5BXUimup9PeerZNE8gOYtktTo1AtofpmHFfI05/GbOMeeIIDgrN9dZGUbiz",
-	"UOXF+dlBnKZF6LtWmrpAgbY34d+euYn9EIsmrRWRhaOuh5kwwvNWAPASoniE5/6VBVEB/2NyY8VIQJz6",
-	"EpcLeKwdAc0Yyai4hrYSk7q3XPr8N2bjGkD/VuT0u0VOv01eUXGtQqGf1A1ILyBnf/z+P/ihNEekItLM",
-	"OUOAtkGG1VtC5kSNacaS1jby8DmsAwxnXdPfGzklPxZTUTn4mvY+mIhSxsLc3Oh3O0FjQt/zyWzS6D/Q",
-	"P3CBP3QDm9fgImcjlm3U7/fZrfiiWsGPLpxVV1DBJm70zzqdoKG3DXz1duZ9OfhRAkR6Kt97L+kVL+lt",
-	"Z/jXWui9szoL/Uxb73tY6P6+rNEBaXHJ0RA/vObQx90ddsBKm7KMy2QfnWGl/k4qQxsfUDO4vpxLW7yU",
-	"jFIqYsMDG9m7a83vVhvLTFVRQKoiw0lXQtrElw6Ytu3PSYSHI7I+ocHYZzcGihK0T6Eg+qHwQ95N30x2",
-	"Sksbwv7v0e8OyvYwV2qG/eyhoAuR9SaWRWi9uRToLiLbpYC2DXMD3HUxxFc0Z6DBaJr6V3vDgzC2/rP/",
-	"y//3fwECqgkcgQmL+YSmrTYxBBfOlTHRJZ6VbnaQUHKW72bc/2T3ylcfDz/7LmgsQNwW7kN3wX/4rqP1",
-	"70uz0o1+70HQEFLPSwZ/73U8G15rXi1ukxlQ1j74WHqRLXLo378flFycZ7DvGv1uz3dWXkFo58G37cWw",
-	"+lnXOjA49iwe8xu4P2gkGR1i5Gg6G6RcjfXvH2k9ktNUv+Ej6ilVTAzaCAMq4Pt77toH+tqdIkm97w4T",
-	"SXJbrkZdWQF01FWH11V67rUEYmJER8zwn+2spWQhPHZQU2YrczFaG5d3u37RjRnMjVRM9YnLSeSuvMij",
-	"gCQLUlTLylDUBO/H8pZgNMXK3Ix5by4CVMXAVyZYdxHHL4s5+eoEsoECT+cvSzJqOQDeXRMA71QGwINV",
-	"AfSzBvLduxef7RouPzuMkPMWskbMFbvoGCW/O4FXrAOEfPeRdlP/bO4g7/DFH+qpqCwOfk5H6EekRTA7",
-	"IFrU0ZERQfpZ9QZ6v0DeBzANRJMIqgzIhcqSplYOOXcR7OJvoZiyLGYipyMWLN23ZL63yYUtB4FQkGKg",
-	"efQnGMtfhWImEpZBvcdu0vKNntGvTk6aDfihbK0+7CyFtB9+1z5brL0oW43PxC9GyKGRaazHM9jlkM+Z",
-	"TFOunTss7fBfeLb8wvudhdeVTVfvdWfe23r2bYoOWT7fPVV5KAMTtkVdzTEdkUHG6HUib8VR4B5e4H5v",
-	"J1cLLCMB9PbYQ/DmeMw3FbkY2VgNg+ea2Wz/MjG9n32CPbxQVqidQWjntf2d0PmsJ26accWiVhAKr9WX",
-	"NCMhBXQnQxdsn+j/AOGILZuNhrM0tX8A8NyM5wwvsbz+frswaV48s7M4YsJIwpZXfztl2ck1m2NCE8LH",
-	"yrUrc5aFomkHTx52Ticce1+6QafTOQXTt/ge8rDjXdHp2GugWNDEi1wndyjMjBEpTOwEKL8EcROHgxSS",
-	"vLh8SSh8UEUPMVloIQ5FqYeY/ATyX2aKKJbbZXL4fgjKZAanWH5im7FrlMcb3Bz7ynDudc9eszn0+8GT",
-	"rLXb7XQ6YPu+4GKmbdWHnY9bNRhj1Wl9f/FFPGHkUmZTmW1JOGamoE5AIgzHUcytb9D1cAAcVahd4ULc",
-	"meneq2U3t0u2KOVOben/iS39X9U+8BrpiOOYTXMOlQ+MLAItqDLWi20hOMdsHBcJFyOQMNAGN2VymgLe",
-	"PAZSIauHuMCu6aBpEZGBaEhLk5WdBJbsj1zMEp6zpJ5w+Jn59pf207dHLT72CRwagrgEjrHcmbLrwajn",
-	"+OWLu6CO7VdLt5+mTDx7TC6lECzOvdZMqAEyB8AoFTwnyiEqmq8CGtD7nftQIx8KqBSCvpoRVzmDTtCa",
-	"/b0eGmP9jj4ccdbSu+oqSBaXcE/yxeORuysldMjzVqOIqg7bdJZXiVk8DmphgHUHsPnTdU4D8kTkGSXP",
-	"HgfkBylHKSO/yOxaTWnMglD8g83jVNJr8sfv/9MKSMamKY2tHgMiQXcGyYANZcba5KlRZgJ7W0q91HDo",
-	"QxFxbWhzRSLIFGaRZbVQjER0lkSmi1n/m4NtGRBDlQLwmAWImadMQ/H3X/5BXjOEUUNRYmCHSrIEsNFE",
-	"Ojega/1QhOIbsCSmLFNS2JoYwE0a6N2qla3+e6Rmg+jc1BlmKoewTVBc7OQOO5lQnoaCEJok0MFjguj4",
-	"BxKnlE9I07b8FGuSSGz/I4rODeLT1Q3L+JCzpE8AkSFqnevxUjvaEksBDGOOAB+2Cr6ogaTTKUsQ8ghe",
-	"Hf1qSoCgvyjR4wXiSTtmGHZE01TesuSJHsxjOaFcaCeJijlJ4Cd8FptM83kLJwfegLOonznmozHTszWm",
-	"OaJJvaDTKcTyR9zyN9zQdMacH4Uwrq4PHidMBYSlCh4ZmRqdVwhNhVgmdKC1YTSh7+HXyJUDf4HmgHOk",
-	"kLzVbpfr5vT6M2Fai5ebv0/oFIDE8UEZ5cojnLhnoQjgnkCbXjEVpi5L3jK9v9p6fxn9ptWRWrQBE65i",
-	"CaiAiYxnWPsauV++zdIIIpHmi0MRIXABnhwDXdC+ZWl6ApxBp3LKBE9OYikgyI3tDC2z2xVxh2QmUr3K",
-	"0a+310q/hXAVCr0gwgQbxyy+tkgCuTmReotpsQhHEE88UfQGWI/v93rFFLfa5B9sDuZpKDI2zJifTBrQ",
-	"+FovrUCXnObYdYZo7GbmtdelzGE38zem5nQwbQc0M5lbTIa3r54rMpmpnAwYQYiHiDThHxHKoVTKqX6t",
-	"fyQTdsNSOYU5n8gECgwuRFkqFTKITCnPDN8O7AlotENnpHm/88gM3wDk43zxXD9zkz7eVcb3dFZlp3xG",
-	"6u0KmaD1HRTpxnICNElm2rTXPuX901Ncw0bQwMMMTzQlvvjfwNJbOJ4L53rDf8BWcse+xKOHC9boNyy4",
-	"B4xEXudUD+dUauOmd2oL+4LGrzy3/r4RF8BeM+HCsPQZCaUH+Vyfsd7DxwRpErwL3zA6Ic/1mfZwwDYP",
-	"ny4u6ctZ/qn5v3e2SAlV+txrr+5Pygu+gXF6KcUw5XF+5AX/KpxltFS1L4l27J15zto838iS94JLrpao",
-	"uiqDKnbChWJCcSinU7MBIqoQxWgWj7WOg8D6N9/I7JtvCEKDNiModo5aSyyyofBoZH8xEWZzdWBAisGY",
-	"tIFt64gb9ZHqx2SZVgL6kQYjNBQRMpoa1WnZvjdiqq1EjbMs4bsw1Q65SBC8b+uEJczpz1Aofmc8LtVk",
-	"4aY6Em0EbZzKlNWVrgMC5Ta8NKDoPm745oNSlOu3O3Ly6vd73MfwfuRwq3l9wUO1A2vogYrosdKvIKPZ",
-	"hEWgBJwaSyFktoidao2gf5mcx1qarmsuMF43pVluCszMNP1CMzaWM4XMwlvxFmMvwCUMcRPq4qAxmybL",
-	"3//wTee7/pn9/huWKVjy3h5Qg3ovrUcZhO18TDcfXpE+5SLB2d0RJFXL5Sr9iM/8uJLV14U9DORfhV7i",
-	"Ipc2btD8VWJzGbUsj1CPYUITlnLZ1FUYaD/Bbq1zD5EA8CozKq7B9bs1xGFND14fD34oEDP63CLv52M2",
-	"USy9MXWNNh4zmBPpEqxVOVW8ECBbnyDCN3qs5jkzwf89Y1i2ZL5eryTNILFbthPSeV/70/QaonEQlKGh",
-	"AF9VvziWCbNhJrhogRkeQKo3J7XEgeutsL13WqAc/oPN93NOS42j7UwqxStlrOEpXiNf39X0my4IxK2k",
-	"1x0CGu6hlNbN14F00hMx4oIxhAPcViutXIONlVL5+51S6m61iLWADOac6xO0s3ccNNyJyE9eaXdlrrfI",
-	"6luLW9wdH4PGcxk7KJZVd7vr/nyu+dG//oSYjjO1M3x6PZyjsQ0WHeZT223zocZo+J4KZfMiTTkcQksm",
-	"FyPEruCZTUBrHWfZTUxJRZmGh2dlIp7A6w8bc5XLbF7qmAu8pja/RSkgdJbwnDCRZ5ypFkTdgXeaLBLP",
-	"+V/o+LAjMhOQJSoo6FBXD6gwxBzlqg7DR5frXY12jLaHnCnTJt8bTjxaYr129PLwegtNGQqDTUmavU6n",
-	"CGUj251CwMuACOl95bxVZSsMqNjJUHiczV/NxH4GwsHJF/SXfE/Fp47ertJCZt32UkIf/2RYoEc98Cmq",
-	"kanYTwkMqNheAzj5uBrLF0lECfWPxz1lKmWtSmDvucJivQrdcCuza+TLIE3MoIbCcXZnFtC3tUY2k41E",
-	"cyjeikGldBYyX5DMZEPBHApfMp8TChlLMZ9wZebDMsoOtKtpXgLpzai4MKqU6XD5/lL9M0hL/d2BhWSF",
-	"1T0KTSM0t7a2v0ahBedsP7EFm391WGsdynJZKAHQsrZQKoCW17rLFUDLjsd+N5xlx2v/bp0IPnVyAuzy",
-	"P8lX14Uln2RUVagUDFPSlCQ0p1B8M5IywcrsjI/GQFrCMqpmGYP6VkT7DoXxAiIylFhkQfJxJmejsXNZ",
-	"IM83YLGcMEWipzKbMEMbiJVBQNz00GbueII1QpFpRgyFKUKzdTCeWD8xpUXmlv9d/KXNxQ1NeRL5fo+j",
-	"P9F6R39nKJC48EdLWWhYBoEdEEqL4O4hnfAU85DaH8rzjA9mOStoUZZJCV0dvL2kcNZMdBK+SeutOcuJ",
-	"YsKywkz8CnmI8Oo52MZla0ERvQoINk9CiVzKqTonjGYp1wpWq9RQGJ8OXqhdOq14HcbJ/8fetTW1jSzh",
-	"vzLlF+w6wpgAJ4mp8+BDJZvLJiGBrd2qdQoN0hhrkUfOjAQ4Kf771nT3SDOWDBi8WbLrNy7S3NW36f4+",
-	"2HnUvWl2Bi7WdCpkvJnJdEahZ9hE6MyeJkjLqyvkLhvQ1oBt0KDDm7lbHXMEocGWsUf2GVgBMstPcBRh",
-	"CVqOnRpXFnVok3VQDpEshL9F0c+t01rL/5u0vP1mhC+t76nwKy23hLfiuimNmR4vizRlsch5ksJVeCbx",
-	"4+qDuAwwsSOgfFMMdwd0t0UX6ONkqkspPZQU3YZUXnN25654iJZUXEVGYEGKLpcz0ysSR/PYucfqMlgg",
-	"AN/ALEe8gUKRt9vbXVBkcf8vvvFmwy1t3n5aI9hb2QX8aq7MHYJQeztBUcum24napMrbiZ2V3E6spd4/",
-	"oALlQY7KgjqTu7spqOsfsZ3O82hcl6xvjj68Z++EOhPs0DxhpCuSa2PWGaSwLbr/braKhhLMIg45Azck",
-	"C3DNLkWauuT9YMTDf0U6CthpkYPxinYbtIu0/pD/xcLXo01I38ZyDUp26KP9BcauGaTOudEKu9tPumw+",
-	"c8A2TM4ECw8/HB2zZuW0BVJyC19pLOtGuXW/m/5V5qF7gvdN18repSQlHAb4yNzOJuagbMJR+k9Dx3Oy",
-	"/V4dPpq7AtJCa93gXRas87kfd8gODu0DY3bQxn3s9y03QLDQmP850bmmbGrnBRvMH3NN2OHzrN5YyK91",
-	"gT55m+R83qHLhhmLAWgVoanSROcn7oBCgDfpdFkoCPT/1yQfJ/J/z3shOxdiirVI6CB4yK3gABCdwSW8",
-	"U6M0QOQ+fiFAYdm7j5nIgUtnlKmhVKJq1Pge0xRvMax2hVE7Gd0VW/8+AzhAxCcxmtLMDUIVCejDygNh",
-	"d3ZATBOQdeVu2S12DmQk1zkejOYvlyXRCF4IiwJ5AgBYCGWH/sr49tHzXnNOs79XXmpziUK+899bcchX",
-	"iRJ+d3IHfPY98fgcvRoYXTxKjI99NOWR0OwTFQEqWIspqj3I/LW/a8cP2tvc7gFxufWDwBOLbrUsAQHW",
-	"trPX0I4sjJfc6rcOXnw63oTOnn588u75b7tvt/+/DCOEc5wWZSMfV3Wi7llak2w+Fpp03rQ9jjLxRMbD",
-	"iNO9Hu7sZmFNvC+iMxCKP8rlUKUxMct6aw4x+gbFmY8rYiELLG3rbvHGlrSmQxvkKlCMtwxlOyyxpMOA",
-	"hbYp83MiT2zQH7HVCa/a/EJo1GEnYLHgcZpIoQPjSCVyKNMsMn5gwHSUKdTSJV2no5U9dHajlCnjGxcl",
-	"7DgacShRJeIrtypFthKdOHA2Y1lPbpVlTy5CplWuKy1AqiZaliGtTlHaE1WL4zmRx79OmcaFcDremQ8g",
-	"2lKpO2RtI8aaPrv5KXP0Hd2NHB6DS65i89de0LIfQolwSaj+/vLsHPee9bef0CjL2KjzRS5BJ4hPvncZ",
-	"Rg65Om89oMyoOjG3Fxs5x3et3B+dcueekLO63RV9d1ftLzNFYa+ahne7WVLBu+LvR9XvbtDwTokfzvyF",
-	"l5FgL69/rESQAxo14Px484HYrJDk+Oqcy5irGB/axMkajzGJANbvNKPcvSyNh9KmN0hxWbbX/lKIogJT",
-	"0XwCNGpS8wh5Kcl0gpatiWHNC4hpL5+MyNozil3TgGdZoYYyu5R2WJ0uG0hnzmiL1IvICRmlbYvWhrJe",
-	"tdaB/Ah2Y6HasZ162SVkZdYy1avVt8kQTaVr8JbZ5BeERfL909KdOqyEd8+yifjqX00uFWWGeeCZfFSx",
-	"Zg8oyznV68DzfVMx1uHm71HehFKvtCk8CX/fcido88SiHy0MQpuBiKhQZv0AeAAg9QZFPm71f/9sPKpJ",
-	"NH0rZvDbZ/OwumhWuwOLpIWP7DvAYiWkXzjh54KpQobIxgVfZqGMZPoGX7i47m9tfRtnOr9uBa0LI61O",
-	"U5Qi41IzEoWicRZ4av7cf9Z71ms1iQQcy4ZmY6D3NZ50phAPGfvzWxzn+dRYA7KYmAWnXwH4qfX5GhR0",
-	"ifc/P3tMlMlGFR1ZIhlHz51PupW1cJCNMwXHrt5IDuVfX4rkKyRuigueFkQIrfJkxKPcaWigtdDaGoV1",
-	"3spzIZm4Ip1qlT3wXkSY3wgRecAAtDBoJW6w2405DPX2DxEs2Ne/7ZAsuLBMuFRZKrTNJ3KA9/ZZWX8g",
-	"yWCxCtbp/BdKHajNTvCJDlhVBKwDFuHCIgojWAhUql9BNpTt/oSJOE3TouTaMgu0HabnaClCri0+jL0A",
-	"FPoZumbVetGLTaMuV2qjBJd23rRY3s17abpsQMuaw9rsVKmz2sI4V2CHlhc73NJRMjH75HR/dPD6XUPn",
-	"RNtk91PnqojyQgnW1iIiGtlUaA0/mKP7Ffa7UBdipjsB0LPaba5YV7wPArknGuI3hCwEh9O0Yexu2E+K",
-	"3dVawRiaXjwNL9o3vz5ONA7+qsQkkbF/cgaeK1arAypSAaCXiKW9odmrT04aMmtXJzZgKZVFB4CBShly",
-	"0LzHFIhT6rpl7ipLISSpTHeNkoSk0IZ2WXvLhWMiFRVnjNk0YEeeTL2TXDLqNaxmAydjZoftdOlukB+l",
-	"ru+PZTdhShgprQOH2IxV9BClKPOYUKtT7PBINH6AVaJ0NqILVHBWPJEXJ03f4RGoTzbhuVAJTzVrF1Nj",
-	"+wQsF1c5E1e5Qj8pYNG4kOeaZNupiCHDvBOwuFAAcokrNZQVDwT7IzvVAVNilEhBx4/+K2wsl1upgV/y",
-	"qEhTh4+hgXICszWJ2BMdtC77WGQ577M9iPtCPQEgYbYzRbUFCJa113OQQMyPQ1lSrCHnstHxdogLRr7P",
-	"cIk0ad80BVmgBBspQcncdtVfMzKJAb7h+s8AAAD//w==",
+	"7P37cuNG1iCIv0r++JuNojyUSlJdbEsxsSGrqr5Wu25dUn319VheIQkkybTATBiZEIvu9Ub/NQ8wMxHf",
+	"G8w+wkTsn9tv0k+ykedkAgkwQQIUq8rd4wiHSySBvJw85+S5n78MYjnPpGBCq8HJXwYzRhOWw5/Pr+jU",
+	"/JswFec801yKwcngasZIzmKZJw8UuWO54lIQqgglSudSTAkTmusl0XQ6IuxgekCi68Gj60F0MBgNVDxj",
+	"c2oG1cuMDU4GSudcTAe//joaXCRsnknNhH7HspQuWbI6eaTzgkVkMWOC6BlXJGcqk0IxsqDmA75HJjIn",
+	"1HxkVLOEROXQ8XL/e7bcuJSXMqY4Y2j379+9JHJC9IyROMcZECCbhn3HdL48m2iWrw58yWIpEkW0JAvK",
+	"NRmzicwNpHW+5GIaHJoLzaYsH/xqBs9oTudM27M7U4opNWdCXzx7S/UsvBNaPkV4QoYRVfObv//1f0Qj",
+	"InPYn2LMHLP5Yf+6ODx8FBcFT+AvFu2ZRbGPdJ6lZjXm5cOjn5JvPj6+PZ4/Ek+ypz9/nX+jvtWHd0eL",
+	"wWjAzbSZWcxoIOgcdpAMRoOc/Vzw3By3OV1/n/8hZ5PByeD//7DC0Yf4q3ro7xCgW33xziLFuq2XiAMb",
+	"z1UGG29syXzdd0tu4Jt77K3aAOzsXM5kvvYgY3gC9xLLWf0QUzal8ZKYHzYeonn5Mx6i25nd5jxLORUx",
+	"O5dFvv74YnjCUEvOMrN1KQ7Cq8MnL+6zRlwMrhEJ/ky/yOV8dWlvRLq0zECVzIFqcxLU0D0yLS6UpkKX",
+	"C/65YPnSWzG+d0P1zcTM4i90IvM51YOTQUI129d8zgajAKcpl3klOy7S8pue69Nym9U9y5fvCtHG3U9I",
+	"XghAXJmxHPgwYR9prNOluWe4JgtZpAk8NeRakXjG4ls1InmRMkWoSEgq41u1Z/68FlSoBcvJYkZ19W4i",
+	"R2YGQXKZpoTdsXypZ1xMyZjGtydESPzEFVFa5iwZEVokXLNkdC3mlKcsMUf6c8EKlhwQYKU4DVe4csHg",
+	"35zRlMQ0Te28U37HDq5FC2AThIsP0YRNaJHqwcmEpoqVwBxLmTIq6vdmvPyeLVehekYKwX8uGLllSzKE",
+	"G5mS9+8vnu0RbYAyp7cGbHDVcJZYjCCKTtgBuaRzfNGAdSyTJfn7f/mveDUAYDw+Wt2/p0TZ10Yk4ZMJ",
+	"y80NU779+Pj4gHzPlorQ3DyVabiwjx+TmSG1OkN6MnkaH7Enx/vf0seP9h/Hj77Z/5Y+SvaPxl/To8nh",
+	"5FF8dOTAibJLBc/GtV8D7Jx+fMnE1PCX4ydPRoM5F+7zUQhnLyavqI5buJETg5ayMEdu0MVAQxe5YAnh",
+	"gkRGloos9K08tHdA3lmGRAqRMoWoA2CKaZ5zpkhkR47qQIEBWnc92celtmz36eM1+3sD26JpgGvYX0iW",
+	"g6jCzccTWHLH7X/yPbzkc65XV/6KfjRoWqRakaElKHJ8OCJz+pE8Odxr43MpDBekxuPDkVkOnxfzwcmT",
+	"Q0Af/FAhTyWdjQZv6ZRd8l/Y6uLeWT6csZxkdMpWV3h02L5E88aNMgNvXubRYbd1Xslb1iL5yowaRhIJ",
+	"9lHfwNzaPBw5cTjL2R2XhYKdHBAYCalc8akwjIGSuUz4xPAZeNWwDUoeHx6u3SE82oYLR4fHQWwo9/Kv",
+	"x5t3Uz78qfdytc1W/gTjrGzinCq2z4ViQnHN7xhRxRjfIorRPJ4RecdyYmYH/u293bbEn1uZpMWetUzy",
+	"Embtv1ot3YInMm9dmv14j+XN5OIZS5kOqZYXIk6LhBElJ3o/wadKKWlIkzkXKFzIhWC5IlKky1a6VDO5",
+	"uLGD9L3PLzXVXGkeq7CMeampkXcRSxdcJHJxQqgg716ck0ePHn3rxDcQOkn05z//+c/7r17tP3sWESOW",
+	"keH7q3My54ng05neOyDPcEkn5NEhSehSOVEw0rLBso8Pj5/uHx7vHx61bHtFXPVO6HHjgA6DJ1TuPSS4",
+	"PjfQ9/c9ItycmuJ3rB8IYIiZTJnZ8Yi8vzr3ASHkIrzx429aNt6Qg/tu+4pO1QueBg0DdWmd5mAOQJEV",
+	"xEwEiNGF6FSRIRo9kIM5i4DV8bJUJszpPsFd0Kmq7YNrNleBq3ctocGVc4FvetuleU6X5lellwBUoyyY",
+	"zx/YeCbl7XORZJKvt1cs8FHC7LOo8C5mtyHl3XzdV5V1A99DXVzZDppnnJwM4PyOJkb0YwqklVgKzQT8",
+	"SbMs5Wh7epjlcpyy+X/8SaEhqtyZeSMBrkGTm9yOMxokTFOewpbsuZPrSkC4HpB5oTQZM6OPzqXSRrAw",
+	"AMtzmavByQ9/qUYQxXzM8pYXyuFr8sevPyLAmNI3PBmcDL4eH8aPJ4fs8fgpfRwfTb6lRyClaKoLZejC",
+	"oAbXcFTfUcNq3UYswsy0ztTJw4cpo7lIDhJ250CiHo5psu9e+LXrybzFt/E8QhYhGM/c4nOaGuxkCRmO",
+	"aUL+ePnm9YiYv8q940cOaiCIbSAB7B0MwI4hJimP73e2sRvEO1hn5VFGQSXV9dIP7t9WcD+vJukA9HJJ",
+	"u4a4G1iRBdczqzhbC7NZNyNDYORWMy0fAi2zoeShzs7TlOSFEFxM8UyeUU3HVLH3gt5RntKxA/aWx5PY",
+	"8W4Kb0DvqMzy3DNmSd5jp2jUNXoRJRO2IApNvz0P8snho+ogL1l+x2NG6qvpcKZujfv+m7s63xIAMRUG",
+	"Y8dgEIlnLDFXLBkmciFGRjUzEg0XU/P3pFDmfoulECw2YymwY5rX0cQCdhlBNJ+zvQPy2lpqFlSReEbF",
+	"1AjmCF9ncGPEsjM5caAGnRSs8ftgjgc5x/N8eD+1gcA+/dCz6QMUXsh8zJMENait0WtSjlLDKaNgAFCI",
+	"YCxBe8Ei55oRFcuM9WYFHga98GbsgDfVAneFLDFNU5Y/UCQ3YpnMrU4FGyOJZMj0aJrKBVgpgaz/hQmW",
+	"Uy3zF2CUuxfMp26smwkO1iBna3IuHyP4GJpA5jJhaSWXIKqyhDw5fNSbro/rF+OUaragy27nUq5u325i",
+	"Z8fT3P0QYSImfFqYndYhsGehYw6ytAQVolCGwRB7RqelodUj3wMCJEVSqlkOh3whNMsFTZ8bSeVeR8zt",
+	"SP7RUkEKwT5mLDYKH0hDRMZxkeeGlfxcSO1MuVY8SND9iH4H4Ea69xF7so/bHVEsN9o6rKDbYZfb2cUh",
+	"n63CAS3bMS3wDkvldAqnmFi+WoFkRITRSMqjhnN7LfULWYj7UaWQ+mYCo6wKQuudVcAv3Kv9+OLj6nhe",
+	"e4N0OBIh9T4+voszeS2JKuKZlYbMrbWURU40E0a5HTqtUE6I1DPmfkArlTuQO0ZTlqAU9JYuU0mTKylf",
+	"0nx6Pwkow7FutJQ3KYzmHZDDDDBms48x3FZHh4+/efL1UzJeatZX2nl85N1VdhtES0nc1B3Oxq54X0u5",
+	"j6/tWpCtbRdcr3zONRkekVf8O3sEnvV8B5eWNb3fzLmaW4M5sC6hb+xPg5PH3sE4U/0jlJOpEUeBkeNL",
+	"pSmfK/K49xF5F5e/TVLep10OyXtx13eY76dQEPRQwiBqQC0iii5VDTRSsJUTfFeaCO5DSd6AN6XRwTs0",
+	"xURCnEukUn9W3S6gJbmvJ5ylwDOcV6nveR5/03Ke3hr7nmj56o7YY+TAEhGUyMFEK2TlOfMhAOd3KYs8",
+	"Zq+MeMFpuiuFkH3UOY2N9NiiEZoTMtICJR8ML//26/3jw8NHJJFxAQE4w2dvzvc8uT7L5TSnc3I9oELz",
+	"hcyT68GILGY8njkLAFg5U5CybDiUlSGGz9iYU0EyGt/SKSNuhL0vomOWoPkkSqbdslUxDZQRFGZh5mac",
+	"8JShuklLmHJtAd0EJDJDPDPwmyjC9R4SVpoSuxNDAyqVGrjHkiVkXKglGUbVzzfmm2ivDMFZowkPo5At",
+	"IRohnde0VLxBrqR8RcXSGhBVf6yFV2ihZzc51ewG7ihkYaqYz2m+NJCVksypWDox3jzOhLYjKzLJ5Rzh",
+	"TJMkZ8rc53c0LXySWJ3C16jWTkCo1mye6cBEnvnkaZvp5FH8bXLMvp48oUfjx/HT5Bt2OKlxNs8GVu40",
+	"dwDthNRmX/tuX2DgbYdlTbul2ooFAYi1Aat6yUoXlZWDC3J0vKUJ6RPAYRdU/a7cbaUN9jLmkMjA017h",
+	"wDGvBYx3QiIfxJFVYsuzsTtHehfk7O0FuWXLB4qkPGYiZmh+oCJme0Tm1yJaQXEYskLWFuw2yC8nmolT",
+	"68ixM18LQHeuMZpmUijQtzRP0dRD8Rd5x/IRRDSBjB/nLDGD0xSio4y0oPYwymg3Nq33wqxf5vyXe0o6",
+	"hT9QjRncMkFmVBH2MbOSRT+N7ahC5Pf1STrgcG1Zu8DgV1wpsGfa7Rh84uKOpjzxT6thdfzw4cP+WYUo",
+	"ALj2cGI8mCyXMVNgVXkOcdf30ybMCuHhFhtYTdGBSEF4pcWNBP4je91ZpzKYem8Ss7vRACxF4Ed6yESC",
+	"3/b2Ix17Wse/luvvpXNU2961xuHgtGBpum9dSn+8fPOajAtN7rhMqWYo7uGAKMGPC8WF4R55kTIyBB83",
+	"yI6FuBVyYUV7NQJZl5KcAZ9oOkJAfqCNADwUId4LVWSZzDVLXrGE0yuA0b0IuxzwZm5GvAGw10w2MDSK",
+	"ZdcDzT7qh1lKubgeOCmMxjHLNIQPGoXHXwHM3FcdfeLzhHJ9BNZH7Po6cYfy3X14dx9e+hS2gweK1ODU",
+	"AMzBoLpfMcr/7UU45LO8u1CMlIUm3IirLM4ZxPVmucxYrrkVBrPsImlJEahOAS3yhkdbUy2EbcJ1d8sw",
+	"ZnFpxhZFavUp9JuvxAfELjq5a8wwRC/wnKk1r2ycdcaFDu8xpQqMfDmJZ9RI8BDfM7EZEAZkI6Il0SxN",
+	"zU4VoRnNAYwrk/BkY94CnNnFM/O0mfi9cpCoL+ylWVRDbihVfwjlzdkkZ2qGEebgoJcgo5A5F4VmEA6x",
+	"HagwGuIvqz/k7E7erj25jWODQ0fVoks2g+sS3Fu/rgaTFIrlFxth/t48hQH8VVDHD5i4YEewm7ZoUi5z",
+	"ZGnDx0AfgWtn6MPnx3KtcvwTQ6c57gVj84HsErSK0PStR442MqwThZ6JGoHyBELpNJ1npJ1eAX2ACRgt",
+	"Kzfj/B8//P/2/68f/3I0Ojr+5tf/sJEA64v4gNlYiJVKy0yRhcxvuZieliEk1ggzKXSRswPymlkRlglC",
+	"x4phskE3VuCQs7kIG/V0izEAE5nb9DPzJZ0yjAbDVwg6mTnM2iuK0Mff+gJs9BhkcEU/5IwmP0YH5Bz1",
+	"fdTa7EVv3jfsBWz55jqHc4JQwi0oogq2Ooa1u8irBq2MBpgFYH82xNkkBwDsJrwNISERbAFwB/7U6aL5",
+	"J7wjdnAf3IYu86tyhhMSpbc3EYh9jx+RMVXs6eMiT70lHZDLmUEpcxOcYo4G6IR0wtLlwaAPr98low4x",
+	"XstvbyExox/XbUfSi2frpCGMF7xlyype0OOBt2w5vPnhcP/rH3843P+W7s9+up2LbF/f7f/y41+On/z6",
+	"f+7j95Oz/Rc//uWbX2sfH/f5eHT8616Qy+ImXnIMDKzTTkI17XkaoRtzRtUrmQc5KAMnIhXoTISwtolM",
+	"U7lQHuaUocqjQS1wfnXAt1QpQhWJsiq4XksyZciozdswyam9AtCKbUkNou6D2WM+IgFMqj214wXi5WrG",
+	"meHTEZp1FBiP1SmJIKSm/BY+YVaSKOZmVvPcYDSAH7w5vWOE8I8LkRV64z3fjPYtU8m09OJ7vVTdB0bt",
+	"TrlgBBQHLoVaZbTupxveItdHPIFUB1qOsjpTPZ7256P6ZdkhELi0bwb0CtjkKd4WM5oxkrCMiUQ5LHDL",
+	"eoCm/BNMMDfX9jAyt3fKbuKZ5DGLRtciMvpkhApxlFPNxTTC20jCpGrP/EaACMB0CCMpMozmRap5Vg1m",
+	"HrwWFsnJMLJ/RXuomlvrI5jpjswRPSHD2oRG1XJzog2uguC5FIor0NBXMNk/MAe4IDqXpxO6iDVTekR+",
+	"LvgvYMNkZhxrUM81n9A4fCcHseQsy1BYOSCXRqJkCXnz+uWfXfK9Zzf944criOCZc6HL7HuVsZhPeEzO",
+	"PAF1CMlGNqnTMmW1d0DOkAGYN2fFnIp9I5UTs1NAb4LB8ZZCcQVZzpzcaL59I9Jl67VeofSNljINSG9X",
+	"5msCdhQtjRKeFLFukINN33s9p9mIvGZKFWpEUkYTPWP7lO/VJLiVNTT5sGHaKYMjz+LAYb5lecyENkxY",
+	"TkgZmFPGkZOcxYzfsWREclmIBFduOEbCYj6nKRBDzsw8hWbJtTBgA4MxrWVtqmI859qMPTys0oAZmfBc",
+	"6T2MAWpMn5i75lpQ+6TzkM+ZIY5SLJrmssjImM24oUpN8ynTNxi6c8NL4zt8fqCuRQTPm1/2RoSlCvbt",
+	"Xit/OyF1wJH/RI4OD8nf/p3omVSsXMNiJq/FjN6xcskJ+dv/xFg9fOSAfDAMQtgYG1ztEC3/bJ5pSK/Y",
+	"I0KiEU9cC6P187hIKeT5Opgg12msyuYBzw0TiVQsc2a+dsll16I6xr//9b+TmVy4AVi6HJHxsuLKC8an",
+	"Mw3pykuyYDkrgwuRvVSCrizQJdtCDsi6EPWEzmV6w5MAJfzLu3NiHyAXz8C7YrmA0XKR9m65SP7TNI9v",
+	"FEsnNx6FyBz3AVn8N5Az3ZMqytzyUIkM8PSCetuqLm7kBW6G8TJIcwrVaOt2bDC5oSrGe504jg3OD+/D",
+	"clMApZ9udkqMgoKxXAuuWGcDTuflrN/0YiY3rmeLqb3JWpOKva+DEk9W5JlULKjBJAVD30FAJ6cJSEoT",
+	"h5gMIjZXxZxuGuaEi8TIDaszfc+WxP1aIU99jk6C+wscJEQbk5zO2ULmt+2EWz5iSPfzUOwEDNhGpOlc",
+	"sOVF+UqpIYcofZ8qTLUl719ePLPGz2UGqbkT/tHVMsCaNX2L0WzEW67KBM7V9VVEQiYpnR6Q5x8he9Qy",
+	"DpfCnXKlDSfPOSoQLZN6KpU5p+6A/J5joGnYJPYHkKTMnBB07R26eT5ISrLQWaFvXFBSUC68eOYodMIN",
+	"6eI7rg6LezU4fCnkjqm4DQ7+joGzKobSLtRoBjlLqsvQvAfROoxCKmhIEWqdVYWSfmvvm4PjguNQ5DmN",
+	"Z8QQAnimeTIiRssYAQ6OnJA/Ki9oJ813JvU/2VlDVAVy25wJdEuqcN0A7wFCcw42zQDvKRlT55XVBw+v",
+	"z1Y5imURUkVel1EaqwIrGRopNYPoZCdNnqJQakRRkPmxlkgM8VeqEpdA1LJeMZiZJYROKRd7B+QV5UJT",
+	"bvjFeEmit28ur8jf//o/HpYLiFBgaiHCsgxCuTk+TtmNUUSCmPreaCgVLSC4ZU4gMSTmKdeQJuGNVbnL",
+	"6vdCwPI2Y0mRsuQG3eVBIcI9gy51yIcq7fvb3G149lXU8Mpd6gIVrafaPnhAvitAmjEihDC4RDVstjKb",
+	"bAa4gpDMWn78gCXzQdM68jaXd0xQYA90CqJz4pndH7Bk/iAMUZgAndIbcB/DQ6+ci9d6k7ty5Et83lAM",
+	"nW5878o8A8+CkkNjwOkgup0XSsu5Ud7woSYikZzZYAJp732Qeexb+/hrAnJAmEs29bPAEjDrojkxfsKL",
+	"upy8EjrApW4r2LVN6rS7gFADWllgStBJYMLguJAIETZ+YfIE5pUZDKKFlvvKyuRBub+TxF9kSSfN5ZTY",
+	"Jw3FYPRXRnU8216jcTN31GjAvArU2V+taeUORpCfQ+UGozyiQSBelrHoyKvzLtwg5CqojrOmIdaAXnKR",
+	"OrXXBLmaXlbTilb4X7VXK5SVDgvLEpryeF2t9qUOT29YvdgDxqmV23XFWGS5y3r7YEc/c8iX590fxMri",
+	"jkCYuGOpIR1naKE5KwNU8HqeCmnFoDZD4zqeeIGvvxEfwLzeYr0LVaY4Ov6mR2mKJ4cdPKQhM12/xW9l",
+	"ayHDkKpWmpk8Xc0rQ7MDiHQESc1G0xMcNetLv3frNpXt3t1u3h1bMLwTenJ4ePibMWn0NVB4oQeHh/e3",
+	"V3wprO+E9Lsxc/RDvLoJot+7n9eQ0DOGZrdmhp5Hv9kIcbaV3WHLZWy2SqhTMi90QdMUkkux3hWaw5p7",
+	"2cr2sIGMA6aILY0IGydq2hT6oXyL2r42NhfEYwy++Y1o3f327GvO22jK/fz5/0up0WTotGfUmqtLpyel",
+	"hzTrbkWxgwryuldBXbZv+ipwP6Sqq7LbvbuNoLUlFTQ0Rl9bW68hvfDv9BXzKuqwjJQ3PxB6ySU8pKkF",
+	"B0kBOuiCsdvUCBNzKfQM/vq5oLlmOfyt2JxTIQqoRWL/CEYS+VXug+G/LSX89043F/A3G5qD/cbpb2DE",
+	"ywrdiIyjav7FI+Pqssoqw5Ppci7zbMZjIFeIbfLU2MjZoSIyp0uCdEWojT84hfCDFeETQy2jpvgZYa6D",
+	"J72ikIqKHE+UGc4xjxtFNVcTzAuORqT6YcZoqmc3UL7czeR+k2IsaZ7AepElgUPkWsQNBnZKInXL01TZ",
+	"EbBAT+qWKCRAY7+MxsHUIRuZZFHWgWYwGgSA4MwPHgCgykRge/73/u7876udGTKApZt5cdkbaGAXgZHV",
+	"vsLBkTfzHUZHekWSN8RHukrKnyxAEve1niG+dSXOe1mMIKHtFcunjMAAQHqiTn2iSA1OGkxTEEaHUQTW",
+	"ivS7reh3W9HvtqJutqKNOQyfzHa0cebfbUlb2JLuI3diacwiTSFo1TBXm9O0E2F043n/btP6QjatjSfz",
+	"ZWxcnZf1u83rE9u8mmedlW7gYZSxHDTEU2L+DGiFnkK418phmmftaYsZy7+0tvg5bHkdMp1/t+39k9n2",
+	"Np755iias2CzvtOW9nz3JsZYzr40MW4M8jmzyRcAkWmeWYj49qtpnn0C4Ezz7IsD5x/aTLu5FdopmAJS",
+	"KFQMXX+0LEtZAr2tb0i1xljhmmSGWqYwe+M9gECxHCJT1ILlQPt128Sq6QGfXJe2qEauoIHME5ZXKVQj",
+	"wqhfohMmJ1wTRrEsckdR5RIWjWmkeM0Hg6ZKMaIth69ZwcVKn1hvC7r/VdlfXI/K3L4cG+pCydN++XWt",
+	"q/C1MFsc3bNW7zp6f10eUVmvwkpFkOhWpYltH4jXJZWh3m72FJLztSs1Cw0tyvzKldaKMS6uR3/ajUue",
+	"0483gKSBlRfzstsShLhDYh9N01V7RSm14+K5Buwp89T8NT/ZKmOtChRvRTB7mIuZ9BHMCbujCu/NdaKK",
+	"cRPnzJP3g+VmOFru8QD5Qr3T5aODr7eDTZlduDq1zYxELvS3/0nK027NGR2aV+AQy2cN+h3WgbXtSh2v",
+	"WUuWqoQTpjt6+alo/NZMWb4FqQJ72xNsxzDhUSAsuKzZ4nGtuF+87lreVGtsDgZ/nwVst93Wi/vIeRaQ",
+	"FVawHZExRvfDtQYakofHEPsZ5ExH94/zrd8pTRYwKq9pR3c+L/OJooF26wKIHXx+7CR37NQZVQozvzul",
+	"2uB9CcfY0zv1Z1nk7bIfeTPn2i+BoSVJGb0Dka0Q1T1i1EOsB2ITK6obD6QoaLggNYncNm1xmTbBsht2",
+	"eFVENlmSGhB2U62H7GWpuTdKz/EJi5dxCuU6daEClUHIa7YouxKi/cQgTZLTiY7KdsYyTerZw84uDc8N",
+	"PDvNYDSQGTQfilOp4DPN4xm/Y0mbT5hPxfmMcuF10uuBGB9mgNO2xL8Z55RQbU4f6uhh8YFCsbx0rBsV",
+	"VUWrx5oU7KylaFTiHC5OjoKWkzDbCOVyvIGBu8oJFEPBRjvqlEiDmxPofSVY94gyXGdbJg1PlKdjY5AI",
+	"z10w/wgKpUMHdQpN7hzVw5I7ay9eFNIa34it3qdaUutwpU5+2+s8uav1t95b2aZb8qmA1avtsOrKlb2A",
+	"AhReOYoSkHC62yGRjzCQN4RKxRzSJz8HttwfAdrr06EhMddnayy1jgnZTStb7NDwHmvss31fLTj8n6WI",
+	"O4OlwUwtjH5sxRiDctvhyxvBCJS6MVcTjOVhiU1u640oWyND3wP4VPC/Z1lP+3L7ebVVT7Jg97IZCYXj",
+	"Cdzl9pm19TDteKAL2+e7gwBYbltVXjsyPFOaud2pjFkqxRTN3FE8E47VO3mt0Ion9uW6DjowT69VgsPL",
+	"fCsV160mQVzsA0Uy+5gzntmLEItp1RZyHMoSdhVy1gMdgtlYGd9gq25WfLcj9OH5i3ZjFmKIPYdhFOcq",
+	"ZMgyX/eEJ4z4OuizrgHTuamryd5c/uGMnEsxgRz4ywzS59/ZIsF5S+WUzczEoo1nGoQE/N63TBsw0faP",
+	"16WHxVZNQ+w2AllNbKFVwTAuEn7Hk4Km/t1QB415s9858LVH78fbTsMWzGnPCVMZ34arqyKVO2YCcMpy",
+	"lrAYCw74xFSjgBl1hRIcJSwZ9FzEPjhGQvdjf7HPBCg+Zi11CLa0q7c1/NXZguYJC4blcmhIh78TSAV2",
+	"QXKuAJhF6AiHiohiWmPjXm8BhyGO4PbxNmT8cr25CEsZigslIMB8n2GBtdos0K2dfrQeCRv1gZ+CC2gx",
+	"+b3xt4mmR3rHclvLzTujB4qMGdSI4b9YoyAZHv79r//t6PCwjuW0RABbZNC88kvDhvjN04OgZW7VEtd2",
+	"07/A2n1+sJFF91Fp2x2zWM4ZtqK9azAI/K7/hQ8L6sjZnb3eKJ8sKZG512TdPNZ265XHupJLAhWC7fIa",
+	"SksPC3NQDGq/CiocWr0L/kjnnJG3NL/dKN5iVr2772o3kFcdvVxKyam8THhPGqoTZZM/rJfJ2lMc2llu",
+	"LUth+hvIUrBL3Y110Amrv9fxHayQY6A+CVa6JFA+iCYnJCoZma02ieoIKCpePfq9kc3xMHdDNCKRvGN5",
+	"UrDoWgy1r4FnVCmWuCKZFYs3A3Bx4zA/IkMl56y6Zh2v2htdC6hsGTmKieqZGL49zD1ilO5q7IEnBw9G",
+	"A7vSsI2sSLh+LnS+DLvIsXN4yUctSDAoNpXTgNITh4V8qL1vtJxECjYCVMFYDYz8wGiNA/zqjuVjF76B",
+	"BdzAynYwppgcg3J6VoxTrmZI4qvu5ljLHurhaEBd16tVJuoSgZTtulU1GkPwDL07GAJXsbKvdbp36ppS",
+	"OtxljlXyzWRKFdaUPPTvTyNX7526Gx/aNhA9y2UxnZHL84tXI4PTfH6CRkkztPm2dGxiNOQKwBBhOwDA",
+	"LM0rAbsKApDKKxBsUaW/Q0X8Em/LqvgXvcro25Y6bYfDEyeFud47YMOf08TbdbiMVJFPaMw6beDSPlsG",
+	"QHVZDrR5dt06hg3Nyx4HivUEa2Db49tbU13JNXdandnlyTXnrciyIknzV3URBwkzKFd4nVIc9EaDMlvM",
+	"W2GQ5/uYEBQNHLMiTEA3RJAPiiQsHxTJF5cPzHpfyqm5be8rHVTcfb10sHrfY/vJ6idPoZGTiWItv2mp",
+	"abp6DBDKxQUeAWdwt9I09RCkzedrb33XDdPO7SbaIA74NBaSgWosLKZzBnamE/jy3fPLK3L29gKKwr86",
+	"f4v9YeATh+Z8emku7zuOne599mvjg9VSaTYnXCuWTnzPFs34YDSYx5lBeHgI3Fx8Hryiz83hT8pufyua",
+	"f/WzoVNn9SvljtUrer3dqrIE/IMbrlybyFbhNyobh0TAMFFy62bS2NTqCLqwwiNkCPc4ydJCkboxwzs6",
+	"6ErI9fKVFHqmPOuVU6ixKnsiWQ8dtkMZgWoFeC2izLFuW55kUrfNeKJuj0ZNaG4IY4OH2fjciGCqlJND",
+	"MRakjijnz99d7R8fHj/d//pPx6++/bfH3x991+0esmtpV3RL4FTIFWI7daBuIFmM8PaNAX5g9pfPkvA2",
+	"swN11edlmxoAwcBB+M4oF5Wq944pqAbaXBhNjYK3PHMq0qou6NlMoa9Droh9icxYmoxIyiaaFMIKPZtt",
+	"jbR1rtdYMa/0SoIgOcQ5//bvbhF7HRwca10+sCPPoXNvz42lBLVmvgdlPAKYTCHauTbvD5tuih/71BLv",
+	"4QXv50sM7PE5uNDB+Vq2Yjd8B8/NXFJJqWOhB/hBs9HFiIypEGBwYAoRShZ6rwGgDWa/HgBqEJFDF/8o",
+	"3XZr5oMmtbQSXgtL852NyNN8HPR52kx8cZ4GyTXtOSZy4uymKKiikYbO/xn74njuqCy7meU3ainijvH8",
+	"gCk3tSDMABFVsWSQdO17zsFvh6lOB+QFUKqr1U+GoXI0q1VompS0IS3gxy3b7ziaCsdQv0IHkO+3yqrW",
+	"PO5ds2MjY2JeAaJUQ8z95rCTa+YfpAPKLgPnLVu92dQSqTTwOj4cPhMa51IpwkQu05QlJb2PqorLYB6+",
+	"FjY+vlKL/vY/IcGhFmPkx3dWjrFhZH1oUcOWfC2sNaelK5JreOQaDnltj5zh3IktjpyuBdAT1fhOW/B+",
+	"yS4qToSZhtZiZBlgfi3QjY+bwu5Hvud827ZCv/e8KdVT180+lLuLrIEwkRDzDBleXL4h3zw9POqhWnkd",
+	"BsKM2XYnAKzzHlbhfgSWTX8qucUGgITbKIiE5emSiynBmEPInYPK8Y3Lw0Z/WEcO5oWG0kKDBc32PkU8",
+	"SJ82NTbRtym1y9k/ZJuaOdPUKYfrdMJX7rmudTgsx1q1EV1m0PvRKP/kJaMJy9WMZ6Skp9CZ2Xs4iHcV",
+	"IcZU01ROC2ZtfxPe0HEGWT7dT8s5P2/zjD4pNaOBlQzburJcSU1T18NSTkpB0l1hYcHl6Phz9OyowI2j",
+	"7LRAQa438mN0DW/NkbvFlKB2smUFhJ33tNht6to/SpOLXUquO+iHscucuS/QG2OlKUZDMmlXJr1bZE0/",
+	"C6SYe/SycFLEb6KPxU616q7ZGLUashsSyTYWNvx0ynIV+HgQ1D82xmW26dCfr+pguyL7j1G9cEu95RR0",
+	"Yxs3Ut22vwF1phN9+EXgK9o46kgbW5Tm/tx18z6XtN6zYt79xPOeRRrvXYxrh5K1z8k6xJh3KgN2SiKW",
+	"zCMbhT1Wq3UEP3ENsH86Eft/pZr5rcXyy14EHeuY7XUpZNZWZv43UKsM97sLbzj6oX4v5+Dj0Q7ri5dy",
+	"/ecsLd4mvn95MbyPuNxSxPB38XmX4vOWFbRXBeHPLML+XpnxS1W3vo+Ufi/J+54lT3cuWa8Tj1tWExSX",
+	"v4jsu2Wp4N9F299YndEarDtXSHJCye6rI2FibSP7a22JpPOy0cE7qC+/KtBW92wwgboKi3hY2SD/9u/E",
+	"XCstIQin5NDlMY1lsvR7g4eNequyhxfAvp4W4Llnq6Hn66oPdDTQrM2e2CJb0lUVL6VtyLqRC9VH6rZ5",
+	"ER24hDv3K3y+PQYSCuXa5WQsx+gys64RGS/BrGNWJUiPIvvV7O+VTRtZG8PYEo5ttzpq4GgV3rguN6Ra",
+	"Qxv91rKKbXw7RBYhOTcyR4GC1+eMXosyaZQMG/mio3oVhkCyKCa/7428vFAyFFJfC/fTJ0wTXcGXkD+i",
+	"DIcaLy2MTv3FcmULicG5lXGzOVTqzFKurcQXLqLTFpzrJ34LV4qzCsGCqFsuMKIhlG7kwyCY0cTFWwev",
+	"4O9CmhsgDwZXnAFDxrO1pwT7Np8tuOFkze1QQWovvE53PsFVVKcd+LlZ+K/CBv/8vY3WdlXN7E+znqaA",
+	"roOspLwkDJE+gJsP+vvU49q2LKbkIQPE1NKkh4Ohevki6Z52726X+5YdKjM5scSKYak9zJ5dguJXc4i7",
+	"j8/mlKfBi1O03agtZU/qRSmweHDt6Deus3/BEjiAcMWSRqGS+uR8PmcJp5rtfZoiJY4l3Ovou6oFjetu",
+	"RwXUGmRT+voRYcLlP8Ksw5z9mswCCJnjWrnKP2qEzYkUMFQsmql0XsTm4g3VVRVS03BpgjOiwEjtfVtP",
+	"v3OFrNqipLsWeLOP96gwhi98t+xexoD3korFNqmYL2R+m/KJJpd0wvQytHC5EKxX9QVbzKE7LMsXvKPi",
+	"KbMVGoTs01/bYlQ3wF26p82bgIFhVzRGLgAgXBstfwsGnYd6xpbQapYlIP7s9RChYS1m3JD/oCtTgEFK",
+	"hlDST9cX3eOenWENJplHahvcGBJsLQNtVxtoQq4AhvTBK3PkFT5D6JgJhlP2IblWG4QN3BwvbXgb5pmv",
+	"X+kpoanCJ6LnV3Qa1Yvqd4v3agZcweFUVFkirof79TIMFeD9OK4KP9pZOOSIBZUpSAx0qRZG4suonlUp",
+	"66o9UX0tYjX7rABNYXm6ntRke6I3k4C68HhIe9uKxa9tBgpFcyA0wICKKzKRecerqcM9YLP51l8DNsNz",
+	"9RZ4zRb7M56z+nnu5DLYQPZuTR75d4d3Z2LFgdeT41EvcqzIz8/F3ER2G0jNoW6ARo7+/tf/9uSQJFxp",
+	"LmL9ieila/HmsFvJ38l94jer7NMNbGTzthpg3YZGg015W1WnzVTXy3UTCtvwUW4DQu0krqG6CX6vSucD",
+	"d7fBDR7SN0IcIm+I6NNTRP8G1Fs5JX9tB24qBevd3YFq9DbbO7S9Ss4u1KlsaQn6tMypuh6gU9x8a/PS",
+	"hubBvevBfam+XP0ahLwvv723ln1vNtnUUXu6uLdT/MpmK11cq/gqOli7x9OZd55jReIQIFOmlBQjrAgs",
+	"c6KK/I4tV49jnHOzsvUrfAmDfQePdpIb7cJs3b0O7bZr+3Edtw13bZXrhTbMGB6p1xTpdP3gjqB8WuD2",
+	"yVrr0B/uj6liSVWC3ijpXFirU+wwdtX4vqZl9RkcUq39ndsPGbJ5prFzO9530GZ2r0evav6L3696tW+0",
+	"Q7a2i7bR39/eKIKxRGGUvC2LHb58LUw2s8hL+yDqV1ynLfRsZ3ugCDxU1zfe5mxfzfhEEy5UxsrqgJvr",
+	"OlXrtPjqFuEhg/eaw03/XDeS6T2YaVdqpoWWL7m4DWTVZSmPsZSdBSHhwpoZ6tr2UDF8zgxMsVYXeWav",
+	"I3NVh096G0Zyf87QjcbVdkSN4WkxGnvdhTyUORmzpbSuSSaSPfdHLT4kGIO/Q3LrcCSfg/juI4C0Et1G",
+	"UvreIk59iRGSSUSGlAA6gt0fcGVvRCJDPBEZ2ka+JeHuGYKKkKIiP3wGRwMa579g3dE7tmzxfXuL26EA",
+	"L6rjbgjvsL9ozX1O0/TNZHDyQw+C/HEUdMQpbIAMI3eOwVw5v92S7Ct5V2dmLqdx3QU9FGyx51/T3Yl1",
+	"58S1I6XmX5iwTPp5nss8xFeWhJKf5JhMKE9DaahzppQtI7v6KlQtK+fwxlhP2W7MHzss/I9yHAwYrmY1",
+	"q4dMWq2ILHQs5yFdrIMN1gy0oCBoFX0MsMzBdvNF1TyQX0eDCRfr3Vbc760icw/K3Zb3kxx3CEvzAW7N",
+	"cu0nb+1VNu5kzqhwTlRUiBMJlpERFiMTWPg2aGTOy9KLfYBnCzZ2cJZTspD5bdnOw/nLud69e7y+ROcT",
+	"a6A+HobnWPGNt33o4k1W6gs9LpLqfSJxgFVSSamYFsGDv7h8Q54++nb/iMQyYWQYMaimz5T5/ySPRgRq",
+	"z1SyBxjCcDQXu5rlcp5pV+A4sRVLGo2UoEWnF6f/A4WA/F+DEfRzmRRpUBPEmvNVuqR90siwsS0vX671",
+	"aW0FT73MluPD9XG9rTLRmzuW5zxhyueTLAmpJq4s8b7KaMyIcm7xnd8DfwLeFtYyzS8NxrqKHZ+Im/Th",
+	"GZ+WIPsQ4bZNYXHHDiNWgSwr4u6zRccTMPdingWY4tuUcrH/XExTrma+Ja2KLQeV4u9//e9Ey4zHI6h+",
+	"z0QMQZFQj/ID1zNCSWRTKi4S2/e+yFJJoewTN1RGbW30LOdzmi8Jpj6UUZuWESjojosdPexE8AjOVSOS",
+	"7wqeJmC2dpFIpQtckDhEQYBLC5qzmSwU3FeTSTOru8z+WG/ns1sNaz4eKEjOdJEL9APCJQnb3p9TzXJO",
+	"UwulUx/YHMv0ibI/CtUutfuBQmjWIaHYhrrp9Q3207ss6nTDf3d7r8LEimLO0+AEmCBT2cZSvkCrhFoj",
+	"n1gCk0ZvLlIMmk3kqAyUp4WeSeiKikKYObIZFclJ2f6MVvfXXCYsJcPo5fOzd6+f3bx8+erm/buX0R4W",
+	"d51neh/ad1dHSoWBAQROYjs91JWQMOY0v4UwQlDejT7vbJYoR/F45goqGv3ylFCzRpqijWdOzULvGJmw",
+	"BWu0CReEqltXA7FCQOIQUBFVZBkUVJBkLnN2QJ6DFRFeAM+1hkYLOAxSkKqur0b9Pq9PqLfedgiOvNVS",
+	"iNxMMaxFM4GFlZrrPbhP8eIq8L/Ely6I3RbRH+EtGZHhgnIww2C5XRQy90YkygthpolqgftkGKGge+AW",
+	"BMHsimnzCgr05iHQJA7sDRQRRZeKLGZLtEHEhuOl+OR4CeqO7SzDcqiNAqfmhZCUrPbsgvxcSE2hNBee",
+	"Jr9jgoxpfLvn2zRwd4PRwO6iEd+NCzVfuqWsMXesrfKM2fx+Uwg/QT9XXz5B3yxzZ47sy2JursDfXdkO",
+	"srv3Yq+YwCpPYrTJzfiZnM9fwl3YBn8vIWXVN+hi68vOckY8FO2ZFXG9v0yP9g3dsh78AGj3Qp8my/YV",
+	"a4BVvZq4dmkYvb4Zzq5b4KzJ1Khlm7m0jaqlqrmge3VUZq0Qw9QpZ16t6Q7gby1jU/u4XZ2F3CFngF0a",
+	"ZnSmNbPKzSbnpn20shd17X/s3e7movU6Idf61Hzy7sW1CZ58nvbET5/2a0/sboA+9FXDmNrsj3baARn6",
+	"HtuWx7U5H6iqUKBtclxefFhjDpwZnZsif3vYPcPo9w7EnQKPvL7ApXWm7Aq8ytUDiLi+TbDH39ollXds",
+	"wgW7n6GHJgHHyoSxxAjgPW00i/qYFdTPkoRQ576CgrhzIymJGJrMxSwpckTZFWmnj3GgXPVmiIVNAwAT",
+	"SnJ4CC4PmiQhx9M2NgF3nmdJ0tZCySrhI0fEaGwC360Kx+a0Wi7PiEK5vuQsZST5qpaaU4Eux3WL857q",
+	"0NjQI5T6xgPTdbFrWldkcKMOrSqBe0RmMgXLRcnU/Tir+mH6gkQPvclFsAUEAd7Ps9ojvIPOZS284kEZ",
+	"u9WCIGtCIuyL4Xik77CU6VIWJMmx7EaHWKRA4FEHNmaBcY8gI88xXj/brUDrILqjyJl+R3CfqJRNISgW",
+	"0LtUcLeAfBkA4Qi3NQBiWIe5deYaMXuvB9h35Ke69PTjRklYuWhYzG2gjmHfOcMbfa1m+kacl6Ji3wAr",
+	"aNuoDOurxgvbYFobcoa3lBp6oMK1w6y1dVTkzozQ0sfT9gbt0EIhM1qhmF62Z9ODTRkT6YdWIdgjtBT0",
+	"bHgZVtOuJxOGFRKQsnas5zSdFP6mRq3nXC7mx404h1aWfhSLI5QJ5QZGiunyxFzR91vGMlu55I6mBQNe",
+	"Z/ne3udF2tLfDfv5XDhMhkd//+t/Ozo+JHMYaO/UWeuMelV1nxMS8XpZr1/c9MBvLs+2Y5wvofb14cGg",
+	"n3K8FTGU8x2uFnLeMOMa5gqp3gHhDuoxLWayyiP3sGjMFIQwQHTVQoSEu541DDCV/ZOWMNhNXYpqX2u4",
+	"R5ujyFZhG44Z+NLA04jFl8q6AxEZosHO4PKI3HEsMG+UO1fixjWVQw+QK8QWkeGC61mS04XYC5V0K6fY",
+	"XL2tnoYfaLcS13MORoTReFYV01gR/kel28lTQsiY6QVjZcBqIOzISYR9XStWaQmoCN78PQe9Kt/c6GEs",
+	"l12fbw3GWF9Qu3OMKhJNuEhu8LMLKVDh6lafpCzJZ6gBAu3Yy/br0HJrJ6nf2xWu+OcoPrFVJYdqle1I",
+	"exUEz4ucsX2zLoANXvJPH5st5TSGjrGGV4wI1WQulSZPDpu9VstAtzJIp+bs71dbtZ5H3jl13CP2vvqa",
+	"kxbM5WnjeA3t5nLuUtySiMzlHQMXmpYk0rL6JWAT9N/slUXnjdvjvaZxrzZ9fdAQbjyzHqbnHzUTqj8A",
+	"r8DtvCg9VasAWePr8l88JSnVUImAilpXVCkwmqxWVHFLasK1hOBQQbSdqZdpVQkZRixlaDg/AZGzNXur",
+	"iolgKfvSMRFN79xqu3x0tgUYxZ/M1tzPpUdjs2t1zJRukeHLtMjKwzMitrXTNo6ZWg3HRhleF7dVWYrx",
+	"+rRBXIk0GOjsyWXcVbUw2/rddqJC1QR/aVHANnrFud7WG858NtGaw+XjaCM0O2U9/dW3wWysdqzfIsHq",
+	"U+epbptx+gf6C80ThSWKMD6VQHyq2shtmMeHGymnXp5prUyzI78gixK5TM2A39H4dsLTtMUzw+5oWtAS",
+	"TnlhO15BXCCUYDYMrAw2c7gOz3FFEq6MMpPsrS/D2i0awC35DUaShiQsN+i5q+oecN9QHc+Cbncms9TF",
+	"ZlKtcz4uNFNkzpjTgEXC19j91S3Psh1vyI65Zj86L0RMw8VisccucIZCG7Hr6PDwkDChXc/dJmo3E7Ms",
+	"rGr1ft02m9BuLNZf2VoMPHdg7W1sm2dQrtGgIdgsykM7IRH7OQIGHQkWEU1vGYnA1hZBHWT8StnvVISF",
+	"jleuLxwNHFZOo2YZzTU4oQwqCWpOYTRg8yyVS8Ze4/1R0WYslT5nQsOXMp9SwX+h1hSZcKPiw5+pjPHb",
+	"EDeTmb8C9rMR4qGNZvhx2FLICB9+sq4Lb3xnjVC9UhW4BCDsYS0SOBJYrRYPNcX6lB7bxlHcIleeObuL",
+	"FOkSQ/R92bTbDZszqkLa+CVSix17MatddjTNGU2WNx7dlZ2AMBzlZry8MWx2MBqMqRC2l2qWS0QqVlUF",
+	"uykEvaMcTaQhjOlnHsPnW+ret9nOyldG6wvJlAjxrkjbsaGH/abCi5UyfCU778+xK54VHNirhbTbaoGd",
+	"azdfiGd02VJfnIGBsSVRuUO1Fv+I6gafttqXfRa/i3J6PUroeVjQqKLnUM2HZwW87crs1WB3lmUpx3No",
+	"ZOV7MlmnkyiFOHP4+fJdEWpfkhfMWfmq1IBblrXIuLklwM6osALmkjvZxZVr2wiZoOYsCHPPWPkSVOc8",
+	"DSYNsDz94gqyv6Ud5A40oP177kANINjAZ5MI2X6dNIRL84uyysCw9J/suZKXlVemLH7pSiz2i3H2Lii/",
+	"Nd+m66pBG2lK5oXSEILVPbw6eJvVV9FefbN50TUQxEFsFWBkSDVJmcGEKonAqPwAwL0dlAxtrrN2H66L",
+	"kscUtKRgaAOYU7EkCV0qQidoTmQkw67/qBmpmjv20dMnG1PDvbvXOvyd07qpujnVGXkdrlGVvHsIVkyF",
+	"LbBpfLtvOKzVswPUvGVtxGDVT+++rAAbIs8XnKVJWWikwfiYtv0fAkYHrsgil+aGQq9i3YgCiI6tv1e7",
+	"f4f4cEZzOmc61D/EiKQuWlNOJgwbh/xcsHw5stWkczJjNAGmaYdpRDfTKbtR/Jfw1JKL4MQQ2fUWfyXD",
+	"dy/OydNvD4/2nN+nWgvGjLg12gQ/MpbJsr6Mh2UbyI2MFUEfPjGYtCcXrc5yc+lFZWQ3rpe+RsvFRIIO",
+	"DJnKLOHF3DB+Pp2BlMU1j2kaVFxKO5xX1G3GFVCIzimHMmWuLc5E5uTo+H+DPtmaTib1wL9Huwv8a1Y7",
+	"aHcCNKrWYL9LJoICzZSJLy3Q/EtOhWbJZSyzgJARGY01IhSkCuiOp05JBBXqy2/hEzRx4hEZTnE8g/Rv",
+	"zgo9I3HKXTbIw3mcgWq85949uygd4hA9Yc7WRaPYaQ7I2dsLcsuWisQ0z5fErUkk5SOekm1+HIwG8INR",
+	"sHkQyaBDW3uTUjkB45PaEAezVe32jXmHvE9/uS718+BxVzcPec95uPf8H+QCL0jYPRkziPuy/AtAE7aS",
+	"/gPritbu7k9VB9J2SiHAvMq6KeHdMEeiReistXvZKxtduJhJYh8mM5bWW0JBRr1TA+CUjPya8DueFDRN",
+	"l5DkRAVhNE85yyFDfG9ThfrRmp5q/qqmUhMKjtpK5KqPvXbw9+F2gkaEm2+YxU9OGhFqRTvq90jrLHdW",
+	"drCmnOm1fFxdInKLqp9xw49mvu7nR7N7XjPbA1UCRshFh9Bgz4PRoCewMLrRRgDnBcsZyGF+r81ygsM1",
+	"4685yHGXidpP005w/8NscAF3shXUay6RJm1WkOxA71Vm1JYEPzQSjrkl8dTV3joWcB9afl2jKeyGNyKN",
+	"2TsQ9PoM6fKUP2uqdNnUjqJVrrt9H7fd2YoT5Pbhhkvh3nOQxFI2nrN9fvstuj1xbC1S25224nTHbKKm",
+	"9lATeTaC7pn3/DZCjZM/Nr4A7orOJdZX1ramDBE2tw/19TgOa01OiOvWKX+vS6t8CNPz+uUTKQgXWaGb",
+	"aseXb4lfHd8mmOYsy5mCeGJyRu6ObGdshIIsshuOhXZoJbsb/CERPldTDjSjc3SpVQ5ffMz31wI2Aw6M",
+	"BiBUtasQO7AAoyryu+UXAYr3X4goKqMJrVSRxu2aJBtSFCCk4CcJQTo1nea+DU55D1drq7aUy83uGTPM",
+	"O4m+gm5h0OaNlsKIPNCLExbht+S0QN1wZLuiBIsAv9ODD1x1liQ9r2D00ncXYSr0rOzuLvWpzVsQDAxQ",
+	"XTYT8pDScM48dsk00m+TbtGUDFZ9o9LuQNmz4tGrNi2sWouTxNFEYtSXlE00KQRaJZK9HaxmralmVSE0",
+	"srXQnlvDAWVTo29bPKCx+fr8rWf6ujUvxK0u4SpL6XLb9jswS7dU6zk0Jy+/PdoglnYQ5U4bFcfQb7Ei",
+	"3G206X0GiXbleC4SJjTXy7e5vOMJy0PaaCoXLHluOP8zOae8ETazMfnFVXMNPjzO5cJcPXwqLtYktmYY",
+	"ohlTQcCTCJ7XXBZTS9qZXb5zydphyZBa07IRlL2Cs/DwA0WYSDAvEytOJlzFRqtdtrjT4pTyeSDgvf3K",
+	"r3TE7u3O3Q3fKLRV1eYUkphnCCzHIKGhyc3Xibu87V1ul2bnC9Eugq61oFkJWMh+SQg6Ku1RcWGdeLUD",
+	"KftCrOkF0dITu6sdHXyr7zoISU3UdwJTiQTv87TFZOCeKMuWwwlUTS/glKKfFrfqfZ5GVaHNTrueUXUO",
+	"oL1kcc70GlHGHYGCB6EWgoZaCEPbuhoKBLg6xC04DdnaeRARf+I6HCtmdxaGzh8/fE8umXZYccdyPuFM",
+	"AToEcwzn9ON9zsug7yuaZWv9l9sNvUIRv1FXBR6hx2obWFydmEfUq5jWZMclw6sDuU5l1fkhwoyCN8Z2",
+	"DpLmuZyX/LdX8S0ez5BXKq/5gLsCtBHdndtwMaPalUGuKhIYhqmMWmgDgWHzgdpG82BkAySH7JvfCE0S",
+	"KKM5dLVuIngH7ZvNUt1r7pIWOUqNCCX4vPXmwCWMju8cClNUM+MbHaduT+zFsBib2OsNbz52HDx8353h",
+	"HSdz+LfP1oQUrMvMXeShtx1KgXSSl1pxIsFn3L05p0ZfKCs3y9xGHGEB7iEVrj63wdG6AuFLnE8e9Qzh",
+	"r8tpLVIv0soDEtEiiarAMzLUNXlA5uCOL8v4L2VBFNOkyIhrcGzBu7dahy4kB5Rk34eJW2axVo55IfNS",
+	"VjTiyz4XuBn3IbMlJPEye6BsvIJiublazZG8On/rwhf2TszmroUHCWQ3YKVHwyEAI2dTrjS0sDdD2Juy",
+	"AZsR3JjXImcJz1msyft3FyRCg265HAhQjMn7dy/RvvtQ0kLPHvIke2g0uzGNb6MDcqEVuXhWP76Da/HB",
+	"lrHk2mFfKVxLf18oyVHhgiwwaabDsa2TYq6g/l8FGKyuljPX+AMT5eBMaeqQa0jdju0XhWKKvP3+/DmG",
+	"jByQ1zWZ55TIOddQ4xT7FIF4VMlLtyzTZDHjKSORw5KIKE2XmKOpoMludD24HkQkZ5jB3aLf1fdvo0ve",
+	"iHRZppl/FuH0TcbExTNyLoUwSBOQVSsmjciE4oPFn4MFS9P9WyEX4qHMmODJPhzEtMB4pRWe3uK5qMTK",
+	"wJ1R3b74GMFznnAoK/KRxjoFty7XqkJarlTUbW4rtzYCe4GjEgrm3RH5yTAvg+l8zhzG2RBPnwjJnSwg",
+	"YxfaH8ykC72UgpEl82AJd0GLiN1JXNYSReUlUNspcnnQGkbeIdrpC2WkfKPQNrkXNzLOpOMh/XYl7zqc",
+	"/hXy1cpYSCMXmL2jCGNFO1uPxu9VmuCjXAMcXcxuzfrjgcUJARuF6y6S6rt1Mg0VFuH1skI0c/GbZZIh",
+	"qm1Ql6NW1Icmcy5q2Ye27ETQ9XQxFYbZvRFlfHyzoI+5wvaVpkYNOSBnnj8QWBegvGWzsRR3TFRNeTgO",
+	"fmAm+uOH7y9XTSK3bFm3E4WxA3XgpgQ1DaqjtzwJf49RpaHsts2Jaubl0IGuNWLD5kJvvYSI4bGkeXJP",
+	"P4c30nOhwy0jFlwkcrGx/KmmmivNY/UBn2/uxg4zwgVu2BYuZjU/r6xZ1pJ71mrtquqiBQqKU+xRvPrL",
+	"vQp7wbBeUWlrELMrGdU2EwZH1Q21f6ETbDkLvZ2g2qsqS39ARXls/jOE8s5UQBk2mVud5+zCBtLaAhJT",
+	"hobLQJZ9NzM2zkvgclHdeujfsuXbllJ2cLejOdUbHNSEOb1lbcrKkw4G/kp1eRRQXTQ0+Dtbo8BIf0VV",
+	"BEYVU/ShbA6G/awlejc2ybhrCkKUZ7qQ+S0EpnfuRL4xGRs6srVECBWAp/V5Xsj8Nu07za+tqP/WlsHu",
+	"gflvBCuVKYvkga7EMlm2oBWdMp88XtH8NpG26l1D0Ol7UHbswPGAmXvG4tuUK72TesEj3OOPa0EbSkuz",
+	"GweaH3mN/11JraPDw+7uRO8UV325TeJ61QI2o2gaIQYqPYAf0cjVRmRPeVxKChnL5xw62AUC5WnWGjXr",
+	"q8yVIg3KgGGGt2x56tnaXf26jcb1Fhvdn2WRE+bb6NzoZfcyiArJMZp2syuPLds2ZnXoWlbPgmJMJSra",
+	"w+iWLV1AF6wC1ZM/frgC4Z99tP5j+/0tlsvZuCh7LJuQ44oJKvRL+3Cr8Q9AJkA/vg+kPPxoNTC6B8jS",
+	"zAkiNGSQqDIFE4nBGXfLN6AMSmeqeFu+FxK2esfdxDJjqi2K0/xGvDQYDxs6r7eWlRMqewkHGcJDODv8",
+	"2ejgSdAts5vaqeHAoXJpjlRKeI0sU6jQtY4jIc75imnqhOt1akZDGcvHXOc0XxoC2sd6zHM7ElJWlu2b",
+	"25JPeEyYK21Xj3P+CxR6uYmx0svJ4Px8/+jw8bFlq5tUzdHAw7mAtuhhMvXx3tcKDaRv7jhbWIn2xkiM",
+	"7u8xFe5PDPB1ft/qoy0VYkewn+wYsZzPpbhRmmqrAGt8MKRwvgXrSThY1VpWeC2C/9TKZFMaL4n5+h7R",
+	"qhnLv3S06ttcjlM2DxYwePfinHz7+MnXRt03D5XGuFC7kyTcYkRjdeA5jWdcsP2c0cR8Q6BXJDTirgsv",
+	"UHAbLtCbsl/jqo0W6yPetHop3wjy+Oh4ZBlULPPEiGG2qqJ9qzbv41Dgf1vW7xmZFXMqvM18zFIq8Nov",
+	"ac/1LJAxThyzZpdwzIAlvTOEy479K5uupA0XI4IwgIzdrx9/S/7f//vJwbEHfDIExy0XJDIfmzkLXMB5",
+	"3KBBpXUtoeKqnKXJfsruWEqqM8WZVefLwsvJDjVREUrToOp05YkpkBft4m0Aje2JGLJsZCXTjD+8O3oI",
+	"Fioupg8xgloNWor2MaVveLJ+esM9HIzBP/5v+7Yd0z72W1aZFIrZtO0G/L8eH8aPJ4fs8fgpfRwfTb6l",
+	"RxtaZa0u5A9XV28JPrBKb4+Pj3s0JLEVmUdN/G80EnJwNuPW9/OvFSa0Uzd+sTr3+3cXJGcTBrSEpojS",
+	"Aq82TDzTOlMnD/Fkk4OE3T20D6uHFXruty2qqRWZX6uqaRb6oUvelRt9B0xoC+2zKtDoeoGd1lrzojBt",
+	"TQRlIcoRiahQC5Yr98TPBf8lVH4bHmqrT+qKnkLHB2rHfqCIfW1UdXcrBDY02TsFJwMTOl+a+9M+Cl3q",
+	"sG9yZ9qHBojwdrPOR7DcSGv908iIUVFZbFQFwEWGERxAhGFpk0K1Bh6x+9cpZmurEv/JwqlvNWcjYUBG",
+	"WAlocj6TPGZex2rBGDhssZyJXkhiW/WfEs0+YvNuu1e/Kze9ZaWuWsefEPNzGyA8GRGsWw1qluV/VCmm",
+	"1Eou7eDno7qpokPFbLv4WkWFHwbnUiiuNBPxcjAanM9oztWcDkaDSya4hGoOP+7CpBeqerO5kiutOD7c",
+	"+0gfhOtTdMahZQBDeFqqubKPul5EAmOFxmxG77jRkcYFTxNFdG4mmFClmdL/e8i1tmGvjhGvp1I87asl",
+	"qnMLxqezgCPzMsYSCPj7KTlqbnS1yPHGPiWu/HGwz5iBkn1yHZmFJX9gfj9XiEyG0c9KBwtd/Kz0l5bh",
+	"a2fgVSpRXExTdhMDGzAALVLNM/8bC6UcSuaCmQ/R7MfgLCU/7hdbhGQarLtk5BNLxSSeScUEGfKk9Jm6",
+	"E3ig3FP2fsE7Dfe3H9fZXKNG//jTlOT/dTRwE26+CzxkayKrN8jIg1QYZZsdgcPwxNqkFQy9exziB/wC",
+	"5sE+h21GQBhqq9Laxx/DlY6UWscrNRqdGhXIy44WK6XIN7cyVm0dlYyyjjB6oNaVY3/apRz7mlrYynb8",
+	"sltvO+Y3LS6wM+EuDESVAyML5jmLNYgukKgjC9sepWoHBdVtGln1Tf0dRllTgXwmpcK62txRI0hLhp2H",
+	"L6r2FrGXM7kQtaAHczNCdk9onhOymC0JRofDfEZyw5JbQ1uTyKvcFnNtmwfKIjeKAvuo9w7ISwubEUn5",
+	"LavgNtoELOwIVNYKt1ufUVXKRBUNvDOrg3g6MqeioClRLihrIvNbLNgGvhmWOF0f46jBn7ammU0b3wRL",
+	"qJOvuFbVrTWM5FE0IpE8jkbk73/9H6X7pUG38iiohFkpY8285pFgS1BvRx2bgprJ1tPCNv3tmtQCDe60",
+	"ZRY7xf8ufel2Rg5kiP/SNBAvfHi/s+wlDTe14s2nWLUprK/lGFitu+R7qYg+ejTcgn6G5/Hq/W3e9rWt",
+	"tULghsuyc6cb3ktY6JZe52/EZdl5ulFPUIYsbT2a5HqqnrM5BOxLrRgZlOIwyz2REIZsgwFKppryCWg3",
+	"K2jfpopc1SVLfIx4aw5IFEf9r33udbau9cFAmdsdULlOD8ptROQO+R59kDcg9Q7QrRuWqZJit8etXXVf",
+	"7oSMfZXn+2JfeaUcISLGaaH4HXvltoLOwd1pzWHs3ISJ4TonEWpmERm6sGgsnQt3rOXy2BPSqaQRGZpH",
+	"ZE7mMme1AFIcy1NfW7VTt6hddq/+bdNLN8TeHnU/DdqtYNQ7Fsv5nImEdrJ8bl/PNcutBdCzkoQKuXas",
+	"3orFptD14Aq55mVPSFcc1xZ0BQ/2J6vi+o45Tch6l3riP3Qol4TPs9w1Xy/D1mriZqPlX6tQWy+NbFSo",
+	"WX0KrjHPxRpzYPmQIsNozvKgl3bwji1kntgYb2pOskv4569r4ZVgXNmGcEhzd0IMbCD+z4XUbg5ew+jb",
+	"X0e2O9h9vAjlCCO7gPVYkbRLuuitXORcaybW8Lo5U8qGUK64BesOQIz0CmqzHuMLN0XcXgcICa7b2ejW",
+	"yQQoRFkd26lN66m2ZuNbEf8cWMPnN+ciYfl2NP1hJueG4nIY5bQMdotsOZtoZFV1x6Kc7umOscVYtAYR",
+	"hNSMQNmVKj4Mt0DmlKfbCFJeuZ9QyZpyf/UgHUirqXI9qSCFKJ2EfqnVlb1uXVPoyeaaQmsOOFxVc33t",
+	"yd2XnFQsVJHHrRKsS0WX1peth3ZlS5UphxhJw15vznDNmn/s3sG4vWykwmCWdVWd3lkvXUtvl8qLWfnz",
+	"wE2UqyzoJsrVFy9MeHl+8aqlLNgZMT9i6NCo5BPQxBmyTndSLbzWCT9gi1q4XsQujbyKZvJIu1s1Ei7W",
+	"da2eyCL3+zxbHuAyeQ3nYmnqiizQjOZ6yz7jJcyRWZjZ36twJb+XFHwzNrYa63+V+3dSZVJ2o5YQq07m",
+	"XBQaFabgKWwEVXtBH3Ynb9ee8Iax11Tkg/OpV9eosKMGJn8dITotAbxVNddwkDj601eTHYcQNAcZyqDA",
+	"Qhp3eUgH90y1aK3V2thisHOmkUoqEnadSHZKvo6m7k8FrSinw9zpqqTNExKpmM9vsEfC40dkTBV7+rjI",
+	"U4+cDwga1A2FnKLBn3BNFJ2wdHnQq+08LiiAr2vPKRxT4B0P3BRK3wZvCqVvfzM3xQ5KX1a3zu+FLyEK",
+	"hiVVFMVquDSUerBeq/ISQCc41wTk84Dj3mkYrdGoEU8iZ9Cyuour8rEuHmtVPoxbjgtSM7kLDbQLHWGB",
+	"ukOnC6zYPTfb2HNGk6ocRaDzedk/NpCNhWuhiqhijBU16nv0Q8XalLYb4Ac4i9t/8GjxVljbQEfhM5b+",
+	"WRymfxZ/cfoHz/kL3trasMhSSY2SZ33sE+4aHKq8ZVf5b2RXr6hmOaep2V3oqGArQCmGLoKGkHhWiNs1",
+	"Pa63uFzZfMySpK30iPvV0axZ4wNFYB2KDKNUxjTdn1E12787evjom8cRVPWLZMYE5SeYoDKXCUtthspe",
+	"UJw1w7bezTNGEy6mLSqdXZF7yNAc+6jhQk5CiZ9PGnmfG+txdhAyfKTt6Dmto0TVSCjh1AXTBWzIMmZK",
+	"9TtfNaPHT56GYXf5h7P94ydPG4c7XmqbMztjH4PHpfgv7DvzVEundfZRn89oHm4X6ak+5UE1zVlrmwyV",
+	"yFI6Niuw+Wsr9+6vaOTTkIdbHiHUtQMf6EHuu3qQrXgK6QEkYZrBpuGK8uzdvu8pSyaD0SCRMf7/o1kJ",
+	"BEr+lDHzz5RPwIE7zoIug/qqnDC1cukjn3mgYHWqP7/pJ4+tcsEAuZmVrJnRLvmiI4Fd2sdXrdjVQP6c",
+	"DfRorfBR38tbxJGtCi3adWB1IrMQ6G1osS7g9jBcpjdH+gRQ2wyVtlDRN4Kt3nUjG3aE97u5QywITmo9",
+	"Ov5CyhWMiGMEI1Id2ohYGzH5FVW1eTjqqobYrbeKlYrxugsHlGx3IP6FFzBTOiHHLgNrRUKpAOryymx8",
+	"R/g+3fmVOSILG+oPEb61aFgrW6p+1+qOLslQgyLLXs2MUMg94bRMzAp0B2txKYBmMaNZxgRLbCQmhbpj",
+	"iQStzZZBE4ROQW2rSqIFJyovkkDUgv0tgqp8J2ThhSEDpSyoIsOc7ZVjkPGyXqQ/EHGMhHK+AdOtKGdo",
+	"MU0tra3cCq18+IXPrcOYplyIiSfV7pKvN8SRdlrmv0CZbRBvOsgazQviop/sUbtHVqAVOp6aNLLON1cn",
+	"i/fALFra/UHgCs01JoabQ3YqVPhqaYfgqLT/Hh+SV9+dgpHPDG3xBHiUKxFJlS9QuiYFpcA65oLmy7AX",
+	"aEcXFWymHXjViyGxCB7Zn1sAuzvJ3dRWh1YtOrT6bWibFYO03bMHNOODVRmE5cjOsYadzPmUC+rsFVYY",
+	"neQgoILHn8a3+BfWdDV/LJVmc6hEEW4MW1VUO4s1v7NRMI18UPMLe4lu4AAhPzMDiFg7T7Ei+IbBSmWu",
+	"JMg5d6wGS7SFOc3G0msZy5/RZXexdmV3z+hnKT/XAFl9Z+U2gjQQXHKHM9kCmon1jdS01S4WTbZpi+t3",
+	"hl3vz8vnA9vz+je2bmzDz1yKt3FDG28J0q23c+zasL/FKtLuYba3k9efsNpJc9ndIFgEi9e9xNqbUpOE",
+	"weh7ZR7MeGmz/gNp33k843dtQE1yOmnR+6CMsZq1vamlpmnop2YYGzznD+dmHVVr6wSWnNEwWo2Xbxai",
+	"zZ6mmUB3s1rxN8Pd6kC4wsd6siJYQmvLzLhy5+2Q/T2jy9YZd8373A7K5Y5KuK8/vXKRoYCXNWaOcF2I",
+	"q3OS0OWKC7wre4tb20BVC74Qik9nOtBFJzZ/TqCenHr+MeNmpksZirM7954EIRCvToyGYfZVh3PgkPr2",
+	"0GysRfZP5YIpXWetPXFlhTuHWnVJpd9gfNgWM9g37d2xMUZnZU/1+Uft0F5/fI1l9GiF1GoPlxVMdlzo",
+	"ta0KmZtx81ah2lVv4c79AjyxrOzhyo6MsCgRdnfwIumcb6uDzOc1Y958+c6zlFMRsytzV6jG6+2REI1+",
+	"z51EUQ+nLpQqQuPWaBeKayf9pNx3YeaVpiQUlaiqNtX+l3/7d3J0eDiCbIqExXxO01NyWC8m2UkCqkmL",
+	"7RCsltZpr3Bp9uc+INlYounxuqGe6uVdX224mGpXdexdOdmm2B/A1SCirQjXG4i7Eij63JztNk6Qgkrb",
+	"Jqu6tekyIs8W77cVMl1JUyiFuPfpSzB2uZzfohhpC/o3oIJF39Ll2/Wi6yeRt2ricrM0LoqYi5lUjKQG",
+	"JbTtEuLqY6Wp6kJ3u8Z8XygPQK+jSntFp226XnkB7Eqf26D7eg9ciA8ltNZysIBuQ6ebNUDzUBeeoVaU",
+	"wPAyN8I4IJBq+21PPDYH9hlUBljd+m15jL1Fhgmf0JgKsSvN1M5TDrp+xRVSrXJY3Lk1xE6LnCksXD8i",
+	"Y6lnhInEULlNswuYg3M57x5moGXXZ5uGWjMNvB/aqUO0RonHnLF9sGibQwU3zISnmoEaQ0VCzEU3lTlX",
+	"NFCXRwrozIB1h9ic0U9Tp2c0wBJk9nfb0wirRYeUSbzYsF1IVRS8W+Wzq/JiBOs0VHvEzzc2/K5qDRS+",
+	"Om/Z8iWf883yMW7g+/LxHRTK7h4VW9U4rtYbRJvGIgN5JRBlpzBbx9UYn9MldF4gBeQNVeIGlLtnORk+",
+	"Pv4WgyOjd0zny/2ziWZ5ZDPAA1mK1eUevPhfQQx9B+5QPbv2FqyDeIWHzePsLHaRCg0XZM5oEqGz/dX5",
+	"W6hFQ7SUqTol0aRI0+gEvwNHKPgK4Fcy/K5QXDCl4JfnQrM8y7mqZ1IbFcGGVBpFoUjToKPArI+3rdCv",
+	"zXR2YZW/fZtliDVWzHpozgi9oxzyA1rq2HHUxMs8b1Avc8Nz7V5g6W4ngaWuJMfC2xV461sJnpShRS+5",
+	"riE7QtXb1pjasmHeiBQiNbCHwGFATCi6+h1VPPY7DgRKCTx5upG72WWo1pZ0rN5S9x7LeXJ0vHE5UMz7",
+	"Jlyk9VWhoIyxbUt3E+fM9sJT0SmhYqkhR5qlCryUlDw+PCRRIVSRZTLXLLmpRm+2TXv6OByPHFrHZUZj",
+	"tq9YRrE2lCrGikGuH1AYkk5U1o+ALMKFay9TLZpAW0xFhlUXQSwPljG1t3l5Dfz0ALcGFzGZLCT5GCy+",
+	"KVMkVkNIP2Y8Z+qGi5CbYMKMHGD0CcViKZK2gAIHz3BuRnnsjmi/g2TtzbRZW31tsNrCQ3Ax4uCa6uw1",
+	"hTTg6tA65+NCs04pnWfV06VAeRauCoWKGejEC6oIPmu7Slj6i9D/AqXZInwg2j5Ra6uo4s0d3usbg8b7",
+	"ZM6McqVmPFMjMl5i6YIygKBzgiwMtl0wb5Vfu7HhfOfWFmWN7E1vXOKTv93O2e0tKuwmvT75JRJv18y6",
+	"QRVrGiZubP+0pg3zH96RilBdlBsTuUwxxbZImcKWwkSKExIlhrNr81s0IpFtLRiNrkXE5lkql4y9BvuA",
+	"+RVqZpg/Yqn0OQgUUBYvn1LBf8H2oCMSJfyOK/t3KvF2jK7F0DVqlhMv9ObQSzc7hYZnYDmzrZ6TXGYY",
+	"elNuau8A8r+uBSQTmnmgciXDpmNzIzWV/Wl9sH7TciTf0b5lUnZhlWtDkK1yL+/DmUvGtuk1aGhdMrxg",
+	"Rvq/YD9OLQlNkoqpa0mGoJbAm9DFCy12INpav/5ej7Y3Zv5nm6vKOn63aWevzXO92WAo57TBRNoO+Xm4",
+	"CdWZqLegCtX8tkrxMKaK7XOhmFBc8zuWLlc6oT2pa/uhhuDlYs6Bg/ZEu76o0yzmCt+2wQhvvICwgjdo",
+	"iVxjlkrDVLRssyx0xKUu8bvwuAvb7a/twxRtGw6H7sEe621zTlyTK9tRR9vyQHDxqWIcOUHOvPvAWUl+",
+	"e/1yzKZ3kBULQu3vCbGDkpO1dVFD+SDhKkvpshRBe+XZ4yzdisLNuai1v1p/adE0fTMZnPzQ7/r6cbRi",
+	"BstSGpurJU0bZFDNR4ZNeYhCqV2aFqDi0inlYu/gs1whwWNc2zx65TIYkRmfzpjSZMJzpU+ss/Hvf/1/",
+	"CHSMhr+sYAd/24hT354FrwxGPVtMexL+qv3Namk2KCemQkgNXcoxIcN8bzbBoZejOrV/z7jSEvuc37Ks",
+	"lkHW7kioVvSBjWdS3tra7uFUHY3VtShJWMqN/hBUdc37PVVE10tqcxPKOyb0VYeWEHY7z8vn1xSxdoXp",
+	"4bKg2muxsNoIkkKi9qsW/5wN1d8s4trlvbLPP6t0w/NgEzMsjxYzA3WjqlTtlJq9PMtmN2tq1Pi2liKO",
+	"GUtqLquSf4cu5GqL/mmMagdf24sPNHfU/rwhjlxHxh1cdQ3sXn/p/YNeYw7lbdO1EBtc4CNeY7ZwmSW/",
+	"SWNl8RkcHx4/3T882j98cnV0eHJo/vvPK3kEf3hHyjSAhCuDfvC2wcXqm3eMQr1D/JYJ+NKhKeCVAs5V",
+	"+q4PqtjlH5GUB4vZ7frKYlnO7rgs1CVs7Dma+Kq1eIaVtq0Veeo17jKwUwcWOGZBtpWXzem6X2mbRtvx",
+	"jf2zfdj+ZUtzXvM0VgU+1/LAPUmGLrMNsvtzlmHY8oTytLBFczdzcXfcIVpzhx+sQWB+gwQ+dCycWpsH",
+	"ZN9h9lsfdlC7HfrbBxsEh1y8FedWKgcKzVPX9yGXGn0E8BZRmqcpXPmKjJniic2ztM0jV6Ls+pz5FuZE",
+	"oALv4SLnoRqKHdQ5M1Id1csDr9CihtsrSNoO4jbjYgdmuZXxqC/FemhfpmLVDilIBVsjdL0LQRO97Zn2",
+	"PETzVmdwJt3Vk+bd9euoed23eR6jxUyx2BbjMkSC1bicCnPLlifkjuV8sgR6ohqiX2xtsnolHhzp1eT7",
+	"P32bf/Mv3//55/xq8dP7t8++uXj59j9fyOOX9CW9XPzpKTv+6d/+/P7F2+l/2nht21WvguzHQJ8Qdys3",
+	"K6eNiCpriR0EoB22fzTvehRvzZ0ZSlZczL54wa/GrnYn9XlY9c8v9u3GxHAP1vab5mWt0PP1ylZKKqWP",
+	"mnLtiahllHVQbq19Lat0Eqz6Wwt5rYK0D7gL0va/dJk6Nkjcmxk+Wj1/NKhiYmrr8L623WbXmAQqJXUN",
+	"bFypDWAy7M7q0CMM/zA0Yh/c5+h+9lgPu/vCzQsh2Twucq6XlwYHbfIeRBWcFXpWfXrhJKA/frgaBLo3",
+	"fLgi6JMh4yUaixIyVIyR6OHBgqXp/q2QC/Hwp8WtOvhJSRFBA4rxEjJYBIZmJmXRT+uoS1h+QM5Tyufq",
+	"xJqph5UNu7Juj/xAvxFxBfNJRLMMv4pymbLoWgwjsFqZb8BsVfNfksgarqI9uFMjCMeIyBDjwkYkwsCV",
+	"vYNrcS3OyqAUMoxSvFvMqTMSvX1zeUWwm/Xxw1u2VNEexNukSlZN6W15AASvrWEKPkjgBsBIMLqjPDWj",
+	"jFURSRBPFLBWmXMjxweHLiqpHnFEhl4z8uODRwdHeyckwtgklB+GRZ4yEcuEDcsIrL2TlS/xgt7bi0aE",
+	"C6UZTcpa3lXUkQugN/LzQW1rsPiVnc3j7Hu2DHq5VmC95wbH1t0QsIdrU6RQ7IBcaEJjrRygMXoImIRR",
+	"lsyw+KbztZwM/m3/1fnbfbOCitNm3Hz+9VdoeD6RmOohNMUAefuiVYabWnPV7nrVAW9pBMKwoELFvnXT",
+	"ue7n+1Qk+wm7Y6nMwOycpVRDvO/Z24sDcrWQ5g9F1IzmzChG1wKrEWCCUuPYDT5Da2joPY/6DLbWS/hk",
+	"wnILTA4ldg23h2I2Bs+/+uo7qSE8VH31FXxBvvrqrDb6V1+dkMh8JXPr0j8hGJpEsPgdYLctfgcd/2y9",
+	"BVuP1cDAcJDhJJfza0FqFHT00GzlITwajSxveaBIwu7IXCYMtPFalKqRGFfKBxt+Y4Z2SjxNQ+SLJKpI",
+	"VKJCtHdAvMjiWM6ZqoqW2ZLdgt0xGL38YSyT5SlBZxG+qh7YrD50HTw+fHyAsIQG++qrr+BrQ53fPn7y",
+	"NfAul43imqX/R+CcKCRTojR0f48MVUanXpt/sxDs9E9SrjS21nlrRCSWA0lG+GtkF/COakZSCBI2J9kS",
+	"3jvEiUiUU81u4HGWRHsQf2Gdz+hWNPeqAlDXUVBLSeREM2HkRAXTROaRm9qARlTECB1XjBsblCxmPGWw",
+	"YFSxlOWkJLpI2DyTYGiFA7PFsugcaN4r42q+MedCcpalrjEkVrcyyy0ryQ9x9+W4eh9cREuWnBDoZr53",
+	"6s4AicdQJwyMFiNKHh8fW9p5aan5q6/IMHII7Uj8ofXNxnImc43Bw1VBWIXEBuWXNRUJzROLQYQJYAvs",
+	"BGQyc2+qkR87T7PMvDPPuJiOiJITV6BgZDZq7sc5pE64Ni8uZQBawwhqtC3EGq6IEvSW3cRUIfSNcmJu",
+	"YyPF3yj+i7kfXR+w48MRmdOP5OjwEG9QKojM6M8FGznpAN9DYj71oY5UEf2FGMF/BCrETfXsiMyoupnL",
+	"nJFfEW3fnl2d/wEmefb85fOr57a7OslyCLDkyIWii8n+K6MXnJDrAfIiu2XkRteDyHbXj+z3EZlwliaE",
+	"Axk5Ut47IK8N+/z7f/mv5PHxN5CNm9qPR+VZv7okscyZd9bH7ojBozXCQAQ1cqxHjVxcy4jEM8qFGvkZ",
+	"pyOQg2z+r5++OMLcUMjQhbXYTJjSFECLhGuSyinikDvLmM5Zeu6O8pLRHPr6mrcMp7DN5iOgxcC5PrHH",
+	"6ql9p/UDBObtn2GpRMIJvsIDxOSMco0n5YxFZtTI4yeHOI2cTBTTIG99VR0lBHSWMp4UBO1d6gRNikbu",
+	"HiF7TOFeNI8/Pjo+9Sz+BkZmqfgmAVbLlKuT7IyNrgcSoBvL5xxKHykyhA4uN3ecLYxQCB9YwnX5YUxF",
+	"+Tcep/kIZ19+Bkjh4Zcj2Y9urFjO51LcmOMFgdXAC5/dg3uoum2MdGt9uMh5De0Z+VbZ/itpeurcufar",
+	"wB62XSoelr/a06pCkRGIpUiXVrqQC6ArH8lJGMdLXC4jv2zUlz2m+QH5YMRxhZRvT9SK6BgljvI05Mtg",
+	"TLcV197mMss501h/q01me+herLqPOant7O2FF7h5Mjg6ODw4xP5KTNCMD04Gjw4ODx6hujcDrSqsB5lf",
+	"pm15BUC2H9iYfM+W5JJpFN6/fnL09Z4RtktRCFjkvoGOYeSGrxyQcxrPsMuX+WzN7CSnua3CLzOrB18k",
+	"gxOzhD9++P4S0lMsOZslHR8eOoHXdqbxpRK3fs9nZuYCkydNp4OTwfNLLD0b53cG7Pv46RZ8WI9uf/5m",
+	"+cej8eHVkTmlW700L5yjIm90VG50/I+Dk8Hkm0dv/vjo2fHHF0ffTb+5K8bf6pfsaPqHV7/869dP2TdX",
+	"hfq2ePuHu3f/+vz9YDQww3y8efH8l3fFt/NHT//w8vWNLtjTJ9++fJ3924en2fnyUvPbP//0/cWHiyf0",
+	"cPDrj79axYRuss8AiEAVWD0rI2oopsFK+QTBFhqqBO/DCyOOCZqC+IdvPdr81jOqqdHT3osyv6emxg9O",
+	"fvhxNLANwQzMIacZcQCkM2sRruOOcqmhJz8MQO//cTT4uK+S231sm3cyMILawH05Z3omzRmaS6P8NmdY",
+	"M25wgmhglrUqwoNhU4ZK8TY1131fkYTsjZry+v+x9+5LbtvYvvCroPSPpRy2LKnbTqyuU+frtO2MM3bi",
+	"+DKemTDVhEhIQpoCNATltuJyVd5h76rzBvtFzpvkSb7CWgAISqTu7UuiXbUn7m5eQFzW+q3bb521z1rA",
+	"Pjk5Qcs0aZMXLJ9lwpoT+ntDYXpsARJ3m96AR3RiVlsuWnGDYr/0hmGt974zhJxlqrU+TW/oXGmL2pnO",
+	"kU2zQ/sTvETXbG5MWJScvkUdaSlWeMA38S0YAwVsqWqLF1SfxTMmt8lqOa07AhLTLOPMv8876aRpPSkt",
+	"J5Xt5+in4hfpPweudBPLdADUYR8yAPMMrFCXYz4xBUt0IqHJtnksPNOAj76flgV/PQc6W6+AiQuwfa7Q",
+	"XVOaDpXLqSI3MrvmYoSKhyip1999KrQRxyY32pI05TBgVfLcTB+3FSZtciHITIAQDxC+LtyZ6Gdq/AGP",
+	"NpmWiWRI44BJ9H63IwCf+HB4Fyw/flq3+DTcItZgQ4bXwjOAf/3qqwA1rWOQQH8AyWYCzD5rMeOSPX10",
+	"8eKHh1cPH/3jf6NRs7RrI2O8W9caQmbDZ+/8cKXf6s1k7Hy9ExA5lLa3PQ56MKW6udKQri6fPnn0w6ur",
+	"l48uXzx6FWmMoM3XhAzm8EwoUM1mwvjiLvFBJYEhfecTkZlG1mTR+aXNhSEgcy4IFaFYEgZU8TgyPqY2",
+	"QVsddrWxyUki4xnytcBSgwdBnyZAPO6FoUCjOyJaVJGmW1lzMDSmWljsoLY0LwjF4qYvzHoHxxKmZYYk",
+	"KFfNXKd8kFE46VjcqnEUoKQyHkCv+itTL2bG+K1M5ivgwLuTm5sbqEg/cd7CZAEfeDWdWkmsTmJZqLxs",
+	"pNdX/548ePuvyeP5vyaP78f//MdZ/M9/dNl3P7yNJ0n679Pvx8mbd51/9x7P4+/eNcq1ko3lmsiGK7jD",
+	"otyNcUCpbvVDOXJlStz3g1HlasMGm38/HnwX8x/5949f//ak+wN/op5M8um/L5/cf8LPZk/59w/abP79",
+	"b8mbJ/qim3//8/vhU342eyI67biXinKZX//0fqdT/nYsySyXBvZteeG282JqKGuAEn5b0bQLjxbME2DW",
+	"k0sp8kxW1TqAdiWRkCfgtYmcS5lW5dTr159tgsS+pYlbTH1Ld/0trwU1coLBvjnrboDdntN5KmnySsqn",
+	"NBsxvO/eJi9zUuCZI1rWN/d6m9xs+LI1VHwEPlG898H6e19J+YyKueUJ+PTQ9v2H4H05/PHzLx9KePfR",
+	"Oyzss/LOVwmWqdzbgDviXhSPVcjXwGkf+zpvn+faqzX7nqIbptQZCqrf5nKWuUoe8Oab33miJEDVj5di",
+	"JzqqQjFB1ak/XwrWCohgNy7121XLAt/91WAeEaVPGQDmG65Ym7yUw/zEEJyGwh+X1oMpG+ZEztyDwB08",
+	"0epUXeOcR2osb67MAxBsVOkcbUxceFOkbeeMTlgO0qEmjaa45O5zOmIv+W8MUmg2uNa2RVuqXpdZrtHb",
+	"OYAD/s44w08i+Bh9LRMJF6M2tvUaZIxeAzWGcoGl/8wYuBaMv8FObUlcFZzUJyaGfUVzL7pe+mX5EpPg",
+	"Zf5U+slUDZ2Y/yYzdmV4Nk/cv6vKxZeT3tN5aQsCmOKKpHzI4nmcMo/etuqbXSnsZqqjWHhb/rvBmMAq",
+	"4Ipcc5HUjcMw1G87CizY2mAMZa8UV8aZXzecXEv+/AovwuZmmw3tEu7A4tC12/sVHanHQAa0yWH4CYa4",
+	"wYWXNsnwcSYnW93wSjY2mMtkBlTmWkxDHxSYTy5UbrgFqibU7uorw6FUzOZmPEwbDWrAhhIM2S3Gk8ud",
+	"RrNmRl+O5c1DlKSQSrcfzsScsp+BGs588BUwyKAbqeBEu5rGeaPfCeDZmUyveGKvKQRTbS65vWagNfSa",
+	"DtMaMsLnwRNN6rz5jb7f/MbKMvvO05Ne51X36+KdQy5M9xc9yqGewBuZXRcDBxuEqsnqwXBlFZfLIMOi",
+	"z4ZV68XSP5PJLGWkS66FvElZolHImMXXjaIRPioyeDV0eHT9+H8udUMMoEcYVxPaCBovmeASANAvi4aG",
+	"7ZRv2igN2Ji+5Vr7D2Y8TRTJs5nW81TlTOX/x9twXIxSdhWPJQciKWwH2eh3cUvFcjJhAoPJZrbsPrsy",
+	"PJcdu7evnBe8GzQcDGIJnEX48apIpSgoEvrgKvfgV4pmwJhjL69FMdlvxHK8ppu69VPod8VwvjzVWF/o",
+	"YK7ZbHMWX6unygYlzd74sL2egVzPCkvpAktM5dCXRe3GxzRpNsHsj2U24EmC7WW/JJvCGQx6Afw59i0C",
+	"77dLhoF3/Dd0ivsv+RDUOMFdcoPf5L5NIi10ImAdToC2VB93PCRcjDBkbbgR0lTegIM6WjxE2FkJIbkd",
+	"fnROopJwjO5GnowvbglFNMriK8XS4VUxsiL2Z6LRVxCljEgTh4hBeUhqgqbpjLiXtc6LIdIYxEp5jBiK",
+	"VbmcsAwgnio9leetNomcYDX+RveLqwEV1/BAPSuTWT6jaTon7J3hejwnKP1cV1y1MNj8Rpoos2qH4iW4",
+	"Uk8gqYIVCRj+zPORkBlLzq1/2P/bWa/XJj8wligsyDWx2FBorDOQb5nzq1cEMKtcc8Xe3NpO8vJlILXt",
+	"l00dfFWOqmXcYJPhflkEC43Ly277TOu2y16716ioAxAzmqLKRF+qtfxJnlEOsU3zRGUiOZCOvIQFHpyc",
+	"LmCBBe3fUDKGAQzhw7XG7TcovL7h9Pvini70/MsfL0nPDe6E3tCMIfmfuc7IHz5I2RVE1kEnrdUtTjVq",
+	"NaGhROIJIxzyDhrGFPhs5KbsbrD6276/zg9o236UO2B73sBHhsS46jXmsruPDG9uRa7WuluLW9wdH4LG",
+	"U8M9tO5ud93HdTNur5M7G+jkSymGKceygKMn82OgDjyUZS2/P/Kod0uWsMca3+Td9zz5gMhEGz4V9I6F",
+	"P3DRVXluAtR//P4/ej7AS08GSOHFczKg8bXVg0U+13I6Cj58Hx03hEfvaiIfSsYZ09GboKAocYM/cikw",
+	"U1PtLP0+dwF0tv6OH2T+WM6ECaVsIAuee1mej7GOB0TBN9vd+sLqwy9VjqArqCxHSFPJYd7aX5yY87/e",
+	"lKmMZNhcHChGKAbntr+xpCFwjdSL5KLs2y1lz7uk+arctT0kxQEcaoeSFgdAQn82WfAlnsnvWH5oxa4P",
+	"2AYeha02fjGUJw+f0xx15dTW0C6YZiZBmmJK6jOWjRiBeluTknr64H5rWbGThcx6JLYlTWFS6UOxnEtv",
+	"0rcm+hW+4iRc2RIXLJ6j5GYMqWvQviHhmEAWCm2+IUUXZL9AOFj/0bhQJhQrS3jGSKxn3POf2B7NdMII",
+	"zESV/Y3+woNhkx0N77IbdQezEKul9c713wTTfgLf/r+q4gX+rqj2xHc7J917Jev7YEM9UJ7NocS1cRwf",
+	"xfZBIdyXZ37+1TDna1M0c1gVh6fpILbr3ZJQWJNmU5Qv5bL8TdvmyYRi2cFLlv27UEuO7l3SLJXJuAoZ",
+	"N6hQYO7Jd4+cSW2W6b0LyPHkQ9SCvGRPWUKTex8/Y6JxKJSXy6OheQDVUVCLuiYh54Wb1GNiTl1ijopl",
+	"Brk2+I+NE238jeiyWjDDum7oeHlismk3VarP4ZmQRXLA5AHgXcSt4MIvRYwb56LfDRpvaTpj0H2vCHXr",
+	"cXhRhM2i8hVJB6cn3c6rzoN+956BHfCkTE1XP2lC310VAyxP6iYue3cr/AvTJLqQXTsbTHi+bpCbxayX",
+	"bjt0FNqe7fXRaLdlPvdY9F/C1MTgtS/576hiiT5GKLvQCgcyQCuj4i8McQImvKK4WdLXd7QBl3LhhXS1",
+	"WpxbhTw3d56jnYgJsgJU9nLglZQdMq5SKdJGTESaTu2Ts86DUESeCBMyv4KrsFgK7sSCkMXhQWcj7yUQ",
+	"9JxBrWtlJNsQIg8KqlsyZhnr6zGQSMgrfMFVERTH8pgfhadepiyzRPBlvoE+MTIL2ABGlAskXVhw8ROu",
+	"QqG/j3z1VWaos7/6CpfG8hO6NWqCLe3eHSEZj3MI/C/SbYGVDiuCN0HlUa/TibBDY84nDIlIHtF4bB4M",
+	"TOSK0CL+b1v8LYYjeK5IBHonIgmbQr9HJCMLhb33jgIahT6JSnlREbguzTMjkwoQkSY1jUZa5yQC5pZp",
+	"cUsoKBFSnCA5J9B06SckXOVcxHnxmHMS5exdHhH/enzuOYkMhVgEdBNAXAKS/RzIN7gY1QzNFX7ZLzNV",
+	"/UpONNaUBZptBdAFDIYLrVqwlryrD9W9NnkENZORtbaj4oGuYs9sQKD/sAkPeqCOF7W0NKbODRbCjvsm",
+	"k2JE1JhOEYUCbQbsSY1coRm/MvQcsP4vY6mnp4/tCt2IONT3GadyhJlsHndBF5bJanlXfqZmEyKHoaBp",
+	"WpzHOwRvV3j83StgjK5EUki7C6HST6EYMvMRioVNFCxvEj0XZvXdK7QIVvAJQyC1hnGcgxxwm8Fegxk8",
+	"kEdfmi74NWyU6FyfDbtX8D6YcngscFtMM6ktYSRmgRdPpQID1ZL1qZimxbbpFJTxUFTnj7L7x+//dQ92",
+	"XyhK229MYbrMBm21yWvhJFchBfX47EfASj/x/HB5RoWiMQ60dLjvKL1D/bREPxvJpa1GyEsBWY3Tmd6Z",
+	"TWNsefEGgpioKG/F7o5QGmo68RvnoGOtqLKYUIAu46pPm6OzGp5XgvJg6dJecenPgDuYgQyPGUsGNL5u",
+	"/FJx12lxFzrslq44K644+/DLHtj1Jcz97ZTjbWTg9Daey9Mqq2jF/JhrO+2v7/mT9bkYTvd2N5xO4ZM8",
+	"2wl+/Eim0+57rc4ljNrKY5IS7Mayhac01kK6jJOwHgu+P1nwHh8openP5lo+5jN9joYoCl9Ci62/aJ3t",
+	"b4yiWNjYHN3OU1x2qNb6jf2kBntDmzyzzEpgUIG7t+lo53yHbwv8vFTbpMU8IWbyjRYq5sDVmCqmb1AL",
+	"BErkj9//u+hEZZs0uSeiQzcIBVUIq33PYtkrrEUTtLUpuYW9gFYFximlW3gA5yNE4taJX7ciR9/UZ5IG",
+	"cZvyYG1SxEF9U8EW99gXO7/WprIoN4Tst+ZIey2Aiob6nJBtcoFUcVBVDhxyIHAWY0q2Z6CQuUtsNEw1",
+	"D5azsszX7J8n8aNh+vvU2Vnmg47x/oOAsj1yPL9AWfgC9w72j1vQsfsLQis4domdG+rZDQLllqR2Hy4K",
+	"glQUoTgIF0XBm2toKEJxKB6KSzMtx1D3/hwUKqdZ7lgovJ82Do/bdb5lDgpc9DX8E94xwCh9JkcZnZje",
+	"/BWDMBcsRum9lh3d3jdreqiuSBvA8UBlBTZfgFGB0KgbEbK7bpE14Doe/7moJ+xSwpaEoNeW3BPFXj4o",
+	"+8TSuLagn/CG9KURUACNylXJpbnMQ2E9u+gt/KbzqQgomEjKRaf3T3r3y0WnNOYpz2kuM1t2uubNvwTF",
+	"0dSndI0HdjNWhAoCiwnLqe0mFUuVX8VM455Gv3F5edLtnPWKLsaNl1NIkNbfSJ46igby3Eo9bINrBZyW",
+	"dqMTj8qhmiWCAZG2pZLo9jYljrCKo3DudnqvOg8qUo2rKmhLw2ITRkEBbUoacf9V55v+6Z6kEb1yug5S",
+	"eCxQ3SPfX/bkV8mf/Xox/4F3bp697Nw8+8dPN88eSvz/x5I/vfx+Ctc8fHTv2W8/dR3V34ft1N36lB8j",
+	"jo7kE7eUvxM7rGl3qkWfB8jUsQ9fTzhhkQQXPr7HSLijO2iaDA6/3VLRZQkLGYNQuAwP6HukWI7AxDLS",
+	"nhMOBgNRDMKtUjkihXzM5j6bQpu8xuSCUHh0Chn7lcXaAgBYXEOuQHblVsDp/6Qx25Ua76PonpNO90GH",
+	"3ku6JzR+cP/k66/PBieDOGYng9NOr/PgAf2mc+/rxsdWJhWa4xbUwpYi9NMwLJhduoZdoWCjOzIrHJkV",
+	"/kLMCmbn76dV6wkVnF5d4VTbnkgBb+wTnkPb8emU0cx0G8NMPq3JRixXAYkKK8VSHxVWCpIeGbIi5OTf",
+	"hZehQkPiO3bVkB+DlWG1XCy7Do9sDEc2hltgY7BQeomIYQcRVE/C4EH7tbkKZkCryBcuC8fm5sQLOwqC",
+	"j0a6sAYk7QeOjmQLn0uWwSF0fU06gW9Ab7XHLWHzQbgV+raROlIo4KGcCeS6TwISiVmaRkhoANUj+mdo",
+	"D4o3LCn3Ff0Qq0kbTPrzQCbzUDgGB1JJ4LBAluiPeYkk0f8jts306B+sS6Ka+qGeneEg+GRXZoYFG/XM",
+	"sz9pnPO3bFsX3U5UDb4hjS7r2xvYRyVmWC3SLSnDUbQfCRn+aoQMB1GD9TwMG5u8u2eyLevMQ2SxWTWy",
+	"UwLbfqrk4ySvrRaJLnHtKBOPSWt7Ja0dQr6sSFZbFjC9u5TfNf1/746YAM7n+g6iP83YzHjSzMVQzjgE",
+	"0QgBFdtNGFLooalvQCbQtkGRpmIx1ikGJGVKSaFM38xBxtnQZPeTIRc0Jf+Z8d/gIeCco2SaUi5OHolR",
+	"ytWYTDM5meakGaED8cp0S9bXXuHfolYoZBYU3ekjA8+eYB3zbKoVKksIzg6Z0JxlnKamh7goKhInoah8",
+	"z5CnTEWmWha/8Y5yH6a/pajA1OA7yeiNcC2lQzGRKicZS9lbKnISj2fiWqErETuquiLPzBTngwNTX0Z4",
+	"Dp3G4WEtrytrHgopYmaS2RB89vWDZiyJzPRGv8rBkyQ6J1OZpsh8s2Iv3H0Pl3+IbJ/XUyhFVXAIFZmJ",
+	"nKeuIFS/pAnd7qKMqVmat/FxT5KoRbB2Vh9Yc5Ht2NieaIgxco1FzQZytclokERJRod5BJonsdHOmKYp",
+	"y7AEH0tg+yQy280rUb4fEJoTmO9epxWQKKViNNOvJM0nL38k908fnHTPiWuICstjr7HV1GbLGd5815RS",
+	"Pw72eUSa8i3LMugf4J0QpAFqtUPxvRwoks2K+l+w4u4o8qsc4CL1MTyrZtlb/pZhdn9OsxyWztyJxS2g",
+	"yeDDf3AECxdPCHTUjllV//Cl+Ow5AUPF+K9omiIngcqxXiahPJ3rZ/5nJnNKmhSvydhwpkyzMxwKVVLY",
+	"R5ki45YGBf6BgxnF1SIJh4pqcwItQDirLoXBKbyEj/lkAWPQ4/qsPebmh0KI1wmGour2fdGE5r3rc/4D",
+	"uzkZ84wRRYcMcTVusOW/FeT8Wp0kZvcoRp4/fKwCFIzE7taAdDsnTnIUorRdBHexkJqpVdFqrSH0tzw3",
+	"Y1rzxWbo1Z9sh9boN6AhjTmfjf59/6O/nfE0sXoEugJYQQC7Swy5YMmJmtLYzYvegjc0Y2M5UxCMGQ7b",
+	"5H5JAtPSFADC2hTx6Xd/55TcVs1Ie9s5NEDC4m5fUxKMghLqn2FqPCWMQr5Nnmupvk6or34TqZf0qFII",
+	"dGEzIj/Qu1Fgt9sFqd/2UwNwgI2dV+Anc381BtcilCs7C7dS6FuOsFcO4Y6yM/T6xdPPqHnqsWz4Lxqs",
+	"N8cHfRdGh7pimCfEbBMxqjAwJqrKhb+gj5frYfg668IiylVx+0st/1Plk/AgeLijfJn3qwZU1umgcq7x",
+	"rAW7Gm5mMwEtmAyi0zJiwGI5YYpEMbxCo9GACOmBTpvY06TQ1p5lhKZauM3dm8WIJJmcAptMKFDmtQIH",
+	"shxkAryEzIOwHUgu5bV+xYi/ZcLkBFwI8uzyue2mqz9GAyX8fEqq7I6vInzyDeW5ZaXhOaJIcNtYapc2",
+	"sUUMFnvdUVDeDPOmTZK3HHroQEG0CUpyD5GRC3io/f4hF1yNfZ/OHuizMjsQvntR8Df2yYGHO9xal4HM",
+	"pfu1B1xiW9ZQn+wOVguUmDh97N5gLROz5Cw7d+xBN7TYXNV7RV9R7A0tBuyU1wznnh7OQeADDM5+xO5j",
+	"bts88tohd0v5gsXK7IHNvpeDFbAgKL7rT1e2vrXS/SITzmD5nAZbUAD7KbRaiVOp2GryQJCYBmAfuMLK",
+	"AyTNCJsEgkQs/naFt0StvlNaQaGyglCUvCqAsZe8KoamT59KwW4IuEjMNC04XHLgDltwuGDx58143ipU",
+	"BdlWU4QCVIW2O7TEADeRdQcYh0JJbNhI+UqdEYoqOucatoxbUBh25hcUhvv1dgpjtRTvnu0oxcvOMtTR",
+	"4CuDfdAmL7RJxk1Skm8SWkgWZ6ucAG2cRyhf1VOCew4cAGr1EG/QNw3FZR+2VAhuisEFgQ7+0iIYp//+",
+	"KntJmuDbACySiUxYSphIppKLvKAD1TJtjV7u9c86B9PLOKZzoLUpHd5tNa2ZyltTs0dKmM8oWevgerJa",
+	"ytYoyQUn7fJ2MSEIkkHcAkEzpk+vsBuhi53zmq0/VVC8O6X5uKjdxRO53ON7wyJt/yQgw3u1pfveysoP",
+	"dzM25KIqTl+VKwmrlkvC3uVMJBDcUld//P4/Uav86Wvlb8WnO/G969fj8lti++rw4MUU+X81FlF5Novz",
+	"WWaJidg7oOgd2e+EOFg5qDc0RJehaEY4cQY1aYwUNi6ShFBiYohECsIgQ0vEcwIOm2SWMRU2AnNpfiPJ",
+	"RGaMTDMa5zwGPmL+22/+NdY9rGbZWzYPG22Cn3ACfGCDOUmY4iPRxy8y0UsXUuRZKFjKsJ1asxTwa2Gr",
+	"6CTBhsc5lPglzpeBU6DvSLm41tdASTz4E1KqcmIeWxhi4OWAOQTv60QmfMhZQoCsAhRmm7yci3icSSFn",
+	"6tx7zx0VCpeOrMhgBjmDFl9hhiOyrmKszQCxtlvBNoVJiVaEm5bMe0sU67kBpCGXwF/29b4YMPxmSCcJ",
+	"9G/GEqIAaqznTw4Jx8YaeK1jHJEZZqC0yWV1CAudHuUQVhV6xG3m3Fk75yTarasPweI2XQheZEzFM+Zt",
+	"WYhy9xbCFiZgsd3pfAFfs1WoorNt2eTmKNAejQt9Chr9Ux/owO9I100THKlT4k6TnoRTpCbmeOhyWX2K",
+	"iiPiJAw4LTBxVwtO7yl2KDvOK2DhCgj0Rh9O/VY48Ecvw9G1vxrrbTBSAzZkVuQ4HSzrSG/mAwUEFuTn",
+	"BuEAI+buvsd/IEgqZR6tA0p4I7mBqnbIHNLCIWPIKN6MWMqqUJP+9baoyY5xZ9T0CAXaatj0AoduteoJ",
+	"LoKGxfBxcgjqzXy2hkZ2uq7wd1ELs63klMeBSboKhfeOgFyzOQFLFkVrro9cDkpf62/Ms5JpKm9Ml0fD",
+	"KE9TElnVFoWiGTZesGQWA6Y79R6KiOoVPlXNpix7y5XMVACJHrYHV9g4B0EvZznodUrilGY8n4diSpVq",
+	"tclLOmQadsVSIPrgUqA9jl96RwFphjJfWSRLGQ2QalSVMXRChSKXs3iskdHFMroxqqaN6bhRkScGAEQk",
+	"APlgASBGYy4PhZ/jSu2i2OYKh0BI3reaoYZiBcohm4Acu2GewpMPBHSe0WsN3yy+pinOYSxFnLGcEetQ",
+	"2wLGvHAj9UDM3qAFVrHCWvFHTtPrEwp5fxZe6P13XTBDMcOgl/IhZPhes/lz2Ptacj6W2TWerHisV6YR",
+	"NP42TzI6S3mst/+1/s23Gb1meNVYZgLIceDEXJhjqJGES2fBJZQZ0JaYpKFXkIbGTtSYD3N/zPoaffob",
+	"fRiKHiPhQk0RXen5d5JsrSDcYbESs69qvEPFSToioyMy+pyR0ahIlzCSHWXHnhhpSfxugJOcK+Hue/vP",
+	"HbASZFG7dMASTPqPyqtgkv71tjCpGODOQOkn+4jNkJLWhNgG6AR7/pS/9I4iOXuHabMmE9El3dIJAx3F",
+	"pjk6mhyasndHrWA9GiLN0GnAMc0SlhkQBI4HrnKtW6Spu8ylJHIAHSmqQBCjGctsyXirTX6E+FopezwU",
+	"swLOGD2AHS6WPlTldL7UTIc0LfCxj7XIx7RAtdDHbRaNlVD7FRkcWpLrqdd/A5cVNEYltv+SWYui8deB",
+	"gZG3vAeHRnYDHggcARVG/S745JiocMX8VJQZ6FXImag6KucmB95sOs+fuNS2CSbZZP/+rMeUZSzOrTgA",
+	"3inZhf4y73I9Uwy9NlD8vACRPgTe/YZcER/QKx7wgg1nDIPPDretuPO0uPMlHwl72w1j1ylk1kOl1y+B",
+	"L9U2EIvmkW/GPB6TeMzia9OYUE5YNYo0jSE0lvs/O6Eut2VX4C532o/Q6wi9vhDoVVLlh8Jennxfi76A",
+	"Ktc0jih+0PArYTRJN43oFbcaZ5W9uxTko2pUhcP0r7fFYf5Yd0ZiF8VDVmKx5zM1Zsr0HDF33FHFN2pF",
+	"CHlHRDGW3FEkwk++slfYei8tpqJkxi7yKBS2/WVKkSOaonaJZ1mm59E9XasIo3mGs3yWQWZSacYNxqKh",
+	"cDdht0QTULNL0CbfynyM8ToNVc69YsbEf6LLeiWA8Qpo5dfnFZ+PIh+iORop+WlP0Uyx7AofHZEpyyYc",
+	"KnO8rKd1qbI49mKtHtqNuW2N1MNs/mIm9mPkgMXz2CFPOx5Z5saazX7CI/1pyum1j0d8UcxmnUZd2F+Q",
+	"dg2Jd2boRy171LIfIc3nEeqOOtFbbnhiVdmGGhMFiydOqlqeuGeW1KYWiLV9Th6JHJr72hbSVnouNCjB",
+	"RNfBnPCkFTi7O52TIbQ8KBLsaaythlBoUUqaEXIX/4wn5JdI29XRlGWgWfWzbPGzyxWMyA0XibwJhbvZ",
+	"/e2Xn4eZnOinVPwpl79EfT33Lx5fktPT0we2YwDwOoUi+te//vWvk2fPTh4+jAjwhnBBXr+6PMd225Ag",
+	"w0WczhR/ywIzLntdlMsI/4pVxDRHJqZQJHTeapPndGRJmaOUT7jfiPleJyAT+o707nXwcyM5HCqWQyts",
+	"mdM0smm5EDIJxYTmMcZNRJ7N2wT6f8O/vbxisF/RSvckKzz/4vkTiAHxXF/FklDk40zORuPAdIDOhjRm",
+	"GuJMObRpjqf6PyrmE6zPUXOVs0nUCtyKSkGarD1qo4psD6gwfw0F+srxUlSudzFr5i1nN8q5KGytDU8c",
+	"JRfstSt9WUSahrkECD0hmUS16prw6dueylFjTUYbZE4zs71tfxCzLe0WNOBumsrE0dJXdZcob+ON+4e8",
+	"VizTaC1oqHwO8HEos0ldWw47VlfYUdOVA9ZocTeXUarjgz7d6vsWT1pd45azTrlvS2epocY+X1zR9QOS",
+	"jaRY/Outz0Iub3MOntF3pjRXVYuLumYnIGKqGxrd60CLYj6ZTRr93j0cJP5UtNfhImcjllU1YrH6IJdE",
+	"XfMpaU7piAtLKKLlVu2o8M/Vw/JH1e3A/3kj61SM7IAtVmLzbVZ2NYIGiM8nazs2v9OXDoHW/X2Rsz2g",
+	"QiDWw81Y+mPBKLec/6634qvuWb9zr9954FpO01my2qS8ZnMY6jWb1184LzykcPHXg058Nuyws8F9ehZ3",
+	"hw9oF5pSofRv9BuTeNqwoc71M/Gbu/YVrpSezIZp6/EMJsG483BzwkY0OwLWV2u6rZpPGzGvVevqPh2I",
+	"WYwsOXbruA1CJJqU0aEPZQFebgZi65p1IET1QWs8pvld/PuJowCqBbGvwIGbIow1xcnQy8NwmRiGDRVo",
+	"LGd+B33hAmQJ8siwc2Yg03zKAqL4byww5D4A0tAHzmjCxUgVtcXmBXe03Mxpqtrkwv4OUmeRA8gw3eBQ",
+	"A6IwdVJPCmSuQIWW3tTJRrVYiJUWa7HOIckV31yUjTlyFzllYiW1ix7NS5j3Z27aNygdsK9sRoqZ5HiN",
+	"xc1c24KCsnpew3VS0+fLkaXs6kjDr3tpnvPwEKoGNsgl0ouefh0UqmfxD5uURE0GLEmgkUgqY5qejKka",
+	"n7zt3j395gxq1lJm9a0a05NyFrNqT5OhYdkwlV6NS3MFwSsaQeNv9DeaJfpfj8CqAE8XNOJ5AUnQ+jSD",
+	"ZlJZvFo3XnMBmgNeOnHGf780YfhXY+bXfnwPyqLGtHfvfqPfeDD85n7S+ab7zTdn8dfJ/XsPaG/IKO3E",
+	"9+7RpNO9R08Hw7Nhd9AbdAbf9Hpx0r2X3I+79wadYadDO9/oZ/Hf2LfzXC/p2Te9bvcUg0GXY6p38em9",
+	"bq+jV15PqFmh7nZcPNttOHuc6vpOvSqJERARx9qtz6VVFfWWZpGYbr9ISJ1KVAsyeK1yvGsOWD1L4DMI",
+	"4qoZeNQXthr42dk7iIuzxKg8U45iJJLpp4GRWIjs91H96AeQSP+vK30OLB9b8ZqU5tr+R43QJq/hv/he",
+	"JxqgdS48dE5oloEjBrQkJHZmE/A4QQ2QHUUzcjf3CQDQqHUO9UMpM9EdZPALxQ3Tn2i+hQzmhAosmLYS",
+	"twhrOAY4G9/QmKKp6DxAczwU0dNHFy9+eHj16Nm3jx4+fPLDdy+vXr94Gtn6hhZW/p64GTVTd+LeXxo4",
+	"tORtGQrwCKfoyvQCtAsckVzKFPQ5tC6xfgFmpvRc/7KqyhsXaasy7zpiugJayCwUMMcVGGMDAjnz7WXJ",
+	"2NiffPwW5fZzc7xupXxnASbgWdpEAX8sOLCFoi9SWOpGRLB9sDnzzecPHwfk9GtzUFvnvuAw6LmLBxrK",
+	"j+yFbfJaueueAMhfRZ6GSdA1rIBtH6A4S9Y8+3JhdcyvH+8KHCqgyY57sr70yVpEhvnszxcBOwa09sY+",
+	"5b1Uj4CM5Dsw8LFw5SDYB1VOPfSxaEPrcZAkTcyNpFl+dyizyYm22PoIYqLAyystuFJbyOFhJmGoFeDF",
+	"k+WafsydyOdTIP+w/gRHL0yMUsAKHMjdpBPWJyADH/54GYTi4Y+X/wzI8x++C8j3zx99F5DvnjwGyfeG",
+	"DZ5jPkQcs2mOgMwvsbFZnfqZUHA5pqbiFr6Zq3PrJdEoodchz761+RXd0zb5waRgFAy/XBDGASPFFLI6",
+	"EaFAaitXBV7UaOqaTXPbFB7pdLnQ80VFMpCmjz91sdCAXD5/jR6MCZvIbE7AbahAG+DFUzmdpiwLiIrB",
+	"34olRphhMoF/YoKsltl6GOTHyxcwhyZzloqc38gsgd/9k+i1NrfMxG982grINWNTm2doiYPvKM+943rP",
+	"hSKHpjKZvFEBiWc54SKXRhGBD3IgZzn5ptP54/f/6vY6HQ0EYW4ytehjEoxmTMMy856gBLKh5oumaSnO",
+	"YRh+gU0aEHFUIIZIrwRG2GgaCjGDrjVyaNfQKssLg4n1MITENWxSMkipuMYJbRUbSNG5nhglzyFRh+o/",
+	"JwFhIs7m0xzr28dS5fqJ+rEmPmMhd4ZfRqbQ1JxQXFzSzPkEVz6wyx6QXtDpdHBtW0Exgmgm9FP0rIOK",
+	"juyYbsbzNnkzZj5SJymNr4HzyGxAQvEICo11A0LJvc6pCZ7y/BzMDMOmavYwNMBLZQ5Z2ooMZmpubgtF",
+	"VFxzpf8QEaquFWbta7ykxjLL0znSXevvLDEsS/S5UcNVYNxkeiMgUZPN0wUmm9Y5zJmG8rkkNEm84wuV",
+	"1jQvnlFwZ+OxbrXJJcWEW2tcRGgm3Gh8F2gBBo9bbWEkkoFnU4+nIC0kakynzKVvgYmh3wRGRnsvumsg",
+	"R9Ti0HhYt6MKwG9ZsiRukZG6QnVsnsy0oHRRbx2sg+6f36Z4bfsD1BoXi/bEIe0EkHPGvgUSE9SnrlID",
+	"T4p9lUfu/SXbEAUgqPYL3Q6t85GI+WjhfCwLB4VKge4nhR7Zw8IxRsm2Bg7InEusV64LeL5kNIvHJhUM",
+	"+5W64itT6wweTsDtJ1woBlQrbxlRswHmp5iMP54BLgpCAQFRxPICWIrfGF0fQQgu0qAEATEiJ3hN2+W7",
+	"mVQPwEW9DmlO6LtQ3Ou0zk3NHokEe5c/pyP2Sl4zEQE/spahLh/MSFtICKvS9EMukkt/drbuvgqz9hME",
+	"FD8Eay9/CokMG1zoPuofvcYB81YsqQ/sv7W0Pqsu6L3TW3aD4ONCLlBB4YDwtejqAH0wcggo2HR/yBOd",
+	"SJGP2zazJR6vIYMzMMN11rDtk4gpoICswPXJKfpRpgFi+evuv+p80z+1X2eq4xr93nLeypbUQ7AD60J5",
+	"RWqKS+XEM3lMTjl8fO4xF0lZ8pX6dPm/30xsazFT2aULH/KhrvAGG/BD5Y0VpaXtrPdD94/f/+teBypQ",
+	"uYgtJ7DLvkZJHpSaKbn+PM2bsSQ0lYKZ7ll0se9fQCZ0bpnjOGaPQlI44XkL+wHq1xmyFGd2AUEXaULX",
+	"FmVp6zxnAHDJgBDICc8XxfUiL/BaMnmYJu8UfbL2QT5x2qFk7OEE6GrRuIu4wg16OGNz6wHUtiM36b+I",
+	"KHZt0xjcTkOZVXe76z57a+VofHyODPqw7wtm4NiIw320F56lVfqrxta4+x4uWNMB5qUc5if4R9v4kHLR",
+	"B9uA0bdMEa0+USmNmKE1i6kgQpJUihHLgDAUtBJL2qHwKqFcQ5MJTQwRLc8hQHHNpnm76OEOLm8bo4Gs",
+	"BOjDLgWzzPfdXqWaQg8kcJa6sSOjvtav0Dlvgcm0sggFv38vFba+S+7Z8uQ/NIyyjWOT7i+5vywu48Kx",
+	"J00lh3lrz9Nvju1K9FrpULCtSoGvBcbj4lWOU0SQSGvaqNpgr+8AYY/IYShuP6I1/HnYsOUxORu2uwsE",
+	"rEVgeyGvD8c01c+rxcAhgMSI5Wus4LXM+SBHODDmjwUUBUD8RP90Es46ndN4NuMJ/IstkemPt+8jYADM",
+	"7lz6cL9l19AKupJLP+UQ0/7+5Y8/kGcsGzHyXF9rqbAtqgC3KvHuJs1IzNI0QmYxpY1yzC0wqwaFIM1M",
+	"2yEx5MLKlJ0XYaUMmnVTYExD4dWqxUShWARF5BCYyDDCt9pkNWxzD0LWV5k73u/KAG5CbwNN7egRWCnO",
+	"SVOL5dZO5jdsEji1/gigV8IJbLb/tY/W671bo/W6N0v+Cb0b9/mSj8oCsoEWM+rzqM0Oha6PXoCPoLlf",
+	"w649rPLGk7CXF8DQbW3TIwdFfi6t17nQ+5+dcq/ukwPDdvFN0+Z8qJcGTbQ6137L6n7suDlThsqC5DIU",
+	"+LQJs3l5xXWwhIo08W9Ka3zyq4Su8TnLyIjlmAgmWwGZiYRBil0oDCmXIQbxuI8s4ZW22oz6FQmZSuyy",
+	"0XffUTSni1IZX7MkAhpTjl1xgSLDMm0pvzGOSUkEelT94EyOMqYAkFCCT/KeDR0IH0D2jfk2CxRMM5nS",
+	"YK4Zm2J+m/dBM2FxA7kAB5PKQ2Hqe4GJRCF8iXAmIyyjZQlLzv0gtX2HJTGbzgYptIk7JzNxrTFNKGRG",
+	"sKzfWz3zR7tOjopsE84ww45SCocEXqxmzKeuYQq60KTr9FiCYBM6L6I4oWiaqI8ho8F8UY/NbcqyE/zo",
+	"4j0aOVY6svC5+0Cvw9OUnZ1073k0ZQEQDYAgXGM+//JhOyo9+ODbbMpjtvuFcXYCDQJ1P/QCJ9I2EIgH",
+	"j1N97DmH2S6shjVNe/IyqVvCk2MByxFbbY+tcMPVY6vtedhoITu2IWEzgf6dErq2TOUCrrZQREMuEtuo",
+	"DzK7WwHZOscL6byJNa1DEZn2yKh3czqKDAWcIoJmmbwxtQjQEHlVchjxcsNCUZ8cZoIebi5cHxkYaMGV",
+	"sUX62GeaOVbNkWW/m5s2fTj/dRxMhoZoO6P+Jd70Yc0IYpplc6yX4YrkdFQ3iJyO6liz7p+VWbOWSLMO",
+	"yfskhMypxfZCzGhKfnz5twui6JDlc5KxYcbUmGWw24rUDJXT4bDIYVunbM1Hw5NfuEdqxbqd898xSDl4",
+	"6gkqHLJ+oBpTLarWprvtneK2TXYb7pBjetutprctJ7btndJmnrJJThubTHNnFHNBIuhmHrkO+17KmiEE",
+	"aJOXLM+5GCkr/8EeplDiBOVlscRuol93AiIkiVmW86E+2ljq3TFtzNrkIkm8zrW23CIUtvdrUG5RWbTo",
+	"cCpAgUEmrO134ES2T5rDVpJzP+IYxUgLNeg4pUDepa73iBN0XpaZ60710soZZZYOhlKsy4/CNNuHt6H/",
+	"xfvzP2jKE57Pn0mRj1Wj3+3piYHVfhmDJPqmo/caNui61/lQIeHc+LaxLtCE/YQJbmtz2xBJHZPbjslt",
+	"f8nktp1114qENqu9lu2su9bPcnfCam2up2DoFP5N5fLSXCjXZF7rf1+z+R2FPa+vmbiDVMKtMk12YErP",
+	"bZW7SX9zEtMqS3hgpO2Xq8n8yrMZjaHWJi/jMUtmKUtCQf1Qa8YKzx+8yjwxUvYGV2bLM6KNtSwHX/GF",
+	"mJNMmgLwZdrAOirAZ3PfRN5Wyx3SDvKn4VZsoeJDnT30y0fparAeaBd78Y7yJ+IIuG+J721S2m97OYzg",
+	"FG1J2W+lWJxK09OmEp0/nOHmg3QUg8xRtMCNZedPn1CH2WM5nVchdq/nHKScFMgy0Pa+CoiFha6WH7JU",
+	"PGz+x+//TRwqD4WF5YHfNk/fWjR/D4DuAnkp2A3hiWqTl2OaWV8PEANMuWmwFwoYPMf8moSEDcwk0j9h",
+	"JhFp6itaYYPMRMqUIpH+G8SGIOyGstBMlyflYyqIYlBvI8iAEZjDZEXOzEZGgn7IjjaCja0En6QiZgvX",
+	"x4L1AHvg+Vgywd8V1sbWOTOw9z8vLC+n8yOCPxbTHyF/DeRPoQnp3ogfTv6WgP+9lVtblq/AXSvqV5q2",
+	"S77D3S2vpiUUy0UtgdEc2laYAlOUzXVok0fvOHbV9DR/UCRSYDZo4U5RrvqFUEXGXOUym2v9NpmmnIqY",
+	"uZQP01w2p3FuCBTxy+6oUMBkl/JEZpbxNWMT+ZYlSLJKczJlcorEqZiIQjH3wSSkJFJr41BkLGb8LQMf",
+	"2qZFOfX5pxLBvE2DXVdwc6y1Odba7F5rU1Nlc4D6msKVXulseDxLU5KwnPLUdSkoQfYRyxcBO2aQ+yAc",
+	"TVoDxk02dkAUoOUCnAfOyw3cn4Er4WnSVMmikKdV9C/w8XvhVidcVPdJcN52e4GWk0rpW6wFwTNs0o5C",
+	"DfjdAmgh+hsrXVS2C0yH4hbS4JnRecYCGbD8hjFRWBZIegYpZtB+yw8DazyPkWwowm6TC2LEOaRVjaBm",
+	"woXbXCL+ghtoQprQDcxkr4FPRYv5ocy0mLOOF0/CoggOhfmaO3pU0PM4IsOUjkzb6TETJGXDnMhZjkYJ",
+	"8lF7KXR1/Mmutmrvsqp9ggcbl1DtZkdsFz51y7iKAeSjRTXwSCKNy/pZmqkNvrL3DlRXZZjYnV/kwo6L",
+	"Nt/2mMAPcCCXZROmXEnTHttkeWICCLTBbmMPoufmA3+GhTK+Tcu48bd5ktFZymP9w7cL/cJ/sb2DLmYJ",
+	"ZwIE5hsXb8etLTPws/AcMoSfZ+wE3k24UFP8IP1nOeWxv1O8v34wu42lrHYOTwdF0woUWAAnRmapBmAt",
+	"N97Q9JrQTOvMonW5+Vw9Q8DWAFOgRUCc0fganJB28Fj8xOJrIPc3+cYcJ7tTNDDX7/ylIp0Zv8ewwNVz",
+	"9fXouvn6ELxfPyVncTElWjx7E1IaeLc8cLeznmz0Ar6uWfu9pBiGPlgp27Jf/bdL23azNvU/ahhNkXdj",
+	"ea1c+3gmNPydy5mdYLcLUmgUHzRuGB+N80a/++FQi/rELSUoThgd3+gJ5W8wjzMzpL8hyaBHmT6XhW6F",
+	"aR5mcvJow5WF05TLR5tvhA+/rIn4bsfj9PWWPqV6x85ewdlj/evnVf+6M7yvq3n10mQ2LIXBqtdM+VWv",
+	"mVpf9Zqp7QtjrMN258oYfMDOda/NF48vydenD+67Mhjre6iwYHI6Mn4OF0poun9BMaQtlRnYoplzUq6b",
+	"jYrnmSZokX1Cuxa1Ra0tfRWW0rjSWeH5jUydRqCfokEfVLfon6voRNbVv37a0tcVgjkAWbx1Rs5ONa++",
+	"SaIXvjbOYHIsfVBfhuVf3/uw44A/QWnr2qrWo5I6lrV+sWWtO+vkFaWsG4UD7vpB9i2KWUtlrEaRf4ba",
+	"emUhq+fc8j7LlHaY1mZFYSq4+NDfjy7JwSy9tqWNofDaj4EKlNpwmjp/Vcu0OMN4BBS5LsQdoHOFV+sa",
+	"iooYw4jlfslpLmWwQK9uyl+xAMUlOIXiBTvBdyHdIj4Ud48ej1SM4L+10T6cgbfTjObcH5Z19IUC6lS9",
+	"wZgaVcazmiLVb7GC1D5MowF1zadTl7uAXRVMg7YAZg/Gie3zBbsppTlZ/2fF4MiYpaY5hK3R+cHdzUx0",
+	"ZwIij1AiZM5j1iavFwpahf4j5IQAWsniMX/r+0ErC17h5oqK182TIvyy01fyOxjMZ1F52umWqiBxmrTI",
+	"GmXTQ5ae4id/1NrTrl972u0GW+V5bDpPm7wXLkYn9upJDRpm36PD1RykRr/zYfPphoneo+rUO6LHAtQj",
+	"Ctq/ADWXRvgeoAjVCc6t8wqr0dFdU/V9xEgSXAFAhIFICL/yKs8o1/DCpWkX+Vn9UGRlAAK3L9JelPg0",
+	"wNcg5Ik0zBemwxdcwkymiJ//jUCo1+mQJl0AC/isXqfbOiexFBbcIVyb0Gv9QBrn0D6X+c9sOzylgK7V",
+	"5a6fF+DKxTjVoohsYjQqFF7+OZRyFSktplcdcQQjAqjIF4Y/gbg4tMM3AVoaCoQt0HgXO38xQXiOAVgV",
+	"4M/uvfDUJSxjpjqAZvSW6wNWBoK3HuWH4zvfhN1jV6zzWrHsM0A6pyfd+yUNblbau6DTe9V5sGWEcpvm",
+	"unj89HwcHAZtm39f63jRu2IRb5sNdV46pCUjp7AH9Gxs3bfLoiVvNXonvU4pXrwNdsNrf/CKlF23rpfQ",
+	"NKsoWl5Cekv7hOOWHq1+JVIBuZAbBsYvbmiWGBYUKx2exzn8vHb7uaC3O+5b7Em80szAS5rRMXnK2LZb",
+	"ddVOKQuzI1I8IsWDIEULQg6AFY3i2QcpFpkk7/8KYbBq0Jgk0M4UUkcwnU1/lJplb9kc4LAtfnFlWxZ/",
+	"5CSyUfmINDsnejckWHDDbS9TuLMF0CTHPDuRtAmUv9n0OiDhIJREkMsTnRMq5jYdj0zoPBR4RQRJHFGb",
+	"/GRS7oxjrZRxl48zORuhb62iZh46mr42RTR0lsunXFxD7AwlO+pA826uiNKKDdoGmzhgmTvVpe5hF1w+",
+	"Gg/05JCCoM2kElakH0Ky3FLWYauvYWKRwgAYDrroOhpaO7xfkfvNENiRpswCByhjOYHE70zlgQlhuvxC",
+	"vBG6qBKet5DC7ca2n7UXmQenDGgKKB+NcxsLNZeEAp4RINIvDzljmZxpjOyvh9Yp5t42eSkJnU6ZSLDX",
+	"s5kGhPIwNCowd3Aw4yluUS4YzWDiYRnXBzPPyWA2mSqf830d7YHJ/Ng/avlxS5z+7GlwnyDB7ZBJa1vJ",
+	"a7MFPyX1gz0FK8ChPcifvHjsWAh2DBt/3jA4SYBtyCjWZjXUau1JJ1Eorl2jylYJ333v8mBXVp49NEVn",
+	"3re5aopyCYQtOLtTItjlOYQQEUlxFYoxoylL+raNvXkmoIsUSxc4gLKUQ8NmF/d1eM1eZ/xdoTgAOPAL",
+	"tQ4GDrar1zqmx/yV67zc6dqzxGsTAfGnzwYNqj7JyQ/9TSxlVUGftUnjFQMvygl2HbnNQ9+ngUuxgfok",
+	"ApwaBSSy49H/Rru7qHeTIp2fh2KptUtgTfDFli7GhowcZI7uep6BXJKJhNraUDStCSkS1yEW7AfnZABD",
+	"FIjDvcc5posWqoxrjvXKULuLvuk2eeXV1FmajVzO4nEd5UWtPgjFCoXgJ7ceViHsaPst2UKXYPGAtRMY",
+	"Oy4gY2fGBWRQtuJW2UG72S47JckWR8R42e2YHlIO5Xp7GlSfMBF2jT1l82H3tamOGv9o2XyKhNj9IQqe",
+	"gNuxYe56RX7vjwDnswY4q0IUdhkxKAHWs7OpqSs1B2hgEx9ai1EKiEMgVyAEInp//P5f3Y6t0T8nlERY",
+	"qhkVrxtT5aeaEFN/aW4KCA1FNJmlOZ+WbqOmvYu+x9LNu5gF4RqNyK6GX7IH/3sa/fH7/7g4QDsUEZZf",
+	"RqRpuYa7LaJiapNW3JtMsAVmBAiI6+CO/vDdnOM/zfhvP5n3fWm+8S1KcFcX3taV125cUbsxbvGn+9P4",
+	"gUsLvsINbDfh0Q989AMf0dJ6PzBK6f8UonQfn68nkXcFTNYhW0sp/MLL4HSEreU+aTUcM0ERS3Y+2nYo",
+	"/gbFpMqa/7X5iBM6B1p9vOJJAo6EjNHERYb17++odihsyxcq/ATMUroCpnlirQpXQEJTJhAmm/AHj1j+",
+	"3E7YGl/ZGyjPcRPVjKYsQ9x1Dg3d1MKXG2ZP9HB7HQdqmIBNptimCuW1vvzhLfP/mnpTO0E1WsNOyZ8u",
+	"p+xL5RioOsyeYHLruRfhgJMzm/iYnSSxdGJfXCr+C69o0ElNeSM2k5x9EhX2axAK27oy6RPAfZHXzNKm",
+	"bhWRxPPS3UboqQ8RWkVa/4SC5jmbTPMA7QXgTHbmBJodijQ9kwsuQ1sB/1wkDBk4HYpYSzzsj23NJWjb",
+	"WTKXlGn/DX1SjKSbsixmIveYwfUg76hQ5DKnqXljq00eASA3Y8c0Iz3NLHHJ6wOm8uLh12yan1udi3yM",
+	"ZiKx1FMPz7sjY9Q1LHN8D+XOLs3IL8ePglBY2+zrTguykvzmsW6RYLLQnLB7zs8y89Y3cv++yCMYs2J5",
+	"QCJ4fWRnjL5lmTddxTeAWtWf5V5j+OkCv7LyjtI2MQd2fqiIxERmPYtBsbDmK7T5G9Uwi0Vg/fpNbrgi",
+	"XKkZS0iTvZty6OUW1VNY2DQ0fYupfmB5MZGQwFacGSyTWKjYaJOLSsY6DBzr0UOUwHDckTnLLQ/dA1T8",
+	"sUwYiYTMr8w10fliK9cbo8xZwjQYlRmsDPJ42x1V9VDTi7ZoSrcGobhy2gKiuH0ihw74uAxM3Nk37uFw",
+	"0t2Rh95EXhJk8QB9m6HzwCux3y0KEq9GdgkhLbR/rcJIeCY9mLST4Q7gxKR7aQBSMPKaCXfjbQSNtzSd",
+	"GaZvsxpWom/K6NW9AcUInFSl110YYYNT7b/LTB2oMJRtppfpQGtKO+1P1rGEQYXJwhNoI2jEWz3FMOlt",
+	"+rn68s15ROxaolK7leJeT0Jsy9i+XTUICCUvxoQ/K1up8fVJp3fS7bzq3u+flQkf1xVkoNQrlbgsPEfM",
+	"JgOW6S386MWrE7jo6596zx788+zv3W81LvJEf/1T3EWPXPL66XblMyX+RKNMFRStLB2f6hF1Tl91vul3",
+	"e2ZEW5yx5UTORQhmY35/o79RDaDkkMR2ORUsJxyXYti9oKHVn6HHebD5VyzM6xZHZ5FcsO4bHnNB04Ln",
+	"LqUqN+IEdv82L9Sow8ep5mM/rKtMurdYmtTtdIoBl7aQKmbQ6MFVi+7Kl4rZvoWSus0sykq3hKdYEWOA",
+	"6xuV05/O9Dw2D/gcjWvUlwe2r3EHrzax17j8sDj8r1z09NzUx6sqshgnNkSiLY7JVFtLBRVzhClI5iJ0",
+	"5dE8FC7YZxE7JkWh1Qc43Y8IOtP6HOOWN1wxjbkRadNQgCBnGbB1TDM5SNmENFl71CbRXceNfNfWFd3t",
+	"FKHvXhHwjlptYr4VC++XmQGs2bJJilQV3DcPvL1OBh+LlG5xZo5ZOJ8gEPVXUxHmcO7PKWeF+u6RICc0",
+	"7r4vzM7NCgCKKDDZrSivJuv+sFkHx6T7Y9L9xs1VDhOmtdt4gzDtXzP1vshh0h/1H5VXRXnWkuxXjNzz",
+	"nO06drts+2Xfu0/sk+iaC0i4z9m7HHK+MCSylE8fhCJj6C5iSSlN7I/f/6cVEJsZFnipbYhKIcW66BZP",
+	"JjOVE5XzNA2FojlXw7kXtDFts5oadzoUasgphYQGM8Qwv7RqesvvVFOF2Z63IN33yxCzSXz75IhVX3xh",
+	"KtrnJJZpypVtZWH+/IN+yjbJ9v7U7ZRr76eswR7xE9XIgNkENpb4fSB6ew3wo+bdb5K/ZtPu985hOyr9",
+	"YybZJyGiPgxKseJ472SyjE24SLZnXMT7XJkwoQM5y7/ArI9nQPlHiZ0H8yHlTtaKseSOIpFiIrmyV0at",
+	"IkZs8t1UFKB2CYV8y7JkVhAJluPG4NaGxySkOaUqt/yHASlFqPFH5AdsnZvG2P7LTNIGEksDc6ZpkieH",
+	"GpdMUFMAhTRwD7onlxgdy4NrFt4tiClD/wxl8gOpSBzO4IooJvJWm1wI22aOpiSa6CM7wtQHJMIxJYQT",
+	"ytM2+VGwYrqnLLNzdO4n/KVc5SoUN2NJbmgxW4elRdTriZvkhTsGn4IX0UyYTaWaJZhSKNi7nNwwdg19",
+	"CKcpo4qRIRdcjRHBDebkccYTOm9vHp+xX3qbvM/bhDYVPLJnI1EgC9e32Vvdoe6XHWajnpN5YQceefWO",
+	"6n+HuFJZXcphlf9we149LcF82bUPtV7RsfEvT61nK9tLnaTq6PPOTdMIRxgHpfOJvAESvVAYTncoXtvJ",
+	"10qaplPuOia0l46b64uq9qpvDbjd0prP/5QsXHYFVpRfmW1yrL46Vl8dleYG1VeqIBzco+6qEI27Wsou",
+	"bv/ekZxsGGpzPClLjcubxlTx+VCDUqfxEhdXKBbSpSatXcN3a2izDqZJjhG8YwRv4wjevkcdd/AmR/2v",
+	"Gbqzggi+SbG4ylO3lje1YuAF7+quIzdrtiZu94KhK8rjt84AbUMRJhBnYbFEBUq/hWjYbYjKXQmlilbb",
+	"u4Hm3UJSy8Ad8pCNvTPiYlcM/wmJn9ZAeBuB2hfGH3XWEUx/kgDUvkoWD8AB8PSYZvo36PddCaVfMBTy",
+	"1PAHmB7XpbBFm1yYZle2tM5cZbJlz0wLg3JNpe2a7bXIpgJ/C2wGMwEPqdQB+Kfby6KtAMqv8Z1HpPwX",
+	"RcovczmFbY3N3WypK+SfLzZp2fJU4846gubqBly5NNLEi5PCtHskIeVvWROiqvwWxxCy25f4jCHTWYV3",
+	"+yk01/OoWIgGwT7+7TuxOcqoyOv8Csippv8QCsiYs20GFcPi48q7m5RMqKAj8167h9OU0dFMS2PTw7kd",
+	"ipdmj5utbTwgsJMc88uiELcMcudem72iqV4oQAe8YCf2/BSNDwvVQDbWDDBL58hLB3FmYzmUHrLChLhl",
+	"5bFtxBacZH75YPekc6/c7g0v+Xa+aa+ztWWFvXdbWwcgo2qQOWrqo2ZMjhUdW2rVMfInHFCdrlema8Bx",
+	"TnOuch57/XArub5Q6U6mKaciZmSQMXqdaMEnh56U7pOxvNHCd45JQkgYYShsAj/fiIvCyYzZR6ayOCA2",
+	"pQmK7Cx7R2AEnqUX8ZhhQtEsqFHI3YIy5//9X9LtdDQuEIwkLOYTmp6TDpKJCDmQyRyEs7m+ZVrEZ/JG",
+	"P91mLtmOqVYf8IxghTNcDk3227ZnLksi0+7eZP96rTJDUVCRSMEU4SJOZwlLMB8JlSWw2mBvsZzwHNhO",
+	"3kAylukkDl9jdAj8Sqsz0//Wds6HEWDSt3keTW/oXP/hrdaJmDnmt9MVmLt0XuQ7qUjPAy4gsI4iE5AG",
+	"EJCrJghPWgEZ8jQ3fwtFhPMS4QQDKTsmck3piCU4gVHKJ9wnLr3XCciEviO9ex1cACCSfyWvmYjaobBN",
+	"/JsyI2i2JS2z2XABZgtd/jOGRphzwk0mUlzpkUU1tG2Xblu/xMr1Nfiz0OEL8w52Ile2g3o1O5vtCL9V",
+	"U/dq1AgDgVUye5MruzUhndAuviG8t2vVqhuasp+/qapcmLeKIb7Qo4M6VTpi1YteNxrYKKXBmLuRumBC",
+	"3/HJbNLo9+AnLvCnbtDI51N9Pxc5G7EMR7UG6Dy3W+4fvUOAHCelgFfhXmffHraLNBeB20V6P03rH6fx",
+	"/5iqZ0DfYKnzYVf4zXcb/bMSNUZPL4irPddTKmT+EsUzkIEYCQ1/KnrUgkvYaJGfa1r7drqlTreFDHqy",
+	"ttfub40N6ToWu/rqd3r4kk0oT/Vupxkdt1PG/j8aT1g710DLbb6icW7BftFr36vlv+h2DsJ/Md+urYI9",
+	"fy/YVGa1LQQ8tZ3BhUd6xc8ADF4urgp0HyyglAcJXzqQtmkqgnt2FTQsMF+Fq2WNoCxGbd0ZzylQXa+G",
+	"mV6mwSb+V+zS6JqGQnvTSP+v5YRHxtcol8UvzmHugNgtkcwwu0HLcs8zeys5DEVzmYMkxNVz9C9Mi6G8",
+	"0/NSp0NLc3YQJv5tBpgymiiSy7rRect3qC4B613buMeOnu2/qGcbl59Qb5/umQZSOv5/Yad2ba7zUy6u",
+	"FclvpNfL2Y+o9QvHK7kZS1N5wtSSyEflAOnSoSgJ/zb5VuZjLEIasIX3ONmOBjsfDlm2UNjcOidUGHXB",
+	"xWihY/XGJDg7NJU+sPL4iNnUZd2yQZcYX9yvvvws3tZh603jJ8nHXnx/dUp2sa2OWdnHrOxjIskGWdkH",
+	"UNMobjdU06vtmJk4MuQ1XmGHyGW+uAGNr8EuA968CHy2+kfLnhcZF7D5+X/rgUXg9A2FaSW6wKb31JV9",
+	"ezT4PCdCklSKERRDMf2Lmch5ajpkuEeEgo4oF+eeFx69oddsCtzgjl2bYh2szL2PWlD8qztGVyfuHJgA",
+	"b8n2usCJLFV8C5UzCh1UM2jPAhFoSFqFVamzxcyalPytxpE6kDJlVHyUDiG12ZDiyMH3OXDwfYkJiXbr",
+	"7M+kV4j/DVUIE5lMtdw5ATqlldHVnAkq8juKuJuQgymoj7+1yXM6Yqo6shaKnomyVEXWrDUD3AYo0Ryd",
+	"wZpOR0Mukkd2jC/gu7YVbU8htvNxAjMb+pH8D3rKVaU3/QLDWFq26s/+3P3oX+Jp1VO/eAK88/po4S+b",
+	"nVu9Y6uOrHvPFT7tQx3kwVJf4G+ZpcxrhoKIgwn9JUkACOhkyNNUEZ73bQ5AnGslXaSuQY+djA9m+pET",
+	"xnJC09Q0xDEyV4ORGz85wfy5iHvDz9DA+47NM1YBSWYMKF6eiId0riKS0Dl6iPXzNOSZskxBK3UJbC3K",
+	"6zSU6nM/J005ZQIKyl38qgUULNd8OmUJRvSVJCY9T0sMnJRipGSAhRpNl9U2oXMypm9ZKDL0v+qrFBcx",
+	"a50b3hn0zrBpJt8CCxpLyJTJqX5yxuzbMavB527RnxKKG+pN1Y3Gc/ppltXF3Gx+NydNoK7RtxOak4lU",
+	"Oel2Oh3AlOcuc9uiRTsNhodHw9v5i5lA+LrQPA5YfLSMLvPXhELlMoPJc8kwQL/CEigtAg3bJo/0sAqw",
+	"ekcZjhYm8mxe0OPAfIeiGQ3mUZ9E5dNC0K7QF6NdQZosS7Xt0YpabXJZ7DD9XZDeIRhxG1I/NmFTmuX6",
+	"iVFAIpNKqf/JJtNUzhn7AfgHga6Q5ynT/4ilyi+ZFgpASJiNqOC/UWwEFIoo4bio+o+pRAkdtUhMFTvh",
+	"QjEwzd6ydK6/5z8RoQSaqQQkEsz9BImdHHoseUfIePRUKyARFxF8jhySCG5R0TkcLu9gOaaiNrkwi9/r",
+	"dFCehGLKMqOJV6rIdYw/aHOWlMonYfwpvtu29MBJA++1XWUYvRaH/yma2DTe0IyN5UxD8qB8o10/ext3",
+	"fXZARD981AgaF68av+iBW4MU/rLGov0FQvcouRr9046zTdxQyHcsg+QyKQaSZgkXo80dhaXFeKPX72O7",
+	"CksjQG7QpM7gsXoGhRl0I7O6hSQ80bZ1QLgAkvo5yWYiIDdyliYkka09nItP7dquud5d97mbU0dX3cfI",
+	"ZQBpB83+S7pob+CGYnQj6FZvdd19r/+zIYuCVa9t8gYPXgErVE7nSmtwTDDIHYXamGvtPi8cRbtoDBzY",
+	"osbYgtPgmNPz2RAMHPwcmF27mQlT6WEAMsRZyoIS4RMXBCmfKsBOm4BtDwnemJsMsKhIsa3KpV2zf2/J",
+	"Xl+lRI9+wi+8B/HhT1NNH+Iqb8C6EA/ANAjwGCNrMYqjf71tFAfV1e4pUf7RWFmn9wKp5Quth3njrjAC",
+	"KeeN3KCQeoEauVXrAglFyQei78JbUGk2jfEckWnG3nJ2o1pt8hzNfG2tT2gej1liHQhoRYfCBHsSSa4Z",
+	"myImXnY85GM2aZPoyfAEAifAC2vZYvu2hazIMeCkcqq/6qzb28vQM+z8+1l6O2RyfDbG4V5GXq8bNMzO",
+	"sXv8s7D5On8dm++Yz3hM6/i4CZggMG9BrRtRvK21iIVjtaG5ywUXJVGzgcqhsFsxmsVj21EUnmMCdBFE",
+	"16NW4PRPOse6PSlYKGy3l90Ce2QhrheK2sCe1rDbBfa+w9nYVoO9hKn4CXIKagrVTIGeTcnUU1CXjHCN",
+	"8ZotCuT+ru/YpNLrY0YePVWb0Jxix5j1BfDluXv0lmVzKRi5kdk1RBNwuz0fSyb4O1jcF0xIcmM1pmrb",
+	"ztQra8O8lsslbY/VjJdypj/srFehkVVOh8NGYBh6Vn6LMTQb/a6ew3Ip2oetVnh9TBY32DEoe3iZ/ZiL",
+	"xEyvJ6WNqNgvBGueuj7yKgibTHMjRtqmYRYxIlFhORCjk0IAwoWubYORgaHYMHQDH7c9kD9gfvVCW9pM",
+	"JrM4N2x3TOufACJbNhoDp77qPJvj+6i4sbHdyTs0z/V2dCC7TMOBhF+ncvK2lXtbzXVtDSdOVFFa/mmT",
+	"x/+EgaJjn/TPObKEG39X5VMfRrLqZ8keuPvelNhvHDVC/G9TcwwnxJhPlcmYyeXU5qhgTm6Rz5NLIthN",
+	"KMxNbeI16HDsEjY/J2Mxg17kNpMZXHO8KiAVio2cYaTCF1apPa07LBRrwlg7as/9SL2Pjow/BTn3Xie9",
+	"PlBWAM3a+BieYMeejwcP2XTcuV4TOQODu02+c7bu5qEze2ZunWCt9OFilqZbAqZYjmW2BJa63xTkGVNw",
+	"j+jXE3dxJWh6UA2aeocBTfuBpWP87zOJ/+0nEWqCfZ7duS7Gh2IBgnz6iLgqLr9j4yibri3oWnu+KkKB",
+	"BVvUbrHAgj2qnu1+qTe1HJJIvz8KrJkN1QPeXRFpRlpyRMTUbem58P7e+hTQAyXMIaHHfj2jXZ7kdtJs",
+	"J4b8Cpm+bLqS5qNnjy5aO47no4bNVsp1S41/lO/HwNcXSIy/lzrDvb+jKetKmv1ujXWBr6dc5SrQhilT",
+	"ORnyTOVIwulX066ioYRuwENUlK5EpVTJW5jNf/z+35C4b7g3LfbWwt82RUS6TC3G7Aug8uNXCcx4FNro",
+	"Fw8sFYRAVkuUcpVfeYOPSC5lamJsll5Ta671rX/XI/wK/aTfD7f57Tc/TuVcdUTOX0gufP7IAzFEFh/q",
+	"GCJvs4aveN36YJH37cfU2c+l7o86WUJLR2T3vrX6zD2WmQWFq9vWbmwLIAF9SQ5KLCcrTITPC/yvUgpG",
+	"nK4sTvYobs0i7Zu9EIq1ZcnbZS848frMfM/nXJRclRoALezL/pH7JbZUy1z6K51wVjCX2mcZN85aznyz",
+	"u77XTzEUp5mETWpYuHwOUyxebewbvcc1WS+WrQf8KJI/O5E8ccdqJ+AK6Kt4xoEdMp+dq6W+6zcS45fQ",
+	"b3M21b/odjoAfmOapq02ea38sA/3s8w0ykzZMCdUQWeQuf5NQJRpIw7l5IooOmT6uRmbMpqb8mLBbiy6",
+	"9svLCwoZ5RHf+6Nsk4vFdieJ64WyUO9MQJYVBVErXTr1Ip0myYJE39kng/zLsG3XCMhfdpFs6iJJDucj",
+	"8cYNE7nJqIOG2Sl2svo//7Loon+w66dV5yy/MeX1MEZXcG837IBB1v6fMDB39JZ8HPY3Czqh89NeXhOa",
+	"JJvong1Q8lZ9BHPb1gsYOHxJWnaheEH9fJzJ2Wi8IOuBsCwUF45ExNKVUV+WlziudxS5SM/hHf/GVqTK",
+	"R9j2+TAcm50Be2/P84O7whyhPzl6C+rt3zvKAZ+d+vHVDf5g/fg8AXbN5vUm/b/kLCMXz58QfdWij7dw",
+	"tGbsrbw2qp29m+qRYeuipmJgkMOfL3KgeMEL1EUetZClR7E4Y0isyN6yjKixRo6GkjEac5FDZJDniqRU",
+	"v14PKh7TjMZ6+2h5l0y4QLojaIingEdoSpXxEJg+AEjk47UbvKPgw6r8EKGoK6Oo8kNs6nf4u57sNXv/",
+	"DTiN9LgKbxFd/MDWOZlrFI5RUjpQTNRSNrpds+Uu+fyLJOgUettgHHODjBa39ew9enM1+o13D36i1i1y",
+	"zearz6Xeg69VRYbK/f6Zbe1iZv4ypbOEkYdMXecSc3bMSbADgN0CclbvHi1lN2sAc7OPp+Xi+ZO/s/l6",
+	"JwucjWOZxO04TKxU9d3W9lebe0qqdCw8YpNCCfM+iL2BNGHpEGQMMsKiyDXSuRldszmwcl2jNiNffSVF",
+	"zL766hwK1kKhL375t4uT3r374FQAIrM2iXCLuxIMqMD4We/2XxBuxlRohMrexYwlMA4t485BGocigjMe",
+	"BSTX4kPpy8ZUm4s2YghfENMsmyM/ryc7SBMyRxjDkjqeq1BkLJZZomwx3tsuYSKZSi5y1WqTyCvMOPk7",
+	"m4PiydhwplgCrQBaZMwy1seicrPkoUCGvNzpsoDcjHk8xm4FiVVrekJUm1zAiGmcK0KV/t7AfCp8OnSr",
+	"NVXrOZ/AOQQWupimKVLgaY07lzOTKczzAPUvJguHohk9fPT00atHxNfwd99fs/mT5EPU0t+r7yqpLh/t",
+	"m+6GAGBoDFmN56GgxLhUiD6yTOR6jtGp7+2kpszgN7haC4slBWuZ1Q6FKfYHEVNbXPN3Nt/Hl+OJexTU",
+	"3d7JafdV77R/70H/3oNVgnpBLgcNmKEtfD4oY2+xJGYP3Vc3GUYbzuPv3m2sDa+Zlmjp9dW/Jw/e/mvy",
+	"eP6vyeP78T//cRb/8x9d9t0Pb+NJkv779Ptx8uZd59+9x+bhH2Xeawvo9VZ16bv2yCLsNO2k40U+mEsa",
+	"j9nJpRR5JtMKjy02zoyEPIFzHrWrGLKxHliP6kiGdixZcWRoRnrujgTq61YQCyyYe1YZrHZNaaSqrIbt",
+	"g54B+w64aqvku77CU5fOlyXYu1wrXpj3NvmXnIF5hljYKXz43nNCK005cy0Vczi72BYoFJaA84XVf9SZ",
+	"ooAKYHDKxhtqNV61f0s/xyqg9X4teOvRr/VZ+LXMXtn/XOEmWImx13mxLDICV5DWphWuoLVKtsIVBCd4",
+	"Z08QasklX9CE1XqC3oylAb2IArlaAIJU9fEsA3BsWr9LUKSIQ1pCdI5JIMBHAb/BvsOzNAUhQgHomjba",
+	"cpZbJJrJm4CoGfAeQ5H3O9w9hCcM9AC0CX/LE/DqgHhqBTigSGNqICEGcYHWhLc0sC7wW28U3795ZVtD",
+	"+jKO6jtaeL+zbEYZFbltPW4MFtu6DEZiBmKZ+0MRpTxmImYRaUY5Ry7kSTy9iLVusz9w82Or8MoXmYUq",
+	"IoW9AANQoWgakQkIHgRpH4qeBRfsnBiCZtX302aCcu5isBAQCIp2JvZyv7tJUG6cfW77s6k+ERrut8mF",
+	"mJc3Sii8Bd7IcTZi+TO2d8FTCS/X9PYtMmTweG3iDcKF1G9wC9joN4azNG0EDW8Zi77KnGWNfmMwU1zo",
+	"33+obCbsrbQWXG7BTItgsz62w3Pxo7dYxU96rbArsl0qLQBNMo/ZFivAd9CwJwcSfSassYWbalOR9KyW",
+	"nRH3S/voVVpfA5W76fKUHuSH7FcFNWElEKliPrmLDpnNWpW8vHzyzHhw1kcRKiMHrXYoDhEs8Fz9IIZX",
+	"MiaVXf0/onCVIp3X+ff1d77CefnSsgo3cCGYS76drzv27xqVrnWVXx/Mtf7jdU6XHep7OMXd0q33i3u7",
+	"+egevyX3uDfHfofzyyfP9vSOa9lljugGbVyKYdQ7xuHPGgrpR1c6x9H1XOEc/46/ZabrmhbdFssSC2UL",
+	"kKSnjLx+8TQU0TjPp6p/9y7WkY6lyrGOFMXy215EmgNGM5bZgRfwC0ouIeiKf3JNVBQ4vqxFDYPumwzE",
+	"puWUocrBO0TAPCMJg8Rf624nAypQchqSrVCsd6mXvelk0ZleErxBKArcuBlDkzvY+7iSfamzvUj5tMxI",
+	"FW7dtZK4LGVhs5izs5Wjd9epqvXc4rY9+m6PvtvPg26o0A+7aal6z62vp6qh99338N8tHLlwfb9a1dxR",
+	"4Kh1Dh5zxsrSutPVOLzC3Yrncsnh6ktusrngxqeWBffRBfvluWD3Ph71DtgFGLfODevhOPDEagVY4Yld",
+	"qxcrPLHmEO7si3XbfMkdq3Kac5XzWN0FlKUlZp25fYHNA1PXCBkqoqEhHcC7KcvI61eXJKE2fEJuuEjk",
+	"jSl6ti+wSQByGIoRy6+KMbTa5MI+H9y/+EYJPON0jploNklZZglLtGwZZUxBtgUVoWDY1z8gKqcZQErb",
+	"VFBmrn1eYtoF0lw/9twMjdkWz5HLjpBT134P+/SZsWkEQORbU+aNrQnwW13Ss++0rHE5vnQffmHnfmuy",
+	"Y/eIx5mcbGLbF3e8kgcw7ssz1+h3z8AJaDdFo38fHI0P6RzT6RYuf7BwdS9oAKmARZq9k04Xu74tvqe7",
+	"cOfZ8p3ovMB10WMd6inyn/yq42HYXJbudWkL7Qfwf/9GAbTZeVte2Bqwac8EGfLRLDv2cb0VY98cWjfX",
+	"WlAl1A/aFQu2aRVHcWCX9UbxsA/VohYlEiA8w1tazfdueCqsdWzq7qxQRThmnJlQgidneSvw5XDg4jo5",
+	"EybaHYqbsXTP1H+DxpNN+N+CW0PYYuoWMGKABC+Pu16O7yYEL8uz8sWJwsEcsCi6OrHMraAsf0gFJZfZ",
+	"7LetAhvuQd3CXp7QjPyNJgmETzZ71DvsjWLs3v5pSSQXQ62WvMUIPkP5urBn6sI7cNVJbC47CttbNFsX",
+	"ptoTlDsL23hRMOwgcrlQfDTOVweT9PXgfs8zyiEJVjj0ah9QSD1SFnrn4GWl12CchgKPhfE8DjWMtbRD",
+	"zkhNJUSpChhDMjD5J1KMSA41GnAtzTXwVHkooD+yK9gjTfMEX2qDGC9aO5ckeVAMxqJ4z9kJd2pQm8zK",
+	"jCJNOwCtas5JraJAbTOWN6GANkkxy3I+hJi8MkU7VoeBH+BBB5qC76YtntgF3Zum1BvlIz1ILkYvpb7s",
+	"LGjgBF+6FUIQa2a30T/rOBSqf7zvY9LnsZaa94qeVOCLURs5RfU5I9OMv6XxnAyogo39S9DQU/8jrhCM",
+	"xCYZTGgWS0wwyJnyqPaf6T+QF1IprqfT3nq6TRHIDmLZLU6NQLaH6RhxXyNO34xZxjxxBAeF5nproyjc",
+	"Wajy4vzsIE7TwvVdK02do0DjTfi3BzexHmIR0loRWRjqepgJIzxvBUAvIYpHeOZfWRAV9D8mNlaMBMSp",
+	"L3G5gMfaEdCMkYyKaygrMaF720uf/8asXwPavxUx/W4R02+TF1Rcq1DoJ3UD0gvI6R+//w9+KM2RqYg0",
+	"c86QoG2QYfaWkDlRY5qxpLWNPHwK6wDDWVf090pOyQ/FVFQOvqa8DyaiFLEwNzf63U7QmNB3fDKbNPr3",
+	"9A9c4A/dwMY1uMjZiGUb1ft9chRfZCv43oXT6gwq2MSN/mmnEzT0toGv3g7el50fJUKkx/Kd95Je8ZLe",
+	"dsC/FqH3TusQ+qlG73sgdH9f1uiAtLjkCMQPrzn0cXeHHbjSpizjMtlHZ1ipv5PK0OADcgbXp3NpxEvJ",
+	"KKUiNn1gI3t3LfxutTHNVBUJpCoyPelKTJv40gHT2P6cRHg4ImsTGo599tZQUYL2KRREPxS+y7vpw2Sn",
+	"tDQQ9n+PdndQxsNcqRnWs4eCLnjWm5gWofXmkqO78GyXHNrWzQ1018UQX9CcgQajaepf7Q0P3Nj6z/4v",
+	"/9//BQqoJvQITFjMJzRttYlpcOFMGeNd4lnpZkcJJWf5buD+R7tXvnh/+Ok3QWOB4rYwH7oL9sM3Ha1/",
+	"n5uVbvR794KGkHpeMvh7r+NheK15tbhNZtCy9t6H0otskkP/7CwomThPYN81+t2eb6y8ANfOva/bi271",
+	"0641YHDsWTzmb+H+oJFkdIieo+lskHI11r9/oPVITlP9hg+op1QxMYgRBlTA9/fctff0tTt5knrfHMaT",
+	"5LZcjbqyAuioqw6vq/TcawnExIiOmOl/trOWkoXw2EFNma3MxWitX97t+kUzZjA3UjHVJy4nkbvyIo8C",
+	"kixIUS0rQ1HjvB/LG4LeFCtzM+a9uXBQFQNfGWDdRRw/L+bkixPIhgo8nT8vyahlB3h3jQO8U+kAD1Y5",
+	"0E8b2O/evfh0V3f56WGEnLeQNWKu2EVHL/ntCbxiHcDlu4+0m/pncwd5hy9+X9+KyvLg53SEdkRaOLMD",
+	"okUdHRkRpJ9VD9D7BfM+kGkgm0RQBSAXMkuaWjnk3Hmwi7+FYsqymImcjliwdN8SfG+TC5sOAq4gxUDz",
+	"6E8wyF+FYiYSlkG+x27S8pWe0S9OTpoN+L6MVu93llza979pny7mXpRR4xPxxgg5BJkGPZ7CLod4zmSa",
+	"cm3cYWqH/8LT5ReedRZeV4au3utOvbf17NsUHbJ8vnuo8lAAE7ZFXc4xHZFBxuh1Im/EUeAeXuB+aydX",
+	"CywjAfT22EPw5njMNxW56NlYTYPnitls/TIxtZ99gjW8kFaojUEo57X1nVD5rCdumnHFolYQCq/UlzQj",
+	"IQVUJ0MVbJ/o/0DDEZs2Gw1naWr/AOS5Gc8ZXmL7+vvlwqR58cTO4ogJIwlbXv7tlGUn12yOAU1wHytX",
+	"rsxZFoqmHTy537k74Vj70g06nc5dgL7F95D7He+KTsdeA8mCxl/kKrlDYWaMSGF8J9DySxA3cThIIcmz",
+	"y+eEwgdV1BCThRLiUJRqiMmPIP9lpohiuV0mx++HpExmcIrlJ7YYu0Z5vMLNsa8M51717DWbQ70fPMmi",
+	"3W6n0wHs+4yLmcaq9zsftiowxqzT+vrii3jCyKXMpjLbsuGYmYI6AYk0HEcxt75A1+MBcK1C7QoX4s5M",
+	"914lu7ldskUpd9em/p/Y1P9V5QMvsR1xHLNpziHzgZFFogVV5nqxJQTnGI3jIuFiBBIGyuCmTE5T4JtH",
+	"RypE9ZAX2BUdNC0jMjQa0tJkZSWBbfZHLmYJz1lS33D4ifn25/bTt2ctPtYJHJqCuESOsVyZsuvBqO/x",
+	"yxd3QV23Xy3dfpwy8eQhuZRCsDj3SjMhB8gcAKNU8Jwox6hovgragJ51ziBHPhSQKQR1NSOucgaVoDX7",
+	"ez01xvodfbjGWUvvqssgWVzCPZsvHo/cbSmhQ563GkVUddims7xKzOJxUAsDrDuAzR+vcxqQRyLPKHny",
+	"MCDfSTlKGXkjs2s1pTELQvF3No9TSa/JH7//TysgGZumNLZ6DBoJujNIBmwoM9Ymj40yE1jbUqqlhkMf",
+	"iohroM0ViSBSmEW2q4ViJKKzJDJVzPrfHLBlQEyrFKDHLEjMPGUaiu/f/J28ZEijhqLE0A6VZAlwo4l0",
+	"bkjX+qEIxVeAJKYsU1LYnBjgTRro3aqVrf57pGaD6NzkGWYqB7dNUFzs5A47mVCehoIQmiRQwWOc6PgH",
+	"EqeUT0jTlvwUa5JILP8jis4N49PVW5bxIWdJnwAjQ9Q61+OldrSlLgUwjDkSfNgs+CIHkk6nLEHKI3h1",
+	"9KtJAYL6okSPFxpP2jHDsCOapvKGJY/0YB7KCeVCG0lUzEkCP+Gz2GSaz1s4OfAGnEX9zDEfjZmerTHN",
+	"kU3qGZ1OwZc/4rZ/w1uazpizo5DG1dXB44SpgLBUwSMjk6PzAqmpkMuEDrQ2jCb0Hfwae+XAX6A44Bxb",
+	"SN5os8tVc3r1mTCtxcvN3yd0CkTi+KCMcuU1nLhjqQjgnkBDr5gKk5clb5jeX229v4x+0+pILWLAhKtY",
+	"AitgIuMZ5r5G7pevszQCT6T54lBESFyAJ8dQF7RvWJqeQM+gu3LKBE9OYinAyY3lDC2z2xVxh2QmUr3K",
+	"0a8310q/hXAVCr0gwjgbxyy+tkwCuTmReotpsQhHEE88UfQtdD0+6/WKKW61yd/ZHOBpKDI2zJgfTBrQ",
+	"+FovrUCTnOZYdYZs7GbmtdWlzGE38zem5nQwjQOamcwtJ8PrF08VmcxUTgaMIMVDRJrwjwjlUCrlVL/W",
+	"P5IJe8tSOYU5n8gEEgwuRFkqFTKITCnPTL8d2BNQaIfGSPOs88AM3xDk43zxXD9zkzreVeB7OqvCKZ+w",
+	"9XaFTND6DpJ0YzmBNklm2rTVPuX9u3dxDRtBAw8zPNGk+OJ/A9vewvW5cKY3/Aewkjv2pT56uGCNfsOS",
+	"e8BI5HVO9XDuSg1uendtYl/Q+JXn1t434gK610y4MF36jITSg3yqz1jv/kOCbRK8C18xOiFP9Zn2eMA2",
+	"d58uLunzWf6x+3/vjEgJVfrca6vuT9oXfANweinFMOVxfuwL/kUYy4hUtS2JOPbWLGcNzzdC8p5zyeUS",
+	"VWdlUMVOuFBMKA7pdGo2QEYVohjN4rHWceBY/+ormX31FUFq0GYEyc5Ra6mLbCi8NrJvjIfZXB0YkmIA",
+	"k9axbQ1xoz5S/Zgs00pAP9JwhIYiwo6mRnXabt8bdaqtZI2zXcJ36VQ75CJB8r6tA5Ywpz9Bovit9XGp",
+	"bhZusiMRI2hwKlNWl7oODJTb9KUBRfdhwzcftEW5frtrTl79fq/3Mbwfe7jVvL7oQ7VD19ADJdFjpl/R",
+	"jGaTLgIl4tRYCiGzRe5UC4J+NjGPtW26rrlAf92UZrlJMDPT9IZmbCxnCjsLb9W3GGsBLmGIm7QuDhqz",
+	"abL8/fdfdb7pn9rvf8syBUve24NqUO+l9SyDsJ2P4ebDK9LHXCQ4uzuSpGq5XKUf8ZkfVnb1dW4PQ/lX",
+	"oZe4yKX1GzR/lVhcRv9/9q69uW1b2X8VjP6xlEvJjpP0tPbcmau4bpOT5lE7vb0zZcaEScjiNQWqAGlZ",
+	"zeS7n8HuAgQl6ulH3cR/xXZI4rHAvve3tssj5GOQa8K2XKa8CoL2k2JijXvwBIBVqbi8BNNvQo3D2h68",
+	"Pl78UCJm9KFF3i+GYqRFdkV5jdYfcz5luQuwNsVU8UGAbD1GhG+0WOk7pUz/LAWmLdHqDSW5gsBuXU/I",
+	"pgfGnuaX4I0DpwwPJdiqZuA4T4R1M8FDM53hAaR6/aaWOHFzFDa3TiuUwzdiejPjtFY42lO51mkjj6U+",
+	"xSv466cF9aYzDHEj7nWHgIY3EEqr9uuWZNKxvEilEAgHuKlUWkqDtYVSff1OKD3diIgLARnonpsbtLV1",
+	"HLTcjSi6J8ZcmZojsvzV6hX3xpeg9UseOyiWZW+7574+0/zRvr5HTMdSbw2fvhjOkXSDWYN511bbfF6g",
+	"NLzkUtu4SDsfDKAkM5UXiF2RKhuANjLOdjehlIp6G55U1RvxBF592DDVRa6mtYq5wCtq80uUAsbLJC2Y",
+	"kIVKhe6A1x36TrPZxnP+Cl0/7IiVEqJEVQs6lNXnXFJjjnpWB/WjK8ypRj3G6ENOlemxl9QTj9e6Xrv2",
+	"8jC8haYMJWFTsvb+3l7lysZudxoBLwMmc2+V006TrnDO5VaKwo9qelLKmykIt958wazkJZf37b1dJoWI",
+	"bjcSQl++MizQRzlwH9nIXN5MCJxzubkEcPxxOZYvNhFl3L8eO5oyZa1IENepxmS9BtkwydUl9stgbYyg",
+	"htL17FYW0LezgjeztVhzKH+T543cWebFDGdmazLmUPqc+ZBxiFjK6SjVtB+2o+y5MTVpEAhvRtWDUSNP",
+	"h8dvztX/Bm5p1h1YSFag7iPTJKa5sbb9T2RacM9uxrbg8C93a61CWa4zJQBaNhpKA9DySnO5AWjZ9bHf",
+	"DmfZ9bX/tIoF7zo+AXr5V7LqRW7JY8V1g0hBNyXPWMILDsk3F3meYGa2Si+G0LREKK5LJSC/FdG+Q0lW",
+	"QMQGOSZZsGKo8vJi6EwWiPOdizgfCc2in3I1EtQ2EDODoHHTdzZylyaYIxRRMWIoKQnN5sF4bL1LqUX0",
+	"yv9U/9NL5RXP0iTy7R7X/sTIHbPOUGLjwne2ZSF1GYTugJBaBG8P+CjNMA5p7KGiUOl5WYiqLcp8U0KX",
+	"B28fqYw18k7CmozcmoqCaSFtV5iRnyEPHl6zB5uYbB1IotcBw+JJSJHLUq4PmeAqS42ANSI1lGTTwYDG",
+	"pDOC12GcAOVR9mb5BZhY47GQSTeX2ZRcz0BEGMyeJkjLmxfIPdYn0oBu0CDDm3u3euoIQoNtoo8cMtAC",
+	"ZF6c4SwiB1qOgxpTFmVok3bgpkgawt8i6Gf26VHKf0tS3t4ZUefWWwr8SsptYK34ZkpjpsdPZZaxRBQ8",
+	"zSAUnku8XAfALgNM7Ago3xTd3QHFtiiAPkzH2nHpUJJ3G1J5zdmdCfFQW1JxHRuGBSm6XE7NqNg4mide",
+	"HKvHYIMAfAOzHDEChSzv+d7zBUUW29/4xsiGX9r89F9zDfZuLQB/OyFzr0GojU6Q17IpOjG3KBedeHYr",
+	"0YlHrvcVVKDcyFBZUGeyvpmCsv4B6+m8iIfznPXfp+/fsbdCXQj2wTxhuCs218asM0hhWxT/btaKQglq",
+	"EYecgSXJAlyzicgyv3k/KPHwvyIbBOy8LEB5Rb0Nvott/SH/i0WvB11I38ZyDUp2OED9C5RdM0ldcCMV",
+	"nj/d77HZzAH7YTImWPTh/elH1iycdoFL7uIrjWXdyLe2i/TfZh56jfH+u2d570acEg4DXDJ/sJE5KF04",
+	"Sv/VMPAMb99qwAcTKyAp9CgbasGCx3zuh+2yg0N7Q58dfGMb/X3XdxAsVOZ/SXWhKZvae8E684dcE3b4",
+	"bFdvLOTXukSbvE18vuhQsGHKEgBaRWiqLNXFmT+hCOBNOj0WCQL9/z0thqn87x/2InYpxBhrkdBAqCG3",
+	"ggFA7Qwm8M5cSwNE7uNXAgSWjX1MRQG9dAa5CqUS1UeN7THOMIphpSvM2svorrr1HzKAA0R8EiMpzdrA",
+	"VZGCPKwsELa2AWI+AVlXPslW6DmQkTzf48FIfrctqUbwQtgUyBMAwEIoO6zvTF0/+mGvOae5TqtaarND",
+	"IX/23Uoc8ttECV+/uQM++476+Jy+6htZPEiNjX065rHQ7ISKABXsxRjFHmT+2t+1Zwe96D7dg8bl1g4C",
+	"SyxeqVkCAqz9zouG78jSWMmtg9bR8cnHLgz2r1/33/7wf8/fPH25SUcI7zgtykb+WNWJ+mfpscnmQ2mT",
+	"zpvI4wmTGsu4WeP02ghrm1lYE19n0TkwxX9KcKiSmJhlvTuDGL1EcBbDqrGQBZa2dbcYsSWp6bUN8gUo",
+	"+ltC2Y4clnQUsMh+yvycyjPr9EdsdcKrNr8QGnXUCVgieJKlUujAGFKpDGWWx8YODJiOc4VS2rXr9KRy",
+	"DZ3dCGXK+MZNiTqeRAwlikR8ZaVQZLciE/seMTa15G6z7MlHyLTC9VYLkKqFujKk2xOU9kTN+fE8z+Pd",
+	"CdOkFN7Az2YdiLZUao2sbcRY0xfLnzJH35Pd2MOjP+EqMX/dC1r2IjiES0L1r2/Ps4973x883adZOt+o",
+	"dyM3aCeIT77zO4x84OqydYMyo+rErC428o7vo3B/cMKd15icle0+61tftP+UK3J7zUl4f5gNBbzP/v6p",
+	"8t13Gq6V+OGtX9QyEmzw+p+VCHJEswacn9p6wDcrJBm+uuAy4SrBh7q4WGMxpjHA+p3nlLuXZ0kobXqD",
+	"FBP3vfafpSgrMBXNR9BGTWoeY19KUp3gy1bFsOoF+LQ3T0Zk7Sn5rmnC07xUocwn0k6r02N96a0ZdZH5",
+	"InJCRmnborVQzletdSA/gi0tVPtol+6GhKzMuUz1avdtMkRT6Rq8ZYh8TFgk95+W7tVhpbx3kY/EX/XQ",
+	"5EZeZlgHnskH5WuuAWV5p/rR8bxtKsaju/k+ypuQ6zmdosbhty13gm+eWfSjNZzQE3E+zPNLvStkYnvn",
+	"rew4tqMZvcfca4GRLp7DGeHN7L1MFdMiVqLQPnJHKDeC7rCYnCBXoDJ6kSH6O87u2K3pfizRu0w2n1nS",
+	"agvCUeYRsuCOzIG5O+DdWiLXTX189nouBjGoQDo5UyIWqbl2g1x5+tGOth36OEAGFqWSGqD7jI2AkD/m",
+	"boJfC36KAhZNhlrEZ1WxvtmQ756bk/Vs32hzST5i51PIZn3yJJexePKkx44RdlBkKfyA6ACQGRBZnQ2m",
+	"YjRKSJ9oR59DiDiErYCFrSIdCV3w0Rh/hRTg1pcoYFoI7+2YFzzLL0oRyui6azcp6lR6wKnViS0hGMl4",
+	"FtHj3TSJ0LE2MgLlAhKbZSSuCjAQgkoTziVF3JQo1PTAMGzoXp6zROVjpsRY8EJ3gurTbhkRa5cyvQ6l",
+	"hrhuhUVTqCkxOPuOoQUvSiUi1o6ungaYOU27/upt/6h7+qq//+I7yJULW/XE6h7+Wm2f/9fzPJniH8IW",
+	"uxRTH8ITv99NhFGIEzoIjA8KodwRoHTvQ7MK7AADaK5dLQwjLERia0/ZZJgC0iXgKFafy6+EyvjYKPQn",
+	"dEQ108O8NPYI1sUaQ8FOno1yZajNJXvy5AUbAfq+fvLEL52Nszy+7LE+27++ZlzqCQmbVLKne9V2g9Kv",
+	"S6jGAqcnavAi0wT4bOad0HpfMB0wGC9gz/bw3302NH8bBvDZIbVVYEPWFphzDzW3YKhYNkAWKF0Csy0D",
+	"I9nxCBVqyl7gUo21xUOp8omZSpKCUpO4++buLoF/cIUp6dBsuVRZ5NApAaKQUZQwlDgJaApqISoDbI9e",
+	"CJYrlqXyspvlMa/sSbgGFkNkx1h2vxz3T979ePb78ctX79+/Oftw8vp/+x+Pz94df/z9/cmb04hl6aDQ",
+	"aFqqMhO6c8iUSFIlYvITy7xwFQc9uFjosx6kWUFgJnSbzfXXrA2ArweMZxBn9vA7um/ENPJwVQEYtHOA",
+	"+eaWa5MRiOCi5tQ1qAsLoTIXQo/MSN3WTYyxKwxQ/OG5dXpVO8ta38keRh2N8ChV5qFQAiuz5hsgURII",
+	"5tqW3MyKbhs45AaTWNj7uLpY2I1AE4UDw0Mm5Ns3EmjG4jvi8VB0j3JZqDxrgP/JJnyqWSTzLlRxRr2a",
+	"75/C4AiKZ6b2sLWoR5vtPiEpZlW/7TW/xQgVle631F7b/Wx/XFmsPMotOPb8lRoLKIfyxZbth8KLwvBm",
+	"zbL8wueqFp9qE7aKk2tiq6uaflA35cdoyAO4B0iLW70Hi5uD+DbQwr6LdgKB625VyYkmx0FTUcnKU3ln",
+	"1vwqyfd46B9MncTtnfgFZRM1k38jp9XMoXr94wdeDFtLChhsgAnMiYBF3v9CsS1p7LlikZBgnUSsbVFV",
+	"bc96KC+lCNE0lFyJTo8dm8cRZcIZNk7mxEZnRQeEElxjrwj41RhKpRLYXPSQvBZGz+cFG0J1q7FdwchM",
+	"CzbhvtlEJoc2avUy1T+UK4UUZvHepu6Pu+cU662YxN+S5b8mo7IJ/18tw3pUr+8zA//2mOzihPxt1Otd",
+	"qwovDJIcOy9PPiCXj/OGEsJspar4KfoHzHdFWoYIHDCUxhYNoDYL3ZLW0btjc9pYW5ZZhtVb0M0MXWIi",
+	"oR7QGQdPSlXEKwzptkdR3zgU07cb99VEYmhFa6Ry0dIflbgHk8dVOWt3dHU/eXVGt+Q23hfuQa/bgG8R",
+	"X9G7n+kn80claOkNyVXbTSloihlX4RXWngmv1GIx6LlDVuNmCWEjLi1tZtK2zNc2Tdtyn946c4sW/5Y+",
+	"tDSH6xTyhLjbBFBlJw5MJtWVWgzZRp4vBWJPtR0Cn8t5nkwDo29jkbA7vc6TA0W+ENjQPdZv0L9rnvS9",
+	"H4JQUjYUPXBmX4k6BwxVV6Nug5hay6tu2782iAR35uqbOG9r78/v5a+QpPbVsdFvAinlxNLd0+5GjvZb",
+	"stuKgd2WfoeByy76jW6NLS7kDj+ncw5ZvNU2DluL13tx9o/Q8U9cpXlpvVxYhhlKG9M/FzpN8OLmiu0/",
+	"Z0NsMxDZ907htWNbKAeXncdDT1+F5rgxV+ANhlCfC1LrgOm8potCo0I9SYt4yHjhONGYx+KmTmOkCm0u",
+	"TvsenXMbR6cqAj5GqL65DtpwVBtM2B17T2/A7uDb7vwv43hmTiIuVVpMsbMQ9Mztl8WwdfDHJ6OnjeLx",
+	"GzGF3z6Zh9VVc15937bKxEcOvc6hrmdvNOKXgqlSRgwKc8C9joHrz3BcxZeD3d3Pw1wXX1pB64qr1Gwd",
+	"XIGhY4zYSvGgBakJ5s8H3+99v9dqunM4lx3NzGNYKpcrdDrhePUvDotibPRGWY7MttOvEFNvffoC2huR",
+	"ZH71iISVDxj1hMC0DSzN46NepVce5cNcwQmc/0gB+O5/lulfgMwornhWYiE7V0U64HHhfaivtdDaVn3M",
+	"adTQylRcU9K8zRYZl+dZGiOAIeiY0OTX9jnd0QQ97A9TNmrsH0Q+zsRMgn07IgEaOURFlWcgBND9UHXW",
+	"PWQOYFhSRYLNoPcG/42wgeZWJ/hIB6zq8qEDFuPGYptlKAGgXjxVTyb33Z8RaatpWYSe6WAe21F2iaUg",
+	"ICDxYRzl7dEHxi+w9qraL3pxgZXj0nWyNBbE6elNavW3gJZmyIZ2mDPNtDsVNqamxmpeN2MQPbxg0a6O",
+	"05Ghkzf86dHrtw2DH2EdrKWnLlQZG8nO2lpA1YcOWCa0hh/M0f0L6F2qKzHVHSPZuLJkhtOnoRTCvxAw",
+	"QFOBJrUOhMNpvmEsNKAnFefOfQWLZPXiZdTKeWf3xyu3JZVqlMqkfnL6tVqrudh5mQnoaj2G67Gj2asT",
+	"D2eUtasTG7CM+p4E0OScIPDg81XxMbRD5mntRh5LlWdQcwwZVY2chLgQ9JiC1CHDRNzGMZGJkcv0NETz",
+	"vE9unA+2GrJhN/26cExCMqumr1dD+gSql6HP02c0zlIuY6MpGi6tAybkBb+AiQL/SHWRxhXuagb6EfTV",
+	"8E+xe3DBBayQUJ3nFfTKGstL0qZ7eIonx8pP1p7LHgVDmCwGJCipvU1ptg4Xl1Leg1oGBZ1Aq2WjLu/l",
+	"5xISLsYSMJUOo1ZeomuVALvQE2v79VVep7lVg97ARrwQKuWZZu1ybMYMWCGuCyauC4XlXwGLh6W81MTR",
+	"z0UCwLmdgCWlAu8Ano9QXghJejv7//xcB0yJQSoFLZn+V9gSdW55JfKvQZllyHohXRONhWgUj/tpH/5C",
+	"UMERjoZ1Zz32a5kX/IC9gHJ2gEmGBt/tXBFkMnqvX+x5Dc7Mj6H87eMRS/gUWRn2UbNTXDDzQ4ZbpEnn",
+	"yDDGqQQbKCFqG99/zUhjpq5UFfnAOmnKAVzYdMbde+YeBqeY5Xm4Iz1GB9ksdD4Buq2FYFFjXmMz+j7N",
+	"14McOPPzFTeLhm7mW3cjHtkBj80N2SD6ObOBcoqZwvGlzCeZSGxdpb2Gi5ODezMa/oLszXmdHgDgvIfJ",
+	"jFxCZGKzE14XZ7bbEGbXZtPAAni7JoSQ7m//BHKlcx+HgVZ0T0fhQZ4AtwUr6U/gH0voL33YkTHXWmAQ",
+	"MCkFoHO51CZPDt89le28v2EqV1vQTGU/c9tibi295x5ym3S5MITD1p7FOkvhBNzZhfYmc+Ymf6fE9jTG",
+	"B0PtRhKuQ2/K1F+T2oa1+2r1Xd9jn7g002+atG4PFhAW9SgyZ9cW1u75OyMjarzVvO6WiDDaw6HfLFEW",
+	"Ua+yPtbSqSXrv7ZUrBsubJBKGIocK3esX1eD35d+/bMb8cFQuZF4a1B6gCi525GZyununKw0yW+Ypm4H",
+	"mgkKQNGrWq/2CeuDu2Y2xshPhPOMog1/evT67Z1pS7bdjbxrcgLiykMhpE+epSRcw8h1NLRtrdv9D68D",
+	"oFrA0tE4V4WxZ43y3b1DOxYIeS8W7MOj5HKr9cuX/wQAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

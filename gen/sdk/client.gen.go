@@ -17,7 +17,7 @@
 //
 //   - Auth: Keys, Tokens
 //   - Learning: AssessmentResponses, Assessments, Cohorts
-//   - LMS: AI, Assignments, Audit, Certificates, Chains, Courses, EnrolmentRules, Groups, IdentityProvider, Keys, Me, Progress, ScimTokens, SourceMaterials, Statistics, Tenant, Users
+//   - LMS: AI, Assignments, Audit, Certificates, Chains, Courses, EnrolmentRules, Groups, IdentityProvider, Keys, Me, Progress, ScimTokens, SourceMaterials, Statistics, Tenant, Users, Webhooks
 //
 // A method returns the JSON body of the operation's first 2xx response (or only an error
 // when that response has no body). Any other status is an *Error, carrying the RFC 9457

@@ -46,6 +46,8 @@ type LMSGroup struct {
 	Tenant *LMSTenant
 	// Users is the users resource.
 	Users *LMSUsers
+	// Webhooks is the webhooks resource.
+	Webhooks *LMSWebhooks
 }
 
 func newLMSGroup(raw *client.ClientWithResponses) *LMSGroup {
@@ -67,6 +69,7 @@ func newLMSGroup(raw *client.ClientWithResponses) *LMSGroup {
 		Statistics:       &LMSStatistics{raw: raw},
 		Tenant:           &LMSTenant{raw: raw},
 		Users:            &LMSUsers{raw: raw},
+		Webhooks:         &LMSWebhooks{raw: raw},
 	}
 }
 
@@ -2808,6 +2811,271 @@ func (rs *LMSUsers) FindAll(ctx context.Context, params *client.FindUsersParams)
 			page, err := rs.Find(ctx, &p)
 			if err != nil {
 				var zero client.User
+				yield(zero, err)
+				return
+			}
+			items := page.Data
+			for _, item := range items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			if page.NextPageToken == nil || *page.NextPageToken == "" {
+				return
+			}
+			tok := client.PageTokenV2(*page.NextPageToken)
+			p.PageToken = &tok
+		}
+	}
+}
+
+// LMSWebhooks is the webhooks resource of the lms group: List, Get, Create, Update, Delete, Attempts, Redeliver, RotateSecret, All, AttemptsAll.
+type LMSWebhooks struct {
+	raw *client.ClientWithResponses
+}
+
+// List — List webhook endpoints.
+//
+// The tenant's webhook endpoints, oldest first, never with their secrets. Pages with
+// `limit` (default 20, max 50) and `pageToken`. Owners and admins.
+//
+// GET /api/v2/webhooks/endpoints (operation listWebhookEndpoints).
+func (rs *LMSWebhooks) List(ctx context.Context, params *client.ListWebhookEndpointsParams) (*client.WebhookEndpointList, error) {
+	rsp, err := rs.raw.ListWebhookEndpoints(ctx, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseListWebhookEndpointsResponse(rsp)
+	if err != nil {
+		return nil, decodeError("listWebhookEndpoints", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("listWebhookEndpoints", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// Get — Get a webhook endpoint.
+//
+// One endpoint, without its secret. Owners and admins.
+//
+// GET /api/v2/webhooks/endpoints/{endpointId} (operation getWebhookEndpoint).
+func (rs *LMSWebhooks) Get(ctx context.Context, endpointId client.WebhookEndpointIDPath) (*client.WebhookEndpoint, error) {
+	rsp, err := rs.raw.GetWebhookEndpoint(ctx, endpointId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseGetWebhookEndpointResponse(rsp)
+	if err != nil {
+		return nil, decodeError("getWebhookEndpoint", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("getWebhookEndpoint", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// Create — Create a webhook endpoint.
+//
+// Registers a receiver for the tenant's events and returns its signing secret
+// (`secret`, `whsec_` and the base64 of 32 random bytes) **once**. Every delivery is a
+// `POST` of the event as JSON (`{"type", "timestamp", "data"}`, see the event catalogue
+// `x-webhooks`) with the Standard Webhooks headers `webhook-id` (the message id
+// `evt_…`, the same on every retry: use it to drop repeats), `webhook-timestamp` (unix
+// seconds of this try) and `webhook-signature` (`v1,<base64 HMAC-SHA256 of
+// "<id>.<timestamp>.<body>" keyed with the base64-decoded secret after `whsec_`>`;
+// several space-separated entries while a rotated secret overlaps). Receivers should
+// refuse a timestamp more than **5 minutes** from their clock. A 2xx answer within 10
+// seconds is a success; anything else is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10
+// h and 10 h (eight tries). An endpoint whose deliveries fail every try 5 times in a
+// row is disabled and the tenant's owners are mailed. `url` must be https and not
+// point at a loopback, private or link-local address (the operator's
+// `LEARND_WEBHOOK_PRIVATE_NETWORKS` lifts both rules); redirects are not followed.
+// `events` filters the event types (empty: all). `Idempotency-Key` is refused (422):
+// the response holds the secret. Owners and admins, with the `write` scope.
+//
+// POST /api/v2/webhooks/endpoints (operation createWebhookEndpoint).
+func (rs *LMSWebhooks) Create(ctx context.Context, body client.WebhookEndpointCreate) (*client.WebhookEndpointCreated, error) {
+	rsp, err := rs.raw.CreateWebhookEndpoint(ctx, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseCreateWebhookEndpointResponse(rsp)
+	if err != nil {
+		return nil, decodeError("createWebhookEndpoint", err)
+	}
+	if res.JSON201 == nil {
+		return nil, unexpectedResponse("createWebhookEndpoint", res.HTTPResponse)
+	}
+	return res.JSON201, nil
+}
+
+// Update — Update a webhook endpoint.
+//
+// Changes `url`, `description`, `events` or `enabled` (members left out stay as they
+// are). Enabling a disabled endpoint clears its reason and its failure count; events
+// that happened while it was disabled are not sent. Owners and admins, with the
+// `write` scope.
+//
+// PATCH /api/v2/webhooks/endpoints/{endpointId} (operation updateWebhookEndpoint).
+func (rs *LMSWebhooks) Update(ctx context.Context, endpointId client.WebhookEndpointIDPath, body client.WebhookEndpointPatch) (*client.WebhookEndpoint, error) {
+	rsp, err := rs.raw.UpdateWebhookEndpoint(ctx, endpointId, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseUpdateWebhookEndpointResponse(rsp)
+	if err != nil {
+		return nil, decodeError("updateWebhookEndpoint", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("updateWebhookEndpoint", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// Delete — Delete a webhook endpoint.
+//
+// Removes the endpoint with its pending deliveries and its attempts log. Owners and
+// admins, with the `write` scope.
+//
+// DELETE /api/v2/webhooks/endpoints/{endpointId} (operation deleteWebhookEndpoint).
+func (rs *LMSWebhooks) Delete(ctx context.Context, endpointId client.WebhookEndpointIDPath) error {
+	rsp, err := rs.raw.DeleteWebhookEndpoint(ctx, endpointId)
+	if err != nil {
+		return err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return err
+	}
+	return discard(rsp)
+}
+
+// Attempts — List an endpoint's delivery attempts.
+//
+// Every try of every delivery to the endpoint, newest first: the message and its event
+// type, when, the receiver's status (null when none answered), the latency and the
+// error. Pages with `limit` (default 20, max 50) and `pageToken`. Owners and admins.
+//
+// GET /api/v2/webhooks/endpoints/{endpointId}/attempts (operation listWebhookAttempts).
+func (rs *LMSWebhooks) Attempts(ctx context.Context, endpointId client.WebhookEndpointIDPath, params *client.ListWebhookAttemptsParams) (*client.WebhookAttemptList, error) {
+	rsp, err := rs.raw.ListWebhookAttempts(ctx, endpointId, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseListWebhookAttemptsResponse(rsp)
+	if err != nil {
+		return nil, decodeError("listWebhookAttempts", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("listWebhookAttempts", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// Redeliver — Redeliver a webhook message.
+//
+// Sends a message that went to this endpoint again, with the same `webhook-id` and
+// body, as a new delivery with its own retries. A disabled endpoint is refused (409,
+// code `endpoint_disabled`): enable it first. Owners and admins, with the `write`
+// scope.
+//
+// POST /api/v2/webhooks/endpoints/{endpointId}/messages/{messageId}/redeliver (operation redeliverWebhookMessage).
+func (rs *LMSWebhooks) Redeliver(ctx context.Context, endpointId client.WebhookEndpointIDPath, messageId client.WebhookMessageID) error {
+	rsp, err := rs.raw.RedeliverWebhookMessage(ctx, endpointId, messageId)
+	if err != nil {
+		return err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return err
+	}
+	return discard(rsp)
+}
+
+// RotateSecret — Rotate a webhook endpoint's secret.
+//
+// Gives the endpoint a new secret and returns it **once**. The previous secret keeps
+// signing beside it for 24 hours (`previousSecretExpiresAt`): each delivery then
+// carries both signatures, so the receiver can switch at its own pace. Owners and
+// admins, with the `write` scope.
+//
+// POST /api/v2/webhooks/endpoints/{endpointId}/rotate-secret (operation rotateWebhookSecret).
+func (rs *LMSWebhooks) RotateSecret(ctx context.Context, endpointId client.WebhookEndpointIDPath) (*client.WebhookEndpointCreated, error) {
+	rsp, err := rs.raw.RotateWebhookSecret(ctx, endpointId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseRotateWebhookSecretResponse(rsp)
+	if err != nil {
+		return nil, decodeError("rotateWebhookSecret", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("rotateWebhookSecret", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// All iterates over every item List returns, following nextPageToken from page to page
+// (one request per page). params may be nil and is not modified; its pageToken is where the
+// walk starts. The first error is yielded with the zero item and ends the walk.
+func (rs *LMSWebhooks) All(ctx context.Context, params *client.ListWebhookEndpointsParams) iter.Seq2[client.WebhookEndpoint, error] {
+	return func(yield func(client.WebhookEndpoint, error) bool) {
+		var p client.ListWebhookEndpointsParams
+		if params != nil {
+			p = *params
+		}
+		for {
+			page, err := rs.List(ctx, &p)
+			if err != nil {
+				var zero client.WebhookEndpoint
+				yield(zero, err)
+				return
+			}
+			items := page.Data
+			for _, item := range items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			if page.NextPageToken == nil || *page.NextPageToken == "" {
+				return
+			}
+			tok := client.PageTokenV2(*page.NextPageToken)
+			p.PageToken = &tok
+		}
+	}
+}
+
+// AttemptsAll iterates over every item Attempts returns, following nextPageToken from page to page
+// (one request per page). params may be nil and is not modified; its pageToken is where the
+// walk starts. The first error is yielded with the zero item and ends the walk.
+func (rs *LMSWebhooks) AttemptsAll(ctx context.Context, endpointId client.WebhookEndpointIDPath, params *client.ListWebhookAttemptsParams) iter.Seq2[client.WebhookAttempt, error] {
+	return func(yield func(client.WebhookAttempt, error) bool) {
+		var p client.ListWebhookAttemptsParams
+		if params != nil {
+			p = *params
+		}
+		for {
+			page, err := rs.Attempts(ctx, endpointId, &p)
+			if err != nil {
+				var zero client.WebhookAttempt
 				yield(zero, err)
 				return
 			}

@@ -2,7 +2,8 @@
 // document, loads it with kin-openapi, validates it, internalises any external refs and
 // writes gen/openapi.yaml and gen/openapi.json.
 //
-// Each fragment is a partial OpenAPI document holding only `paths` and `components`;
+// Each fragment is a partial OpenAPI document holding only `paths`, `components` and
+// `x-webhooks` (the webhook event catalogue: OpenAPI 3.1's `webhooks` as a 3.0 extension);
 // refs between fragments are local (`#/components/…`) and resolve once merged. The root
 // (openapi/openapi.yaml) carries info, servers, tags and security. A path, schema or any
 // other component defined twice is an error.
@@ -141,8 +142,13 @@ func merge(root, frag map[string]any, name string) error {
 					return err
 				}
 			}
+		case "x-webhooks":
+			// The event catalogue: OpenAPI 3.1's webhooks, as the 3.0 extension Redoc reads.
+			if err := mergeMap(root, "x-webhooks", v, name, "x-webhooks"); err != nil {
+				return err
+			}
 		default:
-			return fmt.Errorf("%s: fragments may only hold paths and components, not %q", name, k)
+			return fmt.Errorf("%s: fragments may only hold paths, components and x-webhooks, not %q", name, k)
 		}
 	}
 	return nil

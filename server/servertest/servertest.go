@@ -115,6 +115,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 		jr, err = jobs.New(ctx, st, jobs.Config{
 			DatabaseURL: dbURL, SMTPURL: o.SMTPURL, TLSConfig: o.SMTPTLS, From: o.MailFrom,
 			Workers: 4, Logger: o.Logger, Generator: o.Generator, Materials: materials.New(st).Materials(), GenerationTimeout: o.GenerationTimeout,
+			WebhookPrivateNetworks: true, // the tests' receivers listen on loopback
 		})
 		if err != nil {
 			t.Fatalf("servertest: jobs: %v", err)
@@ -181,7 +182,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 		}
 	}
 	e, err := server.New(server.Config{
-		Dev: true, DevClientSecret: DevClientSecret, PageTokenKey: []byte("servertest page token key, 32+ bytes long"),
+		Dev: true, WebhookPrivateNetworks: true, DevClientSecret: DevClientSecret, PageTokenKey: []byte("servertest page token key, 32+ bytes long"),
 		BodyLimit: o.BodyLimit, Logger: o.Logger, RateLimit: o.RateLimit, Limiter: o.Limiter,
 		Generator: o.Generator, MCP: o.MCP, Extractor: o.Extractor,
 		Timeouts: o.Timeouts, ProviderKeys: pk, AuthServer: as,

@@ -133,6 +133,9 @@ RETURNING id, user_id, course_id, chain_position`,
 		if err := t.Audit("assignment.create", "assignment", typeid.Format(typeid.Assignment, a.id), nil, a.audit()); err != nil {
 			return nil, err
 		}
+		if err := t.Emit(store.EventAssignmentCreated, a.audit()); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

@@ -62,6 +62,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (tenant_id, user_id, cou
 			if err := t.Audit("assignment.create", "assignment", typeid.Format(typeid.Assignment, n.id), nil, n.audit()); err != nil {
 				return err
 			}
+			if err := t.Emit(store.EventAssignmentCreated, n.audit()); err != nil {
+				return err
+			}
 			if err := t.EnqueueMail(noticeMail(users[in.UserID], c.Name, in.StartAt, in.DueAt)); err != nil {
 				return err
 			}

@@ -60,7 +60,10 @@ func issueCertificate(t *store.Tx, user, course uuid.UUID, courseName string, va
 	if err != nil {
 		return fmt.Errorf("issue certificate: %w", err)
 	}
-	return t.Audit("certificate.issue", "certificate", c.ID, nil, c)
+	if err := t.Audit("certificate.issue", "certificate", c.ID, nil, c); err != nil {
+		return err
+	}
+	return t.Emit(store.EventCertificateIssued, c)
 }
 
 // listCertificates reads a user's certificates, newest first: of one course when course is set;

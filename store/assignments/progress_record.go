@@ -234,8 +234,21 @@ WHERE e.tenant_id = learnd_tenant() AND e.course_id = $1 AND e.required`, course
 	if err := t.Audit("assignment.complete", "assignment", typeid.Format(typeid.Assignment, a.id), before, after); err != nil {
 		return err
 	}
+	if err := t.Emit(store.EventAssignmentCompleted, completedEvent{ID: typeid.Format(typeid.Assignment, a.id),
+		UserID: typeid.Format(typeid.Person, user), CourseID: typeid.Format(typeid.Course, course), CompletedAt: ts, Score: score}); err != nil {
+		return err
+	}
 	if !a.settings.CertificateOnCompletion {
 		return nil
 	}
 	return issueCertificate(t, user, course, a.courseName, a.settings.CertificateValidityMonths, ts)
+}
+
+// completedEvent is the data of assignment.completed.
+type completedEvent struct {
+	ID          string    `json:"id"`
+	UserID      string    `json:"userId"`
+	CourseID    string    `json:"courseId"`
+	CompletedAt time.Time `json:"completedAt"`
+	Score       *float64  `json:"score"`
 }

@@ -1,6 +1,8 @@
 package courses
 
 import (
+	"time"
+
 	"context"
 	"errors"
 	"fmt"
@@ -43,7 +45,10 @@ func (r *CourseRepo) Publish(ctx context.Context, id uuid.UUID, expected *int) (
 		}
 		c.Status, c.PublishedAt = CourseStatusPublished, &ts
 		out = c
-		return t.Audit("course.publish", "course", typeid.Format(typeid.Course, c.ID), before, auditCourse(c))
+		if err := t.Audit("course.publish", "course", typeid.Format(typeid.Course, c.ID), before, auditCourse(c)); err != nil {
+			return err
+		}
+		return t.Emit(store.EventCoursePublished, publishedEvent{ID: typeid.Format(typeid.Course, c.ID), Name: c.Name, PublishedAt: ts})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("publish course: %w", err)
@@ -99,4 +104,11 @@ func (r *CourseRepo) Unpublish(ctx context.Context, id uuid.UUID, expected *int,
 		return nil, fmt.Errorf("unpublish course: %w", err)
 	}
 	return out, nil
+}
+
+// publishedEvent is the data of course.published.
+type publishedEvent struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	PublishedAt time.Time `json:"publishedAt"`
 }

@@ -129,9 +129,20 @@ FROM api_keys WHERE tenant_id = learnd_tenant() AND id = $1 AND user_id = $2`, *
 
 // failGeneration marks job id failed with message unless it is already finished.
 func failGeneration(t *store.Tx, id uuid.UUID, message string) error {
-	_, err := t.Exec(`UPDATE generation_jobs SET status = 'failed', error = $2, finished_at = $3
+	tag, err := t.Exec(`UPDATE generation_jobs SET status = 'failed', error = $2, finished_at = $3
 WHERE tenant_id = learnd_tenant() AND id = $1 AND status IN ('queued', 'running')`, id, message, store.Now())
-	return err
+	if err != nil || tag.RowsAffected() == 0 {
+		return err
+	}
+	return t.Emit(store.EventGenerationFailed, generationEvent{ID: typeid.Format(GenerationJobPrefix, id), Status: "failed", Error: &message})
+}
+
+// generationEvent is the data of generation.completed and generation.failed.
+type generationEvent struct {
+	ID       string  `json:"id"`
+	Status   string  `json:"status"`
+	CourseID *string `json:"courseId"`
+	Error    *string `json:"error"`
 }
 
 // Start marks the caller's job running (attempt n of the queue); ErrGenerationFinished
@@ -217,7 +228,8 @@ WHERE tenant_id = learnd_tenant() AND id = $1`, id, c.ID, store.Now(), warnings)
 			return err
 		}
 		out = c
-		return nil
+		course := typeid.Format(typeid.Course, c.ID)
+		return t.Emit(store.EventGenerationCompleted, generationEvent{ID: typeid.Format(GenerationJobPrefix, id), Status: "completed", CourseID: &course})
 	})
 	if err == nil && refused != nil {
 		err = refused

@@ -219,6 +219,9 @@ VALUES ($1, $2, $3, $4, 'learner', $5, $6, $7, $8, $8, $7, $7, 1, $9, $10, $11, 
 		if err := t.Audit("user.create", "user", typeid.Format(typeid.Person, id), nil, auditProvisioned(u)); err != nil {
 			return err
 		}
+		if err := t.Emit(store.EventUserCreated, toUserEvent(&u.User)); err != nil {
+			return err
+		}
 		return t.UserChanged(id)
 	})
 	if err != nil {

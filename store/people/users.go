@@ -111,6 +111,19 @@ func auditUser(u *User) userAudit {
 	return a
 }
 
+// userEvent is the data of user.created and user.banned.
+type userEvent struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Email  string `json:"email"`
+	Role   string `json:"role"`
+	Status string `json:"status"`
+}
+
+func toUserEvent(u *User) userEvent {
+	return userEvent{ID: typeid.Format(typeid.Person, u.ID), Name: u.Name, Email: u.Email, Role: u.Role, Status: u.Status}
+}
+
 // likeContains is a LIKE pattern matching s anywhere, with LIKE's wildcards in s escaped.
 func likeContains(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

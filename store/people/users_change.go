@@ -119,7 +119,10 @@ func (r *UserRepo) Ban(ctx context.Context, id uuid.UUID, check UserCheck) (*Use
 		if err != nil {
 			return nil, err
 		}
-		return u, t.Audit("user.ban", "user", typeid.Format(typeid.Person, cur.ID), auditUser(cur), auditUser(u))
+		if err := t.Audit("user.ban", "user", typeid.Format(typeid.Person, cur.ID), auditUser(cur), auditUser(u)); err != nil {
+			return nil, err
+		}
+		return u, t.Emit(store.EventUserBanned, toUserEvent(u))
 	})
 }
 

@@ -93,5 +93,8 @@ SELECT $1, g, $2, $3, $4 FROM unnest($5::uuid[]) AS g`, t.Caller().TenantID, id,
 	if err := t.Audit("user.create", "user", typeid.Format(typeid.Person, id), nil, auditUser(u)); err != nil {
 		return nil, err
 	}
+	if err := t.Emit(store.EventUserCreated, toUserEvent(u)); err != nil {
+		return nil, err
+	}
 	return u, t.UserChanged(id)
 }

@@ -1,0 +1,73 @@
+package webhooks_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/storetest"
+	"github.com/learnd/learnd/store/webhooks"
+)
+
+// Emit writes an event with its cause: a transaction that fails leaves no message and no
+// delivery; one that commits leaves one delivery per endpoint whose filter admits the
+// event (disabled endpoints get none); an unknown event type is refused and rolls its
+// transaction back.
+func TestEmitTravelsWithItsCause(t *testing.T) {
+	t.Parallel()
+	st := storetest.New(t)
+	ctx := storetest.As("acme", "", auth.RoleAdmin)
+	repo := webhooks.New(st, webhooks.Options{})
+	endpoint := func(events []string, enabled bool) {
+		t.Helper()
+		url := "https://hooks.example.com/" + strings.Join(events, "-")
+		if _, _, err := repo.Create(ctx, webhooks.Input{URL: &url, Events: &events, Enabled: &enabled}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	endpoint([]string{}, true)                           // all events
+	endpoint([]string{store.EventUserCreated}, true)     // this one
+	endpoint([]string{store.EventCoursePublished}, true) // another
+	endpoint([]string{store.EventUserCreated}, false)    // disabled
+	count := func(table string) int {
+		var n int
+		if err := st.AsOperator(t.Context(), "acme", func(tx *store.Tx) error {
+			return tx.QueryRow(`SELECT count(*) FROM ` + table + ` WHERE tenant_id = 'acme'`).Scan(&n)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	boom := errors.New("the cause failed")
+	err := st.InTenant(ctx, func(tx *store.Tx) error {
+		if err := tx.Emit(store.EventUserCreated, map[string]string{"id": "per_1"}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) || count("webhook_messages") != 0 || count("webhook_deliveries") != 0 {
+		t.Fatalf("rolled back: %v, %d messages, %d deliveries", err, count("webhook_messages"), count("webhook_deliveries"))
+	}
+	if err := st.InTenant(ctx, func(tx *store.Tx) error { return tx.Emit(store.EventUserCreated, map[string]string{"id": "per_2"}) }); err != nil {
+		t.Fatal(err)
+	}
+	if m, d := count("webhook_messages"), count("webhook_deliveries"); m != 1 || d != 2 {
+		t.Errorf("committed: %d messages, %d deliveries; want 1 and 2", m, d)
+	}
+	err = st.InTenant(ctx, func(tx *store.Tx) error {
+		if err := tx.Emit(store.EventUserBanned, map[string]string{"id": "per_3"}); err != nil {
+			return err
+		}
+		return tx.Emit("user.exploded", nil)
+	})
+	if err == nil || !strings.Contains(err.Error(), "unknown webhook event") || count("webhook_messages") != 1 {
+		t.Errorf("unknown event: %v, %d messages", err, count("webhook_messages"))
+	}
+	if err := st.InTenant(storetest.As("globex", "", auth.RoleAdmin), func(tx *store.Tx) error {
+		return tx.Emit(store.EventUserCreated, map[string]string{"id": "per_4"})
+	}); err != nil || count("webhook_messages") != 1 {
+		t.Errorf("another tenant's event: %v, %d messages of acme", err, count("webhook_messages"))
+	}
+}
