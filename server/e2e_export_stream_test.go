@@ -14,11 +14,11 @@ import (
 	"github.com/learnd/learnd/server/servertest"
 )
 
-// expSeedAudit writes n audit rows of f's tenant, each about 300 bytes of CSV.
+// expSeedAudit writes n audit rows of f's tenant, each about 1.1 kB of CSV.
 func expSeedAudit(f *rptFix, n int) {
 	f.exec(`INSERT INTO audit_log (tenant_id, id, created_at, surface, action, target_type, target_id, after)
 SELECT $1, gen_random_uuid(), now() - n * interval '1 millisecond', 'api', 'bulk.write', 'user', 'target-' || n,
-  jsonb_build_object('padding', repeat('x', 200))
+  jsonb_build_object('padding', repeat('x', 1000))
 FROM generate_series(1, $2::int) n`, f.tenant, n)
 }
 
@@ -65,7 +65,7 @@ func TestE2EExportClientGoesAway(t *testing.T) {
 	env := servertest.Start(t)
 	f := rptNewFix(t, env, "exp-gone")
 	owner := f.user("Owner", auth.RoleOwner, false)
-	expSeedAudit(f, 50_000) // ~15 MB: far more than the socket buffers hold
+	expSeedAudit(f, 50_000) // ~55 MB: far more than the socket buffers hold
 	expGet(t, env, owner.Token, "/api/v2/audit", nil, "")
 	base := env.Store.PoolStats().AcquiredConns() // the store's own (LISTEN), if any
 
@@ -84,6 +84,9 @@ func TestE2EExportClientGoesAway(t *testing.T) {
 			if env.Store.PoolStats().AcquiredConns() <= base || expExporting() == 0 {
 				t.Fatalf("the export is not running: %d connections, %d goroutines", env.Store.PoolStats().AcquiredConns(), expExporting())
 			}
+			// Stop reading until every buffer on the way is full: the export then waits on
+			// the client, not on the database, when the client hangs up.
+			time.Sleep(500 * time.Millisecond)
 			_ = res.Body.Close() // hang up
 			expEventually(t, "the export's goroutine ends", func() bool { return expExporting() == 0 })
 			expEventually(t, "the export's connection goes back to the pool", func() bool { return env.Store.PoolStats().AcquiredConns() == base })
