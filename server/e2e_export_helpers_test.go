@@ -35,7 +35,7 @@ func expCSV(t *testing.T, r e2eRaw, filename string) ([]string, []map[string]str
 	if ct := r.Header.Get("Content-Type"); ct != "text/csv" {
 		t.Errorf("Content-Type %q, want text/csv", ct)
 	}
-	if cd, want := r.Header.Get("Content-Disposition"), `attachment; filename=`+filename; cd != want {
+	if cd, want := r.Header.Get("Content-Disposition"), `attachment; filename="`+filename+`"`; cd != want {
 		t.Errorf("Content-Disposition %q, want %q", cd, want)
 	}
 	if !bytes.HasSuffix(r.Body, []byte("\r\n")) {
