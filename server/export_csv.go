@@ -175,7 +175,11 @@ func abortStream(c echo.Context, err error, log *slog.Logger) {
 		return
 	}
 	ctx := c.Request().Context()
-	log.WarnContext(ctx, "export cut short", "request_id", requestIDFrom(ctx), "path", c.Request().URL.Path, "err", se.err)
+	level := slog.LevelWarn
+	if errors.Is(se.err, context.Canceled) {
+		level = slog.LevelDebug // the client went away
+	}
+	log.Log(ctx, level, "export cut short", "request_id", requestIDFrom(ctx), "path", c.Request().URL.Path, "err", se.err)
 	panic(http.ErrAbortHandler)
 }
 
