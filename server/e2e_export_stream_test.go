@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/server"
 	"github.com/learnd/learnd/server/servertest"
 )
 
@@ -125,4 +126,44 @@ WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%
 		t.Errorf("reading the rest: %v, want an unexpected EOF", err)
 	}
 	expEventually(t, "the export's connection goes back to the pool", func() bool { return env.Store.PoolStats().AcquiredConns() == base })
+}
+
+// An export's time budget is Timeouts.Long, not Write: a slow reader gets the whole file
+// within Long, and an export that outlasts Long is cut (the transfer breaks) and gives
+// its connection back.
+func TestE2EExportTimeBudget(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name     string
+		timeouts server.Timeouts
+		complete bool
+	}{
+		{"within the long budget, past the write timeout", server.Timeouts{Write: time.Second, Long: time.Minute}, true},
+		{"past the long budget", server.Timeouts{Write: time.Minute, Long: time.Second}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			env := servertest.Start(t, servertest.Options{Timeouts: c.timeouts})
+			f := rptNewFix(t, env, "exp-budget")
+			owner := f.user("Owner", auth.RoleOwner, false)
+			expSeedAudit(f, 20_000) // ~22 MB
+			expGet(t, env, owner.Token, "/api/v2/audit", nil, "")
+			base := env.Store.PoolStats().AcquiredConns()
+
+			res := expOpen(t, env, owner.Token)
+			defer func() { _ = res.Body.Close() }()
+			if _, err := io.CopyN(io.Discard, res.Body, 1<<16); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(2 * time.Second) // a slow reader
+			n, err := io.Copy(io.Discard, res.Body)
+			switch {
+			case c.complete && err != nil:
+				t.Errorf("after %d more bytes: %v, want the whole file", n, err)
+			case !c.complete && !errors.Is(err, io.ErrUnexpectedEOF):
+				t.Errorf("after %d more bytes: %v, want an unexpected EOF", n, err)
+			}
+			expEventually(t, "the export's connection goes back to the pool", func() bool { return env.Store.PoolStats().AcquiredConns() == base })
+		})
+	}
 }
