@@ -31,6 +31,11 @@
 #   get_course                 GET /api/v2/courses/{courseId} (the course with its structure)
 #   list_assignments           GET /api/v2/users/{userId}/courses/assignments?limit=20
 #   compliance                 GET /api/v2/courses/{courseId}/statistics/users (default page, 50 rows)
+#   export                     not a load: BENCH_EXPORT_ROWS (100000) audit entries seeded into the
+#                              first tenant, downloaded once as CSV (GET /api/v2/audit?format=csv);
+#                              prints rows, MB, seconds and learnd's resident-memory growth during
+#                              the export (VmHWM after a clear_refs reset); runs before the load.
+#                              Alone: BENCH_OPS=export BENCH_AI=0 BENCH_BARE=0 BENCH_COHORTS=0 BENCH_TENANTS=1
 #
 # Parity: the baseline does per request what learnd does besides its framework. Every
 # request, v1 and v2, after the token check resolves the caller as learnd does
@@ -82,7 +87,7 @@ DURATION=${BENCH_DURATION:-8s}
 WARMUP=${BENCH_WARMUP:-1s}
 SEGMENTS=${BENCH_SEGMENTS:-8}
 LEARND_BIN=${BENCH_LEARND_BIN:-bin/learnd}
-OPS=${BENCH_OPS:-get,list,create,patch,find_user,get_course,list_assignments,compliance}
+OPS=${BENCH_OPS:-get,list,create,patch,find_user,get_course,list_assignments,compliance,export}
 TENANTS=${BENCH_TENANTS:-10}
 COHORTS=${BENCH_COHORTS:-100000}
 USERS=${BENCH_USERS:-2000}
@@ -230,9 +235,15 @@ if [ -n "$bare_pid" ]; then
   echo "      request (tenant from the token in the WHERE clause; no caller lookup, no RLS/set_config, no transaction for reads) + the same JSON"
 fi
 
-"$work/bench" load \
+# The CSV export is measured on its own, before the load; the load takes the other ops.
+load_ops=$(echo ",$OPS," | sed -E 's/,export,/,/g; s/^,+//; s/,+$//')
+if [[ ",$OPS," == *,export,* ]]; then
+  "$work/bench" export -learnd "http://127.0.0.1:$learnd_port" -learnd-pid "$learnd_pid" -db "$bench_url" \
+    -tokens "$work/tokens" -rows "${BENCH_EXPORT_ROWS:-100000}"
+fi
+[ -z "$load_ops" ] || "$work/bench" load \
   -learnd "http://127.0.0.1:$learnd_port" -learnd-pid "$learnd_pid" \
   -baseline "http://127.0.0.1:$baseline_port" -baseline-pid "$baseline_pid" \
   -db "$bench_url" -tokens "$work/tokens" -c "$CONCURRENCY" -d "$DURATION" -warmup "$WARMUP" \
-  -segments "$SEGMENTS" -ops "$OPS" -page-size 50 -parity-requests "$PARITY" -hz "$(getconf CLK_TCK)" ${prof_flags[@]+"${prof_flags[@]}"} \
+  -segments "$SEGMENTS" -ops "$load_ops" -page-size 50 -parity-requests "$PARITY" -hz "$(getconf CLK_TCK)" ${prof_flags[@]+"${prof_flags[@]}"} \
   ${bare_flags[@]+"${bare_flags[@]}"} ${cand_flags[@]+"${cand_flags[@]}"}

@@ -13,9 +13,14 @@ import (
 
 const auditDefaultLimit = 50
 
-// GetAuditLog reads the audit log, newest first, filtered by author and createdAt window.
+// GetAuditLog reads the audit log, newest first, filtered by author and createdAt window: a
+// page of JSON, or every matching entry as CSV.
 func (s *Server) GetAuditLog(ctx context.Context, req api.GetAuditLogRequestObject) (api.GetAuditLogResponseObject, error) {
 	if err := needPerm(ctx, auth.PermAuditView, false); err != nil {
+		return nil, err
+	}
+	format, err := exportFormat(ctx, req.Params.Format)
+	if err != nil {
 		return nil, err
 	}
 	if err := unknownAuditFilter(ctx); err != nil {
@@ -37,6 +42,9 @@ func (s *Server) GetAuditLog(ctx context.Context, req api.GetAuditLogRequestObje
 		return nil, rptBadParam(ctx, "fields[createdAt][from]", "must not be after fields[createdAt][to]")
 	}
 	q := reports.AuditQuery{Author: author, From: from, To: to, Limit: auditDefaultLimit, Offset: deref(req.Params.Offset)}
+	if format == formatCSV {
+		return s.auditLogCSV(ctx, q)
+	}
 	if req.Params.Limit != nil {
 		q.Limit = *req.Params.Limit
 	}

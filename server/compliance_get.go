@@ -14,9 +14,14 @@ const (
 	complianceDefaultLimit = 50
 )
 
-// GetComplianceStatus reports one course's compliance, optionally for one group.
+// GetComplianceStatus reports one course's compliance, optionally for one group: the totals
+// and a page of rows as JSON, or every row as CSV.
 func (s *Server) GetComplianceStatus(ctx context.Context, req api.GetComplianceStatusRequestObject) (api.GetComplianceStatusResponseObject, error) {
 	if err := needPerm(ctx, auth.PermCommonStat, false); err != nil {
+		return nil, err
+	}
+	format, err := exportFormat(ctx, req.Params.Format)
+	if err != nil {
 		return nil, err
 	}
 	course, err := typeid.Parse(typeid.Course, req.CourseId)
@@ -33,6 +38,13 @@ func (s *Server) GetComplianceStatus(ctx context.Context, req api.GetComplianceS
 	}
 	if req.Params.Status != nil {
 		q.Status = string(*req.Params.Status)
+	}
+	if format == formatCSV {
+		r, err := s.complianceCSV(ctx, q) // every row: the page size and token do not apply
+		if err != nil {
+			return nil, about(aboutPart(err, "group", "group "+deref(req.Params.GroupId)), "course "+req.CourseId)
+		}
+		return r, nil
 	}
 	// The token binds the course and every filter (not the page size).
 	resource := "compliance|" + course.String()

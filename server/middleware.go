@@ -30,6 +30,7 @@ const (
 	keyQuery
 	keyBasicAuth
 	keyClientIP
+	keyAccept
 )
 
 // clientIPFrom is the client address of a request to the token endpoint (for counting
@@ -48,6 +49,12 @@ func basicAuthFrom(ctx context.Context) string {
 
 func queryFrom(ctx context.Context) string {
 	s, _ := ctx.Value(keyQuery).(string)
+	return s
+}
+
+// acceptFrom is the request's Accept header ("" when none).
+func acceptFrom(ctx context.Context) string {
+	s, _ := ctx.Value(keyAccept).(string)
 	return s
 }
 
@@ -76,6 +83,7 @@ func requestID() echo.MiddlewareFunc {
 			ctx := context.WithValue(c.Request().Context(), keyRequestID, id)
 			ctx = context.WithValue(ctx, keyPath, c.Request().URL.Path)
 			ctx = context.WithValue(ctx, keyQuery, c.Request().URL.RawQuery)
+			ctx = context.WithValue(ctx, keyAccept, c.Request().Header.Get(echo.HeaderAccept))
 			c.SetRequest(c.Request().WithContext(ctx))
 			return next(c)
 		}

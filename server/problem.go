@@ -34,6 +34,7 @@ var (
 	kindForbidden     = problemKind{403, "forbidden", "Forbidden", "forbidden"}
 	kindNotFound      = problemKind{404, "not-found", "Not found", "not_found"}
 	kindMethod        = problemKind{405, "method-not-allowed", "Method not allowed", "method_not_allowed"}
+	kindNotAcceptable = problemKind{406, "not-acceptable", "Not acceptable", "not_acceptable"}
 	kindConflict      = problemKind{409, "conflict", "Conflict", "conflict"}
 	kindPrecondition  = problemKind{412, "precondition-failed", "Precondition failed", "version_mismatch"}
 	kindTooLarge      = problemKind{413, "payload-too-large", "Payload too large", "payload_too_large"}
@@ -113,6 +114,7 @@ func bodyRequired(ctx context.Context) error {
 // id, never serialised.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		abortStream(c, err, s.log)
 		return
 	}
 	ctx := c.Request().Context()

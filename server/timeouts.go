@@ -62,7 +62,8 @@ func NewHTTPServer(h http.Handler, t Timeouts) *http.Server {
 }
 
 // longRoute reports whether a request may take Timeouts.Long: the upload (a large body)
-// and the calls that wait for extraction or the model.
+// and the calls that wait for extraction or the model. A CSV export takes it too
+// (csvExport, export_csv.go): Long is its time budget.
 func longRoute(req *http.Request) bool {
 	if req.Method != http.MethodPost {
 		return false
@@ -94,7 +95,7 @@ func (s *Server) deadlines(next echo.HandlerFunc) echo.HandlerFunc {
 			_ = rc.SetReadDeadline(now.Add(t.Long))
 			_ = rc.SetWriteDeadline(time.Time{})
 			return next(c)
-		case longRoute(req):
+		case longRoute(req) || csvExport(req):
 			_ = rc.SetReadDeadline(now.Add(t.Long))
 			_ = rc.SetWriteDeadline(now.Add(t.Long))
 			write = t.Long

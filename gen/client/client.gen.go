@@ -4529,6 +4529,9 @@ type CreatedAtTo = time.Time
 // DryRun defines model for DryRun.
 type DryRun = bool
 
+// ExportFormat defines model for ExportFormat.
+type ExportFormat = string
+
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
@@ -4588,6 +4591,9 @@ type GeneratorFailed = Problem
 
 // InternalError An RFC 9457 problem document.
 type InternalError = Problem
+
+// NotAcceptable An RFC 9457 problem document.
+type NotAcceptable = Problem
 
 // NotFound An RFC 9457 problem document.
 type NotFound = Problem
@@ -4820,6 +4826,12 @@ type GetAuditLogParams struct {
 
 	// Offset Entries to skip (pagination offset).
 	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Format `json` (the default) or `csv`. `csv` answers `text/csv` with every row for the filters
+	// given, whatever `Accept` says; without `format` the response follows `Accept`
+	// (`text/csv` or `application/json`; neither acceptable is a 406). Any other value is
+	// a 422 naming the parameter.
+	Format *ExportFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // ListSourceMaterialsParams defines parameters for ListSourceMaterials.
@@ -5055,6 +5067,12 @@ type GetComplianceStatusParams struct {
 
 	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
 	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Format `json` (the default) or `csv`. `csv` answers `text/csv` with every row for the filters
+	// given, whatever `Accept` says; without `format` the response follows `Accept`
+	// (`text/csv` or `application/json`; neither acceptable is a 406). Any other value is
+	// a 422 naming the parameter.
+	Format *ExportFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // DeleteCourseTransitionParams defines parameters for DeleteCourseTransition.
@@ -6237,6 +6255,19 @@ type ClientInterface interface {
 	// target, the before/after views and the request id. Needs `audit_view` (owners and
 	// admins).
 	//
+	// **CSV export.** With `format=csv` (or `Accept: text/csv`) the answer is `text/csv`
+	// (RFC 4180, UTF-8, CRLF line ends, `Content-Disposition: attachment;
+	// filename="audit-log.csv"`): a header row, then every entry matching the filters,
+	// newest first. `limit` and `offset` do not apply (the whole filtered log is sent; there
+	// is no `total`). Columns: `id`, `createdAt` (RFC 3339, UTC), `actorId`, `appId`, `keyId`,
+	// `surface`, `action`, `targetType`, `targetId`, `before`, `after`, `requestId`; `before`
+	// and `after` hold the views as compact JSON (empty when absent). Empty cells are
+	// absent values. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+	// return is prefixed with `'` so spreadsheets do not run it as a formula (OWASP's CSV
+	// injection advice). The rows are streamed as they are read; an export has the
+	// server's long time budget (10 minutes by default) and a response cut short by an
+	// error ends without its final chunk, so it is never mistaken for a complete file.
+	//
 	// Corresponds with GET /api/v2/audit (the `GetAuditLog` operationId).
 	GetAuditLog(ctx context.Context, params *GetAuditLogParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -6970,6 +7001,19 @@ type ClientInterface interface {
 	// assignment in scope; the `users` rows are ordered by name (then id), filtered by
 	// `status` when given, and paged with `limit` (default 50, max 250) and `pageToken`.
 	// Unknown (or deleted) courses and unknown groups are 404. Needs `common_stat`.
+	//
+	// **CSV export.** With `format=csv` (or `Accept: text/csv`) the answer is `text/csv`
+	// (RFC 4180, UTF-8, CRLF line ends, `Content-Disposition: attachment;
+	// filename="compliance-<courseId>.csv"`): a header row, then every user row matching
+	// `groupId` and `status`, ordered by name (then id). `limit` and `pageToken` do not
+	// apply, and the totals are not included (the JSON has them). Columns: `userId`,
+	// `assignmentId`, `name`, `email`, `status`, `assignedAt`, `startAt`, `dueAt`,
+	// `startedAt`, `completedAt` (RFC 3339, UTC) and `score`; empty cells are absent
+	// values. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is
+	// prefixed with `'` so spreadsheets do not run it as a formula (OWASP's CSV injection
+	// advice). The rows are streamed as they are read; an export has the server's long
+	// time budget (10 minutes by default) and a response cut short by an error ends
+	// without its final chunk, so it is never mistaken for a complete file.
 	//
 	// Corresponds with GET /api/v2/courses/{courseId}/statistics/users (the `GetComplianceStatus` operationId).
 	GetComplianceStatus(ctx context.Context, courseId ComplianceCourseIDPath, params *GetComplianceStatusParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -8724,6 +8768,19 @@ func (c *Client) ExtendAssignmentDeadline(ctx context.Context, assignmentId Assi
 // target, the before/after views and the request id. Needs `audit_view` (owners and
 // admins).
 //
+// **CSV export.** With `format=csv` (or `Accept: text/csv`) the answer is `text/csv`
+// (RFC 4180, UTF-8, CRLF line ends, `Content-Disposition: attachment;
+// filename="audit-log.csv"`): a header row, then every entry matching the filters,
+// newest first. `limit` and `offset` do not apply (the whole filtered log is sent; there
+// is no `total`). Columns: `id`, `createdAt` (RFC 3339, UTC), `actorId`, `appId`, `keyId`,
+// `surface`, `action`, `targetType`, `targetId`, `before`, `after`, `requestId`; `before`
+// and `after` hold the views as compact JSON (empty when absent). Empty cells are
+// absent values. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+// return is prefixed with `'` so spreadsheets do not run it as a formula (OWASP's CSV
+// injection advice). The rows are streamed as they are read; an export has the
+// server's long time budget (10 minutes by default) and a response cut short by an
+// error ends without its final chunk, so it is never mistaken for a complete file.
+//
 // Corresponds with GET /api/v2/audit (the `GetAuditLog` operationId).
 func (c *Client) GetAuditLog(ctx context.Context, params *GetAuditLogParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAuditLogRequest(c.Server, params)
@@ -10017,6 +10074,19 @@ func (c *Client) ShareCourse(ctx context.Context, courseId CourseID, userId User
 // assignment in scope; the `users` rows are ordered by name (then id), filtered by
 // `status` when given, and paged with `limit` (default 50, max 250) and `pageToken`.
 // Unknown (or deleted) courses and unknown groups are 404. Needs `common_stat`.
+//
+// **CSV export.** With `format=csv` (or `Accept: text/csv`) the answer is `text/csv`
+// (RFC 4180, UTF-8, CRLF line ends, `Content-Disposition: attachment;
+// filename="compliance-<courseId>.csv"`): a header row, then every user row matching
+// `groupId` and `status`, ordered by name (then id). `limit` and `pageToken` do not
+// apply, and the totals are not included (the JSON has them). Columns: `userId`,
+// `assignmentId`, `name`, `email`, `status`, `assignedAt`, `startAt`, `dueAt`,
+// `startedAt`, `completedAt` (RFC 3339, UTC) and `score`; empty cells are absent
+// values. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is
+// prefixed with `'` so spreadsheets do not run it as a formula (OWASP's CSV injection
+// advice). The rows are streamed as they are read; an export has the server's long
+// time budget (10 minutes by default) and a response cut short by an error ends
+// without its final chunk, so it is never mistaken for a complete file.
 //
 // Corresponds with GET /api/v2/courses/{courseId}/statistics/users (the `GetComplianceStatus` operationId).
 func (c *Client) GetComplianceStatus(ctx context.Context, courseId ComplianceCourseIDPath, params *GetComplianceStatusParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -13226,6 +13296,18 @@ func NewGetAuditLogRequest(server string, params *GetAuditLogParams) (*http.Requ
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -15409,6 +15491,18 @@ func NewGetComplianceStatusRequest(server string, courseId ComplianceCourseIDPat
 		if params.PageToken != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -19032,6 +19126,19 @@ type ClientWithResponsesInterface interface {
 	// target, the before/after views and the request id. Needs `audit_view` (owners and
 	// admins).
 	//
+	// **CSV export.** With `format=csv` (or `Accept: text/csv`) the answer is `text/csv`
+	// (RFC 4180, UTF-8, CRLF line ends, `Content-Disposition: attachment;
+	// filename="audit-log.csv"`): a header row, then every entry matching the filters,
+	// newest first. `limit` and `offset` do not apply (the whole filtered log is sent; there
+	// is no `total`). Columns: `id`, `createdAt` (RFC 3339, UTC), `actorId`, `appId`, `keyId`,
+	// `surface`, `action`, `targetType`, `targetId`, `before`, `after`, `requestId`; `before`
+	// and `after` hold the views as compact JSON (empty when absent). Empty cells are
+	// absent values. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+	// return is prefixed with `'` so spreadsheets do not run it as a formula (OWASP's CSV
+	// injection advice). The rows are streamed as they are read; an export has the
+	// server's long time budget (10 minutes by default) and a response cut short by an
+	// error ends without its final chunk, so it is never mistaken for a complete file.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v2/audit (the `GetAuditLog` operationId).
@@ -19797,6 +19904,19 @@ type ClientWithResponsesInterface interface {
 	// assignment in scope; the `users` rows are ordered by name (then id), filtered by
 	// `status` when given, and paged with `limit` (default 50, max 250) and `pageToken`.
 	// Unknown (or deleted) courses and unknown groups are 404. Needs `common_stat`.
+	//
+	// **CSV export.** With `format=csv` (or `Accept: text/csv`) the answer is `text/csv`
+	// (RFC 4180, UTF-8, CRLF line ends, `Content-Disposition: attachment;
+	// filename="compliance-<courseId>.csv"`): a header row, then every user row matching
+	// `groupId` and `status`, ordered by name (then id). `limit` and `pageToken` do not
+	// apply, and the totals are not included (the JSON has them). Columns: `userId`,
+	// `assignmentId`, `name`, `email`, `status`, `assignedAt`, `startAt`, `dueAt`,
+	// `startedAt`, `completedAt` (RFC 3339, UTC) and `score`; empty cells are absent
+	// values. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is
+	// prefixed with `'` so spreadsheets do not run it as a formula (OWASP's CSV injection
+	// advice). The rows are streamed as they are read; an export has the server's long
+	// time budget (10 minutes by default) and a response cut short by an error ends
+	// without its final chunk, so it is never mistaken for a complete file.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -23806,6 +23926,10 @@ type GetAuditLogResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationproblemJSON406 *NotAcceptable
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *UnprocessableEntity
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -23838,6 +23962,16 @@ func (r GetAuditLogResponse) GetApplicationproblemJSON401() *Unauthorized {
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r GetAuditLogResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r GetAuditLogResponse) GetApplicationproblemJSON406() *NotAcceptable {
+	return r.ApplicationproblemJSON406
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetAuditLogResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
+	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -28207,6 +28341,10 @@ type GetComplianceStatusResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationproblemJSON406 *NotAcceptable
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *UnprocessableEntity
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -28244,6 +28382,16 @@ func (r GetComplianceStatusResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r GetComplianceStatusResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r GetComplianceStatusResponse) GetApplicationproblemJSON406() *NotAcceptable {
+	return r.ApplicationproblemJSON406
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetComplianceStatusResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
+	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -35310,6 +35458,19 @@ func (c *ClientWithResponses) ExtendAssignmentDeadlineWithResponse(ctx context.C
 // target, the before/after views and the request id. Needs `audit_view` (owners and
 // admins).
 //
+// **CSV export.** With `format=csv` (or `Accept: text/csv`) the answer is `text/csv`
+// (RFC 4180, UTF-8, CRLF line ends, `Content-Disposition: attachment;
+// filename="audit-log.csv"`): a header row, then every entry matching the filters,
+// newest first. `limit` and `offset` do not apply (the whole filtered log is sent; there
+// is no `total`). Columns: `id`, `createdAt` (RFC 3339, UTC), `actorId`, `appId`, `keyId`,
+// `surface`, `action`, `targetType`, `targetId`, `before`, `after`, `requestId`; `before`
+// and `after` hold the views as compact JSON (empty when absent). Empty cells are
+// absent values. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+// return is prefixed with `'` so spreadsheets do not run it as a formula (OWASP's CSV
+// injection advice). The rows are streamed as they are read; an export has the
+// server's long time budget (10 minutes by default) and a response cut short by an
+// error ends without its final chunk, so it is never mistaken for a complete file.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v2/audit (the `GetAuditLog` operationId).
@@ -36411,6 +36572,19 @@ func (c *ClientWithResponses) ShareCourseWithResponse(ctx context.Context, cours
 // assignment in scope; the `users` rows are ordered by name (then id), filtered by
 // `status` when given, and paged with `limit` (default 50, max 250) and `pageToken`.
 // Unknown (or deleted) courses and unknown groups are 404. Needs `common_stat`.
+//
+// **CSV export.** With `format=csv` (or `Accept: text/csv`) the answer is `text/csv`
+// (RFC 4180, UTF-8, CRLF line ends, `Content-Disposition: attachment;
+// filename="compliance-<courseId>.csv"`): a header row, then every user row matching
+// `groupId` and `status`, ordered by name (then id). `limit` and `pageToken` do not
+// apply, and the totals are not included (the JSON has them). Columns: `userId`,
+// `assignmentId`, `name`, `email`, `status`, `assignedAt`, `startAt`, `dueAt`,
+// `startedAt`, `completedAt` (RFC 3339, UTC) and `score`; empty cells are absent
+// values. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is
+// prefixed with `'` so spreadsheets do not run it as a formula (OWASP's CSV injection
+// advice). The rows are streamed as they are read; an export has the server's long
+// time budget (10 minutes by default) and a response cut short by an error ends
+// without its final chunk, so it is never mistaken for a complete file.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -40852,6 +41026,20 @@ func ParseGetAuditLogResponse(rsp *http.Response) (*GetAuditLogResponse, error) 
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -40872,6 +41060,9 @@ func ParseGetAuditLogResponse(rsp *http.Response) (*GetAuditLogResponse, error) 
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 
@@ -45282,6 +45473,20 @@ func ParseGetComplianceStatusResponse(rsp *http.Response) (*GetComplianceStatusR
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -45302,6 +45507,9 @@ func ParseGetComplianceStatusResponse(rsp *http.Response) (*GetComplianceStatusR
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 

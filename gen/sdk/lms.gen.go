@@ -606,6 +606,19 @@ type LMSAudit struct {
 // target, the before/after views and the request id. Needs `audit_view` (owners and
 // admins).
 //
+// **CSV export.** With `format=csv` (or `Accept: text/csv`) the answer is `text/csv`
+// (RFC 4180, UTF-8, CRLF line ends, `Content-Disposition: attachment;
+// filename="audit-log.csv"`): a header row, then every entry matching the filters,
+// newest first. `limit` and `offset` do not apply (the whole filtered log is sent; there
+// is no `total`). Columns: `id`, `createdAt` (RFC 3339, UTC), `actorId`, `appId`, `keyId`,
+// `surface`, `action`, `targetType`, `targetId`, `before`, `after`, `requestId`; `before`
+// and `after` hold the views as compact JSON (empty when absent). Empty cells are
+// absent values. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+// return is prefixed with `'` so spreadsheets do not run it as a formula (OWASP's CSV
+// injection advice). The rows are streamed as they are read; an export has the
+// server's long time budget (10 minutes by default) and a response cut short by an
+// error ends without its final chunk, so it is never mistaken for a complete file.
+//
 // GET /api/v2/audit (operation getAuditLog).
 func (rs *LMSAudit) List(ctx context.Context, params *client.GetAuditLogParams) (*client.AuditLogPage, error) {
 	rsp, err := rs.raw.GetAuditLog(ctx, params)
@@ -2366,6 +2379,19 @@ func (rs *LMSStatistics) Activity(ctx context.Context, params *client.GetStatist
 // assignment in scope; the `users` rows are ordered by name (then id), filtered by
 // `status` when given, and paged with `limit` (default 50, max 250) and `pageToken`.
 // Unknown (or deleted) courses and unknown groups are 404. Needs `common_stat`.
+//
+// **CSV export.** With `format=csv` (or `Accept: text/csv`) the answer is `text/csv`
+// (RFC 4180, UTF-8, CRLF line ends, `Content-Disposition: attachment;
+// filename="compliance-<courseId>.csv"`): a header row, then every user row matching
+// `groupId` and `status`, ordered by name (then id). `limit` and `pageToken` do not
+// apply, and the totals are not included (the JSON has them). Columns: `userId`,
+// `assignmentId`, `name`, `email`, `status`, `assignedAt`, `startAt`, `dueAt`,
+// `startedAt`, `completedAt` (RFC 3339, UTC) and `score`; empty cells are absent
+// values. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is
+// prefixed with `'` so spreadsheets do not run it as a formula (OWASP's CSV injection
+// advice). The rows are streamed as they are read; an export has the server's long
+// time budget (10 minutes by default) and a response cut short by an error ends
+// without its final chunk, so it is never mistaken for a complete file.
 //
 // GET /api/v2/courses/{courseId}/statistics/users (operation getComplianceStatus).
 func (rs *LMSStatistics) Compliance(ctx context.Context, courseId client.ComplianceCourseIDPath, params *client.GetComplianceStatusParams) (*client.ComplianceReport, error) {

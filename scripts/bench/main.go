@@ -13,6 +13,9 @@
 //	                                         (-mode bare: the bare baseline, bare.go)
 //	bench wait     URL TIMEOUT               wait until URL answers 200
 //	bench load     …                         compare answers, drive both servers, measure, print the table
+//	bench export   -learnd URL -learnd-pid PID -db URL -tokens FILE -rows N
+//	                                         seed N audit entries, download them as CSV, print
+//	                                         rows, bytes, seconds and learnd's memory growth
 //
 // Everything lives in this directory so the benchmark never touches learnd's packages
 // beyond reading them (auth for the key set, typeid for id formatting, pagetoken for the
@@ -59,6 +62,8 @@ func main() {
 		err = waitCmd(args)
 	case "load":
 		err = loadCmd(ctx, args)
+	case "export":
+		err = exportCmd(ctx, args)
 	default:
 		usage()
 	}
@@ -69,7 +74,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: bench setup|drop|seed|personids|baseline|wait|load [flags] (see scripts/bench.sh)")
+	fmt.Fprintln(os.Stderr, "usage: bench setup|drop|seed|personids|baseline|wait|load|export [flags] (see scripts/bench.sh)")
 	os.Exit(2)
 }
 

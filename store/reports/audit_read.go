@@ -54,30 +54,39 @@ func (s *Repo) AuditLog(ctx context.Context, q AuditQuery) (AuditLogPage, error)
 		if err := t.QueryRow(`SELECT count(*) `+auditFilterSQL, q.Author, q.From, q.To).Scan(&p.Total); err != nil {
 			return fmt.Errorf("count: %w", err)
 		}
-		rows, err := t.Query(`SELECT id, created_at, actor_id, app_id, key_id, surface, action, target_type, target_id, before, after, request_id
-`+auditFilterSQL+`
-ORDER BY created_at DESC, id DESC
+		rows, err := t.Query(auditColumnsSQL+`
+`+auditFilterSQL+auditOrderSQL+`
 LIMIT $4 OFFSET $5`, q.Author, q.From, q.To, q.Limit, q.Offset)
 		if err != nil {
 			return err
 		}
-		p.Entries, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (AuditLogEntry, error) {
-			var e AuditLogEntry
-			var before, after []byte
-			err := row.Scan(&e.ID, &e.CreatedAt, &e.ActorID, &e.AppID, &e.KeyID, &e.Surface, &e.Action, &e.TargetType,
-				&e.TargetID, &before, &after, &e.RequestID)
-			if before != nil {
-				e.Before = before
-			}
-			if after != nil {
-				e.After = after
-			}
-			return e, err
-		})
+		p.Entries, err = pgx.CollectRows(rows, scanAuditEntry)
 		return err
 	})
 	if err != nil {
 		return AuditLogPage{}, fmt.Errorf("audit log: %w", err)
 	}
 	return p, nil
+}
+
+// auditColumnsSQL selects the columns scanAuditEntry reads; auditFilterSQL follows it.
+const auditColumnsSQL = `SELECT id, created_at, actor_id, app_id, key_id, surface, action, target_type, target_id, before, after, request_id`
+
+// auditOrderSQL is the audit log's order: newest first, then by id descending.
+const auditOrderSQL = `
+ORDER BY created_at DESC, id DESC`
+
+// scanAuditEntry scans a row of auditColumnsSQL.
+func scanAuditEntry(row pgx.CollectableRow) (AuditLogEntry, error) {
+	var e AuditLogEntry
+	var before, after []byte
+	err := row.Scan(&e.ID, &e.CreatedAt, &e.ActorID, &e.AppID, &e.KeyID, &e.Surface, &e.Action, &e.TargetType,
+		&e.TargetID, &before, &after, &e.RequestID)
+	if before != nil {
+		e.Before = before
+	}
+	if after != nil {
+		e.After = after
+	}
+	return e, err
 }

@@ -104,28 +104,54 @@ WHERE a.tenant_id = learnd_tenant() AND a.course_id = $2
   AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM group_members gm
     WHERE gm.tenant_id = learnd_tenant() AND gm.group_id = $3 AND gm.user_id = a.user_id))`
 
+// complianceRowsSQL selects the user rows r of scopeSQL at the instant $1 with the status
+// $4 (all when null); a statement adds its order (and keyset position) after it.
+const complianceRowsSQL = `SELECT * FROM (
+SELECT u.id AS user_id, a.id AS assignment_id, u.name, u.email, ` + statusSQL + ` AS status, a.created_at, a.start_at, a.due_at, a.started_at, a.completed_at, a.score, lower(u.name) AS sort_name
+` + scopeSQL + `) r
+WHERE ($4::text IS NULL OR r.status = $4)`
+
+// scanComplianceRow scans a row of complianceRowsSQL into c and returns its sort name.
+func scanComplianceRow(rows pgx.Rows, c *ComplianceRow) (string, error) {
+	var sortName string
+	err := rows.Scan(&c.UserID, &c.AssignmentID, &c.Name, &c.Email, &c.Status, &c.AssignedAt, &c.StartAt, &c.DueAt,
+		&c.StartedAt, &c.CompletedAt, &c.Score, &sortName)
+	return sortName, err
+}
+
+// complianceScope checks that q's course (not deleted) and group exist and returns the
+// course's name; a missing one is a NotFoundError.
+func complianceScope(t *store.Tx, q ComplianceQuery) (string, error) {
+	var name string
+	err := t.QueryRow(`SELECT name FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, q.CourseID).Scan(&name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", &NotFoundError{What: "course"}
+	}
+	if err != nil {
+		return "", err
+	}
+	if q.GroupID != nil {
+		var one int
+		err := t.QueryRow(`SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = $1`, *q.GroupID).Scan(&one)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return "", &NotFoundError{What: "group"}
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	return name, nil
+}
+
 // Compliance reports one course's compliance, optionally for one group's members. An
 // unknown or deleted course, or an unknown group, is a NotFoundError.
 func (s *Repo) Compliance(ctx context.Context, q ComplianceQuery) (ComplianceReport, error) {
 	r := ComplianceReport{CourseID: q.CourseID, GroupID: q.GroupID}
 	at := store.Now()
 	err := s.st.Read(ctx, func(t *store.Tx) error {
-		err := t.QueryRow(`SELECT name FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, q.CourseID).Scan(&r.CourseName)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return &NotFoundError{What: "course"}
-		}
-		if err != nil {
+		var err error
+		if r.CourseName, err = complianceScope(t, q); err != nil {
 			return err
-		}
-		if q.GroupID != nil {
-			var one int
-			err := t.QueryRow(`SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = $1`, *q.GroupID).Scan(&one)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return &NotFoundError{What: "group"}
-			}
-			if err != nil {
-				return err
-			}
 		}
 		if err := t.QueryRow(`SELECT `+totalsSQL+` `+scopeSQL, at, q.CourseID, q.GroupID).
 			Scan(r.Totals.targets()...); err != nil {
@@ -140,17 +166,12 @@ func (s *Repo) Compliance(ctx context.Context, q ComplianceQuery) (ComplianceRep
 		if q.Status != "" {
 			status = &q.Status
 		}
-		r.Rows, r.Next, err = store.KeysetPage(t, q.Limit, `SELECT * FROM (
-SELECT u.id AS user_id, a.id AS assignment_id, u.name, u.email, `+statusSQL+` AS status, a.created_at, a.start_at, a.due_at, a.started_at, a.completed_at, a.score, lower(u.name) AS sort_name
-`+scopeSQL+`) r
-WHERE ($4::text IS NULL OR r.status = $4)
+		r.Rows, r.Next, err = store.KeysetPage(t, q.Limit, complianceRowsSQL+`
   AND ($5::text IS NULL OR (r.sort_name, r.user_id) > ($5, $6::uuid))
 ORDER BY r.sort_name, r.user_id
 LIMIT $7`, []any{at, q.CourseID, q.GroupID, status, afterName, afterID, q.Limit + 1},
 			func(rows pgx.Rows, c *ComplianceRow) (store.NameCursor, error) {
-				var sortName string
-				err := rows.Scan(&c.UserID, &c.AssignmentID, &c.Name, &c.Email, &c.Status, &c.AssignedAt, &c.StartAt, &c.DueAt,
-					&c.StartedAt, &c.CompletedAt, &c.Score, &sortName)
+				sortName, err := scanComplianceRow(rows, c)
 				return store.NameCursor{Name: sortName, ID: c.UserID}, err
 			})
 		if err != nil {
