@@ -17,6 +17,7 @@ import (
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/client"
 	"github.com/learnd/learnd/gen/sdk"
+	"github.com/learnd/learnd/internal/pseudonym"
 	"github.com/learnd/learnd/internal/wire"
 )
 
@@ -38,6 +39,11 @@ type Config struct {
 	// Grant, for a session of an OAuth access token, is the token's scopes: AI tools
 	// then need the ai scope too (API keys predate it). nil for an API key.
 	Grant []string
+
+	// Pseudonyms is the server's pseudonym key (learnd serve's, see server.Config): a
+	// session of a key with the pseudonymise option shows people under aliases made with
+	// it. Without it such keys are refused (learnd mcp: the API refuses them anyway).
+	Pseudonyms pseudonym.Key
 
 	// retries, when set, overrides defaultMaxRetries (tests).
 	retries *int
@@ -88,7 +94,8 @@ type Env struct {
 	Me     *client.Me
 	Config Config
 
-	fit *fitter // refits the tool list when a call is refused by the API or the licence
+	fit    *fitter        // refits the tool list when a call is refused by the API or the licence
+	pseudo *pseudonymiser // a pseudonymising key's: every result's people under aliases; nil otherwise
 }
 
 // Result is a tool's typed output: its JSON is the structured content (and its JSON
@@ -189,6 +196,7 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 			}
 			ctx = withProgress(ctx, req)
 			ctx = withCall(ctx, req) // the session, for elicitation (write_guard.go)
+			ctx = withPseudonymiser(ctx, env.pseudo)
 			var in In
 			if err := decodeInput(req.Params.Arguments, &in, inResolved); err != nil {
 				return toolError(err), nil
@@ -201,7 +209,14 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 				if env.fit != nil && refusedByAPI(err) { // the caller changed: fit the list again
 					go func() { _ = env.fit.refit(ctx) }()
 				}
-				return toolError(err), nil
+				return env.pseudonymiseError(toolError(err)), nil
+			}
+			if env.pseudo != nil {
+				r, err := env.pseudo.result(out)
+				if err != nil {
+					return toolError(fmt.Errorf("%s: %w", t.Name, err)), nil
+				}
+				out = r.(Out)
 			}
 			// Clients may check structured content against the output schema; so do we
 			// (as the SDK's typed tools do), so a mismatch is found here, not by them.
@@ -350,6 +365,9 @@ func build(ctx context.Context, cfg Config) (*fitter, error) {
 	if !Allowed(KindRead, me) {
 		return nil, &AccessError{Reason: "your licence has no MCP access (mcpAccess: none); ask your administrator to upgrade"}
 	}
+	if me.Pseudonymised && len(cfg.Pseudonyms) == 0 {
+		return nil, &AccessError{Reason: "this API key is pseudonymised, which only learnd's MCP endpoint (/mcp) serves"}
+	}
 	return newServer(cfg, c, me), nil
 }
 
@@ -359,6 +377,9 @@ func newServer(cfg Config, c *sdk.Client, me *client.Me) *fitter {
 		version = "dev"
 	}
 	env := &Env{API: c, Me: me, Config: cfg}
+	if me.Pseudonymised {
+		env.pseudo = &pseudonymiser{key: cfg.Pseudonyms, tenant: me.TenantId}
+	}
 	subs := newSubscriptions(env)
 	s := mcp.NewServer(&mcp.Implementation{Name: "learnd", Title: "learnd LMS", Version: version},
 		&mcp.ServerOptions{Instructions: instructions, SubscribeHandler: subs.subscribe, UnsubscribeHandler: subs.unsubscribe,

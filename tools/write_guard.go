@@ -96,7 +96,7 @@ func guarded[Out Result, P interface {
 		return zero, Invalid("planHash %q is not this call's plan (%s): the arguments differ from the dry run's, or what they act on changed since; run it again with dryRun: true", clip(g.PlanHash, 80), hash)
 	case g.PlanHash == "" && c.confirm != nil:
 		if why := c.confirm(dry); why != "" {
-			if err := askConfirmation(ctx, c.tool, why, dry.Text(), hash); err != nil {
+			if err := askConfirmation(ctx, c.tool, why, pseudonymisedText(ctx, dry), hash); err != nil {
 				return zero, err
 			}
 		}

@@ -1768,7 +1768,9 @@ func (rs *LMSKeys) List(ctx context.Context, params *client.ListKeysParams) (*cl
 // records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
 // holds the secret, which learnd never stores. A key acts as you, with
 // your role at the time of each call; banning you stops it, revoking it
-// (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
+// (`DELETE /api/v2/keys/{keyId}`) ends it. `readOnly` makes a key that never writes;
+// `pseudonymise` one for MCP agents that see people only under aliases (see
+// `APIKey`). Needs the `write` scope and a user account;
 // a request authenticated by an API key (or by a token exchanged for one) cannot
 // create keys.
 //
@@ -2409,7 +2411,7 @@ func (rs *LMSTenant) Get(ctx context.Context) (*client.Tenant, error) {
 	return res.JSON200, nil
 }
 
-// LMSUsers is the users resource of the lms group: Get, Create, Update, Anonymise, Ban, ChangeEmail, Find, Unban, FindAll.
+// LMSUsers is the users resource of the lms group: Get, Create, Update, Anonymise, Ban, ChangeEmail, Find, ResolvePseudonym, Unban, FindAll.
 type LMSUsers struct {
 	raw *client.ClientWithResponses
 }
@@ -2601,6 +2603,34 @@ func (rs *LMSUsers) Find(ctx context.Context, params *client.FindUsersParams) (*
 	}
 	if res.JSON200 == nil {
 		return nil, unexpectedResponse("findUsers", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// ResolvePseudonym — Resolve a pseudonym.
+//
+// The user behind an alias that an MCP agent with a pseudonymising API key (see
+// `APIKey.pseudonymise`) reported, in this tenant. Aliases are stable: the same person
+// has the same alias in every session of every such key of the tenant. Only a person
+// may resolve them: a request with a pseudonymising key, or made for an MCP session,
+// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
+// malformed one 422.
+//
+// GET /api/v2/users/pseudonyms/{alias} (operation resolvePseudonym).
+func (rs *LMSUsers) ResolvePseudonym(ctx context.Context, alias string) (*client.User, error) {
+	rsp, err := rs.raw.ResolvePseudonym(ctx, alias)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseResolvePseudonymResponse(rsp)
+	if err != nil {
+		return nil, decodeError("resolvePseudonym", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("resolvePseudonym", res.HTTPResponse)
 	}
 	return res.JSON200, nil
 }
