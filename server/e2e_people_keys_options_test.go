@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/client"
@@ -80,6 +81,33 @@ func TestE2EKeyOptions(t *testing.T) {
 		if n := e2eCount(t, db, `SELECT count(*) FROM groups WHERE name = 'Written by a read-only key'`); n != 0 {
 			t.Errorf("%d groups written", n)
 		}
+	})
+
+	t.Run("a key made read-only loses the write scope", func(t *testing.T) {
+		// The option is fixed at creation through the API; an operator may still set it,
+		// and the callers' cache forgets the key's caller at once.
+		c := peopleSDK(t, env, sdk.WithToken(plain.Key))
+		if _, err := c.LMS.Groups.Create(ctx, nil, client.GroupCreate{Name: "Before read-only"}); err != nil {
+			t.Fatal(err)
+		}
+		kid, _ := typeid.Parse(typeid.APIKey, plain.Id)
+		if _, err := db.Exec(ctx, `UPDATE api_keys SET read_only = true WHERE id = $1`, kid); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _, _ = db.Exec(ctx, `UPDATE api_keys SET read_only = false WHERE id = $1`, kid) }()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			me, err := c.LMS.Me.Get(ctx)
+			if err == nil && slices.Equal(me.Scopes, []client.GrantedScope{client.GrantedScopeRead}) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("me after read_only: %+v %v", me, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		_, err := c.LMS.Groups.Create(ctx, nil, client.GroupCreate{Name: "After read-only"})
+		e2eSdkErr(t, err, http.StatusForbidden, "write after read_only")
 	})
 
 	t.Run("pseudonymising key is refused by the API", func(t *testing.T) {
