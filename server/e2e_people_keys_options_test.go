@@ -176,6 +176,17 @@ func TestE2EResolvePseudonym(t *testing.T) {
 			t.Errorf("%s: problem %s", c.name, e.Body)
 		}
 	}
+	// findUsers with alias: the person behind it for a person, nobody for an unknown one;
+	// refused for an MCP session of an ordinary key.
+	for alias, want := range map[string]int{pseudonym.Name(code): 1, "AAAAAAAA": 0} {
+		page, err := admin.Client.LMS.Users.Find(ctx, &client.FindUsersParams{Alias: &alias})
+		if err != nil || len(page.Data) != want || (want == 1 && page.Data[0].Id != learner.ID) {
+			t.Errorf("find alias %q: %+v %v", alias, page, err)
+		}
+	}
+	alias := pseudonym.Name(code)
+	_, err := peopleSDK(t, env, sdk.WithToken(admin.Token), sdk.WithHeader("X-Learnd-Surface", "mcp")).LMS.Users.Find(ctx, &client.FindUsersParams{Alias: &alias})
+	e2eSdkErr(t, err, http.StatusForbidden, "find by alias for an MCP session")
 	ps, err := admin.Client.LMS.Keys.Create(ctx, client.APIKeyCreate{Name: "pseudonymous", Pseudonymise: e2ePtr(true)})
 	if err != nil {
 		t.Fatal(err)

@@ -4537,6 +4537,9 @@ type FindUsersParams struct {
 	// Query Case-insensitive substring to search for.
 	Query *SearchQuery `form:"query,omitempty" json:"query,omitempty"`
 
+	// Alias Only the user behind this alias (`Learner 4F7K2Q9X`, its address or the bare code).
+	Alias *string `form:"alias,omitempty" json:"alias,omitempty"`
+
 	// Limit Max results (default 20, max 50).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
@@ -7935,6 +7938,13 @@ func (w *ServerInterfaceWrapper) FindUsers(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "query", ctx.QueryParams(), &params.Query, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter query: %s", err))
+	}
+
+	// ------------- Optional query parameter "alias" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "alias", ctx.QueryParams(), &params.Alias, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter alias: %s", err))
 	}
 
 	// ------------- Optional query parameter "limit" -------------
@@ -24698,22 +24708,6 @@ func (response ResolvePseudonym404ApplicationProblemPlusJSONResponse) VisitResol
 	return err
 }
 
-type ResolvePseudonym422ApplicationProblemPlusJSONResponse struct {
-	UnprocessableEntityApplicationProblemPlusJSONResponse
-}
-
-func (response ResolvePseudonym422ApplicationProblemPlusJSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(422)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type ResolvePseudonym429ApplicationProblemPlusJSONResponse struct {
 	TooManyRequestsApplicationProblemPlusJSONResponse
 }
@@ -30435,64 +30429,66 @@ var swaggerSpec = []string{
 	"5sJQExoJpQf5TJ+x3v1HBLkhvAvfMDomz/SZ9nDA1g+fzi/py2n+uUnPt7ZICVX63Guv7k9Khr6GcXop",
 	"xSDlcX4gQ/8qnGW0VLUviXbsrXnO2jxfy5L3gkuulqi6KoMqdsSFYkJxKKdT0ytEVCGK0SweaR0HgfVv",
 	"vpHZN98QBAxtRlDsHLUWqHND4XHn/mwizObqwEAXgzFpA9vWETfqI9WPyTKtBPQjDXJoKCKkcTWq01Kc",
-	"r0XPW4kaZ6nRt6HnHXCRIHjfxglLmNOfoFD81shrqhnSTXUk2gjaOJUpqytdBwTKTch4QNF9WvPNe+Vl",
-	"1293jOzV7/cIn+H9SFxX8/qCfGsLqtQ9FdFjpV9BrrMOAUEJTjWWQshsHlHVGkH/MjmPldxk11xgvG5C",
-	"s9wUmJlp+plmbCSnCumUNyJrxl6ASxjiOnzNQWM6SRa///6bzoP+if3+9yxTsOS9HaAG9V5ajTII2/mQ",
-	"bt6/In3CRYKzuyVIqpbLVfoRn/lpKZWxC3sYyL8KvcRFLm3coPmrxOYyaqktoR7DhCYsz7SpqzDQfoLd",
-	"WOceIgHgVWZUXIPrd2PY0poe6D4e/FAgkvS5xePPR2ysWPre1DXaeMzVjEiXYK3KqeKFANn6GHG/0WM1",
-	"z5kK/u8pw7Il8/V6JWkGid2ynZDO+tqfptcQjYOgDA0F+Kr6xbFMmA0zwUVzdPgAXb0+kycOXG+Fzb3T",
-	"AuXwBzbbzTktNY62M6kUr5Sxhpx5hXz9pabfdE4gbiS9bhHQcAeltGq+9qSTHoshF4whHOCmWmnpGqyt",
-	"lMrf75RSd6NFrAVkMOdcn6CtveOg8UzGDkFl2fXuuj+fR31wiz8jFONUbY16Xo/CaFT6vJ97bJtkPtbo",
-	"+u+oUDad0ZSDAXRScjFEyAme2byxVk2WqsRUQpQ5dXhWZtUJvLauEVe5zGalRrfA60XzO4sCQqcJzwkT",
-	"ecaZakGwHDiyyTz/nf+Fjrs7IlMByR2el1XsFRWGZaNcjGFY6XK9q9H80GaMs0Da5DtDzUdLDN2OCh9e",
-	"bxElQ2EgJUmz1+kUEWjkvFOIUxkQIb2vnLWqVPwVFVvp90fZ7NVU7KbX986ZoL/kOyo+d9B1mfIw67aT",
-	"7vj0J4PwPOiBz1FETMVuSuCKis01gJOPyyF4kcuUUP943FOmwNWqBPaBK6yxq9ANNzK7RpoL0sTEZygc",
-	"v3hmcXhbK2QzWUs0h+KtuKqUzkLmc5KZrCmYQ+FL5nNCIdFoKGnwckNse6U9RPMSyEpGxYVRpUyHy3eX",
-	"6l9AWurvDiySKqzuQWgaobmxtf01Ci04Z7uJLdj8y6NRq8CRy0IJ8JG1hVKBj7zSy63AR3ac+9vBIzsO",
-	"/l9WieBjJyfALv+TfHVdNPFxBiTR8yoFo4s0JQnNKdTMDKVMsKA648MRcI2wjKppxqAsFUG6Q2G8gIgM",
-	"JNZGkHyUyelw5FwWSM9dsViOmSLRE5mNmeEAxIIe4Fu6bxNuPMHSnsj0EIbC1I7Z8hVPrB+ZiiBzy/8u",
-	"/tLm4j1NeRL5fo9jLdF6R39nKJCF8EfLP2goA4HqDyqC4O4BHfMU04faH8rzjF9Nc1awmSwyDLrydXtJ",
-	"4ayZoCJ8k9ZbM5YTxYQlcxn7he0QmNVzsInL1oLadxUYWnCobEs5VeeE0SzlWsFqlRoK49PBC7VLpxWv",
-	"gyaBlUfdm8ohuFiTCRPJkRTpzESMYRHhZXY3QTXdokJukwuzNGAbVOjwaiJWzxxBRK9N7JFzAlaAkPk7",
-	"HEXksMbxpdqVRR1aZR24IRoL4Yso+rl5Omj5v5KWt2eGlaX1lgq/0HIbeCuOAVIdfwQh8mkp0hOWDrMR",
-	"h/pGFDtY/koFtuYNmensI5R49JL64Dq2VcVYKCJkoG37HJRRi2QMndYAKyq5sl1k5EK/zEgzlevpRJhW",
-	"pdUPqrdQjKgqfonD48KUfSgGbJpaEZlfTOORX3Jt3wRZe+qeifTTSqbvob523Ad+E48NZeFLr9kMdOiY",
-	"JgxJY3F2zAiCUJTZU07m/DMoB9Ey1XyCHBAhK8pWtNQ+7ZyeE6pHmQ606kWahNNer5pABT7jpR3uzs2L",
-	"t10q8CWS+9BZ3v22Io9yspc8Cgr6PxsdzV+u6g4Fgnf2t5TbFWdyS5/NyQuqKmXSPQVSKJcy1QJtmuYK",
-	"GNIIz/sksowLp0++/aH308N/QNWbOTlHp4Nvr3v/fvjhf7unyqlyRriWdVj9njGTe3dPwY6KmCLKXcl/",
-	"mn9jtccEn7TUYRrTD8+YGOYj6JUGNFP3c7DA07boL/qxukrV92SapiRhOeUpCGMtYfU9ffAZAixKDEyv",
-	"BIqYwNRlmOKvEZ8o56qEwkgUaEPRBlxUIf8Dwj7E2mo3+nWm34q6iCZeDUabwG4D4Cis0EflgJrytHNa",
-	"0yC4vdlbKf/rhOfd1AgeubXVCCZ19+U0wsH0/6q7J3eK1tX0SK4fq0OH9w4Hq2gejxYl699fv/iRPGfZ",
-	"kJGX+gotXSP9dlNoDeXXdbVb1aGBUEBsgEK925JCN6rIDUvTNvmnnBq5CpEs+CtLBwG5muYQwcHgBTwX",
-	"Wu6wdplETwdH0HqErYamUK+PQQiI+OhBqpxqrXDa7bXJfNWbfbCJqJHo5YvXb0i1cjoGKXmMt1RCkqDc",
-	"2q5KbZ89VCXB+/e2lb0bSUrYDHDI/JeN9UY5gq30HxUvnpPtW73wziTMjRY66IZSxvzQi3S381awaXdM",
-	"XMEzNgliORHpR8lrjflnXOXKRIC8G2xGe0SV4b0ItAbxmHoQhEapKQamm0bO5y2TcZ+RBEDCEVYx5Sp/",
-	"5w8oAser1SYRM4Q1P/N8xMX/etiJyDVjE+yjRQehhDoODoCh4rmBexboeBB1lr5noLBsAcCM5cADN5BZ",
-	"KDJWPFT7HpMUU/lWu8KovW6kCcvGHOJV5wRdOMDW0ppSfxvE6znow8IDIWs7IPoRUDHsL9kKOwficov8",
-	"RFrzu2nhCoF3YVKgWA7AdqFlvjwzZfvoYae6H6e8Vo05txNJM07ur+TQ2CfDxfrERHjtj4aD7vXfLrQu",
-	"HnDBEvJ6QmOmyCvTwJ7BXExQ7UHXiv1ZeX7Q2VG386Z7v39q/SDwxOKVliWgl9vnnFU8R0y1l9zoNy4f",
-	"v3pzBC/79qfe84f/OP2h+90mbEbedqrrpHlTYBz4e+lAEH0XWD+5so7U3PJ4yqQkMtbkwOCq0r8qvWFt",
-	"NwvxXMoiWoJQ/FoqJAqNiR1Cx3NsB0sUZz4qSPEsKYLFjMCyJaM1Pco7X4FivCUUzcjxIEQBieyj9L+5",
-	"eGcz38gLYrgW9A+GSSFqBSRhNEm5YCrQjhQXoUhlrP3AgKhYZqilHdW0p5VLzCIQDcVuJZyUqOVpxFCg",
-	"SsRbVipFshedeOEtxqae3D5bdn10Z6tc99o8W3yoa6Hdn6K0O2ohjudFHm9PmSZT5r34ZD6AaNt81+g4",
-	"QnxQNVx+ld76nu5G/qmLG5ol+redoGEPgkNnNow05ek5edN50O/2zChdbNQ7kRtQ4eKVP/rsWC9pdt3Y",
-	"oUW22DGrG2W97XtQ7ndOudOSkLO63Rd966v2JzIzYa8FDe+/ZkMF74u/r1W/+0HDtaofve9npbI8W8H1",
-	"dVVDXppRA0Zd6XsgNsuEcXxVTkVCswQvOsKP1R4jjwGS9kqaAnaZJqGwNX6C3bjnNf89ZdMCCAwKUPKM",
-	"CkVj5FQ2phM82ZoY1ryAmPbmFfmkOTOxazPgmZxmoZA3wg6rhVUk7pvRFqmoJEFUr6ZtuA7FYsd1C4oE",
-	"ydIm6zeu9sa+EloTFtq1itm3FYFVbddwl17kxwZH6/P3Znk9xJy2h3LMfiunJjeKMsN34J68U7HmEsij",
-	"t6sPgedt6xEP4ebP0eOLUs/ZFCUJv23PLzzznUXuqw1C64GweJrp+QPQHICDvZjmo0b/X79oj2ocT35g",
-	"M/jpF31x9r5a7T6TMU1LkI14LWlGY3rNSDYVUUsb01lqgAD7x8epvmkkVd5/0HnQARnnyGDmDWKsRJGD",
-	"gquSC0LRNabjdqGOL+VIZrCuiw/Jocn431P+G5Q2svc0nWIgmWY5H9A49x50oRRTylpdi6TG10wQ9sEo",
-	"LatNgRQpxip6CHkDQKzFyHSg8v5r9GwvPv8lIsmXFVwzMiZS5Mr6M5kyZQt2PFTWc+K63ISxCKwG817+",
-	"1uTmF76O0bEKSIEQoQIS48QiRC+oYIPjUuD5uOd+j5UuVZ9lWjhcr0EzSq/RFIMqU7wY3+KKcUvzZW6s",
-	"GrWbqXuOecC70xI9VK+lfmUFlOIcEHOraNBQFuO/QMLFStqcRMcq5mO9Tt7rX18+fV7xcsPpZ9dT5dk0",
-	"zqcZI03FYsMxnjKl4B966/4G6z3N3rOZagXA3W2XuaDkKh0IJCaqCJAY2DnYnPoZ2rCF9TTBsYWnYJBK",
-	"1X9GKZw2Pz9euAt+m7ExF0l551yUfJ3FI2yO/z3lc6m7EROWsoLJS88WcNaPJ6Ut5HhOKz6jgilXCvv0",
-	"4pX+zJTjr4sTYzmnTF24Cjy6SVKQ9jgZUuKnLraPx+5TufOLPhhXHA5meEnWJLzqALwGxUDGNGcZp6ki",
-	"zenk/6fr7HEQhmEofJW3IkWIpQucgJG9S0Md8RMlyE2kMnB3VNuBDrBV6hK9yEls2e9bbnWHQnMBzYU1",
-	"A3A4X2q6T3aoeBplgGjjMFYW62FVqk9fOg9u2U8OTOGayPbd/lKrUg4tXDWEQo1xRcn5AQLSPkTDLWvq",
-	"scWp5jLs0UlFU8bFtFc/s/XBq4Vht1v5My2fffqAL5WED/9seCH6s/IDVCKV4pFjlCBkQmCyWZ2m+hH2",
-	"2BNTndc7AAD//w==",
+	"r0XPW4kaF4qf4R4A9QezE/H9tf1boDLqebhms3sK4t6KARwkoNqogCANgF6H9D17aW+COdF2WmHqsxGH",
+	"kCKEGwS0A4GbA+q80KQQccshEsGHAoGoLipGY1aGKZgg8wHwSrssnvEZkNPOST8UxugBWFIwU0xRzAgk",
+	"EwYKeW66kagofa8cAO4zjlcPYExnCM06Bb/KTOFp56S1C+vxgIsEMRE3zgPDhPwE9fc1BPHzqwGYRLji",
+	"zcg2O58++faH3k8P/xEFYNFag84QdFzp+YrBmqsp+YfnlUr+x/TDMyaG+QjSCFDo734OFiCMgs/KmW/q",
+	"ZdFq1DtGpqzuywCTdBN6JjB9Pq355r0y9eu3O47+6vd7FODwfqQyrHl9Qce2BXnuntoqsPazoFtah5Ki",
+	"BLAbSyFkNo+xa83if5ks2Eq2umsuMII7oVluSg7NNP1MMzaSU4UE2xvRd2N3yCUMcR0G76AxnSSL33//",
+	"TedB/8R+/3uWKVjy3g7gk3ovrcadhO18KEDYv2n1REvqqSpTdW8Cm6tVSpXFhM/8tJTc2gXCDAhkhaXC",
+	"RS5tJKn5q8R2Q2rJTqFCxwSrLPO4qbQxYI+C3dhwD8SGIM6QUXENwYAbw5/X9GgY8OCHArHFzy1DQz5i",
+	"Y8XS90ap2wjd1YxIl3KvyrLjhQDi+xiR4EvGwVTwf08ZFrKZr9crSTNI9Zctx3TWJxRauQUxeRQaCohe",
+	"6BdrvWkDj3BRVDYVAMx8fW5XHLjeCpvHKwrcyx/YbLdwRamVuJ1JpXiljDV03Svk6y81HchzAnEj6XWL",
+	"EJc7KKVV87UnnfRYDLlgDK2rTbXS0jVYWymVv98ppe5Gi1gL0WHOuT5BW8dLgsYzGTtMnWXXu+v+fDGW",
+	"Q6DkM4JzTtXWOPj1uJxGpc9HPo5t29THGl3/HRXKJriacjCA3louhghCwjNbSaBVkyWvMbUxZZYlnpV5",
+	"lgKv0W/EVS6zWan1MfC6E/1es4DQacJzwkSecaZakD4B1nQyz4jof6Fjc4/IVEC6j+dlFXtFheFdKZfn",
+	"GJ7CXO9qND+0GeMskDb5zpA10hJnO021Pz8j+HqLMRoKAzJKmr1Op8hJIAuiQuTSgAjpfeWsVaXir6jY",
+	"Sr8/ymavpmI3vb53Fg39Jd9R8bnD8MuUh1m3nXTHpz8ZqOtBD3yOsnIqdlMCV1RsrgGcfFwOyozstoT6",
+	"x+OeMiXPViWwD1xh1WWFbriR2TUSn5AmpsJD4RjnM4vM3Fohm8laojkUb8VVpXQWMp+TzGRNwRwKXzKf",
+	"EwqpZ0NShJcbquMr7SGal0CeOioujCplOly+u1T/AtJSf3dgsXVhdQ9C0wjNja3tr1FowTnbTWzB5l8e",
+	"jVoFl10WSoCYrS2UCsTslV5uBWK2sXq2BczWc7GAlV0pgo+dnAC7/E/y1XXRxMcZ0IbPqxSMLtKUJDSn",
+	"UEU1lDLBEvuMD0fAPsMyqqYZg8whwraHwngBERlIrJYh+SiT0+HIuSyQsL1isRwzRaInMhszwwqJJV7A",
+	"wHXfpmB5gsVekekqDYWpJrT5L0+sH5kaMXPL/y7+0ubiPU15Evl+j+Ox0XpHf2cokJfyR8tIaUgkgfwR",
+	"asTg7gEd8xQTytofyvOMX01zVvDbLHJOuoYGe0nhrJmgInyT1lszlhPFhKX3GfutDhCY1XOwicvWgm4I",
+	"FRiieKh1TDlV54TRLOVawWqVGgrj08ELtUunFa8Dq4GVR92byiG4WJMJE8mRFOnMRIxhEeFldjdBfeWi",
+	"Qm6TC1Fkjat0eDU1r2eOIMbbJvbIOQErQMj8HY4icujz+FLtyqIOrbIO3BCNhfBFFP3cPB20/F9Jy9sz",
+	"w8rSekuFX2i5DbwVV++hjj+CEPm0FPvLr2lwNSxQEG2KOOiQmV7PxdIWx7+LpSzISdz2WUmjFskYOq0B",
+	"1thyZfsKyYV+mZFmKtfTicC9SqsfVG+hGFFV/BKHx4UpBPIKTMwvpvHIL8K3b4KsPXXPREJyqLsBAd4H",
+	"xhuPH6eqiAd06JgmDGmESyUuQSjKfDqVlSxapppPkAMiZEUhk5bap53Tc0L1KNOBVr1InHHa6VRT6pTL",
+	"h3ZuZ73tUoEvkdwHrIHutxV5lJO95FFQ0B8Iiu5ALSUeau/8bil7K87Vln6XO/PLiwNzKVMtlKZprqBC",
+	"kPC8TypKy0IRmd1/dDr49rr374cf/rd7qpwqZ0gv1J2RyD0F+2RiitiFJR9o/o3VXo8tVat3ejYrXVv0",
+	"+fx4W6X6ejJNU5KwnPIUBKqWkvqePtj9AZaaBqYDBsVEYGorTAHXiE+UczdCYaQCNBdpIyyqkOEBYR9i",
+	"bXkbHTnTb0V9QhOvjqJNYLcBHBgWPqKAR2132jmtafvc3nStlOF1AvBuSnWPstxKdZN++3JS/WC+f9U9",
+	"sTtF3Go6X9ePt6HTeocDTjSPR4uS9e+vX/xInrNsyMhLfYWWrpF+uymfh6L6uvqravc+FODfU6hZW1Ks",
+	"RhW5YWnaJv+UUyNXIRoFf2XpICBX0xyiMBiAgOdCIyXWH5Po6eAIGsqwgdQU2/UxkABRGz1IlVOtFU67",
+	"vTaZr1yzDzZRMRK9fPH6DalWTscgJY/xlkqgGZRb21Wa7bMzriR4/962sncjSQmbAQ6Z/7Kx3ihHsJX+",
+	"o+LFc7J9qxfemaS30UIH3VDKeh86zO527gk27Y7JJ3jGJoEoJyL9SHetMf+Mq1yZKI53g81Kj6gybCaB",
+	"1iAe/xJCCyk1xeBy08j5vGWy5jOSAPQ7gmWmXOXv/AFF4Hi12iRihoboZ56PuPhfDzsRuWZsolw3VihK",
+	"WPLgABiCpRu4Z4FkCbGE6XsGCssm8WcsB3a/gcxCkbHiodr3mKSYjrfaFUbtNUNNWDbmEHM6J+jCAWKa",
+	"1pT62yDmzkEfFh4IWdsB0Y+Aql9/yVbYORBbW2Sd0prfTQtXCKcMkwIFbwChDEAI5Zkp20cPO9U9NeW1",
+	"mu+YQiqUk/srmVH2yVuyPt0UXvujYRZ8/bcLrYsHXLCEvJ7QmCnyysASZDAXE1R70Hlif1aeH3R21O28",
+	"6d7vn1o/CDyxeKVlCZj09jlnFc8RU+0lN/qNy8ev3hzBy779qff84T9Of+h+twlHlbed6rph3hTIFf5e",
+	"OkTV7gKXK1fWkZpbHk+ZlETGmswmXFX6V6U3rO1mIUpPWURLEIpfS5VDoTGxy+d4jsNiieLMRwXVoaW6",
+	"sEggWHpktKZHZOgrUIy3hKIZOXaLKCCRfZT+NxfvbPYa2V4Mg4b+wfBjRK2AJIwmKRdMBdqR4iIUqYy1",
+	"HxgQFcsMtbQjEPe0cokvBqKh2HGEkxK1PI0YClSJeMtKpUj2ohMvvMXY1JPbZ9utj9ltleteG2CLD3Vt",
+	"sPtTlHZHLcTxvMjj7SnTZMq8F5/MBxBtq+4aXUOI+qqGy6/SW9/T3cgqdnFDs0T/thM07EFwmNuGZ6g8",
+	"PSdvOg/63Z4ZpYuNeidyA4JjvPJHn/PsJc2uGzu0uRY7ZnWzq7d9D8r9zil3WhJyVrf7om991f5EZibs",
+	"taDh/ddsqOB98fe16nc/aLhWBaP3/axUWmersL6uisZLM2pAHix9D8RmmTCOr8qpSGiW4EVH+LHaY+Qx",
+	"AA1fSVOELtMkFLZOT7Ab97zmv6dsWsC7QRFJnlGhaIxM2cZ0gidbE8OaFxDT3ryqnjRnJnZtBjyT0ywU",
+	"8kbYYbWwEsR9M9oiFdUgiNXWtE3ToVjsmm5BoR9Z2ij9xtXP2FdCe8FCy1Ux+7aqr6p1Gu7Si/zYoKN9",
+	"/v4qrw+Y0/ZQjtlv5dTkRlFm+A7ck3cq1lyC7vR29SHwvG1N4SHc/Dn6dFHqOZuiJOG37duFZ76zeIy1",
+	"QWg9EBZPMz1/AHwDIL8X03zU6P/rF+1RjePJD2wGP/2iL87eV6vdZzKmaQmIE68lzWhMrxnJpiJqaWM6",
+	"Sw28Y//4ONU3jaTK+w86Dzog4xzFz7xBjJUoclAwkHJBKLrGdNwu1PGlHMkM1nXxITk0Cv97yn+D8kT2",
+	"nqZTDCTTLOcDGufegy6UYkpZq2uRqvqaCcI+GKVltSlQXcVYCQ8hb4D9tcinjirAf42e7cXnv0R+gLKC",
+	"a0bGRIpcaX4mU6ZswY6HtXtOXKeaMBaB1WDey9+a3PzC1zE6VgEpUB5UQGKcWAReBhVssFgKTB733O+x",
+	"0qXqs0wbhusXaEbpNZpiUCmKF+NbXEFtab7MjVWjdjN1z/FJeHda+o7qtdSvrADInIPXbhVNFsoyNxT4",
+	"xlgNm5PoWMV8rNfJe/3ry6fPK15umBrteqo8m8b5NGOkqVhsmONTphT8Q2/d32C9p9l7NlOtABjZ7TIX",
+	"RGulA4F0UxUBkv+frmvniRiGwX/FGyBViOUWmBgZEestOeqKQppUeUi38N9RbOdFc1vVSmnyxc7jk+1P",
+	"igmScaY20sGW5lPIsUMrTFL528Po6LT/+DR0F711uK1m7i3ntbvrHF1Y3P/Otwr5pceAGqs+W0ILVAi4",
+	"7Z0JFfXawTAG+sfW5NbrL1tkev71CExWEpPYbj81IqJQpZjKGtKpjlfzaTSbhpZfc1lKgDcdw7u1Zl5H",
+	"DvBBGwNsKqBblfZwH/e0q08Q8BoAr8HxDWCCz69ofrwsKhecKQnoYYI5OioozUidTdVcgm978RM4XFaD",
+	"Mu/yFTNLqbK7sgstUetG+2gg78RxiCKizVePR3iPNqhnOBGjSSlfHG9vncSyc2HK01NTYyk9nk2RM03e",
+	"xKWcchdv9PwFGCKGYrdakxM6hMWh5Ntk1N9ADntUGOf3LwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

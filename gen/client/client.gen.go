@@ -4530,6 +4530,9 @@ type FindUsersParams struct {
 	// Query Case-insensitive substring to search for.
 	Query *SearchQuery `form:"query,omitempty" json:"query,omitempty"`
 
+	// Alias Only the user behind this alias (`Learner 4F7K2Q9X`, its address or the bare code).
+	Alias *string `form:"alias,omitempty" json:"alias,omitempty"`
+
 	// Limit Max results (default 20, max 50).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
@@ -6662,7 +6665,11 @@ type ClientInterface interface {
 	// Case-insensitive substring search on name **or** email (`query`), ordered by name
 	// (then id). Without `query`, every user of the tenant, optionally narrowed by `role`,
 	// `status` and `groupId`. Pages with `limit` (default 20, max 50) and `pageToken`.
-	// Needs `user_view` and the `read` scope.
+	// With `alias` (an alias a pseudonymising key's MCP session shows, see
+	// `resolvePseudonym`), only the user behind it, or none; the other parameters are then
+	// ignored. A pseudonymising key searches by `alias` only (`query` is refused, 403:
+	// names and addresses are hidden from it), and an MCP session of any other key may not
+	// use `alias` (403). Needs `user_view` and the `read` scope.
 	//
 	// Corresponds with GET /api/v2/users (the `FindUsers` operationId).
 	FindUsers(ctx context.Context, params *FindUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6752,7 +6759,7 @@ type ClientInterface interface {
 	// has the same alias in every session of every such key of the tenant. Only a person
 	// may resolve them: a request with a pseudonymising key, or made for an MCP session,
 	// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
-	// malformed one 422.
+	// malformed one 400.
 	//
 	// Corresponds with GET /api/v2/users/pseudonyms/{alias} (the `ResolvePseudonym` operationId).
 	ResolvePseudonym(ctx context.Context, alias string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -9902,7 +9909,11 @@ func (c *Client) PutIdentityProvider(ctx context.Context, params *PutIdentityPro
 // Case-insensitive substring search on name **or** email (`query`), ordered by name
 // (then id). Without `query`, every user of the tenant, optionally narrowed by `role`,
 // `status` and `groupId`. Pages with `limit` (default 20, max 50) and `pageToken`.
-// Needs `user_view` and the `read` scope.
+// With `alias` (an alias a pseudonymising key's MCP session shows, see
+// `resolvePseudonym`), only the user behind it, or none; the other parameters are then
+// ignored. A pseudonymising key searches by `alias` only (`query` is refused, 403:
+// names and addresses are hidden from it), and an MCP session of any other key may not
+// use `alias` (403). Needs `user_view` and the `read` scope.
 //
 // Corresponds with GET /api/v2/users (the `FindUsers` operationId).
 func (c *Client) FindUsers(ctx context.Context, params *FindUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10062,7 +10073,7 @@ func (c *Client) AnonymiseUser(ctx context.Context, userId UserID, reqEditors ..
 // has the same alias in every session of every such key of the tenant. Only a person
 // may resolve them: a request with a pseudonymising key, or made for an MCP session,
 // is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
-// malformed one 422.
+// malformed one 400.
 //
 // Corresponds with GET /api/v2/users/pseudonyms/{alias} (the `ResolvePseudonym` operationId).
 func (c *Client) ResolvePseudonym(ctx context.Context, alias string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -15826,6 +15837,18 @@ func NewFindUsersRequest(server string, params *FindUsersParams) (*http.Request,
 
 		}
 
+		if params.Alias != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "alias", *params.Alias, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Limit != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
@@ -18358,7 +18381,11 @@ type ClientWithResponsesInterface interface {
 	// Case-insensitive substring search on name **or** email (`query`), ordered by name
 	// (then id). Without `query`, every user of the tenant, optionally narrowed by `role`,
 	// `status` and `groupId`. Pages with `limit` (default 20, max 50) and `pageToken`.
-	// Needs `user_view` and the `read` scope.
+	// With `alias` (an alias a pseudonymising key's MCP session shows, see
+	// `resolvePseudonym`), only the user behind it, or none; the other parameters are then
+	// ignored. A pseudonymising key searches by `alias` only (`query` is refused, 403:
+	// names and addresses are hidden from it), and an MCP session of any other key may not
+	// use `alias` (403). Needs `user_view` and the `read` scope.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18454,7 +18481,7 @@ type ClientWithResponsesInterface interface {
 	// has the same alias in every session of every such key of the tenant. Only a person
 	// may resolve them: a request with a pseudonymising key, or made for an MCP session,
 	// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
-	// malformed one 422.
+	// malformed one 400.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30224,8 +30251,6 @@ type ResolvePseudonymResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
-	ApplicationproblemJSON422 *UnprocessableEntity
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -30263,11 +30288,6 @@ func (r ResolvePseudonymResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r ResolvePseudonymResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
-}
-
-// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
-func (r ResolvePseudonymResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
-	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -33574,7 +33594,11 @@ func (c *ClientWithResponses) PutIdentityProviderWithResponse(ctx context.Contex
 // Case-insensitive substring search on name **or** email (`query`), ordered by name
 // (then id). Without `query`, every user of the tenant, optionally narrowed by `role`,
 // `status` and `groupId`. Pages with `limit` (default 20, max 50) and `pageToken`.
-// Needs `user_view` and the `read` scope.
+// With `alias` (an alias a pseudonymising key's MCP session shows, see
+// `resolvePseudonym`), only the user behind it, or none; the other parameters are then
+// ignored. A pseudonymising key searches by `alias` only (`query` is refused, 403:
+// names and addresses are hidden from it), and an MCP session of any other key may not
+// use `alias` (403). Needs `user_view` and the `read` scope.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33712,7 +33736,7 @@ func (c *ClientWithResponses) AnonymiseUserWithResponse(ctx context.Context, use
 // has the same alias in every session of every such key of the tenant. Only a person
 // may resolve them: a request with a pseudonymising key, or made for an MCP session,
 // is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
-// malformed one 422.
+// malformed one 400.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -45537,13 +45561,6 @@ func ParseResolvePseudonymResponse(rsp *http.Response) (*ResolvePseudonymRespons
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
-		var dest UnprocessableEntity
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationproblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests

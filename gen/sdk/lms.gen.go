@@ -2586,7 +2586,11 @@ func (rs *LMSUsers) ChangeEmail(ctx context.Context, userId client.UserID, param
 // Case-insensitive substring search on name **or** email (`query`), ordered by name
 // (then id). Without `query`, every user of the tenant, optionally narrowed by `role`,
 // `status` and `groupId`. Pages with `limit` (default 20, max 50) and `pageToken`.
-// Needs `user_view` and the `read` scope.
+// With `alias` (an alias a pseudonymising key's MCP session shows, see
+// `resolvePseudonym`), only the user behind it, or none; the other parameters are then
+// ignored. A pseudonymising key searches by `alias` only (`query` is refused, 403:
+// names and addresses are hidden from it), and an MCP session of any other key may not
+// use `alias` (403). Needs `user_view` and the `read` scope.
 //
 // GET /api/v2/users (operation findUsers).
 func (rs *LMSUsers) Find(ctx context.Context, params *client.FindUsersParams) (*client.UserList, error) {
@@ -2614,7 +2618,7 @@ func (rs *LMSUsers) Find(ctx context.Context, params *client.FindUsersParams) (*
 // has the same alias in every session of every such key of the tenant. Only a person
 // may resolve them: a request with a pseudonymising key, or made for an MCP session,
 // is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
-// malformed one 422.
+// malformed one 400.
 //
 // GET /api/v2/users/pseudonyms/{alias} (operation resolvePseudonym).
 func (rs *LMSUsers) ResolvePseudonym(ctx context.Context, alias string) (*client.User, error) {
