@@ -193,16 +193,20 @@ func withPseudonymiser(ctx context.Context, p *pseudonymiser) context.Context {
 	return context.WithValue(ctx, pseudonymiserKey{}, p)
 }
 
-// pseudonymisedText is out's text as the call's session may see it (a confirmation's
-// plan, written before the result's own transformation).
-func pseudonymisedText(ctx context.Context, out Result) string {
-	if p, ok := ctx.Value(pseudonymiserKey{}).(*pseudonymiser); ok {
-		if r, err := p.result(out); err == nil {
-			return r.Text()
-		}
-		return "(the plan could not be shown under aliases)"
+// pseudonymised is out as the call's session may see it: under aliases in a
+// pseudonymising key's session (a confirmation's reason and plan, made before the
+// result's own transformation), else out itself.
+func pseudonymised[Out Result](ctx context.Context, out Out) Out {
+	p, ok := ctx.Value(pseudonymiserKey{}).(*pseudonymiser)
+	if !ok {
+		return out
 	}
-	return out.Text()
+	r, err := p.result(out)
+	if err != nil {
+		var zero Out // nothing rather than names
+		return zero
+	}
+	return r.(Out)
 }
 
 // pseudonymiseError hides the e-mail addresses a tool error's text may quote (an API

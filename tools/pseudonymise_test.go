@@ -169,6 +169,15 @@ func TestPseudonymisedEveryReadTool(t *testing.T) {
 			t.Errorf("sarah in another session: %q <%s>, want %q", u.Name, u.Email, want)
 		}
 	}
+	// Writes too: a dry run's result and the plan a confirmation shows.
+	samAlias := aliasOf(t, f.tenant, f.sam)
+	dry := coreText(t, coreCall(t, admin, "ban_user", map[string]any{"userId": f.sam.ID, "dryRun": true}))
+	confirm := coreErr(t, admin, "ban_user", map[string]any{"userId": f.sam.ID})
+	for what, text := range map[string]string{"dry run": dry, "confirmation": confirm} {
+		if strings.Contains(text, "Sam Porter") || strings.Contains(text, "sam.porter") || !strings.Contains(text, samAlias) {
+			t.Errorf("ban_user %s: %s", what, text)
+		}
+	}
 	// find_user takes an alias and refuses names, which the key may not probe for.
 	var found userList
 	coreOK(t, admin, "find_user", map[string]any{"query": want}, &found)
