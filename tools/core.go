@@ -14,7 +14,6 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/client"
 	"github.com/learnd/learnd/gen/sdk"
 	"github.com/learnd/learnd/internal/pseudonym"
@@ -202,6 +201,9 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 				return toolError(err), nil
 			}
 			out, err := h(ctx, env, in)
+			if err == nil {
+				out, err = pseudonymised(ctx, out) // a pseudonymising key's session: people under aliases
+			}
 			if ir, ok := inputRequest(err); ok { // a confirmation to ask for (write_guard.go)
 				return &mcp.CallToolResult{InputRequests: ir.requests, RequestState: ir.state}, nil
 			}
@@ -210,13 +212,6 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 					go func() { _ = env.fit.refit(ctx) }()
 				}
 				return env.pseudonymiseError(toolError(err)), nil
-			}
-			if env.pseudo != nil {
-				r, err := env.pseudo.result(out)
-				if err != nil {
-					return toolError(fmt.Errorf("%s: %w", t.Name, err)), nil
-				}
-				out = r.(Out)
 			}
 			// Clients may check structured content against the output schema; so do we
 			// (as the SDK's typed tools do), so a mismatch is found here, not by them.
@@ -249,30 +244,6 @@ func structured(out any, rs *jsonschema.Resolved) (json.RawMessage, error) {
 		return nil, err
 	}
 	return b, nil
-}
-
-// Allowed reports whether a caller (as GET /api/v2/me describes it) may see and call
-// tools of kind k: read tools with mcpAccess read or full; write tools with full and the
-// write scope; AI tools with full, mcpAiAccess and the write scope. A server also hides
-// the tools the caller's role may not call (see needs).
-func Allowed(k Kind, me *client.Me) bool {
-	access := me.Licence.McpAccess
-	write := slices.Contains(me.Scopes, client.GrantedScopeWrite)
-	switch k {
-	case KindRead:
-		return access == client.TenantLicenceMcpAccessRead || access == client.TenantLicenceMcpAccessFull
-	case KindWrite:
-		return access == client.TenantLicenceMcpAccessFull && write
-	case KindAI:
-		return access == client.TenantLicenceMcpAccessFull && write && me.Licence.McpAiAccess
-	}
-	return false
-}
-
-// granted reports whether an OAuth session's grant covers tools of kind k: AI tools need
-// the ai scope (the API refuses them without it too). Sessions of API keys: always.
-func granted(k Kind, cfg Config) bool {
-	return cfg.Grant == nil || k != KindAI || slices.Contains(cfg.Grant, auth.ScopeAI)
 }
 
 // Names lists the registered tools of kind k enabled for cfg, sorted.

@@ -194,19 +194,19 @@ func withPseudonymiser(ctx context.Context, p *pseudonymiser) context.Context {
 }
 
 // pseudonymised is out as the call's session may see it: under aliases in a
-// pseudonymising key's session (a confirmation's reason and plan, made before the
-// result's own transformation), else out itself.
-func pseudonymised[Out Result](ctx context.Context, out Out) Out {
+// pseudonymising key's session (a tool's result; a confirmation's reason and plan, made
+// before the result), else out itself.
+func pseudonymised[Out Result](ctx context.Context, out Out) (Out, error) {
 	p, ok := ctx.Value(pseudonymiserKey{}).(*pseudonymiser)
 	if !ok {
-		return out
+		return out, nil
 	}
 	r, err := p.result(out)
 	if err != nil {
-		var zero Out // nothing rather than names
-		return zero
+		var zero Out
+		return zero, err
 	}
-	return r.(Out)
+	return r.(Out), nil
 }
 
 // pseudonymiseError hides the e-mail addresses a tool error's text may quote (an API
