@@ -136,7 +136,7 @@ func serve(ctx context.Context, cfg config) error {
 	}
 	scfg := server.Config{
 		TrustedProxies: proxies,
-		Dev:            cfg.Dev, PageTokenKey: cfg.pageTokenKey(iss), BodyLimit: cfg.BodyLimit,
+		Dev:            cfg.Dev, PageTokenKey: cfg.pageTokenKey(iss), PseudonymKey: cfg.pseudonymKey(iss), BodyLimit: cfg.BodyLimit,
 		WebhookPrivateNetworks: cfg.Dev || cfg.WebhookPrivateNetworks,
 		TokenTTL:               cfg.TokenTTL, Logger: log,
 		RateLimit: server.RateLimit{RPS: cfg.RateLimitRPS, Burst: cfg.RateLimitBurst},
@@ -152,7 +152,7 @@ func serve(ctx context.Context, cfg config) error {
 	var mcpHandler *tools.HTTPHandler
 	scfg.MCP = func(api http.Handler, oauth *auth.ResourceServer) http.Handler {
 		mcpHandler = tools.NewHTTPHandler(tools.HTTPConfig{API: api, Version: buildVersion(), Logger: log, OAuth: oauth,
-			AllowedOrigins: cfg.mcpOrigins()})
+			AllowedOrigins: cfg.mcpOrigins(), PseudonymKey: scfg.PseudonymKey})
 		// A change of a tenant's users, keys or licence (on any replica) refits the tool
 		// lists of that tenant's open sessions, which tells their clients.
 		st.OnForget(mcpHandler.Refresh)

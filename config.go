@@ -49,6 +49,7 @@ type config struct {
 	JWKSURL         string        `env:"LEARND_JWKS_URL"`
 	PublicKeyFiles  []string      `env:"LEARND_JWT_PUBLIC_KEY_FILES" envSeparator:","`
 	PageTokenKey    string        `env:"LEARND_PAGE_TOKEN_KEY"`
+	PseudonymKey    string        `env:"LEARND_PSEUDONYM_KEY"`
 	DevClientSecret string        `env:"LEARND_DEV_CLIENT_SECRET"`
 	TokenTTL        time.Duration `env:"LEARND_TOKEN_TTL" envDefault:"1h"`
 	BodyLimit       string        `env:"LEARND_BODY_LIMIT" envDefault:"1M"`
@@ -305,11 +306,24 @@ func (c config) authConfig() auth.Config {
 // pageTokenKey is LEARND_PAGE_TOKEN_KEY, or else derived from the signing key so every
 // replica sharing the key shares page tokens.
 func (c config) pageTokenKey(iss *auth.Issuer) []byte {
-	if c.PageTokenKey != "" {
-		sum := sha256.Sum256([]byte("learnd page tokens|" + c.PageTokenKey))
+	return c.derivedKey("learnd page tokens", c.PageTokenKey, iss)
+}
+
+// pseudonymKey is LEARND_PSEUDONYM_KEY, or else derived from the signing key (as the page
+// token key is): the key of the aliases pseudonymising API keys see people under, the
+// same on every replica. A new signing key gives everyone new aliases unless it is set.
+func (c config) pseudonymKey(iss *auth.Issuer) []byte {
+	return c.derivedKey("learnd pseudonyms", c.PseudonymKey, iss)
+}
+
+// derivedKey is a 32-byte key for purpose: from explicit when set, else from the signing
+// key.
+func (c config) derivedKey(purpose, explicit string, iss *auth.Issuer) []byte {
+	if explicit != "" {
+		sum := sha256.Sum256([]byte(purpose + "|" + explicit))
 		return sum[:]
 	}
-	sum := sha256.Sum256([]byte("learnd page tokens|" + iss.KeyID() + "|" + c.SigningKeyPEM + "|" + readFile(c.SigningKeyFile)))
+	sum := sha256.Sum256([]byte(purpose + "|" + iss.KeyID() + "|" + c.SigningKeyPEM + "|" + readFile(c.SigningKeyFile)))
 	return sum[:]
 }
 

@@ -20,6 +20,24 @@ type Principal struct {
 	TokenID  string    // jti; "" when absent
 	Licence  Licence   // the tenant's licence, set by the server from the database
 	Known    bool      // the person is a user of the tenant (role and status come from the database)
+	// Pseudonymised: the API key (or the token exchanged for it) has the pseudonymise
+	// option; it works only through learnd's MCP endpoint (FromMCPEndpoint), whose tool
+	// results show people under aliases.
+	Pseudonymised bool
+}
+
+type mcpEndpointKey struct{}
+
+// WithMCPEndpoint marks ctx as an API call that learnd's MCP endpoint makes in-process
+// for a tool: no request from the network can carry the mark.
+func WithMCPEndpoint(ctx context.Context) context.Context {
+	return context.WithValue(ctx, mcpEndpointKey{}, true)
+}
+
+// FromMCPEndpoint reports whether WithMCPEndpoint marked ctx.
+func FromMCPEndpoint(ctx context.Context) bool {
+	v, _ := ctx.Value(mcpEndpointKey{}).(bool)
+	return v
 }
 
 // HasScope reports whether p was granted scope s.

@@ -103,6 +103,9 @@ func (s *Server) exchangeKey(ctx context.Context, id, secret, scope string) (api
 	if canon, err := typeid.Canonical(typeid.APIKey, id); err != nil || canon != p.KeyID {
 		return nil, s.invalidClient(ctx, "client_id is not the id (key_…) of the API key in client_secret")
 	}
+	if p.Pseudonymised {
+		return nil, oauthBadRequest(ctx, "unauthorized_client", pseudonymisedKeyRefusal+"; it cannot be exchanged for a token")
+	}
 	scopes := p.Scopes
 	if fields := strings.Fields(scope); len(fields) > 0 {
 		scopes = nil

@@ -30,6 +30,7 @@ func toAPIKey(k *people.APIKey) api.APIKey {
 		Name: k.Name, Hint: k.Hint, Scopes: toAPIKeyScopes(k.Scopes), AppId: keyNullable(k.AppID),
 		ExpiresAt: keyNullable(k.ExpiresAt), CreatedAt: k.CreatedAt,
 		LastUsedAt: keyNullable(k.LastUsedAt), RevokedAt: keyNullable(k.RevokedAt),
+		ReadOnly: k.ReadOnly, Pseudonymise: k.Pseudonymise,
 	}
 }
 
@@ -38,13 +39,19 @@ func toAPIKeyCreated(k *people.APIKey, secret string) api.APIKeyCreated {
 	return api.APIKeyCreated{
 		Id: typeid.Format(typeid.APIKey, k.ID), Name: k.Name, Key: secret, Hint: k.Hint,
 		Scopes: toAPIKeyScopes(k.Scopes), AppId: keyNullable(k.AppID), ExpiresAt: keyNullable(k.ExpiresAt),
-		CreatedAt: k.CreatedAt,
+		CreatedAt: k.CreatedAt, ReadOnly: k.ReadOnly, Pseudonymise: k.Pseudonymise,
 	}
 }
 
 // toModelNewKey reads a key create body.
 func toModelNewKey(b *api.APIKeyCreate) people.NewAPIKey {
 	in := people.NewAPIKey{Name: b.Name, AppID: b.AppId}
+	if b.ReadOnly != nil {
+		in.ReadOnly = *b.ReadOnly
+	}
+	if b.Pseudonymise != nil {
+		in.Pseudonymise = *b.Pseudonymise
+	}
 	if b.Scopes != nil {
 		for _, s := range *b.Scopes {
 			in.Scopes = append(in.Scopes, string(s))

@@ -19,7 +19,8 @@ func toAPIMe(p auth.Principal, u *people.User) api.Me {
 			Tier: api.TenantLicenceTier(p.Licence.Tier), McpAccess: api.TenantLicenceMcpAccess(p.Licence.MCPAccess),
 			McpAiAccess: p.Licence.MCPAIAccess,
 		},
-		Permissions: []api.Permission{},
+		Permissions:   []api.Permission{},
+		Pseudonymised: p.Pseudonymised,
 	}
 	if u != nil {
 		out.Name, out.Email = nullable.NewNullableWithValue(u.Name), nullable.NewNullableWithValue(u.Email)

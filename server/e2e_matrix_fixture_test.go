@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/learnd/learnd/auth"
+	"github.com/learnd/learnd/internal/pseudonym"
 	"github.com/learnd/learnd/server/servertest"
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/materials"
@@ -36,6 +37,7 @@ func newMatrixFixture(t *testing.T, env *servertest.Env, db *pgx.Conn, actor ser
 	}
 	actorU, _ := typeid.Parse(typeid.Person, actor.ID)
 	targetU, _ := typeid.Parse(typeid.Person, target.ID)
+	ids["alias"] = pseudonym.Key(servertest.PseudonymKey).Code(actor.Tenant, targetU)
 	course, section, lesson, question, group, chain, cert, key := uuidOf("crs"), uuidOf("sec"), uuidOf("ele"), uuidOf("qst"), uuidOf("grp"), uuidOf("chn"), uuidOf("cer"), uuidOf("key")
 	rule := uuidOf("erl")
 	quizID, quizU := typeid.New(typeid.Element)
@@ -117,7 +119,7 @@ func newKeyHash() (string, []byte) {
 var matrixParam = map[string]string{
 	"userId": "per", "courseId": "crs", "groupId": "grp", "chainId": "chn", "assignmentId": "asg",
 	"elementId": "ele", "lessonId": "ele", "questionId": "qst", "sectionId": "sec", "keyId": "key",
-	"certificateId": "cer", "jobId": "gen", "ruleId": "erl", "endpointId": "whk", "messageId": "evt",
+	"certificateId": "cer", "jobId": "gen", "ruleId": "erl", "endpointId": "whk", "messageId": "evt", "alias": "alias",
 }
 
 // matrixURL fills an operation's path parameters with the fixture's ids.

@@ -26,6 +26,7 @@ var matrixRules = map[string]matrixRule{
 	// Users and groups.
 	"findUsers":         {perm: auth.PermUserView},
 	"getUser":           {perm: auth.PermUserView},
+	"resolvePseudonym":  {perm: auth.PermUserView},
 	"createUser":        {perm: auth.PermUserEdit, write: true},
 	"updateUser":        {perm: auth.PermUserEdit, write: true},
 	"changeUserEmail":   {perm: auth.PermUserEdit, write: true},

@@ -212,6 +212,10 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			s.authFailures.fail(ip)
 			return &problemError{problem: newProblem(ctx, kindUnauthorized, detail)}
 		}
+		if p.Pseudonymised && !auth.FromMCPEndpoint(ctx) {
+			// Its people are shown only under aliases, which only the MCP endpoint gives.
+			return &problemError{problem: withCode(newProblem(ctx, kindForbidden, pseudonymisedKeyRefusal), "key_pseudonymised")}
+		}
 		if strings.EqualFold(req.Header.Get(wire.HeaderSurface), auth.SurfaceMCP) {
 			p.Surface = auth.SurfaceMCP
 			// The licence is re-read on every call: an MCP session opened before a
@@ -228,6 +232,10 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// pseudonymisedKeyRefusal is the detail of a request of a pseudonymise key that did not
+// come through learnd's MCP endpoint.
+const pseudonymisedKeyRefusal = "this API key is pseudonymised: it works only through learnd's MCP endpoint (/mcp), whose tool results show people under aliases"
 
 // identify returns the caller, or a reason (detail) to answer 401, or an unexpected error.
 func (s *Server) identify(ctx context.Context, req *http.Request) (auth.Principal, string, error) {
@@ -291,5 +299,8 @@ func (s *Server) trust(ctx context.Context, p auth.Principal, capRole auth.Role)
 	p.Licence = cl.Licence
 	p.Known = true
 	p.Role = cl.RoleFor(p.Role, capRole)
+	if p.KeyID != "" {
+		p = cl.Apply(p)
+	}
 	return p, "", nil
 }

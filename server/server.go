@@ -44,13 +44,17 @@ type Config struct {
 	// private or link-local addresses (LEARND_WEBHOOK_PRIVATE_NETWORKS, dev mode).
 	WebhookPrivateNetworks bool
 	PageTokenKey           []byte // ≥ 32 bytes; signs page tokens
-	BodyLimit              string // e.g. "1M"
-	TokenTTL               time.Duration
-	RateLimit              RateLimit      // per caller; zero: off
-	Limiter                limits.Limiter // counts RateLimit, API keys' licence limits, failed authentications; a *limits.Redis shares them across replicas; nil: in this process
-	DemoTokens             []explorer.DemoToken
-	Logger                 *slog.Logger
-	Registry               *prometheus.Registry // nil: a private registry
+	// PseudonymKey (≥ 32 bytes) derives the aliases a pseudonymising API key's MCP tool
+	// results show people under (internal/pseudonym); the MCP handler must have the same
+	// (tools.HTTPConfig.PseudonymKey). GET /api/v2/users/pseudonyms/{alias} resolves them.
+	PseudonymKey []byte
+	BodyLimit    string // e.g. "1M"
+	TokenTTL     time.Duration
+	RateLimit    RateLimit      // per caller; zero: off
+	Limiter      limits.Limiter // counts RateLimit, API keys' licence limits, failed authentications; a *limits.Redis shares them across replicas; nil: in this process
+	DemoTokens   []explorer.DemoToken
+	Logger       *slog.Logger
+	Registry     *prometheus.Registry // nil: a private registry
 	// Generator writes AI-authored content (refine, regenerate); course generation jobs go
 	// on the store's job queue (store.SetJobQueue), whose workers run the generator.
 	// Without them the AI endpoints answer 500.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
@@ -14,6 +15,13 @@ import (
 func (s *Server) FindUsers(ctx context.Context, req api.FindUsersRequestObject) (api.FindUsersResponseObject, error) {
 	if err := needPerm(ctx, auth.PermUserView, false); err != nil {
 		return nil, err
+	}
+	p, _ := auth.FromContext(ctx)
+	switch {
+	case req.Params.Alias != nil:
+		return s.findByAlias(ctx, p, *req.Params.Alias)
+	case p.Pseudonymised && deref(req.Params.Query) != "":
+		return nil, fail(newProblem(ctx, kindForbidden, "this API key shows people only under aliases, so it searches them by alias only, not by name or address"))
 	}
 	q := people.UserQuery{Query: deref(req.Params.Query), Limit: peopleLimit(req.Params.Limit)}
 	if req.Params.Role != nil {
@@ -40,4 +48,21 @@ func (s *Server) FindUsers(ctx context.Context, req api.FindUsersRequestObject) 
 		return nil, err
 	}
 	return api.FindUsers200JSONResponse{Data: toAPIUsers(page.Items), NextPageToken: next, HasMore: next != nil}, nil
+}
+
+// findByAlias is FindUsers with alias: the user behind it, or none. Only a pseudonymising
+// key's session (whose results show the alias anyway) or a person, never another MCP
+// session, may ask.
+func (s *Server) findByAlias(ctx context.Context, p auth.Principal, alias string) (api.FindUsersResponseObject, error) {
+	if !p.Pseudonymised && (p.Surface == auth.SurfaceMCP || auth.FromMCPEndpoint(ctx)) {
+		return nil, fail(newProblem(ctx, kindForbidden, "aliases are resolved only for a pseudonymising API key or by a person in learnd's UI or API"))
+	}
+	u, err := s.byAlias(ctx, p, alias)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return api.FindUsers200JSONResponse{Data: []api.User{}}, nil
+	case err != nil:
+		return nil, err
+	}
+	return api.FindUsers200JSONResponse{Data: []api.User{toAPIUser(u)}}, nil
 }

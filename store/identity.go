@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -63,6 +64,19 @@ type Caller struct {
 	Banned  bool
 	Licence auth.Licence
 	KeyLive bool // the API key a token was exchanged for is neither revoked nor expired
+	// The options of that key (people.NewAPIKey): a read-only key's callers hold no write
+	// scope; a pseudonymise key's work only through the MCP endpoint.
+	KeyReadOnly, KeyPseudonymise bool
+}
+
+// Apply sets the key options of c on p: a read-only key loses the write scope (and the
+// ai scope, which acts too); a pseudonymise key marks p Pseudonymised.
+func (c Caller) Apply(p auth.Principal) auth.Principal {
+	if c.KeyReadOnly {
+		p.Scopes = slices.DeleteFunc(slices.Clone(p.Scopes), func(s string) bool { return s != auth.ScopeRead })
+	}
+	p.Pseudonymised = p.Pseudonymised || c.KeyPseudonymise
+	return p
 }
 
 // Refusal says why a token of this caller is not trusted, "" when it is (tenant-bound
@@ -154,11 +168,11 @@ func (s *Store) ResolveCaller(ctx context.Context, tenant string, person uuid.UU
 	err := s.scopedBatch(ctx, tenant, "", func(b *pgx.Batch) {
 		b.Queue(callerSQL, person).QueryRow(func(row pgx.Row) error { return scanCaller(row, &c) })
 		if keyID != "" {
-			b.Queue(`SELECT revoked_at IS NOT NULL, expires_at FROM api_keys WHERE tenant_id = learnd_tenant() AND id = $1 AND user_id = $2`, kid, person).
+			b.Queue(`SELECT revoked_at IS NOT NULL, expires_at, read_only, pseudonymise FROM api_keys WHERE tenant_id = learnd_tenant() AND id = $1 AND user_id = $2`, kid, person).
 				Query(func(rows pgx.Rows) error {
 					for rows.Next() {
 						keyFound = true
-						if err := rows.Scan(&keyRevoked, &keyExp); err != nil {
+						if err := rows.Scan(&keyRevoked, &keyExp, &c.KeyReadOnly, &c.KeyPseudonymise); err != nil {
 							return err
 						}
 					}
@@ -191,6 +205,8 @@ type keyRow struct {
 	expires  *time.Time
 	revoked  *time.Time
 	lastUsed *time.Time
+	readOnly bool
+	pseudo   bool
 }
 
 // AuthenticateKey finds the key with this secret (by its SHA-256, compared in constant
@@ -205,11 +221,11 @@ func (s *Store) AuthenticateKey(ctx context.Context, secret string) (KeyCaller, 
 	var k keyRow
 	found := false
 	err := s.scopedBatch(ctx, "", hex.EncodeToString(sum[:]), func(b *pgx.Batch) {
-		b.Queue(`SELECT tenant_id, id, user_id, hash, scopes, app_id, expires_at, revoked_at, last_used_at FROM api_keys WHERE hash = $1`, sum[:]).
+		b.Queue(`SELECT tenant_id, id, user_id, hash, scopes, app_id, expires_at, revoked_at, last_used_at, read_only, pseudonymise FROM api_keys WHERE hash = $1`, sum[:]).
 			Query(func(rows pgx.Rows) error {
 				for rows.Next() {
 					found = true
-					if err := rows.Scan(&k.tenant, &k.id, &k.user, &k.hash, &k.scopes, &k.app, &k.expires, &k.revoked, &k.lastUsed); err != nil {
+					if err := rows.Scan(&k.tenant, &k.id, &k.user, &k.hash, &k.scopes, &k.app, &k.expires, &k.revoked, &k.lastUsed, &k.readOnly, &k.pseudo); err != nil {
 						return err
 					}
 				}
@@ -236,6 +252,7 @@ func (s *Store) AuthenticateKey(ctx context.Context, secret string) (KeyCaller, 
 	if !c.Known || !c.Tenant {
 		return KeyCaller{}, ErrInvalidKey
 	}
+	c.KeyReadOnly, c.KeyPseudonymise = k.readOnly, k.pseudo
 	p := auth.Principal{
 		TenantID: k.tenant, Subject: typeid.Format(typeid.Person, k.user), PersonID: k.user,
 		Role: c.Role, Scopes: k.scopes, KeyID: typeid.Format(typeid.APIKey, k.id),
@@ -244,6 +261,7 @@ func (s *Store) AuthenticateKey(ctx context.Context, secret string) (KeyCaller, 
 	if k.app != nil {
 		p.AppID = *k.app
 	}
+	p = c.Apply(p)
 	if c.Banned {
 		return KeyCaller{Principal: p, Caller: c}, ErrBanned
 	}

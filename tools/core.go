@@ -14,9 +14,9 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/client"
 	"github.com/learnd/learnd/gen/sdk"
+	"github.com/learnd/learnd/internal/pseudonym"
 	"github.com/learnd/learnd/internal/wire"
 )
 
@@ -38,6 +38,11 @@ type Config struct {
 	// Grant, for a session of an OAuth access token, is the token's scopes: AI tools
 	// then need the ai scope too (API keys predate it). nil for an API key.
 	Grant []string
+
+	// Pseudonyms is the server's pseudonym key (learnd serve's, see server.Config): a
+	// session of a key with the pseudonymise option shows people under aliases made with
+	// it. Without it such keys are refused (learnd mcp: the API refuses them anyway).
+	Pseudonyms pseudonym.Key
 
 	// retries, when set, overrides defaultMaxRetries (tests).
 	retries *int
@@ -88,7 +93,8 @@ type Env struct {
 	Me     *client.Me
 	Config Config
 
-	fit *fitter // refits the tool list when a call is refused by the API or the licence
+	fit    *fitter        // refits the tool list when a call is refused by the API or the licence
+	pseudo *pseudonymiser // a pseudonymising key's: every result's people under aliases; nil otherwise
 }
 
 // Result is a tool's typed output: its JSON is the structured content (and its JSON
@@ -189,11 +195,15 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 			}
 			ctx = withProgress(ctx, req)
 			ctx = withCall(ctx, req) // the session, for elicitation (write_guard.go)
+			ctx = withPseudonymiser(ctx, env.pseudo)
 			var in In
 			if err := decodeInput(req.Params.Arguments, &in, inResolved); err != nil {
 				return toolError(err), nil
 			}
 			out, err := h(ctx, env, in)
+			if err == nil {
+				out, err = pseudonymised(ctx, out) // a pseudonymising key's session: people under aliases
+			}
 			if ir, ok := inputRequest(err); ok { // a confirmation to ask for (write_guard.go)
 				return &mcp.CallToolResult{InputRequests: ir.requests, RequestState: ir.state}, nil
 			}
@@ -201,7 +211,7 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 				if env.fit != nil && refusedByAPI(err) { // the caller changed: fit the list again
 					go func() { _ = env.fit.refit(ctx) }()
 				}
-				return toolError(err), nil
+				return env.pseudonymiseError(toolError(err)), nil
 			}
 			// Clients may check structured content against the output schema; so do we
 			// (as the SDK's typed tools do), so a mismatch is found here, not by them.
@@ -234,30 +244,6 @@ func structured(out any, rs *jsonschema.Resolved) (json.RawMessage, error) {
 		return nil, err
 	}
 	return b, nil
-}
-
-// Allowed reports whether a caller (as GET /api/v2/me describes it) may see and call
-// tools of kind k: read tools with mcpAccess read or full; write tools with full and the
-// write scope; AI tools with full, mcpAiAccess and the write scope. A server also hides
-// the tools the caller's role may not call (see needs).
-func Allowed(k Kind, me *client.Me) bool {
-	access := me.Licence.McpAccess
-	write := slices.Contains(me.Scopes, client.GrantedScopeWrite)
-	switch k {
-	case KindRead:
-		return access == client.TenantLicenceMcpAccessRead || access == client.TenantLicenceMcpAccessFull
-	case KindWrite:
-		return access == client.TenantLicenceMcpAccessFull && write
-	case KindAI:
-		return access == client.TenantLicenceMcpAccessFull && write && me.Licence.McpAiAccess
-	}
-	return false
-}
-
-// granted reports whether an OAuth session's grant covers tools of kind k: AI tools need
-// the ai scope (the API refuses them without it too). Sessions of API keys: always.
-func granted(k Kind, cfg Config) bool {
-	return cfg.Grant == nil || k != KindAI || slices.Contains(cfg.Grant, auth.ScopeAI)
 }
 
 // Names lists the registered tools of kind k enabled for cfg, sorted.
@@ -350,6 +336,9 @@ func build(ctx context.Context, cfg Config) (*fitter, error) {
 	if !Allowed(KindRead, me) {
 		return nil, &AccessError{Reason: "your licence has no MCP access (mcpAccess: none); ask your administrator to upgrade"}
 	}
+	if me.Pseudonymised && len(cfg.Pseudonyms) == 0 {
+		return nil, &AccessError{Reason: "this API key is pseudonymised, which only learnd's MCP endpoint (/mcp) serves"}
+	}
 	return newServer(cfg, c, me), nil
 }
 
@@ -359,6 +348,9 @@ func newServer(cfg Config, c *sdk.Client, me *client.Me) *fitter {
 		version = "dev"
 	}
 	env := &Env{API: c, Me: me, Config: cfg}
+	if me.Pseudonymised {
+		env.pseudo = &pseudonymiser{key: cfg.Pseudonyms, tenant: me.TenantId}
+	}
 	subs := newSubscriptions(env)
 	s := mcp.NewServer(&mcp.Implementation{Name: "learnd", Title: "learnd LMS", Version: version},
 		&mcp.ServerOptions{Instructions: instructions, SubscribeHandler: subs.subscribe, UnsubscribeHandler: subs.unsubscribe,

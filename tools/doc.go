@@ -7,6 +7,13 @@
 // with a text rendering, and the X-Learnd-Surface: mcp header that marks every request
 // so the audit log says surface mcp.
 //
+// A key with the pseudonymise option (GET /api/v2/me: pseudonymised) is served only by
+// learnd serve's /mcp, which has the server's pseudonym key (HTTPConfig.PseudonymKey):
+// every tool result, resource and confirmation of its sessions goes through one
+// transformation (pseudonymise.go) that shows people as stable aliases, so a new tool is
+// covered without code of its own. A read-only key holds the read scope only, so its
+// sessions list read tools only (Allowed).
+//
 // Tools register themselves from init functions with Register (which makes their schemas
 // portable: no type arrays, no bare true schemas); New builds the server a key gets, with
 // exactly the tools that key's person may call.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/learnd/learnd/gen/client"
 )
 
 // TestOAuthRefusals breaks the flow one step at a time: registrations learnd refuses,
@@ -80,6 +82,14 @@ func TestOAuthRefusals(t *testing.T) {
 		authorize := c.authorizeURL(url.Values{"resource": {o.resource}, "code_challenge": {challenge}})
 		if res, body := c.consent(t, authorize, "lk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "approve"); res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "invalid, expired or revoked") {
 			t.Errorf("a wrong API key: %d %s", res.StatusCode, oauthTShort(body))
+		}
+		// A pseudonymising key signs no one in: the grant would show the people it hides.
+		ps, err := mcpE2EAPI(t, base, o.tenant.Admin.Token).LMS.Keys.Create(mcpE2ECtx(t), client.APIKeyCreate{Name: "pseudonymous", Pseudonymise: &[]bool{true}[0]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, body := c.consent(t, authorize, ps.Key, "approve"); res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "pseudonymised") {
+			t.Errorf("a pseudonymising API key: %d %s", res.StatusCode, oauthTShort(body))
 		}
 		res, _ := c.consent(t, authorize, "", "deny")
 		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, c.redirect+"?") ||

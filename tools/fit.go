@@ -9,6 +9,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/client"
 	"github.com/learnd/learnd/gen/sdk"
 )
@@ -180,4 +181,28 @@ func refusedByAPI(err error) bool {
 		return licenceRefusal(err) != ""
 	}
 	return false
+}
+
+// Allowed reports whether a caller (as GET /api/v2/me describes it) may see and call
+// tools of kind k: read tools with mcpAccess read or full; write tools with full and the
+// write scope; AI tools with full, mcpAiAccess and the write scope. A server also hides
+// the tools the caller's role may not call (see needs).
+func Allowed(k Kind, me *client.Me) bool {
+	access := me.Licence.McpAccess
+	write := slices.Contains(me.Scopes, client.GrantedScopeWrite)
+	switch k {
+	case KindRead:
+		return access == client.TenantLicenceMcpAccessRead || access == client.TenantLicenceMcpAccessFull
+	case KindWrite:
+		return access == client.TenantLicenceMcpAccessFull && write
+	case KindAI:
+		return access == client.TenantLicenceMcpAccessFull && write && me.Licence.McpAiAccess
+	}
+	return false
+}
+
+// granted reports whether an OAuth session's grant covers tools of kind k: AI tools need
+// the ai scope (the API refuses them without it too). Sessions of API keys: always.
+func granted(k Kind, cfg Config) bool {
+	return cfg.Grant == nil || k != KindAI || slices.Contains(cfg.Grant, auth.ScopeAI)
 }

@@ -44,6 +44,10 @@ type HTTPConfig struct {
 	// request with another Origin header is refused (403). Empty: only the request's own
 	// host; "*": any. Requests without Origin (not from a browser) are not affected.
 	AllowedOrigins []string
+	// PseudonymKey is the server's pseudonym key (server.Config.PseudonymKey): sessions
+	// of pseudonymising API keys show people under aliases made with it. Nil: such keys
+	// are refused (401).
+	PseudonymKey []byte
 }
 
 // HTTPHandler serves MCP over streamable HTTP, authenticated by an API key (X-MCP-Key:
@@ -158,7 +162,7 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fitters.touch(grantName(p), token)
 	}
 	if r.Method == http.MethodPost && r.Header.Get("Mcp-Session-Id") == "" {
-		cfg := Config{APIURL: inProcessURL, Key: key, LocalFiles: false, Version: h.cfg.Version}
+		cfg := Config{APIURL: inProcessURL, Key: key, LocalFiles: false, Version: h.cfg.Version, Pseudonyms: h.cfg.PseudonymKey}
 		if grant != nil {
 			cfg.Grant = grant.Scopes
 			cfg.HTTPClient = inProcessClient(h.cfg.API, r, &h.cfg.OAuth.Resource)

@@ -9,6 +9,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/learnd/learnd/gen/client"
+	"github.com/learnd/learnd/internal/pseudonym"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -47,7 +48,7 @@ func findSchema(s *jsonschema.Schema) {
 }
 
 type findUserIn struct {
-	Query     string  `json:"query" jsonschema:"Name or email substring to search for."`
+	Query     string  `json:"query" jsonschema:"Name or email substring to search for (a key that shows people under aliases: an alias, e.g. Learner 4F7K2Q9X)."`
 	Limit     int     `json:"limit,omitempty" jsonschema:"Max results (default 20, max 50)."`
 	PageToken *string `json:"pageToken,omitempty" jsonschema:"Optional. The nextPageToken of a previous call, for the next page."`
 }
@@ -102,7 +103,13 @@ func findUser(ctx context.Context, env *Env, in findUserIn) (userList, error) {
 	}
 	q := strings.TrimSpace(in.Query)
 	p := &client.FindUsersParams{Limit: &in.Limit, PageToken: tok}
-	if q != "" {
+	_, alias := pseudonym.Parse(q)
+	switch {
+	case env.pseudo != nil && alias: // the API finds the person behind it
+		p.Alias = &q
+	case env.pseudo != nil && q != "": // the API refuses it too
+		return userList{}, Invalid("query: this key shows people only under aliases, so find_user takes an alias (e.g. Learner 4F7K2Q9X) or an empty query, never a name or address")
+	case q != "":
 		p.Query = &q
 	}
 	page, err := env.API.LMS.Users.Find(ctx, p)

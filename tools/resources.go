@@ -114,6 +114,11 @@ func readResource(ctx context.Context, env *Env, uri string) ([]*mcp.ResourceCon
 		}
 		return nil, false, fmt.Errorf("read %s: %s", uri, ErrorText(err))
 	}
+	if env.pseudo != nil {
+		if res, err = env.pseudo.result(res); err != nil {
+			return nil, false, fmt.Errorf("read %s: %w", uri, err)
+		}
+	}
 	b, err := json.Marshal(res)
 	if err != nil {
 		return nil, false, fmt.Errorf("read %s: %w", uri, err)

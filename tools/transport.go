@@ -116,7 +116,7 @@ func (t *inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := req.Context().Err(); err != nil {
 		return nil, err
 	}
-	ctx := req.Context()
+	ctx := auth.WithMCPEndpoint(req.Context()) // the API knows the call comes from /mcp
 	if t.resource != nil {
 		ctx = auth.WithResource(ctx, *t.resource)
 	}

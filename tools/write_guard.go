@@ -95,8 +95,12 @@ func guarded[Out Result, P interface {
 	case g.PlanHash != "" && g.PlanHash != hash:
 		return zero, Invalid("planHash %q is not this call's plan (%s): the arguments differ from the dry run's, or what they act on changed since; run it again with dryRun: true", clip(g.PlanHash, 80), hash)
 	case g.PlanHash == "" && c.confirm != nil:
-		if why := c.confirm(dry); why != "" {
-			if err := askConfirmation(ctx, c.tool, why, dry.Text(), hash); err != nil {
+		shown, err := pseudonymised(ctx, dry) // as the session may see it
+		if err != nil {
+			return zero, err
+		}
+		if why := c.confirm(shown); why != "" {
+			if err := askConfirmation(ctx, c.tool, why, shown.Text(), hash); err != nil {
 				return zero, err
 			}
 		}

@@ -1118,8 +1118,20 @@ type APIKey struct {
 	// LastUsedAt Last authentication with the key (refreshed at most once a minute).
 	LastUsedAt nullable.Nullable[time.Time] `json:"lastUsedAt"`
 	Name       string                       `json:"name"`
-	RevokedAt  nullable.Nullable[time.Time] `json:"revokedAt"`
-	Scopes     []APIKeyScope                `json:"scopes"`
+
+	// Pseudonymise The key works only through learnd's MCP endpoint (`/mcp`), where every tool result
+	// and resource shows people's names and e-mail addresses as stable aliases (`Learner
+	// 4F7K2Q9X`, `learner-4f7k2q9x@pseudonymous.invalid`); ids stay as they are. The API
+	// itself refuses the key (403 `key_pseudonymised`), and it cannot be exchanged for a
+	// token. A person resolves an alias with `GET /api/v2/users/pseudonyms/{alias}`.
+	// Fixed at creation.
+	Pseudonymise APIKeyPseudonymise `json:"pseudonymise"`
+
+	// ReadOnly The key never writes: it has the `read` scope only, every write through the API is
+	// refused (403) and its MCP sessions list no write or AI tools. Fixed at creation.
+	ReadOnly  APIKeyReadOnly               `json:"readOnly"`
+	RevokedAt nullable.Nullable[time.Time] `json:"revokedAt"`
+	Scopes    []APIKeyScope                `json:"scopes"`
 
 	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
 	UserId UserID `json:"userId"`
@@ -1135,6 +1147,12 @@ type APIKeyCreate struct {
 
 	// Name What the key is for, e.g. the agent or script using it.
 	Name string `json:"name"`
+
+	// Pseudonymise A pseudonymising key for MCP agents (see `APIKey.pseudonymise`).
+	Pseudonymise *bool `json:"pseudonymise,omitempty"`
+
+	// ReadOnly A read-only key (see `APIKey.readOnly`); its `scopes` may then only be `[read]`.
+	ReadOnly *bool `json:"readOnly,omitempty"`
 
 	// Scopes Defaults to `[read]`. Cannot exceed the scopes of your own token.
 	Scopes *[]APIKeyScope `json:"scopes,omitempty"`
@@ -1153,9 +1171,21 @@ type APIKeyCreated struct {
 	Id APIKeyID `json:"id"`
 
 	// Key The secret: `lk_` and 43 base64url characters. Shown once; store it safely.
-	Key    string        `json:"key"`
-	Name   string        `json:"name"`
-	Scopes []APIKeyScope `json:"scopes"`
+	Key  string `json:"key"`
+	Name string `json:"name"`
+
+	// Pseudonymise The key works only through learnd's MCP endpoint (`/mcp`), where every tool result
+	// and resource shows people's names and e-mail addresses as stable aliases (`Learner
+	// 4F7K2Q9X`, `learner-4f7k2q9x@pseudonymous.invalid`); ids stay as they are. The API
+	// itself refuses the key (403 `key_pseudonymised`), and it cannot be exchanged for a
+	// token. A person resolves an alias with `GET /api/v2/users/pseudonyms/{alias}`.
+	// Fixed at creation.
+	Pseudonymise APIKeyPseudonymise `json:"pseudonymise"`
+
+	// ReadOnly The key never writes: it has the `read` scope only, every write through the API is
+	// refused (403) and its MCP sessions list no write or AI tools. Fixed at creation.
+	ReadOnly APIKeyReadOnly `json:"readOnly"`
+	Scopes   []APIKeyScope  `json:"scopes"`
 }
 
 // APIKeyID An API key id (`key_…`).
@@ -1171,6 +1201,18 @@ type APIKeyList struct {
 	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
 	NextPageToken *string `json:"nextPageToken,omitempty"`
 }
+
+// APIKeyPseudonymise The key works only through learnd's MCP endpoint (`/mcp`), where every tool result
+// and resource shows people's names and e-mail addresses as stable aliases (`Learner
+// 4F7K2Q9X`, `learner-4f7k2q9x@pseudonymous.invalid`); ids stay as they are. The API
+// itself refuses the key (403 `key_pseudonymised`), and it cannot be exchanged for a
+// token. A person resolves an alias with `GET /api/v2/users/pseudonyms/{alias}`.
+// Fixed at creation.
+type APIKeyPseudonymise = bool
+
+// APIKeyReadOnly The key never writes: it has the `read` scope only, every write through the API is
+// refused (403) and its MCP sessions list no write or AI tools. Fixed at creation.
+type APIKeyReadOnly = bool
 
 // APIKeyScope `read` allows reads; `write` allows writes.
 type APIKeyScope string
@@ -3398,6 +3440,10 @@ type Me struct {
 	// Permissions The permissions your role grants, in the order of the permission list.
 	Permissions []Permission `json:"permissions"`
 
+	// Pseudonymised The request's API key has the `pseudonymise` option: learnd's MCP endpoint shows
+	// people to it only under aliases (see `APIKey.pseudonymise`).
+	Pseudonymised bool `json:"pseudonymised"`
+
 	// Role A role within the tenant, highest first: owner › admin › manager › learner.
 	Role UserRole `json:"role"`
 
@@ -5275,6 +5321,9 @@ type PutIdentityProviderParams struct {
 type FindUsersParams struct {
 	// Query Case-insensitive substring to search for.
 	Query *SearchQuery `form:"query,omitempty" json:"query,omitempty"`
+
+	// Alias Only the user behind this alias (`Learner 4F7K2Q9X`, its address or the bare code).
+	Alias *string `form:"alias,omitempty" json:"alias,omitempty"`
 
 	// Limit Max results (default 20, max 50).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -7294,7 +7343,9 @@ type ClientInterface interface {
 	// records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
 	// holds the secret, which learnd never stores. A key acts as you, with
 	// your role at the time of each call; banning you stops it, revoking it
-	// (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
+	// (`DELETE /api/v2/keys/{keyId}`) ends it. `readOnly` makes a key that never writes;
+	// `pseudonymise` one for MCP agents that see people only under aliases (see
+	// `APIKey`). Needs the `write` scope and a user account;
 	// a request authenticated by an API key (or by a token exchanged for one) cannot
 	// create keys.
 	//
@@ -7311,7 +7362,9 @@ type ClientInterface interface {
 	// records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
 	// holds the secret, which learnd never stores. A key acts as you, with
 	// your role at the time of each call; banning you stops it, revoking it
-	// (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
+	// (`DELETE /api/v2/keys/{keyId}`) ends it. `readOnly` makes a key that never writes;
+	// `pseudonymise` one for MCP agents that see people only under aliases (see
+	// `APIKey`). Needs the `write` scope and a user account;
 	// a request authenticated by an API key (or by a token exchanged for one) cannot
 	// create keys.
 	//
@@ -7549,7 +7602,11 @@ type ClientInterface interface {
 	// Case-insensitive substring search on name **or** email (`query`), ordered by name
 	// (then id). Without `query`, every user of the tenant, optionally narrowed by `role`,
 	// `status` and `groupId`. Pages with `limit` (default 20, max 50) and `pageToken`.
-	// Needs `user_view` and the `read` scope.
+	// With `alias` (an alias a pseudonymising key's MCP session shows, see
+	// `resolvePseudonym`), only the user behind it, or none; the other parameters are then
+	// ignored. A pseudonymising key searches by `alias` only (`query` is refused, 403:
+	// names and addresses are hidden from it), and an MCP session of any other key may not
+	// use `alias` (403). Needs `user_view` and the `read` scope.
 	//
 	// Corresponds with GET /api/v2/users (the `FindUsers` operationId).
 	FindUsers(ctx context.Context, params *FindUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -7631,6 +7688,18 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v2/users/banned/{userId}/anonymise (the `AnonymiseUser` operationId).
 	AnonymiseUser(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ResolvePseudonym Resolve a pseudonym
+	//
+	// The user behind an alias that an MCP agent with a pseudonymising API key (see
+	// `APIKey.pseudonymise`) reported, in this tenant. Aliases are stable: the same person
+	// has the same alias in every session of every such key of the tenant. Only a person
+	// may resolve them: a request with a pseudonymising key, or made for an MCP session,
+	// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
+	// malformed one 400.
+	//
+	// Corresponds with GET /api/v2/users/pseudonyms/{alias} (the `ResolvePseudonym` operationId).
+	ResolvePseudonym(ctx context.Context, alias string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetUser Get a user
 	//
@@ -10627,7 +10696,9 @@ func (c *Client) ListKeys(ctx context.Context, params *ListKeysParams, reqEditor
 // records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
 // holds the secret, which learnd never stores. A key acts as you, with
 // your role at the time of each call; banning you stops it, revoking it
-// (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
+// (`DELETE /api/v2/keys/{keyId}`) ends it. `readOnly` makes a key that never writes;
+// `pseudonymise` one for MCP agents that see people only under aliases (see
+// `APIKey`). Needs the `write` scope and a user account;
 // a request authenticated by an API key (or by a token exchanged for one) cannot
 // create keys.
 //
@@ -10654,7 +10725,9 @@ func (c *Client) CreateKeyWithBody(ctx context.Context, contentType string, body
 // records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
 // holds the secret, which learnd never stores. A key acts as you, with
 // your role at the time of each call; banning you stops it, revoking it
-// (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
+// (`DELETE /api/v2/keys/{keyId}`) ends it. `readOnly` makes a key that never writes;
+// `pseudonymise` one for MCP agents that see people only under aliases (see
+// `APIKey`). Needs the `write` scope and a user account;
 // a request authenticated by an API key (or by a token exchanged for one) cannot
 // create keys.
 //
@@ -11082,7 +11155,11 @@ func (c *Client) PutIdentityProvider(ctx context.Context, params *PutIdentityPro
 // Case-insensitive substring search on name **or** email (`query`), ordered by name
 // (then id). Without `query`, every user of the tenant, optionally narrowed by `role`,
 // `status` and `groupId`. Pages with `limit` (default 20, max 50) and `pageToken`.
-// Needs `user_view` and the `read` scope.
+// With `alias` (an alias a pseudonymising key's MCP session shows, see
+// `resolvePseudonym`), only the user behind it, or none; the other parameters are then
+// ignored. A pseudonymising key searches by `alias` only (`query` is refused, 403:
+// names and addresses are hidden from it), and an MCP session of any other key may not
+// use `alias` (403). Needs `user_view` and the `read` scope.
 //
 // Corresponds with GET /api/v2/users (the `FindUsers` operationId).
 func (c *Client) FindUsers(ctx context.Context, params *FindUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11225,6 +11302,28 @@ func (c *Client) UnbanUser(ctx context.Context, userId UserID, params *UnbanUser
 // Corresponds with POST /api/v2/users/banned/{userId}/anonymise (the `AnonymiseUser` operationId).
 func (c *Client) AnonymiseUser(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAnonymiseUserRequest(c.Server, userId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ResolvePseudonym Resolve a pseudonym
+//
+// The user behind an alias that an MCP agent with a pseudonymising API key (see
+// `APIKey.pseudonymise`) reported, in this tenant. Aliases are stable: the same person
+// has the same alias in every session of every such key of the tenant. Only a person
+// may resolve them: a request with a pseudonymising key, or made for an MCP session,
+// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
+// malformed one 400.
+//
+// Corresponds with GET /api/v2/users/pseudonyms/{alias} (the `ResolvePseudonym` operationId).
+func (c *Client) ResolvePseudonym(ctx context.Context, alias string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewResolvePseudonymRequest(c.Server, alias)
 	if err != nil {
 		return nil, err
 	}
@@ -17522,6 +17621,18 @@ func NewFindUsersRequest(server string, params *FindUsersParams) (*http.Request,
 
 		}
 
+		if params.Alias != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "alias", *params.Alias, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Limit != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
@@ -17806,6 +17917,40 @@ func NewAnonymiseUserRequest(server string, userId UserID) (*http.Request, error
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewResolvePseudonymRequest constructs an http.Request for the ResolvePseudonym method
+func NewResolvePseudonymRequest(server string, alias string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "alias", alias, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/users/pseudonyms/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20223,7 +20368,9 @@ type ClientWithResponsesInterface interface {
 	// records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
 	// holds the secret, which learnd never stores. A key acts as you, with
 	// your role at the time of each call; banning you stops it, revoking it
-	// (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
+	// (`DELETE /api/v2/keys/{keyId}`) ends it. `readOnly` makes a key that never writes;
+	// `pseudonymise` one for MCP agents that see people only under aliases (see
+	// `APIKey`). Needs the `write` scope and a user account;
 	// a request authenticated by an API key (or by a token exchanged for one) cannot
 	// create keys.
 	//
@@ -20240,7 +20387,9 @@ type ClientWithResponsesInterface interface {
 	// records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
 	// holds the secret, which learnd never stores. A key acts as you, with
 	// your role at the time of each call; banning you stops it, revoking it
-	// (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
+	// (`DELETE /api/v2/keys/{keyId}`) ends it. `readOnly` makes a key that never writes;
+	// `pseudonymise` one for MCP agents that see people only under aliases (see
+	// `APIKey`). Needs the `write` scope and a user account;
 	// a request authenticated by an API key (or by a token exchanged for one) cannot
 	// create keys.
 	//
@@ -20506,7 +20655,11 @@ type ClientWithResponsesInterface interface {
 	// Case-insensitive substring search on name **or** email (`query`), ordered by name
 	// (then id). Without `query`, every user of the tenant, optionally narrowed by `role`,
 	// `status` and `groupId`. Pages with `limit` (default 20, max 50) and `pageToken`.
-	// Needs `user_view` and the `read` scope.
+	// With `alias` (an alias a pseudonymising key's MCP session shows, see
+	// `resolvePseudonym`), only the user behind it, or none; the other parameters are then
+	// ignored. A pseudonymising key searches by `alias` only (`query` is refused, 403:
+	// names and addresses are hidden from it), and an MCP session of any other key may not
+	// use `alias` (403). Needs `user_view` and the `read` scope.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -20594,6 +20747,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v2/users/banned/{userId}/anonymise (the `AnonymiseUser` operationId).
 	AnonymiseUserWithResponse(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*AnonymiseUserResponse, error)
+
+	// ResolvePseudonymWithResponse Resolve a pseudonym
+	//
+	// The user behind an alias that an MCP agent with a pseudonymising API key (see
+	// `APIKey.pseudonymise`) reported, in this tenant. Aliases are stable: the same person
+	// has the same alias in every session of every such key of the tenant. Only a person
+	// may resolve them: a request with a pseudonymising key, or made for an MCP session,
+	// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
+	// malformed one 400.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/users/pseudonyms/{alias} (the `ResolvePseudonym` operationId).
+	ResolvePseudonymWithResponse(ctx context.Context, alias string, reqEditors ...RequestEditorFn) (*ResolvePseudonymResponse, error)
 
 	// GetUserWithResponse Get a user
 	//
@@ -33108,6 +33275,117 @@ func (r AnonymiseUserResponse) ContentType() string {
 	return ""
 }
 
+// ResolvePseudonymResponse401Headers the declared response headers of an HTTP 401 response for ResolvePseudonym
+type ResolvePseudonymResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ResolvePseudonymResponse429Headers the declared response headers of an HTTP 429 response for ResolvePseudonym
+type ResolvePseudonymResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ResolvePseudonymResponse503Headers the declared response headers of an HTTP 503 response for ResolvePseudonym
+type ResolvePseudonymResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ResolvePseudonymResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *User
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ResolvePseudonymResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ResolvePseudonymResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ResolvePseudonymResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ResolvePseudonymResponse) GetJSON200() *User {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ResolvePseudonymResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ResolvePseudonymResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ResolvePseudonymResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ResolvePseudonymResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ResolvePseudonymResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ResolvePseudonymResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ResolvePseudonymResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ResolvePseudonymResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ResolvePseudonymResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ResolvePseudonymResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ResolvePseudonymResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetUserResponse200Headers the declared response headers of an HTTP 200 response for GetUser
 type GetUserResponse200Headers struct {
 	ETag *string
@@ -37047,7 +37325,9 @@ func (c *ClientWithResponses) ListKeysWithResponse(ctx context.Context, params *
 // records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
 // holds the secret, which learnd never stores. A key acts as you, with
 // your role at the time of each call; banning you stops it, revoking it
-// (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
+// (`DELETE /api/v2/keys/{keyId}`) ends it. `readOnly` makes a key that never writes;
+// `pseudonymise` one for MCP agents that see people only under aliases (see
+// `APIKey`). Needs the `write` scope and a user account;
 // a request authenticated by an API key (or by a token exchanged for one) cannot
 // create keys.
 //
@@ -37070,7 +37350,9 @@ func (c *ClientWithResponses) CreateKeyWithBodyWithResponse(ctx context.Context,
 // records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
 // holds the secret, which learnd never stores. A key acts as you, with
 // your role at the time of each call; banning you stops it, revoking it
-// (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
+// (`DELETE /api/v2/keys/{keyId}`) ends it. `readOnly` makes a key that never writes;
+// `pseudonymise` one for MCP agents that see people only under aliases (see
+// `APIKey`). Needs the `write` scope and a user account;
 // a request authenticated by an API key (or by a token exchanged for one) cannot
 // create keys.
 //
@@ -37450,7 +37732,11 @@ func (c *ClientWithResponses) PutIdentityProviderWithResponse(ctx context.Contex
 // Case-insensitive substring search on name **or** email (`query`), ordered by name
 // (then id). Without `query`, every user of the tenant, optionally narrowed by `role`,
 // `status` and `groupId`. Pages with `limit` (default 20, max 50) and `pageToken`.
-// Needs `user_view` and the `read` scope.
+// With `alias` (an alias a pseudonymising key's MCP session shows, see
+// `resolvePseudonym`), only the user behind it, or none; the other parameters are then
+// ignored. A pseudonymising key searches by `alias` only (`query` is refused, 403:
+// names and addresses are hidden from it), and an MCP session of any other key may not
+// use `alias` (403). Needs `user_view` and the `read` scope.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -37579,6 +37865,26 @@ func (c *ClientWithResponses) AnonymiseUserWithResponse(ctx context.Context, use
 		return nil, err
 	}
 	return ParseAnonymiseUserResponse(rsp)
+}
+
+// ResolvePseudonymWithResponse Resolve a pseudonym
+//
+// The user behind an alias that an MCP agent with a pseudonymising API key (see
+// `APIKey.pseudonymise`) reported, in this tenant. Aliases are stable: the same person
+// has the same alias in every session of every such key of the tenant. Only a person
+// may resolve them: a request with a pseudonymising key, or made for an MCP session,
+// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
+// malformed one 400.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/users/pseudonyms/{alias} (the `ResolvePseudonym` operationId).
+func (c *ClientWithResponses) ResolvePseudonymWithResponse(ctx context.Context, alias string, reqEditors ...RequestEditorFn) (*ResolvePseudonymResponse, error) {
+	rsp, err := c.ResolvePseudonym(ctx, alias, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseResolvePseudonymResponse(rsp)
 }
 
 // GetUserWithResponse Get a user
@@ -50194,6 +50500,114 @@ func ParseAnonymiseUserResponse(rsp *http.Response) (*AnonymiseUserResponse, err
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers AnonymiseUserResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseResolvePseudonymResponse parses an HTTP response from a ResolvePseudonymWithResponse call
+func ParseResolvePseudonymResponse(rsp *http.Response) (*ResolvePseudonymResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ResolvePseudonymResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest User
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ResolvePseudonymResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ResolvePseudonymResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ResolvePseudonymResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

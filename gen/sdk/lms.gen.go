@@ -1948,7 +1948,9 @@ func (rs *LMSKeys) List(ctx context.Context, params *client.ListKeysParams) (*cl
 // records on the v1 endpoints). `Idempotency-Key` is refused (422) here: the response
 // holds the secret, which learnd never stores. A key acts as you, with
 // your role at the time of each call; banning you stops it, revoking it
-// (`DELETE /api/v2/keys/{keyId}`) ends it. Needs the `write` scope and a user account;
+// (`DELETE /api/v2/keys/{keyId}`) ends it. `readOnly` makes a key that never writes;
+// `pseudonymise` one for MCP agents that see people only under aliases (see
+// `APIKey`). Needs the `write` scope and a user account;
 // a request authenticated by an API key (or by a token exchanged for one) cannot
 // create keys.
 //
@@ -2602,7 +2604,7 @@ func (rs *LMSTenant) Get(ctx context.Context) (*client.Tenant, error) {
 	return res.JSON200, nil
 }
 
-// LMSUsers is the users resource of the lms group: Get, Create, Update, Anonymise, Ban, ChangeEmail, Find, Unban, FindAll.
+// LMSUsers is the users resource of the lms group: Get, Create, Update, Anonymise, Ban, ChangeEmail, Find, ResolvePseudonym, Unban, FindAll.
 type LMSUsers struct {
 	raw *client.ClientWithResponses
 }
@@ -2777,7 +2779,11 @@ func (rs *LMSUsers) ChangeEmail(ctx context.Context, userId client.UserID, param
 // Case-insensitive substring search on name **or** email (`query`), ordered by name
 // (then id). Without `query`, every user of the tenant, optionally narrowed by `role`,
 // `status` and `groupId`. Pages with `limit` (default 20, max 50) and `pageToken`.
-// Needs `user_view` and the `read` scope.
+// With `alias` (an alias a pseudonymising key's MCP session shows, see
+// `resolvePseudonym`), only the user behind it, or none; the other parameters are then
+// ignored. A pseudonymising key searches by `alias` only (`query` is refused, 403:
+// names and addresses are hidden from it), and an MCP session of any other key may not
+// use `alias` (403). Needs `user_view` and the `read` scope.
 //
 // GET /api/v2/users (operation findUsers).
 func (rs *LMSUsers) Find(ctx context.Context, params *client.FindUsersParams) (*client.UserList, error) {
@@ -2794,6 +2800,34 @@ func (rs *LMSUsers) Find(ctx context.Context, params *client.FindUsersParams) (*
 	}
 	if res.JSON200 == nil {
 		return nil, unexpectedResponse("findUsers", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// ResolvePseudonym — Resolve a pseudonym.
+//
+// The user behind an alias that an MCP agent with a pseudonymising API key (see
+// `APIKey.pseudonymise`) reported, in this tenant. Aliases are stable: the same person
+// has the same alias in every session of every such key of the tenant. Only a person
+// may resolve them: a request with a pseudonymising key, or made for an MCP session,
+// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
+// malformed one 400.
+//
+// GET /api/v2/users/pseudonyms/{alias} (operation resolvePseudonym).
+func (rs *LMSUsers) ResolvePseudonym(ctx context.Context, alias string) (*client.User, error) {
+	rsp, err := rs.raw.ResolvePseudonym(ctx, alias)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseResolvePseudonymResponse(rsp)
+	if err != nil {
+		return nil, decodeError("resolvePseudonym", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("resolvePseudonym", res.HTTPResponse)
 	}
 	return res.JSON200, nil
 }

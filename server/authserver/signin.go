@@ -79,6 +79,9 @@ func (a APIKeySignIn) SignIn(ctx context.Context, r *http.Request) (Person, erro
 	case err != nil:
 		return Person{}, err
 	}
+	if kc.Principal.Pseudonymised { // a grant would show the people the key may not see
+		return Person{}, &SignInError{"This API key is pseudonymised: use it as the MCP client's key itself, not to sign in."}
+	}
 	p := kc.Principal
 	p.KeyID, p.AppID = "", "" // the grant acts as the person, not as the key
 	max := slices.Clone(kc.Principal.Scopes)

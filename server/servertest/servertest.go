@@ -36,6 +36,10 @@ import (
 // DevClientSecret is the dev OAuth client secret the test server accepts.
 const DevClientSecret = "test-dev-client-secret"
 
+// PseudonymKey is the servers' pseudonym key; a test mounting /mcp passes it to
+// tools.HTTPConfig.PseudonymKey so the aliases of its sessions resolve.
+var PseudonymKey = []byte("servertest pseudonym key, 32+ bytes long")
+
 // Env is one running server.
 type Env struct {
 	URL    string // e.g. http://127.0.0.1:41234
@@ -182,7 +186,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 		}
 	}
 	e, err := server.New(server.Config{
-		Dev: true, WebhookPrivateNetworks: true, DevClientSecret: DevClientSecret, PageTokenKey: []byte("servertest page token key, 32+ bytes long"),
+		Dev: true, WebhookPrivateNetworks: true, DevClientSecret: DevClientSecret, PageTokenKey: []byte("servertest page token key, 32+ bytes long"), PseudonymKey: PseudonymKey,
 		BodyLimit: o.BodyLimit, Logger: o.Logger, RateLimit: o.RateLimit, Limiter: o.Limiter,
 		Generator: o.Generator, MCP: o.MCP, Extractor: o.Extractor,
 		Timeouts: o.Timeouts, ProviderKeys: pk, AuthServer: as,

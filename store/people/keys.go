@@ -3,6 +3,7 @@ package people
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -26,19 +27,28 @@ type APIKey struct {
 	RevokedAt  *time.Time `gorm:"column:revoked_at"`
 	LastUsedAt *time.Time `gorm:"column:last_used_at"`
 	CreatedAt  time.Time  `gorm:"column:created_at"`
+	// ReadOnly keys never write: their callers hold the read scope only.
+	ReadOnly bool `gorm:"column:read_only"`
+	// Pseudonymise keys work only through the MCP endpoint, whose tool results show people
+	// under aliases.
+	Pseudonymise bool `gorm:"column:pseudonymise"`
 	// OwnerRole is the key's user's current role (set by Revoke for its check; not a
 	// column).
 	OwnerRole auth.Role `db:"-"`
 }
 
-const keyCols = "api_keys.id, api_keys.user_id, api_keys.name, api_keys.hint, api_keys.scopes, api_keys.app_id, api_keys.expires_at, api_keys.revoked_at, api_keys.last_used_at, api_keys.created_at"
+const keyCols = "api_keys.id, api_keys.user_id, api_keys.name, api_keys.hint, api_keys.scopes, api_keys.app_id, api_keys.expires_at, api_keys.revoked_at, api_keys.last_used_at, api_keys.created_at, api_keys.read_only, api_keys.pseudonymise"
 
-// NewAPIKey is what creating a key takes; Scopes default to [read].
+// NewAPIKey is what creating a key takes; Scopes default to [read]. A ReadOnly key has
+// the read scope only; a Pseudonymise key works only through the MCP endpoint. Both are
+// fixed for the key's life.
 type NewAPIKey struct {
-	Name      string
-	Scopes    []string
-	AppID     *string
-	ExpiresAt *time.Time
+	Name         string
+	Scopes       []string
+	AppID        *string
+	ExpiresAt    *time.Time
+	ReadOnly     bool
+	Pseudonymise bool
 }
 
 // KeyCursor is the keyset position of a key list (newest first).
@@ -72,11 +82,14 @@ type keyAudit struct {
 	AppID     *string    `json:"appId"`
 	ExpiresAt *time.Time `json:"expiresAt"`
 	RevokedAt *time.Time `json:"revokedAt"`
+	ReadOnly  bool       `json:"readOnly"`
+	Pseudo    bool       `json:"pseudonymise"`
 }
 
 func auditKey(k *APIKey) keyAudit {
 	return keyAudit{ID: typeid.Format(typeid.APIKey, k.ID), UserID: typeid.Format(typeid.Person, k.UserID), Name: k.Name,
-		Hint: k.Hint, Scopes: k.Scopes, AppID: k.AppID, ExpiresAt: k.ExpiresAt, RevokedAt: k.RevokedAt}
+		Hint: k.Hint, Scopes: k.Scopes, AppID: k.AppID, ExpiresAt: k.ExpiresAt, RevokedAt: k.RevokedAt,
+		ReadOnly: k.ReadOnly, Pseudo: k.Pseudonymise}
 }
 
 // keyScopes validates and orders requested scopes (read before write, no repeats).
@@ -126,6 +139,9 @@ func (r *KeyRepo) Create(ctx context.Context, user uuid.UUID, in NewAPIKey) (*AP
 		v := &store.ValidationError{}
 		in.Name = personName(v, "/name", in.Name)
 		in.Scopes = keyScopes(v, in.Scopes)
+		if in.ReadOnly && slices.Contains(in.Scopes, auth.ScopeWrite) {
+			v.Add("/scopes", "a read-only key has the read scope only")
+		}
 		if in.AppID != nil && !validAppID(*in.AppID) {
 			v.Add("/appId", "must be 1 to 128 visible ASCII characters")
 		}
@@ -142,9 +158,9 @@ func (r *KeyRepo) Create(ctx context.Context, user uuid.UUID, in NewAPIKey) (*AP
 		}
 		id := uuid.Must(uuid.NewV7())
 		var row APIKey
-		err := store.QueryOne(t, `INSERT INTO api_keys (tenant_id, id, user_id, name, hash, hint, scopes, app_id, expires_at, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+keyCols,
-			[]any{t.Caller().TenantID, id, user, in.Name, hash, secret[len(secret)-4:], in.Scopes, in.AppID, expires, store.Now()}, &row)
+		err := store.QueryOne(t, `INSERT INTO api_keys (tenant_id, id, user_id, name, hash, hint, scopes, app_id, expires_at, created_at, read_only, pseudonymise)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING `+keyCols,
+			[]any{t.Caller().TenantID, id, user, in.Name, hash, secret[len(secret)-4:], in.Scopes, in.AppID, expires, store.Now(), in.ReadOnly, in.Pseudonymise}, &row)
 		if err != nil {
 			return err
 		}
