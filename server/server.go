@@ -46,7 +46,7 @@ type Config struct {
 	PageTokenKey           []byte // ≥ 32 bytes; signs page tokens
 	// PseudonymKey (≥ 32 bytes) derives the aliases a pseudonymising API key's MCP tool
 	// results show people under (internal/pseudonym); the MCP handler must have the same
-	// (tools.HTTPConfig.PseudonymKey). GET /api/v2/users/pseudonyms/{alias} resolves them.
+	// (tools.HTTPConfig.PseudonymKey). GET /api/v2/pseudonyms/{alias} resolves them.
 	PseudonymKey []byte
 	BodyLimit    string // e.g. "1M"
 	TokenTTL     time.Duration

@@ -7,7 +7,7 @@ package tools
 // aliases (internal/pseudonym), and the result is rebuilt from that JSON, so its text
 // (rendered from the same values) and its structured content agree and new tools are
 // covered without a line of their own. Ids stay: tools act on per_… ids, and a person
-// resolves an alias with GET /api/v2/users/pseudonyms/{alias}.
+// resolves an alias with GET /api/v2/pseudonyms/{alias}.
 
 import (
 	"context"

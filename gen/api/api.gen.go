@@ -968,7 +968,7 @@ type APIKey struct {
 	// and resource shows people's names and e-mail addresses as stable aliases (`Learner
 	// 4F7K2Q9X`, `learner-4f7k2q9x@pseudonymous.invalid`); ids stay as they are. The API
 	// itself refuses the key (403 `key_pseudonymised`), and it cannot be exchanged for a
-	// token. A person resolves an alias with `GET /api/v2/users/pseudonyms/{alias}`.
+	// token. A person resolves an alias with `GET /api/v2/pseudonyms/{alias}`.
 	// Fixed at creation.
 	Pseudonymise APIKeyPseudonymise `json:"pseudonymise"`
 
@@ -1023,7 +1023,7 @@ type APIKeyCreated struct {
 	// and resource shows people's names and e-mail addresses as stable aliases (`Learner
 	// 4F7K2Q9X`, `learner-4f7k2q9x@pseudonymous.invalid`); ids stay as they are. The API
 	// itself refuses the key (403 `key_pseudonymised`), and it cannot be exchanged for a
-	// token. A person resolves an alias with `GET /api/v2/users/pseudonyms/{alias}`.
+	// token. A person resolves an alias with `GET /api/v2/pseudonyms/{alias}`.
 	// Fixed at creation.
 	Pseudonymise APIKeyPseudonymise `json:"pseudonymise"`
 
@@ -1051,7 +1051,7 @@ type APIKeyList struct {
 // and resource shows people's names and e-mail addresses as stable aliases (`Learner
 // 4F7K2Q9X`, `learner-4f7k2q9x@pseudonymous.invalid`); ids stay as they are. The API
 // itself refuses the key (403 `key_pseudonymised`), and it cannot be exchanged for a
-// token. A person resolves an alias with `GET /api/v2/users/pseudonyms/{alias}`.
+// token. A person resolves an alias with `GET /api/v2/pseudonyms/{alias}`.
 // Fixed at creation.
 type APIKeyPseudonymise = bool
 
@@ -5606,6 +5606,9 @@ type ServerInterface interface {
 	// GetMe Get the caller
 	// (GET /api/v2/me)
 	GetMe(ctx echo.Context) error
+	// ResolvePseudonym Resolve a pseudonym
+	// (GET /api/v2/pseudonyms/{alias})
+	ResolvePseudonym(ctx echo.Context, alias string) error
 	// ListSCIMTokens List SCIM tokens
 	// (GET /api/v2/scim/tokens)
 	ListSCIMTokens(ctx echo.Context, params ListSCIMTokensParams) error
@@ -5663,9 +5666,6 @@ type ServerInterface interface {
 	// AnonymiseUser Anonymise a banned user
 	// (POST /api/v2/users/banned/{userId}/anonymise)
 	AnonymiseUser(ctx echo.Context, userId UserID) error
-	// ResolvePseudonym Resolve a pseudonym
-	// (GET /api/v2/users/pseudonyms/{alias})
-	ResolvePseudonym(ctx echo.Context, alias string) error
 	// GetUser Get a user
 	// (GET /api/v2/users/{userId})
 	GetUser(ctx echo.Context, userId UserID) error
@@ -8321,6 +8321,22 @@ func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
 	return err
 }
 
+// ResolvePseudonym converts echo context to params.
+func (w *ServerInterfaceWrapper) ResolvePseudonym(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "alias" -------------
+	var alias string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "alias", ctx.Param("alias"), &alias, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter alias: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ResolvePseudonym(ctx, alias)
+	return err
+}
+
 // ListSCIMTokens converts echo context to params.
 func (w *ServerInterfaceWrapper) ListSCIMTokens(ctx echo.Context) error {
 	var err error
@@ -8738,22 +8754,6 @@ func (w *ServerInterfaceWrapper) AnonymiseUser(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.AnonymiseUser(ctx, userId)
-	return err
-}
-
-// ResolvePseudonym converts echo context to params.
-func (w *ServerInterfaceWrapper) ResolvePseudonym(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "alias" -------------
-	var alias string
-
-	err = runtime.BindStyledParameterWithOptions("simple", "alias", ctx.Param("alias"), &alias, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter alias: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ResolvePseudonym(ctx, alias)
 	return err
 }
 
@@ -9179,6 +9179,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v2/keys", wrapper.CreateKey, options.OperationMiddlewares["createKey"]...)
 	router.DELETE(options.BaseURL+"/api/v2/keys/:keyId", wrapper.RevokeKey, options.OperationMiddlewares["revokeKey"]...)
 	router.GET(options.BaseURL+"/api/v2/me", wrapper.GetMe, options.OperationMiddlewares["getMe"]...)
+	router.GET(options.BaseURL+"/api/v2/pseudonyms/:alias", wrapper.ResolvePseudonym, options.OperationMiddlewares["resolvePseudonym"]...)
 	router.GET(options.BaseURL+"/api/v2/scim/tokens", wrapper.ListSCIMTokens, options.OperationMiddlewares["listSCIMTokens"]...)
 	router.POST(options.BaseURL+"/api/v2/scim/tokens", wrapper.CreateSCIMToken, options.OperationMiddlewares["createSCIMToken"]...)
 	router.DELETE(options.BaseURL+"/api/v2/scim/tokens/:tokenId", wrapper.RevokeSCIMToken, options.OperationMiddlewares["revokeSCIMToken"]...)
@@ -9203,7 +9204,6 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v2/users/banned", wrapper.BanUser, options.OperationMiddlewares["banUser"]...)
 	router.DELETE(options.BaseURL+"/api/v2/users/banned/:userId", wrapper.UnbanUser, options.OperationMiddlewares["unbanUser"]...)
 	router.POST(options.BaseURL+"/api/v2/users/banned/:userId/anonymise", wrapper.AnonymiseUser, options.OperationMiddlewares["anonymiseUser"]...)
-	router.GET(options.BaseURL+"/api/v2/users/pseudonyms/:alias", wrapper.ResolvePseudonym, options.OperationMiddlewares["resolvePseudonym"]...)
 	router.GET(options.BaseURL+"/api/v2/webhooks/endpoints", wrapper.ListWebhookEndpoints, options.OperationMiddlewares["listWebhookEndpoints"]...)
 	router.POST(options.BaseURL+"/api/v2/webhooks/endpoints", wrapper.CreateWebhookEndpoint, options.OperationMiddlewares["createWebhookEndpoint"]...)
 	router.DELETE(options.BaseURL+"/api/v2/webhooks/endpoints/:endpointId", wrapper.DeleteWebhookEndpoint, options.OperationMiddlewares["deleteWebhookEndpoint"]...)
@@ -23619,6 +23619,149 @@ func (response GetMe503ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w 
 	return err
 }
 
+type ResolvePseudonymRequestObject struct {
+	Alias string `json:"alias"`
+}
+
+type ResolvePseudonymResponseObject interface {
+	VisitResolvePseudonymResponse(w http.ResponseWriter) error
+}
+
+type ResolvePseudonym200JSONResponse User
+
+func (response ResolvePseudonym200JSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResolvePseudonym400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ResolvePseudonym400ApplicationProblemPlusJSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResolvePseudonym401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ResolvePseudonym401ApplicationProblemPlusJSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResolvePseudonym403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ResolvePseudonym403ApplicationProblemPlusJSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResolvePseudonym404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ResolvePseudonym404ApplicationProblemPlusJSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResolvePseudonym429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ResolvePseudonym429ApplicationProblemPlusJSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResolvePseudonym500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ResolvePseudonym500ApplicationProblemPlusJSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResolvePseudonym503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ResolvePseudonym503ApplicationProblemPlusJSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSCIMTokensRequestObject struct {
 	Params ListSCIMTokensParams
 }
@@ -26402,149 +26545,6 @@ func (response AnonymiseUser503ApplicationProblemPlusJSONResponse) VisitAnonymis
 	return err
 }
 
-type ResolvePseudonymRequestObject struct {
-	Alias string `json:"alias"`
-}
-
-type ResolvePseudonymResponseObject interface {
-	VisitResolvePseudonymResponse(w http.ResponseWriter) error
-}
-
-type ResolvePseudonym200JSONResponse User
-
-func (response ResolvePseudonym200JSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type ResolvePseudonym400ApplicationProblemPlusJSONResponse struct {
-	BadRequestApplicationProblemPlusJSONResponse
-}
-
-func (response ResolvePseudonym400ApplicationProblemPlusJSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(400)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type ResolvePseudonym401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
-}
-
-func (response ResolvePseudonym401ApplicationProblemPlusJSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type ResolvePseudonym403ApplicationProblemPlusJSONResponse struct {
-	ForbiddenApplicationProblemPlusJSONResponse
-}
-
-func (response ResolvePseudonym403ApplicationProblemPlusJSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type ResolvePseudonym404ApplicationProblemPlusJSONResponse struct {
-	NotFoundApplicationProblemPlusJSONResponse
-}
-
-func (response ResolvePseudonym404ApplicationProblemPlusJSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type ResolvePseudonym429ApplicationProblemPlusJSONResponse struct {
-	TooManyRequestsApplicationProblemPlusJSONResponse
-}
-
-func (response ResolvePseudonym429ApplicationProblemPlusJSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	if response.Headers.RetryAfter != nil {
-		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
-	}
-	w.WriteHeader(429)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type ResolvePseudonym500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
-}
-
-func (response ResolvePseudonym500ApplicationProblemPlusJSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type ResolvePseudonym503ApplicationProblemPlusJSONResponse struct {
-	DatabaseUnavailableApplicationProblemPlusJSONResponse
-}
-
-func (response ResolvePseudonym503ApplicationProblemPlusJSONResponse) VisitResolvePseudonymResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	if response.Headers.RetryAfter != nil {
-		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
-	}
-	w.WriteHeader(503)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type GetUserRequestObject struct {
 	UserId UserID `json:"userId"`
 }
@@ -28902,6 +28902,9 @@ type StrictServerInterface interface {
 	// GetMe Get the caller
 	// (GET /api/v2/me)
 	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
+	// ResolvePseudonym Resolve a pseudonym
+	// (GET /api/v2/pseudonyms/{alias})
+	ResolvePseudonym(ctx context.Context, request ResolvePseudonymRequestObject) (ResolvePseudonymResponseObject, error)
 	// ListSCIMTokens List SCIM tokens
 	// (GET /api/v2/scim/tokens)
 	ListSCIMTokens(ctx context.Context, request ListSCIMTokensRequestObject) (ListSCIMTokensResponseObject, error)
@@ -28959,9 +28962,6 @@ type StrictServerInterface interface {
 	// AnonymiseUser Anonymise a banned user
 	// (POST /api/v2/users/banned/{userId}/anonymise)
 	AnonymiseUser(ctx context.Context, request AnonymiseUserRequestObject) (AnonymiseUserResponseObject, error)
-	// ResolvePseudonym Resolve a pseudonym
-	// (GET /api/v2/users/pseudonyms/{alias})
-	ResolvePseudonym(ctx context.Context, request ResolvePseudonymRequestObject) (ResolvePseudonymResponseObject, error)
 	// GetUser Get a user
 	// (GET /api/v2/users/{userId})
 	GetUser(ctx context.Context, request GetUserRequestObject) (GetUserResponseObject, error)
@@ -32077,6 +32077,31 @@ func (sh *strictHandler) GetMe(ctx echo.Context) error {
 	return nil
 }
 
+// ResolvePseudonym operation middleware
+func (sh *strictHandler) ResolvePseudonym(ctx echo.Context, alias string) error {
+	var request ResolvePseudonymRequestObject
+
+	request.Alias = alias
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResolvePseudonym(ctx.Request().Context(), request.(ResolvePseudonymRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResolvePseudonym")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ResolvePseudonymResponseObject); ok {
+		return validResponse.VisitResolvePseudonymResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListSCIMTokens operation middleware
 func (sh *strictHandler) ListSCIMTokens(ctx echo.Context, params ListSCIMTokensParams) error {
 	var request ListSCIMTokensRequestObject
@@ -32635,31 +32660,6 @@ func (sh *strictHandler) AnonymiseUser(ctx echo.Context, userId UserID) error {
 	return nil
 }
 
-// ResolvePseudonym operation middleware
-func (sh *strictHandler) ResolvePseudonym(ctx echo.Context, alias string) error {
-	var request ResolvePseudonymRequestObject
-
-	request.Alias = alias
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.ResolvePseudonym(ctx.Request().Context(), request.(ResolvePseudonymRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "ResolvePseudonym")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(ResolvePseudonymResponseObject); ok {
-		return validResponse.VisitResolvePseudonymResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
 // GetUser operation middleware
 func (sh *strictHandler) GetUser(ctx echo.Context, userId UserID) error {
 	var request GetUserRequestObject
@@ -33193,900 +33193,900 @@ var swaggerSpec = []string{
 	"/A5zRYie5bKYzgjqk48UXKxlxNgwejyPs2gPRI2cWRugljK1uWs3wrCOnClwVRE1kwtFMiazlD1S1i9h",
 	"nmD7c8pTZ2xkAC+FCaw05dR8M4xemzWw/EY8ffXFN8d/+urfohGJUvxy/+nki7vjH7/68H+UFCILdWDN",
 	"OnAFJ+jlMEPrGVsSaiQls+Wzy4sbwbVi6cTaKlWlmzw9fEKAVHzKS8yWzboxmsRahuqCIL0ReM2SM5Kx",
-	"XIG7Ucn0HraM27Kukd+/vCaPacYf3x8/NpK0elxOph7/DE/+Eh3ciFf8A+pIwBy4FGgbXcXIBn9rPWgM",
-	"rYBgTHViNjND4JDIsJzIxjEaRBjZs8XATYcVGqEHmcTOymsgtmeBg+iimFLga0k5mNHsIDInZxeALOqA",
-	"9Nwact7VTG5cNsXUafNBnZIIpiu/xd1C1oUo5oZ6zHOD0QB+8GjHY0cQWnQhskJv1CuaeTBl2ruWXuaL",
-	"V1bkkSJcpFwwAuYTA6hVMcb9dMtbrBsRTyAJkJajrM5UzzT58agunHdIkSm9PAHrCmwSBV01oxkjCcuY",
-	"SJTjZm5Zj9CheYLFcIzIPoyM5J6y23gmecyi0Y2AAKwISSzKqeZiatPtJUyqgPwIMHNwoMBIhkfMi1Tz",
-	"rBrMPHgjLP6QYWT/ivbQQGl9MOCsODJH9IwMaxPKQpdzNjPiz6VQXIGdcoUj+wfmABdky+XphMRczZQe",
-	"kR8L/hN4cpgZx7oVc80nNA5LvEEsOcsypOcDcmU0WJaQt9++/rMrFOR5j/743TXEts650GWlIJWxmE94",
-	"TM48hXgIabg20M4KF2rvgJzhRWbenBVzKvYNVyv5gKF2KJGAFIoryHLm9NRKimsRmiuUvgX2EUBJ8zUB",
-	"fqQliaVIilg3yMEmtn87p9mIfMuUKtTI3HOJnrF9yvdq+tHKGpryhBE+UgZHnsWBw7xkecyENsKEnJAy",
-	"ZLXMsCI5ixm/Z8mI5LIQCa7ccIyExXxOU4I3qZmn0Cy5EQZswL9prZ6BKsZzrs3Yw8OqZAkjE54rvYc3",
-	"XmP6xMhMN4LaJ12c0JwZ4iiVjmkui4yM2YxDiCTNp0zfYgDjLS9dkPD5kboRETxvftkbEZYq2Ld7rfzt",
-	"hNQBR/6FHB0ekr/9O9EzqVi5hsVM3ogZvWflkhPyt/9h40LhkQPynWEQwkYa4mqH6P9k80xD4uEeERJd",
-	"GeJGZIaI4iKlUJPEwQS5TmNVtmbJ3DARo8fnzHzt0q7N5eeO8e9//W9kJhduAGauzvGy4soLxqczPUIR",
-	"ZGGEJhe4iuylUiNlgYEpLeSArAtRT+hcprc8CVDC79+dE/sAuXgBPmbLBd4b6gDau+Mi+ZdpHt8aEejW",
-	"oxCZ4z6g4tAt1HfpSRVlHZxQOS+IdwFzWqt5aiMvcDOMl0GaU2i2s8EXDSY3VMV4rxPHsWlr4X1Ybgqg",
-	"9BOxT4lR/zGidcEV62zG7ryc9ZtezOTG9WwxtTdZa7kN7+ugxJMVeSYVC9oHkoKhBzVg8aIJSEoTh5hM",
-	"u7o1dTGnm/1mwkVi5IbVmb5hS+J+rZCnPkcnBfQVDhKijUlO58yoWu2EWz5iSPfTUOwE3HhGpOlcXO5V",
-	"+UppfwpR+j5VWISCvH998cK6gJYZFK2Y8A+uyg/W1+tbOG8j3nJVljZYXV9FJGSS0ukBefkB6ipYxuGK",
-	"m4D+8mPBco4KRMuknrZizqk7IL/hGG4fNsH/ASQpMyfqxdWhm+eDpCQLnRX61oVmBuXCixeOQifckC6+",
-	"42rGuVeDw5dC7piKu+Dg7xi47GMoQ0eNZpCzpLoMzXsQs8goFEkIKUKts6pQOYza++bguOA4FHlJ4xkx",
-	"hABaLk9GkD0zAhwcOSF/VF7QTprvTOp/srOGqArktjkTGJyhwhV1vAcIzdGfEeA9JWPqvLL64OH12YqM",
-	"sSxCqsi3ZazaqsBKhkZKzSBHw0mTpyiUGlEUZH6sshVDFKqqxCU0E2BsAMzMEkKnlIu9A/KGcqEpN/xi",
-	"vCTR5dura/L3v/73x+UCIhSYWoiwLBBUbo6PU3ZrFJEgpr43GkpFCwhumRNImYx5yjUkEHpjVUED9Xsh",
-	"4KydsaRIWXKLQUNBIcI9g4FFkClc+hO3udvw7KvciZW71IVr23gd++AB+boAacaIEMLgEtWw2cpsshng",
-	"aO2ruc8GLJkPmtaRy1zeM0GBPdApiM6J59R6xJL5ozBEYQIMzdmA+xgkf+0CXWxMTVeOfIXPG4qh043v",
-	"XZtn4FlQcmgMOB1Et/NCaTnHUn3moSYikZzZkCpp732Qeexb+/hrAnJAmEs29bPAEjD3rDkxfsKLupy8",
-	"EjrA3mqr7bZN6rS7gFADWllgStBJYMLguJAOFjZ+YQoZWioNBtFCy31lZfKg3N9J4i+ypJPmckrsk4Zi",
-	"0EaaUR3Pttdo3MwdNRpwEwB19ldrWrmDEeTnUNPIKI9oEIiXZUYO8uq8CzcIOcOq46xpiDWgl1ykTu01",
-	"Qa6ml9W0ohX+V+3VCmWlS86yhKY8XlerfanD0xtWL/aAcWrldl0xFlnust4+2DGuJeQp9+4PYmVxRyBM",
-	"3LPUkI4ztNCclWF6eD1PhbRiUJuhcR1PvMDX34rvwLzeYr0L1Ww6Ov6yR9GmZ4cd4g9CZrp+i9/K1kKG",
-	"IVWtNDN5uppXoG0HEOkIkpqNpic4ataXfu/WbSrbvbvdvDu2YHgn9Ozw8PBXY9Loa6DwAnsODx9ur/hc",
-	"WN8J6Xdj5uiHeHUTRL93P60hoWfM3m7NDD2PfrMR4mwru8OWy9hslVCnZF7ogqYppNhjJUg0hzX3spXt",
-	"YQMZB0wRWxoRNk7UtCn0Q/kWtX1thgKIxxja9ivRuvvt2dect9GU+/nz/6dSo8nQac+oNVeXTk9KD2nW",
-	"3Rp4BBXkda+Cumzf9FXgfkhVV2W3e3cbQWtLKmhojL62tl5DeuXf6SvmVdRhGSlvfiD0kkt4SFMLDpIC",
-	"dNAFY3cQgDmXQs/grx8LmmuWw9+KzTkVooAqXfaPYCSR35EnmG7Q0m5o73RzsyGo/QT2G6e/gREvK3Qj",
-	"wpOq+WeP8KzLKqsMT6bLucyzGY+BXCG2yVNjI2eHsuH0QFeE2viDUwg/WBE+bXWnpvgZYcaXJ72ikIqK",
-	"HE+UGc4xj1tFNVcTrI4QjUj1w4zRVM9uodWKm8n9JsVY0jyB9SJLAofIjYgbDOyUROqOp6myI2DputQt",
-	"UUiAxn4ZjYMJlDYyyaKsA81gNAgAwZkfPABArZ3A9vzv/d3531c7M2QASzfz4rI30MAuAnyrfYWDfG/n",
-	"O4zy9doHbIjzdT0GPlqgL+5rPUO8dM0/elmMIK33DcunjMAAQHqiTn2iSA1OGkxTEEaHUQTWivSbreg3",
-	"W9FvtqJutqKNGUIfzXa0cebfbElb2JIeIndi0egiTSFo1TBXm0O5E2F043n/ZtP6TDatjSfzeWxcnZf1",
-	"m83rI9u8VpKeSzfwMMpYDhriKTF/BrRCTyHca+UwzbP2tMWM5Z9bW/wUtrwONRd+s+39k9n2Np755iia",
-	"s2Bj4dOWVsIPJsZYzj43MW4M8jmzyRcAkWmeWYj49qtpnn0E4Ezz7LMD5x/aTLu5Segp5q5CCX/oh6dl",
-	"WdAX6G19q8Y1xgrX0DvUTIzZG+8RBIrlEJmC7Xi1bNgmVk0P+OS6tEU1cgVUZJ6wvEqhGhFG/ULFMDnh",
-	"mkDScXdR5QoWjWmk9ToFNb5TihFtOXzNOlZW+sSqg9AXt8r+4npU5vbl2PwfCj/3y69rXYWvhbnC+5W1",
-	"etfR++vyiMr6OFYqgkS3Kk1s+0C8LqkM9db4p1D6QruC29DqqcyvXGk6HOPievTS37jkOf1wC0gaWHkx",
-	"L/sQQog7JPbRNF21V5RSOy6ea8CeMk/NX/OzrTLWqkDxVgSzh7mYSR/BnLA7qvDeXCeqGDdxzjz5MFhu",
-	"hqPlHo+QL9R7QD85+GI72JTZhatT28xI5EJ/+x+kPO3WnNGheQUOsXzWoN9hHVjbrtTxmrVkqUo4Ybqj",
-	"l5+Kxm/NlOVbkCqwtz3BdgwTHgXCgsuKSB7XivvF667lTSXxG0oCg7/PArbbbuvFfeQ8C8gKK9iOyBij",
-	"++FaAw3Jw2OI/QxypqOHx/nW75QmCxiV17SjO5+X+UTRQLt1AcQOPt93kjt26owqhZnfnFJt8L6CY+zp",
-	"nfqzLPJ22Y+8nXPtl8DQkqSM3oPIVojqHoHSNlAPxCZWVDceSFHQdkZqErlt2iJJbYJlN+zwqohssiQ1",
-	"IOymWg/Zq1JzbxTg5BMWL+MUihbrQgUqg5Bv2aLs14v2E4M0SU4nOiob/cs0qWcPO7s0PDfw7DSD0UBm",
-	"0JYvTqWCzzSPZ/yeJW0+YT4V5zPKhddjtgdifDcDnLaNTsw4p4Rqc/pQTRSLD0BtHedYNyqqilaPNSnY",
-	"WUtJtsQ5XJwcBc2YYbYRyuV4AwN3lRMohoIt6NQpkQY3J9AVUrDuEWW4zrZMGp4oT8fGIBGeu2D+EbSL",
-	"MNuFvnSjkuphyZ21Fy8KaY1vxNYRVS2pdbhSJ7/tdZ7cVR1d761s0y35VMDq1XZYde3KXkABCq8cRQlI",
-	"ON3tkMhHGMgbQqViDumTnwJbHo4A7dUf0ZCY67M1llrHhOymlS2uaniPNfbZjugWHP7PUsSdwdJgphZG",
-	"37dijEG57fDlrWAESt2YqwnG8rDEJrf1RpStkaHvAXws+D+wwLB9uf282qonWbB72YyEwvEE7nL7zNr6",
-	"u3Y80IXt891BACy3rTa5HRmeKc3c7lTGLJViimbuKJ4Jx+qdvFZoxRP7cl0HHZin1yrB4WVeSsV1q0kQ",
-	"F/tIkcw+5oxn9iLEYlq1hRyHsoRdhZz1QLf1/cp6OkmD73aEPjx/0W7MQgyx5zCM4lyFDFnm657whBG/",
-	"Dfqsa8B0bupqsrdXfzgj51JMIAf+KoP0+Xe2VHreUjllMzOxaOOZBiEBv/ct0wZMtP3jdelhsVXTELuN",
-	"QFYTW2hVMIyLhN/zpKCpfzfUQWPe7HcOfO3R+/G207AFc9pzwlTGd+HaxUjljpkAnLKcJSzGggM+MdUo",
-	"YEZdoQRHCUsG3YixG5iR0P3YX+y2A4qPWUsdgvb2WlUooa6nOlvQPGHBsFwObTnxdwKpwC5IzhUAswgd",
-	"4VARUUxrbGnvLeAwxBHcPi5Dxi/XoZCwlKG4UAICzPcZFlirzfL0ECQW65GwUR/4KbiAFpPfW3+baHqk",
-	"9yy3tdy8M3qkyJhBjRj+kzUKkuHh3//6X48OD+tYTksEsEUGzSs/NWyIXz4/CFrmVi1xbTf9K6zd5wcb",
-	"WXQflbbdMYsl1GGNNb9vMAj8rv+FDwvqyNmdvd4onywpkbnXZN081nbrlce6kksC9bft8hpKSw8Lc1AM",
-	"ar8KKhxavQv+SOeckUua320UbzGr3t13tRvI69NQLqXkVF4mvCcN1YmyyR/Wy2TtKQ7tLLeWpTD9FWQp",
-	"2KXuxjrohNXf6lEPVsgxUJ8EK10SKB9EkxMSlYzMVptEdQQUFa//xd7I5niYuyEakUjeszwpWHQjhtrX",
-	"wDOqFEtckcyKxZsBuLh1mB+RoZJzVl2zjlftjW4EVLaMHMVE9UwM3x7mHjFKdzX2wJODB6OBXWnYRlYk",
-	"XL8UOl+GXeRYVbnkoxYkGBSbymlA6YnDQj70+jBaTiIFGwGqYKwGRn5gtMYBfnXP8rEL38ACbmBlOxhT",
-	"TI5BOT0rxilXs1rDDc/dHGvZQz0cDajr/bfKRF0ikLK9B6t2iwieoXcHQ+AqVva1TvdOvaNKh7vMsVq6",
-	"mUypwpqSh/79aeTqvVN340N18LJ49tX5xZuRwWk+P0GjpBnafFs6NjEacgVgiLAdAGCW5pWAXQWBq7Zt",
-	"QbBFD4wO/SZKvC17Tlz0alJhG4u1HQ5PnBTmOpCBDX9OE2/X4TJSRT6hMeu0gSv7bBkA1WU50OzeFYUf",
-	"NjQvexwo1hOsgW2Pb29NdSXX4i5Q0d3myTXnrciyIknzV3URBwkzKFd4XSkc9EaDMlvMW2GQ5/uYEBQN",
-	"HLMiTEBPWJAPiiQsHxTJZ5cPzHpfy6m5bR8qHVTcfb10sHrfYxPe6idPoZGTiWItv2mpabp6DBDKxQUe",
-	"AWdwt9I09RCkzedrb33XE9jO7SbaIA74NBaSgWosLKZzBnamE/jy3cura3J2eQFF4cvOT/CJQ4tSvTSX",
-	"9z1P4C7w2a+ND1ZLpdmcYBMI37NFMz4YDeZxZhAeHgI3F58Hr+hzc/iTsufpiuZf/Wzo1Fn9Srlj9Ype",
-	"b7eqLAH/4IYr1yy3VfiNytY4ETBMlNy6mTQ2tVaDXtTwCBnCPU6ytFCkbszwjg56s3K9fCOFninPeuUU",
-	"aqzKnkjWQ4ftUEagWgFeiyhzrNuWJ5nUbTOeqNujMRyaG8LY4GE2PjcimCrl5FCMBakjyvnLd9f7x4fH",
-	"z/e/+NPxm6/+7ek3R193u4fsWtoV3RI4FXKF2E4dqBtIFiO8fWOAH5j9+bMkvM3sQF31edmmFlcwcBC+",
-	"M8pFpeq9g6ZAqwujqVHwlmdORVrVBT2bKfR1yBWxL5EZS5MRSdlEk0JYoWezrZG2zvUtVswrvZIgSA5x",
-	"zr/9u1vEXgcHx1qXD+zIc+g82HNjKUGtme9RGY8AJlOIdq7N+5dNN8X3fWqJ9/CC9/MlBvb4Elzo4HzN",
-	"GTV6N/I8PDdzSSWljoUe4EfNRhcjMqZCgMGBKUQoWei9BoA2mP16AKhBRA5d/KN0262ZD5rU0kp4LSzN",
-	"dzYiT/Nx0OdpM/HZeRok17TnmMiJs5uioIpGGjr/Z+yL47mjsux2lt+qpYg7xvMDptzWgjADRFTFkkHS",
-	"te85B78dpjodkFdAqa5WPxmGytGsVqFpUtKGtIDvt2y/42gqHEP9Bh1Avt8qq1rzuHfNjo2MiXkFiFIN",
-	"MffLw06umX+QDii7DJy3bPV2U0uk0sDr+HD4TGicS6UIE7lMU5aU9D6qKi6DefhG2Pj4Si362/+ABIda",
-	"jJEf31k5xoaR9aFFDVvyjbDWnJauSK7hkWs45LU9coZzJ7Y4croRQE9U4zttwfslu6g4EWYaWouRZYD5",
-	"jUA3Pm4Kux/5nvNt2wr91vOmVE9F0lKC49KxBsJEQswzZHhx9ZZ8+fzwqIdq5XUYCDNm250AsM57WIX7",
-	"EVg2/bHkFhsAEm6jIBKWp0supgRjDiF3DirHNy4PG/1hHTmYFxpKCw0WNNv7GPEgfdrU2ETfptQuZ/+Q",
-	"bWrmTFOnHK7TCd+457rW4bAca9VGdJVB70ej/JPXjCYsVzOekZKeQmdm7+Eg3lWEGFNNUzktmLX9TXhD",
-	"xxlk+XQ/Lef8tM0z+qTUjAZWMmzrynItNU1dD0s5qRqt2issLLgcHX+Knh0VuHGUnRYoyPVGfoyu4a05",
-	"creYEtROtqyAsPOeFrtNXftHaXKxS8l1B/0wdpkz9xl6Y6w0xWhIJu3KpHeLrOlngRTzgF4WTor4VfSx",
-	"2KlW3TUbo1ZDdkMi2cbChh9PWa4CHw+C+sfGuMw2HfrTVR1sV2T/MaoXbqm3nBJsaA9xI9Vt+ytQZzrR",
-	"h18EvqKNo460sUVp7k9dN+9TSes9K+Y9TDzvWaTxwcW4dihZ+5ysQ4x5pzJgpyRiyTyyUdhjtVpH8CPX",
-	"APunE7H/Z6qZ31osv+xF0LGO2V6XQmZtZeZ/BbXKcL+78IajH+q3cg4+Hu2wvngp13/K0uJt4vvnF8P7",
-	"iMstRQx/E593KT5vWUF7VRD+xCLsb5UZP1d164dI6Q+SvB9Y8nTnkvU68bhlNUFx+bPIvluWCv5NtP2V",
-	"1RmtwbpzhSQnlOy+OhIm1jayv9aWSDovGx28g/ryqwJtdc8GE6irsIjHlQ3yb/9OzLXSEoJwSg5dHtNY",
-	"Jku/N3jYqLcqe3gB7OtpAZ57sRp6vq76QEcDzdrsiS2yJV1V8VLahqwbuVB9pG6bF9GBS7hzv8bn22Mg",
-	"oVCuXU7GcowuM+sakfESzDpmVYL0KLJfzf5e2bSRtTGMLeHYdqujBo5W4Y3rckOqNbTRby2r2Ma3Q2QR",
-	"knMjcxQoeH3O6I0ok0bJsJEvOqpXYQgki2Ly+97IywslQyH1jXA/fcQ00RV8CfkjynCo8dLC6NRfLFe2",
-	"kBicWxk3m0Olzizl2kp84SI6bcG5fuK3cKU4qxAsiLrlAiMaQulGPgyCGU1cXDp4BX8X0twAeTC44gwY",
-	"Mp6tPSXYt/lswQ0na26HClJ74XW68wmuojrtwM/Nwn8VNvjn7220tqtqZn+a9TQFdB1kJeUlYYj0Edx8",
-	"0N+nHte2ZTElDxkgppYmPRwM1csXSfe0e3e7PLTsUJnJiSVWDEvtYfbsEhS/mkPcfXw2pzwNXpyi7UZt",
-	"KXtSL0qBxYNrR79xnf0LlsABhCuWNAqV1Cfn8zlLONVs7+MUKXEs4UFH31UtaFx3Oyqg1iCb0tePCBMu",
-	"/xFmHebs12QWQMgc18pV/lEjbE6kgKFi0Uyl8yI2F2+orqqQmoZLE5wRBUZq79t6+p0rZNUWJd21wJt9",
-	"vEeFMXzh62X3Mga8l1QstknFfCXzu5RPNLmiE6aXoYXLhWC9qi/YYg7dYVm+4B0VT5mt0CBkn/7aFqO6",
-	"Ae7KPW3eBAwMu6IxcgEA4dpo+Vsw6DzUM7aEVrMsAfFnr4cIDWsx44b8B12ZAgxSMoSSfrq+6B737Axr",
-	"MMk8UtvgxpBgaxlou9pAE3IFMKQPXpkjr/AZQsdMMJyyD8m12iBs4OZ4acPbMM98/UpPCU0VPhG9vKbT",
-	"qF5Uv1u8VzPgCg6nosoScT3cr5dhqADvx3FV+NHOwiFHLKhMQWKgS7UwEl9G9axKWVftieprEavZZwVo",
-	"CsvT9aQm2xO9mQTUhcdD2ttWLH5tM1AomgOhAQZUXJGJzDteTR3uAZvNt/4asBmeq7fAt2yxP+M5q5/n",
-	"Ti6DDWTv1uSRf3d4dyZWHHg9OR71IseK/PxczE1kt4HUHOoGaOTo73/9r88OScKV5iLWH4leuhZvDruV",
-	"/J08JH6zyj7dwEY2b6sB1m1oNNiUt1V12kx1vVw3obANH+U2INRO4hqqm+C3qnQ+cHcb3OAhfSPEIfKG",
-	"iD4+RfRvQL2VU/KXduCmUrDe3R2oRm+zvUPbq+TsQp3KlpagT8ucqpsBOsXNtzYvbWge3LsZPJTqy9Wv",
-	"QciH8tsHa9kPZpNNHbWni3s7xa9sttLFtYqvooO1ezydeeclViQOATJlSkkxworAMieqyO/ZcvU4xjk3",
-	"K1u/wtcw2NfwaCe50S7M1t3r0G67th/Xcdtw11a5XmjDjOGRek2RTtcP7gjKpwVun6y1Dv3h/pgqllQl",
-	"6I2SzoW1OsUOY1eN72taVp/BIdXa37n9kCGbZxo7t+N9B21m93r0quY/+f2qV/tGO2Rru2gb/f3tjSIY",
-	"SxRGyduy2OHL18JkM4u8sg+ifsV12kLPdrZHisBDdX3jMmf7asYnmnChMlZWB9xc16lap8VXtwgPGbzX",
-	"HG7657qRTB/ATLtSMy20fM3FXSCrLkt5jKXsLAgJF9bMUNe2h4rhc2ZgirW6yAt7HZmrOnzS2zCSh3OG",
-	"bjSutiNqDE+L0djrLuShzMmYLaV1TTKR7Lk/avEhwRj8HZJbhyP5FMT3EAGkleg2ktI3FnHqS4yQTCIy",
-	"pATQEez+gCt7IxIZ4onI0DbyLQl3zxBUhBQV+eEzOBrQOP8J647es2WL79tb3A4FeFEdd0N4h/1Fa+5z",
-	"mqZvJ4OTv/QgyO9HQUecwgbIMHLnGMyV89styb6R93Vm5nIa113QQ8EWe/413Z1Yd05cO1Jqfs+EZdIv",
-	"81zmIb6yJJT8IMdkQnkaSkOdM6VsGdnVV6FqWTmHN8Z6ynZjft9h4X+U42DAcDWrWT1k0mpFZKFjOQ/p",
-	"Yh1ssGagBQVBq+hjgGUOtpsvquaB/DIaTLhY77bifm8VmXtQ7ra8H+S4Q1iaD3Brlms/eWuvsnEnc0aF",
-	"c6KiQpxIsIyMsBiZwMK3QSNzXpZe7AM8W7Cxg7OckoXM78p2Hs5fzvXu3eP1JTqfWAP18TA8x4pvvO1D",
-	"F2+zUl/ocZFU7xOJA6ySSkrFtAge/MXVW/L8yVf7RySWCSPDiEE1fabM/yd5NCJQe6aSPcAQhqO52NUs",
-	"l/NMuwLHia1Y0mikBC06vTj9v1AIyP8lGEE/l0mRBjVBrDlfpUvaJ40MG9vy8uVan9dW8NzLbDk+XB/X",
-	"2yoTvb1nec4Tpnw+yZKQauLKEu+rjMaMKOcW3/k98CfgbWEt0/zSYKyr2PGRuEkfnvFxCbIPEW7bFBZ3",
-	"7DBiFciyIu4+W3Q8AXMv5lmAKV6mlIv9l2KacjXzLWlVbDmoFH//638jWmY8HkH1eyZiCIqEepTfcT0j",
-	"lEQ2peIisX3viyyVFMo+cUNl1NZGz3I+p/mSYOpDGbVpGYGC7rjY0cNOBI/gXDUi+brgaQJmaxeJVLrA",
-	"BYlDFAS4tKA5m8lCwX01mTSzusvsj/V2PrvVsObjgYLkTBe5QD8gXJKw7f051SznNLVQOvWBzbFMnyj7",
-	"o1DtUrsfKYRmHRKKbaibXt9gP73Lok43/He39ypMrCjmPA1OgAkylW0s5Qu0Sqg18oklMGn05iLFoNlE",
-	"jspAeVromYSuqCiEmSObUZGclO3PaHV/zWXCUjKMXr88e/fti9vXr9/cvn/3OtrD4q7zTO9D++7qSKkw",
-	"MIDASWynh7oSEsac5ncQRgjKu9Hnnc0S5Sgez1xBRaNfnhJq1khTtPHMqVnoPSMTtmCNNuGCUHXnaiBW",
-	"CEgcAiqiiiyDggqSzGXODshLsCLCC+C51tBoAYdBClLV9dWo3+f1CfXW2w7BkbdaCpGbKYa1aCawsFJz",
-	"vQcPKV5cBf6X+NIFsdsi+iO8JSMyXFAOZhgst4tC5t6IRHkhzDRRLXCfDCMUdA/cgiCYXTFtXkGB3jwE",
-	"msSBvYEiouhSkcVsiTaI2HC8FJ8cL0HdsZ1lWA61UeDUvBCSktWeXZAfC6kplObC0+T3TJAxje/2fJsG",
-	"7m4wGthdNOK7caHmS7eUNeaOtVWeMZvfbwrhJ+jn6vMn6Jtl7syRfVXMzRX4myvbQXb3XuwVE1jlSYw2",
-	"uRk/kfP5c7gL2+DvJaSs+gZdbH3ZWc6Ih6I9syKu95fp0b6hW9aDHwDtXujTZNm+Yg2wqlcT1y4No9c3",
-	"w9l1C5w1mRq1bDOXtlG1VDUXdK+OyqwVYpg65cyrNd0B/K1lbGoft6uzkDvkDLBLw4zOtGZWudnk3LSP",
-	"Vvairv2PvdvdXLReJ+Ran5qP3r24NsGzT9Oe+Pnzfu2J3Q3Qh75qGFOb/clOOyBD32Pb8rg25yNVFQq0",
-	"TY7Liw9rzIEzo3NT5K8Ou2cY/daBuFPgkdcXuLTOlF2BV7l6ABHXtwn2+Fu7pPKOTbhgDzP00CTgWJkw",
-	"lhgBvKeNZlEfs4L6WZIQ6txXUBB3biQlEUOTuZglRY4ouyLt9DEOlKveDLGwaQBgQkkOD8HlQZMk5Hja",
-	"xibgzvMsSdpaKFklfOSIGI1N4LtV4dicVsvlGVEo15ecpYwkX9VScyrQ5bhucd5THRobeoRS33hgui52",
-	"TeuKDG7UoVUlcI/ITKZguSiZuh9nVT9MX5DooTe5CLaAIMD7eVZ7hHfQuayFVzwqY7daEGRNSIR9MRyP",
-	"9DWWMl3KgiQ5lt3oEIsUCDzqwMYsMB4QZOQ5xutnuxVoHUR3FDnT7wgeEpWyKQTFAnqXCu4WkC8DIBzh",
-	"tgZADOswt85cI2bv9QD7jvxUV55+3CgJKxcNi7kN1DHsO2d4o6/VTN+K81JU7BtgBW0blWF91XhhG0xr",
-	"Q87wllJDD1S4dpi1to6K3JsRWvp42t6gHVooZEYrFNOr9mx6sCljIv3QKgR7hJaCng0vw2ra9WTCsEIC",
-	"UtaO9Zymk8Lf1Kj1nMvFfL8R59DK0o9icYQyodzASDFdnpgr+n7HWGYrl9zTtGDA6yzf2/u0SFv6u2E/",
-	"nwqHyfDo73/9r0fHh2QOA+2dOmudUa+q7nNCIl4v6/WLmx74zeXZdozzJdS+ODwY9FOOtyKGcr7D1ULO",
-	"G2Zcw1wh1Tsg3EE9psVMVnnkHhaNmYIQBoiuWoiQcNezhgGmsn/UEga7qUtR7WsN92hzFNkqbMMxA18a",
-	"eBqx+FJZdyAiQzTYGVwekXuOBeaNcudK3LimcugBcoXYIjJccD1LcroQe6GSbuUUm6u31dPwA+1W4nrO",
-	"wYgwGs+qYhorwv+odDt5SggZM71grAxYDYQdOYmwr2vFKi0BFcGbv+eg1+WbGz2M5bLr863BGOsLaneO",
-	"UUWiCRfJLX52IQUqXN3qo5Ql+QQ1QKAde9l+HVpu7ST1e7vCFf8cxSe2quRQrbIdaa+D4HmVM7Zv1gWw",
-	"wUv++VOzpZzG0DHW8IoRoZrMpdLk2WGz12oZ6FYG6dSc/f1qq9bzyDunjnvE3ldfc9KCuTxtHK+h3VzO",
-	"XYpbEpG5vGfgQtOSRFpWvwRsgv6bvbLovHF7vNc07tWmrw8awo0X1sP08oNmQvUH4DW4nRelp2oVIGt8",
-	"Xf6LpySlGioRUFHriioFRpPViipuSU24lhAcKoi2M/UyrSohw4ilDA3nJyBytmZvVTERLGWfOyai6Z1b",
-	"bZePzrYAo/iT2Zr7ufRobHatjpnSLTJ8mRZZeXhGxLZ22sYxU6vh2CjD6+K2KksxXp82iCuRBgOdPbmM",
-	"u6oWZlu/205UqJrgLy0K2EavONfbesOZzyZac7h8HG2EZqesp7/6LpiN1Y71WyRYfew81W0zTv9Af6J5",
-	"orBEEcanEohPVRu5DfP4cCPl1MszrZVpduQXZFEil6kZ8Gsa3014mrZ4Ztg9TQtawikvbMcriAuEEsyG",
-	"gZXBZg7X4TmuSMKVUWaSvfVlWLtFA7glv8VI0pCE5QY9d1XdA+4bquNZ0O3OZJa62Eyqdc7HhWaKzBlz",
-	"GrBI+Bq7v7rjWbbjDdkx1+xH54WIabhYLPbYBc5QaCN2HR0eHhImtOu520TtZmKWhVWt3q/bZhPajcX6",
-	"K1uLgecOrL2NbfMMyjUaNASbRXloJyRiP0bAoCPBIqLpHSMR2NoiqIOMXyn7nYqw0PHK9YWjgcPKadQs",
-	"o7kGJ5RBJUHNKYwGbJ6lcsnYt3h/VLQZS6XPmdDwpcynVPCfqDVFJtyo+PBnKmP8NsTNZOavgP1ohHho",
-	"oxl+HLYUMsKHn6zrwhvfWSNUr1QFLgEIe1iLBI4EVqvFQ02xPqXHtnEUt8iVZ87uIkW6xBB9XzbtdsPm",
-	"jKqQNn6F1GLHXsxqlx1Nc0aT5a1Hd2UnIAxHuR0vbw2bHYwGYyqE7aWa5RKRilVVwW4LQe8pRxNpCGP6",
-	"mcfw+Za69222s/KV0fpCMiVCvCvSdmzoYb+p8GKlDF/Jzvtz7IpnBQf2aiHttlpg59rNF+IFXbbUF2dg",
-	"YGxJVO5QrcU/orrBp632ZZ/F76KcXo8Seh4WNKroOVTz4VkBb7syezXYnWVZyvEcGln5nkzW6SRKIc4c",
-	"fr58V4Tal+QFc1a+KjXgjmUtMm5uCbAzKqyAueROdnHl2jZCJqg5C8LcM1a+BNU5T4NJAyxPP7uC7G9p",
-	"B7kDDWj/ljtQAwg28NkkQrZfJw3h0vyirDIwLP0ne67kZeWVKYtfuhKL/WKcvQvKb8236bpq0Eaaknmh",
-	"NIRgdQ+vDt5m9VW0V99sXnQNBHEQWwUYGVJNUmYwoUoiMCo/AHBvByVDm+us3YfrouQxBS0pGNoA5lQs",
-	"SUKXitAJmhMZybDrP2pGquaOffL82cbUcO/utQ5/57Ruqm5OdUZeh2tUJe8eghVTYQtsGt/tGw5r9ewA",
-	"NW9ZGzFY9dO7LyvAhsjzFWdpUhYaaTA+pm3/h4DRgSuyyKW5odCrWDeiAKJj6+/V7t8hPpzRnM6ZDvUP",
-	"MSKpi9aUkwnDxiE/Fixfjmw16ZzMGE2AadphGtHNdMpuFf8pPLXkIjgxRHZd4q9k+O7VOXn+1eHRnvP7",
-	"VGvBmBG3RpvgR8YyWdaX8bhsA7mRsSLowycGk/bkotVZbi69qIzsxvXS12i5mEjQgSFTmSW8mBvGz6cz",
-	"kLK45jFNg4pLaYfzirrNuAIK0TnlUKbMtcWZyJwcHf9v0Cdb08mkHvj3ZHeBf81qB+1OgEbVGux3yURQ",
-	"oJky8bkFmt/nVGiWXMUyCwgZkdFYI0JBqoDueOqURFChvvwWPkETJx6R4RTHM0j/9qzQMxKn3GWDPJ7H",
-	"GajGe+7ds4vSIQ7RE+ZsXTSKneaAnF1ekDu2VCSmeb4kbk0iKR/xlGzz42A0gB+Mgs2DSAYd2tqblMoJ",
-	"GJ/UhjiYrWq3b8w75H36y3WpnwePu7p5yHvOw73n/yAXeEHC7smYQdyX5V8AmrCV9B9YV7R2d3+qOpC2",
-	"UwoB5lXWTQnvhjkSLUJnrd3L3tjowsVMEvswmbG03hIKMuqdGgCnZOTXhN/zpKBpuoQkJyoIo3nKWQ4Z",
-	"4nubKtSP1vRU81c1lZpQcNRWIld97LWDvw+3EzQi3HzDLH5y0ohQK9pRv0daZ7mzsoM15Uyv5ePqEpFb",
-	"VP2MG34083U/P5rd85rZHqkSMEIuOoQGex6MBj2BhdGNNgI4L1jOQA7ze22WExyuGX/NQY67TNR+mnaC",
-	"hx9mgwu4k62gXnOJNGmzgmQHeq8yo7Yk+KGRcMwtiaeu9taxgIfQ8rc1msJueCPSmL0DQa/PkC5P+ZOm",
-	"SpdN7Sha5brb93Hbna04QW4fbrgU7j0HSSxl4znb57ffotsTx9Yitd1pK053zCZqag81kWcj6F54z28j",
-	"1Dj5Y+ML4K7oXGJ9ZW1ryhBhc/tQX4/jsNbkhLhunfL3urTKhzA9r18+kYJwkRW6qXZ8/pb41fFtgmnO",
-	"spwpiCcmZ+T+yHbGRijIIrvlWGiHVrK7wR8S4XM15UAzOkeXWuXwxcd8fy1gM+DAaABCVbsKsQMLMKoi",
-	"v1l+EaB4/4WIojKa0EoVadyuSbIhRQFCCn6QEKRT02ke2uCU93C1tmpLudzsnjHDvJPoK+gWBm3eaCmM",
-	"yAO9OGERfktOC9QNR7YrSrAI8Bs9+MBVZ0nS8wpGL313EaZCz8ru7lKf2rwFwcAA1WUzIQ8pDefMY5dM",
-	"I/026RZNyWDVNyrtDpQ9Kx69adPCqrU4SRxNJEZ9SdlEk0KgVSLZ28Fq1ppqVhVCI1sL7bk1HFA2Nfq2",
-	"xQMam6/P33qm37bmhbjVJVxlKV1u234HZumWaj2H5uTlt0cbxNIOotxpo+IY+i1WhLuNNr1PINGuHM9F",
-	"woTmenmZy3uesDykjaZywZKXhvO/kHPKG2EzG5NfXDXX4MPjXC7M1cOn4mJNYmuGIZoxFQQ8ieB5zWUx",
-	"taSd2eU7l6wdlgypNS0bQdkrOAsPP1KEiQTzMrHiZMJVbLTaZYs7LU4pnwcC3tuv/EpH7N7u3N3wjUJb",
-	"VW1OIYl5hsByDBIamtx8nbjL297ldml2vhDtIuhaC5qVgIXsl4Sgo9IeFRfWiVc7kLIvxJpeEC09sbva",
-	"0cG3+q6DkNREfScwlUjwPk9bTAbuibJsOZxA1fQCTin6YXGn3udpVBXa7LTrGVXnANorFudMrxFl3BEo",
-	"eBBqIWiohTC0rauhQICrQ9yC05CtnQcR8Qeuw7Fidmdh6Pzxu2/IFdMOK+5ZziecKUCHYI7hnH54yHkZ",
-	"9H1Ds2yt/3K7oVco4lfqqsAj9FhtA4urE/OIehXTmuy4ZHh1INeprDo/RJhR8MbYzkHSPJfzkv/2Kr7F",
-	"4xnySuU1H3BXgDaiu3MbLmZUuzLIVUUCwzCVUQttIDBsPlDbaB6MbIDkkH3zG6FJAmU0h67WTQTvoH2z",
-	"Wap7zV3SIkepEaEEn7feHLiE0fGdQ2GKamZ8o+PU7Ym9GBZjE3u94c3HjoOH77szvONkDv/22ZqQgnWZ",
-	"uYs8dNmhFEgneakVJxJ8xt2bc2r0hbJys8xtxBEW4B5S4epzGxytKxC+xPnsSc8Q/rqc1iL1Iq08IhEt",
-	"kqgKPCNDXZMHZA7u+LKM/1IWRDFNioy4BscWvHurdehCckBJ9n2YuGUWa+WYVzIvZUUjvuxzgZtxHzJb",
-	"QhIvs0fKxisolpur1RzJm/NLF76wd2I2dyM8SCC7ASs9Gg4BGDmbcqWhhb0Zwt6UDdiM4Ma8ETlLeM5i",
-	"Td6/uyARGnTL5UCAYkzev3uN9t3HkhZ69pgn2WOj2Y1pfBcdkAutyMWL+vEd3IjvbBlLrh32lcK19PeF",
-	"khwVLsgCk2Y6HNs6KeYa6v9VgMHqajlzjT8wUQ7OlKYOuYbU7dh+USimyOU35y8xZOSAfFuTeU6JnHMN",
-	"NU6xTxGIR5W8dMcyTRYznjISOSyJiNJ0iTmaCprsRjeDm0FEcoYZ3C36XX3/NrrkrUiXZZr5JxFO32ZM",
-	"XLwg51IIgzQBWbVi0ohMKD5Y/DlYsDTdvxNyIR7LjAme7MNBTAuMV1rh6S2ei0qsDNwZ1e2LjxE85wmH",
-	"siIfaKxTcOtyrSqk5UpF3ea2cmsjsBc4KqFg3h2RHwzzMpjO58xhnA3x9ImQ3MsCMnah/cFMutBLKRhZ",
-	"Mg+WcBe0iNidxGUtUVReArWdIpcHrWHkHaKdvlBGyjcKbZN7cSPjTDoe0q9X8q7D6V8hX62MhTRygdk7",
-	"ijBWtLP1aPxepQk+yjXA0cXs1qw/HlicELBRuO4iqb5bJ9NQYRFeLytEMxe/WSYZotoGdTlqRX1oMuei",
-	"ln1oy04EXU8XU2GY3VtRxsc3C/qYK2xfaWrUkANy5vkDgXUByls2G0txz0TVlIfj4Admoj9+983Vqknk",
-	"ji3rdqIwdqAO3JSgpkF19I4n4e8xqjSU3bY5Uc28HDrQtUZs2FzordcQMTyWNE8e6OfwRnopdLhlxIKL",
-	"RC42lj/VVHOleay+w+ebu7HDjHCBG7aFi1nNzytrlrXknrVau6q6aIGC4hR7FK/+8qDCXjCsV1TaGsTs",
-	"Ska1zYTBUXVD7V/oBFvOQm8nqPaqytIfUFEem/8MobwzFVCGTeZW5zm7sIG0toDElKHhMpBl382MjfMS",
-	"uFxUtx76d2x52VLKDu52NKd6g4OaMKd3rE1ZedbBwF+pLk8CqouGBn9naxQY6a+oisCoYoq+K5uDYT9r",
-	"id6NTTLumoIQ5ZkuZH4HgemdO5FvTMaGjmwtEUIF4Gl9nlcyv0v7TvNLK+pf2jLYPTD/rWClMmWRPNCV",
-	"WCbLFrSiU+aTxxua3yXSVr1rCDp9D8qOHTgeMHPPWHyXcqV3Ui94hHv8fi1oQ2lpduNA8yOv8b8rqXV0",
-	"eNjdneid4qovt0lcb1rAZhRNI8RApQfwIxq52ojsKY9LSSFj+ZxDB7tAoDzNWqNmfZW5UqRBGTDM8I4t",
-	"Tz1bu6tft9G43mKj+7MscsJ8G50bvexeBlEhOUbTbnblsWXbxqwOXcvqWVCMqURFexjdsaUL6IJVoHry",
-	"x++uQfhnH6z/2H5/h+VyNi7KHssm5Lhmggr92j7cavwDkAnQjx8CKQ8/Wg2M7gGyNHOCCA0ZJKpMwURi",
-	"cMbd8g0og9KZKi7L90LCVqZYkUixnHPFWo7WHucjVR7yjOJVGPlvR7bl7kllVXpzfln6IomayYW6EdYk",
-	"o6VRYKA7XiESiLjlVGHzWkais8uLb9jyoDb+HhpoAqndfWOHYpkx1RaJan4jXiqPh9GdYV7LLAqV7gRk",
-	"DNES4B/+/EgRngRdS7up/xoOfiqX5si9hNfIMraK5Op43kSm0G3whmnqFIZ1qlNDwczHXOc0Xxrs28ca",
-	"03M7EnKLLNs3EgCf8JgwV66vHrv9MxSvuY2xes3J4Px8/+jw6bG9Kjapz6OBR0cBDdijTurTsq/pGsjf",
-	"3nO2sFL6rZGC3d9jKtyfGLTsfNnVR1v+xI5gP9kxYjmfS3GrNNVWqdf4YEiJvgSLUDgA11qLeC0r4dTK",
-	"mVMaL4n5+gERuBnLP3cE7mUuxymbB4syvHt1Tr56+uwLkuFDpYEx1MIlCbdN0VjxeE7jGRdsP2c0Md8Q",
-	"6H8JzcXrAhkUEQeh4LbsQblqd8aaj7etnte3gjw9Oh5ZhhXL3LBgVynSvlWb92komaEtk/mMzIo5Fd5m",
-	"PmQpFSjKlLTn+jDIGCeOWbPzOWb1kt5Zz8wlXq9supKg3F2DMIAs5C+efkX+v//n2cGxB3wyBGc0FyQy",
-	"H5t5GFzAedyikah1LaGCsZylyX7K7llKqjPFmVXny8PLMw81hhFK06A66N3VmOvtYogAje2JGLJsZFrT",
-	"jD++P3oMtzYX08cYFa4GLYUImdK3fL2oANzDwRgEhX/bty2m9rGHtMqkUMymojfg/8X4MH46OWRPx8/p",
-	"0/ho8hU92tD+a3Uhf7i+viT4wCq9PT0+7tFkxVaZHjXxv9EcycHZjFvfz79WmNBO3fjF6tzv312QnE0Y",
-	"0BKaV0qvgtow8UzrTJ08xpNNDhJ2/9g+rB5X6Lnftqimpmd+rSrBWeiHLnlXQvUdMKEtNOqq6KTrb3Za",
-	"azeMCoI1e5TFNUckokItWK7cEz8W/KdQSXF4qK3mqivkCl0sqB37kSL2tVHVsa4Q2KRl7xQcJ0zofGnu",
-	"T/sodN7DXtCdaR+aOsLbzdolwRIqrTVdIyNGRWUBVRUAFxlGcAARhtpNCtUaTMUeXnuZra20/CcLp74V",
-	"qo2EAVluJaDJ+UzymHlduAVj4ITGEi16Ia2eok6JZh+wIbndq99pnN6xUv+u40+I+bkNEJ6MCNbiBtXR",
-	"8j+qFFNqJT948ONR3fzSoQq4XXytSsRfBudSKK40E/FyMBqcz2jO1ZwORoMrJriEChXf78JMGarks7k6",
-	"La04Ptz7SB+E61N0MKK1A8OSWirUsg+6XhgD45/GbEbvudGZxgVPE0V0biaYUKWZ0v97yF24Ya+OEa+n",
-	"Ujzt6yWqdwvGp7OAc/YqxrIO+PspOWpudLVw88beK66kc7B3moGSfXIdmYUlf2B+P1aITIbRj0oHi3f8",
-	"qPTnluFrZ+BVX1FcTFN2GwMbMAAtUs0z/xsLpRzKAIPpEtHs++AsJT/uFy+FZBqsJWXkE0vFJJ5JxQQZ",
-	"8qT0A7sTeKTcU/Z+wTsN97cf19lco+/A+OO0GfhlNHATbr4LPGRrIqs3yMiDVBhlm12Ow/DEeqsVDL17",
-	"HGIi/KLswd6NbYZNGGqrcuHHH8LVm5Raxys1GqEaVdXLLh0r5dU3t2dWbV2ijLKOMHqk1pWYf96lxPya",
-	"+t7KdjGzW2875rctbr0z4S4MRJUDIwvmOYs1iC6QfCQL2/KlanEFFXsalQKa+juMsqaq+kxKhbXCuaNG",
-	"kJYMOw9fVO1tb69mciFqgRzmZoSMpdA8J2QxWxKMeIf5jOSGZcSGts6SV40u5to2RJRFbhQF9kHvHZDX",
-	"FjYjkvI7VsFttAlY2OWorH9utz6jqpSJKhp4Z1YHMYJkTkVBU6JcoNlE5ndYhA78TSxxuj7GhoOPcE2D",
-	"nja+CZZRJ19xrapbaxjJo2hEInkcjcjf//rfS5dSg27lUVAJs1LGmnnNI8E2p96OOjY6NZOtp4VtevY1",
-	"qQWa9mnLLHaK/1167e2MHMgQ/6VpIAb68GFn2UsabmrFm0+xar1YX8sxsFp3yfdSEX30aLg6/azV49X7",
-	"27zta1trhcANl2Xn7j28l7DQLWXQ34jLHPR0o56gDLrGujf+9VQ9Z3MI2JdaMTIoxWHmfiIhtNoGOJRM",
-	"NeUT0G5W0L5NFbmuS5b4GPHWHJAojvpf+9zr1l3r7YEytzugcp0elNuIyB3yA3o7b0DqHaBbNyxTJcVu",
-	"j1u76ijdCRn7Ks8Pxb7ySjlCRIzTQvF79sZtBZ2Du9Oaw9i5CRPDtVsi1MwiMnSh3lgOGO5Yy+Wxz6VT",
-	"SSMyNI/InMxlzmpBsTiWp762aqduUbvsyP3rppduiL096n4ctFvBqHcslvM5EwntZPncvkZtllsLoGcl",
-	"CRWn7ViRFgtooevBFafNyz6XruCvLVILHuyPVpn2HXOakPUu9cR/6LouCZ9nuWsoX4bi1cTNRhvDVqG2",
-	"Xu7ZqFCz+hRcY+6ONebA8iHth9Gc5UEv7eAdW8g8sXHr1Jxkl5DWX9bCK8FYuQ0hnubuhLjeQEyjCxPe",
-	"HJCHEcW/jGzHs4d4EcoRRnYB67EiaZd00Vu5yLnWTKzhdXOmlA0LXXEL1h2AGL0W1GY9xhdu9Li9DhAS",
-	"XLez0a2TCVCIsjq2U5vWU23Nxrci/jmwhs9vzkXC8u1o+ruZnBuKy2GU0zKAL7IleqKRVdUdi3K6pzvG",
-	"FmPRGkQQUjMCpWSqeDHcAplTnm4jSHkljEJleMr91YN0IFWoyl+lghSidBL65WNX9rp1naRnm+skrTng",
-	"cKXQ9fU0d19GU7FQlSG3SrAuFV3aebYe2rUtv6YcYiQNe705wzVr/r57V+b2UpgKg1nWVap6Z710Lf1q",
-	"Ki9m5c8DN1GusqCbKFefvdji1fnFm5ZSZ2fE/IihQ6OST0Bjasik3UkF9Fp3/4AtauH6K7vU+CqaySPt",
-	"bhVWuFjXiXsii9zvXW15gMtONpyLpakrHEEzmuste6eXMEdmYWZ/r8LVCV9T8M3YeHGsaVbu30mVSdlh",
-	"W0L8PZlzUWhUmIKnsBFU7UWK2L28W3vCG8ZeU2UQzqdeMaTCjhqY/HWE6LQE8FYVasOB7+hPX03gHELQ",
-	"HGRdgwILqenlIR08MH2ktf5sY4vBbqBGKqlI2HVX2Sn5Opp6OBW0opwOc6frkjZPSKRiPr/Fvg9Pn5Ax",
-	"Vez50yJPPXI+IGhQNxRyigZ/wjVRdMLS5UGvVvq4oAC+rj2ncEyBdzxwUyh9F7wplL771dwUOyjnWd06",
-	"vxXzhCgYllRRFKvh0lC+wnqtyksAneBcE5DPA457p2G0RqNGPImcQcvqLq5yybp4rFX5MG45Lkg35S40",
-	"0C50hEX3Dp0usGL33GxjzxlNqhIbgW7uZU/cQIYZroUqoooxVgmp79EPFWtT2m6BH+Asbv/Bo8VbYW1T",
-	"IIXPWPpncZj+WfzZ6R885694a7vGIkslNUqe9bFPuGvaqPKWXeW/kl29oZrlnKZmd6Gjgq0ApRi6CBpC",
-	"4lkh7tb07d7icmXzMUuStnIq7ldHs2aNjxSBdSgyjFIZ03R/RtVs//7o8ZMvn0ZQqTCSGROUn2CCylwm",
-	"LLUZKntBcdYM23o3zxhNuJi2qHR2Re4hQ3Psg4YLOQklsz5r5LJurDHaQcjwkbaj57SOElVzpIRTF0wX",
-	"sCHLmCnV73zVjB4/ex6G3dUfzvaPnz1vHO54qW0e8Ix9CB6X4j+xr81TLd3j2Qd9PqN5uAWmp/qUB9U0",
-	"Z61tnFQiS+nYrMDmr63cu7+ikU9DHm55hFDXDnygB7nv6kG24imkB5CEaQabhivKs3f7vqcsmQxGg0TG",
-	"+P8PZiUQKPlDxsw/Uz4BB+44C7oM6qtywtTKpY985pGC1an+/KafPLbKBQPkZlayZka75IuOBHZlH1+1",
-	"YlcD+XM20KO1akl9L5eII1sVj7TrwIpLZiHQr9FiXcDtYbhMb470EaC2GSptoaJvBVu960Y27Ajvd3OH",
-	"WBCc1PqO/EzKFYyIYwQjUh3aiFgbMfkFVbV5OOqqhtitt4qVivG6CweUbHcg/oUXMFM6IccuA+tfQvkD",
-	"6vLKbHxH+D7d+ZU5Igsb6g8RvrVoWCtbqn7X6o4uyVDTJctezYxQnD7htEzMCnQ8a3EpgGYxo1nGBEts",
-	"JCaFWmqJBK3NlnYThE5BbavKvAUnKi+SQNSC/S2CXPwTsvDCkIFSFlSRYc72yjHIeFlvPBCIOEZCOd+A",
-	"6VaUM7SYppbWVm6FVj78yufWYUxTLsTEk2p3ydcb4kg7LfOfoHQ4iDcdZI3mBXHRT/ao3SMr0AodT00a",
-	"Weebq5PFe2AWLS0MIXCF5hoTw80hOxUqfLW0Q3BU2n+PD8mbr0/ByGeGtngCPMqVvbSlKTz2VTMTj7mg",
-	"+TLsBdrRRQWbaQde9WJILIJH9ucWwO5Ocje11aFViw6tfh3aZsUgbUfwAc34YFUGYTmyc6zLJ3M+5YI6",
-	"e4UVRic5CKjg8afxHf6FdWrNH0ul2RwqU4Sb3VZV4s5ize9tFEwjH9T8wl6jGzhAyC/MACLWzlOsCL5h",
-	"sFKZKwnrm1hWg2XnwpxmYzm5jOUv6LK7WLuyuxf0k5TUa4CsvrNyG0EaCC65w5lsAc3E+kZq2moXiybb",
-	"tMX1O8NO/ufl84HteT0pWze24WcuxWXc0MZbgnTrLSrXoQAufa3Hot3DbG8nr+ditZPmsrtBsAgW5HuN",
-	"9USlJgmD0ffKPJjx0mb9B9K+83jG79uAmuR00qL3QWlmNWt7U0tN09BPzTA2eM4fzs06qtbWCSw5o2G0",
-	"Gi/fLkSbPU0zge5mteJvhrvVgXCFj/VkRbCE1jagceXO2yH7e0GXrTPumve5HZTLHZVwX3965SJDAS9r",
-	"zBzhuhDX5yShyxUXeFf2Fre2tqoWfCEUn850oDNQbP6cQI089fJDxs1MVzIUZ3fuPQlCIF6dGA3D7KsO",
-	"58Ah9dWh2ViL7J/KBVO6zlp74soKdw61H5NKv8X4sC1msG/au2NjjM7Knurzj9qhvf74Gsvo0d6p1R4u",
-	"K5jsuHhtW1UyN+PmrUK1q97CnfsFeGJZ2cOVHRlhUSLsWOFF0jnfVgeZz2swvfnynWcppyJm1+auUI3X",
-	"2yMhGj2sO4miHk5dKFWExq3RLhQMT/pJue/CzCtNSSgqUVWtt/0v//bv5OjwcATZFAmL+Zymp+SwXiCz",
-	"kwRUkxbbIVgtrdNe4dLsz31AsrFE0+N1Qz3Vy7u+2nAx1a7q2Ltysk2xP4CrQURbEa43EHclUPS5Odtt",
-	"nCAFlbZNVnWg02VEnm1IYKt+ujKtUBpx7+OXZOxyOV+iGGmbFDSggkXf0uXletH1o8hbNXG5We4XRczF",
-	"TCpGUoMS2nY+cfWx0lR1obtdY74vlAeg11GlvabTNl2vvAB2pc9t0H29By7EdyW01nKwgG5Dp5s1QPNQ",
-	"F56hVpTA8DI3wjggkGr7bU88Ngf2CVQGWN36bXmMvUWGCZ/QmAqxK83UzlMOun7FFVKtcljcuTXETouc",
-	"KSzGPyJjqWeEicRQuU2zC5iDcznvHmagZddnm4ZaMw28H9qpQ7RGicecsX2waJtDBTfMhKeagRpDRULM",
-	"RTeVOVc0UJdHCug2gXWH2JzRj1OnZzTAEmT2d9unCStgh5RJvNiwBUpV6Lxb5bPr8mIE6zRUe8TPtzb8",
-	"rmp3FL4679jyNZ/zzfIxbuCb8vEdFP/uHhVb1Tyu1htEm8YiA3klEGWnMFvHldSe0yV0k7DVsCtxA0r4",
-	"s5wMnx5/hcGR0Tum8+X+2USzPLIZ4IEsxepyD178byCGvgN3qJ5dewvWQbzCw+Zxdha7SIWGCzJnNInQ",
-	"2f7m/BJq0RAtZapOSTQp0jQ6we/AEQq+AviVDL8uFBdMKfjlpdAsz3Ku6pnURkWwIZVGUSjSNOgoMOvj",
-	"bSv0azOdXVjlb99mGWKNFbMemjNC7ymH/ICWOnYcNfEyzxvUy9zwXLsXWLrbSWCpK8mx8HYF3vpWgidl",
-	"aNFLrmvIjlD1tjWmtmwCOCKFSA3sIXAYEBOKrn5NFY/9LgqBUgLPnm/kbnYZqrXNHqu3CX7Acp4dHW9c",
-	"DhTzvg0XaX1TKChjbFvt3cY5s/39VHRKqFhqyJFmqQIvJSVPDw9JVAhVZJnMNUtuq9GbreCePw3HI4fW",
-	"cZXRmO0rllGsDaWKsWKQ6wcUhqQTlfUjIItw4VrmVIsm0OpTkWHVGRHLg2VM7W1eXgM/PcCtwUVMJgtJ",
-	"PgaLb8sUidUQ0g8Zz5m65SLkJpgwIwcYfUKxWIqkLaDAwTOcm1EeuyParyFZezNt1lZfG6y28BBcjDi4",
-	"pjp7TSENuDq0zvm40KxTSudZ9XQpUJ6Fq0KhYgY68YIqgs/aThmW/iL0v0BptggfiLZP1Noqqnhz1/r6",
-	"xn5vvidzZpQrNeOZGpHxEksXlAEEnRNkYbDtgnmr/NqNTfQ7t7ooa2RveuMKn/z1dgNvb1lhN+n1/i+R",
-	"eLsG3Q2qWNMEcmNLqzWtpf/wjlSE6qLcmMhliim2RcoUtkkmUpyQKDGcXZvfohGJbLvEaHQjIjbPUrlk",
-	"7FuwD5hfoWaG+SOWSp+DQAFl8fIpFfwnbHk6IlHC77myf6cSb8foRgxd82k58UJvDr10s1No4gaWM9u+",
-	"OsllhqE35ab2DiD/60ZAMqGZBypXMmykNjdSU9lz1wfrly1H8jXtWyZlF1a5NgTZKvfyIZy5ZGybXoMm",
-	"3SXDC2ak/x57jGpJaJJUTF1LMgS1BN6EzmRosQPR1vr193q0wTHzv9hcVdbxu007+9Y815sNhnJOG0yk",
-	"7ZBfhhtrnYl6W61QzW+rFA9jqtg+F4oJxTW/Z+lypbvbs7q2H2pyXi7mHDhoT7TrizrNYq7wbRuM8MYL",
-	"CCt4g5bINWapNExFyzbLQkdc6hK/C4+7sN3+2j5M0bbhcOge7LHeNufENe6yHXW0LQ8EF58qxpET5My7",
-	"j5yV5NfXL8dsegdZsSDU/pYQOyg5WVtnOJQPEq6ylC5LEbRXnj3O0q0o3JyLWvur9ZcWTdO3k8HJX/pd",
-	"X9+PVsxgWUpjc7WkaYMMqvnIsCkPUSi1S9MCVFw6pVzsHXySKyR4jGsbYq9cBiMy49MZU5pMeK70iXU2",
-	"/v2v/y+BLtjwlxXs4G8bcerbs+CVwahn22xPwl+1v1ktzQblxFQIqaHzOiZkmO/NJjj0p1Sn9u8ZV1pi",
-	"7/Y7ltUyyNodCdWKvmPjmZR3trZ7OFVHY3UtShKWcqM/BFVd835PFdH1ktrcWPOeCX3doSWE3c7L8vk1",
-	"RaxdYXq4LKj2WiysNrekkKj9psU/Z0P1N4u4dnlv7PMvKt3wPNjEDMujxcxA3agqVTulZn/SstnNmho1",
-	"vq2liGPGkprLquTfoQu52qJ/GqPawdf24gPNHbU/b4gj15FxB1ddA7vXX3r/oNeYQ3nbdC3EBhf4iNeY",
-	"LVxmyW/SWFl8BseHx8/3D4/2D59dHx2eHJr//tNKHsEf3pEyDSDhyqAfvG1wsfrmHaNQ7xC/ZQK+dGgK",
-	"eKWAc5W+64Mqdvl7JOXBYna3vrJYlrN7Lgt1BRt7iSa+ai2eYaVta0Weeo27DOzUgQWOWZBt5WVzuh5W",
-	"2qbRSn1jT3Aftj9vac5rnsaqwOdaHrgnydBltkF2f84yDFueUJ4WtmjuZi7ujjtEa+7wgzUIzG+QwIeO",
-	"hVNr84DsO8x+68MOardDf/tgg+CQi7fi3ErlQKF56vo+5FKjjwDeIkrzNIUrX5ExUzyxeZa2eeRKlF2f",
-	"M9/CnAhU4D1c5DxUQ7GDOmdGqqN6eeAVWtRwewVJ20HcZlzswCy3Mh71pVgP7ctUrNohBalga4SudyFo",
-	"orc9056HaN7qDM6ku3rSvLt+GTWv+zbPY7SYKRbbYlyGSLAal1Nh7tjyhNyznE+WQE9UQ/SLrU1Wr8SD",
-	"I72ZfPOnr/Ivf//Nn3/Mrxc/vL988eXF68v/dCGPX9PX9Grxp+fs+Id/+/P7V5fTf9l4bdtVr4Ls+0Cf",
-	"kLI1d6Ny2gh6dWMtsYMAtMP2j+Zdj+KtuTNDyYqL2Wcv+NXY1e6kPg+r/vnFvt2YGB7A2n7VvKwVer5e",
-	"2UpJpfRRU649EbWMsg7KrbWvZZVOglV/ayGvVZD2AXdB2v6XLlPHBol7M8NHq+ePBlVMTG0d3te22+wa",
-	"k0ClpK6BjSu1AUyG3VsdeoThH4ZG7IP7HN3PHuth95+5eSEkm8dFzvXyyuCgTd6DqIKzQs+qT6+cBPTH",
-	"764Hge4N310T9MmQ8RKNRQkZKsZI9PhgwdJ0/07IhXj8w+JOHfygpIigAcV4CRksAkMzk7Lop3XUJSw/",
-	"IOcp5XN1Ys3Uw8qGXVm3R36g34i4gvkkolmGX0W5TFl0I4YRWK3MN2C2qvkvSWQNV9Ee3KkRhGNEZIhx",
-	"YSMSYeDK3sGNuBFnZVAKGUYp3i3m1BmJLt9eXRPsZn38+I4tVbQH8TapklVTelseAMFra5iCDxK4ATAS",
-	"jO4oT80oY1VEEsQTBaxV5tzI8cGhi0qqRxyRodeM/PjgycHR3gmJMDYJ5YdhkadMxDJhwzICa+9k5Uu8",
-	"oPf2ohHhQmlGk7KWdxV15ALojfx8UNsaLH5lZ/M4+4Ytg16uFVjvucGxdTcE7OHaFCkUOyAXmtBYKwdo",
-	"jB4CJmGUJTMsvul8LSeDf9t/c365b1ZQcdqMm8+//AINzycSUz2Ephggb1+0ynBTa67aXa864C2NQBgW",
-	"VKjYt2461/18n4pkP2H3LJUZmJ2zlGqI9z27vDgg1wtp/lBEzWjOjGJ0I7AaASYoNY7d4DO0hobe86jP",
-	"YGu9hE8mLLfA5FBi13B7KGZj8Px3v/taaggPVb/7HXxBfve7s9rov/vdCYnMVzK3Lv0TgqFJBIvfAXbb",
-	"4nfQ8c/WW7D1WA0MDAcZTnI5vxGkRkFHj81WHsOj0cjylkeKJOyezGXCQBuvRakaiXGlfLDhN2Zop8TT",
-	"NES+SKKKRCUqRHsHxIssjuWcqapomS3ZLdg9g9HLH8YyWZ4SdBbhq+qRzepD18HTw6cHCEtosK9+9zv4",
-	"2lDnV0+ffQG8y2WjuGbp/xE4JwrJlCgN3d8jQ5XRqdfm3ywEO/2TlCuNrXUujYjEciDJCH+N7ALeUc1I",
-	"CkHC5iRbwnuHOBGJcqrZLTzOkmgP4i+s8xndiuZeVQDqOgpqKYmcaCaMnKhgmsg8clsb0IiKGKHjinFj",
-	"g5LFjKcMFowqlrKclEQXCZtnEgytcGC2WBadA817ZVzNN+ZcSM6y1DWGxOpWZrllJfkh7r4cV++Di2jJ",
-	"khMC3cz3Tt0ZIPEY6oSB0WJEydPjY0s7ry01/+53ZBg5hHYk/tj6ZmM5k7nG4OGqIKxCYoPyy5qKhOaJ",
-	"xSDCBLAFdgIymbk31ciPnadZZt6ZZ1xMR0TJiStQMDIbNffjHFInXJsXlzIArWEENdoWYg1XRAl6x25j",
-	"qhD6Rjkxt7GR4m8V/8ncj64P2PHhiMzpB3J0eIg3KBVEZvTHgo2cdIDvITGf+lBHqoh+JkbwH4EKcVs9",
-	"OyIzqm7nMmfkF0Tby7Pr8z/AJC9evn55/dJ2VydZDgGWHLlQdDHZf2P0ghNyM0BeZLeM3OhmENnu+pH9",
-	"PiITztKEcCAjR8p7B+Rbwz7//p//C3l6/CVk46b241F51m+uSCxz5p31sTti8GiNMBBBjRzrUSMX1zIi",
-	"8YxyoUZ+xukI5CCb/+unL44wNxQydGEtNhOmNAXQIuGapHKKOOTOMqZzlp67o7xiNIe+vuYtwylss/kI",
-	"aDFwrs/ssXpq32n9AIF5+2dYKpFwgm/wADE54/9n792X2zayfeFX6eI/JrMhmqQkx6Zq6hxFljPO2Ilj",
-	"2fHMBC6hCTTJjsAGB92UxLhcNe+wd9X3BvtFzpvMk3zVa3U3GhR4p3xJuKt2xiIBsNGXtX7r9ltujF33",
-	"i5OxNiM7xy38mazfl0wB3vqmWEpI6HQYLxME/V2yiy5FjbsDFI8p6EV9+VG7c+J5/PUc6aHinQRELZOW",
-	"J9k6G20PJNhuLB9xoD6SpA4dXC6vObvRoBD+YAlX7o8eFe7fuJz6T1h79zfMFC6+e5L50z4rzkajTFzq",
-	"5QXAqucLr22AHiq0jUa3JoaLklefPY1vpem/kqYnNpxrPqp4h02Hiovlj/akYCjSgDgT6dSgi+wGzpW/",
-	"yUn1Hnd72WV+mawvs0yjJnmn4bjEk29W1EB0zBJHPA31MpjTbeDaqzwb55wp5N+ah9ke2huL7mMWtZ2+",
-	"eu4lbnZr7War2cL+SkzQMa91a4fNVvMQzb0hWFXVdpD+ZjCvrgCO7TvWI39jU3LBFIL3b4/b3zY02HZQ",
-	"CETkgZ4dLci1XGmSMxoPscuX/tu42UlOc8PCn42NHfw8qXX1EH5497cLKE8xx1kPqdNqWcBrOtP4qMSO",
-	"34uZ6d8ClydNB7Vu7fwCqWfj/FpP+wH+dQUxrMOrfz2e/tDutd609Spdqam+4QwNeW2jcm3j39a6tf7j",
-	"w59+OHzauX3W/m7w+HrSe6JesPbgry9//+XbR+zxm4l8Mnn11+vXv5y/rQU1/Zjby2fnv7+ePBkdPvrr",
-	"ix8v1YQ9On7y4sfx3989Gp9NLxS/+sdvf3v+7vkxbdU+vv9oDBO6zD8DUwSmwN210lBDMgVeymOctqpH",
-	"uel9+FzDMUFTgH941+Hyu55SRbWd9la4+p6SGV/r/vo+qJmGYHrOoaYZ9wCgM+MRLu8daUtDu7/WwO5/",
-	"H9RuD2RydYBt87o1DdRq9sMRU8NMr6FWGu7TnCFnXK2L20AP6y6EB8dmVkXFO2u5HviGJFRvlIzXo+ZR",
-	"A9gnRwdomSZN8pqpSS6sOaHfNxSmxxYgcbfpDXhEJ2a15aIVNyj2M28Y1nrvOkPIWaZa69P0hk6ltqid",
-	"6RzZNDu0P8FLdMWmxoRFyelb1JGWYoUHfBXfgjFQwJaqtnhB9Vk8Y3KbrJbTuiMgMc1zzvz7vJNO6taT",
-	"0nBS2b6Ofiq+kf46cKWbWKYDoA77kAGYZ2CFuhzzkSlYoqMMmmybx8IzDfjo+mlZ8O0J0Nl6BUxcgO1z",
-	"ie6a0nRIlY0lucnyKy4GqHiIzPT6u1eFNuLY5EZbkqYcBqxKrsz0cVth0iSngkwECPEA4evMnYl+psYf",
-	"8GiTaZlkDGkcMIne73YE4BMfDr8Fy4+v1i5eDbeINdiQ4bXwDOC333wToKZ1DBLoDyD5RIDZZy1mXLIX",
-	"56evf3x6+fT8l7+gUXNn10bGeLeuNYTMhs/e+eFKn+rNZOx8vRMQOZS2tz0OejClurnSkC7PXjw///HN",
-	"5cX52evzN5HGCNp8TUhvCs+EAtV8Iowv7gwfVBIYme98IlmukTWZdX5pc6EPyJwLQkUo7ggDKnkcGR9T",
-	"k6CtDrva2OQkyeIJ8rXAUoMHQZ8mQDzuB0OBRndEtKgidbey5mBoTDWz2MHc0rwgFLObvjDrHRxLmJYZ",
-	"GUG5auY65b2cwknH4laNowAllfEAetXfmHoxM8bvsmS6AA7cHtzc3EBF+oHzFiYz+MCr6dRKYnESy0zl",
-	"ZS29uvzn6Mn1P0bPpv8YPXsU//2Xo/jvv7TZ9z9ex6Mk/efhD8Pk3W3rn51n0/j721q5VrJ2tyay5gru",
-	"sCh3ZRxQqlv9WI5cmRL37WBUudqwxqY/DHvfx/wn/sOzt78/b//In8vnIzX+59nzR8/50eQF/+FJk01/",
-	"+D1591xfdPPPv//Qf8GPJs9Fqxl3UlEu8+sePmq1yu+OJZnl0sCuLS9cd15MDeUcoITvVjTtwqMF8wSY",
-	"9eAsEyrPqmodQLuSSGQH4LWJnEuZVuXU658/WgWJfUcTt5j6lvbyW94KauQEg31z1F4Bu72i0zSjyZss",
-	"e0HzAcP7jlf5MScFXjqiZX1zp7PKzYYvW0PFc/CJ4r1Plt/7JsteUjG1PAGfH9p++Bh8KIc/fn3/sYR3",
-	"z2+xsM/KO18lWKZybwNuiHtRPFYhXwOnfezrvH2ea2+u2fcC3TClzlBQ/TbNJrmr5AFvvvnMEyUBqn68",
-	"FDvRURmKEapO/fqZYI2ACHbjUr9dtSzw3V/2phGR+pQBYL7hkjXJRdZXB4bgNBT+uLQeTFlfkWziHgTu",
-	"4JFWp/IK5zySw+zm0jwAwUaVztHGxKk3Rdp2zumIKZAOc9JoiksevqIDdsF/Z5BCs8K1ti3aner1LFca",
-	"vZ0AOOC3xhl+EMHL6GuZSLgYNLGtVy9n9AqoMaQLLP1rwsC1YPwNdmpL4qrgpD4wMexLqrzoeunD8iUm",
-	"wct8VfrLVA0dmP9NJuzS8GweuH9XlYvfTXpPp6UtCGCKS5LyPouncco8etuqd3alsKupjmLhbfnvCmMC",
-	"q4BLcsVFMm8chqF+3VFgwdYKYyh7pbg0zvx5w1Fa8qtLvAibm602tDO4A4tDl27vN3QgnwEZ0CqH4WcY",
-	"4goXntkkw2d5NlrrhjdZbYW5TCZAZa7FNPRBgfnkQirDLVA1oXZXXxoOpWI2V+NhWmlQPdbPwJBdYzwq",
-	"22g0S2b0YpjdPEVJCql02+FMzCn7FajhzAtfAoMMupEKTrTLcaxq3VYAz86z9JIn9ppCMM3NJbfX9LSG",
-	"XtJhWkNGeD14okmdN5/o+80nVpbZ3zw86LTetL8tfrPPhen+okfZ1xN4k+VXxcDBBqFytHgwXFrF5TLI",
-	"sOizZtV6sfQvs2SSMtImVyK7SVmiUciQxVe1ohE+KjL4aejw6Prx/1rqhhhAjzAuR7QW1C6Y4BkAoPez",
-	"hobtlG/aKPXYkF5zrf17E54mkqh8ovU8lYpJ9X+8DcfFIGWX8TDjQCSF7SBr3TZuqTgbjZjAYLKZLbvP",
-	"Lg3PZcvu7UvnBW8HNQeDWAJnEf68LFIpCoqELrjKPfiVohkw5NjLa1ZMdmtxNlzSTd36KfRvxXC+PNU4",
-	"v9DBXLPa5izeVk+VDUqavfFxfT0DuZ4VltIplphmfV8WNWuf0qRZBbM/y/IeTxJsL/s12RTOYNAL4M+x",
-	"bxF4n94xDLzjv6JT3P+Rj8EcJ7hLbvCb3DdJpIVOBKzDCdCW6uOOh4SLAYasDTdCmmY34KCOZg8RdlZC",
-	"SG6HH52QqCQco4eRJ+OLW0IRDfL4UrK0f1mMrIj9mWj0JUQpI1LHIWJQHpKaoGk6I+7HGifFEGkMYqU8",
-	"RgzFSpWNWA4QT5aeylWjSSInWI2/0X1w2aPiCh6oZ2U0UROaplPCbg3X4wlB6ee64sqZwaqbzESZZTMU",
-	"F+BKPYCkClYkYPgzzwciy1lyYv3D/ndHnU6T/MhYIrEg18RiQ6GxTi+7Zs6vXhHArHLNFXtzbTvJy5eB",
-	"1Lb3qzr4qhxVd3GDTYZ7PwsWamdn7eaR1m1nnWanVlEHICY0RZWJvlRr+ROVUw6xTfNEaSI5kI58Bws8",
-	"OTicwQIz2r8msxgG0IcX1xq3W6Pw8zWn32f3dKHnL346Ix03uAN6Q3OG5H/mOiN/eC9llxBZB520VLc4",
-	"1ajVhIYSiSeMcMgbaBhT4LOSm7K9wuqv+/vz/IC27Ue5A7bnDTw3JMZVP2Mue3hueHMrcrWW3Vrc4u74",
-	"GNReGO6hZXe76z6tm3F9ndxaQSefZaKfciwL2HsyPwXqwENZ1vLbI4/5bskS9ljim3z4gScfEZlow6eC",
-	"3rHwB866Kk9MgPo///5fPR/gpSc9pPDiivRofGX1YJHPdTcdBR++jY7rw6M3NZF3JeOM6ehNUFCUuMGX",
-	"PBOYqSk3ln5fugA6Wn7Hj5l6lk2ECaWsIAteeVmez7COB0TB4/VufW314dcqR9AVVJYjpC6zvmpsL07M",
-	"+V9uylRGMmwuDhQjFINz299Y0hC4RupFclr27Zay513SfFXu2haSYgcOtV1Jix0goT+aLPgaz+T3TO1a",
-	"sesDtoJHYa2NXwzl+dNXVKGuHNsa2hnTzCRIU0xJfcnyASNQb2tSUg+fPGrcVexkJrMeiW1JXZhU+lDc",
-	"zaU36Vsj/RO+4iRc2hIXLJ6j5GYIqWvQviHhmEAWCm2+IUUXZL9AOFh/aVwoI4qVJTxnJNYz7vlPbI9m",
-	"OmIEZqLK/kZ/4c6wyYaGd9mNuoFZiNXSeuf6vwTTfgDv/l9V8QJ/V1R74tutg/Zxyfre2VB3lGezK3Ft",
-	"HMd7sb1TCPf1mZ9/Nsz51hTN7FbF4Wnaie36sCQUlqTZFOVLKiu/07p5MqG46+Ald/27UEuO7l1SL5XJ",
-	"uAoZN6hQYO7J9+fOpDbL9MEF5HjyMWpAXrKnLKHJvY+fMdE4FNLL5dHQPIDqKKhFXZKQ89pN6j4xZ15i",
-	"joyzHHJt8B8rJ9r4G9FltWCG9byh4+WJyaZdVam+gmdCFskOkweAdxG3ggu/FDFunItuO6hd03TCoPte",
-	"EerW4/CiCKtF5SuSDg4P2q03rSfd9rGBHfCkXI4XP2lEby+LAZYndRWXvbsV/oVpEm3Irp30RlwtG+Rq",
-	"Mes7t+06Cm3P9vJotNsyX3os+k9hamLw2pf8D2SxRJ8ilF1ohR0ZoJVR8deGOAETXlHc3NHXD7QBl3Lh",
-	"hXS1WpxahTw1d56gnYgJsgJU9t3AKyk7ZFylUqSNmIjUndonR60noYg8ESYydQlXYbEU3IkFIbPDg85G",
-	"3o9A0HMCta6VkWxDiNwrqG7JkOWsq8dAIpFd4g9cFkFxLI/5SXjqZcxySwRf5hvoEiOzgA1gQLlA0oUZ",
-	"Fz/hMhT6/cg33+SGOvubb3BpLD+hW6M62NLutyMk43EOgf8i7QZY6bAieBNUHnVarQg7NCo+YkhEck7j",
-	"oXkwMJFLQov4v23xNxuO4EqSCPRORBI2hn6PSEYWCnvvAwk0Cl0SlfKiInBdmmdGJhUgInVqGo00TkgE",
-	"zC3j4pZQUCIycYDknEDTpZ+QcKm4iFXxmBMSKXarIuJfj889IZGhEIuAbgKIS0CynwD5BheDOUNzhV/2",
-	"zUxVv8xGGmtmBZptBNAFDIYLrVqwlrytD9Vxk5xDzWRkre2oeKCr2DMbEOg/bMKDHqjjRS0tjalzg4Ww",
-	"477JMzEgckjHiEKBNgP2pEau0IxfGnoOWP+LONPT08V2hW5EHOr7jFM5wkw2j7ugDctktbwrP5OTEcn6",
-	"oaBpWpzHBwRvl3j83U/AGF2JpMjsLoRKP4liyMxHKGY2UXB3k+i5MKvvfkKLYAmv0AdSaxjHCcgBtxns",
-	"NZjBA3n0pemCj2GjRCf6bNi9gvfBlMNjgdtinGfaEkZiFvjhcSbBQLVkfTKmabFtWgVlPBTV+aNs/+ff",
-	"/30Muy8Upe03pDBdZoM2muStcJKrkIJ6fPYlYKWfe344lVMhaYwDLR3uB1LvUD8t0c9GcmmrEfJSQFbj",
-	"eKJ3Zt0YW168gSAmKspbsbsjlIaaTvzGOehYK6osJhSgd3HV583RWQzPK0F5cOfSTnHpr4A7mIEMzxhL",
-	"ejS+qr2vuOuwuAsddneuOCquOPr4fgvsegFzfz/leCsZOJ2V5/KwyipaMD/m2lbz22N/sr4Uw+l4c8Pp",
-	"EF7Js53gz09kOm2+1+a5hFFbeUxSgt1YtvCUxlpIl3ES1mPB+ycz3uMdpTT90VzL+3ymL9EQReFLaLH1",
-	"Z62z7Y1RFAsrm6PreYrLDtW5fmM/qcHe0CQvLbMSGFTg7q072jnf4dsAPy/VNmkxT4iZfKOFiilwNaaS",
-	"6RvkDIES+c+//6foRGWbNLknokM3CAWVCKt9z2LZK6xFE7S1KbmFvYBWBcYppVt4AOcTROKWiV+3Invf",
-	"1BeSBnGf8mBpUsROfVPBGvfYH3Z+rVVlkTKE7PfmSHsrgIqG+pyQTXKKVHFQVQ4cciBwZmNKtmegyJRL",
-	"bDRMNU/uZmWZt9k+T+Inw/T3ubOzzAvt4/07AWVb5Hh+hbLwNe4d7B83o2O3F4RWcGwSOzfUsysEyi1J",
-	"7TZcFASpKEKxEy6KgjfX0FCEYlc8FGdmWvah7u05KKSiuXIsFN5fK4fH7TrfMwcFLvoS/gnvGGCUPs8G",
-	"OR2Z3vwVgzAXzEbpvZYd7c7jJT1UF6QN4HigsgKbL8CoQGjMGxGyu66RNeA6Hv+xqCfsUsKWhKDXmtwT",
-	"xV7eKfvEnXGtQT/hDelrI6AAGpXLkkvzLg+F9eyit/Bx63MRUDCRlItOHx10HpWLTmnMU66oynJbdrrk",
-	"l98HxdHUp3SJB3Y1VoQKAosRU9R2k4ozqS5jpnFPrVs7Oztot446RRfj2sUYEqT1O5IXjqKBvLJSD9vg",
-	"WgGnpd3gwKNyqGaJYECkbakk2p1ViSOs4iicu63Om9aTilTjqgra0rDYiFFQQKuSRjx603rcPdySNKJT",
-	"TtdBCo8Zqnvk+8uf/5bxl7+dTn/krZuXF62bl7/8fPPyaYb//yzjL85+GMM1T8+PX/7+c9tR/X1cT90t",
-	"T/kx4mhPPnFP+Tuxw5p2p1r0uYNMHfvw5YQTFklw4eN7jIQ7uoO6yeDw2y0VXZawkDEIhcvwgL5HkikE",
-	"JpaR9oRwMBiIZBBuzaQjUlBDNvXZFJrkLSYXhMKjU8jZbyzWFgDA4jnkCmRTbgWc/s8as12o8T6J7jlo",
-	"tZ+06HHSPqDxk0cH33571DvoxTE76B22Oq0nT+jj1vG3tU+tTCo0xz2ohTVF6OdhWDC7dAm7QsFGt2dW",
-	"2DMr/ImYFczO306rzidUcHp1gVNtfSIFvLFLuIK24+Mxo7npNoaZfFqTDZiSAYkKK8VSHxVWCpIeGbIi",
-	"5OTfhJehQkPib2yqIT8FK8NiuVh2He7ZGPZsDPfAxmCh9B0ihg1E0HwSBg/aL81VMANaRL5wVjg2Vyde",
-	"2FAQfDLShSUgaTtwtCdb+FKyDHah6+ekE/gG9Fp73BI274RboWsbqSOFAh7KiUCu+yQgkZikaYSEBlA9",
-	"ov+G9qB4wx3lvqAfYjVpg0l/7mXJNBSOwYFUEjjMkCX6Y75Dkuh/iW0zPfoH65Kopn6Yz86wE3yyKTPD",
-	"jI165NmfNFb8mq3rotuIqsE3pNFlfX8D+6TEDItFuiVl2Iv2PSHDn42QYSdqcD4Pw8om7+aZbHd15i6y",
-	"2Kwa2SiBbTtV8mmS1xaLRJe4tpeJ+6S1rZLWdiFfFiSr3RUwnYeUPzT9fx8OmADO5/kdRH+esInxpJmL",
-	"oZyxD6IRAiq2mzCk0ENT34CMoG2DJHXJYqxTDEjKpMyENH0zezlnfZPdT/pc0JT8a8J/h4eAc46ScUq5",
-	"ODgXg5TLIRnn2WisSD1CB+Kl6Zasr73E76JGKLI8KLrTRwaePcc65slYK1SWEJwdMqKK5Zympoe4KCoS",
-	"R6Go/J0+T5mMTLUsvuMD6V5Mv0tRganBd5LTG+FaSodilElFcpayayoUiYcTcSXRlYgdVV2RZ26K88GB",
-	"qS8jXEGncXhYw+vKqkKRiZiZZDYEn139oAlLIjO90W9Z73kSnZBxlqbIfLNgLzz8AJd/jGyf10MoRZVw",
-	"CCWZCMVTVxCqf6QO3e6inMlJqpr4uOdJ1CBYO6sPrLnIdmxsjjTEGLjGomYDudpkNEiiJKd9FYHmSWy0",
-	"M6ZpynIswccS2C6JzHbzSpQfBYQqAvPdaTUCEqVUDCb6J0n9+cVP5NHhk4P2CXENUWF57DW2mtpsOcOb",
-	"75pS6sfBPo9IPbtmeQ79A7wTgjRAjWYofsh6kuSTov4XrLgHkvyW9XCRuhielZP8ml8zzO5XNFewdOZO",
-	"LG4BTQYv/qMjWDh9TqCjdsyq+offic+eEDBUjP+KpilyEkiF9TIJ5elUP/Nfk0xRUqd4Tc76E2maneFQ",
-	"qMyEfZQpMm5oUOAfOJhRXC2ScKioNifQAoSj6lIYnMIzeJnPFjAGPa7P2jNu/iiE+DzBUFTdfiia0Hxw",
-	"fc5/ZDcHQ54zImmfIa7GDXb3u4KcX6uTxOweycirp89kgIKR2N0akHbrwEmOQpQ2i+AuFlIzuSharTWE",
-	"fpdXZkxL3tgMvfqV7dBq3Ro0pDHns9Z95L/0dxOeJlaPQFcAKwhgd4k+Fyw5kGMau3nRW/CG5myYTSQE",
-	"Y/r9JnlUksC0NAWAsFZFfPq3v3dKbq1mpJ31HBogYXG3LykJRkEJ9c8wNZ4SRiHfJK+0VF8m1Bf/Epkv",
-	"6VGlEOjCZkR+oHejwG63M1K/6acG4ABrG6/Az+b+agyuRSiXdhbupdC3HGGvHMIDaWfo7esXX1Dz1H3Z",
-	"8J80WG+OD/oujA51xTDPidkmYlBhYIxklQt/Rh/frYfhy6wLiygXxe3PtPxPpU/Cg+DhgfRl3m8aUFmn",
-	"g1Rc41kLdjXczCcCWjAZRKdlRI/F2YhJEsXwExqNBkRkHui0iT11Cm3tWU5oqoXb1P2yGJAkz8bAJhMK",
-	"lHmmMb+BYQiZAC95vfmJyrIr/RMDfs2EyQk4FeTl2SvbTVe/jAZK+PqUVNkd30T45BvKlWWl4QpRJLht",
-	"LLVLk9giBou9Hkgob4Z50ybJNYceOlAQbYKS3ENk5BQeat+/zwWXQ9+nswX6rMwOhPeeFfy1bXLg4Q63",
-	"1mUgc+Y+9oBLbMsa5ie7g9UCJSZOH7tfsJaJWXKWnzj2oBtabK7qvaKvKPaGFgN2yucM51gPZyfwAQZn",
-	"X2LzMTdtHvncIbdL+YLFymyBzX7IegtgQVC81x+ubH1tpftVJpzB8jkNNqMAtlNocyVOpWKbkweCxDQA",
-	"+8AVVh4gqUfYJBAkYvHdJd4SNbpOaQWFygpCUfKqAMa+41UxNH36VAp2Q8BFYqZpxuGigDtsxuGCxZ83",
-	"w2mjUBVkXU0RClAV2u7QEgPcRNYdYBwKJbFhI+ULdUYoquic57Bl3IPCsDM/ozDcx+spjMVSvH20oRQv",
-	"O8tQR4OvDPZBk7zWJhk3SUm+SWghWZwvcgI0cR6hfFVPCe45cADIxUO8Qd80FJd9XFMhuCkGFwQ6+EuL",
-	"YJz+26vsO9IEfw3AIhllCUsJE8k440IVdKBapi3Ry53uUWtnehnHdAK0NqXDu66mNVN5b2p2TwnzBSVr",
-	"7VxPVkvZOUpyxkl7d7uYEATJIW6BoBnTpxfYjdDFznnNlp8qKN4dUzUsanfxRN7t8b1ikbZ/EpDhvdrS",
-	"/WBl5ceHOetzURWnr8qVhFVTGWG3iokEglvy8j///t+oUX71pfK34tWd+N707XH5LbF9dXjwdIz8vxqL",
-	"SJVPYjXJLTERuwWK3oF9T4iDlYN6fUN0GYp6hBNnUJPGSGHtNEkIJSaGSDJBGGRoiXhKwGGTTHImw1pg",
-	"LlU3GRllOSPjnMaKx8BHzH//3b/GuoflJL9m07DWJPgKB8AH1puShEk+EF18IxO9dCFFnoeCpQzbqdVL",
-	"Ab8GtopOEmx4rKDEL3G+DJwCfUfKxZW+BkriwZ+QUqmIeWxhiIGXA+YQvK+jLOF9zhICZBWgMJvkYiri",
-	"YZ6JbCJPvN95IEPh0pEl6U0gZ9DiK8xwRNZVjLUZINZ0K9ikMCnRgnDTHfPeEsV6boDMkEvgh129L3oM",
-	"3xnSSQL9yTCDKIAc6vnL+oRjYw281jGOZDlmoDTJWXUIC50e5RBWFXrEbebcWRvnJNqtqw/B7DadCV7k",
-	"TMYT5m1ZiHJ3ZsIWJmCx3ul8DW+zVqiitW7Z5Ooo0B6NU30Kat1DH+jAZ6TtpgmO1CFxp0lPwiFSE3M8",
-	"dCqrPkXFEXESBpwWmLirBaf3FDuUDecVsHAFBHqnD6f+VTjwey/D3rW/GOutMFIDNrK8yHHaWdaR3sw7",
-	"CgjMyM8VwgFGzD38gP9AkFTKPFoGlPBGcgNV7ZA5pIVDzpBRvB6xlFWhJv3xuqjJjnFj1HSOAm0xbHqN",
-	"Q7da9QAXQcNieLmsD+rNvLaGRna6LvGzqIHZVtmYx4FJugqF9xsBuWJTApYsilalj5wCpa/1N+ZZZWma",
-	"3Zguj4ZRnqYksqotCkU9rL1mySQGTHfoPRQR1Rt8qpyMWX7NZZbLABI9bA+usHYCgj6bKNDrlMQpzbma",
-	"hmJMpWw0yQXtMw274kwg+uCZQHsc3/SBBNIMad6ySJYyGiDVqCpn6IQKhcom8VAjo9O76Maomiam40ZF",
-	"nhgAEJEA5IMFgBiNuTwUfo4rtYtimyvsAiF572qGGooFKIesAnLshnkBT94R0HlJrzR8s/iapjiHcSbi",
-	"nClGrENtDRjz2o3UAzFbgxZYxQprxR85Ta8OKOT9WXih999VwQzFDINeyvuQ4XvFpq9g72vJ+SzLr/Bk",
-	"xUO9MrWg9tdpktNJymO9/a/0J9/l9IrhVcMsF0COAyfm1BxDjSRcOgsuYZYDbYlJGnoDaWjsQA55X/lj",
-	"1tfo01/rwlD0GAkXcozoSs+/k2RLBeEGi5WYfTXHO1ScpD0y2iOjLxkZDYp0CSPZUXZsiZHuiN8VcJJz",
-	"JTz8YP+5AVaCLGqXDliCSf+Sqgom6Y/XhUnFADcGSj/bR6yGlLQmxDZAB9jzp/ymDyRR7BbTZk0moku6",
-	"pSMGOoqNFTqaHJqyd0eNYDkaIvXQacAhzROWGxAEjgculdYtmam7VFlGsh50pKgCQYzmLLcl440m+Qni",
-	"a6Xs8VBMCjhj9AB2uLjzolLR6Z1mOqRugY99rEU+pgWqhT5us2ishNqvyODQklxPvf4OXFbQGJXY/ktm",
-	"LYrGXzsGRt7y7hwa2Q24I3AEVBjzd8Fnx0SFK+bnosxAr4JiouqonJgceLPpPH/inbZNMMkm+/dXPaY8",
-	"Z7Gy4gB4p7I29Je5VXqmGHptoPh5BiJ9DLz7DbkiPqBTPOA1608YBp8dbltw52Fx5wUfCHvbDWNXKWTW",
-	"Q6XX+8CXaiuIRfPId0MeD0k8ZPGVaUyYjVg1ijSNITSW+z8boS63ZRfgLnfa99BrD72+EuhVUuW7wl6e",
-	"fF+KvoAq1zSOKP7Q8CthNElXjegVtxpnlb27FOSjclCFw/TH6+Iwf6wbI7HT4iELsdiriRwyaXqOmDse",
-	"yOIdtSKEvCMiGUseSBLhK1/aK2y9lxZTUTJhpyoKhW1/mVLkiKaoXeJJnut5dE/XKsJonv5ETXLITCrN",
-	"uMFYNBTuJuyWaAJqdgma5LtMDTFep6HKiVfMmPhPdFmvBDBeAa38+rzi9VHkQzRHIyU/7SmaSJZf4qMj",
-	"Mmb5iENljpf1tCxVFsderNVTuzHXrZF6mk9fT8R2jByweB475GHLI8tcWbPZVzjXryadXvt0xBfFbM7T",
-	"qDP7C9KuIfHODH2vZfda9hOk+Zyj7pgnessNT6wqW1FjomDxxElVyxP3zJLa1AJxbp+Tc6Ggua9tIW2l",
-	"50yDEkx07U0JTxqBs7vTKelDy4MiwZ7G2moIhRalpB4hd/GveELeR9qujsYsB82qn2WLn12uYERuuEiy",
-	"m1C4m91373/t59lIP6XiK5W9j7p67l8/OyOHh4dPbMcA4HUKRfSPf/zjHwcvXx48fRoR4A3hgrx9c3aC",
-	"7bYhQYaLOJ1Ifs0CMy57XaSyCL/FKmKqkIkpFAmdNprkFR1YUuYo5SPuN2I+bgVkRG9J57iFrxtl/b5k",
-	"ClphZ4qmkU3LhZBJKEZUxRg3ESqfNgn0/4Z/e3nFYL+ile5JVnj+6avnEAPiSl/FklCoYZ5NBsPAdIDO",
-	"+zRmGuKMObRpjsf6f2TMR1ifI6dSsVHUCNyKZoLUWXPQRBXZ7FFhvg0F+srxUlSuDzFr5pqzG+lcFLbW",
-	"hieOkgv22qW+LCJ1w1wChJ6QTCKxhfs335xd/ELYrZYvzW++Ie9gjrGnw19iea1vzUl0GmtruAtel4f6",
-	"4waOveis7r4JBdCLHbUftwLy9s2zg8cBOXv94hkBfKD3QUCiM1RcB0+5tO2hu4QqReMhJACFos9Tppfj",
-	"L2ENXuRA29ixvA5rUaNLKMGSRZJnN6YSE6s3cR3dEqPpqY+QDELhH7mm20n+niFJhiGu8TidIoyDjVic",
-	"Q418gHtcoHMgZ6GAuJjdbY0mOcvSyQiK8pHI3Dt9dXt89NycNQISwU57bgnP8R9XbKr/EYrI7KYIL+SZ",
-	"AJZ02BNaDxR/4Y3GcxVYP1WAzdaZVMB9YL9HxGWuweQj/apmS2GVK40VMsfVsYk8tF1CtrhGk5zDZzFL",
-	"U+OnMzxykJ0sm+QUHXT6AjzPkLRrksiiv+iB/Zf+z4H+z/8FwaVoDznioCE6HUBzbTXJwd2C7YqcEHgQ",
-	"EZkROc4ZTeSQMSXtyuUTASdTo1a9jScpJfWf3p1evHogydnFL6Hg4jeTfkOTax4zg8fz7EYaetuc0RGG",
-	"TR1tvP6hE0zo00cFMDWcT8dmkGZ6v/ERI71JMmCK1NstMuJiopjEnDqQV1YkuwaG8UQRib12poSKUEC+",
-	"MwrMwmMqTcoeEGFAc3iO8VioOxhxqegVE0hPUJCS6EM0r9emPlQvskFtSeIqFEgwo8VsGyCjfaymMTbc",
-	"OM0S132iqolMWVut3CborWS5NsqCmlRTsBL1ws7rvmPH6uq35jTfAVE8q7TKxqijfT9c6/1mFeq8/kxH",
-	"rXJ7ptadvjnbvHFFcx/IKczE7Lf3Pgsqu885eElvTQW+rEYF83oagfyv7lt23IJO5Hw0GdW6nWMcJP5V",
-	"dNHiQrEBy6v6LVnYpzIir/iY1Md0wIXlDdKqZu6o8OvqYfmjarfg/7yRtapHtsQSPgeB9gy7OO2y81Js",
-	"5sJCmlpQM7puWW+bW31pH7o9fChKOXpUCDQBcfOWviyIJu+Wxeit+6Z91G0dd1tPXCd6OkkWe5pACde6",
-	"+n/nXzgtAidw8be9VnzUb7Gj3iN6FLf7T2gbetWhGq91a6N4XLMZEMtn4nd37RtcWT2ZNdPt5yVMgvHy",
-	"42aGjWt2EOwHDUnW6klv1IJG3GDmWFxXWuYaTwI3z4FZ1QDgSwDTFpgXDnAXBMU7BPbVA1zFABY6cHMI",
-	"HqYFCxNUrWmweDsFweI1DEbxOLDbFP6x+IG/B2HtQ1gLzfbT/+rq/+Am1P/6GNbmXIO72F5TtV1AXy9g",
-	"0JjfUQmtS6sO6hq9NUDmIzYuGz6kfnbxS+OLd908Wsl1g/YJ+gz+hJ4RKHks+Rd8Zwg4KFZzg8xr94RO",
-	"Dt/tEQ+peojfHzgSublukDdoh6EjxNBbQDcow4ZlOJpkQLiwn0Fn0QB55rx2CooZo1sLEyL57yww9HBg",
-	"5mMUldGEi4Es2CnMDzzQKlnRFCwU8xnYP8giZ7jScKiAsiExkUsPa+vDlqxUzYvW9mw17wmUSeAvF4XH",
-	"jh4sGzOxkBxMj+YC5v2lm/YVis/sT9YjyUx5lTZnzFzbkrQy8lvCljWnU6Sj29o0FINvd2GeY6IxWxZw",
-	"6A1yhgTVh98GBUqZ/WKVotpRjyUJtKJKs5imB0MqhwfX7YeHj4+g6hkdFxrKySE9KNfByOY46RueJlMr",
-	"XDszVxC8ohbU/kp/p3mi/3UOohpiJdDK7TWU0ejTDCBG5vFiGHXFBYAM+NGRcx93SxOG3xpxOPflO1BY",
-	"O6Sd40e1bu1J//GjpPW4/fjxUfxt8uj4Ce30GaWt+PiYJq32MT3s9Y/67V6n1+o97nTipH2cPIrbx71W",
-	"v9Wircf6Wfx39t1U6SU9etxptw8RbZwNqd7Fh8ftTkuvvJ5Qs0Lt9djc1ttw9jjN61z4piRGQETsq3+/",
-	"lGaH1FuaWWrT7WLp81SinJHBS5XjQ3PA5vPMvoQ0IDmBmOzMVgMvFLuFzCqWGJVnChqNRDIdmTCXB3LD",
-	"uqh+9ANIpP/ryDMCy+hZ/ExKFZOWn7JJ3sL/4u860QBeQHjolNA8B1c+aElwgeYjiFlAFakdRT1yN3cJ",
-	"2CpR4wQqUFNm8gOQAzYUN0y/onkX9IYh5YaVuEVg3HndbIRcY4q6pNMAPT2hiF6cn77+8enl+cvvzp8+",
-	"ff7j9xeXb1+/iGyFXAO5Iw7cjJqpO3C/Xxo4NHVvmCYSEU7Rpekmaxc4IirLUtDn0PzKupyYmdIT/WEV",
-	"Twgu0lpEIfOoTQtokeXoQ6/CGCtQkJp3L0vG2vbtK+5Rbr8yx+teCkBnYAKepVUU8KeCA2so+iIJct6I",
-	"0ONuz3z91dNnATn81hzUxokvOAx6buOBhgJWe2GTvJXuuucA8hfRb2IZzRxe2aYPUJzTwzz7bGZ1zMfP",
-	"NgUOFdBkwz05v3jWWkSGO/OPl0OxT4nYGvuU99J8BGQk346Bj4UrO8E+qHLmQx+LNrQeB0lSx+x6mquH",
-	"/SwfHWiLrYsgJgq8yoSCbbuBQT8zCX2tAE+f32WFwWifmo6BPsr6ExxBPTFKAWs4IfufjliXgAx8+tNZ",
-	"EIqnP539PSCvfvw+ID+8Ov8+IN8/fwaS7x3rvcKMOnBHISDzizRtXYB+JpTsD6nhbIB35vLEekk0Sui0",
-	"yMvvbIZe+7BJfjRJfAVHPBeEccBIMYW6AEQoEHvlssCLGk1dsbEipn0TErJzoeeLiqSX3aL4pS6bJiBn",
-	"r96iB2PERlk+JeBhlqAN8OJxNh6nLA+IjMGpiUWqmKM4gn9iiYWW2XoY5Kez1zCHpvaCCsVvsjyBz/5O",
-	"xkWAeCJ+5+NGQK4YG9swvqWefyA9947rXhoK8P5BFDeAmCoXKjOKCHyjvWyiyONW6z///u92p9XSQBDm",
-	"JpezPibBaM40LDO/E5RANlQN0zQthdAMRzz0IwBEHBWIIdIrgTkaNA2FmEDfs6xv19Aqy1ODifUwRIZr",
-	"WKekl1JxhRPaKDaQpFM9MTI7gVRPqr9OAsJEnE/HChlShplUHHMXmAn9Wcid45uRMZUSOt7A4pK64iNc",
-	"+cAue0A6QavVwrVtBMUIoonQT9GzDio6smO6GU6b5N2Q+UidpDS+AtY8swEJxSMoNNYNCCXHrUOTfsPV",
-	"CSYbmIwO3MPQQjXNIJFgKklvIqfmtlBExTWX+ouIUHklse5L4yUIr6dTbJig37PE0Z+hz40athvjJtMb",
-	"Aan+bKUH5Lo0TmDONJRXGaFJ4h1f4OqgqnhG0X0Bj3WjSc4olmxY4yJCM+FG47uA2KSCxRZGkjHwbOrx",
-	"FLS3RA7pmLmUATAx9C+BkdHcqmEC0OtqcWg8rOuRzeC73LEk7rGnQYXqWD0ddkbpot7aWQ/2P75N8dZ2",
-	"mJlrXMzaE7u0E0DOGfsWaLBQn7paPzwp9qe89hBfsw1RAIJqv9D9NAbYU/nvLZxPZeGgUCnQ/ajQI1tY",
-	"OMYoWdfAAZlzhowX8wKeF4zm8dAkE2PHa1e+a9gywMMJuP2AC8mArOuaETnpYazf5IzzHHBREAoIiCKW",
-	"F8Bz/87o+ghCcJEGJQiIETnBzxR5riaLCHBRp0XqI3obiuNW48RUfZNIsFv1ig7Ym+yKiQiSCbUMdRnF",
-	"RtpCSnGVpu9zkZz5s7N2/26YtZ8hoLhC6tILyHlZ4UL3Ur90dpniZGnhYP8tJYZbdEHnVm/ZFYKPM2lm",
-	"BQkQwteiLxB0UlIQULAFY1BpMMqEGjZtElQ8XEInamCG681kG/ARU4IHeeXL85j0o0wL3fLbPXrTetw9",
-	"tG9n6qtr3c7dFKc1yetgB84L5RUpMy4nBs/kl+6F+xrjc8+4SMqSr9Tp0f98NbGtxUxln0d8yMd5pZtn",
-	"cLygdtOK0tJ21vuh/Z9///dxCzgMuIgtq7yr30FJHpTa8bkOb/WbYUZomglm+i/S2c6xARnRqeUe5ZiY",
-	"DGVFhKsGdpTVP2fotpzZBRSPUIhxQ6UlPvWcAcBGBkJAEa5mxfUss/zSdiQwTd4p+mwN6HzqzV3J2N0J",
-	"0MWicRNxhRt0d8bm2gOYZ2TYzHJEFJs2+g3upyXZorvddV+8tbI3Pr7EHiyw7wtu+diIw220F56lRfpr",
-	"jq3x8ANcsKSH2EXWVwf4pW2dS7nogm3A6DWDQqIEldKAGWLMmAoiMihhYjlQToNWYkkzFF4trWuJNaKJ",
-	"oTLnCgIUV2ysmiR63j+A9uTg8rYxGshKUDRl4H82vVPanUo1hR5IYL12Y8eeLFq/Qu/VGS7sRpUKw/ff",
-	"SoUt77N+dHfynxpO8j9cLPfP1aEcl3Hm2JO6zPqqseXpN8d2IXqtdCjYZtfA+AXjcfEqx0olSKQ1bVRt",
-	"sM/vIWSPyG5I0j+hNfxl2LDlMTkbtr0JBJyLwLZCXh/3aapfVpOaXQCJAVNLrOClvVdAjnDouTIUUBQA",
-	"8RP910E4abUO48mEJ/Avdqcdy3D9TjQGwGzejQXut/xMWkFXdmNJOcS0oXr9JcsHjLzS19pmChZVgFuV",
-	"eHeTeiQmaRohN6XURjnmFphVg0KQeq7tkBhyYbOUnRRhpXwCebrAuYnCqzEXE4ViFhSRXWAi01Ok0SSL",
-	"YZt7EPKGZ8p1jqgM4Cb0PtDUhh6BheKc1LVYbmxkfsMmgVPrjwC67RzAZvuvbbRe53aJ1mvf3PFP6N24",
-	"zZt8Uh6pFbSYUZ97bbYrdL33AnwCzf0Wdu1ulTeehK28AIawcZ0uayjyVWa9zoXe/+KUe3WnNRi2i2/i",
-	"SwGfrDHR5rn2G1b3Y8/miTRkSERloTDV0czm5RXXwRJKUsfvpNb45LeMC8PTOGAKE8GyRkAmImGQYhcK",
-	"Q+toqKU89jxLmaitNqN+RUI8BiTzadHeNEqz+IolERBhc+yrDuwrluNF+q3VTEoiEGzrB+fZIGcSAAkl",
-	"+CTv2dDD9glk35h3s0DBtCMrDeaKsTHmt3kvNBEWN5BTcDBJFQpT3wtcVtLwK+FMRlhGyxKWnPhBavsb",
-	"lgZzPOml0Gj0hEzElcY0ochygrXz3uqZL+06OTLLVVgnDb9WKRwSeLGaIR+7llvoQstcr+ASBBvRaRHF",
-	"CUXdRH0MnRnmi3p8oGOWH+BLF7+jkWOlIwufuw302j3R5dFB+9gjugyAkwIE4RLz+f3H9chY4YXvs62b",
-	"2e6nxtkJjBnU/dEJnEhbQSDuPE71qeccZruwGpa0fVNlWtCEJ/sClj22Wh9b4Yabj63WZ/KkhexYh8bT",
-	"BPo3SuhaM5ULeAVDEfW5SGyrV8jsBrKWNXO8sCEEsaZ1KCLTYB/1rqKDyDIgEkHzPLsxtQjQUn9Rchjx",
-	"csNCMT85zAQ93Fy4TmQw0IIrY430sS80c6yafs2+NzeNXnH+59F7Gcaq9Yz6C7zp45IRxDTPp1gvwyVR",
-	"dDBvEIoO5hGyPToqE7Ld4WPbJUWYEJmiFtsLMaEp+enir6dE0j5TU5Kzfs7kkOWw24rUDKlov1/ksC1T",
-	"tual4cmv3SO1Yl3P+e/Ixhw89QQVDlk/UA6pFlVL0922TnFbJ7sNd8g+ve1e09vuJrZtndJmnrJKThvS",
-	"tFrzTpAoyWlfRUYelVLWDCFAk1wwpbgYSCv/wR6mUOIE5WVxhv2ov20FRGQkZrnifX20sdS7ZRphNslp",
-	"kni9z225RShs9/Cg3OS4aPLkVIA0PL7mcO04ke2z5rCV5NxPOEYx0EINehZKkHep617lBJ2XZeb6G15Y",
-	"OSPN0sFQinX5SZyhZwB+Df0v3te/0JQnXE1fZkINZa3b7uiJgdW+iEESPW7pvYYtHo9bHysknBvfOtYF",
-	"mrCfMcFtaW4bIql9cts+ue1Pmdy2se5akNBmtdddO+uh9bM8HLG5NtcLMHQK/6Z0eWkulGsyr/W/r9j0",
-	"gQRaI43XHyBLdaPcaCEwpee2yt2kvzmJaZUlPDDS9svlaHrp2YzGUGuSi3jIkknKklBQP9Sas8LzBz9l",
-	"nhhJe4Mrs+U5iYAWHXzFp2JK8swUgN+lDZxHBfhy6pvI62q5XdpB/jTciy1UvKizh95/kr44y4F2sRcf",
-	"SH8i9oD7nvjeRqX9tpXDCE7Rmk1frBSL08x0RatE508nuPkgHcUgcxQtcGPZ+dMl1GH2OBtPqxC717UU",
-	"Uk4KZBloe18GxMJCV8uP/SsKbP6ff/8Pcag8FBaWB37jVX1rTgWGpWQAdBfIS8FuCE9kk1wMaW59PUAM",
-	"MOamRWsoYPAc82sSEtYwk0j/hZlEpK6vaIQ1MhEpk5JE+juIDUHYDWWhmS5PysdUEMmg3kaQHiMwh8mC",
-	"nJmVjAT9kA1tBBtbCT5LRcwaro8Z6wH2wKthxgS/LayNtXNmYO9/WVg+G0/3CH5fTL+H/HMgfwptrLdG",
-	"/HDy1wT8H6zcWrN8Be5aUL9Sh0QPlhcR94ZX0xKKu0UtgdEc2lYYA1OUzXVokvNbjn2ZPc0fFIkUmA1a",
-	"uFOkq34hVJIhlyrLp1q/jcYppyJmLuXDtCdXNFaGQBHf7IEMBUx2KU9kYhlfczbKrlmCJKtUkTHLxkic",
-	"iokoFHMfTEIK9kAKRc5ixq8Z+NBWLcqZn3+aIZi3abDLCm72tTb7WpvNa23mVNnsoL6mcKVXOhueTdKU",
-	"JExRnrouBSXIPmBqFrBjBrkPwtGkNWDcZGMHRAJaLsB54LzcwP0ZuBKeOk1lVhTyNIr+BT5+L9zqhIvq",
-	"PgnO224v0HJSSn2LtSB4Tno5Z30UasDvFkAT6t9Z6aKyXWB63DeQBs+MzjMWSI+pG8ZEYVkg6RmkmEHv",
-	"Nj8MrPE8RrKhCLtJTokR55BWNYCaCRduc4n4M26gEalDUzWTvQY+FS3msRuac7x4EhZFcCjM2zzQo4Ku",
-	"+RHpp3SAshfCESnrK5JNFBolyEftpdDN4092tVVbl1VtEzxYuYRqMztivfCpW8ZFDCCfLKqBRxJpXJbP",
-	"0kSu8JadW1BdlWFid36RCxtPL/y6PSbwBxzIu7IJU64yEg9ZfGWzPDEBRA55XzWxXdUr84K/wkIZ36Zl",
-	"3PjrNMnpJOWx/uO7HIgNoFdKlgstXLEv0+kk4UyAwHzn4u24tbMc/CxcQYbwq5wdwG8TLuQYX0h/nY15",
-	"7O8U79uPZrexlM2dw8Ne0bQCBRbAiYFZqh5Yy7V3NL0iNNc608ifSXxlXlfPELA1wBRoERDnNL4CJ6Qd",
-	"PBY/sfgKyP1NvjHHyW4FNSfxat1f31ekM+P7GBa4+Vx9Hbpsvj4GH5ZPyVFcTIkWz96ElAbeLg/c7azn",
-	"K/0ADONfUs296jgphqEPVspA6BU/ZySoaw2oL8zaNWzqUevWvruzbeH93W2G0xvv6xT3/aRhNEXejbtr",
-	"ZS4CvtEkI9NsYifY7QK9D/9PLajdMD4Yqlq3/XFXi/rcLSUoThgdX+kJ5XcwjzMzpN8hyaGdnT6XhW6F",
-	"ae7n2eh8xZWF06Sy89U3wsf3SyK+6/E4fbumT2m+Y2er4Oy+/vXLqn/dGN7Pq3n10mRWLIXBqtdc+lWv",
-	"uVxe9ZrL9QtjrMN248oYfMDGda/QdPrbwyePXBmM9T1UWDCKDoyfw4US6u5fUAxpS2V6tmjmhJTrZqPi",
-	"eaYJWmSf0JyL2qLGmr4KS2lc6azw/EamTiPQT9GgD6pb9N9VdCLL6l8/b+nrAsEcgCxeOyNno5pX3yTR",
-	"Cz83zmByLH1QX4bl3x5/3HDAn6G0dWlV615J7ctav9qy1o118oJS1pXCAQ/9IPsaxaylMlajyL9Abb2w",
-	"kNVzbnmvZUo7TGuzojAVXHzo70eXZG+SXtnSxlB47cdABWbacBo7f1XDtDjDeAQUuc7EHaBzhVfrGoqK",
-	"GMOAKb/kVGVZMEOvbspfsQDFJTiF4jU7wN9CukV8KO4ePZ5MMoL/1kZ7fwLeTjOaE39Y1tEXCqhT9QZj",
-	"alQZz+cUqX6HFaT2YRoNyCs+HrvcBeyqYBq0BTB7MM4AW8Gwm1Kak/V/VgyODFlqmkPYGp0f3d3MRHdG",
-	"IPIIJSJTPGZN8namoFXoLyEnBNBKHg/5te8HrSx4hZsrKl5XT4rwy07fZN/DYL6IytNWu1QFidOkRdYg",
-	"H++y9BRf+ZPWnrb92tN2O1grz2PVeVrld+FidGIvntSgZvY9OlzNQap1Wx9Xn26Y6C2qTr0jui9A3aOg",
-	"7QtQVWaE7w6KUJ3gXDuvsBodPTRV33uMlIErAIgwEAnhW16qnHINL1yadpGf1Q1FXgYgcPss7UWJTwN8",
-	"DSI7yAzzhenwBZcwkyni538jEOq0WqROZ8ACPqvTajdOSJwJC+4Qro3olX4gjRW0z2X+M5sOT0mga3W5",
-	"6ycFuHIxTjkrIusYjQqFl38OpVxFSovpVUccwYgAKvKZ4Y8gLg7t8E2AloYCYQs03sXOX0wQrjAAKwP8",
-	"2/0uPPUOljFTHUAzesv1ASsDwVuP8sPxna/C7rEp1nkrWf4FIJ3Dg/ajkgY3K+1d0Oq8aT1ZM0K5TnNd",
-	"PH56PnYOg9bNv5/reNG7YhZvmw11UjqkJSOnsAf0bKzdt8uiJW81OgedVilevA52w2t/9IqUXbeuC2ia",
-	"VRQt30F6d/YJxy09WPyTSAXkQm4YGD+9oXliWFCsdHgVK/h76fZzQW933NfYk3ilmYELmtMhecHYult1",
-	"0U4pC7M9UtwjxZ0gRQtCdoAVjeLZBikWmSQf/gxhsGrQmCTQzhRSRzCdTb+UnOTXbApw2Ba/uLItiz8U",
-	"iWxUPiL11oHeDQkW3HDbyxTubAA0UZhnJ5ImgfI3m14HJByEkghyeaITQsXUpuOREZ2GAq+IIIkjapKf",
-	"TcqdcayVMu7UMM8mA/StVdTMQ0fTt6aIhk5U9oKLK4idoWRHHWh+m0sitWKDtsEmDljmTnWpe9gFlw+G",
-	"PT05pCBoM6mEFemHkCx3J+uw0dUwsUhhAAwHXXQdDa0d3m/I/WYI7Eg9ywMHKONsBInfuVSBCWG6/EK8",
-	"EbqoEq4aSOF2Y9vP2ovMg1MGNAWUD4bKxkLNJaGAZwSI9MtDzlmeTTRG9tdD6xRzb5NcZISOx0wk2OvZ",
-	"TANCeRgaFZg72JvwFLcoF4zmMPGwjMuDmSekNxmNpc/5voz2wGR+bB+1/LQlTn/0NLjPkOC2y6S1teS1",
-	"2YKfk/rBnoIF4NAe5M9ePLYvBNuHjb9sGJwkwDZkFGu9Gmo1tqSTKBTXplFlq4QffnB5sAsrz56aojPv",
-	"3Vw1RbkEwhacPSgR7HIFIUREUlyGYshoypKubWNvngnoIsXSBQ6gLOXQsNnFfR1es9cZf1codgAO/EKt",
-	"nYGD9eq19ukxf+Y6L3e6tizxWkVA/OGzQYOqV3LyQ78TS1lV0Gdp0njFwItygk1HbvPQt2ngUmygLokA",
-	"p0YBiex49L/R7i7q3TKRTk9Ccae1S2BN8NmWLsaGjBxkjh56ngGVkVEGtbWhqFsTUiSuQyzYD87JAIYo",
-	"EId7j3NMFw1UGVcc65Whdhd9003yxqupszQbKpvEw3mUF3P1QSgWKAQ/uXW3CmFD2++OLXQGFg9YO4Gx",
-	"4wIydGZcQHplK26RHbSZ7bJRkmxxRIyX3Y7pKeVQrrelQfUZE2GX2FM2H3Zbm2qv8feWzedIiN0eouAJ",
-	"uB8b5qFX5PdhD3C+aICzKERhlxGDEmA9O5uaulJzgAY28aExG6WAOARyBUIgovOff/93u2Vr9E8IJRGW",
-	"akbFzw2p9FNNiKm/NDcFhIYiGk1Sxcel26hp76LvsXTzLmZBuEYjWVvDr6wD/z2M/vPv/3VxgGYoIiy/",
-	"jEjdcg23G0TG1CatuF8ywRaYESAgngd39Itv5hz/ecJ//9n83tfmG1+jBHdx4e288tqVK2pXxi3+dH8e",
-	"P3BpwRe4ge0m3PuB937gPVpa7gdGKf2vQpRu4/P1JPKmgMk6ZOdSCr/2MjgdYWu5T9ocjpmgiCU7H20z",
-	"FH+FYlJpzf+5+YgjOgVafbzieQKOhJzRxEWG9ecPZDMUtuULFX4CZildAdM8sVaFSyChKRMIk1X4gwdM",
-	"vbITtsRX9g7Kc9xE1aMxyxF3nUBDNznz5obZEz3cXseBOUzAJlNsVYXyVl/+9J75f029qZ2gOVrDTskf",
-	"Lqfsa+UYqDrMnmBy67kV4YCTM6v4mJ0ksXRiX10q/muvaNBJzexGrCY5uyQq7NcgFLZ1ZdIlgPsir5ml",
-	"Td0qIoknpbuN0JMfI7SKtP4JBVWKjcYqQHsBOJOdOYFmhyR1z+SCy9BWwK+LhCEDp0MRa4mH/bGtuQRt",
-	"O0vmkjTtv6FPipF0Y5bHTCiPGVwP8oEMhcoUTc0vNprkHAC5GTumGelpZolLXu8xqYqHX7GxOrE6F/kY",
-	"zURiqacenndHzqhrWOb4HsqdXeqRX44fBaGwttm3rQZkJfnNY90iwWShOWH3nJ9l5q1v5P59qiIYs2Qq",
-	"IBH8fGRnjF6z3Juu4h1ArerXcj9j+OkCv7LygdQ2MQd2fqiIxERmPYtBsbDmLbT5G81hFovA+vWb3HBJ",
-	"uJQTlpA6ux1z6OUWzaewsGlo+hZT/cBUMZGQwFacGSyTmKnYaJLTSsY6DBzr0UOUwHDckSlTlofuCSr+",
-	"OEsYiUSmLs010clsK9cbo8xZwjQYzXJYGeTxtjuq6qGmF23RlG4JQnHltAVEcfsk6zvg4zIwcWffuIfD",
-	"SXdHHnoTeUmQxQP0bYbOA6/EfrcoSLwa2TsIaab9axVGwjPpwaSNDHcAJybdSwOQgpHXTLgbby2oXdN0",
-	"Ypi+zWpYib4qo1f7BhQjcFKVfu7UCBucav+3zNSBCkPZZnqZ9rSmtNP+fBlLGFSYzDyB1oJavNZTDJPe",
-	"qq+rL1+dR8SuJSq1eynu9STEuozt61WDgFDyYkz4t7SVGt8etDoH7dab9qPuUZnwcVlBBkq9UonLzHPE",
-	"ZNRjud7C56/fHMBF3/7cefnk70d/a3+ncZEn+uc/xV107pLXD9crnynxJxplKqFo5c7xqR5R6/BN63G3",
-	"3TEjWuOM3U3knIVgNub3V/o71QAq65PYLqeE5YTjUgy7E9S0+jP0OE9Wf4uZeV3j6MySC857h2dc0LTg",
-	"uUupVEacwO5f5wc16vBxqnnZj8sqk45nS5ParVYx4NIWksUMGj24aNFd+VIx2/dQUreaRVnplvAUK2IM",
-	"cH2jcvrDmZ775gFfonGN+nLH9jXu4MUm9hKXHxaH/5mLnl6Z+nhZRRbjxIZItMUxGmtrqaBijjAFyVyE",
-	"rjyqQuGCfRaxY1IUWn2A0/2IoDOtTzBuecMl05gbkTYNBQhylgNbxzjPeikbkTprDpokeui4kR/auqKH",
-	"rSL03SkC3lGjScy7YuH9XWYAa7askiJVBffNA++vk8GnIqWbnZl9Fs5nCET92VSEOZzbc8pZob55JMgJ",
-	"jYcfCrNztQKAIgpMNivKm5N1v9usg33S/T7pfuXmKrsJ09ptvEKY9s+Zel/kMOmX+pdUVVGepST7FSP3",
-	"PGebjt0u23bZ9+4VuyS64gIS7hW7VZDzhSGRO/n0QShyhu4ilpTSxP7z7/9tBMRmhgVeahuiUkixLrrF",
-	"k9FEKiIVT9NQSKq47E+9oI1pm1XXuNOhUENOKTJoMEMM80tjTm/5jWqqMNvzHqT7dhliNolvmxyx6otP",
-	"TUX7lMRZmnJpW1mYr3/UT1kn2d6fuo1y7f2UNdgjfqIa6TGbwMYSvw9EZ6sBftK8+1Xy12za/dY5bHul",
-	"v88k+yxE1LtBKVYcb51MlrMRF8n6jIt4nysTJrSXTdRXmPXxEij/KLHzYF6k3MlaMpY8kCSSTCSX9sqo",
-	"UcSITb6bjALULqHIrlmeTAoiwXLcGNza8JiE1MdUKst/GJBShBr/RH7AxolpjO3/mEnaQGJpYM40TfKy",
-	"vsYlI9QUQCEN3IPuySVGx/Lg6oV3C2LK0D9DmvxAKhKHM7gkkgnVaJJTYdvM0ZREI31kB5j6gEQ4poRw",
-	"RHnaJD8JVkz3mOV2jk78hL+USyVDcTPMyA0tZmu3tIh6PXGTvHbH4HPwIpoJs6lUkwRTCgW7VeSGsSvo",
-	"QzhOGZWM9LngcogIrjclz3Ke0Glz9fiMfdP75H1eJ7Qp4ZEdG4kCWbi8zd7iDnXvN5iN+ZzMMztwz6u3",
-	"V/8bxJXK6jLrV/kP1+fV0xLMl13bUOsVHRv/9NR6trK91ElqHn3eiWka4QjjoHQ+yW6ARC8UhtMditc2",
-	"8rWSuumUu4wJ7cJxc31V1V7zWwOut7Tm9T8nC5ddgQXlV2ab7Kuv9tVXe6W5QvWVLAgHt6i7KkTjppay",
-	"i9t/cCQnK4baHE/KncbldWOq+HyoQanTeImLKxQz6VKjxqbhuyW0WTvTJPsI3j6Ct3IEb9ujjjt4laP+",
-	"5wzdWUEE7yRZXOWpW8qbWjHwgnd105GbNVsSt3vN0BXl8VvngLahCBOIs7BYogKl30M07D5E5aaEUkWr",
-	"7c1A82YhqbvAHfKQjb0z4GJTDP8ZiZ+WQHgbgdoWxu911h5Mf5YA1LZKFg/ADvD0kOb6E/T7LoTSrxkK",
-	"eWr4A0yP61LYoklOTbMrW1pnrjLZskemhUG5ptJ2zfZaZFOBnwKbwUTAQyp1AH51f1m0FUD5Lf7mHin/",
-	"SZHyhcrGsK2xuZstdYX889kmLWueatxZe9Bc3YBLZUaaeHFSmHaPJKT8LktCVJXv4hhCNnsTnzFkPKnw",
-	"br+A5noeFQvRINjHv10nNgc5FWqeXwE51fQXoYCMOdtmUDIsPq68u07JiAo6ML9r93CaMjqYaGlsejg3",
-	"Q3Fh9rjZ2sYDAjvJMb/MCnHLIHfitdkrmuqFAnTAa3Zgz0/R+LBQDWRlzQCzdIK8dBBnNpZD6SELTIh7",
-	"Vh7rRmzBSeaXD7YPWsfldm94yXfTVXudLS0r7NyubR2AjJqDzFFT7zVjsq/oWFOrDpE/YYfqdLkyXQKO",
-	"FVVcKh57/XArub5Q6Y7GKaciZqSXM3qVaMGX9T0p3SXD7EYL3ykmCSFhhKGwCfx8Iy4KJzNmH5nK4oDY",
-	"lCYosrPsHYEReJZexGOGCUW9oEYhDwvKnP/3/5F2q6VxgWAkYTEf0fSEtJBMRGS9LJmCcDbXN0yL+Dy7",
-	"0U+3mUu2Y6rVBzwnWOEMl0OT/abtmcuSyLS7N9m/XqvMUBRUJJlgknARp5OEJZiPhMoSWG2wt5giXAHb",
-	"yTtIxjKdxOFtjA6Bj7Q6M/1vbed8GAEmfZvn0fSGTvUX11onYuaY305XYO7SSZHvJCM9D7iAwDqKTEAa",
-	"QECumiA8aQSkz1NlvgtFhPMS4QQDKTsmco3pgCU4gVHKR9wnLj1uBWREb0nnuIULAETyb7IrJqJmKGwT",
-	"/3qWEzTbkobZbLgAk5ku/zlDI8w54UajTFzqkUUwm998c3bxC2G32lZvfvMNwdntZ/mIqr/E8jqCn4pO",
-	"oZNvlyh2qx7qjxszNHGR+yYU9dfPzshR+3ErIG/fPDt4HJCz1y+eQVcywkQiAxKdoYo8eMql9aF1CVWK",
-	"xkO9BCeh6PMU3I5/CWvFQTNQ1h5YhLPNWF6HtaihQRQqF71Wtm0c7DvYsTmcRRVjgafbQYaQH9cqmL+6",
-	"TbdYM8tCkgyJc7SynwYuD85uNkOwb/c35jZCBcSQShtOOsvSyUjIruPwC0IRFXsSdnqkB6T/l40oT/U/",
-	"3KijonOs+RyaNwcuwRG3I3IV6I9L5EmwYIeHh0/0gp2ZfYc8SieEjcZqSmKWmnehPQkt7YDeRWr7Xy89",
-	"XIBEQoZ7CPf3X/SP/Zf+z4H+z/+NAkKJoj1swRzTPOd0wEz3a+AKGuesz2/dAXkQEZkROc4ZTeSQaSiN",
-	"803yCTTwoxpP6g07SSmp//Tu9OLVA0n0rubiN3SXhIIm1zxmpieCO8lS5YyOgAtJr8MUPtQ/BFgWD4Vd",
-	"JCJZfg1ekDTT+0fxkcaeyYApUm+3yIiLiWKQHGjOshOgRieSeKKIHOpn9qbwA1qhwonAFNNsgo0f+8CG",
-	"EQ8n4irQL2/TErW0GnGp6BUT0JyNOhWiJc88HsYzd3wukIpiiUFZgPIZQQqOHy5RtsyjWzTHamW+RWhk",
-	"X20GwkBgsYyy4dLqmnrFAbPCtzFvaNK+/qrYd2beKob4Wo8OCs/1Lq6U4vNGA8KkNBhzN3KRjOgtH01G",
-	"tW4H/uIC/2oHNTUd6/u5UGzAchzVEsvllRVWv3RWyTI6h53/DJTALqwcB1OAWOW4tW0T61mem8DtOr3/",
-	"xvMfd6vNFCpfAn+L7Z0Bu8jvvl3rHpW4cTp6AR35hF4CkakLlKbABmQgGnxVNKmGmJCBkb/O6e3dapda",
-	"XfsCf1mz7d9rK/L1zLb11r/pGZigTPTpoDkdNlPG/i+NR6yptKXlNmvRObugv+k0j+cS4LRbOyHAma7X",
-	"V8We19dM718A+xaWlLak+fXAn+5Av2kAkxHgiINixQKjUAOYy8C9dOAtQADzEorFLxQsXtPATXRQsR7F",
-	"zwVVGygIqpY4qFqWoGqvBHpJQYcUE26EjVQ5F4O5tEKFJZTD1JO6xjcNcBwhArPAq4Bi9bOLXxp/PH6h",
-	"RyvdgHgajeI/oel/dmfDaDhTGM6eA+DCmeSrJp65Z1c5AgoLv8KxvkQtFqO2zutXFBobLHYqeHllq0Tb",
-	"sCevaxENzawj/V/bAQT5vSOVFR+cwNwB+k4yZng82S2XyovD3UvGWtFKbCfpz/M7ssxMizEy9LzMA1il",
-	"OdtJ35V1Bphqe4WobN7ovOXbVU+Y5YFM3GP7OOafNI6Jy68NcP/UbpP0Vzr+f+IQ5tzKlhdcXEmibjKv",
-	"c7+fP9EtwmzkZpiZOkMm74h8VA5QHBOKkvBvku8yNcSS0x6b+R0n29E9y/t9ls/QWDROCBVGXWiE5gmx",
-	"dSjP1uqSdC/K4xPWzpR1ywo9wXxxv/jyo3jd8Jw3jZ+l+mb296sLcIptta/B2dfg7NMGV6jB2YGaRnG7",
-	"oppebMdMxJ4PtfYG+wHfZQft0fgK7DJgScWwmf7TcqVGJp5h/v6LHlgEIYJQmMbRM9ypLxzJh9f0hCsi",
-	"MghBQOkr0x9MhOKpiRK4R4SCDigXJ17MFV3lV2wMnSBcLwWK4YVMeS81o/hDsS7Zqdssu8q1uWN7neJE",
-	"lvg9hFSMQr9sDChBvhGUKMCqzLPFzJpUOb56WZYyKj5JP6i5ue9iz7j6JTCufo3p53brbM+bWoj/FVUI",
-	"E3mWarlzAOR5C3NpFBNUqAeSuJuQcW9hPP4VHTBZnUcRio4JwVXlUVhrBphsUKI58polfe36XCTndoyv",
-	"4b3WFW0vIPC3btTuPsVP6YVecFnJyHKKMU4tW/Vrf+me+6/xtOqpnz0B3nk9n/lmtXOrd2zVkXW/c4lP",
-	"+zgP8iCxA7B1TVLmtb5CxMGEfpMkAAR00OdpKglXXZvxFSutpItEZeiolvMeJEuMGFOEpqlpf2ZkrgYj",
-	"N34qmvm6yHKCv4eUC/nAVpXIgCQTBvkuz8VTOpURSegUPcT6eRryjFkuMwF+lmGWAuWIdY6k+txPST0b",
-	"MwH0IS7U1gDCrSs+HrMEk3tkRkwytpYYOCnFSEkPy/LqLod5RKdkSK9ZKHL0v+qrJBcxa5wYljH0zrBx",
-	"nl0D5yVLyJhlY/3knNlfx+wVn6lLv0oobqg3VTcaz+mnWQ4vc7P5bErqQFSmbydUkVEmFWm3Wi3AlCeu",
-	"TseiRTsNhnVNw9vp64lA+DqTAwZZMlpGl9nKQiFVlsPkudRHINtiCRSSgoZtknM9rAKsPpCGkYsJlU8L",
-	"MjSY71DUo9406pKofFoI2hX6YrQrSJ3lqbY9GhEkWbkdpt8LkvkEI25D6scmbExzpZ8YBSQyifOYdDVO",
-	"syljPwLbLJDTcpUyTKaS6oxpoQD0s/mACv47xbZvoYgSjouqv0wzlNBRg8RUsgMuJAPT7JqlU/0+/4oI",
-	"JZBbFZBIMPcXpPFz6KjnHSHj0ZONgERcRPA6WZ9EmJwVncDh8g6W46VrklOz+J1WC+UJhK6NJl6oIpfx",
-	"u6HNWVIqn4XfrXhv28AJJw2813aVYfRaHP6raFlWe0dzNswmGpIH5Rvt+tnbuOuqBiL66XktqJ2+qb3X",
-	"A7cGKXyzxKJ9D3kaKLlq3cOWs03cUMj3LIdU4kz0MponEI8PNtHw7/T6fWpXYWkEyASdzDN4rJ5BYQa9",
-	"J61uIQlPtG0dEC6gJcmU5BMRkJtskiYkyRpbOBdf2LVdcr277ks3p/auuk+RywDSDvI5S7poa+CGYnQl",
-	"6Dbf6nr4Qf/Pipw5Vr02yTs8eAWskIpOpdbgmGCgHGHmkGvtPi0cRZtoDBzYrMZYg8Fm3yD7i6GT2fk5",
-	"MLt2NROm0sMA1LeTlAUlej8uCBL8VYCdJgHbHsp5sBIFYFFRUFGVaL1k/96Tvb5Iie79hF95x/ndn6Y5",
-	"XeervAHLQjwA0yDAY4ys2SiO/njdKA6qq81TovyjsbAq+zU2Eim0HhYVuDI4bDBi5AaF1AvUyI25LpBQ",
-	"lHwg+i68BZVm3RjPERnn7JqzG9lokldo5mtrHXJkWWIdCGhFh8IEe5KMXDE2Rkx81/GghmzUJNHz/gEE",
-	"ToAF3HKDd23DcKEw4CQV1W911O5sZeiZXizbWXobZHJ8McbhVkZepx3UzM6xe/yLsPlafx6bb5/PuE/r",
-	"+LQJmCAw70GtG1G8rrWIZcJzQ3NnMy5KIic9LAUhktE8Htr+0fAcE6CLILoeNQKnf9IpVmlngoXC9vba",
-	"LLBHZuJ6oZgb2NMadr3A3vc4G+tqsAuYip8hp2BOFaMpx7YpmXoK5iUjXGG8Zo3qyb/pO1YpA/yUkUdP",
-	"1SZUUewPtpzupDx359csn2aCkZssv4JoAm63V8OMCX4Li/uaiYzcWI0pYVqXFgJ6DfZL2h5LXc+yiX6x",
-	"o06FRpaK9vu1wPCxLXwXY2jWum09h+W6w49rrfDymCxusH1Qdvcy+xkXiZleT0obUbFdCNY8dXnkVZgq",
-	"fKy8Nu0RbZ25xHIgRkeFAIQLXZMeIwNDsWLoBl5ufSC/w/zqmSbkeZZMYmW4TZnWPwFEtmw0Bk591Xk2",
-	"x/e8uLG23snbdVeD9cifNpmGHQm/VuXkrSv31prrueWlOFEF78DnTR7/AwaK1k+j21sLny6yhBt/U+Uz",
-	"P4xk1c8de+DhB8OnsHLUCPG/Tc0xhCFDPpYmY0ZlY5ujgjm5RT6PyohgN6EwNzWJ147JUY/Y/JycxYxf",
-	"s8RlMoNrjlcFpEKxkjOMVPjCKrWndYeFYkkYa0PtuV0Lh70j4w/RimGrkz4/UFYAzbnxMTzBrlcKHjzk",
-	"TnPneknkDAzuJvne2bqrh87smbl3Os3Si4tJmq4JmOJsmOV3wFL7ccGUMgb3iP554i6uBE1PqkFTZzeg",
-	"aTuwtI//fSHxv+0kwpxgn2d3LovxoViAIJ8+Iq6Ky+/PO8jHSwu6lp6vilBgQSW2WSywoBab39sEePhe",
-	"snzACDS/gOxJy7OHZjZUD3h3RaQeackREVO3pefC+77xOaAHSphdQo8NLXcjJ12e5HrSbKN+KBUy/a7p",
-	"SurnL89PGxuO55OGzRbKddsIZS/f94Gvr7ANylbqDPf+hqasK2n2e/POC3y94FLJQBumTCrS57lUSLns",
-	"V9MuIh2G3u99VJSuRKVUyVuYzf/59/9A4r5hWrbYWwt/2wIXyWO1GLM/AJUfv2VAg0j7iuXeA0sFIZDV",
-	"EqVcqktv8BFRWZaaGJulwtWaa3mj9+UIv0I/6d+H2/xmy5+mcq46IucvJBc+ueiO6EOLF3X0ofdZw1f8",
-	"3PJgkffu+9TZL6XujzpZQktHZPMu5frMPctyCwoXNylf2RbAdiMlOZhhOVlhInxZ4H+RUjDidGFxssd/",
-	"bBZp2+yFUCwtS14ve8GJ15fmfb7kouSq1ACaJLP+kUclalxLU/sbHXFW0KLaZxk3ztIOKWZ3/aCfYvhs",
-	"8ww2qWHh8glrsXi1tm30HtdkuVi2HvC9SP7iRPLIHauNgCugr+IZO3bIfHGulspkhtMkkaYNSgn91idj",
-	"/UG71QLwG9M0bTTJW+mHfbifZaZRZsr6ilAJfaCAth+I8oEKBsrJJZG0z/RzczZmVJnyYsFuLLr2y8sL",
-	"ChnptTnxR9kkp7PNrRLX+Wqm3pmALCsKoha6dOaLdJokMxJ9Y58M0l3Dtl0iIN9vItnkaZLszkfijRsm",
-	"cpVRBzWzU+xkdX99P+uif7Lpq1XnLL8z5fUwRldwbzdsj0HW/h8wMLf3lnwa9jcLOqHP31ZeE5okq+ie",
-	"FVDyWl1jlW3iCAwcviQtu1C8oL4a5tlkMJyR9UBYFopTRyJi6cqoL8tLHNcbilyk5/COf20tUuU9bPty",
-	"GI7NzoC9t+X5wV1hjtAfHL0F8+3fB9IBn426r84b/M66r3oC7IpN55v0/8gmOTl99Zzoq2Z9vIWjNWfX",
-	"2ZVR7ex2rEeGjerqkoFBDl+b3lp4gTxVkekxJVmcM69vkxxq5GgoGaMhFwoig1xJklL983pQ8ZDmNNbb",
-	"R8u7ZMQF0h1B+1MJPEJjKqXrEeY8L35z2QcSXqzKDxGKeWUUVX6IVf0Of9OTvWTvvwOnkR5X4S2isy/Y",
-	"OCFTjcIxSop9xuY5Y92uWXOXfPlFEnQMjYwwjrlCRovbevYevblq3drtk5+pdYtcsenic6n34FtZkaHy",
-	"qHtk+/iYmT9L6SRh5CmTVyqDYLNkkyQT0xGXRVclvW9+EunUHmZ3XOwoYUuBMNaXalG8Wkugm23cMaev",
-	"nv+NTZd7YuAA7Wsp7serYkWv79u2H63uTqlSxPCIVaopzO9BgA5EDkv7IIiQNhblshHh9eiKTYG66wpV",
-	"Hvnmm0zE7JtvTqCqLRT64ou/nh50jh+B5wHYzprQQXHMpKvTgDKNX/Vuf4+YNKZCw1h2GzOWwDi0IDwB",
-	"kR2KCARBFBClZYzUlw2ptiltWBHeIKZ5PkUSX0/AkDqklzCGdXdcyVDkLM7yRNqKves2YSIZZ1wo2WiS",
-	"yKveOPgbm4J2yll/IlkC/QIaZMhy1sXKc7PkoUAaPeUUXkBuhjweYkuDxOo+PSHQKVKPmMZKEir1+wbm",
-	"VeHVoYG5KW2H5opZnwBVXUzTFHnytFqeZhOTTsxVgEoaM4pDUY+enr84f3NOfBjw8MMVmz5PPkYN6LRI",
-	"uGqiVtPSKSIjw+esRwaziEMGS0GehCLypRvyq+npf3n2itCBMWGogqk2hH0w4xORsJzQlFNpEEMoIpQ+",
-	"GiF4Cta3SUzDSIBZNIbcy5NQUGIcP0TLDCaUXmQMPXhbuZ7l8Alul5ndkgnWMNstFIaSAGTc3BKgv7Hp",
-	"Nh4nTymhOml3Dg7bbzqH3eMn3eMnq6sTCwVLyiKowayt4a3Cqb/HYp4ttPa8CTJ6fBp/f7uyHr9iWsym",
-	"V5f/HD25/sfo2fQfo2eP4r//chT//Zc2+/7H63iUpP88/GGYvLtt/bPzzDx8nbUoNLtR9TtdnLn8AHqP",
-	"u+xkK2wQVUPsXovkmXSoMxoP2cFZJlSepRUOaewCHYnsACRU1Fzc+W7P9bavyHFcb0bsbo5h5pflIIqZ",
-	"sWatGlvsedMYW1ps0AUNCeYrUPFWKQZ9hafonatOsFulIQPMe5P8I5uA9Yko3kEVeN8TQistVXMtFVM4",
-	"u9j1KBSWX/S11dzUWdqAZ2Bw0oZT5qrKavedfo7VXMvddvCre7fdF+G2M3tl+3OFm2ChdbDMSWchFXi6",
-	"tMqt8HQt1cQVni44wRs7ulBL3nF1jdhcR9e7YWbgOsJHLmcQJJVdPMuAOOuu9fxsp/kTzHEBug34BHtu",
-	"T9LUtiGnaapRs2liTl2X14DICdA6Y0N13D2EJwz0QCiA8DoBpxWIp0aAA4q0NQAcyyAu0A7ylgbWBT71",
-	"RvHDuze286Uv4wDcN/B+Z5MNcioUS8ynaGrZzmwwEjMQ25ggFFHKYyZiFpF6pDhSPY/i8WmsdZv9g5s/",
-	"G0XQoUiclBEpLB0YgAxF3YhMgP4gSLtQ0y24YCfE8E/Lrp8VFJRTM4OZeEdQdGuxl/vNW7D5/ygTl1JR",
-	"FZ3Y9nOyS4S2E5rkVEzLGyUU3gKv5BccMPWSbV3PVQLVc/pUFwlAeLxWcXbhQupfcAtY69b6kzStBTVv",
-	"GYse4ZzltW6tN5Fc6M8/VjbG9lZaCy63YKbdtVkf2628+NNbrOIvvVbY4dsulRaAPiBPCmcbZjCZzVKb",
-	"D8mDmj1PkN00YrU13G6rCqqXcykpcRc1916y5YVfyk2XpwohKWa70q8RK0FLGfPRQ3Qwrdaf5eLs+Uvj",
-	"kVoeOqkMlzSaodhFhMSLb4BwXkgTVY5v/IQiNxPpdF5QQ7/nG5yXry2VcgXvg7nku+myY39bq4wnSHW1",
-	"s3jCT1eK1u4ECLZw8rulW+7n93bz3t1/T+5+b479tu5nz19u6e3Xsssc0RV61xTDmO/oh681QNKPrnT2",
-	"oyu9wtn/Pb9mptWcFt0W4RILcAvopKeMvH39IhTRUKmx7D58iMWzw0wqLJ5FsXzdiUi9x2jOcjvwApRB",
-	"nSlEmvEr1zlGgjvM2tkw6K5Ju6xbIh0qHehDXMxzkjDIdrbhA9KjAiWnYRYLxfIQQTk6QGaDAyXBG4Si",
-	"QJOr0VK5g72NZ9qXOuuLlM9LB1XhEV4qictSFjaLOTtr+Yg3naq5/lzctnuP7t6j+2VwLBX6YTMtNd+f",
-	"6+upauj98AP87xruXbi+W61qHkhw3zq3jzljZWndamscXuGExXN5xw3rS26yuuDGp5YF994x+/U5Zrc+",
-	"HvPdsjMwbplz1sNx4J/VCrDCP7tUL1b4Z80h3NhD67b5HSetVFRxqXgsHwLK0hJznrl9ih0TU9f9GcrA",
-	"oQsfwLsxy8nbN2ckoTaoQm64SLIbU+ltf8DmFGT9UAyYuizG0GiSU/t8cArjL2ZArk6nmH5nM7OzPGGJ",
-	"li2DnEnIHqEiFCxlIya0vlY0B0hpOylmuesZmJgeiVTpx56YoTHb1zpy2R7Z2PUcxOaEZmwaAZDs2tS2",
-	"Yz8GfFeX6e27Muc4Ii/ci5/auV+b4dk94lmejVax7Ys73mQ7MO7LM1frto/ANWg3Ra37CNyPT+kUcwhn",
-	"Ln8yc3UnqAGTgkWanYNWG1vdzf5Oe+bOo7t3ovMC10WPta+nyH/ym5aHYVVWutdlPDSfwP/9EwXQauft",
-	"7sLOAZv2TJA+H0zyffPaezH2zaF1c60FVUL9UF6xYKuWrhQH9q7eKB72sVrUokQChGfIWqtJ7g05h7WO",
-	"TbGhFaoIx4wzE+oOs4lqBL4cDly0RzFhYuChuBlm7pn6O+i2WYf/FoQiwlaQN4AGBCR4edzz5fhmQvCs",
-	"PCtfnSjsTQGLoqsTa/sKnvanVFBylk9+Xyuw4R7ULuzlEc3JX2mSQPhktUfdYkMYY/d2D0siuRhqteQt",
-	"RvAFyteZPTMvvANXHcTmsr2wvUezdWaqPUG5sbCNZwXDBiKXC8kHQ7U4mKSvB/e7yimHpF7h0Kt9QCH1",
-	"SFnonYCXFbJ2RRYKPBbG89jXMNZyLTkjNc0gSlXAGJKDyT/KxIAoKEyBa6nSwFOqUEBTaFelSOrmCb7U",
-	"BjFe9LMuSfKgGIxF8Z6zE+7UoDaZlGlU6nYAWtWckLmKArXNMLsJBfSGilmueB8i9dJUKlkdBn6AJy3o",
-	"hL6ZtnhuF3RrblZvlOd6kFwMLjJ92VFQwwk+cyuEINbMbq171HIoVP/5yMekr2ItNY+LRlzgi5ErOUX1",
-	"OSPjnF/TeEp6VMLGfh/U9NT/hCsEI7GpByOaxxmmHSgmvf4CL/UX5HUmJdfTaW89XKeoZQOx7BZnjkC2",
-	"h2kfcV8iTt8NWc48cQQHhSq9tVEUbixUeXF+NhCnaeH6nitNnaNA4034twc3sb5jFtJaEVkY6nqYCSNc",
-	"NQLg1BDFIzzzryyICs4jExsrRgLi1Je4XMBj7QhozkhOxRWUyZjQvSFxl/x3Zv0a0POuiOm3i5h+k7ym",
-	"4kqGQj+pHZBOQA7/8+//xRelCumZSF1xhqx0vRxzukSmiBzSnCWNdeThC1gHGM6ySsc32Zj8WExF5eDn",
-	"1DTCRJQiFubmWrfdCmojestHk1Gte6z/4AL/aAc2rsGFYgOWr1Tk+NlRfJGt4HsXDqvzqmAT17qHrVZQ",
-	"09sG3no9eF92fpRYoJ5lt96PdIof6awH/Oci9M7hPIR+qNH7Fgjd35dzdEBaXLIH4rvXHPq4u8MOBHFj",
-	"lvMs2UZnWKm/kcrQ4AMyCZenc2nES8kgpSI2zW8je/dc+N1oYvKpLNJKZWQa8ZXoRfFHe0xj+xMS4eGI",
-	"rE1oGguwa8O/CdqnUBDdUPgu77oPk53S0kDY/xzt7qCMh7mUEyziDwWd8azXMS1C6807ju7Cs11yaFs3",
-	"N3B8F0N8TRUDDUbT1L/aGx64sfXX/of/7/8D3qs6NEZMWMxHNG00ienq4UwZ413ieelmx4OVTdRm4P4n",
-	"u1e+en/44eOgNsPrW5gP7Rn74XFL699XZqVr3c5xUBOZnpccvu+0PAyvNa8Wt8kE+vQefyz9kE1y6B4d",
-	"BSUT5znsu1q33fGNldfg2jn+tjnrVj9sWwMGx57HQ34N9we1JKd99ByNJ73/n72vXW7bxvq/FYy/RMqf",
-	"lhXbSRt7/jPrOm6bTdOkSfpkn1l2QpiEJNQUqAKkHW0mM3s1e2F7Jc/gnAMQlChZkl/qpP5kW6aI9/OG",
-	"c36/XJqR/fyp1SMlz20Ln1FPmXpi0EY45QrGv+uffWyf3SiStPvt9USS/JZboK6cALrXVdevq+zcWwkk",
-	"1JAPBZG+baylilp4bKCmaCtLNbw0Lu93/awbczolqZjbE1eyxD95VCYRy2akqJWVsVoQvB8VFwyjKU7m",
-	"ahG0XAeo6o4vvWDdRBy/rufkixPIhH+eT183ZNR8APzRJQHwfmsAPFoWQN/bQpJ/3/DepuHyvesRcsFC",
-	"LhBz9S66j5LfnMCr1wFCvleRdpPwbG4g77DhT4v5txz4f8mH6EfkdTA7YlbU8SGJIPuuxQb6QU03AOAg",
-	"iI4RtRmQM5klHascSukj2PX/YjUROhWq5EMRzX1vznzvsSOXDgKhICNA89ghkOVvYoUQGYKno82k5Ts7",
-	"o1+cnKQN+KlprT7pz4W0n3zb25vNvWhajc/VexJyaGSS9bgHuxzuc8aTXFrnDlM7wgb35hvc78801zRd",
-	"g+b2gtZ2XWuGD0Q53fyq8roMTNgWi3KO+ZCdasHPsuJC3Qvc6xe437nJtQKLJIDdHlcQvCUe81VFLkY2",
-	"lmP/+WI2V9XMqCL0gGFlL6QVWmcQinxd1SfUQ9uJm2hpRNKNYhUUALNOogoFNctQG3vA7A9gWXFps8mg",
-	"ynP3D0AM1rIU+EiXYihhETHrHD13szgUiiRhN8i/nQi9fSameKEJ4WPji5il0LHquM6zJ/2dscTal0dR",
-	"v9/fAdO3Hg970g+e6PfdM5AsSPEiX98dK5oxViiKnQDPmWJ+4rCTqkCoJBhQS2UxmyksjlWjspi9Avlf",
-	"aMOMKN0yeVBDBJmizhlRbrsS7QXK4x1ujqvKcBlUz56JKdT7wZuctfuo3++D7ftSqsraqk/6n9cqO8as",
-	"08VVx0fpWLDjQk8KvSbLGk3BIgGJ4Bz3Yu7yAt0AHcDzo7oVrsUdTfeVSnZLt2SzUm7Hpf5vu9T/ZeUD",
-	"b5GDOU3FpJSQ+SDYLPyCaSLAuBKCQ7yNkyqTaggSBsrgCPCsLKi+DG71EAzZFx10HAw0sCtZabK0ksAx",
-	"HLKjKpOlyBazLD+nsb92Q18fqvm+TuC6cZcbkBnzlSmbHozFxMZydhcsoji20u3VRKjnz9hxoZRIy6A0",
-	"E3KA6ACQUsFzYjxCJI0KuE/3+/uQIx8ryBSCupqhNKWAStAF+/tywIzLd/T1sYXNtbUog2R2Ca/IOHl/",
-	"5G5KCV3neVugiNoO26Qq28QsHgcz08FFB7Dz6qzkETtRpebs+bOI/VAUw1yw94U+MxOeiihWL8Q0zQt+",
-	"xv777/90I6bFJOep02PAnujPIDsVg0KLHvuelJnC2pZGLTUc+lgl0hra0rAEbgp14qg8jGAJr7KEqpjt",
-	"7xJsy4gRPwygbdbQZoEyjdXf379gbwWCq6EoITCihiwBxDSVTwmK7SBWsXoIlsREaFMolxMDaEqndrda",
-	"ZWv/n5jqNDmkPENtSgjbRPXDXu6I7TGXeawY41kGFTwURMd/sDTncsw6ruSnXpOswPI/ZviUcKA+nAst",
-	"B1JkBwwQGZLuoe0vd71tUDNAN6YI8OGy4OscSD6ZiAyBkKDp5HdKAYL6osz2F9g2XZ+h2wnP8+JCZCe2",
-	"M8+KMZfKOklcTVkGf+G7xHhSTrs4OdACzqJ950gOR8LO1oiXiDH1kk8mEMsfSkdacc7zSng/CmFpfR08",
-	"TpiJmMgNvDKhHJ03CFiFWCb81GrDZMw/wsdIEAT/geKAQ+TNvLBul6/mDOozYVrrxun/Yz4B9HR8kebS",
-	"BCwbDxwUAXwnsqZXyhXlZRUXwu6vnt1fpN+sOjKzNmAmTVoAVmBWpBXmvib+w191nkAkkkYcqwSBC/Dk",
-	"EHRB70Lk+TYQJe0UE6Fktp0WCoLcWM7Qpd1umD8klcrtKie/X5wZ2wqTJlZ2QRQFG0ciPXNIAiWdSLvF",
-	"rFiEI4gnnhl+DlTP+7u79RR3e+yFmIJ5GistBlqEl0mnPD2zS6vQJeclVp0hBD3NvPW6HEgwzd+I0+kQ",
-	"1g7o6KJ0mAy/vvnJsHFlSnYqGEI8JKwDvyQoh/KimNhmwyOZiXORFxOY83GRQYLBkWpKpVoGsQmXmkiG",
-	"YE9AoR06I539/lPqPrEC4HzJ0r5zlTreZcb3pGqzU/5EvvEWmWD1HSTppsUYuKFo2qzXPpEHOzu4hlvR",
-	"Fh5meCOl+OLPyHF6eHIP73rDD7CV/LFvkAfigm0dbDlwD+hJcVZy252dwho3uzsusS/a+l2Wzt8ncQGU",
-	"PWOpiJqQJJTt5E/2jO0+ecaQGyJ48J3gY/aTPdMBDtjq4dPZJX1dlbdNer6xRcq4sefeenVfKRn6Csbp",
-	"caEGuUzLezL0L8JZRkvV+pJox96Y52zN85Us+SC45HOJ2rMyuBHbUhmhjIR0OlOdIqIKM4LrdGR1HATW",
-	"Hz4s9MOHDAFDOwkkOyfdOercWAXcue8pwkxPRwRdDMakC2w7R5zUR25fo7VVAvaVhBwaqwRpXEl1Oorz",
-	"leh5W1HjYvUevgOg/mB2Ir6/tX9rVEY7D2di+sBA3NsIgIMEVBsTMaQBsOuQn4vX7kswJ9ZOq019MZIQ",
-	"UoRwg4JyIHBzQJ3XmhQibiVEIuRQIRDVUUtvaGWEgQmiAUCTblkC4zNi+/29g1iR0QOwpGCmUFLMCCQT",
-	"BgplSdVIXDXGWwwA9xn7azsw5lOEZq3Ar6Ip3O/vda/CejyQKkNMxLXvgWFCfoH8+wUE8bOrAZhEuOKd",
-	"xBU773//zYvdX57+I4nAonUGHRF0nNr5SsGaW5DyD+9rpPyP+cefhBqWI7hGgER//3c0B2EU3SpnPuXL",
-	"otVod0yRi0UjA0zSdeiZwPT5vGLL18rUb1v3HP3t7QcU4NA+UhkuaL6mY9uAPPeayiow97OmW1qFkqIB",
-	"sJsWShV6FmPXmcX/pFuwS9nqzqTCCO6E65JSDmma3nMtRkVlkGB7LfpurA45hi6uwuAdbVWTbH78T971",
-	"vz3Yc+M/F9rAku9eAXzS7qXLcSdhO98nIFy/afW9ldSVaVJ1rwOba1VKm8WE7/y8lNzaB8IIBLLFUpGq",
-	"LFwkqfN7geWG3JGdQoYOBasc8zhl2hDYoxIXLtwDsSGIM2iuziAYcEH8eZ2AhgEPfqwQW/zQMTSUIzE2",
-	"Ij8npe4idKdTVvgr97ZbdnwQQHxPEAm+YRxUSv5RCUxko9HbleQarvqblmM+PWAcSrkVo3sUHiuIXtiG",
-	"rd50gUd4KGmaCgBmvjq3K3bcboX14xU17uULMb1auKJRStzThTGyVcYSXfcl8vW3BRXIMwJxLel1gxCX",
-	"V1BKl83XNemkEzWUSgi0rtbVSkvXYGWl1By/V0qP1lrEhRAddM7tCdo4XhJt+RNRbr+xDuzUbpHlX62/",
-	"4r/xOdr6qUg9OM+yb/vnvr5gzX3E5RZRPiuzMaD+YoBPsg1mQyg7rv7q0wKj4TuujLsp6xSDARTpSjVE",
-	"NBOpXUqC1XGOBYeSbJp0TVI3CZuioGJwJE1Z6GmjhjIKyhzDorWI8SqTJROq1FKYLtzDAP06m6VWDEfo",
-	"aeETVim4N5RlU1efckUELs08HyI8LO2uRjvG2kPelOmx74j1kTfI33muBc+mDJt3YKWxIrRS1tnt9+vL",
-	"DaRTNAiBGjFVBKOcdttshVOuNjIUnunpm0pdzUC4djoOO5LvuLrteP4yLUTrdiUl9PkrQ4e91wO3kZ/O",
-	"1dWUwClX62sALx+XozsjTS7j4fF4YCh32qkE8VEaTN9s0Q0XhT5DBhXWwTv1WHnqeu0gnruXyGa2kmiO",
-	"1a/qtFU6q6KckcxsRcEcq1AyHzIOd9jEdoSPE2fyqXU1qRG48E7qB5NWmQ6PX12q/wnS0o47ciC9sLr3",
-	"QpOE5trW9pcotOCcXU1sweZfHta6DHe7KZQAettaKC3Q25e6yy3Q22T1bIq8bediDnS7VQTveDkBdvlX",
-	"MupFYckTDfzjsyoFw5Q8ZxkvOaRjDYsiw1x9LYcjoLERmptKC7iCRPz3WJEXkLBBgWk3rBzpohqOvMsC",
-	"N7+nIi3GwrDk+0KPBdFLYq4YUHk9cXe5MsOssYTKU2NFaYnuIi0Q69uUbEZf+Vv9n55U5zyXWRL6PZ4Q",
-	"x+odO85YIcHlz47aktgogUUSks3g2wM+ljneTFt/qCy1PK1KURPlzJNX+soI90jtrFF0EsZk9dZUlMwI",
-	"5XiCxmHNBER47Rys47J1oazCRMQ4D0mTueTmkAmuc2kVrFWpsSKfDhq0Lp1VvB71BlYedW9eDMHFmkyE",
-	"yrYLlU8p9AyLCI253QSJmvMKuceOVH393KbD2zl+A3MEweLWsUcOGVgBqig/YC8SD2OPjVpXFnVom3Xg",
-	"u0gWwp+i6Gfm6V7L/5W0vDszoimtN1T4tZZbw1vxiSNm5xMIkc9LQcTC5AifDAOZ1ZQNwoeCikbnc2Q8",
-	"kS/mxCC5cS+kN026TAt0WiNM1pXGFSiyI9sYSTNT2ulEBGBj1Q+qt1iNuKk/xO5JRRlFQaYKfVClozCb",
-	"37UE1//cvxOZzSGBBwT4AVDnBEQ7bdlAoEPHPBPIR9zIlYli1STmaU2JsTKVhlAMmCpaMqKs1N7v7x8y",
-	"bnuZD6zqRQaO/X6/nZunmYd05brYm845+DOyBAC04NE3LRcye9dyIYOC/p7p6A4kZeKhDs7vhrK35Vxt",
-	"6Hf5M788y7AsitwKpSovDaQaMlkesJYctVgltPu39wffnO3+8fTj3/xbi8p4Q3ougY0l/i1YcJNyBEFs",
-	"+ECzLbZ7PS7nbbHTs14O3LzPF8bbWtXX91Wes0yUXOYgUK2UtN85ALs/wpzViEppUExElKRBmWAjOTHe",
-	"3YgVSQWoUrJGWNIiwyMmPqbW8iYdObWtoj7hWZCQ0WOw2wBXDDMoUcCjttvv7y+oH93cdG2V4YsE4N2U",
-	"6gH3uZPqdP3250n1e/P9iy6uvVLEbUEJ7erxNnRa73DAiZfpaF6y/v3tq5/ZS6GHgr22T1jpmtjWKQ8f",
-	"svMXJXK1u/exAv+eQ/Lbkqw3btiFyPMe+9+iIrkK0Sj4r8gHETutSojCYAAC3gsVmZjIzJLng22oTMNK",
-	"VMraO8BAAkRtbCdNya1W2H+022OzKXDuxRQVY8nrV2/fsXbltANScge/0opYg3Jrs5S16yyxawjev/ec",
-	"7F1LUsJmgEMWNja2G2UbttL/a2l4RrZv1OCdufQmLXSvGxq33velanf77gk27RUvn+Ad6wSivIgMI90L",
-	"jfmfpCkNRXGCL7hb6RE3RIsSWQ0SEDkhRpExFQaXOyTnyy7dmk9ZBhjyiLqZS1N+CDuUgOPV7bFEEJ/R",
-	"e1mOpPr/T/sJOxNiYnxZV6waoPTgABBT0wV8Z46tCUGJ+bkAheUu8aeiBJrAQaFjpUX9Uut7THK8jnfa",
-	"FXodVFVNhB5LiDkdMnThAHrNako7Noi5S9CHtQfCVnZA7CsgfThcskvsHIitzdNXWc3vp0UaxGWGSYGE",
-	"N8BiBkSF5sw07aOn/fbinOZazZZeIafK3pNLKVaukwBldd4qfPZnoih8++OR1cUDqUTG3k54Kgx7Q/gG",
-	"GuZigmoPSljc3ybwgx5vP+q/e/TkYN/5QeCJpZdalgBu797zuOU9qrJe8tbB1vHJm3fb0Ng3v+y+fPqP",
-	"/RePvluH7CrYTovKat7VEBjhXrqPqt0FUlhpnCM1szyBMmmIjBUpUqRp9a8aLazsZiHcT1NEFyAUv5Qs",
-	"h1pjYrnQzgwZxhLFWY5qzkTHmeEgRTD1iLRmwIgYKlCMt8Sqk3iajCRiiXuV/V2qD+72GmljiIrD/kFE",
-	"G0k3YpngWS6VMJF1pKSKVV6k1g+MmEkLjVraM5EHWrlBPAPRUCxdwklJuoFGjBWqRPzKpUqRXYtOPAoW",
-	"Y11P7jrrd0Pwb6dcr7WSth6or6e9PkXpdtRcHC+IPN6cMs0qETS8NxtAdDW/K5QfIXysGS5/ym79QHcj",
-	"PdnRBdeZ/bQfbbmD4MG7ibCoOT177/rfHjzapV762GhwItdgSsYnfw7J015zfbZ1hXrZesdcXjUbbN97",
-	"5X7nlDtvCDmn20PRt7pq/77QFPaa0/BhM2sq+FD8fan6PQwarpTBGIxfNFLrXBbWl5XReEy9BgjDxngg",
-	"NisUOb6m5CrjOsOHtnGw1mOUKSAWnxaUhF7kWaxcnp4SF/59nT8qUdU4cZBEUmquDE+RcptMJ3izMzGc",
-	"eQEx7fWz6llnSrFr6vC0qHSsigvlutXFTBA/ZrRFWrJBEPSt46qvYzVfft2FRD+2tOL6nc+fcU1CecFc",
-	"yVU9+y6rr60GG75lF/mEYNZuv74qKCiWvDcsxuJfzavJtaLMMA7ck3cq1tzAAA129X3gedOcwvtw823U",
-	"6aLU8zZFQ8JvWrcL7/zggB1XCEJfiNNRUZyZHaEyRwt8KZnqA8Poe8x/LbLaJQg4I3KrO5dSMyNSLUoT",
-	"gpLFai1UMgc3jjhdY6nMIkf0PfbuxI/pdjzRm6yamhnS5R6EX5l77J0bcgfmzkBwamm5rhrjc8dzMRpP",
-	"jT/OmRapkPbYDSinzR9XIh/mgIZcVloZwHCzPgKiGdqzCXEt+C2JWHIxMiL9UKPO2Al5sm931t6uteay",
-	"YsxOp1CW8fBhoVLx8GGPnSCissgl/IIwN5AZkDibDbpiLUpIn+gkn2K4cYi3IhZvlXIsTMnHE/wTalm2",
-	"PicAJxh8O+Ulz4thJWKVfNx2k5R0azvgrbOJ3UIw0vEsoce3ZZZgYG1sFcoQKnRUIs5LcBCi2hIuXCK1",
-	"FqWeHliBzSSUtWS6mDAtJoKXphvVr/bDSFinUvJjrAzc69agaqWekoBz37FrwctKi4R1kvNHEZYA0az/",
-	"+PLoePvtj0e7j59Arly81awQ6uGf9fSFn54W2RQ/iLfYmZiG6OT4/u1MWIM4o43A+KAU2m8Bqls6tKNA",
-	"cjsAqt82wgrCUmQORIFdjCSAeANEdP264lzonE+sQf+Gtigkb1bWH8F0cOsouM6zcQFYj1yxhw8fszEQ",
-	"C5mHD0MMiDQv0rMeO2K7Hz8yrswFKRup2KN+Pd1g9JsKyooh6IkWvMgNcVnYfmc03sfMRAzai9heH3/u",
-	"spH9bBTBa0fEGMVGrCOweAzAI8BRcWKAPFA6BHZaBlaz4xYq9ZQ9xqFab4vHShcXtiuZBKMm8+fNn11C",
-	"seIaa6tE1mNJpfPEA28D+jKjW8JYYSeA79yhb0dsouU5LwUrNMulOtvOi5TX/iQcAweG9cB6dj+dHL35",
-	"+dmH9yff/fjq1YsPr988/5+jdycffj559/7VmxdvE5bLQWnQtdRVLkz3kGmRSS1SihOrovSlcz04WBiz",
-	"Hsi8JFQuOs32+BvWASz7A8ZzuGcOgKi2X4gGaidgnncPsHDKSW1yAhE33e66FnNhIQr4QgytGa27dRVn",
-	"7BwvKP4ZhHV6NVN3g1K7h7eOVnlUOg8AtkGUOfcNQLYJ33tlT25mRNeNgHWFTmSLPLz6YCHRkqEVjiAB",
-	"nGL7VgPNeHzHPB2J7eNClbrIW3Ds8gs+NSxRxTbAESS9Rux/NvX6jnuF9z7bbWIrzZp+m1t+i6GWattv",
-	"qb+288n9einqxrhwvB/zR2oioK43VFuO6o2XpZXNhuXFMJSqDmhxHbGKnWsTq5fxmT1DivP725A7cA5w",
-	"La71HCzmPQt9oIWU0q4DkSfurPVEW+Cgrajk0l15Y978ZZrvftPfmTqJ69vxC8omGi7/WkGrmU31/Nlr",
-	"Xo62lhQwuAsmcCcilgT/BdQIstgLzRKhwDtJWMfBg+diUDJ70EzJp3RDNI0V16LbYyf2cYRL8o6N1zmp",
-	"tVkxAKEFN0iDBX9aR6mCMrxKlYcUtbB2Pi/ZCGAarO8KTqYs2QUP3SZyOYxQy03/WF2qpDCL9zptf5w9",
-	"b1hvJCT+lCz/FQWVS/j/agXWvXl9mxn41ydkFyfkb2Je7zhTeOElyYmP8ni0BR8NJaj02lQJU/QR08GF",
-	"Ip1ABAkYK+uLRlCbhWFJF+h94HLaWEdVeY7VW0DUiiExkSGUD8s5RFLqIl5hl25zgpi1r2KO3MR9NTcx",
-	"NKIVUrlo6PdG3J3J46qDtQ9MfT55vUc3lDbBG27BrltDbpFcMTuf6Df7oRY09Jbkqs26FLXdGdfXK6wz",
-	"c73SuIvByB2KGt/LBPmV3NrMpG3Zt62btuVfvXHmFg3+Jb1oaQ7XW8gT4n4SwJS98Kho0tRmMWQbBbEU",
-	"uHtqzBDEXE6LbBohSoYSF/Xu9ZEcKPKFiw3TY0ct9ncTg+dpFCvKhqIHPrivJN0DhqarNbdBTa0UVXfM",
-	"9q1APNTh5iTO+9q783P5CySpfXVi9C8B+fXGrXtg3Y392m8obmsBdl32HV5cbmPc6NrE4kLp8IOcC8ji",
-	"qXb3sI37+uCe/R2QGYtzWVQuyoVlmLFyd/qnwsgMD26h2e4+GyFfTuK+9xa+duIK5eCw83QU2KvAtpdy",
-	"DdFguOrzl9QmYqZo2KLAwWwuZJmOGC+9JJrwVFw1aIyrQpOL3b7F4Nzat1P1At7fUP3loLVgq7a4sA/c",
-	"Ob2CuIN3+/2/TOLZPom00rKcIkWe4Froo6ocbR388zdrp43TyQsxhb9+sw/r8wW4XI4FHB85DEjRMadc",
-	"Afn7mWC6UgmDwhwIr+PF9SfYruLzwc7Op1Fhys9b0dY519JOHRyBkReMyBJ9sAWpCfbjg2/73/a32s4c",
-	"9uWBYfYxLJUrNAadsL3mG0dlObF2o6rGdtrpT7hT3/rtM1hvtCTzo0ckrGLACE0M0zawNI+Pe7VdeVyM",
-	"Cg07cP4lJRCV/FHJfwE8ojjneYWF7FyXcsDTMnjRkTHCGFf1MWdRA0u7+EhJ8y5bZFKd5jJFJF6wMc+F",
-	"lgNH4f7AEIZ+2EzVarG/FsUkFzMJ9p2EFGjioYF1kYMSwPCD7QaiXB0yj5SvqCLBZdAHjf9K2EBzoxN8",
-	"bCJW01WZiKU4sfA+LAEgUrmaXNC/9wdE2mobFsFAe7ziTpKfYSkIKEh8GFvxgJ6N+aIvLvByfLpOLlNB",
-	"kp6+SSzGC9bSNtnC9N15dVbyiJ2oUnP2/Fm3Bnk2xBBazzmhcZYs2TGpHNt1Cpp/e/z8ZUvjx1gH69bT",
-	"lLpKrWZnHSOg6sNELBfGwC926/4L1rvS52Jqulazce2WGXafgVKI8EBAA20FmsSKDJvTvsN6aLCeVJw7",
-	"9xYskjWLh9Eo552dn6DclkyqsVRZc+ccNWqt5u7Oq1xYDc4mcDweGPbjmwAwm3XqHRuxnAi8Ivbff/+n",
-	"SxB48Pq6+FhlNKReSMimixxqjiGjqlWSkBQCskRIHSJgV3wxE7kY+0xPu2hB9Mm389pVQ7bMZlgXjklI",
-	"dtT09rrJcIGaZejz6zOe5JKrVBDErYmYUEM+hI6C/JCmlGkNIJ6DfQQEUeEu9g8uOIA1pLePvIJd2RB5",
-	"mWw7h29x5zj9yTpz2aPgCJPHgAtKZm9bmq0HeKeU96iRQUE70FnZaMsH+bkE6Y53CZ72upnoWifALozE",
-	"OuLZOuo0N2qwG9iYl0JLnhvWqSa2zYiV4mPJxMdSY/lXxNJRpc4MSfRTkQECfDdiWaUhOoD7I1ZDochu",
-	"Z78XpyZiWgykEjRk+q9wJercyUqUX4Mqz1H0QromOgvJOJ0cySP4hDDvE2wN68567JeqKPkBewzl7ID3",
-	"j2DLhSYgY4xeP+4HTJ3211j9+u6YZXyKogwJQV0XF/T8kOEUGbI5crzj1IINtBCNiT96zshiJnrFevnA",
-	"O2nLAVzInubPPfMPQ1DMyTyckR6jjWwHOp8A3TFCsKQ1r7GdRob6G0AOfAjzFde7DV0vtu5bPHYNntgT",
-	"ssbt5yy67BQzhdMzVVzkInN1le4YLk4O7s1Y+AuyN+dtegCACx4mN3LJIpOYveBNdeZo8zC7Np9GjonC",
-	"s+lCur/7CPRK9zY2A43olrbCndwBfgouXX8C/1iy/iqEHZlwYwReAmaVAHQun9oU6OGbX2XX77/wKtdT",
-	"0L7KYea2w9xaes4D5Dblc2EIh60zi3UmYQfc2IEOOvPBd/5GFzuwGO/Marcu4SrrTZn6K662Fe2hWX3T",
-	"5zhcXOrpX3pp/RwsWFi0o8idXVlZ++dvbBnR4q37dbOLCK3dnfWbXZRFq1d7HyvZ1IodPXer2HRc2EAq",
-	"aMrRnNysfV03flv29Q++xTuzyq2Lt8JKDxAld7NlpnK6G19W6uRfeE39DLQvKABFX8YhfkRYH9yzslkn",
-	"PxM+Moo+/Nvj5y9vzFpyvG3qppcTEFfuykKGy7N0CVdwcv0a0rOsc/T6eQSrFjE5nhS6tP6sNb63b9CP",
-	"hYW8FQ/27q3kcq/18+f/CwAA//8=",
+	"XIG7Ucn0HraM27Kukd+/vCaPacYf3x8/LqdRj3+GZ36JDm7EK/4BtSNgC1wKtIqu4mKDs7UeMQZVQBim",
+	"OjHbmCFYSGSYTWQjGA0KjOypYsimwweNcIMcYmffNbDas2BBRFFMKfCypBwMaHYQmZOzC0ATdUB6bg15",
+	"7moONy6bYtK0+aBOSQTTld/ibiHfQhRzQzfmucFoAD94VOMxIggquhBZoTdqFM0MmDLhXUsv58UrKPJI",
+	"ES5SLhgBw4kB1KoA43665S12jYgnkP5Hy1FWZ6rnmPx4VBfLOyTHlP6dgF0FNokirprRjJGEZUwkyvEx",
+	"t6xH6Mo8wTI4RlgfRkZmT9ltPJM8ZtHoRkDoVYTEFeVUczG1ifYSJlVAeATYOLhOYCTDHeZFqnlWDWYe",
+	"vBEWf8gwsn9Fe2iatN4XcFMcmSN6Roa1CWWhyzmbufDnUiiuwEK5wov9A3OACzLk8nRCAq5mSo/IjwX/",
+	"CXw4zIxjHYq55hMah2XdIJacZRnS8wG5MrorS8jbb1//2ZUI8vxGf/zuGqJa51zoskaQyljMJzwmZ54q",
+	"PIQEXBtiZ8UKtXdAzvAKM2/OijkV+4VieckHDLVDcQSkUFxBljOnoVbyW4u4XKH0LbCPAEqarwnwIy1J",
+	"LEVSxLpBDjal/ds5zUbkW6ZUoUbmhkv0jO1TvlfTjFbW0JQkjNiRMjjyLA4c5iXLYya0ESPkhJTBqmVu",
+	"FclZzPg9S0Ykl4VIcOWGYyQs5nOaErxDzTyFZsmNMGAD/k1rlQxUMZ5zbcYeHlbFShiZ8FzpPbzrGtMn",
+	"Rlq6EdQ+6SKE5swQR6luTHNZZGTMZhyCI2k+ZfoWQxdveel8hM+P1I2I4Hnzy96IsFTBvt1r5W8npA44",
+	"8i/k6PCQ/O3fiZ5Jxco1LGbyRszoPSuXnJC//Q8bEQqPHJDvDIMQNsYQVztEzyebZxpSDveIkOjEEDci",
+	"M0QUFymFaiQOJsh1Gquy1UrmhokYDT5n5muXcG0uP3eMf//rfyMzuXADMHN1jpcVV14wPp3pEQofCyMu",
+	"uZBVZC+VAikLDElpIQdkXYh6QucyveVJgBJ+/+6c2AfIxQvwLlsu8N5QB9DeHRfJv0zz+NYIP7cehcgc",
+	"9wG1hm6hsktPqigr4IQKeUGkCxjSWg1TG3mBm2G8DNKcQoOdDbtoMLmhKsZ7nTiOTVgL78NyUwCln4J9",
+	"Sozij7GsC65YZwN25+Ws3/RiJjeuZ4upvclaC214XwclnqzIM6lY0DKQFAx9pwFbF01AUpo4xGTaVayp",
+	"izndLDcTLhIjN6zO9A1bEvdrhTz1OTqpnq9wkBBtTHI6Z0bJaifc8hFDup+GYifgwDMiTeeycq/KV0rL",
+	"U4jS96nC8hPk/euLF9b5s8ygXMWEf3D1fbCyXt+SeRvxlquyqMHq+ioiIZOUTg/Iyw9QUcEyDlfWBPSX",
+	"HwuWc1QgWib1tBVzTt0B+Q3HQPuw8f0PIEmZOVEjrg7dPB8kJVnorNC3LigzKBdevHAUOuGGdPEdVy3O",
+	"vRocvhRyx1TcBQd/x8BZH0MBOmo0g5wl1WVo3oNoRUahPEJIEWqdVYUKYdTeNwfHBcehyEsaz4ghBNBy",
+	"eTKCvJkR4ODICfmj8oJ20nxnUv+TnTVEVSC3zZnAsAwVrqXjPUBojp6MAO8pGVPnldUHD6/P1mKMZRFS",
+	"Rb4to9RWBVYyNFJqBtkZTpo8RaHUiKIg82N9rRjiT1UlLqGZAKMCYGaWEDqlXOwdkDeUC0254RfjJYku",
+	"315dk7//9b8/LhcQocDUQoRlaaByc3ycslujiAQx9b3RUCpaQHDLnECyZMxTriF10BurCheo3wsBN+2M",
+	"JUXKklsMFwoKEe4ZDCmCHOHSk7jN3YZnX2VNrNylLlDbRurYBw/I1wVIM0aEEAaXqIbNVmaTzQBHO1/N",
+	"cTZgyXzQtI5c5vKeCQrsgU5BdE48d9YjlswfhSEKE2BQzgbcx/D4axfiYqNpunLkK3zeUAydbnzv2jwD",
+	"z4KSQ2PA6SC6nRdKyzkW6TMPNRGJ5MwGU0l774PMY9/ax18TkAPCXLKpnwWWgFlnzYnxE17U5eSV0AGW",
+	"Vltnt21Sp90FhBrQygJTgk4CEwbHhUSwsPELk8fQUmkwiBZa7isrkwfl/k4Sf5ElnTSXU2KfNBSDNtKM",
+	"6ni2vUbjZu6o0YCDAKizv1rTyh2MID+HakZGeUSDQLwsc3GQV+dduEHIDVYdZ01DrAG95CJ1aq8JcjW9",
+	"rKYVrfC/aq9WKCudcZYlNOXxulrtSx2e3rB6sQeMUyu364qxyHKX9fbBjhEtIR+5d38QK4s7AmHinqWG",
+	"dJyhheasDNDD63kqpBWD2gyN63jiBb7+VnwH5vUW612oWtPR8Zc9yjU9O+wQeRAy0/Vb/Fa2FjIMqWql",
+	"mcnT1bzSbDuASEeQ1Gw0PcFRs770e7duU9nu3e3m3bEFwzuhZ4eHh78ak0ZfA4UX0nN4+HB7xefC+k5I",
+	"vxszRz/Eq5sg+r37aQ0JPaP1dmtm6Hn0m40QZ1vZHbZcxmarhDol80IXNE0huR5rQKI5rLmXrWwPG8g4",
+	"YIrY0oiwcaKmTaEfyreo7WtzE0A8xqC2X4nW3W/Pvua8jabcz5//P5UaTYZOe0atubp0elJ6SLPu1roj",
+	"qCCvexXUZfumrwL3Q6q6Krvdu9sIWltSQUNj9LW19RrSK/9OXzGvog7LSHnzA6GXXMJDmlpwkBSggy4Y",
+	"u4PQy7kUegZ//VjQXLMc/lZszqkQBdTnsn8EI4n8XjzBRIOWRkN7p5vbDEHVJ7DfOP0NjHhZoRuxnVTN",
+	"P3tsZ11WWWV4Ml3OZZ7NeAzkCrFNnhobOTuUDaQHuiLUxh+cQvjBivBp6zo1xc8Ic7086RWFVFTkeKLM",
+	"cI553CqquZpgXYRoRKofZoymenYLTVbcTO43KcaS5gmsF1kSOERuRNxgYKckUnc8TZUdAYvWpW6JQgI0",
+	"9stoHEydtJFJFmUdaAajQQAIzvzgAQCq7AS253/v787/vtqZIQNYupkXl72BBnYR2lvtKxzeezvfYXyv",
+	"1zhgQ4Sv6y7w0UJ8cV/rGeKla/vRy2IECb1vWD5lBAYA0hN16hNFanDSYJqCMDqMIrBWpN9sRb/Zin6z",
+	"FXWzFW3MDfpotqONM/9mS9rClvQQuRPLRRdpCkGrhrna7MmdCKMbz/s3m9ZnsmltPJnPY+PqvKzfbF4f",
+	"2ea1ku5cuoGHUcZy0BBPifkzoBV6CuFeK4dpnrWnLWYs/9za4qew5XWotvCbbe+fzLa38cw3R9GcBVsK",
+	"n7Y0EX4wMcZy9rmJcWOQz5lNvgCITPPMQsS3X03z7CMAZ5pnnx04/9Bm2s3tQU8xaxWK90MnPC3LUr5A",
+	"b+ubNK4xVrhW3qE2YszeeI8gUCyHyBRsxKtlwzaxanrAJ9elLaqRK50i84TlVQrViDDqlyiGyQnXBNKN",
+	"u4sqV7BoTCOtVyio8Z1SjGjL4WtWsLLSJ9YbhI64VfYX16Myty/Htv9Q8rlffl3rKnwtzJXcr6zVu47e",
+	"X5dHVFbGsVIRJLpVaWLbB+J1SWWoN8U/haIX2pXahiZPZX7lSrvhGBfXo4v+xiXP6YdbQNLAyot52YEQ",
+	"QtwhsY+m6aq9opTacfFcA/aUeWr+mp9tlbFWBYq3Ipg9zMVM+gjmhN1RhffmOlHFuIlz5smHwXIzHC33",
+	"eIR8od79+cnBF9vBpswuXJ3aZkYiF/rb/yDlabfmjA7NK3CI5bMG/Q7rwNp2pY7XrCVLVcIJ0x29/FQ0",
+	"fmumLN+CVIG97Qm2Y5jwKBAWXNZC8rhW3C9edy1vKonfUBIY/H0WsN12Wy/uI+dZQFZYwXZExhjdD9ca",
+	"aEgeHkPsZ5AzHT08zrd+pzRZwKi8ph3d+bzMJ4oG2q0LIHbw+b6T3LFTZ1QpzPzmlGqD9xUcY0/v1J9l",
+	"kbfLfuTtnGu/BIaWJGX0HkS2QlT3CBS1gXogNrGiuvFAioKGM1KTyG3TlkdqEyy7YYdXRWSTJakBYTfV",
+	"eshelZp7o/Qmn7B4GadQrlgXKlAZhHzLFmWnXrSfGKRJcjrRUdniX6ZJPXvY2aXhuYFnpxmMBjKDhnxx",
+	"KhV8pnk84/csafMJ86k4n1EuvO6yPRDjuxngtG1xYsY5JVSb04c6olh8oFAsLx3rRkVV0eqxJgU7aynG",
+	"ljiHi5OjoA0zzDZCuRxvYOCucgLFULD5nDol0uDmBPpBCtY9ogzX2ZZJwxPl6dgYJMJzF8w/gkYRZrvQ",
+	"kW5UUj0subP24kUhrfGN2AqiqiW1Dlfq5Le9zpO7eqPrvZVtuiWfCli92g6rrl3ZCyhA4ZWjKAEJp7sd",
+	"EvkIA3lDqFTMIX3yU2DLwxGgve4jGhJzfbbGUuuYkN20smVVDe+xxj7bC92Cw/9ZirgzWBrM1MLo+1aM",
+	"MSi3Hb68FYxAqRtzNcFYHpbY5LbeiLI1MvQ9gI8F/weWFrYvt59XW/UkC3Yvm5FQOJ7AXW6fWVt5144H",
+	"urB9vjsIgOW2VSW3I8MzpZnbncqYpVJM0cwdxTPhWL2T1wqteGJfruugA/P0WiU4vMxLqbhuNQniYh8p",
+	"ktnHnPHMXoRYTKu2kONQlrCrkLMe6LayX1lPJ2nw3Y7Qh+cv2o1ZiCH2HIZRnKuQIct83ROeMOK3QZ91",
+	"DZjOTV1N9vbqD2fkXIoJ5MBfZZA+/84WSc9bKqdsZiYWbTzTICTg975l2oCJtn+8Lj0stmoaYrcRyGpi",
+	"C60KhnGR8HueFDT174Y6aMyb/c6Brz16P952GrZgTntOmMr4Lly1GKncMROAU5azhMVYcMAnphoFzKgr",
+	"lOAoYcmgDzH2ATMSuh/7i312QPExa6lD0N5eqwolVPRUZwuaJywYlsuhISf+TiAV2AXJuQJgFqEjHCoi",
+	"immNzey9BRyGOILbx2XI+OV6ExKWMhQXSkCA+T7DAmu1WZ4egsRiPRI26gM/BRfQYvJ7628TTY/0nuW2",
+	"lpt3Ro8UGTOoEcN/skZBMjz8+1//69HhYR3LaYkAtsigeeWnhg3xy+cHQcvcqiWu7aZ/hbX7/GAji+6j",
+	"0rY7ZrGECqyx5vcNBoHf9b/wYUEdObuz1xvlkyUlMvearJvH2m698lhXckmg8rZdXkNp6WFhDopB7VdB",
+	"hUOrd8Ef6Zwzcknzu43iLWbVu/uudgN5HRrKpZScysuE96ShOlE2+cN6maw9xaGd5dayFKa/giwFu9Td",
+	"WAedsPpbJerBCjkG6pNgpUsC5YNockKikpHZapOojoCi4nW+2BvZHA9zN0QjEsl7licFi27EUPsaeEaV",
+	"YokrklmxeDMAF7cO8yMyVHLOqmvW8aq90Y2AypaRo5iononh28PcI0bprsYeeHLwYDSwKw3byIqE65dC",
+	"58uwixyrKpd81IIEg2JTOQ0oPXFYyIcuH0bLSaRgI0AVjNXAyA+M1jjAr+5ZPnbhG1jADaxsB2OKyTEo",
+	"p2fFOOVqVmu14bmbYy17qIejAXVd/1aZqEsEUrbrYNVoEcEz9O5gCFzFyr7W6d6pa1TpcJc51kk3kylV",
+	"WFPy0L8/jVy9d+pufKgLXhbPvjq/eDMyOM3nJ2iUNEObb0vHJkZDrgAMEbYDAMzSvBKwqyBw1bYtCLbo",
+	"ftGh00SJt2W3iYte7SlsS7G2w+GJk8Jc7zGw4c9p4u06XEaqyCc0Zp02cGWfLQOguiwH2ty7cvDDhuZl",
+	"jwPFeoI1sO3x7a2pruSa2wUquts8uea8FVlWJGn+qi7iIGEG5QqvH4WD3mhQZot5KwzyfB8TgqKBY1aE",
+	"CegGC/JBkYTlgyL57PKBWe9rOTW37UOlg4q7r5cOVu97bL9b/eQpNHIyUazlNy01TVePAUK5uMAj4Azu",
+	"VpqmHoK0+Xztre+6Adu53UQbxAGfxkIyUI2FxXTOwM50Al++e3l1Tc4uL6AofNnzCT5xaE6ql+byvucJ",
+	"3AU++7XxwWqpNJsTbP/ge7ZoxgejwTzODMLDQ+Dm4vPgFX1uDn9Sdjtd0fyrnw2dOqtfKXesXtHr7VaV",
+	"JeAf3HDl2uS2Cr9R2RQnAoaJkls3k8ampmrQhRoeIUO4x0mWForUjRne0UFXVq6Xb6TQM+VZr5xCjVXZ",
+	"E8l66LAdyghUK8BrEWWOddvyJJO6bcYTdXu0hENzQxgbPMzG50YEU6WcHIqxIHVEOX/57nr/+PD4+f4X",
+	"fzp+89W/Pf3m6Otu95BdS7uiWwKnQq4Q26kDdQPJYoS3bwzwA7M/f5aEt5kdqKs+L9vU3AoGDsJ3Rrmo",
+	"VL130A5odWE0NQre8sypSKu6oGczhb4OuSL2JTJjaTIiKZtoUggr9Gy2NdLWub7FinmlVxIEySHO+bd/",
+	"d4vY6+DgWOvygR15Dp0He24sJag18z0q4xHAZArRzrV5/7Lppvi+Ty3xHl7wfr7EwB5fggsdnK85o0bv",
+	"Rp6H52YuqaTUsdAD/KjZ6GJExlQIMDgwhQglC73XANAGs18PADWIyKGLf5RuuzXzQZNaWgmvhaX5zkbk",
+	"aT4O+jxtJj47T4PkmvYcEzlxdlMUVNFIQ+f/jH1xPHdUlt3O8lu1FHHHeH7AlNtaEGaAiKpYMki69j3n",
+	"4LfDVKcD8goo1dXqJ8NQOZrVKjRNStqQFvD9lu13HE2FY6jfoAPI91tlVWse967ZsZExMa8AUaoh5n55",
+	"2Mk18w/SAWWXgfOWrd5uaolUGngdHw6fCY1zqRRhIpdpypKS3kdVxWUwD98IGx9fqUV/+x+Q4FCLMfLj",
+	"OyvH2DCyPrSoYUu+Edaa09IVyTU8cg2HvLZHznDuxBZHTjcC6IlqfKcteL9kFxUnwkxDazGyDDC/EejG",
+	"x01h9yPfc75tW6Hfet6U6qlIWkpwXDrWQJhIiHmGDC+u3pIvnx8e9VCtvA4DYcZsuxMA1nkPq3A/Asum",
+	"P5bcYgNAwm0URMLydMnFlGDMIeTOQeX4xuVhoz+sIwfzQkNpocGCZnsfIx6kT5sam+jblNrl7B+yTc2c",
+	"aeqUw3U64Rv3XNc6HJZjrdqIrjLo/WiUf/Ka0YTlasYzUtJT6MzsPRzEu4oQY6ppKqcFs7a/CW/oOIMs",
+	"n+6n5ZyftnlGn5Sa0cBKhm1dWa6lpqnrYSknVaNVe4WFBZej40/Rs6MCN46y0wIFud7Ij9E1vDVH7hZT",
+	"gtrJlhUQdt7TYrepa/8oTS52KbnuoB/GLnPmPkNvjJWmGA3JpF2Z9G6RNf0skGIe0MvCSRG/ij4WO9Wq",
+	"u2Zj1GrIbkgk21jY8OMpy1Xg40FQ/9gYl9mmQ3+6qoPtiuw/RvXCLfWWU4Kt7CFupLptfwXqTCf68IvA",
+	"V7Rx1JE2tijN/anr5n0qab1nxbyHiec9izQ+uBjXDiVrn5N1iDHvVAbslEQsmUc2CnusVusIfuQaYP90",
+	"Ivb/TDXzW4vll70IOtYx2+tSyKytzPyvoFYZ7ncX3nD0Q/1WzsHHox3WFy/l+k9ZWrxNfP/8Yngfcbml",
+	"iOFv4vMuxectK2ivCsKfWIT9rTLj56pu/RAp/UGS9wNLnu5csl4nHresJigufxbZd8tSwb+Jtr+yOqM1",
+	"WHeukOSEkt1XR8LE2kb219oSSedlo4N3UF9+VaCt7tlgAnUVFvG4skH+7d+JuVZaQhBOyaHLYxrLZOn3",
+	"Bg8b9VZlDy+AfT0twHMvVkPP11Uf6GigWZs9sUW2pKsqXkrbkHUjF6qP1G3zIjpwCXfu1/h8ewwkFMq1",
+	"y8lYjtFlZl0jMl6CWcesSpAeRfar2d8rmzayNoaxJRzbbnXUwNEqvHFdbki1hjb6rWUV2/h2iCxCcm5k",
+	"jgIFr88ZvRFl0igZNvJFR/UqDIFkUUx+3xt5eaFkKKS+Ee6nj5gmuoIvIX9EGQ41XloYnfqL5coWEoNz",
+	"K+Nmc6jUmaVcW4kvXESnLTjXT/wWrhRnFYIFUbdcYERDKN3Ih0Ewo4mLSwev4O9CmhsgDwZXnAFDxrO1",
+	"pwT7Np8tuOFkze1QQWovvE53PsFVVKcd+LlZ+K/CBv/8vY3WdlXN7E+znqaAroOspLwkDJE+gpsP+vvU",
+	"49q2LKbkIQPE1NKkh4Ohevki6Z52726Xh5YdKjM5scSKYak9zJ5dguJXc4i7j8/mlKfBi1O03agtZU/q",
+	"RSmweHDt6Deus3/BEjiAcMWSRqGS+uR8PmcJp5rtfZwiJY4lPOjou6oFjetuRwXUGmRT+voRYcLlP8Ks",
+	"w5z9mswCCJnjWrnKP2qEzYkUMFQsmql0XsTm4g3VVRVS03BpgjOiwEjtfVtPv3OFrNqipLsWeLOP96gw",
+	"hi98vexexoD3korFNqmYr2R+l/KJJld0wvQytHC5EKxX9QVbzKE7LMsXvKPiKbMVGoTs01/bYlQ3wF25",
+	"p82bgIFhVzRGLgAgXBstfwsGnYd6xpbQapYlIP7s9RChYS1m3JD/oCtTgEFKhlDST9cX3eOenWENJplH",
+	"ahvcGBJsLQNtVxtoQq4AhvTBK3PkFT5D6JgJhlP2IblWG4QN3BwvbXgb5pmvX+kpoanCJ6KX13Qa1Yvq",
+	"d4v3agZcweFUVFkirof79TIMFeD9OK4KP9pZOOSIBZUpSAx0qRZG4suonlUp66o9UX0tYjX7rABNYXm6",
+	"ntRke6I3k4C68HhIe9uKxa9tBgpFcyA0wICKKzKRecerqcM9YLP51l8DNsNz9Rb4li32Zzxn9fPcyWWw",
+	"gezdmjzy7w7vzsSKA68nx6Ne5FiRn5+LuYnsNpCaQ90AjRz9/a//9dkhSbjSXMT6I9FL1+LNYbeSv5OH",
+	"xG9W2acb2MjmbTXAug2NBpvytqpOm6mul+smFLbho9wGhNpJXEN1E/xWlc4H7m6DGzykb4Q4RN4Q0cen",
+	"iP4NqLdySv7SDtxUCta7uwPV6G22d2h7lZxdqFPZ0hL0aZlTdTNAp7j51ualDc2DezeDh1J9ufo1CPlQ",
+	"fvtgLfvBbLKpo/Z0cW+n+JXNVrq4VvFVdLB2j6cz77zEisQhQKZMKSlGWBFY5kQV+T1brh7HOOdmZetX",
+	"+BoG+xoe7SQ32oXZunsd2m3X9uM6bhvu2irXC22YMTxSrynS6frBHUH5tMDtk7XWoT/cH1PFkqoEvVHS",
+	"ubBWp9hh7KrxfU3L6jM4pFr7O7cfMmTzTGPndrzvoM3sXo9e1fwnv1/1at9oh2xtF22jv7+9UQRjicIo",
+	"eVsWO3z5WphsZpFX9kHUr7hOW+jZzvZIEXiorm9c5mxfzfhEEy5UxsrqgJvrOlXrtPjqFuEhg/eaw03/",
+	"XDeS6QOYaVdqpoWWr7m4C2TVZSmPsZSdBSHhwpoZ6tr2UDF8zgxMsVYXeWGvI3NVh096G0bycM7QjcbV",
+	"dkSN4WkxGnvdhTyUORmzpbSuSSaSPfdHLT4kGIO/Q3LrcCSfgvgeIoC0Et1GUvrGIk59iRGSSUSGlAA6",
+	"gt0fcGVvRCJDPBEZ2ka+JeHuGYKKkKIiP3wGRwMa5z9h3dF7tmzxfXuL26EAL6rjbgjvsL9ozX1O0/Tt",
+	"ZHDylx4E+f0o6IhT2AAZRu4cg7lyfrsl2Tfyvs7MXE7jugt6KNhiz7+muxPrzolrR0rN75mwTPplnss8",
+	"xFeWhJIf5JhMKE9DaahzppQtI7v6KlQtK+fwxlhP2W7M7zss/I9yHAwYrmY1q4dMWq2ILHQs5yFdrIMN",
+	"1gy0oCBoFX0MsMzBdvNF1TyQX0aDCRfr3Vbc760icw/K3Zb3gxx3CEvzAW7Ncu0nb+1VNu5kzqhwTlRU",
+	"iBMJlpERFiMTWPg2aGTOy9KLfYBnCzZ2cJZTspD5XdnOw/nLud69e7y+ROcTa6A+HobnWPGNt33o4m1W",
+	"6gs9LpLqfSJxgFVSSamYFsGDv7h6S54/+Wr/iMQyYWQYMaimz5T5/ySPRgRqz1SyBxjCcDQXu5rlcp5p",
+	"V+A4sRVLGo2UoEWnF6f/FwoB+b8EI+jnMinSoCaINeerdEn7pJFhY1tevlzr89oKnnuZLceH6+N6W2Wi",
+	"t/csz3nClM8nWRJSTVxZ4n2V0ZgR5dziO78H/gS8Laxlml8ajHUVOz4SN+nDMz4uQfYhwm2bwuKOHUas",
+	"AllWxN1ni44nYO7FPAswxcuUcrH/UkxTrma+Ja2KLQeV4u9//W9Ey4zHI6h+z0QMQZFQj/I7rmeEksim",
+	"VFwktu99kaWSQtknbqiM2troWc7nNF8STH0oozYtI1DQHRc7etiJ4BGcq0YkXxc8TcBs7SKRShe4IHGI",
+	"ggCXFjRnM1kouK8mk2ZWd5n9sd7OZ7ca1nw8UJCc6SIX6AeESxK2vT+nmuWcphZKpz6wOZbpE2V/FKpd",
+	"avcjhdCsQ0KxDXXT6xvsp3dZ1OmG/+72XoWJFcWcp8EJMEGmso2lfIFWCbVGPrEEJo3eXKQYNJvIURko",
+	"Tws9k9AVFYUwc2QzKpKTsv0Zre6vuUxYSobR65dn7759cfv69Zvb9+9eR3tY3HWe6X1o310dKRUGBhA4",
+	"ie30UFdCwpjT/A7CCEF5N/q8s1miHMXjmSuoaPTLU0LNGmmKNp45NQu9Z2TCFqzRJlwQqu5cDcQKAYlD",
+	"QEVUkWVQUEGSuczZAXkJVkR4ATzXGhot4DBIQaq6vhr1+7w+od562yE48lZLIXIzxbAWzQQWVmqu9+Ah",
+	"xYurwP8SX7ogdltEf4S3ZESGC8rBDIPldlHI3BuRKC+EmSaqBe6TYYSC7oFbEASzK6bNKyjQm4dAkziw",
+	"N1BEFF0qspgt0QYRG46X4pPjJag7trMMy6E2CpyaF0JSstqzC/JjITWF0lx4mvyeCTKm8d2eb9PA3Q1G",
+	"A7uLRnw3LtR86ZayxtyxtsozZvP7TSH8BP1cff4EfbPMnTmyr4q5uQJ/c2U7yO7ei71iAqs8idEmN+Mn",
+	"cj5/DndhG/y9hJRV36CLrS87yxnxULRnVsT1/jI92jd0y3rwA6DdC32aLNtXrAFW9Wri2qVh9PpmOLtu",
+	"gbMmU6OWbebSNqqWquaC7tVRmbVCDFOnnHm1pjuAv7WMTe3jdnUWcoecAXZpmNGZ1swqN5ucm/bRyl7U",
+	"tf+xd7ubi9brhFzrU/PRuxfXJnj2adoTP3/erz2xuwH60FcNY2qzP9lpB2Toe2xbHtfmfKSqQoG2yXF5",
+	"8WGNOXBmdG6K/NVh9wyj3zoQdwo88voCl9aZsivwKlcPIOL6NsEef2uXVN6xCRfsYYYemgQcKxPGEiOA",
+	"97TRLOpjVlA/SxJCnfsKCuLOjaQkYmgyF7OkyBFlV6SdPsaBctWbIRY2DQBMKMnhIbg8aJKEHE/b2ATc",
+	"eZ4lSVsLJauEjxwRo7EJfLcqHJvTark8Iwrl+pKzlJHkq1pqTgW6HNctznuqQ2NDj1DqGw9M18WuaV2R",
+	"wY06tKoE7hGZyRQsFyVT9+Os6ofpCxI99CYXwRYQBHg/z2qP8A46l7Xwikdl7FYLgqwJibAvhuORvsZS",
+	"pktZkCTHshsdYpECgUcd2JgFxgOCjDzHeP1stwKtg+iOImf6HcFDolI2haBYQO9Swd0C8mUAhCPc1gCI",
+	"YR3m1plrxOy9HmDfkZ/qytOPGyVh5aJhMbeBOoZ95wxv9LWa6VtxXoqKfQOsoG2jMqyvGi9sg2ltyBne",
+	"UmrogQrXDrPW1lGRezNCSx9P2xu0QwuFzGiFYnrVnk0PNmVMpB9ahWCP0FLQs+FlWE27nkwYVkhAytqx",
+	"ntN0UvibGrWec7mY7zfiHFpZ+lEsjlAmlBsYKabLE3NF3+8Yy2zlknuaFgx4neV7e58WaUt/N+znU+Ew",
+	"GR79/a//9ej4kMxhoL1TZ60z6lXVfU5IxOtlvX5x0wO/uTzbjnG+hNoXhweDfsrxVsRQzne4Wsh5w4xr",
+	"mCukegeEO6jHtJjJKo/cw6IxUxDCANFVCxES7nrWMMBU9o9awmA3dSmqfa3hHm2OIluFbThm4EsDTyMW",
+	"XyrrDkRkiAY7g8sjcs+xwLxR7lyJG9dUDj1ArhBbRIYLrmdJThdiL1TSrZxic/W2ehp+oN1KXM85GBFG",
+	"41lVTGNF+B+VbidPCSFjpheMlQGrgbAjJxH2da1YpSWgInjz9xz0unxzo4exXHZ9vjUYY31B7c4xqkg0",
+	"4SK5xc8upECFq1t9lLIkn6AGCLRjL9uvQ8utnaR+b1e44p+j+MRWlRyqVbYj7XUQPK9yxvbNugA2eMk/",
+	"f2q2lNMYOsYaXjEiVJO5VJo8O2z2Wi0D3cognZqzv19t1XoeeefUcY/Y++prTlowl6eN4zW0m8u5S3FL",
+	"IjKX9wxcaFqSSMvql4BN0H+zVxadN26P95rGvdr09UFDuPHCepheftBMqP4AvAa386L0VK0CZI2vy3/x",
+	"lKRUQyUCKmpdUaXAaLJaUcUtqQnXEoJDBdF2pl6mVSVkGLGUoeH8BETO1uytKiaCpexzx0Q0vXOr7fLR",
+	"2RZgFH8yW3M/lx6Nza7VMVO6RYYv0yIrD8+I2NZO2zhmajUcG2V4XdxWZSnG69MGcSXSYKCzJ5dxV9XC",
+	"bOt324kKVRP8pUUB2+gV53pbbzjz2URrDpePo43Q7JT19FffBbOx2rF+iwSrj52num3G6R/oTzRPFJYo",
+	"wvhUAvGpaiO3YR4fbqScenmmtTLNjvyCLErkMjUDfk3juwlP0xbPDLunaUFLOOWF7XgFcYFQgtkwsDLY",
+	"zOE6PMcVSbgyykyyt74Ma7doALfktxhJGpKw3KDnrqp7wH1DdTwLut2ZzFIXm0m1zvm40EyROWNOAxYJ",
+	"X2P3V3c8y3a8ITvmmv3ovBAxDReLxR67wBkKbcSuo8PDQ8KEdj13m6jdTMyysKrV+3XbbEK7sVh/ZWsx",
+	"8NyBtbexbZ5BuUaDhmCzKA/thETsxwgYdCRYRDS9YyQCW1sEdZDxK2W/UxEWOl65vnA0cFg5jZplNNfg",
+	"hDKoJKg5hdGAzbNULhn7Fu+PijZjqfQ5Exq+lPmUCv4TtabIhBsVH/5MZYzfhriZzPwVsB+NEA9tNMOP",
+	"w5ZCRvjwk3VdeOM7a4TqlarAJQBhD2uRwJHAarV4qCnWp/TYNo7iFrnyzNldpEiXGKLvy6bdbticURXS",
+	"xq+QWuzYi1ntsqNpzmiyvPXoruwEhOEot+PlrWGzg9FgTIWwvVSzXCJSsaoq2G0h6D3laCINYUw/8xg+",
+	"31L3vs12Vr4yWl9IpkSId0Xajg097DcVXqyU4SvZeX+OXfGs4MBeLaTdVgvsXLv5Qrygy5b64gwMjC2J",
+	"yh2qtfhHVDf4tNW+7LP4XZTT61FCz8OCRhU9h2o+PCvgbVdmrwa7syxLOZ5DIyvfk8k6nUQpxJnDz5fv",
+	"ilD7krxgzspXpQbcsaxFxs0tAXZGhRUwl9zJLq5c20bIBDVnQZh7xsqXoDrnaTBpgOXpZ1eQ/S3tIHeg",
+	"Ae3fcgdqAMEGPptEyPbrpCFcml+UVQaGpf9kz5W8rLwyZfFLV2KxX4yzd0H5rfk2XVcN2khTMi+UhhCs",
+	"7uHVwdusvor26pvNi66BIA5iqwAjQ6pJygwmVEkERuUHAO7toGRoc521+3BdlDymoCUFQxvAnIolSehS",
+	"ETpBcyIjGXb9R81I1dyxT54/25ga7t291uHvnNZN1c2pzsjrcI2q5N1DsGIqbIFN47t9w2Gtnh2g5i1r",
+	"Iwarfnr3ZQXYEHm+4ixNykIjDcbHtO3/EDA6cEUWuTQ3FHoV60YUQHRs/b3a/TvEhzOa0znTof4hRiR1",
+	"0ZpyMmHYOOTHguXLka0mnZMZowkwTTtMI7qZTtmt4j+Fp5ZcBCeGyK5L/JUM3706J8+/Ojzac36fai0Y",
+	"M+LWaBP8yFgmy/oyHpdtIDcyVgR9+MRg0p5ctDrLzaUXlZHduF76Gi0XEwk6MGQqs4QXc8P4+XQGUhbX",
+	"PKZpUHEp7XBeUbcZV0AhOqccypS5tjgTmZOj4/8N+mRrOpnUA/+e7C7wr1ntoN0J0Khag/0umQgKNFMm",
+	"PrdA8/ucCs2Sq1hmASEjMhprRChIFdAdT52SCCrUl9/CJ2jixCMynOJ4BunfnhV6RuKUu2yQx/M4A9V4",
+	"z717dlE6xCF6wpyti0ax0xyQs8sLcseWisQ0z5fErUkk5SOekm1+HIwG8INRsHkQyaBDW3uTUjkB45Pa",
+	"EAezVe32jXmHvE9/uS718+BxVzcPec95uPf8H+QCL0jYPRkziPuy/AtAE7aS/gPritbu7k9VB9J2SiHA",
+	"vMq6KeHdMEeiReistXvZGxtduJhJYh8mM5bWW0JBRr1TA+CUjPya8HueFDRNl5DkRAVhNE85yyFDfG9T",
+	"hfrRmp5q/qqmUhMKjtpK5KqPvXbw9+F2gkaEm2+YxU9OGhFqRTvq90jrLHdWdrCmnOm1fFxdInKLqp9x",
+	"w49mvu7nR7N7XjPbI1UCRshFh9Bgz4PRoCewMLrRRgDnBcsZyGF+r81ygsM14685yHGXidpP007w8MNs",
+	"cAF3shXUay6RJm1WkOxA71Vm1JYEPzQSjrkl8dTV3joW8BBa/rZGU9gNb0Qas3cg6PUZ0uUpf9JU6bKp",
+	"HUWrXHf7Pm67sxUnyO3DDZfCvecgiaVsPGf7/PZbdHvi2FqktjttxemO2URN7aEm8mwE3Qvv+W2EGid/",
+	"bHwB3BWdS6yvrG1NGSJsbh/q63Ec1pqcENetU/5el1b5EKbn9csnUhAuskI31Y7P3xK/Or5NMM1ZljMF",
+	"8cTkjNwf2c7YCAVZZLccC+3QSnY3+EMifK6mHGhG5+hSqxy++JjvrwVsBhwYDUCoalchdmABRlXkN8sv",
+	"AhTvvxBRVEYTWqkijds1STakKEBIwQ8SgnRqOs1DG5zyHq7WVm0pl5vdM2aYdxJ9Bd3CoM0bLYUReaAX",
+	"JyzCb8lpgbrhyHZFCRYBfqMHH7jqLEl6XsHope8uwlToWdndXepTm7cgGBigumwm5CGl4Zx57JJppN8m",
+	"3aIpGaz6RqXdgbJnxaM3bVpYtRYniaOJxKgvKZtoUgi0SiR7O1jNWlPNqkJoZGuhPbeGA8qmRt+2eEBj",
+	"8/X5W8/029a8ELe6hKsspctt2+/ALN1SrefQnLz89miDWNpBlDttVBxDv8WKcLfRpvcJJNqV47lImNBc",
+	"Ly9zec8Tloe00VQuWPLScP4Xck55I2xmY/KLq+YafHicy4W5evhUXKxJbM0wRDOmgoAnETyvuSymlrQz",
+	"u3znkrXDkiG1pmUjKHsFZ+HhR4owkWBeJlacTLiKjVa7bHGnxSnl80DAe/uVX+mI3duduxu+UWirqs0p",
+	"JDHPEFiOQUJDk5uvE3d527vcLs3OF6JdBF1rQbMSsJD9khB0VNqj4sI68WoHUvaFWNMLoqUndlc7OvhW",
+	"33UQkpqo7wSmEgne52mLycA9UZYthxOoml7AKUU/LO7U+zyNqkKbnXY9o+ocQHvF4pzpNaKMOwIFD0It",
+	"BA21EIa2dTUUCHB1iFtwGrK18yAi/sB1OFbM7iwMnT9+9w25YtphxT3L+YQzBegQzDGc0w8POS+Dvm9o",
+	"lq31X2439ApF/EpdFXiEHqttYHF1Yh5Rr2Jakx2XDK8O5DqVVeeHCDMK3hjbOUia53Je8t9exbd4PENe",
+	"qbzmA+4K0EZ0d27DxYxqVwa5qkhgGKYyaqENBIbNB2obzYORDZAcsm9+IzRJoIzm0NW6ieAdtG82S3Wv",
+	"uUta5Cg1IpTg89abA5cwOr5zKExRzYxvdJy6PbEXw2JsYq83vPnYcfDwfXeGd5zM4d8+WxNSsC4zd5GH",
+	"LjuUAukkL7XiRILPuHtzTo2+UFZulrmNOMIC3EMqXH1ug6N1BcKXOJ896RnCX5fTWqRepJVHJKJFElWB",
+	"Z2Soa/KAzMEdX5bxX8qCKKZJkRHX4NiCd2+1Dl1IDijJvg8Tt8xirRzzSualrGjEl30ucDPuQ2ZLSOJl",
+	"9kjZeAXFcnO1miN5c37pwhf2TszmboQHCWQ3YKVHwyEAI2dTrjS0sDdD2JuyAZsR3Jg3ImcJz1msyft3",
+	"FyRCg265HAhQjMn7d6/RvvtY0kLPHvMke2w0uzGN76IDcqEVuXhRP76DG/GdLWPJtcO+UriW/r5QkqPC",
+	"BVlg0kyHY1snxVxD/b8KMFhdLWeu8QcmysGZ0tQh15C6HdsvCsUUufzm/CWGjByQb2syzymRc66hxin2",
+	"KQLxqJKX7limyWLGU0YihyURUZouMUdTQZPd6GZwM4hIzjCDu0W/q+/fRpe8FemyTDP/JMLp24yJixfk",
+	"XAphkCYgq1ZMGpEJxQeLPwcLlqb7d0IuxGOZMcGTfTiIaYHxSis8vcVzUYmVgTujun3xMYLnPOFQVuQD",
+	"jXUKbl2uVYW0XKmo29xWbm0E9gJHJRTMuyPyg2FeBtP5nDmMsyGePhGSe1lAxi60P5hJF3opBSNL5sES",
+	"7oIWEbuTuKwlispLoLZT5PKgNYy8Q7TTF8pI+UahbXIvbmScScdD+vVK3nU4/Svkq5WxkEYuMHtHEcaK",
+	"drYejd+rNMFHuQY4upjdmvXHA4sTAjYK110k1XfrZBoqLMLrZYVo5uI3yyRDVNugLketqA9N5lzUsg9t",
+	"2Ymg6+liKgyzeyvK+PhmQR9zhe0rTY0ackDOPH8gsC5AectmYynumaia8nAc/MBM9MfvvrlaNYncsWXd",
+	"ThTGDtSBmxLUNKiO3vEk/D1GlYay2zYnqpmXQwe61ogNmwu99RoihseS5skD/RzeSC+FDreMWHCRyMXG",
+	"8qeaaq40j9V3+HxzN3aYES5ww7ZwMav5eWXNspbcs1ZrV1UXLVBQnGKP4tVfHlTYC4b1ikpbg5hdyai2",
+	"mTA4qm6o/QudYMtZ6O0E1V5VWfoDKspj858hlHemAsqwydzqPGcXNpDWFpCYMjRcBrLsu5mxcV4Cl4vq",
+	"1kP/ji0vW0rZwd2O5lRvcFAT5vSOtSkrzzoY+CvV5UlAddHQ4O9sjQIj/RVVERhVTNF3ZXMw7Gct0bux",
+	"ScZdUxCiPNOFzO8gML1zJ/KNydjQka0lQqgAPK3P80rmd2nfaX5pRf1LWwa7B+a/FaxUpiySB7oSy2TZ",
+	"glZ0ynzyeEPzu0TaqncNQafvQdmxA8cDZu4Zi+9SrvRO6gWPcI/frwVtKC3NbhxofuQ1/ncltY4OD7u7",
+	"E71TXPXlNonrTQvYjKJphBio9AB+RCNXG5E95XEpKWQsn3PoYBcIlKdZa9SsrzJXijQoA4YZ3rHlqWdr",
+	"d/XrNhrXW2x0f5ZFTphvo3Ojl93LICokx2jaza48tmzbmNWha1k9C4oxlahoD6M7tnQBXbAKVE/++N01",
+	"CP/sg/Uf2+/vsFzOxkXZY9mEHNdMUKFf24dbjX8AMgH68UMg5eFHq4HRPUCWZk4QoSGDRJUpmEgMzrhb",
+	"vgFlUDpTxWX5XkjYyhQrEimWc65Yy9Ha43ykykOeUbwKI//tyLbcPamsSm/OL0tfJFEzuVA3wppktDQK",
+	"DHTHK0QCEbecKmxey0h0dnnxDVse1MbfQwNNILW7b+xQLDOm2iJRzW/ES+XxMLozzGuZRaHSnYCMIVoC",
+	"/MOfHynCk6BraTf1X8PBT+XSHLmX8BpZxlaRXB3Pm8gUug3eME2dwrBOdWoomPmY65zmS4N9+1hjem5H",
+	"Qm6RZftGAuATHhPmyvXVY7d/huI1tzFWrzkZnJ/vHx0+PbZXxSb1eTTw6CigAXvUSX1a9jVdA/nbe84W",
+	"Vkq/NVKw+3tMhfsTg5adL7v6aMuf2BHsJztGLOdzKW6Vptoq9RofDCnRl2ARCgfgWmsRr2UlnFo5c0rj",
+	"JTFfPyACN2P5547AvczlOGXzYFGGd6/OyVdPn31BMnyoNDCGWrgk4bYpGisez2k844Lt54wm5hsC/S+h",
+	"uXhdIIMi4iAU3JY9KFftzljz8bbV8/pWkKdHxyPLsGKZGxbsKkXat2rzPg0lM7RlMp+RWTGnwtvMhyyl",
+	"AkWZkvZcHwYZ48Qxa3Y+x6xe0jvrmbnE65VNVxKUu2sQBpCF/MXTr8j/9/88Ozj2gE+G4IzmgkTmYzMP",
+	"gws4j1s0ErWuJVQwlrM02U/ZPUtJdaY4s+p8eXh55qHGMEJpGlQHvbsac71dDBGgsT0RQ5aNTGua8cf3",
+	"R4/h1uZi+hijwtWgpRAhU/qWrxcVgHs4GIOg8G/7tsXUPvaQVpkUitlU9Ab8vxgfxk8nh+zp+Dl9Gh9N",
+	"vqJHG9p/rS7kD9fXlwQfWKW3p8fHPZqs2CrToyb+N5ojOTibcev7+dcKE9qpG79Ynfv9uwuSswkDWkLz",
+	"SulVUBsmnmmdqZPHeLLJQcLuH9uH1eMKPffbFtXU9MyvVSU4C/3QJe9KqL4DJrSFRl0VnXT9zU5r7YZR",
+	"QbBmj7K45ohEVKgFy5V74seC/xQqKQ4PtdVcdYVcoYsFtWM/UsS+Nqo61hUCm7TsnYLjhAmdL839aR+F",
+	"znvYC7oz7UNTR3i7WbskWEKltaZrZMSoqCygqgLgIsMIDiDCULtJoVqDqdjDay+ztZWW/2Th1LdCtZEw",
+	"IMutBDQ5n0keM68Lt2AMnNBYokUvpNVT1CnR7AM2JLd79TuN0ztW6t91/AkxP7cBwpMRwVrcoDpa/keV",
+	"Ykqt5AcPfjyqm186VAG3i69VifjL4FwKxZVmIl4ORoPzGc25mtPBaHDFBJdQoeL7XZgpQ5V8NlenpRXH",
+	"h3sf6YNwfYoORrR2YFhSS4Va9kHXC2Ng/NOYzeg9NzrTuOBpoojOzQQTqjRT+n8PuQs37NUx4vVUiqd9",
+	"vUT1bsH4dBZwzl7FWNYBfz8lR82NrhZu3th7xZV0DvZOM1CyT64js7DkD8zvxwqRyTD6Uelg8Y4flf7c",
+	"MnztDLzqK4qLacpuY2ADBqBFqnnmf2OhlEMZYDBdIpp9H5yl5Mf94qWQTIO1pIx8YqmYxDOpmCBDnpR+",
+	"YHcCj5R7yt4veKfh/vbjOptr9B0Yf5w2A7+MBm7CzXeBh2xNZPUGGXmQCqNss8txGJ5Yb7WCoXePQ0yE",
+	"X5Q92LuxzbAJQ21VLvz4Q7h6k1LreKVGI1SjqnrZpWOlvPrm9syqrUuUUdYRRo/UuhLzz7uUmF9T31vZ",
+	"LmZ2623H/LbFrXcm3IWBqHJgZME8Z7EG0QWSj2RhW75ULa6gYk+jUkBTf4dR1lRVn0mpsFY4d9QI0pJh",
+	"5+GLqr3t7dVMLkQtkMPcjJCxFJrnhCxmS4IR7zCfkdywjNjQ1lnyqtHFXNuGiLLIjaLAPui9A/LawmZE",
+	"Un7HKriNNgELuxyV9c/t1mdUlTJRRQPvzOogRpDMqShoSpQLNJvI/A6L0IG/iSVO18fYcPARrmnQ08Y3",
+	"wTLq5CuuVXVrDSN5FI1IJI+jEfn7X/976VJq0K08CiphVspYM695JNjm1NtRx0anZrL1tLBNz74mtUDT",
+	"Pm2ZxU7xv0uvvZ2RAxnivzQNxEAfPuwse0nDTa148ylWrRfrazkGVusu+V4qoo8eDVenn7V6vHp/m7d9",
+	"bWutELjhsuzcvYf3Eha6pQz6G3GZg55u1BOUQddY98a/nqrnbA4B+1IrRgalOMzcTySEVtsAh5KppnwC",
+	"2s0K2repItd1yRIfI96aAxLFUf9rn3vdumu9PVDmdgdUrtODchsRuUN+QG/nDUi9A3TrhmWqpNjtcWtX",
+	"HaU7IWNf5fmh2FdeKUeIiHFaKH7P3ritoHNwd1pzGDs3YWK4dkuEmllEhi7UG8sBwx1ruTz2uXQqaUSG",
+	"5hGZk7nMWS0oFsfy1NdW7dQtapcduX/d9NINsbdH3Y+DdisY9Y7Fcj5nIqGdLJ/b16jNcmsB9KwkoeK0",
+	"HSvSYgEtdD244rR52efSFfy1RWrBg/3RKtO+Y04Tst6lnvgPXdcl4fMsdw3ly1C8mrjZaGPYKtTWyz0b",
+	"FWpWn4JrzN2xxhxYPqT9MJqzPOilHbxjC5knNm6dmpPsEtL6y1p4JRgrtyHE09ydENcbiGl0YcKbA/Iw",
+	"oviXke149hAvQjnCyC5gPVYk7ZIueisXOdeaiTW8bs6UsmGhK27BugMQo9eC2qzH+MKNHrfXAUKC63Y2",
+	"unUyAQpRVsd2atN6qq3Z+FbEPwfW8PnNuUhYvh1NfzeTc0NxOYxyWgbwRbZETzSyqrpjUU73dMfYYixa",
+	"gwhCakaglEwVL4ZbIHPK020EKa+EUagMT7m/epAOpApV+atUkEKUTkK/fOzKXreuk/Rsc52kNQccrhS6",
+	"vp7m7stoKhaqMuRWCdaloks7z9ZDu7bl15RDjKRhrzdnuGbN33fvytxeClNhMMu6SlXvrJeupV9N5cWs",
+	"/HngJspVFnQT5eqzF1u8Or9401Lq7IyYHzF0aFTyCWhMDZm0O6mAXuvuH7BFLVx/ZZcaX0UzeaTdrcIK",
+	"F+s6cU9kkfu9qy0PcNnJhnOxNHWFI2hGc71l7/QS5sgszOzvVbg64WsKvhkbL441zcr9O6kyKTtsS4i/",
+	"J3MuCo0KU/AUNoKqvUgRu5d3a094w9hrqgzC+dQrhlTYUQOTv44QnZYA3qpCbTjwHf3pqwmcQwiag6xr",
+	"UGAhNb08pIMHpo+01p9tbDHYDdRIJRUJu+4qOyVfR1MPp4JWlNNh7nRd0uYJiVTM57fY9+HpEzKmij1/",
+	"WuSpR84HBA3qhkJO0eBPuCaKTli6POjVSh8XFMDXtecUjinwjgduCqXvgjeF0ne/mptiB+U8q1vnt2Ke",
+	"EAXDkiqKYjVcGspXWK9VeQmgE5xrAvJ5wHHvNIzWaNSIJ5EzaFndxVUuWRePtSofxi3HBemm3IUG2oWO",
+	"sOjeodMFVuyem23sOaNJVWIj0M297IkbyDDDtVBFVDHGKiH1PfqhYm1K2y3wA5zF7T94tHgrrG0KpPAZ",
+	"S/8sDtM/iz87/YPn/BVvbddYZKmkRsmzPvYJd00bVd6yq/xXsqs3VLOc09TsLnRUsBWgFEMXQUNIPCvE",
+	"3Zq+3Vtcrmw+ZknSVk7F/epo1qzxkSKwDkWGUSpjmu7PqJrt3x89fvLl0wgqFUYyY4LyE0xQmcuEpTZD",
+	"ZS8ozpphW+/mGaMJF9MWlc6uyD1kaI590HAhJ6Fk1meNXNaNNUY7CBk+0nb0nNZRomqOlHDqgukCNmQZ",
+	"M6X6na+a0eNnz8Owu/rD2f7xs+eNwx0vtc0DnrEPweNS/Cf2tXmqpXs8+6DPZzQPt8D0VJ/yoJrmrLWN",
+	"k0pkKR2bFdj8tZV791c08mnIwy2PEOragQ/0IPddPchWPIX0AJIwzWDTcEV59m7f95Qlk8FokMgY///B",
+	"rAQCJX/ImPlnyifgwB1nQZdBfVVOmFq59JHPPFKwOtWf3/STx1a5YIDczErWzGiXfNGRwK7s46tW7Gog",
+	"f84GerRWLanv5RJxZKvikXYdWHHJLAT6NVqsC7g9DJfpzZE+AtQ2Q6UtVPStYKt33ciGHeH9bu4QC4KT",
+	"Wt+Rn0m5ghFxjGBEqkMbEWsjJr+gqjYPR13VELv1VrFSMV534YCS7Q7Ev/ACZkon5NhlYP1LKH9AXV6Z",
+	"je8I36c7vzJHZGFD/SHCtxYNa2VL1e9a3dElGWq6ZNmrmRGK0yeclolZgY5nLS4F0CxmNMuYYImNxKRQ",
+	"Sy2RoLXZ0m6C0CmobVWZt+BE5UUSiFqwv0WQi39CFl4YMlDKgioyzNleOQYZL+uNBwIRx0go5xsw3Ypy",
+	"hhbT1NLayq3Qyodf+dw6jGnKhZh4Uu0u+XpDHGmnZf4TlA4H8aaDrNG8IC76yR61e2QFWqHjqUkj63xz",
+	"dbJ4D8yipYUhBK7QXGNiuDlkp0KFr5Z2CI5K++/xIXnz9SkY+czQFk+AR7myl7Y0hce+ambiMRc0X4a9",
+	"QDu6qGAz7cCrXgyJRfDI/twC2N1J7qa2OrRq0aHVr0PbrBik7Qg+oBkfrMogLEd2jnX5ZM6nXFBnr7DC",
+	"6CQHARU8/jS+w7+wTq35Y6k0m0NlinCz26pK3Fms+b2Ngmnkg5pf2Gt0AwcI+YUZQMTaeYoVwTcMVipz",
+	"JWF9E8tqsOxcmNNsLCeXsfwFXXYXa1d294J+kpJ6DZDVd1ZuI0gDwSV3OJMtoJlY30hNW+1i0WSbtrh+",
+	"Z9jJ/7x8PrA9rydl68Y2/MyluIwb2nhLkG69ReU6FMClr/VYtHuY7e3k9VysdtJcdjcIFsGCfK+xnqjU",
+	"JGEw+l6ZBzNe2qz/QNp3Hs/4fRtQk5xOWvQ+KM2sZm1vaqlpGvqpGcYGz/nDuVlH1do6gSVnNIxW4+Xb",
+	"hWizp2km0N2sVvzNcLc6EK7wsZ6sCJbQ2gY0rtx5O2R/L+iydcZd8z63g3K5oxLu60+vXGQo4GWNmSNc",
+	"F+L6nCR0ueIC78re4tbWVtWCL4Ti05kOdAaKzZ8TqJGnXn7IuJnpSobi7M69J0EIxKsTo2GYfdXhHDik",
+	"vjo0G2uR/VO5YErXWWtPXFnhzqH2Y1LptxgftsUM9k17d2yM0VnZU33+UTu01x9fYxk92ju12sNlBZMd",
+	"F69tq0rmZty8Vah21Vu4c78ATywre7iyIyMsSoQdK7xIOufb6iDzeQ2mN1++8yzlVMTs2twVqvF6eyRE",
+	"o4d1J1HUw6kLpYrQuDXahYLhST8p912YeaUpCUUlqqr1tv/l3/6dHB0ejiCbImExn9P0lBzWC2R2koBq",
+	"0mI7BKulddorXJr9uQ9INpZoerxuqKd6eddXGy6m2lUde1dOtin2B3A1iGgrwvUG4q4Eij43Z7uNE6Sg",
+	"0rbJqg50uozIsw0JbNVPV6YVSiPuffySjF0u50sUI22TggZUsOhburxcL7p+FHmrJi43y/2iiLmYScVI",
+	"alBC284nrj5WmqoudLdrzPeF8gD0Oqq013TapuuVF8Cu9LkNuq/3wIX4roTWWg4W0G3odLMGaB7qwjPU",
+	"ihIYXuZGGAcEUm2/7YnH5sA+gcoAq1u/LY+xt8gw4RMaUyF2pZnaecpB16+4QqpVDos7t4bYaZEzhcX4",
+	"R2Qs9YwwkRgqt2l2AXNwLufdwwy07Pps01BrpoH3Qzt1iNYo8Zgztg8WbXOo4IaZ8FQzUGOoSIi56KYy",
+	"54oG6vJIAd0msO4QmzP6cer0jAZYgsz+bvs0YQXskDKJFxu2QKkKnXerfHZdXoxgnYZqj/j51obfVe2O",
+	"wlfnHVu+5nO+WT7GDXxTPr6D4t/do2KrmsfVeoNo01hkIK8EouwUZuu4ktpzuoRuErYadiVuQAl/lpPh",
+	"0+OvMDgyesd0vtw/m2iWRzYDPJClWF3uwYv/DcTQd+AO1bNrb8E6iFd42DzOzmIXqdBwQeaMJhE629+c",
+	"X0ItGqKlTNUpiSZFmkYn+B04QsFXAL+S4deF4oIpBb+8FJrlWc5VPZPaqAg2pNIoCkWaBh0FZn28bYV+",
+	"baazC6v87dssQ6yxYtZDc0boPeWQH9BSx46jJl7meYN6mRuea/cCS3c7CSx1JTkW3q7AW99K8KQMLXrJ",
+	"dQ3ZEaretsbUlk0AR6QQqYE9BA4DYkLR1a+p4rHfRSFQSuDZ843czS5DtbbZY/U2wQ9YzrOj443LgWLe",
+	"t+EirW8KBWWMbau92zhntr+fik4JFUsNOdIsVeClpOTp4SGJCqGKLJO5ZsltNXqzFdzzp+F45NA6rjIa",
+	"s33FMoq1oVQxVgxy/YDCkHSisn4EZBEuXMucatEEWn0qMqw6I2J5sIypvc3La+CnB7g1uIjJZCHJx2Dx",
+	"bZkisRpC+iHjOVO3XITcBBNm5ACjTygWS5G0BRQ4eIZzM8pjd0T7NSRrb6bN2uprg9UWHoKLEQfXVGev",
+	"KaQBV4fWOR8XmnVK6Tyrni4FyrNwVShUzEAnXlBF8FnbKcPSX4T+FyjNFuED0faJWltFFW/uWl/f2O/N",
+	"92TOjHKlZjxTIzJeYumCMoCgc4IsDLZdMG+VX7uxiX7nVhdljexNb1zhk7/ebuDtLSvsJr3e/yUSb9eg",
+	"u0EVa5pAbmxptaa19B/ekYpQXZQbE7lMMcW2SJnCNslEihMSJYaza/NbNCKRbZcYjW5ExOZZKpeMfQv2",
+	"AfMr1Mwwf8RS6XMQKKAsXj6lgv+ELU9HJEr4PVf271Ti7RjdiKFrPi0nXujNoZdudgpN3MByZttXJ7nM",
+	"MPSm3NTeAeR/3QhIJjTzQOVKho3U5kZqKnvu+mD9suVIvqZ9y6TswirXhiBb5V4+hDOXjG3Ta9Cku2R4",
+	"wYz032OPUS0JTZKKqWtJhqCWwJvQmQwtdiDaWr/+Xo82OGb+F5uryjp+t2ln35rnerPBUM5pg4m0HfLL",
+	"cGOtM1FvqxWq+W2V4mFMFdvnQjGhuOb3LF2udHd7Vtf2Q03Oy8WcAwftiXZ9UadZzBW+bYMR3ngBYQVv",
+	"0BK5xiyVhqlo2WZZ6IhLXeJ34XEXtttf24cp2jYcDt2DPdbb5py4xl22o4625YHg4lPFOHKCnHn3kbOS",
+	"/Pr65ZhN7yArFoTa3xJiByUna+sMh/JBwlWW0mUpgvbKs8dZuhWFm3NRa3+1/tKiafp2Mjj5S7/r6/vR",
+	"ihksS2lsrpY0bZBBNR8ZNuUhCqV2aVqAikunlIu9g09yhQSPcW1D7JXLYERmfDpjSpMJz5U+sc7Gv//1",
+	"/yXQBRv+soId/G0jTn17FrwyGPVsm+1J+Kv2N6ul2aCcmAohNXRex4QM873ZBIf+lOrU/j3jSkvs3X7H",
+	"sloGWbsjoVrRd2w8k/LO1nYPp+porK5FScJSbvSHoKpr3u+pIrpeUpsba94zoa87tISw23lZPr+miLUr",
+	"TA+XBdVei4XV5pYUErXftPjnbKj+ZhHXLu+Nff5FpRueB5uYYXm0mBmoG1WlaqfU7E9aNrtZU6PGt7UU",
+	"ccxYUnNZlfw7dCFXW/RPY1Q7+NpefKC5o/bnDXHkOjLu4KprYPf6S+8f9BpzKG+broXY4AIf8Rqzhcss",
+	"+U0aK4vP4Pjw+Pn+4dH+4bPro8OTQ/Pff1rJI/jDO1KmASRcGfSDtw0uVt+8YxTqHeK3TMCXDk0BrxRw",
+	"rtJ3fVDFLn+PpDxYzO7WVxbLcnbPZaGuYGMv0cRXrcUzrLRtrchTr3GXgZ06sMAxC7KtvGxO18NK2zRa",
+	"qW/sCe7D9uctzXnN01gV+FzLA/ckGbrMNsjuz1mGYcsTytPCFs3dzMXdcYdozR1+sAaB+Q0S+NCxcGpt",
+	"HpB9h9lvfdhB7Xbobx9sEBxy8VacW6kcKDRPXd+HXGr0EcBbRGmepnDlKzJmiic2z9I2j1yJsutz5luY",
+	"E4EKvIeLnIdqKHZQ58xIdVQvD7xCixpuryBpO4jbjIsdmOVWxqO+FOuhfZmKVTukIBVsjdD1LgRN9LZn",
+	"2vMQzVudwZl0V0+ad9cvo+Z13+Z5jBYzxWJbjMsQCVbjcirMHVuekHuW88kS6IlqiH6xtcnqlXhwpDeT",
+	"b/70Vf7l77/584/59eKH95cvvrx4ffmfLuTxa/qaXi3+9Jwd//Bvf37/6nL6LxuvbbvqVZB9H+gTUrbm",
+	"blROG0GvbqwldhCAdtj+0bzrUbw1d2YoWXEx++wFvxq72p3U52HVP7/YtxsTwwNY26+al7VCz9crWymp",
+	"lD5qyrUnopZR1kG5tfa1rNJJsOpvLeS1CtI+4C5I2//SZerYIHFvZvho9fzRoIqJqa3D+9p2m11jEqiU",
+	"1DWwcaU2gMmwe6tDjzD8w9CIfXCfo/vZYz3s/jM3L4Rk87jIuV5eGRy0yXsQVXBW6Fn16ZWTgP743fUg",
+	"0L3hu2uCPhkyXqKxKCFDxRiJHh8sWJru3wm5EI9/WNypgx+UFBE0oBgvIYNFYGhmUhb9tI66hOUH5Dyl",
+	"fK5OrJl6WNmwK+v2yA/0GxFXMJ9ENMvwqyiXKYtuxDACq5X5BsxWNf8liazhKtqDOzWCcIyIDDEubEQi",
+	"DFzZO7gRN+KsDEohwyjFu8WcOiPR5dura4LdrI8f37GlivYg3iZVsmpKb8sDIHhtDVPwQQI3AEaC0R3l",
+	"qRllrIpIgniigLXKnBs5Pjh0UUn1iCMy9JqRHx88OTjaOyERxiah/DAs8pSJWCZsWEZg7Z2sfIkX9N5e",
+	"NCJcKM1oUtbyrqKOXAC9kZ8PaluDxa/sbB5n37Bl0Mu1Aus9Nzi27oaAPVybIoViB+RCExpr5QCN0UPA",
+	"JIyyZIbFN52v5WTwb/tvzi/3zQoqTptx8/mXX6Dh+URiqofQFAPk7YtWGW5qzVW761UHvKURCMOCChX7",
+	"1k3nup/vU5HsJ+yepTIDs3OWUg3xvmeXFwfkeiHNH4qoGc2ZUYxuBFYjwASlxrEbfIbW0NB7HvUZbK2X",
+	"8MmE5RaYHErsGm4PxWwMnv/ud19LDeGh6ne/gy/I7353Vhv9d787IZH5SubWpX9CMDSJYPE7wG5b/A46",
+	"/tl6C7Yeq4GB4SDDSS7nN4LUKOjosdnKY3g0Glne8kiRhN2TuUwYaOO1KFUjMa6UDzb8xgztlHiahsgX",
+	"SVSRqESFaO+AeJHFsZwzVRUtsyW7BbtnMHr5w1gmy1OCziJ8VT2yWX3oOnh6+PQAYQkN9tXvfgdfG+r8",
+	"6umzL4B3uWwU1yz9PwLnRCGZEqWh+3tkqDI69dr8m4Vgp3+ScqWxtc6lEZFYDiQZ4a+RXcA7qhlJIUjY",
+	"nGRLeO8QJyJRTjW7hcdZEu1B/IV1PqNb0dyrCkBdR0EtJZETzYSRExVME5lHbmsDGlERI3RcMW5sULKY",
+	"8ZTBglHFUpaTkugiYfNMgqEVDswWy6JzoHmvjKv5xpwLyVmWusaQWN3KLLesJD/E3Zfj6n1wES1ZckKg",
+	"m/neqTsDJB5DnTAwWowoeXp8bGnntaXm3/2ODCOH0I7EH1vfbCxnMtcYPFwVhFVIbFB+WVOR0DyxGESY",
+	"ALbATkAmM/emGvmx8zTLzDvzjIvpiCg5cQUKRmaj5n6cQ+qEa/PiUgagNYygRttCrOGKKEHv2G1MFULf",
+	"KCfmNjZS/K3iP5n70fUBOz4ckTn9QI4OD/EGpYLIjP5YsJGTDvA9JOZTH+pIFdHPxAj+I1AhbqtnR2RG",
+	"1e1c5oz8gmh7eXZ9/geY5MXL1y+vX9ru6iTLIcCSIxeKLib7b4xecEJuBsiL7JaRG90MIttdP7LfR2TC",
+	"WZoQDmTkSHnvgHxr2Off//N/IU+Pv4Rs3NR+PCrP+s0ViWXOvLM+dkcMHq0RBiKokWM9auTiWkYknlEu",
+	"1MjPOB2BHGTzf/30xRHmhkKGLqzFZsKUpgBaJFyTVE4Rh9xZxnTO0nN3lFeM5tDX17xlOIVtNh8BLQbO",
+	"9Zk9Vk/tO60fIDBv/wxLJRJO8P9n7++T27ix/XF4Kyj+YzK3RZN6cWyqpr5XkeWMM3biWHY8M2mXGuwG",
+	"SURNgNNoSmJcrsoe7q16dnA38uwkK/kVzgHQaLL5TtlOwqkaRyTRaLye9/M5L3EDMTnDjbHj3jgeaTXy",
+	"8KSFr5G9nmI5yFtfFVsJAZ1OxpOCoL1LddCkqOXuAMljCnxRNz9uH556Fn+9Rnqo+CQBUsuUxUm2xkZb",
+	"AwmOG8uGHKCPFKlDBZerG85utVAIH1jCc/ehS4X7G7dTf4S9d59hpXDzXU/mo+0rlsOhFFd6e0Fg1euF",
+	"bRvAhwpuo6Vb48NFyqvvnpZvlam/kqan1p1rvqqYw6ZDxc3yR3taIBRpgViKdGKkC3kL98o/5KT6jLuz",
+	"7CK/TNSX2aZhk7zT4rjCm2921IjoGCWO8jTky2BMtxHXXmVylHGWI/7WPJntoX2wqD5mpbazV8+9wM1O",
+	"rd1sNVtYX4kJOuK1Tu2o2Woeobo3AK2qWg/Sv/Tn5RXAtX3HuuQfbEIuWY7C+9cn7a8bWth2ohCQyAO9",
+	"OpqQa7rSJOc0HmCVL/3ZmNlJRjODwi9HRg9+ntQ6egjfvfvHJaSnmOush3TYalmB11Sm8aUSO37PZ6bf",
+	"BSZPmvZrndrFJULPxtmNXvYD/HQNPqyj6/88nnzX7rbetPUuXecT/cA5KvJaR+Vax7+rdWq9x0c/fHf0",
+	"9PDuWfub/uObcfdJ/oK1+39/+etPXz9ij9+M1ZPxq7/fvP7p4m0tqOlu7q6eXfz6evxkePTo7y++v8rH",
+	"7NHJkxffj/757tHofHKZ8+t//fKP5++en9BW7eP7j0YxocvsM7BEoArM7pUWNRTLwUp5gstW1ZVb3ofP",
+	"tTgmaAriHz51tPyppzSnWk97K1x+T0mNr3V+fh/UTEEwveaQ04xnAKQzYxEunx1lU0M7P9dA738f1O4O",
+	"VHJ9gGXzOjUtqNXsl0OWD6TeQ8003LcZQ8y4WgePgR7WrAgPhk1ZBcU7rbke+IokZG+UlNfj5nED0CeH",
+	"B6iZJk3ymuXjTFh1Qs83FKbGFkji7tAb4RGNmNWai2bcwNjPvWFY7b3jFCGnmWquT9NbOlFao3aqc2TD",
+	"7FD/BCvRNZsYFRYpp69RR5qKFRbwVWwLRkEBXapa4wXWZ+UZE9tkuZzmHQGJaZZx5j/n3XRSt5aUhqPK",
+	"djq6V5yR/jlwqZuYpgNCHdYhA2GegRbqYsyHJmGJDiUU2TbdQp9G+Oj4YVnw6ynA2XoJTFyA7nOF5prS",
+	"cqhcjhS5ldk1F31kPERJvf9uqlBGHIvcaE3SpMOAVslzs3zcZpg0yZkgYwFEPEDxderJRPep5Q/o2kRa",
+	"JpIhjAMG0fvVjkD4xM7hXbD9OLV2MTU8IlZhQ4TXwjKAv371VYCc1iFIoD2AZGMBap/VmHHLXlycvf7+",
+	"6dXTi5/+hkrNzKmNjPJuTWsoMhs8e2eHK32rD5PR8/VJQMmhdLztddCDKeXNlYZ0df7i+cX3b64uL85f",
+	"X7yJtIyg1deEdCfQJySoZmNhbHHn2FGJYEjf+ERkpiVrMm380upCDyRzLggVoZghBlTxODI2piZBXR1O",
+	"tdHJSSLjMeK1wFaDBUHfJpB43AtDgUp3RDSpInW3s+ZiaJlqarODual5QSimD32h1jtxLGGaZkiCdNWs",
+	"dcq7GYWbjsmtWo4CKaksD6BV/Y3JFzNj/EYmkwXiwN3B7e0tZKQfOGthMiUfeDmdmkksDmKZyryspddX",
+	"/x4+ufnX8NnkX8Nnj+J//nQc//OnNvv2+5t4mKT/PvpukLy7a/378Nkk/vauVs6VrM3mRNZcwh0m5a4s",
+	"B5TyVj+WPVcmxX07MaqcbVhjk+8G3W9j/gP/7tnbX5+3v+fP1fNhPvr3+fNHz/nx+AX/7kmTTb77NXn3",
+	"XDe6/fc/v+u94Mfj56LVjA9TUU7z6xw9arXKc8eUzHJqYMemF667LiaHco6ghHMrinbh1YJ1Apn14FyK",
+	"PJNVuQ7AXUkk5AFYbSJnUqZVMfX69cerSGLf0MRtpn6kvfyRt4IaOsHg3By3V5DdXtFJKmnyRsoXNOsz",
+	"fO5klZc5KvDSAS3rhw8PV3nY4GVrUfECbKL47JPlz76R8iUVE4sT8PlF2w8fgw9l98fP7z+W5N2LO0zs",
+	"s/TOZwkWqdw7gBvKvUgeqyRfI077sq+z9nmmvblq3ws0w5QqQ0H220SOM5fJA9Z8851HSgJk/dgUK9FR",
+	"FYohsk49fSlYIyCC3brQb5ctC3j3V91JRJS+ZSAw33LFmuRS9vIDA3AaCn9cmg+mrJcTOXYdgTl4qNmp",
+	"usY1j9RA3l6ZDlDYqOI5Wpk485ZI684ZHbIcqMOcMJqiycNXtM8u+a8MQmhWaGvLos1kr8ss19LbKQgH",
+	"/M4Yww8imIxuy0TCRb+JZb26GaPXAI2hnGPpP2MGpgVjb7BLWyJXBSb1gfFhX9Hc866Xviw3MQFe5qfS",
+	"J5M1dGD+m4zZlcHZPHB/V6WLzwa9p5PSEQRhiiuS8h6LJ3HKPHjbqjm7VNjVWEex8Tb9d4UxgVbAFbnm",
+	"Ipk3DoNQv+4oMGFrhTGUrVJcGWP+vOHkmvLnV9gIi5utNrRzeAKTQ5ce7ze0r54BGNAql+FHGOIKDc9t",
+	"kOGzTA7XeuCNrK2wlskYoMw1mYY6KLCeXKjcYAtULag91VcGQ6lYzdVwmFYaVJf1JCiya4wnlxuNZsmK",
+	"Xg7k7VOkpBBKt52ciTFlPwM0nJnwFSDIoBmpwES7GsV5rdMKoO9Mplc8sW0KwjQ3lty26WoOvaTCtBYZ",
+	"YXrQowmdN9/o5803lpbZdx4dHLbetL8u3tnjwlR/0aPs6QW8ldl1MXDQQagaLh4MV5ZxuQgyTPqsWbZe",
+	"bP1LmYxTRtrkWsjblCVaChmw+LpWFMJHRgavhgqPrh7/z6VqiAHUCONqSGtB7ZIJLkEAej+taNhK+aaM",
+	"UpcN6A3X3L875mmiSJ6NNZ+nKmcq/3/egeOin7KreCA5AElhOchap41HKpbDIRPoTDarZc/ZlcG5bNmz",
+	"feWs4O2g5sQglsBdhI9XRShFAZHQAVO5J36lqAYMONbymiaTnVosB0uqqVs7hX5XDPfLY43zEx1Mm9UO",
+	"ZzFbvVTWKWnOxsf1+QzEelZoSmeYYip7Pi1q1j6lSrOKzP5MZl2eJFhe9o+kUziFQW+Av8a+RuB9O6MY",
+	"eNd/RaO4/5KPwRwjuAtu8IvcN0mkiU4EqMMJwJbq646XhIs+uqwNNkKaylswUEfTlwgrK6FIbocfnZKo",
+	"RByjh5FH44tHQhH1s/hKsbR3VYys8P0Zb/QVeCkjUscholMegpqgaDoj7mWN02KINAayUh4jumJVLocs",
+	"AxFPlXrleaNJIkdYjb3RfXHVpeIaOtSrMhznY5qmE8LuDNbjKUHq56riqqnB5rfSeJlVMxSXYEo9gKAK",
+	"VgRg+CvP+0JmLDm19mH/t+PDwyb5nrFEYUKu8cWGQss6XXnDnF29woFZZZorzubaepIXLwOhbe9XNfBV",
+	"Gapm5QYbDPd+WlionZ+3m8eat50fNg9rFXkAYkxTZJloS7WaP8kzysG3aXpUxpMD4cgzssCTg6MpWWCK",
+	"+9eUjGEAPZi45ridGoXX1xx/nz7TBZ+//OGcHLrBHdBbmjEE/zPtDP3h3ZRdgWcdeNJS3uJYo2YTWpRI",
+	"PGKEQ96Aw5gEn5XMlO0Vdn/d98+zA9qyH+UK2J418MKAGFe9xjR7eGFwcytitZY9WjzinvgY1F4Y7KFl",
+	"T7t2n9bMuD5Pbq3Ak8+l6KUc0wL2lsxPIXXgpSxz+e0lj/lmyZLsscQ2+fADTz6iZKIVnwp4x8IeOG2q",
+	"PDUO6t9/+z+9HmClJ12E8OI56dL42vLBIp5rNhwFO9+Gx/Wg601V5F3ROKM6egsUFClu8COXAiM11cbU",
+	"70snQMfLn/he5s/kWBhXygq04JUX5fkM83iAFDxe79HXlh/+UekImoLKdITUlezlje3Jibn/y1WZSk+G",
+	"jcWBZIRicO74G00aHNcIvUjOyrbdUvS8C5qvil3bglLswKC2K2qxA0noz0YL/oh38luW75qx6wu2gkVh",
+	"rYNfDOX501c0R145sjm0U6qZCZCmGJL6kmV9RiDf1oSkHj151Jhl7GQqsh6BbUldmFD6UMzG0pvwraF+",
+	"hc84CVc2xQWT5yi5HUDoGpRvSDgGkIVCq28I0QXRL+AO1j8aE8qQYmYJzxiJ9Yp79hNbo5kOGYGVqNK/",
+	"0V64M9lkQ8W7bEbdQC3EbGl9cv03wbIfwNz/q8pf4J+Kakt8u3XQPilp3zsb6o7ibHZFro3heE+2dyrC",
+	"/fHUz7+azPnWJM3slsXhbdqJ7vqwRBSWhNkU6Uu5LM9p3TiZUMwaeMmsfRdyydG8S+qlNBmXIeMGFQqM",
+	"Pfn2wqnUZps+OIccTz5GDYhL9pglFLn35WcMNA6F8mJ5tGgeQHYU5KIuCch57RZ1H5gzLzBHxTKDWBv8",
+	"Y+VAG/8guqgWjLCeN3Rsnpho2lWZ6ivoE6JIdhg8ALiLeBSc+6XwceNadNpB7YamYwbV9wpXtx6H50VY",
+	"zStfEXRwdNBuvWk96bRPjNgBPWVqtLinIb27KgZYXtRVTPbuUfgLwyTaEF077g55vmyQq/msZx7btRfa",
+	"3u3l3mh3ZL50X/RfQtVE57VP+R+oYos+hSu74Ao7UkArveKvDXACBrwiuZnh1w+0Apdy4bl0NVucWIY8",
+	"MU+eop6IAbICWPas45WUDTIuUynSSkxE6o7tk+PWk1BEHgkTMr+CVpgsBU9iQsj08KCykfcScHqOIde1",
+	"0pNtAJG7BdQtGbCMdfQYSCTkFb7gqnCKY3rMD8JjLyOWWSD4Mt5AhxiaBWgAfcoFgi5MmfgJV6HQ8yNf",
+	"fZUZ6OyvvsKtsfiEbo/qoEu7d0cIxuMMAv9F2g3Q0mFH8CHIPDpstSKs0JjzIUMgkgsaD0zHgESuCC38",
+	"/7bE37Q7gueKRMB3IpKwEdR7RDCyUNhnHyiAUeiQqBQXFYHp0vQZmVCAiNSpKTTSOCURILeMikdCQYmQ",
+	"4gDBOQGmS/eQcJVzEedFN6ckytldHhG/PfZ7SiIDIRYB3AQAlwBlPwXwDS76c4bmEr/szExWv5JDLWvK",
+	"QpptBFAFDIYLpVowl7ytL9VJk1xAzmRkte2o6NBl7JkDCPAfNuBBD9Thopa2xuS5wUbYcd9mUvSJGtAR",
+	"SqEAmwFnUkuuUIxfGXgO2P/LWOrl6WC5QjciDvl9xqgcYSSbh13Qhm2yXN6ln6nxkMheKGiaFvfxAcHH",
+	"FV5/9woYo0uRFNKeQsj0U0iGzHqEYuoQBbOHRK+F2X33Ck2CFUyhB6DWMI5ToAPuMNg2GMEDcfSl5YKv",
+	"4aBEp/pu2LOCz8GSQ7eAbTHKpNaEEZgFXjySChRUC9anYpoWx6ZVQMZDUp0/yvbvv/3PCZy+UJSO34DC",
+	"cpkD2miSt8JRroIK6vHZScBOP/fscHlGhaIxDrR0uR8ofUL9sEQ/GsmFrUaISwFRjaOxPpl1o2x5/gaC",
+	"MlGR3orVHSE11FTiN8ZBh1pRpTEhAZ2Vqz5vjM5i8bxSKA9mmh4WTX8GuYMZkeEZY0mXxte19xVPHRVP",
+	"ocFupsVx0eL44/stZNdLWPv7ScdbScE5XHktj6q0ogXrY9q2ml+f+Iv1pShOJ5srTkcwJU93go+fSHXa",
+	"/KzNMwkjt/KQpAS7tWjhKY01kS7LSZiPBfNPpqzHOwpp+rOZlvfxTF+iIorEl9Di6E9rZ9sro0gWVlZH",
+	"17MUlw2qc+3GflCDfaBJXlpkJVCowNxbd7BzvsG3AXZeqnXSYp1QZvKVFiomgNWYKqYfUFMASuT33/63",
+	"qERlizS5HtGgG4SCKhSrfcti2SqsSROUtSmZhT2HVoWMUwq38AScT+CJW0Z+3Y7sbVNfSBjEfdKDpUER",
+	"O7VNBWs8Y1/s7Fqr0qLcALLfmyHtrQAoGupjQjbJGULFQVY5YMgBwZn2KdmagULmLrDRINU8mY3KMrPZ",
+	"Pk7iB4P097mjs8yE9v7+nQhlW8R4/gFp4Ws8O1g/borHbk8ILeHYxHduoGdXcJRbkNptsCgIQlGEYidY",
+	"FAVuroGhCMWucCjOzbLsXd3bY1ConGa5Q6HwPq3sHrf7fM8YFLjpS/AnvGuAXvpM9jM6NLX5KwZhGkx7",
+	"6b2SHe3Dx0tqqC4IG8DxQGYFFl+AUQHRmDciRHddI2rAVTz+c0FP2K2EIwlOrzWxJ4qzvFP0iZlxrQE/",
+	"4Q3pjwZAATAqVyWT5iwOhbXsorXwcetzAVAwkZSTTh8dHD4qJ53SmKc8p7nMbNrpkje/D4qrqW/pEgvs",
+	"aqgIFQAWQ5ZTW00qliq/ipmWe2qd2vn5Qbt1fFhUMa5djiBAWs+RvHAQDeSVpXpYBtcSOE3t+gcelEM1",
+	"SgQDIG0LJdE+XBU4wjKOwrjbOnzTelIRalyVQVsaFhsyCgxoVdCIR29ajztHW4JGHJbDdRDCYwrqHvH+",
+	"sue/SP7yl7PJ97x1+/Kydfvypx9vXz6V+P9nkr84/24EbZ5enLz89ce2g/r7uB67Wx7yY8jRHnzinuJ3",
+	"Yidr2pNqpc8dROrYzpcDTlhJggtfvkdPuIM7qJsIDr/cUlFlCRMZg1C4CA+oe6RYjoKJRaQ9JRwUBqIY",
+	"uFulckAK+YBNfDSFJnmLwQWh8OAUMvYLi7UGAGLxHHAFsim2Ai7/Z/XZLuR4n4T3HLTaT1r0JGkf0PjJ",
+	"o4Ovvz7uHnTjmB10j1qHrSdP6OPWyde1T81MKjjHPbCFNUno50FYMKd0CbpCgUa3R1bYIyv8hZAVzMnf",
+	"jqvOB1RwfHWBUW19IAV8sEN4DmXHRyNGM1NtDCP5NCfrs1wFJCq0FAt9VGgpCHpkwIoQk38TXIYKDonv",
+	"2JRDfgpUhsV0sWw63KMx7NEY7gGNwYrSM0AMG5Cg+SAMnmi/NFbBDGgR+MJ5YdhcHXhhQ0LwyUAXlghJ",
+	"2wlHe7CFLyXKYBe8fk44ga9Ar3XGLWDzTrAVOraQOkIo4KUcC8S6TwISiXGaRghoANkj+jOUB8UHZpj7",
+	"gnqI1aANJvy5K5NJKByCA6kEcJgCS/THPAOS6P+IZTM9+AdrkqiGfpiPzrAT+WRTZIYpHfXY0z9pnPMb",
+	"tq6JbiOoBl+RRpP1/Q3skwIzLCbpFpRhT9r3gAx/NUCGnbDB+TgMK6u8m0eyzfLMXUSxWTayUQDbdqzk",
+	"0wSvLSaJLnBtTxP3QWtbBa3tgr4sCFabJTCHDyl/aOr/PuwzAZjP8yuI/jhmY2NJM40hnbEHpBEcKraa",
+	"MITQQ1HfgAyhbIMidcVizFMMSMqUkkKZupndjLOeie4nPS5oSv4z5r9CJ2Cco2SUUi4OLkQ/5WpARpkc",
+	"jnJSj9CAeGWqJeu2V/hb1AiFzIKiOn1kxLPnmMc8HmmGyhKCq0OGNGcZp6mpIS6KjMRhKCrf0+MpU5HJ",
+	"lsU5PlBuYnouRQamFr6TjN4KV1I6FEOpcpKxlN1QkZN4MBbXCk2JWFHVJXlmJjkfDJi6GeE5VBqHzhpe",
+	"VdY8FFLEzASzofDZ0R2NWRKZ5Y1+kd3nSXRKRjJNEflmwVl4+AGaf4xsndcjSEVVcAkVGYucpy4hVL+k",
+	"DtXuooypcZo3sbvnSdQgmDurL6xpZCs2NodaxOi7wqLmALncZFRIoiSjvTwCzpNYb2dM05RlmIKPKbAd",
+	"Epnj5qUoPwoIzQms92GrEZAopaI/1q8k9eeXP5BHR08O2qfEFUSF7bFtbDa1OXIGN98VpdTdwTmPSF3e",
+	"sCyD+gHeDUEYoEYzFN/JriLZuMj/BS3ugSK/yC5uUgfds2qc3fAbhtH9Oc1y2DrzJCa3ACeDiX/vABbO",
+	"nhOoqB2zqvrhM/7ZUwKKirFf0TRFTAKVY75MQnk60X3+ZyxzSuoU22SsN1am2BkOhSopbFcmybihhQL/",
+	"wsGK4m6RhENGtbmBVkA4rk6FwSU8h8l8Nocx8HF9155x86Eg4vMIQ5F1+6EoQvPB1Tn/nt0eDHjGiKI9",
+	"hnI1HrDZ3wpwfs1OEnN6FCOvnj5TARJGYk9rQNqtA0c5ClLaLJy7mEjN1CJvteYQei6vzJiWzNgMvXrK",
+	"dmi1Tg0K0pj7Wes88if9zZinieUjUBXAEgI4XaLHBUsO1IjGbl30EbylGRvIsQJnTK/XJI9KFJiWlgAk",
+	"rFUlPv3ubx2TW6sY6eF6Bg2gsHjal6QEI6GE/GdYGo8JI5Fvkleaqi8j6ovfROZTemQpBKqwGZIf6NMo",
+	"sNrtFNVv+qEBOMDaxjvwo3m+WgbXJJQruwr3kuhb9rBXDuGBsiv09vWLL6h46j5t+C/qrDfXB20Xhoe6",
+	"ZJjnxBwT0a9QMIaqyoQ/xY9n82H4Mu3CSpSL/Pbnmv6nygfhQeHhgfJp3i9aoLJGB5VzLc9aYVeLm9lY",
+	"QAkmI9FpGtFlsRwyRaIYXqGl0YAI6QmdNrCnTqGsPcsITTVxm7g3iz5JMjkCNJlQIM0zhfmNGIYiE8hL",
+	"Xm1+kkt5rV/R5zdMmJiAM0Fenr+y1XT1ZLSghNOnpErv+CrCnm8pzy0qDc9RigSzjYV2aRKbxGBlrwcK",
+	"0pth3bRKcsOhhg4kRBunJPckMnIGndr597jgauDbdLaQPiujA2He04S/tk0MPDzh9rosyJy7rz3BJbZp",
+	"DfOD3UFrgRQTx4/dG6xmYracZacOPeiWFoer+qzoFsXZ0GTALvmc4Zzo4exEfIDB2UlsPuamjSOfO+R2",
+	"KV6w2JktZLPvZHeBWBAU8/rTpa2vzXT/kAFnsH2Og00xgO0Y2lyKU8nY5sSBIDANiH1gCisPkNQjLBII",
+	"FLH47QofiRodx7SCgmUFoShZVUDGnrGqGJg+fSsFuyVgIjHLNGVwyQE7bMrggsmft4NJo2AVZF1OEQpg",
+	"FVrv0BQDzETWHGAMCiWyYT3lC3lGKKrgnOegZdwDw7ArP8Uw3NfrMYzFVLx9vCEVLxvLkEeDrQzOQZO8",
+	"1ioZN0FJvkpoRbI4W2QEaOI6QvqqXhI8c2AAUIuHeIu2aUgu+7gmQ3BLDCYINPCXNsEY/bdn2TPUBN8G",
+	"wiIZyoSlhIlkJLnICzhQTdOW8OXDznFrZ3wZx3QKsDaly7supzVLeW9sdg8J8wUFa+2cT1ZT2TlMcspI",
+	"O3tcjAuCZOC3QKEZw6cX6I1Qxc5ZzZbfKkjeHdF8UOTu4o2crfG9YpK2fxMQ4b1a0/1gaeXHhxnrcVHl",
+	"p6+KlYRdyyVhdzkTCTi31NXvv/1f1ChPfSn9rZi6I9+bzh633wLbV7sHz0aI/6tlEZVn4zgfZxaYiN0B",
+	"RG/fzhP8YGWnXs8AXYaiHuHCGalJy0hh7SxJCCXGh0ikIAwitEQ8IWCwScYZU2EtME3zW0mGMmNklNE4",
+	"5zHgEfNff/XbWPOwGmc3bBLWmgSncAB4YN0JSZjifdHBGRnvpXMp8iwULGVYTq1ecvg1sFR0kmDB4xxS",
+	"/BJny8Al0E+kXFzrNpASD/aElKqcmG4LRQysHLCGYH0dyoT3OEsIgFUAw2ySy4mIB5kUcqxOvfc8UKFw",
+	"4ciKdMcQM2jlK4xwRNRV9LUZQazpdrBJYVGiBe6mGfXeAsV6ZgBpwCXwy44+F12Gc4ZwkkB/M5DgBVAD",
+	"vX6yRzgW1sC2DnFEZhiB0iTn1S4sNHqUXVhV0iMeM2fO2jgm0R5dfQmmj+mU8yJjKh4z78iCl/twym1h",
+	"HBbr3c7XMJu1XBWtddMmV5cC7dU407eg1jnyBR34jrTdMsGVOiLuNulFOEJoYo6XLpfVt6i4Io7CgNEC",
+	"A3c14fR6sUPZcF1BFq4Qgd7py6nfChd+b2XYm/YXy3orjNQIGzIrYpx2FnWkD/OOHAJT9HMFd4Ahcw8/",
+	"4B8oJJUij5YJSvgguYWsdogc0sQhY4goXo9YyqqkJv31ulKTHePGUtMFErTFYtNrHLrlqge4CVoshsnJ",
+	"HrA3M20tGtnlusLvogZGW8kRjwMTdBUK7x0BuWYTAposktZcX7kcmL7m3xhnJdNU3poqjwZRnqYksqwt",
+	"CkU9rL1myTgGme7I6xQlqjfYqxqPWHbDlcxUAIEetgZXWDsFQi/HOfB1SuKUZjyfhGJElWo0ySXtMS12",
+	"xVKg9MGlQH0cZ/pAAWiGMrMsgqUMB0i1VJUxNEKFIpfjeKAlo7NZ6cawmiaG40ZFnBgIICIBkQ82AHw0",
+	"pnko/BhXajfFFlfYhYTkzdUMNRQLpByyipBjD8wL6HlHgs5Leq3FNytf0xTXMJYizljOiDWorSHGvHYj",
+	"9YSYrYUW2MUKbcUfOU2vDyjE/VnxQp+/6wIZihkEvZT3IML3mk1ewdnXlPOZzK7xZsUDvTO1oPb3SZLR",
+	"ccpjffyv9TffZPSaYauBzASA48CNOTPXUEsSLpwFt1BmAFtigobeQBgaO1AD3sv9Mes2+vbXOjAUPUbC",
+	"hRqhdKXX31GypYRwg81KzLmaYx0qbtJeMtpLRl+yZNQvwiUMZUfasaWMNEN+V5CTnCnh4Qf75wayEkRR",
+	"u3DAkpj0H5VXiUn663XFpGKAGwtKP9ouVpOUNCfEMkAHWPOnPNMHiuTsDsNmTSSiC7qlQwY8io1yNDQ5",
+	"aco+HTWC5dIQqYeOAw5olrDMCEFgeOAq17xFmrzLXEoiu1CRokoIYjRjmU0ZbzTJD+BfK0WPh2JciDOG",
+	"D2CFi5mJqpxOZorpkLoVfGy3VvIxJVCt6OMOi5aVkPsVERyakuul17+ByQoKoxJbf8nsRVH4a8eCkbe9",
+	"OxeN7AHckXAEUBjzT8Fnl4kKU8yPRZqB3oWciaqrcmpi4M2h8+yJM2WbYJFN9O/PekxZxuLckgPAnZJt",
+	"qC9zl+uVYmi1geTnKRHpY+A9b8AVsYPDooPXrDdm6Hx2ctuCJ4+KJy95X9jHbhm7TiGyHjK93gc+VVuB",
+	"LJou3w14PCDxgMXXpjChHLJqKdIUhtCy3P/bSOpyR3aB3OVu+1702otefxDRq8TKdyV7efR9qfQFULmm",
+	"cETxQYtfCaNJuqpHr3jUGKvs0yUnH1X9KjlMf72uHOaPdWNJ7KzoZKEs9mqsBkyZmiPmiQeqmKNmhBB3",
+	"RBRjyQNFIpzylW1h8700mYqSMTvLo1DY8pcpRYxoitwlHmeZXkfXu2YRhvP0xvk4g8ik0oobGYuGwj2E",
+	"1RKNQ81uQZN8I/MB+uu0qHLqJTMmfo8u6pWAjFeIVn5+XjF9JPngzdGSkh/2FI0Vy66w64iMWDbkkJnj",
+	"RT0tC5XFsRd79dQezHVzpJ5mk9djsR0iB2yehw551PLAMlfmbHYKF3pqyvG1Twd8UazmPI46db4g7BoC",
+	"78zQ91x2z2U/QZjPBfKOeaS3XPDEsrIVOSYSFo+cVJU8cX2W2KYmiHPrnFyIHIr72hLSlnpOFSjBQNfu",
+	"hPCkETi9O52QHpQ8KALsaay1hlBoUkrqEWIX/4w35H2k9epoxDLgrLovm/zsYgUjcstFIm9D4R52v73/",
+	"uZfJoe6l4qdcvo86eu1fPzsnR0dHT2zFAMB1CkX0r3/9618HL18ePH0aEcAN4YK8fXN+iuW2IUCGizgd",
+	"K37DAjMu2y7KZYS/YhYxzRGJKRQJnTSa5BXtW1DmKOVD7hdiPmkFZEjvyOFJC6cbyV5PsRxKYcucppEN",
+	"ywWXSSiGNI/RbyLybNIkUP8b/vbiikF/RS3do6zQ/9mr5+AD4rluxZJQ5INMjvuDwFSAzno0ZlrEGXEo",
+	"0xyP9H9UzIeYn6MmKmfDqBG4HZWC1Fmz30QW2exSYX4NBdrKsSky14cYNXPD2a1yJgqba8MTB8kFZ+1K",
+	"N4tI3SCXAKAnBJMoLOH+1Vfnlz8RdqfpS/Orr8g7WGOs6fC3WN3oRzMSncVaG+6A1eWh/rqBYy8qq7tf",
+	"QgHwYsftx62AvH3z7OBxQM5fv3hGQD7Q5yAg0TkyroOnXNny0B1C85zGAwgACkWPp0xvx9/CGkzkQOvY",
+	"sboJa1GjQyjBlEWSyVuTiYnZm7iPbotR9dRXSAWh8K9c050k/8yQRKKLazRKJyjGwUEs7qGWfAB7XKBx",
+	"IGOhAL+YPW2NJjmX6XgISfkIZO7dvrq9PnptzhsBieCkPbeA5/jHNZvoP0IRmdMUYUMuBaCkw5nQfKD4",
+	"hA8ay1Vg7VQBFltnKgfsA/s7SlymDQYf6amaI4VZrjTOETmujkXkoewSosU1muQCvotZmho7ncGRg+hk",
+	"1SRnaKDTDfA+Q9CuCSKL/qYH9l/6nwP9z38D4cppFzHioCA67UNx7XycgbkFyxU5IvAgIkoSNcoYTdSA",
+	"sVzZncvGAm6mllr1MR6nlNR/eHd2+eqBIueXP4WCi19M+A1NbnjMjDyeyVtl4G0zRofoNnWw8fpFpxjQ",
+	"p68KyNRwPx2aQSr1eeNDRrrjpM9yUm+3yJCLcc4UxtQBvbIk2RUwjMc5UVhrZ0KoCAXEOyPBLCymyoTs",
+	"ARAGFIfn6I+FvIMhVzm9ZgLhCQpQEn2J5tXa1JfqhezXlgSuQoIEM1zMlgEy3MdyGqPDjVKZuOoTVUVk",
+	"ytxq5TJBbxXLtFIW1FQ+AS1Rb+y86jt2rC5/a07xHSDF00yrrIw62PejteY3zVDn1Wc6bpXLM7Vm6uZs",
+	"M+OK4j4QUyjF9K/3vgq5vM81eEnvTAa+qpYK5tU0AvpfXbfspAWVyPlwPKx1Dk9wkPipqKLFRc76LKuq",
+	"t2TFvlwSdc1HpD6ifS4sbpBmNXNHhT9XD8sfVbsF//NG1qoe2RJN+AII2jOs4rTLykuxWQsr0tSCmuF1",
+	"y2rb3OmmPaj28KFI5ehSIVAFxMNb+rEAmpxNi9FH9037uNM66bSeuEr0dJwstjQBE6519H/nN5wUjhNo",
+	"/HW3FR/3Wuy4+4gex+3eE9qGWnXIxmud2jAe1WwExPKV+NW1fYM7qxezZqr9vIRFMFZ+PMxwcM0JgvOg",
+	"RZK1atIbtqAlblBzrFxX2uYaTwK3zoHZ1QDElwCWLTATDvAUBMUcAjv1AHcxgI0O3BqChWnBxgRVexos",
+	"Pk5BsHgPg2E8CuwxhT8Wd/hrENY+hLXQHD/9V0f/g4dQ//UxrM1pg6fYtqk6LsCvFyBozK+ohNqlZQd1",
+	"Lb01gOajbFxWfEj9/PKnxhdvunm0kukG9RO0GfwFLSOQ8liyL/jGEDBQrGYGmVfuCY0cvtkjHtD8If5+",
+	"4EDk5ppB3qAehoYQA28B1aAMGpbBaFIB4cJ+B5VFA8SZ88op5Mwo3ZqYEMV/ZYGBhwM1H72ojCZc9FWB",
+	"TmFe8ECz5JymoKGY70D/QRQ5g5WGQwUpGwITufJkbX3ZkpWyeVHbns7mPYU0CXxzkXjs4MHkiImF4GB6",
+	"NJew7i/dsq+QfGZfWY8UM+lVWp0xa21T0sqS3xK0rDmVIh3c1qauGJzdpenHeGO2TODQB+QcAaqPvg4K",
+	"KWX6h1WSaoddliRQiiqVMU0PBlQNDm7aD48eH0PWMxoutCinBvSgnAejmqOkZ3CaTK5w7dy0INiiFtT+",
+	"Tn+lWaL/ugBSDb4SKOX2GtJo9G0GIUZl8WIx6poLEDLgpUNnPu6UFgx/NeRw7uQPIbF2QA9PHtU6tSe9",
+	"x4+S1uP248fH8dfJo5Mn9LDHKG3FJyc0abVP6FG3d9xrdw+7re7jw8M4aZ8kj+L2SbfVa7Vo67Hui//K",
+	"vpnkekuPHx+220cobZwPqD7FRyftw5beeb2gZofa66G5rXfg7HWaV7nwTYmMAInYZ/9+KcUOqbc109Cm",
+	"2/nS57FENUWDlzLHh+aCzceZfQlhQGoMPtmpowZWKHYHkVUsMSzPJDQaimQqMmEsD8SGdZD96A5IpP91",
+	"4BmBRfQsXpPSnCmLT9kkb+G/+F5HGsAKCJ1OCM0yMOUDlwQTaDYEnwVkkdpR1CP3cIeArhI1TiEDNWUm",
+	"PgAxYENxy/QUzVzQGoaQG5biFo5xZ3WzHnItU9QVnQRo6QlF9OLi7PX3T68uXn5z8fTp8++/vbx6+/pF",
+	"ZDPkGogdceBW1CzdgXt/aeBQ1L1hikhEuERXppqs3eCI5FKmwM+h+JU1OTGzpKf6yyqcENyktYBC5kGb",
+	"FqKFzNCGXiVjrABBauZepoy17ctX3CPdfmWu170kgE6JCXiXVmHAn0ocWIPRF0GQ80aEFnd75+uvnj4L",
+	"yNHX5qI2Tn3CYaTnNl5oSGC1DZvkrXLtnoOQvwh+E9No5uDKNn0BxRk9TN/nU7tjvn62qeBQIZpseCbn",
+	"J89ajchgZ/75Yij2IRFbyz7lszRfAjKUb8eCjxVXdiL7IMuZL/pYaUPzcaAkdYyup1n+sCez4YHW2Doo",
+	"xESBl5lQoG030OlnFqGnGeDZ81lUGPT25ZMRwEdZe4IDqCeGKWAOJ0T/0yHrEKCBT384D0Lx9Ifzfwbk",
+	"1fffBuS7VxffBuTb58+A8r1j3VcYUQfmKBTI/CRNmxeg+4SU/QE1mA0wZ65OrZVESwmHLfLyGxuh1z5q",
+	"ku9NEF+BEc8FYRxkpJhCXgBKKOB75aqQF7U0dc1GOTHlmxCQnQu9XlQkXXmH5Je6aJqAnL96ixaMIRvK",
+	"bELAwqyAG2DjkRyNUpYFRMVg1MQkVYxRHMKfmGKhabYeBvnh/DWsocm9oCLntzJL4Lt/klHhIB6LX/mo",
+	"EZBrxkbWjW+h5x8oz7zjqpeGAqx/4MUNwKfKRS4NIwLbaFeOc/K41fr9t/9pH7ZaWhCEtcnUtI1JMJox",
+	"LZaZ9wQlIRuyhmmallxoBiMe6hGARBwVEkOkdwJjNGgaCjGGumeyZ/fQMsszIxPrYQiJe1inpJtScY0L",
+	"2igOkKITvTBKnkKoJ9U/JwFhIs4moxwRUgZS5RxjF5hx/VmRO8OZkRFVCirewOaSes6HuPOB3faAHAat",
+	"Vgv3thEUI4jGQveiVx1YdGTHdDuYNMm7AfMldZLS+BpQ88wBJBSvoNCybkAoOWkdmfAbnp9isIGJ6MAz",
+	"DCVUUwmBBBNFumM1MY+FIiraXOkfIkLVtcK8Ly0vgXs9nWDBBD3PEka/RJsbNWg3xkymDwJC/dlMD4h1",
+	"aZzCmmlRPpeEJol3fQGrg+ZFH0X1BbzWjSY5p5iyYZWLCNWEWy3fBcQGFSzWMBLJwLKpx1PA3hI1oCPm",
+	"QgZAxdBvAiWjuVXBBIDX1eTQWFjXA5vBucxoEvdY06CCdaweDjvFdJFv7awG+59fp3hrK8zMVS6m9Yld",
+	"6glA54x+CzBYyE9drh/eFPsqrzzEH1mHKASCarvQ/RQG2EP57zWcT6XhIFEppPthwUe20HCMUrKuggM0",
+	"5xwRL+Y5PC8ZzeKBCSbGitcufdegZYCFE+T2Ay4UA7CuG0bUuIu+fhMzzjOQi4JQgEMUZXkBOPfvDK+P",
+	"wAUXaaEEBWKUnOA1RZyriSICueiwRepDeheKk1bj1GR9k0iwu/wV7bM38pqJCIIJNQ11EcWG2kJIcRWn",
+	"73GRnPurs3b9bli1H8GhuELo0guIeVmhoZvUT4e7DHGysHBw/pYCwy1qcHinj+wKzsepMLMCBAjF16Iu",
+	"EFRSysGhYBPGINNgKEU+aNogqHiwBE7UiBmuNpMtwEdMCh7ElS+PY9JdmRK65dk9etN63DmyszP51bXO",
+	"4WyI05rgdXAC57nyipAZFxODd/JLt8L9Ef1zz7hIypSvVOnR/341sq3JTGWdR+zk47zUzXO4XpC7aUlp",
+	"6Tjr89D+/bf/OWkBhgEXsUWVd/k7SMmDUjk+V+GtfjuQhKZSMFN/kU5Xjg3IkE4s9ijHwGRIKyI8b2BF",
+	"Wf06A7fl1C6AeIREjFuqLPCpZwwANDIgAjnh+TS5nkaWX1qOBJbJu0WfrQCdD725Kxq7OwK6mDRuQq7w",
+	"gO5O2Vx7APOUDBtZjhLFpoV+g/spSbboadfui9dW9srHl1iDBc59gS0fG3K4DffCu7SIf83RNR5+gAZL",
+	"aohdyl5+gD/a0rmUiw7oBozeMEgkSpAp9ZkBxoypIEJCChPLAHIauBJLmqHwcmldSawhTQyUOc/BQXHN",
+	"RnmTRM97B1CeHEze1kcDUQk5TRnYn03tlPZhJZtCCySgXruxY00WzV+h9uoUFnajioXh/LdiYcvrrB/P",
+	"Lv5Tg0n+p/Pl/rUqlOM2Tl17Uleylze2vP3m2i6UXisNCrbYNSB+wXicv8qhUgkSaU4bVSvs82sI2Suy",
+	"G5D0T6gNfxk6bHlMTodtbyICzpXAtpK8Pu7DVL+sIjW7ECT6LF+iBS+tvQJ0hEPNlYGApADwn+hPB+G4",
+	"1TqKx2OewF9sphzLYP1KNEaA2bwaCzxv8Zk0g66sxpJy8GlD9vpLlvUZeaXb2mIKVqoAsyrxnib1SIzT",
+	"NEJsSqWVcowtMLsGiSD1TOshMcTCypSdFm6lbAxxuoC5icSrMVcmCsW0UER2IROZmiKNJlkstrmOEDdc",
+	"5q5yRKUDN6H3IU1taBFYSM5JXZPlxkbqNxwSuLX+CKDazgEctv/ahusd3i3heu3bGfuEPo3bzOST4kit",
+	"wMUM+9xzs11J13srwCfg3G/h1O6WeeNN2MoKYAAb16myhiQ/l9bqXPD9L465V1dag2E7/yZOCvBkjYo2",
+	"z7TfsLwfazaPlQFDIrkMhcmOZjYur2gHW6hIHX9TmuOTXyQXBqexz3IMBJONgIxFwiDELhQG1tFAS3no",
+	"eRYyUWtthv2KhHgISObborxplMr4miURAGFzrKsO6CsW40X5pdVMSCIAbOuOM9nPmAKBhBLsyesbatg+",
+	"gegbMzcrKJhyZKXBXDM2wvg2b0JjYeUGcgYGJpWHwuT3ApaVMvhKuJIRptGyhCWnvpPavsPCYI7G3RQK",
+	"jZ6SsbjWMk0oZEYwd97bPfOj3ScHZrkK6qTB1yq5QwLPVzPgI1dyC01o0tUKLolgQzopvDihqBuvj4Ez",
+	"w3hRDw90xLIDnHTxHi05VhqysN9tRK/dA10eH7RPPKDLADApgBAuUZ/ff1wPjBUmfJ9l3cxxPzPGTkDM",
+	"oO7DYeBI2goEced+qk+95rDahdawpOxbXoYFTXiyT2DZy1bry1Z44ObLVusjedKCdqwD42kc/RsFdK0Z",
+	"ygW4gqGIelwkttQrRHYDWMuaMV5YEIJY1ToUkSmwj3w3p/3IIiASQbNM3ppcBCipvyg4jHixYaGYHxxm",
+	"nB5uLVwlMhhogZWxRvjYFxo5Vg2/ZufNTaFXXP958F4GsWo9pf4SH/q4ZAQxzbIJ5stwRXLanzeInPbn",
+	"AbI9Oi4Dss3gse0SIkwImVMr2wsxpin54fLvZ0TRHssnJGO9jKkBy+C0FaEZKqe9XhHDtozZmklDz69d",
+	"l5qxrmf8d2BjTjz1CBUOWXeoBlSTqqXhbluHuK0T3YYnZB/edq/hbbOBbVuHtJleVolpQ5hWq94JEiUZ",
+	"7eWRoUelkDUDCNAklyzPuegrS/9BH6aQ4gTpZbHEetRftwIiJIlZlvOevtqY6t0yhTCb5CxJvNrnNt0i",
+	"FLZ6eFAuclwUeXIsQBkcX3O5dhzI9llj2Ep07gcco+hrogY1CxXQu9RVr3KEzosyc/UNLy2dUWbrYCjF",
+	"vvwgztEyAG9D+4v380805QnPJy+lyAeq1mkf6oWB3b6MgRI9bumzhiUeT1ofKyicG9862gWqsJ8xwG1p",
+	"bBtKUvvgtn1w218yuG1j3rUgoM1yr1k966G1szwcsrk61wtQdAr7pnJxac6VayKv9d/XbPJAAayRltcf",
+	"IEp1o1xoITCp5zbL3YS/OYppmSV0GGn95Wo4ufJ0RqOoNcllPGDJOGVJKKjvas1YYfmDV5keI2UfcGm2",
+	"PCMRwKKDrfhMTEgmTQL4LGzgPCjAlxNfRV6Xy+1SD/KX4V50oWKiTh96/0nq4iwXtIuz+ED5C7EXuO8J",
+	"721YOm9bGYzgFq1Z9MVSsTiVpipapXT+dIyHD8JRjGSOpAUeLBt/OoQ6mT2Wo0mVxO5VLYWQk0KyDLS+",
+	"rwJixUKXy4/1KwrZ/Pff/pc4qTwUViwP/MKr+tGMCnRLqQDgLhCXgt0SnqgmuRzQzNp6ABhgxE2J1lDA",
+	"4DnG1yQkrGEkkf6EkUSkrls0whoZi5QpRSL9G/iGwO2GtNAsl0flYyqIYpBvI0iXEVjDZEHMzEpKgu5k",
+	"Qx3B+laCz5IRs4bpY0p7gDPwaiCZ4HeFtrF2zAyc/S9LlpejyV6C3yfT70X+OSJ/CmWst5b44eavKfB/",
+	"sHRrzfQVeGpB/kodAj1YVnjcG15OSyhmk1oCwzm0rjACpCgb69AkF3cc6zJ7nD8oAikwGrQwpyiX/UKo",
+	"IgOucplNNH8bjlJORcxcyIcpT57TODcAijizByoUsNilOJGxRXzN2FDesARBVmlORkyOEDgVA1Eoxj6Y",
+	"gBSsgRSKjMWM3zCwoa2alDM//lSiMG/DYJcl3Oxzbfa5Npvn2szJstlBfk1hSq80NjwbpylJWE556qoU",
+	"lET2PsunBXaMIPeFcFRpjTBuorEDokBaLoTzwFm5AfszcCk8dZoqWSTyNIr6Bb78XpjVCRfVdRKctd02",
+	"0HRSKf2I1SB4RroZZz0kaoDvFkAR6l9ZqVFZLzA17hsIg2dG5ykLpMvyW8ZEoVkg6BmEmEHtNt8NrOV5",
+	"9GRDEnaTnBFDziGsqg85E87d5gLxp8xAQ1KHomomeg1sKprMYzU0Z3jxKCyS4FCY2TzQo4Kq+RHppbSP",
+	"tBfcESnr5USOc1RKEI/aC6Gbh5/scqu2TqvaxnmwcgrVZnrEeu5Tt42LEEA+mVcDryTCuCxfpbFaYZaH",
+	"d8C6Kt3E7v4iFjbeXni7vSbwAS7kLG3CkCtJ4gGLr22UJwaAqAHv5U0sV/XKTPBn2Chj27SIG3+fJBkd",
+	"pzzWH77JANgAaqXITGjiinWZzsYJZwII5jvnb8ejLTOws/AcIoRfZewA3k24UCOckP5ZjnjsnxTv14/m",
+	"tLGUzV3Do25RtAIJFogTfbNVXdCWa+9oek1opnmmoT/j+NpMV68QoDXAEmgSEGc0vgYjpB08Jj+x+BrA",
+	"/U28McfFbgU1R/FqnZ/fV4Qz43wMCtx8rL5Dumy9PgYfli/JcVwsiSbP3oKUBt4uD9ydrOcrvQCG8R+V",
+	"z211khTD0BcrZUD0itcZCupKA+qGsl3Doh61Tu2bmWML83ePGUxvfO6weO4HLUZTxN2Y3SvTCPBGE0km",
+	"cmwX2J0CfQ7/Xy2o3TLeH+S1Tvvjrjb1udtKYJwwOr5SD+U5mO7MCuk5JBmUs9P3suCtsMy9TA4vVtxZ",
+	"uE25vFj9IHx8v8Tjux6O09dr2pTmG3a2cs7u81+/rPzXjcX7eTmvXpjMiqkwmPWaKT/rNVPLs14ztX5i",
+	"jDXYbpwZgx1snPcKRae/PnryyKXBWNtDhQaT076xczhXQt39BcmQNlWma5NmTkk5bzYq+jNF0CLbQ3Ou",
+	"1BY11rRVWEjjSmOFZzcyeRqB7kULfZDdoj9XwYksy3/9vKmvCwhzALR47YicjXJefZVEb/xcP4OJsfSF",
+	"+rJY/vXJxw0H/BlSW5dmte6Z1D6t9Q+b1roxT16QyrqSO+Ch72RfI5m1lMZqGPkXyK0XJrJ6xi1vWia1",
+	"w5Q2KxJTwcSH9n40SXbH6bVNbQyFV34MWKDUitPI2asapsQZ+iMgyXXK7wCVK7xc11BU+Bj6LPdTTnMp",
+	"gyl4dZP+igkoLsApFK/ZAb4L4RaxUzw9ejxSMYJ/a6W9NwZrpxnNqT8sa+gLBeSpeoMxOaqMZ3OSVL/B",
+	"DFLbmZYG1DUfjVzsAlZVMAXaAlg9GGeApWDYbSnMydo/KwZHBiw1xSFsjs737mlmvDtDIHmEEiFzHrMm",
+	"eTuV0Cr0jxATAtJKFg/4jW8HrUx4hYcrMl5XD4rw007fyG9hMF9E5mmrXcqCxGXSJKufjXaZeopT/qS5",
+	"p20/97TdDtaK81h1nVZ5LzRGI/biRQ1q5tyjwdVcpFqn9XH15YaF3iLr1Lui+wTUvRS0fQJqLg3x3UES",
+	"qiOca8cVVktHD03W915GkmAKACAMlIRwlld5RrkWL1yYdhGf1QlFVhZA4PFp2IsSngbYGoQ8kAb5wlT4",
+	"gibMRIr48d8oCB22WqROp4QF7Ouw1W6cklgKK9yhuDak17pDGudQPpf5fTadPKUArtXFrp8WwpXzcapp",
+	"EllHb1QovPhzSOUqQlpMrTriAEYEQJFPDX8IfnEoh28ctDQUKLZA4V2s/MUE4Tk6YFWAn917odcZWcYs",
+	"dQDF6C3WB+wMOG89yA+Hd74Kusemss5bxbIvQNI5Omg/KnFws9Neg9bhm9aTNT2U6xTXxeun12PnYtC6",
+	"8fdzDS/6VEzL2+ZAnZYuaUnJKfQBvRpr1+2y0pK3G4cHh62Sv3gd2Q3bfu8lKbtqXZdQNKtIWp6R9GbO",
+	"Cccj3V/8SoQCci43dIyf3dIsMSgoljq8inP4vPT4Oae3u+5rnElsaVbgkmZ0QF4wtu5RXXRSysRsLynu",
+	"JcWdSIpWCNmBrGgYzzaSYhFJ8uGv4AarFhqTBMqZQugIhrPpSalxdsMmIA7b5BeXtmXlj5xE1isfkXrr",
+	"QJ+GBBNuuK1lCk82QDTJMc5OJE0C6W82vA5AOAglEcTyRKeEiokNxyNDOgkFtoggiCNqkh9NyJ0xrJUi",
+	"7vJBJsd9tK1V5MxDRdO3JomGjnP5gotr8J0hZUceaN7NFVGasUHZYOMHLGOnutA9rILL+4OuXhxSALSZ",
+	"UMKK8EMIlpuJOmx0tJhYhDCADAdVdB0MrR3eL4j9ZgDsSF1mgRMoYzmEwO9M5YFxYbr4QnwQqqgSnjcQ",
+	"wu3Wlp+1jUzHKQOYAsr7g9z6Qk2TUEAfAUr65SFnLJNjLSP7+6F5inm2SS4loaMREwnWejbLgKI8DI0K",
+	"jB3sjnmKR5QLRjNYeNjG5c7MU9IdD0fKx3xfBntgIj+291p+2hSnP3sY3GcIcNtl0Npa9Nocwc8J/WBv",
+	"wQLh0F7kz548tk8E27uNv2wxOEkAbcgw1nq1qNXYEk6iYFybepUtE374wcXBLsw8e2qSzry5uWyKcgqE",
+	"TTh7UALY5Tm4EFGS4ioUA0ZTlnRsGXvTJ0gXKaYucBDKUg4Fm53f18lrtp2xd4ViB8KBn6i1M+FgvXyt",
+	"fXjMXznPy92uLVO8ViEQf/po0KBqSo5+6DmxlFU5fZYGjVcMvEgn2HTkNg59mwIuxQHqkAjk1CggkR2P",
+	"/hv17iLfTYp0chqKmdIugVXBp0u6GB0yciJz9NCzDOSSDCXk1oaiblVIkbgKsaA/OCMDKKIAHO5155Au",
+	"GsgyrjnmK0PuLtqmm+SNl1NnYTZyOY4H8yAv5vKDUCxgCH5w624Zwoa634wudA4aD2g7gdHjAjJwalxA",
+	"umUtbpEetJnuslGQbHFFjJXdjukp5ZCut6VC9RkDYZfoUzYedludas/x95rN5wiI3V5EwRtwPzrMQy/J",
+	"78NewPmiBZxFLgq7jeiUAO3Z6dTUpZqDaGADHxrTXgrwQyBWIDgiDn//7X/aLZujf0ooiTBVMypeN6DK",
+	"DzUhJv/SPBQQGopoOE5zPio9Rk15F/2MhZt3PgvCtTQi21r8kofw71H0+2//5/wAzVBEmH4ZkbrFGm43",
+	"iIqpDVpxbzLOFlgRACCeJ+7oiW9mHP9xzH/90bzvj2YbXyMFd3Hi7bz02pUzaleWW/zl/jx24NKGLzAD",
+	"20O4twPv7cB7aWm5HRip9H8KUrqNzdejyJsKTNYgOxdS+LUXwekAW8t10uZgzASFL9nZaJuh+Dskkyqr",
+	"/s+NRxzSCcDqY4vnCRgSMkYT5xnW3z9QzVDYki9U+AGYpXAFDPPEXBWuAISmDCBMVsEP7rP8lV2wJbay",
+	"d5Ce4xaqHo1YhnLXKRR0U1MzN8ieaOH2Kg7MQQI2kWKrMpS3uvnTe8b/NfmmdoHmcA27JH+6mLI/KsZA",
+	"1WX2CJPbz60ABxydWcXG7CiJhRP7w4Xiv/aSBh3VlLdiNcrZIVGhvwahsKUrkw4BuS/yilna0K3Ck3ha",
+	"etoQPfUxQq1I859Q0Dxnw1EeoL4AmMlOnUC1Q5G6p3JBM9QV8OciYMiI06GINcXD+thWXYKynSV1SZny",
+	"31AnxVC6EctiJnIPGVwP8oEKRS5zmpo3NprkAgRyM3YMM9LLzBIXvN5lKi86v2aj/NTyXMRjNAuJqZ56",
+	"eN4TGaOuYJnDeyhXdqlHfjp+FITC6mZftxoQleQXj3WbBIuF6oQ9c36Umbe/kfv7LI9gzIrlAYng9ZFd",
+	"MXrDMm+5ijkAW9XTcq8x+HSBn1n5QGmdmAM6P2REYiCzXsWg2FgzC63+RnOQxSLQfv0iN1wRrtSYJaTO",
+	"7kYcarlF8yEsbBiafsRkP7C8WEgIYCvuDKZJTGVsNMlZJWIdOo716MFLYDDuyITlFofuCTL+WCaMRELm",
+	"V6ZNdDpdyvXWMHOWMC2Mygx2BnG87Ymq6tTUoi2K0i2RUFw6bSGiuHMie07wcRGYeLJvXedw092Vh9pE",
+	"XhBk0YF+zMB5YEusd4uExMuRnZGQpsq/VslIeCc9MWkjxR2EExPupQWQApHXLLgbby2o3dB0bJC+zW5Y",
+	"ir4qolf7FhgjYFKVXndmiA0utf8us3TAwpC2mVqmXc0p7bI/X4YSBhkmUz3QWlCL1+rFIOmtOl3dfHUc",
+	"EbuXyNTuJbnXoxDrIravlw0CRMnzMeFnZTM1vj5oHR60W2/ajzrHZcDHZQkZSPVKKS5T/YjxsMsyfYQv",
+	"Xr85gEZf/3j48sk/j//R/kbLRR7pn9+La3ThgteP1kufKeEnGmaqIGll5vpUj6h19Kb1uNM+NCNa447N",
+	"BnJOi2DW5/d3+ivVApTskdhup4LthOtSDPswqGn2Z+Bxnqw+i6l1XePqTIMLzpvDMy5oWuDcpVTlhpzA",
+	"6V/nhVrq8OVUM9mPyzKTTqZTk9qtVjHg0hFSxQoaPrho0136UrHa95BSt5pGWWmW8Bgryhhg+kbm9KdT",
+	"PffFA75E5Rr55Y71azzBi1XsJSY/TA7/Kyc9vTL58aoKLMaRDZFojWM40tpSAcUcYQiSaYSmPJqHwjn7",
+	"rMSOQVGo9YGc7nsEnWp9in7LW66YlrlR0qahAELOMkDrGGWym7IhqbNmv0mihw4b+aHNK3rYKlzfh4XD",
+	"O2o0iZkrJt7PIgNYtWWVEKkqcd90eH+VDD4VKN30yuyjcD6DI+qvxiLM5dweU84S9c09QY5oPPxQqJ2r",
+	"JQAUXmCyWVLenKj73UYd7IPu90H3KxdX2Y2b1h7jFdy0f83Q+yKGSU/qPyqv8vIsBdmvGLlnOdt07Hbb",
+	"tou+d1PskOiaCwi4z9ldDjFf6BKZiacPQpExNBexpBQm9vtv/9cIiI0MC7zQNpRKIcS6qBZPhmOVE5Xz",
+	"NA2FojlXvYnntDFls+pa7nRSqAGnFBIKzBCD/NKYU1t+o5wqjPa8B+q+XYSYDeLbJkasuvGZyWifkFim",
+	"KVe2lIX5+XvdyzrB9v7SbRRr74eswRnxA9VIl9kANpb4dSAOtxrgJ427XyV+zYbdbx3Dtmf6+0iyzwJE",
+	"vRspxZLjrYPJMjbkIlkfcRGfc2nChHblOP8DRn28BMg/Suw6mImUK1krxpIHikSKieTKtowahY/YxLup",
+	"KEDuEgp5w7JkXAAJlv3GYNaGbhJSH1GVW/zDgJQ81PgR8QEbp6Ywtv8yE7SBwNKAnGmK5MmelkuGyCkA",
+	"QhqwB13PJUTH8uDqhXULfMpQP0OZ+EAqEidncEUUE3mjSc6ELTNHUxIN9ZXtY+gDAuGYFMIh5WmT/CBY",
+	"sdwjltk1OvUD/lKuchWK24Ekt7RYrd3CIur9xEPy2l2Dz4GLaBbMhlKNEwwpFOwuJ7eMXUMdwlHKqGKk",
+	"xwVXA5TguhPyLOMJnTRX98/Ymd4n7vM6rk0FXR5aTxTQwuVl9hZXqHu/wWrMx2SeOoF7XL09+9/Ar1Rm",
+	"l7JXZT9cH1dPUzCfdm0DrVdUbPzLQ+vZzPZSJal58HmnpmiEA4yD1PlE3gKIXigMpjskr21kayV1Uyl3",
+	"GRLapcPm+kNle80vDbje1prpf04ULrsDC9KvzDHZZ1/ts6/2THOF7CtVAA5ukXdVkMZNNWXnt//gQE5W",
+	"dLU5nJSZwuV1o6r4eKhBqdJ4CYsrFFPhUsPGpu67JbBZO+Mkew/e3oO3sgdv26uOJ3iVq/7XdN1ZQgRz",
+	"UiyustQtxU2tGHiBu7rpyM2eLfHbvWZoivLwrTOQtiEJE4CzMFmiQkq/B2/YfZDKTQGlilLbmwnNm7mk",
+	"ZgV3iEM2+k6fi01l+M8I/LREhLceqG3F+D3P2gvTn8UBtS2TxQuwA3l6QDP9Ddp9F4rSrxkSeWrwA0yN",
+	"65LboknOTLErm1pnWplo2WNTwqCcU2mrZnslsqnAbwHNYCygk0oegD/dXxRthaD8Ft+5l5T/opLyZS5H",
+	"cKyxuJtNdYX48+kiLWveajxZe6G5ugBXLg018fyksOweSEh5LktcVJVzcQghm83ERwwZjSus2y+guJ4H",
+	"xUK0EOzLvx1HNvsZFfk8uwJiqukfQgERc7bMoGKYfFz5dJ2SIRW0b95rz3CaMtofa2psajg3Q3Fpzrg5",
+	"2sYCAifJIb9ME3GLIHfqldkriuqFAnjAa3Zg709R+LBgDWRlzgCrdIq4dOBnNppDqZMFKsQ9M491PbZg",
+	"JPPTB9sHrZNyuTds8s1k1VpnS9MKD+/W1g6ARs2RzJFT7zljss/oWJOrDhA/YYfsdDkzXSIc5zTnKuex",
+	"Vw+3EusLme5wlHIqYka6GaPXiSZ8sudR6Q4ZyFtNfCcYJISAEQbCJvDjjbgojMwYfWQyiwNiQ5ogyc6i",
+	"dwSG4Fl4EQ8ZJhT1AhqFPCwgc/7//z/SbrW0XCAYSVjMhzQ9JS0EExGyK5MJEGfTvmFKxGfyVvduI5ds",
+	"xVTLD3hGMMMZmkOR/aatmcuSyJS7N9G/XqnMUBRQJFIwRbiI03HCEoxHQmYJqDZYWywnPAe0k3cQjGUq",
+	"icNsDA+BrzQ7M/VvbeV8GAEGfZv+aHpLJ/qHG80TMXLML6crMHbptIh3UpFeB9xAQB1FJCAtQECsmiA8",
+	"aQSkx9Pc/BaKCNclwgUGUHYM5BrRPktwAaOUD7kPXHrSCsiQ3pHDkxZuAADJv5HXTETNUNgi/nWZEVTb",
+	"koY5bLgB46kq/xlDJcwZ4YZDKa70yCJYza++Or/8ibA7ras3v/qK4Or2ZDak+d9idRPBq6IzqOTbITm7",
+	"yx/qrxtTMHGR+yUU9dfPzslx+3ErIG/fPDt4HJDz1y+eQVUywkSiAhKdI4s8eMqVtaF1CM1zGg/0FpyG",
+	"osdTMDv+LawVF82IsvbCojjbjNVNWIsaWohC5qL3ypaNg3MHJzaDu5jHmODpTpAB5Me9CubvbtNt1tS2",
+	"kEQicI5m9pPAxcHZw2YA9u35xthGyIAYUGXdSecyHQ+F6jgMvyAUUXEm4aRHekD6v2xIear/cKOOisqx",
+	"5nso3hy4AEc8johVoL8ugSfBhh0dHT3RG3Zuzh3iKJ0SNhzlExKz1MyFdhWUtAN4F6X1f7310ACBhAz2",
+	"EJ7vv+mX/Zf+50D/899RQCjJaRdLMMc0yzjtM1P9GrCCRhnr8Tt3QR5EREmiRhmjiRowLUrjepNsDAX8",
+	"qJYn9YEdp5TUf3h3dvnqgSL6VHPxC5pLQkGTGx4zUxPB3WSVZ4wOAQtJ78MEvtQvAlkWL4XdJKJYdgNW",
+	"kFTq85PzoZY9kz7LSb3dIkMuxjmD4EBzlx0BNTyRxOOcqIHuszuBF2iGCjcCQ0zlGAs/9gANIx6MxXWg",
+	"J2/DEjW1GnKV02smoDgbdSxEU555OIzn7vpcIhTFEoWyEMqnCCkYfrhC2jIPbtFcq5XxFqGQfbUaCAOB",
+	"zTLMhivLa+oVF8wS38a8oSk7/VVl36l1qxjiaz06SDzXp7iSis8bDRCT0mDM04hFMqR3fDge1jqH8IkL",
+	"/NQOavlkpJ/nImd9luGolmguryyx+ulwlSijCzj5z4AJ7ELLcWIKAKuctLYtYj2NcxO4U6fP32h+d3da",
+	"TaHqJeC32NoZcIr86tu1znEJG+dQb6ADn9BbIGR+idQU0ICMiAY/FUWqwSdkxMif59T2brVLpa59gr+s",
+	"2PavtRXxeqbLeut3egomMBN9O2hGB82Usf+m8ZA1c61pucNaVM4u4G8OmydzAXDarZ0A4EzWq6ti7+tr",
+	"ps8vCPtWLCkdSfP2wF/uQM80gMUIcMRBsWOBYagBrGXgJh14GxDAuoRi8YSCxXsauIUOKvajeF1QdYCC",
+	"oGqLg6ptCarOSqC3FHhIseCG2Kg846I/F1ao0IQyWHpS1/JNAwxHKIFZwasQxernlz81/nz4Qo9WegDl",
+	"aVSK/4Kq//nMgdHiTKE4ewaAS6eSrxp45vquMgQUGn6FYX0JWyxGbY3XrygUNlhsVPDiylbxtmFNXlci",
+	"GopZR/pfWwEE8b2jXBZfnMLagfSdSGZwPNkdV7nnh7uXiLWilNhOwp/nV2SZWhajZOh1mSdgldZsJ3VX",
+	"1hlgqvUVkst5o/O2b1c1YZY7MvGM7f2Yf1E/Jm6/VsD9W7tN0F/p+v+FXZhzM1tecHGtSH4rvcr9fvxE",
+	"p3CzkduBNHmGTM2QfGQOkBwTihLxb5JvZD7AlNMum3qPo+1onuW9HsumYCwap4QKwy60hOYRsXUgz9aq",
+	"knQvzOMT5s6UecsKNcF8cr+4+XG8rnvOW8bPkn0z/f7qBJziWO1zcPY5OPuwwRVycHbAppHcrsimF+sx",
+	"Y7HHQ629wXrAs+igXRpfg14GKKnoNtMfLVZqZPwZ5vPf9MAicBGEwhSOnsJOfeFAPryiJzwnQoILAlJf",
+	"mf5iLHKeGi+B6yIUtE+5OPV8rmgqv2YjqAThailQdC/I3JvUFOMPxbpgp+6w7CrWZkb3OsOFLOF7CJUz",
+	"CvWy0aEE8UaQogC7Mk8XM3tSZfjqSpkyKj5JPai5se9ij7j6JSCu/hHDz+3R2R43tSD/K7IQJjKZarpz",
+	"AOB5C2NpciaoyB8o4h5CxL2F/vhXtM9UdRxFKA6NC64qjsJqM4BkgxTNgdcsqWvX4yK5sGN8DfNal7S9",
+	"AMfful67+yQ/pQm94KoSkeUMfZyatuppf+mW+z/ibdVLP30DvPt6MfXLavdWn9iqK+vec4W9fZwn8iCw",
+	"A6B1jVPmlb5CiYMJPZMkAAnooMfTVBGed2zEV5xrJl0EKkNFtYx3IVhiyFhOaJqa8meG5mph5NYPRTM/",
+	"F1FO8HlAuVAPbFaJCkgyZhDv8lw8pRMVkYRO0EKs+9Miz4hlSgqwswxkCpAj1jiS6ns/IXU5YgLgQ5yr",
+	"rQGAW9d8NGIJBvcoSUwwtqYYuCjFSEkX0/LqLoZ5SCdkQG9YKDK0v+pWiouYNU4NyhhaZ9gokzeAeckS",
+	"MmJypHvOmH07Rq/4SF16KqG4pd5S3Wp5TvdmMbzMw+a7CakDUJl+nNCcDKXKSbvVaoFMeerydKy0aJfB",
+	"oK5p8XbyeixQfJ2KAYMoGU2jy2hloVC5zGDxXOgjgG2xBBJJgcM2yYUeViGsPlAGkYuJPJsUYGiw3qGo",
+	"R91J1CFR+bYQ1Ct0Y9QrSJ1lqdY9GhEEWbkTpucFwXyCEXcgdbcJG9Es1z1GAYlM4DwGXY1SOWHse0Cb",
+	"BXBanqcMg6lUfs40UQD42axPBf+VYtm3UEQJx03VP6YSKXTUIDFV7IALxUA1u2HpRM/nPxGhBGKrAhIJ",
+	"5j5BGD+HinreFTIWPdUISMRFBNORPRJhcFZ0CpfLu1gOl65JzszmH7ZaSE/AdW048UIWuQzfDXXOElP5",
+	"LPhuxbxtASdcNLBe212G0Wty+J+iZFntHc3YQI61SB6UH7T7Zx/jrqoakOinF7Wgdvam9l4P3Cqk8MsS",
+	"jfY9xGkg5ap1jlpON3FDId+yDEKJpehKmiXgjw824fDv9P59alNhaQSIBJ3MU3gsn0FiBrUnLW8hCU+0",
+	"bh0QLqAkyYRkYxGQWzlOE5LIxhbGxRd2b5e0d+2+dHVqb6r7FLEMQO0gnrPEi7YW3JCMriS6zde6Hn7Q",
+	"/1kRM8ey1yZ5hxevECtUTidKc3AMMMgdYOaAa+4+KQxFm3AMHNg0x1gDwWZfIPuLgZPZ+T0wp3Y1FabS",
+	"wgDQt+OUBSV4Py4IAvxVCDtNAro9pPNgJgqIRUVCRVWg9ZLze0/6+iImurcT/sErzu/+Ns2pOl9lDVjm",
+	"4gExDRw8Rsma9uLor9f14iC72jwkyr8aC7OyX2MhkYLrYVKBS4PDAiOGblAIvUCO3JhrAglFyQain8JH",
+	"kGnWjfIckVHGbji7VY0meYVqvtbWIUaWJdaAgFp0KIyzJ5HkmrERysSzhod8wIZNEj3vHYDjBFDALTZ4",
+	"xxYMFzk6nFRO9ayO24dbKXqmFst2mt4GkRxfjHK4lZJ32A5q5uTYM/5F6Hytv47Ot49n3Id1fNoATCCY",
+	"98DWDSleV1vENOG5rrnzKRMlUeMupoIQxWgWD2z9aOjHOOgi8K5HjcDxn3SCWdpSsFDY2l6bOfbIlF8v",
+	"FHMde5rDrufY+xZXY10OdglL8SPEFMzJYjTp2DYkUy/BvGCEa/TXrJE9+Q/9xCppgJ/S8+ix2oTmFOuD",
+	"LYc7Ka/dxQ3LJlIwciuza/Am4HF7NZBM8DvY3NdMSHJrOaaCZV2aCOgV2C9xe0x1PZdjPbHjwwqOrHLa",
+	"69UCg8e2cC5G0ax12noNy3mHH9fa4eU+WTxge6fs7mn2My4Ss7welTakYjsXrOl1uedVmCx8zLw25RFt",
+	"nrnCdCBGhwUBhIauSI+hgaFY0XUDk1tfkN9hfPVUEfJMJuM4N9imTPOfADxb1hsDt77qPpvre1E8WFvv",
+	"5u26qsF64E+bLMOOiF+rcvHWpXtrrfXc9FJcqAJ34PMGj/8JHUXrh9HttYVP51nCg78p85nvRrLsZ0Yf",
+	"ePjB4Cms7DVC+d+G5hjAkAEfKRMxk8uRjVHBmNwinieXRLDbUJiHmsQrx+SgR2x8TsZixm9Y4iKZwTTH",
+	"qxxSoVjJGEYqbGGV3NOaw0KxxI21IffcroTD3pDxpyjFsNVNn+8oKwTNuf4xvMGuVgpePMROc/d6iecM",
+	"FO4m+dbpuqu7zuyduXc4zdLExThN1xSYYjmQ2Yyw1H5cIKWMwDyiX09c40qh6Um10HS4G6FpO2Fp7//7",
+	"Qvx/21GEOc4+T+9c5uNDsgBOPn1FXBaXX5+3n42WJnQtvV8VrsACSmwzX2ABLTa/tgng8L1kWZ8RKH4B",
+	"0ZMWZw/VbMge8J6KSD3SlCMiJm9Lr4X3e+NziB5IYXYpemyouRs66eIk16NmG9VDqaDps6orqV+8vDhr",
+	"bDieT+o2W0jXbSGUPX3fO77+gGVQtmJnePY3VGVdSrNfm3ee4+sFV7kKtGLKVE56PFM5Qi772bSLQIeh",
+	"9nsPGaVLUSll8hZq8++//S8E7hukZSt7a+JvS+AieKwmY/YFkPnxiwQYRNrLWeZ1WEoIgaiWKOUqv/IG",
+	"H5FcytT42CwUruZcywu9L5fwK/iTfj885hdb/jSZc9UeOX8jufDBRXcEH1pM1MGH3mcOX/G65c4ib+77",
+	"0NkvJe+POlpCS1dk8yrl+s49k5kVChcXKV9ZF8ByIyU6KDGdrFARvizhfxFTMOR0YXKyh39sNmnb6IVQ",
+	"LE1LXi96wZHXl2Y+X3JSclVoAE2SafvIoxI0roWp/YUOOStgUW1fxoyztEKKOV3f6V4Mnm0m4ZAaFC4f",
+	"sBaTV2vbeu9xT5aTZWsB35PkL44kD9212khwBemr6GPHBpkvztRSGcxwliTKlEEpSb/18Uh/0W61QPiN",
+	"aZo2muSt8t0+3I8y01Jmyno5oQrqQAFsPwDlAxQMpJMromiP6X4zNmI0N+nFgt1a6dpPLy8gZJRX5sQf",
+	"ZZOcTRe3Slzlq6l8ZwK0rEiIWmjSmU/SaZJMUfSNbTIIdw3HdgmBfL8JZVNnSbI7G4k3bljIVUYd1MxJ",
+	"sYvV+fn9tIn+yaZTq45ZfmfS62GMLuHeHtgug6j9P6Fjbm8t+TTob1bohDp/W1lNaJKswntWkJLXqhqb",
+	"2yKOgMDhU9KyCcVz6ueDTI77gylaD4BloThzICIWroz6tLyEcb0hyUV4Du/619YCVd6LbV8OwrE5GXD2",
+	"trw/eCrMFfqTS2/BfP33gXKCz0bVV+cNfmfVVz0Cds0m81X6f8lxRs5ePSe61bSNtzC0ZuxGXhvWzu5G",
+	"emRYqK6uGCjk8LOprYUN1FkemRpTisUZ8+o2qYGWHA0kYzTgIgfPIM8VSal+vR5UPKAZjfXx0fQuGXKB",
+	"cEdQ/lQBjtCIKuVqhDnLi19c9oGCiVXZIUIxL42iyg6xqt3hH3qxl5z9d2A00uMqrEV0eoKNUzLRUjh6",
+	"SbHO2DxjrDs1a56SLz9Jgo6gkBH6MVeIaHFHzz6jD1etU7t78iO1ZpFrNll8L/UZfKsqIlQedY5tHR+z",
+	"8ucpHSeMPGXqOpfgbFZsnEgxGXJVVFXS5+YHkU7sZXbXxY4SjhQQY91Uk+LVSgLdbmOOOXv1/B9sstwS",
+	"Axdon0txP1YVS3p927b9anVzShUjhi5WyaYw7wMHHZAclvaAECFsLNJlQ8Lr0TWbAHTXNbI88tVXUsTs",
+	"q69OIastFLrx5d/PDg5PHoHlAdDOmlBBccSUy9OANI2f9Wl/jzJpTIUWY9ldzFgC49CE8BRIdigiIARR",
+	"QHJNY5RuNqBap7RuRZhBTLNsgiC+HoEhdQgvYQzz7niuQpGxWGaJshl7N23CRDKSXOSq0SSRl71x8A82",
+	"Ae6Usd5YsQTqBTTIgGWsg5nnZstDgTB6uWN4Abkd8HiAJQ0Sy/v0gkClSD1iGueKUKXnG5ipwtShgLlJ",
+	"bYfiirJHAKoupmmKOHmaLU/k2IQT8zxAJo0RxaGoR08vXly8uSC+GPDwwzWbPE8+Rg2otEh43kSupqlT",
+	"RIYGz1mPDFYRhwyagjoNReRTN8RX08v/8vwVoX2jwtAcltoA9sGKj0XCMkJTTpWRGEIRIfXREoLHYH2d",
+	"xBSMBDGLxhB7eRoKSozhh2iawUSuNxldD95RrssMvsHjMnVapGANc9xCYSAJgMbNTQH6B5tsY3HymBKy",
+	"k/bhwVH7zeFR5+RJ5+TJ6uzEioIlZhHUYNXWsFbh0t9jMs8WXHveAhk+Pom/vVuZj18zTWbT66t/D5/c",
+	"/Gv4bPKv4bNH8T9/Oo7/+VObffv9TTxM0n8ffTdI3t21/n34zHS+zl4UnN2w+p1uzlx8AH3GXXSyJTYo",
+	"VYPvXpPkqXCocxoP2MG5FHkm0wqDNFaBjoQ8AAoVNRdXvttjve0zchzWmyG7m8sw89NyUIqZ0mYtG1ts",
+	"edMytrKyQQc4JKivAMVbxRh0C4/RO1OdYHe5Fhlg3ZvkX3IM2idK8U5UgfmeElqpqZq2VEzg7mLVo1BY",
+	"fNHXlnNTp2mDPAODU9adMpdVVpvvdD+Wcy0328Fb92a7L8JsZ87K9vcKD8FC7WCZkc6KVGDp0iy3wtK1",
+	"lBNXWLrgBm9s6EIuOWPqGrK5hq53A2nEdRQfuZqSIKnq4F0GibPuSs9PV5o/xRgXgNuAb7Dm9jhNbRly",
+	"mqZaajZFzKmr8hoQNQZYZyyojqeH8IQBHwgFAF4nYLQC8tQIcECR1gYAYxnIBepB3tbAvsC33ii+e/fG",
+	"Vr70aRwI9w183ulk/YyKnCXmW1S1bGU2GIkZiC1MEIoo5TETMYtIPco5Qj0P49FZrHmb/cDNx0bhdCgC",
+	"J1VECk0HBqBCUTckE0R/IKQdyOkWXLBTYvCnVcePCgrKoZnBlL8jKKq12OZ+8RYs/j+U4krlNI9Obfk5",
+	"1SFC6wlNciYm5YMSCm+DV7IL9ln+km2dz1USqufUqS4CgPB6rWLswo3Ub3AbWOvUeuM0rQU1bxuLGuGc",
+	"ZbVOrTtWXOjvP1YWxvZ2WhMut2Gm3LXZH1utvPjobVbxSe8VVvi2W6UJoC+QJ4WxDSOYzGGpzRfJg5q9",
+	"TxDdNGS1NcxuqxKql3MhKfEUNfdWsuWJX7lbLo8VQlDMdqlfQ1YSLd15Ug8/gLXi48JISCDrXTbgmlgJ",
+	"tG8Y45MobCJIJijxDqsW9Bzt9q0hzZJ9pWHKQWvCbIOyrcB4ZowpUBABSmd3iooDWNkhFAPqlyGA4XFh",
+	"5F/F4G6CXQm/0KypkE3dmzA+3PWJwqySKRabGnZIYZGpnuk1mwRY2iBBc5FZHTOCIBQl41rrqFGZSHtm",
+	"V1j2iJC4+KWhao5+3Do+JVSPMu3JbIhOKnLcalVLyDCNV3a4W1NorF5RWPVXsXyU6HgshZDZNCm3sGQ/",
+	"v18zrhPJ8Tl0ukpoZ1VqLhTVb39dkZp79HEdf9PcDC7laOBe6/i8Wgdeau/+bkhsK+7VDOWF0Mel+oe7",
+	"81RV0pUHCigJJO9kTAH8kxrIWyi5E5mSgeT42df/OPzxyT9BFjSn/+C49/X14X+e3P2361WOVZOLG5py",
+	"LfyiU6GLVV8SRiLXC6lrLT6mijWQqhR60PQbqzUfmNJCzWdI714w0c8HtU671QpqQy7c52DGFucrQCrm",
+	"w4foI1mtxNjl+fOXxqmy3Ptf6fHXq7ALJ7/nogf9YiHSYdlF/wNqDVKkk3l+eT3PN7guf7RsgBXYiGny",
+	"zWQZd7irVbrEVX69M5f4D9c5rc34uLfwU7utW+6q9k7z3mN9Tx5rb409BqG/3dJhrWmXuaIrlF8rhjHf",
+	"Vw0/ax1fd13pr0ZvcIW/+lt+w0y1VM0IrJGGWBtNof3rJSNvX78IRTTI85HqPHyI+A8DqXLEf0CyfHMY",
+	"kXqX0YxlduCFXQGgEiBYCn9yxc8UCP7WVAyD7pjMgbrFgqPK2S3QtMMzkjCQ6qwHnHSpQMppwDFDsdzL",
+	"XXZwk2n/donwBqEoDCKrISu6i72Nc9WnOuuTlM+LaFjh1FxKictUFg6LuTtruTk3Xaq5Lkk8tnun5N4p",
+	"+WXABBb8YTMuNd8l6fOpatH74Qf47xoeSmjfqWY1DxR4IMtmFqy14ZlN2loOr/Aj4r2c8ST6lJusTrix",
+	"1zLh3vsW/3i+xa2vx3zP4pQYt8y/6Mlx4GLUDLDCxbiUL1Yo2uYSbuxkdMd8xs+ocppzlfNYPQQpS1PM",
+	"eer2GRb9tQKaQTKBQrIg3o1YRt6+OScJdbbXWy4SeWvASuwLbFic7IWiz/KrYgyNJjmz/YNfE98ooT4I",
+	"nWAEuU0uklnCEk1b+hlTEABJRShYyoZMaH6d0wxESlsMWGau7G1iyvzSXHd7aobGjNVDRS5gUY5c2Vys",
+	"r2vGpiUAIm8MPAuWFMK5OpOv742b40u7dBM/s2u/dpEC18WzTA5X0e2LJ97IHSj35ZWrddrH4N2yh6LW",
+	"eQQetKd0gmHwU82fTLU+DGoABuRbbbFa6/R72lNPHs8+icYL3Bc91p5eopI9uOXJsLksPeuC9ppP4H//",
+	"RgK02n2b3dg5wqa9E6TH++NsX3/9XpR9c2ndWmtClVA/GqXYsFWzL4sLO8s3is4+VpNapEgg4Rm88eo6",
+	"LQZfymrHJl/eElUUx4wxE1Ln5ThvBD4dDlzAQs6ECeMKxe1Auj71b1Awug7/FphYwoKgNADJCih4edzz",
+	"6fhmRPC8vCp/OFLYnYAsiqZOTE8vSo08pYKS82z861q+eddRu9CXhzQjf6dJAhEAq3V1hzXNjN7bOSqR",
+	"5GKo1ZS3GMEXSF+nzsy8CAVodRCbZntie49q69RSe4RyY2IbTxOGDUguF4r3B/liZ5JuD+b3PKMc8lKE",
+	"k15tBwXVI2WidwpWVkg8ETIUeC2M5bGnxVgLF+iU1FSCl6oQY0gGKv9Qij7JIbcSIxFyLXiqPBRabC0w",
+	"ukjd9OBTbSDjFu1kipIHxWCsFO8ZO+FJLdQm4zISWN0OQLOaUzKXUSC3GcjbUEB5w5hlOe9BsJkyybaW",
+	"h4Ed4ElL86gNucVzu6Fbw4t7o7zQg+Sifyl1s+Oghgt87nYIhVizurXOcctJofrjI18mfRVrqnlS1JIE",
+	"W4xaySiq7xkZZfyGxhPSpQoO9vugppf+B9whGImNuhjSLJYYbpEz5ZXIeal/IK+lUlwvp330aJ28zA3I",
+	"stucOQTZXqZ90NgScvpuwDLmkSO4KDTXRxtJ4cZElRf3ZwNymham77nU1BkKtLwJf3viJqYoTou0lkQW",
+	"iroeZsIIzxsBwEKJogtP/SsTogK2z/jGipFgYJdHcbmAbu0IaMZIRsU1ZHoa172pQ6L4r8zaNaBsa+HT",
+	"bxc+/SZ5TcW1CoXuqR2Qw4Ac/f7b/+FEaY4Ig6SecxPz1s0wLFnInKgBzVjSWIcevoB9gOEsS9Z/I0fk",
+	"+2IpKgc/Jy0fFqLksTAP1zrtVlAb0js+HA9rnRMM8cAPRYAHFznrQ+RU8P+x963LbRtbuq/SxT8mfSCK",
+	"kmxvh6pTdRhHSbQdx4rlHM/URspoAU2yI7CbGw1I5na5at5i3mBeZN5knmSq11oNNEhAIqlL5ES/LEsA",
+	"+r5uvdb3PXwrvspW8KMLB82pwbCJO8ODwSDo2G0Do97MvK8HP2pAht/rT14j+1Uj+5sZ/q0W+v5Bm4V+",
+	"YK33G1jo/r5s0QFp9cijIX77msMe9/KwA8bpXGRSJzfRGU7qb6UyrPEByfDXp3NZi5ezScpVTPztkXu7",
+	"1fzu9THN1lSVESYiLtkaQjY2eiasbX/IIjwckfMJiRtHXBCENGifSkEMQ+WHvLu+mVwqLWsI+79Hvzuo",
+	"28PSmAJxaELFlyLrXUyLsHpzJdBdRbZrAW0X5gaaiqqL73guQIPxNPWf9roHYWz7Z/+X//2fAN3YBW7f",
+	"RMRyxtNenxExVenKUHRJZrWXSyhHXeTbGfdv3V756uPhBy+DzhI0feU+7C35Dy8HVv+e0Ep3hvvPg47S",
+	"dl4y+Pv+wLPhrea14jYpgGr++ZdaQy7JYfjsWVBzcY5h33WGe/u+s/IOQjvP/9ZfDqsf7DkHBvuexVN5",
+	"Ae8HnSTjY4wczYuzVJqp/f03Vo/kPLUtfAkoP7acGLQRML8c3qRnn9tnt4ok7b+8nUhSueVa1JUTQI+6",
+	"6vZ1lZ17K4GEmvCJIN7SrbWUroTHFmqKtrJUk2vj8uWuX3ZjzhYkFVN74nIWlU+O8ihgyZIUtbIyVC3B",
+	"+6m+ZBhNcTI3E17LVYCq6viVF6zbiOOTak6+OoFMFB7p4qQmo1YD4HvXBMAHjQHw4KoA+gH03xOOB9uG",
+	"yw9uR8h5C9ki5qpd9BglvzuBV60DhHxvIu3m/tncQt5hw5/bKSQdf03OJ+hHpFUwO2BW1PEJiSD7rXYD",
+	"fVgx5gC+FQI8BU0G5FJmSdcqh1yWEezqb6GaiywWKucTEay8t2K+99nIpYNAKMgI0Dx2CGT5m1AhypPg",
+	"8XQ7afnezuhXJydpA36uW6svBish7Rcv+wfLuRd1q/FYfSAhh0YmWY8HsMvhPmc2T6V17jC1w2/wYLXB",
+	"Z4Ol5uqmq9fcgdfavmvN8LHIF9tfVd6WgQnboi3nmE/YWSb4eaIv1aPAvX2B+62bXCuwSALY7XEDwZvj",
+	"MV9X5GJk42r42rKYzQFzMAI1GDIEp4C0QusMAk6FAy4ASA87cfMMyq2DUHkYFqwbKa0AdgPgHYbM/gO1",
+	"hi5tNhoXaer+AKD3mcwFPtKjGIqPg8G6o2M3ixOhSBL2vPzbuch2zsUCLzQhfGzKImcpslB1XefZi8Hu",
+	"TGLty14wGAx2wfStxsNeDLwnBgP3DCQLUryohCgJFc0Y04piJ0DVqVg5cdhJpbGyHQbUAI7BlrAxQlUD",
+	"x2BvQf7rzDAjcrdMJS4v4iRS54zIdxzKSIvyeI+b46YyXHoAEOdiAfV+8CVn7e4NBgOwfd9IVVhb9cXg",
+	"y0bIGZh12g6cMYpngr3S2VxnGxKF0hS0CUgs4n8Uc9djTHgANyXFt1vhStzRdN8IdSJ3S7Ys5XZd6v+O",
+	"S/2/qnzgFHA/7Umc5xIyHwRbRhAydRAzV0JwiLdxUiVSTUDCQBkcYXbmmurL4FYP8fzLooOuYzIAgkAr",
+	"Ta6sJHAkvWxUJDIXSdNBxgEe09hP3NA3Zxt4rBO4beqAGurTamXKtgejnZtfLu+CNpZ+K93ezoU6/g4A",
+	"LkSce6WZkANEB4CUCp4TU4Ic06gAmeTZ4BnkyIcKMoWgrmYiTS6gErRlf1+P+XT9jr49wsuVttoySJaX",
+	"8IakyY9H7q6U0G2etxZF1HTY5kXeJGbxOJilDrYdwO7b85wH7EjlGWfH3wXsB60nqWAfdHZu5jwWQahe",
+	"i0Wcan7O/uc//qsXsEzMUx47PQYEwOUZZGdirDPRZ9+TMlNY21KrpYZDH6pIWkNbGhbBTWEWOTYqI1jE",
+	"iySiKmb7swTbMmBEcQaA0R4CUqVMQ/X3D6/ZqUB8UBQlhKdXkyUA+qnSBaGJDkMVqqdgSSB8ksuJQeQo",
+	"u1utsrV/j0xxFh1SnmFmcgjbBNXDpdwROzMu01AxxpMEKngoiI5/YHHK5Yx1XclPtSaJxvI/ZviCoAw/",
+	"XohMjqVIhgwQGaLeoe2vA3uqswtBNxYI8OGy4KscSD6fiwSx/KDp6HdKAYL6osT2FwijXZ+h2xFPU30p",
+	"kiPbme/0jEtlCF4lgf/ht8Rsni96ODnQAs6i/eZUTqbCztaU5wiT+IbP5xDLn0jHu3TB00KUfhQiq5d1",
+	"8DhhJmAiNfDJiHJ03iHmImKZ8DOrDaMZ/wS/Ro47+AsUBxwi9fOldbvKak6vPhOmtWqc/j7jcyAAwQ9l",
+	"XBqPKOqJgyKAdwJresVcUV6WvhR2f/Xt/iL9ZtWRWbYBE2liDeheiY4LzH2Nyl/+mqURRCJpxKGKELgA",
+	"Tw5BF/QvRZruANffrp4LJZOdWCsIcmM5Q492u2HlISlUalc5+v3y3NhWmDShsguiKNg4FfG5QxLI6UTa",
+	"LWbFIhxBPPHM8AsrErrP9verKe712WuxAPM0VJkYZ8K/TDrj8bldWoUuOc+x6gxZVGjmrdflcO5p/qac",
+	"ToewdkA307nDZPj13U+GzQqTszPBEOIhYl34IUI5lGo9t836RzIRFyLVc5jzmU4gwWCk6lKpkkFszmVG",
+	"PHmwJ6DQDp2R7rPBN9R9IrbB+ZK5/eY6dbxXGd/zoslO2SwIezx+w/N4+hbUBU8pqrolnkODTLD6DpJ0",
+	"Yz0DekOaNuu1z+VwdxfXsBN08DDDFynFF/+tQNTcD6XrDf+ArVQe+xpIGi5YZ9hx4B7QE32ec9udXW2N",
+	"m/1dl9gXdH6XufP3SVwA69xMKoJgIwllO/mTPWP7L75jSG/kPfhe8Bn7yZ5pD8py/fDp8pKeFPntcVLe",
+	"sUXKuLHn3np1NzJNH26h+RrG6SutxqmMsV97a2A4nGQi1iqRdma/5zIVjwyV9+gso6VqfUm0Y+/Mc7bm",
+	"+VqWvBdcKnOJmrMyuBE7UhmhjIR0OlOcIaIKM4Jn8dTqOAisP32qs6dPGWJedyNIdo56K+zvofLo3z9Q",
+	"hJmeDghsdBW9M2Ca1EdqP5NlVgnYTxL4dagihKsk1Uksf9FaDPONqHGh+gDvABwfmJ0ObLAdadChppqp",
+	"vjQBQ+zWZbxDmBNrp+VLILESww0KyoHAzQF1XmlSiLjlEImQE4VAVKOG3tDKCAMTRAOAJt2yeMZnwJ4N",
+	"DoahIqMHkLXBTKGkmClIJgwUypyqkeoYrXCBrRbUX9uBGV8gungBfhVNYQt469rE/WOpEkSa3PgeGCbk",
+	"F8i/X+VtfNu0GoBJhCvebcCKBIvWGXTLcJCtKf8O23FbLMe7YuRrnhLKl0Wr0e4YnYq2kQF67CaIr2D6",
+	"fFmzZTzbbW0TUO0mrZ/iK23tO0JhkEHSEBtvS/MVo+gW/O+3VFZx19jCdAt2LeHquVQYwZ3zLKeUQ5qm",
+	"DzwTU10YAQ7AvSMV7+0MXrwfvBwerCAV798AfNLupetxJ2E7PyYg3L5p9b2V1AWphG3AiK1KuRqAuBFn",
+	"cpRARIICYQQC2WCpSJVrF0nq/q6x3JA7vm7I0KFgFfzqiXH5qAT2qMSlC/dAbAjiDBlX5xAMuCQK2K7H",
+	"JIQHP1RIj3HoSIbyqZgZkV6QUncRurMF0+WVe9MtOz4IIL5HSGZSMw4KJf9ZCExko9HbleQZXPXXLcd0",
+	"MWQcSrkVo3sUHiqIXtiGEUYZA4/wUFQ3FYCPY316cuw4QItvHK+ocC9fi8XNwhW1UuJ+po2RjTL2OIGt",
+	"e418/a2lAnlJIG4kve4Q4vIGSum6+bolnXSkJlIJgdbVplrpyjVYWynVx18qpb1bgc935xxh9LeMlwSd",
+	"8kTkO++sA7uwW+TqV6tXyje+BJ2fdFyC81z1dvncny9Y8xhxuUeUz8JszQnTDvBJtsFyCGXX1V99bjEa",
+	"vuXKuJuyrh6PoUhXqgmimcjMpSRYHeeI3CjJps44KLM652DgVQxOpcl1tqjVUAZemaNftBYwXiQyZ0Ll",
+	"mRSmB/cw52Ke99kyO7A/wt3PWCb9JWKFgntDmdd19RlXxEFWz/Mhzt7c7mq0Y6w9VJoyffYtERfTLNEN",
+	"I08zwZMFw+YdWGmoCK2UdfcHg+pyAxmBDUKgBkxpb5SLXpOtcMbVVobCd9niXaFuZiDcOqOUHcm3XN13",
+	"PP8qLUTrdiMl9OVPhg77qAfuIz+dq5spgTOuNtcApXy8Gt0Zmd4Z94/HE0O5004liE/SYPpmg2641Nk5",
+	"MqiwLt6phwoBoRK8awBg5d41spmtJZpD9as6a5TOSudLkpmtKZhD5UvmQ2BJU46wDx8n2v8z62pSI3Dh",
+	"HVUPRo0yHR6/uVT/A6SlHXfgQHphdR+FJgnNja3tr1FowTm7mdiCzb89r9aSzoYLStaNrIXSAL19rbvc",
+	"AL1NVs+2yNt2LlZAtxtF8G4pJ8Au/5OMui0seZQh6+PSODBMyVOW8JxDOtZE6wRz9TM5mQKNjci4KTIB",
+	"V5CI/x4q8gIiNtaYdsPyaaaLybR0WeDm90zEeiYMi77X2UwQQzLmigGV1wt3lysTzBqLqDw1VJSW6C7S",
+	"PLG+Q8lm9Mr/q/5S0rD5fk9JiGP1jh1nqJCj+WfHzkyEykCEDMlm8PaYz2SKN9PWH8rzTJ4VuaiIclb5",
+	"l8vKCPdI5axRdBLGZPXWQuTMCOV4gmZ+zQREeO0cbOKy9aCswgQMy2khaTKV3BwywbNUWgVrVWqoyKeD",
+	"Bq1LZxVviXoDK4+6N9UTcLHmc6GSHa3SBYWeYRGhMbebIFFzVSH32UhV189NOryZpt4zRxAsbhN75JCB",
+	"FaB0/hF7EZUw9tiodWVRhzZZB2UXyUL4QxT90jw9avm/kpZ3Z0bUpfWWCr/Scht4K76b0pj7832RpiwR",
+	"OZcpXIVrhYdrCOIywFSfgDKQMdwd0N0WXaBP5dyUUjpUFN2G5G67d6OGbJCAiU+xFVhElbywrSKtME+8",
+	"e6w+gwkCOBZMPMEbKBR5zwbPWsputj/xjTcbbTy4D5Pc12M9d7cTFLX848h9H6XeV12TdCNHpaXyaH03",
+	"BXX9A7bTeR5PVyXr30/f/szeiGwi2Il9wkrXyLZO6YuQ1Nh2/91sFYUKzCIOOQNXJAtwwy5FmvbZv+uC",
+	"5CoY8fBXkY4DdlbkYLyi3QbfhUIWzP9i0fF4BxL6sYCHkh2GaH+BsWs7aXJutcKzvf0+W84ccB8mZ4JF",
+	"J29P37Nm5bQLUnIXX2ks9Ee5td1N/21WJtQE79/7TvZuJClhM8Ah8xub2Y2yA1vp/zQ0vCTbt2rwwdwV",
+	"kBZ61A21y4LHDP+HHbKDTXvDmB18Yxv7fdcPELQa8z9JkxvKr/decMH8KTeEJr/M847QDsYU6JN3Sc7n",
+	"PbpsWLAEoHcRrCyVJv/odygCwJten0WCaCA+yHwq1f/9ZhCxcyHmpsyGD1UNyxccACK4uIR3VkguEMuR",
+	"XwhQWO7uYyFyYFca6yxUmag+an2PeYq3GE67Qq+9ZPS5yGYS0toPGTL5A2KN1ZR2bBCqkKAPKw+Ere2A",
+	"2E9A1pW/ZNfYOZCRvMr6YTV/OS3SIJwlTArkCQCEJRSi1membh99M2jOaa6v1XLGOkLRH7y4Fpn+NnHj",
+	"16f7wGd/Jman0x9HVhePpfWxT+c8Foa9o7LQDOZijmoPMn/d/43nBz3f2RsAlb3zg8ATi6+1LAET2H3n",
+	"ecN3VGG95M6w8+ro3fsdaOxvv+y/+ebfnr3e+3YTjhBvO7VlI7+vKof9vfRIu/pQiPN50/J4yqQmMm5G",
+	"pV9rYW03C1ES6iJag1D8Wi6HKo2JWda7SxjiVyjOfFpRTTmocVeJjTe2pDU9IilfgWK8JVTdqEQXjwIW",
+	"uU/Zn6X66IL+iLZPCOb2P4RPHvUClgiepFIJE1hHSqpQpTq2fmDATKwz1NIlgaunlWt4/VYpU8Y3TkrU",
+	"8zRiqFAl4ivXKkV2Kzpx5C3Gpp7cbZY9+ZipTrneagFSNdCyDOn2FKXbUStxPC/yeHfKNCmE1/DBcgDR",
+	"lUqtkbWNqHtmcvVTdut7uhtZXUaXPEvsbwdBxx2EEvOUeB7q03PwfvByuLdPvSxjo96J3IBgEp/82eec",
+	"OeHZeecGZUbVjrm+2Mjbvo/K/cEpd14Tck63+6JvfdX+vc4o7LWi4f1mNlTwvvj7WvW7HzRcK/HDG7+o",
+	"ZSS4y+uvKxHkFfUakJ9q44HYrFDk+Jqcq4RnCT60g4O1HqOMAejxTFPunk6TULn0BiUuy+91/1mIooLX",
+	"MXwGxHrK8BiZSsl0gi87E8OZFxDT3jwZkXUXFLumDi90kYVKXyrXrV6fjZQ3ZrRFVmEFCCun64rWQrVa",
+	"tdaD/Ah2ZaHaezf0sknIylzJVK9m3yVDNJWuwVt2kY8Ineb+09K9OizJ+xM9E/+qX01uFGWGceCefFCx",
+	"5hp0mrerHwPP26ZiPIab76O8CaVeaVPUJPy25U7wzY8OD2uNIPSlOJtqfW52hUocm+K1HHRPDKP3WPla",
+	"YLWLF3BGwDt3LmXGjIgzkRsfyyVUG4G5OJRWhDeZSWXaHNEP2Lujckz344neZbL50pCu9yDKlXmELLgj",
+	"d2DlDHinlpbrpjE+dzzbQQwq2FbOMhELaY/dmLBsyuNKnI0cQCTzIlMGoG+sj4AgUPZsQlwLfooCFl1O",
+	"jYg/VsX6dkJePLM762DfWnOJnrGzBWSzPn2qVSyePu2zIwSiFKmEHxAdADIDImezQVesRQnpE93ocwg3",
+	"DmEnYGEnlzNhcj6b438hBbjzJQIUJu/tmOc81ZNChCr6tOMmKepVdsCps4ndQjDS8Syix3dkEmFgbWYV",
+	"ygQSm1UkLnJwEILKEtaKbtwykWeLoRXYwGevWZLpOcvEXPDc9ILq0+UwItYtlPwUKgP3uhUWTZ4tSMC5",
+	"d+xa8LzIRMS60cVegJnTNOs/vhm92jn9cbT//AXkyoWdemJ1H/9bTZ//2zOdLPAXYYedi4UP6orf30mE",
+	"NYgT2giMj3ORlVuA0r0P7SiQEwjwfXeMsIIwF4mrPWWXUwnYp4CsWX1OX4gs5XNr0L+jLWqYmerC+iNY",
+	"F2sdBdd5NtMAkcUVe/r0OZsBH4N5+tQvnY1THZ/32Yjtf/rEuDKXpGykYnuDarrB6DcFVGNB0BMteJEa",
+	"ggC3/U5ovM+ZCRi0F7CDAf67z6b2d9MAPjslog02ZV2BOfdQcwuOihMD5IHSIbDTMraaHbdQni3Ycxyq",
+	"9bZ4qDJ9abuSSDBqkvK8lWeXwD94hinpQL9dZGlU4pUCaCWjW8JQYSeAJtaBlgZImJ8LpjOWSnW+k+qY",
+	"V/4kHAOHIfLEenY/HY3e/fzdxw9H3/749u3rjyfvjv//6P3Rx5+P3n94++71acRSOc4NupZZkQrTO2SZ",
+	"SGQmYooTK52XFQd9OFgYsx7LNCcwEzrN9vgb1gUI4CHjKdwze/gdO69FDewMoGJ7Q8w3d1KbnECEm7W7",
+	"rsFcaAVPbYUeWdK6nZs4Yxd4QfEPL6zTrwhOa0ykfbx1tMqjyFIPlxREmXPfAJuUYFHX9uSWRnTbwCE3",
+	"6EQrG3Z1sJCfwtAKBwDRR7F9q4GWPL5XPJ6KnVda5ZlOG+B/0ku+MCxSegeqOKN+Lfa/jNr2wL3CR5/t",
+	"PiEplk2/7S2/doSKyva70l/b/ex+vLZYeaYdXPrqkZoLKIfy1ZZjyOF5bmWzYame+FLV4VNtIlaxc01i",
+	"9ToaGOLXfrwNeQDnANfiVs9BO12M7wO1MnG6DgQl31mlJ5oCB01FJdfuyjvz5q/TfI+b/sHUSdzejm8p",
+	"m6i5/BsFrZY21fF3Jzyfdq4oYHAXTOBOBCzy/grFtmSx64xFQoF3ErGuQ1VNxThn9qCZnC/ohmgRKp6J",
+	"Xp8d2ccRZaJ0bEqdE1ubFQMQmeAG2UPgv9ZRKgB+t1D5IUUtrJ3PczaF6lbru4KTKXN2yX23iVwOY83q",
+	"q0z/UF2rpDCL9zZtf5y90rDeSkj8IVn+awoql/D/pxVYj+b1fWbg356QbU/I38a83nWmcOslyVEZ5dFj",
+	"CvmU0VBCmK1MFT9Ff8j8UKQTiCABQ2V90QBqszAs6QK9T1xOG+uqIk2xegv47TAkJhJiBU85RFKqIl5h",
+	"l257XP2Nr2JGbuL+NDcxNKI1Urlo6I9G3IPJ46qCtU9MdT55tUe3lDbeF+7BrttAbpFcMbuf6Sf7y0zQ",
+	"0BuSq7brUtB0Z1xdr7Du0vVK7S4GI3coaspeRkhL4dZmKW3Lfm3TtK3y01tnbtHg39CHrszhOoU8IV5O",
+	"ApiylyWYjDSVWQzZRl4sBe6eajMEMZcznSwCBhQmSlxWu7eM5ECRL1xsmD4bNdjftUj64JsgVJQNRQ98",
+	"dK9EvSFD09Wa26Cm1oqqO0LgBpVQ7rn6JK762vurc/kLJKn96cToXwIp5Z1bd8+6m5Vrv6W4rQTYbdl3",
+	"eHG5g3GjWxOLrdLhB7kSkMVT7e5ha/f13j37e+CAFBdSFy7KhWWYoXJ3+mfCyAQPrs7Y/jM2RZqByL13",
+	"Cq8duUI5OOw8nnr2KpAUxTyDaDBc9ZWX1CZgRtdsUaCuNJcyj6eM56UkmvNY3DRojKtCk4vdvsfg3Ma3",
+	"U9UCPt5Q/eU41WGrNriwT9w5vYG4g2+X+/8qiWf7JOIik/kCmYWARXlU5NPO8B+/WTttFs9fiwX87zf7",
+	"cHbRnFc/cuSp+MihxyVbsjhHM34uWFaoiEFhDoTX8eL6M2xX8WW4u/t5qk3+pRN0Lngm7dTBEZiWghHJ",
+	"NYcdSE2wvx6+HLwcdJrOHPbliWH2MSyV0xkGnbC9+heneT63dqMqZnba6b9wp9757QtYb7Qkq6NHJCw9",
+	"ZsQJgWkbWJrHZ/3KrnylpzqDHbj6kRzw3f9ZyH8BMqO44GmBhew8y+WYx7n3oZExwhhX9bFiUQO5rfhE",
+	"SfMuW2RenKUyRgBDsDGB9tkx3z4xBD3sN1M0WuwnQs9TsZRg341IgUYlomKmU1ACGH6ouJYPWQkwrKgi",
+	"wWXQe43/SthAK6MTfGYCVrF8mIDFOLFIvA0lAMTFU3Eyld/9AZG2moZF6JklzGM3Ss+xFAQUJD6Mrbx5",
+	"dcL4BGuvqvmiF1u8nDJdJ5WxIElPbxL5Y8ta2iYbCFKX6NV7FTamIWI1j98aVA/PWbRrYjmz6+Q1f/rq",
+	"+E1D46+wDtatp8mzIraanXWNgKoPE7BUGAM/2K37L1jvIrsQC9Ozmo1nbplh9xkohfAPBDTQVKBJZJKw",
+	"Oe03rIcG60nFuStfwSJZ0z6MWjnv8vx45bZkUs2kSuo7Z1SrtVq5Oy9SATznczgeTwz78Z2HM8q61Y4N",
+	"WEq8JwHQ3hMEHny+Kj4GgmwuayfySGU6hZpjyKhqlCQkhYBjClKHiLkRP8xEKmZlpqddNC/6VLZz4qoh",
+	"G2bTrwvHJCQ7avp61aS/QPUy9NX1mc1TyVVsLUUrpU3AhJrwCXQU5Ic0uYwr3NUU7CPg1fB3cflgywGs",
+	"kFDLyCvYlTWRl8imc3iKO8fpT9ZdyR4FR5g8BlxQMnub0mxLXFxKeQ9qGRS0A52Vjba8l59LSLh4l1Cy",
+	"hdYTXasE2NZIrOPrq6JOK6MGu4HNeC4yyVPDusXcthmwXHzKmfiUZ1j+FbB4WqhzQxL9TCQAnNsLWFJk",
+	"EB3A/RGqiVBkt7Pf9ZkJWCbGUgkaMv1VuBJ17mQlyq9xkaYoeiFdE52FaBbPR3IEvyGo4Ahbw7qzPvul",
+	"0DkfsudQzg4wyUBe2tUZQSZj9Pr5wCM4sz+G6tf3r1jCFyjKkEfNdbGl54cMp8iQzZHiHWcm2DgTojbx",
+	"o2NGFjOxUlXLB95JUw5gK+lMee5Z+TAExZzMwxnpM9rIdqCrCdBdIwSLGvMam9H3qb8e5MBHP19xs9vQ",
+	"zWLrZYuvXINH9oRscPu5NIFqgZnC8bnSl6lIXF2lO4btycH9JQu/JXtz1aYHADjvYXIjr1hkErOXvK7O",
+	"HNsQZtemi8ABeJckhJDu734FeqV3H5uBRnRPW+FB7oByCq5dfwL/uGL9lQ87MufGCLwETAoB6FxlapOn",
+	"h+9+lV2//8KrXE1B8yr7mdsOc+vKc+4ht6kyF4Zw2LrLWGcSdsCdHWivMx/Lzt/pYnsW44NZ7cYlXGe9",
+	"KVN/zdW2ot03q+/6HPuLSz39Sy9tOQctC4t2FLmzayvr8vk7W0a0eKt+3e0iQmsPZ/2WF6Vt9SrvYy2b",
+	"WrHRsVvFuuPCxlJBUxRYuWP7umr8vuzrH8oWH8wqNy7eGis9RpTc7ZaZyunufFmpk3/hNS1noHlBASj6",
+	"OurVEWF98JLMxjr5iSgjo+jDn746fnNn1pKju1F3vZyAuPJQFtJfniuXcA0nt1xDR2vdHZ0cB7BqAZOz",
+	"uc5y689a43vnDv1YWMh78WAf3kpe7bV++fK/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1123,7 +1123,7 @@ type APIKey struct {
 	// and resource shows people's names and e-mail addresses as stable aliases (`Learner
 	// 4F7K2Q9X`, `learner-4f7k2q9x@pseudonymous.invalid`); ids stay as they are. The API
 	// itself refuses the key (403 `key_pseudonymised`), and it cannot be exchanged for a
-	// token. A person resolves an alias with `GET /api/v2/users/pseudonyms/{alias}`.
+	// token. A person resolves an alias with `GET /api/v2/pseudonyms/{alias}`.
 	// Fixed at creation.
 	Pseudonymise APIKeyPseudonymise `json:"pseudonymise"`
 
@@ -1178,7 +1178,7 @@ type APIKeyCreated struct {
 	// and resource shows people's names and e-mail addresses as stable aliases (`Learner
 	// 4F7K2Q9X`, `learner-4f7k2q9x@pseudonymous.invalid`); ids stay as they are. The API
 	// itself refuses the key (403 `key_pseudonymised`), and it cannot be exchanged for a
-	// token. A person resolves an alias with `GET /api/v2/users/pseudonyms/{alias}`.
+	// token. A person resolves an alias with `GET /api/v2/pseudonyms/{alias}`.
 	// Fixed at creation.
 	Pseudonymise APIKeyPseudonymise `json:"pseudonymise"`
 
@@ -1206,7 +1206,7 @@ type APIKeyList struct {
 // and resource shows people's names and e-mail addresses as stable aliases (`Learner
 // 4F7K2Q9X`, `learner-4f7k2q9x@pseudonymous.invalid`); ids stay as they are. The API
 // itself refuses the key (403 `key_pseudonymised`), and it cannot be exchanged for a
-// token. A person resolves an alias with `GET /api/v2/users/pseudonyms/{alias}`.
+// token. A person resolves an alias with `GET /api/v2/pseudonyms/{alias}`.
 // Fixed at creation.
 type APIKeyPseudonymise = bool
 
@@ -7396,6 +7396,18 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v2/me (the `GetMe` operationId).
 	GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ResolvePseudonym Resolve a pseudonym
+	//
+	// The user behind an alias that an MCP agent with a pseudonymising API key (see
+	// `APIKey.pseudonymise`) reported, in this tenant. Aliases are stable: the same person
+	// has the same alias in every session of every such key of the tenant. Only a person
+	// may resolve them: a request with a pseudonymising key, or made for an MCP session,
+	// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
+	// malformed one 400.
+	//
+	// Corresponds with GET /api/v2/pseudonyms/{alias} (the `ResolvePseudonym` operationId).
+	ResolvePseudonym(ctx context.Context, alias string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListSCIMTokens List SCIM tokens
 	//
 	// The tenant's SCIM tokens, newest first, including revoked ones (see `revokedAt`).
@@ -7688,18 +7700,6 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v2/users/banned/{userId}/anonymise (the `AnonymiseUser` operationId).
 	AnonymiseUser(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// ResolvePseudonym Resolve a pseudonym
-	//
-	// The user behind an alias that an MCP agent with a pseudonymising API key (see
-	// `APIKey.pseudonymise`) reported, in this tenant. Aliases are stable: the same person
-	// has the same alias in every session of every such key of the tenant. Only a person
-	// may resolve them: a request with a pseudonymising key, or made for an MCP session,
-	// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
-	// malformed one 400.
-	//
-	// Corresponds with GET /api/v2/users/pseudonyms/{alias} (the `ResolvePseudonym` operationId).
-	ResolvePseudonym(ctx context.Context, alias string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetUser Get a user
 	//
@@ -10789,6 +10789,28 @@ func (c *Client) GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*htt
 	return c.Client.Do(req)
 }
 
+// ResolvePseudonym Resolve a pseudonym
+//
+// The user behind an alias that an MCP agent with a pseudonymising API key (see
+// `APIKey.pseudonymise`) reported, in this tenant. Aliases are stable: the same person
+// has the same alias in every session of every such key of the tenant. Only a person
+// may resolve them: a request with a pseudonymising key, or made for an MCP session,
+// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
+// malformed one 400.
+//
+// Corresponds with GET /api/v2/pseudonyms/{alias} (the `ResolvePseudonym` operationId).
+func (c *Client) ResolvePseudonym(ctx context.Context, alias string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewResolvePseudonymRequest(c.Server, alias)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListSCIMTokens List SCIM tokens
 //
 // The tenant's SCIM tokens, newest first, including revoked ones (see `revokedAt`).
@@ -11302,28 +11324,6 @@ func (c *Client) UnbanUser(ctx context.Context, userId UserID, params *UnbanUser
 // Corresponds with POST /api/v2/users/banned/{userId}/anonymise (the `AnonymiseUser` operationId).
 func (c *Client) AnonymiseUser(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAnonymiseUserRequest(c.Server, userId)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// ResolvePseudonym Resolve a pseudonym
-//
-// The user behind an alias that an MCP agent with a pseudonymising API key (see
-// `APIKey.pseudonymise`) reported, in this tenant. Aliases are stable: the same person
-// has the same alias in every session of every such key of the tenant. Only a person
-// may resolve them: a request with a pseudonymising key, or made for an MCP session,
-// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
-// malformed one 400.
-//
-// Corresponds with GET /api/v2/users/pseudonyms/{alias} (the `ResolvePseudonym` operationId).
-func (c *Client) ResolvePseudonym(ctx context.Context, alias string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewResolvePseudonymRequest(c.Server, alias)
 	if err != nil {
 		return nil, err
 	}
@@ -16870,6 +16870,40 @@ func NewGetMeRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewResolvePseudonymRequest constructs an http.Request for the ResolvePseudonym method
+func NewResolvePseudonymRequest(server string, alias string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "alias", alias, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/pseudonyms/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListSCIMTokensRequest constructs an http.Request for the ListSCIMTokens method
 func NewListSCIMTokensRequest(server string, params *ListSCIMTokensParams) (*http.Request, error) {
 	var err error
@@ -17917,40 +17951,6 @@ func NewAnonymiseUserRequest(server string, userId UserID) (*http.Request, error
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewResolvePseudonymRequest constructs an http.Request for the ResolvePseudonym method
-func NewResolvePseudonymRequest(server string, alias string) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "alias", alias, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/api/v2/users/pseudonyms/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20425,6 +20425,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v2/me (the `GetMe` operationId).
 	GetMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMeResponse, error)
 
+	// ResolvePseudonymWithResponse Resolve a pseudonym
+	//
+	// The user behind an alias that an MCP agent with a pseudonymising API key (see
+	// `APIKey.pseudonymise`) reported, in this tenant. Aliases are stable: the same person
+	// has the same alias in every session of every such key of the tenant. Only a person
+	// may resolve them: a request with a pseudonymising key, or made for an MCP session,
+	// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
+	// malformed one 400.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/pseudonyms/{alias} (the `ResolvePseudonym` operationId).
+	ResolvePseudonymWithResponse(ctx context.Context, alias string, reqEditors ...RequestEditorFn) (*ResolvePseudonymResponse, error)
+
 	// ListSCIMTokensWithResponse List SCIM tokens
 	//
 	// The tenant's SCIM tokens, newest first, including revoked ones (see `revokedAt`).
@@ -20747,20 +20761,6 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v2/users/banned/{userId}/anonymise (the `AnonymiseUser` operationId).
 	AnonymiseUserWithResponse(ctx context.Context, userId UserID, reqEditors ...RequestEditorFn) (*AnonymiseUserResponse, error)
-
-	// ResolvePseudonymWithResponse Resolve a pseudonym
-	//
-	// The user behind an alias that an MCP agent with a pseudonymising API key (see
-	// `APIKey.pseudonymise`) reported, in this tenant. Aliases are stable: the same person
-	// has the same alias in every session of every such key of the tenant. Only a person
-	// may resolve them: a request with a pseudonymising key, or made for an MCP session,
-	// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
-	// malformed one 400.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /api/v2/users/pseudonyms/{alias} (the `ResolvePseudonym` operationId).
-	ResolvePseudonymWithResponse(ctx context.Context, alias string, reqEditors ...RequestEditorFn) (*ResolvePseudonymResponse, error)
 
 	// GetUserWithResponse Get a user
 	//
@@ -31129,6 +31129,117 @@ func (r GetMeResponse) ContentType() string {
 	return ""
 }
 
+// ResolvePseudonymResponse401Headers the declared response headers of an HTTP 401 response for ResolvePseudonym
+type ResolvePseudonymResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ResolvePseudonymResponse429Headers the declared response headers of an HTTP 429 response for ResolvePseudonym
+type ResolvePseudonymResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ResolvePseudonymResponse503Headers the declared response headers of an HTTP 503 response for ResolvePseudonym
+type ResolvePseudonymResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ResolvePseudonymResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *User
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ResolvePseudonymResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ResolvePseudonymResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ResolvePseudonymResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ResolvePseudonymResponse) GetJSON200() *User {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ResolvePseudonymResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ResolvePseudonymResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ResolvePseudonymResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ResolvePseudonymResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ResolvePseudonymResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ResolvePseudonymResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ResolvePseudonymResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ResolvePseudonymResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ResolvePseudonymResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ResolvePseudonymResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ResolvePseudonymResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListSCIMTokensResponse401Headers the declared response headers of an HTTP 401 response for ListSCIMTokens
 type ListSCIMTokensResponse401Headers struct {
 	WWWAuthenticate *string
@@ -33269,117 +33380,6 @@ func (r AnonymiseUserResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AnonymiseUserResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// ResolvePseudonymResponse401Headers the declared response headers of an HTTP 401 response for ResolvePseudonym
-type ResolvePseudonymResponse401Headers struct {
-	WWWAuthenticate *string
-}
-
-// ResolvePseudonymResponse429Headers the declared response headers of an HTTP 429 response for ResolvePseudonym
-type ResolvePseudonymResponse429Headers struct {
-	RetryAfter *int
-}
-
-// ResolvePseudonymResponse503Headers the declared response headers of an HTTP 503 response for ResolvePseudonym
-type ResolvePseudonymResponse503Headers struct {
-	RetryAfter *int
-}
-
-type ResolvePseudonymResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *User
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
-	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
-	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
-	ApplicationproblemJSON503 *DatabaseUnavailable
-	// Headers401 the parsed response headers for an HTTP 401 response
-	Headers401 *ResolvePseudonymResponse401Headers
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *ResolvePseudonymResponse429Headers
-	// Headers503 the parsed response headers for an HTTP 503 response
-	Headers503 *ResolvePseudonymResponse503Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ResolvePseudonymResponse) GetJSON200() *User {
-	return r.JSON200
-}
-
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r ResolvePseudonymResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
-}
-
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r ResolvePseudonymResponse) GetApplicationproblemJSON401() *Unauthorized {
-	return r.ApplicationproblemJSON401
-}
-
-// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r ResolvePseudonymResponse) GetApplicationproblemJSON403() *Forbidden {
-	return r.ApplicationproblemJSON403
-}
-
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r ResolvePseudonymResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
-}
-
-// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r ResolvePseudonymResponse) GetApplicationproblemJSON429() *TooManyRequests {
-	return r.ApplicationproblemJSON429
-}
-
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r ResolvePseudonymResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
-}
-
-// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
-func (r ResolvePseudonymResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
-	return r.ApplicationproblemJSON503
-}
-
-// GetBody returns the raw response body bytes
-func (r ResolvePseudonymResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r ResolvePseudonymResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r ResolvePseudonymResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ResolvePseudonymResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -37406,6 +37406,26 @@ func (c *ClientWithResponses) GetMeWithResponse(ctx context.Context, reqEditors 
 	return ParseGetMeResponse(rsp)
 }
 
+// ResolvePseudonymWithResponse Resolve a pseudonym
+//
+// The user behind an alias that an MCP agent with a pseudonymising API key (see
+// `APIKey.pseudonymise`) reported, in this tenant. Aliases are stable: the same person
+// has the same alias in every session of every such key of the tenant. Only a person
+// may resolve them: a request with a pseudonymising key, or made for an MCP session,
+// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
+// malformed one 400.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/pseudonyms/{alias} (the `ResolvePseudonym` operationId).
+func (c *ClientWithResponses) ResolvePseudonymWithResponse(ctx context.Context, alias string, reqEditors ...RequestEditorFn) (*ResolvePseudonymResponse, error) {
+	rsp, err := c.ResolvePseudonym(ctx, alias, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseResolvePseudonymResponse(rsp)
+}
+
 // ListSCIMTokensWithResponse List SCIM tokens
 //
 // The tenant's SCIM tokens, newest first, including revoked ones (see `revokedAt`).
@@ -37865,26 +37885,6 @@ func (c *ClientWithResponses) AnonymiseUserWithResponse(ctx context.Context, use
 		return nil, err
 	}
 	return ParseAnonymiseUserResponse(rsp)
-}
-
-// ResolvePseudonymWithResponse Resolve a pseudonym
-//
-// The user behind an alias that an MCP agent with a pseudonymising API key (see
-// `APIKey.pseudonymise`) reported, in this tenant. Aliases are stable: the same person
-// has the same alias in every session of every such key of the tenant. Only a person
-// may resolve them: a request with a pseudonymising key, or made for an MCP session,
-// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
-// malformed one 400.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /api/v2/users/pseudonyms/{alias} (the `ResolvePseudonym` operationId).
-func (c *ClientWithResponses) ResolvePseudonymWithResponse(ctx context.Context, alias string, reqEditors ...RequestEditorFn) (*ResolvePseudonymResponse, error) {
-	rsp, err := c.ResolvePseudonym(ctx, alias, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseResolvePseudonymResponse(rsp)
 }
 
 // GetUserWithResponse Get a user
@@ -48385,6 +48385,114 @@ func ParseGetMeResponse(rsp *http.Response) (*GetMeResponse, error) {
 	return response, nil
 }
 
+// ParseResolvePseudonymResponse parses an HTTP response from a ResolvePseudonymWithResponse call
+func ParseResolvePseudonymResponse(rsp *http.Response) (*ResolvePseudonymResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ResolvePseudonymResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest User
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ResolvePseudonymResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ResolvePseudonymResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ResolvePseudonymResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListSCIMTokensResponse parses an HTTP response from a ListSCIMTokensWithResponse call
 func ParseListSCIMTokensResponse(rsp *http.Response) (*ListSCIMTokensResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -50500,114 +50608,6 @@ func ParseAnonymiseUserResponse(rsp *http.Response) (*AnonymiseUserResponse, err
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers AnonymiseUserResponse503Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		response.Headers503 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseResolvePseudonymResponse parses an HTTP response from a ResolvePseudonymWithResponse call
-func ParseResolvePseudonymResponse(rsp *http.Response) (*ResolvePseudonymResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &ResolvePseudonymResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest User
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationproblemJSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationproblemJSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationproblemJSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationproblemJSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationproblemJSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationproblemJSON500 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest DatabaseUnavailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationproblemJSON503 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 401:
-		var headers ResolvePseudonymResponse401Headers
-		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.WWWAuthenticate = &value
-		}
-		response.Headers401 = &headers
-	case rsp.StatusCode == 429:
-		var headers ResolvePseudonymResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		response.Headers429 = &headers
-	case rsp.StatusCode == 503:
-		var headers ResolvePseudonymResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

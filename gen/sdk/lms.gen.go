@@ -2813,7 +2813,7 @@ func (rs *LMSUsers) Find(ctx context.Context, params *client.FindUsersParams) (*
 // is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
 // malformed one 400.
 //
-// GET /api/v2/users/pseudonyms/{alias} (operation resolvePseudonym).
+// GET /api/v2/pseudonyms/{alias} (operation resolvePseudonym).
 func (rs *LMSUsers) ResolvePseudonym(ctx context.Context, alias string) (*client.User, error) {
 	rsp, err := rs.raw.ResolvePseudonym(ctx, alias)
 	if err != nil {

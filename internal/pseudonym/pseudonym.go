@@ -4,7 +4,7 @@
 // ("Learner 4F7K2Q9X") or an e-mail address (learner-4f7k2q9x@pseudonymous.invalid). The
 // same person has the same alias in every session of every key of the tenant, and another
 // alias in another tenant; only someone holding the server key can tell who it is, which
-// is what GET /api/v2/users/pseudonyms/{alias} does for a person.
+// is what GET /api/v2/pseudonyms/{alias} does for a person.
 package pseudonym
 
 import (
