@@ -154,7 +154,7 @@ func TestRecertificationDueList(t *testing.T) {
 	now := time.Now().UTC()
 	a, b, c, d := f.user("ana", "{}"), f.user("ben", "{}"), f.user("cy", "{}"), f.user("di", "{}")
 	f.completed(a, recert, now.AddDate(-1, 0, 0), now.AddDate(0, 0, 10))
-	f.completed(b, plain, now.AddDate(-1, 0, 0), now.AddDate(0, 0, -2)) // expired, not renewed
+	f.completed(b, plain, now.AddDate(-1, 0, 0), now.AddDate(0, 0, -2))  // expired, not renewed
 	f.completed(c, recert, now.AddDate(-1, 0, 0), now.AddDate(0, 0, 50)) // outside 30 days
 	f.completed(d, recert, now.AddDate(-1, 0, 0), now.AddDate(0, 0, 5))
 	f.completed(d, recert, now, now.AddDate(1, 0, 0)) // renewed

@@ -23,7 +23,6 @@ const (
 	shortestMonthDays = 28
 )
 
-
 // validateRenewal checks the recertification and escalation settings.
 func validateRenewal(v *store.ValidationError, prefix string, s CourseSettings) {
 	if r := s.Recertification; r != nil {
