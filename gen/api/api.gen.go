@@ -219,6 +219,7 @@ func (e CohortStatus) Valid() bool {
 const (
 	ComplianceStatusAssigned   ComplianceStatus = "assigned"
 	ComplianceStatusCompleted  ComplianceStatus = "completed"
+	ComplianceStatusExpired    ComplianceStatus = "expired"
 	ComplianceStatusInProgress ComplianceStatus = "in_progress"
 	ComplianceStatusOverdue    ComplianceStatus = "overdue"
 	ComplianceStatusScheduled  ComplianceStatus = "scheduled"
@@ -230,6 +231,8 @@ func (e ComplianceStatus) Valid() bool {
 	case ComplianceStatusAssigned:
 		return true
 	case ComplianceStatusCompleted:
+		return true
+	case ComplianceStatusExpired:
 		return true
 	case ComplianceStatusInProgress:
 		return true
@@ -1900,16 +1903,20 @@ type ComplianceReport struct {
 	Users []ComplianceUser `json:"users"`
 }
 
-// ComplianceStatus An assignment's computed status: `scheduled` (starts in the future), `completed`,
-// `overdue` (deadline passed, not completed), `in_progress` (started), `assigned` (not
-// started).
+// ComplianceStatus An assignment's computed status: `scheduled` (starts in the future), `expired`
+// (completed, but the certificate it earned has expired and was not renewed: not
+// compliant), `completed`, `overdue` (deadline passed, not completed), `in_progress`
+// (started), `assigned` (not started).
 type ComplianceStatus string
 
 // ComplianceTotals Assignments by status; `assigned` is their total and the rest split it.
 type ComplianceTotals struct {
 	// Assigned Every assignment in scope, scheduled ones included.
-	Assigned   int `json:"assigned"`
-	Completed  int `json:"completed"`
+	Assigned  int `json:"assigned"`
+	Completed int `json:"completed"`
+
+	// Expired Completed, but the certificate earned has expired (status `expired`; not compliant).
+	Expired    int `json:"expired"`
 	InProgress int `json:"inProgress"`
 
 	// NotStarted Active, not started and not overdue (status `assigned`).
@@ -1943,9 +1950,10 @@ type ComplianceUser struct {
 	// StartedAt When the learner started (absent until then).
 	StartedAt *time.Time `json:"startedAt,omitempty"`
 
-	// Status An assignment's computed status: `scheduled` (starts in the future), `completed`,
-	// `overdue` (deadline passed, not completed), `in_progress` (started), `assigned` (not
-	// started).
+	// Status An assignment's computed status: `scheduled` (starts in the future), `expired`
+	// (completed, but the certificate it earned has expired and was not renewed: not
+	// compliant), `completed`, `overdue` (deadline passed, not completed), `in_progress`
+	// (started), `assigned` (not started).
 	Status ComplianceStatus `json:"status"`
 
 	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
@@ -2425,6 +2433,13 @@ type CourseSettings struct {
 	// Example: 12
 	CertificateValidityMonths *int `json:"certificateValidityMonths,omitempty"`
 
+	// OverdueEscalationDays Days after an assignment's deadline when the learner's manager is mailed (once per
+	// assignment); overrides the tenant's `overdueEscalationDays`. Absent: the tenant's applies.
+	//
+	//
+	// Example: 7
+	OverdueEscalationDays *int `json:"overdueEscalationDays,omitempty"`
+
 	// PassingScore The quiz score (percent) a learner needs to pass.
 	//
 	// Example: 70
@@ -2434,6 +2449,12 @@ type CourseSettings struct {
 	//
 	// Example: 50
 	Points int `json:"points"`
+
+	// Recertification Certificates of the course are renewed: they expire `everyMonths` after issue (instead
+	// of `certificateValidityMonths`), and `reassignDaysBefore` days before a learner's
+	// certificate expires the course is assigned to them again (deadline: the expiry), with a
+	// reminder mail. The old certificate is kept.
+	Recertification *Recertification `json:"recertification,omitempty"`
 }
 
 // CourseSettingsInput Course settings to set; absent members keep their value (or default).
@@ -2444,11 +2465,17 @@ type CourseSettingsInput struct {
 	// CertificateValidityMonths How long an issued certificate is valid (1–120 months); `null` or absent for no expiry.
 	CertificateValidityMonths nullable.Nullable[int] `json:"certificateValidityMonths,omitempty"`
 
+	// OverdueEscalationDays Mail the learner's manager this many days (1–365) after a missed deadline; `null` for the tenant's setting.
+	OverdueEscalationDays nullable.Nullable[int] `json:"overdueEscalationDays,omitempty"`
+
 	// PassingScore The quiz score (percent) a learner needs to pass. Default 70.
 	PassingScore *int `json:"passingScore,omitempty"`
 
 	// Points Points awarded on completion. Default 0.
 	Points *int `json:"points,omitempty"`
+
+	// Recertification Renew the course's certificates (see `Recertification`); `null` to stop.
+	Recertification nullable.Nullable[Recertification] `json:"recertification,omitempty"`
 }
 
 // CourseShare A user who may edit the course besides its owner.
@@ -3199,6 +3226,57 @@ type QuizQuestionPatch struct {
 	Weight   *float64          `json:"weight,omitempty"`
 }
 
+// Recertification Certificates of the course are renewed: they expire `everyMonths` after issue (instead
+// of `certificateValidityMonths`), and `reassignDaysBefore` days before a learner's
+// certificate expires the course is assigned to them again (deadline: the expiry), with a
+// reminder mail. The old certificate is kept.
+type Recertification struct {
+	// EveryMonths The recertification period (1–120 months).
+	//
+	// Example: 12
+	EveryMonths int `json:"everyMonths"`
+
+	// ReassignDaysBefore Days before expiry when the course is re-assigned (1–365, shorter than the period counted as `everyMonths` × 28 days).
+	//
+	// Example: 30
+	ReassignDaysBefore int `json:"reassignDaysBefore"`
+}
+
+// RecertificationDue A certificate due for renewal.
+type RecertificationDue struct {
+	// CourseId The course (`crs_…`).
+	CourseId   string `json:"courseId"`
+	CourseName string `json:"courseName"`
+
+	// Expired Whether `expiresAt` has passed.
+	Expired   bool      `json:"expired"`
+	ExpiresAt time.Time `json:"expiresAt"`
+
+	// Id The certificate id (`cer_…`).
+	Id       string    `json:"id"`
+	IssuedAt time.Time `json:"issuedAt"`
+	Number   string    `json:"number"`
+
+	// ReassignAt When the course is assigned again (its course has `recertification`); absent otherwise.
+	ReassignAt *time.Time `json:"reassignAt,omitempty"`
+
+	// ReassignedAt When recertification assigned the course again; absent until then.
+	ReassignedAt *time.Time `json:"reassignedAt,omitempty"`
+
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId   UserID `json:"userId"`
+	UserName string `json:"userName"`
+}
+
+// RecertificationDueList defines model for RecertificationDueList.
+type RecertificationDueList struct {
+	Data    []RecertificationDue `json:"data"`
+	HasMore bool                 `json:"hasMore"`
+
+	// NextPageToken The next page's token; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
 // Recommendation defines model for Recommendation.
 type Recommendation struct {
 	Detail   *string                 `json:"detail,omitempty"`
@@ -3647,6 +3725,20 @@ type TenantLicenceMcpAccess string
 // TenantLicenceTier defines model for TenantLicence.Tier.
 type TenantLicenceTier string
 
+// TenantSettings The tenant's settings.
+type TenantSettings struct {
+	// OverdueEscalationDays Days after a missed deadline when the learner's manager is mailed; absent when off.
+	//
+	// Example: 7
+	OverdueEscalationDays *int `json:"overdueEscalationDays,omitempty"`
+}
+
+// TenantSettingsPatch Settings to change; absent members keep their value.
+type TenantSettingsPatch struct {
+	// OverdueEscalationDays Days (1–365) after a missed deadline when the learner's manager is mailed; `null` turns escalation off.
+	OverdueEscalationDays nullable.Nullable[int] `json:"overdueEscalationDays,omitempty"`
+}
+
 // TokenRequest defines model for TokenRequest.
 type TokenRequest struct {
 	// ClientId The client id, unless sent with HTTP Basic authentication.
@@ -4081,6 +4173,18 @@ type GetAuditLogParams struct {
 
 	// Offset Entries to skip (pagination offset).
 	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListRecertificationDueParams defines parameters for ListRecertificationDue.
+type ListRecertificationDueParams struct {
+	// WithinDays The window, in days from now (1–3650; default 30).
+	WithinDays *int `form:"withinDays,omitempty" json:"withinDays,omitempty"`
+
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
 }
 
 // ListSourceMaterialsParams defines parameters for ListSourceMaterials.
@@ -4693,6 +4797,12 @@ type CreateSCIMTokenJSONRequestBody = SCIMTokenCreate
 // PutIdentityProviderJSONRequestBody defines body for PutIdentityProvider for application/json ContentType.
 type PutIdentityProviderJSONRequestBody = IdentityProviderPut
 
+// UpdateTenantSettingsJSONRequestBody defines body for UpdateTenantSettings for application/json ContentType.
+type UpdateTenantSettingsJSONRequestBody = TenantSettingsPatch
+
+// UpdateTenantSettingsApplicationMergePatchPlusJSONRequestBody defines body for UpdateTenantSettings for application/merge-patch+json ContentType.
+type UpdateTenantSettingsApplicationMergePatchPlusJSONRequestBody = TenantSettingsPatch
+
 // CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody = UserCreate
 
@@ -4896,6 +5006,9 @@ type ServerInterface interface {
 	// GetAuditLog Read the audit log
 	// (GET /api/v2/audit)
 	GetAuditLog(ctx echo.Context, params GetAuditLogParams) error
+	// ListRecertificationDue List certificates due for renewal
+	// (GET /api/v2/certificates/recertification-due)
+	ListRecertificationDue(ctx echo.Context, params ListRecertificationDueParams) error
 	// ListSourceMaterials List a session's source materials
 	// (GET /api/v2/chat/source-materials)
 	ListSourceMaterials(ctx echo.Context, params ListSourceMaterialsParams) error
@@ -5088,6 +5201,12 @@ type ServerInterface interface {
 	// PutIdentityProvider Register or replace your tenant's identity provider
 	// (PUT /api/v2/tenant/identity-provider)
 	PutIdentityProvider(ctx echo.Context, params PutIdentityProviderParams) error
+	// GetTenantSettings Get your tenant's settings
+	// (GET /api/v2/tenant/settings)
+	GetTenantSettings(ctx echo.Context) error
+	// UpdateTenantSettings Change your tenant's settings
+	// (PATCH /api/v2/tenant/settings)
+	UpdateTenantSettings(ctx echo.Context) error
 	// FindUsers Find users
 	// (GET /api/v2/users)
 	FindUsers(ctx echo.Context, params FindUsersParams) error
@@ -5954,6 +6073,38 @@ func (w *ServerInterfaceWrapper) GetAuditLog(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetAuditLog(ctx, params)
+	return err
+}
+
+// ListRecertificationDue converts echo context to params.
+func (w *ServerInterfaceWrapper) ListRecertificationDue(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRecertificationDueParams
+	// ------------- Optional query parameter "withinDays" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "withinDays", ctx.QueryParams(), &params.WithinDays, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter withinDays: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListRecertificationDue(ctx, params)
 	return err
 }
 
@@ -7875,6 +8026,24 @@ func (w *ServerInterfaceWrapper) PutIdentityProvider(ctx echo.Context) error {
 	return err
 }
 
+// GetTenantSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTenantSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTenantSettings(ctx)
+	return err
+}
+
+// UpdateTenantSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateTenantSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateTenantSettings(ctx)
+	return err
+}
+
 // FindUsers converts echo context to params.
 func (w *ServerInterfaceWrapper) FindUsers(ctx echo.Context) error {
 	var err error
@@ -8229,6 +8398,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v2/ai/questions/:questionId/regenerate", wrapper.RegenerateQuestion, options.OperationMiddlewares["regenerateQuestion"]...)
 	router.POST(options.BaseURL+"/api/v2/assignments/:assignmentId/deadline", wrapper.ExtendAssignmentDeadline, options.OperationMiddlewares["extendAssignmentDeadline"]...)
 	router.GET(options.BaseURL+"/api/v2/audit", wrapper.GetAuditLog, options.OperationMiddlewares["getAuditLog"]...)
+	router.GET(options.BaseURL+"/api/v2/certificates/recertification-due", wrapper.ListRecertificationDue, options.OperationMiddlewares["listRecertificationDue"]...)
 	router.GET(options.BaseURL+"/api/v2/chat/source-materials", wrapper.ListSourceMaterials, options.OperationMiddlewares["listSourceMaterials"]...)
 	router.POST(options.BaseURL+"/api/v2/chat/source-materials/process", wrapper.ProcessSourceMaterial, options.OperationMiddlewares["processSourceMaterial"]...)
 	router.POST(options.BaseURL+"/api/v2/chat/source-materials/upload", wrapper.UploadSourceMaterial, options.OperationMiddlewares["uploadSourceMaterial"]...)
@@ -8293,6 +8463,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.DELETE(options.BaseURL+"/api/v2/tenant/identity-provider", wrapper.DeleteIdentityProvider, options.OperationMiddlewares["deleteIdentityProvider"]...)
 	router.GET(options.BaseURL+"/api/v2/tenant/identity-provider", wrapper.GetIdentityProvider, options.OperationMiddlewares["getIdentityProvider"]...)
 	router.PUT(options.BaseURL+"/api/v2/tenant/identity-provider", wrapper.PutIdentityProvider, options.OperationMiddlewares["putIdentityProvider"]...)
+	router.GET(options.BaseURL+"/api/v2/tenant/settings", wrapper.GetTenantSettings, options.OperationMiddlewares["getTenantSettings"]...)
+	router.PATCH(options.BaseURL+"/api/v2/tenant/settings", wrapper.UpdateTenantSettings, options.OperationMiddlewares["updateTenantSettings"]...)
 	router.GET(options.BaseURL+"/api/v2/users", wrapper.FindUsers, options.OperationMiddlewares["findUsers"]...)
 	router.POST(options.BaseURL+"/api/v2/users", wrapper.CreateUser, options.OperationMiddlewares["createUser"]...)
 	router.GET(options.BaseURL+"/api/v2/users/:userId", wrapper.GetUser, options.OperationMiddlewares["getUser"]...)
@@ -12795,6 +12967,149 @@ type GetAuditLog503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetAuditLog503ApplicationProblemPlusJSONResponse) VisitGetAuditLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecertificationDueRequestObject struct {
+	Params ListRecertificationDueParams
+}
+
+type ListRecertificationDueResponseObject interface {
+	VisitListRecertificationDueResponse(w http.ResponseWriter) error
+}
+
+type ListRecertificationDue200JSONResponse RecertificationDueList
+
+func (response ListRecertificationDue200JSONResponse) VisitListRecertificationDueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecertificationDue400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecertificationDue400ApplicationProblemPlusJSONResponse) VisitListRecertificationDueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecertificationDue401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecertificationDue401ApplicationProblemPlusJSONResponse) VisitListRecertificationDueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecertificationDue403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecertificationDue403ApplicationProblemPlusJSONResponse) VisitListRecertificationDueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecertificationDue422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecertificationDue422ApplicationProblemPlusJSONResponse) VisitListRecertificationDueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecertificationDue429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecertificationDue429ApplicationProblemPlusJSONResponse) VisitListRecertificationDueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecertificationDue500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecertificationDue500ApplicationProblemPlusJSONResponse) VisitListRecertificationDueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecertificationDue503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecertificationDue503ApplicationProblemPlusJSONResponse) VisitListRecertificationDueResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -23669,6 +23984,292 @@ func (response PutIdentityProvider503ApplicationProblemPlusJSONResponse) VisitPu
 	return err
 }
 
+type GetTenantSettingsRequestObject struct {
+}
+
+type GetTenantSettingsResponseObject interface {
+	VisitGetTenantSettingsResponse(w http.ResponseWriter) error
+}
+
+type GetTenantSettings200JSONResponse TenantSettings
+
+func (response GetTenantSettings200JSONResponse) VisitGetTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantSettings401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetTenantSettings401ApplicationProblemPlusJSONResponse) VisitGetTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantSettings403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetTenantSettings403ApplicationProblemPlusJSONResponse) VisitGetTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantSettings429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetTenantSettings429ApplicationProblemPlusJSONResponse) VisitGetTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantSettings500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetTenantSettings500ApplicationProblemPlusJSONResponse) VisitGetTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantSettings503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetTenantSettings503ApplicationProblemPlusJSONResponse) VisitGetTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettingsRequestObject struct {
+	JSONBody                          *UpdateTenantSettingsJSONRequestBody
+	ApplicationMergePatchPlusJSONBody *UpdateTenantSettingsApplicationMergePatchPlusJSONRequestBody
+}
+
+type UpdateTenantSettingsResponseObject interface {
+	VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error
+}
+
+type UpdateTenantSettings200JSONResponse TenantSettings
+
+func (response UpdateTenantSettings200JSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings400ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings401ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings403ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings413ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings415ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings422ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings429ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings500ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings503ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type FindUsersRequestObject struct {
 	Params FindUsersParams
 }
@@ -25500,6 +26101,9 @@ type StrictServerInterface interface {
 	// GetAuditLog Read the audit log
 	// (GET /api/v2/audit)
 	GetAuditLog(ctx context.Context, request GetAuditLogRequestObject) (GetAuditLogResponseObject, error)
+	// ListRecertificationDue List certificates due for renewal
+	// (GET /api/v2/certificates/recertification-due)
+	ListRecertificationDue(ctx context.Context, request ListRecertificationDueRequestObject) (ListRecertificationDueResponseObject, error)
 	// ListSourceMaterials List a session's source materials
 	// (GET /api/v2/chat/source-materials)
 	ListSourceMaterials(ctx context.Context, request ListSourceMaterialsRequestObject) (ListSourceMaterialsResponseObject, error)
@@ -25692,6 +26296,12 @@ type StrictServerInterface interface {
 	// PutIdentityProvider Register or replace your tenant's identity provider
 	// (PUT /api/v2/tenant/identity-provider)
 	PutIdentityProvider(ctx context.Context, request PutIdentityProviderRequestObject) (PutIdentityProviderResponseObject, error)
+	// GetTenantSettings Get your tenant's settings
+	// (GET /api/v2/tenant/settings)
+	GetTenantSettings(ctx context.Context, request GetTenantSettingsRequestObject) (GetTenantSettingsResponseObject, error)
+	// UpdateTenantSettings Change your tenant's settings
+	// (PATCH /api/v2/tenant/settings)
+	UpdateTenantSettings(ctx context.Context, request UpdateTenantSettingsRequestObject) (UpdateTenantSettingsResponseObject, error)
 	// FindUsers Find users
 	// (GET /api/v2/users)
 	FindUsers(ctx context.Context, request FindUsersRequestObject) (FindUsersResponseObject, error)
@@ -26663,6 +27273,31 @@ func (sh *strictHandler) GetAuditLog(ctx echo.Context, params GetAuditLogParams)
 		return err
 	} else if validResponse, ok := response.(GetAuditLogResponseObject); ok {
 		return validResponse.VisitGetAuditLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListRecertificationDue operation middleware
+func (sh *strictHandler) ListRecertificationDue(ctx echo.Context, params ListRecertificationDueParams) error {
+	var request ListRecertificationDueRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRecertificationDue(ctx.Request().Context(), request.(ListRecertificationDueRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRecertificationDue")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRecertificationDueResponseObject); ok {
+		return validResponse.VisitListRecertificationDueResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -29012,6 +29647,103 @@ func (sh *strictHandler) PutIdentityProvider(ctx echo.Context, params PutIdentit
 	return nil
 }
 
+// GetTenantSettings operation middleware
+func (sh *strictHandler) GetTenantSettings(ctx echo.Context) error {
+	var request GetTenantSettingsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTenantSettings(ctx.Request().Context(), request.(GetTenantSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTenantSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTenantSettingsResponseObject); ok {
+		return validResponse.VisitGetTenantSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateTenantSettings operation middleware
+func (sh *strictHandler) UpdateTenantSettings(ctx echo.Context) error {
+	var request UpdateTenantSettingsRequestObject
+
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body UpdateTenantSettingsJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/merge-patch+json") {
+		var body UpdateTenantSettingsApplicationMergePatchPlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationMergePatchPlusJSONBody = &body
+
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateTenantSettings(ctx.Request().Context(), request.(UpdateTenantSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateTenantSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateTenantSettingsResponseObject); ok {
+		return validResponse.VisitUpdateTenantSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // FindUsers operation middleware
 func (sh *strictHandler) FindUsers(ctx echo.Context, params FindUsersParams) error {
 	var request FindUsersRequestObject
@@ -29391,839 +30123,868 @@ func (sh *strictHandler) ChangeUserEmail(ctx echo.Context, userId UserID, params
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P37chtH1iCIv0r+8JsNgT0ABVKUbJExsUFTUjdtXfiJVKu7TS0rUZUA0ixkwpVZhGCvNvqveYCZifje",
-	"YPYRJmL/3H4TP8lGnpNZlVXIAgogJLv7c4TDIoCqvJw8ee6XnzuxnM6kYEKrzvHPnQmjCcvgz+dXdGz+",
-	"TZiKMz7TXIrOcedqwkjGYpklDxS5Y5niUhCqCCVKZ1KMCROa6wXRdNwjbH+8T6LrzqPrTrTf6XVUPGFT",
-	"agbVixnrHHeUzrgYdz596nXOEzadSc2EfstmKV2wZHnySGc5i8h8wgTRE65IxtRMCsXInJoP+B4ZyYxQ",
-	"85FRzRISFUPHi/53bLF2KS9lTHHG0O7fvX1J5IjoCSNxhjMgQNYN+5bpbHE60ixbHviSxVIkimhJ5pRr",
-	"MmQjmRlI62zBxTg4NBeajVnW+WQGn9GMTpm2Z3eqFFNqyoQ+f3ZB9SS8E1o8RXhCuhFV05tf/v4/ox6R",
-	"GexPMWaO2fzQv84Hg0dxnvME/mLRnlkU+0ins9Ssxrw8OPgh+frj0e3h9JF4PHvy41fZ1+qpHtwdzDu9",
-	"DjfTzsxieh1Bp7CDpNPrZOzHnGfmuM3p+vv8TxkbdY47//+HJY4+xF/VQ3+HAN3yi7cWKVZtvUAc2Him",
-	"ZrDx2pbM15tuyQ18c4+9lRuAnZ3JicxWHmQMT+BeYjmpHmLKxjReEPPD2kM0L3/BQ3Q7s9uczlJORczO",
-	"ZJ6tPr4YnjC3JWMzs3Up9sOrwyfP77NGXAyuES/8qX6Ryeny0t6IdGGJgSqIA9XmJKi590i0uFCaCl0s",
-	"+MecZQtvxfjeDdU3IzOLv9CRzKZUd447CdWsr/mUdXoBSlMs80q2XKSlNxuuT8ttVvcsW7zNRRN1PyZZ",
-	"LgBx5YxlQIcJ+0hjnS4Mn+GazGWeJvBUl2tF4gmLb1WPZHnKFKEiIamMb9We+fNaUKHmLCPzCdXlu4ns",
-	"mRkEyWSaEnbHsoWecDEmQxrfHhMh8RNXRGmZsaRHaJ5wzZLetZhSnrLEHOmPOctZsk+AlOI0XOHKBYN/",
-	"M0ZTEtM0tfOO+R3bvxYNgE0QLj5EEzaieao7xyOaKlYAcyhlyqio8s148R1bLEP1lOSC/5gzcssWpAsc",
-	"mZJ3786f7RFtgDKltwZswGo4SyxGEEVHbJ9c0im+aMA6lMmC/PJf/xuyBgCMR0dL/ntClH2tRxI+GrHM",
-	"cJji7aPDw33yHVsoQjPz1EwDwz48IhNz1aoE6fHoSXzAHh/2n9KjR/2j+NHX/af0UdI/GH5FD0aD0aP4",
-	"4MCBE2WXEp41tl8B7JR+fMnE2NCXw8ePe50pF+7zQQhnz0evqI4bqJETgxYyN0du0MVAQ+eZYAnhgkRG",
-	"loos9K08tLdP3lqCRHKRMoWoA2CKaZZxpkhkR46qQIEBGnc96uNSG7b75GjF/t7AtmgaoBr2FzLLQFTh",
-	"5uMxLLnl9j/7Hl7yKdfLK39FPxo0zVOtSNdeKHI46JEp/UgeD/aa6FwKwwVv4+GgZ5bDp/m0c/x4AOiD",
-	"H0rkKaWzXueCjtkl/4ktL+6tpcMzlpEZHbPlFR4Mmpdo3rhRZuD1yzwYtFvnlbxlDZKvnFFDSCLBPuob",
-	"mFubhyMnDs8ydsdlrmAn+wRGwluu+FgYwkDJVCZ8ZOgMvGrIBiVHg8HKHcKjTbhwMDgMYkOxlz8frt9N",
-	"8fDn3svVNlv5NxhnaRNnVLE+F4oJxTW/Y0TlQ3yLKEazeELkHcuImR3ot/d20xJ/bCSSFntWEslLmHXz",
-	"1WrpFjySWePS7Md7LG8i589YynRItTwXcZonjCg50v0EnyqkpC5NplygcCHngmWKSJEuGu+lmsj5jR1k",
-	"U35+qanmSvNYhWXMS02NvItYOucikfNjQgV5++KMPHr06KkT30DoJNFf//rXv/Zfveo/exYRI5aR7rur",
-	"MzLlieDjid7bJ89wScfk0YAkdKGcKBhpWSPZh4PDJ/3BYX9w0LDtJXHVO6Gj2gENgidU7D0kuD430Pf3",
-	"3SPcnJrid2wzEMAQE5kys+MeeXd15gNCyHl444dfN2y8Jgdvuu0rOlYveBo0DFSldZqBOQBFVhAzESBG",
-	"F6JjRbpo9EAK5iwCVsebpTJhTvcJ7oKOVWUfXLOpCrDelRcNWM45vultl2YZXZhflV4AUI2yALt3IiTM",
-	"9A1NjFTEFDDyWArNBPxJZ7OUo1nm4SyTw5RN//MPCm00xUmZNxK4UDS5yew4vU7CNOUpUGALEnJd8s7r",
-	"DpnmSpMhM6raVCpteK4BWZbJTHWOv/+5HEHk0yHLGl4ohq+w5k8fUPVkSt/wpHPc+Wo4iI9GA3Y0fEKP",
-	"4oPRU3oADFxTnSuDMgZqXAOUvqGGCrmNWFhOtJ6p44cPU0Yzkewn7M6BRD0c0qTvXvjUVse9wLfRkhQy",
-	"lsB4hsFNaWoOjiWkO6QJ+fbyzeseMX8Ve8ePHDQkkGiAOe7td0DFF6OUx/c729gN4h2sM4Aoo7uRkvJu",
-	"BvenJdzPyklaAL1Y0q4h7gZWZM71xOqU1vhq1s1IF2icVdqKh0ABq+k/qM7yNDWqs+BijGfyjGo6pIq9",
-	"E/SO8pQOHbC3PJ7EjneTewN6R2WW554xS/IeO0F7p1EZKBmxOVFoFd3wIB8PHpUHecmyOx4zUl1NizN1",
-	"a+z7b+7qfAsAxFQYjB2CrSCesMRwH9JN5Fz0jNZimD0XY/P3KFeG9MdSCBabsRSY+MzraH0Ak4Ugmk/Z",
-	"3j55bY0Yc6pIPKFibGRWhK+zRTFiyZkcOVCDugaG6j5YqkEE8JwC3k9NILBPP/TM3QCFFzIb8iRB5WJr",
-	"9BoVo1RwysjeABQiGEtQlZ5nXDOiYjljG5MCD4NeeDO2wJtygbtClpimKcseKJIZiUVmVt2AjZFEMiR6",
-	"NE3lHAx4cK3/yATLqJbZC7BX3QvmYzfWzQgHq11na40tHiP4GFoHpjJhKWEimUkuHKqyhDwePNr4Xh9W",
-	"GeOYajani3bnUqyubzexs+Op776LMBEjPs7NTqsQ2LPQMQdZGElykStDYIg9o5PCBuld330CV4qkVLMM",
-	"DvlcaJYJmj43ksq9jpjbkfyjpYLkgn2csdjoQiANERnHeZYZUvJjLrWzclrxIEHPHJrkgRrpjY/Yk33c",
-	"7ohimVFkYQXtDrvYzi4O+XQZDmj0jWmOPCyV4zGcYmLpagmSHhFGWC+OGs7ttdQvZC7udyuF1DcjGGVZ",
-	"EFrtxwF64V7djC4elcfz2hukxZEIqfv4+C7O5LUkKo8nVhoyXGsh84xoJoze13UKkxwRqSfM/YAGHHcg",
-	"d4ymLEEp6IIuUkmTKylf0mx8PwlohmPdaClvUhjNOyCHGWDnZR9j4FYHg6OvH3/1hAwXmm0q7RwdeLzK",
-	"boNoKYmbusXZ2BX3tZR9fG3Xgmxlu+CV5FOuSfeAvOLf2CPwDMs7YFrWKn0z5WpqbclAuoS+sT91jo+8",
-	"g3FW7EcoJ1MjjgIhx5cKKzdX5GjjI/IYl79NUvDTNofkvbhrHuab8BXEAxQwiGpQi4iiC1UBjRRs6QTf",
-	"Fs7W+9wkb8Cbwn3rHZpiIiHOW1CqP8seCdCS3NcjzlKgGc7hsul5Hn7dcJ7eGjc90eLVHZHHyIElIiiR",
-	"g/VSyNKp5EMAzu9S5lnMXhnxgtN0Vwoh+6gzGhvpsUEjNCdkpAVK3hta/vSr/uFg8IgkMs4hNqX77M3Z",
-	"nifXzzI5zuiUXHeo0Hwus+S60yPzCY8nzgIABsAUpCwbKWRliO4zNuRUkBmNb+mYETfC3q+iYxag+SxK",
-	"pt2yVTENlBEUZmGGM454ylDdpAVMubaArgMSiSGeGbgUFOF6Dy9WmhK7E3MHVCo1UI8FS8gwVwvSjcqf",
-	"b8w30V4RnbJCE+5GIVtC1MN7XtFSkYNcSfmKioU1IKp7YW1GNbsBJlWlOOZ7y7yQnZVqNRfk4HBLm8XR",
-	"oWd8upKSTKlYOO6p2mGTWVrfLXkXSPS22GupfPw6toN3guZ6IjP+0z05Su4P5KuxoFJPqCLs48xS8M0k",
-	"44Py/N5VJ2lxdJVl7eLoXnGlwG5kt2OuGxd3NOUQ4ZEwoTlNVe2E3r9/3z/N9cT8GlMNgGuOaMSDmWUy",
-	"Zgq01+cQ+nk/qc2sEB5usDVUBEoIVoJXGsz1YKe3ZMX6tcCkdpOY3fU6oJGDvf4hEwl+u7G9/tCT7v5c",
-	"rH8j2a7c9q4lOwenOUvTvjXdf3v55jUZ5prccZlSzZCt4oAoKQ1zxQVTCoKqSBfcbMCjc3Er5NyKUKoH",
-	"MgUlGcsVS5YMzkCnaS0GCEn1O6Hy2UxmmiWvWMLpFcDoXhe7GPBmaka8AbBXVGMYGtnfdUezj/rhLKVc",
-	"XHcct6NxzGYaIpiMYOmvAGbeVOx/7NOEYn0E1kfs+lpRh+LdPrzbh5c+h472QJEKnGqA2QePnR0XAo0v",
-	"zsNRZ4KcXpxjDJhBA5lrwo1YwOKMQWjhLJMzlmmOfj86m50nDVHK5Smg5dPQaGsSg8gxEGpuGYZNLczY",
-	"Ik+t3IreziUXZewCJNuGLYIDlWdMrXhl7awTLnR4jylVYEzJSDyhRlKCEIORDcI2IOsRLYlmaWp2qgid",
-	"0QzAuDQJT9aGTsOZnT8zT5uJ3ykHierCXppF0ZIdmAMoVCyIJszYKGNqgkGu4AiVImaEkikXuWbgeN4O",
-	"VOiS/nn5h4zdyduVJ7d2bDCcq4qDez24LsGN8GnZn50rlp2vhfk789Qz6+92mvH3GDttR7CbtmhSLLNn",
-	"74aPgT4CV87Qh8+HYq1y+AND5yTuBcOD4dolqH3S9MK7jjY4pdUNPRWVC8oTiObRdDojzfcV0AeIANWa",
-	"ZWac/+P7/1////rw80Hv4PDrT/9p7QWsLuI9JoQgViotZ4rMZXbLxfikcNVbZXeU6zxj++Q1u2NZDw3W",
-	"dKgYxju3IwUOOeuLsIEXt+hrHcnMZsCYL+mYYUAKvkLQmcdh1o0CmXz8rS7ABrBAEkn0vdH3PkT75Az1",
-	"KlRWLKM37xvyAjZTw87hnCCaaYsbUcZ7HMLaXfBH7a70OhiIbH82l7N+HQCw6/A2hIREsDnAHehTK0bz",
-	"L8gjdsAPbkPM/KqY4ZhE6e1NBGLf0SNidPMnR3mWekvaJ5cTg1KGE5xgmDjhGuLJ08V+ZxNav0tCHSK8",
-	"lt7eQmz4ZlS3GUnPn62ShjBH55YtynwjjwbeskX35vtB/6sP3w/6T2l/8sPtVMz6+q7/04efDx9/+j/7",
-	"+P3otP/iw89ff6p8PNrk48Hhp70glcVNvOQYgFW9OwnVdMPTCHHMCVWvZBakoAycNVSg0wbCh0YyTeVc",
-	"eZhTREv2OpXY3eUBL6hShCoSzcr4Xi3JmCGhNm/DJCeWBaC10F41CPwNJrD4iAQwKffUjBeIl8tJL4ZO",
-	"R+i9V2CkUyckgtCF4lv4hIkRIp+aWc1znV4HfvDm9I4R3OznYpbrtXy+HnBYZLNo6YUYetmCD4zanXLB",
-	"CCgOXAq1TGjdTze8Qa6PeALR1rQYZXmmahzmjwdVZtkiFvGOpjlr0CtgkyfILSZ0xkjCZkwkymGBW9YD",
-	"NJkeY46rYdvdyHDvlN3EE8ljFvWuRWT0yQgV4iijmotxhNxIwqRqz/xG4BKAzQxGUqQbTfNU81k5mHnw",
-	"WlgkJ93I/hXtoWpuzW6jTE7JgTmix6RbmdCoWm5OTDYqIXgmheIKNPQlTPYPzAEuiM7F6YQYsWZK98iP",
-	"Of8JTLzMjIOiIc00H9E4zJODWHI6m6Gwsk8ujUTJEvLm9cu/uvxfLzLm2/dXECkx5UIXCcBqxmI+4jE5",
-	"9QTULuQ72LwyS5TV3j45RQJg3pzkUyr6RionZqeA3gTjc+0NxRXMMubkRvPtG5EuGtl6idI3Wso0IL1d",
-	"ma8J2FG0NEp4kse6dh1sBtHrKZ31yGumVK56JGU00RPWp3yvIsEtraFOhw3RThkc+SwOHOYFy2ImtCHC",
-	"ckSKAIgiXpdkLGb8jiU9kslcJLhyQzESFvMpTeEyZMzMk2uWXAsDNnC+00rimMqHU67N2N1BmYnIyIhn",
-	"Su9hrEVt+sTwmmtB7ZPOEzll5nIUYtE4k/mMDNmEm1upaTZm+gZDJG4M9bGROubzA3UtInje/LLXIyxV",
-	"sG/3WvHbMakCjvwXcjAYkH/8O9ETqVixhvlEXosJvWPFkhPyj/+FMVH4yD55bwiEsLEMuFoI6BSETWca",
-	"Irz3iJBoxBPXwmj9PM5TCqmGDiZIdWqrsqmIU0NEIhXLjJmvXX7LtSiP8Ze//w8ykXM3AEsXPTJclFR5",
-	"zvh4oiFjckHmLGNFEBeSl1LQlTm6vhquA5IuRD2hM5ne8CRwE/749ozYB8j5M3ArWCpgtFy8e7dcJP9l",
-	"nMU3iqWjG++GyAz3AYnEN5C2ueGtKNJbQ1n64FED9bZRXVxLC9wMw0XwzilUo4HALxG5rsqHe60ojg2C",
-	"Du/DUlMApZ/xckKMgoIxM3OuWGsDTuvlrN70fCLXrmeLqb3JGvMava+DEs8sz2ZSsaAGk+QMfQcBnZwm",
-	"ICmNHGIyiIxbFnPaaZgjLhIjNyzP9B1bEPdriTzVOVoJ7i9wkNDdGGV0yuYyu22+uMUj5up+mRs7AgO2",
-	"EWla14x4UbxSaMihm96nCrP9yLuX58+s8XMxg+zAEf/o0qmxbMam9TDW4i1XRQ7Z8vrKS0JGKR3vk+cf",
-	"IYHNEg6XRZpypQ0lzzgqEA2TeiqVOaf2gPyOY0Bf2CT2J5CkzJwQ3Oodunk+eJVkrme5vnHBH0G58PyZ",
-	"u6Ejbq4uvuNKQbhXg8MXQu6Qitvg4G8ZOKtiqC5BjWaQsaRkhuY9iIpgFLLRQopQ46wqlHdYed8cHBcc",
-	"hyLPaTwh5iKAZ5onPWK0jB7gYM8J+b2CQTtpvvVV/zc7a+hWgdw2ZQLdkiqcuuw9QGjGwaYZoD0FYWq9",
-	"surg4fXZQiuxzEOqyOsiPGFZYCVdI6XOIArUSZMnKJQaURRkfixnEEOciyrFJRC1rFcMZmYJoWPKxd4+",
-	"eUW50JQbejFckOjizeUV+eXv//NhsYAIBaaGS1hkYheb48OU3RhFJIip74yGUt4FBLfMCATgxzzlGsLR",
-	"vbFKd1mVLwQsbxOW5ClLbtBdHhQi3DPoUoe8k8K+vw1vw7MvozOXeKkLCLOeavvgPvkmB2nGiBDC4BLV",
-	"sNnSbLIe4ApC3yopuh2WTDt168hFJu+YoEAe6BhE58Qzuz9gyfRBGKIwATql1+A+huFdORev9Sa3pciX",
-	"+Ly5MXS89r0r8ww8C0oOjQGng+h2listp0Z5w4fqiEQyZoMJpOX7IPPYt/r4awJyQJhK1vWzwBIwur0+",
-	"MX5CRl1MXgod4FK3RbSaJnXaXUCoAa0sMCXoJDBhcFwIOA8bvzBIHfN3DAbRXMu+sjJ5UO5vJfHns6SV",
-	"5nJC7JPmxmAm8YzqeLK9RuNmbqnRgHkVbufmak0jdTCC/BSSx43yiAaBeFHE/CKtztpQg5CroDzOioZY",
-	"AXpBRaq3vSLIVfSyila0RP/KvVqhrHBYWJJQl8erarUvdXh6wzJjDxinlrjrkrHIUpfV9sGWfuaQL8/j",
-	"H8TK4u6CMHHHUnN1nKGFZqwIUEH2PBbSikFNhsZVNPEcX38j3oN5vcF6F0qOPzj8eoPs+MeDFh7SkJlu",
-	"s8VvZWsh3ZCqVpiZPF3Nq4SxA4i0BEnFRrMhOCrWl83erdpUtnt3u3l3bMHwTujxYDD4zZg0NjVQeKEH",
-	"g8H97RW/Fta3QvrdmDk2Q7yqCWKzd7+sIWHDGJrdmhk2PPr1RojTrewOWy5jvVVCnZBprnOappDEhyV3",
-	"0BxW38tWtoc11zhgitjSiLB2orpNYTOUb1DbV8bmgniMwTe/Ea17sz37mvM2mvJm/vz/UGo06TrtGbXm",
-	"kulseNNDmnW7urxBBXnVq6Au2zd9FXgzpKqqstu9u42gteUtqGmMvra2WkN64fP0JfMq6rCMFJwfLnpB",
-	"JTykqQQHSQE66Jyx29QIE1Mp9AT++jGnmWYZ/K3YlFMhcqj5YP8IRhL5hbaD4b8NVcT3TtbXEDcbmoL9",
-	"xulvYMSb5boWGUfV9FePjKvKKssET6aLqcxmEx7DdYXYJk+NjZwdKiJTuiB4rwi18QcnEH6wJHxiqGVU",
-	"Fz8jzHXwpFcUUlGR44kywznicaOo5mqE+ZdRj5Q/TBhN9eQGKii7mdxvUgwlzRJYL5IkcIhci7hGwE5I",
-	"pG55mio7AhZCSd0ShQRo9ItoHEwdspFJFmUdaDq9TgAIzvzgAQCy+QPb87/3d+d/X+7MXANYupkXl73m",
-	"DuwiMLLcVzg48ma6w+hIr07rmvhIV8z1swVI4r5WE8QLV2V5I4sRJLS9YtmYERgArp6o3j6RpwYnDaYp",
-	"CKPDKAJrRfrdVvS7reh3W1E7W9HaHIbPZjtaO/PvtqQtbEk0Td+MIG96Y6vSh/qZ/G5n+vXsTGtvx69j",
-	"d2q9rN/tUJ/ZDtXuopcWqdDt/hI2qhYZvL/brP7FbFZrzzxkw2qH0KU1K4TQAftWu2ELS1dw1H9q29f6",
-	"FjcnoF+lUGUTujloWdRhg8Ne3WhkhQbomp+FSuFDzJ6CjCzIaEhsJgIgXlXhW9bn8MlVuWCq57LEZZaw",
-	"rMxL6RFG/fpyMDnhmjCKNT1b8ppLWDTm5iGdDkaiFHygKTGqXhbDig9YxAi6OpUpNVz3ioSpDBslQr2+",
-	"zZKWGlfhi7a2sq9nAtx1SPSq5IyiCADiCGYPlbk320c3tYkPr7YRPIGMZ+3qJEI19iJpballVoyL26Dv",
-	"4NolT+nHG0DSwMrzadFFA+KGIVuKpumyEliIXbh4rgF7iuQff82Pt0oDKqNvGxHMHuZ8In0Em7HMNjks",
-	"8P6BIpHKh3WcM0/eD5br4WipxwOkC9UOZo/2v9oONkXK1vLUNt0MqdA//hcpTrsxEa9rXoFDLJ416Deo",
-	"AmvblTpas/JaqgJOmEPmJf2hRVEzZekWxF/vbX9hW8Ze9gKxlkUhDI9qxZsFQa6kTZWGtWBF9UnAdttt",
-	"ZNwHzlyLpLCEbY8MMWQa2BqI5x4eQ0BdkDId3D94sspT6iSgV7Bpd+98WuZfihrarYrKdPD50Eru2KmF",
-	"vxBmfrf0N8H7Eo5xQ5P/X2WeNct+5M2Ua7+ugJYkZfQORLZclHzE6CZYZMFGq5ccD6QoqBYuNYncNm3F",
-	"jibBsh12eKUZ1pkCahB2U62G7GWhNtbqefERixdxCjUQda4C5RbIazYvuk2h8m6QJsnoSEdFm0qZJtWU",
-	"TOfGg+c6npGg0+vIGXTOiFOp4DPN4gm/Y0mTo42PxdmEcuG1gdoAMd5PAKdtfWozzgmh2pw+FCfDjO5c",
-	"sazwVhotTkXLx5rk7LShEk/irNhOjoJWYjBbD+Vy5MBAXeUIKkxglwh1QqTBzRE0bhGsfZgOrrMpPYEn",
-	"inSjcTbzPO88cxHSPajyC51xKXRocrceltxae/FCO1YYnG1JNNWQr4QrdfLbXuvJXQG11S6gJt2SjwWs",
-	"Xm2HVVeulgBk9Xs5/gUg4XS3QyIfYSAZA5WKKeSkfQlsuT8CNBf9QitWpk9XmAkdEbKbVraCnKE9utKR",
-	"2oLD/1mKuDVYasTUwuhDI8YYlNsOX94IRqB+iGFNMJaHJTZjaGNE2RoZNj2AzwX/e9ZKtC83n1dTSRoL",
-	"di9FjFA4ngAvt8+sLDJoxwNd2D7fHgRAcptKndqR4ZnCxupOZchSKcZoY43iiXCk3slruVY8sS/Xumib",
-	"p1cqweFlXkjFdaNJEBf7QJGZfcwZzywjxApFlYUchlIvXdmR1UCHCCFWOI1tKcOS7raEPjbzbzZmIYbY",
-	"c+hGcaZChizz9YbwhBFfB52OFWA6P2M52ZvLP52SMylGkFh8OYOc5Le28mrWUI5iPTGxaOOZBiGreWMu",
-	"0wRMrGaD7NLDYqumIXYbgawittCyChMXCb/jSU5TnzdUQWPe3Owc+Mqj94MYx2EL5njDCVMZ34ZLVuIt",
-	"d8QE4DTLWMJizOL2L1PlBkyoyz53N2HBoGEYNnEwErofUJkLzVNUfMxaqhBsaENsC6Or0znNEhaMdeTQ",
-	"TQl/J5Bf6SKPXFUli9ARDhURxbTGrpPeAgYhiuD2cREyfhVN81nKUFwoAAHm+xlWrarMctTcCD24gAaT",
-	"3xt/m2h6pHcsswWyvDN6oMiQQeEN/pM1CpLu4Je///eDwaCK5bRAAFu5zbzyU82G+PWT/aBlbtkS18Tp",
-	"X2BBND9y2KJ7r7DtDlkspwz7KN7VCAR+tznDhwW1pOzOXm+UT5YUyLzRZO3cpXbrpbu0lEsCZVft8mpK",
-	"ywYW5qAY1MwKShxa5gXf0iln5IJmt2vFW0xVdvyuwoG8ktPFUgpK5aUXe9JQ9VLW6cNqmaw5bryZ5FZC",
-	"v8e/gdBvu9TdWAedsPp7cdTO0nUMFH3A8oEEarLQ5JhEBSGzJfxQHQFFxSvyvdezgfOGN0Q9Esk7liU5",
-	"i65FV/sa+IwqxRJXebAk8WYALm4c5kekq+SUlWzW0aq93rWAcoGRuzFRNbzdt4e5R6CVfDF2x5ODO72O",
-	"XWnYRpYnXD8XOluEXeTY9ragoxYkGGmYynFA6YnDQj4UNDdaTiIF6wGqYAIHhkxgCsc+fnXHsqHL6cCq",
-	"WGBl2x9SzDhAOX2WD1OuJnjFl93NsZYbqIe9Dh0FW+YbIuqyK5ThbEYcKtoWIXi6Hg+GyEMsl2qd7q1a",
-	"URQOd5lh6XEzmVK5NSV3ff5p5Oq9E8fxoRY+0ZNM5uMJuTw7f9UzOM2nx2iUNEObbwvHJoazLQEMEbYF",
-	"AMzSvLqayyAAqbwEwRalz1uUGS/wtig1fr5RbXLbp6TpcHjipDDX0ARs+FOaeLsO1+bJsxGNWasNXNpn",
-	"i8ihNsuBHqWuBUK3pnnZ40CxnmBhYXt8eytK1riOOcszu+Sj+rzltSyvpPmrZMTBixmUK7z2Ew56vU6R",
-	"guOtMEjzfUwIigaOWBEmoLMayAd5EpYP8uRXlw/Mel/KseG295UOSuq+WjpY5vfQqc37yVNo5GikWMNv",
-	"WmqaLh8DhHJxgUfAGfBWmqYegjT5fC3Xx+UUc7uJ1ogD/h0LyUAVEhbTKQM7E7Yaf/v88oqcXpxDpe1X",
-	"ZxfYdAM+ceh4pheGed9xbNPsk18bnKoWSrMp4VqxdOR7tuiMd3qdaTwzCA8PgZuLT4Ms+swc/qhoobak",
-	"+Zc/m3vqrH6F3LHMolfbrUpLwD+54cr13msUfqOiG0MEBBMlt3YmjXX9Y6CjIzxCusDHySzNFakaM7yj",
-	"g1ZvXC9eSaEnyrNeOYUaS10nkm2gwzbZp3yUAWoYh5XReGNlFEWWVVDxBJuqaceTlDdonoPWirW7xOd6",
-	"BNNXnBiLoSTVPZ89f3vVPxwcPul/9W+Hr57+5ei7g2/asTG7lmY9uQBOiZshquXd9x0oiD71WNfHBAYO",
-	"LmlCuSiVq7dMQVHD+sJoalSqxalTSpa1L89KCeXpM0XsS2TC0qRHUjbSJBdWzFhv3aONc73Gwl+FHxBE",
-	"ty7O+Y9/d4vYa+FSWOlkgR15LpR7+0os8qgV8z0oIgDASAnxxZV5v19Hmz9sUhJ5A7/zZt67wB6fg9Ma",
-	"3J1F515zVfHcDFtICq0Gfa4P6vX6e2RIhQAVnylEKJnrvRqA1hjaNgBQ7RI5dPGP0m23orDXb0vjxQvK",
-	"tVX3HlJxHwc9mTaeiF9bpsWsidA20LMjR85SiaKhayH9r9jew3MAzWY3k+xGLUTcMoIeMOWmEvYYuERl",
-	"9Bbkjvq+avCUYdrLPnkBN9WVHCfdUFWN5WIa9Zu0JhD/w5ZdRNydCkctv0KXi+8pmpUdRty7ZsdGqvM7",
-	"vdcEy68HrZwh/ySNHHYZqm7J6s26zi6FSdXR4fCZ0DiTShEmMgm99N1975WFY8Egey1sRHqpiPzjf0FK",
-	"QSWqx4+oLF1R3ch6raKa9fZaWPtJQ3MX17fF9U3xurc4U7UTW9x1uhZwn6jGd5rC5QtyUVIiLDxsbTSW",
-	"AGbXAh3nuCls4uL7qrftjvJ7645CIXRNuUOpmkgaCBMJMc+Q7vnlG/L1k8HBBtqIVyg9TJhtkXXAOu9h",
-	"FS6rbsn055JbbMhFuBq8SFiWLrgYE4zyg2w1KIBdYx423sK6TrA80zibLfORUF2mvc8RgbFJt41YTgLd",
-	"Nsy3/4zdNqZMU6ccrtIJX7nn2pYusBRr2SpzOYMWdkZfJi+x9f+Ez0hxn0JnZvlwEO/KixhTTVM5Nso6",
-	"WNtGvKbjdGbZuJ8Wc37ZHgCbJLH0OlYybGoucSU1TV0rPjkqBEnHwsKCy8Hhl2g9UIIbR9lpPnqm19Jj",
-	"dMZuTZHbRXGgdrJlwvvOS/PvNlnsn6VW/y4l1x2U9d9lltqvUOJ/qbZ/TTJpViY9LrKiLD/emHuU5HdS",
-	"xG+iHP9OterWfc/9UphrUrfW1mf7fMpyGWq4H9Q/1kZCNunQX654WrMi+89RhG1LveUEdGMbqVFy29+A",
-	"OtPqfvi1rMu7cdDybmxRYfhLlxr7UtL6hkXG7ieeb1hr7t61l3YoWfuUrEVU944F7S9XBepfTur+j1QN",
-	"vLEMeFGXKugqAoKATiK0eER7J8T8Haii3aKAdiwnvw2P0i4c5Oia+r2mgo9HO6ycXIj6X7JocpNE/+tL",
-	"5ptI0A1l7H6XqHcpUW9ZG3hZNv7CUu0O6gr+M0m895Ji71ktcudS6ipRs2E1QdHzVxEat6yy+rtM+Bur",
-	"klmBdev6Po6b7762D6aF1nKXVhb4OStqn7+F8tbLkmDJoILpv2WIwcPSnvePfyeGHje480/IwGXhDGWy",
-	"8NsFhw1ky0zbC79efRfguWfLgdOrcudbGjtWxv5vkevnCjIXYirkjMi52kRctVH9LaiEO/crfL45nhDK",
-	"vNrlzFiGkVpmXT0yXICJxKxKkA1qfJezv1M26WFlPGBDNLDdaq+Go2Wo4KrMhnINTfe3khNrw6shSgev",
-	"cy3vEW7w6ozHa1GkPJJuLduxV60hEEh1xNTtvZ6X1Ui6Qupr4X76jEmOS/gSsu0XoUXDhYXRib9YrmwZ",
-	"LDi3IgY1gzqTs5RrwnVzCZimQFc/bVm4QpJlOBNEsHKB0QGhZBkfBsF8HC4uHLyCvwtpOEAWDFQ4BYKM",
-	"Z2tPCfZtPltww8ka7lBCai+8Tnc+wVWUpx34uV62rsQG//y9jVZ2Vc7sT7P6TsG9DpKSgkmYS/oAOB+0",
-	"/KjGiG1ZCshDBohPpckGxvry5fOkfdK44y73LZpT5CFigRBDUjewF7YJMF/OgG0/PptSngYZp2jiqA1F",
-	"O6olFbD0beXo165z83IbcADhehu1MhvVyfl0yhJONdv7PCU2HEm419G3VQtq7G5H5b9q16bwmyPChItX",
-	"hEmHOfsVUfoQfsa1cnVrVA97oyggqFjyUeksjw3jDVUFFVLTcGL9KVFg3fW+rSaPuTJMTRHHbcuT2cc3",
-	"qI+FL3yzaJ+EzzeSisU2iYQvZHab8pEml3TE9CK0cDkXbKPaAbYUQXtYFi94R8VTZusLCLlJy12LUe0A",
-	"d+meNm8CBobduhgFAIBwXXz8LRh07uoJW0D3SZaA+LO3gQgNazHjhgzvbYkCDFIQhOL+tH3RPe7ZGVZg",
-	"knmkssG14bXWMtDE2kATcuUbpA9emSGt8AlCy6wqnHKTK9dog7BBkMOFDRXDLOnVKz0hNFX4RPT8io6j",
-	"akn4drFT9eAlOJzyVhaI6+F+tYhACXg/JqrEj2YSDvlWQWUKkuxc2oKR+GZUT8qEa9WcZr0SsepdQuBO",
-	"YXG1DW+TbZNcT6hpQ+MhhWwrEr+yPyCUfAE3uwEVV2Qks5asqQUfsJlxq9mAzZZc5gKv2bw/4RmrnudO",
-	"mMGaa+/W5F3/9vBufVlx4NXX8WCj61hePz+vcd21W3PVHOoG7sjBL3//748HJOFKcxHrz3Rf2pYeDvtj",
-	"/J3cJxayzORcQ0bWb6sG1m3uaLBPZ6PqtP7WbeS6CcU7+Ci3BqF2EhBQcoLfa6r5wN1tVICH9LXYgMgb",
-	"Ivr8N2LznrRbOSU/NQM3lYJt3JuAQvHsOLU8tLnGyy7UqdnCXuiTIj/puoOxQ+Zbm+PVNQ/uXXfue+uL",
-	"1a9AyPvS23tr2fcmk3UddUMX93aKX9EqpI1rFV9FB2v7QDTzznOspxsCZMqUkqKH9WxlRlSe3bHF8nEM",
-	"M25WtnqFL2Gwb+DRVnKjXZitGtei229lP67hr6GujXK90IYYwyPV+hyt2A/uCIp/BbjPrLGK+qA/pIol",
-	"ZQF1o6RzYa1OscPYZeP7io65p3BIleZtbj+ky6YzvQDHH/I76NC5t0GrXP6T3y53uW2tQ7YmRltr+W05",
-	"imAsURhxbos6h5mvhcl6EnlpH0T9iuu04T7b2R4oAg9V9Y2LjPXVhI804ULNWFHbbn1ZoXKdFl/dIjxk",
-	"8F5zuOmf69preg9i2vY201zLl1zcBjLUZimPsRCbBSHhwpoZqtp2VzF8zgxMsVQUeWbZkWHV4ZPehpDc",
-	"nzK0u+Nqu0uNydYxGnsdQ+7KjAzZQlrXJBPJnvujEh8SjGff4XVrcSRf4vLdRwBpvHRrr9J3FnGqS4zw",
-	"mkSkSwmgI9j9AVf2eiQylyciXduGtri4e+ZCRXijIj98BkeDO85/wqqZd2zR4Pv2FrdDAV6Ux10T3mF/",
-	"0Qp+3i5ysXIhQ9GLu71pr+RdlQa5tL5VfLUr2HzP567t79jO78SOdJE/MmFp6/Msk1mIHCwIJT/IIRlR",
-	"noYyMadMKVu7dPlVKNxVzOGNsfpCujE/tFj4t3IYrDRVzmpWD8mkWhGZ61hOQypUC9OpGWhOQT7KN7Gb",
-	"Mgfb9fylfiCfep0RF6u9Tdxv6CEzD8rtlveDHLaIJvMBbq1pzSdvzUw2XGTKqHC+T9RjEwkGjR7W4xJY",
-	"bTVoG86K6oObAM/WLGzh46ZkLrPbooeEc3NzvXuvdnWJzpVVQ308DM8f4ttcN7kXb2aFmL8B/S/fJxIH",
-	"WL4qKRXjPHjw55dvyJNHT/sHJJYJI92IQQl3psz/R1nUI1B+pRQZwH6Fo7mQ01kmpzPtquomtmhHrXsP",
-	"9IX0UpS+p5CL9CmYPDSVSZ4GFTgsdF5mDNonjegZ25rmxVqfVFbwxMvkOBysDsdtFGXe3LEs4wlTPp1k",
-	"SUijcLVw+2pGY0aU82bvnA/8G9C2sHJofqkR1mXs+EzUZBOa8Xkv5CaXcNtOpLhjhxHLQJbl5d5ki44m",
-	"YMrEdBYgihcp5aL/XIxTria+AawMCQdN4Je//w+i5YzHPSi5zkQMsYxQkvE91xNCSWQzIc4T22w9n6WS",
-	"QuUjbm4ZtQW5Zxmf0mxBMGOhCLa0hEBBS1ZsI2Engkdwrsol+SbnaQLWZhdAVHiuBYlDNwhwaU4zNpG5",
-	"An41GtUTm4ukjdXmObvVsMLigYJkTOeZQPcdMEnYdn9KNcs4TS2UTnxgc6xUJ4qmHFS77OYHCqFZhYRi",
-	"a4p1Vze4mbpkUacd/jvuvQwTK4o5B4ETYIJEZRsD9xyNCWqFfGIvmDTqbp5irGsie0V8O831REIrThTC",
-	"zJFNqEiOi55btORfU5mwlHSjl89P375+dvPy5aubd29fRntY33Q6033oGV0eKRUGBhDviD3cUNHDizGl",
-	"2S1E/4HObdRwZ2pEOYrHE1dT0KiFJ4SaNdIUTTNTahZ6x8iIzVmtN7UgVN26MoAlAhKHgIqofDaDmgKS",
-	"TGXG9slzMP7BC+Bw1lDdH4fBG6RK9lUrYec1p/TW2wzBnrdaCgGXKUajaCawtlB9vfv3qd9bxusX+NIG",
-	"sZsC8SPkkhHpzikH6wlWnEUh02j/WS7MNFEl3p50IxR0992CIAZdMW1eQYHePASaxL7lQBFRdKHIfLJA",
-	"00FsKF6KTw4XoO7YdiYsg/IgcGpe5EdBak/PyY+51BSqU+Fp8jsmyJDGt3u+KQJ31+l17C5qYdm4UPOl",
-	"W8oKK8XKQseYve53IvAT0jP16yekm2XuzP98mU8NC/zdA+0gu3vn85LlqnQARuu8g1/IZ/xrePma4O/l",
-	"kSy79FxIfNHOzIiHojkhIq42Ndmgg0G7ZAU/btm9sElnX/uKtZuqjTqHtulSvLoDy677rqxIsKgkibls",
-	"i7KPp2HQG7XxZY0Qw4wnZ16t6A7gJi1CSjfxljrDtkPOALk0xOhUa2aVm3U+SftoaS9q23TX4+6G0Xrt",
-	"dyvdTT57y9zKBI+/TE/cJ08264nrOMAm96uCMZXZH+207S4027V9ditzPlBlrTzbWbdgfFhmDVo/te7E",
-	"+3TQPjHo97a3reKFvGa0hXWmaEW7TNUDiLi6N61H35ollbdsxAW7n6GHJgHHyoixxAjgG9po5tUxS6if",
-	"Jgmhzn0FNWGnRlISMXQ2i1mSZ4iyS9LOJsaBYtXrIRY2DQBMKMngIWAeNElCjqdtbALuPE+TpKmLkFXC",
-	"e+4So7EJXK4qHFLTaLk8JQrl+oKyFAHgy1pqRgW6HFctznuqRTc976JUNx6Yro1d07oigxt1aFUK3D0y",
-	"kSlYLgqi7odHVQ/TFyQ20Jtc4FlAEOCbeVY3iMqgU1mJinhQhFw1IMiKSAb7YjiM6Bus5rmQOUkyrJbR",
-	"IoQoEC/UgoxZYNwjNshzjFfPdivQOojuKOBlsyO4TzDJusgRC+hdKrhbQL4IgHAXtzEAoluFuXXmGjF7",
-	"bwOw78hPdenpx7WqqHJes5jb+BpDvjOGHH2lZvpGnBWi4qZxUdDsTxnSV44XtsE0doEMbyk194EK10Sx",
-	"0stRkTszQkPzSNuQskUXgZnRCsX4sjkJHmzKmP/etQrBHqGFoGejwrCgdDUHMKyQgJS1Yz2n7qTwN9Vr",
-	"POdiMR/W4hxaWTa7sThCkQduYKSYLk7M1T2/ZWxmC47c0TRnQOss3dv7skhb+LthP18Kh0n34Je///eD",
-	"wwGZwkB7J85aZ9SrsgGbkIjXi2oJ37oHfn1VtR3jfAG1rwb7nc2U460uQzHfYLmW8ZoZVxBXyNAOCHdQ",
-	"Rmk+kWX6t4dFQ6YghAGiq+YiJNxtWHoAM9A/a+WB3ZSTKPe1gno0OYps8bTukIEvDTyNWDOpKBcQkS4a",
-	"7Awu98gdxxrrRrlzlWlcXzX0ALn6aRHpzrmeJBmdi71QJbZiivVF16rZ84GOI3E1VaBHGI0nZQ2MJeG/",
-	"V7idPCWEDJmeM1bEmQbCjpxEuKlrxSotARXBm3/DQa+KN9d6GItlV+dbgTHWF9TsHKOKRCMukhvbiN+G",
-	"FKhwUarPUk3kC5TugB7gRc9v6Dq1k4zt7epN/GvUjNiqAEO5ymakvQqC50XGWN+sC2CDTP7JkdlSRmNo",
-	"mmpoRY9QTaZSafJ4UG83WgS6FUE6FWf/ZiVRq+nfrTO+vcu+qb7mpAXDPG0cr7m7mZy6zLQkIlN5x8CF",
-	"piWJtCx/CdgE/Tc3Sn7zxt3gvbpxrzJ9ddAQbjyzHqbnHzUTanMAXoHbeV54qpYBssLX5b94QlKqoYAA",
-	"FZXGoFJgNFmlFuKWtwnXEoJDCdFmol5kQyWkG7GUoeH8GETOxqSrMiaCpezXjomoe+eWO8ajsy1AKP7N",
-	"bM39XHg01rtWh0zpBhm+yGYsPTw9YrsbbeOYqZRerFXPdXFbpaUY2acN4kqkwUBnTy7irsqF2e7nthkT",
-	"qib4S4MCttYrzvW23nDmk4nG1CsfR2uh2Snb0F99G0yiasb6LfKiPnd66baJon+iP9EsUVhZCONTCcSn",
-	"qrXUhnl0uJYp6qWHVqoru+sXIlEvOEuTIgmoRmSZtiUVA64arsg8Mxq+lfirG5zmStvOVMvNqYL9QmlG",
-	"p0yHSnK+ptPCbStHI4a1OH/MWbbo2QJNGZlAj1BSDFPzPNIxu1H8p/DURuMOTQxW1wv8lXTfvjgjT54O",
-	"DvacTFauBe05bo02+I4MZbKoLuNh0ZJgLU9B0IdPDCZdy1KbznJ9NQPF7ljGNagi7tJxMZLgZoUoYpbw",
-	"fNrpdSZ8PAGFmGse0zR4B4s74uVJT7iCoESdUQ6Zv67S7Ehm5ODwf4M2TpqORlWj/KPdGeXrmQjNDLqW",
-	"UQZ8esxEMEJxzMSvzY3/mFGhWXIZy1mAMkUZo0lEKEQLQsF5dUIiKPpWfIsNcE9IRHlEumMczyD9m9Nc",
-	"T0icchep8XAazyBQd8+9e3peKKtg2TBn6yxFdpp9cnpxTm4Ns4xpli2IW5NIikc8am9+NHoAVNPvdSgP",
-	"IhkUPQ/mA2Lj9REYs9QaG9VW5dDWxgRu1J+uTUo6PO5S0ZH2nIVbo/1JzsmUigXungwZ2GQt/QLQhD2X",
-	"jRVzK5rrl6tmtkEFM8sT/amqQNqunBnAvIyIKeBdk3RTg66L08aC4K+s5d8ohvZhMmFptcoyRLu78F44",
-	"pR4xRP+OJzlN0wUEIFFBGM1SbmQYmqZ764q+9VaUKfdXNZaaUFCiyqDB6tgrB38XrtBvJKLpmln8wKEe",
-	"gdrYYgFGr6LseOuIwdLsE2yH3yTlIrXoRrbffXTv1vV2zytme6AKwAg5b9P8+5bPZqFT/IYKI0fa0XoA",
-	"5znLGMhhfvuKYoLBivFXHOSwzUTNp2knuP9h1qiAO9kS6pWuAvW7WUKyxX0vo5a2vPBdI+EYLomnrvZW",
-	"kYD73OXXlTuFBeZ7pDZ7iwu9Onq5OOUvGsZc1Imns1nKN9Fucdutrf1Bah+uYRwu5w4BJkUtd9s6Z7NF",
-	"Nwd1rURqu9NGnG4Z6VPXHioiz1rQPfOe30aocfLH2hegzUrrqmVLa1uRIgicIFgq8zCsNTkhrlEIRc3B",
-	"cZYTG4bDkgeKmK8DTTrBhN6iU+c4m/36aoc7vnUwzdgsYwp8feSU3B3YZlMIBex8h+1JS9nd4A80MpWZ",
-	"rigHmlFsxjujmYaIQEO4oNUnhARTF+yRScCBXgeEqmYVYgeZXaiK/J7RhQBF/he6FKXRhJaqSI27Jsma",
-	"8AEIUfhBggGtotPct2cI38Cz2KgtZTJlbYZ5a55r7aI0bzQULeCB9hawCL/LhQXqmiPb1U2wCPD7ffCB",
-	"q06TZEMWjNEn7UWYEj1rHUiby1+HA15Um82gJBq4vU2NJ4z0W7+3aEoGq7tRaXeg7Fnx6FWTFlauxUni",
-	"aCIx6kvKRprkAq0Syd4OVrPSVLOsEBLoJEroCD2YrADKut5ZNrC/tvnq/I1n+roxZsOtLuFqltLFthVt",
-	"YZZ2YdBT6PdVfHuwRixtIcqd1LKB0W+xJNyttel9AYl26XjOEyY014uLTN7xhGUhbTSVc5Y8N5T/mZxS",
-	"XgtwWhuY4iqtBB8eZnJuWA8fi/MVQaczJmepQVZBjFKCLvZM5mN7tWd2+c73boclXWpNy0ZQ9orBwMMP",
-	"FGEiwZhJrAaRcBUbrXax1+ArTSmfBpzRzSy/1BHbdxBzHL6WBFvWzRCSmGcILMcgobmT69mJY96Wl9ul",
-	"2flCdxdB15hsXAAWIlMSOBnljooL68SrHAhYGc1F2G/T+XcrOzrEsr5tISTVUd8JTAUSvMvSBpOBe6Io",
-	"KQYnUGwOTyn6YX6r3mVpVBbBaLXrCVVnANpLFmdMrxBl3BEoeBDyFDTkKXRtNygI3nc1ghpwGiKpsyAi",
-	"/sB1uOCk3VkYOt++/45cMu2w4o5lfMSZAnQIxv9N6cf7nJdB31d0Nlvpv9xu6KUb8Rt1VeAReqS2hsXl",
-	"iXmXehnT6uS4IHhVIFdvWXl+iDC9IMfYzkFSP5ezgv5ulBjL4wnSSuUVBnQsQBvR3bkN5xOqXYmiMlvA",
-	"EExl1EIsI4ibD+QdToORDRC40Te/EZokUOKi6/LQIngH7Zv1MloreEmDHKV6hBJ83npzgAmj4zuDpJFy",
-	"Znyj5dTNQbczlinperZ4w5uPLQcP87tT5HEyg3832VrRO3PNzG3koYsWaTqt5KVGnEjwGcc3p9ToC0VV",
-	"JZmRqRFrbXGsLhWudpbB0aoC4Uucjx9tFrNak9MapF68Kw9IRPMkIhCPM5FpAg39PHlAZuCOL0rsLWRO",
-	"FNMknxHXM8iCd285RzwkBxTXfhMibonFSjnmhcwKWdGIL30ucDPug+sAjszsgbLxCoplhrWaI3l1duHC",
-	"F/aOzeauhQcJJDdgpUfDoW3KP+ZKQ1c4M4TllDXY9IBjXouMJTxjsSbv3p6TCA26xXIg+SIm796+RPvu",
-	"Q0lzPXnIk9lDo9kNaXwb7ZNzrcj5s+rx7V+L97bEBNcO+wrhWvr7QkmOChdkgQ23WxzbKinmCnLzS8Bg",
-	"5nPGXFFODGKDM6WpQ64udTu2X+SKKXLx3dlzDBnZJ68rMs8JkVOuof4I1hAG8aiUl27ZzDXQjByWRERp",
-	"usD4SQV9a6LrznUnIhnD6OoG/a66fxtd8kakiyIE/IsIp29mTJw/I2dSCIM0AVm1JNKITCg+WPzZn7M0",
-	"7d8KORcP5YwJnvThIMY5xist0fQGz0UpVgZ4Rsl98TGC5zzikPLzkcY6Bbcu16pEWq5U1G5uK7fW0ieB",
-	"ohIK5t0e+cEQL4PpfMocxiEvq1xCcidziKaF0oQTaZusQqz3gnmwBF7QIGK3Epe1RFF5AbftBKk8aA09",
-	"7xDt9LmC9skiWaJe3Mg4o5aH9NuVvKtw+jNN87KmDsgFZu8owljRzuaK+e0/EnyUa4Cjq0dSsf54YHFC",
-	"wFrhuo2k+naVTEOFRXi9KBHNMP4xtOJGtQ1yZioJdzSZciS8go5hSTYlJOh6Oh8LQ+zeiPcQ5RZItjMs",
-	"rK80NWrIPjn1/IHYsNWgvCWzsRR3TJQFczkOvm8m+vb9d5fLJpFbtqjaicLYgTpwXYIaB9XRW56Ev8eo",
-	"0uW4MhWyr9SO17wcOtCVRmzYXOitlxAxPJQ0S+7p5/BGei50uJzjnItEzteWJtFUc6V5rN7j8/Xd2GF6",
-	"uMA128LFLO2tzCf2jV1tov/KnOVAsS+KbX+Wf7lX0i0M6xV8sgYxu5JeZTNhcJQNRjZPQsIuLlB3GSqx",
-	"qCItB6q9YWHeLpReogJSpGVmdZ7TcxtIa5M7xgwNl4G8/nZmbJyXAHNR7drS3bLFRUOaOfB2NKd6g4Oa",
-	"MKW3rElZedzCwF+qLo8CqouG4vunKxQY6a+ojMAoY4reF4W7sUWURO/GOhl3RbJGcaZzmd1CYHrr5l51",
-	"78fytHLG44YIoRzwtKF1/SbTfGpE/QtbomoDzH8jWKFMWSQPNPqRyaIBreiY+dfjFc1uE2kz0muCzqYH",
-	"ZccOHA/2pGXxbcqV3kktnx7u8cNK0Aau1lm4NyDpunTXg8Fgb8tOgTVfbv1yvWoAm1E0jRATg6HCaJtG",
-	"rjYie8rjQlKYsWzKobp8IFCezhqjZn2VuVSkQRkwxPCWLU48W7vLLV9rXG+w0f1V5hlhvo3OjV5UFoeo",
-	"kAyjade78tiiaWNWh65k9cwpxlSiot2NbtnCBXTBKlA9+fb9FQj/7KP1H9vvbzGVbe2i7LGsQ44rJqjQ",
-	"L+3DjcY/ABn2db0PpDz8aDQwugfIwswJIjRkkNRbejvjbvEGMfe29a24KN4LdpXcNO4mlrOmTp/4G/HS",
-	"YDxsaL3eSlZOqCQFHGQID+Hs8GejgydBt8xu6pqEA4eKpbmrUsCrZ4lCia5VHAlRzldMUydcr1IzaspY",
-	"NuQ6o9nCXKA+1kqa2pHwZs1mfcMt+YjHhLm082qcs5F8lb6JGWb7dc7O+geDo0NLVtepmr2Oh3MBbdHD",
-	"ZOrjva8VGkjf3HE2txLtjZEY3d9DKtyfGODr/L7lR4wBdiPYT3aMWE6nUtwoTbVVgDU+GFI4L8B6Eg5W",
-	"tZYVXongP7Ey2ZjGC2K+vke06oxlv3a06kUmhymbBrYvyNsXZ+Tp0eOvjLpvHiqMcaFSpEm4/KfGyj1T",
-	"Gk+4YP2M0cR8Q6CPAzTJqgovUAwLGOhN0Uth2UaLtQtuGr2UbwQ5OjjsWQIVyywxYpiteGDfqsx7FAr8",
-	"b8r6PSWTfEqFt5mPs5QKZPvF3XP1BGWME8es3sELM2DJxhnCLNyp8I3wpA0XI4IwgIzdr46ekv/3/368",
-	"f+gBn3TBccsFiczHes4CF3AeN2hQaVxLqPAJZ2nST9kdS0l5pjizas0svJzsUIFToTQNqk5XnpgCedEu",
-	"3gbQ2J6IuZa1rGQ64w/vDh66NrwPMYJadRoS6pnSNzxZPb2hHg7G4B//S9+WSu5jLyQ1k0Ixm7Zdg/9X",
-	"w0F8NBqwo+ETehQfjJ7SgzVlrJcX8qerqwvXh3Dpvh0dHm5QLNRWS+rV8b9W5NfB2Yxb3c+fS0xovt34",
-	"xfLc796ek4yNGNwlNEUUFni1ZuKJ1jN1/BBPNtlP2N1D+7B6WKJnv2lRda3I/FpWG7DQDzF5VwrkLRCh",
-	"LbTPsniCq9N9Ummbg8K0NREURSJ6JKJCzVmm3BM/5vynUGkseKipdogrSALVGKkd+4Ei9rVeWXk9F1hs",
-	"dO8EnAxM6Gxh+Kd91Ovyu1HD9FN4u6ruHYbUvRW1SSIjRkVFIRAVABfpRnAAEYaljXLVGHjE7l9DiK2s",
-	"GFT0iN+w0pKRMCAjrAA0OZtIHjOvm5RgDBy2KaNKEz2XrsXlCdHsIzbWsnv1O2bRW1boqlX8CRE/twHC",
-	"kx7BmlJ+G2+qFFNqKZe28+NB1VTRopqV1wPQK5h1JoXiSjMRLzq9ztmEZlxNaafXuWSCS6jm8GEXJr3D",
-	"wbom/uBja4zvceFwBQcAOQDvi/XWBsqssI+6WkECA4WGbELvuFGQhjlPE0V0ZkYbUaWZ0v97yK+2ZqOO",
-	"Cq++onjUVwvU5eaMjye6svmD+sYvY6yFgM9WE1Rc6aG11UNdUaJg9W8DIvvkqgsWlvmB7P1YojDpRj8q",
-	"HSxx8aPSv7b0XjkAr0aJ4mKcspsYCIABaJ5qPvO/sVDKqEa/v8OxD8FZCkq8WVQRXlCbqxHof4j3l8QT",
-	"qZggXZ4U3lJ3Ag+Ue8pyFuRmuL9+XCVwtcp5w89TKO9Tr+MmXM8FPGSrI6s3SM+DVBhl63161vWT1K5+",
-	"r+PgEDnglxULdh9oMv/BUFsVvDr8GK5xpNSqWlQazU21umBFncmlAmHrGwyppjrHRk1HGD1Qq4qkPWlT",
-	"JG1FhSpl63DbrTcd85sG59epcKwBUWXfSIFZxmINQguk6MjcFi0tizRDXZtaPn1dc4dRVtQFm0ipsCoY",
-	"d7cR5CRHv5eB3dy45XIi56IS7mB4IOT1hOY5JvPJgmBcOMxnZDYsttUtu0Xj1hSJuWZ+P09D4/b2yUsL",
-	"mx5J+S0r4dZbB6ye7TRqMyzt1rGHp6gpGG/N6iCSjkypyGmKrSmhpKLMbrGTJ3hlWOK0fIygBk/aihKz",
-	"TXQTbKBOsuJalVyrG8mDqEcieYj9xgvHS+3eyoOg+mVFjBXzmkeCjTq8HbVs1WEmW30Xtqk6X78tUHZe",
-	"W2KxU/xvUy1+Z9eBdPFfmgYihQf3O8uN5OC6Prz+FMvmAdW1HAKp9Vvtt1YOffSoOQT93M7DZf5t3vb1",
-	"rJVC4Bpm2br+LN9IWGiXWOdvxOXXeVrRhqAM2dg2aF3jKXnO2hCwLDViZFCKw/z2REIAsg0DKIhqykeg",
-	"2iyhva+HNE3zQFkVhHhrDkgUB5uzfe71m6pUp0SZ2x1QsU4Pyk2XyB3yPboTrUHqHaBbOywrm7Vuj1u7",
-	"6onUChk31Zzvi30FSzlARIzTXPE79sptBd2Cu9Oaw9i5DhPDFU4i1Mwi0nUB0dgVF3ispfLYqcGppBHp",
-	"mkdkBp3WK6GjOJanvjZqp25Ru+wp9du+L+0Qe3vU/Txot4RRb1ksp1MmEtrK5rl9JddZZm1/npUkVMK1",
-	"Zd1WLDOFTgdXwjUrOjW4sri2lCv4rj9b/da3zGlC27XghL5hkvDpLHMt0YqAtYq42bY5Z7UoslGhJtUp",
-	"uMYMF2vMgeVDcgyjGcuC/tnOWzaXWWKju6k5yTaBn59WwivBiLI1gZCGd0L0ayDyzwXTrg9bw7jbTz1b",
-	"s/s+/oNihJ5dwGqsSJolXfRTzjOuNRMraN1O+nt6hC/cqmB7HSAkuG5no1slE6AQZXVspzatvrUVG9+S",
-	"+Leq3+hbNuUiYdm2bXXl1Ny4DEY5KcLcIlvIJupZVd2RKKd7LjWdbo0IQmqGjWrLyDDcAplSnm4jSHmF",
-	"fkLFaor9VcNzIKGmzPKkguSicA/6RVaX9rp1NaHH66sJrTjgcD3NL90zXzERbI6OqwTrUt6mIUXjoV3Z",
-	"ImXKIUZSs9evaYr9oX1foeaCkQrDWFbVc3pr/XFB/5Dw/Jel5w7cRJmaBd1EmfrVSxJenp2/aigIdkrM",
-	"jxg01CvoBLRWgnzTndQJr/SnC9ii5q5DkEsgL+OYai3U19ch4WJVL6mRzDO/+5KlAS6H11AulqauvAKd",
-	"0Uxv2f2rgDkSCzP7OxWu4feSgm/GRlVj5a9i/06qTIoeURKi1MmUi1yjwhQ8hbWgai7lw+7k7coTXjP2",
-	"ilp8cD7VuholdlTA5K8jdE8LAG9VxzUcHo7O9OU0xy6Ey0FuMiiwkMBdHNJ9GyY3VmmtbTEJ8l02965w",
-	"2XVwh9fX3an734JGlNNh6nRV3M1jEqmYT2+wO8LRIzKkij05yrPUu877BA3q5oacoMGfcE0UHbF0sb9R",
-	"MzhcUABfV55TOKbAOx7gFErfBjmF0re/GU6xg6KXJdf5veQlhL2wpIyiWA6Utr26wWtVMAF0gnNNQD4P",
-	"OO6dhtEYhxrxJHIGLau7uPoeqyKxluXDuOG4ICmTu6BAu9AelqYbOF1gye653saeMZqUhSgC/cgg+aEh",
-	"DwvXQhVR+RBraVT36AeJNSltN0APcBa3/+DRIldY2TrHNZnH+8/i8P1n8a9+/8Fz/oKnTeJvPkslNUqe",
-	"9bGPeGrlX5U17Cr7jezqFdUs4zQ1uwsdFWwFboq5F0FDSDzJxW1RtjTQKmBz5sqmQ5YkTUVH3K/uzpo1",
-	"PlAE1qFIN0plTNP+hKpJ/+7g4aOvjyKo5xfJGROUH2NqylQmLLW5KXtBcdYM28ibJ4wmXDQ1f7Urcg+Z",
-	"O8c+amDISSjl83Et43NtJc4WQoaPtC09p1WUKFsIJZy6YLqADVnGTKnNzldN6OHjJ2HYXf7ptH/4+Ent",
-	"cIcLbbNlJ+xj8LgU/4l9Y54KY6FmH/XZhIbius8qqk9xUHVz1sr2QgWyFI7NEmz+2oq9+yvq+XfIwy3v",
-	"IlS1Ax/oQeq7fJCNeAqJASRhmsGmgUV59m7f9zRLRp1eJ5Ex/v+jWQkESv4wY+afMR+BA3c4C7oMqqty",
-	"wtQS00c680DB6tTm9GYzeWyZCgaum1nJihntks9bXrBL+/izQFdwN5A/Zw09Gmt7VPdygTiyVYlFuw6s",
-	"S2QWAl0NLdYF3B6GymxMkT4D1NZDpSlU9I1gy7yuZ8OOkL8bHmJBcFzpzvEzKVbQI44Q9Eh5aD1ibcTk",
-	"E6pq03DUVQWxG7mKlYqR3YUDSrY7EJ/hBcyUTsixy8AqkVAkgLqMMhvfEeanO2eZPTK3cf4Q4VuJhnX9",
-	"9TdjqztikqHWRJa8mhmhhHvCaZGSFegL1uBSAM1iQmczJlhiIzEpVBxLJGhttgCaIHQMaltZDC04UcFI",
-	"AlEL9rcI6vEdk7kXhgw3ZU4V6WZsrxiDDBfV8vyBiGO8KGdrMN2KcuYupqm9a0tcoZEOv/CpdRjTlAsx",
-	"8aTaXdL1mjjSfJf5T1BgG8SbFrJGnUGcbyZ7VPjIErRCx1ORRlb55qrX4h0Qi4ZGfxC4QjONKeHmkJ0K",
-	"FWYtzRDsFfbfwwF59c0JGPnM0BZPgEa54pBU+QKla09QCKxDLmi2CHuBdsSoYDPNwCtfDIlF8Eh/agHs",
-	"eJLj1FaHVg06tPptaJslgbSZUB06451AGliG5Byr18mMj7mgzl5hhdFRBgIqePxpfIt/YTVX88dCaTaF",
-	"GhThlrBlLbXTWPM7GwVTywQ1v7CX6AYOXORnZgARa+cpVgTfMFipDEuCbHNHarA4W5jSrC26NmPZM7po",
-	"L9Yu7e4Z/SKF52ogq+6s2EbwDgSX3OJMtoBmYn0jFW21jUWTrdvi6p2dgXhyVjwf2J7XubFxY2t+5lJc",
-	"xDVtvCFIt9rIcRUK4NJXeiyaPcyWO3mdCf0O9NVlt4NgHixb9xKrbkpNEgaj7xV5MMOFzfcPJHxn8YTf",
-	"NQE1yeioQe+DAsZq0vSmlpqmoZ/qYWzwnD+cm7VXrq0VWDJGw2g1XLyZiyZ7mmYC3c1qyd8MvNWBcImO",
-	"bUiKYAmNzTLj0p23Q/L3jC4aZ9w17XM7KJbbK+C++vSKRYYCXlaYOcIVIa7OSEIXSy7wtuQtbmwAVS74",
-	"XCg+nuhA/5zY/DmCSnLq+ccZNzNdylCc3Zn3JAiByDoxGobZVx3OgUPq6cBsrEH2T+WcKV0lrRviyhJ1",
-	"DjXpkkq/wfiwLWawb1resTZGZ2lP1fl7zdBefXy1ZWzQBKnRHi5LmOy4xGtT/TE34/qtQp2rjYU79wvQ",
-	"xKKmhys40sNyRNjXwYukc76tFjKf14Z5PfOdzlJORcyuDK9QtdebIyFqnZ5biaIeTp0rlYfGrdxdKKud",
-	"bCblvg0TrzQloahEVTao9r/8x7+Tg8GgB9kUCYv5lKYnZFAtI9lKAqpIi80QLJfWaq/ANDenPiDZ2Euz",
-	"wevm9pQv75q14WLKXVWxd+lk62J/AFeDiLYkXK+53KVAsQnnbLZxghRU2DZZ2adNFxF5tmy/rY3piplC",
-	"EcS9z198sQ1zvkAx0pbyr0EFy72li4vVoutnkbcq4nK9KC6KmPOJVIykBiW07Q/iKmOlqWpz73aN+b5Q",
-	"HoBeS5X2io6bdL2CAexKn1uj+3oPnIv3BbRWUrCAbkPH6zVA81AbmqGWlMDwMtfCOCCQavvthnhsDuwL",
-	"qAywutXb8gh7gwwTPqEhFWJXmqmdpxh09YpLpFqmsLhza4gd5xlTWLK+R4ZSTwgTibnlNs0uYA7O5LR9",
-	"mIGWbZ+tG2rNNPB+aKcO0WrFHTPG+mDRNocKbpgRTzUDNYaKhBhGN5YZVzRQl0cK6MmAdYfYlNHPU6en",
-	"18HiY/Z3280I60SHlElkbNgopCwH3q7m2VXBGME6DXUe8fONDb8rmwKFWectW7zkU75ePsYNfFc8voMS",
-	"2e2jYsvqxuV6g2hTW2QgrwSi7BRm67jq4lO6gJ4LJIe8oVLcgEL3LCPdo8OnGBwZvWU6W/RPR5plkc0A",
-	"D2Qplsw9yPhfQQx9C+pQPruSC1ZBvETDpvHsNHaRCjUXZMZoEqGz/dXZBdSiIVrKVJ2QaJSnaXSM34Ej",
-	"FHwF8CvpfpMrLphS8MtzoVk2y7iqZlIbFcGGVBpFIU/ToKPArI83rdCvzXR6bpW/vs0yxBorZj00Y4Te",
-	"UQ75AQ1F7Dhq4kWeN6iXmaG5di+wdLeTwFKXkmPh7RK81a0ET8rcRS+5riY7Qr3bxpjaolVej+QiNbCH",
-	"wGFATCi3+g1VPPZ7DQRKCTx+spa62WWoxmZ0rNpM9x7LeXxwuHY5UMb7Jlye9VWuoICxbUh3E2fMdsFT",
-	"0QmhYqEhR5qlCryUlBwNBiTKhcpnM5lpltyUo9cbpj05Cscjh9ZxOaMx6ys2o1gbSuVDxSDXD24YXp2o",
-	"qB8BWYRz11imXDSBhpiKdMv+gVgebMbU3vrl1fDTA9wKXMRkspDkY7D4pkiRWA4h/TjjGVM3XITcBCNm",
-	"5ACjTygWS5E0BRQ4eIZzM4pjd5f2G0jWXn83K6uvDFZZeAguRhxcUZe9opAGkrNBfjsNV3ZC5Qr02jlV",
-	"BJ+1PSHsHYrQhwLl1SJ8INo+2WqryOD1/dmrG4O2+WTKjIKkJnymemS4sF3/XRBA6yRXGGy7gNwyR3Zt",
-	"u/jWjSmKCtfr3rjEJ3+7fa+bG0zYTXpd7gsk3q4VtYHHN3TTuhq7MOM0rWarZL3iJqxbD/QvLm5IMA35",
-	"j9h+UUtCk6SkAlqSLsii8CY0bUIzDcgz1pm7t0GXEzP/s/WlRN0FWbez1+a5je9NKNGwhnVNB/U83HPo",
-	"VFQ7DoVKPFtNqBtTxfpcKCYUN0p1ulhqfPW4quKF+j8XizmDK/eZUadewRO+bYIRksgAh0KSWyDXkKVS",
-	"jA3SNamTLXGpTdAmPO5iNTdX8WCKpg2H47Vgj9UuKceup5FtoKJtTRiglCofRo57m3eLfva/vfYoZtM7",
-	"SIUESeb3LMhOQclWd+VPuJqldFHILBslV+Ms7SqBTbmodDtqyhL/bNQ5CKGVbXiX6GyPTPh4wpQmI54p",
-	"fWydN7/8/f8h0HsX/rLdd+FvG8Hn2wfglU5vw2a9nrS1bM+wErMNcoipEFIXndplZr43m+DQFU+d2L8n",
-	"XGmJHaNv2aySkdNsmPXwUbE4z7heXBpgWz0AFJXTXE/KTy+cMPjt+6tOoCDc+yuCHN8IfLYrc1cxRqJK",
-	"q/Ef5rdq/wclRQQ17YYL1wB+nGcsKeoIXAtXSGCfYH//Y0sEuyWFLGlnz7cd9oirwUUiOpvhV5HBhOha",
-	"dCM4OPMNnJz5wx6d+dOeXbQHpqEINLyIdNHU1CMR6sJ7+9fiWpwWei7pRinmp/cIbPnizeUVwdY4hw/N",
-	"YUV7oMIbybfocGUjjhG8tiwCNNwHtAdahQpjcWoTrWelkQNMFIFcFXNu5HB/4AwdVSMG6XqdjQ73H+0f",
-	"7B2TCM0dWCCgm2cpE7FMWLcw6uwdL32J9pO9vahHuFCa0aJ5o2fIcD45o0rsV7YGi1/a2TSefccWQRlq",
-	"CdZ7bnDsAwQ2QFybMldln5xrQmOtHKDRIGEuF8ikZlh803Hy485f+q/OLvpmBSXjmXHz+dMn6J40kstr",
-	"s8gOJhqIXu9bac71ROpTkfQTdsdSOYMqOLOUavAFnF6cAyr9gfzhDy/t03/4A+lGS22VrIhguysBdpbJ",
-	"6MrLftdUJDRLbEzKtSCECZiZkV/+/j8gqcRcM9Xzrfd0NiPQIJyLcY8oOXIhkniXpuC5cVXmrMfCDA3F",
-	"6QQVMdvHkpBcESXoLbsxguy+3dirSxLLjHkbO3T7AVLXsw3ee+6MVc/pEj2jNXKhen5oR89ObUNt/EiB",
-	"HoZhQDAMBOFYpxPsEjL484RrkspxueCYTll6RhU7MeMqRjMsn09vGYlSPuU6Ktv/Hw56ZEo/Qk4uufBa",
-	"VnajokGfIRRFh74IVhu5Ln3Fb7gf89Hv02c+e436vI84FjQycq367NBlu75oj0CuU5GlaYjesYvehIM2",
-	"NE/ZMl9peuK4HH5VrrSyja2W6lCksuCTMhbe0Ekp0oXlYnIuKkfccL5u1DKbSxWqpi2cMN0n77F3NvTu",
-	"AfEZyTYaIwErn4NFwhUQimmWcaZIZEinzPhPFCvpo8GOYEr4t++vbEL4ia+yGYCrEuJYFcosEbv7Fz8M",
-	"ZbLAqaGfGyjJRbfAyOuC67ps/WfgkvCKEadtOfw8UzLrz6hNeThG6fRG8Z9YAEsPBgPkZFQQOaM/5uZS",
-	"ALDgaOBVWHF0UpTmwomin4kRTnsg5t6UD/bIhKqbqcwY+YSLe+8alVNtTTzQzvwjZD+MLR2yfZTILAOD",
-	"Kkf4Ruej/isjdR6T6w5C2dIYhPR1J8I+WrBa+1NERpylRZSVgevePnktBSO//Nf/Ro4Ov4aLn9qPB4ew",
-	"SjSiuP6SJDpP2HQmoZqFoffWjaToFPiER0/NN2YOkjEjYCtLZWWGMHRQw4KBhJKEj6Dfmsa3sBEDJUeH",
-	"h8jcwR+INmvLdIw4nXGmqW3+j6VTHVs5vTj3LFbHnYP9wf4Ai0MyQWe8c9x5tD/Yf4R64ATkt7DEZX4Z",
-	"NzlFgBi+Z0PyHVuQS6ZRTPjq8cFXe4at42Kc1tk3OGQO19DqfXJG4wmWKDWfSSY11YxkNLMlhLDRus2R",
-	"Mkv49v13l+BbsxhnlnQ4GGBgFuSV26bRxZ1w6/f6sZq5Osff/9yh6bhz3Hl+iXnzcXZnYNrHT7fcTPno",
-	"9sevF98eDAdXB+YIbvXCvHCGkWtGGubjTq/zsXPcGX396M23j54dfnxx8M3467t8+FS/ZAfjP7366c9f",
-	"PWFfX+XqaX7xp7u3f37+rtPrmGE+3rx4/tPb/On00ZM/vXx9o3P25PHTl69nf3n/ZHa2uNT89q8/fHf+",
-	"/vwxHXQ+ffhkRSC6TuUBEIHQsXxWBkEV0/sGCx4j2EJDFeB9eC40ywRNi7aQjweP1r/1jGpqJMJ3onBO",
-	"VhSGzvH3H3odW83UwBwCshAHgBrcsYyPFjXcUS6u5fj7DmgYH3qdj32V3Pax5u9xx8irHffllOmJNGdo",
-	"O7PjtxnDhLfOMaKBWZYTmczrDwvPz0yG6gjUZeS+L7KC66kiJh/tH+1B6uy0jzJwsk/eMp1nQtl23Wa/",
-	"18IWCAXzQ4H0luSgKSHMYIwwBHLgmbcMpyccOwGxlIGNJEXTOV0oI7sXQnrkzEUo6YJ5qegwjgpNRXaP",
-	"DAErC5+10WL2yVVRZy8sWwMddCzamqpcG1kjjvQKblu+5/eA7zqdba+Q2dx2zKi4I/Nzr4g7sV22qU0L",
-	"tFwdmpUaiRDTwKfW20qnEjqE2GFhTMs2jyGG2Cox8OsJ5OJ73lfX3RUVwwo4lJYzReYyu+VibIaliihp",
-	"zr/YKvZKhAp9Rvm1vjwoP8O1BR93rrV9cipILoCI95DV1N5MzJg9bAxfWAwTyTAGdQp12f1SjZDujYPD",
-	"XHD8uLWDcmuIIpEV3jE9vVRd8Nc//KGHwlsR/oqplSTLBeh8CbsjU5kwPLKXz0/fvn528+z5n/8LdJZc",
-	"xtoIuX+hxCP/t8V4Co2/8q1BJtc9upA1K+jtroNZTMXpX1nSzdnL8+evr24un5+9fX4VGcmTQ7f24QLG",
-	"hOiaLBdW6z/DgSoEQ/pqLpGZ0VZIXc02ss8ItB0uCBXXYokYGJU4strsvi8n1ptJW/oK5gRzmxaVjsXX",
-	"IoKewZFtV1ycrL0YRlKvHXavMa6gdy3qSA+tj+0MSFRkwgzNkATpqoV1yocZhZuOkTlGNAcRqCoPoJPu",
-	"yjq77Rq/kclihTjwsT+fzyGcrl/YJZKafOAFpBgmsbq2by1spJPe3vxt+vTur9MXi79OXzyJ//Lno/gv",
-	"fz5gf3x9F0+T9G+Pvp0k7z8O/nb4YhH/8WOnGujRWQ7o6BTRAhhR1FoOqATdfKraj2183v3EqGqoRIct",
-	"vp0M/xjzN/zbF+9+Oj94zc/V+VTP/nZ2/uScH+Uv+bdP99ni25+S9+fmofnf/vLt6CU/ys/FYD8+TEU1",
-	"RuH40ZPBoLp3jCepxjUcu9iITeFiA0AaBCXcW1lxFK8WwAlk1v6ZFDqTIZ8dcFcSCdkHWT8qjFc05Bsy",
-	"0x+1kcS+oUlxmOaVg/WvvBPU0gkGeHN00EJ2u6CLVNLkSsqXNBszfO9xm8kKKvCqqBJhXj48bPOyLfZh",
-	"RMXnYMfFd5+uf/dKyldULFyQ468v2v78qfdz1dD6/YdPFXn3+Uer7sbLLMGVWfEQcEu5F8ljSPK14rQv",
-	"+xbmQs822Kj2oVWhWtYSci0XMs8Kj7Sh8O47j5TYToD4KJbRpepaTJF1mu1LwfZ6RLB54WcpwoSgWM/N",
-	"cBFhxz8QmOdcsX1yKUe6b7Ozr4W/LsMHi5aNdiADYfDXUHWLMI/URM5v7AAobIR4jlEmTj0QGd05o1Om",
-	"gTp8H0af8pGHF3TMLvlP5mq0etbVdF0KvZOZNtLbCQgH/KMN1O1jC3LzLBMJF+N9rEk6zBi9hbheVZiw",
-	"f8wZ1CWxxgQH2gq5Kgtq9G1IzA3Vnp+o8mX1ERs2Y3+qfLLe7779N8nZjU0S7hd/hzxOy8W10kUFBUGY",
-	"4oqkfMTiRZwyLzc/tOciBqgd6ygP3sU9tVgTaAVckVuOXbJC67DldTZdBQYetFhD1dDJlfUGNC1HG8qv",
-	"b/AhrMzabmln8AYGKq1F7ys6Vi8gk6HNZfg3WGKLB89c6NaLTE43euFKdlrAMsmhDot0vSMBnlwobQMj",
-	"QwB1WH1jE0BKaLZLImm1KNvodKP1aLnVatZA9HIi58+QknYM57ufnInBH99DXpvd8A2Ev6MZqUzoupnF",
-	"GnphxSic3fDEPVMSpuPO4eDwSX9w0B88vjoYHA/Mf38rQ/4MBTxe1x7DiIywPRhR5GlafmPet984Wubm",
-	"fNQ/HFwdfFXOOeLClq4zqxwZAM5ldlsuHHQQqqarF8OVY1xFsAUGL3UcWy+P/pVM8pSRA3Ir5Dxlydh2",
-	"yu2UXXyQkcHUUJ66aCbUtt9/VdFwbX5ad893CFfrq+76pR0gSvm9zCy0HJ7d2CTdgcPtm8IKftDrFGIQ",
-	"S+Auwseb0mlbxoYeg6ncE79SVAMmHAuR1snkcSeWkzWtYJydwswVw/3yWGMjcrpn2iFnuVsDKud2sbjx",
-	"aXM+A0FZAU3pFEOl5MinRfudL6nStJHZX8hsyJMEa+P/M+kUhcJgDsCHsa8ReN8uKQbe9W9pFPcnwS6I",
-	"Afm/cIn5HXr2SWSITgQlExLIuTbXHS8JF2N0vtkY3zSVczBQR/VLhGUhUSR3y49OSFQhjtHDyKPx5SvX",
-	"Ihpn8Y1i6eimXFlhbHL+/RtwfEeki0tEDyNEXUDHF0aKyfZOyiXSGMhKdY3gTs6VllOWgYinKqNyvbdP",
-	"ooKwWntj8cXNkIpbGNBAZZrrnKbpghT9IE8IUr+ipL+qLVbPZdHK7Vpcgim1D/EYLCnDNzzI87GQGUtO",
-	"nH3Y/+3o8HCfvGYsURj9Zj3818LIOkN5xwq7et0t3mCaK3FzYz3J87JCEM2Htga+kKFqWW6wPtLOh7qw",
-	"0Dk7O9g/Mrzt7HD/0PxeDyeCfvPAMtGW6jR/ojPKwbdpR1TWkwNRlUuywNP+o5osUOP+HSVjWMAINm44",
-	"7nGHwvSdgr/Xcbrk85dvzshhsbg+ndOMYeaifc7SHz5M2Q0EawBPWstbCtZo2IQRJRKPGOGSt+AwNlOh",
-	"lZnyoMXpbzp/kx3Q1Syrtu/wrIHPbQWG0DT2sYfPbdJ/gdO6/xZCAliy7tXyleKNT73OSxkX9dhWvV08",
-	"92XNjJvz5EELnnwmxSjlGLj7uyXzS0gdeCmrXP7+kkezWbIie6yxTT78mSefUDIxik8gN7W0B9ZNlSfW",
-	"Qf3L3/+ngQdY6ckwg/LgXJMhjW8dHyzijKLlcBQc/D48bgRDb6si74rGWdXRA1Cv7GwGP3IpMMhTbU39",
-	"fusE6Gj9G6+lfiFzYV0pLWjBhRey9oLy1K7u8OvNXn3r+OE/Kx1BU1CVjpCukiO9d39yYu//elUm6Mlw",
-	"sThG6PcWV6C/1aTBcY05p+S0atvFmB1U660YPTgKxq7dg1LswKC2K2qxA0noX40W/DPeyT8yvWvGbi5Y",
-	"C4vCRohfLuX82QXVyCtnLt2sppoZrGcQV3f55jV5xbIxI5CaZkNSHz19srfM2DG4qYwRxox+0hU2Lvha",
-	"LAcG2/CtqZnCZ5yEKwIRL1ZpIJTMJxC6BrWnEo4BZNfCqG8ky1OmIPoF3MHmR2tCmVIMMecZw079nv3E",
-	"NZigU0YAEiH9G+2FO5NNtlS8q2bULdRCTCw0mOvPBGDvw97/c8hf4GNF2BJ/MOgfPK5o3ztb6o7ibHZF",
-	"rq3h+HeyvVMR7p9P/fyPJnO+A7zfNYvD27QT3fVhhSisCbMpM2y0rO5p0ziZ6/+PvXdfctvW8oVfBaV/",
-	"LOWw1VJfHFtdp77TadvZ3rFjx5fJ3rOZMiESkpCmAG2CcltxuSrvMFN13mBe5LxJnuQrrAWAoETq3nY7",
-	"0VTNjrubFxCXdV+/n1gM8JLF+C50rWJ4lzRLnVdF05UdVCiw9uT7x86lNsv00SXkePIpakFdsqcsgaHH",
-	"t5+x0DgUyqvl0aZ5oPWqNqtXFuS8cpN6KMypK8xBct2gcTTPsrui3sDfiK6qpeAAqxo6Xp6Yatp1lepL",
-	"eCZUkeyxeABYinErlHicMcdtGJe7jum4zFr8S+BnEdbLylcUHZwedTtvOg973XNjdsCTMjVZ/qQx/fCu",
-	"GGB5UtcJ2btb4V9YJtGF6lpL2Lx0kOvlrBdu23cW2p7t1dlot2Xuei76L+FqYvLal/z3VLFEnyOVXWiF",
-	"PTmglVnxV9CvqkzBK4qbBX19TztwKRdeSlerxZlVyDNz5wX6iVggK0BlLyZeSTkg4zqVgJE6Ik2n9slZ",
-	"52EoIk+ECZm/g6uwWQruxIaQ+eEBLKP3Ekh6TqHbtzKTbdBH+pYYniVkxDLW02MgkZDv8AXviqQ4tse8",
-	"EJ56mbDMAhqVAQt6lmQesASGlAtyMwK24fJUcBUK/X3km2+g/TZm6ptvcGkmGXvP5VS5NWqCL+3eHSHs",
-	"hwsI/C/SbYGXDiti2O65ItFJpxMhvHTOx0zBVzym8cgy4mslqAgt8v8Wn3g+HcFzRSLQOxFJ2ATAqhES",
-	"KBQemb9W0z0SleqiIghdmmdGphQgIk1KUJu3LkiExIjFLaGgREhxhDwEgI+kn5BY1jn3mAsS5exDHhH/",
-	"enzuBYkMHlJEtJdLZBYKkOwXJNLmmRjWDM01ftkvIynYuUBs10RqGrRmWwFAmMJwAYcee+K7+lCdt00n",
-	"fmS97ah4oOvYMxvwApggTcGDHmjGJpjXLS2N6XODhbDjvsmkGBI1ohO0QqEfG/aktlyBScgy58L6v46l",
-	"np4eYi27EXHo7zNB5Qgr2byu+y4sk9Xyrv1MTcdEDkJB07Q4j/cI3q7w+LtXwBhdi6SQdhdCp59CMWTm",
-	"IxRzmyhY3CTAbI+r716hRbCCTxhM09SM4wLkgNsM9hqs4IE6+tJ0wa9ho0QX+mzYvYL3wZTDYwkXAOWj",
-	"PWEEPEYSTqnAQbWQWSqmabFtOgU+EzTV+aPs/vH7f53D7gtFafuNKEyX2aCtNnkrnOQqpKAen/0IWOmn",
-	"Xhwuz6hQNMaBlg73PaV3qF+W6FcjubJVKADS+1L/eqp3ZtM4W16+gaBNVLS3IjQ1tIYaGiETHCywSio8",
-	"JhSgi3bVl63RWW6eVxrlwcKlJ8Wl/wK7gxmT4QljSZ/G141fKu46Le7CgN3CFWfFFWefftnBdn0Nc387",
-	"7XhrOTgna8/laZVXtGR+zLWd9rfn/mTdFcfpfHvH6RQ+yfOd4MfP5Dptv9fqQsKG593ZO03BbkD1oaGk",
-	"hXTZTsJ+LPj+5E/nUR1Kj+6iz4hyktBil847Urv7jXiC1/YcNwvqlmOftSFev/7A3tAmzy20Fvg+EJlt",
-	"OlwhPzbbgpAs1e5jMU9o3vj+BRUz/QLgA1CMqXn4rD9+/+8C/NTigronYuw1CAVVaAH7QcByAFdLEf1L",
-	"UorgermnCnOkVBnh2SKfIWm2SlK6FTmEke5IxcJtyoOV9Qt7DSMFG9xjX+xCUOvKotzgHd9azOutANQY",
-	"6iM/tsklYgVCAzgiCGqBM5/+sTDVHq22BZV5uFhAZb5m95KGFwbi9UsXUpkPOqTm92KU7VCO+RXKwle4",
-	"dwitKN7dXRBawbFNmtvAzK6R07aAtLvARhBEjQjFXmAjCoxcgxgRin1BRlyZaTlkpXeHiwAGMwcY4f20",
-	"dibbrvMtw0Xgoq+AivCOASbUMznM6NjwB1UMwlwwn1D3YPu7Jw9WwPYvyfDjeKAJAhHZYVQgNOpGhNi+",
-	"GyT4HcnGnwslwi4lbEnIT20IE1Hs5b0CRSyMawOkCG9IXxtWBCCevCtFHxchI2wQFgN7DzpfCiuCiaTc",
-	"H3r/6OR+uT+UxjzlOc1lZjtEV7z5l6A4mvqUrgiWrgdgUIE1MWY5tQwtsVT5uxj4JBu9xtXVUbdzdlKQ",
-	"4zReT6CWWX8jeebQFMhLK/WQsscKOC3thkce6kI1oAMDJHWL+tA9WRfjwSqOIg7bOXnTeVhRFVzV7Foa",
-	"lqXWXRvf4f6bzoPe6Y74DiflyhpE25jD3UZovuzpr5I///Vy9iPv3Dx/3bl5/h8/3Tx/JPH/n0j+7Orv",
-	"E7jm0ePz57/91HWofJ82U3erq3OMODrgRNxSqU3sbE27U631uYeiGvvw1dgQ1pLgwrfvMWntkAmaptjC",
-	"52ApqFew5zAIhSvGADIUxXI0TCx47AXh4DAQxSAzKpXDPMhHbOYDH7TJW6wDCIWHfJCxX1msPQAwi2tw",
-	"EMi2MAg4/V80vbpU430W3XPU6T7s0POke0Tjh/ePvv32rH/Uj2N21D/tnHQePqQPOuffNj63MqnQHLeg",
-	"FjYUoV8GDMHs0hVACAVw3AEE4QCC8BcCQTA7fzetWo994PTqkqDa5pgHeGOP8JwkXNHJhNHMUM5g0Z3W",
-	"ZEOWq4BEhZdiUYoKLwXxiQyuEMLnbwOhUKEh8R3basjPAaCwXC6WQ4cH4IQDcMItACdYU3oBM2ELEVSP",
-	"l+CZ9itrFcyAluEkXBWBzfUxErYUBJ8NH2GFkbSbcXTARbgrVQb70PU15QS+A73RHrfYynuBQehZ5mFE",
-	"O8BDORUIS58EJBLTNI0QewAaPfTPerrMDQvKfQkPWzW+gkfCFgoHtkAqsRbmcA39MS/gGfp/ROo0D6nB",
-	"hiSqURrqgRT2Yp9sC6Iw56Oeef6noend0L/cClXBd6QxZH17A/usGArLRbrFTziI9gN2wl8NO2EvarAe",
-	"MmFtl3f7SrZFnbmPKjarRrYqYNtNlXye4rXlItEVrh1k4qFobaeitX3IlyXFaosC5uSY8mPD/nw8ZALg",
-	"mevJPn+asqmJpJmLofNwAKIREiqWSxoZ0nmesoCMgWFBkaZiMbYUBiRlSkmhDMVlP+NsYKr7yYALmpJ/",
-	"T/lv8BAIzlEySSkXR4/FMOVqRCaZHE9y0owwgPjO0GXra9/h36JWKGQWFPTDkTHPnmLL8XSiFSpLCM4O",
-	"GdOcZZymhkJdFM2D41BUvmfAU6Yi09iK33hPuQ/T31I0S2rjO8nojXAs1qEYS5WTjKXsPZBfj6biWmEo",
-	"EclPXT9mZvroIYCpLyM8B6p1eFjLI1DNQyFFzEwxGxqfPf2gKUsiM73Rr7L/NIkuyESmKYLULNkLxx/h",
-	"8k+RpWQ9ha5RBYdQkanIeep6N/VLmkBMF2VMTdO8jY97mkQtgm2u+sCaiyy5YnusTYyh4wA1G8i1EaND",
-	"EiUZHeQRaJ7EZjtjmqYsw2557FbtkchsN6+b+H5AaE5gvk86rYBEKRXDqX4laT59/YLcP3141L0gjrsU",
-	"lsdeYxufzZYzEPeOP1I/DvZ5RJryPcsygPr3Tggi9rTaofi77CuSTYtWXfDi7inyq+zjIvUwPaum2Xv+",
-	"nmF1f06zHJbO3InNLaDJ4MN/dFgIl08JUGLHrIJAfjE/e0HAUTHxK5qmCB+gcuyXSShPZ/qZ/57KnJIm",
-	"xWsyNpgqw0uGQ6FKCvso0w/c0kaBf+BgRnG1SMKh+dmcQGsgnFW3wuAUXsHHfLGEMehxfdaecPNDIcTr",
-	"BEPRIPux4Iv56CjJf2Q3RyOeMaLogKFdjRts8W8Fjr5WJ4nZPYqRl4+eqAAFI7G7NSDdzpGTHIUobRfJ",
-	"Xex5ZmpZtlprCP0tL82YVnyxGXr1J9uhNXoN4I4x57PRu+9/9HdTniZWjwCAvxUEsLvEgAuWHKkJjd28",
-	"6C14QzM2klMFyZjBoE3ulyQwLU0BWFjrWnz63d87JbcRb+jJZgENkLC421d076KghFZlmBpPCaOQb5OX",
-	"WqqvEurL30TqJT2qFAKEaUbkB3o3CiSmnZP6bb80AAfY2HoFfjL3V9vgWoRyZWehbIHfSoa9cgj3lJ2h",
-	"t6+e3SGe00Pb8F80WW+OD8YujA51zTBPidkmYljhYIxVVQh/Th8v9sPwVd6FtSiX5e2vtPxPlY+Xg8bD",
-	"PeXLvF+1QWWDDirn2p61xq42N7OpALYkY9FpGdFnsRwzRaIYXqGt0YAI6RmdtrCnSYGBnmWEplq4zdyb",
-	"xZAkmZwA8EsoUOYZDn1jhqHJBPaSR6NPcimv9SuG/D0TpibgUpDnVy8t8a3+GG0o4edTUuV3fBPhk28o",
-	"zy2ADM/RioSwjUVhaRPbxGBtr3sK2pth3rRL8p4D3Q00RJukJPcsMnIJD7XfP+CCq5Ef09nB+qysDoTv",
-	"nhf8jV1q4OEOt9ZlQ+bK/dozXGLb1lBf7A5eC7SYOH3s3mA9E7PkLLtwQD83tNhc1XtFX1HsDS0G7JTX",
-	"DOdcD2cv5gMMzn7E9mNu2zry2iF3S/WCxcrsYJv9XfaXmAVB8V0HrI6vsuAMls9psDkFsJtCq5U4lYqt",
-	"pg4EMWTA7INQWHmApBkhnx9IxOJv7/CWqNVzSisoVFYQilJUBWzshaiKQdTTp1KwGwIhEjNNcwGXHGC+",
-	"5gIu2Px5M5q1ClVBNtUUoQBVof0OLTEgTGTDASagUBIbNlO+VGeEogp5uQYt4xYUhp35OYXhfr2Zwlgu",
-	"xbtnW0rxcrAMdTTEymAftMkr7ZJxU5Tku4TWJIuzZUGANs4jtK/qKcE9BwEAtXyINxibhuayTxsqBDfF",
-	"EILAAH9pEUzQf3eVvSBN8G1gLJKxTFhKmEgmkou8QO7UMm2FXj7pnXX2ppdxTBcAa1M6vJtqWjOVt6Zm",
-	"D5Awd6hYa+96slrK1ijJuSDt4nYxKQiSQd4CjWYsn17iNwLhnIuarT5V0Lw7ofmo6N3FE7lIx71mk7Z/",
-	"EhCMvdrT/Whl5afjjA24qMrTV9VKwqrlkrAPORMJJLfUuz9+/5+oVf70lfK34tOd+N7263H5LQZ9dXrw",
-	"coJQvdoWUXk2jfNpZoGJ2AdA0x3a74Q8WDmpNzCYlKFoRjhxxmrSNlLYuEwSQonJIRIpCIMKLRHPCARs",
-	"kmnGVNgIzKX5jSRjmTEyyWic8xigg/lvv/nX2PCwmmbv2SxstAl+whHggfVnJGGKD0UPv8hkL11KkWeh",
-	"YClD5rNmKeHXQlbnJEFu4hxa/BIXy8Ap0HekXFzra6AlHuIJKVU5MY8tHDGIcsAcQvR1LBM+4CwhAFYB",
-	"CrNNXs9EPMqkkFN14b3nngqFK0dWpD+FmkFrX2GFIwKkYq7NGGJtt4JtCpMSLUk3Lbj3FtPVCwNIAy6B",
-	"v+zpfdFn+M1QThLo34wkZAHUSM+fHBCOHBh4rUMckRlWoLTJVXUKC4Me5RRWlfWI28yFs7auSbRbVx+C",
-	"+W06l7zImIqnzNuykOU+mUtbmITFZqfzFXzNRqmKzqZtk+tbgfZoXOpT0Oid+oYO/I503TTBkTol7jTp",
-	"SThFFGGOhy6X1aeoOCJOwkDQAgt3teD0nmKHsuW8gi1cYQL9rA+nfisc+EOU4RDaX27rrTFSY2zIrKhx",
-	"2lvVkd7Me0oIzMnPNdIBRswdf8R/oJFUqjxaZSjhjeQGutqhckgLh4wh+HczYimrspr0rze1muwYt7aa",
-	"HqNAW242vcKhW616hIugzWL4ODkA9WY+W5tGdrre4e+iFlZbyQmPA1N0FQrvHQG5ZjMCniyK1lwfuRyU",
-	"vtbfWGcl01TeGEJGA/5OUxJZ1RaFohk2XrFkGoNNd+o9FC2qN/hUNZ2w7D1XMlMBFHpYuqywcQGCXk5z",
-	"0OuUxCnNeD4LxYQq1WqT13TAtNkVS4HWB5cC/XH80nsKQDOU+cqiWMpogFRbVRnDIFQocjmNR9oyuly0",
-	"boyqaWM5blTUiYEBIhIw+WABIEdjLg+FX+NK7aJYHoR9WEjet5qhhmKJlUPWMXLshnkGT96TofOcXmvz",
-	"zdrXNMU5jKWIM5YzYgNqG5gxr9xIPSNmZ6MFVrHCW/FHTtPrIwp1f9a80PvvukCGYgZBL+UDqPC9ZrOX",
-	"sPe15Hwis2s8WfFIr0wjaPxtlmR0mvJYb/9r/ZvvMnrN8KqRzASA48CJuTTHUFsSrpwFl1BmAFtiiobe",
-	"QBkaO1IjPsj9Metr9Olv9GAoeoyECzVB60rPv5NkKwXhFouVmH1VEx0qTtLBMjpYRnfZMhoW5RJGsqPs",
-	"2NFGWhC/a9hJLpRw/NH+cwtbCaqoXTlgyUz6t8qrzCT9603NpGKAWxtKP9lHrGcpaU2IjD1HSM9T/tJ7",
-	"iuTsA5bNmkpEV3RLxwx0FJvkGGhy1pS9O2oFq60h0gydBhzRLGGZMYIg8MBVrnWLNH2XuZRE9oE8osoI",
-	"YjRjmW0Zb7XJC8ivlarHQzEtzBmjB5CMYuFDVU5nC7w3pGkNH/tYa/kYtlJr+rjNom0l1H5FBYeW5Hrq",
-	"9d8gZAUcpsRSJZm1KDi69mwYecu7d9PIbsA9GUcAhVG/C764TVSEYn4q2gz0KuRMVB2VC1MDbzadF09c",
-	"YFiCSTbVv//SY8oyFudWHADulOwCFcyHXM8Uw6gNND/PmUifAu9+A66IDzgpHvCKDaYMk8/Oblty52lx",
-	"52s+FPa2G8auU6ish06vXwJfqq0hFs0jfx7xeETiEYuvDYegHLNqK9IQQ2hb7v/byupyW3aJ3eVO+8H0",
-	"OpheX4npVVLl+7K9PPm+0voCqFxDHFH8oM2vhNEkXTejV9xqglX27lKSj6phlR2mf72pHeaPdWtL7LJ4",
-	"yFJb7OVUjZgynCPmjnuq+EatCKHuiCjGknuKRPjJ7+wVtt9Li6kombLLPAqFZapMKWJEU9Qu8TTL9Dy6",
-	"p2sVYTTPYJpPM6hMKs24sbFoKNxNSGxoEmp2CdrkO5mPMF+nTZULr5kx8Z/oql4J2HiFaeX35xWfjyIf",
-	"sjnaUvLLnqKpYtk7fHREJiwbc+jM8aqeVpXK4tiLtXpkN+amPVKPstmrqdgNkQMWz0OHPO14YJlrazb7",
-	"CY/1pymn1z4f8EUxm3UadW5/Qdk1FN6ZoR+07EHLfoYyn8eoO+pEb5nwxKqyNTUmChZPnFRRnrhnltSm",
-	"Foi1PCePRQ48vJbt2UrPOYISLHTtzwhPWoHzu9MZGQDlQVFgT2PtNYRCi1LSjBC7+F94Qn6JtF8dTVgG",
-	"mlU/yzY/u1rBiNxwkcibULib3d9++dcgk2P9lIo/5fKXqKfn/tWTK3J6evrQMgYArlMoon/+85//PHr+",
-	"/OjRo4gAbggX5O2bqwtkxoYCGS7idKr4exaYcdnrolxG+FfsIqY5IjGFIqGzVpu8pEMLyhylfMx9zuTz",
-	"TkDG9AM5Oe/g50ZyMFAsB9ZqmdM0smW5kDIJxZjmMeZNRJ7N2gSouuHfXl0x+K/opXuSFZ5/+fIp5IB4",
-	"rq9iSSjyUSanw1FgyJqzAY2ZNnEmHBiV44n+j4r5GPtz1EzlbBy1AreiUpAmaw/bqCLbfSrMX0OBsXK8",
-	"FJXrMVbNvOfsRrkQhe214YmD5IK99k5fFpGmQS4BQE8oJlGtOhI+fdszOWysqGiDymlmtrflBzHb0m5B",
-	"Y9xNUpk4WPoqdonyNl6bP+StYpm21oKGymdgPg5kNq6j5bBjdY0dNawcsEbzu7lspTo86NONvm/+pNUR",
-	"t5x1yrwtnQVCjV2+uIL1A4qNpJj/663PQi5vcw6e0w+mNVdVi4s6shMQMdWERucdYBPm4+m40Ts5x0Hi",
-	"TwW9Dhc5G7KsiojF6oNcEnXNJ6Q5oUMuLKCIllu1o8I/Vw/LH1W3A//njaxTMbI9UqzE5tus7GoEDRCf",
-	"T1eSK3/Qlw4A1v1jUbPdp0KgrYebsfTHAlFusf5db8U33bNe57zXeejYoek0We5SXrMZDPWazeovnBUR",
-	"Urj4234nPht02Fn/Pj2Lu4OHtAukVCj9G73GOJ40bKpz9Uz85q59gyulJ7NhaD2ewySYcB5uTtiIZkfA",
-	"+mpNtxFPtBHzWrUu5+lAm8XIkgNbx20AItGkbB36piyYl+sZsXVkHWii+kZrPKL5Mf79yEEA1RqxbyCA",
-	"m6IZa5qTgcvDYJkYhA0VaFvO/A544QJECfLAsHNmTKbZhAVE8d9YYMB9wEjDGDijCRdDVfQWmxfc03Iz",
-	"p6lqk0v7OyidRQwgg3SDQw2IwtJJPSlQuQIdWnpTJ2v1YqGtNN+LdQFFrvjmom3MgbvICRNLoV30aF7D",
-	"vD93075G64B9ZTNSzBTHa1vczLVtKCir5xVYJzU8Xw4sZdtAGn7da/OcR/tQNbBBrhBe9PTboFA9839Y",
-	"pyVq3GdJAkQiqYxpejSianT0vnt8+uAMetZSZvWtGtGjchWzak+SgUHZMJ1ejStzBcErGkHjb/Q3miX6",
-	"X4/Bq4BIFxDxvIIiaH2aQTOpLF6uG6+5AM0BLx07579XmjD8q3Hzaz/+BNqiRvTk/H6j13g4eHA/6Tzo",
-	"PnhwFn+b3D9/SE8GjNJOfH5Ok073nJ72B2eDbv+k3+k/ODmJk+55cj/unvc7g06Hdh7oZ/Hf2HezXC/p",
-	"2YOTbvcUk0FXI6p38el596SjV15PqFmh7mZYPJttOHuc6nin3pTECIiIQ+/WXaGqot7SzAPT7ZYJqVOJ",
-	"ak4Gr1SOx+aA1aMEPockrppCRH1uq0GcnX2AvDhLjMoz7ShGIhk+DczEQma/h+pHP4BE+n9d63Ng8diK",
-	"16Q01/4/aoQ2eQv/xfc60QDUufDQGaFZBoEY0JJQ2JmNIeIEPUB2FM3I3dwjYIBGrQvoH0qZye4ggl8o",
-	"bpj+RPMtpD8jVGDDtJW4RVrDIcDZ/Ia2KZqKzgJ0x0MRPXt8+erHR+8eP//u8aNHT3/8/vW7t6+eRba/",
-	"oYWdv0duRs3UHbn3lwYOlLwtAwEe4RS9M1yAdoEjkkuZgj4H6hIbF2BmSi/0L6u6vHGRNmrzrgOmK0wL",
-	"mYUC5rjCxlgDQM58e1kyNnYHH79Fuf3SHK9bad+ZMxPwLK2jgD+XObCBoi9KWOpGRJA+2Jz55stHTwJy",
-	"+q05qK0LX3AY67mLBxraj+yFbfJWueuegpG/DDwNi6BrUAHbvoHiPFnz7Ku51TG/frKt4VBhmmy5J+tb",
-	"n6xHZJDP/nwZsENCa2fbp7yX6i0gI/n2bPhYc2Uvtg+qnHrTx1obWo+DJGlibSTN8uOBzMZH2mProRET",
-	"BV5daYGV2kIMDzMJA60AL58u9vRj7UQ+mwD4h40nOHhhYpQCduBA7SYdsx4BGfjoxVUQikcvrv4RkJc/",
-	"fh+Qv798/H1Avn/6BCTfz6z/Eush4phNcjTI/BYbW9WpnwkNlyNqOm7hm7m6sFESbSWcdMjz72x9Rfe0",
-	"TX40JRgFwi8XhHGwkWIKVZ1ooUBpK1eFvaitqWs2yS0pPMLpcqHni4qkLw2PP3W50IBcvXyLEYwxG8ts",
-	"RiBsqEAb4MUTOZmkLAuIiiHeii1GWGEyhn9igayW2XoY5MXVK5hDUzlLRc5vZJbA7/5B9FqbW6biNz5p",
-	"BeSasYmtM7TAwfeUF95x3HOhyIFUJpM3KiDxNCdc5NIoIohB9uU0Jw86nT9+/6/uSaejDUGYm0zNx5gE",
-	"oxnTZpl5T1AysqHni6ZpKc9hEH4BTRos4qiwGCK9Ephho2koxBRYa+TArqFVlpfGJtbDEBLXsElJP6Xi",
-	"Gie0VWwgRWd6YpS8gEIdqv+cBISJOJtNcuxvH0mV6yfqx5r8jDW5M/wyMgFSc0JxcUkz52Nc+cAue0BO",
-	"gk6ng2vbCooRRFOhn6JnHVR0ZMd0M5q1yc8j5lvqJKXxNWAemQ1IKB5BoW3dgFBy3jk1yVOeX4CbYdBU",
-	"zR4GArxU5lClrUh/qmbmtlBExTXv9B8iQtW1wqp9bS+pkczydIZw1/o7SwjLEmNu1GAVmDCZ3ggI1GTr",
-	"dAHJpnUBc6ZN+VwSmiTe8YVOa5oXzyiws/FYt9rkimLBrXUuInQTbrR9F2gBBo9b7mEkkkFkU4+nAC0k",
-	"akQnzJVvgYuh3wRORnsnuGsAR9Ti0ERYN4MKwG9Z8CRuEZG6QnWsX8w0p3RRb+2NQffP71O8tfwAtc7F",
-	"vD+xTz8B5JzxbwHEBPWp69TAk2Jf5YF7f80+RGEQVMeFbgfW+QDEfPBwPpeHg0KlsO7HhR7ZwcMxTsmm",
-	"Dg7InCvsV65LeL5mNItHphQM+Upd85XpdYYIJ9jtR1woBlAr7xlR0z7Wp5iKP56BXRSEAhKiaMsLQCn+",
-	"2ej6CFJwkTZK0CBGywle03b1bqbUA+yikw5pjumHUJx3WhemZ49Egn3IX9IheyOvmYgAH1nLUFcPZqQt",
-	"FIRVafoBF8mVPzsbs6/CrP0ECcVPwcrLn0EhwxoXuo/6j5PGHutWLKgP7L+VsD7LLjj5oLfsGsnHuVqg",
-	"AsIBzdeC1QF4MHJIKNhyf6gTHUuRj9q2siUerQCDM2aGY9aw9EnENFBAVeDq4hT9KEOAWP66+286D3qn",
-	"9utMd1yjd7JYt7Ih9BDswLpUXlGa4ko58UweilP2n597wkVSlnwlni7/9+uJbS1mKlm68CGf6hpvkIAf",
-	"Om+sKC1tZ70fun/8/l/nHehA5SK2mMCu+holeVAiU3L8PM2bkSQ0lYIZ9iw6z/sXkDGdWeQ4jtWjUBRO",
-	"eN5CPkD9OgOW4twuAOgiTWBtURa2zgsGAJYMCIGc8HxeXM/jAq8Ek4dp8k7RF6MP8oHT9iVj9ydAl4vG",
-	"bcQVbtD9OZsbD6CWjtyU/6JFsS1NY3A7hDLL7nbX3Xlv5eB83EUEfdj3BTJwbMThLtoLz9Iy/VXjaxx/",
-	"hAtWMMC8loP8CP9oiQ8pFz3wDRh9zxTR6hOV0pAZWLOYCiIkSaUYsgwAQ0ErsaQdCq8TyhGajGligGh5",
-	"DgmKazbJ2wWHO4S8bY4GqhKAh10KZpHvuyeVagojkIBZ6saOiPpavwJz3hySaWUTCn7/TipsNUvu2eLk",
-	"PzKIso0DSffXzC+Lyzh37ElTyUHe2vH0m2O71HqtDChYqlLAa4HxuHyVwxQRJNKaNqp22OsZIOwR2Q/E",
-	"7Wf0hu+GD1sek/Nhu9uYgLUW2E6W16dDmerdohjYhyExZPkKL3glcj7IEQ6I+SMBTQGQP9E/HYXTTuc0",
-	"nk55Av9iC2D6o815BIwBsz2WPtxv0TW0gq7E0k855LT//vrFj+Q5y4aMvNTXWihsa1VAWJV4d5NmJKZp",
-	"GiGymNJOOdYWmFWDRpBmpv2QGGphZcouirRSBmTdFBDTUHi1am2iUMwbRWQfNpFBhG+1yXKzzT0IUV9l",
-	"7nC/KxO4Cb0Na2rLiMBScU6aWiy3tnK/YZPAqfVHAFwJR7DZ/tcuWu/kwwqt171ZiE/o3bjLl3xWFJA1",
-	"tJhRnwdtti/r+hAF+Aya+y3s2v0qbzwJO0UBDNzWJhw5KPJzaaPOhd6/c8q9micHhu3ym4bmfKCXBl20",
-	"utB+y+p+ZNycKgNlQXIZCnzamNm6vOI6WEJFmvg3pTU++VUCa3zOMjJkORaCyVZApiJhUGIXCgPKZYBB",
-	"POwjC3ilvTajfkVCJhJZNnruOwpyuiiV8TVLIoAx5ciKCxAZFmlL+cQ4piQR4FH1gzM5zJgCg4QSfJL3",
-	"bGAgfAjVN+bbrKFgyGRKg7lmbIL1bd4HTYW1G8glBJhUHgrT3wtIJArNlwhnMsI2Wpaw5MJPUtt3WBCz",
-	"ybSfAk3cBZmKa23ThEJmBNv6vdUzf7Tr5KDI1sEMM+gopXRI4OVqRnziCFMwhCYd02PJBBvTWZHFCUXT",
-	"ZH0MGA3Wi3pobhOWHeFHF+/RlmNlIAufu4vptX+YsrOj7rkHUxYA0AAIwhXu8y+fNoPSgw++TVIes90v",
-	"TbATYBCo++EkcCJtDYG49zzV555zmO3Ca1hB2pOXQd0SnhwaWA621ea2FW64ettqcxw2WsiOTUDYTKJ/",
-	"q4KuDUu5AKstFNGAi8QS9UFldysgG9d4IZw3sa51KCJDj4x6N6fDyEDAKSJolskb04sAhMjLisOIVxsW",
-	"ivriMJP0cHPheGRgoAVWxgblY3e0cqwaI8t+Nzc0fTj/dRhMBoZoM6f+Nd70acUIYpplM+yX4YrkdFg3",
-	"iJwO61Cz7p+VUbMWQLP2ifskhMypte2FmNKUvHj9t0ui6IDlM5KxQcbUiGWw24rSDJXTwaCoYVulbM1H",
-	"w5NfuUdqxbpZ8N8hSDnz1BNUOGT9QDWiWlStLHfbucRtk+o23CGH8rZbLW9bLGzbuaTNPGWdmjY2nuTO",
-	"KeaCRMBmHjmGfa9kzQACtMlrludcDJWV/+APU2hxgvayWCKb6LedgAhJYpblfKCPNrZ6dwyNWZtcJonH",
-	"XGvbLUJhuV+DMkVlQdHhVIACh0xY32/PhWxftIatJOde4BjFUAs1YJxSIO9Sxz3iBJ1XZebYqV5bOaPM",
-	"0sFQinV5IQzZPrwN4y/en/+Dpjzh+ey5FPlINXrdEz0xsNqvY5BEDzp6ryFB13nnU4WEc+PbxLtAF/YL",
-	"FritrG1DS+pQ3HYobvtLFrdtrbuWFLRZ7bXoZx3bOMvxmNX6XM/A0Snim8rVpblUrqm81v++ZrN7Cjmv",
-	"r5m4h1DCrTJMdmBaz22Xuyl/cxLTKkt4YKT9l3fj2TvPZzSOWpu8jkcsmaYsCQX1U60ZKyJ/8CrzxEjZ",
-	"G1ybLc+IdtayHGLFl2JGMmkawBdhA+ugAJ/PfBd5Uy23Tz/In4Zb8YWKD3X+0C+fhdVgtaFd7MV7yp+I",
-	"g8F9S3hv49J+2ylgBKdoQ8h+K8XiVBpOm0rr/NEUNx+UoxjLHEUL3FgO/vQIdTZ7LCezKovd45yDkpPC",
-	"sgy0v68CYs1C18sPVSqebf7H7/9NnFUeCmuWBz5tnr61IH8PAO4CcSnYDeGJapPXI5rZWA8AA0y4IdgL",
-	"BQyeY31NQsIGVhLpn7CSiDT1Fa2wQaYiZUqRSP8NckOQdkNZaKbLk/IxFUQx6LcRpM8IzGGypGZmLSdB",
-	"P2RLH8HmVoIv0hGzQehjznuAPfByJJngHwpvY+OaGdj7d8uWl5PZwYI/NNMfTP4akz8FEtKdLX44+Rsa",
-	"/B+t3NqwfQXuWtK/0rQs+c7ubnk9LaFYbGoJjObQvsIEkKJsrUObPP7AkVXT0/xBUUiB1aBFOEW57hdC",
-	"FRlxlctspvXbeJJyKmLmSj4MuWxO49wAKOKX3VOhgMku1YlMLeJrxsbyPUsQZJXmZMLkBIFTsRCFYu2D",
-	"KUhJpNbGochYzPh7BjG0dZty6utPJRrztgx2VcPNodfm0Guzfa9NTZfNHvprilB6ZbDhyTRNScJyylPH",
-	"UlAy2YcsnzfYsYLcN8LRpTXGuKnGDogCa7kwzgMX5Qbsz8C18DRpqmTRyNMq+At8+70IqxMuqnkSXLTd",
-	"XqDlpFL6FutB8AxJ2lGoAb5bABSiv7HSRWW/wDAUtxAGz4zOcxZIn+U3jInCs0DQMygxA/otPw2s7XnM",
-	"ZEMTdptcEiPOoaxqCD0TLt3mCvHnwkBj0gQ2MFO9BjEVLeYHMtNizgZePAmLIjgU5mvu6VEB53FEBikd",
-	"GtrpERMkZYOcyGmOTgniUXsldHX4ya63aue2ql2SB2u3UG3nR2yWPnXLuAwB5LNlNfBIIozL6lmaqjW+",
-	"8uQDqK7KNLE7v4iFHRc03/aYwA9wIBdlE5ZcSUOPbao8sQAEaLDbyEH00nzgv2ChTGzTIm78bZZkdJry",
-	"WP/w3Rxf+C+WO+hymnAmQGD+7PLtuLVlBnEWnkOF8MuMHcG7CRdqgh+k/ywnPPZ3ivfXT2a3sZTVzuFp",
-	"vyCtQIEF5sTQLFUfvOXGzzS9JjTTOrOgLjefq2cI0BpgCrQIiDMaX0MQ0g4em59YfA3g/qbemONkdwoC",
-	"c/3OXyrKmfF7DApcPVbfCV01X5+Cj6un5CwupkSLZ29CSgPvlgfudtbTtV7AV5G1nyfFMPTBStmGfPXf",
-	"LWzb9WjqX2gzmiLuxuJaOfp4JrT5O5NTO8FuF6RAFB80bhgfjvJGr/tpX4v61C0lKE4YHV/rCeVvMI8z",
-	"M6S/IcmAo0yfy0K3wjQPMjl+vObKwmnK5eP1N8KnX1ZkfDfDcfp2w5hSfWBnp+Tsof/1bvW/bm3e1/W8",
-	"emUya7bCYNdrpvyu10yt7nrN1OaNMTZgu3VnDD5g677X5qsnV+Tb04f3XRuMjT1UeDA5HZo4h0slNN2/",
-	"oBnStsr0bdPMBSn3zUbF8wwJWmSf0K612qLWhrEKC2lcGazw4kamTyPQT9FGH3S36J+r4ERW9b9+2dbX",
-	"JYI5AFm8cUXOVj2vvkuiF742z2BqLH2jvmyWf3v+acsBf4HW1pVdrQcldWhr/WrbWrfWyUtaWddKBxz7",
-	"SfYNmllLbaxGkd9Bbb20kdULbnmfZVo7DLVZ0ZgKIT6M92NIsj9Nr21rYyg8+jFQgVI7ThMXr2oZijPM",
-	"R0CT61zeAZgrvF7XUFTkGIYs91tOcymDOXh10/6KDSiuwCkUr9gRvgvhFvGhuHv0eKRiBP+tnfbBFKKd",
-	"ZjQX/rBsoC8U0KfqDcb0qDKe1TSpfocdpPZh2hpQ13wycbULyKpgCNoCmD0YJ9LnC3ZTKnOy8c+KwZER",
-	"Sw05hO3R+dHdzUx2Zwwij1AiZM5j1iZv5xpahf4j1ISAtZLFI/7ej4NWNrzCzRUdr+sXRfhtp2/k9zCY",
-	"O9F52umWuiBxmrTIGmaTfbae4id/1t7Trt972u0GG9V5rDtP67wXLsYg9vJJDRpm32PA1RykRq/zaf3p",
-	"honeoevUO6KHBtSDFbR7A2oujfDdQxOqE5wb1xVWW0fHpuv7YCNJCAUAEAZaQviV7/KMcm1euDLtoj6r",
-	"F4qsbIDA7fOwFyU8DYg1CHkkDfKFYfiCS5ipFPHrv9EQOul0SJPOGQv4rJNOt3VBYimscYfm2phe6wfS",
-	"OAf6XOY/s+3sKQVwra52/aIwrlyOU82LyCZmo0Lh1Z9DK1dR0mK46ogDGBEART43/DHkxYEO3yRoaSjQ",
-	"bAHiXWT+YoLwHBOwKsCf3XvhqQu2jJnqAMjoLdYHrAwkbz3ID4d3vg66x7a2zlvFsjtg6Zwede+XNLhZ",
-	"ae+CzsmbzsMNM5SbkOvi8dPzsXczaNP6+9rAi94V8/a22VAXpUNacnIKf0DPxsa8XdZa8lbj5OikU8oX",
-	"b2K74bU/ek3Kjq3rNZBmFU3LC5bewj7huKWHy1+JUEAu5YaJ8csbmiUGBcVKh5dxDj+v3H4u6e2O+wZ7",
-	"Eq80M/CaZnREnjG26VZdtlPKwuxgKR4sxb1YitYI2YOtaBTPLpZiUUny8a+QBqs2GpME6EyhdATL2fRH",
-	"qWn2ns3AHLbNL65ty9ofOYlsVj4izc6R3g0JNtxwy2UKd7bANMmxzk4kbQLtb7a8DkA4CCUR1PJEF4SK",
-	"mS3HI2M6CwVeEUERR9QmP5mSOxNYK1Xc5aNMTocYW6vomQdG07emiYZOc/mMi2vInaFkRx1o3s0VUVqx",
-	"AW2wyQOWsVNd6R6y4PLhqK8nhxQAbaaUsKL8EIrlFqoOWz1tJhYlDGDDAYuug6G1w/sVsd8MgB1pyixw",
-	"BmUsx1D4nak8MClMV1+INwKLKuF5CyHcbiz9rL3IPDhlAFNA+XCU21youSQU8IwALf3ykDOWyam2kf31",
-	"0DrF3NsmryWhkwkTCXI9m2lAUx6GRgXWDvanPMUtygWjGUw8LOPqZOYF6U/HE+Vjvq+CPTCVH7tnLT9v",
-	"i9OfvQzuCxS47bNobSN5bbbgl4R+sKdgiXFoD/IXbx47NIId0sZ32wxOEkAbMoq1WW1qtXaEkygU17ZZ",
-	"ZauEjz+6OtilnWePTNOZ922um6LcAmEbzu6VAHZ5DilEtKS4CsWI0ZQlPUtjb54J1kWKrQscjLKUA2Gz",
-	"y/s6e81eZ+JdodiDceA3au3NONisX+tQHvNX7vNyp2vHFq91BMSfvho0qPokJz/0N7GUVSV9VhaNVwy8",
-	"aCfYduS2Dn0XApdiA/VIBHZqFJDIjkf/G/3uot9NinR2EYoFapfAuuDzlC7Gh4ycyRwde5GBXJKxhN7a",
-	"UDStCykSxxAL/oMLMoAjCsDh3uMc0kULVcY1x35l6N3F2HSbvPF66izMRi6n8agO8qJWH4RiiULwi1v3",
-	"qxC29P0WfKEr8HjA2wmMHxeQkXPjAtIve3HL/KDtfJetimSLI2Ki7HZMjyiHdr0dHaovWAi7wp+y9bC7",
-	"+lQHjX/wbL5EQezuJgqegNvxYY69Jr+PBwPnThs4y1IUdhkxKQHes/OpqWs1B9PAFj605rMUkIdArEBI",
-	"RJz88ft/dTu2R/+CUBJhq2ZUvG5ElV9qQkz/pbkpIDQU0Xia5nxSuo0aehd9j4WbdzkLwrU1Irva/JIn",
-	"8L+n0R+//4/LA7RDEWH7ZUSaFmu42yIqprZoxb3JJFtgRgCAuM7c0R++XXD8pyn/7Sfzvq8tNr5BC+7y",
-	"xtu69tq1O2rXtlv86f4yceDSgi8JA9tNeIgDH+LAB2tpdRwYpfS/C1G6S8zXk8jbGkw2IFsLKfzKq+B0",
-	"gK1lnrQajJmgyCW7GG07FH+DZlJl3f/aesQxnQGsPl7xNIFAQsZo4jLD+vf3VDsUlvKFCr8As1SugGWe",
-	"2KvCFYDQlAGEyTr4wUOWv7QTtiJW9jO057iJakYTlqHddQGEbmruyw2yJ0a4PcaBGiRgUym2rkJ5qy9/",
-	"dMv4v6bf1E5QjdawU/Knqyn7WjEGqg6zJ5jceu4EOODkzDoxZidJLJzYV1eK/8prGnRSU96I9SRnj0SF",
-	"/xqEwlJXJj0Cdl/kkVna0q0ik3hRutsIPfUpQq9I659Q0Dxn40keoL8AmMnOnUC3Q5Gm53LBZegr4J+L",
-	"giFjToci1hIP+bGtuwS0nSV3SRn6b+BJMZJuwrKYidxDBteDvKdCkcucpuaNrTZ5DAa5GTuWGelpZokr",
-	"Xu8zlRcPv2aT/MLqXMRjNBOJrZ56eN4dGaOOsMzhPZSZXZqR344fBaGwvtm3nRZUJfnksW6RYLLQnbB7",
-	"zq8y89Y3cv++zCMYs2J5QCJ4fWRnjL5nmTddxTeAWtWf5V5j8OkCv7PyntI+MQd0fuiIxEJmPYtBsbDm",
-	"K7T7G9Ugi0Xg/fokN1wRrtSUJaTJPkw4cLlF9RAWtgxN32K6H1heTCQUsBVnBtsk5jo22uSyErEOE8d6",
-	"9JAlMBh3ZMZyi0P3EBV/LBNGIiHzd+aa6GKeyvXGKHOWMG2MygxWBnG87Y6qeqjhoi1I6VZYKK6dtjBR",
-	"3D6RA2f4uApM3Nk37uFw0t2RB24irwiyeIC+zcB54JXId4uCxOuRXbCQ5uhfq2wkPJOembSV4w7GiSn3",
-	"0gZIgchrJtyNtxE03tN0apC+zWpYib4uolf3BhQjYFKVXndphA1Otf8uM3WgwlC2GS7TvtaUdtqfrkIJ",
-	"gw6TuSfQRtCIN3qKQdJb93P15evjiNi1RKV2K829noTYFLF9s24QEEpejgl/VrZT49ujzslRt/Ome793",
-	"VgZ8XNWQgVKv1OIy9xwxHfdZprfw41dvjuCib386ef7wH2c/dL/TdpEn+uuf4i567IrXTzdrnynhJxpl",
-	"qqBpZeH4VI+oc/qm86DXPTEj2uCMLRZyzptgNuf3N/ob1QaUHJDYLqeC5YTjUgz7JGho9WfgcR6u/xVz",
-	"87rB0ZkHF6z7hidc0LTAuUupyo04gd2/yQu11eHbqeZjP63qTDqfb03qdjrFgEtbSBUzaPTgskV37UvF",
-	"bN9CS916HmVlWMJTrGhjQOgbldOfzvU8kAfcReca9eWe/Wvcwctd7BUhP2wO/ys3Pb00/fGqCizGiQ2R",
-	"aI9jPNHeUgHFHGEJkrkIQ3k0D4VL9lmLHYui0OsDO93PCDrX+gLzljdcMW1zo6VNQwGCnGWA1jHJZD9l",
-	"Y9Jk7WGbRMcOG/nY9hUdd4rU90mR8I5abWK+FRvvF5EBrNuyTolUlblvHnh7TAafC5RufmYOVThfIBH1",
-	"V1MR5nDujilnhfr2mSAnNI4/Fm7neg0ARRaYbNeUV1N1v9+qg0PR/aHofm1ylf2kae02XiNN+9csvS9q",
-	"mPRH/VvlVVmelSD7FSP3Imfbjt0u227V9+4TeyS65gIK7nP2IYeaL0yJLNTTB6HIGIaLWFIqE/vj9/9p",
-	"BcRWhgVeaRtapVBiXbDFk/FU5UTlPE1DoWjO1WDmJW0MbVZT253OCjXglEICwQwxyC+tGm75rXqqsNrz",
-	"FqT7bhVitohvlxqx6osvTUf7jMQyTbmyVBbmzz/qp2xSbO9P3Va19n7JGuwRv1CN9JktYGOJzwNxstMA",
-	"P2vd/Tr1a7bsfucatoPSP1SSfREg6v1YKVYc71xMlrExF8nmiIt4n2sTJrQvp/lXWPXxHCD/KLHzYD6k",
-	"zGStGEvuKRIpJpJ39sqoVeSITb2bigLULqGQ71mWTAsgwXLeGMLa8JiENCdU5Rb/MCClDDX+iPiArQtD",
-	"jO2/zBRtILA0IGcakjw50HbJGDUFQEgD9qB7cgnRsTy4ZhHdgpwy8GcoUx9IReLsDK6IYiJvtcmlsDRz",
-	"NCXRWB/ZIZY+IBCOaSEcU562yQvBiumesMzO0YVf8JdylatQ3IwkuaHFbO0XFlGvJ26SV+4YfAlcRDNh",
-	"tpRqmmBJoWAfcnLD2DXwEE5SRhUjAy64GqEF15+RJxlP6Ky9fn7Gfult4j5vktpU8MgTm4kCWbiaZm85",
-	"Q90vW8xGPSbz3A484Ood1P8WeaWyupSDqvjh5rh6WoL5smsXaL2CsfEvD61nO9tLTFJ18HkXhjTCAcZB",
-	"63wibwBELxQG0x2a17aKtZKmYcpdhYT22mFzfVXdXvXUgJstrfn8L4nCZVdgSfuV2SaH7qtD99VBaa7R",
-	"faUKwMEd+q4K0bitp+zy9h8dyMmaqTaHk7JAXN40roqPhxqUmMZLWFyhmCuXGre2Td+tgM3amyY5ZPAO",
-	"Gby1M3i7HnXcwesc9b9m6s4KIvgmxeKqSN1K3NSKgRe4q9uO3KzZirzdK4ahKA/fOgNrG5owATgLmyUq",
-	"rPRbyIbdhqjcFlCqoNrezmjeLiW1aLhDHbLxd4ZcbGvDf0HgpxUmvM1A7WrGH3TWwZj+IgmoXZUsHoA9",
-	"2NMjmunfYNx3qSn9iqGQpwY/wHBcl9IWbXJpyK5sa525ylTLnhkKg3JPpWXN9iiyqcDfAprBVMBDKnUA",
-	"/un2qmgrDOW3+M6DpfwXtZRf53IC2xrJ3WyrK9Sfz5O0bHiqcWcdjOZqAq5cGmni5Ulh2j2QkPK3rEhR",
-	"VX6LQwjZ7kt8xJDJtCK6/QzI9TwoFqKNYN/+7TmxOcyoyOviCoippv8QCqiYszSDimHzceXdTUrGVNCh",
-	"ea/dw2nK6HCqpbHhcG6H4rXZ42ZrmwgI7CSH/DIvxC2C3IVHs1eQ6oUCdMArdmTPT0F8WKgGsrZmgFm6",
-	"QFw6yDMbz6H0kCUuxC0rj00zthAk89sHu0ed8zLdG17y3WxdrrOVbYUnHzb2DkBG1VjmqKkPmjE5dHRs",
-	"qFVHiJ+wR3W6WpmuMI5zmnOV89jjw63E+kKlO56knIqYkX7G6HWiBZ8ceFK6R0byRgvfGRYJIWCEgbAJ",
-	"/HojLoogM1Yfmc7igNiSJmiys+gdgRF4Fl7EQ4YJRbOARiHHBWTO//u/pNvpaLtAMJKwmI9pekE6CCYi",
-	"ZF8mMxDO5vqWoYjP5I1+uq1csoypVh/wjGCHM1wOJPtty5nLksjQ3ZvqX48qMxQFFIkUTBEu4nSasATr",
-	"kVBZAqoNcovlhOeAdvIzFGMZJnH4GqND4FdanRn+W8ucDyPAom/zPJre0Jn+w3utE7FyzKfTFVi7dFHU",
-	"O6lIzwMuIKCOIhKQNiCgVk0QnrQCMuBpbv4WigjnJcIJBlB2LOSa0CFLcAKjlI+5D1x63gnImH4gJ+cd",
-	"XAAAkn8jr5mI2qGwJP5NmRF025KW2Wy4ANM5lv+MoRPmgnDjsRTv9MiiGti2K7etX2Pn+gr7s9Dhc/MO",
-	"fiJXlkG9Gp3NMsJvROpebTXCQGCVzN7kym5NKCe0i28A7+1ateqGpuznr6sq5+atYoiv9OigT5UOWfWi",
-	"140GNkppMOZuhC4Y0w98PB03eifwExf4Uzdo5LOJvp+LnA1ZhqNaYei8tFvuP072YeQ4KQW4CuedXTls",
-	"52EuAreL9H6a1D9O2/8jqp4DfIOFzodd4ZPvNnpnJWiME70grvdcT6mQ+WsUzwAGYiQ0/KngqIWQsNEi",
-	"/6qh9u10S0y3hQx6upJr97fGmnAd86y++p2efcnGlKd6t9OMjtopY/+HxmPWzrWh5TZfQZxboF+ctM9r",
-	"8S+6nb3gX8w2o1Ww5+8Vm8islkLAU9sZXHiAV7wDxuDV/KoA+2BhSnkm4WtnpK1biuCeXWUaFjZfRahl",
-	"haAsRm3DGS8pQF0vNzO9SoN14q/I0uhIQ4HeNNL/azHhEfE1ymXxiwuYOwB2SyQzyG5AWe5FZm+lhqEg",
-	"l9lLQVw9Rv/ctBjIOz0vdTq0NGd7QeLfZIApo4kiuawbnbd8+2IJWB3axj12iGz/RSPbuPyEevt0xzKQ",
-	"0vH/Cwe1a2udn3FxrUh+Iz0uZz+j1isCr+RmJE3nCVMLIh+VA5RLh6Ik/NvkO5mPsAmpz+be42Q7Oux8",
-	"MGDZXGNz64JQYdQFF8M5xuq1QXC2IJXes/L4jNXUZd2yBkuML+6XX34Wbxqw9abxi9Rjz7+/uiS72FaH",
-	"quxDVfahkGSNquw9qGkUt2uq6eV+zFQcEPIab5AhchEvrk/ja/DLADcvgpit/tGi50UmBGx+/t96YBEE",
-	"fUNhqETn0PSeubZvDwaf50RIkkoxhGYopn8xFTlPDUOGe0Qo6JByceFF4TEaes0mgA3u0LUp9sHK3Puo",
-	"OcW/nDG6unBnzwB4C77XJU5kqeNbqJxRYFDNgJ4FMtBQtAqrUueLmTUpxVtNILUvZcqo+CwMIbXVkOKA",
-	"wXcXMPi+xoJEu3V2R9IrxP+aKgSTUrVJ1Suq2BEXioFmes+ImvZVDkUjiukTadGK4Tkm+RbByY1aAbFI",
-	"CEA+iAyEobBIUrVJuzZ5SYdM1aTjTkxmxmTjQuGn46wLBIAI7zm7iQoMhBX0SAMuku9xNjaVg69hKn4C",
-	"eVWTBDPJP+vu6SmoE3QA6LRR8u0Hfcc6WaRnkLH67OmmhOYU0ahWF9eU5w5IU6Rg5EZm16AocLu9HEkm",
-	"+AdY3FdMSHJDMzaSU8VU26LeL807eXDuCZvQLDfcrZgpvZJT/WFnJ25RfrbPJyqng0EjMNW/S7/FeNiN",
-	"XlfPYTnN9WmjFX7GVWX25BLTlnJgNthdT5x8jeL5CReJmV5PLhtRsZ5YHuCRXpDI5qmf6gxZbOBWQFI8",
-	"nuRGjLQNGB8xIlFhqoHRcSEA4UIHCWNk4BoEKHhC4eM2Nwf3GLuZg7zOZDKNc9NJw7T+CQhNU5JKfASc",
-	"+qrzbI7v4+LGxmYnb9899JuVGm4zDXsSfp3KydtU7m0017X5YZyoomxly8DUMzNNq6531915U/xAnXAX",
-	"E+ewXQnF/bqtzsBNv0xrLJjxxx9N1c1a7fiF2a7VA8+VLRMb8YkKDIOAnNjQBrrpypW25ZIIdhMKc1Ob",
-	"eJg9ruCMptrqnpGMxQzoCWxwIyBUOUI4gPkacZXLbNYORfR0cASBBcBNsz5Ez1KsidyyG6QsIGfdk+VK",
-	"z4KfhaJW6eFMban0duvzP+Rq/xT9+juddHNQl9qHld75C2FPsAPUwIOHBbbuXFv0JC4I4idV+Mlt8r1z",
-	"UU2lLxPUxiPPOmftqspUe2Zuveei9OFimqYb2jmxHMlswcbpPijq6SYQ1dCvJ+7iSlvnYbWtc7IfW2c3",
-	"G+fToW7uTtAS7ygRaniIPXdxVWYHxQIkdvQRcYkdH8R1mE1W5nhWnq+KHE9RQL5diqcoKK8HwFiAq5cD",
-	"Eun3R4H1jqFU37srIs1IS46ImFSOngvv760vYXqghNmn6bEbjHzqXJ+NVmsr0IwKmb7ocZLm4+ePL1tb",
-	"juezomYslesWLeMg3w9YGV8hVsZO6gz3/paurKty8AFc6/JVz7jKVaAdU6ZyZOAO5ii31dLONAAIH6Ci",
-	"tOgYap7j3mjXP37/byjpNu141vbWwt/ipGIHnRZj9gU3IxmKXyU0y1huT2fFU+9V0CAVpVzl77zBRySX",
-	"MjWpMdtxpzXXajTw1RZ+hX7S74fbfETeTRXVdmmn6kSav5Bc+C1le2oaKz7UNY3dZlVB8brVOR7v2w8d",
-	"MndAOuoVs7LxnvKXZycoa33mnsjMGoXLkazX9gUQk6IkByWQC3guwt0y/pcpBSNOl3aDe12vZpF2LToI",
-	"RVUP8A5FB068Pjff83lE6/4y+sBqUY6P3C81UNpmxl/pmLOimdE+y4RxVsJomN31d/0U0/WYSdikpjDf",
-	"b2ukcQ6g2Tsm3XFNVotlGwE/iOQ7J5LH7lhtZbiC9VU8Y88BmTsXaqknAkCsjJL125xO9C+6nQ4YvzFN",
-	"01abvFV+2of7xWHaykzZICdUAVjQTP8mIMowC9A0BR4dOjC0ShNG8zZ5TOMRtCYY65r71rirKlUeFoY/",
-	"yja5nEdAShw80jyFD8iyoph2aUinXqTTJJmT6FvHZNYngvllG8mmLpPkVlhvYCLXGXXQMDvFTlbvX7/M",
-	"h+gfbvtptoekmsUG6Zj0qt6MpNuwfQZV2wdum0O0ZMuGEGt0AhjcTlETmiTr6J41rOSNoEVzi/QHTe2+",
-	"JC2HULykfj7K5HQ4mpP10MMQiksHiWc7GKgvy0tt71uK3AyG7h3/xkZ91gez7e40PZudAXtvx/ODu8Ic",
-	"oT+59RbU+7/3lDN8toLorBv83iA6PQF2zWb1Lv0/5TQjly+fEn3VfIy3CLRm7L28NqqdfZjokSGaWVMx",
-	"cMjhz5d5FIQiwgvUZR61EI5MsThjhnPwPcuIGmnL0XRpRSMucsgM8lyRlOrX60HFI5rRWG8fLe+SMTd0",
-	"JYCRqQAkc0KVsnyVkYu8+Aik9xR8WFUcIhR13Q9VcYh14w4/6Mlesfd/hqCRHlcRLaLzH9i6IDNthWOW",
-	"lPYVE7VdXG7XbLhL7n5vA50A3BXmMdeoaHFbz96jN1ej1/jw8CdqwyLXbLb8XOo9+FZVVKjc751ZtCcz",
-	"81cpnSaMPGLqOpdYs2NOgh0A7BaQs3r3aCm7HibUzS6RlsuXT39gs9VBFjgbh+6G2wmYWKnqh63tr9aP",
-	"lFTpWHjEOv0N5n2QewNpwtIByBhsEkWRa6RzM7pmsyggUXqN2ox8840UMfvmmwvoMwuFvvj13y6PTs7v",
-	"Q1Ahl5l27SPc4q5zAhon/qV3+y9obsZUaAuVfYgZS2AcWsZdgDQORQRnPApIrsWH0peNqHYXbcYQviCm",
-	"WTbDll1PdiDDlVZB0AnHcxWKjMUySyyFFXnfJUwkE8lFrlptEnn9FEc/sFmEZMmDqWIJoIO0yIhlrAf3",
-	"2iUPxUimRgngbAXkZsTjEQKYJFat6QlRbXIJI6ZxrghV+nsD86nw6QBgbUgbcz6GcwicyjFN0wtgY9Ya",
-	"F9lOJMCKBKh/sVg4FM3o0eNnj988Jr6GP/54zWZPk09RS3+vvqukunxr3wCeggFDY6hqvAgFJSakQvSR",
-	"ZSLXc4xBfW8nNWUGv8HVmlssKVjLrHYoUFqjiKntifmBzXaJ5XjiHgV19+TotPvm5LR3/rB3/nCZoJ6T",
-	"y0EDZmiDmA/K2FvsZNlB99VNhtGGs/j7D2trw2umJVp6/e4/xw/f/3P8ZPbP8ZP78T/+4yz+x3902fc/",
-	"vo/HSfqfp38fJT9/6PznyRPz8M8y70ldYZDeqq581x5ZNDsNwnw830p+ReMRO7qSIs9kWhGxRSzdSMgj",
-	"OOdRu6ppHtt49ajutlI9RK4+Y8uKk57bWwL1fStoC8y5e1YZLA9NaUtVWQ3bAz0D/h1AWFfJd32Fpy5d",
-	"LEuwD7lWvDDvbfJPOQX3DG1hp/Dhey8IrXTlzLVUzODsIlJYKLCYpk1eWf1HnSsKVgEMTtl8Q63Gq45v",
-	"6edYBbQ6rgVvPcS17kRcy+yV3c8VboKlNvaqKJa1jCAUpLVpRShopZKtCAXBCd46EoRaciEWNGa1kaCf",
-	"R9IYvWgFcjVnCFLVw7MMhmPTxl2CokQcyhKiCywCARgJ+A1CkU/TFIQIBUO3xKQFD8zkTUDUNB5po5lq",
-	"0YO7h/CEgR4A5oD3PIGoDoinVoADirRNrQeA4gK9CW9pYF3gt94o/v7zG4sW68s4qu9o4f3OswG+GctG",
-	"YBwWi2YIIzEDwfffU6GIUh4zEbOINKOcs0yPbhxPLmOt2+wP3PzYKqLyRWWhikjhLyDhTSiaRmSCBQ+C",
-	"tAe9yoILdmHpb1TPL5sJyrWLwVxCICgQjuzlPuBRUMbSv3BswT0itLnfJpdiVt4oofAWeK3A2ZDlz9nO",
-	"DU8le7kG7ruokMHjtU40CBdSv8EtYKPXGEzTtBE0vGUsoNY5yxq9Rn+quNC//1SJL+6ttBZcbsEMarhZ",
-	"Hwv6XvzoLVbxk14rBEq3S6UFoCnmMdtiifEdNOzJgUKfMWtsEKZaVyQ9r4V5wv3SPkSVVvdA5W66PKUH",
-	"9SG7dUGNWcmIVDEfH2NAZmk1oBV45PXV0+cmgrM6i1CZOWi1Q7GPZIEX6gcxvBToqBzqf4HCVYp0Vhff",
-	"19/5Bufla6sq3CcJ14dGZWhd5dd7C62/uM7pYkB9h6C4W7rVcXFvNx/C47cUHvfm2Cc9uHr6fMfouJZd",
-	"5oiujpF7w6gPjMOftSmkH10ZHMfQc0Vw/Hv+nhkgRi26rS1LrClbGEl6ysjbV89CEY3yfKJ6x8fYRzqS",
-	"Ksc+UhTL708i0uwzmgFxFAy8ML+g5dJwQOk/wXvAyIDAl/WoYdA9U4HYtFAwVDnzDi1gnpGEQeGvDbeT",
-	"PhUoOQ02VihWh9TL0XQyH0wvCd4gFIXduB6wkjvYu4SSfamzuUj5soBGFWHdlZK4LGVhs5izs1Ggd9up",
-	"qo3c4rY9xG4Psdu7ATdU6IfttFR95NbXU9Wm9/FH+O8GgVy4vletau4pCNS6AI85Y2Vp3elqO7wi3Irn",
-	"ciHg6ktusr7gxqeWBfchBPv1hWB3Ph71Adg5M25VGNaz4yASqxVgRSR2pV6siMSaQ7h1LNZt84VwrMfD",
-	"ClaWlph17vYl9F85A810RFvKQaRbfPvmiiTUpk/IDReJvDFNz/YFtghADkIxZPm7YgytNrl0lCxcEez4",
-	"IlIQCk+FSjRbpCyzhCXEcrnCRSIUhoIlsLSuBe2tzAoeWI+zi84uzNCYRX2PXHWEnEC3OPCqUlttwTKw",
-	"AIAvFr9yJFP7rZsQgBb8apd27jfGKHaPeJLJ8Tq+fXHHG7kH5748c41et6B0xMDifQg0PqIzLKebu/zh",
-	"3NUnQQNABXzmRviqhfd05+48W7wTgxe4LpY5Zo4T0rNhc1m615UttB/C//0nCqD1ztviwtYYm/ZMkAEf",
-	"TjN2cPZvw9k3h9bNtRZUCZ3twnRIiwO7lOewWtSiRAILz+CWVsO0G5wK6x2bvjsrVA0tMQYzoQVPTvNW",
-	"4MvhwOV1cmbI/VUobkbSPVP/bSxVTprwvwW2hrDN1C1AxAAJXh53vRzfTghelWflqxOF/RnYohjqxDa3",
-	"Amn8ERWUXGXT3zZKbLgHdQt/eUwz8jeaJHR9etcP8HVmyRu905JILoZaLXmLEdxB+Tq3Z2qZaPVVR7G5",
-	"7CBsb5NetjzVnqDcgVZ2TjBsIXK5UHw4ypcnk/T1EH7PM8qhCFY469U+oJB6pCz0LiDKChxFQoYCj4WJ",
-	"PA60GWthh5yTmkrIUhVmDMnA5R9LMSQ59GjAtTTXhqfKQ6HNVo8/v2me4EttEOO2a3pOkgfFYKwV7wU7",
-	"4U5DsV1CFGnaAWhVc0FqFQVqm5G8CcWYihmJWZbzAeTklWnasToM4gAPO1pHbaktntoF3Rmm1BvlYz1I",
-	"Loavpb7sLGjgBF+5FSoxjDd6Z50Sgfn9YJ6DvXu+GQe70xY5JZOMv6fxjPSpgo39S9DQU//CkqD/66Mr",
-	"MhjTLJZVfOLP9R/IK6kUb3j86aebNIFsIZbd4tQIZHuYDhn3FeL05xHLmCeO4KDQXG/tMjXdxkKVF+dn",
-	"C3GaFqHvWmnqAgXa3oR/e+Ym9kPMm7RWRBaOuh5mwgjPWwHAS4jiEZ77VxZEBfyPyY0VIwFx6ktcLuCx",
-	"dgQ0YySj4hraSkzq3uCZK/4bs3GNvqRZUuT0u0VOv01eUXGtQqGf1A3ISUBO//j9f/BDaY5IRaSZc4YA",
-	"bf0Mq7eEzIka0YwlrU3k4TNYBxjOqqa/N3JCfiymonLwNe19MBGljIW5udHrdoLGmH7g4+m40TvXP3CB",
-	"P3QDm9fgImdDlq3V7/fFrfiiWsGPLpxWV1DBJm70TjudoKG3DXz1ZuZ9OfhRAkR6Ij94LzkpXnKymeFf",
-	"a6GfnNZZ6Kfaet/BQvf3ZY0OSItLDob4/jWHPu7usANW2oRlXCa76Awr9bdSGdr4gJrB1eVc2uKlZJhS",
-	"ETNjftu7a83vVhvLTFVRQKoiQyVXQtrEl/aZtu0vSISHI7I+ocHYZ+8NFCVon0JB9ELhh7ybvpnslJY2",
-	"hP3fo98dlO1hrtQU+9lDQeci600si9B6cyHQXUS2SwFtG+YGuOtiiK9ozkCD0TT1r/aGB2Fs/Wf/l//v",
-	"/wIEVBOo/RIW8zFNW21iCC6cK2OiSzxboDq18ajtjPsXdq989fHw0wdBYw7itnAfunP+w4OO1r8vzUo3",
-	"eifnQUNIPS8Z/P2k49nwWvNqcZtMU/2380+lF9kih97ZWVBycZ7Cvmv0uie+s/IKQjvn37bnw+qn3cAx",
-	"TOqxG0pdjAdldICRI0eSChH9XOY01W/4hHpKFRODNkKfCvj+E3ftub52q0jSyYP9RJLclqtRV1YAHXTV",
-	"/nWVnnstgZgY0iEztGVbaylZCI8t1JTZylwMV8blPc7mshvTnxmpmOoTl5fZpQOSzElRLStDURO8H8kb",
-	"gtEUK3Mz5r25CFAVA1+aYN1GHL8s5uSrE8gGCjydvSzJqMUAeHdFALxTGQAPlgXQT2H8nnA83TZcfrof",
-	"IectZI2YK3bRIUp+ewKvWAcI+e4i7Sb+2dxC3uGLP9ZTUVkc/JwO0Y9Ii2B2QLSoo0MjgvSz6g30XoG8",
-	"D2AaiCYRVBmQc5UlTa0ccu4i2MXfQjFhWcxETocsWLhvwXz3yPchFKQYaB79CcbyV6GYioRlUO+xnbR8",
-	"o2f0q5OTZgN+LFur9zsLIe37D9qn87UXZavxqfjZCDk0Mo31eAq7HPI540nKtXOHpR3+C08XX3jWmXtd",
-	"2XT1Xnfqve3Evk3RActn26cq92VgwraoqzmmQ9LPGL1O5I04CNz9C9zv7ORqgWUkgN4eOwjeHI/5uiIX",
-	"IxvLYfBcM5vtXyam97NHsIcXygq1MwjtvLa/Ezqf9cRNMq5Y1ApC4bX6kmYkpIDuZOiC7RH9HyAcsWWz",
-	"0WCapvYPAJ6b8ZzhJZaO328XJs3Lp3YWh0wYSdjy6m8nLDu6ZjNMaEL4WLl2Zc6yUDTt4Mn9zvGYY+9L",
-	"N+h0Osdg+hbfQ+53vCs6HXsNFAuaeJHr5A6FmTEihYmdAOWXIG7icJBCkudXLwmFD6roISZzLcShKPUQ",
-	"kxcg/2WmiGK5XSaH74egTGZwiuVHthm7Rnm8wc2xqwznXvfsNZtBvx88yVq73U6nA7bvcy6m2la93/m0",
-	"UYMxVp3W9xdfxmNGrmQ2kdmGhGNmCuoEJMJwHMTc6gZdDwfAUYXaFS7EnZnunVp2c7tk81Lu2Jb+H9nS",
-	"/2XtA6+RjjiO2STnUPnAyDzQgipjvdgWggvMxnGRcDEECQNtcBMmJyngzWMgFbJ6iAvsmg6aFhEZiIa0",
-	"NFnaSWDJ/sjlNOE5S+oJh5+ab39pP31z1OJDn8C+IYhL4BiLnSnbHox6jl8+vwvq2H61dHsxYeLpI3Il",
-	"hWBx7rVmQg2QOQBGqeA5UQ5R0XwV0ICedc6gRj4UUCkEfTVDrnIGnaA1+3s1NMbqHb0/4qyFd9VVkMwv",
-	"4Y7ki4cjd1tKaJ/nrUYRVR22yTSvErN4HNTcAOsOYPPFdU4D8ljkGSVPHwXkeymHKSM/y+xaTWjMglD8",
-	"wGZxKuk1+eP3/2kFJGOTlMZWjwGRoDuDpM8GMmNt8sQoM4G9LaVeajj0oYi4NrS5IhFkCrPIslooRiI6",
-	"TSLTxaz/zcG2DIihSgF4zALEzFOmofj7zz+Q1wxh1FCUGNihkiwBbDSRzgzoWi8UofgGLIkJy5QUtiYG",
-	"cJP6erdqZav/HqlpP7owdYaZyiFsExQXO7nDjsaUp6EghCYJdPCYIDr+gcQp5WPStC0/xZokEtv/iKIz",
-	"g/j07j3L+ICzpEcAkSFqXejxUjvaEksBDGOGAB+2Cr6ogaSTCUsQ8gheHf1qSoCgvyjR4wXiSTtmGHZE",
-	"01TesOSxHswjOaZcaCeJihlJ4Cd8FhtP8lkLJwfegLOonzniwxHTszWiOaJJPaeTCcTyh9zyN7yn6ZQ5",
-	"PwphXF0fPE6YCghLFTwyMjU6rxCaCrFMaF9rw2hMP8CvkSsH/gLNARdIIXmj3S7Xzen1Z8K0Fi83fx/T",
-	"CQCJ44MyypVHOHHPQhHAPYE2vWIqTF2WvGF6f7X1/jL6TasjNW8DJlzFElABExlPsfY1cr98m6URRCLN",
-	"F4ciQuACPDkGuqB9w9L0CDiDjuWECZ4cxVJAkBvbGVpmtyviDslUpHqVo19vrpV+C+EqFHpBhAk2jlh8",
-	"bZEEcnMi9RbTYhGOIJ54ouh7YD0+OzkpprjVJj+wGZinocjYIGN+MqlP42u9tAJdcppj1xmisZuZ116X",
-	"MofdzN+ImtPBtB3QzGRuMRnevnqmyHiqctJnBCEeItKEf0Qoh1IpJ/q1/pFM2HuWygnM+VgmUGBwKcpS",
-	"qZBBZEJ5Zvh2YE9Aox06I82zzkMzfAOQj/PFc/3Mdfp4lxnfk2mVnfIFqbcrZILWd1CkG8sx0CSZadNe",
-	"+4T3jo9xDRtBAw8zPNGU+OJ/A0tv4XgunOsN/wFbyR37Eo8eLlij17DgHjASeZ1TPZxjqY2bk2Nb2Bc0",
-	"fuW59feNuAD2mjEXhqXPSCg9yGf6jJ3cf0SQJsG78A2jY/JMn2kPB2z98On8kr6c5p+b/3tri5RQpc+9",
-	"9ur+pLzgaxinV1IMUh7nB17wr8JZRktV+5Jox96a56zN87UseS+45GqJqqsyqGJHXCgmFIdyOjXtI6IK",
-	"UYxm8UjrOAisf/ONzL75hiA0aDOCYueotcAiGwqPRvZnE2E2VwcGpBiMSRvYto64UR+pfkyWaSWgH2kw",
-	"QkMRIaOpUZ2W7XstptpK1DjLEr4NU+2AiwTB+zZOWMKc/gSF4rfG41JNFm6qI9FG0MapTFld6TogUG7C",
-	"SwOK7tOab94rRbl+uyMnr36/x30M70cOt5rXFzxUW7CG7qmIHiv9CjKadVgESsCpsRRCZvPYqdYI+pfJ",
-	"eayk6brmAuN1E5rlpsDMTNPPNGMjOVXILLwRbzH2AlzBENehLg4a00my+P3333Qe9E7t979nmYIlP9kB",
-	"alDvpdUog7CdD+nm/SvSJ1wkOLtbgqRquVylH/GZn5ay+rqwh4H8q9BLXOTSxg2av0psLqOW5RHqMUxo",
-	"wlIum7oKA+0n2I117iESAF5lRsU1uH43hjis6cHr48EPBWJGX1jk/XzExoql701do43H9GdEugRrVU4V",
-	"LwTI1seI8I0eq3nOVPB/TxmWLZmv1ytJM0jslu2EdNbT/jS9hmgcBGVoKMBX1S+OZcJsmAkummOGB5Dq",
-	"9UktceB6K2zunRYohz+w2W7OaalxtJ1JpXiljDU8xSvk6y81/aZzAnEj6XWLgIY7KKVV87UnnfRYDLlg",
-	"DOEAN9VKS9dgbaVU/n6nlLobLWItIIM55/oEbe0dB41nMnYIKsuud9f9+Tzqg1v8GaEYp2pr1PN6FEaj",
-	"0uf93GPbJPOxRtd/R4Wy6YymHAygk5KLIUJO8MzmjbVqsqQkphKizJ7DszJ/TuC1dY24ymU2KzW6BV4v",
-	"mt9ZFBA6TXhOmMgzzlQLguVAF03m+eL8L3Q01hGZCkjuFMxxqGL7VBg+jXIxhqGRy/WuRvNDmzHOAmmT",
-	"7wyVHS2RVTtWeHi9RZQMhYGUJM2TTqeIQCNJnUKcyoAI6X3lrFWl4vtUbKXfH2WzV1Oxm17fO2eC/pLv",
-	"qPjcQddlysOs206649OfDMLzoAc+RxExFbspgT4Vm2uANWn+kfuTUP943FOmwNWqBPaBK6yxq9ANNzK7",
-	"RpoL0sTEZygc1XZmcXhbK2QzWUs0h+Kt6FdKZyHzOclM1hTMofAl8wWhkGgUszFXZj4sEWxfe4jmJZCV",
-	"jIoLo0qZDpfvLtW/gLTU3x1YJFVY3YPQNEJzY2v7axRacM52E1uw+ZdHo1aBI5eFEuAjawulAh95pZdb",
-	"gY/s6Oe3g0d2dPS/rBLBx05OgF3+J/nqumji44yqCpWC0UWakoTmFGpmhlImWFCd8eEIuEZYRtU0Y1CW",
-	"iiDdoTBeQEQGEmsjSD7K5HQ4ci4LpOf6LJZjpkj0RGZjZtj+sKAH+Jbu24QbT7C0JzI9hKEwtWO2fMUT",
-	"60emIsjc8n+Kv7S5eE9TnkS+3+NYS7Te0d8ZCuQb/NEyDRpyQCD1g4oguHtAxzzF9KH2h/I84/1pzgo2",
-	"k0UuQVe+bi8pnDUTVIRv0nprxnKimLBkLmO/sB0Cs3oONnHZWlD7rgKCPY9Q2ZZyqi4Io1nKtYLVKjUU",
-	"xqeDF2qXTiteB00CK4+6N5VDcLEmEyaSIynSmYkYwyLCy+xugmq6RYXcJpdmacA2qNDh1ZSrnjmCiF6b",
-	"2CMXBKwAIfN3OIrIYY3jS7Urizq0yjpwQzQWwhdR9HPzdNDyfyUtb88MK0vrLRV+oeU28FZ8N6WyQOPJ",
-	"NE1JwnLKU8hgS4GHqwfiMsB6jMCUiWKUOjApKZP3HvGJclI6FCYoDRW4eu/OZWYMmyj7EGuBBZW1VMz0",
-	"W5HvmSZe+qlNYIIAMwOLEzFxhCLvrHNW0xux/YmvTEj4Hcndbxd48faWN99Pptvj9bRJBRO1rEoqLHyU",
-	"Syqc7iWpcJB6f4LGkZ0clZr2kPXdFNT1d9hOp3k8WpSsf3/94kfynGVDRl7qK7R0RU5sLBaDyrO6tHW1",
-	"VRQKMIsopPqX5PipIjcsTX3OfTDi4a8sHQSkP83BeEW7DZ6LbPxQtkWip4MjqLrGLgtTo9BD+wuMXT1I",
-	"lVOtFc66J20yn/C3DzbOBIlevnj9hlQrp2OQksd4S2U3Nsqt7RL0+ywfLwnev7et7N1IUsJmgEPmv2ys",
-	"N8oRbKX/VfHiOdm+1QvvTK7AaKGDbiglCw5l2Hc7ZAebdseYHTxjG/v92A8Q1Brzz7jKlSmC9m6wwfwR",
-	"VQbye56MG/vvlZqiT940cj5vmWTDjCSAj4qIUilX+Tt/QBGgkrTaJGIGq/9nno+4+N8POxG5ZmyCLUTo",
-	"IJQAV8EBMCwEN3DPAhMBAu7R9wwUls19zFgOFDgDmYUiY8VDte8xSTGLYbUrjNorxC5I9i8IoPghrIjW",
-	"lPrbIFTBQR8WHghZ2wHRj4BiKX/JVtg5UEi8SM2gNb+bFq4QcxAmBeoEAGcQugXLM1O2jx52qkuRy2tV",
-	"qkh24OGn91fCh+8T3Ht9Tga89kdDv/P6b5daFw+49rFfT2jMFHllevcymIsJqj0o2LU/K88POj/qdoBv",
-	"3PpB4InFKy1LAG61zzmveI6Yai+50WtcPX715ghe9u1PJ88f/uPsh+53mxA5eNuproj4TdHe6e+lAzfm",
-	"XWE3p1XL4ymTksjYje+89Ia13SxsZS+LaAlC8WtJDhUaE4ujj+eAnpcoznxU8AFZPGjbLosZW6M1PbYf",
-	"X4FivCUUzchBQEcBieyj9L+5eGeD/giJbmCm9Q8GRDpqBSRhNEm5YCrQjhQXoUhlrP3AgKhYZqilHcum",
-	"p5VLoOpaKZtCbZyUqOVpxFCgSsRbVipFshedeOktxqae3D67lXxgS6tc99o3VHyo6x7an6K0O2ohjudF",
-	"Hm9PmSZT5r34dD6AaDuc1ii2Rmg0NVx+ld76nu5G6o3LG5ol+redoGEPggOmNGD85ek5fdN50OuemFG6",
-	"2Kh3IjdgAcQrf/SJQV7S7LqxQ3dQsWNW9wh52/eg3O+ccqclIWd1uy/61lftT2Rmwl4LGt5/zYYK3hd/",
-	"X6t+94OGaxV+eN/PShUJNnn9dRWCXJlRAzxP6XsgNsuEcXxVTkVCswQvOsKP1R4jjwGNry9N7Z5Mk1DY",
-	"8gbBbtzzmv+esmmBgaLoGNjPhKIx0kka0wmebE0Ma15ATHvzYkTSnJnYtRnwTE6zUMgbYYfVapNL4X0z",
-	"2iKLvd8G0KRpe81Csdhs1oL6CLK0v+yN/XT3SqjKXKhUL2bfFkNUdZzBXXqRHxsIkc9flu61T3HaHsox",
-	"+62cmtwoygzfgXvyTsWaS/hW3q4+BJ63LcU4hJs/R3sTSj1nU5Qk/LbtTvDMdxa0qDYIrQfC4mmm5w/w",
-	"AgAJ73Kajxq9f/2iPapxPPmBzeCnX/TF2ftqtftMxjQtoVXhtaQZjek1I9lURC1tTGepwUDqHR+n+qaR",
-	"VHnvQedBB2Scw8GfN4ixEkUOCpouLghF15iO24U6vpIjmcG6Lj4kh/6qf0/5b1AZyd7TdGqIkrOcD2ic",
-	"ew+6VIopZa2uRT7HayYI+2CUltWmwAcRYwEhhLwBG8/Cgzk8Xf81erYXn/8SQXTLCq4ZGRMpchWNmUyZ",
-	"sgU7HiDdBXEF/sJYBFaDeS9/a3LzC1/H6FgFpGiOVQGJcWIRnRBUsGlhL6AM3HO/x0qXqs8y1auuzLIZ",
-	"pddoikExK16MbwGI8CH6PsV8mRurRu1m6p4DXfbutBjX1WupX1mBIjWHQdkqalOVhTcuQAAtX3R0rGI+",
-	"1uvkvf711dPnFS83dEZ2PVWeTeN8mjHSVCw29KopUwr+obfub7De0+w9m6lWALSldpkLNpLSgUBOhooA",
-	"iUHcgc2pn6ENW1hPExxbeAoGqVT9Z5TCafPz44W74LcZG3ORlHfOZcnXWTzC5vjfUz6NrBsxYSkrSEz0",
-	"bAFd73hS2kKO4q3iMypIAqWwTy9e6c9MOf66ODGWboNkTCs8FXhMW6TgK3AypETNWWwfj9igcucXJcBy",
-	"YFKDYIaXZE3Cqw7Aa1AMZExzlnGaKtKcTrRWD0jOPuSEfcgz9AACEo+m4loZodJnCdROtwKSTDNAXcSZ",
-	"CkVBTEB+lX0VkIwNuGBm3c1fmY1SUntc8QgNpmnqEQRUcCBgHaJhmkTXo01+msqc9sg5RDShUh6gGZsy",
-	"M1XziN503vGgKfQ/Q+E4v5AEmPRnllmB1Yz8guAU4VRMZJrCIcwYGWTMlCnbWX9KjLEHeAKf/v8AAAD/",
-	"/w==",
+	"7L39chs5tif4KljubJjqScqS/FFlKW5sqGS7W1X+aktud3fJqwQzQRKlJMBKIEWzar3Rf80DzL0R9w1m",
+	"H+FG7J/bb9JPMoFzgExkEkkmKdpVfaciKsoimYnPg/OFc37n514ipzMpmNCqd/xzb8JoynL489klHZt/",
+	"U6aSnM80l6J33LucMJKzRObpPUVuWa64FIQqQonSuRRjwoTmekE0HUeE7Y/3SXzVe3DVi/d7UU8lEzal",
+	"plG9mLHecU/pnItx79OnqHeesulMaib0WzbL6IKly53HOi9YTOYTJoiecEVypmZSKEbm1HzA98hI5oSa",
+	"j4xqlpK4bDpZDL5ji7VDeSETij2GZv/u7QsiR0RPGEly7AEXZF2zb5nOF6cjzfLlhi9YIkWqiJZkTrkm",
+	"QzaSuVlpnS+4GAeb5kKzMct7n0zjM5rTKdN2706VYkpNmdDnT99QPQnPhJZPEZ6SfkzV9Poff/sfcURk",
+	"DvNTjJltNj8MroqDgwdJUfAU/mLxnhkU+0ins8yMxrx8cPhD+vXHhzdH0wfi0ezxj1/lX6sn+uD2cN6L",
+	"etx0OzODiXqCTmEGaS/q5ezHgudmu83u+vP8Lzkb9Y57//v9ikbv46/qvj9DWN3qi7eWKFZNvSQcmHiu",
+	"ZjDxxpTM15tOyTV8fYe5VROAmZ3JicxXbmQCT+BcEjmpb2LGxjRZEPPD2k00L3/BTXQzs9OczjJORcLO",
+	"ZJGv3r4EnjCnJWczM3Up9sOjwyfP7zJGHAyOEQ/8qX6ey+ny0F6LbGGZgSqZA9VmJ6g598i0uFCaCl0O",
+	"+MeC5QtvxPjeNdXXI9OLP9CRzKdU9457KdVsoPmU9aIApymHeSk7DtLymw3Hp+U2o3uaL94Woo27H5O8",
+	"EEC4csZy4MOEfaSJzhZGznBN5rLIUniqz7UiyYQlNyoieZExRahISSaTG7Vn/rwSVKg5y8l8QnX1bioj",
+	"04Mgucwywm5ZvtATLsZkSJObYyIkfuKKKC1zlkaEFinXLI2uxJTyjKVmS38sWMHSfQKsFLvhCkcuGPyb",
+	"M5qRhGaZ7XfMb9n+lWhZ2BTXxV/RlI1okene8YhmipWLOZQyY1TU5Way+I4tllf1lBSC/1gwcsMWpA8S",
+	"mZJ3786f7hFtFmVKb8yygajhLLUUQRQdsX1yQaf4olnWoUwX5B//7b+jaICF8fhoJX9PiLKvRSTloxHL",
+	"jYQp3354dLRPvmMLRWhunpppENhHD8nEHLU6Q3o0epwcskdHgyf04YPBw+TB14Mn9EE6OBx+RQ9HB6MH",
+	"yeGhW07UXar1bIj92sJO6ccXTIwNfzl69CjqTblwnw9DNHs+ekl10sKNnBq0kIXZckMuZjV0kQuWEi5I",
+	"bHSp2K6+1Yf29slby5BIITKmkHRgmRKa55wpEtuW4/qiQAOtsx4NcKgt0338cMX8XsO0aBbgGvYXMstB",
+	"VeHm4zEMueP0P/scXvAp18sjf0k/GjItMq1I3x4ocnQQkSn9SB4d7LXxuQyaC57Go4PIDIdPi2nv+NEB",
+	"kA9+qIin0s6i3hs6Zhf8J7Y8uLeWD89YTmZ0zJZHeHjQPkTzxrUyDa8f5uFBt3FeyhvWovnKGTWMJBbs",
+	"o76GvrV5OHbq8Cxnt1wWCmayT6AlPOWKj4VhDJRMZcpHhs/Aq4ZtUPLw4GDlDOHRNlo4PDgKUkM5lz8d",
+	"rZ9N+fDnnsvlNlP5I7SzNIkzqtiAC8WE4prfMqKKIb5FFKN5MiHyluXE9A7823u7bYg/tjJJSz0rmeQF",
+	"9Lr5aLV0Ax7JvHVo9uMdhjeR86csYzpkWp6LJCtSRpQc6UGKT5VaUp+mUy5QuZBzwXJFpMgWredSTeT8",
+	"2jayqTy/0FRzpXmiwjrmhaZG30UqnXORyvkxoYK8fX5GHjx48MSpb6B0kvgvf/nLXwYvXw6ePo2JUctI",
+	"/93lGZnyVPDxRO/tk6c4pGPy4ICkdKGcKhhr2WDZRwdHjwcHR4ODw5ZpL6mr3g49bGzQQXCHyrmHFNdn",
+	"ZvX9eUeEm11T/JZttgTQxERmzMw4Iu8uz/yFEHIenvjR1y0Tb+jBm077ko7Vc54FHQN1bZ3m4A5AlRXU",
+	"TFwQYwvRsSJ9dHogB3MeAWvjzTKZMmf7BGdBx6o2D67ZVAVE78qDBiLnHN/0pkvznC7Mr0ovYFGNsQCz",
+	"dyok9PQNTY1WxBQI8kQKzQT8SWezjKNb5v4sl8OMTf/rDwp9NOVOmTdSOFA0vc5tO1EvZZryDDiwXRJy",
+	"VcnOqx6ZFkqTITOm2lQqbWSuWbI8l7nqHX//c9WCKKZDlre8UDZfE82fPqDpyZS+5mnvuPfV8CB5ODpg",
+	"D4eP6cPkcPSEHoIA11QXypCMWTWuYZW+oYYLuYnYtZxoPVPH9+9njOYi3U/ZrVsSdX9I04F74VNXG/cN",
+	"vo2epJCzBNozAm5KM7NxLCX9IU3JtxevX0XE/FXOHT9ysJBAowHhuLffAxNfjDKe3G1vE9eIt7HOAaKM",
+	"7UYqzrvZuj+p1v2s6qTDopdD2vWKu4YVmXM9sTaldb6acTPSBx5njbbyITDAGvYPmrM8y4zpLLgY4548",
+	"pZoOqWLvBL2lPKNDt9hbbk9q27suvAa9rTLDc8+YIXmPnaC/05gMlIzYnCj0im64kY8OHlQbecHyW54w",
+	"Uh9Nhz11Yxz4b+5qf8sFSKgwFDsEX0EyYamRPqSfyrmIjNVihD0XY/P3qFCG9SdSCJaYthS4+Mzr6H0A",
+	"l4Ugmk/Z3j55ZZ0Yc6pIMqFibHRWXF/ni2LEsjM5cksN5ho4qgfgqQYVwLsU8H5qWwL79H3P3Q2r8Fzm",
+	"Q56maFxsTV6jspUaTRndGxaFCMZSNKXnOdeMqETO2MaswKOg516PHeimGuCuiCWhWcbye4rkRmORuTU3",
+	"YGIklQyZHs0yOQcHHhzr3zPBcqpl/hz8VXda87Fr63qEjTWOs/XGlo8RfAy9A1OZsowwkc4kF45UWUoe",
+	"HTzY+Fwf1QXjmGo2p4tu+1KObmAnsbPtac6+j2siRnxcmJnWV2DPro7ZyNJJUohCGQZD7B6dlD5I7/ju",
+	"EzhSJKOa5bDJ50KzXNDsmdFU7rTF3Lbkby0VpBDs44wlxhYCbYjIJCny3LCSHwupnZfTqgcp3syhSx64",
+	"kd54iz3dx82OKJYbQxZG0G2zy+nsYpNPl9cBnb4JLVCGZXI8hl1MLV+tliQiwijr5VbDvr2S+rksxN1O",
+	"pZD6egStLCtCq+9xgF+4Vzfjiw+r7XnlNdJhS4TUA3x8F3vyShJVJBOrDRmptZBFTjQTxu7rO4NJjojU",
+	"E+Z+QAeO25BbRjOWohb0hi4ySdNLKV/QfHw3DWiGbV1rKa8zaM3bIEcZ4OdlHxOQVocHD79+9NVjMlxo",
+	"tqm28/DQk1V2GkRLSVzXHfbGjnigpRzga7tWZGvThVtJPuWa9A/JS/6N3QLPsbwDoWW90tdTrqbWlwys",
+	"S+hr+1Pv+KG3Mc6L/QD1ZGrUUWDk+FLp5eaKPNx4izzB5U+TlPK0yyZ5L+5ahvkufAXxAOUaxI1Vi4mi",
+	"C1VbGinY0g6+LS9b73KSvAavy+tbb9MUEylxtwWV+bN8IwFWkvt6xFkGPMNduGy6n0dft+ynN8ZNd7R8",
+	"dUfsMXbLEhPUyMF7KWR1qeSvAOzfhSzyhL006gWn2a4MQvZR5zQx2mOLRWh2yGgLlLw3vPzJV4Ojg4MH",
+	"JJVJAbEp/aevz/Y8vX6Wy3FOp+SqR4Xmc5mnV72IzCc8mTgPADgAM9CybKSQ1SH6T9mQU0FmNLmhY0Zc",
+	"C3u/iI1ZLs1nMTLtlK2JaVYZl8IMzEjGEc8Ympu0XFOu7UI3FxKZIe4ZXCkowvUeHqwsI3Ym5gyoTGrg",
+	"HguWkmGhFqQfVz9fm2/ivTI6ZYUl3I9DvoQ4wnNes1JRglxK+ZKKhXUgqjtRbU41uwYhVec45nsrvFCc",
+	"VWY1F+TwaEufxcMjz/l0KSWZUrFw0lN1oyYztIEb8i6I6G0518r4+GV8B+8ELfRE5vynO0qUwm/IN2PB",
+	"pJ5QRdjHmeXgm2nGh9X+vat30mHrasPaxda95EqB38hOxxw3Lm5pxiHCI2VCc5qpxg69f/9+cFroifk1",
+	"oRoWrj2iETdmlsuEKbBen0Ho5920NjNCeLjF11BTKCFYCV5pcdeDn96yFXuvBS6169TMLuqBRQ7++vtM",
+	"pPjtxv76I0+7+1M5/o10u2rau9bs3DrNWZYNrOv+24vXr8iw0OSWy4xqhmIVG0RNaVgoLphSEFRF+nDN",
+	"BjK6EDdCzq0KpSLQKSjJWaFYuuRwBj5NGzFAyKrfCVXMZjLXLH3JUk4vYY3udLDLBq+npsVrWPaaaQxN",
+	"o/i76mn2Ud+fZZSLq56TdjRJ2ExDBJNRLP0RQM+bqv2PfJ5Qjo/A+IgdXyfuUL47gHcH8NLnsNHuKVJb",
+	"p8bC7MONnW0XAo3fnIejzgQ5fXOOMWCGDGShCTdqAUtyBqGFs1zOWK453vvR2ew8bYlSrnYBPZ+GR1uX",
+	"GESOgVJzwzBsamHaFkVm9Va87Vy6okxcgGTXsEW4QOU5UyteWdvrhAsdnmNGFThTcpJMqNGUIMRgZIOw",
+	"zZJFREuiWZaZmSpCZzSHZVzqhKdrQ6dhz86fmqdNx++UW4n6wF6YQdFKHJgNKE0siCbM2ShnaoJBrnAR",
+	"KkXCCCVTLgrN4OJ5u6XCK+mfl3/I2a28Wblza9sGx7mqXXCvX64LuEb4tHyfXSiWn69d83fmqaf2vttZ",
+	"xt9j7LRtwU7akkk5zMieDZ8CfQKu7aG/Ph/KscrhDwwvJ3EuGB4Mxy5F65Nmb7zjaINTOp3QU1E7oDyF",
+	"aB5NpzPSfl6BfIAJUK1Zbtr5v77/3wb/z4efD6PDo68//Ze1B7A+iPeYEIJUqbScKTKX+Q0X45Pyqt4a",
+	"u6NCFznbJ6/YLcsjdFjToWIY79yNFTjibA7CBl7c4F3rSOY2A8Z8SccMA1LwFYKXeRx63SiQyaff+gBs",
+	"AAskkcTfG3vvQ7xPztCuQmPFCnrzvmEv4DM14hz2CaKZtjgRVbzHEYzdBX80zkrUw0Bk+7M5nM3jAAu7",
+	"jm5DREgEm8O6A3/qJGj+E8qIHciDm5Awvyx7OCZxdnMdg9r38AExtvnjh0WeeUPaJxcTQ1JGEpxgmDjh",
+	"GuLJs8V+bxNev0tGHWK8lt/eQGz4Zly3nUjPn67ShjBH54YtqnwjjwfesEX/+vuDwVcfvj8YPKGDyQ83",
+	"UzEb6NvBTx9+Pnr06f8e4Pej08HzDz9//an28eEmHw+PPu0FuSxO4gXHAKz62UmpphvuRkhiTqh6KfMg",
+	"B2VwWUMFXtpA+NBIZpmcK49yymjJqFeL3V1u8A1VilBF4lkV36slGTNk1OZt6OTEigD0FtqjBoG/wQQW",
+	"n5BgTao5tdMF0uVy0ovh0zHe3itw0qkTEkPoQvktfMLECFFMTa/muV7Ugx+8Pr1thGv2czEr9Fo53ww4",
+	"LLNZtPRCDL1swXvG7M64YAQMBy6FWma07qdr3qLXxzyFaGtatrLcUz0O88fDurDsEIt4S7OCtdgVMMkT",
+	"lBYTOmMkZTMmUuWowA3rHrpMjzHH1Yjtfmykd8auk4nkCYujKxEbezJGgzjOqeZiHKM0ktCp2jO/ETgE",
+	"4DODlhTpx9Mi03xWNWYevBKWyEk/tn/Fe2iaW7fbKJdTcmi26BHp1zo0ppbrE5ONqhU8k0JxBRb6EiX7",
+	"G+YWLkjO5e6EBLFmSkfkx4L/BC5eZtpB1ZDmmo9oEpbJQSo5nc1QWdknF0ajZCl5/erFX1z+rxcZ8+37",
+	"S4iUmHKhywRgNWMJH/GEnHoKah/yHWxemWXKam+fnCIDMG9OiikVA6OVEzNTIG+C8bn2hOIIZjlzeqP5",
+	"9rXIFq1ivSLpay1lFtDeLs3XBPwoWhojPC0S3TgONoPo1ZTOIvKKKVWoiGSMpnrCBpTv1TS4pTE0+bBh",
+	"2hmDLZ8lgc18w/KECW2YsByRMgCijNclOUsYv2VpRHJZiBRHbjhGyhI+pRkchpyZfgrN0ithlg0u32kt",
+	"cUwVwynXpu3+QZWJyMiI50rvYaxFo/vUyJorQe2T7iZyyszhKNWicS6LGRmyCTenUtN8zPQ1hkhcG+5j",
+	"I3XM53vqSsTwvPllLyIsUzBv91r52zGpLxz5F3J4cED+/u9ET6Ri5RjmE3klJvSWlUNOyd//A2Oi8JF9",
+	"8t4wCGFjGXC0ENApCJvONER47xEh0YknroSx+nlSZBRSDd2aINdpjMqmIk4NE4lVInNmvnb5LVei2sZ/",
+	"/O3fyETOXQMsW0RkuKi48pzx8URDxuSCzFnOyiAuZC+VoisLvPpqOQ7IupD0hM5lds3TwEn4/dszYh8g",
+	"50/hWsFyAWPl4tm74SL9l3GeXCuWja69EyJznAckEl9D2uaGp6JMbw1l6cONGpi3rebiWl7gehgugmdO",
+	"oRkNDH6JyfVVMdzrxHFsEHR4HpabwlL6GS8nxBgoGDMz54p1duB0Hs7qSc8ncu14tuja66w1r9H7Oqjx",
+	"zIp8JhULWjBpwfDuIGCT0xQ0pZEjTAaRcctqTjcLc8RFavSG5Z6+Ywvifq2Ip95HJ8X9OTYSOhujnE7Z",
+	"XOY37Qe3fMQc3S9zYkfgwDYqTWfMiOflK6WFHDrpA6ow24+8e3H+1Do/FzPIDhzxjy6dGmEzNsXDWEu3",
+	"XJU5ZMvjqw4JGWV0vE+efYQENss4XBZpxpU2nDznaEC0dOqZVGafui/kdxwD+sIusT+AJmX6hOBWb9PN",
+	"88GjJAs9K/S1C/4I6oXnT90JHXFzdPEdBwXhXg02Xyq5Qypugo2/ZXBZlQC6BDWWQc7SShia9yAqglHI",
+	"RgsZQq29qlDeYe19s3FccGyKPKPJhJiDADfTPI2IsTIioMHIKflRKaCdNt/5qP/R9ho6VaC3TZnAa0kV",
+	"Tl32HiA05+DTDPCekjF1Hlm98fD4LNBKIouQKfKqDE9YVlhJ32ipM4gCddrkCSqlRhUFnR/hDBKIc1GV",
+	"ugSqlr0Vg55ZSuiYcrG3T15SLjTlhl8MFyR+8/rikvzjb//jfjmAGBWmlkNYZmKXk+PDjF0bQyRIqe+M",
+	"hVKdBVxumRMIwE94xjWEo3ttVddldbkQ8LxNWFpkLL3G6/KgEuGewSt1yDsp/fvbyDbc+yo6c0mWuoAw",
+	"e1NtH9wn3xSgzRgVQhhaohomW7lN1i+4gtC3Wopuj6XTXtM78iaXt0xQYA90DKpz6rnd77F0ei+8otAB",
+	"XkqvoX0Mw7t0V7z2NrkrR77A582JoeO1712aZ+BZMHJoAjQdJLezQmk5NcYbPtQkJJIzG0wgrdwHnce+",
+	"NcBfU9ADwlyyaZ8FhoDR7c2O8RMK6rLzSumAK3ULotXWqbPuAkoNWGWBLsEmgQ6D7ULAedj5hUHqmL9j",
+	"KIgWWg6U1cmDen8njb+YpZ0slxNinzQnBjOJZ1Qnk+0tGtdzR4sG3KtwOjc3a1q5g1Hkp5A8boxHdAgk",
+	"izLmF3l13oUbhK4Kqu2sWYi1RS+5SP201xS5ml1Ws4qW+F81V6uUlRcWliU09fG6We1rHZ7dsCzYA86p",
+	"Jem65Cyy3GW1f7DjPXPoLs+TH8Tq4u6AMHHLMnN0nKOF5qwMUEHxPBbSqkFtjsZVPPEcX38t3oN7vcV7",
+	"F0qOPzz6eoPs+EcHHW5IQ266zQa/la+F9EOmWulm8mw1DwljByvScUlqPpoNl6Pmfdns3bpPZbt3t+t3",
+	"xx4Mb4ceHRwc/GpcGps6KLzQg4ODu/srfimq70T0u3FzbEZ4dRfEZu9+WUfChjE0u3UzbLj1650Qp1v5",
+	"HbYcxnqvhDoh00IXNMsgiQ8hd9Ad1pzLVr6HNcc44IrY0omwtqOmT2Ezkm8x21fG5oJ6jME3vxKre7M5",
+	"+5bzNpbyZvf5/0uZ0aTvrGe0miuhs+FJD1nW3XB5gwbyqlfBXLZv+ibwZkRVN2W3e3cbRWvLU9CwGH1r",
+	"bbWF9NyX6UvuVbRhGSklPxz0kkt4RFMLDpICbNA5YzeZUSamUugJ/PVjQXPNcvhbsSmnQhSA+WD/CEYS",
+	"+UDbwfDfFhTxvZP1GOJmQlPw3zj7DZx4s0I3IuOomv7ikXF1XWWZ4clsMZX5bMITOK4Q2+SZsbHzQ8Vk",
+	"ShcEzxWhNv7gBMIPlpRPDLWMm+pnjLkOnvaKSioacjxVpjnHPK4V1VyNMP8yjkj1w4TRTE+uAUHZ9eR+",
+	"k2IoaZ7CeJElwYXIlUgaDOyExOqGZ5myLSAQSuaGKCSsxqCMxsHUIRuZZEnWLU0v6gUWwbkfvAWAbP7A",
+	"9Pzv/dn531czM8cAhm76xWGvOQO7CIys5hUOjrye7jA60sNpXRMf6cBcP1uAJM5rNUN841CWN/IYQULb",
+	"S5aPGYEG4OiJ+ukTRWZo0lCagjA6jCKwXqTffEW/+Yp+8xV18xWtzWH4bL6jtT3/5kvawpdEs+z1CPKm",
+	"N/YqfWjuyW9+pl/Oz7T2dPwyfqfOw/rND/WZ/VDdDnrlkQqd7i/ho+qQwfubz+o/mc9q7Z6HfFjdCLry",
+	"ZoUIOuDf6tZs6ekKtvpP7ftaX+LmBOyrDFA2oZqDliUOG2z26kIjKyxAV/wsBIUPMXsKMrIgoyG1mQhA",
+	"eHWDb9mewydX5YKpyGWJyzxleZWXEhFGfXw56JxwTRhFTM+OsuYCBo25ecing5EopRxoS4xqwmJY9QFB",
+	"jKCqU5VSw3VUJkzlWCgR8Po2S1pqHYWv2lpkX88FuOuQ6FXJGSUIANIIZg9VuTfbRzd1iQ+vlxE8gYxn",
+	"7XASAY29TFpbKpmV4OA2qDu4dshT+vEaiDQw8mJaVtGAuGHIlqJZtmwElmoXDp5roJ4y+ccf86Ot0oCq",
+	"6NtWArObOZ9In8BmLLdFDku6v6dIrIphk+bMk3dby/XraLnHPeQL9QpmD/a/2m5typSt5a5tuhlyob//",
+	"Byl3uzURr29egU0snzXkd1BfrG1H6njNymOpynXCHDIv6Q89ipopy7cg/npv+wPbMfYyCsRalkAYHtdK",
+	"NguCXMmbagVrwYvqs4DtptsquA+duxZZYbW2ERliyDSINVDPPTqGgLogZzq8e/BkXaY0WUBUiml37nxe",
+	"5h+KBtmtisp06/Ohk96xUw9/qcz85ulvW+8L2MYNXf5/kUXervuR11OufVwBLUnG6C2obIWo5IixTRBk",
+	"wUarVxIPtChAC5eaxG6aFrGjTbHsRh0eNMM6V0BjhV1Xq1f2ojQbG3hefMSSRZIBBqIuVABugbxi87La",
+	"FBrvhmjSnI50XJaplFlaT8l013jwXM9zEvSinpxB5Ywkkwo+0zyZ8FuWtl208bE4m1AuvDJQGxDG+wnQ",
+	"tMWnNu2cEKrN7gM4GWZ0F4rl5W2lseJUvLytacFOW5B4UufFdnoUlBKD3iLUy1ECA3eVI0CYwCoR6oRI",
+	"Q5sjKNwiWPcwHRxnW3oCTxXpx+N85t2889xFSEeA8guVcSlUaHKnHobc2XrxQjtWOJwtJJpqyVfCkTr9",
+	"ba9z5w5AbfUVUJttyccCRq+2o6pLhyUAWf1ejn+5kLC72xGRTzCQjIFGxRRy0r4EtdydANpBv9CLlevT",
+	"FW5Cx4TspJVFkDO8R9cqUtvl8H+WIum8LA1matfoQyvFGJLbjl5eC0YAP8SIJmjLoxKbMbQxoWxNDJtu",
+	"wOda/ztiJdqX2/erDZLGLruXIkYobE9AlttnVoIM2vbAFrbPd18CYLltUKe2ZXim9LG6XRmyTIox+ljj",
+	"ZCIcq3f6WqEVT+3LjSra5umVRnB4mG+k4rrVJYiDvafIzD7mnGdWECJCUW0gR6HUSwc7snrRIUKIlZfG",
+	"Fsqw4rsdVx+L+bc7s5BC7D704yRXIUeW+XrD9YQWXwUvHWuL6e4Zq85eX/zhlJxJMYLE4osZ5CS/tcir",
+	"eQscxXpmYsnGcw1CVvPGUqZtMRHNBsWlR8XWTEPqNgpZTW2hFQoTFym/5WlBM1821JfGvLnZPvCVW+8H",
+	"MY7DHszxhh1mMrkJQ1biKXfMBNZplrOUJZjF7R+m2gmYUJd97k7CgkHBMCziYDR0P6CyEJpnaPiYsdRX",
+	"sKUMsQVGV6dzmqcsGOvIoZoS/k4gv9JFHjlUJUvQMTYVE8W0xqqT3gAOQhzBzeNNyPlVFs1nGUN1oVwI",
+	"cN/PELWq1svD9kLowQG0uPxe+9NE1yO9ZbkFyPL26J4iQwbAG/wn6xQk/YN//O1fDw8O6lROSwKwyG3m",
+	"lZ8aPsSvH+8HPXPLnrg2Sf8cAdH8yGFL7lHp2x2yRE4Z1lG8bTAI/G5zgQ8D6sjZnb/eGJ8sLYl5o866",
+	"XZfaqVfXpZVeEoBdtcNrGC0beJiDalC7KKhoaFkWfEunnJE3NL9Zq95iqrKTdzUJ5EFOl0MpOZWXXuxp",
+	"Q/VD2eQPq3Wy9rjxdpZbC/0e/wpCv+1Qd+MddMrqb+CovaXjGAB9QPhAApgsND0mccnILIQfmiNgqHgg",
+	"33uRDZw3siGOSCxvWZ4WLL4Sfe1b4DOqFEsd8mDF4k0DXFw7yo9JX8kpq8Ss41V70ZUAuMDYnZi4Ht7u",
+	"+8PcI1BKvmy75+nBvahnRxr2kRUp18+EzhfhK3Ise1vyUbskGGmYyXHA6EnCSj4AmhsrJ5WCRUAqmMCB",
+	"IROYwrGPX92yfOhyOhAVC7xs+0OKGQeop8+KYcbVBI/48nVzouUG5mHUo6NgyXzDRF12hTKSzahDZdki",
+	"XJ6+J4Mh8hDhUu2le6dSFOWFu8wRetx0plRhXcl9X34avXrvxEl8wMInepLLYjwhF2fnLyND03x6jE5J",
+	"07T5trzYxHC2pQVDgu2wAGZoHq7m8hKAVl4twRbQ5x1gxku6LaHGzzfCJrd1Sto2h6dOC3MFTcCHP6Wp",
+	"N+swNk+Rj2jCOk3gwj5bRg51GQ7UKHUlEPoNy8tuB6r1BIGF7fbtrYCscRVzlnt2yUfNfqtjWR1J81cl",
+	"iIMHM6hXeOUn3OpFvTIFxxthkOf7lBBUDRyzIkxAZTXQD4o0rB8U6S+uH5jxvpBjI23vqh1U3H21drAs",
+	"76FSm/eTZ9DI0Uixlt+01DRb3gYI5eICt4AzkK00yzwCabvztVIfh1P27Tpaow74ZyykA9VYWEKnDPxM",
+	"WGr87bOLS3L65hyQtl+evcGiG/CJQ8UzvTDC+5ZjmWaf/drgVLVQmk0J14plI/9mi854L+pNk5kheHgI",
+	"rrn4NCiiz8zmj8oSakuWf/WzOafO61fqHcsierXfqvIE/JM7rlztvVblNy6rMcTAMFFz6+bSWFc/Bio6",
+	"wiOkD3KczLJCkbozw9s6KPXG9eKlFHqiPO+VM6gR6jqVbAMbts0/5ZMMcMMkbIwmGxujqLKsWhVPsam7",
+	"djxNeYPiOeitWDtLfC4imL7i1FgMJanP+ezZ28vB0cHR48FXfzx6+eTPD787/KabGLNjabeTy8WpaDPE",
+	"tbzzvgMD0ece6+qYQMPBIU0oF5Vx9ZYpADVsDoxmxqRanDqjZNn68ryUAE+fK2JfIhOWpRHJ2EiTQlg1",
+	"Y713j7b29QqBv8p7QFDd+tjn3//dDWKvw5XCyksWmJF3hXLnuxJLPGpFf/fKCABwUkJ8ca3f79fx5g+b",
+	"QCJvcO+82e1dYI7P4NIarjvLyr3mqOK+GbGQllYN3rnea+L1R2RIhQATnykkKFnovcYCrXG0bbBAjUPk",
+	"yMXfSjfdmsHePC2tBy+o19av95CL+zTo6bTJRPzSOi1mTYSmgTc7cuQ8lagauhLS/xnLe3gXQLPZ9SS/",
+	"VguRdIygB0q5roU9Bg5RFb0FuaP+XTXclGHayz55DifVQY6TfghVYxlMo3mS1gTif9iyiog7U+Go5Zd4",
+	"5eLfFM2qCiPuXTNjo9X5ld4biuXXB50uQ/5JCjnsMlTdstXrdZVdSpeq48PhPaFJLpUiTOQSaum78x5V",
+	"wLHgkL0SNiK9MkT+/h+QUlCL6vEjKqurqH5sb63ihvf2Slj/SUtxF1e3xdVN8aq3OFe1U1vccboScJ6o",
+	"xnfawuVLdlFxIgQetj4aywDzK4EX5zgpLOLi31VvWx3lt9IdpUHoinKHUjWRNRAmUmKeIf3zi9fk68cH",
+	"hxtYIx5QepgxW5B1oDrvYRWGVbds+nPpLTbkIowGL1KWZwsuxgSj/CBbDQCwG8LDxlvYqxOEZxrns2U5",
+	"EsJl2vscERibVNtI5CRQbcN8+89YbWPKNHXG4Sqb8KV7rit0geVYy16ZixmUsDP2MnmBpf8nfEbK8xTa",
+	"MyuHg3RXHcSEaprJsTHWwds24g0bpzfLx4Os7PPL1gDYJIkl6lnNsK24xKXUNHOl+OSoVCSdCAsrLodH",
+	"X6L0QLXc2MpO89FzvZYf42Xs1hy5WxQHWidbJrzvHJp/t8li/yxY/bvUXHcA67/LLLVfAOJ/Cdu/oZm0",
+	"G5OeFFkBy48n5g6Q/E6L+FXA8e/Uqu5c99yHwlyTurUWn+3zGctVqOF+0P5YGwnZZkN/OfC0dkP2nwOE",
+	"bUu75QRsYxupUUnbX4E50+l8+FjW1dk47Hg2tkAY/tJQY19KW98QZOxu6vmGWHN3xl7aoWbtc7IOUd07",
+	"VrS/HArUfzqt+38lNPBWGPASlyp4VQQMAS+J0OMR750Q83cARbsDgHYiJ7+OG6VdXJDj1dRvmAo+He0Q",
+	"OblU9b8kaHKbRv/La+abaNAtMHa/adS71Ki3xAZe1o2/sFa7A1zBfyaN905a7B3RIneupa5SNVtGE1Q9",
+	"fxGlcUuU1d90wl8ZSmZtrTvj+zhpvntsH0wLbeQurQT4OSuxz98CvPWyJlgJqGD6bxVicL/y5/3934nh",
+	"xy3X+SfkwGXhDGW68MsFhx1ky0LbC79efRbguafLgdOrcuc7OjtWxv5vkevnAJlLNRVyRuRcbaKu2qj+",
+	"DlzC7fslPt8eTwgwr3Y4M5ZjpJYZV0SGC3CRmFEJsgHGd9X7O2WTHlbGA7ZEA9upRg0arUIFV2U2VGNo",
+	"O7+1nFgbXg1ROnicG3mPcIIDGY82Tjm+En0vMX5YWKAiP47c4ddCXIt9Dzz2cwsxkDPB5iw9Nh+uhKtb",
+	"oFsTK0m/kVMZ1ZEKmgmVV6JvM8T3Ii95kvQhRMj+sqNUylAEd4gvXZb0vHSXUIYyDRd2T078UXNlYbeA",
+	"TsqY1xxwLWcZ14TrdsiZtsBaP01aOODKKnwKIma5wGiEUHKOvxrB/J/WpIuz1eQToJ2+FTwlEZ5U+w+E",
+	"Ex4gF2/c3gVHKKSReXkwNOMURBDSmaUYWHnz2W59Naxyr1oG4mglOIqK8gI/N4H6Ksr0adGbaG1WPpX6",
+	"BL4y56DO04JstBSQhkHdA6kP5U7q8XFbwiB5hAmxuTTd4KKievk87Z4w7yTrXQGDyhxMBEcx4mQDX2mX",
+	"4Prl7N/u7bMp5VlQaRBt2kQLYEkdTgJhf2tbv3acm0ONwAaEsUYaECP1zvl0ylJONdv7PPAijjncaeu7",
+	"mkQNUb8j6LPGsSljBpBgwsAdYdZh9n5FhgKE3nGtHGaPirAujELtAOAulc6LxCgdIURUITUNgwqcEgWe",
+	"be/beuKcg6Bqi7buCs1mH98AGwxf+GbRHYCAb2QRiG2SKJ/L/CbjI00u6IjpRWjgci7YRrgJFoah+1qW",
+	"L3hbxTNmsRWE3KTcsKWobgt34Z42bwIFhq+0MQICFsJVMPKnYMi5rydsAZU3WQqq2N4G5gOMxbQbunTo",
+	"yhSgkZIhlOen64vucc/HsoKSzCO1Ca4NLbZekTbRBlagg66Q/vLKHHmFzxA6ZpRhl5scuVb/iw0AHS5s",
+	"mBxmiK8e6QmhmcIn4meXdBzX4fC7xY01A7dgc6pTWRKuR/t1AIVq4f14sIo+2lk45JoFDUlIMHQpG0bj",
+	"m1E9qZLNVXuK+UrCalZIgTOFwHIbniZbIrqZTNSFx0P63FYsfmVtRIC7gRADs1RckZHMO4qmDnLAZgWu",
+	"FgM2U3RZCrxi88GE56y+nzsRBmuOvRuTd/y7r3fnw4oNrz6Ohxsdx+r4+Tmd647dmqPmSDdwRg7/8bd/",
+	"fXRAUq40F4n+TOelK+xy+C7Kn8ld4kCrLNY1bGT9tBrLus0ZDdYobTWd1p+6ja6tQrEePsmtIaidBENU",
+	"kuA3PDl/cXcbEeERfSMuIvaaiD//idi8Hu9WF7Kf2hc3k4JtXJeBAnB4klkZ2o5vswtzarawB/qkzM26",
+	"6mHclPnW5rf1zYN7V727nvpy9CsI8q789s5W9p3ZZNNG3fB6fzvDryyT0uVaGV/Fy+XuQXjmnWeIJRxa",
+	"yIwpJUWEWL4yJ6rIb9lieTuGOTcjWz3CF9DYN/BoJ73RDswi5nWodFybjyt2bLhrq14vtGHG8Egdm6ST",
+	"+MEZAfBZQPrMWhHkDwZDqlhagccbI50L63VKHMUuu+FXVAs+hU2qFa5z8yF9Np3pBVx6oryD6qR7G5QJ",
+	"5j/5pYKXS/Y6YmsTtI1y51aiCMZShdH2FtA6LHztmqxnkRf2QbSvuM5azrPt7Z4i8FDd3niTs4Ga8JEm",
+	"XKgZK3H91kMqVeO09OoG4RGD95qjTX9f1x7TOzDTrqeZFlq+4OImkJ03y3iCIHR2CQkX1s1Qt7b7iuFz",
+	"pmGKMFnkqRVHRlSHd3obRnJ3ztDtjKvtDjUmmifo7HUCuS9zMmQLaa9JmUj33B+12JhgLP8Oj1uHLfkS",
+	"h+8uCkjroVt7lL6zhFMfYozHJCZ9SoAcwe8PtLIXkdgcnpj0bQne8uDumQMV44mK/dAhbA3OOP8JEUNv",
+	"2aLlHt4b3A4VeFFtd0N5h/nFK+R5t6jN2oEMRW7u9qS9lLd1HuRSGlfJ1b5g8z1funY/Yzs/EzuyRX7P",
+	"hOWtz/Jc5iF2sCCU/CCHZER5FspCnTKlLG7r8qsAWlb24bWx+kC6Nj90GPi3chhE2ap6NaOHRFqtiCx0",
+	"IqchE6qD69Q0NKegHxWb+E2ZW9v18qW5IZ+i3oiL1bdN3C9mInNvlbsN7wc57BBJ5y+49aa177x1M9nA",
+	"kSmjwt19oh2bSnBoRIhFJhBpNugbzkvkxU0Wz+I1drjjpmQu85uyfoa75uZ697fa9SG6q6wG6eNmePch",
+	"vs91k3Pxelaq+Rvw/+p9IrGB5aOSUTEught/fvGaPH7wZHBIEpky0o8ZwNczZf4/yuOIAPRMpTKA/wpb",
+	"c+G2s1xOZ9ohCqcWsKRRuQhqYnrpWd9TyMP6FEycmsq0yIIGHIK8V9mS9kmjeiYWz70c6+PaCB57WSxH",
+	"B6tDkVtVmde3LM95ypTPJ1kasigcDvBAzWjCiHK32TuXA38E3hY2Ds0vDca6TB2fiZtswjM+74Hc5BBu",
+	"W4UVZ+woYnmRZXW4N5mi4wmYLjKdBZjim4xyMXgmxhlXE98BVoXDgyXwj7/9G9FyxpMI4OaZSCCuEuAo",
+	"33M9IZTENgvkPLWF5otZJimgPnFzyqgFI5/lfErzBcFsjTLw0zICBeVosYSG7Qgewb5qh+SbgmcpeJtd",
+	"AFF5cy1IEjpBQEtzmrOJLBTIq9GomdRdJqysds/ZqYYNFm8pSM50AaGfQ9SPcNqDKdUs5zSzq3TiLzZH",
+	"lD5RFiSh2mV231O4mvWVUGwNUHl9gpuZS5Z0utG/k97La2JVMXdB4BSYIFPZxsE9R2eCWqGf2AMmjblb",
+	"ZBj1msqojO2nhZ5IKEOKSpjZsgkV6XFZb4xW8msqU5aRfvzi2enbV0+vX7x4ef3u7Yt4D7FdpzM9gHrZ",
+	"1ZZSYdYA4h2xfh0aengwpjS/geg/sLmNGe5cjahH8WTi8BSNWXhCqBkjzdA1M6VmoLeMjNicNepyC0LV",
+	"jYNArAiQOAJURBWzGeApSDKVOdsnz8D5By/AhbOGygbYDJ4gVYmvBnyfV5jTG2/7CkbeaCkEXGYYjaKZ",
+	"QFyl5nj374JdXOUqlPTShbDbkhBilJIx6c8pB+8Jou2ikmms/7wQppu4lgRA+jEquvtuQBAPrxgkC6BC",
+	"bx4CS2LfSqCYKLpQZD5ZoOsgMRwvwyeHCzB3bCkXlkMkOeyaF/lRstrTc/JjITUFZC7cTX7LBBnS5GbP",
+	"d0Xg7HpRz86iEaCNAzVfuqGs8FKsBHnGzH2/CoOfjJ+rXz4Z3wxzZ/fPF8XUiMDfbqDdyu7+8nnJc1Vd",
+	"AMbrbge/0J3xL3HL17b+XkbJ8pWeC4kvS7kZ9VC0J0Qk9YIuG1Rv6Jas4Mctuxc2qWpsX7F+U7VR1dQu",
+	"FZpXV5/Zdc2ZFQkWtQQ5l21R1TA1AnqjEsasdcUw+8q5V2u2A1yTliGlm9yWOse2I84AuzTM6FRrZo2b",
+	"dXeS9tHKX9S14LAn3Y2g9UoP1yq7fPZywbUOHn2ZesCPH29WD9hJgE3OV41iar0/2GnJYSg0bGsM1/q8",
+	"pyqcQFtVuBR8CDEHZa86VyF+ctA9Mei3kr+d4oW8Qryld6Ysw7vM1QOEuLour8ff2jWVt2zEBbubo4em",
+	"gYuVEWOpUcA39NHM621Wq36apoS66yvAw50aTUkkUNUtYWmRI8kuaTubOAfKUa9fsbBrANaEkhweAuFB",
+	"0zR08bSNT8Dt52matlVQskZ45A4xOpvgylWFQ2paPZenRKFeX3KWMgB82UrNqcArx1WD857qUEnQOyj1",
+	"iQe66+LXtFeRwYk6sqoU7ohMZAaei5Kp++FR9c30FYkN7CYXeBZQBPhmN6sbRGXQqaxFRdwrQ65aCGRF",
+	"JIN9MRxG9A0imS5kQdIckUI6hBAF4oU6sDG7GHeIDfIuxut7u9XSuhXdUcDLZltwl2CSdZEjdqF3aeBu",
+	"sfJlAIQ7uK0BEP36mtvLXKNm722w7Du6p7rw7OMGIqycNzzmNr7GsO+coURfaZm+FmelqrhpXBQUOlSG",
+	"9VXthX0wrRUww1PKzHmgwhWQrOGPKHJrWmgpnGmLcXaooGDBE56phGbg8nhKF4HhmG9tIXAqwpZk5VOu",
+	"fARTKuiY5Wa4U3APkr4UCTOGxZWoWtk7AbyJ6joUwa3uqRIepT6+2FUZOq4/jWX5bPGgVbmIUW9mehfj",
+	"i/bkf/ClY95/3xpCe4SWCq6NhkMQ8XruY9gQA+1y5/Zdziqy6IDW9rbx+NL1jr8sUesJKafzYe1pRf/U",
+	"ZrwOWygz6M0qK6ZLWndo+TeMzSxszC3NCgZSwkqMvS973MtIAZjPlzr9pH/4j7/96+HRAZlCQ3snzs9p",
+	"DNOqbJ+QyBEWdeDnZuzCeiy+jtziJUV4iAAnADkzpWJBUsNSYAIPHj/ac8yFTLkyIshxlXJG7lquPOyW",
+	"OmpTevD40aZT2jEjKAnhq4P93maekq04RNnfwTKodwffzBLz6BaxucRGPkRLTh2jFtZLHlcUrDDAO260",
+	"E1cEbI68lrPlymerFARAGQgYKACDNp/ICsLAO89DpkDuQITgXIQMlA3hMxBF4bOiZ+wGEqWa1wo+3nbZ",
+	"acEP+0MG98FwW45gZCXkRUz6KOTN9kXklmONBC0rdCVXFxFvMR3+YUz6c64naU7nYi+EpFh2sR40sY4A",
+	"EagYlNTTXSLCaDKpcFyWDNiovDr1DGkyZHrOWBkrHQidc1bNpteD1vAOmLle/xs2elm+ufaWvBx2vb8V",
+	"FGPvM9sveKki8YiL9Bo/u7AYFQZ5+yyIOF8AfgZq+Jc1+6Fq3E5QB7bDTPnPgXuyFYhINcp2or0MLs/z",
+	"nLGBGResDWorjx+aKeU0gaLHhldEhGoylUqTRwfNcsFlsGYZaFYLWNkM0rgOYdAZtcA77Jv6HJySY4Sn",
+	"jUU3ZzeXU5ddmcZkKm8ZXANrSWItq18Cfm3/zY0SOL12N3iv6aCudV9vNEQbT60W+uyjZkJtvoCXEDox",
+	"L7XZ5QVZcV/rv3hCMqpBfaaiVthXCoyIrGGZbnmacCyhdahWtJ2plxl9KenHLGN4+XMMmnJr4mAV18My",
+	"9kvH9TRvmJeCeyheGAcYxR/N1NzP5a3c+vCAIVO6xfQoM3KrW8qI2Opk21wu1qBMG+jXLvawuu1A8WkD",
+	"EVNpKNDdiZR+nmpgJDd80DpvrEWFv7SYwmsjO7jeNqKD+WyiNX3Qp9FGekHGNoy5uAkmArZT/Ra5fZ87",
+	"RXrbZOc/0J9onipEx8IYawIx1mott2EeH25kO3spzjV0dHf8QizqOWdZWiayNZgs0xYWNHDdyBWZ51KM",
+	"ncZfn+C0UNpWllsuLhes90tzOmU6BCv7ik7L0AM5GjHEk/2xYPkisiBjOZlAjV9SNtO4Padjdq34T+Gu",
+	"peEsgY7h5uAN/kr6b5+fkcdPDg73nE5WjQU9a26MNoCUDGW6qA/jfllSZK1MwaUP7xh0ulaktu3lekQO",
+	"xW5ZzjWYIu7QcTGSECoAkfAs5cW0F/UmfDwBg5hrntAseAbLM+Ll+k+4gsBanVMO2esON3kkc3J49H9A",
+	"GTZNR6P6xdKD3V0sNbNp2gV0IysS5PSYiWCU7ZiJX1oa/z6nQrP0IpGzAGeKc0bTmFCIeIWCEeqExABc",
+	"WH6LBaxPSEx5TPpjbM8Q/evTQk9IknEXbXR/mswg2HzPvXt6Xhqr4Nkwe+s8RbabfXL65pzcGGGZ0Dxf",
+	"EDcmkZaPeNze/GjsAKiGEfUoDxIZFC0I5rRCYXo5AmeWWuOj2grSb21c60b1JbvAKsDjDk4Bec9ZuLTh",
+	"H+QcvcYwezJk4B23/AuWJnz73or6XLNcvxwi3wYofFYm+l3VF2k7SD5Y8yqqq1zvhqabGXJdnLYC7L+0",
+	"dzDGMLQPkwnL6kjhkLHhQtRhlyJimP4tTwuaZQsIoqOCMJpn3OgwNMv21gEXRitg//1RjaUmFIyo6qKx",
+	"3vbKxt+FK2wYjWi6phc/+C0i1N53UB9Ev3PUa+X2afpevCooy0NEbtGPx/kspOOarzfTce2cV/R2T5UL",
+	"I+S8S/H+Gz6bhXbxGyqMHmlbi2Cd5yxnoIf55WfKDg5WtL9iI4ddOmrfTdvB3TezwQXczlarXqvX0Tyb",
+	"1Up2OO9V5N2WB75vNBwjJXHX1d4qFnCXs/yqdqawSEJEGr13ONCrI/DLXf6iofhlzARGLGxg3eK0O3v7",
+	"g9w+jMMdLkkAQVJlPQJb+mqzQbcHJq4kajvTVpruGK3WtB5qKs/apXvqPb+NUuP0j7UvQJmkzsh7S2Nb",
+	"keYKkiAI93oUtpqcEteqhKLl4CTLiQ0lY+k9RczXgSK74ELvUGl3nM9+ebPDbd+6Nc3ZLGcK7vrIKbk9",
+	"tMXicBWwciWWF650d0M/UIhY5rpmHGhGsZj2jOYaoloN44JSvRDWTl3YTS6BBqIeKFXtJsQOshPRFPkt",
+	"KxEXFOVf6FBUThNamSIN6Zqma8IHIEThBwkOtJpNc9e6N3yDm8VWaymXGevSzFvzXOcrSvNGC/AGD5Ro",
+	"gUH4lVrsoq7Zsl2dBEsAv50Hf3HVaZpuKIIx+qS7ClORZ6OCcDuEezjgRXWZDGqigdPbVjzFaL/Nc4uu",
+	"ZPC6G5N2B8aeVY9etllh1VicJo4uEmO+ZGykSSHQK5Hu7WA0K101ywYhgUrANsIPjAO7KOsqwdnklMbk",
+	"6/237umr1pgNN7qUq1lGF9uiMkMv3UL5p1C9rvz2cI1a2kGVO2lktOO9xZJyt9an9wU02qXtOU+Z0Fwv",
+	"3uTylqcsD1mjmZyz9Jnh/E/llPJGgNPawBSHFhR8eJjLuRE9fCzOV4T/zpicZYZYBTFGCV6x57IY26M9",
+	"s8N3d++2WdKn1rVsFGUP0AgevqcIEymGeiKiScpVYqzaxV7LXWlG+TRwGd0u8isbsXsVPCfhG4ncFfaL",
+	"kMQ8Q2A4hgjNmVwvTpzwtrLcDs32Fzq7uHStCfPlwkJkSgo7o9xWcWEv8WobAl5GcxD2u1Tu3sqPDiG4",
+	"bzsoSU3SdwpTSQTv8qzFZeCeKGHxYAfKyeEuxT/Mb9S7PIsrIJdOs55QdQZLe8GSnOkVqozbAgUPQq6N",
+	"hlybvq1oBgkoDueqhaYhpj0PEuIPXIdBU+3Mwqvz7fvvyAXTjipuWc5HnCkgh2D835R+vMt+GfJ9SWez",
+	"lfeX2zW9dCJ+pVcVuIUeq21QcbVj3qFeprQmOy4ZXn2R66es2j8kmCgoMba7IGnuy1nJfzdK7ubJBHml",
+	"8sAtnQjQRnV314bzCdUOZqvK2zAMUxmzEKEwcfKB3NlpMLIBAjcG5jdC0xRgWvoulzKGd9C/2YSCWyFL",
+	"WvQoFRFK8Hl7mwNCGC++c0jfqXrGNzp23R50O2O5kq7ukNe8+dix8bC8O0UZJ3P4d5OplfVf1/TcRR96",
+	"0yFhqpO+1EoTKT7j5OaUGnuhRAaTOZkatdYCvPWpcPhvhkbrBoSvcT56sFnMakNPa9F68azcIzEt0phA",
+	"PM5EZikUpfT0AZnDdXwJE7mQBVFMk2JGXN0ru7x7yzgHIT2gPPabMHHLLFbqMc9lXuqKRn0ZcIGTcR9c",
+	"BX8UZveUjVdQLDei1WzJy7M3LnxhD3Igr4S3EshuwEuPjkNYjJyNudJQ2dA0YSVlY20ikJhXImcpz1mi",
+	"ybu35yRGh245HEi+SMi7ty/Qv3tf0kJP7vN0dt9YdkOa3MT75Fwrcv60vn37V+K9hUnh2lFfqVxLf16o",
+	"yVHhgiwwqbPDtq3SYi4BX6JaGMzez5kDlsUgNthTmjni6lM3Y/tFoZgib747e4YhI/vkVU3nOSFyyjVg",
+	"6CAONqhHlb50w2auCGzsqCQmStMFxk8qqL0UX/WuejHJGUZXt9h39fnb6JLXIluUIeBfRDl9PWPi/Ck5",
+	"k0IYognoqhWTRmJC9cHSz/6cZdngRsi5uC9nTPB0ABsxLnKbF9bt5qJSKwMyo5K++BjBfR5xSPn5SBOd",
+	"wbUu16oiWq5U3K1vq7c2ElmBoxIK7t2I/GCYl6F0PmWO4lCW1Q4huZUFRNMCvOZE2kLBEOu9YN5agixo",
+	"UbE7qctaoqq8gNN2glwerIbI20TbfaGgBLhIl7gXNzrOqOMm/Xo17/o6/YlmRYULBXqBmTuqMFa1s7li",
+	"fgmbFB/lGtbRYerUvD/esjglYK1y3UVTfbtKp6HCErxeVIRmBP8Yysmj2QY5M7WEO5pOOTJeyN/tRT2b",
+	"EhK8ejofC8PsXov3EOUWSLYzImygNDVmyD459e4DseiwIXnLZhMpbpmoQJ85Nr5vOvr2/XcXyy6RG7ao",
+	"+4nC1IE2cFODGgfN0Ruehr/HqNLluDIV8q80tte8HNrQlU5smFzorRcQMTyUNE/veM/htfRM6DAk6ZyL",
+	"VM7XwutoqrnSPFHv8fnmbGwzEQ5wzbRwMEtzq9KgfWdXl+i/KtU6kBRNsXTV8i93SrqFZj3QMusQsyOJ",
+	"apMJL0dVJGfzJCSsRATY4YAmpMq0HEAsRHDpPsCHUQEp0jK3Ns/puQ2ktckdY4aOywDCQjc3NvZLQLio",
+	"bqUVb9jiTUt2PMh2dKd6jYOZMKU3rM1YedTBwV+ZLg8CpouGAhKnKwwY6Y+oisCoYorel+DzWOZM4u3G",
+	"Oh13RbJGuadzmd9AYHrnAnXN24/lbuWMJy0RQgXQab2f5zK/yTbt5lMr6b+xMGsbUP5rwUpjyhJ5oFiV",
+	"TBctZEXHzD8eL2l+k0qbkd5QdDbdKNt2YHuwrjJLbjKu9E7wqCKc44eVSxs4Wmfh+pak79JdDw8O9ras",
+	"dtm4y20erpcty2YMTaPEJOCoMNam0auNyp7xpNQUZiyfcqiQEAiUp7PWqFnfZK4MaTAGDDO8YYsTz9fu",
+	"csvXOtdbfHR/kUVOmO+jc62X6PgQFZJjNO36qzy2aJuYtaFrWT1zijGVaGj34xu2cAFdMAo0T759fwnK",
+	"P/to74/t9zeYyrZ2UHZb1hHHJaC6vLAPtzr/YMmwNvFdVsqjj1YHo3uALEyfoEJDBkmzLL1z7pZvEHNu",
+	"O5+KN+V7wcqom8bdJHLWVq0WfyNeGoxHDZ3HW8vKCUFSwEaG6BD2rkTv4WnwWmY3uCbhwKFyaO6olOsV",
+	"WaZQkWudRkKc8yXT1CnXq8yMhjGWD7nOab4wB2iAqFVT2xKerNlsYKQlH/GEMJd2Xo9zNpqv0tcJw2y/",
+	"3tnZ4PDg4ZFlq+tMzajn0VzAWvQomfp071uFZqWvbzmbW4322miM7u8hFe5PDPB1977VR4wBdi3YT7aN",
+	"RE6nUlwrTbU1gDU+GDI434D3JBysaj0rvBbBf2J1sjFNFsR8fYdo1RnLf+lo1Te5HGZsGpi+IG+fn5En",
+	"Dx99Zcx981DpjAvB6aZhCFuNyD1Tmky4YIOc0dR8Q6AWCRR6qysvAEsGAvS6rAey7KNF7ILr1lvK14I8",
+	"PDyKLINKZJ4aNcwiHti3av0+DAX+t2X9npJJMaXCm8zHWUYFiv3y7DlMTJlgxwlrVqHDDFiycYYwC1fb",
+	"fC08bcPFiOAaQMbuVw+fkP///320f+QtPunDxS0XJDYfmzkLXMB+XKNDpXUsIeATzrJ0kLFblpFqT7Fn",
+	"1VlYeDnZIZBeoTQNmk6XnpoCedEu3gbI2O6IOZaNrGQ64/dvD++7UtL3MYJa9VoS6pnS1zxd3b3hHm6N",
+	"4X78zwML9z3Ael5qJoViNm27sf5fDQ+Sh6MD9nD4mD5MDkdP6OEaKPblgfzh8vKNq6W5dN4eHh1tAHhr",
+	"0ZKiJv03gKrdOpt26/P5U0UJ7acbv1ju+93bc5KzEYOzhK6I0gOv1nQ80Xqmju/jzqb7Kbu9bx9W9yvy",
+	"HLQNqmkVmV8rtAG7+iEh76BA3gIT2sL6rMATHNb8Sa30EyrT1kVQgkREJKZCzVmu3BM/FvynEDQWPNSG",
+	"HeIASQAXk9q27yliX4uq6gGFQMDcvRO4ZGBC5wsjP+2jXqXqjYr+n8LbdXPvKGTurcAmiY0aFZdAICqw",
+	"XKQfwwbEGJY2KlRr4BG7O4YQW4kY9Ee7TpsiLRkNAzLCyoUmZxPJE+ZVRBOMwYVtxqjSRM+lK9N6QjT7",
+	"iMXh7Fz9qm/0hpW2ap1+QszPTYDwNCKIKeWXoqdKMaWWcml7Px7WXRUd0Ky8OpYeYNaZFIorzUSy6EW9",
+	"swnNuZrSXtS7YIJLQHP4sAuX3lGADOsoK3DH1hrf48LhSgkAegCeF3tbG4BZYR91HUECA4WGbEJvuTGQ",
+	"hgXPUkV0blobUaWZ0v9n6F5tzUQdF159RHGrLxdoy80ZH090bfKHzYlfJIiFgM/WE1Qc9NBa0FMHShRE",
+	"sDdLZJ9cdcDCOj+wvR8rEib9+EelgxAXPyr9S2vvtQ3wMEoUF+OMXSfAAMyCFpnmM/8bu0o51Xjv72js",
+	"Q7CXkhNvFlWEB9TmagRqeOL5JclEKiZIn6flbanbgXvKPWUlC0oznN8gqTO4BnLe8PMA5X2Keq7D9VLA",
+	"I7YmsXqNRN5KhUm2WWtqXU1U7WCHnQSHyAEfVixYQaPN/QdNbQV4dfQxjHGk1CosKo3upgYuWIkzuQQQ",
+	"tr5IlmqDZzZmOq7RPbUKJO1xF5C0FQhVyiKi26m3bfPrlsuvU+FEA5LKvtEC85wlGpQWSNGRhQUtrbCl",
+	"AdemkU/ftNyhlRW4YBMpFaKCcXcaQU9y/Ht5sduLD11M5FzUwh2MDIS8nlA/x2Q+WRCMC4f+jM6GYFv9",
+	"quI5Tk2RhGvm16Q1PG5vn7ywaxORjN+wat2idYsV2Wq5NsPSTh3r0IqGgfHWjA6rCUypKGiG5VUBUlHm",
+	"N1iNFm5lWOqsfIyghpu0FRCzbXwTfKBOs+JaVVKrH8vDOCKxPMKa+eXFS+PcysOg+WVVjBX9mkeCxWa8",
+	"GXUsN2M6W30WtsH/b54Wiwae757+u+D27+w4kD7+S7NApPDB3fZyIz24aQ+v38WqjEN9LEfAap2Q38g4",
+	"9MmjcSHo53YeLctv87ZvZ61UAtcIy874s3wjZaFbYp0/EZdf51lFGy5lyMe2Qfklz8hz3oaAZ6mVIoNa",
+	"HOa3pxICkG0YQMlUMz4C02aJ7H07pK2be8qaIMQbc0CjONxc7HOvZloNnRJ1brdB5Ti9VW47RG6T71Bh",
+	"aw1R74DculFZVXB4e9raVV2vTsS4qeV8V+orRcohEmKSFYrfspduKngtuDurOUyd6ygxjHASo2UWk74L",
+	"iMbKziBjLZfHSg3OJI1J3zwiczKVOauFjmJbnvnaap26Qe2yLtqv+7x0I+ztSffzkN0SRb0NFJDZoMyT",
+	"XxCmVn8X1O2cCTZnKWjlC1vSjMSgo2LdpNjqWhAtTfpcKM1oeiXkiMStxZYAxE2kANYJ19FP6UKh/htj",
+	"TSKr3tOqetGV8Ksv2eJqjYpzJZAYqoNTQseUC9J3UF9oXGAZpr3IZrdciZxNucBQbJ7tE9DtsqVqTzds",
+	"pjEBpqHKVIvRdo1V2yAyYzmXy3WjltD62otEhaoINReypX6cs5tgDSrDrFrDnA0q1D1bGSrCSysf+95O",
+	"AlAlWAp4KDWq+Pu/k6OvYS/rE3twsKpU1Jp8V3+pg3P+sP58PC2CN2P+ZjvsYCB+mq2ufNu1oHyg6r15",
+	"7FVbeDRS+AoHT2zPwKmOwaBGr0jLlYt7tHv6cpvlXDsVqZmlX2M6nA60Ud605XVBgAS7412KQPnswLIB",
+	"DsXV4VezYHG+XPnKQfaYFZ5ztUElfje2FRhTTUZQsSuP6ZqhluMohMYqbqL7QDYL38LnW6gwCAiF2+NF",
+	"0ZcNRD6uoEfeHhX4pFjReLdjuwMQqQAvWI0ltTE61KUPAeWyzD8vFNRblsjplIm0m/zfHsp9ltvLP++a",
+	"JITh3hG4HXEmUZo4DPe8LNXkcPEtljsEr302APe3zLlCt6sjD8VvJeHTWe7q+pYR6zV/U9cK8/WqCEZX",
+	"mtS74BpTXO1tDgwfsmMZzVkeDNDqvWVzmac2vYuaneyS+fFp5XqlGFK+JhPCGM+Q/hII/XfZNOvj1jHx",
+	"5lNki3bcJYCgbCGyA1hNFWm7qws1vHnOtWZihbGzkyL1nuUTrlW0vRMwxAi3u6Rb5RRAL4p1sju/6epT",
+	"W7vkW/L/rCqa/9bq9dud6fcTOTUnDq2DkzLOPbZIdnFkffWORTnnc82K2ogQhNSMAOJaFRrumyZbeFI8",
+	"pL8QWl05v3p8LmTUVjAPVJBClPFBPsr60ly3hhN8tB5OcMUGhwG1t9HT74I2bWT8cl9ulHC9VHSpSNW6",
+	"aZcWpVQ5wkgbF/ZmD1eM+UP3woLtiNEK41hXATq+tQE5wQAR4QUwVaE7YEvkahaME8nVL45JfHF2/rJF",
+	"5zsl5kdU9aKST0BtRQCc2EmhkFqB2sBl1NyVCHQIMlUgs3e0uwGRcbGqmORIFrlfftHyAAfiYTgXyzKH",
+	"r0RnNNdblv8s1xyZhen9nQobWC8oBGfYtCqE/izn77TKtCwSCRXwKZlyUWj0mAZ3Ye1StWP5sVt5s3KH",
+	"17S9AowX9qcOrFVRR22Z/HGEzmm5wFsBuYfzwzCabhnnoA/x8gBOAh5sQHApN2n/jlmWrTDtjSmmQbnL",
+	"5t4RrsoO7/D4ujN191PQSnK63SLFiRyTWCV8eo3lkR4+IEOq2OOHRZ55x3mf4I26OSEneONPuCaKjli2",
+	"2N+oGiwOKECvK/cpHFTobQ9ICqVvgpJC6ZtfjaTYgcOikjq/YV5D3CtLqzDK5UwpQHmyYSulEMAoOK4J",
+	"6OeByD1nYbQmosQ8jd2NlrVdHMDXqlDsZf0wadkuQGXgLivADjRCbNoDZwssXXyuv2TPGU0rJKpAQVLI",
+	"fmxJxMaxUEVUMUQwrfoc/SjxNqPtGvgB9uLmH9xalAora+fZIuj2/LMkfP5Z8ouffwide86zNvW3mGWS",
+	"GiPPBtmNeGb1X5W3zCr/lczqJdUs5zQzswttFUwFToo5F0FHSDIpxE2JWx6oFbS5cGXTIUvTNtQx96s7",
+	"s2aM9xSBcSjSjzOZ0GwwoWoyuD28/+DrhzEA+sZyxgTlx5ibOpUpy2xyavimwzTbKpsnjKZctFV/tyNy",
+	"D5kzxz5qEMhpCPPhUQPyYS0UdwclwyfajqFTdZKoagimnLpo+oAPWSZMqc32V03o0aPH4bW7+MPp4OjR",
+	"48bmDhfawmVM2Mfgdin+E/vGPBWmQs0+6rMJDSV2ndVMn3Kjmu6slfUFS2IpI5uqZfPHVs7dH1HknyGP",
+	"tryDULcO/EUPct/ljWylU8gMJCnTDCYNIsrzd/vBJ7N01It6qUzw/x/NSCBT4ocZM/+M+QgiuIaz4JVB",
+	"fVROmVoS+shn7ikYndqc32ymjy1zwcBxMyNZ0aMd8nnHA3ZhH1/2YlcN+X02yKMV3Ks+lzdII1thLNtx",
+	"IDChGQiUNbZUF7j2MFxmY470GVZt/aq05Yq8FmxZ1kU2Fgblu5EhdgmOa+W5fiblCCLiGEFEqk2LiPUR",
+	"k09oqk3DYdc1wm6VKlYrRnEXjijdbkN8gRdwUzolxw4DYaIBJYi6lHIb4BmWpzsXmRGZ20Q/SPGppcNY",
+	"3VJtJlZ3JCRDtQktezU9Qg2XlNMyJztQGLTlSgEsiwmdzRiEQUAqBgXI0VSC1WYRUAWhYzDbKjTUYEel",
+	"IAmELdrfYgDkPSZzLw8JTsqcKtLP2V7ZBhku6vV5AilHeFDO1lC6VeXMWcwye9aWpEIrH37uc+swpSkX",
+	"Y+pptbvk6w11pP0s85+gwgaoNx10jaaAON9M96jJkaXVCm1PTRtZdTdXPxbvgFm0VPqFyFWaa8SEMZvs",
+	"TKiwaGlfwaj0/x4dkJffnICTzzRt6QR4lEOHpspXKF19olJhHXJB80X4FmhHggom07541YshtQgeGUzt",
+	"AjuZ5CS1taFViw2tfh3WZsUgbSp0j854L5AHniM7R/hamfMxF9T5K6wyOspBQYUbf5rc4F8I527+WCjN",
+	"pgBCFa4JX4Gpniaa39oomAYUhPmFvcBr4MBBfmoaEIl2N8WK4BuGKpURSQA341gNorOGOc1a1NUZy5/S",
+	"RXe1dml2T+kXQZ5tLFl9ZuU0gmcgOOQOe7LFaqb2bqRmrXbxaLJ1U1w9szNQT87K5wPT80o3t05szc9c",
+	"ijdJwxpvydKpV3JeRQI49JU3Fu03zFY6eaWJq5k0h91tBYsgbu0LhN2WmqQMWt8rE2GHCwv4E0B8yZMJ",
+	"v21b1DSnoxa7DyoYqEnbm1pqmoV+aoaxwXN+c67XqBpbp2XJGQ2T1XDxei7a/GmaCbxuVkv3zSBb3RIu",
+	"8bENWREMobVadlJd5+2Q/T2li9Yed8373AzK4Ubluq/evXKQoYCXFW6OMCTU5RlJ6WLpCrwre0taK0BW",
+	"Az4Xio8nOlBAz4smV88+zrjp6UKG4uyaiSpWdGI0DLOvOpqDC6knB5B/EJagmZwzpeusdUNaWeLOoSqd",
+	"UunXGB+2RQ/2TSs71sboLM2p3n/Uvtqrt68xjA2qILb6w2W1JjvGeG8DIHU9rp8qAF1urNy5X4AnlqBe",
+	"DnEsQjxCLOzkRdKV2Qrrdb4q6k6tF77TWcapSNilkRWq8Xp7JET1DMISd1FFPZo6hzD/NWcXcwE203Lf",
+	"hplXlpFQVKKCkEzwBfhf/v3fyeHBQQTplClL+JRmJ+SgjiPdSQOqaYvtK1gNrdNcQWhuzn1As7GHZoPX",
+	"zempXt61aMPBVLOqU+/SzjbV/gCtBgltSblec7grhWITydnu4wQtqPRtsqpQqy4j8mzdHguO7dDMAQV5",
+	"7/OjL3cRzm9QjbS1fBqrgniv2eLNatX1s+hbNXW5iYqPKuZ8IhUjmSEJbQuEOWjMLFNdzt2uKd9XygOr",
+	"19GkvaTjNluvFAC7sufW2L7eA+fifblaKzlYwLah4/UWoHmoC89QS0ZgeJhr1zigkGr77YZ0bDbsC5gM",
+	"MLrV0/IYe4sOE96hIRViV5ap7adsdPWIK6Ja5rA4c+uIHRc5U1izJiJDqSeEidSccptnH3AH53LaPcxA",
+	"y67PNh21pht4PzRTR2gNdOecsQF4tM2mwjXMiGeagRlDRUqMoBvLnCsaAOaTAooyIfAgmzL6eYD6oh6i",
+	"j9rfbTlDLBQRMiZRsGGlsKoeSDfQ08tSMIJ3GoCe8fO1Db+rqgKGRecNW7zgU75eP8YJfFc+voMaGd2j",
+	"YqvyBtV4g2TTGGQgrwSi7BRm67jyIlO6gKJLpIC8oUrdgEo3LCf9h0dPMDgyfst0vhicjjTLYwsBE8hS",
+	"rIR7UPC/hBj6DtyhenalFKwv8RIPmyaz08RFKjSuIHNG0xgv21+evQEwOqKlzNQJiUdFlsXH+B1chMJd",
+	"AfxK+t8UigumFPzyTGiWz3Ku6lAqxkSwIZXGUCiyLHhRYMbH20bogzOenlvjb2CzDBFkzYyH5ozQW8oh",
+	"P6AFxZajJV4CvYB5mRuea+cCQ3czCQx1KTkW3q6Wtz6V9p26YFq339OXtKfsY8v0ZS3zZyqhGaZl04Vq",
+	"ga/AAAtKphxukB2wR6V1l3ghxFZLNBr4FDDJy+BkeFiORjWe+lXwMnXNnLcBy3HvEi2r0u84sCkzapki",
+	"N4zNzGx4TiB09m5r5lA89u64erEwR4joIheKsLJnt5LtqB4tmS6r19nweS9xs2GXQDGF1njtsg5zRAqR",
+	"mXON+26YHmD5f0MVT/xCVgGcqkeP10pOOwzVWum4HIpLjtp6OI8AEWb1cKBGzHUY+/9loaA6hq12fJ3k",
+	"zJZYVvEJoWKhIf+eZRY6gzw8OCBxIVQxm8lcs/S6ar1Zjffxw3Cse2gcFzOasIFiM4rAo6oYKgZ5pMC9",
+	"kS3HJTgZnJK5q1pYDZpAtXVF+lVxasSenTG1t354Dd7nLdyHdlrERMWQVm045HWZftMC5aKuuQhdQY2Y",
+	"0TGNrapYIkXaFqzi1jOc91NuuxMI3wAQwHq+Xxt9rbHawEPrYkyNFUV/as6OQOI/2AYroVzAZzKniuCz",
+	"tuCYPUMx3s8Bdm+MD8TbJ/JtFXXe5vbG+sTLE/u9+d5x+QmfqYgMFwhtUQaYdE6ghsa2C/au8q/b8xc3",
+	"rXpWlk9Z98YFPvkp6hWzdNM1by1X9E0xnWFIGSbll5I1U5g9Ez+7pOO4a3x2uHqZnWS5wVFFxPWA62pm",
+	"1ZDbTtA3dFPMll24CNtGs1UiaHkS1o3nGTzoTkgwxf33WNtbS0LTtOICWpI+2Dnw5j1V3jKDrmwDBfY2",
+	"KKFn+n+6HqfeHZB1MwOgo43PTSiJtUF1bRv1LFzQ8lTUy1mG6odYK7ufUMUGXCgmFNf8lmWLpaqqj+ru",
+	"gweBI1kO5gyO3GcmnSYiHHzbtkbIIgMSClluSVxDlknUyNtcFR1pqUtAMDzu4oA3dx9AF20TDscCwhzr",
+	"JfiOHYifrc6nLd4QcEpVDGMnvc27DsZK/fpq75lJ7yDNFjSZ3zJse+88LLhgRVaEc0q5mmV0UeosGyXu",
+	"Yy/dLOcpF7VSmm0IBJ+NOwdX6K0MJz9Coc4lPhuRCR9PmNJkxHOlj+3F4D/+9v8Rmk65gL+cuW3+tka4",
+	"73uCV3pRD16ABYfHe1HPPhx0RXna1rKvzGrMNoAmoUJITQCQDZInzPfWBXHDFurE/j3hSst8UeKhemNs",
+	"d/p79KhYUuRcLy7MYls7AAyV00JPqk/PnTL47fvLXgBt+P0lsdCJwwWuV0r6ijES39+fsywb3Ag5F/d/",
+	"mN+o/R+UFDEAJg8XEHAh8CYhLTEqroQDqdgnZxnlU3VsmWC/4pAV74x8v3REHL4bielshl/FhhLiK9GP",
+	"YePMN7Bz5g+7deZPu3fxHoLhgoUXkz66MSMSoy28t38lrsRpaeeSfpwh9kFEYMpvXl9cEqy7eHTfbFa8",
+	"Bya80XzL8qk2mh2X10JuAJgtkD3wKjQYy12baD2rnBzgogjkQZl9I0f7B87RUXdikL5XNvNo/8H+4d4x",
+	"idHdgeAT/SLPmEhkyvqlU2fveOlL9J/s7cURsRDDJfRU5chw973GlNivTQ0GvzSzaTL7ji2COtTSWu+5",
+	"xrHIJPiXcWzKHJV9cq4JTbRyC40OCXO4QCc1zeKbTpIf9/48eHn2ZmBGUAmeGTefP32C0pwjuTw2S+zg",
+	"ooHMiIHV5lzBzQEV6SBltyyTM0BYmmVUwz3T6ZtzIKXfkd/97oV9+ne/I/14qWanVRFs6U6gzgroQHnI",
+	"CpqKlOapjXe6EoQwAT0z8o+//RskLJljpiL/ZojOZubN6YyLcUSUHLnwWzxLU7gVdAiG9jbMNA3Ah4KK",
+	"hO0j3jhXRAl6w66NIrtvJ/bygiQyZ97Ejtx8gNVFqPypyO2xipwtERmrkQsV+WFDke3ahnH5USgRhvhA",
+	"oBUEeNkLTZgloEMUKdckk+NqwAmdsuyMKnZi2lWM5libid4wEmd8ynVM+g6Z/+ggIlP6EfK9yRuvHno/",
+	"Lqs/G0ZRln+OYbSxKwFd/obzMR/9ItDms1cF2vuIbUGVTFcH2jZd1YKO9wjk0ZUZwIbpHbvIYNhow/OU",
+	"hZDLshMn5fCraqS1aWw1VEcitQGfVHkWhk9KkS2sFJNzUdvilv11rVaZgssQ4/vkveHStjAkqM/IttEZ",
+	"CVT5DDwSDpwqoXnOmSKxYZ0y5z9RLNOEDjuCcAPfvr+0YAMnvslmFlxVK46IY2aIgt2yvPphKNMFdg3F",
+	"gsFILktRGznlAmVcCdf/ClISXjHqtK21VORK5oMZtek0x6idXiv+EwtQ6eHBAUoyKoic0R8LcyhgsWBr",
+	"4FUYcXxSwr5hR/HPxCinEai519WDEZlQdT2VOSOfcHB2scFcQReP6Y19hMyaseVDtkgnmeXgUOW4vvH5",
+	"aPDSaJ3H5KqHq2x5DK70VS/GIq0wWvtTTEacZWUEn1nXvX3ySgpG/vHf/jt5ePQ1HPzMfjw8glGiE8UV",
+	"LyfxecqmMwlIKYbf2ytKRacgJzx+ar4xfZCcGQVbWS4rc1xDt2onFrqepHwExXw1voVVvih5eHSEwh3u",
+	"mtFnbYWOUadzzjTNFx4srxMrp2/OPY/Vce9w/2D/AIFHmaAz3jvuPdg/2H+AdiAC3oc1LvPLuO1SBJjh",
+	"ezYk37EFuWAa1YSvHh1+tWfEOg7GWZ0DQ0Nmcw2v3idnNJkg/K35THKpqWYkp7mFpzLmAXWgpWYI377/",
+	"7gLubS3FmSEdHRxg0B9gFoAZ4p0JN36v2L/pq3f8/c89mo17x71nF4jJkOS3Zk0H+OmGmy4f3Pz49eLb",
+	"w+HB5aHZghu9MC+cYVSk0Yb5uBf1PvaOe6OvH7z+9sHTo4/PD78Zf31bDJ/oF+xw/IeXP/3pq8fs68tC",
+	"PSne/OH27Z+evetFPdPMx+vnz356WzyZPnj8hxevrnXBHj968uLV7M/vH8/OFhea3/zlh+/O358/oge9",
+	"Tx8+WRWIrjN5YIlA6VjeK0Ogiul9QwWPcNlCTZXLe/9caJYLmpU1xx8dPFj/1lOqqdEI34ny4rtmMPSO",
+	"v/8Q9SxSrllzCPZDGgBucMtyPlo0aEe5mKnj73tgYXyIeh8HKr0ZIJ70cc/oqz335ZTpiTR7mHGly29z",
+	"hsmUvWMkAzMspzKZ1++XNz8zGcKoaOrIA19lhaunmpr8cP/hHqRlTweoA6f75C3DW1cKpo+Z75Ww4LPg",
+	"fiiJ3rIcdCWEBYxRhkAPPPOG4eyEY6cgVjqw0aRoNqcLZXT3UkmPnbsINV1wL92whVWWwaCp6e6xYWAV",
+	"qF4XKwZLcSDoW1i3Bj7oRLR1VdmoS1BHolLaVu95J530nc22V+psbjqmVZyR+TkqY5rwjhHElq5q1EMl",
+	"fKMRIsTA1N620qmE8nO2WWjTis1jiE+3Rgz8egI4D97tKxdQV/0aDcPacigtZ4rMZX7Dxdg0SxVREmoK",
+	"uAaxmAegPxrj197lAbQR13b5uLta2yenghQCmHiEoqbxZmrajAjFpq3HMJUM45unUPTHhwEFKAFsHPqC",
+	"7cepHVZTQxKJrfKO0AeV6YK//u53ESpvZZgCpu2SvBBg86XslkxlynDLXjw7ffvq6fXTZ3/6Fyhbvky1",
+	"MUr/0ohH+W+BnkqLv/atISarkFW6Zo283XEwg6ld+teGdH324vzZq8vri2dnb59dxkbz5FBAZbiANiFy",
+	"Ky+EtfrPsKEaw5C+mUtkbqwV0jSzje4zAmuHC0LFlVhiBsYkjq01u+/riVYjJKlMCrT3YKvBnWBOEyjR",
+	"ZYdXImbm3ZgYVkX65c7ag2E09cZmR61xBdGVaBK9Gb/rAZmKTJnhGZIgX7VrnfFhTuGkY9SXUc1BBarr",
+	"A3hJd2kvu+0Yv5HpYoU68HEwn88hVHNQ+iXShn7gBaQYIbEaN7oRNtLLbq7/On1y+5fp88Vfps8fJ3/+",
+	"08Pkz386ZL9/dZtM0+yvD76dpO8/Hvz16Pki+f3HXj3Qo7cc0NErowUwWq2zHlALuvlU9x/b2M+7qVH1",
+	"UIkeW3w7Gf4+4a/5t8/f/XR++Iqfq/Opnv317PzxOX9YvODfPtlni29/St+fm4fmf/3zt6MX/GFxLg72",
+	"k6NM1GMUjh88Pjiozx3jSepxDccuNmLTdbEBIC2KEs6tQrPFowXrBDrr4EwKncvQnR1IVxILOQBdPy6d",
+	"VzR0N2S6f9hFE/uGpuVmmlcO17/yTlDLJxjQzcPDDrrbG7rIJE0vpXxB8zHD9x516azkAi9LBBLz8tFR",
+	"l5ctkIxRFZ+BHxfffbL+3UspX1KxcAG0v7xq+/On6Oe6o/X7D59q+u6zj9bcTZZFgoPw8QhwS70X2WNI",
+	"87XqtK/7lu5CzzfYavahV6EOmQp5vAtZ5OWNtOHw7juPldgy0/goQjRTdSWmKDrN9KVgexERbF7es5Rh",
+	"QgAEdT1cxFhOuirtRC7kSA9s5v+V8Mdl5GBZD9w2ZFYY7muousE1j9VEzq9tA6hshGSOMSZOvSUytnNO",
+	"p0wDd/g+TD7VI/ff0DG74D+Zo9HpWYcXvBR6J3NttLcTUA74RxsEPohhMuZZJlIuxvuIdzvMGb2BmHFV",
+	"urB/LBhg3lhnglvaGruqwFoGNiTmmmrvnqj2Zf0RGzZjf6p9srffA/tvWrBrm4A+KP8O3TgtA7dlixoJ",
+	"gjLFFcn4iCWLJGMe7kNozmUMUDfRUW28i3vqMCawCrgiNxxLsIbGYaGbNh0FBh50GEPd0cmVvQ1oG442",
+	"nF9f40OI+tttaGfwBgYqrSXvSzpWzyFLpsth+CMMscODZy5063kupxu9cCl7HdYyLQDjR7rC5LCeXCht",
+	"AyNDC+qo+tomF1Wr2S1BqdOgbDXIjcaj5VajWbOiFxM5f4qctGck3930TAz++B5yJu2EryG1At1IVbLg",
+	"9SzRUGg1QeXsmqfumYoxHfeODo4eDw4OBwePLg8Pjg/Mf3+tQv4MBzxeV3rFqIwwPWhRFFlWfWPet984",
+	"Xub6fDA4Org8/Krqc8SFhUU0oxyZBZzL/KYaONggVE1XD4YrJ7jKYAsMXuo5sV5t/UuZFhkjh+RGyHnG",
+	"UqOFTFhy06sqRKEgg64B+rwsVPV9DSY8AvBcrqa0F/UumLD15D40DQ1XQsriiw7ZhN5yI/2HBc9SRXRe",
+	"GDlPlWaqVr8cyh1fJxPJIcPKFeM9RJLy6+TZ1XJ0dm0TwA8cbV+XXvDDqFeqQSyFswgfr6tL2yo29Bhc",
+	"5Z76laEZMOEIcttkk8e9RE7WlBlyfgrTVwLnyxONrcTpnulGnNVszVK5axdLG582lzMQlBWwlE4xVEqO",
+	"fF603/uSJk0Xnf25zIf8f7L37sttG1u+8Kt08R+TGYgiKcmxqfrqHEW2s71jx44vk71nI2W0gCbZEdjN",
+	"jQYtMy5X5R3mVJ03mBc5b5In+arX6m40SIB32XLCqZodS8Kl0Zd1X79fkiDvwtfkUziHQS+AP8e+R+D9",
+	"dsEx8I7/mkFx/yVIsV1h/7uUmM/+1CaRFjoRwHEk0M+vjzseEi6GmHwzNb5pKm8gQB3NHyKEHEWT3A4/",
+	"OidRSThGx5En44tbQhENs/idYungXTEyF2yy+f13kPiOSBOHiBlGqLoANiFG3Mta58UQaQxipTxGSCdP",
+	"VS7HLAMTT5WeyvNWm0ROsJp4o/vFuysqruGBelbG03xK03RGHNn4OUHp5+gi1Nxg8xvpaAJD8RpCqUdQ",
+	"j8GSonzDm3k+FDJjybmND/t/O+312uRHxhKF1W8mwx8KbetcyffMxdXn0+I1oblib27sJ3lZViii+WXd",
+	"AF9VoGrRbjA50sYv88ZC4/Ky2z7Vuu2y1+7pv8+XE4kpTVFlYizVev4kzyiH3KZ5ojKZHKiqXLAFHh6d",
+	"zNkCc9q/oWQMAxjAh2uN229QeH3D6ff5PV3o+dcvLknPDe6I3tCMYVesuc7IH36VsndQrAE6aaVucapR",
+	"qwltSiSeMMIhb6FhTKfCWmHK7hqrv+n76+KAFg+vTA3jRQMfG3SPqteYy44fG0AJt6fzo1dQEsCSVbcW",
+	"t7g7PgWNZzJ2WH/L7nbXfd4w4+Y6ubOGTr6UYpByLNw9RDI/h9WBh7Ks5Xe3POrDkiXbY0Vs8vgjTz6h",
+	"ZaIdn4re1CIeOB+qPDcJ6j9+/x89HxClJ1cZ9HHznFzR+NrqQVdnFC2Wo+DDd9FxA3j0ti7yvmSccR29",
+	"CQoK1jz4I5cCizzV1tLvrgug09V3/CjzJ3IqTCplDVnw0itZewJ99ygKHmx26yurD79WOYKhoLIcIU0l",
+	"B3lrd3Fizv9qV6Yyk2FrcbTR7w3ObX/jSUPiGntOyUU5tos1O+jWGzO6c1pZu7aDpNhDQG1f0mIPltCf",
+	"TRZ8jWfye5bvW7HrA7ZGRGGjjV8M5emjlzRHXTmx7WZzrpne9Qzq6l6/+JE8Z9mQEWhNMyWpJw/vtxYV",
+	"OxY3FTXC2NFPmsLUBYdisTDYlG+N9St8xUm4IlDxYpwGQsnNCErXANcs4VhAFgrtvpFsmjIF1S+QDtZ/",
+	"NCGUMcUSc54xEusZ9+InlryEjhmBmajyvzFeuDfbZEvHuxxG3cItxMZCvXP9N8G0H8G3/0dVvsDfFdWR",
+	"+G7nqHtW8r73NtQ91dnsS1ybwPFBbO/VhPv63M+/ms35Fvb9vlUcnqa9+K7HJaGwosym6LDJZfmbNq2T",
+	"CcVigJcsxnehaxXDu6RZ6rwqmq7soEKBtSffP3YutVmmjy4hx5NPUQvqkj1lCexPvv2MhcahUF4tjzbN",
+	"A61XtVm9siDnlZvUQ2FOXWEOEjcHjaN5BucV9Qb+RnRVLQW/XNXQ8fLEVNOuq1RfwjOhimSPxQPAgI1b",
+	"ocQRjjluw+bddSzaZUbsXwI/i7BeVr6i6ODkqNt503nY754ZswOelKnJ8ieN6Yd3xQDLk7pOyN7dCv/C",
+	"MokuVNdaMvClg1wvZ71w276z0PZsr85Guy1z13PRfwlXE5PXvuS/p4ol+hyp7EIr7MkBrcyKv4J+VWUK",
+	"XlHcLOjre9qBA5xOl9LVanFmFfLM3HmOfiIWyApQ2YuJV1IOyLhOJWA7j0jTqX1y2nkYisgTYULm7+Aq",
+	"bJaCO7EhZH54AMvovQSSnlPo9q3MZBv0kStmvoQlZMQy1tdjIJGQ7/AF74qkOLbHvBCeepmwzAIalQEL",
+	"+sTILMASGFIuyM0ImKzLU8FVKPT3kW++gfbbmKlvvsGlmWTsPZdT5daoCb60e3eEsB8uIPAfpNsCLx1W",
+	"BG+CzqNepxMhdHnOx0zBVzym8cg8GBB1FKFF/t9iX8+nI3iuSAR6JyIJmwAQOkIChcLee08BAkOfRKW6",
+	"qAhCl+aZkSkFiEiTEtTmrXMSIelmcUsoKBFSHCHHBeAj6SckltHQPeacRDn7kEfEvx6fe04ig4cUEe3l",
+	"EpmFAiT7OYm0eSaGNUNzjV/2y0gKdi6QJjaR9git2VYAEKYwXOA4wJ74rj5UZ23TiR9ZbzsqHug69swG",
+	"PAeWUVPwoAeasQnmdUtLY/rcYCHsuG8yKYZEjegErVDox4Y9qS1XYKmyrMyw/q9jqaenjzjebkQc+vtM",
+	"UDnCSjav674Ly2S1vGs/U9MxkYNQ0DQtzuM9grcrPP7uFTBG1yIppN2F0OmnUAyZ+QjF3CYKFjeJnguz",
+	"+u4VWgQr+ITBNE3NOM5BDrjNYK/BCh6ooy9NF/waNkp0rs+G3St4H0w5PJZwAVA+2hNGMG0keJWKI1Cx",
+	"CYPFNC22TafAZ4KmOn+U3T9+/+8z2H2hKG2/EYXpMhu01SZvhZNchRTU47MfASv91IvD5RkVisY40NLh",
+	"vqf0DvXLEv1qJFe2CgVAel/qX0/1zmwaZ8vLNxC0iYr2VoQ9h9ZQQ1FlgoMFVkmFx4QCdNGu+rI1OsvN",
+	"80qjPFi4tFdc+i+wO5gxGZ4wllzR+LrxS8VdJ8VdGLBbuOK0uOL00y872K6vYe5vpx1vLQent/ZcnlR5",
+	"RUvmx1zbaX975k/WXXGczrZ3nE7gkzzfCX78TK7T9nutLiSM2qqwd5qC3YDqQ0NJC+mynYT9WPD9yZ/O",
+	"ozqUHt1FnxHlJKHFLp13pHb3G/EEr+05bhbULcc+a0O8fv2BvaFNnltoLfB9IDLbdLhCfmy2BSFZqt3H",
+	"Yp7QvPH9Cypm+gXAB6AYU/PwWX/8/n8K8FOLC+qeiLHXIBRUoQXsBwHLAVwtRfQvSSmC6+WeKsyRUmWE",
+	"Z4t8hqTZKknpVuQQRrojFQu3KQ9W1i/sNYwUbHCPfbELQa0ri3KDd3xrMa+3AlBjqI/82CYXiBUIDeCI",
+	"IKgFznz6x8JUe5TtFlTm4WIBlfma3UsaXhiI1y9dSGU+6JCa34tRtkM55lcoC1/h3iG0onh3d0FoBcc2",
+	"aW4DM7tGTtsC0u4CG0EQNSIUe4GNKDByDWJEKPYFGXFppuWQld4dLgLY8RxghPfT2plsu863DBeBi74C",
+	"KsI7BphQz+Qwo2PDH1QxCHPBfELdg+3v9h6sgO1fkuHH8UATBCKyw6hAaNSNCLF9N0jwO5KNPxdKhF1K",
+	"2JKQn9oQJqLYy3sFilgY1wZIEd6QvjasCEA8eVeKPi5CRtggLAb2HnS+FFYEE0m5P/T+Ue9+uT+Uxjzl",
+	"Oc1lZjtEV7z5l6A4mvqUrgiWrgdgUIE1MWY5tQwtsVT5uxi4Shv9xuXlUbdz2ivIcRqvJ1DLrL+RPHNo",
+	"CuSllXpI2WMFnJZ2wyMPdaEa0IEBkrpFfej21sV4sIqjiMN2em86DyuqgquaXUvDsrTNa+M73H/TedA/",
+	"2RHfoVeurEG0jTncbYTmy57+KvnzXy9mP/LOzfPXnZvn//nTzfNHEv//ieTPLv8+gWsePT57/ttPXYfK",
+	"92kzdbe6OseIowNOxC2V2sTO1rQ71VqfeyiqsQ9fjQ1hLQkufPsek9YOmaBpii18DpaCegV7DoNQuGIM",
+	"IENRLEfDxILHnhMODgNRDDKjUjnMg3zEZj7wQZu8xTqAUHjIBxn7lcXaAwCzuAYHgWwLg4DT/0XTq0s1",
+	"3mfRPUed7sMOPUu6RzR+eP/o229Pr46u4pgdXZ10ep2HD+mDztm3jc+tTCo0xy2ohQ1F6JcBQzC7dAUQ",
+	"QgEcdwBBOIAg/IVAEMzO302r1mMfOL26JKi2OeYB3tgnPCcJV3QyYTQzlDNYdKc12ZDlKiBR4aVYlKLC",
+	"S0F8IoMrhPD520AoVGhIfMe2GvJzACgsl4vl0OEBOOEAnHALwAnWlF7ATNhCBNXjJXim/cpaBTOgZTgJ",
+	"l0Vgc32MhC0FwWfDR1hhJO1mHB1wEe5KlcE+dH1NOYHvQG+0xy228l5gEPqWeRjRDvBQTgXC0icBicQ0",
+	"TSPEHoBGD/2zni5zw4JyX8LDVo2v4JGwhcKBLZBKrIU5XEN/zAt4hv4fkTrNQ2qwIYlqlIZ6IIW92Cfb",
+	"gijM+ainnv9paHo39C+3QlXwHWkMWd/ewD4rhsJykW7xEw6i/YCd8FfDTtiLGqyHTFjb5d2+km1RZ+6j",
+	"is2qka0K2HZTJZ+neG25SHSFaweZeCha26lobR/yZUmx2qKA6R1TfmzYn4+HTAA8cz3Z509TNjWRNHMx",
+	"dB4OQDRCQsVySSNDOs9TFpAxMCwo0lQsxpbCgKRMKSmUobi8yjgbmOp+MuCCpuTfU/4bPASCc5RMUsrF",
+	"0WMxTLkakUkmx5OcNCMMIL4zdNn62nf4t6gVCpkFBf1wZMyzp9hyPJ1ohcoSgrNDxjRnGaepoVAXRfPg",
+	"OBSV7xnwlKnINLbiN95T7sP0txTNktr4TjJ6IxyLdSjGUuUkYyl7D+TXo6m4VhhKRPJT14+ZmT56CGDq",
+	"ywjPgWodHtbyCFTzUEgRM1PMhsZnXz9oypLITG/0q7x6mkTnZCLTFEFqluyF449w+afIUrKeQNeogkOo",
+	"yFTkPHW9m/olTSCmizKmpmnexsc9TaIWwTZXfWDNRZZcsT3WJsbQcYCaDeTaiNEhiZKMDvIINE9is50x",
+	"TVOWYbc8dqv2SWS2m9dNfD8gNCcw371OKyBRSsVwql9Jmk9fvyD3Tx4edc+J4y6F5bHX2MZns+UMxL3j",
+	"j9SPg30ekaZ8z7IMoP69E4KIPa12KP4urxTJpkWrLnhx9xT5VV7hIvUxPaum2Xv+nmF1f06zHJbO3InN",
+	"LaDJ4MN/dFgIF08JUGLHrIJAfjE/e07AUTHxK5qmCB+gcuyXSShPZ/qZ/57KnJImxWsyNpgqw0uGQ6FK",
+	"Cvso0w/c0kaBf+BgRnG1SMKh+dmcQGsgnFa3wuAUXsLHfLGEMehxfdaecPNDIcTrBEPRIPux4Iv56CjJ",
+	"f2Q3RyOeMaLogKFdjRts8W8Fjr5WJ4nZPYqRl4+eqAAFI7G7NSDdzpGTHIUobRfJXex5ZmpZtlprCP0t",
+	"L82YVnyxGXr1J9uhNfoN4I4x57PRv+9/9HdTniZWjwCAvxUEsLvEgAuWHKkJjd286C14QzM2klMFyZjB",
+	"oE3ulyQwLU0BWFjrWnz63d87JbcRb2hvs4AGSFjc7Su6d1FQQqsyTI2nhFHIt8lLLdVXCfXlbyL1kh5V",
+	"CgHCNCPyA70bBRLTzkn9tl8agANsbL0CP5n7q21wLUK5srNQtsBvJcNeOYR7ys7Q21fP7hDP6aFt+C+a",
+	"rDfHB2MXRoe6ZpinxGwTMaxwMMaqKoQ/p48X+2H4Ku/CWpTL8vaXWv6nysfLQePhnvJl3q/aoLJBB5Vz",
+	"bc9aY1ebm9lUAFuSsei0jLhisRwzRaIYXqGt0YAI6RmdtrCnSYGBnmWEplq4zdybxZAkmZwA8EsoUOYZ",
+	"Dn1jhqHJBPaSR6NPcimv9SuG/D0TpibgQpDnly8t8a3+GG0o4edTUuV3fBPhk28ozy2ADM/RioSwjUVh",
+	"aRPbxGBtr3sK2pth3rRL8p4D3Q00RJukJPcsMnIBD7XfP+CCq5Ef09nB+qysDoTvnhf8jV1q4OEOt9Zl",
+	"Q+bS/dozXGLb1lBf7A5eC7SYOH3s3mA9E7PkLDt3QD83tNhc1XtFX1HsDS0G7JTXDOdMD2cv5gMMzn7E",
+	"9mNu2zry2iF3S/WCxcrsYJv9XV4tMQuC4rsOWB1fZcEZLJ/TYHMKYDeFVitxKhVbTR0IYsiA2QehsPIA",
+	"STNCPj+QiMXf3uEtUavvlFZQqKwgFKWoCtjYC1EVg6inT6VgNwRCJGaa5gIuOcB8zQVcsPnzZjRrFaqC",
+	"bKopQgGqQvsdWmJAmMiGA0xAoSQ2bKZ8qc4IRRXycg1axi0oDDvzcwrD/XozhbFcindPt5Ti5WAZ6miI",
+	"lcE+aJNX2iXjpijJdwmtSRZny4IAbZxHaF/VU4J7DgIAavkQbzA2Dc1lnzZUCG6KIQSBAf7SIpig/+4q",
+	"e0Ga4NvAWCRjmbCUMJFMJBd5gdypZdoKvdzrn3b2ppdxTOcAa1M6vJtqWjOVt6ZmD5Awd6hYa+96slrK",
+	"1ijJuSDt4nYxKQiSQd4CjWYsn17iNwLhnIuarT5V0Lw7ofmo6N3FE7lIx71mk7Z/EhCMvdrT/Whl5afj",
+	"jA24qMrTV9VKwqrlkrAPORMJJLfUuz9+/5+oVf70lfK34tOd+N7263H5LQZ9dXrwYoJQvdoWUXk2jfNp",
+	"ZoGJ2AdA0x3a74Q8WDmpNzCYlKFoRjhxxmrSNlLYuEgSQonJIRIpCIMKLRHPCARskmnGVNgIzKX5jSRj",
+	"mTEyyWic8xigg/lvv/nX2PCwmmbv2SxstAl+whHggV3NSMIUH4o+fpHJXrqUIs9CwVKGzGfNUsKvhazO",
+	"SYLcxDm0+CUuloFToO9IubjW10BLPMQTUqpyYh5bOGIQ5YA5hOjrWCZ8wFlCAKwCFGabvJ6JeJRJIafq",
+	"3HvPPRUKV46syNUUagatfYUVjgiQirk2Y4i13Qq2KUxKtCTdtODeW0xXLwwgDbgE/rKv98UVw2+GcpJA",
+	"/2YkIQugRnr+5IBw5MDAax3iiMywAqVNLqtTWBj0KKewqqxH3GYunLV1TaLduvoQzG/TueRFxlQ8Zd6W",
+	"hSx3by5tYRIWm53OV/A1G6UqOpu2Ta5vBdqjcaFPQaN/4hs68DvSddMER+qEuNOkJ+EEUYQ5HrpcVp+i",
+	"4og4CQNBCyzc1YLTe4odypbzCrZwhQn0sz6c+q1w4A9RhkNof7mtt8ZIjbEhs6LGaW9VR3oz7ykhMCc/",
+	"10gHGDF3/BH/gUZSqfJolaGEN5Ib6GqHyiEtHDKG4N/NiKWsymrSv97UarJj3NpqeowCbbnZ9AqHbrXq",
+	"ES6CNovh4+QA1Jv5bG0a2el6h7+LWlhtJSc8DkzRVSi8dwTkms0IeLIoWnN95HJQ+lp/Y52VTFN5YwgZ",
+	"Dfg7TUlkVVsUimbYeMWSaQw23Yn3ULSo3uBT1XTCsvdcyUwFUOhh6bLCxjkIejnNQa9TEqc04/ksFBOq",
+	"VKtNXtMB02ZXLAVaH1wK9MfxS+8pAM1Q5iuLYimjAVJtVWUMg1ChyOU0HmnL6GLRujGqpo3luFFRJwYG",
+	"iEjA5IMFgByNuTwUfo0rtYtieRD2YSF532qGGoolVg5Zx8ixG+YZPHlPhs5zeq3NN2tf0xTnMJYizljO",
+	"iA2obWDGvHIj9YyYnY0WWMUKb8UfOU2vjyjU/VnzQu+/6wIZihkEvZQPoML3ms1ewt7XkvOJzK7xZMUj",
+	"vTKNoPG3WZLRacpjvf2v9W++y+g1w6tGMhMAjgMn5sIcQ21JuHIWXEKZAWyJKRp6A2Vo7EiN+CD3x6yv",
+	"0ae/0Yeh6DESLtQErSs9/06SrRSEWyxWYvZVTXSoOEkHy+hgGd1ly2hYlEsYyY6yY0cbaUH8rmEnuVDC",
+	"8Uf7zy1sJaiiduWAJTPp3yqvMpP0rzc1k4oBbm0o/WQfsZ6lpDUhMvYcIT1P+UvvKZKzD1g2ayoRXdEt",
+	"HTPQUWySY6DJWVP27qgVrLaGSDN0GnBEs4RlxgiCwANXudYt0vRd5lISeQXkEVVGEKMZy2zLeKtNXkB+",
+	"rVQ9HoppYc4YPYBkFAsfqnI6W+C9IU1r+NjHWsvHsJVa08dtFm0rofYrKji0JNdTr/8GISvgMCWWKsms",
+	"RcHRtWfDyFvevZtGdgPuyTgCKIz6XfDFbaIiFPNT0WagVyFnouqonJsaeLPpvHjiAsMSTLKp/v2XHlOW",
+	"sTi34gBwp2QXqGA+5HqmGEZtoPl5zkT6FHj3G3BFfECveMArNpgyTD47u23JnSfFna/5UNjbbhi7TqGy",
+	"Hjq9fgl8qbaGWDSP/HnE4xGJRyy+NhyCcsyqrUhDDKFtuf+1ldXltuwSu8ud9oPpdTC9vhLTq6TK92V7",
+	"efJ9pfUFULmGOKL4QZtfCaNJum5Gr7jVBKvs3aUkH1XDKjtM/3pTO8wf69aW2EXxkKW22MupGjFlOEfM",
+	"HfdU8Y1aEULdEVGMJfcUifCT39krbL+XFlNRMmUXeRQKy1SZUsSIpqhd4mmW6Xl0T9cqwmiewTSfZlCZ",
+	"VJpxY2PRULibkNjQJNTsErTJdzIfYb5OmyrnXjNj4j/RVb0SsPEK08rvzys+H0U+ZHO0peSXPUVTxbJ3",
+	"+OiITFg25tCZ41U9rSqVxbEXa/XIbsxNe6QeZbNXU7EbIgcsnocOedLxwDLX1mz2Ex7rT1NOr30+4Iti",
+	"Nus06tz+grJrKLwzQz9o2YOW/QxlPo9Rd9SJ3jLhiVVla2pMFCyeOKmiPHHPLKlNLRBreU4eixx4eC3b",
+	"s5WecwQlWOh6NSM8aQXO705nZACUB0WBPY211xAKLUpJM0Ls4n/hCfkl0n51NGEZaFb9LNv87GoFI3LD",
+	"RSJvQuFudn/75V+DTI71Uyr+lMtfor6e+1dPLsnJyclDyxgAuE6hiP75z3/+8+j586NHjyICuCFckLdv",
+	"Ls+RGRsKZLiI06ni71lgxmWvi3IZ4V+xi5jmiMQUioTOWm3ykg4tKHOU8jH3OZPPOgEZ0w+kd9bBz43k",
+	"YKBYDqzVMqdpZMtyIWUSijHNY8ybiDybtQlQdcO/vbpi8F/RS/ckKzz/4uVTyAHxXF/FklDko0xOh6PA",
+	"kDVnAxozbeJMODAqxxP9HxXzMfbnqJnK2ThqBW5FpSBN1h62UUW2r6gwfw0FxsrxUlSux1g1856zG+VC",
+	"FLbXhicOkgv22jt9WUSaBrkEAD2hmES16kj49G3P5LCxoqINKqeZ2d6WH8RsS7sFjXE3SWXiYOmr2CXK",
+	"23ht/pC3imXaWgsaKp+B+TiQ2biOlsOO1TV21LBywBrN7+aylerwoE82+r75k1ZH3HLaKfO2dBYINXb5",
+	"4grWDyg2kmL+r7c+C7m8zTl4Tj+Y1lxVLS7qyE5AxFQTGp11gE2Yj6fjRr93hoPEnwp6HS5yNmRZFRGL",
+	"1Qe5JOqaT0hzQodcWEARLbdqR4V/rh6WP6puB/7PG1mnYmR7pFiJzbdZ2dUIGiA+n64kV/6gLx0ArPvH",
+	"omb7igqBth5uxtIfC0S5xfp3vRXfdE/7nbN+56Fjh6bTZLlLec1mMNRrNqu/cFZESOHib6868emgw06v",
+	"7tPTuDt4SLtASoXSv9FvjONJw6Y6V8/Eb+7aN7hSejIbhtbjOUyCCefh5oSNaHYErK/WdBvxRBsxr1Xr",
+	"cp4OtFmMLDmwddwGIBJNytahb8qCebmeEVtH1oEmqm+0xizL+UCfbqbHWvzIpThKsL+ktukLAXzvKeI/",
+	"xZbqTniGQDwmTCHYh5xE+ItHdKa0Ipl58vikE4Si+8fv/31yXxtwMiMj+p6ZByW2CTcgSkqhDRz4w8wz",
+	"mwn0mc19w7tkyqJQ5FKmrT60CgNcEQoPW5mDlQsWbcMxIRvD3Ps4/XZApdF/SkIAKcVWaDnN2+SJzMxj",
+	"TJF0NDca6HBj6EBoE9z0nzHhl0VzFYomQHuoFrG0VZjXQbPWPsGY8Xg7zckI6pQBBIMO3RDQTA6Fm+ie",
+	"UXzOTJ5YnsCoFKSJ5Xhs2vT8II01IQNrPwaWD6XaktR78VV5Gh5NWWONNgl0UALtF8BWgZJ5IW9I024T",
+	"h1lETjrl+OFJp1p3FvuvWn+e+ApUv2K1Xl8RYHoGYnoTusb/7O2T+GyTkmW89kecqhev/3ZBLk3xNnk9",
+	"oTFT5BUbZEyNWIaWHgamjELCn5Wnh8+Oup033fv9U9uHhpRiq+isuFLTQp+fVTxHTMdXwAHz7NERXPLt",
+	"T73nD/9x+kP3O1DP9oi5kZzOP0Gr1dXa+MZcaabkQlDyjI9phT7eIIE1fxbWYMjy5WsyZSDIQArR9M4r",
+	"4r9YcAopt5YsmA9v6F22gWpH+bkIb+g/raTkRzQ/xsuOHM7fUs0OEF628taS7xrAMgOjpUAwm98B+WuA",
+	"utVjvMiZiYvMJlp38t9YYBD8IBKDiW5GEy6GqgAQMS+4p52jnKaqTS7s76A/BoH+DJwdDhUUM9SO6tnn",
+	"yrRh6/OTrNVwjQGR+Ybrc+hkwTcXveEOwU1OmFiK36ZH8xrm/bmb9jUUn31lM1LMdMAR6ubadg2WffAV",
+	"gGY1ZJ4OEW3bbBl+3WvznEf78Cdhg1wihvjJt4Gnyeb+sE7f8/iKJQloilTGND0aUTU6et89PnlwCo3p",
+	"KbNOtRrRo3KrkmpPkoGB0jLt3A2nD/GKRtD4G/2NZon+12MIHYKlBGx7r6DTSZ9rUHsqi5c7wNdcgEKC",
+	"l45dhL9fmjD8qxGXtR/fg97nEe2d3W/0Gw8HD+4nnQfdBw9O42+T+2cPaW/AKO3EZ2c06XTP6MnV4HTQ",
+	"vepdda4e9Hpx0j1L7sfds6vOoNOhnQf6Wfw39t1MC5b+6YNet3uCFR+XI6p38clZt9fRK68n1KxQdzPA",
+	"vc02nD1OdarzTUmMgIg4NGjfFeVIvaWZR5/drdyhzu9VczJ4pXI8NgesHgr4OVRqqSmkzee2GiTT2Qco",
+	"fmOJUXmm59RIJEOaheVWUL7XR/WjH0Ai/b8O3ySwoKvFa1Kt4y2EaJu8hf/ie51oAM8QHjojNMsg2wJa",
+	"Ero3sjGklcDdtaNoRu7mPgGrNmqdQ5NwykwJB8L0huKG6U8030KuZoQKREWxEreoXXAwr7aIQdsUTUVn",
+	"AcbcQxE9e3zx6sdH7x4//+7xo0dPf/z+9bu3r55FtomxhfAeR25GzdQdufeXBg68+y3D8xHhFL0zhL92",
+	"gSOSS5mCPgd+Mhv8Z2ZKz/Uvq6BccJE2wnKpQ58tTAuZhQLmuMLGWAMl1nx7WTI2dmcYuUW5/dIcr1vp",
+	"0Z0zE/AsraOAP5c5sIGiL+pU60akt0Zx5psvHz0JyMm35qC2zn3BYaznLh5o6DG2F7bJW+WuewpG/jKE",
+	"VOx0qoH+bfsGiosOmGdfzq2O+fWTbQ2HCtNkyz1Z399sPSIDb/rnK3M5VK3sbPuU91K9BWQk354NH2uu",
+	"7MX2QZVTb/pYa0PrcZAkTWyAoFl+PJDZ+Eh7bH00YqLAax4pANFbCNRlJmGgFeDF00XgHiyQzGcTQPiy",
+	"8QTHIUCMUsA2W0gy0DHrE5CBj15cBqF49OLyHwF5+eP3Afn7y8ffB+T7p09A8v3Mrl5i0WMcs0mOBpnf",
+	"R2tbN/QzAVVhRA2sBnwzV+c2SqKthF6HPP/OFlF2T9rkR1NnWcD4c0EYBxspptC6gRYK9K9wVdiL2pq6",
+	"ZpOcGIYtxMznQs8XFcmV/IDil7qCp4BcvnyLEYwxG8tsRiDor0Ab4MUTOZmkLAuIiiGpin3EWEY6LrIF",
+	"uZbZehjkxeUrmEPTHkNFzm9klsDv/kH0WptbpuI3PmkF5JqxiW0msOwA95QX3nEEs6HIgTkukzcqIPE0",
+	"J1zk0igiSDReyWlOHnQ6f/z+391ep6MNQZibTM3HmASjGdNmmXlPUDKyobGbpmmpmMHA+ANlBFjEUWEx",
+	"RHolsIyGpqHAMLMekmW4McrywtjEehhC4ho2KblKqbjGCW0VG0jRmZ4YJc+hGpfqPycBYSLOZpMcQWxG",
+	"UuX6ifqxpgjDmtwZfhmZUKWAlAgWlzRzPsaVD+yyB6QXdDodXNtWUIwgmgr9FD3roKIjO6ab0axNfrYJ",
+	"KLTUSUrjawA2NBuQUDyCQtu6AaHkrHNiKqR4fo4JKIRMN3sYWG5TmUMrliJXUzUzt4UiKq55p/8QEaqu",
+	"FbbmaXtJjWSWpzPktNDfWaJRkBhzowaQyITJ9EZANEbbjANwda1zmDNtyueS0CTxji/AqdC8eEZBkIHH",
+	"utUmlxS7aqxzEaGbcKPtu0ALMHjccg8jkQwim3o8BTIxUSM6Ya5GG1wM/SZwMto7cVoAArIWhybCuhke",
+	"EH7Lgidxi7QTFapj/YrlOaWLemtvNPl/fp/irSUBqnUu5v2JffoJIOeMfwtIZahPXTsmnhT7Ko/B42v2",
+	"IQqDoDoudDvcDQe2hYOH87k8HBQqhXU/LvTIDh6OcUo2dXBA5lwiKEldwvM1o1k8MvXeRU0TOiMIaAIR",
+	"TrDbj7hQDPDU3jOipldYhGrK+nkGdlEQCkiIoi0vgIrgZ6PrI0jBRdooQYMYLSd4TdsVtZt6FLCLeh3S",
+	"HNMPoTjrtM5NYz6JBPuQu4qRCPLLWoa6om8jbaHqu0rTD7hILv3Z2ZhiHWbtJ0gofkVlMLD/VhfCLLmg",
+	"90Fv2TWSj3MFvwVOE5qvBXUTkF3lkFCwPX1Q1TaWIh+1XdnMaAXiqzEzHH2W5UgkpksS6rbWrHlBluPy",
+	"191/03nQP7FfZ1rgG/3eDsUw3g5cXQXj+jXwTB4qUPefn3vCi0pIB+VUkHH6v19PbGsxU1mrgg/5VNdd",
+	"ewnHC9prrSgtbWe9H7p//P7fZx2AmeAizl3ppQWwAkkelBgTHQlf82YkCU2lYIYik86T+wZkTGcWHpZj",
+	"iwhUlRGet5D0V7/OIKI5twtQOImp37TYtF4wAADjQAjkhOfz4noe/H8lYwxMk3eKvhhHoI+Oui8Zuz8B",
+	"ulw0biOucIPuz9nceAB1Tobt8UGLYlsu5uB2WOOW3e2uu/PeysH5uIs0ObDvC/j/2IjDXbQXnqVl+qvG",
+	"1zj+CBesoHl7LQf5Ef7RshtTLvrgGzD6nimi1ScqpSEz2KUxFURIkkoxZBmggptmgHYovHZnx1o2polB",
+	"m+c5JCiu2SRvk+jp4AgY5CHkbXM0UJWQ05RB/NnQ23R7lWoKI5AATO7GjrQ5Wr8CPe4cXHllfwB+/04q",
+	"bDUV/uni5D8ysPF/ulzuX4tEHpdx7tiTppKDvLXj6TfHdqn1WhlQsHzkAMoG43H5KgccJkikNW1U7bDX",
+	"0zzZI7IfHPvP6A3fDR+2PCbnw3a3MQFrLbCdLK9PhzLVu8UjtA9DYsjyFV7wSnockCMcaHFGApoCIH+i",
+	"fzoKp53OSTyd8gT+xRYYc0abkwUZA2Z7why430JoaQVdSZiTcshp//31ix/Jc5YNGXmpr7V8F9aqgLAq",
+	"8e4mzUhM0zRC+FClnXKsLTCrBo0gzUz7ITHUwsqUnRdppWwKdboAi4rCq1VrE4Vi3igi+7CJDO1Lq02W",
+	"m23uQQjtLnNH7lGZwE3obVhTW0YElopz0tRiubWV+w2bBE6tPwIgRDqCzfYfu2i93ocVWq97sxCf0Ltx",
+	"ly/5rFBfa2gxoz4P2mxf1vUhCvAZNPdb2LX7Vd54EnaKAhhMzU2I8FDk59JGnQu9f+eUezUZHgzb5TcN",
+	"usJALw26aHWh/ZbV/UirPVUGr4rkMhT4tDGzdXnFdbCEijTxb0prfPKr5MJAaQ5ZjoVgshWQqUgYlNiF",
+	"wiBvGvQvD+DQolpqr82oX5GQiUQqrb77joKBNkplfM2SCLDKOVLfAw6WhdNUPsyDKUkEDHT94EwOM6bA",
+	"IKEEn+Q9G2iGH0L1jfk2aygYxrjSYK4Zm2B9m/dBU2HtBnIBASaVI4KFHCDcmELzJcKZjLCNliUsOfeT",
+	"1PYdFql0Mr1KgQv2nEzFtbZpQiEzgtg93uqZP9p1cnij6wCDGgi0Ujok8HI1Iz5xrGgYQpOOzrlkgo3p",
+	"rMjihKJpsj4GcQ7rRT3I1gnLjvCji/doy7EykIXP3cX02j8W6elR98zDIkUwAxCEK9znXz5thpcLH3yb",
+	"zHtmu1+YYCdgHVH3Qy9wIm0Ngbj3PNXnnnOY7cJrWMHMl5eRWxOeHBpYDrbV5rYVbrh622pzsFVayI5N",
+	"kFZNon+rgq4NS7kAWSoU0YCLxLLxQmV3KyAb13ghZwexrnUoIkSzM3o3p8PI4LwqImiWyRvTi6CP99Li",
+	"MOLVhoWivjjMJD3cXDiyOBhogZWxQfnYHa0cqwbCtN/NDRcvzn8d0KLBGtzMqX+NN31aMYKYZtkM+2W4",
+	"Ijkd1g0ip8M6aMz7p2VozAVkzH2COwohc2pteyGmNCWAEKXogOUzkllgKNhtRWmGyulgUNSwrVK2wsOe",
+	"clhTRCvWzYL/DibSmaeeoMIh6weqEdWiamW5284lbptUt+EOOZS33Wp522Jh284lbeYp69S0sfEkd04x",
+	"FyRKMjrIIyOPSiVrBhCgTV6zPOdiqBzmnfaHKbQ4QXtZLJEy/NtOQIT0IahAvXQMV2mbXCSJR09v2y1C",
+	"YQnegzIPdcHD5VSAAodMWN9vz4VsX7SGrSTnXuAYxVALNaCVVCDvUkcw5gSdV2XmKChfWzmjzNLBUIp1",
+	"eSEuMTIAb8P4i/fn/6QpT3g+ey5FPlKNfrenJwZW+3UMkuhBR+81ZOE863yqkHBufJt4F+jCfsECt5W1",
+	"bWhJHYrbDsVtf8nitq1115KCNqu9Fv2sYxtnOR7X4wE/A0eniG+qArrWpnJN5bX+9zWb3VMAa6Tt9XvI",
+	"F9Aqc2EEpvXcdrmb8jcnMa2yROxf7b+8G8/eeT6jcdTa5HU8Ysk0ZUkoqJ9qzVgR+YNXmSdGyt7g2mx5",
+	"RrSzluUQK74QM5JJ0wC+CBtYBwX4fOa7yJtquX36Qf403IovVHyo84d++SzURasN7WIv3lP+RBwM7lvC",
+	"exuX9ttOASM4RRvy8lgpFqfSENdVWuePprj5oBzFWOYoWuDGcvCnT6iz2WM5mVVZ7B6xLJScFJZloP19",
+	"FRBrFrpefqhS8WzzP37/P8RZ5aGwZnngc+PqWzMqMC2lAoC7QFwKdkN4otrk9YhmNtYDwAATblh0QwGD",
+	"51hfk5CwgZVE+iesJCJNfUUrbJCpSJlSJNJ/g9wQpN1QFprp8qR8TAVRDPptBLliBOYwWVIzs5aToB+y",
+	"pY9gcyvBF+mI2SD0Mec9wB54OZJM8A+Ft7FxzQzs/btly8vJ7GDBH5rpDyZ/jcmfAtP4zhY/nPwNDf6P",
+	"Vm5t2L4Cdy3pX2kawo0i497yelpCsdjUEhjNoX2FCSBF2VqHNnn8gSN1tqf5g6KQAqtBfSB22/1CqCIj",
+	"rnKZzbR+G09STkXMXMmHYZDPaZwbAEX8snsqFDDZpTqRqUV8zdhYvmcJgqzSnEyYnCBwKhaiUKx9MAUp",
+	"idTaOBQZixl/zyCGtm5TTn39qURj3pbBrmq4OfTaHHpttu+1qemy2UN/TRFKrww2PJmmKUlYTnnqWApK",
+	"JvuQ5fMGO1aQ+0Y4urTGGDfV2AFRYC0XxnngotyA/Rm4Fp4mTZUsGnlaBX+Bb78XYXXCRTVPgou22wu0",
+	"nFRK32I9CJ6Rq4yzAQo1wHcLgCf8N1a6qOwXoABRLYTBM6PznAVyxfIbxkThWSDoGZSYAXmQnwbW9jxm",
+	"sqEJu00uHH/SmM6gwI4W1WCuEH8uDDQmTaD8NNVrEFPRYn4gMy3mbODFk7AogkNhvuaeHlWWsTiPyCCl",
+	"Q5S9kI5I2SBHJibtlCAetVdCV4ef7Hqrdm6r2iV5sHYL1XZ+xGbpU7eMyxBAPltWA48kwrisnqW1mH16",
+	"H0B1VaaJ3flFLGw8vfB2e0zgBziQi7IJS64kiUcsvrZVnlgAokZ8kLeRaPCl+cB/wUKZ2KZF3PjbLMno",
+	"NOWx/uG7DIANgCtFZkILVyQIvJgmnAkQmD+7fDtubZlBnIXnUCH8MmNH8G7ChZrgB+k/ywmP/Z3i/fWT",
+	"2W0sZbVzeHJVkFagwAJzYmiW6gq85cbPNL0mNNM608ifaXxtPlfPEKA1wBRoERBnNL6GIKQdPDY/sfga",
+	"wP1NvTHHye4EDSfxGv1//VJRzozfY1Dg6rH6enTVfH0KPq6ektO4mBItnr0JKQ28Wx6421lP13oBDOPf",
+	"Kq+96iwphqEPVspA6BWvMxLUkbTqC2W3gaQejX7ju4VtC9/vbjOY3nhfr7jvhTajKeJuLK6VuQjwRhNJ",
+	"ZnJqJ9jtAr0P/1cjaNwwPhzljX73074W9albSlCcMDq+1hPK32AeZ2ZIf0OSARGpPpeFboVpHmRy/HjN",
+	"lYXTlMvH62+ET7+syPhuhuP07YYxpfrAzk7J2UP/693qf93avK/refXKZNZshcGu10z5Xa+ZWt31mqnN",
+	"G2NswHbrzhh8wNZ9r81XTy7JtycP77s2GBt7qPBgcjo0cQ6XSmi6f0EzpG2VubJNM+ek3DcbFc8zJGiR",
+	"fUK71mqLWhvGKiykcWWwwosbmT6NQD9FG33Q3aJ/roITWdX/+mVbX5cI5gBk8cYVOVv1vPouiV742jyD",
+	"qbH0jfqyWf7t2actB/wFWltXdrUelNShrfWrbWvdWicvaWVdKx1w7CfZN2hmLbWxGkV+B7X10kZWL7jl",
+	"fZZp7TDUZkVjKoT4MN6PIcmraXptWxuRkNzQj4EKlNpxmrh4VctQnGE+Appc5/IOwFzh9bqGoiLHMGS5",
+	"33KaSxnMwaub9ldsQHEFTqF4xY7wXQi3iA/F3aPHIxUj+G/ttA+mEO00ozn3h2UDfaGAPlVvMKZHlfGs",
+	"pkn1O+wgtQ/T1oC65pOJq11AVgVD0BbA7ME4A8M3f1Mqc7Lxz4rBkRFLDTmE7dH50d3NTHZnDCKPUCJk",
+	"zmPWJm/nGlqF/iPUhIC1ksUj/t6Pg1Y2vMLNFR2v6xdF+G2nb+T3MJg70Xna6Za6IHGatMgaZpN9tp7i",
+	"J3/W3tOu33va7QYb1XmsO0/rvBcuxiD28kkNGmbfY8DVHKRGv/Np/emGid6h69Q7oocG1IMVtHsDai6N",
+	"8N1DE6oTnBvXFVZbR8em6/tgI0kIBQAQBlpC+JXv8oxybV64Mu2iPqsfiqxsgMDt87AXJTwNiDUIeSQN",
+	"8oVh+IJLmKkU8eu/0RDqdTqkSeeMBXxWr9NtnZNYCmvcobk2ptf6gTTOgT6X+c9sO3tKAVyrq10/L4wr",
+	"l+NU8yKyidmoUHj159DKVZS0GK464gBGBECRzw1/DHlxoMM3CVoaCjRbgHgXmb+YIDzHBKwK8Gf3Xnjq",
+	"gi1jpjoAMnqL9QErA8lbD/LD4Z2vg+6xra3zVrHsDlg6J0fd+yUNblbau6DTe9N5uGGGchNyXTx+ej72",
+	"bgZtWn9fG3jRu2Le3jYb6rx0SEtOTuEP6NnYmLfLWkveavSOep1SvngT2w2v/dFrUnZsXa+BNKtoWl6w",
+	"9Bb2CcctPVz+SoQCcik3TIxf3NAsMSgoVjq8jHP4eeX2c0lvd9w32JN4pZmB1zSjI/KMsU236rKdUhZm",
+	"B0vxYCnuxVK0RsgebEWjeHaxFItKko9/hTRYtdGYJEBnCqUjWM6mP0pNs/dsBuawbX5xbVvW/shJZLPy",
+	"EWl2jvRuSLDhhlsuU7izBaZJjnV2ImkTaH+z5XUAwkEoiaCWJzonVMxsOR4Z01ko8IoIijiiNvnJlNyZ",
+	"wFqp4i4fZXI6xNhaRc88MJq+NU00dJrLZ1xcQ+4MJTvqQPNurojSig1og00esIyd6kr3kAWXD0dXenJI",
+	"AdBmSgkryg+hWG6h6rDV12ZiUcIANhyw6DoYWju8XxH7zQDYkabMAmdQxnIMhd+ZygOTwnT1hXgjsKgS",
+	"nrcQwu3G0s/ai8yDUwYwBZQPR7nNhZpLQgHPCNDSLw85Y5mcahvZXw+tU8y9bfJaEjqZMJEg17OZBjTl",
+	"YWhUYO3g1ZSnuEW5YDSDiYdlXJ3MPCdX0/FE+Zjvq2APTOXH7lnLz9vi9Gcvg/sCBW77LFrbSF6bLfgl",
+	"oR/sKVhiHNqD/MWbxw6NYIe08d02g5ME0IaMYm1Wm1qtHeEkCsW1bVbZKuHjj64Odmnn2SPTdOZ9m+um",
+	"KLdA2IazeyWAXZ5DChEtKa5CMWI0ZUnf0tibZ4J1kWLrAgejLOVA2Ozyvs5es9eZeFco9mAc+I1aezMO",
+	"NuvXOpTH/JX7vNzp2rHFax0B8aevBg2qPsnJD/1NLGVVSZ+VReMVAy/aCbYdua1D34XApdhAfRKBnRoF",
+	"JLLj0f9Gv7vod5MinZ2HYoHaJbAu+Dyli/EhI2cyR8deZCCXZCyhtzYUTetCisQxxIL/4IIM4IgCcLj3",
+	"OId00UKVcc2xXxl6dzE23SZvvJ46C7ORy2k8qoO8qNUHoViiEPzi1v0qhC19vwVf6BI8HvB2AuPHBWTk",
+	"3LiAXJW9uGV+0Ha+y1ZFssURMVF2O6ZHlEO73o4O1RcshF3hT9l62F19qoPGP3g2X6IgdncTBU/A7fgw",
+	"x16T38eDgXOnDZxlKQq7jJiUAO/Z+dTUtZqDaWALH1rzWQrIQyBWICQien/8/t/dju3RPyeURNiqGRWv",
+	"G1Hll5oQ039pbgoIDUU0nqY5n5Ruo4beRd9j4eZdzoJwbY3Irja/ZA/+9yT64/f/cXmAdigibL+MSNNi",
+	"DXdbRMXUFq24N5lkC8wIABDXmTv6w7cLjv805b/9ZN73tcXGN2jBXd54W9deu3ZH7dp2iz/dXyYOXFrw",
+	"JWFguwkPceBDHPhgLa2OA6OU/nchSneJ+XoSeVuDyQZkayGFX3kVnA6wtcyTVoMxExS5ZBejbYfib9BM",
+	"qqz7X1uPOKYzgNXHK54mEEjIGE1cZlj//p5qh8JSvlDhF2CWyhWwzBN7VbgCEJoygDBZBz94yPKXdsJW",
+	"xMp+hvYcN1HNaMIytLvOgdBNzX25QfbECLfHOFCDBGwqxdZVKG/15Y9uGf/X9JvaCarRGnZK/nQ1ZV8r",
+	"xkDVYfYEk1vPnQAHnJxZJ8bsJImFE/vqSvFfeU2DTmrKG7Ge5OyTqPBfg1BY6sqkT8DuizwyS1u6VWQS",
+	"z0t3G6GnPkXoFWn9Ewqa52w8yQP0FwAz2bkT6HYo0vRcLrgMfQX8c1EwZMzpUMRa4iE/tnWXgLaz5C4p",
+	"Q/8NPClG0k1YFjORe8jgepD3VChymdPUvLHVJo/BIDdjxzIjPc0sccXrV0zlxcOv2SQ/tzoX8RjNRGKr",
+	"px6ed0fGqCMsc3gPZWaXZuS340dBKKxv9m2nBVVJPnmsWySYLHQn7J7zq8y89Y3cvy/yCMasWB6QCF4f",
+	"2Rmj71nmTVfxDaBW9We51xh8usDvrLyntE/MAZ0fOiKxkFnPYlAsrPkK7f5GNchiEXi/PskNV4QrNWUJ",
+	"abIPEw5cblE9hIUtQ9O3mO4HlhcTCQVsxZnBNom5jo02uahErMPEsR49ZAkMxh2Zsdzi0D1ExR/LhJFI",
+	"yPyduSY6n6dyvTHKnCVMG6Myg5VBHG+7o6oearhoC1K6FRaKa6ctTBS3T+TAGT6uAhN39o17OJx0d+SB",
+	"m8grgiweoG8zcB54JfLdoiDxemQXLKQ5+tcqGwnPpGcmbeW4g3Fiyr20AVIg8poJd+NtBI33NJ0apG+z",
+	"Glair4vo1b0BxQiYVKXXXRhhg1Ptv8tMHagwlG2Gy/RKa0o77U9XoYRBh8ncE2gjaMQbPcUg6a37ufry",
+	"9XFE7FqiUruV5l5PQmyK2L5ZNwgIJS/HhD8r26nx7VGnd9TtvOne75+WAR9XNWSg1Cu1uMw9R0zHVyzT",
+	"W/jxqzdHcNG3P/WeP/zH6Q/d77Rd5In++qe4ix674vWTzdpnSviJRpkqaFpZOD7VI+qcvOk86Hd7ZkQb",
+	"nLHFQs55E8zm/P5Gf6PagJIDEtvlVLCccFyKYfeChlZ/Bh7n4fpfMTevGxydeXDBum94wgVNC5y7lKrc",
+	"iBPY/Zu8UFsdvp1qPvbTqs6ks/nWpG6nUwy4tIVUMYNGDy5bdNe+VMz2LbTUredRVoYlPMWKNgaEvlE5",
+	"/elczwN5wF10rlFf7tm/xh283MVeEfLD5vC/ctPTS9Mfr6rAYpzYEIn2OMYT7S0VUMwRliCZizCUR/NQ",
+	"uGSftdixKAq9PrDT/Yygc63PMW95wxXTNjda2jQUIMhZBmgdk0xepWxMmqw9bJPo2GEjH9u+ouNOkfru",
+	"FQnvqNUm5lux8X4RGcC6LeuUSFWZ++aBt8dk8LlA6eZn5lCF8wUSUX81FWEO5+6Yclaob58JckLj+GPh",
+	"dq7XAFBkgcl2TXk1Vff7rTo4FN0fiu7XJlfZT5rWbuM10rR/zdL7ooZJf9S/VV6V5VkJsl8xci9ytu3Y",
+	"7bLtVn3vPrFPomsuoOA+Zx9yqPnClMhCPX0QioxhuIglpTKxP37/n1ZAbGVY4JW2oVUKJdYFWzwZT1VO",
+	"VM7TNBSK5lwNZl7SxtBmNbXd6axQA04pJBDMEIP80qrhlt+qpwqrPW9Buu9WIWaL+HapEau++MJ0tM9I",
+	"LNOUK0tlYf78o37KJsX2/tRtVWvvl6zBHvEL1cgVswVsLPF5IHo7DfCz1t2vU79my+53rmE7KP1DJdkX",
+	"AaLej5VixfHOxWQZG3ORbI64iPe5NmFCr+Q0/wqrPp4D5B8ldh7Mh5SZrBVjyT1FIsVE8s5eGbWKHLGp",
+	"d1NRgNolFPI9y5JpASRYzhtDWBsek5DmhKrc4h8GpJShxh8RH7B1boix/ZeZog0ElgbkTEOSJwfaLhmj",
+	"pgAIacAedE8uITqWB9csoluQUwb+DGXqA6lInJ3BFVFM5K02uRCWZo6mJBrrIzvE0gcEwjEthGPK0zZ5",
+	"IVgx3ROW2Tk69wv+Uq5yFYqbkSQ3tJit/cIi6vXETfLKHYMvgYtoJsyWUk0TLCkU7ENObhi7Bh7CScqo",
+	"YmTABVcjtOCuZuRJxhM6a6+fn7Ffepu4z5ukNhU8smczUSALV9PsLWeo+2WL2ajHZJ7bgQdcvYP63yKv",
+	"VFaXclAVP9wcV09LMF927QKtVzA2/uWh9Wxne4lJqg4+79yQRjjAOGidT+QNgOiFwmC6Q/PaVrFW0jRM",
+	"uauQ0F47bK6vqturnhpws6U1n/8lUbjsCixpvzLb5NB9dei+OijNNbqvVAE4uEPfVSEat/WUXd7+owM5",
+	"WTPV5nBSFojLm8ZV8fFQgxLTeAmLKxRz5VLj1rbpuxWwWXvTJIcM3iGDt3YGb9ejjjt4naP+10zdWUEE",
+	"36RYXBWpW4mbWjHwAnd125GbNVuRt3vFMBTl4VtnYG1DEyYAZ2GzRIWVfgvZsNsQldsCShVU29sZzdul",
+	"pBYNd6hDNv7OkIttbfgvCPy0woS3GahdzfiDzjoY018kAbWrksUDsAd7ekQz/RuM+y41pV8xFPLU4AcY",
+	"jutS2qJNLgzZlW2tM1eZatlTQ2FQ7qm0rNkeRTYV+FtAM5gKeEilDsA/3V4VbYWh/BbfebCU/6KW8utc",
+	"TmBbI7mbbXWF+vN5kpYNTzXurIPRXE3AlUsjTbw8KUy7BxJS/pYVKarKb3EIIdt9iY8YMplWRLefAbme",
+	"B8VCtBHs2799JzaHGRV5XVwBMdX0H0IBFXOWZlAxbD6uvLtJyZgKOjTvtXs4TRkdTrU0NhzO7VC8Nnvc",
+	"bG0TAYGd5JBf5oW4RZA792j2ClK9UIAOeMWO7PkpiA8L1UDW1gwwS+eISwd5ZuM5lB6yxIW4ZeWxacYW",
+	"gmR++2D3qHNWpnvDS76brct1trKtsPdhY+8AZFSNZY6a+qAZk0NHx4ZadYT4CXtUp6uV6QrjOKc5VzmP",
+	"PT7cSqwvVLrjScqpiBm5yhi9TrTgkwNPSvfJSN5o4TvDIiEEjDAQNoFfb8RFEWTG6iPTWRwQU9IU+NAd",
+	"IiGmPZ80vadcTQ1/foEREAoE5YSL+0WZE6cibwVGbFqQEg9fJhTNAmCFHBfAO//v/5Jup6OtC8FIwmI+",
+	"puk56SAkiZBXMpmBiDfXtwzRfCZv9NNt/ZPlXbVahWcE+6ThcqDqb1vmXZZEhjTf1BB7hJuhKGZFCqYI",
+	"F3E6TViCVU2ocgEbBxnKcsJzwEz5GUq6DB85fI3RRPArrRQNi67l34cRYOm4eR5Nb+hM/+G91qxYf+aT",
+	"8gqsgDovqqZUpOcBtwFglyKekDZDoOJNEJ60AjLgaW7+FooI5yXCCQZodywHm9AhS3ACo5SPuQ9/etYJ",
+	"yJh+IL2zDi4AwNG/kddMRO1QvDVauikzgs5f0jJbFhfAqnGkq4bxghp3obzxWIp3emRRDfjbpTscr7H/",
+	"fYUVW1gCc/MO3iZXloe9GuPN8spvRA1fbXvCQGCVzN7kym5NKEq0i29g8+1ateqGpuznr6tw5+atYoiv",
+	"9Oig25UOWfWi140GNkppMOZuBEAY0w98PB03+j34iQv8qRs08tlE389FzoYsw1GtMJde2i33n719mEpO",
+	"SgE6w1lnVybcebCMwO0ivZ8m9Y/TXsSIqucAAmEB+GFX+BS+jf5pCWCj5yGqdPTiuG52Pb1C5q9R4MNf",
+	"jcyHPxWstxBkNnrpXzVkwZ1uiTu3kEdPV7L3/tZYEwBknidYv9OzWNmY8lTvfJrRUTtl7H/TeMzauTbd",
+	"3EYsqHgLPI1e+6wWUaPb2QuixmwzogZ7Fl+xicxqSQk8QyCDCw+AjXfAvLycXxXgMyyMM8/IfO3MvnWL",
+	"G9yzq4zNwoqsCN6sEJrFqG2A5CUF8OzlhqtXu7BORBd5Hx0NKRCmRvp/Lco8YshGuSx+cQ5zB1BxiWQG",
+	"Kw5I0L1Y761URRR0NXspsatH/Z+bFgOip+elTp+W5mwv2P6bDDBlNFEkl3Wj85ZvX7wDq4PluMcOsfK/",
+	"aKwcl59Qb5/uWFhSOv5/4TB5bfX0My6uFclvpMcO7efo+kUol9yMpOllYWpB5KNygALsUJSEf5t8J/MR",
+	"tjVdsbn3ONmOzjsfDFg21yrdOidUGHXBxXCOA3ttWJ0taKr3rDw+Y312WbeswTvji/vll5/Gm4aAvWn8",
+	"IhXe8++vLvIuttWhzvtQ530oTVmjznsPahrF7ZpqerkfMxUHzL3GG+ScXESgu6LxNfhlgMQXQfxW/2jx",
+	"+CITDjY//396YBEEgENhyEnn8PmeuUZyD1if50RIkkoxhPYqpn8xFTlPDeeGe0Qo6JByce5F5DEyes0m",
+	"gDbu8LopdtbK3PuoOcW/nIO6uhRoz5B6C77XBU5kqYdcqJxR4GTNgPAFctpQBgurUueLmTUpxV5NUPVK",
+	"ypRR8Vk4R2rrK8UB1e8uoPp9jSWOduvsjs1XiP81VQgmqGrTtJdUsSMuFAPN9J4RNb1SOZShKKZPpMU/",
+	"hueYRFwEJzdqBcRiKwCdIXIahsJiU9Um8NrkJR0yVZOa65ksjcnMhcJPzVkXCCAW3nN2ExWoCisIlwZc",
+	"JN/jbGwqB1/DVPwE8qomIWYSgdbd01NQJ+gAImqjRNwP+o51MkrPIHv12VNPCc0p4lutLtcpzx3QsEjB",
+	"yI3MrkFR4HZ7OZJM8A+wuK+YkOSGZmwkp4qptsXRX5qD8gDiEzahWW7YYDFreimn+sNOe25RfrbPJyqn",
+	"g0EjMPXES7/FeNiNflfPYTnl9WmjFX7GVWX25AJTmHJgNthdT5x8jeL5CReJmV5PLhtRsZ5YHuCRXpDI",
+	"5qmf6gxZbAlXQHs8nuRGjLQNvB8xIlFhqoHRcSEA4UIHMmNk4BqUKnhC4eM2Nwf3GLuZA9HOZDKNc9Ob",
+	"w7T+CQhNU5JKfASc+qrzbI7v4+LGxmYnb99d+ZsVL24zDXsSfp3KydtU7m0017X5YZyoooRly8DUMzNN",
+	"q6531915U/xAxnAXE+ewXQnF/bqtzsBNv0xrLJjxxx9NBc5aDf6F2a7VA8+VLRkb8YkKDCeBnNjQBrrp",
+	"ypW55ZIIdhMKc1ObeChArviMptrqnpGMxQwID2xwIyBUOYo5AA4bcZXLbNYORfR0cASBBUBisz5E35K2",
+	"idzyJaQsIKfd3nKlZ+HUQlGr9HCmtlR6uyEHHHK1fwoEgJ1OujmoS+3DSu/8hbAn2EF04MHDYlt3ri0e",
+	"ExcEEZkq/OQ2+d65qKbqlwlq45GnndN2VZWqPTO33sVR+nAxTdMN7ZxYjmS2YON0HxT1dBOIaujXE3dx",
+	"pa3zsNrW6e3H1tnNxvl0qJu7E0THO0qEGmZjz11cldlBsQCJHX1EXGLHh4UdZpOVOZ6V56six1MUk2+X",
+	"4imKy+shNRYA8OWARPr9UWC9Yyjb9+6KSDPSkiMiJpWj58L7e+tLmB4oYfZpeuwGTJ8612ej1doKhqNC",
+	"pi96nKT5+Pnji9aW4/msOBxL5brF3zjI9wP6xleIvrGTOsO9v6Ur66ocfEjYunzVM65yFWjHlKkcOb2D",
+	"ORJvtbRLDSDHB6goLd6GmmfNN9r1j9//D5R0m9Y8a3tr4W+RV7GbTosx+4KbkQzFrxIaZyxbqLPiqfcq",
+	"aJaKUq7yd97gI5JLmZrUmO2+05prNb74agu/Qj/p98NtPsbvpopqu7RTdSLNX0gu/PayPTWQFR/qGshu",
+	"s6qgeN3qHI/37YcOmTsgHfWKWdl4T/nLsxM4tj5zT2RmjcLl2Nhr+wKIclGSgxLoCjwX4W4Z/8uUghGn",
+	"S/vLvQ5Ys0i7Fh2EoqofeIeiAyden5vv+TyidX8ZfeDJKMdH7pcaKG0z4690zFnRzGifZcI4K4E5zO76",
+	"u36K6XrMJGxSU5jvtzXSOAcY7h2T7rgmq8WyjYAfRPKdE8ljd6y2MlzB+iqeseeAzJ0LtdRTCyD6Rsn6",
+	"bU4n+hfdTgeM35imaatN3io/7cP94jBtZaZskBOqAH5opn8TEGW4CmiaAjMPHRiipgmjeZs8pvEIWhOM",
+	"dc19a9xVlSoPF8MfZZtczGMqJQ5waZ4UCGRZUUy7NKRTL9JpksxJ9K1jMutTy/yyjWRTF0lyKzw6MJHr",
+	"jDpomJ1iJ6v/r1/mQ/QPt/0020NSzYuDBE96VW9G0m3YKwZV2we2nEO0ZMuGEGt0ArzcTlETmiTr6J41",
+	"rOSNwEpzix0ITe2+JC2HULykfj7K5HQ4mpP10MMQigsHsmc7GKgvy0tt71uK3AyG7h3/xkZ91gez7e40",
+	"PZudAXtvx/ODu8IcoT+59RbU+7/3lDN8tgL9rBv83kA/PQF2zWb1Lv0/5TQjFy+fEn3VfIy3CLRm7L28",
+	"nsN4A2SzpmLgkMOfL/IoCEWEF6iLPGohNJliccYMi+F7lhE10paj6dKKRlzkkBnkuSIp1a/Xg4pHNKOx",
+	"3j5a3iVjbghQAHVTAezmhCplGTAjF3nxMU3vKfiwqjhEKOq6H6riEOvGHX7Qk71i7/8MQSM9riJaROc/",
+	"sHVOZtoKxywpvVJM1HZxuV2z4S65+70NdALQV5jHXKOixW09e4/eXI1+48PDn6gNi1yz2fJzqffgW1VR",
+	"oXK/f2rRnszMX6Z0mjDyiKnrXGLNjjkJdgCwW0DO6t2jpex6mFA3u0RaLl4+/YHNVgdZ4GwcuhtuJ2Bi",
+	"paoftra/Wj9SUqVj4RHr9DeY90HuDaQJSwcgY7BJFEWukc7N6JrNooBE6TVqM/LNN1LE7JtvzqHPLBT6",
+	"4td/uzjqnd2HoEIuM+3aR7jFXecENE78S+/2X9DcjKnQFir7EDOWwDi0jDsHaRyKCM54FJBciw+lLxtR",
+	"7S7ajCF8QUyzbIYtu57sQM4srYKgE47nKhQZi2WWWFIs8r5LmEgmkotctdok8vopjn5gswjplwdTxRJA",
+	"B2mREctYH+61Sx6KkUyNEsDZCsjNiMcjBDBJrFrTE6La5AJGTONcEar09wbmU+HTARLb0EDmfAznEFia",
+	"Y5qm58DvrDUu8qdIgBUJUP9isXAomtGjx88ev3lMfA1//PGazZ4mn6KW/l59V0l1+da+AT8FA4bGUNV4",
+	"HgpKTEiF6CPLRA5IrRDU93ZSU2bwG1ytucWSgrXMaocCpTWKmNqemB/YbJdYjifuUVB3e0cn3Te9k/7Z",
+	"w/7Zw2WCek4uBw2YoQ1iPihjb7GTZQfdVzcZRhvO4u8/rK0Nr5mWaOn1u/8aP3z/z/GT2T/HT+7H//jP",
+	"0/gf/9ll3//4Ph4n6X+d/H2U/Pyh81+9J+bhn2Xek7rCIL1VXfmuPbJodhrM+ni+lfySxiN2dClFnsm0",
+	"ImKLuLqRkEdwzqN2VdM8tvHqUd1tpXqIXH3GlhUnPbe3BOr7VtAWmHP3rDJYHprSlqqyGrYPegb8O4Cz",
+	"rpLv+gpPXbpYlmAfcq14Yd7b5J9yCu4Z2sJO4cP3nhNa6cqZa6mYwdlFpLBQYDFNm7yy+o86VxSsAhic",
+	"svmGWo1XHd/Sz7EKaHVcC956iGvdibiW2Su7nyvcBEtt7FVRLGsZQShIa9OKUNBKJVsRCoITvHUkCLXk",
+	"QixozGojQT+PpDF60Qrkas4QpKqPZxkMx6aNuwRFiTiUJUTnWAQCMBLwG4Qln6YpCBEKhm6JmwsemMmb",
+	"gKhpPNJGM9WiB3cP4QkDPQBcBO95AlEdEE+tAAcUaZtaDwDFBXoT3tLAusBvvVH8/ec3Fi3Wl3FU32E4",
+	"CJxnAww2LDG/RYfFohnCSMxA8P33VCiilMdMxCwizSjnLNOjG8eTi1jrNvsDNz+2iqh8UVmoIlL4C0ih",
+	"E4qmEZlgwYMg7UOvsuCCnVtCHdX3y2aCcu1iMJcQCAqEI3u5D3gUlHH1zx3/cJ8Ibe63yYWYlTdKKLwF",
+	"XitwNmT5c7Zzw1PJXq6B+y4qZPB4rRMNwoXUb3AL2Og3BtM0bQQNbxkL2HXOska/cTVVXOjff6rEF/dW",
+	"Wgsut2AGNdysjwWAL370Fqv4Sa8VAqXbpdIC0BTzmG2xxPgOGvbkQKHPmDU2CFOtK5Ke18I84X5pH6JK",
+	"q3ugcjddntKD+pDduqDGrGREqpiPjzEgs7Qa0Ao88vry6XMTwVmdRajMHLTaodhHssAL9YMYXgp0VA71",
+	"v0DhKkU6q4vv6+98g/PytVUV7pPW60OjMrSu8uu9hdZfXOd0MaC+Q1DcLd3quLi3mw/h8VsKj3tz7JMe",
+	"XD59vmN0XMsuc0RXx8i9YdQHxuHP2hTSj64MjmPouSI4/j1/zwwQoxbd1pYl1pQtjCQ9ZeTtq2ehiEZ5",
+	"PlH942PsIx1JlWMfKYrl972INK8YzYBECgZemF/Qcmn4oPSf4D1gZEDgy3rUMOi+qUBsWigYqpx5hxYw",
+	"z0jCoPDXhtvJFRUoOQ02VihWh9TL0XQyH0wvCd4gFIXduB6wkjvYu4SSfamzuUj5soBGFWHdlZK4LGVh",
+	"s5izs1Ggd9upqo3c4rY9xG4Psdu7ATdU6IfttFR95NbXU9Wm9/FH+O8GgVy4vl+tau4pCNS6AI85Y2Vp",
+	"3elqO7wi3IrnciHg6ktusr7gxqeWBfchBPv1hWB3Ph71Adg5M25VGNaz4yASqxVgRSR2pV6siMSaQ7h1",
+	"LNZt84VwrMfsClaWlph17vYF9F85A810RFv6QaRefPvmkiTUpk/IDReJvDFNz/YFtghADkIxZPm7Ygyt",
+	"NrlwlCxcEez4IlIQCk+FSjRbpCyzhCXEssPCRSIUhoIlsESxBZGuzApmWY+zi87OzdCYRX2PXHWEnEC3",
+	"OHCsUlttwTKwAICBFr9yJFP7rZuQgRb8ahd27jfGKHaPeJLJ8Tq+fXHHG7kH5748c41+t6B3xMDifQg0",
+	"PqIzLKebu/zh3NW9oAGgAj5zI3zVwnu6c3eeLt6JwQtcF8scM8cJ6dmwuSzd68oW2g/h//4LBdB6521x",
+	"YWuMTXsmyIAPpxk7OPu34eybQ+vmWguqhM52YTqkxYFdynNYLWpRIoGFZ3BLq2HaDU6F9Y5N350Vqoai",
+	"GIOZ0IInp3kr8OVw4PI6ORMm2x2Km5F0z9R/G0uVkyb8b4GtIWwzdQsQMUCCl8ddL8e3E4KX5Vn56kTh",
+	"1QxsUQx1YptbgTT+iApKLrPpbxslNtyDuoW/PKYZ+RtNEro+vesH+Dqz5I3+SUkkF0OtlrzFCO6gfJ3b",
+	"M7VMtPqqo9hcdhC2t0kvW55qT1DuQCs7Jxi2ELlcKD4c5cuTSfp6CL/nGeVQBCuc9WofUEg9UhZ65xBl",
+	"BY4iIUOBx8JEHgfajLWwQ85JTSVkqQozhmTg8o+lGJIcejTgWpprw1PlodBmq8el3zRP8KU2iHHbNT0n",
+	"yYNiMNaK94KdcKeh2C4hijTtALSqOSe1igK1zUjehGJMxYzELMv5AHLyyjTtWB0GcYCHHa2jttQWT+2C",
+	"7gxT6o3ysR4kF8PXUl92GjRwgi/dCpUYxhv9006JzPx+MM/H3j3bjI/daYuckknG39N4Rq6ogo39S9DQ",
+	"U//CkqD/66MrMhjTLJZVfOLP9R/IK6kUb3j86SebNIFsIZbd4tQIZHuYDhn3FeL05xHLmCeO4KDQXG/t",
+	"MjXdxkKVF+dnC3GaFqHvWmnqAgXa3oR/e+Ym9kPMm7RWRBaOuh5mwgjPWwHAS4jiEZ77VxZEBfyPyY0V",
+	"IwFx6ktcLuCxdgQ0YySj4hraSkzq3uCZK/4bs3GNK0mzpMjpd4ucfpu8ouJahUI/qRuQXkBO/vj9f/BD",
+	"aY5IRaSZc4YAbVcZVm8JmRM1ohlLWpvIw2ewDjCcVU1/b+SE/FhMReXga9r7YCJKGQtzc6Pf7QSNMf3A",
+	"x9Nxo3+mf+ACf+gGNq/BRc6GLFur3++LW/FFtYIfXTiprqCCTdzon3Q6QUNvG/jqzcz7cvCjBIj0RH7w",
+	"XtIrXtLbzPCvtdB7J3UW+om23new0P19WaMD0uKSgyG+f82hj7s77ICVNmEZl8kuOsNK/a1UhjY+oGZw",
+	"dTmXtngpGaZUxMyY3/buWvO71cYyU1UUkKrIUMmVkDbxpVdM2/bnJMLDEVmf0GDss/cGihK0T6Eg+qHw",
+	"Q95N30x2Sksbwv7v0e8OyvYwV2qK/eyhoHOR9SaWRWi9uRDoLiLbpYC2DXMD3HUxxFc0Z6DBaJr6V3vD",
+	"gzC2/rP/y//3fwECqgnUfgmL+ZimrTYxBBfOlTHRJZ4tUJ3aeNR2xv0Lu1e++nj4yYOgMQdxW7gP3Tn/",
+	"4UHHNtElwNTExUuz6o1+7yxoCKnnKINrex3PntdaWIveZJrqv519Kr3UFjz0T0+DkrvzFPZgo9/t+Y7L",
+	"KwjznH3bng+xn3QDxzapv8PQ62JsKKMDjCI5wlSI7ucyp6l+wyfUWaqYJLQXrqiAuei5a8/0tVtFlXoP",
+	"9hNVctuvRnVZYXTQW/vXW3rutTRiYkiHzFCYba2xZCFItlBZZitzMVwZo/f4m8suzdXMSMhUn7i8zDQd",
+	"kGROomq5GYqaQP5I3hCMrFj5mzHvzUWwqhj40mTrNqL5ZTEnX51wNrDg6exlSUYtBsO7K4LhncpgeLAs",
+	"mH4C4/eE48m2ofOT/Qg5byFrxFyxiw4R89sTeMU6QPh3F2k38c/mFvIOX/yxnpbKYuLndIg+RVoEtgOi",
+	"RR0dGhGkn1VvrPcLFH4A1kBkiaDKmJyrMmlq5ZBzF80u/haKCctiJnI6ZMHCfQumvEfED2EhxUDz6E8w",
+	"XoAKxVQkLIPaj+2k5Rs9o1+dnDQb8GPZcr3fWQhv33/QPpmvwyhbjU/Fz0bIoZFprMcT2OWQ2xlPUq4d",
+	"PSzz8F94svjC087c68qmq/e6E+9tPfs2RQcsn22fttyXgQnboq7+mA7JVcbodSJvxEHg7l/gfmcnVwss",
+	"IwH09thB8OZ4zNcVuRjlWA6J5xrbbC8zMX2gfYL9vFBiqJ1BaO21vZ7QBa0nbpJxxaJWEAqv7Zc0IyEF",
+	"dCpDR2yf6P8A+YgtoY0G0zS1fwAg3YznDC+x1Px+6zBpXjy1szhkwkjClleLO2HZ0TWbYXITQsnKtS5z",
+	"loWiaQdP7neOxxz7YLpBp9M5BtO3+B5yv+Nd0enYa6Bw0MSOXFd3KMyMESlMHAXovwRxE4eDFJI8v3xJ",
+	"KHxQRT8xmWsnDkWpn5i8APkvM0UUy+0yOaw/BGgyg1MsP7KN2TXK4w1ujl1lOPc6aa/ZDHr/4EnW2u12",
+	"Oh2wfZ9zMdW26v3Op42ajbECtb7X+CIeM3Ips4nMNiQfM1NQJyARkuMg5lY363qYAI421K5wIe7MdO/U",
+	"vpvbJZuXcse2DeDItgEsayV4jdTEccwmOYcqCEbmQRdUGffFthOcY2aOi4SLIUgYaImbMDlJAXseg6qQ",
+	"4UOMYNeA0LToyEA6pKXJ0q4CS/xHLqYJz1lSTz781Hz7S/vpmyMYH3oG9g1HXALKWOxS2fZg1PP98vld",
+	"UMf8q6XbiwkTTx+RSykEi3OvTRPqgcwBMEoFz4ly6Irmq4AS9LRzCvXyoYCqIeixGXKVM+gKrdnfq2Ey",
+	"Vu/o/ZFoLbyrrppkfgl3JGI8HLnbUkL7PG81iqjqsE2meZWYxeOg5gZYdwCbL65zGpDHIs8oefooIN9L",
+	"OUwZ+Vlm12pCYxaE4gc2i1NJr8kfv/9PKyAZm6Q0tnoMSAXdGSRXbCAz1iZPjDIT2OdS6quGQx+KiGtD",
+	"mysSQdYwiyzDhWIkotMkMh3N+t8cbMuAGNoUgMosAM08ZRqKv//8A3nNEFINRYmBICrJEsBJE+nMALD1",
+	"QxGKb8CSmLBMSWHrYwBD6UrvVq1s9d8jNb2Kzk3NYaZyCNsExcVO7rCjMeVpKAihSQLdPCaIjn8gcUr5",
+	"mDRt+0+xJonEVkCi6MygP717zzI+4CzpE0BniFrnerzUjrbEWADDmCHYh62IL+oh6WTCEoQ/gldHv5py",
+	"IOg1SvR4gYTSjhmGHdE0lTcseawH80iOKRfaSaJiRhL4CZ/FxpN81sLJgTfgLOpnjvhwxPRsjWiOyFLP",
+	"6WQCsfwht1wO72k6Zc6PQkhX1xOPE6YCwlIFj4xMvc4rhKlCXBN6pbVhNKYf4NfImwN/gUaBc6STvNFu",
+	"l+vs9Ho1YVqLl5u/j+kEQMXxQRnlyiOfuGdhCeCeQJteMRWmRkveML2/2np/Gf2m1ZGatwETrmIJCIGJ",
+	"jKdYBxu5X77N0ggikeaLQxEhiAGeHANj0L5haXoE/EHHcsIET45iKSDIja0NLbPbFXGHZCpSvcrRrzfX",
+	"Sr+FcBUKvSDCBBtHLL62qAK5OZF6i2mxCEcQTzxR9D0wIJ/2esUUt9rkBzYD8zQUGRtkzE8mXdH4Wi+t",
+	"QJec5tiBhsjsZua116XMYTfzN6LmdDBtBzQzmVt8hrevnikynqqcXDGCcA8RacI/IpRDqZQT/Vr/SCbs",
+	"PUvlBOZ8LBMoNrgQZalUyCAyoTwz3DuwJ6DpDp2R5mnnoRm+AcvH+eK5fuY6Pb3LjO/JtMpO+YI03BUy",
+	"Qes7KNiN5Rgok8y0aa99wvvHx7iGjaCBhxmeaMp98b+BpbpwnBfO9Yb/gK3kjn2JUw8XrNFvWKAPGIm8",
+	"zqkezrHUxk3v2Bb5BY1feW79fSMugMlmzIVh7DMSSg/ymT5jvfuPCFImeBe+YXRMnukz7WGCrR8+nV/S",
+	"l9P8c3OBb22REqr0udde3Z+UI3wN4/RSikHK4/zAEf5VOMtoqWpfEu3YW/OctXm+liW/GFxSLM+5GK5o",
+	"6zEXkQXsSgMn4YD+sZMbn93HosNkyh6rmKYgLh7RmYpC0URQUVuwd09Z4Eu02aBEI6FamwMVOCVjrhRL",
+	"SMJoknLBAlTfE5ZZgkOtUs8NyUqfyMHg3FX03YNx1w0GapEynjDUneRCzEKxNHq9jpePy/faTu6usejK",
+	"oTf6324YEHbjqZG6dp0PoeGNvXJVLPW2zri3W2qjw9oIy+PR4jH9++sXP5LnLBsy8lJf4RJE8wOsPZWk",
+	"2f3j9/8+uX8G0a9ITNM0CkUuST7NhGtrY+4mfciKQK8nErTVeW46baqgZIzdqTW6gfttu403nSQ0r87s",
+	"4J8qDtaWJuWezxTMOmwT/71jvSJHsGb/sf4YACZxt2F8VqtuM+lihDrUnoD2uOs5+oO59Dn6ntGQ2K9U",
+	"RZmxjmD1LCNXZV1dr0oVO+JCMaE4NB2o6RXizhHFaKYlL4YSyDffyOybbwgCqDcjaAmLWgtc+6HwyPZ/",
+	"Nrl3c3VgqBwgzFaS6AGRxrFO9WOyTLvH+pEGST0UEfK+m6CC4VSM1uLzr8TWDcX2fP4DLhKEON64lAvm",
+	"9Cdop7s1trtgsVQvnZl8prH6uIKQW12DH+B0b8LeByGAT2u+GVey7t2G33+Tt7/GW+reb8l6YcdxZZhu",
+	"a15fsHVuwa2+p1ZD7IEoKPvW4VoqwcvHUgiZzSPM2/DQv0w1yEoy02suMJM5oVluSu/NNP1MMzaSU8Ug",
+	"EMaTdehFSx2TlzDEhsOEL4JRZgP0bVtIYOTe3Pfff9N50D+x3/+eZQqWvLcDILPeS6uxmGE7Hwrx9q8z",
+	"n3CR4OxuCSWv5XKVVsRn1mIvXyQQmTcJIQOMXKGXuHYfTEal+avEFnxqubDBbzdJG/jVPWX7MgwAsmA3",
+	"Nu0BORKIt2dUXENQ/MbQqzY9EiI8+KFAV+TcBizyERsrlr43HR82U3U1I9KVnlVVm+GFAGz/GEMWGMs3",
+	"z5kK/u8pw4Ju8/V6JWkGQYOynZDO+oQCvIkgpp6AhgKi+PrFsUyYTcDBRY63FvUtUHmsT/2NA9dbYfO4",
+	"fYEF/QOb7Ra2L8FrtDOpFK+UsU8T2Lor5OsvNagccwJxI+l1i7DPOyilVfO1J530WAy5YAxBkzfVSkvX",
+	"YG2lVP5+p5S6Gy1iLWyVOef6BG2dNwgaz2TscOaWXe+u+/PlGg4e8GcErJ6qrblh6rGqjUqf93OPbfvw",
+	"xxpd/x0VyhZ6NOVgAHgTXAwRmItntqJOqyZL3WZqRMscgzwrswwGXvP7iKtcZrMSHEDgdez7PdcBodOE",
+	"54SJPONMtaCM4JpN8jaZZ9X1v/D4IyJ+fIrIVEDZS8Gviyr2igrDOlYuUzVku7ne1Wh+aDPGWSBt8p0h",
+	"/DWzZApkaKqd4hnB11vc7VAY4G3S7HU6RU4BqXwVonkHREjvK2etKhV/RcVW+v1RNns1Fbvp9b0zS+kv",
+	"+Y6Kzx24XKY8zLrtpDs+/cmAzg964HO0V1GxmxK4omJzDeDk43KiAmRIJ9Q/HveUaf2xKoF94Aq7Dyp0",
+	"w43MrpEMjDSxJCwUBrMDU+XAEdBaIZvJWqI5FG/FVaV0FjKfk8xkTcEcCl8ynxMKJVhiNubKzIely7/S",
+	"HqJ5CdRrRcWFUaVMh8t3l+pfQFrq7w4s3jys7kFoGqG5sbX9NQotOGe7iS3Y/MujUasoJMpCCVgktIVS",
+	"wSKx0sutYJEwVs+2JBJ6Lhb4IypF8LGTE2CX/0m+ui6a+DijqkKlYHSRpiShOYUCo6GUCbaaZXw4AkY2",
+	"llE1zRiULCCVSSiMFxCRgcSqUZKPMjkdjpzLAum5KxbLMVMkeiKzMTOcyFjqDKyU923CjSdY9BwZdIVQ",
+	"mKp6W9jrifUjUyttbvnfxV/aXLynKU8i3+9x3G5a7+jvDAWyMv9o+ZgNhTJQH0OtNNw9oGOeYvpQ+0N5",
+	"nvGrac4KzrdFxmXX2GcvKZw1E1SEb9J6a8ZyopiwlHdjv+UPArN6DjZx2VrQFagCgmgQUPOfcqrOCaNZ",
+	"yrWC1So1FMangxdql04rXgfgBiuPujeVQ3CxJhMmkiMp0pmJGMMiwsvsboI+g0WF3CYXZmnANqjQ4dXE",
+	"9J45grinm9gj5wSsACHzdziKyDGy4Eu1K4s6tMo6cEM0FsIXUfRz83TQ8n8lLW/PDCtL6y0VfqHlNvBW",
+	"fDelskDjyTRNScJyylPIYEuBh6sP4jLAeozANNBglDowKSmT9x7xiXJSOhQmKA29SXrvzmVmDOc6+xBr",
+	"gQX1q1TM9FvHdGbgIVz6qU1gggBNDNs2MHGEIu+0c1pTT7r9ia9MSPhYLd1vF9iD95Y330+m22M/t0kF",
+	"E7WsSiosfJRLKpzsJalwkHp/gpbanRyVmsbZ9d0U1PV32E5fv8Y40m83NWZQeVaXtq62ikIBZhGFVP+S",
+	"HD9V5IalaZv8U06NXAUjHv7K0kFArqY5GK9ot8FzoQ8Ty7ZI9HRwBP1o2H9qahT6aH+BsasHqXKqtcJp",
+	"t9cm8wl/+2DjTJDo5YvXb0i1cjoGKXmMtyypZt4uQb/PxrqS4P1728rejSTlVqXPc7J9qxfemVyB0UIH",
+	"3VBKFhwa1O52yA427Y4xO3jGNvb7sR8gqDXmn3GVK1ME7d1gg/kjqgwxSqA1iEflhMhESk3RJ28aOZ+3",
+	"TLJhRhJAkUeszZSr/J0/oAjw2lptEjHDaPQzz0dc/H8POxG5ZmyCbS7oIJRg6cEBMFxNN3DPAl8TQhHT",
+	"9wwUls19zFgORIEDmYUiY8VDte8xSTGLYbUrjNorxJ6wbMyVNnPPCeAbY8ua1pT62yBUwUEfFh4IWdsB",
+	"0Y+AYil/yVbYOVBIvEhgpTW/mxauvFY/qBMABGbAUSjPTNk+etipLkUur1WpItlRrJzcX0mysk8KlPWZ",
+	"q/DaHw1J4eu/XWhdPODax349oTFT5JVBNcgaHso9FOzan5XnB50ddTtvuvf7p9YPAk8sXmlZAqS9fc5Z",
+	"xXPEVHvJjX7j8vGrN0fwsm9/6j1/+I/TH7rfbUJ35W2nuiLiNwXwhb+XDgzid4EWlivrSM0tj6dMSiJj",
+	"TZIUrir9q9Ib1nazEOSnLKIlCMWvJTlUaEwsjj6eo8NYojjzUcGaaFkzLJAIZmyN1vQ4EX0FivGWUDQj",
+	"R44RBSSyj9L/5uKdDfojcYwh49A/mPbGqBW4zm0VaEeKi1CkMtZ+YEBULDPU0o6L3NPKJeoZrZRNoTZO",
+	"StTyNGIoUCXiLSuVItmLTrzwFmNTT26f3Uo+5LdVrnvtGyo+1HUP7U9R2h21EMfzIo+3p0yTKfNefDIf",
+	"QLQdTmsUWyNorBouv0pvfU93I0HZxQ3NEsNbYw+Cg+w2lEXl6Tl503nQ7/bMKF1s1DuRG3Al45U/+vRp",
+	"L2l23dihO6jYMat7hLzte1Dud06505KQs7rdF33rq/YnMjNhrwUN779mQwXvi7+vVb/7QcO1Cj+872el",
+	"igSbvP66CkEuzagBuLD0PRCbZcI4viqnIqFZghcdGQgaIXMeA07xlTS1ezJNQmHLGwT7/9m7lp+4fSD8",
+	"r4x+p6wUARcktJwQ+qlCbaVWtKeCuiY7YdNN4sUPXlL/98ozdmwTUwkOqAduPBI/xq/x5Jvvu5vKq24s",
+	"2sgOp8VAGrGjFg2LbuuEniC4GMG9oJj2y8GIUD342HUTU90vRnk3hmYR+0zSZ/ZF5rnfnuqtCrlmF+M8",
+	"2WxB+Aj4a37Zt9D1qUpCZc6Q6tH6AQxRyjijt9wg/+/J1d4elp6kT3Vi71oO+Jh/mnxRlJn6wXPyn4o1",
+	"Z8yfyax+Dzy/ForxHm5+O4KPyafIdvjXpjtRmT8DneOzQWjXEGyscvYjvgDiCD6xZvPf8selu1ENze4j",
+	"PtBvl+5hdVs+dj/JRvQZjyc/C9VqEFsEZcfVwjnTqvfskMv9/d69tJHaLI8Ojg5oj5sUgp46xIxEkW0U",
+	"M+1GEHw1FsNePI5P5UYqGtd5IYbyq25s90jISLwVveVAslCma0VjkoJOtEatg9c1V73e4gh47w+tcJqS",
+	"UlbDAEIKeRNrcCBOnZQG0mqcteflf2F5gfyAq1beRVpNiEYle9QBsJNQ9R7DBPAfvUcQTrCk8u/+2/ys",
+	"dygGXUNMjtU1NGxY5m2mI9insEcqg6ncD4x0KXXLo1cnmGW16rfsihGYlR/mWkg85ZrvPtFe/sVSq1Ni",
+	"Ly9HkbwZ1D/KY+mqLPBrPmHnXkRsqg7CD5EemWXgDaz2ddMNbpyS6s9Pzz4XKvdCj2E8tVG2MVYhVBob",
+	"L0Lfo9b0g5u6jzTeVt3ig17UJO4ehjnqtGULgtWqCgESz7hDk9OV4RxbGk8fHJuVwkEq/Xw3snDaU/sk",
+	"4S76q8KhG9f5zDnJ7jrzJRypEROx/anFgD1GeTdnLRDG4LDLptAkflvoRkFKWY6h9Fhlapk8/jo3TBAi",
+	"A4XuwNN1okEKUclp2kMyAfM4fRLJp+LMjxBg2fpPg+SGZ3vNuistgHM6GGAQBlUneg2V3blTvQaD9wbw",
+	"3ii+AdTQbOy41X5TucI1YacXNaytIj5qttTFGCWb4Je80jUobLsR/bj7/2KIUoqwXHkJtbbvE+mkgjoU",
+	"4xC9HjdfPfbgq5VGLOGQIpqElCfS6koqj5pn9qbDg4SagskyJzVUt5qYASM08ZmWHwObiE2xk31Pi1Ah",
+	"tAo9TDlY/Qy8s0d8Ar//BAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
