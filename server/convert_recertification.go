@@ -17,7 +17,7 @@ func toAPIRecertification(r *courses.Recertification) *api.Recertification {
 	return &api.Recertification{EveryMonths: r.EveryMonths, ReassignDaysBefore: r.ReassignDaysBefore}
 }
 
-func toModelRecertification(r api.Recertification) *courses.Recertification {
+func toModelRecertification(r api.RecertificationInput) *courses.Recertification {
 	return &courses.Recertification{EveryMonths: r.EveryMonths, ReassignDaysBefore: r.ReassignDaysBefore}
 }
 

@@ -2468,7 +2468,7 @@ type CourseSettingsInput struct {
 	Points *int `json:"points,omitempty"`
 
 	// Recertification Renew the course's certificates (see `Recertification`); `null` to stop.
-	Recertification nullable.Nullable[Recertification] `json:"recertification,omitempty"`
+	Recertification nullable.Nullable[RecertificationInput] `json:"recertification,omitempty"`
 }
 
 // CourseShare A user who may edit the course besides its owner.
@@ -3268,6 +3268,19 @@ type RecertificationDueList struct {
 
 	// NextPageToken The next page's token; absent on the last page.
 	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// RecertificationInput Renew the course's certificates (see `Recertification`); `null` to stop.
+type RecertificationInput struct {
+	// EveryMonths The recertification period (1–120 months).
+	//
+	// Example: 12
+	EveryMonths int `json:"everyMonths"`
+
+	// ReassignDaysBefore Days before expiry when the course is re-assigned (1–365, shorter than the period counted as `everyMonths` × 28 days).
+	//
+	// Example: 30
+	ReassignDaysBefore int `json:"reassignDaysBefore"`
 }
 
 // Recommendation defines model for Recommendation.
