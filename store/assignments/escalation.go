@@ -134,7 +134,7 @@ func managerOf(t *store.Tx, o overdueAssignment) (*learnerRow, error) {
 // escalationMail tells a manager that their report's assignment is overdue.
 func escalationMail(o overdueAssignment, manager learnerRow) store.Mail {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Hello %s,\n\n%s has not completed the course %q, which was due on %s (%d days ago or more).\n",
+	fmt.Fprintf(&b, "Hello %s,\n\n%s has not completed the course %q, which was due on %s: it is %d or more days overdue.\n",
 		manager.Name, o.userName, o.courseName, mailDate(o.dueAt), o.days)
 	fmt.Fprintf(&b, "You receive this because you are listed as their manager. Please follow up with them.\n")
 	return store.Mail{Kind: "escalation", To: manager.Email, Subject: "Overdue training: " + o.userName + ", " + o.courseName, Body: b.String()}
