@@ -2,6 +2,7 @@ package assignments
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -27,7 +28,8 @@ WHERE completed_at IS NULL AND escalated_at IS NULL AND due_at < $1::timestamptz
 // Sweep does the periodic LMS work as at now: re-assigns the courses of certificates in
 // their re-assign window (recertification.go) and escalates overdue assignments
 // (escalation.go), each tenant in its own transaction as the operator (audited as
-// system). The job queue runs it (jobs: lms_sweep); tests call it with the instant they
+// system). A tenant whose transaction fails is reported and rolled back; the others are
+// still swept. The job queue runs it (jobs: lms_sweep); tests call it with the instant they
 // need.
 func (s *Repo) Sweep(ctx context.Context, now time.Time) (SweepResult, error) {
 	var r SweepResult
@@ -35,6 +37,7 @@ func (s *Repo) Sweep(ctx context.Context, now time.Time) (SweepResult, error) {
 	if err != nil {
 		return r, fmt.Errorf("sweep: %w", err)
 	}
+	var errs []error
 	for _, tenant := range tenants {
 		var rec, esc int
 		err := s.st.AsOperator(ctx, tenant, func(t *store.Tx) error {
@@ -46,7 +49,8 @@ func (s *Repo) Sweep(ctx context.Context, now time.Time) (SweepResult, error) {
 			return err
 		})
 		if err != nil {
-			return r, fmt.Errorf("sweep tenant %s: %w", tenant, err)
+			errs = append(errs, fmt.Errorf("sweep tenant %s: %w", tenant, err))
+			continue
 		}
 		if rec+esc > 0 {
 			r.Tenants++
@@ -54,5 +58,5 @@ func (s *Repo) Sweep(ctx context.Context, now time.Time) (SweepResult, error) {
 		r.Recertified += rec
 		r.Escalated += esc
 	}
-	return r, nil
+	return r, errors.Join(errs...)
 }
