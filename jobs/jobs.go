@@ -1,8 +1,9 @@
 // Package jobs runs learnd's background work on a PostgreSQL-backed job queue
 // (riverqueue/river): jobs survive restarts and are shared by every replica.
 //
-// It delivers the mail outbox and webhook events (webhook.go), and runs AI course
-// generation (generate.go). A change that
+// It delivers the mail outbox and webhook events (webhook.go), runs AI course generation
+// (generate.go) and the periodic LMS sweep: recertification and overdue escalation
+// (lms_sweep.go). A change that
 // sends mail writes the message to mail_outbox and, through the store's job queue
 // (Runner.Enqueue), inserts its delivery job in the same tenant transaction, so
 // message and job commit or roll back with the change. The mail worker claims the
@@ -30,6 +31,7 @@ import (
 
 	"github.com/learnd/learnd/ai"
 	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/store/assignments"
 )
 
 // Queue names.
@@ -78,6 +80,11 @@ type Config struct {
 	// GenerationTimeout bounds one attempt of a generation job (DefaultGenerationTimeout
 	// when zero).
 	GenerationTimeout time.Duration
+	// LMSSweepInterval is how often the LMS sweep (recertification, overdue escalation;
+	// lms_sweep.go) runs (DefaultLMSSweepInterval when zero); Clock is the instant it
+	// sweeps as at (time.Now when nil; tests move it forward).
+	LMSSweepInterval time.Duration
+	Clock            func() time.Time
 	// RescueStuckJobsAfter is how long a job may run before the queue considers its worker
 	// dead (a killed process) and runs it again; a job is rescued only once it has also
 	// run longer than its own timeout (mail two minutes, generation GenerationTimeout).
@@ -137,6 +144,12 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 	if cfg.WebhookDisableAfter <= 0 {
 		cfg.WebhookDisableAfter = DefaultWebhookDisableAfter
 	}
+	if cfg.LMSSweepInterval <= 0 {
+		cfg.LMSSweepInterval = DefaultLMSSweepInterval
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
 	if cfg.Workers < 0 {
 		return nil, errors.New("jobs: workers must not be negative")
 	}
@@ -167,6 +180,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 		river.AddWorker(workers, &mailWorker{st: st, send: sender, log: cfg.Logger})
 		river.AddWorker(workers, &sweepWorker{st: st, age: cfg.SweepAge, log: cfg.Logger})
 		river.AddWorker(workers, newWebhookWorker(st, cfg))
+		river.AddWorker(workers, &lmsSweepWorker{repo: assignments.New(st), now: cfg.Clock, log: cfg.Logger})
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{
 			QueueMail:    {MaxWorkers: cfg.Workers},
@@ -182,6 +196,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return SweepMailArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "mail_sweep", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.LMSSweepInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return LMSSweepArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "lms_sweep", RunOnStart: true}),
 		}
 	}
 	client, err := river.NewClient(riverpgxv5.New(pool), rc)

@@ -67,7 +67,8 @@ func toAPICourseSummary(c *courses.Course) api.CourseSummary {
 
 func toAPICourseSettings(s courses.CourseSettings) api.CourseSettings {
 	return api.CourseSettings{PassingScore: s.PassingScore, CertificateOnCompletion: s.CertificateOnCompletion,
-		CertificateValidityMonths: s.CertificateValidityMonths, Points: s.Points}
+		CertificateValidityMonths: s.CertificateValidityMonths, Points: s.Points,
+		Recertification: toAPIRecertification(s.Recertification), OverdueEscalationDays: s.OverdueEscalationDays}
 }
 
 func toAPICourseShare(s courses.CourseShare) api.CourseShare {
@@ -173,6 +174,12 @@ func toModelCourseSettings(base courses.CourseSettings, in *api.CourseSettingsIn
 	if ch.Points != nil {
 		base.Points = *ch.Points
 	}
+	if ch.Recertification != nil {
+		base.Recertification = ch.Recertification
+	}
+	if ch.OverdueEscalationDays != nil {
+		base.OverdueEscalationDays = ch.OverdueEscalationDays
+	}
 	return base
 }
 
@@ -188,6 +195,7 @@ func toModelCourseSettingsChange(in *api.CourseSettingsInput) *courses.CourseSet
 			ch.CertificateValidityMonths = ptr(in.CertificateValidityMonths.MustGet())
 		}
 	}
+	toModelRenewalChange(ch, in)
 	return ch
 }
 

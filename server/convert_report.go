@@ -14,7 +14,7 @@ import (
 
 func toAPIComplianceTotals(t reports.Totals) api.ComplianceTotals {
 	return api.ComplianceTotals{Assigned: t.Assigned, Completed: t.Completed, InProgress: t.InProgress,
-		NotStarted: t.NotStarted, Overdue: t.Overdue, Scheduled: t.Scheduled}
+		NotStarted: t.NotStarted, Overdue: t.Overdue, Scheduled: t.Scheduled, Expired: t.Expired}
 }
 
 func toAPIComplianceReport(r reports.ComplianceReport, next *string) api.ComplianceReport {

@@ -52,6 +52,9 @@ var matrixRules = map[string]matrixRule{
 	"createKey": {write: true, self: true},
 	"revokeKey": {write: true, self: true},
 	"getTenant": {self: true},
+	// The tenant's settings: anyone reads, admins and owners change.
+	"getTenantSettings":    {self: true},
+	"updateTenantSettings": {write: true, admin: true},
 	// The tenant's identity provider: owners only (no permission names it).
 	"getIdentityProvider":    {skip: "owners only; TestE2ETenantIdentityProvider"},
 	"putIdentityProvider":    {skip: "owners only; TestE2ETenantIdentityProvider"},
@@ -109,6 +112,7 @@ var matrixRules = map[string]matrixRule{
 	"getProgress":              {self: true},
 	"recordProgress":           {write: true, self: true},
 	"listUserCertificates":     {perm: auth.PermUserView},
+	"listRecertificationDue":   {perm: auth.PermCommonStat},
 	// Reports and audit.
 	"getComplianceStatus":         {perm: auth.PermCommonStat},
 	"getStatisticsOverview":       {perm: auth.PermCommonStat},

@@ -86,11 +86,12 @@ func TestE2EReportsStatistics(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := client.StatisticsOverview{
-			Window:             wantWindow,
-			Users:              client.StatisticsUserCounts{Total: 5, Active: 4, Banned: 1},
-			Courses:            client.StatisticsCourseCounts{Total: 5, Published: 2, Draft: 2, Archived: 1},
-			Assignments:        client.ComplianceTotals{Assigned: 9, Completed: 3, Overdue: 3, NotStarted: 1, InProgress: 1, Scheduled: 1},
-			CompletionRate:     33.3,
+			Window:  wantWindow,
+			Users:   client.StatisticsUserCounts{Total: 5, Active: 4, Banned: 1},
+			Courses: client.StatisticsCourseCounts{Total: 5, Published: 2, Draft: 2, Archived: 1},
+			// Liv's completion of Archived ethics counts as expired: her certificate has.
+			Assignments:        client.ComplianceTotals{Assigned: 9, Completed: 2, Expired: 1, Overdue: 3, NotStarted: 1, InProgress: 1, Scheduled: 1},
+			CompletionRate:     22.2,
 			Completions:        2, // Lena 03-02, Lars 03-03 23:59:59
 			AssignmentsCreated: 3, // 03-01 09:00, 03-02, 03-03
 			CertificatesIssued: 1,
@@ -160,8 +161,9 @@ func TestE2EReportsStatistics(t *testing.T) {
 		want := client.StatisticsInsights{
 			LowestCompletion: []client.StatisticsCourseCompletion{
 				{CourseId: c(p2), Name: "Data privacy", Assigned: 3, Completed: 0, CompletionPct: 0},
+				// Liv's certificate of Archived ethics has expired: not completed any more.
+				{CourseId: c(ar), Name: "Archived ethics", Assigned: 2, Completed: 0, CompletionPct: 0},
 				{CourseId: c(d1), Name: "Onboarding", Assigned: 1, Completed: 0, CompletionPct: 0},
-				{CourseId: c(ar), Name: "Archived ethics", Assigned: 2, Completed: 1, CompletionPct: 50},
 				{CourseId: c(p1), Name: "Forklift safety", Assigned: 3, Completed: 2, CompletionPct: 66.7},
 			},
 			MostOverdue: []client.StatisticsOverdueLearner{

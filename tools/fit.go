@@ -31,6 +31,7 @@ var needs = map[string][]client.Permission{
 	"get_statistics":               {client.PermissionCommonStat},
 	"get_leaderboard":              {client.PermissionCommonStat},
 	"get_audit_log":                {client.PermissionAuditView},
+	"get_recertification_due":      {client.PermissionCommonStat},
 	"assign_training":              {client.PermissionUserAssign},
 	"bulk_assign":                  {client.PermissionGroupAssign},
 	"assign_chain":                 {client.PermissionUserAssign},

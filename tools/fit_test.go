@@ -70,6 +70,8 @@ func TestFitPermittedPerRole(t *testing.T) {
 		{auth.RoleManager, "ban_user", false},
 		{auth.RoleManager, "change_user_email", false},
 		{auth.RoleManager, "get_audit_log", false},
+		{auth.RoleManager, "get_recertification_due", true},
+		{auth.RoleLearner, "get_recertification_due", false},
 		{auth.RoleAdmin, "ban_user", true},
 		{auth.RoleAdmin, "get_audit_log", true},
 		{auth.RoleOwner, "change_user_email", true},

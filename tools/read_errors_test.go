@@ -89,6 +89,7 @@ func TestReadErrors(t *testing.T) {
 		{"audit author", "get_audit_log", map[string]any{"author": "ada@example.test"}, "Invalid arguments: author must be a per_… id"},
 		{"negative offset", "get_audit_log", map[string]any{"offset": -1}, "Invalid arguments: offset must be between 0 and 1000000 (got -1)"},
 		{"expiringWithin", "list_certificates", map[string]any{"userId": f.sarah.ID, "expiringWithin": 0}, "Invalid arguments: expiringWithin must be between 1 and 3650 (got 0)"},
+		{"recertification window", "get_recertification_due", map[string]any{"withinDays": 3651}, "Invalid arguments: withinDays must be between 1 and 3650 (got 3651)"},
 		{"fractional limit", "find_user", map[string]any{"query": "a", "limit": 2.5}, "Invalid arguments: limit must be an integer (got 2.5)"},
 		{"query type", "find_user", map[string]any{"query": 42}, "Invalid arguments: query must be a string (got 42)"},
 		{"long query", "find_user", map[string]any{"query": strings.Repeat("a", 201)}, "Invalid arguments: query must be at most 200 characters (got 201)"},

@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ func init() {
 		Schema: func(s *jsonschema.Schema) {
 			SetRange(s, "limit", 1, complianceMax)
 			SetDefault(s, "limit", complianceDefault)
-			SetEnum(s, "status", assignmentStatuses...)
+			SetEnum(s, "status", complianceStatuses...)
 		},
 	}, getComplianceStatus)
 	Register(Spec{
@@ -124,10 +125,14 @@ func (w window) String() string { return w.From + " – " + w.To }
 type complianceIn struct {
 	CourseID  string  `json:"courseId" jsonschema:"Course to check compliance against (crs_…, e.g. the OSHA refresher; from find_course)."`
 	GroupID   *string `json:"groupId,omitempty" jsonschema:"Optional: scope to one group of users (grp_…)."`
-	Status    *string `json:"status,omitempty" jsonschema:"Optional. Only users in this status: scheduled, assigned, in_progress, completed or overdue."`
+	Status    *string `json:"status,omitempty" jsonschema:"Optional. Only users in this status: scheduled, assigned, in_progress, completed, overdue or expired (completed, but the certificate has expired)."`
 	Limit     int     `json:"limit,omitempty" jsonschema:"Max user rows (default 50, max 250)."`
 	PageToken *string `json:"pageToken,omitempty" jsonschema:"Optional. The nextPageToken of a previous call, for more user rows."`
 }
+
+// complianceStatuses are the statuses of a compliance row: an assignment's, and expired
+// (completed, but the certificate it earned has expired: not compliant).
+var complianceStatuses = append(slices.Clone(assignmentStatuses), "expired")
 
 type complianceTotals struct {
 	Assigned   int `json:"assigned"`
@@ -136,11 +141,12 @@ type complianceTotals struct {
 	NotStarted int `json:"notStarted"`
 	Overdue    int `json:"overdue"`
 	Scheduled  int `json:"scheduled"`
+	Expired    int `json:"expired"`
 }
 
 func toTotals(t client.ComplianceTotals) complianceTotals {
 	return complianceTotals{Assigned: t.Assigned, Completed: t.Completed, InProgress: t.InProgress,
-		NotStarted: t.NotStarted, Overdue: t.Overdue, Scheduled: t.Scheduled}
+		NotStarted: t.NotStarted, Overdue: t.Overdue, Scheduled: t.Scheduled, Expired: t.Expired}
 }
 
 type complianceUser struct {
@@ -170,8 +176,8 @@ func (c complianceOut) Text() string {
 		fmt.Fprintf(&b, ", group %s", *c.GroupID)
 	}
 	t := c.Totals
-	fmt.Fprintf(&b, ": %.1f%% complete — %d assigned: %d completed, %d in progress, %d not started, %d overdue, %d scheduled",
-		c.CompletionPct, t.Assigned, t.Completed, t.InProgress, t.NotStarted, t.Overdue, t.Scheduled)
+	fmt.Fprintf(&b, ": %.1f%% complete — %d assigned: %d completed, %d in progress, %d not started, %d overdue, %d scheduled, %d expired",
+		c.CompletionPct, t.Assigned, t.Completed, t.InProgress, t.NotStarted, t.Overdue, t.Scheduled, t.Expired)
 	for _, u := range c.Users {
 		fmt.Fprintf(&b, "\n- %s <%s> (%s): %s", u.Name, u.Email, u.UserID, u.Status)
 		if u.DueAt != nil {

@@ -218,8 +218,8 @@ func (s statisticsOut) Text() string {
 		fmt.Fprintf(&b, "\nusers: %d (%d active, %d banned)", o.Users.Total, o.Users.Active, o.Users.Banned)
 		fmt.Fprintf(&b, "\ncourses: %d (%d published, %d draft, %d archived)", o.Courses.Total, o.Courses.Published, o.Courses.Draft, o.Courses.Archived)
 		a := o.Assignments
-		fmt.Fprintf(&b, "\nassignments: %d (%d completed, %d in progress, %d not started, %d overdue, %d scheduled)",
-			a.Assigned, a.Completed, a.InProgress, a.NotStarted, a.Overdue, a.Scheduled)
+		fmt.Fprintf(&b, "\nassignments: %d (%d completed, %d in progress, %d not started, %d overdue, %d scheduled, %d expired)",
+			a.Assigned, a.Completed, a.InProgress, a.NotStarted, a.Overdue, a.Scheduled, a.Expired)
 		fmt.Fprintf(&b, "\nin the window: %d active learners, %d assignments created, %d completions (completion rate %.1f%%), %d certificates issued",
 			o.ActiveLearners, o.AssignmentsCreated, o.Completions, o.CompletionRate, o.CertificatesIssued)
 	case s.Publishing != nil:

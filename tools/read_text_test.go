@@ -79,6 +79,7 @@ func TestReadTextComplete(t *testing.T) {
 		{"get_compliance_status", admin, "get_compliance_status", map[string]any{"courseId": f.course, "limit": 1}},
 		{"list_certificates", admin, "list_certificates", map[string]any{"userId": f.sarah.ID}},
 		{"get_leaderboard", admin, "get_leaderboard", nil},
+		{"get_recertification_due", admin, "get_recertification_due", map[string]any{"withinDays": 400}},
 		{"get_audit_log", admin, "get_audit_log", map[string]any{"limit": 5}},
 		{"get_audit_log changes", admin, "get_audit_log", map[string]any{"from": today, "to": today, "limit": 250, "includeChanges": true}},
 		{"statistics overview", admin, "get_statistics", map[string]any{"scope": "overview"}},

@@ -11,7 +11,7 @@ import (
 
 // readToolNames are the seed's read tools.
 var readToolNames = []string{"find_course", "find_user", "get_audit_log", "get_compliance_status", "get_course",
-	"get_leaderboard", "get_statistics", "get_user", "list_assignments", "list_certificates", "list_my_assignments"}
+	"get_leaderboard", "get_recertification_due", "get_statistics", "get_user", "list_assignments", "list_certificates", "list_my_assignments"}
 
 func TestReadCatalogue(t *testing.T) {
 	t.Parallel()

@@ -249,6 +249,7 @@ func (e CohortStatus) Valid() bool {
 const (
 	ComplianceStatusAssigned   ComplianceStatus = "assigned"
 	ComplianceStatusCompleted  ComplianceStatus = "completed"
+	ComplianceStatusExpired    ComplianceStatus = "expired"
 	ComplianceStatusInProgress ComplianceStatus = "in_progress"
 	ComplianceStatusOverdue    ComplianceStatus = "overdue"
 	ComplianceStatusScheduled  ComplianceStatus = "scheduled"
@@ -260,6 +261,8 @@ func (e ComplianceStatus) Valid() bool {
 	case ComplianceStatusAssigned:
 		return true
 	case ComplianceStatusCompleted:
+		return true
+	case ComplianceStatusExpired:
 		return true
 	case ComplianceStatusInProgress:
 		return true
@@ -2112,16 +2115,20 @@ type ComplianceReport struct {
 	Users []ComplianceUser `json:"users"`
 }
 
-// ComplianceStatus An assignment's computed status: `scheduled` (starts in the future), `completed`,
-// `overdue` (deadline passed, not completed), `in_progress` (started), `assigned` (not
-// started).
+// ComplianceStatus An assignment's computed status: `scheduled` (starts in the future), `expired`
+// (completed, but the certificate it earned has expired and was not renewed: not
+// compliant), `completed`, `overdue` (deadline passed, not completed), `in_progress`
+// (started), `assigned` (not started).
 type ComplianceStatus string
 
 // ComplianceTotals Assignments by status; `assigned` is their total and the rest split it.
 type ComplianceTotals struct {
 	// Assigned Every assignment in scope, scheduled ones included.
-	Assigned   int `json:"assigned"`
-	Completed  int `json:"completed"`
+	Assigned  int `json:"assigned"`
+	Completed int `json:"completed"`
+
+	// Expired Completed, but the certificate earned has expired (status `expired`; not compliant).
+	Expired    int `json:"expired"`
 	InProgress int `json:"inProgress"`
 
 	// NotStarted Active, not started and not overdue (status `assigned`).
@@ -2155,9 +2162,10 @@ type ComplianceUser struct {
 	// StartedAt When the learner started (absent until then).
 	StartedAt *time.Time `json:"startedAt,omitempty"`
 
-	// Status An assignment's computed status: `scheduled` (starts in the future), `completed`,
-	// `overdue` (deadline passed, not completed), `in_progress` (started), `assigned` (not
-	// started).
+	// Status An assignment's computed status: `scheduled` (starts in the future), `expired`
+	// (completed, but the certificate it earned has expired and was not renewed: not
+	// compliant), `completed`, `overdue` (deadline passed, not completed), `in_progress`
+	// (started), `assigned` (not started).
 	Status ComplianceStatus `json:"status"`
 
 	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
@@ -2638,6 +2646,13 @@ type CourseSettings struct {
 	// Example: 12
 	CertificateValidityMonths *int `json:"certificateValidityMonths,omitempty"`
 
+	// OverdueEscalationDays Days after an assignment's deadline when the learner's manager is mailed (once per
+	// assignment); overrides the tenant's `overdueEscalationDays`. Absent: the tenant's applies.
+	//
+	//
+	// Example: 7
+	OverdueEscalationDays *int `json:"overdueEscalationDays,omitempty"`
+
 	// PassingScore The quiz score (percent) a learner needs to pass.
 	//
 	// Example: 70
@@ -2647,6 +2662,12 @@ type CourseSettings struct {
 	//
 	// Example: 50
 	Points int `json:"points"`
+
+	// Recertification Certificates of the course are renewed: they expire `everyMonths` after issue (instead
+	// of `certificateValidityMonths`), and `reassignDaysBefore` days before a learner's
+	// certificate expires the course is assigned to them again (deadline: the expiry), with a
+	// reminder mail. The old certificate is kept.
+	Recertification *Recertification `json:"recertification,omitempty"`
 }
 
 // CourseSettingsInput Course settings to set; absent members keep their value (or default).
@@ -2657,11 +2678,17 @@ type CourseSettingsInput struct {
 	// CertificateValidityMonths How long an issued certificate is valid (1–120 months); `null` or absent for no expiry.
 	CertificateValidityMonths nullable.Nullable[int] `json:"certificateValidityMonths,omitempty"`
 
+	// OverdueEscalationDays Mail the learner's manager this many days (1–365) after a missed deadline; `null` for the tenant's setting.
+	OverdueEscalationDays nullable.Nullable[int] `json:"overdueEscalationDays,omitempty"`
+
 	// PassingScore The quiz score (percent) a learner needs to pass. Default 70.
 	PassingScore *int `json:"passingScore,omitempty"`
 
 	// Points Points awarded on completion. Default 0.
 	Points *int `json:"points,omitempty"`
+
+	// Recertification Renew the course's certificates (see `Recertification`); `null` to stop.
+	Recertification nullable.Nullable[RecertificationInput] `json:"recertification,omitempty"`
 }
 
 // CourseShare A user who may edit the course besides its owner.
@@ -3527,6 +3554,70 @@ type QuizQuestionPatch struct {
 	Weight   *float64          `json:"weight,omitempty"`
 }
 
+// Recertification Certificates of the course are renewed: they expire `everyMonths` after issue (instead
+// of `certificateValidityMonths`), and `reassignDaysBefore` days before a learner's
+// certificate expires the course is assigned to them again (deadline: the expiry), with a
+// reminder mail. The old certificate is kept.
+type Recertification struct {
+	// EveryMonths The recertification period (1–120 months).
+	//
+	// Example: 12
+	EveryMonths int `json:"everyMonths"`
+
+	// ReassignDaysBefore Days before expiry when the course is re-assigned (1–365, shorter than the period counted as `everyMonths` × 28 days).
+	//
+	// Example: 30
+	ReassignDaysBefore int `json:"reassignDaysBefore"`
+}
+
+// RecertificationDue A certificate due for renewal.
+type RecertificationDue struct {
+	// CourseId The course (`crs_…`).
+	CourseId   string `json:"courseId"`
+	CourseName string `json:"courseName"`
+
+	// Expired Whether `expiresAt` has passed.
+	Expired   bool      `json:"expired"`
+	ExpiresAt time.Time `json:"expiresAt"`
+
+	// Id The certificate id (`cer_…`).
+	Id       string    `json:"id"`
+	IssuedAt time.Time `json:"issuedAt"`
+	Number   string    `json:"number"`
+
+	// ReassignAt When the course is assigned again (its course has `recertification`); absent otherwise.
+	ReassignAt *time.Time `json:"reassignAt,omitempty"`
+
+	// ReassignedAt When recertification assigned the course again; absent until then.
+	ReassignedAt *time.Time `json:"reassignedAt,omitempty"`
+
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId   UserID `json:"userId"`
+	UserName string `json:"userName"`
+}
+
+// RecertificationDueList defines model for RecertificationDueList.
+type RecertificationDueList struct {
+	Data    []RecertificationDue `json:"data"`
+	HasMore bool                 `json:"hasMore"`
+
+	// NextPageToken The next page's token; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// RecertificationInput Renew the course's certificates (see `Recertification`); `null` to stop.
+type RecertificationInput struct {
+	// EveryMonths The recertification period (1–120 months).
+	//
+	// Example: 12
+	EveryMonths int `json:"everyMonths"`
+
+	// ReassignDaysBefore Days before expiry when the course is re-assigned (1–365, shorter than the period counted as `everyMonths` × 28 days).
+	//
+	// Example: 30
+	ReassignDaysBefore int `json:"reassignDaysBefore"`
+}
+
 // Recommendation defines model for Recommendation.
 type Recommendation struct {
 	Detail   *string                 `json:"detail,omitempty"`
@@ -3974,6 +4065,20 @@ type TenantLicenceMcpAccess string
 
 // TenantLicenceTier defines model for TenantLicence.Tier.
 type TenantLicenceTier string
+
+// TenantSettings The tenant's settings.
+type TenantSettings struct {
+	// OverdueEscalationDays Days after a missed deadline when the learner's manager is mailed; absent when off.
+	//
+	// Example: 7
+	OverdueEscalationDays *int `json:"overdueEscalationDays,omitempty"`
+}
+
+// TenantSettingsPatch Settings to change; absent members keep their value.
+type TenantSettingsPatch struct {
+	// OverdueEscalationDays Days (1–365) after a missed deadline when the learner's manager is mailed; `null` turns escalation off.
+	OverdueEscalationDays nullable.Nullable[int] `json:"overdueEscalationDays,omitempty"`
+}
 
 // TokenRequest defines model for TokenRequest.
 type TokenRequest struct {
@@ -4559,6 +4664,18 @@ type GetAuditLogParams struct {
 	// (`text/csv` or `application/json`; neither acceptable is a 406). Any other value is
 	// a 422 naming the parameter.
 	Format *ExportFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// ListRecertificationDueParams defines parameters for ListRecertificationDue.
+type ListRecertificationDueParams struct {
+	// WithinDays The window, in days from now (1–3650; default 30).
+	WithinDays *int `form:"withinDays,omitempty" json:"withinDays,omitempty"`
+
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
 }
 
 // ListSourceMaterialsParams defines parameters for ListSourceMaterials.
@@ -5232,6 +5349,12 @@ type CreateSCIMTokenJSONRequestBody = SCIMTokenCreate
 // PutIdentityProviderJSONRequestBody defines body for PutIdentityProvider for application/json ContentType.
 type PutIdentityProviderJSONRequestBody = IdentityProviderPut
 
+// UpdateTenantSettingsJSONRequestBody defines body for UpdateTenantSettings for application/json ContentType.
+type UpdateTenantSettingsJSONRequestBody = TenantSettingsPatch
+
+// UpdateTenantSettingsApplicationMergePatchPlusJSONRequestBody defines body for UpdateTenantSettings for application/merge-patch+json ContentType.
+type UpdateTenantSettingsApplicationMergePatchPlusJSONRequestBody = TenantSettingsPatch
+
 // CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody = UserCreate
 
@@ -5441,6 +5564,9 @@ type ServerInterface interface {
 	// GetAuditLog Read the audit log
 	// (GET /api/v2/audit)
 	GetAuditLog(ctx echo.Context, params GetAuditLogParams) error
+	// ListRecertificationDue List certificates due for renewal
+	// (GET /api/v2/certificates/recertification-due)
+	ListRecertificationDue(ctx echo.Context, params ListRecertificationDueParams) error
 	// ListSourceMaterials List a session's source materials
 	// (GET /api/v2/chat/source-materials)
 	ListSourceMaterials(ctx echo.Context, params ListSourceMaterialsParams) error
@@ -5651,6 +5777,12 @@ type ServerInterface interface {
 	// PutIdentityProvider Register or replace your tenant's identity provider
 	// (PUT /api/v2/tenant/identity-provider)
 	PutIdentityProvider(ctx echo.Context, params PutIdentityProviderParams) error
+	// GetTenantSettings Get your tenant's settings
+	// (GET /api/v2/tenant/settings)
+	GetTenantSettings(ctx echo.Context) error
+	// UpdateTenantSettings Change your tenant's settings
+	// (PATCH /api/v2/tenant/settings)
+	UpdateTenantSettings(ctx echo.Context) error
 	// FindUsers Find users
 	// (GET /api/v2/users)
 	FindUsers(ctx echo.Context, params FindUsersParams) error
@@ -6548,6 +6680,38 @@ func (w *ServerInterfaceWrapper) GetAuditLog(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetAuditLog(ctx, params)
+	return err
+}
+
+// ListRecertificationDue converts echo context to params.
+func (w *ServerInterfaceWrapper) ListRecertificationDue(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRecertificationDueParams
+	// ------------- Optional query parameter "withinDays" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "withinDays", ctx.QueryParams(), &params.WithinDays, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter withinDays: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageToken", ctx.QueryParams(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListRecertificationDue(ctx, params)
 	return err
 }
 
@@ -8609,6 +8773,24 @@ func (w *ServerInterfaceWrapper) PutIdentityProvider(ctx echo.Context) error {
 	return err
 }
 
+// GetTenantSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTenantSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTenantSettings(ctx)
+	return err
+}
+
+// UpdateTenantSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateTenantSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateTenantSettings(ctx)
+	return err
+}
+
 // FindUsers converts echo context to params.
 func (w *ServerInterfaceWrapper) FindUsers(ctx echo.Context) error {
 	var err error
@@ -9124,6 +9306,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v2/ai/questions/:questionId/regenerate", wrapper.RegenerateQuestion, options.OperationMiddlewares["regenerateQuestion"]...)
 	router.POST(options.BaseURL+"/api/v2/assignments/:assignmentId/deadline", wrapper.ExtendAssignmentDeadline, options.OperationMiddlewares["extendAssignmentDeadline"]...)
 	router.GET(options.BaseURL+"/api/v2/audit", wrapper.GetAuditLog, options.OperationMiddlewares["getAuditLog"]...)
+	router.GET(options.BaseURL+"/api/v2/certificates/recertification-due", wrapper.ListRecertificationDue, options.OperationMiddlewares["listRecertificationDue"]...)
 	router.GET(options.BaseURL+"/api/v2/chat/source-materials", wrapper.ListSourceMaterials, options.OperationMiddlewares["listSourceMaterials"]...)
 	router.POST(options.BaseURL+"/api/v2/chat/source-materials/process", wrapper.ProcessSourceMaterial, options.OperationMiddlewares["processSourceMaterial"]...)
 	router.POST(options.BaseURL+"/api/v2/chat/source-materials/upload", wrapper.UploadSourceMaterial, options.OperationMiddlewares["uploadSourceMaterial"]...)
@@ -9194,6 +9377,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.DELETE(options.BaseURL+"/api/v2/tenant/identity-provider", wrapper.DeleteIdentityProvider, options.OperationMiddlewares["deleteIdentityProvider"]...)
 	router.GET(options.BaseURL+"/api/v2/tenant/identity-provider", wrapper.GetIdentityProvider, options.OperationMiddlewares["getIdentityProvider"]...)
 	router.PUT(options.BaseURL+"/api/v2/tenant/identity-provider", wrapper.PutIdentityProvider, options.OperationMiddlewares["putIdentityProvider"]...)
+	router.GET(options.BaseURL+"/api/v2/tenant/settings", wrapper.GetTenantSettings, options.OperationMiddlewares["getTenantSettings"]...)
+	router.PATCH(options.BaseURL+"/api/v2/tenant/settings", wrapper.UpdateTenantSettings, options.OperationMiddlewares["updateTenantSettings"]...)
 	router.GET(options.BaseURL+"/api/v2/users", wrapper.FindUsers, options.OperationMiddlewares["findUsers"]...)
 	router.POST(options.BaseURL+"/api/v2/users", wrapper.CreateUser, options.OperationMiddlewares["createUser"]...)
 	router.GET(options.BaseURL+"/api/v2/users/:userId", wrapper.GetUser, options.OperationMiddlewares["getUser"]...)
@@ -13768,6 +13953,149 @@ type GetAuditLog503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetAuditLog503ApplicationProblemPlusJSONResponse) VisitGetAuditLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecertificationDueRequestObject struct {
+	Params ListRecertificationDueParams
+}
+
+type ListRecertificationDueResponseObject interface {
+	VisitListRecertificationDueResponse(w http.ResponseWriter) error
+}
+
+type ListRecertificationDue200JSONResponse RecertificationDueList
+
+func (response ListRecertificationDue200JSONResponse) VisitListRecertificationDueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecertificationDue400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecertificationDue400ApplicationProblemPlusJSONResponse) VisitListRecertificationDueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecertificationDue401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecertificationDue401ApplicationProblemPlusJSONResponse) VisitListRecertificationDueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecertificationDue403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecertificationDue403ApplicationProblemPlusJSONResponse) VisitListRecertificationDueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecertificationDue422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecertificationDue422ApplicationProblemPlusJSONResponse) VisitListRecertificationDueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecertificationDue429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecertificationDue429ApplicationProblemPlusJSONResponse) VisitListRecertificationDueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecertificationDue500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecertificationDue500ApplicationProblemPlusJSONResponse) VisitListRecertificationDueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecertificationDue503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecertificationDue503ApplicationProblemPlusJSONResponse) VisitListRecertificationDueResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -25667,6 +25995,292 @@ func (response PutIdentityProvider503ApplicationProblemPlusJSONResponse) VisitPu
 	return err
 }
 
+type GetTenantSettingsRequestObject struct {
+}
+
+type GetTenantSettingsResponseObject interface {
+	VisitGetTenantSettingsResponse(w http.ResponseWriter) error
+}
+
+type GetTenantSettings200JSONResponse TenantSettings
+
+func (response GetTenantSettings200JSONResponse) VisitGetTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantSettings401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetTenantSettings401ApplicationProblemPlusJSONResponse) VisitGetTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantSettings403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetTenantSettings403ApplicationProblemPlusJSONResponse) VisitGetTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantSettings429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetTenantSettings429ApplicationProblemPlusJSONResponse) VisitGetTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantSettings500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetTenantSettings500ApplicationProblemPlusJSONResponse) VisitGetTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantSettings503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetTenantSettings503ApplicationProblemPlusJSONResponse) VisitGetTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettingsRequestObject struct {
+	JSONBody                          *UpdateTenantSettingsJSONRequestBody
+	ApplicationMergePatchPlusJSONBody *UpdateTenantSettingsApplicationMergePatchPlusJSONRequestBody
+}
+
+type UpdateTenantSettingsResponseObject interface {
+	VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error
+}
+
+type UpdateTenantSettings200JSONResponse TenantSettings
+
+func (response UpdateTenantSettings200JSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings400ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings401ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings403ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings413ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings415ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings422ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings429ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings500ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTenantSettings503ApplicationProblemPlusJSONResponse struct {
+	DatabaseUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTenantSettings503ApplicationProblemPlusJSONResponse) VisitUpdateTenantSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type FindUsersRequestObject struct {
 	Params FindUsersParams
 }
@@ -28737,6 +29351,9 @@ type StrictServerInterface interface {
 	// GetAuditLog Read the audit log
 	// (GET /api/v2/audit)
 	GetAuditLog(ctx context.Context, request GetAuditLogRequestObject) (GetAuditLogResponseObject, error)
+	// ListRecertificationDue List certificates due for renewal
+	// (GET /api/v2/certificates/recertification-due)
+	ListRecertificationDue(ctx context.Context, request ListRecertificationDueRequestObject) (ListRecertificationDueResponseObject, error)
 	// ListSourceMaterials List a session's source materials
 	// (GET /api/v2/chat/source-materials)
 	ListSourceMaterials(ctx context.Context, request ListSourceMaterialsRequestObject) (ListSourceMaterialsResponseObject, error)
@@ -28947,6 +29564,12 @@ type StrictServerInterface interface {
 	// PutIdentityProvider Register or replace your tenant's identity provider
 	// (PUT /api/v2/tenant/identity-provider)
 	PutIdentityProvider(ctx context.Context, request PutIdentityProviderRequestObject) (PutIdentityProviderResponseObject, error)
+	// GetTenantSettings Get your tenant's settings
+	// (GET /api/v2/tenant/settings)
+	GetTenantSettings(ctx context.Context, request GetTenantSettingsRequestObject) (GetTenantSettingsResponseObject, error)
+	// UpdateTenantSettings Change your tenant's settings
+	// (PATCH /api/v2/tenant/settings)
+	UpdateTenantSettings(ctx context.Context, request UpdateTenantSettingsRequestObject) (UpdateTenantSettingsResponseObject, error)
 	// FindUsers Find users
 	// (GET /api/v2/users)
 	FindUsers(ctx context.Context, request FindUsersRequestObject) (FindUsersResponseObject, error)
@@ -29942,6 +30565,31 @@ func (sh *strictHandler) GetAuditLog(ctx echo.Context, params GetAuditLogParams)
 		return err
 	} else if validResponse, ok := response.(GetAuditLogResponseObject); ok {
 		return validResponse.VisitGetAuditLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListRecertificationDue operation middleware
+func (sh *strictHandler) ListRecertificationDue(ctx echo.Context, params ListRecertificationDueParams) error {
+	var request ListRecertificationDueRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRecertificationDue(ctx.Request().Context(), request.(ListRecertificationDueRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRecertificationDue")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRecertificationDueResponseObject); ok {
+		return validResponse.VisitListRecertificationDueResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -32488,6 +33136,103 @@ func (sh *strictHandler) PutIdentityProvider(ctx echo.Context, params PutIdentit
 	return nil
 }
 
+// GetTenantSettings operation middleware
+func (sh *strictHandler) GetTenantSettings(ctx echo.Context) error {
+	var request GetTenantSettingsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTenantSettings(ctx.Request().Context(), request.(GetTenantSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTenantSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTenantSettingsResponseObject); ok {
+		return validResponse.VisitGetTenantSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateTenantSettings operation middleware
+func (sh *strictHandler) UpdateTenantSettings(ctx echo.Context) error {
+	var request UpdateTenantSettingsRequestObject
+
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body UpdateTenantSettingsJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/merge-patch+json") {
+		var body UpdateTenantSettingsApplicationMergePatchPlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationMergePatchPlusJSONBody = &body
+
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateTenantSettings(ctx.Request().Context(), request.(UpdateTenantSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateTenantSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateTenantSettingsResponseObject); ok {
+		return validResponse.VisitUpdateTenantSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // FindUsers operation middleware
 func (sh *strictHandler) FindUsers(ctx echo.Context, params FindUsersParams) error {
 	var request FindUsersRequestObject
@@ -33113,980 +33858,1009 @@ func (sh *strictHandler) RotateWebhookSecret(ctx echo.Context, endpointId Webhoo
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3tchtHtiD4KrnY2RDYA1Ik9WGbjBu7NCV1sy1ZbJG6vj1NLytRlQDSLGSWK7MIwV5v9K95gJmJuG8w",
-	"+wgTsT+336SfZCPPyazKKmQBVSAkuXsc4bAIoCo/Tp5z8nyfnwexnGdSMKHV4OTnwYzRhOXw58trOjX/",
-	"JkzFOc80l2JwMrieMZKzWObJI0XuWa64FIQqQonSuRRTwoTmekk0nY4IO5gekOhm8ORmEB0MRgMVz9ic",
-	"mkH1MmODk4HSORfTwS+/jAYXCZtnUjOh37EspUuWrE4e6bxgEVnMmCB6xhXJmcqkUIwsqPmA75GJzAk1",
-	"HxnVLCFROXS83P+GLTcu5bWMKc4Y2v37d6+JnBA9YyTOcQYEyKZh3zGdL88mmuWrA1+xWIpEES3JgnJN",
-	"xmwicwNpnS+5mAaH5kKzKcsHv5jBM5rTOdP27M6UYkrNmdAXLy6pnoV3QsunCE/IMKJqfvv3v/73aERk",
-	"DvtTjJljNj/s3xSHh0/iouAJ/MWiPbMo9oHOs9Ssxrx8ePRD8uWHp3fH8yfiWfb8xy/yL9VX+vD+aDEY",
-	"DbiZNjOLGQ0EncMOksFokLMfC56b4zan6+/zP+RsMjgZ/K+PKxx9jL+qx/4OAbrVF+8sUqzbeok4sPFc",
-	"ZbDxxpbM13235Aa+fcDeqg3Azs7lTOZrDzKGJ3AvsZzVDzFlUxoviflh4yGalz/hIbqd2W3Os5RTEbNz",
-	"WeTrjy+GJwy15CwzW5fiILw6fPLiIWvExeAakeDP9KtczleX9lakS8sMVMkcqDYnQQ3dI9PiQmkqdLng",
-	"HwuWL70V43u3VN9OzCz+Qicyn1M9OBkkVLN9zedsMApwmnKZ17LjIi2/6bk+LbdZ3Yt8+a4Qbdz9hOSF",
-	"AMSVGcuBDxP2gcY6XZp7hmuykEWawFNDrhWJZyy+UyOSFylThIqEpDK+U3vmzxtBhVqwnCxmVFfvJnJk",
-	"ZhAkl2lK2D3Ll3rGxZSMaXx3QoTET1wRpWXOkhGhRcI1S0Y3Yk55yhJzpD8WrGDJAQFWitNwhSsXDP7N",
-	"GU1JTNPUzjvl9+zgRrQANkG4+BBN2IQWqR6cTGiqWAnMsZQpowKg+fKDIYBXFvQrMP1BSRGRoVmNHWzP",
-	"rD2K1X10gP/YxSsSafZBP4avFlzPEDAklwu4Uc0QE56aK+ZGmJ2IEYDVPEWiszhmmY6Iokt1Cq/LQpMI",
-	"USKy0LA8dyLTVC5U+dKNGHpTm9XRLEs5XsKPYQenRDCuZywnFN6h45QZaFPy9PD53gE5E0si4fd7mhbm",
-	"pxtBydPjYyLo3JylWUB5R+IZeGxP3beciUVp/0zm9MNrJqaGNR09H62TZOLlN2y5eiZnpBD8x4KRO7Yk",
-	"Q5CRKHn//uLFHtEGTef0ziAyXP6cJZZGiaITdkCu6BxfNIg+lsmS/P0//xe8rAFVvZutkohOibKvjUjC",
-	"JxOWmzu/fPvp8fEB+YYtFaG5eSrTcODHT8nMML/6FfFs8jw+Ys+O97+iT5/sP42ffLn/FX2S7B+Nv6BH",
-	"k8PJk/joyAETpckKmg1BrA2sx8+ejQZzLkowB6E8eUN13HI/OMF0KQtDhIaADTR0kQuWEC5IZKTbyELf",
-	"Sqh7B+SdvSJIIVKmkJgBTDHNc84UiezIUR0oMEDrrif7uNSW7T5/umZ/b2FbNA3wcfsLyXIQHrn5eAJL",
-	"7rj9j76H13zOA0zpDf1g0LRItSJDy5XI8eGIzOkH8uxwr+3mSWG4IH88PhyZ5fB5MR+cPDsE9MEPFfJU",
-	"8vJocEmn7Ir/xFYX987ejBnLSUanbHWFR4ftSzRv3Coz8OZlHh12W+e1vGMtuojMqGEkkWAf9C3Mrc3D",
-	"kVNQspzdc1ko2MkBgZGQyhWfCsMYKJnLhE8Mn4FXHVM9XLtDeLSVKx4eB7Gh3Mu/Hm/eTfnwx97L9TZb",
-	"+ROMs7KJc6rYPheKCcU1v2dEFWN8iyhG83hGpLkszezAv72325b4YyuTtNizlklewaz9V6ulW/BE5q1L",
-	"sx8fsLyZXLxgKdMhZf9CxGmRMKLkRO8n+FQptw5pMucCxT25EEZ6kSJdttKlmsnFrR2kr4R1panmSvNY",
-	"haX+K02NBoJYuuAikYsTQgV59+qcPHny5CsnUIMaQKI///nPf95/82b/xYuIGEGZDN9fn5M5TwSfzvTe",
-	"AXmBSzohTw5JQpfKCeeRlg2WfXx4/Hz/8Hj/8KhNfGkqEN4JPW0c0GHwhMq9h1SJlwb6/r5HhJtTU/ye",
-	"9QMBDDGTKTM7HpH31+c+IIRchDd+/GXLxhuaSd9tX9OpegWy7ib9ieZgoLGyshH8ESBGO6VTRYZohqrL",
-	"n1brzlKZMKeNBndBp6q2D67ZXAWu3rWEBlfOBb7pbZfmOV2aX5Vepk7WNZ+/Y+OZlHcvRZJJvt6CtMBH",
-	"CbPPogliMbsLmVPM132NC27gByjwK9tBg5mTkwGcX9PEiH5MgbQSS6GZgD99RSTL5Thl8/9oFBLzW7kz",
-	"80YCXIMmt7kdZzRImKY8hS3Zcyc3lYBwMyDzQmkyZsTI/FJpI1gYgOW5zNXg5C8/VyOIYj5mecsL5fA1",
-	"+eOX7xFgTOlbngxOBl+MD+Onk0P2dPycPo2PJl/RI5BSNNWFMnRhUINrOKqvqWG1biMWYWZaZ+rk8eOU",
-	"0VwkBwm7dyBRj8c02Xcv/NL1ZC7xbTyPkI0OxjO3+JymBjtZQoZjmpA/Xr39dkTMX+Xe8SMHxRzENpAA",
-	"9g4GYFkSk5THDzvb2A3iHayzuykipCbV9dIP7l9VcD+vJukA9HJJu4a4G1ihHUD7Nn+zbkaGwMitZlo+",
-	"BFpmQ8lDKwpPU5IXQnAxxTN5QTUdU8XeC3pPeWr0+QcdT2LHuy28Ab2jAgOIfcYsyXvsFM3sRi+iZMIW",
-	"RKExvudBPjt8Uh3kFcvvecxIfTUdztStcd9/c1fnWwIgpsJg7BhMVPGMJeaKJcNELsTIqGZGouFiav6e",
-	"FMrcb7EUgsVmLAWWZfM62o3AUiaI5nO2d0C+tbazBVUknlExNYI5wteZQBmx7ExOHKhBJwX/yD44SEDO",
-	"8XxR3k9tILBPP/a8LACFVzIf8yRBDWpr9JqUo9RwyigYABQiGEvQXrDIuWZExTJjvVmBh0GvvBk74E21",
-	"wF0hS0zTlOWPFMmNWCZzq1PBxkgiGTI9mqZyAXZjIOvfM8FyqmX+CsykD4L51I11O8HBGuRsnQDlYwQf",
-	"QxPIXCYsreQSRFWWkGeHT3rT9XH9YpxSzRZ02e1cytXt203s7Hiaux8iTMSETwuz0zoE9ix0zEGWlqBC",
-	"FAosqfaMTkvTt0e+BwRIiqRUsxwO+UJolguavjSSyoOOmNuR/KOlghSCfchYbBQ+kIaIjOMizw0r+bGQ",
-	"2hnXrXiQoEMYPUHAjXTvI/ZkH7c7olhutHVYQbfDLrezi0M+W4UD+hpiWuAdlsrpFE4xsXy1AsmICLDL",
-	"u6OGc/tW6rPSev6gcxNS31aGeP/0cAJyUxvwwzy9GXiXjqPGU2vNJ017P7Ab6xEAWUMxAX79OdX/Eqv7",
-	"vd6c9Xl1wN8atuUvvsPJCqn3vXd2cb7fVsoimbOEU2LWgVeh86bEVPjwQhqv/GJGSSo9TuAbi6lwYRcr",
-	"PhQwllSOlj2HE69kIZIHo8MERlkVjte7lOEOca/2O9Gn9RN1g3Q8THx8N+dIVBHPrIRsjm8pC4O+ggpt",
-	"9H+0FMiJdVDhD2i5dER6z2jKEjyRS7pMJU2upXxN8+nD6DTDsW61lLcpjOYdkOMW4OBgH2KQYI4On375",
-	"7IvnZLzUrK8E/PTIk1/sNoiWkripO5yNXfG+lnIfX9u1clPbLgRI8DnXZHhE3vCv7RF4HpUdCDLWHXM7",
-	"52punShwnQl9a38anDz1Dsa5b56g7kSNigKXO75Uune4Ik97H5EnzPjbJKWM1eWQvBd3Ldf4visFoUkl",
-	"DKIG1NDbXAONFGzlBN+VZqOHUJI34G1piPIODW4o5yarVOJVVxxozu7rCWcp8Aznaex7nsdftpynt8a+",
-	"J1q+uiP2GDmwRAS1NLiJhKy8qT4E4PyuZJHH7I0ROTlNd2UkYB90TmOjUbRYCcwJGQmSku8ML//qi/3j",
-	"w8MnJJFxAWFywxdvz/c8XS/L5TSncyPuCM0XMk9uBiOymPF45qxCYPlOQfK2QYtWrhy+YGNOBclofEen",
-	"5pLHEfY+i92hBM1HMTzYLVsJ0EAZQWEWZm7GCU8ZmiBoCVOuLaCbgERmiGdmRSCu95Cw0pTYnRgaUKnU",
-	"wD2WLCHjQi3JMKp+vjXfRHtloNwa68gwCtmXohHSec1ygTfItZRvqFhao7Lqj7XwCi307Danmt3CHYUs",
-	"TBXzOc2XBrJSkjkVS6famceZ0HZkRSa5nCOcaZLkTJn7HMJjPJJYncLXstdOQKjWbJ7pwESeSe15mznt",
-	"SfxVcsy+mDyjR+On8fPkS3Y4qXE2zy5a7jR3AO2E1GZf+25fYPRvh2XN4kG1FQsCEGsDVvWSlS4qyxcX",
-	"5Oh4S7PiR4DDLqj6XbnbykLQy8BHIgNPe4UDx7wRMN4JiXwQ2+C16mzszpHeBTm7vCB3bPlIkZTHTMQM",
-	"TVJUxGyPyPxGRCsoDkNWyNqC3Qb55UQzceoC4XDmGwHozjVGWE0KBTq45ima/yj+Iu9Z7gXIxTlLzOA0",
-	"BT3NSAtqD+PQdmPnfC/M+mXOf3qgpFP4A9WYwR0TZEYVYR8yK1n009iOKkR+X5+kAw7XlrULDH7DlQIb",
-	"t92OwScu7mnKE/+0Gpbo7777bv+sQhQAXHvQPx5MlsuYKbC0vYTsiIdpE2aF8HCLXbSm6EA8L7zS4loE",
-	"n6K97mygAZj/bxOzu9EArIfgW3zMRILf9vYtHntax7+W6++lc1Tb3rXG4eC0YGm6b92Mf7x6+y0ZF5rc",
-	"c5lSba0sOCBK8ONCcWG4R16kjAwh7gFkx0LcCbmwor0agaxLSc6ATzSdYyA/0EZQJooQ74UqskzmmiVv",
-	"WMLpNcDoQYRdDngLBqdbAHvNZANDo1h2MwBTUZZSLm4GTgpDIxiElBqFp2lk6q2OPvN5Qrk+zyDWlTuU",
-	"7+7Du/vw0sewHTxSpAanBmAOBtX9irk4lxfhMODy7hqV8dLciKsszhlE32e5zFiuuRUGs+wiaUnkqU4B",
-	"vTSGR1vzvY3d5gqihiFexYwtitTqUxhLsRIzErscgq6R/RDRwnOm1ryycdYZFzq8x5QqMPLlJJ5RI8FD",
-	"zNfE5ikZkI2IlkSzNDU7VYRmNAcwrkzCk43ZRXBmFy/M02bi98pBor6w12ZRDbmhVP0hvDtnk5ypGeaB",
-	"QNCGBBmFzLkoNIMQme1AhREyP6/+kClWJFIs51yxbhu99N+A2BiavBXpstvb79zT8Oa9vFuLNRv3BQ5G",
-	"VYt22ryGK3C3/rIa3FQoll9sPO/35ilM8amCjP6CqU12BAtwi6LlMkeWLn3s94mnhj8+fDwoN47s+3IX",
-	"cvwDw/AO3CXm9QAzSNBWQ9NLj0nYGMZOfONM1NgGTyDoU9N5Rtq5CCA1sCaj++VmnP/zL//L/v/9/c9H",
-	"o6PjL3/5DxvZQn0R32EmJ9KK0jJTZCHzOy6mp2WwkzUNTQpd5OyAfMusYM0EoWPFMFGpG4NyJNNchI3P",
-	"u8NolYnMrQ/FfEmnDOMW8RWC4RAcZu0V77pKmM3Y02aaiPe8mdMszxzDm/NLXJUiQ8UYiRA5DvzhMfau",
-	"Gcxap+xN05tn96VIl8jJ/KncMNHeKdxZEVJDROZ0iZlV8N6Ykegv5tnvo/ByKlqvT24jPyEfthyBnKNd",
-	"BrVrK5CZ9801AD4XI3YB5kIY8BbcowqUPIbTdFGTDb4yGmAGj/3ZMLIm6wBU20TJIbIkgi0A4HCPdBII",
-	"/gnv8h3c23choeu6nOGEROndLTpFnz4hY6rY86dFnnpLOiBXM4NS5sY+xfwq0N3phKXLg8E/yp28yws1",
-	"dEHae/EOErr63o79L8GLF+tkaYxAvmPLKgLZu6vu2HJ4+5fD/S++/8vh/ld0f/bD3Vxk+/p+/6fvfz5+",
-	"9sv/tY/fT872X33/85e/1D4+7fPx6PiXveBtiJt4zTHUuE7RCdW05zmFZJ4ZVW9kHrzpGOZQCnRFQ6Cs",
-	"zcYMM+haKs7qgJdUKUIVibIqXUdLMmV4oZq3YZJTe1WjD8QyAMjjCWYI+ygGMKn21I4Xlyu3a5PwgavK",
-	"/A5zRYie5bKYzgjqk48UXKxlxNgwejyPs2gPRI2cWRugljK1uWs3wrCOnClwVRE1kwtFMiazlD1S1i9h",
-	"nmD7c8pTZ2xkAC+FCaw05dR8M4xemzWw/EY8ffXFN8d/+urfohGJUvxy/+nki7vjH7/68H+UFCILdWDN",
-	"OnAFJ+jlMEPrGVsSaiQls+Wzy4sbwbVi6cTaKlWlmzw9fEKAVHzKS8yWzboxmsRahuqCIL0ReM2SM5Kx",
-	"XIG7Ucn0HraM27Kukd+/vCaPacYf3x8/LqdRj3+GZ36JDm7EK/4BtSNgC1wKtIqu4mKDs7UeMQZVQBim",
-	"OjHbmCFYSGSYTWQjGA0KjOypYsimwweNcIMcYmffNbDas2BBRFFMKfCypBwMaHYQmZOzC0ATdUB6bg15",
-	"7moONy6bYtK0+aBOSQTTld/ibiHfQhRzQzfmucFoAD94VOMxIggquhBZoTdqFM0MmDLhXUsv58UrKPJI",
-	"ES5SLhgBw4kB1KoA43665S12jYgnkP5Hy1FWZ6rnmPx4VBfLOyTHlP6dgF0FNokirprRjJGEZUwkyvEx",
-	"t6xH6Mo8wTI4RlgfRkZmT9ltPJM8ZtHoRkDoVYTEFeVUczG1ifYSJlVAeATYOLhOYCTDHeZFqnlWDWYe",
-	"vBEWf8gwsn9Fe2iatN4XcFMcmSN6Roa1CWWhyzmbufDnUiiuwEK5wov9A3OACzLk8nRCAq5mSo/IjwX/",
-	"CXw4zIxjHYq55hMah2XdIJacZRnS8wG5MrorS8jbb1//2ZUI8vxGf/zuGqJa51zoskaQyljMJzwmZ54q",
-	"PIQEXBtiZ8UKtXdAzvAKM2/OijkV+4VieckHDLVDcQSkUFxBljOnoVbyW4u4XKH0LbCPAEqarwnwIy1J",
-	"LEVSxLpBDjal/ds5zUbkW6ZUoUbmhkv0jO1TvlfTjFbW0JQkjNiRMjjyLA4c5iXLYya0ESPkhJTBqmVu",
-	"FclZzPg9S0Ykl4VIcOWGYyQs5nOaErxDzTyFZsmNMGAD/k1rlQxUMZ5zbcYeHlbFShiZ8FzpPbzrGtMn",
-	"Rlq6EdQ+6SKE5swQR6luTHNZZGTMZhyCI2k+ZfoWQxdveel8hM+P1I2I4Hnzy96IsFTBvt1r5W8npA44",
-	"8i/k6PCQ/O3fiZ5Jxco1LGbyRszoPSuXnJC//Q8bEQqPHJDvDIMQNsYQVztEzyebZxpSDveIkOjEEDci",
-	"M0QUFymFaiQOJsh1Gquy1UrmhokYDT5n5muXcG0uP3eMf//rfyMzuXADMHN1jpcVV14wPp3pEQofCyMu",
-	"uZBVZC+VAikLDElpIQdkXYh6QucyveVJgBJ+/+6c2AfIxQvwLlsu8N5QB9DeHRfJv0zz+NYIP7cehcgc",
-	"9wG1hm6hsktPqigr4IQKeUGkCxjSWg1TG3mBm2G8DNKcQoOdDbtoMLmhKsZ7nTiOTVgL78NyUwCln4J9",
-	"Sozij7GsC65YZwN25+Ws3/RiJjeuZ4upvclaC214XwclnqzIM6lY0DKQFAx9pwFbF01AUpo4xGTaVayp",
-	"izndLDcTLhIjN6zO9A1bEvdrhTz1OTqpnq9wkBBtTHI6Z0bJaifc8hFDup+GYifgwDMiTeeycq/KV0rL",
-	"U4jS96nC8hPk/euLF9b5s8ygXMWEf3D1fbCyXt+SeRvxlquyqMHq+ioiIZOUTg/Iyw9QUcEyDlfWBPSX",
-	"HwuWc1QgWib1tBVzTt0B+Q3HQPuw8f0PIEmZOVEjrg7dPB8kJVnorNC3LigzKBdevHAUOuGGdPEdVy3O",
-	"vRocvhRyx1TcBQd/x8BZH0MBOmo0g5wl1WVo3oNoRUahPEJIEWqdVYUKYdTeNwfHBcehyEsaz4ghBNBy",
-	"eTKCvJkR4ODICfmj8oJ20nxnUv+TnTVEVSC3zZnAsAwVrqXjPUBojp6MAO8pGVPnldUHD6/P1mKMZRFS",
-	"Rb4to9RWBVYyNFJqBtkZTpo8RaHUiKIg82N9rRjiT1UlLqGZAKMCYGaWEDqlXOwdkDeUC0254RfjJYku",
-	"315dk7//9b8/LhcQocDUQoRlaaByc3ycslujiAQx9b3RUCpaQHDLnECyZMxTriF10BurCheo3wsBN+2M",
-	"JUXKklsMFwoKEe4ZDCmCHOHSk7jN3YZnX2VNrNylLlDbRurYBw/I1wVIM0aEEAaXqIbNVmaTzQBHO1/N",
-	"cTZgyXzQtI5c5vKeCQrsgU5BdE48d9YjlswfhSEKE2BQzgbcx/D4axfiYqNpunLkK3zeUAydbnzv2jwD",
-	"z4KSQ2PA6SC6nRdKyzkW6TMPNRGJ5MwGU0l774PMY9/ax18TkAPCXLKpnwWWgFlnzYnxE17U5eSV0AGW",
-	"Vltnt21Sp90FhBrQygJTgk4CEwbHhUSwsPELk8fQUmkwiBZa7isrkwfl/k4Sf5ElnTSXU2KfNBSDNtKM",
-	"6ni2vUbjZu6o0YCDAKizv1rTyh2MID+HakZGeUSDQLwsc3GQV+dduEHIDVYdZ01DrAG95CJ1aq8JcjW9",
-	"rKYVrfC/aq9WKCudcZYlNOXxulrtSx2e3rB6sQeMUyu364qxyHKX9fbBjhEtIR+5d38QK4s7AmHinqWG",
-	"dJyhheasDNDD63kqpBWD2gyN63jiBb7+VnwH5vUW612oWtPR8Zc9yjU9O+wQeRAy0/Vb/Fa2FjIMqWql",
-	"mcnT1bzSbDuASEeQ1Gw0PcFRs770e7duU9nu3e3m3bEFwzuhZ4eHh78ak0ZfA4UX0nN4+HB7xefC+k5I",
-	"vxszRz/Eq5sg+r37aQ0JPaP1dmtm6Hn0m40QZ1vZHbZcxmarhDol80IXNE0huR5rQKI5rLmXrWwPG8g4",
-	"YIrY0oiwcaKmTaEfyreo7WtzE0A8xqC2X4nW3W/Pvua8jabcz5//P5UaTYZOe0atubp0elJ6SLPu1roj",
-	"qCCvexXUZfumrwL3Q6q6Krvdu9sIWltSQUNj9LW19RrSK/9OXzGvog7LSHnzA6GXXMJDmlpwkBSggy4Y",
-	"u4PQy7kUegZ//VjQXLMc/lZszqkQBdTnsn8EI4n8XjzBRIOWRkN7p5vbDEHVJ7DfOP0NjHhZoRuxnVTN",
-	"P3tsZ11WWWV4Ml3OZZ7NeAzkCrFNnhobOTuUDaQHuiLUxh+cQvjBivBp6zo1xc8Ic7086RWFVFTkeKLM",
-	"cI553CqquZpgXYRoRKofZoymenYLTVbcTO43KcaS5gmsF1kSOERuRNxgYKckUnc8TZUdAYvWpW6JQgI0",
-	"9stoHEydtJFJFmUdaAajQQAIzvzgAQCq7AS253/v787/vtqZIQNYupkXl72BBnYR2lvtKxzeezvfYXyv",
-	"1zhgQ4Sv6y7w0UJ8cV/rGeKla/vRy2IECb1vWD5lBAYA0hN16hNFanDSYJqCMDqMIrBWpN9sRb/Zin6z",
-	"FXWzFW3MDfpotqONM/9mS9rClvQQuRPLRRdpCkGrhrna7MmdCKMbz/s3m9ZnsmltPJnPY+PqvKzfbF4f",
-	"2ea1ku5cuoGHUcZy0BBPifkzoBV6CuFeK4dpnrWnLWYs/9za4qew5XWotvCbbe+fzLa38cw3R9GcBVsK",
-	"n7Y0EX4wMcZy9rmJcWOQz5lNvgCITPPMQsS3X03z7CMAZ5pnnx04/9Bm2s3tQU8xaxWK90MnPC3LUr5A",
-	"b+ubNK4xVrhW3qE2YszeeI8gUCyHyBRsxKtlwzaxanrAJ9elLaqRK50i84TlVQrViDDqlyiGyQnXBNKN",
-	"u4sqV7BoTCOtVyio8Z1SjGjL4WtWsLLSJ9YbhI64VfYX16Myty/Htv9Q8rlffl3rKnwtzJXcr6zVu47e",
-	"X5dHVFbGsVIRJLpVaWLbB+J1SWWoN8U/haIX2pXahiZPZX7lSrvhGBfXo4v+xiXP6YdbQNLAyot52YEQ",
-	"QtwhsY+m6aq9opTacfFcA/aUeWr+mp9tlbFWBYq3Ipg9zMVM+gjmhN1RhffmOlHFuIlz5smHwXIzHC33",
-	"eIR8od79+cnBF9vBpswuXJ3aZkYiF/rb/yDlabfmjA7NK3CI5bMG/Q7rwNp2pY7XrCVLVcIJ0x29/FQ0",
-	"fmumLN+CVIG97Qm2Y5jwKBAWXNZC8rhW3C9edy1vKonfUBIY/H0WsN12Wy/uI+dZQFZYwXZExhjdD9ca",
-	"aEgeHkPsZ5AzHT08zrd+pzRZwKi8ph3d+bzMJ4oG2q0LIHbw+b6T3LFTZ1QpzPzmlGqD9xUcY0/v1J9l",
-	"kbfLfuTtnGu/BIaWJGX0HkS2QlT3CBS1gXogNrGiuvFAioKGM1KTyG3TlkdqEyy7YYdXRWSTJakBYTfV",
-	"eshelZp7o/Qmn7B4GadQrlgXKlAZhHzLFmWnXrSfGKRJcjrRUdniX6ZJPXvY2aXhuYFnpxmMBjKDhnxx",
-	"KhV8pnk84/csafMJ86k4n1EuvO6yPRDjuxngtG1xYsY5JVSb04c6olh8oFAsLx3rRkVV0eqxJgU7aynG",
-	"ljiHi5OjoA0zzDZCuRxvYOCucgLFULD5nDol0uDmBPpBCtY9ogzX2ZZJwxPl6dgYJMJzF8w/gkYRZrvQ",
-	"kW5UUj0subP24kUhrfGN2AqiqiW1Dlfq5Le9zpO7eqPrvZVtuiWfCli92g6rrl3ZCyhA4ZWjKAEJp7sd",
-	"EvkIA3lDqFTMIX3yU2DLwxGgve4jGhJzfbbGUuuYkN20smVVDe+xxj7bC92Cw/9ZirgzWBrM1MLo+1aM",
-	"MSi3Hb68FYxAqRtzNcFYHpbY5LbeiLI1MvQ9gI8F/weWFrYvt59XW/UkC3Yvm5FQOJ7AXW6fWVt5144H",
-	"urB9vjsIgOW2VSW3I8MzpZnbncqYpVJM0cwdxTPhWL2T1wqteGJfruugA/P0WiU4vMxLqbhuNQniYh8p",
-	"ktnHnPHMXoRYTKu2kONQlrCrkLMe6LayX1lPJ2nw3Y7Qh+cv2o1ZiCH2HIZRnKuQIct83ROeMOK3QZ91",
-	"DZjOTV1N9vbqD2fkXIoJ5MBfZZA+/84WSc9bKqdsZiYWbTzTICTg975l2oCJtn+8Lj0stmoaYrcRyGpi",
-	"C60KhnGR8HueFDT174Y6aMyb/c6Brz16P952GrZgTntOmMr4Lly1GKncMROAU5azhMVYcMAnphoFzKgr",
-	"lOAoYcmgDzH2ATMSuh/7i312QPExa6lD0N5eqwolVPRUZwuaJywYlsuhISf+TiAV2AXJuQJgFqEjHCoi",
-	"immNzey9BRyGOILbx2XI+OV6ExKWMhQXSkCA+T7DAmu1WZ4egsRiPRI26gM/BRfQYvJ7628TTY/0nuW2",
-	"lpt3Ro8UGTOoEcN/skZBMjz8+1//69HhYR3LaYkAtsigeeWnhg3xy+cHQcvcqiWu7aZ/hbX7/GAji+6j",
-	"0rY7ZrGECqyx5vcNBoHf9b/wYUEdObuz1xvlkyUlMvearJvH2m698lhXckmg8rZdXkNp6WFhDopB7VdB",
-	"hUOrd8Ef6Zwzcknzu43iLWbVu/uudgN5HRrKpZScysuE96ShOlE2+cN6maw9xaGd5dayFKa/giwFu9Td",
-	"WAedsPpbJerBCjkG6pNgpUsC5YNockKikpHZapOojoCi4nW+2BvZHA9zN0QjEsl7licFi27EUPsaeEaV",
-	"YokrklmxeDMAF7cO8yMyVHLOqmvW8aq90Y2AypaRo5iononh28PcI0bprsYeeHLwYDSwKw3byIqE65dC",
-	"58uwixyrKpd81IIEg2JTOQ0oPXFYyIcuH0bLSaRgI0AVjNXAyA+M1jjAr+5ZPnbhG1jADaxsB2OKyTEo",
-	"p2fFOOVqVmu14bmbYy17qIejAXVd/1aZqEsEUrbrYNVoEcEz9O5gCFzFyr7W6d6pa1TpcJc51kk3kylV",
-	"WFPy0L8/jVy9d+pufKgLXhbPvjq/eDMyOM3nJ2iUNEObb0vHJkZDrgAMEbYDAMzSvBKwqyBw1bYtCLbo",
-	"ftGh00SJt2W3iYte7SlsS7G2w+GJk8Jc7zGw4c9p4u06XEaqyCc0Zp02cGWfLQOguiwH2ty7cvDDhuZl",
-	"jwPFeoI1sO3x7a2pruSa2wUquts8uea8FVlWJGn+qi7iIGEG5QqvH4WD3mhQZot5KwzyfB8TgqKBY1aE",
-	"CegGC/JBkYTlgyL57PKBWe9rOTW37UOlg4q7r5cOVu97bL9b/eQpNHIyUazlNy01TVePAUK5uMAj4Azu",
-	"VpqmHoK0+Xztre+6Adu53UQbxAGfxkIyUI2FxXTOwM50Al++e3l1Tc4uL6AofNnzCT5xaE6ql+byvucJ",
-	"3AU++7XxwWqpNJsTbP/ge7ZoxgejwTzODMLDQ+Dm4vPgFX1uDn9Sdjtd0fyrnw2dOqtfKXesXtHr7VaV",
-	"JeAf3HDl2uS2Cr9R2RQnAoaJkls3k8ampmrQhRoeIUO4x0mWForUjRne0UFXVq6Xb6TQM+VZr5xCjVXZ",
-	"E8l66LAdyghUK8BrEWWOddvyJJO6bcYTdXu0hENzQxgbPMzG50YEU6WcHIqxIHVEOX/57nr/+PD4+f4X",
-	"fzp+89W/Pf3m6Otu95BdS7uiWwKnQq4Q26kDdQPJYoS3bwzwA7M/f5aEt5kdqKs+L9vU3AoGDsJ3Rrmo",
-	"VL130A5odWE0NQre8sypSKu6oGczhb4OuSL2JTJjaTIiKZtoUggr9Gy2NdLWub7FinmlVxIEySHO+bd/",
-	"d4vY6+DgWOvygR15Dp0He24sJag18z0q4xHAZArRzrV5/7Lppvi+Ty3xHl7wfr7EwB5fggsdnK85o0bv",
-	"Rp6H52YuqaTUsdAD/KjZ6GJExlQIMDgwhQglC73XANAGs18PADWIyKGLf5RuuzXzQZNaWgmvhaX5zkbk",
-	"aT4O+jxtJj47T4PkmvYcEzlxdlMUVNFIQ+f/jH1xPHdUlt3O8lu1FHHHeH7AlNtaEGaAiKpYMki69j3n",
-	"4LfDVKcD8goo1dXqJ8NQOZrVKjRNStqQFvD9lu13HE2FY6jfoAPI91tlVWse967ZsZExMa8AUaoh5n55",
-	"2Mk18w/SAWWXgfOWrd5uaolUGngdHw6fCY1zqRRhIpdpypKS3kdVxWUwD98IGx9fqUV/+x+Q4FCLMfLj",
-	"OyvH2DCyPrSoYUu+Edaa09IVyTU8cg2HvLZHznDuxBZHTjcC6IlqfKcteL9kFxUnwkxDazGyDDC/EejG",
-	"x01h9yPfc75tW6Hfet6U6qlIWkpwXDrWQJhIiHmGDC+u3pIvnx8e9VCtvA4DYcZsuxMA1nkPq3A/Asum",
-	"P5bcYgNAwm0URMLydMnFlGDMIeTOQeX4xuVhoz+sIwfzQkNpocGCZnsfIx6kT5sam+jblNrl7B+yTc2c",
-	"aeqUw3U64Rv3XNc6HJZjrdqIrjLo/WiUf/Ka0YTlasYzUtJT6MzsPRzEu4oQY6ppKqcFs7a/CW/oOIMs",
-	"n+6n5ZyftnlGn5Sa0cBKhm1dWa6lpqnrYSknVaNVe4WFBZej40/Rs6MCN46y0wIFud7Ij9E1vDVH7hZT",
-	"gtrJlhUQdt7TYrepa/8oTS52KbnuoB/GLnPmPkNvjJWmGA3JpF2Z9G6RNf0skGIe0MvCSRG/ij4WO9Wq",
-	"u2Zj1GrIbkgk21jY8OMpy1Xg40FQ/9gYl9mmQ3+6qoPtiuw/RvXCLfWWU4Kt7CFupLptfwXqTCf68IvA",
-	"V7Rx1JE2tijN/anr5n0qab1nxbyHiec9izQ+uBjXDiVrn5N1iDHvVAbslEQsmUc2CnusVusIfuQaYP90",
-	"Ivb/TDXzW4vll70IOtYx2+tSyKytzPyvoFYZ7ncX3nD0Q/1WzsHHox3WFy/l+k9ZWrxNfP/8Yngfcbml",
-	"iOFv4vMuxectK2ivCsKfWIT9rTLj56pu/RAp/UGS9wNLnu5csl4nHresJigufxbZd8tSwb+Jtr+yOqM1",
-	"WHeukOSEkt1XR8LE2kb219oSSedlo4N3UF9+VaCt7tlgAnUVFvG4skH+7d+JuVZaQhBOyaHLYxrLZOn3",
-	"Bg8b9VZlDy+AfT0twHMvVkPP11Uf6GigWZs9sUW2pKsqXkrbkHUjF6qP1G3zIjpwCXfu1/h8ewwkFMq1",
-	"y8lYjtFlZl0jMl6CWcesSpAeRfar2d8rmzayNoaxJRzbbnXUwNEqvHFdbki1hjb6rWUV2/h2iCxCcm5k",
-	"jgIFr88ZvRFl0igZNvJFR/UqDIFkUUx+3xt5eaFkKKS+Ee6nj5gmuoIvIX9EGQ41XloYnfqL5coWEoNz",
-	"K+Nmc6jUmaVcW4kvXESnLTjXT/wWrhRnFYIFUbdcYERDKN3Ih0Ewo4mLSwev4O9CmhsgDwZXnAFDxrO1",
-	"pwT7Np8tuOFkze1QQWovvE53PsFVVKcd+LlZ+K/CBv/8vY3WdlXN7E+znqaAroOspLwkDJE+gpsP+vvU",
-	"49q2LKbkIQPE1NKkh4Ohevki6Z52726Xh5YdKjM5scSKYak9zJ5dguJXc4i7j8/mlKfBi1O03agtZU/q",
-	"RSmweHDt6Deus3/BEjiAcMWSRqGS+uR8PmcJp5rtfZwiJY4lPOjou6oFjetuRwXUGmRT+voRYcLlP8Ks",
-	"w5z9mswCCJnjWrnKP2qEzYkUMFQsmql0XsTm4g3VVRVS03BpgjOiwEjtfVtPv3OFrNqipLsWeLOP96gw",
-	"hi98vexexoD3korFNqmYr2R+l/KJJld0wvQytHC5EKxX9QVbzKE7LMsXvKPiKbMVGoTs01/bYlQ3wF25",
-	"p82bgIFhVzRGLgAgXBstfwsGnYd6xpbQapYlIP7s9RChYS1m3JD/oCtTgEFKhlDST9cX3eOenWENJplH",
-	"ahvcGBJsLQNtVxtoQq4AhvTBK3PkFT5D6JgJhlP2IblWG4QN3BwvbXgb5pmvX+kpoanCJ6KX13Qa1Yvq",
-	"d4v3agZcweFUVFkirof79TIMFeD9OK4KP9pZOOSIBZUpSAx0qRZG4suonlUp66o9UX0tYjX7rABNYXm6",
-	"ntRke6I3k4C68HhIe9uKxa9tBgpFcyA0wICKKzKRecerqcM9YLP51l8DNsNz9Rb4li32Zzxn9fPcyWWw",
-	"gezdmjzy7w7vzsSKA68nx6Ne5FiRn5+LuYnsNpCaQ90AjRz9/a//9dkhSbjSXMT6I9FL1+LNYbeSv5OH",
-	"xG9W2acb2MjmbTXAug2NBpvytqpOm6mul+smFLbho9wGhNpJXEN1E/xWlc4H7m6DGzykb4Q4RN4Q0cen",
-	"iP4NqLdySv7SDtxUCta7uwPV6G22d2h7lZxdqFPZ0hL0aZlTdTNAp7j51ualDc2DezeDh1J9ufo1CPlQ",
-	"fvtgLfvBbLKpo/Z0cW+n+JXNVrq4VvFVdLB2j6cz77zEisQhQKZMKSlGWBFY5kQV+T1brh7HOOdmZetX",
-	"+BoG+xoe7SQ32oXZunsd2m3X9uM6bhvu2irXC22YMTxSrynS6frBHUH5tMDtk7XWoT/cH1PFkqoEvVHS",
-	"ubBWp9hh7KrxfU3L6jM4pFr7O7cfMmTzTGPndrzvoM3sXo9e1fwnv1/1at9oh2xtF22jv7+9UQRjicIo",
-	"eVsWO3z5WphsZpFX9kHUr7hOW+jZzvZIEXiorm9c5mxfzfhEEy5UxsrqgJvrOlXrtPjqFuEhg/eaw03/",
-	"XDeS6QOYaVdqpoWWr7m4C2TVZSmPsZSdBSHhwpoZ6tr2UDF8zgxMsVYXeWGvI3NVh096G0bycM7QjcbV",
-	"dkSN4WkxGnvdhTyUORmzpbSuSSaSPfdHLT4kGIO/Q3LrcCSfgvgeIoC0Et1GUvrGIk59iRGSSUSGlAA6",
-	"gt0fcGVvRCJDPBEZ2ka+JeHuGYKKkKIiP3wGRwMa5z9h3dF7tmzxfXuL26EAL6rjbgjvsL9ozX1O0/Tt",
-	"ZHDylx4E+f0o6IhT2AAZRu4cg7lyfrsl2Tfyvs7MXE7jugt6KNhiz7+muxPrzolrR0rN75mwTPplnss8",
-	"xFeWhJIf5JhMKE9DaahzppQtI7v6KlQtK+fwxlhP2W7M7zss/I9yHAwYrmY1q4dMWq2ILHQs5yFdrIMN",
-	"1gy0oCBoFX0MsMzBdvNF1TyQX0aDCRfr3Vbc760icw/K3Zb3gxx3CEvzAW7Ncu0nb+1VNu5kzqhwTlRU",
-	"iBMJlpERFiMTWPg2aGTOy9KLfYBnCzZ2cJZTspD5XdnOw/nLud69e7y+ROcTa6A+HobnWPGNt33o4m1W",
-	"6gs9LpLqfSJxgFVSSamYFsGDv7h6S54/+Wr/iMQyYWQYMaimz5T5/ySPRgRqz1SyBxjCcDQXu5rlcp5p",
-	"V+A4sRVLGo2UoEWnF6f/FwoB+b8EI+jnMinSoCaINeerdEn7pJFhY1tevlzr89oKnnuZLceH6+N6W2Wi",
-	"t/csz3nClM8nWRJSTVxZ4n2V0ZgR5dziO78H/gS8Laxlml8ajHUVOz4SN+nDMz4uQfYhwm2bwuKOHUas",
-	"AllWxN1ni44nYO7FPAswxcuUcrH/UkxTrma+Ja2KLQeV4u9//W9Ey4zHI6h+z0QMQZFQj/I7rmeEksim",
-	"VFwktu99kaWSQtknbqiM2troWc7nNF8STH0oozYtI1DQHRc7etiJ4BGcq0YkXxc8TcBs7SKRShe4IHGI",
-	"ggCXFjRnM1kouK8mk2ZWd5n9sd7OZ7ca1nw8UJCc6SIX6AeESxK2vT+nmuWcphZKpz6wOZbpE2V/FKpd",
-	"avcjhdCsQ0KxDXXT6xvsp3dZ1OmG/+72XoWJFcWcp8EJMEGmso2lfIFWCbVGPrEEJo3eXKQYNJvIURko",
-	"Tws9k9AVFYUwc2QzKpKTsv0Zre6vuUxYSobR65dn7759cfv69Zvb9+9eR3tY3HWe6X1o310dKRUGBhA4",
-	"ie30UFdCwpjT/A7CCEF5N/q8s1miHMXjmSuoaPTLU0LNGmmKNp45NQu9Z2TCFqzRJlwQqu5cDcQKAYlD",
-	"QEVUkWVQUEGSuczZAXkJVkR4ATzXGhot4DBIQaq6vhr1+7w+od562yE48lZLIXIzxbAWzQQWVmqu9+Ah",
-	"xYurwP8SX7ogdltEf4S3ZESGC8rBDIPldlHI3BuRKC+EmSaqBe6TYYSC7oFbEASzK6bNKyjQm4dAkziw",
-	"N1BEFF0qspgt0QYRG46X4pPjJag7trMMy6E2CpyaF0JSstqzC/JjITWF0lx4mvyeCTKm8d2eb9PA3Q1G",
-	"A7uLRnw3LtR86ZayxtyxtsozZvP7TSH8BP1cff4EfbPMnTmyr4q5uQJ/c2U7yO7ei71iAqs8idEmN+Mn",
-	"cj5/DndhG/y9hJRV36CLrS87yxnxULRnVsT1/jI92jd0y3rwA6DdC32aLNtXrAFW9Wri2qVh9PpmOLtu",
-	"gbMmU6OWbebSNqqWquaC7tVRmbVCDFOnnHm1pjuAv7WMTe3jdnUWcoecAXZpmNGZ1swqN5ucm/bRyl7U",
-	"tf+xd7ubi9brhFzrU/PRuxfXJnj2adoTP3/erz2xuwH60FcNY2qzP9lpB2Toe2xbHtfmfKSqQoG2yXF5",
-	"8WGNOXBmdG6K/NVh9wyj3zoQdwo88voCl9aZsivwKlcPIOL6NsEef2uXVN6xCRfsYYYemgQcKxPGEiOA",
-	"97TRLOpjVlA/SxJCnfsKCuLOjaQkYmgyF7OkyBFlV6SdPsaBctWbIRY2DQBMKMnhIbg8aJKEHE/b2ATc",
-	"eZ4lSVsLJauEjxwRo7EJfLcqHJvTark8Iwrl+pKzlJHkq1pqTgW6HNctznuqQ2NDj1DqGw9M18WuaV2R",
-	"wY06tKoE7hGZyRQsFyVT9+Os6ofpCxI99CYXwRYQBHg/z2qP8A46l7Xwikdl7FYLgqwJibAvhuORvsZS",
-	"pktZkCTHshsdYpECgUcd2JgFxgOCjDzHeP1stwKtg+iOImf6HcFDolI2haBYQO9Swd0C8mUAhCPc1gCI",
-	"YR3m1plrxOy9HmDfkZ/qytOPGyVh5aJhMbeBOoZ95wxv9LWa6VtxXoqKfQOsoG2jMqyvGi9sg2ltyBne",
-	"UmrogQrXDrPW1lGRezNCSx9P2xu0QwuFzGiFYnrVnk0PNmVMpB9ahWCP0FLQs+FlWE27nkwYVkhAytqx",
-	"ntN0UvibGrWec7mY7zfiHFpZ+lEsjlAmlBsYKabLE3NF3+8Yy2zlknuaFgx4neV7e58WaUt/N+znU+Ew",
-	"GR79/a//9ej4kMxhoL1TZ60z6lXVfU5IxOtlvX5x0wO/uTzbjnG+hNoXhweDfsrxVsRQzne4Wsh5w4xr",
-	"mCukegeEO6jHtJjJKo/cw6IxUxDCANFVCxES7nrWMMBU9o9awmA3dSmqfa3hHm2OIluFbThm4EsDTyMW",
-	"XyrrDkRkiAY7g8sjcs+xwLxR7lyJG9dUDj1ArhBbRIYLrmdJThdiL1TSrZxic/W2ehp+oN1KXM85GBFG",
-	"41lVTGNF+B+VbidPCSFjpheMlQGrgbAjJxH2da1YpSWgInjz9xz0unxzo4exXHZ9vjUYY31B7c4xqkg0",
-	"4SK5xc8upECFq1t9lLIkn6AGCLRjL9uvQ8utnaR+b1e44p+j+MRWlRyqVbYj7XUQPK9yxvbNugA2eMk/",
-	"f2q2lNMYOsYaXjEiVJO5VJo8O2z2Wi0D3cognZqzv19t1XoeeefUcY/Y++prTlowl6eN4zW0m8u5S3FL",
-	"IjKX9wxcaFqSSMvql4BN0H+zVxadN26P95rGvdr09UFDuPHCepheftBMqP4AvAa386L0VK0CZI2vy3/x",
-	"lKRUQyUCKmpdUaXAaLJaUcUtqQnXEoJDBdF2pl6mVSVkGLGUoeH8BETO1uytKiaCpexzx0Q0vXOr7fLR",
-	"2RZgFH8yW3M/lx6Nza7VMVO6RYYv0yIrD8+I2NZO2zhmajUcG2V4XdxWZSnG69MGcSXSYKCzJ5dxV9XC",
-	"bOt324kKVRP8pUUB2+gV53pbbzjz2URrDpePo43Q7JT19FffBbOx2rF+iwSrj52num3G6R/oTzRPFJYo",
-	"wvhUAvGpaiO3YR4fbqScenmmtTLNjvyCLErkMjUDfk3juwlP0xbPDLunaUFLOOWF7XgFcYFQgtkwsDLY",
-	"zOE6PMcVSbgyykyyt74Ma7doALfktxhJGpKw3KDnrqp7wH1DdTwLut2ZzFIXm0m1zvm40EyROWNOAxYJ",
-	"X2P3V3c8y3a8ITvmmv3ovBAxDReLxR67wBkKbcSuo8PDQ8KEdj13m6jdTMyysKrV+3XbbEK7sVh/ZWsx",
-	"8NyBtbexbZ5BuUaDhmCzKA/thETsxwgYdCRYRDS9YyQCW1sEdZDxK2W/UxEWOl65vnA0cFg5jZplNNfg",
-	"hDKoJKg5hdGAzbNULhn7Fu+PijZjqfQ5Exq+lPmUCv4TtabIhBsVH/5MZYzfhriZzPwVsB+NEA9tNMOP",
-	"w5ZCRvjwk3VdeOM7a4TqlarAJQBhD2uRwJHAarV4qCnWp/TYNo7iFrnyzNldpEiXGKLvy6bdbticURXS",
-	"xq+QWuzYi1ntsqNpzmiyvPXoruwEhOEot+PlrWGzg9FgTIWwvVSzXCJSsaoq2G0h6D3laCINYUw/8xg+",
-	"31L3vs12Vr4yWl9IpkSId0Xajg097DcVXqyU4SvZeX+OXfGs4MBeLaTdVgvsXLv5Qrygy5b64gwMjC2J",
-	"yh2qtfhHVDf4tNW+7LP4XZTT61FCz8OCRhU9h2o+PCvgbVdmrwa7syxLOZ5DIyvfk8k6nUQpxJnDz5fv",
-	"ilD7krxgzspXpQbcsaxFxs0tAXZGhRUwl9zJLq5c20bIBDVnQZh7xsqXoDrnaTBpgOXpZ1eQ/S3tIHeg",
-	"Ae3fcgdqAMEGPptEyPbrpCFcml+UVQaGpf9kz5W8rLwyZfFLV2KxX4yzd0H5rfk2XVcN2khTMi+UhhCs",
-	"7uHVwdusvor26pvNi66BIA5iqwAjQ6pJygwmVEkERuUHAO7toGRoc521+3BdlDymoCUFQxvAnIolSehS",
-	"ETpBcyIjGXb9R81I1dyxT54/25ga7t291uHvnNZN1c2pzsjrcI2q5N1DsGIqbIFN47t9w2Gtnh2g5i1r",
-	"Iwarfnr3ZQXYEHm+4ixNykIjDcbHtO3/EDA6cEUWuTQ3FHoV60YUQHRs/b3a/TvEhzOa0znTof4hRiR1",
-	"0ZpyMmHYOOTHguXLka0mnZMZowkwTTtMI7qZTtmt4j+Fp5ZcBCeGyK5L/JUM3706J8+/Ojzac36fai0Y",
-	"M+LWaBP8yFgmy/oyHpdtIDcyVgR9+MRg0p5ctDrLzaUXlZHduF76Gi0XEwk6MGQqs4QXc8P4+XQGUhbX",
-	"PKZpUHEp7XBeUbcZV0AhOqccypS5tjgTmZOj4/8N+mRrOpnUA/+e7C7wr1ntoN0J0Khag/0umQgKNFMm",
-	"PrdA8/ucCs2Sq1hmASEjMhprRChIFdAdT52SCCrUl9/CJ2jixCMynOJ4BunfnhV6RuKUu2yQx/M4A9V4",
-	"z717dlE6xCF6wpyti0ax0xyQs8sLcseWisQ0z5fErUkk5SOekm1+HIwG8INRsHkQyaBDW3uTUjkB45Pa",
-	"EAezVe32jXmHvE9/uS718+BxVzcPec95uPf8H+QCL0jYPRkziPuy/AtAE7aS/gPritbu7k9VB9J2SiHA",
-	"vMq6KeHdMEeiReistXvZGxtduJhJYh8mM5bWW0JBRr1TA+CUjPya8HueFDRNl5DkRAVhNE85yyFDfG9T",
-	"hfrRmp5q/qqmUhMKjtpK5KqPvXbw9+F2gkaEm2+YxU9OGhFqRTvq90jrLHdWdrCmnOm1fFxdInKLqp9x",
-	"w49mvu7nR7N7XjPbI1UCRshFh9Bgz4PRoCewMLrRRgDnBcsZyGF+r81ygsM14685yHGXidpP007w8MNs",
-	"cAF3shXUay6RJm1WkOxA71Vm1JYEPzQSjrkl8dTV3joW8BBa/rZGU9gNb0Qas3cg6PUZ0uUpf9JU6bKp",
-	"HUWrXHf7Pm67sxUnyO3DDZfCvecgiaVsPGf7/PZbdHvi2FqktjttxemO2URN7aEm8mwE3Qvv+W2EGid/",
-	"bHwB3BWdS6yvrG1NGSJsbh/q63Ec1pqcENetU/5el1b5EKbn9csnUhAuskI31Y7P3xK/Or5NMM1ZljMF",
-	"8cTkjNwf2c7YCAVZZLccC+3QSnY3+EMifK6mHGhG5+hSqxy++JjvrwVsBhwYDUCoalchdmABRlXkN8sv",
-	"AhTvvxBRVEYTWqkijds1STakKEBIwQ8SgnRqOs1DG5zyHq7WVm0pl5vdM2aYdxJ9Bd3CoM0bLYUReaAX",
-	"JyzCb8lpgbrhyHZFCRYBfqMHH7jqLEl6XsHope8uwlToWdndXepTm7cgGBigumwm5CGl4Zx57JJppN8m",
-	"3aIpGaz6RqXdgbJnxaM3bVpYtRYniaOJxKgvKZtoUgi0SiR7O1jNWlPNqkJoZGuhPbeGA8qmRt+2eEBj",
-	"8/X5W8/029a8ELe6hKsspctt2+/ALN1SrefQnLz89miDWNpBlDttVBxDv8WKcLfRpvcJJNqV47lImNBc",
-	"Ly9zec8Tloe00VQuWPLScP4Xck55I2xmY/KLq+YafHicy4W5evhUXKxJbM0wRDOmgoAnETyvuSymlrQz",
-	"u3znkrXDkiG1pmUjKHsFZ+HhR4owkWBeJlacTLiKjVa7bHGnxSnl80DAe/uVX+mI3duduxu+UWirqs0p",
-	"JDHPEFiOQUJDk5uvE3d527vcLs3OF6JdBF1rQbMSsJD9khB0VNqj4sI68WoHUvaFWNMLoqUndlc7OvhW",
-	"33UQkpqo7wSmEgne52mLycA9UZYthxOoml7AKUU/LO7U+zyNqkKbnXY9o+ocQHvF4pzpNaKMOwIFD0It",
-	"BA21EIa2dTUUCHB1iFtwGrK18yAi/sB1OFbM7iwMnT9+9w25YtphxT3L+YQzBegQzDGc0w8POS+Dvm9o",
-	"lq31X2439ApF/EpdFXiEHqttYHF1Yh5Rr2Jakx2XDK8O5DqVVeeHCDMK3hjbOUia53Je8t9exbd4PENe",
-	"qbzmA+4K0EZ0d27DxYxqVwa5qkhgGKYyaqENBIbNB2obzYORDZAcsm9+IzRJoIzm0NW6ieAdtG82S3Wv",
-	"uUta5Cg1IpTg89abA5cwOr5zKExRzYxvdJy6PbEXw2JsYq83vPnYcfDwfXeGd5zM4d8+WxNSsC4zd5GH",
-	"LjuUAukkL7XiRILPuHtzTo2+UFZulrmNOMIC3EMqXH1ug6N1BcKXOJ896RnCX5fTWqRepJVHJKJFElWB",
-	"Z2Soa/KAzMEdX5bxX8qCKKZJkRHX4NiCd2+1Dl1IDijJvg8Tt8xirRzzSualrGjEl30ucDPuQ2ZLSOJl",
-	"9kjZeAXFcnO1miN5c37pwhf2TszmboQHCWQ3YKVHwyEAI2dTrjS0sDdD2JuyAZsR3Jg3ImcJz1msyft3",
-	"FyRCg265HAhQjMn7d6/RvvtY0kLPHvMke2w0uzGN76IDcqEVuXhRP76DG/GdLWPJtcO+UriW/r5QkqPC",
-	"BVlg0kyHY1snxVxD/b8KMFhdLWeu8QcmysGZ0tQh15C6HdsvCsUUufzm/CWGjByQb2syzymRc66hxin2",
-	"KQLxqJKX7limyWLGU0YihyURUZouMUdTQZPd6GZwM4hIzjCDu0W/q+/fRpe8FemyTDP/JMLp24yJixfk",
-	"XAphkCYgq1ZMGpEJxQeLPwcLlqb7d0IuxGOZMcGTfTiIaYHxSis8vcVzUYmVgTujun3xMYLnPOFQVuQD",
-	"jXUKbl2uVYW0XKmo29xWbm0E9gJHJRTMuyPyg2FeBtP5nDmMsyGePhGSe1lAxi60P5hJF3opBSNL5sES",
-	"7oIWEbuTuKwlispLoLZT5PKgNYy8Q7TTF8pI+UahbXIvbmScScdD+vVK3nU4/Svkq5WxkEYuMHtHEcaK",
-	"drYejd+rNMFHuQY4upjdmvXHA4sTAjYK110k1XfrZBoqLMLrZYVo5uI3yyRDVNugLketqA9N5lzUsg9t",
-	"2Ymg6+liKgyzeyvK+PhmQR9zhe0rTY0ackDOPH8gsC5AectmYynumaia8nAc/MBM9MfvvrlaNYncsWXd",
-	"ThTGDtSBmxLUNKiO3vEk/D1GlYay2zYnqpmXQwe61ogNmwu99RoihseS5skD/RzeSC+FDreMWHCRyMXG",
-	"8qeaaq40j9V3+HxzN3aYES5ww7ZwMav5eWXNspbcs1ZrV1UXLVBQnGKP4tVfHlTYC4b1ikpbg5hdyai2",
-	"mTA4qm6o/QudYMtZ6O0E1V5VWfoDKspj858hlHemAsqwydzqPGcXNpDWFpCYMjRcBrLsu5mxcV4Cl4vq",
-	"1kP/ji0vW0rZwd2O5lRvcFAT5vSOtSkrzzoY+CvV5UlAddHQ4O9sjQIj/RVVERhVTNF3ZXMw7Gct0bux",
-	"ScZdUxCiPNOFzO8gML1zJ/KNydjQka0lQqgAPK3P80rmd2nfaX5pRf1LWwa7B+a/FaxUpiySB7oSy2TZ",
-	"glZ0ynzyeEPzu0TaqncNQafvQdmxA8cDZu4Zi+9SrvRO6gWPcI/frwVtKC3NbhxofuQ1/ncltY4OD7u7",
-	"E71TXPXlNonrTQvYjKJphBio9AB+RCNXG5E95XEpKWQsn3PoYBcIlKdZa9SsrzJXijQoA4YZ3rHlqWdr",
-	"d/XrNhrXW2x0f5ZFTphvo3Ojl93LICokx2jaza48tmzbmNWha1k9C4oxlahoD6M7tnQBXbAKVE/++N01",
-	"CP/sg/Uf2+/vsFzOxkXZY9mEHNdMUKFf24dbjX8AMgH68UMg5eFHq4HRPUCWZk4QoSGDRJUpmEgMzrhb",
-	"vgFlUDpTxWX5XkjYyhQrEimWc65Yy9Ha43ykykOeUbwKI//tyLbcPamsSm/OL0tfJFEzuVA3wppktDQK",
-	"DHTHK0QCEbecKmxey0h0dnnxDVse1MbfQwNNILW7b+xQLDOm2iJRzW/ES+XxMLozzGuZRaHSnYCMIVoC",
-	"/MOfHynCk6BraTf1X8PBT+XSHLmX8BpZxlaRXB3Pm8gUug3eME2dwrBOdWoomPmY65zmS4N9+1hjem5H",
-	"Qm6RZftGAuATHhPmyvXVY7d/huI1tzFWrzkZnJ/vHx0+PbZXxSb1eTTw6CigAXvUSX1a9jVdA/nbe84W",
-	"Vkq/NVKw+3tMhfsTg5adL7v6aMuf2BHsJztGLOdzKW6Vptoq9RofDCnRl2ARCgfgWmsRr2UlnFo5c0rj",
-	"JTFfPyACN2P5547AvczlOGXzYFGGd6/OyVdPn31BMnyoNDCGWrgk4bYpGisez2k844Lt54wm5hsC/S+h",
-	"uXhdIIMi4iAU3JY9KFftzljz8bbV8/pWkKdHxyPLsGKZGxbsKkXat2rzPg0lM7RlMp+RWTGnwtvMhyyl",
-	"AkWZkvZcHwYZ48Qxa3Y+x6xe0jvrmbnE65VNVxKUu2sQBpCF/MXTr8j/9/88Ozj2gE+G4IzmgkTmYzMP",
-	"gws4j1s0ErWuJVQwlrM02U/ZPUtJdaY4s+p8eXh55qHGMEJpGlQHvbsac71dDBGgsT0RQ5aNTGua8cf3",
-	"R4/h1uZi+hijwtWgpRAhU/qWrxcVgHs4GIOg8G/7tsXUPvaQVpkUitlU9Ab8vxgfxk8nh+zp+Dl9Gh9N",
-	"vqJHG9p/rS7kD9fXlwQfWKW3p8fHPZqs2CrToyb+N5ojOTibcev7+dcKE9qpG79Ynfv9uwuSswkDWkLz",
-	"SulVUBsmnmmdqZPHeLLJQcLuH9uH1eMKPffbFtXU9MyvVSU4C/3QJe9KqL4DJrSFRl0VnXT9zU5r7YZR",
-	"QbBmj7K45ohEVKgFy5V74seC/xQqKQ4PtdVcdYVcoYsFtWM/UsS+Nqo61hUCm7TsnYLjhAmdL839aR+F",
-	"znvYC7oz7UNTR3i7WbskWEKltaZrZMSoqCygqgLgIsMIDiDCULtJoVqDqdjDay+ztZWW/2Th1LdCtZEw",
-	"IMutBDQ5n0keM68Lt2AMnNBYokUvpNVT1CnR7AM2JLd79TuN0ztW6t91/AkxP7cBwpMRwVrcoDpa/keV",
-	"Ykqt5AcPfjyqm186VAG3i69VifjL4FwKxZVmIl4ORoPzGc25mtPBaHDFBJdQoeL7XZgpQ5V8NlenpRXH",
-	"h3sf6YNwfYoORrR2YFhSS4Va9kHXC2Ng/NOYzeg9NzrTuOBpoojOzQQTqjRT+n8PuQs37NUx4vVUiqd9",
-	"vUT1bsH4dBZwzl7FWNYBfz8lR82NrhZu3th7xZV0DvZOM1CyT64js7DkD8zvxwqRyTD6Uelg8Y4flf7c",
-	"MnztDLzqK4qLacpuY2ADBqBFqnnmf2OhlEMZYDBdIpp9H5yl5Mf94qWQTIO1pIx8YqmYxDOpmCBDnpR+",
-	"YHcCj5R7yt4veKfh/vbjOptr9B0Yf5w2A7+MBm7CzXeBh2xNZPUGGXmQCqNss8txGJ5Yb7WCoXePQ0yE",
-	"X5Q92LuxzbAJQ21VLvz4Q7h6k1LreKVGI1SjqnrZpWOlvPrm9syqrUuUUdYRRo/UuhLzz7uUmF9T31vZ",
-	"LmZ2623H/LbFrXcm3IWBqHJgZME8Z7EG0QWSj2RhW75ULa6gYk+jUkBTf4dR1lRVn0mpsFY4d9QI0pJh",
-	"5+GLqr3t7dVMLkQtkMPcjJCxFJrnhCxmS4IR7zCfkdywjNjQ1lnyqtHFXNuGiLLIjaLAPui9A/LawmZE",
-	"Un7HKriNNgELuxyV9c/t1mdUlTJRRQPvzOogRpDMqShoSpQLNJvI/A6L0IG/iSVO18fYcPARrmnQ08Y3",
-	"wTLq5CuuVXVrDSN5FI1IJI+jEfn7X/976VJq0K08CiphVspYM695JNjm1NtRx0anZrL1tLBNz74mtUDT",
-	"Pm2ZxU7xv0uvvZ2RAxnivzQNxEAfPuwse0nDTa148ylWrRfrazkGVusu+V4qoo8eDVenn7V6vHp/m7d9",
-	"bWutELjhsuzcvYf3Eha6pQz6G3GZg55u1BOUQddY98a/nqrnbA4B+1IrRgalOMzcTySEVtsAh5KppnwC",
-	"2s0K2repItd1yRIfI96aAxLFUf9rn3vdumu9PVDmdgdUrtODchsRuUN+QG/nDUi9A3TrhmWqpNjtcWtX",
-	"HaU7IWNf5fmh2FdeKUeIiHFaKH7P3ritoHNwd1pzGDs3YWK4dkuEmllEhi7UG8sBwx1ruTz2uXQqaUSG",
-	"5hGZk7nMWS0oFsfy1NdW7dQtapcduX/d9NINsbdH3Y+DdisY9Y7Fcj5nIqGdLJ/b16jNcmsB9KwkoeK0",
-	"HSvSYgEtdD244rR52efSFfy1RWrBg/3RKtO+Y04Tst6lnvgPXdcl4fMsdw3ly1C8mrjZaGPYKtTWyz0b",
-	"FWpWn4JrzN2xxhxYPqT9MJqzPOilHbxjC5knNm6dmpPsEtL6y1p4JRgrtyHE09ydENcbiGl0YcKbA/Iw",
-	"oviXke149hAvQjnCyC5gPVYk7ZIueisXOdeaiTW8bs6UsmGhK27BugMQo9eC2qzH+MKNHrfXAUKC63Y2",
-	"unUyAQpRVsd2atN6qq3Z+FbEPwfW8PnNuUhYvh1NfzeTc0NxOYxyWgbwRbZETzSyqrpjUU73dMfYYixa",
-	"gwhCakaglEwVL4ZbIHPK020EKa+EUagMT7m/epAOpApV+atUkEKUTkK/fOzKXreuk/Rsc52kNQccrhS6",
-	"vp7m7stoKhaqMuRWCdaloks7z9ZDu7bl15RDjKRhrzdnuGbN33fvytxeClNhMMu6SlXvrJeupV9N5cWs",
-	"/HngJspVFnQT5eqzF1u8Or9401Lq7IyYHzF0aFTyCWhMDZm0O6mAXuvuH7BFLVx/ZZcaX0UzeaTdrcIK",
-	"F+s6cU9kkfu9qy0PcNnJhnOxNHWFI2hGc71l7/QS5sgszOzvVbg64WsKvhkbL441zcr9O6kyKTtsS4i/",
-	"J3MuCo0KU/AUNoKqvUgRu5d3a094w9hrqgzC+dQrhlTYUQOTv44QnZYA3qpCbTjwHf3pqwmcQwiag6xr",
-	"UGAhNb08pIMHpo+01p9tbDHYDdRIJRUJu+4qOyVfR1MPp4JWlNNh7nRd0uYJiVTM57fY9+HpEzKmij1/",
-	"WuSpR84HBA3qhkJO0eBPuCaKTli6POjVSh8XFMDXtecUjinwjgduCqXvgjeF0ne/mptiB+U8q1vnt2Ke",
-	"EAXDkiqKYjVcGspXWK9VeQmgE5xrAvJ5wHHvNIzWaNSIJ5EzaFndxVUuWRePtSofxi3HBemm3IUG2oWO",
-	"sOjeodMFVuyem23sOaNJVWIj0M297IkbyDDDtVBFVDHGKiH1PfqhYm1K2y3wA5zF7T94tHgrrG0KpPAZ",
-	"S/8sDtM/iz87/YPn/BVvbddYZKmkRsmzPvYJd00bVd6yq/xXsqs3VLOc09TsLnRUsBWgFEMXQUNIPCvE",
-	"3Zq+3Vtcrmw+ZknSVk7F/epo1qzxkSKwDkWGUSpjmu7PqJrt3x89fvLl0wgqFUYyY4LyE0xQmcuEpTZD",
-	"ZS8ozpphW+/mGaMJF9MWlc6uyD1kaI590HAhJ6Fk1meNXNaNNUY7CBk+0nb0nNZRomqOlHDqgukCNmQZ",
-	"M6X6na+a0eNnz8Owu/rD2f7xs+eNwx0vtc0DnrEPweNS/Cf2tXmqpXs8+6DPZzQPt8D0VJ/yoJrmrLWN",
-	"k0pkKR2bFdj8tZV791c08mnIwy2PEOragQ/0IPddPchWPIX0AJIwzWDTcEV59m7f95Qlk8FokMgY///B",
-	"rAQCJX/ImPlnyifgwB1nQZdBfVVOmFq59JHPPFKwOtWf3/STx1a5YIDczErWzGiXfNGRwK7s46tW7Gog",
-	"f84GerRWLanv5RJxZKvikXYdWHHJLAT6NVqsC7g9DJfpzZE+AtQ2Q6UtVPStYKt33ciGHeH9bu4QC4KT",
-	"Wt+Rn0m5ghFxjGBEqkMbEWsjJr+gqjYPR13VELv1VrFSMV534YCS7Q7Ev/ACZkon5NhlYP1LKH9AXV6Z",
-	"je8I36c7vzJHZGFD/SHCtxYNa2VL1e9a3dElGWq6ZNmrmRGK0yeclolZgY5nLS4F0CxmNMuYYImNxKRQ",
-	"Sy2RoLXZ0m6C0CmobVWZt+BE5UUSiFqwv0WQi39CFl4YMlDKgioyzNleOQYZL+uNBwIRx0go5xsw3Ypy",
-	"hhbT1NLayq3Qyodf+dw6jGnKhZh4Uu0u+XpDHGmnZf4TlA4H8aaDrNG8IC76yR61e2QFWqHjqUkj63xz",
-	"dbJ4D8yipYUhBK7QXGNiuDlkp0KFr5Z2CI5K++/xIXnz9SkY+czQFk+AR7myl7Y0hce+ambiMRc0X4a9",
-	"QDu6qGAz7cCrXgyJRfDI/twC2N1J7qa2OrRq0aHVr0PbrBik7Qg+oBkfrMogLEd2jnX5ZM6nXFBnr7DC",
-	"6CQHARU8/jS+w7+wTq35Y6k0m0NlinCz26pK3Fms+b2Ngmnkg5pf2Gt0AwcI+YUZQMTaeYoVwTcMVipz",
-	"JWF9E8tqsOxcmNNsLCeXsfwFXXYXa1d294J+kpJ6DZDVd1ZuI0gDwSV3OJMtoJlY30hNW+1i0WSbtrh+",
-	"Z9jJ/7x8PrA9rydl68Y2/MyluIwb2nhLkG69ReU6FMClr/VYtHuY7e3k9VysdtJcdjcIFsGCfK+xnqjU",
-	"JGEw+l6ZBzNe2qz/QNp3Hs/4fRtQk5xOWvQ+KM2sZm1vaqlpGvqpGcYGz/nDuVlH1do6gSVnNIxW4+Xb",
-	"hWizp2km0N2sVvzNcLc6EK7wsZ6sCJbQ2gY0rtx5O2R/L+iydcZd8z63g3K5oxLu60+vXGQo4GWNmSNc",
-	"F+L6nCR0ueIC78re4tbWVtWCL4Ti05kOdAaKzZ8TqJGnXn7IuJnpSobi7M69J0EIxKsTo2GYfdXhHDik",
-	"vjo0G2uR/VO5YErXWWtPXFnhzqH2Y1LptxgftsUM9k17d2yM0VnZU33+UTu01x9fYxk92ju12sNlBZMd",
-	"F69tq0rmZty8Vah21Vu4c78ATywre7iyIyMsSoQdK7xIOufb6iDzeQ2mN1++8yzlVMTs2twVqvF6eyRE",
-	"o4d1J1HUw6kLpYrQuDXahYLhST8p912YeaUpCUUlqqr1tv/l3/6dHB0ejiCbImExn9P0lBzWC2R2koBq",
-	"0mI7BKulddorXJr9uQ9INpZoerxuqKd6eddXGy6m2lUde1dOtin2B3A1iGgrwvUG4q4Eij43Z7uNE6Sg",
-	"0rbJqg50uozIsw0JbNVPV6YVSiPuffySjF0u50sUI22TggZUsOhburxcL7p+FHmrJi43y/2iiLmYScVI",
-	"alBC284nrj5WmqoudLdrzPeF8gD0Oqq013TapuuVF8Cu9LkNuq/3wIX4roTWWg4W0G3odLMGaB7qwjPU",
-	"ihIYXuZGGAcEUm2/7YnH5sA+gcoAq1u/LY+xt8gw4RMaUyF2pZnaecpB16+4QqpVDos7t4bYaZEzhcX4",
-	"R2Qs9YwwkRgqt2l2AXNwLufdwwy07Pps01BrpoH3Qzt1iNYo8Zgztg8WbXOo4IaZ8FQzUGOoSIi56KYy",
-	"54oG6vJIAd0msO4QmzP6cer0jAZYgsz+bvs0YQXskDKJFxu2QKkKnXerfHZdXoxgnYZqj/j51obfVe2O",
-	"wlfnHVu+5nO+WT7GDXxTPr6D4t/do2KrmsfVeoNo01hkIK8EouwUZuu4ktpzuoRuErYadiVuQAl/lpPh",
-	"0+OvMDgyesd0vtw/m2iWRzYDPJClWF3uwYv/DcTQd+AO1bNrb8E6iFd42DzOzmIXqdBwQeaMJhE629+c",
-	"X0ItGqKlTNUpiSZFmkYn+B04QsFXAL+S4deF4oIpBb+8FJrlWc5VPZPaqAg2pNIoCkWaBh0FZn28bYV+",
-	"baazC6v87dssQ6yxYtZDc0boPeWQH9BSx46jJl7meYN6mRuea/cCS3c7CSx1JTkW3q7AW99K8KQMLXrJ",
-	"dQ3ZEaretsbUlk0AR6QQqYE9BA4DYkLR1a+p4rHfRSFQSuDZ843czS5DtbbZY/U2wQ9YzrOj443LgWLe",
-	"t+EirW8KBWWMbau92zhntr+fik4JFUsNOdIsVeClpOTp4SGJCqGKLJO5ZsltNXqzFdzzp+F45NA6rjIa",
-	"s33FMoq1oVQxVgxy/YDCkHSisn4EZBEuXMucatEEWn0qMqw6I2J5sIypvc3La+CnB7g1uIjJZCHJx2Dx",
-	"bZkisRpC+iHjOVO3XITcBBNm5ACjTygWS5G0BRQ4eIZzM8pjd0T7NSRrb6bN2uprg9UWHoKLEQfXVGev",
-	"KaQBV4fWOR8XmnVK6Tyrni4FyrNwVShUzEAnXlBF8FnbKcPSX4T+FyjNFuED0faJWltFFW/uWl/f2O/N",
-	"92TOjHKlZjxTIzJeYumCMoCgc4IsDLZdMG+VX7uxiX7nVhdljexNb1zhk7/ebuDtLSvsJr3e/yUSb9eg",
-	"u0EVa5pAbmxptaa19B/ekYpQXZQbE7lMMcW2SJnCNslEihMSJYaza/NbNCKRbZcYjW5ExOZZKpeMfQv2",
-	"AfMr1Mwwf8RS6XMQKKAsXj6lgv+ELU9HJEr4PVf271Ti7RjdiKFrPi0nXujNoZdudgpN3MByZttXJ7nM",
-	"MPSm3NTeAeR/3QhIJjTzQOVKho3U5kZqKnvu+mD9suVIvqZ9y6TswirXhiBb5V4+hDOXjG3Ta9Cku2R4",
-	"wYz032OPUS0JTZKKqWtJhqCWwJvQmQwtdiDaWr/+Xo82OGb+F5uryjp+t2ln35rnerPBUM5pg4m0HfLL",
-	"cGOtM1FvqxWq+W2V4mFMFdvnQjGhuOb3LF2udHd7Vtf2Q03Oy8WcAwftiXZ9UadZzBW+bYMR3ngBYQVv",
-	"0BK5xiyVhqlo2WZZ6IhLXeJ34XEXtttf24cp2jYcDt2DPdbb5py4xl22o4625YHg4lPFOHKCnHn3kbOS",
-	"/Pr65ZhN7yArFoTa3xJiByUna+sMh/JBwlWW0mUpgvbKs8dZuhWFm3NRa3+1/tKiafp2Mjj5S7/r6/vR",
-	"ihksS2lsrpY0bZBBNR8ZNuUhCqV2aVqAikunlIu9g09yhQSPcW1D7JXLYERmfDpjSpMJz5U+sc7Gv//1",
-	"/yXQBRv+soId/G0jTn17FrwyGPVsm+1J+Kv2N6ul2aCcmAohNXRex4QM873ZBIf+lOrU/j3jSkvs3X7H",
-	"sloGWbsjoVrRd2w8k/LO1nYPp+porK5FScJSbvSHoKpr3u+pIrpeUpsba94zoa87tISw23lZPr+miLUr",
-	"TA+XBdVei4XV5pYUErXftPjnbKj+ZhHXLu+Nff5FpRueB5uYYXm0mBmoG1WlaqfU7E9aNrtZU6PGt7UU",
-	"ccxYUnNZlfw7dCFXW/RPY1Q7+NpefKC5o/bnDXHkOjLu4KprYPf6S+8f9BpzKG+broXY4AIf8Rqzhcss",
-	"+U0aK4vP4Pjw+Pn+4dH+4bPro8OTQ/Pff1rJI/jDO1KmASRcGfSDtw0uVt+8YxTqHeK3TMCXDk0BrxRw",
-	"rtJ3fVDFLn+PpDxYzO7WVxbLcnbPZaGuYGMv0cRXrcUzrLRtrchTr3GXgZ06sMAxC7KtvGxO18NK2zRa",
-	"qW/sCe7D9uctzXnN01gV+FzLA/ckGbrMNsjuz1mGYcsTytPCFs3dzMXdcYdozR1+sAaB+Q0S+NCxcGpt",
-	"HpB9h9lvfdhB7Xbobx9sEBxy8VacW6kcKDRPXd+HXGr0EcBbRGmepnDlKzJmiic2z9I2j1yJsutz5luY",
-	"E4EKvIeLnIdqKHZQ58xIdVQvD7xCixpuryBpO4jbjIsdmOVWxqO+FOuhfZmKVTukIBVsjdD1LgRN9LZn",
-	"2vMQzVudwZl0V0+ad9cvo+Z13+Z5jBYzxWJbjMsQCVbjcirMHVuekHuW88kS6IlqiH6xtcnqlXhwpDeT",
-	"b/70Vf7l77/584/59eKH95cvvrx4ffmfLuTxa/qaXi3+9Jwd//Bvf37/6nL6LxuvbbvqVZB9H+gTUrbm",
-	"blROG0GvbqwldhCAdtj+0bzrUbw1d2YoWXEx++wFvxq72p3U52HVP7/YtxsTwwNY26+al7VCz9crWymp",
-	"lD5qyrUnopZR1kG5tfa1rNJJsOpvLeS1CtI+4C5I2//SZerYIHFvZvho9fzRoIqJqa3D+9p2m11jEqiU",
-	"1DWwcaU2gMmwe6tDjzD8w9CIfXCfo/vZYz3s/jM3L4Rk87jIuV5eGRy0yXsQVXBW6Fn16ZWTgP743fUg",
-	"0L3hu2uCPhkyXqKxKCFDxRiJHh8sWJru3wm5EI9/WNypgx+UFBE0oBgvIYNFYGhmUhb9tI66hOUH5Dyl",
-	"fK5OrJl6WNmwK+v2yA/0GxFXMJ9ENMvwqyiXKYtuxDACq5X5BsxWNf8liazhKtqDOzWCcIyIDDEubEQi",
-	"DFzZO7gRN+KsDEohwyjFu8WcOiPR5dura4LdrI8f37GlivYg3iZVsmpKb8sDIHhtDVPwQQI3AEaC0R3l",
-	"qRllrIpIgniigLXKnBs5Pjh0UUn1iCMy9JqRHx88OTjaOyERxiah/DAs8pSJWCZsWEZg7Z2sfIkX9N5e",
-	"NCJcKM1oUtbyrqKOXAC9kZ8PaluDxa/sbB5n37Bl0Mu1Aus9Nzi27oaAPVybIoViB+RCExpr5QCN0UPA",
-	"JIyyZIbFN52v5WTwb/tvzi/3zQoqTptx8/mXX6Dh+URiqofQFAPk7YtWGW5qzVW761UHvKURCMOCChX7",
-	"1k3nup/vU5HsJ+yepTIDs3OWUg3xvmeXFwfkeiHNH4qoGc2ZUYxuBFYjwASlxrEbfIbW0NB7HvUZbK2X",
-	"8MmE5RaYHErsGm4PxWwMnv/ud19LDeGh6ne/gy/I7353Vhv9d787IZH5SubWpX9CMDSJYPE7wG5b/A46",
-	"/tl6C7Yeq4GB4SDDSS7nN4LUKOjosdnKY3g0Glne8kiRhN2TuUwYaOO1KFUjMa6UDzb8xgztlHiahsgX",
-	"SVSRqESFaO+AeJHFsZwzVRUtsyW7BbtnMHr5w1gmy1OCziJ8VT2yWX3oOnh6+PQAYQkN9tXvfgdfG+r8",
-	"6umzL4B3uWwU1yz9PwLnRCGZEqWh+3tkqDI69dr8m4Vgp3+ScqWxtc6lEZFYDiQZ4a+RXcA7qhlJIUjY",
-	"nGRLeO8QJyJRTjW7hcdZEu1B/IV1PqNb0dyrCkBdR0EtJZETzYSRExVME5lHbmsDGlERI3RcMW5sULKY",
-	"8ZTBglHFUpaTkugiYfNMgqEVDswWy6JzoHmvjKv5xpwLyVmWusaQWN3KLLesJD/E3Zfj6n1wES1ZckKg",
-	"m/neqTsDJB5DnTAwWowoeXp8bGnntaXm3/2ODCOH0I7EH1vfbCxnMtcYPFwVhFVIbFB+WVOR0DyxGESY",
-	"ALbATkAmM/emGvmx8zTLzDvzjIvpiCg5cQUKRmaj5n6cQ+qEa/PiUgagNYygRttCrOGKKEHv2G1MFULf",
-	"KCfmNjZS/K3iP5n70fUBOz4ckTn9QI4OD/EGpYLIjP5YsJGTDvA9JOZTH+pIFdHPxAj+I1AhbqtnR2RG",
-	"1e1c5oz8gmh7eXZ9/geY5MXL1y+vX9ru6iTLIcCSIxeKLib7b4xecEJuBsiL7JaRG90MIttdP7LfR2TC",
-	"WZoQDmTkSHnvgHxr2Off//N/IU+Pv4Rs3NR+PCrP+s0ViWXOvLM+dkcMHq0RBiKokWM9auTiWkYknlEu",
-	"1MjPOB2BHGTzf/30xRHmhkKGLqzFZsKUpgBaJFyTVE4Rh9xZxnTO0nN3lFeM5tDX17xlOIVtNh8BLQbO",
-	"9Zk9Vk/tO60fIDBv/wxLJRJO8P9n7++T27ix/XF4Kyj+YzK3RZN6cWyqpr5XkeWMM3biWHY8M2mXGuwG",
-	"SURNgNNoSmJcrsoe7q16dnA38uwkK/kVzgHQaLL5TtlOwqkaRyTRaLye9/M5L3EDMTnDjbHj3jgeaTXy",
-	"8KSFr5G9nmI5yFtfFVsJAZ1OxpOCoL1LddCkqOXuAMljCnxRNz9uH556Fn+9Rnqo+CQBUsuUxUm2xkZb",
-	"AwmOG8uGHKCPFKlDBZerG85utVAIH1jCc/ehS4X7G7dTf4S9d59hpXDzXU/mo+0rlsOhFFd6e0Fg1euF",
-	"bRvAhwpuo6Vb48NFyqvvnpZvlam/kqan1p1rvqqYw6ZDxc3yR3taIBRpgViKdGKkC3kL98o/5KT6jLuz",
-	"7CK/TNSX2aZhk7zT4rjCm2921IjoGCWO8jTky2BMtxHXXmVylHGWI/7WPJntoX2wqD5mpbazV8+9wM1O",
-	"rd1sNVtYX4kJOuK1Tu2o2Woeobo3AK2qWg/Sv/Tn5RXAtX3HuuQfbEIuWY7C+9cn7a8bWth2ohCQyAO9",
-	"OpqQa7rSJOc0HmCVL/3ZmNlJRjODwi9HRg9+ntQ6egjfvfvHJaSnmOush3TYalmB11Sm8aUSO37PZ6bf",
-	"BSZPmvZrndrFJULPxtmNXvYD/HQNPqyj6/88nnzX7rbetPUuXecT/cA5KvJaR+Vax7+rdWq9x0c/fHf0",
-	"9PDuWfub/uObcfdJ/oK1+39/+etPXz9ij9+M1ZPxq7/fvP7p4m0tqOlu7q6eXfz6evxkePTo7y++v8rH",
-	"7NHJkxffj/757tHofHKZ8+t//fKP5++en9BW7eP7j0YxocvsM7BEoArM7pUWNRTLwUp5gstW1ZVb3ofP",
-	"tTgmaAriHz51tPyppzSnWk97K1x+T0mNr3V+fh/UTEEwveaQ04xnAKQzYxEunx1lU0M7P9dA738f1O4O",
-	"VHJ9gGXzOjUtqNXsl0OWD6TeQ8003LcZQ8y4WgePgR7WrAgPhk1ZBcU7rbke+IokZG+UlNfj5nED0CeH",
-	"B6iZJk3ymuXjTFh1Qs83FKbGFkji7tAb4RGNmNWai2bcwNjPvWFY7b3jFCGnmWquT9NbOlFao3aqc2TD",
-	"7FD/BCvRNZsYFRYpp69RR5qKFRbwVWwLRkEBXapa4wXWZ+UZE9tkuZzmHQGJaZZx5j/n3XRSt5aUhqPK",
-	"djq6V5yR/jlwqZuYpgNCHdYhA2GegRbqYsyHJmGJDiUU2TbdQp9G+Oj4YVnw6ynA2XoJTFyA7nOF5prS",
-	"cqhcjhS5ldk1F31kPERJvf9uqlBGHIvcaE3SpMOAVslzs3zcZpg0yZkgYwFEPEDxderJRPep5Q/o2kRa",
-	"JpIhjAMG0fvVjkD4xM7hXbD9OLV2MTU8IlZhQ4TXwjKAv371VYCc1iFIoD2AZGMBap/VmHHLXlycvf7+",
-	"6dXTi5/+hkrNzKmNjPJuTWsoMhs8e2eHK32rD5PR8/VJQMmhdLztddCDKeXNlYZ0df7i+cX3b64uL85f",
-	"X7yJtIyg1deEdCfQJySoZmNhbHHn2FGJYEjf+ERkpiVrMm380upCDyRzLggVoZghBlTxODI2piZBXR1O",
-	"tdHJSSLjMeK1wFaDBUHfJpB43AtDgUp3RDSpInW3s+ZiaJlqarODual5QSimD32h1jtxLGGaZkiCdNWs",
-	"dcq7GYWbjsmtWo4CKaksD6BV/Y3JFzNj/EYmkwXiwN3B7e0tZKQfOGthMiUfeDmdmkksDmKZyryspddX",
-	"/x4+ufnX8NnkX8Nnj+J//nQc//OnNvv2+5t4mKT/PvpukLy7a/378Nkk/vauVs6VrM3mRNZcwh0m5a4s",
-	"B5TyVj+WPVcmxX07MaqcbVhjk+8G3W9j/gP/7tnbX5+3v+fP1fNhPvr3+fNHz/nx+AX/7kmTTb77NXn3",
-	"XDe6/fc/v+u94Mfj56LVjA9TUU7z6xw9arXKc8eUzHJqYMemF667LiaHco6ghHMrinbh1YJ1Apn14FyK",
-	"PJNVuQ7AXUkk5AFYbSJnUqZVMfX69cerSGLf0MRtpn6kvfyRt4IaOsHg3By3V5DdXtFJKmnyRsoXNOsz",
-	"fO5klZc5KvDSAS3rhw8PV3nY4GVrUfECbKL47JPlz76R8iUVE4sT8PlF2w8fgw9l98fP7z+W5N2LO0zs",
-	"s/TOZwkWqdw7gBvKvUgeqyRfI077sq+z9nmmvblq3ws0w5QqQ0H220SOM5fJA9Z8851HSgJk/dgUK9FR",
-	"FYohsk49fSlYIyCC3brQb5ctC3j3V91JRJS+ZSAw33LFmuRS9vIDA3AaCn9cmg+mrJcTOXYdgTl4qNmp",
-	"usY1j9RA3l6ZDlDYqOI5Wpk485ZI684ZHbIcqMOcMJqiycNXtM8u+a8MQmhWaGvLos1kr8ss19LbKQgH",
-	"/M4Yww8imIxuy0TCRb+JZb26GaPXAI2hnGPpP2MGpgVjb7BLWyJXBSb1gfFhX9Hc866Xviw3MQFe5qfS",
-	"J5M1dGD+m4zZlcHZPHB/V6WLzwa9p5PSEQRhiiuS8h6LJ3HKPHjbqjm7VNjVWEex8Tb9d4UxgVbAFbnm",
-	"Ipk3DoNQv+4oMGFrhTGUrVJcGWP+vOHkmvLnV9gIi5utNrRzeAKTQ5ce7ze0r54BGNAql+FHGOIKDc9t",
-	"kOGzTA7XeuCNrK2wlskYoMw1mYY6KLCeXKjcYAtULag91VcGQ6lYzdVwmFYaVJf1JCiya4wnlxuNZsmK",
-	"Xg7k7VOkpBBKt52ciTFlPwM0nJnwFSDIoBmpwES7GsV5rdMKoO9Mplc8sW0KwjQ3lty26WoOvaTCtBYZ",
-	"YXrQowmdN9/o5803lpbZdx4dHLbetL8u3tnjwlR/0aPs6QW8ldl1MXDQQagaLh4MV5ZxuQgyTPqsWbZe",
-	"bP1LmYxTRtrkWsjblCVaChmw+LpWFMJHRgavhgqPrh7/z6VqiAHUCONqSGtB7ZIJLkEAej+taNhK+aaM",
-	"UpcN6A3X3L875mmiSJ6NNZ+nKmcq/3/egeOin7KreCA5AElhOchap41HKpbDIRPoTDarZc/ZlcG5bNmz",
-	"feWs4O2g5sQglsBdhI9XRShFAZHQAVO5J36lqAYMONbymiaTnVosB0uqqVs7hX5XDPfLY43zEx1Mm9UO",
-	"ZzFbvVTWKWnOxsf1+QzEelZoSmeYYip7Pi1q1j6lSrOKzP5MZl2eJFhe9o+kUziFQW+Av8a+RuB9O6MY",
-	"eNd/RaO4/5KPwRwjuAtu8IvcN0mkiU4EqMMJwJbq646XhIs+uqwNNkKaylswUEfTlwgrK6FIbocfnZKo",
-	"RByjh5FH44tHQhH1s/hKsbR3VYys8P0Zb/QVeCkjUscholMegpqgaDoj7mWN02KINAayUh4jumJVLocs",
-	"AxFPlXrleaNJIkdYjb3RfXHVpeIaOtSrMhznY5qmE8LuDNbjKUHq56riqqnB5rfSeJlVMxSXYEo9gKAK",
-	"VgRg+CvP+0JmLDm19mH/t+PDwyb5nrFEYUKu8cWGQss6XXnDnF29woFZZZorzubaepIXLwOhbe9XNfBV",
-	"Gapm5QYbDPd+WlionZ+3m8eat50fNg9rFXkAYkxTZJloS7WaP8kzysG3aXpUxpMD4cgzssCTg6MpWWCK",
-	"+9eUjGEAPZi45ridGoXX1xx/nz7TBZ+//OGcHLrBHdBbmjEE/zPtDP3h3ZRdgWcdeNJS3uJYo2YTWpRI",
-	"PGKEQ96Aw5gEn5XMlO0Vdn/d98+zA9qyH+UK2J418MKAGFe9xjR7eGFwcytitZY9WjzinvgY1F4Y7KFl",
-	"T7t2n9bMuD5Pbq3Ak8+l6KUc0wL2lsxPIXXgpSxz+e0lj/lmyZLsscQ2+fADTz6iZKIVnwp4x8IeOG2q",
-	"PDUO6t9/+z+9HmClJ12E8OI56dL42vLBIp5rNhwFO9+Gx/Wg601V5F3ROKM6egsUFClu8COXAiM11cbU",
-	"70snQMfLn/he5s/kWBhXygq04JUX5fkM83iAFDxe79HXlh/+UekImoLKdITUlezlje3Jibn/y1WZSk+G",
-	"jcWBZIRicO74G00aHNcIvUjOyrbdUvS8C5qvil3bglLswKC2K2qxA0noz0YL/oh38luW75qx6wu2gkVh",
-	"rYNfDOX501c0R145sjm0U6qZCZCmGJL6kmV9RiDf1oSkHj151Jhl7GQqsh6BbUldmFD6UMzG0pvwraF+",
-	"hc84CVc2xQWT5yi5HUDoGpRvSDgGkIVCq28I0QXRL+AO1j8aE8qQYmYJzxiJ9Yp79hNbo5kOGYGVqNK/",
-	"0V64M9lkQ8W7bEbdQC3EbGl9cv03wbIfwNz/q8pf4J+Kakt8u3XQPilp3zsb6o7ibHZFro3heE+2dyrC",
-	"/fHUz7+azPnWJM3slsXhbdqJ7vqwRBSWhNkU6Uu5LM9p3TiZUMwaeMmsfRdyydG8S+qlNBmXIeMGFQqM",
-	"Pfn2wqnUZps+OIccTz5GDYhL9pglFLn35WcMNA6F8mJ5tGgeQHYU5KIuCch57RZ1H5gzLzBHxTKDWBv8",
-	"Y+VAG/8guqgWjLCeN3Rsnpho2lWZ6ivoE6JIdhg8ALiLeBSc+6XwceNadNpB7YamYwbV9wpXtx6H50VY",
-	"zStfEXRwdNBuvWk96bRPjNgBPWVqtLinIb27KgZYXtRVTPbuUfgLwyTaEF077g55vmyQq/msZx7btRfa",
-	"3u3l3mh3ZL50X/RfQtVE57VP+R+oYos+hSu74Ao7UkArveKvDXACBrwiuZnh1w+0Apdy4bl0NVucWIY8",
-	"MU+eop6IAbICWPas45WUDTIuUynSSkxE6o7tk+PWk1BEHgkTMr+CVpgsBU9iQsj08KCykfcScHqOIde1",
-	"0pNtAJG7BdQtGbCMdfQYSCTkFb7gqnCKY3rMD8JjLyOWWSD4Mt5AhxiaBWgAfcoFgi5MmfgJV6HQ8yNf",
-	"fZUZ6OyvvsKtsfiEbo/qoEu7d0cIxuMMAv9F2g3Q0mFH8CHIPDpstSKs0JjzIUMgkgsaD0zHgESuCC38",
-	"/7bE37Q7gueKRMB3IpKwEdR7RDCyUNhnHyiAUeiQqBQXFYHp0vQZmVCAiNSpKTTSOCURILeMikdCQYmQ",
-	"4gDBOQGmS/eQcJVzEedFN6ckytldHhG/PfZ7SiIDIRYB3AQAlwBlPwXwDS76c4bmEr/szExWv5JDLWvK",
-	"QpptBFAFDIYLpVowl7ytL9VJk1xAzmRkte2o6NBl7JkDCPAfNuBBD9Thopa2xuS5wUbYcd9mUvSJGtAR",
-	"SqEAmwFnUkuuUIxfGXgO2P/LWOrl6WC5QjciDvl9xqgcYSSbh13Qhm2yXN6ln6nxkMheKGiaFvfxAcHH",
-	"FV5/9woYo0uRFNKeQsj0U0iGzHqEYuoQBbOHRK+F2X33Ck2CFUyhB6DWMI5ToAPuMNg2GMEDcfSl5YKv",
-	"4aBEp/pu2LOCz8GSQ7eAbTHKpNaEEZgFXjySChRUC9anYpoWx6ZVQMZDUp0/yvbvv/3PCZy+UJSO34DC",
-	"cpkD2miSt8JRroIK6vHZScBOP/fscHlGhaIxDrR0uR8ofUL9sEQ/GsmFrUaISwFRjaOxPpl1o2x5/gaC",
-	"MlGR3orVHSE11FTiN8ZBh1pRpTEhAZ2Vqz5vjM5i8bxSKA9mmh4WTX8GuYMZkeEZY0mXxte19xVPHRVP",
-	"ocFupsVx0eL44/stZNdLWPv7ScdbScE5XHktj6q0ogXrY9q2ml+f+Iv1pShOJ5srTkcwJU93go+fSHXa",
-	"/KzNMwkjt/KQpAS7tWjhKY01kS7LSZiPBfNPpqzHOwpp+rOZlvfxTF+iIorEl9Di6E9rZ9sro0gWVlZH",
-	"17MUlw2qc+3GflCDfaBJXlpkJVCowNxbd7BzvsG3AXZeqnXSYp1QZvKVFiomgNWYKqYfUFMASuT33/63",
-	"qERlizS5HtGgG4SCKhSrfcti2SqsSROUtSmZhT2HVoWMUwq38AScT+CJW0Z+3Y7sbVNfSBjEfdKDpUER",
-	"O7VNBWs8Y1/s7Fqr0qLcALLfmyHtrQAoGupjQjbJGULFQVY5YMgBwZn2KdmagULmLrDRINU8mY3KMrPZ",
-	"Pk7iB4P097mjs8yE9v7+nQhlW8R4/gFp4Ws8O1g/borHbk8ILeHYxHduoGdXcJRbkNptsCgIQlGEYidY",
-	"FAVuroGhCMWucCjOzbLsXd3bY1ConGa5Q6HwPq3sHrf7fM8YFLjpS/AnvGuAXvpM9jM6NLX5KwZhGkx7",
-	"6b2SHe3Dx0tqqC4IG8DxQGYFFl+AUQHRmDciRHddI2rAVTz+c0FP2K2EIwlOrzWxJ4qzvFP0iZlxrQE/",
-	"4Q3pjwZAATAqVyWT5iwOhbXsorXwcetzAVAwkZSTTh8dHD4qJ53SmKc8p7nMbNrpkje/D4qrqW/pEgvs",
-	"aqgIFQAWQ5ZTW00qliq/ipmWe2qd2vn5Qbt1fFhUMa5djiBAWs+RvHAQDeSVpXpYBtcSOE3t+gcelEM1",
-	"SgQDIG0LJdE+XBU4wjKOwrjbOnzTelIRalyVQVsaFhsyCgxoVdCIR29ajztHW4JGHJbDdRDCYwrqHvH+",
-	"sue/SP7yl7PJ97x1+/Kydfvypx9vXz6V+P9nkr84/24EbZ5enLz89ce2g/r7uB67Wx7yY8jRHnzinuJ3",
-	"Yidr2pNqpc8dROrYzpcDTlhJggtfvkdPuIM7qJsIDr/cUlFlCRMZg1C4CA+oe6RYjoKJRaQ9JRwUBqIY",
-	"uFulckAK+YBNfDSFJnmLwQWh8OAUMvYLi7UGAGLxHHAFsim2Ai7/Z/XZLuR4n4T3HLTaT1r0JGkf0PjJ",
-	"o4Ovvz7uHnTjmB10j1qHrSdP6OPWyde1T81MKjjHPbCFNUno50FYMKd0CbpCgUa3R1bYIyv8hZAVzMnf",
-	"jqvOB1RwfHWBUW19IAV8sEN4DmXHRyNGM1NtDCP5NCfrs1wFJCq0FAt9VGgpCHpkwIoQk38TXIYKDonv",
-	"2JRDfgpUhsV0sWw63KMx7NEY7gGNwYrSM0AMG5Cg+SAMnmi/NFbBDGgR+MJ5YdhcHXhhQ0LwyUAXlghJ",
-	"2wlHe7CFLyXKYBe8fk44ga9Ar3XGLWDzTrAVOraQOkIo4KUcC8S6TwISiXGaRghoANkj+jOUB8UHZpj7",
-	"gnqI1aANJvy5K5NJKByCA6kEcJgCS/THPAOS6P+IZTM9+AdrkqiGfpiPzrAT+WRTZIYpHfXY0z9pnPMb",
-	"tq6JbiOoBl+RRpP1/Q3skwIzLCbpFpRhT9r3gAx/NUCGnbDB+TgMK6u8m0eyzfLMXUSxWTayUQDbdqzk",
-	"0wSvLSaJLnBtTxP3QWtbBa3tgr4sCFabJTCHDyl/aOr/PuwzAZjP8yuI/jhmY2NJM40hnbEHpBEcKraa",
-	"MITQQ1HfgAyhbIMidcVizFMMSMqUkkKZupndjLOeie4nPS5oSv4z5r9CJ2Cco2SUUi4OLkQ/5WpARpkc",
-	"jnJSj9CAeGWqJeu2V/hb1AiFzIKiOn1kxLPnmMc8HmmGyhKCq0OGNGcZp6mpIS6KjMRhKCrf0+MpU5HJ",
-	"lsU5PlBuYnouRQamFr6TjN4KV1I6FEOpcpKxlN1QkZN4MBbXCk2JWFHVJXlmJjkfDJi6GeE5VBqHzhpe",
-	"VdY8FFLEzASzofDZ0R2NWRKZ5Y1+kd3nSXRKRjJNEflmwVl4+AGaf4xsndcjSEVVcAkVGYucpy4hVL+k",
-	"DtXuooypcZo3sbvnSdQgmDurL6xpZCs2NodaxOi7wqLmALncZFRIoiSjvTwCzpNYb2dM05RlmIKPKbAd",
-	"Epnj5qUoPwoIzQms92GrEZAopaI/1q8k9eeXP5BHR08O2qfEFUSF7bFtbDa1OXIGN98VpdTdwTmPSF3e",
-	"sCyD+gHeDUEYoEYzFN/JriLZuMj/BS3ugSK/yC5uUgfds2qc3fAbhtH9Oc1y2DrzJCa3ACeDiX/vABbO",
-	"nhOoqB2zqvrhM/7ZUwKKirFf0TRFTAKVY75MQnk60X3+ZyxzSuoU22SsN1am2BkOhSopbFcmybihhQL/",
-	"wsGK4m6RhENGtbmBVkA4rk6FwSU8h8l8Nocx8HF9155x86Eg4vMIQ5F1+6EoQvPB1Tn/nt0eDHjGiKI9",
-	"hnI1HrDZ3wpwfs1OEnN6FCOvnj5TARJGYk9rQNqtA0c5ClLaLJy7mEjN1CJvteYQei6vzJiWzNgMvXrK",
-	"dmi1Tg0K0pj7Wes88if9zZinieUjUBXAEgI4XaLHBUsO1IjGbl30EbylGRvIsQJnTK/XJI9KFJiWlgAk",
-	"rFUlPv3ubx2TW6sY6eF6Bg2gsHjal6QEI6GE/GdYGo8JI5Fvkleaqi8j6ovfROZTemQpBKqwGZIf6NMo",
-	"sNrtFNVv+qEBOMDaxjvwo3m+WgbXJJQruwr3kuhb9rBXDuGBsiv09vWLL6h46j5t+C/qrDfXB20Xhoe6",
-	"ZJjnxBwT0a9QMIaqyoQ/xY9n82H4Mu3CSpSL/Pbnmv6nygfhQeHhgfJp3i9aoLJGB5VzLc9aYVeLm9lY",
-	"QAkmI9FpGtFlsRwyRaIYXqGl0YAI6QmdNrCnTqGsPcsITTVxm7g3iz5JMjkCNJlQIM0zhfmNGIYiE8hL",
-	"Xm1+kkt5rV/R5zdMmJiAM0Fenr+y1XT1ZLSghNOnpErv+CrCnm8pzy0qDc9RigSzjYV2aRKbxGBlrwcK",
-	"0pth3bRKcsOhhg4kRBunJPckMnIGndr597jgauDbdLaQPiujA2He04S/tk0MPDzh9rosyJy7rz3BJbZp",
-	"DfOD3UFrgRQTx4/dG6xmYracZacOPeiWFoer+qzoFsXZ0GTALvmc4Zzo4exEfIDB2UlsPuamjSOfO+R2",
-	"KV6w2JktZLPvZHeBWBAU8/rTpa2vzXT/kAFnsH2Og00xgO0Y2lyKU8nY5sSBIDANiH1gCisPkNQjLBII",
-	"FLH47QofiRodx7SCgmUFoShZVUDGnrGqGJg+fSsFuyVgIjHLNGVwyQE7bMrggsmft4NJo2AVZF1OEQpg",
-	"FVrv0BQDzETWHGAMCiWyYT3lC3lGKKrgnOegZdwDw7ArP8Uw3NfrMYzFVLx9vCEVLxvLkEeDrQzOQZO8",
-	"1ioZN0FJvkpoRbI4W2QEaOI6QvqqXhI8c2AAUIuHeIu2aUgu+7gmQ3BLDCYINPCXNsEY/bdn2TPUBN8G",
-	"wiIZyoSlhIlkJLnICzhQTdOW8OXDznFrZ3wZx3QKsDaly7supzVLeW9sdg8J8wUFa+2cT1ZT2TlMcspI",
-	"O3tcjAuCZOC3QKEZw6cX6I1Qxc5ZzZbfKkjeHdF8UOTu4o2crfG9YpK2fxMQ4b1a0/1gaeXHhxnrcVHl",
-	"p6+KlYRdyyVhdzkTCTi31NXvv/1f1ChPfSn9rZi6I9+bzh633wLbV7sHz0aI/6tlEZVn4zgfZxaYiN0B",
-	"RG/fzhP8YGWnXs8AXYaiHuHCGalJy0hh7SxJCCXGh0ikIAwitEQ8IWCwScYZU2EtME3zW0mGMmNklNE4",
-	"5zHgEfNff/XbWPOwGmc3bBLWmgSncAB4YN0JSZjifdHBGRnvpXMp8iwULGVYTq1ecvg1sFR0kmDB4xxS",
-	"/BJny8Al0E+kXFzrNpASD/aElKqcmG4LRQysHLCGYH0dyoT3OEsIgFUAw2ySy4mIB5kUcqxOvfc8UKFw",
-	"4ciKdMcQM2jlK4xwRNRV9LUZQazpdrBJYVGiBe6mGfXeAsV6ZgBpwCXwy44+F12Gc4ZwkkB/M5DgBVAD",
-	"vX6yRzgW1sC2DnFEZhiB0iTn1S4sNHqUXVhV0iMeM2fO2jgm0R5dfQmmj+mU8yJjKh4z78iCl/twym1h",
-	"HBbr3c7XMJu1XBWtddMmV5cC7dU407eg1jnyBR34jrTdMsGVOiLuNulFOEJoYo6XLpfVt6i4Io7CgNEC",
-	"A3c14fR6sUPZcF1BFq4Qgd7py6nfChd+b2XYm/YXy3orjNQIGzIrYpx2FnWkD/OOHAJT9HMFd4Ahcw8/",
-	"4B8oJJUij5YJSvgguYWsdogc0sQhY4goXo9YyqqkJv31ulKTHePGUtMFErTFYtNrHLrlqge4CVoshsnJ",
-	"HrA3M20tGtnlusLvogZGW8kRjwMTdBUK7x0BuWYTAposktZcX7kcmL7m3xhnJdNU3poqjwZRnqYksqwt",
-	"CkU9rL1myTgGme7I6xQlqjfYqxqPWHbDlcxUAIEetgZXWDsFQi/HOfB1SuKUZjyfhGJElWo0ySXtMS12",
-	"xVKg9MGlQH0cZ/pAAWiGMrMsgqUMB0i1VJUxNEKFIpfjeKAlo7NZ6cawmiaG40ZFnBgIICIBkQ82AHw0",
-	"pnko/BhXajfFFlfYhYTkzdUMNRQLpByyipBjD8wL6HlHgs5Leq3FNytf0xTXMJYizljOiDWorSHGvHYj",
-	"9YSYrYUW2MUKbcUfOU2vDyjE/VnxQp+/6wIZihkEvZT3IML3mk1ewdnXlPOZzK7xZsUDvTO1oPb3SZLR",
-	"ccpjffyv9TffZPSaYauBzASA48CNOTPXUEsSLpwFt1BmAFtigobeQBgaO1AD3sv9Mes2+vbXOjAUPUbC",
-	"hRqhdKXX31GypYRwg81KzLmaYx0qbtJeMtpLRl+yZNQvwiUMZUfasaWMNEN+V5CTnCnh4Qf75wayEkRR",
-	"u3DAkpj0H5VXiUn663XFpGKAGwtKP9ouVpOUNCfEMkAHWPOnPNMHiuTsDsNmTSSiC7qlQwY8io1yNDQ5",
-	"aco+HTWC5dIQqYeOAw5olrDMCEFgeOAq17xFmrzLXEoiu1CRokoIYjRjmU0ZbzTJD+BfK0WPh2JciDOG",
-	"D2CFi5mJqpxOZorpkLoVfGy3VvIxJVCt6OMOi5aVkPsVERyakuul17+ByQoKoxJbf8nsRVH4a8eCkbe9",
-	"OxeN7AHckXAEUBjzT8Fnl4kKU8yPRZqB3oWciaqrcmpi4M2h8+yJM2WbYJFN9O/PekxZxuLckgPAnZJt",
-	"qC9zl+uVYmi1geTnKRHpY+A9b8AVsYPDooPXrDdm6Hx2ctuCJ4+KJy95X9jHbhm7TiGyHjK93gc+VVuB",
-	"LJou3w14PCDxgMXXpjChHLJqKdIUhtCy3P/bSOpyR3aB3OVu+1702otefxDRq8TKdyV7efR9qfQFULmm",
-	"cETxQYtfCaNJuqpHr3jUGKvs0yUnH1X9KjlMf72uHOaPdWNJ7KzoZKEs9mqsBkyZmiPmiQeqmKNmhBB3",
-	"RBRjyQNFIpzylW1h8700mYqSMTvLo1DY8pcpRYxoitwlHmeZXkfXu2YRhvP0xvk4g8ik0oobGYuGwj2E",
-	"1RKNQ81uQZN8I/MB+uu0qHLqJTMmfo8u6pWAjFeIVn5+XjF9JPngzdGSkh/2FI0Vy66w64iMWDbkkJnj",
-	"RT0tC5XFsRd79dQezHVzpJ5mk9djsR0iB2yehw551PLAMlfmbHYKF3pqyvG1Twd8UazmPI46db4g7BoC",
-	"78zQ91x2z2U/QZjPBfKOeaS3XPDEsrIVOSYSFo+cVJU8cX2W2KYmiHPrnFyIHIr72hLSlnpOFSjBQNfu",
-	"hPCkETi9O52QHpQ8KALsaay1hlBoUkrqEWIX/4w35H2k9epoxDLgrLovm/zsYgUjcstFIm9D4R52v73/",
-	"uZfJoe6l4qdcvo86eu1fPzsnR0dHT2zFAMB1CkX0r3/9618HL18ePH0aEcAN4YK8fXN+iuW2IUCGizgd",
-	"K37DAjMu2y7KZYS/YhYxzRGJKRQJnTSa5BXtW1DmKOVD7hdiPmkFZEjvyOFJC6cbyV5PsRxKYcucppEN",
-	"ywWXSSiGNI/RbyLybNIkUP8b/vbiikF/RS3do6zQ/9mr5+AD4rluxZJQ5INMjvuDwFSAzno0ZlrEGXEo",
-	"0xyP9H9UzIeYn6MmKmfDqBG4HZWC1Fmz30QW2exSYX4NBdrKsSky14cYNXPD2a1yJgqba8MTB8kFZ+1K",
-	"N4tI3SCXAKAnBJMoLOH+1Vfnlz8RdqfpS/Orr8g7WGOs6fC3WN3oRzMSncVaG+6A1eWh/rqBYy8qq7tf",
-	"QgHwYsftx62AvH3z7OBxQM5fv3hGQD7Q5yAg0TkyroOnXNny0B1C85zGAwgACkWPp0xvx9/CGkzkQOvY",
-	"sboJa1GjQyjBlEWSyVuTiYnZm7iPbotR9dRXSAWh8K9c050k/8yQRKKLazRKJyjGwUEs7qGWfAB7XKBx",
-	"IGOhAL+YPW2NJjmX6XgISfkIZO7dvrq9PnptzhsBieCkPbeA5/jHNZvoP0IRmdMUYUMuBaCkw5nQfKD4",
-	"hA8ay1Vg7VQBFltnKgfsA/s7SlymDQYf6amaI4VZrjTOETmujkXkoewSosU1muQCvotZmho7ncGRg+hk",
-	"1SRnaKDTDfA+Q9CuCSKL/qYH9l/6nwP9z38D4cppFzHioCA67UNx7XycgbkFyxU5IvAgIkoSNcoYTdSA",
-	"sVzZncvGAm6mllr1MR6nlNR/eHd2+eqBIueXP4WCi19M+A1NbnjMjDyeyVtl4G0zRofoNnWw8fpFpxjQ",
-	"p68KyNRwPx2aQSr1eeNDRrrjpM9yUm+3yJCLcc4UxtQBvbIk2RUwjMc5UVhrZ0KoCAXEOyPBLCymyoTs",
-	"ARAGFIfn6I+FvIMhVzm9ZgLhCQpQEn2J5tXa1JfqhezXlgSuQoIEM1zMlgEy3MdyGqPDjVKZuOoTVUVk",
-	"ytxq5TJBbxXLtFIW1FQ+AS1Rb+y86jt2rC5/a07xHSDF00yrrIw62PejteY3zVDn1Wc6bpXLM7Vm6uZs",
-	"M+OK4j4QUyjF9K/3vgq5vM81eEnvTAa+qpYK5tU0AvpfXbfspAWVyPlwPKx1Dk9wkPipqKLFRc76LKuq",
-	"t2TFvlwSdc1HpD6ifS4sbpBmNXNHhT9XD8sfVbsF//NG1qoe2RJN+AII2jOs4rTLykuxWQsr0tSCmuF1",
-	"y2rb3OmmPaj28KFI5ehSIVAFxMNb+rEAmpxNi9FH9037uNM66bSeuEr0dJwstjQBE6519H/nN5wUjhNo",
-	"/HW3FR/3Wuy4+4gex+3eE9qGWnXIxmud2jAe1WwExPKV+NW1fYM7qxezZqr9vIRFMFZ+PMxwcM0JgvOg",
-	"RZK1atIbtqAlblBzrFxX2uYaTwK3zoHZ1QDElwCWLTATDvAUBMUcAjv1AHcxgI0O3BqChWnBxgRVexos",
-	"Pk5BsHgPg2E8CuwxhT8Wd/hrENY+hLXQHD/9V0f/g4dQ//UxrM1pg6fYtqk6LsCvFyBozK+ohNqlZQd1",
-	"Lb01gOajbFxWfEj9/PKnxhdvunm0kukG9RO0GfwFLSOQ8liyL/jGEDBQrGYGmVfuCY0cvtkjHtD8If5+",
-	"4EDk5ppB3qAehoYQA28B1aAMGpbBaFIB4cJ+B5VFA8SZ88op5Mwo3ZqYEMV/ZYGBhwM1H72ojCZc9FWB",
-	"TmFe8ECz5JymoKGY70D/QRQ5g5WGQwUpGwITufJkbX3ZkpWyeVHbns7mPYU0CXxzkXjs4MHkiImF4GB6",
-	"NJew7i/dsq+QfGZfWY8UM+lVWp0xa21T0sqS3xK0rDmVIh3c1qauGJzdpenHeGO2TODQB+QcAaqPvg4K",
-	"KWX6h1WSaoddliRQiiqVMU0PBlQNDm7aD48eH0PWMxoutCinBvSgnAejmqOkZ3CaTK5w7dy0INiiFtT+",
-	"Tn+lWaL/ugBSDb4SKOX2GtJo9G0GIUZl8WIx6poLEDLgpUNnPu6UFgx/NeRw7uQPIbF2QA9PHtU6tSe9",
-	"x4+S1uP248fH8dfJo5Mn9LDHKG3FJyc0abVP6FG3d9xrdw+7re7jw8M4aZ8kj+L2SbfVa7Vo67Hui//K",
-	"vpnkekuPHx+220cobZwPqD7FRyftw5beeb2gZofa66G5rXfg7HWaV7nwTYmMAInYZ/9+KcUOqbc109Cm",
-	"2/nS57FENUWDlzLHh+aCzceZfQlhQGoMPtmpowZWKHYHkVUsMSzPJDQaimQqMmEsD8SGdZD96A5IpP91",
-	"4BmBRfQsXpPSnCmLT9kkb+G/+F5HGsAKCJ1OCM0yMOUDlwQTaDYEnwVkkdpR1CP3cIeArhI1TiEDNWUm",
-	"PgAxYENxy/QUzVzQGoaQG5biFo5xZ3WzHnItU9QVnQRo6QlF9OLi7PX3T68uXn5z8fTp8++/vbx6+/pF",
-	"ZDPkGogdceBW1CzdgXt/aeBQ1L1hikhEuERXppqs3eCI5FKmwM+h+JU1OTGzpKf6yyqcENyktYBC5kGb",
-	"FqKFzNCGXiVjrABBauZepoy17ctX3CPdfmWu170kgE6JCXiXVmHAn0ocWIPRF0GQ80aEFnd75+uvnj4L",
-	"yNHX5qI2Tn3CYaTnNl5oSGC1DZvkrXLtnoOQvwh+E9No5uDKNn0BxRk9TN/nU7tjvn62qeBQIZpseCbn",
-	"J89ajchgZ/75Yij2IRFbyz7lszRfAjKUb8eCjxVXdiL7IMuZL/pYaUPzcaAkdYyup1n+sCez4YHW2Doo",
-	"xESBl5lQoG030OlnFqGnGeDZ81lUGPT25ZMRwEdZe4IDqCeGKWAOJ0T/0yHrEKCBT384D0Lx9Ifzfwbk",
-	"1fffBuS7VxffBuTb58+A8r1j3VcYUQfmKBTI/CRNmxeg+4SU/QE1mA0wZ65OrZVESwmHLfLyGxuh1z5q",
-	"ku9NEF+BEc8FYRxkpJhCXgBKKOB75aqQF7U0dc1GOTHlmxCQnQu9XlQkXXmH5Je6aJqAnL96ixaMIRvK",
-	"bELAwqyAG2DjkRyNUpYFRMVg1MQkVYxRHMKfmGKhabYeBvnh/DWsocm9oCLntzJL4Lt/klHhIB6LX/mo",
-	"EZBrxkbWjW+h5x8oz7zjqpeGAqx/4MUNwKfKRS4NIwLbaFeOc/K41fr9t/9pH7ZaWhCEtcnUtI1JMJox",
-	"LZaZ9wQlIRuyhmmallxoBiMe6hGARBwVEkOkdwJjNGgaCjGGumeyZ/fQMsszIxPrYQiJe1inpJtScY0L",
-	"2igOkKITvTBKnkKoJ9U/JwFhIs4moxwRUgZS5RxjF5hx/VmRO8OZkRFVCirewOaSes6HuPOB3faAHAat",
-	"Vgv3thEUI4jGQveiVx1YdGTHdDuYNMm7AfMldZLS+BpQ88wBJBSvoNCybkAoOWkdmfAbnp9isIGJ6MAz",
-	"DCVUUwmBBBNFumM1MY+FIiraXOkfIkLVtcK8Ly0vgXs9nWDBBD3PEka/RJsbNWg3xkymDwJC/dlMD4h1",
-	"aZzCmmlRPpeEJol3fQGrg+ZFH0X1BbzWjSY5p5iyYZWLCNWEWy3fBcQGFSzWMBLJwLKpx1PA3hI1oCPm",
-	"QgZAxdBvAiWjuVXBBIDX1eTQWFjXA5vBucxoEvdY06CCdaweDjvFdJFv7awG+59fp3hrK8zMVS6m9Yld",
-	"6glA54x+CzBYyE9drh/eFPsqrzzEH1mHKASCarvQ/RQG2EP57zWcT6XhIFEppPthwUe20HCMUrKuggM0",
-	"5xwRL+Y5PC8ZzeKBCSbGitcufdegZYCFE+T2Ay4UA7CuG0bUuIu+fhMzzjOQi4JQgEMUZXkBOPfvDK+P",
-	"wAUXaaEEBWKUnOA1RZyriSICueiwRepDeheKk1bj1GR9k0iwu/wV7bM38pqJCIIJNQ11EcWG2kJIcRWn",
-	"73GRnPurs3b9bli1H8GhuELo0guIeVmhoZvUT4e7DHGysHBw/pYCwy1qcHinj+wKzsepMLMCBAjF16Iu",
-	"EFRSysGhYBPGINNgKEU+aNogqHiwBE7UiBmuNpMtwEdMCh7ElS+PY9JdmRK65dk9etN63DmyszP51bXO",
-	"4WyI05rgdXAC57nyipAZFxODd/JLt8L9Ef1zz7hIypSvVOnR/341sq3JTGWdR+zk47zUzXO4XpC7aUlp",
-	"6Tjr89D+/bf/OWkBhgEXsUWVd/k7SMmDUjk+V+GtfjuQhKZSMFN/kU5Xjg3IkE4s9ijHwGRIKyI8b2BF",
-	"Wf06A7fl1C6AeIREjFuqLPCpZwwANDIgAjnh+TS5nkaWX1qOBJbJu0WfrQCdD725Kxq7OwK6mDRuQq7w",
-	"gO5O2Vx7APOUDBtZjhLFpoV+g/spSbboadfui9dW9srHl1iDBc59gS0fG3K4DffCu7SIf83RNR5+gAZL",
-	"aohdyl5+gD/a0rmUiw7oBozeMEgkSpAp9ZkBxoypIEJCChPLAHIauBJLmqHwcmldSawhTQyUOc/BQXHN",
-	"RnmTRM97B1CeHEze1kcDUQk5TRnYn03tlPZhJZtCCySgXruxY00WzV+h9uoUFnajioXh/LdiYcvrrB/P",
-	"Lv5Tg0n+p/Pl/rUqlOM2Tl17Uleylze2vP3m2i6UXisNCrbYNSB+wXicv8qhUgkSaU4bVSvs82sI2Suy",
-	"G5D0T6gNfxk6bHlMTodtbyICzpXAtpK8Pu7DVL+sIjW7ECT6LF+iBS+tvQJ0hEPNlYGApADwn+hPB+G4",
-	"1TqKx2OewF9sphzLYP1KNEaA2bwaCzxv8Zk0g66sxpJy8GlD9vpLlvUZeaXb2mIKVqoAsyrxnib1SIzT",
-	"NEJsSqWVcowtMLsGiSD1TOshMcTCypSdFm6lbAxxuoC5icSrMVcmCsW0UER2IROZmiKNJlkstrmOEDdc",
-	"5q5yRKUDN6H3IU1taBFYSM5JXZPlxkbqNxwSuLX+CKDazgEctv/ahusd3i3heu3bGfuEPo3bzOST4kit",
-	"wMUM+9xzs11J13srwCfg3G/h1O6WeeNN2MoKYAAb16myhiQ/l9bqXPD9L465V1dag2E7/yZOCvBkjYo2",
-	"z7TfsLwfazaPlQFDIrkMhcmOZjYur2gHW6hIHX9TmuOTXyQXBqexz3IMBJONgIxFwiDELhQG1tFAS3no",
-	"eRYyUWtthv2KhHgISObborxplMr4miURAGFzrKsO6CsW40X5pdVMSCIAbOuOM9nPmAKBhBLsyesbatg+",
-	"gegbMzcrKJhyZKXBXDM2wvg2b0JjYeUGcgYGJpWHwuT3ApaVMvhKuJIRptGyhCWnvpPavsPCYI7G3RQK",
-	"jZ6SsbjWMk0oZEYwd97bPfOj3ScHZrkK6qTB1yq5QwLPVzPgI1dyC01o0tUKLolgQzopvDihqBuvj4Ez",
-	"w3hRDw90xLIDnHTxHi05VhqysN9tRK/dA10eH7RPPKDLADApgBAuUZ/ff1wPjBUmfJ9l3cxxPzPGTkDM",
-	"oO7DYeBI2goEced+qk+95rDahdawpOxbXoYFTXiyT2DZy1bry1Z44ObLVusjedKCdqwD42kc/RsFdK0Z",
-	"ygW4gqGIelwkttQrRHYDWMuaMV5YEIJY1ToUkSmwj3w3p/3IIiASQbNM3ppcBCipvyg4jHixYaGYHxxm",
-	"nB5uLVwlMhhogZWxRvjYFxo5Vg2/ZufNTaFXXP958F4GsWo9pf4SH/q4ZAQxzbIJ5stwRXLanzeInPbn",
-	"AbI9Oi4Dss3gse0SIkwImVMr2wsxpin54fLvZ0TRHssnJGO9jKkBy+C0FaEZKqe9XhHDtozZmklDz69d",
-	"l5qxrmf8d2BjTjz1CBUOWXeoBlSTqqXhbluHuK0T3YYnZB/edq/hbbOBbVuHtJleVolpQ5hWq94JEiUZ",
-	"7eWRoUelkDUDCNAklyzPuegrS/9BH6aQ4gTpZbHEetRftwIiJIlZlvOevtqY6t0yhTCb5CxJvNrnNt0i",
-	"FLZ6eFAuclwUeXIsQBkcX3O5dhzI9llj2Ep07gcco+hrogY1CxXQu9RVr3KEzosyc/UNLy2dUWbrYCjF",
-	"vvwgztEyAG9D+4v380805QnPJy+lyAeq1mkf6oWB3b6MgRI9bumzhiUeT1ofKyicG9862gWqsJ8xwG1p",
-	"bBtKUvvgtn1w218yuG1j3rUgoM1yr1k966G1szwcsrk61wtQdAr7pnJxac6VayKv9d/XbPJAAayRltcf",
-	"IEp1o1xoITCp5zbL3YS/OYppmSV0GGn95Wo4ufJ0RqOoNcllPGDJOGVJKKjvas1YYfmDV5keI2UfcGm2",
-	"PCMRwKKDrfhMTEgmTQL4LGzgPCjAlxNfRV6Xy+1SD/KX4V50oWKiTh96/0nq4iwXtIuz+ED5C7EXuO8J",
-	"721YOm9bGYzgFq1Z9MVSsTiVpipapXT+dIyHD8JRjGSOpAUeLBt/OoQ6mT2Wo0mVxO5VLYWQk0KyDLS+",
-	"rwJixUKXy4/1KwrZ/Pff/pc4qTwUViwP/MKr+tGMCnRLqQDgLhCXgt0SnqgmuRzQzNp6ABhgxE2J1lDA",
-	"4DnG1yQkrGEkkf6EkUSkrls0whoZi5QpRSL9G/iGwO2GtNAsl0flYyqIYpBvI0iXEVjDZEHMzEpKgu5k",
-	"Qx3B+laCz5IRs4bpY0p7gDPwaiCZ4HeFtrF2zAyc/S9LlpejyV6C3yfT70X+OSJ/CmWst5b44eavKfB/",
-	"sHRrzfQVeGpB/kodAj1YVnjcG15OSyhmk1oCwzm0rjACpCgb69AkF3cc6zJ7nD8oAikwGrQwpyiX/UKo",
-	"IgOucplNNH8bjlJORcxcyIcpT57TODcAijizByoUsNilOJGxRXzN2FDesARBVmlORkyOEDgVA1Eoxj6Y",
-	"gBSsgRSKjMWM3zCwoa2alDM//lSiMG/DYJcl3Oxzbfa5Npvn2szJstlBfk1hSq80NjwbpylJWE556qoU",
-	"lET2PsunBXaMIPeFcFRpjTBuorEDokBaLoTzwFm5AfszcCk8dZoqWSTyNIr6Bb78XpjVCRfVdRKctd02",
-	"0HRSKf2I1SB4RroZZz0kaoDvFkAR6l9ZqVFZLzA17hsIg2dG5ykLpMvyW8ZEoVkg6BmEmEHtNt8NrOV5",
-	"9GRDEnaTnBFDziGsqg85E87d5gLxp8xAQ1KHomomeg1sKprMYzU0Z3jxKCyS4FCY2TzQo4Kq+RHppbSP",
-	"tBfcESnr5USOc1RKEI/aC6Gbh5/scqu2TqvaxnmwcgrVZnrEeu5Tt42LEEA+mVcDryTCuCxfpbFaYZaH",
-	"d8C6Kt3E7v4iFjbeXni7vSbwAS7kLG3CkCtJ4gGLr22UJwaAqAHv5U0sV/XKTPBn2Chj27SIG3+fJBkd",
-	"pzzWH77JANgAaqXITGjiinWZzsYJZwII5jvnb8ejLTOws/AcIoRfZewA3k24UCOckP5ZjnjsnxTv14/m",
-	"tLGUzV3Do25RtAIJFogTfbNVXdCWa+9oek1opnmmoT/j+NpMV68QoDXAEmgSEGc0vgYjpB08Jj+x+BrA",
-	"/U28McfFbgU1R/FqnZ/fV4Qz43wMCtx8rL5Dumy9PgYfli/JcVwsiSbP3oKUBt4uD9ydrOcrvQCG8R+V",
-	"z211khTD0BcrZUD0itcZCupKA+qGsl3Doh61Tu2bmWML83ePGUxvfO6weO4HLUZTxN2Y3SvTCPBGE0km",
-	"cmwX2J0CfQ7/Xy2o3TLeH+S1Tvvjrjb1udtKYJwwOr5SD+U5mO7MCuk5JBmUs9P3suCtsMy9TA4vVtxZ",
-	"uE25vFj9IHx8v8Tjux6O09dr2pTmG3a2cs7u81+/rPzXjcX7eTmvXpjMiqkwmPWaKT/rNVPLs14ztX5i",
-	"jDXYbpwZgx1snPcKRae/PnryyKXBWNtDhQaT076xczhXQt39BcmQNlWma5NmTkk5bzYq+jNF0CLbQ3Ou",
-	"1BY11rRVWEjjSmOFZzcyeRqB7kULfZDdoj9XwYksy3/9vKmvCwhzALR47YicjXJefZVEb/xcP4OJsfSF",
-	"+rJY/vXJxw0H/BlSW5dmte6Z1D6t9Q+b1roxT16QyrqSO+Ch72RfI5m1lMZqGPkXyK0XJrJ6xi1vWia1",
-	"w5Q2KxJTwcSH9n40SXbH6bVNbQyFV34MWKDUitPI2asapsQZ+iMgyXXK7wCVK7xc11BU+Bj6LPdTTnMp",
-	"gyl4dZP+igkoLsApFK/ZAb4L4RaxUzw9ejxSMYJ/a6W9NwZrpxnNqT8sa+gLBeSpeoMxOaqMZ3OSVL/B",
-	"DFLbmZYG1DUfjVzsAlZVMAXaAlg9GGeApWDYbSnMydo/KwZHBiw1xSFsjs737mlmvDtDIHmEEiFzHrMm",
-	"eTuV0Cr0jxATAtJKFg/4jW8HrUx4hYcrMl5XD4rw007fyG9hMF9E5mmrXcqCxGXSJKufjXaZeopT/qS5",
-	"p20/97TdDtaK81h1nVZ5LzRGI/biRQ1q5tyjwdVcpFqn9XH15YaF3iLr1Lui+wTUvRS0fQJqLg3x3UES",
-	"qiOca8cVVktHD03W915GkmAKACAMlIRwlld5RrkWL1yYdhGf1QlFVhZA4PFp2IsSngbYGoQ8kAb5wlT4",
-	"gibMRIr48d8oCB22WqROp4QF7Ouw1W6cklgKK9yhuDak17pDGudQPpf5fTadPKUArtXFrp8WwpXzcapp",
-	"EllHb1QovPhzSOUqQlpMrTriAEYEQJFPDX8IfnEoh28ctDQUKLZA4V2s/MUE4Tk6YFWAn917odcZWcYs",
-	"dQDF6C3WB+wMOG89yA+Hd74Kusemss5bxbIvQNI5Omg/KnFws9Neg9bhm9aTNT2U6xTXxeun12PnYtC6",
-	"8fdzDS/6VEzL2+ZAnZYuaUnJKfQBvRpr1+2y0pK3G4cHh62Sv3gd2Q3bfu8lKbtqXZdQNKtIWp6R9GbO",
-	"Cccj3V/8SoQCci43dIyf3dIsMSgoljq8inP4vPT4Oae3u+5rnElsaVbgkmZ0QF4wtu5RXXRSysRsLynu",
-	"JcWdSIpWCNmBrGgYzzaSYhFJ8uGv4AarFhqTBMqZQugIhrPpSalxdsMmIA7b5BeXtmXlj5xE1isfkXrr",
-	"QJ+GBBNuuK1lCk82QDTJMc5OJE0C6W82vA5AOAglEcTyRKeEiokNxyNDOgkFtoggiCNqkh9NyJ0xrJUi",
-	"7vJBJsd9tK1V5MxDRdO3JomGjnP5gotr8J0hZUceaN7NFVGasUHZYOMHLGOnutA9rILL+4OuXhxSALSZ",
-	"UMKK8EMIlpuJOmx0tJhYhDCADAdVdB0MrR3eL4j9ZgDsSF1mgRMoYzmEwO9M5YFxYbr4QnwQqqgSnjcQ",
-	"wu3Wlp+1jUzHKQOYAsr7g9z6Qk2TUEAfAUr65SFnLJNjLSP7+6F5inm2SS4loaMREwnWejbLgKI8DI0K",
-	"jB3sjnmKR5QLRjNYeNjG5c7MU9IdD0fKx3xfBntgIj+291p+2hSnP3sY3GcIcNtl0Npa9Nocwc8J/WBv",
-	"wQLh0F7kz548tk8E27uNv2wxOEkAbcgw1nq1qNXYEk6iYFybepUtE374wcXBLsw8e2qSzry5uWyKcgqE",
-	"TTh7UALY5Tm4EFGS4ioUA0ZTlnRsGXvTJ0gXKaYucBDKUg4Fm53f18lrtp2xd4ViB8KBn6i1M+FgvXyt",
-	"fXjMXznPy92uLVO8ViEQf/po0KBqSo5+6DmxlFU5fZYGjVcMvEgn2HTkNg59mwIuxQHqkAjk1CggkR2P",
-	"/hv17iLfTYp0chqKmdIugVXBp0u6GB0yciJz9NCzDOSSDCXk1oaiblVIkbgKsaA/OCMDKKIAHO5155Au",
-	"GsgyrjnmK0PuLtqmm+SNl1NnYTZyOY4H8yAv5vKDUCxgCH5w624Zwoa634wudA4aD2g7gdHjAjJwalxA",
-	"umUtbpEetJnuslGQbHFFjJXdjukp5ZCut6VC9RkDYZfoUzYedludas/x95rN5wiI3V5EwRtwPzrMQy/J",
-	"78NewPmiBZxFLgq7jeiUAO3Z6dTUpZqDaGADHxrTXgrwQyBWIDgiDn//7X/aLZujf0ooiTBVMypeN6DK",
-	"DzUhJv/SPBQQGopoOE5zPio9Rk15F/2MhZt3PgvCtTQi21r8kofw71H0+2//5/wAzVBEmH4ZkbrFGm43",
-	"iIqpDVpxbzLOFlgRACCeJ+7oiW9mHP9xzH/90bzvj2YbXyMFd3Hi7bz02pUzaleWW/zl/jx24NKGLzAD",
-	"20O4twPv7cB7aWm5HRip9H8KUrqNzdejyJsKTNYgOxdS+LUXwekAW8t10uZgzASFL9nZaJuh+Dskkyqr",
-	"/s+NRxzSCcDqY4vnCRgSMkYT5xnW3z9QzVDYki9U+AGYpXAFDPPEXBWuAISmDCBMVsEP7rP8lV2wJbay",
-	"d5Ce4xaqHo1YhnLXKRR0U1MzN8ieaOH2Kg7MQQI2kWKrMpS3uvnTe8b/NfmmdoHmcA27JH+6mLI/KsZA",
-	"1WX2CJPbz60ABxydWcXG7CiJhRP7w4Xiv/aSBh3VlLdiNcrZIVGhvwahsKUrkw4BuS/yilna0K3Ck3ha",
-	"etoQPfUxQq1I859Q0Dxnw1EeoL4AmMlOnUC1Q5G6p3JBM9QV8OciYMiI06GINcXD+thWXYKynSV1SZny",
-	"31AnxVC6EctiJnIPGVwP8oEKRS5zmpo3NprkAgRyM3YMM9LLzBIXvN5lKi86v2aj/NTyXMRjNAuJqZ56",
-	"eN4TGaOuYJnDeyhXdqlHfjp+FITC6mZftxoQleQXj3WbBIuF6oQ9c36Umbe/kfv7LI9gzIrlAYng9ZFd",
-	"MXrDMm+5ijkAW9XTcq8x+HSBn1n5QGmdmAM6P2REYiCzXsWg2FgzC63+RnOQxSLQfv0iN1wRrtSYJaTO",
-	"7kYcarlF8yEsbBiafsRkP7C8WEgIYCvuDKZJTGVsNMlZJWIdOo716MFLYDDuyITlFofuCTL+WCaMRELm",
-	"V6ZNdDpdyvXWMHOWMC2Mygx2BnG87Ymq6tTUoi2K0i2RUFw6bSGiuHMie07wcRGYeLJvXedw092Vh9pE",
-	"XhBk0YF+zMB5YEusd4uExMuRnZGQpsq/VslIeCc9MWkjxR2EExPupQWQApHXLLgbby2o3dB0bJC+zW5Y",
-	"ir4qolf7FhgjYFKVXndmiA0utf8us3TAwpC2mVqmXc0p7bI/X4YSBhkmUz3QWlCL1+rFIOmtOl3dfHUc",
-	"EbuXyNTuJbnXoxDrIravlw0CRMnzMeFnZTM1vj5oHR60W2/ajzrHZcDHZQkZSPVKKS5T/YjxsMsyfYQv",
-	"Xr85gEZf/3j48sk/j//R/kbLRR7pn9+La3ThgteP1kufKeEnGmaqIGll5vpUj6h19Kb1uNM+NCNa447N",
-	"BnJOi2DW5/d3+ivVApTskdhup4LthOtSDPswqGn2Z+Bxnqw+i6l1XePqTIMLzpvDMy5oWuDcpVTlhpzA",
-	"6V/nhVrq8OVUM9mPyzKTTqZTk9qtVjHg0hFSxQoaPrho0136UrHa95BSt5pGWWmW8Bgryhhg+kbm9KdT",
-	"PffFA75E5Rr55Y71azzBi1XsJSY/TA7/Kyc9vTL58aoKLMaRDZFojWM40tpSAcUcYQiSaYSmPJqHwjn7",
-	"rMSOQVGo9YGc7nsEnWp9in7LW66YlrlR0qahAELOMkDrGGWym7IhqbNmv0mihw4b+aHNK3rYKlzfh4XD",
-	"O2o0iZkrJt7PIgNYtWWVEKkqcd90eH+VDD4VKN30yuyjcD6DI+qvxiLM5dweU84S9c09QY5oPPxQqJ2r",
-	"JQAUXmCyWVLenKj73UYd7IPu90H3KxdX2Y2b1h7jFdy0f83Q+yKGSU/qPyqv8vIsBdmvGLlnOdt07Hbb",
-	"tou+d1PskOiaCwi4z9ldDjFf6BKZiacPQpExNBexpBQm9vtv/9cIiI0MC7zQNpRKIcS6qBZPhmOVE5Xz",
-	"NA2FojlXvYnntDFls+pa7nRSqAGnFBIKzBCD/NKYU1t+o5wqjPa8B+q+XYSYDeLbJkasuvGZyWifkFim",
-	"KVe2lIX5+XvdyzrB9v7SbRRr74eswRnxA9VIl9kANpb4dSAOtxrgJ427XyV+zYbdbx3Dtmf6+0iyzwJE",
-	"vRspxZLjrYPJMjbkIlkfcRGfc2nChHblOP8DRn28BMg/Suw6mImUK1krxpIHikSKieTKtowahY/YxLup",
-	"KEDuEgp5w7JkXAAJlv3GYNaGbhJSH1GVW/zDgJQ81PgR8QEbp6Ywtv8yE7SBwNKAnGmK5MmelkuGyCkA",
-	"QhqwB13PJUTH8uDqhXULfMpQP0OZ+EAqEidncEUUE3mjSc6ELTNHUxIN9ZXtY+gDAuGYFMIh5WmT/CBY",
-	"sdwjltk1OvUD/lKuchWK24Ekt7RYrd3CIur9xEPy2l2Dz4GLaBbMhlKNEwwpFOwuJ7eMXUMdwlHKqGKk",
-	"xwVXA5TguhPyLOMJnTRX98/Ymd4n7vM6rk0FXR5aTxTQwuVl9hZXqHu/wWrMx2SeOoF7XL09+9/Ar1Rm",
-	"l7JXZT9cH1dPUzCfdm0DrVdUbPzLQ+vZzPZSJal58HmnpmiEA4yD1PlE3gKIXigMpjskr21kayV1Uyl3",
-	"GRLapcPm+kNle80vDbje1prpf04ULrsDC9KvzDHZZ1/ts6/2THOF7CtVAA5ukXdVkMZNNWXnt//gQE5W",
-	"dLU5nJSZwuV1o6r4eKhBqdJ4CYsrFFPhUsPGpu67JbBZO+Mkew/e3oO3sgdv26uOJ3iVq/7XdN1ZQgRz",
-	"UiyustQtxU2tGHiBu7rpyM2eLfHbvWZoivLwrTOQtiEJE4CzMFmiQkq/B2/YfZDKTQGlilLbmwnNm7mk",
-	"ZgV3iEM2+k6fi01l+M8I/LREhLceqG3F+D3P2gvTn8UBtS2TxQuwA3l6QDP9Ddp9F4rSrxkSeWrwA0yN",
-	"65LboknOTLErm1pnWplo2WNTwqCcU2mrZnslsqnAbwHNYCygk0oegD/dXxRthaD8Ft+5l5T/opLyZS5H",
-	"cKyxuJtNdYX48+kiLWveajxZe6G5ugBXLg018fyksOweSEh5LktcVJVzcQghm83ERwwZjSus2y+guJ4H",
-	"xUK0EOzLvx1HNvsZFfk8uwJiqukfQgERc7bMoGKYfFz5dJ2SIRW0b95rz3CaMtofa2psajg3Q3Fpzrg5",
-	"2sYCAifJIb9ME3GLIHfqldkriuqFAnjAa3Zg709R+LBgDWRlzgCrdIq4dOBnNppDqZMFKsQ9M491PbZg",
-	"JPPTB9sHrZNyuTds8s1k1VpnS9MKD+/W1g6ARs2RzJFT7zljss/oWJOrDhA/YYfsdDkzXSIc5zTnKuex",
-	"Vw+3EusLme5wlHIqYka6GaPXiSZ8sudR6Q4ZyFtNfCcYJISAEQbCJvDjjbgojMwYfWQyiwNiQ5ogyc6i",
-	"dwSG4Fl4EQ8ZJhT1AhqFPCwgc/7//z/SbrW0XCAYSVjMhzQ9JS0EExGyK5MJEGfTvmFKxGfyVvduI5ds",
-	"xVTLD3hGMMMZmkOR/aatmcuSyJS7N9G/XqnMUBRQJFIwRbiI03HCEoxHQmYJqDZYWywnPAe0k3cQjGUq",
-	"icNsDA+BrzQ7M/VvbeV8GAEGfZv+aHpLJ/qHG80TMXLML6crMHbptIh3UpFeB9xAQB1FJCAtQECsmiA8",
-	"aQSkx9Pc/BaKCNclwgUGUHYM5BrRPktwAaOUD7kPXHrSCsiQ3pHDkxZuAADJv5HXTETNUNgi/nWZEVTb",
-	"koY5bLgB46kq/xlDJcwZ4YZDKa70yCJYza++Or/8ibA7ras3v/qK4Or2ZDak+d9idRPBq6IzqOTbITm7",
-	"yx/qrxtTMHGR+yUU9dfPzslx+3ErIG/fPDt4HJDz1y+eQVUywkSiAhKdI4s8eMqVtaF1CM1zGg/0FpyG",
-	"osdTMDv+LawVF82IsvbCojjbjNVNWIsaWohC5qL3ypaNg3MHJzaDu5jHmODpTpAB5Me9CubvbtNt1tS2",
-	"kEQicI5m9pPAxcHZw2YA9u35xthGyIAYUGXdSecyHQ+F6jgMvyAUUXEm4aRHekD6v2xIear/cKOOisqx",
-	"5nso3hy4AEc8johVoL8ugSfBhh0dHT3RG3Zuzh3iKJ0SNhzlExKz1MyFdhWUtAN4F6X1f7310ACBhAz2",
-	"EJ7vv+mX/Zf+50D/899RQCjJaRdLMMc0yzjtM1P9GrCCRhnr8Tt3QR5EREmiRhmjiRowLUrjepNsDAX8",
-	"qJYn9YEdp5TUf3h3dvnqgSL6VHPxC5pLQkGTGx4zUxPB3WSVZ4wOAQtJ78MEvtQvAlkWL4XdJKJYdgNW",
-	"kFTq85PzoZY9kz7LSb3dIkMuxjmD4EBzlx0BNTyRxOOcqIHuszuBF2iGCjcCQ0zlGAs/9gANIx6MxXWg",
-	"J2/DEjW1GnKV02smoDgbdSxEU555OIzn7vpcIhTFEoWyEMqnCCkYfrhC2jIPbtFcq5XxFqGQfbUaCAOB",
-	"zTLMhivLa+oVF8wS38a8oSk7/VVl36l1qxjiaz06SDzXp7iSis8bDRCT0mDM04hFMqR3fDge1jqH8IkL",
-	"/NQOavlkpJ/nImd9luGolmguryyx+ulwlSijCzj5z4AJ7ELLcWIKAKuctLYtYj2NcxO4U6fP32h+d3da",
-	"TaHqJeC32NoZcIr86tu1znEJG+dQb6ADn9BbIGR+idQU0ICMiAY/FUWqwSdkxMif59T2brVLpa59gr+s",
-	"2PavtRXxeqbLeut3egomMBN9O2hGB82Usf+m8ZA1c61pucNaVM4u4G8OmydzAXDarZ0A4EzWq6ti7+tr",
-	"ps8vCPtWLCkdSfP2wF/uQM80gMUIcMRBsWOBYagBrGXgJh14GxDAuoRi8YSCxXsauIUOKvajeF1QdYCC",
-	"oGqLg6ptCarOSqC3FHhIseCG2Kg846I/F1ao0IQyWHpS1/JNAwxHKIFZwasQxernlz81/nz4Qo9WegDl",
-	"aVSK/4Kq//nMgdHiTKE4ewaAS6eSrxp45vquMgQUGn6FYX0JWyxGbY3XrygUNlhsVPDiylbxtmFNXlci",
-	"GopZR/pfWwEE8b2jXBZfnMLagfSdSGZwPNkdV7nnh7uXiLWilNhOwp/nV2SZWhajZOh1mSdgldZsJ3VX",
-	"1hlgqvUVkst5o/O2b1c1YZY7MvGM7f2Yf1E/Jm6/VsD9W7tN0F/p+v+FXZhzM1tecHGtSH4rvcr9fvxE",
-	"p3CzkduBNHmGTM2QfGQOkBwTihLxb5JvZD7AlNMum3qPo+1onuW9HsumYCwap4QKwy60hOYRsXUgz9aq",
-	"knQvzOMT5s6UecsKNcF8cr+4+XG8rnvOW8bPkn0z/f7qBJziWO1zcPY5OPuwwRVycHbAppHcrsimF+sx",
-	"Y7HHQ629wXrAs+igXRpfg14GKKnoNtMfLVZqZPwZ5vPf9MAicBGEwhSOnsJOfeFAPryiJzwnQoILAlJf",
-	"mf5iLHKeGi+B6yIUtE+5OPV8rmgqv2YjqAThailQdC/I3JvUFOMPxbpgp+6w7CrWZkb3OsOFLOF7CJUz",
-	"CvWy0aEE8UaQogC7Mk8XM3tSZfjqSpkyKj5JPai5se9ij7j6JSCu/hHDz+3R2R43tSD/K7IQJjKZarpz",
-	"AOB5C2NpciaoyB8o4h5CxL2F/vhXtM9UdRxFKA6NC64qjsJqM4BkgxTNgdcsqWvX4yK5sGN8DfNal7S9",
-	"AMfful67+yQ/pQm94KoSkeUMfZyatuppf+mW+z/ibdVLP30DvPt6MfXLavdWn9iqK+vec4W9fZwn8iCw",
-	"A6B1jVPmlb5CiYMJPZMkAAnooMfTVBGed2zEV5xrJl0EKkNFtYx3IVhiyFhOaJqa8meG5mph5NYPRTM/",
-	"F1FO8HlAuVAPbFaJCkgyZhDv8lw8pRMVkYRO0EKs+9Miz4hlSgqwswxkCpAj1jiS6ns/IXU5YgLgQ5yr",
-	"rQGAW9d8NGIJBvcoSUwwtqYYuCjFSEkX0/LqLoZ5SCdkQG9YKDK0v+pWiouYNU4NyhhaZ9gokzeAeckS",
-	"MmJypHvOmH07Rq/4SF16KqG4pd5S3Wp5TvdmMbzMw+a7CakDUJl+nNCcDKXKSbvVaoFMeerydKy0aJfB",
-	"oK5p8XbyeixQfJ2KAYMoGU2jy2hloVC5zGDxXOgjgG2xBBJJgcM2yYUeViGsPlAGkYuJPJsUYGiw3qGo",
-	"R91J1CFR+bYQ1Ct0Y9QrSJ1lqdY9GhEEWbkTpucFwXyCEXcgdbcJG9Es1z1GAYlM4DwGXY1SOWHse0Cb",
-	"BXBanqcMg6lUfs40UQD42axPBf+VYtm3UEQJx03VP6YSKXTUIDFV7IALxUA1u2HpRM/nPxGhBGKrAhIJ",
-	"5j5BGD+HinreFTIWPdUISMRFBNORPRJhcFZ0CpfLu1gOl65JzszmH7ZaSE/AdW048UIWuQzfDXXOElP5",
-	"LPhuxbxtASdcNLBe212G0Wty+J+iZFntHc3YQI61SB6UH7T7Zx/jrqoakOinF7Wgdvam9l4P3Cqk8MsS",
-	"jfY9xGkg5ap1jlpON3FDId+yDEKJpehKmiXgjw824fDv9P59alNhaQSIBJ3MU3gsn0FiBrUnLW8hCU+0",
-	"bh0QLqAkyYRkYxGQWzlOE5LIxhbGxRd2b5e0d+2+dHVqb6r7FLEMQO0gnrPEi7YW3JCMriS6zde6Hn7Q",
-	"/1kRM8ey1yZ5hxevECtUTidKc3AMMMgdYOaAa+4+KQxFm3AMHNg0x1gDwWZfIPuLgZPZ+T0wp3Y1FabS",
-	"wgDQt+OUBSV4Py4IAvxVCDtNAro9pPNgJgqIRUVCRVWg9ZLze0/6+iImurcT/sErzu/+Ns2pOl9lDVjm",
-	"4gExDRw8Rsma9uLor9f14iC72jwkyr8aC7OyX2MhkYLrYVKBS4PDAiOGblAIvUCO3JhrAglFyQain8JH",
-	"kGnWjfIckVHGbji7VY0meYVqvtbWIUaWJdaAgFp0KIyzJ5HkmrERysSzhod8wIZNEj3vHYDjBFDALTZ4",
-	"xxYMFzk6nFRO9ayO24dbKXqmFst2mt4GkRxfjHK4lZJ32A5q5uTYM/5F6Hytv47Ot49n3Id1fNoATCCY",
-	"98DWDSleV1vENOG5rrnzKRMlUeMupoIQxWgWD2z9aOjHOOgi8K5HjcDxn3SCWdpSsFDY2l6bOfbIlF8v",
-	"FHMde5rDrufY+xZXY10OdglL8SPEFMzJYjTp2DYkUy/BvGCEa/TXrJE9+Q/9xCppgJ/S8+ix2oTmFOuD",
-	"LYc7Ka/dxQ3LJlIwciuza/Am4HF7NZBM8DvY3NdMSHJrOaaCZV2aCOgV2C9xe0x1PZdjPbHjwwqOrHLa",
-	"69UCg8e2cC5G0ax12noNy3mHH9fa4eU+WTxge6fs7mn2My4Ss7welTakYjsXrOl1uedVmCx8zLw25RFt",
-	"nrnCdCBGhwUBhIauSI+hgaFY0XUDk1tfkN9hfPVUEfJMJuM4N9imTPOfADxb1hsDt77qPpvre1E8WFvv",
-	"5u26qsF64E+bLMOOiF+rcvHWpXtrrfXc9FJcqAJ34PMGj/8JHUXrh9HttYVP51nCg78p85nvRrLsZ0Yf",
-	"ePjB4Cms7DVC+d+G5hjAkAEfKRMxk8uRjVHBmNwinieXRLDbUJiHmsQrx+SgR2x8TsZixm9Y4iKZwTTH",
-	"qxxSoVjJGEYqbGGV3NOaw0KxxI21IffcroTD3pDxpyjFsNVNn+8oKwTNuf4xvMGuVgpePMROc/d6iecM",
-	"FO4m+dbpuqu7zuyduXc4zdLExThN1xSYYjmQ2Yyw1H5cIKWMwDyiX09c40qh6Um10HS4G6FpO2Fp7//7",
-	"Qvx/21GEOc4+T+9c5uNDsgBOPn1FXBaXX5+3n42WJnQtvV8VrsACSmwzX2ABLTa/tgng8L1kWZ8RKH4B",
-	"0ZMWZw/VbMge8J6KSD3SlCMiJm9Lr4X3e+NziB5IYXYpemyouRs66eIk16NmG9VDqaDps6orqV+8vDhr",
-	"bDieT+o2W0jXbSGUPX3fO77+gGVQtmJnePY3VGVdSrNfm3ee4+sFV7kKtGLKVE56PFM5Qi772bSLQIeh",
-	"9nsPGaVLUSll8hZq8++//S8E7hukZSt7a+JvS+AieKwmY/YFkPnxiwQYRNrLWeZ1WEoIgaiWKOUqv/IG",
-	"H5FcytT42CwUruZcywu9L5fwK/iTfj885hdb/jSZc9UeOX8jufDBRXcEH1pM1MGH3mcOX/G65c4ib+77",
-	"0NkvJe+POlpCS1dk8yrl+s49k5kVChcXKV9ZF8ByIyU6KDGdrFARvizhfxFTMOR0YXKyh39sNmnb6IVQ",
-	"LE1LXi96wZHXl2Y+X3JSclVoAE2SafvIoxI0roWp/YUOOStgUW1fxoyztEKKOV3f6V4Mnm0m4ZAaFC4f",
-	"sBaTV2vbeu9xT5aTZWsB35PkL44kD9212khwBemr6GPHBpkvztRSGcxwliTKlEEpSb/18Uh/0W61QPiN",
-	"aZo2muSt8t0+3I8y01Jmyno5oQrqQAFsPwDlAxQMpJMromiP6X4zNmI0N+nFgt1a6dpPLy8gZJRX5sQf",
-	"ZZOcTRe3Slzlq6l8ZwK0rEiIWmjSmU/SaZJMUfSNbTIIdw3HdgmBfL8JZVNnSbI7G4k3bljIVUYd1MxJ",
-	"sYvV+fn9tIn+yaZTq45ZfmfS62GMLuHeHtgug6j9P6Fjbm8t+TTob1bohDp/W1lNaJKswntWkJLXqhqb",
-	"2yKOgMDhU9KyCcVz6ueDTI77gylaD4BloThzICIWroz6tLyEcb0hyUV4Du/619YCVd6LbV8OwrE5GXD2",
-	"trw/eCrMFfqTS2/BfP33gXKCz0bVV+cNfmfVVz0Cds0m81X6f8lxRs5ePSe61bSNtzC0ZuxGXhvWzu5G",
-	"emRYqK6uGCjk8LOprYUN1FkemRpTisUZ8+o2qYGWHA0kYzTgIgfPIM8VSal+vR5UPKAZjfXx0fQuGXKB",
-	"cEdQ/lQBjtCIKuVqhDnLi19c9oGCiVXZIUIxL42iyg6xqt3hH3qxl5z9d2A00uMqrEV0eoKNUzLRUjh6",
-	"SbHO2DxjrDs1a56SLz9Jgo6gkBH6MVeIaHFHzz6jD1etU7t78iO1ZpFrNll8L/UZfKsqIlQedY5tHR+z",
-	"8ucpHSeMPGXqOpfgbFZsnEgxGXJVVFXS5+YHkU7sZXbXxY4SjhQQY91Uk+LVSgLdbmOOOXv1/B9sstwS",
-	"Axdon0txP1YVS3p927b9anVzShUjhi5WyaYw7wMHHZAclvaAECFsLNJlQ8Lr0TWbAHTXNbI88tVXUsTs",
-	"q69OIastFLrx5d/PDg5PHoHlAdDOmlBBccSUy9OANI2f9Wl/jzJpTIUWY9ldzFgC49CE8BRIdigiIARR",
-	"QHJNY5RuNqBap7RuRZhBTLNsgiC+HoEhdQgvYQzz7niuQpGxWGaJshl7N23CRDKSXOSq0SSRl71x8A82",
-	"Ae6Usd5YsQTqBTTIgGWsg5nnZstDgTB6uWN4Abkd8HiAJQ0Sy/v0gkClSD1iGueKUKXnG5ipwtShgLlJ",
-	"bYfiirJHAKoupmmKOHmaLU/k2IQT8zxAJo0RxaGoR08vXly8uSC+GPDwwzWbPE8+Rg2otEh43kSupqlT",
-	"RIYGz1mPDFYRhwyagjoNReRTN8RX08v/8vwVoX2jwtAcltoA9sGKj0XCMkJTTpWRGEIRIfXREoLHYH2d",
-	"xBSMBDGLxhB7eRoKSozhh2iawUSuNxldD95RrssMvsHjMnVapGANc9xCYSAJgMbNTQH6B5tsY3HymBKy",
-	"k/bhwVH7zeFR5+RJ5+TJ6uzEioIlZhHUYNXWsFbh0t9jMs8WXHveAhk+Pom/vVuZj18zTWbT66t/D5/c",
-	"/Gv4bPKv4bNH8T9/Oo7/+VObffv9TTxM0n8ffTdI3t21/n34zHS+zl4UnN2w+p1uzlx8AH3GXXSyJTYo",
-	"VYPvXpPkqXCocxoP2MG5FHkm0wqDNFaBjoQ8AAoVNRdXvttjve0zchzWmyG7m8sw89NyUIqZ0mYtG1ts",
-	"edMytrKyQQc4JKivAMVbxRh0C4/RO1OdYHe5Fhlg3ZvkX3IM2idK8U5UgfmeElqpqZq2VEzg7mLVo1BY",
-	"fNHXlnNTp2mDPAODU9adMpdVVpvvdD+Wcy0328Fb92a7L8JsZ87K9vcKD8FC7WCZkc6KVGDp0iy3wtK1",
-	"lBNXWLrgBm9s6EIuOWPqGrK5hq53A2nEdRQfuZqSIKnq4F0GibPuSs9PV5o/xRgXgNuAb7Dm9jhNbRly",
-	"mqZaajZFzKmr8hoQNQZYZyyojqeH8IQBHwgFAF4nYLQC8tQIcECR1gYAYxnIBepB3tbAvsC33ii+e/fG",
-	"Vr70aRwI9w183ulk/YyKnCXmW1S1bGU2GIkZiC1MEIoo5TETMYtIPco5Qj0P49FZrHmb/cDNx0bhdCgC",
-	"J1VECk0HBqBCUTckE0R/IKQdyOkWXLBTYvCnVcePCgrKoZnBlL8jKKq12OZ+8RYs/j+U4krlNI9Obfk5",
-	"1SFC6wlNciYm5YMSCm+DV7IL9ln+km2dz1USqufUqS4CgPB6rWLswo3Ub3AbWOvUeuM0rQU1bxuLGuGc",
-	"ZbVOrTtWXOjvP1YWxvZ2WhMut2Gm3LXZH1utvPjobVbxSe8VVvi2W6UJoC+QJ4WxDSOYzGGpzRfJg5q9",
-	"TxDdNGS1NcxuqxKql3MhKfEUNfdWsuWJX7lbLo8VQlDMdqlfQ1YSLd15Ug8/gLXi48JISCDrXTbgmlgJ",
-	"tG8Y45MobCJIJijxDqsW9Bzt9q0hzZJ9pWHKQWvCbIOyrcB4ZowpUBABSmd3iooDWNkhFAPqlyGA4XFh",
-	"5F/F4G6CXQm/0KypkE3dmzA+3PWJwqySKRabGnZIYZGpnuk1mwRY2iBBc5FZHTOCIBQl41rrqFGZSHtm",
-	"V1j2iJC4+KWhao5+3Do+JVSPMu3JbIhOKnLcalVLyDCNV3a4W1NorF5RWPVXsXyU6HgshZDZNCm3sGQ/",
-	"v18zrhPJ8Tl0ukpoZ1VqLhTVb39dkZp79HEdf9PcDC7laOBe6/i8Wgdeau/+bkhsK+7VDOWF0Mel+oe7",
-	"81RV0pUHCigJJO9kTAH8kxrIWyi5E5mSgeT42df/OPzxyT9BFjSn/+C49/X14X+e3P2361WOVZOLG5py",
-	"LfyiU6GLVV8SRiLXC6lrLT6mijWQqhR60PQbqzUfmNJCzWdI714w0c8HtU671QpqQy7c52DGFucrQCrm",
-	"w4foI1mtxNjl+fOXxqmy3Ptf6fHXq7ALJ7/nogf9YiHSYdlF/wNqDVKkk3l+eT3PN7guf7RsgBXYiGny",
-	"zWQZd7irVbrEVX69M5f4D9c5rc34uLfwU7utW+6q9k7z3mN9Tx5rb409BqG/3dJhrWmXuaIrlF8rhjHf",
-	"Vw0/ax1fd13pr0ZvcIW/+lt+w0y1VM0IrJGGWBtNof3rJSNvX78IRTTI85HqPHyI+A8DqXLEf0CyfHMY",
-	"kXqX0YxlduCFXQGgEiBYCn9yxc8UCP7WVAyD7pjMgbrFgqPK2S3QtMMzkjCQ6qwHnHSpQMppwDFDsdzL",
-	"XXZwk2n/donwBqEoDCKrISu6i72Nc9WnOuuTlM+LaFjh1FxKictUFg6LuTtruTk3Xaq5Lkk8tnun5N4p",
-	"+WXABBb8YTMuNd8l6fOpatH74Qf47xoeSmjfqWY1DxR4IMtmFqy14ZlN2loOr/Aj4r2c8ST6lJusTrix",
-	"1zLh3vsW/3i+xa2vx3zP4pQYt8y/6Mlx4GLUDLDCxbiUL1Yo2uYSbuxkdMd8xs+ocppzlfNYPQQpS1PM",
-	"eer2GRb9tQKaQTKBQrIg3o1YRt6+OScJdbbXWy4SeWvASuwLbFic7IWiz/KrYgyNJjmz/YNfE98ooT4I",
-	"nWAEuU0uklnCEk1b+hlTEABJRShYyoZMaH6d0wxESlsMWGau7G1iyvzSXHd7aobGjNVDRS5gUY5c2Vys",
-	"r2vGpiUAIm8MPAuWFMK5OpOv742b40u7dBM/s2u/dpEC18WzTA5X0e2LJ97IHSj35ZWrddrH4N2yh6LW",
-	"eQQetKd0gmHwU82fTLU+DGoABuRbbbFa6/R72lNPHs8+icYL3Bc91p5eopI9uOXJsLksPeuC9ppP4H//",
-	"RgK02n2b3dg5wqa9E6TH++NsX3/9XpR9c2ndWmtClVA/GqXYsFWzL4sLO8s3is4+VpNapEgg4Rm88eo6",
-	"LQZfymrHJl/eElUUx4wxE1Ln5ThvBD4dDlzAQs6ECeMKxe1Auj71b1Awug7/FphYwoKgNADJCih4edzz",
-	"6fhmRPC8vCp/OFLYnYAsiqZOTE8vSo08pYKS82z861q+eddRu9CXhzQjf6dJAhEAq3V1hzXNjN7bOSqR",
-	"5GKo1ZS3GMEXSF+nzsy8CAVodRCbZntie49q69RSe4RyY2IbTxOGDUguF4r3B/liZ5JuD+b3PKMc8lKE",
-	"k15tBwXVI2WidwpWVkg8ETIUeC2M5bGnxVgLF+iU1FSCl6oQY0gGKv9Qij7JIbcSIxFyLXiqPBRabC0w",
-	"ukjd9OBTbSDjFu1kipIHxWCsFO8ZO+FJLdQm4zISWN0OQLOaUzKXUSC3GcjbUEB5w5hlOe9BsJkyybaW",
-	"h4Ed4ElL86gNucVzu6Fbw4t7o7zQg+Sifyl1s+Oghgt87nYIhVizurXOcctJofrjI18mfRVrqnlS1JIE",
-	"W4xaySiq7xkZZfyGxhPSpQoO9vugppf+B9whGImNuhjSLJYYbpEz5ZXIeal/IK+lUlwvp330aJ28zA3I",
-	"stucOQTZXqZ90NgScvpuwDLmkSO4KDTXRxtJ4cZElRf3ZwNymham77nU1BkKtLwJf3viJqYoTou0lkQW",
-	"iroeZsIIzxsBwEKJogtP/SsTogK2z/jGipFgYJdHcbmAbu0IaMZIRsU1ZHoa172pQ6L4r8zaNaBsa+HT",
-	"bxc+/SZ5TcW1CoXuqR2Qw4Ac/f7b/+FEaY4Ig6SecxPz1s0wLFnInKgBzVjSWIcevoB9gOEsS9Z/I0fk",
-	"+2IpKgc/Jy0fFqLksTAP1zrtVlAb0js+HA9rnRMM8cAPRYAHFznrQ+RU8P+x963LbRtbuq/SxT8mfSCK",
-	"kmxvh6pTdRhHSbQdx4rlHM/URspoAU2yI7CbGw1I5na5at5i3mBeZN5knmSq11oNNEhAIqlL5ES/LEsA",
-	"+r5uvdb3PXwrvspW8KMLB82pwbCJO8ODwSDo2G0Do97MvK8HP2pAht/rT14j+1Uj+5sZ/q0W+v5Bm4V+",
-	"YK33G1jo/r5s0QFp9cijIX77msMe9/KwA8bpXGRSJzfRGU7qb6UyrPEByfDXp3NZi5ezScpVTPztkXu7",
-	"1fzu9THN1lSVESYiLtkaQjY2eiasbX/IIjwckfMJiRtHXBCENGifSkEMQ+WHvLu+mVwqLWsI+79Hvzuo",
-	"28PSmAJxaELFlyLrXUyLsHpzJdBdRbZrAW0X5gaaiqqL73guQIPxNPWf9roHYWz7Z/+X//2fAN3YBW7f",
-	"RMRyxtNenxExVenKUHRJZrWXSyhHXeTbGfdv3V756uPhBy+DzhI0feU+7C35Dy8HVv+e0Ep3hvvPg47S",
-	"dl4y+Pv+wLPhrea14jYpgGr++ZdaQy7JYfjsWVBzcY5h33WGe/u+s/IOQjvP/9ZfDqsf7DkHBvuexVN5",
-	"Ae8HnSTjY4wczYuzVJqp/f03Vo/kPLUtfAkoP7acGLQRML8c3qRnn9tnt4ok7b+8nUhSueVa1JUTQI+6",
-	"6vZ1lZ17K4GEmvCJIN7SrbWUroTHFmqKtrJUk2vj8uWuX3ZjzhYkFVN74nIWlU+O8ihgyZIUtbIyVC3B",
-	"+6m+ZBhNcTI3E17LVYCq6viVF6zbiOOTak6+OoFMFB7p4qQmo1YD4HvXBMAHjQHw4KoA+gH03xOOB9uG",
-	"yw9uR8h5C9ki5qpd9BglvzuBV60DhHxvIu3m/tncQt5hw5/bKSQdf03OJ+hHpFUwO2BW1PEJiSD7rXYD",
-	"fVgx5gC+FQI8BU0G5FJmSdcqh1yWEezqb6GaiywWKucTEay8t2K+99nIpYNAKMgI0Dx2CGT5m1AhypPg",
-	"8XQ7afnezuhXJydpA36uW6svBish7Rcv+wfLuRd1q/FYfSAhh0YmWY8HsMvhPmc2T6V17jC1w2/wYLXB",
-	"Z4Ol5uqmq9fcgdfavmvN8LHIF9tfVd6WgQnboi3nmE/YWSb4eaIv1aPAvX2B+62bXCuwSALY7XEDwZvj",
-	"MV9X5GJk42r42rKYzQFzMAI1GDIEp4C0QusMAk6FAy4ASA87cfMMyq2DUHkYFqwbKa0AdgPgHYbM/gO1",
-	"hi5tNhoXaer+AKD3mcwFPtKjGIqPg8G6o2M3ixOhSBL2vPzbuch2zsUCLzQhfGzKImcpslB1XefZi8Hu",
-	"TGLty14wGAx2wfStxsNeDLwnBgP3DCQLUryohCgJFc0Y04piJ0DVqVg5cdhJpbGyHQbUAI7BlrAxQlUD",
-	"x2BvQf7rzDAjcrdMJS4v4iRS54zIdxzKSIvyeI+b46YyXHoAEOdiAfV+8CVn7e4NBgOwfd9IVVhb9cXg",
-	"y0bIGZh12g6cMYpngr3S2VxnGxKF0hS0CUgs4n8Uc9djTHgANyXFt1vhStzRdN8IdSJ3S7Ys5XZd6v+O",
-	"S/2/qnzgFHA/7Umc5xIyHwRbRhAydRAzV0JwiLdxUiVSTUDCQBkcYXbmmurL4FYP8fzLooOuYzIAgkAr",
-	"Ta6sJHAkvWxUJDIXSdNBxgEe09hP3NA3Zxt4rBO4beqAGurTamXKtgejnZtfLu+CNpZ+K93ezoU6/g4A",
-	"LkSce6WZkANEB4CUCp4TU4Ic06gAmeTZ4BnkyIcKMoWgrmYiTS6gErRlf1+P+XT9jr49wsuVttoySJaX",
-	"8IakyY9H7q6U0G2etxZF1HTY5kXeJGbxOJilDrYdwO7b85wH7EjlGWfH3wXsB60nqWAfdHZu5jwWQahe",
-	"i0Wcan7O/uc//qsXsEzMUx47PQYEwOUZZGdirDPRZ9+TMlNY21KrpYZDH6pIWkNbGhbBTWEWOTYqI1jE",
-	"iySiKmb7swTbMmBEcQaA0R4CUqVMQ/X3D6/ZqUB8UBQlhKdXkyUA+qnSBaGJDkMVqqdgSSB8ksuJQeQo",
-	"u1utsrV/j0xxFh1SnmFmcgjbBNXDpdwROzMu01AxxpMEKngoiI5/YHHK5Yx1XclPtSaJxvI/ZviCoAw/",
-	"XohMjqVIhgwQGaLeoe2vA3uqswtBNxYI8OGy4KscSD6fiwSx/KDp6HdKAYL6osT2FwijXZ+h2xFPU30p",
-	"kiPbme/0jEtlCF4lgf/ht8Rsni96ODnQAs6i/eZUTqbCztaU5wiT+IbP5xDLn0jHu3TB00KUfhQiq5d1",
-	"8DhhJmAiNfDJiHJ03iHmImKZ8DOrDaMZ/wS/Ro47+AsUBxwi9fOldbvKak6vPhOmtWqc/j7jcyAAwQ9l",
-	"XBqPKOqJgyKAdwJresVcUV6WvhR2f/Xt/iL9ZtWRWbYBE2liDeheiY4LzH2Nyl/+mqURRCJpxKGKELgA",
-	"Tw5BF/QvRZruANffrp4LJZOdWCsIcmM5Q492u2HlISlUalc5+v3y3NhWmDShsguiKNg4FfG5QxLI6UTa",
-	"LWbFIhxBPPHM8AsrErrP9verKe712WuxAPM0VJkYZ8K/TDrj8bldWoUuOc+x6gxZVGjmrdflcO5p/qac",
-	"ToewdkA307nDZPj13U+GzQqTszPBEOIhYl34IUI5lGo9t836RzIRFyLVc5jzmU4gwWCk6lKpkkFszmVG",
-	"PHmwJ6DQDp2R7rPBN9R9IrbB+ZK5/eY6dbxXGd/zoslO2SwIezx+w/N4+hbUBU8pqrolnkODTLD6DpJ0",
-	"Yz0DekOaNuu1z+VwdxfXsBN08DDDFynFF/+tQNTcD6XrDf+ArVQe+xpIGi5YZ9hx4B7QE32ec9udXW2N",
-	"m/1dl9gXdH6XufP3SVwA69xMKoJgIwllO/mTPWP7L75jSG/kPfhe8Bn7yZ5pD8py/fDp8pKeFPntcVLe",
-	"sUXKuLHn3np1NzJNH26h+RrG6SutxqmMsV97a2A4nGQi1iqRdma/5zIVjwyV9+gso6VqfUm0Y+/Mc7bm",
-	"+VqWvBdcKnOJmrMyuBE7UhmhjIR0OlOcIaIKM4Jn8dTqOAisP32qs6dPGWJedyNIdo56K+zvofLo3z9Q",
-	"hJmeDghsdBW9M2Ca1EdqP5NlVgnYTxL4dagihKsk1Uksf9FaDPONqHGh+gDvABwfmJ0ObLAdadChppqp",
-	"vjQBQ+zWZbxDmBNrp+VLILESww0KyoHAzQF1XmlSiLjlEImQE4VAVKOG3tDKCAMTRAOAJt2yeMZnwJ4N",
-	"DoahIqMHkLXBTKGkmClIJgwUypyqkeoYrXCBrRbUX9uBGV8gungBfhVNYQt469rE/WOpEkSa3PgeGCbk",
-	"F8i/X+VtfNu0GoBJhCvebcCKBIvWGXTLcJCtKf8O23FbLMe7YuRrnhLKl0Wr0e4YnYq2kQF67CaIr2D6",
-	"fFmzZTzbbW0TUO0mrZ/iK23tO0JhkEHSEBtvS/MVo+gW/O+3VFZx19jCdAt2LeHquVQYwZ3zLKeUQ5qm",
-	"DzwTU10YAQ7AvSMV7+0MXrwfvBwerCAV798AfNLupetxJ2E7PyYg3L5p9b2V1AWphG3AiK1KuRqAuBFn",
-	"cpRARIICYQQC2WCpSJVrF0nq/q6x3JA7vm7I0KFgFfzqiXH5qAT2qMSlC/dAbAjiDBlX5xAMuCQK2K7H",
-	"JIQHP1RIj3HoSIbyqZgZkV6QUncRurMF0+WVe9MtOz4IIL5HSGZSMw4KJf9ZCExko9HbleQZXPXXLcd0",
-	"MWQcSrkVo3sUHiqIXtiGEUYZA4/wUFQ3FYCPY316cuw4QItvHK+ocC9fi8XNwhW1UuJ+po2RjTL2OIGt",
-	"e418/a2lAnlJIG4kve4Q4vIGSum6+bolnXSkJlIJgdbVplrpyjVYWynVx18qpb1bgc935xxh9LeMlwSd",
-	"8kTkO++sA7uwW+TqV6tXyje+BJ2fdFyC81z1dvncny9Y8xhxuUeUz8JszQnTDvBJtsFyCGXX1V99bjEa",
-	"vuXKuJuyrh6PoUhXqgmimcjMpSRYHeeI3CjJps44KLM652DgVQxOpcl1tqjVUAZemaNftBYwXiQyZ0Ll",
-	"mRSmB/cw52Ke99kyO7A/wt3PWCb9JWKFgntDmdd19RlXxEFWz/Mhzt7c7mq0Y6w9VJoyffYtERfTLNEN",
-	"I08zwZMFw+YdWGmoCK2UdfcHg+pyAxmBDUKgBkxpb5SLXpOtcMbVVobCd9niXaFuZiDcOqOUHcm3XN13",
-	"PP8qLUTrdiMl9OVPhg77qAfuIz+dq5spgTOuNtcApXy8Gt0Zmd4Z94/HE0O5004liE/SYPpmg2641Nk5",
-	"MqiwLt6phwoBoRK8awBg5d41spmtJZpD9as6a5TOSudLkpmtKZhD5UvmQ2BJU46wDx8n2v8z62pSI3Dh",
-	"HVUPRo0yHR6/uVT/A6SlHXfgQHphdR+FJgnNja3tr1FowTm7mdiCzb89r9aSzoYLStaNrIXSAL19rbvc",
-	"AL1NVs+2yNt2LlZAtxtF8G4pJ8Au/5OMui0seZQh6+PSODBMyVOW8JxDOtZE6wRz9TM5mQKNjci4KTIB",
-	"V5CI/x4q8gIiNtaYdsPyaaaLybR0WeDm90zEeiYMi77X2UwQQzLmigGV1wt3lysTzBqLqDw1VJSW6C7S",
-	"PLG+Q8lm9Mr/q/5S0rD5fk9JiGP1jh1nqJCj+WfHzkyEykCEDMlm8PaYz2SKN9PWH8rzTJ4VuaiIclb5",
-	"l8vKCPdI5axRdBLGZPXWQuTMCOV4gmZ+zQREeO0cbOKy9aCswgQMy2khaTKV3BwywbNUWgVrVWqoyKeD",
-	"Bq1LZxVviXoDK4+6N9UTcLHmc6GSHa3SBYWeYRGhMbebIFFzVSH32UhV189NOryZpt4zRxAsbhN75JCB",
-	"FaB0/hF7EZUw9tiodWVRhzZZB2UXyUL4QxT90jw9avm/kpZ3Z0bUpfWWCr/Scht4K76b0pj7832RpiwR",
-	"OZcpXIVrhYdrCOIywFSfgDKQMdwd0N0WXaBP5dyUUjpUFN2G5G67d6OGbJCAiU+xFVhElbywrSKtME+8",
-	"e6w+gwkCOBZMPMEbKBR5zwbPWsputj/xjTcbbTy4D5Pc12M9d7cTFLX848h9H6XeV12TdCNHpaXyaH03",
-	"BXX9A7bTeR5PVyXr30/f/szeiGwi2Il9wkrXyLZO6YuQ1Nh2/91sFYUKzCIOOQNXJAtwwy5FmvbZv+uC",
-	"5CoY8fBXkY4DdlbkYLyi3QbfhUIWzP9i0fF4BxL6sYCHkh2GaH+BsWs7aXJutcKzvf0+W84ccB8mZ4JF",
-	"J29P37Nm5bQLUnIXX2ks9Ee5td1N/21WJtQE79/7TvZuJClhM8Ah8xub2Y2yA1vp/zQ0vCTbt2rwwdwV",
-	"kBZ61A21y4LHDP+HHbKDTXvDmB18Yxv7fdcPELQa8z9JkxvKr/decMH8KTeEJr/M847QDsYU6JN3Sc7n",
-	"PbpsWLAEoHcRrCyVJv/odygCwJten0WCaCA+yHwq1f/9ZhCxcyHmpsyGD1UNyxccACK4uIR3VkguEMuR",
-	"XwhQWO7uYyFyYFca6yxUmag+an2PeYq3GE67Qq+9ZPS5yGYS0toPGTL5A2KN1ZR2bBCqkKAPKw+Ere2A",
-	"2E9A1pW/ZNfYOZCRvMr6YTV/OS3SIJwlTArkCQCEJRSi1membh99M2jOaa6v1XLGOkLRH7y4Fpn+NnHj",
-	"16f7wGd/Jman0x9HVhePpfWxT+c8Foa9o7LQDOZijmoPMn/d/43nBz3f2RsAlb3zg8ATi6+1LAET2H3n",
-	"ecN3VGG95M6w8+ro3fsdaOxvv+y/+ebfnr3e+3YTjhBvO7VlI7+vKof9vfRIu/pQiPN50/J4yqQmMm5G",
-	"pV9rYW03C1ES6iJag1D8Wi6HKo2JWda7SxjiVyjOfFpRTTmocVeJjTe2pDU9IilfgWK8JVTdqEQXjwIW",
-	"uU/Zn6X66IL+iLZPCOb2P4RPHvUClgiepFIJE1hHSqpQpTq2fmDATKwz1NIlgaunlWt4/VYpU8Y3TkrU",
-	"8zRiqFAl4ivXKkV2Kzpx5C3Gpp7cbZY9+ZipTrneagFSNdCyDOn2FKXbUStxPC/yeHfKNCmE1/DBcgDR",
-	"lUqtkbWNqHtmcvVTdut7uhtZXUaXPEvsbwdBxx2EEvOUeB7q03PwfvByuLdPvSxjo96J3IBgEp/82eec",
-	"OeHZeecGZUbVjrm+2Mjbvo/K/cEpd14Tck63+6JvfdX+vc4o7LWi4f1mNlTwvvj7WvW7HzRcK/HDG7+o",
-	"ZSS4y+uvKxHkFfUakJ9q44HYrFDk+Jqcq4RnCT60g4O1HqOMAejxTFPunk6TULn0BiUuy+91/1mIooLX",
-	"MXwGxHrK8BiZSsl0gi87E8OZFxDT3jwZkXUXFLumDi90kYVKXyrXrV6fjZQ3ZrRFVmEFCCun64rWQrVa",
-	"tdaD/Ah2ZaHaezf0sknIylzJVK9m3yVDNJWuwVt2kY8Ineb+09K9OizJ+xM9E/+qX01uFGWGceCefFCx",
-	"5hp0mrerHwPP26ZiPIab76O8CaVeaVPUJPy25U7wzY8OD2uNIPSlOJtqfW52hUocm+K1HHRPDKP3WPla",
-	"YLWLF3BGwDt3LmXGjIgzkRsfyyVUG4G5OJRWhDeZSWXaHNEP2Lujckz344neZbL50pCu9yDKlXmELLgj",
-	"d2DlDHinlpbrpjE+dzzbQQwq2FbOMhELaY/dmLBsyuNKnI0cQCTzIlMGoG+sj4AgUPZsQlwLfooCFl1O",
-	"jYg/VsX6dkJePLM762DfWnOJnrGzBWSzPn2qVSyePu2zIwSiFKmEHxAdADIDImezQVesRQnpE93ocwg3",
-	"DmEnYGEnlzNhcj6b438hBbjzJQIUJu/tmOc81ZNChCr6tOMmKepVdsCps4ndQjDS8Syix3dkEmFgbWYV",
-	"ygQSm1UkLnJwEILKEtaKbtwykWeLoRXYwGevWZLpOcvEXPDc9ILq0+UwItYtlPwUKgP3uhUWTZ4tSMC5",
-	"d+xa8LzIRMS60cVegJnTNOs/vhm92jn9cbT//AXkyoWdemJ1H/9bTZ//2zOdLPAXYYedi4UP6orf30mE",
-	"NYgT2giMj3ORlVuA0r0P7SiQEwjwfXeMsIIwF4mrPWWXUwnYp4CsWX1OX4gs5XNr0L+jLWqYmerC+iNY",
-	"F2sdBdd5NtMAkcUVe/r0OZsBH4N5+tQvnY1THZ/32Yjtf/rEuDKXpGykYnuDarrB6DcFVGNB0BMteJEa",
-	"ggC3/U5ovM+ZCRi0F7CDAf67z6b2d9MAPjslog02ZV2BOfdQcwuOihMD5IHSIbDTMraaHbdQni3Ycxyq",
-	"9bZ4qDJ9abuSSDBqkvK8lWeXwD94hinpQL9dZGlU4pUCaCWjW8JQYSeAJtaBlgZImJ8LpjOWSnW+k+qY",
-	"V/4kHAOHIfLEenY/HY3e/fzdxw9H3/749u3rjyfvjv//6P3Rx5+P3n94++71acRSOc4NupZZkQrTO2SZ",
-	"SGQmYooTK52XFQd9OFgYsx7LNCcwEzrN9vgb1gUI4CHjKdwze/gdO69FDewMoGJ7Q8w3d1KbnECEm7W7",
-	"rsFcaAVPbYUeWdK6nZs4Yxd4QfEPL6zTrwhOa0ykfbx1tMqjyFIPlxREmXPfAJuUYFHX9uSWRnTbwCE3",
-	"6EQrG3Z1sJCfwtAKBwDRR7F9q4GWPL5XPJ6KnVda5ZlOG+B/0ku+MCxSegeqOKN+Lfa/jNr2wL3CR5/t",
-	"PiEplk2/7S2/doSKyva70l/b/ex+vLZYeaYdXPrqkZoLKIfy1ZZjyOF5bmWzYame+FLV4VNtIlaxc01i",
-	"9ToaGOLXfrwNeQDnANfiVs9BO12M7wO1MnG6DgQl31mlJ5oCB01FJdfuyjvz5q/TfI+b/sHUSdzejm8p",
-	"m6i5/BsFrZY21fF3Jzyfdq4oYHAXTOBOBCzy/grFtmSx64xFQoF3ErGuQ1VNxThn9qCZnC/ohmgRKp6J",
-	"Xp8d2ccRZaJ0bEqdE1ubFQMQmeAG2UPgv9ZRKgB+t1D5IUUtrJ3PczaF6lbru4KTKXN2yX23iVwOY83q",
-	"q0z/UF2rpDCL9zZtf5y90rDeSkj8IVn+awoql/D/pxVYj+b1fWbg356QbU/I38a83nWmcOslyVEZ5dFj",
-	"CvmU0VBCmK1MFT9Ff8j8UKQTiCABQ2V90QBqszAs6QK9T1xOG+uqIk2xegv47TAkJhJiBU85RFKqIl5h",
-	"l257XP2Nr2JGbuL+NDcxNKI1Urlo6I9G3IPJ46qCtU9MdT55tUe3lDbeF+7BrttAbpFcMbuf6Sf7y0zQ",
-	"0BuSq7brUtB0Z1xdr7Du0vVK7S4GI3coaspeRkhL4dZmKW3Lfm3TtK3y01tnbtHg39CHrszhOoU8IV5O",
-	"ApiylyWYjDSVWQzZRl4sBe6eajMEMZcznSwCBhQmSlxWu7eM5ECRL1xsmD4bNdjftUj64JsgVJQNRQ98",
-	"dK9EvSFD09Wa26Cm1oqqO0LgBpVQ7rn6JK762vurc/kLJKn96cToXwIp5Z1bd8+6m5Vrv6W4rQTYbdl3",
-	"eHG5g3GjWxOLrdLhB7kSkMVT7e5ha/f13j37e+CAFBdSFy7KhWWYoXJ3+mfCyAQPrs7Y/jM2RZqByL13",
-	"Cq8duUI5OOw8nnr2KpAUxTyDaDBc9ZWX1CZgRtdsUaCuNJcyj6eM56UkmvNY3DRojKtCk4vdvsfg3Ma3",
-	"U9UCPt5Q/eU41WGrNriwT9w5vYG4g2+X+/8qiWf7JOIik/kCmYWARXlU5NPO8B+/WTttFs9fiwX87zf7",
-	"cHbRnFc/cuSp+MihxyVbsjhHM34uWFaoiEFhDoTX8eL6M2xX8WW4u/t5qk3+pRN0Lngm7dTBEZiWghHJ",
-	"NYcdSE2wvx6+HLwcdJrOHPbliWH2MSyV0xkGnbC9+heneT63dqMqZnba6b9wp9757QtYb7Qkq6NHJCw9",
-	"ZsQJgWkbWJrHZ/3KrnylpzqDHbj6kRzw3f9ZyH8BMqO44GmBhew8y+WYx7n3oZExwhhX9bFiUQO5rfhE",
-	"SfMuW2RenKUyRgBDsDGB9tkx3z4xBD3sN1M0WuwnQs9TsZRg341IgUYlomKmU1ACGH6ouJYPWQkwrKgi",
-	"wWXQe43/SthAK6MTfGYCVrF8mIDFOLFIvA0lAMTFU3Eyld/9AZG2moZF6JklzGM3Ss+xFAQUJD6Mrbx5",
-	"dcL4BGuvqvmiF1u8nDJdJ5WxIElPbxL5Y8ta2iYbCFKX6NV7FTamIWI1j98aVA/PWbRrYjmz6+Q1f/rq",
-	"+E1D46+wDtatp8mzIraanXWNgKoPE7BUGAM/2K37L1jvIrsQC9Ozmo1nbplh9xkohfAPBDTQVKBJZJKw",
-	"Oe03rIcG60nFuStfwSJZ0z6MWjnv8vx45bZkUs2kSuo7Z1SrtVq5Oy9SATznczgeTwz78Z2HM8q61Y4N",
-	"WEq8JwHQ3hMEHny+Kj4GgmwuayfySGU6hZpjyKhqlCQkhYBjClKHiLkRP8xEKmZlpqddNC/6VLZz4qoh",
-	"G2bTrwvHJCQ7avp61aS/QPUy9NX1mc1TyVVsLUUrpU3AhJrwCXQU5Ic0uYwr3NUU7CPg1fB3cflgywGs",
-	"kFDLyCvYlTWRl8imc3iKO8fpT9ZdyR4FR5g8BlxQMnub0mxLXFxKeQ9qGRS0A52Vjba8l59LSLh4l1Cy",
-	"hdYTXasE2NZIrOPrq6JOK6MGu4HNeC4yyVPDusXcthmwXHzKmfiUZ1j+FbB4WqhzQxL9TCQAnNsLWFJk",
-	"EB3A/RGqiVBkt7Pf9ZkJWCbGUgkaMv1VuBJ17mQlyq9xkaYoeiFdE52FaBbPR3IEvyGo4Ahbw7qzPvul",
-	"0DkfsudQzg4wyUBe2tUZQSZj9Pr5wCM4sz+G6tf3r1jCFyjKkEfNdbGl54cMp8iQzZHiHWcm2DgTojbx",
-	"o2NGFjOxUlXLB95JUw5gK+lMee5Z+TAExZzMwxnpM9rIdqCrCdBdIwSLGvMam9H3qb8e5MBHP19xs9vQ",
-	"zWLrZYuvXINH9oRscPu5NIFqgZnC8bnSl6lIXF2lO4btycH9JQu/JXtz1aYHADjvYXIjr1hkErOXvK7O",
-	"HNsQZtemi8ABeJckhJDu734FeqV3H5uBRnRPW+FB7oByCq5dfwL/uGL9lQ87MufGCLwETAoB6FxlapOn",
-	"h+9+lV2//8KrXE1B8yr7mdsOc+vKc+4ht6kyF4Zw2LrLWGcSdsCdHWivMx/Lzt/pYnsW44NZ7cYlXGe9",
-	"KVN/zdW2ot03q+/6HPuLSz39Sy9tOQctC4t2FLmzayvr8vk7W0a0eKt+3e0iQmsPZ/2WF6Vt9SrvYy2b",
-	"WrHRsVvFuuPCxlJBUxRYuWP7umr8vuzrH8oWH8wqNy7eGis9RpTc7ZaZyunufFmpk3/hNS1noHlBASj6",
-	"OurVEWF98JLMxjr5iSgjo+jDn746fnNn1pKju1F3vZyAuPJQFtJfniuXcA0nt1xDR2vdHZ0cB7BqAZOz",
-	"uc5y689a43vnDv1YWMh78WAf3kpe7bV++fK/AQAA//8=",
+	"7P39ciM3tieKvgou79woqi+lklQftqXYca+squpWu8qlllTbu6flowQzQRJWEkgnkGLRfXyi/zoPcGYi",
+	"9hvMPMJEnD+n36Sf5ATWAjKRSSSZSbFc7j2OcLhEMj+AhYWF9flbfx3Ecp5JwYRWg5O/DmaMJiyHP1/f",
+	"0Kn5N2EqznmmuRSDk8HNjJGcxTJPnijywHLFpSBUEUqUzqWYEiY010ui6XRE2MH0gES3g2e3g+hgMBqo",
+	"eMbm1DxULzM2OBkonXMxHfz882hwkbB5JjUT+oplKV2yZPXlkc4LFpHFjAmiZ1yRnKlMCsXIgpoPeB+Z",
+	"yJxQ85FRzRISlY+Ol/vfsOXGobyVMcU3hmb/4eotkROiZ4zEOb4BCbLpsVdM58uziWb56oOvWSxFooiW",
+	"ZEG5JmM2kbmhtM6XXEyDj+ZCsynLBz+bh2c0p3Om7dqdKcWUmjOhL15dUj0Lz4SWVxGekGFE1fzuH3/7",
+	"b9GIyBzmpxgzy2x+2L8tDg+fxUXBE/iLRXtmUOwjnWepGY25+fDoh+TLj8/vj+fPxIvs5Y9f5F+qr/Th",
+	"w9FiMBpw89rMDGY0EHQOM0gGo0HOfix4bpbbrK4/z/+Us8ngZPD/flrx6FP8VT31ZwjUrb64skyxbuol",
+	"48DEc5XBxBtTMl/3nZJ78N0j5lZNAGZ2LmcyX7uQMVyBc4nlrL6IKZvSeEnMDxsX0dz8Cy6im5md5jxL",
+	"ORUxO5dFvn75YrjC7JacZWbqUhyER4dXXjxmjDgYHCNu+DP9Jpfz1aG9F+nSCgNVCgeqzUpQs+9RaHGh",
+	"NBW6HPCPBcuX3ojxvjuq7ybmLf5AJzKfUz04GSRUs33N52wwCkiacpg3suMgrbzpOT4ttxndq3x5VYg2",
+	"6X5C8kIA48qM5SCHCftIY50uzTnDNVnIIk3gqiHXisQzFt+rEcmLlClCRUJSGd+rPfPnraBCLVhOFjOq",
+	"q3sTOTJvECSXaUrYA8uXesbFlIxpfH9ChMRPXBGlZc6SEaFFwjVLRrdiTnnKErOkPxasYMkBAVGKr+EK",
+	"Ry4Y/JszmpKYpql975Q/sINb0ULYBOniUzRhE1qkenAyoaliJTHHUqaMCqDm649mA7yxpF+h6Q9KiogM",
+	"zWjsw/bM2KNYPUQH+I8dvCKRZh/1U/hqwfUMCUNyuYAT1TxiwlNzxNwKMxMxArKaq0h0Fscs0xFRdKlO",
+	"4XZZaBIhS0SWGlbmTmSayoUqb7oVQ+/VZnQ0y1KOh/BTmMEpEYzrGcsJhXvoOGWG2pQ8P3y5d0DOxJJI",
+	"+P2BpoX56VZQ8vz4mAg6N2tpBlCekbgGnthTDy1rYlnaX5M5/fiWiakRTUcvR+s0mXj5DVuurskZKQT/",
+	"sWDkni3JEHQkSj58uHi1R7Rh0zm9N4wMhz9nid2jRNEJOyDXdI43GkYfy2RJ/vF//l94WAOreidbpRGd",
+	"EmVvG5GETyYsN2d+effz4+MD8g1bKkJzc1WmYcGPn5OZEX71I+LF5GV8xF4c739Fnz/bfx4/+3L/K/os",
+	"2T8af0GPJoeTZ/HRkSMmapMVNRuKWBtZj1+8GA3mXJRkDlJ58o7quOV8cIrpUhZmE5oNbKihi1ywhHBB",
+	"IqPdRpb6VkPdOyBX9ogghUiZws0MZIppnnOmSGSfHNWJAg9onfVkH4faMt2Xz9fM7z1Mi6YBOW5/IVkO",
+	"yiM3H09gyB2n/8nn8JbPeUAovaMfDZsWqVZkaKUSOT4ckTn9SF4c7rWdPCk8Ligfjw9HZjh8XswHJy8O",
+	"gX3wQ8U8lb48GlzSKbvmP7HVwV3ZkzFjOcnolK2O8OiwfYjmjjtlHrx5mEeH3cZ5I+9Ziy0iM2oESSTY",
+	"R30H79bm4sgZKFnOHrgsFMzkgMCTcJcrPhVGMFAylwmfGDkDtzqherh2hnBpq1Q8PA5yQzmXfz3ePJvy",
+	"4k89l5ttpvIneM7KJM6pYvtcKCYU1/yBEVWM8S6iGM3jGZHmsDRvB/nt3d02xB9bhaTlnrVC8hre2n+0",
+	"WroBT2TeOjT78RHDm8nFK5YyHTL2L0ScFgkjSk70foJXlXrrkCZzLlDdkwthtBcp0mXrvlQzubizD+mr",
+	"YV1rqrnSPFZhrf9aU2OBIJcuuEjk4oRQQa7enJNnz5595RRqMANI9Oc///nP++/e7b96FRGjKJPhh5tz",
+	"MueJ4NOZ3jsgr3BIJ+TZIUnoUjnlPNKyIbKPD49f7h8e7x8etakvTQPCW6HnjQU6DK5QOfeQKfHaUN+f",
+	"94hws2qKP7B+JIBHzGTKzIxH5MPNuU8IIRfhiR9/2TLxhmXSd9o3dKregK67yX6iOThorK5sFH8kiLFO",
+	"6VSRIbqh6vqntbqzVCbMWaPBWdCpqs2DazZXgaN37UaDI+cC7/SmS/OcLs2vSi9Tp+uaz9+x8UzK+9ci",
+	"ySRf70Fa4KWE2WvRBbGY3YfcKebrvs4F9+BHGPAr00GHmdOTgZxf08SofkyBthJLoZmAP31DJMvlOGXz",
+	"/68xSMxv5czMHQlIDZrc5fY5o0HCNOUpTMmuO7mtFITbAZkXSpMxI0bnl0obxcIQLM9lrgYnf/lr9QRR",
+	"zMcsb7mhfHxN//j5eyQYU/qOJ4OTwRfjw/j55JA9H7+kz+OjyVf0CLQUTXWhzL4wrME1LNXX1IhaNxHL",
+	"MDOtM3Xy9GnKaC6Sg4Q9OJKop2Oa7Lsbfu66Mpd4N65HyEcHzzOn+JymhjtZQoZjmpA/Xr//dkTMX+Xc",
+	"8SMHwxzUNtAA9g4G4FkSk5THj1vb2D3EW1jnd1NESE2q46Uf3b+q6H5evaQD0csh7Zri7sEK/QDa9/mb",
+	"cTMyBEFuLdPyIrAyG0YeelF4mpK8EIKLKa7JK6rpmCr2QdAHylNjzz9qeRL7vLvCe6C3VOAAsdeYIXmX",
+	"naKb3dhFlEzYgih0xvdcyBeHz6qFvGb5A48ZqY+mw5q6Me77d+5qfUsCxFQYjh2DiyqescQcsWSYyIUY",
+	"GdPMaDRcTM3fk0KZ8y2WQrDYPEuBZ9ncjn4j8JQJovmc7R2Qb63vbEEViWdUTI1ijvR1LlBGrDiTE0dq",
+	"sEkhPrIPARLQc7xYlPdTGwns1U+9KAtQ4Y3MxzxJ0ILamr0m5VNqPGUMDCAKEYwl6C9Y5FwzomKZsd6i",
+	"wOOgN94bO/BNNcBdMUtM05TlTxTJjVomc2tTwcRIIhkKPZqmcgF+Y9jWv2eC5VTL/A24SR9F86l71t0E",
+	"H9bYzjYIUF5G8DJ0gcxlwtJKL0FWZQl5cfis974+rh+MU6rZgi67rUs5un07iZ0tT3P2Q6SJmPBpYWZa",
+	"p8CepY5ZyNITVIhCgSfVrtFp6fr2tu8BgS1FUqpZDot8ITTLBU1fG03lUUvM7ZP8paWCFIJ9zFhsDD7Q",
+	"hoiM4yLPjSj5sZDaOdetepBgQBgjQSCNdO8l9nQfNzuiWG6sdRhBt8Uup7OLRT5bpQPGGmJa4BmWyukU",
+	"VjGxcrUiyYgI8Mu7pYZ1+1bqs9J7/qh1E1LfVY54f/XwBeS29sCP8/R24B06bjeeWm8+afr7QdzYiADo",
+	"GooJiOvPqf6XWD3s9ZasL6sF/taILX/wHVZWSL3v3bOL9f22MhbJnCWcEjMOPApdNCWmwqcX7vEqLmaM",
+	"pDLiBLGxmAqXdrESQwFnSRVo2XM88UYWInk0O0zgKavK8fqQMpwh7tZ+K/q8vqLuIR0XEy/fzToSVcQz",
+	"qyGb5VvKwrCvoEIb+x89BXJiA1T4A3ou3SZ9YDRlCa7IJV2mkiY3Ur6l+fRx+zTDZ91pKe9SeJq3QE5a",
+	"QICDfYxBgzk6fP7liy9ekvFSs74a8PMjT3+x0yBaSuJe3WFt7Ij3tZT7eNuujZvadCFBgs+5JsMj8o5/",
+	"bZfAi6jsQJGx4Zi7OVdzG0SB40zoO/vT4OS5tzAufPMMbSdqTBQ43PGmMrzDFXnee4k8ZcafJil1rC6L",
+	"5N24a73Gj10pSE0qaRA1qIbR5hpppGArK3hVuo0es5O8B96Vjihv0eCEcmGyyiReDcWB5ey+nnCWgsxw",
+	"kca+63n8Zct6emPsu6LlrTsSj5EjS0TQSoOTSMgqmupTANbvWhZ5zN4ZlZPTdFdOAvZR5zQ2FkWLl8Cs",
+	"kNEgKfnOyPKvvtg/Pjx8RhIZF5AmN3z1/nzPs/WyXE5zOjfqjtB8IfPkdjAiixmPZ84rBJ7vFDRvm7Ro",
+	"9crhKzbmVJCMxvd0ag55fMLeZ/E7lKT5JI4HO2WrARoqIynMwMzJOOEpQxcELWnKtSV0k5AoDHHNrArE",
+	"9R5urDQldiZmD6hUapAeS5aQcaGWZBhVP9+Zb6K9MlFujXdkGIX8S9EI93nNc4EnyI2U76hYWqey6s+1",
+	"cAst9Owup5rdwRmFIkwV8znNl4ayUpI5FUtn2pnLmdD2yYpMcjlHOtMkyZky5zmkx3hbYvUVvpW99gWE",
+	"as3mmQ68yHOpvWxzpz2Lv0qO2ReTF/Ro/Dx+mXzJDic1yeb5RcuZ5o6gnZjazGvfzQuc/u20rHk8qLZq",
+	"QYBibcSqbrLaReX54oIcHW/pVvwEdNjFrr4qZ1t5CHo5+Ehk6GmPcJCYtwKed0Iin8Q2ea1aGztz3O+C",
+	"nF1ekHu2fKJIymMmYoYuKSpitkdkfiuiFRaHR1bM2sLdhvnlRDNx6hLh8M23Atida8ywmhQKbHDNU3T/",
+	"UfxFPrDcS5CLc5aYh9MU7DSjLag9zEPbjZ/zgzDjlzn/6ZGaTuE/qCYM7pkgM6oI+5hZzaKfxXZUMfKH",
+	"+ks68HBtWLvg4HdcKfBx2+kYfuLigaY88Ver4Yn+7rvv9s8qRgHCtSf948JkuYyZAk/ba6iOeJw1YUYI",
+	"F7f4RWuGDuTzwi0toUWIKdrjziYagPv/LjGzGw3AewixxadMJPht79jisWd1/Gs5/l42RzXtXVscjk4L",
+	"lqb7Nsz4x+v335JxockDlynV1suCD0QNflwoLoz0yIuUkSHkPYDuWIh7IRdWtVcj0HUpyRnIiWZwDPQH",
+	"2kjKRBXig1BFlslcs+QdSzi9ARo9amOXD7wDh9MdkL3msoFHo1p2OwBXUZZSLm4HTgtDJxiklBqDp+lk",
+	"6m2OvvBlQjk+zyHWVTqU9+7Dvftw06fwHTxRpEanBmEOBtX5irU4lxfhNODy7BqV+dLcqKsszhlk32e5",
+	"zFiuuVUGs+wiaSnkqVYBozRGRlv3vc3d5gqyhiFfxTxbFKm1pzCXYiVnJHY1BF0z+yGjhedMrbll41tn",
+	"XOjwHFOqwMmXk3hGjQYPOV8TW6dkSDYiWhLN0tTMVBGa0RzIuPISnmysLoI1u3hlrjYv/qAcJeoDe2sG",
+	"1dAbStMf0rtzNsmZmmEdCCRtSNBRyJyLQjNIkdmOVJgh89fVHzLFikSK5Zwr1m2il/4dkBtDk/ciXXa7",
+	"+8pdDXc+yPu1XLNxXhBgVLVsp81juIZw68+ryU2FYvnFxvX+YK7CEp8qyegvWNpkn2AJblm0HObI7kuf",
+	"+/3NU+Mfnz4elRtL9n05Czn+gWF6B84S63pAGCToq6HppSckbA5jJ7lxJmpigyeQ9KnpPCPtUgSYGkST",
+	"sf1y85z/7S//r/3/4/u/Ho2Ojr/8+T9tFAv1QXyHlZy4V5SWmSILmd9zMT0tk52sa2hS6CJnB+RbZhVr",
+	"JggdK4aFSt0ElNsyzUHY/Lx7zFaZyNzGUMyXdMowbxFvIZgOweGtvfJdVzdmM/e0WSbiXW/eaYZnluHd",
+	"+SWOSpGhYoxEyBwH/uMx966ZzFrf2Zteb67dlyJdoiTzX+UeE+2dwpkV4W6IyJwusbIK7hszEv3FXPt9",
+	"FB5OtdfrL7eZn1APWz6BnKNfBq1rq5CZ+80xADEXo3YB50Ia8BbSo0qUPIbVdFmTDbkyGmAFj/3ZCLKm",
+	"6ABW27STQ9uSCLYAgsM50kkh+A94lu/g3L4PKV035RtOSJTe32FQ9PkzMqaKvXxe5Kk3pANyPTMsZU7s",
+	"U6yvAtudTli6PBj8s5zJuzxQQwekPRfvoaCr7+nY/xC8eLVOl8YM5Hu2rDKQvbPqni2Hd3853P/i+78c",
+	"7n9F92c/3M9Ftq8f9n/6/q/HL37+3/fx+8nZ/pvv//rlz7WPz/t8PDr+eS94GuIk3nJMNa7v6IRq2nOd",
+	"QjrPjKp3Mg+edAxrKAWGoiFR1lZjhgV0rRRn9YGXVClCFYmyqlxHSzJleKCau+Elp/aoxhiIFQBQxxOs",
+	"EPZZDGhSzamdLy5XTtfmxgepKvN7rBUhepbLYjojaE8+UXCwlhljw+jpPM6iPVA1cmZ9gFrK1Nau3Qoj",
+	"OnKmIFRF1EwuFMmYzFL2RNm4hLmC7c8pT52zkQG9FBaw0pRT880wemvGwPJb8fzNF98c/+mrf4tGJErx",
+	"y/3nky/uj3/86uP/v9whslAH1q0DR3CCUQ7zaD1jS0KNpmSmfHZ5cSu4ViydWF+lqmyT54fPCGwVf+cl",
+	"Zspm3JhNYj1DdUWQ3go8ZskZyViuINyoZPoAU8Zp2dDI71/fkKc0408fjp+Wr1FP/wrX/Bwd3Io3/CNa",
+	"RyAWuBToFV3lxYZka11iTKqANEx1YqYxQ7KQyAibyGYwGhYY2VXFlE3HDxrpBjXEzr9raLVnyYKMophS",
+	"EGVJOTjQ7ENkTs4ugE3UAek5NZS5qzXcOGyKRdPmgzolEbyu/BZnC/UWopibfWOuG4wG8IO3azxBBElF",
+	"FyIr9EaLolkBUxa8a+nVvHiAIk8U4SLlghFwnBhCrSow7qc73uLXiHgC5X+0fMrqm+o1Jj8e1dXyDsUx",
+	"ZXwn4FeBSaKKq2Y0YyRhGROJcnLMDesJhjJPEAbHKOvDyOjsKbuLZ5LHLBrdCki9inBzRTnVXExtob2E",
+	"lyrYeATEOIRO4ElGOsyLVPOsepi58FZY/iHDyP4V7aFr0kZfIExxZJboBRnWXigLXb6zWQt/LoXiCjyU",
+	"K7LYXzBHuKBALlcnpOBqpvSI/FjwnyCGw8xzbEAx13xC47CuG+SSsyzD/XxAro3tyhLy/tu3f3YQQV7c",
+	"6I/f3UBW65wLXWIEqYzFfMJjcuaZwkMowLUpdlatUHsH5AyPMHPnrJhTsV8olpdywOx2AEfAHYojyHLm",
+	"LNRKf2tRlyuWvgPxEWBJ8zUBeaQliaVIilg3toMtaf92TrMR+ZYpVaiROeESPWP7lO/VLKOVMTQ1CaN2",
+	"pAyWPIsDi3nJ8pgJbdQIOSFlsmpZW0VyFjP+wJIRyWUhEhy5kRgJi/mcpgTPUPOeQrPkVhiygfymNSQD",
+	"VYznXJtnDw8rsBJGJjxXeg/PusbrE6Mt3Qpqr3QZQnNmNkdpbkxzWWRkzGYckiNpPmX6DlMX73gZfITP",
+	"T9StiOB688veiLBUwbzdbeVvJ6ROOPIv5OjwkPz934meScXKMSxm8lbM6AMrh5yQv/8PmxEKlxyQ74yA",
+	"EDbHEEc7xMgnm2caSg73iJAYxBC3IjObKC5SCmgkjiYodRqjsmglcyNEjAWfM/O1K7g2h59bxn/87b+S",
+	"mVy4BzBzdI6XlVReMD6d6REqHwujLrmUVRQvlQEpC0xJadkOKLqQ9YTOZXrHk8BO+P3VObEXkItXEF22",
+	"UuCD2R2w9+65SP5lmsd3Rvm583aIzHEegDV0B8guPXdFiYATAvKCTBdwpLU6pjbKAveG8TK45xQ67Gza",
+	"RUPIDVUx3uskcWzBWngeVpoCKf0S7FNiDH/MZV1wxTo7sDsPZ/2kFzO5cTxbvNp7WSvQhvd1UOPJijyT",
+	"igU9A0nBMHYa8HXRBDSliWNMph1iTV3N6ea5mXCRGL1h9U3fsCVxv1bMU39HJ9PzDT4ktDcmOZ0zY2S1",
+	"b9zyErN1f5kdO4EAnlFpOsPKvSlvKT1PoZ2+TxXCT5APby9e2eDPMgO4ign/6PB9EFmvL2TeRr7lqgQ1",
+	"WB1ftUnIJKXTA/L6IyAqWMHhYE3AfvmxYDlHA6LlpZ61YtapOyG/4ZhoH3a+/wE0KfNOtIirRTfXB7eS",
+	"LHRW6DuXlBnUCy9euR064Wbr4j0OLc7dGnx8qeSOqbgPPvyKQbA+BgA6aiyDnCXVYWjug2xFRgEeIWQI",
+	"tb5VhYAwavebheOC46PIaxrPiNkIYOXyZAR1MyPgwZFT8kflAe20+c5b/U/2raFdBXrbnAlMy1BhLB3v",
+	"AkJzjGQEZE8pmDqPrP7w8PgsFmMsi5Ap8m2ZpbaqsJKh0VIzqM5w2uQpKqVGFQWdH/G1Ysg/VZW6hG4C",
+	"zAqAN7OE0CnlYu+AvKNcaMqNvBgvSXT5/vqG/ONv/+1pOYAIFaaWTVhCA5WT4+OU3RlDJMipH4yFUu0F",
+	"JLfMCRRLxjzlGkoHvWdV6QL1cyEQpp2xpEhZcofpQkElwl2DKUVQI1xGErc523Dtq6qJlbPUJWrbTB17",
+	"4QH5ugBtxqgQwvAS1TDZym2ymeDo56sFzgYsmQ+a3pHLXD4wQUE80CmozokXznrCkvmTMEXhBZiUs4H3",
+	"MT3+xqW42GyarhL5Gq83O4ZON953Y66Ba8HIoTHwdJDdzgul5RxB+sxFTUYiObPJVNKe+6Dz2Lv28dcE",
+	"9ICwlGzaZ4EhYNVZ88X4CQ/q8uWV0gGeVouz2/ZSZ90FlBqwygKvBJsEXhh8LhSChZ1fWDyGnkrDQbTQ",
+	"cl9ZnTyo93fS+Iss6WS5nBJ7pdkx6CPNqI5n21s07s0dLRoIEMDu7G/WtEoHo8jPAc3IGI/oEIiXZS0O",
+	"yuq8izQIhcGq5axZiDWil1KkvttrilzNLqtZRSvyr5qrVcrKYJwVCU19vG5W+1qHZzesHuwB59TK6bri",
+	"LLLSZb1/sGNGSyhG7p0fxOriboMw8cBSs3Wco4XmrEzQw+N5KqRVg9ocjetk4gXe/l58B+71Fu9dCK3p",
+	"6PjLHnBNLw47ZB6E3HT9Br+Vr4UMQ6Za6WbybDUPmm0HFOlIkpqPpic5at6XfvfWfSrb3bvde3fswfBW",
+	"6MXh4eGvxqXR10HhpfQcHj7eX/G5uL4T0+/GzdGP8eouiH73/rKOhJ7Zert1M/Rc+s1OiLOt/A5bDmOz",
+	"V0KdknmhC5qmUFyPGJDoDmvOZSvfw4ZtHHBFbOlE2Piipk+hH8u3mO1raxNAPcaktl+J1d1vzr7lvI2l",
+	"3C+e/7+UGU2GznpGq7k6dHru9JBl3a11R9BAXncrmMv2Tt8E7sdUdVN2u3u3UbS23AUNi9G31tZbSG/8",
+	"M33FvYo2LCPlyQ8bvZQSHtPUkoOkABt0wdg9pF7OpdAz+OvHguaa5fC3YnNOhSgAn8v+Ecwk8nvxBAsN",
+	"WhoN7Z1ubjMEqE/gv3H2GzjxskI3cjupmn/23M66rrIq8GS6nMs8m/EYtivkNnlmbOT8UDaRHvYVoTb/",
+	"4BTSD1aUT4vr1FQ/I6z18rRXVFLRkOOJMo9zwuNOUc3VBHERohGpfpgxmurZHTRZcW9yv0kxljRPYLwo",
+	"kiAgcivihgA7JZG652mq7BMQtC51QxQSqLFfZuNg6aTNTLIs60gzGA0CRHDuB48AgLITmJ7/vT87//tq",
+	"ZmYbwNDNe3HYG/bALlJ7q3mF03vv5jvM7/UaB2zI8HXdBT5Zii/Oa71AvHRtP3p5jKCg9x3Lp4zAA2Dr",
+	"ifruE0VqeNJwmoI0OswisF6k33xFv/mKfvMVdfMVbawN+mS+o41v/s2XtIUv6TF6J8JFF2kKSatGuNrq",
+	"yZ0ooxvX+zef1mfyaW1cmc/j4+o8rN98Xp/Y57VS7lyGgYdRxnKwEE+J+TNgFXoG4V6rhGmutWctZiz/",
+	"3NbiL+HL64C28Jtv7z+Yb2/jmm/OojkLthQ+bWki/OjNGMvZ596MG5N8zmzxBVBkmmeWIr7/appnn4A4",
+	"0zz77MT5p3bTbm4PeopVqwDeD53wtCyhfGG/rW/SuMZZ4Vp5h9qIMXviPYFEsRwyU7ARr5YN38Sq6wGv",
+	"XFe2qEYOOkXmCcurEqoRYdSHKIaXE64JlBt3V1WuYdBYRlpHKKjJnVKNaKvhayJYWe0T8QahI25V/cX1",
+	"qKzty7HtP0A+96uvax2Fb4U5yP3KW73r7P11dUQlMo7ViqDQrSoT2z4Rr0spQ70p/imAXmgHtQ1Nnsr6",
+	"ypV2wzEOrkcX/Y1DntOPd8CkgZEX87IDIaS4Q2EfTdNVf0WptePguQbuKevU/DG/2KpirUoUb2Uwu5iL",
+	"mfQZzCm7o4rvzXGiinGT58yVj6PlZjpa6fEE5UK9+/Ozgy+2o01ZXbj6alsZiVLo7/+DlKvdWjM6NLfA",
+	"IpbXGvY7rBNr25E6WbN2W6qSTlju6NWnovNbM2XlFpQK7G2/YTumCY8CacElFpInteJ++bprZVO5+c1O",
+	"Aoe/LwK2m27rwX3kIgsoCivajsgYs/vhWAMLyeNjyP0MSqajx+f51s+UpggYlce023e+LPM3RYPt1iUQ",
+	"O/p830nv2GkwqlRmfgtKtdH7GpaxZ3Tqz7LI23U/8n7OtQ+BoSVJGX0Ala0Q1TkCoDaAB2ILK6oTD7Qo",
+	"aDgjNYncNC08Upti2Y07PBSRTZ6kBoXdq9ZT9rq03BvQm3zC4mWcAlyxLlQAGYR8yxZlp170nximSXI6",
+	"0VHZ4l+mSb162Pml4bqB56cZjAYyg4Z8cSoVfKZ5POMPLGmLCfOpOJ9RLrzusj0Y47sZ8LRtcWKec0qo",
+	"NqsPOKIIPlAolpeBdWOiqmh1WZOCnbWAsSUu4OL0KGjDDG8boV6OJzBIVzkBMBRsPqdOiTS8OYF+kIJ1",
+	"zyjDcbZV0vBEeTY2Jonw3CXzj6BRhJkudKQblbsehtzZevGykNbERiyCqGoprcOROv1tr/PLHd7o+mhl",
+	"m23JpwJGr7bjqhsHewEAFB4cRUlIWN3tmMhnGKgbQqNiDuWTvwS3PJ4B2nEf0ZGY67M1nlonhOyklYVV",
+	"NbLHOvtsL3RLDv9nKeLOZGkIU0uj71s5xrDcdvzyXjACUDfmaIJneVxii9t6M8rWzNB3AT4V/R8JLWxv",
+	"bl+vNvQkS3avmpFQWJ7AWW6vWYu8a58HtrC9vjsJQOS2oZLbJ8M1pZvbrcqYpVJM0c0dxTPhRL3T1wqt",
+	"eGJvrtugA3P1WiM4PMxLqbhudQniYJ8oktnLnPPMHoQIplUbyHGoStgh5KwnukX2K/F0kobc7Uh9uP6i",
+	"3ZmFHGLXYRjFuQo5sszXPekJT/w2GLOuEdOFqauXvb/+wxk5l2ICNfDXGZTPX1mQ9LwFOWWzMLFs47kG",
+	"oQC/9ynTRkz0/eNx6XGxNdOQu41CVlNbaAUYxkXCH3hS0NQ/G+qkMXf2Wwe+dun9fNtp2IM57fnCVMb3",
+	"YdRi3OVOmACdspwlLEbAAX8z1XbAjDqgBLcTlgz6EGMfMKOh+7m/2GcHDB8zljoF7em1alACoqc6W9A8",
+	"YcG0XA4NOfF3AqXALknOAYBZho7wURFRTGtsZu8N4DAkEdw8LkPOL9ebkLCUobpQEgLc9xkCrNXe8vwQ",
+	"NBYbkbBZH/gpOIAWl997f5roeqQPLLdYbt4aPVFkzAAjhv9knYJkePiPv/2Xo8PDOpfTkgEsyKC55aeG",
+	"D/HLlwdBz9yqJ67tpH+D2H1+spFl91Hp2x2zWAICa6z5Q0NA4Hf9D3wYUEfJ7vz1xvhkScnMvV7WLWJt",
+	"p15FrCu9JIC8bYfXMFp6eJiDalD7UVDx0OpZ8Ec654xc0vx+o3qLVfXuvKudQF6HhnIopaTyKuE9bai+",
+	"KZvyYb1O1l7i0C5ya1UK019BlYId6m68g05Z/Q2JerCyHQP4JIh0SQA+iCYnJCoFmUWbRHMEDBWv88Xe",
+	"yNZ4mLMhGpFIPrA8KVh0K4bat8AzqhRLHEhmJeLNA7i4c5wfkaGSc1Yds05W7Y1uBSBbRm7HRPVKDN8f",
+	"5i4xRnf17IGnBw9GAzvSsI+sSLh+LXS+DIfIEVW5lKOWJJgUm8ppwOiJw0o+dPkwVk4iBRsBq2CuBmZ+",
+	"YLbGAX71wPKxS99AADfwsh2MKRbHoJ6eFeOUq1mt1YYXbo617GEejgbUdf1bFaKuEEjZroNVo0Ukz9A7",
+	"gyFxFZF9bdC9U9eoMuAuc8RJNy9TqrCu5KF/fhq9eu/UnfiAC16CZ1+fX7wbGZ7m8xN0SppHm2/LwCZm",
+	"Q64QDBm2AwHM0DwI2FUSOLRtS4Itul906DRR8m3ZbeKiV3sK21KsbXF44rQw13sMfPhzmnizDsNIFfmE",
+	"xqzTBK7ttWUCVJfhQJt7Bwc/bFhedjlQrSeIgW2Xb28NupJrbhdAdLd1cs33Vtuy2pLmr+ogDm7MoF7h",
+	"9aNw1BsNymoxb4RBme9zQlA1cMKKMAHdYEE/KJKwflAkn10/MON9K6fmtH2sdlBJ9/Xawep5j+13q588",
+	"g0ZOJoq1/KalpunqMkAqFxe4BJzB2UrT1GOQtpivPfVdN2D7bveiDeqAv8dCOlBNhMV0zsDPdAJfXr2+",
+	"viFnlxcACl/2fIJPHJqT6qU5vB94AmeBL35tfrBaKs3mBNs/+JEtmvHBaDCPM8PwcBGEufg8eESfm8Wf",
+	"lN1OVyz/6mezT53Xr9Q7Vo/o9X6ryhPwT+64cm1yW5XfqGyKE4HARM2tm0tjU1M16EINl5AhnOMkSwtF",
+	"6s4Mb+mgKyvXy3dS6JnyvFfOoEZU9kSyHjZsBxiBagR4LKLOsW5anmZS9814qm6PlnDobghzg8fZeN2I",
+	"YKmU00MxF6TOKOevr272jw+PX+5/8afjd1/92/Nvjr7udg7ZsbQbuiVxKuYKiZ06UTdsWczw9p0BfmL2",
+	"56+S8CazA3PVl2WbmlvBg4P0nVEuKlPvCtoBrQ6MpsbAW545E2nVFvR8ptDXIVfE3kRmLE1GJGUTTQph",
+	"lZ7Nvkba+q5vETGvjEqCIjnEd/79390g9joEONaGfGBGXkDn0ZEbuxPUmvc9KfMRwGUK2c619/5l00nx",
+	"fR8s8R5R8H6xxMAcX0MIHYKvOaPG7kaZh+tmDqmktLEwAvyk2ehiRMZUCHA4MIUMJQu91yDQBrdfDwI1",
+	"NpFjF38p3XRr7oPmbmndeC0izQ82okzzedCXaTPx2WUaFNe015jIifOboqKKTho6/4/YF8cLR2XZ3Sy/",
+	"U0sRd8znB065qyVhBjZRlUsGRdd+5BzidljqdEDewE51WP1kGIKjWUWhae6kDWUB32/ZfsftqXAO9TsM",
+	"APlxq6xqzePuNTM2OibWFSBLNdTcLw87hWb+STqg7DJx3orVu00tkUoHr5PD4TWhcS6VIkzkMk1ZUu73",
+	"UYW4DO7hW2Hz4yuz6O//AwocajlGfn5nFRgbRjaGFjV8ybfCenNauiK5hkeu4ZDX9sg5zp3a4rbTrYD9",
+	"RDXe05a8X4qLShJhpaH1GFkBmN8KDOPjpLD7kR8537at0G89b0rzVCQtEByXTjQQJhJiriHDi+v35MuX",
+	"h0c9TCuvw0BYMNvuBMB13sUq3I/AiulPpbfYBJBwGwWRsDxdcjElmHMItXOAHN84PGz2hw3kYF1oqCw0",
+	"CGi29ynyQfq0qbGFvk2tXc7+KdvUzJmmzjhcZxO+c9d1xeGwEmvVR3SdQe9HY/yTt4wmLFcznpFyP4XW",
+	"zJ7DQb6rNmJMNU3ltGDW9zfhDRtnkOXT/bR85y/bPKNPSc1oYDXDtq4sN1LT1PWwlJOq0ao9wsKKy9Hx",
+	"L9GzoyI3PmWnAAW53iiPMTS8tUTullOC1smWCAg772mx29K1f5YmF7vUXHfQD2OXNXOfoTfGSlOMhmbS",
+	"bkx6p8iafha4Yx7Ry8JpEb+KPhY7taq7VmPUMGQ3FJJtBDb8dMZylfh4ELQ/NuZlttnQvxzqYLsh+8+B",
+	"Xril3XJKsJU95I1Up+2vwJzptD98EPhqbxx13BtbQHP/0rh5v5S23hMx73HqeU+QxkeDce1Qs/YlWYcc",
+	"804wYKckYsk8slnYY7WKI/iJMcD+w6nY/yth5reC5Ze9CDrimO11ATJrg5n/FWCV4Xx3EQ3HONRvcA4+",
+	"H+0QX7zU639JaPE29f3zq+F91OUWEMPf1Oddqs9bImivKsK/sAr7GzLj50K3foyW/ijN+5GQpzvXrNep",
+	"xy2jCarLn0X33RIq+DfV9leGM1qjdWeEJKeU7B4dCQtrG9VfayGSzstGB1eAL7+q0FbnbLCAukqLeFr5",
+	"IP/+78QcKy0pCKfk0NUxjWWy9HuDh516q7qHl8C+fi/Ada9WU8/XoQ90dNCsrZ7YolrSoYqX2jZU3ciF",
+	"6qN127qIDlLCrfsNXt+eAwlAuXY4Gcsxu8yMa0TGS3DrmFEJ0gNkv3r7B2XLRtbmMLakY9upjho8WqU3",
+	"rqsNqcbQtn9rVcU2vx0yi3A7NypHYQcHakZtonh0K4YetMC4sFBPfia4QwCGXBx7H0QZFhakIWeCLVhy",
+	"Yj7cCtekRLeWppJhoyp1VMd6aJak3oqhrbHfG3nlp2QIaU32lx0Vo4ZS6ENy6abk55X4R5l+NV7aNTn1",
+	"R82VBS4DPinzdHNABs1Srq2GGQbtaUsG9gvNhYP+rFK+IMuXC8ygCJU3+dQIVlC1lq2cr2efAO8M7cFT",
+	"MuFptf7AOOEBcnHp1i44QiHNmZcH00nO4AhCPrMcA5Q3n+3SV8Mq16plII5XgqOoOC/wcxPqsOJMnxe9",
+	"idZm5XOpz+Briz7qMi0oRssD0gioJ3DqQ2+jek7flkBSHmNCPjFNegRXqpsvku6QA+5kfSzkUlnFivAy",
+	"5jjp4fLtUhCwWj/d/flsTnkaVBpEmzbRAvlSB+RA4OTa0m8cZ3+wFliAMFpLA6Sl/nI+n7OEU832Pg1A",
+	"ixMOj1r6riZR46jfEXhcY9uUeQ7IMGHok7DoMGu/pqoC0gW5Vg71SI2wMZNC7QAAQ5XOi9goHSFMWSE1",
+	"DcMynBEFDnrv23rpoQPxassQ7wpuZy/vga6GN3y97A7hwHtZBGKbMtQ3Mr9P+USTazphehkauFwI1gt5",
+	"wgJZdKdleYO3VDxlFp1CyD69xS1HdSPctbva3AkcGA7DY9YGEMK1EPOnYNh5qGdsCW12WQKq2F4P8wHG",
+	"Yp4bip10FQrwkFIglPun643ucs/HsoaTzCW1CW5Mh7ZekbajDaxAB/4hffLKHGWFLxA6VsHhK/tsuVb/",
+	"i01aHS9tah/W2K8f6SmhqcIrotc3dBrVGwp0y3VrJpvB4lS7smRcj/frEBQV4f0ctoo/2kU41McFDUko",
+	"inRlJkbjy6ieVeX6qr1Ify1jNXvMwJ5CaL6eu8n2g28WQHWR8VDyt5WIX9sIFQCDIC3CkIorMpF5x6Op",
+	"wzlgKxnXHwO2unX1FPiWLfZnPGf19dzJYbBh27sxedu/O707b1Z88PrteNRrO1bbz69D3bTtNmw1x7qB",
+	"PXL0j7/9lxeHJOFKcxHrT7RfugJXh0Nq/kwek7taVd5uECObp9Ug6zZ7NNiQuNV02rzreoWtQikrPstt",
+	"YKid5HRUJ8FviHw+cXeb2OExfSO9I/IeEX36HdG/+fZWAdmf24mbSsF6d7agGiPt9gxtRwjahTmVLe2G",
+	"Pi3ryW4HmBBgvrU1eUNz4d7t4LG7vhz9GoZ8rLx9tJX9aDHZtFF7hve3M/zKRjNdwsp4KwaXu+cSmnte",
+	"IxpziJApU0qKEaIhy5yoIn9gy9XlGOfcjGz9CN/Cw76GSzvpjXZgFnOwQ6vx2nxct3EjXVv1eqGNMIZL",
+	"6ngqnY4fnBFAxwVOn6wVg/9wf0wVSyr4fWOkc2G9TrHj2FU3/Jp23WewSLXWf24+ZMjmmcau9XjeQYvd",
+	"vR59uvlPfq/u1Z7ZjtnaDloXNBRT3yQVjCUKKwQsJHj48LU02Swir+2FaF9xnbbsZ/u2J4rARXV74zJn",
+	"+2rGJ5pwoTJWIiNuxrSqxmn51Q3CYwbvNseb/rpu3KaPEKZddzMttHzLxX2gojBLeYwwfpaEhAvrZqhb",
+	"20PF8DrzYIo4ZeSVPY7MUR1e6W0EyeMlQ7c9rrbb1JiaF6Oz1x3IQ5mTMVtKGyZlItlzf9RyY4L1Bzvc",
+	"bh2W5JfYfI9RQFo33cat9I1lnPoQI9wmERlSAuwIfn/glb0RiczmicjQNjEuN+6e2VAR7qjITx3Cp8Ee",
+	"5z8h5uoDW7bE4b3B7VCBF9VyN5R3mF+05jynafp+Mjj5S48N+f0oGIhT2PwZntw5/3Rl/Xa7Zd/Jh7ow",
+	"c/Wc6w7ooWCLPf+Y7r5Zd765dmTU/J4JK6Rf57nMQ3JlSSj5QY7JhPI0VII7Z0pZCN3VWwGxrXyH94z1",
+	"O9s98/sOA/+jHAeTpau3mtFDFbFWRBY6lvOQLdbBB2setKCgaBV9HLDM0XbzQdVckJ9HgwkX68NW3O8r",
+	"I3OPyt2G94Mcd0jJ8wlu3XLtK2/9VTYDZc6ocEFUNIgTCZ6REQKxCQT9DTqZ8xJ2sg/xLFhlh2A5JQuZ",
+	"35etTFy8nOvdh8frQ3QxsQbr42J4gRXfedtnX7zPSnuhx0FS3U8kPmB1q6RUTIvgwl9cvycvn321f0Ri",
+	"mTAyjBh0EmDK/H+SRyMCuDuV7gGOMHyay9vNcjnPtAN3TixaS6OJFLQn9WoU/kKhGOHnYPXAXCZFGrQE",
+	"EW+/KhW1VxodNrbQ+uVYX9ZG8NKr6jk+XJ/T3KoTvX9gec4Tpnw5yZKQaeIgmfdVRmNGlAuL7/wc+BPI",
+	"trCVaX5pCNZV7vhE0qSPzPi0G7LPJty2IS7O2HHEKpFltbn7TNHJBKw7mWcBoXiZUi72X4tpytXM96RV",
+	"efVgUvzjb/+VaJnxeATI/0zEkKAJWJzfcT0jlES2nOQisT3/iyyVFCCvuNll1OLCZzmf03xJsOyjzCC1",
+	"gkBBZ2DsZmJfBJfgu2qb5OuCpwm4rV0mUhkCFyQO7SDgpQXN2UwWCs6ryaRZ0V5Wvqz389mphi0fjxQk",
+	"Z7qAHNIx6kc47f051SznNLVUOvWJzRGiUJS9Yah2Ze1PFFKzTgnFNmDG1yfYz+6yrNON/93pvUoTq4q5",
+	"SINTYIJCZRtP+QK9EmqNfmI3mDR2c5Fi+mwiR2WRAC30TEJHWFTCzJLNqEhOytZvtDq/5jJhKRlGb1+f",
+	"XX376u7t23d3H67eRnsIbDvP9D60Lq+WlApDA0icxFaCaCvhxpjT/B7SCMF4N/a881miHsXjmQOTNPbl",
+	"KaFmjDRFH8+cmoE+MDJhC9ZokS4IVfcO/7FiQOIYUBFVZBmASUgylzk7IK/Biwg3QORaQ5MJfAzuIFUd",
+	"Xw3sQq9HqjfedgqOvNFSyNxMMa1FM4GgUs3xHjwGuLkqeij5pQtjt1UzRHhKRmS4oBzcMAg1jErm3ohE",
+	"eSHMa6JaNQEZRqjoHrgBQWK9YlB1gAq9uQgsiQN7AkVE0aUii9kSfRCxkXgpXjlegrlju+qwHFLSYdW8",
+	"FJJS1J5dkB8LqSnAkuFq8gcmyJjG93u+TwNnNxgN7Cwamd44UPOlG8oad8dahGtEMvAbYvjgBLn6/OAE",
+	"Zpg7C2RfF3NzBP4WynaU3X0Ue8UFVkUSo01hxl8o+Pw5woVt9PdKU1Zjgy63vuyqZ9RD0V5ZEdd76/Ro",
+	"XdGt6sFPgHY39GkwbW+xDljVq4Ftl2bZ6xsB7br9z5pKjVqlnSvbqNrJmgO6Vzdp1koxLONy7tWa7QDx",
+	"1jI3tU/Y1XnIHXMGxKURRmdaM2vcbApu2ksrf1HX3s/e6W4OWq8LdK1Hzyfv3Fx7wYtfpjXzy5f9WjO7",
+	"E6DP/qpxTO3tz3ba/Rl6Ptt2z7V3PlEVSKJt8FwefIivB8GMzg2hvzrsXmH0W/flTolHXk/k0jtTdkRe",
+	"leoBRlzfItmTb+2ayhWbcMEe5+ihSSCwMmEsMQp4Tx/Nov7MiupnSUKoC18BGPDcaEoihgZ7MUuKHFl2",
+	"Rdvp4xwoR72ZYmHXANCEkhwugsODJkko8LSNT8Ct51mStLWPskb4yG1idDZB7FaFc3NaPZdnRKFeX0qW",
+	"MpN81UrNqcCQ47rBeVd1aOrobZT6xAOv6+LXtKHI4EQdW1UK94jMZAqei1Ko+3lW9cX0FYkedpPLYAso",
+	"ArxfZLVHegedy1p6xZMyd6uFQdakRNgbw/lIXyOM61IWJMkRcqRDLlIg8aiDGLPEeESSkRcYr6/tVqR1",
+	"FN1R5ky/JXhMVsqmFBRL6F0auFtQvkyAcBu3NQFiWKe5DeYaNXuvB9l3FKe69uzjBhyuXDQ85jZRx4jv",
+	"nOGJvtYyfS/OS1Wxb4IVtKxURvRVzwv7YFqbkYanlJr9QIVrBVoDMlHkwTyhpYep7YvaoX2ERWF4rWKa",
+	"gsvjFV0GhmO+tT3ZqQhbkpVPufIRzKmgU5ab4c7BPUiGUsTMGBa3onrK3ikAV1ThUETJeqJKnJX6+CLX",
+	"YumkfjX2JLSdk9YVNY4GmXm7mF63owiALx0BBIbWENojtFRwbVodIqjXiyjDhhholzu373JWsUUH2Ler",
+	"xuUr4R2fLKPWHVJO5/uNuxX9U/1kHT6hLMU3VFZMl7zuWgXcM5ZZ/JkHmhYMTgl7Yuz9stu9zBSA+fxS",
+	"u58Mj/7xt/9ydHxI5vCgvVPn5zSGadWzUEiUCMs66nUzd2EzqF9HafGOIs5EQBLAOTOnYkkSI1JgAs9e",
+	"vthzwoXMuTJHkJMq5YxcWK7c7JY7alN69vJF3yntWBCUjPDF4cGgn6dkKwlRvu9wFdG8g2/mMcLDep7X",
+	"HNgAHxAwGADfbDGTFTaBt7/GTME5ABl7CxEyGHriYiA8wieFxdgN1kk1rzVytS34aFENh2MG8VmIXiPK",
+	"WIllEZEhHrpmS4zIA8eGDVpWsEmuSSNGFR2wYUSGC65nSU4XYi8EkVi+YjMaYh3aIdC+KK7XsYwIo/Gs",
+	"AmhZMShHZSjTM2zJmOkFY2USdCCVzVkZfcN11hAOmJ3e+3s+9Ka8c2PUuhx2/X1rOMbGF9sDrlSRaMJF",
+	"coefXZqKCqO3fRKom18AV+b99R/OyBWb5EyZ0/348PjlTuAEtgND+Y8BaLIVOkg1ynamvQmS503O2L4Z",
+	"F9AGtYeXz82UchpDB2YjK0aEajKXSpMXh83exWXyZJn4VUsg6YdVXMcm6AxH4G32vj4Ap3SYw9Pmhpu9",
+	"m8u5K5tMIjKXDwzCslqSSMvql4Cf2b+zV2Wm99we9zUdxrXX1x8a4o1XVit8/VEzofoT8AZSGRaldrlK",
+	"kDXxU//GU5JSDeosFbUuw1JghmINpHTL3YRjCdGhomi7UC9L9RIyjFjKMBhzAppra0VglWfDUva582ya",
+	"Ed+VZBuKAdyAoPiTmZr7uYySbQ7Xj5nSLaZAWWpbRQ1HxLZK2ybYV8MobcBau1zAKvqAx6dNDEyk4UAX",
+	"oyj9LtXASG7koHWmWAsHf2kxTTdmWnC9bYYF88VEa12gz6ONdP+U9cyBuA9W+LVz/RZFe5+69nnbKuY/",
+	"0J9oniiEvcKcZwI5z2qjtGGeHG6UMXu1yzXYc7f9giJK5DI1D/yaxvcTnqYt0T72QNOClnTKC9tBDnJN",
+	"AdLcCLAygdHxOlzHFUm4MsZMsrceZrhbhokb8nvMTg5pWO6h565LQiAkSHU8C6ZyMJmlLt+Xap3zcaGZ",
+	"InPGnAUsEr4mlqTueZbteEL2mWvmo/NCxDQMRYw9q0EyFNqoXUeHh4eECe16WDdZu1nsZ2lVQ7Z202xS",
+	"uzFYf2RrOfDckbW3G3KeAQSoYUPwWZSLdkIi9mMEAjoSLCKa3jMSgRcyAsRv/ErZ71SEPumV4wufBkFQ",
+	"Z1GzjOYaApuGlcBrBoCnWSqXjH2L50e1N2Op9DkTGr6U+ZQK/hO1TtqEGxMf/kyl9fGEpJnM/BGwH40S",
+	"D21pw5fDlEKBnfCVdVt44z1rlOoVzOmSgDCHtUzgtsBq9wXAqesDZ7dN8kGLXnnm/C5SpEss+/B1024n",
+	"bM6oClnj17hb7LMXs9phR9Oc0WR55+27srMWpjjdjZd3RswORoMxFcL2Js5yiUzFKqS5u0LQB8rR0xri",
+	"mH7uMby+pY9Em++svGW0HpyoZIirIm3nhh7+m4ovVqAdS3HeX2JXMiv4YA9fa7cIlJ3xwC9K338AXx8c",
+	"jC3F7x0QgPwlqjt82vBU+wx+FxCNPWAZPS5oIDM6VvPpWRFvO+jGGu3OIB6arHL52NPJOq1EqcSZxc+X",
+	"V0WoHVBeMOflq8pN7lnWouPmdgN2ZoUVMpfSyQ6uHNtGygQtZ0GYu8bql2A652mwEIXl6Wc3kP0p7aAe",
+	"pUHt3+pRagTBhlibVMj246ShXJpflDUGhmX8ZM/BqFZRmRJQ1cF29sub9w4ov9XlpuOqsTfSlMwLpSGt",
+	"r3vKfvA0q4+iHdG1edA1GMRRbJVgZEg1SZnhhKowxZj8QMC9HcDQNsdZOw/XVV5gWWNSsGYgHMPf4K6B",
+	"HpIELSPVDG9vhBvwzl6bCuFi303TzZnOKOtwjKqU3UPwYmJTJCNg942EtXZ2YDdvibcZRJL1zsuKsKHt",
+	"+YazNCnBaxqCj2nbUyTgdOCKLHJpTiiMKtadKMDo2Ep/tZt+SA5nNKdzpkM9aYxK6jKA5WTCsBnNjwXL",
+	"lyOLUJ6TGaMJCE37mEbGPJ2yO8V/Cr9achF8MWQLXuKvZHj15py8/OrwaM/FfaqxYDaNG6MtGiVjmSzr",
+	"w3hatlXdKFiR9OEVg5f2lKLVWm6G81RGd+N66Vu0XEwk2MBQ/c4SXsyN4OfTGWhZXPOYpkHDpfTDeUCB",
+	"M65gh+iccoC+c02XJjInR8f/H+g7r+lkUk8mfba7ZNImgkZ7EKCBhIT9Y5kIKjRTJj63QvP7nArNkutY",
+	"ZgElIzIWa0QoaBXQbVKdkgi6HpTfwidoUsYjMpzi8wzTvz8r9IzEKXcVRk/ncQam8Z679+yiDIhD9oRZ",
+	"W5eNYl9zQM4uL8g9WyoS0zxfEjcmkZSXeEa2+XEwGsAPxsDmQSaDjoftTX/lBJxPakMezFb9ADbWsvI+",
+	"/Rq7YDLC5Q6LEWVP6XtcTYKDAxJmT8YMMuKs/ALShL2k/8S2ovW7+6+qE2k7oxBoXlVylfRuuCPRI3TW",
+	"2p3vnc27XMwksReTGUvrbcYApcGZAbBKRn9N+ANPCpqmSyico4Iwmqec5YA6sLep68FoTc9Af1RTqQmF",
+	"QG2lctWfvfbhH8LtOY0KN9/wFr/gbUSoVe2o34Gvs95Z+cGaeqbXQnV1iCgtqv7gjTia+bpfHM3Oec3b",
+	"nqiSMEIuOqSbexGMxn4CD6N72gjovGA5Az3M711bvuBwzfPXLOS4y4vaV9O+4PGL2ZACbmUrqtdCIs29",
+	"WVGyw36vqu223PBDo+GYUxJXXe2tEwGP2cvf1vYUdlgckcbbO2zo9VX35Sr/ouX3ZZ0EVin0iKDjtDt7",
+	"cYLSPtzEK9zPEAqjymaGtm92v0G3FyOuZWo701ae7lih1rQeairPRtK98q7fRqlx+sfGGyBc0Rm2f2Vs",
+	"a6Ct4CQI9oo5DltNTolrVULRcnAny6ktH2PJE0XM1/vYaaIoeIKdJiBhfw5IV3HMMo2J61xkhW6aHXn2",
+	"+c0Ot3ybaJqzLGcK8onJGXk4sp3mkQqyyO44gjfRSnc3/EMivK5mHGhG5xhSqwK+eJkfrwVuBh4YDUCp",
+	"ajchduABRlPkN88vEhTPv9CmqJwmtDJFGqdrkmwoUYCUgh8kJOnUbJrHNs3lPUKtrdZSLjeHZ8xjriTG",
+	"CrqlQZs7WsA2eaC/KwzCb/NqibphyXa1EywD/LYffOKqsyTpeQRjlL67ClOxZ+V3dxVUbdGCYGKA6jKZ",
+	"UISUhnEYsPOq0X6b+xZdyeDVNybtDow9qx69a7PCqrE4TRxdJMZ8SdlEk0KgVyLZ28Fo1rpqVg1Co1sL",
+	"7YU1HFE2tZG3gBSNydff37qm37bWhbjRJVxlKV1u29IJ3tKtfH8Ore/Lb482qKUdVLnTBoodxi1WlLuN",
+	"Pr1fQKNdWZ6LhAnN9fIylw88YXnIGk3lgiWvjeR/JeeUN9JmNha/OITg4MXjXC7M0cOn4mJNyW+GKZox",
+	"FQQiiRB5zWUxtVs7s8N3IVn7WDKk1rVsFGUPxBgufqIIEwmWdyKKacJVbKzaZUs4LU4pnwcS3tuP/MpG",
+	"7N5C353wDfC2Cu9VSGKuITAcw4RmT24+Ttzhbc9yOzT7vtDeRdK1guSVhIXql4RgoNIuFRc2iFdbkLLX",
+	"yJr+Ii191rv60SG2etVBSWqyvlOYSib4kKctLgN3RQmFDytQNVKBVYp+WNyrD3kaVeCtnWY9o+ocSHvN",
+	"4pzpNaqMWwIFFwK+hgZ8jaFthw6gEw7buoWnoY49DzLiD1yHc8XszMLU+eN335Brph1XPLCcTzhTwA7B",
+	"GsM5/fiY9TLs+45m2dr45XaPXtkRv9JQBS6hJ2obXFytmLepVzmtKY5LgVcncn2XVeuHDDMKnhjbBUia",
+	"63Jeyt9egG48nqGsVF5DC3cEaKO6u7DhYka1g9ausBqMwFTGLLSJwDD5AF7WPJjZAMUh++Y3QpMEoFmH",
+	"Dj8pgnvQv9mEf19zlrToUWpEKMHrbTQHDmEMfOcA2VG9Ge/o+Or2wl5Mi7GFvd7jzceODw+fd2d4xskc",
+	"/u0zNSEF6/LmLvrQZQeQlE76UitPJHiNOzfn1NgLJRq4zG3GEYK6D6lwmO+GR+sGhK9xvnjWM4W/rqe1",
+	"aL24V56QiBZJVCWekaGu6QMyh3B82RpiKQuimCZFRlzTbEvevVVsw5AeUG77PkLcCou1eswbmZe6olFf",
+	"9rnAybgPmYUlxcPsibL5Corl5mg1S/Lu/NKlL+wB7tGt8CiB4ga89Og4BGLkbMqVZrldVXtSNmgzghPz",
+	"VuQs4TmLNflwdUEidOiWw4EExZh8uHqL/t2nkhZ69pQn2VNj2Y1pfB8dkAutyMWr+vId3IrvLDQq1477",
+	"SuVa+vNCTY4Kl2SBRTMdlm2dFnMDmJIVYRCxL2eumQwWysGa0tQx15C6GdsvCsUUufzm/DWmjByQb2s6",
+	"zymRc64BNxd7X4F6VOlL9yzTZDHjKSOR45KIKE2XWKOpoHFzdDu4HUQkZ1jB3WLf1edvs0vei3RZlpn/",
+	"Isrp+4yJi1fkXAphmCagq1ZCGpkJ1QfLPwcLlqb790IuxFOZMcGTfViIaYH5SisyvSVyUamVgTOjOn3x",
+	"MoLrPOEAK/KRxjqFsC7XqmJarlTU7d1Wb20k9oJEJRTcuyPygxFehtP5nDmOsyme/iYkD7KAil1oqTGT",
+	"LvVSCkaWzKMlnAUtKnYndVlLVJWXsNtOUcqD1TDyFtG+vlBGyzcGbVN6caPjTDou0q9X867T6V+hXq3M",
+	"hTR6gZk7qjBWtbN4NH7/2wQv5Rro6HJ2a94fjyxOCdioXHfRVK/W6TRUWIbXy4rRzMFvhkmGaLYBLkcN",
+	"1Icmcy5q1YcWdiIYerqYCiPs3osyP74J6GOOsH2lqTFDDsiZFw8E0QUsb8VsLMUDE1WjJ44PPzAv+uN3",
+	"31yvukTu2bLuJwpzB9rATQ1qGjRH73kS/h6zSkPVbZsL1czNoQVd68SGyYXuegsZw2NJ8+SRcQ7vSa+F",
+	"DrchWXCRyMVGSF1NNVeax+o7vL45G/uYEQ5ww7RwMKv1eSX0WUvtWau3q4JXCwChUex7vfrLo4C94LEe",
+	"ULl1iNmRjGqTCZOj6rDbH+gE2xhDvzBAEFYl9Ad0KcCGUkOADKcCYNhkbm2eswubSGsBJKYMHZeBKvtu",
+	"bmx8L4HDJYwzvrrb2PKyBREPznZ0p3oPBzNhTu9Zm7HyooODvzJdngVMFw1NI8/WGDDSH1GVgVHlFH1X",
+	"NpzDHukSoxubdNw1gBDlmi5kfg+J6Z27228sxoYufy0ZQgXwaf09b2R+n/Z9zc+trH9podV7cP57wUpj",
+	"yjJ5oNO1TJYtbEWnzN8e72h+n0iLetdQdPoulH12YHnAzT1j8X3Kld4JBvUI5/j9WtKGytLsxGHPj0qM",
+	"PSipAkito8PD7uFEbxVXY7nNzfWuhWzG0DRKDCA9QBzR6NVGZU95XGoKGcvnHLoiBhLladaaNeubzJUh",
+	"DcaAEYb3bHnq+dodft1G53qLj+7PssgJ83107ullRzzICskxm3ZzKI8t2yZmbehaVc+CYk4lGtrD6J4t",
+	"XUIXjALNkz9+dwPKP/to48f2+3uEy9k4KLssm5jjBpBc39qLW51/QDIB9vFjKOXxR6uD0V1AluadoEJD",
+	"BYkqSzBxMzjnbnkHwKB03hWX5X0hZStTrEikWM65Yi1La5fziSoXeUbxKIz8uyPbxvmk8iq9O78sY5FE",
+	"zeRC3QrrktHSGDDQcbEQCWTccqqwITIj0dnlxTdseVB7/h46aAKl3X1zh2KZMdWWiWp+I14pj8fRnWle",
+	"qywKQXcCM4b2EvBfiTrMk2BoaTf4r+Hkp3JobruX9BpZwVZtuTqfN5kpdBq8Y5o6g2Gd6dQwMPMx1znN",
+	"l4b79hF9e26fhNIiy/aNBsAnPCbMwfXVc7f/CuA1dzGi15wMzs/3jw6fH9ujYpP5PBp4+yhgAXu7k/p7",
+	"2bd0DeXvHjhbWC39zmjB7u8xFe5PTFp2sezqo4U/sU+wn+wzYjmfS3GnNNXWqNd4YciIvgSPUDgB13qL",
+	"eK0q4dTqmVMaL4n5+hEZuBnLP3cG7mUuxymbB0EZrt6ck6+ev/iCZHhR6WAMtQVKwq14NCIez2k844Lt",
+	"54wm5hsCPVWhYX1dIQN4dVAK7sq+pqt+Z8R8vGuNvL4X5PnR8cgKrFjmRgQ7pEh7V+29z0PFDG2VzGdk",
+	"Vsyp8CbzMUupQFWm3Huut4eM8cVxY6auqpf0rnpmrvB6ZdKVBuXOGqQBVCF/8fwr8j//+4uDY4/4ZAjB",
+	"aC5IZD426zC4gPW4QydR61hCgLGcpcl+yh5YSqo1xTerzoeHV2ceajYklKZBc9A7q7HW2+UQARvbFTHb",
+	"slFpTTP+9OHoKZzaXEyfYla4GrQAETKl7/h6VQGkh6MxKAr/tm/blu1jX3KVSaGYLUVv0P+L8WH8fHLI",
+	"no9f0ufx0eQrerShpdzqQP5wc3NJ8ILV/fb8+LhH4x6LMj1q8n+j4Zajs3lufT7/WnFC++7GL1bf/eHq",
+	"guRswmAvoXuljCqoDS+eaZ2pk6e4sslBwh6e2ovV04o999sG1bT0zK8VEpylfuiQdxCqVyCEtrCoK9BJ",
+	"1zPvtNbCGg0E6/YowTVHJKJCLViu3BU/FvynEKQ4XNSGueqAXKG/B7XPfqKIvW1UdUEsBDb+2TuFwAkT",
+	"Ol+a89NeCt0csb94570PjULh7iZ2SRBCpRXTNTJqVFQCqKoAucgwggWIMNVuUqjWZCr2eOxlthZp+U+W",
+	"Tn0Rqo2GAVVuJaHJ+UzymHmd3QVjEIRGiBa9kNZOUadEs4/Y5N7O1e9eT+9ZaX/X+Sck/NwECE9GBLG4",
+	"wXS08o8qxZRaqQ8e/HhUd790QAG3g6+hRPxlcC6F4kozES8Ho8H5jOZczelgNLhmgktAqPh+F27KEJLP",
+	"ZnRaWkl8OPdxfxCuTzHAiN4OTEtqQahlH3UdGAPzn8ZsRh+4sZnGBU8TRXRuXjChSjOl/3+hcOGGuTpB",
+	"vH6X4mrfLNG8WzA+nQWCs9cxwjrg76fkqDnRVeDmjS1cHKRzsB+foZK9ct02C2v+IPx+rBiZDKMflQ6C",
+	"d/yo9OfW4Wtr4KGvKC6mKbuLQQwYghap5pn/jaVSDjDA4LpENvs++JZSHvfLl8JtGsSSMvqJ3cUknknF",
+	"BBnypIwDuxV4otxV9nzBMw3ntx/XxVyj78D407QZ+Hk0cC/cfBZ4zNZkVu8hI49SYZZtds4O0xPxVisa",
+	"euc45ET4oOzBfqBtjk141FZw4ccfw+hNSq2TlRqdUA1U9bJLxwq8+uaW36qt2ZQx1pFGT9Q6iPmXXSDm",
+	"1+B7K9vfzU69bZnft4T1zoQ7MJBVDowumOcs1qC6QPGRLGzLl6pTFiD2NJACmvY7PGUNqvpMSoVY4dzt",
+	"RtCWjDgPH1TtrZSvZ3Ihaokc5mSEiqXQe07IYrYkmPEO7zOaG8KIDS3OkodGF3Ntm2zKIjeGAvuo9w7I",
+	"W0ubEUn5PavoNtpELOxyVOKf26nPqCp1omoPXJnRYW/EORUFTYlyiWYTmd8jCB3Em1jibH3MDYcY4ZoG",
+	"PW1yEzyjTr/iWlWn1jCSR9GIRPI4GpF//O2/lSGlxr6VR0EjzGoZa95rLgm2zvVm1LF5rnnZ+r2wTTfD",
+	"5m6BdobaCoud8n+XLoQ72w5kiP/SNJADffi4teylDTet4s2rWDWlrI/lGEStO+R7mYg+ezRCnX7V6vHq",
+	"+W3u9q2ttUrghsOyc/ce3ktZ6FYy6E/EVQ56tlFPUgZDY92bSXumnvM5BPxLrRwZ1OKwcj+RkFptExxK",
+	"oZryCVg3K2zfZorc1DVLvIx4Yw5oFEf9j33udYCv9fZAndstUDlOj8ptm8gt8iP6hW9g6h2wWzcuU+WO",
+	"3Z63dtWlvBMz9jWeH8t95ZFyhIwYp4XiD+ydmwoGB3dnNYe5cxMnhrFbIrTMIjJ0qd4IBwxnrJXy2OfS",
+	"maQRGZpLZE7mMme1pFh8lme+tlqnblC77PL+694v3Rh7e9b9NGy3wlFXq+1w+3SLqRo0l54DBycKtqNg",
+	"C5aAVr60DdpJBDoqdoGOrK4FeeBkyIXSjCa3Qk5I1No6GuDpRAIwpBCUfkWXCvXfCIGlrXpPq17Mt8Lv",
+	"JW1bxTf655cQaagOzgmdUi7I0IGYoXGBTaX3RrZu51bkbM4FJpnz9ICAbpeu9K6GlgCBfjgeMdqCWbUF",
+	"IhnLuVztgr2CQ9je8jrUE7lJyJZu+M5uAhpUhllFw5ztV3iCts/1CENXfudAOwnAy2AJIL3UuOLv/06O",
+	"v4S1rE/s2eG6xtcbKnl9Ugfn/P3m/fGqCMbH/MV2qMjA/DQNGTzrgPrC+HyrcXi47Nu2xG/k8DUOnsju",
+	"gTMdgUGNXpGWwIu7tHthdpvlXNsViZmlS+4IG+DQB77Pi62sC0I/2BXv0kLbFwdWDBgL3/5qCBY1Nma0",
+	"V4ERGQovuOrZzghf1zq6piCoxJUndM1Qy3EUQmNPetF9IJ+uaxFCXblWXmt7GNXY2+MCnxUrHu+2bXcA",
+	"jxWQBetRsnrjXt344Faufv7TglwFG9z30wKujKSrO4hjXzHAZMqr1f1ioX3QN5SFUlp/Oyz/yQ5LOZ8z",
+	"kXTTJbdveJDlNpzshdxCnQ46tjdANFYktut0kJdN0133CNvxANIhP1mbgyvm3Oo2VannXvyDXEBW8zzL",
+	"5QNzHTaxrqPmu2z0xG71kNZ7hxi9e1Z/BddYCG4jgzB8qCFnNGd5MOVvcMUWMk9sESQ1K9mlPurntfRK",
+	"sPBiQ72QkVRQJBYokHE1Z5urO7A87eeRbZ/7mJSU8gkjO4D1XJG0u01RAC5yrjUTawznOVPK1hit5JjV",
+	"s8mwFCKomXlWdLhr+PYO5dChul3Ad52DCT1yNmDjfPDrd20tYLziS3RkDa8f2ojb7envZnJudhxamqdl",
+	"NUhk8R6jkY37OBHlAhk1i7wXIwipGQFcwqr4wDdzt/DKeXiYIUzHcn71jG+oO6/AUKgghSgzzvxeBCtz",
+	"3Rp088Vm0M01CxyGnd/G5nsMJrvRF1ff5UYJocqiS2/41kW7sVi+yjFG0kj+MGu4Zsx+ZsgGlMN2XHWF",
+	"mdHrYE+vbMpXS/PDKiWuSg4DuzRXWTDnKFefHbn7+vziXYv9cEbMj2g2jEo5YSxXhGXZSTsde8vXLdWk",
+	"gK0AcB4OZ6lKjfe2dje4Pt6GvApG0EQW0OAup7E2rGhlgIO6MZKLpalDIaMZzdfF+dfW+Tuao7Awb/+g",
+	"wsb6WwqJPrb4EAFyy/k7rRJyQaG2VEIxJ5lzUWj0vgdXYSOp2hEv2YO8X7vCG569BrIa1qcOP1dxR41M",
+	"/jhC+7Qk8FbtDsJVlJicuYoGMoQKDIDwgWgI4ByVi3TwyFrk1mYGjSkGW8sbraTawq5V3063r9tTj98F",
+	"rSyn270bOJETEqmYz++widjzZ2RMFXv5vMhTbzsfEMzOMDvkFLNHCNdE0QlLlweDPnyKAwrw69p1Cieo",
+	"essDJ4XS98GTQun7X81JsQPnV3Xq/IYMDynVLKlScldr7wALzaZAlYcAZlRyTUA/D2SBOgujtbQp4knk",
+	"oqPWdnEweOuS+1f1w7hluQC7hLs6EzvQESI4HzpbYCWIvjlhI2c0qfDaVkKTowHU07bAFeBYqCKqGCPk",
+	"XH2Oft1Bm9F2B/IA3+LmH1xaPBXWdphUeI3d/ywO738Wf/b9D2mYb3hr7+8iSyU1Rp5N2Jxw1wFc5S2z",
+	"yn8ls3pHNcs5Tc3sQksFU4GdYvZF0BESzwpxX6L7Bzpq9T9c2XzMkqQNm8/96vasGeMTRWAcigyjVMY0",
+	"3Z9RNdt/OHr67MvnEcBeRzJjgvITrHaey4Slttw5HDUzj209m2eMJlxMW0w6OyJ3kdlz7KOGAzkJIaO8",
+	"aACjbASs76Bk+EzbMQ2vzhJVp82EU1eZEfAhy5gp1W991Ywev3gZpt31H872j1+8bCzueKktqMyMfQwu",
+	"l+I/sa/NVWEu1OyjPp/RPNxP3TN9yoVqurPWduEsmaXMkqvI5o+tnLs/opG/hzze8jZC3TrwiR6UvqsL",
+	"2cqnUGtKEqYZTBqOKM/f7ScyZclkMBokMsb/fzQjgaqbHzJm/pnyCWQDjrNgyKA+KqdMrRz6KGeeKBid",
+	"6i9v+uljq1IwsN3MSNa80Q75ouMGu7aXr3qxqwf572ywRysEXn0ul8gjWyGR23EgfKcZCDT/tlwXCHsY",
+	"KdNbIn0Cqm2mSlvd0XvBVs+6kc2rwvPdnCGWBCe1JnZ/JeUIRsQJghGpFm1ErI+Y/Iym2jycwl9j7NZT",
+	"xWrFeNyFs5O3WxD/wAu4KZ2SY4eBYOqApUUdSIFNFg6fpzs/MkdkYetGoVysFjm3uqXqd6zu6JAMdfC0",
+	"4tW8ETodJZyWVf6B9rktIQWwLGY0yxik1EBZDwVg3kSC1WZxggWhUzDbKszg4IvKgySQAmt/iwDY6YQs",
+	"vJo22CkLqsgwZ3vlM8h4We9iFShfw41yvoHTrSpn9mKa2r22ciq0yuE3vrQOc5py+cqeVrtLud5QR9r3",
+	"Mv8J+tCAetNB12geEBf9dI/aObJCrdDy1LSRdbG5+rb4AMKipR82ZEHTXCPKkFlkZ0KFj5Z2Co5K/+/x",
+	"IXn39Sk4+cyjLZ+AjHIY6hbnzBNfNTfxmAuaL8NRoB0dVDCZduJVN4bUIrhkf24J7M4kd1JbG1q12NDq",
+	"12FtVgISKgOM6M34YFUHYTmKcwR5ljmfckGdv8Iqo5McFFSI+NP4Hv/Cpgfmj6XSbA4wZzysjJaQw2ex",
+	"5g82C6YBLmJ+YW8xDBzYyK/MA0SsXaRYEbzDcKUyRxKC5VlRgxjGYUmzEZs4Y/kruuyu1q7M7hX9RfCZ",
+	"GySrz6ycRnAPBIfcYU22oGZiYyM1a7WLR5NtmuL6mZ2DenJeXh+YntfgvHViG37mUlzGDWu8peKr3u98",
+	"HQvg0NdGLNojzPZ08hp4VzNpDrsbBYsguvNbBKeXmiQMnr5XFlWPlxZCKoAhlMcz/tBG1CSnkxa7D/p8",
+	"qFnbnVpqmoZ+aqaxwXX+49xbR9XYOpElZzTMVuPl+4Vo86dpJjDcrFbizXC2OhKuyLGeogiG0NpTPq7C",
+	"eTsUf6/osvWNu5Z9bgblcEcl3devXjnIUMLLGjdHGGTs5pwkdLkSAu8q3uLWPqnVgC+E4tOZDrSZ9DOW",
+	"X3/MuHnTtQzl2TWLnuzRidkwzN7qeA4CUl8dQnpu+ARN5YIpXRetPXllRTqHetlKpd9jftgWb7B32rNj",
+	"Y47Oypzq7x+1U3v98jWG0aNXaKs/XFY02XEnhDaIW/fGzVMF6NTeyp37BWRiCRPnMOxGiHCJ7c+8TLoy",
+	"L32zzldl3anNh+88SzkVMbsxZ4Vq3N6eCVFdg+DdXVRRj6cuoGRkw97FupJ+Wu5VWHilKQllJSpIyQRf",
+	"gP/l3/+dHB0ejqA0N2Exn9P0lBzW0dY7aUA1bbGdgtXQOs0VDs3+0gc0G7tpetxudk91866PNhxMNas6",
+	"966sbFPtD/BqkNFWlOsNm7tSKPqcnO0+TtCCSt8mq9oZ6zIjz3a3shDyDvMfcLb3Pj2+d5fD+RLVSNvx",
+	"qkEVRBBOl5frVddPom/V1OVm7whUMRczqRhJDUto20bPga2mqeqy73bN+b5SHqBeR5P2hk7bbL3yANiV",
+	"PbfB9vUuuBDfldRaK8ECtg2dbrYAzUVdZIZaMQLDw9xI44BCqu23PfnYLNgvYDLA6NZPyxPsLTpMeIXG",
+	"VIhdWab2PeVD14+4YqpVCYszt47YaZEzhZ2dRmQs9YwwkZhdbjEbAu7gXM67pxlo2fXapqPWvAbuD83U",
+	"MVoDLzxnbB882mZRIQwz4almYMZQkRBz0E1lzhUNgDxKAa3LEMSSzRn9NKCPowHi2drfbdNPbKcSMibx",
+	"YMN+elXXnG4wujflwQjeaYAOx893Nv2u6p0ZPjrv2fItn/PN+jFO4Jvy8h10kumeFVs10KjGG2SbxiAD",
+	"dSWQZaewWsf1Z5nTJbQms61VKnUD+kGxnAyfH3+FyZHRFdP5cv9solkeWTihQJVidbgHD/53kEPfQTpU",
+	"1649BeskXpFh8zg7i12mQiMEmTOaRBhsf3d+CcCGREuZqlMSTYo0jU7wOwiEQqwAfiXDrwvFBVMKfnkt",
+	"NMuznKs6LI8xEWxKpTEUijQNBgrM+HjbCH2gz7MLa/zt2ypDBOwz46E5I/SBcqgPaAFF5miJl6BBYF7m",
+	"RubaucDQ3UwCQ10pjoW7K/LWp9K+UtdM6/Y4fcl7yl62yl/WMn+tYppiiT9dqpbqbkywoGTOIYLsQGIq",
+	"rbvEniG2p6jRwOeAcl8mJ8PFcjKpydQvgsHUDXPeBnjJ3Uu0tKWe5cDmzKhlitwzlpnZ8JxA6uzjaOaK",
+	"3PceST2HG1DkQhFWvtlRsr3ovaXSZT2djZz3Cjcbdgm052jN1y67lY9IIVKzr3HdjdCD7hBfU8Vjv91b",
+	"APPsxcuNJ6cdhmrtB14OxRVHbT2cFwCYsH440HXoLtxN4l2hoN+K7Ql+F+fMNiJX0SmhYqmh/p6lFoaF",
+	"PD88JFEhVJFlMtcsuaue3uxZ/fJ5ONc9NI7rjMZsX7GMIoitKsaKQR0pSG8Uy1EJdAe7ZOF6e1aDJhSK",
+	"GciwauGOOMYZU3ubh9eQfR7hvm/nRSxUDGnVRkLeleU3LbBA6o6LUAhqwoyOaWxVxWIpkrZkFUfPcN1P",
+	"uezuQPgagAA2y/3a6GsPqw08RBdjaqxpI1VzdgTCaFrnfFxo1qlc+Ky6ujRW1kIKgb9lQRXBa21LP7v/",
+	"IoztAYZ0hBdE2xcBbpWx3uYyxw7gqxP7vfnenRAznqkRGS8RFqNMTulcfA0P2y5RvKrdbq997NuTr2zm",
+	"s+mOa7zy59GgyJK+NG9tnvV1Mc8wHQ0L+stTOVVYeRO9vqHTqGtud7i3np1kucAeE9eTtauZVUNu231n",
+	"tT3U1q1+Y+/dYItKRO74wxWpNqrLoGQilymWbxcpMxoCwEeKExIlRrJr81s0IpHVIqLRrYjYPEvlkrFv",
+	"wfdkfgU8FvNHLJU+B2UV8LvzKRX8J8QrGpEo4Q9c2b9TaXGMbsUQx4/BwDKt69ArZTyFbtPglcVrSZLL",
+	"DNO6ykntHUBt4a2AQlXzHoDYZ9jxeW40ckQQbDQK/LJlSb6mfSF4duHxbWOQrep6HyOZS8G26bbXcKET",
+	"eEG0A5BSoAHQJKmEupZkCCYv3PlElQkHYDbZnJG9Hv06zftfbW5/4eTdppkBflpvMRiqZ24IkbZFfh3u",
+	"AHwm6v1/Q82JrMNlGFPF9rlQTCiu+QNLlyttqF/UPUnPAnKkHMw5SNCebNeXdZrYWfBtG43wxAsoK3iC",
+	"lsw1ZqlE46zNa9WRl7rkhsPlLiW8vycJXtE24XBaKMyx3t/zxMGd2daf2kJPwcGninHkFDlzr0PHU7++",
+	"xp5m0juouAal9rdi68EHD2JyjX6QcJWldFmqoL0wHPAt3Zwocy5qfXrXH1o0Td9PBid/6Xd8fb+KsZil",
+	"NDZHS5o2tkH1PjJs6kMUeoLQtAATF+BB9w5+kSMkuIxXMlysC62KVw6DEZnx6YwpTSY8V/rEBrL/8bf/",
+	"m9BkzgX85dxD5m/rNPJ9pXDLYDSAG4Ar4PLBaGAvDrpOPQ1/1bdrrTSb8BVTIaQmACAIxT7me+syu2dL",
+	"dWr/nnGlZb4ssaC9MbYHqaoRfcfGMynvbROqcBmYRuQ2ShKWcmM/BE1dc39PE9E1vd1of7IHJvRNh951",
+	"djqvy+vXYAa7DlpwWFCt1+AFpxRAAN61xH5tGchmFdcO7529/lVlG54Huy077FFDdWOqVH1fXQN/l9pT",
+	"duVcg3/k+1qKOGYsqYVDS/kdOpCrKfqrMaotfG0uPtHcUvvvDUnkOjPu4KhrcPeOUXV/HceYY3nbHTok",
+	"Bhd4iddBOgzh5XeTrzw+g+PD45f7h0f7hy9ujg5PDs1//3mlRuUPV6QsMUm4MuwHdxterL65YhSwNPFb",
+	"JuBLx6bAVwokV5kXcVDlxX+PW3mwmN2vR63LcvbAZaGuYWKvK5RxfKvnWGmbWpGnXodhQzt1YIljBmR7",
+	"Dtt6wcfBJtWouNq7dPV6j7Z/3dKd11yNVYXP9WZzV5Khq5oE5IicZZgSP6E8LWx3j81S3C13aK+5xQ/i",
+	"W5jfoDgUAwun1ucBlZ1YWdlHHNROh/7+wcaGQyneynMrqJQAnm4b1OVSY4wA7iJK8zSFI1+RMVM8sTW8",
+	"tsv9SgZnnzXfwp0Iu8C7uMh5CJ+zgzlnnlRn9XLBK7ao8fYKk7aTuM252EFYbuU86rtjPbYvy/xqixTc",
+	"BVszdL1dWpO97Zr2XERzV2dyJt3Nk+bZ9fOoedy3RR6jxUyx2AK9mU2CSG/OhLlnyxPywHI+WcJ+ohoy",
+	"qyzuXR3lCZ/0bvLNn77Kv/z9N3/+Mb9Z/PDh8tWXF28v//OFPH5L39LrxZ9esuMf/u3PH95cTv9l47Ft",
+	"R71Ksu8DDQ3dqdxE5QPIdotTdxCgdtj/0TzrUb01Z2aoEHYx++xgco1Z7U7r87jqP77atxsXwyNE269a",
+	"lrVSz7crW3dSqX3UjGtPRS0z+IN6a+1rWZUqIaJ0LZ26KgA44K4AwP/SVYHZAgTvzfDR2vmjQZVvVRuH",
+	"9/UEUl7WuQQqI3UNbRyMCwgZ9mBt6BGmf5g9Yi/c5xh+9kQPe/jMXdYByCAucq6X14YHbWEoZBWcFXpW",
+	"fXrjNKA/fnczCLSZ++6G2HYb4yU6ixLbnOTpwYKl6f69kAvx9IfFvTr4QUkRQae88RKqowSm/SYloKwN",
+	"1CUsPyDnKeVzdWLd1MPKh115t0d+EumIuGYMJKJZhl9FuUxZdCuGEXitzDfgtqrFL0lkHVfRHnZBg3SM",
+	"iAwx53BEIkxc2Tu4FbfirExKIcMoxbPFrDoj0eX76xvylGb86cPx03u2VNEe5NukShIaxyyzzUbg0MZe",
+	"DoiPCzFIkAYgSDC7o1w1Y4xVGUmQTxTwVpl1I8cHhy4rqZ5xRIZXb87Jyy+ef0X+538/Pnh2cLR3QiLM",
+	"TUL9YVjkKROxTNiwzMDaO1n5Eg/ovb1oRGxvuRInvso6csUZRn8+qE0NBr8ys3mcfcOWwSjXCq333MNn",
+	"jCYsh2RQHJsihWIH5EITGmvlCI3ZQyAkjLFkHot3uljLyeDf9t+dX+6bEVSSNuPm889mq3AxkVhGJDTF",
+	"4gt7ozWGm1Yzfn2QsIfVALzdI5CGBegn+zZMBz9wMd2nItlP2ANLZQZu5yylGnLJzy4vDsjNQpo/FFEz",
+	"mjNjGN0KRLrA4rfGsht+Nl+DF4qgPYO9/hI+mbDcEpMDfLOR9gCUZPj8d7/7WmpIPVa/+x18QX73u7Pa",
+	"03/3uxMSma9kbkP6JwRTkwgCKwJ3W2BFaE1usTws1q+hgZEgw0ku57eC1HbQ0VMzladwaTSysuWJIgl7",
+	"IHOZMLDGaxnQRmNcgaY28sY82hnx9P9h71+X27ixPVD8VVD8YtLToklK8oWqqb0VWc44YyeOZMczk3ap",
+	"wW5QRNQEmEZTEuNyVT79H+C/d9V5g/0i503yJKewFoBGU807fUs4VeOIZF9wWVj39Vtp1fHFI6pI5Egh",
+	"amDjQbM7sRwyVQDiGTh4wa4ZPN390JPJ5AjblZlb1T1TMYqhg4PWQRPX8lRvibp/H77Wp/PJweEj4F22",
+	"0unBKJO9lA3/BpzTtEckKteaB4n0qYyOyDVNOXYH0gOBfVYk5SrHHqCvtIrEMjiSEf4amQGc0ZyRFBLQ",
+	"9U7OSB2v44tIlNGcXcDlLIHWbMIGnzGsqOWqgqUuk2AuJZH9nAmtJyp4TaQvuSg9UKuKmKFjgd6x+c3N",
+	"gKcMBowmljKclETPEzYcSXC0woYZIDY6hDPvQQTrb/S+kIyNUtvBHpHT9HBdl4I6zt49N9+DENEE2m1m",
+	"Y6YnbfYAD48+nfBg9BhRctDpmLPzwpzm+/dJPbIEbY/4AxObjeVAZjkmphdgwwoPG0B751QkNEsMBREm",
+	"gC2wLuhkWm6qwK/LoKORvmc44uIyIEr2LfhFoCeq5eMQynJsCyFbjgJthwTV1hZSDVdECXrFLmKqcPW1",
+	"caKlsdbiLxT/TctH27C40wrIkN6SdquFEpQKIkf01zELrHaA9+FhPvJXHU9F9J5oxT8AE+KiuDYgA6ou",
+	"hjJj5AOS7avj1yf/gJc8PX1x+vqUCAa11qMMEiw5cqHoeX/vpbYLuiSsIS8yU0ZuFNYiwKynJDLfR6TP",
+	"WZoQDsfIHuVGk3yv2ecf/7//PznoPIZK79R8bLu9fnlOYpkxb687doshohVgIoIKLOtRgc1rCUg8oFyo",
+	"wK9mDkAPMrXlfmlsgHXHUP0NYzFVVs4VQMcJz0kqL5GG7F7GdMjSE7uV54xm8YDhXZpTKJLTK0YiOIsV",
+	"+3pottUz+47KGwjM299DZ0TCDr7EDcTCHzfGrnvjeKTNyM5hC18j+33FctC37hdbCQmdTseTgqC/S3XR",
+	"paj17gDZYwpyUV9+0O4ceR5/vUZ6qHgnAVbLlMXgts5G218LyI1lQw6wWorUoTvQxTVnN1ophA8s4bn7",
+	"0KPC/Y3bqT/C3rvPsFK4+e5J5qN9ViyHQyku9PaCwqrXC69tgBwqpI3Wbk0MFzmvPntav1Wmt0+aHtlw",
+	"rvmqYg7rDhU3yx/tUYF+pRViKdKJ0S7kDZwrn8hJNY07WnaZX1NNhJvkrVbHFZ58s6NGRccscdSnoRYL",
+	"c7qNuvYqk6OMsxyx3WbpbA/sjUVnO6u1Hb967iVudmvtZqvZwt5dTNARr3Vr+81Wcx/NPWypWG0H6V8u",
+	"Z9UVwLF9y3rkn2xCzlmOyvujw/ajhla2nSoELHJPr45m5JqvNMkJjQfYQU5/Nm52ktHMdHiQI2MHP09q",
+	"XT2E797+8xxKn8xx1kPqtFpW4TVdj3ytxI7fi5npd4HLk6aXtW7t9BxhjePsWi/7Hn66ghjW/tWvjyff",
+	"tXut1229S1f5RN9wgoa8tlG5tvFva91a//H+D9/tP+3cPmt/c/n4etx7kr9g7ct/vPztp0cP2ePXY/Vk",
+	"/Oof12c/nb6pBTX9mNuLZ6e/nY2fDPcf/uPF9xf5mD08fPLi+9G/3j4cnUzOc37171/++fzt80Paqn14",
+	"98EYJnSRfwaWCEyBu3ulVQ3FcvBSHuKyVT3KLe+D51odEzQF9Q/v2l9811OaU22nvRGudqxkxte6P78L",
+	"aqbZnF5zqJdHGgDtzHiEy7SjbNlx9+ca2P3vgtrtnkqu9rAlY7emFbWa/XLI8oHUe6iFhvs2Y4hHWOsi",
+	"Gehh3VXhwbEpq2Cepy3XPd+QhOqNkvF60DxoALLpcA8t06RJzhgWLqE5oecbCtO/DTRxR/RGeUQnZrXl",
+	"ogU3CPYTbxjWeu86Q8hZplrq0/SGTpS2qJ3pHNk0O7Q/wUt0xSbGhEXO6VvUkeZihQd8Gd+CMVDAlqq2",
+	"eEH0WX3G5DZZKadlR0BimmWc+fd5J53UrSel4biynY5+Ks5I/xy4smAs0wGlDnvcgTLPwAp1OeZDU7BE",
+	"h1JcFo+FZxrlo+unZcGvRwCV7BUwcQG2zwW6a0rLoXI5UuRGZldcXKLgIUpCi2f7QGwXCw2UtCVpymHA",
+	"quS5WT5uK0ya5FiQsQAmHqD6OnVnop+p9Q94tMm0TCRDiBBMovc7aYHyiQ+Hd8H249TaxdSQRKzBhujB",
+	"hWcAf71/P0BJ6yr90B9AsrEAs89azLhlL06Pz75/evH09Ke/o1Fzh2ojY7xb1xqqzKZXgvPDlb7VxGTs",
+	"fE0JqDmUyNseBz2YUt1caUgXJy+en37/+uL89OTs9HWkdQQOLXp7E3gmFD9nY2F8cSf4oBLDkL7zichM",
+	"a9Zk2vmlzYU+aOZcECpCcYcZUMXjyPiYmgRtdaBqY5OTRMZjxAKCrQYPgj5NoPG4F4YCje6IaFZF6m5n",
+	"zcHQOtXUZgczS/OCUEwTfWHWO3UsYZpnSIJ81ax1ynsZhZOOhdNajwItqawPoFf9takXM2P8RiaTOerA",
+	"7d7NzQ2gHew5b2EypR94NZ1aSMxPYpmqvKylVxf/GT65/vfw2eTfw2cP43/9dBD/66c2+/b763iYpP/Z",
+	"/26QvL1t/afzbBJ/e1sr10rW7tZE1lzBHRZ8L60HlOpWP5QjVwY+YTM1qlxtWGOT7wa9b2P+A//u2Zvf",
+	"nre/58/V82E++s/J84fP+cH4Bf/uSZNNvvsteftcX3Tzn39913/BD8bPRasZd1JRLvPr7j9stcpzx5LM",
+	"cmlg15YXrroupoZyhqKEcysawuHRgnUCnXXvRIo8k1W1DiBdSSTkHnhtIudSplU59fr1B8toYt/QxG2m",
+	"vqW9+JY3gho+wYBuDtpL6G6v6CSVNHkt5QuaXTK873CZlzku8NKBeOubO51lbjZY7FpVPAWfKN77ZPG9",
+	"r6V8ScXEYlB8ftX2/YfgfTn88fO7DyV99/QWC/ssv/NFgkXB9whwTb0X2WOV5mvUaV/3dd4+z7U30+x7",
+	"gW6YUtcxqH6byHHmKnnAm2++81hJgKIfL8Uuh1SFYoiiU09fCtYIiGA3LvXbVctCL4WL3iQiSp8yUJhv",
+	"uGJNci77+Z4Bzw2FPy4tB1PWz4kcuweBO3ioxam6wjWP1EDeXJgHoLJRJXO0MXHsLZG2nTM6ZDlwhxlp",
+	"NMUlD17RS3bOf2OQQrPEtbbl3p3qdZnlWns7AuWA3xpn+F4Ek9HXMpFwcdnElnG9jNErgF1RLrD065iB",
+	"a8H4G+zSlthVgXe+Z2LYFzT3ouulL8uXmAQv81Ppk6ka2jP/TcbswmC47rm/q8rF7ya9p5MSCYIyxRVJ",
+	"eZ/FkzhlHnRy1ZxdKexyoqPYeFv+u8SYwCrgilxxkcwah+l+sOoosGBriTGUvVJcGWf+rOHkmvPnF3gR",
+	"Ns5bbmgncAcWhy4k79f0Uj0DoKllDsOPMMQlLjyxSYbPMjlc6YbXsrbEWiZjgMnXbBpATGA9uVC5wRao",
+	"WlBL1RcGn6tYzeUwvpYaVI/1JRiyK4wnl2uNZsGKng/kzVPkpJBKt5meiTllPwPsoJnwBaAToRupwNu7",
+	"GMV5rdsK4NmZTC94Yq8pGNPMXHJ7TU9L6AXdy7XKCNODJ5rUefONvt98Y3mZfef+Xqf1uv2oeGefC9NZ",
+	"SI+yrxfwRmZXxcDBBqFqOH8wXFnB5TLIsOizZsV6sfUvZTJOGWmTKyFvUpZoLWTA4qta4FploiCDV0P3",
+	"UAxjgP7hd9oMoP8cV0NaC2rnTHAJCtC7aUMDG8a5Fl09NqDXXEv/3piniSJ5NtZynqqcqfy/PILj4jJl",
+	"F/FAcgApw1ajtW4bSSqWwyETGEw2q2Xp7MJgqLYsbV84L3g7qDk1iCVwFuHjRZFKUUAkdMFV7qlfKZoB",
+	"A4594qbZZLcWy8GCTv3WT6HfFcP58kTj7EIHc81yxFnMVi+VDUoa2viwupyBXM8KS+kYS0xl3+dFzdqn",
+	"NGmW0dmfyazHkwRbF39NNoUzGPQG+GvsWwTet3cMA+/4L+kU91/yIZjhBHfJDcJvO0wizXQiQLROABJX",
+	"H3c8JFxcYsjaYCOkqbwBB3U0fYiwaxeq5Hb40RGJSswxehB5PL64JRTRZRZfKJb2L4qRFbE/E42+gChl",
+	"ROo4RAzKQ1ITNORnxL2scVQMkcbAVspjxFCsyuWQZaDiqdJTed5oksgxVuNvdF9c9Ki4ggfqVRmO8zFN",
+	"0wlhtwZH9Igg93Mdl9XUYPMbaaLMqhmKc3Cl7kFSBSsSMPyV55dCZiw5sv5h/7eDTqdJvmcsUViQa2Kx",
+	"odC6Tk9eM+dXrwhgVrnmCtpc2U7y8mUgte3dsg6+KkfVXb3BJsO9m1YWaicn7eaBlm0nnWanVlEHIMY0",
+	"RZGJvlRr+ZM8oxxim+aJykRyIB35ji7wZG9/SheYkv41JWMYQB8mriVut0bh9TUn36dpupDz5z+ckI4b",
+	"3B69oRlDYElzneE/vJeyC4isg0xaKFucaNRiQqsSiceMcMhrSBhT4LOUm7K9xO6v+v5ZfkDbUqbcXd3z",
+	"Bp4agOyq15jLHpwaTOaKXK1Ftxa3uDs+BLUXBnto0d3uuk/rZlxdJreWkMknUvRTjmUBO0/mp9A68FCW",
+	"pfzmmsdst2RJ91jgm3zwnicfUDPRhk8FvGPhD5x2VR6ZAPUfv/+fXg/w0pMeQnjxnPRofGXlYJHPdTcd",
+	"BR++iYzrw6PXNZG3xeOM6egtUFCUuMGPXArM1FRrc78vnQEdLL7je5k/k2NhQilL8IJXXpbnM6zjAVbw",
+	"eLVbz6w8/Fr5CLqCynyE1JXs543N2Yk5/4tNmcpIhs3FgWKEYnCO/I0lDYFrhF4kx2Xfbil73iXNV+Wu",
+	"bcAptuBQ2xa32IIm9GfjBV/jmfyW5dsW7PqALeFRWInwi6E8f/qK5igrR7aGdso0MwnSFFNSX7LskhGo",
+	"tzUpqftPHjbuCnYylVmPwLakLkwqfSju5tKb9K2hfoUvOAlXtsQFi+couRlA6hq0Bkk4JpCFQptvCNEF",
+	"2S8QDtY/GhfKkGJlCc8YifWKe/4T2/+bDhmBlaiyv9FfuDXdZE3Du+xGXcMsxGppTbn+m2DZ92Duf6uK",
+	"F/hUUe2Jb7f22ocl63trQ91Sns222LVxHO/Y9lZVuK/P/Pyr6ZxvTNHMdkUcnqat2K4PSkxhQZpNUb6U",
+	"y/KcVs2TCcVdBy+569+FWnJ075J6qUzGVci4QYUCc0++PXUmtdmm9y4gx5MPUQPykj1hKfsOqtQCPuqR",
+	"hEJ5uTxaNQ+gOgpqURck5Jy5Rd0l5sxKzFGxzCDXBv9YOtHGJ0SX1YIZ1rOGjpcnJpt2WaH6Cp4JWSRb",
+	"TB4A3EUkBRd+KWLcuBbddlCDPjfQ2bEIdetxeFGE5aLyFUkH+3vt1uvWk2770Kgd8KRMjeY/aUhvL4oB",
+	"lhd1GZe9uxX+wjSJNmTXjntDni8a5HIx6zu3bTsKbc/24mi0I5kvPRb9lzA1MXjtc/57qtiiTxHKLqTC",
+	"lgzQyqj4mQFOwIRXZDd35PU9bcBBqysX0tVicWIF8sTceYR2IibIChDZdwOvpOyQcZVKkTZiIlJ3Yp8c",
+	"tJ6EIvJYmJD5BVyFxVJwJxaETA8POht5L4Gg5xhqXSsj2QYQuVdA3ZIBy1hXj4FEQl7gCy6KoDiWx/wg",
+	"PPEyYpkFgi/jDXSJ4VmABnBJuUDQhSkXP+EqFHp+5P79zEBn37+PW2PxCd0e1cGWdu+OEIzHOQT+RtoN",
+	"sNJhR/AmqDzqtFoRdv/M+ZAhEMkpjQfmwYBErggt4v+2feR0OILnikQgdyKSsBH0EkUwslDYe+8pgFHo",
+	"kqiUFxWB69I8MzKpABGpU9NopHFEIkBuGRW3hIISIcUegnMCTJd+QsJVzkWcF485IlHObvOI+Nfjc49I",
+	"ZCDEIoCbAOAS4OxHAL7BxeWMobnCLzszU9Wv5FDrmrLQZhsBdAGD4UKrFqwlb+tDddgkp1AzGVlrOyoe",
+	"6Cr2DAEC/IdNeNADdbiopa0xdW6wEXbcN5kUl0QN6Ai1UIDNAJrUmqsmQq4MPAfs/3ks9fJ0sRWmGxGH",
+	"+j7jVI4wk83DLmjDNlkp78rP1HhIZD8UNE2L83iP4O0Kj797BYzRlUgKaakQKv0UsiGzHqGYIqLgLpHo",
+	"tTC7716hWbCCKfQB1BrGcQR8wBGDvQYzeCCPvrRc8DUQSnSkz4alFbwPlhweC9gWo0xqSxiBWeDFI6k4",
+	"9vozbrCYpgXZtArIeCiq80fZ/uP3/zkE6gtFifwGFJbLEGijSd4Ix7kKLqjHZycBO/3c88PlGRWKxjjQ",
+	"0uG+pzSF+mmJfjaSS1uNEJcCshpHY02ZdWNsefEGgjpRUd6KnUOhNFSLnqK/v0OtqLKYkIHe1as+b47O",
+	"fPW8UikP7lzaKS79GfQOZlSGZ4wlPRpf1d5V3LVf3IUOuztXHBRXHHx4t4Hueg5r/3HK8ZYycDpLr+V+",
+	"lVU0Z33Mta3mo0N/sb4Uw+lwfcNpH6bk2U7w8ROZTuvT2iyXMEorD0lKsBuLFp7SWDPpsp6E9Vgw/2TK",
+	"e7yllKY/m2t5l8/0JRqiyHwJLUh/2jrb3BhFtrC0Obqap7jsUJ3pN/aTGuwNTfLSIiuBQQXu3rqDnfMd",
+	"vg3w81JtkxbrhDqTb7RQMQGsxlQxfYOaAlAif/z+v0UnKtukyT0RHbpBKKhCtdr3LJa9wpo1QVubklvY",
+	"C2hV6DildAtPwfkEkbhF7NftyM439YWkQXxMfrAwKWKrvqlghXvsi51fa1lelBtA9o/mSHsjAIqG+piQ",
+	"TXKMUHFQVQ4YcsBwpmNKtmegkLlLbDRINU/uZmWZ2WyeJ/GDQfr73NlZZkK7eP9WlLINcjy/Ql54hrSD",
+	"/eOmZOzmjNAyjnVi5wZ6dolAuQWp3QSLgiAURSi2gkVR4OYaGIpQbAuH4sQsyy7UvTkGhcppljsUCu/T",
+	"0uFxu88fGYMCN30B/oR3DDBKn8nLjA5Nb/6KQZgLpqP0XsuOdufxgh6qc9IGcDxQWYHNF2BUwDRmjQjR",
+	"XVfIGnAdj/9c0BN2K4EkIei1IvZEQctbRZ+4M64V4Ce8IX1tABQAo3JRcmnexaGwnl30Fj5ufS4ACiaS",
+	"ctHpw73Ow3LRKY15ynOay8yWnS5487ugOJr6lC7wwC6HilABYDFkObXdpGKp8ouYab2n1q2dnOy1Wwed",
+	"ootx7XwECdJ6juSFg2ggryzXwza4lsFpbne550E5VKNEMADStlAS7c6ywBFWcBTO3VbndetJRapxVQVt",
+	"aVhsyCgIoGVBIx6+bj3u7m8IGtEpp+sghMcU1D3i/WXPf5H85S/Hk+956+bleevm5U8/3rx8KvH/zyR/",
+	"cfLdCK55enr48rcf2w7q78Nq4m5xyo9hRzvwiY+UvxM7XdNSqtU+t5CpYx++GHDCahJc+Po9RsId3EHd",
+	"ZHD47ZaKLktYyBiEwmV4QN8jxXJUTCwi7RHhYDAQxSDcKpUDUsgHbOKjKTTJG0wuCIUHp5CxX1isLQBQ",
+	"i2eAK5B1sRVw+T9rzHauxPsksmev1X7SoodJe4/GTx7uPXp00NvrxTHb6+23Oq0nT+jj1uGj2qcWJhWS",
+	"4yOIhRVZ6OdBWDBUugBdoUCj2yEr7JAV/kLICobyN5OqswEVnFyd41RbHUgBb+wSnkPb8dGI0cx0G8NM",
+	"Pi3JLlmuAhIVVoqFPiqsFAQ9MmBFiMm/Di5DhYTEd6wrIT8FKsN8vlh2He7QGHZoDB8BjcGq0neAGNZg",
+	"QbNBGDzVfmGughnQPPCFk8KxuTzwwpqM4JOBLixQkjZTjnZgC19KlsE2ZP2MdALfgF6Jxi1g81awFbq2",
+	"kTpCKOChHAvEuk8CEolxmkYIaADVI/oztAfFG+4I9zn9EKtBG0z6c08mk1A4BAdSCeAwBZboj/kOSKL/",
+	"I7bN9OAfrEuiGvphNjrDVvSTdZEZpmzUA8/+pHHOr9mqLrq1oBp8Qxpd1h9vYJ8UmGE+S7egDDvWvgNk",
+	"+KsBMmxFDM7GYVja5F0/k+2uzNxGFpsVI2slsG0mSj5N8tp8lugS13Y8cZe0tlHS2jb4y5xktbsMpvOA",
+	"8gem/++DSyYA83l2B9Efx2xsPGnmYihn7ANrhICK7SYMKfTQ1DcgQ2jboEhdsRjrFAOSMqWkUKZvZi/j",
+	"rG+y+0mfC5qSX8f8N3gIOOcoGaWUi71TcZlyNSCjTA5HOalH6EC8MN2S9bUX+FvUCIXMgqI7fWTUs+dY",
+	"xzweaYHKEoKrQ4Y0ZxmnqekhLoqKxGEoKt/T5ylTkamWxTneU25iei5FBaZWvpOM3gjXUjoUQ6lykrGU",
+	"XVORk3gwFlcKXYnYUdUVeWamOB8cmPoywnPoNA4Pa3hdWfNQSBEzk8yGymdXP2jMksgsb/SL7D1PoiMy",
+	"kmmKyDdzaOHBe7j8Q2T7vO5DKaqCQ6jIWOQ8dQWh+iV16HYXZUyN07yJj3ueRA2CtbP6wJqLbMfG5lCr",
+	"GJeusaghIFebjAZJlGS0n0cgeRIb7YxpmrIMS/CxBLZLIkNuXonyw4DQnMB6d1qNgEQpFZdj/UpSf37+",
+	"A3m4/2SvfURcQ1TYHnuNraY2JGdw811TSv04oPOI1OU1yzLoH+CdEIQBajRD8Z3sKZKNi/pfsOLuKfKL",
+	"7OEmdTE8q8bZNb9mmN2f0yyHrTN3YnELSDKY+PcOYOH4OYGO2jGr6h9+Jz57RMBQMf4rmqaISaByrJdJ",
+	"KE8n+pm/jmVOSZ3iNRnrj5VpdoZDoUoK+yhTZNzQSoF/4GBFcbdIwqGi2pxAqyAcVJfC4BKewGQ+W8AY",
+	"5Lg+a8+4+VAw8VmMoai6fV80oXnv+px/z272BjxjRNE+Q70aCezubwU4vxYniaEexcirp89UgIyRWGoN",
+	"SLu15zhHwUqbRXAXC6mZmhet1hJCz+WVGdOCGZuhV0/ZDq3WrUFDGnM+a92H/qS/GfM0sXIEugJYRgDU",
+	"JfpcsGRPjWjs1kWT4A3N2ECOFQRj+v0meVjiwLS0BKBhLavx6Xd/64TcSs1IO6s5NIDDIrUvKAlGRgn1",
+	"z7A0nhBGJt8krzRXX8TU57+JzOb0KFIIdGEzLD/Q1Ciw2+0U12/6qQE4wNraO/Cjub9aB9cslCu7Ch+l",
+	"0LccYa8cwj1lV+jN2YsvqHnqrmz4LxqsN8cHfRdGhrpimOfEkIm4rDAwhqrKhT8lj+/Ww/BF1oXVKOfF",
+	"7U80/0+VD8KDysM95fO8X7RCZZ0OKudan7XKrlY3s7GAFkxGo9M8osdiOWSKRDG8QmujARHSUzptYk+d",
+	"Qlt7lhGaauY2cW8WlyTJ5AjQZEKBPM805jdqGKpMoC95vflJLuWVfsUlv2bC5AQcC/Ly5JXtpqsnoxUl",
+	"nD4lVXbH/QiffEN5blFpeI5aJLhtLLRLk9giBqt73VNQ3gzrpk2Saw49dKAg2gQluaeRkWN4qJ1/nwuu",
+	"Br5PZwPtszI7EOY9zfhrm+TAwx1ur8uKzIn72lNcYlvWMDvZHawWKDFx8ti9wVomZstZduTQg25oQVzV",
+	"tKKvKGhDswG75DOGc6iHsxX1AQZnJ7H+mJs2j3zmkNulfMFiZzbQzb6TvTlqQVDM609Xtr6y0P0qE85g",
+	"+5wEmxIAmwm0mRynUrDNyANBYBpQ+8AVVh4gqUfYJBA4YvHbBd4SNbpOaAWFyApCUfKqgI59x6tiYPr0",
+	"qRTshoCLxCzTlMMlB+ywKYcLFn/eDCaNQlSQVSVFKEBUaLtDcwxwE1l3gHEolNiGjZTPlRmhqIJznoGW",
+	"8REEhl35KYHhvl5NYMzn4u2DNbl42VmGMhp8ZUAHTXKmTTJukpJ8k9CqZHE2zwnQxHWE8lW9JEhz4ABQ",
+	"84d4g75pKC77sKJAcEsMLgh08Jc2wTj9NxfZd7gJvg2URTKUCUsJE8lIcpEXcKCapy2Qy53uQWtrchnH",
+	"dASwNqXDu6qkNUv50cTsDhLmC0rW2rqcrOayM4TklJP2LrmYEATJIG6BSjOmT8+xG6GLnfOaLT5VULw7",
+	"ovmgqN3FE3m3x/eSRdr+SUCE92pL973llR8eZKzPRVWcvipXEnYtl4Td5kwkENxSF3/8/n9Rozz1hfy3",
+	"YuqOfa87e9x+C2xfHR48HiH+r9ZFVJ6N43ycWWAidgsQvZd2nhAHKwf1+gboMhT1CBfOaE1aRwprx0lC",
+	"KDExRCIFYZChJeIJAYdNMs6YCmuBuTS/kWQoM0ZGGY1zHgMeMf/tN/8a6x5W4+yaTcJak+AU9gAPrDch",
+	"CVP8UnRxRiZ66UKKPAsFSxm2U6uXAn4NbBWdJNjwOIcSv8T5MnAJ9B0pF1f6GiiJB39CSlVOzGMLQwy8",
+	"HLCG4H0dyoT3OUsIgFWAwGyS84mIB5kUcqyOvPfcU6Fw6ciK9MaQM2j1K8xwRNRVjLUZRazpdrBJYVGi",
+	"OeGmO+a9BYr13ADSgEvgl11NFz2Gc4Z0kkB/M5AQBVADvX6yTzg21sBrHeKIzDADpUlOqkNY6PQoh7Cq",
+	"tEckM+fOWjsn0ZKuPgTTZDoVvMiYisfMI1mIcnemwhYmYLHa6TyD2awUqmitWja5vBZoj8axPgW17r6v",
+	"6MB3pO2WCY7UPnGnSS/CPkITczx0uaw+RcURcRwGnBaYuKsZp/cUO5Q11xV04QoV6K0+nPqtcOB3Xoad",
+	"a3++rrfESI2yIbMix2lrWUeamLcUEJjin0uEAwybe/Ae/0AlqZR5tEhRwhvJDVS1Q+aQZg4ZQ0TxesRS",
+	"VqU16a9X1ZrsGNfWmk6Roc1Xm85w6Faq7uEmaLUYJif7IN7MtLVqZJfrAr+LGphtJUc8DkzSVSi8dwTk",
+	"ik0IWLLIWnN95HIQ+lp+Y56VTFN5Y7o8GkR5mpLIirYoFPWwdsaScQw63b73UNSoXuNT1XjEsmuuZKYC",
+	"SPSwPbjC2hEwejnOQa5TEqc04/kkFCOqVKNJzmmfabUrlgK1Dy4F2uM403sKQDOUmWWRLGUkQKq1qoyh",
+	"EyoUuRzHA60ZHd/VboyoaWI6blTkiYECIhJQ+WADIEZjLg+Fn+NK7abY5grb0JC8uZqhhmKOlkOWUXIs",
+	"wbyAJ29J0XlJr7T6ZvVrmuIaxlLEGcsZsQ61FdSYMzdST4nZWGmBXaywVvyR0/Rqj0Len1UvNP1dFchQ",
+	"zCDopbwPGb5XbPIKaF9zzmcyu8KTFQ/0ztSC2j8mSUbHKY81+V/pb77J6BXDqwYyEwCOAyfm2BxDrUm4",
+	"dBbcQpkBbIlJGnoNaWhsTw14P/fHrK/Rp7/WhaHoMRIu1Ai1K73+jpMtZIRrbFZi6GqGd6g4STvNaKcZ",
+	"fcma0WWRLmE4O/KODXWkO+x3CT3JuRIevLd/rqErQRa1SwcsqUm/qrxKTdJfr6omFQNcW1H60T5iOU1J",
+	"S0JsA7SHPX/KM72nSM5uMW3WZCK6pFs6ZCCj2ChHR5PTpuzdUSNYrA2Reugk4IBmCcuMEgSOB65yLVuk",
+	"qbvMpSSyBx0pqpQgRjOW2ZLxRpP8APG1UvZ4KMaFOmPkAHa4uDNRldPJnWY6pG4VH/tYq/mYFqhW9XHE",
+	"onUllH5FBofm5Hrp9W/gsoLGqMT2XzJ7UTT+2rJi5G3v1lUjS4BbUo4ACmM2FXx2nahwxfxYlBnoXciZ",
+	"qDoqRyYH3hCd50+807YJFtlk//6sx5RlLM4tOwDcKdmG/jK3uV4phl4bKH6eUpE+BN79BlwRH9ApHnDG",
+	"+mOGwWent825c7+485xfCnvbDWNXKWTWQ6XXu8DnakuwRfPItwMeD0g8YPGVaUwoh6xaizSNIbQu919r",
+	"aV2OZOfoXe6071Svner1laheJVG+Ld3L4+8LtS+AyjWNI4oPWv1KGE3SZSN6xa3GWWXvLgX5qLqs0sP0",
+	"16vqYf5Y19bEjouHzNXFXo3VgCnTc8TccU8Vc9SCEPKOiGIsuadIhFO+sFfYei/NpqJkzI7zKBS2/WVK",
+	"ESOaonSJx1mm19E9XYsII3n643ycQWZSacWNjkVD4W7CbokmoGa3oEm+kfkA43VaVTnyihkT/4ku65WA",
+	"jleoVn59XjF9ZPkQzdGakp/2FI0Vyy7w0REZsWzIoTLHy3palCqLYy/26qklzFVrpJ5mk7Ox2AyRAzbP",
+	"Q4fcb3lgmUtLNjuFUz015eTapwO+KFZzlkSdoi9Iu4bEOzP0nZTdSdlPkOZzirJjFustNzyxomxJiYmM",
+	"xWMnVS1P3DNLYlMzxJl9Tk5FDs19bQtpyz2nGpRgomtvQnjSCJzdnU5IH1oeFAn2NNZWQyg0KyX1CLGL",
+	"f8YT8i7SdnU0YhlIVv0sW/zscgUjcsNFIm9C4W52v737uZ/JoX5KxU+5fBd19dqfPTsh+/v7T2zHAMB1",
+	"CkX073//+997L1/uPX0aEcAN4YK8eX1yhO22IUGGizgdK37NAjMue12Uywh/xSpimiMSUygSOmk0ySt6",
+	"aUGZo5QPud+I+bAVkCG9JZ3DFk43kv2+Yjm0wpY5TSOblgshk1AMaR5j3ETk2aRJoP83/O3lFYP9ila6",
+	"x1nh+cevnkMMiOf6KpaEIh9kcnw5CEwH6KxPY6ZVnBGHNs3xSP9HxXyI9TlqonI2jBqB21EpSJ01L5so",
+	"Ips9KsyvoUBfOV6KwvUBZs1cc3ajnIvC1trwxEFyAa1d6MsiUjfIJQDoCckkClu4379/cv4TYbeavzTv",
+	"3ydvYY2xp8PfY3Wtb81IdBxra7gLXpcH+usGjr3orO5+CQXAix20H7cC8ub1s73HATk5e/GMgH6g6SAg",
+	"0QkKrr2nXNn20F1C85zGA0gACkWfp0xvx9/DGkxkT9vYsboOa1GjSyjBkkWSyRtTiYnVm7iPbovR9NRH",
+	"SAWh8I9c01GSTzMkkRjiGo3SCapxQIjFOdSaD2CPC3QOZCwUEBez1NZokhOZjodQlI9A5t7pq9vjo9fm",
+	"pBGQCCjtuQU8xz+u2ET/EYrIUFOEF3IpACUdaELLgeIT3mg8V4H1UwXYbJ2pHLAP7O+ocZlrMPlIT9WQ",
+	"FFa50jhH5Lg6NpGHtkuIFtdoklP4LmZpavx0BkcOspNVkxyjg05fgOcZknZNEln0dz2wv+l/9vQ//w2M",
+	"K6c9xIiDhuj0Eppr5+MM3C3YrsgxgXsRUZKoUcZoogaM5cruXDYWcDK11qrJeJxSUv/h7fH5q3uKnJz/",
+	"FAoufjHpNzS55jEz+ngmb5SBt80YHWLY1MHG6xcdYUKfPiqgU8P5dGgGqdT0xoeM9MbJJctJvd0iQy7G",
+	"OVOYUwf8yrJk18AwHudEYa+dCaEiFJDvjAyz8Jgqk7IHQBjQHJ5jPBbqDoZc5fSKCYQnKEBJ9CGa1WtT",
+	"H6oX8rK2IHEVCiSYkWK2DZCRPlbSGBtulMrEdZ+oaiJTllZLtwl6o1imjbKgpvIJWIl6Y2d137FjdfVb",
+	"M5rvACueFlplY9TBvu+vNL9pgTqrP9NBq9yeqXWnb84mM65o7gM5hVJM//rRVyGXH3MNXtJbU4GvqrWC",
+	"WT2NgP9X9y07bEEncj4cD2vdziEOEj8VXbS4yNkly6r6LVm1L5dEXfERqY/oJRcWN0iLmpmjwp+rh+WP",
+	"qt2C/3kja1WPbIElfAoM7Rl2cdpm56XYrIVVaWpBzci6Rb1tbvWlfej28L4o5ehRIdAEROIt/VgATd4t",
+	"i9Gk+7p90G0ddltPXCd6Ok7me5pACNe6+r+zL5wUgRO4+FGvFR/0W+yg95AexO3+E9qGXnUoxmvd2jAe",
+	"1WwGxOKV+M1d+xp3Vi9mzXT7eQmLYLz8SMxAuIaCgB60SrJST3ojFrTGDWaO1etK21zjSeDWOTC7GoD6",
+	"EsCyBWbCAVJBUMwhsFMPcBcD2OjArSF4mOZsTFC1p8F8cgqC+XsYDONRYMkU/pj/wN+CsPY+rIWG/PRf",
+	"Xf0PEqH+60NYm3ENUrG9popcQF7PQdCY3VEJrUsrDupae2sAz0fduGz4kPrJ+U+NL95183Ap1w3aJ+gz",
+	"+At6RqDkseRf8J0h4KBYzg0yq90TOjl8t0fMspz3tSBgeqzFRy7FXoIVijPLhhEC/p4i/lNssceIZwjl",
+	"ZhzdQhsSEX7xlE6U1lEmnqjfbwWhaP/x+//sPzxsQf3vgF4z86DEwjhonVkKbf7BDxPP8UKgUnlqDhfJ",
+	"WNtJuZRpowt6NQDe4RG3uZ2Y+2bxmlwvfWNnepMDjV0r/fqnJASYawTTkOO8SZ7JzDzGWkhTo0FDDl1Q",
+	"2ow0FcxM+IU1XIWiDuBQqkFs40PMDEAj1z7BOILwdqqNmdGICYBRopduCGgeh8ItdMfoVM7RMrKdZqOS",
+	"mz+Ww6Ep9Pbd/NYJEVgPRGA7aoEvorJf7ll5GZ6OWW2JQjt0cQWECyQVKLoS8obULZk41Duy3ypHoPZb",
+	"1WpZQX/Vqtm+r5vpVyxWGRcoZi9Aoq/S8PenzjYVuFWKXvDa73Gpfjj/xzE5MeU/5HxEY6bIGetnTA1Y",
+	"hkYEhjaM7oKflaeyHe61W6/bD7sHtpIZm1IuaojIlRoXqt9hxXPEeNiDLmIvnu7BJY9+7Lx88q+Df7a/",
+	"AU3OHjE3koPpJ2j1YLHidmOuNEtyLCh5wYe0QnVbIQVi+iws0WPR56/JmAEjAy5E0y++8eJfTIhj08Y5",
+	"G+YD5HqXrSDakX/eBcj1n1YS8gOaP8DL9hxS7FzJDiCQtnbDtm83kJcGiFEBYzbfQfvwAGWr1zMpZ8az",
+	"ri0GovhvLDAYsODLx1QpRhMuLlUBQWVecE/b3TlNwQ1pvgMnJ0LFGkBUHCoIZqg+0KvvHGr6/CRLQXag",
+	"S30asuMIaiHxzQW6iMMAlSMm5iKA6tGcw7q/dMu+hOCzr6xHipkaakLdWtu687J7ZwEk5ox20A5Tc918",
+	"C5zduXmOSbnYsEpTE8gJdqHYfxR4kmzqh2WQM4Y9liQgKVIZ03RvQNVg77r9YP/xAUCbYHSi1q1JNaB7",
+	"5WJX1RwlfQPGaABBak4e4hW1oPYP+hvNEv3XKdhjoClBv9YzqJXV5xrEnsri+b6SKy5AIMFLhy5G3C0t",
+	"GP5q2OXMyXcAPWNAO4cPa93ak/7jh0nrcfvx44P4UfLw8Ant9BmlrfjwkCat9iHd7/UP+u1ep9fqPe50",
+	"4qR9mDyM24e9Vr/Voq3H+ln8N/bNRDOW7sHjTru9jy6FkwHVVLx/2O609M7rBTU71F4NsnU1grPHaZbo",
+	"fF1iI8AidhAfX4pwpN7WTOOXb5YwN8vuVVM8eKFwfGAO2Gww+ZeQ66vGkHg1RWoQamK3kD7NEiPyDGqB",
+	"4Uim7SIm7EICeBfFj34AifS/DiErsLDdxWtSLeMtCHWTvIH/4nsdawDLEB46ITTLIF4PUhLinNkQEhPA",
+	"3LWjqEfu5i4BrTZqHAHMRMpMEiACvYfihukpmrlgyAtxtSzHLbLfXGjNpsFpnaKu6CTAcE4oohenx2ff",
+	"P704ffnN6dOnz7//9vzizdmLyJbBNxAgas+tqFm6Pff+0sC1+IoaplNUhEt0YVrG2w2OSC5lCvIcOlza",
+	"uBIzS3qkv6wCA8NNWgkNbBZ+eaFayAwD5VU6xhI442buZc5Y27xH1Ufk26/M8fooKA9TagKepWUE8KdS",
+	"B1YQ9EWlw6wRYVjdnvn6q6fPArL/yBzUxpHPOIz23MYDDSgV9sImeaPcdc9ByZ+HsY21sjPA45u+guK8",
+	"A+bZJ1O7Y75+tq7iUKGarEmTsxEyrEVkALL/fImSu7zHjXWfMi3N1oAM59uy4mPVla3oPihyZqs+VtvQ",
+	"chw4SR1L6GiWP+jLbLinLbYuKjFR4JUfFi01GpjZYxahrwXg8fO70G+Y0pNPRoARaf0JrgsNMUIBgRog",
+	"yECHrEuABz794SQIxdMfTv4VkFfffxuQ716dfhuQb58/A873lvVeYdo8xJxQIfORGGzxn34m4PIMqAFm",
+	"gjlzdWS9JFpL6LTIy29sGn57v0m+N5n6RSMYLgjjoCPFFIr/UEOBBCuuCn1Ra1NXbJQT06MRu65wodeL",
+	"iqQnb5H9UpcyG5CTV2/QgzFkQ5lNCDj9FUgDvHgkR6OUZQFRMUQuEYkCCxGGRbQg1zxbD4P8cHIGa2gK",
+	"LKnI+Y3MEvjuX2RUZIGNxW981AjIFWMjm6tn+8vcU557x7UoDwWE+CBVK4DEKS5yaQQRBEB7cpyTx63W",
+	"H7//T7vTamlFENYmU9M+JsFoxrRaZt4TlJRsgAahaVrKkzGNYKDpEGjEUaExRHonMBGTpqFAN7Meku2R",
+	"ZoTlsdGJ9TCExD2sU9JLqbjCBW0UBKToRC+MkkdQz0H1z0lAmIizyShHGLSBVDnHBEVm8nusyp3hzMiI",
+	"KgVt7WBzST3nQ9z5wG57QDpBq9XCvW0ExQiisdBP0asOIjqyY7oZTJrkrQ1AoaZOUhpfATSuIUBC8QgK",
+	"resGhJLD1r7JseX5EQagTNom0jD0SU8lZAtOFOmN1cTcFoqouOZC/xARqq4UFndrfQly6NIJdkXS8yw1",
+	"4pHoc6MG0s64yTQhIJ6vLeeEhNbGEayZVuVzSWiSeMcXALloXjyjaLGEx7rRJCcU6zKtcRGhmXCj9buA",
+	"2MzB+RZGIhl4NvV4Cmx7ogZ0xFxeIJgY+k1gZDQ36ooEGPqaHRoP62qIcjiXO5bER2xcVCE6lq95mRK6",
+	"KLeWsinaO5vCSXLNgWYZF9P2xDbtBOBzxr4FrEuUp66gH0+KfZXXA+prtiEKhaDaL/Rxuv/s+vXsLJxP",
+	"ZeEgUym0+2EhRzawcIxRsqqBAzznBGGtZgU8zxnN4oGpGCpymtAYQUgs8HCC3r7HhWKAyHnNiBr3MKHP",
+	"FIbxDPSiIBQQEEVdXkAzm7dG1kcQgou0UoIKMWpO8JqimMXko4Be1GmR+pDehuKw1Tgy0C4kEuw2dxkj",
+	"EcSXNQ91ZUOG20LdUJWk73ORnPirs6qUx1X7EQKKX1EaDNDf4kSYORd0bjXJLhF8nMolL5D+UH0tmv9B",
+	"u8QcAgq2Khyy2oZS5IOmS5sZLMAMN2qGa8Bou+wSU2cPeVtL5rxgn/zy7B6+bj3u7tvZGRCVWrezQTKM",
+	"R4GLs2Bc4iueyS8+8eUrjM8940UmpAMDLNo5+98vx7Y1m6nMVcGHfJiFz3ACxwsAGiwrLZGzpof2H7//",
+	"z2ELgIq4iHOXemkhEIGTB6Weu66Na/1mIAlNpWCmyTKdbg8fkCGdWIBxjtVHkFVGeN7AtvH6dQZT05ld",
+	"gONMTP6mRTf3nAEAOQpMICc8n2bX0+1jFvYcg2XyTtFn6zLr42tvi8duj4HOZ43rsCsk0O0ZmysPYJaR",
+	"YcvHUKNYt5t/8HH6js672133xVsrO+PjS2y0BnRfNJCJDTvcRHrhWZonv2bYGg/ewwULGoWey36+hz/a",
+	"/viUiy7YBoxeM6gWTlAoXTKDfh1TQYSEOmWWQV8JUwzQDIUHmOH6Xg5pYvqV8BwCFFdslDdJ9Ly/91Ir",
+	"VODytjEayErIacrA/2wapLU7lWIKPZDQ2sKNHRuvafkKDdanGl5U1gfg/DcSYX2YyA9mDlVWw8HdxX9q",
+	"Go/86WK5S5z7Vxn0xQbAhgIN7as89riNU8ee1JXs540NT785tnO110qHwhkGlxDWE8bj4lUOelKQSEva",
+	"qNpgn90o0B6R7XRC+YTW8Jdhw5bH5GzY9joq4EwNbCPN68MuTfXL6kS3DUXikuULrOCFDdaAj3BorDYQ",
+	"UBQA8RP9aS8ct1r78XjME/iL3em5Nli93ZxRYNZvuQb3WxBGLaArW66lHGLaAFHzkmWXjLzS19qOSVar",
+	"ALcq8e4m9UiM0zRCAGqljXLMLTC7BoUg9UzbITHkwsqUHRVhpWwMeboArI3MqzFTJwrFtFJEtqETmcZh",
+	"jSaZr7a5B2FzEJm79lCVAdyEfgxtak2PwFx2TuqaLTfWMr+BSODU+iOAlnp7QGx/20TqdW4XSL32zR3/",
+	"hKbGTWbyScEil5BiRnzupNm2tOudF+ATSO43QLXbFd54EjbyAhhU5lVaqSLLz6X1Ohdy/4sT7tXtVGHY",
+	"Lr5p0BX6emvQRJvl2m9Y2X/Jr5kAkDIDkChDYSBQmM3LK66DLVSkjr8pLfHJL5ILA8Z8yXJMBJONgIxF",
+	"wiDFLhQGu9ngR3oQuRYXWVttRvyKhHgwh+bbood5lMr4iiURdLvgKZaTKCghQSA35cM8mJRE6KKhH5zJ",
+	"y4wpUEgowSd5z4ZG9U8g+8bMzSoKpudoaTBXjI0wv82b0FhYvYEcg4NJ5YhgIfsIWKkMiCKuZIRltCxh",
+	"yZEfpLbvsFjXo3EvhW7iR2QsrrROEwqZEQTI8XbP/Gj3ySFWLwMtbUA0S+GQwIvVDPjI9dVEF5qF8ZhS",
+	"wYZ0UkRxQlE3UR+DWYr5oh7o94hlezjp4j1ac6x0ZOFzN1G9to9mfbDXPvTQrBHMABjhAvP53YfVENdh",
+	"wh+zd6sh92Pj7ARYLOo+dALH0pZgiFuPU33qNYfVLqyGBb1d8zL2d8KTXQHLTrdaXbdCgputW60O100L",
+	"3rEKVrcJ9K+V0LViKhcgS4Ui6nOR2H7ukNkNiGwr5nhh1ydiTetQRIgqZ+RuTi8jC3NMBM0yeWNqEfTx",
+	"npscRrzcsFDMTg4zQQ+3Fq7dKAy0wMpYIX3sC80cq8ZYtfPmpps7rv8sDE8DS7maUX+ON31YMIKYZtkE",
+	"62W4Ijm9nDWInF7OQl19eFBGXb0DurpNHFAhZE6tbi/EmKYEEKIU7bN8QjILDAXUVqRmqJz2+0UO2yJh",
+	"KzzsKYc1RbRgXc357xBFnXrqMSocsn6gGlDNqhamu22c4rZKdhtSyC697aOmt91NbNs4pc08ZZmcNsRi",
+	"t+adIFGS0X4eGX5USlkzgABNcs7ynItL5TDvtD1MocQJystibU7KPnnUCoiQPgQViJeW6XbdJMdJQrBB",
+	"9dhANFoMdCjLUoHtF42GW9HJ0YkAZcD6zeHaciLbZ81hK/G5H3CM4lIzNWhMrIDfpa5FpWN0XpaZa2J8",
+	"bvmMMlsHQyn25Qdxgp4BeBv6X7yff6IpT3g+eSlFPlC1brujFwZ2+zwGTvS4pWkN+zgftj5UcDg3vlWs",
+	"CzRhP2OC28LcNtSkdsltu+S2v2Ry29qya05Cm5Ved+2sB9bP8mA4Gw/4BRg6hX9TFdC1NpRrMq/131ds",
+	"ck8BrJHW1+9hK4pGuZtSYErPbZW7SX9zHNMKS8T+1fbLxXBy4dmMxlBrkvN4wJJxypJQUD/UmrHC8wev",
+	"Mk+MlL3BldnyjETQ+wR8xcdiQjJpCsDvwgbOggJ8OfFN5FWl3DbtIH8ZPootVEzU2UPvPknzu8WKdkGL",
+	"95S/EDuF+yPhvQ1L9LaRwwhO0Yqd3SwXi1NpWp9WaudPx0h8kI5iNHNkLXBj2fnTJdTp7LEcTao0dq81",
+	"OaScFJploO19FRCrFrpafmxSVejmf/z+v8Rp5aGwanngd1fXt2ZUYFhKBQB3gbgU7IbwRDXJ+YBm1tcD",
+	"wAAjbvqwhwIGzzG/JiFhDTOJ9CfMJCJ1fUUjrJGxSJlSJNK/QWwIwm7IC81yeVw+poIoBvU2gvQYgTVM",
+	"5uTMLGUk6IesaSPY2ErwWSpiVnB9TFkPQAOvBpIJfltYGyvnzADtf1m6vBxNdhr8rph+p/LPUPn1kd2C",
+	"xg8nf0WF/73lWyuWr8Bdc+pX6qbhRhFxb3g1LaG4W9QSGMmhbYURIEXZXIcmOb2Fys9LX7sIikQKzAb1",
+	"gdht9Quhigy4ymU20fJtOEo5FTFzKR8qpxPCRU7j3AAo4szuqVDAYpfyRMYW8TVjQ3nNEgRZpTkZMTlC",
+	"4FRMRKGY+2ASUrDRYSgyFjN+zcCHtmxRzuz8U4nKvE2DXVRws6u12dXarF9rM6PKZgv1NYUrvdLZ8Gyc",
+	"piRhOeWp61JQUtkvWT6tsGMGua+Eo0lrlHGTjR0QBdpyoZwHzssN2J+BK+Gp01TJopCnUfQv8PX3wq1O",
+	"uKjuk+C87fYCzSeV0rdYC4JnpJdx1kemBvhu2gjgv/3GSheV7QJkIKqBMHhmdJ6xQHosv2FMFJYFgp5B",
+	"ihk0D/LDwFqfx0g2FGE3ybHrnzSkE0iwo0U2mEvEn3IDDUkdOqea7DXwqWg2jy1PnePF47DIgkNhZnNP",
+	"jyrLWJxHpJ/SS+S9EI5IWT/HTkzaKEE8ai+FbhZ+squt2risapPgwdIlVOvZEauFT902zkMA+WRRDTyS",
+	"COOyeJWW6uzTuQXRVRkmducXsbDx9MLb7TGBD3Ag7/ImTLmSJB6w+MpmeWICiBrwft7EnpSvzAR/ho0y",
+	"vk2LuPGPSZLRccpj/eGbDIANoFeKzIRmrth88XiccCaAYb518XYkbZmBn4XnkCH8KmN78G7ChRrhhPTP",
+	"csRjn1K8Xz8YamMpm7mG+72iaQUyLFAnLs1W9cBarr2l6RWhmZaZhv+M4yszXb1CgNYAS6BZQJzR+Aqc",
+	"kHbwWPzE4isA9zf5xhwXuxXUHMerdX9+V5HOjPMxKHCzsfo6dNF6fQjeL16Sg7hYEs2evQUpDbxdHrij",
+	"rOdLvQCG8avKZ151mBTD0AcrZcD0itcZDur6/+oLZbuGTT1q3do3d8gW5u9uM5jeeF+nuO8HrUZTxN24",
+	"u1fmIsAbTSSZyLFdYEcFmg7/qxbUbhi/HOS1bvvDtjb1udtKEJwwOr7UE8pzMI8zK6TnkGTQs1afy0K2",
+	"wjL3Mzk8XXJn4TTl8nR5QvjwbkHEdzUcp0cr+pRmO3Y2Cs7u6l+/rPrXtdX7WTWvXprMkqUwWPWaKb/q",
+	"NVOLq14ztXphjHXYrl0Zgw9Yu+61fvbshDzaf/LQlcFY30OFBZPTS+PncKGEuvsLiiFtqUzPFs0ckXLd",
+	"bFQ8zzRBi+wTmjO1tqixoq/CQhpXOis8v5Gp0wj0U7TSB9Ut+nMVnMii+tfPW/o6hzEHwItXzshZq+bV",
+	"N0n0xs+MM5gcS1+pL6vljw4/rDngz1DaurCqdSekdmWtX21Z69oyeU4p61LhgAd+kH2FYtZSGasR5F+g",
+	"tJ5byOo5t7xpmdIO09qsKEwFFx/6+9El2RunV7a0ERuSm/ZjIAKlNpxGzl/VMC3OMB4BRa5TcQfoXOHV",
+	"uoaiIsZwyXK/5DSXMpiCVzflr1iA4hKcQnHG9vBdCLeID0Xq0eORihH8Wxvt/TF4O81ojvxhWUdfKKBO",
+	"1RuMqVFlPJtRpPoNVpDah2ltQF3x0cjlLmBXBdOgLYDVg3EGpt/8TSnNyfo/KwZHBiw1zSFsjc737m5m",
+	"ojtDYHmEEiFzHrMmeTNV0Cr0j5ATAtpKFg/4te8HrSx4hZsrKl6XT4rwy05fy29hMF9E5WmrXaqCxGXS",
+	"LOsyG22z9BSn/ElrT9t+7Wm7HayU57HsOi3zXrgYndjzFzWoGbpHh6s5SLVu68Pyyw0LvUHVqXdEdwWo",
+	"Oy1o8wLUXBrmu4UiVMc4V84rrNaOHpiq752OJMEVAEAYqAnhLC/yjHKtXrg07SI/qxuKrKyAwO3TsBcl",
+	"PA3wNQi5Jw3yhenwBZcwkyni53+jItRptUidTikL+KxOq904IrEUVrlDdW1Ir/QDaZxD+1zmP7Pp9CkF",
+	"cK0ud/2oUK5cjFNNs8g6RqNC4eWfQylXkdJietURBzAiAIp8avhDiItDO3wToKWhQLUFGu9i5y8mCM8x",
+	"AKsC/OzeC0+9o8uYpQ6gGb3F+oCdgeCtB/nh8M6XQfdYV9d5o1j2BWg6+3vthyUJbnbau6DVed16smKE",
+	"cpXmunj89HpsXQ1aNf9+puNFU8W0vm0I6qh0SEtGTmEP6NVYuW+X1Za83ejsdVqlePEquhte+71XpOy6",
+	"dZ1D06yiaPmOpneHTjiS9OX8VyIUkAu5YWD8+IZmiUFBsdzhVZzD54Xk54Le7rivQJN4pVmBc5rRAXnB",
+	"2KqkOo9SysxspynuNMWtaIpWCdmCrmgEzyaaYpFJ8v6vEAarVhqTBNqZQuoIprPpSalxds0moA7b4hdX",
+	"tmX1j5xENiofkXprT1NDggU33PYyhTsboJrkmGcnkiaB8jebXgcgHISSCHJ5oiNCxcSm45EhnYQCr4gg",
+	"iSNqkh9Nyp1xrJUy7vJBJseX6FurqJmHjqZvTBENHefyBRdXEDtDzo4y0LybK6K0YIO2wSYOWMZOdal7",
+	"2AWXXw56enFIAdBmUgkr0g8hWe5O1mGjq9XEIoUBdDjooutgaO3wfkHsNwNgR+oyC5xCGcshJH5nKg9M",
+	"CNPlF+KN0EWV8LyBEG43tv2svcg8OGUAU0D55SC3sVBzSSjgGQFq+uUhZyyTY60j+/uhZYq5t0nOJaGj",
+	"ERMJ9no2y4CqPAyNCswd7I15iiTKBaMZLDxs4+Jg5hHpjYcj5WO+L4I9MJkfm0ctP22J0589De4zJLht",
+	"M2ltJX5tSPBzQj/YUzBHObQH+bMXj+0KwXZh4y9bDU4SQBsygrVerWo1NoSTKATXulFlK4QfvHd5sHMr",
+	"z56aojNvbq6aolwCYQvO7pUAdnkOIUTUpLgKxYDRlCVd28bePBO0ixRLFzgoZSmHhs0u7uv0NXud8XeF",
+	"YgvKgV+otTXlYLV6rV16zF+5zsudrg1LvJZhEH/6bNCgakqOf+g5sZRVBX0WJo1XDLwoJ1h35DYPfZMG",
+	"LgUBdUkEemoUkMiOR/+NdndR7yZFOjkKxZ3WLoE1wadbuhgbMnIqc/TA8wzkkgwl1NaGom5NSJG4DrFg",
+	"PzgnAxiiABzuPc4hXTRQZFxxrFeG2l30TTfJa6+mzsJs5HIcD2ZBXsyUB6GYIxD85NbtCoQ1bb87ttAJ",
+	"WDxg7QTGjgvIwJlxAemVrbh5dtB6tstaSbLFETFedjump5RDud6GBtVnTIRdYE/ZfNhNbaqdxN9ZNp8j",
+	"IXZzFQVPwMexYR54RX7vdwrOF63gzAtR2G3EoARYz86mpq7UHFQDm/jQmI5SQBwCsQIhENH54/f/abds",
+	"jf4RoSTCUs2oeN2AKj/VhJj6S3NTQGgoouE4zfmodBs17V30PRZu3sUsCNfaiGxr9Ut24N/96I/f/8/F",
+	"AZqhiLD8MiJ1izXcbhAVU5u04t5kgi2wIgBAPEvd0RNfzzn+45j/9qN539fmG1+hBHd+4e2s8tqlK2qX",
+	"1lv85f48fuDShs9xA1si3PmBd37gnba02A+MXPrXgpVu4vP1OPK6CpN1yM6EFD7zMjgdYGu5T9oMjJmg",
+	"iCU7H20zFP+AYlJlzf+Z+YhDOgFYfbzieQKOhIzRxEWG9ff3VDMUtuULFX4CZildAdM8sVaFKwChKQMI",
+	"k2Xwgy9Z/sou2AJf2Vsoz3ELVY9GLEO96wgauqmpmRtkT/Rwex0HZiABm0yxZQXKG33504+M/2vqTe0C",
+	"zZAadkn+dDllXyvGQNVh9hiT28+NAAccn1nGx+w4iYUT++pS8c+8okHHNeWNWI5zdklU2K9BKGzryqRL",
+	"QO+LvGaWNnWriCQele42TE99iNAq0vInFDTP2XCUB2gvAGayMyfQ7FCk7plccBnaCvhzkTBk1OlQxJrj",
+	"YX9say5B286SuaRM+2/ok2I43YhlMRO5hwyuB3lPhSKXOU3NGxtNcgoKuRk7phnpZWaJS17vMZUXD79i",
+	"o/zIylzEYzQLiaWeenjeHRmjrmGZw3sod3apR345fhSEwtpmj1oNyErym8e6TYLFQnPC0pyfZebtb+T+",
+	"Ps4jGLNieUAieH1kV4xes8xbrmIOIFb1tNxrDD5d4FdW3lPaJuaAzg8VkZjIrFcxKDbWzEKbv9EMZLEI",
+	"rF+/yQ1XhCs1Zgmps9sRh15u0WwIC5uGpm8x1Q8sLxYSEtiKM4NlElMVG01yXIlYh4FjPXqIEhiMOzJh",
+	"ucWhe4KCP5YJI5GQ+YW5JjqabuV6Y4Q5S5hWRmUGO4M43paiqh5qetEWTekWaCiunLZQURydyL5TfFwG",
+	"JlL2jXs4nHR35KE3kZcEWTxA32bgPPBK7HeLjMSrkb2jIU21f63SkfBMemrSWoY7KCcm3UsrIAUir1lw",
+	"N95aULum6dggfZvdsBx9WUSv9g0IRsCkKr3u2DAbXGr/XWbpQIQhbzO9THtaUtplf74IJQwqTKaeQGtB",
+	"LV7pKQZJb9np6suXxxGxe4lC7aMU93ocYlXE9tWqQYApeTEm/KxspcajvVZnr9163X7YPSgDPi4qyECu",
+	"VypxmXqOGA97LNMkfHr2eg8uevRj5+WTfx38s/2N1os81j/7Ke6iU5e8vr9a+UwJP9EIUwVFK3eOT/WI",
+	"WvuvW4+77Y4Z0Qpn7G4i57QKZmN+/6C/Ua1AyT6J7XYq2E44LsWwO0FNiz8Dj/Nk+VlMresKR2caXHDW",
+	"HJ5xQdMC5y6lKjfsBKh/lRdqrcPXU81kPyyqTDqcLk1qt1rFgEskpIoVNHJw3qa78qVitT9CSd1yFmWl",
+	"W8ITrKhjgOsbhdOfzvTcNQ/4Eo1rlJdbtq+Rgueb2Atcflgc/lcuenpl6uNVFViMYxsi0RbHcKStpQKK",
+	"OcIUJHMRuvJoHgoX7LMaOyZFodUHerofEXSm9RHGLW+4YlrnRk2bhgIYOcsArWOUyV7KhqTOmpdNEj1w",
+	"2MgPbF3Rg1YR+u4UAe+o0SRmrlh4fxcZwJoty6RIVan75oEfr5PBpwKlm16ZXRbOZwhE/dVEhDmcm2PK",
+	"Waa+fiTIMY0H7wuzc7kCgCIKTNYrypuRdb/drINd0v0u6X7p5irbCdNaMl4iTPvXTL0vcpj0pH5VeVWU",
+	"ZyHIfsXIPc/ZumO327ZZ9r2bYpdEV1xAwn3ObnPI+cKQyJ18+iAUGUN3EUtKaWJ//P5/jYDYzLDAS21D",
+	"rRRSrItu8WQ4VjlROU/TUCiac9WfeEEb0zarrvVOp4UacEohocEMMcgvjRm95deqqcJsz4/A3TfLELNJ",
+	"fJvkiFVffGwq2icklmnKlW1lYX7+Xj9llWR7f+nWyrX3U9aARvxENdJjNoGNJX4fiM5GA/ykeffL5K/Z",
+	"tPuNc9h2Qn+XSfZZgKi3o6VYdrxxMlnGhlwkqyMu4n2uTJjQnhznX2HWx0uA/KPEroOZSLmTtWIsuadI",
+	"pJhILuyVUaOIEZt8NxUFKF1CIa9ZlowLIMFy3Bjc2vCYhNRHVOUW/zAgpQg1fkR8wMaRaYztv8wkbSCw",
+	"NCBnmiZ5sq/1kiFKCoCQBuxB9+QSomN5cPXCuwUxZeifoUx+IBWJ0zO4IoqJvNEkx8K2maMpiYb6yF5i",
+	"6gMC4ZgSwiHlaZP8IFix3COW2TU68hP+Uq5yFYqbgSQ3tFit7cIi6v1EIjlzx+Bz4CKaBbOpVOMEUwoF",
+	"u83JDWNX0IdwlDKqGOlzwdUANbjehDzLeEInzeXjM3amHxP3eZXQpoJHdmwkCnjh4jZ78zvUvVtjNWZj",
+	"Mk9R4A5Xbyf+14grlcWl7Ff5D1fH1dMczOddm0DrFR0b//LQerayvdRJahZ83pFpGuEA46B0PpE3AKIX",
+	"CoPpDsVra/laSd10yl2EhHbusLm+qmqv2a0BV9taM/3PicJld2BO+ZUhk1311a76aic0l6i+UgXg4AZ1",
+	"VwVrXNdSdnH79w7kZMlQm8NJudO4vG5MFR8PNSh1Gi9hcYViKl1q2Fg3fLcANmtrkmQXwdtF8JaO4G16",
+	"1JGClznqf83QnWVEMCfF4ipP3ULc1IqBF7ir647c7NmCuN0ZQ1eUh2+dgbYNRZgAnIXFEhVa+keIhn0M",
+	"VrkuoFTRans9pXm9kNRdxR3ykI29c8nFujr8ZwR+WqDC2wjUpmr8TmbtlOnPEoDaVMjiAdiCPj2gmf4G",
+	"/b5zVekzhkyeGvwA0+O6FLZokmPT7MqW1pmrTLbsgWlhUK6ptF2zvRbZVOC3gGYwFvCQShmAP328LNoK",
+	"RfkNvnOnKf9FNeXzXI6ArLG5my11hfzz6SYtK55qpKyd0lzdgCuXhpt4cVJYdg8kpDyXBSGqyrk4hJD1",
+	"ZuIjhozGFd7tF9Bcz4NiIVoJ9vXfrmOblxkV+Sy/AmKq6R9CARlzts2gYlh8XHl3nZIhFfTSvNfScJoy",
+	"ejnW3Nj0cG6G4tzQuCFt4wEBSnLIL9NM3CLIHXlt9oqmeqEAGXDG9uz5KRofFqKBLC0ZYJWOEJcO4szG",
+	"cig9ZI4J8ZGFx6oRW3CS+eWD7b3WYbndG17yzWTZXmcLywo7tytbB8CjZmjmKKl3kjHZVXSsKFUHiJ+w",
+	"RXG6WJguUI5zmnOV89jrh1uJ9YVCdzhKORUxI72M0atEMz7Z97h0lwzkjWa+E0wSQsAIA2ET+PlGXBRO",
+	"Zsw+MpXFATEpTYEP3SESYsrzSd17Sm9s+ucXGAGhQFBOuLhbpDlxKvJGYNimBSnx8GVCUS8AVsiDAnjn",
+	"//1/SLvV0tqFYCRhMR/S9Ii0EJJEyJ5MJsDizfUN02g+kzf66Tb/yfZdtVKFZwTrpOFyaNXftJ13WRKZ",
+	"pvkmh9hruBmKYlWkYIpwEafjhCWY1YQiF7BxsENZTngOmClvIaXL9COH2RhJBF9poWi66Nr++zACTB03",
+	"z6PpDZ3oH661ZMX8M78pr8AMqKMia0pFeh2QDAC7FPGEtBoCGW+C8KQRkD5Pc/NbKCJclwgXGKDdMR1s",
+	"RC9ZggsYpXzIffjTw1ZAhvSWdA5buAEAR/9aXjERNUPxxkjpuswIGn9Jw5AsboAV49iuGsYLYty58oZD",
+	"KS70yCJYzfv3T85/0lQms7x5/z7B1e3LbEjzv8fqOoJXRcfQD7hLcnabP9BfN6bA5iL3SyjqZ89OyEH7",
+	"cSsgb14/23sckJOzF8+gtxlhIlEBiU5Q0O495cp64rqE5jmNB3oLjkLR5yk4L/8e1orjahRie+xRKW7G",
+	"6jqsRQ2tiqGI0ntlm88B3QHFZnCi8xjLRB0FGVh/3Ktg9u423WZNbQtJJMLvaJVhErhsOktsBqbf0jdm",
+	"SEIdhT7gJih1ItPxUKiuQwIMQhEVNAmUHukB6f+yIeWp/sONOir6z5rvoQV04NIkkRwR8UB/XYJggg3b",
+	"399/ojfsxNAdojEdETYc5RMSs9TMhfYUNMYDkBjVJMdAFHABwhEZBCOk77/rl/1N/7On//nvKCCU5LSH",
+	"jZxjmmWcXjLTQxsQh0YZ6/Nbd0DuRURJokYZo4kaMK2Q43qTbAxtAKnWSjXBjlNK6j+8PT5/dU8RTdVc",
+	"/IJOl1DQ5JrHzHRWcCdZ5RmjQ0BU0vswgS/1i0AjxkNhN4koll2DLyWVmn5yPtQabHLJclJvt8iQi3HO",
+	"IMXQnGXHQI1kJfE4J2qgn9mbwAu0WIYTgYmqcoztI/uAqREPxuIq0JO3yY2aWw25yukVE9DijTpBpDnP",
+	"LDTHE3d8zhHQYoFZWqj2U4wU3EdcIW+ZBdpojtXSqI3QDr/amISBwGYZYcOVlTX1igNmmW9j1tCUnf6y",
+	"GvTUulUM8UyPDsrXNRVXcvFZowFmUhqMuRsRTYb0lg/Hw1q3A5+4wE/toJZPRvp+LnJ2yTIc1QL755Vl",
+	"Vj91lslVOgXKfwZCYBu2klNTAJ7lsLVpK+xptJzAUZ2mv9Hsx91qY4eql4ACYztwABX5Pbxr3YMSwk7H",
+	"g1Rq6c10cBZ6O4TMz5Gzwq9G6YOfirbXEGUyiunPM7qFt9ql5tk+81/Uvvu32pIIQNONwvU7PZMVBIs+",
+	"KTSjg2bK2H/TeMiaubbdHOEWvbgLQJ1O83AmpE67tRVInclqnVrs2T1jmpbBfLAqSok8zdsDf7kDPdMA",
+	"FiPAEQfFjgVGuAawloGbdOBtQADrEor5Ewrm72ngFjqo2I/idUEVAQVB1RYHVdsSVNFKoLcU5Emx4Ibx",
+	"qDzj4nImUFFhW2Ww9KSudZ0GuKJQG7NKWKGW1U/Of2r8+RCLHi51A+rWaGb/BZ0JJ3cIRqs2hSnuuRTO",
+	"nZG/bCqbe3aVa6HwGVS46heIyGLU1h3+ikKrhPluCi9TbZn4HXb5dU2noT12pP+1PUUQMTzKZfHFEawd",
+	"aOKJZAYZlN1ylXuRvY+SA1c0J9tKQvXsHi9Ty2IMDr0us5St0pptpZPLKgNMte1CcjlrdN72bavLzOLQ",
+	"KNLYLjL6F42M4vZrY9w/tZukEZaO/184KDqzVuYFF1eK5DeyyGcuZWR0i8AduRlIU7nI1B2Wj8IBym1C",
+	"UWL+TfKNzAdYxNpjU+9xvB1dtbzfZ9kUMEbjiFBhxIXW0DwmtgqI2kp9lz6K8PiE1Thl2bJElzGf3c+/",
+	"/CBeNeDnLeNnqeeZfn91SU9BVruqnl1Vzy4RcYmqni2IaWS3S4rp+XbMWOwQVmuvscPwXbzRHo2vwC4D",
+	"3FUMoemPFn01MrEN8/nvemARhAtCYVpRT6GxvnCwIV4bFZ4TISEcAcW0TH8xFjlPTcTAPSIU9JJyceTF",
+	"X9FtfsVG0FvCdWegGGqQuTepKcEfilXhUx2xbCt7547tdYwLWUIMESpnFDpwY3AJMpig6AF2ZZYtZvak",
+	"yvHVkzJlVHySDlMzs+nFDsP1S8Bw/RoT2i3pbI7EWrD/JUUIE5lMNd/ZAzi+udk5ORNU5PcUcTchht/c",
+	"2PwreslUdU5FKDomHFeVU2GtGcDGQY7m4HAWdMrrc5Gc2jGewbxWZW0vIAi4agTvY7Kf0oRecFWJ8XKM",
+	"8U7NW/W0v3TP/dd4WvXST58A77yeTv2y3LnVFFt1ZN17LvBpH2apPAgVAfhf45R5zbRQ42BCzyQJQAPa",
+	"6/M0VYTnXZv9FedaSBepz9CjLeM9SJwYMpYTmqamoZrhuVoZufHT0szPRcYTfB5QLtQ9W6eiApKMGeS+",
+	"PBdP6URFJKET9BDr52mVZ8QyJQX4WQYyBRAT6xxJ9bmfkLocMQGAJC7U1gAIrys+GrEEE32UJCa9W3MM",
+	"XJRipKSHhX51lxU9pBMyoNcsFBn6X/VViouYNY4Mbhl6Z9gok9eAoskSMmJypJ+cMft2zGTxsb/0VEJx",
+	"Q72lutH6nH6aRQUzN5vvJqQO0Gf6dkJzMpQqJ+1WqwU65ZGr/LHaol0Gg+Om1dvJ2Vig+jqVDwYZM5pH",
+	"l/HPQqFymcHiuWRKgO9iCZSmgoRtklM9rEJZvacMxhcTeTYp4NVgvUNRj3qTqEui8mkhaFfoi9GuIHWW",
+	"pdr2aESQcOUoTM8LEvsEI44g9WMTNqJZrp8YBSQyqfiYgDVK5YSx7wG/FuBueZ4yTKxS+QnTTAEAbbNL",
+	"KvhvFBvJhSJKOG6q/jGVyKGjBompYntcKAam2TVLJ3o+v0aEEsizCkgkmPsEhQEcevR5R8h49FQjIBEX",
+	"EUxH9kmEiVrRERwu72A5pLsmOTab32m1kJ9A6NpI4rkichFiHNqcJaHyWRDjinnbllC4aOC9trsMo9fs",
+	"8NeiCVrtLc3YQI61Sh6Ub7T7Z2/jrk8bsOinp7Wgdvy69k4P3Bqk8MsCi/Yd5Gkg56p191vONnFDId+y",
+	"DJKTpehJmiUQjw/WkfBv9f59aldhaQSILZ3MMnisnEFmBt0srWwhCU+0bR0QLqDJyYRkYxGQGzlOE5LI",
+	"xgbOxRd2bxdc76770s2pnavuU+QyALeD3M6SLNpYcUM2upTqNtvqevBe/2dJFB4rXpvkLR68Qq1QOZ0o",
+	"LcExwSB3EJwDrqX7pHAUrSMxcGDTEmMFTJxdy+0vBqBm6+fAUO1yJkylhwHAdMcpC0qAgVwQhAysUHaa",
+	"BGx7KBDCqhRQi4riiqqk6wX0+5Hs9XlCdOcn/Mp72G//NM3oY1/lDVgU4gE1DQI8xsiajuLor1eN4qC4",
+	"Wj8lyj8ac+u8z7A1SSH1sMDAlcRhyxLDNyikXqBEbsx0gYSi5APRd+EtKDTrxniOyChj15zdqEaTvEIz",
+	"X1vrkCPLEutAQCs6FCbYk0hyxdgIdeK7jod8wIZNEj3v70HgBHDFLdp417YgFzkGnFRO9awO2p2NDD3T",
+	"3WUzS2+NTI4vxjjcyMjrtIOaoRxL41+Ezdf669h8u3zGXVrHp03ABIb5EcS6YcWrWotYMjwzNHcy5aIk",
+	"atzDUhCiGM3ige1IDc8xAboIoutRI3DyJ51gxbYULBS2W9h6gT0yFdcLxczAnpawqwX2vsXVWFWCncNS",
+	"/Ag5BTMqGk1ptk3J1EswKxnhCuM1K1RS/lPfsUxJ4KeMPHqiNqE5xY5jiwFUymt3es2yiRSM3MjsCqIJ",
+	"SG6vBpIJfgube8aEJDdWYipY1oVFgV7L/pK0x7LXEznWEzvoVEhkldN+vxYYhLe5czGGZq3b1mtYrkH8",
+	"sNIOL47JIoHtgrLb59nPuEjM8npc2rCKzUKw5qmLI6/CVORjFbZpuGhrzhWWAzE6LBggXOja/hgeGIol",
+	"QzcwudUV+S3mV0+1Nc9kMo5zg5bKtPwJILJlozFw6qvOszm+p8WNtdVO3rb7JKwGJ7XOMmyJ+bUqF29V",
+	"vrfSWs8sL8WFKjAIPm/y+J8wULR6Gt3OWvh0kSUk/HWFz+wwkhU/d+yBB+8NtsLSUSPU/21qjgEPGfCR",
+	"MhkzuRzZHBXMyS3yeXJJBLsJhbmpSbwGTw6GxObnZCxm/JolLpMZXHO8KiAViqWcYaTCF1YpPa07LBQL",
+	"wlhrSs/NmkLsHBl/iuYOG5302YGyQtGcGR/DE+y6r+DBQxw1d64XRM7A4G6Sb52tu3zozJ6Zjw7QWZq4",
+	"GKfpigpTLAcyu6MstR8XSCkjcI/o1xN3caXS9KRaaepsR2naTFnaxf++kPjfZhxhRrDPszsXxfiQLUCQ",
+	"Tx8RV8Xld/y9zEYLC7oWnq+KUGABK7ZeLLCAGZvdLQUw+V6y7JIRaKcB2ZMWcw/NbKge8O6KSD3SnCMi",
+	"pm5Lr4X3e+NzqB7IYbapeqxpuRs+6fIkV+Nma3VYqeDpd01XUj99eXrcWHM8nzRsNpev29YqO/6+C3x9",
+	"hY1VNhJnSPtrmrKupNnv9jsr8PWCq1wF2jBlKid9nqkc4Zf9atp5AMTQTb6PgtKVqJQqeQuz+Y/f/xcS",
+	"9w3qstW9NfO3TXURSFazMfsCqPz4RQIkIu3nLPMeWCoIgayWKOUqv/AGH5FcytTE2CwsrpZci1vHL9bw",
+	"K+STfj/c5rdv/jSVc9UROX8jufCBRrcEJVpM1EGJfswavuJ1i4NF3tx3qbNfSt0fdbyElo7I+n3P9Zl7",
+	"JjOrFM5ve760LYANTEp8UGI5WWEifFnK/zyhYNjp3OJkDwvZbNKm2QuhWFiWvFr2gmOvL818vuSi5KrU",
+	"AJok0/6RhyVoXAtT+wsdclbAotpnGTfOwp4rhrq+008xeLaZBCI1KFw+YC0Wr9Y2jd7jnixmy9YDvmPJ",
+	"XxxLHrpjtZbiCtpX8YwtO2S+OFdLZTLDcZIo01ilpP3WxyP9RbvVAuU3pmnaaJI3yg/7cD/LTGuZKevn",
+	"hCroLAUQ/gCaD1AwUE6uiKJ9pp+bsRGjuSkvFuzGatd+eXkBIaO8lif+KJvkeLpdVuJ6aU3VOxPgZUVB",
+	"1FyXzmyWTpNkiqOv7ZNBuGsg2wUM8t06nE0dJ8n2fCTeuGEhlxl1UDOUYher+/O7aRf9k3WnVp2z/NaU",
+	"18MYXcG9Jdgeg6z9P2Fgbuct+TTob1bphM6BG3lNaJIsI3uW0JJX6kOb27aQgMDhc9KyC8UL6ueDTI4v",
+	"B1O8HgDLQnHsQEQsXBn1eXkJ43pNlovwHN7xr60EqrxT274chGNDGUB7G54fpApzhP7k2lsw2/69p5zi",
+	"s1Y/11mD31o/V4+BXbHJbJP+33KckeNXz4m+atrHWzhaM3Ytr6ba90HTurpiYJDDz6bPFl6gjvPI9JtS",
+	"LM6Y18NJDbTmaCAZowEXOUQGea5ISvXr9aDiAc1orMlH87tkyAXCHUFDVQU4QiOqlOsX5jwvfrvaewom",
+	"VuWHCMWsMooqP8Syfod/6sVeQPtvwWmkx1V4i+j0BBtHZKK1cIySYs+xWc5YRzUrUsmXXyRBR9DUCOOY",
+	"S2S0ONKz92jiqnVrt09+pNYtcsUm88+lpsE3qiJD5WH3wPbxMSt/ktJxwshTpq5yCcFmxcaJFJMhV0WH",
+	"JU03P4h0Yg+zOy52lEBSwIz1pZoVL9cS6GYTd8zxq+f/ZJPFnhg4QLtaio/jVbGs1/dt26+Wd6dUCWJ4",
+	"xDLVFOZ9EKADlsPSPjAihI1FvmxYeD26YhOA7rpCkUfu35ciZvfvH0FVWyj0xef/ON7rHD4EzwOgnTWh",
+	"m+KIKVenAWUaP2tqf4c6aUyFVmPZbcxYAuPQjPAIWHYoImAEUUByzWOUvmxAtU1pw4owg5hm2QRBfD0G",
+	"Q+qQXsIY1t3xXIUiY7HMEmUr9q7bhIlkJLnIVaNJIq96Y++fbALSKWP9sWIJ9AtokAHLWBcrz82WhwJh",
+	"9HIn8AJyM+DxAFsaJFb26QWBrpF6xDTOFaFKzzcwU4WpQ0t0U9oOjRZlnwBUXUzTFHHytFieyLFJJ+Z5",
+	"gEIaM4pDUY+enr44fX1KfDXgwfsrNnmefIga0HWR8LyJUk1zp4gMDZ6zHhmsIg4ZLAV1FIrI526Ir6aX",
+	"/+XJK0IvjQlDc1hqA9gHKz4WCcsITTlVRmMIRYTcR2sInoD1bRLTPBLULBpD7uVRKCgxjh+ieQYTObQK",
+	"TkxDSUvKdZnBN0guU9QiBWsYcguFgSQAHjezBOifbLKJx8kTSihO2p29/fbrzn738En38Mny4sSqgiVh",
+	"EdRg1VbwVuHSf8Ring2k9qwFMnJ8En97u7Qcv2KazaZXF/8ZPrn+9/DZ5N/DZw/jf/10EP/rpzb79vvr",
+	"eJik/9n/bpC8vW39p/PMPHyVvSgkuxH1W92cmfgAmsZddrJlNqhVQ+xes+SpdKgTGg/Y3okUeSbTCoc0",
+	"doSOhNwDDhU153e+22G97SpyHNabYbvr6zCzy3JQi5myZq0Ym+950zq2srpBFyQkmK8AxVslGPQVnqB3",
+	"rjrBbnOtMsC6N8m/5RisT9TinaoC8z0itNJSNddSMYGzi12PQmHxRc+s5KbO0gZ9BganbDhlpqisdt/p",
+	"51jJtdhtB2/due2+CLedoZXNzxUSwVzrYJGTzqpU4OnSIrfC07VQEld4uuAEr+3oQil5x9U1ZDMdXW8H",
+	"0qjrqD5yNaVBUtXFswwaZ921oZ/uOn+EOS4AtwHfYP/tcZraluQ0TbXWbBqaU9flNSBqDLDO2FwdqYfw",
+	"hIEcCAUAXifgtAL21AhwQJG2BgBjGdgF2kHe1sC+wLfeKL57+9p2vvR5HCj3Dbzf2WSXGRU5S8y3aGrZ",
+	"zmwwEjMQ25ggFFHKYyZiFpF6lHOEeh7Go+NYyzb7gZuPjSLoUCROqogUlg4MQIWiblgmqP7ASLtQ0y24",
+	"YEfE4E+rrp8VFJRTM4OpeEdQdGuxl/vNW+DjcCjFhcppHh3Z9nOqS4S2E5rkWEzKhBIKb4OX8gtesvwl",
+	"27ieq6RUz+hTXSQA4fFaxtmFG6nf4Daw1q31x2laC2reNhb9wjnLat1ab6y40N9/qGyM7e20Zlxuw0y7",
+	"a7M/tnN58dHbrOKT3ivs8G23SjNAXyFPCmcbZjAZYqnNVsmDmj1PkN00ZLUV3G7LMqqXMyEpkYqaOy/Z",
+	"4sKv3C2XJwohKWaz0q8hK6mWjp7Ug/fgrfgwNxMS2HqPDbhmVgL9G8b5JAqfCLIJSjxi1Yqe492+N6RZ",
+	"8q80TDtozZhtUrZVGI+NMwUaIkDr7G7RcQA7O4RiQP02BDA8Loz+qxicTfAr4RdaNBW6qXsT5oe7Z6Iy",
+	"q2SKzaaGXVJ4ZKpnesUmAbY2SNBdZFbHjCAIRcm51tpvVBbSHtsVln0iJC5+aahaoh+0Do4I1aNM+zIb",
+	"YpCKHLRa1RoyTOOVHe7GHBq7VxRe/WU8HyU+HkshZDbNyi0s2c/vVszrRHZ8Ag9dJrWzqjQXmuq3H1WU",
+	"5u5/WCXeNLOCSzkeuLM6Pq/VgYfaO79rMtuKc3WH80Lq40L7w515qir5yj0FnASKdzKmAP5JDeQNtNyJ",
+	"TMtAcvDs0T87Pz75F+iChvr3DvqPrjq/Prn9b/dUOVZNLq5pyrXyi0GFHnZ9SRiJ3FNIXVvxMVWsgVyl",
+	"sIOm31ht+cCU5lo+Q3r7gonLfFDrtlutoDbkwn0O7vjifANIxXz4AGMky7UYOz95/tIEVRZH/ysj/noV",
+	"thHk90L0YF/MRTosh+h/QKtBinQyKy6v5/ka1+VrqwZYQoyYS76ZLJIOt7XKkLjKr7YWEv/hKqe1OzHu",
+	"DeLUbusWh6o9at5FrD9SxNpbY09A6G83DFhr3mWO6BLt1/4/9r51uW0jC/NVuvjHpBeiqIs9MVVbtYos",
+	"JxrbsUdS1ntBymgRTbIjsMHpBiQzLlfNO+yPfYN5kX2TeZKtPuc00CABiaQuI2eYH7FIAn3vcz/fKYfR",
+	"7KuGn62Ob5uu9VejN7jGX/2TvBJULdUyAmekYc5GU2r/dsnYr6fvQhWNs2xq+tvbiP8wTk2G+A9Ilq92",
+	"I9a+EFwL7QZe2hUAKgGCpfCnoviZAcHfmYph0H3KHGg7LDhuCrsFmnakZrEAqc55wNkFV0g5CRwzVLd7",
+	"uasObjbv364Q3iBUpUFkOWTF4mLfxbnqU53VScq/F9Gwxql5KyWuUlk4LHR3VnJzrrtUjS5JPLYbp+TG",
+	"Kfk0YAJL/rAel2p2Sfp8ql703v4K/67goYTn+/Ws5pkBD2TVzIK1NjyzyY6Vw2v8iHgvFzyJPuVmyxNu",
+	"bLVKuDe+xe/Pt3jn69HsWZwT427zL3pyHLgYLQOscTHeyhdrFG26hGs7GYtjvuBnNBnPpMnkwGyDlGUp",
+	"ZpO6fYhFf52ARkgmUEgWxLup0OzX8yMW88L2ei1VnF4TWInrwIXFpcNQjUT2uRxDp8sOXfvg18QeU6gP",
+	"wmcYQe6Si1Idi9jSlpEWBgIguQqVSMREKMuvM65BpHTFgFNdlL2Nqcwvz2yzBzQ0QVYPExUBi+m0KJuL",
+	"9XVpbFYCYOkVwbNgSSGca2Hy9b1xDb60s2Lih27tVy5SUDTxRqeTZXT78o3z9B6U++rKtfo7++Ddcoei",
+	"1X8JHrTXfIZh8HOPv5p7ejdoARiQb7XFaq3z/ezMvbm/+CYaL3Bf7FiHdokq9uCeJ8NmaeXdImiv+wr+",
+	"+19IgJa7b4sb2yBsujvBhnKU60399QdR9unSFmttCVXM/WiUcsOWzb4sL+wi3ygb+1ZPapEigYRHeOP1",
+	"dVoIX8ppx5Qv74gqimNkzITU+TTPOoFPh4MiYCETisK4QnU9Tos27W9QMLoN/y8xsZQDQekAkhVQ8Oq4",
+	"m+n4ekTwqLoq3x0pvJiBLIqmTkxPL0uNvOaKsyOd/7GSb75oaKfUlydcs595HEMEwHJNfcGaZqT39vcq",
+	"JLkcaj3lLUfwBOnr3JlpilCAp7YG9NiG2D6g2jq31B6hXJvYDuYJwxokVyojR+PsZmeSfR7M75nmEvJS",
+	"VCG9ugZKqseqRO8ArKyQeKLSUOG1IMvj0IqxDi6wUFKTFLxUpRjDNKj8k1SNWAa5lRiJkFnB02ShsmJr",
+	"idHF2tSCT7WBjDu0kzlKHpSDcVK8Z+yEN61QG+dVJLC2G4BlNQeskVEgtxmn16GC8oYDoTM5hGAzQ8m2",
+	"joeBHeBVz/KoNbnFidvQO8OLe6M8toOUanSW2sf2gxYu8FGxQyjE0uq2+vu9Qgq1H1/6MunHgaWaL8pa",
+	"kmCLMUsZRe09Y1Mtr/hgxi64gYP9W9CyS/8BdwhG4qIuJlwPUgy3yITxSuS8tz+w09QYaZfTvbq3Sl7m",
+	"GmS52JwGguwu0yZo7BZy+mkstPDIEVwUntmjjaRwbaIqy/uzBjlNStN3IzUtDAVW3oS/PXETUxTnRVpH",
+	"IktF3Q4zFkxmnQBgoVTZhKf+VQlRCdtHvrFyJBjY5VFcqaBZNwKuBdNcXUKmJ7nuqQ6JkX8IZ9eAsq2l",
+	"T3+n9Ol32SlXlyZUtqWdgO0GbO9f//gnTpRniDDI2pmkmLcLjWHJKs2YGXMt4s4q9PAd7AMM57Zk/fN0",
+	"yn4pl6J28A1p+bAQFY8Fvdzq7/SC1oR/kZN80uq/wBAP/FAGeEiViRFETgVPX4ovoxV868JefWgwHOJW",
+	"f6/XC1r22MCsVxPvq8aPCpDhm/SL18lu2cnuaoJ/o4S+u9ckoe9Z6f0OErp/Lht4QFI+shHE759z2Ote",
+	"XHbAOJ0KLdP4LjzDUf21WIYVPiAY/vZwLivxcjZKuBpQ/fbIvd0ofne6GGZryswIE1Et2QpCNnZ6Iaxs",
+	"f8AivByR0wmpNo64Ighp4D4lg+iHyjd5t30xuWBaVhD2v0e9O6jKw9KYHHFoQsXnLOttDIuwfHPB0F1a",
+	"tisGbWfmhjIV5RBPeSaAg/Ek8Z/2hgdmbPuz/+X/+78A3diG2r6xGMgJTzpdRoWpClWGrEtSV14uoBzT",
+	"PFtPuP/gzsp3bw/f+yFozUHTl+rDzpz+8EPPpZDHUKpRqo+0663+7ougpVK7Rhqe3e158rzlwpb0xjmU",
+	"nX/xrdKpC3jo7+8HFXXnBM5gq7+z6ysup2DmefGX7ryJfW/HKTM4Dz0Yyyt4P2jFmg/RijTNLxJpxvb7",
+	"V5anZDyxPXwLKFa2WCSUFzDWHN6kZ1/YZ9eyKu3+cD9WpeL4NbAuR4w2fOv++ZZde0uNhBrxkaAapmtz",
+	"rLQkJGuwLDrKUo1utdEXp35epbmYEYVM7I3LWFQ8eZhFAYvnKKqlm6FqMOSP02uGlhVHf7Xwei6NVeXA",
+	"b3S2rkOaP5Zr8t0RZyrnkcw+VmjUojF85xZjeK/WGB7cZEzfg/F7xHFvXdP53v0QOW8jG8hceYo2FvOH",
+	"I3jlPoD59y7UburfzTXoHXb8tbmcpKtlk/ER6hRJadgOmCV1fEQkyLbVLKz3y+o5gHWFYE9BnTA5F2XS",
+	"tswhk4U1u/wtVFOhB0JlfCSChfcWRPkuO3ShIWAWMgI4j50CaQEmVIj4JPhgvB61PLcr+t3RSTqAX6uS",
+	"68vegnn75Q/dvfk4jKrUeKI+EZFDIZOkxz045eDbmUwTaRU9DPPwO9xb7HC/N9ddVXT1utvzett1vRk+",
+	"FNlsfbflfQmYcCya4o/5iF1owS/j9FptCO79E9wf3eJagkUUwB6POxDeDK/5siQXrRw3Q9kWiW0OpIMR",
+	"wEGfIVAFhBhaZRAwKxyIAcB72IWbaki9DkLl4VmwdqRSBRAcAPXQZ/YfyDt0IbTRME8S9wMA4GuZCXyk",
+	"Q/YUHxODtQ9P3CqOhCJK2PFicadCb12KGTo3wZRsioRnKXSo2m7w7GVveyIxD2Yn6PV62yD6lvNhL3ve",
+	"E72eewYCB8l2VMCVhIpWjKWK7ChQtlOxYuFwkCrFLHeYUA1QBpvDyQhVBSiDfQD6n2rDjMjcNhUYvYiZ",
+	"SIMzIttyiCMNzOMcD8ddabj0wCAuxQxy/6AlJ+3u9Ho9kH3fS5VbWfVl79tKKBoYgdoMonE4mAh2lOpp",
+	"qlcsGkpL0EQgMaF/Q+Zux5vwwG6Kct9uh0tyR8t9JwSKzG3ZPJXbdmkAWy4N4KZUgjPAALU3cZpJiIIQ",
+	"bB5NyFQBzVw6wQF65qSKpRoBhYGUOMLvzFLKNQMPH2L7FwkIbVfVAIoFWmpyY1aBK9jLDvNYZiKuu8g4",
+	"wROa+0c39dUrD2xyBu67jEAFAWoxS2Xdi9Fcp1/On4Kmiv2Wun2YCnXyGsAuxCDz0jQhHoguADEVvCem",
+	"ADymWQFKyX5vH+LlQwVRQ5BjM5ImE5AV2nC+b8d/uv1E31/xy4W+mqJJ5rfwjgWUN1fuoZjQfd63BkZU",
+	"d9mmeVZHZvE6mLkBNl3A9ofLjAfsWGWas5PXAfspTUeJYJ9SfWmmfCCCUL0Vs0GS8kv2r3/8sxMwLaYJ",
+	"Hzg+BsWAizvILsQw1aLL3hAzU5jnUsmrhksfqkhaQVsaFoHXUEeuMpURLOJ5HFFGs/1bgmwZMCp3BuDR",
+	"HhpSyUxD9ddPb9mZQKxQJCWErVehJQAAqpIZIYv2QxWq5yBJIJSSi49BFCl7Wi2ztb9HJr+IDijmUJsM",
+	"zDZB+XBBd8TWhMskVIzxOIZsHjKi4w9skHA5YW2X/lPuSZxiKiAzfEawhp+vhJZDKeI+A3SGqHNgx+uA",
+	"n6qVhmAYMwT7cBHxZTwkn05FjLh+0HX0O4UDQa5RbMcLxaPdmGHYEU+S9FrEx3Ywr9MJl8oQ1EoMn7At",
+	"MZlmsw4uDvSAq2jbHMvRWNjVGvMMIRPf8+kUbPkj6WowXfEkF4UehSjrRU48LpgJmEgMNBlRvM4p4i8i",
+	"rgm/sNwwmvAv8DXWu4NfIFHgAMtAX1u1q8js9HI1YVnLzun3CZ9CMRBsSHNpvKJRzxwsAbwTWNFrwBXF",
+	"aKXXwp6vrj1fxN8sOzLzMmAszSAFpK84HeQYBxsVX/6qkwgskTTjUEUIYoA3h2AMutciSbag7t92OhVK",
+	"xluDVIGRG1MbOnTaDSsuSa4Su8vR79eXxvbCpAmV3RBFxsaxGFw6VIGMbqQ9YpYswhXEG88Mv7Ikob2/",
+	"u1sucafL3ooZiKeh0mKohe9MuuCDS7u1ClVynmEGGlZUoZW3WpfDvKf1G3O6HcLKAW2dZg6f4dfTd4ZN",
+	"cpOxC8EQ7iFibfgjQjqUpOnUdutfyVhciSSdwppP0hiCDQ5VlSqVNIhNudRUMw/OBCTdoTLS3u+9ouFT",
+	"kRtcL5nZNpfJ6b1J+J7mdXLKakbYk+F7ng3GH4Bd8ISsqmtiO9TQBMvvIGB3kE6g1CEtm9Xap7K/vY17",
+	"2ApaeJmhRQr3xX9LQDX3R6F6wz8gKxXXvgKYhhvW6rcc0AeMJL3MuB3OdmqFm91tF+QXtH6XmdP3iVxA",
+	"BbqJVATHRhTKDvKdvWO7L18zLHXkPXgu+IS9s3fag7Vc3nw6v6Uf8+z+6lM+sETKuLH33mp1dxJNn27S",
+	"+RLC6VGqhokc4Lh2lsBz+KjFIFWxtCv7hstEbKpVPqKyjJKq1SVRjn0wzdmK50tJ8ovGJSOyTKrRLWk9",
+	"9BBbAGUmOImi9g5mcmPbfQw6jHNxbAY8AXLxms9MFKo2omW7gL1nxiE6o8wGIRoxt9x8aFeQs4k0RsQs",
+	"FjxOpBIBsu+p0K4wsWWpB1Qcrc/S4fCgiOh7BuNuGgzEImkZC+Sd7FDNQnWj9XoZLR+378wt7l1t0bVD",
+	"b/X/sqJBuBhPA9V1+7wxDa+slZtyq9dVxr3T0mgdtkJYNhgvXtO/nn34hb0XeiTYR/tEFRHXG2DjrWTt",
+	"nX/94//svXwB1q9I5UkShSpLWZZrVaS1ieIle8lKQ69HEqzUeUCZNnVQMiR3Wo5OOPbd4uAh7GytZwd/",
+	"qrlYa4qU93ynYNXhmPj9TuyObMGe/ZflxwAwiXcbxqNKdatRFyLqEHsC3OOp++g34tJj5D2jIHG/VBVp",
+	"xjKE1ZOMiijr+nhVbsSWVEYoIyHpwOQXiDvHjODaUl40JbDnz1P9/DnDyiDtCFLCok6AGWxoWbTPharI",
+	"tuuyT+R7p6cDgmRfxDgPWEqKdWKb0dqqx7ZJKhESqghBvcmoQLWQo7r6t8th64bqE7wDoMVgkHOQzM14",
+	"zA5b3ozTaxMwRLifR4WGNVHJzDOCIpS+REeMgqRpMACDoaO0MYAvMgMfjRwphOs8rBkN7YwwsEA0AejS",
+	"bYtnlgvYfm+vHyoyBwFfAwMOhQuPgTCgC1VmlLNdRbKH0D41o/HaAUz4DGuw5GBxpiVsgLgvi6TcImgO",
+	"pYoRj3vlCDlYkL9BluJidesPdbsByI244+0aRG2w9TlT1zxodmNipEPAXhfx+qHqFtcvCWUVoR5gT0ya",
+	"iKaZAcb+Krj4YBT6tmTPeLeb+iY4/1V6P8NXmvrHWudkLpcGzeRN3Zd111ets35/yacPXYGB4oNuLUt/",
+	"KRX6tqdcZ5SMQcv0iWsxTnMjwDT66PUcdrZ6L897P/T3Fuo57N4BotuepdvRueE4b0Iz71+KemMpdU4s",
+	"YZ2SDZal3FymoRaN+zAGXw25CAkqu0ZSkVahJB9b+/cUQRk4fkNR6+TGg6+eGZepQ5DYSlw7Rxh4zcAD",
+	"o7m6BDfJNRXKb3v1FvHihwqV0wNnwsrGYmJEckVM3fkuL2YsLYIR6+IP8UEodXCMRqyKcJAr+fdcYIg/",
+	"zd7uJNdgRqpKjsmszzgA3ihGESY8VODXsR1jsQl0ycJDUVVUgKplpaiwHNA2FGBZ2ZNTooO/FbO7OXIq",
+	"gCtdnRoja2nsSQxH9xb6+lsDTsscQVyJej0gEPgdmNJt63VPPOlYjaQSAqWrVbnSjXuwNFOqzr9gSjv3",
+	"UmTI3XMsNrSmJyloFTci2zoV04TP7BG5+dXyleKNb0HrXTooIAxvert47s/nxtoYVx4RCz03a1fOa4ZB",
+	"J9lg3oSy7TLTvzYIDT9yZVwMUTsdDgHKRKoRYr5J7YI1LY9z5W4p/Lhal1nqamXmwMNVGEuTpXpWQZoI",
+	"PDAIP50/YDyPZcaEyrQUpgMRKpdimnVZ9Pr43fH5Maub4fZXBJP5FrFcQUSVzKq8+oIrqtRajYBG2wHL",
+	"7KlGOcbKQ4Uo02U/ckUiEgZ8YewVT7Tg8Yxh9w7SPVSE6c7au71e6a6CN7lBoPiAqdSb5axTJytccLWW",
+	"oPBaz05zdTcB4d7rbtqZ/MjVY9vEb+JCtG93YkLf/mQY+hs+8BiZe1zdjQlccLU6Byjo4801MCCy0TIE",
+	"73o8M5RV5liC+CINJrbU8IbrVF9inTnWxmjDUBEcDEZhQPmJzi20mS1FmkP1q7qopc4qzeYoM1uSMIfK",
+	"p8wHUEtWubLG+PiAK2jfqprUCYQCRuWDUS1Nh8fvTtX/DdTSzjtwpQxgdzdEk4jmytL290i04J7djWzB",
+	"4V+/+ugcz4bQLdaOrIRSU6DkVnW5pkAJST3r1iexa7FQmqSWBG8XdALk8j/JrJvMkscaa2PPzQPNlDxh",
+	"Mc84xK6N0jTGLEYtR2Mo9ic0N7kW4ILEKjmhIi0gYsMUA5JZNtZpPhoXKgt4fi/EIJ0Iw6I3qZ4IjZQb",
+	"o+ih4OlL58uVMcbTRwTcESpK2HCONI+sb1EYPr3y38pfimK1vt5TlA20fMfOM1RtYHi/8Ankr4sveF1P",
+	"7HsQhg9vD/lEJuiZtvpQlml5kWeiLCfoogpDVcTmupxR90iprJF1EuZk+dZMZMwI5aopTvxsUrDw2jVY",
+	"RWXrQMKpCRgCjUA6SSK5OWCC60RaBmtZaqhIp4MOrUpnGW+BDQg7j7w3SUegYk2nQsVbqUpmZHqGTYTO",
+	"3GmCFJZFhtxlh6p0P9fx8PkSXAviCELqriKPHDCQAlSafcZRREWxH+zUqrLIQ+ukg2KIJCH8Wxj93Dpt",
+	"uPx/Epd3d0ZUqfWaDL/kcitoK76aUhv78yZPEhaLjMsEXOGpwsvVB3IZYKhPQLlZaO4OyLdFDvSxnJqC",
+	"SoeKrNuQ9mbPblQTDRIw8WVgCRaERnM1s71O+IyQRwo/VpfBAgFQHQaeoAcKSd5+b78hVHn9G1/r2fBh",
+	"gHb+slCY+t4c8PfjMndJNJ53gqyWdd6JhUkV3om9e/FObKjenyBb+06KSkNO9vJqCvL6JyynLx++Htne",
+	"KXwRghqb/N/1UlGoQCziEDNwQ7AAN+xaJEmX/c80J7oKQjz8KpJhwC7yDIRXlNugXUjxxfgvFp0MtyDV",
+	"EVObKdihj/IXCLt2kCbjlivs7+x22XzkgGuYlAkWffxwds7qmdM2UMltfOWGQPn1PP33mbNZIbx/7Tra",
+	"uxKlXCuqfo62r9Xhk/EVEBfa8IaKs2CT+/i0TXZwaO9os4M21pHft30DQaMw/06azFB8vfeCM+aPuaGa",
+	"O4HlIF6VMAS9MiZHnbxNdD7rkLNhxmIoUIAwrok02Wd/QBFAAXa6LBJULOuTzMZS/ddXvYhdCjE1RTR8",
+	"qCoVD0ABoDJg1/DOQikwRLnmVwIYlvN9zEQGNSiHqQ6VFmWjVveYJujFcNwVRu0Fo0+FnkgIaz+AoHbK",
+	"hrSc0s4NTBUS+GGpgbClFRDbBERd+Vt2i5wDEcmLtdEs5y+WRRovixTiBADcGyA6qitTlY9e9epjmqt7",
+	"NR+xjgV79l7eWr/nPqvrLF8UDZ/9hepfnv18aHnxUFod+2zKB8KwUwLM0C2vgAJE/rrPxtODXmzt9M53",
+	"Xvb3nR4EmtjgVskSqiW4dl7UtKNyqyW3+q2j49PzLejsL3/bff/qf+y/3flxlUpq3nFqikY+LzFV/LO0",
+	"KU7/FCoOS+MUqbnt8ZhJhWQsWX9Hmlr9qtLD0moW4kdVSXQKRPF7cQ6VHBOjrLfnKq3cwDizcVmQ0xVk",
+	"cRg16LElrumV2/QZKNpbQtWOirorUcAi15T9W6rPzuiPNYmozov9QJmzUScoQAFMYBUpqUKVpAOrBwbM",
+	"DFKNXLooc+9x5UpVI8uUKeIbFyXqeBwxVMgS8ZVbmSK7F5546G3GqprcfaY9+WjyjrneawJSOdEiDen+",
+	"GKU7UQt2PM/y+HDMNM6F1/HevAHRpUotEbWNeMRmdPNT9uh7vBtr3x1ecx1TSSR3EQo0eKqGVV2evfPe",
+	"D/2dXRplYRv1buQKZbjxyV/8ynwfub5s3SHNqDwxtycbecd3w9yfHHPnFSLneLtP+pZn7W9STWavBQ7v",
+	"d7Mig/fJ3/fK332j4VKBH978RSUiwTmvv69AkCMaNWBiVuYDtlmhSPE1GVcx1zE+tEXoRirN5AAgsC9S",
+	"it1LkzhULrxBieuivfbfc5GXwIOGT6D8sDJ8gPXcjYd84UQMJ16ATXv1YETWnpHtelCiKIQqvVZuWABs",
+	"5M0ZZZFFWAFCEWy7pLVQLWatdSA+gt2YqHbupl50CVGZC5Hq5eq7YIi61DV4y27yMeH2PX5YupeHJXl3",
+	"lE7EH1XX5EpWZpgHnsknZWuugMp6p3pjeF43FGNjbn487JhCpqhQ+HXTnaDNzw4pdAkj9LW4GKfppdkW",
+	"KnY1p2+t1PvMMHqPFa8Flrt4BmeEAnb3UmpmxECLzPhYLqFaCcxlEbarSRH9hKM7Lub0OJroQwabz03p",
+	"dg2i2JkNZMEDqQMLd8C7tbRdd7XxuevZDGJQAtpzpsVASHvtHLJlcV2psjUHeO0s18oA9I3VERAEyt5N",
+	"sGvBX1HAouuxEYPPZbK+XZCX+/Zk7e1aaS5OJ+xiBtGsz5+naiCeP++yY4ToFomEPxAdACIDIiezwVCs",
+	"RAnhE+3oawgeh7AVsLCVyYkwGZ9M8SOEALe+RYDC5L094BlP0lEuQhV92XKLFHVKOeDMycRuIxjxeBbR",
+	"41syjtCwNrEMZQSBzSoSVxkoCEEpCaeKPG5aZHrWtwSbSYgGjnU6ZVpMBc9MJyibLqYRsXau5JdQGfDr",
+	"llg0mZ4RgXPv2L3gWa5FxNrR1U6AkdO06j+/PzzaOvv5cPfFS4iVC1vVwOoufiyXz//2Io1n+EXYYpdi",
+	"5sPdY/tbsbACcUwHgcDu3BGgcO8DOwuslgiVD7aMsIQwE7HLPWXXYwmo8IA5XjaXXgmd8KkV6E/piBpm",
+	"xmlu9RHMi7WKghs8m6QAkcUVe/78BZtApSrz/LmfOjtI0sFllx2y3S9fGFfmmpiNVGynVy43CP0mh2ws",
+	"MHqiBC8SQ8VR7Lhjmu8LZgIG/QVsr4f/7rKx/W4cQLNjKkHGxqwtMOYecm5BUXFkgDRQugR2WYaWs+MR",
+	"yvSMvcCpWm2Lh0qn13YosQShJi7uW3F3HX6txpB0EXdZlOskKpDcAc6bkZcwVDgIKKbv4NwDNtXyimeC",
+	"pZolUl1uJemAl/okXAOHIfLManbvjg9Pf3n9+dPxjz9/+PD288fTk/9+eH78+Zfj808fTt+eRSyRw8yg",
+	"aqnzRJjOAdMilloMyE6s0qzIOOjCxUKb9VAmGYGZ0G2219+wNhRH6DOegJ/Zw+/YeisqYGcAot/pY7y5",
+	"o9qkBCIQvz11NeJCI6x8I/TIHNe9C3Qnzh8A4AvbTLcsA1+p0d5Fr6NlHrlOPMR2IGVOfQPUdgKMX1qT",
+	"m5vRfQOH3GEQcZOGV14srNxlaIcDgOgj277lQHMa3xEfjMXWUaoynSY18D/JNZ8ZFql0C7I4o27F9j+P",
+	"2vZtg/e50dkcJMW86Le+5NeMUFHKfjfqa9tf3Z+3JitPUldIZvFKTQWkQ/lsy9UO5FlmabNhSTryqarD",
+	"p1qFrOLg6sjqbQXyXmPN/I035AncA9yLe70HzYX0fB2osUa5G0BQVIIt+USd4aAuqeTWU/lg2vxtnG9z",
+	"6J9MnsT9nfiGtImKyr+S0WruUJ28/sizceuGBAbnYAJ1ImCR9ysk25LEnmoWCQXaScTaDlU1EcOM2Ytm",
+	"Mj4jD9EsVFyLTpcd28cRZaJQbAqeM7AyKxogtOAG66rBR6so5QC/m6vsgKwWVs7nGRtDdqvVXUHJlBm7",
+	"5r7aRCqHsWL1TaJ/qG5lUhjFe5+yP65eIVivRST+LVH+SxIqF/D/pyVYG/H6MSPw74/INgfkryNebztR",
+	"uNFJclxYedIhmXwKayghzJaiih+i32e+KdIRRKCAobK6aAC5WWiWdIbeZy6mjbVVniSYvQWVf9EkJmJE",
+	"QGAJB0tKmcQr7Natj6u/sivm0C3cn8YTQzNaIpSLpr4R4p5MHFdprH1myvvJyzO6JrXxWngEuW4FukV0",
+	"xWx/pb/sl1rQ1GuCq9YbUlDnMy7dK6w9516p+GLQcoekphhlhGUp3N7MhW3Z1lYN2yqaXjtyiyb/nhq6",
+	"MYbrDOKEeLEIIMpeF2Ay0pRiMUQbebYU8D1VVghsLhdpPAsYlDBR4ro8vYUlB5J8wbFhuuywRv6uWNJ7",
+	"r4JQUTQUPfDZvRJ1+gxFVytuA5tayqpOQKF1LKE4c9VFXNS1dxfX8m8QpPanI6P/EUgpp27fPeluUuz9",
+	"muS2JGD3Jd+h43IL7Ub3RhYbqcNPcsEgi7fa+WEr/nrPz34O1bHFlUxzZ+XCNMxQOZ/+hTAyxoubara7",
+	"z8ZYZiBy753Ba8cuUQ4uOx+MPXkVihQNuAZrMLj6Cie1CZhJK7IoFPU21zIbjBnPCko05QNxV6Mx7got",
+	"Lg77EY1zK3unyg3ceKj+0+TLUziqNSrsM3dP70DuoO3i/N9E8eyYxCDXMpthZSHBtdCHeTZu9f/3b1ZO",
+	"mwymb8UMPv1mH9ZX9XH1h66sPD5y4FXZx5hyJVg04ZeC6VxFDBJzwLyOjuuvcFzFt/729tdxarJvraB1",
+	"xbW0SwdXYFwQRiw73m9BaIL9uv9D74deq74qo0bt1z6GqXKpRqMT9ldtcZxlUys3qnxil50+gk+99ds3",
+	"kN5oSxZnj0hY6dCV/cWwDUzN45NuKVcepeNUwwlcbCQDfPe/5/IPQGYUVzzJMZGd60wO+SDzGjo0Rhjj",
+	"sj4WJGoo+y++UNC8ixaZ5heJHCCAIciYV0LL4Yw275kh6GG/m7xWYv8o0mki5gLs2xEx0KhAVNRpAkwA",
+	"zQ92GIhydcAKgGFFGQkugt7r/FfCBlqYneATE7CyyocJ2AAXFtrDFACqxVPWZCra/QmRtuqmReiZBcxj",
+	"O0ouMRUEGCQ+jL28P/rI+Ahzr8r1ohcbtJwiXCeRA0GUnt48d3Vwa/fSdllTOr794TLjATtWmebs5HWn",
+	"xMY0VFitXHNkPTxj0bYZyIndJ6/7s6OT9zWdH2EerNtPk+l8YDk7axsBWR8mYIkwBv6wR/cP2O9cX4mZ",
+	"6VjOxrXbZjh9BlIh/AsBHdQlaFIxSTictg2rocF+UnLuQiuYJGuap1FJ551fHy/dlkSqiVRx9eQcVnKt",
+	"FnzneSIsB2dTuB7PDPv51MMZZe3yxAYsobonAfvXP/7ZIQg8aL5MPlYxTanr17HRaQI5xxBRVUtJyuLj",
+	"FDpElRuxYSYSMSkiPe2medanop+PLhuyZjX9vHAMQrKzptbLLv0NqqahL+7PZJpIrgZWUrRU2gRMqBEf",
+	"wUCBfkiTyUGJu5qAfAR1NfxTXDzYcAFLJNTC8gpyZYXkxbLuHp7hyXH8k7UXokdBESaNATeUxN66MNsC",
+	"F5dC3oNKBAWdQCdloyzvxecSEi76EopqodVA1zIAttES6+r1lVanhVmD3MAmPBNa8sSwdj61fQYsE18y",
+	"Jr5kGtO/AjYY5+rSEEW/EDEA53YCFucarAN4PkI1EorkdvZ7emECpsVQKkFTpl+FS1HnjlYi/RrmSYKk",
+	"F8I1UVmIJoPpoTyEbwgqOMLeMO+sy/6WpxnvsxeQzg4wyVC8tJ1qgkxG6/WLnlfgDIvw/3p+xGI+Q1KG",
+	"ddTcEBtGfsBwiQzJHAn6OLVgQy1EZeEPTxhJzFSVqtw+0E7qYgAbi84U954VD4NRzNE8XJEuo4NsJ7oY",
+	"AN02QrCoNq6xHn2fxutBDnz24xVX84auZlsvejxyHR7bG7KC93NuAdUMI4UHlyq9TkTs8irdNWwODu7O",
+	"SfgN0ZuLMj0AwHkPkxp5wyYTmb3mVXbmqg1hdG0yCxyAd1GEEML93VfAVzqPcRhoRo90FJ7kCSiW4Nb9",
+	"J/CPG/Zf+bAjU26MQCdgnAtA5ypCmzw+/PC77Mb9SLv8Abt7iptdrkT9ZvsB3A5668br7gG4qSIkhuDY",
+	"2vOQZxIOwoPda28wn4vBP+iee4LjMXX4ZHa9diuX2XcK3F9y1y2l96Xsh77W/ibTSB9ti5/i1hZr0LCx",
+	"KFaRdrs07y6ef7BtRAG4HNfDbiL09nT2b35TmnavVEaWErEVOzxxu1jVY9hQKuiK7CwPLG6XnT+WuP1T",
+	"0eOT2eXazVtip4cImrveNlN23YNvKw3yP3hPixWo31DAjb6tEushQX/woraN1fljURhKUaU/Ozp5/2BS",
+	"k6t+ox56OwGA5alspL89N27hEjpvsYeuynX78ONJALsWMDmZpjqz6q0VwrceUK2FjXwUhfbp7eTNSuy3",
+	"b/8/AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

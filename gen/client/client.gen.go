@@ -242,6 +242,7 @@ func (e CohortStatus) Valid() bool {
 const (
 	ComplianceStatusAssigned   ComplianceStatus = "assigned"
 	ComplianceStatusCompleted  ComplianceStatus = "completed"
+	ComplianceStatusExpired    ComplianceStatus = "expired"
 	ComplianceStatusInProgress ComplianceStatus = "in_progress"
 	ComplianceStatusOverdue    ComplianceStatus = "overdue"
 	ComplianceStatusScheduled  ComplianceStatus = "scheduled"
@@ -253,6 +254,8 @@ func (e ComplianceStatus) Valid() bool {
 	case ComplianceStatusAssigned:
 		return true
 	case ComplianceStatusCompleted:
+		return true
+	case ComplianceStatusExpired:
 		return true
 	case ComplianceStatusInProgress:
 		return true
@@ -820,7 +823,6 @@ func (e WebhookAssignmentCompletedEventType) Valid() bool {
 // Defines values for WebhookAssignmentEventType.
 const (
 	WebhookAssignmentEventTypeAssignmentCreated WebhookAssignmentEventType = "assignment.created"
-	WebhookAssignmentEventTypeAssignmentOverdue WebhookAssignmentEventType = "assignment.overdue"
 )
 
 // Valid indicates whether the value is a known member of the WebhookAssignmentEventType enum.
@@ -828,7 +830,38 @@ func (e WebhookAssignmentEventType) Valid() bool {
 	switch e {
 	case WebhookAssignmentEventTypeAssignmentCreated:
 		return true
-	case WebhookAssignmentEventTypeAssignmentOverdue:
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookAssignmentOverdueDataEscalation.
+const (
+	WebhookAssignmentOverdueDataEscalationSent    WebhookAssignmentOverdueDataEscalation = "sent"
+	WebhookAssignmentOverdueDataEscalationSkipped WebhookAssignmentOverdueDataEscalation = "skipped"
+)
+
+// Valid indicates whether the value is a known member of the WebhookAssignmentOverdueDataEscalation enum.
+func (e WebhookAssignmentOverdueDataEscalation) Valid() bool {
+	switch e {
+	case WebhookAssignmentOverdueDataEscalationSent:
+		return true
+	case WebhookAssignmentOverdueDataEscalationSkipped:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookAssignmentOverdueEventType.
+const (
+	WebhookAssignmentOverdueEventTypeAssignmentOverdue WebhookAssignmentOverdueEventType = "assignment.overdue"
+)
+
+// Valid indicates whether the value is a known member of the WebhookAssignmentOverdueEventType enum.
+func (e WebhookAssignmentOverdueEventType) Valid() bool {
+	switch e {
+	case WebhookAssignmentOverdueEventTypeAssignmentOverdue:
 		return true
 	default:
 		return false
@@ -837,16 +870,28 @@ func (e WebhookAssignmentEventType) Valid() bool {
 
 // Defines values for WebhookCertificateEventType.
 const (
-	WebhookCertificateEventTypeCertificateExpiring WebhookCertificateEventType = "certificate.expiring"
-	WebhookCertificateEventTypeCertificateIssued   WebhookCertificateEventType = "certificate.issued"
+	WebhookCertificateEventTypeCertificateIssued WebhookCertificateEventType = "certificate.issued"
 )
 
 // Valid indicates whether the value is a known member of the WebhookCertificateEventType enum.
 func (e WebhookCertificateEventType) Valid() bool {
 	switch e {
-	case WebhookCertificateEventTypeCertificateExpiring:
-		return true
 	case WebhookCertificateEventTypeCertificateIssued:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookCertificateExpiringEventType.
+const (
+	WebhookCertificateExpiringEventTypeCertificateExpiring WebhookCertificateExpiringEventType = "certificate.expiring"
+)
+
+// Valid indicates whether the value is a known member of the WebhookCertificateExpiringEventType enum.
+func (e WebhookCertificateExpiringEventType) Valid() bool {
+	switch e {
+	case WebhookCertificateExpiringEventTypeCertificateExpiring:
 		return true
 	default:
 		return false
@@ -2267,16 +2312,20 @@ type ComplianceReport struct {
 	Users []ComplianceUser `json:"users"`
 }
 
-// ComplianceStatus An assignment's computed status: `scheduled` (starts in the future), `completed`,
-// `overdue` (deadline passed, not completed), `in_progress` (started), `assigned` (not
-// started).
+// ComplianceStatus An assignment's computed status: `scheduled` (starts in the future), `expired`
+// (completed, but the certificate it earned has expired and was not renewed: not
+// compliant), `completed`, `overdue` (deadline passed, not completed), `in_progress`
+// (started), `assigned` (not started).
 type ComplianceStatus string
 
 // ComplianceTotals Assignments by status; `assigned` is their total and the rest split it.
 type ComplianceTotals struct {
 	// Assigned Every assignment in scope, scheduled ones included.
-	Assigned   int `json:"assigned"`
-	Completed  int `json:"completed"`
+	Assigned  int `json:"assigned"`
+	Completed int `json:"completed"`
+
+	// Expired Completed, but the certificate earned has expired (status `expired`; not compliant).
+	Expired    int `json:"expired"`
 	InProgress int `json:"inProgress"`
 
 	// NotStarted Active, not started and not overdue (status `assigned`).
@@ -2310,9 +2359,10 @@ type ComplianceUser struct {
 	// StartedAt When the learner started (absent until then).
 	StartedAt *time.Time `json:"startedAt,omitempty"`
 
-	// Status An assignment's computed status: `scheduled` (starts in the future), `completed`,
-	// `overdue` (deadline passed, not completed), `in_progress` (started), `assigned` (not
-	// started).
+	// Status An assignment's computed status: `scheduled` (starts in the future), `expired`
+	// (completed, but the certificate it earned has expired and was not renewed: not
+	// compliant), `completed`, `overdue` (deadline passed, not completed), `in_progress`
+	// (started), `assigned` (not started).
 	Status ComplianceStatus `json:"status"`
 
 	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
@@ -2793,6 +2843,13 @@ type CourseSettings struct {
 	// Example: 12
 	CertificateValidityMonths *int `json:"certificateValidityMonths,omitempty"`
 
+	// OverdueEscalationDays Days after an assignment's deadline when the learner's manager is mailed (once per
+	// assignment); overrides the tenant's `overdueEscalationDays`. Absent: the tenant's applies.
+	//
+	//
+	// Example: 7
+	OverdueEscalationDays *int `json:"overdueEscalationDays,omitempty"`
+
 	// PassingScore The quiz score (percent) a learner needs to pass.
 	//
 	// Example: 70
@@ -2802,6 +2859,12 @@ type CourseSettings struct {
 	//
 	// Example: 50
 	Points int `json:"points"`
+
+	// Recertification Certificates of the course are renewed: they expire `everyMonths` after issue (instead
+	// of `certificateValidityMonths`), and `reassignDaysBefore` days before a learner's
+	// certificate expires the course is assigned to them again (deadline: the expiry), with a
+	// reminder mail. The old certificate is kept.
+	Recertification *Recertification `json:"recertification,omitempty"`
 }
 
 // CourseSettingsInput Course settings to set; absent members keep their value (or default).
@@ -2812,11 +2875,17 @@ type CourseSettingsInput struct {
 	// CertificateValidityMonths How long an issued certificate is valid (1–120 months); `null` or absent for no expiry.
 	CertificateValidityMonths nullable.Nullable[int] `json:"certificateValidityMonths,omitempty"`
 
+	// OverdueEscalationDays Mail the learner's manager this many days (1–365) after a missed deadline; `null` for the tenant's setting.
+	OverdueEscalationDays nullable.Nullable[int] `json:"overdueEscalationDays,omitempty"`
+
 	// PassingScore The quiz score (percent) a learner needs to pass. Default 70.
 	PassingScore *int `json:"passingScore,omitempty"`
 
 	// Points Points awarded on completion. Default 0.
 	Points *int `json:"points,omitempty"`
+
+	// Recertification Renew the course's certificates (see `Recertification`); `null` to stop.
+	Recertification nullable.Nullable[RecertificationInput] `json:"recertification,omitempty"`
 }
 
 // CourseShare A user who may edit the course besides its owner.
@@ -3682,6 +3751,70 @@ type QuizQuestionPatch struct {
 	Weight   *float64          `json:"weight,omitempty"`
 }
 
+// Recertification Certificates of the course are renewed: they expire `everyMonths` after issue (instead
+// of `certificateValidityMonths`), and `reassignDaysBefore` days before a learner's
+// certificate expires the course is assigned to them again (deadline: the expiry), with a
+// reminder mail. The old certificate is kept.
+type Recertification struct {
+	// EveryMonths The recertification period (1–120 months).
+	//
+	// Example: 12
+	EveryMonths int `json:"everyMonths"`
+
+	// ReassignDaysBefore Days before expiry when the course is re-assigned (1–365, shorter than the period counted as `everyMonths` × 28 days).
+	//
+	// Example: 30
+	ReassignDaysBefore int `json:"reassignDaysBefore"`
+}
+
+// RecertificationDue A certificate due for renewal.
+type RecertificationDue struct {
+	// CourseId The course (`crs_…`).
+	CourseId   string `json:"courseId"`
+	CourseName string `json:"courseName"`
+
+	// Expired Whether `expiresAt` has passed.
+	Expired   bool      `json:"expired"`
+	ExpiresAt time.Time `json:"expiresAt"`
+
+	// Id The certificate id (`cer_…`).
+	Id       string    `json:"id"`
+	IssuedAt time.Time `json:"issuedAt"`
+	Number   string    `json:"number"`
+
+	// ReassignAt When the course is assigned again (its course has `recertification`); absent otherwise.
+	ReassignAt *time.Time `json:"reassignAt,omitempty"`
+
+	// ReassignedAt When recertification assigned the course again; absent until then.
+	ReassignedAt *time.Time `json:"reassignedAt,omitempty"`
+
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId   UserID `json:"userId"`
+	UserName string `json:"userName"`
+}
+
+// RecertificationDueList defines model for RecertificationDueList.
+type RecertificationDueList struct {
+	Data    []RecertificationDue `json:"data"`
+	HasMore bool                 `json:"hasMore"`
+
+	// NextPageToken The next page's token; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// RecertificationInput Renew the course's certificates (see `Recertification`); `null` to stop.
+type RecertificationInput struct {
+	// EveryMonths The recertification period (1–120 months).
+	//
+	// Example: 12
+	EveryMonths int `json:"everyMonths"`
+
+	// ReassignDaysBefore Days before expiry when the course is re-assigned (1–365, shorter than the period counted as `everyMonths` × 28 days).
+	//
+	// Example: 30
+	ReassignDaysBefore int `json:"reassignDaysBefore"`
+}
+
 // Recommendation defines model for Recommendation.
 type Recommendation struct {
 	Detail   *string                 `json:"detail,omitempty"`
@@ -4130,6 +4263,20 @@ type TenantLicenceMcpAccess string
 // TenantLicenceTier defines model for TenantLicence.Tier.
 type TenantLicenceTier string
 
+// TenantSettings The tenant's settings.
+type TenantSettings struct {
+	// OverdueEscalationDays Days after a missed deadline when the learner's manager is mailed; absent when off.
+	//
+	// Example: 7
+	OverdueEscalationDays *int `json:"overdueEscalationDays,omitempty"`
+}
+
+// TenantSettingsPatch Settings to change; absent members keep their value.
+type TenantSettingsPatch struct {
+	// OverdueEscalationDays Days (1–365) after a missed deadline when the learner's manager is mailed; `null` turns escalation off.
+	OverdueEscalationDays nullable.Nullable[int] `json:"overdueEscalationDays,omitempty"`
+}
+
 // TokenRequest defines model for TokenRequest.
 type TokenRequest struct {
 	// ClientId The client id, unless sent with HTTP Basic authentication.
@@ -4326,7 +4473,7 @@ type WebhookAssignmentData struct {
 	UserId UserID `json:"userId"`
 }
 
-// WebhookAssignmentEvent The body of `assignment.created`, `assignment.overdue`.
+// WebhookAssignmentEvent The body of `assignment.created`.
 type WebhookAssignmentEvent struct {
 	Data WebhookAssignmentData `json:"data"`
 
@@ -4337,6 +4484,46 @@ type WebhookAssignmentEvent struct {
 
 // WebhookAssignmentEventType defines model for WebhookAssignmentEvent.Type.
 type WebhookAssignmentEventType string
+
+// WebhookAssignmentOverdueData An assignment past its due date by the escalation threshold (the course's
+// `overdueEscalationDays`, else the tenant's), sent once per assignment when the sweep
+// escalates it.
+type WebhookAssignmentOverdueData struct {
+	// CourseId A course id (`crs_…`).
+	CourseId    CourseID  `json:"courseId"`
+	DaysOverdue int       `json:"daysOverdue"`
+	DueAt       time.Time `json:"dueAt"`
+
+	// Escalation `sent`: the manager was mailed; `skipped`: there is no manager to mail.
+	Escalation WebhookAssignmentOverdueDataEscalation `json:"escalation"`
+
+	// Id An assignment id (`asg_…`).
+	Id AssignmentID `json:"id"`
+
+	// ManagerId The manager mailed (`per_…`).
+	ManagerId *string `json:"managerId,omitempty"`
+
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId UserID `json:"userId"`
+}
+
+// WebhookAssignmentOverdueDataEscalation `sent`: the manager was mailed; `skipped`: there is no manager to mail.
+type WebhookAssignmentOverdueDataEscalation string
+
+// WebhookAssignmentOverdueEvent The body of `assignment.overdue`.
+type WebhookAssignmentOverdueEvent struct {
+	// Data An assignment past its due date by the escalation threshold (the course's
+	// `overdueEscalationDays`, else the tenant's), sent once per assignment when the sweep
+	// escalates it.
+	Data WebhookAssignmentOverdueData `json:"data"`
+
+	// Timestamp When the event happened.
+	Timestamp time.Time                         `json:"timestamp"`
+	Type      WebhookAssignmentOverdueEventType `json:"type"`
+}
+
+// WebhookAssignmentOverdueEventType defines model for WebhookAssignmentOverdueEvent.Type.
+type WebhookAssignmentOverdueEventType string
 
 // WebhookAttempt One try of a delivery.
 type WebhookAttempt struct {
@@ -4382,7 +4569,7 @@ type WebhookCertificateData struct {
 	UserId UserID `json:"userId"`
 }
 
-// WebhookCertificateEvent The body of `certificate.issued`, `certificate.expiring`.
+// WebhookCertificateEvent The body of `certificate.issued`.
 type WebhookCertificateEvent struct {
 	Data WebhookCertificateData `json:"data"`
 
@@ -4393,6 +4580,39 @@ type WebhookCertificateEvent struct {
 
 // WebhookCertificateEventType defines model for WebhookCertificateEvent.Type.
 type WebhookCertificateEventType string
+
+// WebhookCertificateExpiringData A certificate entering its course's re-assign window; the course was assigned again.
+type WebhookCertificateExpiringData struct {
+	// AssignmentId An assignment id (`asg_…`).
+	AssignmentId AssignmentID `json:"assignmentId"`
+
+	// CourseId A course id (`crs_…`).
+	CourseId CourseID `json:"courseId"`
+
+	// DueAt The new assignment's due date.
+	DueAt     time.Time `json:"dueAt"`
+	ExpiresAt time.Time `json:"expiresAt"`
+
+	// Id A certificate id (`cer_…`).
+	Id     CertificateID `json:"id"`
+	Number string        `json:"number"`
+
+	// UserId A user id (`per_…`): the person id that is the `sub` of the user's tokens.
+	UserId UserID `json:"userId"`
+}
+
+// WebhookCertificateExpiringEvent The body of `certificate.expiring`.
+type WebhookCertificateExpiringEvent struct {
+	// Data A certificate entering its course's re-assign window; the course was assigned again.
+	Data WebhookCertificateExpiringData `json:"data"`
+
+	// Timestamp When the event happened.
+	Timestamp time.Time                           `json:"timestamp"`
+	Type      WebhookCertificateExpiringEventType `json:"type"`
+}
+
+// WebhookCertificateExpiringEventType defines model for WebhookCertificateExpiringEvent.Type.
+type WebhookCertificateExpiringEventType string
 
 // WebhookCourseData defines model for WebhookCourseData.
 type WebhookCourseData struct {
@@ -4878,6 +5098,18 @@ type GetAuditLogParams struct {
 	// (`text/csv` or `application/json`; neither acceptable is a 406). Any other value is
 	// a 422 naming the parameter.
 	Format *ExportFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// ListRecertificationDueParams defines parameters for ListRecertificationDue.
+type ListRecertificationDueParams struct {
+	// WithinDays The window, in days from now (1–3650; default 30).
+	WithinDays *int `form:"withinDays,omitempty" json:"withinDays,omitempty"`
+
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
 }
 
 // ListSourceMaterialsParams defines parameters for ListSourceMaterials.
@@ -5550,6 +5782,12 @@ type CreateSCIMTokenJSONRequestBody = SCIMTokenCreate
 
 // PutIdentityProviderJSONRequestBody defines body for PutIdentityProvider for application/json ContentType.
 type PutIdentityProviderJSONRequestBody = IdentityProviderPut
+
+// UpdateTenantSettingsJSONRequestBody defines body for UpdateTenantSettings for application/json ContentType.
+type UpdateTenantSettingsJSONRequestBody = TenantSettingsPatch
+
+// UpdateTenantSettingsApplicationMergePatchPlusJSONRequestBody defines body for UpdateTenantSettings for application/merge-patch+json ContentType.
+type UpdateTenantSettingsApplicationMergePatchPlusJSONRequestBody = TenantSettingsPatch
 
 // CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody = UserCreate
@@ -6320,6 +6558,19 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v2/audit (the `GetAuditLog` operationId).
 	GetAuditLog(ctx context.Context, params *GetAuditLogParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListRecertificationDue List certificates due for renewal
+	//
+	// The tenant's certificates that expire within the next `withinDays` days (default 30,
+	// 1–3650) or have expired already, soonest expiry first (the `get_recertification_due`
+	// tool): for each active learner and course only their newest certificate, so a renewed
+	// one drops out. For courses with `recertification`, `reassignAt` says when the course is
+	// (or was) assigned again and `reassignedAt` when that happened. Pages with `limit`
+	// (default 20, max 50) and `pageToken`. Needs the `common_stat` permission (owners,
+	// admins, managers).
+	//
+	// Corresponds with GET /api/v2/certificates/recertification-due (the `ListRecertificationDue` operationId).
+	ListRecertificationDue(ctx context.Context, params *ListRecertificationDueParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListSourceMaterials List a session's source materials
 	//
 	// The files of one of your upload sessions, in upload order, each with its detected
@@ -7041,7 +7292,8 @@ type ClientInterface interface {
 	// GetComplianceStatus Compliance report for one course
 	//
 	// The compliance breakdown of one course: how many users are assigned, completed, in
-	// progress, not started, overdue and scheduled, the completion percentage
+	// progress, not started, overdue, scheduled and expired (completed, but the certificate
+	// has expired: not compliant), the completion percentage
 	// (`completed / assigned × 100`, one decimal; 0 when nobody is assigned) and a row per
 	// assigned user with their status and dates. `assigned` counts every assignment,
 	// scheduled ones included; the other totals split it.
@@ -7608,6 +7860,49 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /api/v2/tenant/identity-provider (the `PutIdentityProvider` operationId).
 	PutIdentityProvider(ctx context.Context, params *PutIdentityProviderParams, body PutIdentityProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTenantSettings Get your tenant's settings
+	//
+	// The settings owners and admins change for the whole tenant: `overdueEscalationDays`
+	// (mail a learner's manager that many days after a missed deadline, once per
+	// assignment; absent: off; a course's own `overdueEscalationDays` overrides it). Any
+	// authenticated caller with the `read` scope.
+	//
+	// Corresponds with GET /api/v2/tenant/settings (the `GetTenantSettings` operationId).
+	GetTenantSettings(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTenantSettingsWithBody Change your tenant's settings
+	//
+	// JSON Merge Patch of the tenant's settings: `overdueEscalationDays` (1–365, or `null`
+	// to turn overdue escalation off). Owners and admins only; needs the `write` scope.
+	// Audited as `tenant.settings.update`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /api/v2/tenant/settings (the `UpdateTenantSettings` operationId).
+	UpdateTenantSettingsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTenantSettings Change your tenant's settings
+	//
+	// JSON Merge Patch of the tenant's settings: `overdueEscalationDays` (1–365, or `null`
+	// to turn overdue escalation off). Owners and admins only; needs the `write` scope.
+	// Audited as `tenant.settings.update`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /api/v2/tenant/settings (the `UpdateTenantSettings` operationId).
+	UpdateTenantSettings(ctx context.Context, body UpdateTenantSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTenantSettingsWithApplicationMergePatchPlusJSONBody Change your tenant's settings
+	//
+	// JSON Merge Patch of the tenant's settings: `overdueEscalationDays` (1–365, or `null`
+	// to turn overdue escalation off). Owners and admins only; needs the `write` scope.
+	// Audited as `tenant.settings.update`.
+	//
+	// Takes a body of the `application/merge-patch+json` content type.
+	//
+	// Corresponds with PATCH /api/v2/tenant/settings (the `UpdateTenantSettings` operationId).
+	UpdateTenantSettingsWithApplicationMergePatchPlusJSONBody(ctx context.Context, body UpdateTenantSettingsApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// FindUsers Find users
 	//
@@ -8853,6 +9148,29 @@ func (c *Client) ExtendAssignmentDeadline(ctx context.Context, assignmentId Assi
 // Corresponds with GET /api/v2/audit (the `GetAuditLog` operationId).
 func (c *Client) GetAuditLog(ctx context.Context, params *GetAuditLogParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAuditLogRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListRecertificationDue List certificates due for renewal
+//
+// The tenant's certificates that expire within the next `withinDays` days (default 30,
+// 1–3650) or have expired already, soonest expiry first (the `get_recertification_due`
+// tool): for each active learner and course only their newest certificate, so a renewed
+// one drops out. For courses with `recertification`, `reassignAt` says when the course is
+// (or was) assigned again and `reassignedAt` when that happened. Pages with `limit`
+// (default 20, max 50) and `pageToken`. Needs the `common_stat` permission (owners,
+// admins, managers).
+//
+// Corresponds with GET /api/v2/certificates/recertification-due (the `ListRecertificationDue` operationId).
+func (c *Client) ListRecertificationDue(ctx context.Context, params *ListRecertificationDueParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRecertificationDueRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -10134,7 +10452,8 @@ func (c *Client) ShareCourse(ctx context.Context, courseId CourseID, userId User
 // GetComplianceStatus Compliance report for one course
 //
 // The compliance breakdown of one course: how many users are assigned, completed, in
-// progress, not started, overdue and scheduled, the completion percentage
+// progress, not started, overdue, scheduled and expired (completed, but the certificate
+// has expired: not compliant), the completion percentage
 // (`completed / assigned × 100`, one decimal; 0 when nobody is assigned) and a row per
 // assigned user with their status and dates. `assigned` counts every assignment,
 // scheduled ones included; the other totals split it.
@@ -11162,6 +11481,89 @@ func (c *Client) PutIdentityProviderWithBody(ctx context.Context, params *PutIde
 // Corresponds with PUT /api/v2/tenant/identity-provider (the `PutIdentityProvider` operationId).
 func (c *Client) PutIdentityProvider(ctx context.Context, params *PutIdentityProviderParams, body PutIdentityProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPutIdentityProviderRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTenantSettings Get your tenant's settings
+//
+// The settings owners and admins change for the whole tenant: `overdueEscalationDays`
+// (mail a learner's manager that many days after a missed deadline, once per
+// assignment; absent: off; a course's own `overdueEscalationDays` overrides it). Any
+// authenticated caller with the `read` scope.
+//
+// Corresponds with GET /api/v2/tenant/settings (the `GetTenantSettings` operationId).
+func (c *Client) GetTenantSettings(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTenantSettingsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTenantSettingsWithBody Change your tenant's settings
+//
+// JSON Merge Patch of the tenant's settings: `overdueEscalationDays` (1–365, or `null`
+// to turn overdue escalation off). Owners and admins only; needs the `write` scope.
+// Audited as `tenant.settings.update`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /api/v2/tenant/settings (the `UpdateTenantSettings` operationId).
+func (c *Client) UpdateTenantSettingsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTenantSettingsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTenantSettings Change your tenant's settings
+//
+// JSON Merge Patch of the tenant's settings: `overdueEscalationDays` (1–365, or `null`
+// to turn overdue escalation off). Owners and admins only; needs the `write` scope.
+// Audited as `tenant.settings.update`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /api/v2/tenant/settings (the `UpdateTenantSettings` operationId).
+func (c *Client) UpdateTenantSettings(ctx context.Context, body UpdateTenantSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTenantSettingsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTenantSettingsWithApplicationMergePatchPlusJSONBody Change your tenant's settings
+//
+// JSON Merge Patch of the tenant's settings: `overdueEscalationDays` (1–365, or `null`
+// to turn overdue escalation off). Owners and admins only; needs the `write` scope.
+// Audited as `tenant.settings.update`.
+//
+// Takes a body of the `application/merge-patch+json` content type.
+//
+// Corresponds with PATCH /api/v2/tenant/settings (the `UpdateTenantSettings` operationId).
+func (c *Client) UpdateTenantSettingsWithApplicationMergePatchPlusJSONBody(ctx context.Context, body UpdateTenantSettingsApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTenantSettingsRequestWithApplicationMergePatchPlusJSONBody(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -13398,6 +13800,84 @@ func NewGetAuditLogRequest(server string, params *GetAuditLogParams) (*http.Requ
 		if params.Format != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListRecertificationDueRequest constructs an http.Request for the ListRecertificationDue method
+func NewListRecertificationDueRequest(server string, params *ListRecertificationDueParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/certificates/recertification-due")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.WithinDays != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "withinDays", *params.WithinDays, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -17615,6 +18095,84 @@ func NewPutIdentityProviderRequestWithBody(server string, params *PutIdentityPro
 	return req, nil
 }
 
+// NewGetTenantSettingsRequest constructs an http.Request for the GetTenantSettings method
+func NewGetTenantSettingsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/tenant/settings")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateTenantSettingsRequest calls the generic UpdateTenantSettings builder with application/json body
+func NewUpdateTenantSettingsRequest(server string, body UpdateTenantSettingsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateTenantSettingsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUpdateTenantSettingsRequestWithApplicationMergePatchPlusJSONBody calls the generic UpdateTenantSettings builder with application/merge-patch+json body
+func NewUpdateTenantSettingsRequestWithApplicationMergePatchPlusJSONBody(server string, body UpdateTenantSettingsApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateTenantSettingsRequestWithBody(server, "application/merge-patch+json", bodyReader)
+}
+
+// NewUpdateTenantSettingsRequestWithBody constructs an http.Request for the UpdateTenantSettings method, with any body, and a specified content type
+func NewUpdateTenantSettingsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/tenant/settings")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewFindUsersRequest constructs an http.Request for the FindUsers method
 func NewFindUsersRequest(server string, params *FindUsersParams) (*http.Request, error) {
 	var err error
@@ -19289,6 +19847,21 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v2/audit (the `GetAuditLog` operationId).
 	GetAuditLogWithResponse(ctx context.Context, params *GetAuditLogParams, reqEditors ...RequestEditorFn) (*GetAuditLogResponse, error)
 
+	// ListRecertificationDueWithResponse List certificates due for renewal
+	//
+	// The tenant's certificates that expire within the next `withinDays` days (default 30,
+	// 1–3650) or have expired already, soonest expiry first (the `get_recertification_due`
+	// tool): for each active learner and course only their newest certificate, so a renewed
+	// one drops out. For courses with `recertification`, `reassignAt` says when the course is
+	// (or was) assigned again and `reassignedAt` when that happened. Pages with `limit`
+	// (default 20, max 50) and `pageToken`. Needs the `common_stat` permission (owners,
+	// admins, managers).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/certificates/recertification-due (the `ListRecertificationDue` operationId).
+	ListRecertificationDueWithResponse(ctx context.Context, params *ListRecertificationDueParams, reqEditors ...RequestEditorFn) (*ListRecertificationDueResponse, error)
+
 	// ListSourceMaterialsWithResponse List a session's source materials
 	//
 	// The files of one of your upload sessions, in upload order, each with its detected
@@ -20040,7 +20613,8 @@ type ClientWithResponsesInterface interface {
 	// GetComplianceStatusWithResponse Compliance report for one course
 	//
 	// The compliance breakdown of one course: how many users are assigned, completed, in
-	// progress, not started, overdue and scheduled, the completion percentage
+	// progress, not started, overdue, scheduled and expired (completed, but the certificate
+	// has expired: not compliant), the completion percentage
 	// (`completed / assigned × 100`, one decimal; 0 when nobody is assigned) and a row per
 	// assigned user with their status and dates. `assigned` counts every assignment,
 	// scheduled ones included; the other totals split it.
@@ -20663,6 +21237,51 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /api/v2/tenant/identity-provider (the `PutIdentityProvider` operationId).
 	PutIdentityProviderWithResponse(ctx context.Context, params *PutIdentityProviderParams, body PutIdentityProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*PutIdentityProviderResponse, error)
+
+	// GetTenantSettingsWithResponse Get your tenant's settings
+	//
+	// The settings owners and admins change for the whole tenant: `overdueEscalationDays`
+	// (mail a learner's manager that many days after a missed deadline, once per
+	// assignment; absent: off; a course's own `overdueEscalationDays` overrides it). Any
+	// authenticated caller with the `read` scope.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/tenant/settings (the `GetTenantSettings` operationId).
+	GetTenantSettingsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetTenantSettingsResponse, error)
+
+	// UpdateTenantSettingsWithBodyWithResponse Change your tenant's settings
+	//
+	// JSON Merge Patch of the tenant's settings: `overdueEscalationDays` (1–365, or `null`
+	// to turn overdue escalation off). Owners and admins only; needs the `write` scope.
+	// Audited as `tenant.settings.update`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/v2/tenant/settings (the `UpdateTenantSettings` operationId).
+	UpdateTenantSettingsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTenantSettingsResponse, error)
+
+	// UpdateTenantSettingsWithResponse Change your tenant's settings
+	//
+	// JSON Merge Patch of the tenant's settings: `overdueEscalationDays` (1–365, or `null`
+	// to turn overdue escalation off). Owners and admins only; needs the `write` scope.
+	// Audited as `tenant.settings.update`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/v2/tenant/settings (the `UpdateTenantSettings` operationId).
+	UpdateTenantSettingsWithResponse(ctx context.Context, body UpdateTenantSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTenantSettingsResponse, error)
+
+	// UpdateTenantSettingsWithApplicationMergePatchPlusJSONBodyWithResponse Change your tenant's settings
+	//
+	// JSON Merge Patch of the tenant's settings: `overdueEscalationDays` (1–365, or `null`
+	// to turn overdue escalation off). Owners and admins only; needs the `write` scope.
+	// Audited as `tenant.settings.update`.
+	//
+	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/v2/tenant/settings (the `UpdateTenantSettings` operationId).
+	UpdateTenantSettingsWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, body UpdateTenantSettingsApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTenantSettingsResponse, error)
 
 	// FindUsersWithResponse Find users
 	//
@@ -24179,6 +24798,117 @@ func (r GetAuditLogResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetAuditLogResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListRecertificationDueResponse401Headers the declared response headers of an HTTP 401 response for ListRecertificationDue
+type ListRecertificationDueResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListRecertificationDueResponse429Headers the declared response headers of an HTTP 429 response for ListRecertificationDue
+type ListRecertificationDueResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ListRecertificationDueResponse503Headers the declared response headers of an HTTP 503 response for ListRecertificationDue
+type ListRecertificationDueResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListRecertificationDueResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RecertificationDueList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *UnprocessableEntity
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListRecertificationDueResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListRecertificationDueResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListRecertificationDueResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRecertificationDueResponse) GetJSON200() *RecertificationDueList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListRecertificationDueResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListRecertificationDueResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListRecertificationDueResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ListRecertificationDueResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListRecertificationDueResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListRecertificationDueResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListRecertificationDueResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRecertificationDueResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRecertificationDueResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRecertificationDueResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRecertificationDueResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -32752,6 +33482,228 @@ func (r PutIdentityProviderResponse) ContentType() string {
 	return ""
 }
 
+// GetTenantSettingsResponse401Headers the declared response headers of an HTTP 401 response for GetTenantSettings
+type GetTenantSettingsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetTenantSettingsResponse429Headers the declared response headers of an HTTP 429 response for GetTenantSettings
+type GetTenantSettingsResponse429Headers struct {
+	RetryAfter *int
+}
+
+// GetTenantSettingsResponse503Headers the declared response headers of an HTTP 503 response for GetTenantSettings
+type GetTenantSettingsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetTenantSettingsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TenantSettings
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetTenantSettingsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetTenantSettingsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetTenantSettingsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTenantSettingsResponse) GetJSON200() *TenantSettings {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetTenantSettingsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetTenantSettingsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetTenantSettingsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetTenantSettingsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetTenantSettingsResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTenantSettingsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTenantSettingsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTenantSettingsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTenantSettingsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateTenantSettingsResponse401Headers the declared response headers of an HTTP 401 response for UpdateTenantSettings
+type UpdateTenantSettingsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateTenantSettingsResponse429Headers the declared response headers of an HTTP 429 response for UpdateTenantSettings
+type UpdateTenantSettingsResponse429Headers struct {
+	RetryAfter *int
+}
+
+// UpdateTenantSettingsResponse503Headers the declared response headers of an HTTP 503 response for UpdateTenantSettings
+type UpdateTenantSettingsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type UpdateTenantSettingsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TenantSettings
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *UnprocessableEntity
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateTenantSettingsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateTenantSettingsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateTenantSettingsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateTenantSettingsResponse) GetJSON200() *TenantSettings {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UpdateTenantSettingsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UpdateTenantSettingsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r UpdateTenantSettingsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r UpdateTenantSettingsResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r UpdateTenantSettingsResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r UpdateTenantSettingsResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r UpdateTenantSettingsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r UpdateTenantSettingsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r UpdateTenantSettingsResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateTenantSettingsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateTenantSettingsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateTenantSettingsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateTenantSettingsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // FindUsersResponse401Headers the declared response headers of an HTTP 401 response for FindUsers
 type FindUsersResponse401Headers struct {
 	WWWAuthenticate *string
@@ -35760,6 +36712,27 @@ func (c *ClientWithResponses) GetAuditLogWithResponse(ctx context.Context, param
 	return ParseGetAuditLogResponse(rsp)
 }
 
+// ListRecertificationDueWithResponse List certificates due for renewal
+//
+// The tenant's certificates that expire within the next `withinDays` days (default 30,
+// 1–3650) or have expired already, soonest expiry first (the `get_recertification_due`
+// tool): for each active learner and course only their newest certificate, so a renewed
+// one drops out. For courses with `recertification`, `reassignAt` says when the course is
+// (or was) assigned again and `reassignedAt` when that happened. Pages with `limit`
+// (default 20, max 50) and `pageToken`. Needs the `common_stat` permission (owners,
+// admins, managers).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/certificates/recertification-due (the `ListRecertificationDue` operationId).
+func (c *ClientWithResponses) ListRecertificationDueWithResponse(ctx context.Context, params *ListRecertificationDueParams, reqEditors ...RequestEditorFn) (*ListRecertificationDueResponse, error) {
+	rsp, err := c.ListRecertificationDue(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRecertificationDueResponse(rsp)
+}
+
 // ListSourceMaterialsWithResponse List a session's source materials
 //
 // The files of one of your upload sessions, in upload order, each with its detected
@@ -36841,7 +37814,8 @@ func (c *ClientWithResponses) ShareCourseWithResponse(ctx context.Context, cours
 // GetComplianceStatusWithResponse Compliance report for one course
 //
 // The compliance breakdown of one course: how many users are assigned, completed, in
-// progress, not started, overdue and scheduled, the completion percentage
+// progress, not started, overdue, scheduled and expired (completed, but the certificate
+// has expired: not compliant), the completion percentage
 // (`completed / assigned × 100`, one decimal; 0 when nobody is assigned) and a row per
 // assigned user with their status and dates. `assigned` counts every assignment,
 // scheduled ones included; the other totals split it.
@@ -37745,6 +38719,75 @@ func (c *ClientWithResponses) PutIdentityProviderWithResponse(ctx context.Contex
 		return nil, err
 	}
 	return ParsePutIdentityProviderResponse(rsp)
+}
+
+// GetTenantSettingsWithResponse Get your tenant's settings
+//
+// The settings owners and admins change for the whole tenant: `overdueEscalationDays`
+// (mail a learner's manager that many days after a missed deadline, once per
+// assignment; absent: off; a course's own `overdueEscalationDays` overrides it). Any
+// authenticated caller with the `read` scope.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/tenant/settings (the `GetTenantSettings` operationId).
+func (c *ClientWithResponses) GetTenantSettingsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetTenantSettingsResponse, error) {
+	rsp, err := c.GetTenantSettings(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTenantSettingsResponse(rsp)
+}
+
+// UpdateTenantSettingsWithBodyWithResponse Change your tenant's settings
+//
+// JSON Merge Patch of the tenant's settings: `overdueEscalationDays` (1–365, or `null`
+// to turn overdue escalation off). Owners and admins only; needs the `write` scope.
+// Audited as `tenant.settings.update`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/v2/tenant/settings (the `UpdateTenantSettings` operationId).
+func (c *ClientWithResponses) UpdateTenantSettingsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTenantSettingsResponse, error) {
+	rsp, err := c.UpdateTenantSettingsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTenantSettingsResponse(rsp)
+}
+
+// UpdateTenantSettingsWithResponse Change your tenant's settings
+//
+// JSON Merge Patch of the tenant's settings: `overdueEscalationDays` (1–365, or `null`
+// to turn overdue escalation off). Owners and admins only; needs the `write` scope.
+// Audited as `tenant.settings.update`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/v2/tenant/settings (the `UpdateTenantSettings` operationId).
+func (c *ClientWithResponses) UpdateTenantSettingsWithResponse(ctx context.Context, body UpdateTenantSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTenantSettingsResponse, error) {
+	rsp, err := c.UpdateTenantSettings(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTenantSettingsResponse(rsp)
+}
+
+// UpdateTenantSettingsWithApplicationMergePatchPlusJSONBodyWithResponse Change your tenant's settings
+//
+// JSON Merge Patch of the tenant's settings: `overdueEscalationDays` (1–365, or `null`
+// to turn overdue escalation off). Owners and admins only; needs the `write` scope.
+// Audited as `tenant.settings.update`.
+//
+// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/v2/tenant/settings (the `UpdateTenantSettings` operationId).
+func (c *ClientWithResponses) UpdateTenantSettingsWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, body UpdateTenantSettingsApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTenantSettingsResponse, error) {
+	rsp, err := c.UpdateTenantSettingsWithApplicationMergePatchPlusJSONBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTenantSettingsResponse(rsp)
 }
 
 // FindUsersWithResponse Find users
@@ -41395,6 +42438,114 @@ func ParseGetAuditLogResponse(rsp *http.Response) (*GetAuditLogResponse, error) 
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetAuditLogResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListRecertificationDueResponse parses an HTTP response from a ListRecertificationDueWithResponse call
+func ParseListRecertificationDueResponse(rsp *http.Response) (*ListRecertificationDueResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRecertificationDueResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RecertificationDueList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListRecertificationDueResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListRecertificationDueResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListRecertificationDueResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -49965,6 +51116,222 @@ func ParsePutIdentityProviderResponse(rsp *http.Response) (*PutIdentityProviderR
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers PutIdentityProviderResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetTenantSettingsResponse parses an HTTP response from a GetTenantSettingsWithResponse call
+func ParseGetTenantSettingsResponse(rsp *http.Response) (*GetTenantSettingsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTenantSettingsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TenantSettings
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetTenantSettingsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetTenantSettingsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetTenantSettingsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateTenantSettingsResponse parses an HTTP response from a UpdateTenantSettingsWithResponse call
+func ParseUpdateTenantSettingsResponse(rsp *http.Response) (*UpdateTenantSettingsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateTenantSettingsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TenantSettings
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UpdateTenantSettingsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateTenantSettingsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateTenantSettingsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

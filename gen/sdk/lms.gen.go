@@ -681,7 +681,7 @@ func (rs *LMSAudit) All(ctx context.Context, params *client.GetAuditLogParams) i
 	}
 }
 
-// LMSCertificates is the certificates resource of the lms group: List.
+// LMSCertificates is the certificates resource of the lms group: List, ListDue, ListDueAll.
 type LMSCertificates struct {
 	raw *client.ClientWithResponses
 }
@@ -711,6 +711,66 @@ func (rs *LMSCertificates) List(ctx context.Context, userId client.UserID, param
 		return nil, unexpectedResponse("listUserCertificates", res.HTTPResponse)
 	}
 	return res.JSON200, nil
+}
+
+// ListDue — List certificates due for renewal.
+//
+// The tenant's certificates that expire within the next `withinDays` days (default 30,
+// 1–3650) or have expired already, soonest expiry first (the `get_recertification_due`
+// tool): for each active learner and course only their newest certificate, so a renewed
+// one drops out. For courses with `recertification`, `reassignAt` says when the course is
+// (or was) assigned again and `reassignedAt` when that happened. Pages with `limit`
+// (default 20, max 50) and `pageToken`. Needs the `common_stat` permission (owners,
+// admins, managers).
+//
+// GET /api/v2/certificates/recertification-due (operation listRecertificationDue).
+func (rs *LMSCertificates) ListDue(ctx context.Context, params *client.ListRecertificationDueParams) (*client.RecertificationDueList, error) {
+	rsp, err := rs.raw.ListRecertificationDue(ctx, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseListRecertificationDueResponse(rsp)
+	if err != nil {
+		return nil, decodeError("listRecertificationDue", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("listRecertificationDue", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// ListDueAll iterates over every item ListDue returns, following nextPageToken from page to page
+// (one request per page). params may be nil and is not modified; its pageToken is where the
+// walk starts. The first error is yielded with the zero item and ends the walk.
+func (rs *LMSCertificates) ListDueAll(ctx context.Context, params *client.ListRecertificationDueParams) iter.Seq2[client.RecertificationDue, error] {
+	return func(yield func(client.RecertificationDue, error) bool) {
+		var p client.ListRecertificationDueParams
+		if params != nil {
+			p = *params
+		}
+		for {
+			page, err := rs.ListDue(ctx, &p)
+			if err != nil {
+				var zero client.RecertificationDue
+				yield(zero, err)
+				return
+			}
+			items := page.Data
+			for _, item := range items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			if page.NextPageToken == nil || *page.NextPageToken == "" {
+				return
+			}
+			tok := client.PageTokenV2(*page.NextPageToken)
+			p.PageToken = &tok
+		}
+	}
 }
 
 // LMSChains is the chains resource of the lms group: Get, Create, Update, Delete, Find, FindAll.
@@ -2372,7 +2432,8 @@ func (rs *LMSStatistics) Activity(ctx context.Context, params *client.GetStatist
 // Compliance — Compliance report for one course.
 //
 // The compliance breakdown of one course: how many users are assigned, completed, in
-// progress, not started, overdue and scheduled, the completion percentage
+// progress, not started, overdue, scheduled and expired (completed, but the certificate
+// has expired: not compliant), the completion percentage
 // (`completed / assigned × 100`, one decimal; 0 when nobody is assigned) and a row per
 // assigned user with their status and dates. `assigned` counts every assignment,
 // scheduled ones included; the other totals split it.
@@ -2571,7 +2632,7 @@ func (rs *LMSStatistics) Tags(ctx context.Context, params *client.GetStatisticsT
 	return res.JSON200, nil
 }
 
-// LMSTenant is the tenant resource of the lms group: Get.
+// LMSTenant is the tenant resource of the lms group: Get, GetSettings, UpdateSettings.
 type LMSTenant struct {
 	raw *client.ClientWithResponses
 }
@@ -2600,6 +2661,57 @@ func (rs *LMSTenant) Get(ctx context.Context) (*client.Tenant, error) {
 	}
 	if res.JSON200 == nil {
 		return nil, unexpectedResponse("getTenant", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// GetSettings — Get your tenant's settings.
+//
+// The settings owners and admins change for the whole tenant: `overdueEscalationDays`
+// (mail a learner's manager that many days after a missed deadline, once per
+// assignment; absent: off; a course's own `overdueEscalationDays` overrides it). Any
+// authenticated caller with the `read` scope.
+//
+// GET /api/v2/tenant/settings (operation getTenantSettings).
+func (rs *LMSTenant) GetSettings(ctx context.Context) (*client.TenantSettings, error) {
+	rsp, err := rs.raw.GetTenantSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseGetTenantSettingsResponse(rsp)
+	if err != nil {
+		return nil, decodeError("getTenantSettings", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("getTenantSettings", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
+// UpdateSettings — Change your tenant's settings.
+//
+// JSON Merge Patch of the tenant's settings: `overdueEscalationDays` (1–365, or `null`
+// to turn overdue escalation off). Owners and admins only; needs the `write` scope.
+// Audited as `tenant.settings.update`.
+//
+// PATCH /api/v2/tenant/settings (operation updateTenantSettings).
+func (rs *LMSTenant) UpdateSettings(ctx context.Context, body client.TenantSettingsPatch) (*client.TenantSettings, error) {
+	rsp, err := rs.raw.UpdateTenantSettingsWithApplicationMergePatchPlusJSONBody(ctx, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseUpdateTenantSettingsResponse(rsp)
+	if err != nil {
+		return nil, decodeError("updateTenantSettings", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("updateTenantSettings", res.HTTPResponse)
 	}
 	return res.JSON200, nil
 }

@@ -90,6 +90,18 @@ type progressSettings struct {
 	CertificateOnCompletion   bool     `json:"certificateOnCompletion"`
 	CertificateValidityMonths *int     `json:"certificateValidityMonths"`
 	Points                    int      `json:"points"`
+	Recertification           *struct {
+		EveryMonths int `json:"everyMonths"`
+	} `json:"recertification"`
+}
+
+// validityMonths is how long the course's certificates are valid: the recertification
+// period when it has one, else certificateValidityMonths (nil: forever).
+func (c progressSettings) validityMonths() *int {
+	if c.Recertification != nil {
+		return &c.Recertification.EveryMonths
+	}
+	return c.CertificateValidityMonths
 }
 
 func (c progressSettings) passing() float64 {

@@ -241,7 +241,7 @@ WHERE e.tenant_id = learnd_tenant() AND e.course_id = $1 AND e.required`, course
 	if !a.settings.CertificateOnCompletion {
 		return nil
 	}
-	return issueCertificate(t, user, course, a.courseName, a.settings.CertificateValidityMonths, ts)
+	return issueCertificate(t, user, course, a.courseName, a.settings.validityMonths(), ts)
 }
 
 // completedEvent is the data of assignment.completed.

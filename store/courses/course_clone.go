@@ -57,6 +57,7 @@ func draftOf(c *Course) CourseDraft {
 		m := *s.CertificateValidityMonths
 		s.CertificateValidityMonths = &m
 	}
+	s = cloneRenewal(s)
 	d := CourseDraft{Name: c.Name, Annotation: c.Annotation, Tags: slices.Clone(c.Tags), Settings: &s}
 	refs := map[uuid.UUID]ElementRef{}
 	for si, sec := range c.Sections {

@@ -29,6 +29,10 @@ type CourseSettingsChange struct {
 	CertificateValidityMonths *int
 	ClearCertificateValidity  bool
 	Points                    *int
+	Recertification           *Recertification
+	ClearRecertification      bool
+	OverdueEscalationDays     *int
+	ClearOverdueEscalation    bool
 }
 
 // validateCourseFields checks what the API schema checks too, for callers that are not
@@ -62,6 +66,7 @@ func validateCourseFields(v *store.ValidationError, prefix, name string, annotat
 	if s.Points < 0 || s.Points > 100000 {
 		v.Add(prefix+"/settings/points", "must be 0–100000")
 	}
+	validateRenewal(v, prefix, s)
 }
 
 // Update applies a merge patch to a course's name, annotation, tags and settings.
@@ -99,6 +104,7 @@ func (r *CourseRepo) Update(ctx context.Context, id uuid.UUID, expected *int, ch
 			if s.Points != nil {
 				c.Settings.Points = *s.Points
 			}
+			applyRenewal(&c.Settings, s)
 		}
 		var v store.ValidationError
 		validateCourseFields(&v, "", c.Name, c.Annotation, c.Tags, c.Settings)

@@ -30,6 +30,10 @@ type CourseSettings struct {
 	CertificateOnCompletion   bool `json:"certificateOnCompletion"`
 	CertificateValidityMonths *int `json:"certificateValidityMonths,omitempty"`
 	Points                    int  `json:"points"`
+	// Recertification renews the course's certificates (course_recertification.go).
+	Recertification *Recertification `json:"recertification,omitempty"`
+	// OverdueEscalationDays overrides the tenant's overdue escalation for this course.
+	OverdueEscalationDays *int `json:"overdueEscalationDays,omitempty"`
 }
 
 // DefaultCourseSettings: passing score 70, no certificate, no points.
