@@ -65,6 +65,7 @@ func TestE2EExportComplianceCSV(t *testing.T) {
 			{"status", url.Values{"status": {"overdue"}}, []string{"'=1+2"}},
 			{"group and status", url.Values{"groupId": {typeid.Format(typeid.Group, group)}, "status": {"assigned"}}, []string{"Zoe"}},
 			{"page size and token do not apply", url.Values{"limit": {"1"}}, []string{"'=1+2", `Lee, "Sarah"`, "Zoe"}},
+			{"no rows: the header alone", url.Values{"groupId": {typeid.Format(typeid.Group, group)}, "status": {"overdue"}}, []string{}},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				c.query.Set("format", "csv")

@@ -150,6 +150,7 @@ func streamCSV(ctx context.Context, header []string, produce func(ctx context.Co
 			})
 		}
 		if err == nil {
+			start(nil) // an export of no rows is its header: the reader must exist before the flush blocks on it
 			cw.Flush()
 			err = cw.Error()
 		}

@@ -102,6 +102,8 @@ func TestPseudonymisedEveryReadTool(t *testing.T) {
 		{admin, "get_compliance_status", map[string]any{"courseId": f.course}},
 		{admin, "list_certificates", map[string]any{"userId": f.sarah.ID}},
 		{admin, "get_leaderboard", nil},
+		{admin, "get_recertification_due", map[string]any{"withinDays": 3650}},
+		{admin, "list_enrolment_rules", nil},
 		{admin, "get_audit_log", map[string]any{"from": today, "to": today, "limit": 250, "includeChanges": true}},
 		{admin, "get_statistics", map[string]any{"scope": "overview"}},
 		{admin, "get_statistics", map[string]any{"scope": "courseCreation"}},

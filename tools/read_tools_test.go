@@ -9,9 +9,10 @@ import (
 	"github.com/learnd/learnd/server/servertest"
 )
 
-// readToolNames are the seed's read tools.
+// readToolNames are the read tools: the seed's, the recertification list and the
+// enrolment rules.
 var readToolNames = []string{"find_course", "find_user", "get_audit_log", "get_compliance_status", "get_course",
-	"get_leaderboard", "get_recertification_due", "get_statistics", "get_user", "list_assignments", "list_certificates", "list_my_assignments"}
+	"get_leaderboard", "get_recertification_due", "get_statistics", "get_user", "list_assignments", "list_certificates", "list_enrolment_rules", "list_my_assignments"}
 
 func TestReadCatalogue(t *testing.T) {
 	t.Parallel()

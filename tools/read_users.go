@@ -25,7 +25,8 @@ func init() {
 		Tool: mcp.Tool{
 			Name: "find_user",
 			Description: "Search for users by name or email substring. Case-insensitive. Returns id, name, email, role " +
-				"and status of each match; pass nextPageToken as pageToken for more. Needs user_view.",
+				"and status of each match; pass nextPageToken as pageToken for more. Needs user_view. With a key that shows " +
+				"people under aliases, query is an alias (e.g. Learner 4F7K2Q9X).",
 			Annotations: ReadOnly("Find users"),
 		},
 		Schema: findSchema,
@@ -48,7 +49,7 @@ func findSchema(s *jsonschema.Schema) {
 }
 
 type findUserIn struct {
-	Query     string  `json:"query" jsonschema:"Name or email substring to search for (a key that shows people under aliases: an alias, e.g. Learner 4F7K2Q9X)."`
+	Query     string  `json:"query" jsonschema:"Name or email substring to search for."`
 	Limit     int     `json:"limit,omitempty" jsonschema:"Max results (default 20, max 50)."`
 	PageToken *string `json:"pageToken,omitempty" jsonschema:"Optional. The nextPageToken of a previous call, for the next page."`
 }

@@ -185,6 +185,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT (tenant_id, user_id,
 			if err := t.Audit("assignment.create", "assignment", view.ID, nil, view); err != nil {
 				return err
 			}
+			if err := t.Emit(store.EventAssignmentCreated, n.audit()); err != nil {
+				return err
+			}
 			name, ok := names[it.CourseID]
 			if !ok {
 				if err := t.QueryRow(`SELECT name FROM courses WHERE tenant_id = learnd_tenant() AND id = $1`, it.CourseID).Scan(&name); err != nil {

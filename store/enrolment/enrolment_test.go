@@ -16,6 +16,8 @@ import (
 	"github.com/learnd/learnd/store/enrolment"
 	"github.com/learnd/learnd/store/people"
 	"github.com/learnd/learnd/store/storetest"
+	"github.com/learnd/learnd/store/webhooks"
+	"github.com/learnd/learnd/typeid"
 )
 
 // course inserts a course of tenant with status (as the superuser).
@@ -77,6 +79,7 @@ func TestMatches(t *testing.T) {
 // assignment, and an assignment removed after the rule made it is not made again.
 func TestRuleAssignsIdempotently(t *testing.T) {
 	t.Parallel()
+	var events int
 	st, conn := storetest.OpenWithConn(t)
 	ctx := storetest.As("acme", "", auth.RoleAdmin)
 	rules := enrolment.New(st)
@@ -110,9 +113,18 @@ func TestRuleAssignsIdempotently(t *testing.T) {
 		t.Fatalf("dry run kept the rule")
 	}
 
+	// An endpoint listening to assignment.created hears of each assignment a rule makes.
+	if _, _, err := webhooks.New(st, webhooks.Options{PrivateNetworks: true}).Create(ctx, webhooks.Input{
+		URL: ptr("https://hooks.example.com/learnd"), Events: &[]string{store.EventAssignmentCreated}}); err != nil {
+		t.Fatal(err)
+	}
 	made, err := rules.Create(ctx, in)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM webhook_messages WHERE tenant_id = 'acme' AND event_type = 'assignment.created'
+  AND body::jsonb->'data'->>'userId' = $1`, typeid.Format(typeid.Person, early.ID)).Scan(&events); err != nil || events != 2 {
+		t.Errorf("assignment.created events of the back-fill: %d (%v), want 2", events, err)
 	}
 	got := assigned(t, conn, early.ID)
 	if len(got) != 2 || made.Backfill.AssignedCount != 2 {
@@ -201,3 +213,5 @@ func TestRuleValidation(t *testing.T) {
 		t.Errorf("%d rules stored (%v)", n, err)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
