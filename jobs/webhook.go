@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"code.dny.dev/ssrf"
@@ -132,6 +134,30 @@ func (w *webhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) e
 	return errors.New(res.Err)
 }
 
+// deliveryError says why a request to an endpoint failed in words the tenant may read in
+// its attempts log: never the addresses its host resolved to (the SSRF guard's refusal
+// would otherwise tell which internal address a name has) nor the resolver's details.
+func deliveryError(err error, timeout time.Duration) error {
+	var dns *net.DNSError
+	var cert *tls.CertificateVerificationError
+	var netErr net.Error
+	switch {
+	case errors.Is(err, ssrf.ErrProhibitedIP), errors.Is(err, ssrf.ErrProhibitedNetwork), errors.Is(err, ssrf.ErrProhibitedPort):
+		return errors.New("the endpoint's host is not a public address")
+	case errors.As(err, &dns):
+		return errors.New("the endpoint's host name does not resolve")
+	case errors.As(err, &cert):
+		return errors.New("the endpoint's TLS certificate is not valid")
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return fmt.Errorf("the endpoint did not answer within %s", timeout)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return errors.New("the endpoint refused the connection")
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("the endpoint closed the connection")
+	}
+	return errors.New("the request to the endpoint failed")
+}
+
 // send posts s once, signed with each of its secrets.
 func (w *webhookWorker) send(ctx context.Context, s *webhooks.Send) webhooks.Result {
 	start := time.Now()
@@ -166,7 +192,7 @@ func (w *webhookWorker) send(ctx context.Context, s *webhooks.Send) webhooks.Res
 	req.Header.Set("webhook-signature", strings.Join(sigs, " "))
 	resp, err := w.client.Do(req)
 	if err != nil {
-		return fail(err)
+		return fail(deliveryError(err, w.timeout))
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, webhookMaxResponse))
 	_ = resp.Body.Close()

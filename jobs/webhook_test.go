@@ -120,6 +120,8 @@ func TestWebhookTimeoutIsAFailure(t *testing.T) {
 	as := attempts(t, e.st, "acme", ep.ID)
 	if !as[0].Succeeded || as[1].Succeeded || as[1].StatusCode != nil || as[1].Error == nil || as[1].LatencyMS < 400 {
 		t.Errorf("attempts (newest first) = %+v", as)
+	} else if *as[1].Error != "the endpoint did not answer within 500ms" {
+		t.Errorf("timed-out attempt's error = %q", *as[1].Error)
 	}
 }
 

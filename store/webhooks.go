@@ -67,7 +67,7 @@ func (t *Tx) Emit(event string, data any) error {
 		return fmt.Errorf("emit %s: %w", event, err)
 	}
 	if !t.s.HasJobQueue() {
-		return nil // the deliveries stay pending; a process with a queue redelivers them
+		return nil // a process without a job queue (a command, a test): the deliveries stay pending until redelivered (POST …/redeliver)
 	}
 	for _, id := range ids {
 		if err := t.Enqueue(JobWebhook, id); err != nil {

@@ -45,6 +45,8 @@ CREATE TABLE webhook_deliveries (
   FOREIGN KEY (tenant_id, endpoint_id) REFERENCES webhook_endpoints (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX webhook_deliveries_message ON webhook_deliveries (tenant_id, message_id, endpoint_id);
+-- Deleting an endpoint cascades to its deliveries and their attempts: both by index.
+CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (tenant_id, endpoint_id);
 
 CREATE TABLE webhook_attempts (
   tenant_id    text        NOT NULL,
@@ -62,6 +64,7 @@ CREATE TABLE webhook_attempts (
   FOREIGN KEY (tenant_id, delivery_id) REFERENCES webhook_deliveries (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (tenant_id, endpoint_id, attempted_at DESC, id DESC);
+CREATE INDEX webhook_attempts_delivery ON webhook_attempts (tenant_id, delivery_id);
 
 -- +goose StatementBegin
 DO $$

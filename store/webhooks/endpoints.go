@@ -75,6 +75,10 @@ type Repo struct {
 // New returns the webhook repository over st.
 func New(st *store.Store, opt Options) *Repo { return &Repo{st: st, opt: opt} }
 
+// MaxEndpoints is how many webhook endpoints a tenant may hold: every event of the tenant
+// writes a delivery per endpoint that listens to it, in the transaction that causes it.
+const MaxEndpoints = 20
+
 // Input is an endpoint's writable fields; nil leaves a field as it is on update.
 type Input struct {
 	URL         *string
@@ -191,6 +195,20 @@ func (r *Repo) Create(ctx context.Context, in Input) (*Endpoint, string, error) 
 	secret := NewSecret()
 	var e Endpoint
 	err := r.st.InTenant(ctx, func(t *store.Tx) error {
+		// Serialised per tenant (the advisory lock), so concurrent creates cannot pass the cap.
+		// The count is its own statement: it must see what was committed while it waited.
+		if _, err := t.Exec(`SELECT pg_advisory_xact_lock(hashtextextended('webhook_endpoints:' || learnd_tenant(), 0))`); err != nil {
+			return err
+		}
+		var n int
+		if err := t.QueryRow(`SELECT count(*) FROM webhook_endpoints WHERE tenant_id = learnd_tenant()`).Scan(&n); err != nil {
+			return err
+		}
+		if n >= MaxEndpoints {
+			v := &store.ValidationError{}
+			v.Add("", "a tenant has at most %d webhook endpoints", MaxEndpoints)
+			return v
+		}
 		id := uuid.Must(uuid.NewV7())
 		err := store.QueryOne(t, `INSERT INTO webhook_endpoints (tenant_id, id, url, description, events, secret, disabled_at, disabled_reason, created_at, updated_at)
 VALUES (learnd_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING `+endpointCols,

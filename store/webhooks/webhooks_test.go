@@ -71,3 +71,38 @@ func TestEmitTravelsWithItsCause(t *testing.T) {
 		t.Errorf("another tenant's event: %v, %d messages of acme", err, count("webhook_messages"))
 	}
 }
+
+// A tenant holds at most MaxEndpoints endpoints, also when they are created concurrently;
+// another tenant's count is its own.
+func TestEndpointCap(t *testing.T) {
+	t.Parallel()
+	st := storetest.New(t)
+	repo := webhooks.New(st, webhooks.Options{})
+	url := "https://hooks.example.com/learnd"
+	create := func(tenant string) error {
+		_, _, err := repo.Create(storetest.As(tenant, "", auth.RoleAdmin), webhooks.Input{URL: &url})
+		return err
+	}
+	errs := make(chan error, webhooks.MaxEndpoints+5)
+	for range webhooks.MaxEndpoints + 5 {
+		go func() { errs <- create("acme") }()
+	}
+	refused := 0
+	for range webhooks.MaxEndpoints + 5 {
+		err := <-errs
+		var v *store.ValidationError
+		switch {
+		case err == nil:
+		case errors.As(err, &v):
+			refused++
+		default:
+			t.Fatal(err)
+		}
+	}
+	if refused != 5 {
+		t.Errorf("%d creates refused, want 5 (the cap is %d)", refused, webhooks.MaxEndpoints)
+	}
+	if err := create("globex"); err != nil {
+		t.Errorf("another tenant: %v", err)
+	}
+}
