@@ -120,11 +120,19 @@ func (e *streamError) Unwrap() error { return e.err }
 // (answered, the client gone, the time budget spent); the reader is closed then too, so
 // a goroutine blocked on a client that stopped reading is released, and the database
 // query and its connection with it.
-func streamCSV(ctx context.Context, header []string, produce func(ctx context.Context, emit func([]string) error) error) (io.ReadCloser, error) {
+//
+// Each export holds one of the process's export slots until its goroutine ends
+// (exportSlots); without a free slot it is refused with 429 exports_busy.
+func (s *Server) streamCSV(ctx context.Context, header []string, produce func(ctx context.Context, emit func([]string) error) error) (io.ReadCloser, error) {
+	release, err := s.exports.take(ctx)
+	if err != nil {
+		return nil, err
+	}
 	pr, pw := io.Pipe()
 	context.AfterFunc(ctx, func() { pr.CloseWithError(&streamError{err: context.Cause(ctx)}) })
 	ready := make(chan error, 1)
 	go func() {
+		defer release()
 		started := false
 		start := func(err error) {
 			if !started {

@@ -42,7 +42,7 @@ func csvJSON(raw json.RawMessage) string {
 
 // auditLogCSV streams the audit entries q selects (all of them: no limit, no offset).
 func (s *Server) auditLogCSV(ctx context.Context, q reports.AuditQuery) (api.GetAuditLogResponseObject, error) {
-	body, err := streamCSV(ctx, auditCSVHeader, func(ctx context.Context, emit func([]string) error) error {
+	body, err := s.streamCSV(ctx, auditCSVHeader, func(ctx context.Context, emit func([]string) error) error {
 		return s.reports.AuditEach(ctx, q, func(e reports.AuditLogEntry) error { return emit(toCSVAuditEntry(e)) })
 	})
 	if err != nil {
@@ -76,7 +76,7 @@ func toCSVComplianceRow(r reports.ComplianceRow) []string {
 
 // complianceCSV streams the compliance rows q selects (all of them: no limit, no page).
 func (s *Server) complianceCSV(ctx context.Context, q reports.ComplianceQuery) (api.GetComplianceStatusResponseObject, error) {
-	body, err := streamCSV(ctx, complianceCSVHeader, func(ctx context.Context, emit func([]string) error) error {
+	body, err := s.streamCSV(ctx, complianceCSVHeader, func(ctx context.Context, emit func([]string) error) error {
 		return s.reports.ComplianceEach(ctx, q, func(r reports.ComplianceRow) error { return emit(toCSVComplianceRow(r)) })
 	})
 	if err != nil {

@@ -103,6 +103,7 @@ type Server struct {
 	learning    *learning.Repo
 	reports     *reports.Repo
 	webhooks    *webhooks.Repo
+	exports     exportSlots // CSV exports running now
 
 	cohorts     resource[learning.Cohort, api.Cohort, api.CohortCreate]
 	assessments resource[learning.Assessment, api.Assessment, api.AssessmentCreate]
