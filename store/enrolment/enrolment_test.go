@@ -215,3 +215,34 @@ func TestRuleValidation(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A rule whose back-fill would make more than MaxBackfill assignments is refused (dry run
+// too) and makes none.
+func TestRuleBackfillBound(t *testing.T) {
+	t.Parallel()
+	st, conn := storetest.OpenWithConn(t)
+	ctx := storetest.As("acme", "", auth.RoleAdmin)
+	c := course(t, conn, "acme", "published")
+	if _, err := conn.Exec(context.Background(), `INSERT INTO users (tenant_id, id, name, email, created_at, updated_at, attributes)
+SELECT 'acme', gen_random_uuid(), 'U' || n, 'u' || n || '@acme.example', now(), now(), '{"department": "Warehouse"}'
+FROM generate_series(1, $1::int) n`, enrolment.MaxBackfill+1); err != nil {
+		t.Fatal(err)
+	}
+	in := enrolment.RuleInput{Name: "Everyone", DueInDays: 7, Enabled: true, CourseIDs: []uuid.UUID{c},
+		Conditions: []enrolment.Condition{{Attribute: "department", Op: "eq", Value: "Warehouse"}}}
+	for _, dry := range []bool{true, false} {
+		cctx := ctx
+		if dry {
+			cctx = store.DryRun(ctx)
+		}
+		_, err := enrolment.New(st).Create(cctx, in)
+		var v *store.ValidationError
+		if !errors.As(err, &v) || !strings.Contains(err.Error(), "at most") {
+			t.Errorf("dry run %t: %v, want a validation error", dry, err)
+		}
+	}
+	var n int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM assignments WHERE tenant_id = 'acme'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d assignments (%v), want none", n, err)
+	}
+}

@@ -59,6 +59,10 @@ func (b *Backfill) add(o Outcome, assigned bool) {
 	}
 }
 
+// MaxBackfill is how many assignments one evaluation of a rule may make (a back-fill runs
+// in its request's transaction, a statement, an audit row and a notice mail each).
+const MaxBackfill = 5000
+
 // backfill evaluates rule for every user of the tenant.
 func (r *Repo) backfill(t *store.Tx, rule *Rule) (Backfill, error) {
 	var matched []people.Attributed
@@ -127,6 +131,11 @@ func (r *Repo) apply(t *store.Tx, rule *Rule, matched []people.Attributed) (Back
 			}
 			out.add(o, false)
 		}
+	}
+	if len(items) > MaxBackfill {
+		v := &store.ValidationError{}
+		v.Add("", "the rule would make %d assignments at once; at most %d in one request: narrow its conditions or targets, or split it", len(items), MaxBackfill)
+		return out, v
 	}
 	made, err := r.assignments.AssignByRule(t.Ctx(), rule.ID, rule.Name, items, due)
 	if err != nil {
