@@ -232,7 +232,8 @@ func serve(ctx context.Context, cfg config) error {
 	return nil
 }
 
-// purgeLoop deletes expired idempotency keys every ten minutes until ctx ends.
+// purgeLoop deletes expired idempotency keys and webhook messages older than 30 days
+// every ten minutes until ctx ends.
 func purgeLoop(ctx context.Context, st *store.Store, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
@@ -245,6 +246,11 @@ func purgeLoop(ctx context.Context, st *store.Store, log *slog.Logger) {
 				log.Warn("purge idempotency keys", "err", err)
 			} else if n > 0 {
 				log.Info("purged expired idempotency keys", "count", n)
+			}
+			if n, err := st.PurgeWebhooks(ctx); err != nil {
+				log.Warn("purge webhook messages", "err", err)
+			} else if n > 0 {
+				log.Info("purged webhook messages older than 30 days", "count", n)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -75,6 +76,25 @@ func (t *Tx) Emit(event string, data any) error {
 		}
 	}
 	return nil
+}
+
+// PurgeWebhooks deletes the webhook messages of every tenant older than 30 days (the
+// retention the purge policies of migration 00051 admit), with their deliveries and
+// attempts, and returns how many messages went.
+func (s *Store) PurgeWebhooks(ctx context.Context) (int64, error) {
+	var n int64
+	err := pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error {
+		if _, err := t.Exec(ctx, idemPurgeOn); err != nil {
+			return err
+		}
+		tag, err := t.Exec(ctx, `DELETE FROM webhook_messages WHERE created_at < now() - interval '30 days'`)
+		n = tag.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("purge webhook messages: %w", err)
+	}
+	return n, nil
 }
 
 // emitSQL writes the message and its deliveries in one statement and returns the

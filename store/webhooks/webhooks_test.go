@@ -106,3 +106,45 @@ func TestEndpointCap(t *testing.T) {
 		t.Errorf("another tenant: %v", err)
 	}
 }
+
+// The purge deletes messages older than 30 days in every tenant, with their deliveries
+// and attempts, and keeps the younger ones.
+func TestPurgeWebhooks(t *testing.T) {
+	t.Parallel()
+	st, conn := storetest.OpenWithConn(t)
+	url := "https://hooks.example.com/learnd"
+	for _, tenant := range []string{"acme", "globex"} {
+		ctx := storetest.As(tenant, "", auth.RoleAdmin)
+		if _, _, err := webhooks.New(st, webhooks.Options{}).Create(ctx, webhooks.Input{URL: &url}); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{"per_old", "per_new"} {
+			if err := st.InTenant(ctx, func(tx *store.Tx) error { return tx.Emit(store.EventUserCreated, map[string]string{"id": id}) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	exec := func(sql string) {
+		t.Helper()
+		if _, err := conn.Exec(t.Context(), sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(`UPDATE webhook_messages SET created_at = now() - interval '31 days' WHERE body LIKE '%per_old%'`)
+	exec(`INSERT INTO webhook_attempts (tenant_id, id, delivery_id, endpoint_id, message_id, event_type, attempted_at, latency_ms, succeeded)
+SELECT d.tenant_id, gen_random_uuid(), d.id, d.endpoint_id, d.message_id, 'user.created', now(), 1, true FROM webhook_deliveries d`)
+	n, err := st.PurgeWebhooks(t.Context())
+	if err != nil || n != 2 {
+		t.Fatalf("purged %d (%v), want the 2 old messages", n, err)
+	}
+	for table, want := range map[string]int{"webhook_messages": 2, "webhook_deliveries": 2, "webhook_attempts": 2} {
+		var got int
+		if err := conn.QueryRow(t.Context(), `SELECT count(*) FROM `+table).Scan(&got); err != nil || got != want {
+			t.Errorf("%s: %d rows (%v), want %d", table, got, err, want)
+		}
+	}
+	var old int
+	if err := conn.QueryRow(t.Context(), `SELECT count(*) FROM webhook_messages WHERE body LIKE '%per_old%'`).Scan(&old); err != nil || old != 0 {
+		t.Errorf("old messages left: %d (%v)", old, err)
+	}
+}
