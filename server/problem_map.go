@@ -103,6 +103,8 @@ func domainProblem(ctx context.Context, err error) (p api.Problem, headers map[s
 		p, headers = quotaProblem(ctx, quota, secs), map[string]string{"Retry-After": strconv.Itoa(secs)}
 	case errors.As(err, &state):
 		p = withCode(newProblem(ctx, kindConflict, state.Detail), state.Code)
+	case errors.Is(err, people.ErrPseudonymAmbiguous):
+		p = withCode(newProblem(ctx, kindConflict, "more than one user of the tenant has this alias; find the person another way"), "pseudonym_ambiguous")
 	case errors.Is(err, webhooks.ErrEndpointDisabled):
 		p = withCode(newProblem(ctx, kindConflict, "the webhook endpoint is disabled; enable it first"), "endpoint_disabled")
 	default:

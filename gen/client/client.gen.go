@@ -7655,7 +7655,8 @@ type ClientInterface interface {
 	// has the same alias in every session of every such key of the tenant. Only a person
 	// may resolve them: a request with a pseudonymising key, or made for an MCP session,
 	// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
-	// malformed one 400.
+	// malformed one 400; one that two people share (aliases are 40 bits) 409
+	// `pseudonym_ambiguous`.
 	//
 	// Corresponds with GET /api/v2/pseudonyms/{alias} (the `ResolvePseudonym` operationId).
 	ResolvePseudonym(ctx context.Context, alias string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -11115,7 +11116,8 @@ func (c *Client) GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*htt
 // has the same alias in every session of every such key of the tenant. Only a person
 // may resolve them: a request with a pseudonymising key, or made for an MCP session,
 // is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
-// malformed one 400.
+// malformed one 400; one that two people share (aliases are 40 bits) 409
+// `pseudonym_ambiguous`.
 //
 // Corresponds with GET /api/v2/pseudonyms/{alias} (the `ResolvePseudonym` operationId).
 func (c *Client) ResolvePseudonym(ctx context.Context, alias string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -21006,7 +21008,8 @@ type ClientWithResponsesInterface interface {
 	// has the same alias in every session of every such key of the tenant. Only a person
 	// may resolve them: a request with a pseudonymising key, or made for an MCP session,
 	// is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
-	// malformed one 400.
+	// malformed one 400; one that two people share (aliases are 40 bits) 409
+	// `pseudonym_ambiguous`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -31887,6 +31890,8 @@ type ResolvePseudonymResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -31924,6 +31929,11 @@ func (r ResolvePseudonymResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r ResolvePseudonymResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ResolvePseudonymResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -38387,7 +38397,8 @@ func (c *ClientWithResponses) GetMeWithResponse(ctx context.Context, reqEditors 
 // has the same alias in every session of every such key of the tenant. Only a person
 // may resolve them: a request with a pseudonymising key, or made for an MCP session,
 // is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
-// malformed one 400.
+// malformed one 400; one that two people share (aliases are 40 bits) 409
+// `pseudonym_ambiguous`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -49584,6 +49595,13 @@ func ParseResolvePseudonymResponse(rsp *http.Response) (*ResolvePseudonymRespons
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests

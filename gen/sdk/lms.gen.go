@@ -2923,7 +2923,8 @@ func (rs *LMSUsers) Find(ctx context.Context, params *client.FindUsersParams) (*
 // has the same alias in every session of every such key of the tenant. Only a person
 // may resolve them: a request with a pseudonymising key, or made for an MCP session,
 // is refused (403). Needs `user_view`. An alias of no user of the tenant is 404; a
-// malformed one 400.
+// malformed one 400; one that two people share (aliases are 40 bits) 409
+// `pseudonym_ambiguous`.
 //
 // GET /api/v2/pseudonyms/{alias} (operation resolvePseudonym).
 func (rs *LMSUsers) ResolvePseudonym(ctx context.Context, alias string) (*client.User, error) {

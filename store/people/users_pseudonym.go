@@ -11,12 +11,13 @@ import (
 	"github.com/learnd/learnd/store"
 )
 
-// errFound stops the scan of ByPseudonym at its match.
-var errFound = errors.New("found")
+// ErrPseudonymAmbiguous is ByPseudonym's answer when more than one user matches: aliases
+// are 40 bits, so two people of a large tenant may share one; neither is returned.
+var ErrPseudonymAmbiguous = errors.New("more than one user has this alias")
 
-// ByPseudonym returns the user of the tenant whose id match accepts (the first in id
-// order): aliases are one-way, so resolving one reads the tenant's user ids, one round
-// trip, and compares each. store.ErrNotFound when none matches.
+// ByPseudonym returns the one user of the tenant whose id match accepts: aliases are
+// one-way, so resolving one reads the tenant's user ids, one round trip, and compares each.
+// store.ErrNotFound when none matches, ErrPseudonymAmbiguous when several do.
 func (r *UserRepo) ByPseudonym(ctx context.Context, match func(id uuid.UUID) bool) (*User, error) {
 	var u *User
 	err := r.st.Read(ctx, func(t *store.Tx) error {
@@ -24,21 +25,24 @@ func (r *UserRepo) ByPseudonym(ctx context.Context, match func(id uuid.UUID) boo
 		if err != nil {
 			return err
 		}
-		var found uuid.UUID
-		_, err = pgx.ForEachRow(rows, []any{&found}, func() error {
-			if match(found) {
-				return errFound
+		var id uuid.UUID
+		var found []uuid.UUID
+		if _, err = pgx.ForEachRow(rows, []any{&id}, func() error {
+			if match(id) {
+				found = append(found, id)
 			}
 			return nil
-		})
-		switch {
-		case errors.Is(err, errFound):
-			u, err = getUser(t, found, false)
-			return err
-		case err != nil:
+		}); err != nil {
 			return err
 		}
-		return store.ErrNotFound
+		switch len(found) {
+		case 0:
+			return store.ErrNotFound
+		case 1:
+			u, err = getUser(t, found[0], false)
+			return err
+		}
+		return ErrPseudonymAmbiguous
 	})
 	if err != nil {
 		return nil, fmt.Errorf("resolve pseudonym: %w", err)
