@@ -78,18 +78,21 @@ func echoPath(p string) string {
 }
 
 func (v *validator) middleware(next echo.HandlerFunc) echo.HandlerFunc {
-	check := v.check(next)
 	return func(c echo.Context) error {
 		route, ok := v.routes[c.Request().Method+" "+c.Path()]
 		if !ok {
 			return next(c) // not an API operation (or unknown): Echo answers it
 		}
-		err := check(c, route)
-		var pe *problemError
-		if route.Operation.OperationID == tokenOperation && errors.As(err, &pe) && pe.problem.Error == nil {
-			pe.problem = oauthRequestProblem(c.Request().Context(), pe.problem)
+		if err := v.check(c, route); err != nil {
+			// The token endpoint's refusals are OAuth errors; only the contract's refusals
+			// are rewritten here, never what its handler answers.
+			var pe *problemError
+			if route.Operation.OperationID == tokenOperation && errors.As(err, &pe) && pe.problem.Error == nil {
+				pe.problem = oauthRequestProblem(c.Request().Context(), pe.problem)
+			}
+			return err
 		}
-		return err
+		return next(c)
 	}
 }
 
@@ -109,47 +112,45 @@ func oauthRequestProblem(ctx context.Context, p api.Problem) api.Problem {
 	return out
 }
 
-// check validates a request of a contract route, then calls next.
-func (v *validator) check(next echo.HandlerFunc) func(echo.Context, *routers.Route) error {
-	return func(c echo.Context, route *routers.Route) error {
-		req := c.Request()
-		names, values := c.ParamNames(), c.ParamValues()
-		pathParams := make(map[string]string, len(names))
-		for i, n := range names {
-			if i < len(values) {
-				pathParams[n] = values[i]
-			}
+// check validates a request of a contract route: nil when it may go on to its handler.
+func (v *validator) check(c echo.Context, route *routers.Route) error {
+	req := c.Request()
+	names, values := c.ParamNames(), c.ParamValues()
+	pathParams := make(map[string]string, len(names))
+	for i, n := range names {
+		if i < len(values) {
+			pathParams[n] = values[i]
 		}
-		// The body is read once, here, before anything decodes it: a body that does not
-		// arrive is a problem of its own, and a JSON string holding bytes that are not
-		// UTF-8 is refused by its pointer instead of being decoded into U+FFFD.
-		body, err := readBody(req)
-		if err != nil {
-			return err
-		}
-		if jsonBody(req) {
-			if fields := invalidUTF8(body); len(fields) > 0 {
-				return &problemError{problem: withFields(newProblem(req.Context(), kindValidation, "the request body is invalid"), fields)}
-			}
-		}
-		in := &openapi3filter.RequestValidationInput{
-			Request: req, PathParams: pathParams, Route: route,
-			Options: &openapi3filter.Options{
-				MultiError:         true,
-				AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
-				// Never write schema defaults into the request: a merge patch must change only
-				// what it names, and list filters must filter only on what was sent.
-				SkipSettingDefaults: true,
-			},
-		}
-		if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
-			return &problemError{problem: requestProblem(req.Context(), err)}
-		}
-		if p := rejectNUL(req); p != nil {
-			return &problemError{problem: *p}
-		}
-		return next(c)
 	}
+	// The body is read once, here, before anything decodes it: a body that does not
+	// arrive is a problem of its own, and a JSON string holding bytes that are not
+	// UTF-8 is refused by its pointer instead of being decoded into U+FFFD.
+	body, err := readBody(req)
+	if err != nil {
+		return err
+	}
+	if jsonBody(req) {
+		if fields := invalidUTF8(body); len(fields) > 0 {
+			return &problemError{problem: withFields(newProblem(req.Context(), kindValidation, "the request body is invalid"), fields)}
+		}
+	}
+	in := &openapi3filter.RequestValidationInput{
+		Request: req, PathParams: pathParams, Route: route,
+		Options: &openapi3filter.Options{
+			MultiError:         true,
+			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+			// Never write schema defaults into the request: a merge patch must change only
+			// what it names, and list filters must filter only on what was sent.
+			SkipSettingDefaults: true,
+		},
+	}
+	if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
+		return &problemError{problem: requestProblem(req.Context(), err)}
+	}
+	if p := rejectNUL(req); p != nil {
+		return &problemError{problem: *p}
+	}
+	return nil
 }
 
 // requestProblem maps kin-openapi's validation errors to one problem: 400 for parameters
