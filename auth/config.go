@@ -38,6 +38,12 @@ type Config struct {
 
 	// Leeway is the clock skew allowed on exp, nbf and iat.
 	Leeway time.Duration
+
+	// VerifiedCache is how many checked token signatures the Verifier remembers (by the
+	// token's SHA-256, for at most 5 minutes, forgotten when the key set changes), so a
+	// token sent again skips the ECDSA check; its claims are checked every time. 0 means
+	// DefaultVerifiedCache; a negative value checks every signature.
+	VerifiedCache int
 }
 
 func (c Config) withDefaults() Config {

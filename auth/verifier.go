@@ -24,6 +24,7 @@ type Verifier struct {
 	issuer   string
 	audience string
 	leeway   time.Duration
+	verified *verified // signatures already checked; nil when Config.VerifiedCache < 0
 }
 
 // NewVerifier builds a Verifier from cfg. local, when not nil, is learnd's
@@ -52,6 +53,7 @@ func NewVerifier(ctx context.Context, cfg Config, local *Issuer) (*Verifier, err
 		issuer:   cfg.Issuer,
 		audience: cfg.Audience,
 		leeway:   cfg.Leeway,
+		verified: newVerified(cfg.VerifiedCache),
 	}
 	if cfg.JWKSURL != "" {
 		rk, err := newRemoteKeys(ctx, cfg.JWKSURL, static)
@@ -138,10 +140,11 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 		if v.local == nil || alg != v.local.alg || (kid != "" && kid != v.local.kid) {
 			return Principal{}, errResourceKey
 		}
-		raw, err = verifyWith(v.local, buf)
+		raw, err = v.verified.check('r', buf, nil, func() ([]byte, error) { return verifyWith(v.local, buf) })
 		iss, aud = res.Issuer, res.Audience
 	} else {
-		raw, err = v.keys().verify(buf, kid, alg)
+		ring := v.keys()
+		raw, err = v.verified.check('k', buf, ring, func() ([]byte, error) { return ring.verify(buf, kid, alg) })
 	}
 	if err != nil {
 		return Principal{}, err

@@ -79,7 +79,13 @@ func baselineCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("signing key: %w", err)
 	}
-	ver, err := auth.NewVerifier(ctx, auth.Config{Issuer: *issuer, Audience: *audience}, iss)
+	// The mirrored baseline checks tokens as learnd does, remembered signatures included;
+	// the bare one checks every signature, as a minimal server would.
+	acfg := auth.Config{Issuer: *issuer, Audience: *audience}
+	if *mode == "bare" {
+		acfg.VerifiedCache = -1
+	}
+	ver, err := auth.NewVerifier(ctx, acfg, iss)
 	if err != nil {
 		return err
 	}
