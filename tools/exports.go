@@ -198,13 +198,13 @@ func parseExport(uri string) (exportRef, error) {
 	return exportRef{}, Invalid("%q is not an export", clip(uri, 80))
 }
 
-// ExportTooLargeError is an export larger than one resources/read returns.
-type ExportTooLargeError struct {
+// exportTooLargeError is an export larger than one resources/read returns.
+type exportTooLargeError struct {
 	Budget int64
 	HTTP   string // the API request that downloads it
 }
 
-func (e *ExportTooLargeError) Error() string {
+func (e *exportTooLargeError) Error() string {
 	return fmt.Sprintf("the export is larger than %d bytes, more than one MCP message carries; download it from the API instead: %s (Authorization: Bearer with your API key)", e.Budget, e.HTTP)
 }
 
@@ -235,7 +235,7 @@ func (env *Env) fetchCSV(ctx context.Context, r exportRef) ([]byte, error) {
 		p.Format = &csvFormat
 		rsp, err = env.API.Raw().GetAuditLog(ctx, &p)
 	}
-	tooLarge := &ExportTooLargeError{Budget: budget, HTTP: r.httpExport(env.Config.APIURL)}
+	tooLarge := &exportTooLargeError{Budget: budget, HTTP: r.httpExport(env.Config.APIURL)}
 	if errors.Is(err, errResponseTooLarge) {
 		return nil, tooLarge
 	}
@@ -289,15 +289,14 @@ func csvRows(b []byte) (int, error) {
 // readExport is resources/read of an export URI.
 func readExport(ctx context.Context, env *Env, uri string) ([]*mcp.ResourceContents, error) {
 	r, err := parseExport(uri)
-	if err != nil {
-		return nil, mcp.ResourceNotFoundError(uri)
+	if err != nil { // the template matched, but an id or a date is malformed
+		return nil, fmt.Errorf("read %s: %s", uri, ErrorText(err))
 	}
 	b, err := env.fetchCSV(ctx, r)
+	if sdk.StatusCode(err) == http.StatusNotFound {
+		return nil, mcp.ResourceNotFoundError(uri)
+	}
 	if err != nil {
-		var ie *InvalidError
-		if sdk.StatusCode(err) == http.StatusNotFound || (errors.As(err, &ie) && env.pseudo == nil) {
-			return nil, mcp.ResourceNotFoundError(uri)
-		}
 		return nil, fmt.Errorf("read %s: %s", uri, ErrorText(err))
 	}
 	return []*mcp.ResourceContents{{URI: uri, MIMEType: mediaCSV, Text: string(b)}}, nil

@@ -162,6 +162,10 @@ func TestExportResourceLinks(t *testing.T) {
 		t.Errorf("audit link %+v, %d rows (want %d); text %q", link, ex.Rows, len(ids), text)
 	}
 
+	if msg := readErr(t, admin, "learnd://exports/audit?from=yesterday"); !strings.Contains(msg, "from must be an ISO date-time") {
+		t.Errorf("an export URI with a bad date: %s", msg)
+	}
+
 	// Refusals: the API's permissions and tenant scope.
 	sarah := pseudoConnect(t, env, pseudoKey(t, env, f.sarah, client.APIKeyCreate{Name: "learner"}))
 	if msg := readErr(t, sarah, wantURI); !strings.Contains(msg, MsgPermissionDenied) {
