@@ -46,6 +46,8 @@ type Config struct {
 
 	// retries, when set, overrides defaultMaxRetries (tests).
 	retries *int
+	// exportBudget, when set, overrides defaultExportBudget (tests).
+	exportBudget int64
 }
 
 // Kind is a tool's class, which decides who sees it.
@@ -219,10 +221,13 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 			if err != nil {
 				return toolError(fmt.Errorf("%s: result does not match the output schema: %w", t.Name, err)), nil
 			}
-			return &mcp.CallToolResult{
-				Content:           []mcp.Content{&mcp.TextContent{Text: out.Text()}},
-				StructuredContent: sc,
-			}, nil
+			content := []mcp.Content{&mcp.TextContent{Text: out.Text()}}
+			if l, ok := any(out).(linker); ok { // an export's resource_link (exports.go)
+				for _, link := range l.links() {
+					content = append(content, link)
+				}
+			}
+			return &mcp.CallToolResult{Content: content, StructuredContent: sc}, nil
 		})
 	}
 	catalogueMu.Lock()

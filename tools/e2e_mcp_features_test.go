@@ -88,7 +88,8 @@ func TestE2EMCPFeaturesTypeScript(t *testing.T) {
 		!slices.Equal(got.PromptMessages, []string{"text", "resource"}) || !strings.Contains(got.PromptText, course.Id) {
 		t.Errorf("prompts %v, compliance_audit_report %v %q", got.Prompts, got.PromptMessages, got.PromptText)
 	}
-	want := []string{"learnd://courses/{courseId}", "learnd://generations/{jobId}", "learnd://reports/compliance/{courseId}"}
+	want := []string{"learnd://courses/{courseId}", "learnd://exports/audit{?author,from,to}", "learnd://exports/compliance/{courseId}{?groupId,status}",
+		"learnd://generations/{jobId}", "learnd://reports/compliance/{courseId}"}
 	if !slices.Equal(got.Templates, want) {
 		t.Errorf("resource templates %v, want %v", got.Templates, want)
 	}

@@ -204,7 +204,7 @@ func TestMCPResourcesAndPrompts(t *testing.T) {
 	for _, rt := range tl.ResourceTemplates {
 		templates = append(templates, rt.URITemplate)
 	}
-	if strings.Join(templates, " ") != uriCourse+" "+uriGeneration+" "+uriCompliance {
+	if strings.Join(templates, " ") != uriCourse+" "+uriExportAudit+" "+uriExportCompliance+" "+uriGeneration+" "+uriCompliance {
 		t.Errorf("resource templates %v", templates)
 	}
 	if caps := cs.InitializeResult().Capabilities; caps.Resources == nil || !caps.Resources.Subscribe || caps.Prompts == nil {

@@ -48,6 +48,9 @@ type HTTPConfig struct {
 	// of pseudonymising API keys show people under aliases made with it. Nil: such keys
 	// are refused (401).
 	PseudonymKey []byte
+
+	// exportBudget, when set, overrides defaultExportBudget (tests).
+	exportBudget int64
 }
 
 // HTTPHandler serves MCP over streamable HTTP, authenticated by an API key (X-MCP-Key:
@@ -162,7 +165,7 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fitters.touch(grantName(p), token)
 	}
 	if r.Method == http.MethodPost && r.Header.Get("Mcp-Session-Id") == "" {
-		cfg := Config{APIURL: inProcessURL, Key: key, LocalFiles: false, Version: h.cfg.Version, Pseudonyms: h.cfg.PseudonymKey}
+		cfg := Config{APIURL: inProcessURL, Key: key, LocalFiles: false, Version: h.cfg.Version, Pseudonyms: h.cfg.PseudonymKey, exportBudget: h.cfg.exportBudget}
 		if grant != nil {
 			cfg.Grant = grant.Scopes
 			cfg.HTTPClient = inProcessClient(h.cfg.API, r, &h.cfg.OAuth.Resource)

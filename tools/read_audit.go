@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/learnd/learnd/gen/client"
 	"github.com/learnd/learnd/typeid"
 )
@@ -18,6 +20,7 @@ type auditIn struct {
 	Limit          int     `json:"limit,omitempty" jsonschema:"Max results (default 50, max 250)."`
 	Offset         int     `json:"offset,omitempty" jsonschema:"Pagination offset (default 0)."`
 	IncludeChanges bool    `json:"includeChanges,omitempty" jsonschema:"Optional. Include each entry's before/after values (larger output)."`
+	Export         bool    `json:"export,omitempty" jsonschema:"Optional. Instead of a page, return a link (resource_link) to a CSV of every entry matching author, from and to, with before/after; read it with resources/read. limit, offset and includeChanges do not apply."`
 }
 
 type auditEntry struct {
@@ -40,10 +43,19 @@ type auditOut struct {
 	Offset  int          `json:"offset"`
 	// NextOffset is the offset of the next page, when there is one.
 	NextOffset *int `json:"nextOffset,omitempty"`
+	// Export, with export: true, is the CSV of every matching entry (Entries is empty).
+	Export *exportLink `json:"export,omitempty"`
 }
+
+func (a auditOut) links() []*mcp.ResourceLink { return a.Export.links() }
 
 func (a auditOut) Text() string {
 	var b strings.Builder
+	if a.Export != nil {
+		fmt.Fprintf(&b, "Audit log export: %d matching %s", a.Total, plural(a.Total, "entry", "entries"))
+		b.WriteString("\n" + a.Export.text())
+		return b.String()
+	}
 	if len(a.Entries) == 0 {
 		fmt.Fprintf(&b, "No audit entries (of %d matching)", a.Total)
 	} else {
@@ -73,22 +85,39 @@ func (a auditOut) Text() string {
 	return b.String()
 }
 
-func getAuditLog(ctx context.Context, env *Env, in auditIn) (auditOut, error) {
-	p := &client.GetAuditLogParams{Limit: &in.Limit, Offset: &in.Offset}
+// auditParams are the API's parameters for in's filters (author, from, to).
+func auditParams(in auditIn) (*client.GetAuditLogParams, error) {
+	p := &client.GetAuditLogParams{}
 	if in.Author != nil && *in.Author != "" {
 		id, err := ID("author", typeid.Person, *in.Author)
 		if err != nil {
-			return auditOut{}, err
+			return nil, err
 		}
 		p.FieldsAuthor = &id
 	}
 	var err error
 	if p.FieldsCreatedAtFrom, err = dateInput("from", in.From); err != nil {
-		return auditOut{}, err
+		return nil, err
 	}
 	if p.FieldsCreatedAtTo, err = dateInput("to", in.To); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func getAuditLog(ctx context.Context, env *Env, in auditIn) (auditOut, error) {
+	p, err := auditParams(in)
+	if err != nil {
 		return auditOut{}, err
 	}
+	if in.Export {
+		link, err := env.export(ctx, auditExport(p))
+		if err != nil {
+			return auditOut{}, err
+		}
+		return auditOut{Entries: []auditEntry{}, Total: link.Rows, Export: &link}, nil
+	}
+	p.Limit, p.Offset = &in.Limit, &in.Offset
 	r, err := env.API.LMS.Audit.List(ctx, p)
 	if err != nil {
 		return auditOut{}, inputNames(err, "fields[createdAt][from]", "from", "fields[createdAt][to]", "to", "fields[author]", "author")

@@ -32,7 +32,9 @@ func init() {
 			Name: "get_compliance_status",
 			Description: "The flagship audit tool. Returns compliance breakdown for one course: who's assigned, who's done, " +
 				"who's overdue, completion percentages. Optionally scoped to one group. Totals cover everyone; the user " +
-				"rows are paged (pass nextPageToken as pageToken). Needs common_stat.",
+				"rows are paged (pass nextPageToken as pageToken); export: true returns the totals and a resource_link to a CSV " +
+				"of every user row instead (read it with resources/read; up to 4 MiB, larger exports name the API request " +
+				"that downloads them). Needs common_stat.",
 			Annotations: ReadOnly("Get compliance status"),
 		},
 		Schema: func(s *jsonschema.Schema) {
@@ -83,7 +85,9 @@ func init() {
 			Name: "get_audit_log",
 			Description: "Read the platform audit log with optional filters, newest first. Use for security investigations, " +
 				"compliance questions, and inspecting actions taken by other MCP agents (surface \"mcp\"). Pages with " +
-				"limit and offset. Needs audit_view (owners and admins).",
+				"limit and offset; export: true returns a resource_link to a CSV of every matching entry instead (read it with " +
+				"resources/read; up to 4 MiB, larger exports name the API request that downloads them). Needs audit_view " +
+				"(owners and admins).",
 			Annotations: ReadOnly("Read the audit log"),
 		},
 		Schema: func(s *jsonschema.Schema) {
@@ -128,6 +132,7 @@ type complianceIn struct {
 	Status    *string `json:"status,omitempty" jsonschema:"Optional. Only users in this status: scheduled, assigned, in_progress, completed, overdue or expired (completed, but the certificate has expired)."`
 	Limit     int     `json:"limit,omitempty" jsonschema:"Max user rows (default 50, max 250)."`
 	PageToken *string `json:"pageToken,omitempty" jsonschema:"Optional. The nextPageToken of a previous call, for more user rows."`
+	Export    bool    `json:"export,omitempty" jsonschema:"Optional. Instead of a page of user rows, return the totals and a link (resource_link) to a CSV of every user row matching groupId and status; read it with resources/read. limit and pageToken do not apply."`
 }
 
 // complianceStatuses are the statuses of a compliance row: an assignment's, and expired
@@ -167,7 +172,11 @@ type complianceOut struct {
 	Totals        complianceTotals `json:"totals"`
 	Users         []complianceUser `json:"users"`
 	NextPageToken *string          `json:"nextPageToken,omitempty"`
+	// Export, with export: true, is the CSV of every matching user row (Users is empty).
+	Export *exportLink `json:"export,omitempty"`
 }
+
+func (c complianceOut) links() []*mcp.ResourceLink { return c.Export.links() }
 
 func (c complianceOut) Text() string {
 	var b strings.Builder
@@ -191,6 +200,9 @@ func (c complianceOut) Text() string {
 		}
 	}
 	writeMore(&b, c.NextPageToken)
+	if c.Export != nil {
+		b.WriteString("\n" + c.Export.text())
+	}
 	return b.String()
 }
 
@@ -210,7 +222,9 @@ func getComplianceStatus(ctx context.Context, env *Env, in complianceIn) (compli
 	if in.Status != nil {
 		p.Status = Ptr(client.ComplianceStatus(*in.Status))
 	}
-	if p.PageToken, err = pageToken(in.PageToken); err != nil {
+	if in.Export { // the totals (one row read), then the CSV of every row
+		p.Limit = Ptr(1)
+	} else if p.PageToken, err = pageToken(in.PageToken); err != nil {
 		return complianceOut{}, err
 	}
 	r, err := env.API.LMS.Statistics.Compliance(ctx, courseID, p)
@@ -226,6 +240,14 @@ func getComplianceStatus(ctx context.Context, env *Env, in complianceIn) (compli
 			UserID: u.UserId, Name: u.Name, Email: u.Email, Status: string(u.Status),
 			DueAt: TimePtr(u.DueAt), CompletedAt: TimePtr(u.CompletedAt), Score: u.Score,
 		})
+	}
+	if in.Export {
+		link, err := env.export(ctx, complianceExport(courseID, p))
+		if err != nil {
+			return complianceOut{}, err
+		}
+		out.Users, out.Export = []complianceUser{}, &link
+		return out, nil
 	}
 	if r.HasMore {
 		out.NextPageToken = r.NextPageToken

@@ -129,8 +129,12 @@ func readResource(ctx context.Context, env *Env, uri string) ([]*mcp.ResourceCon
 	}, live, nil
 }
 
-// addResources registers the resource templates env may read on s.
+// addResources registers the resource templates env may read on s (and the exports',
+// exports.go).
 func addResources(s *mcp.Server, env *Env) {
+	if Allowed(KindRead, env.Me) && granted(KindRead, env.Config) {
+		addExports(s, env)
+	}
 	for _, k := range resourceKinds {
 		if !Allowed(k.kind, env.Me) || !granted(k.kind, env.Config) {
 			continue

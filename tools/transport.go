@@ -137,7 +137,15 @@ func (t *inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 		r.Header[k] = append([]string(nil), v...)
 	}
 	w := &recorder{header: http.Header{}}
-	t.api.ServeHTTP(w, r)
+	if n, ok := ctx.Value(responseLimitKey{}).(int64); ok {
+		w.limit = n
+	}
+	if err := serveInProcess(t.api, w, r); err != nil {
+		return nil, err
+	}
+	if w.over {
+		return nil, errResponseTooLarge
+	}
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
 	}
@@ -152,13 +160,48 @@ func (t *inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 	}, nil
 }
 
+// serveInProcess serves r with api into w. A response the API cuts short (an export that
+// fails after its first row panics with http.ErrAbortHandler, which net/http turns into a
+// broken connection) is an error here too, never a complete-looking body.
+func serveInProcess(api http.Handler, w *recorder, r *http.Request) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p != http.ErrAbortHandler {
+				panic(p)
+			}
+			err = errResponseCut
+		}
+	}()
+	api.ServeHTTP(w, r)
+	return nil
+}
+
+var (
+	// errResponseTooLarge is an in-process response longer than its request's limit
+	// (withResponseLimit).
+	errResponseTooLarge = errors.New("in-process response: body larger than its limit")
+	// errResponseCut is an in-process response the API cut short.
+	errResponseCut = errors.New("in-process response: cut short by the API")
+)
+
+type responseLimitKey struct{}
+
+// withResponseLimit bounds the body of the in-process API responses of ctx's requests to
+// n bytes: the API's writes beyond it fail (a streamed export stops there) and the call
+// returns errResponseTooLarge. Requests over the network are not affected.
+func withResponseLimit(ctx context.Context, n int64) context.Context {
+	return context.WithValue(ctx, responseLimitKey{}, n)
+}
+
 // recorder is the http.ResponseWriter of an in-process request: it keeps the status, the
-// headers as they were when it was written, and the body.
+// headers as they were when it was written, and the body (at most limit bytes, when set).
 type recorder struct {
 	header http.Header
 	sent   http.Header
 	status int
 	body   bytes.Buffer
+	limit  int64
+	over   bool // a write went beyond limit
 }
 
 func (w *recorder) Header() http.Header { return w.header }
@@ -173,6 +216,10 @@ func (w *recorder) WriteHeader(status int) {
 func (w *recorder) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
+	}
+	if w.limit > 0 && int64(w.body.Len()+len(b)) > w.limit {
+		w.over = true
+		return 0, errResponseTooLarge
 	}
 	return w.body.Write(b)
 }

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -63,6 +64,54 @@ func TestTransportInProcess(t *testing.T) {
 	if calls != 1 {
 		t.Errorf("handler calls = %d, want 1", calls)
 	}
+}
+
+// TestTransportInProcessBounds: an in-process response bounded by withResponseLimit stops
+// the handler's writes at the limit and is an error (errResponseTooLarge), not a cut body;
+// one the API aborts (http.ErrAbortHandler, as a failed export does) is an error too, not a
+// panic; other panics still propagate.
+func TestTransportInProcessBounds(t *testing.T) {
+	t.Parallel()
+	var wrote int
+	var failed error
+	big := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		wrote, failed = 0, nil
+		for range 100 {
+			n, err := w.Write([]byte(strings.Repeat("x", 100)))
+			wrote += n
+			if err != nil {
+				failed = err
+				return
+			}
+		}
+	})
+	get := func(h http.Handler, ctx context.Context) (*http.Response, error) {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, inProcessURL+"/api/v2/audit?format=csv", nil)
+		return inProcessClient(h, nil, nil).Do(req)
+	}
+	if _, err := get(big, withResponseLimit(context.Background(), 1000)); !errors.Is(err, errResponseTooLarge) || wrote != 1000 || failed == nil {
+		t.Errorf("over the limit: %v (wrote %d, handler saw %v)", err, wrote, failed)
+	}
+	res, err := get(big, withResponseLimit(context.Background(), 10_000))
+	if err != nil || res.ContentLength != 10_000 {
+		t.Errorf("at the limit: %v", err)
+	}
+	if res, err := get(big, context.Background()); err != nil || res.ContentLength != 10_000 {
+		t.Errorf("no limit: %v", err)
+	}
+	abort := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte("id,createdAt\r\n"))
+		panic(http.ErrAbortHandler)
+	})
+	if _, err := get(abort, context.Background()); !errors.Is(err, errResponseCut) {
+		t.Errorf("an aborted response: %v", err)
+	}
+	defer func() {
+		if p := recover(); p != "boom" {
+			t.Errorf("another panic: recovered %v", p)
+		}
+	}()
+	_, _ = get(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }), context.Background())
 }
 
 // TestTransportRequestKey: /mcp takes an lk_ key from Authorization: Bearer (first) or
