@@ -62,4 +62,29 @@ func TestE2ECohortReferences(t *testing.T) {
 	if err != nil || c.GroupId == nil || *c.GroupId != typeid.Format(typeid.Group, grp) {
 		t.Fatalf("references that exist: %v, %v", c, err)
 	}
+
+	// An update checks the references it adds: another tenant's user is refused, and
+	// nothing changes.
+	_, err = mgr.Client.Learning.Cohorts.Update(ctx, c.Id, &client.UpdateCohortParams{IfMatch: e2eIfMatch(1)},
+		client.CohortPatch{FacilitatorIds: ids(typeid.Person, user, foreignUser)})
+	e := e2eSdkErr(t, err, http.StatusUnprocessableEntity, "an update adding another tenant's user")
+	if e.Problem.Errors == nil || len(*e.Problem.Errors) != 1 || *(*e.Problem.Errors)[0].Pointer != "/facilitator_ids" {
+		t.Errorf("an update adding another tenant's user: %s, want one error on /facilitator_ids", e.Body)
+	}
+	// The references it keeps were checked when they were written: once the assessment is
+	// deleted, a rename still works (and its audit entry is written with it).
+	if _, err := db.Exec(ctx, `UPDATE assessments SET is_deleted = true, deleted_at = now() WHERE id = $1`, asm); err != nil {
+		t.Fatal(err)
+	}
+	up, err := mgr.Client.Learning.Cohorts.Update(ctx, c.Id, &client.UpdateCohortParams{IfMatch: e2eIfMatch(1)}, client.CohortPatch{Name: e2ePtr("renamed")})
+	if err != nil || up.Name != "renamed" || up.Version != 2 || len(up.FacilitatorIds) != 1 {
+		t.Fatalf("a rename keeping a deleted assessment: %+v, %v", up, err)
+	}
+	if n := e2eCount(t, db, `SELECT count(*) FROM audit_log WHERE action = 'cohort.update' AND after->>'name' = 'renamed' AND before->>'name' = 'ok'`); n != 1 {
+		t.Errorf("audit entries of the rename: %d, want 1", n)
+	}
+	// Adding the deleted assessment again is refused.
+	_, err = mgr.Client.Learning.Cohorts.Update(ctx, c.Id, &client.UpdateCohortParams{IfMatch: e2eIfMatch(2)},
+		client.CohortPatch{AssignedAssessmentIds: ids(typeid.Assessment, deleted)})
+	e2eSdkErr(t, err, http.StatusUnprocessableEntity, "an update adding a deleted assessment")
 }

@@ -126,8 +126,9 @@ type queued struct {
 var errReadOnly = errors.New("a read-only operation tried to write")
 
 // end finishes InTenant's transaction: with err, it rolls back; otherwise it commits, and
-// the held-back statements (audit rows), the COMMIT, and even BEGIN and the scope when
-// nothing was sent before travel together in one pipeline.
+// the operation's last statements (SendLast), the held-back statements (audit rows), the
+// COMMIT, and even BEGIN and the scope when nothing was sent before travel together in one
+// pipeline.
 func (t *Tx) end(ctx context.Context, err error) error {
 	defer func() { t.ended = true }()
 	if err != nil {
@@ -136,7 +137,7 @@ func (t *Tx) end(ctx context.Context, err error) error {
 		}
 		return err
 	}
-	if len(t.pending) == 0 {
+	if len(t.pending) == 0 && t.last == nil {
 		if t.pg == nil {
 			return nil
 		}
@@ -155,6 +156,9 @@ func (t *Tx) end(ctx context.Context, err error) error {
 	if t.pg == nil {
 		b.BeginTx(pgx.TxOptions{})
 		b.Queue(scopeSQL, t.p.TenantID, t.p.AppID)
+	}
+	if t.last != nil {
+		b.QueuedQueries = append(b.QueuedQueries, t.last.QueuedQueries...)
 	}
 	for _, q := range t.pending {
 		b.Queue(q.sql, q.args...)
@@ -188,5 +192,21 @@ func (t *Tx) flush() error {
 	if err := t.pg.SendBatch(t.ctx, b).Close(); err != nil {
 		return fmt.Errorf("flush: %w", err)
 	}
+	return nil
+}
+
+// SendLast sends b, the operation's last statements, with the end of the transaction: b's
+// statements, the held-back audit rows and the COMMIT travel in one pipeline (with BEGIN
+// and the scope too when nothing went before), and b's callbacks run as their results
+// arrive, before InTenant returns. A statement of b that fails rolls everything back and
+// InTenant returns its error. Nothing the operation sends after SendLast sees b's effects,
+// so it is for a write after which the operation only audits. Where the transaction cannot
+// hold b back (a Read, AsOperator, a transaction another operation opened and joined
+// into, or a second SendLast), b is sent at once.
+func (t *Tx) SendLast(b *pgx.Batch) error {
+	if !t.write || t.joined > 0 || t.last != nil || t.ended {
+		return t.SendBatch(b).Close()
+	}
+	t.last = b
 	return nil
 }

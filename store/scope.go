@@ -35,6 +35,8 @@ type Tx struct {
 	issuer         string   // ReadIssuer's: the identity providers of this issuer are visible
 	write          bool     // InTenant's: the first statement begins the transaction (begin.go)
 	pending        []queued // audit rows, sent with the COMMIT (Audit)
+	last           *pgx.Batch // the operation's last statements, sent with the COMMIT (SendLast)
+	joined         int        // nested InTenant calls running in this transaction now
 	ended          bool     // committed or rolled back
 	callersChanged bool     // see changesCallers
 	dryRun         bool     // InTenant's in a DryRun context: ends with ROLLBACK
@@ -62,6 +64,8 @@ func (s *Store) InTenant(ctx context.Context, fn func(t *Tx) error) (err error) 
 		return ErrNoPrincipal
 	}
 	if open, ok := ctx.Value(txKey{}).(*Tx); ok && open.s == s && sameScope(open.p, p) {
+		open.joined++
+		defer func() { open.joined-- }()
 		return fn(open)
 	}
 	if strings.ContainsRune(p.TenantID, 0) || strings.ContainsRune(p.AppID, 0) {

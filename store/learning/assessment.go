@@ -86,8 +86,8 @@ var assessmentTable = tableSpec[Assessment]{
 	fkPointers: map[string]store.FieldError{
 		"assessments_tenant_id_target_cohort_id_fkey": {Pointer: "/target_cohort_id", Detail: "no such cohort"},
 	},
-	refs: func(b *pgx.Batch, a *Assessment, verr *store.ValidationError) {
-		if a.TargetCohortID == nil {
+	refs: func(b *pgx.Batch, before, a *Assessment, verr *store.ValidationError) {
+		if a.TargetCohortID == nil || (before != nil && before.TargetCohortID != nil && *before.TargetCohortID == *a.TargetCohortID) {
 			return
 		}
 		b.Queue(`SELECT EXISTS (SELECT 1 FROM cohorts WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted)`, *a.TargetCohortID).

@@ -15,11 +15,16 @@ import (
 // and its assessments (live ones the caller can see; row-level security keeps another
 // application's out). Foreign keys cannot say this for
 // the two id lists (they are JSON arrays), and the group's key sees past row-level
-// security; a missing one is a 422 naming the field and the id.
-func cohortRefs(b *pgx.Batch, c *Cohort, v *store.ValidationError) {
-	people := refIDs(typeid.Person, c.FacilitatorIDs.V, "/facilitator_ids", v)
-	assessments := refIDs(typeid.Assessment, c.AssignedAssessmentIDs.V, "/assigned_assessment_ids", v)
-	if len(v.Fields) > 0 || (c.GroupID == nil && len(people) == 0 && len(assessments) == 0) {
+// security; a missing one is a 422 naming the field and the id. On an update (before not
+// nil) only the references it adds are checked.
+func cohortRefs(b *pgx.Batch, before, c *Cohort, v *store.ValidationError) {
+	people := refIDs(typeid.Person, added(before, c, func(c *Cohort) []string { return c.FacilitatorIDs.V }), "/facilitator_ids", v)
+	assessments := refIDs(typeid.Assessment, added(before, c, func(c *Cohort) []string { return c.AssignedAssessmentIDs.V }), "/assigned_assessment_ids", v)
+	group := c.GroupID
+	if before != nil && before.GroupID != nil && group != nil && *before.GroupID == *group {
+		group = nil // kept
+	}
+	if len(v.Fields) > 0 || (group == nil && len(people) == 0 && len(assessments) == 0) {
 		return
 	}
 	b.Queue(`SELECT
@@ -27,7 +32,7 @@ func cohortRefs(b *pgx.Batch, c *Cohort, v *store.ValidationError) {
   ARRAY(SELECT x FROM unnest($2::uuid[]) AS x WHERE NOT EXISTS (SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND id = x)),
   ARRAY(SELECT x FROM unnest($3::uuid[]) AS x WHERE NOT EXISTS (SELECT 1 FROM assessments
     WHERE tenant_id = learnd_tenant() AND id = x AND NOT is_deleted))`,
-		c.GroupID, people, assessments).QueryRow(func(row pgx.Row) error {
+		group, people, assessments).QueryRow(func(row pgx.Row) error {
 		var (
 			groupOK                    bool
 			missingPeople, missingAsms []uuid.UUID
@@ -58,6 +63,25 @@ func refIDs(prefix string, ids []string, pointer string, v *store.ValidationErro
 			continue
 		}
 		out = append(out, id)
+	}
+	return out
+}
+
+// added returns the ids of list(c) that list(before) does not hold (all of them when before
+// is nil: a create).
+func added(before, c *Cohort, list func(*Cohort) []string) []string {
+	if before == nil {
+		return list(c)
+	}
+	had := make(map[string]bool, len(list(before)))
+	for _, id := range list(before) {
+		had[id] = true
+	}
+	var out []string
+	for _, id := range list(c) {
+		if !had[id] {
+			out = append(out, id)
+		}
 	}
 	return out
 }

@@ -34,9 +34,12 @@ type tableSpec[T any] struct {
 	// refs queues, in the write's pipeline before the write itself, the check that the
 	// record's references name records the caller can see (live, same tenant and
 	// application): the foreign keys alone cannot, as they see past row-level security and
-	// soft delete. Violations go to verr (malformed ids at once, missing ones when the
-	// result is read); a violation rolls the write back.
-	refs func(b *pgx.Batch, v *T, verr *store.ValidationError)
+	// soft delete. On an update (before not nil) only the references the update adds are
+	// checked: those the record kept were checked when it was written, and an update that
+	// leaves them alone does not fail because one of them went away since. Violations go
+	// to verr (malformed ids at once, missing ones when the result is read); a violation
+	// rolls the write back.
+	refs func(b *pgx.Batch, before, v *T, verr *store.ValidationError)
 	// completeByID queues on b the statements that compute the record's read-time fields
 	// from its id alone (so they travel with the by-id read) and fill them into v when
 	// their results are read. Nil: the record has none.
@@ -160,7 +163,9 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 		return r.recordWrite(t, "update", before, &cur)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("update %s: %w", r.spec.name, err)
+		// The write may have travelled with the COMMIT (writeRecordFrom): its failure
+		// arrives here.
+		return nil, fmt.Errorf("update %s: %w", r.spec.name, r.mapDBError(err))
 	}
 	return &cur, nil
 }
@@ -233,26 +238,35 @@ func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql string, args 
 	var verr store.ValidationError
 	b := &pgx.Batch{}
 	if r.spec.refs != nil {
-		r.spec.refs(b, v, &verr)
+		r.spec.refs(b, before, v, &verr)
 		if err := verr.Err(); err != nil {
 			return err
 		}
 	}
-	b.Queue(sql, args...).Query(func(rows pgx.Rows) error { return store.ScanOne(rows, v) })
+	// An update with no reference to check and nothing to compute afterwards is the
+	// operation's last write: it travels with the audit row and the COMMIT (the audit's
+	// after is v as it will be stored, read-time fields carried over).
+	last := before != nil && len(b.QueuedQueries) == 0 && (r.spec.completeByID == nil || keep)
+	b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
+		if err := store.ScanOne(rows, v); err != nil {
+			return err
+		}
+		if keep {
+			r.spec.keepComputed(before, v) // the RETURNING row carried the stored columns
+		}
+		return nil
+	})
 	if r.spec.completeByID != nil && !keep {
 		r.spec.completeByID(b, t, P(v).envelope().ID, v)
+	}
+	if last {
+		return t.SendLast(b)
 	}
 	err := t.SendBatch(b).Close()
 	if verr := verr.Err(); verr != nil {
 		return verr // the write, if it ran, rolls back with the transaction
 	}
-	if err != nil {
-		return r.mapDBError(err)
-	}
-	if keep {
-		r.spec.keepComputed(before, v) // the RETURNING row carried the stored columns
-	}
-	return nil
+	return r.mapDBError(err)
 }
 
 // visible reports whether a live record with this id exists for the caller in table.
