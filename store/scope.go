@@ -32,14 +32,14 @@ type Tx struct {
 	p    auth.Principal
 	s    *Store
 
-	issuer         string   // ReadIssuer's: the identity providers of this issuer are visible
-	write          bool     // InTenant's: the first statement begins the transaction (begin.go)
-	pending        []queued // audit rows, sent with the COMMIT (Audit)
+	issuer         string     // ReadIssuer's: the identity providers of this issuer are visible
+	write          bool       // InTenant's: the first statement begins the transaction (begin.go)
+	pending        []queued   // audit rows, sent with the COMMIT (Audit)
 	last           *pgx.Batch // the operation's last statements, sent with the COMMIT (SendLast)
 	joined         int        // nested InTenant calls running in this transaction now
-	ended          bool     // committed or rolled back
-	callersChanged bool     // see changesCallers
-	dryRun         bool     // InTenant's in a DryRun context: ends with ROLLBACK
+	ended          bool       // committed or rolled back
+	callersChanged bool       // see changesCallers
+	dryRun         bool       // InTenant's in a DryRun context: ends with ROLLBACK
 }
 
 // txKey carries the open *Tx in its own context, so a nested InTenant joins it.
