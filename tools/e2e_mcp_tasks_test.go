@@ -55,8 +55,9 @@ type mcpE2ECallResult struct {
 // generates a course as an MCP task — tools/call with task, tasks/get polled until
 // completed, tasks/result with the course — and cancels a second one while it is being
 // generated: the generator stops, the job is cancelled and its AI quota call given back.
-// Another person's key cannot see either task; a tool without task support refuses a
-// task-augmented call; a call without task still answers a jobId.
+// Another person's key cannot see or list either task; tasks/list lists the person's
+// jobs; a tool without task support refuses a task-augmented call; a call without task
+// still answers a jobId.
 func TestE2EMCPTasksTypeScript(t *testing.T) {
 	t.Parallel()
 	script := filepath.Join(filepath.Dir(mcpE2EFeaturesScript(t)), "tasks.mjs")
@@ -81,6 +82,7 @@ func TestE2EMCPTasksTypeScript(t *testing.T) {
 	var got struct {
 		Capabilities struct {
 			Tasks struct {
+				List     *struct{} `json:"list"`
 				Cancel   *struct{} `json:"cancel"`
 				Requests struct {
 					Tools struct {
@@ -104,7 +106,11 @@ func TestE2EMCPTasksTypeScript(t *testing.T) {
 			CancelAgain                        string
 			Error                              string
 		}
-		Other     struct{ Get, Result, Cancel string }
+		Other struct {
+			Get, Result, Cancel string
+			List                []string
+		}
+		List      []string
 		Forbidden string
 		Plain     struct{ JobID, Status, CourseID string }
 		Status    struct{ JobID, Status string }
@@ -113,7 +119,7 @@ func TestE2EMCPTasksTypeScript(t *testing.T) {
 		t.Fatalf("tasks.mjs printed %q: %v", stdout.String(), err)
 	}
 
-	if got.Capabilities.Tasks.Cancel == nil || got.Capabilities.Tasks.Requests.Tools.Call == nil {
+	if got.Capabilities.Tasks.List == nil || got.Capabilities.Tasks.Cancel == nil || got.Capabilities.Tasks.Requests.Tools.Call == nil {
 		t.Errorf("capabilities.tasks: %+v", got.Capabilities.Tasks)
 	}
 	for name, want := range map[string]string{"create_course_from_prompt": "optional", "create_course_from_files": "optional",
@@ -196,6 +202,10 @@ func TestE2EMCPTasksTypeScript(t *testing.T) {
 		}
 	}
 
+	if len(got.Other.List) != 0 {
+		t.Errorf("another person's tasks/list: %v, want nothing", got.Other.List)
+	}
+
 	// 4. A tool without task support; and no task, no change.
 	// (go-sdk words every -32601 itself: method not found: "tools/call".)
 	if !strings.Contains(got.Forbidden, "-32601") {
@@ -206,6 +216,12 @@ func TestE2EMCPTasksTypeScript(t *testing.T) {
 	}
 	if got.Status.JobID != first.Created.TaskID || got.Status.Status != "completed" {
 		t.Errorf("get_course_generation_status of the task's job: %+v", got.Status)
+	}
+
+	// 5. tasks/list: the person's three jobs, newest first.
+	if len(got.List) != 3 || !strings.HasPrefix(got.List[0], got.Plain.JobID+" ") ||
+		got.List[1] != second.Created.TaskID+" cancelled" || got.List[2] != first.Created.TaskID+" completed" {
+		t.Errorf("tasks/list: %v", got.List)
 	}
 }
 

@@ -9,7 +9,8 @@ package tools
 // requester's alone (the API shows a job to nobody else: 404, "task not found").
 // tasks/result waits for the job and answers the CallToolResult the tool gives when it
 // waited for the job itself (a progressToken); tasks/cancel is the API's cancel (the job
-// stops, its AI quota call is given back). Every other tool declares taskSupport
+// stops, its AI quota call is given back); tasks/list is the API's list of the caller's
+// jobs. Every other tool declares taskSupport
 // forbidden, and a task-augmented call of one is refused (-32601), as the spec says.
 // Clients that send no task, and sessions of other protocol versions, see none of this:
 // get_course_generation_status stays their way.
@@ -87,12 +88,13 @@ type tasks struct {
 	support map[string]bool // tool name → supports tasks (taskSupport optional; forbidden otherwise)
 }
 
-// add registers tasks/get, tasks/result and tasks/cancel, and the middleware that
+// add registers tasks/get, tasks/result, tasks/cancel and tasks/list, and the middleware that
 // advertises tasks and turns task-augmented tools/call into tasks (tasks_wire.go).
 func (tk *tasks) add(s *mcp.Server) {
 	must(mcp.AddReceivingCustomMethod(s, "tasks/get", tk.get))
 	must(mcp.AddReceivingCustomMethod(s, "tasks/result", tk.result))
 	must(mcp.AddReceivingCustomMethod(s, "tasks/cancel", tk.cancel))
+	must(mcp.AddReceivingCustomMethod(s, "tasks/list", tk.list))
 	s.AddReceivingMiddleware(tk.middleware)
 }
 
@@ -154,6 +156,46 @@ func (tk *tasks) cancel(ctx context.Context, _ *mcp.ServerSession, p *taskIDPara
 		return nil, err
 	}
 	return &taskResult{taskOut: toTask(j)}, nil
+}
+
+// listTasksParams are the params of tasks/list.
+type listTasksParams struct {
+	mcp.ParamsBase
+	Cursor string `json:"cursor,omitempty"`
+}
+
+// listTasksResult answers tasks/list.
+type listTasksResult struct {
+	mcp.ResultBase
+	Tasks      []taskOut `json:"tasks"`
+	NextCursor string    `json:"nextCursor,omitempty"`
+}
+
+// list lists the caller's tasks: their generation jobs, newest first, a page of the API's
+// at a time (the cursor is its page token).
+func (tk *tasks) list(ctx context.Context, _ *mcp.ServerSession, p *listTasksParams) (*listTasksResult, error) {
+	params := &client.ListCourseGenerationsParams{}
+	if p != nil && p.Cursor != "" {
+		params.PageToken = &p.Cursor
+	}
+	l, err := tk.env.API.LMS.AI.ListCourseGenerations(ctx, params)
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case sdk.StatusCode(err) == http.StatusBadRequest:
+		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: "invalid cursor: pass the nextCursor of the previous tasks/list"}
+	default:
+		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: ErrorText(err)}
+	}
+	out := &listTasksResult{Tasks: make([]taskOut, len(l.Data))}
+	for i := range l.Data {
+		out.Tasks[i] = toTask(&l.Data[i])
+	}
+	if l.NextPageToken != nil {
+		out.NextCursor = *l.NextPageToken
+	}
+	return out, nil
 }
 
 // job reads (or, with cancel, cancels) the job of task p.TaskID as the session's key.

@@ -31,9 +31,10 @@ const tasksProtocol = "2025-11-25"
 // lifted it to the middleware.
 const taskMetaKey = "dev.learnd/task"
 
-// tasksCapability is capabilities.tasks: tasks/get, tasks/result and tasks/cancel; tasks
-// for tools/call. (No list: see README.)
+// tasksCapability is capabilities.tasks: tasks/get, tasks/result, tasks/list and
+// tasks/cancel; tasks for tools/call.
 var tasksCapability = map[string]any{
+	"list":     map[string]any{},
 	"cancel":   map[string]any{},
 	"requests": map[string]any{"tools": map[string]any{"call": map[string]any{}}},
 }
@@ -69,7 +70,7 @@ func (tk *tasks) middleware(next mcp.MethodHandler) mcp.MethodHandler {
 					return tk.call(ctx, next, cr)
 				}
 			}
-		case "tasks/get", "tasks/result", "tasks/cancel":
+		case "tasks/get", "tasks/result", "tasks/cancel", "tasks/list":
 			ctx = withCallCredential(ctx, req.GetExtra())
 		}
 		return next(ctx, method, req)

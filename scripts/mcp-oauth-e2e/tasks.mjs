@@ -79,12 +79,13 @@ second.result = await client.experimental.tasks.getTaskResult(heldId, CallToolRe
 second.cancelAgain = await refused(() => client.experimental.tasks.cancelTask(heldId));
 out.second = second;
 
-// 3. Another person's key sees neither task.
+// 3. Another person's key sees neither task, nor lists them.
 const other = await connect(otherKey);
 out.other = {
   get: await refused(() => other.experimental.tasks.getTask(taskId)),
   result: await refused(() => other.experimental.tasks.getTaskResult(taskId, CallToolResultSchema)),
   cancel: await refused(() => other.experimental.tasks.cancelTask(heldId)),
+  list: (await other.experimental.tasks.listTasks()).tasks.map((t) => t.taskId),
 };
 await other.close();
 
@@ -101,5 +102,7 @@ out.forbidden = await refused(async () => {
 });
 out.plain = (await client.callTool({ name: "create_course_from_prompt", arguments: { prompt: "Ladder safety", modules: 1 } })).structuredContent;
 out.status = (await client.callTool({ name: "get_course_generation_status", arguments: { jobId: taskId } })).structuredContent;
+// 5. tasks/list: the key's person's tasks (every generation job of theirs), newest first.
+out.list = (await client.experimental.tasks.listTasks()).tasks.map((t) => `${t.taskId} ${t.status}`);
 await client.close();
 console.log(JSON.stringify(out));
