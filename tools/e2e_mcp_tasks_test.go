@@ -53,8 +53,8 @@ type mcpE2ECallResult struct {
 
 // TestE2EMCPTasksTypeScript: the official TypeScript SDK (scripts/mcp-oauth-e2e/tasks.mjs)
 // generates a course as an MCP task — tools/call with task, tasks/get polled until
-// completed, tasks/result with the course — and cancels a second one while it is being
-// generated: the generator stops, the job is cancelled and its AI quota call given back.
+// completed, tasks/result with the course, read again on another replica — and cancels a
+// second one while it is being generated: the generator stops, the job is cancelled and its AI quota call given back.
 // Another person's key cannot see or list either task; tasks/list lists the person's
 // jobs; a tool without task support refuses a task-augmented call; a call without task
 // still answers a jobId.
@@ -68,11 +68,13 @@ func TestE2EMCPTasksTypeScript(t *testing.T) {
 	key := mcpE2EKey(t, env.URL, ten.Admin.Token, rw...)
 	other := env.User(t, servertest.UserSpec{Tenant: ten.ID, Role: auth.RoleAdmin, Name: "Olga Other"})
 	otherKey := mcpE2EKey(t, env.URL, other.Token, rw...)
+	// A second replica on the same database, without workers: it answers for the task too.
+	two := servertest.Start(t, servertest.Options{DatabaseURL: env.DBURL, MCP: tools.Mount(tools.HTTPConfig{Version: "e2e"})})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, "node", script, env.URL+"/mcp", key.Secret, otherKey.Secret)
+	cmd := exec.CommandContext(ctx, "node", script, env.URL+"/mcp", key.Secret, otherKey.Secret, two.URL+"/mcp")
 	cmd.Dir = filepath.Dir(script)
 	cmd.Env = mcpE2EEnv()
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -162,7 +164,7 @@ func TestE2EMCPTasksTypeScript(t *testing.T) {
 		t.Errorf("the task's course %s: %d rows", res.StructuredContent.CourseID, n)
 	}
 	if got.FirstElsewhere.Status != "completed" || got.FirstResultElsewhere.StructuredContent.CourseID != res.StructuredContent.CourseID {
-		t.Errorf("the task from another session of the key: %+v, result %+v", got.FirstElsewhere, got.FirstResultElsewhere)
+		t.Errorf("the task from the key's session on another replica: %+v, result %+v", got.FirstElsewhere, got.FirstResultElsewhere)
 	}
 
 	// 2. Cancelled while generating: the generator stopped, nothing charged.

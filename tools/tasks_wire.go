@@ -67,7 +67,7 @@ func (tk *tasks) middleware(next mcp.MethodHandler) mcp.MethodHandler {
 		case "tools/call":
 			if cr, ok := req.(*mcp.CallToolRequest); ok && cr.Params != nil && tasksOn(ss) {
 				if _, asked := cr.Params.Meta[taskMetaKey]; asked {
-					return tk.call(ctx, next, cr)
+					return tk.call(withCallCredential(ctx, req.GetExtra()), next, cr)
 				}
 			}
 		case "tasks/get", "tasks/result", "tasks/cancel", "tasks/list":

@@ -2,19 +2,19 @@
 // TypeScript MCP SDK's client.experimental.tasks, against learnd's /mcp with API keys
 // (tools/e2e_mcp_tasks_test.go checks what it prints).
 //
-// usage: node tasks.mjs <mcp endpoint> <key> <other person's key>
+// usage: node tasks.mjs <mcp endpoint> <key> <other person's key> <another replica's endpoint>
 // The server's generator finishes any prompt at once except one containing "HOLD", which
 // runs until its job is cancelled. stdout: one JSON object with what each step saw.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 
-const [endpoint, key, otherKey] = process.argv.slice(2);
+const [endpoint, key, otherKey, replica] = process.argv.slice(2);
 
-async function connect(k) {
+async function connect(k, url = endpoint) {
   // Strict: the SDK refuses a task-augmented call the server did not declare tasks for.
   const client = new Client({ name: "learnd-tasks-e2e", version: "1" }, { enforceStrictCapabilities: true });
-  await client.connect(new StreamableHTTPClientTransport(new URL(endpoint), { requestInit: { headers: { "X-MCP-Key": k } } }));
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { "X-MCP-Key": k } } }));
   return client;
 }
 
@@ -48,8 +48,9 @@ for await (const m of client.experimental.tasks.callToolStream({
 }
 out.first = first;
 const taskId = first.created?.taskId;
-// The task is the job, not the session's: another session of the same key sees it.
-const again = await connect(key);
+// The task is the job, not the session's: a session of the same key on another replica
+// sees it.
+const again = await connect(key, replica);
 out.firstElsewhere = await again.experimental.tasks.getTask(taskId);
 out.firstResultElsewhere = await again.experimental.tasks.getTaskResult(taskId, CallToolResultSchema);
 await again.close();
