@@ -201,23 +201,28 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodPost {
-		r.Body = liftTaskBody(r.Body)
+		r.Body, r.ContentLength = liftTaskBody(r.Body, r.ContentLength)
 	}
 	h.sessions.ServeHTTP(w, r)
 }
 
-// liftTaskBody is a request body whose tools/call has its params.task lifted (liftTask):
-// the body is read (up to the SDK's limit; a bigger one is passed on unread, for the
-// SDK to refuse) and handed on, changed only if it was a task-augmented tools/call.
-func liftTaskBody(body io.ReadCloser) io.ReadCloser {
+// liftTaskBody is a request body (and its length) whose tools/call has its params.task
+// lifted (liftTask): the body is read (up to the SDK's limit; a bigger one is passed on as
+// it came, for the SDK to refuse) and handed on, changed only if it was a task-augmented
+// tools/call.
+func liftTaskBody(body io.ReadCloser, length int64) (io.ReadCloser, int64) {
 	if body == nil || body == http.NoBody {
-		return body
+		return body, length
 	}
 	head, err := io.ReadAll(io.LimitReader(body, wire.MCPMaxBodyBytes+1))
 	if err != nil || int64(len(head)) > wire.MCPMaxBodyBytes {
-		return readCloser{io.MultiReader(bytes.NewReader(head), body), body}
+		return readCloser{io.MultiReader(bytes.NewReader(head), body), body}, length
 	}
-	return readCloser{bytes.NewReader(liftTask(head)), body}
+	lifted := liftTask(head)
+	if len(lifted) != len(head) {
+		length = int64(len(lifted))
+	}
+	return readCloser{bytes.NewReader(lifted), body}, length
 }
 
 // readCloser reads from Reader and closes Closer.

@@ -122,3 +122,39 @@ func jsonNum(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// TestLiftTask: params.task of a tools/call moves into _meta (beside what _meta held);
+// every other message passes unchanged.
+func TestLiftTask(t *testing.T) {
+	t.Parallel()
+	in := `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"x","arguments":{"task":"not this"},"_meta":{"progressToken":"p"},"task":{"ttl":5}}}`
+	var got struct {
+		ID     int    `json:"id"`
+		Method string `json:"method"`
+		Params struct {
+			Name      string
+			Arguments map[string]string
+			Meta      map[string]any `json:"_meta"`
+			Task      any            `json:"task"`
+		} `json:"params"`
+	}
+	if err := json.Unmarshal(liftTask([]byte(in)), &got); err != nil {
+		t.Fatal(err)
+	}
+	task, _ := got.Params.Meta[taskMetaKey].(map[string]any)
+	if got.ID != 7 || got.Method != "tools/call" || got.Params.Name != "x" || got.Params.Arguments["task"] != "not this" ||
+		got.Params.Meta["progressToken"] != "p" || task["ttl"] != float64(5) || got.Params.Task != nil {
+		t.Errorf("lifted: %+v", got)
+	}
+	for _, same := range []string{
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":{"task":"y"}}}`,
+		`{"jsonrpc":"2.0","id":1,"method":"tasks/get","params":{"taskId":"gen_x","task":{}}}`,
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","task":null}}`,
+		`[{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","task":{}}}]`,
+		`{"method":"tools/call","params":{"task":{}`,
+	} {
+		if out := liftTask([]byte(same)); string(out) != same {
+			t.Errorf("%s became %s", same, out)
+		}
+	}
+}
