@@ -126,6 +126,7 @@ var matrixRules = map[string]matrixRule{
 	// AI authoring (licence: the fixture tenant holds full MCP access with AI).
 	"generateCourse":         {perm: auth.PermCourseEdit, write: true, ai: true},
 	"getCourseGeneration":    {perm: auth.PermCourseEdit, ai: true},
+	"listCourseGenerations":  {perm: auth.PermCourseEdit, ai: true},
 	"cancelCourseGeneration": {perm: auth.PermCourseEdit, write: true, ai: true},
 	"refineCourse":           {perm: auth.PermCourseEdit, write: true, ai: true},
 	"regenerateQuestion":     {perm: auth.PermCourseEdit, write: true, ai: true},

@@ -39,6 +39,7 @@ func init() {
 			Annotations: Additive("Create a course from a prompt", false),
 		},
 		Schema: generateSchema,
+		Task:   true,
 	}, createCourseFromPrompt)
 	Register(Spec{
 		Kind: KindAI,
@@ -51,6 +52,7 @@ func init() {
 			Annotations: Additive("Create a course from files", false),
 		},
 		Schema: generateSchema,
+		Task:   true,
 	}, createCourseFromFiles)
 	Register(Spec{
 		Kind: KindAI,
@@ -134,24 +136,43 @@ func generate(ctx context.Context, env *Env, body client.CourseGenerationRequest
 	}
 	out := generationQueuedOut{JobID: q.JobId, Status: string(q.Status),
 		Message: "Poll get_course_generation_status with this jobId every 3–5 seconds until status is completed, then read result.courseId."}
+	if t := taskFrom(ctx); t != nil { // a task-augmented call: the job is the task (tasks.go)
+		t.jobID = q.JobId
+		return out, nil
+	}
 	stop := cancelOnAbort(ctx, env, q.JobId)
 	j, err := awaitGeneration(ctx, env, q.JobId)
 	stop()
 	if err != nil || j == nil { // no progress token; or the job cannot be read now: it is queued all the same
 		return out, nil
 	}
-	out.Status = string(j.Status)
+	finishGeneration(&out, j)
+	return out, nil
+}
+
+// generationFinished reports whether job j will not change any more.
+func generationFinished(j *client.CourseGenerationJob) bool {
 	switch j.Status {
 	case client.CourseGenerationStatusCompleted, client.CourseGenerationStatusFailed, client.CourseGenerationStatusCancelled:
-		out.Message = generationMessage(j)
-		if j.Result != nil {
-			out.CourseID = j.Result.CourseId
-		}
-		if j.Error != nil {
-			out.Message = "error.message: " + j.Error.Message + " " + out.Message
-		}
+		return true
 	}
-	return out, nil
+	return false
+}
+
+// finishGeneration completes out, the answer of a generation tool that waited for its
+// job, with the job as last read: its status and, once it finished, the course or why not.
+func finishGeneration(out *generationQueuedOut, j *client.CourseGenerationJob) {
+	out.Status = string(j.Status)
+	if !generationFinished(j) {
+		return
+	}
+	out.Message = generationMessage(j)
+	if j.Result != nil {
+		out.CourseID = j.Result.CourseId
+	}
+	if j.Error != nil {
+		out.Message = "error.message: " + j.Error.Message + " " + out.Message
+	}
 }
 
 // generationRequest checks the shared inputs of the generation tools.

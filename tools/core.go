@@ -44,6 +44,11 @@ type Config struct {
 	// it. Without it such keys are refused (learnd mcp: the API refuses them anyway).
 	Pseudonyms pseudonym.Key
 
+	// Tasks offers course generation as an MCP task (tasks.go) to clients of protocol
+	// 2025-11-25. Set it only when the transport lifts params.task (liftTask): go-sdk drops
+	// it otherwise. learnd serve's /mcp and learnd mcp (stdio) do.
+	Tasks bool
+
 	// retries, when set, overrides defaultMaxRetries (tests).
 	retries *int
 	// exportBudget, when set, overrides defaultExportBudget (tests).
@@ -124,6 +129,10 @@ type Spec struct {
 	// Enabled, when set, decides per server whether the tool exists at all (e.g. a
 	// variant only with Config.LocalFiles). The tool is still subject to Kind.
 	Enabled func(Config) bool
+	// Task says the tool may be called as an MCP task (execution.taskSupport optional):
+	// its handler then queues its work, hands it to taskFrom(ctx) and answers at once
+	// (tasks.go). Every other tool declares taskSupport forbidden.
+	Task bool
 }
 
 type entry struct {
@@ -131,6 +140,7 @@ type entry struct {
 	name    string
 	tool    mcp.Tool // as listed: name, description, schemas
 	enabled func(Config) bool
+	task    bool
 	add     func(s *mcp.Server, env *Env)
 }
 
@@ -186,15 +196,11 @@ func Register[In any, Out Result](spec Spec, h Handler[In, Out]) {
 	if err != nil {
 		panic(fmt.Sprintf("tools.Register: tool %q: resolve output schema: %v", tool.Name, err))
 	}
-	e := entry{kind: spec.Kind, name: tool.Name, tool: tool, enabled: spec.Enabled}
+	e := entry{kind: spec.Kind, name: tool.Name, tool: tool, enabled: spec.Enabled, task: spec.Task}
 	e.add = func(s *mcp.Server, env *Env) {
 		t := tool // each server gets its own copy
 		s.AddTool(&t, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-			if req.Extra != nil && req.Extra.TokenInfo != nil {
-				if tok, ok := req.Extra.TokenInfo.Extra[extraToken].(string); ok {
-					ctx = withCredential(ctx, tok) // the token this call came with (rotated by refresh)
-				}
-			}
+			ctx = withCallCredential(ctx, req.Extra)
 			ctx = withProgress(ctx, req)
 			ctx = withCall(ctx, req) // the session, for elicitation (write_guard.go)
 			ctx = withPseudonymiser(ctx, env.pseudo)
@@ -382,6 +388,13 @@ func newServer(cfg Config, c *sdk.Client, me *client.Me) *fitter {
 			enabled[e.name] = true
 			f.entries = append(f.entries, e)
 		}
+	}
+	if cfg.Tasks {
+		tk := &tasks{env: env, support: map[string]bool{}}
+		for _, e := range f.entries {
+			tk.support[e.name] = e.task
+		}
+		tk.add(s)
 	}
 	f.apply(me)
 	return f

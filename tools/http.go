@@ -1,11 +1,13 @@
 package tools
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"math"
 	"net/http"
@@ -165,7 +167,7 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fitters.touch(grantName(p), token)
 	}
 	if r.Method == http.MethodPost && r.Header.Get("Mcp-Session-Id") == "" {
-		cfg := Config{APIURL: inProcessURL, Key: key, LocalFiles: false, Version: h.cfg.Version, Pseudonyms: h.cfg.PseudonymKey, exportBudget: h.cfg.exportBudget}
+		cfg := Config{APIURL: inProcessURL, Key: key, LocalFiles: false, Version: h.cfg.Version, Pseudonyms: h.cfg.PseudonymKey, exportBudget: h.cfg.exportBudget, Tasks: true}
 		if grant != nil {
 			cfg.Grant = grant.Scopes
 			cfg.HTTPClient = inProcessClient(h.cfg.API, r, &h.cfg.OAuth.Resource)
@@ -201,7 +203,35 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.stateless.ServeHTTP(w, r)
 		return
 	}
+	if r.Method == http.MethodPost {
+		r.Body, r.ContentLength = liftTaskBody(r.Body, r.ContentLength)
+	}
 	h.sessions.ServeHTTP(w, r)
+}
+
+// liftTaskBody is a request body (and its length) whose tools/call has its params.task
+// lifted (liftTask): the body is read (up to the SDK's limit; a bigger one is passed on as
+// it came, for the SDK to refuse) and handed on, changed only if it was a task-augmented
+// tools/call.
+func liftTaskBody(body io.ReadCloser, length int64) (io.ReadCloser, int64) {
+	if body == nil || body == http.NoBody {
+		return body, length
+	}
+	head, err := io.ReadAll(io.LimitReader(body, wire.MCPMaxBodyBytes+1))
+	if err != nil || int64(len(head)) > wire.MCPMaxBodyBytes {
+		return readCloser{io.MultiReader(bytes.NewReader(head), body), body}, length
+	}
+	lifted := liftTask(head)
+	if len(lifted) != len(head) {
+		length = int64(len(lifted))
+	}
+	return readCloser{bytes.NewReader(lifted), body}, length
+}
+
+// readCloser reads from Reader and closes Closer.
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 // statelessSince is the first protocol version without sessions (SEP-2575).

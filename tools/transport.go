@@ -26,6 +26,7 @@ import (
 // every StdioRefit, and at once when a call is refused by the API (401) or the licence;
 // the client gets notifications/tools/list_changed when it changed.
 func ServeStdio(ctx context.Context, cfg Config, log *slog.Logger) error {
+	cfg.Tasks = true // liftTransport below
 	f, err := build(ctx, cfg)
 	if err != nil {
 		return err
@@ -36,7 +37,7 @@ func ServeStdio(ctx context.Context, cfg Config, log *slog.Logger) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go refitEvery(ctx, f, StdioRefit, log)
-	err = f.srv.Run(ctx, &mcp.StdioTransport{})
+	err = f.srv.Run(ctx, liftTransport{&mcp.StdioTransport{}})
 	if errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
 		return nil
 	}
@@ -107,6 +108,17 @@ type credentialKey struct{}
 // the MCP request that called the tool.
 func withCredential(ctx context.Context, token string) context.Context {
 	return context.WithValue(ctx, credentialKey{}, token)
+}
+
+// withCallCredential makes the API calls of an MCP request send the access token it
+// came with (rotated by refresh), if it came with one.
+func withCallCredential(ctx context.Context, extra *mcp.RequestExtra) context.Context {
+	if extra != nil && extra.TokenInfo != nil {
+		if tok, ok := extra.TokenInfo.Extra[extraToken].(string); ok {
+			return withCredential(ctx, tok)
+		}
+	}
+	return ctx
 }
 
 func (t *inProcess) RoundTrip(req *http.Request) (*http.Response, error) {

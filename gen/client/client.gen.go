@@ -2624,6 +2624,15 @@ type CourseGenerationJob struct {
 	Status CourseGenerationStatus `json:"status"`
 }
 
+// CourseGenerationJobList defines model for CourseGenerationJobList.
+type CourseGenerationJobList struct {
+	Data    []CourseGenerationJob `json:"data"`
+	HasMore bool                  `json:"hasMore"`
+
+	// NextPageToken Pass as `pageToken` to get the next page; absent on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
 // CourseGenerationOptions Generation options.
 type CourseGenerationOptions struct {
 	// Language ISO 639-1 code (`en`, `es`, `fr`, …). Default the language of the prompt or the documents.
@@ -5062,6 +5071,15 @@ type RestoreCohortParams struct {
 	IfMatch *IfMatchOptional `json:"If-Match,omitempty"`
 }
 
+// ListCourseGenerationsParams defines parameters for ListCourseGenerations.
+type ListCourseGenerationsParams struct {
+	// Limit Max results (default 20, max 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// PageToken The opaque `nextPageToken` of the previous page. Tokens are signed; a modified token is a 400.
+	PageToken *PageTokenV2 `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
 // GenerateCourseParams defines parameters for GenerateCourse.
 type GenerateCourseParams struct {
 	// IdempotencyKey A unique key (e.g. a UUID) that makes a retried create safe. Same key and body → the stored response is replayed; same key, different body → 422. Keys are kept for 24 hours.
@@ -6328,6 +6346,17 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v1/learning/cohorts/{id}/restore (the `RestoreCohort` operationId).
 	RestoreCohort(ctx context.Context, id CohortIDPath, params *RestoreCohortParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListCourseGenerations List your course generation jobs
+	//
+	// The caller's own generation jobs, newest first, each as
+	// `GET /api/v2/ai/courses/generate/{jobId}` shows it (an MCP client lists them as its
+	// tasks with `tasks/list`). Pages with `limit` (default 20, max 50) and `pageToken`.
+	// Never counts against the AI quota. Needs the AI licence, `course_edit` and the `read`
+	// scope.
+	//
+	// Corresponds with GET /api/v2/ai/courses/generate (the `ListCourseGenerations` operationId).
+	ListCourseGenerations(ctx context.Context, params *ListCourseGenerationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GenerateCourseWithBody Generate a course
 	//
@@ -8790,6 +8819,27 @@ func (c *Client) UpdateCohortWithApplicationMergePatchPlusJSONBody(ctx context.C
 // Corresponds with POST /api/v1/learning/cohorts/{id}/restore (the `RestoreCohort` operationId).
 func (c *Client) RestoreCohort(ctx context.Context, id CohortIDPath, params *RestoreCohortParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreCohortRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListCourseGenerations List your course generation jobs
+//
+// The caller's own generation jobs, newest first, each as
+// `GET /api/v2/ai/courses/generate/{jobId}` shows it (an MCP client lists them as its
+// tasks with `tasks/list`). Pages with `limit` (default 20, max 50) and `pageToken`.
+// Never counts against the AI quota. Needs the AI licence, `course_edit` and the `read`
+// scope.
+//
+// Corresponds with GET /api/v2/ai/courses/generate (the `ListCourseGenerations` operationId).
+func (c *Client) ListCourseGenerations(ctx context.Context, params *ListCourseGenerationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCourseGenerationsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -13368,6 +13418,72 @@ func NewRestoreCohortRequest(server string, id CohortIDPath, params *RestoreCoho
 			req.Header.Set("If-Match", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewListCourseGenerationsRequest constructs an http.Request for the ListCourseGenerations method
+func NewListCourseGenerationsRequest(server string, params *ListCourseGenerationsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/ai/courses/generate")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -19614,6 +19730,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/v1/learning/cohorts/{id}/restore (the `RestoreCohort` operationId).
 	RestoreCohortWithResponse(ctx context.Context, id CohortIDPath, params *RestoreCohortParams, reqEditors ...RequestEditorFn) (*RestoreCohortResponse, error)
 
+	// ListCourseGenerationsWithResponse List your course generation jobs
+	//
+	// The caller's own generation jobs, newest first, each as
+	// `GET /api/v2/ai/courses/generate/{jobId}` shows it (an MCP client lists them as its
+	// tasks with `tasks/list`). Pages with `limit` (default 20, max 50) and `pageToken`.
+	// Never counts against the AI quota. Needs the AI licence, `course_edit` and the `read`
+	// scope.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/ai/courses/generate (the `ListCourseGenerations` operationId).
+	ListCourseGenerationsWithResponse(ctx context.Context, params *ListCourseGenerationsParams, reqEditors ...RequestEditorFn) (*ListCourseGenerationsResponse, error)
+
 	// GenerateCourseWithBodyWithResponse Generate a course
 	//
 	// Queues the generation of a complete course — title, modules (sections), lessons with
@@ -23730,6 +23859,110 @@ func (r RestoreCohortResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RestoreCohortResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListCourseGenerationsResponse401Headers the declared response headers of an HTTP 401 response for ListCourseGenerations
+type ListCourseGenerationsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListCourseGenerationsResponse429Headers the declared response headers of an HTTP 429 response for ListCourseGenerations
+type ListCourseGenerationsResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ListCourseGenerationsResponse503Headers the declared response headers of an HTTP 503 response for ListCourseGenerations
+type ListCourseGenerationsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListCourseGenerationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CourseGenerationJobList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *DatabaseUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListCourseGenerationsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListCourseGenerationsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListCourseGenerationsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCourseGenerationsResponse) GetJSON200() *CourseGenerationJobList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListCourseGenerationsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListCourseGenerationsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListCourseGenerationsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListCourseGenerationsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListCourseGenerationsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListCourseGenerationsResponse) GetApplicationproblemJSON503() *DatabaseUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCourseGenerationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCourseGenerationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCourseGenerationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCourseGenerationsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -36409,6 +36642,25 @@ func (c *ClientWithResponses) RestoreCohortWithResponse(ctx context.Context, id 
 	return ParseRestoreCohortResponse(rsp)
 }
 
+// ListCourseGenerationsWithResponse List your course generation jobs
+//
+// The caller's own generation jobs, newest first, each as
+// `GET /api/v2/ai/courses/generate/{jobId}` shows it (an MCP client lists them as its
+// tasks with `tasks/list`). Pages with `limit` (default 20, max 50) and `pageToken`.
+// Never counts against the AI quota. Needs the AI licence, `course_edit` and the `read`
+// scope.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/ai/courses/generate (the `ListCourseGenerations` operationId).
+func (c *ClientWithResponses) ListCourseGenerationsWithResponse(ctx context.Context, params *ListCourseGenerationsParams, reqEditors ...RequestEditorFn) (*ListCourseGenerationsResponse, error) {
+	rsp, err := c.ListCourseGenerations(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCourseGenerationsResponse(rsp)
+}
+
 // GenerateCourseWithBodyWithResponse Generate a course
 //
 // Queues the generation of a complete course — title, modules (sections), lessons with
@@ -41390,6 +41642,107 @@ func ParseRestoreCohortResponse(rsp *http.Response) (*RestoreCohortResponse, err
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers RestoreCohortResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListCourseGenerationsResponse parses an HTTP response from a ListCourseGenerationsWithResponse call
+func ParseListCourseGenerationsResponse(rsp *http.Response) (*ListCourseGenerationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCourseGenerationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CourseGenerationJobList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest DatabaseUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListCourseGenerationsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListCourseGenerationsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListCourseGenerationsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -73,7 +73,7 @@ func newLMSGroup(raw *client.ClientWithResponses) *LMSGroup {
 	}
 }
 
-// LMSAI is the ai resource of the lms group: CancelCourseGeneration, GenerateCourse, GetCourseGeneration, RefineCourse, RegenerateLesson, RegenerateQuestion.
+// LMSAI is the ai resource of the lms group: CancelCourseGeneration, GenerateCourse, GetCourseGeneration, ListCourseGenerations, RefineCourse, RegenerateLesson, RegenerateQuestion, ListCourseGenerationsAll.
 type LMSAI struct {
 	raw *client.ClientWithResponses
 }
@@ -171,6 +171,33 @@ func (rs *LMSAI) GetCourseGeneration(ctx context.Context, jobId client.Generatio
 	return res.JSON200, nil
 }
 
+// ListCourseGenerations — List your course generation jobs.
+//
+// The caller's own generation jobs, newest first, each as
+// `GET /api/v2/ai/courses/generate/{jobId}` shows it (an MCP client lists them as its
+// tasks with `tasks/list`). Pages with `limit` (default 20, max 50) and `pageToken`.
+// Never counts against the AI quota. Needs the AI licence, `course_edit` and the `read`
+// scope.
+//
+// GET /api/v2/ai/courses/generate (operation listCourseGenerations).
+func (rs *LMSAI) ListCourseGenerations(ctx context.Context, params *client.ListCourseGenerationsParams) (*client.CourseGenerationJobList, error) {
+	rsp, err := rs.raw.ListCourseGenerations(ctx, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResponse(rsp); err != nil {
+		return nil, err
+	}
+	res, err := client.ParseListCourseGenerationsResponse(rsp)
+	if err != nil {
+		return nil, decodeError("listCourseGenerations", err)
+	}
+	if res.JSON200 == nil {
+		return nil, unexpectedResponse("listCourseGenerations", res.HTTPResponse)
+	}
+	return res.JSON200, nil
+}
+
 // RefineCourse — Refine a course.
 //
 // Appends new structure to an existing course from plain-English feedback
@@ -263,6 +290,37 @@ func (rs *LMSAI) RegenerateQuestion(ctx context.Context, questionId client.Quest
 		return nil, unexpectedResponse("regenerateQuestion", res.HTTPResponse)
 	}
 	return res.JSON200, nil
+}
+
+// ListCourseGenerationsAll iterates over every item ListCourseGenerations returns, following nextPageToken from page to page
+// (one request per page). params may be nil and is not modified; its pageToken is where the
+// walk starts. The first error is yielded with the zero item and ends the walk.
+func (rs *LMSAI) ListCourseGenerationsAll(ctx context.Context, params *client.ListCourseGenerationsParams) iter.Seq2[client.CourseGenerationJob, error] {
+	return func(yield func(client.CourseGenerationJob, error) bool) {
+		var p client.ListCourseGenerationsParams
+		if params != nil {
+			p = *params
+		}
+		for {
+			page, err := rs.ListCourseGenerations(ctx, &p)
+			if err != nil {
+				var zero client.CourseGenerationJob
+				yield(zero, err)
+				return
+			}
+			items := page.Data
+			for _, item := range items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			if page.NextPageToken == nil || *page.NextPageToken == "" {
+				return
+			}
+			tok := client.PageTokenV2(*page.NextPageToken)
+			p.PageToken = &tok
+		}
+	}
 }
 
 // LMSAssignments is the assignments resource of the lms group: AssignChain, AssignGroups, AssignUser, ExtendDeadline, ListForGroup, ListForUser, ListMine, SendReminders, ListForGroupAll, ListForUserAll, ListMineAll.

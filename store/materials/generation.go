@@ -87,12 +87,13 @@ func (s *Repo) Generations() *GenerationRepo { return &GenerationRepo{st: s.st} 
 const generationCols = `id, status, prompt, session_id, options, requested_by, role, key_id, app_id, surface, request_id,
 course_id, warnings, error, attempts, created_at, started_at, finished_at`
 
-func scanGeneration(row pgx.Row) (GenerationJob, error) {
+// scanGeneration scans generationCols, then the columns of extra.
+func scanGeneration(row pgx.Row, extra ...any) (GenerationJob, error) {
 	var j GenerationJob
 	var opts store.JSON[GenerationOptions]
 	var role string
-	err := row.Scan(&j.ID, &j.Status, &j.Prompt, &j.SessionID, &opts, &j.RequestedBy, &role, &j.KeyID, &j.AppID, &j.Surface,
-		&j.RequestID, &j.CourseID, &j.Warnings, &j.Error, &j.Attempts, &j.CreatedAt, &j.StartedAt, &j.FinishedAt)
+	err := row.Scan(append([]any{&j.ID, &j.Status, &j.Prompt, &j.SessionID, &opts, &j.RequestedBy, &role, &j.KeyID, &j.AppID, &j.Surface,
+		&j.RequestID, &j.CourseID, &j.Warnings, &j.Error, &j.Attempts, &j.CreatedAt, &j.StartedAt, &j.FinishedAt}, extra...)...)
 	if err != nil {
 		return GenerationJob{}, err
 	}
@@ -173,35 +174,37 @@ VALUES (learnd_tenant(), $1, 'queued', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 func (r *GenerationRepo) Get(ctx context.Context, id uuid.UUID) (GenerationJob, error) {
 	var out GenerationJob
 	err := r.st.Read(ctx, func(t *store.Tx) error {
-		j, err := scanGeneration(t.QueryRow(`SELECT `+generationCols+` FROM generation_jobs
+		j, err := scanGenerationRead(t.QueryRow(`SELECT `+generationCols+`, `+generationAbandoned+` FROM generation_jobs g
 WHERE tenant_id = learnd_tenant() AND id = $1 AND requested_by = $2`, id, t.Caller().PersonID))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return store.ErrNotFound
 		}
-		if err != nil {
-			return err
-		}
-		if j.Status == GenerationQueued || j.Status == GenerationRunning {
-			// The queue gave up on a job whose worker died on its last attempt (river's rescuer
-			// discards it without running it again): report it failed.
-			var abandoned bool
-			key := store.JSON[map[string]string]{V: map[string]string{"tenant_id": t.Caller().TenantID, "id": j.ID.String()}}
-			if err := t.QueryRow(`SELECT EXISTS (SELECT 1 FROM river_job WHERE kind = '`+GenerationJobKind+`' AND args @> $1::jsonb
-  AND state IN ('discarded', 'cancelled'))`, key).Scan(&abandoned); err != nil {
-				return err
-			}
-			if abandoned {
-				msg := "course generation was abandoned: its worker stopped before finishing, on every attempt"
-				j.Status, j.Error = GenerationFailed, &msg
-			}
-		}
 		out = j
-		return nil
+		return err
 	})
 	if err != nil {
 		return GenerationJob{}, fmt.Errorf("get generation job: %w", err)
 	}
 	return out, nil
+}
+
+// generationAbandoned is a column of the generation_jobs row g: whether the queue gave up
+// on the job while it was queued or running (river's rescuer discards a job whose worker
+// died on its last attempt, without running it again).
+const generationAbandoned = `(g.status IN ('queued', 'running') AND EXISTS (SELECT 1 FROM river_job
+WHERE kind = '` + GenerationJobKind + `' AND args @> jsonb_build_object('tenant_id', g.tenant_id, 'id', g.id::text)
+  AND state IN ('discarded', 'cancelled')))`
+
+// scanGenerationRead scans a job read for its requester (generationCols, then
+// generationAbandoned): an abandoned job is reported failed.
+func scanGenerationRead(row pgx.Row) (GenerationJob, error) {
+	var abandoned bool
+	j, err := scanGeneration(row, &abandoned)
+	if err == nil && abandoned {
+		msg := "course generation was abandoned: its worker stopped before finishing, on every attempt"
+		j.Status, j.Error = GenerationFailed, &msg
+	}
+	return j, err
 }
 
 // GenerationJobKind is the kind of the queue's generation jobs (jobs.GenerateCourseArgs).
