@@ -4,6 +4,9 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"unicode/utf8"
+
+	"github.com/valyala/fastjson"
 )
 
 // JSON is a jsonb column holding a T.
@@ -35,8 +38,38 @@ func (j *JSON[T]) Scan(src any) error {
 	default:
 		return fmt.Errorf("scan jsonb: unexpected %T", src)
 	}
+	if strs, ok := any(&j.V).(*[]string); ok && scanStrings(b, strs) {
+		return nil
+	}
 	if err := json.Unmarshal(b, &j.V); err != nil {
 		return fmt.Errorf("scan jsonb: %w", err)
 	}
 	return nil
+}
+
+// stringArrays parses the jsonb arrays of strings (tags, id lists: most jsonb columns)
+// that lists scan by the thousand, without encoding/json's reflection.
+var stringArrays fastjson.ParserPool
+
+// scanStrings decodes b, a JSON array of strings as PostgreSQL prints jsonb, into dst, as
+// json.Unmarshal would; false (dst untouched) for anything else, which json.Unmarshal
+// then decodes or refuses.
+func scanStrings(b []byte, dst *[]string) bool {
+	p := stringArrays.Get()
+	defer stringArrays.Put(p)
+	v, err := p.ParseBytes(b)
+	if err != nil || v.Type() != fastjson.TypeArray {
+		return false
+	}
+	items, _ := v.Array()
+	out := make([]string, len(items))
+	for i, it := range items {
+		s, err := it.StringBytes()
+		if err != nil || !utf8.Valid(s) {
+			return false
+		}
+		out[i] = string(s)
+	}
+	*dst = out
+	return true
 }
