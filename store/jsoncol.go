@@ -16,11 +16,20 @@ type JSON[T any] struct {
 
 // Value implements driver.Valuer.
 func (j JSON[T]) Value() (driver.Value, error) {
+	b, err := j.JSONBytes()
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// JSONBytes is the column's JSON, as it is stored.
+func (j JSON[T]) JSONBytes() ([]byte, error) {
 	b, err := json.Marshal(j.V)
 	if err != nil {
 		return nil, fmt.Errorf("encode jsonb: %w", err)
 	}
-	return string(b), nil
+	return b, nil
 }
 
 // Scan implements sql.Scanner.

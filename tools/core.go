@@ -371,6 +371,7 @@ func newServer(cfg Config, c *sdk.Client, me *client.Me) *fitter {
 				// prompts are added to these as they are registered.
 				Tools: &mcp.ToolCapabilities{ListChanged: true},
 			}})
+	s.AddReceivingMiddleware(recoverRequests)
 	subs.attach(s)
 	addResources(s, env)
 	addPrompts(s, env)
@@ -390,18 +391,8 @@ func newServer(cfg Config, c *sdk.Client, me *client.Me) *fitter {
 		}
 	}
 	if cfg.Tasks {
-		tk := &tasks{env: env, support: map[string]bool{}}
-		for _, e := range f.entries {
-			tk.support[e.name] = e.task
-		}
-		tk.add(s)
+		addTasks(s, env, f.entries)
 	}
 	f.apply(me)
 	return f
 }
-
-const instructions = `learnd is a learning-management system. These tools act as the API key's user, ` +
-	`with that user's permissions. Ids are typed strings (users per_…, groups grp_…, courses crs_…, ` +
-	`chains chn_…, assignments asg_…); find them with find_user and find_course. Deadlines and ` +
-	`schedules in inputs are Unix timestamps in seconds; dates in results are RFC 3339. Lists are ` +
-	`bounded: pass the returned nextPageToken (or offset) to read more.`

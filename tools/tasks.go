@@ -98,6 +98,15 @@ func (tk *tasks) add(s *mcp.Server) {
 	s.AddReceivingMiddleware(tk.middleware)
 }
 
+// addTasks offers the task-capable tools among entries as MCP tasks on s.
+func addTasks(s *mcp.Server, env *Env, entries []entry) {
+	tk := &tasks{env: env, support: map[string]bool{}}
+	for _, e := range entries {
+		tk.support[e.name] = e.task
+	}
+	tk.add(s)
+}
+
 func must(err error) {
 	if err != nil {
 		panic(fmt.Sprintf("tools: %v", err))
@@ -202,6 +211,9 @@ func (tk *tasks) list(ctx context.Context, _ *mcp.ServerSession, p *listTasksPar
 // An id that is not one of the caller's jobs is "task not found" (-32602), as is a
 // finished job's cancel; other failures are the API's, in the seed's words.
 func (tk *tasks) job(ctx context.Context, p *taskIDParams, cancel bool) (*client.CourseGenerationJob, error) {
+	if p == nil { // params missing or null: the SDK passes nil
+		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: "taskId is required"}
+	}
 	id, err := ID("taskId", generationJobPrefix, p.TaskID)
 	if err != nil {
 		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: ErrorText(err)}
@@ -224,6 +236,8 @@ func (tk *tasks) job(ctx context.Context, p *taskIDParams, cancel bool) (*client
 			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: "Cannot cancel task in terminal status: " + toTask(j).Status}
 		}
 		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: "Cannot cancel task in terminal status"}
+	case sdk.StatusCode(err) >= 400 && sdk.StatusCode(err) < 500: // refused (a read-only key's cancel, …)
+		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: ErrorText(err)}
 	}
 	return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: ErrorText(err)}
 }

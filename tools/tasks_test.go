@@ -87,6 +87,15 @@ func TestTasksLiftedConnection(t *testing.T) {
 	if we := (*jsonrpc.Error)(nil); !errors.As(r.Error, &we) || we.Code != jsonrpc.CodeMethodNotFound {
 		t.Errorf("task-augmented find_user: %s (%v), want -32601", r.Result, r.Error)
 	}
+	// Missing, null or empty params are invalid params, not a crash of the process.
+	for _, params := range []string{`null`, `{}`, `{"taskId":null}`, `{"taskId":"gen_"}`} {
+		for _, method := range []string{"tasks/get", "tasks/result", "tasks/cancel"} {
+			r := call(method, params)
+			if we := (*jsonrpc.Error)(nil); !errors.As(r.Error, &we) || we.Code != jsonrpc.CodeInvalidParams {
+				t.Errorf("%s with params %s: %s (%v), want -32602", method, params, r.Result, r.Error)
+			}
+		}
+	}
 	r = call("tasks/cancel", `{"taskId":"`+created.Task.TaskID+`"}`)
 	var cancelled taskOut
 	if r.Error != nil || json.Unmarshal(r.Result, &cancelled) != nil || cancelled.Status != "cancelled" {

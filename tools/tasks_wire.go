@@ -109,6 +109,9 @@ func (tk *tasks) call(ctx context.Context, next mcp.MethodHandler, req *mcp.Call
 	}
 	j, err := tk.job(ctx, &taskIDParams{TaskID: t.jobID}, false)
 	if err != nil {
+		// The client cannot learn of a job no task answers for: cancel it (its quota call
+		// comes back), even when the request itself was cancelled.
+		_, _ = tk.job(context.WithoutCancel(ctx), &taskIDParams{TaskID: t.jobID}, true)
 		return nil, err
 	}
 	return &createTaskResult{Task: toTask(j)}, nil

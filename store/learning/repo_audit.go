@@ -1,7 +1,6 @@
 package learning
 
 import (
-	"database/sql/driver"
 	"encoding/json"
 	"reflect"
 
@@ -31,39 +30,54 @@ var auditIDColumns = map[string]string{
 	"target_cohort_id": typeid.Cohort, "assessment_id": typeid.Assessment,
 }
 
-// auditView renders a record for the audit log's before/after: an object of its columns
-// (the gorm column tags, snake_case like the v1 API) → values, with ids as TypeIDs (the
-// record's own id with idPrefix) and jsonb columns as the JSON they hold.
-func auditView(v any, idPrefix string) map[string]any {
+// auditView renders a record for the audit log's before/after: a JSON object of its
+// columns (the gorm column tags, snake_case like the v1 API) → values, with ids as TypeIDs
+// (the record's own id with idPrefix) and jsonb columns as the JSON they hold. It is
+// written straight into bytes, in column order (jsonb orders the keys when stored), so a
+// write's audit costs no map and no second encoding; nil when a value cannot be encoded
+// (store.Tx.Audit then fails the write).
+func auditView(v any, idPrefix string) json.RawMessage {
 	rv := reflect.ValueOf(v).Elem()
 	cols := store.ColumnsOf(rv.Type())
-	out := make(map[string]any, len(cols.Ordered))
-	for _, name := range cols.Ordered {
+	buf := make([]byte, 0, 64*len(cols.Ordered))
+	buf = append(buf, '{')
+	for i, name := range cols.Ordered {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
 		prefix := auditIDColumns[name]
 		if name == "id" {
 			prefix = idPrefix
 		}
-		out[name] = auditValue(rv.FieldByIndex(cols.ByName[name]).Interface(), prefix)
-	}
-	return out
-}
-
-func auditValue(v any, prefix string) any {
-	switch x := v.(type) {
-	case uuid.UUID:
-		return formatID(prefix, x)
-	case *uuid.UUID:
-		if x == nil {
+		buf = append(append(append(buf, '"'), name...), '"', ':') // column names are [a-z_]
+		var ok bool
+		if buf, ok = appendAuditValue(buf, rv.FieldByIndex(cols.ByName[name]).Interface(), prefix); !ok {
 			return nil
 		}
-		return formatID(prefix, *x)
-	case driver.Valuer: // the jsonb columns (JSON[T])
-		dv, err := x.Value()
-		if s, ok := dv.(string); ok && err == nil && json.Valid([]byte(s)) {
-			return json.RawMessage(s)
-		}
 	}
-	return v
+	return append(buf, '}')
+}
+
+// appendAuditValue appends v's JSON: ids as TypeIDs (ASCII, nothing to escape), jsonb
+// columns as the JSON their Value encodes, the rest as encoding/json writes them.
+func appendAuditValue(buf []byte, v any, prefix string) ([]byte, bool) {
+	switch x := v.(type) {
+	case uuid.UUID:
+		return append(append(append(buf, '"'), formatID(prefix, x)...), '"'), true
+	case *uuid.UUID:
+		if x == nil {
+			return append(buf, "null"...), true
+		}
+		return append(append(append(buf, '"'), formatID(prefix, *x)...), '"'), true
+	case interface{ JSONBytes() ([]byte, error) }: // the jsonb columns (store.JSON)
+		b, err := x.JSONBytes()
+		return append(buf, b...), err == nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return buf, false
+	}
+	return append(buf, b...), true
 }
 
 func formatID(prefix string, u uuid.UUID) string {
@@ -75,7 +89,7 @@ func formatID(prefix string, u uuid.UUID) string {
 
 // view is the audit view of v as it stands; its read-time fields (a cohort's
 // current_completion_pct) came with its read or its write (lock, writeRecord).
-func (r repo[T, P]) view(v *T) map[string]any { return auditView(v, r.target().prefix) }
+func (r repo[T, P]) view(v *T) json.RawMessage { return auditView(v, r.target().prefix) }
 
 // target names this table's records in the audit log.
 func (r repo[T, P]) target() auditTarget {
@@ -88,7 +102,7 @@ func (r repo[T, P]) target() auditTarget {
 // recordWrite writes the audit entry of a write on this table ("cohort.update"): before
 // is the view taken before the change (nil on create); after is the record as stored, with
 // its read-time fields.
-func (r repo[T, P]) recordWrite(t *store.Tx, op string, before map[string]any, after *T) error {
+func (r repo[T, P]) recordWrite(t *store.Tx, op string, before json.RawMessage, after *T) error {
 	view := r.view(after)
 	tg := r.target()
 	var b any // a nil map would be recorded as JSON null, not as no before
