@@ -172,6 +172,13 @@ func (t *Tx) end(ctx context.Context, err error) error {
 		// A statement failed before the COMMIT ran: the transaction is still open, aborted.
 		if !t.conn.IsClosed() && t.conn.PgConn().TxStatus() != 'I' {
 			_, _ = t.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+			return fmt.Errorf("commit: %w", err)
+		}
+		var pgErr *pgconn.PgError
+		if !t.conn.IsClosed() && !errors.As(err, &pgErr) {
+			// The server ran everything, COMMIT included; a SendLast callback refused what
+			// it read (see SendLast: they must not).
+			return fmt.Errorf("commit: committed, but reading a result failed: %w", err)
 		}
 		return fmt.Errorf("commit: %w", err)
 	}
@@ -198,8 +205,11 @@ func (t *Tx) flush() error {
 // SendLast sends b, the operation's last statements, with the end of the transaction: b's
 // statements, the held-back audit rows and the COMMIT travel in one pipeline (with BEGIN
 // and the scope too when nothing went before), and b's callbacks run as their results
-// arrive, before InTenant returns. A statement of b that fails rolls everything back and
-// InTenant returns its error. Nothing the operation sends after SendLast sees b's effects,
+// arrive, before InTenant returns. A statement of b that fails (an error of the server's)
+// rolls everything back and InTenant returns its error. b's callbacks must fail only
+// with the server's errors: the COMMIT has run by the time they read, so a callback that
+// refuses a result it read cannot undo the write (InTenant then returns an error saying
+// so). Nothing the operation sends after SendLast sees b's effects,
 // so it is for a write after which the operation only audits. Where the transaction cannot
 // hold b back (a Read, AsOperator, a transaction another operation opened and joined
 // into, or a second SendLast), b is sent at once.

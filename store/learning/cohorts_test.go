@@ -161,3 +161,47 @@ func TestUpdateKeepsComputedAndReturnsStored(t *testing.T) {
 		t.Fatalf("stored pct = %v, %v", got.CurrentCompletionPct, err)
 	}
 }
+
+// TestUpdateAuditMatchesStored: an update's audit entry shows the record as stored, on both
+// ways a write can go (with its COMMIT, when nothing but the name changes; read back
+// first, when a time changes, here given with an offset and nanoseconds, which PostgreSQL
+// stores in UTC to the microsecond).
+func TestUpdateAuditMatchesStored(t *testing.T) {
+	t.Parallel()
+	st, conn := storetest.OpenWithConn(t)
+	ctx := storetest.As("t1", "", auth.RoleAdmin)
+	repo := learning.New(st).Cohorts
+	c := mustCohort(t, st, ctx, "before")
+	zone := time.FixedZone("UTC+2", 2*3600)
+	for i, mutate := range []func(c *learning.Cohort){
+		func(c *learning.Cohort) { c.Name = "renamed" },
+		func(c *learning.Cohort) { s := time.Date(2027, 3, 1, 9, 30, 0, 123456789, zone); c.StartDate = &s },
+	} {
+		up, err := repo.Update(ctx, c.ID, c.Version, func(cur *learning.Cohort) error { mutate(cur); return nil })
+		if err != nil {
+			t.Fatalf("update %d: %v", i, err)
+		}
+		got, err := repo.Get(ctx, c.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var name, start, updated string
+		if err := conn.QueryRow(t.Context(), `SELECT after->>'name', coalesce(after->>'start_date', ''), after->>'updated_at' FROM audit_log
+			WHERE tenant_id = 't1' AND action = 'cohort.update' ORDER BY created_at DESC, id DESC LIMIT 1`).Scan(&name, &start, &updated); err != nil {
+			t.Fatal(err)
+		}
+		if name != got.Name || name != up.Name {
+			t.Errorf("update %d: audit name %q, stored %q, answered %q", i, name, got.Name, up.Name)
+		}
+		if ts, err := time.Parse(time.RFC3339Nano, updated); err != nil || !ts.Equal(got.UpdatedAt) {
+			t.Errorf("update %d: audit updated_at %s, stored %s", i, updated, got.UpdatedAt)
+		}
+		if got.StartDate != nil {
+			ts, err := time.Parse(time.RFC3339Nano, start)
+			if err != nil || !ts.Equal(*got.StartDate) || !up.StartDate.Equal(*got.StartDate) {
+				t.Errorf("update %d: audit start_date %q, stored %s, answered %s", i, start, got.StartDate, up.StartDate)
+			}
+		}
+		c = got
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -163,9 +164,7 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 		return r.recordWrite(t, "update", before, &cur)
 	})
 	if err != nil {
-		// The write may have travelled with the COMMIT (writeRecordFrom): its failure
-		// arrives here.
-		return nil, fmt.Errorf("update %s: %w", r.spec.name, r.mapDBError(err))
+		return nil, fmt.Errorf("update %s: %w", r.spec.name, err)
 	}
 	return &cur, nil
 }
@@ -243,13 +242,15 @@ func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql string, args 
 			return err
 		}
 	}
-	// An update with no reference to check and nothing to compute afterwards is the
-	// operation's last write: it travels with the audit row and the COMMIT (the audit's
-	// after is v as it will be stored, read-time fields carried over).
-	last := before != nil && len(b.QueuedQueries) == 0 && (r.spec.completeByID == nil || keep)
+	// An update with no reference to check, nothing to compute afterwards and no time
+	// changed is the operation's last write: it travels with the audit row and the COMMIT.
+	// The audit's after is v as bound, which is v as stored: a time given with an offset
+	// or below the microsecond would be stored otherwise, so such an update reads its row
+	// back first (as a create does).
+	last := before != nil && len(b.QueuedQueries) == 0 && (r.spec.completeByID == nil || keep) && timesKept(before, v)
 	b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
 		if err := store.ScanOne(rows, v); err != nil {
-			return err
+			return r.mapDBError(err) // the write's own failure (a constraint) says which field
 		}
 		if keep {
 			r.spec.keepComputed(before, v) // the RETURNING row carried the stored columns
@@ -266,7 +267,29 @@ func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql string, args 
 	if verr := verr.Err(); verr != nil {
 		return verr // the write, if it ran, rolls back with the transaction
 	}
-	return r.mapDBError(err)
+	return err
+}
+
+// timesKept reports whether every time column of after but updated_at (which the store
+// sets, to the microsecond in UTC) holds what it held before.
+func timesKept[T any](before, after *T) bool {
+	b, a := reflect.ValueOf(before).Elem(), reflect.ValueOf(after).Elem()
+	cols := store.ColumnsOf(b.Type())
+	for _, name := range cols.Ordered {
+		idx := cols.ByName[name]
+		switch fb := b.FieldByIndex(idx).Interface().(type) {
+		case time.Time:
+			if name != "updated_at" && fb != a.FieldByIndex(idx).Interface().(time.Time) {
+				return false
+			}
+		case *time.Time:
+			fa := a.FieldByIndex(idx).Interface().(*time.Time)
+			if (fb == nil) != (fa == nil) || (fb != nil && *fb != *fa) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // visible reports whether a live record with this id exists for the caller in table.
