@@ -4,7 +4,7 @@ import (
 	"crypto/sha256"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // DefaultVerifiedCache is how many verified signatures a Verifier remembers by default.
@@ -21,14 +21,16 @@ const verifiedTTL = 5 * time.Minute
 // one per request (about 100 µs of CPU each on a P-256 key). Keys are SHA-256 digests of
 // the token and the way it was checked, so the cache holds no token.
 type verified struct {
-	lru *expirable.LRU[[sha256.Size]byte, verifiedEntry]
+	lru *lru.Cache[[sha256.Size]byte, verifiedEntry] // (the expirable LRU runs a goroutine per cache, forever)
 }
 
-// verifiedEntry is a checked token's payload and the key ring that checked it (nil for
-// learnd's own key, which never changes while the process runs).
+// verifiedEntry is a checked token's payload, the key ring that checked it (nil for
+// learnd's own key, which never changes while the process runs) and when it stops being
+// trusted.
 type verifiedEntry struct {
 	ring    *keyring
 	payload []byte
+	expires time.Time
 }
 
 func newVerified(size int) *verified {
@@ -38,7 +40,11 @@ func newVerified(size int) *verified {
 	if size == 0 {
 		size = DefaultVerifiedCache
 	}
-	return &verified{lru: expirable.NewLRU[[sha256.Size]byte, verifiedEntry](size, nil, verifiedTTL)}
+	c, err := lru.New[[sha256.Size]byte, verifiedEntry](size)
+	if err != nil { // only for a size below 1
+		panic(err)
+	}
+	return &verified{lru: c}
 }
 
 // verifiedKey is the cache key of token checked by way: 'k' against the key ring, 'r'
@@ -59,13 +65,13 @@ func (c *verified) check(way byte, token []byte, ring *keyring, check func() ([]
 		return check()
 	}
 	k := verifiedKey(way, token)
-	if e, ok := c.lru.Get(k); ok && e.ring == ring {
+	if e, ok := c.lru.Get(k); ok && e.ring == ring && time.Now().Before(e.expires) {
 		return e.payload, nil
 	}
 	payload, err := check()
 	if err != nil {
 		return nil, err
 	}
-	c.lru.Add(k, verifiedEntry{ring: ring, payload: payload})
+	c.lru.Add(k, verifiedEntry{ring: ring, payload: payload, expires: time.Now().Add(verifiedTTL)})
 	return payload, nil
 }

@@ -37,6 +37,16 @@ func TestVerifiedCache(t *testing.T) {
 		if calls != 4 {
 			t.Fatalf("signature checked %d times, want 4", calls)
 		}
+		// An entry past its time is checked again.
+		k := verifiedKey('k', []byte("a.b.c"))
+		e, _ := c.lru.Get(k)
+		e.expires = time.Now().Add(-time.Second)
+		c.lru.Add(k, e)
+		_, _ = c.check('k', []byte("a.b.c"), ring, check)
+		_, _ = c.check('k', []byte("a.b.c"), ring, check)
+		if calls != 5 {
+			t.Fatalf("an expired entry: signature checked %d times in all, want 5", calls)
+		}
 		// A failed check is not remembered.
 		bad := errors.New("bad signature")
 		for range 2 {
@@ -44,8 +54,8 @@ func TestVerifiedCache(t *testing.T) {
 				t.Fatalf("err = %v, want %v", err, bad)
 			}
 		}
-		if calls != 6 {
-			t.Fatalf("a failed check ran %d times in all, want 6", calls)
+		if calls != 7 {
+			t.Fatalf("a failed check ran %d times in all, want 7", calls)
 		}
 	})
 
@@ -61,7 +71,7 @@ func TestVerifiedCache(t *testing.T) {
 		t.Parallel()
 		local := newTestIssuer(t)
 		v := newTestVerifier(t, Config{Leeway: time.Millisecond}, local)
-		tok, _, err := local.Mint(Claims{TenantID: "acme", Subject: newPersonID()}, time.Second)
+		tok, exp, err := local.Mint(Claims{TenantID: "acme", Subject: newPersonID()}, 2*time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,7 +81,7 @@ func TestVerifiedCache(t *testing.T) {
 		if v.verified.lru.Len() != 1 {
 			t.Fatalf("cache holds %d entries, want 1", v.verified.lru.Len())
 		}
-		time.Sleep(1100 * time.Millisecond)
+		time.Sleep(time.Until(exp) + 50*time.Millisecond)
 		_, err = v.Verify(t.Context(), tok)
 		wantInvalid(t, err, "expired")
 	})
