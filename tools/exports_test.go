@@ -136,13 +136,14 @@ func TestExportResourceLinks(t *testing.T) {
 		t.Errorf("overdue export: %d records, want the header only", len(recs))
 	}
 
-	// Audit: every entry of today, the same ones the paged JSON lists.
-	today := time.Now().UTC().Format(time.DateOnly)
-	text, link, ex = exportCall(t, admin, "get_audit_log", map[string]any{"from": today, "to": today, "limit": 1})
+	// Audit: every entry from yesterday to tomorrow (the whole of this fresh tenant's, even
+	// across midnight), the same ones the paged JSON lists.
+	from, to := time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly), time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+	text, link, ex = exportCall(t, admin, "get_audit_log", map[string]any{"from": from, "to": to, "limit": 1})
 	recs, _ = readCSV(t, admin, link.URI)
 	var ids []string
 	for off := 0; ; {
-		page, err := api.LMS.Audit.List(ctx, &client.GetAuditLogParams{FieldsCreatedAtFrom: &today, FieldsCreatedAtTo: &today, Limit: Ptr(2), Offset: &off})
+		page, err := api.LMS.Audit.List(ctx, &client.GetAuditLogParams{FieldsCreatedAtFrom: &from, FieldsCreatedAtTo: &to, Limit: Ptr(2), Offset: &off})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,7 +158,7 @@ func TestExportResourceLinks(t *testing.T) {
 	if !slices.Equal(recs[0], wantAuditHeader) || !slices.Equal(column(recs, 0), ids) || len(ids) < 10 {
 		t.Errorf("audit export: header %v, ids %v, want %v", recs[0], column(recs, 0), ids)
 	}
-	if link.URI != "learnd://exports/audit?from="+today+"&to="+today || ex.Rows != len(ids) ||
+	if link.URI != "learnd://exports/audit?from="+from+"&to="+to || ex.Rows != len(ids) ||
 		!strings.Contains(text, "Audit log export: "+strconv.Itoa(len(ids))+" matching entries") {
 		t.Errorf("audit link %+v, %d rows (want %d); text %q", link, ex.Rows, len(ids), text)
 	}
@@ -184,7 +185,7 @@ func TestExportResourceLinks(t *testing.T) {
 	if msg := coreErr(t, other, "get_compliance_status", map[string]any{"courseId": f.course, "export": true}); msg != MsgNotFound {
 		t.Errorf("another tenant's admin exports the compliance report: %s", msg)
 	}
-	theirs, _ := readCSV(t, other, "learnd://exports/audit?from="+today)
+	theirs, _ := readCSV(t, other, "learnd://exports/audit?from="+from)
 	for _, r := range theirs[1:] {
 		if slices.Contains(ids, r[0]) {
 			t.Errorf("another tenant's audit export has entry %s", r[0])
