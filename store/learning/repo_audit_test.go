@@ -1,0 +1,64 @@
+package learning
+
+import (
+	"encoding/json"
+	"math"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/learnd/learnd/store"
+	"github.com/learnd/learnd/typeid"
+)
+
+// TestAuditView: the audit view, written straight into JSON, is a valid object of every
+// column: ids as TypeIDs, nil pointers as null, jsonb columns as the JSON they hold, text
+// escaped; a value JSON cannot hold makes no view (and so fails the write's audit).
+func TestAuditView(t *testing.T) {
+	t.Parallel()
+	id, grp, person := uuid.New(), uuid.New(), uuid.New()
+	start := time.Date(2027, 1, 2, 3, 4, 5, 6000, time.UTC)
+	pct := 42.5
+	c := Cohort{
+		Envelope: Envelope{TenantID: "t1", ID: id, CreatedBy: &person, CreatedAt: start, Version: 3},
+		GroupID:  &grp, Name: `quote " and \ and 日本`, StartDate: &start, CompletionRequiredPct: &pct,
+		FacilitatorIDs: store.JSON[[]string]{V: []string{"per_a", "per_b"}},
+		Metadata:       store.JSON[map[string]any]{V: map[string]any{"k": []any{1.5, "x"}}},
+		Tags:           store.JSON[[]string]{V: []string{}},
+	}
+	raw := auditView(&c, typeid.Cohort)
+	var got map[string]any
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, raw)
+	}
+	want := map[string]any{
+		"id": typeid.Format(typeid.Cohort, id), "group_id": typeid.Format(typeid.Group, grp),
+		"created_by": typeid.Format(typeid.Person, person), "updated_by": nil, "deleted_at": nil,
+		"name": c.Name, "start_date": "2027-01-02T03:04:05.000006Z", "completion_required_pct": 42.5,
+		"version": 3.0, "tenant_id": "t1",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %#v, want %#v", k, got[k], v)
+		}
+	}
+	if f, ok := got["facilitator_ids"].([]any); !ok || len(f) != 2 || f[1] != "per_b" {
+		t.Errorf("facilitator_ids = %#v", got["facilitator_ids"])
+	}
+	if m, ok := got["metadata"].(map[string]any); !ok || len(m["k"].([]any)) != 2 {
+		t.Errorf("metadata = %#v", got["metadata"])
+	}
+	if tags, ok := got["tags"].([]any); !ok || len(tags) != 0 {
+		t.Errorf("tags = %#v", got["tags"])
+	}
+	if n := len(store.ColumnsOf(reflect.TypeOf(c)).Ordered); len(got) != n {
+		t.Errorf("%d members, want one per column (%d)", len(got), n)
+	}
+	nan := math.NaN()
+	c.CompletionRequiredPct = &nan
+	if v := auditView(&c, typeid.Cohort); v != nil {
+		t.Errorf("a NaN made a view: %s", v)
+	}
+}
