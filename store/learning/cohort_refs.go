@@ -16,7 +16,8 @@ import (
 // application's out). Foreign keys cannot say this for
 // the two id lists (they are JSON arrays), and the group's key sees past row-level
 // security; a missing one is a 422 naming the field and the id. On an update (before not
-// nil) only the references it adds are checked.
+// nil) only the references it adds are checked. The check is the SQL function
+// learnd_cohort_refs (migration 00075: planned once per connection, not once per write).
 func cohortRefs(b *pgx.Batch, before, c *Cohort, v *store.ValidationError) {
 	people := refIDs(typeid.Person, added(before, c, func(c *Cohort) []string { return c.FacilitatorIDs.V }), "/facilitator_ids", v)
 	assessments := refIDs(typeid.Assessment, added(before, c, func(c *Cohort) []string { return c.AssignedAssessmentIDs.V }), "/assigned_assessment_ids", v)
@@ -27,11 +28,7 @@ func cohortRefs(b *pgx.Batch, before, c *Cohort, v *store.ValidationError) {
 	if len(v.Fields) > 0 || (group == nil && len(people) == 0 && len(assessments) == 0) {
 		return
 	}
-	b.Queue(`SELECT
-  ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = $1)),
-  ARRAY(SELECT x FROM unnest($2::uuid[]) AS x WHERE NOT EXISTS (SELECT 1 FROM users WHERE tenant_id = learnd_tenant() AND id = x)),
-  ARRAY(SELECT x FROM unnest($3::uuid[]) AS x WHERE NOT EXISTS (SELECT 1 FROM assessments
-    WHERE tenant_id = learnd_tenant() AND id = x AND NOT is_deleted))`,
+	b.Queue(`SELECT group_ok, missing_people, missing_assessments FROM learnd_cohort_refs($1, $2, $3)`,
 		group, people, assessments).QueryRow(func(row pgx.Row) error {
 		var (
 			groupOK                    bool
