@@ -3,11 +3,13 @@ package store
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Columns is a record type's column layout, from its gorm column tags (through embedded
@@ -78,6 +80,24 @@ func Build[T any](q *gorm.DB) (string, []any, error) {
 		return "", nil, q.Error
 	}
 	return stmt.SQL.String(), stmt.Vars, nil
+}
+
+// literalLimit writes a LIMIT as a number instead of a parameter. PostgreSQL plans
+// "LIMIT $n" without knowing n, finds every custom plan cheaper than its generic one and
+// so plans the statement on every call (a page of cohorts: ~0.2–0.6 ms of planning for
+// ~0.2 ms of execution). Page sizes are few, so the statements stay few; OFFSET, which
+// takes any value, stays a parameter.
+func literalLimit(c clause.Clause, b clause.Builder) {
+	l, ok := c.Expression.(clause.Limit)
+	if !ok || l.Limit == nil || *l.Limit < 0 {
+		c.Build(b)
+		return
+	}
+	b.WriteString("LIMIT " + strconv.Itoa(*l.Limit))
+	if l.Offset > 0 {
+		b.WriteString(" OFFSET ")
+		b.AddVar(b, l.Offset)
+	}
 }
 
 // recordScanner returns a scan of the current row into a record of type T by its gorm

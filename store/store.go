@@ -77,6 +77,7 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	gdb.ClauseBuilders["LIMIT"] = literalLimit
 	s := &Store{db: gdb, sqlDB: sqlDB, pool: pool}
 	s.Idempotency = &IdempotencyRepo{s: s}
 	if !o.NoCallerCache {
