@@ -171,6 +171,12 @@ func TestE2EPatchKeepsComputedFields(t *testing.T) {
 		if n != 7 || pct != 50 {
 			t.Errorf("PATCH {name} left response_count %d completion_pct %v in the database, want 7 and 50", n, pct)
 		}
+		// The audit entry shows the record as stored, computed columns included.
+		var after string
+		if err := db.QueryRow(context.Background(), `SELECT after->>'response_count' FROM audit_log
+			WHERE action = 'assessment.update' AND target_id = $1`, a.Id).Scan(&after); err != nil || after != "7" {
+			t.Errorf("audit after.response_count = %q (%v), want 7", after, err)
+		}
 	})
 }
 

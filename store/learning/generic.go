@@ -153,12 +153,13 @@ func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, muta
 		if srcType != "" {
 			e.SourceType = srcType
 		}
+		keepColumns(&prev, &cur, r.spec.computed) // an update never writes them: they stay as stored
 		if err := P(&cur).validate(); err != nil {
 			return err
 		}
 		r.touch(t, e)
 		args := bindArgs(reflect.ValueOf(&cur).Elem(), r.write.updateCols, e.TenantID, e.ID)
-		if err := r.writeRecordFrom(t, &prev, &cur, r.write.update, args); err != nil {
+		if err := r.writeRecordFrom(t, &prev, &cur, r.write.update, r.write.updateQuiet, args); err != nil {
 			return err
 		}
 		return r.recordWrite(t, "update", before, &cur)
@@ -227,12 +228,13 @@ func (r repo[T, P]) Restore(ctx context.Context, id uuid.UUID, expected *int) (*
 // writeRecord sends, in one pipeline, the record's reference checks, the write (sql,
 // RETURNING the stored row into v) and the statements of its read-time fields.
 func (r repo[T, P]) writeRecord(t *store.Tx, v *T, sql string, args []any) error {
-	return r.writeRecordFrom(t, nil, v, sql, args)
+	return r.writeRecordFrom(t, nil, v, sql, "", args)
 }
 
 // writeRecordFrom is writeRecord for an update from before: when the read-time fields
 // stay as they were (keepComputed), they are carried over instead of computed again.
-func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql string, args []any) error {
+// quiet is sql without its RETURNING, for an update that goes last (below).
+func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql, quiet string, args []any) error {
 	keep := before != nil && r.spec.keepComputed != nil && r.spec.keepComputed(before, v)
 	var verr store.ValidationError
 	b := &pgx.Batch{}
@@ -248,6 +250,15 @@ func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql string, args 
 	// or below the microsecond would be stored otherwise, so such an update reads its row
 	// back first (as a create does).
 	last := before != nil && len(b.QueuedQueries) == 0 && (r.spec.completeByID == nil || keep) && timesKept(before, v)
+	if last {
+		// v is what the row becomes (the lock holds it, so the UPDATE finds it): it need
+		// not come back.
+		b.Queue(quiet, args...).Query(func(rows pgx.Rows) error {
+			rows.Close()
+			return r.mapDBError(rows.Err())
+		})
+		return t.SendLast(b)
+	}
 	b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
 		if err := store.ScanOne(rows, v); err != nil {
 			return r.mapDBError(err) // the write's own failure (a constraint) says which field
@@ -260,14 +271,22 @@ func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql string, args 
 	if r.spec.completeByID != nil && !keep {
 		r.spec.completeByID(b, t, P(v).envelope().ID, v)
 	}
-	if last {
-		return t.SendLast(b)
-	}
 	err := t.SendBatch(b).Close()
 	if verr := verr.Err(); verr != nil {
 		return verr // the write, if it ran, rolls back with the transaction
 	}
 	return err
+}
+
+// keepColumns copies the named columns of from into to.
+func keepColumns[T any](from, to *T, names []string) {
+	f, t := reflect.ValueOf(from).Elem(), reflect.ValueOf(to).Elem()
+	cols := store.ColumnsOf(f.Type())
+	for _, name := range names {
+		if idx, ok := cols.ByName[name]; ok {
+			t.FieldByIndex(idx).Set(f.FieldByIndex(idx))
+		}
+	}
 }
 
 // timesKept reports whether every time column of after but updated_at (which the store

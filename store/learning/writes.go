@@ -14,6 +14,7 @@ import (
 // instead of having a statement built by reflection on every call.
 type writeSQL struct {
 	insert, update         string
+	updateQuiet            string // update without RETURNING
 	insertCols, updateCols [][]int
 }
 
@@ -42,8 +43,9 @@ func buildWriteSQL(table string, t reflect.Type, computed []string) writeSQL {
 	}
 	n := len(w.updateCols)
 	w.insert = `INSERT INTO "` + table + `" (` + strings.Join(ins, ",") + `) VALUES (` + strings.Join(ph, ",") + `) RETURNING *`
-	w.update = `UPDATE "` + table + `" SET ` + strings.Join(set, ",") +
-		` WHERE tenant_id = $` + strconv.Itoa(n+1) + ` AND id = $` + strconv.Itoa(n+2) + ` RETURNING *`
+	w.updateQuiet = `UPDATE "` + table + `" SET ` + strings.Join(set, ",") +
+		` WHERE tenant_id = $` + strconv.Itoa(n+1) + ` AND id = $` + strconv.Itoa(n+2)
+	w.update = w.updateQuiet + ` RETURNING *`
 	return w
 }
 
