@@ -145,6 +145,11 @@ func TestE2EPatchKeepsComputedFields(t *testing.T) {
 		if pct == nil || *pct != 42.5 {
 			t.Errorf("PATCH {name} left current_completion_pct = %v in the database, want 42.5", pct)
 		}
+		var after string
+		if err := db.QueryRow(context.Background(), `SELECT after->>'current_completion_pct' FROM audit_log
+			WHERE action = 'cohort.update' AND target_id = $1`, c.Id).Scan(&after); err != nil || after != "42.5" {
+			t.Errorf("audit after.current_completion_pct = %q (%v), want 42.5", after, err)
+		}
 	})
 
 	t.Run("assessment response_count and completion_pct", func(t *testing.T) {

@@ -176,9 +176,9 @@ func (t *Tx) end(ctx context.Context, err error) error {
 		}
 		var pgErr *pgconn.PgError
 		if !t.conn.IsClosed() && !errors.As(err, &pgErr) {
-			// The server ran everything, COMMIT included; a SendLast callback refused what
-			// it read (see SendLast: they must not).
-			return fmt.Errorf("commit: committed, but reading a result failed: %w", err)
+			// The server ran everything, its COMMIT (or a dry run's ROLLBACK) included; a
+			// SendLast callback refused what it read (see SendLast: they must not).
+			return fmt.Errorf("commit: the transaction ended, but reading a result failed: %w", err)
 		}
 		return fmt.Errorf("commit: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"unicode/utf8"
 
 	"github.com/valyala/fastjson"
@@ -64,6 +65,13 @@ var stringArrays fastjson.ParserPool
 // json.Unmarshal would; false (dst untouched) for anything else, which json.Unmarshal
 // then decodes or refuses.
 func scanStrings(b []byte, dst *[]string) bool {
+	// Escapes and control characters go to encoding/json, whose handling of bad ones
+	// (U+FFFD, errors) fastjson does not share; PostgreSQL prints neither in a plain id or tag.
+	for _, c := range b {
+		if c == '\\' || c < 0x20 && c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
 	p := stringArrays.Get()
 	defer stringArrays.Put(p)
 	v, err := p.ParseBytes(b)
@@ -81,4 +89,36 @@ func scanStrings(b []byte, dst *[]string) bool {
 	}
 	*dst = out
 	return true
+}
+
+// jsonColumn is a jsonb column of a record (JSON[T]).
+type jsonColumn interface {
+	JSONBytes() ([]byte, error)
+	Scan(src any) error
+}
+
+// NormalizeJSON makes every jsonb column of the record v points to what reading the row
+// back returns: each is encoded as it would be stored and decoded again into a fresh
+// value (members left out by omitempty, empty lists that come back empty rather than
+// nil). A write that answers with its own copy of a row instead of reading it back calls
+// it first.
+func NormalizeJSON(v any) error {
+	rv := reflect.ValueOf(v).Elem()
+	cols := ColumnsOf(rv.Type())
+	for _, name := range cols.Ordered {
+		f := rv.FieldByIndex(cols.ByName[name])
+		col, ok := f.Addr().Interface().(jsonColumn)
+		if !ok {
+			continue
+		}
+		b, err := col.JSONBytes()
+		if err != nil {
+			return err
+		}
+		f.Set(reflect.Zero(f.Type()))
+		if err := col.Scan(b); err != nil {
+			return err
+		}
+	}
+	return nil
 }

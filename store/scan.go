@@ -82,14 +82,15 @@ func Build[T any](q *gorm.DB) (string, []any, error) {
 	return stmt.SQL.String(), stmt.Vars, nil
 }
 
-// literalLimit writes a LIMIT as a number instead of a parameter. PostgreSQL plans
+// literalLimit writes the usual LIMITs as numbers instead of parameters. PostgreSQL plans
 // "LIMIT $n" without knowing n, finds every custom plan cheaper than its generic one and
 // so plans the statement on every call (a page of cohorts: ~0.2–0.6 ms of planning for
-// ~0.2 ms of execution). Page sizes are few, so the statements stay few; OFFSET, which
-// takes any value, stays a parameter.
+// ~0.2 ms of execution). Only the page sizes clients use most (and a single row) are
+// written out, so each list has a few statements in the connection's statement cache, not
+// one per page size a client may ask for; any other LIMIT, and OFFSET, stays a parameter.
 func literalLimit(c clause.Clause, b clause.Builder) {
 	l, ok := c.Expression.(clause.Limit)
-	if !ok || l.Limit == nil || *l.Limit < 0 {
+	if !ok || l.Limit == nil || !literalLimits[*l.Limit] {
 		c.Build(b)
 		return
 	}
@@ -99,6 +100,10 @@ func literalLimit(c clause.Clause, b clause.Builder) {
 		b.AddVar(b, l.Offset)
 	}
 }
+
+// literalLimits are the LIMITs literalLimit writes out: one row, and a page of 10, 20 (the
+// default), 25, 50 or 100 plus the row that tells whether another page follows.
+var literalLimits = map[int]bool{1: true, 11: true, 21: true, 26: true, 51: true, 101: true}
 
 // recordScanner returns a scan of the current row into a record of type T by its gorm
 // column tags (a column the record does not hold is dropped); it reads the result's

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -105,5 +106,24 @@ func TestSendLast(t *testing.T) {
 	// The connection (the only one) is usable after all of it.
 	if n := count(`SELECT count(*) FROM cohorts`); n != 4 {
 		t.Errorf("cohorts = %d, want 4 (first, last, alone, inner)", n)
+	}
+}
+
+// TestOpenWritesLiteralLimits: the store's SQL builder writes a usual page's LIMIT as a
+// number (literalLimit is registered by Open).
+func TestOpenWritesLiteralLimits(t *testing.T) {
+	t.Parallel()
+	st := storetest.New(t)
+	ctx := storetest.As("t1", "", auth.RoleAdmin)
+	var sql string
+	err := st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		sql, _, err = store.Build[struct {
+			ID string `gorm:"column:id"`
+		}](tx.Table("cohorts", store.LiveOnly).Limit(21))
+		return err
+	})
+	if err != nil || !strings.HasSuffix(sql, "LIMIT 21") {
+		t.Fatalf("built %q (%v), want a literal LIMIT 21", sql, err)
 	}
 }

@@ -371,7 +371,6 @@ func newServer(cfg Config, c *sdk.Client, me *client.Me) *fitter {
 				// prompts are added to these as they are registered.
 				Tools: &mcp.ToolCapabilities{ListChanged: true},
 			}})
-	s.AddReceivingMiddleware(recoverRequests)
 	subs.attach(s)
 	addResources(s, env)
 	addPrompts(s, env)
@@ -393,6 +392,7 @@ func newServer(cfg Config, c *sdk.Client, me *client.Me) *fitter {
 	if cfg.Tasks {
 		addTasks(s, env, f.entries)
 	}
+	s.AddReceivingMiddleware(recoverRequests) // added last: go-sdk runs it outermost
 	f.apply(me)
 	return f
 }

@@ -19,6 +19,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -236,7 +237,8 @@ func (tk *tasks) job(ctx context.Context, p *taskIDParams, cancel bool) (*client
 			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: "Cannot cancel task in terminal status: " + toTask(j).Status}
 		}
 		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: "Cannot cancel task in terminal status"}
-	case sdk.StatusCode(err) >= 400 && sdk.StatusCode(err) < 500: // refused (a read-only key's cancel, …)
+	case cancel && slices.Contains([]int{http.StatusBadRequest, http.StatusForbidden, http.StatusUnprocessableEntity}, sdk.StatusCode(err)):
+		// refused (a read-only key's cancel, …); a 429 or 401 stays an error to retry or re-authenticate
 		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: ErrorText(err)}
 	}
 	return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: ErrorText(err)}

@@ -19,6 +19,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -111,7 +112,9 @@ func (tk *tasks) call(ctx context.Context, next mcp.MethodHandler, req *mcp.Call
 	if err != nil {
 		// The client cannot learn of a job no task answers for: cancel it (its quota call
 		// comes back), even when the request itself was cancelled.
-		_, _ = tk.job(context.WithoutCancel(ctx), &taskIDParams{TaskID: t.jobID}, true)
+		cctx, stop := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		_, _ = tk.job(cctx, &taskIDParams{TaskID: t.jobID}, true)
+		stop()
 		return nil, err
 	}
 	return &createTaskResult{Task: toTask(j)}, nil

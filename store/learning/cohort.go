@@ -42,12 +42,8 @@ var cohortTable = tableSpec[Cohort]{
 	}),
 	refs:         cohortRefs,
 	completeByID: completionByID,
-	keepComputed: func(before, after *Cohort) bool {
-		if (before.GroupID == nil) != (after.GroupID == nil) || (before.GroupID != nil && *before.GroupID != *after.GroupID) {
-			return false
-		}
-		after.CurrentCompletionPct = before.CurrentCompletionPct
-		return true
+	computedKept: func(before, after *Cohort) bool {
+		return (before.GroupID == nil) == (after.GroupID == nil) && (before.GroupID == nil || *before.GroupID == *after.GroupID)
 	},
 }
 

@@ -45,10 +45,10 @@ type tableSpec[T any] struct {
 	// from its id alone (so they travel with the by-id read) and fill them into v when
 	// their results are read. Nil: the record has none.
 	completeByID func(b *pgx.Batch, t *store.Tx, id uuid.UUID, v *T)
-	// keepComputed, on an update, reports whether the record's read-time fields stay as
-	// they were before it (what they are computed from did not change) and then copies
-	// them from before to after; the write then computes nothing. Nil: always recompute.
-	keepComputed func(before, after *T) bool
+	// computedKept, on an update, reports whether the record's read-time fields stay as
+	// they were before it (what they are computed from did not change); the write then
+	// computes nothing and keeps them. Nil: always recompute.
+	computedKept func(before, after *T) bool
 }
 
 // repo implements get, create, update, delete, restore and list for an envelope table.
@@ -127,7 +127,9 @@ func (r repo[T, P]) Create(ctx context.Context, v *T) error {
 }
 
 // Update locks the record, checks the caller's version, applies mutate, validates the
-// result and writes it with the version bumped.
+// result and writes it with the version bumped. mutate must assign new values, not write
+// through the record's pointers or slices: the record as read is kept to compare with
+// (which references were added, whether a time changed).
 func (r repo[T, P]) Update(ctx context.Context, id uuid.UUID, expected int, mutate func(cur *T) error) (*T, error) {
 	var cur T
 	err := r.st.InTenant(ctx, func(t *store.Tx) error {
@@ -232,10 +234,10 @@ func (r repo[T, P]) writeRecord(t *store.Tx, v *T, sql string, args []any) error
 }
 
 // writeRecordFrom is writeRecord for an update from before: when the read-time fields
-// stay as they were (keepComputed), they are carried over instead of computed again.
+// stay as they were (computedKept), they are carried over instead of computed again.
 // quiet is sql without its RETURNING, for an update that goes last (below).
 func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql, quiet string, args []any) error {
-	keep := before != nil && r.spec.keepComputed != nil && r.spec.keepComputed(before, v)
+	keep := before != nil && r.spec.computedKept != nil && r.spec.computedKept(before, v)
 	var verr store.ValidationError
 	b := &pgx.Batch{}
 	if r.spec.refs != nil {
@@ -252,10 +254,20 @@ func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql, quiet string
 	last := before != nil && len(b.QueuedQueries) == 0 && (r.spec.completeByID == nil || keep) && timesKept(before, v)
 	if last {
 		// v is what the row becomes (the lock holds it, so the UPDATE finds it): it need
-		// not come back.
+		// not come back. Its jsonb columns are made what a read returns (omitempty members,
+		// nil and empty lists).
+		if err := store.NormalizeJSON(v); err != nil {
+			return err
+		}
 		b.Queue(quiet, args...).Query(func(rows pgx.Rows) error {
 			rows.Close()
-			return r.mapDBError(rows.Err())
+			if err := rows.Err(); err != nil {
+				return r.mapDBError(err)
+			}
+			if n := rows.CommandTag().RowsAffected(); n != 1 {
+				return fmt.Errorf("the locked row was not updated (%d rows)", n) // cannot happen under the lock
+			}
+			return nil
 		})
 		return t.SendLast(b)
 	}
@@ -264,7 +276,7 @@ func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql, quiet string
 			return r.mapDBError(err) // the write's own failure (a constraint) says which field
 		}
 		if keep {
-			r.spec.keepComputed(before, v) // the RETURNING row carried the stored columns
+			keepColumns(before, v, r.spec.computed) // the RETURNING row carried the stored columns
 		}
 		return nil
 	})
@@ -290,22 +302,40 @@ func keepColumns[T any](from, to *T, names []string) {
 }
 
 // timesKept reports whether every time column of after but updated_at (which the store
-// sets, to the microsecond in UTC) holds what it held before.
+// sets, to the microsecond in UTC) holds the instant it held before, and gives after
+// before's values of them (a time read back from PostgreSQL and the same one decoded from
+// JSON differ in location only), so after is what a read of the stored row returns.
 func timesKept[T any](before, after *T) bool {
 	b, a := reflect.ValueOf(before).Elem(), reflect.ValueOf(after).Elem()
 	cols := store.ColumnsOf(b.Type())
 	for _, name := range cols.Ordered {
+		if name == "updated_at" {
+			continue
+		}
 		idx := cols.ByName[name]
-		switch fb := b.FieldByIndex(idx).Interface().(type) {
+		fb, fa := b.FieldByIndex(idx), a.FieldByIndex(idx)
+		switch vb := fb.Interface().(type) {
 		case time.Time:
-			if name != "updated_at" && fb != a.FieldByIndex(idx).Interface().(time.Time) {
+			if !vb.Equal(fa.Interface().(time.Time)) {
 				return false
 			}
 		case *time.Time:
-			fa := a.FieldByIndex(idx).Interface().(*time.Time)
-			if (fb == nil) != (fa == nil) || (fb != nil && *fb != *fa) {
+			va := fa.Interface().(*time.Time)
+			if (vb == nil) != (va == nil) || (vb != nil && !vb.Equal(*va)) {
 				return false
 			}
+		default:
+			continue
+		}
+	}
+	for _, name := range cols.Ordered {
+		if name == "updated_at" {
+			continue
+		}
+		idx := cols.ByName[name]
+		switch b.FieldByIndex(idx).Interface().(type) {
+		case time.Time, *time.Time:
+			a.FieldByIndex(idx).Set(b.FieldByIndex(idx))
 		}
 	}
 	return true

@@ -105,8 +105,8 @@ func (r repo[T, P]) target() auditTarget {
 func (r repo[T, P]) recordWrite(t *store.Tx, op string, before json.RawMessage, after *T) error {
 	view := r.view(after)
 	tg := r.target()
-	var b any // a nil map would be recorded as JSON null, not as no before
-	if before != nil {
+	var b any // no before on create; elsewhere a nil view failed to encode, and Audit says so
+	if op != "create" {
 		b = before
 	}
 	return t.Audit(tg.kind+"."+op, tg.kind, formatID(tg.prefix, P(after).envelope().ID), b, view)

@@ -62,3 +62,26 @@ func TestAuditView(t *testing.T) {
 		t.Errorf("a NaN made a view: %s", v)
 	}
 }
+
+// TestTimesKept: a time decoded from JSON and the same instant read back from PostgreSQL
+// are kept (and after takes before's value); another instant, or a nil on one side, is a
+// change; updated_at is the store's own.
+func TestTimesKept(t *testing.T) {
+	t.Parallel()
+	read := time.Date(2027, 3, 1, 9, 0, 0, 0, time.Local)
+	decoded := read.In(time.FixedZone("UTC+2", 7200))
+	before := Cohort{StartDate: &read, Envelope: Envelope{UpdatedAt: read}}
+	after := Cohort{StartDate: &decoded, Envelope: Envelope{UpdatedAt: read.Add(time.Hour)}}
+	if !timesKept(&before, &after) || after.StartDate.Location() != time.Local {
+		t.Errorf("the same instant: kept = false or after not given before's value (%v)", after.StartDate)
+	}
+	later := read.Add(time.Microsecond)
+	after.StartDate = &later
+	if timesKept(&before, &after) {
+		t.Error("another instant was kept")
+	}
+	after.StartDate = nil
+	if timesKept(&before, &after) {
+		t.Error("a cleared date was kept")
+	}
+}

@@ -28,6 +28,7 @@ BEGIN
 END
 $$;
 -- +goose StatementEnd
+GRANT EXECUTE ON FUNCTION learnd_cohort_refs(uuid, uuid[], uuid[]) TO learnd_app;
 
 -- +goose Down
 DROP FUNCTION IF EXISTS learnd_cohort_refs(uuid, uuid[], uuid[]);
