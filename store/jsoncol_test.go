@@ -84,7 +84,7 @@ func TestNormalizeJSON(t *testing.T) {
 		Options []string `json:"options,omitempty"`
 	}
 	rec := struct {
-		Items JSON[[]item]          `gorm:"column:items"`
+		Items JSON[[]item]         `gorm:"column:items"`
 		Meta  JSON[map[string]any] `gorm:"column:meta"`
 		Name  string               `gorm:"column:name"`
 	}{Items: JSON[[]item]{V: []item{{Name: "a", Options: []string{}}}}, Meta: JSON[map[string]any]{V: map[string]any{"n": 1}}, Name: "x"}
