@@ -1,8 +1,6 @@
 package tools_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -42,16 +40,6 @@ func TestE2EMCPFeaturesTypeScript(t *testing.T) {
 		t.Fatalf("create course: %v", err)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 110*time.Second)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, "node", script, env.URL+"/mcp", key.Secret, mcpE2ECorpusPDF, course.Id)
-	cmd.Dir = filepath.Dir(script)
-	cmd.Env = mcpE2EEnv()
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("features.mjs: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
-	}
 	var got struct {
 		Capabilities struct {
 			Resources struct{ Subscribe bool } `json:"resources"`
@@ -77,9 +65,7 @@ func TestE2EMCPFeaturesTypeScript(t *testing.T) {
 		GenerationResource string                         `json:"generationResource"`
 		MissingSubscribe   string                         `json:"missingSubscribe"`
 	}
-	if err := json.Unmarshal(bytes.TrimSpace(stdout.Bytes()), &got); err != nil {
-		t.Fatalf("features.mjs printed %q: %v", stdout.String(), err)
-	}
+	mcpE2ENode(t, 110*time.Second, nil, &got, script, env.URL+"/mcp", key.Secret, mcpE2ECorpusPDF, course.Id)
 
 	if !got.Capabilities.Resources.Subscribe || got.Capabilities.Prompts == nil {
 		t.Errorf("capabilities: %+v", got.Capabilities)

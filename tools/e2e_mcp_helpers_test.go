@@ -289,3 +289,28 @@ func mcpE2EEnv(extra ...string) []string {
 	}
 	return append(out, extra...)
 }
+
+// mcpE2ENode runs script (a .mjs of scripts/mcp-oauth-e2e) with node and args within
+// timeout and decodes the JSON it prints into out; a failure ends the test with what the
+// script wrote (and logs, when given: the server's). It returns what the script printed.
+func mcpE2ENode(t *testing.T, timeout time.Duration, logs func() string, out any, script string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, "node", append([]string{script}, args...)...)
+	cmd.Dir = filepath.Dir(script)
+	cmd.Env = mcpE2EEnv()
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		more := ""
+		if logs != nil {
+			more = "\nserver: " + logs()
+		}
+		t.Fatalf("%s: %v\nstdout: %s\nstderr: %s%s", filepath.Base(script), err, stdout.String(), stderr.String(), more)
+	}
+	if err := json.Unmarshal(bytes.TrimSpace(stdout.Bytes()), out); err != nil {
+		t.Fatalf("%s printed %q: %v", filepath.Base(script), stdout.String(), err)
+	}
+	return stdout.String()
+}

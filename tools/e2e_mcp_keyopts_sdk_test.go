@@ -1,11 +1,8 @@
 package tools_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -93,16 +90,6 @@ func TestE2EMCPKeyOptionsTypeScript(t *testing.T) {
 	readOnly := key(client.APIKeyCreate{Name: "read-only agent", ReadOnly: &[]bool{true}[0]})
 	pseudo := key(client.APIKeyCreate{Name: "pseudonymous agent", Scopes: &rw, Pseudonymise: &[]bool{true}[0]})
 
-	run, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(run, "node", script, env.URL+"/mcp", readOnly, pseudo, learners[0].ID, c.Id, g.Id)
-	cmd.Dir = filepath.Dir(script)
-	cmd.Env = mcpE2EEnv()
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("keyopts.mjs: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
-	}
 	var got struct {
 		ReadOnly struct {
 			Tools         []string
@@ -118,11 +105,9 @@ func TestE2EMCPKeyOptionsTypeScript(t *testing.T) {
 			Templates                                     []string
 		} `json:"pseudo"`
 	}
-	if err := json.Unmarshal(bytes.TrimSpace(stdout.Bytes()), &got); err != nil {
-		t.Fatalf("keyopts.mjs printed %q: %v", stdout.String(), err)
-	}
+	stdout := mcpE2ENode(t, 90*time.Second, nil, &got, script, env.URL+"/mcp", readOnly, pseudo, learners[0].ID, c.Id, g.Id)
 
-	t.Logf("keyopts.mjs: %s", mcpE2EShort(stdout.String()))
+	t.Logf("keyopts.mjs: %s", mcpE2EShort(stdout))
 	// 1. The read-only key: read tools only; a write refused, nothing changed.
 	ro := got.ReadOnly
 	if want := mcpE2EWant(tools.Config{}, tools.KindRead); !slices.Equal(ro.Tools, want) {

@@ -1,11 +1,8 @@
 package tools_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -52,16 +49,6 @@ func TestE2EMCPSafeWritesTypeScript(t *testing.T) {
 	}
 	due := time.Now().Add(72 * time.Hour).Unix()
 
-	run, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(run, "node", script, srv.Env.URL+"/mcp", key.Secret, c.Id, tenant.Learner.ID, fmt.Sprint(due))
-	cmd.Dir = filepath.Dir(script)
-	cmd.Env = mcpE2EEnv()
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("safe.mjs: %v\nstdout: %s\nstderr: %s\nserver: %s", err, stdout.String(), stderr.String(), srv.Logs())
-	}
 	type call struct {
 		Text       string         `json:"text"`
 		Structured map[string]any `json:"structured"`
@@ -76,9 +63,7 @@ func TestE2EMCPSafeWritesTypeScript(t *testing.T) {
 		Banned    string   `json:"banned"`
 		AuditText string   `json:"auditText"`
 	}
-	if err := json.Unmarshal(bytes.TrimSpace(stdout.Bytes()), &got); err != nil {
-		t.Fatalf("safe.mjs printed %q: %v", stdout.String(), err)
-	}
+	mcpE2ENode(t, 90*time.Second, srv.Logs, &got, script, srv.Env.URL+"/mcp", key.Secret, c.Id, tenant.Learner.ID, fmt.Sprint(due))
 	hash, _ := got.DryRun.Structured["planHash"].(string)
 	if got.DryRun.Structured["dryRun"] != true || hash == "" || !strings.HasPrefix(got.DryRun.Text, "DRY RUN — nothing changed.") ||
 		got.DryRun.Structured["userId"] != tenant.Learner.ID {

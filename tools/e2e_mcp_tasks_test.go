@@ -1,10 +1,7 @@
 package tools_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -71,16 +68,6 @@ func TestE2EMCPTasksTypeScript(t *testing.T) {
 	// A second replica on the same database, without workers: it answers for the task too.
 	two := servertest.Start(t, servertest.Options{DatabaseURL: env.DBURL, MCP: tools.Mount(tools.HTTPConfig{Version: "e2e"})})
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, "node", script, env.URL+"/mcp", key.Secret, otherKey.Secret, two.URL+"/mcp")
-	cmd.Dir = filepath.Dir(script)
-	cmd.Env = mcpE2EEnv()
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("tasks.mjs: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
-	}
 	var got struct {
 		Capabilities struct {
 			Tasks struct {
@@ -117,9 +104,7 @@ func TestE2EMCPTasksTypeScript(t *testing.T) {
 		Plain     struct{ JobID, Status, CourseID string }
 		Status    struct{ JobID, Status string }
 	}
-	if err := json.Unmarshal(bytes.TrimSpace(stdout.Bytes()), &got); err != nil {
-		t.Fatalf("tasks.mjs printed %q: %v", stdout.String(), err)
-	}
+	mcpE2ENode(t, 2*time.Minute, nil, &got, script, env.URL+"/mcp", key.Secret, otherKey.Secret, two.URL+"/mcp")
 
 	if got.Capabilities.Tasks.List == nil || got.Capabilities.Tasks.Cancel == nil || got.Capabilities.Tasks.Requests.Tools.Call == nil {
 		t.Errorf("capabilities.tasks: %+v", got.Capabilities.Tasks)
@@ -152,7 +137,7 @@ func TestE2EMCPTasksTypeScript(t *testing.T) {
 			t.Fatalf("task id %q: %v", taskID, err)
 		}
 		var s string
-		if err := db.QueryRow(ctx, `SELECT status FROM generation_jobs WHERE tenant_id = $1 AND id = $2`, ten.ID, id).Scan(&s); err != nil {
+		if err := db.QueryRow(t.Context(), `SELECT status FROM generation_jobs WHERE tenant_id = $1 AND id = $2`, ten.ID, id).Scan(&s); err != nil {
 			t.Fatalf("job of task %s: %v", taskID, err)
 		}
 		return s
