@@ -50,9 +50,15 @@ func ColumnsOf(t reflect.Type) *Columns {
 
 // scanTargets returns a destination per result column: the record's field, or a sink for
 // a column the record does not hold (e.g. a generated sort key).
-func scanTargets(rv reflect.Value, cols *Columns, fields []string, sink *any) []any {
+func scanTargets(rv reflect.Value, cols *Columns, fields []string, sink *any, extra ...map[string]any) []any {
 	out := make([]any, len(fields))
 	for i, name := range fields {
+		if len(extra) > 0 {
+			if dst, ok := extra[0][name]; ok {
+				out[i] = dst
+				continue
+			}
+		}
 		if idx, ok := cols.ByName[name]; ok {
 			out[i] = rv.FieldByIndex(idx).Addr().Interface()
 		} else {
@@ -159,7 +165,11 @@ func QueryOne(t *Tx, sql string, args []any, into any) error {
 
 // ScanOne scans the one row of rows into into by its gorm column tags and closes rows; no
 // row is ErrNotFound.
-func ScanOne(rows pgx.Rows, into any) error {
+func ScanOne(rows pgx.Rows, into any) error { return ScanOneWith(rows, into, nil) }
+
+// ScanOneWith is ScanOne, with the result columns named in extra scanned into extra's
+// pointers instead (columns a statement adds beside the record's).
+func ScanOneWith(rows pgx.Rows, into any, extra map[string]any) error {
 	defer rows.Close()
 	if !rows.Next() {
 		if err := rows.Err(); err != nil {
@@ -169,7 +179,7 @@ func ScanOne(rows pgx.Rows, into any) error {
 	}
 	rv := reflect.ValueOf(into).Elem()
 	var sink any
-	if err := rows.Scan(scanTargets(rv, ColumnsOf(rv.Type()), fieldNames(rows), &sink)...); err != nil {
+	if err := rows.Scan(scanTargets(rv, ColumnsOf(rv.Type()), fieldNames(rows), &sink, extra)...); err != nil {
 		return fmt.Errorf("scan: %w", err)
 	}
 	rows.Close()

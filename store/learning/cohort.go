@@ -42,6 +42,7 @@ var cohortTable = tableSpec[Cohort]{
 	}),
 	refs:         cohortRefs,
 	completeByID: completionByID,
+	readJoin:     completionJoin,
 	computedKept: func(before, after *Cohort) bool {
 		return (before.GroupID == nil) == (after.GroupID == nil) && (before.GroupID == nil || *before.GroupID == *after.GroupID)
 	},

@@ -50,12 +50,34 @@ func completionByID(b *pgx.Batch, t *store.Tx, id uuid.UUID, c *Cohort) {
 		if err := row.Scan(&completed, &total); err != nil {
 			return fmt.Errorf("cohort completion: %w", err)
 		}
-		if c.GroupID != nil && total > 0 {
-			p := roundPct(float64(completed), float64(total))
-			c.CurrentCompletionPct = &p
-		}
+		setCompletion(c, completed, total)
 		return nil
 	})
+}
+
+// setCompletion sets c's current_completion_pct from its group's counts: a cohort without a
+// group, or whose group has no such assignments, keeps the stored column.
+func setCompletion(c *Cohort, completed, total int64) {
+	if c.GroupID != nil && total > 0 {
+		p := roundPct(float64(completed), float64(total))
+		c.CurrentCompletionPct = &p
+	}
+}
+
+// completionJoin is completionByIDSQL as a join of the cohort's by-id read (readJoin): the
+// same counts for the read row's group, at the instant {at}, in the read's own statement.
+var completionJoin = &readJoin[Cohort]{
+	join: `LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE a.completed_at IS NOT NULL) AS completed, count(*) AS total
+  FROM group_members m
+  JOIN group_course_assignments g ON g.tenant_id = m.tenant_id AND g.group_id = m.group_id
+  JOIN assignments a ON a.tenant_id = m.tenant_id AND a.user_id = m.user_id AND a.course_id = g.course_id
+  JOIN courses c ON c.tenant_id = a.tenant_id AND c.id = a.course_id
+ WHERE m.tenant_id = $1 AND m.group_id = cohorts.group_id
+   AND g.tenant_id = $1 AND a.tenant_id = $1 AND c.tenant_id = $1
+   AND NOT c.is_deleted
+   AND (a.start_at IS NULL OR a.start_at <= {at})) completion ON true`,
+	cols: []string{"completion.completed AS completion_completed", "completion.total AS completion_total"},
+	fill: func(c *Cohort, vals []int64) { setCompletion(c, vals[0], vals[1]) },
 }
 
 // fillCompletion sets current_completion_pct on cohorts backed by a group: 100 × completed

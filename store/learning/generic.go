@@ -49,18 +49,27 @@ type tableSpec[T any] struct {
 	// they were before it (what they are computed from did not change); the write then
 	// computes nothing and keeps them. Nil: always recompute.
 	computedKept func(before, after *T) bool
+	// readJoin, when set, brings the read-time fields with the by-id read and the locked
+	// read in their own statement (completeByID then serves the writes only).
+	readJoin *readJoin[T]
 }
 
 // repo implements get, create, update, delete, restore and list for an envelope table.
 type repo[T any, P recordPtr[T]] struct {
-	st    *store.Store
-	spec  tableSpec[T]
-	read  readSQL
-	write writeSQL
+	st   *store.Store
+	spec tableSpec[T]
+	read readSQL
+	// joined is read with readJoin's columns (when the spec has one).
+	joined readSQL
+	write  writeSQL
 }
 
 func newRepo[T any, P recordPtr[T]](s *store.Store, spec tableSpec[T]) repo[T, P] {
-	return repo[T, P]{st: s, spec: spec, read: buildReadSQL(spec.name), write: buildWriteSQL(spec.name, reflect.TypeFor[T](), spec.computed)}
+	r := repo[T, P]{st: s, spec: spec, read: buildReadSQL(spec.name), write: buildWriteSQL(spec.name, reflect.TypeFor[T](), spec.computed)}
+	if spec.readJoin != nil {
+		r.joined = buildReadSQLJoined(spec.name, spec.readJoin.join, spec.readJoin.cols)
+	}
+	return r
 }
 
 // Get returns one record, with the fields the store computes on read, in one round trip.
@@ -71,6 +80,9 @@ func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) 
 	}
 	var out T
 	err := r.st.Read(ctx, func(t *store.Tx) error {
+		if r.spec.readJoin != nil {
+			return r.readJoined(t, id, v, false, &out)
+		}
 		q, args := r.read.byID(t, id, v, false)
 		if r.spec.completeByID == nil {
 			return store.QueryOne(t, q, args, &out)
@@ -351,6 +363,9 @@ func visible(t *store.Tx, table string, id uuid.UUID) (bool, error) {
 
 // lock reads the record FOR UPDATE with its read-time fields, in one pipeline.
 func (r repo[T, P]) lock(t *store.Tx, id uuid.UUID, v store.Visibility, into *T) error {
+	if r.spec.readJoin != nil {
+		return r.readJoined(t, id, v, true, into)
+	}
 	q, args := r.read.byID(t, id, v, true)
 	if r.spec.completeByID == nil {
 		return store.QueryOne(t, q, args, into)
@@ -359,6 +374,26 @@ func (r repo[T, P]) lock(t *store.Tx, id uuid.UUID, v store.Visibility, into *T)
 	b.Queue(q, args...).Query(func(rows pgx.Rows) error { return store.ScanOne(rows, into) })
 	r.spec.completeByID(b, t, id, into)
 	return t.SendBatch(b).Close()
+}
+
+// readJoined reads (or, with lock, locks) the record with its read-time fields in one
+// statement (readJoin).
+func (r repo[T, P]) readJoined(t *store.Tx, id uuid.UUID, v store.Visibility, lock bool, into *T) error {
+	q, args := r.joined.byIDJoined(t, id, v, lock)
+	rows, err := t.Query(q, args...)
+	if err != nil {
+		return err
+	}
+	vals := make([]int64, len(r.spec.readJoin.cols))
+	extra := make(map[string]any, len(vals))
+	for i, c := range r.spec.readJoin.cols {
+		extra[c[strings.LastIndex(c, " ")+1:]] = &vals[i] // "expr AS name"
+	}
+	if err := store.ScanOneWith(rows, into, extra); err != nil {
+		return err
+	}
+	r.spec.readJoin.fill(into, vals)
+	return nil
 }
 
 // touch bumps the version and the update stamps.

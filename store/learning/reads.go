@@ -2,6 +2,7 @@ package learning
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/learnd/learnd/store"
 )
@@ -12,12 +13,29 @@ import (
 // it again on every get and every update.
 type readSQL [2][2][2]string // [app scoped][with deleted][for update]
 
-func buildReadSQL(table string) readSQL {
+// readJoin brings a record's read-time fields with its by-id read, in the same statement:
+// joins (LATERAL, over the record's table by its name; {at} stands for the instant they are
+// computed at) whose columns the read returns beside the record's, and fill, which sets
+// the fields from those columns' values.
+type readJoin[T any] struct {
+	join string
+	cols []string // the joined columns, aliased as named here
+	fill func(v *T, vals []int64)
+}
+
+func buildReadSQL(table string) readSQL { return buildReadSQLJoined(table, "", nil) }
+
+// buildReadSQLJoined is buildReadSQL with join's columns cols beside the record's (the
+// instant {at} as the statement's last parameter).
+func buildReadSQLJoined(table, join string, cols []string) readSQL {
 	var r readSQL
 	for app := 0; app < 2; app++ {
 		for del := 0; del < 2; del++ {
 			for lock := 0; lock < 2; lock++ {
 				q, n := `SELECT * FROM "`+table+`" WHERE `+table+`.tenant_id = $1`, 2
+				if join != "" {
+					q = `SELECT "` + table + `".*, ` + strings.Join(cols, ", ") + ` FROM "` + table + `" ` + join + ` WHERE ` + table + `.tenant_id = $1`
+				}
 				if app == 1 {
 					q += ` AND ` + table + `.app_id = $2`
 					n = 3
@@ -25,11 +43,20 @@ func buildReadSQL(table string) readSQL {
 				if del == 0 {
 					q += ` AND NOT ` + table + `.is_deleted`
 				}
-				q += ` AND id = $` + strconv.Itoa(n) + ` LIMIT $` + strconv.Itoa(n+1)
+				if join == "" {
+					q += ` AND id = $` + strconv.Itoa(n) + ` LIMIT $` + strconv.Itoa(n+1) // as GORM writes it
+				} else {
+					// No LIMIT: the key finds one row, and a LIMIT parameter would have
+					// PostgreSQL plan the joins anew on every call.
+					q += ` AND ` + table + `.id = $` + strconv.Itoa(n)
+				}
 				if lock == 1 {
 					q += ` FOR UPDATE`
+					if join != "" {
+						q += ` OF "` + table + `"`
+					}
 				}
-				r[app][del][lock] = q
+				r[app][del][lock] = strings.ReplaceAll(q, "{at}", "$"+strconv.Itoa(n+1))
 			}
 		}
 	}
@@ -51,4 +78,11 @@ func (r readSQL) byID(t *store.Tx, id any, v store.Visibility, lock bool) (strin
 		lk = 1
 	}
 	return r[app][del][lk], append(args, id, 1)
+}
+
+// byIDJoined is byID for the statements buildReadSQLJoined makes: no LIMIT, the instant
+// last.
+func (r readSQL) byIDJoined(t *store.Tx, id any, v store.Visibility, lock bool) (string, []any) {
+	q, args := r.byID(t, id, v, lock)
+	return q, append(args[:len(args)-1], store.Now())
 }
