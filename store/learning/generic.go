@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -302,57 +301,6 @@ func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql, quiet string
 	return err
 }
 
-// keepColumns copies the named columns of from into to.
-func keepColumns[T any](from, to *T, names []string) {
-	f, t := reflect.ValueOf(from).Elem(), reflect.ValueOf(to).Elem()
-	cols := store.ColumnsOf(f.Type())
-	for _, name := range names {
-		if idx, ok := cols.ByName[name]; ok {
-			t.FieldByIndex(idx).Set(f.FieldByIndex(idx))
-		}
-	}
-}
-
-// timesKept reports whether every time column of after but updated_at (which the store
-// sets, to the microsecond in UTC) holds the instant it held before, and gives after
-// before's values of them (a time read back from PostgreSQL and the same one decoded from
-// JSON differ in location only), so after is what a read of the stored row returns.
-func timesKept[T any](before, after *T) bool {
-	b, a := reflect.ValueOf(before).Elem(), reflect.ValueOf(after).Elem()
-	cols := store.ColumnsOf(b.Type())
-	for _, name := range cols.Ordered {
-		if name == "updated_at" {
-			continue
-		}
-		idx := cols.ByName[name]
-		fb, fa := b.FieldByIndex(idx), a.FieldByIndex(idx)
-		switch vb := fb.Interface().(type) {
-		case time.Time:
-			if !vb.Equal(fa.Interface().(time.Time)) {
-				return false
-			}
-		case *time.Time:
-			va := fa.Interface().(*time.Time)
-			if (vb == nil) != (va == nil) || (vb != nil && !vb.Equal(*va)) {
-				return false
-			}
-		default:
-			continue
-		}
-	}
-	for _, name := range cols.Ordered {
-		if name == "updated_at" {
-			continue
-		}
-		idx := cols.ByName[name]
-		switch b.FieldByIndex(idx).Interface().(type) {
-		case time.Time, *time.Time:
-			a.FieldByIndex(idx).Set(b.FieldByIndex(idx))
-		}
-	}
-	return true
-}
-
 // visible reports whether a live record with this id exists for the caller in table.
 func visible(t *store.Tx, table string, id uuid.UUID) (bool, error) {
 	rows, err := store.QueryRows[struct {
@@ -374,26 +322,6 @@ func (r repo[T, P]) lock(t *store.Tx, id uuid.UUID, v store.Visibility, into *T)
 	b.Queue(q, args...).Query(func(rows pgx.Rows) error { return store.ScanOne(rows, into) })
 	r.spec.completeByID(b, t, id, into)
 	return t.SendBatch(b).Close()
-}
-
-// readJoined reads (or, with lock, locks) the record with its read-time fields in one
-// statement (readJoin).
-func (r repo[T, P]) readJoined(t *store.Tx, id uuid.UUID, v store.Visibility, lock bool, into *T) error {
-	q, args := r.joined.byIDJoined(t, id, v, lock)
-	rows, err := t.Query(q, args...)
-	if err != nil {
-		return err
-	}
-	vals := make([]int64, len(r.spec.readJoin.cols))
-	extra := make(map[string]any, len(vals))
-	for i, c := range r.spec.readJoin.cols {
-		extra[c[strings.LastIndex(c, " ")+1:]] = &vals[i] // "expr AS name"
-	}
-	if err := store.ScanOneWith(rows, into, extra); err != nil {
-		return err
-	}
-	r.spec.readJoin.fill(into, vals)
-	return nil
 }
 
 // touch bumps the version and the update stamps.

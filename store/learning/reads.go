@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/learnd/learnd/store"
 )
 
@@ -85,4 +86,24 @@ func (r readSQL) byID(t *store.Tx, id any, v store.Visibility, lock bool) (strin
 func (r readSQL) byIDJoined(t *store.Tx, id any, v store.Visibility, lock bool) (string, []any) {
 	q, args := r.byID(t, id, v, lock)
 	return q, append(args[:len(args)-1], store.Now())
+}
+
+// readJoined reads (or, with lock, locks) the record with its read-time fields in one
+// statement (readJoin).
+func (r repo[T, P]) readJoined(t *store.Tx, id uuid.UUID, v store.Visibility, lock bool, into *T) error {
+	q, args := r.joined.byIDJoined(t, id, v, lock)
+	rows, err := t.Query(q, args...)
+	if err != nil {
+		return err
+	}
+	vals := make([]int64, len(r.spec.readJoin.cols))
+	extra := make(map[string]any, len(vals))
+	for i, c := range r.spec.readJoin.cols {
+		extra[c[strings.LastIndex(c, " ")+1:]] = &vals[i] // "expr AS name"
+	}
+	if err := store.ScanOneWith(rows, into, extra); err != nil {
+		return err
+	}
+	r.spec.readJoin.fill(into, vals)
+	return nil
 }
