@@ -40,9 +40,8 @@ var cohortTable = tableSpec[Cohort]{
 		"name":       {expr: "name", cast: "text", key: func(c *Cohort) string { return c.Name }},
 		"start_date": {expr: "start_key", cast: "timestamptz", key: func(c *Cohort) string { return optTimeKey(c.StartDate) }},
 	}),
-	refs:         cohortRefs,
-	completeByID: completionByID,
-	readJoin:     completionJoin,
+	refs:     cohortRefs,
+	readJoin: completionJoin,
 	computedKept: func(before, after *Cohort) bool {
 		return (before.GroupID == nil) == (after.GroupID == nil) && (before.GroupID == nil || *before.GroupID == *after.GroupID)
 	},

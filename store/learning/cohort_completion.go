@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/learnd/learnd/store"
 )
 
@@ -27,34 +26,6 @@ const completionSQL = `SELECT m.group_id,
    AND (a.start_at IS NULL OR a.start_at <= $3)
  GROUP BY m.group_id`
 
-// completionByIDSQL is completionSQL for the group of one cohort, found by the cohort's id
-// in the same statement: one row, total 0 when the cohort has no group or the group no
-// such assignments.
-const completionByIDSQL = `SELECT count(*) FILTER (WHERE a.completed_at IS NOT NULL) AS completed,
-       count(*) AS total
-  FROM cohorts k
-  JOIN group_members m ON m.tenant_id = k.tenant_id AND m.group_id = k.group_id
-  JOIN group_course_assignments g ON g.tenant_id = m.tenant_id AND g.group_id = m.group_id
-  JOIN assignments a ON a.tenant_id = m.tenant_id AND a.user_id = m.user_id AND a.course_id = g.course_id
-  JOIN courses c ON c.tenant_id = a.tenant_id AND c.id = a.course_id
- WHERE k.tenant_id = $1 AND k.id = $2
-   AND m.tenant_id = $1 AND g.tenant_id = $1 AND a.tenant_id = $1 AND c.tenant_id = $1
-   AND NOT c.is_deleted
-   AND (a.start_at IS NULL OR a.start_at <= $3)`
-
-// completionByID queues the completion of cohort id beside its by-id read (the same
-// figure fillCompletion computes).
-func completionByID(b *pgx.Batch, t *store.Tx, id uuid.UUID, c *Cohort) {
-	b.Queue(completionByIDSQL, t.Caller().TenantID, id, store.Now()).QueryRow(func(row pgx.Row) error {
-		var completed, total int64
-		if err := row.Scan(&completed, &total); err != nil {
-			return fmt.Errorf("cohort completion: %w", err)
-		}
-		setCompletion(c, completed, total)
-		return nil
-	})
-}
-
 // setCompletion sets c's current_completion_pct from its group's counts: a cohort without a
 // group, or whose group has no such assignments, keeps the stored column.
 func setCompletion(c *Cohort, completed, total int64) {
@@ -64,16 +35,18 @@ func setCompletion(c *Cohort, completed, total int64) {
 	}
 }
 
-// completionJoin is completionByIDSQL as a join of the cohort's by-id read (readJoin): the
-// same counts for the read row's group, at the instant {at}, in the read's own statement.
+// completionJoin is completionSQL as a join of the cohort's by-id read and of its writes'
+// RETURNING (readJoin): the counts for the row's group ({t}) at the instant {at}, one row
+// (total 0 when the cohort has no group or the group no such assignments), in the read's
+// or the write's own statement.
 var completionJoin = &readJoin[Cohort]{
 	join: `LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE a.completed_at IS NOT NULL) AS completed, count(*) AS total
   FROM group_members m
   JOIN group_course_assignments g ON g.tenant_id = m.tenant_id AND g.group_id = m.group_id
   JOIN assignments a ON a.tenant_id = m.tenant_id AND a.user_id = m.user_id AND a.course_id = g.course_id
   JOIN courses c ON c.tenant_id = a.tenant_id AND c.id = a.course_id
- WHERE m.tenant_id = $1 AND m.group_id = cohorts.group_id
-   AND g.tenant_id = $1 AND a.tenant_id = $1 AND c.tenant_id = $1
+ WHERE m.tenant_id = {t}.tenant_id AND m.group_id = {t}.group_id
+   AND g.tenant_id = {t}.tenant_id AND a.tenant_id = {t}.tenant_id AND c.tenant_id = {t}.tenant_id
    AND NOT c.is_deleted
    AND (a.start_at IS NULL OR a.start_at <= {at})) completion ON true`,
 	cols: []string{"completion.completed AS completion_completed", "completion.total AS completion_total"},

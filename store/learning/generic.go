@@ -40,16 +40,12 @@ type tableSpec[T any] struct {
 	// to verr (malformed ids at once, missing ones when the result is read); a violation
 	// rolls the write back.
 	refs func(b *pgx.Batch, before, v *T, verr *store.ValidationError)
-	// completeByID queues on b the statements that compute the record's read-time fields
-	// from its id alone (so they travel with the by-id read) and fill them into v when
-	// their results are read. Nil: the record has none.
-	completeByID func(b *pgx.Batch, t *store.Tx, id uuid.UUID, v *T)
 	// computedKept, on an update, reports whether the record's read-time fields stay as
 	// they were before it (what they are computed from did not change); the write then
 	// computes nothing and keeps them. Nil: always recompute.
 	computedKept func(before, after *T) bool
-	// readJoin, when set, brings the read-time fields with the by-id read and the locked
-	// read in their own statement (completeByID then serves the writes only).
+	// readJoin, when set, computes the record's read-time fields in the statement that
+	// reads it (by id, or locked) or writes it (RETURNING). Nil: the record has none.
 	readJoin *readJoin[T]
 }
 
@@ -67,6 +63,8 @@ func newRepo[T any, P recordPtr[T]](s *store.Store, spec tableSpec[T]) repo[T, P
 	r := repo[T, P]{st: s, spec: spec, read: buildReadSQL(spec.name), write: buildWriteSQL(spec.name, reflect.TypeFor[T](), spec.computed)}
 	if spec.readJoin != nil {
 		r.joined = buildReadSQLJoined(spec.name, spec.readJoin.join, spec.readJoin.cols)
+		r.write.insertJoined = returningJoined(r.write.insert, len(r.write.insertCols), spec.readJoin)
+		r.write.updateJoined = returningJoined(r.write.update, len(r.write.updateCols)+2, spec.readJoin)
 	}
 	return r
 }
@@ -83,15 +81,7 @@ func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) 
 			return r.readJoined(t, id, v, false, &out)
 		}
 		q, args := r.read.byID(t, id, v, false)
-		if r.spec.completeByID == nil {
-			return store.QueryOne(t, q, args, &out)
-		}
-		// The record and its read-time fields in one pipeline: the fields' statements
-		// need only the id.
-		b := &pgx.Batch{}
-		b.Queue(q, args...).Query(func(rows pgx.Rows) error { return store.ScanOne(rows, &out) })
-		r.spec.completeByID(b, t, id, &out)
-		return t.SendBatch(b).Close()
+		return store.QueryOne(t, q, args, &out)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", r.spec.name, err)
@@ -262,7 +252,7 @@ func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql, quiet string
 	// The audit's after is v as bound, which is v as stored: a time given with an offset
 	// or below the microsecond would be stored otherwise, so such an update reads its row
 	// back first (as a create does).
-	last := before != nil && len(b.QueuedQueries) == 0 && (r.spec.completeByID == nil || keep) && timesKept(before, v)
+	last := before != nil && len(b.QueuedQueries) == 0 && (r.spec.readJoin == nil || keep) && timesKept(before, v)
 	if last {
 		// v is what the row becomes (the lock holds it, so the UPDATE finds it): it need
 		// not come back. Its jsonb columns are made what a read returns (omitempty members,
@@ -282,17 +272,21 @@ func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql, quiet string
 		})
 		return t.SendLast(b)
 	}
-	b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
-		if err := store.ScanOne(rows, v); err != nil {
-			return r.mapDBError(err) // the write's own failure (a constraint) says which field
-		}
-		if keep {
-			keepColumns(before, v, r.spec.computed) // the RETURNING row carried the stored columns
-		}
-		return nil
-	})
-	if r.spec.completeByID != nil && !keep {
-		r.spec.completeByID(b, t, P(v).envelope().ID, v)
+	if joined := r.write.joinedOf(sql); joined != "" && !keep {
+		// The row comes back with its read-time fields, computed in the same statement.
+		b.Queue(joined, append(args, store.Now())...).Query(func(rows pgx.Rows) error {
+			return r.mapDBError(scanJoined(rows, v, r.spec.readJoin))
+		})
+	} else {
+		b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
+			if err := store.ScanOne(rows, v); err != nil {
+				return r.mapDBError(err) // the write's own failure (a constraint) says which field
+			}
+			if keep {
+				keepColumns(before, v, r.spec.computed) // the RETURNING row carried the stored columns
+			}
+			return nil
+		})
 	}
 	err := t.SendBatch(b).Close()
 	if verr := verr.Err(); verr != nil {
@@ -309,19 +303,13 @@ func visible(t *store.Tx, table string, id uuid.UUID) (bool, error) {
 	return len(rows) == 1, err
 }
 
-// lock reads the record FOR UPDATE with its read-time fields, in one pipeline.
+// lock reads the record FOR UPDATE with its read-time fields, in one statement.
 func (r repo[T, P]) lock(t *store.Tx, id uuid.UUID, v store.Visibility, into *T) error {
 	if r.spec.readJoin != nil {
 		return r.readJoined(t, id, v, true, into)
 	}
 	q, args := r.read.byID(t, id, v, true)
-	if r.spec.completeByID == nil {
-		return store.QueryOne(t, q, args, into)
-	}
-	b := &pgx.Batch{}
-	b.Queue(q, args...).Query(func(rows pgx.Rows) error { return store.ScanOne(rows, into) })
-	r.spec.completeByID(b, t, id, into)
-	return t.SendBatch(b).Close()
+	return store.QueryOne(t, q, args, into)
 }
 
 // touch bumps the version and the update stamps.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/learnd/learnd/store"
 )
 
@@ -14,10 +15,10 @@ import (
 // it again on every get and every update.
 type readSQL [2][2][2]string // [app scoped][with deleted][for update]
 
-// readJoin brings a record's read-time fields with its by-id read, in the same statement:
-// joins (LATERAL, over the record's table by its name; {at} stands for the instant they are
-// computed at) whose columns the read returns beside the record's, and fill, which sets
-// the fields from those columns' values.
+// readJoin brings a record's read-time fields with its by-id read (and with the row a
+// write returns), in the same statement: joins (LATERAL over the row, named {t}; {at}
+// stands for the instant they are computed at) whose columns the statement returns beside
+// the record's, and fill, which sets the fields from those columns' values.
 type readJoin[T any] struct {
 	join string
 	cols []string // the joined columns, aliased as named here
@@ -57,7 +58,7 @@ func buildReadSQLJoined(table, join string, cols []string) readSQL {
 						q += ` OF "` + table + `"`
 					}
 				}
-				r[app][del][lock] = strings.ReplaceAll(q, "{at}", "$"+strconv.Itoa(n+1))
+				r[app][del][lock] = strings.NewReplacer("{at}", "$"+strconv.Itoa(n+1), "{t}", table).Replace(q)
 			}
 		}
 	}
@@ -96,14 +97,27 @@ func (r repo[T, P]) readJoined(t *store.Tx, id uuid.UUID, v store.Visibility, lo
 	if err != nil {
 		return err
 	}
-	vals := make([]int64, len(r.spec.readJoin.cols))
+	return scanJoined(rows, into, r.spec.readJoin)
+}
+
+// returningJoined is write (an INSERT or UPDATE … RETURNING *, with params parameters)
+// returning its row with j's columns: the instant is parameter params+1.
+func returningJoined[T any](write string, params int, j *readJoin[T]) string {
+	return `WITH w AS (` + write + `) SELECT w.*, ` + strings.Join(j.cols, ", ") + ` FROM w ` +
+		strings.NewReplacer("{at}", "$"+strconv.Itoa(params+1), "{t}", "w").Replace(j.join)
+}
+
+// scanJoined scans the one row of rows (a statement of readJoin j) into into and fills its
+// read-time fields.
+func scanJoined[T any](rows pgx.Rows, into *T, j *readJoin[T]) error {
+	vals := make([]int64, len(j.cols))
 	extra := make(map[string]any, len(vals))
-	for i, c := range r.spec.readJoin.cols {
+	for i, c := range j.cols {
 		extra[c[strings.LastIndex(c, " ")+1:]] = &vals[i] // "expr AS name"
 	}
 	if err := store.ScanOneWith(rows, into, extra); err != nil {
 		return err
 	}
-	r.spec.readJoin.fill(into, vals)
+	j.fill(into, vals)
 	return nil
 }

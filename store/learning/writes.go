@@ -13,9 +13,12 @@ import (
 // the field index of every bound column: writes bind values straight from the record
 // instead of having a statement built by reflection on every call.
 type writeSQL struct {
-	insert, update         string
-	updateQuiet            string // update without RETURNING
-	insertCols, updateCols [][]int
+	insert, update string
+	updateQuiet    string // update without RETURNING
+	// insertJoined and updateJoined return the row with the table's readJoin columns
+	// (the instant last); empty without one.
+	insertJoined, updateJoined string
+	insertCols, updateCols     [][]int
 }
 
 // buildWriteSQL prepares the statements: INSERT sets every column but the computed ones;
@@ -56,4 +59,16 @@ func bindArgs(rv reflect.Value, cols [][]int, extra ...any) []any {
 		out = append(out, rv.FieldByIndex(idx).Interface())
 	}
 	return append(out, extra...)
+}
+
+// joinedOf is the statement that does what sql (w.insert or w.update) does and returns the
+// row with its read-time fields; "" when there is none.
+func (w writeSQL) joinedOf(sql string) string {
+	switch sql {
+	case w.insert:
+		return w.insertJoined
+	case w.update:
+		return w.updateJoined
+	}
+	return ""
 }
