@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
@@ -66,21 +65,14 @@ FOR UPDATE OF a SKIP LOCKED`, now, escalateBatch)
 	if err != nil {
 		return 0, fmt.Errorf("overdue assignments: %w", err)
 	}
-	var due []overdueAssignment
 	var o overdueAssignment
-	_, err = pgx.ForEachRow(rows, []any{&o.id, &o.user, &o.course, &o.courseName, &o.userName, &o.email, &o.manager, &o.dueAt, &o.days}, func() error {
-		due = append(due, o)
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("overdue assignments: %w", err)
-	}
-	for _, o := range due {
-		if err := escalate(t, o, now); err != nil {
-			return 0, fmt.Errorf("escalate %s: %w", typeid.Format(typeid.Assignment, o.id), err)
-		}
-	}
-	return len(due), nil
+	return eachLocked(rows, &o, []any{&o.id, &o.user, &o.course, &o.courseName, &o.userName, &o.email, &o.manager, &o.dueAt, &o.days},
+		func(o overdueAssignment) error {
+			if err := escalate(t, o, now); err != nil {
+				return fmt.Errorf("escalate %s: %w", typeid.Format(typeid.Assignment, o.id), err)
+			}
+			return nil
+		})
 }
 
 // escalate mails one overdue assignment's learner's manager (or records that there is

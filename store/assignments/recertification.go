@@ -70,21 +70,14 @@ FOR UPDATE OF cer SKIP LOCKED`, now, recertifyBatch)
 	if err != nil {
 		return 0, fmt.Errorf("certificates due: %w", err)
 	}
-	var due []dueCertificate
 	var d dueCertificate
-	_, err = pgx.ForEachRow(rows, []any{&d.id, &d.user, &d.course, &d.number, &d.expiresAt, &d.courseName, &d.userName, &d.email, &d.reassignDaysBefore}, func() error {
-		due = append(due, d)
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("certificates due: %w", err)
-	}
-	for _, d := range due {
-		if err := recertify(t, d, now); err != nil {
-			return 0, fmt.Errorf("recertify %s: %w", d.number, err)
-		}
-	}
-	return len(due), nil
+	return eachLocked(rows, &d, []any{&d.id, &d.user, &d.course, &d.number, &d.expiresAt, &d.courseName, &d.userName, &d.email, &d.reassignDaysBefore},
+		func(d dueCertificate) error {
+			if err := recertify(t, d, now); err != nil {
+				return fmt.Errorf("recertify %s: %w", d.number, err)
+			}
+			return nil
+		})
 }
 
 // recertify re-assigns one certificate's course to its learner, mails the reminder and

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/learnd/learnd/store"
 )
 
@@ -59,4 +60,23 @@ func (s *Repo) Sweep(ctx context.Context, now time.Time) (SweepResult, error) {
 		r.Escalated += esc
 	}
 	return r, errors.Join(errs...)
+}
+
+// eachLocked reads every row of a sweep's locked batch (each scanned through targets into
+// row) before it handles any, since handling sends statements of its own on the same
+// transaction, then handles them in order; it returns how many it handled.
+func eachLocked[T any](rows pgx.Rows, row *T, targets []any, handle func(T) error) (int, error) {
+	var batch []T
+	if _, err := pgx.ForEachRow(rows, targets, func() error {
+		batch = append(batch, *row)
+		return nil
+	}); err != nil {
+		return 0, fmt.Errorf("read batch: %w", err)
+	}
+	for _, r := range batch {
+		if err := handle(r); err != nil {
+			return 0, err
+		}
+	}
+	return len(batch), nil
 }
