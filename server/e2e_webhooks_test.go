@@ -1,14 +1,10 @@
 package server_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +12,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/client"
+	"github.com/learnd/learnd/internal/webhookverify"
 	"github.com/learnd/learnd/server/servertest"
 )
 
@@ -63,21 +60,8 @@ func (r *hookReceiver) wait(t *testing.T, n int) []hookRequest {
 // and returns the payload.
 func hookVerify(t *testing.T, secret string, req hookRequest) map[string]any {
 	t.Helper()
-	root, _ := filepath.Abs("..")
-	if out, err := exec.Command("bash", filepath.Join(root, "scripts", "ensure-webhook-verify.sh")).CombinedOutput(); err != nil {
-		t.Fatalf("ensure-webhook-verify.sh: %v\n%s", err, out)
-	}
-	in, _ := json.Marshal(map[string]any{"secret": secret, "body": string(req.body), "headers": map[string]string{
-		"webhook-id": req.header.Get("webhook-id"), "webhook-timestamp": req.header.Get("webhook-timestamp"),
-		"webhook-signature": req.header.Get("webhook-signature")}})
-	cmd := exec.Command("node", filepath.Join(root, "scripts", "webhook-verify", "verify.mjs"))
-	cmd.Stdin = bytes.NewReader(in)
-	out, err := cmd.Output()
+	p, err := webhookverify.Verify(secret, req.body, req.header)
 	if err != nil {
-		t.Fatalf("standardwebhooks refused the request: %s (%v)", out, err)
-	}
-	var p map[string]any
-	if err := json.Unmarshal(out, &p); err != nil {
 		t.Fatal(err)
 	}
 	return p

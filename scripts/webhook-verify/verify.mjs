@@ -1,7 +1,7 @@
 // verify.mjs — checks one webhook request with the npm standardwebhooks package (an
 // implementation independent of learnd's Go signer). Reads {"secret", "headers", "body"}
 // as JSON on stdin; prints the verified payload as JSON and exits 0, or prints the
-// library's error and exits 1. Used by jobs/webhook_*_test.go.
+// library's error and exits 1. Used through internal/webhookverify (jobs and server tests).
 import { Webhook } from "standardwebhooks";
 
 let input = "";
