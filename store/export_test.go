@@ -22,3 +22,6 @@ func CountVisibleKeys(ctx context.Context, s *Store, secret string) (int, error)
 	})
 	return n, err
 }
+
+// RegisterTypes is registerTypes, for a test's own connection.
+func RegisterTypes(c *pgx.Conn) { registerTypes(c) }

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
@@ -60,10 +59,8 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	// The scope of a tenant transaction is sent as literals (scope.go): make sure a
 	// backslash in them is just a backslash, whatever the server's default.
 	pc.ConnConfig.RuntimeParams["standard_conforming_strings"] = "on"
-	// Times come back in UTC whatever the process's time zone, as the store writes them
-	// (Now), so a row read back and the copy a write answers with look alike.
 	pc.AfterConnect = func(_ context.Context, c *pgx.Conn) error {
-		c.TypeMap().RegisterType(&pgtype.Type{Name: "timestamptz", OID: pgtype.TimestamptzOID, Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC}})
+		registerTypes(c)
 		return nil
 	}
 	pc.MaxConnLifetime = o.ConnMaxLife

@@ -3,6 +3,8 @@ package learning
 import (
 	"encoding/json"
 	"reflect"
+	"strconv"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -73,11 +75,56 @@ func appendAuditValue(buf []byte, v any, prefix string) ([]byte, bool) {
 		b, err := x.JSONBytes()
 		return append(buf, b...), err == nil
 	}
+	if out, ok := appendPlain(buf, v); ok {
+		return out, true
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return buf, false
 	}
 	return append(buf, b...), true
+}
+
+// appendPlain appends, without encoding/json's reflection, the JSON of the plain column
+// values every record has (text, integers, booleans, times, and pointers to them), exactly
+// as json.Marshal writes it; false for anything else, or a value json.Marshal would
+// escape or refuse (a string with a quote, a backslash, a control, HTML or non-ASCII
+// character; a year outside 0–9999), which the caller leaves to json.Marshal.
+func appendPlain(buf []byte, v any) ([]byte, bool) {
+	switch x := v.(type) {
+	case string:
+		for i := 0; i < len(x); i++ {
+			if c := x[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				return buf, false
+			}
+		}
+		return append(append(append(buf, '"'), x...), '"'), true
+	case int:
+		return strconv.AppendInt(buf, int64(x), 10), true
+	case bool:
+		return strconv.AppendBool(buf, x), true
+	case time.Time:
+		if y := x.Year(); y < 0 || y > 9999 {
+			return buf, false
+		}
+		return append(x.AppendFormat(append(buf, '"'), time.RFC3339Nano), '"'), true
+	case *string:
+		if x == nil {
+			return append(buf, "null"...), true
+		}
+		return appendPlain(buf, *x)
+	case *int:
+		if x == nil {
+			return append(buf, "null"...), true
+		}
+		return appendPlain(buf, *x)
+	case *time.Time:
+		if x == nil {
+			return append(buf, "null"...), true
+		}
+		return appendPlain(buf, *x)
+	}
+	return buf, false
 }
 
 func formatID(prefix string, u uuid.UUID) string {

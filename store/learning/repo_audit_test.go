@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,3 +86,44 @@ func TestTimesKept(t *testing.T) {
 		t.Error("a cleared date was kept")
 	}
 }
+
+// TestAppendPlainIsJSONMarshal: the audit view's fast path writes every plain value byte
+// for byte as json.Marshal does, and leaves to it what it would escape or refuse.
+func TestAppendPlainIsJSONMarshal(t *testing.T) {
+	t.Parallel()
+	s, n, ts := "plain text", 7, time.Date(2026, 12, 6, 14, 32, 17, 123456000, time.UTC)
+	paris := time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("CET", 3600))
+	cases := []any{
+		"", "name-1 (draft) @ 50%", `quote "`, `back\slash`, "<b>", "a & b", "tab\t", "日本", "\u2028", "bad \xff",
+		0, -12, math.MaxInt64, true, false,
+		ts, paris, time.Time{}, time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+		&s, (*string)(nil), &n, (*int)(nil), &ts, (*time.Time)(nil), 1.5, []string{"x"},
+	}
+	for _, v := range cases {
+		want, werr := json.Marshal(v)
+		got, ok := appendPlain([]byte("prefix:"), v)
+		if !ok {
+			if werr == nil && isPlainKind(v) && plainSafe(string(want)) {
+				t.Errorf("%#v: fast path declined a plain value json writes as %s", v, want)
+			}
+			if string(got) != "prefix:" {
+				t.Errorf("%#v: declined but appended %q", v, got)
+			}
+			continue
+		}
+		if werr != nil || string(got) != "prefix:"+string(want) {
+			t.Errorf("%#v: got %s, json.Marshal %s (%v)", v, got, want, werr)
+		}
+	}
+}
+
+func isPlainKind(v any) bool {
+	switch v.(type) {
+	case int, bool, *int, *string:
+		return true
+	}
+	return false
+}
+
+// plainSafe: json.Marshal's output holds no escape.
+func plainSafe(s string) bool { return !strings.Contains(s, `\`) }
