@@ -135,12 +135,19 @@ func TestE2EV1LMSCohortCompletion(t *testing.T) {
 		}
 		return *c.CurrentCompletionPct
 	}
-	created, err := cl.Create(ctx, nil, client.CohortCreate{Name: "with group", GroupId: &gID})
+	// A start given with an offset and below the microsecond is stored in UTC at the
+	// microsecond: the response and the audit's after view say so.
+	start := time.Date(2027, 3, 1, 9, 30, 0, 123456789, time.FixedZone("CET", 3600))
+	created, err := cl.Create(ctx, nil, client.CohortCreate{Name: "with group", GroupId: &gID, StartDate: &start})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := pctOf(created); got != 57.1 {
 		t.Fatalf("create: pct %v, want 57.1", got)
+	}
+	wantStart := "2027-03-01T08:30:00.123456Z"
+	if created.StartDate == nil || created.StartDate.UTC().Format(time.RFC3339Nano) != wantStart {
+		t.Fatalf("create: start_date %v, want %s", created.StartDate, wantStart)
 	}
 	noGroup, err := cl.Create(ctx, nil, client.CohortCreate{Name: "no group"})
 	if err != nil {
@@ -153,6 +160,25 @@ func TestE2EV1LMSCohortCompletion(t *testing.T) {
 	for _, c := range []*client.Cohort{noGroup, emptyGroup} {
 		if c.CurrentCompletionPct != nil {
 			t.Errorf("%s: pct %v, want absent", c.Name, *c.CurrentCompletionPct)
+		}
+	}
+	// Each create's audit row holds the cohort as stored, its completion included (the
+	// INSERT computes it in the statement that writes the audit row).
+	for _, c := range []struct {
+		rec   *client.Cohort
+		pct   any
+		start any
+	}{{created, 57.1, wantStart}, {noGroup, nil, nil}, {emptyGroup, nil, nil}} {
+		rows := e2eV1LMSAudit(t, f.db, tenant, c.rec.Id)
+		if len(rows) != 1 || rows[0].Action != "cohort.create" {
+			t.Fatalf("%s: audit rows %+v, want one cohort.create", c.rec.Name, rows)
+		}
+		after := rows[0].After
+		if after["current_completion_pct"] != c.pct || after["start_date"] != c.start || after["id"] != c.rec.Id ||
+			after["created_at"] != c.rec.CreatedAt.UTC().Format(time.RFC3339Nano) {
+			t.Errorf("%s: audit after pct %v start %v id %v created_at %v; want %v %v %v %v", c.rec.Name,
+				after["current_completion_pct"], after["start_date"], after["id"], after["created_at"],
+				c.pct, c.start, c.rec.Id, c.rec.CreatedAt.UTC().Format(time.RFC3339Nano))
 		}
 	}
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"time"
 	"unicode/utf8"
 
 	"github.com/valyala/fastjson"
@@ -121,4 +122,24 @@ func NormalizeJSON(v any) error {
 		}
 	}
 	return nil
+}
+
+// NormalizeTimes makes every time column of the record v points to what storing it keeps:
+// the instant at the microsecond (as pgx sends it, truncated) in UTC (as the store reads
+// it back). A write that uses its own copy of a row instead of reading it back calls it
+// first.
+func NormalizeTimes(v any) {
+	rv := reflect.ValueOf(v).Elem()
+	cols := ColumnsOf(rv.Type())
+	for _, name := range cols.Ordered {
+		switch f := rv.FieldByIndex(cols.ByName[name]).Addr().Interface().(type) {
+		case *time.Time:
+			*f = f.UTC().Truncate(time.Microsecond)
+		case **time.Time:
+			if *f != nil {
+				t := (*f).UTC().Truncate(time.Microsecond)
+				*f = &t
+			}
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -39,13 +40,45 @@ func RequestIDFrom(ctx context.Context) string {
 // same round trip (Tx.end), so auditing costs no round trip of its own; the write and its
 // audit row commit or roll back together.
 func (t *Tx) Audit(action, targetType, targetID string, before, after any) error {
+	vals, err := t.auditValues(action, targetType, targetID, before, after)
+	if err != nil {
+		return err
+	}
+	t.pending = append(t.pending, queued{sql: auditInsertSQL, args: vals})
+	return nil
+}
+
+// AuditFrom is Audit for a write that carries its audit row in its own statement: it
+// returns the INSERT of the row, for a data-modifying CTE, as a SELECT over from (one row
+// when the write wrote, none when it did not, so the audit is written exactly when the
+// write is). Its values are Audit's, added to the statement's parameters with arg (which
+// returns the placeholder); afterSQL, when not nil, returns the SQL of the after view
+// given the placeholder of the view Go built (to add what only the statement knows, such
+// as a field computed from the written row).
+func (t *Tx) AuditFrom(action, targetType, targetID string, before, after any, from string, arg func(any) string, afterSQL func(string) string) (string, error) {
+	vals, err := t.auditValues(action, targetType, targetID, before, after)
+	if err != nil {
+		return "", err
+	}
+	ph := make([]string, len(vals))
+	for i, v := range vals {
+		ph[i] = arg(v)
+	}
+	if afterSQL != nil {
+		ph[auditAfterColumn] = afterSQL(ph[auditAfterColumn])
+	}
+	return `INSERT INTO audit_log (` + auditColumns + `) SELECT ` + strings.Join(ph, ", ") + ` FROM ` + from, nil
+}
+
+// auditValues are the values of an audit row, in auditColumns order.
+func (t *Tx) auditValues(action, targetType, targetID string, before, after any) ([]any, error) {
 	b, err := auditJSON(before)
 	if err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
+		return nil, fmt.Errorf("audit %s: %w", action, err)
 	}
 	a, err := auditJSON(after)
 	if err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
+		return nil, fmt.Errorf("audit %s: %w", action, err)
 	}
 	var actor *uuid.UUID
 	if t.p.PersonID != uuid.Nil {
@@ -69,15 +102,19 @@ func (t *Tx) Audit(action, targetType, targetID string, before, after any) error
 		surface = auth.SurfaceAPI
 	}
 	if t.pg == nil && !t.write {
-		return fmt.Errorf("audit %s: %w", action, errReadOnly)
+		return nil, fmt.Errorf("audit %s: %w", action, errReadOnly)
 	}
-	t.pending = append(t.pending, queued{sql: auditInsertSQL, args: []any{
-		t.p.TenantID, uuid.Must(uuid.NewV7()), Now(), actor, app, keyID, surface, action, targetType, targetID, b, a, rid}})
-	return nil
+	return []any{t.p.TenantID, uuid.Must(uuid.NewV7()), Now(), actor, app, keyID, surface, action, targetType, targetID, b, a, rid}, nil
 }
 
+// auditColumns are an audit row's columns; the after view is the 12th (auditAfterColumn).
+const (
+	auditColumns     = `tenant_id, id, created_at, actor_id, app_id, key_id, surface, action, target_type, target_id, before, after, request_id`
+	auditAfterColumn = 11
+)
+
 // auditInsertSQL writes one audit row.
-const auditInsertSQL = `INSERT INTO audit_log (tenant_id, id, created_at, actor_id, app_id, key_id, surface, action, target_type, target_id, before, after, request_id)
+const auditInsertSQL = `INSERT INTO audit_log (` + auditColumns + `)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
 
 func auditJSON(v any) ([]byte, error) {

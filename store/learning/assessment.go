@@ -90,7 +90,7 @@ var assessmentTable = tableSpec[Assessment]{
 		if a.TargetCohortID == nil || (before != nil && before.TargetCohortID != nil && *before.TargetCohortID == *a.TargetCohortID) {
 			return
 		}
-		b.Queue(`SELECT EXISTS (SELECT 1 FROM cohorts WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted)`, *a.TargetCohortID).
+		b.Queue(`SELECT `+fmt.Sprintf(assessmentCohortFound, "$1"), *a.TargetCohortID).
 			QueryRow(func(row pgx.Row) error {
 				var ok bool
 				if err := row.Scan(&ok); err != nil {
@@ -102,7 +102,17 @@ var assessmentTable = tableSpec[Assessment]{
 				return nil
 			})
 	},
+	refsCond: func(a *Assessment, arg func(any) string, _ *store.ValidationError) string {
+		if a.TargetCohortID == nil {
+			return ""
+		}
+		return fmt.Sprintf(assessmentCohortFound, arg(*a.TargetCohortID)+"::uuid")
+	},
 }
+
+// assessmentCohortFound holds when the cohort %s is one the caller can see (live, in the
+// tenant): an assessment's reference (the foreign key sees past soft delete).
+const assessmentCohortFound = `EXISTS (SELECT 1 FROM cohorts WHERE tenant_id = learnd_tenant() AND id = %s AND NOT is_deleted)`
 
 func (a *Assessment) validate() error {
 	var v store.ValidationError

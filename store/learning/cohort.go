@@ -41,6 +41,7 @@ var cohortTable = tableSpec[Cohort]{
 		"start_date": {expr: "start_key", cast: "timestamptz", key: func(c *Cohort) string { return optTimeKey(c.StartDate) }},
 	}),
 	refs:     cohortRefs,
+	refsCond: cohortRefsCond,
 	readJoin: completionJoin,
 	computedKept: func(before, after *Cohort) bool {
 		return (before.GroupID == nil) == (after.GroupID == nil) && (before.GroupID == nil || *before.GroupID == *after.GroupID)

@@ -51,6 +51,11 @@ var completionJoin = &readJoin[Cohort]{
    AND (a.start_at IS NULL OR a.start_at <= {at})) completion ON true`,
 	cols: []string{"completion.completed AS completion_completed", "completion.total AS completion_total"},
 	fill: func(c *Cohort, vals []int64) { setCompletion(c, vals[0], vals[1]) },
+	// setCompletion in SQL: 100 × completed ÷ total rounded to one decimal (as roundPct:
+	// half away from zero; the float8 nearest the decimal, as Go's division by 10 gives),
+	// else the stored column.
+	audit: `{after}::jsonb || jsonb_build_object('current_completion_pct', CASE WHEN {r}.completion_total > 0
+  THEN (round(1000.0 * {r}.completion_completed / {r}.completion_total) / 10)::float8 ELSE {r}.current_completion_pct END)`,
 }
 
 // fillCompletion sets current_completion_pct on cohorts backed by a group: 100 × completed

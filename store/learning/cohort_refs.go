@@ -19,13 +19,8 @@ import (
 // nil) only the references it adds are checked. The check is the SQL function
 // learnd_cohort_refs (migration 00075: planned once per connection, not once per write).
 func cohortRefs(b *pgx.Batch, before, c *Cohort, v *store.ValidationError) {
-	people := refIDs(typeid.Person, added(before, c, func(c *Cohort) []string { return c.FacilitatorIDs.V }), "/facilitator_ids", v)
-	assessments := refIDs(typeid.Assessment, added(before, c, func(c *Cohort) []string { return c.AssignedAssessmentIDs.V }), "/assigned_assessment_ids", v)
-	group := c.GroupID
-	if before != nil && before.GroupID != nil && group != nil && *before.GroupID == *group {
-		group = nil // kept
-	}
-	if len(v.Fields) > 0 || (group == nil && len(people) == 0 && len(assessments) == 0) {
+	group, people, assessments, ok := cohortRefArgs(before, c, v)
+	if !ok {
 		return
 	}
 	b.Queue(`SELECT group_ok, missing_people, missing_assessments FROM learnd_cohort_refs($1, $2, $3)`,
@@ -48,6 +43,33 @@ func cohortRefs(b *pgx.Batch, before, c *Cohort, v *store.ValidationError) {
 		}
 		return nil
 	})
+}
+
+// cohortRefsCond is cohortRefs as the condition of a create's INSERT: the same function
+// finds every reference.
+func cohortRefsCond(c *Cohort, arg func(any) string, v *store.ValidationError) string {
+	group, people, assessments, ok := cohortRefArgs(nil, c, v)
+	if !ok {
+		return ""
+	}
+	return `(SELECT r.group_ok AND cardinality(r.missing_people) = 0 AND cardinality(r.missing_assessments) = 0 FROM learnd_cohort_refs(` +
+		arg(group) + `::uuid, ` + arg(people) + `::uuid[], ` + arg(assessments) + `::uuid[]) r)`
+}
+
+// cohortRefArgs are the references of c to check (those it adds to before, on an
+// update): its group (nil: none), facilitators and assessments; false when there are
+// none, or when an id is malformed (said in v).
+func cohortRefArgs(before, c *Cohort, v *store.ValidationError) (*uuid.UUID, []uuid.UUID, []uuid.UUID, bool) {
+	people := refIDs(typeid.Person, added(before, c, func(c *Cohort) []string { return c.FacilitatorIDs.V }), "/facilitator_ids", v)
+	assessments := refIDs(typeid.Assessment, added(before, c, func(c *Cohort) []string { return c.AssignedAssessmentIDs.V }), "/assigned_assessment_ids", v)
+	group := c.GroupID
+	if before != nil && before.GroupID != nil && group != nil && *before.GroupID == *group {
+		group = nil // kept
+	}
+	if len(v.Fields) > 0 || (group == nil && len(people) == 0 && len(assessments) == 0) {
+		return nil, nil, nil, false
+	}
+	return group, people, assessments, true
 }
 
 // refIDs parses canonical ids of one kind (the API layer has checked their form).

@@ -38,8 +38,13 @@ type tableSpec[T any] struct {
 	// checked: those the record kept were checked when it was written, and an update that
 	// leaves them alone does not fail because one of them went away since. Violations go
 	// to verr (malformed ids at once, missing ones when the result is read); a violation
-	// rolls the write back.
+	// rolls the write back. A create runs it only to say which reference is missing once
+	// refsCond kept its INSERT from happening.
 	refs func(b *pgx.Batch, before, v *T, verr *store.ValidationError)
+	// refsCond is refs as a condition of a create's INSERT: SQL that holds when every
+	// reference of v is found, over parameters it adds with arg; "" when v has none.
+	// Malformed ids go to verr at once.
+	refsCond func(v *T, arg func(any) string, verr *store.ValidationError) string
 	// computedKept, on an update, reports whether the record's read-time fields stay as
 	// they were before it (what they are computed from did not change); the write then
 	// computes nothing and keeps them. Nil: always recompute.
@@ -63,7 +68,6 @@ func newRepo[T any, P recordPtr[T]](s *store.Store, spec tableSpec[T]) repo[T, P
 	r := repo[T, P]{st: s, spec: spec, read: buildReadSQL(spec.name), write: buildWriteSQL(spec.name, reflect.TypeFor[T](), spec.computed)}
 	if spec.readJoin != nil {
 		r.joined = buildReadSQLJoined(spec.name, spec.readJoin.join, spec.readJoin.cols)
-		r.write.insertJoined = returningJoined(r.write.insert, len(r.write.insertCols), spec.readJoin)
 		r.write.updateJoined = returningJoined(r.write.update, len(r.write.updateCols)+2, spec.readJoin)
 	}
 	return r
@@ -89,8 +93,10 @@ func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) 
 	return &out, nil
 }
 
-// Create stamps the envelope on v, validates it and inserts it.
+// Create stamps the envelope on v, validates it and inserts it with its audit row, in one
+// statement that travels with the COMMIT (insertLast).
 func (r repo[T, P]) Create(ctx context.Context, v *T) error {
+	wrote := false
 	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		e := P(v).envelope()
 		ts := store.Now()
@@ -114,13 +120,11 @@ func (r repo[T, P]) Create(ctx context.Context, v *T) error {
 		if err := P(v).validate(); err != nil {
 			return err
 		}
-		// RETURNING refreshes v with what was stored (e.g. timestamps at the database's
-		// microsecond precision), so the response is exactly what a later read returns.
-		if err := r.writeRecord(t, v, r.write.insert, bindArgs(reflect.ValueOf(v).Elem(), r.write.insertCols)); err != nil {
-			return err
-		}
-		return r.recordWrite(t, "create", nil, v)
+		return r.insertLast(t, v, &wrote)
 	})
+	if err == nil && !wrote {
+		err = r.missingRefs(ctx, v)
+	}
 	if err != nil {
 		return fmt.Errorf("create %s: %w", r.spec.name, err)
 	}
@@ -227,16 +231,11 @@ func (r repo[T, P]) Restore(ctx context.Context, id uuid.UUID, expected *int) (*
 	return &cur, nil
 }
 
-// check validates v's fields and references.
-// writeRecord sends, in one pipeline, the record's reference checks, the write (sql,
-// RETURNING the stored row into v) and the statements of its read-time fields.
-func (r repo[T, P]) writeRecord(t *store.Tx, v *T, sql string, args []any) error {
-	return r.writeRecordFrom(t, nil, v, sql, "", args)
-}
-
-// writeRecordFrom is writeRecord for an update from before: when the read-time fields
-// stay as they were (computedKept), they are carried over instead of computed again.
-// quiet is sql without its RETURNING, for an update that goes last (below).
+// writeRecordFrom sends, in one pipeline, the update's reference checks, the update (sql,
+// RETURNING the stored row into v) and the statements of its read-time fields. When the
+// read-time fields stay as they were before (computedKept), they are carried over
+// instead of computed again. quiet is sql without its RETURNING, for an update that goes
+// last (below).
 func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql, quiet string, args []any) error {
 	keep := before != nil && r.spec.computedKept != nil && r.spec.computedKept(before, v)
 	var verr store.ValidationError

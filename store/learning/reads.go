@@ -23,6 +23,10 @@ type readJoin[T any] struct {
 	join string
 	cols []string // the joined columns, aliased as named here
 	fill func(v *T, vals []int64)
+	// audit is the SQL of a create's audit after view: {after}, the view Go built of the
+	// record as bound, completed with the read-time fields fill would set from {r}, the
+	// row with the joined columns (store.Tx.AuditFrom).
+	audit string
 }
 
 func buildReadSQL(table string) readSQL { return buildReadSQLJoined(table, "", nil) }
@@ -100,7 +104,7 @@ func (r repo[T, P]) readJoined(t *store.Tx, id uuid.UUID, v store.Visibility, lo
 	return scanJoined(rows, into, r.spec.readJoin)
 }
 
-// returningJoined is write (an INSERT or UPDATE … RETURNING *, with params parameters)
+// returningJoined is write (an UPDATE … RETURNING *, with params parameters)
 // returning its row with j's columns: the instant is parameter params+1.
 func returningJoined[T any](write string, params int, j *readJoin[T]) string {
 	return `WITH w AS (` + write + `) SELECT w.*, ` + strings.Join(j.cols, ", ") + ` FROM w ` +

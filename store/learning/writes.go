@@ -13,17 +13,19 @@ import (
 // the field index of every bound column: writes bind values straight from the record
 // instead of having a statement built by reflection on every call.
 type writeSQL struct {
-	insert, update string
-	updateQuiet    string // update without RETURNING
-	// insertJoined and updateJoined return the row with the table's readJoin columns
-	// (the instant last); empty without one.
-	insertJoined, updateJoined string
-	insertCols, updateCols     [][]int
+	// insertSelect inserts the row as a SELECT of its values, to which a create adds
+	// its WHERE and RETURNING (insertLast).
+	insertSelect, update string
+	updateQuiet          string // update without RETURNING
+	// updateJoined returns the row with the table's readJoin columns (the instant last);
+	// empty without one.
+	updateJoined           string
+	insertCols, updateCols [][]int
 }
 
 // buildWriteSQL prepares the statements: INSERT sets every column but the computed ones;
-// UPDATE sets every column but the immutable and computed ones, keyed by tenant and id.
-// Both return the stored row.
+// UPDATE sets every column but the immutable and computed ones, keyed by tenant and id,
+// and returns the stored row.
 func buildWriteSQL(table string, t reflect.Type, computed []string) writeSQL {
 	cols := store.ColumnsOf(t)
 	var w writeSQL
@@ -45,7 +47,7 @@ func buildWriteSQL(table string, t reflect.Type, computed []string) writeSQL {
 		ph[i] = "$" + strconv.Itoa(i+1)
 	}
 	n := len(w.updateCols)
-	w.insert = `INSERT INTO "` + table + `" (` + strings.Join(ins, ",") + `) VALUES (` + strings.Join(ph, ",") + `) RETURNING *`
+	w.insertSelect = `INSERT INTO "` + table + `" (` + strings.Join(ins, ",") + `) SELECT ` + strings.Join(ph, ",")
 	w.updateQuiet = `UPDATE "` + table + `" SET ` + strings.Join(set, ",") +
 		` WHERE tenant_id = $` + strconv.Itoa(n+1) + ` AND id = $` + strconv.Itoa(n+2)
 	w.update = w.updateQuiet + ` RETURNING *`
@@ -61,13 +63,10 @@ func bindArgs(rv reflect.Value, cols [][]int, extra ...any) []any {
 	return append(out, extra...)
 }
 
-// joinedOf is the statement that does what sql (w.insert or w.update) does and returns the
-// row with its read-time fields; "" when there is none.
+// joinedOf is the statement that does what sql (w.update) does and returns the row with
+// its read-time fields; "" when there is none.
 func (w writeSQL) joinedOf(sql string) string {
-	switch sql {
-	case w.insert:
-		return w.insertJoined
-	case w.update:
+	if sql == w.update {
 		return w.updateJoined
 	}
 	return ""
