@@ -146,15 +146,11 @@ func (r repo[T, P]) target() auditTarget {
 	return auditTarget{kind: r.spec.name}
 }
 
-// recordWrite writes the audit entry of a write on this table ("cohort.update"): before
-// is the view taken before the change (nil on create); after is the record as stored, with
-// its read-time fields.
+// recordWrite writes the audit entry of a change to a stored record on this table
+// ("cohort.update"; a create writes its own, insertLast): before is the view taken
+// before the change; after is the record as stored, with its read-time fields. A nil
+// before failed to encode, and Audit says so.
 func (r repo[T, P]) recordWrite(t *store.Tx, op string, before json.RawMessage, after *T) error {
-	view := r.view(after)
 	tg := r.target()
-	var b any // no before on create; elsewhere a nil view failed to encode, and Audit says so
-	if op != "create" {
-		b = before
-	}
-	return t.Audit(tg.kind+"."+op, tg.kind, formatID(tg.prefix, P(after).envelope().ID), b, view)
+	return t.Audit(tg.kind+"."+op, tg.kind, formatID(tg.prefix, P(after).envelope().ID), before, r.view(after))
 }
