@@ -57,10 +57,39 @@ func TestE2ECohortReferences(t *testing.T) {
 	if n := e2eCount(t, db, `SELECT count(*) FROM cohorts`); n != 0 {
 		t.Errorf("%d cohorts stored by refused requests", n)
 	}
+	if n := e2eCount(t, db, `SELECT count(*) FROM audit_log WHERE action = 'cohort.create'`); n != 0 {
+		t.Errorf("%d cohort.create audit rows written by refused requests", n)
+	}
 	c, err := mgr.Client.Learning.Cohorts.Create(ctx, nil, client.CohortCreate{Name: "ok", GroupId: e2ePtr(typeid.Format(typeid.Group, grp)),
 		FacilitatorIds: ids(typeid.Person, user), AssignedAssessmentIds: ids(typeid.Assessment, asm)})
 	if err != nil || c.GroupId == nil || *c.GroupId != typeid.Format(typeid.Group, grp) {
 		t.Fatalf("references that exist: %v, %v", c, err)
+	}
+	if n := e2eCount(t, db, `SELECT count(*) FROM audit_log WHERE action = 'cohort.create'`); n != 1 {
+		t.Errorf("%d cohort.create audit rows after one create, want 1", n)
+	}
+
+	// An assessment's cohort must be live: a soft-deleted one (which its foreign key
+	// still finds) is refused, and nothing is written, audit included.
+	gone, err := mgr.Client.Learning.Cohorts.Create(ctx, nil, client.CohortCreate{Name: "gone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `UPDATE cohorts SET is_deleted = true, deleted_at = now() WHERE name = 'gone'`); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{gone.Id, typeid.Format(typeid.Cohort, uuid.New())} {
+		_, err = mgr.Client.Learning.Assessments.Create(ctx, nil, client.AssessmentCreate{Kind: client.AssessmentKindLearning, Name: "a", TargetCohortId: &target})
+		e := e2eSdkErr(t, err, http.StatusUnprocessableEntity, "an assessment of cohort "+target)
+		if e.Problem.Errors == nil || len(*e.Problem.Errors) != 1 || *(*e.Problem.Errors)[0].Pointer != "/target_cohort_id" {
+			t.Errorf("an assessment of cohort %s: %s, want one error on /target_cohort_id", target, e.Body)
+		}
+	}
+	if n := e2eCount(t, db, `SELECT count(*) FROM assessments WHERE name = 'a'`) + e2eCount(t, db, `SELECT count(*) FROM audit_log WHERE action = 'assessment.create'`); n != 0 {
+		t.Errorf("%d assessments or their audit rows written by refused requests", n)
+	}
+	if _, err := mgr.Client.Learning.Assessments.Create(ctx, nil, client.AssessmentCreate{Kind: client.AssessmentKindLearning, Name: "a", TargetCohortId: &c.Id}); err != nil {
+		t.Fatalf("an assessment of a live cohort: %v", err)
 	}
 
 	// An update checks the references it adds: another tenant's user is refused, and

@@ -96,6 +96,23 @@ func (r repo[T, P]) Get(ctx context.Context, id uuid.UUID, includeDeleted bool) 
 // Create stamps the envelope on v, validates it and inserts it with its audit row, in one
 // statement that travels with the COMMIT (insertLast).
 func (r repo[T, P]) Create(ctx context.Context, v *T) error {
+	var err error
+	for attempt := 1; ; attempt++ {
+		if err = r.create(ctx, v); !errors.Is(err, errRefGone) || attempt == createAttempts {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("create %s: %w", r.spec.name, err)
+	}
+	return nil
+}
+
+// createAttempts: a create whose INSERT found a reference missing that the check after
+// it found (committed in between, e.g. a group created at the same time) is written again.
+const createAttempts = 3
+
+func (r repo[T, P]) create(ctx context.Context, v *T) error {
 	wrote := false
 	err := r.st.InTenant(ctx, func(t *store.Tx) error {
 		e := P(v).envelope()
@@ -125,10 +142,7 @@ func (r repo[T, P]) Create(ctx context.Context, v *T) error {
 	if err == nil && !wrote {
 		err = r.missingRefs(ctx, v)
 	}
-	if err != nil {
-		return fmt.Errorf("create %s: %w", r.spec.name, err)
-	}
-	return nil
+	return err
 }
 
 // Update locks the record, checks the caller's version, applies mutate, validates the
@@ -231,13 +245,13 @@ func (r repo[T, P]) Restore(ctx context.Context, id uuid.UUID, expected *int) (*
 	return &cur, nil
 }
 
-// writeRecordFrom sends, in one pipeline, the update's reference checks, the update (sql,
-// RETURNING the stored row into v) and the statements of its read-time fields. When the
-// read-time fields stay as they were before (computedKept), they are carried over
-// instead of computed again. quiet is sql without its RETURNING, for an update that goes
-// last (below).
+// writeRecordFrom sends, in one pipeline, the reference checks of an update from before
+// (not nil), the update (sql, RETURNING the stored row into v) and the statements of its
+// read-time fields. When the read-time fields stay as they were before (computedKept),
+// they are carried over instead of computed again. quiet is sql without its RETURNING,
+// for an update that goes last (below).
 func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql, quiet string, args []any) error {
-	keep := before != nil && r.spec.computedKept != nil && r.spec.computedKept(before, v)
+	keep := r.spec.computedKept != nil && r.spec.computedKept(before, v)
 	var verr store.ValidationError
 	b := &pgx.Batch{}
 	if r.spec.refs != nil {
@@ -251,7 +265,7 @@ func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql, quiet string
 	// The audit's after is v as bound, which is v as stored: a time given with an offset
 	// or below the microsecond would be stored otherwise, so such an update reads its row
 	// back first (as a create does).
-	last := before != nil && len(b.QueuedQueries) == 0 && (r.spec.readJoin == nil || keep) && timesKept(before, v)
+	last := len(b.QueuedQueries) == 0 && (r.spec.readJoin == nil || keep) && timesKept(before, v)
 	if last {
 		// v is what the row becomes (the lock holds it, so the UPDATE finds it): it need
 		// not come back. Its jsonb columns are made what a read returns (omitempty members,
@@ -271,7 +285,7 @@ func (r repo[T, P]) writeRecordFrom(t *store.Tx, before, v *T, sql, quiet string
 		})
 		return t.SendLast(b)
 	}
-	if joined := r.write.joinedOf(sql); joined != "" && !keep {
+	if joined := r.write.updateJoined; joined != "" && !keep {
 		// The row comes back with its read-time fields, computed in the same statement.
 		b.Queue(joined, append(args, store.Now())...).Query(func(rows pgx.Rows) error {
 			return r.mapDBError(scanJoined(rows, v, r.spec.readJoin))

@@ -21,7 +21,7 @@ import (
 // after the COMMIT, say which reference is missing (refs).
 
 // errRefGone: the write found a reference missing, and the check run afterwards found
-// every one: one went away and came back between the two. Nothing was written.
+// every one (committed between the two). Nothing was written; Create writes it again.
 var errRefGone = errors.New("a record this one refers to changed while it was written; try again")
 
 // insertLast queues v's INSERT as the transaction's last statement (store.Tx.SendLast).
@@ -79,6 +79,9 @@ func (r repo[T, P]) insertLast(t *store.Tx, v *T, wrote *bool) error {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil // not written: a reference is missing (wrote stays false)
 		}
+		// Written, unless the server refused the INSERT (a constraint: mapped to the field
+		// it names, and everything rolls back). Failing to scan a row the server returned
+		// is a defect, and InTenant says the transaction ended all the same.
 		*wrote = err == nil
 		return r.mapDBError(err)
 	})

@@ -89,7 +89,8 @@ func appendAuditValue(buf []byte, v any, prefix string) ([]byte, bool) {
 // values every record has (text, integers, booleans, times, and pointers to them), exactly
 // as json.Marshal writes it; false for anything else, or a value json.Marshal would
 // escape or refuse (a string with a quote, a backslash, a control, HTML or non-ASCII
-// character; a year outside 0–9999), which the caller leaves to json.Marshal.
+// character; a year outside 0–9999; a time not in UTC), which the caller leaves to
+// json.Marshal.
 func appendPlain(buf []byte, v any) ([]byte, bool) {
 	switch x := v.(type) {
 	case string:
@@ -104,8 +105,8 @@ func appendPlain(buf []byte, v any) ([]byte, bool) {
 	case bool:
 		return strconv.AppendBool(buf, x), true
 	case time.Time:
-		if y := x.Year(); y < 0 || y > 9999 {
-			return buf, false
+		if y := x.Year(); y < 0 || y > 9999 || x.Location() != time.UTC {
+			return buf, false // json.Marshal refuses such years, and offsets of 24 hours or more
 		}
 		return append(x.AppendFormat(append(buf, '"'), time.RFC3339Nano), '"'), true
 	case *string:
@@ -135,7 +136,8 @@ func formatID(prefix string, u uuid.UUID) string {
 }
 
 // view is the audit view of v as it stands; its read-time fields (a cohort's
-// current_completion_pct) came with its read or its write (lock, writeRecord).
+// current_completion_pct) came with its read or its write (lock, writeRecordFrom). A
+// create's view is the record as bound, completed in SQL (insertLast, readJoin.audit).
 func (r repo[T, P]) view(v *T) json.RawMessage { return auditView(v, r.target().prefix) }
 
 // target names this table's records in the audit log.

@@ -96,7 +96,7 @@ func TestAppendPlainIsJSONMarshal(t *testing.T) {
 	cases := []any{
 		"", "name-1 (draft) @ 50%", `quote "`, `back\slash`, "<b>", "a & b", "tab\t", "日本", "\u2028", "bad \xff",
 		0, -12, math.MaxInt64, true, false,
-		ts, paris, time.Time{}, time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+		ts, paris, time.Time{}, time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("", 24*3600)), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
 		&s, (*string)(nil), &n, (*int)(nil), &ts, (*time.Time)(nil), 1.5, []string{"x"},
 	}
 	for _, v := range cases {

@@ -62,12 +62,3 @@ func bindArgs(rv reflect.Value, cols [][]int, extra ...any) []any {
 	}
 	return append(out, extra...)
 }
-
-// joinedOf is the statement that does what sql (w.update) does and returns the row with
-// its read-time fields; "" when there is none.
-func (w writeSQL) joinedOf(sql string) string {
-	if sql == w.update {
-		return w.updateJoined
-	}
-	return ""
-}
