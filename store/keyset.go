@@ -63,6 +63,15 @@ func (a *Args) Add(v any) string {
 	return "$" + strconv.Itoa(len(*a))
 }
 
+// Limit is literalLimit for SQL written by hand: "LIMIT n" for the usual LIMITs (which
+// PostgreSQL plans once), else "LIMIT " and a parameter for n.
+func (a *Args) Limit(n int) string {
+	if literalLimits[n] {
+		return "LIMIT " + strconv.Itoa(n)
+	}
+	return "LIMIT " + a.Add(n)
+}
+
 // ByName ends a page query of a list ordered by lower(name), then id (table is the
 // qualifier of its name and id columns, "" for none): the rows after the cursor, in that
 // order, limit+1 of them for KeysetPage.
@@ -75,5 +84,5 @@ func (a *Args) ByName(table string, after *NameCursor, limit int) string {
 	if after != nil {
 		sql = ` AND (` + name + `, ` + id + `) > (` + a.Add(after.Name) + `, ` + a.Add(after.ID) + `)`
 	}
-	return sql + ` ORDER BY ` + name + `, ` + id + ` LIMIT ` + a.Add(limit+1)
+	return sql + ` ORDER BY ` + name + `, ` + id + ` ` + a.Limit(limit+1)
 }

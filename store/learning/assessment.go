@@ -102,11 +102,11 @@ var assessmentTable = tableSpec[Assessment]{
 				return nil
 			})
 	},
-	refsCond: func(a *Assessment, arg func(any) string, _ *store.ValidationError) string {
+	refsCond: func(a *Assessment, args *store.Args, _ *store.ValidationError) string {
 		if a.TargetCohortID == nil {
 			return ""
 		}
-		return fmt.Sprintf(assessmentCohortFound, arg(*a.TargetCohortID)+"::uuid")
+		return fmt.Sprintf(assessmentCohortFound, args.Add(*a.TargetCohortID)+"::uuid")
 	},
 }
 

@@ -51,12 +51,12 @@ func cohortRefs(b *pgx.Batch, before, c *Cohort, v *store.ValidationError) {
 // create; the INSERT keeps its generic plan, unlike the check as a statement of its own).
 // Whether a missing reference is found here and named by cohortRefs is proved alike by
 // the reference tests (e2e_cohort_refs_test.go).
-func cohortRefsCond(c *Cohort, arg func(any) string, v *store.ValidationError) string {
+func cohortRefsCond(c *Cohort, args *store.Args, v *store.ValidationError) string {
 	group, people, assessments, ok := cohortRefArgs(nil, c, v)
 	if !ok {
 		return ""
 	}
-	return strings.NewReplacer("{group}", arg(group), "{people}", arg(people), "{assessments}", arg(assessments)).Replace(cohortRefsFound)
+	return strings.NewReplacer("{group}", args.Add(group), "{people}", args.Add(people), "{assessments}", args.Add(assessments)).Replace(cohortRefsFound)
 }
 
 // cohortRefsFound holds when every reference is found (as learnd_cohort_refs, 00075).

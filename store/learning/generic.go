@@ -42,9 +42,9 @@ type tableSpec[T any] struct {
 	// refsCond kept its INSERT from happening.
 	refs func(b *pgx.Batch, before, v *T, verr *store.ValidationError)
 	// refsCond is refs as a condition of a create's INSERT: SQL that holds when every
-	// reference of v is found, over parameters it adds with arg; "" when v has none.
+	// reference of v is found, over parameters it adds to args; "" when v has none.
 	// Malformed ids go to verr at once.
-	refsCond func(v *T, arg func(any) string, verr *store.ValidationError) string
+	refsCond func(v *T, args *store.Args, verr *store.ValidationError) string
 	// computedKept, on an update, reports whether the record's read-time fields stay as
 	// they were before it (what they are computed from did not change); the write then
 	// computes nothing and keeps them. Nil: always recompute.

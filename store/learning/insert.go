@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -29,16 +28,12 @@ var errRefGone = errors.New("a record this one refers to changed while it was wr
 // reference was missing); v is then the stored row, with its read-time fields.
 func (r repo[T, P]) insertLast(t *store.Tx, v *T, wrote *bool) error {
 	var verr store.ValidationError
-	args := bindArgs(reflect.ValueOf(v).Elem(), r.write.insertCols)
-	arg := func(x any) string {
-		args = append(args, x)
-		return "$" + strconv.Itoa(len(args))
-	}
+	args := store.Args(bindArgs(reflect.ValueOf(v).Elem(), r.write.insertCols))
 	var sb strings.Builder
 	sb.WriteString(`WITH w AS (`)
 	sb.WriteString(r.write.insertSelect)
 	if r.spec.refsCond != nil {
-		if cond := r.spec.refsCond(v, arg, &verr); cond != "" {
+		if cond := r.spec.refsCond(v, &args, &verr); cond != "" {
 			sb.WriteString(` WHERE `)
 			sb.WriteString(cond)
 		}
@@ -52,7 +47,7 @@ func (r repo[T, P]) insertLast(t *store.Tx, v *T, wrote *bool) error {
 	if j := r.spec.readJoin; j != nil {
 		from = "j"
 		sb.WriteString(`, j AS (SELECT w.*, ` + strings.Join(j.cols, ", ") + ` FROM w ` +
-			strings.NewReplacer("{at}", arg(store.Now()), "{t}", "w").Replace(j.join) + `)`)
+			strings.NewReplacer("{at}", args.Add(store.Now()), "{t}", "w").Replace(j.join) + `)`)
 		if j.audit != "" {
 			afterSQL = func(after string) string {
 				return strings.NewReplacer("{after}", after, "{r}", "j").Replace(j.audit)
@@ -63,7 +58,7 @@ func (r repo[T, P]) insertLast(t *store.Tx, v *T, wrote *bool) error {
 	// audit's after, completed by afterSQL with what only the statement computes.
 	store.NormalizeTimes(v)
 	tg := r.target()
-	audit, err := t.AuditFrom(tg.kind+".create", tg.kind, formatID(tg.prefix, P(v).envelope().ID), nil, r.view(v), from, arg, afterSQL)
+	audit, err := t.AuditFrom(tg.kind+".create", tg.kind, formatID(tg.prefix, P(v).envelope().ID), nil, r.view(v), from, &args, afterSQL)
 	if err != nil {
 		return err
 	}

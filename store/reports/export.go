@@ -38,21 +38,17 @@ func eachRow[T any](t *store.Tx, sql string, args []any, scan func(pgx.Rows, *T)
 // the report's order (by name, then user id); q's Limit and After do not apply. An unknown
 // or deleted course, or an unknown group, is a NotFoundError before any row.
 func (s *Repo) ComplianceEach(ctx context.Context, q ComplianceQuery, fn func(ComplianceRow) error) error {
-	at := store.Now()
-	var status *string
-	if q.Status != "" {
-		status = &q.Status
-	}
+	var args store.Args
+	sql := complianceRows(q, store.Now(), &args) + `
+SELECT ` + complianceRowCols + ` FROM s WHERE ` + complianceWhere(q, &args) + ` ORDER BY sort_name, user_id`
 	err := s.st.Read(ctx, func(t *store.Tx) error {
-		if _, err := complianceScope(t, q); err != nil {
+		if err := complianceScope(t, q); err != nil {
 			return err
 		}
-		return eachRow(t, complianceRowsSQL+`
-ORDER BY r.sort_name, r.user_id`, []any{at, q.CourseID, q.GroupID, status},
-			func(rows pgx.Rows, c *ComplianceRow) error {
-				_, err := scanComplianceRow(rows, c)
-				return err
-			}, fn)
+		return eachRow(t, sql, args, func(rows pgx.Rows, c *ComplianceRow) error {
+			_, _, err := scanComplianceRow(rows, c)
+			return err
+		}, fn)
 	})
 	if err != nil {
 		return fmt.Errorf("compliance export: %w", err)
