@@ -209,7 +209,7 @@ func (b *baseline) bareCompliance(w http.ResponseWriter, r *http.Request, p prin
 	t := &out.Totals
 	var page []byte
 	err = b.pool.QueryRow(r.Context(), sql+bareComplianceTail, args...).
-		Scan(&out.CourseName, &t.Assigned, &t.Scheduled, &t.Completed, &t.Overdue, &t.InProgress, &t.NotStarted, &page)
+		Scan(&out.CourseName, &t.Assigned, &t.Scheduled, &t.Completed, &t.Overdue, &t.InProgress, &t.NotStarted, &t.Expired, &page)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		problem(w, http.StatusNotFound, "course "+r.PathValue("courseId")+" not found")

@@ -119,7 +119,8 @@ SELECT c.name, t.*,
 	bareComplianceAfter = ` WHERE (s.sort_name, s.user_id) > ($5, $6::uuid)`
 	bareComplianceTail  = ` ORDER BY s.sort_name, s.user_id LIMIT $4) r) AS page
 FROM courses c, (SELECT count(*), count(*) FILTER (WHERE status = 'scheduled'), count(*) FILTER (WHERE status = 'completed'),
-  count(*) FILTER (WHERE status = 'overdue'), count(*) FILTER (WHERE status = 'in_progress'), count(*) FILTER (WHERE status = 'assigned') FROM s) t
+  count(*) FILTER (WHERE status = 'overdue'), count(*) FILTER (WHERE status = 'in_progress'), count(*) FILTER (WHERE status = 'assigned'),
+  count(*) FILTER (WHERE status = 'expired') FROM s) t
 WHERE c.tenant_id = $3 AND c.id = $2 AND NOT c.is_deleted`
 
 	// list_assignments' existence check, only when the page came back empty (404 or an

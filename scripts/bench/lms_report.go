@@ -21,6 +21,7 @@ type complianceTotals struct {
 	NotStarted int `json:"notStarted"`
 	Overdue    int `json:"overdue"`
 	Scheduled  int `json:"scheduled"`
+	Expired    int `json:"expired"`
 }
 
 type complianceUser struct {
@@ -82,7 +83,7 @@ func (b *baseline) compliance(w http.ResponseWriter, r *http.Request, p principa
 		t := &out.Totals
 		var notStarted int
 		if err := tx.QueryRow(r.Context(), sqlComplianceTotals, at, course, group).
-			Scan(&t.Assigned, &t.Scheduled, &t.Completed, &t.Overdue, &t.InProgress, &notStarted); err != nil {
+			Scan(&t.Assigned, &t.Scheduled, &t.Completed, &t.Overdue, &t.InProgress, &notStarted, &t.Expired); err != nil {
 			return err
 		}
 		t.NotStarted = notStarted

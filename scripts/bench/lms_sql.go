@@ -78,17 +78,21 @@ WHERE a.tenant_id = learnd_tenant()`
 
 	// Store.Compliance without a group or status filter: the course, the totals, a page
 	// of rows.
+	sqlRptExpired = `coalesce((SELECT max(coalesce(cer.expires_at, 'infinity')) FROM certificates cer
+  WHERE cer.tenant_id = a.tenant_id AND cer.user_id = a.user_id AND cer.course_id = a.course_id) <= $1, false)`
 	sqlRptStatus = `CASE WHEN a.start_at > $1 THEN 'scheduled'
+  WHEN a.completed_at IS NOT NULL AND ` + sqlRptExpired + ` THEN 'expired'
   WHEN a.completed_at IS NOT NULL THEN 'completed'
   WHEN a.due_at < $1 THEN 'overdue'
   WHEN a.started_at IS NOT NULL THEN 'in_progress'
   ELSE 'assigned' END`
 	sqlRptTotals = `count(*),
   count(*) FILTER (WHERE a.start_at > $1),
-  count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NOT NULL),
+  count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NOT NULL AND NOT ` + sqlRptExpired + `),
   count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NULL AND a.due_at < $1),
   count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NULL AND NOT coalesce(a.due_at < $1, false) AND a.started_at IS NOT NULL),
-  count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NULL AND NOT coalesce(a.due_at < $1, false) AND a.started_at IS NULL)`
+  count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NULL AND NOT coalesce(a.due_at < $1, false) AND a.started_at IS NULL),
+  count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NOT NULL AND ` + sqlRptExpired + `)`
 	sqlRptScope = `FROM assignments a
 JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id AND u.status = 'active'
 WHERE a.tenant_id = learnd_tenant() AND a.course_id = $2

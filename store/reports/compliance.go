@@ -55,7 +55,7 @@ type ComplianceReport struct {
 
 // complianceRows is the WITH of a report's statement: s, the course's assignments of
 // active users (of the group's current members, when q names a group) with their status
-// at at, read once. The first two parameters are at and the course.
+// at at, read once. It adds the first parameters: $1 at, $2 the course.
 func complianceRows(q ComplianceQuery, at time.Time, args *store.Args) string {
 	sql := `WITH s AS MATERIALIZED (
   SELECT u.id AS user_id, a.id AS assignment_id, u.name, u.email, ` + strings.ReplaceAll(statusSQL, "$1", args.Add(at)) + ` AS status,
@@ -106,19 +106,20 @@ SELECT c.name, `
 		sql += ` AND (sort_name, user_id) > (` + args.Add(q.After.Name) + `, ` + args.Add(q.After.ID) + `::uuid)`
 	}
 	sql += ` ORDER BY sort_name, user_id ` + args.Limit(q.Limit+1) + `) p ON true
- WHERE c.tenant_id = learnd_tenant() AND c.id = ` + args.Add(q.CourseID) + ` AND NOT c.is_deleted
+ WHERE c.tenant_id = learnd_tenant() AND c.id = $2 AND NOT c.is_deleted
  ORDER BY p.sort_name, p.user_id`
 	return sql, args
 }
 
-// scanComplianceRow scans a report row (complianceRowCols) into c and returns its sort
-// name; false when the row holds none (an empty page).
+// scanComplianceRow scans a report row (complianceRowCols, after the columns before
+// scans) into c and returns its sort name; false when the row holds none (an empty page).
 func scanComplianceRow(rows pgx.Rows, c *ComplianceRow, before ...any) (string, bool, error) {
 	var userID, assignmentID *uuid.UUID
 	var name, email, status, sortName *string
 	var assignedAt *time.Time
-	err := rows.Scan(append(before, &userID, &assignmentID, &name, &email, &status, &assignedAt, &c.StartAt, &c.DueAt,
-		&c.StartedAt, &c.CompletedAt, &c.Score, &sortName)...)
+	dst := append(append(make([]any, 0, len(before)+12), before...), &userID, &assignmentID, &name, &email, &status, &assignedAt,
+		&c.StartAt, &c.DueAt, &c.StartedAt, &c.CompletedAt, &c.Score, &sortName)
+	err := rows.Scan(dst...)
 	if err != nil || userID == nil {
 		return "", false, err
 	}
@@ -132,32 +133,16 @@ func (s *Repo) Compliance(ctx context.Context, q ComplianceQuery) (ComplianceRep
 	r := ComplianceReport{CourseID: q.CourseID, GroupID: q.GroupID}
 	sql, args := complianceSQL(q, store.Now())
 	err := s.st.Read(ctx, func(t *store.Tx) error {
-		rows, err := t.Query(sql, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		found, groupFound := false, false
-		lastName := ""
-		for rows.Next() {
+		found, groupFound, emptyPage := false, false, false
+		head := append([]any{&r.CourseName, &groupFound}, r.Totals.targets()...)
+		var err error
+		r.Rows, r.Next, err = store.KeysetPage(t, q.Limit, sql, args, func(rows pgx.Rows, c *ComplianceRow) (store.NameCursor, error) {
 			found = true
-			var c ComplianceRow
-			sortName, ok, err := scanComplianceRow(rows, &c, append([]any{&r.CourseName, &groupFound}, r.Totals.targets()...)...)
-			if err != nil {
-				return fmt.Errorf("scan: %w", err)
-			}
-			if !ok {
-				continue
-			}
-			if len(r.Rows) == q.Limit { // the row past the page: another page follows
-				r.Next = &store.NameCursor{Name: lastName, ID: r.Rows[len(r.Rows)-1].UserID}
-				break
-			}
-			r.Rows = append(r.Rows, c)
-			lastName = sortName
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			name, ok, err := scanComplianceRow(rows, c, head...)
+			emptyPage = !ok
+			return store.NameCursor{Name: name, ID: c.UserID}, err
+		})
+		if err != nil {
 			return err
 		}
 		switch {
@@ -165,6 +150,8 @@ func (s *Repo) Compliance(ctx context.Context, q ComplianceQuery) (ComplianceRep
 			return &NotFoundError{What: "course"}
 		case !groupFound:
 			return &NotFoundError{What: "group"}
+		case emptyPage: // its one row holds the course and the totals, no user
+			r.Rows = r.Rows[:0]
 		}
 		return nil
 	})
