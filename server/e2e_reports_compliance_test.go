@@ -187,35 +187,41 @@ func TestE2EReportsCompliance(t *testing.T) {
 		if len(got.Users) != 0 {
 			t.Errorf("overdue in office = %v, want none", rptRows(t, got.Users))
 		}
+		// An empty page still carries the group's totals.
+		rptSame(t, "overdue in office totals", client.ComplianceTotals{Assigned: 2, Completed: 2}, got.Totals)
 	})
 
 	t.Run("pages", func(t *testing.T) {
-		var names []string
-		var tok *string
-		pages := 0
-		for {
-			got, err := admin.Client.LMS.Statistics.Compliance(ctx, courseID, &client.GetComplianceStatusParams{Limit: e2ePtr(3), PageToken: tok})
-			if err != nil {
-				t.Fatal(err)
+		// Page sizes whose look-ahead LIMIT is a parameter (3 → 4, 7 → 8: the last page
+		// holds exactly the limit) and one written as a literal (1 → 2), each with a token.
+		for _, c := range []struct{ limit, pages int }{{3, 3}, {1, 7}, {7, 1}} {
+			var names []string
+			var tok *string
+			pages := 0
+			for {
+				got, err := admin.Client.LMS.Statistics.Compliance(ctx, courseID, &client.GetComplianceStatusParams{Limit: e2ePtr(c.limit), PageToken: tok})
+				if err != nil {
+					t.Fatal(err)
+				}
+				pages++
+				if got.Totals.Assigned != 7 || got.CompletionPct != 42.9 {
+					t.Errorf("limit %d page %d totals = %+v %v", c.limit, pages, got.Totals, got.CompletionPct)
+				}
+				for _, u := range got.Users {
+					names = append(names, u.Name)
+				}
+				if got.HasMore != (got.NextPageToken != nil) {
+					t.Fatalf("hasMore %v with token %v", got.HasMore, got.NextPageToken)
+				}
+				if !got.HasMore || pages > 10 {
+					break
+				}
+				tok = got.NextPageToken
 			}
-			pages++
-			if got.Totals.Assigned != 7 || got.CompletionPct != 42.9 {
-				t.Errorf("page %d totals = %+v %v", pages, got.Totals, got.CompletionPct)
+			rptSame(t, "names", []string{"Alice", "bob", "Carol", "Dave", "Eve", "Frank", "Ivy"}, names)
+			if pages != c.pages {
+				t.Errorf("limit %d: pages = %d, want %d", c.limit, pages, c.pages)
 			}
-			for _, u := range got.Users {
-				names = append(names, u.Name)
-			}
-			if got.HasMore != (got.NextPageToken != nil) {
-				t.Fatalf("hasMore %v with token %v", got.HasMore, got.NextPageToken)
-			}
-			if !got.HasMore {
-				break
-			}
-			tok = got.NextPageToken
-		}
-		rptSame(t, "names", []string{"Alice", "bob", "Carol", "Dave", "Eve", "Frank", "Ivy"}, names)
-		if pages != 3 {
-			t.Errorf("pages = %d, want 3", pages)
 		}
 		// A token is bound to its course and filters.
 		first, err := admin.Client.LMS.Statistics.Compliance(ctx, courseID, &client.GetComplianceStatusParams{Limit: e2ePtr(1)})

@@ -51,9 +51,10 @@ func (t *Tx) Audit(action, targetType, targetID string, before, after any) error
 // AuditFrom is Audit for a write that carries its audit row in its own statement: it
 // returns the INSERT of the row, for a data-modifying CTE, as a SELECT over from (one row
 // when the write wrote, none when it did not, so the audit is written exactly when the
-// write is). Its values are Audit's, added to the statement's parameters args; afterSQL, when not nil, returns the SQL of the after view
-// given the placeholder of the view Go built (to add what only the statement knows, such
-// as a field computed from the written row).
+// write is). Its values are Audit's, added to args, the statement's parameters; afterSQL,
+// when not nil, returns the SQL of the after view given the placeholder of the view Go
+// built (to add what only the statement knows, such as a field computed from the written
+// row).
 func (t *Tx) AuditFrom(action, targetType, targetID string, before, after any, from string, args *Args, afterSQL func(string) string) (string, error) {
 	vals, err := t.auditValues(action, targetType, targetID, before, after)
 	if err != nil {

@@ -107,9 +107,10 @@ func literalLimit(c clause.Clause, b clause.Builder) {
 	}
 }
 
-// literalLimits are the LIMITs literalLimit writes out: one row, and a page of 10, 20 (the
-// default), 25, 50 or 100 plus the row that tells whether another page follows.
-var literalLimits = map[int]bool{1: true, 11: true, 21: true, 26: true, 51: true, 101: true}
+// literalLimits are the LIMITs literalLimit writes out: one row, and a page of 1 (a
+// report read for its totals), 10, 20 (the default), 25, 50 or 100 plus the row that tells
+// whether another page follows.
+var literalLimits = map[int]bool{1: true, 2: true, 11: true, 21: true, 26: true, 51: true, 101: true}
 
 // recordScanner returns a scan of the current row into a record of type T by its gorm
 // column tags (a column the record does not hold is dropped); it reads the result's

@@ -46,3 +46,26 @@ func TestLiteralLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestArgsLimit: SQL written by hand gets the same LIMITs (Args.Limit), and a by-name page
+// (Args.ByName) ends with its keyset position and such a LIMIT.
+func TestArgsLimit(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		build func(a *Args) string
+		want  string
+		args  int
+	}{
+		{func(a *Args) string { return a.Limit(21) }, `LIMIT 21`, 1},
+		{func(a *Args) string { return a.Limit(2) }, `LIMIT 2`, 1},
+		{func(a *Args) string { return a.Limit(38) }, `LIMIT $2`, 2},
+		{func(a *Args) string { return a.ByName("", nil, 20) }, ` ORDER BY lower(name), id LIMIT 21`, 1},
+		{func(a *Args) string { return a.ByName("u", &NameCursor{Name: "bob"}, 37) },
+			` AND (lower(u.name), u.id) > ($2, $3) ORDER BY lower(u.name), u.id LIMIT $4`, 4},
+	} {
+		a := Args{"tenant"}
+		if got := tc.build(&a); got != tc.want || len(a) != tc.args {
+			t.Errorf("got %q with %d args, want %q with %d", got, len(a), tc.want, tc.args)
+		}
+	}
+}

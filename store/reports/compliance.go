@@ -2,7 +2,6 @@ package reports
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -16,9 +15,9 @@ import (
 // ComplianceQuery asks for one course's compliance.
 type ComplianceQuery struct {
 	CourseID uuid.UUID
-	GroupID  *uuid.UUID // only the group's current members
-	Status   string     // rows with this status only; "" for all
-	Limit    int
+	GroupID  *uuid.UUID        // only the group's current members
+	Status   string            // rows with this status only; "" for all
+	Limit    int               // rows per page, at least 1
 	After    *store.NameCursor // rows are ordered by lower(name), then user id
 }
 
@@ -46,28 +45,31 @@ type ComplianceReport struct {
 	Next       *store.NameCursor // nil on the last page
 }
 
-// A report is written with only the filters its query sets (the group, the status, the
-// keyset position) and with the usual page sizes as literals: a filter written as
-// "$n IS NULL OR …", or a LIMIT $n, makes every custom plan look cheaper than the generic
-// one, and PostgreSQL planned both statements of every report anew (~1.2 and ~1.7 ms, a
-// fifth of the report). Each combination is now its own statement, planned once per
-// connection.
+// A report's statement holds only the filters its query sets (the group, the status, the
+// keyset position) and writes the usual page sizes as literals (store.Args.Limit): a
+// filter written as "$n IS NULL OR …", or a LIMIT $n, makes every custom plan look
+// cheaper than the generic one, and PostgreSQL would plan the statement on every call
+// (~1–2 ms, a fifth of a report). Each combination is a statement of its own, planned
+// once per connection.
 
 // complianceRows is the WITH of a report's statement: s, the course's assignments of
 // active users (of the group's current members, when q names a group) with their status
-// at at, read once. It adds the first parameters: $1 at, $2 the course.
-func complianceRows(q ComplianceQuery, at time.Time, args *store.Args) string {
-	sql := `WITH s AS MATERIALIZED (
-  SELECT u.id AS user_id, a.id AS assignment_id, u.name, u.email, ` + strings.ReplaceAll(statusSQL, "$1", args.Add(at)) + ` AS status,
+// at at, read once. It returns the placeholders of the course and of the group ("" when
+// q names none), for the rest of the statement.
+func complianceRows(q ComplianceQuery, at time.Time, args *store.Args) (sql, course, group string) {
+	now, course := args.Add(at), args.Add(q.CourseID)
+	sql = `WITH s AS MATERIALIZED (
+  SELECT u.id AS user_id, a.id AS assignment_id, u.name, u.email, ` + strings.NewReplacer("$1", now).Replace(statusSQL) + ` AS status,
          a.created_at, a.start_at, a.due_at, a.started_at, a.completed_at, a.score, lower(u.name) AS sort_name
     FROM assignments a
     JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id AND u.status = 'active'
-   WHERE a.tenant_id = learnd_tenant() AND a.course_id = ` + args.Add(q.CourseID)
+   WHERE a.tenant_id = learnd_tenant() AND a.course_id = ` + course
 	if q.GroupID != nil {
+		group = args.Add(*q.GroupID)
 		sql += `
-     AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.tenant_id = learnd_tenant() AND gm.group_id = ` + args.Add(*q.GroupID) + ` AND gm.user_id = a.user_id)`
+     AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.tenant_id = learnd_tenant() AND gm.group_id = ` + group + ` AND gm.user_id = a.user_id)`
 	}
-	return sql + `)`
+	return sql + `)`, course, group
 }
 
 // complianceRowCols are the columns of a report row, over s (scanComplianceRow).
@@ -81,32 +83,28 @@ func complianceWhere(q ComplianceQuery, args *store.Args) string {
 	return `status = ` + args.Add(q.Status)
 }
 
-// complianceTotals counts s's rows by status (the columns Totals scans).
-const complianceTotals = `count(*), count(*) FILTER (WHERE status = 'scheduled'), count(*) FILTER (WHERE status = 'completed'),
-  count(*) FILTER (WHERE status = 'overdue'), count(*) FILTER (WHERE status = 'in_progress'),
-  count(*) FILTER (WHERE status = 'assigned'), count(*) FILTER (WHERE status = 'expired')`
-
 // complianceSQL is a report in one statement: the course's name (no row: no such live
 // course), whether q's group exists, the totals over s and one page of s after q's
 // position, one row per page row (the first with NULL row columns when the page is empty).
 func complianceSQL(q ComplianceQuery, at time.Time) (string, store.Args) {
 	var args store.Args
-	sql := complianceRows(q, at, &args) + `
+	rows, course, group := complianceRows(q, at, &args)
+	sql := rows + `
 SELECT c.name, `
-	if q.GroupID != nil {
-		sql += `EXISTS (SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = ` + args.Add(*q.GroupID) + `)`
+	if group != "" {
+		sql += `EXISTS (SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = ` + group + `)`
 	} else {
 		sql += `true`
 	}
 	sql += `, t.*, p.*
   FROM courses c
- CROSS JOIN (SELECT ` + complianceTotals + ` FROM s) t
+ CROSS JOIN (SELECT ` + totalsSQL + ` FROM s) t
   LEFT JOIN LATERAL (SELECT ` + complianceRowCols + ` FROM s WHERE ` + complianceWhere(q, &args)
 	if q.After != nil {
 		sql += ` AND (sort_name, user_id) > (` + args.Add(q.After.Name) + `, ` + args.Add(q.After.ID) + `::uuid)`
 	}
 	sql += ` ORDER BY sort_name, user_id ` + args.Limit(q.Limit+1) + `) p ON true
- WHERE c.tenant_id = learnd_tenant() AND c.id = $2 AND NOT c.is_deleted
+ WHERE c.tenant_id = learnd_tenant() AND c.id = ` + course + ` AND NOT c.is_deleted
  ORDER BY p.sort_name, p.user_id`
 	return sql, args
 }
@@ -131,6 +129,7 @@ func scanComplianceRow(rows pgx.Rows, c *ComplianceRow, before ...any) (string, 
 // statement. An unknown or deleted course, or an unknown group, is a NotFoundError.
 func (s *Repo) Compliance(ctx context.Context, q ComplianceQuery) (ComplianceReport, error) {
 	r := ComplianceReport{CourseID: q.CourseID, GroupID: q.GroupID}
+	q.Limit = max(q.Limit, 1)
 	sql, args := complianceSQL(q, store.Now())
 	err := s.st.Read(ctx, func(t *store.Tx) error {
 		found, groupFound, emptyPage := false, false, false
@@ -159,22 +158,4 @@ func (s *Repo) Compliance(ctx context.Context, q ComplianceQuery) (ComplianceRep
 		return ComplianceReport{}, fmt.Errorf("compliance: %w", err)
 	}
 	return r, nil
-}
-
-// complianceScope checks that q's course (not deleted) and group exist; a missing one is
-// a NotFoundError.
-func complianceScope(t *store.Tx, q ComplianceQuery) error {
-	var one int
-	err := t.QueryRow(`SELECT 1 FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, q.CourseID).Scan(&one)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return &NotFoundError{What: "course"}
-	}
-	if err != nil || q.GroupID == nil {
-		return err
-	}
-	err = t.QueryRow(`SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = $1`, *q.GroupID).Scan(&one)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return &NotFoundError{What: "group"}
-	}
-	return err
 }

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -39,7 +40,8 @@ func eachRow[T any](t *store.Tx, sql string, args []any, scan func(pgx.Rows, *T)
 // or deleted course, or an unknown group, is a NotFoundError before any row.
 func (s *Repo) ComplianceEach(ctx context.Context, q ComplianceQuery, fn func(ComplianceRow) error) error {
 	var args store.Args
-	sql := complianceRows(q, store.Now(), &args) + `
+	rows, _, _ := complianceRows(q, store.Now(), &args)
+	sql := rows + `
 SELECT ` + complianceRowCols + ` FROM s WHERE ` + complianceWhere(q, &args) + ` ORDER BY sort_name, user_id`
 	err := s.st.Read(ctx, func(t *store.Tx) error {
 		if err := complianceScope(t, q); err != nil {
@@ -72,4 +74,23 @@ func (s *Repo) AuditEach(ctx context.Context, q AuditQuery, fn func(AuditLogEntr
 		return fmt.Errorf("audit export: %w", err)
 	}
 	return nil
+}
+
+// complianceScope checks that q's course (not deleted) and group exist; a missing one is
+// a NotFoundError. An export checks them first, so that a 404 comes before any row (a
+// report reads them in its own statement).
+func complianceScope(t *store.Tx, q ComplianceQuery) error {
+	var one int
+	err := t.QueryRow(`SELECT 1 FROM courses WHERE tenant_id = learnd_tenant() AND id = $1 AND NOT is_deleted`, q.CourseID).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return &NotFoundError{What: "course"}
+	}
+	if err != nil || q.GroupID == nil {
+		return err
+	}
+	err = t.QueryRow(`SELECT 1 FROM groups WHERE tenant_id = learnd_tenant() AND id = $1`, *q.GroupID).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return &NotFoundError{What: "group"}
+	}
+	return err
 }

@@ -29,15 +29,11 @@ const statusSQL = `CASE WHEN a.start_at > $1 THEN 'scheduled'
   WHEN a.started_at IS NOT NULL THEN 'in_progress'
   ELSE 'assigned' END`
 
-// totalsSQL aggregates assignments aliased a by status at the instant $1 (the columns
-// Totals scans).
-const totalsSQL = `count(*),
-  count(*) FILTER (WHERE a.start_at > $1),
-  count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NOT NULL AND NOT ` + expiredSQL + `),
-  count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NULL AND a.due_at < $1),
-  count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NULL AND NOT coalesce(a.due_at < $1, false) AND a.started_at IS NOT NULL),
-  count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NULL AND NOT coalesce(a.due_at < $1, false) AND a.started_at IS NULL),
-  count(*) FILTER (WHERE NOT coalesce(a.start_at > $1, false) AND a.completed_at IS NOT NULL AND ` + expiredSQL + `)`
+// totalsSQL counts rows by their computed status (a column status, statusSQL's): the
+// columns Totals scans.
+const totalsSQL = `count(*), count(*) FILTER (WHERE status = 'scheduled'), count(*) FILTER (WHERE status = 'completed'),
+  count(*) FILTER (WHERE status = 'overdue'), count(*) FILTER (WHERE status = 'in_progress'),
+  count(*) FILTER (WHERE status = 'assigned'), count(*) FILTER (WHERE status = 'expired')`
 
 // Totals counts assignments by computed status; Assigned is their total and the
 // others split it.

@@ -111,7 +111,7 @@ FROM users WHERE tenant_id = learnd_tenant()`).Scan(&o.Users.Total, &o.Users.Act
 FROM courses WHERE tenant_id = learnd_tenant() AND NOT is_deleted`).Scan(&o.Courses.Total, &o.Courses.Published, &o.Courses.Draft, &o.Courses.Archived); err != nil {
 			return fmt.Errorf("courses: %w", err)
 		}
-		if err := t.QueryRow(`SELECT `+totalsSQL+` FROM `+liveSQL, at).Scan(o.Assignments.targets()...); err != nil {
+		if err := t.QueryRow(`SELECT `+totalsSQL+` FROM (SELECT `+statusSQL+` AS status FROM `+liveSQL+`) s`, at).Scan(o.Assignments.targets()...); err != nil {
 			return fmt.Errorf("assignments: %w", err)
 		}
 		o.CompletionRate = Pct(o.Assignments.Completed, o.Assignments.Assigned)
