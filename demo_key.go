@@ -19,7 +19,7 @@ func demoAPIKey(ctx context.Context, st *store.Store) (string, error) {
 	admin := demoUsers[1]
 	ctx = auth.WithPrincipal(ctx, admin.principal())
 	keys := people.New(st).Keys()
-	var after *people.KeyCursor
+	var after *store.TimeCursor
 	for {
 		page, err := keys.List(ctx, admin.id, 100, after)
 		if err != nil {

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store/materials"
+	"github.com/learnd/learnd/store"
 )
 
 // ListCourseGenerations lists the caller's generation jobs, newest first (the MCP
@@ -14,7 +14,7 @@ func (s *Server) ListCourseGenerations(ctx context.Context, req api.ListCourseGe
 		return nil, err
 	}
 	const resource = "generation_jobs"
-	after, err := v2PageCursor[materials.GenerationCursor](ctx, s, resource, req.Params.PageToken)
+	after, err := v2PageCursor[store.TimeCursor](ctx, s, resource, req.Params.PageToken)
 	if err != nil {
 		return nil, err
 	}

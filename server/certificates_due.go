@@ -5,6 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/store/assignments"
 )
 
@@ -19,7 +20,7 @@ func (s *Server) ListRecertificationDue(ctx context.Context, req api.ListRecerti
 		within = *req.Params.WithinDays
 	}
 	resource := "recertification-due:" + itoa(within)
-	after, err := v2PageCursor[assignments.DueCursor](ctx, s, resource, req.Params.PageToken)
+	after, err := v2PageCursor[store.TimeCursor](ctx, s, resource, req.Params.PageToken)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/learnd/learnd/auth"
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store/people"
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -28,7 +28,7 @@ func (s *Server) ListKeys(ctx context.Context, req api.ListKeysRequestObject) (a
 		user = *uid
 	}
 	resource := "keys:" + typeid.Format(typeid.Person, user)
-	after, err := v2PageCursor[people.KeyCursor](ctx, s, resource, req.Params.PageToken)
+	after, err := v2PageCursor[store.TimeCursor](ctx, s, resource, req.Params.PageToken)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store/people"
+	"github.com/learnd/learnd/store"
 )
 
 // ListSCIMTokens lists the tenant's SCIM tokens, newest first, never with their secrets.
@@ -17,7 +17,7 @@ func (s *Server) ListSCIMTokens(ctx context.Context, req api.ListSCIMTokensReque
 		return nil, err
 	}
 	const resource = "scim_tokens"
-	after, err := v2PageCursor[people.KeyCursor](ctx, s, resource, req.Params.PageToken)
+	after, err := v2PageCursor[store.TimeCursor](ctx, s, resource, req.Params.PageToken)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store/webhooks"
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -36,7 +36,7 @@ func (s *Server) ListWebhookAttempts(ctx context.Context, req api.ListWebhookAtt
 		return nil, err
 	}
 	resource := "webhook_attempts:" + req.EndpointId
-	after, err := v2PageCursor[webhooks.Cursor](ctx, s, resource, req.Params.PageToken)
+	after, err := v2PageCursor[store.TimeCursor](ctx, s, resource, req.Params.PageToken)
 	if err != nil {
 		return nil, err
 	}

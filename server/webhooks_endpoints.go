@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/learnd/learnd/gen/api"
-	"github.com/learnd/learnd/store/webhooks"
+	"github.com/learnd/learnd/store"
 	"github.com/learnd/learnd/typeid"
 )
 
@@ -23,7 +23,7 @@ func (s *Server) ListWebhookEndpoints(ctx context.Context, req api.ListWebhookEn
 		return nil, err
 	}
 	const resource = "webhook_endpoints"
-	after, err := v2PageCursor[webhooks.Cursor](ctx, s, resource, req.Params.PageToken)
+	after, err := v2PageCursor[store.TimeCursor](ctx, s, resource, req.Params.PageToken)
 	if err != nil {
 		return nil, err
 	}

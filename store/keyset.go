@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -14,6 +15,14 @@ import (
 type NameCursor struct {
 	Name string    `json:"n"`
 	ID   uuid.UUID `json:"i"`
+}
+
+// TimeCursor is the keyset position of a list ordered by an instant, then id (keys and
+// SCIM tokens, generation jobs and webhook endpoints by creation, delivery attempts, certificates
+// by expiry). Page tokens carry it as {"t": instant, "i": id}.
+type TimeCursor struct {
+	At time.Time `json:"t"`
+	ID uuid.UUID `json:"i"`
 }
 
 // KeysetPage runs a page query that asks for limit+1 rows in keyset order and scans each

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/learnd/learnd/store"
@@ -22,16 +21,10 @@ type DueCertificate struct {
 	ReassignedAt *time.Time
 }
 
-// DueCursor is the keyset position of the renewal list (soonest expiry first).
-type DueCursor struct {
-	ExpiresAt time.Time `json:"t"`
-	ID        uuid.UUID `json:"i"`
-}
-
 // DuePage is one page of certificates due for renewal.
 type DuePage struct {
 	Items []DueCertificate
-	Next  *DueCursor
+	Next  *store.TimeCursor // soonest expiry first
 }
 
 // Bounds of the renewal list's window.
@@ -44,7 +37,7 @@ const (
 // days from now, soonest expiry first, expired ones (not renewed) included: of active
 // users, each their newest certificate of the course. A window outside 1–3650 days is a
 // validation error on withinDays.
-func (s *Repo) RecertificationDue(ctx context.Context, withinDays, limit int, after *DueCursor) (DuePage, error) {
+func (s *Repo) RecertificationDue(ctx context.Context, withinDays, limit int, after *store.TimeCursor) (DuePage, error) {
 	if withinDays < 1 || withinDays > MaxDueWithinDays {
 		return DuePage{}, &store.ValidationError{Fields: []store.FieldError{{Pointer: "/withinDays", Detail: "must be 1–3650"}}}
 	}
@@ -63,18 +56,18 @@ WHERE cer.tenant_id = learnd_tenant() AND u.status = 'active' AND NOT c.is_delet
   AND NOT EXISTS (SELECT 1 FROM certificates n WHERE n.tenant_id = cer.tenant_id AND n.user_id = cer.user_id
     AND n.course_id = cer.course_id AND (n.issued_at, n.id) > (cer.issued_at, cer.id))`
 		if after != nil {
-			q += ` AND (cer.expires_at, cer.id) > (` + a.Add(after.ExpiresAt) + `, ` + a.Add(after.ID) + `)`
+			q += ` AND (cer.expires_at, cer.id) > (` + a.Add(after.At) + `, ` + a.Add(after.ID) + `)`
 		}
 		q += ` ORDER BY cer.expires_at, cer.id LIMIT ` + a.Add(limit+1)
 		var err error
-		out.Items, out.Next, err = store.KeysetPage(t, limit, q, a, func(rows pgx.Rows, d *DueCertificate) (DueCursor, error) {
+		out.Items, out.Next, err = store.KeysetPage(t, limit, q, a, func(rows pgx.Rows, d *DueCertificate) (store.TimeCursor, error) {
 			err := rows.Scan(&d.ID, &d.Number, &d.UserID, &d.UserName, &d.CourseID, &d.CourseName, &d.IssuedAt, &d.ExpiresAt,
 				&d.ReassignedAt, &d.ReassignAt)
 			if err != nil {
-				return DueCursor{}, err
+				return store.TimeCursor{}, err
 			}
 			d.Expired = d.ExpiresAt != nil && !d.ExpiresAt.After(now)
-			return DueCursor{ExpiresAt: *d.ExpiresAt, ID: d.ID}, nil
+			return store.TimeCursor{At: *d.ExpiresAt, ID: d.ID}, nil
 		})
 		return err
 	})

@@ -177,7 +177,7 @@ func TestRecertificationDueList(t *testing.T) {
 
 	ctx := storetest.As("acme", "", "manager")
 	var got []uuid.UUID
-	var after *assignments.DueCursor
+	var after *store.TimeCursor
 	for range 5 {
 		page, err := repo.RecertificationDue(ctx, 30, 1, after)
 		if err != nil {

@@ -51,16 +51,10 @@ type NewAPIKey struct {
 	Pseudonymise bool
 }
 
-// KeyCursor is the keyset position of a key list (newest first).
-type KeyCursor struct {
-	CreatedAt time.Time `json:"t"`
-	ID        uuid.UUID `json:"i"`
-}
-
 // KeyPage is one page of keys.
 type KeyPage struct {
 	Items []APIKey
-	Next  *KeyCursor
+	Next  *store.TimeCursor // newest first
 }
 
 // KeyCheck vets a stored key before it is revoked (who may revoke it).
@@ -186,20 +180,20 @@ func getKey(t *store.Tx, id uuid.UUID, lock bool) (*APIKey, error) {
 }
 
 // List returns a page of user's keys, newest first, revoked and expired ones included.
-func (r *KeyRepo) List(ctx context.Context, user uuid.UUID, limit int, after *KeyCursor) (KeyPage, error) {
+func (r *KeyRepo) List(ctx context.Context, user uuid.UUID, limit int, after *store.TimeCursor) (KeyPage, error) {
 	var page KeyPage
 	err := r.st.Read(ctx, func(t *store.Tx) error {
 		sql := `SELECT ` + keyCols + ` FROM api_keys WHERE api_keys.tenant_id = learnd_tenant() AND api_keys.user_id = $1`
 		args := []any{user, limit + 1}
 		if after != nil {
 			sql += ` AND (api_keys.created_at, api_keys.id) < ($3, $4)`
-			args = append(args, after.CreatedAt, after.ID)
+			args = append(args, after.At, after.ID)
 		}
 		sql += ` ORDER BY api_keys.created_at DESC, api_keys.id DESC LIMIT $2`
 		var err error
-		page.Items, page.Next, err = store.KeysetPage(t, limit, sql, args, func(rows pgx.Rows, k *APIKey) (_ KeyCursor, err error) {
+		page.Items, page.Next, err = store.KeysetPage(t, limit, sql, args, func(rows pgx.Rows, k *APIKey) (_ store.TimeCursor, err error) {
 			*k, err = pgx.RowToStructByPos[APIKey](rows) // keyCols is in field order
-			return KeyCursor{CreatedAt: k.CreatedAt, ID: k.ID}, err
+			return store.TimeCursor{At: k.CreatedAt, ID: k.ID}, err
 		})
 		return err
 	})

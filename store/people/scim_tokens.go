@@ -29,7 +29,7 @@ const scimTokenCols = "scim_tokens.id, scim_tokens.name, scim_tokens.hint, scim_
 // SCIMTokenPage is one page of SCIM tokens, newest first.
 type SCIMTokenPage struct {
 	Items []SCIMToken
-	Next  *KeyCursor
+	Next  *store.TimeCursor
 }
 
 // SCIMTokenRepo reads and writes SCIM tokens.
@@ -50,9 +50,9 @@ func auditSCIMToken(k *SCIMToken) scimTokenAudit {
 	return scimTokenAudit{ID: typeid.Format(typeid.SCIMToken, k.ID), Name: k.Name, Hint: k.Hint, RevokedAt: k.RevokedAt}
 }
 
-func scanSCIMToken(rows pgx.Rows, k *SCIMToken) (KeyCursor, error) {
+func scanSCIMToken(rows pgx.Rows, k *SCIMToken) (store.TimeCursor, error) {
 	err := rows.Scan(&k.ID, &k.Name, &k.Hint, &k.CreatedAt, &k.CreatedBy, &k.RevokedAt, &k.LastUsedAt)
-	return KeyCursor{CreatedAt: k.CreatedAt, ID: k.ID}, err
+	return store.TimeCursor{At: k.CreatedAt, ID: k.ID}, err
 }
 
 // Create makes a SCIM token and returns it with its secret (shown once; only the SHA-256
@@ -82,14 +82,14 @@ VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+scimTokenCols,
 }
 
 // List returns a page of the tenant's SCIM tokens, newest first, revoked ones included.
-func (r *SCIMTokenRepo) List(ctx context.Context, limit int, after *KeyCursor) (SCIMTokenPage, error) {
+func (r *SCIMTokenRepo) List(ctx context.Context, limit int, after *store.TimeCursor) (SCIMTokenPage, error) {
 	var page SCIMTokenPage
 	err := r.st.Read(ctx, func(t *store.Tx) (err error) {
 		sql := `SELECT ` + scimTokenCols + ` FROM scim_tokens WHERE scim_tokens.tenant_id = learnd_tenant()`
 		args := []any{limit + 1}
 		if after != nil {
 			sql += ` AND (scim_tokens.created_at, scim_tokens.id) < ($2, $3)`
-			args = append(args, after.CreatedAt, after.ID)
+			args = append(args, after.At, after.ID)
 		}
 		sql += ` ORDER BY scim_tokens.created_at DESC, scim_tokens.id DESC LIMIT $1`
 		page.Items, page.Next, err = store.KeysetPage(t, limit, sql, args, scanSCIMToken)

@@ -32,11 +32,11 @@ const attemptCols = "id, endpoint_id, message_id, event_type, attempted_at, stat
 // AttemptPage is one page of an endpoint's attempts, newest first.
 type AttemptPage struct {
 	Items []Attempt
-	Next  *Cursor
+	Next  *store.TimeCursor // newest first
 }
 
 // Attempts returns a page of an endpoint's delivery attempts, newest first.
-func (r *Repo) Attempts(ctx context.Context, endpointID uuid.UUID, limit int, after *Cursor) (AttemptPage, error) {
+func (r *Repo) Attempts(ctx context.Context, endpointID uuid.UUID, limit int, after *store.TimeCursor) (AttemptPage, error) {
 	var page AttemptPage
 	err := r.st.Read(ctx, func(t *store.Tx) (err error) {
 		if err := store.QueryOne(t, `SELECT id FROM webhook_endpoints WHERE tenant_id = learnd_tenant() AND id = $1`, []any{endpointID}, &struct {
@@ -50,7 +50,7 @@ func (r *Repo) Attempts(ctx context.Context, endpointID uuid.UUID, limit int, af
 			sql += ` AND (attempted_at, id) < (` + args.Add(after.At) + `, ` + args.Add(after.ID) + `)`
 		}
 		sql += ` ORDER BY attempted_at DESC, id DESC LIMIT ` + args.Add(limit+1)
-		page.Items, page.Next, err = store.KeysetRecords(t, limit, sql, args, func(a *Attempt) Cursor { return Cursor{At: a.AttemptedAt, ID: a.ID} })
+		page.Items, page.Next, err = store.KeysetRecords(t, limit, sql, args, func(a *Attempt) store.TimeCursor { return store.TimeCursor{At: a.AttemptedAt, ID: a.ID} })
 		return err
 	})
 	if err != nil {

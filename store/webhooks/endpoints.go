@@ -45,16 +45,10 @@ type Endpoint struct {
 
 const endpointCols = "id, url, description, events, disabled_at, disabled_reason, previous_until, created_at, updated_at"
 
-// Cursor is the keyset position of endpoints (oldest first) and attempts (newest first).
-type Cursor struct {
-	At time.Time `json:"t"`
-	ID uuid.UUID `json:"i"`
-}
-
 // EndpointPage is one page of endpoints, oldest first.
 type EndpointPage struct {
 	Items []Endpoint
-	Next  *Cursor
+	Next  *store.TimeCursor // oldest first
 }
 
 // Options are the operator's settings for endpoint URLs.
@@ -237,7 +231,7 @@ func (r *Repo) Get(ctx context.Context, id uuid.UUID) (*Endpoint, error) {
 }
 
 // List returns a page of the tenant's endpoints, oldest first.
-func (r *Repo) List(ctx context.Context, limit int, after *Cursor) (EndpointPage, error) {
+func (r *Repo) List(ctx context.Context, limit int, after *store.TimeCursor) (EndpointPage, error) {
 	var page EndpointPage
 	err := r.st.Read(ctx, func(t *store.Tx) (err error) {
 		args := store.Args{}
@@ -246,7 +240,7 @@ func (r *Repo) List(ctx context.Context, limit int, after *Cursor) (EndpointPage
 			sql += ` AND (created_at, id) > (` + args.Add(after.At) + `, ` + args.Add(after.ID) + `)`
 		}
 		sql += ` ORDER BY created_at, id LIMIT ` + args.Add(limit+1)
-		page.Items, page.Next, err = store.KeysetRecords(t, limit, sql, args, func(e *Endpoint) Cursor { return Cursor{At: e.CreatedAt, ID: e.ID} })
+		page.Items, page.Next, err = store.KeysetRecords(t, limit, sql, args, func(e *Endpoint) store.TimeCursor { return store.TimeCursor{At: e.CreatedAt, ID: e.ID} })
 		return err
 	})
 	if err != nil {
